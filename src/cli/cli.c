@@ -1,0 +1,183 @@
+/* cli.c: the command table and dispatcher of the `scan` binary. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strutil.h"
+#include "scan_config.h"
+
+const cli_command cli_commands[] = {
+    {"serve", cli_serve,
+     "[--db FILE] [--listen HOST:PORT] [--threads N] [--io-threads N] [--log-format text|json]\n"
+     "            [--timeout SECONDS] [--max-body BYTES] [--max-header BYTES]\n"
+     "            [--max-connections N] [--max-per-ip N] [--secure-cookies]",
+     "serve the web UI and the JSON API",
+     "Migrates the database if needed and serves HTTP until SIGTERM or SIGINT, then\n"
+     "finishes in-flight requests (bounded wait) and exits 0.\n"
+     "Environment: SCAN_DB, SCAN_LISTEN, SCAN_THREADS, SCAN_IO_THREADS, SCAN_LOG_FORMAT,\n"
+     "SCAN_TIMEOUT, SCAN_MAX_BODY, SCAN_MAX_HEADER, SCAN_MAX_CONNECTIONS, SCAN_MAX_PER_IP,\n"
+     "SCAN_SECURE_COOKIES=1; options override them."},
+    {"init", cli_init, "[--db FILE] [--demo]",
+     "create or migrate a database; --demo loads demo data",
+     "Creates the database file (and its folder) if missing and applies every\n"
+     "migration. With --demo, also loads the demonstration data once."},
+    {"db check", cli_db_check, "[--db FILE]", "run integrity and foreign-key checks", NULL},
+    {"db backup", cli_db_backup, "[--db FILE] DEST", "make an online copy of the database",
+     "Copies the live database to DEST (which must not exist) without stopping the server."},
+    {"routes", cli_routes, "", "list the route table (method, pattern, flags)", NULL},
+    {"version", cli_version, "", "print the version", NULL},
+    {"help", cli_help, "[COMMAND]", "list commands, or explain one", NULL},
+};
+const unsigned cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "scan %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see: scan help %s)\n", cmd);
+    return 2;
+}
+
+int cli_fail(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "scan %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
+int cli_version(int argc, char **argv)
+{
+    if (argc > 0)
+        return cli_usage_error("version", "takes no arguments");
+    printf("scan %s\n", SCAN_VERSION);
+    return 0;
+}
+
+static const cli_command *find_command(int argc, char **argv, int *used)
+{
+    for (unsigned i = 0; i < cli_n_commands; i++) {
+        const char *name = cli_commands[i].name;
+        const char *sp = strchr(name, ' ');
+        if (!sp && argc >= 1 && strcmp(argv[0], name) == 0) {
+            *used = 1;
+            return &cli_commands[i];
+        }
+        if (sp && argc >= 2 && strncmp(argv[0], name, (size_t)(sp - name)) == 0 &&
+            strlen(argv[0]) == (size_t)(sp - name) && strcmp(argv[1], sp + 1) == 0) {
+            *used = 2;
+            return &cli_commands[i];
+        }
+    }
+    return NULL;
+}
+
+int cli_help(int argc, char **argv)
+{
+    if (argc == 0) {
+        printf("SCAN platform %s: the Serbian Cluster Association's web platform.\n\n"
+               "usage: scan COMMAND [OPTIONS]\n\ncommands:\n",
+               SCAN_VERSION);
+        for (unsigned i = 0; i < cli_n_commands; i++)
+            printf("  %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
+        printf("\nscan help COMMAND explains one command.\n");
+        return 0;
+    }
+    int used = 0;
+    const cli_command *c = find_command(argc, argv, &used);
+    if (!c || used != argc)
+        return cli_usage_error("help", "no command named '%s'", argv[0]);
+    printf("usage: scan %s %s\n\n%s.\n", c->name, c->usage, c->summary);
+    if (c->help)
+        printf("\n%s\n", c->help);
+    return 0;
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_help(0, NULL);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return cli_help(0, NULL);
+    if (strcmp(argv[1], "--version") == 0)
+        return cli_version(0, NULL);
+    int used = 0;
+    const cli_command *c = find_command(argc - 1, argv + 1, &used);
+    if (!c) {
+        fprintf(stderr, "scan: unknown command '%s' (see: scan help)\n", argv[1]);
+        return 2;
+    }
+    return c->fn(argc - 1 - used, argv + 1 + used);
+}
+
+static int set_opt(const char *cmd, const cli_opt *o, const char *v, const char *from)
+{
+    int64_t n;
+    switch (o->type) {
+    case OPT_STR: *(const char **)o->out = v; return 0;
+    case OPT_FLAG:
+        if (!v || !*v || strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
+            *(bool *)o->out = true;
+        else if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "no") == 0)
+            *(bool *)o->out = false;
+        else
+            return cli_usage_error(cmd, "%s wants 1 or 0, not '%s'", from, v);
+        return 0;
+    case OPT_UINT:
+    case OPT_SIZE:
+        if (!v || !str_to_i64(v, &n) || n < 0 || (o->type == OPT_UINT && n > 1000000))
+            return cli_usage_error(cmd, "%s wants a whole number, not '%s'", from, v ? v : "");
+        if (o->type == OPT_UINT)
+            *(unsigned *)o->out = (unsigned)n;
+        else
+            *(size_t *)o->out = (size_t)n;
+        return 0;
+    }
+    return 2;
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, size_t n_opts,
+              char **pos, int max_pos, int *n_pos)
+{
+    *n_pos = 0;
+    for (size_t i = 0; i < n_opts; i++) {
+        const char *v = opts[i].env ? getenv(opts[i].env) : NULL;
+        if (v && *v && set_opt(cmd, &opts[i], v, opts[i].env) != 0)
+            return 2;
+    }
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0 || strcmp(a, "--") == 0) {
+            if (*n_pos >= max_pos)
+                return cli_usage_error(cmd, "unexpected argument '%s'", a);
+            pos[(*n_pos)++] = argv[i];
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+        const cli_opt *o = NULL;
+        for (size_t k = 0; k < n_opts; k++)
+            if (strlen(opts[k].name) == nl && strncmp(opts[k].name, a, nl) == 0)
+                o = &opts[k];
+        if (!o)
+            return cli_usage_error(cmd, "unknown option %.*s", (int)nl, a);
+        const char *v = eq ? eq + 1 : NULL;
+        if (!v && o->type != OPT_FLAG) {
+            if (i + 1 >= argc)
+                return cli_usage_error(cmd, "%s needs a value", o->name);
+            v = argv[++i];
+        }
+        if (set_opt(cmd, o, v, o->name) != 0)
+            return 2;
+    }
+    return 0;
+}

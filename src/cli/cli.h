@@ -1,0 +1,68 @@
+/* cli.h: the `scan` command table (Fossil shares one table shape for pages
+ * and commands; so do we: name, handler, usage, summary).
+ *
+ * Each command gets argc/argv after its own name and returns the process
+ * exit status: 0 success, 1 runtime error, 2 usage error. Every failure
+ * prints one line on stderr that says what to fix. */
+#ifndef SCAN_CLI_H
+#define SCAN_CLI_H
+
+typedef int (*cli_fn)(int argc, char **argv);
+
+typedef struct cli_command {
+    const char *name;    /* "serve", "db check" (two words for groups) */
+    cli_fn fn;
+    const char *usage;   /* argument synopsis */
+    const char *summary; /* one line */
+    const char *help;    /* longer text for `scan help NAME`, or NULL */
+} cli_command;
+
+extern const cli_command cli_commands[];
+extern const unsigned cli_n_commands;
+
+/* Runs the command line; the whole of main(). */
+int cli_main(int argc, char **argv);
+
+/* Reports a usage error ("scan serve: unknown option --x; see scan help
+ * serve") and returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reports a runtime error and returns 1. */
+int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Commands (cli_serve.c, cli_db.c). */
+int cli_serve(int argc, char **argv);
+int cli_init(int argc, char **argv);
+int cli_db_check(int argc, char **argv);
+int cli_db_backup(int argc, char **argv);
+int cli_version(int argc, char **argv);
+int cli_help(int argc, char **argv);
+int cli_routes(int argc, char **argv);
+
+/* Opens the database named by --db / SCAN_DB / the default, migrated to the
+ * newest schema; prints the reason and returns NULL on failure. Shared by
+ * the commands that need a database. */
+struct db;
+struct db *cli_open_db(const char *cmd, const char *path, int create);
+
+
+/* Option tables: each command lists its options; cli_parse() fills them
+ * from argv ("--name value" or "--name=value") after their environment
+ * variable, so options override the environment. */
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum { OPT_STR, OPT_UINT, OPT_SIZE, OPT_FLAG } cli_opt_type;
+
+typedef struct cli_opt {
+    const char *name; /* "--db" */
+    const char *env;  /* "SCAN_DB" or NULL */
+    cli_opt_type type;
+    void *out;        /* const char **, unsigned *, size_t *, bool * */
+} cli_opt;
+
+/* Parses options; non-option arguments go to pos[] (at most max_pos, their
+ * count in *n_pos). Returns 0, or 2 after printing a usage error. */
+int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, size_t n_opts,
+              char **pos, int max_pos, int *n_pos);
+
+#endif

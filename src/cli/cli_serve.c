@@ -1,0 +1,142 @@
+/* cli_serve.c: `scan serve` and `scan init`. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "http/server.h"
+#include "model/demo.h"
+
+#define DEFAULT_DB "var/scan.db"
+
+/* Creates the folder that will hold the database file, if missing. */
+static int make_parent_dir(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(dir, 0750) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+struct db *cli_open_db(const char *cmd, const char *path, int create)
+{
+    buf err = BUF_INIT;
+    db *d = NULL;
+    if (create && make_parent_dir(path) != 0) {
+        cli_fail(cmd, "cannot create the folder for %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (!create && stat(path, &st) != 0) {
+        cli_fail(cmd, "no database at %s: create one with 'scan init --db %s'", path, path);
+        return NULL;
+    }
+    db_options o = {.create = create != 0, .busy_timeout_ms = 5000};
+    if (db_open(path, &o, &d, &err) != DB_OK) {
+        cli_fail(cmd, "%s", buf_str(&err));
+        buf_free(&err);
+        return NULL;
+    }
+    int applied = 0;
+    if (migrate_up(d, &applied, &err) != DB_OK) {
+        cli_fail(cmd, "%s", buf_str(&err));
+        buf_free(&err);
+        db_close(d);
+        return NULL;
+    }
+    buf_free(&err);
+    return d;
+}
+
+int cli_init(int argc, char **argv)
+{
+    const char *path = DEFAULT_DB;
+    bool demo = false;
+    const cli_opt opts[] = {
+        {"--db", "SCAN_DB", OPT_STR, &path},
+        {"--demo", NULL, OPT_FLAG, &demo},
+    };
+    char *pos[1];
+    int n_pos;
+    if (cli_parse("init", argc, argv, opts, 2, pos, 0, &n_pos))
+        return 2;
+    db *d = cli_open_db("init", path, 1);
+    if (!d)
+        return 1;
+    int version = 0;
+    migrate_current(d, &version);
+    int rc = 0;
+    if (demo) {
+        buf err = BUF_INIT;
+        int loaded = 0;
+        if (demo_load(d, &loaded, &err) != DB_OK)
+            rc = cli_fail("init", "cannot load demo data: %s", buf_str(&err));
+        else if (loaded)
+            printf("demo data loaded\n");
+        else
+            printf("demo data already present\n");
+        buf_free(&err);
+    }
+    if (rc == 0)
+        printf("database %s ready at schema version %d\n", path, version);
+    db_close(d);
+    return rc;
+}
+
+int cli_serve(int argc, char **argv)
+{
+    server_config cfg;
+    server_config_defaults(&cfg);
+    const char *log_fmt_name = "text";
+    const cli_opt opts[] = {
+        {"--db", "SCAN_DB", OPT_STR, &cfg.db_path},
+        {"--listen", "SCAN_LISTEN", OPT_STR, &cfg.listen},
+        {"--threads", "SCAN_THREADS", OPT_UINT, &cfg.workers},
+        {"--io-threads", "SCAN_IO_THREADS", OPT_UINT, &cfg.io_threads},
+        {"--log-format", "SCAN_LOG_FORMAT", OPT_STR, &log_fmt_name},
+        {"--timeout", "SCAN_TIMEOUT", OPT_UINT, &cfg.timeout_s},
+        {"--max-body", "SCAN_MAX_BODY", OPT_SIZE, &cfg.max_body},
+        {"--max-header", "SCAN_MAX_HEADER", OPT_SIZE, &cfg.max_header},
+        {"--max-connections", "SCAN_MAX_CONNECTIONS", OPT_UINT, &cfg.conn_limit},
+        {"--max-per-ip", "SCAN_MAX_PER_IP", OPT_UINT, &cfg.per_ip_limit},
+        {"--shutdown-wait", "SCAN_SHUTDOWN_WAIT", OPT_UINT, &cfg.shutdown_wait_s},
+        {"--secure-cookies", "SCAN_SECURE_COOKIES", OPT_FLAG, &cfg.secure_cookies},
+        {"--test-routes", "SCAN_TEST_ROUTES", OPT_FLAG, &cfg.test_routes},
+    };
+    char *pos[1];
+    int n_pos;
+    if (cli_parse("serve", argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &n_pos))
+        return 2;
+    log_format lf;
+    if (!log_parse_format(log_fmt_name, &lf))
+        return cli_usage_error("serve", "--log-format wants text or json, not '%s'", log_fmt_name);
+    if (!server_listen_valid(cfg.listen))
+        return cli_usage_error("serve", "--listen wants HOST:PORT such as 127.0.0.1:8080, not '%s'",
+                               cfg.listen);
+    if (cfg.workers < 1 || cfg.workers > 256 || cfg.io_threads < 1 || cfg.io_threads > 64)
+        return cli_usage_error("serve", "--threads wants 1 to 256 and --io-threads 1 to 64");
+    if (cfg.timeout_s < 1 || cfg.max_header < 1024 || cfg.max_body < 1024 || cfg.conn_limit < 1 ||
+        cfg.per_ip_limit < 1)
+        return cli_usage_error("serve", "limits must be positive (timeout >= 1 s, sizes >= 1024)");
+    log_setup(lf, 2);
+    db *d = cli_open_db("serve", cfg.db_path, 1);
+    if (!d)
+        return 1;
+    db_close(d); /* migrated; the workers open their own connections */
+    return server_run(&cfg);
+}

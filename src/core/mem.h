@@ -1,0 +1,25 @@
+/* mem.h: the platform's allocator entry points.
+ *
+ * Every allocation in SCAN code goes through these so that a test build can
+ * make the N-th allocation fail (fault injection, as SQLite tests itself).
+ * They behave exactly like malloc/realloc/free/strdup; NULL means out of
+ * memory and callers must handle it. */
+#ifndef SCAN_MEM_H
+#define SCAN_MEM_H
+
+#include <stddef.h>
+
+void *mem_malloc(size_t n);
+void *mem_calloc(size_t n, size_t size);
+void *mem_realloc(void *p, size_t n);
+void mem_free(void *p);
+/* Copy of s in fresh memory (caller frees with mem_free); NULL on OOM or
+ * when s is NULL. */
+char *mem_strdup(const char *s);
+char *mem_strndup(const char *s, size_t n);
+
+/* Fault injection: after `n` more successful allocations, every allocation
+ * fails until mem_fail_after(-1). Thread-safe; a no-op cost when unused. */
+void mem_fail_after(long n);
+
+#endif

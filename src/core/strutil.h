@@ -1,0 +1,22 @@
+/* strutil.h: small string helpers used across layers. */
+#ifndef SCAN_STRUTIL_H
+#define SCAN_STRUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Case-sensitive equality; NULL equals only NULL. */
+bool str_eq(const char *a, const char *b);
+/* ASCII case-insensitive equality. */
+bool str_ieq(const char *a, const char *b);
+/* True when s starts with prefix. */
+bool str_starts(const char *s, const char *prefix);
+/* Strict decimal int64 (optional '-', digits only, no overflow). */
+bool str_to_i64(const char *s, int64_t *out);
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void str_hex(char *out, const unsigned char *in, size_t n);
+/* Constant-time comparison of two equal-length byte strings. */
+bool str_ct_eq(const void *a, const void *b, size_t n);
+
+#endif

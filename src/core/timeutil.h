@@ -1,0 +1,25 @@
+/* timeutil.h: clocks and UTC timestamps.
+ *
+ * The database stores times as UTC Unix seconds (INTEGER); pages show them
+ * in Europe/Belgrade local time through i18n_fmt_date(). time_setup_zone()
+ * makes the process's local zone Europe/Belgrade once at start-up so that
+ * localtime_r() means Belgrade everywhere. */
+#ifndef SCAN_TIMEUTIL_H
+#define SCAN_TIMEUTIL_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+
+/* Sets TZ=Europe/Belgrade and calls tzset(). Call before threads start. */
+void time_setup_zone(void);
+/* Seconds since the Unix epoch, UTC. */
+int64_t time_now(void);
+/* Monotonic microseconds, for durations. */
+uint64_t time_mono_us(void);
+/* Appends an RFC 3339 UTC timestamp such as 2026-11-26T04:38:27Z. */
+void time_fmt_iso(buf *out, int64_t unix_utc);
+/* Appends an IMF-fixdate for HTTP headers: Thu, 26 Nov 2026 04:38:27 GMT. */
+void time_fmt_http(buf *out, int64_t unix_utc);
+
+#endif

@@ -1,0 +1,299 @@
+/* db.c: the public database interface over a backend driver.
+ *
+ * Keeps, per connection, a small open-addressing cache from SQL text
+ * address to compiled statement (Fossil's db_static_prepare, kcgi's
+ * stmts[]), so each statement is compiled once per connection and only
+ * bound per call. Transactions are tracked here so that db_rollback() is
+ * always safe in a cleanup label. */
+#include "db/db.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "db/db_driver.h"
+
+struct db_stmt {
+    const char *sql; /* cache key: the caller's constant text */
+    void *h;         /* driver statement */
+    db *owner;
+};
+
+struct db {
+    const struct db_driver *drv;
+    void *conn;
+    db_stmt **cache; /* open addressing, n_cache slots, power of two; each
+                        statement is its own allocation so pointers handed
+                        out stay valid when the table grows */
+    size_t n_cache;
+    size_t n_used;
+    bool in_tx;
+};
+
+static size_t hash_ptr(const void *p)
+{
+    uintptr_t x = (uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+db_status db_open(const char *path, const db_options *opts, db **out, buf *err)
+{
+    static const db_options defaults = {false, true, false, 5000};
+    *out = NULL;
+    db *d = mem_calloc(1, sizeof *d);
+    if (!d) {
+        buf_puts(err, "out of memory");
+        return DB_NOMEM;
+    }
+    d->drv = &db_sqlite_driver;
+    db_status st = d->drv->open(path, opts ? opts : &defaults, &d->conn, err);
+    if (st != DB_OK) {
+        mem_free(d);
+        return st;
+    }
+    *out = d;
+    return DB_OK;
+}
+
+void db_close(db *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n_cache; i++) {
+        if (d->cache[i]) {
+            d->drv->finalize(d->cache[i]->h);
+            mem_free(d->cache[i]);
+        }
+    }
+    mem_free(d->cache);
+    if (d->in_tx)
+        d->drv->exec(d->conn, "ROLLBACK");
+    d->drv->close(d->conn);
+    mem_free(d);
+}
+
+static bool cache_grow(db *d)
+{
+    size_t n = d->n_cache ? d->n_cache * 2 : 64;
+    db_stmt **c = mem_calloc(n, sizeof *c);
+    if (!c)
+        return false;
+    for (size_t i = 0; i < d->n_cache; i++) {
+        if (!d->cache[i])
+            continue;
+        size_t j = hash_ptr(d->cache[i]->sql) & (n - 1);
+        while (c[j])
+            j = (j + 1) & (n - 1);
+        c[j] = d->cache[i];
+    }
+    mem_free(d->cache);
+    d->cache = c;
+    d->n_cache = n;
+    return true;
+}
+
+db_stmt *db_prepare(db *d, const char *sql)
+{
+    if (d->n_cache == 0 || (d->n_used + 1) * 4 > d->n_cache * 3)
+        if (!cache_grow(d))
+            return NULL;
+    size_t j = hash_ptr(sql) & (d->n_cache - 1);
+    while (d->cache[j]) {
+        if (d->cache[j]->sql == sql)
+            return d->cache[j];
+        j = (j + 1) & (d->n_cache - 1);
+    }
+    db_stmt *s = mem_malloc(sizeof *s);
+    if (!s)
+        return NULL;
+    s->h = d->drv->prepare(d->conn, sql);
+    if (!s->h) {
+        mem_free(s);
+        return NULL;
+    }
+    s->sql = sql;
+    s->owner = d;
+    d->cache[j] = s;
+    d->n_used++;
+    return s;
+}
+
+db_status db_bind_int(db_stmt *s, int i, int64_t v)
+{
+    return s->owner->drv->bind_int(s->h, i, v);
+}
+
+db_status db_bind_text(db_stmt *s, int i, const char *v)
+{
+    if (!v)
+        return s->owner->drv->bind_null(s->h, i);
+    return s->owner->drv->bind_text(s->h, i, v, strlen(v));
+}
+
+db_status db_bind_textn(db_stmt *s, int i, const char *v, size_t n)
+{
+    if (!v)
+        return s->owner->drv->bind_null(s->h, i);
+    return s->owner->drv->bind_text(s->h, i, v, n);
+}
+
+db_status db_bind_blob(db_stmt *s, int i, const void *v, size_t n)
+{
+    return s->owner->drv->bind_blob(s->h, i, v, n);
+}
+
+db_status db_bind_null(db_stmt *s, int i)
+{
+    return s->owner->drv->bind_null(s->h, i);
+}
+
+db_status db_step(db_stmt *s)
+{
+    return s->owner->drv->step(s->h);
+}
+
+int64_t db_col_int(db_stmt *s, int col)
+{
+    return s->owner->drv->col_int(s->h, col);
+}
+
+const char *db_col_text(db_stmt *s, int col)
+{
+    return s->owner->drv->col_text(s->h, col);
+}
+
+const void *db_col_blob(db_stmt *s, int col, size_t *n)
+{
+    return s->owner->drv->col_blob(s->h, col, n);
+}
+
+bool db_col_is_null(db_stmt *s, int col)
+{
+    return s->owner->drv->col_is_null(s->h, col);
+}
+
+int db_col_count(db_stmt *s)
+{
+    return s->owner->drv->col_count(s->h);
+}
+
+void db_reset(db_stmt *s)
+{
+    if (s)
+        s->owner->drv->reset(s->h);
+}
+
+int64_t db_changes(db *d)
+{
+    return d->drv->changes(d->conn);
+}
+
+int64_t db_last_id(db *d)
+{
+    return d->drv->last_id(d->conn);
+}
+
+static db_status begin(db *d, const char *sql)
+{
+    if (d->in_tx)
+        return DB_ERR;
+    db_status st = d->drv->exec(d->conn, sql);
+    if (st == DB_OK)
+        d->in_tx = true;
+    return st;
+}
+
+db_status db_begin_write(db *d)
+{
+    return begin(d, "BEGIN IMMEDIATE");
+}
+
+db_status db_begin_read(db *d)
+{
+    return begin(d, "BEGIN");
+}
+
+db_status db_commit(db *d)
+{
+    if (!d->in_tx)
+        return DB_ERR;
+    db_status st = d->drv->exec(d->conn, "COMMIT");
+    if (st == DB_OK)
+        d->in_tx = false;
+    return st;
+}
+
+void db_rollback(db *d)
+{
+    if (!d || !d->in_tx)
+        return;
+    d->drv->exec(d->conn, "ROLLBACK");
+    d->in_tx = false;
+}
+
+bool db_in_tx(db *d)
+{
+    return d->in_tx;
+}
+
+db_status db_exec(db *d, const char *sql)
+{
+    return d->drv->exec(d->conn, sql);
+}
+
+db_status db_scalar_int(db *d, const char *sql, int64_t *out)
+{
+    *out = 0;
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        *out = db_col_int(s, 0);
+        st = DB_OK;
+    } else if (st == DB_DONE) {
+        st = DB_OK;
+    }
+    db_reset(s);
+    return st;
+}
+
+const char *db_errmsg(db *d)
+{
+    return d ? d->drv->errmsg(d->conn) : "no connection";
+}
+
+const char *db_status_name(db_status st)
+{
+    switch (st) {
+    case DB_OK: return "ok";
+    case DB_ROW: return "row";
+    case DB_DONE: return "done";
+    case DB_ERR: return "error";
+    case DB_BUSY: return "busy";
+    case DB_FULL: return "disk full";
+    case DB_IOERR: return "I/O error";
+    case DB_CONSTRAINT: return "constraint violation";
+    case DB_NOMEM: return "out of memory";
+    case DB_READONLY: return "read-only";
+    }
+    return "unknown";
+}
+
+db_status db_check(db *d, buf *report)
+{
+    return d->drv->check(d->conn, report);
+}
+
+db_status db_backup(db *d, const char *path)
+{
+    return d->drv->backup(d->conn, path);
+}
+
+const char *db_backend_version(void)
+{
+    return db_sqlite_driver.version();
+}

@@ -1,0 +1,106 @@
+/* db.h: the database interface every model function uses.
+ *
+ * One interface, two backends: SQLite now (db_sqlite.c), PostgreSQL later
+ * behind the same calls. Nothing above src/db/ names sqlite3_*.
+ *
+ * - A `db` is one connection, owned by one thread (each HTTP worker opens
+ *   its own; the CLI opens one). It is not thread-safe.
+ * - SQL is constant text with $1..$n placeholders; db_prepare() caches the
+ *   compiled statement per connection, keyed by the SQL text's address, so
+ *   pass string literals (or other storage that outlives the connection).
+ * - A statement from db_prepare() belongs to the connection; use it, then
+ *   db_reset() it (which also clears bindings) before preparing it again.
+ * - Writes go inside db_begin_write()/db_commit() (BEGIN IMMEDIATE on
+ *   SQLite, so a transaction never fails half way on a lock upgrade).
+ * - Every call returns a db_status; the connection keeps the last error
+ *   message for logs (db_errmsg), never for users. */
+#ifndef SCAN_DB_H
+#define SCAN_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+typedef enum {
+    DB_OK = 0,
+    DB_ROW,        /* db_step: a row is ready */
+    DB_DONE,       /* db_step: no more rows */
+    DB_ERR,        /* anything else: a bug or a corrupt database */
+    DB_BUSY,       /* locked for longer than the busy timeout */
+    DB_FULL,       /* disk full or quota: the write was not stored */
+    DB_IOERR,      /* I/O error */
+    DB_CONSTRAINT, /* unique, foreign key, check or not-null violation */
+    DB_NOMEM,      /* out of memory */
+    DB_READONLY,   /* database opened or mounted read-only */
+} db_status;
+
+typedef struct db_options {
+    bool read_only;
+    bool create;             /* create the file if missing */
+    bool synchronous_normal; /* default FULL: acknowledged writes survive power loss */
+    int busy_timeout_ms;     /* default 5000 */
+} db_options;
+
+/* Opens a connection to the database at path (a file name for SQLite).
+ * On failure returns non-DB_OK and writes a one-line reason to err. */
+db_status db_open(const char *path, const db_options *opts, db **out, buf *err);
+/* Finalizes cached statements and closes. NULL is a no-op. */
+void db_close(db *d);
+
+/* The compiled statement for sql, from the cache or newly prepared. NULL on
+ * error (see db_errmsg). */
+db_stmt *db_prepare(db *d, const char *sql);
+/* Binds, 1-based like the $n placeholders. Text is copied. */
+db_status db_bind_int(db_stmt *s, int i, int64_t v);
+db_status db_bind_text(db_stmt *s, int i, const char *v); /* NULL binds NULL */
+db_status db_bind_textn(db_stmt *s, int i, const char *v, size_t n);
+db_status db_bind_blob(db_stmt *s, int i, const void *v, size_t n);
+db_status db_bind_null(db_stmt *s, int i);
+/* Runs the statement one row further: DB_ROW, DB_DONE, or an error. */
+db_status db_step(db_stmt *s);
+/* Column values of the current row, 0-based. Text is valid until the next
+ * db_step/db_reset; NULL for SQL NULL. */
+int64_t db_col_int(db_stmt *s, int col);
+const char *db_col_text(db_stmt *s, int col);
+const void *db_col_blob(db_stmt *s, int col, size_t *n);
+bool db_col_is_null(db_stmt *s, int col);
+int db_col_count(db_stmt *s);
+/* Makes the statement ready for reuse and clears its bindings. */
+void db_reset(db_stmt *s);
+/* Rows changed by the last INSERT/UPDATE/DELETE, and the last rowid. */
+int64_t db_changes(db *d);
+int64_t db_last_id(db *d);
+
+/* Write transaction (BEGIN IMMEDIATE). Nested calls are an error. */
+db_status db_begin_write(db *d);
+db_status db_begin_read(db *d);
+db_status db_commit(db *d);
+/* Rolls back if a transaction is open; safe to call when none is. */
+void db_rollback(db *d);
+bool db_in_tx(db *d);
+
+/* Runs a script of several statements (migrations). No placeholders. */
+db_status db_exec(db *d, const char *sql);
+/* Runs one statement with no parameters and returns its first column of the
+ * first row as an integer in *out (0 when no row). */
+db_status db_scalar_int(db *d, const char *sql, int64_t *out);
+
+/* The last error message of this connection (for logs). */
+const char *db_errmsg(db *d);
+/* A short English name of a status, for logs and tests. */
+const char *db_status_name(db_status st);
+
+/* Integrity and foreign-key checks; appends one line per problem to report.
+ * DB_OK when clean. */
+db_status db_check(db *d, buf *report);
+/* Online copy of the whole database to a new file at path. */
+db_status db_backup(db *d, const char *path);
+/* The backend's name and version, e.g. "sqlite 3.40.1". */
+const char *db_backend_version(void);
+
+#endif

@@ -1,0 +1,40 @@
+/* db_driver.h: what a database backend implements for db.c.
+ *
+ * db.c owns the public interface, the per-connection statement cache and
+ * transaction bookkeeping; a driver (db_sqlite.c now, db_pg.c later) only
+ * translates calls. Private to src/db/. */
+#ifndef SCAN_DB_DRIVER_H
+#define SCAN_DB_DRIVER_H
+
+#include "db/db.h"
+
+struct db_driver {
+    const char *name;
+    db_status (*open)(const char *path, const db_options *opts, void **conn, buf *err);
+    void (*close)(void *conn);
+    /* Compiles sql (with $n placeholders) into a driver statement. */
+    void *(*prepare)(void *conn, const char *sql);
+    void (*finalize)(void *stmt);
+    db_status (*bind_int)(void *stmt, int i, int64_t v);
+    db_status (*bind_text)(void *stmt, int i, const char *v, size_t n);
+    db_status (*bind_blob)(void *stmt, int i, const void *v, size_t n);
+    db_status (*bind_null)(void *stmt, int i);
+    db_status (*step)(void *stmt);
+    int64_t (*col_int)(void *stmt, int col);
+    const char *(*col_text)(void *stmt, int col);
+    const void *(*col_blob)(void *stmt, int col, size_t *n);
+    bool (*col_is_null)(void *stmt, int col);
+    int (*col_count)(void *stmt);
+    void (*reset)(void *stmt);
+    int64_t (*changes)(void *conn);
+    int64_t (*last_id)(void *conn);
+    db_status (*exec)(void *conn, const char *sql);
+    const char *(*errmsg)(void *conn);
+    db_status (*check)(void *conn, buf *report);
+    db_status (*backup)(void *conn, const char *path);
+    const char *(*version)(void);
+};
+
+extern const struct db_driver db_sqlite_driver;
+
+#endif

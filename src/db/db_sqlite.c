@@ -1,0 +1,270 @@
+/* db_sqlite.c: the SQLite backend of db.h.
+ *
+ * Each connection runs in WAL mode with foreign keys on, a busy timeout, and
+ * synchronous=FULL unless told otherwise: with WAL, FULL syncs the log on
+ * every commit, so a write the server acknowledged survives a power loss,
+ * not only a process crash. $n placeholders are rewritten to ?n, which
+ * SQLite reads as numbered parameters. The only file that names sqlite3_*
+ * apart from search.c's FTS5 SQL text. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/mem.h"
+#include "db/db_driver.h"
+
+static db_status map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK: return DB_OK;
+    case SQLITE_ROW: return DB_ROW;
+    case SQLITE_DONE: return DB_DONE;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return DB_BUSY;
+    case SQLITE_FULL: return DB_FULL;
+    case SQLITE_IOERR: return DB_IOERR;
+    case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+    case SQLITE_NOMEM: return DB_NOMEM;
+    case SQLITE_READONLY: return DB_READONLY;
+    default: return DB_ERR;
+    }
+}
+
+static db_status s_exec(void *conn, const char *sql)
+{
+    return map_rc(sqlite3_exec(conn, sql, NULL, NULL, NULL));
+}
+
+static db_status s_open(const char *path, const db_options *o, void **conn, buf *err)
+{
+    sqlite3 *h = NULL;
+    int flags = o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (o->create && !o->read_only)
+        flags |= SQLITE_OPEN_CREATE;
+    flags |= SQLITE_OPEN_NOMUTEX; /* one thread per connection */
+    int rc = sqlite3_open_v2(path, &h, flags, NULL);
+    if (rc != SQLITE_OK) {
+        buf_printf(err, "cannot open database %s: %s", path,
+                   h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+        sqlite3_close(h);
+        return map_rc(rc);
+    }
+    sqlite3_extended_result_codes(h, 1);
+    sqlite3_busy_timeout(h, o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000);
+    const char *pragmas = o->synchronous_normal
+                              ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+                              : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;";
+    rc = sqlite3_exec(h, pragmas, NULL, NULL, NULL);
+    if (rc == SQLITE_OK && !o->read_only)
+        rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) /* touch the schema now so a non-database file fails here */
+        rc = sqlite3_exec(h, "SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        buf_printf(err, "cannot use database %s: %s", path, sqlite3_errmsg(h));
+        sqlite3_close(h);
+        return map_rc(rc);
+    }
+    *conn = h;
+    return DB_OK;
+}
+
+static void s_close(void *conn)
+{
+    sqlite3_close(conn);
+}
+
+/* Rewrites $n placeholders (outside quoted text) to ?n. */
+static char *rewrite_placeholders(const char *sql)
+{
+    size_t n = strlen(sql);
+    char *out = mem_malloc(n + 1);
+    if (!out)
+        return NULL;
+    char quote = 0;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = sql[i];
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '$' && i + 1 < n && sql[i + 1] >= '1' && sql[i + 1] <= '9') {
+            c = '?';
+        }
+        out[j++] = c;
+    }
+    out[j] = '\0';
+    return out;
+}
+
+static void *s_prepare(void *conn, const char *sql)
+{
+    char *text = rewrite_placeholders(sql);
+    if (!text)
+        return NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(conn, text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    mem_free(text);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void s_finalize(void *st)
+{
+    sqlite3_finalize(st);
+}
+
+static db_status s_bind_int(void *st, int i, int64_t v)
+{
+    return map_rc(sqlite3_bind_int64(st, i, v));
+}
+
+static db_status s_bind_text(void *st, int i, const char *v, size_t n)
+{
+    return map_rc(sqlite3_bind_text64(st, i, v, n, SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+static db_status s_bind_blob(void *st, int i, const void *v, size_t n)
+{
+    return map_rc(sqlite3_bind_blob64(st, i, v, n, SQLITE_TRANSIENT));
+}
+
+static db_status s_bind_null(void *st, int i)
+{
+    return map_rc(sqlite3_bind_null(st, i));
+}
+
+static db_status s_step(void *st)
+{
+    return map_rc(sqlite3_step(st));
+}
+
+static int64_t s_col_int(void *st, int col)
+{
+    return sqlite3_column_int64(st, col);
+}
+
+static const char *s_col_text(void *st, int col)
+{
+    return (const char *)sqlite3_column_text(st, col);
+}
+
+static const void *s_col_blob(void *st, int col, size_t *n)
+{
+    const void *p = sqlite3_column_blob(st, col);
+    *n = (size_t)sqlite3_column_bytes(st, col);
+    return p;
+}
+
+static bool s_col_is_null(void *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL;
+}
+
+static int s_col_count(void *st)
+{
+    return sqlite3_column_count(st);
+}
+
+static void s_reset(void *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static int64_t s_changes(void *conn)
+{
+    return sqlite3_changes64(conn);
+}
+
+static int64_t s_last_id(void *conn)
+{
+    return sqlite3_last_insert_rowid(conn);
+}
+
+static const char *s_errmsg(void *conn)
+{
+    return sqlite3_errmsg(conn);
+}
+
+/* Appends each row of a one-column check pragma except a lone "ok". */
+static db_status run_check(sqlite3 *h, const char *sql, buf *report, int *problems)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return map_rc(rc);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int nc = sqlite3_column_count(st);
+        const char *first = (const char *)sqlite3_column_text(st, 0);
+        if (nc == 1 && first && strcmp(first, "ok") == 0)
+            continue;
+        (*problems)++;
+        for (int c = 0; c < nc; c++) {
+            const char *v = (const char *)sqlite3_column_text(st, c);
+            buf_printf(report, "%s%s", c ? " " : "", v ? v : "NULL");
+        }
+        buf_putc(report, '\n');
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? DB_OK : map_rc(rc);
+}
+
+static db_status s_check(void *conn, buf *report)
+{
+    int problems = 0;
+    db_status st = run_check(conn, "PRAGMA integrity_check", report, &problems);
+    if (st == DB_OK)
+        st = run_check(conn, "PRAGMA foreign_key_check", report, &problems);
+    if (st == DB_OK && problems)
+        st = DB_ERR;
+    return st;
+}
+
+static db_status s_backup(void *conn, const char *path)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(conn, "VACUUM INTO ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? DB_OK : map_rc(rc);
+}
+
+static const char *s_version(void)
+{
+    return "sqlite " SQLITE_VERSION;
+}
+
+const struct db_driver db_sqlite_driver = {
+    .name = "sqlite",
+    .open = s_open,
+    .close = s_close,
+    .prepare = s_prepare,
+    .finalize = s_finalize,
+    .bind_int = s_bind_int,
+    .bind_text = s_bind_text,
+    .bind_blob = s_bind_blob,
+    .bind_null = s_bind_null,
+    .step = s_step,
+    .col_int = s_col_int,
+    .col_text = s_col_text,
+    .col_blob = s_col_blob,
+    .col_is_null = s_col_is_null,
+    .col_count = s_col_count,
+    .reset = s_reset,
+    .changes = s_changes,
+    .last_id = s_last_id,
+    .exec = s_exec,
+    .errmsg = s_errmsg,
+    .check = s_check,
+    .backup = s_backup,
+    .version = s_version,
+};

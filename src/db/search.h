@@ -1,0 +1,41 @@
+/* search.h: full-text search over every entity, behind a small interface.
+ *
+ * Entities put a document (kind, ref, title, body) when they change and
+ * delete it when they go; queries come back ranked. The text is folded
+ * with utf8_fold() on the way in and the query on the way out, so a query
+ * in Cyrillic, Latin with or without diacritics, or ASCII finds the same
+ * documents. Every query word matches as a prefix ("kra" finds
+ * "Kragujevac"), and all words must match. FTS5 now; PostgreSQL's tsvector
+ * can sit behind the same calls later. Query text never reaches FTS syntax:
+ * words are extracted and quoted. */
+#ifndef SCAN_SEARCH_H
+#define SCAN_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "db/db.h"
+
+typedef struct search_hit {
+    const char *kind; /* arena copy */
+    int64_t ref;
+    double rank;      /* lower is better (bm25) */
+} search_hit;
+
+/* Replaces the document (kind, ref). Call inside the entity's write
+ * transaction so index and data never disagree. */
+db_status search_put(db *d, const char *kind, int64_t ref, const char *title, const char *body);
+/* Removes the document (kind, ref), if any. */
+db_status search_delete(db *d, const char *kind, int64_t ref);
+/* Up to limit hits for q, best first, of the given kind (NULL: any), after
+ * skipping offset hits. *hits is arena memory. A query with no words gives
+ * no hits. */
+db_status search_query(db *d, arena *a, const char *q, const char *kind, int limit, int offset,
+                       search_hit **hits, size_t *n_hits);
+/* Builds the FTS5 MATCH expression for q into out: each folded word quoted
+ * and followed by '*', joined by spaces (AND). Empty when q has no words.
+ * Exposed for tests and fuzzing. */
+void search_build_match(buf *out, const char *q);
+
+#endif

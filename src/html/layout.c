@@ -1,0 +1,134 @@
+/* layout.c: the page frame shared by every HTML page (see layout.h). */
+#include "html/layout.h"
+
+#include <string.h>
+
+#include "html/html.h"
+#include "http/assets.h"
+
+void layout_lang_url(buf *out, const req *r, lang_id lang)
+{
+    /* the path is already decoded; re-encode each byte that needs it but
+     * keep the slashes */
+    for (const char *p = r->path; *p; p++) {
+        if (*p == '/') {
+            buf_putc(out, '/');
+        } else {
+            char one[2] = {*p, 0};
+            html_urlencode(out, one);
+        }
+    }
+    buf_puts(out, "?");
+    for (size_t i = 0; i < r->query.n_fields; i++) {
+        const form_field *f = &r->query.fields[i];
+        if (strcmp(f->name, "lang") == 0)
+            continue;
+        html_urlencode(out, f->name);
+        buf_putc(out, '=');
+        html_urlencode(out, f->value);
+        buf_puts(out, "&amp;");
+    }
+    buf_puts(out, "lang=");
+    buf_puts(out, i18n_tag(lang));
+}
+
+static void nav_item(req *r, const page_meta *m, const char *key, const char *href, msg_id label)
+{
+    bool current = m->nav && strcmp(m->nav, key) == 0;
+    html_fmt(&r->out, "<li><a href=\"%u\"%R>%s</a></li>", href,
+             current ? " aria-current=\"page\"" : "", T(r->lang, label));
+}
+
+void layout_begin(req *r, const page_meta *m)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    r->content_type = "text/html; charset=utf-8";
+    html_fmt(o, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+             i18n_tag(L));
+    html_raw(o, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    if (m->title && strcmp(m->title, T(L, MSG_SITE_NAME)) != 0)
+        html_fmt(o, "<title>%s · SCAN</title>\n", m->title);
+    else
+        html_fmt(o, "<title>%s · SCAN</title>\n", T(L, MSG_SITE_NAME));
+    if (m->description)
+        html_fmt(o, "<meta name=\"description\" content=\"%s\">\n", m->description);
+    html_fmt(o, "<meta property=\"og:site_name\" content=\"%s\">\n", T(L, MSG_SITE_NAME));
+    html_fmt(o, "<meta property=\"og:title\" content=\"%s\">\n",
+             m->title ? m->title : T(L, MSG_SITE_NAME));
+    html_fmt(o, "<meta property=\"og:type\" content=\"%s\">\n", m->og_type ? m->og_type : "website");
+    if (m->description)
+        html_fmt(o, "<meta property=\"og:description\" content=\"%s\">\n", m->description);
+    html_fmt(o, "<link rel=\"stylesheet\" href=\"%u\">\n", assets_url("css/scan.css"));
+    html_fmt(o, "<link rel=\"icon\" href=\"%u\" type=\"image/svg+xml\">\n",
+             assets_url("img/favicon.svg"));
+    for (int l = 0; l < LANG__COUNT; l++) {
+        html_fmt(o, "<link rel=\"alternate\" hreflang=\"%s\" href=\"", i18n_tag((lang_id)l));
+        layout_lang_url(o, r, (lang_id)l);
+        html_raw(o, "\">\n");
+    }
+    if (m->head_raw)
+        html_raw(o, m->head_raw);
+    html_fmt(o, "<script src=\"%u\" defer></script>\n", assets_url("js/scan.js"));
+    html_raw(o, "</head>\n<body>\n");
+    html_fmt(o, "<a class=\"skip\" href=\"#main\">%s</a>\n", T(L, MSG_SKIP_TO_CONTENT));
+
+    /* header: brand, navigation, search, language switch */
+    html_raw(o, "<header class=\"site-header\"><div class=\"wrap header-row\">\n");
+    html_fmt(o,
+             "<a class=\"brand\" href=\"/\"><img src=\"%u\" alt=\"\" width=\"40\" height=\"40\">"
+             "<span class=\"brand-text\"><span class=\"brand-name\">SCAN</span>"
+             "<span class=\"brand-sub\">%s</span></span></a>\n",
+             assets_url("img/logo.svg"), T(L, MSG_SITE_NAME));
+    html_fmt(o, "<nav class=\"main-nav\" aria-label=\"%s\"><ul>", T(L, MSG_NAV_MAIN));
+    nav_item(r, m, "home", "/", MSG_NAV_HOME);
+    nav_item(r, m, "search", "/search", MSG_NAV_SEARCH);
+    html_raw(o, "</ul></nav>\n");
+    html_fmt(o,
+             "<form class=\"search-box\" role=\"search\" action=\"/search\" method=\"get\">"
+             "<label class=\"visually-hidden\" for=\"site-q\">%s</label>"
+             "<input id=\"site-q\" type=\"search\" name=\"q\" placeholder=\"%s\" "
+             "autocomplete=\"off\" maxlength=\"200\">"
+             "<button type=\"submit\">%s</button></form>\n",
+             T(L, MSG_NAV_SEARCH), T(L, MSG_SEARCH_PLACEHOLDER), T(L, MSG_SEARCH_BUTTON));
+    html_fmt(o, "<nav class=\"lang-switch\" aria-label=\"%s\"><ul>", T(L, MSG_NAV_LANGUAGE));
+    for (int l = 0; l < LANG__COUNT; l++) {
+        html_fmt(o, "<li><a lang=\"%s\" hreflang=\"%s\" href=\"", i18n_tag((lang_id)l),
+                 i18n_tag((lang_id)l));
+        layout_lang_url(o, r, (lang_id)l);
+        html_fmt(o, "\"%R>%s</a></li>", l == (int)L ? " aria-current=\"true\"" : "",
+                 i18n_name((lang_id)l));
+    }
+    html_raw(o, "</ul></nav>\n</div></header>\n<main id=\"main\" class=\"wrap\">\n");
+}
+
+void layout_end(req *r)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    html_raw(o, "</main>\n<footer class=\"site-footer\"><div class=\"wrap footer-row\">\n");
+    html_fmt(o, "<p><strong>SCAN</strong> · %s</p>\n", T(L, MSG_FOOTER_ABOUT));
+    html_fmt(o,
+             "<ul class=\"footer-links\"><li><a href=\"/api/v1/openapi.json\">%s</a></li>"
+             "<li><a href=\"/healthz\">%s</a></li></ul>\n",
+             T(L, MSG_NAV_API), T(L, MSG_FOOTER_HEALTH));
+    html_raw(o, "</div></footer>\n</body>\n</html>\n");
+}
+
+void layout_error_page(req *r, unsigned status, const char *message)
+{
+    page_meta m = {.title = T(r->lang, MSG_ERROR_TITLE)};
+    buf_reset(&r->out);
+    layout_begin(r, &m);
+    html_fmt(&r->out, "<section class=\"error-page\"><p class=\"error-status\">%d</p>",
+             (int)status);
+    html_fmt(&r->out, "<h1>%s</h1><p>%s</p>", T(r->lang, MSG_ERROR_TITLE), message);
+    if (status >= 500) {
+        buf id = BUF_INIT;
+        buf_printf(&id, T(r->lang, MSG_ERROR_REQUEST_ID), r->id);
+        html_fmt(&r->out, "<p class=\"request-id\"><code>%s</code></p>", buf_str(&id));
+        buf_free(&id);
+    }
+    html_fmt(&r->out, "<p><a href=\"/\">%s</a></p></section>\n", T(r->lang, MSG_ERROR_HOME_LINK));
+    layout_end(r);
+}

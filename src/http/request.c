@@ -1,0 +1,159 @@
+/* request.c: request accessors and response helpers (see request.h).
+ *
+ * Error responses come in two flavours chosen here, in one place: JSON
+ * under /api/ and HTML elsewhere. The HTML page is drawn by a renderer the
+ * web layer registers (so it uses the site layout) with a plain fallback. */
+#include "http/request.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "core/log.h"
+#include "core/strutil.h"
+#include "html/html.h"
+#include "json/json.h"
+
+static resp_error_page_fn error_page;
+
+void resp_set_error_page(resp_error_page_fn fn)
+{
+    error_page = fn;
+}
+
+const char *req_header(const req *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_headers; i++)
+        if (strcasecmp(r->headers[i].name, name) == 0)
+            return r->headers[i].value;
+    return NULL;
+}
+
+const char *req_param(const req *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_params; i++)
+        if (strcmp(r->param_names[i], name) == 0)
+            return r->param_values[i];
+    return NULL;
+}
+
+const char *req_query(const req *r, const char *name)
+{
+    return form_get(&r->query, name);
+}
+
+bool req_wants_json(const req *r)
+{
+    const char *acc = req_header(r, "Accept");
+    return acc && strstr(acc, "application/json") && !strstr(acc, "text/html");
+}
+
+bool resp_header(req *r, const char *name, const char *value)
+{
+    if (r->n_resp_headers >= REQ_MAX_RESP_HEADERS || strpbrk(value, "\r\n") ||
+        strpbrk(name, "\r\n: "))
+        return false;
+    http_header *h = &r->resp_headers[r->n_resp_headers];
+    h->name = arena_strdup(r->a, name);
+    h->value = arena_strdup(r->a, value);
+    if (!h->name || !h->value)
+        return false;
+    r->n_resp_headers++;
+    return true;
+}
+
+void resp_redirect(req *r, const char *location)
+{
+    /* only local paths: "//host" and "/\host" would leave the site */
+    if (!location || location[0] != '/' || location[1] == '/' || location[1] == '\\')
+        location = "/";
+    r->status = 303;
+    resp_header(r, "Location", location);
+    buf_reset(&r->out);
+}
+
+const char *http_status_code(unsigned status)
+{
+    switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 408: return "request_timeout";
+    case 409: return "conflict";
+    case 413: return "payload_too_large";
+    case 415: return "unsupported_media_type";
+    case 422: return "unprocessable";
+    case 429: return "too_many_requests";
+    case 431: return "headers_too_large";
+    case 500: return "internal_error";
+    case 503: return "unavailable";
+    default: return status >= 500 ? "server_error" : "client_error";
+    }
+}
+
+const char *http_status_text(unsigned status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+    }
+}
+
+void resp_error(req *r, unsigned status, const char *message)
+{
+    r->status = status;
+    r->static_body = NULL;
+    buf_reset(&r->out);
+    r->no_etag = true;
+    if (r->is_api || req_wants_json(r)) {
+        r->content_type = "application/json";
+        buf_puts(&r->out, "{\"error\":{\"code\":");
+        json_put_string(&r->out, http_status_code(status));
+        buf_puts(&r->out, ",\"message\":");
+        json_put_string(&r->out, message);
+        if (status >= 500) {
+            buf_puts(&r->out, ",\"request_id\":");
+            json_put_string(&r->out, r->id);
+        }
+        buf_puts(&r->out, "}}\n");
+        return;
+    }
+    r->content_type = "text/html; charset=utf-8";
+    if (error_page) {
+        error_page(r, status, message);
+        return;
+    }
+    buf_printf(&r->out, "<!doctype html><title>%u</title><p>", status);
+    html_text(&r->out, message);
+    buf_puts(&r->out, "</p>\n");
+}
+
+void resp_fail(req *r, db_status st, const char *cause)
+{
+    log_msg(LOG_LVL_ERROR, r->id, "%s %s: %s (%s)", r->method_name, r->path,
+            cause ? cause : "failure", db_status_name(st));
+    bool temporary = st == DB_FULL || st == DB_BUSY || st == DB_IOERR || st == DB_READONLY;
+    resp_error(r, temporary ? 503 : 500,
+               temporary ? "The platform cannot store data right now. Nothing was saved; "
+                           "please try again in a few minutes."
+                         : "Something went wrong on our side. It has been logged.");
+}

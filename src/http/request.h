@@ -1,0 +1,113 @@
+/* request.h: one HTTP request as handlers see it, and its response.
+ *
+ * The server (server.c) copies everything a handler may need out of
+ * libmicrohttpd before the handler runs (method, path, headers, body), so
+ * handlers run on a worker thread without touching MHD, and nothing above
+ * src/http/ names MHD_*. All memory hangs off the request arena `a` and is
+ * freed when the response has been sent. A handler sets status, headers and
+ * body through the resp_* calls below and returns. */
+#ifndef SCAN_REQUEST_H
+#define SCAN_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "db/db.h"
+#include "http/form.h"
+#include "i18n/i18n.h"
+
+typedef enum {
+    HTTP_GET = 1 << 0,
+    HTTP_HEAD = 1 << 1,
+    HTTP_POST = 1 << 2,
+    HTTP_PUT = 1 << 3,
+    HTTP_PATCH = 1 << 4,
+    HTTP_DELETE = 1 << 5,
+    HTTP_OPTIONS = 1 << 6,
+    HTTP_OTHER = 1 << 7,
+} http_method;
+
+typedef struct http_header {
+    const char *name;
+    const char *value;
+} http_header;
+
+#define REQ_MAX_PARAMS 8
+#define REQ_MAX_RESP_HEADERS 16
+
+struct route;
+struct server_config;
+
+typedef struct req {
+    arena *a;               /* request arena: everything below lives in it */
+    const char *id;         /* request id, shown on 5xx pages and logged */
+    http_method method;     /* HEAD is reported as HTTP_HEAD; routes match it as GET */
+    const char *method_name;
+    const char *path;       /* decoded path, without the query string */
+    const char *query_raw;  /* undecoded query string, "" when none */
+    form query;             /* parsed query string */
+    http_header *headers;   /* request headers as sent (names as sent) */
+    size_t n_headers;
+    const char *body;       /* raw body (NUL-terminated), "" when none */
+    size_t body_len;
+    const char *client_ip;  /* textual peer address */
+    const struct route *route;
+    const char *param_names[REQ_MAX_PARAMS]; /* from {name} in the route pattern */
+    const char *param_values[REQ_MAX_PARAMS];
+    size_t n_params;
+    lang_id lang;           /* negotiated UI language */
+    bool is_api;            /* path under /api/: errors are JSON */
+    db *db;                 /* this worker's connection; NULL for inline routes */
+    const struct server_config *cfg;
+    uint64_t started_us;
+
+    /* response */
+    unsigned status;        /* default 200 */
+    const char *content_type; /* default text/html; charset=utf-8 */
+    http_header resp_headers[REQ_MAX_RESP_HEADERS];
+    size_t n_resp_headers;
+    buf out;                /* response body; owned by the request */
+    const unsigned char *static_body; /* alternative body not copied (assets) */
+    size_t static_len;
+    bool no_etag;           /* do not add an ETag / answer 304 automatically */
+    const char *etag;       /* entity tag (without quotes) when the handler knows
+                               one; else the server hashes the body */
+    const char *cache_control; /* default "no-cache" for dynamic pages */
+} req;
+
+/* The header's value (case-insensitive name), or NULL. */
+const char *req_header(const req *r, const char *name);
+/* The value of path parameter {name}, or NULL. */
+const char *req_param(const req *r, const char *name);
+/* The first query parameter name, or NULL. */
+const char *req_query(const req *r, const char *name);
+/* The request's Accept header says it prefers JSON over HTML. */
+bool req_wants_json(const req *r);
+
+/* Adds a response header (name and value are copied into the arena).
+ * Returns false when the header table is full or a value holds CR/LF. */
+bool resp_header(req *r, const char *name, const char *value);
+/* 303 See Other to a local path (must start with '/'; anything else is
+ * replaced by "/"). */
+void resp_redirect(req *r, const char *location);
+/* An error response in the request's flavour: the JSON error format
+ * {"error":{"code":..,"message":..}} under /api/, else an HTML page in the
+ * layout. status >= 500 adds the request id; message is shown as text. */
+void resp_error(req *r, unsigned status, const char *message);
+/* A 5xx for a bug or outage: logs cause with the request id, and shows the
+ * user a short apology with the id. 503 for DB_FULL/DB_BUSY/DB_IOERR
+ * (temporarily unable to store), 500 for anything else. */
+void resp_fail(req *r, db_status st, const char *cause);
+/* The web layer's renderer for HTML error pages (so they use the site
+ * layout); it writes r->out for status and message. */
+typedef void (*resp_error_page_fn)(req *r, unsigned status, const char *message);
+void resp_set_error_page(resp_error_page_fn fn);
+/* The stable machine-readable code of an HTTP status ("not_found", ...). */
+const char *http_status_code(unsigned status);
+/* The reason phrase of an HTTP status ("Not Found"). */
+const char *http_status_text(unsigned status);
+
+#endif

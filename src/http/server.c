@@ -1,0 +1,675 @@
+/* server.c: libmicrohttpd glue, the worker pool, and everything every
+ * request goes through (see server.h for the threading model).
+ *
+ * The life of a request:
+ *  1. uri_log(): MHD has read the request line; we make the request context
+ *     with its arena and request id, and keep the raw URI.
+ *  2. First call of on_request(): headers are in. Parse path and query,
+ *     route, copy headers, refuse a declared body over the route's limit
+ *     (413). We return without a response: queueing on the first call makes
+ *     MHD 0.9.75 answer "Connection: close" and kills keep-alive.
+ *  3. Further calls: body bytes, appended up to the limit (413 past it).
+ *  4. Last call: run the handler, inline for RF_INLINE routes, else suspend
+ *     the connection and queue the request for a worker, which resumes it.
+ *  5. After resume: build the MHD response with the central headers
+ *     (security, ETag/304, caching, request id) and queue it.
+ *  6. on_completed(): access log line, free everything. */
+#include "http/server.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/strutil.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
+#include "http/assets.h"
+#include "http/cookie.h"
+#include "http/router.h"
+#include "http/server_hooks.h"
+
+#define DEFAULT_MAX_BODY (1024 * 1024)
+
+typedef enum { ST_READING, ST_QUEUED, ST_DONE } ctx_state;
+
+typedef struct ctx {
+    req r;
+    arena a;
+    ctx_state state;
+    struct MHD_Connection *conn;
+    char *raw_uri;        /* heap: as sent, up to the first space */
+    buf body;             /* request body as it arrives */
+    size_t body_limit;
+    bool too_large;
+    bool responded;       /* a response has been queued */
+    unsigned route_status; /* 0, or an early status (400, 404, 405, 413) */
+    unsigned allowed;     /* for 405 */
+    const char *early_msg;
+    uint64_t bytes_out;
+    struct ctx *next;     /* worker queue */
+} ctx;
+
+/* --- global state (one server per process) ------------------------------ */
+
+static const server_config *g_cfg;
+static struct MHD_Daemon *g_daemon;
+static int64_t g_started;
+static atomic_int g_inflight;
+
+static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;
+static ctx *q_head, *q_tail;
+static bool q_stop;
+static pthread_t *g_workers;
+static unsigned g_n_workers;
+static atomic_uint g_workers_ready;
+static atomic_uint g_workers_failed;
+
+void server_config_defaults(server_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->db_path = "var/scan.db";
+    cfg->listen = "127.0.0.1:8080";
+    cfg->io_threads = 2;
+    cfg->workers = 4;
+    cfg->conn_limit = 1024;
+    cfg->per_ip_limit = 64;
+    cfg->timeout_s = 30;
+    cfg->max_header = 32 * 1024;
+    cfg->max_body = DEFAULT_MAX_BODY;
+    cfg->shutdown_wait_s = 10;
+}
+
+long server_uptime(void)
+{
+    return (long)(time_now() - g_started);
+}
+
+/* --- request context ------------------------------------------------------ */
+
+static void *uri_log(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    ctx *x = mem_calloc(1, sizeof *x);
+    if (!x)
+        return NULL; /* on_request sees NULL and refuses the request */
+    x->raw_uri = mem_strdup(uri ? uri : "/");
+    x->r.a = &x->a;
+    x->r.started_us = time_mono_us();
+    x->r.status = 200;
+    x->r.cfg = g_cfg;
+    x->conn = c;
+    unsigned char rnd[8];
+    randombytes_buf(rnd, sizeof rnd);
+    char id[17];
+    str_hex(id, rnd, sizeof rnd);
+    x->r.id = arena_strdup(&x->a, id);
+    atomic_fetch_add(&g_inflight, 1);
+    return x;
+}
+
+static void ctx_free(ctx *x)
+{
+    buf_free(&x->body);
+    buf_free(&x->r.out);
+    mem_free(x->raw_uri);
+    arena_free(&x->a);
+    mem_free(x);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    ctx *x = *con_cls;
+    if (!x)
+        return;
+    if (!x->r.route || !(x->r.route->flags & RF_NO_LOG))
+        log_access(x->r.id ? x->r.id : "-", x->r.method_name ? x->r.method_name : "-",
+                   x->r.path ? x->r.path : (x->raw_uri ? x->raw_uri : "-"),
+                   x->responded ? x->r.status : 0, x->bytes_out,
+                   time_mono_us() - x->r.started_us);
+    ctx_free(x);
+    *con_cls = NULL;
+    atomic_fetch_sub(&g_inflight, 1);
+}
+
+static unsigned method_bit(const char *m)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } tab[] = {{"GET", HTTP_GET},         {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
+               {"PUT", HTTP_PUT},         {"PATCH", HTTP_PATCH},   {"DELETE", HTTP_DELETE},
+               {"OPTIONS", HTTP_OPTIONS}};
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+        if (strcmp(m, tab[i].name) == 0)
+            return tab[i].bit;
+    return HTTP_OTHER;
+}
+
+static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    ctx *x = cls;
+    if (x->r.n_headers >= 100)
+        return MHD_NO;
+    x->r.headers[x->r.n_headers].name = arena_strdup(&x->a, key);
+    x->r.headers[x->r.n_headers].value = arena_strdup(&x->a, value ? value : "");
+    x->r.n_headers++;
+    return MHD_YES;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes the path part of the raw URI into the arena. False when the
+ * percent-encoding is broken or the result is not clean UTF-8. */
+static bool decode_path(ctx *x, const char *s, size_t n)
+{
+    char *out = arena_alloc(&x->a, n + 1);
+    if (!out)
+        return false;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int hi, lo;
+            if (i + 2 >= n + 0 || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
+                return false;
+            out[j++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            out[j++] = s[i];
+        }
+    }
+    out[j] = '\0';
+    if (!utf8_valid(out, j, false))
+        return false;
+    x->r.path = out;
+    return true;
+}
+
+/* Step 2: everything we can decide once the headers are in. */
+static void begin_request(ctx *x, const char *method)
+{
+    req *r = &x->r;
+    r->method = method_bit(method);
+    r->method_name = arena_strdup(&x->a, method);
+    r->headers = arena_zalloc(&x->a, 100 * sizeof *r->headers);
+    MHD_get_connection_values(x->conn, MHD_HEADER_KIND, copy_header, x);
+
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(x->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char ip[INET6_ADDRSTRLEN] = "-";
+    if (ci && ci->client_addr) {
+        if (ci->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip,
+                      sizeof ip);
+        else if (ci->client_addr->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip,
+                      sizeof ip);
+    }
+    r->client_ip = arena_strdup(&x->a, ip);
+
+    const char *uri = x->raw_uri ? x->raw_uri : "/";
+    const char *qm = strchr(uri, '?');
+    size_t plen = qm ? (size_t)(qm - uri) : strlen(uri);
+    r->query_raw = qm ? arena_strdup(&x->a, qm + 1) : "";
+    x->body_limit = g_cfg->max_body;
+    if (!r->headers || !r->method_name || !r->client_ip || !r->query_raw) {
+        x->route_status = 500;
+        x->early_msg = "out of memory";
+        return;
+    }
+    if (uri[0] != '/' || !decode_path(x, uri, plen) || strstr(r->path, "/../") ||
+        strchr(r->path, '\0') != r->path + strlen(r->path)) {
+        r->path = arena_strndup(&x->a, uri, plen);
+        x->route_status = 400;
+        x->early_msg = "The address is malformed: check its percent-encoding.";
+        return;
+    }
+    r->is_api = str_starts(r->path, "/api/");
+    const char *bad = NULL;
+    form_status fs = form_parse_urlencoded(&x->a, r->query_raw, strlen(r->query_raw), &r->query, &bad);
+    if (fs != FORM_OK) {
+        x->route_status = 400;
+        x->early_msg = arena_printf(&x->a,
+                                    "The query string is malformed near \"%s\": check its "
+                                    "percent-encoding and UTF-8.",
+                                    bad ? bad : "");
+        return;
+    }
+    const route *rt = NULL;
+    switch (router_match(r, r->method, r->path, &rt, &x->allowed)) {
+    case ROUTE_FOUND:
+        r->route = rt;
+        if (rt->max_body)
+            x->body_limit = rt->max_body;
+        break;
+    case ROUTE_NOT_FOUND:
+        x->route_status = 404;
+        x->early_msg = "There is no page at this address.";
+        return;
+    case ROUTE_BAD_METHOD:
+        x->route_status = 405;
+        x->early_msg = "This address does not accept that method.";
+        return;
+    }
+    const char *cl = req_header(r, "Content-Length");
+    int64_t declared;
+    if (cl && str_to_i64(cl, &declared) && declared > (int64_t)x->body_limit) {
+        x->route_status = 413;
+        x->too_large = true;
+    }
+}
+
+/* --- responses ------------------------------------------------------------ */
+
+static const char CSP[] = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                          "script-src 'self'; object-src 'none'; base-uri 'self'; "
+                          "form-action 'self'; frame-ancestors 'none'";
+
+static void add_header(struct MHD_Response *resp, const char *name, const char *value)
+{
+    MHD_add_response_header(resp, name, value);
+}
+
+static bool etag_matches(const char *inm, const char *etag)
+{
+    if (!inm)
+        return false;
+    if (strcmp(inm, "*") == 0)
+        return true;
+    /* a list of entity tags, possibly weak (W/"..."): ours is unique
+     * enough that finding it anywhere in the list is a match */
+    return strstr(inm, etag) != NULL;
+}
+
+/* Step 5: turns the request's response fields into an MHD response. */
+static enum MHD_Result send_response(ctx *x)
+{
+    req *r = &x->r;
+    char etag[40] = "";
+    bool cacheable = (r->method == HTTP_GET || r->method == HTTP_HEAD) && r->status == 200 &&
+                     !r->no_etag;
+    if (buf_failed(&r->out)) {
+        log_msg(LOG_LVL_ERROR, r->id, "response body allocation failed");
+        r->status = 500;
+        buf_free(&r->out);
+        buf_puts(&r->out, "Out of memory\n");
+        r->content_type = "text/plain; charset=utf-8";
+        cacheable = false;
+    }
+    const unsigned char *body = r->static_body ? r->static_body : (const unsigned char *)r->out.data;
+    size_t len = r->static_body ? r->static_len : r->out.len;
+    if (cacheable) {
+        if (r->etag) {
+            snprintf(etag, sizeof etag, "\"%s\"", r->etag);
+        } else {
+            unsigned char h[12];
+            crypto_generichash(h, sizeof h, body, len, NULL, 0);
+            char hex[25];
+            str_hex(hex, h, sizeof h);
+            snprintf(etag, sizeof etag, "\"%s\"", hex);
+        }
+        if (etag_matches(req_header(r, "If-None-Match"), etag))
+            r->status = 304;
+    }
+    struct MHD_Response *resp;
+    if (r->status == 304 || r->status == 204) {
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        len = 0;
+    } else if (r->static_body) {
+        resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT);
+    } else {
+        size_t n = 0;
+        char *data = buf_detach(&r->out, &n);
+        resp = data ? MHD_create_response_from_buffer_with_free_callback(n, data, free) : NULL;
+        if (!resp)
+            free(data);
+        len = n;
+    }
+    if (!resp)
+        return MHD_NO;
+    x->bytes_out = len;
+    if (r->status != 304)
+        add_header(resp, "Content-Type", r->content_type ? r->content_type : "text/html; charset=utf-8");
+    add_header(resp, "X-Request-Id", r->id);
+    add_header(resp, "Content-Security-Policy", CSP);
+    add_header(resp, "X-Content-Type-Options", "nosniff");
+    add_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
+    add_header(resp, "X-Frame-Options", "DENY");
+    add_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    add_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (g_cfg->secure_cookies)
+        add_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    add_header(resp, "Cache-Control", r->cache_control ? r->cache_control : "no-cache");
+    if (!r->static_body && !r->is_api)
+        add_header(resp, "Vary", "Accept-Language, Cookie");
+    if (!r->is_api && r->lang < LANG__COUNT && !r->static_body)
+        add_header(resp, "Content-Language", i18n_tag(r->lang));
+    if (etag[0])
+        add_header(resp, "ETag", etag);
+    for (size_t i = 0; i < r->n_resp_headers; i++)
+        add_header(resp, r->resp_headers[i].name, r->resp_headers[i].value);
+    if (x->too_large)
+        add_header(resp, "Connection", "close");
+    enum MHD_Result ret = MHD_queue_response(x->conn, r->status, resp);
+    MHD_destroy_response(resp);
+    x->responded = true;
+    return ret;
+}
+
+/* Fills an early error (before any handler) into the request. */
+static void early_error(ctx *x)
+{
+    req *r = &x->r;
+    if (!r->path)
+        r->path = "/";
+    if (x->route_status == 405) {
+        buf allow = BUF_INIT;
+        router_allow_text(&allow, x->allowed);
+        resp_header(r, "Allow", buf_str(&allow));
+        buf_free(&allow);
+    }
+    const char *msg = x->early_msg;
+    if (x->route_status == 413)
+        msg = arena_printf(&x->a, "The request body is larger than this address accepts (%zu bytes).",
+                           x->body_limit);
+    resp_error(r, x->route_status, msg ? msg : http_status_text(x->route_status));
+}
+
+/* Runs the handler with the central checks first (server_hooks.h). */
+static void run_handler(ctx *x, db *d)
+{
+    req *r = &x->r;
+    r->db = d;
+    r->body = x->body.data ? x->body.data : "";
+    r->body_len = x->body.len;
+    server_hook_prepare(r);
+    if (server_hook_guard(r))
+        r->route->fn(r);
+    r->db = NULL;
+}
+
+/* --- worker pool ------------------------------------------------------------ */
+
+static void *worker_main(void *arg)
+{
+    buf err = BUF_INIT;
+    db *d = NULL;
+    db_options o = {.create = false, .synchronous_normal = g_cfg->sync_normal,
+                    .busy_timeout_ms = 5000};
+    if (db_open(g_cfg->db_path, &o, &d, &err) != DB_OK) {
+        log_error("worker cannot open the database: %s", buf_str(&err));
+        atomic_fetch_add(&g_workers_failed, 1);
+    }
+    buf_free(&err);
+    atomic_fetch_add(&g_workers_ready, 1);
+    for (;;) {
+        pthread_mutex_lock(&q_lock);
+        while (!q_head && !q_stop)
+            pthread_cond_wait(&q_cond, &q_lock);
+        ctx *x = q_head;
+        if (x) {
+            q_head = x->next;
+            if (!q_head)
+                q_tail = NULL;
+        }
+        pthread_mutex_unlock(&q_lock);
+        if (!x)
+            break; /* stopping and the queue is empty */
+        if (!d) {
+            resp_fail(&x->r, DB_ERR, "no database connection");
+        } else {
+            run_handler(x, d);
+            if (db_in_tx(d)) { /* a handler that forgot: never leak a transaction */
+                log_msg(LOG_LVL_ERROR, x->r.id, "handler left a transaction open; rolled back");
+                db_rollback(d);
+            }
+        }
+        x->state = ST_DONE;
+        MHD_resume_connection(x->conn);
+    }
+    db_close(d);
+    return NULL;
+}
+
+static void enqueue(ctx *x)
+{
+    x->next = NULL;
+    pthread_mutex_lock(&q_lock);
+    if (q_tail)
+        q_tail->next = x;
+    else
+        q_head = x;
+    q_tail = x;
+    pthread_cond_signal(&q_cond);
+    pthread_mutex_unlock(&q_lock);
+}
+
+/* --- the access handler ----------------------------------------------------- */
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    ctx *x = *con_cls;
+    if (!x)
+        return MHD_NO;
+    if (!x->r.method_name) { /* first call: headers are in */
+        begin_request(x, method);
+        return MHD_YES;
+    }
+    if (x->state == ST_DONE)
+        return send_response(x);
+    if (x->state == ST_QUEUED)
+        return MHD_YES; /* spurious call while a worker has it */
+    if (*upload_size) {
+        if (!x->too_large && !x->route_status) {
+            if (x->body.len + *upload_size > x->body_limit) {
+                x->too_large = true;
+                x->route_status = 413;
+                buf_free(&x->body);
+            } else {
+                buf_append(&x->body, upload_data, *upload_size);
+                if (buf_failed(&x->body)) {
+                    x->route_status = 500;
+                    x->early_msg = "out of memory";
+                }
+            }
+        }
+        *upload_size = 0;
+        if (x->too_large && !x->responded) { /* answer now, do not read the rest */
+            x->state = ST_DONE;
+            early_error(x);
+            return send_response(x);
+        }
+        return MHD_YES;
+    }
+    if (x->responded)
+        return MHD_YES;
+    if (x->route_status) {
+        x->state = ST_DONE;
+        early_error(x);
+        return send_response(x);
+    }
+    if (x->r.route->flags & RF_INLINE) {
+        run_handler(x, NULL);
+        x->state = ST_DONE;
+        return send_response(x);
+    }
+    x->state = ST_QUEUED;
+    MHD_suspend_connection(c);
+    enqueue(x);
+    return MHD_YES;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    log_msg(LOG_LVL_WARN, NULL, "http: %s", msg);
+}
+
+/* Parses "host:port", "[v6]:port" or ":port" into a socket address. */
+static bool parse_listen(const char *s, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    const char *colon = strrchr(s, ':');
+    if (!colon)
+        return false;
+    int64_t port;
+    if (!str_to_i64(colon + 1, &port) || port < 0 || port > 65535)
+        return false;
+    char host[64];
+    size_t hl = (size_t)(colon - s);
+    if (hl >= sizeof host)
+        return false;
+    memcpy(host, s, hl);
+    host[hl] = '\0';
+    if (host[0] == '[') {
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+        size_t l = strlen(host);
+        if (l < 2 || host[l - 1] != ']')
+            return false;
+        host[l - 1] = '\0';
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1;
+    }
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((uint16_t)port);
+    if (!host[0]) {
+        a4->sin_addr.s_addr = htonl(INADDR_ANY);
+        return true;
+    }
+    return inet_pton(AF_INET, host, &a4->sin_addr) == 1;
+}
+
+bool server_listen_valid(const char *s)
+{
+    struct sockaddr_storage ss;
+    return s && parse_listen(s, &ss);
+}
+
+int server_run(const server_config *cfg)
+{
+    int rc = 1;
+    g_cfg = cfg;
+    g_started = time_now();
+    q_stop = false;
+    struct sockaddr_storage ss;
+    if (!parse_listen(cfg->listen, &ss)) {
+        log_error("cannot parse --listen %s: use host:port, e.g. 127.0.0.1:8080", cfg->listen);
+        return 1;
+    }
+
+    /* Signals are taken by sigwait() in this thread only. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    g_n_workers = cfg->workers ? cfg->workers : 1;
+    g_workers = mem_calloc(g_n_workers, sizeof *g_workers);
+    unsigned started = 0;
+    if (!g_workers)
+        goto cleanup;
+    for (; started < g_n_workers; started++)
+        if (pthread_create(&g_workers[started], NULL, worker_main, NULL) != 0)
+            break;
+    while (atomic_load(&g_workers_ready) < started)
+        usleep(1000);
+    if (started < g_n_workers || atomic_load(&g_workers_failed)) {
+        log_error("cannot start %u workers with database %s", g_n_workers, cfg->db_path);
+        goto stop_workers;
+    }
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    g_daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->io_threads ? cfg->io_threads : 1),
+        MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->max_header + 8 * 1024),
+        MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+        MHD_OPTION_END);
+    if (!g_daemon) {
+        log_error("cannot listen on %s: %s (is the port in use?)", cfg->listen, strerror(errno));
+        goto stop_workers;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(g_daemon, MHD_DAEMON_INFO_BIND_PORT);
+    char host[64];
+    snprintf(host, sizeof host, "%s", cfg->listen);
+    char *colon = strrchr(host, ':');
+    if (colon)
+        *colon = '\0';
+    log_info("listening on http://%s:%u/ (%u I/O threads, %u workers, database %s)",
+             host[0] ? host : "0.0.0.0", di ? di->port : 0, cfg->io_threads, g_n_workers,
+             cfg->db_path);
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    log_info("signal %d: stopping, waiting up to %us for %d request(s)", sig, cfg->shutdown_wait_s,
+             atomic_load(&g_inflight));
+    MHD_socket lfd = MHD_quiesce_daemon(g_daemon);
+    if (lfd != MHD_INVALID_SOCKET)
+        close(lfd);
+    uint64_t deadline = time_mono_us() + (uint64_t)cfg->shutdown_wait_s * 1000000u;
+    while (atomic_load(&g_inflight) > 0 && time_mono_us() < deadline)
+        usleep(10000);
+    rc = 0;
+
+stop_workers:
+    pthread_mutex_lock(&q_lock);
+    q_stop = true;
+    pthread_cond_broadcast(&q_cond);
+    pthread_mutex_unlock(&q_lock);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(g_workers[i], NULL);
+    if (g_daemon) {
+        MHD_stop_daemon(g_daemon);
+        g_daemon = NULL;
+    }
+cleanup:
+    mem_free(g_workers);
+    g_workers = NULL;
+    atomic_store(&g_workers_ready, 0);
+    atomic_store(&g_workers_failed, 0);
+    if (rc == 0)
+        log_info("stopped");
+    return rc;
+}

@@ -1,0 +1,154 @@
+/* json.c: JSON writer and reader helpers (see json.h). */
+#include "json/json.h"
+
+#include <string.h>
+
+#include "core/mem.h"
+#include "core/utf8.h"
+
+static void *j_malloc(size_t n)
+{
+    return mem_malloc(n);
+}
+
+static void j_free(void *p)
+{
+    mem_free(p);
+}
+
+void json_setup(void)
+{
+    json_set_alloc_funcs(j_malloc, j_free);
+}
+
+void json_put_stringn(buf *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    buf_putc(out, '"');
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            uint32_t cp;
+            int len = utf8_decode(s + i, n - i, &cp);
+            if (len <= 0) {
+                buf_puts(out, "\\ufffd");
+                i++;
+                continue;
+            }
+            if (cp == 0x2028 || cp == 0x2029) /* line separators break JS */
+                buf_printf(out, "\\u%04x", (unsigned)cp);
+            else
+                buf_append(out, s + i, (size_t)len);
+            i += (size_t)len;
+            continue;
+        }
+        switch (c) {
+        case '"': buf_puts(out, "\\\""); break;
+        case '\\': buf_puts(out, "\\\\"); break;
+        case '\n': buf_puts(out, "\\n"); break;
+        case '\r': buf_puts(out, "\\r"); break;
+        case '\t': buf_puts(out, "\\t"); break;
+        case '<':
+        case '>':
+        case '&':
+        default:
+            if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7f) {
+                char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                buf_append(out, e, 6);
+            } else {
+                buf_putc(out, (char)c);
+            }
+        }
+        i++;
+    }
+    buf_putc(out, '"');
+}
+
+void json_put_string(buf *out, const char *s)
+{
+    if (!s)
+        buf_puts(out, "null");
+    else
+        json_put_stringn(out, s, strlen(s));
+}
+
+void json_put_key(buf *out, const char *key, bool first)
+{
+    if (!first)
+        buf_putc(out, ',');
+    json_put_string(out, key);
+    buf_putc(out, ':');
+}
+
+void json_put_int(buf *out, int64_t v)
+{
+    buf_printf(out, "%lld", (long long)v);
+}
+
+void json_put_bool(buf *out, bool v)
+{
+    buf_puts(out, v ? "true" : "false");
+}
+
+static void dump_value(buf *out, const json_t *v, bool *ok)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *val;
+        bool first = true;
+        buf_putc(out, '{');
+        json_object_foreach((json_t *)v, k, val) {
+            json_put_key(out, k, first);
+            dump_value(out, val, ok);
+            first = false;
+        }
+        buf_putc(out, '}');
+        break;
+    }
+    case JSON_ARRAY: {
+        buf_putc(out, '[');
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            if (i)
+                buf_putc(out, ',');
+            dump_value(out, json_array_get(v, i), ok);
+        }
+        buf_putc(out, ']');
+        break;
+    }
+    case JSON_STRING:
+        json_put_stringn(out, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER: json_put_int(out, (int64_t)json_integer_value(v)); break;
+    case JSON_REAL: buf_printf(out, "%.17g", json_real_value(v)); break;
+    case JSON_TRUE: buf_puts(out, "true"); break;
+    case JSON_FALSE: buf_puts(out, "false"); break;
+    case JSON_NULL: buf_puts(out, "null"); break;
+    }
+}
+
+bool json_dump_buf(buf *out, const json_t *v)
+{
+    bool ok = true;
+    if (!v)
+        return false;
+    dump_value(out, v, &ok);
+    return ok && !buf_failed(out);
+}
+
+json_t *json_parse(const char *text, size_t n, buf *err)
+{
+    json_error_t e;
+    json_t *v = json_loadb(text, n, JSON_REJECT_DUPLICATES, &e);
+    if (!v) {
+        buf_printf(err, "invalid JSON at line %d, column %d: %s", e.line, e.column, e.text);
+        return NULL;
+    }
+    if (!json_is_object(v) && !json_is_array(v)) {
+        buf_puts(err, "invalid JSON: the body must be an object or an array");
+        json_decref(v);
+        return NULL;
+    }
+    return v;
+}

@@ -1,0 +1,31 @@
+/* main.c: the `scan` binary: argv goes to the command table in
+ * src/cli/cli.c. Process-wide set-up that every command needs happens
+ * here, once, before any thread starts. */
+#include <sodium.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "core/timeutil.h"
+#include "http/assets.h"
+#include "i18n/i18n.h"
+#include "json/json.h"
+#include "web/web.h"
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "scan: cannot initialise libsodium\n");
+        return 1;
+    }
+    time_setup_zone();
+    json_setup();
+    if (i18n_init() != 0 || assets_init() != 0) {
+        fprintf(stderr, "scan: out of memory at start-up\n");
+        return 1;
+    }
+    web_setup();
+    int rc = cli_main(argc, argv);
+    assets_shutdown();
+    i18n_shutdown();
+    return rc;
+}

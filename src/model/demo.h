@@ -1,0 +1,17 @@
+/* demo.h: demonstration data for `scan init --demo` and `make run`.
+ *
+ * Loads once (remembered in app_meta) inside one transaction; every row it
+ * creates is marked as demo data so pages can say so. Each entity module
+ * adds its own part as it arrives (directory, clusters, figures). */
+#ifndef SCAN_DEMO_H
+#define SCAN_DEMO_H
+
+#include "core/buf.h"
+#include "db/db.h"
+
+/* Loads the demo data unless already loaded. *loaded is 1 when it loaded
+ * now, 0 when it was there already. On failure nothing is written and err
+ * says why. */
+db_status demo_load(db *d, int *loaded, buf *err);
+
+#endif

@@ -1,0 +1,82 @@
+/* web_home.c: the home page: what SCAN is, in the reader's language
+ * (../shared/DOMAIN.md section 1). The headline figures here are SCAN's
+ * own statement and are labelled so; the figures pages compute them from
+ * data. */
+#include "html/html.h"
+#include "html/layout.h"
+#include "web/web.h"
+
+static const struct founder {
+    msg_id name;
+    const char *acronym; /* NULL when it has none */
+    msg_id sector;
+    msg_id seat;
+} founders[] = {
+    {MSG_FOUNDER_VOICT, "VOICT", MSG_SECTOR_ICT, MSG_CITY_NOVI_SAD},
+    {MSG_FOUNDER_AUTOCLUSTER, NULL, MSG_SECTOR_AUTOMOTIVE, MSG_CITY_KRAGUJEVAC},
+    {MSG_FOUNDER_ICT_NETWORK, NULL, MSG_SECTOR_ICT, MSG_CITY_BELGRADE},
+    {MSG_FOUNDER_VMC, "VMC", MSG_SECTOR_METAL, MSG_CITY_NOVI_SAD},
+    {MSG_FOUNDER_FACTS, "FACTS", MSG_SECTOR_FASHION, MSG_CITY_BELGRADE},
+    {MSG_FOUNDER_NICAT, "NiCAT", MSG_SECTOR_ICT_ELECTRONICS, MSG_CITY_NIS},
+    {MSG_FOUNDER_ICT_CENTRAL, NULL, MSG_SECTOR_ICT, MSG_CITY_KRAGUJEVAC},
+};
+
+static void pillar(req *r, msg_id title, msg_id text)
+{
+    html_fmt(&r->out, "<li class=\"card\"><h3>%s</h3><p>%s</p></li>\n", T(r->lang, title),
+             T(r->lang, text));
+}
+
+void web_home(req *r)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    page_meta m = {.title = T(L, MSG_HOME_TITLE), .description = T(L, MSG_HOME_LEAD), .nav = "home"};
+    layout_begin(r, &m);
+
+    html_fmt(o, "<section class=\"hero\"><h1>%s</h1><p class=\"lead\">%s</p></section>\n",
+             T(L, MSG_HOME_TITLE), T(L, MSG_HOME_LEAD));
+
+    html_fmt(o, "<section aria-labelledby=\"stated\"><h2 id=\"stated\" class=\"eyebrow\">%s</h2>"
+                "<ul class=\"stats\">",
+             T(L, MSG_HOME_STATED));
+    buf n = BUF_INIT;
+    i18n_fmt_int(&n, L, 30000);
+    html_fmt(o, "<li><span class=\"stat-value\">%s+</span><span class=\"stat-label\">%s</span></li>",
+             buf_str(&n), T(L, MSG_HOME_STAT_EMPLOYEES));
+    buf_reset(&n);
+    i18n_fmt_money(&n, L, 100000000000LL, "EUR", true);
+    html_fmt(o, "<li><span class=\"stat-value\">%s+</span><span class=\"stat-label\">%s</span></li>",
+             buf_str(&n), T(L, MSG_HOME_STAT_REVENUE));
+    html_fmt(o, "<li><span class=\"stat-value\">%d</span><span class=\"stat-label\">%s</span></li>",
+             (int)(sizeof founders / sizeof founders[0]), T(L, MSG_HOME_STAT_FOUNDERS));
+    buf_free(&n);
+    html_raw(o, "</ul></section>\n");
+
+    html_fmt(o, "<section aria-labelledby=\"pillars\"><h2 id=\"pillars\">%s</h2><ul class=\"cards\">\n",
+             T(L, MSG_HOME_PILLARS));
+    pillar(r, MSG_HOME_P1_TITLE, MSG_HOME_P1_TEXT);
+    pillar(r, MSG_HOME_P2_TITLE, MSG_HOME_P2_TEXT);
+    pillar(r, MSG_HOME_P3_TITLE, MSG_HOME_P3_TEXT);
+    pillar(r, MSG_HOME_P4_TITLE, MSG_HOME_P4_TEXT);
+    html_raw(o, "</ul></section>\n");
+
+    html_fmt(o, "<section aria-labelledby=\"founders\"><h2 id=\"founders\">%s</h2><p>%s</p>\n",
+             T(L, MSG_HOME_FOUNDERS), T(L, MSG_HOME_FOUNDERS_INTRO));
+    html_fmt(o, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">%s</th>"
+                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
+             T(L, MSG_HOME_COL_CLUSTER), T(L, MSG_HOME_COL_SECTOR), T(L, MSG_HOME_COL_SEAT));
+    for (size_t i = 0; i < sizeof founders / sizeof founders[0]; i++) {
+        const struct founder *f = &founders[i];
+        html_fmt(o, "<tr><th scope=\"row\">%s", T(L, f->name));
+        if (f->acronym)
+            html_fmt(o, " <abbr>%s</abbr>", f->acronym);
+        html_fmt(o, "</th><td>%s</td><td>%s</td></tr>\n", T(L, f->sector), T(L, f->seat));
+    }
+    html_raw(o, "</tbody></table></div></section>\n");
+
+    html_fmt(o, "<section aria-labelledby=\"challenges\"><h2 id=\"challenges\">%s</h2>"
+                "<ul class=\"checklist\"><li>%s</li><li>%s</li><li>%s</li></ul></section>\n",
+             T(L, MSG_HOME_CHALLENGES), T(L, MSG_HOME_CH1), T(L, MSG_HOME_CH2), T(L, MSG_HOME_CH3));
+    layout_end(r);
+}
