@@ -140,7 +140,7 @@ bool json_dump_buf(buf *out, const json_t *v)
 json_t *json_parse(const char *text, size_t n, buf *err)
 {
     json_error_t e;
-    json_t *v = json_loadb(text, n, JSON_REJECT_DUPLICATES, &e);
+    json_t *v = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
     if (!v) {
         buf_printf(err, "invalid JSON at line %d, column %d: %s", e.line, e.column, e.text);
         return NULL;

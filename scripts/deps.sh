@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# deps.sh: installs the Debian packages SCAN needs, and only the missing ones.
+#
+#   scripts/deps.sh build   compiler, meson, libraries (for make run)
+#   scripts/deps.sh test    build + cmocka, sqlite3 CLI, Node.js, Chromium
+#   scripts/deps.sh bench   build + nginx and wrk
+#
+# Idempotent: asks dpkg what is there and calls apt-get only for the rest.
+# Works as root on a fresh Debian 12; otherwise uses sudo if present.
+set -euo pipefail
+
+profile=${1:-build}
+build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
+            libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev)
+test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core)
+bench_pkgs=(nginx-light wrk curl)
+
+case "$profile" in
+  build) want=("${build_pkgs[@]}") ;;
+  test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  bench) want=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "usage: scripts/deps.sh build|test|bench" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# Node.js 18+ for the HTTP and browser tests: Debian's nodejs and npm unless a
+# node is already on the PATH.
+if [ "$profile" = test ]; then
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# run.sh: runs every test level against the sanitizer build and prints one
+# summary line "N passed, N failed". Called by `make test` (and so by CI).
+#
+#   unit     cmocka executables through `meson test` (TAP)
+#   http     black-box tests of the real binary (node --test)
+#   browser  playwright-core driving Debian's chromium (node --test)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export SCAN_BIN=${SCAN_BIN:-build-asan/scan}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TZ=UTC
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+pass=0
+fail=0
+
+count_tap() { # file -> adds to pass/fail from node's TAP summary
+  local p f
+  p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  if [ -z "$p" ]; then
+    echo "run.sh: $2 produced no summary; counting it as one failure" >&2
+    fail=$((fail + 1))
+    return
+  fi
+  pass=$((pass + p))
+  fail=$((fail + ${f:-0}))
+}
+
+echo "== unit tests"
+meson test -C build-asan --suite unit --print-errorlogs >"$out/unit.txt" 2>&1
+cat "$out/unit.txt" | grep -E '^ *[0-9]+/[0-9]+ |^Ok:|^Fail:' || true
+ok=$(grep -E '^Ok:' "$out/unit.txt" | awk '{print $2}')
+bad=$(grep -E '^(Fail|Unexpected Pass|Timeout):' "$out/unit.txt" | awk '{s += $2} END {print s + 0}')
+if [ -z "$ok" ]; then
+  cat "$out/unit.txt"
+  fail=$((fail + 1))
+else
+  # meson counts executables; count the cmocka cases inside them instead
+  cases_ok=$(grep -hE '^ok [0-9]+' build-asan/meson-logs/testlog.txt | wc -l)
+  cases_bad=$(grep -hE '^not ok [0-9]+' build-asan/meson-logs/testlog.txt | wc -l)
+  pass=$((pass + cases_ok))
+  fail=$((fail + cases_bad + bad))
+  [ "$bad" -gt 0 ] && grep -B2 -A20 -E 'not ok|FAIL' build-asan/meson-logs/testlog.txt | head -80
+fi
+
+for level in http browser; do
+  echo "== $level tests"
+  files=$(ls tests/$level/*.test.mjs 2>/dev/null || true)
+  if [ -z "$files" ]; then
+    echo "no $level tests found" >&2
+    fail=$((fail + 1))
+    continue
+  fi
+  node --test --test-concurrency=1 --test-reporter=tap $files >"$out/$level.tap" 2>&1
+  grep -E '^(not )?ok |^# (pass|fail)' "$out/$level.tap" | grep -vE '^    ' || true
+  if grep -qE '^\s*not ok' "$out/$level.tap"; then
+    grep -B5 -A40 -E '^\s*not ok' "$out/$level.tap" | head -150
+  fi
+  count_tap "$out/$level.tap" "$level"
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
