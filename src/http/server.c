@@ -57,6 +57,7 @@ typedef struct ctx {
     unsigned route_status; /* 0, or an early status (400, 404, 405, 413) */
     unsigned allowed;     /* for 405 */
     const char *early_msg;
+    const char *bad_query; /* the offending query field, for the 400 message */
     uint64_t bytes_out;
     struct ctx *next;     /* worker queue */
 } ctx;
@@ -170,6 +171,14 @@ static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
+/* Adds the size of one header line ("name: value\r\n") to *cls. */
+static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    *(size_t *)cls += strlen(key) + 2 + (value ? strlen(value) : 0) + 2;
+    return MHD_YES;
+}
+
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9')
@@ -243,18 +252,24 @@ static void begin_request(ctx *x, const char *method)
         strchr(r->path, '\0') != r->path + strlen(r->path)) {
         r->path = arena_strndup(&x->a, uri, plen);
         x->route_status = 400;
-        x->early_msg = "The address is malformed: check its percent-encoding.";
         return;
     }
     r->is_api = str_starts(r->path, "/api/");
+    /* MHD's memory limit has slack above max_header (server_run), so a
+     * header block between max_header and that limit reaches us: 431. */
+    size_t head_size = strlen(method) + strlen(uri) + 12;
+    MHD_get_connection_values(x->conn, MHD_HEADER_KIND, sum_header, &head_size);
+    if (head_size > g_cfg->max_header) {
+        x->route_status = 431;
+        x->early_msg = "The request headers are too large.";
+        return;
+    }
     const char *bad = NULL;
     form_status fs = form_parse_urlencoded(&x->a, r->query_raw, strlen(r->query_raw), &r->query, &bad);
     if (fs != FORM_OK) {
         x->route_status = 400;
-        x->early_msg = arena_printf(&x->a,
-                                    "The query string is malformed near \"%s\": check its "
-                                    "percent-encoding and UTF-8.",
-                                    bad ? bad : "");
+        x->bad_query = bad ? bad : "?";
+        r->query.n_fields = 0;
         return;
     }
     const route *rt = NULL;
@@ -266,11 +281,9 @@ static void begin_request(ctx *x, const char *method)
         break;
     case ROUTE_NOT_FOUND:
         x->route_status = 404;
-        x->early_msg = "There is no page at this address.";
         return;
     case ROUTE_BAD_METHOD:
         x->route_status = 405;
-        x->early_msg = "This address does not accept that method.";
         return;
     }
     const char *cl = req_header(r, "Content-Length");
@@ -378,23 +391,44 @@ static enum MHD_Result send_response(ctx *x)
     return ret;
 }
 
-/* Fills an early error (before any handler) into the request. */
+/* Fills an early error (before any handler) into the request, in the
+ * reader's language. */
 static void early_error(ctx *x)
 {
     req *r = &x->r;
     if (!r->path)
         r->path = "/";
-    if (x->route_status == 405) {
-        buf allow = BUF_INIT;
-        router_allow_text(&allow, x->allowed);
-        resp_header(r, "Allow", buf_str(&allow));
-        buf_free(&allow);
-    }
+    if (r->headers)
+        server_hook_prepare(r);
+    lang_id L = r->lang;
     const char *msg = x->early_msg;
-    if (x->route_status == 413)
-        msg = arena_printf(&x->a, "The request body is larger than this address accepts (%zu bytes).",
-                           x->body_limit);
+    buf b = BUF_INIT;
+    switch (x->route_status) {
+    case 400:
+        if (x->bad_query) {
+            buf_printf(&b, T(L, MSG_HTTP_ERR_BAD_QUERY), x->bad_query);
+            msg = buf_str(&b);
+        } else {
+            msg = T(L, MSG_HTTP_ERR_BAD_URL);
+        }
+        break;
+    case 404: msg = T(L, MSG_HTTP_ERR_NOT_FOUND); break;
+    case 405:
+        router_allow_text(&b, x->allowed);
+        resp_header(r, "Allow", buf_str(&b));
+        msg = T(L, MSG_HTTP_ERR_METHOD);
+        break;
+    case 413: {
+        char n[32];
+        snprintf(n, sizeof n, "%zu", x->body_limit);
+        buf_printf(&b, T(L, MSG_HTTP_ERR_TOO_LARGE), n);
+        msg = buf_str(&b);
+        break;
+    }
+    default: break;
+    }
     resp_error(r, x->route_status, msg ? msg : http_status_text(x->route_status));
+    buf_free(&b);
 }
 
 /* Runs the handler with the central checks first (server_hooks.h). */
@@ -477,6 +511,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_NO;
     if (!x->r.method_name) { /* first call: headers are in */
         begin_request(x, method);
+        if (x->too_large) { /* declared body over the limit: answer now, never read it */
+            x->state = ST_DONE;
+            early_error(x);
+            return send_response(x);
+        }
         return MHD_YES;
     }
     if (x->state == ST_DONE)
