@@ -47,6 +47,39 @@ bool req_wants_json(const req *r)
     return acc && strstr(acc, "application/json") && !strstr(acc, "text/html");
 }
 
+bool req_body_form(req *r, form *out)
+{
+    const char *ct = req_header(r, "Content-Type");
+    const char *bad = NULL;
+    form_status st;
+    memset(out, 0, sizeof *out);
+    if (r->body_len == 0 && !ct)
+        return true; /* an empty form */
+    if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+        st = form_parse_urlencoded(r->a, r->body, r->body_len, out, &bad);
+    else if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
+        st = form_parse_multipart(r->a, ct, r->body, r->body_len, out, &bad);
+    else {
+        resp_error(r, 415, T(r->lang, MSG_HTTP_ERR_FORM_TYPE));
+        return false;
+    }
+    if (st == FORM_OK)
+        return true;
+    if (st == FORM_ERR_NOMEM) {
+        resp_fail(r, DB_NOMEM, "form parsing ran out of memory");
+        return false;
+    }
+    msg_id m = st == FORM_ERR_ENCODING   ? MSG_HTTP_ERR_FORM_ENCODING
+               : st == FORM_ERR_UTF8     ? MSG_HTTP_ERR_FORM_UTF8
+               : st == FORM_ERR_TOO_MANY ? MSG_HTTP_ERR_FORM_TOO_MANY
+                                         : MSG_HTTP_ERR_FORM_MULTIPART;
+    buf msg = BUF_INIT;
+    buf_printf(&msg, T(r->lang, m), bad ? bad : "?");
+    resp_error(r, 400, buf_str(&msg));
+    buf_free(&msg);
+    return false;
+}
+
 bool resp_header(req *r, const char *name, const char *value)
 {
     if (r->n_resp_headers >= REQ_MAX_RESP_HEADERS || strpbrk(value, "\r\n") ||
@@ -153,7 +186,5 @@ void resp_fail(req *r, db_status st, const char *cause)
             cause ? cause : "failure", db_status_name(st));
     bool temporary = st == DB_FULL || st == DB_BUSY || st == DB_IOERR || st == DB_READONLY;
     resp_error(r, temporary ? 503 : 500,
-               temporary ? "The platform cannot store data right now. Nothing was saved; "
-                           "please try again in a few minutes."
-                         : "Something went wrong on our side. It has been logged.");
+               T(r->lang, temporary ? MSG_HTTP_ERR_UNAVAILABLE : MSG_HTTP_ERR_SERVER));
 }

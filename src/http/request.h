@@ -87,6 +87,12 @@ const char *req_query(const req *r, const char *name);
 /* The request's Accept header says it prefers JSON over HTML. */
 bool req_wants_json(const req *r);
 
+/* Parses the body as a form (urlencoded or multipart/form-data, chosen by
+ * Content-Type) into *out. On failure writes the 4xx response itself (400
+ * naming the field, 415 for another content type) and returns false, so a
+ * handler does: if (!req_body_form(r, &f)) return; */
+bool req_body_form(req *r, form *out);
+
 /* Adds a response header (name and value are copied into the arena).
  * Returns false when the header table is full or a value holds CR/LF. */
 bool resp_header(req *r, const char *name, const char *value);

@@ -41,6 +41,7 @@
 #include "http/server_hooks.h"
 
 #define DEFAULT_MAX_BODY (1024 * 1024)
+#define DISCARD_MAX (1024 * 1024) /* unused body read before cutting a client off */
 
 typedef enum { ST_READING, ST_QUEUED, ST_DONE } ctx_state;
 
@@ -59,6 +60,7 @@ typedef struct ctx {
     const char *early_msg;
     const char *bad_query; /* the offending query field, for the 400 message */
     uint64_t bytes_out;
+    uint64_t discarded;   /* body bytes skipped after an early error */
     struct ctx *next;     /* worker queue */
 } ctx;
 
@@ -536,12 +538,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                 }
             }
         }
+        /* MHD 0.9.75 refuses a response queued while a body is being read
+         * (only right after the headers or after the whole request), so a
+         * body we will not use (413 past the limit of a chunked body, or an
+         * early error) is skipped and answered at the end; a client that
+         * keeps sending well past that is cut off. */
+        if (x->route_status && (x->discarded += *upload_size) > DISCARD_MAX)
+            return MHD_NO;
         *upload_size = 0;
-        if (x->too_large && !x->responded) { /* answer now, do not read the rest */
-            x->state = ST_DONE;
-            early_error(x);
-            return send_response(x);
-        }
         return MHD_YES;
     }
     if (x->responded)

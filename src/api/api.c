@@ -1,0 +1,108 @@
+/* api.c: JSON endpoint conventions (see api.h). Cursors are "c" followed by
+ * the last key in base 36: opaque to clients, cheap to check, and stable
+ * under inserts (keyset pagination, never OFFSET). */
+#include "api/api.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "core/strutil.h"
+#include "json/json.h"
+
+bool api_read_json(req *r, json_t **out)
+{
+    *out = NULL;
+    const char *ct = req_header(r, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+        resp_error(r, 415, "Send the body as application/json.");
+        return false;
+    }
+    buf err = BUF_INIT;
+    json_t *v = json_parse(r->body, r->body_len, &err);
+    if (!v) {
+        resp_error(r, 400, buf_str(&err));
+        buf_free(&err);
+        return false;
+    }
+    buf_free(&err);
+    if (!json_is_object(v)) {
+        json_decref(v);
+        resp_error(r, 400, "The body must be a JSON object.");
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+void api_send(req *r, unsigned status, json_t *v)
+{
+    r->status = status;
+    r->content_type = "application/json";
+    buf_reset(&r->out);
+    if (!v || !json_dump_buf(&r->out, v)) {
+        json_decref(v);
+        resp_fail(r, DB_NOMEM, "cannot encode JSON response");
+        return;
+    }
+    buf_putc(&r->out, '\n');
+    json_decref(v);
+}
+
+void api_cursor_encode(buf *out, int64_t last)
+{
+    char tmp[24];
+    int n = 0;
+    uint64_t v = (uint64_t)last;
+    do {
+        int d = (int)(v % 36);
+        tmp[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+        v /= 36;
+    } while (v && n < (int)sizeof tmp);
+    buf_putc(out, 'c');
+    while (n > 0)
+        buf_putc(out, tmp[--n]);
+}
+
+bool api_cursor_decode(const char *cursor, int64_t *last)
+{
+    if (!cursor || cursor[0] != 'c' || !cursor[1] || strlen(cursor) > 14)
+        return false;
+    uint64_t v = 0;
+    for (const char *p = cursor + 1; *p; p++) {
+        int d;
+        if (*p >= '0' && *p <= '9')
+            d = *p - '0';
+        else if (*p >= 'a' && *p <= 'z')
+            d = *p - 'a' + 10;
+        else
+            return false;
+        if (v > (UINT64_MAX - (uint64_t)d) / 36)
+            return false;
+        v = v * 36 + (uint64_t)d;
+    }
+    if (v > INT64_MAX)
+        return false;
+    *last = (int64_t)v;
+    return true;
+}
+
+bool api_page_parse(req *r, api_page *p)
+{
+    p->limit = 20;
+    p->after = 0;
+    const char *l = req_query(r, "limit");
+    int64_t v;
+    if (l) {
+        if (!str_to_i64(l, &v) || v < 1 || v > 100) {
+            resp_error(r, 400, "limit must be a whole number from 1 to 100.");
+            return false;
+        }
+        p->limit = (int)v;
+    }
+    const char *c = req_query(r, "cursor");
+    if (c && !api_cursor_decode(c, &p->after)) {
+        resp_error(r, 400, "cursor is not valid: use the next_cursor of a previous answer.");
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,37 @@
+/* api.h: conventions shared by every JSON endpoint under /api/v1/.
+ *
+ * - Bodies are JSON read with jansson (api_read_json): a wrong Content-Type
+ *   is 415, malformed JSON a 400 that says where.
+ * - Errors use resp_error(), which writes {"error":{"code","message"}}.
+ * - Lists take `limit` (1..100, default 20) and an opaque `cursor`, and
+ *   answer {"items":[...],"next_cursor":"..."|null} (api_page_*).
+ * - GET responses get an ETag and 304 from the server automatically. */
+#ifndef SCAN_API_H
+#define SCAN_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/request.h"
+
+/* Parses the request body as a JSON object into *out (caller decrefs). On
+ * failure writes the 4xx response and returns false. */
+bool api_read_json(req *r, json_t **out);
+/* Writes v (reference stolen) as the response with the given status. */
+void api_send(req *r, unsigned status, json_t *v);
+
+typedef struct api_page {
+    int limit;     /* 1..100 */
+    int64_t after; /* keyset position decoded from the cursor; 0 = start */
+} api_page;
+
+/* Reads limit and cursor from the query. On a bad value writes a 400 that
+ * names it and returns false. */
+bool api_page_parse(req *r, api_page *p);
+/* Appends the opaque cursor that continues after key `last` (URL-safe). */
+void api_cursor_encode(buf *out, int64_t last);
+/* Decodes a cursor; false when it is not one of ours. */
+bool api_cursor_decode(const char *cursor, int64_t *last);
+
+#endif
