@@ -5,6 +5,7 @@
 
 #include "html/html.h"
 #include "http/assets.h"
+#include "model/principal.h"
 
 void layout_lang_url(buf *out, const req *r, lang_id lang)
 {
@@ -113,6 +114,12 @@ void layout_end(req *r)
              "<li><a href=\"/healthz\">%s</a></li></ul>\n",
              T(L, MSG_NAV_API), T(L, MSG_FOOTER_HEALTH));
     html_raw(o, "</div></footer>\n</body>\n</html>\n");
+}
+
+void layout_csrf_field(req *r)
+{
+    if (r->user && r->user->csrf)
+        html_fmt(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->user->csrf);
 }
 
 void layout_error_page(req *r, unsigned status, const char *message)

@@ -26,6 +26,10 @@ void layout_end(req *r);
  * (other parameters kept), appended URL-encoded and attribute-safe. */
 void layout_lang_url(buf *out, const req *r, lang_id lang);
 
+/* Writes the hidden _csrf input every POST form carries (nothing for the
+ * public, whose forms are checked by origin only). */
+void layout_csrf_field(req *r);
+
 /* The HTML error page renderer registered with resp_set_error_page(). */
 void layout_error_page(req *r, unsigned status, const char *message);
 

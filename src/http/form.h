@@ -46,15 +46,24 @@ typedef enum {
 } form_status;
 
 /* Parses urlencoded text (a body, or a query string without the '?'): '+'
- * is a space, %XX decodes, empty pairs ("a=1&&b=2") are skipped, a name
- * without '=' has the empty value. On error *err_field (if not NULL) gets
- * the name (or raw text, truncated) of the offending field. */
+ * is a space, %XX decodes (either case), empty pairs ("a=1&&b=2") are
+ * skipped, a name without '=' has the empty value, "=v" has the empty name.
+ * Decoded names and values must be UTF-8 without NUL. On error *out is
+ * empty and *err_field (if not NULL) gets the decoded name, or for an
+ * undecodable name its raw text (at most 64 bytes, non-printable bytes as
+ * '?'). Everything returned lives in the arena. */
 form_status form_parse_urlencoded(arena *a, const char *s, size_t n, form *out,
                                   const char **err_field);
 
 /* Parses a multipart/form-data body given the request's Content-Type header
- * (which carries the boundary). Parts without a filename are text fields and
- * must be valid UTF-8; file parts keep their bytes as is. */
+ * (which carries the boundary, quoted or not, 1-70 characters). Framing is
+ * CRLF only; preamble and epilogue are ignored; each part needs a
+ * Content-Disposition: form-data with a name, and its header section may
+ * not exceed 8 KiB. Parts without a filename are text fields and must be
+ * valid UTF-8 without NUL; file parts keep their bytes as is (value_len
+ * counts them; a NUL follows them). On error *out is empty and *err_field
+ * gets the part's name, "part N" (1-based) while the name is unknown, or
+ * "Content-Type" for a missing or bad boundary. */
 form_status form_parse_multipart(arena *a, const char *content_type, const char *body, size_t n,
                                  form *out, const char **err_field);
 
@@ -66,16 +75,16 @@ const char *form_get(const form *f, const char *name);
 /* --- validation -------------------------------------------------------- */
 
 typedef enum {
-    FV_TEXT,  /* single line: no control characters; trimmed */
+    FV_TEXT,      /* single line: no control characters; trimmed */
     FV_MULTILINE, /* text with newlines allowed; trimmed */
-    FV_INT,   /* decimal integer within [min, max] */
-    FV_MONEY, /* decimal amount like 1234.56 or 1234,56 -> minor units in .i */
-    FV_EMAIL, /* local@domain, one @, no spaces, domain with a dot */
-    FV_URL,   /* http:// or https:// absolute URL */
-    FV_SLUG,  /* [a-z0-9-], not starting or ending with '-' */
-    FV_ENUM,  /* one of choices[] */
-    FV_BOOL,  /* checkbox: present ("on", "1", "true", "yes") => true */
-    FV_FILE,  /* multipart file part; max is the byte limit */
+    FV_INT,       /* decimal integer within [min, max] */
+    FV_MONEY,     /* decimal amount like 1234.56 or 1234,56 -> minor units in .i */
+    FV_EMAIL,     /* local@domain, one @, no spaces, domain with a dot */
+    FV_URL,       /* http:// or https:// absolute URL */
+    FV_SLUG,      /* [a-z0-9-], not starting or ending with '-' */
+    FV_ENUM,      /* one of choices[] */
+    FV_BOOL,      /* checkbox: present ("on", "1", "true", "yes") => true */
+    FV_FILE,      /* multipart file part; max is the byte limit */
 } form_kind;
 
 enum { FORM_REQUIRED = 1u << 0, FORM_MULTI = 1u << 1 /* repeated field */ };
@@ -118,9 +127,9 @@ typedef enum {
 } form_error_code;
 
 typedef struct form_error {
-    const char *field;    /* rule name */
+    const char *field; /* rule name */
     form_error_code code;
-    int64_t min, max;     /* from the rule, for the message */
+    int64_t min, max; /* from the rule, for the message */
 } form_error;
 
 typedef struct form_errors {

@@ -40,6 +40,7 @@ typedef struct http_header {
 
 struct route;
 struct server_config;
+struct principal;
 
 typedef struct req {
     arena *a;               /* request arena: everything below lives in it */
@@ -61,6 +62,8 @@ typedef struct req {
     lang_id lang;           /* negotiated UI language */
     bool is_api;            /* path under /api/: errors are JSON */
     db *db;                 /* this worker's connection; NULL for inline routes */
+    const struct principal *user; /* who is asking (guard.c); NULL = the public */
+    const char *session_token;    /* raw session cookie value when logged in by cookie */
     const struct server_config *cfg;
     uint64_t started_us;
 

@@ -22,6 +22,7 @@ enum {
     RF_ADMIN = 1u << 3,  /* secretariat admin only */
     RF_NO_LOG = 1u << 4, /* leave out of the access log (health probes) */
     RF_TEST = 1u << 5,   /* exists only when the server runs with test routes on */
+    RF_WRITE_TOKEN = 1u << 6, /* API write: a Bearer token must be read-write */
 };
 
 typedef struct route {

@@ -1,21 +1,61 @@
 /* guard.c: the checks every request passes before its handler, driven by
  * the route table's flags (see server_hooks.h). One place for language
- * negotiation, CSRF, login and role checks, so no handler can forget them.
- * The accounts module extends guard with sessions and roles. */
+ * negotiation, identifying the user (session cookie or Bearer token),
+ * CSRF, login and role checks, so no handler can forget them. Rights on a
+ * particular organisation are then asked of rights_can() by the handler. */
 #include <string.h>
 #include <strings.h>
 
+#include "core/log.h"
 #include "core/strutil.h"
+#include "core/timeutil.h"
+#include "html/html.h"
 #include "html/layout.h"
 #include "http/cookie.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/server_hooks.h"
+#include "model/auth.h"
 #include "web/web.h"
 
 void web_setup(void)
 {
     resp_set_error_page(layout_error_page);
+}
+
+const char *web_session_cookie_name(const req *r)
+{
+    return r->cfg && r->cfg->secure_cookies ? "__Host-sid" : "sid";
+}
+
+/* Identifies the user from "Authorization: Bearer" (API) or the session
+ * cookie. A bad token or cookie simply leaves r->user NULL; the flags
+ * decide whether that matters. */
+static void identify(req *r)
+{
+    if (!r->db)
+        return;
+    principal *p = arena_zalloc(r->a, sizeof *p);
+    if (!p)
+        return;
+    bool found = false;
+    db_status st = DB_OK;
+    const char *auth = req_header(r, "Authorization");
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+        st = auth_token_lookup(r->db, r->a, auth + 7, time_now(), p, &found);
+    } else {
+        const char *hdr = req_header(r, "Cookie");
+        const char *tok = hdr ? cookie_get(r->a, hdr, web_session_cookie_name(r)) : NULL;
+        if (tok && strlen(tok) == AUTH_TOKEN_LEN) {
+            st = auth_session_lookup(r->db, r->a, tok, time_now(), p, &found);
+            if (found)
+                r->session_token = tok;
+        }
+    }
+    if (st != DB_OK)
+        log_msg(LOG_LVL_ERROR, r->id, "identify: %s", db_status_name(st));
+    if (found)
+        r->user = p;
 }
 
 void server_hook_prepare(req *r)
@@ -33,6 +73,8 @@ void server_hook_prepare(req *r)
             resp_header(r, "Set-Cookie", buf_str(&c));
         buf_free(&c);
     }
+    if (r->route && !(r->route->flags & RF_INLINE))
+        identify(r);
 }
 
 /* The host part of an absolute URL ("https://a.b:8080/x" -> "a.b:8080"),
@@ -47,23 +89,56 @@ static bool same_origin(const char *url, const char *host)
     return strlen(host) == n && strncasecmp(p, host, n) == 0;
 }
 
-/* CSRF, first line of defence: a state-changing request from a browser
- * must come from our own origin. Bearer-token API calls are exempt (no
- * ambient credentials); the per-session form token joins this check when
- * sessions exist. */
-static bool csrf_ok(const req *r)
+/* CSRF: a state-changing request made with the session cookie must come
+ * from our own origin (Origin, else Referer) and carry the session's token
+ * in the _csrf form field or the X-CSRF-Token header. Without a session
+ * (the login form) the origin check alone applies. Bearer-token API calls
+ * are exempt: they carry no ambient credentials. */
+static bool csrf_ok(req *r)
 {
-    const char *auth = req_header(r, "Authorization");
-    if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
+    if (r->user && r->user->token_id)
         return true;
     const char *host = req_header(r, "Host");
     const char *origin = req_header(r, "Origin");
-    if (origin && strcmp(origin, "null") != 0)
-        return same_origin(origin, host);
     const char *referer = req_header(r, "Referer");
-    if (referer)
-        return same_origin(referer, host);
-    return false;
+    if (origin && strcmp(origin, "null") != 0) {
+        if (!same_origin(origin, host))
+            return false;
+    } else if (!referer || !same_origin(referer, host)) {
+        return false;
+    }
+    if (!r->user)
+        return true;
+    const char *sent = req_header(r, "X-CSRF-Token");
+    if (!sent) {
+        form f;
+        const char *ct = req_header(r, "Content-Type");
+        if (ct && (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
+                   strncasecmp(ct, "multipart/form-data", 19) == 0)) {
+            const char *bad = NULL;
+            form_status fs = strncasecmp(ct, "multipart", 9) == 0
+                                 ? form_parse_multipart(r->a, ct, r->body, r->body_len, &f, &bad)
+                                 : form_parse_urlencoded(r->a, r->body, r->body_len, &f, &bad);
+            if (fs == FORM_OK)
+                sent = form_get(&f, "_csrf");
+        }
+    }
+    size_t n = strlen(r->user->csrf);
+    return sent && strlen(sent) == n && str_ct_eq(sent, r->user->csrf, n);
+}
+
+/* Sends the anonymous visitor to the login page (or a 401 for the API). */
+static void need_login(req *r)
+{
+    if (r->is_api || r->method != HTTP_GET) {
+        resp_error(r, 401, T(r->lang, MSG_HTTP_ERR_LOGIN));
+        return;
+    }
+    buf to = BUF_INIT;
+    buf_puts(&to, "/login?next=");
+    html_urlencode(&to, r->path);
+    resp_redirect(r, buf_str(&to));
+    buf_free(&to);
 }
 
 bool server_hook_guard(req *r)
@@ -77,8 +152,17 @@ bool server_hook_guard(req *r)
         resp_error(r, 403, T(r->lang, MSG_HTTP_ERR_CSRF));
         return false;
     }
-    if (f & (RF_LOGIN | RF_ADMIN)) { /* no accounts yet: nobody is logged in */
-        resp_error(r, 401, T(r->lang, MSG_HTTP_ERR_LOGIN));
+    if ((f & (RF_LOGIN | RF_ADMIN | RF_WRITE_TOKEN)) && !r->user) {
+        need_login(r);
+        return false;
+    }
+    if ((f & RF_ADMIN) && r->user->secretariat != SEC_ADMIN) {
+        resp_error(r, 403, T(r->lang, MSG_HTTP_ERR_FORBIDDEN));
+        return false;
+    }
+    if (r->user && r->user->token_id && !r->user->token_write &&
+        (r->method != HTTP_GET && r->method != HTTP_HEAD)) {
+        resp_error(r, 403, "This API token is read-only: create a read-write token to change data.");
         return false;
     }
     return true;

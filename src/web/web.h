@@ -17,5 +17,7 @@ void api_openapi(req *r);
 void api_health(req *r);
 /* guard.c */
 void web_setup(void);
+/* "sid", or "__Host-sid" when cookies are Secure. */
+const char *web_session_cookie_name(const req *r);
 
 #endif

@@ -1,0 +1,39 @@
+/* audit.h: the append-only audit log (triggers refuse UPDATE and DELETE).
+ *
+ * Every data change, login, failed login and rights change writes one row:
+ * who (a person id, never a name, so erasing a person anonymises the log),
+ * when, from where, what (action, entity, id) and a small JSON detail of
+ * field names and ids, no personal data. Writers call audit_add inside
+ * their own transaction, so data and log commit together. */
+#ifndef SCAN_AUDIT_H
+#define SCAN_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "db/db.h"
+
+/* Appends a row; inside the caller's transaction. actor_id 0 = system. */
+db_status audit_add(db *d, int64_t actor_id, const char *ip, const char *action,
+                    const char *entity, int64_t entity_id, const char *detail_json);
+
+typedef struct audit_row {
+    int64_t id, at, actor_id, entity_id;
+    const char *actor_name; /* current name, "Erased person" after erasure */
+    const char *ip, *action, *entity, *detail;
+} audit_row;
+
+typedef struct audit_filter {
+    const char *action;  /* exact, or NULL */
+    const char *entity;  /* exact, or NULL */
+    int64_t actor_id;    /* 0 = any */
+    int64_t since, until; /* 0 = open */
+    int64_t before_id;   /* keyset: rows with id < before_id; 0 = newest */
+    int limit;
+} audit_filter;
+
+/* Newest first (arena). */
+db_status audit_list(db *d, arena *a, const audit_filter *f, audit_row **rows, size_t *n);
+
+#endif

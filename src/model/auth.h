@@ -1,0 +1,160 @@
+/* auth.h: accounts, passwords, sessions, API tokens, one-time links and
+ * login throttling. The model layer of the accounts issue: SQL lives here,
+ * pages and endpoints call these functions.
+ *
+ * Secrets (session cookies, API tokens, invitation and reset links) are 32
+ * random bytes from libsodium, shown to the user once as base64url (43
+ * characters) and stored only as their BLAKE2b-256 hash, so a database
+ * leak does not leak live credentials. Passwords are argon2id strings
+ * (crypto_pwhash_str, opslimit 2, memlimit 64 MiB: above OWASP ASVS's
+ * floor of 19 MiB and 2 passes); at most AUTH_MAX_HASHING hashes run at
+ * once so a flood of logins cannot exhaust memory.
+ *
+ * All functions take the caller's connection and do their own transaction
+ * unless they say "inside the caller's transaction". Strings returned are
+ * arena copies. */
+#ifndef SCAN_AUTH_H
+#define SCAN_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "db/db.h"
+#include "model/principal.h"
+
+#define AUTH_TOKEN_LEN 43            /* base64url of 32 bytes, no padding */
+#define AUTH_PASSWORD_MIN 12         /* characters (code points) */
+#define AUTH_PASSWORD_MAX 256
+#define AUTH_MAX_HASHING 2           /* concurrent argon2id computations */
+#define AUTH_SESSION_IDLE (12 * 3600) /* seconds without a request */
+#define AUTH_SESSION_MAX (7 * 86400)  /* absolute lifetime */
+#define AUTH_INVITE_TTL (7 * 86400)
+#define AUTH_RESET_TTL 3600
+#define AUTH_FAIL_CAP 100            /* failed logins per account per hour */
+
+/* --- secrets ------------------------------------------------------------ */
+
+/* Writes a fresh random token (AUTH_TOKEN_LEN chars + NUL) into out. */
+void auth_token_new(char out[AUTH_TOKEN_LEN + 1]);
+/* The 32-byte BLAKE2b hash under which a token is stored. */
+void auth_token_hash(const char *token, unsigned char out[32]);
+
+/* --- passwords ---------------------------------------------------------- */
+
+typedef enum {
+    PW_OK = 0,
+    PW_TOO_SHORT,
+    PW_TOO_LONG,
+    PW_COMMON,     /* among the common-password list */
+    PW_LIKE_EMAIL, /* equals the e-mail address or its local part */
+} pw_verdict;
+
+/* Checks a new password against the policy (length in code points, the
+ * embedded list of common passwords, case-insensitive). */
+pw_verdict auth_password_check(const char *password, const char *email);
+/* Hashes into out (crypto_pwhash_STRBYTES); waits for a hashing slot.
+ * Returns 0, or -1 on OOM. */
+int auth_password_hash(const char *password, char *out);
+/* Verifies against a stored hash (constant time; waits for a slot). */
+bool auth_password_verify(const char *password, const char *hash);
+
+/* --- throttling --------------------------------------------------------- */
+
+/* Seconds the client must wait before another login attempt for this
+ * e-mail from this address (0 = go ahead): grows with recent failures per
+ * account and per address; an account with AUTH_FAIL_CAP failures in the
+ * last hour waits until the oldest of them is an hour old. */
+db_status auth_throttle_wait(db *d, const char *email, const char *ip, int64_t now, int64_t *wait_s);
+/* Records a failed attempt. */
+db_status auth_record_failure(db *d, const char *email, const char *ip, int64_t now);
+
+/* --- login and sessions ------------------------------------------------- */
+
+typedef enum { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_DISABLED } login_result;
+
+/* Checks e-mail and password (throttled; one generic LOGIN_BAD for unknown
+ * user and wrong password) and on success creates a session, writing its
+ * cookie token to token_out. *wait_s says how long to wait when throttled.
+ * Audits login and login_failed. */
+db_status auth_login(db *d, arena *a, const char *email, const char *password, const char *ip,
+                     const char *user_agent, login_result *res, char token_out[AUTH_TOKEN_LEN + 1],
+                     int64_t *wait_s);
+/* Finds the live session for a cookie token and fills *p (arena strings);
+ * refreshes last_seen (at most every 5 minutes). *found false when the
+ * token is unknown, expired, idle too long, or the account is disabled. */
+db_status auth_session_lookup(db *d, arena *a, const char *token, int64_t now, principal *p,
+                              bool *found);
+/* Ends one session (logout). */
+db_status auth_session_end(db *d, int64_t session_id);
+/* Ends every session of an account except keep_session_id (0: all). */
+db_status auth_sessions_end_all(db *d, int64_t account_id, int64_t keep_session_id);
+/* Issues a new session id for the same account and ends the old one (after
+ * a change of rights); writes the new cookie token. */
+db_status auth_session_rotate(db *d, principal *p, char token_out[AUTH_TOKEN_LEN + 1]);
+
+/* --- API tokens ---------------------------------------------------------- */
+
+typedef struct api_token_info {
+    int64_t id;
+    const char *name;
+    bool write;
+    int64_t created_at, last_used_at, revoked_at; /* 0 when never / not */
+} api_token_info;
+
+/* Creates a named token; the secret goes to token_out once. */
+db_status auth_token_create(db *d, int64_t account_id, const char *name, bool write,
+                            char token_out[AUTH_TOKEN_LEN + 1], int64_t *id);
+/* Lists an account's tokens, newest first (arena). */
+db_status auth_token_list(db *d, arena *a, int64_t account_id, api_token_info **items, size_t *n);
+/* Revokes a token of this account; *found false when it is not theirs. */
+db_status auth_token_revoke(db *d, int64_t account_id, int64_t token_id, bool *found);
+/* Authenticates a Bearer token: fills *p, records last use. */
+db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, principal *p,
+                            bool *found);
+
+/* --- accounts ------------------------------------------------------------ */
+
+/* Creates a person with an account (no password yet unless given). email is
+ * normalised to lower case. DB_CONSTRAINT when the e-mail is taken. */
+db_status auth_account_create(db *d, const char *name, const char *email, const char *password,
+                              secretariat_role sec, int64_t actor_id, int64_t *account_id);
+/* Sets a new password and ends the account's other sessions (keep one). */
+db_status auth_password_set(db *d, int64_t account_id, const char *password, int64_t keep_session,
+                            int64_t actor_id);
+db_status auth_account_disable(db *d, int64_t account_id, bool disabled, int64_t actor_id);
+db_status auth_secretariat_set(db *d, int64_t account_id, secretariat_role sec, int64_t actor_id);
+/* Looks an account up by e-mail (lower-cased); *found false if none. */
+db_status auth_account_by_email(db *d, arena *a, const char *email, principal *p, bool *found);
+
+/* The first-run admin: when no account exists, creates admin@scan.local
+ * (or the given e-mail) with a random 20-character password written to
+ * password_out. *created false when accounts exist already. */
+db_status auth_bootstrap_admin(db *d, const char *email, char password_out[32], bool *created);
+
+/* --- one-time links ------------------------------------------------------ */
+
+/* Creates an invitation for e-mail (making the person and an account
+ * without password if needed), optionally with an affiliation to create on
+ * acceptance, and queues the mail in the outbox with the link built from
+ * base_url. */
+db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id, const char *role,
+                      int64_t actor_id, const char *base_url, char token_out[AUTH_TOKEN_LEN + 1]);
+/* Creates a reset link for an existing, enabled account and queues the mail;
+ * does nothing (but returns DB_OK) for unknown e-mails, so the page cannot
+ * be used to probe addresses. */
+db_status auth_reset_request(db *d, const char *email, const char *base_url);
+
+typedef enum { LINK_OK, LINK_UNKNOWN, LINK_EXPIRED, LINK_USED } link_state;
+
+/* Checks a link token for the purpose ("invite" or "reset") without using
+ * it. */
+db_status auth_link_check(db *d, const char *token, const char *purpose, link_state *st);
+/* Uses the link: sets the password, creates the invited affiliation, marks
+ * the link used, ends other sessions: all in one transaction. */
+db_status auth_link_use(db *d, const char *token, const char *purpose, const char *password,
+                        link_state *st, int64_t *account_id);
+
+#endif

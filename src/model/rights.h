@@ -1,0 +1,55 @@
+/* rights.h: the one function that says who may do what.
+ *
+ * Rights are derived when asked, never copied: from the principal's
+ * secretariat role and from current affiliations (manager of a cluster,
+ * representative of an organisation) joined with current cluster
+ * memberships. An affiliation or membership that ends takes its rights
+ * with it at once. Pages, endpoints and the permission-matrix test all
+ * ask rights_can(); nothing else decides.
+ *
+ *   action                admin editor  manager of C       representative of O
+ *   RIGHT_VIEW_MEMBERS    yes   yes     yes                yes (any current affiliation)
+ *   RIGHT_ORG_CREATE      yes   yes     no                 no
+ *   RIGHT_ORG_EDIT        yes   yes     C                  O
+ *   RIGHT_ORG_DELETE      yes   no      no                 no
+ *   RIGHT_MEMBERS_EDIT    yes   yes     C                  no
+ *   RIGHT_FIGURES_EDIT    yes   yes     C and C's members  O
+ *   RIGHT_FIGURES_VERIFY  yes   yes     no                 no
+ *   RIGHT_INVITE          yes   no      C and C's members  no
+ *   RIGHT_USERS_MANAGE    yes   no      no                 no
+ *   RIGHT_AUDIT_VIEW      yes   no      no                 no
+ *
+ * "C's members" are organisations with a current cluster_member row in C.
+ * A read-only API token never has a write right. */
+#ifndef SCAN_RIGHTS_H
+#define SCAN_RIGHTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "model/principal.h"
+
+typedef enum {
+    RIGHT_VIEW_MEMBERS,
+    RIGHT_ORG_CREATE,
+    RIGHT_ORG_EDIT,
+    RIGHT_ORG_DELETE,
+    RIGHT_MEMBERS_EDIT,
+    RIGHT_FIGURES_EDIT,
+    RIGHT_FIGURES_VERIFY,
+    RIGHT_INVITE,
+    RIGHT_USERS_MANAGE,
+    RIGHT_AUDIT_VIEW,
+} right;
+
+/* True when p (NULL: the public) may do action on organisation org_id (0
+ * when the action is not about one organisation). A database error counts
+ * as "no" and is logged. Memberships are current when left_on is NULL or
+ * after today's date in Belgrade. */
+bool rights_can(db *d, const principal *p, right action, int64_t org_id);
+
+/* Whether the action writes (read-only tokens never get these). */
+bool rights_is_write(right action);
+
+#endif
