@@ -159,6 +159,7 @@ TARGETS=("scan /healthz|$SCAN_URL/healthz"
          "nginx /index.html|$NGINX_URL/index.html")
 declare -A RPS P50 P99
 FAILED=0
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 for t in "${TARGETS[@]}"; do
     name=${t%%|*} url=${t#*|}
     if ((WARMUP > 0)); then
@@ -207,6 +208,8 @@ if [[ -n $RESULTS ]]; then
             "$WRK_THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP"
         printf -- '- scan: %s serve --threads 4 --io-threads 2; nginx %s, worker_processes auto, access_log off\n' \
             "${SCAN_BIN#"$ROOT"/}" "$(nginx -v 2>&1 | sed 's/.*nginx\///')"
+        printf -- '- load average (1 min) before / after the runs: %s / %s (wrk and both servers share these CPUs)\n' \
+            "$LOAD_BEFORE" "$(cut -d' ' -f1 /proc/loadavg)"
         printf -- '- bodies: /healthz %s bytes, / %s bytes (nginx serves the same bytes)\n' \
             "$(wc -c <"$WWW/healthz.json")" "$(wc -c <"$WWW/index.html")"
         if ((FAILED)); then printf -- '- WARNING: some runs had socket errors or non-2xx responses\n'; fi

@@ -1,6 +1,7 @@
 /* assets.c: serves the embedded assets (see assets.h). */
 #include "http/assets.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -8,6 +9,13 @@
 #include "embedded.h"
 
 static char **urls; /* urls[i] belongs to embedded_assets[i]; owned here */
+
+/* Assets under data/ (such as the common-password list) are embedded for
+ * the server's own use and never served or given a URL. */
+static bool is_private(const char *name)
+{
+    return strncmp(name, "data/", 5) == 0;
+}
 
 int assets_init(void)
 {
@@ -45,7 +53,7 @@ void assets_shutdown(void)
 const char *assets_url(const char *name)
 {
     for (unsigned i = 0; urls && i < embedded_n_assets; i++)
-        if (strcmp(embedded_assets[i].name, name) == 0)
+        if (strcmp(embedded_assets[i].name, name) == 0 && !is_private(name))
             return urls[i];
     return "/assets/missing";
 }
@@ -53,7 +61,7 @@ const char *assets_url(const char *name)
 void assets_serve(req *r)
 {
     for (unsigned i = 0; urls && i < embedded_n_assets; i++) {
-        if (strcmp(urls[i], r->path) != 0)
+        if (strcmp(urls[i], r->path) != 0 || is_private(embedded_assets[i].name))
             continue;
         r->static_body = embedded_assets[i].data;
         r->static_len = embedded_assets[i].len;

@@ -124,6 +124,12 @@ typedef enum {
     FE_CONTROL_CHARS,
     FE_FILE_TOO_BIG,
     FE_NOMEM, /* arena allocation failed: a server error, not the user's */
+    /* domain rules checked by models after form_validate (org.c, figures.c) */
+    FE_PIB,          /* PIB checksum */
+    FE_MB,           /* matični broj checksum */
+    FE_TAKEN,        /* unique value already used by another entry */
+    FE_UNKNOWN_CODE, /* not a known classification code */
+    FE_MISMATCH,     /* inconsistent with another field (district vs region) */
 } form_error_code;
 
 typedef struct form_error {

@@ -5,10 +5,12 @@
  *  1. uri_log(): MHD has read the request line; we make the request context
  *     with its arena and request id, and keep the raw URI.
  *  2. First call of on_request(): headers are in. Parse path and query,
- *     route, copy headers, refuse a declared body over the route's limit
- *     (413). We return without a response: queueing on the first call makes
- *     MHD 0.9.75 answer "Connection: close" and kills keep-alive.
- *  3. Further calls: body bytes, appended up to the limit (413 past it).
+ *     route, copy headers. A declared body over the route's limit is
+ *     answered 413 at once (and the connection closed, body unread).
+ *     Otherwise we return without a response: queueing on the first call
+ *     makes MHD 0.9.75 answer "Connection: close" and kills keep-alive.
+ *  3. Further calls: body bytes, appended up to the limit (413 past it,
+ *     sent after the body: MHD cannot answer in the middle of one).
  *  4. Last call: run the handler, inline for RF_INLINE routes, else suspend
  *     the connection and queue the request for a worker, which resumes it.
  *  5. After resume: build the MHD response with the central headers

@@ -16,18 +16,37 @@
 #include "core/arena.h"
 #include "db/db.h"
 
-/* Queues a message; inside the caller's transaction. to must be one
- * address; subject one line (CR/LF refused with DB_CONSTRAINT). */
+/* Queues a message; inside the caller's transaction. to must be one bare
+ * address (local@domain: no spaces, commas, angle brackets or control
+ * characters); subject one line; both valid UTF-8. Anything else (CR or LF
+ * in to or subject above all, which would inject headers) is refused with
+ * DB_CONSTRAINT and nothing is stored. The body is plain UTF-8 text with
+ * any line ends; delivery sends it with CRLF. */
 db_status mail_queue(db *d, const char *to, const char *subject, const char *body);
 
 typedef struct mail_config {
     const char *url;      /* smtp://host:port or smtps://host:port; NULL = off */
-    const char *from;
-    const char *user, *password;
+    const char *from;     /* "Name <addr@host>" or "addr@host"; the From header */
+    const char *user, *password; /* SMTP AUTH, both NULL when none */
 } mail_config;
 
-/* Sends up to max unsent messages (oldest first, fewer than 5 attempts)
- * and records the outcome of each; *sent receives how many went out. */
+/* True when from is usable as cfg->from: one address, optionally after a
+ * display name ("SCAN <noreply@scan.local>"), valid UTF-8 without control
+ * characters. `scan serve` checks --smtp-from with it. */
+bool mail_from_valid(const char *from);
+
+#define MAIL_MAX_ATTEMPTS 5
+
+/* Sends up to max unsent messages (oldest first, fewer than
+ * MAIL_MAX_ATTEMPTS attempts) over SMTP and records the outcome of each in
+ * its own small transaction: sent_at on success, else attempts + 1 and
+ * last_error (curl's reason and the SMTP reply code). No transaction is
+ * open during network I/O, so the caller must not be inside one. A message
+ * that failed k times waits before its next try (1 min, 5 min, 30 min, 2 h
+ * after it was queued), so a short outage does not use up its attempts.
+ * *sent receives how many went out. With cfg->url NULL it sends nothing
+ * and returns DB_OK. A database error stops the batch and is returned; a
+ * delivery failure is recorded, not returned. */
 db_status mail_deliver(db *d, const mail_config *cfg, int max, int *sent);
 
 typedef struct outbox_row {
@@ -36,6 +55,21 @@ typedef struct outbox_row {
     const char *to, *subject, *body, *last_error;
 } outbox_row;
 
+/* The newest limit messages (1..1000; other values mean 100), newest first.
+ * Rows and their strings are arena copies; sent_at is 0 while unsent and
+ * last_error NULL when there was none. */
 db_status mail_outbox_list(db *d, arena *a, int limit, outbox_row **rows, size_t *n);
+
+/* The sender thread of `scan serve`. mail_sender_start opens its own
+ * connection to db_path, copies cfg (the caller may free it afterwards),
+ * and starts a thread that calls mail_deliver at once and then every few
+ * seconds. The thread blocks every signal, so SIGTERM still reaches the
+ * server's sigwait. Returns 0, or -1 after logging why (database cannot be
+ * opened, thread cannot start, already running). mail_sender_stop wakes
+ * the thread, aborts a transfer in progress (that attempt is not counted),
+ * joins it and closes its connection; it returns within about a second and
+ * is a no-op when no sender runs. Call both from one thread. */
+int mail_sender_start(const char *db_path, const mail_config *cfg);
+void mail_sender_stop(void);
 
 #endif

@@ -9,20 +9,66 @@
 #define SCAN_PERSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
 #include "db/db.h"
+#include "model/principal.h"
 
 /* The display name of a person: their name, or "Erased person" (English;
- * pages translate) after erasure, or "System" for id 0. Arena copy. */
+ * pages translate) after erasure, or "System" for id 0, or "Unknown
+ * person" when there is no such row or the database fails (logged). Arena
+ * copy; NULL only when the arena is out of memory. */
 const char *person_display_name(db *d, arena *a, int64_t person_id);
-/* Appends everything stored about the person as one JSON document: person,
- * account (without secrets), affiliations, sessions, tokens (names only),
- * audit rows they caused. */
+/* Appends everything stored about the person as one JSON document (one
+ * read transaction, so a consistent snapshot; the caller must not be in a
+ * transaction): {"format", "exported_at", "person", "account" (null when
+ * none; no password hash), "affiliations" (with org id, slug and name),
+ * "sessions" (times, ip, user agent; no token hashes), "api_tokens" (name,
+ * scope, times), "audit" (rows whose actor is the person)}. Times are RFC
+ * 3339 UTC strings or null. DB_DONE (and nothing appended) when no such
+ * person exists. */
 db_status person_export_json(db *d, int64_t person_id, buf *out);
-/* Erases the person (one transaction, audited by actor). */
+/* Erases the person in one transaction (the caller must not be in one):
+ * name becomes "Erased person #<id>", e-mail and phone NULL, public_contact
+ * 0, erased_at now; the account is disabled and its password hash removed;
+ * its sessions are deleted, its API tokens revoked, its unused one-time
+ * links spent, its current affiliations ended and recorded failed logins
+ * under its e-mail deleted; an audit row 'person_erase' names actor_id.
+ * Audit rows the person caused keep their actor_id. DB_DONE when no such
+ * person exists, DB_CONSTRAINT when the person was erased already (nothing
+ * changes then). */
 db_status person_erase(db *d, int64_t person_id, int64_t actor_id, const char *ip);
+
+/* --- accounts and affiliations, for `scan user` and the users page ------ */
+
+/* One account with its person. Strings are arena copies; email is NULL
+ * once the person is erased; times are 0 when not set. */
+typedef struct person_account {
+    int64_t person_id, account_id;
+    const char *name, *email;
+    secretariat_role secretariat;
+    int64_t created_at, disabled_at, last_login_at;
+} person_account;
+
+/* Every account, ordered by e-mail (erased ones last), as an arena array. */
+db_status person_account_list(db *d, arena *a, person_account **rows, size_t *n);
+
+typedef enum {
+    AFF_DONE,      /* started or ended */
+    AFF_UNCHANGED, /* start: one is current already; end: none is current */
+    AFF_NO_ORG,    /* no organisation with that slug */
+} person_aff_result;
+
+/* Starts (current true) or ends (current false) the person's affiliation
+ * with the organisation whose slug is org_slug, in role "manager" or
+ * "representative" (anything else: DB_CONSTRAINT). One transaction, audited
+ * as 'affiliation_start' or 'affiliation_end' (entity 'affiliation') by
+ * actor_id. Rights follow at once, as rights.c derives them. */
+db_status person_affiliation_set(db *d, int64_t person_id, const char *org_slug, const char *role,
+                                 bool current, int64_t actor_id, const char *ip,
+                                 person_aff_result *res);
 
 #endif

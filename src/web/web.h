@@ -5,6 +5,7 @@
 #define SCAN_WEB_H
 
 #include "http/request.h"
+#include "model/principal.h"
 
 /* web_home.c */
 void web_home(req *r);
@@ -15,6 +16,87 @@ void web_test_sleep(req *r);
 /* api_system.c */
 void api_openapi(req *r);
 void api_health(req *r);
+/* web_account.c: logging in and out, the account page, API tokens, the
+ * invitation and password-reset links, and GET /api/v1/me */
+void web_login_form(req *r);
+void web_login(req *r);
+void web_logout(req *r);
+void web_logout_everywhere(req *r);
+void web_account(req *r);
+void web_account_password(req *r);
+void web_account_token_create(req *r);
+void web_account_token_revoke(req *r);
+void web_account_data(req *r);
+void web_invite_accept_form(req *r);
+void web_invite_accept(req *r);
+void web_password_forgot_form(req *r);
+void web_password_forgot(req *r);
+void web_password_reset_form(req *r);
+void web_password_reset(req *r);
+void api_me(req *r);
+/* web_admin.c: invitations, and the admin pages (users, audit, outbox) */
+void web_invite_form(req *r);
+void web_invite(req *r);
+void web_admin_users(req *r);
+void web_admin_user_role(req *r);
+void web_admin_user_disable(req *r);
+void web_admin_person_erase(req *r);
+void web_admin_audit(req *r);
+void web_admin_outbox(req *r);
+
+/* --- form helpers shared by the account and admin pages (web_account.c) ---
+ *
+ * A form's errors as sentences in the reader's language, keyed by field
+ * name, so each can be shown next to its input. Strings live in the
+ * request arena (or the catalog). */
+#define WEB_MAX_FIELD_ERRORS 24
+typedef struct web_errs {
+    const char *field[WEB_MAX_FIELD_ERRORS];
+    const char *text[WEB_MAX_FIELD_ERRORS];
+    size_t n;
+} web_errs;
+
+/* Adds an error for field (the first one per field wins; a full table
+ * drops the rest). */
+void web_errs_add(web_errs *e, const char *field, const char *text);
+/* Adds the validator's errors, worded by form_error_text(). */
+void web_errs_from_form(req *r, const form_errors *fe, web_errs *e);
+/* The error text for field, or NULL. */
+const char *web_errs_get(const web_errs *e, const char *field);
+
+/* One labelled input. Writes a div.field with the label, an optional hint,
+ * the error (p.field-error) and the input, tied together by
+ * aria-describedby; the input gets aria-invalid when error is set. */
+typedef struct web_input {
+    const char *id;           /* element id, unique on the page */
+    const char *name;         /* form field name */
+    const char *type;         /* "text", "email", "password", ... */
+    const char *label;        /* label text */
+    const char *value;        /* value to show (never a password), or NULL */
+    const char *autocomplete; /* autocomplete token, or NULL */
+    const char *hint;         /* hint text, or NULL */
+    const char *error;        /* error text, or NULL */
+    bool required;
+    int maxlength; /* 0 = none */
+} web_input;
+void web_field(req *r, const web_input *in);
+/* The "please correct the marked fields" box above a form that has
+ * errors (role=alert); nothing when e is NULL or empty. */
+void web_error_summary(req *r, const web_errs *e);
+/* A status box (role=status) with text; nothing when text is NULL. */
+void web_notice(req *r, const char *text);
+/* The absolute base URL for links in mail: the configured public URL
+ * (without a trailing slash), else "http://" + the Host header. NULL when
+ * neither is usable (a Host header with characters a host name cannot
+ * hold). Arena string. */
+const char *web_base_url(req *r);
+/* Writes "Try again in N minutes." for a wait in seconds (rounded up,
+ * at least one minute) into out. */
+void web_retry_text(buf *out, lang_id lang, int64_t wait_s);
+/* The label of a secretariat role ("Administrator", ...). */
+const char *web_secretariat_label(lang_id lang, secretariat_role sec);
+/* The label of an affiliation role ("manager" -> "Manager"). */
+const char *web_affiliation_role_label(lang_id lang, const char *role);
 /* guard.c */
 void web_setup(void);
 /* "sid", or "__Host-sid" when cookies are Secure. */

@@ -106,14 +106,14 @@ test('HEAD / has the GET Content-Length and no body', async () => {
 // --- 2. security headers on every kind of response --------------------------
 
 for (const [kind, path] of [
-  ['page', '/'],
+  ['home page', '/'],
   ['404 page', '/nowhere'],
   ['asset', null], // found from the home page
   ['JSON', '/api/v1/health'],
   ['JSON error', '/api/v1/nope'],
   ['400', '/%zz'],
 ]) {
-  test(`security headers on a ${kind} response`, async () => {
+  test(`security headers on the ${kind} response`, async () => {
     let p = path;
     if (!p) {
       const home = await (await fetch(`${srv.url}/`)).text();

@@ -89,6 +89,24 @@ describe('--max-body 2048 --timeout 1', () => {
     assert.equal(res.status, 413);
   });
 
+  test('a 4096-byte body sent along with its headers is 413 too', async () => {
+    const res = await rawRequest(srv.port,
+      `GET /search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4096\r\n\r\n${'a'.repeat(4096)}`, { timeout: 1500 });
+    assert.equal(res.status, 413);
+  });
+
+  test('a body sent to an unknown path is skipped: 404, and the connection stays usable', async () => {
+    const c = await RawConn.open(srv.port);
+    try {
+      c.write(`POST /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1500\r\n\r\n${'x'.repeat(1500)}`);
+      assert.equal((await c.response()).status, 404);
+      c.write(get('/healthz'));
+      assert.equal((await c.response()).status, 200);
+    } finally {
+      c.destroy();
+    }
+  });
+
   test('a 1000-byte body is under the limit and accepted', async () => {
     const res = await rawRequest(srv.port,
       `GET /search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n${'a'.repeat(1000)}`);

@@ -1,0 +1,670 @@
+/* mail.c: the outbox and its SMTP sender (see mail.h).
+ *
+ * Model code and pages queue mail with mail_queue() inside their own
+ * transaction, so a message exists exactly when the change that caused it
+ * committed. mail_deliver() reads due messages, sends each with libcurl's
+ * SMTP client with no transaction open, and records every outcome in its
+ * own short write transaction. The sender thread of `scan serve`
+ * (mail_sender_start/stop) calls it every few seconds on its own database
+ * connection. curl_global_init() happens once in main.c. */
+#include "model/mail.h"
+
+#include <assert.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
+
+#define MAIL_TIMEOUT_S         30   /* whole SMTP transaction */
+#define MAIL_CONNECT_TIMEOUT_S 10
+#define MAIL_LINE_MAX          990  /* octets before a forced line break (RFC 5322: 998) */
+#define MAIL_WORD_BYTES        45   /* raw bytes per encoded-word: 60 base64 chars */
+#define MAIL_ERROR_MAX         400  /* bytes of last_error kept */
+#define MAIL_SENDER_INTERVAL_S 5
+#define MAIL_SENDER_BATCH      20
+
+/* Set while mail_sender_stop() wants a transfer in progress abandoned. */
+static atomic_bool g_abort;
+
+/* --- validation ----------------------------------------------------------- */
+
+/* One bare address: local@domain, no spaces, specials or control chars. */
+static bool addr_valid(const char *s, size_t n)
+{
+    if (n < 3 || n > 254 || !utf8_valid(s, n, false))
+        return false;
+    const char *at = memchr(s, '@', n);
+    if (!at || at == s || at == s + n - 1 || memchr(at + 1, '@', n - (size_t)(at - s) - 1))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c == 0x7f || strchr("<>,;:\"()[]\\", c))
+            return false;
+    }
+    return true;
+}
+
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+/* Splits "Name <addr>" or "addr" into the display name (may be empty) and
+ * the address, both pointing into from. */
+static bool from_split(const char *from, const char **name, size_t *name_len, const char **addr,
+                       size_t *addr_len)
+{
+    if (!from || has_control(from) || !utf8_valid(from, strlen(from), false))
+        return false;
+    const char *lt = strchr(from, '<');
+    if (!lt) {
+        *name = from;
+        *name_len = 0;
+        *addr = from;
+        *addr_len = strlen(from);
+        return addr_valid(from, *addr_len);
+    }
+    const char *gt = strchr(lt, '>');
+    if (!gt || gt[1] != '\0')
+        return false;
+    size_t nl = (size_t)(lt - from);
+    while (nl > 0 && from[nl - 1] == ' ')
+        nl--;
+    *name = from;
+    *name_len = nl;
+    *addr = lt + 1;
+    *addr_len = (size_t)(gt - lt - 1);
+    return addr_valid(*addr, *addr_len);
+}
+
+bool mail_from_valid(const char *from)
+{
+    const char *name, *addr;
+    size_t nl, al;
+    return from_split(from, &name, &nl, &addr, &al);
+}
+
+/* --- queue ---------------------------------------------------------------- */
+
+static const char SQL_QUEUE[] =
+    "INSERT INTO outbox(to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4)";
+
+db_status mail_queue(db *d, const char *to, const char *subject, const char *body)
+{
+    if (!to || !subject || !body || !addr_valid(to, strlen(to)) ||
+        strpbrk(subject, "\r\n") || !utf8_valid(subject, strlen(subject), false) ||
+        !utf8_valid(body, strlen(body), false))
+        return DB_CONSTRAINT;
+    db_stmt *s = db_prepare(d, SQL_QUEUE);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, to);
+    db_bind_text(s, 2, subject);
+    db_bind_text(s, 3, body);
+    db_bind_int(s, 4, time_now());
+    db_status st = db_step(s);
+    db_reset(s);
+    return st == DB_DONE ? DB_OK : st;
+}
+
+/* --- building a message ---------------------------------------------------- */
+
+static bool is_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* Appends s as RFC 2047 encoded-words (UTF-8, base64), split at character
+ * boundaries and folded with CRLF SP so no word exceeds 75 characters. */
+static void put_encoded_words(buf *out, const char *s, size_t n)
+{
+    size_t i = 0;
+    bool first = true;
+    while (i < n || first) {
+        size_t end = i;
+        while (end < n) {
+            uint32_t cp;
+            int l = utf8_decode(s + end, n - end, &cp);
+            if (l <= 0)
+                l = 1;
+            if (end + (size_t)l - i > MAIL_WORD_BYTES)
+                break;
+            end += (size_t)l;
+        }
+        char b64[sodium_base64_ENCODED_LEN(MAIL_WORD_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+        sodium_bin2base64(b64, sizeof b64, (const unsigned char *)s + i, end - i,
+                          sodium_base64_VARIANT_ORIGINAL);
+        buf_printf(out, "%s=?UTF-8?B?%s?=", first ? "" : "\r\n ", b64);
+        first = false;
+        i = end;
+    }
+}
+
+/* A header value that may need encoding: plain when short printable ASCII
+ * that could not be mistaken for an encoded-word, else encoded-words. */
+static void put_text_header(buf *out, const char *s, size_t n)
+{
+    bool plain = is_ascii(s, n) && n <= 900;
+    for (size_t i = 0; plain && i + 1 < n; i++)
+        if (s[i] == '=' && s[i + 1] == '?')
+            plain = false;
+    if (plain)
+        buf_append(out, s, n);
+    else
+        put_encoded_words(out, s, n);
+}
+
+/* The From header value: the display name encoded or quoted as needed. */
+static void put_from(buf *out, const char *from)
+{
+    const char *name, *addr;
+    size_t nl, al;
+    if (!from_split(from, &name, &nl, &addr, &al))
+        return;
+    if (nl == 0) {
+        buf_append(out, addr, al);
+        return;
+    }
+    if (!is_ascii(name, nl)) {
+        put_encoded_words(out, name, nl);
+    } else {
+        bool quote = false;
+        for (size_t i = 0; i < nl; i++)
+            if (strchr("()<>[]:;@\\,.\"", name[i]))
+                quote = true;
+        if (quote) {
+            buf_putc(out, '"');
+            for (size_t i = 0; i < nl; i++) {
+                if (name[i] == '"' || name[i] == '\\')
+                    buf_putc(out, '\\');
+                buf_putc(out, name[i]);
+            }
+            buf_putc(out, '"');
+        } else {
+            buf_append(out, name, nl);
+        }
+    }
+    buf_printf(out, " <%.*s>", (int)al, addr);
+}
+
+/* RFC 5322 date in UTC, independent of the process locale. */
+static void put_date(buf *out, int64_t now)
+{
+    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    time_t t = (time_t)now;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    buf_printf(out, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
+               months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* The body with every line end as CRLF, lines broken (at a character
+ * boundary) before 998 octets, and a final CRLF. Dot-stuffing is curl's. */
+static void put_body(buf *out, const char *s)
+{
+    size_t col = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '\r' || *p == '\n') {
+            if (*p == '\r' && p[1] == '\n')
+                p++;
+            buf_puts(out, "\r\n");
+            col = 0;
+            continue;
+        }
+        if (col >= MAIL_LINE_MAX && ((unsigned char)*p & 0xc0) != 0x80) {
+            buf_puts(out, "\r\n");
+            col = 0;
+        }
+        buf_putc(out, *p);
+        col++;
+    }
+    if (col > 0)
+        buf_puts(out, "\r\n");
+}
+
+/* The whole message, headers and body, in out. */
+static void build_message(buf *out, const mail_config *cfg, int64_t id, const char *to,
+                          const char *subject, const char *body)
+{
+    const char *name, *addr;
+    size_t nl, al;
+    const char *domain = "scan.local";
+    size_t dl = strlen(domain);
+    if (from_split(cfg->from, &name, &nl, &addr, &al)) {
+        const char *at = memchr(addr, '@', al);
+        domain = at + 1;
+        dl = al - (size_t)(at + 1 - addr);
+    }
+    unsigned char rnd[8];
+    char hex[sizeof rnd * 2 + 1];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+
+    buf_puts(out, "Date: ");
+    put_date(out, time_now());
+    buf_puts(out, "\r\nFrom: ");
+    put_from(out, cfg->from);
+    buf_printf(out, "\r\nTo: %s\r\nSubject: ", to);
+    put_text_header(out, subject, strlen(subject));
+    buf_printf(out, "\r\nMessage-ID: <%lld.%s@%.*s>\r\n", (long long)id, hex, (int)dl, domain);
+    buf_puts(out, "MIME-Version: 1.0\r\n"
+                  "Content-Type: text/plain; charset=utf-8\r\n"
+                  "Content-Transfer-Encoding: 8bit\r\n"
+                  "Auto-Submitted: auto-generated\r\n"
+                  "\r\n");
+    put_body(out, body);
+}
+
+/* --- sending -------------------------------------------------------------- */
+
+typedef struct reader {
+    const char *data;
+    size_t len, pos;
+} reader;
+
+static size_t read_cb(char *dst, size_t size, size_t nitems, void *userdata)
+{
+    reader *r = userdata;
+    size_t want = size * nitems, left = r->len - r->pos;
+    size_t n = want < left ? want : left;
+    memcpy(dst, r->data + r->pos, n);
+    r->pos += n;
+    return n;
+}
+
+static int progress_cb(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    return atomic_load(&g_abort) ? 1 : 0;
+}
+
+/* A reason fit for the outbox and logs: printable, valid UTF-8, bounded. */
+static void put_reason(buf *out, CURLcode rc, const char *errbuf, long smtp_code)
+{
+    buf raw = BUF_INIT;
+    buf_puts(&raw, curl_easy_strerror(rc));
+    if (errbuf[0] && strcmp(errbuf, curl_easy_strerror(rc)) != 0)
+        buf_printf(&raw, ": %s", errbuf);
+    if (smtp_code > 0)
+        buf_printf(&raw, " (SMTP %ld)", smtp_code);
+    const char *s = buf_str(&raw);
+    size_t n = raw.len < MAIL_ERROR_MAX ? raw.len : MAIL_ERROR_MAX;
+    bool valid = utf8_valid(s, n, false);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f)
+            c = ' ';
+        else if (c >= 0x80 && !valid)
+            c = '?';
+        buf_putc(out, (char)c);
+    }
+    buf_free(&raw);
+}
+
+static const char SQL_DUE[] =
+    "SELECT id, to_addr, subject, body FROM outbox"
+    " WHERE sent_at IS NULL AND attempts < $2"
+    "   AND created_at + CASE attempts WHEN 0 THEN 0 WHEN 1 THEN 60 WHEN 2 THEN 300"
+    "                    WHEN 3 THEN 1800 ELSE 7200 END <= $3"
+    " ORDER BY id LIMIT $1";
+static const char SQL_SENT[] =
+    "UPDATE outbox SET sent_at = $2, last_error = NULL WHERE id = $1 AND sent_at IS NULL";
+static const char SQL_FAILED[] =
+    "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1 AND sent_at IS NULL";
+
+typedef struct due_msg {
+    int64_t id;
+    char *to, *subject, *body;
+} due_msg;
+
+/* Records one outcome in its own transaction. error NULL means sent. */
+static db_status record_outcome(db *d, int64_t id, const char *error)
+{
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        return st;
+    db_stmt *s = db_prepare(d, error ? SQL_FAILED : SQL_SENT);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, id);
+    if (error)
+        db_bind_text(s, 2, error);
+    else
+        db_bind_int(s, 2, time_now());
+    st = db_step(s);
+    db_reset(s);
+    if (st != DB_DONE)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+    return st;
+}
+
+/* Reads up to max due messages into arena copies. */
+static db_status load_due(db *d, arena *a, int max, due_msg **out, size_t *n)
+{
+    *n = 0;
+    *out = arena_alloc(a, sizeof **out * (size_t)max);
+    if (!*out)
+        return DB_NOMEM;
+    db_stmt *s = db_prepare(d, SQL_DUE);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, max);
+    db_bind_int(s, 2, MAIL_MAX_ATTEMPTS);
+    db_bind_int(s, 3, time_now());
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        due_msg *m = &(*out)[(*n)++];
+        m->id = db_col_int(s, 0);
+        m->to = arena_strdup(a, db_col_text(s, 1));
+        m->subject = arena_strdup(a, db_col_text(s, 2));
+        m->body = arena_strdup(a, db_col_text(s, 3));
+        if (!m->to || !m->subject || !m->body) {
+            st = DB_NOMEM;
+            break;
+        }
+    }
+    db_reset(s);
+    return st == DB_DONE ? DB_OK : st;
+}
+
+db_status mail_deliver(db *d, const mail_config *cfg, int max, int *sent)
+{
+    *sent = 0;
+    if (!cfg || !cfg->url || !*cfg->url)
+        return DB_OK;
+    if (max < 1)
+        return DB_OK;
+    assert(!db_in_tx(d));
+    const char *fname, *faddr;
+    size_t fnl, fal;
+    if (!from_split(cfg->from, &fname, &fnl, &faddr, &fal)) {
+        log_error("mail: the sender address '%s' is not usable", cfg->from ? cfg->from : "");
+        return DB_ERR;
+    }
+
+    arena a = ARENA_INIT;
+    buf msg = BUF_INIT, reason = BUF_INIT;
+    CURL *c = NULL;
+    due_msg *due = NULL;
+    size_t n_due = 0;
+    char envelope_from[300];
+    char errbuf[CURL_ERROR_SIZE];
+    snprintf(envelope_from, sizeof envelope_from, "<%.*s>", (int)fal, faddr);
+
+    db_status st = load_due(d, &a, max, &due, &n_due);
+    if (st != DB_OK || n_due == 0)
+        goto cleanup;
+    c = curl_easy_init();
+    if (!c) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
+    curl_easy_setopt(c, CURLOPT_URL, cfg->url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)MAIL_TIMEOUT_S);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)MAIL_CONNECT_TIMEOUT_S);
+    curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM, envelope_from);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
+    if (cfg->user && *cfg->user) {
+        curl_easy_setopt(c, CURLOPT_USERNAME, cfg->user);
+        curl_easy_setopt(c, CURLOPT_PASSWORD, cfg->password ? cfg->password : "");
+    }
+
+    for (size_t i = 0; i < n_due && !atomic_load(&g_abort); i++) {
+        due_msg *m = &due[i];
+        buf_reset(&msg);
+        build_message(&msg, cfg, m->id, m->to, m->subject, m->body);
+        if (buf_failed(&msg)) {
+            st = DB_NOMEM;
+            goto cleanup;
+        }
+        char rcpt_addr[300];
+        snprintf(rcpt_addr, sizeof rcpt_addr, "<%s>", m->to);
+        struct curl_slist *rcpt = curl_slist_append(NULL, rcpt_addr);
+        if (!rcpt) {
+            st = DB_NOMEM;
+            goto cleanup;
+        }
+        reader r = {msg.data, msg.len, 0};
+        curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+        curl_easy_setopt(c, CURLOPT_READDATA, &r);
+        errbuf[0] = '\0';
+        CURLcode rc = curl_easy_perform(c);
+        long code = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+        curl_easy_setopt(c, CURLOPT_MAIL_RCPT, NULL);
+        curl_slist_free_all(rcpt);
+        if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&g_abort))
+            break; /* stopping: this attempt does not count */
+        buf_reset(&reason);
+        if (rc != CURLE_OK) {
+            put_reason(&reason, rc, errbuf, code);
+            log_warn("mail: message %lld not sent: %s", (long long)m->id, buf_str(&reason));
+        }
+        st = record_outcome(d, m->id, rc == CURLE_OK ? NULL : buf_str(&reason));
+        if (st != DB_OK) {
+            log_error("mail: cannot record the outcome of message %lld: %s (%s)",
+                      (long long)m->id, db_status_name(st), db_errmsg(d));
+            goto cleanup;
+        }
+        if (rc == CURLE_OK)
+            (*sent)++;
+    }
+    st = DB_OK;
+cleanup:
+    if (c)
+        curl_easy_cleanup(c);
+    buf_free(&msg);
+    buf_free(&reason);
+    arena_free(&a);
+    return st;
+}
+
+/* --- outbox list ------------------------------------------------------------ */
+
+static const char SQL_LIST[] =
+    "SELECT id, created_at, coalesce(sent_at, 0), attempts, to_addr, subject, body, last_error"
+    "  FROM outbox ORDER BY id DESC LIMIT $1";
+
+db_status mail_outbox_list(db *d, arena *a, int limit, outbox_row **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (limit < 1 || limit > 1000)
+        limit = 100;
+    outbox_row *out = arena_zalloc(a, sizeof *out * (size_t)limit);
+    if (!out)
+        return DB_NOMEM;
+    db_stmt *s = db_prepare(d, SQL_LIST);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, limit);
+    db_status st;
+    size_t k = 0;
+    while ((st = db_step(s)) == DB_ROW) {
+        outbox_row *r = &out[k++];
+        r->id = db_col_int(s, 0);
+        r->created_at = db_col_int(s, 1);
+        r->sent_at = db_col_int(s, 2);
+        r->attempts = (int)db_col_int(s, 3);
+        r->to = arena_strdup(a, db_col_text(s, 4));
+        r->subject = arena_strdup(a, db_col_text(s, 5));
+        r->body = arena_strdup(a, db_col_text(s, 6));
+        r->last_error = arena_strdup(a, db_col_text(s, 7));
+        if (!r->to || !r->subject || !r->body) {
+            st = DB_NOMEM;
+            break;
+        }
+    }
+    db_reset(s);
+    if (st != DB_DONE)
+        return st;
+    *rows = out;
+    *n = k;
+    return DB_OK;
+}
+
+/* --- sender thread ---------------------------------------------------------- */
+
+/* The one sender; its strings and connection are owned by it, started and
+ * stopped from one thread (cli_serve). */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t th;
+    bool running;
+    bool stop; /* under mu */
+    db *d;
+    char *url, *from, *user, *password;
+} g_sender = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void sender_free_config(void)
+{
+    if (g_sender.password)
+        sodium_memzero(g_sender.password, strlen(g_sender.password));
+    mem_free(g_sender.url);
+    mem_free(g_sender.from);
+    mem_free(g_sender.user);
+    mem_free(g_sender.password);
+    g_sender.url = g_sender.from = g_sender.user = g_sender.password = NULL;
+}
+
+static void *sender_main(void *arg)
+{
+    mail_config cfg = {g_sender.url, g_sender.from, g_sender.user, g_sender.password};
+    for (;;) {
+        int sent = 0;
+        db_status st = mail_deliver(g_sender.d, &cfg, MAIL_SENDER_BATCH, &sent);
+        if (st != DB_OK)
+            log_warn("mail: delivery interrupted: %s", db_status_name(st));
+        else if (sent > 0)
+            log_info("mail: %d message(s) sent", sent);
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += MAIL_SENDER_INTERVAL_S;
+        pthread_mutex_lock(&g_sender.mu);
+        while (!g_sender.stop && pthread_cond_timedwait(&g_sender.cv, &g_sender.mu, &until) == 0)
+            ; /* woken without stop: spurious, wait on */
+        bool stop = g_sender.stop;
+        pthread_mutex_unlock(&g_sender.mu);
+        if (stop)
+            break;
+    }
+    return NULL;
+}
+
+int mail_sender_start(const char *db_path, const mail_config *cfg)
+{
+    int rc = -1;
+    bool cv_ready = false;
+    buf err = BUF_INIT;
+    if (g_sender.running) {
+        log_error("mail: the sender runs already");
+        return -1;
+    }
+    if (!cfg || !cfg->url || !mail_from_valid(cfg->from)) {
+        log_error("mail: the sender needs an SMTP URL and a valid sender address");
+        return -1;
+    }
+    g_sender.url = mem_strdup(cfg->url);
+    g_sender.from = mem_strdup(cfg->from);
+    g_sender.user = cfg->user ? mem_strdup(cfg->user) : NULL;
+    g_sender.password = cfg->password ? mem_strdup(cfg->password) : NULL;
+    if (!g_sender.url || !g_sender.from || (cfg->user && !g_sender.user) ||
+        (cfg->password && !g_sender.password)) {
+        log_error("mail: out of memory starting the sender");
+        goto cleanup;
+    }
+    db_options o = {.busy_timeout_ms = 5000};
+    if (db_open(db_path, &o, &g_sender.d, &err) != DB_OK) {
+        log_error("mail: cannot open %s for the sender: %s", db_path, buf_str(&err));
+        goto cleanup;
+    }
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    cv_ready = pthread_cond_init(&g_sender.cv, &ca) == 0;
+    pthread_condattr_destroy(&ca);
+    if (!cv_ready) {
+        log_error("mail: cannot create the sender's condition variable");
+        goto cleanup;
+    }
+    g_sender.stop = false;
+    atomic_store(&g_abort, false);
+    /* The thread inherits a mask that blocks every signal, so SIGTERM and
+     * SIGINT go to the server's sigwait, never to this thread. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int e = pthread_create(&g_sender.th, NULL, sender_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (e != 0) {
+        log_error("mail: cannot start the sender thread: %s", strerror(e));
+        goto cleanup;
+    }
+    g_sender.running = true;
+    const char *host = strstr(g_sender.url, "://"); /* never log credentials */
+    host = host ? host + 3 : g_sender.url;
+    const char *at = strchr(host, '@');
+    const char *slash = strchr(host, '/');
+    if (at && (!slash || at < slash))
+        host = at + 1;
+    log_info("mail: sending the outbox through %s", host);
+    rc = 0;
+cleanup:
+    if (rc != 0) {
+        if (cv_ready)
+            pthread_cond_destroy(&g_sender.cv);
+        db_close(g_sender.d);
+        g_sender.d = NULL;
+        sender_free_config();
+    }
+    buf_free(&err);
+    return rc;
+}
+
+void mail_sender_stop(void)
+{
+    if (!g_sender.running)
+        return;
+    pthread_mutex_lock(&g_sender.mu);
+    g_sender.stop = true;
+    atomic_store(&g_abort, true);
+    pthread_cond_signal(&g_sender.cv);
+    pthread_mutex_unlock(&g_sender.mu);
+    pthread_join(g_sender.th, NULL);
+    pthread_cond_destroy(&g_sender.cv);
+    db_close(g_sender.d);
+    g_sender.d = NULL;
+    sender_free_config();
+    g_sender.running = false;
+    atomic_store(&g_abort, false);
+}
