@@ -1159,6 +1159,21 @@ void form_error_text(buf *out, lang_id lang, const form_error *e)
     case FE_NOMEM:
         buf_puts(out, T(lang, MSG_FORM_ERR_NOMEM));
         return;
+    case FE_PIB:
+        buf_puts(out, T(lang, MSG_FORM_ERR_PIB));
+        return;
+    case FE_MB:
+        buf_puts(out, T(lang, MSG_FORM_ERR_MB));
+        return;
+    case FE_TAKEN:
+        buf_puts(out, T(lang, MSG_FORM_ERR_TAKEN));
+        return;
+    case FE_UNKNOWN_CODE:
+        buf_puts(out, T(lang, MSG_FORM_ERR_UNKNOWN_CODE));
+        return;
+    case FE_MISMATCH:
+        buf_puts(out, T(lang, MSG_FORM_ERR_MISMATCH));
+        return;
     }
     buf_puts(out, T(lang, MSG_FORM_ERR_INVALID));
 }
