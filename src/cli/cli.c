@@ -13,20 +13,51 @@ const cli_command cli_commands[] = {
     {"serve", cli_serve,
      "[--db FILE] [--listen HOST:PORT] [--threads N] [--io-threads N] [--log-format text|json]\n"
      "            [--timeout SECONDS] [--max-body BYTES] [--max-header BYTES]\n"
-     "            [--max-connections N] [--max-per-ip N] [--secure-cookies]",
+     "            [--max-connections N] [--max-per-ip N] [--secure-cookies]\n"
+     "            [--base-url URL] [--smtp-url URL] [--smtp-from ADDRESS]",
      "serve the web UI and the JSON API",
      "Migrates the database if needed and serves HTTP until SIGTERM or SIGINT, then\n"
-     "finishes in-flight requests (bounded wait) and exits 0.\n"
+     "finishes in-flight requests (bounded wait) and exits 0. A database without any\n"
+     "account gets the first admin, whose password is logged once.\n"
+     "--base-url is the public address used in links sent by mail (default http://\n"
+     "and the listen address). With --smtp-url (smtp://host:port or smtps://host:port)\n"
+     "a sender thread delivers the outbox; --smtp-from defaults to\n"
+     "\"SCAN <noreply@scan.local>\"; SMTP credentials come only from the environment\n"
+     "(SCAN_SMTP_USER, SCAN_SMTP_PASSWORD). Without SMTP, admins read the outbox.\n"
      "Environment: SCAN_DB, SCAN_LISTEN, SCAN_THREADS, SCAN_IO_THREADS, SCAN_LOG_FORMAT,\n"
      "SCAN_TIMEOUT, SCAN_MAX_BODY, SCAN_MAX_HEADER, SCAN_MAX_CONNECTIONS, SCAN_MAX_PER_IP,\n"
-     "SCAN_SECURE_COOKIES=1; options override them."},
+     "SCAN_SECURE_COOKIES=1, SCAN_BASE_URL, SCAN_SMTP_URL, SCAN_SMTP_FROM; options\n"
+     "override them."},
     {"init", cli_init, "[--db FILE] [--demo]",
      "create or migrate a database; --demo loads demo data",
      "Creates the database file (and its folder) if missing and applies every\n"
-     "migration. With --demo, also loads the demonstration data once."},
+     "migration. With --demo, also loads the demonstration data once. When the\n"
+     "database has no account yet, creates the first admin (admin@scan.local) and\n"
+     "prints its password once."},
     {"db check", cli_db_check, "[--db FILE]", "run integrity and foreign-key checks", NULL},
     {"db backup", cli_db_backup, "[--db FILE] DEST", "make an online copy of the database",
      "Copies the live database to DEST (which must not exist) without stopping the server."},
+    {"user add", cli_user_add, "EMAIL --name NAME [--admin|--editor] [--password-stdin] [--db FILE]",
+     "create an account",
+     "Creates a person with an account. Prints a random password once, unless\n"
+     "--password-stdin reads one from the first line of standard input."},
+    {"user passwd", cli_user_passwd, "EMAIL [--password-stdin] [--db FILE]",
+     "set a new password and end the user's sessions",
+     "Prints a new random password once, or reads one from the first line of\n"
+     "standard input with --password-stdin (at least 12 characters, not a common\n"
+     "password, not the e-mail address)."},
+    {"user list", cli_user_list, "[--db FILE]", "list accounts",
+     "Columns: person id, e-mail, name, secretariat role, disabled, last login\n"
+     "(Europe/Belgrade)."},
+    {"user disable", cli_user_disable, "EMAIL [--enable] [--db FILE]",
+     "disable (or enable again) an account", NULL},
+    {"user role", cli_user_role,
+     "EMAIL admin|editor|none [--db FILE]\n"
+     "       scan user role EMAIL manager|representative --org SLUG [--end] [--db FILE]",
+     "set the secretariat role, or start or end an affiliation",
+     "admin, editor or none sets the secretariat role. manager or representative\n"
+     "starts an affiliation with the organisation whose slug is SLUG; with --end,\n"
+     "ends it. Rights follow at once."},
     {"routes", cli_routes, "", "list the route table (method, pattern, flags)", NULL},
     {"version", cli_version, "", "print the version", NULL},
     {"help", cli_help, "[COMMAND]", "list commands, or explain one", NULL},
@@ -88,7 +119,7 @@ int cli_help(int argc, char **argv)
                "usage: scan COMMAND [OPTIONS]\n\ncommands:\n",
                SCAN_VERSION);
         for (unsigned i = 0; i < cli_n_commands; i++)
-            printf("  %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
+            printf("  %-12s %s\n", cli_commands[i].name, cli_commands[i].summary);
         printf("\nscan help COMMAND explains one command.\n");
         return 0;
     }

@@ -29,7 +29,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Reports a runtime error and returns 1. */
 int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Commands (cli_serve.c, cli_db.c). */
+/* Commands (cli_serve.c, cli_db.c, cli_user.c). */
 int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_db_check(int argc, char **argv);
@@ -37,6 +37,11 @@ int cli_db_backup(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_help(int argc, char **argv);
 int cli_routes(int argc, char **argv);
+int cli_user_add(int argc, char **argv);
+int cli_user_passwd(int argc, char **argv);
+int cli_user_list(int argc, char **argv);
+int cli_user_disable(int argc, char **argv);
+int cli_user_role(int argc, char **argv);
 
 /* Opens the database named by --db / SCAN_DB / the default, migrated to the
  * newest schema; prints the reason and returns NULL on failure. Shared by

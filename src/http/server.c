@@ -72,6 +72,20 @@ static const server_config *g_cfg;
 static struct MHD_Daemon *g_daemon;
 static int64_t g_started;
 static atomic_int g_inflight;
+static uint32_t g_id_prefix;
+static atomic_uint g_id_counter;
+
+/* Database health, probed once a second by its own thread with its own
+ * connection, so /healthz answers on the I/O thread without a database
+ * round trip (measured: the worker hand-off halved /healthz throughput). */
+static atomic_int g_db_ok;
+static atomic_int g_db_schema;
+static atomic_llong g_db_checked_at;
+static pthread_t g_probe;
+static bool g_probe_started;
+static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t probe_cond = PTHREAD_COND_INITIALIZER;
+static bool probe_stop;
 
 static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;
@@ -97,6 +111,52 @@ void server_config_defaults(server_config *cfg)
     cfg->shutdown_wait_s = 10;
 }
 
+void server_db_health(bool *ok, int *schema, int64_t *checked_at)
+{
+    *ok = atomic_load(&g_db_ok) != 0;
+    *schema = atomic_load(&g_db_schema);
+    *checked_at = atomic_load(&g_db_checked_at);
+}
+
+static void probe_once(db **d)
+{
+    buf err = BUF_INIT;
+    db_options o = {.create = false, .busy_timeout_ms = 1000};
+    int64_t v = 0;
+    if (!*d && db_open(g_cfg->db_path, &o, d, &err) != DB_OK)
+        log_warn("health probe cannot open the database: %s", buf_str(&err));
+    buf_free(&err);
+    db_status st = *d ? db_scalar_int(*d, "SELECT coalesce(max(version), 0) FROM schema_migrations", &v)
+                      : DB_ERR;
+    if (st != DB_OK && *d) { /* reopen next time */
+        db_close(*d);
+        *d = NULL;
+    }
+    atomic_store(&g_db_ok, st == DB_OK);
+    if (st == DB_OK)
+        atomic_store(&g_db_schema, (int)v);
+    atomic_store(&g_db_checked_at, (long long)time_now());
+}
+
+static void *probe_main(void *arg)
+{
+    db *d = NULL;
+    pthread_mutex_lock(&probe_lock);
+    while (!probe_stop) {
+        pthread_mutex_unlock(&probe_lock);
+        probe_once(&d);
+        pthread_mutex_lock(&probe_lock);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        if (!probe_stop)
+            pthread_cond_timedwait(&probe_cond, &probe_lock, &until);
+    }
+    pthread_mutex_unlock(&probe_lock);
+    db_close(d);
+    return NULL;
+}
+
 long server_uptime(void)
 {
     return (long)(time_now() - g_started);
@@ -115,10 +175,10 @@ static void *uri_log(void *cls, const char *uri, struct MHD_Connection *c)
     x->r.status = 200;
     x->r.cfg = g_cfg;
     x->conn = c;
-    unsigned char rnd[8];
-    randombytes_buf(rnd, sizeof rnd);
+    /* a random per-process prefix and a counter: unique, and no syscall
+     * per request (getrandom showed in the profile) */
     char id[17];
-    str_hex(id, rnd, sizeof rnd);
+    snprintf(id, sizeof id, "%08x%08x", g_id_prefix, atomic_fetch_add(&g_id_counter, 1u));
     x->r.id = arena_strdup(&x->a, id);
     atomic_fetch_add(&g_inflight, 1);
     return x;
@@ -640,6 +700,13 @@ int server_run(const server_config *cfg)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    randombytes_buf(&g_id_prefix, sizeof g_id_prefix);
+    db *first = NULL;
+    probe_once(&first); /* so /healthz is right from the first request */
+    db_close(first);
+    probe_stop = false;
+    g_probe_started = pthread_create(&g_probe, NULL, probe_main, NULL) == 0;
+
     g_n_workers = cfg->workers ? cfg->workers : 1;
     g_workers = mem_calloc(g_n_workers, sizeof *g_workers);
     unsigned started = 0;
@@ -708,6 +775,14 @@ stop_workers:
     if (g_daemon) {
         MHD_stop_daemon(g_daemon);
         g_daemon = NULL;
+    }
+    if (g_probe_started) {
+        pthread_mutex_lock(&probe_lock);
+        probe_stop = true;
+        pthread_cond_signal(&probe_cond);
+        pthread_mutex_unlock(&probe_lock);
+        pthread_join(g_probe, NULL);
+        g_probe_started = false;
     }
 cleanup:
     mem_free(g_workers);

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct server_config {
     const char *db_path;     /* SQLite file */
@@ -42,6 +43,10 @@ int server_run(const server_config *cfg);
 
 /* True when s parses as a --listen address. */
 bool server_listen_valid(const char *s);
+
+/* The database's health as last probed (once a second, by a thread of
+ * its own): reachable, schema version, and when it was checked. */
+void server_db_health(bool *ok, int *schema, int64_t *checked_at);
 
 /* Seconds since server_run started, for /healthz. */
 long server_uptime(void);

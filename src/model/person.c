@@ -1,0 +1,548 @@
+/* person.c: people's personal data: display names, the export of
+ * everything stored about a person, erasure, and the account list and
+ * affiliations that `scan user` and the users page manage (see person.h).
+ *
+ * Accounts, passwords and sessions themselves belong to auth.c; this file
+ * only reads them for the export and the list, and switches them off when
+ * a person is erased. Every write also writes its audit row (audit.c) in
+ * the same transaction. */
+#include "model/person.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/timeutil.h"
+#include "json/json.h"
+#include "model/audit.h"
+
+/* --- display name ----------------------------------------------------------- */
+
+static const char SQL_NAME[] = "SELECT name, erased_at IS NOT NULL FROM person WHERE id = $1";
+
+const char *person_display_name(db *d, arena *a, int64_t person_id)
+{
+    if (person_id == 0)
+        return arena_strdup(a, "System");
+    const char *name = "Unknown person";
+    char *copy = NULL;
+    db_stmt *s = db_prepare(d, SQL_NAME);
+    if (!s) {
+        log_error("person_display_name: %s", db_errmsg(d));
+        return arena_strdup(a, name);
+    }
+    db_bind_int(s, 1, person_id);
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        copy = arena_strdup(a, db_col_int(s, 1) ? "Erased person" : db_col_text(s, 0));
+    else if (st != DB_DONE)
+        log_error("person_display_name: %s (%s)", db_status_name(st), db_errmsg(d));
+    db_reset(s);
+    return copy ? copy : arena_strdup(a, name);
+}
+
+/* --- export ------------------------------------------------------------------ */
+
+/* "key": followed by the column as a JSON string or null. */
+static void put_text_col(buf *o, const char *key, db_stmt *s, int col)
+{
+    json_put_key(o, key, false);
+    json_put_string(o, db_col_text(s, col));
+}
+
+static void put_int_col(buf *o, const char *key, db_stmt *s, int col)
+{
+    json_put_key(o, key, false);
+    if (db_col_is_null(s, col))
+        buf_puts(o, "null");
+    else
+        json_put_int(o, db_col_int(s, col));
+}
+
+/* "key": an RFC 3339 UTC time, or null. */
+static void put_time_col(buf *o, const char *key, db_stmt *s, int col)
+{
+    json_put_key(o, key, false);
+    if (db_col_is_null(s, col)) {
+        buf_puts(o, "null");
+        return;
+    }
+    buf_putc(o, '"');
+    time_fmt_iso(o, db_col_int(s, col));
+    buf_putc(o, '"');
+}
+
+static const char SQL_EXP_PERSON[] =
+    "SELECT id, name, email, phone, public_contact, erased_at, created_at, updated_at"
+    "  FROM person WHERE id = $1";
+static const char SQL_EXP_ACCOUNT[] =
+    "SELECT id, secretariat, pass_hash IS NOT NULL, disabled_at, created_at,"
+    "       password_changed_at, last_login_at"
+    "  FROM account WHERE person_id = $1";
+static const char SQL_EXP_AFF[] =
+    "SELECT f.id, f.role, f.started_at, f.ended_at, o.id, o.slug, o.name"
+    "  FROM affiliation f JOIN org o ON o.id = f.org_id"
+    " WHERE f.person_id = $1 ORDER BY f.id";
+static const char SQL_EXP_SESSIONS[] =
+    "SELECT s.id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent"
+    "  FROM session s JOIN account a ON a.id = s.account_id"
+    " WHERE a.person_id = $1 ORDER BY s.id";
+static const char SQL_EXP_TOKENS[] =
+    "SELECT t.id, t.name, t.scope, t.created_at, t.last_used_at, t.revoked_at"
+    "  FROM api_token t JOIN account a ON a.id = t.account_id"
+    " WHERE a.person_id = $1 ORDER BY t.id";
+static const char SQL_EXP_AUDIT[] =
+    "SELECT id, at, ip, action, entity, entity_id, detail FROM audit"
+    " WHERE actor_id = $1 ORDER BY id";
+
+/* Runs sql for the person and appends "key":[...] with one object per row
+ * written by put_row. */
+static db_status put_array(db *d, buf *o, const char *key, const char *sql, int64_t person_id,
+                           void (*put_row)(buf *, db_stmt *))
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, person_id);
+    json_put_key(o, key, false);
+    buf_putc(o, '[');
+    db_status st;
+    bool first = true;
+    while ((st = db_step(s)) == DB_ROW) {
+        if (!first)
+            buf_putc(o, ',');
+        first = false;
+        put_row(o, s);
+    }
+    buf_putc(o, ']');
+    db_reset(s);
+    return st == DB_DONE ? DB_OK : st;
+}
+
+static void put_aff_row(buf *o, db_stmt *s)
+{
+    buf_putc(o, '{');
+    json_put_key(o, "id", true);
+    json_put_int(o, db_col_int(s, 0));
+    put_text_col(o, "role", s, 1);
+    put_time_col(o, "started_at", s, 2);
+    put_time_col(o, "ended_at", s, 3);
+    json_put_key(o, "org", false);
+    buf_putc(o, '{');
+    json_put_key(o, "id", true);
+    json_put_int(o, db_col_int(s, 4));
+    put_text_col(o, "slug", s, 5);
+    put_text_col(o, "name", s, 6);
+    buf_puts(o, "}}");
+}
+
+static void put_session_row(buf *o, db_stmt *s)
+{
+    buf_putc(o, '{');
+    json_put_key(o, "id", true);
+    json_put_int(o, db_col_int(s, 0));
+    put_time_col(o, "created_at", s, 1);
+    put_time_col(o, "last_seen_at", s, 2);
+    put_time_col(o, "expires_at", s, 3);
+    put_text_col(o, "ip", s, 4);
+    put_text_col(o, "user_agent", s, 5);
+    buf_putc(o, '}');
+}
+
+static void put_token_row(buf *o, db_stmt *s)
+{
+    buf_putc(o, '{');
+    json_put_key(o, "id", true);
+    json_put_int(o, db_col_int(s, 0));
+    put_text_col(o, "name", s, 1);
+    put_text_col(o, "scope", s, 2);
+    put_time_col(o, "created_at", s, 3);
+    put_time_col(o, "last_used_at", s, 4);
+    put_time_col(o, "revoked_at", s, 5);
+    buf_putc(o, '}');
+}
+
+static void put_audit_row(buf *o, db_stmt *s)
+{
+    buf_putc(o, '{');
+    json_put_key(o, "id", true);
+    json_put_int(o, db_col_int(s, 0));
+    put_time_col(o, "at", s, 1);
+    put_text_col(o, "ip", s, 2);
+    put_text_col(o, "action", s, 3);
+    put_text_col(o, "entity", s, 4);
+    put_int_col(o, "entity_id", s, 5);
+    put_text_col(o, "detail", s, 6);
+    buf_putc(o, '}');
+}
+
+/* Appends "person":{...}; *found false when there is no such row. */
+static db_status put_person(db *d, buf *o, int64_t person_id, bool *found)
+{
+    *found = false;
+    db_stmt *s = db_prepare(d, SQL_EXP_PERSON);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, person_id);
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        *found = true;
+        json_put_key(o, "person", false);
+        buf_putc(o, '{');
+        json_put_key(o, "id", true);
+        json_put_int(o, db_col_int(s, 0));
+        put_text_col(o, "name", s, 1);
+        put_text_col(o, "email", s, 2);
+        put_text_col(o, "phone", s, 3);
+        json_put_key(o, "public_contact", false);
+        json_put_bool(o, db_col_int(s, 4) != 0);
+        put_time_col(o, "erased_at", s, 5);
+        put_time_col(o, "created_at", s, 6);
+        put_time_col(o, "updated_at", s, 7);
+        buf_putc(o, '}');
+        st = DB_OK;
+    } else if (st == DB_DONE) {
+        st = DB_OK;
+    }
+    db_reset(s);
+    return st;
+}
+
+/* Appends "account":{...} or "account":null. */
+static db_status put_account(db *d, buf *o, int64_t person_id)
+{
+    db_stmt *s = db_prepare(d, SQL_EXP_ACCOUNT);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, person_id);
+    json_put_key(o, "account", false);
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        buf_putc(o, '{');
+        json_put_key(o, "id", true);
+        json_put_int(o, db_col_int(s, 0));
+        put_text_col(o, "secretariat", s, 1);
+        json_put_key(o, "password_set", false);
+        json_put_bool(o, db_col_int(s, 2) != 0);
+        put_time_col(o, "disabled_at", s, 3);
+        put_time_col(o, "created_at", s, 4);
+        put_time_col(o, "password_changed_at", s, 5);
+        put_time_col(o, "last_login_at", s, 6);
+        buf_putc(o, '}');
+        st = DB_OK;
+    } else if (st == DB_DONE) {
+        buf_puts(o, "null");
+        st = DB_OK;
+    }
+    db_reset(s);
+    return st;
+}
+
+db_status person_export_json(db *d, int64_t person_id, buf *out)
+{
+    assert(!db_in_tx(d));
+    buf o = BUF_INIT;
+    bool found = false;
+    db_status st = db_begin_read(d);
+    if (st != DB_OK)
+        goto cleanup;
+    buf_puts(&o, "{");
+    json_put_key(&o, "format", true);
+    json_put_string(&o, "scan-person-export/1");
+    json_put_key(&o, "exported_at", false);
+    buf_putc(&o, '"');
+    time_fmt_iso(&o, time_now());
+    buf_putc(&o, '"');
+    st = put_person(d, &o, person_id, &found);
+    if (st != DB_OK || !found)
+        goto cleanup;
+    st = put_account(d, &o, person_id);
+    if (st == DB_OK)
+        st = put_array(d, &o, "affiliations", SQL_EXP_AFF, person_id, put_aff_row);
+    if (st == DB_OK)
+        st = put_array(d, &o, "sessions", SQL_EXP_SESSIONS, person_id, put_session_row);
+    if (st == DB_OK)
+        st = put_array(d, &o, "api_tokens", SQL_EXP_TOKENS, person_id, put_token_row);
+    if (st == DB_OK)
+        st = put_array(d, &o, "audit", SQL_EXP_AUDIT, person_id, put_audit_row);
+    if (st != DB_OK)
+        goto cleanup;
+    buf_puts(&o, "}\n");
+    if (buf_failed(&o)) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
+    buf_append(out, o.data, o.len);
+cleanup:
+    db_rollback(d); /* read only: ending it either way is the same */
+    buf_free(&o);
+    if (st == DB_OK && !found)
+        return DB_DONE;
+    return st;
+}
+
+/* --- erasure --------------------------------------------------------------- */
+
+static const char SQL_ERASE_FIND[] = "SELECT erased_at IS NOT NULL, email FROM person WHERE id = $1";
+static const char SQL_ERASE_PERSON[] =
+    "UPDATE person SET name = 'Erased person #' || id, email = NULL, phone = NULL,"
+    "       public_contact = 0, erased_at = $2, updated_at = $2"
+    " WHERE id = $1 AND erased_at IS NULL";
+static const char SQL_ERASE_ACCOUNT[] =
+    "UPDATE account SET disabled_at = coalesce(disabled_at, $2), pass_hash = NULL"
+    " WHERE person_id = $1";
+static const char SQL_ERASE_SESSIONS[] =
+    "DELETE FROM session WHERE account_id IN (SELECT id FROM account WHERE person_id = $1)";
+static const char SQL_ERASE_TOKENS[] =
+    "UPDATE api_token SET revoked_at = $2"
+    " WHERE revoked_at IS NULL AND account_id IN (SELECT id FROM account WHERE person_id = $1)";
+static const char SQL_ERASE_LINKS[] =
+    "UPDATE one_time_link SET used_at = $2 WHERE person_id = $1 AND used_at IS NULL";
+static const char SQL_ERASE_AFF[] =
+    "UPDATE affiliation SET ended_at = $2 WHERE person_id = $1 AND ended_at IS NULL";
+static const char SQL_ERASE_FAILURES[] = "DELETE FROM login_failure WHERE email = $1";
+
+/* Runs one UPDATE/DELETE bound to (person_id, now); *changed gets the
+ * number of rows. */
+static db_status erase_step(db *d, const char *sql, int64_t person_id, int64_t now,
+                            int64_t *changed)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, person_id);
+    db_bind_int(s, 2, now);
+    db_status st = db_step(s);
+    db_reset(s);
+    if (st != DB_DONE)
+        return st;
+    if (changed)
+        *changed = db_changes(d);
+    return DB_OK;
+}
+
+db_status person_erase(db *d, int64_t person_id, int64_t actor_id, const char *ip)
+{
+    assert(!db_in_tx(d));
+    int64_t now = time_now(), n_sessions = 0, n_tokens = 0, n_aff = 0;
+    char *email = NULL;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        return st;
+    db_stmt *s = db_prepare(d, SQL_ERASE_FIND);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, person_id);
+    st = db_step(s);
+    bool erased = st == DB_ROW && db_col_int(s, 0) != 0;
+    if (st == DB_ROW && db_col_text(s, 1)) {
+        email = mem_strdup(db_col_text(s, 1));
+        if (!email)
+            st = DB_NOMEM;
+    }
+    db_reset(s);
+    if (st != DB_ROW)
+        goto cleanup; /* DB_DONE: no such person */
+    if (erased) {
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+    if ((st = erase_step(d, SQL_ERASE_PERSON, person_id, now, NULL)) != DB_OK ||
+        (st = erase_step(d, SQL_ERASE_ACCOUNT, person_id, now, NULL)) != DB_OK ||
+        (st = erase_step(d, SQL_ERASE_SESSIONS, person_id, now, &n_sessions)) != DB_OK ||
+        (st = erase_step(d, SQL_ERASE_TOKENS, person_id, now, &n_tokens)) != DB_OK ||
+        (st = erase_step(d, SQL_ERASE_LINKS, person_id, now, NULL)) != DB_OK ||
+        (st = erase_step(d, SQL_ERASE_AFF, person_id, now, &n_aff)) != DB_OK)
+        goto cleanup;
+    if (email) {
+        s = db_prepare(d, SQL_ERASE_FAILURES);
+        if (!s) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        db_bind_text(s, 1, email);
+        st = db_step(s);
+        db_reset(s);
+        if (st != DB_DONE)
+            goto cleanup;
+    }
+    char detail[160];
+    snprintf(detail, sizeof detail,
+             "{\"sessions_ended\":%lld,\"tokens_revoked\":%lld,\"affiliations_ended\":%lld}",
+             (long long)n_sessions, (long long)n_tokens, (long long)n_aff);
+    st = audit_add(d, actor_id, ip, "person_erase", "person", person_id, detail);
+    if (st != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+    if (email) {
+        memset(email, 0, strlen(email));
+        mem_free(email);
+    }
+    return st;
+}
+
+/* --- accounts and affiliations ------------------------------------------------ */
+
+static const char SQL_ACCOUNTS[] =
+    "SELECT p.id, a.id, p.name, p.email, coalesce(a.secretariat, ''), a.created_at,"
+    "       coalesce(a.disabled_at, 0), coalesce(a.last_login_at, 0)"
+    "  FROM account a JOIN person p ON p.id = a.person_id"
+    " ORDER BY p.email IS NULL, p.email, a.id";
+static const char SQL_ACCOUNTS_COUNT[] = "SELECT count(*) FROM account";
+
+db_status person_account_list(db *d, arena *a, person_account **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    int64_t count = 0;
+    size_t k = 0;
+    person_account *out = NULL;
+    db_status st = db_begin_read(d);
+    if (st != DB_OK)
+        return st;
+    st = db_scalar_int(d, SQL_ACCOUNTS_COUNT, &count);
+    if (st != DB_OK)
+        goto cleanup;
+    out = arena_zalloc(a, sizeof *out * (size_t)(count > 0 ? count : 1));
+    db_stmt *s = db_prepare(d, SQL_ACCOUNTS);
+    if (!out || !s) {
+        st = out ? DB_ERR : DB_NOMEM;
+        goto cleanup;
+    }
+    while (k < (size_t)count && (st = db_step(s)) == DB_ROW) {
+        person_account *r = &out[k++];
+        const char *sec = db_col_text(s, 4);
+        r->person_id = db_col_int(s, 0);
+        r->account_id = db_col_int(s, 1);
+        r->name = arena_strdup(a, db_col_text(s, 2));
+        r->email = arena_strdup(a, db_col_text(s, 3));
+        r->secretariat = strcmp(sec, "admin") == 0    ? SEC_ADMIN
+                         : strcmp(sec, "editor") == 0 ? SEC_EDITOR
+                                                      : SEC_NONE;
+        r->created_at = db_col_int(s, 5);
+        r->disabled_at = db_col_int(s, 6);
+        r->last_login_at = db_col_int(s, 7);
+        if (!r->name) {
+            st = DB_NOMEM;
+            break;
+        }
+    }
+    db_reset(s);
+    if (st == DB_ROW || st == DB_DONE || (count == 0 && st == DB_OK))
+        st = DB_OK;
+cleanup:
+    db_rollback(d);
+    if (st == DB_OK) {
+        *rows = out;
+        *n = k;
+    }
+    return st;
+}
+
+static const char SQL_ORG_BY_SLUG[] = "SELECT id FROM org WHERE slug = $1";
+static const char SQL_AFF_CURRENT[] =
+    "SELECT id FROM affiliation"
+    " WHERE person_id = $1 AND org_id = $2 AND role = $3 AND ended_at IS NULL";
+static const char SQL_AFF_START[] =
+    "INSERT INTO affiliation(person_id, org_id, role, started_at, created_by)"
+    " VALUES ($1, $2, $3, $4, nullif($5, 0))";
+static const char SQL_AFF_END[] = "UPDATE affiliation SET ended_at = $2 WHERE id = $1";
+
+/* The organisation's id by slug, 0 when none. */
+static db_status org_id_by_slug(db *d, const char *slug, int64_t *id)
+{
+    *id = 0;
+    db_stmt *s = db_prepare(d, SQL_ORG_BY_SLUG);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, slug);
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        *id = db_col_int(s, 0);
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* The current affiliation of the person with the org in role, 0 when none. */
+static db_status aff_current(db *d, int64_t person_id, int64_t org_id, const char *role,
+                             int64_t *id)
+{
+    *id = 0;
+    db_stmt *s = db_prepare(d, SQL_AFF_CURRENT);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, person_id);
+    db_bind_int(s, 2, org_id);
+    db_bind_text(s, 3, role);
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        *id = db_col_int(s, 0);
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+db_status person_affiliation_set(db *d, int64_t person_id, const char *org_slug, const char *role,
+                                 bool current, int64_t actor_id, const char *ip,
+                                 person_aff_result *res)
+{
+    assert(!db_in_tx(d));
+    *res = AFF_UNCHANGED;
+    if (!role || (strcmp(role, "manager") != 0 && strcmp(role, "representative") != 0) ||
+        !org_slug)
+        return DB_CONSTRAINT;
+    int64_t org_id = 0, aff_id = 0, now = time_now();
+    char detail[96];
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        return st;
+    st = org_id_by_slug(d, org_slug, &org_id);
+    if (st != DB_OK)
+        goto cleanup;
+    if (!org_id) {
+        *res = AFF_NO_ORG;
+        goto cleanup;
+    }
+    st = aff_current(d, person_id, org_id, role, &aff_id);
+    if (st != DB_OK || (current && aff_id) || (!current && !aff_id))
+        goto cleanup; /* AFF_UNCHANGED */
+    db_stmt *s = db_prepare(d, current ? SQL_AFF_START : SQL_AFF_END);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    if (current) {
+        db_bind_int(s, 1, person_id);
+        db_bind_int(s, 2, org_id);
+        db_bind_text(s, 3, role);
+        db_bind_int(s, 4, now);
+        db_bind_int(s, 5, actor_id);
+    } else {
+        db_bind_int(s, 1, aff_id);
+        db_bind_int(s, 2, now);
+    }
+    st = db_step(s);
+    db_reset(s);
+    if (st != DB_DONE)
+        goto cleanup;
+    if (current)
+        aff_id = db_last_id(d);
+    snprintf(detail, sizeof detail, "{\"person_id\":%lld,\"org_id\":%lld,\"role\":\"%s\"}",
+             (long long)person_id, (long long)org_id, role);
+    st = audit_add(d, actor_id, ip, current ? "affiliation_start" : "affiliation_end",
+                   "affiliation", aff_id, detail);
+    if (st != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+    if (st == DB_OK)
+        *res = AFF_DONE;
+cleanup:
+    if (db_in_tx(d))
+        db_rollback(d);
+    return st;
+}
