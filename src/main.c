@@ -1,6 +1,7 @@
 /* main.c: the `scan` binary: argv goes to the command table in
  * src/cli/cli.c. Process-wide set-up that every command needs happens
  * here, once, before any thread starts. */
+#include <curl/curl.h>
 #include <sodium.h>
 #include <stdio.h>
 
@@ -9,12 +10,18 @@
 #include "http/assets.h"
 #include "i18n/i18n.h"
 #include "json/json.h"
+#include "model/auth.h"
+#include "web/page_cache.h"
 #include "web/web.h"
 
 int main(int argc, char **argv)
 {
     if (sodium_init() < 0) {
         fprintf(stderr, "scan: cannot initialise libsodium\n");
+        return 1;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "scan: cannot initialise libcurl\n");
         return 1;
     }
     time_setup_zone();
@@ -25,7 +32,10 @@ int main(int argc, char **argv)
     }
     web_setup();
     int rc = cli_main(argc, argv);
+    page_cache_shutdown();
+    auth_shutdown();
     assets_shutdown();
     i18n_shutdown();
+    curl_global_cleanup();
     return rc;
 }

@@ -37,8 +37,8 @@ const cli_command cli_commands[] = {
     {"db check", cli_db_check, "[--db FILE]", "run integrity and foreign-key checks", NULL},
     {"db backup", cli_db_backup, "[--db FILE] DEST", "make an online copy of the database",
      "Copies the live database to DEST (which must not exist) without stopping the server."},
-    {"user add", cli_user_add, "EMAIL --name NAME [--admin|--editor] [--password-stdin] [--db FILE]",
-     "create an account",
+    {"user add", cli_user_add,
+     "EMAIL --name NAME [--admin|--editor] [--password-stdin] [--db FILE]", "create an account",
      "Creates a person with an account. Prints a random password once, unless\n"
      "--password-stdin reads one from the first line of standard input."},
     {"user passwd", cli_user_passwd, "EMAIL [--password-stdin] [--db FILE]",
@@ -58,6 +58,21 @@ const cli_command cli_commands[] = {
      "admin, editor or none sets the secretariat role. manager or representative\n"
      "starts an affiliation with the organisation whose slug is SLUG; with --end,\n"
      "ends it. Rights follow at once."},
+    {"org import", cli_org_import, "FILE [--format csv|json] [--dry-run] [--db FILE]",
+     "import directory entries from CSV or JSON (all or nothing)",
+     "Reads FILE (- for standard input); the format comes from its extension unless\n"
+     "--format says. Each entry is matched by slug, else by PIB, else created, and\n"
+     "validated like the form. When any row is bad, prints every problem as\n"
+     "\"line N: reason\" on stderr, changes nothing and exits 1. Otherwise prints\n"
+     "\"created N, updated N, unchanged N\"; with --dry-run also one line per planned\n"
+     "change, and changes nothing. CSV: a header row of field names (those of\n"
+     "`scan org export`), RFC 4180 quoting, lists joined with ';'. JSON: an array of\n"
+     "objects with the same keys."},
+    {"org export", cli_org_export, "--format csv|json [--out FILE] [--db FILE]",
+     "write every directory entry as CSV or JSON",
+     "Writes every entry, whatever its status, to standard output or to FILE\n"
+     "(written whole and then renamed into place). --format may be left out when\n"
+     "FILE ends in .csv or .json. The output imports back unchanged."},
     {"routes", cli_routes, "", "list the route table (method, pattern, flags)", NULL},
     {"version", cli_version, "", "print the version", NULL},
     {"help", cli_help, "[COMMAND]", "list commands, or explain one", NULL},

@@ -42,6 +42,9 @@ int cli_user_passwd(int argc, char **argv);
 int cli_user_list(int argc, char **argv);
 int cli_user_disable(int argc, char **argv);
 int cli_user_role(int argc, char **argv);
+/* cli_org.c */
+int cli_org_import(int argc, char **argv);
+int cli_org_export(int argc, char **argv);
 
 /* Opens the database named by --db / SCAN_DB / the default, migrated to the
  * newest schema; prints the reason and returns NULL on failure. Shared by

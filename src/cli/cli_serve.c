@@ -1,6 +1,10 @@
-/* cli_serve.c: `scan serve` and `scan init`. */
+/* cli_serve.c: `scan serve` and `scan init`: open and migrate the
+ * database, make sure a first admin exists, and for serve start the mail
+ * sender thread (mail.c) around the HTTP server (server.c). */
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -9,9 +13,13 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/server.h"
+#include "model/auth.h"
 #include "model/demo.h"
+#include "model/mail.h"
 
-#define DEFAULT_DB "var/scan.db"
+#define DEFAULT_DB        "var/scan.db"
+#define FIRST_ADMIN_EMAIL "admin@scan.local"
+#define DEFAULT_SMTP_FROM "SCAN <noreply@scan.local>"
 
 /* Creates the folder that will hold the database file, if missing. */
 static int make_parent_dir(const char *path)
@@ -63,6 +71,18 @@ struct db *cli_open_db(const char *cmd, const char *path, int create)
     return d;
 }
 
+/* Creates the first admin when the database has no account. When one is
+ * created, *created is true and its password is in pw. Returns 0, or 1
+ * after printing why. */
+static int ensure_first_admin(const char *cmd, db *d, char pw[32], bool *created)
+{
+    db_status st = auth_bootstrap_admin(d, FIRST_ADMIN_EMAIL, pw, created);
+    if (st != DB_OK)
+        return cli_fail(cmd, "cannot create the first admin: %s (%s)", db_status_name(st),
+                        db_errmsg(d));
+    return 0;
+}
+
 int cli_init(int argc, char **argv)
 {
     const char *path = DEFAULT_DB;
@@ -80,8 +100,10 @@ int cli_init(int argc, char **argv)
         return 1;
     int version = 0;
     migrate_current(d, &version);
-    int rc = 0;
-    if (demo) {
+    char pw[32] = "";
+    bool created = false;
+    int rc = ensure_first_admin("init", d, pw, &created);
+    if (rc == 0 && demo) {
         buf err = BUF_INIT;
         int loaded = 0;
         if (demo_load(d, &loaded, &err) != DB_OK)
@@ -94,6 +116,10 @@ int cli_init(int argc, char **argv)
     }
     if (rc == 0)
         printf("database %s ready at schema version %d\n", path, version);
+    if (created)
+        printf("first admin: %s password: %s (shown once; change it after logging in)\n",
+               FIRST_ADMIN_EMAIL, pw);
+    sodium_memzero(pw, sizeof pw);
     db_close(d);
     return rc;
 }
@@ -103,6 +129,7 @@ int cli_serve(int argc, char **argv)
     server_config cfg;
     server_config_defaults(&cfg);
     const char *log_fmt_name = "text";
+    mail_config mail = {.from = DEFAULT_SMTP_FROM};
     const cli_opt opts[] = {
         {"--db", "SCAN_DB", OPT_STR, &cfg.db_path},
         {"--listen", "SCAN_LISTEN", OPT_STR, &cfg.listen},
@@ -117,6 +144,9 @@ int cli_serve(int argc, char **argv)
         {"--shutdown-wait", "SCAN_SHUTDOWN_WAIT", OPT_UINT, &cfg.shutdown_wait_s},
         {"--secure-cookies", "SCAN_SECURE_COOKIES", OPT_FLAG, &cfg.secure_cookies},
         {"--test-routes", "SCAN_TEST_ROUTES", OPT_FLAG, &cfg.test_routes},
+        {"--base-url", "SCAN_BASE_URL", OPT_STR, &cfg.public_url},
+        {"--smtp-url", "SCAN_SMTP_URL", OPT_STR, &mail.url},
+        {"--smtp-from", "SCAN_SMTP_FROM", OPT_STR, &mail.from},
     };
     char *pos[1];
     int n_pos;
@@ -133,10 +163,55 @@ int cli_serve(int argc, char **argv)
     if (cfg.timeout_s < 1 || cfg.max_header < 1024 || cfg.max_body < 1024 || cfg.conn_limit < 1 ||
         cfg.per_ip_limit < 1)
         return cli_usage_error("serve", "limits must be positive (timeout >= 1 s, sizes >= 1024)");
+    /* Public address for links in mails: given, or made from --listen. */
+    char base_url[300];
+    if (cfg.public_url && *cfg.public_url) {
+        size_t n = strlen(cfg.public_url);
+        if ((strncmp(cfg.public_url, "http://", 7) != 0 &&
+             strncmp(cfg.public_url, "https://", 8) != 0) ||
+            n >= sizeof base_url || strpbrk(cfg.public_url, " \t\r\n\"<>"))
+            return cli_usage_error("serve",
+                                   "--base-url wants http://HOST[:PORT] or https://..., "
+                                   "not '%s'",
+                                   cfg.public_url);
+        snprintf(base_url, sizeof base_url, "%s", cfg.public_url);
+        while (n > 0 && base_url[n - 1] == '/')
+            base_url[--n] = '\0'; /* pages append paths starting with '/' */
+    } else {
+        const char *colon = strrchr(cfg.listen, ':');
+        bool any_host = colon == cfg.listen;
+        snprintf(base_url, sizeof base_url, "http://%s%s", any_host ? "localhost" : "", cfg.listen);
+    }
+    cfg.public_url = base_url;
+    if (mail.url && !*mail.url)
+        mail.url = NULL;
+    if (mail.url && strncmp(mail.url, "smtp://", 7) != 0 && strncmp(mail.url, "smtps://", 8) != 0)
+        return cli_usage_error("serve", "--smtp-url wants smtp://HOST:PORT or smtps://HOST:PORT");
+    if (!mail_from_valid(mail.from))
+        return cli_usage_error("serve", "--smtp-from wants an address such as '%s'",
+                               DEFAULT_SMTP_FROM);
+    mail.user = getenv("SCAN_SMTP_USER"); /* secrets only from the environment */
+    mail.password = getenv("SCAN_SMTP_PASSWORD");
+    if (mail.user && !*mail.user)
+        mail.user = NULL;
+
     log_setup(lf, 2);
     db *d = cli_open_db("serve", cfg.db_path, 1);
     if (!d)
         return 1;
+    char pw[32] = "";
+    bool created = false;
+    int rc = ensure_first_admin("serve", d, pw, &created);
     db_close(d); /* migrated; the workers open their own connections */
-    return server_run(&cfg);
+    if (rc != 0)
+        return rc;
+    if (created)
+        log_info("first admin: %s password: %s (shown once; change it after logging in)",
+                 FIRST_ADMIN_EMAIL, pw);
+    sodium_memzero(pw, sizeof pw);
+    if (mail.url && mail_sender_start(cfg.db_path, &mail) != 0)
+        return cli_fail("serve", "cannot start the mail sender (see the log above)");
+    rc = server_run(&cfg);
+    mail_sender_stop();
+    return rc;
 }

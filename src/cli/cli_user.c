@@ -40,11 +40,16 @@ static bool email_plausible(const char *s)
 static const char *pw_problem(pw_verdict v)
 {
     switch (v) {
-    case PW_OK: return NULL;
-    case PW_TOO_SHORT: return "the password is too short: use at least 12 characters";
-    case PW_TOO_LONG: return "the password is too long: use at most 256 characters";
-    case PW_COMMON: return "the password is one of the most common ones: choose another";
-    case PW_LIKE_EMAIL: return "the password must not be the e-mail address or its local part";
+    case PW_OK:
+        return NULL;
+    case PW_TOO_SHORT:
+        return "the password is too short: use at least 12 characters";
+    case PW_TOO_LONG:
+        return "the password is too long: use at most 256 characters";
+    case PW_COMMON:
+        return "the password is one of the most common ones: choose another";
+    case PW_LIKE_EMAIL:
+        return "the password must not be the e-mail address or its local part";
     }
     return "the password is not acceptable";
 }
@@ -144,7 +149,7 @@ int cli_user_add(int argc, char **argv)
     const char *email = pos[0];
     if (!email_plausible(email))
         return cli_usage_error(cmd, "'%s' is not an e-mail address", email);
-    if (!name || !*name)
+    if (!name || !*name || strspn(name, " \t") == strlen(name))
         return cli_usage_error(cmd, "--name NAME is required");
     if (admin && editor)
         return cli_usage_error(cmd, "choose one of --admin and --editor");
@@ -158,11 +163,22 @@ int cli_user_add(int argc, char **argv)
     if (!d)
         goto cleanup;
     int64_t account_id = 0;
-    db_status st = auth_account_create(d, name, email, pw, admin ? SEC_ADMIN : editor ? SEC_EDITOR
-                                                                                     : SEC_NONE,
-                                       0, &account_id);
+    secretariat_role sec = SEC_NONE;
+    if (admin)
+        sec = SEC_ADMIN;
+    else if (editor)
+        sec = SEC_EDITOR;
+    db_status st = auth_account_create(d, name, email, pw, sec, 0, &account_id);
     if (st == DB_CONSTRAINT) {
-        cli_fail(cmd, "an account for %s exists already (see: scan user passwd)", email);
+        arena a = ARENA_INIT;
+        principal p;
+        bool exists = false;
+        auth_account_by_email(d, &a, email, &p, &exists);
+        arena_free(&a);
+        if (exists)
+            cli_fail(cmd, "an account for %s exists already (see: scan user passwd)", email);
+        else
+            cli_fail(cmd, "the e-mail address or the name was not accepted");
         goto cleanup;
     }
     if (st != DB_OK) {
@@ -216,8 +232,8 @@ int cli_user_passwd(int argc, char **argv)
         goto cleanup;
     }
     if (shown)
-        printf("password of %s changed; new password: %s (shown once; its sessions ended)\n",
-               email, pw);
+        printf("password of %s changed; new password: %s (shown once; its sessions ended)\n", email,
+               pw);
     else
         printf("password of %s changed (its sessions ended)\n", email);
     rc = 0;
@@ -351,7 +367,7 @@ int cli_user_disable(int argc, char **argv)
         db_failed(cmd, d, st);
         goto cleanup;
     }
-    printf("account %s %s\n", pos[0], enable ? "enabled" : "disabled");
+    printf("account %s %s\n", pos[0], enable ? "enabled" : "disabled (its sessions ended)");
     rc = 0;
 cleanup:
     arena_free(&a);
@@ -379,12 +395,13 @@ int cli_user_role(int argc, char **argv)
         return cli_usage_error(cmd, "wants EMAIL and a role (admin, editor, none, manager or "
                                     "representative)");
     const char *email = pos[0], *role = pos[1];
-    bool secretariat = strcmp(role, "admin") == 0 || strcmp(role, "editor") == 0 ||
-                       strcmp(role, "none") == 0;
+    bool secretariat =
+        strcmp(role, "admin") == 0 || strcmp(role, "editor") == 0 || strcmp(role, "none") == 0;
     bool affiliation = strcmp(role, "manager") == 0 || strcmp(role, "representative") == 0;
     if (!secretariat && !affiliation)
-        return cli_usage_error(cmd, "unknown role '%s': use admin, editor, none, manager or "
-                                    "representative",
+        return cli_usage_error(cmd,
+                               "unknown role '%s': use admin, editor, none, manager or "
+                               "representative",
                                role);
     if (secretariat && (org || end))
         return cli_usage_error(cmd, "--org and --end go with manager or representative only");

@@ -165,6 +165,11 @@ const char *db_col_text(db_stmt *s, int col)
     return s->owner->drv->col_text(s->h, col);
 }
 
+double db_col_double(db_stmt *s, int col)
+{
+    return s->owner->drv->col_double(s->h, col);
+}
+
 const void *db_col_blob(db_stmt *s, int col, size_t *n)
 {
     return s->owner->drv->col_blob(s->h, col, n);

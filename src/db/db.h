@@ -67,6 +67,7 @@ db_status db_step(db_stmt *s);
  * db_step/db_reset; NULL for SQL NULL. */
 int64_t db_col_int(db_stmt *s, int col);
 const char *db_col_text(db_stmt *s, int col);
+double db_col_double(db_stmt *s, int col);
 const void *db_col_blob(db_stmt *s, int col, size_t *n);
 bool db_col_is_null(db_stmt *s, int col);
 int db_col_count(db_stmt *s);

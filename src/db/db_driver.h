@@ -22,6 +22,7 @@ struct db_driver {
     db_status (*step)(void *stmt);
     int64_t (*col_int)(void *stmt, int col);
     const char *(*col_text)(void *stmt, int col);
+    double (*col_double)(void *stmt, int col);
     const void *(*col_blob)(void *stmt, int col, size_t *n);
     bool (*col_is_null)(void *stmt, int col);
     int (*col_count)(void *stmt);

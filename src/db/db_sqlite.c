@@ -154,6 +154,11 @@ static const char *s_col_text(void *st, int col)
     return (const char *)sqlite3_column_text(st, col);
 }
 
+static double s_col_double(void *st, int col)
+{
+    return sqlite3_column_double(st, col);
+}
+
 static const void *s_col_blob(void *st, int col, size_t *n)
 {
     const void *p = sqlite3_column_blob(st, col);
@@ -256,6 +261,7 @@ const struct db_driver db_sqlite_driver = {
     .step = s_step,
     .col_int = s_col_int,
     .col_text = s_col_text,
+    .col_double = s_col_double,
     .col_blob = s_col_blob,
     .col_is_null = s_col_is_null,
     .col_count = s_col_count,

@@ -5,9 +5,14 @@
 
 #include "core/utf8.h"
 
-static const char SQL_DELETE[] = "DELETE FROM search_fts WHERE kind = $1 AND ref = $2";
+/* (kind, ref) -> FTS rowid through search_doc: deleting by rowid is an
+ * index lookup, deleting by an UNINDEXED column would scan the table. */
+static const char SQL_DOC_FIND[] = "SELECT id FROM search_doc WHERE kind = $1 AND ref = $2";
+static const char SQL_DOC_DELETE[] = "DELETE FROM search_doc WHERE id = $1";
+static const char SQL_FTS_DELETE[] = "DELETE FROM search_fts WHERE rowid = $1";
+static const char SQL_DOC_INSERT[] = "INSERT INTO search_doc(kind, ref) VALUES ($1, $2)";
 static const char SQL_INSERT[] =
-    "INSERT INTO search_fts(kind, ref, title, body) VALUES ($1, $2, $3, $4)";
+    "INSERT INTO search_fts(rowid, kind, ref, title, body) VALUES ($1, $2, $3, $4, $5)";
 static const char SQL_QUERY_ANY[] = "SELECT kind, ref, bm25(search_fts, 0, 0, 10.0, 1.0) AS r"
                                     " FROM search_fts WHERE search_fts MATCH $1"
                                     " ORDER BY r LIMIT $2 OFFSET $3";
@@ -24,11 +29,24 @@ static db_status run_done(db_stmt *s)
 
 db_status search_delete(db *d, const char *kind, int64_t ref)
 {
-    db_stmt *s = db_prepare(d, SQL_DELETE);
+    db_stmt *s = db_prepare(d, SQL_DOC_FIND);
     if (!s)
         return DB_ERR;
     db_bind_text(s, 1, kind);
     db_bind_int(s, 2, ref);
+    db_status st = db_step(s);
+    int64_t id = st == DB_ROW ? db_col_int(s, 0) : 0;
+    db_reset(s);
+    if (st != DB_ROW)
+        return st == DB_DONE ? DB_OK : st;
+    if (!(s = db_prepare(d, SQL_FTS_DELETE)))
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    if ((st = run_done(s)) != DB_OK)
+        return st;
+    if (!(s = db_prepare(d, SQL_DOC_DELETE)))
+        return DB_ERR;
+    db_bind_int(s, 1, id);
     return run_done(s);
 }
 
@@ -46,15 +64,25 @@ db_status search_put(db *d, const char *kind, int64_t ref, const char *title, co
         st = DB_NOMEM;
         goto cleanup;
     }
-    db_stmt *s = db_prepare(d, SQL_INSERT);
+    db_stmt *s = db_prepare(d, SQL_DOC_INSERT);
     if (!s) {
         st = DB_ERR;
         goto cleanup;
     }
     db_bind_text(s, 1, kind);
     db_bind_int(s, 2, ref);
-    db_bind_text(s, 3, buf_str(&ft));
-    db_bind_text(s, 4, buf_str(&fb));
+    if ((st = run_done(s)) != DB_OK)
+        goto cleanup;
+    int64_t id = db_last_id(d);
+    if (!(s = db_prepare(d, SQL_INSERT))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, id);
+    db_bind_text(s, 2, kind);
+    db_bind_int(s, 3, ref);
+    db_bind_text(s, 4, buf_str(&ft));
+    db_bind_text(s, 5, buf_str(&fb));
     st = run_done(s);
 cleanup:
     buf_free(&ft);
@@ -120,7 +148,7 @@ db_status search_query(db *d, arena *a, const char *q, const char *kind, int lim
         search_hit *h = &(*hits)[(*n_hits)++];
         h->kind = arena_strdup(a, db_col_text(s, 0));
         h->ref = db_col_int(s, 1);
-        h->rank = (double)db_col_int(s, 2);
+        h->rank = db_col_double(s, 2);
     }
     db_reset(s);
     st = st == DB_DONE ? DB_OK : st;

@@ -40,6 +40,43 @@ static void nav_item(req *r, const page_meta *m, const char *key, const char *hr
              current ? " aria-current=\"page\"" : "", T(r->lang, label));
 }
 
+/* The account bar on top of the header: the user's name (to /account), an
+ * Admin link for admins and a logout button (a POST form with the CSRF
+ * token), or a "Log in" link that comes back to this page. A slim row of
+ * its own, so the main header row keeps its room at every width. */
+static void layout_user_area(req *r, const page_meta *m)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    const principal *u = r->user;
+    html_fmt(o, "<div class=\"account-bar\"><nav class=\"wrap user-area\" aria-label=\"%s\"><ul>",
+             T(L, MSG_NAV_ACCOUNT_AREA));
+    if (!u) {
+        bool here = m->nav && strcmp(m->nav, "login") == 0;
+        if (here || r->method != HTTP_GET || strcmp(r->path, "/") == 0)
+            html_fmt(o, "<li><a class=\"login-link\" href=\"/login\"%R>%s</a></li>",
+                     here ? " aria-current=\"page\"" : "", T(L, MSG_LOG_IN));
+        else
+            html_fmt(o, "<li><a class=\"login-link\" href=\"/login?next=%q\">%s</a></li>", r->path,
+                     T(L, MSG_LOG_IN));
+        html_raw(o, "</ul></nav></div>\n");
+        return;
+    }
+    bool at_account = m->nav && strcmp(m->nav, "account") == 0;
+    bool at_admin = m->nav && strcmp(m->nav, "admin") == 0;
+    html_fmt(o, "<li><a class=\"user-name\" href=\"/account\"%R>%s</a></li>",
+             at_account ? " aria-current=\"page\"" : "", u->name);
+    if (u->secretariat == SEC_ADMIN)
+        html_fmt(o, "<li><a href=\"/admin/users\"%R>%s</a></li>",
+                 at_admin ? " aria-current=\"page\"" : "", T(L, MSG_NAV_ADMIN));
+    if (u->session_id) {
+        html_raw(o, "<li><form class=\"logout-form\" method=\"post\" action=\"/logout\">");
+        layout_csrf_field(r);
+        html_fmt(o, "<button type=\"submit\">%s</button></form></li>", T(L, MSG_LOG_OUT));
+    }
+    html_raw(o, "</ul></nav></div>\n");
+}
+
 void layout_begin(req *r, const page_meta *m)
 {
     lang_id L = r->lang;
@@ -75,7 +112,9 @@ void layout_begin(req *r, const page_meta *m)
     html_fmt(o, "<a class=\"skip\" href=\"#main\">%s</a>\n", T(L, MSG_SKIP_TO_CONTENT));
 
     /* header: brand, navigation, search, language switch */
-    html_raw(o, "<header class=\"site-header\"><div class=\"wrap header-row\">\n");
+    html_raw(o, "<header class=\"site-header\">");
+    layout_user_area(r, m);
+    html_raw(o, "<div class=\"wrap header-row\">\n");
     html_fmt(o,
              "<a class=\"brand\" href=\"/\"><img src=\"%u\" alt=\"\" width=\"40\" height=\"40\">"
              "<span class=\"brand-text\"><span class=\"brand-name\">SCAN</span>"
@@ -83,13 +122,14 @@ void layout_begin(req *r, const page_meta *m)
              assets_url("img/logo.svg"), T(L, MSG_SITE_NAME));
     html_fmt(o, "<nav class=\"main-nav\" aria-label=\"%s\"><ul>", T(L, MSG_NAV_MAIN));
     nav_item(r, m, "home", "/", MSG_NAV_HOME);
+    nav_item(r, m, "orgs", "/orgs", MSG_NAV_DIRECTORY);
     nav_item(r, m, "search", "/search", MSG_NAV_SEARCH);
     html_raw(o, "</ul></nav>\n");
     html_fmt(o,
-             "<form class=\"search-box\" role=\"search\" action=\"/search\" method=\"get\">"
+             "<form class=\"search-box typeahead\" role=\"search\" action=\"/search\" method=\"get\">"
              "<label class=\"visually-hidden\" for=\"site-q\">%s</label>"
              "<input id=\"site-q\" type=\"search\" name=\"q\" placeholder=\"%s\" "
-             "autocomplete=\"off\" maxlength=\"200\">"
+             "autocomplete=\"off\" maxlength=\"200\" data-suggest>"
              "<button type=\"submit\">%s</button></form>\n",
              T(L, MSG_NAV_SEARCH), T(L, MSG_SEARCH_PLACEHOLDER), T(L, MSG_SEARCH_BUTTON));
     html_fmt(o, "<nav class=\"lang-switch\" aria-label=\"%s\"><ul>", T(L, MSG_NAV_LANGUAGE));
@@ -124,12 +164,17 @@ void layout_csrf_field(req *r)
 
 void layout_error_page(req *r, unsigned status, const char *message)
 {
-    page_meta m = {.title = T(r->lang, MSG_ERROR_TITLE)};
+    msg_id title = status == 404   ? MSG_ERROR_TITLE_404
+                   : status == 403 ? MSG_ERROR_TITLE_403
+                   : status == 401 ? MSG_ERROR_TITLE_401
+                   : status >= 500 ? MSG_ERROR_TITLE_5XX
+                                   : MSG_ERROR_TITLE;
+    page_meta m = {.title = T(r->lang, title)};
     buf_reset(&r->out);
     layout_begin(r, &m);
     html_fmt(&r->out, "<section class=\"error-page\"><p class=\"error-status\">%d</p>",
              (int)status);
-    html_fmt(&r->out, "<h1>%s</h1><p>%s</p>", T(r->lang, MSG_ERROR_TITLE), message);
+    html_fmt(&r->out, "<h1>%s</h1><p>%s</p>", T(r->lang, title), message);
     if (status >= 500) {
         buf id = BUF_INIT;
         buf_printf(&id, T(r->lang, MSG_ERROR_REQUEST_ID), r->id);

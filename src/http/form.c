@@ -1084,6 +1084,16 @@ static void fmt_size(buf *out, lang_id lang, int64_t bytes)
 
 /* Appends T(lang, id) with its one or two %s filled by formatted integers
  * (or by a size when size is set). */
+/* Numbers of up to four digits are written without grouping, so bounds
+ * that are years read "1800", not "1,800". */
+static void fmt_bound(buf *out, lang_id lang, int64_t v)
+{
+    if (v > -10000 && v < 10000)
+        buf_printf(out, "%lld", (long long)v);
+    else
+        i18n_fmt_int(out, lang, v);
+}
+
 static void put_with_numbers(buf *out, lang_id lang, msg_id id, int64_t x, int64_t y, bool two,
                              bool size)
 {
@@ -1091,9 +1101,9 @@ static void put_with_numbers(buf *out, lang_id lang, msg_id id, int64_t x, int64
     if (size)
         fmt_size(&bx, lang, x);
     else
-        i18n_fmt_int(&bx, lang, x);
+        fmt_bound(&bx, lang, x);
     if (two)
-        i18n_fmt_int(&by, lang, y);
+        fmt_bound(&by, lang, y);
     if (buf_failed(&bx) || buf_failed(&by))
         out->failed = true;
     else if (two)
@@ -1174,6 +1184,8 @@ void form_error_text(buf *out, lang_id lang, const form_error *e)
     case FE_MISMATCH:
         buf_puts(out, T(lang, MSG_FORM_ERR_MISMATCH));
         return;
+    case FE_INVALID:
+        break;
     }
     buf_puts(out, T(lang, MSG_FORM_ERR_INVALID));
 }

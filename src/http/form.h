@@ -130,6 +130,7 @@ typedef enum {
     FE_TAKEN,        /* unique value already used by another entry */
     FE_UNKNOWN_CODE, /* not a known classification code */
     FE_MISMATCH,     /* inconsistent with another field (district vs region) */
+    FE_INVALID,      /* malformed for its kind (a phone number with letters) */
 } form_error_code;
 
 typedef struct form_error {

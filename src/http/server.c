@@ -73,6 +73,7 @@ static struct MHD_Daemon *g_daemon;
 static int64_t g_started;
 static atomic_int g_inflight;
 static uint32_t g_id_prefix;
+static char g_public_url[320]; /* cfg->public_url with a real port for ":0" */
 static atomic_uint g_id_counter;
 
 /* Database health, probed once a second by its own thread with its own
@@ -155,6 +156,11 @@ static void *probe_main(void *arg)
     pthread_mutex_unlock(&probe_lock);
     db_close(d);
     return NULL;
+}
+
+const char *server_public_url(void)
+{
+    return g_public_url[0] ? g_public_url : NULL;
 }
 
 long server_uptime(void)
@@ -749,6 +755,15 @@ int server_run(const server_config *cfg)
     char *colon = strrchr(host, ':');
     if (colon)
         *colon = '\0';
+    g_public_url[0] = '\0';
+    if (cfg->public_url) {
+        size_t n = strlen(cfg->public_url);
+        if (n >= 2 && strcmp(cfg->public_url + n - 2, ":0") == 0 && di)
+            snprintf(g_public_url, sizeof g_public_url, "%.*s:%u", (int)(n - 2), cfg->public_url,
+                     di->port);
+        else
+            snprintf(g_public_url, sizeof g_public_url, "%s", cfg->public_url);
+    }
     log_info("listening on http://%s:%u/ (%u I/O threads, %u workers, database %s)",
              host[0] ? host : "0.0.0.0", di ? di->port : 0, cfg->io_threads, g_n_workers,
              cfg->db_path);

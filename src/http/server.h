@@ -48,6 +48,11 @@ bool server_listen_valid(const char *s);
  * its own): reachable, schema version, and when it was checked. */
 void server_db_health(bool *ok, int *schema, int64_t *checked_at);
 
+/* The public base URL for absolute links (mails, OpenGraph): the
+ * configured one, with the real port when it was given as ":0". NULL
+ * when none is configured. */
+const char *server_public_url(void);
+
 /* Seconds since server_run started, for /healthz. */
 long server_uptime(void);
 

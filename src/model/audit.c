@@ -14,14 +14,14 @@
 #include "core/timeutil.h"
 
 #define AUDIT_LIMIT_DEFAULT 50
-#define AUDIT_LIMIT_MAX 500
+#define AUDIT_LIMIT_MAX     500
 
 static const char SQL_AUDIT_ADD[] =
     "INSERT INTO audit(at, actor_id, ip, action, entity, entity_id, detail)"
     " VALUES ($1, nullif($2, 0), $3, $4, $5, nullif($6, 0), $7)";
 
-db_status audit_add(db *d, int64_t actor_id, const char *ip, const char *action,
-                    const char *entity, int64_t entity_id, const char *detail_json)
+db_status audit_add(db *d, int64_t actor_id, const char *ip, const char *action, const char *entity,
+                    int64_t entity_id, const char *detail_json)
 {
     assert(d);
     assert(action && *action);

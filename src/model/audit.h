@@ -14,9 +14,11 @@
 #include "core/arena.h"
 #include "db/db.h"
 
-/* Appends a row; inside the caller's transaction. actor_id 0 = system. */
-db_status audit_add(db *d, int64_t actor_id, const char *ip, const char *action,
-                    const char *entity, int64_t entity_id, const char *detail_json);
+/* Appends a row at the current time; inside the caller's transaction (an
+ * assertion checks). actor_id 0 = system, entity_id 0 = none, ip and
+ * detail_json may be NULL. */
+db_status audit_add(db *d, int64_t actor_id, const char *ip, const char *action, const char *entity,
+                    int64_t entity_id, const char *detail_json);
 
 typedef struct audit_row {
     int64_t id, at, actor_id, entity_id;
@@ -25,15 +27,18 @@ typedef struct audit_row {
 } audit_row;
 
 typedef struct audit_filter {
-    const char *action;  /* exact, or NULL */
-    const char *entity;  /* exact, or NULL */
-    int64_t actor_id;    /* 0 = any */
+    const char *action;   /* exact, or NULL */
+    const char *entity;   /* exact, or NULL */
+    int64_t actor_id;     /* 0 = any */
     int64_t since, until; /* 0 = open */
-    int64_t before_id;   /* keyset: rows with id < before_id; 0 = newest */
+    int64_t before_id;    /* keyset: rows with id < before_id; 0 = newest */
     int limit;
 } audit_filter;
 
-/* Newest first (arena). */
+/* The rows matching every set filter, newest first: since <= at < until;
+ * limit 1..500 (0 or less means 50). For the next page pass the last
+ * row's id as before_id. actor_id is 0 and actor_name "System" for the
+ * system. Rows and strings are arena copies; f NULL means no filter. */
 db_status audit_list(db *d, arena *a, const audit_filter *f, audit_row **rows, size_t *n);
 
 #endif

@@ -11,8 +11,10 @@
  * once so a flood of logins cannot exhaust memory.
  *
  * All functions take the caller's connection and do their own transaction
- * unless they say "inside the caller's transaction". Strings returned are
- * arena copies. */
+ * unless they say "inside the caller's transaction"; every write is audited
+ * in that transaction. Strings returned are arena copies. DB_CONSTRAINT
+ * also means "no such account" and "malformed argument" (an empty e-mail,
+ * an unknown role): pages validate first, so it is a bug there. */
 #ifndef SCAN_AUTH_H
 #define SCAN_AUTH_H
 
@@ -25,15 +27,23 @@
 #include "db/db.h"
 #include "model/principal.h"
 
-#define AUTH_TOKEN_LEN 43            /* base64url of 32 bytes, no padding */
-#define AUTH_PASSWORD_MIN 12         /* characters (code points) */
-#define AUTH_PASSWORD_MAX 256
-#define AUTH_MAX_HASHING 2           /* concurrent argon2id computations */
-#define AUTH_SESSION_IDLE (12 * 3600) /* seconds without a request */
-#define AUTH_SESSION_MAX (7 * 86400)  /* absolute lifetime */
-#define AUTH_INVITE_TTL (7 * 86400)
-#define AUTH_RESET_TTL 3600
-#define AUTH_FAIL_CAP 100            /* failed logins per account per hour */
+#define AUTH_TOKEN_LEN      43 /* base64url of 32 bytes, no padding */
+#define AUTH_PASSWORD_MIN   12 /* characters (code points) */
+#define AUTH_PASSWORD_MAX   256
+#define AUTH_MAX_HASHING    2           /* concurrent argon2id computations */
+#define AUTH_SESSION_IDLE   (12 * 3600) /* seconds without a request */
+#define AUTH_SESSION_MAX    (7 * 86400) /* absolute lifetime */
+#define AUTH_INVITE_TTL     (7 * 86400)
+#define AUTH_RESET_TTL      3600
+#define AUTH_FAIL_CAP       100 /* failed logins per account per hour */
+#define AUTH_FAIL_FREE      3   /* failures per account before any delay */
+#define AUTH_FAIL_FREE_IP   20  /* failures per address before any delay */
+#define AUTH_FAIL_DELAY_MAX 900 /* the growing delay stops at 15 minutes */
+#define AUTH_RESET_PER_HOUR 5   /* reset mails per account per hour */
+
+/* Frees the common-password list. Call once at exit, after every thread
+ * that checks passwords has stopped; the list is not rebuilt afterwards. */
+void auth_shutdown(void);
 
 /* --- secrets ------------------------------------------------------------ */
 
@@ -52,23 +62,37 @@ typedef enum {
     PW_LIKE_EMAIL, /* equals the e-mail address or its local part */
 } pw_verdict;
 
-/* Checks a new password against the policy (length in code points, the
- * embedded list of common passwords, case-insensitive). */
+/* Checks a new password against the policy, in this order: length in code
+ * points (AUTH_PASSWORD_MIN..AUTH_PASSWORD_MAX), the embedded list of
+ * common passwords (assets/data/common-passwords.txt), then equality with
+ * the e-mail address or its local part (email may be NULL). Comparisons
+ * ignore case for ASCII, Latin-1 and Cyrillic letters. Callers check before
+ * auth_account_create, auth_password_set and auth_link_use, which hash
+ * whatever they are given. */
 pw_verdict auth_password_check(const char *password, const char *email);
 /* Hashes into out (crypto_pwhash_STRBYTES); waits for a hashing slot.
  * Returns 0, or -1 on OOM. */
 int auth_password_hash(const char *password, char *out);
 /* Verifies against a stored hash (constant time; waits for a slot). */
 bool auth_password_verify(const char *password, const char *hash);
+/* The most hashes that ran at once since start (for tests of the cap). */
+int auth_hashing_peak(void);
 
 /* --- throttling --------------------------------------------------------- */
 
 /* Seconds the client must wait before another login attempt for this
  * e-mail from this address (0 = go ahead): grows with recent failures per
  * account and per address; an account with AUTH_FAIL_CAP failures in the
- * last hour waits until the oldest of them is an hour old. */
-db_status auth_throttle_wait(db *d, const char *email, const char *ip, int64_t now, int64_t *wait_s);
-/* Records a failed attempt. */
+ * last hour waits until the oldest of them is an hour old. In numbers: with
+ * n failures in the last hour, nothing while n <= AUTH_FAIL_FREE, then
+ * 2^(n - AUTH_FAIL_FREE) seconds after the newest failure, at most
+ * AUTH_FAIL_DELAY_MAX; per address the same from AUTH_FAIL_FREE_IP on. The
+ * longest of the waits wins. */
+db_status auth_throttle_wait(db *d, const char *email, const char *ip, int64_t now,
+                             int64_t *wait_s);
+/* Records a failed attempt (e-mail normalised) and prunes a few rows older
+ * than a day. Throttling bookkeeping, not audited: auth_login records its
+ * own failures and writes the login_failed audit row. */
 db_status auth_record_failure(db *d, const char *email, const char *ip, int64_t now);
 
 /* --- login and sessions ------------------------------------------------- */
@@ -78,7 +102,12 @@ typedef enum { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_DISABLED } login_resu
 /* Checks e-mail and password (throttled; one generic LOGIN_BAD for unknown
  * user and wrong password) and on success creates a session, writing its
  * cookie token to token_out. *wait_s says how long to wait when throttled.
- * Audits login and login_failed. */
+ * Audits login and login_failed. The attempt counts as a failure from the
+ * start (so parallel guesses are throttled too) and is uncounted on
+ * success; an unknown account or one without a password is checked
+ * against a dummy hash, so timing does not tell. LOGIN_DISABLED only comes
+ * with the right password; show it like LOGIN_BAD unless the page decides
+ * otherwise. a is unused (kept for callers). */
 db_status auth_login(db *d, arena *a, const char *email, const char *password, const char *ip,
                      const char *user_agent, login_result *res, char token_out[AUTH_TOKEN_LEN + 1],
                      int64_t *wait_s);
@@ -87,12 +116,17 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
  * token is unknown, expired, idle too long, or the account is disabled. */
 db_status auth_session_lookup(db *d, arena *a, const char *token, int64_t now, principal *p,
                               bool *found);
-/* Ends one session (logout). */
+/* Ends one session (logout; audited as the account's own action). */
 db_status auth_session_end(db *d, int64_t session_id);
-/* Ends every session of an account except keep_session_id (0: all). */
+/* Ends every session of an account except keep_session_id (0: all);
+ * audited as the account's own action when any ended. */
 db_status auth_sessions_end_all(db *d, int64_t account_id, int64_t keep_session_id);
 /* Issues a new session id for the same account and ends the old one (after
- * a change of rights); writes the new cookie token. */
+ * a change of rights); writes the new cookie token and updates
+ * p->session_id. The new session keeps the CSRF token (so p->csrf stays
+ * valid) and the absolute expiry of the old one. When the old session has
+ * ended meanwhile, nothing is created: token_out is "" and p->session_id 0.
+ * DB_CONSTRAINT for a token principal. */
 db_status auth_session_rotate(db *d, principal *p, char token_out[AUTH_TOKEN_LEN + 1]);
 
 /* --- API tokens ---------------------------------------------------------- */
@@ -104,12 +138,14 @@ typedef struct api_token_info {
     int64_t created_at, last_used_at, revoked_at; /* 0 when never / not */
 } api_token_info;
 
-/* Creates a named token; the secret goes to token_out once. */
+/* Creates a named token (name 1..100 bytes); the secret goes to token_out
+ * once. Audited as token_create by the account's person. */
 db_status auth_token_create(db *d, int64_t account_id, const char *name, bool write,
                             char token_out[AUTH_TOKEN_LEN + 1], int64_t *id);
 /* Lists an account's tokens, newest first (arena). */
 db_status auth_token_list(db *d, arena *a, int64_t account_id, api_token_info **items, size_t *n);
-/* Revokes a token of this account; *found false when it is not theirs. */
+/* Revokes a token of this account; *found false when it is not theirs.
+ * Revoking a revoked token changes nothing. Audited as token_revoke. */
 db_status auth_token_revoke(db *d, int64_t account_id, int64_t token_id, bool *found);
 /* Authenticates a Bearer token: fills *p, records last use. */
 db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, principal *p,
@@ -118,15 +154,22 @@ db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, pri
 /* --- accounts ------------------------------------------------------------ */
 
 /* Creates a person with an account (no password yet unless given). email is
- * normalised to lower case. DB_CONSTRAINT when the e-mail is taken. */
+ * normalised (trimmed, ASCII lower case). DB_CONSTRAINT when the e-mail is
+ * taken, even by a person without an account. */
 db_status auth_account_create(db *d, const char *name, const char *email, const char *password,
                               secretariat_role sec, int64_t actor_id, int64_t *account_id);
-/* Sets a new password and ends the account's other sessions (keep one). */
+/* Sets a new password and ends the account's other sessions (keep one).
+ * Audited as password_change. */
 db_status auth_password_set(db *d, int64_t account_id, const char *password, int64_t keep_session,
                             int64_t actor_id);
+/* Disables (ending every session; tokens stop working while disabled) or
+ * enables an account. Audited as account_disable / account_enable. */
 db_status auth_account_disable(db *d, int64_t account_id, bool disabled, int64_t actor_id);
+/* Sets the secretariat role and ends all the account's sessions, so the
+ * change takes effect with a new session id. Audited as rights_change. */
 db_status auth_secretariat_set(db *d, int64_t account_id, secretariat_role sec, int64_t actor_id);
-/* Looks an account up by e-mail (lower-cased); *found false if none. */
+/* Looks an account up by e-mail (normalised), disabled ones included;
+ * *found false if none. Fills account, person, name, e-mail, secretariat. */
 db_status auth_account_by_email(db *d, arena *a, const char *email, principal *p, bool *found);
 
 /* The first-run admin: when no account exists, creates admin@scan.local
@@ -137,23 +180,33 @@ db_status auth_bootstrap_admin(db *d, const char *email, char password_out[32], 
 /* --- one-time links ------------------------------------------------------ */
 
 /* Creates an invitation for e-mail (making the person and an account
- * without password if needed), optionally with an affiliation to create on
- * acceptance, and queues the mail in the outbox with the link built from
- * base_url. */
+ * without password if needed; name is then required), optionally with an
+ * affiliation to create on acceptance (org_id and role "manager" or
+ * "representative" together, or 0 and NULL), and queues the mail in the
+ * outbox with the link base_url + "/invite/accept?t=" + token. The link
+ * lasts AUTH_INVITE_TTL. The token is also written to token_out. A link for
+ * a disabled account does not work until the account is enabled. */
 db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id, const char *role,
                       int64_t actor_id, const char *base_url, char token_out[AUTH_TOKEN_LEN + 1]);
-/* Creates a reset link for an existing, enabled account and queues the mail;
- * does nothing (but returns DB_OK) for unknown e-mails, so the page cannot
- * be used to probe addresses. */
+/* Creates a reset link for an existing, enabled account and queues the mail
+ * (base_url + "/password/reset?t=" + token, valid AUTH_RESET_TTL); does
+ * nothing (but returns DB_OK) for unknown e-mails, so the page cannot be
+ * used to probe addresses, nor after AUTH_RESET_PER_HOUR links this hour,
+ * so it cannot flood a mailbox. */
 db_status auth_reset_request(db *d, const char *email, const char *base_url);
 
 typedef enum { LINK_OK, LINK_UNKNOWN, LINK_EXPIRED, LINK_USED } link_state;
 
 /* Checks a link token for the purpose ("invite" or "reset") without using
- * it. */
+ * it. LINK_USED wins over LINK_EXPIRED; a link of an erased person or a
+ * disabled account is LINK_UNKNOWN. */
 db_status auth_link_check(db *d, const char *token, const char *purpose, link_state *st);
-/* Uses the link: sets the password, creates the invited affiliation, marks
- * the link used, ends other sessions: all in one transaction. */
+/* Uses the link: sets the password, creates the invited affiliation
+ * (started now, created_by the inviter; none if the same one is current),
+ * marks the link used, ends all the account's sessions, and after a reset
+ * expires the person's other reset links: all in one transaction, audited
+ * as invite_accepted or password_reset. *st says why nothing happened;
+ * *account_id is set when LINK_OK. */
 db_status auth_link_use(db *d, const char *token, const char *purpose, const char *password,
                         link_state *st, int64_t *account_id);
 

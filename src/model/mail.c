@@ -24,11 +24,11 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 
-#define MAIL_TIMEOUT_S         30   /* whole SMTP transaction */
+#define MAIL_TIMEOUT_S         30 /* whole SMTP transaction */
 #define MAIL_CONNECT_TIMEOUT_S 10
-#define MAIL_LINE_MAX          990  /* octets before a forced line break (RFC 5322: 998) */
-#define MAIL_WORD_BYTES        45   /* raw bytes per encoded-word: 60 base64 chars */
-#define MAIL_ERROR_MAX         400  /* bytes of last_error kept */
+#define MAIL_LINE_MAX          990 /* octets before a forced line break (RFC 5322: 998) */
+#define MAIL_WORD_BYTES        45  /* raw bytes per encoded-word: 60 base64 chars */
+#define MAIL_ERROR_MAX         400 /* bytes of last_error kept */
 #define MAIL_SENDER_INTERVAL_S 5
 #define MAIL_SENDER_BATCH      20
 
@@ -103,9 +103,8 @@ static const char SQL_QUEUE[] =
 
 db_status mail_queue(db *d, const char *to, const char *subject, const char *body)
 {
-    if (!to || !subject || !body || !addr_valid(to, strlen(to)) ||
-        strpbrk(subject, "\r\n") || !utf8_valid(subject, strlen(subject), false) ||
-        !utf8_valid(body, strlen(body), false))
+    if (!to || !subject || !body || !addr_valid(to, strlen(to)) || strpbrk(subject, "\r\n") ||
+        !utf8_valid(subject, strlen(subject), false) || !utf8_valid(body, strlen(body), false))
         return DB_CONSTRAINT;
     db_stmt *s = db_prepare(d, SQL_QUEUE);
     if (!s)
@@ -301,7 +300,9 @@ static void put_reason(buf *out, CURLcode rc, const char *errbuf, long smtp_code
     buf_puts(&raw, curl_easy_strerror(rc));
     if (errbuf[0] && strcmp(errbuf, curl_easy_strerror(rc)) != 0)
         buf_printf(&raw, ": %s", errbuf);
-    if (smtp_code > 0)
+    char code[16];
+    snprintf(code, sizeof code, "%ld", smtp_code);
+    if (smtp_code > 0 && !strstr(buf_str(&raw), code))
         buf_printf(&raw, " (SMTP %ld)", smtp_code);
     const char *s = buf_str(&raw);
     size_t n = raw.len < MAIL_ERROR_MAX ? raw.len : MAIL_ERROR_MAX;
@@ -471,8 +472,8 @@ db_status mail_deliver(db *d, const mail_config *cfg, int max, int *sent)
         }
         st = record_outcome(d, m->id, rc == CURLE_OK ? NULL : buf_str(&reason));
         if (st != DB_OK) {
-            log_error("mail: cannot record the outcome of message %lld: %s (%s)",
-                      (long long)m->id, db_status_name(st), db_errmsg(d));
+            log_error("mail: cannot record the outcome of message %lld: %s (%s)", (long long)m->id,
+                      db_status_name(st), db_errmsg(d));
             goto cleanup;
         }
         if (rc == CURLE_OK)

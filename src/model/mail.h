@@ -25,8 +25,8 @@
 db_status mail_queue(db *d, const char *to, const char *subject, const char *body);
 
 typedef struct mail_config {
-    const char *url;      /* smtp://host:port or smtps://host:port; NULL = off */
-    const char *from;     /* "Name <addr@host>" or "addr@host"; the From header */
+    const char *url;             /* smtp://host:port or smtps://host:port; NULL = off */
+    const char *from;            /* "Name <addr@host>" or "addr@host"; the From header */
     const char *user, *password; /* SMTP AUTH, both NULL when none */
 } mail_config;
 

@@ -41,6 +41,19 @@ typedef struct org_rec {
     int64_t rev;                                            /* latest revision number */
 } org_rec;
 
+/* The 24 editable fields in their fixed order: the order of snapshots,
+ * diffs, the CSV header and JSON export keys. off is the offsetof() of the
+ * member in org_rec (const char * for text, int64_t for int, const char **
+ * for lists); n_off that of a list's count (size_t). Static data. */
+typedef enum { ORG_FIELD_TEXT, ORG_FIELD_INT, ORG_FIELD_LIST } org_field_type;
+typedef struct org_field {
+    const char *name;
+    org_field_type type;
+    size_t off, n_off;
+} org_field;
+#define ORG_N_FIELDS 24
+extern const org_field org_fields[ORG_N_FIELDS];
+
 /* --- identifiers (pure) --------------------------------------------------- */
 
 /* PIB: 9 digits, ISO 7064 MOD 11,10 check digit (DOMAIN.md section 3). */
@@ -66,7 +79,10 @@ db_status org_validate(db *d, const org_rec *in, form_errors *errs);
 /* Loads the entry by slug (or id when slug is NULL); *found false if none. */
 db_status org_get(db *d, arena *a, const char *slug, int64_t id, org_rec *out, bool *found);
 
-typedef enum { ORG_SORT_NAME, ORG_SORT_UPDATED, ORG_SORT_FOUNDED } org_sort;
+/* ORG_SORT_ID (added for the API) lists by id ascending from after_id (0 =
+ * from the start) and ignores page, desc; any sort with after_id > 0 does
+ * the same. */
+typedef enum { ORG_SORT_NAME, ORG_SORT_UPDATED, ORG_SORT_FOUNDED, ORG_SORT_ID } org_sort;
 
 typedef struct org_query {
     const char *kind, *sector, *fos, *region, *district, *geo; /* NULL = any */
@@ -101,11 +117,17 @@ typedef struct org_list_result {
     size_t n_facets;
 } org_list_result;
 
-/* Lists entries matching q (arena memory). */
+/* Lists entries matching q (arena memory): every filter set must match; a
+ * NACE section letter (an OECD field) also matches the divisions
+ * (subfields) under it. total counts all matches. With want_facets, each
+ * of the six facets counts, for every value that occurs, the entries
+ * matching all the *other* filters that have that value (what choosing
+ * it would give); values with no entry are left out. */
 db_status org_list(db *d, arena *a, const org_query *q, org_list_result *out);
 
 /* The clusters an organisation belongs to now, and the current members of
- * a cluster (summary records, by name). */
+ * a cluster (summary records, by name, any status). Current: joined on or
+ * before today and not left by today (Europe/Belgrade dates). */
 db_status org_clusters_of(db *d, arena *a, int64_t org_id, org_rec **items, size_t *n);
 db_status org_members_of(db *d, arena *a, int64_t cluster_id, org_rec **items, size_t *n);
 
@@ -117,21 +139,69 @@ db_status org_create(db *d, const org_rec *in, int64_t actor_id, const char *ip,
                      int64_t *id);
 /* Validates and replaces every field of entry in->id (the API's PATCH
  * merges into the loaded record first). DB_CONSTRAINT with errs on
- * validation errors. No change at all writes no revision. */
+ * validation errors, DB_DONE when there is no such entry. No change at all
+ * writes no revision (nor anything else). See org_put for the
+ * normalisation (status NULL keeps the current status). */
 db_status org_update(db *d, const org_rec *in, int64_t actor_id, const char *ip, form_errors *errs);
-/* Sets status ("published", "archived", "draft") with a revision. */
+/* Sets status ("published", "archived", "draft") with a revision (action
+ * publish / archive / update; audit org_status); the same status writes
+ * nothing. DB_CONSTRAINT for any other status, DB_DONE for no entry. */
 db_status org_set_status(db *d, int64_t id, const char *status, int64_t actor_id, const char *ip);
-/* Deletes the entry (admins only; the caller checks). Its revisions and an
- * audit row remain. DB_CONSTRAINT when other rows still refer to it. */
+/* Deletes the entry (admins only; the caller checks) with its logo,
+ * classifications and search document. Its revisions and an audit row
+ * remain (org_restore can bring it back). DB_CONSTRAINT when other rows
+ * still refer to it (memberships, affiliations), DB_DONE for no entry. */
 db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip);
 /* Stores a logo after checking it: PNG or JPEG by magic bytes and
  * dimensions, SVG parsed and refused if it holds scripts, event handlers,
  * foreign objects or external references; at most 512 KiB. *why gets a
- * catalog message id when refused (DB_CONSTRAINT). */
+ * catalog message id when refused (DB_CONSTRAINT): MSG_LOGO_TOO_BIG,
+ * _FORMAT, _DIMENSIONS, _SVG_INVALID or _SVG_UNSAFE. n == 0 removes the
+ * logo. DB_DONE when there is no entry. Audited (org_logo); no revision. */
 db_status org_set_logo(db *d, int64_t id, const void *data, size_t n, int64_t actor_id,
                        const char *ip, int *why);
+/* The logo (arena copies; sha = hex SHA-256 of the bytes, for ETags);
+ * *data NULL and *n 0 when the entry has none. */
 db_status org_get_logo(db *d, arena *a, int64_t id, const char **content_type, const void **data,
                        size_t *n, const char **sha);
+
+/* --- for importers (org_import.c, demo data) ------------------------------------ */
+
+typedef struct org_put_result {
+    int64_t id; /* the entry written or found unchanged */
+    bool created;
+    size_t n_changed;                  /* 0 and !created: nothing was written */
+    const char *changed[ORG_N_FIELDS]; /* org_fields names, in field order */
+} org_put_result;
+
+/* The writer behind org_create and org_update, for callers that hold their
+ * own write transaction (the importer writes 100,000 rows in one). Creates
+ * the entry when in->id is 0, else replaces entry in->id. Normalises a copy
+ * first: text trimmed (descriptions CRLF -> LF), empty text = NULL, lists
+ * trimmed, sorted and without duplicates, status NULL = unchanged (draft
+ * for a new entry), country NULL = "RS", and region derived from district
+ * when region is empty. Then validates (DB_CONSTRAINT with errs, nothing
+ * written), and when anything changed writes the row, the classifications,
+ * a revision (rev_action: "create", "update", "import", ...), the search
+ * document, an audit row (org_create / org_update) and bumps
+ * directory_version. DB_DONE when entry in->id does not exist. errs may be
+ * NULL; res is filled on success. */
+db_status org_put(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
+                  const char *ip, form_errors *errs, org_put_result *res);
+
+/* Appends the canonical JSON of r's fields: an object with every org_fields
+ * key in order; text as strings or null, year_founded as an integer or null,
+ * lists as arrays in the order given (org_put stores them sorted). The
+ * revision snapshot format and the JSON export format. */
+void org_snapshot(buf *out, const org_rec *r);
+
+struct json_t;
+/* Reads an object with org_fields keys (every key optional; strings or null,
+ * year_founded an integer, a digit string or null, lists arrays of strings)
+ * into *out (arena copies; other members zero). present[i], when not NULL,
+ * tells which keys were there. False with a one-line English reason in why
+ * for an unknown key or a value of the wrong type. */
+bool org_from_json(arena *a, const struct json_t *obj, org_rec *out, bool *present, buf *why);
 
 /* --- history ---------------------------------------------------------------- */
 
@@ -149,9 +219,13 @@ typedef struct org_change {
 } org_change;
 
 /* Field-by-field difference between two snapshots (before may be NULL for
- * the first revision). Arena memory. */
+ * the first revision), in org_fields order; null and "" are the same.
+ * Arena memory. Returns 0, or -1 when a snapshot is not JSON or on OOM. */
 int org_diff(arena *a, const char *before, const char *after, org_change **changes, size_t *n);
-/* Makes revision rev the current state again, as a new revision. */
+/* Makes revision rev the current state again, as a new revision (action
+ * restore), validated like an update: a slug or PIB taken since gives
+ * DB_CONSTRAINT with errs. A deleted entry comes back under its old id.
+ * DB_DONE when there is no such revision. */
 db_status org_restore(db *d, int64_t org_id, int64_t rev, int64_t actor_id, const char *ip,
                       form_errors *errs);
 
@@ -171,11 +245,21 @@ typedef struct org_import_report {
 
 /* Imports entries (matched by slug, else PIB, else created) all or nothing:
  * any bad row changes nothing and every bad row is listed. With dry_run the
- * transaction is rolled back after computing the report. */
+ * transaction is rolled back after computing the report. CSV: header of
+ * org_fields names (any subset; a column left out keeps the entry's value),
+ * lists split on ';', UTF-8 with or without BOM. JSON: an array of objects
+ * (org_from_json). A row without a slug that matches nothing gets one from
+ * its name (-2, -3... when taken, in the database or the file). rep is
+ * zeroed first; problems are arena memory in file order (line 0: the whole
+ * file); the caller frees rep->preview with buf_free(). DB_CONSTRAINT when
+ * there were problems. */
 db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt, bool dry_run,
                      int64_t actor_id, org_import_report *rep);
 /* Writes every entry (any status) as CSV (header row, RFC 4180 quoting,
- * lists joined with ';') or a JSON array. */
+ * lists joined with ';', CRLF) or a JSON array, ordered by id. A CSV cell
+ * that a spreadsheet would run as a formula (= + - @ first) gets a leading
+ * "'", which org_import takes away again: export then import changes
+ * nothing. */
 db_status org_export(db *d, org_format fmt, buf *out);
 
 /* The current directory_version (for caches). */

@@ -284,7 +284,8 @@ cleanup:
 
 /* --- erasure --------------------------------------------------------------- */
 
-static const char SQL_ERASE_FIND[] = "SELECT erased_at IS NOT NULL, email FROM person WHERE id = $1";
+static const char SQL_ERASE_FIND[] =
+    "SELECT erased_at IS NOT NULL, email FROM person WHERE id = $1";
 static const char SQL_ERASE_PERSON[] =
     "UPDATE person SET name = 'Erased person #' || id, email = NULL, phone = NULL,"
     "       public_contact = 0, erased_at = $2, updated_at = $2"
@@ -493,8 +494,7 @@ db_status person_affiliation_set(db *d, int64_t person_id, const char *org_slug,
 {
     assert(!db_in_tx(d));
     *res = AFF_UNCHANGED;
-    if (!role || (strcmp(role, "manager") != 0 && strcmp(role, "representative") != 0) ||
-        !org_slug)
+    if (!role || (strcmp(role, "manager") != 0 && strcmp(role, "representative") != 0) || !org_slug)
         return DB_CONSTRAINT;
     int64_t org_id = 0, aff_id = 0, now = time_now();
     char detail[96];

@@ -124,7 +124,7 @@ bool rights_can(db *d, const principal *p, right action, int64_t org_id)
     case RIGHT_VIEW_MEMBERS:
         st = ask(d, SQL_ANY_AFFILIATION, p->person_id, 0, false, NULL, &yes);
         break;
-    case RIGHT_ORG_EDIT: /* manager of C: C; representative of O: O */
+    case RIGHT_ORG_EDIT:     /* manager of C: C; representative of O: O */
     case RIGHT_FIGURES_EDIT: /* manager of C: C and its members; representative: O */
         if (!org_id)
             break;

@@ -12,10 +12,19 @@ void web_home(req *r);
 /* web_system.c */
 void web_healthz(req *r);
 void web_search(req *r);
+void web_search_suggest(req *r);
 void web_test_sleep(req *r);
 /* api_system.c */
 void api_openapi(req *r);
 void api_health(req *r);
+/* api_org.c: the directory as JSON (list, entry, search, create, patch,
+ * archive) */
+void api_org_list(req *r);
+void api_org_get(req *r);
+void api_org_create(req *r);
+void api_org_patch(req *r);
+void api_org_archive(req *r);
+void api_search(req *r);
 /* web_account.c: logging in and out, the account page, API tokens, the
  * invitation and password-reset links, and GET /api/v1/me */
 void web_login_form(req *r);
@@ -83,6 +92,8 @@ void web_field(req *r, const web_input *in);
 /* The "please correct the marked fields" box above a form that has
  * errors (role=alert); nothing when e is NULL or empty. */
 void web_error_summary(req *r, const web_errs *e);
+/* An alert box (role=alert) with text; nothing when text is NULL. */
+void web_alert(req *r, const char *text);
 /* A status box (role=status) with text; nothing when text is NULL. */
 void web_notice(req *r, const char *text);
 /* The absolute base URL for links in mail: the configured public URL
@@ -93,10 +104,27 @@ const char *web_base_url(req *r);
 /* Writes "Try again in N minutes." for a wait in seconds (rounded up,
  * at least one minute) into out. */
 void web_retry_text(buf *out, lang_id lang, int64_t wait_s);
+/* A <time> element with the UTC time t as a Europe/Belgrade date and time
+ * in the reader's language, or the message when_never (muted) when t is 0. */
+void web_datetime(req *r, int64_t t, msg_id when_never);
 /* The label of a secretariat role ("Administrator", ...). */
 const char *web_secretariat_label(lang_id lang, secretariat_role sec);
 /* The label of an affiliation role ("manager" -> "Manager"). */
 const char *web_affiliation_role_label(lang_id lang, const char *role);
+/* web_org_list.c, web_org_view.c, web_org_edit.c: the directory (shared
+ * helpers in web_org.h) */
+void web_org_list(req *r);
+void web_org_profile(req *r);
+void web_org_logo(req *r);
+void web_org_history(req *r);
+void web_org_restore(req *r);
+void web_org_new_form(req *r);
+void web_org_create(req *r);
+void web_org_edit_form(req *r);
+void web_org_update(req *r);
+void web_org_archive(req *r);
+void web_org_publish(req *r);
+void web_org_delete(req *r);
 /* guard.c */
 void web_setup(void);
 /* "sid", or "__Host-sid" when cookies are Secure. */

@@ -1,16 +1,25 @@
-/* web_system.c: health probe, the search page, and test-only routes. */
+/* web_system.c: health probe, the search page with its typeahead
+ * endpoint, and test-only routes.
+ *
+ * Search asks db/search.h for ranked hits of kind "org" and loads each
+ * shown entry through the model (org.h): the public sees published
+ * entries only. Matching words are marked in names and short
+ * descriptions by html_highlight() (web_org_common.c). */
 #include <string.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "db/migrate.h"
+#include "core/strutil.h"
 #include "db/search.h"
 #include "html/html.h"
 #include "html/layout.h"
 #include "http/server.h"
 #include "json/json.h"
 #include "scan_config.h"
+#include "model/org.h"
 #include "web/web.h"
+#include "web/web_org.h"
 
 /* Writes the health document from the probe thread's last check (at most a
  * second old); 503 when the database did not answer. Runs inline on the
@@ -56,46 +65,172 @@ void api_health(req *r)
     health_json(r);
 }
 
+/* --- search ------------------------------------------------------------------ */
+
+#define SEARCH_CAP      200 /* hits ranked per query; pages slice them */
+#define SUGGEST_MAX     8
+#define SEARCH_MAX_TEXT 200
+
+/* Loads the entry of a search hit when the asker may see it (published,
+ * or anything for the secretariat). *ok false when it is gone or hidden. */
+static db_status load_hit(req *r, int64_t id, org_rec *o, bool *ok)
+{
+    bool found = false;
+    db_status st = org_get(r->db, r->a, NULL, id, o, &found);
+    *ok = st == DB_OK && found &&
+          ((o->status && strcmp(o->status, "published") == 0) ||
+           (r->user && r->user->secretariat >= SEC_EDITOR));
+    return st;
+}
+
+/* The search form; q is the query as typed (or NULL). */
+static void search_form(req *r, const char *q)
+{
+    lang_id L = r->lang;
+    html_fmt(&r->out,
+             "<form class=\"search-page\" role=\"search\" action=\"/search\" method=\"get\">"
+             "<label for=\"q\">%s</label><div class=\"search-row typeahead\">"
+             "<input id=\"q\" type=\"search\" name=\"q\" value=\"%s\" maxlength=\"200\" "
+             "autocomplete=\"off\" data-suggest> <button type=\"submit\">%s</button></div>"
+             "<p class=\"hint\">%s</p></form>\n",
+             T(L, MSG_SEARCH_LABEL), q ? q : "", T(L, MSG_SEARCH_BUTTON), T(L, MSG_SEARCH_HINT));
+}
+
 void web_search(req *r)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
     const char *q = req_query(r, "q");
-    if (q && strlen(q) > 200) {
-        resp_error(r, 400, T(L, MSG_FORM_ERR_TOO_LONG_MANY));
+    if (q && strlen(q) > SEARCH_MAX_TEXT) {
+        buf t = BUF_INIT;
+        buf_printf(&t, T(L, MSG_FORM_ERR_TOO_LONG_MANY), (long long)SEARCH_MAX_TEXT);
+        resp_error(r, 400, buf_str(&t));
+        buf_free(&t);
         return;
     }
-    page_meta m = {.title = T(L, MSG_SEARCH_TITLE), .nav = "search"};
-    layout_begin(r, &m);
-    html_fmt(o, "<h1>%s</h1>\n", T(L, MSG_SEARCH_TITLE));
-    html_fmt(o,
-             "<form class=\"search-page\" role=\"search\" action=\"/search\" method=\"get\">"
-             "<label for=\"q\">%s</label> <input id=\"q\" type=\"search\" name=\"q\" value=\"%s\" "
-             "maxlength=\"200\"> <button type=\"submit\">%s</button>"
-             "<p class=\"hint\">%s</p></form>\n",
-             T(L, MSG_NAV_SEARCH), q ? q : "", T(L, MSG_SEARCH_BUTTON), T(L, MSG_SEARCH_HINT));
+    int page = 1;
+    const char *pg = req_query(r, "page");
+    if (pg) {
+        int64_t p;
+        if (!str_to_i64(pg, &p) || p < 1 || p > SEARCH_CAP) {
+            resp_error(r, 400, T(L, MSG_DIR_BAD_PARAMS));
+            return;
+        }
+        page = (int)p;
+    }
+    search_hit *hits = NULL;
+    size_t n = 0;
     if (q && *q) {
-        search_hit *hits = NULL;
-        size_t n = 0;
-        db_status st = search_query(r->db, r->a, q, NULL, 20, 0, &hits, &n);
+        db_status st = search_query(r->db, r->a, q, "org", SEARCH_CAP, 0, &hits, &n);
         if (st != DB_OK) {
             resp_fail(r, st, "search failed");
             return;
         }
+    }
+    int pages = (int)((n + WEB_ORG_PER_PAGE - 1) / WEB_ORG_PER_PAGE);
+    if (page > 1 && page > pages) {
+        resp_error(r, 404, T(L, MSG_DIR_NO_SUCH_PAGE));
+        return;
+    }
+
+    const char *title = T(L, MSG_SEARCH_TITLE);
+    if (q && *q) {
         buf h = BUF_INIT;
         buf_printf(&h, T(L, MSG_SEARCH_RESULTS_FOR), q);
-        html_fmt(o, "<h2>%s</h2>\n", buf_str(&h));
+        const char *t = buf_failed(&h) ? NULL : arena_strdup(r->a, buf_str(&h));
         buf_free(&h);
-        if (n == 0)
+        if (t)
+            title = t;
+    }
+    page_meta m = {.title = title, .nav = "search"};
+    layout_begin(r, &m);
+    html_fmt(o, "<h1>%s</h1>\n", T(L, MSG_SEARCH_TITLE));
+    search_form(r, q);
+    if (q && *q) {
+        web_refs refs = {0};
+        buf c = BUF_INIT;
+        web_org_count_text(&c, L, (int64_t)n);
+        html_fmt(o,
+                 "<div class=\"dir-toolbar\"><h2>%s</h2><p class=\"count-note\">%s%R</p></div>\n",
+                 title, buf_str(&c), n >= SEARCH_CAP ? "+" : "");
+        buf_free(&c);
+        if (n == 0) {
             html_fmt(o, "<p class=\"empty\">%s</p>\n", T(L, MSG_SEARCH_NONE));
-        else {
-            html_raw(o, "<ol class=\"results\">");
-            for (size_t i = 0; i < n; i++)
-                html_fmt(o, "<li>%s #%D</li>", hits[i].kind, (long long)hits[i].ref);
+        } else {
+            html_raw(o, "<ol class=\"org-list results\">\n");
+            size_t from = (size_t)(page - 1) * WEB_ORG_PER_PAGE;
+            for (size_t i = from; i < n && i < from + WEB_ORG_PER_PAGE; i++) {
+                org_rec e;
+                bool ok = false;
+                db_status st = load_hit(r, hits[i].ref, &e, &ok);
+                if (st != DB_OK) {
+                    resp_fail(r, st, "search: org_get");
+                    return;
+                }
+                if (ok)
+                    web_org_card(r, &refs, &e, q);
+            }
             html_raw(o, "</ol>\n");
+            buf base = BUF_INIT;
+            buf_puts(&base, "/search?q=");
+            html_urlencode(&base, q);
+            const char *b = buf_failed(&base) ? "/search" : arena_strdup(r->a, buf_str(&base));
+            buf_free(&base);
+            web_pagination(r, b ? b : "/search", page, pages);
+        }
+        if (refs.st != DB_OK) {
+            resp_fail(r, refs.st, "ref_list");
+            return;
         }
     }
     layout_end(r);
+}
+
+/* GET /search/suggest?q=: at most eight published entries for the
+ * typeahead, best first: [{"name":..,"slug":..,"kind_label":..}]. Names
+ * and labels are in the reader's language. */
+void web_search_suggest(req *r)
+{
+    const char *q = req_query(r, "q");
+    buf *o = &r->out;
+    r->content_type = "application/json; charset=utf-8";
+    r->cache_control = "no-cache";
+    if (!q || !*q || strlen(q) > SEARCH_MAX_TEXT) {
+        buf_puts(o, "[]\n");
+        return;
+    }
+    search_hit *hits = NULL;
+    size_t n = 0;
+    db_status st = search_query(r->db, r->a, q, "org", SUGGEST_MAX * 2, 0, &hits, &n);
+    if (st != DB_OK) {
+        resp_fail(r, st, "suggest");
+        return;
+    }
+    web_refs refs = {0};
+    buf_putc(o, '[');
+    int shown = 0;
+    for (size_t i = 0; i < n && shown < SUGGEST_MAX; i++) {
+        org_rec e;
+        bool found = false;
+        st = org_get(r->db, r->a, NULL, hits[i].ref, &e, &found);
+        if (st != DB_OK) {
+            resp_fail(r, st, "suggest: org_get");
+            return;
+        }
+        if (!found || !e.status || strcmp(e.status, "published") != 0)
+            continue;
+        if (shown++)
+            buf_putc(o, ',');
+        buf_putc(o, '{');
+        json_put_key(o, "name", true);
+        json_put_string(o, web_org_name(r, &e));
+        json_put_key(o, "slug", false);
+        json_put_string(o, e.slug);
+        json_put_key(o, "kind_label", false);
+        json_put_string(o, web_refs_label(r, &refs, WREF_KIND, e.kind));
+        buf_putc(o, '}');
+    }
+    buf_puts(o, "]\n");
 }
 
 /* GET /_test/sleep?ms=N: sleeps N milliseconds (at most 10 s), for the

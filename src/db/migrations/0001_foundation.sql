@@ -4,6 +4,15 @@
 -- diacritics, đ/dj/d made one) so that "Niš", "Nis" and "Ниш" find the
 -- same documents; unicode61 then only splits words. The original text
 -- lives in the entity's own table; `kind` and `ref` point back to it.
+-- search_doc maps (kind, ref) to the FTS rowid, so replacing a document is
+-- an index lookup, not a scan of the whole FTS table.
+CREATE TABLE search_doc (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    ref INTEGER NOT NULL,
+    UNIQUE (kind, ref)
+) STRICT;
+
 CREATE VIRTUAL TABLE search_fts USING fts5(
     kind UNINDEXED,
     ref UNINDEXED,

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# bench/directory.sh: the directory at scale: import time of $COUNT
+# generated entries, and the throughput of its pages beside nginx serving
+# the same bytes as static files.
+#
+# Builds build-bench/ (release) unless SCAN_BIN names a binary, makes a
+# fresh database in a temp folder, generates $COUNT entries with
+# bench/gen.py (seed $SEED) and imports them with `scan org import`
+# (timed). Then starts `scan serve` and measures with wrk, anonymous and
+# keep-alive ($CONNECTIONS connections, $DURATION s each, --latency):
+#
+#   list     /orgs?kind=company&region=VO    (a filtered list page)
+#   profile  /orgs/SLUG                      (one entry, found through the API)
+#   search   /search?q=$SEARCH_Q             (a prefix, "tehn" by default)
+#
+# and nginx serving each page's bytes (fetched from scan, same
+# Content-Type). Last, search latency alone: one connection, prefixes
+# taken in turn from a fixed list (bench/search-prefixes.lua), p99 against
+# the 5 ms target. Prints one table and appends it, with the setup, to
+# bench/RESULTS.md. Exits 1 when a run saw socket errors or non-2xx
+# answers. Everything it starts is stopped on exit; the temp folder goes.
+#
+# Environment: COUNT (100000), SEED (1), SEARCH_Q (tehn), DURATION (10),
+# WARMUP (1), CONNECTIONS (50), WRK_THREADS (2), SCAN_PORT (18181),
+# NGINX_PORT (18182), SCAN_BIN (build it), RESULTS (bench/RESULTS.md;
+# empty: do not write), KEEP_DB (a path: copy the database there, for
+# profiling afterwards).
+#
+# Usage: bench/directory.sh        COUNT=10000 DURATION=3 bench/directory.sh
+set -euo pipefail
+
+BENCH_NAME=directory.sh
+BENCH_TOOLS=python3
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_init
+COUNT=${COUNT:-100000}
+SEED=${SEED:-1}
+SEARCH_Q=${SEARCH_Q:-tehn}
+[[ $COUNT =~ ^[0-9]+$ && $COUNT -gt 0 ]] || die "COUNT wants a positive whole number, got '$COUNT'"
+[[ $SEARCH_Q =~ ^[a-z]+$ ]] || die "SEARCH_Q wants lower-case ASCII letters, got '$SEARCH_Q'"
+bench_build
+bench_check_ports
+
+# seconds since START with millisecond precision
+now_ms() { date +%s%3N; }
+secs_since() { awk -v a="$1" -v b="$(now_ms)" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
+
+# --- data -----------------------------------------------------------------------
+DB=$TMP/scan.db
+"$SCAN_BIN" init --db "$DB" >"$TMP/init.log" 2>&1 || { cat "$TMP/init.log" >&2; die "scan init failed"; }
+echo "gen.py: $COUNT entries (seed $SEED) ..." >&2
+start=$(now_ms)
+python3 "$ROOT/bench/gen.py" --seed "$SEED" orgs --count "$COUNT" --format csv >"$TMP/orgs.csv"
+GEN_S=$(secs_since "$start")
+echo "scan org import ..." >&2
+start=$(now_ms)
+"$SCAN_BIN" org import "$TMP/orgs.csv" --db "$DB" >"$TMP/import.out" 2>"$TMP/import.err" ||
+    { tail -20 "$TMP/import.err" >&2; die "scan org import failed"; }
+IMPORT_S=$(secs_since "$start")
+IMPORT_SUMMARY=$(tail -1 "$TMP/import.out")
+echo "  $IMPORT_SUMMARY in ${IMPORT_S}s" >&2
+CSV_MB=$(awk -v b="$(wc -c <"$TMP/orgs.csv")" 'BEGIN { printf "%.0f", b / 1048576 }')
+DB_MB=$(awk -v b="$(wc -c <"$DB")" 'BEGIN { printf "%.0f", b / 1048576 }')
+if [[ -n ${KEEP_DB:-} ]]; then
+    cp "$DB" "$KEEP_DB"
+fi
+
+# --- scan and the pages -------------------------------------------------------------
+bench_start_scan "$DB"
+LIST_PATH="/orgs?kind=company&region=VO"
+# a published company in Vojvodina, through the API
+SLUG=$(curl -fsS "$SCAN_URL/api/v1/orgs?kind=company&region=VO&limit=1" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["slug"])') ||
+    die "could not find an entry to show through /api/v1/orgs"
+PROFILE_PATH="/orgs/$SLUG"
+SEARCH_PATH="/search?q=$SEARCH_Q"
+
+WWW=$TMP/www
+mkdir -p "$WWW"
+fetch() { # FILE PATH: saves scan's answer for nginx; prints its Content-Type
+    local code ct
+    ct=$(curl -fsS -o "$WWW/$1" -w '%{content_type}' "$SCAN_URL$2") || die "GET $2 failed"
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$SCAN_URL$2")
+    [[ $code == 200 ]] || die "GET $2 answered $code"
+    echo "$ct"
+}
+CT_LIST=$(fetch list.html "$LIST_PATH")
+CT_PROFILE=$(fetch profile.html "$PROFILE_PATH")
+CT_SEARCH=$(fetch search.html "$SEARCH_PATH")
+bench_start_nginx "$WWW" "list.html:$CT_LIST" "profile.html:$CT_PROFILE" "search.html:$CT_SEARCH"
+
+# --- wrk ------------------------------------------------------------------------------
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+bench_wrk "scan list" "$SCAN_URL$LIST_PATH"
+bench_wrk "nginx list.html" "$NGINX_URL/list.html"
+bench_wrk "scan profile" "$SCAN_URL$PROFILE_PATH"
+bench_wrk "nginx profile.html" "$NGINX_URL/profile.html"
+bench_wrk "scan search" "$SCAN_URL$SEARCH_PATH"
+bench_wrk "nginx search.html" "$NGINX_URL/search.html"
+# Search alone: one connection, a different prefix on each request.
+echo "wrk: search latency alone (1 connection, rotating prefixes) ..." >&2
+run_wrk "$TMP/wrk.out" -t 1 -c 1 -d "${DURATION}s" --latency -s "$ROOT/bench/search-prefixes.lua" "$SCAN_URL/"
+out=$(<"$TMP/wrk.out")
+RPS[search alone]=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+P50[search alone]=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
+P99[search alone]=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+if grep -E '^ *(Socket errors|Non-2xx or 3xx responses):' <<<"$out" >&2; then FAILED=1; fi
+SEARCH_OK=$(awk -v p="${P99[search alone]}" 'BEGIN { print (p <= 5 ? "meets" : "misses") }')
+
+# --- table ----------------------------------------------------------------------------
+TABLE=$(
+    bench_table_head
+    bench_row "scan list" "$(ratio "${RPS[scan list]}" "${RPS[nginx list.html]}")"
+    bench_row "nginx list.html" "1.00x"
+    bench_row "scan profile" "$(ratio "${RPS[scan profile]}" "${RPS[nginx profile.html]}")"
+    bench_row "nginx profile.html" "1.00x"
+    bench_row "scan search" "$(ratio "${RPS[scan search]}" "${RPS[nginx search.html]}")"
+    bench_row "nginx search.html" "1.00x"
+    bench_row "search alone" "—"
+)
+SUMMARY="import of $COUNT entries: ${IMPORT_S}s ($IMPORT_SUMMARY); search alone p99 ${P99[search alone]} ms ($SEARCH_OK the 5 ms target)"
+echo
+echo "$TABLE"
+echo
+echo "$SUMMARY"
+
+if [[ -n $RESULTS ]]; then
+    {
+        bench_results_header "directory, $COUNT entries"
+        # shellcheck disable=SC2016  # backticks are Markdown here
+        printf -- '- data: bench/gen.py --seed %s orgs --count %s (%s MB of CSV, %ss); `scan org import`: %ss, %s; database %s MB\n' \
+            "$SEED" "$COUNT" "$CSV_MB" "$GEN_S" "$IMPORT_S" "$IMPORT_SUMMARY" "$DB_MB"
+        # shellcheck disable=SC2016
+        printf -- '- pages (anonymous): list `%s` (%s bytes), profile `/orgs/%s` (%s bytes), search `%s` (%s bytes); nginx serves the same bytes\n' \
+            "$LIST_PATH" "$(wc -c <"$WWW/list.html")" "$SLUG" "$(wc -c <"$WWW/profile.html")" \
+            "$SEARCH_PATH" "$(wc -c <"$WWW/search.html")"
+        printf -- '- search alone: 1 connection, 1 thread, prefixes in turn from bench/search-prefixes.lua; p99 %s ms (%s the 5 ms target)\n' \
+            "${P99[search alone]}" "$SEARCH_OK"
+        printf -- '- load average (1 min) before / after the runs: %s / %s (wrk and both servers share these CPUs)\n' \
+            "$LOAD_BEFORE" "$(cut -d' ' -f1 /proc/loadavg)"
+        if ((FAILED)); then printf -- '- WARNING: some runs had socket errors or non-2xx responses\n'; fi
+        printf '\n%s\n' "$TABLE"
+    } >>"$RESULTS"
+    echo "appended to ${RESULTS#"$ROOT"/}" >&2
+fi
+
+exit "$FAILED"

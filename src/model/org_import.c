@@ -1,0 +1,952 @@
+/* org_import.c: the directory's import and export (org_import and
+ * org_export in org.h), split from org.c.
+ *
+ * Both formats carry the org_fields of every entry: CSV (RFC 4180, a
+ * header row of field names, lists joined with ';') and JSON (an array of
+ * objects, the revision snapshot format). An import is all or nothing in
+ * one write transaction: every row is parsed, checked against the others
+ * (the same slug or PIB twice) and written through org_put(), so it is
+ * validated exactly like a form, and any problem anywhere rolls the whole
+ * file back while every problem is still reported with its line. A dry
+ * run does the same and always rolls back, leaving a preview. */
+#include "model/org.h"
+
+#include <assert.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "core/strutil.h"
+#include "core/utf8.h"
+#include "json/json.h"
+
+#define IMPORT_SLUG_TRIES 10000
+
+/* --- small helpers ------------------------------------------------------------ */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* An arena copy of s[0..n) without surrounding whitespace; NULL when
+ * empty (or on OOM, which sets *oom). */
+static const char *trim_dup(arena *a, const char *s, size_t n, bool *oom)
+{
+    while (n > 0 && is_space(s[0]))
+        s++, n--;
+    while (n > 0 && is_space(s[n - 1]))
+        n--;
+    if (n == 0)
+        return NULL;
+    char *c = arena_strndup(a, s, n);
+    if (!c)
+        *oom = true;
+    return c;
+}
+
+static bool grow(arena *a, void **items, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    void *g = arena_alloc(a, ncap * elem);
+    if (!g)
+        return false;
+    if (n)
+        memcpy(g, *items, n * elem);
+    *items = g;
+    *cap = ncap;
+    return true;
+}
+
+static const char **rec_text(org_rec *r, size_t i)
+{
+    return (const char **)((char *)r + org_fields[i].off);
+}
+
+static int64_t *rec_int(org_rec *r, size_t i)
+{
+    return (int64_t *)((char *)r + org_fields[i].off);
+}
+
+static void rec_set_list(org_rec *r, size_t i, const char **l, size_t n)
+{
+    *(const char ***)((char *)r + org_fields[i].off) = l;
+    *(size_t *)((char *)r + org_fields[i].n_off) = n;
+}
+
+static const char *const *rec_list(const org_rec *r, size_t i, size_t *n)
+{
+    *n = *(const size_t *)((const char *)r + org_fields[i].n_off);
+    return *(const char *const *const *)((const char *)r + org_fields[i].off);
+}
+
+static ssize_t field_index(const char *name)
+{
+    for (size_t i = 0; i < ORG_N_FIELDS; i++)
+        if (strcmp(org_fields[i].name, name) == 0)
+            return (ssize_t)i;
+    return -1;
+}
+
+/* --- a string set for one import (arena memory) ---------------------------------- */
+
+typedef struct str_set {
+    struct str_slot {
+        const char *key;
+        int64_t line;
+    } * slots;
+    size_t cap; /* power of two, at least twice the keys */
+} str_set;
+
+static bool set_init(arena *a, str_set *s, size_t keys)
+{
+    s->cap = 64;
+    while (s->cap < keys * 2 + 1)
+        s->cap *= 2;
+    s->slots = arena_zalloc(a, s->cap * sizeof *s->slots);
+    return s->slots != NULL;
+}
+
+static struct str_slot *set_slot(const str_set *s, const char *key)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    size_t j = (size_t)h & (s->cap - 1);
+    while (s->slots[j].key && strcmp(s->slots[j].key, key) != 0)
+        j = (j + 1) & (s->cap - 1);
+    return &s->slots[j];
+}
+
+/* The line a key was first seen on, or 0. */
+static int64_t set_get(const str_set *s, const char *key)
+{
+    struct str_slot *e = set_slot(s, key);
+    return e->key ? e->line : 0;
+}
+
+/* Adds key (not copied: it must live in the arena); the caller sized the
+ * set for every key it adds. */
+static void set_add(str_set *s, const char *key, int64_t line)
+{
+    struct str_slot *e = set_slot(s, key);
+    if (!e->key) {
+        e->key = key;
+        e->line = line;
+    }
+}
+
+/* --- the import's state ------------------------------------------------------------ */
+
+typedef struct import_row {
+    int64_t line;
+    org_rec rec;
+    bool present[ORG_N_FIELDS]; /* columns or keys given */
+    bool skip;                  /* already reported: not written */
+} import_row;
+
+typedef struct importer {
+    db *d;
+    arena *a;
+    org_import_report *rep;
+    import_row *rows;
+    size_t n_rows, cap_rows;
+    size_t cap_problems;
+    bool oom;
+} importer;
+
+static void problem(importer *im, int64_t line, const char *message)
+{
+    org_import_report *rep = im->rep;
+    if (!grow(im->a, (void **)&rep->problems, rep->n_problems, &im->cap_problems,
+              sizeof *rep->problems)) {
+        im->oom = true;
+        return;
+    }
+    const char *m = arena_strdup(im->a, message);
+    if (!m) {
+        im->oom = true;
+        return;
+    }
+    rep->problems[rep->n_problems].line = line;
+    rep->problems[rep->n_problems].message = m;
+    rep->n_problems++;
+}
+
+static void problem_fmt(importer *im, int64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem_fmt(importer *im, int64_t line, const char *fmt, ...)
+{
+    buf b = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    if (buf_failed(&b))
+        im->oom = true;
+    else
+        problem(im, line, buf_str(&b));
+    buf_free(&b);
+}
+
+/* "field: sentence" for a validation error, in English. */
+static void problem_field(importer *im, int64_t line, const form_error *e)
+{
+    buf b = BUF_INIT;
+    buf_printf(&b, "%s: ", e->field);
+    form_error_text(&b, LANG_EN, e);
+    if (buf_failed(&b))
+        im->oom = true;
+    else
+        problem(im, line, buf_str(&b));
+    buf_free(&b);
+}
+
+static import_row *new_row(importer *im, int64_t line)
+{
+    if (!grow(im->a, (void **)&im->rows, im->n_rows, &im->cap_rows, sizeof *im->rows)) {
+        im->oom = true;
+        return NULL;
+    }
+    import_row *r = &im->rows[im->n_rows++];
+    memset(r, 0, sizeof *r);
+    r->line = line;
+    return r;
+}
+
+/* --- CSV ------------------------------------------------------------------------------ */
+
+/* Spreadsheets run cells that start with = + - @ (or a tab or CR) as
+ * formulas. Export puts a "'" before such a cell, and before a cell that
+ * starts with "'" followed by one of those or another "'"; import takes
+ * exactly one such "'" away, so every value survives the round trip. */
+static bool csv_trigger(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/* Export: does s need the guarding "'"? */
+static bool csv_needs_guard(const char *s)
+{
+    return s[0] && (csv_trigger(s[0]) || (s[0] == '\'' && (csv_trigger(s[1]) || s[1] == '\'')));
+}
+
+/* Import: does s carry a guarding "'" to take away? */
+static bool csv_has_guard(const char *s)
+{
+    return s[0] == '\'' && (csv_trigger(s[1]) || s[1] == '\'');
+}
+
+static void csv_put_cell(buf *out, const char *s)
+{
+    if (!s || !*s)
+        return;
+    bool quote = strpbrk(s, ",\"\r\n") || is_space(s[0]) || is_space(s[strlen(s) - 1]);
+    if (quote)
+        buf_putc(out, '"');
+    if (csv_needs_guard(s))
+        buf_putc(out, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            buf_putc(out, '"');
+        buf_putc(out, *p);
+    }
+    if (quote)
+        buf_putc(out, '"');
+}
+
+typedef struct csv_cell {
+    const char *s; /* arena, NUL-terminated */
+    size_t n;
+} csv_cell;
+
+typedef struct csv_reader {
+    const char *p, *end;
+    int64_t line;    /* of p */
+    csv_cell *cells; /* the current record's cells, reused (arena) */
+    size_t cap;
+} csv_reader;
+
+/* At the end of a record: LF, CRLF or the end of the text. */
+static bool csv_eol(const csv_reader *r, const char *p)
+{
+    return p >= r->end || *p == '\n' || (*p == '\r' && p + 1 < r->end && p[1] == '\n');
+}
+
+/* Reads one record into r->cells (cell text in the arena). 1 with a
+ * record, 0 at the end, -1 on a syntax error (*err set). *line gets the
+ * record's first line. */
+static int csv_record(arena *a, csv_reader *r, size_t *n, int64_t *line, const char **err)
+{
+    *n = 0;
+    *line = r->line;
+    if (r->p >= r->end)
+        return 0;
+    buf cell = BUF_INIT;
+    int rc = -1;
+    for (;;) {
+        buf_reset(&cell);
+        if (r->p < r->end && *r->p == '"') {
+            r->p++;
+            for (;;) {
+                const char *q = memchr(r->p, '"', (size_t)(r->end - r->p));
+                if (!q) {
+                    *err = "a quoted field is not closed";
+                    goto cleanup;
+                }
+                for (const char *c = r->p; c < q; c++)
+                    r->line += *c == '\n';
+                buf_append(&cell, r->p, (size_t)(q - r->p));
+                r->p = q + 1;
+                if (r->p < r->end && *r->p == '"') { /* a doubled quote */
+                    buf_putc(&cell, '"');
+                    r->p++;
+                    continue;
+                }
+                break;
+            }
+            if (r->p < r->end && *r->p != ',' && !csv_eol(r, r->p)) {
+                *err = "unexpected text after a closing quote";
+                goto cleanup;
+            }
+        } else {
+            const char *start = r->p;
+            while (r->p < r->end && *r->p != ',' && !csv_eol(r, r->p)) {
+                if (*r->p == '"') {
+                    *err = "a quote inside an unquoted field (quote the whole field and double "
+                           "the quote)";
+                    goto cleanup;
+                }
+                r->p++;
+            }
+            buf_append(&cell, start, (size_t)(r->p - start));
+        }
+        if (buf_failed(&cell) || !grow(a, (void **)&r->cells, *n, &r->cap, sizeof *r->cells)) {
+            *err = "out of memory";
+            goto cleanup;
+        }
+        char *copy = arena_strndup(a, cell.data ? cell.data : "", cell.len);
+        if (!copy) {
+            *err = "out of memory";
+            goto cleanup;
+        }
+        r->cells[*n].s = copy;
+        r->cells[*n].n = cell.len;
+        (*n)++;
+        if (r->p < r->end && *r->p == ',') {
+            r->p++;
+            continue;
+        }
+        if (r->p < r->end) { /* end of line */
+            r->p += *r->p == '\r' ? 2 : 1;
+            r->line++;
+        }
+        break;
+    }
+    rc = 1;
+cleanup:
+    buf_free(&cell);
+    return rc;
+}
+
+/* Splits a list cell on ';' into trimmed codes (arena). */
+static bool csv_list(arena *a, const char *s, const char ***out, size_t *n)
+{
+    size_t cnt = 1;
+    for (const char *p = s; *p; p++)
+        cnt += *p == ';';
+    const char **l = arena_alloc(a, cnt * sizeof *l);
+    if (!l)
+        return false;
+    *n = 0;
+    bool oom = false;
+    for (const char *p = s;;) {
+        const char *e = strchr(p, ';');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        const char *t = trim_dup(a, p, len, &oom);
+        if (t)
+            l[(*n)++] = t;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    *out = l;
+    return !oom;
+}
+
+static void parse_csv(importer *im, const char *data, size_t n)
+{
+    csv_reader r = {data, data + n, 1, NULL, 0};
+    size_t n_cells;
+    int64_t line;
+    const char *err = NULL;
+    ssize_t map[ORG_N_FIELDS * 2];
+    size_t n_cols = 0;
+
+    int rc = csv_record(im->a, &r, &n_cells, &line, &err);
+    const csv_cell *cells = r.cells;
+    if (rc <= 0) {
+        problem(im, line, rc < 0 ? err : "the file is empty: the first line must name the fields");
+        return;
+    }
+    bool seen[ORG_N_FIELDS] = {false};
+    bool bad_header = false;
+    if (n_cells > ORG_N_FIELDS * 2) {
+        problem_fmt(im, 1, "the header has %zu columns; at most the %d field names are allowed",
+                    n_cells, ORG_N_FIELDS);
+        return;
+    }
+    for (size_t c = 0; c < n_cells; c++) {
+        bool oom = false;
+        const char *name = trim_dup(im->a, cells[c].s, cells[c].n, &oom);
+        if (oom) {
+            im->oom = true;
+            return;
+        }
+        ssize_t f = name ? field_index(name) : -1;
+        if (f < 0) {
+            problem_fmt(im, 1, "unknown column \"%.60s\" in the header", name ? name : "");
+            bad_header = true;
+        } else if (seen[f]) {
+            problem_fmt(im, 1, "the column \"%s\" appears twice in the header", name);
+            bad_header = true;
+        } else {
+            seen[f] = true;
+        }
+        map[c] = f;
+    }
+    n_cols = n_cells;
+    if (bad_header)
+        return;
+
+    while ((rc = csv_record(im->a, &r, &n_cells, &line, &err)) > 0) {
+        cells = r.cells;
+        if (n_cells == 1 && cells[0].n == 0)
+            continue; /* blank line */
+        import_row *row = new_row(im, line);
+        if (!row)
+            return;
+        if (n_cells != n_cols) {
+            problem_fmt(im, line, "expected %zu fields as in the header, found %zu", n_cols,
+                        n_cells);
+            row->skip = true;
+            continue;
+        }
+        for (size_t c = 0; c < n_cols; c++) {
+            size_t f = (size_t)map[c];
+            const char *s = cells[c].s;
+            if (csv_has_guard(s))
+                s++;
+            row->present[f] = true;
+            switch (org_fields[f].type) {
+            case ORG_FIELD_TEXT:
+                *rec_text(&row->rec, f) = *s ? s : NULL;
+                break;
+            case ORG_FIELD_INT: {
+                int64_t v = 0;
+                bool oom = false;
+                const char *t = trim_dup(im->a, s, strlen(s), &oom);
+                if (oom) {
+                    im->oom = true;
+                    return;
+                }
+                if (t && !str_to_i64(t, &v)) {
+                    /* reported; the row is still checked for its other
+                     * problems (the import fails and rolls back anyway) */
+                    form_error e = {org_fields[f].name, FE_NOT_INT, 0, 0};
+                    problem_field(im, line, &e);
+                    v = 0;
+                }
+                *rec_int(&row->rec, f) = v;
+                break;
+            }
+            case ORG_FIELD_LIST: {
+                const char **l = NULL;
+                size_t cnt = 0;
+                if (!csv_list(im->a, s, &l, &cnt)) {
+                    im->oom = true;
+                    return;
+                }
+                rec_set_list(&row->rec, f, l, cnt);
+                break;
+            }
+            }
+        }
+    }
+    if (rc < 0)
+        problem_fmt(im, line, "%s; the rest of the file was not read", err);
+}
+
+/* --- JSON ------------------------------------------------------------------------------ */
+
+static void parse_json(importer *im, const char *data, size_t n)
+{
+    buf err = BUF_INIT;
+    json_t *j = json_parse(data, n, &err);
+    if (!j) {
+        problem(im, 0, buf_failed(&err) ? "invalid JSON" : buf_str(&err));
+        goto cleanup;
+    }
+    if (!json_is_array(j)) {
+        problem(im, 0, "expected a JSON array of objects, one per entry");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < json_array_size(j) && !im->oom; i++) {
+        import_row *row = new_row(im, (int64_t)i + 1);
+        if (!row)
+            break;
+        buf_reset(&err);
+        if (!org_from_json(im->a, json_array_get(j, i), &row->rec, row->present, &err)) {
+            problem(im, row->line, buf_str(&err));
+            row->skip = true;
+        }
+    }
+cleanup:
+    json_decref(j);
+    buf_free(&err);
+}
+
+/* --- matching and writing -------------------------------------------------------------- */
+
+static const char SQL_ID_BY_SLUG[] = "SELECT id FROM org WHERE slug = $1";
+static const char SQL_ID_BY_PIB[] = "SELECT id FROM org WHERE pib = $1";
+
+static db_status lookup_id(db *d, const char *sql, const char *v, int64_t *id)
+{
+    *id = 0;
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, v);
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        *id = db_col_int(s, 0);
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* A free slug for a new entry named name: its slug, else with -2, -3...,
+ * never one used in the database or anywhere in the file (slugs) . */
+static db_status make_slug(importer *im, str_set *slugs, const char *name, int64_t line,
+                           const char **out)
+{
+    buf base = BUF_INIT, cand = BUF_INIT;
+    db_status st = DB_OK;
+    *out = NULL;
+    org_slugify(&base, name);
+    if (base.len == 0)
+        buf_puts(&base, "entry");
+    for (int k = 1; k <= IMPORT_SLUG_TRIES; k++) {
+        char suffix[16] = "";
+        if (k > 1)
+            snprintf(suffix, sizeof suffix, "-%d", k);
+        size_t keep = base.len;
+        if (keep + strlen(suffix) > 60)
+            keep = 60 - strlen(suffix);
+        while (keep > 0 && base.data[keep - 1] == '-')
+            keep--;
+        buf_reset(&cand);
+        buf_append(&cand, base.data, keep);
+        buf_puts(&cand, suffix);
+        if (buf_failed(&base) || buf_failed(&cand)) {
+            st = DB_NOMEM;
+            goto cleanup;
+        }
+        if (set_get(slugs, buf_str(&cand)))
+            continue;
+        int64_t id;
+        if ((st = lookup_id(im->d, SQL_ID_BY_SLUG, buf_str(&cand), &id)) != DB_OK)
+            goto cleanup;
+        if (id)
+            continue;
+        char *c = arena_strndup(im->a, buf_str(&cand), cand.len);
+        if (!c) {
+            st = DB_NOMEM;
+            goto cleanup;
+        }
+        set_add(slugs, c, line);
+        *out = c;
+        goto cleanup;
+    }
+cleanup:
+    buf_free(&base);
+    buf_free(&cand);
+    return st;
+}
+
+/* The same slug or PIB on two rows: the later rows are reported and
+ * skipped. Slugs and PIBs are trimmed here for matching. */
+static bool find_duplicates(importer *im, str_set *slugs, str_set *pibs)
+{
+    if (!set_init(im->a, slugs, im->n_rows * 2 + 1) || !set_init(im->a, pibs, im->n_rows))
+        return false;
+    for (size_t i = 0; i < im->n_rows; i++) {
+        import_row *row = &im->rows[i];
+        if (row->skip)
+            continue;
+        bool oom = false;
+        org_rec *r = &row->rec;
+        r->slug = r->slug ? trim_dup(im->a, r->slug, strlen(r->slug), &oom) : NULL;
+        r->pib = r->pib ? trim_dup(im->a, r->pib, strlen(r->pib), &oom) : NULL;
+        if (oom)
+            return false;
+        int64_t first;
+        if (r->slug && (first = set_get(slugs, r->slug))) {
+            problem_fmt(im, row->line, "slug: \"%.60s\" is also on line %lld of this file", r->slug,
+                        (long long)first);
+            row->skip = true;
+        }
+        if (r->pib && (first = set_get(pibs, r->pib))) {
+            problem_fmt(im, row->line, "pib: %.20s is also on line %lld of this file", r->pib,
+                        (long long)first);
+            row->skip = true;
+        }
+        if (r->slug)
+            set_add(slugs, r->slug, row->line);
+        if (r->pib)
+            set_add(pibs, r->pib, row->line);
+    }
+    return true;
+}
+
+/* Fills the fields a row did not give (absent columns or keys, or an empty
+ * slug) from the existing entry. */
+static db_status merge_existing(importer *im, import_row *row, int64_t id)
+{
+    bool all = row->rec.slug != NULL;
+    for (size_t i = 0; all && i < ORG_N_FIELDS; i++)
+        all = row->present[i];
+    if (all)
+        return DB_OK;
+    org_rec old;
+    bool found;
+    db_status st = org_get(im->d, im->a, NULL, id, &old, &found);
+    if (st != DB_OK || !found)
+        return st == DB_OK ? DB_DONE : st;
+    for (size_t i = 0; i < ORG_N_FIELDS; i++) {
+        if (row->present[i] && !(i == 0 && !row->rec.slug))
+            continue;
+        switch (org_fields[i].type) {
+        case ORG_FIELD_TEXT:
+            *rec_text(&row->rec, i) = *rec_text(&old, i);
+            break;
+        case ORG_FIELD_INT:
+            *rec_int(&row->rec, i) = *rec_int(&old, i);
+            break;
+        case ORG_FIELD_LIST: {
+            size_t n;
+            const char *const *l = rec_list(&old, i, &n);
+            rec_set_list(&row->rec, i, (const char **)l, n);
+            break;
+        }
+        }
+    }
+    return DB_OK;
+}
+
+static db_status import_row_write(importer *im, import_row *row, str_set *slugs, int64_t actor_id)
+{
+    org_rec *r = &row->rec;
+    int64_t id = 0;
+    db_status st = DB_OK;
+    if (r->slug && (st = lookup_id(im->d, SQL_ID_BY_SLUG, r->slug, &id)) != DB_OK)
+        return st;
+    if (!id && r->pib && (st = lookup_id(im->d, SQL_ID_BY_PIB, r->pib, &id)) != DB_OK)
+        return st;
+    if (id) {
+        r->id = id;
+        if ((st = merge_existing(im, row, id)) != DB_OK)
+            return st;
+    } else if (!r->slug) {
+        if ((st = make_slug(im, slugs, r->name, row->line, &r->slug)) != DB_OK)
+            return st;
+        if (!r->slug) {
+            problem(im, row->line, "slug: no free slug could be made from the name");
+            return DB_OK;
+        }
+    }
+
+    form_errors errs;
+    memset(&errs, 0, sizeof errs);
+    org_put_result res;
+    st = org_put(im->d, r, "import", actor_id, NULL, &errs, &res);
+    if (st == DB_CONSTRAINT && errs.n_items > 0) {
+        for (size_t k = 0; k < errs.n_items; k++)
+            problem_field(im, row->line, &errs.items[k]);
+        return DB_OK;
+    }
+    if (st != DB_OK)
+        return st;
+
+    buf *pv = &im->rep->preview;
+    if (res.created) {
+        im->rep->created++;
+        buf_printf(pv, "create %s\n", r->slug);
+    } else if (res.n_changed) {
+        im->rep->updated++;
+        buf_printf(pv, "update %s:", r->slug);
+        for (size_t k = 0; k < res.n_changed; k++)
+            buf_printf(pv, "%s %s", k ? "," : "", res.changed[k]);
+        buf_putc(pv, '\n');
+    } else {
+        im->rep->unchanged++;
+    }
+    return DB_OK;
+}
+
+/* The line of the first byte that is not UTF-8 (or is NUL), or 0. */
+static int64_t bad_utf8_line(const char *s, size_t n)
+{
+    int64_t line = 1;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        int len = utf8_decode(s + i, n - i, &cp);
+        if (len <= 0 || cp == 0)
+            return line;
+        if (s[i] == '\n')
+            line++;
+        i += (size_t)len;
+    }
+    return 0;
+}
+
+/* Sorts the problems into file order, stably (those of one line keep the
+ * order they were found in): a bottom-up merge sort through tmp. */
+static void sort_problems(struct org_import_problem *p, struct org_import_problem *tmp, size_t n)
+{
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = p[j].line < p[i].line ? p[j++] : p[i++];
+            while (i < mid)
+                tmp[k++] = p[i++];
+            while (j < hi)
+                tmp[k++] = p[j++];
+        }
+        memcpy(p, tmp, n * sizeof *p);
+    }
+}
+
+db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt, bool dry_run,
+                     int64_t actor_id, org_import_report *rep)
+{
+    assert(d && a && rep && (data || n == 0));
+    memset(rep, 0, sizeof *rep);
+    importer im = {d, a, rep, NULL, 0, 0, 0, false};
+    str_set slugs, pibs;
+    db_status st = DB_OK;
+    bool in_tx = false;
+
+    if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        n -= 3;
+    }
+    int64_t bad = bad_utf8_line(data, n);
+    if (bad) {
+        problem(&im, bad, "the file is not valid UTF-8 text: save it as UTF-8 (CSV UTF-8)");
+        goto done;
+    }
+    if (fmt == ORG_FMT_CSV)
+        parse_csv(&im, data, n);
+    else
+        parse_json(&im, data, n);
+    if (im.oom || !find_duplicates(&im, &slugs, &pibs)) {
+        st = DB_NOMEM;
+        goto done;
+    }
+    /* A syntax or header problem leaves nothing trustworthy to write. */
+    if (rep->n_problems && im.n_rows == 0)
+        goto done;
+
+    if ((st = db_begin_write(d)) != DB_OK)
+        goto done;
+    in_tx = true;
+    for (size_t i = 0; i < im.n_rows && !im.oom; i++) {
+        if (im.rows[i].skip)
+            continue;
+        if ((st = import_row_write(&im, &im.rows[i], &slugs, actor_id)) != DB_OK) {
+            if (st == DB_DONE) /* the entry matched a moment ago is gone */
+                st = DB_ERR;
+            goto done;
+        }
+    }
+    if (im.oom || buf_failed(&rep->preview)) {
+        st = DB_NOMEM;
+        goto done;
+    }
+    if (rep->n_problems == 0 && !dry_run) {
+        st = db_commit(d);
+        in_tx = st != DB_OK;
+    }
+done:
+    if (in_tx)
+        db_rollback(d);
+    if (rep->n_problems > 1) {
+        struct org_import_problem *tmp = arena_alloc(a, rep->n_problems * sizeof *tmp);
+        if (tmp)
+            sort_problems(rep->problems, tmp, rep->n_problems);
+        else if (st == DB_OK || st == DB_CONSTRAINT)
+            st = DB_NOMEM;
+    }
+    if (st == DB_OK && im.oom)
+        st = DB_NOMEM;
+    if (st == DB_OK && rep->n_problems)
+        st = DB_CONSTRAINT;
+    return st;
+}
+
+/* --- export ------------------------------------------------------------------------------ */
+
+/* The entry columns in org_fields order (0..20) after the id; the list
+ * tables stream alongside, ordered the same way. */
+static const char SQL_EXPORT[] =
+    "SELECT id, slug, name, name_en, acronym, kind, status, short_sr, short_en,"
+    " description_sr, description_en, website, email, phone, address, municipality,"
+    " district, region, country, year_founded, pib, mb FROM org ORDER BY id";
+static const char *const sql_export_lists[3] = {
+    "SELECT org_id, code FROM org_sector ORDER BY org_id, code",
+    "SELECT org_id, code FROM org_fos ORDER BY org_id, code",
+    "SELECT org_id, code FROM org_geo ORDER BY org_id, code",
+};
+static const size_t export_list_field[3] = {ORG_N_FIELDS - 3, ORG_N_FIELDS - 2, ORG_N_FIELDS - 1};
+
+typedef struct list_cursor {
+    db_stmt *s;
+    db_status st; /* DB_ROW while positioned on a row */
+} list_cursor;
+
+/* The codes of entry id from cursor c (arena), advancing past them. */
+static db_status cursor_take(arena *a, list_cursor *c, int64_t id, const char ***out, size_t *n)
+{
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    while (c->st == DB_ROW && db_col_int(c->s, 0) < id)
+        c->st = db_step(c->s);
+    while (c->st == DB_ROW && db_col_int(c->s, 0) == id) {
+        if (!grow(a, (void **)out, *n, &cap, sizeof **out))
+            return DB_NOMEM;
+        if (!((*out)[(*n)++] = arena_strdup(a, db_col_text(c->s, 1))))
+            return DB_NOMEM;
+        c->st = db_step(c->s);
+    }
+    return c->st == DB_ROW || c->st == DB_DONE ? DB_OK : c->st;
+}
+
+static void csv_put_row(buf *out, const org_rec *r)
+{
+    for (size_t i = 0; i < ORG_N_FIELDS; i++) {
+        if (i)
+            buf_putc(out, ',');
+        const char *base = (const char *)r + org_fields[i].off;
+        switch (org_fields[i].type) {
+        case ORG_FIELD_TEXT:
+            csv_put_cell(out, *(const char *const *)base);
+            break;
+        case ORG_FIELD_INT:
+            if (*(const int64_t *)base)
+                buf_printf(out, "%lld", (long long)*(const int64_t *)base);
+            break;
+        case ORG_FIELD_LIST: {
+            size_t n;
+            const char *const *l = rec_list(r, i, &n);
+            buf joined = BUF_INIT;
+            for (size_t k = 0; k < n; k++) {
+                if (k)
+                    buf_putc(&joined, ';');
+                buf_puts(&joined, l[k]);
+            }
+            if (buf_failed(&joined))
+                out->failed = true;
+            csv_put_cell(out, buf_str(&joined));
+            buf_free(&joined);
+            break;
+        }
+        }
+    }
+    buf_puts(out, "\r\n");
+}
+
+db_status org_export(db *d, org_format fmt, buf *out)
+{
+    assert(d && out);
+    list_cursor cur[3] = {{NULL, DB_DONE}, {NULL, DB_DONE}, {NULL, DB_DONE}};
+    arena a = ARENA_INIT;
+    db_status st = DB_OK;
+    db_stmt *s = NULL;
+    bool first = true;
+
+    if ((st = db_begin_read(d)) != DB_OK) /* one consistent picture */
+        return st;
+    if (!(s = db_prepare(d, SQL_EXPORT))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    for (size_t k = 0; k < 3; k++) {
+        if (!(cur[k].s = db_prepare(d, sql_export_lists[k]))) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        cur[k].st = db_step(cur[k].s);
+    }
+    if (fmt == ORG_FMT_CSV) {
+        for (size_t i = 0; i < ORG_N_FIELDS; i++) {
+            if (i)
+                buf_putc(out, ',');
+            buf_puts(out, org_fields[i].name);
+        }
+        buf_puts(out, "\r\n");
+    } else {
+        buf_putc(out, '[');
+    }
+    while ((st = db_step(s)) == DB_ROW) {
+        org_rec r;
+        memset(&r, 0, sizeof r);
+        r.id = db_col_int(s, 0);
+        for (size_t i = 0; i + 3 < ORG_N_FIELDS; i++) {
+            if (org_fields[i].type == ORG_FIELD_INT)
+                *rec_int(&r, i) = db_col_is_null(s, (int)i + 1) ? 0 : db_col_int(s, (int)i + 1);
+            else
+                *rec_text(&r, i) = db_col_text(s, (int)i + 1);
+        }
+        arena_free(&a);
+        for (size_t k = 0; k < 3; k++) {
+            const char **l;
+            size_t n;
+            if ((st = cursor_take(&a, &cur[k], r.id, &l, &n)) != DB_OK)
+                goto cleanup;
+            rec_set_list(&r, export_list_field[k], l, n);
+        }
+        if (fmt == ORG_FMT_CSV) {
+            csv_put_row(out, &r);
+        } else {
+            buf_puts(out, first ? "\n" : ",\n");
+            org_snapshot(out, &r);
+        }
+        first = false;
+    }
+    if (st != DB_DONE)
+        goto cleanup;
+    st = DB_OK;
+    if (fmt == ORG_FMT_JSON)
+        buf_puts(out, first ? "]\n" : "\n]\n");
+    if (buf_failed(out))
+        st = DB_NOMEM;
+cleanup:
+    if (s)
+        db_reset(s);
+    for (size_t k = 0; k < 3; k++)
+        if (cur[k].s)
+            db_reset(cur[k].s);
+    arena_free(&a);
+    db_rollback(d); /* ends the read transaction */
+    return st;
+}

@@ -1,0 +1,320 @@
+// permissions.test.mjs: the role matrix of every state-changing route.
+//
+// `scan routes` lists the route table; every route whose method is not GET
+// must have a row in MATRIX below saying, for each role, whether it may
+// use the route. A route missing from the matrix fails the test, so a new
+// write route cannot ship without deciding who may call it. Each (route,
+// role) pair is sent as that role (a fresh session, a valid CSRF token, our
+// own Origin, a plausible body) and must be allowed (neither 401 nor 403)
+// or refused (401 for the public where a login is needed, 403 otherwise).
+//
+// Fixture: cluster C with member company M, another cluster D, a partner
+// institution P; people: admin, editor, the manager of C, the
+// representative of M, the representative of P, and disposable accounts
+// the admin routes act on. Object-level cases follow the matrix.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, scan } from './lib.mjs';
+
+const ROLES = ['public', 'member_rep', 'partner', 'cluster_manager', 'editor', 'admin'];
+const PASSWORD = {
+  member_rep: 'member rep pass phrase',
+  partner: 'partner pass phrase 77',
+  cluster_manager: 'cluster manager phrase',
+  editor: 'editor pass phrase 2026',
+  admin: 'admin pass phrase 2026',
+};
+const EMAIL = {
+  member_rep: 'rep.m@example.com',
+  partner: 'rep.p@example.com',
+  cluster_manager: 'manager.c@example.com',
+  editor: 'editor@example.com',
+  admin: 'boss@example.com',
+};
+const VICTIM_PW = 'victim pass phrase 2026';
+
+// Who may do what: [public, member_rep, partner, cluster_manager, editor, admin].
+const row = (...allowed) => Object.fromEntries(ROLES.map((r, i) => [r, allowed[i]]));
+const EVERYONE = row(true, true, true, true, true, true);
+const LOGGED_IN = row(false, true, true, true, true, true);
+const ADMIN_ONLY = row(false, false, false, false, false, true);
+const SECRETARIAT = row(false, false, false, false, true, true); // RIGHT_ORG_CREATE
+const EDIT_C = row(false, false, false, true, true, true); // RIGHT_ORG_EDIT on C
+const MATRIX = {
+  'POST /login': EVERYONE,
+  'POST /logout': LOGGED_IN,
+  'POST /logout-everywhere': LOGGED_IN,
+  'POST /account/password': LOGGED_IN,
+  'POST /account/tokens': LOGGED_IN,
+  'POST /account/tokens/{id}/revoke': LOGGED_IN,
+  'POST /invite': row(false, false, false, true, false, true),
+  'POST /invite/accept': EVERYONE,
+  'POST /password/forgot': EVERYONE,
+  'POST /password/reset': EVERYONE,
+  'POST /admin/users/{id}/role': ADMIN_ONLY,
+  'POST /admin/users/{id}/disable': ADMIN_ONLY,
+  'POST /admin/people/{id}/erase': ADMIN_ONLY,
+  // the directory (web_org_edit.c, api_org.c), acting on cluster C
+  'POST /orgs': SECRETARIAT,
+  'POST /orgs/{slug}': EDIT_C,
+  'POST /orgs/{slug}/restore': EDIT_C,
+  'POST /orgs/{slug}/archive': EDIT_C,
+  'POST /orgs/{slug}/publish': EDIT_C,
+  'POST /orgs/{slug}/delete': ADMIN_ONLY,
+  'POST /api/v1/orgs': SECRETARIAT,
+  'PATCH /api/v1/orgs/{slug}': EDIT_C,
+  'POST /api/v1/orgs/{slug}/archive': EDIT_C,
+};
+
+let dir;
+let db;
+let srv;
+const ids = {}; // org slug -> id; email -> {person, account}
+let victims = 0;
+let invitees = 0;
+
+function sqlite(sql) {
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+function cli(args, input) {
+  const r = scan([...args, '--db', db], input === undefined ? {} : { input });
+  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
+  return r;
+}
+
+function addUser(email, name, password, extra = []) {
+  cli(['user', 'add', email, '--name', name, '--password-stdin', ...extra], `${password}\n`);
+  const [person, account] = sqlite(
+    `SELECT p.id, a.id FROM person p JOIN account a ON a.person_id = p.id WHERE p.email = '${email}'`).split('|');
+  ids[email] = { person: Number(person), account: Number(account) };
+}
+
+// A disposable account for the admin routes to act on (made before the
+// server starts, one per request that may change it).
+const victimPool = [];
+function victim() {
+  const v = victimPool.shift();
+  assert.ok(v, 'enough disposable accounts');
+  return v;
+}
+
+class Agent {
+  constructor(base) {
+    this.base = base;
+    this.cookies = new Map();
+    this.csrf = null;
+  }
+
+  async req(method, path, form, json) {
+    const headers = {};
+    if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body;
+    if (json !== undefined) {
+      body = JSON.stringify(json);
+      headers['Content-Type'] = 'application/json';
+      if (this.csrf) headers['X-CSRF-Token'] = this.csrf;
+    } else if (form) {
+      body = new URLSearchParams(form).toString();
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    }
+    if (method !== 'GET') headers.Origin = this.base;
+    const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
+    for (const sc of res.headers.getSetCookie()) {
+      const pair = sc.split(';')[0];
+      const i = pair.indexOf('=');
+      if (/Max-Age=0/i.test(sc)) this.cookies.delete(pair.slice(0, i));
+      else this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+  }
+
+  // POST with this session's CSRF token (none for the public).
+  post(path, form = {}) {
+    return this.req('POST', path, this.csrf ? { ...form, _csrf: this.csrf } : form);
+  }
+
+  // The request BODIES describes: a form with _csrf, or JSON with the
+  // X-CSRF-Token header.
+  send({ method = 'POST', path, form = {}, json }) {
+    if (json !== undefined) return this.req(method, path, undefined, json);
+    return this.req(method, path, this.csrf ? { ...form, _csrf: this.csrf } : form);
+  }
+}
+
+async function as(role) {
+  const a = new Agent(srv.url);
+  if (role === 'public') return a;
+  const r = await a.req('POST', '/login', { email: EMAIL[role], password: PASSWORD[role] });
+  assert.equal(r.status, 303, `login as ${role}: ${r.status}`);
+  const page = await a.req('GET', '/account');
+  assert.equal(page.status, 200);
+  a.csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)[1];
+  return a;
+}
+
+// A plausible request for each route: the path with its {id} filled and a
+// body that would succeed for someone allowed.
+const BODIES = {
+  'POST /login': () => ({ path: '/login', form: { email: EMAIL.editor, password: PASSWORD.editor } }),
+  'POST /logout': () => ({ path: '/logout' }),
+  'POST /logout-everywhere': () => ({ path: '/logout-everywhere' }),
+  'POST /account/password': (role) => ({ path: '/account/password',
+    form: { current_password: PASSWORD[role] || 'x', new_password: PASSWORD[role] || 'x', new_password2: PASSWORD[role] || 'x' } }),
+  'POST /account/tokens': () => ({ path: '/account/tokens', form: { name: 'matrix', scope: 'read' } }),
+  'POST /account/tokens/{id}/revoke': () => ({ path: '/account/tokens/999999/revoke' }),
+  'POST /invite': () => ({ path: '/invite',
+    form: { name: 'Matrix Invitee', email: `invitee${++invitees}@example.com`, org: String(ids['cluster-c']), role: 'representative' } }),
+  'POST /invite/accept': () => ({ path: '/invite/accept', form: { t: 'A'.repeat(43), password: VICTIM_PW, password2: VICTIM_PW } }),
+  'POST /password/forgot': () => ({ path: '/password/forgot', form: { email: 'nobody@example.com' } }),
+  'POST /password/reset': () => ({ path: '/password/reset', form: { t: 'A'.repeat(43), password: VICTIM_PW, password2: VICTIM_PW } }),
+  'POST /admin/users/{id}/role': () => ({ path: `/admin/users/${victim().account}/role`, form: { role: 'none' } }),
+  'POST /admin/users/{id}/disable': () => ({ path: `/admin/users/${victim().account}/disable`, form: { disabled: '0' } }),
+  'POST /admin/people/{id}/erase': () => ({ path: `/admin/people/${victim().person}/erase`, form: { confirm: 'yes' } }),
+  'POST /orgs': () => ({ path: '/orgs', form: { name: 'Matrix New Entry', kind: 'company' } }),
+  'POST /orgs/{slug}': () => ({ path: '/orgs/cluster-c', form: { name: 'Cluster C', kind: 'cluster', slug: 'cluster-c' } }),
+  'POST /orgs/{slug}/restore': () => ({ path: '/orgs/cluster-c/restore', form: { rev: '1' } }),
+  'POST /orgs/{slug}/archive': () => ({ path: '/orgs/cluster-c/archive' }),
+  'POST /orgs/{slug}/publish': () => ({ path: '/orgs/cluster-c/publish' }),
+  'POST /orgs/{slug}/delete': () => ({ path: '/orgs/cluster-c/delete', form: { confirm: 'not-the-slug' } }),
+  'POST /api/v1/orgs': () => ({ path: '/api/v1/orgs', json: {} }),
+  'PATCH /api/v1/orgs/{slug}': () => ({ method: 'PATCH', path: '/api/v1/orgs/cluster-c', json: {} }),
+  'POST /api/v1/orgs/{slug}/archive': () => ({ path: '/api/v1/orgs/cluster-c/archive', json: {} }),
+};
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'scan-perm-'));
+  db = join(dir, 'scan.db');
+  cli(['init']);
+  sqlite(`INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded) VALUES
+    ('cluster-c', 'Cluster C', 'cluster', 'published', 0, 0, 'cluster c'),
+    ('member-m', 'Member M', 'company', 'published', 0, 0, 'member m'),
+    ('cluster-d', 'Cluster D', 'cluster', 'published', 0, 0, 'cluster d'),
+    ('partner-p', 'Partner P', 'university', 'published', 0, 0, 'partner p');
+    INSERT INTO cluster_member(cluster_id, org_id, joined_on)
+      SELECT c.id, m.id, '2020-01-01' FROM org c, org m WHERE c.slug = 'cluster-c' AND m.slug = 'member-m';`);
+  for (const line of sqlite('SELECT slug, id FROM org').split('\n')) {
+    const [slug, id] = line.split('|');
+    ids[slug] = Number(id);
+  }
+  addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);
+  addUser(EMAIL.editor, 'Matrix Editor', PASSWORD.editor, ['--editor']);
+  addUser(EMAIL.cluster_manager, 'Manager of C', PASSWORD.cluster_manager);
+  addUser(EMAIL.member_rep, 'Representative of M', PASSWORD.member_rep);
+  addUser(EMAIL.partner, 'Representative of P', PASSWORD.partner);
+  cli(['user', 'role', EMAIL.cluster_manager, 'manager', '--org', 'cluster-c']);
+  cli(['user', 'role', EMAIL.member_rep, 'representative', '--org', 'member-m']);
+  cli(['user', 'role', EMAIL.partner, 'representative', '--org', 'partner-p']);
+  for (let i = 0; i < 3 * ROLES.length; i++) {
+    const email = `victim${++victims}@example.com`;
+    addUser(email, `Victim ${victims}`, VICTIM_PW);
+    victimPool.push(ids[email]);
+  }
+  srv = await startServer({ dbPath: db });
+});
+
+after(async () => {
+  const { code } = await srv.stop();
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(code, 0, 'server exits 0 on SIGTERM');
+});
+
+function writeRoutes() {
+  const out = scan(['routes']);
+  assert.equal(out.status, 0, out.stderr);
+  return out.stdout.trim().split('\n').map((l) => l.split('\t'))
+    .filter(([method]) => method !== 'GET')
+    .map(([method, pattern, flags]) => ({ key: `${method} ${pattern}`, flags }));
+}
+
+test('every write route of `scan routes` is in the permission matrix', () => {
+  const routes = writeRoutes();
+  assert.ok(routes.length > 0, 'the route table has write routes');
+  const missing = routes.filter(({ key }) => !(key in MATRIX)).map(({ key }) => key);
+  assert.deepEqual(missing, [], 'write routes without a row in MATRIX (add one, with a body in BODIES)');
+  const stale = Object.keys(MATRIX).filter((k) => !routes.some(({ key }) => key === k));
+  assert.deepEqual(stale, [], 'MATRIX rows for routes that no longer exist');
+  for (const { key, flags } of routes)
+    assert.match(flags, /csrf/, `${key} is CSRF-checked`);
+});
+
+// --- object-level cases ------------------------------------------------------------
+
+test('the manager of C may invite for C and its member M, not for D or P', async () => {
+  const m = await as('cluster_manager');
+  const form = await m.req('GET', '/invite');
+  assert.equal(form.status, 200);
+  assert.match(form.text, new RegExp(`<option value="${ids['cluster-c']}"[^>]*>Cluster C</option>`));
+  assert.match(form.text, new RegExp(`<option value="${ids['member-m']}"[^>]*>Member M</option>`));
+  assert.doesNotMatch(form.text, /Cluster D|Partner P/);
+  assert.doesNotMatch(form.text, /No organisation/);
+
+  const invite = (org, role = 'representative') => m.post('/invite',
+    { name: 'Object Case', email: `object${++invitees}@example.com`, org: String(org), role });
+  assert.equal((await invite(ids['cluster-d'])).status, 403, 'inviting for D');
+  assert.equal((await invite(ids['partner-p'])).status, 403, 'inviting for P');
+  assert.equal((await invite(ids['member-m'])).status, 303, 'inviting for M');
+  assert.equal((await invite(ids['cluster-c'], 'manager')).status, 303, 'inviting a co-manager of C');
+  const none = await m.post('/invite', { name: 'No Org', email: 'noorg@example.com', org: '', role: '' });
+  assert.equal(none.status, 422, 'a manager must choose one of their organisations');
+  assert.match(none.text, /id="inv-org-error"/);
+});
+
+test('representatives, partners and editors cannot invite at all', async () => {
+  for (const role of ['member_rep', 'partner', 'editor']) {
+    const a = await as(role);
+    assert.equal((await a.req('GET', '/invite')).status, 403, role);
+    const r = await a.post('/invite', { name: 'X', email: 'x@example.com', org: String(ids['member-m']), role: 'representative' });
+    assert.equal(r.status, 403, role);
+  }
+});
+
+test('the admin may invite for any organisation, or none', async () => {
+  const a = await as('admin');
+  const form = await a.req('GET', '/invite');
+  for (const name of ['Cluster C', 'Cluster D', 'Member M', 'Partner P']) assert.match(form.text, new RegExp(name));
+  for (const org of [ids['cluster-d'], ids['partner-p'], ''])
+    assert.equal((await a.post('/invite', { name: 'Admin Case', email: `admin${++invitees}@example.com`,
+      org: String(org), role: org ? 'manager' : '' })).status, 303, `org ${org}`);
+});
+
+test('admin routes refuse the editor and act for the admin', async () => {
+  const ed = await as('editor');
+  for (const p of ['/admin/users', '/admin/audit', '/admin/outbox'])
+    assert.equal((await ed.req('GET', p)).status, 403, p);
+  const admin = await as('admin');
+  for (const p of ['/admin/users', '/admin/audit', '/admin/outbox'])
+    assert.equal((await admin.req('GET', p)).status, 200, p);
+});
+
+// Last, because the directory routes archive and publish cluster C.
+test('each role is allowed or refused each write route as the matrix says', async () => {
+  const routes = writeRoutes().filter(({ key }) => key in MATRIX);
+  const wrong = [];
+  for (const { key } of routes) {
+    assert.ok(BODIES[key], `a plausible request for ${key}`);
+    for (const role of ROLES) {
+      const agent = await as(role);
+      // a save or an archive by an earlier role may leave C a draft or
+      // archived, which hides it (404) from those who may not edit it;
+      // each role meets a published C
+      if (key.includes('/orgs/')) sqlite("UPDATE org SET status = 'published' WHERE slug = 'cluster-c'");
+      const r = await agent.send(BODIES[key](role));
+      if (process.env.MATRIX_DEBUG) console.log(`${key}\t${role}\t${r.status}`);
+      const allowed = MATRIX[key][role];
+      const refusal = role === 'public' && !MATRIX[key].public ? 401 : 403;
+      if (r.status >= 500) wrong.push(`${key} as ${role}: ${r.status} (server error)`);
+      else if (allowed && (r.status === 401 || r.status === 403))
+        wrong.push(`${key} as ${role}: ${r.status}, expected allowed`);
+      else if (!allowed && r.status !== refusal)
+        wrong.push(`${key} as ${role}: ${r.status}, expected ${refusal}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -1,0 +1,1214 @@
+/* test_org.c: the directory model (model/org.c, model/org_import.c) on a
+ * real, freshly migrated database with the seeded reference data:
+ * identifier checksums, slugs, every validation rule, the create/get round
+ * trip, revisions and diffs, restore, uniqueness, list filters and facet
+ * counts, logos, search, audit rows, and import/export (all or nothing,
+ * dry run, round trip). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "core/arena.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "db/search.h"
+#include "i18n/i18n.h"
+#include "model/org.h"
+
+typedef struct fixture {
+    char dir[64];
+    char path[96];
+    db *d;
+    arena a;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/scan-unit-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    buf err = BUF_INIT;
+    if (db_open(f->path, NULL, &f->d, &err) != DB_OK)
+        return -1;
+    int applied = 0;
+    if (migrate_up(f->d, &applied, &err) != DB_OK || applied < 4) {
+        fprintf(stderr, "migrate: %s\n", buf_str(&err));
+        return -1;
+    }
+    buf_free(&err);
+    if (db_exec(f->d, "INSERT INTO person(id, name, email, created_at, updated_at)"
+                      " VALUES (1, 'Ana Urednik', 'ana@example.com', 0, 0),"
+                      "        (2, 'Gone Person', NULL, 0, 0);"
+                      "UPDATE person SET erased_at = 1 WHERE id = 2") != DB_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    db_close(f->d);
+    arena_free(&f->a);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+static int64_t scalar(fixture *f, const char *sql)
+{
+    int64_t v = -1;
+    assert_int_equal(db_scalar_int(f->d, sql, &v), DB_OK);
+    return v;
+}
+
+/* A minimal valid entry. */
+static org_rec rec(const char *slug, const char *name, const char *kind)
+{
+    org_rec r;
+    memset(&r, 0, sizeof r);
+    r.slug = slug;
+    r.name = name;
+    r.kind = kind;
+    return r;
+}
+
+static void set_lists(org_rec *r, const char **sec, size_t n_sec, const char **fos, size_t n_fos,
+                      const char **geo, size_t n_geo)
+{
+    r->sectors = sec;
+    r->n_sectors = n_sec;
+    r->fos = fos;
+    r->n_fos = n_fos;
+    r->geo = geo;
+    r->n_geo = n_geo;
+}
+
+static int64_t create_ok(fixture *f, const org_rec *r)
+{
+    form_errors errs;
+    memset(&errs, 0, sizeof errs);
+    int64_t id = 0;
+    db_status st = org_create(f->d, r, 1, "127.0.0.1", &errs, &id);
+    if (st != DB_OK) {
+        for (size_t i = 0; i < errs.n_items; i++)
+            fprintf(stderr, "create %s: %s code %d\n", r->slug, errs.items[i].field,
+                    errs.items[i].code);
+    }
+    assert_int_equal(st, DB_OK);
+    assert_true(id > 0);
+    return id;
+}
+
+/* --- identifiers ------------------------------------------------------------------ */
+
+/* DOMAIN.md's algorithms, written independently of org.c, to generate
+ * further valid numbers. */
+static char pib_check(const char *first8)
+{
+    int c = 10;
+    for (int i = 0; i < 8; i++) {
+        c = (c + first8[i] - '0') % 10;
+        if (c == 0)
+            c = 10;
+        c = (c * 2) % 11;
+    }
+    return (char)('0' + (11 - c) % 10);
+}
+
+static char mb_check(const char *first7)
+{
+    static const int w[7] = {2, 7, 6, 5, 4, 3, 2};
+    int s = 0;
+    for (int i = 0; i < 7; i++)
+        s += w[i] * (first7[i] - '0');
+    int r = 11 - s % 11;
+    return (char)('0' + (r > 9 ? 0 : r));
+}
+
+static void test_identifiers(void **state)
+{
+    (void)state;
+    assert_true(org_pib_valid("101134702"));
+    assert_true(org_pib_valid("113460262"));
+    assert_false(org_pib_valid("101134703"));
+    assert_false(org_pib_valid("106006801"));
+    assert_false(org_pib_valid("10113470"));
+    assert_false(org_pib_valid("1011347020"));
+    assert_false(org_pib_valid("10113470a"));
+    assert_false(org_pib_valid(""));
+    assert_false(org_pib_valid(NULL));
+    assert_true(org_mb_valid("66841251"));
+    assert_false(org_mb_valid("66841252"));
+    assert_false(org_mb_valid("6684125"));
+    assert_false(org_mb_valid("6684125x"));
+    assert_false(org_mb_valid(NULL));
+
+    srand(42);
+    for (int k = 0; k < 200; k++) {
+        char pib[10], mb[9];
+        for (int i = 0; i < 8; i++)
+            pib[i] = (char)('0' + rand() % 10);
+        pib[8] = pib_check(pib);
+        pib[9] = '\0';
+        assert_true(org_pib_valid(pib));
+        pib[8] = (char)('0' + (pib[8] - '0' + 1 + rand() % 9) % 10);
+        assert_false(org_pib_valid(pib));
+        for (int i = 0; i < 7; i++)
+            mb[i] = (char)('0' + rand() % 10);
+        mb[7] = mb_check(mb);
+        mb[8] = '\0';
+        assert_true(org_mb_valid(mb));
+        mb[7] = (char)('0' + (mb[7] - '0' + 1 + rand() % 9) % 10);
+        assert_false(org_mb_valid(mb));
+    }
+}
+
+static void slug_is(const char *name, const char *want)
+{
+    buf b = BUF_INIT;
+    org_slugify(&b, name);
+    assert_string_equal(buf_str(&b), want);
+    buf_free(&b);
+}
+
+static void test_slugify(void **state)
+{
+    (void)state;
+    slug_is("Нишки кластер напредних технологија", "niski-klaster-naprednih-tehnologija");
+    slug_is("Đorđe & Ćirić d.o.o.", "dorde-ciric-d-o-o");
+    slug_is("Vojvođanski IKT klaster", "vojvodanski-ikt-klaster");
+    slug_is("  --Hello,   World!--  ", "hello-world");
+    slug_is("Џеп, Љиљана и Њива", "dzep-ljiljana-i-njiva");
+    slug_is("", "");
+    slug_is("!!!", "");
+    buf b = BUF_INIT;
+    org_slugify(&b, "Aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggg");
+    assert_true(b.len <= 60);
+    assert_true(b.data[b.len - 1] != '-');
+    assert_string_equal(buf_str(&b),
+                        "aaaaaaaaaa-bbbbbbbbbb-cccccccccc-dddddddddd-eeeeeeeeee-fffff");
+    buf_free(&b);
+}
+
+/* --- validation -------------------------------------------------------------------- */
+
+static char *repeat(char c, size_t n)
+{
+    char *s = malloc(n + 1);
+    memset(s, c, n);
+    s[n] = '\0';
+    return s;
+}
+
+static void expect_error(fixture *f, const org_rec *r, const char *field, form_error_code code)
+{
+    form_errors errs;
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_validate(f->d, r, &errs), DB_OK);
+    const form_error *e = form_error_for(&errs, field);
+    if (!e || e->code != code) {
+        fprintf(stderr, "expected %s code %d; got:", field, code);
+        for (size_t i = 0; i < errs.n_items; i++)
+            fprintf(stderr, " %s=%d", errs.items[i].field, errs.items[i].code);
+        fprintf(stderr, "\n");
+    }
+    assert_non_null(e);
+    assert_int_equal(e->code, code);
+    assert_int_equal(errs.n_items, 1); /* only that field */
+}
+
+static void test_validation_rules(void **state)
+{
+    fixture *f = *state;
+    org_rec ok = rec("voict", "Vojvodina ICT Cluster", "cluster");
+    const char *sec[] = {"62", "J"}, *fos[] = {"1.2"}, *geo[] = {"RS", "WB"};
+    set_lists(&ok, sec, 2, fos, 1, geo, 2);
+    ok.website = "https://vojvodinaictcluster.org";
+    ok.email = "office@vojvodinaictcluster.org";
+    ok.phone = "+381 (21) 123-456/7";
+    ok.district = "JUZNOBACKI";
+    ok.region = "VO";
+    ok.country = "RS";
+    ok.year_founded = 2009;
+    ok.pib = "101134702";
+    ok.mb = "66841251";
+    ok.status = "published";
+    ok.description_sr = "Први ред\nдруги ред";
+    form_errors errs;
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_validate(f->d, &ok, &errs), DB_OK);
+    assert_int_equal(errs.n_items, 0);
+
+    char *long201 = repeat('a', 201), *long301 = repeat('b', 301), *long10001 = repeat('c', 10001);
+    char *slug61 = repeat('s', 61), *phone41 = repeat('1', 41);
+    org_rec r;
+#define CASE(mutation, field, code)                                                                \
+    r = ok;                                                                                        \
+    mutation;                                                                                      \
+    expect_error(f, &r, field, code)
+    CASE(r.name = NULL, "name", FE_REQUIRED);
+    CASE(r.name = "   ", "name", FE_REQUIRED);
+    CASE(r.name = long201, "name", FE_TOO_LONG);
+    CASE(r.name = "Line\nbreak", "name", FE_CONTROL_CHARS);
+    CASE(r.address = "Bul. \x01 1", "address", FE_CONTROL_CHARS);
+    CASE(r.slug = NULL, "slug", FE_REQUIRED);
+    CASE(r.slug = "Bad Slug", "slug", FE_SLUG);
+    CASE(r.slug = "-edge", "slug", FE_SLUG);
+    CASE(r.slug = slug61, "slug", FE_TOO_LONG);
+    CASE(r.kind = NULL, "kind", FE_REQUIRED);
+    CASE(r.kind = "spaceship", "kind", FE_UNKNOWN_CODE);
+    CASE(r.status = "deleted", "status", FE_CHOICE);
+    CASE(r.short_sr = long301, "short_sr", FE_TOO_LONG);
+    CASE(r.short_en = long301, "short_en", FE_TOO_LONG);
+    CASE(r.description_en = long10001, "description_en", FE_TOO_LONG);
+    CASE(r.website = "ftp://example.com", "website", FE_URL);
+    CASE(r.website = "example.com", "website", FE_URL);
+    CASE(r.email = "office.example.com", "email", FE_EMAIL);
+    CASE(r.phone = phone41, "phone", FE_TOO_LONG);
+    CASE(r.country = "rs", "country", FE_UNKNOWN_CODE);
+    CASE(r.country = "SRB", "country", FE_TOO_LONG);
+    CASE(r.year_founded = 1799, "year_founded", FE_RANGE);
+    CASE(r.pib = "101134703", "pib", FE_PIB);
+    CASE(r.pib = "12345", "pib", FE_PIB);
+    CASE(r.mb = "66841252", "mb", FE_MB);
+    CASE(r.district = "ATLANTIS", "district", FE_UNKNOWN_CODE);
+    CASE(r.region = "XX", "region", FE_UNKNOWN_CODE);
+    CASE(r.district = "NISAVSKI", "district", FE_MISMATCH);
+    const char *bad_sec[] = {"C", "ZZ"};
+    CASE((r.sectors = bad_sec, r.n_sectors = 2), "sectors", FE_UNKNOWN_CODE);
+    const char *bad_fos[] = {"9.9"};
+    CASE((r.fos = bad_fos, r.n_fos = 1), "fos", FE_UNKNOWN_CODE);
+    const char *bad_geo[] = {"MARS"};
+    CASE((r.geo = bad_geo, r.n_geo = 1), "geo", FE_UNKNOWN_CODE);
+#undef CASE
+
+    /* the year may not be in the future; the phone takes only its characters */
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    r = ok;
+    r.year_founded = tm.tm_year + 1900 + 1;
+    expect_error(f, &r, "year_founded", FE_RANGE);
+    r.year_founded = tm.tm_year + 1900;
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_validate(f->d, &r, &errs), DB_OK);
+    assert_int_equal(errs.n_items, 0);
+    r = ok;
+    r.phone = "call me";
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_validate(f->d, &r, &errs), DB_OK);
+    assert_int_equal(errs.n_items, 1);
+    assert_string_equal(errs.items[0].field, "phone");
+    buf msg = BUF_INIT;
+    form_error_text(&msg, LANG_EN, &errs.items[0]);
+    assert_string_equal(buf_str(&msg), "This value is not valid.");
+    buf_free(&msg);
+
+    /* several problems at once: one error per field */
+    r = ok;
+    r.name = NULL;
+    r.pib = "101134703";
+    r.kind = "spaceship";
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_validate(f->d, &r, &errs), DB_OK);
+    assert_int_equal(errs.n_items, 3);
+
+    free(long201);
+    free(long301);
+    free(long10001);
+    free(slug61);
+    free(phone41);
+}
+
+static void test_uniqueness(void **state)
+{
+    fixture *f = *state;
+    org_rec a = rec("alpha", "Alpha", "company");
+    a.pib = "101134702";
+    a.mb = "66841251";
+    int64_t ida = create_ok(f, &a);
+
+    form_errors errs;
+    int64_t id = 0;
+    org_rec b = rec("alpha", "Beta", "company");
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_create(f->d, &b, 1, NULL, &errs, &id), DB_CONSTRAINT);
+    assert_int_equal(form_error_for(&errs, "slug")->code, FE_TAKEN);
+    b.slug = "beta";
+    b.pib = "101134702";
+    b.mb = "66841251";
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_create(f->d, &b, 1, NULL, &errs, &id), DB_CONSTRAINT);
+    assert_int_equal(form_error_for(&errs, "pib")->code, FE_TAKEN);
+    assert_int_equal(form_error_for(&errs, "mb")->code, FE_TAKEN);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org"), 1);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), 1);
+
+    /* an entry keeps its own slug and PIB on update */
+    a.id = ida;
+    a.name = "Alpha Renamed";
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_update(f->d, &a, 1, NULL, &errs), DB_OK);
+    assert_int_equal(errs.n_items, 0);
+    /* updating a missing entry */
+    a.id = 999;
+    assert_int_equal(org_update(f->d, &a, 1, NULL, &errs), DB_DONE);
+}
+
+/* --- create, read, update, history ------------------------------------------------------ */
+
+static void test_create_get_round_trip(void **state)
+{
+    fixture *f = *state;
+    org_rec in = rec("nicat", "Нишки кластер напредних технологија", "cluster");
+    const char *sec[] = {"62", "26", "62 "}, *fos[] = {"2.2", "1.2"}, *geo[] = {"RS"};
+    in.name_en = "Nis Cluster of Advanced Technologies";
+    in.acronym = "NiCAT";
+    in.short_sr = "  Кластер из Ниша ";
+    in.short_en = "ICT and electronics cluster";
+    in.description_sr = "Први ред\r\nдруги ред";
+    in.description_en = "Line one\nline two";
+    in.website = "https://nicat.rs";
+    in.email = "office@nicat.rs";
+    in.phone = "+381 18 123 456";
+    in.address = "Vojvode Mišića 50";
+    in.municipality = "Niš";
+    in.district = "NISAVSKI"; /* region derived */
+    in.year_founded = 2012;
+    in.pib = "113460262";
+    in.mb = "66841251";
+    set_lists(&in, sec, 3, fos, 2, geo, 1);
+    int64_t v0, v1;
+    assert_int_equal(org_directory_version(f->d, &v0), DB_OK);
+    int64_t id = create_ok(f, &in);
+    assert_int_equal(org_directory_version(f->d, &v1), DB_OK);
+    assert_int_equal(v1, v0 + 1);
+
+    org_rec out;
+    bool found = false;
+    assert_int_equal(org_get(f->d, &f->a, "nicat", 0, &out, &found), DB_OK);
+    assert_true(found);
+    assert_int_equal(out.id, id);
+    assert_string_equal(out.name, in.name);
+    assert_string_equal(out.name_en, in.name_en);
+    assert_string_equal(out.acronym, "NiCAT");
+    assert_string_equal(out.kind, "cluster");
+    assert_string_equal(out.status, "draft");
+    assert_string_equal(out.short_sr, "Кластер из Ниша");
+    assert_string_equal(out.description_sr, "Први ред\nдруги ред");
+    assert_string_equal(out.website, "https://nicat.rs");
+    assert_string_equal(out.phone, "+381 18 123 456");
+    assert_string_equal(out.district, "NISAVSKI");
+    assert_string_equal(out.region, "JI");
+    assert_string_equal(out.country, "RS");
+    assert_int_equal(out.year_founded, 2012);
+    assert_string_equal(out.pib, "113460262");
+    assert_string_equal(out.mb, "66841251");
+    assert_int_equal(out.n_sectors, 2);
+    assert_string_equal(out.sectors[0], "26");
+    assert_string_equal(out.sectors[1], "62");
+    assert_int_equal(out.n_fos, 2);
+    assert_string_equal(out.fos[0], "1.2");
+    assert_int_equal(out.n_geo, 1);
+    assert_false(out.has_logo);
+    assert_int_equal(out.rev, 1);
+    assert_int_equal(out.created_by, 1);
+    assert_int_equal(out.updated_by, 1);
+    assert_true(out.created_at > 0);
+
+    org_rec by_id;
+    assert_int_equal(org_get(f->d, &f->a, NULL, id, &by_id, &found), DB_OK);
+    assert_true(found);
+    assert_string_equal(by_id.slug, "nicat");
+    assert_int_equal(org_get(f->d, &f->a, "nope", 0, &by_id, &found), DB_OK);
+    assert_false(found);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org WHERE name_folded ="
+                               " 'niski klaster naprednih tehnologija'"),
+                     1);
+}
+
+static void test_update_revision_and_diff(void **state)
+{
+    fixture *f = *state;
+    org_rec in = rec("vmc", "Vojvodina Metal Cluster", "cluster");
+    const char *sec[] = {"25"};
+    in.sectors = sec;
+    in.n_sectors = 1;
+    int64_t id = create_ok(f, &in);
+
+    org_rec cur;
+    bool found;
+    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    cur.name = "Vojvodina Metal Cluster VMC";
+    cur.website = "https://vmc.rs";
+    const char *sec2[] = {"C", "25"};
+    cur.sectors = sec2;
+    cur.n_sectors = 2;
+    form_errors errs;
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_update(f->d, &cur, 1, NULL, &errs), DB_OK);
+
+    org_revision *revs;
+    size_t n;
+    assert_int_equal(org_revisions(f->d, &f->a, id, &revs, &n), DB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(revs[0].rev, 2);
+    assert_string_equal(revs[0].action, "update");
+    assert_string_equal(revs[0].actor_name, "Ana Urednik");
+    assert_string_equal(revs[1].action, "create");
+
+    org_change *ch;
+    size_t nc;
+    assert_int_equal(org_diff(&f->a, revs[1].snapshot, revs[0].snapshot, &ch, &nc), 0);
+    assert_int_equal(nc, 3);
+    assert_string_equal(ch[0].field, "name");
+    assert_string_equal(ch[0].before, "Vojvodina Metal Cluster");
+    assert_string_equal(ch[0].after, "Vojvodina Metal Cluster VMC");
+    assert_string_equal(ch[1].field, "website");
+    assert_null(ch[1].before);
+    assert_string_equal(ch[1].after, "https://vmc.rs");
+    assert_string_equal(ch[2].field, "sectors");
+    assert_string_equal(ch[2].before, "25");
+    assert_string_equal(ch[2].after, "25, C");
+
+    /* the first revision against nothing lists every field that was set */
+    assert_int_equal(org_diff(&f->a, NULL, revs[1].snapshot, &ch, &nc), 0);
+    assert_int_equal(nc, 6); /* slug, name, kind, status, country, sectors */
+    assert_int_equal(org_diff(&f->a, "{bad", revs[1].snapshot, &ch, &nc), -1);
+
+    /* audit detail lists names only */
+    db_stmt *s = db_prepare(f->d, "SELECT detail FROM audit WHERE action = 'org_update'"
+                                  " AND entity = 'org' AND entity_id = $1");
+    db_bind_int(s, 1, id);
+    assert_int_equal(db_step(s), DB_ROW);
+    assert_string_equal(db_col_text(s, 0), "{\"fields\":[\"name\",\"website\",\"sectors\"]}");
+    db_reset(s);
+}
+
+static void test_noop_update_writes_nothing(void **state)
+{
+    fixture *f = *state;
+    org_rec in = rec("facts", "Fashion and Apparel Cluster of Serbia", "cluster");
+    in.acronym = "FACTS";
+    int64_t id = create_ok(f, &in);
+    int64_t revs = scalar(f, "SELECT count(*) FROM org_revision");
+    int64_t audits = scalar(f, "SELECT count(*) FROM audit");
+    int64_t v0, v1;
+    assert_int_equal(org_directory_version(f->d, &v0), DB_OK);
+
+    org_rec cur;
+    bool found;
+    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    form_errors errs;
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_update(f->d, &cur, 1, NULL, &errs), DB_OK);
+    cur.name = "  Fashion and Apparel Cluster of Serbia ";
+    cur.status = NULL; /* unchanged */
+    assert_int_equal(org_update(f->d, &cur, 1, NULL, &errs), DB_OK);
+    assert_int_equal(org_set_status(f->d, id, "draft", 1, NULL), DB_OK);
+
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), revs);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit"), audits);
+    assert_int_equal(org_directory_version(f->d, &v1), DB_OK);
+    assert_int_equal(v1, v0);
+}
+
+static void test_status_and_restore(void **state)
+{
+    fixture *f = *state;
+    org_rec in = rec("alpha", "Alpha", "company");
+    in.pib = "101134702";
+    int64_t id = create_ok(f, &in);
+    assert_int_equal(org_set_status(f->d, id, "published", 1, NULL), DB_OK);
+    assert_int_equal(org_set_status(f->d, id, "gone", 1, NULL), DB_CONSTRAINT);
+    assert_int_equal(org_set_status(f->d, 12345, "published", 1, NULL), DB_DONE);
+
+    org_rec cur;
+    bool found;
+    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_string_equal(cur.status, "published");
+    assert_int_equal(cur.rev, 2);
+    cur.slug = "alpha-new";
+    cur.name = "Alpha New";
+    form_errors errs;
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_update(f->d, &cur, 2, NULL, &errs), DB_OK); /* erased actor */
+
+    /* restore revision 1: a new revision with revision 1's content */
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_restore(f->d, id, 1, 1, NULL, &errs), DB_OK);
+    org_revision *revs;
+    size_t n;
+    assert_int_equal(org_revisions(f->d, &f->a, id, &revs, &n), DB_OK);
+    assert_int_equal(n, 4);
+    assert_string_equal(revs[0].action, "restore");
+    assert_string_equal(revs[0].snapshot, revs[3].snapshot);
+    assert_string_equal(revs[1].actor_name, "Erased person");
+    assert_string_equal(revs[2].action, "publish");
+    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_string_equal(cur.slug, "alpha");
+    assert_string_equal(cur.status, "draft");
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'org_restore'"), 1);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'org_status'"), 1);
+
+    /* restoring a revision whose slug another entry took since is refused */
+    org_rec other = rec("alpha-new", "Other", "company");
+    create_ok(f, &other);
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_restore(f->d, id, 3, 1, NULL, &errs), DB_CONSTRAINT);
+    assert_int_equal(form_error_for(&errs, "slug")->code, FE_TAKEN);
+    assert_int_equal(org_restore(f->d, id, 99, 1, NULL, &errs), DB_DONE);
+}
+
+static void test_delete_search_and_audit(void **state)
+{
+    fixture *f = *state;
+    org_rec in = rec("nicat", "Нишки кластер напредних технологија", "cluster");
+    in.acronym = "NiCAT";
+    in.district = "NISAVSKI";
+    const char *sec[] = {"62"};
+    in.sectors = sec;
+    in.n_sectors = 1;
+    int64_t id = create_ok(f, &in);
+
+    static const char *const queries[] = {
+        "Ниш",       "nis", "NIŠ", "nicat", "нишки кластер", "nisava", "computer programming",
+        "рачунарско"};
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        search_hit *h;
+        size_t n;
+        assert_int_equal(search_query(f->d, &f->a, queries[i], "org", 10, 0, &h, &n), DB_OK);
+        if (n != 1)
+            fprintf(stderr, "query %s: %zu hits\n", queries[i], n);
+        assert_int_equal(n, 1);
+        assert_int_equal(h[0].ref, id);
+    }
+
+    /* a membership refers to it: refused, nothing changed */
+    org_rec member = rec("member", "Member Co", "company");
+    int64_t mid = create_ok(f, &member);
+    assert_int_equal(db_exec(f->d, "INSERT INTO cluster_member(cluster_id, org_id, joined_on)"
+                                   " SELECT o.id, m.id, '2020-01-01' FROM org o, org m"
+                                   " WHERE o.slug = 'nicat' AND m.slug = 'member'"),
+                     DB_OK);
+    assert_int_equal(org_delete(f->d, id, 1, NULL), DB_CONSTRAINT);
+    bool found;
+    org_rec cur;
+    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_true(found);
+
+    org_rec *items;
+    size_t n;
+    assert_int_equal(org_members_of(f->d, &f->a, id, &items, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, mid);
+    assert_int_equal(org_clusters_of(f->d, &f->a, mid, &items, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, id);
+    assert_int_equal(db_exec(f->d, "UPDATE cluster_member SET left_on = '2021-01-01'"), DB_OK);
+    assert_int_equal(org_members_of(f->d, &f->a, id, &items, &n), DB_OK);
+    assert_int_equal(n, 0);
+
+    assert_int_equal(db_exec(f->d, "DELETE FROM cluster_member"), DB_OK);
+    assert_int_equal(org_delete(f->d, id, 1, "10.0.0.1"), DB_OK);
+    assert_int_equal(org_delete(f->d, id, 1, NULL), DB_DONE);
+    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_false(found);
+    search_hit *h;
+    assert_int_equal(search_query(f->d, &f->a, "nicat", "org", 10, 0, &h, &n), DB_OK);
+    assert_int_equal(n, 0);
+    org_revision *revs;
+    assert_int_equal(org_revisions(f->d, &f->a, id, &revs, &n), DB_OK);
+    assert_int_equal(n, 1); /* history stays */
+
+    /* a new entry never takes the deleted one's id (or history) */
+    org_rec again = rec("again", "Again", "company");
+    int64_t id2 = create_ok(f, &again);
+    assert_true(id2 > mid && id2 != id);
+
+    /* audit rows: one per change, entity org, names only */
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE entity = 'org'"
+                               " AND action = 'org_create'"),
+                     3);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'org_delete'"
+                               " AND ip = '10.0.0.1' AND actor_id = 1"),
+                     1);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE detail LIKE '%Ниш%'"), 0);
+
+    /* deleted entries can be brought back from their history */
+    form_errors errs;
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_restore(f->d, id, 1, 1, NULL, &errs), DB_OK);
+    assert_int_equal(org_get(f->d, &f->a, "nicat", 0, &cur, &found), DB_OK);
+    assert_true(found);
+    assert_int_equal(cur.id, id);
+    assert_int_equal(cur.rev, 2);
+}
+
+/* --- listing and facets ------------------------------------------------------------------- */
+
+static void make_list_set(fixture *f, int64_t ids[5])
+{
+    const char *s1[] = {"62"}, *f1[] = {"1.2"}, *g1[] = {"RS"};
+    const char *s2[] = {"C", "25"}, *f2[] = {"2.3"}, *g2[] = {"RS", "WB"};
+    const char *s3[] = {"29"}, *f3[] = {"2.3"}, *g3[] = {"EU"};
+    const char *s4[] = {"62"}, *g4[] = {"RS"};
+    const char *s5[] = {"J"};
+    org_rec r[5] = {
+        rec("e1", "Echo One", "cluster"),      rec("e2", "Delta Two", "cluster"),
+        rec("e3", "Charlie Three", "company"), rec("e4", "Bravo Four", "company"),
+        rec("e5", "Alpha Five", "university"),
+    };
+    set_lists(&r[0], s1, 1, f1, 1, g1, 1);
+    set_lists(&r[1], s2, 2, f2, 1, g2, 2);
+    set_lists(&r[2], s3, 1, f3, 1, g3, 1);
+    set_lists(&r[3], s4, 1, NULL, 0, g4, 1);
+    set_lists(&r[4], s5, 1, NULL, 0, NULL, 0);
+    r[0].district = "JUZNOBACKI";
+    r[1].district = "NISAVSKI";
+    r[2].district = "SUMADIJSKI";
+    r[3].district = "JUZNOBACKI";
+    r[0].year_founded = 2009;
+    r[1].year_founded = 2012;
+    r[2].year_founded = 2009;
+    for (int i = 0; i < 5; i++) {
+        r[i].status = i < 4 ? "published" : "draft";
+        ids[i] = create_ok(f, &r[i]);
+    }
+}
+
+static int64_t facet(const org_list_result *res, const char *name, const char *code)
+{
+    for (size_t i = 0; i < res->n_facets; i++) {
+        if (strcmp(res->facets[i].name, name) != 0)
+            continue;
+        for (size_t k = 0; k < res->facets[i].n_values; k++)
+            if (strcmp(res->facets[i].values[k].code, code) == 0)
+                return res->facets[i].values[k].count;
+        return 0;
+    }
+    fail_msg("no facet %s", name);
+    return -1;
+}
+
+static size_t facet_size(const org_list_result *res, const char *name)
+{
+    for (size_t i = 0; i < res->n_facets; i++)
+        if (strcmp(res->facets[i].name, name) == 0)
+            return res->facets[i].n_values;
+    return 0;
+}
+
+static void test_list_filters_and_facets(void **state)
+{
+    fixture *f = *state;
+    int64_t ids[5];
+    make_list_set(f, ids);
+    org_query q;
+    memset(&q, 0, sizeof q);
+    q.want_facets = true;
+    org_list_result res;
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.total, 4); /* published only */
+    assert_int_equal(res.n_items, 4);
+    assert_string_equal(res.items[0].slug, "e4"); /* by name: Bravo, Charlie, Delta, Echo */
+    assert_string_equal(res.items[3].slug, "e1");
+    assert_int_equal(res.n_facets, 6);
+    assert_int_equal(facet(&res, "kind", "cluster"), 2);
+    assert_int_equal(facet(&res, "kind", "company"), 2);
+    assert_int_equal(facet(&res, "kind", "university"), 0);
+    assert_int_equal(facet(&res, "sector", "C"), 2); /* e2 (C and 25, once) and e3 (29) */
+    assert_int_equal(facet(&res, "sector", "25"), 1);
+    assert_int_equal(facet(&res, "sector", "29"), 1);
+    assert_int_equal(facet(&res, "sector", "62"), 2);
+    assert_int_equal(facet(&res, "sector", "J"), 2);
+    assert_int_equal(facet_size(&res, "sector"), 5);
+    assert_int_equal(facet(&res, "fos", "1"), 1);
+    assert_int_equal(facet(&res, "fos", "1.2"), 1);
+    assert_int_equal(facet(&res, "fos", "2"), 2);
+    assert_int_equal(facet(&res, "fos", "2.3"), 2);
+    assert_int_equal(facet(&res, "region", "VO"), 2);
+    assert_int_equal(facet(&res, "region", "JI"), 1);
+    assert_int_equal(facet(&res, "region", "SZ"), 1);
+    assert_int_equal(facet(&res, "district", "JUZNOBACKI"), 2);
+    assert_int_equal(facet(&res, "district", "NISAVSKI"), 1);
+    assert_int_equal(facet(&res, "geo", "RS"), 3);
+    assert_int_equal(facet(&res, "geo", "WB"), 1);
+    assert_int_equal(facet(&res, "geo", "EU"), 1);
+
+    /* a filter narrows the other facets but not its own */
+    q.kind = "cluster";
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.total, 2);
+    assert_int_equal(facet(&res, "kind", "cluster"), 2);
+    assert_int_equal(facet(&res, "kind", "company"), 2);
+    assert_int_equal(facet(&res, "sector", "62"), 1);
+    assert_int_equal(facet(&res, "sector", "C"), 1);
+    assert_int_equal(facet(&res, "sector", "29"), 0);
+    assert_int_equal(facet(&res, "region", "SZ"), 0);
+
+    /* a section letter matches its divisions */
+    memset(&q, 0, sizeof q);
+    q.want_facets = true;
+    q.sector = "C";
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.total, 2);
+    assert_string_equal(res.items[0].slug, "e3");
+    assert_string_equal(res.items[1].slug, "e2");
+    assert_int_equal(facet(&res, "kind", "cluster"), 1);
+    assert_int_equal(facet(&res, "kind", "company"), 1);
+    assert_int_equal(facet(&res, "sector", "62"), 2); /* own filter ignored */
+    q.sector = "J";
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.total, 2);
+    q.sector = "29";
+    q.fos = "2";
+    q.region = "SZ";
+    q.district = "SUMADIJSKI";
+    q.geo = "EU";
+    q.kind = "company";
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.total, 1);
+    assert_int_equal(res.items[0].id, ids[2]);
+    q.geo = "RS";
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.total, 0);
+    assert_int_equal(facet(&res, "geo", "EU"), 1);
+
+    /* status: any, or one */
+    memset(&q, 0, sizeof q);
+    q.status = "any";
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.total, 5);
+    assert_int_equal(res.n_facets, 0);
+    q.status = "draft";
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.total, 1);
+    assert_string_equal(res.items[0].slug, "e5");
+
+    /* sorting, pages and the keyset */
+    memset(&q, 0, sizeof q);
+    q.sort = ORG_SORT_FOUNDED;
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_string_equal(res.items[0].slug, "e1"); /* 2009, id tie-break */
+    assert_string_equal(res.items[1].slug, "e3");
+    assert_string_equal(res.items[2].slug, "e2");
+    assert_string_equal(res.items[3].slug, "e4"); /* unknown year last */
+    q.desc = true;
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_string_equal(res.items[0].slug, "e2");
+    assert_string_equal(res.items[1].slug, "e3");
+    assert_string_equal(res.items[3].slug, "e4");
+    q.sort = ORG_SORT_NAME;
+    q.desc = false;
+    q.per_page = 3;
+    q.page = 2;
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.total, 4);
+    assert_int_equal(res.n_items, 1);
+    assert_string_equal(res.items[0].slug, "e1");
+    memset(&q, 0, sizeof q);
+    q.sort = ORG_SORT_ID;
+    q.per_page = 2;
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.n_items, 2);
+    assert_int_equal(res.items[0].id, ids[0]);
+    q.after_id = res.items[1].id;
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.n_items, 2);
+    assert_int_equal(res.items[0].id, ids[2]);
+    assert_int_equal(res.items[1].id, ids[3]);
+    q.after_id = ids[3];
+    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.n_items, 0);
+}
+
+/* --- logos ------------------------------------------------------------------------------- */
+
+static size_t png(unsigned char *p, uint32_t w, uint32_t h)
+{
+    static const unsigned char head[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+                                         0,    0,   0,   13,  'I',  'H',  'D',  'R'};
+    memcpy(p, head, sizeof head);
+    const unsigned char dims[8] = {w >> 24, w >> 16, w >> 8, w, h >> 24, h >> 16, h >> 8, h};
+    memcpy(p + 16, dims, 8);
+    static const unsigned char tail[] = {8, 6, 0, 0, 0,   0x11, 0x22, 0x33, 0x44, /* CRC */
+                                         0, 0, 0, 0, 'I', 'E',  'N',  'D',  0xAE, 0x42, 0x60, 0x82};
+    memcpy(p + 24, tail, sizeof tail);
+    return 24 + sizeof tail;
+}
+
+static int logo(fixture *f, int64_t id, const void *data, size_t n)
+{
+    int why = -1;
+    db_status st = org_set_logo(f->d, id, data, n, 1, NULL, &why);
+    if (st == DB_OK)
+        assert_int_equal(why, 0);
+    else
+        assert_int_equal(st, DB_CONSTRAINT);
+    return why;
+}
+
+static int svg(fixture *f, int64_t id, const char *text)
+{
+    return logo(f, id, text, strlen(text));
+}
+
+static void test_logos(void **state)
+{
+    fixture *f = *state;
+    org_rec in = rec("logo", "Logo Co", "company");
+    int64_t id = create_ok(f, &in);
+    unsigned char p[64];
+    size_t n = png(p, 120, 80);
+    assert_int_equal(logo(f, id, p, n), 0);
+    const char *type, *sha;
+    const void *data;
+    size_t len;
+    assert_int_equal(org_get_logo(f->d, &f->a, id, &type, &data, &len, &sha), DB_OK);
+    assert_string_equal(type, "image/png");
+    assert_int_equal(len, n);
+    assert_memory_equal(data, p, n);
+    assert_int_equal(strlen(sha), 64);
+    org_rec cur;
+    bool found;
+    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_true(cur.has_logo);
+    assert_int_equal(cur.rev, 1); /* a logo is not a revision */
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'org_logo'"), 1);
+
+    n = png(p, 5000, 10);
+    assert_int_equal(logo(f, id, p, n), MSG_LOGO_DIMENSIONS);
+    n = png(p, 0, 10);
+    assert_int_equal(logo(f, id, p, n), MSG_LOGO_DIMENSIONS);
+    assert_int_equal(logo(f, id, p, 20), MSG_LOGO_FORMAT); /* truncated */
+    assert_int_equal(logo(f, id, "GIF89a......", 12), MSG_LOGO_FORMAT);
+
+    static const unsigned char jpeg[] = {
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J',  'F',  'I',  'F',  0, 1,    1,    0,
+        0,    1,    0,    1,    0,    0,    0xFF, 0xC0, 0x00, 0x11, 8, 0x00, 0x40, 0x00,
+        0x80, 3,    1,    0x22, 0,    2,    0x11, 1,    3,    0x11, 1, 0xFF, 0xD9};
+    assert_int_equal(logo(f, id, jpeg, sizeof jpeg), 0);
+    assert_int_equal(org_get_logo(f->d, &f->a, id, &type, &data, &len, &sha), DB_OK);
+    assert_string_equal(type, "image/jpeg");
+    unsigned char bigj[sizeof jpeg];
+    memcpy(bigj, jpeg, sizeof jpeg);
+    bigj[25] = 0x20; /* height 8256 */
+    assert_int_equal(logo(f, id, bigj, sizeof bigj), MSG_LOGO_DIMENSIONS);
+    assert_int_equal(logo(f, id, jpeg, 20), MSG_LOGO_FORMAT); /* no frame header */
+
+    assert_int_equal(svg(f, id,
+                         "<?xml version=\"1.0\"?>\n<!-- logo -->\n"
+                         "<svg xmlns=\"http://www.w3.org/2000/svg\""
+                         " xmlns:xlink=\"http://www.w3.org/1999/xlink\" viewBox=\"0 0 10 10\">"
+                         "<defs><linearGradient id=\"g\"><stop offset=\"0\"/></linearGradient>"
+                         "<circle id=\"c\" r=\"4\"/></defs>"
+                         "<style>.a{fill:url(#g)}</style>"
+                         "<use xlink:href=\"#c\" class=\"a\"/><text>Ниш &amp; co</text>"
+                         "</svg>\n"),
+                     0);
+    assert_int_equal(org_get_logo(f->d, &f->a, id, &type, &data, &len, &sha), DB_OK);
+    assert_string_equal(type, "image/svg+xml");
+
+    static const char *const unsafe[] = {
+        "<svg><script>alert(1)</script></svg>",
+        "<svg><SCRIPT>alert(1)</SCRIPT></svg>",
+        "<svg xmlns:x=\"http://www.w3.org/2000/svg\"><x:script>alert(1)</x:script></svg>",
+        "<svg onload=\"alert(1)\"></svg>",
+        "<svg><rect ONCLICK='x()'/></svg>",
+        "<svg><foreignObject><div/></foreignObject></svg>",
+        "<svg><a href=\"javascript:alert(1)\"><rect/></a></svg>",
+        "<svg><a xlink:href=\"http://evil.example/\"><rect/></a></svg>",
+        "<svg><use href=\"other.svg#x\"/></svg>",
+        "<svg><image href=\"data:image/png;base64,AAAA\"/></svg>",
+        "<!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><svg>&x;</svg>",
+        "<?xml-stylesheet href=\"http://evil.example/x.css\"?><svg></svg>",
+        "<svg><style>@import url(http://evil.example/x.css);</style></svg>",
+        "<svg><rect style=\"fill:url(http://evil.example/#g)\"/></svg>",
+        "<svg><rect fill=\"url('https://evil.example/#g')\"/></svg>",
+        "<svg><set attributeName=\"href\" to=\"https://evil.example\"/></svg>",
+        "<svg><iframe src=\"https://evil.example\"/></svg>",
+    };
+    for (size_t i = 0; i < sizeof unsafe / sizeof unsafe[0]; i++) {
+        int why = svg(f, id, unsafe[i]);
+        if (why != MSG_LOGO_SVG_UNSAFE)
+            fprintf(stderr, "not refused as unsafe (%d): %s\n", why, unsafe[i]);
+        assert_int_equal(why, MSG_LOGO_SVG_UNSAFE);
+    }
+    static const char *const broken[] = {
+        "<svg><g></svg>",
+        "<svg><rect width=10/></svg>",
+        "<html><body/></html>",
+        "<svg></svg><svg></svg>",
+        "<svg>",
+        "  <svg></svg> trailing",
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        int why = svg(f, id, broken[i]);
+        if (why != MSG_LOGO_SVG_INVALID)
+            fprintf(stderr, "not refused as invalid (%d): %s\n", why, broken[i]);
+        assert_int_equal(why, MSG_LOGO_SVG_INVALID);
+    }
+    char *huge = malloc(512 * 1024 + 1);
+    memset(huge, ' ', 512 * 1024 + 1);
+    assert_int_equal(logo(f, id, huge, 512 * 1024 + 1), MSG_LOGO_TOO_BIG);
+    free(huge);
+    assert_int_equal(org_get_logo(f->d, &f->a, id, &type, &data, &len, &sha), DB_OK);
+    assert_string_equal(type, "image/svg+xml"); /* refusals changed nothing */
+
+    /* no such entry; removing the logo */
+    int why;
+    assert_int_equal(org_set_logo(f->d, 999, jpeg, sizeof jpeg, 1, NULL, &why), DB_DONE);
+    assert_int_equal(org_set_logo(f->d, id, NULL, 0, 1, NULL, &why), DB_OK);
+    assert_int_equal(org_get_logo(f->d, &f->a, id, &type, &data, &len, &sha), DB_OK);
+    assert_null(data);
+}
+
+/* --- import and export ---------------------------------------------------------------------- */
+
+static bool has_problem(const org_import_report *rep, int64_t line, const char *part)
+{
+    for (size_t i = 0; i < rep->n_problems; i++)
+        if (rep->problems[i].line == line && strstr(rep->problems[i].message, part))
+            return true;
+    return false;
+}
+
+static void dump_problems(const org_import_report *rep)
+{
+    for (size_t i = 0; i < rep->n_problems; i++)
+        fprintf(stderr, "  line %lld: %s\n", (long long)rep->problems[i].line,
+                rep->problems[i].message);
+}
+
+static void test_import_all_or_nothing(void **state)
+{
+    fixture *f = *state;
+    org_rec in = rec("existing", "Existing", "company");
+    create_ok(f, &in);
+    int64_t orgs = scalar(f, "SELECT count(*) FROM org");
+    int64_t revs = scalar(f, "SELECT count(*) FROM org_revision");
+    int64_t audits = scalar(f, "SELECT count(*) FROM audit");
+    int64_t v0, v1;
+    assert_int_equal(org_directory_version(f->d, &v0), DB_OK);
+
+    static const char csv[] = "slug,name,kind,pib,sectors\n"
+                              "good-one,Good One,company,101134702,62;J\n"
+                              "bad-pib,Bad PIB,company,101134703,\n"
+                              "bad-kind,Bad Kind,spaceship,,\n"
+                              "good-one,Twice,company,,\n"
+                              "good-two,\"Good, Two\",cluster,,C\n"
+                              "dup-pib,Dup PIB,company,101134702,\n"
+                              ",,company,,XX\n"
+                              "short,row\n";
+    org_import_report rep;
+    assert_int_equal(org_import(f->d, &f->a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep),
+                     DB_CONSTRAINT);
+    if (rep.n_problems != 7)
+        dump_problems(&rep);
+    assert_true(has_problem(&rep, 3, "pib: This is not a valid PIB"));
+    assert_true(has_problem(&rep, 4, "kind: Choose a value from the list."));
+    assert_true(has_problem(&rep, 5, "slug: \"good-one\" is also on line 2"));
+    assert_true(has_problem(&rep, 7, "pib: 101134702 is also on line 2"));
+    assert_true(has_problem(&rep, 8, "name: This field is required."));
+    assert_true(has_problem(&rep, 8, "sectors: Choose a value from the list."));
+    assert_true(has_problem(&rep, 9, "expected 5 fields"));
+    assert_int_equal(rep.n_problems, 7);
+    for (size_t i = 1; i < rep.n_problems; i++) /* in file order */
+        assert_true(rep.problems[i - 1].line <= rep.problems[i].line);
+    buf_free(&rep.preview);
+
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org"), orgs);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), revs);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit"), audits);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM search_fts"), 1);
+    assert_int_equal(org_directory_version(f->d, &v1), DB_OK);
+    assert_int_equal(v1, v0);
+
+    /* header and syntax problems */
+    static const char bad_header[] = "slug,name,colour\nx,y,z\n";
+    assert_int_equal(
+        org_import(f->d, &f->a, bad_header, strlen(bad_header), ORG_FMT_CSV, false, 1, &rep),
+        DB_CONSTRAINT);
+    assert_true(has_problem(&rep, 1, "unknown column \"colour\""));
+    buf_free(&rep.preview);
+    static const char bad_quote[] = "slug,name,kind\nok,Fine,company\nx,\"open,company\n";
+    assert_int_equal(
+        org_import(f->d, &f->a, bad_quote, strlen(bad_quote), ORG_FMT_CSV, false, 1, &rep),
+        DB_CONSTRAINT);
+    assert_true(has_problem(&rep, 3, "not closed"));
+    buf_free(&rep.preview);
+    static const char two[] = "slug,name,kind,year_founded\nx,X,spaceship,soon\n";
+    assert_int_equal(org_import(f->d, &f->a, two, strlen(two), ORG_FMT_CSV, false, 1, &rep),
+                     DB_CONSTRAINT);
+    assert_int_equal(rep.n_problems, 2); /* both problems of the row */
+    assert_true(has_problem(&rep, 2, "year_founded: Enter a whole number"));
+    assert_true(has_problem(&rep, 2, "kind: "));
+    buf_free(&rep.preview);
+    static const char latin1[] = "slug,name,kind\nx,Ni\xe8,company\n";
+    assert_int_equal(org_import(f->d, &f->a, latin1, strlen(latin1), ORG_FMT_CSV, false, 1, &rep),
+                     DB_CONSTRAINT);
+    assert_true(has_problem(&rep, 2, "not valid UTF-8"));
+    buf_free(&rep.preview);
+    static const char json[] = "[{\"slug\":\"j1\",\"name\":\"J One\",\"kind\":\"company\"},"
+                               " {\"slug\":\"j2\",\"name\":\"J Two\",\"kind\":\"nope\"},"
+                               " {\"slug\":\"j3\",\"colour\":\"red\"},"
+                               " {\"slug\":\"j4\",\"name\":\"J4\",\"kind\":\"company\","
+                               "  \"year_founded\":\"soon\"}]";
+    assert_int_equal(org_import(f->d, &f->a, json, strlen(json), ORG_FMT_JSON, false, 1, &rep),
+                     DB_CONSTRAINT);
+    assert_int_equal(rep.n_problems, 3);
+    assert_true(has_problem(&rep, 2, "kind:"));
+    assert_true(has_problem(&rep, 3, "unknown field \"colour\""));
+    assert_true(has_problem(&rep, 4, "year_founded"));
+    buf_free(&rep.preview);
+    assert_int_equal(org_import(f->d, &f->a, "{", 1, ORG_FMT_JSON, false, 1, &rep), DB_CONSTRAINT);
+    assert_int_equal(rep.n_problems, 1);
+    buf_free(&rep.preview);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org"), orgs);
+}
+
+static void test_import_dry_run_and_write(void **state)
+{
+    fixture *f = *state;
+    org_rec in = rec("acme", "Acme", "company");
+    in.pib = "113460262";
+    create_ok(f, &in);
+    int64_t orgs = scalar(f, "SELECT count(*) FROM org");
+    int64_t revs = scalar(f, "SELECT count(*) FROM org_revision");
+
+    /* BOM, CRLF, quoted commas, doubled quotes and newlines; matching by
+     * PIB; generated slugs avoid the database and every slug in the file */
+    static const char csv[] =
+        "\xEF\xBB\xBF"
+        "slug,name,kind,pib,description_en,website\r\n"
+        ",Acme,company,113460262,\"Renamed \"\"by\"\" PIB,\r\nsecond line\",\r\n"
+        ",Acme,company,,,https://acme-two.example\r\n"
+        ",Acme,company,,,\r\n"
+        "acme-3,Acme Explicit,cluster,,,\r\n";
+    org_import_report rep;
+    assert_int_equal(org_import(f->d, &f->a, csv, strlen(csv), ORG_FMT_CSV, true, 1, &rep), DB_OK);
+    if (rep.n_problems)
+        dump_problems(&rep);
+    assert_int_equal(rep.created, 3);
+    assert_int_equal(rep.updated, 1);
+    assert_int_equal(rep.unchanged, 0);
+    assert_string_equal(buf_str(&rep.preview), "update acme: description_en\n"
+                                               "create acme-2\n"
+                                               "create acme-4\n"
+                                               "create acme-3\n");
+    buf_free(&rep.preview);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org"), orgs);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), revs);
+
+    assert_int_equal(org_import(f->d, &f->a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep), DB_OK);
+    buf_free(&rep.preview);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org"), orgs + 3);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision WHERE action = 'import'"), 4);
+    org_rec cur;
+    bool found;
+    assert_int_equal(org_get(f->d, &f->a, "acme", 0, &cur, &found), DB_OK);
+    assert_string_equal(cur.description_en, "Renamed \"by\" PIB,\nsecond line");
+    assert_string_equal(cur.kind, "company");
+    assert_int_equal(org_get(f->d, &f->a, "acme-2", 0, &cur, &found), DB_OK);
+    assert_string_equal(cur.website, "https://acme-two.example");
+    assert_int_equal(org_get(f->d, &f->a, "acme-3", 0, &cur, &found), DB_OK);
+    assert_string_equal(cur.kind, "cluster");
+
+    /* absent columns keep their values on update */
+    static const char partial[] = "slug,short_en\nacme-2,Short\n";
+    assert_int_equal(org_import(f->d, &f->a, partial, strlen(partial), ORG_FMT_CSV, false, 1, &rep),
+                     DB_OK);
+    assert_string_equal(buf_str(&rep.preview), "update acme-2: short_en\n");
+    buf_free(&rep.preview);
+    assert_int_equal(org_get(f->d, &f->a, "acme-2", 0, &cur, &found), DB_OK);
+    assert_string_equal(cur.website, "https://acme-two.example");
+    assert_string_equal(cur.short_en, "Short");
+}
+
+static void test_export_import_round_trip(void **state)
+{
+    fixture *f = *state;
+    int64_t ids[5];
+    make_list_set(f, ids);
+    org_rec t = rec("tricky", "Tricky, \"Quoted\" d.o.o.", "company");
+    t.phone = "+381 21 123 456";
+    t.short_sr = "=SUM(A1:A2) не сме да се изврши";
+    t.short_en = "'- leading quote and dash";
+    t.description_en = "First line\nsecond; with semicolon\n\nthird";
+    t.address = "-1 Minus Street";
+    t.email = "handle@example.com";
+    t.pib = "101134702";
+    t.mb = "66841251";
+    t.year_founded = 1990;
+    create_ok(f, &t);
+
+    for (int fmt = ORG_FMT_CSV; fmt <= ORG_FMT_JSON; fmt++) {
+        buf out = BUF_INIT;
+        assert_int_equal(org_export(f->d, (org_format)fmt, &out), DB_OK);
+        if (fmt == ORG_FMT_CSV) {
+            assert_true(strncmp(buf_str(&out), "slug,name,name_en,acronym,kind,status,", 38) == 0);
+            assert_non_null(strstr(buf_str(&out), ",'+381 21 123 456,"));
+            assert_non_null(strstr(buf_str(&out), "\"Tricky, \"\"Quoted\"\" d.o.o.\""));
+        } else {
+            json_error_t je;
+            json_t *j = json_loadb(buf_str(&out), out.len, 0, &je);
+            assert_non_null(j);
+            assert_int_equal(json_array_size(j), 6);
+            json_decref(j);
+        }
+        int64_t revs = scalar(f, "SELECT count(*) FROM org_revision");
+        org_import_report rep;
+        assert_int_equal(
+            org_import(f->d, &f->a, out.data, out.len, (org_format)fmt, false, 1, &rep), DB_OK);
+        if (rep.n_problems || rep.preview.len)
+            fprintf(stderr, "%s", buf_str(&rep.preview)), dump_problems(&rep);
+        assert_int_equal(rep.created, 0);
+        assert_int_equal(rep.updated, 0);
+        assert_int_equal(rep.unchanged, 6);
+        assert_int_equal(rep.preview.len, 0);
+        assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), revs);
+        buf_free(&rep.preview);
+        buf_free(&out);
+    }
+}
+
+int main(void)
+{
+    time_setup_zone();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_identifiers),
+        cmocka_unit_test(test_slugify),
+        cmocka_unit_test_setup_teardown(test_validation_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_uniqueness, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_get_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_revision_and_diff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_noop_update_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status_and_restore, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_search_and_audit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_filters_and_facets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_logos, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("org", tests, NULL, NULL);
+}

@@ -1,0 +1,396 @@
+/* test_rights.c: rights_can() against the whole table in rights.h, on a
+ * real, migrated SQLite database with clusters, members, managers and
+ * representatives; plus memberships and affiliations that end, a person
+ * with two roles, and read-only API tokens. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "model/rights.h"
+
+/* Who is who in the fixture. */
+enum { P_ADMIN = 1, P_EDITOR, P_MANAGER, P_REP, P_BOTH, P_NOBODY, P_ENDED, P_NONCLUSTER };
+/* Organisations: C is a cluster, I a cluster initiative; M1 is a current
+ * member of C, M_LEFT left C yesterday, M_TODAY leaves C today, M_SOON
+ * leaves tomorrow, M_LATER joins tomorrow; O is a member of nothing; N is
+ * a company with a "manager". */
+enum { C = 1, I, M1, M_LEFT, M_TODAY, M_SOON, M_LATER, O, N };
+
+typedef struct fixture {
+    char dir[64];
+    char path[96];
+    db *d;
+} fixture;
+
+/* A date relative to today in Belgrade, 'YYYY-MM-DD'. */
+static void date_rel(int days, char out[11])
+{
+    time_t t = (time_t)time_now();
+    struct tm tm;
+    localtime_r(&t, &tm);
+    tm.tm_mday += days;
+    tm.tm_hour = 12; /* clear of DST edges */
+    tm.tm_isdst = -1;
+    mktime(&tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void exec_sql(fixture *f, const char *sql, const char *a, const char *b, const char *c)
+{
+    db_stmt *s = db_prepare(f->d, sql);
+    assert_non_null(s);
+    if (a)
+        db_bind_text(s, 1, a);
+    if (b)
+        db_bind_text(s, 2, b);
+    if (c)
+        db_bind_text(s, 3, c);
+    assert_int_equal(db_step(s), DB_DONE);
+    db_reset(s);
+}
+
+static const char SQL_ORG[] =
+    "INSERT INTO org(slug, name, kind, created_at, updated_at) VALUES ($1, $1, $2, 0, 0)";
+static const char SQL_PERSON[] = "INSERT INTO person(name, email, created_at, updated_at) VALUES "
+                                 "($1, $1 || '@example.com', 0, 0)";
+static const char SQL_MEMBER[] =
+    "INSERT INTO cluster_member(cluster_id, org_id, joined_on, left_on) VALUES (1, $1, $2, $3)";
+static const char SQL_AFF[] = "INSERT INTO affiliation(person_id, org_id, role, started_at)"
+                              " VALUES ($1, $2, $3, 0)";
+
+static int setup(void **state)
+{
+    time_setup_zone();
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/scan-unit-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    buf err = BUF_INIT;
+    if (db_open(f->path, NULL, &f->d, &err) != DB_OK)
+        return -1;
+    int applied = 0;
+    if (migrate_up(f->d, &applied, &err) != DB_OK || applied < 1)
+        return -1;
+    buf_free(&err);
+    *state = f;
+
+    static const char *orgs[][2] = {
+        {"c", "cluster"},       {"i", "cluster_initiative"},
+        {"m1", "company"},      {"m-left", "company"},
+        {"m-today", "company"}, {"m-soon", "university"},
+        {"m-later", "company"}, {"o", "company"},
+        {"n", "company"},
+    };
+    for (size_t k = 0; k < sizeof orgs / sizeof *orgs; k++)
+        exec_sql(f, SQL_ORG, orgs[k][0], orgs[k][1], NULL);
+    static const char *people[] = {"admin", "editor", "manager", "rep",
+                                   "both",  "nobody", "ended",   "noncluster"};
+    for (size_t k = 0; k < sizeof people / sizeof *people; k++)
+        exec_sql(f, SQL_PERSON, people[k], NULL, NULL);
+
+    char past[11], yesterday[11], today[11], tomorrow[11];
+    date_rel(-400, past);
+    date_rel(-1, yesterday);
+    date_rel(0, today);
+    date_rel(1, tomorrow);
+    exec_sql(f, SQL_MEMBER, "3", past, NULL);      /* M1 */
+    exec_sql(f, SQL_MEMBER, "4", past, yesterday); /* M_LEFT */
+    exec_sql(f, SQL_MEMBER, "5", past, today);     /* M_TODAY */
+    exec_sql(f, SQL_MEMBER, "6", past, tomorrow);  /* M_SOON */
+    exec_sql(f, SQL_MEMBER, "7", tomorrow, NULL);  /* M_LATER */
+
+    exec_sql(f, SQL_AFF, "3", "1", "manager");        /* manager of C */
+    exec_sql(f, SQL_AFF, "4", "3", "representative"); /* representative of M1 */
+    exec_sql(f, SQL_AFF, "5", "2", "manager");        /* both: manager of I ... */
+    exec_sql(f, SQL_AFF, "5", "8", "representative"); /* ... and representative of O */
+    exec_sql(f, SQL_AFF, "7", "1", "manager");        /* ended, below */
+    exec_sql(f, SQL_AFF, "8", "9", "manager");        /* "manager" of a company */
+    assert_int_equal(db_exec(f->d, "UPDATE affiliation SET ended_at = 1 WHERE person_id = 7"),
+                     DB_OK);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    db_close(f->d);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+static principal who(int person)
+{
+    principal p = {.account_id = person, .person_id = person, .session_id = 1};
+    if (person == P_ADMIN)
+        p.secretariat = SEC_ADMIN;
+    if (person == P_EDITOR)
+        p.secretariat = SEC_EDITOR;
+    return p;
+}
+
+static const char *right_name(right r)
+{
+    static const char *names[] = {"VIEW_MEMBERS", "ORG_CREATE",   "ORG_EDIT",       "ORG_DELETE",
+                                  "MEMBERS_EDIT", "FIGURES_EDIT", "FIGURES_VERIFY", "INVITE",
+                                  "USERS_MANAGE", "AUDIT_VIEW"};
+    return names[r];
+}
+
+typedef struct expect {
+    right action;
+    int org; /* 0: not about an organisation */
+    bool yes;
+} expect;
+
+/* Checks every expectation for one principal; reports all failures. */
+static void check_all(fixture *f, const principal *p, const char *label, const expect *e, size_t n)
+{
+    int bad = 0;
+    for (size_t k = 0; k < n; k++) {
+        bool got = rights_can(f->d, p, e[k].action, e[k].org);
+        if (got != e[k].yes) {
+            print_error("%s: %s on org %d: expected %s\n", label, right_name(e[k].action), e[k].org,
+                        e[k].yes ? "yes" : "no");
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+#define CHECK(f, p, label, table) check_all(f, p, label, table, sizeof table / sizeof *table)
+
+static const right ALL[] = {RIGHT_VIEW_MEMBERS,   RIGHT_ORG_CREATE,   RIGHT_ORG_EDIT,
+                            RIGHT_ORG_DELETE,     RIGHT_MEMBERS_EDIT, RIGHT_FIGURES_EDIT,
+                            RIGHT_FIGURES_VERIFY, RIGHT_INVITE,       RIGHT_USERS_MANAGE,
+                            RIGHT_AUDIT_VIEW};
+
+static void test_admin_may_everything(void **state)
+{
+    fixture *f = *state;
+    principal p = who(P_ADMIN);
+    for (size_t k = 0; k < sizeof ALL / sizeof *ALL; k++) {
+        assert_true(rights_can(f->d, &p, ALL[k], 0));
+        assert_true(rights_can(f->d, &p, ALL[k], C));
+        assert_true(rights_can(f->d, &p, ALL[k], O));
+    }
+}
+
+static void test_editor_column(void **state)
+{
+    fixture *f = *state;
+    principal p = who(P_EDITOR);
+    static const expect t[] = {
+        {RIGHT_VIEW_MEMBERS, 0, true},  {RIGHT_ORG_CREATE, 0, true},
+        {RIGHT_ORG_EDIT, O, true},      {RIGHT_ORG_EDIT, C, true},
+        {RIGHT_ORG_DELETE, O, false},   {RIGHT_MEMBERS_EDIT, C, true},
+        {RIGHT_FIGURES_EDIT, O, true},  {RIGHT_FIGURES_VERIFY, O, true},
+        {RIGHT_INVITE, C, false},       {RIGHT_INVITE, 0, false},
+        {RIGHT_USERS_MANAGE, 0, false}, {RIGHT_AUDIT_VIEW, 0, false},
+    };
+    CHECK(f, &p, "editor", t);
+}
+
+static void test_manager_column(void **state)
+{
+    fixture *f = *state;
+    principal p = who(P_MANAGER);
+    static const expect t[] = {
+        {RIGHT_VIEW_MEMBERS, 0, true},
+        {RIGHT_ORG_CREATE, 0, false},
+        {RIGHT_ORG_EDIT, C, true},
+        {RIGHT_ORG_EDIT, M1, false}, /* C only */
+        {RIGHT_ORG_EDIT, O, false},
+        {RIGHT_ORG_DELETE, C, false},
+        {RIGHT_MEMBERS_EDIT, C, true},
+        {RIGHT_MEMBERS_EDIT, M1, false},
+        {RIGHT_MEMBERS_EDIT, I, false},
+        {RIGHT_FIGURES_EDIT, C, true},
+        {RIGHT_FIGURES_EDIT, M1, true},       /* C's members */
+        {RIGHT_FIGURES_EDIT, M_LEFT, false},  /* left yesterday */
+        {RIGHT_FIGURES_EDIT, M_TODAY, false}, /* leaves today: no longer current */
+        {RIGHT_FIGURES_EDIT, M_SOON, true},   /* leaves tomorrow: still current */
+        {RIGHT_FIGURES_EDIT, M_LATER, false}, /* joins tomorrow: not yet */
+        {RIGHT_FIGURES_EDIT, O, false},
+        {RIGHT_FIGURES_EDIT, 0, false},
+        {RIGHT_FIGURES_VERIFY, C, false},
+        {RIGHT_INVITE, C, true},
+        {RIGHT_INVITE, M1, true},
+        {RIGHT_INVITE, M_LEFT, false},
+        {RIGHT_INVITE, O, false},
+        {RIGHT_INVITE, 0, false},
+        {RIGHT_USERS_MANAGE, 0, false},
+        {RIGHT_AUDIT_VIEW, 0, false},
+    };
+    CHECK(f, &p, "manager of C", t);
+}
+
+static void test_representative_column(void **state)
+{
+    fixture *f = *state;
+    principal p = who(P_REP);
+    static const expect t[] = {
+        {RIGHT_VIEW_MEMBERS, 0, true},   {RIGHT_ORG_CREATE, 0, false},
+        {RIGHT_ORG_EDIT, M1, true},      {RIGHT_ORG_EDIT, C, false},
+        {RIGHT_ORG_EDIT, O, false},      {RIGHT_ORG_DELETE, M1, false},
+        {RIGHT_MEMBERS_EDIT, M1, false}, {RIGHT_MEMBERS_EDIT, C, false},
+        {RIGHT_FIGURES_EDIT, M1, true},  {RIGHT_FIGURES_EDIT, C, false},
+        {RIGHT_FIGURES_EDIT, O, false},  {RIGHT_FIGURES_VERIFY, M1, false},
+        {RIGHT_INVITE, M1, false},       {RIGHT_USERS_MANAGE, 0, false},
+        {RIGHT_AUDIT_VIEW, 0, false},
+    };
+    CHECK(f, &p, "representative of M1", t);
+}
+
+static void test_no_affiliation_and_public(void **state)
+{
+    fixture *f = *state;
+    principal nobody = who(P_NOBODY), ended = who(P_ENDED);
+    for (size_t k = 0; k < sizeof ALL / sizeof *ALL; k++) {
+        for (int org = 0; org <= N; org++) {
+            assert_false(rights_can(f->d, NULL, ALL[k], org));
+            assert_false(rights_can(f->d, &nobody, ALL[k], org));
+            assert_false(rights_can(f->d, &ended, ALL[k], org)); /* ended affiliation */
+        }
+    }
+}
+
+static void test_two_roles(void **state)
+{
+    fixture *f = *state;
+    principal p = who(P_BOTH); /* manager of I (a cluster initiative), representative of O */
+    static const expect t[] = {
+        {RIGHT_VIEW_MEMBERS, 0, true},
+        {RIGHT_ORG_EDIT, I, true},
+        {RIGHT_ORG_EDIT, O, true},
+        {RIGHT_ORG_EDIT, C, false},
+        {RIGHT_MEMBERS_EDIT, I, true},
+        {RIGHT_MEMBERS_EDIT, O, false}, /* representing O gives no manager rights */
+        {RIGHT_FIGURES_EDIT, I, true},
+        {RIGHT_FIGURES_EDIT, O, true},
+        {RIGHT_FIGURES_EDIT, M1, false},
+        {RIGHT_INVITE, I, true},
+        {RIGHT_INVITE, O, false},
+        {RIGHT_ORG_DELETE, O, false},
+        {RIGHT_FIGURES_VERIFY, O, false},
+    };
+    CHECK(f, &p, "manager of I and representative of O", t);
+    /* O joins I today: the manager of I gains figures and invitations for O */
+    char today[11];
+    date_rel(0, today);
+    exec_sql(f, "INSERT INTO cluster_member(cluster_id, org_id, joined_on) VALUES (2, 8, $1)",
+             today, NULL, NULL);
+    assert_true(rights_can(f->d, &p, RIGHT_INVITE, O));
+    assert_false(rights_can(f->d, &p, RIGHT_MEMBERS_EDIT, O));
+}
+
+static void test_manager_of_a_company_is_no_cluster_manager(void **state)
+{
+    fixture *f = *state;
+    principal p = who(P_NONCLUSTER);
+    assert_true(rights_can(f->d, &p, RIGHT_VIEW_MEMBERS, 0));
+    assert_false(rights_can(f->d, &p, RIGHT_ORG_EDIT, N));
+    assert_false(rights_can(f->d, &p, RIGHT_MEMBERS_EDIT, N));
+    assert_false(rights_can(f->d, &p, RIGHT_INVITE, N));
+}
+
+static void test_endings_take_rights_at_once(void **state)
+{
+    fixture *f = *state;
+    principal p = who(P_MANAGER);
+    assert_true(rights_can(f->d, &p, RIGHT_FIGURES_EDIT, M1));
+    /* M1's membership ended yesterday: the manager's right over it goes */
+    char yesterday[11];
+    date_rel(-1, yesterday);
+    exec_sql(f, "UPDATE cluster_member SET left_on = $1 WHERE org_id = 3", yesterday, NULL, NULL);
+    assert_false(rights_can(f->d, &p, RIGHT_FIGURES_EDIT, M1));
+    assert_false(rights_can(f->d, &p, RIGHT_INVITE, M1));
+    assert_true(rights_can(f->d, &p, RIGHT_FIGURES_EDIT, C));
+    /* the affiliation ends: every right goes */
+    assert_int_equal(db_exec(f->d, "UPDATE affiliation SET ended_at = 2 WHERE person_id = 3"),
+                     DB_OK);
+    for (size_t k = 0; k < sizeof ALL / sizeof *ALL; k++)
+        for (int org = 0; org <= N; org++)
+            assert_false(rights_can(f->d, &p, ALL[k], org));
+}
+
+static void test_read_only_tokens(void **state)
+{
+    fixture *f = *state;
+    principal ro = who(P_MANAGER);
+    ro.session_id = 0;
+    ro.token_id = 7;
+    ro.token_write = false;
+    principal rw = ro;
+    rw.token_write = true;
+    for (size_t k = 0; k < sizeof ALL / sizeof *ALL; k++) {
+        bool w = rights_is_write(ALL[k]);
+        bool session =
+            rights_can(f->d, &(principal){.person_id = P_MANAGER, .session_id = 1}, ALL[k], C);
+        assert_int_equal(rights_can(f->d, &rw, ALL[k], C), session);
+        assert_int_equal(rights_can(f->d, &ro, ALL[k], C), session && !w);
+    }
+    assert_true(rights_can(f->d, &ro, RIGHT_VIEW_MEMBERS, 0));
+    assert_false(rights_can(f->d, &ro, RIGHT_ORG_EDIT, C));
+    assert_false(rights_can(f->d, &ro, RIGHT_FIGURES_EDIT, M1));
+    /* even an admin's read-only token reads only */
+    principal admin_ro = who(P_ADMIN);
+    admin_ro.session_id = 0;
+    admin_ro.token_id = 8;
+    assert_true(rights_can(f->d, &admin_ro, RIGHT_AUDIT_VIEW, 0));
+    assert_true(rights_can(f->d, &admin_ro, RIGHT_VIEW_MEMBERS, 0));
+    assert_false(rights_can(f->d, &admin_ro, RIGHT_ORG_DELETE, O));
+    assert_false(rights_can(f->d, &admin_ro, RIGHT_USERS_MANAGE, 0));
+    admin_ro.token_write = true;
+    assert_true(rights_can(f->d, &admin_ro, RIGHT_ORG_DELETE, O));
+}
+
+static void test_which_rights_write(void **state)
+{
+    (void)state;
+    assert_false(rights_is_write(RIGHT_VIEW_MEMBERS));
+    assert_false(rights_is_write(RIGHT_AUDIT_VIEW));
+    assert_true(rights_is_write(RIGHT_ORG_CREATE));
+    assert_true(rights_is_write(RIGHT_ORG_EDIT));
+    assert_true(rights_is_write(RIGHT_ORG_DELETE));
+    assert_true(rights_is_write(RIGHT_MEMBERS_EDIT));
+    assert_true(rights_is_write(RIGHT_FIGURES_EDIT));
+    assert_true(rights_is_write(RIGHT_FIGURES_VERIFY));
+    assert_true(rights_is_write(RIGHT_INVITE));
+    assert_true(rights_is_write(RIGHT_USERS_MANAGE));
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_admin_may_everything),
+        T(test_editor_column),
+        T(test_manager_column),
+        T(test_representative_column),
+        T(test_no_affiliation_and_public),
+        T(test_two_roles),
+        T(test_manager_of_a_company_is_no_cluster_manager),
+        T(test_endings_take_rights_at_once),
+        T(test_read_only_tokens),
+        cmocka_unit_test(test_which_rights_write),
+    };
+#undef T
+    return cmocka_run_group_tests_name("rights", tests, NULL, NULL);
+}
