@@ -105,7 +105,8 @@ out=$(<"$TMP/wrk.out")
 RPS[search alone]=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
 P50[search alone]=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
 P99[search alone]=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-if grep -E '^ *(Socket errors|Non-2xx or 3xx responses):' <<<"$out" >&2; then FAILED=1; fi
+ERRS[search alone]=$(grep -E '^ *(Socket errors|Non-2xx or 3xx responses):' <<<"$out" | sed 's/^ *//' | paste -sd';' - || true)
+if [[ -n ${ERRS[search alone]} ]]; then FAILED=1; fi
 SEARCH_OK=$(awk -v p="${P99[search alone]}" 'BEGIN { print (p <= 5 ? "meets" : "misses") }')
 
 # --- table ----------------------------------------------------------------------------
@@ -123,6 +124,7 @@ SUMMARY="import of $COUNT entries: ${IMPORT_S}s ($IMPORT_SUMMARY); search alone 
 echo
 echo "$TABLE"
 echo
+bench_errors
 echo "$SUMMARY"
 
 if [[ -n $RESULTS ]]; then
@@ -139,7 +141,10 @@ if [[ -n $RESULTS ]]; then
             "${P99[search alone]}" "$SEARCH_OK"
         printf -- '- load average (1 min) before / after the runs: %s / %s (wrk and both servers share these CPUs)\n' \
             "$LOAD_BEFORE" "$(cut -d' ' -f1 /proc/loadavg)"
-        if ((FAILED)); then printf -- '- WARNING: some runs had socket errors or non-2xx responses\n'; fi
+        if ((FAILED)); then
+            printf -- '- WARNING: some runs had socket errors or non-2xx responses:\n'
+            bench_errors | sed 's/^/  /'
+        fi
         printf '\n%s\n' "$TABLE"
     } >>"$RESULTS"
     echo "appended to ${RESULTS#"$ROOT"/}" >&2

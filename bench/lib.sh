@@ -45,7 +45,7 @@ bench_init() {
     WRK_PID=
     trap bench_cleanup EXIT
     trap 'exit 130' INT TERM
-    declare -gA RPS P50 P99
+    declare -gA RPS P50 P99 ERRS
     FAILED=0
 }
 
@@ -179,10 +179,21 @@ bench_wrk() {
     P99[$name]=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
     [[ -n ${RPS[$name]} ]] || { echo "$out" >&2; die "could not read wrk output for $name"; }
     # wrk prints these two lines only when the count is not zero.
-    if grep -E '^ *(Socket errors|Non-2xx or 3xx responses):' <<<"$out" >&2; then
-        echo "  ^ errors in the run against $name" >&2
+    ERRS[$name]=$(grep -E '^ *(Socket errors|Non-2xx or 3xx responses):' <<<"$out" | sed 's/^ *//' | paste -sd';' - || true)
+    if [[ -n ${ERRS[$name]} ]]; then
+        echo "  ${ERRS[$name]}: errors in the run against $name" >&2
         FAILED=1
     fi
+}
+
+# bench_errors: one line per run that had errors (requests over wrk's 2 s
+# timeout are left out of its latency percentiles, so say so).
+bench_errors() {
+    local name
+    for name in "${!ERRS[@]}"; do
+        [[ -n ${ERRS[$name]} ]] && printf -- '- %s: %s (wrk leaves requests over its 2 s timeout out of the percentiles)\n' "$name" "${ERRS[$name]}"
+    done
+    return 0
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }

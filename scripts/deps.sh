@@ -11,7 +11,8 @@ set -euo pipefail
 
 profile=${1:-build}
 build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
-            libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libcurl4-openssl-dev)
+            libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libcurl4-openssl-dev
+            libxlsxwriter-dev)
 test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core)
 bench_pkgs=(nginx-light wrk curl)
 

@@ -6,9 +6,11 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "db/db.h"
 #include "core/timeutil.h"
 #include "http/assets.h"
 #include "i18n/i18n.h"
+#include "model/org.h"
 #include "json/json.h"
 #include "model/auth.h"
 #include "web/page_cache.h"
@@ -24,6 +26,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "scan: cannot initialise libcurl\n");
         return 1;
     }
+    db_global_init();
     time_setup_zone();
     json_setup();
     if (i18n_init() != 0 || assets_init() != 0) {
@@ -33,6 +36,7 @@ int main(int argc, char **argv)
     web_setup();
     int rc = cli_main(argc, argv);
     page_cache_shutdown();
+    ref_cache_shutdown();
     auth_shutdown();
     assets_shutdown();
     i18n_shutdown();

@@ -39,6 +39,11 @@ static size_t hash_ptr(const void *p)
     return (size_t)x;
 }
 
+void db_global_init(void)
+{
+    db_sqlite_driver.global_init();
+}
+
 db_status db_open(const char *path, const db_options *opts, db **out, buf *err)
 {
     static const db_options defaults = {false, true, false, 5000};

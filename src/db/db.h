@@ -46,6 +46,9 @@ typedef struct db_options {
     int busy_timeout_ms;     /* default 5000 */
 } db_options;
 
+/* Process-wide backend set-up; call once at start-up before any db_open. */
+void db_global_init(void);
+
 /* Opens a connection to the database at path (a file name for SQLite).
  * On failure returns non-DB_OK and writes a one-line reason to err. */
 db_status db_open(const char *path, const db_options *opts, db **out, buf *err);

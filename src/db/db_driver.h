@@ -10,6 +10,7 @@
 
 struct db_driver {
     const char *name;
+    void (*global_init)(void);
     db_status (*open)(const char *path, const db_options *opts, void **conn, buf *err);
     void (*close)(void *conn);
     /* Compiles sql (with $n placeholders) into a driver statement. */

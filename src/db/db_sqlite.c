@@ -36,6 +36,14 @@ static db_status s_exec(void *conn, const char *sql)
     return map_rc(sqlite3_exec(conn, sql, NULL, NULL, NULL));
 }
 
+/* Process-wide SQLite settings, before any connection: no memory
+ * statistics, whose global mutex every allocation would take (it showed as
+ * futex contention between workers in the profile). */
+static void s_global_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static db_status s_open(const char *path, const db_options *o, void **conn, buf *err)
 {
     sqlite3 *h = NULL;
@@ -52,9 +60,15 @@ static db_status s_open(const char *path, const db_options *o, void **conn, buf 
     }
     sqlite3_extended_result_codes(h, 1);
     sqlite3_busy_timeout(h, o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000);
-    const char *pragmas = o->synchronous_normal
-                              ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
-                              : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;";
+    /* 32 MiB page cache and 256 MiB of memory-mapped reads per connection:
+     * at 100,000 entries the default 2 MiB cache turned searches into
+     * read(2) calls (a quarter of their time in the profile) */
+    const char *pragmas =
+        o->synchronous_normal
+            ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;"
+              " PRAGMA mmap_size=268435456;"
+            : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;"
+              " PRAGMA mmap_size=268435456;";
     rc = sqlite3_exec(h, pragmas, NULL, NULL, NULL);
     if (rc == SQLITE_OK && !o->read_only)
         rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
@@ -250,6 +264,7 @@ static const char *s_version(void)
 
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
+    .global_init = s_global_init,
     .open = s_open,
     .close = s_close,
     .prepare = s_prepare,

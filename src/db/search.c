@@ -1,6 +1,7 @@
 /* search.c: folded full-text search on FTS5 (see search.h). */
 #include "db/search.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
@@ -13,12 +14,22 @@ static const char SQL_FTS_DELETE[] = "DELETE FROM search_fts WHERE rowid = $1";
 static const char SQL_DOC_INSERT[] = "INSERT INTO search_doc(kind, ref) VALUES ($1, $2)";
 static const char SQL_INSERT[] =
     "INSERT INTO search_fts(rowid, kind, ref, title, body) VALUES ($1, $2, $3, $4, $5)";
-static const char SQL_QUERY_ANY[] = "SELECT kind, ref, bm25(search_fts, 0, 0, 10.0, 1.0) AS r"
-                                    " FROM search_fts WHERE search_fts MATCH $1"
-                                    " ORDER BY r LIMIT $2 OFFSET $3";
-static const char SQL_QUERY_KIND[] = "SELECT kind, ref, bm25(search_fts, 0, 0, 10.0, 1.0) AS r"
-                                     " FROM search_fts WHERE search_fts MATCH $1 AND kind = $4"
-                                     " ORDER BY r LIMIT $2 OFFSET $3";
+/* Two stages keep prefix queries fast at 100,000 documents (measured:
+ * bm25 over every match of a common prefix took 6-50 ms). Names (the
+ * title column) come first: up to SEARCH_CANDIDATES of them are fetched
+ * unranked, which lets FTS5 stop early, and ranked here by how well the
+ * words match (search_score). Matches only in the body follow, in index
+ * order. A prefix matching more names than the cap is ranked within the
+ * first SEARCH_CANDIDATES (typing one more letter narrows it). */
+#define SEARCH_CANDIDATES 200
+static const char SQL_TITLE_ANY[] = "SELECT kind, ref, title FROM search_fts"
+                                   " WHERE search_fts MATCH $1 LIMIT $2";
+static const char SQL_TITLE_KIND[] = "SELECT kind, ref, title FROM search_fts"
+                                     " WHERE search_fts MATCH $1 AND kind = $3 LIMIT $2";
+static const char SQL_BODY_ANY[] = "SELECT kind, ref FROM search_fts WHERE search_fts MATCH $1"
+                                   " LIMIT $2 OFFSET $3";
+static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
+                                    " WHERE search_fts MATCH $1 AND kind = $4 LIMIT $2 OFFSET $3";
 
 static db_status run_done(db_stmt *s)
 {
@@ -115,13 +126,112 @@ void search_build_match(buf *out, const char *q)
     buf_free(&folded);
 }
 
+double search_score(const char *folded_title, const char *match)
+{
+    /* the words of the match expression are "w"* "w"* ... */
+    double score = 0;
+    const char *m = match;
+    while ((m = strchr(m, '"'))) {
+        const char *w = ++m;
+        const char *e = strchr(w, '"');
+        if (!e)
+            break;
+        size_t wl = (size_t)(e - w);
+        m = e + 1;
+        double best = 3; /* not in the title at all (a body-only word) */
+        size_t pos = 0;
+        for (const char *t = folded_title; *t;) {
+            while (*t && !((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') ||
+                           (unsigned char)*t >= 0x80))
+                t++;
+            const char *ws = t;
+            while ((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') || (unsigned char)*t >= 0x80)
+                t++;
+            size_t tl = (size_t)(t - ws);
+            if (tl == 0)
+                break;
+            if (tl >= wl && strncmp(ws, w, wl) == 0) {
+                double sc = tl == wl ? 0 : (pos == 0 ? 1 : 2);
+                if (sc < best)
+                    best = sc;
+            }
+            pos++;
+        }
+        score += best;
+    }
+    /* shorter names first among equals: a closer match */
+    return score * 1000.0 + (double)strlen(folded_title) / 1000.0;
+}
+
+typedef struct cand {
+    const char *kind;
+    int64_t ref;
+    double score;
+} cand;
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? -1 : 1;
+    return x->ref < y->ref ? -1 : x->ref > y->ref;
+}
+
+/* Stage 1: every name match (up to the cap), scored and sorted. */
+static db_status title_stage(db *d, arena *a, const char *title_match, const char *words,
+                             const char *kind, cand **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    db_stmt *s = db_prepare(d, kind ? SQL_TITLE_KIND : SQL_TITLE_ANY);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, title_match);
+    db_bind_int(s, 2, SEARCH_CANDIDATES);
+    if (kind)
+        db_bind_text(s, 3, kind);
+    size_t cap = 0;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 4 : 64;
+            cand *grown = arena_alloc(a, ncap * sizeof *grown);
+            if (!grown) {
+                st = DB_NOMEM;
+                break;
+            }
+            if (*n)
+                memcpy(grown, *out, *n * sizeof *grown);
+            *out = grown;
+            cap = ncap;
+        }
+        cand *c = &(*out)[(*n)++];
+        c->kind = arena_strdup(a, db_col_text(s, 0));
+        c->ref = db_col_int(s, 1);
+        const char *t = db_col_text(s, 2);
+        c->score = search_score(t ? t : "", words);
+        if (!c->kind) {
+            st = DB_NOMEM;
+            break;
+        }
+    }
+    db_reset(s);
+    if (st != DB_DONE)
+        return st == DB_ROW ? DB_ERR : st;
+    if (*n > 1)
+        qsort(*out, *n, sizeof **out, cand_cmp);
+    return DB_OK;
+}
+
 db_status search_query(db *d, arena *a, const char *q, const char *kind, int limit, int offset,
                        search_hit **hits, size_t *n_hits)
 {
-    buf match = BUF_INIT;
+    buf match = BUF_INIT, title = BUF_INIT, body = BUF_INIT;
     db_status st = DB_OK;
     *hits = NULL;
     *n_hits = 0;
+    if (offset < 0)
+        offset = 0;
     search_build_match(&match, q);
     if (buf_failed(&match)) {
         st = DB_NOMEM;
@@ -129,30 +239,53 @@ db_status search_query(db *d, arena *a, const char *q, const char *kind, int lim
     }
     if (match.len == 0 || limit <= 0)
         goto cleanup;
+    buf_printf(&title, "{title} : (%s)", buf_str(&match));
+    buf_printf(&body, "(%s) NOT {title} : (%s)", buf_str(&match), buf_str(&match));
     *hits = arena_alloc(a, sizeof **hits * (size_t)limit);
-    if (!*hits) {
+    if (!*hits || buf_failed(&title) || buf_failed(&body)) {
         st = DB_NOMEM;
         goto cleanup;
     }
-    db_stmt *s = db_prepare(d, kind ? SQL_QUERY_KIND : SQL_QUERY_ANY);
+    cand *c = NULL;
+    size_t n_c = 0;
+    st = title_stage(d, a, buf_str(&title), buf_str(&match), kind, &c, &n_c);
+    if (st != DB_OK)
+        goto cleanup;
+    for (size_t i = (size_t)offset; i < n_c && *n_hits < (size_t)limit; i++) {
+        search_hit *h = &(*hits)[(*n_hits)++];
+        h->kind = c[i].kind;
+        h->ref = c[i].ref;
+        h->rank = c[i].score;
+    }
+    if (*n_hits == (size_t)limit)
+        goto cleanup;
+    /* names ran out: body-only matches fill the rest of the page */
+    int body_offset = offset > (int)n_c ? offset - (int)n_c : 0;
+    db_stmt *s = db_prepare(d, kind ? SQL_BODY_KIND : SQL_BODY_ANY);
     if (!s) {
         st = DB_ERR;
         goto cleanup;
     }
-    db_bind_text(s, 1, buf_str(&match));
-    db_bind_int(s, 2, limit);
-    db_bind_int(s, 3, offset < 0 ? 0 : offset);
+    db_bind_text(s, 1, buf_str(&body));
+    db_bind_int(s, 2, limit - (int)*n_hits);
+    db_bind_int(s, 3, body_offset);
     if (kind)
         db_bind_text(s, 4, kind);
     while ((st = db_step(s)) == DB_ROW) {
         search_hit *h = &(*hits)[(*n_hits)++];
         h->kind = arena_strdup(a, db_col_text(s, 0));
         h->ref = db_col_int(s, 1);
-        h->rank = db_col_double(s, 2);
+        h->rank = 1e9;
+        if (!h->kind) {
+            st = DB_NOMEM;
+            break;
+        }
     }
     db_reset(s);
-    st = st == DB_DONE ? DB_OK : st;
+    st = st == DB_DONE ? DB_OK : (st == DB_ROW ? DB_ERR : st);
 cleanup:
     buf_free(&match);
+    buf_free(&title);
+    buf_free(&body);
     return st;
 }

@@ -20,7 +20,7 @@
 typedef struct search_hit {
     const char *kind; /* arena copy */
     int64_t ref;
-    double rank;      /* lower is better (bm25) */
+    double rank;      /* lower is better (search_score; body-only matches last) */
 } search_hit;
 
 /* Replaces the document (kind, ref). Call inside the entity's write
@@ -33,6 +33,11 @@ db_status search_delete(db *d, const char *kind, int64_t ref);
  * no hits. */
 db_status search_query(db *d, arena *a, const char *q, const char *kind, int limit, int offset,
                        search_hit **hits, size_t *n_hits);
+/* How well a folded name matches the words of a match expression (from
+ * search_build_match); lower is better: per word, 0 for a whole-word
+ * match, 1 for a prefix of the first word, 2 for a prefix of a later word,
+ * 3 when absent; shorter names win ties. Exposed for tests. */
+double search_score(const char *folded_title, const char *match);
 /* Builds the FTS5 MATCH expression for q into out: each folded word quoted
  * and followed by '*', joined by spaces (AND). Empty when q has no words.
  * Exposed for tests and fuzzing. */

@@ -1184,6 +1184,30 @@ void form_error_text(buf *out, lang_id lang, const form_error *e)
     case FE_MISMATCH:
         buf_puts(out, T(lang, MSG_FORM_ERR_MISMATCH));
         return;
+    case FE_DATE:
+        buf_puts(out, T(lang, MSG_FORM_ERR_DATE));
+        return;
+    case FE_DATE_ORDER:
+        buf_puts(out, T(lang, MSG_FORM_ERR_DATE_ORDER));
+        return;
+    case FE_FUTURE_YEAR:
+        buf_puts(out, T(lang, MSG_FORM_ERR_FUTURE_YEAR));
+        return;
+    case FE_EXPORTS_ABOVE_REVENUE:
+        buf_puts(out, T(lang, MSG_FORM_ERR_EXPORTS_ABOVE_REVENUE));
+        return;
+    case FE_NO_RATE:
+        buf_puts(out, T(lang, MSG_FORM_ERR_NO_RATE));
+        return;
+    case FE_NOT_CLUSTER:
+        buf_puts(out, T(lang, MSG_FORM_ERR_NOT_CLUSTER));
+        return;
+    case FE_SELF_MEMBER:
+        buf_puts(out, T(lang, MSG_FORM_ERR_SELF_MEMBER));
+        return;
+    case FE_ALREADY_MEMBER:
+        buf_puts(out, T(lang, MSG_FORM_ERR_ALREADY_MEMBER));
+        return;
     case FE_INVALID:
         break;
     }

@@ -131,6 +131,15 @@ typedef enum {
     FE_UNKNOWN_CODE, /* not a known classification code */
     FE_MISMATCH,     /* inconsistent with another field (district vs region) */
     FE_INVALID,      /* malformed for its kind (a phone number with letters) */
+    /* clusters and figures (cluster.c, figures.c) */
+    FE_DATE,                  /* not a real calendar date YYYY-MM-DD */
+    FE_DATE_ORDER,            /* an end date before its start date */
+    FE_FUTURE_YEAR,           /* a year after the current one */
+    FE_EXPORTS_ABOVE_REVENUE, /* exports larger than revenue */
+    FE_NO_RATE,               /* RSD amounts for a year without an exchange rate */
+    FE_NOT_CLUSTER,           /* the entry is not a cluster or cluster initiative */
+    FE_SELF_MEMBER,           /* a cluster as a member of itself */
+    FE_ALREADY_MEMBER,        /* a membership overlapping a current one */
 } form_error_code;
 
 typedef struct form_error {

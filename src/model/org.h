@@ -274,7 +274,10 @@ typedef struct ref_item {
 /* The items of a reference table ("kind", "nace", "fos", "region",
  * "district", "geo") with labels in lang, in display order (arena). */
 db_status ref_list(db *d, arena *a, const char *table, lang_id lang, ref_item **items, size_t *n);
-/* One label, or NULL when the code is unknown (arena). */
+/* One label, or NULL when the code is unknown. The string belongs to the
+ * process-wide reference cache (read-only, lives until ref_cache_shutdown). */
 const char *ref_label(db *d, arena *a, const char *table, const char *code, lang_id lang);
+/* Frees the reference cache (at process exit). */
+void ref_cache_shutdown(void);
 
 #endif

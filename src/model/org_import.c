@@ -18,8 +18,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "core/csv.h"
 #include "core/strutil.h"
-#include "core/utf8.h"
 #include "json/json.h"
 
 #define IMPORT_SLUG_TRIES 10000
@@ -220,138 +220,7 @@ static import_row *new_row(importer *im, int64_t line)
 
 /* --- CSV ------------------------------------------------------------------------------ */
 
-/* Spreadsheets run cells that start with = + - @ (or a tab or CR) as
- * formulas. Export puts a "'" before such a cell, and before a cell that
- * starts with "'" followed by one of those or another "'"; import takes
- * exactly one such "'" away, so every value survives the round trip. */
-static bool csv_trigger(char c)
-{
-    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-}
-
-/* Export: does s need the guarding "'"? */
-static bool csv_needs_guard(const char *s)
-{
-    return s[0] && (csv_trigger(s[0]) || (s[0] == '\'' && (csv_trigger(s[1]) || s[1] == '\'')));
-}
-
-/* Import: does s carry a guarding "'" to take away? */
-static bool csv_has_guard(const char *s)
-{
-    return s[0] == '\'' && (csv_trigger(s[1]) || s[1] == '\'');
-}
-
-static void csv_put_cell(buf *out, const char *s)
-{
-    if (!s || !*s)
-        return;
-    bool quote = strpbrk(s, ",\"\r\n") || is_space(s[0]) || is_space(s[strlen(s) - 1]);
-    if (quote)
-        buf_putc(out, '"');
-    if (csv_needs_guard(s))
-        buf_putc(out, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            buf_putc(out, '"');
-        buf_putc(out, *p);
-    }
-    if (quote)
-        buf_putc(out, '"');
-}
-
-typedef struct csv_cell {
-    const char *s; /* arena, NUL-terminated */
-    size_t n;
-} csv_cell;
-
-typedef struct csv_reader {
-    const char *p, *end;
-    int64_t line;    /* of p */
-    csv_cell *cells; /* the current record's cells, reused (arena) */
-    size_t cap;
-} csv_reader;
-
-/* At the end of a record: LF, CRLF or the end of the text. */
-static bool csv_eol(const csv_reader *r, const char *p)
-{
-    return p >= r->end || *p == '\n' || (*p == '\r' && p + 1 < r->end && p[1] == '\n');
-}
-
-/* Reads one record into r->cells (cell text in the arena). 1 with a
- * record, 0 at the end, -1 on a syntax error (*err set). *line gets the
- * record's first line. */
-static int csv_record(arena *a, csv_reader *r, size_t *n, int64_t *line, const char **err)
-{
-    *n = 0;
-    *line = r->line;
-    if (r->p >= r->end)
-        return 0;
-    buf cell = BUF_INIT;
-    int rc = -1;
-    for (;;) {
-        buf_reset(&cell);
-        if (r->p < r->end && *r->p == '"') {
-            r->p++;
-            for (;;) {
-                const char *q = memchr(r->p, '"', (size_t)(r->end - r->p));
-                if (!q) {
-                    *err = "a quoted field is not closed";
-                    goto cleanup;
-                }
-                for (const char *c = r->p; c < q; c++)
-                    r->line += *c == '\n';
-                buf_append(&cell, r->p, (size_t)(q - r->p));
-                r->p = q + 1;
-                if (r->p < r->end && *r->p == '"') { /* a doubled quote */
-                    buf_putc(&cell, '"');
-                    r->p++;
-                    continue;
-                }
-                break;
-            }
-            if (r->p < r->end && *r->p != ',' && !csv_eol(r, r->p)) {
-                *err = "unexpected text after a closing quote";
-                goto cleanup;
-            }
-        } else {
-            const char *start = r->p;
-            while (r->p < r->end && *r->p != ',' && !csv_eol(r, r->p)) {
-                if (*r->p == '"') {
-                    *err = "a quote inside an unquoted field (quote the whole field and double "
-                           "the quote)";
-                    goto cleanup;
-                }
-                r->p++;
-            }
-            buf_append(&cell, start, (size_t)(r->p - start));
-        }
-        if (buf_failed(&cell) || !grow(a, (void **)&r->cells, *n, &r->cap, sizeof *r->cells)) {
-            *err = "out of memory";
-            goto cleanup;
-        }
-        char *copy = arena_strndup(a, cell.data ? cell.data : "", cell.len);
-        if (!copy) {
-            *err = "out of memory";
-            goto cleanup;
-        }
-        r->cells[*n].s = copy;
-        r->cells[*n].n = cell.len;
-        (*n)++;
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            continue;
-        }
-        if (r->p < r->end) { /* end of line */
-            r->p += *r->p == '\r' ? 2 : 1;
-            r->line++;
-        }
-        break;
-    }
-    rc = 1;
-cleanup:
-    buf_free(&cell);
-    return rc;
-}
+/* Reading, quoting and the formula guard live in core/csv.c. */
 
 /* Splits a list cell on ';' into trimmed codes (arena). */
 static bool csv_list(arena *a, const char *s, const char ***out, size_t *n)
@@ -380,7 +249,8 @@ static bool csv_list(arena *a, const char *s, const char ***out, size_t *n)
 
 static void parse_csv(importer *im, const char *data, size_t n)
 {
-    csv_reader r = {data, data + n, 1, NULL, 0};
+    csv_reader r;
+    csv_reader_init(&r, data, n);
     size_t n_cells;
     int64_t line;
     const char *err = NULL;
@@ -698,23 +568,6 @@ static db_status import_row_write(importer *im, import_row *row, str_set *slugs,
     return DB_OK;
 }
 
-/* The line of the first byte that is not UTF-8 (or is NUL), or 0. */
-static int64_t bad_utf8_line(const char *s, size_t n)
-{
-    int64_t line = 1;
-    size_t i = 0;
-    while (i < n) {
-        uint32_t cp;
-        int len = utf8_decode(s + i, n - i, &cp);
-        if (len <= 0 || cp == 0)
-            return line;
-        if (s[i] == '\n')
-            line++;
-        i += (size_t)len;
-    }
-    return 0;
-}
-
 /* Sorts the problems into file order, stably (those of one line keep the
  * order they were found in): a bottom-up merge sort through tmp. */
 static void sort_problems(struct org_import_problem *p, struct org_import_problem *tmp, size_t n)
@@ -745,11 +598,8 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
     db_status st = DB_OK;
     bool in_tx = false;
 
-    if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        n -= 3;
-    }
-    int64_t bad = bad_utf8_line(data, n);
+    csv_skip_bom(&data, &n);
+    int64_t bad = csv_bad_utf8_line(data, n);
     if (bad) {
         problem(&im, bad, "the file is not valid UTF-8 text: save it as UTF-8 (CSV UTF-8)");
         goto done;

@@ -121,13 +121,19 @@ void web_search(req *r)
     search_hit *hits = NULL;
     size_t n = 0;
     if (q && *q) {
-        db_status st = search_query(r->db, r->a, q, "org", SEARCH_CAP, 0, &hits, &n);
+        /* only as many hits as this page needs, plus one to know there
+         * are more: ranking is the expensive part at 100,000 entries */
+        db_status st = search_query(r->db, r->a, q, "org", page * WEB_ORG_PER_PAGE + 1, 0, &hits,
+                                    &n);
         if (st != DB_OK) {
             resp_fail(r, st, "search failed");
             return;
         }
     }
-    int pages = (int)((n + WEB_ORG_PER_PAGE - 1) / WEB_ORG_PER_PAGE);
+    bool more = n > (size_t)page * WEB_ORG_PER_PAGE;
+    if (more)
+        n--;
+    int pages = (int)((n + WEB_ORG_PER_PAGE - 1) / WEB_ORG_PER_PAGE) + (more ? 1 : 0);
     if (page > 1 && page > pages) {
         resp_error(r, 404, T(L, MSG_DIR_NO_SUCH_PAGE));
         return;
@@ -152,7 +158,7 @@ void web_search(req *r)
         web_org_count_text(&c, L, (int64_t)n);
         html_fmt(o,
                  "<div class=\"dir-toolbar\"><h2>%s</h2><p class=\"count-note\">%s%R</p></div>\n",
-                 title, buf_str(&c), n >= SEARCH_CAP ? "+" : "");
+                 title, buf_str(&c), more ? "+" : "");
         buf_free(&c);
         if (n == 0) {
             html_fmt(o, "<p class=\"empty\">%s</p>\n", T(L, MSG_SEARCH_NONE));

@@ -19,7 +19,7 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
     title,
     body,
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    prefix = '1 2 3 4 5 6'  -- typeahead: short prefixes read one doclist
 );
 
 -- Settings the instance keeps about itself (first-run state and the like).

@@ -1,0 +1,118 @@
+/* chart.h: server-rendered SVG charts for statistics pages.
+ *
+ * Three kinds, all drawn on the server into a buf as one
+ * <figure class="chart"> holding an <svg role="img"> with a <title> and a
+ * one-sentence <desc> (the text equivalent: largest and smallest values,
+ * first and last years), and a <figcaption>. Nothing here needs script:
+ * the output obeys a CSP without inline script or style attributes, so
+ * colours come from classes in scan.css (a colour-blind-safe palette) and
+ * every chart still reads in black and white: values are written next to
+ * bars, lines differ in dash and marker shape, shares in hatch pattern.
+ *
+ * The text is in the reader's language (numbers through i18n_fmt_int and
+ * i18n_fmt_money, compact money such as "1.2M EUR" / "1,2 мил. EUR") and
+ * is escaped with html_text; labels too long for the chart are cut with an
+ * ellipsis and given in full in a <title> child of their bar. A chart is a
+ * picture of a table that the page shows beside it (web/table.h); long
+ * series are cut to the largest max_bars items with an "and N more" note.
+ *
+ * Output is deterministic (same input, same bytes) so tests compare it.
+ * Nothing is allocated that outlives a call; the functions are
+ * thread-safe once i18n_init() has run. Neighbours: html.h (escaping),
+ * i18n.h (numbers and messages), web/table.h (the data beside the chart). */
+#ifndef SCAN_CHART_H
+#define SCAN_CHART_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "i18n/i18n.h"
+
+/* How values are shown when no formatter callback is given. */
+typedef enum {
+    CHART_UNIT_COUNT = 0,   /* integers with the language's grouping: 1,234 / 1.234 */
+    CHART_UNIT_MONEY_CENTS, /* euro cents: compact on the chart ("1.2M EUR"),
+                               exact in the text equivalent */
+    CHART_UNIT_BP,          /* basis points shown as percent: 6234 -> "62.3%" */
+} chart_unit;
+
+/* Appends v as plain text (the chart escapes it). compact is true for
+ * labels on the chart itself and false for the text equivalent and
+ * tooltips. */
+typedef void (*chart_fmt_fn)(buf *out, lang_id lang, int64_t v, bool compact, void *ctx);
+
+/* A missing value in a line series: the line breaks there. */
+#define CHART_NONE INT64_MIN
+
+/* Values beyond +-CHART_LIMIT (10^15 EUR in cents) are drawn as if at the
+ * limit; their labels still show the true value. */
+#define CHART_LIMIT 100000000000000000LL
+
+/* Default number of bars or rows drawn before "and N more". */
+#define CHART_DEFAULT_MAX_BARS 15
+
+typedef struct chart_opts {
+    const char *id;       /* unique on the page; prefix of the <title>,
+                             <desc> and pattern ids. Letters, digits, '-'
+                             and '_' (others become '-'); NULL = "chart" */
+    const char *title;    /* what the chart shows: figcaption and <title> */
+    const char *subtitle; /* optional second caption line (year, scope) */
+    const char *note;     /* optional line under the chart (source) */
+    const char *table_id; /* optional id of the table beside the chart: the
+                             "and N more" note links to it */
+    chart_unit unit;      /* used when fmt is NULL */
+    chart_fmt_fn fmt;     /* optional formatter; overrides unit */
+    void *fmt_ctx;        /* passed to fmt */
+    size_t max_bars;      /* bars/rows drawn at most; 0 = CHART_DEFAULT_MAX_BARS */
+} chart_opts;
+
+/* A horizontal bar chart of one series: labels[i] with values[i], i < n.
+ * Negative values extend left of a zero line; every bar has its value
+ * written next to it. When n exceeds max_bars, the max_bars largest
+ * values are drawn (largest first) and a note says how many more there
+ * are; otherwise bars keep the given order. n == 0 draws "No data".
+ * Returns 0, or -1 when memory ran out (out is then failed). */
+int chart_bar(buf *out, lang_id lang, const chart_opts *o, const char *const *labels,
+              const int64_t *values, size_t n);
+
+/* One series of a line chart: values[j] belongs to years[j]. */
+typedef struct chart_series {
+    const char *name;      /* legend text */
+    const int64_t *values; /* n_years values, CHART_NONE where missing */
+} chart_series;
+
+/* A line chart of n_series series over n_years ascending years, with a
+ * y axis at round numbers that includes zero, light grid lines, a legend
+ * (line colour, dash and marker shape per series), a marker per value with
+ * its exact value as a tooltip, and the last value written at the end of
+ * each line. Gaps (CHART_NONE) break a line. Years are spaced by their
+ * value when strictly ascending, else evenly. No values at all draws
+ * "No data". Returns 0 or -1 as chart_bar. */
+int chart_line(buf *out, lang_id lang, const chart_opts *o, const int *years, size_t n_years,
+               const chart_series *series, size_t n_series);
+
+/* 100% stacked horizontal bars: one row per labels[r] (r < n_rows), split
+ * into n_parts parts named parts[p], with values[r * n_parts + p] (for
+ * example exports and domestic revenue per cluster). Each part is drawn
+ * as its share of the row's total, with a colour and a hatch pattern, a
+ * legend, and the rounded percentage written inside when it fits.
+ * Negative values count as zero; a row whose total is zero is drawn empty
+ * and marked "no data". Rows keep the given order; beyond max_bars rows a
+ * note says how many more there are. Returns 0 or -1 as chart_bar. */
+int chart_stacked_share(buf *out, lang_id lang, const chart_opts *o, const char *const *labels,
+                        size_t n_rows, const char *const *parts, size_t n_parts,
+                        const int64_t *values);
+
+/* Appends euro cents in compact form with the currency: "950 EUR",
+ * "12.3K EUR", "1.2M EUR", "3.4B EUR" (en); "12,3 хиљ. EUR",
+ * "1,2 мил. EUR", "3,4 млрд. EUR" (sr, suffixes from the catalog so Latin
+ * is derived). One decimal, rounded half away from zero; a value that
+ * rounds to 1000 of a unit moves up a unit. */
+void chart_fmt_money_compact(buf *out, lang_id lang, int64_t cents);
+/* Appends basis points as a percentage with one decimal: 6234 -> "62.3%"
+ * (en), "62,3%" (sr). */
+void chart_fmt_bp(buf *out, lang_id lang, int64_t bp);
+
+#endif

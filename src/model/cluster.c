@@ -1,0 +1,1125 @@
+/* cluster.c: what makes a directory entry a cluster, and who its members
+ * are (see cluster.h).
+ *
+ * All SQL about cluster profiles, stages, the management team, SCAN
+ * membership history, labels and cluster_member lives here; figures.c
+ * reads the same cluster_member and scan_membership rows for its totals
+ * and rights.c reads cluster_member for managers' rights, so membership
+ * is stored once and derived everywhere. Every write is one transaction
+ * with an audit row (entity 'org', the cluster's id) that bumps
+ * figures_version and directory_version (cached figures and profile
+ * pages both show what changed). Validation errors go into form_errors
+ * under the parameter names (org_id, stage, reached_on, status, since,
+ * note, label, name, awarded_on, expires_on, person_id, role, fte_milli,
+ * cluster_id, joined_on, left_on) and return DB_CONSTRAINT with nothing
+ * written. Dates are 'YYYY-MM-DD' text checked as real calendar dates;
+ * "today" is the Belgrade date (the process zone, see timeutil.h). */
+#include "model/cluster.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/timeutil.h"
+#include "core/utf8.h"
+#include "json/json.h"
+#include "model/audit.h"
+
+#define PROFILE_TEXT_MAX 10000 /* characters per strategy field */
+#define NOTE_MAX         500
+#define LABEL_NAME_MAX   200
+#define ROLE_MAX         100
+#define STARTUP_YEARS    5
+#define ESCA_LABEL_YEARS 2
+
+/* --- small helpers ------------------------------------------------------------ */
+
+static bool empty(const char *s)
+{
+    return !s || !*s;
+}
+
+/* Today in Belgrade as YYYY-MM-DD; "" when the clock cannot be read. */
+static void local_today(char out[11])
+{
+    time_t t = (time_t)time_now();
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+        out[0] = '\0';
+}
+
+static int local_year(void)
+{
+    time_t t = (time_t)time_now();
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return 0;
+    return tm.tm_year + 1900;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* A real calendar date written YYYY-MM-DD, years 1900..2199. */
+static bool date_valid(const char *s)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    return y >= 1900 && y <= 2199 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+/* The date years later (29 February becomes 28 February). */
+static void date_add_years(char out[11], const char *date, int years)
+{
+    int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
+    int m = (date[5] - '0') * 10 + (date[6] - '0');
+    int d = (date[8] - '0') * 10 + (date[9] - '0');
+    y += years;
+    if (d > days_in_month(y, m))
+        d = days_in_month(y, m);
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m, d);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+
+/* Characters (code points) in valid UTF-8 text. */
+static size_t char_count(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void add_error(form_errors *errs, const char *field, form_error_code code, int64_t min,
+                      int64_t max)
+{
+    if (errs->n_items >= sizeof errs->items / sizeof errs->items[0])
+        return;
+    form_error *e = &errs->items[errs->n_items++];
+    e->field = field;
+    e->code = code;
+    e->min = min;
+    e->max = max;
+}
+
+/* A required date field: FE_REQUIRED or FE_DATE. */
+static void check_date(form_errors *errs, const char *field, const char *v, bool required)
+{
+    if (empty(v)) {
+        if (required)
+            add_error(errs, field, FE_REQUIRED, 0, 0);
+    } else if (!date_valid(v)) {
+        add_error(errs, field, FE_DATE, 0, 0);
+    }
+}
+
+/* A one-line text field: required, at most max characters, no control
+ * characters, valid UTF-8. */
+static void check_text(form_errors *errs, const char *field, const char *v, bool required,
+                       size_t max)
+{
+    if (empty(v)) {
+        if (required)
+            add_error(errs, field, FE_REQUIRED, 0, 0);
+        return;
+    }
+    if (!utf8_valid(v, strlen(v), false)) {
+        add_error(errs, field, FE_INVALID, 0, 0);
+        return;
+    }
+    for (const char *p = v; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            add_error(errs, field, FE_CONTROL_CHARS, 0, 0);
+            return;
+        }
+    }
+    if (char_count(v) > max)
+        add_error(errs, field, FE_TOO_LONG, 0, (int64_t)max);
+}
+
+static bool one_of(const char *v, const char *const *choices)
+{
+    for (; v && *choices; choices++)
+        if (strcmp(v, *choices) == 0)
+            return true;
+    return false;
+}
+
+static const char *col_dup(arena *a, db_stmt *s, int col, bool *oom)
+{
+    const char *v = db_col_text(s, col);
+    if (!v)
+        return NULL;
+    char *c = arena_strdup(a, v);
+    if (!c)
+        *oom = true;
+    return c;
+}
+
+/* Room for one more element in an arena array (*items, capacity *cap). */
+static bool grow(arena *a, void **items, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    void *g = arena_alloc(a, ncap * elem);
+    if (!g)
+        return false;
+    if (n)
+        memcpy(g, *items, n * elem);
+    *items = g;
+    *cap = ncap;
+    return true;
+}
+
+static db_status step_done(db_stmt *s)
+{
+    db_status st = db_step(s);
+    db_reset(s);
+    return st == DB_DONE ? DB_OK : st;
+}
+
+/* --- shared checks and the version bump ------------------------------------------ */
+
+static const char SQL_KIND_OF[] =
+    "SELECT coalesce(k.is_cluster, 0) FROM org o LEFT JOIN ref_kind k ON k.code = o.kind"
+    " WHERE o.id = $1";
+static const char SQL_BUMP[] =
+    "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = $1"
+    " WHERE key IN ('figures_version', 'directory_version')";
+
+/* *exists when entry id exists; *cluster when its kind is a cluster kind. */
+static db_status kind_of(db *d, int64_t id, bool *exists, bool *cluster)
+{
+    *exists = *cluster = false;
+    db_stmt *s = db_prepare(d, SQL_KIND_OF);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        *exists = true;
+        *cluster = db_col_int(s, 0) != 0;
+    }
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* DB_DONE when entry id does not exist, FE_NOT_CLUSTER on "org_id" when it
+ * is not a cluster (errs may be NULL: then DB_CONSTRAINT alone). */
+static db_status require_cluster(db *d, int64_t id, form_errors *errs)
+{
+    bool exists, cluster;
+    db_status st = kind_of(d, id, &exists, &cluster);
+    if (st != DB_OK)
+        return st;
+    if (!exists)
+        return DB_DONE;
+    if (!cluster && errs)
+        add_error(errs, "org_id", FE_NOT_CLUSTER, 0, 0);
+    return cluster ? DB_OK : DB_CONSTRAINT;
+}
+
+static db_status bump_versions(db *d)
+{
+    db_stmt *s = db_prepare(d, SQL_BUMP);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, time_now());
+    return step_done(s);
+}
+
+/* The audit row and the version bump that end every write. */
+static db_status finish_write(db *d, int64_t actor_id, const char *ip, const char *action,
+                              int64_t cluster_id, const buf *detail)
+{
+    if (detail && buf_failed(detail))
+        return DB_NOMEM;
+    db_status st = audit_add(d, actor_id, ip, action, "org", cluster_id,
+                             detail && detail->len ? buf_str(detail) : NULL);
+    return st == DB_OK ? bump_versions(d) : st;
+}
+
+/* --- reading ---------------------------------------------------------------------- */
+
+static const char SQL_PROFILE[] =
+    "SELECT vision, mission, goals, services, networks FROM cluster_profile WHERE org_id = $1";
+static const char SQL_STAGES[] =
+    "SELECT stage, reached_on FROM cluster_stage WHERE org_id = $1"
+    " ORDER BY reached_on, CASE stage WHEN 'initiative' THEN 1 WHEN 'emerging' THEN 2"
+    " WHEN 'developing' THEN 3 ELSE 4 END";
+static const char SQL_TEAM[] =
+    "SELECT t.id, t.person_id, p.name, p.email, p.phone, p.public_contact, t.role, t.fte_milli,"
+    "       t.since, t.until, p.erased_at IS NOT NULL"
+    "  FROM cluster_team t JOIN person p ON p.id = t.person_id"
+    " WHERE t.org_id = $1 ORDER BY t.until IS NOT NULL, coalesce(t.since, ''), t.id";
+static const char SQL_SCAN[] =
+    "SELECT id, status, since, note, created_at, coalesce(created_by, 0) FROM scan_membership"
+    " WHERE org_id = $1 ORDER BY since, id";
+static const char SQL_LABELS[] =
+    "SELECT id, label, name, awarded_on, expires_on FROM cluster_label WHERE org_id = $1"
+    " ORDER BY awarded_on, id";
+
+static db_status read_profile(db *d, arena *a, int64_t id, cluster_info *out)
+{
+    db_stmt *s = db_prepare(d, SQL_PROFILE);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    bool oom = false;
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        out->vision = col_dup(a, s, 0, &oom);
+        out->mission = col_dup(a, s, 1, &oom);
+        out->goals = col_dup(a, s, 2, &oom);
+        out->services = col_dup(a, s, 3, &oom);
+        out->networks = col_dup(a, s, 4, &oom);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+static db_status read_stages(db *d, arena *a, int64_t id, cluster_info *out)
+{
+    db_stmt *s = db_prepare(d, SQL_STAGES);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    size_t cap = 0;
+    bool oom = false;
+    db_status st;
+    while (!oom && (st = db_step(s)) == DB_ROW) {
+        if (!grow(a, (void **)&out->stages, out->n_stages, &cap, sizeof *out->stages)) {
+            oom = true;
+            break;
+        }
+        cluster_stage_rec *r = &out->stages[out->n_stages++];
+        r->stage = col_dup(a, s, 0, &oom);
+        r->reached_on = col_dup(a, s, 1, &oom);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_DONE ? DB_OK : st;
+}
+
+static db_status read_team(db *d, arena *a, int64_t id, bool with_contacts, cluster_info *out)
+{
+    db_stmt *s = db_prepare(d, SQL_TEAM);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    size_t cap = 0;
+    bool oom = false;
+    db_status st;
+    while (!oom && (st = db_step(s)) == DB_ROW) {
+        if (!grow(a, (void **)&out->team, out->n_team, &cap, sizeof *out->team)) {
+            oom = true;
+            break;
+        }
+        cluster_team_rec *r = &out->team[out->n_team++];
+        memset(r, 0, sizeof *r);
+        r->id = db_col_int(s, 0);
+        r->person_id = db_col_int(s, 1);
+        r->name = col_dup(a, s, 2, &oom);
+        r->public_contact = db_col_int(s, 5) != 0;
+        bool erased = db_col_int(s, 10) != 0;
+        if (!erased && (with_contacts || r->public_contact)) {
+            r->email = col_dup(a, s, 3, &oom);
+            r->phone = col_dup(a, s, 4, &oom);
+        }
+        r->role = col_dup(a, s, 6, &oom);
+        r->fte_milli = (int)db_col_int(s, 7);
+        r->since = col_dup(a, s, 8, &oom);
+        r->until = col_dup(a, s, 9, &oom);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_DONE ? DB_OK : st;
+}
+
+static db_status read_scan(db *d, arena *a, int64_t id, cluster_info *out)
+{
+    db_stmt *s = db_prepare(d, SQL_SCAN);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    size_t cap = 0;
+    bool oom = false;
+    db_status st;
+    while (!oom && (st = db_step(s)) == DB_ROW) {
+        if (!grow(a, (void **)&out->scan, out->n_scan, &cap, sizeof *out->scan)) {
+            oom = true;
+            break;
+        }
+        scan_membership_rec *r = &out->scan[out->n_scan++];
+        r->id = db_col_int(s, 0);
+        r->status = col_dup(a, s, 1, &oom);
+        r->since = col_dup(a, s, 2, &oom);
+        r->note = col_dup(a, s, 3, &oom);
+        r->created_at = db_col_int(s, 4);
+        r->created_by = db_col_int(s, 5);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_DONE ? DB_OK : st;
+}
+
+static db_status read_labels(db *d, arena *a, int64_t id, cluster_info *out)
+{
+    db_stmt *s = db_prepare(d, SQL_LABELS);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    size_t cap = 0;
+    bool oom = false;
+    db_status st;
+    while (!oom && (st = db_step(s)) == DB_ROW) {
+        if (!grow(a, (void **)&out->labels, out->n_labels, &cap, sizeof *out->labels)) {
+            oom = true;
+            break;
+        }
+        cluster_label_rec *r = &out->labels[out->n_labels++];
+        r->id = db_col_int(s, 0);
+        r->label = col_dup(a, s, 1, &oom);
+        r->name = col_dup(a, s, 2, &oom);
+        r->awarded_on = col_dup(a, s, 3, &oom);
+        r->expires_on = col_dup(a, s, 4, &oom);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_DONE ? DB_OK : st;
+}
+
+db_status cluster_get(db *d, arena *a, int64_t org_id, bool with_contacts, cluster_info *out)
+{
+    assert(d && a && out);
+    memset(out, 0, sizeof *out);
+    out->org_id = org_id;
+    bool exists, cluster;
+    bool own_tx = !db_in_tx(d);
+    db_status st = own_tx ? db_begin_read(d) : DB_OK; /* one consistent picture */
+    if (st != DB_OK)
+        return st;
+    if ((st = kind_of(d, org_id, &exists, &cluster)) != DB_OK)
+        goto cleanup;
+    if (!exists) {
+        st = DB_DONE;
+        goto cleanup;
+    }
+    if ((st = read_profile(d, a, org_id, out)) != DB_OK)
+        goto cleanup;
+    if ((st = read_stages(d, a, org_id, out)) != DB_OK)
+        goto cleanup;
+    if ((st = read_team(d, a, org_id, with_contacts, out)) != DB_OK)
+        goto cleanup;
+    if ((st = read_scan(d, a, org_id, out)) != DB_OK)
+        goto cleanup;
+    st = read_labels(d, a, org_id, out);
+cleanup:
+    if (own_tx)
+        db_rollback(d); /* ends the read transaction */
+    return st;
+}
+
+/* --- profile, stages, SCAN status, labels ------------------------------------------ */
+
+/* A strategy field as stored: trimmed, CRLF and CR as LF, NULL when empty.
+ * *bad when it is not UTF-8, holds control characters other than tab and
+ * newline, or is longer than PROFILE_TEXT_MAX characters. */
+static const char *profile_text(buf *b, const char *s, bool *bad)
+{
+    buf_reset(b);
+    if (empty(s))
+        return NULL;
+    size_t n = strlen(s);
+    if (!utf8_valid(s, n, false)) {
+        *bad = true;
+        return NULL;
+    }
+    while (n && strchr(" \t\r\n", s[0]))
+        s++, n--;
+    while (n && strchr(" \t\r\n", s[n - 1]))
+        n--;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\r') {
+            buf_putc(b, '\n');
+            if (i + 1 < n && s[i + 1] == '\n')
+                i++;
+        } else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+            *bad = true;
+            return NULL;
+        } else {
+            buf_putc(b, (char)c);
+        }
+    }
+    if (b->len == 0)
+        return NULL;
+    if (char_count(buf_str(b)) > PROFILE_TEXT_MAX)
+        *bad = true;
+    return buf_str(b);
+}
+
+static const char SQL_PROFILE_PUT[] =
+    "INSERT INTO cluster_profile(org_id, vision, mission, goals, services, networks,"
+    " updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, 0))"
+    " ON CONFLICT(org_id) DO UPDATE SET vision = excluded.vision, mission = excluded.mission,"
+    " goals = excluded.goals, services = excluded.services, networks = excluded.networks,"
+    " updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+
+db_status cluster_set_profile(db *d, int64_t org_id, const char *vision, const char *mission,
+                              const char *goals, const char *services, const char *networks,
+                              int64_t actor_id, const char *ip)
+{
+    assert(d);
+    const char *in[5] = {vision, mission, goals, services, networks};
+    buf b[5] = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT};
+    const char *norm[5];
+    bool bad = false;
+    db_status st = DB_OK;
+    for (int i = 0; i < 5; i++)
+        norm[i] = profile_text(&b[i], in[i], &bad);
+    for (int i = 0; i < 5; i++)
+        if (buf_failed(&b[i]))
+            st = DB_NOMEM;
+    if (st != DB_OK || bad) {
+        if (st == DB_OK)
+            st = DB_CONSTRAINT;
+        goto free_bufs;
+    }
+    if ((st = db_begin_write(d)) != DB_OK)
+        goto free_bufs;
+    if ((st = require_cluster(d, org_id, NULL)) != DB_OK)
+        goto cleanup;
+    db_stmt *s = db_prepare(d, SQL_PROFILE_PUT);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, org_id);
+    for (int i = 0; i < 5; i++)
+        db_bind_text(s, i + 2, norm[i]);
+    db_bind_int(s, 7, time_now());
+    db_bind_int(s, 8, actor_id);
+    if ((st = step_done(s)) != DB_OK)
+        goto cleanup;
+    if ((st = finish_write(d, actor_id, ip, "cluster_profile", org_id, NULL)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+free_bufs:
+    for (int i = 0; i < 5; i++)
+        buf_free(&b[i]);
+    return st;
+}
+
+static const char *const stage_choices[] = {"initiative", "emerging", "developing", "established",
+                                            NULL};
+static const char *const scan_choices[] = {"applied", "member", "founder", "suspended", "left",
+                                           NULL};
+static const char *const label_choices[] = {"esca_bronze", "esca_silver", "esca_gold", "other",
+                                            NULL};
+static const char *const member_role_choices[] = {"member", "founding_member", "board", NULL};
+
+static const char SQL_STAGE_PUT[] =
+    "INSERT INTO cluster_stage(org_id, stage, reached_on, created_at, created_by)"
+    " VALUES ($1, $2, $3, $4, nullif($5, 0))"
+    " ON CONFLICT(org_id, stage) DO UPDATE SET reached_on = excluded.reached_on,"
+    " created_at = excluded.created_at, created_by = excluded.created_by";
+
+/* Opens the write transaction of a validated cluster write: the input
+ * checks (already in errs) and the cluster check; DB_CONSTRAINT when errs
+ * grew past before. On DB_OK the transaction is open. */
+static db_status begin_cluster_write(db *d, int64_t org_id, form_errors *errs, size_t before)
+{
+    if (errs->n_items > before)
+        return DB_CONSTRAINT;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        return st;
+    if ((st = require_cluster(d, org_id, errs)) != DB_OK)
+        db_rollback(d);
+    return st;
+}
+
+db_status cluster_set_stage(db *d, int64_t org_id, const char *stage, const char *reached_on,
+                            int64_t actor_id, const char *ip, form_errors *errs)
+{
+    assert(d);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    size_t before = errs->n_items;
+    buf detail = BUF_INIT;
+    if (empty(stage))
+        add_error(errs, "stage", FE_REQUIRED, 0, 0);
+    else if (!one_of(stage, stage_choices))
+        add_error(errs, "stage", FE_CHOICE, 0, 0);
+    check_date(errs, "reached_on", reached_on, true);
+    db_status st = begin_cluster_write(d, org_id, errs, before);
+    if (st != DB_OK)
+        goto done;
+    db_stmt *s = db_prepare(d, SQL_STAGE_PUT);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, org_id);
+    db_bind_text(s, 2, stage);
+    db_bind_text(s, 3, reached_on);
+    db_bind_int(s, 4, time_now());
+    db_bind_int(s, 5, actor_id);
+    if ((st = step_done(s)) != DB_OK)
+        goto cleanup;
+    buf_puts(&detail, "{\"stage\":");
+    json_put_string(&detail, stage);
+    buf_puts(&detail, ",\"reached_on\":");
+    json_put_string(&detail, reached_on);
+    buf_putc(&detail, '}');
+    if ((st = finish_write(d, actor_id, ip, "cluster_stage", org_id, &detail)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    return st;
+}
+
+static const char SQL_SCAN_ADD[] =
+    "INSERT INTO scan_membership(org_id, status, since, note, created_at, created_by)"
+    " VALUES ($1, $2, $3, $4, $5, nullif($6, 0))";
+
+db_status cluster_add_scan_status(db *d, int64_t org_id, const char *status, const char *since,
+                                  const char *note, int64_t actor_id, const char *ip,
+                                  form_errors *errs)
+{
+    assert(d);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    size_t before = errs->n_items;
+    buf detail = BUF_INIT;
+    if (empty(status))
+        add_error(errs, "status", FE_REQUIRED, 0, 0);
+    else if (!one_of(status, scan_choices))
+        add_error(errs, "status", FE_CHOICE, 0, 0);
+    check_date(errs, "since", since, true);
+    check_text(errs, "note", note, false, NOTE_MAX);
+    db_status st = begin_cluster_write(d, org_id, errs, before);
+    if (st != DB_OK)
+        goto done;
+    db_stmt *s = db_prepare(d, SQL_SCAN_ADD);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, org_id);
+    db_bind_text(s, 2, status);
+    db_bind_text(s, 3, since);
+    db_bind_text(s, 4, empty(note) ? NULL : note);
+    db_bind_int(s, 5, time_now());
+    db_bind_int(s, 6, actor_id);
+    if ((st = step_done(s)) != DB_OK)
+        goto cleanup;
+    buf_printf(&detail, "{\"id\":%lld,\"status\":", (long long)db_last_id(d));
+    json_put_string(&detail, status);
+    buf_puts(&detail, ",\"since\":");
+    json_put_string(&detail, since);
+    buf_putc(&detail, '}');
+    if ((st = finish_write(d, actor_id, ip, "cluster_scan_status", org_id, &detail)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    return st;
+}
+
+static const char SQL_LABEL_ADD[] =
+    "INSERT INTO cluster_label(org_id, label, name, awarded_on, expires_on)"
+    " VALUES ($1, $2, $3, $4, $5)";
+
+db_status cluster_add_label(db *d, int64_t org_id, const char *label, const char *name,
+                            const char *awarded_on, const char *expires_on, int64_t actor_id,
+                            const char *ip, form_errors *errs)
+{
+    assert(d);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    size_t before = errs->n_items;
+    buf detail = BUF_INIT;
+    char expiry[11] = "";
+    bool other = label && strcmp(label, "other") == 0;
+    if (empty(label))
+        add_error(errs, "label", FE_REQUIRED, 0, 0);
+    else if (!one_of(label, label_choices))
+        add_error(errs, "label", FE_CHOICE, 0, 0);
+    check_text(errs, "name", name, other, LABEL_NAME_MAX);
+    check_date(errs, "awarded_on", awarded_on, true);
+    check_date(errs, "expires_on", expires_on, false);
+    bool dates_ok = date_valid(awarded_on);
+    if (dates_ok && !empty(expires_on) && date_valid(expires_on) &&
+        strcmp(expires_on, awarded_on) <= 0)
+        add_error(errs, "expires_on", FE_DATE_ORDER, 0, 0);
+    if (dates_ok && empty(expires_on) && label && strncmp(label, "esca_", 5) == 0)
+        date_add_years(expiry, awarded_on, ESCA_LABEL_YEARS); /* ESCA labels last two years */
+    db_status st = begin_cluster_write(d, org_id, errs, before);
+    if (st != DB_OK)
+        goto done;
+    db_stmt *s = db_prepare(d, SQL_LABEL_ADD);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, org_id);
+    db_bind_text(s, 2, label);
+    db_bind_text(s, 3, empty(name) ? NULL : name);
+    db_bind_text(s, 4, awarded_on);
+    db_bind_text(s, 5, !empty(expires_on) ? expires_on : expiry[0] ? expiry : NULL);
+    if ((st = step_done(s)) != DB_OK)
+        goto cleanup;
+    buf_printf(&detail, "{\"id\":%lld,\"label\":", (long long)db_last_id(d));
+    json_put_string(&detail, label);
+    buf_putc(&detail, '}');
+    if ((st = finish_write(d, actor_id, ip, "cluster_label", org_id, &detail)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    return st;
+}
+
+/* --- management team ------------------------------------------------------------------ */
+
+static const char SQL_PERSON_OK[] = "SELECT erased_at IS NULL FROM person WHERE id = $1";
+static const char SQL_TEAM_ADD[] =
+    "INSERT INTO cluster_team(org_id, person_id, role, fte_milli, since)"
+    " VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_TEAM_GET[] = "SELECT org_id, since FROM cluster_team WHERE id = $1";
+static const char SQL_TEAM_END[] = "UPDATE cluster_team SET until = $2 WHERE id = $1";
+
+db_status cluster_team_add(db *d, int64_t org_id, int64_t person_id, const char *role,
+                           int fte_milli, const char *since, int64_t actor_id, const char *ip,
+                           form_errors *errs)
+{
+    assert(d);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    size_t before = errs->n_items;
+    buf detail = BUF_INIT;
+    check_text(errs, "role", role, true, ROLE_MAX);
+    if (fte_milli < 0 || fte_milli > 1000)
+        add_error(errs, "fte_milli", FE_RANGE, 0, 1000);
+    check_date(errs, "since", since, false);
+    db_status st = begin_cluster_write(d, org_id, errs, before);
+    if (st != DB_OK)
+        goto done;
+    db_stmt *s = db_prepare(d, SQL_PERSON_OK);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, person_id);
+    st = db_step(s);
+    bool person_ok = st == DB_ROW && db_col_int(s, 0) != 0;
+    db_reset(s);
+    if (st != DB_ROW && st != DB_DONE)
+        goto cleanup;
+    if (!person_ok) {
+        add_error(errs, "person_id", FE_INVALID, 0, 0);
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+    if (!(s = db_prepare(d, SQL_TEAM_ADD))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, org_id);
+    db_bind_int(s, 2, person_id);
+    db_bind_text(s, 3, role);
+    db_bind_int(s, 4, fte_milli);
+    db_bind_text(s, 5, empty(since) ? NULL : since);
+    if ((st = step_done(s)) != DB_OK)
+        goto cleanup;
+    buf_printf(&detail, "{\"team\":%lld,\"person\":%lld}", (long long)db_last_id(d),
+               (long long)person_id);
+    if ((st = finish_write(d, actor_id, ip, "cluster_team_add", org_id, &detail)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    return st;
+}
+
+db_status cluster_team_end(db *d, int64_t team_id, const char *until, int64_t actor_id,
+                           const char *ip)
+{
+    assert(d);
+    char today[11];
+    buf detail = BUF_INIT;
+    if (empty(until)) {
+        local_today(today);
+        until = today;
+    }
+    if (!date_valid(until))
+        return DB_CONSTRAINT;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto done;
+    db_stmt *s = db_prepare(d, SQL_TEAM_GET);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, team_id);
+    st = db_step(s);
+    int64_t org_id = st == DB_ROW ? db_col_int(s, 0) : 0;
+    const char *since = st == DB_ROW ? db_col_text(s, 1) : NULL;
+    bool before_start = since && strcmp(until, since) < 0;
+    db_reset(s);
+    if (st != DB_ROW)
+        goto cleanup; /* DB_DONE: no such row */
+    if (before_start) {
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+    if (!(s = db_prepare(d, SQL_TEAM_END))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, team_id);
+    db_bind_text(s, 2, until);
+    if ((st = step_done(s)) != DB_OK)
+        goto cleanup;
+    buf_printf(&detail, "{\"team\":%lld}", (long long)team_id);
+    if ((st = finish_write(d, actor_id, ip, "cluster_team_end", org_id, &detail)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    return st;
+}
+
+/* --- members ---------------------------------------------------------------------------- */
+
+/* Current on $2: joined on or before it and not left by it. The sector is
+ * the first NACE code by code order; the headcount the one of the latest
+ * year that gives one (org_figure's (org_id, year) index). */
+static const char SQL_MEMBERS[] =
+    "SELECT m.id, o.id, o.slug, o.name, o.acronym, o.kind, m.role, m.joined_on, m.left_on,"
+    "       (SELECT s.code FROM org_sector s WHERE s.org_id = o.id ORDER BY s.code LIMIT 1),"
+    "       o.municipality, o.district,"
+    "       (SELECT f.employees FROM org_figure f WHERE f.org_id = o.id"
+    "           AND f.employees IS NOT NULL ORDER BY f.year DESC LIMIT 1),"
+    "       coalesce(o.year_founded, 0), o.is_demo"
+    "  FROM cluster_member m JOIN org o ON o.id = m.org_id"
+    " WHERE m.cluster_id = $1 AND m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on > $2)"
+    " ORDER BY o.name_folded, o.id, m.id";
+
+const char *cluster_size_class(int64_t employees)
+{
+    if (employees < 0)
+        return NULL;
+    if (employees < 10)
+        return "micro";
+    if (employees < 50)
+        return "small";
+    if (employees < 250)
+        return "medium";
+    return "large";
+}
+
+db_status cluster_members(db *d, arena *a, int64_t cluster_id, const char *on_date,
+                          cluster_member_rec **items, size_t *n)
+{
+    assert(d && a && items && n);
+    *items = NULL;
+    *n = 0;
+    char today[11];
+    if (empty(on_date)) {
+        local_today(today);
+        on_date = today;
+    }
+    if (!date_valid(on_date))
+        return DB_CONSTRAINT;
+    int startup_from = local_year() - STARTUP_YEARS;
+    db_stmt *s = db_prepare(d, SQL_MEMBERS);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, cluster_id);
+    db_bind_text(s, 2, on_date);
+    size_t cap = 0;
+    bool oom = false;
+    db_status st;
+    while (!oom && (st = db_step(s)) == DB_ROW) {
+        if (!grow(a, (void **)items, *n, &cap, sizeof **items)) {
+            oom = true;
+            break;
+        }
+        cluster_member_rec *r = &(*items)[(*n)++];
+        memset(r, 0, sizeof *r);
+        r->id = db_col_int(s, 0);
+        r->org_id = db_col_int(s, 1);
+        r->slug = col_dup(a, s, 2, &oom);
+        r->name = col_dup(a, s, 3, &oom);
+        r->acronym = col_dup(a, s, 4, &oom);
+        r->kind = col_dup(a, s, 5, &oom);
+        r->role = col_dup(a, s, 6, &oom);
+        r->joined_on = col_dup(a, s, 7, &oom);
+        r->left_on = col_dup(a, s, 8, &oom);
+        r->sector = col_dup(a, s, 9, &oom);
+        r->municipality = col_dup(a, s, 10, &oom);
+        r->district = col_dup(a, s, 11, &oom);
+        r->employees = db_col_is_null(s, 12) ? -1 : db_col_int(s, 12);
+        r->size_class = cluster_size_class(r->employees);
+        int64_t founded = db_col_int(s, 13);
+        r->is_startup = founded > 0 && founded >= startup_from;
+        r->is_demo = db_col_int(s, 14) != 0;
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_DONE ? DB_OK : st;
+}
+
+static bool is_research_kind(const char *kind)
+{
+    static const char *const research[] = {"university", "research_institute", "tech_centre",
+                                           "science_park", NULL};
+    return one_of(kind, research);
+}
+
+void cluster_composition_of(const cluster_member_rec *items, size_t n, cluster_composition *out)
+{
+    assert(out && (items || n == 0));
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        const cluster_member_rec *m = &items[i];
+        out->total++;
+        if (m->kind && strcmp(m->kind, "company") == 0) {
+            if (m->is_startup)
+                out->startups++;
+            const char *size = cluster_size_class(m->employees);
+            if (!size)
+                out->unknown_size++;
+            else if (strcmp(size, "large") == 0)
+                out->large++;
+            else
+                out->smes++;
+        } else if (is_research_kind(m->kind)) {
+            out->research++;
+        } else {
+            out->other++;
+        }
+    }
+}
+
+static const char SQL_OVERLAP[] =
+    "SELECT 1 FROM cluster_member WHERE cluster_id = $1 AND org_id = $2"
+    " AND (left_on IS NULL OR left_on > $3) LIMIT 1";
+static const char SQL_ORG_EXISTS[] = "SELECT 1 FROM org WHERE id = $1";
+static const char SQL_MEMBER_ADD[] =
+    "INSERT INTO cluster_member(cluster_id, org_id, role, joined_on, created_at, created_by,"
+    " updated_at) VALUES ($1, $2, $3, $4, $5, nullif($6, 0), $5)";
+static const char SQL_MEMBER_GET[] =
+    "SELECT cluster_id, org_id, joined_on FROM cluster_member WHERE id = $1";
+static const char SQL_MEMBER_END[] =
+    "UPDATE cluster_member SET left_on = $2, updated_at = $3 WHERE id = $1";
+
+/* *yes when sql bound with ($1 = id) returns a row. */
+static db_status exists_id(db *d, const char *sql, int64_t id, bool *yes)
+{
+    *yes = false;
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_status st = db_step(s);
+    db_reset(s);
+    *yes = st == DB_ROW;
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const char *role,
+                             const char *joined_on, int64_t actor_id, const char *ip,
+                             form_errors *errs)
+{
+    assert(d);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    size_t before = errs->n_items;
+    buf detail = BUF_INIT;
+    char today[11];
+    if (empty(role))
+        role = "member";
+    if (empty(joined_on)) {
+        local_today(today);
+        joined_on = today;
+    }
+    if (!one_of(role, member_role_choices))
+        add_error(errs, "role", FE_CHOICE, 0, 0);
+    check_date(errs, "joined_on", joined_on, true);
+    if (cluster_id == org_id)
+        add_error(errs, "org_id", FE_SELF_MEMBER, 0, 0);
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto done;
+    bool exists, cluster, yes;
+    if ((st = kind_of(d, cluster_id, &exists, &cluster)) != DB_OK)
+        goto cleanup;
+    if (!cluster)
+        add_error(errs, "cluster_id", FE_NOT_CLUSTER, 0, 0);
+    if ((st = exists_id(d, SQL_ORG_EXISTS, org_id, &yes)) != DB_OK)
+        goto cleanup;
+    if (!yes)
+        add_error(errs, "org_id", FE_INVALID, 0, 0);
+    if (errs->n_items == before) {
+        db_stmt *s = db_prepare(d, SQL_OVERLAP);
+        if (!s) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        db_bind_int(s, 1, cluster_id);
+        db_bind_int(s, 2, org_id);
+        db_bind_text(s, 3, joined_on);
+        st = db_step(s);
+        db_reset(s);
+        if (st == DB_ROW)
+            add_error(errs, "org_id", FE_ALREADY_MEMBER, 0, 0);
+        else if (st != DB_DONE)
+            goto cleanup;
+    }
+    if (errs->n_items > before) {
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+    db_stmt *s = db_prepare(d, SQL_MEMBER_ADD);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, cluster_id);
+    db_bind_int(s, 2, org_id);
+    db_bind_text(s, 3, role);
+    db_bind_text(s, 4, joined_on);
+    db_bind_int(s, 5, time_now());
+    db_bind_int(s, 6, actor_id);
+    if ((st = step_done(s)) != DB_OK)
+        goto cleanup;
+    buf_printf(&detail, "{\"member\":%lld,\"org\":%lld,\"role\":", (long long)db_last_id(d),
+               (long long)org_id);
+    json_put_string(&detail, role);
+    buf_putc(&detail, '}');
+    if ((st = finish_write(d, actor_id, ip, "cluster_member_add", cluster_id, &detail)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    return st;
+}
+
+db_status cluster_member_end(db *d, int64_t member_id, const char *left_on, int64_t actor_id,
+                             const char *ip, form_errors *errs)
+{
+    assert(d);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    size_t before = errs->n_items;
+    buf detail = BUF_INIT;
+    char today[11];
+    if (empty(left_on)) {
+        local_today(today);
+        left_on = today;
+    }
+    check_date(errs, "left_on", left_on, true);
+    if (errs->n_items > before)
+        return DB_CONSTRAINT;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto done;
+    db_stmt *s = db_prepare(d, SQL_MEMBER_GET);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, member_id);
+    st = db_step(s);
+    int64_t cluster_id = 0, org_id = 0;
+    bool before_join = false;
+    if (st == DB_ROW) {
+        cluster_id = db_col_int(s, 0);
+        org_id = db_col_int(s, 1);
+        before_join = strcmp(left_on, db_col_text(s, 2)) < 0;
+    }
+    db_reset(s);
+    if (st != DB_ROW)
+        goto cleanup; /* DB_DONE: no such membership */
+    if (before_join) {
+        add_error(errs, "left_on", FE_DATE_ORDER, 0, 0);
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+    if (!(s = db_prepare(d, SQL_MEMBER_END))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, member_id);
+    db_bind_text(s, 2, left_on);
+    db_bind_int(s, 3, time_now());
+    if ((st = step_done(s)) != DB_OK)
+        goto cleanup;
+    buf_printf(&detail, "{\"member\":%lld,\"org\":%lld,\"left_on\":", (long long)member_id,
+               (long long)org_id);
+    json_put_string(&detail, left_on);
+    buf_putc(&detail, '}');
+    if ((st = finish_write(d, actor_id, ip, "cluster_member_end", cluster_id, &detail)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    return st;
+}

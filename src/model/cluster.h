@@ -1,0 +1,128 @@
+/* cluster.h: what makes a directory entry a cluster, and who its members
+ * are.
+ *
+ * An entry of kind cluster or cluster_initiative has a development stage
+ * history, a management team, a SCAN membership history, labels, a
+ * strategy, services and networks. Organisations belong to clusters many
+ * to many (cluster_member) with a role and joined/left dates; membership
+ * is derived, never copied (rights.c and figures.c read the same rows).
+ * Every write is one transaction with an audit row and bumps
+ * figures_version and directory_version. */
+#ifndef SCAN_CLUSTER_H
+#define SCAN_CLUSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "db/db.h"
+#include "http/form.h"
+
+typedef struct cluster_stage_rec {
+    const char *stage;      /* initiative, emerging, developing, established */
+    const char *reached_on; /* YYYY-MM-DD */
+} cluster_stage_rec;
+
+typedef struct cluster_team_rec {
+    int64_t id, person_id;
+    const char *name, *email, *phone; /* email/phone only when the reader may see them */
+    bool public_contact;
+    const char *role;
+    int fte_milli;
+    const char *since, *until;
+} cluster_team_rec;
+
+typedef struct scan_membership_rec {
+    int64_t id;
+    const char *status; /* applied, member, founder, suspended, left */
+    const char *since, *note;
+    int64_t created_at, created_by;
+} scan_membership_rec;
+
+typedef struct cluster_label_rec {
+    int64_t id;
+    const char *label; /* esca_bronze, esca_silver, esca_gold, other */
+    const char *name, *awarded_on, *expires_on;
+} cluster_label_rec;
+
+typedef struct cluster_info {
+    int64_t org_id;
+    const char *vision, *mission, *goals, *services, *networks;
+    cluster_stage_rec *stages; /* oldest first; current = last */
+    size_t n_stages;
+    cluster_team_rec *team;
+    size_t n_team;
+    scan_membership_rec *scan; /* oldest first; current = last */
+    size_t n_scan;
+    cluster_label_rec *labels;
+    size_t n_labels;
+} cluster_info;
+
+/* Loads everything about cluster org_id (arena). Contact details of team
+ * members are filled only when with_contacts or the person agreed to
+ * public display. */
+db_status cluster_get(db *d, arena *a, int64_t org_id, bool with_contacts, cluster_info *out);
+
+/* Strategy and services (every field replaced; NULL clears). */
+db_status cluster_set_profile(db *d, int64_t org_id, const char *vision, const char *mission,
+                              const char *goals, const char *services, const char *networks,
+                              int64_t actor_id, const char *ip);
+/* Records that the cluster reached stage on a date (replaces that stage's
+ * date if recorded before). DB_CONSTRAINT with errs on bad input. */
+db_status cluster_set_stage(db *d, int64_t org_id, const char *stage, const char *reached_on,
+                            int64_t actor_id, const char *ip, form_errors *errs);
+/* Adds a SCAN membership status from a date (history row). */
+db_status cluster_add_scan_status(db *d, int64_t org_id, const char *status, const char *since,
+                                  const char *note, int64_t actor_id, const char *ip,
+                                  form_errors *errs);
+db_status cluster_add_label(db *d, int64_t org_id, const char *label, const char *name,
+                            const char *awarded_on, const char *expires_on, int64_t actor_id,
+                            const char *ip, form_errors *errs);
+db_status cluster_team_add(db *d, int64_t org_id, int64_t person_id, const char *role,
+                           int fte_milli, const char *since, int64_t actor_id, const char *ip,
+                           form_errors *errs);
+db_status cluster_team_end(db *d, int64_t team_id, const char *until, int64_t actor_id,
+                           const char *ip);
+
+/* --- members --------------------------------------------------------------- */
+
+typedef struct cluster_member_rec {
+    int64_t id, org_id;
+    const char *slug, *name, *acronym, *kind;
+    const char *role;       /* member, founding_member, board */
+    const char *joined_on, *left_on;
+    const char *sector;     /* first NACE code, or NULL */
+    const char *municipality, *district;
+    int64_t employees;      /* latest reported headcount, -1 when none */
+    const char *size_class; /* micro, small, medium, large, or NULL */
+    bool is_startup;        /* founded within the last 5 years */
+    bool is_demo;
+} cluster_member_rec;
+
+/* The members of cluster on the given date (YYYY-MM-DD; NULL = today in
+ * Belgrade), by name (arena). */
+db_status cluster_members(db *d, arena *a, int64_t cluster_id, const char *on_date,
+                          cluster_member_rec **items, size_t *n);
+/* Adds org to cluster. DB_CONSTRAINT with errs: not a cluster, self,
+ * already a current member, bad dates. */
+db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const char *role,
+                             const char *joined_on, int64_t actor_id, const char *ip,
+                             form_errors *errs);
+/* Ends a membership on left_on (>= joined_on). */
+db_status cluster_member_end(db *d, int64_t member_id, const char *left_on, int64_t actor_id,
+                             const char *ip, form_errors *errs);
+
+/* The composition ECCP asks for, from the member list. */
+typedef struct cluster_composition {
+    int64_t total, smes, startups, large, research, other;
+    int64_t unknown_size; /* members with no headcount reported */
+} cluster_composition;
+
+void cluster_composition_of(const cluster_member_rec *items, size_t n, cluster_composition *out);
+
+/* Size class from a headcount: micro under 10, small under 50, medium under
+ * 250, large 250 and over. NULL for a negative (unknown) count. */
+const char *cluster_size_class(int64_t employees);
+
+#endif

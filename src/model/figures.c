@@ -1,0 +1,989 @@
+/* figures.c: yearly figures of organisations and the totals built from
+ * them (see figures.h); the CSV importer is next door in
+ * figures_import.c and writes through figures_put_tx().
+ *
+ * Money is integer minor units throughout and every ratio is integer
+ * arithmetic with 128-bit intermediates, rounded half up, so a total never
+ * depends on floating point. Totals are one SQL statement per year, chosen
+ * from a table of constant texts assembled at compile time from fixed
+ * fragments by scope (SCAN, founders, one cluster) and grouping (none,
+ * cluster, sector, region, district); values are always bound, never
+ * formatted in. Membership is read from cluster_member and
+ * scan_membership, the same rows cluster.c writes, never copied. */
+#include "model/figures.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/timeutil.h"
+#include "json/json.h"
+#include "model/audit.h"
+
+#define FIG_YEAR_MIN     1990
+#define FIG_YEAR_MAX     2100 /* the column's CHECK */
+#define FIG_TREND_MAX    200  /* years in one trend */
+#define RATE_SOURCE_MAX  200
+
+/* --- small helpers ------------------------------------------------------------ */
+
+static bool empty(const char *s)
+{
+    return !s || !*s;
+}
+
+/* This year in Belgrade (the process zone); FIG_YEAR_MAX when the clock
+ * cannot be read. */
+static int local_year(void)
+{
+    time_t t = (time_t)time_now();
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return FIG_YEAR_MAX;
+    return tm.tm_year + 1900;
+}
+
+static void add_error(form_errors *errs, const char *field, form_error_code code, int64_t min,
+                      int64_t max)
+{
+    if (errs->n_items >= sizeof errs->items / sizeof errs->items[0])
+        return;
+    form_error *e = &errs->items[errs->n_items++];
+    e->field = field;
+    e->code = code;
+    e->min = min;
+    e->max = max;
+}
+
+static const char *col_dup(arena *a, db_stmt *s, int col, bool *oom)
+{
+    const char *v = db_col_text(s, col);
+    if (!v)
+        return NULL;
+    char *c = arena_strdup(a, v);
+    if (!c)
+        *oom = true;
+    return c;
+}
+
+static bool grow(arena *a, void **items, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *g = arena_alloc(a, ncap * elem);
+    if (!g)
+        return false;
+    if (n)
+        memcpy(g, *items, n * elem);
+    *items = g;
+    *cap = ncap;
+    return true;
+}
+
+static db_status step_done(db_stmt *s)
+{
+    db_status st = db_step(s);
+    db_reset(s);
+    return st == DB_DONE ? DB_OK : st;
+}
+
+static int64_t clamp128(__int128 v)
+{
+    if (v > INT64_MAX)
+        return INT64_MAX;
+    if (v < INT64_MIN)
+        return INT64_MIN;
+    return (int64_t)v;
+}
+
+/* num / den rounded half away from zero (half up for the non-negative
+ * values this module divides); den > 0. */
+static int64_t div_round(__int128 num, __int128 den)
+{
+    assert(den > 0);
+    if (num >= 0)
+        return clamp128((2 * num + den) / (2 * den));
+    return clamp128(-((-2 * num + den) / (2 * den)));
+}
+
+/* num / den in basis points, rounded half up; den > 0. */
+static int64_t ratio_bp(int64_t num, int64_t den)
+{
+    return div_round((__int128)num * 10000, den);
+}
+
+int64_t figures_rsd_to_eur(int64_t para, int64_t rate_e4)
+{
+    /* para / 100 RSD at rate_e4 / 10^4 RSD per EUR is
+     * para / 100 * 10^4 / rate_e4 EUR = para * 10^4 / rate_e4 cents. */
+    assert(rate_e4 > 0);
+    if (rate_e4 <= 0)
+        return -1;
+    return div_round((__int128)para * 10000, rate_e4);
+}
+
+/* --- versions ------------------------------------------------------------------ */
+
+static const char SQL_BUMP[] =
+    "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = $1"
+    " WHERE key = 'figures_version'";
+static const char SQL_VERSION[] =
+    "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'figures_version'";
+
+static db_status bump_version(db *d)
+{
+    db_stmt *s = db_prepare(d, SQL_BUMP);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, time_now());
+    return step_done(s);
+}
+
+db_status figures_version(db *d, int64_t *v)
+{
+    *v = 0;
+    db_stmt *s = db_prepare(d, SQL_VERSION);
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        *v = db_col_int(s, 0);
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* --- exchange rates ---------------------------------------------------------------- */
+
+static const char SQL_RATE[] = "SELECT rsd_per_eur_e4 FROM fx_rate WHERE year = $1";
+static const char SQL_RATE_PUT[] =
+    "INSERT INTO fx_rate(year, rsd_per_eur_e4, source) VALUES ($1, $2, $3)"
+    " ON CONFLICT(year) DO UPDATE SET rsd_per_eur_e4 = excluded.rsd_per_eur_e4,"
+    " source = excluded.source";
+static const char SQL_RSD_ROWS[] =
+    "SELECT id, revenue_rsd, exports_rsd, rnd_rsd FROM org_figure"
+    " WHERE year = $1 AND rate_e4 IS NOT NULL";
+static const char SQL_RECONVERT[] =
+    "UPDATE org_figure SET revenue_eur = $2, exports_eur = $3, rnd_eur = $4, rate_e4 = $5"
+    " WHERE id = $1";
+
+db_status figures_rate(db *d, int year, int64_t *rate_e4, bool *found)
+{
+    *rate_e4 = 0;
+    *found = false;
+    db_stmt *s = db_prepare(d, SQL_RATE);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, year);
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        *rate_e4 = db_col_int(s, 0);
+        *found = true;
+    }
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* A row entered in RSD: its id and RSD amounts (-1 for NULL). */
+typedef struct rsd_row {
+    int64_t id, amount[3];
+} rsd_row;
+
+/* The RSD rows of year (arena), read before any is rewritten. */
+static db_status rsd_rows_of(db *d, arena *a, int year, rsd_row **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    db_stmt *s = db_prepare(d, SQL_RSD_ROWS);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, year);
+    size_t cap = 0;
+    bool oom = false;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        if (!grow(a, (void **)rows, *n, &cap, sizeof **rows)) {
+            oom = true;
+            break;
+        }
+        rsd_row *r = &(*rows)[(*n)++];
+        r->id = db_col_int(s, 0);
+        for (int k = 0; k < 3; k++)
+            r->amount[k] = db_col_is_null(s, k + 1) ? -1 : db_col_int(s, k + 1);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_DONE ? DB_OK : st;
+}
+
+db_status figures_set_rate(db *d, int year, int64_t rate_e4, const char *source, int64_t actor_id)
+{
+    assert(d);
+    if (year < FIG_YEAR_MIN || year > FIG_YEAR_MAX || rate_e4 <= 0 || empty(source) ||
+        strlen(source) > RATE_SOURCE_MAX)
+        return DB_CONSTRAINT;
+    arena a = ARENA_INIT;
+    buf detail = BUF_INIT;
+    rsd_row *rows;
+    size_t n;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto done;
+    db_stmt *s = db_prepare(d, SQL_RATE_PUT);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, year);
+    db_bind_int(s, 2, rate_e4);
+    db_bind_text(s, 3, source);
+    if ((st = step_done(s)) != DB_OK)
+        goto cleanup;
+    /* Rows entered in RSD keep their RSD amounts and follow the corrected
+     * rate; their verification stands (what was verified is the input). */
+    if ((st = rsd_rows_of(d, &a, year, &rows, &n)) != DB_OK)
+        goto cleanup;
+    for (size_t i = 0; i < n; i++) {
+        if (!(s = db_prepare(d, SQL_RECONVERT))) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        db_bind_int(s, 1, rows[i].id);
+        for (int k = 0; k < 3; k++) {
+            if (rows[i].amount[k] < 0)
+                db_bind_null(s, k + 2);
+            else
+                db_bind_int(s, k + 2, figures_rsd_to_eur(rows[i].amount[k], rate_e4));
+        }
+        db_bind_int(s, 5, rate_e4);
+        if ((st = step_done(s)) != DB_OK)
+            goto cleanup;
+    }
+    buf_printf(&detail, "{\"year\":%d,\"rate_e4\":%lld,\"reconverted\":%zu}", year,
+               (long long)rate_e4, n);
+    if (buf_failed(&detail)) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
+    if ((st = audit_add(d, actor_id, NULL, "fx_rate_set", "fx_rate", year, buf_str(&detail))) !=
+        DB_OK)
+        goto cleanup;
+    if ((st = bump_version(d)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    arena_free(&a);
+    return st;
+}
+
+/* --- one organisation's figures ---------------------------------------------------- */
+
+static const char *const source_codes[] = {"self_reported", "business_register", "estimate",
+                                           NULL};
+
+#define FIGURE_COLS                                                                                \
+    "f.id, f.org_id, f.year, f.employees, f.revenue_eur, f.exports_eur, f.rnd_eur,"                \
+    " f.revenue_rsd, f.exports_rsd, f.rnd_rsd, f.rate_e4, f.source, f.is_demo,"                    \
+    " coalesce(f.entered_by, 0), f.entered_at, coalesce(f.verified_by, 0),"                        \
+    " coalesce(f.verified_at, 0), o.slug, o.name"
+
+static const char SQL_OF_ORG[] = "SELECT " FIGURE_COLS
+                                 " FROM org_figure f JOIN org o ON o.id = f.org_id"
+                                 " WHERE f.org_id = $1 ORDER BY f.year DESC";
+static const char SQL_LATEST_EMPLOYEES[] =
+    "SELECT employees FROM org_figure WHERE org_id = $1 AND employees IS NOT NULL"
+    " ORDER BY year DESC LIMIT 1";
+
+static int64_t col_or(db_stmt *s, int col, int64_t none)
+{
+    return db_col_is_null(s, col) ? none : db_col_int(s, col);
+}
+
+static void read_figure(arena *a, db_stmt *s, figure_rec *r, bool *oom)
+{
+    memset(r, 0, sizeof *r);
+    r->id = db_col_int(s, 0);
+    r->org_id = db_col_int(s, 1);
+    r->year = (int)db_col_int(s, 2);
+    r->employees = col_or(s, 3, -1);
+    r->revenue_eur = col_or(s, 4, -1);
+    r->exports_eur = col_or(s, 5, -1);
+    r->rnd_eur = col_or(s, 6, -1);
+    r->revenue_rsd = col_or(s, 7, -1);
+    r->exports_rsd = col_or(s, 8, -1);
+    r->rnd_rsd = col_or(s, 9, -1);
+    r->rate_e4 = col_or(s, 10, 0);
+    r->source = col_dup(a, s, 11, oom);
+    r->is_demo = db_col_int(s, 12) != 0;
+    r->entered_by = db_col_int(s, 13);
+    r->entered_at = db_col_int(s, 14);
+    r->verified_by = db_col_int(s, 15);
+    r->verified_at = db_col_int(s, 16);
+    r->org_slug = col_dup(a, s, 17, oom);
+    r->org_name = col_dup(a, s, 18, oom);
+}
+
+db_status figures_of_org(db *d, arena *a, int64_t org_id, figure_rec **items, size_t *n)
+{
+    assert(d && a && items && n);
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_prepare(d, SQL_OF_ORG);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, org_id);
+    size_t cap = 0;
+    bool oom = false;
+    db_status st;
+    while (!oom && (st = db_step(s)) == DB_ROW) {
+        if (!grow(a, (void **)items, *n, &cap, sizeof **items)) {
+            oom = true;
+            break;
+        }
+        read_figure(a, s, &(*items)[(*n)++], &oom);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_DONE ? DB_OK : st;
+}
+
+db_status figures_latest_employees(db *d, int64_t org_id, int64_t *employees)
+{
+    *employees = -1;
+    db_stmt *s = db_prepare(d, SQL_LATEST_EMPLOYEES);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, org_id);
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        *employees = db_col_int(s, 0);
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* --- writing ------------------------------------------------------------------------ */
+
+static const char SQL_ORG_EXISTS[] = "SELECT 1 FROM org WHERE id = $1";
+static const char SQL_EXISTING[] =
+    "SELECT id, employees, revenue_eur, exports_eur, rnd_eur, revenue_rsd, exports_rsd, rnd_rsd,"
+    " rate_e4, source, is_demo, coalesce(entered_by, 0), entered_at, coalesce(verified_by, 0)"
+    " FROM org_figure WHERE org_id = $1 AND year = $2";
+static const char SQL_INSERT[] =
+    "INSERT INTO org_figure(employees, revenue_eur, exports_eur, rnd_eur, revenue_rsd,"
+    " exports_rsd, rnd_rsd, rate_e4, source, is_demo, entered_by, entered_at, org_id, year)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, nullif($11, 0), $12, $13, $14)";
+static const char SQL_UPDATE[] =
+    "UPDATE org_figure SET employees = $1, revenue_eur = $2, exports_eur = $3, rnd_eur = $4,"
+    " revenue_rsd = $5, exports_rsd = $6, rnd_rsd = $7, rate_e4 = $8, source = $9,"
+    " is_demo = $10, entered_by = nullif($11, 0), entered_at = $12, verified_by = NULL,"
+    " verified_at = NULL WHERE id = $13";
+
+/* The values of one row as stored; -1 (0 for rate_e4) for NULL. */
+typedef struct fig_values {
+    int64_t employees, revenue_eur, exports_eur, rnd_eur;
+    int64_t revenue_rsd, exports_rsd, rnd_rsd, rate_e4;
+    const char *source;
+    bool is_demo;
+} fig_values;
+
+static void bind_opt(db_stmt *s, int i, int64_t v)
+{
+    if (v < 0)
+        db_bind_null(s, i);
+    else
+        db_bind_int(s, i, v);
+}
+
+/* The checks of figures_put (field names as in figures.h). */
+static const char *const value_fields[4] = {"employees", "revenue", "exports", "rnd"};
+
+static db_status check_input(db *d, int year, const char *currency, const int64_t v[4],
+                             const char *source, form_errors *errs, int64_t *rate_e4)
+{
+    int this_year = local_year();
+    *rate_e4 = 0;
+    if (year < FIG_YEAR_MIN)
+        add_error(errs, "year", FE_RANGE, FIG_YEAR_MIN, this_year);
+    else if (year > this_year || year > FIG_YEAR_MAX)
+        add_error(errs, "year", FE_FUTURE_YEAR, FIG_YEAR_MIN, this_year);
+    bool rsd = currency && strcmp(currency, "RSD") == 0;
+    if (!rsd && currency && strcmp(currency, "EUR") != 0)
+        add_error(errs, "currency", FE_CHOICE, 0, 0);
+    if (empty(source))
+        add_error(errs, "source", FE_REQUIRED, 0, 0);
+    else {
+        bool known = false;
+        for (const char *const *c = source_codes; *c; c++)
+            known = known || strcmp(*c, source) == 0;
+        if (!known)
+            add_error(errs, "source", FE_CHOICE, 0, 0);
+    }
+    bool any = false;
+    for (int i = 0; i < 4; i++) {
+        if (v[i] < -1)
+            add_error(errs, value_fields[i], FE_RANGE, 0, INT64_MAX);
+        any = any || v[i] >= 0;
+    }
+    if (!any && v[0] >= -1 && v[1] >= -1 && v[2] >= -1 && v[3] >= -1)
+        add_error(errs, "employees", FE_REQUIRED, 0, 0);
+    if (v[1] >= 0 && v[2] >= 0 && v[2] > v[1])
+        add_error(errs, "exports", FE_EXPORTS_ABOVE_REVENUE, 0, 0);
+    if (rsd && year >= FIG_YEAR_MIN && year <= FIG_YEAR_MAX) {
+        bool found;
+        db_status st = figures_rate(d, year, rate_e4, &found);
+        if (st != DB_OK)
+            return st;
+        if (!found)
+            add_error(errs, "currency", FE_NO_RATE, 0, 0);
+    }
+    return DB_OK;
+}
+
+/* {"org":1,"year":2024,"currency":"EUR","fields":[...]} plus, for an
+ * update, who had entered (and verified) the values replaced. */
+static void put_detail(buf *b, int64_t org_id, int year, bool rsd, const figures_put_result *res,
+                       int64_t was_by, int64_t was_at, int64_t was_verified_by)
+{
+    buf_printf(b, "{\"org\":%lld,\"year\":%d,\"currency\":\"%s\",\"fields\":[",
+               (long long)org_id, year, rsd ? "RSD" : "EUR");
+    for (size_t i = 0; i < res->n_changed; i++) {
+        if (i)
+            buf_putc(b, ',');
+        json_put_string(b, res->changed[i]);
+    }
+    buf_putc(b, ']');
+    if (!res->created)
+        buf_printf(b, ",\"was\":{\"entered_by\":%lld,\"entered_at\":%lld,\"verified_by\":%lld}",
+                   (long long)was_by, (long long)was_at, (long long)was_verified_by);
+    buf_putc(b, '}');
+}
+
+db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency,
+                         int64_t employees, int64_t revenue, int64_t exports, int64_t rnd,
+                         const char *source, bool is_demo, int64_t actor_id, const char *ip,
+                         form_errors *errs, figures_put_result *res)
+{
+    assert(d && res);
+    assert(db_in_tx(d));
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    size_t before = errs->n_items;
+    memset(res, 0, sizeof *res);
+    buf detail = BUF_INIT;
+    if (empty(currency))
+        currency = "EUR";
+    bool rsd = strcmp(currency, "RSD") == 0;
+    const int64_t v[4] = {employees, revenue, exports, rnd};
+    int64_t rate_e4;
+    db_status st = check_input(d, year, currency, v, source, errs, &rate_e4);
+    if (st != DB_OK)
+        goto cleanup;
+    if (errs->n_items > before) {
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+
+    db_stmt *s = db_prepare(d, SQL_ORG_EXISTS);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, org_id);
+    st = db_step(s);
+    db_reset(s);
+    if (st != DB_ROW)
+        goto cleanup; /* DB_DONE: no such organisation */
+
+    fig_values nv = {employees, revenue, exports, rnd, -1, -1, -1, 0, source, is_demo};
+    if (rsd) {
+        nv.revenue_rsd = revenue;
+        nv.exports_rsd = exports;
+        nv.rnd_rsd = rnd;
+        nv.rate_e4 = rate_e4;
+        nv.revenue_eur = revenue < 0 ? -1 : figures_rsd_to_eur(revenue, rate_e4);
+        nv.exports_eur = exports < 0 ? -1 : figures_rsd_to_eur(exports, rate_e4);
+        nv.rnd_eur = rnd < 0 ? -1 : figures_rsd_to_eur(rnd, rate_e4);
+    }
+
+    /* The stored row, if any, and what differs from it. */
+    if (!(s = db_prepare(d, SQL_EXISTING))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, org_id);
+    db_bind_int(s, 2, year);
+    st = db_step(s);
+    int64_t was_by = 0, was_at = 0, was_verified_by = 0;
+    if (st == DB_ROW) {
+        fig_values ov = {col_or(s, 1, -1), col_or(s, 2, -1), col_or(s, 3, -1), col_or(s, 4, -1),
+                         col_or(s, 5, -1), col_or(s, 6, -1), col_or(s, 7, -1), col_or(s, 8, 0),
+                         NULL, db_col_int(s, 10) != 0};
+        const char *osrc = db_col_text(s, 9);
+        res->id = db_col_int(s, 0);
+        was_by = db_col_int(s, 11);
+        was_at = db_col_int(s, 12);
+        was_verified_by = db_col_int(s, 13);
+        /* An amount changed when its euro value did, or, both in RSD, its
+         * RSD value did; a change of currency alone is "currency". */
+        bool both_rsd = ov.rate_e4 != 0 && rsd;
+        if (ov.employees != nv.employees)
+            res->changed[res->n_changed++] = "employees";
+        if (ov.revenue_eur != nv.revenue_eur || (both_rsd && ov.revenue_rsd != nv.revenue_rsd))
+            res->changed[res->n_changed++] = "revenue";
+        if (ov.exports_eur != nv.exports_eur || (both_rsd && ov.exports_rsd != nv.exports_rsd))
+            res->changed[res->n_changed++] = "exports";
+        if (ov.rnd_eur != nv.rnd_eur || (both_rsd && ov.rnd_rsd != nv.rnd_rsd))
+            res->changed[res->n_changed++] = "rnd";
+        if ((ov.rate_e4 != 0) != rsd)
+            res->changed[res->n_changed++] = "currency";
+        if (!osrc || strcmp(osrc, source) != 0)
+            res->changed[res->n_changed++] = "source";
+        if (ov.is_demo != nv.is_demo)
+            res->changed[res->n_changed++] = "demo";
+    } else {
+        res->created = true;
+    }
+    db_reset(s);
+    if (st != DB_ROW && st != DB_DONE)
+        goto cleanup;
+    st = DB_OK;
+    if (!res->created && res->n_changed == 0)
+        goto cleanup; /* the same values: nothing written, verification kept */
+    if (res->created) {
+        for (size_t i = 0; i < 4; i++)
+            if (v[i] >= 0)
+                res->changed[res->n_changed++] = value_fields[i];
+    }
+
+    if (!(s = db_prepare(d, res->created ? SQL_INSERT : SQL_UPDATE))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    bind_opt(s, 1, nv.employees);
+    bind_opt(s, 2, nv.revenue_eur);
+    bind_opt(s, 3, nv.exports_eur);
+    bind_opt(s, 4, nv.rnd_eur);
+    bind_opt(s, 5, nv.revenue_rsd);
+    bind_opt(s, 6, nv.exports_rsd);
+    bind_opt(s, 7, nv.rnd_rsd);
+    if (rsd)
+        db_bind_int(s, 8, nv.rate_e4);
+    else
+        db_bind_null(s, 8);
+    db_bind_text(s, 9, source);
+    db_bind_int(s, 10, is_demo ? 1 : 0);
+    db_bind_int(s, 11, actor_id);
+    db_bind_int(s, 12, time_now());
+    if (res->created) {
+        db_bind_int(s, 13, org_id);
+        db_bind_int(s, 14, year);
+    } else {
+        db_bind_int(s, 13, res->id);
+    }
+    if ((st = step_done(s)) != DB_OK)
+        goto cleanup;
+    if (res->created)
+        res->id = db_last_id(d);
+
+    put_detail(&detail, org_id, year, rsd, res, was_by, was_at, was_verified_by);
+    if (buf_failed(&detail)) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
+    st = audit_add(d, actor_id, ip, res->created ? "figure_create" : "figure_update", "figure",
+                   res->id, buf_str(&detail));
+    if (st == DB_OK)
+        st = bump_version(d);
+cleanup:
+    buf_free(&detail);
+    return st;
+}
+
+db_status figures_put(db *d, int64_t org_id, int year, const char *currency, int64_t employees,
+                      int64_t revenue, int64_t exports, int64_t rnd, const char *source,
+                      bool is_demo, int64_t actor_id, const char *ip, form_errors *errs)
+{
+    assert(d);
+    figures_put_result res;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        return st;
+    st = figures_put_tx(d, org_id, year, currency, employees, revenue, exports, rnd, source,
+                        is_demo, actor_id, ip, errs, &res);
+    if (st != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+    return st;
+}
+
+static const char SQL_VERIFY[] =
+    "UPDATE org_figure SET verified_by = CASE WHEN $2 THEN nullif($3, 0) END,"
+    " verified_at = CASE WHEN $2 THEN $4 END WHERE id = $1";
+
+db_status figures_verify(db *d, int64_t figure_id, bool verified, int64_t actor_id, const char *ip)
+{
+    assert(d);
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        return st;
+    db_stmt *s = db_prepare(d, SQL_VERIFY);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, figure_id);
+    db_bind_int(s, 2, verified ? 1 : 0);
+    db_bind_int(s, 3, actor_id);
+    db_bind_int(s, 4, time_now());
+    if ((st = step_done(s)) != DB_OK)
+        goto cleanup;
+    if (db_changes(d) == 0) {
+        st = DB_DONE;
+        goto cleanup;
+    }
+    if ((st = audit_add(d, actor_id, ip, verified ? "figure_verify" : "figure_unverify",
+                        "figure", figure_id, NULL)) != DB_OK)
+        goto cleanup;
+    if ((st = bump_version(d)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+    return st;
+}
+
+/* --- totals --------------------------------------------------------------------------- */
+
+/* Parameters of every total statement: $1 = 'Y-12-31', $2 = 'Y-01-01',
+ * $3 = the cluster (FIG_SCOPE_CLUSTER only), $4 = Y.
+ *
+ * scope(cluster_id): the clusters whose members count. For SCAN and the
+ * founders, the SCAN status in force on Y-12-31 (the latest history row
+ * with since on or before it) decides; applied, suspended and left do not
+ * count. counted: the organisations (DISTINCT: rule 1) with a membership
+ * in a scope cluster overlapping Y (rule 2); per cluster for the cluster
+ * grouping, where each row is a single-cluster total. Figures are then
+ * LEFT JOINed so members without a row stay counted as missing (rule 3).
+ *
+ * Result columns: key, label, members, reported, verified, employees,
+ * revenue, exports, rnd, revenue and exports over the rows that give both
+ * (the export share's base), any demo. Rows sort by revenue, then key. */
+#define IN_FORCE                                                                                   \
+    "(SELECT x.status FROM scan_membership x WHERE x.org_id = s.org_id AND x.since <= $1"         \
+    " ORDER BY x.since DESC, x.id DESC LIMIT 1)"
+#define SCOPE_SCAN                                                                                 \
+    "scope(cluster_id) AS (SELECT DISTINCT s.org_id FROM scan_membership s"                       \
+    " WHERE s.since <= $1 AND " IN_FORCE " IN ('member', 'founder'))"
+#define SCOPE_FOUNDERS                                                                             \
+    "scope(cluster_id) AS (SELECT DISTINCT s.org_id FROM scan_membership s"                       \
+    " WHERE s.since <= $1 AND " IN_FORCE " = 'founder')"
+#define SCOPE_CLUSTER "scope(cluster_id) AS (SELECT id FROM org WHERE id = $3)"
+#define OVERLAPS      "m.joined_on <= $1 AND (m.left_on IS NULL OR m.left_on >= $2)"
+#define COUNTED                                                                                    \
+    "counted(org_id) AS (SELECT DISTINCT m.org_id FROM scope c CROSS JOIN cluster_member m"       \
+    " WHERE m.cluster_id = c.cluster_id AND " OVERLAPS ")"
+#define COUNTED_PAIRS                                                                              \
+    "counted(cluster_id, org_id) AS (SELECT DISTINCT m.cluster_id, m.org_id FROM scope c"         \
+    " CROSS JOIN cluster_member m WHERE m.cluster_id = c.cluster_id AND " OVERLAPS ")"
+#define AGG                                                                                        \
+    "count(c.org_id), count(f.id), count(f.verified_at), coalesce(sum(f.employees), 0),"          \
+    " coalesce(sum(f.revenue_eur), 0), coalesce(sum(f.exports_eur), 0),"                          \
+    " coalesce(sum(f.rnd_eur), 0),"                                                               \
+    " coalesce(sum(CASE WHEN f.exports_eur IS NOT NULL THEN f.revenue_eur END), 0),"              \
+    " coalesce(sum(CASE WHEN f.revenue_eur IS NOT NULL THEN f.exports_eur END), 0),"              \
+    " coalesce(max(f.is_demo), 0)"
+#define FIG_JOIN " LEFT JOIN org_figure f ON f.org_id = c.org_id AND f.year = $4"
+#define TOTAL_NONE(scope)                                                                          \
+    "WITH " scope ", " COUNTED " SELECT 'all', 'all', " AGG " FROM counted c" FIG_JOIN
+#define TOTAL_CLUSTER(scope)                                                                       \
+    "WITH " scope ", " COUNTED_PAIRS " SELECT k.slug, k.name, " AGG                                \
+    " FROM scope s JOIN org k ON k.id = s.cluster_id"                                             \
+    " LEFT JOIN counted c ON c.cluster_id = s.cluster_id" FIG_JOIN                                \
+    " GROUP BY s.cluster_id ORDER BY 7 DESC, 1"
+#define TOTAL_KEYED(scope, key, join)                                                              \
+    "WITH " scope ", " COUNTED ", keyed(org_id, key) AS (SELECT k.org_id, " key                    \
+    " FROM counted k" join ") SELECT c.key, c.key, " AGG " FROM keyed c" FIG_JOIN                 \
+    " GROUP BY c.key ORDER BY 7 DESC, 1"
+/* The NACE section of an organisation's first sector (a division maps to
+ * its parent section). */
+#define KEY_SECTOR                                                                                 \
+    "coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x JOIN ref_nace n"               \
+    " ON n.code = x.code WHERE x.org_id = k.org_id ORDER BY x.code LIMIT 1), '?')"
+#define JOIN_ORG " JOIN org o ON o.id = k.org_id"
+#define TOTALS(scope)                                                                              \
+    {                                                                                              \
+        [FIG_GROUP_NONE] = TOTAL_NONE(scope), [FIG_GROUP_CLUSTER] = TOTAL_CLUSTER(scope),          \
+        [FIG_GROUP_SECTOR] = TOTAL_KEYED(scope, KEY_SECTOR, ""),                                   \
+        [FIG_GROUP_REGION] = TOTAL_KEYED(scope, "coalesce(o.region, '?')", JOIN_ORG),              \
+        [FIG_GROUP_DISTRICT] = TOTAL_KEYED(scope, "coalesce(o.district, '?')", JOIN_ORG),          \
+    }
+
+static const char *const total_sql[3][5] = {
+    [FIG_SCOPE_SCAN] = TOTALS(SCOPE_SCAN),
+    [FIG_SCOPE_FOUNDERS] = TOTALS(SCOPE_FOUNDERS),
+    [FIG_SCOPE_CLUSTER] = TOTALS(SCOPE_CLUSTER),
+};
+
+/* Runs the total statement of scope and group for year (arena rows,
+ * without the previous-year fields). */
+static db_status run_total(db *d, arena *a, figure_scope scope, int64_t cluster_id,
+                           figure_group group, int year, figure_total **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    char first[16], last[16];
+    snprintf(first, sizeof first, "%04d-01-01", year);
+    snprintf(last, sizeof last, "%04d-12-31", year);
+    db_stmt *s = db_prepare(d, total_sql[scope][group]);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, last);
+    db_bind_text(s, 2, first);
+    if (scope == FIG_SCOPE_CLUSTER)
+        db_bind_int(s, 3, cluster_id);
+    db_bind_int(s, 4, year);
+    size_t cap = 0;
+    bool oom = false;
+    db_status st;
+    while (!oom && (st = db_step(s)) == DB_ROW) {
+        if (!grow(a, (void **)rows, *n, &cap, sizeof **rows)) {
+            oom = true;
+            break;
+        }
+        figure_total *t = &(*rows)[(*n)++];
+        memset(t, 0, sizeof *t);
+        t->key = col_dup(a, s, 0, &oom);
+        t->label = col_dup(a, s, 1, &oom);
+        t->year = year;
+        t->members = db_col_int(s, 2);
+        t->reported = db_col_int(s, 3);
+        t->missing = t->members - t->reported;
+        t->verified = db_col_int(s, 4);
+        t->verified_bp = t->reported > 0 ? ratio_bp(t->verified, t->reported) : -1;
+        t->employees = db_col_int(s, 5);
+        t->revenue_eur = db_col_int(s, 6);
+        t->exports_eur = db_col_int(s, 7);
+        t->rnd_eur = db_col_int(s, 8);
+        int64_t rev_both = db_col_int(s, 9), exp_both = db_col_int(s, 10);
+        t->export_share_bp = rev_both > 0 ? ratio_bp(exp_both, rev_both) : -1;
+        t->any_demo = db_col_int(s, 11) != 0;
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_DONE ? DB_OK : st;
+}
+
+/* Change from prev to cur in basis points of prev; 0 when prev is 0. */
+static int64_t change_bp(int64_t cur, int64_t prev)
+{
+    if (prev <= 0)
+        return 0;
+    return div_round(((__int128)cur - prev) * 10000, prev);
+}
+
+static void fill_prev(figure_total *t, const figure_total *p)
+{
+    t->has_prev = p && p->reported > 0;
+    if (!t->has_prev)
+        return;
+    t->prev_employees = p->employees;
+    t->prev_revenue_eur = p->revenue_eur;
+    t->prev_exports_eur = p->exports_eur;
+    t->employees_change_bp = change_bp(t->employees, p->employees);
+    t->revenue_change_bp = change_bp(t->revenue_eur, p->revenue_eur);
+    t->exports_change_bp = change_bp(t->exports_eur, p->exports_eur);
+}
+
+static int cmp_key(const void *x, const void *y)
+{
+    const figure_total *a = x, *b = y;
+    return strcmp(a->key ? a->key : "", b->key ? b->key : "");
+}
+
+static bool year_ok(int year)
+{
+    return year >= FIG_YEAR_MIN && year <= FIG_YEAR_MAX;
+}
+
+static bool scope_ok(figure_scope scope)
+{
+    return scope == FIG_SCOPE_SCAN || scope == FIG_SCOPE_FOUNDERS || scope == FIG_SCOPE_CLUSTER;
+}
+
+db_status figures_total(db *d, arena *a, const figure_query *q, figure_total **rows, size_t *n)
+{
+    assert(d && a && q && rows && n);
+    *rows = NULL;
+    *n = 0;
+    if (!scope_ok(q->scope) || (unsigned)q->group > FIG_GROUP_DISTRICT || !year_ok(q->year))
+        return DB_CONSTRAINT;
+    figure_total *prev = NULL;
+    size_t n_prev = 0;
+    bool own_tx = !db_in_tx(d);
+    db_status st = own_tx ? db_begin_read(d) : DB_OK; /* both years from one picture */
+    if (st != DB_OK)
+        return st;
+    if ((st = run_total(d, a, q->scope, q->cluster_id, q->group, q->year, rows, n)) != DB_OK)
+        goto cleanup;
+    if (q->year > FIG_YEAR_MIN &&
+        (st = run_total(d, a, q->scope, q->cluster_id, q->group, q->year - 1, &prev, &n_prev)) !=
+            DB_OK)
+        goto cleanup;
+    if (n_prev > 1)
+        qsort(prev, n_prev, sizeof *prev, cmp_key);
+    for (size_t i = 0; i < *n; i++) {
+        figure_total *t = &(*rows)[i];
+        const figure_total *p =
+            n_prev ? bsearch(t, prev, n_prev, sizeof *prev, cmp_key) : NULL;
+        fill_prev(t, p);
+    }
+cleanup:
+    if (own_tx)
+        db_rollback(d); /* ends the read transaction */
+    if (st != DB_OK) {
+        *rows = NULL;
+        *n = 0;
+    }
+    return st;
+}
+
+db_status figures_trend(db *d, arena *a, figure_scope scope, int64_t cluster_id, int from, int to,
+                        figure_total **rows, size_t *n)
+{
+    assert(d && a && rows && n);
+    *rows = NULL;
+    *n = 0;
+    if (!scope_ok(scope) || !year_ok(from) || !year_ok(to) || from > to ||
+        to - from >= FIG_TREND_MAX)
+        return DB_CONSTRAINT;
+    size_t count = (size_t)(to - from + 1);
+    figure_total *out = arena_alloc(a, count * sizeof *out);
+    if (!out)
+        return DB_NOMEM;
+    bool own_tx = !db_in_tx(d);
+    db_status st = own_tx ? db_begin_read(d) : DB_OK;
+    if (st != DB_OK)
+        return st;
+    figure_total prev = {0}, *one;
+    bool have_prev = false;
+    size_t got;
+    if (from > FIG_YEAR_MIN) {
+        if ((st = run_total(d, a, scope, cluster_id, FIG_GROUP_NONE, from - 1, &one, &got)) !=
+            DB_OK)
+            goto cleanup;
+        if (got == 1) {
+            prev = one[0];
+            have_prev = true;
+        }
+    }
+    for (int y = from; y <= to; y++) {
+        if ((st = run_total(d, a, scope, cluster_id, FIG_GROUP_NONE, y, &one, &got)) != DB_OK)
+            goto cleanup;
+        assert(got == 1); /* an aggregate without GROUP BY gives one row */
+        if (got != 1) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        figure_total *t = &out[y - from];
+        *t = one[0];
+        fill_prev(t, have_prev ? &prev : NULL);
+        prev = one[0];
+        have_prev = true;
+    }
+    *rows = out;
+    *n = count;
+cleanup:
+    if (own_tx)
+        db_rollback(d);
+    return st;
+}
+
+/* Each step seeks the next lower year in the (year, org_id) index, so the
+ * cost is one seek per distinct year, not a scan of every row. */
+static const char SQL_YEARS[] =
+    "WITH RECURSIVE y(v) AS (SELECT max(year) FROM org_figure"
+    " UNION ALL SELECT (SELECT max(year) FROM org_figure WHERE year < y.v) FROM y"
+    " WHERE y.v IS NOT NULL) SELECT v FROM y WHERE v IS NOT NULL";
+
+db_status figures_years(db *d, arena *a, int **years, size_t *n)
+{
+    assert(d && a && years && n);
+    *years = NULL;
+    *n = 0;
+    db_stmt *s = db_prepare(d, SQL_YEARS);
+    if (!s)
+        return DB_ERR;
+    size_t cap = 0;
+    db_status st;
+    bool oom = false;
+    while ((st = db_step(s)) == DB_ROW) {
+        if (!grow(a, (void **)years, *n, &cap, sizeof **years)) {
+            oom = true;
+            break;
+        }
+        (*years)[(*n)++] = (int)db_col_int(s, 0);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_DONE ? DB_OK : st;
+}
+
+/* The members counted for the year in the SCAN scope (the same rules as
+ * the totals) without a figures row for it. */
+static const char SQL_MISSING[] =
+    "WITH " SCOPE_SCAN ", " COUNTED_PAIRS
+    " SELECT k.slug, k.name, o.slug, o.name FROM counted c"
+    " JOIN org k ON k.id = c.cluster_id JOIN org o ON o.id = c.org_id"
+    " WHERE NOT EXISTS (SELECT 1 FROM org_figure f WHERE f.org_id = c.org_id AND f.year = $4)"
+    " ORDER BY k.name_folded, k.id, o.name_folded, o.id";
+
+db_status figures_missing(db *d, arena *a, int year, figure_missing **items, size_t *n)
+{
+    assert(d && a && items && n);
+    *items = NULL;
+    *n = 0;
+    if (!year_ok(year))
+        return DB_CONSTRAINT;
+    char first[16], last[16];
+    snprintf(first, sizeof first, "%04d-01-01", year);
+    snprintf(last, sizeof last, "%04d-12-31", year);
+    db_stmt *s = db_prepare(d, SQL_MISSING);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, last);
+    db_bind_text(s, 2, first);
+    db_bind_int(s, 4, year);
+    size_t cap = 0;
+    bool oom = false;
+    db_status st;
+    while (!oom && (st = db_step(s)) == DB_ROW) {
+        if (!grow(a, (void **)items, *n, &cap, sizeof **items)) {
+            oom = true;
+            break;
+        }
+        figure_missing *m = &(*items)[(*n)++];
+        m->cluster_slug = col_dup(a, s, 0, &oom);
+        m->cluster_name = col_dup(a, s, 1, &oom);
+        m->org_slug = col_dup(a, s, 2, &oom);
+        m->org_name = col_dup(a, s, 3, &oom);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_DONE ? DB_OK : st;
+}

@@ -1,0 +1,181 @@
+/* figures.h: yearly figures of organisations and the totals built from
+ * them, with their provenance.
+ *
+ * Per organisation and year: employees (headcount), revenue, exports and
+ * optional R&D spending in euro cents, entered in EUR or in RSD (converted
+ * at the stored yearly rate, both kept), each with a source, who entered it
+ * and when, and whether the secretariat verified it.
+ *
+ * Totals (figures_total) follow three rules a naive sum gets wrong:
+ *  1. an organisation in two clusters counts once in any total above a
+ *     single cluster (members are a set, not a list);
+ *  2. an organisation counts in the years it was a member: a membership
+ *     counts for year Y when it overlaps Y (joined_on <= Y-12-31 and
+ *     left_on is NULL or >= Y-01-01), so one that left in 2021 counts in
+ *     2020 and 2021, not in 2022;
+ *  3. a total says how many members reported for the year and how many did
+ *     not, and what share of the reported ones is verified; gaps are never
+ *     filled.
+ * Every function here is integer arithmetic; percentages are basis points
+ * (1/100 of a percent) rounded half up. */
+#ifndef SCAN_FIGURES_H
+#define SCAN_FIGURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "db/db.h"
+#include "http/form.h"
+
+typedef enum { FIG_SRC_SELF, FIG_SRC_REGISTER, FIG_SRC_ESTIMATE } figure_source;
+
+typedef struct figure_rec {
+    int64_t id, org_id;
+    int year;
+    int64_t employees;   /* -1 = not given */
+    int64_t revenue_eur; /* cents; -1 = not given */
+    int64_t exports_eur; /* cents; -1 = not given */
+    int64_t rnd_eur;     /* cents; -1 = not given */
+    int64_t revenue_rsd, exports_rsd, rnd_rsd; /* para; -1 when entered in EUR */
+    int64_t rate_e4;     /* RSD per EUR * 10^4 used; 0 when entered in EUR */
+    const char *source;  /* self_reported, business_register, estimate */
+    int64_t entered_by, entered_at, verified_by, verified_at;
+    bool is_demo;
+    const char *org_slug, *org_name; /* filled by listing functions */
+} figure_rec;
+
+/* RSD para -> EUR cents at rate_e4 (RSD per EUR * 10^4), rounded half up.
+ * Pure; exact in 128-bit intermediate arithmetic. */
+int64_t figures_rsd_to_eur(int64_t para, int64_t rate_e4);
+/* The stored rate for a year; *found false when none. */
+db_status figures_rate(db *d, int year, int64_t *rate_e4, bool *found);
+db_status figures_set_rate(db *d, int year, int64_t rate_e4, const char *source, int64_t actor_id);
+
+/* Validates and stores the figures of one organisation and year (insert or
+ * replace; replacing clears verification). Input in EUR when currency is
+ * "EUR", in RSD when "RSD" (converted at the year's rate; no rate →
+ * error). Refused with DB_CONSTRAINT and errs: negative values, exports
+ * above revenue, a year in the future or before 1990, unknown source, no
+ * rate for RSD. Field names: year, employees, revenue, exports, rnd,
+ * currency, source. */
+db_status figures_put(db *d, int64_t org_id, int year, const char *currency, int64_t employees,
+                      int64_t revenue, int64_t exports, int64_t rnd, const char *source,
+                      bool is_demo, int64_t actor_id, const char *ip, form_errors *errs);
+/* Marks verified (or not) by the secretariat. */
+db_status figures_verify(db *d, int64_t figure_id, bool verified, int64_t actor_id, const char *ip);
+/* All figures of one organisation, newest year first (arena). */
+db_status figures_of_org(db *d, arena *a, int64_t org_id, figure_rec **items, size_t *n);
+/* The latest reported headcount of an organisation, -1 when none. */
+db_status figures_latest_employees(db *d, int64_t org_id, int64_t *employees);
+
+/* --- for the importer ---------------------------------------------------------- */
+
+typedef struct figures_put_result {
+    int64_t id;        /* the row written or found unchanged */
+    bool created;
+    size_t n_changed;  /* 0 and !created: nothing was written */
+    const char *changed[7]; /* employees, revenue, exports, rnd, currency, source, demo */
+} figures_put_result;
+
+/* The writer behind figures_put, for callers that hold their own write
+ * transaction (figures_import writes 100,000 rows in one). The same checks
+ * (DB_CONSTRAINT with errs, nothing written; errs may be NULL), DB_DONE
+ * when org_id does not exist. When anything differs from the stored row
+ * it writes the row (clearing verification), an audit row (figure_create
+ * or figure_update, entity 'figure', with the fields changed and who had
+ * entered the replaced values) and bumps figures_version; an identical
+ * row writes nothing and keeps its verification. res is filled on
+ * success. Employees and amounts of -1 mean "not given". */
+db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency,
+                         int64_t employees, int64_t revenue, int64_t exports, int64_t rnd,
+                         const char *source, bool is_demo, int64_t actor_id, const char *ip,
+                         form_errors *errs, figures_put_result *res);
+
+/* --- totals ------------------------------------------------------------------ */
+
+typedef enum {
+    FIG_SCOPE_SCAN,     /* members of every cluster that was a SCAN member or
+                           founder in the year (scan_membership) */
+    FIG_SCOPE_FOUNDERS, /* members of SCAN's founder clusters */
+    FIG_SCOPE_CLUSTER,  /* members of one cluster (key = cluster org id) */
+} figure_scope;
+
+typedef enum { FIG_GROUP_NONE, FIG_GROUP_CLUSTER, FIG_GROUP_SECTOR, FIG_GROUP_REGION, FIG_GROUP_DISTRICT } figure_group;
+
+typedef struct figure_total {
+    const char *key;      /* group key: cluster slug, NACE section, region or
+                             district code; "all" without grouping */
+    const char *label;    /* cluster name or code (pages translate codes) */
+    int year;
+    int64_t members;      /* organisations counted for the year (distinct) */
+    int64_t reported;     /* of them, with a figures row for the year */
+    int64_t missing;      /* members - reported */
+    int64_t verified;     /* reported rows verified by the secretariat */
+    int64_t verified_bp;  /* verified / reported in basis points; -1 if none reported */
+    int64_t employees;    /* sum over reported */
+    int64_t revenue_eur, exports_eur, rnd_eur; /* cents, sums over reported */
+    int64_t export_share_bp; /* exports / revenue; -1 when revenue is 0 */
+    /* change from the year before, by the same rules (its own member set) */
+    bool has_prev;
+    int64_t prev_employees, prev_revenue_eur, prev_exports_eur;
+    int64_t employees_change_bp, revenue_change_bp, exports_change_bp; /* -1... see has_prev */
+    bool any_demo; /* some counted figures are illustrative demo data */
+} figure_total;
+
+typedef struct figure_query {
+    figure_scope scope;
+    int64_t cluster_id; /* FIG_SCOPE_CLUSTER */
+    figure_group group;
+    int year;
+} figure_query;
+
+/* Totals for a year, one per group value (sorted by revenue descending,
+ * then key), or one row without grouping (arena). Grouping by cluster
+ * counts an organisation in every cluster it belonged to — each row is a
+ * single-cluster total; the ungrouped total of the same scope counts it
+ * once. */
+db_status figures_total(db *d, arena *a, const figure_query *q, figure_total **rows, size_t *n);
+/* The ungrouped total for each year in [from, to] (for trend charts). */
+db_status figures_trend(db *d, arena *a, figure_scope scope, int64_t cluster_id, int from, int to,
+                        figure_total **rows, size_t *n);
+/* The years that have any figures, newest first. */
+db_status figures_years(db *d, arena *a, int **years, size_t *n);
+
+/* Members (of clusters in SCAN) that have not reported for year, by
+ * cluster (arena): cluster slug/name and member slug/name pairs. */
+typedef struct figure_missing {
+    const char *cluster_slug, *cluster_name, *org_slug, *org_name;
+} figure_missing;
+db_status figures_missing(db *d, arena *a, int year, figure_missing **items, size_t *n);
+
+/* --- import ------------------------------------------------------------------ */
+
+typedef struct figures_import_report {
+    int64_t created, updated, unchanged;
+    struct figures_import_problem {
+        int64_t line;
+        const char *message;
+    } *problems;
+    size_t n_problems;
+    buf preview; /* one line per change; caller frees */
+} figures_import_report;
+
+/* Imports a CSV (the template's columns: pib or slug, year, employees,
+ * revenue, exports, rnd, currency, source), all or nothing, every bad row
+ * listed with its line and reason (bad PIB, unknown organisation, exports
+ * above revenue, ...). When cluster_id is not 0, every row's organisation
+ * must be a current member of that cluster (a manager imports only for
+ * their own). With dry_run nothing is written. */
+db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
+                         bool dry_run, int64_t actor_id, const char *ip,
+                         figures_import_report *rep);
+/* The CSV template (header and one example row). */
+const char *figures_csv_template(void);
+
+/* The current figures_version (for caches). */
+db_status figures_version(db *d, int64_t *v);
+
+#endif

@@ -1,0 +1,544 @@
+/* test_cluster.c: the cluster model (model/cluster.c) on a real, freshly
+ * migrated database: size classes at their boundaries, the member list on
+ * a date with headcount, sector and start-up flags, the ECCP composition,
+ * every refusal of cluster_member_add and cluster_member_end (nothing
+ * written, the right field and code), stage, label and SCAN status
+ * history, the profile, the management team with and without contacts,
+ * audit rows and the version bumps. Data is small and hand-made, so every
+ * expected number can be checked by eye. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "model/cluster.h"
+
+typedef struct fixture {
+    char dir[64];
+    char path[96];
+    db *d;
+    arena a;
+} fixture;
+
+/* Ids of the hand-made entries. */
+enum {
+    K_VOICT = 10, /* cluster */
+    K_NICAT = 11, /* cluster */
+    K_INIT = 12,  /* cluster initiative */
+    C_MICRO = 20, /* companies by headcount */
+    C_SMALL10,
+    C_SMALL49,
+    C_MEDIUM50,
+    C_MEDIUM249,
+    C_LARGE250,
+    C_UNKNOWN,
+    C_MICRO9,
+    U_UNI = 30,
+    U_INSTITUTE,
+    N_NGO = 40,
+    C_LEFT = 50,   /* left before the date */
+    C_FUTURE = 51, /* joins after the date */
+};
+
+static int this_year(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return tm.tm_year + 1900;
+}
+
+static void exec(fixture *f, const char *sql)
+{
+    db_status st = db_exec(f->d, sql);
+    if (st != DB_OK)
+        fprintf(stderr, "exec: %s\n%s\n", db_errmsg(f->d), sql);
+    assert_int_equal(st, DB_OK);
+}
+
+/* An entry of kind; founded 0 = unknown. */
+static void org(fixture *f, int id, const char *slug, const char *kind, int founded)
+{
+    char sql[512], year[16] = "NULL";
+    if (founded)
+        snprintf(year, sizeof year, "%d", founded);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO org(id, slug, name, kind, status, created_at, updated_at, name_folded,"
+             " year_founded) VALUES (%d, '%s', 'Name %s', '%s', 'published', 0, 0, 'name %s', %s)",
+             id, slug, slug, kind, slug, year);
+    exec(f, sql);
+}
+
+static void headcount(fixture *f, int org_id, int year, const char *employees)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO org_figure(org_id, year, employees, source, entered_at)"
+             " VALUES (%d, %d, %s, 'estimate', 0)",
+             org_id, year, employees);
+    exec(f, sql);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/scan-unit-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    buf err = BUF_INIT;
+    if (db_open(f->path, NULL, &f->d, &err) != DB_OK)
+        return -1;
+    int applied = 0;
+    if (migrate_up(f->d, &applied, &err) != DB_OK || applied < 5) {
+        fprintf(stderr, "migrate: %s\n", buf_str(&err));
+        return -1;
+    }
+    buf_free(&err);
+    if (db_exec(f->d, "INSERT INTO person(id, name, email, phone, public_contact, created_at,"
+                      " updated_at) VALUES"
+                      " (1, 'Ana Urednik', 'ana@example.com', '+381 11 123', 0, 0, 0),"
+                      " (2, 'Public Pera', 'pera@example.com', '+381 21 456', 1, 0, 0),"
+                      " (3, 'Gone Person', NULL, NULL, 0, 0, 0);"
+                      "UPDATE person SET erased_at = 1 WHERE id = 3") != DB_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    db_close(f->d);
+    arena_free(&f->a);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+static int64_t scalar(fixture *f, const char *sql)
+{
+    int64_t v = -1;
+    assert_int_equal(db_scalar_int(f->d, sql, &v), DB_OK);
+    return v;
+}
+
+static int64_t version(fixture *f, const char *key)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = '%s'", key);
+    return scalar(f, sql);
+}
+
+static void no_errors(const form_errors *e)
+{
+    for (size_t i = 0; i < e->n_items; i++)
+        fprintf(stderr, "unexpected error: %s code %d\n", e->items[i].field, e->items[i].code);
+    assert_int_equal(e->n_items, 0);
+}
+
+static void has_error(const form_errors *e, const char *field, form_error_code code)
+{
+    const form_error *x = form_error_for(e, field);
+    if (!x || x->code != code)
+        for (size_t i = 0; i < e->n_items; i++)
+            fprintf(stderr, "error: %s code %d\n", e->items[i].field, e->items[i].code);
+    assert_non_null(x);
+    assert_int_equal(x->code, code);
+}
+
+/* --- size classes and composition ------------------------------------------------------- */
+
+static void test_size_class_boundaries(void **state)
+{
+    (void)state;
+    assert_null(cluster_size_class(-1));
+    assert_string_equal(cluster_size_class(0), "micro");
+    assert_string_equal(cluster_size_class(9), "micro");
+    assert_string_equal(cluster_size_class(10), "small");
+    assert_string_equal(cluster_size_class(49), "small");
+    assert_string_equal(cluster_size_class(50), "medium");
+    assert_string_equal(cluster_size_class(249), "medium");
+    assert_string_equal(cluster_size_class(250), "large");
+    assert_string_equal(cluster_size_class(1000000), "large");
+}
+
+/* Members of voict on 2024-06-30 and their composition. */
+static void test_members_and_composition(void **state)
+{
+    fixture *f = *state;
+    int y = this_year();
+    org(f, K_VOICT, "voict", "cluster", 0);
+    org(f, C_MICRO, "micro1", "company", y - 5);   /* a start-up: founded 5 years ago */
+    org(f, C_MICRO9, "micro9", "company", y - 6);  /* not: 6 years ago */
+    org(f, C_SMALL10, "small10", "company", 0);
+    org(f, C_SMALL49, "small49", "company", 0);
+    org(f, C_MEDIUM50, "medium50", "company", 0);
+    org(f, C_MEDIUM249, "medium249", "company", 0);
+    org(f, C_LARGE250, "large250", "company", y); /* a large start-up */
+    org(f, C_UNKNOWN, "unknown", "company", 0);
+    org(f, U_UNI, "uni", "university", 0);
+    org(f, U_INSTITUTE, "institute", "research_institute", 0);
+    org(f, N_NGO, "ngo", "ngo", 0);
+    org(f, C_LEFT, "left", "company", 0);
+    org(f, C_FUTURE, "future", "company", 0);
+    exec(f, "INSERT INTO org_sector(org_id, code) VALUES (20, 'J'), (20, '62'), (21, 'C')");
+    headcount(f, C_MICRO, 2022, "1");
+    headcount(f, C_MICRO, 2023, "3");
+    headcount(f, C_MICRO, 2024, "NULL"); /* a later row without headcount is skipped */
+    headcount(f, C_MICRO9, 2023, "9");
+    headcount(f, C_SMALL10, 2023, "10");
+    headcount(f, C_SMALL49, 2023, "49");
+    headcount(f, C_MEDIUM50, 2023, "50");
+    headcount(f, C_MEDIUM249, 2023, "249");
+    headcount(f, C_LARGE250, 2023, "250");
+    exec(f, "INSERT INTO cluster_member(cluster_id, org_id, joined_on, left_on) VALUES"
+            " (10, 20, '2020-01-01', NULL), (10, 27, '2020-01-01', NULL),"
+            " (10, 21, '2020-01-01', NULL), (10, 22, '2020-01-01', NULL),"
+            " (10, 23, '2020-01-01', NULL), (10, 24, '2020-01-01', NULL),"
+            " (10, 25, '2020-01-01', NULL), (10, 26, '2024-06-30', NULL),"
+            " (10, 30, '2019-01-01', '2024-07-01'), (10, 31, '2019-01-01', NULL),"
+            " (10, 40, '2019-01-01', NULL),"
+            " (10, 50, '2019-01-01', '2024-06-30'),"   /* left on the date: not a member */
+            " (10, 51, '2024-07-01', NULL)");          /* joins the day after */
+
+    cluster_member_rec *m;
+    size_t n;
+    assert_int_equal(cluster_members(f->d, &f->a, K_VOICT, "2024-06-30", &m, &n), DB_OK);
+    assert_int_equal(n, 11);
+    /* by name: "Name institute", "Name large250", "Name medium249", ... */
+    assert_string_equal(m[0].slug, "institute");
+    const cluster_member_rec *micro = NULL, *micro9 = NULL, *large = NULL, *unknown = NULL;
+    for (size_t i = 0; i < n; i++) {
+        assert_string_not_equal(m[i].slug, "left");
+        assert_string_not_equal(m[i].slug, "future");
+        if (strcmp(m[i].slug, "micro1") == 0)
+            micro = &m[i];
+        if (strcmp(m[i].slug, "micro9") == 0)
+            micro9 = &m[i];
+        if (strcmp(m[i].slug, "large250") == 0)
+            large = &m[i];
+        if (strcmp(m[i].slug, "unknown") == 0)
+            unknown = &m[i];
+    }
+    assert_non_null(micro);
+    assert_int_equal(micro->employees, 3);
+    assert_string_equal(micro->size_class, "micro");
+    assert_string_equal(micro->sector, "62"); /* first code by code order */
+    assert_true(micro->is_startup);
+    assert_string_equal(micro->role, "member");
+    assert_string_equal(micro->kind, "company");
+    assert_non_null(micro9);
+    assert_false(micro9->is_startup);
+    assert_string_equal(micro9->size_class, "micro");
+    assert_true(large->is_startup);
+    assert_string_equal(large->size_class, "large");
+    assert_int_equal(unknown->employees, -1);
+    assert_null(unknown->size_class);
+    assert_null(unknown->sector);
+
+    cluster_composition c;
+    cluster_composition_of(m, n, &c);
+    assert_int_equal(c.total, 11);
+    assert_int_equal(c.smes, 6);    /* 3, 9, 10, 49, 50, 249 */
+    assert_int_equal(c.large, 1);   /* 250 */
+    assert_int_equal(c.unknown_size, 1);
+    assert_int_equal(c.startups, 2); /* micro1, large250 */
+    assert_int_equal(c.research, 2); /* university, institute */
+    assert_int_equal(c.other, 1);    /* ngo */
+    assert_int_equal(c.total, c.smes + c.large + c.unknown_size + c.research + c.other);
+
+    /* The university left on 2024-07-01: a member on 2024-06-30, not on that day. */
+    assert_int_equal(cluster_members(f->d, &f->a, K_VOICT, "2024-07-01", &m, &n), DB_OK);
+    assert_int_equal(n, 11); /* the university is gone, "future" has joined */
+    bool uni = false, future = false;
+    for (size_t i = 0; i < n; i++) {
+        uni = uni || strcmp(m[i].slug, "uni") == 0;
+        future = future || strcmp(m[i].slug, "future") == 0;
+    }
+    assert_false(uni);
+    assert_true(future);
+
+    /* Today by default; a bad date is refused. */
+    assert_int_equal(cluster_members(f->d, &f->a, K_VOICT, NULL, &m, &n), DB_OK);
+    assert_int_equal(n, 11);
+    assert_int_equal(cluster_members(f->d, &f->a, K_VOICT, "2024-02-30", &m, &n), DB_CONSTRAINT);
+    cluster_composition_of(NULL, 0, &c);
+    assert_int_equal(c.total, 0);
+}
+
+/* --- membership writes --------------------------------------------------------------------- */
+
+static void test_member_add_refusals(void **state)
+{
+    fixture *f = *state;
+    org(f, K_VOICT, "voict", "cluster", 0);
+    org(f, K_INIT, "init", "cluster_initiative", 0);
+    org(f, C_MICRO, "acme", "company", 0);
+    org(f, C_SMALL10, "beta", "company", 0);
+    int64_t fv = version(f, "figures_version"), dv = version(f, "directory_version");
+    int64_t audits = scalar(f, "SELECT count(*) FROM audit");
+    form_errors e;
+
+    /* Not a cluster: a company as the cluster, and no entry at all. */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_member_add(f->d, C_SMALL10, C_MICRO, NULL, "2024-01-01", 1, NULL, &e),
+                     DB_CONSTRAINT);
+    has_error(&e, "cluster_id", FE_NOT_CLUSTER);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_member_add(f->d, 999, C_MICRO, NULL, "2024-01-01", 1, NULL, &e),
+                     DB_CONSTRAINT);
+    has_error(&e, "cluster_id", FE_NOT_CLUSTER);
+    /* Itself. */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_member_add(f->d, K_VOICT, K_VOICT, NULL, "2024-01-01", 1, NULL, &e),
+                     DB_CONSTRAINT);
+    has_error(&e, "org_id", FE_SELF_MEMBER);
+    /* No such member, bad role, bad dates. */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_member_add(f->d, K_VOICT, 999, "chair", "2024-13-01", 1, NULL, &e),
+                     DB_CONSTRAINT);
+    has_error(&e, "org_id", FE_INVALID);
+    has_error(&e, "role", FE_CHOICE);
+    has_error(&e, "joined_on", FE_DATE);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_member_add(f->d, K_VOICT, C_MICRO, NULL, "2023-02-29", 1, NULL, &e),
+                     DB_CONSTRAINT);
+    has_error(&e, "joined_on", FE_DATE);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_member_add(f->d, K_VOICT, C_MICRO, NULL, "24-01-01", 1, NULL, &e),
+                     DB_CONSTRAINT);
+    has_error(&e, "joined_on", FE_DATE);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member"), 0);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit"), audits);
+    assert_int_equal(version(f, "figures_version"), fv);
+
+    /* Accepted: a leap day, an initiative as the cluster; audit and both versions. */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(
+        cluster_member_add(f->d, K_VOICT, C_MICRO, "board", "2024-02-29", 1, "10.0.0.1", &e),
+        DB_OK);
+    no_errors(&e);
+    assert_int_equal(cluster_member_add(f->d, K_INIT, C_MICRO, NULL, NULL, 1, NULL, &e), DB_OK);
+    no_errors(&e);
+    assert_int_equal(version(f, "figures_version"), fv + 2);
+    assert_int_equal(version(f, "directory_version"), dv + 2);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'cluster_member_add'"
+                               " AND entity = 'org' AND entity_id = 10 AND actor_id = 1"
+                               " AND ip = '10.0.0.1'"),
+                     1);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member WHERE cluster_id = 12"
+                               " AND role = 'member' AND created_by = 1 AND created_at > 0"),
+                     1);
+
+    /* Already a current member: the same date, a later one, an earlier one. */
+    const char *dates[] = {"2024-02-29", "2025-01-01", "2020-01-01"};
+    for (size_t i = 0; i < 3; i++) {
+        memset(&e, 0, sizeof e);
+        assert_int_equal(cluster_member_add(f->d, K_VOICT, C_MICRO, NULL, dates[i], 1, NULL, &e),
+                         DB_CONSTRAINT);
+        has_error(&e, "org_id", FE_ALREADY_MEMBER);
+    }
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member WHERE cluster_id = 10"), 1);
+
+    /* Ending: not before joining; then a new membership from the end on. */
+    int64_t mid = scalar(f, "SELECT id FROM cluster_member WHERE cluster_id = 10");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_member_end(f->d, mid, "2024-02-28", 1, NULL, &e), DB_CONSTRAINT);
+    has_error(&e, "left_on", FE_DATE_ORDER);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_member_end(f->d, mid, "2024-02-31", 1, NULL, &e), DB_CONSTRAINT);
+    has_error(&e, "left_on", FE_DATE);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_member_end(f->d, 9999, "2024-05-01", 1, NULL, &e), DB_DONE);
+    assert_int_equal(cluster_member_end(f->d, mid, "2024-05-01", 1, NULL, &e), DB_OK);
+    no_errors(&e);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'cluster_member_end'"
+                               " AND entity_id = 10"),
+                     1);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_member_add(f->d, K_VOICT, C_MICRO, NULL, "2024-04-30", 1, NULL, &e),
+                     DB_CONSTRAINT); /* overlaps the ended one */
+    has_error(&e, "org_id", FE_ALREADY_MEMBER);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_member_add(f->d, K_VOICT, C_MICRO, NULL, "2024-05-01", 1, NULL, &e),
+                     DB_OK);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member WHERE cluster_id = 10"), 2);
+}
+
+/* --- history: stages, SCAN status, labels; profile and team -------------------------------- */
+
+static void test_history_profile_team(void **state)
+{
+    fixture *f = *state;
+    org(f, K_VOICT, "voict", "cluster", 0);
+    org(f, C_MICRO, "acme", "company", 0);
+    form_errors e;
+    int64_t fv = version(f, "figures_version");
+
+    /* Stages: a re-recorded stage replaces its date; refusals write nothing. */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_set_stage(f->d, K_VOICT, "initiative", "2015-01-01", 1, NULL, &e),
+                     DB_OK);
+    assert_int_equal(cluster_set_stage(f->d, K_VOICT, "emerging", "2018-05-01", 1, NULL, &e),
+                     DB_OK);
+    assert_int_equal(cluster_set_stage(f->d, K_VOICT, "initiative", "2014-06-01", 1, NULL, &e),
+                     DB_OK);
+    no_errors(&e);
+    assert_int_equal(cluster_set_stage(f->d, K_VOICT, "mature", "2019-02-29", 1, NULL, &e),
+                     DB_CONSTRAINT);
+    has_error(&e, "stage", FE_CHOICE);
+    has_error(&e, "reached_on", FE_DATE);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_set_stage(f->d, C_MICRO, "emerging", "2019-01-01", 1, NULL, &e),
+                     DB_CONSTRAINT);
+    has_error(&e, "org_id", FE_NOT_CLUSTER);
+    assert_int_equal(cluster_set_stage(f->d, 999, "emerging", "2019-01-01", 1, NULL, NULL),
+                     DB_DONE);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_stage"), 2);
+
+    /* SCAN status history, oldest first; the current status is the last. */
+    const char *st[][2] = {{"applied", "2016-01-10"},
+                           {"founder", "2016-08-02"},
+                           {"suspended", "2020-01-01"},
+                           {"founder", "2021-01-01"}};
+    for (size_t i = 0; i < 4; i++) {
+        memset(&e, 0, sizeof e);
+        assert_int_equal(
+            cluster_add_scan_status(f->d, K_VOICT, st[i][0], st[i][1], i == 2 ? "unpaid" : NULL,
+                                    1, NULL, &e),
+            DB_OK);
+        no_errors(&e);
+    }
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_add_scan_status(f->d, K_VOICT, "expelled", "", NULL, 1, NULL, &e),
+                     DB_CONSTRAINT);
+    has_error(&e, "status", FE_CHOICE);
+    has_error(&e, "since", FE_REQUIRED);
+    char long_note[600];
+    memset(long_note, 'x', sizeof long_note - 1);
+    long_note[sizeof long_note - 1] = '\0';
+    memset(&e, 0, sizeof e);
+    assert_int_equal(
+        cluster_add_scan_status(f->d, K_VOICT, "member", "2022-01-01", long_note, 1, NULL, &e),
+        DB_CONSTRAINT);
+    has_error(&e, "note", FE_TOO_LONG);
+
+    /* Labels: ESCA labels last two years unless told; "other" needs a name. */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(
+        cluster_add_label(f->d, K_VOICT, "esca_bronze", NULL, "2012-02-29", NULL, 1, NULL, &e),
+        DB_OK);
+    assert_int_equal(cluster_add_label(f->d, K_VOICT, "other", "Regional award", "2019-05-01",
+                                       NULL, 1, NULL, &e),
+                     DB_OK);
+    no_errors(&e);
+    assert_int_equal(
+        cluster_add_label(f->d, K_VOICT, "other", NULL, "2019-05-01", "2019-05-01", 1, NULL, &e),
+        DB_CONSTRAINT);
+    has_error(&e, "name", FE_REQUIRED);
+    has_error(&e, "expires_on", FE_DATE_ORDER);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(
+        cluster_add_label(f->d, K_VOICT, "esca_platinum", NULL, "x", NULL, 1, NULL, &e),
+        DB_CONSTRAINT);
+    has_error(&e, "label", FE_CHOICE);
+    has_error(&e, "awarded_on", FE_DATE);
+
+    /* Profile: trimmed, CRLF as LF, empty as NULL. */
+    assert_int_equal(cluster_set_profile(f->d, K_VOICT, "  Vision ", "Mission", "",
+                                         "Training\r\nExport fairs\r\n", NULL, 1, NULL),
+                     DB_OK);
+    assert_int_equal(cluster_set_profile(f->d, C_MICRO, "v", NULL, NULL, NULL, NULL, 1, NULL),
+                     DB_CONSTRAINT);
+    assert_int_equal(cluster_set_profile(f->d, 999, "v", NULL, NULL, NULL, NULL, 1, NULL),
+                     DB_DONE);
+
+    /* Team: a private contact, a public one, an erased person refused. */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_team_add(f->d, K_VOICT, 1, "Manager", 1000, "2016-01-01", 1, NULL,
+                                      &e),
+                     DB_OK);
+    assert_int_equal(cluster_team_add(f->d, K_VOICT, 2, "Assistant", 500, NULL, 1, NULL, &e),
+                     DB_OK);
+    no_errors(&e);
+    assert_int_equal(cluster_team_add(f->d, K_VOICT, 3, "", 1001, "2016-13-01", 1, NULL, &e),
+                     DB_CONSTRAINT);
+    has_error(&e, "role", FE_REQUIRED);
+    has_error(&e, "fte_milli", FE_RANGE);
+    has_error(&e, "since", FE_DATE);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_team_add(f->d, K_VOICT, 3, "Member", 100, NULL, 1, NULL, &e),
+                     DB_CONSTRAINT);
+    has_error(&e, "person_id", FE_INVALID);
+    int64_t tid = scalar(f, "SELECT id FROM cluster_team WHERE person_id = 1");
+    assert_int_equal(cluster_team_end(f->d, tid, "2015-12-31", 1, NULL), DB_CONSTRAINT);
+    assert_int_equal(cluster_team_end(f->d, 9999, "2020-01-01", 1, NULL), DB_DONE);
+    assert_int_equal(cluster_team_end(f->d, tid, "2023-06-30", 1, NULL), DB_OK);
+
+    /* Everything read back. */
+    cluster_info ci;
+    assert_int_equal(cluster_get(f->d, &f->a, K_VOICT, false, &ci), DB_OK);
+    assert_int_equal(ci.n_stages, 2);
+    assert_string_equal(ci.stages[0].stage, "initiative");
+    assert_string_equal(ci.stages[0].reached_on, "2014-06-01");
+    assert_string_equal(ci.stages[1].stage, "emerging"); /* current = last */
+    assert_int_equal(ci.n_scan, 4);
+    assert_string_equal(ci.scan[0].status, "applied");
+    assert_string_equal(ci.scan[2].status, "suspended");
+    assert_string_equal(ci.scan[2].note, "unpaid");
+    assert_string_equal(ci.scan[3].status, "founder");
+    assert_string_equal(ci.scan[3].since, "2021-01-01");
+    assert_int_equal(ci.scan[3].created_by, 1);
+    assert_int_equal(ci.n_labels, 2);
+    assert_string_equal(ci.labels[0].label, "esca_bronze");
+    assert_string_equal(ci.labels[0].expires_on, "2014-02-28");
+    assert_string_equal(ci.labels[1].name, "Regional award");
+    assert_null(ci.labels[1].expires_on);
+    assert_string_equal(ci.vision, "Vision");
+    assert_null(ci.goals);
+    assert_null(ci.networks);
+    assert_string_equal(ci.services, "Training\nExport fairs");
+    assert_int_equal(ci.n_team, 2);
+    assert_string_equal(ci.team[0].name, "Public Pera"); /* current first */
+    assert_string_equal(ci.team[0].email, "pera@example.com");
+    assert_int_equal(ci.team[0].fte_milli, 500);
+    assert_string_equal(ci.team[1].name, "Ana Urednik");
+    assert_null(ci.team[1].email); /* private, and the reader may not see it */
+    assert_string_equal(ci.team[1].until, "2023-06-30");
+    assert_int_equal(cluster_get(f->d, &f->a, K_VOICT, true, &ci), DB_OK);
+    assert_string_equal(ci.team[1].email, "ana@example.com");
+    assert_string_equal(ci.team[1].phone, "+381 11 123");
+    assert_int_equal(cluster_get(f->d, &f->a, 999, true, &ci), DB_DONE);
+
+    /* Every accepted write: one audit row on the cluster and a bump. */
+    int64_t writes = 3 + 4 + 2 + 1 + 2 + 1;
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE entity = 'org' AND entity_id = 10"),
+                     writes);
+    assert_int_equal(version(f, "figures_version"), fv + writes);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_size_class_boundaries),
+        cmocka_unit_test_setup_teardown(test_members_and_composition, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_member_add_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_history_profile_team, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("cluster", tests, NULL, NULL);
+}
