@@ -785,6 +785,8 @@ int chart_line(buf *out, lang_id lang, const chart_opts *o, const int *years, si
                 break;
             }
     }
+    tick_w = tick_w < CW * 0.3 ? tick_w : CW * 0.3; /* odd formatters: keep a plot */
+    end_w = end_w < CW * 0.3 ? end_w : CW * 0.3;
     double left = tick_w + 12, right = CW - end_w - 12;
     /* the years sit a little inside the axis, clear of the tick labels */
     double inset_l = n_years > 1 ? 18 : 0, inset_r = n_years > 1 ? 6 : 0;
@@ -795,9 +797,10 @@ int chart_line(buf *out, lang_id lang, const chart_opts *o, const int *years, si
             by_value = false;
 #define X_OF(j)                                                                                    \
     (n_years == 1 ? left + plot_w / 2                                                              \
-     : by_value   ? left + inset_l +                                                               \
-                      (double)(years[(j)] - years[0]) / (years[n_years - 1] - years[0]) * plot_w   \
-                : left + inset_l + (double)(j) / (double)(n_years - 1) * plot_w)
+     : by_value                                                                                    \
+         ? left + inset_l +                                                                        \
+               ((double)years[(j)] - years[0]) / ((double)years[n_years - 1] - years[0]) * plot_w  \
+         : left + inset_l + (double)(j) / (double)(n_years - 1) * plot_w)
 #define Y_OF(v)                                                                                    \
     (plot_bottom - ((double)clamp_value(v) - (double)ax.lo) / (double)(ax.hi - ax.lo) * PLOT_H)
 

@@ -148,6 +148,13 @@ bool server_hook_guard(req *r)
         resp_error(r, 404, T(r->lang, MSG_HTTP_ERR_NOT_FOUND));
         return false;
     }
+    const char *auth = req_header(r, "Authorization");
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0 && !r->user && r->db) {
+        /* a token was sent and is not valid: say so, before any CSRF talk */
+        resp_header(r, "WWW-Authenticate", "Bearer");
+        resp_error(r, 401, "The API token is not valid or was revoked.");
+        return false;
+    }
     if ((f & RF_CSRF) && !csrf_ok(r)) {
         resp_error(r, 403, T(r->lang, MSG_HTTP_ERR_CSRF));
         return false;

@@ -1,0 +1,844 @@
+/* web_figures.c: the association's numbers, computed from data.
+ *
+ *   GET  /figures                    SCAN-wide (or founders', or one
+ *                                    cluster's) headline, trend and
+ *                                    breakdowns by cluster, sector and
+ *                                    region, each chart with its table and
+ *                                    every table as CSV and XLSX
+ *                                    (?table=ID&format=csv|xlsx)
+ *   GET  /figures/missing            who has not reported for a year
+ *                                    (secretariat: all; managers: theirs)
+ *   POST /figures/{id}/verify        the secretariat marks a row verified
+ *   GET  /orgs/{slug}/figures        one organisation's figures by year and
+ *   POST /orgs/{slug}/figures        the form to enter one year
+ *   GET  /orgs/{slug}/figures/import a cluster's CSV import: template,
+ *   POST /orgs/{slug}/figures/import upload, dry run with every problem,
+ *                                    then "Confirm import"
+ *
+ * Totals come from figures_total()/figures_trend(), whose rules (members
+ * counted once, only in the years they were members, gaps never filled)
+ * live in the model; this file shapes them for reading and never adds a
+ * number of its own. Anonymous renders of /figures are cached by
+ * page_cache.c under (figures_version, directory_version, language, URL),
+ * so a repeated hit costs two version reads and a memcpy. Who may enter,
+ * import and verify is asked of rights_can(); the routes add login and
+ * CSRF (routes.c). Helpers shared with web_cluster.c are declared in
+ * web_figures.h and defined at the top of this file. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/strutil.h"
+#include "core/timeutil.h"
+#include "html/chart.h"
+#include "html/html.h"
+#include "html/layout.h"
+#include "model/cluster.h"
+#include "model/figures.h"
+#include "model/org.h"
+#include "model/rights.h"
+#include "web/page_cache.h"
+#include "web/table.h"
+#include "web/web.h"
+#include "web/web_figures.h"
+#include "web/web_org.h"
+
+#define FIG_YEAR_FIRST  1990
+#define FIG_YEAR_LAST   2100
+#define IMPORT_MAX_BODY (16u * 1024 * 1024)
+#define PREVIEW_LINES   200 /* preview lines shown before "and N more" */
+#define MONEY_MAX_WHOLE 1000000000000LL /* 10^12 EUR (or RSD) per field */
+#define EMPLOYEES_MAX   10000000
+
+static bool empty(const char *s)
+{
+    return !s || !*s;
+}
+
+/* --- shared helpers (web_figures.h) ------------------------------------------- */
+
+/* Parses 'YYYY-MM-DD' into its parts; false for anything else. */
+static bool parse_ymd(const char *s, int *y, int *m, int *d)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    *m = (s[5] - '0') * 10 + (s[6] - '0');
+    *d = (s[8] - '0') * 10 + (s[9] - '0');
+    return *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
+}
+
+void wf_fmt_ymd(buf *out, lang_id lang, const char *ymd)
+{
+    if (!ymd)
+        return;
+    int y, m, d;
+    if (!parse_ymd(ymd, &y, &m, &d)) {
+        buf_puts(out, ymd);
+        return;
+    }
+    /* noon local time: the same calendar day in Belgrade whatever DST does */
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12,
+                    .tm_isdst = -1};
+    time_t t = mktime(&tm);
+    if (t == (time_t)-1) {
+        buf_puts(out, ymd);
+        return;
+    }
+    i18n_fmt_date(out, lang, (int64_t)t);
+}
+
+const char *wf_ymd(req *r, const char *ymd)
+{
+    buf b = BUF_INIT;
+    wf_fmt_ymd(&b, r->lang, ymd);
+    const char *s = buf_failed(&b) ? NULL : arena_strdup(r->a, buf_str(&b));
+    buf_free(&b);
+    return s ? s : "";
+}
+
+void wf_today(char out[11])
+{
+    time_t t = (time_t)time_now();
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+        out[0] = '\0';
+}
+
+int wf_this_year(void)
+{
+    time_t t = (time_t)time_now();
+    struct tm tm;
+    return localtime_r(&t, &tm) ? tm.tm_year + 1900 : 2000;
+}
+
+typedef struct code_msg {
+    const char *code;
+    msg_id msg;
+} code_msg;
+
+static const char *code_label(lang_id lang, const code_msg *table, size_t n, const char *code)
+{
+    for (size_t i = 0; code && i < n; i++)
+        if (strcmp(table[i].code, code) == 0)
+            return T(lang, table[i].msg);
+    return code ? code : "";
+}
+
+#define CODE_LABEL(lang, table, code) code_label(lang, table, sizeof table / sizeof table[0], code)
+
+static const code_msg stage_msgs[] = {{"initiative", MSG_CL_STAGE_INITIATIVE},
+                                      {"emerging", MSG_CL_STAGE_EMERGING},
+                                      {"developing", MSG_CL_STAGE_DEVELOPING},
+                                      {"established", MSG_CL_STAGE_ESTABLISHED}};
+static const code_msg scan_msgs[] = {{"applied", MSG_CL_SCAN_APPLIED},
+                                     {"member", MSG_CL_SCAN_MEMBER},
+                                     {"founder", MSG_CL_SCAN_FOUNDER},
+                                     {"suspended", MSG_CL_SCAN_SUSPENDED},
+                                     {"left", MSG_CL_SCAN_LEFT}};
+static const code_msg label_msgs[] = {{"esca_bronze", MSG_CL_LABEL_BRONZE},
+                                      {"esca_silver", MSG_CL_LABEL_SILVER},
+                                      {"esca_gold", MSG_CL_LABEL_GOLD},
+                                      {"other", MSG_CL_LABEL_OTHER}};
+static const code_msg role_msgs[] = {{"member", MSG_CL_ROLE_MEMBER},
+                                     {"founding_member", MSG_CL_ROLE_FOUNDING},
+                                     {"board", MSG_CL_ROLE_BOARD}};
+static const code_msg size_msgs[] = {{"micro", MSG_CL_SIZE_MICRO},
+                                     {"small", MSG_CL_SIZE_SMALL},
+                                     {"medium", MSG_CL_SIZE_MEDIUM},
+                                     {"large", MSG_CL_SIZE_LARGE}};
+static const code_msg source_msgs[] = {{"self_reported", MSG_FIG_SRC_SELF},
+                                       {"business_register", MSG_FIG_SRC_REGISTER},
+                                       {"estimate", MSG_FIG_SRC_ESTIMATE}};
+
+const char *wf_stage_label(lang_id lang, const char *stage)
+{
+    return CODE_LABEL(lang, stage_msgs, stage);
+}
+
+const char *wf_scan_status_label(lang_id lang, const char *status)
+{
+    return CODE_LABEL(lang, scan_msgs, status);
+}
+
+const char *wf_label_label(lang_id lang, const char *label)
+{
+    return CODE_LABEL(lang, label_msgs, label);
+}
+
+const char *wf_role_label(lang_id lang, const char *role)
+{
+    return CODE_LABEL(lang, role_msgs, role);
+}
+
+const char *wf_size_label(lang_id lang, const char *size_class)
+{
+    return size_class ? CODE_LABEL(lang, size_msgs, size_class) : NULL;
+}
+
+const char *wf_source_label(lang_id lang, const char *source)
+{
+    return CODE_LABEL(lang, source_msgs, source);
+}
+
+void wf_demo_notice(req *r)
+{
+    html_fmt(&r->out,
+             "<div class=\"notice notice-warn demo-notice\" role=\"note\"><p><strong>%s</strong> "
+             "%s</p></div>\n",
+             T(r->lang, MSG_FIG_DEMO_TITLE), T(r->lang, MSG_FIG_DEMO_TEXT));
+}
+
+/* Appends "+2.1% on 2023" (or "−…") for a change in basis points. */
+static void change_text(buf *out, lang_id lang, int64_t bp, int prev_year)
+{
+    buf v = BUF_INIT;
+    if (bp > 0)
+        buf_putc(&v, '+');
+    chart_fmt_bp(&v, lang, bp);
+    buf_printf(out, T(lang, MSG_FIG_CHANGE_ON), buf_str(&v), prev_year);
+    buf_free(&v);
+}
+
+/* One headline figure: label, the value (compact money gets the exact
+ * amount beside it), and the change when the year before had one. */
+static void stat_item(req *r, msg_id label, const char *value, const char *exact, bool has_change,
+                      int64_t change_bp, int prev_year)
+{
+    buf *o = &r->out;
+    html_fmt(o, "<li><span class=\"stat-label\">%s</span><span class=\"stat-value\">%s</span>",
+             T(r->lang, label), value);
+    if (exact)
+        html_fmt(o, "<span class=\"stat-exact\">%s</span>", exact);
+    if (has_change) {
+        buf c = BUF_INIT;
+        change_text(&c, r->lang, change_bp, prev_year);
+        html_fmt(o, "<span class=\"stat-change%R\">%s</span>",
+                 change_bp < 0 ? " stat-down" : "", buf_str(&c));
+        buf_free(&c);
+    }
+    html_raw(o, "</li>");
+}
+
+void wf_headline(req *r, const figure_total *t)
+{
+    buf *o = &r->out;
+    lang_id L = r->lang;
+    if (t->reported == 0) {
+        buf m = BUF_INIT;
+        buf_printf(&m, T(L, MSG_FIG_NONE_REPORTED), t->year);
+        html_fmt(o, "<p class=\"empty\">%s</p>\n", buf_str(&m));
+        buf_free(&m);
+    } else {
+        buf v = BUF_INIT, x = BUF_INIT;
+        html_raw(o, "<ul class=\"stats fig-stats\">");
+        i18n_fmt_int(&v, L, t->employees);
+        stat_item(r, MSG_FIG_EMPLOYEES, buf_str(&v), NULL, t->has_prev && t->prev_employees > 0,
+                  t->employees_change_bp, t->year - 1);
+        buf_reset(&v);
+        chart_fmt_money_compact(&v, L, t->revenue_eur);
+        i18n_fmt_money(&x, L, t->revenue_eur, "EUR", true);
+        stat_item(r, MSG_FIG_REVENUE, buf_str(&v), buf_str(&x),
+                  t->has_prev && t->prev_revenue_eur > 0, t->revenue_change_bp, t->year - 1);
+        buf_reset(&v);
+        buf_reset(&x);
+        chart_fmt_money_compact(&v, L, t->exports_eur);
+        i18n_fmt_money(&x, L, t->exports_eur, "EUR", true);
+        stat_item(r, MSG_FIG_EXPORTS, buf_str(&v), buf_str(&x),
+                  t->has_prev && t->prev_exports_eur > 0, t->exports_change_bp, t->year - 1);
+        buf_reset(&v);
+        if (t->export_share_bp >= 0) {
+            chart_fmt_bp(&v, L, t->export_share_bp);
+            stat_item(r, MSG_FIG_EXPORT_SHARE, buf_str(&v), T(L, MSG_FIG_OF_REVENUE), false, 0, 0);
+        }
+        html_raw(o, "</ul>\n");
+        buf_free(&v);
+        buf_free(&x);
+    }
+    /* where the numbers come from, always, gaps included */
+    buf n = BUF_INIT, m = BUF_INIT, p = BUF_INIT, line = BUF_INIT;
+    i18n_fmt_int(&n, L, t->reported);
+    i18n_fmt_int(&m, L, t->missing);
+    if (t->verified_bp >= 0)
+        chart_fmt_bp(&p, L, t->verified_bp);
+    else
+        buf_puts(&p, "0%");
+    buf_printf(&line, T(L, MSG_FIG_PROVENANCE), buf_str(&n), buf_str(&m), buf_str(&p));
+    html_fmt(o, "<p class=\"provenance\">%s</p>\n", buf_str(&line));
+    buf_free(&n);
+    buf_free(&m);
+    buf_free(&p);
+    buf_free(&line);
+}
+
+table *wf_trend_table(req *r, const figure_total *rows, size_t n, const char *title)
+{
+    lang_id L = r->lang;
+    const table_col cols[] = {
+        {T(L, MSG_FIG_COL_YEAR), TABLE_TEXT, TABLE_ALIGN_LEFT, false},
+        {T(L, MSG_FIG_COL_MEMBERS), TABLE_INT, TABLE_ALIGN_AUTO, false},
+        {T(L, MSG_FIG_COL_REPORTED), TABLE_INT, TABLE_ALIGN_AUTO, false},
+        {T(L, MSG_FIG_EMPLOYEES), TABLE_INT, TABLE_ALIGN_AUTO, false},
+        {T(L, MSG_FIG_COL_REVENUE), TABLE_MONEY_CENTS, TABLE_ALIGN_AUTO, true},
+        {T(L, MSG_FIG_COL_EXPORTS), TABLE_MONEY_CENTS, TABLE_ALIGN_AUTO, true},
+        {T(L, MSG_FIG_EXPORT_SHARE), TABLE_BP_PERCENT, TABLE_ALIGN_AUTO, false},
+    };
+    table *t = table_new(r->a, title, cols, sizeof cols / sizeof cols[0]);
+    if (!t)
+        return NULL;
+    for (size_t i = n; i-- > 0;) { /* newest first, as readers look for it */
+        const figure_total *x = &rows[i];
+        size_t row = table_add_row(t);
+        char year[16];
+        snprintf(year, sizeof year, "%d", x->year);
+        table_set_text(t, row, 0, year);
+        table_set_int(t, row, 1, x->members);
+        table_set_int(t, row, 2, x->reported);
+        if (x->reported > 0) { /* no report: the cells stay empty, never 0 */
+            table_set_int(t, row, 3, x->employees);
+            table_set_int(t, row, 4, x->revenue_eur);
+            table_set_int(t, row, 5, x->exports_eur);
+            if (x->export_share_bp >= 0)
+                table_set_int(t, row, 6, x->export_share_bp);
+        }
+    }
+    return t->failed ? NULL : t;
+}
+
+void wf_trend_charts(req *r, const figure_total *rows, size_t n, const char *id_prefix,
+                     const char *subtitle, const char *table_id)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    int *years = n ? arena_alloc(r->a, n * sizeof *years) : NULL;
+    int64_t *emp = n ? arena_alloc(r->a, n * sizeof *emp) : NULL;
+    int64_t *rev = n ? arena_alloc(r->a, n * sizeof *rev) : NULL;
+    int64_t *exp = n ? arena_alloc(r->a, n * sizeof *exp) : NULL;
+    if (n && (!years || !emp || !rev || !exp)) {
+        o->failed = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        years[i] = rows[i].year;
+        bool has = rows[i].reported > 0;
+        emp[i] = has ? rows[i].employees : CHART_NONE;
+        rev[i] = has ? rows[i].revenue_eur : CHART_NONE;
+        exp[i] = has ? rows[i].exports_eur : CHART_NONE;
+    }
+    html_raw(o, "<div class=\"chart-pair\">\n");
+    chart_series s_emp[] = {{T(L, MSG_FIG_EMPLOYEES), emp}};
+    chart_opts oe = {.id = arena_printf(r->a, "%s-employees", id_prefix),
+                     .title = T(L, MSG_FIG_CHART_EMPLOYEES),
+                     .subtitle = subtitle,
+                     .table_id = table_id,
+                     .unit = CHART_UNIT_COUNT};
+    chart_line(o, L, &oe, years, n, s_emp, 1);
+    chart_series s_money[] = {{T(L, MSG_FIG_COL_REVENUE), rev}, {T(L, MSG_FIG_COL_EXPORTS), exp}};
+    chart_opts om = {.id = arena_printf(r->a, "%s-money", id_prefix),
+                     .title = T(L, MSG_FIG_CHART_MONEY),
+                     .subtitle = subtitle,
+                     .table_id = table_id,
+                     .unit = CHART_UNIT_MONEY_CENTS};
+    chart_line(o, L, &om, years, n, s_money, 2);
+    html_raw(o, "</div>\n");
+}
+
+const char *wf_cache_key(req *r, const char *prefix, int64_t *figures_v, bool *ok)
+{
+    int64_t dir_v = 0;
+    *ok = false;
+    db_status st = figures_version(r->db, figures_v);
+    if (st == DB_OK)
+        st = org_directory_version(r->db, &dir_v);
+    if (st != DB_OK) {
+        resp_fail(r, st, "figures/directory version");
+        return NULL;
+    }
+    *ok = true;
+    return arena_printf(r->a, "%s|%lld|%s|%s?%s", prefix, (long long)dir_v, i18n_tag(r->lang),
+                        r->path, r->query_raw ? r->query_raw : "");
+}
+
+const char *wf_table_url(req *r, const char *base, const char *table_id)
+{
+    buf u = BUF_INIT;
+    buf_puts(&u, base);
+    char sep = strchr(base, '?') ? '&' : '?';
+    for (size_t i = 0; i < r->query.n_fields; i++) {
+        const form_field *f = &r->query.fields[i];
+        if (strcmp(f->name, "table") == 0 || strcmp(f->name, "format") == 0)
+            continue;
+        buf_putc(&u, sep);
+        html_urlencode(&u, f->name);
+        buf_putc(&u, '=');
+        html_urlencode(&u, f->value);
+        sep = '&';
+    }
+    buf_printf(&u, "%ctable=%s", sep, table_id);
+    const char *s = buf_failed(&u) ? NULL : arena_strdup(r->a, buf_str(&u));
+    buf_free(&u);
+    return s ? s : base;
+}
+
+/* --- GET /figures ---------------------------------------------------------------- */
+
+/* The tables of the page, by their ?table= value. */
+enum { TBL_TREND, TBL_CLUSTERS, TBL_SECTORS, TBL_REGIONS, TBL__COUNT };
+static const char *const table_names[TBL__COUNT] = {"trend", "clusters", "sectors", "regions"};
+
+typedef struct fig_page {
+    figure_scope scope;
+    const char *scope_code; /* "scan", "founders", "cluster" */
+    org_rec cluster;        /* scope cluster */
+    int year;
+    int *years; /* years with any figures, newest first */
+    size_t n_years;
+    int want_table; /* a download: TBL_*, else -1 */
+    bool any_demo;
+} fig_page;
+
+/* Reads ?year, ?scope, ?cluster and ?table. Writes the 4xx itself and
+ * returns false on a bad value. */
+static bool page_parse(req *r, fig_page *p)
+{
+    lang_id L = r->lang;
+    memset(p, 0, sizeof *p);
+    p->want_table = -1;
+    db_status st = figures_years(r->db, r->a, &p->years, &p->n_years);
+    if (st != DB_OK) {
+        resp_fail(r, st, "figures_years");
+        return false;
+    }
+    const char *scope = req_query(r, "scope");
+    if (empty(scope) || strcmp(scope, "scan") == 0) {
+        p->scope = FIG_SCOPE_SCAN;
+        p->scope_code = "scan";
+    } else if (strcmp(scope, "founders") == 0) {
+        p->scope = FIG_SCOPE_FOUNDERS;
+        p->scope_code = "founders";
+    } else if (strcmp(scope, "cluster") == 0) {
+        p->scope = FIG_SCOPE_CLUSTER;
+        p->scope_code = "cluster";
+        const char *slug = req_query(r, "cluster");
+        bool found = false;
+        if (empty(slug)) {
+            resp_error(r, 400, T(L, MSG_FIG_BAD_CLUSTER));
+            return false;
+        }
+        st = org_get(r->db, r->a, slug, 0, &p->cluster, &found);
+        if (st != DB_OK) {
+            resp_fail(r, st, "org_get");
+            return false;
+        }
+        bool is_cluster = found && p->cluster.kind &&
+                          (strcmp(p->cluster.kind, "cluster") == 0 ||
+                           strcmp(p->cluster.kind, "cluster_initiative") == 0);
+        bool visible = found && p->cluster.status && strcmp(p->cluster.status, "published") == 0;
+        if (!is_cluster || !visible) {
+            resp_error(r, 404, T(L, MSG_FIG_NO_CLUSTER));
+            return false;
+        }
+    } else {
+        resp_error(r, 400, T(L, MSG_FIG_BAD_SCOPE));
+        return false;
+    }
+    const char *year = req_query(r, "year");
+    if (!empty(year)) {
+        int64_t y;
+        if (!str_to_i64(year, &y) || y < FIG_YEAR_FIRST || y > FIG_YEAR_LAST) {
+            resp_error(r, 400, T(L, MSG_FIG_BAD_YEAR));
+            return false;
+        }
+        p->year = (int)y;
+    } else {
+        p->year = p->n_years ? p->years[0] : wf_this_year() - 1;
+    }
+    const char *fmt = req_query(r, "format");
+    if (!empty(fmt)) {
+        const char *t = req_query(r, "table");
+        for (int i = 0; t && i < TBL__COUNT; i++)
+            if (strcmp(t, table_names[i]) == 0)
+                p->want_table = i;
+        bool grouped = p->want_table > TBL_TREND;
+        if (p->want_table < 0 || (grouped && p->scope == FIG_SCOPE_CLUSTER)) {
+            resp_error(r, 400, T(L, MSG_FIG_BAD_TABLE));
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The label of a group row in the reader's language: a cluster's name
+ * (English name for English readers), a NACE section with its letter, a
+ * region; "not classified" for '?'. */
+static const char *group_label(req *r, figure_group g, const figure_total *t)
+{
+    lang_id L = r->lang;
+    if (!t->key || strcmp(t->key, "?") == 0)
+        return T(L, MSG_FIG_UNCLASSIFIED);
+    if (g == FIG_GROUP_CLUSTER) {
+        if (L == LANG_EN) {
+            org_rec c;
+            bool found = false;
+            if (org_get(r->db, r->a, t->key, 0, &c, &found) == DB_OK && found)
+                return web_org_name(r, &c);
+        }
+        return web_org_text(r, t->label ? t->label : t->key, NULL);
+    }
+    const char *table = g == FIG_GROUP_SECTOR ? "nace" : "region";
+    const char *label = ref_label(r->db, r->a, table, t->key, L);
+    if (!label)
+        return t->key;
+    if (g == FIG_GROUP_SECTOR)
+        return arena_printf(r->a, "%s %s", t->key, label);
+    return label;
+}
+
+/* The labels of every row of a grouping, looked up once (arena; NULL on
+ * OOM). */
+static const char **group_labels(req *r, figure_group g, const figure_total *rows, size_t n)
+{
+    const char **names = arena_alloc(r->a, (n ? n : 1) * sizeof *names);
+    for (size_t i = 0; names && i < n; i++)
+        names[i] = group_label(r, g, &rows[i]);
+    return names;
+}
+
+/* The table of one grouping (arena; NULL on OOM). */
+static table *group_table(req *r, figure_group g, const char *const *names,
+                          const figure_total *rows, size_t n, const char *title)
+{
+    lang_id L = r->lang;
+    msg_id first = g == FIG_GROUP_CLUSTER  ? MSG_FIG_COL_CLUSTER
+                   : g == FIG_GROUP_SECTOR ? MSG_FIG_COL_SECTOR
+                                           : MSG_FIG_COL_REGION;
+    const table_col cols[] = {
+        {T(L, first), g == FIG_GROUP_CLUSTER ? TABLE_LINK : TABLE_TEXT, TABLE_ALIGN_LEFT, false},
+        {T(L, MSG_FIG_COL_MEMBERS), TABLE_INT, TABLE_ALIGN_AUTO, false},
+        {T(L, MSG_FIG_COL_REPORTED), TABLE_INT, TABLE_ALIGN_AUTO, false},
+        {T(L, MSG_FIG_EMPLOYEES), TABLE_INT, TABLE_ALIGN_AUTO, false},
+        {T(L, MSG_FIG_COL_REVENUE), TABLE_MONEY_CENTS, TABLE_ALIGN_AUTO, true},
+        {T(L, MSG_FIG_COL_EXPORTS), TABLE_MONEY_CENTS, TABLE_ALIGN_AUTO, true},
+        {T(L, MSG_FIG_EXPORT_SHARE), TABLE_BP_PERCENT, TABLE_ALIGN_AUTO, false},
+    };
+    table *t = table_new(r->a, title, cols, sizeof cols / sizeof cols[0]);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const figure_total *x = &rows[i];
+        size_t row = table_add_row(t);
+        const char *label = names[i];
+        if (g == FIG_GROUP_CLUSTER)
+            table_set_link(t, row, 0, label, arena_printf(r->a, "/orgs/%s", x->key));
+        else
+            table_set_text(t, row, 0, label);
+        table_set_int(t, row, 1, x->members);
+        table_set_int(t, row, 2, x->reported);
+        if (x->reported > 0) {
+            table_set_int(t, row, 3, x->employees);
+            table_set_int(t, row, 4, x->revenue_eur);
+            table_set_int(t, row, 5, x->exports_eur);
+            if (x->export_share_bp >= 0)
+                table_set_int(t, row, 6, x->export_share_bp);
+        }
+    }
+    return t->failed ? NULL : t;
+}
+
+/* The two charts of one grouping: revenue as bars, and exports against
+ * domestic sales as shares of 100%. */
+static void group_charts(req *r, const char *const *names, const figure_total *rows, size_t n,
+                         const char *id, const char *subtitle, const char *table_id)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    const char **labels = n ? arena_alloc(r->a, n * sizeof *labels) : NULL;
+    int64_t *rev = n ? arena_alloc(r->a, n * sizeof *rev) : NULL;
+    int64_t *share = n ? arena_alloc(r->a, 2 * n * sizeof *share) : NULL;
+    if (n && (!labels || !rev || !share)) {
+        o->failed = true;
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].reported == 0)
+            continue; /* nothing reported: no bar, the table says so */
+        labels[k] = names[i];
+        rev[k] = rows[i].revenue_eur;
+        int64_t bp = rows[i].export_share_bp;
+        share[2 * k] = bp >= 0 ? bp : 0;
+        share[2 * k + 1] = bp >= 0 ? 10000 - bp : 0;
+        k++;
+    }
+    html_raw(o, "<div class=\"chart-pair\">\n");
+    chart_opts ob = {.id = arena_printf(r->a, "%s-revenue", id),
+                     .title = T(L, MSG_FIG_CHART_REVENUE),
+                     .subtitle = subtitle,
+                     .table_id = table_id,
+                     .unit = CHART_UNIT_MONEY_CENTS};
+    chart_bar(o, L, &ob, labels, rev, k);
+    const char *parts[] = {T(L, MSG_FIG_COL_EXPORTS), T(L, MSG_FIG_DOMESTIC)};
+    chart_opts os = {.id = arena_printf(r->a, "%s-share", id),
+                     .title = T(L, MSG_FIG_CHART_SHARE),
+                     .subtitle = subtitle,
+                     .table_id = table_id};
+    chart_stacked_share(o, L, &os, labels, k, parts, 2, share);
+    html_raw(o, "</div>\n");
+}
+
+/* The totals the page shows (only what a download needs when one is
+ * asked for). */
+typedef struct fig_data {
+    figure_total *total; /* the ungrouped total of the year */
+    figure_total *trend;
+    size_t n_trend;
+    figure_total *groups[3]; /* cluster, sector, region */
+    size_t n_groups[3];
+} fig_data;
+
+static const figure_group group_of[3] = {FIG_GROUP_CLUSTER, FIG_GROUP_SECTOR, FIG_GROUP_REGION};
+
+static db_status load_data(req *r, fig_page *p, fig_data *d)
+{
+    memset(d, 0, sizeof *d);
+    int64_t cluster_id = p->scope == FIG_SCOPE_CLUSTER ? p->cluster.id : 0;
+    bool all = p->want_table < 0;
+    db_status st = DB_OK;
+    if (all) {
+        figure_query q = {.scope = p->scope, .cluster_id = cluster_id, .group = FIG_GROUP_NONE,
+                          .year = p->year};
+        size_t n = 0;
+        if ((st = figures_total(r->db, r->a, &q, &d->total, &n)) != DB_OK)
+            return st;
+        if (n != 1)
+            return DB_ERR;
+        p->any_demo |= d->total->any_demo;
+    }
+    if ((all || p->want_table == TBL_TREND) && p->n_years) {
+        int from = p->years[p->n_years - 1], to = p->years[0];
+        if (p->year < from)
+            from = p->year;
+        if (p->year > to)
+            to = p->year;
+        if ((st = figures_trend(r->db, r->a, p->scope, cluster_id, from, to, &d->trend,
+                                &d->n_trend)) != DB_OK)
+            return st;
+        for (size_t i = 0; i < d->n_trend; i++)
+            p->any_demo |= d->trend[i].any_demo;
+    }
+    for (int g = 0; g < 3 && p->scope != FIG_SCOPE_CLUSTER; g++) {
+        if (!all && p->want_table != TBL_CLUSTERS + g)
+            continue;
+        figure_query q = {.scope = p->scope, .group = group_of[g], .year = p->year};
+        if ((st = figures_total(r->db, r->a, &q, &d->groups[g], &d->n_groups[g])) != DB_OK)
+            return st;
+        for (size_t i = 0; i < d->n_groups[g]; i++)
+            p->any_demo |= d->groups[g][i].any_demo;
+    }
+    return DB_OK;
+}
+
+/* "SCAN member clusters, 2024" and the like (arena). */
+static const char *scope_title(req *r, const fig_page *p)
+{
+    lang_id L = r->lang;
+    if (p->scope == FIG_SCOPE_CLUSTER)
+        return web_org_name(r, &p->cluster);
+    return T(L, p->scope == FIG_SCOPE_FOUNDERS ? MSG_FIG_SCOPE_FOUNDERS : MSG_FIG_SCOPE_SCAN);
+}
+
+static const char *table_title(req *r, const fig_page *p, msg_id what, bool with_year)
+{
+    return with_year ? arena_printf(r->a, "%s: %s, %d", T(r->lang, what), scope_title(r, p), p->year)
+                     : arena_printf(r->a, "%s: %s", T(r->lang, what), scope_title(r, p));
+}
+
+static const msg_id group_titles[3] = {MSG_FIG_BY_CLUSTER, MSG_FIG_BY_SECTOR, MSG_FIG_BY_REGION};
+
+/* The base name of a download: "scan-figures-2024-clusters". */
+static const char *download_name(req *r, const fig_page *p, int tbl)
+{
+    const char *who = p->scope == FIG_SCOPE_CLUSTER ? p->cluster.slug : p->scope_code;
+    if (tbl == TBL_TREND)
+        return arena_printf(r->a, "figures-%s-%s", who, table_names[tbl]);
+    return arena_printf(r->a, "figures-%s-%d-%s", who, p->year, table_names[tbl]);
+}
+
+/* The year and scope form: a plain GET form that works without script. */
+static void controls(req *r, const fig_page *p)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    html_fmt(o,
+             "<form class=\"fig-controls\" method=\"get\" action=\"/figures\">"
+             "<div class=\"field\"><label for=\"fig-year\">%s</label><select id=\"fig-year\" "
+             "name=\"year\">",
+             T(L, MSG_FIG_YEAR));
+    bool listed = false;
+    for (size_t i = 0; i < p->n_years; i++)
+        listed |= p->years[i] == p->year;
+    if (!listed)
+        html_fmt(o, "<option value=\"%d\" selected>%d</option>", p->year, p->year);
+    for (size_t i = 0; i < p->n_years; i++)
+        html_fmt(o, "<option value=\"%d\"%R>%d</option>", p->years[i],
+                 p->years[i] == p->year ? " selected" : "", p->years[i]);
+    html_raw(o, "</select></div>");
+    if (p->scope == FIG_SCOPE_CLUSTER) {
+        html_fmt(o,
+                 "<input type=\"hidden\" name=\"scope\" value=\"cluster\"><input type=\"hidden\" "
+                 "name=\"cluster\" value=\"%s\">",
+                 p->cluster.slug);
+    } else {
+        html_fmt(o, "<fieldset class=\"field fig-scope\"><legend>%s</legend><div class=\"radios-inline\">",
+                 T(L, MSG_FIG_SCOPE));
+        static const struct {
+            const char *code;
+            msg_id label;
+        } scopes[] = {{"scan", MSG_FIG_SCOPE_SCAN}, {"founders", MSG_FIG_SCOPE_FOUNDERS}};
+        for (size_t i = 0; i < 2; i++)
+            html_fmt(o,
+                     "<label class=\"choice\"><input type=\"radio\" name=\"scope\" value=\"%s\"%R>"
+                     " %s</label>",
+                     scopes[i].code, strcmp(p->scope_code, scopes[i].code) == 0 ? " checked" : "",
+                     T(L, scopes[i].label));
+        html_raw(o, "</div></fieldset>");
+    }
+    html_fmt(o, "<div class=\"fig-controls-go\"><button type=\"submit\">%s</button></div></form>\n",
+             T(L, MSG_FIG_SHOW));
+}
+
+/* One chart-and-table section: heading, charts, the table, its links. */
+static void section_open(req *r, const char *id, const char *title)
+{
+    html_fmt(&r->out, "<section class=\"fig-section\" aria-labelledby=\"%s\"><h2 id=\"%s\">%s</h2>\n",
+             id, id, title);
+}
+
+static void table_block(req *r, const table *t, const char *table_param, const char *what)
+{
+    if (!t) {
+        r->out.failed = true;
+        return;
+    }
+    table_html(&r->out, r->lang, t);
+    table_download_links(&r->out, r->lang, wf_table_url(r, "/figures", table_param), what);
+}
+
+static void render(req *r, fig_page *p, const fig_data *d)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    const char *who = scope_title(r, p);
+    const char *h1 = p->scope == FIG_SCOPE_CLUSTER
+                         ? arena_printf(r->a, T(L, MSG_FIG_CLUSTER_TITLE), who)
+                         : T(L, MSG_FIG_TITLE);
+    page_meta m = {.title = h1, .description = T(L, MSG_FIG_LEAD), .nav = "figures"};
+    layout_begin(r, &m);
+    if (p->scope == FIG_SCOPE_CLUSTER)
+        html_fmt(o,
+                 "<nav class=\"breadcrumb\" aria-label=\"%s\"><ol><li><a href=\"/figures\">%s</a>"
+                 "</li><li><a href=\"/orgs/%q\">%s</a></li></ol></nav>\n",
+                 T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_FIGURES), p->cluster.slug, who);
+    html_fmt(o, "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div></div>\n",
+             h1, T(L, MSG_FIG_LEAD));
+    if (p->any_demo)
+        wf_demo_notice(r);
+    controls(r, p);
+
+    const char *sub = arena_printf(r->a, "%s, %d", who, p->year);
+    html_fmt(o, "<section class=\"fig-section\" aria-labelledby=\"fig-headline\"><h2 id=\"fig-headline\">%s</h2>\n",
+             sub);
+    wf_headline(r, d->total);
+    html_raw(o, "</section>\n");
+
+    section_open(r, "fig-trend", T(L, MSG_FIG_TREND));
+    if (d->n_trend) {
+        wf_trend_charts(r, d->trend, d->n_trend, "trend", who, "fig-trend-table");
+        table *t = wf_trend_table(r, d->trend, d->n_trend, table_title(r, p, MSG_FIG_TREND, false));
+        if (t)
+            t->id = "fig-trend-table";
+        table_block(r, t, "trend", T(L, MSG_FIG_TREND));
+    } else {
+        html_fmt(o, "<p class=\"empty\">%s</p>", T(L, MSG_CHART_NO_DATA));
+    }
+    html_raw(o, "</section>\n");
+
+    static const char *const ids[3] = {"fig-clusters", "fig-sectors", "fig-regions"};
+    for (int g = 0; g < 3 && p->scope != FIG_SCOPE_CLUSTER; g++) {
+        section_open(r, ids[g], T(L, group_titles[g]));
+        const char *table_id = arena_printf(r->a, "%s-table", ids[g]);
+        const char **names = group_labels(r, group_of[g], d->groups[g], d->n_groups[g]);
+        if (!names) {
+            o->failed = true;
+            break;
+        }
+        group_charts(r, names, d->groups[g], d->n_groups[g], ids[g], sub, table_id);
+        table *t = group_table(r, group_of[g], names, d->groups[g], d->n_groups[g],
+                               table_title(r, p, group_titles[g], true));
+        if (t)
+            t->id = table_id;
+        table_block(r, t, table_names[TBL_CLUSTERS + g], T(L, group_titles[g]));
+        html_raw(o, "</section>\n");
+    }
+    html_fmt(o, "<section class=\"fig-section fig-method\" aria-labelledby=\"fig-how\"><h2 id=\"fig-how\">%s</h2>"
+                "<ul><li>%s</li><li>%s</li><li>%s</li><li>%s</li></ul></section>\n",
+             T(L, MSG_FIG_HOW), T(L, MSG_FIG_HOW_1), T(L, MSG_FIG_HOW_2), T(L, MSG_FIG_HOW_3),
+             T(L, MSG_FIG_HOW_4));
+    layout_end(r);
+}
+
+void web_figures(req *r)
+{
+    fig_page p;
+    if (!page_parse(r, &p))
+        return;
+    bool cacheable = !r->user && p.want_table < 0;
+    int64_t version = 0;
+    const char *key = NULL;
+    if (cacheable) {
+        bool ok;
+        key = wf_cache_key(r, "figures", &version, &ok);
+        if (!ok)
+            return;
+        const char *ct, *etag;
+        if (key && page_cache_get(key, version, r->a, &r->out, &ct, &etag)) {
+            r->content_type = ct;
+            r->etag = etag;
+            return;
+        }
+    }
+    fig_data d;
+    db_status st = load_data(r, &p, &d);
+    if (st != DB_OK) {
+        resp_fail(r, st, "figures totals");
+        return;
+    }
+    if (p.want_table >= 0) {
+        table *t;
+        if (p.want_table == TBL_TREND)
+            t = wf_trend_table(r, d.trend, d.n_trend, table_title(r, &p, MSG_FIG_TREND, false));
+        else {
+            int g = p.want_table - TBL_CLUSTERS;
+            const char **names = group_labels(r, group_of[g], d.groups[g], d.n_groups[g]);
+            t = names ? group_table(r, group_of[g], names, d.groups[g], d.n_groups[g],
+                                    table_title(r, &p, group_titles[g], true))
+                      : NULL;
+        }
+        if (!t) {
+            resp_fail(r, DB_NOMEM, "figures table");
+            return;
+        }
+        table_respond(r, t, download_name(r, &p, p.want_table));
+        return;
+    }
+    render(r, &p, &d);
+    if (buf_failed(&r->out)) {
+        resp_fail(r, DB_NOMEM, "figures page");
+        return;
+    }
+    if (cacheable && key && r->status == 200)
+        page_cache_put(key, version, r->content_type, r->out.data ? r->out.data : "", r->out.len);
+}
