@@ -88,6 +88,23 @@ char *arena_printf(arena *a, const char *fmt, ...)
     return p;
 }
 
+bool arena_grow(arena *a, void **items, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    if (ncap < *cap || ncap > SIZE_MAX / elem)
+        return false;
+    void *g = arena_alloc(a, ncap * elem);
+    if (!g)
+        return false;
+    if (n)
+        memcpy(g, *items, n * elem);
+    *items = g;
+    *cap = ncap;
+    return true;
+}
+
 void arena_free(arena *a)
 {
     struct arena_block *b = a->head;

@@ -9,6 +9,7 @@
 #define SCAN_ARENA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena_block;
@@ -30,6 +31,11 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
 /* printf into arena memory. NULL on OOM. */
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Makes room for one more element in an arena-backed array: when n has
+ * reached *cap, allocates twice the room (16 elements at first), copies
+ * the n elements of size elem over, and updates *items and *cap (the old
+ * block stays in the arena until it is freed). False on OOM. */
+bool arena_grow(arena *a, void **items, size_t n, size_t *cap, size_t elem);
 /* Releases every block; the arena is ARENA_INIT again and reusable. */
 void arena_free(arena *a);
 

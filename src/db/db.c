@@ -190,6 +190,26 @@ int db_col_count(db_stmt *s)
     return s->owner->drv->col_count(s->h);
 }
 
+db_status db_run(db_stmt *s)
+{
+    db_status st = db_step(s);
+    db_reset(s);
+    if (st == DB_ROW)
+        return DB_ERR;
+    return st == DB_DONE ? DB_OK : st;
+}
+
+const char *db_col_dup(arena *a, db_stmt *s, int col, bool *oom)
+{
+    const char *v = db_col_text(s, col);
+    if (!v)
+        return NULL;
+    char *c = arena_strdup(a, v);
+    if (!c)
+        *oom = true;
+    return c;
+}
+
 void db_reset(db_stmt *s)
 {
     if (s)

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
 
 typedef struct db db;
@@ -74,6 +75,12 @@ double db_col_double(db_stmt *s, int col);
 const void *db_col_blob(db_stmt *s, int col, size_t *n);
 bool db_col_is_null(db_stmt *s, int col);
 int db_col_count(db_stmt *s);
+/* Runs a statement that returns no rows to its end and resets it: DB_OK,
+ * DB_ERR if it returned a row (a bug), or the error. */
+db_status db_run(db_stmt *s);
+/* An arena copy of a text column (NULL stays NULL); sets *oom when the
+ * copy fails. */
+const char *db_col_dup(arena *a, db_stmt *s, int col, bool *oom);
 /* Makes the statement ready for reuse and clears its bindings. */
 void db_reset(db_stmt *s);
 /* Rows changed by the last INSERT/UPDATE/DELETE, and the last rowid. */

@@ -31,13 +31,6 @@ static const char SQL_BODY_ANY[] = "SELECT kind, ref FROM search_fts WHERE searc
 static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
                                     " WHERE search_fts MATCH $1 AND kind = $4 LIMIT $2 OFFSET $3";
 
-static db_status run_done(db_stmt *s)
-{
-    db_status st = db_step(s);
-    db_reset(s);
-    return st == DB_DONE ? DB_OK : st;
-}
-
 db_status search_delete(db *d, const char *kind, int64_t ref)
 {
     db_stmt *s = db_prepare(d, SQL_DOC_FIND);
@@ -53,12 +46,12 @@ db_status search_delete(db *d, const char *kind, int64_t ref)
     if (!(s = db_prepare(d, SQL_FTS_DELETE)))
         return DB_ERR;
     db_bind_int(s, 1, id);
-    if ((st = run_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         return st;
     if (!(s = db_prepare(d, SQL_DOC_DELETE)))
         return DB_ERR;
     db_bind_int(s, 1, id);
-    return run_done(s);
+    return db_run(s);
 }
 
 db_status search_put(db *d, const char *kind, int64_t ref, const char *title, const char *body)
@@ -82,7 +75,7 @@ db_status search_put(db *d, const char *kind, int64_t ref, const char *title, co
     }
     db_bind_text(s, 1, kind);
     db_bind_int(s, 2, ref);
-    if ((st = run_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     int64_t id = db_last_id(d);
     if (!(s = db_prepare(d, SQL_INSERT))) {
@@ -94,7 +87,7 @@ db_status search_put(db *d, const char *kind, int64_t ref, const char *title, co
     db_bind_int(s, 3, ref);
     db_bind_text(s, 4, buf_str(&ft));
     db_bind_text(s, 5, buf_str(&fb));
-    st = run_done(s);
+    st = db_run(s);
 cleanup:
     buf_free(&ft);
     buf_free(&fb);

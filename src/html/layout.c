@@ -123,6 +123,7 @@ void layout_begin(req *r, const page_meta *m)
     html_fmt(o, "<nav class=\"main-nav\" aria-label=\"%s\"><ul>", T(L, MSG_NAV_MAIN));
     nav_item(r, m, "home", "/", MSG_NAV_HOME);
     nav_item(r, m, "orgs", "/orgs", MSG_NAV_DIRECTORY);
+    nav_item(r, m, "figures", "/figures", MSG_NAV_FIGURES);
     nav_item(r, m, "search", "/search", MSG_NAV_SEARCH);
     html_raw(o, "</ul></nav>\n");
     html_fmt(o,

@@ -66,16 +66,6 @@ static void bind_opt_int(db_stmt *s, int i, int64_t v)
         db_bind_null(s, i);
 }
 
-/* An arena copy of a text column (NULL stays NULL); sets *oom on failure. */
-static const char *col_dup(arena *a, db_stmt *s, int col, bool *oom)
-{
-    const char *v = db_col_text(s, col);
-    char *c = arena_strdup(a, v);
-    if (v && !c)
-        *oom = true;
-    return c;
-}
-
 db_status audit_list(db *d, arena *a, const audit_filter *f, audit_row **rows, size_t *n)
 {
     static const audit_filter none = {0};
@@ -117,11 +107,11 @@ db_status audit_list(db *d, arena *a, const audit_filter *f, audit_row **rows, s
         r->actor_id = db_col_int(s, 2);
         r->entity_id = db_col_int(s, 3);
         bool oom = false;
-        r->actor_name = col_dup(a, s, 4, &oom);
-        r->ip = col_dup(a, s, 5, &oom);
-        r->action = col_dup(a, s, 6, &oom);
-        r->entity = col_dup(a, s, 7, &oom);
-        r->detail = col_dup(a, s, 8, &oom);
+        r->actor_name = db_col_dup(a, s, 4, &oom);
+        r->ip = db_col_dup(a, s, 5, &oom);
+        r->action = db_col_dup(a, s, 6, &oom);
+        r->entity = db_col_dup(a, s, 7, &oom);
+        r->detail = db_col_dup(a, s, 8, &oom);
         if (oom) {
             st = DB_NOMEM;
             goto cleanup;

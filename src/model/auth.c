@@ -310,16 +310,6 @@ bool auth_password_verify(const char *password, const char *hash)
 
 /* --- small database helpers ------------------------------------------------------- */
 
-/* Steps a write statement to its end and resets it. */
-static db_status run(db_stmt *s)
-{
-    db_status st = db_step(s);
-    db_reset(s);
-    if (st == DB_ROW)
-        return DB_ERR; /* a write statement returned a row: a bug */
-    return st == DB_DONE ? DB_OK : st;
-}
-
 /* audit_add with a printf-formatted detail (ids and field names only). */
 static db_status audit_fmt(db *d, int64_t actor, const char *ip, const char *action,
                            const char *entity, int64_t entity_id, const char *fmt, ...)
@@ -475,7 +465,7 @@ static db_status failure_insert(db *d, const char *em, const char *ip, int64_t n
     db_bind_text(s, 1, em);
     db_bind_textn(s, 2, ip ? ip : "", ip ? strnlen(ip, IP_MAX) : 0);
     db_bind_int(s, 3, now);
-    db_status st = run(s);
+    db_status st = db_run(s);
     if (st != DB_OK)
         return st;
     if (id)
@@ -484,7 +474,7 @@ static db_status failure_insert(db *d, const char *em, const char *ip, int64_t n
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, now - 86400);
-    return run(s);
+    return db_run(s);
 }
 
 db_status auth_record_failure(db *d, const char *email, const char *ip, int64_t now)
@@ -535,7 +525,7 @@ static db_status session_insert(db *d, int64_t account_id, int64_t now, const ch
         db_bind_textn(s, 6, ip, strnlen(ip, IP_MAX));
     if (ua)
         db_bind_textn(s, 7, ua, strnlen(ua, UA_MAX));
-    db_status st = run(s);
+    db_status st = db_run(s);
     if (st == DB_OK)
         *sid = db_last_id(d);
     return st;
@@ -550,7 +540,7 @@ static db_status sessions_end(db *d, int64_t account_id, int64_t keep, int64_t *
         return DB_ERR;
     db_bind_int(s, 1, account_id);
     db_bind_int(s, 2, keep);
-    db_status st = run(s);
+    db_status st = db_run(s);
     *n = st == DB_OK ? db_changes(d) : 0;
     return st;
 }
@@ -657,7 +647,7 @@ db_status auth_session_end(db *d, int64_t session_id)
         goto cleanup;
     }
     db_bind_int(s, 1, session_id);
-    st = run(s);
+    st = db_run(s);
     if (st != DB_OK)
         goto cleanup;
     st = audit_fmt(d, person_id, NULL, "logout", "account", account_id, "{\"session_id\":%lld}",
@@ -727,7 +717,7 @@ db_status auth_session_rotate(db *d, principal *p, char token_out[AUTH_TOKEN_LEN
     db_bind_blob(s, 2, h, sizeof h);
     db_bind_int(s, 3, now);
     db_bind_int(s, 4, p->account_id);
-    st = run(s);
+    st = db_run(s);
     if (st != DB_OK)
         goto cleanup;
     if (db_changes(d) == 0) { /* the old session ended meanwhile */
@@ -741,7 +731,7 @@ db_status auth_session_rotate(db *d, principal *p, char token_out[AUTH_TOKEN_LEN
         goto cleanup;
     }
     db_bind_int(s, 1, p->session_id);
-    st = run(s);
+    st = db_run(s);
     if (st != DB_OK)
         goto cleanup;
     st = audit_fmt(d, p->person_id, NULL, "session_rotate", "account", p->account_id,
@@ -848,7 +838,7 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
             goto cleanup;
         }
         db_bind_int(s, 1, fail_id);
-        if ((st = run(s)) != DB_OK)
+        if ((st = db_run(s)) != DB_OK)
             goto cleanup;
         s = db_prepare(d, SQL_SESSIONS_STALE);
         if (!s) {
@@ -858,7 +848,7 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
         db_bind_int(s, 1, acc.id);
         db_bind_int(s, 2, now);
         db_bind_int(s, 3, AUTH_SESSION_IDLE);
-        if ((st = run(s)) != DB_OK)
+        if ((st = db_run(s)) != DB_OK)
             goto cleanup;
         if ((st = session_insert(d, acc.id, now, ip, user_agent, tok, &sid)) != DB_OK)
             goto cleanup;
@@ -869,7 +859,7 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
         }
         db_bind_int(s, 1, acc.id);
         db_bind_int(s, 2, now);
-        if ((st = run(s)) != DB_OK)
+        if ((st = db_run(s)) != DB_OK)
             goto cleanup;
         st = audit_fmt(d, acc.person_id, ip, "login", "account", acc.id, "{\"session_id\":%lld}",
                        (long long)sid);
@@ -934,7 +924,7 @@ db_status auth_token_create(db *d, int64_t account_id, const char *name, bool wr
     db_bind_blob(s, 3, h, sizeof h);
     db_bind_text(s, 4, write ? "write" : "read");
     db_bind_int(s, 5, time_now());
-    if ((st = run(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     int64_t tid = db_last_id(d);
     st = audit_fmt(d, person_id, NULL, "token_create", "api_token", tid, "{\"scope\":\"%s\"}",
@@ -1045,7 +1035,7 @@ db_status auth_token_revoke(db *d, int64_t account_id, int64_t token_id, bool *f
     }
     db_bind_int(s, 1, token_id);
     db_bind_int(s, 2, time_now());
-    if ((st = run(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     st = audit_add(d, person_id, NULL, "token_revoke", "api_token", token_id, NULL);
     if (st != DB_OK)
@@ -1128,7 +1118,7 @@ static db_status account_insert(db *d, int64_t person_id, const char *hash, secr
     db_bind_int(s, 4, now);
     if (hash)
         db_bind_int(s, 5, now);
-    db_status st = run(s);
+    db_status st = db_run(s);
     if (st != DB_OK)
         return st;
     *account_id = db_last_id(d);
@@ -1150,7 +1140,7 @@ static db_status person_account_insert(db *d, const char *name, const char *em, 
     db_bind_text(s, 1, name);
     db_bind_text(s, 2, em);
     db_bind_int(s, 3, now);
-    db_status st = run(s);
+    db_status st = db_run(s);
     if (st != DB_OK)
         return st;
     *person_id = db_last_id(d);
@@ -1222,7 +1212,7 @@ db_status auth_password_set(db *d, int64_t account_id, const char *password, int
     db_bind_int(s, 1, account_id);
     db_bind_text(s, 2, hash);
     db_bind_int(s, 3, time_now());
-    if ((st = run(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if ((st = sessions_end(d, account_id, keep_session, &n)) != DB_OK)
         goto cleanup;
@@ -1258,7 +1248,7 @@ db_status auth_account_disable(db *d, int64_t account_id, bool disabled, int64_t
     db_bind_int(s, 1, account_id);
     db_bind_int(s, 2, disabled ? 1 : 0);
     db_bind_int(s, 3, time_now());
-    if ((st = run(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if (disabled && (st = sessions_end(d, account_id, 0, &n)) != DB_OK)
         goto cleanup;
@@ -1304,7 +1294,7 @@ db_status auth_secretariat_set(db *d, int64_t account_id, secretariat_role sec, 
     }
     db_bind_int(s, 1, account_id);
     db_bind_text(s, 2, sec_name(sec));
-    if ((st = run(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     /* rights changed: every session of the account must be a new one */
     if ((st = sessions_end(d, account_id, 0, &n)) != DB_OK)
@@ -1426,7 +1416,7 @@ static db_status link_insert(db *d, const unsigned char h[32], const char *purpo
     db_bind_int(s, 6, created_by);
     db_bind_int(s, 7, now);
     db_bind_int(s, 8, now + ttl);
-    db_status st = run(s);
+    db_status st = db_run(s);
     *link_id = st == DB_OK ? db_last_id(d) : 0;
     return st;
 }
@@ -1720,7 +1710,7 @@ static db_status affiliation_grant(db *d, const link_row *l, int64_t now, int64_
     db_bind_text(s, 3, l->role);
     db_bind_int(s, 4, now);
     db_bind_int(s, 5, l->created_by);
-    if ((st = run(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         return st;
     *aff_id = db_last_id(d);
     return audit_fmt(d, l->created_by, NULL, "affiliation_create", "affiliation", *aff_id,
@@ -1759,7 +1749,7 @@ db_status auth_link_use(db *d, const char *token, const char *purpose, const cha
     }
     db_bind_int(s, 1, l.id);
     db_bind_int(s, 2, now);
-    if ((st = run(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if (db_changes(d) != 1) {
         st = DB_ERR; /* link_find just saw it unused in this transaction */
@@ -1773,7 +1763,7 @@ db_status auth_link_use(db *d, const char *token, const char *purpose, const cha
     db_bind_int(s, 1, l.account_id);
     db_bind_text(s, 2, hash);
     db_bind_int(s, 3, now);
-    if ((st = run(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if (l.org_id && l.role[0] && (st = affiliation_grant(d, &l, now, &aff_id)) != DB_OK)
         goto cleanup;
@@ -1786,7 +1776,7 @@ db_status auth_link_use(db *d, const char *token, const char *purpose, const cha
         db_bind_int(s, 1, l.person_id);
         db_bind_int(s, 2, l.id);
         db_bind_int(s, 3, now);
-        if ((st = run(s)) != DB_OK)
+        if ((st = db_run(s)) != DB_OK)
             goto cleanup;
     }
     if ((st = sessions_end(d, l.account_id, 0, &n)) != DB_OK)

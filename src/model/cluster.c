@@ -158,40 +158,6 @@ static bool one_of(const char *v, const char *const *choices)
     return false;
 }
 
-static const char *col_dup(arena *a, db_stmt *s, int col, bool *oom)
-{
-    const char *v = db_col_text(s, col);
-    if (!v)
-        return NULL;
-    char *c = arena_strdup(a, v);
-    if (!c)
-        *oom = true;
-    return c;
-}
-
-/* Room for one more element in an arena array (*items, capacity *cap). */
-static bool grow(arena *a, void **items, size_t n, size_t *cap, size_t elem)
-{
-    if (n < *cap)
-        return true;
-    size_t ncap = *cap ? *cap * 2 : 8;
-    void *g = arena_alloc(a, ncap * elem);
-    if (!g)
-        return false;
-    if (n)
-        memcpy(g, *items, n * elem);
-    *items = g;
-    *cap = ncap;
-    return true;
-}
-
-static db_status step_done(db_stmt *s)
-{
-    db_status st = db_step(s);
-    db_reset(s);
-    return st == DB_DONE ? DB_OK : st;
-}
-
 /* --- shared checks and the version bump ------------------------------------------ */
 
 static const char SQL_KIND_OF[] =
@@ -239,7 +205,7 @@ static db_status bump_versions(db *d)
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, time_now());
-    return step_done(s);
+    return db_run(s);
 }
 
 /* The audit row and the version bump that end every write. */
@@ -282,11 +248,11 @@ static db_status read_profile(db *d, arena *a, int64_t id, cluster_info *out)
     bool oom = false;
     db_status st = db_step(s);
     if (st == DB_ROW) {
-        out->vision = col_dup(a, s, 0, &oom);
-        out->mission = col_dup(a, s, 1, &oom);
-        out->goals = col_dup(a, s, 2, &oom);
-        out->services = col_dup(a, s, 3, &oom);
-        out->networks = col_dup(a, s, 4, &oom);
+        out->vision = db_col_dup(a, s, 0, &oom);
+        out->mission = db_col_dup(a, s, 1, &oom);
+        out->goals = db_col_dup(a, s, 2, &oom);
+        out->services = db_col_dup(a, s, 3, &oom);
+        out->networks = db_col_dup(a, s, 4, &oom);
     }
     db_reset(s);
     if (oom)
@@ -304,13 +270,13 @@ static db_status read_stages(db *d, arena *a, int64_t id, cluster_info *out)
     bool oom = false;
     db_status st;
     while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!grow(a, (void **)&out->stages, out->n_stages, &cap, sizeof *out->stages)) {
+        if (!arena_grow(a, (void **)&out->stages, out->n_stages, &cap, sizeof *out->stages)) {
             oom = true;
             break;
         }
         cluster_stage_rec *r = &out->stages[out->n_stages++];
-        r->stage = col_dup(a, s, 0, &oom);
-        r->reached_on = col_dup(a, s, 1, &oom);
+        r->stage = db_col_dup(a, s, 0, &oom);
+        r->reached_on = db_col_dup(a, s, 1, &oom);
     }
     db_reset(s);
     if (oom)
@@ -328,7 +294,7 @@ static db_status read_team(db *d, arena *a, int64_t id, bool with_contacts, clus
     bool oom = false;
     db_status st;
     while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!grow(a, (void **)&out->team, out->n_team, &cap, sizeof *out->team)) {
+        if (!arena_grow(a, (void **)&out->team, out->n_team, &cap, sizeof *out->team)) {
             oom = true;
             break;
         }
@@ -336,17 +302,17 @@ static db_status read_team(db *d, arena *a, int64_t id, bool with_contacts, clus
         memset(r, 0, sizeof *r);
         r->id = db_col_int(s, 0);
         r->person_id = db_col_int(s, 1);
-        r->name = col_dup(a, s, 2, &oom);
+        r->name = db_col_dup(a, s, 2, &oom);
         r->public_contact = db_col_int(s, 5) != 0;
         bool erased = db_col_int(s, 10) != 0;
         if (!erased && (with_contacts || r->public_contact)) {
-            r->email = col_dup(a, s, 3, &oom);
-            r->phone = col_dup(a, s, 4, &oom);
+            r->email = db_col_dup(a, s, 3, &oom);
+            r->phone = db_col_dup(a, s, 4, &oom);
         }
-        r->role = col_dup(a, s, 6, &oom);
+        r->role = db_col_dup(a, s, 6, &oom);
         r->fte_milli = (int)db_col_int(s, 7);
-        r->since = col_dup(a, s, 8, &oom);
-        r->until = col_dup(a, s, 9, &oom);
+        r->since = db_col_dup(a, s, 8, &oom);
+        r->until = db_col_dup(a, s, 9, &oom);
     }
     db_reset(s);
     if (oom)
@@ -364,15 +330,15 @@ static db_status read_scan(db *d, arena *a, int64_t id, cluster_info *out)
     bool oom = false;
     db_status st;
     while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!grow(a, (void **)&out->scan, out->n_scan, &cap, sizeof *out->scan)) {
+        if (!arena_grow(a, (void **)&out->scan, out->n_scan, &cap, sizeof *out->scan)) {
             oom = true;
             break;
         }
         scan_membership_rec *r = &out->scan[out->n_scan++];
         r->id = db_col_int(s, 0);
-        r->status = col_dup(a, s, 1, &oom);
-        r->since = col_dup(a, s, 2, &oom);
-        r->note = col_dup(a, s, 3, &oom);
+        r->status = db_col_dup(a, s, 1, &oom);
+        r->since = db_col_dup(a, s, 2, &oom);
+        r->note = db_col_dup(a, s, 3, &oom);
         r->created_at = db_col_int(s, 4);
         r->created_by = db_col_int(s, 5);
     }
@@ -392,16 +358,16 @@ static db_status read_labels(db *d, arena *a, int64_t id, cluster_info *out)
     bool oom = false;
     db_status st;
     while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!grow(a, (void **)&out->labels, out->n_labels, &cap, sizeof *out->labels)) {
+        if (!arena_grow(a, (void **)&out->labels, out->n_labels, &cap, sizeof *out->labels)) {
             oom = true;
             break;
         }
         cluster_label_rec *r = &out->labels[out->n_labels++];
         r->id = db_col_int(s, 0);
-        r->label = col_dup(a, s, 1, &oom);
-        r->name = col_dup(a, s, 2, &oom);
-        r->awarded_on = col_dup(a, s, 3, &oom);
-        r->expires_on = col_dup(a, s, 4, &oom);
+        r->label = db_col_dup(a, s, 1, &oom);
+        r->name = db_col_dup(a, s, 2, &oom);
+        r->awarded_on = db_col_dup(a, s, 3, &oom);
+        r->expires_on = db_col_dup(a, s, 4, &oom);
     }
     db_reset(s);
     if (oom)
@@ -520,7 +486,7 @@ db_status cluster_set_profile(db *d, int64_t org_id, const char *vision, const c
         db_bind_text(s, i + 2, norm[i]);
     db_bind_int(s, 7, time_now());
     db_bind_int(s, 8, actor_id);
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if ((st = finish_write(d, actor_id, ip, "cluster_profile", org_id, NULL)) != DB_OK)
         goto cleanup;
@@ -536,8 +502,8 @@ free_bufs:
 
 static const char *const stage_choices[] = {"initiative", "emerging", "developing", "established",
                                             NULL};
-static const char *const scan_choices[] = {"applied", "member", "founder", "suspended", "left",
-                                           NULL};
+static const char *const scan_choices[] = {"applied",   "member", "founder",
+                                           "suspended", "left",   NULL};
 static const char *const label_choices[] = {"esca_bronze", "esca_silver", "esca_gold", "other",
                                             NULL};
 static const char *const member_role_choices[] = {"member", "founding_member", "board", NULL};
@@ -590,7 +556,7 @@ db_status cluster_set_stage(db *d, int64_t org_id, const char *stage, const char
     db_bind_text(s, 3, reached_on);
     db_bind_int(s, 4, time_now());
     db_bind_int(s, 5, actor_id);
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     buf_puts(&detail, "{\"stage\":");
     json_put_string(&detail, stage);
@@ -642,7 +608,7 @@ db_status cluster_add_scan_status(db *d, int64_t org_id, const char *status, con
     db_bind_text(s, 4, empty(note) ? NULL : note);
     db_bind_int(s, 5, time_now());
     db_bind_int(s, 6, actor_id);
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     buf_printf(&detail, "{\"id\":%lld,\"status\":", (long long)db_last_id(d));
     json_put_string(&detail, status);
@@ -702,7 +668,7 @@ db_status cluster_add_label(db *d, int64_t org_id, const char *label, const char
     db_bind_text(s, 3, empty(name) ? NULL : name);
     db_bind_text(s, 4, awarded_on);
     db_bind_text(s, 5, !empty(expires_on) ? expires_on : expiry[0] ? expiry : NULL);
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     buf_printf(&detail, "{\"id\":%lld,\"label\":", (long long)db_last_id(d));
     json_put_string(&detail, label);
@@ -769,7 +735,7 @@ db_status cluster_team_add(db *d, int64_t org_id, int64_t person_id, const char 
     db_bind_text(s, 3, role);
     db_bind_int(s, 4, fte_milli);
     db_bind_text(s, 5, empty(since) ? NULL : since);
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     buf_printf(&detail, "{\"team\":%lld,\"person\":%lld}", (long long)db_last_id(d),
                (long long)person_id);
@@ -822,7 +788,7 @@ db_status cluster_team_end(db *d, int64_t team_id, const char *until, int64_t ac
     }
     db_bind_int(s, 1, team_id);
     db_bind_text(s, 2, until);
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     buf_printf(&detail, "{\"team\":%lld}", (long long)team_id);
     if ((st = finish_write(d, actor_id, ip, "cluster_team_end", org_id, &detail)) != DB_OK)
@@ -888,7 +854,7 @@ db_status cluster_members(db *d, arena *a, int64_t cluster_id, const char *on_da
     bool oom = false;
     db_status st;
     while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!grow(a, (void **)items, *n, &cap, sizeof **items)) {
+        if (!arena_grow(a, (void **)items, *n, &cap, sizeof **items)) {
             oom = true;
             break;
         }
@@ -896,16 +862,16 @@ db_status cluster_members(db *d, arena *a, int64_t cluster_id, const char *on_da
         memset(r, 0, sizeof *r);
         r->id = db_col_int(s, 0);
         r->org_id = db_col_int(s, 1);
-        r->slug = col_dup(a, s, 2, &oom);
-        r->name = col_dup(a, s, 3, &oom);
-        r->acronym = col_dup(a, s, 4, &oom);
-        r->kind = col_dup(a, s, 5, &oom);
-        r->role = col_dup(a, s, 6, &oom);
-        r->joined_on = col_dup(a, s, 7, &oom);
-        r->left_on = col_dup(a, s, 8, &oom);
-        r->sector = col_dup(a, s, 9, &oom);
-        r->municipality = col_dup(a, s, 10, &oom);
-        r->district = col_dup(a, s, 11, &oom);
+        r->slug = db_col_dup(a, s, 2, &oom);
+        r->name = db_col_dup(a, s, 3, &oom);
+        r->acronym = db_col_dup(a, s, 4, &oom);
+        r->kind = db_col_dup(a, s, 5, &oom);
+        r->role = db_col_dup(a, s, 6, &oom);
+        r->joined_on = db_col_dup(a, s, 7, &oom);
+        r->left_on = db_col_dup(a, s, 8, &oom);
+        r->sector = db_col_dup(a, s, 9, &oom);
+        r->municipality = db_col_dup(a, s, 10, &oom);
+        r->district = db_col_dup(a, s, 11, &oom);
         r->employees = db_col_is_null(s, 12) ? -1 : db_col_int(s, 12);
         r->size_class = cluster_size_class(r->employees);
         int64_t founded = db_col_int(s, 13);
@@ -1041,7 +1007,7 @@ db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const ch
     db_bind_text(s, 4, joined_on);
     db_bind_int(s, 5, time_now());
     db_bind_int(s, 6, actor_id);
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     buf_printf(&detail, "{\"member\":%lld,\"org\":%lld,\"role\":", (long long)db_last_id(d),
                (long long)org_id);
@@ -1107,7 +1073,7 @@ db_status cluster_member_end(db *d, int64_t member_id, const char *left_on, int6
     db_bind_int(s, 1, member_id);
     db_bind_text(s, 2, left_on);
     db_bind_int(s, 3, time_now());
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     buf_printf(&detail, "{\"member\":%lld,\"org\":%lld,\"left_on\":", (long long)member_id,
                (long long)org_id);

@@ -6,8 +6,17 @@
  * strategy, services and networks. Organisations belong to clusters many
  * to many (cluster_member) with a role and joined/left dates; membership
  * is derived, never copied (rights.c and figures.c read the same rows).
- * Every write is one transaction with an audit row and bumps
- * figures_version and directory_version. */
+ * Every write is one transaction with an audit row (entity 'org', the
+ * cluster's id) and bumps figures_version and directory_version.
+ *
+ * Writers that take errs refuse bad input with DB_CONSTRAINT and nothing
+ * written, one error per field named as the parameter (org_id, stage,
+ * reached_on, status, since, note, label, name, awarded_on, expires_on,
+ * person_id, role, fte_milli, cluster_id, joined_on, left_on); errs may be
+ * NULL. Dates are 'YYYY-MM-DD' real calendar dates (FE_DATE otherwise); an
+ * end before its start is FE_DATE_ORDER. An org_id that does not exist
+ * gives DB_DONE; one that is not a cluster or cluster initiative gives
+ * FE_NOT_CLUSTER on org_id. "Today" is the Belgrade date. */
 #ifndef SCAN_CLUSTER_H
 #define SCAN_CLUSTER_H
 
@@ -61,10 +70,14 @@ typedef struct cluster_info {
 
 /* Loads everything about cluster org_id (arena). Contact details of team
  * members are filled only when with_contacts or the person agreed to
- * public display. */
+ * public display (never for an erased person). Team: current members
+ * first. DB_DONE when there is no entry org_id. */
 db_status cluster_get(db *d, arena *a, int64_t org_id, bool with_contacts, cluster_info *out);
 
-/* Strategy and services (every field replaced; NULL clears). */
+/* Strategy and services (every field replaced; NULL or blank clears).
+ * Text is trimmed with CRLF as LF; DB_CONSTRAINT (no errs: validate with
+ * FV_MULTILINE, max 10000, first) for invalid UTF-8, control characters
+ * or more than 10,000 characters, or when org_id is not a cluster. */
 db_status cluster_set_profile(db *d, int64_t org_id, const char *vision, const char *mission,
                               const char *goals, const char *services, const char *networks,
                               int64_t actor_id, const char *ip);
@@ -72,16 +85,26 @@ db_status cluster_set_profile(db *d, int64_t org_id, const char *vision, const c
  * date if recorded before). DB_CONSTRAINT with errs on bad input. */
 db_status cluster_set_stage(db *d, int64_t org_id, const char *stage, const char *reached_on,
                             int64_t actor_id, const char *ip, form_errors *errs);
-/* Adds a SCAN membership status from a date (history row). */
+/* Adds a SCAN membership status from a date (history row; on the same
+ * date the later row wins). note: optional, one line, at most 500
+ * characters. */
 db_status cluster_add_scan_status(db *d, int64_t org_id, const char *status, const char *since,
                                   const char *note, int64_t actor_id, const char *ip,
                                   form_errors *errs);
+/* Adds a label; name is required for "other" (at most 200 characters);
+ * expires_on, when given, must be after awarded_on, and an ESCA label
+ * without one expires two years after the award (labels last two years). */
 db_status cluster_add_label(db *d, int64_t org_id, const char *label, const char *name,
                             const char *awarded_on, const char *expires_on, int64_t actor_id,
                             const char *ip, form_errors *errs);
+/* Adds a person (not erased: else FE_INVALID on person_id) with a role
+ * (required, at most 100 characters) and a share of full time, 0..1000
+ * thousandths; since is optional. */
 db_status cluster_team_add(db *d, int64_t org_id, int64_t person_id, const char *role,
                            int fte_milli, const char *since, int64_t actor_id, const char *ip,
                            form_errors *errs);
+/* Ends a team membership on until (NULL = today). DB_CONSTRAINT for a bad
+ * date or one before since, DB_DONE when there is no such row. */
 db_status cluster_team_end(db *d, int64_t team_id, const char *until, int64_t actor_id,
                            const char *ip);
 
@@ -90,9 +113,9 @@ db_status cluster_team_end(db *d, int64_t team_id, const char *until, int64_t ac
 typedef struct cluster_member_rec {
     int64_t id, org_id;
     const char *slug, *name, *acronym, *kind;
-    const char *role;       /* member, founding_member, board */
+    const char *role; /* member, founding_member, board */
     const char *joined_on, *left_on;
-    const char *sector;     /* first NACE code, or NULL */
+    const char *sector; /* first NACE code, or NULL */
     const char *municipality, *district;
     int64_t employees;      /* latest reported headcount, -1 when none */
     const char *size_class; /* micro, small, medium, large, or NULL */
@@ -101,19 +124,31 @@ typedef struct cluster_member_rec {
 } cluster_member_rec;
 
 /* The members of cluster on the given date (YYYY-MM-DD; NULL = today in
- * Belgrade), by name (arena). */
+ * Belgrade), by name (arena): joined_on <= date and left_on NULL or after
+ * it. employees is the headcount of the latest year that gives one;
+ * is_startup means year_founded >= this year - 5. DB_CONSTRAINT for a bad
+ * date. */
 db_status cluster_members(db *d, arena *a, int64_t cluster_id, const char *on_date,
                           cluster_member_rec **items, size_t *n);
-/* Adds org to cluster. DB_CONSTRAINT with errs: not a cluster, self,
- * already a current member, bad dates. */
+/* Adds org to cluster (role NULL = member, joined_on NULL = today).
+ * DB_CONSTRAINT with errs: not a cluster (FE_NOT_CLUSTER on cluster_id),
+ * self (FE_SELF_MEMBER on org_id), no such org (FE_INVALID on org_id),
+ * a membership of the same org overlapping the new one, i.e. not left by
+ * joined_on (FE_ALREADY_MEMBER on org_id), bad role or date. */
 db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const char *role,
                              const char *joined_on, int64_t actor_id, const char *ip,
                              form_errors *errs);
-/* Ends a membership on left_on (>= joined_on). */
+/* Ends (or moves the end of) a membership on left_on (>= joined_on, else
+ * FE_DATE_ORDER; NULL = today). DB_DONE when there is no such row. */
 db_status cluster_member_end(db *d, int64_t member_id, const char *left_on, int64_t actor_id,
                              const char *ip, form_errors *errs);
 
-/* The composition ECCP asks for, from the member list. */
+/* The composition ECCP asks for, from the member list: companies with a
+ * headcount are SMEs (under 250) or large, companies without one are
+ * unknown_size; universities, research institutes, technology centres and
+ * science parks are research; every other kind is other. So total = smes
+ * + large + unknown_size + research + other; startups counts the start-up
+ * companies among them. */
 typedef struct cluster_composition {
     int64_t total, smes, startups, large, research, other;
     int64_t unknown_size; /* members with no headcount reported */

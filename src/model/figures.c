@@ -22,10 +22,10 @@
 #include "json/json.h"
 #include "model/audit.h"
 
-#define FIG_YEAR_MIN     1990
-#define FIG_YEAR_MAX     2100 /* the column's CHECK */
-#define FIG_TREND_MAX    200  /* years in one trend */
-#define RATE_SOURCE_MAX  200
+#define FIG_YEAR_MIN    1990
+#define FIG_YEAR_MAX    2100 /* the column's CHECK */
+#define FIG_TREND_MAX   200  /* years in one trend */
+#define RATE_SOURCE_MAX 200
 
 /* --- small helpers ------------------------------------------------------------ */
 
@@ -55,39 +55,6 @@ static void add_error(form_errors *errs, const char *field, form_error_code code
     e->code = code;
     e->min = min;
     e->max = max;
-}
-
-static const char *col_dup(arena *a, db_stmt *s, int col, bool *oom)
-{
-    const char *v = db_col_text(s, col);
-    if (!v)
-        return NULL;
-    char *c = arena_strdup(a, v);
-    if (!c)
-        *oom = true;
-    return c;
-}
-
-static bool grow(arena *a, void **items, size_t n, size_t *cap, size_t elem)
-{
-    if (n < *cap)
-        return true;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *g = arena_alloc(a, ncap * elem);
-    if (!g)
-        return false;
-    if (n)
-        memcpy(g, *items, n * elem);
-    *items = g;
-    *cap = ncap;
-    return true;
-}
-
-static db_status step_done(db_stmt *s)
-{
-    db_status st = db_step(s);
-    db_reset(s);
-    return st == DB_DONE ? DB_OK : st;
 }
 
 static int64_t clamp128(__int128 v)
@@ -139,7 +106,7 @@ static db_status bump_version(db *d)
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, time_now());
-    return step_done(s);
+    return db_run(s);
 }
 
 db_status figures_version(db *d, int64_t *v)
@@ -162,9 +129,8 @@ static const char SQL_RATE_PUT[] =
     "INSERT INTO fx_rate(year, rsd_per_eur_e4, source) VALUES ($1, $2, $3)"
     " ON CONFLICT(year) DO UPDATE SET rsd_per_eur_e4 = excluded.rsd_per_eur_e4,"
     " source = excluded.source";
-static const char SQL_RSD_ROWS[] =
-    "SELECT id, revenue_rsd, exports_rsd, rnd_rsd FROM org_figure"
-    " WHERE year = $1 AND rate_e4 IS NOT NULL";
+static const char SQL_RSD_ROWS[] = "SELECT id, revenue_rsd, exports_rsd, rnd_rsd FROM org_figure"
+                                   " WHERE year = $1 AND rate_e4 IS NOT NULL";
 static const char SQL_RECONVERT[] =
     "UPDATE org_figure SET revenue_eur = $2, exports_eur = $3, rnd_eur = $4, rate_e4 = $5"
     " WHERE id = $1";
@@ -204,7 +170,7 @@ static db_status rsd_rows_of(db *d, arena *a, int year, rsd_row **rows, size_t *
     bool oom = false;
     db_status st;
     while ((st = db_step(s)) == DB_ROW) {
-        if (!grow(a, (void **)rows, *n, &cap, sizeof **rows)) {
+        if (!arena_grow(a, (void **)rows, *n, &cap, sizeof **rows)) {
             oom = true;
             break;
         }
@@ -240,7 +206,7 @@ db_status figures_set_rate(db *d, int year, int64_t rate_e4, const char *source,
     db_bind_int(s, 1, year);
     db_bind_int(s, 2, rate_e4);
     db_bind_text(s, 3, source);
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     /* Rows entered in RSD keep their RSD amounts and follow the corrected
      * rate; their verification stands (what was verified is the input). */
@@ -259,7 +225,7 @@ db_status figures_set_rate(db *d, int year, int64_t rate_e4, const char *source,
                 db_bind_int(s, k + 2, figures_rsd_to_eur(rows[i].amount[k], rate_e4));
         }
         db_bind_int(s, 5, rate_e4);
-        if ((st = step_done(s)) != DB_OK)
+        if ((st = db_run(s)) != DB_OK)
             goto cleanup;
     }
     buf_printf(&detail, "{\"year\":%d,\"rate_e4\":%lld,\"reconverted\":%zu}", year,
@@ -285,8 +251,7 @@ done:
 
 /* --- one organisation's figures ---------------------------------------------------- */
 
-static const char *const source_codes[] = {"self_reported", "business_register", "estimate",
-                                           NULL};
+static const char *const source_codes[] = {"self_reported", "business_register", "estimate", NULL};
 
 #define FIGURE_COLS                                                                                \
     "f.id, f.org_id, f.year, f.employees, f.revenue_eur, f.exports_eur, f.rnd_eur,"                \
@@ -294,9 +259,9 @@ static const char *const source_codes[] = {"self_reported", "business_register",
     " coalesce(f.entered_by, 0), f.entered_at, coalesce(f.verified_by, 0),"                        \
     " coalesce(f.verified_at, 0), o.slug, o.name"
 
-static const char SQL_OF_ORG[] = "SELECT " FIGURE_COLS
-                                 " FROM org_figure f JOIN org o ON o.id = f.org_id"
-                                 " WHERE f.org_id = $1 ORDER BY f.year DESC";
+static const char SQL_OF_ORG[] =
+    "SELECT " FIGURE_COLS " FROM org_figure f JOIN org o ON o.id = f.org_id"
+    " WHERE f.org_id = $1 ORDER BY f.year DESC";
 static const char SQL_LATEST_EMPLOYEES[] =
     "SELECT employees FROM org_figure WHERE org_id = $1 AND employees IS NOT NULL"
     " ORDER BY year DESC LIMIT 1";
@@ -320,14 +285,14 @@ static void read_figure(arena *a, db_stmt *s, figure_rec *r, bool *oom)
     r->exports_rsd = col_or(s, 8, -1);
     r->rnd_rsd = col_or(s, 9, -1);
     r->rate_e4 = col_or(s, 10, 0);
-    r->source = col_dup(a, s, 11, oom);
+    r->source = db_col_dup(a, s, 11, oom);
     r->is_demo = db_col_int(s, 12) != 0;
     r->entered_by = db_col_int(s, 13);
     r->entered_at = db_col_int(s, 14);
     r->verified_by = db_col_int(s, 15);
     r->verified_at = db_col_int(s, 16);
-    r->org_slug = col_dup(a, s, 17, oom);
-    r->org_name = col_dup(a, s, 18, oom);
+    r->org_slug = db_col_dup(a, s, 17, oom);
+    r->org_name = db_col_dup(a, s, 18, oom);
 }
 
 db_status figures_of_org(db *d, arena *a, int64_t org_id, figure_rec **items, size_t *n)
@@ -343,7 +308,7 @@ db_status figures_of_org(db *d, arena *a, int64_t org_id, figure_rec **items, si
     bool oom = false;
     db_status st;
     while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!grow(a, (void **)items, *n, &cap, sizeof **items)) {
+        if (!arena_grow(a, (void **)items, *n, &cap, sizeof **items)) {
             oom = true;
             break;
         }
@@ -452,8 +417,8 @@ static db_status check_input(db *d, int year, const char *currency, const int64_
 static void put_detail(buf *b, int64_t org_id, int year, bool rsd, const figures_put_result *res,
                        int64_t was_by, int64_t was_at, int64_t was_verified_by)
 {
-    buf_printf(b, "{\"org\":%lld,\"year\":%d,\"currency\":\"%s\",\"fields\":[",
-               (long long)org_id, year, rsd ? "RSD" : "EUR");
+    buf_printf(b, "{\"org\":%lld,\"year\":%d,\"currency\":\"%s\",\"fields\":[", (long long)org_id,
+               year, rsd ? "RSD" : "EUR");
     for (size_t i = 0; i < res->n_changed; i++) {
         if (i)
             buf_putc(b, ',');
@@ -466,10 +431,10 @@ static void put_detail(buf *b, int64_t org_id, int year, bool rsd, const figures
     buf_putc(b, '}');
 }
 
-db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency,
-                         int64_t employees, int64_t revenue, int64_t exports, int64_t rnd,
-                         const char *source, bool is_demo, int64_t actor_id, const char *ip,
-                         form_errors *errs, figures_put_result *res)
+db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency, int64_t employees,
+                         int64_t revenue, int64_t exports, int64_t rnd, const char *source,
+                         bool is_demo, int64_t actor_id, const char *ip, form_errors *errs,
+                         figures_put_result *res)
 {
     assert(d && res);
     assert(db_in_tx(d));
@@ -524,9 +489,10 @@ db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency,
     st = db_step(s);
     int64_t was_by = 0, was_at = 0, was_verified_by = 0;
     if (st == DB_ROW) {
-        fig_values ov = {col_or(s, 1, -1), col_or(s, 2, -1), col_or(s, 3, -1), col_or(s, 4, -1),
-                         col_or(s, 5, -1), col_or(s, 6, -1), col_or(s, 7, -1), col_or(s, 8, 0),
-                         NULL, db_col_int(s, 10) != 0};
+        fig_values ov = {col_or(s, 1, -1),      col_or(s, 2, -1), col_or(s, 3, -1),
+                         col_or(s, 4, -1),      col_or(s, 5, -1), col_or(s, 6, -1),
+                         col_or(s, 7, -1),      col_or(s, 8, 0),  NULL,
+                         db_col_int(s, 10) != 0};
         const char *osrc = db_col_text(s, 9);
         res->id = db_col_int(s, 0);
         was_by = db_col_int(s, 11);
@@ -589,7 +555,7 @@ db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency,
     } else {
         db_bind_int(s, 13, res->id);
     }
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if (res->created)
         res->id = db_last_id(d);
@@ -647,14 +613,14 @@ db_status figures_verify(db *d, int64_t figure_id, bool verified, int64_t actor_
     db_bind_int(s, 2, verified ? 1 : 0);
     db_bind_int(s, 3, actor_id);
     db_bind_int(s, 4, time_now());
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if (db_changes(d) == 0) {
         st = DB_DONE;
         goto cleanup;
     }
-    if ((st = audit_add(d, actor_id, ip, verified ? "figure_verify" : "figure_unverify",
-                        "figure", figure_id, NULL)) != DB_OK)
+    if ((st = audit_add(d, actor_id, ip, verified ? "figure_verify" : "figure_unverify", "figure",
+                        figure_id, NULL)) != DB_OK)
         goto cleanup;
     if ((st = bump_version(d)) != DB_OK)
         goto cleanup;
@@ -682,45 +648,45 @@ cleanup:
  * revenue, exports, rnd, revenue and exports over the rows that give both
  * (the export share's base), any demo. Rows sort by revenue, then key. */
 #define IN_FORCE                                                                                   \
-    "(SELECT x.status FROM scan_membership x WHERE x.org_id = s.org_id AND x.since <= $1"         \
+    "(SELECT x.status FROM scan_membership x WHERE x.org_id = s.org_id AND x.since <= $1"          \
     " ORDER BY x.since DESC, x.id DESC LIMIT 1)"
 #define SCOPE_SCAN                                                                                 \
-    "scope(cluster_id) AS (SELECT DISTINCT s.org_id FROM scan_membership s"                       \
+    "scope(cluster_id) AS (SELECT DISTINCT s.org_id FROM scan_membership s"                        \
     " WHERE s.since <= $1 AND " IN_FORCE " IN ('member', 'founder'))"
 #define SCOPE_FOUNDERS                                                                             \
-    "scope(cluster_id) AS (SELECT DISTINCT s.org_id FROM scan_membership s"                       \
+    "scope(cluster_id) AS (SELECT DISTINCT s.org_id FROM scan_membership s"                        \
     " WHERE s.since <= $1 AND " IN_FORCE " = 'founder')"
 #define SCOPE_CLUSTER "scope(cluster_id) AS (SELECT id FROM org WHERE id = $3)"
 #define OVERLAPS      "m.joined_on <= $1 AND (m.left_on IS NULL OR m.left_on >= $2)"
 #define COUNTED                                                                                    \
-    "counted(org_id) AS (SELECT DISTINCT m.org_id FROM scope c CROSS JOIN cluster_member m"       \
+    "counted(org_id) AS (SELECT DISTINCT m.org_id FROM scope c CROSS JOIN cluster_member m"        \
     " WHERE m.cluster_id = c.cluster_id AND " OVERLAPS ")"
 #define COUNTED_PAIRS                                                                              \
-    "counted(cluster_id, org_id) AS (SELECT DISTINCT m.cluster_id, m.org_id FROM scope c"         \
+    "counted(cluster_id, org_id) AS (SELECT DISTINCT m.cluster_id, m.org_id FROM scope c"          \
     " CROSS JOIN cluster_member m WHERE m.cluster_id = c.cluster_id AND " OVERLAPS ")"
 #define AGG                                                                                        \
-    "count(c.org_id), count(f.id), count(f.verified_at), coalesce(sum(f.employees), 0),"          \
-    " coalesce(sum(f.revenue_eur), 0), coalesce(sum(f.exports_eur), 0),"                          \
-    " coalesce(sum(f.rnd_eur), 0),"                                                               \
-    " coalesce(sum(CASE WHEN f.exports_eur IS NOT NULL THEN f.revenue_eur END), 0),"              \
-    " coalesce(sum(CASE WHEN f.revenue_eur IS NOT NULL THEN f.exports_eur END), 0),"              \
+    "count(c.org_id), count(f.id), count(f.verified_at), coalesce(sum(f.employees), 0),"           \
+    " coalesce(sum(f.revenue_eur), 0), coalesce(sum(f.exports_eur), 0),"                           \
+    " coalesce(sum(f.rnd_eur), 0),"                                                                \
+    " coalesce(sum(CASE WHEN f.exports_eur IS NOT NULL THEN f.revenue_eur END), 0),"               \
+    " coalesce(sum(CASE WHEN f.revenue_eur IS NOT NULL THEN f.exports_eur END), 0),"               \
     " coalesce(max(f.is_demo), 0)"
 #define FIG_JOIN " LEFT JOIN org_figure f ON f.org_id = c.org_id AND f.year = $4"
 #define TOTAL_NONE(scope)                                                                          \
     "WITH " scope ", " COUNTED " SELECT 'all', 'all', " AGG " FROM counted c" FIG_JOIN
 #define TOTAL_CLUSTER(scope)                                                                       \
     "WITH " scope ", " COUNTED_PAIRS " SELECT k.slug, k.name, " AGG                                \
-    " FROM scope s JOIN org k ON k.id = s.cluster_id"                                             \
-    " LEFT JOIN counted c ON c.cluster_id = s.cluster_id" FIG_JOIN                                \
+    " FROM scope s JOIN org k ON k.id = s.cluster_id"                                              \
+    " LEFT JOIN counted c ON c.cluster_id = s.cluster_id" FIG_JOIN                                 \
     " GROUP BY s.cluster_id ORDER BY 7 DESC, 1"
 #define TOTAL_KEYED(scope, key, join)                                                              \
     "WITH " scope ", " COUNTED ", keyed(org_id, key) AS (SELECT k.org_id, " key                    \
-    " FROM counted k" join ") SELECT c.key, c.key, " AGG " FROM keyed c" FIG_JOIN                 \
+    " FROM counted k" join ") SELECT c.key, c.key, " AGG " FROM keyed c" FIG_JOIN                  \
     " GROUP BY c.key ORDER BY 7 DESC, 1"
 /* The NACE section of an organisation's first sector (a division maps to
  * its parent section). */
 #define KEY_SECTOR                                                                                 \
-    "coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x JOIN ref_nace n"               \
+    "coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x JOIN ref_nace n"                \
     " ON n.code = x.code WHERE x.org_id = k.org_id ORDER BY x.code LIMIT 1), '?')"
 #define JOIN_ORG " JOIN org o ON o.id = k.org_id"
 #define TOTALS(scope)                                                                              \
@@ -759,14 +725,14 @@ static db_status run_total(db *d, arena *a, figure_scope scope, int64_t cluster_
     bool oom = false;
     db_status st;
     while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!grow(a, (void **)rows, *n, &cap, sizeof **rows)) {
+        if (!arena_grow(a, (void **)rows, *n, &cap, sizeof **rows)) {
             oom = true;
             break;
         }
         figure_total *t = &(*rows)[(*n)++];
         memset(t, 0, sizeof *t);
-        t->key = col_dup(a, s, 0, &oom);
-        t->label = col_dup(a, s, 1, &oom);
+        t->key = db_col_dup(a, s, 0, &oom);
+        t->label = db_col_dup(a, s, 1, &oom);
         t->year = year;
         t->members = db_col_int(s, 2);
         t->reported = db_col_int(s, 3);
@@ -839,16 +805,14 @@ db_status figures_total(db *d, arena *a, const figure_query *q, figure_total **r
         return st;
     if ((st = run_total(d, a, q->scope, q->cluster_id, q->group, q->year, rows, n)) != DB_OK)
         goto cleanup;
-    if (q->year > FIG_YEAR_MIN &&
-        (st = run_total(d, a, q->scope, q->cluster_id, q->group, q->year - 1, &prev, &n_prev)) !=
-            DB_OK)
+    if (q->year > FIG_YEAR_MIN && (st = run_total(d, a, q->scope, q->cluster_id, q->group,
+                                                  q->year - 1, &prev, &n_prev)) != DB_OK)
         goto cleanup;
     if (n_prev > 1)
         qsort(prev, n_prev, sizeof *prev, cmp_key);
     for (size_t i = 0; i < *n; i++) {
         figure_total *t = &(*rows)[i];
-        const figure_total *p =
-            n_prev ? bsearch(t, prev, n_prev, sizeof *prev, cmp_key) : NULL;
+        const figure_total *p = n_prev ? bsearch(t, prev, n_prev, sizeof *prev, cmp_key) : NULL;
         fill_prev(t, p);
     }
 cleanup:
@@ -931,7 +895,7 @@ db_status figures_years(db *d, arena *a, int **years, size_t *n)
     db_status st;
     bool oom = false;
     while ((st = db_step(s)) == DB_ROW) {
-        if (!grow(a, (void **)years, *n, &cap, sizeof **years)) {
+        if (!arena_grow(a, (void **)years, *n, &cap, sizeof **years)) {
             oom = true;
             break;
         }
@@ -946,8 +910,7 @@ db_status figures_years(db *d, arena *a, int **years, size_t *n)
 /* The members counted for the year in the SCAN scope (the same rules as
  * the totals) without a figures row for it. */
 static const char SQL_MISSING[] =
-    "WITH " SCOPE_SCAN ", " COUNTED_PAIRS
-    " SELECT k.slug, k.name, o.slug, o.name FROM counted c"
+    "WITH " SCOPE_SCAN ", " COUNTED_PAIRS " SELECT k.slug, k.name, o.slug, o.name FROM counted c"
     " JOIN org k ON k.id = c.cluster_id JOIN org o ON o.id = c.org_id"
     " WHERE NOT EXISTS (SELECT 1 FROM org_figure f WHERE f.org_id = c.org_id AND f.year = $4)"
     " ORDER BY k.name_folded, k.id, o.name_folded, o.id";
@@ -972,15 +935,15 @@ db_status figures_missing(db *d, arena *a, int year, figure_missing **items, siz
     bool oom = false;
     db_status st;
     while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!grow(a, (void **)items, *n, &cap, sizeof **items)) {
+        if (!arena_grow(a, (void **)items, *n, &cap, sizeof **items)) {
             oom = true;
             break;
         }
         figure_missing *m = &(*items)[(*n)++];
-        m->cluster_slug = col_dup(a, s, 0, &oom);
-        m->cluster_name = col_dup(a, s, 1, &oom);
-        m->org_slug = col_dup(a, s, 2, &oom);
-        m->org_name = col_dup(a, s, 3, &oom);
+        m->cluster_slug = db_col_dup(a, s, 0, &oom);
+        m->cluster_name = db_col_dup(a, s, 1, &oom);
+        m->org_slug = db_col_dup(a, s, 2, &oom);
+        m->org_name = db_col_dup(a, s, 3, &oom);
     }
     db_reset(s);
     if (oom)

@@ -35,32 +35,47 @@ typedef enum { FIG_SRC_SELF, FIG_SRC_REGISTER, FIG_SRC_ESTIMATE } figure_source;
 typedef struct figure_rec {
     int64_t id, org_id;
     int year;
-    int64_t employees;   /* -1 = not given */
-    int64_t revenue_eur; /* cents; -1 = not given */
-    int64_t exports_eur; /* cents; -1 = not given */
-    int64_t rnd_eur;     /* cents; -1 = not given */
+    int64_t employees;                         /* -1 = not given */
+    int64_t revenue_eur;                       /* cents; -1 = not given */
+    int64_t exports_eur;                       /* cents; -1 = not given */
+    int64_t rnd_eur;                           /* cents; -1 = not given */
     int64_t revenue_rsd, exports_rsd, rnd_rsd; /* para; -1 when entered in EUR */
-    int64_t rate_e4;     /* RSD per EUR * 10^4 used; 0 when entered in EUR */
-    const char *source;  /* self_reported, business_register, estimate */
+    int64_t rate_e4;                           /* RSD per EUR * 10^4 used; 0 when entered in EUR */
+    const char *source;                        /* self_reported, business_register, estimate */
     int64_t entered_by, entered_at, verified_by, verified_at;
     bool is_demo;
     const char *org_slug, *org_name; /* filled by listing functions */
 } figure_rec;
 
-/* RSD para -> EUR cents at rate_e4 (RSD per EUR * 10^4), rounded half up.
- * Pure; exact in 128-bit intermediate arithmetic. */
+/* RSD para -> EUR cents at rate_e4 (RSD per EUR * 10^4), rounded half up:
+ * para * 10^4 / rate_e4. Pure; exact in 128-bit intermediate arithmetic;
+ * a negative amount rounds half away from zero; a result beyond int64
+ * saturates. rate_e4 must be positive (asserted; -1 when built without
+ * assertions). */
 int64_t figures_rsd_to_eur(int64_t para, int64_t rate_e4);
 /* The stored rate for a year; *found false when none. */
 db_status figures_rate(db *d, int year, int64_t *rate_e4, bool *found);
+/* Stores (or corrects) the rate of a year, 1990..2100, rate_e4 > 0, a
+ * source of at most 200 bytes (DB_CONSTRAINT otherwise). Rows of that year
+ * entered in RSD are converted again at the new rate (their verification
+ * stands: what was verified is the RSD input). Audited (fx_rate_set,
+ * entity 'fx_rate', id = year); bumps figures_version. */
 db_status figures_set_rate(db *d, int year, int64_t rate_e4, const char *source, int64_t actor_id);
 
 /* Validates and stores the figures of one organisation and year (insert or
  * replace; replacing clears verification). Input in EUR when currency is
- * "EUR", in RSD when "RSD" (converted at the year's rate; no rate →
- * error). Refused with DB_CONSTRAINT and errs: negative values, exports
- * above revenue, a year in the future or before 1990, unknown source, no
- * rate for RSD. Field names: year, employees, revenue, exports, rnd,
- * currency, source. */
+ * "EUR" (or NULL), in RSD when "RSD" (converted at the year's rate; no rate →
+ * error). Employees and amounts (minor units of the currency) of -1 mean
+ * "not given"; at least one must be given. Refused with DB_CONSTRAINT and
+ * errs: negative values (FE_RANGE), exports above revenue
+ * (FE_EXPORTS_ABOVE_REVENUE on exports), a year after this Belgrade year
+ * (FE_FUTURE_YEAR) or before 1990 (FE_RANGE), unknown source or currency
+ * (FE_CHOICE), no rate for RSD (FE_NO_RATE on currency), nothing given
+ * (FE_REQUIRED on employees). Field names: year, employees, revenue,
+ * exports, rnd, currency, source. DB_DONE when org_id does not exist. The
+ * same values again write nothing (verification kept). Audited
+ * (figure_create / figure_update, entity 'figure'); bumps
+ * figures_version. */
 db_status figures_put(db *d, int64_t org_id, int year, const char *currency, int64_t employees,
                       int64_t revenue, int64_t exports, int64_t rnd, const char *source,
                       bool is_demo, int64_t actor_id, const char *ip, form_errors *errs);
@@ -74,9 +89,9 @@ db_status figures_latest_employees(db *d, int64_t org_id, int64_t *employees);
 /* --- for the importer ---------------------------------------------------------- */
 
 typedef struct figures_put_result {
-    int64_t id;        /* the row written or found unchanged */
+    int64_t id; /* the row written or found unchanged */
     bool created;
-    size_t n_changed;  /* 0 and !created: nothing was written */
+    size_t n_changed;       /* 0 and !created: nothing was written */
     const char *changed[7]; /* employees, revenue, exports, rnd, currency, source, demo */
 } figures_put_result;
 
@@ -89,10 +104,10 @@ typedef struct figures_put_result {
  * entered the replaced values) and bumps figures_version; an identical
  * row writes nothing and keeps its verification. res is filled on
  * success. Employees and amounts of -1 mean "not given". */
-db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency,
-                         int64_t employees, int64_t revenue, int64_t exports, int64_t rnd,
-                         const char *source, bool is_demo, int64_t actor_id, const char *ip,
-                         form_errors *errs, figures_put_result *res);
+db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency, int64_t employees,
+                         int64_t revenue, int64_t exports, int64_t rnd, const char *source,
+                         bool is_demo, int64_t actor_id, const char *ip, form_errors *errs,
+                         figures_put_result *res);
 
 /* --- totals ------------------------------------------------------------------ */
 
@@ -103,25 +118,35 @@ typedef enum {
     FIG_SCOPE_CLUSTER,  /* members of one cluster (key = cluster org id) */
 } figure_scope;
 
-typedef enum { FIG_GROUP_NONE, FIG_GROUP_CLUSTER, FIG_GROUP_SECTOR, FIG_GROUP_REGION, FIG_GROUP_DISTRICT } figure_group;
+typedef enum {
+    FIG_GROUP_NONE,
+    FIG_GROUP_CLUSTER,
+    FIG_GROUP_SECTOR,
+    FIG_GROUP_REGION,
+    FIG_GROUP_DISTRICT
+} figure_group;
 
 typedef struct figure_total {
-    const char *key;      /* group key: cluster slug, NACE section, region or
-                             district code; "all" without grouping */
-    const char *label;    /* cluster name or code (pages translate codes) */
+    const char *key;   /* group key: cluster slug, NACE section, region or
+                          district code; "all" without grouping */
+    const char *label; /* cluster name or code (pages translate codes) */
     int year;
-    int64_t members;      /* organisations counted for the year (distinct) */
-    int64_t reported;     /* of them, with a figures row for the year */
-    int64_t missing;      /* members - reported */
-    int64_t verified;     /* reported rows verified by the secretariat */
-    int64_t verified_bp;  /* verified / reported in basis points; -1 if none reported */
-    int64_t employees;    /* sum over reported */
+    int64_t members;     /* organisations counted for the year (distinct) */
+    int64_t reported;    /* of them, with a figures row for the year */
+    int64_t missing;     /* members - reported */
+    int64_t verified;    /* reported rows verified by the secretariat */
+    int64_t verified_bp; /* verified / reported in basis points; -1 if none reported */
+    int64_t employees;   /* sum over reported */
     int64_t revenue_eur, exports_eur, rnd_eur; /* cents, sums over reported */
-    int64_t export_share_bp; /* exports / revenue; -1 when revenue is 0 */
+    /* exports / revenue over the rows that give both; -1 when that revenue
+       is 0 */
+    int64_t export_share_bp;
     /* change from the year before, by the same rules (its own member set) */
     bool has_prev;
     int64_t prev_employees, prev_revenue_eur, prev_exports_eur;
-    int64_t employees_change_bp, revenue_change_bp, exports_change_bp; /* -1... see has_prev */
+    /* (this - prev) / prev in basis points, half away from zero; 0 when
+       !has_prev or that prev_* is 0 (show a change only when prev_* > 0) */
+    int64_t employees_change_bp, revenue_change_bp, exports_change_bp;
     bool any_demo; /* some counted figures are illustrative demo data */
 } figure_total;
 
@@ -138,14 +163,19 @@ typedef struct figure_query {
  * single-cluster total; the ungrouped total of the same scope counts it
  * once. */
 db_status figures_total(db *d, arena *a, const figure_query *q, figure_total **rows, size_t *n);
-/* The ungrouped total for each year in [from, to] (for trend charts). */
+/* The ungrouped total for each year in [from, to] (for trend charts; at
+ * most 200 years, else DB_CONSTRAINT), oldest first, each with its change
+ * from the year before as in figures_total. */
 db_status figures_trend(db *d, arena *a, figure_scope scope, int64_t cluster_id, int from, int to,
                         figure_total **rows, size_t *n);
 /* The years that have any figures, newest first. */
 db_status figures_years(db *d, arena *a, int **years, size_t *n);
 
 /* Members (of clusters in SCAN) that have not reported for year, by
- * cluster (arena): cluster slug/name and member slug/name pairs. */
+ * cluster (arena): cluster slug/name and member slug/name pairs, by
+ * cluster name then member name. Members and SCAN clusters are those the
+ * SCAN total of that year counts (a membership overlapping the year, the
+ * SCAN status in force on Y-12-31), so the list matches its missing. */
 typedef struct figure_missing {
     const char *cluster_slug, *cluster_name, *org_slug, *org_name;
 } figure_missing;
@@ -158,7 +188,7 @@ typedef struct figures_import_report {
     struct figures_import_problem {
         int64_t line;
         const char *message;
-    } *problems;
+    } * problems;
     size_t n_problems;
     buf preview; /* one line per change; caller frees */
 } figures_import_report;
@@ -168,7 +198,19 @@ typedef struct figures_import_report {
  * listed with its line and reason (bad PIB, unknown organisation, exports
  * above revenue, ...). When cluster_id is not 0, every row's organisation
  * must be a current member of that cluster (a manager imports only for
- * their own). With dry_run nothing is written. */
+ * their own). With dry_run nothing is written.
+ *
+ * The header names the columns in any order, case ignored (a BOM is
+ * skipped): pib and/or slug, and all of the others. Amounts are decimal
+ * numbers in the row's currency with at most two decimals after '.' or
+ * ',' ("1234567.89", "1234567,89"); an empty cell is "not given";
+ * currency (EUR or RSD) and source are required. Each row is written
+ * through figures_put_tx, so it is checked like the form. rep is zeroed
+ * first; problems (arena, file order, line 1 = the header) are short
+ * English sentences such as "unknown organisation (PIB 101134702)";
+ * preview holds "create 2024 voict" / "update 2023 nicat: revenue,
+ * exports" lines (the caller frees it with buf_free). DB_CONSTRAINT when
+ * there were problems. */
 db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
                          bool dry_run, int64_t actor_id, const char *ip,
                          figures_import_report *rep);

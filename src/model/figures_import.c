@@ -26,11 +26,20 @@
 #include "http/form.h"
 #include "model/org.h"
 
-enum { COL_PIB, COL_SLUG, COL_YEAR, COL_EMPLOYEES, COL_REVENUE, COL_EXPORTS, COL_RND, COL_CURRENCY,
-       COL_SOURCE, COL__COUNT };
-static const char *const col_names[COL__COUNT] = {"pib",     "slug", "year",     "employees",
-                                                  "revenue", "exports", "rnd", "currency",
-                                                  "source"};
+enum {
+    COL_PIB,
+    COL_SLUG,
+    COL_YEAR,
+    COL_EMPLOYEES,
+    COL_REVENUE,
+    COL_EXPORTS,
+    COL_RND,
+    COL_CURRENCY,
+    COL_SOURCE,
+    COL__COUNT
+};
+static const char *const col_names[COL__COUNT] = {
+    "pib", "slug", "year", "employees", "revenue", "exports", "rnd", "currency", "source"};
 
 static const char TEMPLATE[] =
     "pib,slug,year,employees,revenue,exports,rnd,currency,source\r\n"
@@ -112,7 +121,7 @@ typedef struct pair_set {
         int64_t org_id; /* 0 = free */
         int year;
         int64_t line;
-    } *slots;
+    } * slots;
     size_t cap; /* power of two, more than twice the rows */
 } pair_set;
 
@@ -129,7 +138,8 @@ static bool pairs_init(pair_set *p, size_t rows)
  * added). */
 static int64_t pairs_add(pair_set *p, int64_t org_id, int year, int64_t line)
 {
-    uint64_t h = ((uint64_t)org_id * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)year * 0xC2B2AE3D27D4EB4FULL;
+    uint64_t h =
+        ((uint64_t)org_id * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)year * 0xC2B2AE3D27D4EB4FULL;
     size_t j = (size_t)(h >> 17) & (p->cap - 1);
     while (p->slots[j].org_id) {
         if (p->slots[j].org_id == org_id && p->slots[j].year == year)
@@ -462,8 +472,7 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
 }
 
 db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
-                         bool dry_run, int64_t actor_id, const char *ip,
-                         figures_import_report *rep)
+                         bool dry_run, int64_t actor_id, const char *ip, figures_import_report *rep)
 {
     assert(d && a && rep && (csv || n == 0));
     memset(rep, 0, sizeof *rep);
@@ -481,6 +490,8 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
     bool in_tx = false;
 
     local_today(today);
+    if (!csv)
+        csv = "";
     csv_skip_bom(&csv, &n);
     int64_t bad = csv_bad_utf8_line(csv, n);
     if (bad) {
@@ -520,12 +531,10 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
         if (n_cells == 1 && r.cells[0].n == 0)
             continue; /* a blank line */
         if (n_cells != n_cols) {
-            problem(&im, line, "expected %zu fields as in the header, found %zu", n_cols,
-                    n_cells);
+            problem(&im, line, "expected %zu fields as in the header, found %zu", n_cols, n_cells);
             continue;
         }
-        st = import_row(&im, r.cells, n_cells, map, line, cluster_id, today, &pairs, actor_id,
-                        ip);
+        st = import_row(&im, r.cells, n_cells, map, line, cluster_id, today, &pairs, actor_id, ip);
         if (st != DB_OK)
             goto done;
         if (im.oom)

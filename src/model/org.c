@@ -245,42 +245,6 @@ static int64_t local_year(void)
     return (int64_t)tm.tm_year + 1900;
 }
 
-/* An arena copy of a text column (NULL stays NULL); sets *oom on failure. */
-static const char *col_dup(arena *a, db_stmt *s, int col, bool *oom)
-{
-    const char *v = db_col_text(s, col);
-    if (!v)
-        return NULL;
-    char *c = arena_strdup(a, v);
-    if (!c)
-        *oom = true;
-    return c;
-}
-
-/* Makes room for one more element in an arena-backed array (*items,
- * *cap), copying on growth; false on OOM. */
-static bool arena_grow(arena *a, void **items, size_t n, size_t *cap, size_t elem)
-{
-    if (n < *cap)
-        return true;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *g = arena_alloc(a, ncap * elem);
-    if (!g)
-        return false;
-    if (n)
-        memcpy(g, *items, n * elem);
-    *items = g;
-    *cap = ncap;
-    return true;
-}
-
-static db_status step_done(db_stmt *s)
-{
-    db_status st = db_step(s);
-    db_reset(s);
-    return st == DB_DONE ? DB_OK : st;
-}
-
 /* --- identifiers ---------------------------------------------------------------- */
 
 static bool all_digits(const char *s, size_t n)
@@ -389,7 +353,7 @@ static db_status district_region(db *d, arena *a, const char *district, const ch
     db_status st = db_step(s);
     bool oom = false;
     if (st == DB_ROW)
-        *region = col_dup(a, s, 0, &oom);
+        *region = db_col_dup(a, s, 0, &oom);
     db_reset(s);
     if (oom)
         return DB_NOMEM;
@@ -607,7 +571,7 @@ static bool read_full(arena *a, db_stmt *s, org_rec *r)
         if (org_fields[i].type == ORG_FIELD_INT)
             set_int(r, i, db_col_is_null(s, col) ? 0 : db_col_int(s, col));
         else
-            set_text(r, i, col_dup(a, s, col, &oom));
+            set_text(r, i, db_col_dup(a, s, col, &oom));
     }
     r->is_demo = db_col_int(s, FULL_IS_DEMO) != 0;
     r->created_at = db_col_int(s, FULL_IS_DEMO + 1);
@@ -624,18 +588,18 @@ static bool read_summary(arena *a, db_stmt *s, org_rec *r)
     bool oom = false;
     memset(r, 0, sizeof *r);
     r->id = db_col_int(s, 0);
-    r->slug = col_dup(a, s, 1, &oom);
-    r->name = col_dup(a, s, 2, &oom);
-    r->name_en = col_dup(a, s, 3, &oom);
-    r->acronym = col_dup(a, s, 4, &oom);
-    r->kind = col_dup(a, s, 5, &oom);
-    r->status = col_dup(a, s, 6, &oom);
-    r->municipality = col_dup(a, s, 7, &oom);
-    r->district = col_dup(a, s, 8, &oom);
-    r->region = col_dup(a, s, 9, &oom);
+    r->slug = db_col_dup(a, s, 1, &oom);
+    r->name = db_col_dup(a, s, 2, &oom);
+    r->name_en = db_col_dup(a, s, 3, &oom);
+    r->acronym = db_col_dup(a, s, 4, &oom);
+    r->kind = db_col_dup(a, s, 5, &oom);
+    r->status = db_col_dup(a, s, 6, &oom);
+    r->municipality = db_col_dup(a, s, 7, &oom);
+    r->district = db_col_dup(a, s, 8, &oom);
+    r->region = db_col_dup(a, s, 9, &oom);
     r->year_founded = db_col_is_null(s, 10) ? 0 : db_col_int(s, 10);
-    r->short_sr = col_dup(a, s, 11, &oom);
-    r->short_en = col_dup(a, s, 12, &oom);
+    r->short_sr = db_col_dup(a, s, 11, &oom);
+    r->short_en = db_col_dup(a, s, 12, &oom);
     r->updated_at = db_col_int(s, 13);
     r->is_demo = db_col_int(s, 14) != 0;
     return !oom;
@@ -657,7 +621,7 @@ static db_status load_codes(db *d, arena *a, const struct code_table *t, int64_t
             oom = true;
             break;
         }
-        items[n] = col_dup(a, s, 0, &oom);
+        items[n] = db_col_dup(a, s, 0, &oom);
         n++;
     }
     db_reset(s);
@@ -835,7 +799,7 @@ static db_status list_facet(db *d, arena *a, int dim, unsigned mask, const char 
             break;
         }
         org_facet_count *c = &out->values[out->n_values++];
-        c->code = col_dup(a, s, 0, &oom);
+        c->code = db_col_dup(a, s, 0, &oom);
         c->count = db_col_int(s, 1);
     }
     db_reset(s);
@@ -1221,7 +1185,7 @@ static db_status write_row(db *d, const org_rec *n, bool insert, int64_t forced_
     db_bind_int(s, 25, actor_id);
     if (!insert || forced_id)
         db_bind_int(s, 26, insert ? forced_id : n->id);
-    st = step_done(s);
+    st = db_run(s);
     if (st == DB_OK)
         *id = insert ? db_last_id(d) : n->id;
 cleanup:
@@ -1240,7 +1204,7 @@ static db_status replace_codes(db *d, const struct code_table *t, int64_t id, co
         if (!(s = db_prepare(d, t->sql_delete)))
             return DB_ERR;
         db_bind_int(s, 1, id);
-        st = step_done(s);
+        st = db_run(s);
     }
     size_t cnt;
     const char *const *l = get_list(n, t->field, &cnt);
@@ -1249,7 +1213,7 @@ static db_status replace_codes(db *d, const struct code_table *t, int64_t id, co
             return DB_ERR;
         db_bind_int(s, 1, id);
         db_bind_text(s, 2, l[k]);
-        st = step_done(s);
+        st = db_run(s);
     }
     return st;
 }
@@ -1265,7 +1229,7 @@ static db_status add_revision(db *d, int64_t id, int64_t now, int64_t actor_id, 
     db_bind_int(s, 3, actor_id);
     db_bind_text(s, 4, action);
     db_bind_text(s, 5, snapshot);
-    return step_done(s);
+    return db_run(s);
 }
 
 static db_status bump_version(db *d, int64_t now)
@@ -1274,7 +1238,7 @@ static db_status bump_version(db *d, int64_t now)
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, now);
-    return step_done(s);
+    return db_run(s);
 }
 
 static void put_word(buf *b, const char *s)
@@ -1546,7 +1510,7 @@ db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip)
         goto cleanup;
     }
     db_bind_int(s, 1, id);
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if ((st = search_delete(d, "org", id)) != DB_OK)
         goto cleanup;
@@ -1930,7 +1894,7 @@ db_status org_set_logo(db *d, int64_t id, const void *data, size_t n, int64_t ac
     db_bind_int(s, 1, id);
     db_bind_int(s, 2, now);
     db_bind_int(s, 3, actor_id);
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if (db_changes(d) == 0) {
         st = DB_DONE; /* no such entry */
@@ -1948,7 +1912,7 @@ db_status org_set_logo(db *d, int64_t id, const void *data, size_t n, int64_t ac
         db_bind_int(s, 5, now);
         db_bind_int(s, 6, actor_id);
     }
-    if ((st = step_done(s)) != DB_OK)
+    if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if ((st = audit_add(d, actor_id, ip, "org_logo", "org", id, "{\"fields\":[\"logo\"]}")) !=
         DB_OK)
@@ -1987,8 +1951,8 @@ db_status org_get_logo(db *d, arena *a, int64_t id, const char **content_type, c
             *data = copy;
             *n = len;
         }
-        *content_type = col_dup(a, s, 0, &oom);
-        *sha = col_dup(a, s, 2, &oom);
+        *content_type = db_col_dup(a, s, 0, &oom);
+        *sha = db_col_dup(a, s, 2, &oom);
     }
     db_reset(s);
     if (oom)
@@ -2028,9 +1992,9 @@ db_status org_revisions(db *d, arena *a, int64_t org_id, org_revision **items, s
         r->rev = db_col_int(s, 0);
         r->at = db_col_int(s, 1);
         r->actor_id = db_col_int(s, 2);
-        r->actor_name = col_dup(a, s, 3, &oom);
-        r->action = col_dup(a, s, 4, &oom);
-        r->snapshot = col_dup(a, s, 5, &oom);
+        r->actor_name = db_col_dup(a, s, 3, &oom);
+        r->action = db_col_dup(a, s, 4, &oom);
+        r->snapshot = db_col_dup(a, s, 5, &oom);
     }
     db_reset(s);
     if (oom)

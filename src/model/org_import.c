@@ -47,21 +47,6 @@ static const char *trim_dup(arena *a, const char *s, size_t n, bool *oom)
     return c;
 }
 
-static bool grow(arena *a, void **items, size_t n, size_t *cap, size_t elem)
-{
-    if (n < *cap)
-        return true;
-    size_t ncap = *cap ? *cap * 2 : 64;
-    void *g = arena_alloc(a, ncap * elem);
-    if (!g)
-        return false;
-    if (n)
-        memcpy(g, *items, n * elem);
-    *items = g;
-    *cap = ncap;
-    return true;
-}
-
 static const char **rec_text(org_rec *r, size_t i)
 {
     return (const char **)((char *)r + org_fields[i].off);
@@ -162,7 +147,7 @@ typedef struct importer {
 static void problem(importer *im, int64_t line, const char *message)
 {
     org_import_report *rep = im->rep;
-    if (!grow(im->a, (void **)&rep->problems, rep->n_problems, &im->cap_problems,
+    if (!arena_grow(im->a, (void **)&rep->problems, rep->n_problems, &im->cap_problems,
               sizeof *rep->problems)) {
         im->oom = true;
         return;
@@ -208,7 +193,7 @@ static void problem_field(importer *im, int64_t line, const form_error *e)
 
 static import_row *new_row(importer *im, int64_t line)
 {
-    if (!grow(im->a, (void **)&im->rows, im->n_rows, &im->cap_rows, sizeof *im->rows)) {
+    if (!arena_grow(im->a, (void **)&im->rows, im->n_rows, &im->cap_rows, sizeof *im->rows)) {
         im->oom = true;
         return NULL;
     }
@@ -682,7 +667,7 @@ static db_status cursor_take(arena *a, list_cursor *c, int64_t id, const char **
     while (c->st == DB_ROW && db_col_int(c->s, 0) < id)
         c->st = db_step(c->s);
     while (c->st == DB_ROW && db_col_int(c->s, 0) == id) {
-        if (!grow(a, (void **)out, *n, &cap, sizeof **out))
+        if (!arena_grow(a, (void **)out, *n, &cap, sizeof **out))
             return DB_NOMEM;
         if (!((*out)[(*n)++] = arena_strdup(a, db_col_text(c->s, 1))))
             return DB_NOMEM;

@@ -125,6 +125,30 @@ void web_org_update(req *r);
 void web_org_archive(req *r);
 void web_org_publish(req *r);
 void web_org_delete(req *r);
+/* web_figures.c: the figures pages, data entry, import, verification */
+void web_figures(req *r);
+void web_figures_missing(req *r);
+void web_figures_verify(req *r);
+void web_org_figures(req *r);
+void web_org_figures_save(req *r);
+void web_figures_import_form(req *r);
+void web_figures_import(req *r);
+/* web_cluster.c: cluster profiles and members. web_cluster_section()
+ * writes the cluster part of an entry's profile (stage, SCAN membership,
+ * labels, strategy, team, members, figures) and returns true when the
+ * entry is a cluster or cluster initiative; false (nothing written) for
+ * other kinds. */
+struct org_rec;
+bool web_cluster_section(req *r, const struct org_rec *o);
+void web_cluster_members_form(req *r);
+void web_cluster_member_add(req *r);
+void web_cluster_member_end(req *r);
+void web_cluster_edit_form(req *r);
+void web_cluster_save(req *r);
+/* api_cluster.c: clusters and figures as JSON */
+void api_cluster_list(req *r);
+void api_cluster_members(req *r);
+void api_figures(req *r);
 /* guard.c */
 void web_setup(void);
 /* "sid", or "__Host-sid" when cookies are Secure. */

@@ -120,15 +120,15 @@ typedef struct code_msg {
     msg_id msg;
 } code_msg;
 
-static const char *code_label(lang_id lang, const code_msg *table, size_t n, const char *code)
+static const char *code_label(lang_id lang, const code_msg *codes, size_t n, const char *code)
 {
     for (size_t i = 0; code && i < n; i++)
-        if (strcmp(table[i].code, code) == 0)
-            return T(lang, table[i].msg);
+        if (strcmp(codes[i].code, code) == 0)
+            return T(lang, codes[i].msg);
     return code ? code : "";
 }
 
-#define CODE_LABEL(lang, table, code) code_label(lang, table, sizeof table / sizeof table[0], code)
+#define CODE_LABEL(lang, codes, code) code_label(lang, codes, sizeof codes / sizeof codes[0], code)
 
 static const code_msg stage_msgs[] = {{"initiative", MSG_CL_STAGE_INITIATIVE},
                                       {"emerging", MSG_CL_STAGE_EMERGING},
@@ -488,8 +488,8 @@ static const char *group_label(req *r, figure_group g, const figure_total *t)
         }
         return web_org_text(r, t->label ? t->label : t->key, NULL);
     }
-    const char *table = g == FIG_GROUP_SECTOR ? "nace" : "region";
-    const char *label = ref_label(r->db, r->a, table, t->key, L);
+    const char *ref = g == FIG_GROUP_SECTOR ? "nace" : "region";
+    const char *label = ref_label(r->db, r->a, ref, t->key, L);
     if (!label)
         return t->key;
     if (g == FIG_GROUP_SECTOR)
@@ -841,4 +841,803 @@ void web_figures(req *r)
     }
     if (cacheable && key && r->status == 200)
         page_cache_put(key, version, r->content_type, r->out.data ? r->out.data : "", r->out.len);
+}
+
+/* --- GET /figures/missing ------------------------------------------------------------ */
+
+/* The clusters (of both cluster kinds, any status) the user manages, as a
+ * NULL-terminated arena list of slugs; rights_can decides one by one. */
+static db_status managed_clusters(req *r, const char ***slugs, size_t *n)
+{
+    static const char *const kinds[] = {"cluster", "cluster_initiative"};
+    size_t cap = 16;
+    *n = 0;
+    *slugs = arena_alloc(r->a, cap * sizeof **slugs);
+    if (!*slugs)
+        return DB_NOMEM;
+    for (size_t k = 0; k < 2; k++) {
+        for (int page = 1; page <= 1000; page++) {
+            org_query q = {.kind = kinds[k], .status = "any", .sort = ORG_SORT_NAME,
+                           .page = page, .per_page = 100};
+            org_list_result res;
+            memset(&res, 0, sizeof res);
+            db_status st = org_list(r->db, r->a, &q, &res);
+            if (st != DB_OK)
+                return st;
+            for (size_t i = 0; i < res.n_items; i++) {
+                if (!rights_can(r->db, r->user, RIGHT_MEMBERS_EDIT, res.items[i].id))
+                    continue;
+                if (*n + 1 >= cap) {
+                    const char **g = arena_alloc(r->a, 2 * cap * sizeof *g);
+                    if (!g)
+                        return DB_NOMEM;
+                    memcpy(g, *slugs, *n * sizeof *g);
+                    *slugs = g;
+                    cap *= 2;
+                }
+                (*slugs)[(*n)++] = res.items[i].slug;
+            }
+            if (res.n_items < 100)
+                break;
+        }
+    }
+    (*slugs)[*n] = NULL;
+    return DB_OK;
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (; list && *list; list++)
+        if (s && strcmp(*list, s) == 0)
+            return true;
+    return false;
+}
+
+void web_figures_missing(req *r)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    bool secretariat = rights_can(r->db, r->user, RIGHT_FIGURES_VERIFY, 0);
+    const char **mine = NULL;
+    size_t n_mine = 0;
+    db_status st = DB_OK;
+    if (!secretariat) {
+        if ((st = managed_clusters(r, &mine, &n_mine)) != DB_OK) {
+            resp_fail(r, st, "managed clusters");
+            return;
+        }
+        if (n_mine == 0) {
+            resp_error(r, 403, T(L, MSG_FIG_MISSING_FORBIDDEN));
+            return;
+        }
+    }
+    int year = wf_this_year() - 1;
+    const char *yq = req_query(r, "year");
+    if (!empty(yq)) {
+        int64_t y;
+        if (!str_to_i64(yq, &y) || y < FIG_YEAR_FIRST || y > FIG_YEAR_LAST) {
+            resp_error(r, 400, T(L, MSG_FIG_BAD_YEAR));
+            return;
+        }
+        year = (int)y;
+    }
+    figure_total *per = NULL;
+    size_t n_per = 0;
+    figure_missing *miss = NULL;
+    size_t n_miss = 0;
+    figure_query q = {.scope = FIG_SCOPE_SCAN, .group = FIG_GROUP_CLUSTER, .year = year};
+    if ((st = figures_total(r->db, r->a, &q, &per, &n_per)) == DB_OK)
+        st = figures_missing(r->db, r->a, year, &miss, &n_miss);
+    if (st != DB_OK) {
+        resp_fail(r, st, "figures missing");
+        return;
+    }
+    r->cache_control = "private, no-cache";
+    const char *title = arena_printf(r->a, T(L, MSG_FIG_MISSING_TITLE), year);
+    page_meta m = {.title = title, .nav = "figures"};
+    layout_begin(r, &m);
+    html_fmt(o,
+             "<nav class=\"breadcrumb\" aria-label=\"%s\"><ol><li><a href=\"/figures\">%s</a>"
+             "</li><li aria-current=\"page\">%s</li></ol></nav>\n",
+             T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_FIGURES), title);
+    html_fmt(o, "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div></div>\n",
+             title, T(L, secretariat ? MSG_FIG_MISSING_LEAD : MSG_FIG_MISSING_LEAD_MANAGER));
+    html_fmt(o,
+             "<form class=\"fig-controls\" method=\"get\" action=\"/figures/missing\">"
+             "<div class=\"field\"><label for=\"miss-year\">%s</label><input id=\"miss-year\" "
+             "name=\"year\" type=\"number\" min=\"%d\" max=\"%d\" value=\"%d\"></div>"
+             "<div class=\"fig-controls-go\"><button type=\"submit\">%s</button></div></form>\n",
+             T(L, MSG_FIG_YEAR), FIG_YEAR_FIRST, FIG_YEAR_LAST, year, T(L, MSG_FIG_SHOW));
+
+    /* one row per cluster: members, reported, missing */
+    const table_col cols[] = {
+        {T(L, MSG_FIG_COL_CLUSTER), TABLE_LINK, TABLE_ALIGN_LEFT, false},
+        {T(L, MSG_FIG_COL_MEMBERS), TABLE_INT, TABLE_ALIGN_AUTO, false},
+        {T(L, MSG_FIG_COL_REPORTED), TABLE_INT, TABLE_ALIGN_AUTO, false},
+        {T(L, MSG_FIG_COL_MISSING), TABLE_INT, TABLE_ALIGN_AUTO, false},
+    };
+    table *t = table_new(r->a, arena_printf(r->a, T(L, MSG_FIG_MISSING_TABLE), year), cols, 4);
+    size_t shown = 0;
+    for (size_t i = 0; t && i < n_per; i++) {
+        if (!secretariat && !in_list(mine, per[i].key))
+            continue;
+        size_t row = table_add_row(t);
+        table_set_link(t, row, 0, web_org_text(r, per[i].label, NULL),
+                       arena_printf(r->a, "/orgs/%s", per[i].key));
+        table_set_int(t, row, 1, per[i].members);
+        table_set_int(t, row, 2, per[i].reported);
+        table_set_int(t, row, 3, per[i].missing);
+        shown++;
+    }
+    if (!t) {
+        o->failed = true;
+    } else if (shown == 0) {
+        html_fmt(o, "<p class=\"empty\">%s</p>\n", T(L, MSG_FIG_MISSING_NO_CLUSTERS));
+    } else {
+        table_html(o, L, t);
+    }
+
+    /* the members who have not reported, under their cluster */
+    html_fmt(o, "<section aria-labelledby=\"miss-list\"><h2 id=\"miss-list\">%s</h2>\n",
+             T(L, MSG_FIG_MISSING_MEMBERS));
+    const char *current = NULL;
+    size_t listed = 0;
+    for (size_t i = 0; i < n_miss; i++) {
+        const figure_missing *x = &miss[i];
+        if (!secretariat && !in_list(mine, x->cluster_slug))
+            continue;
+        if (!current || strcmp(current, x->cluster_slug) != 0) {
+            if (current)
+                html_raw(o, "</ul>\n");
+            current = x->cluster_slug;
+            html_fmt(o, "<h3><a href=\"/orgs/%q\">%s</a></h3><ul class=\"missing-list\">\n",
+                     x->cluster_slug, web_org_text(r, x->cluster_name, NULL));
+        }
+        html_fmt(o,
+                 "<li><a href=\"/orgs/%q\">%s</a> · <a class=\"small\" "
+                 "href=\"/orgs/%q/figures?year=%d#entry\">%s</a></li>\n",
+                 x->org_slug, web_org_text(r, x->org_name, NULL), x->org_slug, year,
+                 T(L, MSG_FIG_ENTER_LINK));
+        listed++;
+    }
+    if (current)
+        html_raw(o, "</ul>\n");
+    if (!listed)
+        html_fmt(o, "<p class=\"empty\">%s</p>\n", T(L, MSG_FIG_MISSING_NONE));
+    html_raw(o, "</section>\n");
+    layout_end(r);
+}
+
+/* --- POST /figures/{id}/verify ---------------------------------------------------------- */
+
+void web_figures_verify(req *r)
+{
+    lang_id L = r->lang;
+    if (!rights_can(r->db, r->user, RIGHT_FIGURES_VERIFY, 0)) {
+        resp_error(r, 403, T(L, MSG_FIG_VERIFY_FORBIDDEN));
+        return;
+    }
+    int64_t id = 0;
+    const char *p = req_param(r, "id");
+    if (!p || !str_to_i64(p, &id) || id < 1) {
+        resp_error(r, 404, T(L, MSG_FIG_NO_ROW));
+        return;
+    }
+    form f;
+    if (!req_body_form(r, &f))
+        return;
+    const char *v = form_get(&f, "verified");
+    if (!v || (strcmp(v, "1") != 0 && strcmp(v, "0") != 0)) {
+        resp_error(r, 400, T(L, MSG_FIG_BAD_VERIFIED));
+        return;
+    }
+    db_status st = figures_verify(r->db, id, v[0] == '1', r->user->person_id, r->client_ip);
+    if (st == DB_DONE) {
+        resp_error(r, 404, T(L, MSG_FIG_NO_ROW));
+        return;
+    }
+    if (st != DB_OK) {
+        resp_fail(r, st, "figures_verify");
+        return;
+    }
+    /* back to the organisation's figures when the form says which (a slug
+     * shape only, so the redirect stays on this site) */
+    const char *back = form_get(&f, "back");
+    bool slug_ok = back && *back && strlen(back) <= 100;
+    for (const char *c = back; slug_ok && *c; c++)
+        slug_ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-';
+    resp_redirect(r, slug_ok ? arena_printf(r->a, "/orgs/%s/figures?verified=%s", back, v)
+                             : "/figures");
+}
+
+/* --- GET/POST /orgs/{slug}/figures ------------------------------------------------------ */
+
+enum { E_YEAR, E_EMPLOYEES, E_REVENUE, E_EXPORTS, E_RND, E_CURRENCY, E_SOURCE, E__COUNT };
+static const char *const currency_codes[] = {"EUR", "RSD", NULL};
+static const char *const source_codes[] = {"self_reported", "business_register", "estimate",
+                                           NULL};
+static const form_rule entry_rules[E__COUNT] = {
+    [E_YEAR] = {"year", FV_INT, FORM_REQUIRED, FIG_YEAR_FIRST, FIG_YEAR_LAST, NULL},
+    [E_EMPLOYEES] = {"employees", FV_INT, 0, 0, EMPLOYEES_MAX, NULL},
+    [E_REVENUE] = {"revenue", FV_MONEY, 0, 0, MONEY_MAX_WHOLE, NULL},
+    [E_EXPORTS] = {"exports", FV_MONEY, 0, 0, MONEY_MAX_WHOLE, NULL},
+    [E_RND] = {"rnd", FV_MONEY, 0, 0, MONEY_MAX_WHOLE, NULL},
+    [E_CURRENCY] = {"currency", FV_ENUM, FORM_REQUIRED, 0, 0, currency_codes},
+    [E_SOURCE] = {"source", FV_ENUM, FORM_REQUIRED, 0, 0, source_codes},
+};
+
+/* What the entry form shows: the values as typed and their errors. */
+typedef struct entry_view {
+    const char *text[E__COUNT];
+    const web_errs *errs;
+} entry_view;
+
+/* Minor units as the form shows them back: "1234567.89" (no grouping, so
+ * the validator reads it again unchanged); NULL for "not given". */
+static const char *plain_money(req *r, int64_t minor)
+{
+    if (minor < 0)
+        return NULL;
+    return arena_printf(r->a, "%lld.%02lld", (long long)(minor / 100), (long long)(minor % 100));
+}
+
+/* "117.4593" / "117,4593": an exchange rate stored times 10^4. */
+static void fmt_rate(buf *out, lang_id lang, int64_t rate_e4)
+{
+    i18n_fmt_int(out, lang, rate_e4 / 10000);
+    buf_printf(out, "%c%04lld", lang == LANG_EN ? '.' : ',', (long long)(rate_e4 % 10000));
+}
+
+static void money_cell(buf *o, lang_id lang, int64_t cents)
+{
+    if (cents < 0) {
+        html_fmt(o, "<td class=\"num empty\"><span class=\"visually-hidden\">%s</span>—</td>",
+                 T(lang, MSG_TABLE_NO_VALUE));
+        return;
+    }
+    buf v = BUF_INIT;
+    i18n_fmt_money(&v, lang, cents, "EUR", true);
+    html_fmt(o, "<td class=\"num\">%s</td>", buf_str(&v));
+    buf_free(&v);
+}
+
+/* The figures of one organisation by year, with the secretariat's verify
+ * buttons. */
+static void figures_table(req *r, const org_rec *org, const figure_rec *rows, size_t n,
+                          bool can_verify)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    if (n == 0) {
+        html_fmt(o, "<p class=\"empty\">%s</p>\n", T(L, MSG_FIG_ORG_NONE));
+        return;
+    }
+    html_fmt(o,
+             "<div class=\"table-wrap\"><table class=\"data fig-org\"><caption>%s</caption><thead><tr>"
+             "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+             "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+             "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">"
+             "<span class=\"visually-hidden\">%s</span></th></tr></thead><tbody>\n",
+             T(L, MSG_FIG_ORG_TABLE), T(L, MSG_FIG_COL_YEAR), T(L, MSG_FIG_EMPLOYEES),
+             T(L, MSG_FIG_COL_REVENUE), T(L, MSG_FIG_COL_EXPORTS), T(L, MSG_FIG_COL_RND),
+             T(L, MSG_FIG_COL_ENTERED_AS), T(L, MSG_FIG_COL_SOURCE), T(L, MSG_FIG_COL_VERIFIED),
+             T(L, MSG_FIG_COL_ACTIONS));
+    for (size_t i = 0; i < n; i++) {
+        const figure_rec *x = &rows[i];
+        html_fmt(o, "<tr id=\"fig-%d\"><th scope=\"row\">%d", x->year, x->year);
+        if (x->is_demo)
+            html_fmt(o, " <span class=\"badge badge-demo\" title=\"%s\">%s</span>",
+                     T(L, MSG_FIG_DEMO_TITLE), T(L, MSG_DIR_DEMO));
+        html_raw(o, "</th>");
+        if (x->employees >= 0) {
+            buf v = BUF_INIT;
+            i18n_fmt_int(&v, L, x->employees);
+            html_fmt(o, "<td class=\"num\">%s</td>", buf_str(&v));
+            buf_free(&v);
+        } else {
+            money_cell(o, L, -1);
+        }
+        money_cell(o, L, x->revenue_eur);
+        money_cell(o, L, x->exports_eur);
+        money_cell(o, L, x->rnd_eur);
+        if (x->rate_e4 > 0) {
+            buf v = BUF_INIT;
+            fmt_rate(&v, L, x->rate_e4);
+            buf t = BUF_INIT;
+            buf_printf(&t, T(L, MSG_FIG_ENTERED_RSD), buf_str(&v));
+            html_fmt(o, "<td>%s</td>", buf_str(&t));
+            buf_free(&v);
+            buf_free(&t);
+        } else {
+            html_raw(o, "<td>EUR</td>");
+        }
+        html_fmt(o, "<td>%s</td>", wf_source_label(L, x->source));
+        if (x->verified_at > 0) {
+            buf d = BUF_INIT;
+            i18n_fmt_date(&d, L, x->verified_at);
+            html_fmt(o, "<td><span class=\"status status-active\">%s</span> %s</td>",
+                     T(L, MSG_FIG_VERIFIED_YES), buf_str(&d));
+            buf_free(&d);
+        } else {
+            html_fmt(o, "<td><span class=\"status status-erased\">%s</span></td>",
+                     T(L, MSG_FIG_VERIFIED_NO));
+        }
+        html_fmt(o, "<td class=\"actions\"><a href=\"/orgs/%q/figures?year=%d#entry\">%s</a>",
+                 org->slug, x->year, T(L, MSG_EDIT));
+        if (can_verify) {
+            bool on = x->verified_at > 0;
+            html_fmt(o, "<form method=\"post\" action=\"/figures/%D/verify\" class=\"inline-form\">",
+                     (long long)x->id);
+            layout_csrf_field(r);
+            html_fmt(o,
+                     "<input type=\"hidden\" name=\"verified\" value=\"%s\"><input type=\"hidden\" "
+                     "name=\"back\" value=\"%s\"><button type=\"submit\" class=\"button-small%R\">"
+                     "%s</button></form>",
+                     on ? "0" : "1", org->slug, on ? " button-secondary" : "",
+                     T(L, on ? MSG_FIG_UNVERIFY : MSG_FIG_VERIFY));
+        }
+        html_raw(o, "</td></tr>\n");
+    }
+    html_raw(o, "</tbody></table></div>\n");
+}
+
+/* A select of codes with catalog labels; value chosen. */
+static void entry_select(req *r, const entry_view *v, int idx, msg_id label,
+                         const char *const *codes, const char *(*label_of)(lang_id, const char *))
+{
+    buf *o = &r->out;
+    lang_id L = r->lang;
+    const char *name = entry_rules[idx].name;
+    const char *err = web_errs_get(v->errs, name);
+    html_fmt(o, "<div class=\"field%R\"><label for=\"fe-%s\">%s</label>", err ? " field-invalid" : "",
+             name, T(L, label));
+    if (err)
+        html_fmt(o,
+                 "<p class=\"field-error\" id=\"fe-%s-error\"><span class=\"visually-hidden\">%s "
+                 "</span>%s</p>",
+                 name, T(L, MSG_FORM_ERROR_PREFIX), err);
+    html_fmt(o, "<select id=\"fe-%s\" name=\"%s\"", name, name);
+    if (err)
+        html_fmt(o, " aria-describedby=\"fe-%s-error\" aria-invalid=\"true\"", name);
+    html_raw(o, ">");
+    for (size_t i = 0; codes[i]; i++)
+        html_fmt(o, "<option value=\"%s\"%R>%s</option>", codes[i],
+                 v->text[idx] && strcmp(v->text[idx], codes[i]) == 0 ? " selected" : "",
+                 label_of ? label_of(L, codes[i]) : codes[i]);
+    html_raw(o, "</select></div>\n");
+}
+
+static const char *currency_label(lang_id lang, const char *code)
+{
+    (void)lang;
+    return code;
+}
+
+static void entry_input(req *r, const entry_view *v, int idx, msg_id label, msg_id hint,
+                        const char *type, bool required)
+{
+    const char *name = entry_rules[idx].name;
+    web_field(r, &(web_input){.id = arena_printf(r->a, "fe-%s", name),
+                              .name = name,
+                              .type = type,
+                              .label = T(r->lang, label),
+                              .value = v->text[idx],
+                              .hint = hint ? T(r->lang, hint) : NULL,
+                              .error = web_errs_get(v->errs, name),
+                              .required = required,
+                              .autocomplete = "off"});
+}
+
+static bool is_cluster_kind(const char *kind)
+{
+    return kind && (strcmp(kind, "cluster") == 0 || strcmp(kind, "cluster_initiative") == 0);
+}
+
+static void org_figures_page(req *r, const org_rec *org, const entry_view *v)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    figure_rec *rows = NULL;
+    size_t n = 0;
+    db_status st = figures_of_org(r->db, r->a, org->id, &rows, &n);
+    if (st != DB_OK) {
+        resp_fail(r, st, "figures_of_org");
+        return;
+    }
+    r->cache_control = "private, no-cache";
+    const char *name = web_org_name(r, org);
+    const char *title = arena_printf(r->a, T(L, MSG_FIG_ORG_TITLE), name);
+    page_meta m = {.title = title, .nav = "orgs"};
+    layout_begin(r, &m);
+    html_fmt(o,
+             "<nav class=\"breadcrumb\" aria-label=\"%s\"><ol><li><a href=\"/orgs\">%s</a></li>"
+             "<li><a href=\"/orgs/%q\">%s</a></li><li aria-current=\"page\">%s</li></ol></nav>\n",
+             T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_DIRECTORY), org->slug, name,
+             T(L, MSG_FIG_ORG_CRUMB));
+    html_fmt(o, "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div>", title,
+             T(L, MSG_FIG_ORG_LEAD));
+    if (is_cluster_kind(org->kind))
+        html_fmt(o, "<a class=\"button button-secondary\" href=\"/orgs/%q/figures/import\">%s</a>",
+                 org->slug, T(L, MSG_FIG_IMPORT_LINK));
+    html_raw(o, "</div>\n");
+    const char *saved = req_query(r, "saved");
+    const char *verified = req_query(r, "verified");
+    if (!v->errs && saved && strlen(saved) == 4) {
+        buf t = BUF_INIT;
+        buf_printf(&t, T(L, MSG_FIG_SAVED), saved);
+        web_notice(r, buf_str(&t));
+        buf_free(&t);
+    } else if (!v->errs && verified) {
+        web_notice(r, T(L, strcmp(verified, "1") == 0 ? MSG_FIG_VERIFIED_DONE
+                                                      : MSG_FIG_UNVERIFIED_DONE));
+    }
+    bool any_demo = false;
+    for (size_t i = 0; i < n; i++)
+        any_demo |= rows[i].is_demo;
+    if (any_demo)
+        wf_demo_notice(r);
+    html_fmt(o, "<section aria-labelledby=\"by-year\"><h2 id=\"by-year\">%s</h2>\n",
+             T(L, MSG_FIG_ORG_TABLE));
+    figures_table(r, org, rows, n, rights_can(r->db, r->user, RIGHT_FIGURES_VERIFY, 0));
+    html_raw(o, "</section>\n");
+
+    html_fmt(o,
+             "<section class=\"panel fig-entry\" id=\"entry\" aria-labelledby=\"entry-title\">"
+             "<h2 id=\"entry-title\">%s</h2><p class=\"section-intro\">%s</p>\n",
+             T(L, MSG_FIG_ENTRY_TITLE), T(L, MSG_FIG_ENTRY_INTRO));
+    web_error_summary(r, v->errs);
+    html_fmt(o, "<form class=\"form\" method=\"post\" action=\"/orgs/%q/figures\" novalidate>",
+             org->slug);
+    layout_csrf_field(r);
+    html_raw(o, "<div class=\"form-grid\">");
+    entry_input(r, v, E_YEAR, MSG_FIG_YEAR, MSG_FIG_H_YEAR, "number", true);
+    entry_input(r, v, E_EMPLOYEES, MSG_FIG_EMPLOYEES, MSG_FIG_H_EMPLOYEES, "text", false);
+    entry_select(r, v, E_CURRENCY, MSG_FIG_CURRENCY, currency_codes, currency_label);
+    entry_select(r, v, E_SOURCE, MSG_FIG_COL_SOURCE, source_codes, wf_source_label);
+    entry_input(r, v, E_REVENUE, MSG_FIG_COL_REVENUE, MSG_FIG_H_MONEY, "text", false);
+    entry_input(r, v, E_EXPORTS, MSG_FIG_COL_EXPORTS, MSG_FIG_H_EXPORTS, "text", false);
+    entry_input(r, v, E_RND, MSG_FIG_COL_RND, MSG_FIG_H_RND, "text", false);
+    html_fmt(o,
+             "</div><div class=\"form-actions\"><button type=\"submit\">%s</button>"
+             "<a href=\"/orgs/%q\">%s</a></div></form></section>\n",
+             T(L, MSG_FIG_SAVE_YEAR), org->slug, T(L, MSG_CANCEL));
+    layout_end(r);
+}
+
+/* Loads {slug} and checks RIGHT_FIGURES_EDIT on it (writes the 403/404). */
+static bool load_for_figures(req *r, org_rec *org)
+{
+    if (!web_org_load(r, org))
+        return false;
+    if (!rights_can(r->db, r->user, RIGHT_FIGURES_EDIT, org->id)) {
+        resp_error(r, 403, T(r->lang, MSG_FIG_EDIT_FORBIDDEN));
+        return false;
+    }
+    return true;
+}
+
+void web_org_figures(req *r)
+{
+    org_rec org;
+    if (!load_for_figures(r, &org))
+        return;
+    entry_view v = {0};
+    v.text[E_CURRENCY] = "EUR";
+    v.text[E_SOURCE] = "self_reported";
+    v.text[E_YEAR] = arena_printf(r->a, "%d", wf_this_year() - 1);
+    /* ?year=Y loads that year's row into the form for correction */
+    const char *yq = req_query(r, "year");
+    int64_t y;
+    if (yq && str_to_i64(yq, &y) && y >= FIG_YEAR_FIRST && y <= FIG_YEAR_LAST) {
+        v.text[E_YEAR] = arena_printf(r->a, "%lld", (long long)y);
+        figure_rec *rows = NULL;
+        size_t n = 0;
+        db_status st = figures_of_org(r->db, r->a, org.id, &rows, &n);
+        if (st != DB_OK) {
+            resp_fail(r, st, "figures_of_org");
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (rows[i].year != (int)y)
+                continue;
+            const figure_rec *x = &rows[i];
+            bool rsd = x->rate_e4 > 0;
+            if (x->employees >= 0)
+                v.text[E_EMPLOYEES] = arena_printf(r->a, "%lld", (long long)x->employees);
+            v.text[E_REVENUE] = plain_money(r, rsd ? x->revenue_rsd : x->revenue_eur);
+            v.text[E_EXPORTS] = plain_money(r, rsd ? x->exports_rsd : x->exports_eur);
+            v.text[E_RND] = plain_money(r, rsd ? x->rnd_rsd : x->rnd_eur);
+            v.text[E_CURRENCY] = rsd ? "RSD" : "EUR";
+            v.text[E_SOURCE] = x->source;
+        }
+    }
+    org_figures_page(r, &org, &v);
+}
+
+void web_org_figures_save(req *r)
+{
+    org_rec org;
+    if (!load_for_figures(r, &org))
+        return;
+    form f;
+    if (!req_body_form(r, &f))
+        return;
+    form_value val[E__COUNT];
+    form_errors fe = {0};
+    form_validate(r->a, &f, entry_rules, E__COUNT, val, &fe);
+    web_errs e = {0};
+    web_errs_from_form(r, &fe, &e);
+    entry_view v = {.errs = &e};
+    for (int i = 0; i < E__COUNT; i++)
+        v.text[i] = val[i].text;
+    if (e.n == 0) {
+        int64_t amount[3];
+        for (int i = 0; i < 3; i++)
+            amount[i] = val[E_REVENUE + i].present ? val[E_REVENUE + i].i : -1;
+        form_errors me = {0};
+        db_status st = figures_put(r->db, org.id, (int)val[E_YEAR].i, val[E_CURRENCY].text,
+                                   val[E_EMPLOYEES].present ? val[E_EMPLOYEES].i : -1, amount[0],
+                                   amount[1], amount[2], val[E_SOURCE].text, false,
+                                   r->user->person_id, r->client_ip, &me);
+        if (st == DB_CONSTRAINT && me.n_items) {
+            web_errs_from_form(r, &me, &e);
+        } else if (st == DB_DONE) {
+            resp_error(r, 404, T(r->lang, MSG_DIR_NOT_FOUND));
+            return;
+        } else if (st != DB_OK) {
+            resp_fail(r, st, "figures_put");
+            return;
+        } else {
+            resp_redirect(r, arena_printf(r->a, "/orgs/%s/figures?saved=%lld#fig-%lld", org.slug,
+                                          (long long)val[E_YEAR].i, (long long)val[E_YEAR].i));
+            return;
+        }
+    }
+    r->status = 422;
+    org_figures_page(r, &org, &v);
+}
+
+/* --- GET/POST /orgs/{slug}/figures/import ------------------------------------------------ */
+
+/* Loads the cluster {slug} and checks RIGHT_FIGURES_EDIT on it. */
+static bool load_cluster_for_import(req *r, org_rec *org)
+{
+    if (!load_for_figures(r, org))
+        return false;
+    if (!is_cluster_kind(org->kind)) {
+        resp_error(r, 404, T(r->lang, MSG_FIG_IMPORT_NOT_CLUSTER));
+        return false;
+    }
+    return true;
+}
+
+/* What the import page shows besides the upload form. */
+typedef struct import_view {
+    const char *file_error;            /* next to the file input */
+    const figures_import_report *rep;  /* after a check */
+    const char *csv;                   /* the checked text, for "Confirm import" */
+    size_t csv_len;
+    bool applied_failed;               /* problems found on confirm */
+} import_view;
+
+static void import_counts(buf *out, lang_id lang, const figures_import_report *rep)
+{
+    buf c = BUF_INIT, u = BUF_INIT, k = BUF_INIT;
+    i18n_fmt_int(&c, lang, rep->created);
+    i18n_fmt_int(&u, lang, rep->updated);
+    i18n_fmt_int(&k, lang, rep->unchanged);
+    buf_printf(out, T(lang, MSG_FIG_IMPORT_COUNTS), buf_str(&c), buf_str(&u), buf_str(&k));
+    buf_free(&c);
+    buf_free(&u);
+    buf_free(&k);
+}
+
+static void import_page(req *r, const org_rec *org, const import_view *v)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    r->cache_control = "private, no-cache";
+    const char *name = web_org_name(r, org);
+    const char *title = arena_printf(r->a, T(L, MSG_FIG_IMPORT_TITLE), name);
+    page_meta m = {.title = title, .nav = "orgs"};
+    layout_begin(r, &m);
+    html_fmt(o,
+             "<nav class=\"breadcrumb\" aria-label=\"%s\"><ol><li><a href=\"/orgs\">%s</a></li>"
+             "<li><a href=\"/orgs/%q\">%s</a></li><li><a href=\"/orgs/%q/figures\">%s</a></li>"
+             "<li aria-current=\"page\">%s</li></ol></nav>\n",
+             T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_DIRECTORY), org->slug, name, org->slug,
+             T(L, MSG_FIG_ORG_CRUMB), T(L, MSG_FIG_IMPORT_CRUMB));
+    html_fmt(o, "<h1>%s</h1>\n", title);
+
+    const char *created = req_query(r, "created");
+    if (!v->rep && created) {
+        figures_import_report done = {0};
+        int64_t x;
+        if (str_to_i64(created, &x))
+            done.created = x;
+        if (req_query(r, "updated") && str_to_i64(req_query(r, "updated"), &x))
+            done.updated = x;
+        if (req_query(r, "unchanged") && str_to_i64(req_query(r, "unchanged"), &x))
+            done.unchanged = x;
+        buf t = BUF_INIT;
+        buf_puts(&t, T(L, MSG_FIG_IMPORT_DONE));
+        buf_putc(&t, ' ');
+        import_counts(&t, L, &done);
+        web_notice(r, buf_str(&t));
+        buf_free(&t);
+    }
+
+    if (v->rep && v->rep->n_problems) {
+        /* every problem with its line; nothing was changed */
+        buf t = BUF_INIT;
+        buf_printf(&t, T(L, MSG_FIG_IMPORT_PROBLEMS), (int)v->rep->n_problems);
+        html_fmt(o,
+                 "<section class=\"alert import-problems\" role=\"alert\" aria-labelledby=\"probs\">"
+                 "<h2 id=\"probs\">%s</h2><p>%s</p><ol class=\"problems\">\n",
+                 buf_str(&t), T(L, MSG_FIG_IMPORT_NOTHING_CHANGED));
+        buf_free(&t);
+        for (size_t i = 0; i < v->rep->n_problems; i++) {
+            buf l = BUF_INIT;
+            if (v->rep->problems[i].line > 0)
+                buf_printf(&l, T(L, MSG_FIG_IMPORT_LINE), (int)v->rep->problems[i].line);
+            else
+                buf_puts(&l, T(L, MSG_FIG_IMPORT_WHOLE_FILE));
+            html_fmt(o, "<li><strong>%s</strong> %s</li>\n", buf_str(&l),
+                     v->rep->problems[i].message ? v->rep->problems[i].message : "");
+            buf_free(&l);
+        }
+        html_raw(o, "</ol></section>\n");
+    } else if (v->rep) {
+        /* the dry run went through: what would change, and the button */
+        buf t = BUF_INIT;
+        import_counts(&t, L, v->rep);
+        html_fmt(o,
+                 "<section class=\"panel import-preview\" aria-labelledby=\"preview\"><h2 "
+                 "id=\"preview\">%s</h2><p>%s</p>\n",
+                 T(L, MSG_FIG_IMPORT_PREVIEW), buf_str(&t));
+        buf_free(&t);
+        const char *pv = buf_str(&v->rep->preview);
+        size_t shown = 0, more = 0;
+        html_raw(o, "<ul class=\"preview-lines\">\n");
+        while (*pv) {
+            size_t len = strcspn(pv, "\n");
+            if (shown < PREVIEW_LINES) {
+                html_raw(o, "<li><code>");
+                html_textn(o, pv, len);
+                html_raw(o, "</code></li>\n");
+                shown++;
+            } else {
+                more++;
+            }
+            pv += len;
+            if (*pv == '\n')
+                pv++;
+        }
+        html_raw(o, "</ul>\n");
+        if (more) {
+            buf mm = BUF_INIT, num = BUF_INIT;
+            i18n_fmt_int(&num, L, (int64_t)more);
+            buf_printf(&mm, T(L, MSG_FIG_IMPORT_MORE), buf_str(&num));
+            html_fmt(o, "<p class=\"muted\">%s</p>\n", buf_str(&mm));
+            buf_free(&mm);
+            buf_free(&num);
+        }
+        html_fmt(o,
+                 "<form method=\"post\" action=\"/orgs/%q/figures/import\" "
+                 "enctype=\"multipart/form-data\" class=\"form-actions\">",
+                 org->slug);
+        layout_csrf_field(r);
+        /* the checked text goes back as it is (the leading newline is
+         * eaten by the parser, so one in the text survives) */
+        html_raw(o, "<input type=\"hidden\" name=\"confirm\" value=\"1\">"
+                    "<textarea name=\"csv\" hidden aria-hidden=\"true\">\n");
+        html_textn(o, v->csv, v->csv_len);
+        html_fmt(o,
+                 "</textarea><button type=\"submit\">%s</button><a href=\"/orgs/%q/figures/import\">"
+                 "%s</a></form></section>\n",
+                 T(L, MSG_FIG_IMPORT_CONFIRM), org->slug, T(L, MSG_CANCEL));
+    }
+
+    html_fmt(o,
+             "<section class=\"panel\" aria-labelledby=\"upload\"><h2 id=\"upload\">%s</h2>"
+             "<p>%s</p><p>%s <a href=\"/orgs/%q/figures/import?template=1\" download>%s</a></p>\n",
+             T(L, MSG_FIG_IMPORT_UPLOAD), T(L, MSG_FIG_IMPORT_INTRO), T(L, MSG_FIG_IMPORT_COLUMNS),
+             org->slug, T(L, MSG_FIG_IMPORT_TEMPLATE));
+    html_fmt(o,
+             "<form class=\"form\" method=\"post\" action=\"/orgs/%q/figures/import\" "
+             "enctype=\"multipart/form-data\">",
+             org->slug);
+    layout_csrf_field(r);
+    html_fmt(o, "<div class=\"field%R\"><label for=\"imp-file\">%s</label>",
+             v->file_error ? " field-invalid" : "", T(L, MSG_FIG_IMPORT_FILE));
+    if (v->file_error)
+        html_fmt(o,
+                 "<p class=\"field-error\" id=\"imp-file-error\"><span class=\"visually-hidden\">%s "
+                 "</span>%s</p>",
+                 T(L, MSG_FORM_ERROR_PREFIX), v->file_error);
+    html_fmt(o, "<input id=\"imp-file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\"%R>",
+             v->file_error ? " aria-describedby=\"imp-file-error\" aria-invalid=\"true\"" : "");
+    html_fmt(o,
+             "</div><div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>"
+             "</section>\n",
+             T(L, MSG_FIG_IMPORT_CHECK));
+    layout_end(r);
+}
+
+void web_figures_import_form(req *r)
+{
+    org_rec org;
+    if (!load_cluster_for_import(r, &org))
+        return;
+    if (req_query(r, "template")) {
+        const char *t = figures_csv_template();
+        r->content_type = "text/csv; charset=utf-8";
+        resp_header(r, "Content-Disposition", "attachment; filename=\"figures-template.csv\"");
+        buf_puts(&r->out, t);
+        return;
+    }
+    import_view v = {0};
+    import_page(r, &org, &v);
+}
+
+void web_figures_import(req *r)
+{
+    lang_id L = r->lang;
+    org_rec org;
+    if (!load_cluster_for_import(r, &org))
+        return;
+    form f;
+    if (!req_body_form(r, &f))
+        return;
+    const form_field *file = form_find(&f, "file");
+    const char *csv = NULL;
+    size_t n = 0;
+    if (file && file->filename && file->value_len > 0) {
+        csv = file->value;
+        n = file->value_len;
+    } else {
+        const form_field *text = form_find(&f, "csv");
+        if (text && text->value_len > 0) {
+            csv = text->value;
+            n = text->value_len;
+        }
+    }
+    import_view v = {0};
+    if (!csv) {
+        v.file_error = T(L, MSG_FIG_IMPORT_NO_FILE);
+    } else if (memchr(csv, '\0', n)) {
+        v.file_error = T(L, MSG_FIG_IMPORT_NOT_TEXT);
+    }
+    if (v.file_error) {
+        r->status = 422;
+        import_page(r, &org, &v);
+        return;
+    }
+    const char *confirm = form_get(&f, "confirm");
+    bool apply = confirm && strcmp(confirm, "1") == 0;
+    figures_import_report rep;
+    db_status st = figures_import(r->db, r->a, csv, n, org.id, !apply, r->user->person_id,
+                                  r->client_ip, &rep);
+    if (st != DB_OK && st != DB_CONSTRAINT) {
+        buf_free(&rep.preview);
+        resp_fail(r, st, "figures_import");
+        return;
+    }
+    if (apply && st == DB_OK) {
+        resp_redirect(r, arena_printf(r->a,
+                                      "/orgs/%s/figures/import?created=%lld&updated=%lld"
+                                      "&unchanged=%lld",
+                                      org.slug, (long long)rep.created, (long long)rep.updated,
+                                      (long long)rep.unchanged));
+        buf_free(&rep.preview);
+        return;
+    }
+    v.rep = &rep;
+    v.csv = csv;
+    v.csv_len = n;
+    if (st == DB_CONSTRAINT)
+        r->status = 422;
+    import_page(r, &org, &v);
+    buf_free(&rep.preview);
 }

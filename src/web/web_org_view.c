@@ -404,7 +404,8 @@ void web_org_profile(req *r)
         code_chips(r, &refs, WREF_GEO, o.geo, o.n_geo);
     }
     html_raw(out, "</dl></section>\n");
-    related(r, &refs, "members", MSG_DIR_MEMBERS, members, n_members);
+    if (!web_cluster_section(r, &o)) /* clusters show members with their details */
+        related(r, &refs, "members", MSG_DIR_MEMBERS, members, n_members);
     related(r, &refs, "member-of", MSG_DIR_MEMBER_OF, clusters, n_clusters);
     html_raw(out, "</div>\n");
     contact_card(r, &refs, &o);
