@@ -19,14 +19,13 @@
 
 #include "core/timeutil.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "model/audit.h"
 #include "model/auth.h"
 
+#include "testdb.h"
+
 typedef struct fixture {
-    char dir[64];
-    char path[96];
-    db *d;
+    testdb t;
     arena a;
 } fixture;
 
@@ -49,19 +48,10 @@ static int group_teardown(void **state)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    if (!f)
+    if (!f || testdb_open(&f->t) != 0) {
+        free(f);
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/scan-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    buf err = BUF_INIT;
-    if (db_open(f->path, NULL, &f->d, &err) != DB_OK)
-        return -1;
-    int applied = 0;
-    if (migrate_up(f->d, &applied, &err) != DB_OK || applied < 1)
-        return -1;
-    buf_free(&err);
+    }
     *state = f;
     return 0;
 }
@@ -69,12 +59,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    db_close(f->d);
+    testdb_close(&f->t);
     arena_free(&f->a);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd) != 0)
-        return -1;
     free(f);
     return 0;
 }
@@ -84,7 +70,7 @@ static int teardown(void **state)
 static int64_t scalar(fixture *f, const char *sql)
 {
     int64_t v = -1;
-    assert_int_equal(db_scalar_int(f->d, sql, &v), DB_OK);
+    assert_int_equal(db_scalar_int(f->t.d, sql, &v), DB_OK);
     return v;
 }
 
@@ -93,7 +79,7 @@ static int64_t audit_count(fixture *f, const char *action)
     audit_filter flt = {.action = action, .limit = 500};
     audit_row *rows = NULL;
     size_t n = 0;
-    assert_int_equal(audit_list(f->d, &f->a, &flt, &rows, &n), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, &flt, &rows, &n), DB_OK);
     return (int64_t)n;
 }
 
@@ -103,14 +89,14 @@ static audit_row last_audit(fixture *f, const char *action)
     audit_filter flt = {.action = action, .limit = 1};
     audit_row *rows = NULL;
     size_t n = 0;
-    assert_int_equal(audit_list(f->d, &f->a, &flt, &rows, &n), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, &flt, &rows, &n), DB_OK);
     assert_int_equal(n, 1);
     return rows[0];
 }
 
 static int64_t person_of(fixture *f, int64_t account_id)
 {
-    db_stmt *s = db_prepare(f->d, "SELECT person_id FROM account WHERE id = $1");
+    db_stmt *s = db_prepare(f->t.d, "SELECT person_id FROM account WHERE id = $1");
     assert_non_null(s);
     db_bind_int(s, 1, account_id);
     assert_int_equal(db_step(s), DB_ROW);
@@ -122,14 +108,14 @@ static int64_t person_of(fixture *f, int64_t account_id)
 static int64_t account_create(fixture *f, const char *email, const char *pw, secretariat_role sec)
 {
     int64_t id = 0;
-    assert_int_equal(auth_account_create(f->d, "Ana Anić", email, pw, sec, 0, &id), DB_OK);
+    assert_int_equal(auth_account_create(f->t.d, "Ana Anić", email, pw, sec, 0, &id), DB_OK);
     assert_true(id > 0);
     return id;
 }
 
 static void fail_insert(fixture *f, const char *email, const char *ip, int64_t at)
 {
-    db_stmt *s = db_prepare(f->d, "INSERT INTO login_failure(email, ip, at) VALUES ($1, $2, $3)");
+    db_stmt *s = db_prepare(f->t.d, "INSERT INTO login_failure(email, ip, at) VALUES ($1, $2, $3)");
     assert_non_null(s);
     db_bind_text(s, 1, email);
     db_bind_text(s, 2, ip);
@@ -141,7 +127,7 @@ static void fail_insert(fixture *f, const char *email, const char *ip, int64_t a
 static int64_t wait_for(fixture *f, const char *email, const char *ip, int64_t now)
 {
     int64_t w = -1;
-    assert_int_equal(auth_throttle_wait(f->d, email, ip, now, &w), DB_OK);
+    assert_int_equal(auth_throttle_wait(f->t.d, email, ip, now, &w), DB_OK);
     return w;
 }
 
@@ -150,7 +136,7 @@ static login_result login(fixture *f, const char *email, const char *pw,
 {
     login_result res = LOGIN_BAD;
     int64_t w = -1;
-    assert_int_equal(auth_login(f->d, &f->a, email, pw, "192.0.2.1", "test/1.0", &res, tok, &w),
+    assert_int_equal(auth_login(f->t.d, &f->a, email, pw, "192.0.2.1", "test/1.0", &res, tok, &w),
                      DB_OK);
     return res;
 }
@@ -158,26 +144,26 @@ static login_result login(fixture *f, const char *email, const char *pw,
 static bool session_ok(fixture *f, const char *tok, int64_t now, principal *p)
 {
     bool found = false;
-    assert_int_equal(auth_session_lookup(f->d, &f->a, tok, now, p, &found), DB_OK);
+    assert_int_equal(auth_session_lookup(f->t.d, &f->a, tok, now, p, &found), DB_OK);
     return found;
 }
 
 static int64_t org_insert(fixture *f, const char *slug, const char *kind)
 {
-    db_stmt *s = db_prepare(f->d, "INSERT INTO org(slug, name, kind, created_at, updated_at)"
-                                  " VALUES ($1, $1, $2, 0, 0)");
+    db_stmt *s = db_prepare(f->t.d, "INSERT INTO org(slug, name, kind, created_at, updated_at)"
+                                    " VALUES ($1, $1, $2, 0, 0)");
     assert_non_null(s);
     db_bind_text(s, 1, slug);
     db_bind_text(s, 2, kind);
     assert_int_equal(db_step(s), DB_DONE);
     db_reset(s);
-    return db_last_id(f->d);
+    return db_last_id(f->t.d);
 }
 
 /* The newest outbox body (arena copy) or NULL, and its recipient. */
 static const char *outbox_last(fixture *f, const char **to)
 {
-    db_stmt *s = db_prepare(f->d, "SELECT body, to_addr FROM outbox ORDER BY id DESC LIMIT 1");
+    db_stmt *s = db_prepare(f->t.d, "SELECT body, to_addr FROM outbox ORDER BY id DESC LIMIT 1");
     assert_non_null(s);
     const char *body = NULL;
     if (db_step(s) == DB_ROW) {
@@ -393,13 +379,13 @@ static void test_login_failures_are_generic(void **state)
                      2);
     (void)invited;
     /* disabled: told apart only with the right password, never logged in */
-    assert_int_equal(auth_account_disable(f->d, acc, true, 0), DB_OK);
+    assert_int_equal(auth_account_disable(f->t.d, acc, true, 0), DB_OK);
     assert_int_equal(login(f, "ana@example.com", "lozinka za test 1", tok), LOGIN_DISABLED);
     assert_string_equal(tok, "");
     assert_int_equal(scalar(f, "SELECT count(*) FROM session"), 0);
     assert_int_equal(audit_count(f, "account_disable"), 1);
     assert_int_equal(audit_count(f, "login_failed"), 4);
-    assert_int_equal(auth_account_disable(f->d, acc, false, 0), DB_OK);
+    assert_int_equal(auth_account_disable(f->t.d, acc, false, 0), DB_OK);
     assert_int_equal(audit_count(f, "account_enable"), 1);
     assert_int_equal(scalar(f, "SELECT count(*) FROM account WHERE disabled_at IS NOT NULL"), 0);
 }
@@ -434,8 +420,8 @@ static void test_throttle_growth_and_cap(void **state)
     login_result res = LOGIN_OK;
     int64_t w = 0;
     char tok[AUTH_TOKEN_LEN + 1];
-    assert_int_equal(auth_login(f->d, &f->a, em, "whatever it is", "10.0.0.1", NULL, &res, tok, &w),
-                     DB_OK);
+    assert_int_equal(
+        auth_login(f->t.d, &f->a, em, "whatever it is", "10.0.0.1", NULL, &res, tok, &w), DB_OK);
     assert_int_equal(res, LOGIN_THROTTLED);
     assert_true(w > 0 && w <= AUTH_FAIL_DELAY_MAX);
     assert_int_equal(scalar(f, "SELECT count(*) FROM login_failure"), before);
@@ -473,11 +459,11 @@ static void test_throttle_hour_cap_and_prune(void **state)
     assert_int_equal(wait_for(f, em, NULL, now), 610);
 
     /* rows older than a day go, a few at a time, when failures are recorded */
-    assert_int_equal(db_exec(f->d, "DELETE FROM login_failure"), DB_OK);
+    assert_int_equal(db_exec(f->t.d, "DELETE FROM login_failure"), DB_OK);
     for (int i = 0; i < 10; i++)
         fail_insert(f, "old@example.com", "198.51.100.2", now - 2 * 86400);
     fail_insert(f, "recent@example.com", "198.51.100.2", now - 3600);
-    assert_int_equal(auth_record_failure(f->d, " New@Example.com", "198.51.100.3", now), DB_OK);
+    assert_int_equal(auth_record_failure(f->t.d, " New@Example.com", "198.51.100.3", now), DB_OK);
     assert_int_equal(
         scalar(f, "SELECT count(*) FROM login_failure WHERE email = 'old@example.com'"), 0);
     assert_int_equal(scalar(f, "SELECT count(*) FROM login_failure"), 2);
@@ -531,7 +517,7 @@ static void test_sessions_end_rotate_and_rights_change(void **state)
     principal p1, p2, p3;
     assert_true(session_ok(f, t2, now, &p2));
     /* end all but one */
-    assert_int_equal(auth_sessions_end_all(f->d, acc, p2.session_id), DB_OK);
+    assert_int_equal(auth_sessions_end_all(f->t.d, acc, p2.session_id), DB_OK);
     assert_false(session_ok(f, t1, now, &p1));
     assert_false(session_ok(f, t3, now, &p3));
     assert_true(session_ok(f, t2, now, &p2));
@@ -546,7 +532,7 @@ static void test_sessions_end_rotate_and_rights_change(void **state)
     strcpy(csrf, p2.csrf);
     int64_t old_sid = p2.session_id;
     char nt[AUTH_TOKEN_LEN + 1];
-    assert_int_equal(auth_session_rotate(f->d, &p2, nt), DB_OK);
+    assert_int_equal(auth_session_rotate(f->t.d, &p2, nt), DB_OK);
     assert_int_equal(strlen(nt), AUTH_TOKEN_LEN);
     assert_int_not_equal(p2.session_id, old_sid);
     assert_false(session_ok(f, t2, now, &p1));
@@ -557,14 +543,14 @@ static void test_sessions_end_rotate_and_rights_change(void **state)
     /* rotating an ended session creates nothing */
     principal gone = p2;
     gone.session_id = old_sid;
-    assert_int_equal(auth_session_rotate(f->d, &gone, t1), DB_OK);
+    assert_int_equal(auth_session_rotate(f->t.d, &gone, t1), DB_OK);
     assert_string_equal(t1, "");
     assert_int_equal(gone.session_id, 0);
     principal tokp = {.account_id = acc, .person_id = pid, .token_id = 1};
-    assert_int_equal(auth_session_rotate(f->d, &tokp, t1), DB_CONSTRAINT);
+    assert_int_equal(auth_session_rotate(f->t.d, &tokp, t1), DB_CONSTRAINT);
 
     /* a change of secretariat rights ends every session of the account */
-    assert_int_equal(auth_secretariat_set(f->d, acc, SEC_ADMIN, 0), DB_OK);
+    assert_int_equal(auth_secretariat_set(f->t.d, acc, SEC_ADMIN, 0), DB_OK);
     assert_false(session_ok(f, nt, now, &p1));
     r = last_audit(f, "rights_change");
     assert_int_equal(r.entity_id, acc);
@@ -572,14 +558,14 @@ static void test_sessions_end_rotate_and_rights_change(void **state)
     assert_string_equal(
         r.detail, "{\"secretariat\":{\"from\":\"none\",\"to\":\"admin\"},\"sessions_ended\":1}");
     assert_int_equal(scalar(f, "SELECT count(*) FROM account WHERE secretariat = 'admin'"), 1);
-    assert_int_equal(auth_secretariat_set(f->d, 999, SEC_ADMIN, 0), DB_CONSTRAINT);
+    assert_int_equal(auth_secretariat_set(f->t.d, 999, SEC_ADMIN, 0), DB_CONSTRAINT);
 
     /* a new password ends the other sessions but the one kept */
     assert_int_equal(login(f, "ana@example.com", "lozinka za test 1", t1), LOGIN_OK);
     assert_int_equal(login(f, "ana@example.com", "lozinka za test 1", t2), LOGIN_OK);
     assert_true(session_ok(f, t2, now, &p2));
     assert_int_equal(p2.secretariat, SEC_ADMIN);
-    assert_int_equal(auth_password_set(f->d, acc, "nova lozinka 2", p2.session_id, pid), DB_OK);
+    assert_int_equal(auth_password_set(f->t.d, acc, "nova lozinka 2", p2.session_id, pid), DB_OK);
     assert_false(session_ok(f, t1, now, &p1));
     assert_true(session_ok(f, t2, now, &p2));
     r = last_audit(f, "password_change");
@@ -588,11 +574,11 @@ static void test_sessions_end_rotate_and_rights_change(void **state)
     assert_int_equal(login(f, "ana@example.com", "lozinka za test 1", t1), LOGIN_BAD);
 
     /* logout */
-    assert_int_equal(auth_session_end(f->d, p2.session_id), DB_OK);
+    assert_int_equal(auth_session_end(f->t.d, p2.session_id), DB_OK);
     assert_false(session_ok(f, t2, now, &p2));
     assert_int_equal(scalar(f, "SELECT count(*) FROM session"), 0);
     assert_int_equal(audit_count(f, "logout"), 1);
-    assert_int_equal(auth_session_end(f->d, 12345), DB_OK); /* gone already: fine */
+    assert_int_equal(auth_session_end(f->t.d, 12345), DB_OK); /* gone already: fine */
     assert_int_equal(audit_count(f, "logout"), 1);
 }
 
@@ -605,40 +591,40 @@ static void test_api_tokens(void **state)
     int64_t other = account_create(f, "bob@example.com", NULL, SEC_NONE);
     char rtok[AUTH_TOKEN_LEN + 1], wtok[AUTH_TOKEN_LEN + 1];
     int64_t rid = 0, wid = 0;
-    assert_int_equal(auth_token_create(f->d, acc, "reports", false, rtok, &rid), DB_OK);
-    assert_int_equal(auth_token_create(f->d, acc, "sync", true, wtok, &wid), DB_OK);
+    assert_int_equal(auth_token_create(f->t.d, acc, "reports", false, rtok, &rid), DB_OK);
+    assert_int_equal(auth_token_create(f->t.d, acc, "sync", true, wtok, &wid), DB_OK);
     assert_int_equal(strlen(rtok), AUTH_TOKEN_LEN);
     assert_true(rid > 0 && wid > rid);
     char scratch[AUTH_TOKEN_LEN + 1];
     int64_t sid = -1;
-    assert_int_equal(auth_token_create(f->d, acc, "", true, scratch, &sid), DB_CONSTRAINT);
-    assert_int_equal(auth_token_create(f->d, 999, "x", true, scratch, &sid), DB_CONSTRAINT);
+    assert_int_equal(auth_token_create(f->t.d, acc, "", true, scratch, &sid), DB_CONSTRAINT);
+    assert_int_equal(auth_token_create(f->t.d, 999, "x", true, scratch, &sid), DB_CONSTRAINT);
     assert_string_equal(scratch, "");
     assert_int_equal(sid, 0);
     assert_int_equal(audit_count(f, "token_create"), 2);
-    assert_int_equal(auth_token_create(f->d, acc, "reports2", false, rtok, &rid), DB_OK);
-    assert_int_equal(auth_token_create(f->d, acc, "sync2", true, wtok, &wid), DB_OK);
+    assert_int_equal(auth_token_create(f->t.d, acc, "reports2", false, rtok, &rid), DB_OK);
+    assert_int_equal(auth_token_create(f->t.d, acc, "sync2", true, wtok, &wid), DB_OK);
     assert_int_equal(audit_count(f, "token_create"), 4);
     assert_int_equal(scalar(f, "SELECT count(*) FROM api_token WHERE length(token_hash) = 32"), 4);
 
     principal p;
     bool found = false;
     int64_t now = time_now();
-    assert_int_equal(auth_token_lookup(f->d, &f->a, rtok, now, &p, &found), DB_OK);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, rtok, now, &p, &found), DB_OK);
     assert_true(found);
     assert_int_equal(p.token_id, rid);
     assert_false(p.token_write);
     assert_int_equal(p.account_id, acc);
     assert_int_equal(p.session_id, 0);
     assert_null(p.csrf);
-    assert_int_equal(auth_token_lookup(f->d, &f->a, wtok, now, &p, &found), DB_OK);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, wtok, now, &p, &found), DB_OK);
     assert_true(found);
     assert_true(p.token_write);
     assert_true(scalar(f, "SELECT count(*) FROM api_token WHERE last_used_at IS NOT NULL") == 2);
 
     api_token_info *items = NULL;
     size_t n = 0;
-    assert_int_equal(auth_token_list(f->d, &f->a, acc, &items, &n), DB_OK);
+    assert_int_equal(auth_token_list(f->t.d, &f->a, acc, &items, &n), DB_OK);
     assert_int_equal(n, 4);
     assert_int_equal(items[0].id, wid); /* newest first */
     assert_string_equal(items[0].name, "sync2");
@@ -646,25 +632,25 @@ static void test_api_tokens(void **state)
     assert_false(items[1].write);
     assert_true(items[0].last_used_at > 0);
     assert_int_equal(items[0].revoked_at, 0);
-    assert_int_equal(auth_token_list(f->d, &f->a, other, &items, &n), DB_OK);
+    assert_int_equal(auth_token_list(f->t.d, &f->a, other, &items, &n), DB_OK);
     assert_int_equal(n, 0);
 
     /* revoke: only the owner, once */
-    assert_int_equal(auth_token_revoke(f->d, other, rid, &found), DB_OK);
+    assert_int_equal(auth_token_revoke(f->t.d, other, rid, &found), DB_OK);
     assert_false(found);
-    assert_int_equal(auth_token_revoke(f->d, acc, rid, &found), DB_OK);
+    assert_int_equal(auth_token_revoke(f->t.d, acc, rid, &found), DB_OK);
     assert_true(found);
-    assert_int_equal(auth_token_revoke(f->d, acc, rid, &found), DB_OK);
+    assert_int_equal(auth_token_revoke(f->t.d, acc, rid, &found), DB_OK);
     assert_true(found);
     assert_int_equal(audit_count(f, "token_revoke"), 1);
     audit_row r = last_audit(f, "token_revoke");
     assert_int_equal(r.entity_id, rid);
     assert_string_equal(r.entity, "api_token");
-    assert_int_equal(auth_token_lookup(f->d, &f->a, rtok, now, &p, &found), DB_OK);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, rtok, now, &p, &found), DB_OK);
     assert_false(found);
     /* a disabled account's tokens stop working */
-    assert_int_equal(auth_account_disable(f->d, acc, true, 0), DB_OK);
-    assert_int_equal(auth_token_lookup(f->d, &f->a, wtok, now, &p, &found), DB_OK);
+    assert_int_equal(auth_account_disable(f->t.d, acc, true, 0), DB_OK);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, wtok, now, &p, &found), DB_OK);
     assert_false(found);
 }
 
@@ -675,7 +661,7 @@ static void test_accounts_and_bootstrap(void **state)
     fixture *f = *state;
     char pw[32];
     bool created = false;
-    assert_int_equal(auth_bootstrap_admin(f->d, NULL, pw, &created), DB_OK);
+    assert_int_equal(auth_bootstrap_admin(f->t.d, NULL, pw, &created), DB_OK);
     assert_true(created);
     assert_int_equal(strlen(pw), 20);
     assert_int_equal(strspn(pw, "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"), 20);
@@ -686,7 +672,7 @@ static void test_accounts_and_bootstrap(void **state)
     assert_true(session_ok(f, tok, time_now(), &p));
     assert_int_equal(p.secretariat, SEC_ADMIN);
     char pw2[32] = "unchanged";
-    assert_int_equal(auth_bootstrap_admin(f->d, "other@scan.local", pw2, &created), DB_OK);
+    assert_int_equal(auth_bootstrap_admin(f->t.d, "other@scan.local", pw2, &created), DB_OK);
     assert_false(created);
     assert_string_equal(pw2, "");
     assert_int_equal(scalar(f, "SELECT count(*) FROM account"), 1);
@@ -697,17 +683,19 @@ static void test_accounts_and_bootstrap(void **state)
     /* e-mails are trimmed and lower-cased; duplicates refused */
     int64_t id = 0;
     assert_int_equal(
-        auth_account_create(f->d, "Bob", " Bob@Example.com\t", NULL, SEC_NONE, p.person_id, &id),
+        auth_account_create(f->t.d, "Bob", " Bob@Example.com\t", NULL, SEC_NONE, p.person_id, &id),
         DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM person WHERE email = 'bob@example.com'"), 1);
     assert_int_equal(scalar(f, "SELECT count(*) FROM account WHERE pass_hash IS NULL"), 1);
     int64_t dup = 0;
-    assert_int_equal(auth_account_create(f->d, "Bob 2", "BOB@EXAMPLE.COM", NULL, SEC_NONE, 0, &dup),
-                     DB_CONSTRAINT);
+    assert_int_equal(
+        auth_account_create(f->t.d, "Bob 2", "BOB@EXAMPLE.COM", NULL, SEC_NONE, 0, &dup),
+        DB_CONSTRAINT);
     assert_int_equal(dup, 0);
-    assert_int_equal(auth_account_create(f->d, "", "x@example.com", NULL, SEC_NONE, 0, &dup),
+    assert_int_equal(auth_account_create(f->t.d, "", "x@example.com", NULL, SEC_NONE, 0, &dup),
                      DB_CONSTRAINT);
-    assert_int_equal(auth_account_create(f->d, "X", "   ", NULL, SEC_NONE, 0, &dup), DB_CONSTRAINT);
+    assert_int_equal(auth_account_create(f->t.d, "X", "   ", NULL, SEC_NONE, 0, &dup),
+                     DB_CONSTRAINT);
     assert_int_equal(scalar(f, "SELECT count(*) FROM person"), 2);
     assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'account_create'"), 2);
     r = last_audit(f, "account_create");
@@ -716,14 +704,14 @@ static void test_accounts_and_bootstrap(void **state)
 
     principal q;
     bool found = false;
-    assert_int_equal(auth_account_by_email(f->d, &f->a, "BOB@example.com ", &q, &found), DB_OK);
+    assert_int_equal(auth_account_by_email(f->t.d, &f->a, "BOB@example.com ", &q, &found), DB_OK);
     assert_true(found);
     assert_int_equal(q.account_id, id);
     assert_string_equal(q.name, "Bob");
     assert_int_equal(q.secretariat, SEC_NONE);
-    assert_int_equal(auth_account_by_email(f->d, &f->a, "carol@example.com", &q, &found), DB_OK);
+    assert_int_equal(auth_account_by_email(f->t.d, &f->a, "carol@example.com", &q, &found), DB_OK);
     assert_false(found);
-    assert_int_equal(auth_password_set(f->d, 999, "whatever 12345", 0, 0), DB_CONSTRAINT);
+    assert_int_equal(auth_password_set(f->t.d, 999, "whatever 12345", 0, 0), DB_CONSTRAINT);
 }
 
 /* --- invitations and resets --------------------------------------------- */
@@ -735,7 +723,7 @@ static void test_invite_accept_single_use(void **state)
     int64_t admin_pid = person_of(f, admin);
     int64_t cluster = org_insert(f, "ict-cluster", "cluster");
     char tok[AUTH_TOKEN_LEN + 1];
-    assert_int_equal(auth_invite(f->d, "Мила Милић", "Mila@Example.com", cluster, "manager",
+    assert_int_equal(auth_invite(f->t.d, "Мила Милић", "Mila@Example.com", cluster, "manager",
                                  admin_pid, "https://scan.example/", tok),
                      DB_OK);
     assert_int_equal(strlen(tok), AUTH_TOKEN_LEN);
@@ -762,15 +750,15 @@ static void test_invite_accept_single_use(void **state)
     assert_int_equal(audit_count(f, "account_create"), 2);
 
     link_state st = LINK_UNKNOWN;
-    assert_int_equal(auth_link_check(f->d, tok, "invite", &st), DB_OK);
+    assert_int_equal(auth_link_check(f->t.d, tok, "invite", &st), DB_OK);
     assert_int_equal(st, LINK_OK);
-    assert_int_equal(auth_link_check(f->d, tok, "reset", &st), DB_OK);
+    assert_int_equal(auth_link_check(f->t.d, tok, "reset", &st), DB_OK);
     assert_int_equal(st, LINK_UNKNOWN);
-    assert_int_equal(auth_link_check(f->d, "nonsense", "invite", &st), DB_OK);
+    assert_int_equal(auth_link_check(f->t.d, "nonsense", "invite", &st), DB_OK);
     assert_int_equal(st, LINK_UNKNOWN);
 
     int64_t acc = 0;
-    assert_int_equal(auth_link_use(f->d, tok, "invite", "моја нова лозинка", &st, &acc), DB_OK);
+    assert_int_equal(auth_link_use(f->t.d, tok, "invite", "моја нова лозинка", &st, &acc), DB_OK);
     assert_int_equal(st, LINK_OK);
     assert_true(acc > 0);
     int64_t pid = person_of(f, acc);
@@ -786,9 +774,9 @@ static void test_invite_accept_single_use(void **state)
     assert_string_equal(r.entity, "affiliation");
 
     /* single use */
-    assert_int_equal(auth_link_check(f->d, tok, "invite", &st), DB_OK);
+    assert_int_equal(auth_link_check(f->t.d, tok, "invite", &st), DB_OK);
     assert_int_equal(st, LINK_USED);
-    assert_int_equal(auth_link_use(f->d, tok, "invite", "another password 9", &st, &acc), DB_OK);
+    assert_int_equal(auth_link_use(f->t.d, tok, "invite", "another password 9", &st, &acc), DB_OK);
     assert_int_equal(st, LINK_USED);
     assert_int_equal(acc, 0);
     assert_int_equal(scalar(f, "SELECT count(*) FROM affiliation"), 1);
@@ -799,18 +787,18 @@ static void test_invite_accept_single_use(void **state)
     assert_int_equal(login(f, "mila@example.com", "моја нова лозинка", stok), LOGIN_OK);
 
     /* bad arguments */
-    assert_int_equal(auth_invite(f->d, "X", "x@example.com", cluster, "boss", admin_pid,
+    assert_int_equal(auth_invite(f->t.d, "X", "x@example.com", cluster, "boss", admin_pid,
                                  "https://scan.example", tok),
                      DB_CONSTRAINT);
-    assert_int_equal(auth_invite(f->d, "X", "x@example.com", 4242, "manager", admin_pid,
+    assert_int_equal(auth_invite(f->t.d, "X", "x@example.com", 4242, "manager", admin_pid,
                                  "https://scan.example", tok),
                      DB_CONSTRAINT);
     assert_int_equal(
-        auth_invite(f->d, NULL, "x@example.com", 0, NULL, admin_pid, "https://scan.example", tok),
+        auth_invite(f->t.d, NULL, "x@example.com", 0, NULL, admin_pid, "https://scan.example", tok),
         DB_CONSTRAINT);
     assert_int_equal(scalar(f, "SELECT count(*) FROM person WHERE email = 'x@example.com'"), 0);
     /* an invitation without affiliation for an existing account */
-    assert_int_equal(auth_invite(f->d, NULL, "MILA@example.com", 0, NULL, admin_pid,
+    assert_int_equal(auth_invite(f->t.d, NULL, "MILA@example.com", 0, NULL, admin_pid,
                                  "https://scan.example", tok),
                      DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM person"), 2);
@@ -821,17 +809,17 @@ static void test_expired_link(void **state)
 {
     fixture *f = *state;
     char tok[AUTH_TOKEN_LEN + 1];
-    assert_int_equal(auth_invite(f->d, "Late Comer", "late@example.com", 0, NULL, 0,
+    assert_int_equal(auth_invite(f->t.d, "Late Comer", "late@example.com", 0, NULL, 0,
                                  "http://localhost:8080", tok),
                      DB_OK);
     assert_non_null(strstr(outbox_last(f, NULL), "http://localhost:8080/invite/accept?t="));
     assert_int_equal(
-        db_exec(f->d, "UPDATE one_time_link SET expires_at = strftime('%s', 'now') - 1"), DB_OK);
+        db_exec(f->t.d, "UPDATE one_time_link SET expires_at = strftime('%s', 'now') - 1"), DB_OK);
     link_state st = LINK_OK;
-    assert_int_equal(auth_link_check(f->d, tok, "invite", &st), DB_OK);
+    assert_int_equal(auth_link_check(f->t.d, tok, "invite", &st), DB_OK);
     assert_int_equal(st, LINK_EXPIRED);
     int64_t acc = -1;
-    assert_int_equal(auth_link_use(f->d, tok, "invite", "too late for this", &st, &acc), DB_OK);
+    assert_int_equal(auth_link_use(f->t.d, tok, "invite", "too late for this", &st, &acc), DB_OK);
     assert_int_equal(st, LINK_EXPIRED);
     assert_int_equal(acc, 0);
     assert_int_equal(scalar(f, "SELECT count(*) FROM account WHERE pass_hash IS NOT NULL"), 0);
@@ -843,8 +831,9 @@ static void test_reset(void **state)
     fixture *f = *state;
     /* unknown e-mail: OK, and nothing at all is written */
     int64_t audits = scalar(f, "SELECT count(*) FROM audit");
-    assert_int_equal(auth_reset_request(f->d, "nobody@example.com", "https://scan.example"), DB_OK);
-    assert_int_equal(auth_reset_request(f->d, "", "https://scan.example"), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "nobody@example.com", "https://scan.example"),
+                     DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "", "https://scan.example"), DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM one_time_link"), 0);
     assert_int_equal(scalar(f, "SELECT count(*) FROM outbox"), 0);
     assert_int_equal(scalar(f, "SELECT count(*) FROM person"), 0);
@@ -853,7 +842,8 @@ static void test_reset(void **state)
     int64_t acc = account_create(f, "ana@example.com", "lozinka za test 1", SEC_NONE);
     char old[AUTH_TOKEN_LEN + 1];
     assert_int_equal(login(f, "ana@example.com", "lozinka za test 1", old), LOGIN_OK);
-    assert_int_equal(auth_reset_request(f->d, " ANA@example.com", "https://scan.example/"), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, " ANA@example.com", "https://scan.example/"),
+                     DB_OK);
     const char *to = NULL;
     const char *body = outbox_last(f, &to);
     assert_string_equal(to, "ana@example.com");
@@ -863,23 +853,23 @@ static void test_reset(void **state)
                                " AND expires_at - created_at = 3600 AND created_by IS NULL"),
                      1);
     assert_int_equal(audit_count(f, "reset_request"), 1);
-    assert_int_equal(auth_reset_request(f->d, "ana@example.com", "https://scan.example"), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", "https://scan.example"), DB_OK);
     token_after(outbox_last(f, NULL), "https://scan.example/password/reset?t=", t2);
     assert_string_not_equal(t1, t2);
 
     link_state st = LINK_UNKNOWN;
-    assert_int_equal(auth_link_check(f->d, t1, "reset", &st), DB_OK);
+    assert_int_equal(auth_link_check(f->t.d, t1, "reset", &st), DB_OK);
     assert_int_equal(st, LINK_OK);
-    assert_int_equal(auth_link_check(f->d, t1, "invite", &st), DB_OK);
+    assert_int_equal(auth_link_check(f->t.d, t1, "invite", &st), DB_OK);
     assert_int_equal(st, LINK_UNKNOWN);
     int64_t got = 0;
-    assert_int_equal(auth_link_use(f->d, t1, "reset", "a brand new secret", &st, &got), DB_OK);
+    assert_int_equal(auth_link_use(f->t.d, t1, "reset", "a brand new secret", &st, &got), DB_OK);
     assert_int_equal(st, LINK_OK);
     assert_int_equal(got, acc);
     /* old sessions ended, the other pending reset link expired */
     principal p;
     assert_false(session_ok(f, old, time_now(), &p));
-    assert_int_equal(auth_link_check(f->d, t2, "reset", &st), DB_OK);
+    assert_int_equal(auth_link_check(f->t.d, t2, "reset", &st), DB_OK);
     assert_int_equal(st, LINK_EXPIRED);
     audit_row r = last_audit(f, "password_reset");
     assert_int_equal(r.entity_id, acc);
@@ -888,18 +878,18 @@ static void test_reset(void **state)
 
     /* at most AUTH_RESET_PER_HOUR mails an hour, silently */
     for (int i = 2; i < AUTH_RESET_PER_HOUR + 3; i++)
-        assert_int_equal(auth_reset_request(f->d, "ana@example.com", "https://scan.example"),
+        assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", "https://scan.example"),
                          DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM one_time_link"), AUTH_RESET_PER_HOUR);
     /* disabled accounts get nothing, and their links stop working */
-    assert_int_equal(db_exec(f->d, "DELETE FROM one_time_link WHERE used_at IS NULL"), DB_OK);
-    assert_int_equal(auth_reset_request(f->d, "ana@example.com", "https://scan.example"), DB_OK);
+    assert_int_equal(db_exec(f->t.d, "DELETE FROM one_time_link WHERE used_at IS NULL"), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", "https://scan.example"), DB_OK);
     token_after(outbox_last(f, NULL), "https://scan.example/password/reset?t=", t1);
-    assert_int_equal(auth_account_disable(f->d, acc, true, 0), DB_OK);
-    assert_int_equal(auth_link_check(f->d, t1, "reset", &st), DB_OK);
+    assert_int_equal(auth_account_disable(f->t.d, acc, true, 0), DB_OK);
+    assert_int_equal(auth_link_check(f->t.d, t1, "reset", &st), DB_OK);
     assert_int_equal(st, LINK_UNKNOWN);
     int64_t links = scalar(f, "SELECT count(*) FROM one_time_link");
-    assert_int_equal(auth_reset_request(f->d, "ana@example.com", "https://scan.example"), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", "https://scan.example"), DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM one_time_link"), links);
 }
 
@@ -910,62 +900,62 @@ static void test_audit_append_only_and_list(void **state)
     fixture *f = *state;
     int64_t a1 = account_create(f, "ana@example.com", NULL, SEC_NONE);
     int64_t p1 = person_of(f, a1);
-    assert_int_equal(db_begin_write(f->d), DB_OK);
+    assert_int_equal(db_begin_write(f->t.d), DB_OK);
     for (int i = 0; i < 5; i++)
-        assert_int_equal(audit_add(f->d, p1, "192.0.2.7", "test_action", "org", i + 1, NULL),
+        assert_int_equal(audit_add(f->t.d, p1, "192.0.2.7", "test_action", "org", i + 1, NULL),
                          DB_OK);
-    assert_int_equal(audit_add(f->d, 0, NULL, "test_other", NULL, 0, "{\"k\":1}"), DB_OK);
-    assert_int_equal(db_commit(f->d), DB_OK);
+    assert_int_equal(audit_add(f->t.d, 0, NULL, "test_other", NULL, 0, "{\"k\":1}"), DB_OK);
+    assert_int_equal(db_commit(f->t.d), DB_OK);
 
     /* the log refuses change */
-    assert_int_not_equal(db_exec(f->d, "UPDATE audit SET action = 'x'"), DB_OK);
-    assert_int_not_equal(db_exec(f->d, "DELETE FROM audit"), DB_OK);
+    assert_int_not_equal(db_exec(f->t.d, "UPDATE audit SET action = 'x'"), DB_OK);
+    assert_int_not_equal(db_exec(f->t.d, "DELETE FROM audit"), DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM audit"), 7);
 
     /* filters and keyset pages */
     audit_filter flt = {.action = "test_action", .limit = 2};
     audit_row *rows = NULL;
     size_t n = 0;
-    assert_int_equal(audit_list(f->d, &f->a, &flt, &rows, &n), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, &flt, &rows, &n), DB_OK);
     assert_int_equal(n, 2);
     assert_int_equal(rows[0].entity_id, 5);
     assert_int_equal(rows[1].entity_id, 4);
     assert_string_equal(rows[0].ip, "192.0.2.7");
     assert_string_equal(rows[0].actor_name, "Ana Anić");
     flt.before_id = rows[1].id;
-    assert_int_equal(audit_list(f->d, &f->a, &flt, &rows, &n), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, &flt, &rows, &n), DB_OK);
     assert_int_equal(n, 2);
     assert_int_equal(rows[0].entity_id, 3);
     flt.before_id = rows[1].id;
-    assert_int_equal(audit_list(f->d, &f->a, &flt, &rows, &n), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, &flt, &rows, &n), DB_OK);
     assert_int_equal(n, 1);
     audit_filter by_actor = {.actor_id = p1};
-    assert_int_equal(audit_list(f->d, &f->a, &by_actor, &rows, &n), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, &by_actor, &rows, &n), DB_OK);
     assert_int_equal(n, 5);
     audit_filter by_entity = {.entity = "account"};
-    assert_int_equal(audit_list(f->d, &f->a, &by_entity, &rows, &n), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, &by_entity, &rows, &n), DB_OK);
     assert_int_equal(n, 1);
     assert_string_equal(rows[0].action, "account_create");
     assert_string_equal(rows[0].actor_name, "System");
     assert_int_equal(rows[0].actor_id, 0);
     int64_t now = time_now();
     audit_filter future = {.since = now + 3600};
-    assert_int_equal(audit_list(f->d, &f->a, &future, &rows, &n), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, &future, &rows, &n), DB_OK);
     assert_int_equal(n, 0);
     audit_filter past = {.until = now - 3600};
-    assert_int_equal(audit_list(f->d, &f->a, &past, &rows, &n), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, &past, &rows, &n), DB_OK);
     assert_int_equal(n, 0);
     audit_filter window = {.since = now - 3600, .until = now + 3600};
-    assert_int_equal(audit_list(f->d, &f->a, &window, &rows, &n), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, &window, &rows, &n), DB_OK);
     assert_int_equal(n, 7);
-    assert_int_equal(audit_list(f->d, &f->a, NULL, &rows, &n), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, NULL, &rows, &n), DB_OK);
     assert_int_equal(n, 7);
     assert_string_equal(rows[0].detail, "{\"k\":1}");
     assert_null(rows[0].entity);
 
     /* after erasure the log names nobody */
-    assert_int_equal(db_exec(f->d, "UPDATE person SET erased_at = 1, email = NULL"), DB_OK);
-    assert_int_equal(audit_list(f->d, &f->a, &by_actor, &rows, &n), DB_OK);
+    assert_int_equal(db_exec(f->t.d, "UPDATE person SET erased_at = 1, email = NULL"), DB_OK);
+    assert_int_equal(audit_list(f->t.d, &f->a, &by_actor, &rows, &n), DB_OK);
     assert_int_equal(n, 5);
     assert_string_equal(rows[0].actor_name, "Erased person");
 }

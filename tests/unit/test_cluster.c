@@ -19,13 +19,12 @@
 
 #include "core/arena.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "model/cluster.h"
 
+#include "testdb.h"
+
 typedef struct fixture {
-    char dir[64];
-    char path[96];
-    db *d;
+    testdb t;
     arena a;
 } fixture;
 
@@ -59,9 +58,9 @@ static int this_year(void)
 
 static void exec(fixture *f, const char *sql)
 {
-    db_status st = db_exec(f->d, sql);
+    db_status st = db_exec(f->t.d, sql);
     if (st != DB_OK)
-        fprintf(stderr, "exec: %s\n%s\n", db_errmsg(f->d), sql);
+        fprintf(stderr, "exec: %s\n%s\n", db_errmsg(f->t.d), sql);
     assert_int_equal(st, DB_OK);
 }
 
@@ -88,31 +87,22 @@ static void headcount(fixture *f, int org_id, int year, const char *employees)
     exec(f, sql);
 }
 
+/* People for the management team: a private contact, a public one and an
+ * erased person. */
+static const char SEED[] = "INSERT INTO person(id, name, email, phone, public_contact, created_at,"
+                           " updated_at) VALUES"
+                           " (1, 'Ana Urednik', 'ana@example.com', '+381 11 123', 0, 0, 0),"
+                           " (2, 'Public Pera', 'pera@example.com', '+381 21 456', 1, 0, 0),"
+                           " (3, 'Gone Person', NULL, NULL, 0, 0, 0);"
+                           "UPDATE person SET erased_at = 1 WHERE id = 3";
+
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/scan-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    buf err = BUF_INIT;
-    if (db_open(f->path, NULL, &f->d, &err) != DB_OK)
-        return -1;
-    int applied = 0;
-    if (migrate_up(f->d, &applied, &err) != DB_OK || applied < 5) {
-        fprintf(stderr, "migrate: %s\n", buf_str(&err));
+    if (!f || testdb_open_seeded(&f->t, SEED) != 0) {
+        free(f);
         return -1;
     }
-    buf_free(&err);
-    if (db_exec(f->d, "INSERT INTO person(id, name, email, phone, public_contact, created_at,"
-                      " updated_at) VALUES"
-                      " (1, 'Ana Urednik', 'ana@example.com', '+381 11 123', 0, 0, 0),"
-                      " (2, 'Public Pera', 'pera@example.com', '+381 21 456', 1, 0, 0),"
-                      " (3, 'Gone Person', NULL, NULL, 0, 0, 0);"
-                      "UPDATE person SET erased_at = 1 WHERE id = 3") != DB_OK)
-        return -1;
     *state = f;
     return 0;
 }
@@ -120,12 +110,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    db_close(f->d);
+    testdb_close(&f->t);
     arena_free(&f->a);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd) != 0)
-        return -1;
     free(f);
     return 0;
 }
@@ -133,7 +119,7 @@ static int teardown(void **state)
 static int64_t scalar(fixture *f, const char *sql)
 {
     int64_t v = -1;
-    assert_int_equal(db_scalar_int(f->d, sql, &v), DB_OK);
+    assert_int_equal(db_scalar_int(f->t.d, sql, &v), DB_OK);
     return v;
 }
 
@@ -183,8 +169,8 @@ static void test_members_and_composition(void **state)
     fixture *f = *state;
     int y = this_year();
     org(f, K_VOICT, "voict", "cluster", 0);
-    org(f, C_MICRO, "micro1", "company", y - 5);   /* a start-up: founded 5 years ago */
-    org(f, C_MICRO9, "micro9", "company", y - 6);  /* not: 6 years ago */
+    org(f, C_MICRO, "micro1", "company", y - 5);  /* a start-up: founded 5 years ago */
+    org(f, C_MICRO9, "micro9", "company", y - 6); /* not: 6 years ago */
     org(f, C_SMALL10, "small10", "company", 0);
     org(f, C_SMALL49, "small49", "company", 0);
     org(f, C_MEDIUM50, "medium50", "company", 0);
@@ -213,12 +199,12 @@ static void test_members_and_composition(void **state)
             " (10, 25, '2020-01-01', NULL), (10, 26, '2024-06-30', NULL),"
             " (10, 30, '2019-01-01', '2024-07-01'), (10, 31, '2019-01-01', NULL),"
             " (10, 40, '2019-01-01', NULL),"
-            " (10, 50, '2019-01-01', '2024-06-30'),"   /* left on the date: not a member */
-            " (10, 51, '2024-07-01', NULL)");          /* joins the day after */
+            " (10, 50, '2019-01-01', '2024-06-30')," /* left on the date: not a member */
+            " (10, 51, '2024-07-01', NULL)");        /* joins the day after */
 
     cluster_member_rec *m;
     size_t n;
-    assert_int_equal(cluster_members(f->d, &f->a, K_VOICT, "2024-06-30", &m, &n), DB_OK);
+    assert_int_equal(cluster_members(f->t.d, &f->a, K_VOICT, "2024-06-30", &m, &n), DB_OK);
     assert_int_equal(n, 11);
     /* by name: "Name institute", "Name large250", "Name medium249", ... */
     assert_string_equal(m[0].slug, "institute");
@@ -254,8 +240,8 @@ static void test_members_and_composition(void **state)
     cluster_composition c;
     cluster_composition_of(m, n, &c);
     assert_int_equal(c.total, 11);
-    assert_int_equal(c.smes, 6);    /* 3, 9, 10, 49, 50, 249 */
-    assert_int_equal(c.large, 1);   /* 250 */
+    assert_int_equal(c.smes, 6);  /* 3, 9, 10, 49, 50, 249 */
+    assert_int_equal(c.large, 1); /* 250 */
     assert_int_equal(c.unknown_size, 1);
     assert_int_equal(c.startups, 2); /* micro1, large250 */
     assert_int_equal(c.research, 2); /* university, institute */
@@ -263,7 +249,7 @@ static void test_members_and_composition(void **state)
     assert_int_equal(c.total, c.smes + c.large + c.unknown_size + c.research + c.other);
 
     /* The university left on 2024-07-01: a member on 2024-06-30, not on that day. */
-    assert_int_equal(cluster_members(f->d, &f->a, K_VOICT, "2024-07-01", &m, &n), DB_OK);
+    assert_int_equal(cluster_members(f->t.d, &f->a, K_VOICT, "2024-07-01", &m, &n), DB_OK);
     assert_int_equal(n, 11); /* the university is gone, "future" has joined */
     bool uni = false, future = false;
     for (size_t i = 0; i < n; i++) {
@@ -274,9 +260,9 @@ static void test_members_and_composition(void **state)
     assert_true(future);
 
     /* Today by default; a bad date is refused. */
-    assert_int_equal(cluster_members(f->d, &f->a, K_VOICT, NULL, &m, &n), DB_OK);
+    assert_int_equal(cluster_members(f->t.d, &f->a, K_VOICT, NULL, &m, &n), DB_OK);
     assert_int_equal(n, 11);
-    assert_int_equal(cluster_members(f->d, &f->a, K_VOICT, "2024-02-30", &m, &n), DB_CONSTRAINT);
+    assert_int_equal(cluster_members(f->t.d, &f->a, K_VOICT, "2024-02-30", &m, &n), DB_CONSTRAINT);
     cluster_composition_of(NULL, 0, &c);
     assert_int_equal(c.total, 0);
 }
@@ -296,31 +282,32 @@ static void test_member_add_refusals(void **state)
 
     /* Not a cluster: a company as the cluster, and no entry at all. */
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_member_add(f->d, C_SMALL10, C_MICRO, NULL, "2024-01-01", 1, NULL, &e),
-                     DB_CONSTRAINT);
+    assert_int_equal(
+        cluster_member_add(f->t.d, C_SMALL10, C_MICRO, NULL, "2024-01-01", 1, NULL, &e),
+        DB_CONSTRAINT);
     has_error(&e, "cluster_id", FE_NOT_CLUSTER);
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_member_add(f->d, 999, C_MICRO, NULL, "2024-01-01", 1, NULL, &e),
+    assert_int_equal(cluster_member_add(f->t.d, 999, C_MICRO, NULL, "2024-01-01", 1, NULL, &e),
                      DB_CONSTRAINT);
     has_error(&e, "cluster_id", FE_NOT_CLUSTER);
     /* Itself. */
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_member_add(f->d, K_VOICT, K_VOICT, NULL, "2024-01-01", 1, NULL, &e),
+    assert_int_equal(cluster_member_add(f->t.d, K_VOICT, K_VOICT, NULL, "2024-01-01", 1, NULL, &e),
                      DB_CONSTRAINT);
     has_error(&e, "org_id", FE_SELF_MEMBER);
     /* No such member, bad role, bad dates. */
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_member_add(f->d, K_VOICT, 999, "chair", "2024-13-01", 1, NULL, &e),
+    assert_int_equal(cluster_member_add(f->t.d, K_VOICT, 999, "chair", "2024-13-01", 1, NULL, &e),
                      DB_CONSTRAINT);
     has_error(&e, "org_id", FE_INVALID);
     has_error(&e, "role", FE_CHOICE);
     has_error(&e, "joined_on", FE_DATE);
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_member_add(f->d, K_VOICT, C_MICRO, NULL, "2023-02-29", 1, NULL, &e),
+    assert_int_equal(cluster_member_add(f->t.d, K_VOICT, C_MICRO, NULL, "2023-02-29", 1, NULL, &e),
                      DB_CONSTRAINT);
     has_error(&e, "joined_on", FE_DATE);
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_member_add(f->d, K_VOICT, C_MICRO, NULL, "24-01-01", 1, NULL, &e),
+    assert_int_equal(cluster_member_add(f->t.d, K_VOICT, C_MICRO, NULL, "24-01-01", 1, NULL, &e),
                      DB_CONSTRAINT);
     has_error(&e, "joined_on", FE_DATE);
     assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member"), 0);
@@ -330,10 +317,10 @@ static void test_member_add_refusals(void **state)
     /* Accepted: a leap day, an initiative as the cluster; audit and both versions. */
     memset(&e, 0, sizeof e);
     assert_int_equal(
-        cluster_member_add(f->d, K_VOICT, C_MICRO, "board", "2024-02-29", 1, "10.0.0.1", &e),
+        cluster_member_add(f->t.d, K_VOICT, C_MICRO, "board", "2024-02-29", 1, "10.0.0.1", &e),
         DB_OK);
     no_errors(&e);
-    assert_int_equal(cluster_member_add(f->d, K_INIT, C_MICRO, NULL, NULL, 1, NULL, &e), DB_OK);
+    assert_int_equal(cluster_member_add(f->t.d, K_INIT, C_MICRO, NULL, NULL, 1, NULL, &e), DB_OK);
     no_errors(&e);
     assert_int_equal(version(f, "figures_version"), fv + 2);
     assert_int_equal(version(f, "directory_version"), dv + 2);
@@ -349,7 +336,7 @@ static void test_member_add_refusals(void **state)
     const char *dates[] = {"2024-02-29", "2025-01-01", "2020-01-01"};
     for (size_t i = 0; i < 3; i++) {
         memset(&e, 0, sizeof e);
-        assert_int_equal(cluster_member_add(f->d, K_VOICT, C_MICRO, NULL, dates[i], 1, NULL, &e),
+        assert_int_equal(cluster_member_add(f->t.d, K_VOICT, C_MICRO, NULL, dates[i], 1, NULL, &e),
                          DB_CONSTRAINT);
         has_error(&e, "org_id", FE_ALREADY_MEMBER);
     }
@@ -358,24 +345,24 @@ static void test_member_add_refusals(void **state)
     /* Ending: not before joining; then a new membership from the end on. */
     int64_t mid = scalar(f, "SELECT id FROM cluster_member WHERE cluster_id = 10");
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_member_end(f->d, mid, "2024-02-28", 1, NULL, &e), DB_CONSTRAINT);
+    assert_int_equal(cluster_member_end(f->t.d, mid, "2024-02-28", 1, NULL, &e), DB_CONSTRAINT);
     has_error(&e, "left_on", FE_DATE_ORDER);
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_member_end(f->d, mid, "2024-02-31", 1, NULL, &e), DB_CONSTRAINT);
+    assert_int_equal(cluster_member_end(f->t.d, mid, "2024-02-31", 1, NULL, &e), DB_CONSTRAINT);
     has_error(&e, "left_on", FE_DATE);
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_member_end(f->d, 9999, "2024-05-01", 1, NULL, &e), DB_DONE);
-    assert_int_equal(cluster_member_end(f->d, mid, "2024-05-01", 1, NULL, &e), DB_OK);
+    assert_int_equal(cluster_member_end(f->t.d, 9999, "2024-05-01", 1, NULL, &e), DB_DONE);
+    assert_int_equal(cluster_member_end(f->t.d, mid, "2024-05-01", 1, NULL, &e), DB_OK);
     no_errors(&e);
     assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'cluster_member_end'"
                                " AND entity_id = 10"),
                      1);
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_member_add(f->d, K_VOICT, C_MICRO, NULL, "2024-04-30", 1, NULL, &e),
+    assert_int_equal(cluster_member_add(f->t.d, K_VOICT, C_MICRO, NULL, "2024-04-30", 1, NULL, &e),
                      DB_CONSTRAINT); /* overlaps the ended one */
     has_error(&e, "org_id", FE_ALREADY_MEMBER);
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_member_add(f->d, K_VOICT, C_MICRO, NULL, "2024-05-01", 1, NULL, &e),
+    assert_int_equal(cluster_member_add(f->t.d, K_VOICT, C_MICRO, NULL, "2024-05-01", 1, NULL, &e),
                      DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member WHERE cluster_id = 10"), 2);
 }
@@ -392,22 +379,22 @@ static void test_history_profile_team(void **state)
 
     /* Stages: a re-recorded stage replaces its date; refusals write nothing. */
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_set_stage(f->d, K_VOICT, "initiative", "2015-01-01", 1, NULL, &e),
+    assert_int_equal(cluster_set_stage(f->t.d, K_VOICT, "initiative", "2015-01-01", 1, NULL, &e),
                      DB_OK);
-    assert_int_equal(cluster_set_stage(f->d, K_VOICT, "emerging", "2018-05-01", 1, NULL, &e),
+    assert_int_equal(cluster_set_stage(f->t.d, K_VOICT, "emerging", "2018-05-01", 1, NULL, &e),
                      DB_OK);
-    assert_int_equal(cluster_set_stage(f->d, K_VOICT, "initiative", "2014-06-01", 1, NULL, &e),
+    assert_int_equal(cluster_set_stage(f->t.d, K_VOICT, "initiative", "2014-06-01", 1, NULL, &e),
                      DB_OK);
     no_errors(&e);
-    assert_int_equal(cluster_set_stage(f->d, K_VOICT, "mature", "2019-02-29", 1, NULL, &e),
+    assert_int_equal(cluster_set_stage(f->t.d, K_VOICT, "mature", "2019-02-29", 1, NULL, &e),
                      DB_CONSTRAINT);
     has_error(&e, "stage", FE_CHOICE);
     has_error(&e, "reached_on", FE_DATE);
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_set_stage(f->d, C_MICRO, "emerging", "2019-01-01", 1, NULL, &e),
+    assert_int_equal(cluster_set_stage(f->t.d, C_MICRO, "emerging", "2019-01-01", 1, NULL, &e),
                      DB_CONSTRAINT);
     has_error(&e, "org_id", FE_NOT_CLUSTER);
-    assert_int_equal(cluster_set_stage(f->d, 999, "emerging", "2019-01-01", 1, NULL, NULL),
+    assert_int_equal(cluster_set_stage(f->t.d, 999, "emerging", "2019-01-01", 1, NULL, NULL),
                      DB_DONE);
     assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_stage"), 2);
 
@@ -418,14 +405,13 @@ static void test_history_profile_team(void **state)
                            {"founder", "2021-01-01"}};
     for (size_t i = 0; i < 4; i++) {
         memset(&e, 0, sizeof e);
-        assert_int_equal(
-            cluster_add_scan_status(f->d, K_VOICT, st[i][0], st[i][1], i == 2 ? "unpaid" : NULL,
-                                    1, NULL, &e),
-            DB_OK);
+        assert_int_equal(cluster_add_scan_status(f->t.d, K_VOICT, st[i][0], st[i][1],
+                                                 i == 2 ? "unpaid" : NULL, 1, NULL, &e),
+                         DB_OK);
         no_errors(&e);
     }
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_add_scan_status(f->d, K_VOICT, "expelled", "", NULL, 1, NULL, &e),
+    assert_int_equal(cluster_add_scan_status(f->t.d, K_VOICT, "expelled", "", NULL, 1, NULL, &e),
                      DB_CONSTRAINT);
     has_error(&e, "status", FE_CHOICE);
     has_error(&e, "since", FE_REQUIRED);
@@ -434,65 +420,64 @@ static void test_history_profile_team(void **state)
     long_note[sizeof long_note - 1] = '\0';
     memset(&e, 0, sizeof e);
     assert_int_equal(
-        cluster_add_scan_status(f->d, K_VOICT, "member", "2022-01-01", long_note, 1, NULL, &e),
+        cluster_add_scan_status(f->t.d, K_VOICT, "member", "2022-01-01", long_note, 1, NULL, &e),
         DB_CONSTRAINT);
     has_error(&e, "note", FE_TOO_LONG);
 
     /* Labels: ESCA labels last two years unless told; "other" needs a name. */
     memset(&e, 0, sizeof e);
     assert_int_equal(
-        cluster_add_label(f->d, K_VOICT, "esca_bronze", NULL, "2012-02-29", NULL, 1, NULL, &e),
+        cluster_add_label(f->t.d, K_VOICT, "esca_bronze", NULL, "2012-02-29", NULL, 1, NULL, &e),
         DB_OK);
-    assert_int_equal(cluster_add_label(f->d, K_VOICT, "other", "Regional award", "2019-05-01",
+    assert_int_equal(cluster_add_label(f->t.d, K_VOICT, "other", "Regional award", "2019-05-01",
                                        NULL, 1, NULL, &e),
                      DB_OK);
     no_errors(&e);
     assert_int_equal(
-        cluster_add_label(f->d, K_VOICT, "other", NULL, "2019-05-01", "2019-05-01", 1, NULL, &e),
+        cluster_add_label(f->t.d, K_VOICT, "other", NULL, "2019-05-01", "2019-05-01", 1, NULL, &e),
         DB_CONSTRAINT);
     has_error(&e, "name", FE_REQUIRED);
     has_error(&e, "expires_on", FE_DATE_ORDER);
     memset(&e, 0, sizeof e);
     assert_int_equal(
-        cluster_add_label(f->d, K_VOICT, "esca_platinum", NULL, "x", NULL, 1, NULL, &e),
+        cluster_add_label(f->t.d, K_VOICT, "esca_platinum", NULL, "x", NULL, 1, NULL, &e),
         DB_CONSTRAINT);
     has_error(&e, "label", FE_CHOICE);
     has_error(&e, "awarded_on", FE_DATE);
 
     /* Profile: trimmed, CRLF as LF, empty as NULL. */
-    assert_int_equal(cluster_set_profile(f->d, K_VOICT, "  Vision ", "Mission", "",
+    assert_int_equal(cluster_set_profile(f->t.d, K_VOICT, "  Vision ", "Mission", "",
                                          "Training\r\nExport fairs\r\n", NULL, 1, NULL),
                      DB_OK);
-    assert_int_equal(cluster_set_profile(f->d, C_MICRO, "v", NULL, NULL, NULL, NULL, 1, NULL),
+    assert_int_equal(cluster_set_profile(f->t.d, C_MICRO, "v", NULL, NULL, NULL, NULL, 1, NULL),
                      DB_CONSTRAINT);
-    assert_int_equal(cluster_set_profile(f->d, 999, "v", NULL, NULL, NULL, NULL, 1, NULL),
+    assert_int_equal(cluster_set_profile(f->t.d, 999, "v", NULL, NULL, NULL, NULL, 1, NULL),
                      DB_DONE);
 
     /* Team: a private contact, a public one, an erased person refused. */
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_team_add(f->d, K_VOICT, 1, "Manager", 1000, "2016-01-01", 1, NULL,
-                                      &e),
-                     DB_OK);
-    assert_int_equal(cluster_team_add(f->d, K_VOICT, 2, "Assistant", 500, NULL, 1, NULL, &e),
+    assert_int_equal(
+        cluster_team_add(f->t.d, K_VOICT, 1, "Manager", 1000, "2016-01-01", 1, NULL, &e), DB_OK);
+    assert_int_equal(cluster_team_add(f->t.d, K_VOICT, 2, "Assistant", 500, NULL, 1, NULL, &e),
                      DB_OK);
     no_errors(&e);
-    assert_int_equal(cluster_team_add(f->d, K_VOICT, 3, "", 1001, "2016-13-01", 1, NULL, &e),
+    assert_int_equal(cluster_team_add(f->t.d, K_VOICT, 3, "", 1001, "2016-13-01", 1, NULL, &e),
                      DB_CONSTRAINT);
     has_error(&e, "role", FE_REQUIRED);
     has_error(&e, "fte_milli", FE_RANGE);
     has_error(&e, "since", FE_DATE);
     memset(&e, 0, sizeof e);
-    assert_int_equal(cluster_team_add(f->d, K_VOICT, 3, "Member", 100, NULL, 1, NULL, &e),
+    assert_int_equal(cluster_team_add(f->t.d, K_VOICT, 3, "Member", 100, NULL, 1, NULL, &e),
                      DB_CONSTRAINT);
     has_error(&e, "person_id", FE_INVALID);
     int64_t tid = scalar(f, "SELECT id FROM cluster_team WHERE person_id = 1");
-    assert_int_equal(cluster_team_end(f->d, tid, "2015-12-31", 1, NULL), DB_CONSTRAINT);
-    assert_int_equal(cluster_team_end(f->d, 9999, "2020-01-01", 1, NULL), DB_DONE);
-    assert_int_equal(cluster_team_end(f->d, tid, "2023-06-30", 1, NULL), DB_OK);
+    assert_int_equal(cluster_team_end(f->t.d, tid, "2015-12-31", 1, NULL), DB_CONSTRAINT);
+    assert_int_equal(cluster_team_end(f->t.d, 9999, "2020-01-01", 1, NULL), DB_DONE);
+    assert_int_equal(cluster_team_end(f->t.d, tid, "2023-06-30", 1, NULL), DB_OK);
 
     /* Everything read back. */
     cluster_info ci;
-    assert_int_equal(cluster_get(f->d, &f->a, K_VOICT, false, &ci), DB_OK);
+    assert_int_equal(cluster_get(f->t.d, &f->a, K_VOICT, false, &ci), DB_OK);
     assert_int_equal(ci.n_stages, 2);
     assert_string_equal(ci.stages[0].stage, "initiative");
     assert_string_equal(ci.stages[0].reached_on, "2014-06-01");
@@ -520,15 +505,15 @@ static void test_history_profile_team(void **state)
     assert_string_equal(ci.team[1].name, "Ana Urednik");
     assert_null(ci.team[1].email); /* private, and the reader may not see it */
     assert_string_equal(ci.team[1].until, "2023-06-30");
-    assert_int_equal(cluster_get(f->d, &f->a, K_VOICT, true, &ci), DB_OK);
+    assert_int_equal(cluster_get(f->t.d, &f->a, K_VOICT, true, &ci), DB_OK);
     assert_string_equal(ci.team[1].email, "ana@example.com");
     assert_string_equal(ci.team[1].phone, "+381 11 123");
-    assert_int_equal(cluster_get(f->d, &f->a, 999, true, &ci), DB_DONE);
+    assert_int_equal(cluster_get(f->t.d, &f->a, 999, true, &ci), DB_DONE);
 
     /* Every accepted write: one audit row on the cluster and a bump. */
     int64_t writes = 3 + 4 + 2 + 1 + 2 + 1;
-    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE entity = 'org' AND entity_id = 10"),
-                     writes);
+    assert_int_equal(
+        scalar(f, "SELECT count(*) FROM audit WHERE entity = 'org' AND entity_id = 10"), writes);
     assert_int_equal(version(f, "figures_version"), fv + writes);
 }
 

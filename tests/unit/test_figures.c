@@ -23,13 +23,12 @@
 
 #include "core/arena.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "model/figures.h"
 
+#include "testdb.h"
+
 typedef struct fixture {
-    char dir[64];
-    char path[96];
-    db *d;
+    testdb t;
     arena a;
 } fixture;
 
@@ -41,28 +40,18 @@ static int this_year(void)
     return tm.tm_year + 1900;
 }
 
+/* The people who enter and verify figures. */
+static const char SEED[] = "INSERT INTO person(id, name, email, created_at, updated_at)"
+                           " VALUES (1, 'Ana Urednik', 'ana@example.com', 0, 0),"
+                           "        (2, 'Sekretar', 'sek@example.com', 0, 0)";
+
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/scan-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    buf err = BUF_INIT;
-    if (db_open(f->path, NULL, &f->d, &err) != DB_OK)
-        return -1;
-    int applied = 0;
-    if (migrate_up(f->d, &applied, &err) != DB_OK || applied < 5) {
-        fprintf(stderr, "migrate: %s\n", buf_str(&err));
+    if (!f || testdb_open_seeded(&f->t, SEED) != 0) {
+        free(f);
         return -1;
     }
-    buf_free(&err);
-    if (db_exec(f->d, "INSERT INTO person(id, name, email, created_at, updated_at)"
-                      " VALUES (1, 'Ana Urednik', 'ana@example.com', 0, 0),"
-                      "        (2, 'Sekretar', 'sek@example.com', 0, 0)") != DB_OK)
-        return -1;
     *state = f;
     return 0;
 }
@@ -70,30 +59,26 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    db_close(f->d);
+    testdb_close(&f->t);
     arena_free(&f->a);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd) != 0)
-        return -1;
     free(f);
     return 0;
 }
 
 static void exec(fixture *f, const char *sql)
 {
-    db_status st = db_exec(f->d, sql);
+    db_status st = db_exec(f->t.d, sql);
     if (st != DB_OK)
-        fprintf(stderr, "exec: %s\n%s\n", db_errmsg(f->d), sql);
+        fprintf(stderr, "exec: %s\n%s\n", db_errmsg(f->t.d), sql);
     assert_int_equal(st, DB_OK);
 }
 
 static int64_t scalar(fixture *f, const char *sql)
 {
     int64_t v = -1;
-    db_status st = db_scalar_int(f->d, sql, &v);
+    db_status st = db_scalar_int(f->t.d, sql, &v);
     if (st != DB_OK)
-        fprintf(stderr, "scalar: %s\n%s\n", db_errmsg(f->d), sql);
+        fprintf(stderr, "scalar: %s\n%s\n", db_errmsg(f->t.d), sql);
     assert_int_equal(st, DB_OK);
     return v;
 }
@@ -101,7 +86,7 @@ static int64_t scalar(fixture *f, const char *sql)
 static int64_t fig_version(fixture *f)
 {
     int64_t v;
-    assert_int_equal(figures_version(f->d, &v), DB_OK);
+    assert_int_equal(figures_version(f->t.d, &v), DB_OK);
     return v;
 }
 
@@ -198,7 +183,7 @@ static const figure_total *total(fixture *f, figure_scope scope, int64_t cluster
 {
     figure_query q = {scope, cluster_id, group, year};
     figure_total *rows;
-    assert_int_equal(figures_total(f->d, &f->a, &q, &rows, n), DB_OK);
+    assert_int_equal(figures_total(f->t.d, &f->a, &q, &rows, n), DB_OK);
     return rows;
 }
 
@@ -257,7 +242,8 @@ static void test_rsd_to_eur(void **state)
     for (size_t i = 0; i < 4; i++)
         for (size_t k = 0; k < 4; k++)
             if (rates[k] >= 10000)
-                assert_int_equal(figures_rsd_to_eur(big[i], rates[k]), expect_eur(big[i], rates[k]));
+                assert_int_equal(figures_rsd_to_eur(big[i], rates[k]),
+                                 expect_eur(big[i], rates[k]));
     /* 9e22 / 1174593 = 76622285336282439.96: rounds up. */
     assert_int_equal(figures_rsd_to_eur(9000000000000000000LL, 1174593), 76622285336282440LL);
     /* A result beyond int64 saturates rather than wrapping. */
@@ -279,7 +265,7 @@ static void test_put_refusals(void **state)
 #define REFUSED(field, code, ...)                                                                  \
     do {                                                                                           \
         memset(&e, 0, sizeof e);                                                                   \
-        assert_int_equal(figures_put(f->d, __VA_ARGS__, &e), DB_CONSTRAINT);                       \
+        assert_int_equal(figures_put(f->t.d, __VA_ARGS__, &e), DB_CONSTRAINT);                     \
         has_error(&e, field, code);                                                                \
     } while (0)
 
@@ -296,12 +282,11 @@ static void test_put_refusals(void **state)
     REFUSED("currency", FE_CHOICE, 22, 2021, "USD", 1, 100, 0, -1, "estimate", false, 1, NULL);
     REFUSED("source", FE_CHOICE, 22, 2021, "EUR", 1, 100, 0, -1, "guess", false, 1, NULL);
     REFUSED("source", FE_REQUIRED, 22, 2021, "EUR", 1, 100, 0, -1, NULL, false, 1, NULL);
-    REFUSED("employees", FE_REQUIRED, 22, 2021, "EUR", -1, -1, -1, -1, "estimate", false, 1,
-            NULL);
+    REFUSED("employees", FE_REQUIRED, 22, 2021, "EUR", -1, -1, -1, -1, "estimate", false, 1, NULL);
 #undef REFUSED
     /* Several problems at once are all reported. */
     memset(&e, 0, sizeof e);
-    assert_int_equal(figures_put(f->d, 22, y + 1, "RSD", -3, 5, 6, -1, "x", false, 1, NULL, &e),
+    assert_int_equal(figures_put(f->t.d, 22, y + 1, "RSD", -3, 5, 6, -1, "x", false, 1, NULL, &e),
                      DB_CONSTRAINT);
     has_error(&e, "year", FE_FUTURE_YEAR);
     has_error(&e, "employees", FE_RANGE);
@@ -309,9 +294,9 @@ static void test_put_refusals(void **state)
     has_error(&e, "source", FE_CHOICE);
     /* No such organisation. */
     memset(&e, 0, sizeof e);
-    assert_int_equal(figures_put(f->d, 999, 2021, "EUR", 1, 1, 0, -1, "estimate", false, 1, NULL,
-                                 &e),
-                     DB_DONE);
+    assert_int_equal(
+        figures_put(f->t.d, 999, 2021, "EUR", 1, 1, 0, -1, "estimate", false, 1, NULL, &e),
+        DB_DONE);
 
     /* Nothing was written by any of them. */
     assert_int_equal(scalar(f, "SELECT count(*) FROM org_figure"), rows);
@@ -320,9 +305,8 @@ static void test_put_refusals(void **state)
 
     /* This year is allowed; exports equal to revenue too. */
     memset(&e, 0, sizeof e);
-    assert_int_equal(figures_put(f->d, 22, y, NULL, 1, 100, 100, -1, "estimate", false, 1, NULL,
-                                 &e),
-                     DB_OK);
+    assert_int_equal(
+        figures_put(f->t.d, 22, y, NULL, 1, 100, 100, -1, "estimate", false, 1, NULL, &e), DB_OK);
     assert_int_equal(e.n_items, 0);
 }
 
@@ -334,12 +318,12 @@ static void test_put_rsd_replace_verify(void **state)
     int64_t v0 = fig_version(f);
 
     /* RSD at the 2022 rate: EUR values converted, RSD and the rate kept. */
-    assert_int_equal(figures_put(f->d, 22, 2022, "RSD", 12, 117459300, 58729650, 100, "estimate",
+    assert_int_equal(figures_put(f->t.d, 22, 2022, "RSD", 12, 117459300, 58729650, 100, "estimate",
                                  false, 1, "10.1.1.1", &e),
                      DB_OK);
     figure_rec *r;
     size_t n;
-    assert_int_equal(figures_of_org(f->d, &f->a, 22, &r, &n), DB_OK);
+    assert_int_equal(figures_of_org(f->t.d, &f->a, 22, &r, &n), DB_OK);
     assert_int_equal(n, 1);
     assert_int_equal(r[0].year, 2022);
     assert_int_equal(r[0].employees, 12);
@@ -359,13 +343,13 @@ static void test_put_rsd_replace_verify(void **state)
 
     /* Verified, then replaced in EUR by someone else: verification cleared,
      * the replaced entry's author kept in the audit row. */
-    assert_int_equal(figures_verify(f->d, id, true, 2, NULL), DB_OK);
+    assert_int_equal(figures_verify(f->t.d, id, true, 2, NULL), DB_OK);
     assert_int_equal(scalar(f, "SELECT verified_by FROM org_figure WHERE org_id = 22"), 2);
-    assert_int_equal(figures_verify(f->d, 9999, true, 2, NULL), DB_DONE);
-    assert_int_equal(figures_put(f->d, 22, 2022, "EUR", 12, 2000000, 500000, -1, "estimate", false,
-                                 2, NULL, &e),
+    assert_int_equal(figures_verify(f->t.d, 9999, true, 2, NULL), DB_DONE);
+    assert_int_equal(figures_put(f->t.d, 22, 2022, "EUR", 12, 2000000, 500000, -1, "estimate",
+                                 false, 2, NULL, &e),
                      DB_OK);
-    assert_int_equal(figures_of_org(f->d, &f->a, 22, &r, &n), DB_OK);
+    assert_int_equal(figures_of_org(f->t.d, &f->a, 22, &r, &n), DB_OK);
     assert_int_equal(r[0].id, id);
     assert_int_equal(r[0].revenue_eur, 2000000);
     assert_int_equal(r[0].revenue_rsd, -1);
@@ -380,25 +364,25 @@ static void test_put_rsd_replace_verify(void **state)
                      1);
 
     /* The same values again: nothing written, verification kept. */
-    assert_int_equal(figures_verify(f->d, id, true, 2, NULL), DB_OK);
+    assert_int_equal(figures_verify(f->t.d, id, true, 2, NULL), DB_OK);
     int64_t v = fig_version(f), audits = scalar(f, "SELECT count(*) FROM audit");
-    assert_int_equal(figures_put(f->d, 22, 2022, "EUR", 12, 2000000, 500000, -1, "estimate", false,
-                                 1, NULL, &e),
+    assert_int_equal(figures_put(f->t.d, 22, 2022, "EUR", 12, 2000000, 500000, -1, "estimate",
+                                 false, 1, NULL, &e),
                      DB_OK);
     assert_int_equal(fig_version(f), v);
     assert_int_equal(scalar(f, "SELECT count(*) FROM audit"), audits);
     assert_int_equal(scalar(f, "SELECT verified_by FROM org_figure WHERE org_id = 22"), 2);
-    assert_int_equal(figures_verify(f->d, id, false, 2, NULL), DB_OK);
+    assert_int_equal(figures_verify(f->t.d, id, false, 2, NULL), DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM org_figure WHERE org_id = 22"
                                " AND verified_at IS NULL AND verified_by IS NULL"),
                      1);
 
     int64_t emp;
-    assert_int_equal(figures_latest_employees(f->d, 20, &emp), DB_OK);
+    assert_int_equal(figures_latest_employees(f->t.d, 20, &emp), DB_OK);
     assert_int_equal(emp, 110);
-    assert_int_equal(figures_latest_employees(f->d, 10, &emp), DB_OK);
+    assert_int_equal(figures_latest_employees(f->t.d, 10, &emp), DB_OK);
     assert_int_equal(emp, -1);
-    assert_int_equal(figures_of_org(f->d, &f->a, 20, &r, &n), DB_OK);
+    assert_int_equal(figures_of_org(f->t.d, &f->a, 20, &r, &n), DB_OK);
     assert_int_equal(n, 3);
     assert_int_equal(r[0].year, 2022); /* newest first */
     assert_int_equal(r[2].year, 2020);
@@ -412,21 +396,22 @@ static void test_rates(void **state)
     form_errors e = {0};
     int64_t rate;
     bool found;
-    assert_int_equal(figures_rate(f->d, 2022, &rate, &found), DB_OK);
+    assert_int_equal(figures_rate(f->t.d, 2022, &rate, &found), DB_OK);
     assert_true(found);
     assert_int_equal(rate, 1174593);
-    assert_int_equal(figures_rate(f->d, 2010, &rate, &found), DB_OK);
+    assert_int_equal(figures_rate(f->t.d, 2010, &rate, &found), DB_OK);
     assert_false(found);
 
-    assert_int_equal(figures_put(f->d, 22, 2022, "RSD", 3, 117459300, -1, -1, "estimate", false, 1,
-                                 NULL, &e),
-                     DB_OK);
-    assert_int_equal(figures_verify(f->d, scalar(f, "SELECT id FROM org_figure WHERE org_id = 22"),
-                                    true, 2, NULL),
+    assert_int_equal(
+        figures_put(f->t.d, 22, 2022, "RSD", 3, 117459300, -1, -1, "estimate", false, 1, NULL, &e),
+        DB_OK);
+    assert_int_equal(figures_verify(f->t.d,
+                                    scalar(f, "SELECT id FROM org_figure WHERE org_id = 22"), true,
+                                    2, NULL),
                      DB_OK);
     /* Corrected to 100 RSD per EUR: the RSD row follows, verification stands. */
     int64_t v = fig_version(f);
-    assert_int_equal(figures_set_rate(f->d, 2022, 1000000, "NBS", 2), DB_OK);
+    assert_int_equal(figures_set_rate(f->t.d, 2022, 1000000, "NBS", 2), DB_OK);
     assert_int_equal(scalar(f, "SELECT revenue_eur FROM org_figure WHERE org_id = 22"), 1174593);
     assert_int_equal(scalar(f, "SELECT rate_e4 FROM org_figure WHERE org_id = 22"), 1000000);
     assert_int_equal(scalar(f, "SELECT verified_by FROM org_figure WHERE org_id = 22"), 2);
@@ -438,14 +423,14 @@ static void test_rates(void **state)
                                " AND entity_id = 2022 AND detail LIKE '%\"reconverted\":1}'"),
                      1);
     /* A new year's rate makes RSD input possible. */
-    assert_int_equal(figures_set_rate(f->d, 2010, 1031000, "NBS", 2), DB_OK);
-    assert_int_equal(figures_put(f->d, 22, 2010, "RSD", 3, 103100, -1, -1, "estimate", false, 1,
-                                 NULL, &e),
-                     DB_OK);
+    assert_int_equal(figures_set_rate(f->t.d, 2010, 1031000, "NBS", 2), DB_OK);
+    assert_int_equal(
+        figures_put(f->t.d, 22, 2010, "RSD", 3, 103100, -1, -1, "estimate", false, 1, NULL, &e),
+        DB_OK);
     assert_int_equal(scalar(f, "SELECT revenue_eur FROM org_figure WHERE year = 2010"), 1000);
-    assert_int_equal(figures_set_rate(f->d, 2010, 0, "NBS", 2), DB_CONSTRAINT);
-    assert_int_equal(figures_set_rate(f->d, 1980, 1000, "NBS", 2), DB_CONSTRAINT);
-    assert_int_equal(figures_set_rate(f->d, 2010, 1000, "", 2), DB_CONSTRAINT);
+    assert_int_equal(figures_set_rate(f->t.d, 2010, 0, "NBS", 2), DB_CONSTRAINT);
+    assert_int_equal(figures_set_rate(f->t.d, 1980, 1000, "NBS", 2), DB_CONSTRAINT);
+    assert_int_equal(figures_set_rate(f->t.d, 2010, 1000, "", 2), DB_CONSTRAINT);
 }
 
 /* --- totals ---------------------------------------------------------------------------------- */
@@ -460,7 +445,7 @@ static void test_rules(void **state)
     const figure_total *t = one(f, FIG_SCOPE_SCAN, 0, 2021);
     assert_int_equal(t->members, 4);
     assert_int_equal(t->reported, 3);
-    assert_int_equal(t->missing, 1); /* gamma */
+    assert_int_equal(t->missing, 1);  /* gamma */
     assert_int_equal(t->verified, 2); /* acme, eps */
     assert_int_equal(t->verified_bp, 6667);
     assert_int_equal(t->employees, 132);
@@ -488,7 +473,7 @@ static void test_rules(void **state)
     assert_int_equal(t->employees, 143);
     assert_int_equal(t->revenue_eur, 154000000);
     assert_int_equal(t->exports_eur, 82000000);
-    assert_int_equal(t->revenue_change_bp, 267); /* 4 / 150 = 2.667% */
+    assert_int_equal(t->revenue_change_bp, 267);   /* 4 / 150 = 2.667% */
     assert_int_equal(t->employees_change_bp, 833); /* 11 / 132 = 8.33% */
     assert_int_equal(t->exports_change_bp, -1368); /* -13 / 95 = -13.68% */
     assert_true(t->any_demo);
@@ -562,7 +547,7 @@ static void test_rules_by_cluster(void **state)
     assert_int_equal(t->reported, 1);
     assert_int_equal(t->revenue_eur, 1000000);
     assert_int_equal(t->export_share_bp, -1); /* no exports given */
-    t = one(f, FIG_SCOPE_CLUSTER, 10, 2023); /* suspended from SCAN, still a cluster */
+    t = one(f, FIG_SCOPE_CLUSTER, 10, 2023);  /* suspended from SCAN, still a cluster */
     assert_int_equal(t->members, 2);
     t = one(f, FIG_SCOPE_CLUSTER, 999, 2021);
     assert_int_equal(t->members, 0);
@@ -619,7 +604,7 @@ static void test_trend_years_missing(void **state)
     world(f);
     figure_total *rows;
     size_t n;
-    assert_int_equal(figures_trend(f->d, &f->a, FIG_SCOPE_SCAN, 0, 2019, 2023, &rows, &n), DB_OK);
+    assert_int_equal(figures_trend(f->t.d, &f->a, FIG_SCOPE_SCAN, 0, 2019, 2023, &rows, &n), DB_OK);
     assert_int_equal(n, 5);
     assert_int_equal(rows[0].year, 2019);
     assert_int_equal(rows[0].reported, 0);
@@ -634,23 +619,23 @@ static void test_trend_years_missing(void **state)
     const figure_total *t = one(f, FIG_SCOPE_SCAN, 0, 2022);
     assert_int_equal(rows[3].members, t->members);
     assert_int_equal(rows[3].exports_change_bp, t->exports_change_bp);
-    assert_int_equal(figures_trend(f->d, &f->a, FIG_SCOPE_SCAN, 0, 2023, 2019, &rows, &n),
+    assert_int_equal(figures_trend(f->t.d, &f->a, FIG_SCOPE_SCAN, 0, 2023, 2019, &rows, &n),
                      DB_CONSTRAINT);
 
     int *years;
-    assert_int_equal(figures_years(f->d, &f->a, &years, &n), DB_OK);
+    assert_int_equal(figures_years(f->t.d, &f->a, &years, &n), DB_OK);
     assert_int_equal(n, 3);
     assert_int_equal(years[0], 2022);
     assert_int_equal(years[1], 2021);
     assert_int_equal(years[2], 2020);
 
     figure_missing *m;
-    assert_int_equal(figures_missing(f->d, &f->a, 2021, &m, &n), DB_OK);
+    assert_int_equal(figures_missing(f->t.d, &f->a, 2021, &m, &n), DB_OK);
     assert_int_equal(n, 1);
     assert_string_equal(m[0].cluster_slug, "voict");
     assert_string_equal(m[0].org_slug, "gamma");
     assert_string_equal(m[0].org_name, "Gamma");
-    assert_int_equal(figures_missing(f->d, &f->a, 2023, &m, &n), DB_OK);
+    assert_int_equal(figures_missing(f->t.d, &f->a, 2023, &m, &n), DB_OK);
     assert_int_equal(n, 3);
     assert_string_equal(m[0].cluster_slug, "late"); /* by cluster name, then member */
     assert_string_equal(m[0].org_slug, "phi");
@@ -676,7 +661,7 @@ static void test_basis_points(void **state)
             " (2, 2021, 20000, 1, 'estimate', 0, 1),"   /* 0.5 bp */
             " (2, 2022, 3, 2, 'estimate', 0, NULL),"    /* 6666.67 bp */
             " (3, 2022, NULL, 5, 'estimate', 0, 1),"    /* no revenue: out of the share */
-            " (4, 2022, 1000, NULL, 'estimate', 0, 1),"  /* no exports: out of the share */
+            " (4, 2022, 1000, NULL, 'estimate', 0, 1)," /* no exports: out of the share */
             " (2, 2023, 3, 1, 'estimate', 0, NULL),"    /* 3333.33 bp */
             " (3, 2023, 3, 0, 'estimate', 0, NULL),"
             " (4, 2023, 2, 0, 'estimate', 0, 1)");
@@ -686,7 +671,7 @@ static void test_basis_points(void **state)
     assert_int_equal(t->missing, 2);
     t = one(f, FIG_SCOPE_CLUSTER, 1, 2022);
     assert_int_equal(t->export_share_bp, 6667);
-    assert_int_equal(t->exports_eur, 7);     /* the sums keep every row */
+    assert_int_equal(t->exports_eur, 7); /* the sums keep every row */
     assert_int_equal(t->revenue_eur, 1003);
     assert_int_equal(t->verified_bp, 6667); /* 2 of 3 */
     /* 20000 -> 1003 cents is -94.985%: a half rounds away from zero. */
@@ -696,7 +681,8 @@ static void test_basis_points(void **state)
     assert_int_equal(t->verified_bp, 3333);     /* 1 of 3 */
 }
 
-/* --- import ------------------------------------------------------------------------------------ */
+/* --- import ------------------------------------------------------------------------------------
+ */
 
 static void import_world(fixture *f)
 {
@@ -728,27 +714,26 @@ static void test_import_all_or_nothing(void **state)
     make_pib(unknown, "10000000");
     int future = this_year() + 1;
     snprintf(csv, sizeof csv,
-             "pib,slug,year,employees,revenue,exports,rnd,currency,source\n"    /* 1 */
-             "101134702,,2024,42,1234567.89,987654.32,,EUR,self_reported\n"      /* 2 ok */
-             ",beta,2023,10,\"1000,50\",0,,EUR,estimate\n"                       /* 3 ok */
-             "101134703,,2023,1,1,0,,EUR,estimate\n"                             /* 4 */
-             "%s,,2023,1,1,0,,EUR,estimate\n"                                    /* 5 */
-             ",gamma,2023,5,100.00,200.00,,EUR,estimate\n"                       /* 6 */
-             ",gamma,%d,5,1,0,,EUR,estimate\n"                                   /* 7 */
-             ",acme,2024,1,2,1,,EUR,estimate\n"                                  /* 8 */
-             ",gamma,2022,x,1.234,,,EUR,estimate\n"                              /* 9 */
-             ",gamma,2010,1,100,,,RSD,estimate\n"                                /* 10 */
-             ",gamma,2021,1,100,,,USD,estimate\n"                                /* 11 */
-             ",gamma,2020,1,,,,EUR,guess\n"                                      /* 12 */
-             ",nobody,2021,1,-5,,,EUR,estimate\n"                                /* 13 */
-             "101134702,beta,2021,1,5,,,EUR,estimate\n"                          /* 14 */
-             ",gamma,2020,1,5\n",                                                /* 15 */
+             "pib,slug,year,employees,revenue,exports,rnd,currency,source\n" /* 1 */
+             "101134702,,2024,42,1234567.89,987654.32,,EUR,self_reported\n"  /* 2 ok */
+             ",beta,2023,10,\"1000,50\",0,,EUR,estimate\n"                   /* 3 ok */
+             "101134703,,2023,1,1,0,,EUR,estimate\n"                         /* 4 */
+             "%s,,2023,1,1,0,,EUR,estimate\n"                                /* 5 */
+             ",gamma,2023,5,100.00,200.00,,EUR,estimate\n"                   /* 6 */
+             ",gamma,%d,5,1,0,,EUR,estimate\n"                               /* 7 */
+             ",acme,2024,1,2,1,,EUR,estimate\n"                              /* 8 */
+             ",gamma,2022,x,1.234,,,EUR,estimate\n"                          /* 9 */
+             ",gamma,2010,1,100,,,RSD,estimate\n"                            /* 10 */
+             ",gamma,2021,1,100,,,USD,estimate\n"                            /* 11 */
+             ",gamma,2020,1,,,,EUR,guess\n"                                  /* 12 */
+             ",nobody,2021,1,-5,,,EUR,estimate\n"                            /* 13 */
+             "101134702,beta,2021,1,5,,,EUR,estimate\n"                      /* 14 */
+             ",gamma,2020,1,5\n",                                            /* 15 */
              unknown, future);
     int64_t audits = scalar(f, "SELECT count(*) FROM audit"), v = fig_version(f);
     figures_import_report rep;
-    assert_int_equal(
-        figures_import(f->d, &f->a, csv, strlen(csv), 0, false, 1, "10.0.0.9", &rep),
-        DB_CONSTRAINT);
+    assert_int_equal(figures_import(f->t.d, &f->a, csv, strlen(csv), 0, false, 1, "10.0.0.9", &rep),
+                     DB_CONSTRAINT);
     char msg[128];
     size_t i = 0;
     expect_problem(&rep, i++, 4, "bad PIB 101134703");
@@ -759,8 +744,7 @@ static void test_import_all_or_nothing(void **state)
     expect_problem(&rep, i++, 7, msg);
     expect_problem(&rep, i++, 8, "acme 2024 is also on line 2 of this file");
     expect_problem(&rep, i++, 9, "employees: not a whole number (x)");
-    expect_problem(&rep, i++, 9,
-                   "revenue: not an amount such as 1234567.89 or 1234567,89 (1.234)");
+    expect_problem(&rep, i++, 9, "revenue: not an amount such as 1234567.89 or 1234567,89 (1.234)");
     expect_problem(&rep, i++, 10, "no RSD exchange rate for 2010: give the amounts in EUR");
     expect_problem(&rep, i++, 11, "currency must be EUR or RSD");
     expect_problem(&rep, i++, 12, "source must be self_reported, business_register or estimate");
@@ -778,14 +762,14 @@ static void test_import_all_or_nothing(void **state)
 
     /* Header problems stop before any row. */
     const char *bad_header = "pib,year,employees,revenue,exports,rnd,currency,colour\n";
-    assert_int_equal(figures_import(f->d, &f->a, bad_header, strlen(bad_header), 0, false, 1, NULL,
-                                    &rep),
-                     DB_CONSTRAINT);
+    assert_int_equal(
+        figures_import(f->t.d, &f->a, bad_header, strlen(bad_header), 0, false, 1, NULL, &rep),
+        DB_CONSTRAINT);
     assert_int_equal(rep.n_problems, 2);
     expect_problem(&rep, 0, 1, "unknown column \"colour\" in the header");
     expect_problem(&rep, 1, 1, "the header lacks the column \"source\"");
     buf_free(&rep.preview);
-    assert_int_equal(figures_import(f->d, &f->a, "", 0, 0, false, 1, NULL, &rep), DB_CONSTRAINT);
+    assert_int_equal(figures_import(f->t.d, &f->a, "", 0, 0, false, 1, NULL, &rep), DB_CONSTRAINT);
     assert_int_equal(rep.n_problems, 1);
     buf_free(&rep.preview);
 }
@@ -802,7 +786,8 @@ static void test_import_dry_run_and_write(void **state)
                       ",beta,2022,10,\"1174593,00\",,,RSD,business_register\r\n";
     figures_import_report rep;
     int64_t v = fig_version(f);
-    assert_int_equal(figures_import(f->d, &f->a, csv, strlen(csv), 0, true, 1, NULL, &rep), DB_OK);
+    assert_int_equal(figures_import(f->t.d, &f->a, csv, strlen(csv), 0, true, 1, NULL, &rep),
+                     DB_OK);
     assert_int_equal(rep.n_problems, 0);
     assert_int_equal(rep.created, 3);
     assert_string_equal(buf_str(&rep.preview),
@@ -811,7 +796,7 @@ static void test_import_dry_run_and_write(void **state)
     assert_int_equal(scalar(f, "SELECT count(*) FROM org_figure"), 0); /* dry run */
     assert_int_equal(fig_version(f), v);
 
-    assert_int_equal(figures_import(f->d, &f->a, csv, strlen(csv), 0, false, 1, NULL, &rep),
+    assert_int_equal(figures_import(f->t.d, &f->a, csv, strlen(csv), 0, false, 1, NULL, &rep),
                      DB_OK);
     assert_int_equal(rep.created, 3);
     buf_free(&rep.preview);
@@ -834,7 +819,7 @@ static void test_import_dry_run_and_write(void **state)
                        "acme,2024,42,1300000,900000,,EUR,self_reported\n"
                        "beta,2023,10,1000.00,0,,EUR,estimate\n"
                        "beta,2022,10,1174593,,,RSD,business_register\n";
-    assert_int_equal(figures_import(f->d, &f->a, csv2, strlen(csv2), 0, false, 1, NULL, &rep),
+    assert_int_equal(figures_import(f->t.d, &f->a, csv2, strlen(csv2), 0, false, 1, NULL, &rep),
                      DB_OK);
     assert_int_equal(rep.created, 0);
     assert_int_equal(rep.updated, 1);
@@ -846,7 +831,8 @@ static void test_import_dry_run_and_write(void **state)
     const char *tpl = figures_csv_template();
     const char *hdr = "pib,slug,year,employees,revenue,exports,rnd,currency,source\r\n";
     assert_true(strncmp(tpl, hdr, strlen(hdr)) == 0);
-    assert_int_equal(figures_import(f->d, &f->a, tpl, strlen(tpl), 0, true, 1, NULL, &rep), DB_OK);
+    assert_int_equal(figures_import(f->t.d, &f->a, tpl, strlen(tpl), 0, true, 1, NULL, &rep),
+                     DB_OK);
     assert_int_equal(rep.updated, 1);
     assert_string_equal(buf_str(&rep.preview), "update 2024 acme: revenue, exports, rnd\n");
     buf_free(&rep.preview);
@@ -862,7 +848,7 @@ static void test_import_manager_scope(void **state)
                       "beta,2023,5,100,50,,EUR,self_reported\n"   /* left in 2021 */
                       "gamma,2023,5,100,50,,EUR,self_reported\n"; /* never a member */
     figures_import_report rep;
-    assert_int_equal(figures_import(f->d, &f->a, csv, strlen(csv), 10, false, 1, NULL, &rep),
+    assert_int_equal(figures_import(f->t.d, &f->a, csv, strlen(csv), 10, false, 1, NULL, &rep),
                      DB_CONSTRAINT);
     assert_int_equal(rep.n_problems, 2);
     expect_problem(&rep, 0, 3, "beta is not a current member of this cluster");
@@ -874,10 +860,10 @@ static void test_import_manager_scope(void **state)
      * import all three. */
     const char *mine = "slug,year,employees,revenue,exports,rnd,currency,source\n"
                        "acme,2023,5,100,50,,EUR,self_reported\n";
-    assert_int_equal(figures_import(f->d, &f->a, mine, strlen(mine), 10, false, 1, NULL, &rep),
+    assert_int_equal(figures_import(f->t.d, &f->a, mine, strlen(mine), 10, false, 1, NULL, &rep),
                      DB_OK);
     buf_free(&rep.preview);
-    assert_int_equal(figures_import(f->d, &f->a, csv, strlen(csv), 0, false, 1, NULL, &rep),
+    assert_int_equal(figures_import(f->t.d, &f->a, csv, strlen(csv), 0, false, 1, NULL, &rep),
                      DB_OK);
     assert_int_equal(rep.created, 2);
     assert_int_equal(rep.unchanged, 1);

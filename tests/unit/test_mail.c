@@ -24,8 +24,9 @@
 
 #include "core/timeutil.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "model/mail.h"
+
+#include "testdb.h"
 
 /* --- a tiny SMTP server ------------------------------------------------------ */
 
@@ -245,10 +246,8 @@ static int srv_count(smtp_srv *srv)
 /* --- fixture ------------------------------------------------------------------ */
 
 typedef struct fixture {
-    char dir[64];
-    char path[96];
+    testdb t;
     char url[64];
-    db *d;
     smtp_srv srv;
     mail_config cfg;
 } fixture;
@@ -256,17 +255,15 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/scan-mail-XXXXXX");
-    if (!f || !mkdtemp(f->dir))
+    if (!f || testdb_open(&f->t) != 0) {
+        free(f);
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    buf err = BUF_INIT;
-    db_options o = {.create = true};
-    if (db_open(f->path, &o, &f->d, &err) != DB_OK || migrate_up(f->d, NULL, &err) != DB_OK)
+    }
+    if (srv_start(&f->srv) != 0) {
+        testdb_close(&f->t);
+        free(f);
         return -1;
-    buf_free(&err);
-    if (srv_start(&f->srv) != 0)
-        return -1;
+    }
     f->srv.refuse = "nobody@";
     snprintf(f->url, sizeof f->url, "smtp://127.0.0.1:%d", f->srv.port);
     f->cfg = (mail_config){.url = f->url, .from = "SCAN <noreply@scan.local>"};
@@ -278,11 +275,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     srv_stop(&f->srv);
-    db_close(f->d);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    testdb_close(&f->t);
     free(f);
     return 0;
 }
@@ -362,10 +355,10 @@ static const char CYR_BODY[] = "Здраво Ана,\n\nдобродошли н�
 static void test_delivers_utf8_mail(void **state)
 {
     fixture *f = *state;
-    queue(f->d, "ana@example.org", CYR_SUBJECT, CYR_BODY);
-    queue(f->d, "bob@example.org", "Plain subject", "Hello Bob");
+    queue(f->t.d, "ana@example.org", CYR_SUBJECT, CYR_BODY);
+    queue(f->t.d, "bob@example.org", "Plain subject", "Hello Bob");
     int sent = -1;
-    assert_int_equal(mail_deliver(f->d, &f->cfg, 10, &sent), DB_OK);
+    assert_int_equal(mail_deliver(f->t.d, &f->cfg, 10, &sent), DB_OK);
     assert_int_equal(sent, 2);
     assert_int_equal(srv_count(&f->srv), 2);
 
@@ -400,7 +393,7 @@ static void test_delivers_utf8_mail(void **state)
     arena a = ARENA_INIT;
     outbox_row *rows;
     size_t n;
-    assert_int_equal(mail_outbox_list(f->d, &a, 10, &rows, &n), DB_OK);
+    assert_int_equal(mail_outbox_list(f->t.d, &a, 10, &rows, &n), DB_OK);
     assert_int_equal(n, 2);
     assert_string_equal(rows[0].to, "bob@example.org"); /* newest first */
     for (size_t i = 0; i < n; i++) {
@@ -411,7 +404,7 @@ static void test_delivers_utf8_mail(void **state)
     assert_string_equal(rows[1].subject, CYR_SUBJECT);
     arena_free(&a);
 
-    assert_int_equal(mail_deliver(f->d, &f->cfg, 10, &sent), DB_OK);
+    assert_int_equal(mail_deliver(f->t.d, &f->cfg, 10, &sent), DB_OK);
     assert_int_equal(sent, 0); /* nothing is sent twice */
     assert_int_equal(srv_count(&f->srv), 2);
 }
@@ -419,17 +412,17 @@ static void test_delivers_utf8_mail(void **state)
 static void test_refused_recipient_is_recorded(void **state)
 {
     fixture *f = *state;
-    queue(f->d, "nobody@example.org", "Hello", "Body");
-    queue(f->d, "ana@example.org", "After a refusal", "Body"); /* same batch, same connection */
+    queue(f->t.d, "nobody@example.org", "Hello", "Body");
+    queue(f->t.d, "ana@example.org", "After a refusal", "Body"); /* same batch, same connection */
     int sent = -1;
-    assert_int_equal(mail_deliver(f->d, &f->cfg, 10, &sent), DB_OK);
+    assert_int_equal(mail_deliver(f->t.d, &f->cfg, 10, &sent), DB_OK);
     assert_int_equal(sent, 1);
     assert_int_equal(srv_count(&f->srv), 1);
     assert_string_equal(f->srv.msgs[0].rcpt, "<ana@example.org>");
     arena a = ARENA_INIT;
     outbox_row *rows;
     size_t n;
-    assert_int_equal(mail_outbox_list(f->d, &a, 10, &rows, &n), DB_OK);
+    assert_int_equal(mail_outbox_list(f->t.d, &a, 10, &rows, &n), DB_OK);
     assert_int_equal(n, 2);
     assert_int_equal(rows[1].id, 1);
     assert_int_equal(rows[1].attempts, 1);
@@ -440,33 +433,33 @@ static void test_refused_recipient_is_recorded(void **state)
     arena_free(&a);
 
     /* not due again at once (back-off) */
-    assert_int_equal(mail_deliver(f->d, &f->cfg, 10, &sent), DB_OK);
-    assert_int_equal(scalar(f->d, "SELECT attempts FROM outbox WHERE id = 1"), 1);
+    assert_int_equal(mail_deliver(f->t.d, &f->cfg, 10, &sent), DB_OK);
+    assert_int_equal(scalar(f->t.d, "SELECT attempts FROM outbox WHERE id = 1"), 1);
 
     /* the fifth attempt is the last */
     assert_int_equal(
-        db_exec(f->d,
+        db_exec(f->t.d,
                 "UPDATE outbox SET attempts = 4, created_at = created_at - 86400 WHERE id = 1"),
         DB_OK);
-    assert_int_equal(mail_deliver(f->d, &f->cfg, 10, &sent), DB_OK);
-    assert_int_equal(scalar(f->d, "SELECT attempts FROM outbox WHERE id = 1"), MAIL_MAX_ATTEMPTS);
-    assert_int_equal(mail_deliver(f->d, &f->cfg, 10, &sent), DB_OK);
-    assert_int_equal(scalar(f->d, "SELECT attempts FROM outbox WHERE id = 1"), MAIL_MAX_ATTEMPTS);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 1);
+    assert_int_equal(mail_deliver(f->t.d, &f->cfg, 10, &sent), DB_OK);
+    assert_int_equal(scalar(f->t.d, "SELECT attempts FROM outbox WHERE id = 1"), MAIL_MAX_ATTEMPTS);
+    assert_int_equal(mail_deliver(f->t.d, &f->cfg, 10, &sent), DB_OK);
+    assert_int_equal(scalar(f->t.d, "SELECT attempts FROM outbox WHERE id = 1"), MAIL_MAX_ATTEMPTS);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 1);
 }
 
 static void test_unreachable_server_is_recorded(void **state)
 {
     fixture *f = *state;
-    queue(f->d, "ana@example.org", "Hello", "Body");
+    queue(f->t.d, "ana@example.org", "Hello", "Body");
     mail_config cfg = f->cfg;
     cfg.url = "smtp://127.0.0.1:1"; /* nothing listens there */
     int sent = -1;
-    assert_int_equal(mail_deliver(f->d, &cfg, 10, &sent), DB_OK);
+    assert_int_equal(mail_deliver(f->t.d, &cfg, 10, &sent), DB_OK);
     assert_int_equal(sent, 0);
-    assert_int_equal(scalar(f->d, "SELECT attempts FROM outbox WHERE sent_at IS NULL"), 1);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM outbox WHERE last_error LIKE '%connect%'"),
-                     1);
+    assert_int_equal(scalar(f->t.d, "SELECT attempts FROM outbox WHERE sent_at IS NULL"), 1);
+    assert_int_equal(
+        scalar(f->t.d, "SELECT count(*) FROM outbox WHERE last_error LIKE '%connect%'"), 1);
 }
 
 static void test_queue_refuses_header_injection(void **state)
@@ -484,20 +477,20 @@ static void test_queue_refuses_header_injection(void **state)
         {"ana@example.org", "bad \xff utf-8"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_int_equal(mail_queue(f->d, bad[i][0], bad[i][1], "body"), DB_CONSTRAINT);
-    assert_int_equal(mail_queue(f->d, "ana@example.org", "Hi", NULL), DB_CONSTRAINT);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM outbox"), 0);
+        assert_int_equal(mail_queue(f->t.d, bad[i][0], bad[i][1], "body"), DB_CONSTRAINT);
+    assert_int_equal(mail_queue(f->t.d, "ana@example.org", "Hi", NULL), DB_CONSTRAINT);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM outbox"), 0);
 }
 
 static void test_without_smtp_mail_waits(void **state)
 {
     fixture *f = *state;
-    queue(f->d, "ana@example.org", "Hello", "Body");
+    queue(f->t.d, "ana@example.org", "Hello", "Body");
     mail_config off = {.url = NULL, .from = "SCAN <noreply@scan.local>"};
     int sent = -1;
-    assert_int_equal(mail_deliver(f->d, &off, 10, &sent), DB_OK);
+    assert_int_equal(mail_deliver(f->t.d, &off, 10, &sent), DB_OK);
     assert_int_equal(sent, 0);
-    assert_int_equal(scalar(f->d, "SELECT attempts FROM outbox WHERE sent_at IS NULL"), 0);
+    assert_int_equal(scalar(f->t.d, "SELECT attempts FROM outbox WHERE sent_at IS NULL"), 0);
 }
 
 static void test_from_valid(void **state)
@@ -515,16 +508,16 @@ static void test_from_valid(void **state)
 static void test_sender_thread_delivers_and_stops_promptly(void **state)
 {
     fixture *f = *state;
-    queue(f->d, "ana@example.org", "Through the thread", "Body");
-    assert_int_equal(mail_sender_start(f->path, &f->cfg), 0);
-    assert_int_equal(mail_sender_start(f->path, &f->cfg), -1); /* one sender only */
+    queue(f->t.d, "ana@example.org", "Through the thread", "Body");
+    assert_int_equal(mail_sender_start(f->t.path, &f->cfg), 0);
+    assert_int_equal(mail_sender_start(f->t.path, &f->cfg), -1); /* one sender only */
     for (int i = 0; i < 100 && srv_count(&f->srv) < 1; i++)
         usleep(50000);
     assert_int_equal(srv_count(&f->srv), 1);
-    for (int i = 0; i < 100 && scalar(f->d, "SELECT count(*) FROM outbox WHERE sent_at IS NULL");
+    for (int i = 0; i < 100 && scalar(f->t.d, "SELECT count(*) FROM outbox WHERE sent_at IS NULL");
          i++)
         usleep(20000);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 0);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 0);
     uint64_t t0 = time_mono_us();
     mail_sender_stop();
     assert_true(time_mono_us() - t0 < 1000000); /* woken, not waiting out its 5 s */
@@ -535,8 +528,8 @@ static void test_sender_stop_aborts_a_hanging_transfer(void **state)
 {
     fixture *f = *state;
     f->srv.silent = true; /* connects, then no greeting: curl would wait 30 s */
-    queue(f->d, "ana@example.org", "Never answered", "Body");
-    assert_int_equal(mail_sender_start(f->path, &f->cfg), 0);
+    queue(f->t.d, "ana@example.org", "Never answered", "Body");
+    assert_int_equal(mail_sender_start(f->t.path, &f->cfg), 0);
     for (int i = 0; i < 100 && srv_conns(&f->srv) < 1; i++)
         usleep(20000);
     assert_int_equal(srv_conns(&f->srv), 1);
@@ -545,7 +538,7 @@ static void test_sender_stop_aborts_a_hanging_transfer(void **state)
     mail_sender_stop();
     assert_true(time_mono_us() - t0 < 2000000);
     /* an attempt cut short by the stop is not counted against the message */
-    assert_int_equal(scalar(f->d, "SELECT attempts FROM outbox WHERE sent_at IS NULL"), 0);
+    assert_int_equal(scalar(f->t.d, "SELECT attempts FROM outbox WHERE sent_at IS NULL"), 0);
 }
 
 int main(void)

@@ -20,41 +20,30 @@
 #include "core/arena.h"
 #include "core/timeutil.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "db/search.h"
 #include "i18n/i18n.h"
 #include "model/org.h"
 
+#include "testdb.h"
+
 typedef struct fixture {
-    char dir[64];
-    char path[96];
-    db *d;
+    testdb t;
     arena a;
 } fixture;
+
+/* Ana, who edits, and an erased person. */
+static const char SEED[] = "INSERT INTO person(id, name, email, created_at, updated_at)"
+                           " VALUES (1, 'Ana Urednik', 'ana@example.com', 0, 0),"
+                           "        (2, 'Gone Person', NULL, 0, 0);"
+                           "UPDATE person SET erased_at = 1 WHERE id = 2";
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/scan-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    buf err = BUF_INIT;
-    if (db_open(f->path, NULL, &f->d, &err) != DB_OK)
-        return -1;
-    int applied = 0;
-    if (migrate_up(f->d, &applied, &err) != DB_OK || applied < 4) {
-        fprintf(stderr, "migrate: %s\n", buf_str(&err));
+    if (!f || testdb_open_seeded(&f->t, SEED) != 0) {
+        free(f);
         return -1;
     }
-    buf_free(&err);
-    if (db_exec(f->d, "INSERT INTO person(id, name, email, created_at, updated_at)"
-                      " VALUES (1, 'Ana Urednik', 'ana@example.com', 0, 0),"
-                      "        (2, 'Gone Person', NULL, 0, 0);"
-                      "UPDATE person SET erased_at = 1 WHERE id = 2") != DB_OK)
-        return -1;
     *state = f;
     return 0;
 }
@@ -62,12 +51,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    db_close(f->d);
+    testdb_close(&f->t);
     arena_free(&f->a);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd) != 0)
-        return -1;
     free(f);
     return 0;
 }
@@ -75,7 +60,7 @@ static int teardown(void **state)
 static int64_t scalar(fixture *f, const char *sql)
 {
     int64_t v = -1;
-    assert_int_equal(db_scalar_int(f->d, sql, &v), DB_OK);
+    assert_int_equal(db_scalar_int(f->t.d, sql, &v), DB_OK);
     return v;
 }
 
@@ -106,7 +91,7 @@ static int64_t create_ok(fixture *f, const org_rec *r)
     form_errors errs;
     memset(&errs, 0, sizeof errs);
     int64_t id = 0;
-    db_status st = org_create(f->d, r, 1, "127.0.0.1", &errs, &id);
+    db_status st = org_create(f->t.d, r, 1, "127.0.0.1", &errs, &id);
     if (st != DB_OK) {
         for (size_t i = 0; i < errs.n_items; i++)
             fprintf(stderr, "create %s: %s code %d\n", r->slug, errs.items[i].field,
@@ -222,7 +207,7 @@ static void expect_error(fixture *f, const org_rec *r, const char *field, form_e
 {
     form_errors errs;
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_validate(f->d, r, &errs), DB_OK);
+    assert_int_equal(org_validate(f->t.d, r, &errs), DB_OK);
     const form_error *e = form_error_for(&errs, field);
     if (!e || e->code != code) {
         fprintf(stderr, "expected %s code %d; got:", field, code);
@@ -254,7 +239,7 @@ static void test_validation_rules(void **state)
     ok.description_sr = "Први ред\nдруги ред";
     form_errors errs;
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_validate(f->d, &ok, &errs), DB_OK);
+    assert_int_equal(org_validate(f->t.d, &ok, &errs), DB_OK);
     assert_int_equal(errs.n_items, 0);
 
     char *long201 = repeat('a', 201), *long301 = repeat('b', 301), *long10001 = repeat('c', 10001);
@@ -309,12 +294,12 @@ static void test_validation_rules(void **state)
     expect_error(f, &r, "year_founded", FE_RANGE);
     r.year_founded = tm.tm_year + 1900;
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_validate(f->d, &r, &errs), DB_OK);
+    assert_int_equal(org_validate(f->t.d, &r, &errs), DB_OK);
     assert_int_equal(errs.n_items, 0);
     r = ok;
     r.phone = "call me";
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_validate(f->d, &r, &errs), DB_OK);
+    assert_int_equal(org_validate(f->t.d, &r, &errs), DB_OK);
     assert_int_equal(errs.n_items, 1);
     assert_string_equal(errs.items[0].field, "phone");
     buf msg = BUF_INIT;
@@ -328,7 +313,7 @@ static void test_validation_rules(void **state)
     r.pib = "101134703";
     r.kind = "spaceship";
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_validate(f->d, &r, &errs), DB_OK);
+    assert_int_equal(org_validate(f->t.d, &r, &errs), DB_OK);
     assert_int_equal(errs.n_items, 3);
 
     free(long201);
@@ -350,13 +335,13 @@ static void test_uniqueness(void **state)
     int64_t id = 0;
     org_rec b = rec("alpha", "Beta", "company");
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_create(f->d, &b, 1, NULL, &errs, &id), DB_CONSTRAINT);
+    assert_int_equal(org_create(f->t.d, &b, 1, NULL, &errs, &id), DB_CONSTRAINT);
     assert_int_equal(form_error_for(&errs, "slug")->code, FE_TAKEN);
     b.slug = "beta";
     b.pib = "101134702";
     b.mb = "66841251";
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_create(f->d, &b, 1, NULL, &errs, &id), DB_CONSTRAINT);
+    assert_int_equal(org_create(f->t.d, &b, 1, NULL, &errs, &id), DB_CONSTRAINT);
     assert_int_equal(form_error_for(&errs, "pib")->code, FE_TAKEN);
     assert_int_equal(form_error_for(&errs, "mb")->code, FE_TAKEN);
     assert_int_equal(scalar(f, "SELECT count(*) FROM org"), 1);
@@ -366,11 +351,11 @@ static void test_uniqueness(void **state)
     a.id = ida;
     a.name = "Alpha Renamed";
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_update(f->d, &a, 1, NULL, &errs), DB_OK);
+    assert_int_equal(org_update(f->t.d, &a, 1, NULL, &errs), DB_OK);
     assert_int_equal(errs.n_items, 0);
     /* updating a missing entry */
     a.id = 999;
-    assert_int_equal(org_update(f->d, &a, 1, NULL, &errs), DB_DONE);
+    assert_int_equal(org_update(f->t.d, &a, 1, NULL, &errs), DB_DONE);
 }
 
 /* --- create, read, update, history ------------------------------------------------------ */
@@ -397,14 +382,14 @@ static void test_create_get_round_trip(void **state)
     in.mb = "66841251";
     set_lists(&in, sec, 3, fos, 2, geo, 1);
     int64_t v0, v1;
-    assert_int_equal(org_directory_version(f->d, &v0), DB_OK);
+    assert_int_equal(org_directory_version(f->t.d, &v0), DB_OK);
     int64_t id = create_ok(f, &in);
-    assert_int_equal(org_directory_version(f->d, &v1), DB_OK);
+    assert_int_equal(org_directory_version(f->t.d, &v1), DB_OK);
     assert_int_equal(v1, v0 + 1);
 
     org_rec out;
     bool found = false;
-    assert_int_equal(org_get(f->d, &f->a, "nicat", 0, &out, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, "nicat", 0, &out, &found), DB_OK);
     assert_true(found);
     assert_int_equal(out.id, id);
     assert_string_equal(out.name, in.name);
@@ -435,10 +420,10 @@ static void test_create_get_round_trip(void **state)
     assert_true(out.created_at > 0);
 
     org_rec by_id;
-    assert_int_equal(org_get(f->d, &f->a, NULL, id, &by_id, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &by_id, &found), DB_OK);
     assert_true(found);
     assert_string_equal(by_id.slug, "nicat");
-    assert_int_equal(org_get(f->d, &f->a, "nope", 0, &by_id, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, "nope", 0, &by_id, &found), DB_OK);
     assert_false(found);
     assert_int_equal(scalar(f, "SELECT count(*) FROM org WHERE name_folded ="
                                " 'niski klaster naprednih tehnologija'"),
@@ -456,7 +441,7 @@ static void test_update_revision_and_diff(void **state)
 
     org_rec cur;
     bool found;
-    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &cur, &found), DB_OK);
     cur.name = "Vojvodina Metal Cluster VMC";
     cur.website = "https://vmc.rs";
     const char *sec2[] = {"C", "25"};
@@ -464,11 +449,11 @@ static void test_update_revision_and_diff(void **state)
     cur.n_sectors = 2;
     form_errors errs;
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_update(f->d, &cur, 1, NULL, &errs), DB_OK);
+    assert_int_equal(org_update(f->t.d, &cur, 1, NULL, &errs), DB_OK);
 
     org_revision *revs;
     size_t n;
-    assert_int_equal(org_revisions(f->d, &f->a, id, &revs, &n), DB_OK);
+    assert_int_equal(org_revisions(f->t.d, &f->a, id, &revs, &n), DB_OK);
     assert_int_equal(n, 2);
     assert_int_equal(revs[0].rev, 2);
     assert_string_equal(revs[0].action, "update");
@@ -495,8 +480,8 @@ static void test_update_revision_and_diff(void **state)
     assert_int_equal(org_diff(&f->a, "{bad", revs[1].snapshot, &ch, &nc), -1);
 
     /* audit detail lists names only */
-    db_stmt *s = db_prepare(f->d, "SELECT detail FROM audit WHERE action = 'org_update'"
-                                  " AND entity = 'org' AND entity_id = $1");
+    db_stmt *s = db_prepare(f->t.d, "SELECT detail FROM audit WHERE action = 'org_update'"
+                                    " AND entity = 'org' AND entity_id = $1");
     db_bind_int(s, 1, id);
     assert_int_equal(db_step(s), DB_ROW);
     assert_string_equal(db_col_text(s, 0), "{\"fields\":[\"name\",\"website\",\"sectors\"]}");
@@ -512,22 +497,22 @@ static void test_noop_update_writes_nothing(void **state)
     int64_t revs = scalar(f, "SELECT count(*) FROM org_revision");
     int64_t audits = scalar(f, "SELECT count(*) FROM audit");
     int64_t v0, v1;
-    assert_int_equal(org_directory_version(f->d, &v0), DB_OK);
+    assert_int_equal(org_directory_version(f->t.d, &v0), DB_OK);
 
     org_rec cur;
     bool found;
-    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &cur, &found), DB_OK);
     form_errors errs;
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_update(f->d, &cur, 1, NULL, &errs), DB_OK);
+    assert_int_equal(org_update(f->t.d, &cur, 1, NULL, &errs), DB_OK);
     cur.name = "  Fashion and Apparel Cluster of Serbia ";
     cur.status = NULL; /* unchanged */
-    assert_int_equal(org_update(f->d, &cur, 1, NULL, &errs), DB_OK);
-    assert_int_equal(org_set_status(f->d, id, "draft", 1, NULL), DB_OK);
+    assert_int_equal(org_update(f->t.d, &cur, 1, NULL, &errs), DB_OK);
+    assert_int_equal(org_set_status(f->t.d, id, "draft", 1, NULL), DB_OK);
 
     assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), revs);
     assert_int_equal(scalar(f, "SELECT count(*) FROM audit"), audits);
-    assert_int_equal(org_directory_version(f->d, &v1), DB_OK);
+    assert_int_equal(org_directory_version(f->t.d, &v1), DB_OK);
     assert_int_equal(v1, v0);
 }
 
@@ -537,33 +522,33 @@ static void test_status_and_restore(void **state)
     org_rec in = rec("alpha", "Alpha", "company");
     in.pib = "101134702";
     int64_t id = create_ok(f, &in);
-    assert_int_equal(org_set_status(f->d, id, "published", 1, NULL), DB_OK);
-    assert_int_equal(org_set_status(f->d, id, "gone", 1, NULL), DB_CONSTRAINT);
-    assert_int_equal(org_set_status(f->d, 12345, "published", 1, NULL), DB_DONE);
+    assert_int_equal(org_set_status(f->t.d, id, "published", 1, NULL), DB_OK);
+    assert_int_equal(org_set_status(f->t.d, id, "gone", 1, NULL), DB_CONSTRAINT);
+    assert_int_equal(org_set_status(f->t.d, 12345, "published", 1, NULL), DB_DONE);
 
     org_rec cur;
     bool found;
-    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &cur, &found), DB_OK);
     assert_string_equal(cur.status, "published");
     assert_int_equal(cur.rev, 2);
     cur.slug = "alpha-new";
     cur.name = "Alpha New";
     form_errors errs;
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_update(f->d, &cur, 2, NULL, &errs), DB_OK); /* erased actor */
+    assert_int_equal(org_update(f->t.d, &cur, 2, NULL, &errs), DB_OK); /* erased actor */
 
     /* restore revision 1: a new revision with revision 1's content */
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_restore(f->d, id, 1, 1, NULL, &errs), DB_OK);
+    assert_int_equal(org_restore(f->t.d, id, 1, 1, NULL, &errs), DB_OK);
     org_revision *revs;
     size_t n;
-    assert_int_equal(org_revisions(f->d, &f->a, id, &revs, &n), DB_OK);
+    assert_int_equal(org_revisions(f->t.d, &f->a, id, &revs, &n), DB_OK);
     assert_int_equal(n, 4);
     assert_string_equal(revs[0].action, "restore");
     assert_string_equal(revs[0].snapshot, revs[3].snapshot);
     assert_string_equal(revs[1].actor_name, "Erased person");
     assert_string_equal(revs[2].action, "publish");
-    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &cur, &found), DB_OK);
     assert_string_equal(cur.slug, "alpha");
     assert_string_equal(cur.status, "draft");
     assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'org_restore'"), 1);
@@ -573,9 +558,9 @@ static void test_status_and_restore(void **state)
     org_rec other = rec("alpha-new", "Other", "company");
     create_ok(f, &other);
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_restore(f->d, id, 3, 1, NULL, &errs), DB_CONSTRAINT);
+    assert_int_equal(org_restore(f->t.d, id, 3, 1, NULL, &errs), DB_CONSTRAINT);
     assert_int_equal(form_error_for(&errs, "slug")->code, FE_TAKEN);
-    assert_int_equal(org_restore(f->d, id, 99, 1, NULL, &errs), DB_DONE);
+    assert_int_equal(org_restore(f->t.d, id, 99, 1, NULL, &errs), DB_DONE);
 }
 
 static void test_delete_search_and_audit(void **state)
@@ -595,7 +580,7 @@ static void test_delete_search_and_audit(void **state)
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
         search_hit *h;
         size_t n;
-        assert_int_equal(search_query(f->d, &f->a, queries[i], "org", 10, 0, &h, &n), DB_OK);
+        assert_int_equal(search_query(f->t.d, &f->a, queries[i], "org", 10, 0, &h, &n), DB_OK);
         if (n != 1)
             fprintf(stderr, "query %s: %zu hits\n", queries[i], n);
         assert_int_equal(n, 1);
@@ -605,38 +590,38 @@ static void test_delete_search_and_audit(void **state)
     /* a membership refers to it: refused, nothing changed */
     org_rec member = rec("member", "Member Co", "company");
     int64_t mid = create_ok(f, &member);
-    assert_int_equal(db_exec(f->d, "INSERT INTO cluster_member(cluster_id, org_id, joined_on)"
-                                   " SELECT o.id, m.id, '2020-01-01' FROM org o, org m"
-                                   " WHERE o.slug = 'nicat' AND m.slug = 'member'"),
+    assert_int_equal(db_exec(f->t.d, "INSERT INTO cluster_member(cluster_id, org_id, joined_on)"
+                                     " SELECT o.id, m.id, '2020-01-01' FROM org o, org m"
+                                     " WHERE o.slug = 'nicat' AND m.slug = 'member'"),
                      DB_OK);
-    assert_int_equal(org_delete(f->d, id, 1, NULL), DB_CONSTRAINT);
+    assert_int_equal(org_delete(f->t.d, id, 1, NULL), DB_CONSTRAINT);
     bool found;
     org_rec cur;
-    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &cur, &found), DB_OK);
     assert_true(found);
 
     org_rec *items;
     size_t n;
-    assert_int_equal(org_members_of(f->d, &f->a, id, &items, &n), DB_OK);
+    assert_int_equal(org_members_of(f->t.d, &f->a, id, &items, &n), DB_OK);
     assert_int_equal(n, 1);
     assert_int_equal(items[0].id, mid);
-    assert_int_equal(org_clusters_of(f->d, &f->a, mid, &items, &n), DB_OK);
+    assert_int_equal(org_clusters_of(f->t.d, &f->a, mid, &items, &n), DB_OK);
     assert_int_equal(n, 1);
     assert_int_equal(items[0].id, id);
-    assert_int_equal(db_exec(f->d, "UPDATE cluster_member SET left_on = '2021-01-01'"), DB_OK);
-    assert_int_equal(org_members_of(f->d, &f->a, id, &items, &n), DB_OK);
+    assert_int_equal(db_exec(f->t.d, "UPDATE cluster_member SET left_on = '2021-01-01'"), DB_OK);
+    assert_int_equal(org_members_of(f->t.d, &f->a, id, &items, &n), DB_OK);
     assert_int_equal(n, 0);
 
-    assert_int_equal(db_exec(f->d, "DELETE FROM cluster_member"), DB_OK);
-    assert_int_equal(org_delete(f->d, id, 1, "10.0.0.1"), DB_OK);
-    assert_int_equal(org_delete(f->d, id, 1, NULL), DB_DONE);
-    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_int_equal(db_exec(f->t.d, "DELETE FROM cluster_member"), DB_OK);
+    assert_int_equal(org_delete(f->t.d, id, 1, "10.0.0.1"), DB_OK);
+    assert_int_equal(org_delete(f->t.d, id, 1, NULL), DB_DONE);
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &cur, &found), DB_OK);
     assert_false(found);
     search_hit *h;
-    assert_int_equal(search_query(f->d, &f->a, "nicat", "org", 10, 0, &h, &n), DB_OK);
+    assert_int_equal(search_query(f->t.d, &f->a, "nicat", "org", 10, 0, &h, &n), DB_OK);
     assert_int_equal(n, 0);
     org_revision *revs;
-    assert_int_equal(org_revisions(f->d, &f->a, id, &revs, &n), DB_OK);
+    assert_int_equal(org_revisions(f->t.d, &f->a, id, &revs, &n), DB_OK);
     assert_int_equal(n, 1); /* history stays */
 
     /* a new entry never takes the deleted one's id (or history) */
@@ -656,8 +641,8 @@ static void test_delete_search_and_audit(void **state)
     /* deleted entries can be brought back from their history */
     form_errors errs;
     memset(&errs, 0, sizeof errs);
-    assert_int_equal(org_restore(f->d, id, 1, 1, NULL, &errs), DB_OK);
-    assert_int_equal(org_get(f->d, &f->a, "nicat", 0, &cur, &found), DB_OK);
+    assert_int_equal(org_restore(f->t.d, id, 1, 1, NULL, &errs), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, "nicat", 0, &cur, &found), DB_OK);
     assert_true(found);
     assert_int_equal(cur.id, id);
     assert_int_equal(cur.rev, 2);
@@ -726,7 +711,7 @@ static void test_list_filters_and_facets(void **state)
     memset(&q, 0, sizeof q);
     q.want_facets = true;
     org_list_result res;
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.total, 4); /* published only */
     assert_int_equal(res.n_items, 4);
     assert_string_equal(res.items[0].slug, "e4"); /* by name: Bravo, Charlie, Delta, Echo */
@@ -756,7 +741,7 @@ static void test_list_filters_and_facets(void **state)
 
     /* a filter narrows the other facets but not its own */
     q.kind = "cluster";
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.total, 2);
     assert_int_equal(facet(&res, "kind", "cluster"), 2);
     assert_int_equal(facet(&res, "kind", "company"), 2);
@@ -769,7 +754,7 @@ static void test_list_filters_and_facets(void **state)
     memset(&q, 0, sizeof q);
     q.want_facets = true;
     q.sector = "C";
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.total, 2);
     assert_string_equal(res.items[0].slug, "e3");
     assert_string_equal(res.items[1].slug, "e2");
@@ -777,7 +762,7 @@ static void test_list_filters_and_facets(void **state)
     assert_int_equal(facet(&res, "kind", "company"), 1);
     assert_int_equal(facet(&res, "sector", "62"), 2); /* own filter ignored */
     q.sector = "J";
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.total, 2);
     q.sector = "29";
     q.fos = "2";
@@ -785,35 +770,35 @@ static void test_list_filters_and_facets(void **state)
     q.district = "SUMADIJSKI";
     q.geo = "EU";
     q.kind = "company";
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.total, 1);
     assert_int_equal(res.items[0].id, ids[2]);
     q.geo = "RS";
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.total, 0);
     assert_int_equal(facet(&res, "geo", "EU"), 1);
 
     /* status: any, or one */
     memset(&q, 0, sizeof q);
     q.status = "any";
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.total, 5);
     assert_int_equal(res.n_facets, 0);
     q.status = "draft";
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.total, 1);
     assert_string_equal(res.items[0].slug, "e5");
 
     /* sorting, pages and the keyset */
     memset(&q, 0, sizeof q);
     q.sort = ORG_SORT_FOUNDED;
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_string_equal(res.items[0].slug, "e1"); /* 2009, id tie-break */
     assert_string_equal(res.items[1].slug, "e3");
     assert_string_equal(res.items[2].slug, "e2");
     assert_string_equal(res.items[3].slug, "e4"); /* unknown year last */
     q.desc = true;
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_string_equal(res.items[0].slug, "e2");
     assert_string_equal(res.items[1].slug, "e3");
     assert_string_equal(res.items[3].slug, "e4");
@@ -821,23 +806,23 @@ static void test_list_filters_and_facets(void **state)
     q.desc = false;
     q.per_page = 3;
     q.page = 2;
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.total, 4);
     assert_int_equal(res.n_items, 1);
     assert_string_equal(res.items[0].slug, "e1");
     memset(&q, 0, sizeof q);
     q.sort = ORG_SORT_ID;
     q.per_page = 2;
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.n_items, 2);
     assert_int_equal(res.items[0].id, ids[0]);
     q.after_id = res.items[1].id;
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.n_items, 2);
     assert_int_equal(res.items[0].id, ids[2]);
     assert_int_equal(res.items[1].id, ids[3]);
     q.after_id = ids[3];
-    assert_int_equal(org_list(f->d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
     assert_int_equal(res.n_items, 0);
 }
 
@@ -859,7 +844,7 @@ static size_t png(unsigned char *p, uint32_t w, uint32_t h)
 static int logo(fixture *f, int64_t id, const void *data, size_t n)
 {
     int why = -1;
-    db_status st = org_set_logo(f->d, id, data, n, 1, NULL, &why);
+    db_status st = org_set_logo(f->t.d, id, data, n, 1, NULL, &why);
     if (st == DB_OK)
         assert_int_equal(why, 0);
     else
@@ -883,14 +868,14 @@ static void test_logos(void **state)
     const char *type, *sha;
     const void *data;
     size_t len;
-    assert_int_equal(org_get_logo(f->d, &f->a, id, &type, &data, &len, &sha), DB_OK);
+    assert_int_equal(org_get_logo(f->t.d, &f->a, id, &type, &data, &len, &sha), DB_OK);
     assert_string_equal(type, "image/png");
     assert_int_equal(len, n);
     assert_memory_equal(data, p, n);
     assert_int_equal(strlen(sha), 64);
     org_rec cur;
     bool found;
-    assert_int_equal(org_get(f->d, &f->a, NULL, id, &cur, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &cur, &found), DB_OK);
     assert_true(cur.has_logo);
     assert_int_equal(cur.rev, 1); /* a logo is not a revision */
     assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'org_logo'"), 1);
@@ -907,7 +892,7 @@ static void test_logos(void **state)
         0,    1,    0,    1,    0,    0,    0xFF, 0xC0, 0x00, 0x11, 8, 0x00, 0x40, 0x00,
         0x80, 3,    1,    0x22, 0,    2,    0x11, 1,    3,    0x11, 1, 0xFF, 0xD9};
     assert_int_equal(logo(f, id, jpeg, sizeof jpeg), 0);
-    assert_int_equal(org_get_logo(f->d, &f->a, id, &type, &data, &len, &sha), DB_OK);
+    assert_int_equal(org_get_logo(f->t.d, &f->a, id, &type, &data, &len, &sha), DB_OK);
     assert_string_equal(type, "image/jpeg");
     unsigned char bigj[sizeof jpeg];
     memcpy(bigj, jpeg, sizeof jpeg);
@@ -925,7 +910,7 @@ static void test_logos(void **state)
                          "<use xlink:href=\"#c\" class=\"a\"/><text>Ниш &amp; co</text>"
                          "</svg>\n"),
                      0);
-    assert_int_equal(org_get_logo(f->d, &f->a, id, &type, &data, &len, &sha), DB_OK);
+    assert_int_equal(org_get_logo(f->t.d, &f->a, id, &type, &data, &len, &sha), DB_OK);
     assert_string_equal(type, "image/svg+xml");
 
     static const char *const unsafe[] = {
@@ -971,14 +956,14 @@ static void test_logos(void **state)
     memset(huge, ' ', 512 * 1024 + 1);
     assert_int_equal(logo(f, id, huge, 512 * 1024 + 1), MSG_LOGO_TOO_BIG);
     free(huge);
-    assert_int_equal(org_get_logo(f->d, &f->a, id, &type, &data, &len, &sha), DB_OK);
+    assert_int_equal(org_get_logo(f->t.d, &f->a, id, &type, &data, &len, &sha), DB_OK);
     assert_string_equal(type, "image/svg+xml"); /* refusals changed nothing */
 
     /* no such entry; removing the logo */
     int why;
-    assert_int_equal(org_set_logo(f->d, 999, jpeg, sizeof jpeg, 1, NULL, &why), DB_DONE);
-    assert_int_equal(org_set_logo(f->d, id, NULL, 0, 1, NULL, &why), DB_OK);
-    assert_int_equal(org_get_logo(f->d, &f->a, id, &type, &data, &len, &sha), DB_OK);
+    assert_int_equal(org_set_logo(f->t.d, 999, jpeg, sizeof jpeg, 1, NULL, &why), DB_DONE);
+    assert_int_equal(org_set_logo(f->t.d, id, NULL, 0, 1, NULL, &why), DB_OK);
+    assert_int_equal(org_get_logo(f->t.d, &f->a, id, &type, &data, &len, &sha), DB_OK);
     assert_null(data);
 }
 
@@ -1008,7 +993,7 @@ static void test_import_all_or_nothing(void **state)
     int64_t revs = scalar(f, "SELECT count(*) FROM org_revision");
     int64_t audits = scalar(f, "SELECT count(*) FROM audit");
     int64_t v0, v1;
-    assert_int_equal(org_directory_version(f->d, &v0), DB_OK);
+    assert_int_equal(org_directory_version(f->t.d, &v0), DB_OK);
 
     static const char csv[] = "slug,name,kind,pib,sectors\n"
                               "good-one,Good One,company,101134702,62;J\n"
@@ -1020,7 +1005,7 @@ static void test_import_all_or_nothing(void **state)
                               ",,company,,XX\n"
                               "short,row\n";
     org_import_report rep;
-    assert_int_equal(org_import(f->d, &f->a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep),
+    assert_int_equal(org_import(f->t.d, &f->a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep),
                      DB_CONSTRAINT);
     if (rep.n_problems != 7)
         dump_problems(&rep);
@@ -1040,31 +1025,31 @@ static void test_import_all_or_nothing(void **state)
     assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), revs);
     assert_int_equal(scalar(f, "SELECT count(*) FROM audit"), audits);
     assert_int_equal(scalar(f, "SELECT count(*) FROM search_fts"), 1);
-    assert_int_equal(org_directory_version(f->d, &v1), DB_OK);
+    assert_int_equal(org_directory_version(f->t.d, &v1), DB_OK);
     assert_int_equal(v1, v0);
 
     /* header and syntax problems */
     static const char bad_header[] = "slug,name,colour\nx,y,z\n";
     assert_int_equal(
-        org_import(f->d, &f->a, bad_header, strlen(bad_header), ORG_FMT_CSV, false, 1, &rep),
+        org_import(f->t.d, &f->a, bad_header, strlen(bad_header), ORG_FMT_CSV, false, 1, &rep),
         DB_CONSTRAINT);
     assert_true(has_problem(&rep, 1, "unknown column \"colour\""));
     buf_free(&rep.preview);
     static const char bad_quote[] = "slug,name,kind\nok,Fine,company\nx,\"open,company\n";
     assert_int_equal(
-        org_import(f->d, &f->a, bad_quote, strlen(bad_quote), ORG_FMT_CSV, false, 1, &rep),
+        org_import(f->t.d, &f->a, bad_quote, strlen(bad_quote), ORG_FMT_CSV, false, 1, &rep),
         DB_CONSTRAINT);
     assert_true(has_problem(&rep, 3, "not closed"));
     buf_free(&rep.preview);
     static const char two[] = "slug,name,kind,year_founded\nx,X,spaceship,soon\n";
-    assert_int_equal(org_import(f->d, &f->a, two, strlen(two), ORG_FMT_CSV, false, 1, &rep),
+    assert_int_equal(org_import(f->t.d, &f->a, two, strlen(two), ORG_FMT_CSV, false, 1, &rep),
                      DB_CONSTRAINT);
     assert_int_equal(rep.n_problems, 2); /* both problems of the row */
     assert_true(has_problem(&rep, 2, "year_founded: Enter a whole number"));
     assert_true(has_problem(&rep, 2, "kind: "));
     buf_free(&rep.preview);
     static const char latin1[] = "slug,name,kind\nx,Ni\xe8,company\n";
-    assert_int_equal(org_import(f->d, &f->a, latin1, strlen(latin1), ORG_FMT_CSV, false, 1, &rep),
+    assert_int_equal(org_import(f->t.d, &f->a, latin1, strlen(latin1), ORG_FMT_CSV, false, 1, &rep),
                      DB_CONSTRAINT);
     assert_true(has_problem(&rep, 2, "not valid UTF-8"));
     buf_free(&rep.preview);
@@ -1073,14 +1058,15 @@ static void test_import_all_or_nothing(void **state)
                                " {\"slug\":\"j3\",\"colour\":\"red\"},"
                                " {\"slug\":\"j4\",\"name\":\"J4\",\"kind\":\"company\","
                                "  \"year_founded\":\"soon\"}]";
-    assert_int_equal(org_import(f->d, &f->a, json, strlen(json), ORG_FMT_JSON, false, 1, &rep),
+    assert_int_equal(org_import(f->t.d, &f->a, json, strlen(json), ORG_FMT_JSON, false, 1, &rep),
                      DB_CONSTRAINT);
     assert_int_equal(rep.n_problems, 3);
     assert_true(has_problem(&rep, 2, "kind:"));
     assert_true(has_problem(&rep, 3, "unknown field \"colour\""));
     assert_true(has_problem(&rep, 4, "year_founded"));
     buf_free(&rep.preview);
-    assert_int_equal(org_import(f->d, &f->a, "{", 1, ORG_FMT_JSON, false, 1, &rep), DB_CONSTRAINT);
+    assert_int_equal(org_import(f->t.d, &f->a, "{", 1, ORG_FMT_JSON, false, 1, &rep),
+                     DB_CONSTRAINT);
     assert_int_equal(rep.n_problems, 1);
     buf_free(&rep.preview);
     assert_int_equal(scalar(f, "SELECT count(*) FROM org"), orgs);
@@ -1105,7 +1091,8 @@ static void test_import_dry_run_and_write(void **state)
         ",Acme,company,,,\r\n"
         "acme-3,Acme Explicit,cluster,,,\r\n";
     org_import_report rep;
-    assert_int_equal(org_import(f->d, &f->a, csv, strlen(csv), ORG_FMT_CSV, true, 1, &rep), DB_OK);
+    assert_int_equal(org_import(f->t.d, &f->a, csv, strlen(csv), ORG_FMT_CSV, true, 1, &rep),
+                     DB_OK);
     if (rep.n_problems)
         dump_problems(&rep);
     assert_int_equal(rep.created, 3);
@@ -1119,27 +1106,28 @@ static void test_import_dry_run_and_write(void **state)
     assert_int_equal(scalar(f, "SELECT count(*) FROM org"), orgs);
     assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), revs);
 
-    assert_int_equal(org_import(f->d, &f->a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep), DB_OK);
+    assert_int_equal(org_import(f->t.d, &f->a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep),
+                     DB_OK);
     buf_free(&rep.preview);
     assert_int_equal(scalar(f, "SELECT count(*) FROM org"), orgs + 3);
     assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision WHERE action = 'import'"), 4);
     org_rec cur;
     bool found;
-    assert_int_equal(org_get(f->d, &f->a, "acme", 0, &cur, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, "acme", 0, &cur, &found), DB_OK);
     assert_string_equal(cur.description_en, "Renamed \"by\" PIB,\nsecond line");
     assert_string_equal(cur.kind, "company");
-    assert_int_equal(org_get(f->d, &f->a, "acme-2", 0, &cur, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, "acme-2", 0, &cur, &found), DB_OK);
     assert_string_equal(cur.website, "https://acme-two.example");
-    assert_int_equal(org_get(f->d, &f->a, "acme-3", 0, &cur, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, "acme-3", 0, &cur, &found), DB_OK);
     assert_string_equal(cur.kind, "cluster");
 
     /* absent columns keep their values on update */
     static const char partial[] = "slug,short_en\nacme-2,Short\n";
-    assert_int_equal(org_import(f->d, &f->a, partial, strlen(partial), ORG_FMT_CSV, false, 1, &rep),
-                     DB_OK);
+    assert_int_equal(
+        org_import(f->t.d, &f->a, partial, strlen(partial), ORG_FMT_CSV, false, 1, &rep), DB_OK);
     assert_string_equal(buf_str(&rep.preview), "update acme-2: short_en\n");
     buf_free(&rep.preview);
-    assert_int_equal(org_get(f->d, &f->a, "acme-2", 0, &cur, &found), DB_OK);
+    assert_int_equal(org_get(f->t.d, &f->a, "acme-2", 0, &cur, &found), DB_OK);
     assert_string_equal(cur.website, "https://acme-two.example");
     assert_string_equal(cur.short_en, "Short");
 }
@@ -1163,7 +1151,7 @@ static void test_export_import_round_trip(void **state)
 
     for (int fmt = ORG_FMT_CSV; fmt <= ORG_FMT_JSON; fmt++) {
         buf out = BUF_INIT;
-        assert_int_equal(org_export(f->d, (org_format)fmt, &out), DB_OK);
+        assert_int_equal(org_export(f->t.d, (org_format)fmt, &out), DB_OK);
         if (fmt == ORG_FMT_CSV) {
             assert_true(strncmp(buf_str(&out), "slug,name,name_en,acronym,kind,status,", 38) == 0);
             assert_non_null(strstr(buf_str(&out), ",'+381 21 123 456,"));
@@ -1178,7 +1166,7 @@ static void test_export_import_round_trip(void **state)
         int64_t revs = scalar(f, "SELECT count(*) FROM org_revision");
         org_import_report rep;
         assert_int_equal(
-            org_import(f->d, &f->a, out.data, out.len, (org_format)fmt, false, 1, &rep), DB_OK);
+            org_import(f->t.d, &f->a, out.data, out.len, (org_format)fmt, false, 1, &rep), DB_OK);
         if (rep.n_problems || rep.preview.len)
             fprintf(stderr, "%s", buf_str(&rep.preview)), dump_problems(&rep);
         assert_int_equal(rep.created, 0);

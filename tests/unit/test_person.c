@@ -14,14 +14,13 @@
 #include <unistd.h>
 
 #include "db/db.h"
-#include "db/migrate.h"
 #include "json/json.h"
 #include "model/person.h"
 
+#include "testdb.h"
+
 typedef struct fixture {
-    char dir[64];
-    char path[96];
-    db *d;
+    testdb t;
 } fixture;
 
 /* Ana (person 1, account 1) with two sessions, a token, an affiliation with
@@ -56,17 +55,10 @@ static const char SEED[] =
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/scan-person-XXXXXX");
-    if (!f || !mkdtemp(f->dir))
+    if (!f || testdb_open_seeded(&f->t, SEED) != 0) {
+        free(f);
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    buf err = BUF_INIT;
-    db_options o = {.create = true};
-    if (db_open(f->path, &o, &f->d, &err) != DB_OK || migrate_up(f->d, NULL, &err) != DB_OK)
-        return -1;
-    buf_free(&err);
-    if (db_exec(f->d, SEED) != DB_OK)
-        return -1;
+    }
     *state = f;
     return 0;
 }
@@ -74,11 +66,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    db_close(f->d);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    testdb_close(&f->t);
     free(f);
     return 0;
 }
@@ -109,9 +97,9 @@ static void test_display_name(void **state)
 {
     fixture *f = *state;
     arena a = ARENA_INIT;
-    assert_string_equal(person_display_name(f->d, &a, 0), "System");
-    assert_string_equal(person_display_name(f->d, &a, 1), "Ана Петровић");
-    assert_string_equal(person_display_name(f->d, &a, 999), "Unknown person");
+    assert_string_equal(person_display_name(f->t.d, &a, 0), "System");
+    assert_string_equal(person_display_name(f->t.d, &a, 1), "Ана Петровић");
+    assert_string_equal(person_display_name(f->t.d, &a, 999), "Unknown person");
     arena_free(&a);
 }
 
@@ -119,7 +107,7 @@ static void test_export_is_complete_and_has_no_secrets(void **state)
 {
     fixture *f = *state;
     buf text = BUF_INIT;
-    json_t *j = export_of(f->d, 1, &text);
+    json_t *j = export_of(f->t.d, 1, &text);
     const char *keys[] = {"format",       "exported_at", "person",     "account",
                           "affiliations", "sessions",    "api_tokens", "audit"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -160,43 +148,43 @@ static void test_export_is_complete_and_has_no_secrets(void **state)
     buf_free(&text);
 
     buf none = BUF_INIT;
-    assert_int_equal(person_export_json(f->d, 999, &none), DB_DONE);
+    assert_int_equal(person_export_json(f->t.d, 999, &none), DB_DONE);
     assert_int_equal(none.len, 0);
 }
 
 static void test_erase_anonymises_and_keeps_audit(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(person_erase(f->d, 1, 2, "198.51.100.1"), DB_OK);
-    assert_int_equal(scalar(f->d,
+    assert_int_equal(person_erase(f->t.d, 1, 2, "198.51.100.1"), DB_OK);
+    assert_int_equal(scalar(f->t.d,
                             "SELECT count(*) FROM person WHERE id = 1 AND name = 'Erased person #1'"
                             " AND email IS NULL AND phone IS NULL AND public_contact = 0"
                             " AND erased_at IS NOT NULL"),
                      1);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM account WHERE id = 1"
-                                  " AND disabled_at IS NOT NULL AND pass_hash IS NULL"),
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM account WHERE id = 1"
+                                    " AND disabled_at IS NOT NULL AND pass_hash IS NULL"),
                      1);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM session WHERE account_id = 1"), 0);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM session"), 1); /* Boris keeps his */
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM api_token WHERE revoked_at IS NULL"), 0);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM affiliation WHERE ended_at IS NULL"), 0);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM login_failure"), 0);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM session WHERE account_id = 1"), 0);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM session"), 1); /* Boris keeps his */
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM api_token WHERE revoked_at IS NULL"), 0);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM affiliation WHERE ended_at IS NULL"), 0);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM login_failure"), 0);
     /* audit rows she caused stay, with her id; the erasure is audited */
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM audit WHERE actor_id = 1"), 2);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM audit WHERE action = 'person_erase'"
-                                  " AND actor_id = 2 AND entity = 'person' AND entity_id = 1"
-                                  " AND ip = '198.51.100.1'"),
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM audit WHERE actor_id = 1"), 2);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM audit WHERE action = 'person_erase'"
+                                    " AND actor_id = 2 AND entity = 'person' AND entity_id = 1"
+                                    " AND ip = '198.51.100.1'"),
                      1);
     /* Boris is untouched */
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM person WHERE id = 2"
-                                  " AND email = 'boris@example.org' AND erased_at IS NULL"),
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM person WHERE id = 2"
+                                    " AND email = 'boris@example.org' AND erased_at IS NULL"),
                      1);
 
     arena a = ARENA_INIT;
-    assert_string_equal(person_display_name(f->d, &a, 1), "Erased person");
+    assert_string_equal(person_display_name(f->t.d, &a, 1), "Erased person");
     arena_free(&a);
     buf text = BUF_INIT;
-    json_t *j = export_of(f->d, 1, &text);
+    json_t *j = export_of(f->t.d, 1, &text);
     assert_null(strstr(text.data, "Ана"));
     assert_null(strstr(text.data, "ana@example.org"));
     assert_null(strstr(text.data, "+381"));
@@ -208,13 +196,13 @@ static void test_erase_anonymises_and_keeps_audit(void **state)
 static void test_second_erase_is_refused(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(person_erase(f->d, 1, 2, NULL), DB_OK);
-    int64_t erased_at = scalar(f->d, "SELECT erased_at FROM person WHERE id = 1");
-    assert_int_equal(person_erase(f->d, 1, 2, NULL), DB_CONSTRAINT);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM audit WHERE action = 'person_erase'"), 1);
-    assert_int_equal(scalar(f->d, "SELECT erased_at FROM person WHERE id = 1"), erased_at);
-    assert_int_equal(person_erase(f->d, 999, 2, NULL), DB_DONE);
-    assert_false(db_in_tx(f->d));
+    assert_int_equal(person_erase(f->t.d, 1, 2, NULL), DB_OK);
+    int64_t erased_at = scalar(f->t.d, "SELECT erased_at FROM person WHERE id = 1");
+    assert_int_equal(person_erase(f->t.d, 1, 2, NULL), DB_CONSTRAINT);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM audit WHERE action = 'person_erase'"), 1);
+    assert_int_equal(scalar(f->t.d, "SELECT erased_at FROM person WHERE id = 1"), erased_at);
+    assert_int_equal(person_erase(f->t.d, 999, 2, NULL), DB_DONE);
+    assert_false(db_in_tx(f->t.d));
 }
 
 static void test_account_list(void **state)
@@ -223,7 +211,7 @@ static void test_account_list(void **state)
     arena a = ARENA_INIT;
     person_account *rows;
     size_t n;
-    assert_int_equal(person_account_list(f->d, &a, &rows, &n), DB_OK);
+    assert_int_equal(person_account_list(f->t.d, &a, &rows, &n), DB_OK);
     assert_int_equal(n, 2);
     assert_string_equal(rows[0].email, "ana@example.org");
     assert_int_equal(rows[0].secretariat, SEC_NONE);
@@ -231,8 +219,8 @@ static void test_account_list(void **state)
     assert_string_equal(rows[1].email, "boris@example.org");
     assert_int_equal(rows[1].secretariat, SEC_ADMIN);
     assert_int_equal(rows[1].last_login_at, 0);
-    assert_int_equal(person_erase(f->d, 1, 2, NULL), DB_OK);
-    assert_int_equal(person_account_list(f->d, &a, &rows, &n), DB_OK);
+    assert_int_equal(person_erase(f->t.d, 1, 2, NULL), DB_OK);
+    assert_int_equal(person_account_list(f->t.d, &a, &rows, &n), DB_OK);
     assert_int_equal(n, 2);
     assert_string_equal(rows[0].email, "boris@example.org");
     assert_null(rows[1].email); /* erased last */
@@ -245,28 +233,30 @@ static void test_affiliation_start_and_end(void **state)
     fixture *f = *state;
     person_aff_result res;
     assert_int_equal(
-        person_affiliation_set(f->d, 2, "ict-net", "representative", true, 0, NULL, &res), DB_OK);
+        person_affiliation_set(f->t.d, 2, "ict-net", "representative", true, 0, NULL, &res), DB_OK);
     assert_int_equal(res, AFF_DONE);
     assert_int_equal(
-        person_affiliation_set(f->d, 2, "ict-net", "representative", true, 0, NULL, &res), DB_OK);
+        person_affiliation_set(f->t.d, 2, "ict-net", "representative", true, 0, NULL, &res), DB_OK);
     assert_int_equal(res, AFF_UNCHANGED);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM affiliation WHERE person_id = 2"), 1);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM affiliation WHERE person_id = 2"), 1);
     assert_int_equal(
-        person_affiliation_set(f->d, 2, "ict-net", "representative", false, 0, NULL, &res), DB_OK);
+        person_affiliation_set(f->t.d, 2, "ict-net", "representative", false, 0, NULL, &res),
+        DB_OK);
     assert_int_equal(res, AFF_DONE);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM affiliation WHERE person_id = 2"
-                                  " AND ended_at IS NOT NULL"),
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM affiliation WHERE person_id = 2"
+                                    " AND ended_at IS NOT NULL"),
                      1);
     assert_int_equal(
-        person_affiliation_set(f->d, 2, "ict-net", "representative", false, 0, NULL, &res), DB_OK);
+        person_affiliation_set(f->t.d, 2, "ict-net", "representative", false, 0, NULL, &res),
+        DB_OK);
     assert_int_equal(res, AFF_UNCHANGED);
-    assert_int_equal(person_affiliation_set(f->d, 2, "no-such-org", "manager", true, 0, NULL, &res),
-                     DB_OK);
+    assert_int_equal(
+        person_affiliation_set(f->t.d, 2, "no-such-org", "manager", true, 0, NULL, &res), DB_OK);
     assert_int_equal(res, AFF_NO_ORG);
-    assert_int_equal(person_affiliation_set(f->d, 2, "ict-net", "owner", true, 0, NULL, &res),
+    assert_int_equal(person_affiliation_set(f->t.d, 2, "ict-net", "owner", true, 0, NULL, &res),
                      DB_CONSTRAINT);
-    assert_int_equal(scalar(f->d, "SELECT count(*) FROM audit WHERE entity = 'affiliation'"), 2);
-    assert_false(db_in_tx(f->d));
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM audit WHERE entity = 'affiliation'"), 2);
+    assert_false(db_in_tx(f->t.d));
 }
 
 int main(void)

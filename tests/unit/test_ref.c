@@ -14,34 +14,22 @@
 
 #include "core/arena.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "model/org.h"
 
+#include "testdb.h"
+
 typedef struct fixture {
-    char dir[64];
-    char path[96];
-    db *d;
+    testdb t;
     arena a;
 } fixture;
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/scan-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    buf err = BUF_INIT;
-    if (db_open(f->path, NULL, &f->d, &err) != DB_OK)
-        return -1;
-    int applied = 0;
-    if (migrate_up(f->d, &applied, &err) != DB_OK || applied < 4) {
-        fprintf(stderr, "migrate: %s\n", buf_str(&err));
+    if (!f || testdb_open(&f->t) != 0) {
+        free(f);
         return -1;
     }
-    buf_free(&err);
     *state = f;
     return 0;
 }
@@ -49,12 +37,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    db_close(f->d);
+    testdb_close(&f->t);
     arena_free(&f->a);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd) != 0)
-        return -1;
     free(f);
     return 0;
 }
@@ -63,7 +47,7 @@ static int teardown(void **state)
 static ref_item *list(fixture *f, const char *table, lang_id lang, size_t *n)
 {
     ref_item *items = NULL;
-    assert_int_equal(ref_list(f->d, &f->a, table, lang, &items, n), DB_OK);
+    assert_int_equal(ref_list(f->t.d, &f->a, table, lang, &items, n), DB_OK);
     assert_non_null(items);
     return items;
 }
@@ -119,13 +103,13 @@ static void test_counts(void **state)
     assert_string_equal(kinds[0].code, "cluster");
     int64_t clusters = 0;
     assert_int_equal(
-        db_scalar_int(f->d, "SELECT count(*) FROM ref_kind WHERE is_cluster = 1", &clusters),
+        db_scalar_int(f->t.d, "SELECT count(*) FROM ref_kind WHERE is_cluster = 1", &clusters),
         DB_OK);
     assert_int_equal(clusters, 2);
 
     int64_t divisions = 0;
     assert_int_equal(
-        db_scalar_int(f->d, "SELECT count(*) FROM ref_nace WHERE parent IS NOT NULL", &divisions),
+        db_scalar_int(f->t.d, "SELECT count(*) FROM ref_nace WHERE parent IS NOT NULL", &divisions),
         DB_OK);
     assert_int_equal(divisions, 88);
 }
@@ -182,7 +166,7 @@ static void test_hierarchy(void **state)
 
     /* the seed satisfies every foreign key */
     buf rep = BUF_INIT;
-    assert_int_equal(db_check(f->d, &rep), DB_OK);
+    assert_int_equal(db_check(f->t.d, &rep), DB_OK);
     buf_free(&rep);
 }
 
@@ -212,7 +196,7 @@ static void test_labels_in_every_language(void **state)
     };
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
         int64_t bad = -1;
-        assert_int_equal(db_scalar_int(f->d, sql[i], &bad), DB_OK);
+        assert_int_equal(db_scalar_int(f->t.d, sql[i], &bad), DB_OK);
         if (bad != 0)
             fail_msg("%lld rows: %s", (long long)bad, sql[i]);
     }
@@ -222,18 +206,20 @@ static void test_label_lookup(void **state)
 {
     fixture *f = *state;
     arena *a = &f->a;
-    assert_string_equal(ref_label(f->d, a, "district", "NISAVSKI", LANG_SR_LATN), "Nišavski okrug");
-    assert_string_equal(ref_label(f->d, a, "district", "NISAVSKI", LANG_SR_CYRL), "Нишавски округ");
-    assert_string_equal(ref_label(f->d, a, "district", "NISAVSKI", LANG_EN), "Nišava District");
-    assert_string_equal(ref_label(f->d, a, "geo", "D-NISAVSKI", LANG_SR_LATN), "Nišavski okrug");
-    assert_string_equal(ref_label(f->d, a, "region", "SZ", LANG_SR_LATN),
+    assert_string_equal(ref_label(f->t.d, a, "district", "NISAVSKI", LANG_SR_LATN),
+                        "Nišavski okrug");
+    assert_string_equal(ref_label(f->t.d, a, "district", "NISAVSKI", LANG_SR_CYRL),
+                        "Нишавски округ");
+    assert_string_equal(ref_label(f->t.d, a, "district", "NISAVSKI", LANG_EN), "Nišava District");
+    assert_string_equal(ref_label(f->t.d, a, "geo", "D-NISAVSKI", LANG_SR_LATN), "Nišavski okrug");
+    assert_string_equal(ref_label(f->t.d, a, "region", "SZ", LANG_SR_LATN),
                         "Šumadija i Zapadna Srbija");
-    assert_string_equal(ref_label(f->d, a, "nace", "C", LANG_SR_LATN), "Prerađivačka industrija");
-    assert_string_equal(ref_label(f->d, a, "nace", "62", LANG_EN),
+    assert_string_equal(ref_label(f->t.d, a, "nace", "C", LANG_SR_LATN), "Prerađivačka industrija");
+    assert_string_equal(ref_label(f->t.d, a, "nace", "62", LANG_EN),
                         "Computer programming, consultancy and related activities");
-    assert_string_equal(ref_label(f->d, a, "fos", "X", LANG_EN),
+    assert_string_equal(ref_label(f->t.d, a, "fos", "X", LANG_EN),
                         "Cross-thematic/Interdisciplinary");
-    assert_string_equal(ref_label(f->d, a, "kind", "cluster", LANG_SR_CYRL), "Кластер");
+    assert_string_equal(ref_label(f->t.d, a, "kind", "cluster", LANG_SR_CYRL), "Кластер");
 
     /* the Latin list matches the single lookups */
     size_t n = 0;
@@ -247,9 +233,9 @@ static void test_label_lookup(void **state)
         }
     assert_true(seen);
 
-    assert_null(ref_label(f->d, a, "district", "NO_SUCH", LANG_EN));
-    assert_null(ref_label(f->d, a, "nace", "00", LANG_SR_LATN));
-    assert_null(ref_label(f->d, a, "nace", NULL, LANG_EN));
+    assert_null(ref_label(f->t.d, a, "district", "NO_SUCH", LANG_EN));
+    assert_null(ref_label(f->t.d, a, "nace", "00", LANG_SR_LATN));
+    assert_null(ref_label(f->t.d, a, "nace", NULL, LANG_EN));
 }
 
 static void test_unknown_table(void **state)
@@ -257,15 +243,15 @@ static void test_unknown_table(void **state)
     fixture *f = *state;
     ref_item *items = (ref_item *)1;
     size_t n = 7;
-    assert_int_equal(ref_list(f->d, &f->a, "person", LANG_EN, &items, &n), DB_ERR);
+    assert_int_equal(ref_list(f->t.d, &f->a, "person", LANG_EN, &items, &n), DB_ERR);
     assert_null(items);
     assert_int_equal(n, 0);
-    assert_int_equal(ref_list(f->d, &f->a, "ref_nace", LANG_EN, &items, &n), DB_ERR);
-    assert_int_equal(ref_list(f->d, &f->a, "nace; DROP TABLE org", LANG_EN, &items, &n), DB_ERR);
-    assert_int_equal(ref_list(f->d, &f->a, NULL, LANG_EN, &items, &n), DB_ERR);
-    assert_null(ref_label(f->d, &f->a, "nope", "A", LANG_EN));
+    assert_int_equal(ref_list(f->t.d, &f->a, "ref_nace", LANG_EN, &items, &n), DB_ERR);
+    assert_int_equal(ref_list(f->t.d, &f->a, "nace; DROP TABLE org", LANG_EN, &items, &n), DB_ERR);
+    assert_int_equal(ref_list(f->t.d, &f->a, NULL, LANG_EN, &items, &n), DB_ERR);
+    assert_null(ref_label(f->t.d, &f->a, "nope", "A", LANG_EN));
     /* still readable afterwards */
-    assert_non_null(ref_label(f->d, &f->a, "nace", "A", LANG_EN));
+    assert_non_null(ref_label(f->t.d, &f->a, "nace", "A", LANG_EN));
 }
 
 int main(void)

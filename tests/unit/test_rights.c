@@ -15,8 +15,9 @@
 
 #include "core/timeutil.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "model/rights.h"
+
+#include "testdb.h"
 
 /* Who is who in the fixture. */
 enum { P_ADMIN = 1, P_EDITOR, P_MANAGER, P_REP, P_BOTH, P_NOBODY, P_ENDED, P_NONCLUSTER };
@@ -27,9 +28,7 @@ enum { P_ADMIN = 1, P_EDITOR, P_MANAGER, P_REP, P_BOTH, P_NOBODY, P_ENDED, P_NON
 enum { C = 1, I, M1, M_LEFT, M_TODAY, M_SOON, M_LATER, O, N };
 
 typedef struct fixture {
-    char dir[64];
-    char path[96];
-    db *d;
+    testdb t;
 } fixture;
 
 /* A date relative to today in Belgrade, 'YYYY-MM-DD'. */
@@ -47,7 +46,7 @@ static void date_rel(int days, char out[11])
 
 static void exec_sql(fixture *f, const char *sql, const char *a, const char *b, const char *c)
 {
-    db_stmt *s = db_prepare(f->d, sql);
+    db_stmt *s = db_prepare(f->t.d, sql);
     assert_non_null(s);
     if (a)
         db_bind_text(s, 1, a);
@@ -72,19 +71,10 @@ static int setup(void **state)
 {
     time_setup_zone();
     fixture *f = calloc(1, sizeof *f);
-    if (!f)
+    if (!f || testdb_open(&f->t) != 0) {
+        free(f);
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/scan-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    buf err = BUF_INIT;
-    if (db_open(f->path, NULL, &f->d, &err) != DB_OK)
-        return -1;
-    int applied = 0;
-    if (migrate_up(f->d, &applied, &err) != DB_OK || applied < 1)
-        return -1;
-    buf_free(&err);
+    }
     *state = f;
 
     static const char *orgs[][2] = {
@@ -118,7 +108,7 @@ static int setup(void **state)
     exec_sql(f, SQL_AFF, "5", "8", "representative"); /* ... and representative of O */
     exec_sql(f, SQL_AFF, "7", "1", "manager");        /* ended, below */
     exec_sql(f, SQL_AFF, "8", "9", "manager");        /* "manager" of a company */
-    assert_int_equal(db_exec(f->d, "UPDATE affiliation SET ended_at = 1 WHERE person_id = 7"),
+    assert_int_equal(db_exec(f->t.d, "UPDATE affiliation SET ended_at = 1 WHERE person_id = 7"),
                      DB_OK);
     return 0;
 }
@@ -126,11 +116,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    db_close(f->d);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    testdb_close(&f->t);
     free(f);
     return 0;
 }
@@ -164,7 +150,7 @@ static void check_all(fixture *f, const principal *p, const char *label, const e
 {
     int bad = 0;
     for (size_t k = 0; k < n; k++) {
-        bool got = rights_can(f->d, p, e[k].action, e[k].org);
+        bool got = rights_can(f->t.d, p, e[k].action, e[k].org);
         if (got != e[k].yes) {
             print_error("%s: %s on org %d: expected %s\n", label, right_name(e[k].action), e[k].org,
                         e[k].yes ? "yes" : "no");
@@ -186,9 +172,9 @@ static void test_admin_may_everything(void **state)
     fixture *f = *state;
     principal p = who(P_ADMIN);
     for (size_t k = 0; k < sizeof ALL / sizeof *ALL; k++) {
-        assert_true(rights_can(f->d, &p, ALL[k], 0));
-        assert_true(rights_can(f->d, &p, ALL[k], C));
-        assert_true(rights_can(f->d, &p, ALL[k], O));
+        assert_true(rights_can(f->t.d, &p, ALL[k], 0));
+        assert_true(rights_can(f->t.d, &p, ALL[k], C));
+        assert_true(rights_can(f->t.d, &p, ALL[k], O));
     }
 }
 
@@ -264,9 +250,9 @@ static void test_no_affiliation_and_public(void **state)
     principal nobody = who(P_NOBODY), ended = who(P_ENDED);
     for (size_t k = 0; k < sizeof ALL / sizeof *ALL; k++) {
         for (int org = 0; org <= N; org++) {
-            assert_false(rights_can(f->d, NULL, ALL[k], org));
-            assert_false(rights_can(f->d, &nobody, ALL[k], org));
-            assert_false(rights_can(f->d, &ended, ALL[k], org)); /* ended affiliation */
+            assert_false(rights_can(f->t.d, NULL, ALL[k], org));
+            assert_false(rights_can(f->t.d, &nobody, ALL[k], org));
+            assert_false(rights_can(f->t.d, &ended, ALL[k], org)); /* ended affiliation */
         }
     }
 }
@@ -296,38 +282,38 @@ static void test_two_roles(void **state)
     date_rel(0, today);
     exec_sql(f, "INSERT INTO cluster_member(cluster_id, org_id, joined_on) VALUES (2, 8, $1)",
              today, NULL, NULL);
-    assert_true(rights_can(f->d, &p, RIGHT_INVITE, O));
-    assert_false(rights_can(f->d, &p, RIGHT_MEMBERS_EDIT, O));
+    assert_true(rights_can(f->t.d, &p, RIGHT_INVITE, O));
+    assert_false(rights_can(f->t.d, &p, RIGHT_MEMBERS_EDIT, O));
 }
 
 static void test_manager_of_a_company_is_no_cluster_manager(void **state)
 {
     fixture *f = *state;
     principal p = who(P_NONCLUSTER);
-    assert_true(rights_can(f->d, &p, RIGHT_VIEW_MEMBERS, 0));
-    assert_false(rights_can(f->d, &p, RIGHT_ORG_EDIT, N));
-    assert_false(rights_can(f->d, &p, RIGHT_MEMBERS_EDIT, N));
-    assert_false(rights_can(f->d, &p, RIGHT_INVITE, N));
+    assert_true(rights_can(f->t.d, &p, RIGHT_VIEW_MEMBERS, 0));
+    assert_false(rights_can(f->t.d, &p, RIGHT_ORG_EDIT, N));
+    assert_false(rights_can(f->t.d, &p, RIGHT_MEMBERS_EDIT, N));
+    assert_false(rights_can(f->t.d, &p, RIGHT_INVITE, N));
 }
 
 static void test_endings_take_rights_at_once(void **state)
 {
     fixture *f = *state;
     principal p = who(P_MANAGER);
-    assert_true(rights_can(f->d, &p, RIGHT_FIGURES_EDIT, M1));
+    assert_true(rights_can(f->t.d, &p, RIGHT_FIGURES_EDIT, M1));
     /* M1's membership ended yesterday: the manager's right over it goes */
     char yesterday[11];
     date_rel(-1, yesterday);
     exec_sql(f, "UPDATE cluster_member SET left_on = $1 WHERE org_id = 3", yesterday, NULL, NULL);
-    assert_false(rights_can(f->d, &p, RIGHT_FIGURES_EDIT, M1));
-    assert_false(rights_can(f->d, &p, RIGHT_INVITE, M1));
-    assert_true(rights_can(f->d, &p, RIGHT_FIGURES_EDIT, C));
+    assert_false(rights_can(f->t.d, &p, RIGHT_FIGURES_EDIT, M1));
+    assert_false(rights_can(f->t.d, &p, RIGHT_INVITE, M1));
+    assert_true(rights_can(f->t.d, &p, RIGHT_FIGURES_EDIT, C));
     /* the affiliation ends: every right goes */
-    assert_int_equal(db_exec(f->d, "UPDATE affiliation SET ended_at = 2 WHERE person_id = 3"),
+    assert_int_equal(db_exec(f->t.d, "UPDATE affiliation SET ended_at = 2 WHERE person_id = 3"),
                      DB_OK);
     for (size_t k = 0; k < sizeof ALL / sizeof *ALL; k++)
         for (int org = 0; org <= N; org++)
-            assert_false(rights_can(f->d, &p, ALL[k], org));
+            assert_false(rights_can(f->t.d, &p, ALL[k], org));
 }
 
 static void test_read_only_tokens(void **state)
@@ -342,23 +328,23 @@ static void test_read_only_tokens(void **state)
     for (size_t k = 0; k < sizeof ALL / sizeof *ALL; k++) {
         bool w = rights_is_write(ALL[k]);
         bool session =
-            rights_can(f->d, &(principal){.person_id = P_MANAGER, .session_id = 1}, ALL[k], C);
-        assert_int_equal(rights_can(f->d, &rw, ALL[k], C), session);
-        assert_int_equal(rights_can(f->d, &ro, ALL[k], C), session && !w);
+            rights_can(f->t.d, &(principal){.person_id = P_MANAGER, .session_id = 1}, ALL[k], C);
+        assert_int_equal(rights_can(f->t.d, &rw, ALL[k], C), session);
+        assert_int_equal(rights_can(f->t.d, &ro, ALL[k], C), session && !w);
     }
-    assert_true(rights_can(f->d, &ro, RIGHT_VIEW_MEMBERS, 0));
-    assert_false(rights_can(f->d, &ro, RIGHT_ORG_EDIT, C));
-    assert_false(rights_can(f->d, &ro, RIGHT_FIGURES_EDIT, M1));
+    assert_true(rights_can(f->t.d, &ro, RIGHT_VIEW_MEMBERS, 0));
+    assert_false(rights_can(f->t.d, &ro, RIGHT_ORG_EDIT, C));
+    assert_false(rights_can(f->t.d, &ro, RIGHT_FIGURES_EDIT, M1));
     /* even an admin's read-only token reads only */
     principal admin_ro = who(P_ADMIN);
     admin_ro.session_id = 0;
     admin_ro.token_id = 8;
-    assert_true(rights_can(f->d, &admin_ro, RIGHT_AUDIT_VIEW, 0));
-    assert_true(rights_can(f->d, &admin_ro, RIGHT_VIEW_MEMBERS, 0));
-    assert_false(rights_can(f->d, &admin_ro, RIGHT_ORG_DELETE, O));
-    assert_false(rights_can(f->d, &admin_ro, RIGHT_USERS_MANAGE, 0));
+    assert_true(rights_can(f->t.d, &admin_ro, RIGHT_AUDIT_VIEW, 0));
+    assert_true(rights_can(f->t.d, &admin_ro, RIGHT_VIEW_MEMBERS, 0));
+    assert_false(rights_can(f->t.d, &admin_ro, RIGHT_ORG_DELETE, O));
+    assert_false(rights_can(f->t.d, &admin_ro, RIGHT_USERS_MANAGE, 0));
     admin_ro.token_write = true;
-    assert_true(rights_can(f->d, &admin_ro, RIGHT_ORG_DELETE, O));
+    assert_true(rights_can(f->t.d, &admin_ro, RIGHT_ORG_DELETE, O));
 }
 
 static void test_which_rights_write(void **state)
