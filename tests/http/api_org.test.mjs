@@ -107,7 +107,10 @@ test('the demo data holds SCAN, its seven founders and partners, published and m
     assert.ok(r.body.items.every((o) => o.is_demo), kind);
   }
   const all = await api('GET', '/api/v1/orgs?limit=100');
-  assert.equal(all.body.items.filter((o) => o.is_demo).length, 12);
+  // SCAN, the seven founders and four partners (checked one by one above);
+  // the clusters' illustrative members come on top, all marked demo
+  assert.ok(all.body.items.filter((o) => o.is_demo).length >= 12);
+  assert.ok(all.body.items.every((o) => o.is_demo));
   const again = scan(['init', '--demo', '--db', srv.db]);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stdout, /demo data already present/);
@@ -396,11 +399,20 @@ test('GETs carry an ETag and answer 304 to If-None-Match', async () => {
 });
 
 // The slugs of the entries an HTML page of the directory lists.
+// Every entry linked from the /orgs list pages for this query, following
+// the page numbers until a page adds nothing.
 async function pageSlugs(query) {
-  const res = await fetch(`${srv.url}/orgs${query}`);
-  assert.equal(res.status, 200, `/orgs${query}`);
-  const html = await res.text();
-  return new Set([...html.matchAll(/href="\/orgs\/([a-z0-9-]+)"/g)].map((m) => m[1]));
+  const slugs = new Set();
+  for (let page = 1; page <= 20; page++) {
+    const res = await fetch(`${srv.url}/orgs${query}${page > 1 ? `&page=${page}` : ''}`, { redirect: 'manual' });
+    if (page > 1 && res.status !== 200) break;
+    assert.equal(res.status, 200, `/orgs${query}`);
+    const html = await res.text();
+    const before = slugs.size;
+    for (const m of html.matchAll(/<li class="org-card[^"]*"[\s\S]*?href="\/orgs\/([a-z0-9-]+)"/g)) slugs.add(m[1]);
+    if (slugs.size === before) break;
+  }
+  return slugs;
 }
 
 test('the API list filters match the /orgs page', async () => {
@@ -408,7 +420,6 @@ test('the API list filters match the /orgs page', async () => {
     '?sector=62', '?fos=2', '?geo=RS', '?region=JI&kind=company']) {
     const api_ = await api('GET', `/api/v1/orgs${q}&limit=100`.replace('?', '?'));
     assert.equal(api_.status, 200, api_.text);
-    assert.ok(api_.body.total <= 20, 'one page of the HTML list holds them all');
     const fromApi = new Set(api_.body.items.map((o) => o.slug));
     assert.deepEqual(await pageSlugs(q), fromApi, `filters ${q}`);
   }
