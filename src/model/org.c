@@ -871,6 +871,26 @@ db_status org_list(db *d, arena *a, const org_query *q, org_list_result *out)
     return DB_OK;
 }
 
+static const char SQL_SUMMARY_BY_ID[] = "SELECT " ORG_SUMMARY_COLS " FROM org o WHERE o.id = $1";
+
+db_status org_summary(db *d, arena *a, int64_t id, org_rec *out, bool *found)
+{
+    *found = false;
+    db_stmt *s = db_prepare(d, SQL_SUMMARY_BY_ID);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        st = read_summary(a, s, out) ? DB_OK : DB_NOMEM;
+        *found = st == DB_OK;
+    } else if (st == DB_DONE) {
+        st = DB_OK;
+    }
+    db_reset(s);
+    return st;
+}
+
 /* Current memberships: joined by today and not left before tomorrow. */
 static const char SQL_CLUSTERS_OF[] =
     "SELECT DISTINCT " ORG_SUMMARY_COLS ", o.name_folded"

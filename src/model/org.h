@@ -82,6 +82,10 @@ db_status org_get(db *d, arena *a, const char *slug, int64_t id, org_rec *out, b
 /* ORG_SORT_ID (added for the API) lists by id ascending from after_id (0 =
  * from the start) and ignores page, desc; any sort with after_id > 0 does
  * the same. */
+/* The summary fields of one entry (as in org_list_result) by id: one
+ * query, for lists of search hits. *found false if none. */
+db_status org_summary(db *d, arena *a, int64_t id, org_rec *out, bool *found);
+
 typedef enum { ORG_SORT_NAME, ORG_SORT_UPDATED, ORG_SORT_FOUNDED, ORG_SORT_ID } org_sort;
 
 typedef struct org_query {

@@ -76,7 +76,7 @@ void api_health(req *r)
 static db_status load_hit(req *r, int64_t id, org_rec *o, bool *ok)
 {
     bool found = false;
-    db_status st = org_get(r->db, r->a, NULL, id, o, &found);
+    db_status st = org_summary(r->db, r->a, id, o, &found);
     *ok = st == DB_OK && found &&
           ((o->status && strcmp(o->status, "published") == 0) ||
            (r->user && r->user->secretariat >= SEC_EDITOR));
@@ -170,7 +170,7 @@ void web_search(req *r)
                 bool ok = false;
                 db_status st = load_hit(r, hits[i].ref, &e, &ok);
                 if (st != DB_OK) {
-                    resp_fail(r, st, "search: org_get");
+                    resp_fail(r, st, "search: org_summary");
                     return;
                 }
                 if (ok)
@@ -218,9 +218,9 @@ void web_search_suggest(req *r)
     for (size_t i = 0; i < n && shown < SUGGEST_MAX; i++) {
         org_rec e;
         bool found = false;
-        st = org_get(r->db, r->a, NULL, hits[i].ref, &e, &found);
+        st = org_summary(r->db, r->a, hits[i].ref, &e, &found);
         if (st != DB_OK) {
-            resp_fail(r, st, "suggest: org_get");
+            resp_fail(r, st, "suggest: org_summary");
             return;
         }
         if (!found || !e.status || strcmp(e.status, "published") != 0)
