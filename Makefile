@@ -33,6 +33,8 @@ test: build-asan
 bench:
 	@scripts/deps.sh bench
 	@bench/http.sh
+	@bench/directory.sh
+	@bench/figures.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -20,14 +20,52 @@ Output depends only on --seed and the other options (Python's
 random.Random is stable across versions for the calls used here), so two
 runs with the same arguments give identical files.
 
-Later subcommands (clusters, members, figures) build on the same tables;
-add them to COMMANDS. Standard library only.
+`clusters`, `members` and `figures` make the data of one benchmark database
+for the clusters and figures pages (bench/figures.sh):
+
+    bench/gen.py clusters --count 1000 > clusters.csv        # scan org import
+    bench/gen.py members > members.sql                       # sqlite3 DB < members.sql
+    bench/gen.py figures --part rest --format sql > fig.sql  # sqlite3 DB < fig.sql
+    bench/gen.py figures --part national --format csv > national.csv
+
+`clusters` writes cluster entries (kind cluster, "Klaster ..." /
+"Кластер ..." names, seats, themes) in the `orgs` CSV/JSON format, with
+slugs, PIBs and matični brojevi that none of the `orgs` entries of the
+same seed and --orgs count uses, so importing both files never turns an
+entry into another. `members` writes SQL for what has no import command:
+cluster memberships (cluster_member; every entry of `orgs` is a member,
+some of two clusters, cluster sizes skewed; the first cluster is a
+national one with --national current members, all also members of a
+regular cluster), SCAN membership histories (scan_membership), stages,
+labels and profiles of the clusters. `figures` writes one row per
+organisation and year of --years (employees lognormal by kind, revenue
+per employee by sector, exports never above revenue, R&D for some, euro
+cents; some rows entered in RSD at the yearly rates of migration 0005),
+as SQL for org_figure or as the CSV `figures_import` reads (columns slug,
+year, employees, revenue, exports, rnd, currency, source; amounts in the
+row's currency with two decimals). --part national keeps the national
+cluster's members only, --part rest everything else, --part all both:
+rest by SQL plus national by the import gives the figures of all (the
+imported rows unverified, entered now).
+
+The SQL files start with `.bail on` and run in one transaction; every
+organisation is found by its slug (a subselect), so a slug that is not in
+the database breaks a NOT NULL constraint and nothing is loaded. They bump
+figures_version (and directory_version) as the model's writes do. The
+subcommands after `orgs` regenerate the entries of `orgs` (same --seed and
+--orgs) to know their slugs, which takes a few seconds per 100,000; each
+draws from its own random stream, so `orgs` output is what it always was.
+
+Standard library only.
 """
 
 import argparse
+import bisect
 import csv
+import datetime
 import io
 import json
+import math
 import random
 import sys
 import unicodedata
@@ -544,8 +582,490 @@ def cmd_orgs(args):
     return 0
 
 
+# --- clusters, memberships and figures (bench/figures.sh) ----------------------
+
+END_DATE = datetime.date(2024, 12, 31)   # memberships start by this day
+LATEST = datetime.date(2025, 6, 30)      # later dates (leaving, stages) stop here
+SCAN_FOUNDED = datetime.date(2009, 12, 11)
+EPOCH = datetime.date(1970, 1, 1)
+
+# RSD per EUR * 10^4 as seeded by migration 0005 (the years RSD input is
+# possible for).
+FX_RATES = {2019: 1178518, 2020: 1175784, 2021: 1175723, 2022: 1174593, 2023: 1172530,
+            2024: 1170875, 2025: 1171500}
+
+# Cluster names: "<Adjective> klaster <theme>" and "Klaster <theme> <area>",
+# with the district of the seat and a place name for the English name.
+CLUSTER_ADJ = [("Vojvođanski", "JUZNOBACKI", "Vojvodina"), ("Novosadski", "JUZNOBACKI", "Novi Sad"),
+               ("Sremski", "SREMSKI", "Srem"), ("Banatski", "SREDNJEBANATSKI", "Banat"),
+               ("Bački", "ZAPADNOBACKI", "Bačka"), ("Beogradski", "BEOGRAD", "Belgrade"),
+               ("Šumadijski", "SUMADIJSKI", "Šumadija"), ("Kragujevački", "SUMADIJSKI", "Kragujevac"),
+               ("Zlatiborski", "ZLATIBORSKI", "Zlatibor"), ("Niški", "NISAVSKI", "Niš"),
+               ("Južnosrpski", "JABLANICKI", "South Serbia"),
+               ("Istočnosrpski", "ZAJECARSKI", "East Serbia"), ("Timočki", "ZAJECARSKI", "Timok"),
+               ("Podunavski", "PODUNAVSKI", "Danube"), ("Pomoravski", "POMORAVSKI", "Pomoravlje"),
+               ("Rasinski", "RASINSKI", "Rasina"), ("Mačvanski", "MACVANSKI", "Mačva"),
+               ("Kolubarski", "KOLUBARSKI", "Kolubara"), ("Pirotski", "PIROTSKI", "Pirot"),
+               ("Raški", "RASKI", "Raška"), ("Čačanski", "MORAVICKI", "Čačak")]
+CLUSTER_AREA = [("Vojvodine", "JUZNOBACKI", "Vojvodina"), ("Zapadne Srbije", "ZLATIBORSKI", "West Serbia"),
+                ("Južne Srbije", "NISAVSKI", "South Serbia"), ("Istočne Srbije", "ZAJECARSKI", "East Serbia"),
+                ("Šumadije", "SUMADIJSKI", "Šumadija"), ("Beograda", "BEOGRAD", "Belgrade"),
+                ("Srema", "SREMSKI", "Srem"), ("Banata", "SREDNJEBANATSKI", "Banat"),
+                ("Bačke", "ZAPADNOBACKI", "Bačka"), ("Pomoravlja", "POMORAVSKI", "Pomoravlje"),
+                ("Podunavlja", "PODUNAVSKI", "Danube region")]
+CLUSTER_SERVICES = ["заједнички наступ на сајмовима", "обуке и радионице за чланове",
+                    "повезивање са купцима у ЕУ", "припрема заједничких пројеката",
+                    "трансфер технологија са факултетима", "заједничка набавка",
+                    "сертификација и стандарди", "менторство за стартапе"]
+CLUSTER_NETWORKS = ["Enterprise Europe Network", "European Cluster Collaboration Platform",
+                    "Danube Cluster Network", "ClusterXchange", "Balkan Cluster Network"]
+
+# Yearly figures: median headcount (and the lognormal sigma) by kind;
+# revenue per employee in EUR (medians) by NACE division for companies.
+EMP_MEDIAN = {"company": (9, 1.35), "ngo": (3, 0.8), "cluster": (3, 0.6),
+              "cluster_initiative": (2, 0.6), "public_authority": (60, 0.9), "chamber": (15, 0.6),
+              "university": (180, 0.6), "research_institute": (70, 0.7), "incubator": (8, 0.6),
+              "startup_centre": (6, 0.6), "tech_centre": (12, 0.6), "science_park": (15, 0.6),
+              "donor": (5, 0.7)}
+RPE_NACE = {"46": 110000, "47": 70000, "35": 250000, "62": 45000, "63": 40000, "10": 55000,
+            "11": 70000, "20": 90000, "29": 65000, "27": 50000, "26": 50000, "28": 48000,
+            "49": 45000, "52": 50000, "01": 30000, "41": 40000, "43": 30000, "56": 20000,
+            "55": 25000, "25": 38000, "22": 45000, "16": 32000, "31": 30000, "13": 25000,
+            "14": 18000, "69": 25000, "70": 35000, "71": 40000, "73": 35000}
+RND_NACE = {"62", "72", "26", "20", "27", "28", "29", "63", "71"}
+SOURCES = [("self_reported", 55), ("business_register", 35), ("estimate", 10)]
+FIG_COLUMNS = ["slug", "year", "employees", "revenue", "exports", "rnd", "currency", "source"]
+
+
+def stream(seed, name):
+    """The random stream of one subcommand: a string seed is hashed with
+    SHA-512, the same on every Python 3, and leaves `orgs`' stream alone."""
+    return random.Random("%d/%s" % (seed, name))
+
+
+def epoch(day, hour=9):
+    return (day - EPOCH).days * 86400 + hour * 3600
+
+
+def day_between(rng, a, b):
+    """A uniformly drawn day in [a, b] (a when b < a)."""
+    return a + datetime.timedelta(days=rng.randrange(max(0, (b - a).days) + 1))
+
+
+def org_summaries(seed, count):
+    """The entries `orgs` makes for this seed and count, as (slug, kind,
+    NACE division, sole proprietor?, region), with the maker (its slug,
+    PIB and MB sets)."""
+    maker = OrgMaker(random.Random(seed))
+    out = []
+    for i in range(count):
+        r = maker.make(i)
+        nace = next((c for c in r["sectors"] if len(c) == 2), "72")
+        out.append((r["slug"], r["kind"], nace, r["name"].startswith(("PR ", "ПР ")), r["region"]))
+    return out, maker
+
+
+def make_clusters(seed, maker, count):
+    """count cluster entries: (record for `scan org import`, theme NACE
+    division, founding date). The first is the national cluster."""
+    rng = stream(seed, "clusters")
+    maker.rng = rng   # unique slugs, PIBs and MBs against the orgs' as well
+    names, out = set(), []
+    for i in range(count):
+        for attempt in range(200):
+            theme = rng.choice(THEMES)
+            p = rng.random()
+            if i == 0:
+                district, town = "BEOGRAD", "Novi Beograd"
+                latin, place_en = "Klaster %s Srbije" % theme[0], "Serbia"
+            elif p < 0.55:
+                district, _, town = maker.seat()
+                latin, place_en = "Klaster %s %s" % (theme[0], town), town
+            elif p < 0.85:
+                adj, district, place_en = rng.choice(CLUSTER_ADJ)
+                town = MUNICIPALITIES[district][0]
+                latin = "%s klaster %s" % (adj, theme[0])
+            else:
+                area, district, place_en = rng.choice(CLUSTER_AREA)
+                town = MUNICIPALITIES[district][0]
+                latin = "Klaster %s %s" % (theme[0], area)
+            if attempt >= 100:
+                latin = "%s %d" % (latin, i)
+            if latin not in names:
+                break
+        names.add(latin)
+        region = REGION_OF[district]
+        nace = theme[2]
+        section, nace_en, nace_sr = NACE[nace]
+        year = 2009 if i == 0 else 2006 + int((rng.random() ** 1.3) * 18)
+        founded = day_between(rng, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        cyr = rng.random() < 0.5
+        name = to_cyrillic(latin) if cyr else latin
+        name_en = ("%s cluster of Serbia" % theme[1].capitalize()) if i == 0 else \
+            "%s %s cluster" % (place_en, theme[1])
+        slug = maker.unique_slug(slugify(latin))
+        pib, mb = maker.identifiers() if rng.random() < 0.85 else ("", "")
+        fos = [rng.choice(FOS_FOR_NACE[nace])] if nace in FOS_FOR_NACE and rng.random() < 0.7 else []
+        g = rng.random()
+        geo = ["RS"] if i == 0 or g < 0.4 else ["R-" + region] if g < 0.8 else \
+            ["RS", "EU"] if g < 0.9 else ["WB"]
+        region_en, region_sr = REGION_LABEL[region]
+        theme_sr = to_cyrillic(theme[0])
+        description_sr = (
+            "%s окупља предузећа, факултете, институте и јавне институције у области %s ради "
+            "заједничких пројеката, извоза и иновација. Седиште је у општини %s (%s); основан је "
+            "%d. године." % (name, theme_sr, to_cyrillic(town), region_sr, year))
+        description_en = (
+            "%s brings together companies, faculties, institutes and public bodies in %s for "
+            "joint projects, exports and innovation. Based in %s (%s), founded in %d."
+            % (name_en, theme[1], town, region_en, year))
+        host = "%s.example" % slug
+        street = rng.choice(STREETS)
+        rec = {
+            "slug": slug, "name": name, "name_en": name_en, "acronym": "",
+            "kind": "cluster", "status": "published",
+            "short_sr": "Кластер: %s, %s." % (nace_sr, to_cyrillic(town)),
+            "short_en": "Cluster in %s: %s." % (town, nace_en),
+            "description_sr": description_sr, "description_en": description_en,
+            "website": "https://www.%s/" % host, "email": "info@%s" % host, "phone": "",
+            "address": "%s %d" % (to_cyrillic(street) if cyr else street, rng.randrange(1, 180)),
+            "municipality": to_cyrillic(town) if cyr else town, "district": district,
+            "region": region, "country": "RS", "year_founded": year, "pib": pib, "mb": mb,
+            "sectors": sorted({section, nace}), "fos": fos, "geo": geo,
+        }
+        out.append((rec, nace, founded))
+    return out
+
+
+class World:
+    """Entries, clusters and memberships of one seed: what `members` and
+    `figures` need to agree on."""
+
+    def __init__(self, seed, n_orgs, n_clusters, national):
+        self.orgs, maker = org_summaries(seed, n_orgs)
+        self.clusters = make_clusters(seed, maker, n_clusters)
+        self.national = set()
+        self.members = []   # (cluster index, org index, role, joined, left or None)
+        if not self.clusters:
+            return
+        rng = stream(seed, "members")
+        if national > 0:
+            self.national = set(rng.sample(range(n_orgs), min(national, n_orgs)))
+        regular = list(range(1, n_clusters))
+        # Cluster sizes are skewed: a few big clusters, many small ones.
+        weight = {c: rng.lognormvariate(0, 1.0) for c in regular}
+        by_theme = {}
+        for c in regular:
+            by_theme.setdefault(self.clusters[c][1], []).append(c)
+        pools = {k: (v, self._cumulative(v, weight)) for k, v in by_theme.items()}
+        every = (regular, self._cumulative(regular, weight))
+        for o, (slug, kind, nace, pr, region) in enumerate(self.orgs):
+            if o in self.national:
+                joined = day_between(rng, SCAN_FOUNDED, datetime.date(2014, 12, 31))
+                role = "founding_member" if rng.random() < 0.05 else "member"
+                self.members.append((0, o, role, joined, None))
+            if not regular:
+                continue
+            pool = pools.get(nace) if rng.random() < 0.6 else None
+            first = self._pick(rng, *(pool or every))
+            self.members.append(self._membership(rng, first, o))
+            if o not in self.national and rng.random() < 0.05 and len(regular) > 1:
+                second = first
+                while second == first:
+                    second = self._pick(rng, *every)
+                self.members.append(self._membership(rng, second, o))
+        self.members.sort(key=lambda m: (m[0], m[1]))
+
+    @staticmethod
+    def _cumulative(items, weight):
+        acc, out = 0.0, []
+        for c in items:
+            acc += weight[c]
+            out.append(acc)
+        return out
+
+    @staticmethod
+    def _pick(rng, items, cum):
+        return items[min(bisect.bisect_right(cum, rng.random() * cum[-1]), len(items) - 1)]
+
+    def _membership(self, rng, c, o):
+        founded = self.clusters[c][2]
+        x = rng.random()
+        if x < 0.12:
+            return (c, o, "founding_member", founded, None)
+        joined = day_between(rng, founded, END_DATE)
+        left = None
+        if rng.random() < 0.12:
+            left = joined + datetime.timedelta(days=rng.randrange(365, 8 * 365))
+            if left > LATEST:
+                left = None
+        role = "board" if left is None and rng.random() < 0.03 else "member"
+        return (c, o, role, joined, left)
+
+
+def sql_str(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, datetime.date):
+        v = v.isoformat()
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def write_values(out, head, rows, chunk=500):
+    """INSERT ... SELECT head FROM (VALUES rows) in chunks of chunk rows."""
+    for i in range(0, len(rows), chunk):
+        out.write(head + " FROM (VALUES\n")
+        out.write(",\n".join("(" + ",".join(sql_str(v) for v in r) + ")" for r in rows[i:i + chunk]))
+        out.write(");\n")
+
+
+SQL_BUMP = ("UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT),"
+            " updated_at = CAST(strftime('%%s', 'now') AS INTEGER) WHERE key IN (%s);\n")
+ORG_ID = "(SELECT id FROM org WHERE slug = %s)"
+
+
+def sql_begin(out, what):
+    out.write("-- bench/gen.py %s: load with `sqlite3 DB < FILE` (one transaction;\n"
+              "-- stops at the first error, nothing loaded)\n.bail on\nBEGIN;\n" % what)
+
+
+def cmd_clusters(args):
+    maker = org_summaries(args.seed, args.orgs)[1]
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    write_orgs((rec for rec, _, _ in make_clusters(args.seed, maker, args.count)), args.format, out)
+    out.flush()
+    out.detach()
+    return 0
+
+
+def cmd_members(args):
+    w = World(args.seed, args.orgs, args.clusters, args.national)
+    rng = stream(args.seed, "cluster-details")
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    sql_begin(out, "members --orgs %d --clusters %d --national %d (seed %d)"
+              % (args.orgs, args.clusters, args.national, args.seed))
+    # memberships, one statement per cluster (and chunk)
+    by_cluster = {}
+    for c, o, role, joined, left in w.members:
+        ts = epoch(joined)
+        by_cluster.setdefault(c, []).append((w.orgs[o][0], role, joined, left, ts,
+                                             epoch(left) if left else ts))
+    for c in sorted(by_cluster):
+        write_values(out, "INSERT INTO cluster_member(cluster_id, org_id, role, joined_on, left_on,"
+                     " created_at, updated_at) SELECT " + ORG_ID % sql_str(w.clusters[c][0]["slug"]) +
+                     ", " + ORG_ID % "column1" + ", column2, column3, column4, column5, column6",
+                     by_cluster[c])
+    scan, stages, labels, profiles = [], [], [], []
+    for c, (rec, nace, founded) in enumerate(w.clusters):
+        slug, year = rec["slug"], founded.year
+        # SCAN membership history
+        x = rng.random()
+        if c == 0 or (year <= 2009 and x < 0.10):
+            scan.append((slug, "founder", SCAN_FOUNDED, None, epoch(SCAN_FOUNDED)))
+        elif x < 0.80:
+            since = day_between(rng, max(founded, datetime.date(2010, 1, 1)), datetime.date(2024, 6, 30))
+            applied = since - datetime.timedelta(days=rng.randrange(30, 120))
+            scan.append((slug, "applied", applied, None, epoch(applied)))
+            scan.append((slug, "member", since, None, epoch(since)))
+            y = rng.random()
+            if y < 0.07:
+                left = min(LATEST, since + datetime.timedelta(days=rng.randrange(365, 6 * 365)))
+                scan.append((slug, "left", left, "Istupio na sopstveni zahtev", epoch(left)))
+            elif y < 0.10:
+                susp = min(LATEST, since + datetime.timedelta(days=rng.randrange(200, 4 * 365)))
+                scan.append((slug, "suspended", susp, "Neplaćena članarina", epoch(susp)))
+                if rng.random() < 0.5 and susp < LATEST:
+                    back = min(LATEST, susp + datetime.timedelta(days=rng.randrange(60, 400)))
+                    scan.append((slug, "member", back, None, epoch(back)))
+        elif x < 0.90:
+            applied = day_between(rng, datetime.date(2025, 1, 1), datetime.date(2026, 10, 31))
+            scan.append((slug, "applied", applied, None, epoch(applied)))
+        # stages reached, in order
+        day = founded
+        for stage, (lo, hi) in zip(("initiative", "emerging", "developing", "established"),
+                                   ((0, 0), (300, 800), (600, 1500), (900, 2400))):
+            day = day + datetime.timedelta(days=rng.randrange(lo, hi + 1))
+            if day > LATEST or (stage != "initiative" and rng.random() < 0.25):
+                break
+            stages.append((slug, stage, day, epoch(day)))
+        # excellence labels
+        z = rng.random()
+        label = "esca_gold" if z < 0.01 else "esca_silver" if z < 0.04 else \
+            "esca_bronze" if z < 0.14 else None
+        if label:
+            awarded = day_between(rng, max(founded, datetime.date(2014, 1, 1)), datetime.date(2024, 12, 31))
+            labels.append((slug, label, awarded, awarded.replace(year=awarded.year + 2)
+                           if awarded.month != 2 or awarded.day != 29 else
+                           datetime.date(awarded.year + 2, 2, 28)))
+        # strategy texts
+        if rng.random() < 0.8:
+            theme = to_cyrillic(next(t[0] for t in THEMES if t[2] == nace))
+            profiles.append((
+                slug,
+                "Препознатљив и конкурентан сектор %s у региону и Европи." % theme,
+                "Повезујемо чланице, науку и јавни сектор ради раста, извоза и нових радних места.",
+                "Више заједничких пројеката; нови купци у ЕУ; обучени кадрови за чланице.",
+                "\n".join(rng.sample(CLUSTER_SERVICES, 3)),
+                "\n".join(rng.sample(CLUSTER_NETWORKS, rng.randrange(0, 3))) or None,
+                epoch(END_DATE)))
+    write_values(out, "INSERT INTO scan_membership(org_id, status, since, note, created_at) SELECT "
+                 + ORG_ID % "column1" + ", column2, column3, column4, column5", scan)
+    write_values(out, "INSERT INTO cluster_stage(org_id, stage, reached_on, created_at) SELECT "
+                 + ORG_ID % "column1" + ", column2, column3, column4", stages)
+    write_values(out, "INSERT INTO cluster_label(org_id, label, awarded_on, expires_on) SELECT "
+                 + ORG_ID % "column1" + ", column2, column3, column4", labels)
+    write_values(out, "INSERT INTO cluster_profile(org_id, vision, mission, goals, services,"
+                 " networks, updated_at) SELECT " + ORG_ID % "column1" +
+                 ", column2, column3, column4, column5, column6, column7", profiles)
+    out.write(SQL_BUMP % "'figures_version', 'directory_version'")
+    out.write("COMMIT;\n")
+    out.flush()
+    out.detach()
+    print("gen.py members: %d memberships (%d organisations, %d in two clusters, national cluster"
+          " %s with %d), %d SCAN membership rows" % (
+              len(w.members), len({m[1] for m in w.members}),
+              len(w.members) - len({m[1] for m in w.members}),
+              w.clusters[0][0]["slug"] if w.clusters else "-", len(w.national), len(scan)),
+          file=sys.stderr)
+    return 0
+
+
+def money(x):
+    """EUR (a float) as cents."""
+    return max(0, int(round(x * 100)))
+
+
+def rsd_to_eur(para, rate_e4):
+    """As figures_rsd_to_eur: para * 10^4 / rate_e4 rounded half up."""
+    return (para * 10000 * 2 + rate_e4) // (2 * rate_e4)
+
+
+def org_figures(rng, kind, nace, pr, years):
+    """One organisation's rows: (year, employees, revenue_eur, exports_eur,
+    rnd_eur, revenue_rsd, exports_rsd, rnd_rsd, rate_e4, source,
+    entered_at, verified_at), None for "not given"."""
+    median, sigma = (1.3, 0.5) if pr else EMP_MEDIAN.get(kind, (5, 0.7))
+    emp = min(50000.0, median * rng.lognormvariate(0, sigma))
+    base = RPE_NACE.get(nace, 35000) if kind == "company" else 30000
+    rpe = base * rng.lognormvariate(0, 0.5) * (0.6 if pr else 1.0)
+    section = NACE.get(nace, ("?",))[0]
+    if kind == "company":
+        p_export = 0.55 if section == "C" else 0.5 if nace in ("62", "63") else \
+            0.3 if nace == "01" else 0.25 if nace == "46" else 0.1
+    else:
+        p_export = {"research_institute": 0.3, "university": 0.1, "tech_centre": 0.2}.get(kind, 0.0)
+    share = rng.betavariate(1.5, 2.5) if rng.random() < p_export else 0.0
+    exports_unknown = share == 0.0 and rng.random() < 0.3
+    if kind in ("university", "research_institute"):
+        rnd_share = 0.25 * rng.lognormvariate(0, 0.3)
+    elif kind in ("tech_centre", "science_park"):
+        rnd_share = 0.10 * rng.lognormvariate(0, 0.3)
+    elif kind == "company" and nace in RND_NACE and rng.random() < 0.35:
+        rnd_share = rng.uniform(0.01, 0.08)
+    elif kind == "company" and rng.random() < 0.05:
+        rnd_share = rng.uniform(0.005, 0.03)
+    else:
+        rnd_share = None
+    in_rsd = rng.random() < 0.2
+    source = weighted(rng, SOURCES)
+    rows = []
+    for year in years:
+        emp *= math.exp(rng.gauss(0.02, 0.10))
+        rpe *= math.exp(rng.gauss(0.04 - (0.08 if year == 2020 else 0)
+                                  + (0.06 if year in (2021, 2022) else 0), 0.08))
+        employees = int(round(emp))
+        revenue = max(employees, 0.5) * rpe * rng.lognormvariate(0, 0.05)
+        exports = None if exports_unknown else revenue * min(0.98, share * rng.lognormvariate(0, 0.2))
+        rnd = None if rnd_share is None else revenue * rnd_share * rng.lognormvariate(0, 0.2)
+        g = rng.random()
+        if g < 0.015:
+            revenue = exports = rnd = None        # headcount only
+        elif g < 0.025:
+            employees = None                      # money only
+        src = source if rng.random() < 0.9 else weighted(rng, SOURCES)
+        entered = epoch(datetime.date(year + 1, 2, 1)) + rng.randrange(150 * 86400)
+        p_verified = 0.7 if year <= 2022 else 0.5 if year == 2023 else 0.25
+        verified = entered + rng.randrange(86400, 90 * 86400) \
+            if src != "estimate" and rng.random() < p_verified else None
+        rate = FX_RATES.get(year) if in_rsd and revenue is not None else None
+        if rate:
+            # whole dinars, as people type them
+            rev_p = int(round(revenue * rate / 10000)) * 100
+            exp_p = None if exports is None else min(rev_p, int(round(exports * rate / 10000)) * 100)
+            rnd_p = None if rnd is None else int(round(rnd * rate / 10000)) * 100
+            rows.append((year, employees, rsd_to_eur(rev_p, rate),
+                         None if exp_p is None else rsd_to_eur(exp_p, rate),
+                         None if rnd_p is None else rsd_to_eur(rnd_p, rate),
+                         rev_p, exp_p, rnd_p, rate, src, entered, verified))
+        else:
+            rev_c = None if revenue is None else money(revenue)
+            exp_c = None if exports is None else min(rev_c, money(exports))
+            rnd_c = None if rnd is None else money(rnd)
+            rows.append((year, employees, rev_c, exp_c, rnd_c, None, None, None, None, src,
+                         entered, verified))
+    return rows
+
+
+def decimal(minor):
+    return "" if minor is None else "%d.%02d" % divmod(minor, 100)
+
+
+def cmd_figures(args):
+    first, last = args.years
+    years = list(range(first, last + 1))
+    w = World(args.seed, args.orgs, args.clusters, args.national)
+    rng = stream(args.seed, "figures")
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    if args.format == "csv":
+        cw = csv.writer(out, lineterminator="\r\n")
+        cw.writerow(FIG_COLUMNS)
+    else:
+        sql_begin(out, "figures --part %s --years %d-%d (seed %d)" % (args.part, first, last, args.seed))
+    n = 0
+    for o, (slug, kind, nace, pr, region) in enumerate(w.orgs):
+        rows = org_figures(rng, kind, nace, pr, years)   # drawn for every part alike
+        if (args.part == "national") != (o in w.national) and args.part != "all":
+            continue
+        n += len(rows)
+        if args.format == "csv":
+            for (year, emp, rev, exp, rnd, rev_p, exp_p, rnd_p, rate, src, _, _) in rows:
+                if rate:
+                    cw.writerow([slug, year, "" if emp is None else emp, decimal(rev_p),
+                                 decimal(exp_p), decimal(rnd_p), "RSD", src])
+                else:
+                    cw.writerow([slug, year, "" if emp is None else emp, decimal(rev),
+                                 decimal(exp), decimal(rnd), "EUR", src])
+        else:
+            write_values(out, "INSERT INTO org_figure(org_id, year, employees, revenue_eur,"
+                         " exports_eur, rnd_eur, revenue_rsd, exports_rsd, rnd_rsd, rate_e4, source,"
+                         " entered_at, verified_at) SELECT " + ORG_ID % sql_str(slug) + ", *", rows)
+    if args.format == "sql":
+        out.write(SQL_BUMP % "'figures_version'")
+        out.write("COMMIT;\n")
+    out.flush()
+    out.detach()
+    print("gen.py figures: %d rows (%s, %d-%d)" % (n, args.part, first, last), file=sys.stderr)
+    return 0
+
+
+def year_range(s):
+    try:
+        a, _, b = s.partition("-")
+        first, last = int(a), int(b or a)
+    except ValueError:
+        raise argparse.ArgumentTypeError("want YEAR or FIRST-LAST, got '%s'" % s)
+    if not 1990 <= first <= last <= 2100:
+        raise argparse.ArgumentTypeError("want years within 1990-2100, first <= last")
+    return first, last
+
+
 COMMANDS = {
     "orgs": (cmd_orgs, "directory entries for `scan org import`"),
+    "clusters": (cmd_clusters, "cluster entries for `scan org import`, apart from `orgs`' ones"),
+    "members": (cmd_members, "SQL: cluster and SCAN memberships, stages, labels, profiles"),
+    "figures": (cmd_figures, "yearly figures: SQL for org_figure, or CSV for the import"),
 }
 
 
@@ -557,9 +1077,30 @@ def main(argv):
     p.add_argument("--count", type=int, default=1000, help="entries (default 1000)")
     p.add_argument("--format", choices=["csv", "json"], default="csv")
     p.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="random seed")
+    for name in ("clusters", "members", "figures"):
+        p = sub.add_parser(name, help=COMMANDS[name][1])
+        p.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="random seed")
+        p.add_argument("--orgs", type=int, default=100000,
+                       help="entries of `orgs` (same seed) in the database (default 100000)")
+        if name == "clusters":
+            p.add_argument("--count", type=int, default=1000, help="clusters (default 1000)")
+            p.add_argument("--format", choices=["csv", "json"], default="csv")
+            continue
+        p.add_argument("--clusters", type=int, default=1000,
+                       help="the --count given to `clusters` (default 1000)")
+        p.add_argument("--national", type=int, default=10000,
+                       help="current members of the first (national) cluster (default 10000)")
+        if name == "figures":
+            p.add_argument("--years", type=year_range, default=(2015, 2024),
+                           help="FIRST-LAST (default 2015-2024)")
+            p.add_argument("--format", choices=["sql", "csv"], default="sql")
+            p.add_argument("--part", choices=["all", "rest", "national"], default="all",
+                           help="whose figures: everyone's, all but the national cluster's"
+                           " members', or only theirs (default all)")
     args = ap.parse_args(argv)
-    if args.count < 0:
-        ap.error("--count must be 0 or more")
+    for opt in ("count", "orgs", "clusters", "national"):
+        if getattr(args, opt, 0) < 0:
+            ap.error("--%s must be 0 or more" % opt)
     return COMMANDS[args.cmd][0](args)
 
 

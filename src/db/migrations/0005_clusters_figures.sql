@@ -72,8 +72,10 @@ ALTER TABLE cluster_member ADD COLUMN created_by INTEGER REFERENCES person(id);
 ALTER TABLE cluster_member ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX cluster_member_once ON cluster_member(cluster_id, org_id, joined_on);
 -- Covers the "members of these clusters during year Y" step of every
--- total (measured: 75 -> 43 ms per year at 100,000 members).
-CREATE INDEX cluster_member_span ON cluster_member(cluster_id, joined_on, left_on, org_id);
+-- total (measured: 75 -> 43 ms per year at 100,000 members) and, with
+-- org_id second, the "is it a current member" check of every imported
+-- row (dates first made that walk a 10,000-member cluster per row).
+CREATE INDEX cluster_member_span ON cluster_member(cluster_id, org_id, joined_on, left_on);
 
 -- Yearly average exchange rate used to convert RSD input to EUR.
 CREATE TABLE fx_rate (
