@@ -13,16 +13,21 @@
  * (the secretariat every status), totals are figures_total()'s with their
  * provenance and never filled in, money is integer euro cents and shares
  * are basis points (1/100 of a percent), as in the model. Labels of codes
- * are English. Nothing here writes. */
+ * are English. Nothing here writes. Anonymous /api/v1/figures answers are
+ * kept in page_cache.c like the /figures page (a total over a million
+ * rows takes a while; the same answer is asked for again and again). */
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "core/strutil.h"
+#include "core/timeutil.h"
 #include "json/json.h"
 #include "model/cluster.h"
 #include "model/figures.h"
 #include "model/org.h"
 #include "model/rights.h"
+#include "web/page_cache.h"
 #include "web/web.h"
 
 #define YEAR_FIRST 1990
@@ -81,9 +86,9 @@ static bool load_cluster(req *r, org_rec *o)
         resp_fail(r, st, "org get");
         return false;
     }
-    bool visible = found && ((o->status && strcmp(o->status, "published") == 0) ||
-                             is_secretariat(r) ||
-                             (r->user && rights_can(r->db, r->user, RIGHT_ORG_EDIT, o->id)));
+    bool visible =
+        found && ((o->status && strcmp(o->status, "published") == 0) || is_secretariat(r) ||
+                  (r->user && rights_can(r->db, r->user, RIGHT_ORG_EDIT, o->id)));
     if (!visible || !is_cluster_kind(o->kind)) {
         resp_error(r, 404, "No cluster with this slug.");
         return false;
@@ -100,8 +105,12 @@ static db_status list_clusters(req *r, const api_page *p, org_rec **items, size_
     org_list_result res[2];
     for (int k = 0; k < 2; k++) {
         memset(&res[k], 0, sizeof res[k]);
-        org_query q = {.kind = kinds[k], .status = is_secretariat(r) ? "any" : NULL,
-                       .sort = ORG_SORT_ID, .page = 1, .per_page = p->limit, .after_id = p->after};
+        org_query q = {.kind = kinds[k],
+                       .status = is_secretariat(r) ? "any" : NULL,
+                       .sort = ORG_SORT_ID,
+                       .page = 1,
+                       .per_page = p->limit,
+                       .after_id = p->after};
         db_status st = org_list(r->db, r->a, &q, &res[k]);
         if (st != DB_OK)
             return st;
@@ -112,8 +121,8 @@ static db_status list_clusters(req *r, const api_page *p, org_rec **items, size_
     size_t i = 0, j = 0;
     *n = 0;
     while (*n < (size_t)p->limit && (i < res[0].n_items || j < res[1].n_items)) {
-        bool first = j >= res[1].n_items ||
-                     (i < res[0].n_items && res[0].items[i].id < res[1].items[j].id);
+        bool first =
+            j >= res[1].n_items || (i < res[0].n_items && res[0].items[i].id < res[1].items[j].id);
         (*items)[(*n)++] = first ? res[0].items[i++] : res[1].items[j++];
     }
     return DB_OK;
@@ -277,8 +286,8 @@ static void put_total(req *r, const figure_total *t, figure_group g)
     json_put_string(o, t->key);
     const char *label = t->label;
     if (g == FIG_GROUP_SECTOR || g == FIG_GROUP_REGION) {
-        const char *l = ref_label(r->db, r->a, g == FIG_GROUP_SECTOR ? "nace" : "region", t->key,
-                                  LANG_EN);
+        const char *l =
+            ref_label(r->db, r->a, g == FIG_GROUP_SECTOR ? "nace" : "region", t->key, LANG_EN);
         label = l ? l : t->key;
     } else if (g == FIG_GROUP_NONE) {
         label = NULL;
@@ -314,8 +323,51 @@ static void put_total(req *r, const figure_total *t, figure_group g)
     buf_puts(o, "}");
 }
 
+/* The key of an anonymous answer in the page cache (NULL: do not cache)
+ * and, in *version, the figures_version it is valid for. Only URLs made of
+ * the known parameters, each once, are cached, so made-up parameters
+ * cannot fill the cache. */
+static const char *figures_cache_key(req *r, int64_t *version, bool *ok)
+{
+    static const char *const known[] = {"year", "scope", "cluster", "group_by"};
+    *ok = true;
+    if (r->user)
+        return NULL;
+    for (size_t i = 0; i < r->query.n_fields; i++) {
+        bool good = false;
+        for (size_t k = 0; k < 4; k++)
+            good |= strcmp(r->query.fields[i].name, known[k]) == 0;
+        for (size_t j = 0; j < i; j++)
+            good &= strcmp(r->query.fields[j].name, r->query.fields[i].name) != 0;
+        if (!good)
+            return NULL;
+    }
+    int64_t dir_v = 0;
+    db_status st = figures_version(r->db, version);
+    if (st == DB_OK)
+        st = org_directory_version(r->db, &dir_v);
+    if (st != DB_OK) {
+        *ok = false;
+        resp_fail(r, st, "figures/directory version");
+        return NULL;
+    }
+    return arena_printf(r->a, "api|%lld|%s?%s", (long long)dir_v, r->path,
+                        r->query_raw ? r->query_raw : "");
+}
+
 void api_figures(req *r)
 {
+    int64_t version = 0;
+    bool ok;
+    const char *key = figures_cache_key(r, &version, &ok);
+    if (!ok)
+        return;
+    const char *ct, *etag;
+    if (key && page_cache_get(key, version, r->a, &r->out, &ct, &etag)) {
+        r->content_type = ct;
+        r->etag = etag;
+        return;
+    }
     figure_query q = {.scope = FIG_SCOPE_SCAN, .group = FIG_GROUP_NONE};
     const char *scope = req_query(r, "scope");
     const char *cluster = req_query(r, "cluster");
@@ -389,9 +441,10 @@ void api_figures(req *r)
         q.year = (int)y;
     } else if (n_years) {
         q.year = years[0];
-    } else {
-        resp_error(r, 404, "There are no figures yet: no year to show.");
-        return;
+    } else { /* nothing reported yet: last year, with everyone missing */
+        time_t now = (time_t)time_now();
+        struct tm tm;
+        q.year = localtime_r(&now, &tm) ? tm.tm_year + 1900 - 1 : YEAR_FIRST;
     }
     figure_total *rows = NULL;
     size_t n = 0;
@@ -427,4 +480,6 @@ void api_figures(req *r)
         put_total(r, &rows[i], q.group);
     }
     buf_puts(o, "]}\n");
+    if (key && r->status == 200 && !buf_failed(o))
+        page_cache_put(key, version, r->content_type, o->data ? o->data : "", o->len);
 }

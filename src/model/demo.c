@@ -13,13 +13,28 @@
  * Every entry goes through org_put inside this function's transaction,
  * so it gets its revision, search document and audit row (actor 0, the
  * system) exactly as if typed into the form, and all of it commits or
- * none. */
+ * none.
+ *
+ * The clusters part (load_clusters): SCAN membership of the seven
+ * founders since 2016-08-02 (the date of SCAN's directory entry), their
+ * stage at that date, one expired ESCA Bronze label (Serbia's 2012-13
+ * bronze labels were not renewed), an illustrative cluster initiative that
+ * applied in 2021 and became a member in 2022 (with a profile and a
+ * current label that is not ESCA's), and fifty illustrative
+ * member organisations (is_demo, made-up names) with memberships (two
+ * belong to two clusters; one left in 2021) and figures for 2022-2024
+ * written through figures_put_tx (one member did not report for 2024).
+ * Their SCAN-wide 2024 totals give the headline SCAN states: over 30,000
+ * employees and over EUR 1 billion revenue, most of it exported. Cluster
+ * rows have no _tx writer in cluster.c, so they are inserted here with the
+ * columns and values cluster.c itself writes. */
 #include "model/demo.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "model/figures.h"
 #include "model/org.h"
 
 static const char SQL_IS_LOADED[] = "SELECT count(*) FROM app_meta WHERE key = 'demo_loaded'";
@@ -93,6 +108,14 @@ static const demo_org demo_orgs[] = {
      "The information and communication technology cluster of Central Serbia; a founder of "
      "SCAN.",
      NULL, NULL, "Крагујевац", "SUMADIJSKI", "SZ", 0, LIST("62"), LIST("1.2"), LIST("RS")},
+    /* an illustrative cluster initiative that joined SCAN later */
+    {"demo-energy-cluster", "Демо иницијатива за кластер обновљиве енергије",
+     "Demo Renewable Energy Cluster Initiative", NULL, "cluster_initiative",
+     "Илустративан унос: иницијатива за кластер обновљиве енергије у Западној Србији (није "
+     "стварна организација).",
+     "Illustrative entry: a renewable energy cluster initiative in Western Serbia (not a real "
+     "organisation).",
+     NULL, NULL, "Чачак", "MORAVICKI", "SZ", 2021, LIST("35"), LIST("2.7"), LIST("RS")},
     /* partners of the kinds SCAN works with */
     {"ministarstvo-privrede", "Министарство привреде", "Ministry of Economy", NULL,
      "public_authority",
@@ -166,6 +189,291 @@ static db_status load_orgs(db *d, buf *err)
     return DB_OK;
 }
 
+/* --- clusters, members and figures ------------------------------------------------ */
+
+#define SCAN_FOUNDED "2016-08-02" /* SCAN's directory entry: "created on August 2, 2016" */
+
+static const char *const founders[] = {
+    "voict", "autocluster-serbia",         "ict-network", "vmc", "facts",
+    "nicat", "ict-cluster-central-serbia",
+};
+
+/* One illustrative member organisation: its entry, and the numbers its
+ * yearly figures are made from. Figures for 2024 are employees24 people
+ * and employees24 * rpe euros of revenue, export_bp of it exported; each
+ * year before has growth_pct fewer people and 3% less revenue per head. */
+typedef struct demo_member {
+    const char *slug, *name, *kind; /* kind NULL = company */
+    const char *municipality, *district, *nace;
+    int founded;
+    int64_t employees24, rpe, export_bp, growth_pct;
+    struct {
+        const char *cluster, *role, *joined_on, *left_on;
+    } in[2]; /* cluster NULL = none */
+} demo_member;
+
+/* One member per line: a table reads best as a table. */
+// clang-format off
+static const demo_member demo_members[] = {
+    {"petrovaradin-softver", "Петроварадин софтвер д.о.о.", NULL, "Нови Сад", "JUZNOBACKI", "62", 2008, 820, 48000, 9200, 8, {{"voict", "founding_member", "2009-05-12", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"backa-kod", "Бачка код д.о.о.", NULL, "Нови Сад", "JUZNOBACKI", "62", 2012, 540, 46000, 9400, 10, {{"voict", "member", "2013-02-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"fruska-data", "Фрушка дата д.о.о.", NULL, "Сремски Карловци", "JUZNOBACKI", "62", 2015, 310, 42000, 8800, 12, {{"voict", "member", "2016-03-15", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"dunavski-sistemi", "Дунавски системи д.о.о.", NULL, "Нови Сад", "JUZNOBACKI", "62", 2005, 960, 52000, 9000, 6, {{"voict", "board", "2009-05-12", NULL}, {"ict-network", "member", "2014-10-01", NULL}}},
+    {"subotica-digital", "Суботица диџитал д.о.о.", NULL, "Суботица", "SEVERNOBACKI", "62", 2021, 140, 38000, 9500, 20, {{"voict", "member", "2021-09-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"begej-it", "Бегеј ИТ д.о.о.", NULL, "Зрењанин", "SREDNJEBANATSKI", "62", 2010, 230, 40000, 8500, 7, {{"voict", "member", "2014-06-20", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"tisa-analitika", "Тиса аналитика д.о.о.", NULL, "Нови Бечеј", "SREDNJEBANATSKI", "62", 2022, 45, 35000, 7000, 25, {{"voict", "member", "2022-04-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"novosadski-studio-igara", "Новосадски студио игара д.о.о.", NULL, "Нови Сад", "JUZNOBACKI", "62", 2016, 210, 55000, 9800, 15, {{"voict", "member", "2017-01-10", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"kalemegdan-tehnologije", "Калемегдан технологије д.о.о.", NULL, "Београд", "BEOGRAD", "62", 2004, 1700, 50000, 8600, 5, {{"ict-network", "founding_member", "2010-03-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"sava-cloud", "Сава клауд д.о.о.", NULL, "Београд", "BEOGRAD", "62", 2014, 680, 47000, 9100, 11, {{"ict-network", "member", "2015-05-05", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"avala-softver", "Авала софтверски инжењеринг д.о.о.", NULL, "Београд", "BEOGRAD", "62", 2009, 520, 44000, 8300, 6, {{"ict-network", "member", "2011-11-11", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"zvezdara-labs", "Zvezdara Labs d.o.o.", NULL, "Београд", "BEOGRAD", "62", 2020, 95, 36000, 9000, 30, {{"ict-network", "member", "2020-12-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"usce-fintek", "Ушће финтек д.о.о.", NULL, "Београд", "BEOGRAD", "62", 2017, 260, 58000, 7500, 14, {{"ict-network", "member", "2018-02-14", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"vracar-medija", "Врачар медија д.о.о.", NULL, "Београд", "BEOGRAD", "62", 2011, 180, 33000, 4000, 3, {{"ict-network", "member", "2012-09-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"sumadija-autodelovi", "Шумадија аутоделови д.о.о.", NULL, "Крагујевац", "SUMADIJSKI", "29", 1998, 2900, 62000, 8800, 4, {{"autocluster-serbia", "founding_member", "2009-10-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"livnica-lepenica", "Ливница Лепеница д.о.о.", NULL, "Крагујевац", "SUMADIJSKI", "29", 1993, 1800, 55000, 9000, 3, {{"autocluster-serbia", "founding_member", "2009-10-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"gruza-kablovi", "Гружа кабловски системи д.о.о.", NULL, "Кнић", "SUMADIJSKI", "29", 2007, 4100, 32000, 9700, 2, {{"autocluster-serbia", "member", "2010-04-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"morava-plastik", "Морава пластик д.о.о.", NULL, "Јагодина", "POMORAVSKI", "22", 2003, 950, 48000, 8200, 5, {{"autocluster-serbia", "member", "2012-07-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"raca-precizna-mehanika", "Рача прецизна механика д.о.о.", NULL, "Рача", "SUMADIJSKI", "29", 2002, 600, 45000, 8500, 6, {{"autocluster-serbia", "member", "2011-03-01", NULL}, {"vmc", "member", "2015-09-01", NULL}}},
+    {"cacak-autokomponente", "Чачак аутокомпоненте д.о.о.", NULL, "Чачак", "MORAVICKI", "29", 2006, 1300, 51000, 9100, 5, {{"autocluster-serbia", "board", "2010-01-15", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"rasina-pogonski-sistemi", "Расина погонски системи д.о.о.", NULL, "Крушевац", "RASINSKI", "29", 2011, 750, 47000, 8700, 7, {{"autocluster-serbia", "member", "2013-05-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"podunavlje-kocnice", "Подунавље кочнице д.о.о.", NULL, "Смедерево", "PODUNAVSKI", "29", 2013, 880, 50000, 9300, 8, {{"autocluster-serbia", "member", "2014-03-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"celicne-konstrukcije-kac", "Челичне конструкције Каћ д.о.о.", NULL, "Нови Сад", "JUZNOBACKI", "25", 1994, 640, 52000, 6500, 4, {{"vmc", "founding_member", "2008-06-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"temerin-metal", "Темерин метал д.о.о.", NULL, "Темерин", "JUZNOBACKI", "25", 2001, 420, 46000, 7200, 5, {{"vmc", "member", "2009-01-20", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"becej-masinska-obrada", "Машинска обрада Бечеј д.о.о.", NULL, "Бечеј", "JUZNOBACKI", "25", 2005, 310, 40000, 7800, 6, {{"vmc", "member", "2010-10-10", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"vrbas-hidraulika", "Врбас хидраулика д.о.о.", NULL, "Врбас", "JUZNOBACKI", "28", 2003, 520, 50000, 8000, 5, {{"vmc", "board", "2008-06-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"kovacnica-tisa", "Ковачница Тиса д.о.о.", NULL, "Сента", "SEVERNOBANATSKI", "25", 1997, 380, 42000, 6800, 3, {{"vmc", "member", "2011-02-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"indjija-alati", "Инђија алати д.о.о.", NULL, "Инђија", "SREMSKI", "25", 2009, 270, 39000, 6000, 7, {{"vmc", "member", "2012-04-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"pancevo-kotlovi", "Панчево котлови д.о.о.", NULL, "Панчево", "JUZNOBANATSKI", "25", 1999, 560, 47000, 7000, 4, {{"vmc", "member", "2010-05-01", "2021-06-30"}, {NULL, NULL, NULL, NULL}}},
+    {"dorcol-konfekcija", "Дорћол конфекција д.о.о.", NULL, "Београд", "BEOGRAD", "14", 1996, 420, 21000, 8800, 2, {{"facts", "founding_member", "2010-11-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"novi-pazar-denim", "Нови Пазар деним д.о.о.", NULL, "Нови Пазар", "RASKI", "14", 2004, 1300, 19000, 9200, 3, {{"facts", "member", "2011-06-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"leskovac-tekstil", "Лесковац текстил д.о.о.", NULL, "Лесковац", "JABLANICKI", "13", 1991, 650, 17000, 8600, 1, {{"facts", "member", "2012-01-15", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"arilje-pletiva", "Ариље плетива д.о.о.", NULL, "Ариље", "ZLATIBORSKI", "14", 2000, 380, 18000, 9000, 2, {{"facts", "member", "2013-03-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"beo-dizajn-studio", "Beo Dizajn Studio d.o.o.", NULL, "Београд", "BEOGRAD", "14", 2018, 60, 26000, 5500, 12, {{"facts", "member", "2019-04-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"pirot-obuca", "Пирот обућа д.о.о.", NULL, "Пирот", "PIROTSKI", "15", 2007, 720, 20000, 9400, 4, {{"facts", "member", "2014-09-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"nisava-elektronik", "Нишава електроник д.о.о.", NULL, "Ниш", "NISAVSKI", "26", 2003, 1200, 41000, 9300, 6, {{"nicat", "founding_member", "2011-12-01", NULL}, {"ict-cluster-central-serbia", "member", "2016-02-01", NULL}}},
+    {"medijana-softver", "Медијана софтвер д.о.о.", NULL, "Ниш", "NISAVSKI", "62", 2010, 430, 43000, 9000, 9, {{"nicat", "member", "2012-03-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"toplica-senzori", "Топлица сензори д.о.о.", NULL, "Прокупље", "TOPLICKI", "26", 2016, 160, 37000, 8700, 14, {{"nicat", "member", "2017-05-15", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"pcinja-kabl", "Пчиња кабл д.о.о.", NULL, "Врање", "PCINJSKI", "27", 2008, 1500, 30000, 9600, 5, {{"nicat", "member", "2012-10-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"nis-smart-sistemi", "Niš Smart Sistemi d.o.o.", NULL, "Ниш", "NISAVSKI", "62", 2022, 35, 34000, 8000, 40, {{"nicat", "member", "2022-06-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"aleksinac-pcb", "Алексинац ПЦБ д.о.о.", NULL, "Алексинац", "NISAVSKI", "26", 2012, 340, 39000, 9100, 8, {{"nicat", "member", "2013-09-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"institut-senzorske-tehnologije", "Институт за сензорске технологије Ниш", "research_institute", "Ниш", "NISAVSKI", "72", 2011, 85, 30000, 3500, 5, {{"nicat", "member", "2012-01-10", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"sumadijski-softver", "Шумадијски софтвер д.о.о.", NULL, "Крагујевац", "SUMADIJSKI", "62", 2009, 380, 41000, 9200, 9, {{"ict-cluster-central-serbia", "founding_member", "2012-05-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"lepenica-data", "Лепеница дата д.о.о.", NULL, "Крагујевац", "SUMADIJSKI", "62", 2018, 120, 37000, 8900, 18, {{"ict-cluster-central-serbia", "member", "2019-01-15", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"jagodina-web", "Јагодина веб д.о.о.", NULL, "Јагодина", "POMORAVSKI", "62", 2014, 90, 32000, 8000, 10, {{"ict-cluster-central-serbia", "member", "2015-06-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"kraljevo-it-servisi", "Краљево ИТ сервиси д.о.о.", NULL, "Краљево", "RASKI", "62", 2007, 260, 36000, 7600, 6, {{"ict-cluster-central-serbia", "member", "2013-02-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"rudnik-automatika", "Рудник аутоматика д.о.о.", NULL, "Горњи Милановац", "MORAVICKI", "62", 2013, 150, 39000, 8400, 7, {{"ict-cluster-central-serbia", "member", "2014-11-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"zapadna-morava-solar", "Западна Морава солар д.о.о.", NULL, "Чачак", "MORAVICKI", "35", 2019, 45, 60000, 1500, 30, {{"demo-energy-cluster", "founding_member", "2021-03-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"ovcar-hidro", "Овчар хидро д.о.о.", NULL, "Чачак", "MORAVICKI", "35", 2015, 30, 70000, 0, 5, {{"demo-energy-cluster", "founding_member", "2021-03-01", NULL}, {NULL, NULL, NULL, NULL}}},
+    {"ibar-energetika", "Ибар енергетско саветовање д.о.о.", NULL, "Краљево", "RASKI", "71", 2020, 25, 40000, 2000, 20, {{"demo-energy-cluster", "member", "2022-02-01", NULL}, {NULL, NULL, NULL, NULL}}},
+};
+// clang-format on
+
+/* The one member that did not report for 2024 (a gap the totals must show,
+ * never fill). */
+static const char NOT_REPORTED_2024[] = "vracar-medija";
+
+static const char SQL_SCAN_STATUS[] =
+    "INSERT INTO scan_membership(org_id, status, since, note, created_at)"
+    " SELECT id, $2, $3, $4, $5 FROM org WHERE slug = $1";
+static const char SQL_STAGE[] = "INSERT INTO cluster_stage(org_id, stage, reached_on, created_at)"
+                                " SELECT id, $2, $3, $4 FROM org WHERE slug = $1";
+static const char SQL_LABEL[] =
+    "INSERT INTO cluster_label(org_id, label, name, awarded_on, expires_on)"
+    " SELECT id, $2, $3, $4, $5 FROM org WHERE slug = $1";
+static const char SQL_PROFILE[] =
+    "INSERT INTO cluster_profile(org_id, vision, mission, goals, services, networks, updated_at)"
+    " SELECT id, $2, $3, $4, $5, $6, $7 FROM org WHERE slug = $1";
+static const char SQL_MEMBER[] =
+    "INSERT INTO cluster_member(cluster_id, org_id, role, joined_on, left_on, created_at,"
+    " updated_at) SELECT c.id, m.id, $3, $4, $5, $6, $6 FROM org c, org m"
+    " WHERE c.slug = $1 AND m.slug = $2";
+static const char SQL_VERIFY[] = "UPDATE org_figure SET verified_at = $2 WHERE id = $1";
+
+/* Runs one of the inserts above bound with up to seven text values
+ * (NULL binds NULL) and now as the integer at position now_pos; exactly
+ * one row must be written. */
+static db_status insert_row(db *d, const char *sql, const char *const *v, int n, int now_pos,
+                            buf *err)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return DB_ERR;
+    for (int i = 0; i < n; i++)
+        db_bind_text(s, i + 1, v[i]);
+    if (now_pos)
+        db_bind_int(s, now_pos, time_now());
+    db_status st = db_step(s);
+    db_reset(s);
+    if (st != DB_DONE)
+        return st;
+    if (db_changes(d) != 1) {
+        buf_printf(err, "demo cluster row for %s: no such entry", v[0]);
+        return DB_ERR;
+    }
+    return DB_OK;
+}
+
+/* The member organisations' entries, through org_put like the others. */
+static db_status load_members(db *d, buf *err)
+{
+    for (size_t i = 0; i < sizeof demo_members / sizeof demo_members[0]; i++) {
+        const demo_member *m = &demo_members[i];
+        const char *sectors[] = {m->nace};
+        org_rec r = {
+            .slug = m->slug,
+            .name = m->name,
+            .kind = m->kind ? m->kind : "company",
+            .status = "published",
+            .short_sr = "Илустративна чланица кластера: измишљена организација за демонстрацију "
+                        "платформе.",
+            .short_en = "An illustrative cluster member: a made-up organisation that shows how "
+                        "the platform works.",
+            .municipality = m->municipality,
+            .district = m->district,
+            .country = "RS",
+            .year_founded = m->founded,
+            .sectors = sectors,
+            .n_sectors = 1,
+            .is_demo = true,
+        };
+        form_errors fe;
+        memset(&fe, 0, sizeof fe);
+        org_put_result res;
+        db_status st = org_put(d, &r, "create", 0, NULL, &fe, &res);
+        if (st == DB_CONSTRAINT && fe.n_items > 0) {
+            buf t = BUF_INIT;
+            form_error_text(&t, LANG_EN, &fe.items[0]);
+            buf_printf(err, "demo member %s: %s: %s", m->slug, fe.items[0].field, buf_str(&t));
+            buf_free(&t);
+            return st;
+        }
+        if (st != DB_OK)
+            return st;
+    }
+    return DB_OK;
+}
+
+/* The figures of member m for 2022-2024 (see demo_member), some of them
+ * verified by the secretariat. */
+static db_status load_figures(db *d, const demo_member *m, size_t index, buf *err)
+{
+    org_rec o;
+    bool found = false;
+    arena a = ARENA_INIT;
+    db_status st = org_get(d, &a, m->slug, 0, &o, &found);
+    int64_t id = found ? o.id : 0;
+    arena_free(&a);
+    if (st != DB_OK)
+        return st;
+    if (!found) {
+        buf_printf(err, "demo member %s is missing", m->slug);
+        return DB_ERR;
+    }
+    int64_t employees = m->employees24;
+    bool research =
+        strcmp(m->nace, "62") == 0 || strcmp(m->nace, "26") == 0 || strcmp(m->nace, "72") == 0;
+    for (int year = 2024; year >= 2022; year--) {
+        if (year < 2024)
+            employees = employees * 100 / (100 + m->growth_pct);
+        if (year == 2024 && strcmp(m->slug, NOT_REPORTED_2024) == 0)
+            continue;
+        int64_t rpe = m->rpe * (100 - (2024 - year) * 3) / 100;
+        int64_t revenue = employees * rpe * 100; /* cents */
+        int64_t exports = revenue / 10000 * m->export_bp;
+        int64_t rnd = research ? revenue / 100 * 3 : -1;
+        form_errors fe;
+        memset(&fe, 0, sizeof fe);
+        figures_put_result res;
+        st = figures_put_tx(d, id, year, "EUR", employees, revenue, exports, rnd, "self_reported",
+                            true, 0, NULL, &fe, &res);
+        if (st == DB_CONSTRAINT && fe.n_items > 0) {
+            buf t = BUF_INIT;
+            form_error_text(&t, LANG_EN, &fe.items[0]);
+            buf_printf(err, "demo figures %s %d: %s: %s", m->slug, year, fe.items[0].field,
+                       buf_str(&t));
+            buf_free(&t);
+            return st;
+        }
+        if (st != DB_OK)
+            return st;
+        /* earlier years verified; 2024 for every other member */
+        if (year < 2024 || index % 2 == 0) {
+            db_stmt *s = db_prepare(d, SQL_VERIFY);
+            if (!s)
+                return DB_ERR;
+            db_bind_int(s, 1, res.id);
+            db_bind_int(s, 2, time_now());
+            st = db_step(s);
+            db_reset(s);
+            if (st != DB_DONE)
+                return st;
+        }
+    }
+    return DB_OK;
+}
+
+static db_status load_clusters(db *d, buf *err)
+{
+    db_status st;
+    for (size_t i = 0; i < sizeof founders / sizeof founders[0]; i++) {
+        const char *scan[] = {founders[i], "founder", SCAN_FOUNDED, NULL};
+        if ((st = insert_row(d, SQL_SCAN_STATUS, scan, 4, 5, err)) != DB_OK)
+            return st;
+        /* established clusters by the time they founded SCAN */
+        const char *stage[] = {founders[i], "established", SCAN_FOUNDED};
+        if ((st = insert_row(d, SQL_STAGE, stage, 3, 4, err)) != DB_OK)
+            return st;
+    }
+    const char *const labels[][5] = {
+        {"voict", "esca_bronze", NULL, "2013-03-01", "2015-03-01"},
+        {"demo-energy-cluster", "other", "Демо признање регионалне развојне агенције", "2024-04-15",
+         NULL},
+    };
+    for (size_t i = 0; i < 2; i++)
+        if ((st = insert_row(d, SQL_LABEL, labels[i], 5, 0, err)) != DB_OK)
+            return st;
+    const char *const initiative[][4] = {
+        {"demo-energy-cluster", "applied", "2021-03-01", "Пријава после оснивања иницијативе."},
+        {"demo-energy-cluster", "member", "2022-06-01", NULL},
+    };
+    for (size_t i = 0; i < 2; i++)
+        if ((st = insert_row(d, SQL_SCAN_STATUS, initiative[i], 4, 5, err)) != DB_OK)
+            return st;
+    const char *const stages[][3] = {{"demo-energy-cluster", "initiative", "2021-03-01"},
+                                     {"demo-energy-cluster", "emerging", "2023-09-01"}};
+    for (size_t i = 0; i < 2; i++)
+        if ((st = insert_row(d, SQL_STAGE, stages[i], 3, 4, err)) != DB_OK)
+            return st;
+    const char *profile[] = {
+        "demo-energy-cluster",
+        "Западна Србија као регион који производи и користи чисту енергију.",
+        "Повезујемо произвођаче, пројектанте и општине да би пројекти обновљиве енергије "
+        "настајали брже и јефтиније.",
+        "Заједнички наступ чланица на тендерима.\nОбука за пројектовање соларних електрана.\n"
+        "Пет нових чланица до 2026. године.",
+        "Заједничко пројектовање и прибављање дозвола\nОбуке и радионице\n"
+        "Повезивање са финансијерима",
+        "Мрежа енергетских заједница Србије (илустративно)",
+    };
+    if ((st = insert_row(d, SQL_PROFILE, profile, 6, 7, err)) != DB_OK)
+        return st;
+
+    if ((st = load_members(d, err)) != DB_OK)
+        return st;
+    for (size_t i = 0; i < sizeof demo_members / sizeof demo_members[0]; i++) {
+        const demo_member *m = &demo_members[i];
+        for (size_t k = 0; k < 2 && m->in[k].cluster; k++) {
+            const char *row[] = {m->in[k].cluster, m->slug, m->in[k].role, m->in[k].joined_on,
+                                 m->in[k].left_on};
+            if ((st = insert_row(d, SQL_MEMBER, row, 5, 6, err)) != DB_OK)
+                return st;
+        }
+        if ((st = load_figures(d, m, i, err)) != DB_OK)
+            return st;
+    }
+    return DB_OK;
+}
+
 db_status demo_load(db *d, int *loaded, buf *err)
 {
     *loaded = 0;
@@ -181,6 +489,9 @@ db_status demo_load(db *d, int *loaded, buf *err)
         return DB_OK;
     }
     st = load_orgs(d, err);
+    if (st != DB_OK)
+        goto fail;
+    st = load_clusters(d, err);
     if (st != DB_OK)
         goto fail;
     db_stmt *s = db_prepare(d, SQL_MARK);

@@ -140,6 +140,9 @@ void web_figures_import(req *r);
  * other kinds. */
 struct org_rec;
 bool web_cluster_section(req *r, const struct org_rec *o);
+/* GET /orgs/{slug}: web_org_profile() behind the page cache for anonymous
+ * readers of cluster entries. */
+void web_cluster_profile(req *r);
 void web_cluster_members_form(req *r);
 void web_cluster_member_add(req *r);
 void web_cluster_member_end(req *r);

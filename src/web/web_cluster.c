@@ -8,16 +8,22 @@
  *                                    members with the ECCP composition, and
  *                                    the cluster's own figures
  *   GET  /orgs/{slug}/members/manage the members form: add, end
- *   POST /orgs/{slug}/members        add a member (by address or PIB)
+ *   POST /orgs/{slug}/members        add a member (by its address)
  *   POST /orgs/{slug}/members/{id}/end  end a membership on a date
  *   GET  /orgs/{slug}/cluster/edit   the cluster profile forms
  *   POST /orgs/{slug}/cluster        save one part (profile, stage, SCAN
  *                                    status (secretariat), label)
  *
+ *   GET  /orgs/{slug}                web_cluster_profile(): the profile
+ *                                    (web_org_view.c) with anonymous
+ *                                    renders of cluster entries cached
+ *
  * Data comes from cluster.h (profile, members) and figures.h (totals);
- * membership is never copied, only read. Anonymous renders of the section
- * are cached by page_cache.c under (figures_version, directory_version,
- * language, URL): every cluster write bumps both versions. Each form is
+ * membership is never copied, only read. Anonymous renders of cluster
+ * profiles are cached by page_cache.c under (figures_version,
+ * directory_version, language, URL, base URL, minute): every cluster and
+ * figures write bumps the versions, and the minute bounds how long a
+ * renamed or erased person's name can outlive the change. Each form is
  * one model call, so each saves all or nothing; errors are shown next to
  * their fields with everything typed kept. Rights: RIGHT_MEMBERS_EDIT for
  * members, RIGHT_ORG_EDIT for the profile, and the secretariat's
@@ -26,6 +32,7 @@
 
 #include "core/log.h"
 #include "core/strutil.h"
+#include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/cluster.h"
@@ -129,17 +136,21 @@ static void cluster_actions(req *r, const org_rec *o)
     buf *out = &r->out;
     html_raw(out, "<ul class=\"cluster-actions\">");
     if (edit)
-        html_fmt(out, "<li><a class=\"button button-secondary\" href=\"/orgs/%q/cluster/edit\">%s</a></li>",
-                 o->slug, T(L, MSG_CL_EDIT_PROFILE));
+        html_fmt(
+            out,
+            "<li><a class=\"button button-secondary\" href=\"/orgs/%q/cluster/edit\">%s</a></li>",
+            o->slug, T(L, MSG_CL_EDIT_PROFILE));
     if (members)
-        html_fmt(out,
-                 "<li><a class=\"button button-secondary\" href=\"/orgs/%q/members/manage\">%s</a></li>",
-                 o->slug, T(L, MSG_CL_MANAGE_MEMBERS));
+        html_fmt(
+            out,
+            "<li><a class=\"button button-secondary\" href=\"/orgs/%q/members/manage\">%s</a></li>",
+            o->slug, T(L, MSG_CL_MANAGE_MEMBERS));
     if (figures)
-        html_fmt(out,
-                 "<li><a class=\"button button-secondary\" href=\"/orgs/%q/figures\">%s</a></li>"
-                 "<li><a class=\"button button-secondary\" href=\"/orgs/%q/figures/import\">%s</a></li>",
-                 o->slug, T(L, MSG_CL_OWN_FIGURES), o->slug, T(L, MSG_FIG_IMPORT_LINK));
+        html_fmt(
+            out,
+            "<li><a class=\"button button-secondary\" href=\"/orgs/%q/figures\">%s</a></li>"
+            "<li><a class=\"button button-secondary\" href=\"/orgs/%q/figures/import\">%s</a></li>",
+            o->slug, T(L, MSG_CL_OWN_FIGURES), o->slug, T(L, MSG_FIG_IMPORT_LINK));
     if (rights_can(r->db, r->user, RIGHT_FIGURES_VERIFY, 0) || members)
         html_fmt(out, "<li><a class=\"button button-quiet\" href=\"/figures/missing\">%s</a></li>",
                  T(L, MSG_CL_MISSING_LINK));
@@ -147,17 +158,18 @@ static void cluster_actions(req *r, const org_rec *o)
 }
 
 /* "Established · since 2 Aug 2016" with the earlier stages. */
-static void stage_facts(req *r, const cluster_info *ci)
+static void stage_facts(req *r, const cluster_info *ci, msg_id dt)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    html_fmt(o, "<dt>%s</dt><dd>", T(L, MSG_CL_STAGE));
+    html_fmt(o, "<dt>%s</dt><dd>", T(L, dt));
     if (ci->n_stages == 0) {
         html_fmt(o, "<span class=\"muted\">%s</span></dd>", T(L, MSG_CL_NOT_RECORDED));
         return;
     }
     const cluster_stage_rec *cur = &ci->stages[ci->n_stages - 1];
-    html_fmt(o, "<strong>%s</strong> <span class=\"muted\">%s</span>", wf_stage_label(L, cur->stage),
+    html_fmt(o, "<strong>%s</strong> <span class=\"muted\">%s</span>",
+             wf_stage_label(L, cur->stage),
              arena_printf(r->a, T(L, MSG_CL_SINCE), wf_ymd(r, cur->reached_on)));
     if (ci->n_stages > 1) {
         html_raw(o, "<ol class=\"timeline\">");
@@ -170,11 +182,11 @@ static void stage_facts(req *r, const cluster_info *ci)
     html_raw(o, "</dd>");
 }
 
-static void scan_facts(req *r, const cluster_info *ci)
+static void scan_facts(req *r, const cluster_info *ci, msg_id dt)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    html_fmt(o, "<dt>%s</dt><dd>", T(L, MSG_CL_SCAN));
+    html_fmt(o, "<dt>%s</dt><dd>", T(L, dt));
     if (ci->n_scan == 0) {
         html_fmt(o, "<span class=\"muted\">%s</span></dd>", T(L, MSG_CL_SCAN_NONE));
         return;
@@ -198,11 +210,11 @@ static void scan_facts(req *r, const cluster_info *ci)
     html_raw(o, "</dd>");
 }
 
-static void label_facts(req *r, const cluster_info *ci)
+static void label_facts(req *r, const cluster_info *ci, msg_id dt)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    html_fmt(o, "<dt>%s</dt><dd>", T(L, MSG_CL_LABELS));
+    html_fmt(o, "<dt>%s</dt><dd>", T(L, dt));
     if (ci->n_labels == 0) {
         html_fmt(o, "<span class=\"muted\">%s</span></dd>", T(L, MSG_CL_LABELS_NONE));
         return;
@@ -241,8 +253,8 @@ static void strategy(req *r, const cluster_info *ci)
         const struct {
             msg_id label;
             const char *text;
-        } parts[] = {{MSG_CL_VISION, ci->vision}, {MSG_CL_MISSION, ci->mission},
-                     {MSG_CL_GOALS, ci->goals}};
+        } parts[] = {
+            {MSG_CL_VISION, ci->vision}, {MSG_CL_MISSION, ci->mission}, {MSG_CL_GOALS, ci->goals}};
         for (size_t i = 0; i < 3; i++) {
             if (empty(parts[i].text))
                 continue;
@@ -282,12 +294,13 @@ static void team(req *r, const cluster_info *ci)
         current += empty(ci->team[i].until);
     if (current == 0)
         return;
-    html_fmt(o,
-             "<section aria-labelledby=\"cl-team\"><h2 id=\"cl-team\">%s</h2><div class=\"table-wrap\">"
-             "<table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-             "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-             T(L, MSG_CL_TEAM), T(L, MSG_CL_COL_PERSON), T(L, MSG_CL_COL_ROLE), T(L, MSG_CL_COL_FTE),
-             T(L, MSG_CL_COL_CONTACT));
+    html_fmt(
+        o,
+        "<section aria-labelledby=\"cl-team\"><h2 id=\"cl-team\">%s</h2><div class=\"table-wrap\">"
+        "<table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+        "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+        T(L, MSG_CL_TEAM), T(L, MSG_CL_COL_PERSON), T(L, MSG_CL_COL_ROLE), T(L, MSG_CL_COL_FTE),
+        T(L, MSG_CL_COL_CONTACT));
     int64_t fte = 0;
     for (size_t i = 0; i < ci->n_team; i++) {
         const cluster_team_rec *t = &ci->team[i];
@@ -299,7 +312,8 @@ static void team(req *r, const cluster_info *ci)
                  arena_printf(r->a, "%d%c%02d", t->fte_milli / 1000, L == LANG_EN ? '.' : ',',
                               (t->fte_milli % 1000) / 10));
         if (!empty(t->email))
-            html_fmt(o, "<a href=\"%u\">%s</a>", arena_printf(r->a, "mailto:%s", t->email), t->email);
+            html_fmt(o, "<a href=\"%u\">%s</a>", arena_printf(r->a, "mailto:%s", t->email),
+                     t->email);
         if (!empty(t->email) && !empty(t->phone))
             html_raw(o, "<br>");
         if (!empty(t->phone))
@@ -310,10 +324,9 @@ static void team(req *r, const cluster_info *ci)
         html_raw(o, "</td></tr>");
     }
     html_fmt(o, "</tbody></table></div><p class=\"muted small\">%s</p></section>\n",
-             arena_printf(r->a, T(L, MSG_CL_TEAM_FTE), arena_printf(r->a, "%d%c%02d",
-                                                                    (int)(fte / 1000),
-                                                                    L == LANG_EN ? '.' : ',',
-                                                                    (int)(fte % 1000) / 10)));
+             arena_printf(r->a, T(L, MSG_CL_TEAM_FTE),
+                          arena_printf(r->a, "%d%c%02d", (int)(fte / 1000),
+                                       L == LANG_EN ? '.' : ',', (int)(fte % 1000) / 10)));
 }
 
 /* The ECCP composition as small figures. */
@@ -327,14 +340,17 @@ static void composition(req *r, const cluster_composition *c)
     } items[] = {{MSG_CL_COMP_TOTAL, c->total},       {MSG_CL_COMP_SMES, c->smes},
                  {MSG_CL_COMP_STARTUPS, c->startups}, {MSG_CL_COMP_LARGE, c->large},
                  {MSG_CL_COMP_RESEARCH, c->research}, {MSG_CL_COMP_OTHER, c->other}};
-    html_fmt(o, "<h3 id=\"cl-composition\">%s</h3><ul class=\"comp-stats\" aria-labelledby=\"cl-composition\">",
+    html_fmt(o,
+             "<h3 id=\"cl-composition\">%s</h3><ul class=\"comp-stats\" "
+             "aria-labelledby=\"cl-composition\">",
              T(L, MSG_CL_COMPOSITION));
     buf v = BUF_INIT;
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         buf_reset(&v);
         i18n_fmt_int(&v, L, items[i].v);
-        html_fmt(o, "<li><span class=\"comp-value\">%s</span><span class=\"comp-label\">%s</span></li>",
-                 buf_str(&v), T(L, items[i].label));
+        html_fmt(
+            o, "<li><span class=\"comp-value\">%s</span><span class=\"comp-label\">%s</span></li>",
+            buf_str(&v), T(L, items[i].label));
     }
     buf_free(&v);
     html_raw(o, "</ul>");
@@ -397,18 +413,22 @@ static void members_table(req *r, web_refs *refs, const cluster_member_rec *m, s
     for (size_t i = 0; i < n; i++) {
         const cluster_member_rec *x = &m[i];
         size_t row = table_add_row(t);
-        org_rec as_org = {.slug = x->slug, .name = x->name, .municipality = x->municipality,
+        org_rec as_org = {.slug = x->slug,
+                          .name = x->name,
+                          .municipality = x->municipality,
                           .district = x->district};
-        table_set_link(t, row, 0, web_org_name(r, &as_org), arena_printf(r->a, "/orgs/%s", x->slug));
+        table_set_link(t, row, 0, web_org_name(r, &as_org),
+                       arena_printf(r->a, "/orgs/%s", x->slug));
         table_set_text(t, row, 1, web_refs_label(r, refs, WREF_KIND, x->kind));
         const char *size = wf_size_label(L, x->size_class);
         if (size && x->is_startup)
             size = arena_printf(r->a, "%s, %s", size, T(L, MSG_CL_STARTUP));
         table_set_text(t, row, 2, size);
         const char *sector = web_refs_label(r, refs, WREF_NACE, x->sector);
-        table_set_text(t, row, 3, sector && x->sector ? arena_printf(r->a, "%s %s", x->sector, sector)
-                                                      : NULL);
-        table_set_text(t, row, 4, web_org_place(r, refs, &as_org));
+        table_set_text(t, row, 3,
+                       sector && x->sector ? arena_printf(r->a, "%s %s", x->sector, sector) : NULL);
+        table_set_text(t, row, 4,
+                       in_script(r, x->municipality)); /* the district is in the profile */
         table_set_text(t, row, 5, wf_role_label(L, x->role));
         table_set_text(t, row, 6, wf_ymd(r, x->joined_on));
     }
@@ -440,8 +460,7 @@ static void cluster_figures(req *r, const org_rec *o, const figure_total *trend,
     html_fmt(out, "<h3>%s</h3>", arena_printf(r->a, T(L, MSG_CL_FIGURES_YEAR), latest->year));
     wf_headline(r, latest);
     wf_trend_charts(r, trend, n, "cl-trend", name, "cl-trend-table");
-    table *t = wf_trend_table(r, trend, n,
-                              arena_printf(r->a, "%s: %s", T(L, MSG_FIG_TREND), name));
+    table *t = wf_trend_table(r, trend, n, arena_printf(r->a, "%s: %s", T(L, MSG_FIG_TREND), name));
     if (!t) {
         out->failed = true;
         return;
@@ -485,14 +504,15 @@ static void section_render(req *r, const org_rec *o, const section_data *d)
     lang_id L = r->lang;
     buf *out = &r->out;
     web_refs refs = {0};
-    html_fmt(out,
-             "<section class=\"cluster-status\" aria-labelledby=\"cl-dev\"><h2 id=\"cl-dev\">%s</h2>\n",
-             T(L, MSG_CL_DEVELOPMENT));
+    html_fmt(
+        out,
+        "<section class=\"cluster-status\" aria-labelledby=\"cl-dev\"><h2 id=\"cl-dev\">%s</h2>\n",
+        T(L, MSG_CL_DEVELOPMENT));
     cluster_actions(r, o);
     html_raw(out, "<dl class=\"facts facts-wide\">");
-    stage_facts(r, &d->ci);
-    scan_facts(r, &d->ci);
-    label_facts(r, &d->ci);
+    stage_facts(r, &d->ci, MSG_CL_STAGE);
+    scan_facts(r, &d->ci, MSG_CL_SCAN);
+    label_facts(r, &d->ci, MSG_CL_LABELS);
     html_raw(out, "</dl></section>\n");
     strategy(r, &d->ci);
     team(r, &d->ci);
@@ -511,24 +531,16 @@ static void section_render(req *r, const org_rec *o, const section_data *d)
         out->failed = true;
 }
 
+/* Set by web_cluster_section() when it wrote a complete cluster section
+ * for this request (each request runs on one worker thread), so
+ * web_cluster_profile() knows the page is a cluster's and may be kept. */
+static _Thread_local bool section_written;
+
 bool web_cluster_section(req *r, const org_rec *o)
 {
     if (!is_cluster_kind(o->kind))
         return false;
     lang_id L = r->lang;
-    bool cacheable = !r->user;
-    int64_t version = 0;
-    const char *key = NULL;
-    if (cacheable) {
-        int64_t dir_v = 0;
-        if (figures_version(r->db, &version) == DB_OK &&
-            org_directory_version(r->db, &dir_v) == DB_OK)
-            key = arena_printf(r->a, "cluster|%lld|%s|%s?%s", (long long)dir_v, i18n_tag(L),
-                               r->path, r->query_raw ? r->query_raw : "");
-        const char *ct, *etag;
-        if (key && page_cache_get(key, version, r->a, &r->out, &ct, &etag))
-            return true;
-    }
     section_data d;
     db_status st = section_load(r, o, &d);
     if (st != DB_OK) {
@@ -538,16 +550,54 @@ bool web_cluster_section(req *r, const org_rec *o)
         r->status = st == DB_BUSY || st == DB_FULL || st == DB_IOERR ? 503 : 500;
         buf id = BUF_INIT;
         buf_printf(&id, T(L, MSG_ERROR_REQUEST_ID), r->id);
-        html_fmt(&r->out, "<div class=\"alert\" role=\"alert\"><p>%s</p><p><code>%s</code></p></div>\n",
+        html_fmt(&r->out,
+                 "<div class=\"alert\" role=\"alert\"><p>%s</p><p><code>%s</code></p></div>\n",
                  T(L, MSG_CL_SECTION_FAILED), buf_str(&id));
         buf_free(&id);
         return true;
     }
-    size_t start = r->out.len;
     section_render(r, o, &d);
-    if (cacheable && key && !buf_failed(&r->out) && r->out.len > start)
-        page_cache_put(key, version, "text/html; fragment", r->out.data + start, r->out.len - start);
+    section_written = !buf_failed(&r->out);
     return true;
+}
+
+/* --- GET /orgs/{slug}: cluster profiles from the page cache ----------------------------- */
+
+/* How long a cached profile may be served at most, whatever the versions
+ * say: the page also shows people's names (the entry's creator, the
+ * management team), and renaming or erasing a person bumps neither
+ * version, so a render is never older than this. */
+#define PROFILE_CACHE_SECONDS 60
+
+void web_cluster_profile(req *r)
+{
+    if (r->user) { /* the page carries the user's name and buttons */
+        web_org_profile(r);
+        return;
+    }
+    int64_t version = 0;
+    bool ok;
+    const char *key = wf_cache_key(r, "profile", &version, &ok);
+    if (!ok)
+        return;
+    /* the JSON-LD and og:url hold absolute links made from the public URL
+     * or the Host header: part of the key, so one host never gets another's */
+    const char *base = web_base_url(r);
+    if (key)
+        key = arena_printf(r->a, "%s|%s|%lld", key, base ? base : "",
+                           (long long)(time_now() / PROFILE_CACHE_SECONDS));
+    const char *ct, *etag;
+    if (key && page_cache_get(key, version, r->a, &r->out, &ct, &etag)) {
+        r->content_type = ct;
+        r->etag = etag;
+        return;
+    }
+    section_written = false;
+    web_org_profile(r);
+    if (key && section_written && r->status == 200 && !buf_failed(&r->out))
+        page_cache_put(key, version, r->content_type ? r->content_type : "text/html; charset=utf-8",
+                       r->out.data ? r->out.data : "", r->out.len);
+    section_written = false;
 }
 
 /* --- members: GET /orgs/{slug}/members/manage, POST add and end --------------------------- */
@@ -598,8 +648,8 @@ static void code_select(req *r, const char *id, const char *name, const char *la
 {
     buf *o = &r->out;
     lang_id L = r->lang;
-    html_fmt(o, "<div class=\"field%R\"><label for=\"%s\">%s</label>", error ? " field-invalid" : "",
-             id, label);
+    html_fmt(o, "<div class=\"field%R\"><label for=\"%s\">%s</label>",
+             error ? " field-invalid" : "", id, label);
     if (error)
         html_fmt(o,
                  "<p class=\"field-error\" id=\"%s-error\"><span class=\"visually-hidden\">%s "
@@ -622,8 +672,8 @@ static void textarea(req *r, const char *id, const char *name, const char *label
 {
     buf *o = &r->out;
     lang_id L = r->lang;
-    html_fmt(o, "<div class=\"field%R\"><label for=\"%s\">%s</label>", error ? " field-invalid" : "",
-             id, label);
+    html_fmt(o, "<div class=\"field%R\"><label for=\"%s\">%s</label>",
+             error ? " field-invalid" : "", id, label);
     if (hint)
         html_fmt(o, "<p class=\"field-hint\" id=\"%s-hint\">%s</p>", id, hint);
     if (error)
@@ -684,7 +734,7 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
     wf_today(today);
 
     html_fmt(o,
-             "<div class=\"panels\"><section class=\"panel\" aria-labelledby=\"add-title\">"
+             "<section class=\"panel members-add\" aria-labelledby=\"add-title\">"
              "<h2 id=\"add-title\">%s</h2>",
              T(L, MSG_CL_ADD_MEMBER));
     web_error_summary(r, v->errs);
@@ -703,13 +753,15 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
                               .maxlength = 200});
     code_select(r, "mem-role", "role", T(L, MSG_CL_COL_ROLE), role_codes, wf_role_label,
                 v->role ? v->role : "member", web_errs_get(v->errs, "role"), false);
-    date_field(r, "mem-joined", "joined_on", T(L, MSG_CL_COL_JOINED), T(L, MSG_CL_H_DATE),
+    date_field(r, "mem-joined", "joined_on", T(L, MSG_CL_COL_JOINED), NULL,
                v->joined_on ? v->joined_on : today, web_errs_get(v->errs, "joined_on"), true);
-    html_fmt(o, "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form></section>",
-             T(L, MSG_CL_ADD_BUTTON));
+    html_fmt(
+        o, "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form></section>",
+        T(L, MSG_CL_ADD_BUTTON));
 
     html_fmt(o,
-             "<section class=\"panel\" aria-labelledby=\"cur-title\"><h2 id=\"cur-title\">%s <span "
+             "<section class=\"panel members-current\" aria-labelledby=\"cur-title\"><h2 "
+             "id=\"cur-title\">%s <span "
              "class=\"count\">%d</span></h2>",
              T(L, MSG_CL_CURRENT_MEMBERS), (int)n);
     if (n == 0)
@@ -726,12 +778,12 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
         org_rec as_org = {.slug = x->slug, .name = x->name};
         bool failed = v->end_id == x->id && v->end_error;
         const char *id = arena_printf(r->a, "end-%lld", (long long)x->id);
-        html_fmt(o,
-                 "<tr><th scope=\"row\"><a href=\"/orgs/%q\">%s</a></th><td>%s</td><td>%s</td><td>"
-                 "<form method=\"post\" action=\"/orgs/%q/members/%D/end\" class=\"inline-form%R\">",
-                 x->slug, web_org_name(r, &as_org), wf_role_label(L, x->role),
-                 wf_ymd(r, x->joined_on), org->slug, (long long)x->id,
-                 failed ? " field-invalid" : "");
+        html_fmt(
+            o,
+            "<tr><th scope=\"row\"><a href=\"/orgs/%q\">%s</a></th><td>%s</td><td>%s</td><td>"
+            "<form method=\"post\" action=\"/orgs/%q/members/%D/end\" class=\"inline-form%R\">",
+            x->slug, web_org_name(r, &as_org), wf_role_label(L, x->role), wf_ymd(r, x->joined_on),
+            org->slug, (long long)x->id, failed ? " field-invalid" : "");
         layout_csrf_field(r);
         html_fmt(o, "<label class=\"visually-hidden\" for=\"%s\">%s</label>", id,
                  arena_printf(r->a, T(L, MSG_CL_LEFT_ON_FOR), web_org_name(r, &as_org)));
@@ -742,12 +794,14 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
         if (failed)
             html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
         html_raw(o, ">");
-        html_fmt(o, "<button type=\"submit\" class=\"button-small button-secondary\">%s</button></form></td></tr>",
+        html_fmt(o,
+                 "<button type=\"submit\" class=\"button-small "
+                 "button-secondary\">%s</button></form></td></tr>",
                  T(L, MSG_CL_END_BUTTON));
     }
     if (n)
         html_raw(o, "</tbody></table></div>");
-    html_raw(o, "</section></div>\n");
+    html_raw(o, "</section>\n");
     layout_end(r);
 }
 
@@ -762,7 +816,9 @@ void web_cluster_members_form(req *r)
 
 /* The organisation named by what the manager typed: a directory address
  * (slug), optionally as /orgs/slug or a full URL. *found false when none
- * matches; *pib true when the text is a PIB (9 digits). */
+ * matches; *pib true when the text is a PIB (9 digits), which the model
+ * cannot look up yet (org.h has no lookup by PIB): the form then says to
+ * use the address. */
 static db_status find_org(req *r, const char *typed, org_rec *out, bool *found, bool *pib)
 {
     *found = false;
@@ -798,7 +854,8 @@ void web_cluster_member_add(req *r)
     form_validate(r->a, &f, rules, 3, val, &fe);
     web_errs e = {0};
     web_errs_from_form(r, &fe, &e);
-    members_view v = {.org = val[0].text, .role = val[1].text, .joined_on = val[2].text, .errs = &e};
+    members_view v = {
+        .org = val[0].text, .role = val[1].text, .joined_on = val[2].text, .errs = &e};
     org_rec member;
     bool found = false, pib = false;
     if (!web_errs_get(&e, "org")) {
@@ -815,8 +872,8 @@ void web_cluster_member_add(req *r)
         db_status st = cluster_member_add(r->db, cl.id, member.id, val[1].text, val[2].text,
                                           r->user->person_id, r->client_ip, &me);
         if (st == DB_OK) {
-            resp_redirect(r, arena_printf(r->a, "/orgs/%s/members/manage?added=%s", cl.slug,
-                                          member.slug));
+            resp_redirect(
+                r, arena_printf(r->a, "/orgs/%s/members/manage?added=%s", cl.slug, member.slug));
             return;
         }
         if (st != DB_CONSTRAINT) {
@@ -824,7 +881,8 @@ void web_cluster_member_add(req *r)
             return;
         }
         for (size_t i = 0; i < me.n_items; i++)
-            if (strcmp(me.items[i].field, "org_id") == 0 || strcmp(me.items[i].field, "cluster_id") == 0)
+            if (strcmp(me.items[i].field, "org_id") == 0 ||
+                strcmp(me.items[i].field, "cluster_id") == 0)
                 me.items[i].field = "org";
         web_errs_from_form(r, &me, &e);
         if (e.n == 0)
@@ -880,8 +938,8 @@ void web_cluster_member_end(req *r)
         form_error_text(&t, L, &fe.items[0]);
     else
         buf_puts(&t, T(L, MSG_FORM_ERR_DATE));
-    members_view v = {.end_id = id, .end_value = left,
-                      .end_error = arena_strdup(r->a, buf_str(&t))};
+    members_view v = {
+        .end_id = id, .end_value = left, .end_error = arena_strdup(r->a, buf_str(&t))};
     buf_free(&t);
     r->status = 422;
     members_page(r, &cl, &v);
@@ -955,8 +1013,9 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
              shown(v, "profile", 3, ci.services), web_errs_get(e, "services"), 5);
     textarea(r, "ce-networks", "networks", T(L, MSG_CL_NETWORKS), T(L, MSG_CL_H_LINES),
              shown(v, "profile", 4, ci.networks), web_errs_get(e, "networks"), 3);
-    html_fmt(o, "<div class=\"form-actions\"><button type=\"submit\">%s</button>"
-                "<a href=\"/orgs/%q\">%s</a></div></form></section>\n",
+    html_fmt(o,
+             "<div class=\"form-actions\"><button type=\"submit\">%s</button>"
+             "<a href=\"/orgs/%q\">%s</a></div></form></section>\n",
              T(L, MSG_SAVE), org->slug, T(L, MSG_CANCEL));
 
     html_raw(o, "<div class=\"panels\">");
@@ -966,7 +1025,7 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
              "<section class=\"panel\" id=\"stage\" aria-labelledby=\"ed-stage\"><h2 "
              "id=\"ed-stage\">%s</h2><dl class=\"facts\">",
              T(L, MSG_CL_STAGE));
-    stage_facts(r, &ci);
+    stage_facts(r, &ci, MSG_CL_RECORDED);
     html_raw(o, "</dl>");
     web_error_summary(r, e);
     html_fmt(o, "<form class=\"form\" method=\"post\" action=\"/orgs/%q/cluster\">", org->slug);
@@ -974,10 +1033,12 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
     html_raw(o, "<input type=\"hidden\" name=\"part\" value=\"stage\">");
     code_select(r, "ce-stage", "stage", T(L, MSG_CL_STAGE_REACHED), stage_codes, wf_stage_label,
                 shown(v, "stage", 0, NULL), web_errs_get(e, "stage"), true);
-    date_field(r, "ce-reached", "reached_on", T(L, MSG_CL_L_REACHED_ON), T(L, MSG_CL_H_DATE),
+    date_field(r, "ce-reached", "reached_on", T(L, MSG_CL_L_REACHED_ON), NULL,
                shown(v, "stage", 1, today), web_errs_get(e, "reached_on"), true);
-    html_fmt(o, "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form></section>\n",
-             T(L, MSG_CL_RECORD_STAGE));
+    html_fmt(
+        o,
+        "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form></section>\n",
+        T(L, MSG_CL_RECORD_STAGE));
 
     /* SCAN membership: the secretariat decides */
     e = errs_of(v, "scan");
@@ -985,7 +1046,7 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
              "<section class=\"panel\" id=\"scan\" aria-labelledby=\"ed-scan\"><h2 "
              "id=\"ed-scan\">%s</h2><dl class=\"facts\">",
              T(L, MSG_CL_SCAN));
-    scan_facts(r, &ci);
+    scan_facts(r, &ci, MSG_CL_RECORDED);
     html_raw(o, "</dl>");
     if (!secretariat) {
         html_fmt(o, "<p class=\"muted\">%s</p></section>\n", T(L, MSG_CL_SCAN_SECRETARIAT));
@@ -995,9 +1056,10 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
         layout_csrf_field(r);
         html_raw(o, "<input type=\"hidden\" name=\"part\" value=\"scan\">");
         code_select(r, "ce-status", "status", T(L, MSG_CL_L_STATUS), scan_codes,
-                    wf_scan_status_label, shown(v, "scan", 0, NULL), web_errs_get(e, "status"), true);
-        date_field(r, "ce-since", "since", T(L, MSG_CL_L_SINCE), T(L, MSG_CL_H_DATE),
-                   shown(v, "scan", 1, today), web_errs_get(e, "since"), true);
+                    wf_scan_status_label, shown(v, "scan", 0, NULL), web_errs_get(e, "status"),
+                    true);
+        date_field(r, "ce-since", "since", T(L, MSG_CL_L_SINCE), NULL, shown(v, "scan", 1, today),
+                   web_errs_get(e, "since"), true);
         web_field(r, &(web_input){.id = "ce-note",
                                   .name = "note",
                                   .type = "text",
@@ -1017,7 +1079,7 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
              "<section class=\"panel\" id=\"label\" aria-labelledby=\"ed-label\"><h2 "
              "id=\"ed-label\">%s</h2><dl class=\"facts\">",
              T(L, MSG_CL_LABELS));
-    label_facts(r, &ci);
+    label_facts(r, &ci, MSG_CL_RECORDED);
     html_raw(o, "</dl>");
     web_error_summary(r, e);
     html_fmt(o, "<form class=\"form\" method=\"post\" action=\"/orgs/%q/cluster\">", org->slug);
@@ -1033,12 +1095,14 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
                               .value = shown(v, "label", 1, NULL),
                               .error = web_errs_get(e, "name"),
                               .maxlength = 200});
-    date_field(r, "ce-awarded", "awarded_on", T(L, MSG_CL_L_AWARDED), T(L, MSG_CL_H_DATE),
+    date_field(r, "ce-awarded", "awarded_on", T(L, MSG_CL_L_AWARDED), NULL,
                shown(v, "label", 2, NULL), web_errs_get(e, "awarded_on"), true);
     date_field(r, "ce-expires", "expires_on", T(L, MSG_CL_L_EXPIRES), T(L, MSG_CL_H_EXPIRES),
                shown(v, "label", 3, NULL), web_errs_get(e, "expires_on"), false);
-    html_fmt(o, "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form></section>\n",
-             T(L, MSG_CL_ADD_LABEL));
+    html_fmt(
+        o,
+        "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form></section>\n",
+        T(L, MSG_CL_ADD_LABEL));
     html_raw(o, "</div>\n");
     layout_end(r);
 }
@@ -1126,21 +1190,21 @@ void web_cluster_save(req *r)
                 web_errs_add(&e, "vision", T(L, MSG_FORM_ERR_INVALID));
             break;
         case P_STAGE:
-            st = cluster_set_stage(r->db, cl.id, val[0].text, val[1].text, actor, r->client_ip,
-                                   &me);
+            st =
+                cluster_set_stage(r->db, cl.id, val[0].text, val[1].text, actor, r->client_ip, &me);
             break;
         case P_SCAN:
-            st = cluster_add_scan_status(r->db, cl.id, val[0].text, val[1].text, val[2].text,
-                                         actor, r->client_ip, &me);
+            st = cluster_add_scan_status(r->db, cl.id, val[0].text, val[1].text, val[2].text, actor,
+                                         r->client_ip, &me);
             break;
         default: /* P_LABEL */
-            st = cluster_add_label(r->db, cl.id, val[0].text, val[1].text, val[2].text,
-                                   val[3].text, actor, r->client_ip, &me);
+            st = cluster_add_label(r->db, cl.id, val[0].text, val[1].text, val[2].text, val[3].text,
+                                   actor, r->client_ip, &me);
             break;
         }
         if (st == DB_OK) {
-            resp_redirect(r, arena_printf(r->a, "/orgs/%s/cluster/edit?saved=%s#%s", cl.slug, part,
-                                          part));
+            resp_redirect(
+                r, arena_printf(r->a, "/orgs/%s/cluster/edit?saved=%s#%s", cl.slug, part, part));
             return;
         }
         if (st != DB_CONSTRAINT) {

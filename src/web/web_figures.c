@@ -46,9 +46,10 @@
 #define FIG_YEAR_FIRST  1990
 #define FIG_YEAR_LAST   2100
 #define IMPORT_MAX_BODY (16u * 1024 * 1024)
-#define PREVIEW_LINES   200 /* preview lines shown before "and N more" */
+#define PREVIEW_LINES   200             /* preview lines shown before "and N more" */
 #define MONEY_MAX_WHOLE 1000000000000LL /* 10^12 EUR (or RSD) per field */
 #define EMPLOYEES_MAX   10000000
+#define MISSING_SHOWN   500 /* members listed on /figures/missing; all in its download */
 
 static bool empty(const char *s)
 {
@@ -81,8 +82,8 @@ void wf_fmt_ymd(buf *out, lang_id lang, const char *ymd)
         return;
     }
     /* noon local time: the same calendar day in Belgrade whatever DST does */
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12,
-                    .tm_isdst = -1};
+    struct tm tm = {
+        .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12, .tm_isdst = -1};
     time_t t = mktime(&tm);
     if (t == (time_t)-1) {
         buf_puts(out, ymd);
@@ -216,8 +217,8 @@ static void stat_item(req *r, msg_id label, const char *value, const char *exact
     if (has_change) {
         buf c = BUF_INIT;
         change_text(&c, r->lang, change_bp, prev_year);
-        html_fmt(o, "<span class=\"stat-change%R\">%s</span>",
-                 change_bp < 0 ? " stat-down" : "", buf_str(&c));
+        html_fmt(o, "<span class=\"stat-change%R\">%s</span>", change_bp < 0 ? " stat-down" : "",
+                 buf_str(&c));
         buf_free(&c);
     }
     html_raw(o, "</li>");
@@ -453,6 +454,13 @@ static bool page_parse(req *r, fig_page *p)
             return false;
         }
         p->year = (int)y;
+        bool listed = false;
+        for (size_t i = 0; i < p->n_years; i++)
+            listed |= p->years[i] == p->year;
+        if (!listed) { /* nothing to show, and nothing to compute */
+            resp_error(r, 404, arena_printf(r->a, T(L, MSG_FIG_NO_YEAR), p->year));
+            return false;
+        }
     } else {
         p->year = p->n_years ? p->years[0] : wf_this_year() - 1;
     }
@@ -607,27 +615,31 @@ static db_status load_data(req *r, fig_page *p, fig_data *d)
     int64_t cluster_id = p->scope == FIG_SCOPE_CLUSTER ? p->cluster.id : 0;
     bool all = p->want_table < 0;
     db_status st = DB_OK;
-    if (all) {
-        figure_query q = {.scope = p->scope, .cluster_id = cluster_id, .group = FIG_GROUP_NONE,
-                          .year = p->year};
-        size_t n = 0;
-        if ((st = figures_total(r->db, r->a, &q, &d->total, &n)) != DB_OK)
-            return st;
-        if (n != 1)
-            return DB_ERR;
-        p->any_demo |= d->total->any_demo;
-    }
+    /* the trend spans the years with figures (whatever year was asked for,
+     * so an odd ?year= cannot make it long) */
     if ((all || p->want_table == TBL_TREND) && p->n_years) {
-        int from = p->years[p->n_years - 1], to = p->years[0];
-        if (p->year < from)
-            from = p->year;
-        if (p->year > to)
-            to = p->year;
-        if ((st = figures_trend(r->db, r->a, p->scope, cluster_id, from, to, &d->trend,
-                                &d->n_trend)) != DB_OK)
+        if ((st = figures_trend(r->db, r->a, p->scope, cluster_id, p->years[p->n_years - 1],
+                                p->years[0], &d->trend, &d->n_trend)) != DB_OK)
             return st;
         for (size_t i = 0; i < d->n_trend; i++)
             p->any_demo |= d->trend[i].any_demo;
+    }
+    if (all) { /* the headline: the trend's row of that year, else its own total */
+        for (size_t i = 0; i < d->n_trend && !d->total; i++)
+            if (d->trend[i].year == p->year)
+                d->total = &d->trend[i];
+        if (!d->total) {
+            figure_query q = {.scope = p->scope,
+                              .cluster_id = cluster_id,
+                              .group = FIG_GROUP_NONE,
+                              .year = p->year};
+            size_t n = 0;
+            if ((st = figures_total(r->db, r->a, &q, &d->total, &n)) != DB_OK)
+                return st;
+            if (n != 1)
+                return DB_ERR;
+        }
+        p->any_demo |= d->total->any_demo;
     }
     for (int g = 0; g < 3 && p->scope != FIG_SCOPE_CLUSTER; g++) {
         if (!all && p->want_table != TBL_CLUSTERS + g)
@@ -652,8 +664,9 @@ static const char *scope_title(req *r, const fig_page *p)
 
 static const char *table_title(req *r, const fig_page *p, msg_id what, bool with_year)
 {
-    return with_year ? arena_printf(r->a, "%s: %s, %d", T(r->lang, what), scope_title(r, p), p->year)
-                     : arena_printf(r->a, "%s: %s", T(r->lang, what), scope_title(r, p));
+    return with_year
+               ? arena_printf(r->a, "%s: %s, %d", T(r->lang, what), scope_title(r, p), p->year)
+               : arena_printf(r->a, "%s: %s", T(r->lang, what), scope_title(r, p));
 }
 
 static const msg_id group_titles[3] = {MSG_FIG_BY_CLUSTER, MSG_FIG_BY_SECTOR, MSG_FIG_BY_REGION};
@@ -692,8 +705,10 @@ static void controls(req *r, const fig_page *p)
                  "name=\"cluster\" value=\"%s\">",
                  p->cluster.slug);
     } else {
-        html_fmt(o, "<fieldset class=\"field fig-scope\"><legend>%s</legend><div class=\"radios-inline\">",
-                 T(L, MSG_FIG_SCOPE));
+        html_fmt(
+            o,
+            "<fieldset class=\"field fig-scope\"><legend>%s</legend><div class=\"radios-inline\">",
+            T(L, MSG_FIG_SCOPE));
         static const struct {
             const char *code;
             msg_id label;
@@ -713,8 +728,9 @@ static void controls(req *r, const fig_page *p)
 /* One chart-and-table section: heading, charts, the table, its links. */
 static void section_open(req *r, const char *id, const char *title)
 {
-    html_fmt(&r->out, "<section class=\"fig-section\" aria-labelledby=\"%s\"><h2 id=\"%s\">%s</h2>\n",
-             id, id, title);
+    html_fmt(&r->out,
+             "<section class=\"fig-section\" aria-labelledby=\"%s\"><h2 id=\"%s\">%s</h2>\n", id,
+             id, title);
 }
 
 static void table_block(req *r, const table *t, const char *table_param, const char *what)
@@ -735,7 +751,8 @@ static void render(req *r, fig_page *p, const fig_data *d)
     const char *h1 = p->scope == FIG_SCOPE_CLUSTER
                          ? arena_printf(r->a, T(L, MSG_FIG_CLUSTER_TITLE), who)
                          : T(L, MSG_FIG_TITLE);
-    page_meta m = {.title = h1, .description = T(L, MSG_FIG_LEAD), .nav = "figures"};
+    const char *lead = T(L, p->scope == FIG_SCOPE_CLUSTER ? MSG_FIG_CLUSTER_LEAD : MSG_FIG_LEAD);
+    page_meta m = {.title = h1, .description = lead, .nav = "figures"};
     layout_begin(r, &m);
     if (p->scope == FIG_SCOPE_CLUSTER)
         html_fmt(o,
@@ -743,13 +760,15 @@ static void render(req *r, fig_page *p, const fig_data *d)
                  "</li><li><a href=\"/orgs/%q\">%s</a></li></ol></nav>\n",
                  T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_FIGURES), p->cluster.slug, who);
     html_fmt(o, "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div></div>\n",
-             h1, T(L, MSG_FIG_LEAD));
+             h1, lead);
     if (p->any_demo)
         wf_demo_notice(r);
     controls(r, p);
 
     const char *sub = arena_printf(r->a, "%s, %d", who, p->year);
-    html_fmt(o, "<section class=\"fig-section\" aria-labelledby=\"fig-headline\"><h2 id=\"fig-headline\">%s</h2>\n",
+    html_fmt(o,
+             "<section class=\"fig-section\" aria-labelledby=\"fig-headline\"><h2 "
+             "id=\"fig-headline\">%s</h2>\n",
              sub);
     wf_headline(r, d->total);
     html_raw(o, "</section>\n");
@@ -783,19 +802,66 @@ static void render(req *r, fig_page *p, const fig_data *d)
         table_block(r, t, table_names[TBL_CLUSTERS + g], T(L, group_titles[g]));
         html_raw(o, "</section>\n");
     }
-    html_fmt(o, "<section class=\"fig-section fig-method\" aria-labelledby=\"fig-how\"><h2 id=\"fig-how\">%s</h2>"
-                "<ul><li>%s</li><li>%s</li><li>%s</li><li>%s</li></ul></section>\n",
+    html_fmt(o,
+             "<section class=\"fig-section fig-method\" aria-labelledby=\"fig-how\"><h2 "
+             "id=\"fig-how\">%s</h2>"
+             "<ul><li>%s</li><li>%s</li><li>%s</li><li>%s</li></ul></section>\n",
              T(L, MSG_FIG_HOW), T(L, MSG_FIG_HOW_1), T(L, MSG_FIG_HOW_2), T(L, MSG_FIG_HOW_3),
              T(L, MSG_FIG_HOW_4));
     layout_end(r);
 }
 
+/* The parameters /figures knows. A URL with any other, an empty one or
+ * one given twice is sent (303) to the same URL without them, so the page
+ * cache holds one entry per meaningful URL and made-up parameters cannot
+ * make it render again and again. */
+static const char *const known_params[] = {"year", "scope", "cluster", "lang", "table", "format"};
+
+static bool known_param(const char *name)
+{
+    for (size_t i = 0; i < sizeof known_params / sizeof known_params[0]; i++)
+        if (strcmp(name, known_params[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The canonical URL of this request, or NULL when it is canonical already
+ * (arena). */
+static const char *canonical_url(req *r)
+{
+    bool clean = true;
+    buf u = BUF_INIT;
+    buf_puts(&u, "/figures");
+    char sep = '?';
+    for (size_t i = 0; i < r->query.n_fields; i++) {
+        const form_field *f = &r->query.fields[i];
+        bool first = true;
+        for (size_t k = 0; k < i && first; k++)
+            first = strcmp(r->query.fields[k].name, f->name) != 0;
+        if (!known_param(f->name) || !first || !*f->value) {
+            clean = false;
+            continue;
+        }
+        buf_printf(&u, "%c%s=", sep, f->name);
+        html_urlencode(&u, f->value);
+        sep = '&';
+    }
+    const char *out = clean || buf_failed(&u) ? NULL : arena_strdup(r->a, buf_str(&u));
+    buf_free(&u);
+    return out;
+}
+
 void web_figures(req *r)
 {
-    fig_page p;
-    if (!page_parse(r, &p))
+    const char *canonical = canonical_url(r);
+    if (canonical) {
+        resp_redirect(r, canonical);
         return;
-    bool cacheable = !r->user && p.want_table < 0;
+    }
+    /* anonymous pages come from the cache before anything else is read
+     * (only good answers are ever stored, so a bad URL still meets
+     * page_parse below) */
+    bool cacheable = !r->user && empty(req_query(r, "format"));
     int64_t version = 0;
     const char *key = NULL;
     if (cacheable) {
@@ -810,6 +876,9 @@ void web_figures(req *r)
             return;
         }
     }
+    fig_page p;
+    if (!page_parse(r, &p))
+        return;
     fig_data d;
     db_status st = load_data(r, &p, &d);
     if (st != DB_OK) {
@@ -857,8 +926,11 @@ static db_status managed_clusters(req *r, const char ***slugs, size_t *n)
         return DB_NOMEM;
     for (size_t k = 0; k < 2; k++) {
         for (int page = 1; page <= 1000; page++) {
-            org_query q = {.kind = kinds[k], .status = "any", .sort = ORG_SORT_NAME,
-                           .page = page, .per_page = 100};
+            org_query q = {.kind = kinds[k],
+                           .status = "any",
+                           .sort = ORG_SORT_NAME,
+                           .page = page,
+                           .per_page = 100};
             org_list_result res;
             memset(&res, 0, sizeof res);
             db_status st = org_list(r->db, r->a, &q, &res);
@@ -933,6 +1005,26 @@ void web_figures_missing(req *r)
         return;
     }
     r->cache_control = "private, no-cache";
+    if (!empty(req_query(r, "format"))) { /* the whole list as CSV or XLSX */
+        const table_col cols[] = {{T(L, MSG_FIG_COL_CLUSTER), TABLE_TEXT, TABLE_ALIGN_LEFT, false},
+                                  {T(L, MSG_FIG_COL_MEMBER), TABLE_TEXT, TABLE_ALIGN_LEFT, false},
+                                  {T(L, MSG_FIG_COL_ADDRESS), TABLE_TEXT, TABLE_ALIGN_LEFT, false}};
+        table *t = table_new(r->a, arena_printf(r->a, T(L, MSG_FIG_MISSING_TITLE), year), cols, 3);
+        for (size_t i = 0; t && i < n_miss; i++) {
+            if (!secretariat && !in_list(mine, miss[i].cluster_slug))
+                continue;
+            size_t row = table_add_row(t);
+            table_set_text(t, row, 0, web_org_text(r, miss[i].cluster_name, NULL));
+            table_set_text(t, row, 1, web_org_text(r, miss[i].org_name, NULL));
+            table_set_text(t, row, 2, miss[i].org_slug);
+        }
+        if (!t || t->failed) {
+            resp_fail(r, DB_NOMEM, "missing list table");
+            return;
+        }
+        if (table_respond(r, t, arena_printf(r->a, "missing-figures-%d", year)))
+            return;
+    }
     const char *title = arena_printf(r->a, T(L, MSG_FIG_MISSING_TITLE), year);
     page_meta m = {.title = title, .nav = "figures"};
     layout_begin(r, &m);
@@ -957,13 +1049,15 @@ void web_figures_missing(req *r)
         {T(L, MSG_FIG_COL_MISSING), TABLE_INT, TABLE_ALIGN_AUTO, false},
     };
     table *t = table_new(r->a, arena_printf(r->a, T(L, MSG_FIG_MISSING_TABLE), year), cols, 4);
+    const char **names = group_labels(r, FIG_GROUP_CLUSTER, per, n_per);
+    if (!names)
+        t = NULL;
     size_t shown = 0;
     for (size_t i = 0; t && i < n_per; i++) {
         if (!secretariat && !in_list(mine, per[i].key))
             continue;
         size_t row = table_add_row(t);
-        table_set_link(t, row, 0, web_org_text(r, per[i].label, NULL),
-                       arena_printf(r->a, "/orgs/%s", per[i].key));
+        table_set_link(t, row, 0, names[i], arena_printf(r->a, "/orgs/%s", per[i].key));
         table_set_int(t, row, 1, per[i].members);
         table_set_int(t, row, 2, per[i].reported);
         table_set_int(t, row, 3, per[i].missing);
@@ -981,17 +1075,25 @@ void web_figures_missing(req *r)
     html_fmt(o, "<section aria-labelledby=\"miss-list\"><h2 id=\"miss-list\">%s</h2>\n",
              T(L, MSG_FIG_MISSING_MEMBERS));
     const char *current = NULL;
-    size_t listed = 0;
+    size_t listed = 0, more = 0;
     for (size_t i = 0; i < n_miss; i++) {
         const figure_missing *x = &miss[i];
         if (!secretariat && !in_list(mine, x->cluster_slug))
             continue;
+        if (listed == MISSING_SHOWN) { /* the rest is in the download */
+            more++;
+            continue;
+        }
         if (!current || strcmp(current, x->cluster_slug) != 0) {
             if (current)
                 html_raw(o, "</ul>\n");
             current = x->cluster_slug;
+            const char *name = web_org_text(r, x->cluster_name, NULL);
+            for (size_t k = 0; names && k < n_per; k++)
+                if (per[k].key && strcmp(per[k].key, x->cluster_slug) == 0)
+                    name = names[k];
             html_fmt(o, "<h3><a href=\"/orgs/%q\">%s</a></h3><ul class=\"missing-list\">\n",
-                     x->cluster_slug, web_org_text(r, x->cluster_name, NULL));
+                     x->cluster_slug, name);
         }
         html_fmt(o,
                  "<li><a href=\"/orgs/%q\">%s</a> · <a class=\"small\" "
@@ -1002,8 +1104,19 @@ void web_figures_missing(req *r)
     }
     if (current)
         html_raw(o, "</ul>\n");
+    if (more) {
+        buf n = BUF_INIT, note = BUF_INIT;
+        i18n_fmt_int(&n, L, (int64_t)more);
+        buf_printf(&note, T(L, MSG_FIG_MISSING_MORE), buf_str(&n));
+        html_fmt(o, "<p class=\"muted\">%s</p>\n", buf_str(&note));
+        buf_free(&n);
+        buf_free(&note);
+    }
     if (!listed)
         html_fmt(o, "<p class=\"empty\">%s</p>\n", T(L, MSG_FIG_MISSING_NONE));
+    else
+        table_download_links(o, L, arena_printf(r->a, "/figures/missing?year=%d", year),
+                             T(L, MSG_FIG_MISSING_MEMBERS));
     html_raw(o, "</section>\n");
     layout_end(r);
 }
@@ -1054,8 +1167,7 @@ void web_figures_verify(req *r)
 
 enum { E_YEAR, E_EMPLOYEES, E_REVENUE, E_EXPORTS, E_RND, E_CURRENCY, E_SOURCE, E__COUNT };
 static const char *const currency_codes[] = {"EUR", "RSD", NULL};
-static const char *const source_codes[] = {"self_reported", "business_register", "estimate",
-                                           NULL};
+static const char *const source_codes[] = {"self_reported", "business_register", "estimate", NULL};
 static const form_rule entry_rules[E__COUNT] = {
     [E_YEAR] = {"year", FV_INT, FORM_REQUIRED, FIG_YEAR_FIRST, FIG_YEAR_LAST, NULL},
     [E_EMPLOYEES] = {"employees", FV_INT, 0, 0, EMPLOYEES_MAX, NULL},
@@ -1113,7 +1225,8 @@ static void figures_table(req *r, const org_rec *org, const figure_rec *rows, si
         return;
     }
     html_fmt(o,
-             "<div class=\"table-wrap\"><table class=\"data fig-org\"><caption>%s</caption><thead><tr>"
+             "<div class=\"table-wrap\"><table class=\"data fig-org\"><caption "
+             "class=\"visually-hidden\">%s</caption><thead><tr>"
              "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
              "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
              "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th>"
@@ -1167,7 +1280,8 @@ static void figures_table(req *r, const org_rec *org, const figure_rec *rows, si
                  org->slug, x->year, T(L, MSG_EDIT));
         if (can_verify) {
             bool on = x->verified_at > 0;
-            html_fmt(o, "<form method=\"post\" action=\"/figures/%D/verify\" class=\"inline-form\">",
+            html_fmt(o,
+                     "<form method=\"post\" action=\"/figures/%D/verify\" class=\"inline-form\">",
                      (long long)x->id);
             layout_csrf_field(r);
             html_fmt(o,
@@ -1190,8 +1304,8 @@ static void entry_select(req *r, const entry_view *v, int idx, msg_id label,
     lang_id L = r->lang;
     const char *name = entry_rules[idx].name;
     const char *err = web_errs_get(v->errs, name);
-    html_fmt(o, "<div class=\"field%R\"><label for=\"fe-%s\">%s</label>", err ? " field-invalid" : "",
-             name, T(L, label));
+    html_fmt(o, "<div class=\"field%R\"><label for=\"fe-%s\">%s</label>",
+             err ? " field-invalid" : "", name, T(L, label));
     if (err)
         html_fmt(o,
                  "<p class=\"field-error\" id=\"fe-%s-error\"><span class=\"visually-hidden\">%s "
@@ -1269,8 +1383,8 @@ static void org_figures_page(req *r, const org_rec *org, const entry_view *v)
         web_notice(r, buf_str(&t));
         buf_free(&t);
     } else if (!v->errs && verified) {
-        web_notice(r, T(L, strcmp(verified, "1") == 0 ? MSG_FIG_VERIFIED_DONE
-                                                      : MSG_FIG_UNVERIFIED_DONE));
+        web_notice(
+            r, T(L, strcmp(verified, "1") == 0 ? MSG_FIG_VERIFIED_DONE : MSG_FIG_UNVERIFIED_DONE));
     }
     bool any_demo = false;
     for (size_t i = 0; i < n; i++)
@@ -1414,11 +1528,11 @@ static bool load_cluster_for_import(req *r, org_rec *org)
 
 /* What the import page shows besides the upload form. */
 typedef struct import_view {
-    const char *file_error;            /* next to the file input */
-    const figures_import_report *rep;  /* after a check */
-    const char *csv;                   /* the checked text, for "Confirm import" */
+    const char *file_error;           /* next to the file input */
+    const figures_import_report *rep; /* after a check */
+    const char *csv;                  /* the checked text, for "Confirm import" */
     size_t csv_len;
-    bool applied_failed;               /* problems found on confirm */
+    bool applied_failed; /* problems found on confirm */
 } import_view;
 
 static void import_counts(buf *out, lang_id lang, const figures_import_report *rep)
@@ -1472,10 +1586,11 @@ static void import_page(req *r, const org_rec *org, const import_view *v)
         /* every problem with its line; nothing was changed */
         buf t = BUF_INIT;
         buf_printf(&t, T(L, MSG_FIG_IMPORT_PROBLEMS), (int)v->rep->n_problems);
-        html_fmt(o,
-                 "<section class=\"alert import-problems\" role=\"alert\" aria-labelledby=\"probs\">"
-                 "<h2 id=\"probs\">%s</h2><p>%s</p><ol class=\"problems\">\n",
-                 buf_str(&t), T(L, MSG_FIG_IMPORT_NOTHING_CHANGED));
+        html_fmt(
+            o,
+            "<section class=\"alert import-problems\" role=\"alert\" aria-labelledby=\"probs\">"
+            "<h2 id=\"probs\">%s</h2><p>%s</p><ol class=\"problems\">\n",
+            buf_str(&t), T(L, MSG_FIG_IMPORT_NOTHING_CHANGED));
         buf_free(&t);
         for (size_t i = 0; i < v->rep->n_problems; i++) {
             buf l = BUF_INIT;
@@ -1533,10 +1648,11 @@ static void import_page(req *r, const org_rec *org, const import_view *v)
         html_raw(o, "<input type=\"hidden\" name=\"confirm\" value=\"1\">"
                     "<textarea name=\"csv\" hidden aria-hidden=\"true\">\n");
         html_textn(o, v->csv, v->csv_len);
-        html_fmt(o,
-                 "</textarea><button type=\"submit\">%s</button><a href=\"/orgs/%q/figures/import\">"
-                 "%s</a></form></section>\n",
-                 T(L, MSG_FIG_IMPORT_CONFIRM), org->slug, T(L, MSG_CANCEL));
+        html_fmt(
+            o,
+            "</textarea><button type=\"submit\">%s</button><a href=\"/orgs/%q/figures/import\">"
+            "%s</a></form></section>\n",
+            T(L, MSG_FIG_IMPORT_CONFIRM), org->slug, T(L, MSG_CANCEL));
     }
 
     html_fmt(o,
@@ -1552,10 +1668,11 @@ static void import_page(req *r, const org_rec *org, const import_view *v)
     html_fmt(o, "<div class=\"field%R\"><label for=\"imp-file\">%s</label>",
              v->file_error ? " field-invalid" : "", T(L, MSG_FIG_IMPORT_FILE));
     if (v->file_error)
-        html_fmt(o,
-                 "<p class=\"field-error\" id=\"imp-file-error\"><span class=\"visually-hidden\">%s "
-                 "</span>%s</p>",
-                 T(L, MSG_FORM_ERROR_PREFIX), v->file_error);
+        html_fmt(
+            o,
+            "<p class=\"field-error\" id=\"imp-file-error\"><span class=\"visually-hidden\">%s "
+            "</span>%s</p>",
+            T(L, MSG_FORM_ERROR_PREFIX), v->file_error);
     html_fmt(o, "<input id=\"imp-file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\"%R>",
              v->file_error ? " aria-describedby=\"imp-file-error\" aria-invalid=\"true\"" : "");
     html_fmt(o,
@@ -1617,8 +1734,8 @@ void web_figures_import(req *r)
     const char *confirm = form_get(&f, "confirm");
     bool apply = confirm && strcmp(confirm, "1") == 0;
     figures_import_report rep;
-    db_status st = figures_import(r->db, r->a, csv, n, org.id, !apply, r->user->person_id,
-                                  r->client_ip, &rep);
+    db_status st =
+        figures_import(r->db, r->a, csv, n, org.id, !apply, r->user->person_id, r->client_ip, &rep);
     if (st != DB_OK && st != DB_CONSTRAINT) {
         buf_free(&rep.preview);
         resp_fail(r, st, "figures_import");

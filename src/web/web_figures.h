@@ -44,9 +44,9 @@ void wf_demo_notice(req *r);
 /* The headline of one ungrouped total t: employees, revenue, exports and
  * export share with the change from the year before, then the provenance
  * line ("computed from N members' reported figures; M did not report; V%
- * verified"). heading_id names the section heading for aria-labelledby
- * (the caller writes the heading). Nothing is filled in for members who
- * did not report. */
+ * verified"). The caller writes the section and its heading. Nothing is
+ * filled in for members who did not report; with no report at all, a
+ * sentence says so instead of the numbers. */
 void wf_headline(req *r, const figure_total *t);
 
 /* The trend over the years of rows (ascending, n of them): a table with

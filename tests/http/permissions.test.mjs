@@ -68,6 +68,14 @@ const MATRIX = {
   'POST /api/v1/orgs': SECRETARIAT,
   'PATCH /api/v1/orgs/{slug}': EDIT_C,
   'POST /api/v1/orgs/{slug}/archive': EDIT_C,
+  // clusters and figures (web_cluster.c, web_figures.c): members and the
+  // profile of cluster C, figures of its member M, verification
+  'POST /orgs/{slug}/members': EDIT_C, // RIGHT_MEMBERS_EDIT on C
+  'POST /orgs/{slug}/members/{id}/end': EDIT_C,
+  'POST /orgs/{slug}/cluster': EDIT_C, // RIGHT_ORG_EDIT on C
+  'POST /orgs/{slug}/figures': row(false, true, false, true, true, true), // RIGHT_FIGURES_EDIT on M
+  'POST /orgs/{slug}/figures/import': EDIT_C, // RIGHT_FIGURES_EDIT on C
+  'POST /figures/{id}/verify': SECRETARIAT, // RIGHT_FIGURES_VERIFY
 };
 
 let dir;
@@ -186,6 +194,18 @@ const BODIES = {
   'POST /api/v1/orgs': () => ({ path: '/api/v1/orgs', json: {} }),
   'PATCH /api/v1/orgs/{slug}': () => ({ method: 'PATCH', path: '/api/v1/orgs/cluster-c', json: {} }),
   'POST /api/v1/orgs/{slug}/archive': () => ({ path: '/api/v1/orgs/cluster-c/archive', json: {} }),
+  // an unknown organisation: allowed roles get 422 and nothing changes
+  'POST /orgs/{slug}/members': () => ({ path: '/orgs/cluster-c/members',
+    form: { org: 'no-such-org', role: 'member', joined_on: '2024-01-01' } }),
+  // no such membership: allowed roles get 404
+  'POST /orgs/{slug}/members/{id}/end': () => ({ path: '/orgs/cluster-c/members/999999/end', form: { left_on: '2024-06-30' } }),
+  'POST /orgs/{slug}/cluster': () => ({ path: '/orgs/cluster-c/cluster', form: { part: 'profile', vision: 'Matrix vision' } }),
+  'POST /orgs/{slug}/figures': () => ({ path: '/orgs/member-m/figures',
+    form: { year: '2023', employees: '10', currency: 'EUR', source: 'self_reported' } }),
+  // a dry run of a one-row file
+  'POST /orgs/{slug}/figures/import': () => ({ path: '/orgs/cluster-c/figures/import',
+    form: { csv: 'slug,year,employees,revenue,exports,rnd,currency,source\r\nmember-m,2023,10,,,,EUR,self_reported\r\n' } }),
+  'POST /figures/{id}/verify': () => ({ path: '/figures/999999/verify', form: { verified: '1' } }),
 };
 
 before(async () => {
