@@ -9,9 +9,9 @@
 #include <stddef.h>
 
 struct embedded_file {
-    const char *name;         /* "css/scan.css" or "0001_foundation.sql" */
-    const char *content_type; /* MIME type with charset where textual */
-    const char *hash;         /* 16 hex digits of SHA-256 (assets only) */
+    const char *name;          /* "css/scan.css" or "0001_foundation.sql" */
+    const char *content_type;  /* MIME type with charset where textual */
+    const char *hash;          /* 16 hex digits of SHA-256 (assets only) */
     const unsigned char *data; /* NUL-terminated for convenience */
     size_t len;
 };

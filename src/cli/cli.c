@@ -169,7 +169,9 @@ static int set_opt(const char *cmd, const cli_opt *o, const char *v, const char 
 {
     int64_t n;
     switch (o->type) {
-    case OPT_STR: *(const char **)o->out = v; return 0;
+    case OPT_STR:
+        *(const char **)o->out = v;
+        return 0;
     case OPT_FLAG:
         if (!v || !*v || strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
             *(bool *)o->out = true;

@@ -10,7 +10,7 @@
 typedef int (*cli_fn)(int argc, char **argv);
 
 typedef struct cli_command {
-    const char *name;    /* "serve", "db check" (two words for groups) */
+    const char *name; /* "serve", "db check" (two words for groups) */
     cli_fn fn;
     const char *usage;   /* argument synopsis */
     const char *summary; /* one line */
@@ -52,7 +52,6 @@ int cli_org_export(int argc, char **argv);
 struct db;
 struct db *cli_open_db(const char *cmd, const char *path, int create);
 
-
 /* Option tables: each command lists its options; cli_parse() fills them
  * from argv ("--name value" or "--name=value") after their environment
  * variable, so options override the environment. */
@@ -65,7 +64,7 @@ typedef struct cli_opt {
     const char *name; /* "--db" */
     const char *env;  /* "SCAN_DB" or NULL */
     cli_opt_type type;
-    void *out;        /* const char **, unsigned *, size_t *, bool * */
+    void *out; /* const char **, unsigned *, size_t *, bool * */
 } cli_opt;
 
 /* Parses options; non-option arguments go to pos[] (at most max_pos, their

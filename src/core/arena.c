@@ -8,7 +8,7 @@
 #include "core/mem.h"
 
 #define ARENA_BLOCK 8192
-#define ALIGN 16
+#define ALIGN       16
 
 struct arena_block {
     struct arena_block *next;

@@ -19,7 +19,10 @@ typedef struct arena {
     size_t used_total;        /* bytes handed out, for limits and stats */
 } arena;
 
-#define ARENA_INIT {NULL, 0}
+#define ARENA_INIT                                                                                 \
+    {                                                                                              \
+        NULL, 0                                                                                    \
+    }
 
 /* n bytes of uninitialised memory, or NULL on OOM. */
 void *arena_alloc(arena *a, size_t n);

@@ -24,7 +24,10 @@ typedef struct buf {
     bool failed; /* sticky: an allocation failed, content is incomplete */
 } buf;
 
-#define BUF_INIT {NULL, 0, 0, false}
+#define BUF_INIT                                                                                   \
+    {                                                                                              \
+        NULL, 0, 0, false                                                                          \
+    }
 
 /* Appends n bytes from p. */
 void buf_append(buf *b, const void *p, size_t n);

@@ -32,10 +32,14 @@ bool log_parse_format(const char *s, log_format *out)
 static const char *level_name(log_level l)
 {
     switch (l) {
-    case LOG_LVL_DEBUG: return "debug";
-    case LOG_LVL_INFO: return "info";
-    case LOG_LVL_WARN: return "warn";
-    case LOG_LVL_ERROR: return "error";
+    case LOG_LVL_DEBUG:
+        return "debug";
+    case LOG_LVL_INFO:
+        return "info";
+    case LOG_LVL_WARN:
+        return "warn";
+    case LOG_LVL_ERROR:
+        return "error";
     }
     return "?";
 }

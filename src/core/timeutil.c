@@ -29,8 +29,8 @@ void time_fmt_iso(buf *out, int64_t unix_utc)
     time_t t = (time_t)unix_utc;
     struct tm tm;
     gmtime_r(&t, &tm);
-    buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-               tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+               tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 void time_fmt_http(buf *out, int64_t unix_utc)

@@ -299,16 +299,26 @@ const char *db_errmsg(db *d)
 const char *db_status_name(db_status st)
 {
     switch (st) {
-    case DB_OK: return "ok";
-    case DB_ROW: return "row";
-    case DB_DONE: return "done";
-    case DB_ERR: return "error";
-    case DB_BUSY: return "busy";
-    case DB_FULL: return "disk full";
-    case DB_IOERR: return "I/O error";
-    case DB_CONSTRAINT: return "constraint violation";
-    case DB_NOMEM: return "out of memory";
-    case DB_READONLY: return "read-only";
+    case DB_OK:
+        return "ok";
+    case DB_ROW:
+        return "row";
+    case DB_DONE:
+        return "done";
+    case DB_ERR:
+        return "error";
+    case DB_BUSY:
+        return "busy";
+    case DB_FULL:
+        return "disk full";
+    case DB_IOERR:
+        return "I/O error";
+    case DB_CONSTRAINT:
+        return "constraint violation";
+    case DB_NOMEM:
+        return "out of memory";
+    case DB_READONLY:
+        return "read-only";
     }
     return "unknown";
 }

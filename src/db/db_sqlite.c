@@ -17,17 +17,27 @@
 static db_status map_rc(int rc)
 {
     switch (rc & 0xff) {
-    case SQLITE_OK: return DB_OK;
-    case SQLITE_ROW: return DB_ROW;
-    case SQLITE_DONE: return DB_DONE;
+    case SQLITE_OK:
+        return DB_OK;
+    case SQLITE_ROW:
+        return DB_ROW;
+    case SQLITE_DONE:
+        return DB_DONE;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return DB_BUSY;
-    case SQLITE_FULL: return DB_FULL;
-    case SQLITE_IOERR: return DB_IOERR;
-    case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
-    case SQLITE_NOMEM: return DB_NOMEM;
-    case SQLITE_READONLY: return DB_READONLY;
-    default: return DB_ERR;
+    case SQLITE_LOCKED:
+        return DB_BUSY;
+    case SQLITE_FULL:
+        return DB_FULL;
+    case SQLITE_IOERR:
+        return DB_IOERR;
+    case SQLITE_CONSTRAINT:
+        return DB_CONSTRAINT;
+    case SQLITE_NOMEM:
+        return DB_NOMEM;
+    case SQLITE_READONLY:
+        return DB_READONLY;
+    default:
+        return DB_ERR;
     }
 }
 

@@ -23,7 +23,7 @@ static const char SQL_INSERT[] =
  * first SEARCH_CANDIDATES (typing one more letter narrows it). */
 #define SEARCH_CANDIDATES 200
 static const char SQL_TITLE_ANY[] = "SELECT kind, ref, title FROM search_fts"
-                                   " WHERE search_fts MATCH $1 LIMIT $2";
+                                    " WHERE search_fts MATCH $1 LIMIT $2";
 static const char SQL_TITLE_KIND[] = "SELECT kind, ref, title FROM search_fts"
                                      " WHERE search_fts MATCH $1 AND kind = $3 LIMIT $2";
 static const char SQL_BODY_ANY[] = "SELECT kind, ref FROM search_fts WHERE search_fts MATCH $1"
@@ -103,8 +103,8 @@ void search_build_match(buf *out, const char *q)
     int words = 0;
     while (*p) {
         /* a word is a run of ASCII letters/digits or non-ASCII bytes */
-        while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-                       (unsigned char)*p >= 0x80))
+        while (*p &&
+               !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || (unsigned char)*p >= 0x80))
             p++;
         const char *w = p;
         while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || (unsigned char)*p >= 0x80)
@@ -138,7 +138,8 @@ double search_score(const char *folded_title, const char *match)
                            (unsigned char)*t >= 0x80))
                 t++;
             const char *ws = t;
-            while ((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') || (unsigned char)*t >= 0x80)
+            while ((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') ||
+                   (unsigned char)*t >= 0x80)
                 t++;
             size_t tl = (size_t)(t - ws);
             if (tl == 0)

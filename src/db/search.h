@@ -20,7 +20,7 @@
 typedef struct search_hit {
     const char *kind; /* arena copy */
     int64_t ref;
-    double rank;      /* lower is better (search_score; body-only matches last) */
+    double rank; /* lower is better (search_score; body-only matches last) */
 } search_hit;
 
 /* Replaces the document (kind, ref). Call inside the entity's write

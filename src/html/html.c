@@ -13,13 +13,26 @@ void html_textn(buf *out, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         const char *rep;
         switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        case '\0': rep = "\xEF\xBF\xBD"; break; /* U+FFFD: NUL is not allowed */
-        default: continue;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        case '\0':
+            rep = "\xEF\xBF\xBD";
+            break; /* U+FFFD: NUL is not allowed */
+        default:
+            continue;
         }
         buf_append(out, s + start, i - start);
         buf_puts(out, rep);
@@ -99,14 +112,30 @@ void html_fmt(buf *out, const char *fmt, ...)
     while ((p = strchr(p, '%'))) {
         buf_append(out, lit, (size_t)(p - lit));
         switch (p[1]) {
-        case 's': html_text(out, va_arg(ap, const char *)); break;
-        case 'u': html_url(out, va_arg(ap, const char *)); break;
-        case 'q': html_urlencode(out, va_arg(ap, const char *)); break;
-        case 'R': html_raw(out, va_arg(ap, const char *)); break;
-        case 'd': buf_printf(out, "%d", va_arg(ap, int)); break;
-        case 'D': buf_printf(out, "%lld", va_arg(ap, long long)); break;
-        case '%': buf_putc(out, '%'); break;
-        default: assert(!"html_fmt: unknown directive"); break;
+        case 's':
+            html_text(out, va_arg(ap, const char *));
+            break;
+        case 'u':
+            html_url(out, va_arg(ap, const char *));
+            break;
+        case 'q':
+            html_urlencode(out, va_arg(ap, const char *));
+            break;
+        case 'R':
+            html_raw(out, va_arg(ap, const char *));
+            break;
+        case 'd':
+            buf_printf(out, "%d", va_arg(ap, int));
+            break;
+        case 'D':
+            buf_printf(out, "%lld", va_arg(ap, long long));
+            break;
+        case '%':
+            buf_putc(out, '%');
+            break;
+        default:
+            assert(!"html_fmt: unknown directive");
+            break;
         }
         p += p[1] ? 2 : 1;
         lit = p;

@@ -94,7 +94,8 @@ void layout_begin(req *r, const page_meta *m)
     html_fmt(o, "<meta property=\"og:site_name\" content=\"%s\">\n", T(L, MSG_SITE_NAME));
     html_fmt(o, "<meta property=\"og:title\" content=\"%s\">\n",
              m->title ? m->title : T(L, MSG_SITE_NAME));
-    html_fmt(o, "<meta property=\"og:type\" content=\"%s\">\n", m->og_type ? m->og_type : "website");
+    html_fmt(o, "<meta property=\"og:type\" content=\"%s\">\n",
+             m->og_type ? m->og_type : "website");
     if (m->description)
         html_fmt(o, "<meta property=\"og:description\" content=\"%s\">\n", m->description);
     html_fmt(o, "<link rel=\"stylesheet\" href=\"%u\">\n", assets_url("css/scan.css"));
@@ -126,13 +127,14 @@ void layout_begin(req *r, const page_meta *m)
     nav_item(r, m, "figures", "/figures", MSG_NAV_FIGURES);
     nav_item(r, m, "search", "/search", MSG_NAV_SEARCH);
     html_raw(o, "</ul></nav>\n");
-    html_fmt(o,
-             "<form class=\"search-box typeahead\" role=\"search\" action=\"/search\" method=\"get\">"
-             "<label class=\"visually-hidden\" for=\"site-q\">%s</label>"
-             "<input id=\"site-q\" type=\"search\" name=\"q\" placeholder=\"%s\" "
-             "autocomplete=\"off\" maxlength=\"200\" data-suggest>"
-             "<button type=\"submit\">%s</button></form>\n",
-             T(L, MSG_NAV_SEARCH), T(L, MSG_SEARCH_PLACEHOLDER), T(L, MSG_SEARCH_BUTTON));
+    html_fmt(
+        o,
+        "<form class=\"search-box typeahead\" role=\"search\" action=\"/search\" method=\"get\">"
+        "<label class=\"visually-hidden\" for=\"site-q\">%s</label>"
+        "<input id=\"site-q\" type=\"search\" name=\"q\" placeholder=\"%s\" "
+        "autocomplete=\"off\" maxlength=\"200\" data-suggest>"
+        "<button type=\"submit\">%s</button></form>\n",
+        T(L, MSG_NAV_SEARCH), T(L, MSG_SEARCH_PLACEHOLDER), T(L, MSG_SEARCH_BUTTON));
     html_fmt(o, "<nav class=\"lang-switch\" aria-label=\"%s\"><ul>", T(L, MSG_NAV_LANGUAGE));
     for (int l = 0; l < LANG__COUNT; l++) {
         html_fmt(o, "<li><a lang=\"%s\" hreflang=\"%s\" href=\"", i18n_tag((lang_id)l),

@@ -21,9 +21,9 @@ const char *cookie_get(arena *a, const char *header, const char *name);
 
 typedef struct cookie_opts {
     bool http_only;
-    bool secure;         /* adds Secure and requires the __Host- prefix form */
+    bool secure;           /* adds Secure and requires the __Host- prefix form */
     const char *same_site; /* "Lax", "Strict" or NULL */
-    int64_t max_age;     /* seconds; 0 = session cookie; <0 = delete now */
+    int64_t max_age;       /* seconds; 0 = session cookie; <0 = delete now */
 } cookie_opts;
 
 /* Appends a Set-Cookie header value: name=value; Path=/; ... . When

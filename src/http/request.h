@@ -35,7 +35,7 @@ typedef struct http_header {
     const char *value;
 } http_header;
 
-#define REQ_MAX_PARAMS 8
+#define REQ_MAX_PARAMS       8
 #define REQ_MAX_RESP_HEADERS 16
 
 struct route;
@@ -43,41 +43,41 @@ struct server_config;
 struct principal;
 
 typedef struct req {
-    arena *a;               /* request arena: everything below lives in it */
-    const char *id;         /* request id, shown on 5xx pages and logged */
-    http_method method;     /* HEAD is reported as HTTP_HEAD; routes match it as GET */
+    arena *a;           /* request arena: everything below lives in it */
+    const char *id;     /* request id, shown on 5xx pages and logged */
+    http_method method; /* HEAD is reported as HTTP_HEAD; routes match it as GET */
     const char *method_name;
-    const char *path;       /* decoded path, without the query string */
-    const char *query_raw;  /* undecoded query string, "" when none */
-    form query;             /* parsed query string */
-    http_header *headers;   /* request headers as sent (names as sent) */
+    const char *path;      /* decoded path, without the query string */
+    const char *query_raw; /* undecoded query string, "" when none */
+    form query;            /* parsed query string */
+    http_header *headers;  /* request headers as sent (names as sent) */
     size_t n_headers;
-    const char *body;       /* raw body (NUL-terminated), "" when none */
+    const char *body; /* raw body (NUL-terminated), "" when none */
     size_t body_len;
-    const char *client_ip;  /* textual peer address */
+    const char *client_ip; /* textual peer address */
     const struct route *route;
     const char *param_names[REQ_MAX_PARAMS]; /* from {name} in the route pattern */
     const char *param_values[REQ_MAX_PARAMS];
     size_t n_params;
-    lang_id lang;           /* negotiated UI language */
-    bool is_api;            /* path under /api/: errors are JSON */
-    db *db;                 /* this worker's connection; NULL for inline routes */
+    lang_id lang;                 /* negotiated UI language */
+    bool is_api;                  /* path under /api/: errors are JSON */
+    db *db;                       /* this worker's connection; NULL for inline routes */
     const struct principal *user; /* who is asking (guard.c); NULL = the public */
     const char *session_token;    /* raw session cookie value when logged in by cookie */
     const struct server_config *cfg;
     uint64_t started_us;
 
     /* response */
-    unsigned status;        /* default 200 */
+    unsigned status;          /* default 200 */
     const char *content_type; /* default text/html; charset=utf-8 */
     http_header resp_headers[REQ_MAX_RESP_HEADERS];
     size_t n_resp_headers;
-    buf out;                /* response body; owned by the request */
+    buf out;                          /* response body; owned by the request */
     const unsigned char *static_body; /* alternative body not copied (assets) */
     size_t static_len;
-    bool no_etag;           /* do not add an ETag / answer 304 automatically */
-    const char *etag;       /* entity tag (without quotes) when the handler knows
-                               one; else the server hashes the body */
+    bool no_etag;              /* do not add an ETag / answer 304 automatically */
+    const char *etag;          /* entity tag (without quotes) when the handler knows
+                                  one; else the server hashes the body */
     const char *cache_control; /* default "no-cache" for dynamic pages */
 } req;
 

@@ -76,14 +76,22 @@ route_result router_match(req *r, unsigned method, const char *path, const route
 const char *router_method_name(unsigned m)
 {
     switch (m) {
-    case HTTP_GET: return "GET";
-    case HTTP_HEAD: return "HEAD";
-    case HTTP_POST: return "POST";
-    case HTTP_PUT: return "PUT";
-    case HTTP_PATCH: return "PATCH";
-    case HTTP_DELETE: return "DELETE";
-    case HTTP_OPTIONS: return "OPTIONS";
-    default: return "OTHER";
+    case HTTP_GET:
+        return "GET";
+    case HTTP_HEAD:
+        return "HEAD";
+    case HTTP_POST:
+        return "POST";
+    case HTTP_PUT:
+        return "PUT";
+    case HTTP_PATCH:
+        return "PATCH";
+    case HTTP_DELETE:
+        return "DELETE";
+    case HTTP_OPTIONS:
+        return "OPTIONS";
+    default:
+        return "OTHER";
     }
 }
 

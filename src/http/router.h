@@ -16,12 +16,12 @@
 typedef void (*route_fn)(req *r);
 
 enum {
-    RF_INLINE = 1u << 0, /* runs on the I/O thread: no database, never blocks */
-    RF_LOGIN = 1u << 1,  /* needs a logged-in user (accounts) */
-    RF_CSRF = 1u << 2,   /* state-changing: CSRF token and Origin checked */
-    RF_ADMIN = 1u << 3,  /* secretariat admin only */
-    RF_NO_LOG = 1u << 4, /* leave out of the access log (health probes) */
-    RF_TEST = 1u << 5,   /* exists only when the server runs with test routes on */
+    RF_INLINE = 1u << 0,      /* runs on the I/O thread: no database, never blocks */
+    RF_LOGIN = 1u << 1,       /* needs a logged-in user (accounts) */
+    RF_CSRF = 1u << 2,        /* state-changing: CSRF token and Origin checked */
+    RF_ADMIN = 1u << 3,       /* secretariat admin only */
+    RF_NO_LOG = 1u << 4,      /* leave out of the access log (health probes) */
+    RF_TEST = 1u << 5,        /* exists only when the server runs with test routes on */
     RF_WRITE_TOKEN = 1u << 6, /* API write: a Bearer token must be read-write */
 };
 
@@ -30,7 +30,7 @@ typedef struct route {
     const char *pattern;
     route_fn fn;
     unsigned flags;
-    size_t max_body;    /* 0 = the server default */
+    size_t max_body;     /* 0 = the server default */
     const char *summary; /* one line, used by `scan routes` and docs */
 } route;
 

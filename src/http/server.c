@@ -43,7 +43,7 @@
 #include "http/server_hooks.h"
 
 #define DEFAULT_MAX_BODY (1024 * 1024)
-#define DISCARD_MAX (1024 * 1024) /* unused body read before cutting a client off */
+#define DISCARD_MAX      (1024 * 1024) /* unused body read before cutting a client off */
 
 typedef enum { ST_READING, ST_QUEUED, ST_DONE } ctx_state;
 
@@ -52,18 +52,18 @@ typedef struct ctx {
     arena a;
     ctx_state state;
     struct MHD_Connection *conn;
-    char *raw_uri;        /* heap: as sent, up to the first space */
-    buf body;             /* request body as it arrives */
+    char *raw_uri; /* heap: as sent, up to the first space */
+    buf body;      /* request body as it arrives */
     size_t body_limit;
     bool too_large;
-    bool responded;       /* a response has been queued */
+    bool responded;        /* a response has been queued */
     unsigned route_status; /* 0, or an early status (400, 404, 405, 413) */
-    unsigned allowed;     /* for 405 */
+    unsigned allowed;      /* for 405 */
     const char *early_msg;
     const char *bad_query; /* the offending query field, for the 400 message */
     uint64_t bytes_out;
-    uint64_t discarded;   /* body bytes skipped after an early error */
-    struct ctx *next;     /* worker queue */
+    uint64_t discarded; /* body bytes skipped after an early error */
+    struct ctx *next;   /* worker queue */
 } ctx;
 
 /* --- global state (one server per process) ------------------------------ */
@@ -127,8 +127,9 @@ static void probe_once(db **d)
     if (!*d && db_open(g_cfg->db_path, &o, d, &err) != DB_OK)
         log_warn("health probe cannot open the database: %s", buf_str(&err));
     buf_free(&err);
-    db_status st = *d ? db_scalar_int(*d, "SELECT coalesce(max(version), 0) FROM schema_migrations", &v)
-                      : DB_ERR;
+    db_status st =
+        *d ? db_scalar_int(*d, "SELECT coalesce(max(version), 0) FROM schema_migrations", &v)
+           : DB_ERR;
     if (st != DB_OK && *d) { /* reopen next time */
         db_close(*d);
         *d = NULL;
@@ -208,8 +209,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!x->r.route || !(x->r.route->flags & RF_NO_LOG))
         log_access(x->r.id ? x->r.id : "-", x->r.method_name ? x->r.method_name : "-",
                    x->r.path ? x->r.path : (x->raw_uri ? x->raw_uri : "-"),
-                   x->responded ? x->r.status : 0, x->bytes_out,
-                   time_mono_us() - x->r.started_us);
+                   x->responded ? x->r.status : 0, x->bytes_out, time_mono_us() - x->r.started_us);
     ctx_free(x);
     *con_cls = NULL;
     atomic_fetch_sub(&g_inflight, 1);
@@ -220,8 +220,8 @@ static unsigned method_bit(const char *m)
     static const struct {
         const char *name;
         unsigned bit;
-    } tab[] = {{"GET", HTTP_GET},         {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
-               {"PUT", HTTP_PUT},         {"PATCH", HTTP_PATCH},   {"DELETE", HTTP_DELETE},
+    } tab[] = {{"GET", HTTP_GET},        {"HEAD", HTTP_HEAD},   {"POST", HTTP_POST},
+               {"PUT", HTTP_PUT},        {"PATCH", HTTP_PATCH}, {"DELETE", HTTP_DELETE},
                {"OPTIONS", HTTP_OPTIONS}};
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
         if (strcmp(m, tab[i].name) == 0)
@@ -335,7 +335,8 @@ static void begin_request(ctx *x, const char *method)
         return;
     }
     const char *bad = NULL;
-    form_status fs = form_parse_urlencoded(&x->a, r->query_raw, strlen(r->query_raw), &r->query, &bad);
+    form_status fs =
+        form_parse_urlencoded(&x->a, r->query_raw, strlen(r->query_raw), &r->query, &bad);
     if (fs != FORM_OK) {
         x->route_status = 400;
         x->bad_query = bad ? bad : "?";
@@ -391,8 +392,8 @@ static enum MHD_Result send_response(ctx *x)
 {
     req *r = &x->r;
     char etag[40] = "";
-    bool cacheable = (r->method == HTTP_GET || r->method == HTTP_HEAD) && r->status == 200 &&
-                     !r->no_etag;
+    bool cacheable =
+        (r->method == HTTP_GET || r->method == HTTP_HEAD) && r->status == 200 && !r->no_etag;
     if (buf_failed(&r->out)) {
         log_msg(LOG_LVL_ERROR, r->id, "response body allocation failed");
         r->status = 500;
@@ -401,7 +402,8 @@ static enum MHD_Result send_response(ctx *x)
         r->content_type = "text/plain; charset=utf-8";
         cacheable = false;
     }
-    const unsigned char *body = r->static_body ? r->static_body : (const unsigned char *)r->out.data;
+    const unsigned char *body =
+        r->static_body ? r->static_body : (const unsigned char *)r->out.data;
     size_t len = r->static_body ? r->static_len : r->out.len;
     if (cacheable) {
         if (r->etag) {
@@ -434,7 +436,8 @@ static enum MHD_Result send_response(ctx *x)
         return MHD_NO;
     x->bytes_out = len;
     if (r->status != 304)
-        add_header(resp, "Content-Type", r->content_type ? r->content_type : "text/html; charset=utf-8");
+        add_header(resp, "Content-Type",
+                   r->content_type ? r->content_type : "text/html; charset=utf-8");
     add_header(resp, "X-Request-Id", r->id);
     add_header(resp, "Content-Security-Policy", CSP);
     add_header(resp, "X-Content-Type-Options", "nosniff");
@@ -482,7 +485,9 @@ static void early_error(ctx *x)
             msg = T(L, MSG_HTTP_ERR_BAD_URL);
         }
         break;
-    case 404: msg = T(L, MSG_HTTP_ERR_NOT_FOUND); break;
+    case 404:
+        msg = T(L, MSG_HTTP_ERR_NOT_FOUND);
+        break;
     case 405:
         router_allow_text(&b, x->allowed);
         resp_header(r, "Allow", buf_str(&b));
@@ -495,7 +500,8 @@ static void early_error(ctx *x)
         msg = buf_str(&b);
         break;
     }
-    default: break;
+    default:
+        break;
     }
     resp_error(r, x->route_status, msg ? msg : http_status_text(x->route_status));
     buf_free(&b);
@@ -520,8 +526,8 @@ static void *worker_main(void *arg)
 {
     buf err = BUF_INIT;
     db *d = NULL;
-    db_options o = {.create = false, .synchronous_normal = g_cfg->sync_normal,
-                    .busy_timeout_ms = 5000};
+    db_options o = {
+        .create = false, .synchronous_normal = g_cfg->sync_normal, .busy_timeout_ms = 5000};
     if (db_open(g_cfg->db_path, &o, &d, &err) != DB_OK) {
         log_error("worker cannot open the database: %s", buf_str(&err));
         atomic_fetch_add(&g_workers_failed, 1);
@@ -573,8 +579,8 @@ static void enqueue(ctx *x)
 /* --- the access handler ----------------------------------------------------- */
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     ctx *x = *con_cls;
     if (!x)
@@ -733,17 +739,13 @@ int server_run(const server_config *cfg)
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     g_daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->io_threads ? cfg->io_threads : 1),
-        MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
-        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->max_header + 8 * 1024),
-        MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+        flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)(cfg->io_threads ? cfg->io_threads : 1), MHD_OPTION_CONNECTION_LIMIT,
+        cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(cfg->max_header + 8 * 1024), MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
         MHD_OPTION_END);
     if (!g_daemon) {
         log_error("cannot listen on %s: %s (is the port in use?)", cfg->listen, strerror(errno));

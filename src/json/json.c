@@ -44,11 +44,21 @@ void json_put_stringn(buf *out, const char *s, size_t n)
             continue;
         }
         switch (c) {
-        case '"': buf_puts(out, "\\\""); break;
-        case '\\': buf_puts(out, "\\\\"); break;
-        case '\n': buf_puts(out, "\\n"); break;
-        case '\r': buf_puts(out, "\\r"); break;
-        case '\t': buf_puts(out, "\\t"); break;
+        case '"':
+            buf_puts(out, "\\\"");
+            break;
+        case '\\':
+            buf_puts(out, "\\\\");
+            break;
+        case '\n':
+            buf_puts(out, "\\n");
+            break;
+        case '\r':
+            buf_puts(out, "\\r");
+            break;
+        case '\t':
+            buf_puts(out, "\\t");
+            break;
         case '<':
         case '>':
         case '&':
@@ -99,7 +109,8 @@ static void dump_value(buf *out, const json_t *v, bool *ok)
         json_t *val;
         bool first = true;
         buf_putc(out, '{');
-        json_object_foreach((json_t *)v, k, val) {
+        json_object_foreach((json_t *)v, k, val)
+        {
             json_put_key(out, k, first);
             dump_value(out, val, ok);
             first = false;
@@ -120,11 +131,21 @@ static void dump_value(buf *out, const json_t *v, bool *ok)
     case JSON_STRING:
         json_put_stringn(out, json_string_value(v), json_string_length(v));
         break;
-    case JSON_INTEGER: json_put_int(out, (int64_t)json_integer_value(v)); break;
-    case JSON_REAL: buf_printf(out, "%.17g", json_real_value(v)); break;
-    case JSON_TRUE: buf_puts(out, "true"); break;
-    case JSON_FALSE: buf_puts(out, "false"); break;
-    case JSON_NULL: buf_puts(out, "null"); break;
+    case JSON_INTEGER:
+        json_put_int(out, (int64_t)json_integer_value(v));
+        break;
+    case JSON_REAL:
+        buf_printf(out, "%.17g", json_real_value(v));
+        break;
+    case JSON_TRUE:
+        buf_puts(out, "true");
+        break;
+    case JSON_FALSE:
+        buf_puts(out, "false");
+        break;
+    case JSON_NULL:
+        buf_puts(out, "null");
+        break;
     }
 }
 

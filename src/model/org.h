@@ -90,13 +90,13 @@ typedef enum { ORG_SORT_NAME, ORG_SORT_UPDATED, ORG_SORT_FOUNDED, ORG_SORT_ID } 
 
 typedef struct org_query {
     const char *kind, *sector, *fos, *region, *district, *geo; /* NULL = any */
-    const char *status;  /* NULL = published only; "any" for editors */
+    const char *status; /* NULL = published only; "any" for editors */
     org_sort sort;
     bool desc;
-    int page;            /* 1-based */
-    int per_page;        /* 1..100 */
-    int64_t after_id;    /* API keyset: entries with id > after_id (sort by id) */
-    bool want_facets;    /* also count each facet value */
+    int page;         /* 1-based */
+    int per_page;     /* 1..100 */
+    int64_t after_id; /* API keyset: entries with id > after_id (sort by id) */
+    bool want_facets; /* also count each facet value */
 } org_query;
 
 typedef struct org_facet_count {
@@ -116,7 +116,7 @@ typedef struct org_list_result {
                        kind, status, municipality, district, region,
                        year_founded, short_sr, short_en, updated_at, is_demo */
     size_t n_items;
-    int64_t total;  /* entries matching the filters */
+    int64_t total; /* entries matching the filters */
     org_facet facets[6];
     size_t n_facets;
 } org_list_result;
@@ -218,7 +218,7 @@ typedef struct org_revision {
 db_status org_revisions(db *d, arena *a, int64_t org_id, org_revision **items, size_t *n);
 
 typedef struct org_change {
-    const char *field;     /* "name", "sectors", ... */
+    const char *field;          /* "name", "sectors", ... */
     const char *before, *after; /* display text; lists joined with ", " */
 } org_change;
 
@@ -242,7 +242,7 @@ typedef struct org_import_report {
     struct org_import_problem {
         int64_t line; /* CSV line or JSON array index + 1 */
         const char *message;
-    } *problems;
+    } * problems;
     size_t n_problems;
     buf preview; /* one line per planned change ("create voict", "update nicat: name, website") */
 } org_import_report;

@@ -148,7 +148,7 @@ static void problem(importer *im, int64_t line, const char *message)
 {
     org_import_report *rep = im->rep;
     if (!arena_grow(im->a, (void **)&rep->problems, rep->n_problems, &im->cap_problems,
-              sizeof *rep->problems)) {
+                    sizeof *rep->problems)) {
         im->oom = true;
         return;
     }

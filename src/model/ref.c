@@ -35,12 +35,8 @@ static const struct ref_table {
     const char *name;
     const char *sql_list;
 } ref_tables[] = {
-    {"kind", SQL_KIND_LIST},
-    {"nace", SQL_NACE_LIST},
-    {"fos", SQL_FOS_LIST},
-    {"region", SQL_REGION_LIST},
-    {"district", SQL_DISTRICT_LIST},
-    {"geo", SQL_GEO_LIST},
+    {"kind", SQL_KIND_LIST},     {"nace", SQL_NACE_LIST},         {"fos", SQL_FOS_LIST},
+    {"region", SQL_REGION_LIST}, {"district", SQL_DISTRICT_LIST}, {"geo", SQL_GEO_LIST},
 };
 
 static const struct ref_table *table_find(const char *name)

@@ -67,8 +67,8 @@ void server_hook_prepare(req *r)
     lang_id chosen;
     if (param && i18n_parse(param, &chosen) && !r->is_api) {
         buf c = BUF_INIT;
-        cookie_opts o = {.http_only = true, .secure = false, .same_site = "Lax",
-                         .max_age = 365 * 24 * 3600};
+        cookie_opts o = {
+            .http_only = true, .secure = false, .same_site = "Lax", .max_age = 365 * 24 * 3600};
         if (cookie_build(&c, "lang", i18n_tag(chosen), &o))
             resp_header(r, "Set-Cookie", buf_str(&c));
         buf_free(&c);
@@ -169,7 +169,8 @@ bool server_hook_guard(req *r)
     }
     if (r->user && r->user->token_id && !r->user->token_write &&
         (r->method != HTTP_GET && r->method != HTTP_HEAD)) {
-        resp_error(r, 403, "This API token is read-only: create a read-write token to change data.");
+        resp_error(r, 403,
+                   "This API token is read-only: create a read-write token to change data.");
         return false;
     }
     return true;

@@ -53,8 +53,8 @@ const route routes[] = {
      "A cluster's members: add one, end a membership"},
     {HTTP_POST, "/orgs/{slug}/members", web_cluster_member_add, RF_LOGIN | RF_CSRF, 16384,
      "Add a member to a cluster"},
-    {HTTP_POST, "/orgs/{slug}/members/{id}/end", web_cluster_member_end, RF_LOGIN | RF_CSRF,
-     16384, "End a cluster membership on a date"},
+    {HTTP_POST, "/orgs/{slug}/members/{id}/end", web_cluster_member_end, RF_LOGIN | RF_CSRF, 16384,
+     "End a cluster membership on a date"},
     {HTTP_GET, "/orgs/{slug}/cluster/edit", web_cluster_edit_form, RF_LOGIN, 0,
      "A cluster's profile forms: strategy, stage, SCAN status, labels"},
     {HTTP_POST, "/orgs/{slug}/cluster", web_cluster_save, RF_LOGIN | RF_CSRF, 65536,
@@ -98,7 +98,8 @@ const route routes[] = {
     {HTTP_GET, "/admin/audit", web_admin_audit, RF_LOGIN | RF_ADMIN, 0, "The audit log, filtered"},
     {HTTP_GET, "/admin/outbox", web_admin_outbox, RF_LOGIN | RF_ADMIN, 0, "Queued and sent mail"},
     /* system */
-    {HTTP_GET, "/healthz", web_healthz, RF_INLINE | RF_NO_LOG, 0, "Health: version, uptime, database"},
+    {HTTP_GET, "/healthz", web_healthz, RF_INLINE | RF_NO_LOG, 0,
+     "Health: version, uptime, database"},
     {HTTP_GET, "/assets/{dir}/{file}", assets_serve, RF_INLINE, 0, "Embedded static files"},
     {HTTP_GET, "/_test/sleep", web_test_sleep, RF_TEST | RF_NO_LOG, 0, "Test only: a slow request"},
     /* API */

@@ -31,30 +31,35 @@ void web_home(req *r)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    page_meta m = {.title = T(L, MSG_HOME_TITLE), .description = T(L, MSG_HOME_LEAD), .nav = "home"};
+    page_meta m = {
+        .title = T(L, MSG_HOME_TITLE), .description = T(L, MSG_HOME_LEAD), .nav = "home"};
     layout_begin(r, &m);
 
     html_fmt(o, "<section class=\"hero\"><h1>%s</h1><p class=\"lead\">%s</p></section>\n",
              T(L, MSG_HOME_TITLE), T(L, MSG_HOME_LEAD));
 
-    html_fmt(o, "<section aria-labelledby=\"stated\"><h2 id=\"stated\" class=\"eyebrow\">%s</h2>"
-                "<ul class=\"stats\">",
+    html_fmt(o,
+             "<section aria-labelledby=\"stated\"><h2 id=\"stated\" class=\"eyebrow\">%s</h2>"
+             "<ul class=\"stats\">",
              T(L, MSG_HOME_STATED));
     buf n = BUF_INIT;
     i18n_fmt_int(&n, L, 30000);
-    html_fmt(o, "<li><span class=\"stat-value\">%s+</span><span class=\"stat-label\">%s</span></li>",
+    html_fmt(o,
+             "<li><span class=\"stat-value\">%s+</span><span class=\"stat-label\">%s</span></li>",
              buf_str(&n), T(L, MSG_HOME_STAT_EMPLOYEES));
     buf_reset(&n);
     i18n_fmt_money(&n, L, 100000000000LL, "EUR", true);
-    html_fmt(o, "<li><span class=\"stat-value\">%s+</span><span class=\"stat-label\">%s</span></li>",
+    html_fmt(o,
+             "<li><span class=\"stat-value\">%s+</span><span class=\"stat-label\">%s</span></li>",
              buf_str(&n), T(L, MSG_HOME_STAT_REVENUE));
     html_fmt(o, "<li><span class=\"stat-value\">%d</span><span class=\"stat-label\">%s</span></li>",
              (int)(sizeof founders / sizeof founders[0]), T(L, MSG_HOME_STAT_FOUNDERS));
     buf_free(&n);
     html_raw(o, "</ul></section>\n");
 
-    html_fmt(o, "<section aria-labelledby=\"pillars\"><h2 id=\"pillars\">%s</h2><ul class=\"cards\">\n",
-             T(L, MSG_HOME_PILLARS));
+    html_fmt(
+        o, "<section aria-labelledby=\"pillars\"><h2 id=\"pillars\">%s</h2><ul class=\"cards\">\n",
+        T(L, MSG_HOME_PILLARS));
     pillar(r, MSG_HOME_P1_TITLE, MSG_HOME_P1_TEXT);
     pillar(r, MSG_HOME_P2_TITLE, MSG_HOME_P2_TEXT);
     pillar(r, MSG_HOME_P3_TITLE, MSG_HOME_P3_TEXT);
@@ -63,8 +68,9 @@ void web_home(req *r)
 
     html_fmt(o, "<section aria-labelledby=\"founders\"><h2 id=\"founders\">%s</h2><p>%s</p>\n",
              T(L, MSG_HOME_FOUNDERS), T(L, MSG_HOME_FOUNDERS_INTRO));
-    html_fmt(o, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">%s</th>"
-                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
+    html_fmt(o,
+             "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">%s</th>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
              T(L, MSG_HOME_COL_CLUSTER), T(L, MSG_HOME_COL_SECTOR), T(L, MSG_HOME_COL_SEAT));
     for (size_t i = 0; i < sizeof founders / sizeof founders[0]; i++) {
         const struct founder *f = &founders[i];
@@ -75,8 +81,9 @@ void web_home(req *r)
     }
     html_raw(o, "</tbody></table></div></section>\n");
 
-    html_fmt(o, "<section aria-labelledby=\"challenges\"><h2 id=\"challenges\">%s</h2>"
-                "<ul class=\"checklist\"><li>%s</li><li>%s</li><li>%s</li></ul></section>\n",
+    html_fmt(o,
+             "<section aria-labelledby=\"challenges\"><h2 id=\"challenges\">%s</h2>"
+             "<ul class=\"checklist\"><li>%s</li><li>%s</li><li>%s</li></ul></section>\n",
              T(L, MSG_HOME_CHALLENGES), T(L, MSG_HOME_CH1), T(L, MSG_HOME_CH2), T(L, MSG_HOME_CH3));
     layout_end(r);
 }

@@ -123,8 +123,8 @@ void web_search(req *r)
     if (q && *q) {
         /* only as many hits as this page needs, plus one to know there
          * are more: ranking is the expensive part at 100,000 entries */
-        db_status st = search_query(r->db, r->a, q, "org", page * WEB_ORG_PER_PAGE + 1, 0, &hits,
-                                    &n);
+        db_status st =
+            search_query(r->db, r->a, q, "org", page * WEB_ORG_PER_PAGE + 1, 0, &hits, &n);
         if (st != DB_OK) {
             resp_fail(r, st, "search failed");
             return;

@@ -16,7 +16,8 @@ static void test_text_escapes_everything_dangerous(void **state)
                         "&lt;script&gt;alert(&quot;x&quot;) &amp; &#39;y&#39;&lt;/script&gt;");
     buf_reset(&b);
     html_textn(&b, "a\0b", 3);
-    assert_string_equal(buf_str(&b), "a\xEF\xBF\xBD" "b");
+    assert_string_equal(buf_str(&b), "a\xEF\xBF\xBD"
+                                     "b");
     buf_reset(&b);
     html_text(&b, "Ниш čćž");
     assert_string_equal(buf_str(&b), "Ниш čćž");
@@ -62,7 +63,7 @@ static void test_fmt_directives(void **state)
     html_fmt(&b, "<a href=\"%u\" title=\"%s\">%s</a> %d %D %q %R 100%%", "javascript:x", "\"q\"",
              "<b>", 42, (long long)-9000000000LL, "a b", "<i>raw</i>");
     assert_string_equal(buf_str(&b), "<a href=\"#\" title=\"&quot;q&quot;\">&lt;b&gt;</a> 42 "
-                                           "-9000000000 a%20b <i>raw</i> 100%");
+                                     "-9000000000 a%20b <i>raw</i> 100%");
     buf_free(&b);
 }
 

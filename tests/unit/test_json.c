@@ -31,7 +31,10 @@ static void test_escaping_round_trips(void **state)
 static void test_invalid_utf8_replaced(void **state)
 {
     buf b = BUF_INIT;
-    json_put_stringn(&b, "a\xFF" "b", 3);
+    json_put_stringn(&b,
+                     "a\xFF"
+                     "b",
+                     3);
     assert_string_equal(buf_str(&b), "\"a\\ufffdb\"");
     buf_free(&b);
 }
@@ -57,8 +60,9 @@ static void test_dump_matches_jansson(void **state)
     assert_non_null(v);
     buf out = BUF_INIT;
     assert_true(json_dump_buf(&out, v));
-    assert_string_equal(buf_str(&out),
-                        "{\"n\":-12,\"s\":\"\\u003cx\\u003e\",\"a\":[true,false,null,1.5],\"o\":{}}");
+    assert_string_equal(
+        buf_str(&out),
+        "{\"n\":-12,\"s\":\"\\u003cx\\u003e\",\"a\":[true,false,null,1.5],\"o\":{}}");
     json_decref(v);
     buf_free(&out);
     buf_free(&err);
