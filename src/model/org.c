@@ -2148,6 +2148,22 @@ cleanup:
 static const char SQL_VERSION[] =
     "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'directory_version'";
 
+static const char SQL_ID_BY_PIB[] = "SELECT id FROM org WHERE pib = $1";
+
+db_status org_id_by_pib(db *d, const char *pib, int64_t *id)
+{
+    *id = 0;
+    db_stmt *s = db_prepare(d, SQL_ID_BY_PIB);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, pib);
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        *id = db_col_int(s, 0);
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
 db_status org_directory_version(db *d, int64_t *v)
 {
     *v = 0;

@@ -85,6 +85,10 @@ db_status org_get(db *d, arena *a, const char *slug, int64_t id, org_rec *out, b
 /* The summary fields of one entry (as in org_list_result) by id: one
  * query, for lists of search hits. *found false if none. */
 db_status org_summary(db *d, arena *a, int64_t id, org_rec *out, bool *found);
+/* The id of the entry whose PIB is pib (as stored: 9 digits) into *id, 0
+ * when none (any status). The caller checks the PIB with org_pib_valid
+ * first. DB errors are returned. */
+db_status org_id_by_pib(db *d, const char *pib, int64_t *id);
 
 typedef enum { ORG_SORT_NAME, ORG_SORT_UPDATED, ORG_SORT_FOUNDED, ORG_SORT_ID } org_sort;
 

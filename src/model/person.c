@@ -17,6 +17,25 @@
 #include "json/json.h"
 #include "model/audit.h"
 
+/* --- lookup by e-mail -------------------------------------------------------- */
+
+static const char SQL_ID_BY_EMAIL[] =
+    "SELECT id FROM person WHERE email = lower($1) AND erased_at IS NULL";
+
+db_status person_id_by_email(db *d, const char *email, int64_t *id)
+{
+    *id = 0;
+    db_stmt *s = db_prepare(d, SQL_ID_BY_EMAIL);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, email);
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        *id = db_col_int(s, 0);
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
 /* --- display name ----------------------------------------------------------- */
 
 static const char SQL_NAME[] = "SELECT name, erased_at IS NOT NULL FROM person WHERE id = $1";

@@ -41,6 +41,10 @@ db_status person_export_json(db *d, int64_t person_id, buf *out);
  * person exists, DB_CONSTRAINT when the person was erased already (nothing
  * changes then). */
 db_status person_erase(db *d, int64_t person_id, int64_t actor_id, const char *ip);
+/* The id of the person (not erased) whose e-mail is email, compared
+ * without regard to ASCII case (stored e-mails are lower case), into *id;
+ * 0 when none. DB errors are returned. */
+db_status person_id_by_email(db *d, const char *email, int64_t *id);
 
 /* --- accounts and affiliations, for `scan user` and the users page ------ */
 

@@ -148,6 +148,10 @@ void web_cluster_member_add(req *r);
 void web_cluster_member_end(req *r);
 void web_cluster_edit_form(req *r);
 void web_cluster_save(req *r);
+/* POST /orgs/{slug}/team (add a person by e-mail) and
+ * POST /orgs/{slug}/team/{id}/end: the management team (RIGHT_ORG_EDIT). */
+void web_cluster_team_add(req *r);
+void web_cluster_team_end(req *r);
 /* api_cluster.c: clusters and figures as JSON */
 void api_cluster_list(req *r);
 void api_cluster_members(req *r);

@@ -8,11 +8,14 @@
  *                                    members with the ECCP composition, and
  *                                    the cluster's own figures
  *   GET  /orgs/{slug}/members/manage the members form: add, end
- *   POST /orgs/{slug}/members        add a member (by its address)
+ *   POST /orgs/{slug}/members        add a member (by its PIB or address)
  *   POST /orgs/{slug}/members/{id}/end  end a membership on a date
  *   GET  /orgs/{slug}/cluster/edit   the cluster profile forms
  *   POST /orgs/{slug}/cluster        save one part (profile, stage, SCAN
  *                                    status (secretariat), label)
+ *   POST /orgs/{slug}/team           add a person (by e-mail) to the
+ *                                    management team
+ *   POST /orgs/{slug}/team/{id}/end  end a team membership on a date
  *
  *   GET  /orgs/{slug}                web_cluster_profile(): the profile
  *                                    (web_org_view.c) with anonymous
@@ -26,8 +29,9 @@
  * renamed or erased person's name can outlive the change. Each form is
  * one model call, so each saves all or nothing; errors are shown next to
  * their fields with everything typed kept. Rights: RIGHT_MEMBERS_EDIT for
- * members, RIGHT_ORG_EDIT for the profile, and the secretariat's
+ * members, RIGHT_ORG_EDIT for the profile and the team, and the secretariat's
  * RIGHT_FIGURES_VERIFY for the SCAN membership status. */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -38,6 +42,7 @@
 #include "model/cluster.h"
 #include "model/figures.h"
 #include "model/org.h"
+#include "model/person.h"
 #include "model/rights.h"
 #include "web/page_cache.h"
 #include "web/table.h"
@@ -814,15 +819,28 @@ void web_cluster_members_form(req *r)
     members_page(r, &o, &v);
 }
 
-/* The organisation named by what the manager typed: a directory address
- * (slug), optionally as /orgs/slug or a full URL. *found false when none
- * matches; *pib true when the text is a PIB (9 digits), which the model
- * cannot look up yet (org.h has no lookup by PIB): the form then says to
- * use the address. */
-static db_status find_org(req *r, const char *typed, org_rec *out, bool *found, bool *pib)
+/* The organisation named by what the manager typed: its PIB (9 digits),
+ * or its directory address (slug), optionally as /orgs/slug or a full URL.
+ * *found false when none matches; *bad_pib true when the text has the
+ * shape of a PIB but its check digit is wrong (nothing is looked up). *pib
+ * tells which kind of lookup was made, for the message. */
+static db_status find_org(req *r, const char *typed, org_rec *out, bool *found, bool *pib,
+                          bool *bad_pib)
 {
     *found = false;
+    *bad_pib = false;
     *pib = strlen(typed) == 9 && strspn(typed, "0123456789") == 9;
+    if (*pib) {
+        if (!org_pib_valid(typed)) {
+            *bad_pib = true;
+            return DB_OK;
+        }
+        int64_t id = 0;
+        db_status st = org_id_by_pib(r->db, typed, &id);
+        if (st != DB_OK || id == 0)
+            return st;
+        return org_get(r->db, r->a, NULL, id, out, found);
+    }
     const char *slug = strrchr(typed, '/') ? strrchr(typed, '/') + 1 : typed;
     if (!*slug)
         return DB_OK;
@@ -857,14 +875,16 @@ void web_cluster_member_add(req *r)
     members_view v = {
         .org = val[0].text, .role = val[1].text, .joined_on = val[2].text, .errs = &e};
     org_rec member;
-    bool found = false, pib = false;
+    bool found = false, pib = false, bad_pib = false;
     if (!web_errs_get(&e, "org")) {
-        db_status st = find_org(r, val[0].text, &member, &found, &pib);
+        db_status st = find_org(r, val[0].text, &member, &found, &pib, &bad_pib);
         if (st != DB_OK) {
             resp_fail(r, st, "member lookup");
             return;
         }
-        if (!found)
+        if (bad_pib)
+            web_errs_add(&e, "org", T(L, MSG_FORM_ERR_PIB));
+        else if (!found)
             web_errs_add(&e, "org", T(L, pib ? MSG_CL_ERR_PIB : MSG_CL_ERR_NO_ORG));
     }
     if (e.n == 0) {
@@ -954,9 +974,11 @@ static const char *const label_codes[] = {"esca_bronze", "esca_silver", "esca_go
 
 /* The part whose form failed, with its values as typed and its errors. */
 typedef struct edit_view {
-    const char *part; /* "profile", "stage", "scan", "label", or NULL */
+    const char *part; /* "profile", "stage", "scan", "label", "team", or NULL */
     const char *f[5]; /* that part's fields, in its rules' order */
     const web_errs *errs;
+    int64_t end_id; /* the team row whose end failed */
+    const char *end_value, *end_error;
 } edit_view;
 
 /* The value to show in field i of part: as typed when that part failed,
@@ -969,6 +991,113 @@ static const char *shown(const edit_view *v, const char *part, int i, const char
 static const web_errs *errs_of(const edit_view *v, const char *part)
 {
     return v->part && strcmp(v->part, part) == 0 ? v->errs : NULL;
+}
+
+/* A share of full time in thousandths as a decimal ("0.5", "1", "0.125"),
+ * with the language's decimal mark. Arena. */
+static const char *fte_text(req *r, int fte_milli)
+{
+    char frac[5];
+    snprintf(frac, sizeof frac, "%03d", fte_milli % 1000);
+    for (int i = 2; i >= 0 && frac[i] == '0'; i--)
+        frac[i] = '\0';
+    if (!frac[0])
+        return arena_printf(r->a, "%d", fte_milli / 1000);
+    return arena_printf(r->a, "%d%c%s", fte_milli / 1000, r->lang == LANG_EN ? '.' : ',', frac);
+}
+
+/* The management team fieldset of the edit page: the current members,
+ * each with an End form, and the add form. */
+static void team_panel(req *r, const org_rec *org, const cluster_info *ci, const edit_view *v,
+                       const char *today)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    const web_errs *e = errs_of(v, "team");
+    html_fmt(o,
+             "<section class=\"panel cl-edit\" id=\"team\" aria-labelledby=\"ed-team\">"
+             "<fieldset><legend><h2 id=\"ed-team\">%s</h2></legend>",
+             T(L, MSG_CL_TEAM));
+    size_t current = 0;
+    for (size_t i = 0; i < ci->n_team; i++)
+        current += empty(ci->team[i].until);
+    if (current == 0)
+        html_fmt(o, "<p class=\"empty\">%s</p>", T(L, MSG_CL_TEAM_NONE));
+    else
+        html_fmt(o,
+                 "<div class=\"table-wrap\"><table class=\"data team-manage\"><thead><tr>"
+                 "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\" "
+                 "class=\"num\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr>"
+                 "</thead><tbody>",
+                 T(L, MSG_CL_COL_PERSON), T(L, MSG_CL_COL_ROLE), T(L, MSG_CL_COL_FTE),
+                 T(L, MSG_CL_L_SINCE), T(L, MSG_CL_TEAM_COL_END));
+    for (size_t i = 0; i < ci->n_team; i++) {
+        const cluster_team_rec *t = &ci->team[i];
+        if (!empty(t->until))
+            continue;
+        const char *name = in_script(r, t->name) ? in_script(r, t->name) : "";
+        bool failed = v->end_id == t->id && v->end_error;
+        const char *id = arena_printf(r->a, "team-end-%lld", (long long)t->id);
+        html_fmt(o,
+                 "<tr><th scope=\"row\">%s</th><td>%s</td><td class=\"num\">%s</td><td>%s</td><td>"
+                 "<form method=\"post\" action=\"/orgs/%q/team/%D/end\" class=\"inline-form%R\">",
+                 name, in_script(r, t->role), fte_text(r, t->fte_milli),
+                 empty(t->since) ? "" : wf_ymd(r, t->since), org->slug, (long long)t->id,
+                 failed ? " field-invalid" : "");
+        layout_csrf_field(r);
+        html_fmt(o, "<label class=\"visually-hidden\" for=\"%s\">%s</label>", id,
+                 arena_printf(r->a, T(L, MSG_CL_TEAM_UNTIL_FOR), name));
+        if (failed)
+            html_fmt(o, "<p class=\"field-error\" id=\"%s-error\">%s</p>", id, v->end_error);
+        html_fmt(o, "<input id=\"%s\" name=\"until\" type=\"date\" value=\"%s\"", id,
+                 failed && v->end_value ? v->end_value : today);
+        if (failed)
+            html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
+        html_fmt(o,
+                 "><button type=\"submit\" class=\"button-small button-secondary\">%s</button>"
+                 "</form></td></tr>",
+                 T(L, MSG_CL_END_BUTTON));
+    }
+    if (current)
+        html_raw(o, "</tbody></table></div>");
+    html_fmt(o, "<h3>%s</h3>", T(L, MSG_CL_TEAM_ADD));
+    web_error_summary(r, e);
+    html_fmt(o, "<form class=\"form\" method=\"post\" action=\"/orgs/%q/team\" novalidate>",
+             org->slug);
+    layout_csrf_field(r);
+    web_field(r, &(web_input){.id = "ce-team-email",
+                              .name = "email",
+                              .type = "email",
+                              .label = T(L, MSG_CL_TEAM_L_EMAIL),
+                              .hint = T(L, MSG_CL_TEAM_H_EMAIL),
+                              .value = shown(v, "team", 0, NULL),
+                              .error = web_errs_get(e, "email"),
+                              .required = true,
+                              .autocomplete = "off",
+                              .maxlength = 254});
+    web_field(r, &(web_input){.id = "ce-team-role",
+                              .name = "role",
+                              .type = "text",
+                              .label = T(L, MSG_CL_COL_ROLE),
+                              .value = shown(v, "team", 1, NULL),
+                              .error = web_errs_get(e, "role"),
+                              .required = true,
+                              .maxlength = 100});
+    web_field(r, &(web_input){.id = "ce-team-fte",
+                              .name = "fte",
+                              .type = "text",
+                              .label = T(L, MSG_CL_TEAM_L_FTE),
+                              .hint = T(L, MSG_CL_TEAM_H_FTE),
+                              .value = shown(v, "team", 2, "1"),
+                              .error = web_errs_get(e, "fte"),
+                              .required = true,
+                              .maxlength = 5});
+    date_field(r, "ce-team-since", "since", T(L, MSG_CL_L_SINCE), NULL, shown(v, "team", 3, today),
+               web_errs_get(e, "since"), false);
+    html_fmt(o,
+             "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>"
+             "</fieldset></section>\n",
+             T(L, MSG_CL_TEAM_ADD));
 }
 
 static void edit_page(req *r, const org_rec *org, const edit_view *v)
@@ -1104,6 +1233,7 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
         "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form></section>\n",
         T(L, MSG_CL_ADD_LABEL));
     html_raw(o, "</div>\n");
+    team_panel(r, org, &ci, v, today);
     layout_end(r);
 }
 
@@ -1215,6 +1345,143 @@ void web_cluster_save(req *r)
         if (e.n == 0)
             web_errs_add(&e, rules[0].name, T(L, MSG_FORM_ERR_INVALID));
     }
+    r->status = 422;
+    edit_page(r, &cl, &v);
+}
+
+/* --- the management team: POST /orgs/{slug}/team, POST /orgs/{slug}/team/{id}/end ---------- */
+
+/* A share of full time typed as a decimal from 0 to 1 with at most three
+ * decimals ('.' or ',' as the mark) into thousandths; false otherwise. */
+static bool fte_parse(const char *s, int *milli)
+{
+    size_t n_int = strspn(s, "0123456789");
+    if (n_int == 0 || n_int > 1)
+        return false;
+    int v = (s[0] - '0') * 1000;
+    s += n_int;
+    if (*s == '.' || *s == ',') {
+        s++;
+        size_t n_frac = strspn(s, "0123456789");
+        if (n_frac == 0 || n_frac > 3)
+            return false;
+        for (size_t i = 0, scale = 100; i < n_frac; i++, scale /= 10)
+            v += (s[i] - '0') * (int)scale;
+        s += n_frac;
+    }
+    if (*s || v > 1000)
+        return false;
+    *milli = v;
+    return true;
+}
+
+void web_cluster_team_add(req *r)
+{
+    lang_id L = r->lang;
+    org_rec cl;
+    if (!load_cluster(r, &cl, RIGHT_ORG_EDIT))
+        return;
+    form f;
+    if (!req_body_form(r, &f))
+        return;
+    static const form_rule rules[] = {
+        {"email", FV_EMAIL, FORM_REQUIRED, 0, 254, NULL},
+        {"role", FV_TEXT, FORM_REQUIRED, 1, 100, NULL},
+        {"fte", FV_TEXT, FORM_REQUIRED, 1, 5, NULL},
+        {"since", FV_TEXT, 0, 0, 10, NULL},
+    };
+    form_value val[4];
+    form_errors fe = {0};
+    form_validate(r->a, &f, rules, 4, val, &fe);
+    web_errs e = {0};
+    web_errs_from_form(r, &fe, &e);
+    edit_view v = {.part = "team", .errs = &e};
+    for (size_t i = 0; i < 4; i++)
+        v.f[i] = val[i].text;
+    int64_t person = 0;
+    if (!web_errs_get(&e, "email")) {
+        db_status st = person_id_by_email(r->db, val[0].text, &person);
+        if (st != DB_OK) {
+            resp_fail(r, st, "person_id_by_email");
+            return;
+        }
+        if (person == 0)
+            web_errs_add(&e, "email", T(L, MSG_CL_TEAM_ERR_PERSON));
+    }
+    int fte = 0;
+    if (!web_errs_get(&e, "fte") && !fte_parse(val[2].text, &fte))
+        web_errs_add(&e, "fte", T(L, MSG_CL_TEAM_ERR_FTE));
+    if (e.n == 0) {
+        form_errors me = {0};
+        const char *since = val[3].text && *val[3].text ? val[3].text : NULL;
+        db_status st = cluster_team_add(r->db, cl.id, person, val[1].text, fte, since,
+                                        r->user->person_id, r->client_ip, &me);
+        if (st == DB_OK) {
+            resp_redirect(r, arena_printf(r->a, "/orgs/%s/cluster/edit?saved=team#team", cl.slug));
+            return;
+        }
+        if (st != DB_CONSTRAINT) {
+            resp_fail(r, st, "cluster_team_add");
+            return;
+        }
+        for (size_t i = 0; i < me.n_items; i++) {
+            if (strcmp(me.items[i].field, "person_id") == 0)
+                me.items[i].field = "email";
+            else if (strcmp(me.items[i].field, "fte_milli") == 0)
+                me.items[i].field = "fte";
+            else if (strcmp(me.items[i].field, "org_id") == 0)
+                me.items[i].field = "email";
+        }
+        web_errs_from_form(r, &me, &e);
+        if (e.n == 0)
+            web_errs_add(&e, "email", T(L, MSG_FORM_ERR_INVALID));
+    }
+    r->status = 422;
+    edit_page(r, &cl, &v);
+}
+
+void web_cluster_team_end(req *r)
+{
+    lang_id L = r->lang;
+    org_rec cl;
+    if (!load_cluster(r, &cl, RIGHT_ORG_EDIT))
+        return;
+    cluster_info ci;
+    db_status st = cluster_get(r->db, r->a, cl.id, false, &ci);
+    if (st != DB_OK) {
+        resp_fail(r, st, "cluster_get");
+        return;
+    }
+    int64_t id = 0;
+    const char *p = req_param(r, "id");
+    bool current = false;
+    if (p && str_to_i64(p, &id))
+        for (size_t i = 0; i < ci.n_team && !current; i++)
+            current = ci.team[i].id == id && empty(ci.team[i].until);
+    if (!current) { /* not a current team member of this cluster */
+        resp_error(r, 404, T(L, MSG_CL_TEAM_NO_ROW));
+        return;
+    }
+    form f;
+    if (!req_body_form(r, &f))
+        return;
+    const char *until = form_get(&f, "until");
+    if (until && !*until)
+        until = NULL;
+    st = cluster_team_end(r->db, id, until, r->user->person_id, r->client_ip);
+    if (st == DB_OK) {
+        resp_redirect(r, arena_printf(r->a, "/orgs/%s/cluster/edit?saved=team#team", cl.slug));
+        return;
+    }
+    if (st == DB_DONE) {
+        resp_error(r, 404, T(L, MSG_CL_TEAM_NO_ROW));
+        return;
+    }
+    if (st != DB_CONSTRAINT) {
+        resp_fail(r, st, "cluster_team_end");
+        return;
+    }
+    edit_view v = {.end_id = id, .end_value = until, .end_error = T(L, MSG_CL_TEAM_ERR_UNTIL)};
     r->status = 422;
     edit_page(r, &cl, &v);
 }

@@ -14,6 +14,9 @@
 // clusters with a cursor, members, figures by group and a bad group_by.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, scan } from './lib.mjs';
 
 const EDITOR = { email: 'fig.editor@example.com', password: 'figures editor phrase 2026' };
@@ -422,7 +425,7 @@ test('members: a manager adds and ends memberships of their cluster only', async
   assert.match(unknown.text, /value="no-such-org"/, 'what was typed is kept');
   const pib = await manager.post('/orgs/voict/members?lang=en', { org: '101134702', role: 'member', joined_on: '2024-02-01' });
   assert.equal(pib.status, 422);
-  assert.match(pib.text, /id="mem-org-error"[^]*by its PIB is not possible yet/);
+  assert.match(pib.text, /id="mem-org-error"[^]*No organisation in the directory has this PIB/);
   const early = await manager.post(`/orgs/voict/members/${id}/end?lang=en`, { left_on: '2023-01-01' });
   assert.equal(early.status, 422);
   assert.match(early.text, new RegExp(`id="end-${id}-error"`));
@@ -431,6 +434,65 @@ test('members: a manager adds and ends memberships of their cluster only', async
   assert.doesNotMatch((await manager.get('/orgs/voict/members/manage')).text, /href="\/orgs\/ntp-beograd"/);
   assert.equal((await manager.post('/orgs/vmc/members', { org: 'ntp-beograd', role: 'member', joined_on: '2024-01-01' })).status, 403);
   assert.equal((await manager.post('/orgs/voict/members/999999/end', { left_on: '2024-06-30' })).status, 404);
+});
+
+test('members: a manager adds a member by its PIB; a PIB with a bad check digit is refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scan-pib-'));
+  const csv = join(dir, 'pib.csv');
+  writeFileSync(csv, 'slug,name,kind,status,pib\r\npib-firma,PIB Firma d.o.o.,company,published,106006802\r\n');
+  cli(['org', 'import', csv]);
+  rmSync(dir, { recursive: true, force: true });
+  const members = async () => (await manager.get('/orgs/voict/members/manage?lang=en')).text;
+  const before = await members();
+  assert.doesNotMatch(before, /href="\/orgs\/pib-firma"/);
+  const form = await manager.get('/orgs/voict/members/manage?lang=en');
+  assert.match(text(form.text), /Its PIB \(9 digits\) or its address/);
+  const bad = await manager.post('/orgs/voict/members?lang=en', { org: '106006803', role: 'member', joined_on: '2024-02-01' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /id="mem-org-error"[^]*not a valid PIB/);
+  assert.match(bad.text, /value="106006803"/, 'what was typed is kept');
+  assert.equal(await members(), before, 'nothing changed');
+  const add = await manager.post('/orgs/voict/members', { org: '106006802', role: 'member', joined_on: '2024-02-01' });
+  assert.equal(add.status, 303, text(add.text).slice(0, 300));
+  assert.equal(add.location, '/orgs/voict/members/manage?added=pib-firma');
+  const list = await members();
+  const id = /action="\/orgs\/voict\/members\/(\d+)\/end"/.exec(list.slice(list.indexOf('href="/orgs/pib-firma"')))?.[1];
+  assert.ok(id, 'an end form for the new member');
+  // end it again, so the member counts below stay as in the demo data
+  assert.equal((await manager.post(`/orgs/voict/members/${id}/end`, { left_on: '2024-06-30' })).status, 303);
+  assert.doesNotMatch(await members(), /href="\/orgs\/pib-firma"/);
+});
+
+test('the management team: a manager adds a person by e-mail and ends their membership', async () => {
+  const edit = async () => (await manager.get('/orgs/voict/cluster/edit?lang=en')).text;
+  const before = await edit();
+  assert.match(before, /action="\/orgs\/voict\/team"/);
+  assert.doesNotMatch(before, /Fig Rep/);
+  const unknown = await manager.post('/orgs/voict/team?lang=en', { email: 'nobody@example.com', role: 'Coordinator', fte: '0.5', since: '2024-01-01' });
+  assert.equal(unknown.status, 422);
+  assert.match(unknown.text, /id="ce-team-email-error"[^]*No person in SCAN has this e-mail address/);
+  const badFte = await manager.post('/orgs/voict/team?lang=en', { email: REP.email, role: 'Coordinator', fte: '1.5', since: '2024-01-01' });
+  assert.equal(badFte.status, 422);
+  assert.match(badFte.text, /id="ce-team-fte-error"/);
+  assert.match(badFte.text, /value="1.5"/, 'what was typed is kept');
+  assert.equal(await edit(), before, 'nothing saved');
+  const add = await manager.post('/orgs/voict/team', { email: REP.email.toUpperCase(), role: 'Coordinator', fte: '0,125', since: '2024-01-01' });
+  assert.equal(add.status, 303, text(add.text).slice(0, 300));
+  assert.equal(add.location, '/orgs/voict/cluster/edit?saved=team#team');
+  const after = await edit();
+  assert.match(text(after), /Fig Rep Coordinator 0.125/);
+  const id = /action="\/orgs\/voict\/team\/(\d+)\/end"/.exec(after.slice(after.indexOf('Fig Rep')))?.[1];
+  assert.ok(id, 'an End form for the new team member');
+  assert.match(text((await new Agent(srv.url).get('/orgs/voict?lang=en')).text), /Fig Rep Coordinator/);
+  const early = await manager.post(`/orgs/voict/team/${id}/end?lang=en`, { until: '2023-01-01' });
+  assert.equal(early.status, 422);
+  assert.match(early.text, new RegExp(`id="team-end-${id}-error"`));
+  assert.equal((await manager.post('/orgs/vmc/team', { email: REP.email, role: 'x', fte: '1' })).status, 403);
+  assert.equal((await manager.post('/orgs/voict/team/999999/end', { until: '2024-06-30' })).status, 404);
+  const end = await manager.post(`/orgs/voict/team/${id}/end`, { until: '2024-06-30' });
+  assert.equal(end.status, 303);
+  assert.doesNotMatch(await edit(), /Fig Rep/);
+  assert.equal((await manager.post(`/orgs/voict/team/${id}/end`, { until: '2024-07-30' })).status, 404, 'ended already');
 });
 
 test('the cluster profile form: strategy by the manager, SCAN status by the secretariat only', async () => {
