@@ -73,6 +73,14 @@ const cli_command cli_commands[] = {
      "Writes every entry, whatever its status, to standard output or to FILE\n"
      "(written whole and then renamed into place). --format may be left out when\n"
      "FILE ends in .csv or .json. The output imports back unchanged."},
+    {"figures rate", cli_figures_rate, "YEAR RATE [--source TEXT] [--db FILE]",
+     "set the yearly RSD-per-EUR rate used to convert RSD input",
+     "Stores (or corrects) the rate of YEAR (1990..2100): RATE is RSD per EUR, a\n"
+     "positive decimal with at most 4 decimals after '.', such as 117.4593. Figures\n"
+     "of that year entered in RSD are converted again at the new rate. --source\n"
+     "says where the rate comes from (at most 200 bytes)."},
+    {"figures rates", cli_figures_rates, "[--db FILE]", "list the yearly RSD-per-EUR rates",
+     "Columns: year, RSD per EUR, source."},
     {"routes", cli_routes, "", "list the route table (method, pattern, flags)", NULL},
     {"version", cli_version, "", "print the version", NULL},
     {"help", cli_help, "[COMMAND]", "list commands, or explain one", NULL},

@@ -29,6 +29,7 @@
 #include "core/buf.h"
 #include "db/db.h"
 #include "http/form.h"
+#include "i18n/i18n.h"
 
 typedef enum { FIG_SRC_SELF, FIG_SRC_REGISTER, FIG_SRC_ESTIMATE } figure_source;
 
@@ -207,12 +208,12 @@ typedef struct figures_import_report {
  * currency (EUR or RSD) and source are required. Each row is written
  * through figures_put_tx, so it is checked like the form. rep is zeroed
  * first; problems (arena, file order, line 1 = the header) are short
- * English sentences such as "unknown organisation (PIB 101134702)";
- * preview holds "create 2024 voict" / "update 2023 nicat: revenue,
- * exports" lines (the caller frees it with buf_free). DB_CONSTRAINT when
- * there were problems. */
+ * sentences from the catalog in lang, such as "unknown organisation (PIB
+ * 101134702)" in English; preview holds lines such as "create 2024
+ * voict" / "update 2023 nicat: revenue, exports" in English (the caller
+ * frees it with buf_free). DB_CONSTRAINT when there were problems. */
 db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
-                         bool dry_run, int64_t actor_id, const char *ip,
+                         bool dry_run, int64_t actor_id, const char *ip, lang_id lang,
                          figures_import_report *rep);
 /* The CSV template (header and one example row). */
 const char *figures_csv_template(void);

@@ -24,6 +24,7 @@
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "http/form.h"
+#include "i18n/i18n.h"
 #include "model/org.h"
 
 enum {
@@ -158,15 +159,17 @@ typedef struct importer {
     db *d;
     arena *a; /* the caller's: problems and their messages */
     figures_import_report *rep;
+    lang_id lang; /* of the problem messages and preview lines */
     size_t cap_problems;
     bool oom;
     bool row_bad; /* the current row has a problem: not written */
 } importer;
 
-static void problem(importer *im, int64_t line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void problem(importer *im, int64_t line, const char *fmt, ...)
+/* Adds a problem worded by the catalog message id in the import's
+ * language (its placeholders take the arguments). */
+static void problem(importer *im, int64_t line, msg_id id, ...)
 {
+    const char *fmt = T(im->lang, id);
     figures_import_report *rep = im->rep;
     im->row_bad = true;
     if (rep->n_problems == im->cap_problems) {
@@ -183,7 +186,7 @@ static void problem(importer *im, int64_t line, const char *fmt, ...)
     }
     buf b = BUF_INIT;
     va_list ap;
-    va_start(ap, fmt);
+    va_start(ap, id);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
     char *m = buf_failed(&b) ? NULL : arena_strndup(im->a, buf_str(&b), b.len);
@@ -197,49 +200,86 @@ static void problem(importer *im, int64_t line, const char *fmt, ...)
     rep->n_problems++;
 }
 
-/* A validation error of figures_put_tx as a short English reason. */
+/* A validation error of figures_put_tx as a short reason in the import's
+ * language. */
 static void problem_field(importer *im, int64_t line, int year, const form_error *e)
 {
     const char *f = e->field;
     switch (e->code) {
     case FE_EXPORTS_ABOVE_REVENUE:
-        problem(im, line, "exports above revenue");
+        problem(im, line, MSG_FIMP_EXPORTS_ABOVE);
         return;
     case FE_FUTURE_YEAR:
-        problem(im, line, "year %d is in the future", year);
+        problem(im, line, MSG_FIMP_FUTURE_YEAR, year);
         return;
     case FE_NO_RATE:
-        problem(im, line, "no RSD exchange rate for %d: give the amounts in EUR", year);
+        problem(im, line, MSG_FIMP_NO_RATE, year);
         return;
     case FE_RANGE:
         if (strcmp(f, "year") == 0)
-            problem(im, line, "year %d is before 1990", year);
+            problem(im, line, MSG_FIMP_YEAR_BEFORE, year);
         else
-            problem(im, line, "%s is negative", f);
+            problem(im, line, MSG_FIMP_NEGATIVE, f);
         return;
     case FE_REQUIRED:
         if (strcmp(f, "employees") == 0)
-            problem(im, line, "no figures: give employees, revenue, exports or rnd");
+            problem(im, line, MSG_FIMP_NO_FIGURES);
         else
-            problem(im, line, "%s missing", f);
+            problem(im, line, MSG_FIMP_FIELD_MISSING, f);
         return;
     case FE_CHOICE:
         if (strcmp(f, "currency") == 0)
-            problem(im, line, "currency must be EUR or RSD");
+            problem(im, line, MSG_FIMP_CURRENCY_CHOICE);
         else if (strcmp(f, "source") == 0)
-            problem(im, line, "source must be self_reported, business_register or estimate");
+            problem(im, line, MSG_FIMP_SOURCE_CHOICE);
         else
-            problem(im, line, "%s: not one of the allowed values", f);
+            problem(im, line, MSG_FIMP_NOT_ALLOWED, f);
         return;
     default:
         break;
     }
     buf b = BUF_INIT;
-    form_error_text(&b, LANG_EN, e);
+    form_error_text(&b, im->lang, e);
     if (buf_failed(&b))
         im->oom = true;
     else
-        problem(im, line, "%s: %s", f, buf_str(&b));
+        problem(im, line, MSG_FIMP_FIELD_ERROR, f, buf_str(&b));
+    buf_free(&b);
+}
+
+/* A CSV reader error (core/csv.c words it in English) in the import's
+ * language; with rest, saying that the rest of the file was not read. */
+static void csv_problem(importer *im, int64_t line, const char *err, bool rest)
+{
+    static const struct {
+        const char *en;
+        msg_id id;
+    } known[] = {
+        {"a quoted field is not closed", MSG_FIMP_CSV_UNCLOSED},
+        {"unexpected text after a closing quote", MSG_FIMP_CSV_AFTER_QUOTE},
+        {"a quote inside an unquoted field (quote the whole field and double the quote)",
+         MSG_FIMP_CSV_BARE_QUOTE},
+        {"out of memory", MSG_FIMP_CSV_NOMEM},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (err && strcmp(err, known[i].en) == 0) {
+            if (rest)
+                problem(im, line, MSG_FIMP_REST_UNREAD, T(im->lang, known[i].id));
+            else
+                problem(im, line, known[i].id);
+            return;
+        }
+    }
+    if (!rest) {
+        problem(im, line, MSG_FIMP_CSV_OTHER, err ? err : "?");
+        return;
+    }
+    buf b = BUF_INIT;
+    buf_printf(&b, T(im->lang, MSG_FIMP_CSV_OTHER), err ? err : "?");
+    if (buf_failed(&b))
+        im->oom = true;
+    else
+        problem(im, line, MSG_FIMP_REST_UNREAD, buf_str(&b));
     buf_free(&b);
 }
 
@@ -282,18 +322,18 @@ static db_status resolve_org(importer *im, int64_t line, const char *pib, const 
     db_status st;
     *id = 0;
     if (!*pib && !*slug) {
-        problem(im, line, "no PIB or slug: say which organisation the figures are for");
+        problem(im, line, MSG_FIMP_NO_ORG_KEY);
         return DB_OK;
     }
     if (*pib) {
         if (!org_pib_valid(pib)) {
-            problem(im, line, "bad PIB %.40s", pib);
+            problem(im, line, MSG_FIMP_BAD_PIB, pib);
             return DB_OK;
         }
         if ((st = find_org(im, SQL_BY_PIB, pib, &by_pib, &s1)) != DB_OK)
             return st;
         if (!by_pib) {
-            problem(im, line, "unknown organisation (PIB %s)", pib);
+            problem(im, line, MSG_FIMP_UNKNOWN_PIB, pib);
             return DB_OK;
         }
     }
@@ -301,12 +341,12 @@ static db_status resolve_org(importer *im, int64_t line, const char *pib, const 
         if ((st = find_org(im, SQL_BY_SLUG, slug, &by_slug, &s2)) != DB_OK)
             return st;
         if (!by_slug) {
-            problem(im, line, "unknown organisation (slug %.60s)", slug);
+            problem(im, line, MSG_FIMP_UNKNOWN_SLUG, slug);
             return DB_OK;
         }
     }
     if (by_pib && by_slug && by_pib != by_slug) {
-        problem(im, line, "PIB %s and slug %.60s name different organisations", pib, slug);
+        problem(im, line, MSG_FIMP_PIB_SLUG_DIFFER, pib, slug);
         return DB_OK;
     }
     *id = by_pib ? by_pib : by_slug;
@@ -339,7 +379,7 @@ static bool read_header(importer *im, const csv_cell *cells, size_t n, int map[C
     bool seen[COL__COUNT] = {false};
     bool ok = true;
     if (n > COL__COUNT) {
-        problem(im, 1, "the header has %zu columns; the template has %d", n, COL__COUNT);
+        problem(im, 1, MSG_FIMP_HDR_TOO_MANY, n, COL__COUNT);
         return false;
     }
     for (size_t c = 0; c < n; c++) {
@@ -349,22 +389,22 @@ static bool read_header(importer *im, const csv_cell *cells, size_t n, int map[C
             if (str_ieq(name, col_names[k]))
                 map[c] = k;
         if (map[c] < 0) {
-            problem(im, 1, "unknown column \"%.60s\" in the header", name);
+            problem(im, 1, MSG_FIMP_HDR_UNKNOWN, name);
             ok = false;
         } else if (seen[map[c]]) {
-            problem(im, 1, "the column \"%s\" appears twice in the header", col_names[map[c]]);
+            problem(im, 1, MSG_FIMP_HDR_TWICE, col_names[map[c]]);
             ok = false;
         } else {
             seen[map[c]] = true;
         }
     }
     if (!seen[COL_PIB] && !seen[COL_SLUG]) {
-        problem(im, 1, "the header needs a pib or a slug column");
+        problem(im, 1, MSG_FIMP_HDR_NO_KEY);
         ok = false;
     }
     for (int k = COL_YEAR; k < COL__COUNT; k++) {
         if (!seen[k]) {
-            problem(im, 1, "the header lacks the column \"%s\"", col_names[k]);
+            problem(im, 1, MSG_FIMP_HDR_LACKS, col_names[k]);
             ok = false;
         }
     }
@@ -397,14 +437,14 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
         if ((st = is_member(im, cluster_id, org_id, today, &member)) != DB_OK)
             return st;
         if (!member)
-            problem(im, line, "%s is not a current member of this cluster", slug);
+            problem(im, line, MSG_FIMP_NOT_MEMBER, slug);
     }
 
     int64_t year = 0;
     if (!*v[COL_YEAR])
-        problem(im, line, "year missing");
+        problem(im, line, MSG_FIMP_YEAR_MISSING);
     else if (!str_to_i64(v[COL_YEAR], &year) || year < 0 || year > 9999) {
-        problem(im, line, "year: not a year (%.20s)", v[COL_YEAR]);
+        problem(im, line, MSG_FIMP_NOT_YEAR, v[COL_YEAR]);
         year = 0;
     }
     int64_t num[4] = {-1, -1, -1, -1};
@@ -415,18 +455,17 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
         bool ok = k == 0 ? parse_count(cell, &num[k]) : parse_amount(cell, &num[k]);
         if (!ok) {
             if (k == 0)
-                problem(im, line, "employees: not a whole number (%.30s)", cell);
+                problem(im, line, MSG_FIMP_NOT_COUNT, cell);
             else
-                problem(im, line, "%s: not an amount such as 1234567.89 or 1234567,89 (%.30s)",
-                        col_names[COL_EMPLOYEES + k], cell);
+                problem(im, line, MSG_FIMP_NOT_AMOUNT, col_names[COL_EMPLOYEES + k], cell);
             num[k] = -1;
         } else if (num[k] < 0) {
-            problem(im, line, "%s is negative", col_names[COL_EMPLOYEES + k]);
+            problem(im, line, MSG_FIMP_NEGATIVE, col_names[COL_EMPLOYEES + k]);
         }
     }
     const char *currency = v[COL_CURRENCY];
     if (!*currency)
-        problem(im, line, "currency missing: EUR or RSD");
+        problem(im, line, MSG_FIMP_CURRENCY_MISSING);
     else if (str_ieq(currency, "eur"))
         currency = "EUR";
     else if (str_ieq(currency, "rsd"))
@@ -434,8 +473,7 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
     if (org_id && year) {
         int64_t first = pairs_add(pairs, org_id, (int)year, line);
         if (first)
-            problem(im, line, "%s %d is also on line %lld of this file", slug, (int)year,
-                    (long long)first);
+            problem(im, line, MSG_FIMP_DUPLICATE, slug, (int)year, (long long)first);
     }
     if (im->row_bad || im->oom)
         return DB_OK;
@@ -458,10 +496,11 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
     buf *pv = &im->rep->preview;
     if (res.created) {
         im->rep->created++;
-        buf_printf(pv, "create %d %s\n", (int)year, slug);
+        buf_printf(pv, T(im->lang, MSG_FIMP_PV_CREATE), (int)year, slug);
+        buf_putc(pv, '\n');
     } else if (res.n_changed) {
         im->rep->updated++;
-        buf_printf(pv, "update %d %s:", (int)year, slug);
+        buf_printf(pv, T(im->lang, MSG_FIMP_PV_UPDATE), (int)year, slug);
         for (size_t k = 0; k < res.n_changed; k++)
             buf_printf(pv, "%s %s", k ? "," : "", res.changed[k]);
         buf_putc(pv, '\n');
@@ -472,11 +511,12 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
 }
 
 db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
-                         bool dry_run, int64_t actor_id, const char *ip, figures_import_report *rep)
+                         bool dry_run, int64_t actor_id, const char *ip, lang_id lang,
+                         figures_import_report *rep)
 {
     assert(d && a && rep && (csv || n == 0));
     memset(rep, 0, sizeof *rep);
-    importer im = {d, a, rep, 0, false, false};
+    importer im = {d, a, rep, lang, 0, false, false};
     arena scratch = ARENA_INIT; /* one record's cells, freed per record */
     pair_set pairs = {NULL, 0};
     csv_reader r;
@@ -495,14 +535,16 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
     csv_skip_bom(&csv, &n);
     int64_t bad = csv_bad_utf8_line(csv, n);
     if (bad) {
-        problem(&im, bad, "the file is not valid UTF-8 text: save it as UTF-8 (CSV UTF-8)");
+        problem(&im, bad, MSG_FIMP_NOT_UTF8);
         goto done;
     }
     csv_reader_init(&r, csv, n);
     int rc = csv_record(&scratch, &r, &n_cells, &line, &err);
     if (rc <= 0) {
-        problem(&im, line, "%s",
-                rc < 0 ? err : "the file is empty: the first line must name the columns");
+        if (rc < 0)
+            csv_problem(&im, line, err, false);
+        else
+            problem(&im, line, MSG_FIMP_EMPTY);
         goto done;
     }
     if (!read_header(&im, r.cells, n_cells, map))
@@ -531,7 +573,7 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
         if (n_cells == 1 && r.cells[0].n == 0)
             continue; /* a blank line */
         if (n_cells != n_cols) {
-            problem(&im, line, "expected %zu fields as in the header, found %zu", n_cols, n_cells);
+            problem(&im, line, MSG_FIMP_FIELD_COUNT, n_cols, n_cells);
             continue;
         }
         st = import_row(&im, r.cells, n_cells, map, line, cluster_id, today, &pairs, actor_id, ip);
@@ -541,7 +583,7 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
             break;
     }
     if (rc < 0)
-        problem(&im, line, "%s; the rest of the file was not read", err);
+        csv_problem(&im, line, err, true);
     if (im.oom || buf_failed(&rep->preview)) {
         st = DB_NOMEM;
         goto done;

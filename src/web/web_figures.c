@@ -1734,8 +1734,8 @@ void web_figures_import(req *r)
     const char *confirm = form_get(&f, "confirm");
     bool apply = confirm && strcmp(confirm, "1") == 0;
     figures_import_report rep;
-    db_status st =
-        figures_import(r->db, r->a, csv, n, org.id, !apply, r->user->person_id, r->client_ip, &rep);
+    db_status st = figures_import(r->db, r->a, csv, n, org.id, !apply, r->user->person_id,
+                                  r->client_ip, L, &rep);
     if (st != DB_OK && st != DB_CONSTRAINT) {
         buf_free(&rep.preview);
         resp_fail(r, st, "figures_import");
