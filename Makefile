@@ -41,3 +41,40 @@ format:
 
 clean:
 	rm -rf build build-asan build-bench
+
+# make fuzz: build the libFuzzer targets of fuzz/ into build-fuzz/ and run
+# each for FUZZ_SECONDS seconds on a scratch copy of its seed corpus
+# (fuzz/corpus/<target>; the committed seeds are never written to). Needs
+# clang with libFuzzer. Not part of `make test` or CI. See fuzz/README.md.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_CFLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc -Ibuild
+FUZZ_CORE = src/core/buf.c src/core/mem.c src/core/arena.c src/core/utf8.c
+FUZZ_TARGETS = fuzz_urlencoded fuzz_multipart fuzz_cookie fuzz_utf8 fuzz_html fuzz_json fuzz_csv
+FUZZ_SRC_fuzz_urlencoded = $(FUZZ_CORE) src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
+FUZZ_SRC_fuzz_multipart = $(FUZZ_CORE) src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
+FUZZ_SRC_fuzz_cookie = $(FUZZ_CORE) src/http/cookie.c
+FUZZ_SRC_fuzz_utf8 = $(FUZZ_CORE)
+FUZZ_SRC_fuzz_html = $(FUZZ_CORE) src/html/html.c
+FUZZ_SRC_fuzz_json = $(FUZZ_CORE) src/json/json.c
+FUZZ_SRC_fuzz_csv = $(FUZZ_CORE) src/core/csv.c
+FUZZ_LIBS_fuzz_json = -ljansson
+
+build-fuzz/%: fuzz/%.c $(wildcard src/*/*.c src/*/*.h)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC_$*) $(FUZZ_LIBS_$*)
+
+fuzz: $(addprefix build-fuzz/,$(FUZZ_TARGETS))
+	@failed=; for t in $(FUZZ_TARGETS); do \
+	    rm -rf build-fuzz/corpus/$$t; mkdir -p build-fuzz/corpus/$$t; \
+	    cp fuzz/corpus/$$t/* build-fuzz/corpus/$$t/; \
+	    echo "== $$t ($(FUZZ_SECONDS)s)"; \
+	    if (cd build-fuzz && ./$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        -artifact_prefix=$$t- corpus/$$t) > build-fuzz/$$t.log 2>&1; then \
+	        grep -E '^stat::number_of_executed_units' build-fuzz/$$t.log | sed "s/^/$$t: /"; \
+	    else \
+	        grep -E '^==[0-9]+==ERROR|SUMMARY|runtime error|deadly signal|Test unit written' build-fuzz/$$t.log | sed "s/^/$$t: /"; \
+	        echo "$$t: CRASH (full log: build-fuzz/$$t.log)"; failed="$$failed $$t"; \
+	    fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed"; exit 1; fi; echo "fuzz: no crash"

@@ -1,6 +1,7 @@
 /* json.c: JSON writer and reader helpers (see json.h). */
 #include "json/json.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/mem.h"
@@ -134,9 +135,15 @@ static void dump_value(buf *out, const json_t *v, bool *ok)
     case JSON_INTEGER:
         json_put_int(out, (int64_t)json_integer_value(v));
         break;
-    case JSON_REAL:
-        buf_printf(out, "%.17g", json_real_value(v));
+    case JSON_REAL: {
+        /* %.17g drops the point of whole numbers ("2"): keep it a real */
+        char num[40];
+        snprintf(num, sizeof num, "%.17g", json_real_value(v));
+        buf_puts(out, num);
+        if (!strpbrk(num, ".eEn"))
+            buf_puts(out, ".0");
         break;
+    }
     case JSON_TRUE:
         buf_puts(out, "true");
         break;

@@ -55,14 +55,14 @@ static void test_parse_errors_say_where(void **state)
 static void test_dump_matches_jansson(void **state)
 {
     buf err = BUF_INIT;
-    const char *text = "{\"n\":-12,\"s\":\"<x>\",\"a\":[true,false,null,1.5],\"o\":{}}";
+    const char *text = "{\"n\":-12,\"s\":\"<x>\",\"a\":[true,false,null,1.5,2.0],\"o\":{}}";
     json_t *v = json_parse(text, strlen(text), &err);
     assert_non_null(v);
     buf out = BUF_INIT;
     assert_true(json_dump_buf(&out, v));
     assert_string_equal(
         buf_str(&out),
-        "{\"n\":-12,\"s\":\"\\u003cx\\u003e\",\"a\":[true,false,null,1.5],\"o\":{}}");
+        "{\"n\":-12,\"s\":\"\\u003cx\\u003e\",\"a\":[true,false,null,1.5,2.0],\"o\":{}}");
     json_decref(v);
     buf_free(&out);
     buf_free(&err);
