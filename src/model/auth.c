@@ -890,6 +890,52 @@ cleanup:
     return st;
 }
 
+db_status auth_check_password(db *d, const char *email, const char *password, const char *ip,
+                              bool *ok, int64_t *wait_s)
+{
+    char em[EMAIL_MAX + 1];
+    login_account acc;
+    int64_t now = time_now(), fail_id = 0;
+    *ok = false;
+    *wait_s = 0;
+    email_norm(email, em);
+    if (!password)
+        password = "";
+    /* throttled and counted like a login, so a stolen session cannot be
+     * used to guess the password at full speed */
+    db_status st = db_begin_write(d);
+    if (st == DB_OK)
+        st = throttle_compute(d, em, ip, now, wait_s);
+    if (st != DB_OK || *wait_s > 0) {
+        db_rollback(d);
+        return st;
+    }
+    st = failure_insert(d, em, ip, now, &fail_id);
+    if (st == DB_OK)
+        st = db_commit(d);
+    if (st != DB_OK) {
+        db_rollback(d);
+        return st;
+    }
+    st = login_find(d, em, &acc);
+    if (st == DB_OK) {
+        bool usable =
+            acc.id && acc.hash[0] && !acc.disabled && strlen(password) <= 4 * AUTH_PASSWORD_MAX;
+        *ok = auth_password_verify(password, usable ? acc.hash : DUMMY_HASH) && usable;
+    }
+    if (st == DB_OK && *ok) { /* right: the attempt does not count */
+        db_stmt *s = db_prepare(d, SQL_FAIL_DELETE);
+        if (!s)
+            st = DB_ERR;
+        else {
+            db_bind_int(s, 1, fail_id);
+            st = db_run(s);
+        }
+    }
+    sodium_memzero(&acc, sizeof acc);
+    return st;
+}
+
 /* --- API tokens ------------------------------------------------------------------- */
 
 static const char SQL_TOKEN_INSERT[] =

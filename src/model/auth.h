@@ -111,6 +111,11 @@ typedef enum { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_DISABLED } login_resu
 db_status auth_login(db *d, arena *a, const char *email, const char *password, const char *ip,
                      const char *user_agent, login_result *res, char token_out[AUTH_TOKEN_LEN + 1],
                      int64_t *wait_s);
+/* Checks an account's current password (before a password change)
+ * without creating a session or a login audit row: throttled and counted
+ * like a login attempt. *ok true when right; *wait_s > 0 when throttled. */
+db_status auth_check_password(db *d, const char *email, const char *password, const char *ip,
+                              bool *ok, int64_t *wait_s);
 /* Finds the live session for a cookie token and fills *p (arena strings);
  * refreshes last_seen (at most every 5 minutes). *found false when the
  * token is unknown, expired, idle too long, or the account is disabled. */

@@ -730,32 +730,11 @@ void web_account(req *r)
     account_page(r, &v);
 }
 
-/* Checks the current password through auth_login, so the check is
- * throttled and counted like any login; the session that creates is ended
- * at once. *ok false with *wait_s > 0 when throttled. */
+/* Checks the current password (throttled like a login; no session, no
+ * login audit row). *ok false with *wait_s > 0 when throttled. */
 static db_status verify_password(req *r, const char *password, bool *ok, int64_t *wait_s)
 {
-    login_result res = LOGIN_BAD;
-    char token[AUTH_TOKEN_LEN + 1] = "";
-    *ok = false;
-    *wait_s = 0;
-    db_status st = auth_login(r->db, r->a, r->user->email, password, r->client_ip,
-                              req_header(r, "User-Agent"), &res, token, wait_s);
-    if (st != DB_OK || res != LOGIN_OK) {
-        if (res != LOGIN_THROTTLED)
-            *wait_s = 0;
-        else if (*wait_s < 1)
-            *wait_s = 1;
-        return st;
-    }
-    *ok = true;
-    principal check;
-    bool found = false;
-    st = auth_session_lookup(r->db, r->a, token, time_now(), &check, &found);
-    memset(token, 0, sizeof token);
-    if (st == DB_OK && found)
-        st = auth_session_end(r->db, check.session_id);
-    return st;
+    return auth_check_password(r->db, r->user->email, password, r->client_ip, ok, wait_s);
 }
 
 void web_account_password(req *r)

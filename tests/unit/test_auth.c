@@ -390,6 +390,37 @@ static void test_login_failures_are_generic(void **state)
     assert_int_equal(scalar(f, "SELECT count(*) FROM account WHERE disabled_at IS NOT NULL"), 0);
 }
 
+/* The current-password check: right or wrong, no session and no login
+ * audit row; a wrong one counts towards throttling, a right one does not. */
+static void test_check_password(void **state)
+{
+    fixture *f = *state;
+    account_create(f, "ana@example.com", "lozinka za test 1", SEC_NONE);
+    bool ok = true;
+    int64_t wait = -1;
+    assert_int_equal(
+        auth_check_password(f->t.d, "Ana@Example.com", "wrong password 1", "192.0.2.1", &ok, &wait),
+        DB_OK);
+    assert_false(ok);
+    assert_int_equal(wait, 0);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM login_failure"), 1);
+    assert_int_equal(auth_check_password(f->t.d, "ana@example.com", "lozinka za test 1",
+                                         "192.0.2.1", &ok, &wait),
+                     DB_OK);
+    assert_true(ok);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM login_failure"), 1);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM session"), 0);
+    assert_int_equal(audit_count(f, "login"), 0);
+    /* throttled like a login after repeated failures */
+    for (int i = 0; i < 8; i++)
+        fail_insert(f, "ana@example.com", "192.0.2.9", time_now());
+    assert_int_equal(auth_check_password(f->t.d, "ana@example.com", "lozinka za test 1",
+                                         "192.0.2.1", &ok, &wait),
+                     DB_OK);
+    assert_false(ok);
+    assert_true(wait > 0);
+}
+
 static void test_throttle_growth_and_cap(void **state)
 {
     fixture *f = *state;
@@ -968,6 +999,7 @@ int main(void)
         cmocka_unit_test(test_hash_verify_and_cap),
         cmocka_unit_test_setup_teardown(test_login_success_and_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_login_failures_are_generic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_password, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle_growth_and_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle_hour_cap_and_prune, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_idle_and_absolute_expiry, setup, teardown),
