@@ -75,4 +75,13 @@ db_status person_affiliation_set(db *d, int64_t person_id, const char *org_slug,
                                  bool current, int64_t actor_id, const char *ip,
                                  person_aff_result *res);
 
+/* One current affiliation of a person, with the organisation's name. */
+typedef struct person_affil {
+    int64_t org_id;
+    const char *org_slug, *org_name, *role; /* role: manager or representative */
+} person_affil;
+
+/* The person's current affiliations, by organisation name (arena). */
+db_status person_affiliations(db *d, arena *a, int64_t person_id, person_affil **items, size_t *n);
+
 #endif

@@ -255,57 +255,6 @@ static const char *safe_next(const char *next)
     return next;
 }
 
-/* --- affiliations -------------------------------------------------------------
- * The person's current affiliations with the organisation's name. A read of
- * two tables the model headers do not yet offer a function for; it belongs
- * in a person/affiliation model function once there is one. */
-
-typedef struct affil {
-    int64_t org_id;
-    const char *org_slug, *org_name, *role;
-} affil;
-
-static const char SQL_AFFILIATIONS[] =
-    "SELECT o.id, o.slug, o.name, f.role FROM affiliation f JOIN org o ON o.id = f.org_id"
-    " WHERE f.person_id = $1 AND f.ended_at IS NULL ORDER BY o.name, f.role, o.id";
-
-static db_status load_affiliations(req *r, int64_t person_id, affil **items, size_t *n)
-{
-    *items = NULL;
-    *n = 0;
-    size_t cap = 0;
-    db_stmt *s = db_prepare(r->db, SQL_AFFILIATIONS);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, person_id);
-    db_status st;
-    while ((st = db_step(s)) == DB_ROW) {
-        if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            affil *grown = arena_alloc(r->a, ncap * sizeof *grown);
-            if (!grown) {
-                st = DB_NOMEM;
-                break;
-            }
-            if (*n)
-                memcpy(grown, *items, *n * sizeof *grown);
-            *items = grown;
-            cap = ncap;
-        }
-        affil *f = &(*items)[(*n)++];
-        f->org_id = db_col_int(s, 0);
-        f->org_slug = arena_strdup(r->a, db_col_text(s, 1));
-        f->org_name = arena_strdup(r->a, db_col_text(s, 2));
-        f->role = arena_strdup(r->a, db_col_text(s, 3));
-        if (!f->org_slug || !f->org_name || !f->role) {
-            st = DB_NOMEM;
-            break;
-        }
-    }
-    db_reset(s);
-    return st == DB_DONE ? DB_OK : st;
-}
-
 /* --- log in and out ------------------------------------------------------------ */
 
 typedef struct login_view {
@@ -498,7 +447,7 @@ void web_datetime(req *r, int64_t t, msg_id when_never)
     buf_free(&iso);
 }
 
-static void account_profile(req *r, const affil *af, size_t n_af)
+static void account_profile(req *r, const person_affil *af, size_t n_af)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
@@ -665,11 +614,11 @@ static void account_page(req *r, const account_view *v)
     lang_id L = r->lang;
     buf *o = &r->out;
     const principal *u = r->user;
-    affil *af = NULL;
+    person_affil *af = NULL;
     size_t n_af = 0;
     api_token_info *toks = NULL;
     size_t n_toks = 0;
-    db_status st = load_affiliations(r, u->person_id, &af, &n_af);
+    db_status st = person_affiliations(r->db, r->a, u->person_id, &af, &n_af);
     if (st == DB_OK)
         st = auth_token_list(r->db, r->a, u->account_id, &toks, &n_toks);
     if (st != DB_OK) {
@@ -890,9 +839,9 @@ void web_account_data(req *r)
 void api_me(req *r)
 {
     const principal *u = r->user;
-    affil *af = NULL;
+    person_affil *af = NULL;
     size_t n_af = 0;
-    db_status st = load_affiliations(r, u->person_id, &af, &n_af);
+    db_status st = person_affiliations(r->db, r->a, u->person_id, &af, &n_af);
     if (st != DB_OK) {
         resp_fail(r, st, "api me");
         return;
