@@ -27,7 +27,7 @@ build-asan:
 	@ninja -C build-asan
 
 test: build-asan
-	@test -d node_modules/playwright-core || npm ci --no-audit --no-fund --loglevel=error
+	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --loglevel=error
 	@tests/run.sh
 
 bench:

@@ -2,7 +2,10 @@
 # deps.sh: installs the Debian packages SCAN needs, and only the missing ones.
 #
 #   scripts/deps.sh build   compiler, meson, libraries (for make run)
-#   scripts/deps.sh test    build + cmocka, sqlite3 CLI, Node.js, Chromium
+#   scripts/deps.sh test    build + cmocka, sqlite3 CLI, Node.js, Chromium, and
+#                           the proof harness: clang + libFuzzer, Java (for
+#                           the Nu HTML Checker), wrk, sqlmap, wapiti,
+#                           slowhttptest
 #   scripts/deps.sh bench   build + nginx and wrk
 #
 # Idempotent: asks dpkg what is there and calls apt-get only for the rest.
@@ -13,7 +16,8 @@ profile=${1:-build}
 build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
             libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libcurl4-openssl-dev
             libxlsxwriter-dev)
-test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core)
+test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core
+           clang libclang-rt-14-dev default-jre-headless wrk sqlmap wapiti slowhttptest)
 bench_pkgs=(nginx-light wrk curl)
 
 case "$profile" in

@@ -5,6 +5,14 @@
 #   unit     cmocka executables through `meson test` (TAP)
 #   http     black-box tests of the real binary (node --test)
 #   browser  playwright-core driving Debian's chromium (node --test)
+#   html     every HTML page the http and browser levels fetched, through the
+#            Nu HTML Checker (tests/validate/html.sh)
+#   fuzz     each libFuzzer target of fuzz/ for FUZZ_SECONDS (CI: 30 s)
+#   reliability  tests/reliability/*.sh in their short profile (crash, disk
+#            full, out of memory, soak, slow clients, sqlmap, wapiti); `make
+#            reliability` runs the same scripts with PROFILE=full
+#
+# LEVELS="unit http" runs only those levels.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +20,28 @@ export SCAN_BIN=${SCAN_BIN:-build-asan/scan}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TZ=UTC
+LEVELS=${LEVELS:-unit http browser html fuzz reliability}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# lib.mjs saves every text/html response here for the html level
+export SCAN_HTML_DUMP=$out/html
+mkdir -p "$SCAN_HTML_DUMP"
+want() { [[ " $LEVELS " == *" $1 "* ]]; }
+# one pass or failure per script: name, then the command
+run_one() {
+  local name=$1
+  shift
+  echo "-- $name"
+  if "$@" >"$out/one.txt" 2>&1; then
+    sed 's/^/   /' "$out/one.txt" | tail -15
+    echo "ok $name"
+    pass=$((pass + 1))
+  else
+    sed 's/^/   /' "$out/one.txt" | tail -60
+    echo "not ok $name"
+    fail=$((fail + 1))
+  fi
+}
 pass=0
 fail=0
 
@@ -30,6 +58,7 @@ count_tap() { # file -> adds to pass/fail from node's TAP summary
   fail=$((fail + ${f:-0}))
 }
 
+if want unit; then
 echo "== unit tests"
 meson test -C build-asan --suite unit --print-errorlogs >"$out/unit.txt" 2>&1
 cat "$out/unit.txt" | grep -E '^ *[0-9]+/[0-9]+ |^Ok:|^Fail:' || true
@@ -46,8 +75,10 @@ else
   fail=$((fail + cases_bad + bad))
   [ "$bad" -gt 0 ] && grep -B2 -A20 -E 'not ok|FAIL' build-asan/meson-logs/testlog.txt | head -80
 fi
+fi
 
 for level in http browser; do
+  want $level || continue
   echo "== $level tests"
   files=$(ls tests/$level/*.test.mjs 2>/dev/null || true)
   if [ -z "$files" ]; then
@@ -62,6 +93,25 @@ for level in http browser; do
   fi
   count_tap "$out/$level.tap" "$level"
 done
+
+if want html; then
+  echo "== html: Nu HTML Checker over $(ls "$SCAN_HTML_DUMP" | grep -c '\.html$') saved pages"
+  run_one "html valid (vnu)" tests/validate/html.sh "$SCAN_HTML_DUMP"
+fi
+
+if want fuzz; then
+  echo "== fuzz (${FUZZ_SECONDS:=30} s per target)"
+  run_one "fuzz" make --no-print-directory fuzz FUZZ_SECONDS="$FUZZ_SECONDS"
+fi
+
+if want reliability; then
+  echo "== reliability (PROFILE=${PROFILE:=short})"
+  export PROFILE
+  for t in tests/reliability/*.sh; do
+    [ -x "$t" ] || continue
+    run_one "$(basename "$t" .sh)" "$t"
+  done
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -480,6 +480,8 @@ void api_figures(req *r)
         put_total(r, &rows[i], q.group);
     }
     buf_puts(o, "]}\n");
-    if (key && r->status == 200 && !buf_failed(o))
-        page_cache_put(key, version, r->content_type, o->data ? o->data : "", o->len);
+    if (key) { /* kept if it ends up whole (server_hook_finish) */
+        r->cache_key = key;
+        r->cache_version = version;
+    }
 }

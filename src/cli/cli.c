@@ -14,7 +14,7 @@ const cli_command cli_commands[] = {
      "[--db FILE] [--listen HOST:PORT] [--threads N] [--io-threads N] [--log-format text|json]\n"
      "            [--timeout SECONDS] [--max-body BYTES] [--max-header BYTES]\n"
      "            [--max-connections N] [--max-per-ip N] [--secure-cookies]\n"
-     "            [--base-url URL] [--smtp-url URL] [--smtp-from ADDRESS]",
+     "            [--base-url URL] [--smtp-url URL] [--smtp-from ADDRESS] [--sync-normal]",
      "serve the web UI and the JSON API",
      "Migrates the database if needed and serves HTTP until SIGTERM or SIGINT, then\n"
      "finishes in-flight requests (bounded wait) and exits 0. A database without any\n"
@@ -24,10 +24,13 @@ const cli_command cli_commands[] = {
      "a sender thread delivers the outbox; --smtp-from defaults to\n"
      "\"SCAN <noreply@scan.local>\"; SMTP credentials come only from the environment\n"
      "(SCAN_SMTP_USER, SCAN_SMTP_PASSWORD). Without SMTP, admins read the outbox.\n"
+     "--sync-normal runs SQLite with synchronous=NORMAL instead of FULL: faster\n"
+     "commits, still safe when the process crashes, but the last acknowledged\n"
+     "writes can vanish on a power loss or OS crash (not advised).\n"
      "Environment: SCAN_DB, SCAN_LISTEN, SCAN_THREADS, SCAN_IO_THREADS, SCAN_LOG_FORMAT,\n"
      "SCAN_TIMEOUT, SCAN_MAX_BODY, SCAN_MAX_HEADER, SCAN_MAX_CONNECTIONS, SCAN_MAX_PER_IP,\n"
-     "SCAN_SECURE_COOKIES=1, SCAN_BASE_URL, SCAN_SMTP_URL, SCAN_SMTP_FROM; options\n"
-     "override them."},
+     "SCAN_SECURE_COOKIES=1, SCAN_BASE_URL, SCAN_SMTP_URL, SCAN_SMTP_FROM, SCAN_SYNC_NORMAL=1;\n"
+     "options override them."},
     {"init", cli_init, "[--db FILE] [--demo]",
      "create or migrate a database; --demo loads demo data",
      "Creates the database file (and its folder) if missing and applies every\n"

@@ -144,6 +144,7 @@ int cli_serve(int argc, char **argv)
         {"--shutdown-wait", "SCAN_SHUTDOWN_WAIT", OPT_UINT, &cfg.shutdown_wait_s},
         {"--secure-cookies", "SCAN_SECURE_COOKIES", OPT_FLAG, &cfg.secure_cookies},
         {"--test-routes", "SCAN_TEST_ROUTES", OPT_FLAG, &cfg.test_routes},
+        {"--sync-normal", "SCAN_SYNC_NORMAL", OPT_FLAG, &cfg.sync_normal},
         {"--base-url", "SCAN_BASE_URL", OPT_STR, &cfg.public_url},
         {"--smtp-url", "SCAN_SMTP_URL", OPT_STR, &mail.url},
         {"--smtp-from", "SCAN_SMTP_FROM", OPT_STR, &mail.from},

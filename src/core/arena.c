@@ -17,7 +17,17 @@ struct arena_block {
     _Alignas(ALIGN) unsigned char data[];
 };
 
+static void *arena_alloc_block(arena *a, size_t n);
+
 void *arena_alloc(arena *a, size_t n)
+{
+    void *p = arena_alloc_block(a, n);
+    if (!p)
+        a->failed = true;
+    return p;
+}
+
+static void *arena_alloc_block(arena *a, size_t n)
 {
     size_t need = (n + (ALIGN - 1)) & ~(size_t)(ALIGN - 1);
     if (need < n)
@@ -115,4 +125,5 @@ void arena_free(arena *a)
     }
     a->head = NULL;
     a->used_total = 0;
+    a->failed = false;
 }

@@ -4,7 +4,10 @@
  * query results copied for rendering) comes from the request's arena and is
  * released at once by arena_free() when the request completes, so handlers
  * almost never call free(). Allocations are 16-byte aligned. An arena is
- * used by one thread at a time. Out of memory returns NULL; callers check. */
+ * used by one thread at a time. Out of memory returns NULL; callers check,
+ * and the arena remembers it (`failed`, sticky like buf's), so the server
+ * can refuse to send a page that silently lost a piece: a request whose
+ * arena ran out answers 500 even when a handler forgot to check. */
 #ifndef SCAN_ARENA_H
 #define SCAN_ARENA_H
 
@@ -17,11 +20,12 @@ struct arena_block;
 typedef struct arena {
     struct arena_block *head; /* newest block first */
     size_t used_total;        /* bytes handed out, for limits and stats */
+    bool failed;              /* an allocation failed since ARENA_INIT / arena_free */
 } arena;
 
 #define ARENA_INIT                                                                                 \
     {                                                                                              \
-        NULL, 0                                                                                    \
+        NULL, 0, false                                                                             \
     }
 
 /* n bytes of uninitialised memory, or NULL on OOM. */

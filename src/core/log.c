@@ -117,7 +117,20 @@ void log_msg(log_level lvl, const char *reqid, const char *fmt, ...)
         buf_putc(&b, ' ');
         put_escaped(&b, msg);
     }
-    emit(&b);
+    if (buf_failed(&b)) {
+        /* out of memory is exactly when the log matters: say it from the
+         * stack, unescaped control characters replaced */
+        for (char *c = msg; *c; c++)
+            if ((unsigned char)*c < 0x20)
+                *c = ' ';
+        char line[2200];
+        int n = snprintf(line, sizeof line, "%s [%s] %s\n", level_name(lvl), reqid ? reqid : "-",
+                         msg);
+        if (n > 0 && write(g_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
+            n = 0;
+    } else {
+        emit(&b);
+    }
     buf_free(&b);
 }
 

@@ -1,40 +1,56 @@
 /* mem.c: allocator wrappers with optional fault injection (see mem.h). */
 #include "core/mem.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-static atomic_long fail_countdown = -1;
+static _Thread_local long fail_countdown = -1;
+static _Thread_local unsigned long fail_count;
 
 static int should_fail(void)
 {
-    long v = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
-    if (v < 0)
+    if (fail_countdown < 0)
         return 0;
-    if (v == 0)
+    if (fail_countdown == 0) {
+        fail_count++;
         return 1;
-    return atomic_fetch_sub(&fail_countdown, 1) <= 0;
+    }
+    fail_countdown--;
+    return 0;
+}
+
+/* Counts a real failure too, so a caller can tell that something in its
+ * unit of work ran out of memory, whoever checked. */
+static void *counted(void *p)
+{
+    if (!p)
+        fail_count++;
+    return p;
 }
 
 void mem_fail_after(long n)
 {
-    atomic_store(&fail_countdown, n);
+    fail_countdown = n;
+}
+
+unsigned long mem_failures(void)
+{
+    return fail_count;
 }
 
 void *mem_malloc(size_t n)
 {
-    return should_fail() ? NULL : malloc(n ? n : 1);
+    return should_fail() ? NULL : counted(malloc(n ? n : 1));
 }
 
 void *mem_calloc(size_t n, size_t size)
 {
-    return should_fail() ? NULL : calloc(n ? n : 1, size ? size : 1);
+    return should_fail() ? NULL : counted(calloc(n ? n : 1, size ? size : 1));
 }
 
 void *mem_realloc(void *p, size_t n)
 {
-    return should_fail() ? NULL : realloc(p, n ? n : 1);
+    return should_fail() ? NULL : counted(realloc(p, n ? n : 1));
 }
 
 void mem_free(void *p)

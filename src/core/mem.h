@@ -18,8 +18,16 @@ void mem_free(void *p);
 char *mem_strdup(const char *s);
 char *mem_strndup(const char *s, size_t n);
 
-/* Fault injection: after `n` more successful allocations, every allocation
- * fails until mem_fail_after(-1). Thread-safe; a no-op cost when unused. */
+/* Fault injection, per thread: after `n` more successful allocations on the
+ * calling thread, every allocation of that thread fails until
+ * mem_fail_after(-1). Other threads are unaffected, so a server can inject
+ * faults into one request's worker while the rest keep running. Costs one
+ * thread-local load when unused. */
 void mem_fail_after(long n);
+/* How many allocations have failed on this thread so far, injected or real
+ * (a running count: compare two readings). The server compares it around
+ * each request, so a request during which any allocation failed never
+ * answers as if it were whole, even where a caller forgot to check. */
+unsigned long mem_failures(void);
 
 #endif

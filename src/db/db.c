@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/mem.h"
 #include "db/db_driver.h"
 
@@ -28,7 +29,21 @@ struct db {
     size_t n_cache;
     size_t n_used;
     bool in_tx;
+    db_status failure; /* first failure since db_end_request (db.h) */
 };
+
+/* Remembers the first failure of the unit of work: everything except the
+ * answers a caller is expected to handle (rows, constraint violations). */
+static db_status note(db *d, db_status st)
+{
+    if (st != DB_OK && st != DB_ROW && st != DB_DONE && st != DB_CONSTRAINT &&
+        d->failure == DB_OK) {
+        d->failure = st;
+        if (st == DB_ERR) /* a bug or corruption: keep the backend's words */
+            log_msg(LOG_LVL_ERROR, NULL, "database: %s", d->drv->errmsg(d->conn));
+    }
+    return st;
+}
 
 static size_t hash_ptr(const void *p)
 {
@@ -103,8 +118,10 @@ static bool cache_grow(db *d)
 db_stmt *db_prepare(db *d, const char *sql)
 {
     if (d->n_cache == 0 || (d->n_used + 1) * 4 > d->n_cache * 3)
-        if (!cache_grow(d))
+        if (!cache_grow(d)) {
+            note(d, DB_NOMEM);
             return NULL;
+        }
     size_t j = hash_ptr(sql) & (d->n_cache - 1);
     while (d->cache[j]) {
         if (d->cache[j]->sql == sql)
@@ -112,10 +129,13 @@ db_stmt *db_prepare(db *d, const char *sql)
         j = (j + 1) & (d->n_cache - 1);
     }
     db_stmt *s = mem_malloc(sizeof *s);
-    if (!s)
+    if (!s) {
+        note(d, DB_NOMEM);
         return NULL;
+    }
     s->h = d->drv->prepare(d->conn, sql);
     if (!s->h) {
+        note(d, DB_ERR);
         mem_free(s);
         return NULL;
     }
@@ -157,7 +177,13 @@ db_status db_bind_null(db_stmt *s, int i)
 
 db_status db_step(db_stmt *s)
 {
-    return s->owner->drv->step(s->h);
+    db *d = s->owner;
+    /* a transaction the backend ended by itself must not carry on in
+     * autocommit mode: that would store half of what the caller meant to
+     * be atomic */
+    if (d->in_tx && !d->drv->tx_active(d->conn))
+        return note(d, DB_ERR);
+    return note(d, d->drv->step(s->h));
 }
 
 int64_t db_col_int(db_stmt *s, int col)
@@ -167,7 +193,10 @@ int64_t db_col_int(db_stmt *s, int col)
 
 const char *db_col_text(db_stmt *s, int col)
 {
-    return s->owner->drv->col_text(s->h, col);
+    const char *v = s->owner->drv->col_text(s->h, col);
+    if (!v && !s->owner->drv->col_is_null(s->h, col))
+        note(s->owner, DB_NOMEM); /* the conversion to text ran out of memory */
+    return v;
 }
 
 double db_col_double(db_stmt *s, int col)
@@ -229,9 +258,11 @@ int64_t db_last_id(db *d)
 static db_status begin(db *d, const char *sql)
 {
     if (d->in_tx)
-        return DB_ERR;
-    db_status st = d->drv->exec(d->conn, sql);
-    if (st == DB_OK)
+        return note(d, DB_ERR);
+    db_status st = note(d, d->drv->exec(d->conn, sql));
+    /* a BEGIN that failed half-way may still have opened one: track it so
+     * it is rolled back */
+    if (st == DB_OK || d->drv->tx_active(d->conn))
         d->in_tx = true;
     return st;
 }
@@ -249,8 +280,10 @@ db_status db_begin_read(db *d)
 db_status db_commit(db *d)
 {
     if (!d->in_tx)
-        return DB_ERR;
-    db_status st = d->drv->exec(d->conn, "COMMIT");
+        return note(d, DB_ERR);
+    if (!d->drv->tx_active(d->conn))
+        return note(d, DB_ERR); /* rolled back by the backend: nothing stored */
+    db_status st = note(d, d->drv->exec(d->conn, "COMMIT"));
     if (st == DB_OK)
         d->in_tx = false;
     return st;
@@ -261,7 +294,9 @@ void db_rollback(db *d)
     if (!d || !d->in_tx)
         return;
     d->drv->exec(d->conn, "ROLLBACK");
-    d->in_tx = false;
+    /* a ROLLBACK can itself run out of memory: then the transaction is
+     * still open and db_end_request() tries again */
+    d->in_tx = d->drv->tx_active(d->conn);
 }
 
 bool db_in_tx(db *d)
@@ -271,7 +306,25 @@ bool db_in_tx(db *d)
 
 db_status db_exec(db *d, const char *sql)
 {
-    return d->drv->exec(d->conn, sql);
+    return note(d, d->drv->exec(d->conn, sql));
+}
+
+db_status db_failure(const db *d)
+{
+    return d->failure;
+}
+
+void db_end_request(db *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n_cache; i++)
+        if (d->cache[i] && d->drv->busy(d->cache[i]->h))
+            d->drv->reset(d->cache[i]->h);
+    if (d->drv->tx_active(d->conn))
+        d->in_tx = true; /* whatever the bookkeeping says, end it */
+    db_rollback(d);
+    d->failure = DB_OK;
 }
 
 db_status db_scalar_int(db *d, const char *sql, int64_t *out)

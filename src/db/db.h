@@ -97,6 +97,19 @@ bool db_in_tx(db *d);
 
 /* Runs a script of several statements (migrations). No placeholders. */
 db_status db_exec(db *d, const char *sql);
+
+/* The first failure on this connection since the last db_end_request():
+ * out of memory, I/O, disk full, busy or an error (not rows, not constraint
+ * violations, which callers answer themselves). SQLite's sticky
+ * mallocFailed, lifted to the unit of work: the server answers 5xx for a
+ * request whose handler met one, even if the handler carried on, so a page
+ * that silently lost rows is never sent as whole. DB_OK when none. */
+db_status db_failure(const db *d);
+/* Ends a unit of work (one request): resets statements a caller left
+ * part-way (an unreset SELECT pins an old snapshot and makes the next
+ * write fail with BUSY), rolls back a forgotten transaction, and clears
+ * db_failure(). */
+void db_end_request(db *d);
 /* Runs one statement with no parameters and returns its first column of the
  * first row as an integer in *out (0 when no row). */
 db_status db_scalar_int(db *d, const char *sql, int64_t *out);

@@ -28,6 +28,11 @@ struct db_driver {
     bool (*col_is_null)(void *stmt, int col);
     int (*col_count)(void *stmt);
     void (*reset)(void *stmt);
+    /* The statement is part-way through its rows (stepped, not reset). */
+    bool (*busy)(void *stmt);
+    /* The connection is inside an explicit transaction: false after the
+     * backend rolled one back by itself (SQLite may on NOMEM, FULL, IOERR). */
+    bool (*tx_active)(void *conn);
     int64_t (*changes)(void *conn);
     int64_t (*last_id)(void *conn);
     db_status (*exec)(void *conn, const char *sql);

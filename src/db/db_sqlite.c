@@ -43,14 +43,85 @@ static db_status map_rc(int rc)
 
 static db_status s_exec(void *conn, const char *sql)
 {
+    /* A COMMIT that failed on a full disk or an I/O error has already rolled
+     * back: a second ROLLBACK would only replace the cause in the error
+     * message with "cannot rollback - no transaction is active". */
+    if (strcmp(sql, "ROLLBACK") == 0 && sqlite3_get_autocommit(conn))
+        return DB_OK;
     return map_rc(sqlite3_exec(conn, sql, NULL, NULL, NULL));
 }
 
-/* Process-wide SQLite settings, before any connection: no memory
- * statistics, whose global mutex every allocation would take (it showed as
- * futex contention between workers in the profile). */
+/* SQLite allocates through mem_* like the rest of the program, so fault
+ * injection (mem_fail_after) reaches inside the database engine too, as
+ * SQLite's own tests do. SQLite needs each block's size back (xSize), so
+ * every block carries it in an 8-byte header; that also keeps the 8-byte
+ * alignment SQLite requires. */
+#define S_MEM_HDR 8
+
+static void *s_mem_malloc(int n)
+{
+    if (n <= 0)
+        return NULL;
+    unsigned char *p = mem_malloc((size_t)n + S_MEM_HDR);
+    if (!p)
+        return NULL;
+    memcpy(p, &(sqlite3_uint64){(sqlite3_uint64)n}, sizeof(sqlite3_uint64));
+    return p + S_MEM_HDR;
+}
+
+static void s_mem_free(void *p)
+{
+    if (p)
+        mem_free((unsigned char *)p - S_MEM_HDR);
+}
+
+static int s_mem_size(void *p)
+{
+    if (!p)
+        return 0;
+    sqlite3_uint64 n;
+    memcpy(&n, (unsigned char *)p - S_MEM_HDR, sizeof n);
+    return (int)n;
+}
+
+static void *s_mem_realloc(void *p, int n)
+{
+    if (n <= 0)
+        return NULL;
+    unsigned char *q = mem_realloc((unsigned char *)p - S_MEM_HDR, (size_t)n + S_MEM_HDR);
+    if (!q)
+        return NULL;
+    memcpy(q, &(sqlite3_uint64){(sqlite3_uint64)n}, sizeof(sqlite3_uint64));
+    return q + S_MEM_HDR;
+}
+
+static int s_mem_roundup(int n)
+{
+    return (n + 7) & ~7;
+}
+
+static int s_mem_init(void *unused)
+{
+    (void)unused;
+    return SQLITE_OK;
+}
+
+static void s_mem_shutdown(void *unused)
+{
+    (void)unused;
+}
+
+/* Process-wide SQLite settings, before any connection: our allocator (see
+ * above), and no memory statistics, whose global mutex every allocation
+ * would take (it showed as futex contention between workers in the
+ * profile). */
 static void s_global_init(void)
 {
+    static const sqlite3_mem_methods methods = {
+        s_mem_malloc, s_mem_free,     s_mem_realloc, s_mem_size,
+        s_mem_roundup, s_mem_init, s_mem_shutdown, NULL,
+    };
+    sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
@@ -206,6 +277,16 @@ static void s_reset(void *st)
     sqlite3_clear_bindings(st);
 }
 
+static bool s_busy(void *st)
+{
+    return sqlite3_stmt_busy(st) != 0;
+}
+
+static bool s_tx_active(void *conn)
+{
+    return sqlite3_get_autocommit(conn) == 0;
+}
+
 static int64_t s_changes(void *conn)
 {
     return sqlite3_changes64(conn);
@@ -291,6 +372,8 @@ const struct db_driver db_sqlite_driver = {
     .col_is_null = s_col_is_null,
     .col_count = s_col_count,
     .reset = s_reset,
+    .busy = s_busy,
+    .tx_active = s_tx_active,
     .changes = s_changes,
     .last_id = s_last_id,
     .exec = s_exec,

@@ -1,6 +1,8 @@
 /* layout.c: the page frame shared by every HTML page (see layout.h). */
 #include "html/layout.h"
 
+#include <stdio.h>
+
 #include <string.h>
 
 #include "html/html.h"
@@ -179,10 +181,10 @@ void layout_error_page(req *r, unsigned status, const char *message)
              (int)status);
     html_fmt(&r->out, "<h1>%s</h1><p>%s</p>", T(r->lang, title), message);
     if (status >= 500) {
-        buf id = BUF_INIT;
-        buf_printf(&id, T(r->lang, MSG_ERROR_REQUEST_ID), r->id);
-        html_fmt(&r->out, "<p class=\"request-id\"><code>%s</code></p>", buf_str(&id));
-        buf_free(&id);
+        /* on the stack: the page may be reporting that memory ran out */
+        char id[96];
+        snprintf(id, sizeof id, T(r->lang, MSG_ERROR_REQUEST_ID), r->id ? r->id : "-");
+        html_fmt(&r->out, "<p class=\"request-id\"><code>%s</code></p>", id);
     }
     html_fmt(&r->out, "<p><a href=\"/\">%s</a></p></section>\n", T(r->lang, MSG_ERROR_HOME_LINK));
     layout_end(r);

@@ -61,9 +61,8 @@ static bool has_prefix_nocase(const char *s, const char *prefix)
     return true;
 }
 
-const char *cookie_get(arena *a, const char *header, const char *name)
+const char *cookie_find(const char *header, const char *name, size_t *len)
 {
-    assert(a);
     if (!header || !name)
         return NULL;
     size_t name_len = strlen(name);
@@ -100,7 +99,8 @@ const char *cookie_get(arena *a, const char *header, const char *name)
                 for (const char *q = v0; q < v1; q++)
                     if (!is_cookie_octet((unsigned char)*q))
                         return NULL; /* the first occurrence wins, even when bad */
-                return arena_strndup(a, v0, (size_t)(v1 - v0));
+                *len = (size_t)(v1 - v0);
+                return v0;
             }
         }
         if (!semi)
@@ -108,6 +108,14 @@ const char *cookie_get(arena *a, const char *header, const char *name)
         p = semi + 1;
     }
     return NULL;
+}
+
+const char *cookie_get(arena *a, const char *header, const char *name)
+{
+    assert(a);
+    size_t n;
+    const char *v = cookie_find(header, name, &n);
+    return v ? arena_strndup(a, v, n) : NULL;
 }
 
 bool cookie_build(buf *out, const char *name, const char *value, const cookie_opts *opts)

@@ -18,6 +18,10 @@
  * value (surrounding double quotes removed), or NULL when absent or when the
  * header is malformed. The first occurrence wins. */
 const char *cookie_get(arena *a, const char *header, const char *name);
+/* The same without a copy: a pointer to the value inside header and its
+ * length in *len, or NULL. Never allocates, so a NULL always means "not
+ * there" (cookie_get's NULL can also mean out of memory). */
+const char *cookie_find(const char *header, const char *name, size_t *len);
 
 typedef struct cookie_opts {
     bool http_only;

@@ -64,6 +64,8 @@ typedef struct req {
     db *db;                       /* this worker's connection; NULL for inline routes */
     const struct principal *user; /* who is asking (guard.c); NULL = the public */
     const char *session_token;    /* raw session cookie value when logged in by cookie */
+    bool prepare_failed;          /* who is asking could not be found out (out of memory,
+                                     database error): the guard answers 5xx */
     const struct server_config *cfg;
     uint64_t started_us;
 
@@ -79,6 +81,10 @@ typedef struct req {
     const char *etag;          /* entity tag (without quotes) when the handler knows
                                   one; else the server hashes the body */
     const char *cache_control; /* default "no-cache" for dynamic pages */
+    const char *cache_key;     /* set by a handler: keep this answer in the page cache
+                                  under this key and cache_version, if it ends up a
+                                  whole 200 (server_hook_finish decides) */
+    int64_t cache_version;
 } req;
 
 /* The header's value (case-insensitive name), or NULL. */

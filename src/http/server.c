@@ -19,6 +19,7 @@
 #include "http/server.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -56,6 +57,7 @@ typedef struct ctx {
     buf body;      /* request body as it arrives */
     size_t body_limit;
     bool too_large;
+    bool close_conn;       /* body framing we cannot trust: answer at once, then close */
     bool responded;        /* a response has been queued */
     unsigned route_status; /* 0, or an early status (400, 404, 405, 413) */
     unsigned allowed;      /* for 405 */
@@ -260,6 +262,82 @@ static int hexval(char c)
     return -1;
 }
 
+/* What check_header found in the header block (see begin_request). */
+typedef struct {
+    size_t n, hosts, lengths, encodings;
+    const char *length; /* the first Content-Length */
+    bool lengths_differ;
+    bool bad; /* a name that is not a token, or a control character or NUL in a value */
+    const char *te;
+} head_check;
+
+/* RFC 9110 tchar: what a header name is made of. */
+static bool is_tchar(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static enum MHD_Result check_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    size_t key_size, const char *value, size_t value_size)
+{
+    head_check *h = cls;
+    h->n++;
+    if (!key || key_size == 0)
+        h->bad = true;
+    for (size_t i = 0; key && i < key_size; i++)
+        if (!is_tchar((unsigned char)key[i]))
+            h->bad = true;
+    for (size_t i = 0; value && i < value_size; i++) {
+        unsigned char c = (unsigned char)value[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            h->bad = true;
+    }
+    if (!key || !value)
+        return MHD_YES;
+    if (strcasecmp(key, "Host") == 0) {
+        h->hosts++;
+    } else if (strcasecmp(key, "Content-Length") == 0) {
+        if (h->length && strcmp(h->length, value) != 0)
+            h->lengths_differ = true;
+        h->length = value;
+        h->lengths++;
+    } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        h->te = value;
+        h->encodings++;
+    }
+    return MHD_YES;
+}
+
+/* Refuses a header block that is malformed in a way libmicrohttpd 0.9.75
+ * lets through (RFC 9112): returns false with route_status and the message
+ * set. Body framing we cannot trust (several or conflicting lengths, a
+ * length with a transfer coding, a coding other than chunked) would let a
+ * request smuggle another: answered at once and the connection closed. */
+static bool headers_ok(ctx *x, const char *version)
+{
+    head_check h = {0};
+    MHD_get_connection_values_n(x->conn, MHD_HEADER_KIND, check_header, &h);
+    x->route_status = 400;
+    if (h.n > 100) {
+        x->route_status = 431;
+        x->early_msg = "The request has too many header fields: send at most 100.";
+    } else if (h.bad) {
+        x->early_msg = "A request header is malformed: a header name must be a token and a "
+                       "value must not hold control characters.";
+    } else if (h.hosts > 1 || (h.hosts == 0 && version && strcmp(version, "HTTP/1.0") != 0)) {
+        x->early_msg = "Send exactly one Host header.";
+    } else if (h.lengths > 1 || h.encodings > 1 || (h.lengths && h.encodings) ||
+               (h.te && strcasecmp(h.te, "chunked") != 0)) {
+        x->early_msg = "The request body framing is ambiguous: send one Content-Length, or "
+                       "Transfer-Encoding: chunked alone.";
+        x->close_conn = true;
+    } else {
+        x->route_status = 0;
+    }
+    return x->route_status == 0;
+}
+
 /* Decodes the path part of the raw URI into the arena. False when the
  * percent-encoding is broken or the result is not clean UTF-8. */
 static bool decode_path(ctx *x, const char *s, size_t n)
@@ -287,7 +365,7 @@ static bool decode_path(ctx *x, const char *s, size_t n)
 }
 
 /* Step 2: everything we can decide once the headers are in. */
-static void begin_request(ctx *x, const char *method)
+static void begin_request(ctx *x, const char *method, const char *version)
 {
     req *r = &x->r;
     r->method = method_bit(method);
@@ -334,6 +412,8 @@ static void begin_request(ctx *x, const char *method)
         x->early_msg = "The request headers are too large.";
         return;
     }
+    if (!headers_ok(x, version))
+        return;
     const char *bad = NULL;
     form_status fs =
         form_parse_urlencoded(&x->a, r->query_raw, strlen(r->query_raw), &r->query, &bad);
@@ -398,7 +478,7 @@ static enum MHD_Result send_response(ctx *x)
         log_msg(LOG_LVL_ERROR, r->id, "response body allocation failed");
         r->status = 500;
         buf_free(&r->out);
-        buf_puts(&r->out, "Out of memory\n");
+        buf_printf(&r->out, "Out of memory (request %s)\n", r->id);
         r->content_type = "text/plain; charset=utf-8";
         cacheable = false;
     }
@@ -443,6 +523,8 @@ static enum MHD_Result send_response(ctx *x)
     add_header(resp, "X-Content-Type-Options", "nosniff");
     add_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
     add_header(resp, "X-Frame-Options", "DENY");
+    /* legacy browsers' XSS filter: block, never "sanitize" (scanners ask for it) */
+    add_header(resp, "X-XSS-Protection", "1; mode=block");
     add_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
     add_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     if (g_cfg->secure_cookies)
@@ -456,7 +538,7 @@ static enum MHD_Result send_response(ctx *x)
         add_header(resp, "ETag", etag);
     for (size_t i = 0; i < r->n_resp_headers; i++)
         add_header(resp, r->resp_headers[i].name, r->resp_headers[i].value);
-    if (x->too_large)
+    if (x->too_large || x->close_conn)
         add_header(resp, "Connection", "close");
     enum MHD_Result ret = MHD_queue_response(x->conn, r->status, resp);
     MHD_destroy_response(resp);
@@ -481,7 +563,7 @@ static void early_error(ctx *x)
         if (x->bad_query) {
             buf_printf(&b, T(L, MSG_HTTP_ERR_BAD_QUERY), x->bad_query);
             msg = buf_str(&b);
-        } else {
+        } else if (!msg) {
             msg = T(L, MSG_HTTP_ERR_BAD_URL);
         }
         break;
@@ -507,16 +589,53 @@ static void early_error(ctx *x)
     buf_free(&b);
 }
 
-/* Runs the handler with the central checks first (server_hooks.h). */
+/* Test servers only (--test-routes): "X-Scan-Fail-After: N" makes the N+1st
+ * allocation of this request's worker thread fail, and every one after it,
+ * until the handler returns (fault injection, mem.h). The response then
+ * carries "X-Scan-Faults: K" with the number of refused allocations, so a
+ * test can loop N upward until a request runs through untouched. */
+static long fault_injection(const req *r)
+{
+    const char *h = g_cfg->test_routes ? req_header(r, "X-Scan-Fail-After") : NULL;
+    int64_t n;
+    return h && str_to_i64(h, &n) && n >= 0 && n < LONG_MAX ? (long)n : -1;
+}
+
+/* Runs the handler with the central checks first (server_hooks.h), then
+ * the safety net: a request during which an allocation failed (ours or the
+ * database engine's, counted by mem_failures), the request arena ran out,
+ * or the database reported a failure the handler did not check, never
+ * answers as if it were whole; it gets a 5xx with the request id. Only a
+ * whole 200 may be kept in the page cache (server_hook_finish). */
 static void run_handler(ctx *x, db *d)
 {
     req *r = &x->r;
     r->db = d;
     r->body = x->body.data ? x->body.data : "";
     r->body_len = x->body.len;
+    long fail_after = fault_injection(r);
+    unsigned long failures0 = mem_failures();
+    if (fail_after >= 0)
+        mem_fail_after(fail_after);
     server_hook_prepare(r);
     if (server_hook_guard(r))
         r->route->fn(r);
+    if (fail_after >= 0)
+        mem_fail_after(-1);
+    unsigned long refused = mem_failures() - failures0;
+    db_status dbf = d ? db_failure(d) : DB_OK;
+    bool whole = !refused && !x->a.failed && dbf == DB_OK && !buf_failed(&r->out);
+    if (!whole && r->status < 500)
+        resp_fail(r, dbf != DB_OK ? dbf : DB_NOMEM,
+                  dbf != DB_OK ? "unchecked database failure" : "out of memory during the request");
+    else if (!whole && buf_failed(&r->out)) /* an error page that itself ran out */
+        resp_fail(r, dbf != DB_OK ? dbf : DB_NOMEM, "out of memory writing the error page");
+    server_hook_finish(r, whole);
+    if (fail_after >= 0 && refused) {
+        char n[24];
+        snprintf(n, sizeof n, "%lu", refused);
+        resp_header(r, "X-Scan-Faults", n);
+    }
     r->db = NULL;
 }
 
@@ -551,10 +670,9 @@ static void *worker_main(void *arg)
             resp_fail(&x->r, DB_ERR, "no database connection");
         } else {
             run_handler(x, d);
-            if (db_in_tx(d)) { /* a handler that forgot: never leak a transaction */
+            if (db_in_tx(d)) /* a handler that forgot: never leak a transaction */
                 log_msg(LOG_LVL_ERROR, x->r.id, "handler left a transaction open; rolled back");
-                db_rollback(d);
-            }
+            db_end_request(d);
         }
         x->state = ST_DONE;
         MHD_resume_connection(x->conn);
@@ -586,8 +704,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!x)
         return MHD_NO;
     if (!x->r.method_name) { /* first call: headers are in */
-        begin_request(x, method);
-        if (x->too_large) { /* declared body over the limit: answer now, never read it */
+        begin_request(x, method, version);
+        if (x->too_large || x->close_conn) { /* declared body over the limit or framing we
+                                              * cannot trust: answer now, never read it */
             x->state = ST_DONE;
             early_error(x);
             return send_response(x);

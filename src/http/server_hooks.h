@@ -17,5 +17,9 @@ void server_hook_prepare(req *r);
  * handler may run; otherwise the response (401/403/redirect) is already
  * written. */
 bool server_hook_guard(req *r);
+/* After the handler and the server's checks: whole is true when nothing
+ * failed on the way (no allocation, no database failure), so a page the
+ * handler offered for caching (r->cache_key) may be kept. */
+void server_hook_finish(req *r, bool whole);
 
 #endif

@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "http/server_hooks.h"
 #include "model/auth.h"
+#include "web/page_cache.h"
 #include "web/web.h"
 
 void web_setup(void)
@@ -30,45 +31,54 @@ const char *web_session_cookie_name(const req *r)
 
 /* Identifies the user from "Authorization: Bearer" (API) or the session
  * cookie. A bad token or cookie simply leaves r->user NULL; the flags
- * decide whether that matters. */
+ * decide whether that matters. When the lookup itself fails (out of memory,
+ * database error) the request is marked, so the guard answers 5xx instead
+ * of treating a logged-in user as the public. */
 static void identify(req *r)
 {
     if (!r->db)
         return;
     principal *p = arena_zalloc(r->a, sizeof *p);
-    if (!p)
-        return;
     bool found = false;
-    db_status st = DB_OK;
+    db_status st = p ? DB_OK : DB_NOMEM;
     const char *auth = req_header(r, "Authorization");
-    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+    if (!p) {
+        /* nothing to look up with */
+    } else if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
         st = auth_token_lookup(r->db, r->a, auth + 7, time_now(), p, &found);
     } else {
-        const char *hdr = req_header(r, "Cookie");
-        const char *tok = hdr ? cookie_get(r->a, hdr, web_session_cookie_name(r)) : NULL;
-        if (tok && strlen(tok) == AUTH_TOKEN_LEN) {
-            st = auth_session_lookup(r->db, r->a, tok, time_now(), p, &found);
+        size_t n = 0;
+        const char *v = cookie_find(req_header(r, "Cookie"), web_session_cookie_name(r), &n);
+        if (v && n == AUTH_TOKEN_LEN) {
+            const char *tok = arena_strndup(r->a, v, n);
+            st = tok ? auth_session_lookup(r->db, r->a, tok, time_now(), p, &found) : DB_NOMEM;
             if (found)
                 r->session_token = tok;
         }
     }
-    if (st != DB_OK)
+    if (st != DB_OK) {
         log_msg(LOG_LVL_ERROR, r->id, "identify: %s", db_status_name(st));
+        r->prepare_failed = true;
+        found = false;
+    }
     if (found)
         r->user = p;
 }
 
 void server_hook_prepare(req *r)
 {
+    /* behind HTTPS the language cookie is Secure too (__Host-lang), like the session's */
+    bool secure = r->cfg && r->cfg->secure_cookies;
     const char *param = req_query(r, "lang");
     const char *cookie_hdr = req_header(r, "Cookie");
-    const char *cookie = cookie_hdr ? cookie_get(r->a, cookie_hdr, "lang") : NULL;
+    const char *cookie =
+        cookie_hdr ? cookie_get(r->a, cookie_hdr, secure ? "__Host-lang" : "lang") : NULL;
     r->lang = i18n_negotiate(param, cookie, req_header(r, "Accept-Language"));
     lang_id chosen;
     if (param && i18n_parse(param, &chosen) && !r->is_api) {
         buf c = BUF_INIT;
         cookie_opts o = {
-            .http_only = true, .secure = false, .same_site = "Lax", .max_age = 365 * 24 * 3600};
+            .http_only = true, .secure = secure, .same_site = "Lax", .max_age = 365 * 24 * 3600};
         if (cookie_build(&c, "lang", i18n_tag(chosen), &o))
             resp_header(r, "Set-Cookie", buf_str(&c));
         buf_free(&c);
@@ -94,7 +104,7 @@ static bool same_origin(const char *url, const char *host)
  * in the _csrf form field or the X-CSRF-Token header. Without a session
  * (the login form) the origin check alone applies. Bearer-token API calls
  * are exempt: they carry no ambient credentials. */
-static bool csrf_ok(req *r)
+static bool csrf_ok(req *r, bool *nomem, bool *bad_form)
 {
     if (r->user && r->user->token_id)
         return true;
@@ -121,6 +131,10 @@ static bool csrf_ok(req *r)
                                  : form_parse_urlencoded(r->a, r->body, r->body_len, &f, &bad);
             if (fs == FORM_OK)
                 sent = form_get(&f, "_csrf");
+            else if (fs == FORM_ERR_NOMEM)
+                *nomem = true;
+            else
+                *bad_form = true; /* say what is wrong with the form, not "another site" */
         }
     }
     size_t n = strlen(r->user->csrf);
@@ -141,11 +155,23 @@ static void need_login(req *r)
     buf_free(&to);
 }
 
+void server_hook_finish(req *r, bool whole)
+{
+    if (whole && r->cache_key && r->status == 200 && !r->static_body)
+        page_cache_put(r->cache_key, r->cache_version,
+                       r->content_type ? r->content_type : "text/html; charset=utf-8",
+                       r->out.data ? r->out.data : "", r->out.len);
+}
+
 bool server_hook_guard(req *r)
 {
     unsigned f = r->route->flags;
     if ((f & RF_TEST) && !(r->cfg && r->cfg->test_routes)) {
         resp_error(r, 404, T(r->lang, MSG_HTTP_ERR_NOT_FOUND));
+        return false;
+    }
+    if (r->prepare_failed) {
+        resp_fail(r, DB_NOMEM, "could not identify the user");
         return false;
     }
     const char *auth = req_header(r, "Authorization");
@@ -155,8 +181,15 @@ bool server_hook_guard(req *r)
         resp_error(r, 401, "The API token is not valid or was revoked.");
         return false;
     }
-    if ((f & RF_CSRF) && !csrf_ok(r)) {
-        resp_error(r, 403, T(r->lang, MSG_HTTP_ERR_CSRF));
+    bool nomem = false, bad_form = false;
+    if ((f & RF_CSRF) && !csrf_ok(r, &nomem, &bad_form)) {
+        form unread;
+        if (nomem)
+            resp_fail(r, DB_NOMEM, "CSRF check: the form could not be read");
+        else if (bad_form)
+            req_body_form(r, &unread); /* the 400 naming the field and the problem */
+        else
+            resp_error(r, 403, T(r->lang, MSG_HTTP_ERR_CSRF));
         return false;
     }
     if ((f & (RF_LOGIN | RF_ADMIN | RF_WRITE_TOKEN)) && !r->user) {

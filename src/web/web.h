@@ -89,6 +89,13 @@ typedef struct web_input {
     int maxlength; /* 0 = none */
 } web_input;
 void web_field(req *r, const web_input *in);
+/* The type for an <input> that holds a date: "date" when value is NULL,
+ * empty or a real YYYY-MM-DD day, else "text", so that a wrong date sent
+ * back with its error stays visible as typed (a date input would drop it,
+ * and the value would make the HTML invalid). web_field does this itself
+ * for type "date", and writes a "url" field that has an error as "text"
+ * for the same reason. Returns a string constant. */
+const char *web_date_type(const char *value);
 /* The "please correct the marked fields" box above a form that has
  * errors (role=alert); nothing when e is NULL or empty. */
 void web_error_summary(req *r, const web_errs *e);

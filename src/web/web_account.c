@@ -55,10 +55,35 @@ const char *web_errs_get(const web_errs *e, const char *field)
     return NULL;
 }
 
+const char *web_date_type(const char *value)
+{
+    static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (!value || !*value)
+        return "date";
+    const char *s = value;
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return "text";
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return "text";
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1] || (m == 2 && d == 29 && !leap))
+        return "text";
+    return "date";
+}
+
 void web_field(req *r, const web_input *in)
 {
     buf *o = &r->out;
     bool is_password = strcmp(in->type, "password") == 0;
+    const char *type = strcmp(in->type, "date") == 0 ? web_date_type(in->value) : in->type;
+    /* a rejected web address stays as typed: a url input's value must be
+     * an absolute URL */
+    if (in->error && in->value && *in->value && strcmp(type, "url") == 0)
+        type = "text";
     html_fmt(o, "<div class=\"field%R\">", in->error ? " field-invalid" : "");
     html_fmt(o, "<label for=\"%s\">%s</label>", in->id, in->label);
     if (in->hint)
@@ -68,7 +93,7 @@ void web_field(req *r, const web_input *in)
                  "<p class=\"field-error\" id=\"%s-error\"><span class=\"visually-hidden\">%s "
                  "</span>%s</p>",
                  in->id, T(r->lang, MSG_FORM_ERROR_PREFIX), in->error);
-    html_fmt(o, "<input id=\"%s\" name=\"%s\" type=\"%s\"", in->id, in->name, in->type);
+    html_fmt(o, "<input id=\"%s\" name=\"%s\" type=\"%s\"", in->id, in->name, type);
     if (in->value && !is_password)
         html_fmt(o, " value=\"%s\"", in->value);
     if (in->autocomplete)

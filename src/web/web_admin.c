@@ -718,8 +718,8 @@ void web_admin_audit(req *r)
         {F_ACTION, "audit-action", "text", MSG_AUDIT_ACTION, 64},
         {F_ENTITY, "audit-entity", "text", MSG_AUDIT_ENTITY, 64},
         {F_ACTOR, "audit-actor", "text", MSG_AUDIT_ACTOR, 20},
-        {F_FROM, "audit-from", "date", MSG_AUDIT_FROM, 10},
-        {F_TO, "audit-to", "date", MSG_AUDIT_TO, 10},
+        {F_FROM, "audit-from", "date", MSG_AUDIT_FROM, 0}, /* maxlength: not on dates */
+        {F_TO, "audit-to", "date", MSG_AUDIT_TO, 0},
     };
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         const char *name = rules[inputs[i].f].name;

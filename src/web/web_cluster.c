@@ -553,12 +553,11 @@ bool web_cluster_section(req *r, const org_rec *o)
          * of the section, the full cause in the log, and a 5xx status */
         log_msg(LOG_LVL_ERROR, r->id, "cluster section of %s: %s", o->slug, db_status_name(st));
         r->status = st == DB_BUSY || st == DB_FULL || st == DB_IOERR ? 503 : 500;
-        buf id = BUF_INIT;
-        buf_printf(&id, T(L, MSG_ERROR_REQUEST_ID), r->id);
+        char id[96]; /* on the stack: the cause may be that memory ran out */
+        snprintf(id, sizeof id, T(L, MSG_ERROR_REQUEST_ID), r->id);
         html_fmt(&r->out,
                  "<div class=\"alert\" role=\"alert\"><p>%s</p><p><code>%s</code></p></div>\n",
-                 T(L, MSG_CL_SECTION_FAILED), buf_str(&id));
-        buf_free(&id);
+                 T(L, MSG_CL_SECTION_FAILED), id);
         return true;
     }
     section_render(r, o, &d);
@@ -599,9 +598,10 @@ void web_cluster_profile(req *r)
     }
     section_written = false;
     web_org_profile(r);
-    if (key && section_written && r->status == 200 && !buf_failed(&r->out))
-        page_cache_put(key, version, r->content_type ? r->content_type : "text/html; charset=utf-8",
-                       r->out.data ? r->out.data : "", r->out.len);
+    if (key && section_written) { /* kept if it ends up whole (server_hook_finish) */
+        r->cache_key = key;
+        r->cache_version = version;
+    }
     section_written = false;
 }
 
@@ -794,8 +794,9 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
                  arena_printf(r->a, T(L, MSG_CL_LEFT_ON_FOR), web_org_name(r, &as_org)));
         if (failed)
             html_fmt(o, "<p class=\"field-error\" id=\"%s-error\">%s</p>", id, v->end_error);
-        html_fmt(o, "<input id=\"%s\" name=\"left_on\" type=\"date\" value=\"%s\"", id,
-                 failed && v->end_value ? v->end_value : today);
+        const char *left_on = failed && v->end_value ? v->end_value : today;
+        html_fmt(o, "<input id=\"%s\" name=\"left_on\" type=\"%s\" value=\"%s\"", id,
+                 web_date_type(left_on), left_on);
         if (failed)
             html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
         html_raw(o, ">");
@@ -1049,8 +1050,9 @@ static void team_panel(req *r, const org_rec *org, const cluster_info *ci, const
                  arena_printf(r->a, T(L, MSG_CL_TEAM_UNTIL_FOR), name));
         if (failed)
             html_fmt(o, "<p class=\"field-error\" id=\"%s-error\">%s</p>", id, v->end_error);
-        html_fmt(o, "<input id=\"%s\" name=\"until\" type=\"date\" value=\"%s\"", id,
-                 failed && v->end_value ? v->end_value : today);
+        const char *until = failed && v->end_value ? v->end_value : today;
+        html_fmt(o, "<input id=\"%s\" name=\"until\" type=\"%s\" value=\"%s\"", id,
+                 web_date_type(until), until);
         if (failed)
             html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
         html_fmt(o,

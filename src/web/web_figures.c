@@ -908,8 +908,10 @@ void web_figures(req *r)
         resp_fail(r, DB_NOMEM, "figures page");
         return;
     }
-    if (cacheable && key && r->status == 200)
-        page_cache_put(key, version, r->content_type, r->out.data ? r->out.data : "", r->out.len);
+    if (cacheable && key) { /* kept if it ends up whole (server_hook_finish) */
+        r->cache_key = key;
+        r->cache_version = version;
+    }
 }
 
 /* --- GET /figures/missing ------------------------------------------------------------ */

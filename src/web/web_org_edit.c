@@ -443,7 +443,7 @@ static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_
                "url");
     text_field(r, v, "email", "email", e->email, MSG_DIR_L_EMAIL, 0, false, "email");
     text_field(r, v, "phone", "text", e->phone, MSG_DIR_L_PHONE, 0, false, "tel");
-    text_field(r, v, "address", "text", e->address, MSG_DIR_L_ADDRESS, 0, false, "street-address");
+    text_field(r, v, "address", "text", e->address, MSG_DIR_L_ADDRESS, 0, false, "address-line1");
     text_field(r, v, "municipality", "text", e->municipality, MSG_DIR_L_MUNICIPALITY, 0, false,
                "address-level2");
     select_field(r, &refs, v, "region", WREF_REGION, e->region, MSG_DIR_L_REGION, false);

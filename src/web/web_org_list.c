@@ -378,6 +378,8 @@ void web_org_list(req *r)
         return;
     }
     render(r, &s, &res, pages);
-    if (cacheable && key && r->status == 200 && !buf_failed(&r->out))
-        page_cache_put(key, version, r->content_type, r->out.data ? r->out.data : "", r->out.len);
+    if (cacheable && key) { /* kept if it ends up whole (server_hook_finish) */
+        r->cache_key = key;
+        r->cache_version = version;
+    }
 }

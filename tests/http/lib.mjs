@@ -5,11 +5,79 @@
 // "listening on http://127.0.0.1:PORT/" line and returns a handle. stop()
 // sends SIGTERM and resolves with the exit code and everything the server
 // wrote to stderr; it fails the test if a sanitizer reported anything.
+//
+// With env SCAN_HTML_DUMP=DIR (tests/run.sh sets it), every text/html
+// response that a test receives through fetch(), or that a Chromium driven
+// by playwright-core loads in a test that imported playwright-core before
+// this file, is also saved as DIR/<sha1 of body>.html (identical pages once)
+// with a line "<file> <method> <url> <status>" in DIR/index.txt, for
+// tests/validate/html.sh. The tests see the same responses as without it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
+
+const DUMP = process.env.SCAN_HTML_DUMP;
+
+function dumpPage(method, url, status, body) {
+  if (!body) return; // HEAD, 204, 304: no page to check
+  const file = `${createHash('sha1').update(body).digest('hex')}.html`;
+  const path = join(DUMP, file);
+  if (!existsSync(path)) {
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, body);
+    renameSync(tmp, path);
+  }
+  appendFileSync(join(DUMP, 'index.txt'), `${file} ${method} ${url} ${status}\n`);
+}
+
+const isHtml = (type) => /^\s*text\/html\b/i.test(type || '');
+
+if (DUMP && !globalThis.fetch[Symbol.for('scan.htmlDump')]) {
+  mkdirSync(DUMP, { recursive: true });
+  const realFetch = globalThis.fetch;
+  const wrapped = async function fetch(input, init) {
+    const res = await realFetch(input, init);
+    if (isHtml(res.headers.get('content-type'))) {
+      const method = (init?.method || (input instanceof Request ? input.method : 'GET')).toUpperCase();
+      const url = res.url || String(input instanceof Request ? input.url : input);
+      // not awaited: a test that never reads (or aborts) the body must see
+      // the same timing as without the hook
+      res.clone().text().then((body) => dumpPage(method, url, res.status, body), () => {});
+    }
+    return res;
+  };
+  wrapped[Symbol.for('scan.htmlDump')] = true;
+  globalThis.fetch = wrapped;
+
+  // browser tests: hook playwright-core only when the test already loaded it
+  const require = createRequire(import.meta.url);
+  let pwId = null;
+  try { pwId = require.resolve('playwright-core'); } catch { /* not installed */ }
+  const pw = pwId && require.cache[pwId]?.exports;
+  if (pw?.chromium && !pw.chromium.launch[Symbol.for('scan.htmlDump')]) {
+    const launch = pw.chromium.launch.bind(pw.chromium);
+    const hooked = async (...args) => {
+      const browser = await launch(...args);
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (...opts) => {
+        const context = await newContext(...opts);
+        context.on('response', (r) => {
+          if (!isHtml(r.headers()['content-type'])) return;
+          const { url, status, method } = { url: r.url(), status: r.status(), method: r.request().method() };
+          r.text().then((body) => dumpPage(method, url, status, body), () => {});
+        });
+        return context;
+      };
+      return browser;
+    };
+    hooked[Symbol.for('scan.htmlDump')] = true;
+    pw.chromium.launch = hooked;
+  }
+}
 
 export const SCAN = resolve(process.env.SCAN_BIN || 'build-asan/scan');
 

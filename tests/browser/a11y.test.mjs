@@ -1,0 +1,112 @@
+// a11y.test.mjs: the main pages pass axe-core with no serious or critical
+// violation, in each language (en, sr-Latn, sr-Cyrl).
+//
+// Fixture: the demo directory and an admin made with `scan user add`.
+// Public pages are opened by an anonymous reader: home, the directory, a
+// cluster's profile (VOICT: members, figures, charts), a company's
+// profile, a search, the figures page and the login form; then the admin
+// logs in through the form and opens their account and an entry's edit
+// form. Each page gets axe-core (npm, node_modules/axe-core/axe.min.js,
+// evaluated through the DevTools protocol, so the site's CSP is untouched)
+// with its default rules (WCAG 2.x A/AA and best practices); the test fails
+// on any violation of impact serious or critical and names each one with
+// its rule id, help text and the selectors of the offending nodes. Minor and
+// moderate findings are reported as test diagnostics only. Uses Debian's
+// Chromium through playwright-core, like smoke.test.mjs.
+//
+// Run: SCAN_BIN=build-asan/scan node --test tests/browser/a11y.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { startServer, scan } from '../http/lib.mjs';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const LAUNCH = {
+  executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+const VIEWPORT = { width: 1280, height: 900 };
+const ADMIN = { email: 'a11y.admin@example.com', password: 'a11y admin phrase 2026' };
+const LANGS = ['en', 'sr-Latn', 'sr-Cyrl'];
+const PUBLIC = [
+  ['home', '/'],
+  ['directory', '/orgs'],
+  ['cluster profile', '/orgs/voict'],
+  ['organisation profile', '/orgs/petrovaradin-softver'],
+  ['search', '/search?q=Niš'],
+  ['figures', '/figures'],
+  ['login', '/login'],
+];
+const PRIVATE = [
+  ['account', '/account'],
+  ['edit form', '/orgs/voict/edit'],
+];
+const BAD = new Set(['serious', 'critical']);
+
+let server;
+let browser;
+let anon;
+let admin;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  const r = scan(['user', 'add', ADMIN.email, '--name', 'Ana Pristupačnost', '--admin', '--password-stdin',
+    '--db', server.db], { input: `${ADMIN.password}\n` });
+  assert.equal(r.status, 0, r.stderr);
+  browser = await chromium.launch(LAUNCH);
+  anon = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  admin = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  const page = await admin.newPage();
+  await page.goto(`${server.url}/login?lang=en`);
+  await page.fill('input[name="email"]', ADMIN.email);
+  await page.fill('input[name="password"]', ADMIN.password);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type="submit"]')]);
+  assert.doesNotMatch(new URL(page.url()).pathname, /^\/login/, 'the admin is logged in');
+  await page.close();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Opens path in lang in context, runs axe, and returns its violations.
+async function audit(context, path, lang) {
+  const page = await context.newPage();
+  try {
+    const url = `${server.url}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`;
+    const res = await page.goto(url, { waitUntil: 'load' });
+    assert.equal(res.status(), 200, `${url} answers 200`);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    await page.evaluate(AXE);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    return result.violations;
+  } finally {
+    await page.close();
+  }
+}
+
+function describe(v) {
+  const nodes = v.nodes.map((n) => `      ${n.target.join(' ')}${n.failureSummary
+    ? ` -- ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 240)}` : ''}`);
+  return `  ${v.id} (${v.impact}): ${v.help}\n${nodes.join('\n')}`;
+}
+
+for (const [group, pages] of [['anon', PUBLIC], ['admin', PRIVATE]]) {
+  for (const [name, path] of pages) {
+    for (const lang of LANGS) {
+      test(`${name} (${path}) in ${lang}: no serious or critical axe violation`, async (t) => {
+        const violations = await audit(group === 'anon' ? anon : admin, path, lang);
+        const bad = violations.filter((v) => BAD.has(v.impact));
+        const minor = violations.filter((v) => !BAD.has(v.impact));
+        for (const v of minor) t.diagnostic(`${v.impact}: ${v.id} on ${v.nodes.length} node(s): ${v.help}`);
+        assert.equal(bad.length, 0,
+          `${bad.length} serious/critical axe violation(s) on ${path} in ${lang}:\n${bad.map(describe).join('\n')}`);
+      });
+    }
+  }
+}

@@ -1,0 +1,191 @@
+// oom.mjs: out of memory inside a request, as SQLite tests itself (run by
+// oom.sh). For each representative request, N = 0, 1, 2, ... : the request
+// is sent with "X-Scan-Fail-After: N" (honoured by test servers only), so
+// its worker's N+1st allocation fails, and every later one, ours and
+// SQLite's alike (SQLITE_CONFIG_MALLOC routes SQLite through mem_*). The
+// loop ends when a request runs through without reaching the limit (no
+// X-Scan-Faults header in the answer). Every answer must be one of:
+//   - a 5xx whose body names the request id (X-Request-Id), or
+//   - exactly the answer of a run without faults (same status, and for a
+//     page the same bytes): an allocation failure the code recovered from.
+// Writes must be all or nothing: after a 5xx the entry or figures row is
+// absent or whole, after a success it is whole. The server runs under
+// ASan+UBSan; at the end it must exit cleanly with no leak or sanitizer
+// report, and `scan db check` must pass.
+//
+// PROFILE=short steps N by 1 up to 64 and then by about 3 %; PROFILE=full
+// steps by 1 all the way.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { startServer, scan } from '../http/lib.mjs';
+
+const FULL = process.env.PROFILE === 'full';
+const PW = 'oom loop pass phrase 2026';
+const srv = await startServer({ demo: true });
+const failures = [];
+const fail = (msg) => {
+  failures.push(msg);
+  console.log(`FAIL ${msg.replace(/\s+/g, ' ').slice(0, 300)}`);
+};
+
+function sql(q) {
+  return execFileSync('sqlite3', ['-readonly', '-json', srv.db, q], { encoding: 'utf8' }).trim();
+}
+
+async function call(method, path, { headers = {}, body } = {}) {
+  const res = await fetch(srv.url + path, { method, headers, body, redirect: 'manual' });
+  const text = await res.text();
+  return { status: res.status, text, faults: Number(res.headers.get('x-scan-faults') || 0),
+    id: res.headers.get('x-request-id') };
+}
+
+// --- fixtures: an admin who logs in, and a read-write API token ----------------
+const add = scan(['user', 'add', 'oom@example.com', '--name', 'OOM', '--admin', '--password-stdin',
+  '--db', srv.db], { input: `${PW}\n` });
+if (add.status !== 0) throw new Error(`scan user add: ${add.stderr}`);
+const login = await fetch(`${srv.url}/login`, {
+  method: 'POST', redirect: 'manual',
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url },
+  body: new URLSearchParams({ email: 'oom@example.com', password: PW }).toString(),
+});
+await login.text();
+const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const account = await (await fetch(`${srv.url}/account`, { headers: { Cookie: cookie } })).text();
+const csrf = /name="_csrf" value="([^"]+)"/.exec(account)?.[1];
+if (!csrf) throw new Error('could not log in');
+const tokRes = await fetch(`${srv.url}/account/tokens`, {
+  method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url, Cookie: cookie },
+  body: new URLSearchParams({ name: 'oom', scope: 'write', _csrf: csrf }).toString(),
+});
+const token = /id="new-token"[^>]*value="([^"]+)"/.exec(await tokRes.text())?.[1];
+if (!token) throw new Error('could not make a token');
+const session = { Cookie: cookie };
+const form = { ...session, Origin: srv.url, 'Content-Type': 'application/x-www-form-urlencoded' };
+
+// --- the requests ------------------------------------------------------------------
+// read: compare with the fault-free answer. write(i): make a unique change
+// and return a check(status) that says what is wrong with the stored result.
+const reads = [
+  ['home, anonymous', 'GET', '/?lang=en', {}],
+  ['directory list with filters, logged in', 'GET', '/orgs?kind=cluster&sort=updated', session],
+  ['directory list, anonymous (page cache)', 'GET', '/orgs?lang=sr', {}],
+  ['cluster profile, logged in', 'GET', '/orgs/nicat', session],
+  ['search in Cyrillic, logged in', 'GET', '/search?q=%D0%BD%D0%B8%D1%88', session],
+  ['figures page, logged in', 'GET', '/figures?year=2024', session],
+  ['figures CSV', 'GET', '/figures?year=2024&table=clusters&format=csv', session],
+  ['API list', 'GET', '/api/v1/orgs?limit=20&kind=company', {}],
+  ['API figures grouped', 'GET', '/api/v1/figures?year=2024&group_by=region', {}],
+  ['account page', 'GET', '/account', session],
+  ['audit log (admin)', 'GET', '/admin/audit', session],
+];
+
+const writes = [
+  ['API create entry', (i) => {
+    const name = `OOM Probe ${i}`;
+    return {
+      method: 'POST', path: '/api/v1/orgs',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name, name_en: name, kind: 'company', status: 'published',
+        municipality: 'Beograd', district: 'BEOGRAD', website: 'https://example.com/', sectors: ['62'] }),
+      ok: [201],
+      check(status) {
+        const rows = JSON.parse(sql(`SELECT o.id, o.municipality, (SELECT count(*) FROM org_sector s WHERE s.org_id = o.id) AS sectors,
+          (SELECT count(*) FROM org_revision r WHERE r.org_id = o.id) AS revs FROM org o WHERE o.name_en = '${name}'`) || '[]');
+        if (rows.length > 1) return `${rows.length} entries named ${name}`;
+        if (rows.length === 0) return status < 500 ? `acknowledged ${name} is missing` : null;
+        const r = rows[0];
+        if (r.municipality !== 'Beograd' || r.sectors !== 1 || r.revs < 1) return `partial entry ${JSON.stringify(r)}`;
+        return null;
+      },
+    };
+  }],
+  ['form: save a year of figures', (i) => {
+    const employees = 1000 + i;
+    const before = sql(`SELECT employees FROM org_figure WHERE year = 2021 AND org_id = (SELECT id FROM org WHERE slug = 'backa-kod')`);
+    return {
+      method: 'POST', path: '/orgs/backa-kod/figures', headers: form,
+      body: new URLSearchParams({ year: '2021', employees: String(employees), revenue: '2000000',
+        exports: '1000000', rnd: '', currency: 'EUR', source: 'self_reported', _csrf: csrf }).toString(),
+      ok: [303],
+      check(status) {
+        const now = sql(`SELECT employees, revenue_eur FROM org_figure WHERE year = 2021 AND org_id = (SELECT id FROM org WHERE slug = 'backa-kod')`);
+        const row = JSON.parse(now || '[]')[0];
+        if (status < 500) {
+          if (!row || row.employees !== employees) return `acknowledged figures missing: ${now}`;
+        } else if (now !== before && (!row || row.employees !== employees)) {
+          return `figures neither old nor new: ${now}`;
+        }
+        return null;
+      },
+    };
+  }],
+];
+
+function steps() {
+  let n = 0;
+  return () => (n < 64 || FULL ? n++ : (n += Math.max(1, n >> 5)));
+}
+
+let requests = 0;
+const summary = [];
+
+async function loop(name, make) {
+  const next = steps();
+  let reference = null;
+  let hits = 0;
+  let i = 0;
+  const failed0 = failures.length;
+  for (;;) {
+    const n = next();
+    const q = make(i++);
+    if (!q.ok && !reference) reference = q;
+    const r = await call(q.method, q.path, { headers: { ...q.headers, 'X-Scan-Fail-After': String(n) }, body: q.body });
+    requests++;
+    const logOf = () => srv.log().split('\n').filter((l) => l.includes(`[${r.id}]`)).join(' | ');
+    if (process.env.OOM_DUMP && r.faults) writeFileSync(`${process.env.OOM_DUMP}/${name.replace(/\W+/g, '_')}-${n}.html`, r.text);
+    if (r.status >= 500) {
+      hits++;
+      if (!r.text.includes(r.id)) fail(`${name} N=${n}: ${r.status} without the request id ${r.id}: ${r.text.match(/Request id: [0-9a-f]+/)?.[0]} ${r.text.match(/<title>[^<]*/)?.[0] ?? r.text.slice(0, 100)} log: ${logOf()}`);
+      if (!r.faults) fail(`${name} N=${n}: ${r.status} with no injected fault; log: ${logOf()}`);
+    } else if (q.ok ? !q.ok.includes(r.status) : r.status !== q.refStatus || r.text !== q.refText) {
+      fail(`${name} N=${n}: ${r.status} (faults ${r.faults}) differs from the fault-free answer` +
+        (q.ok ? ` (want ${q.ok})` : ` (${q.refStatus}, ${q.refText.length} bytes; got ${r.text.length} bytes)`) +
+        `: ${r.text.slice(0, 160).replace(/\s+/g, ' ')} log: ${logOf()}`);
+    }
+    if (q.check) {
+      const why = q.check(r.status);
+      if (why) fail(`${name} N=${n}: ${why}`);
+    }
+    if (!r.faults) {
+      summary.push(`${name}: clean after ${n} allocations, ${hits} injected 5xx`);
+      return;
+    }
+    if (failures.length - failed0 >= 5) {
+      summary.push(`${name}: stopped at N=${n} after 5 failures`);
+      return;
+    }
+    // the server answers normally again right after
+    const h = await call('GET', '/healthz');
+    if (h.status !== 200) fail(`${name} N=${n}: /healthz answered ${h.status} afterwards`);
+    if (reference && n % 97 === 0) {
+      const again = await call(reference.method, reference.path, { headers: reference.headers });
+      if (again.text !== reference.refText) fail(`${name} N=${n}: the fault-free answer changed after faults`);
+    }
+  }
+}
+
+for (const [name, method, path, headers] of reads) {
+  const ref = await call(method, path, { headers });
+  if (ref.status !== 200) { fail(`${name}: fault-free answer ${ref.status}`); continue; }
+  await loop(name, () => ({ method, path, headers, refStatus: ref.status, refText: ref.text }));
+}
+for (const [name, make] of writes) await loop(name, make);
+
+const { code, stderr } = await srv.stop({ keep: true }).catch((e) => ({ code: -1, stderr: String(e) }));
+if (code !== 0) fail(`server exit ${code}: ${stderr.slice(-2000)}`);
+const check = scan(['db', 'check', '--db', srv.db]);
+if (check.status !== 0) fail(`scan db check: ${check.stdout}${check.stderr}`);
+
+for (const line of summary) console.log(line);
+console.log(`oom: ${requests} requests with injected faults (${FULL ? 'every N' : 'N by 1 to 64, then ~3 %'}), ${failures.length} failures`);
+process.exit(failures.length ? 1 : 0);
