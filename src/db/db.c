@@ -314,6 +314,11 @@ db_status db_failure(const db *d)
     return d->failure;
 }
 
+void db_failure_restore(db *d, db_status mark)
+{
+    d->failure = mark;
+}
+
 void db_end_request(db *d)
 {
     if (!d)

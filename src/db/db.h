@@ -105,6 +105,10 @@ db_status db_exec(db *d, const char *sql);
  * request whose handler met one, even if the handler carried on, so a page
  * that silently lost rows is never sent as whole. DB_OK when none. */
 db_status db_failure(const db *d);
+/* For a write whose failure the caller tolerates on purpose (a session's
+ * last-seen time on a full disk must not turn reads into 503s):
+ *     db_status mark = db_failure(d); ...the write...; db_failure_restore(d, mark); */
+void db_failure_restore(db *d, db_status mark);
 /* Ends a unit of work (one request): resets statements a caller left
  * part-way (an unreset SELECT pins an old snapshot and makes the next
  * write fail with BUSY), rolls back a forgotten transaction, and clears

@@ -172,6 +172,7 @@ void layout_error_page(req *r, unsigned status, const char *message)
     msg_id title = status == 404   ? MSG_ERROR_TITLE_404
                    : status == 403 ? MSG_ERROR_TITLE_403
                    : status == 401 ? MSG_ERROR_TITLE_401
+                   : status == 503 ? MSG_ERROR_TITLE_503
                    : status >= 500 ? MSG_ERROR_TITLE_5XX
                                    : MSG_ERROR_TITLE;
     page_meta m = {.title = T(r->lang, title)};

@@ -220,6 +220,8 @@ void resp_fail(req *r, db_status st, const char *cause)
     log_msg(LOG_LVL_ERROR, r->id, "%s %s: %s (%s)", r->method_name, r->path,
             cause ? cause : "failure", db_status_name(st));
     bool temporary = st == DB_FULL || st == DB_BUSY || st == DB_IOERR || st == DB_READONLY;
+    if (temporary)
+        resp_header(r, "Retry-After", "60");
     resp_error(r, temporary ? 503 : 500,
                T(r->lang, temporary ? MSG_HTTP_ERR_UNAVAILABLE : MSG_HTTP_ERR_SERVER));
 }

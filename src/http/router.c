@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "core/utf8.h"
+
 /* Compares one pattern segment [p, pe) with a path segment [s, se). */
 static bool seg_match(const char *p, const char *pe, const char *s, const char *se)
 {
@@ -106,4 +108,38 @@ void router_allow_text(buf *out, unsigned allowed)
         buf_puts(out, router_method_name(bit));
         first = false;
     }
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+char *router_decode_path(arena *a, const char *s, size_t n)
+{
+    char *out = arena_alloc(a, n + 1);
+    if (!out)
+        return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int hi, lo;
+            if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
+                return NULL;
+            out[j++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            out[j++] = s[i];
+        }
+    }
+    out[j] = '\0';
+    if (memchr(out, '\0', j) || !utf8_valid(out, j, false))
+        return NULL;
+    return out;
 }

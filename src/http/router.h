@@ -50,6 +50,11 @@ route_result router_match(req *r, unsigned method, const char *path, const route
 void router_allow_text(buf *out, unsigned allowed);
 /* The method name for one bit ("GET"). */
 const char *router_method_name(unsigned method);
+/* Percent-decodes the path part of a request target (n bytes of s, no
+ * query) into the arena. NULL when an escape is broken, the result holds a
+ * NUL or is not valid UTF-8 (overlong forms such as %C0%AF included), or
+ * memory ran out. Pure apart from the arena: fuzzed by fuzz/fuzz_url.c. */
+char *router_decode_path(arena *a, const char *s, size_t n);
 /* True when pattern matches path; pure, for tests (no params captured). */
 bool router_pattern_matches(const char *pattern, const char *path);
 

@@ -251,17 +251,6 @@ static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char
     return MHD_YES;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* What check_header found in the header block (see begin_request). */
 typedef struct {
     size_t n, hosts, lengths, encodings;
@@ -338,30 +327,15 @@ static bool headers_ok(ctx *x, const char *version)
     return x->route_status == 0;
 }
 
-/* Decodes the path part of the raw URI into the arena. False when the
- * percent-encoding is broken or the result is not clean UTF-8. */
+/* Decodes the path part of the raw URI into the arena (router_decode_path).
+ * False when the percent-encoding is broken or the result is not clean
+ * UTF-8. */
 static bool decode_path(ctx *x, const char *s, size_t n)
 {
-    char *out = arena_alloc(&x->a, n + 1);
-    if (!out)
-        return false;
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%') {
-            int hi, lo;
-            if (i + 2 >= n + 0 || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
-                return false;
-            out[j++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            out[j++] = s[i];
-        }
-    }
-    out[j] = '\0';
-    if (!utf8_valid(out, j, false))
-        return false;
-    x->r.path = out;
-    return true;
+    const char *p = router_decode_path(&x->a, s, n);
+    if (p)
+        x->r.path = p;
+    return p != NULL;
 }
 
 /* Step 2: everything we can decide once the headers are in. */

@@ -600,6 +600,8 @@ db_status auth_session_lookup(db *d, arena *a, const char *token, int64_t now, p
         return DB_NOMEM;
     *found = true;
     if (now - last_seen >= 300) { /* refresh at most every 5 minutes */
+        /* housekeeping: on a full or busy disk the reader still reads */
+        db_status mark = db_failure(d);
         s = db_prepare(d, SQL_SESSION_TOUCH);
         if (!s)
             return DB_ERR;
@@ -607,8 +609,11 @@ db_status auth_session_lookup(db *d, arena *a, const char *token, int64_t now, p
         db_bind_int(s, 2, now);
         st = db_step(s);
         db_reset(s);
-        if (st != DB_DONE)
+        if (st != DB_DONE) {
             log_warn("session touch failed: %s", db_status_name(st));
+            if (st != DB_NOMEM)
+                db_failure_restore(d, mark);
+        }
     }
     return DB_OK;
 }
@@ -1137,13 +1142,16 @@ db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, pri
      * here first: an UPDATE that matches nothing still takes the write lock,
      * and this runs on every API request. */
     if (*found && last_used < now - 60) {
+        db_status mark = db_failure(d);
         s = db_prepare(d, SQL_TOKEN_USED);
         if (!s)
             return DB_ERR;
         db_bind_int(s, 1, p->token_id);
         db_bind_int(s, 2, now);
-        db_step(s);
+        db_status used = db_step(s);
         db_reset(s);
+        if (used != DB_DONE && used != DB_NOMEM) /* housekeeping, as above */
+            db_failure_restore(d, mark);
     }
     return st;
 }
