@@ -3,7 +3,11 @@
 #   make run    install what is missing, build, create var/scan.db with demo
 #               data on first run, serve http://127.0.0.1:8080
 #   make test   install what is missing, build with ASan+UBSan, run every
-#               test (unit, HTTP, browser), end with "N passed, N failed"
+#               test (unit, HTTP, browser, HTML validity, a short fuzz and
+#               the short reliability profile), end with "N passed, N failed"
+#   make reliability   the proof harness in full: kill -9 x 50, disk full,
+#               out-of-memory loop over every N, five-minute soak, sqlmap,
+#               wapiti, slowhttptest, fuzzing 5 minutes per target
 #
 # meson does the real building; this file only strings the steps together.
 
@@ -30,6 +34,13 @@ test: build-asan
 	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --loglevel=error
 	@tests/run.sh
 
+# The full proof harness (docs/RELIABILITY.md): the same scripts as CI's
+# short profile, longer. The soak measures memory on the release build.
+RELIABILITY_FUZZ_SECONDS ?= 300
+reliability: build build-asan
+	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --loglevel=error
+	@PROFILE=full LEVELS="fuzz reliability" FUZZ_SECONDS=$(RELIABILITY_FUZZ_SECONDS) tests/run.sh
+
 bench:
 	@scripts/deps.sh bench
 	@bench/http.sh
@@ -45,13 +56,14 @@ clean:
 # make fuzz: build the libFuzzer targets of fuzz/ into build-fuzz/ and run
 # each for FUZZ_SECONDS seconds on a scratch copy of its seed corpus
 # (fuzz/corpus/<target>; the committed seeds are never written to). Needs
-# clang with libFuzzer. Not part of `make test` or CI. See fuzz/README.md.
+# clang with libFuzzer. `make test` (so CI) runs each for 30 s through
+# tests/run.sh, `make reliability` for 5 minutes. See fuzz/README.md.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc
-FUZZ_CORE = src/core/buf.c src/core/mem.c src/core/arena.c src/core/utf8.c
+FUZZ_CORE = src/core/buf.c src/core/mem.c src/core/arena.c src/core/utf8.c src/core/strutil.c
 FUZZ_TARGETS = fuzz_url fuzz_urlencoded fuzz_multipart fuzz_cookie fuzz_utf8 fuzz_html fuzz_json fuzz_csv
-FUZZ_SRC_fuzz_url = $(FUZZ_CORE) src/http/router.c src/http/form.c src/i18n/i18n.c src/i18n/catalog.c src/core/strutil.c
+FUZZ_SRC_fuzz_url = $(FUZZ_CORE) src/http/router.c src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
 FUZZ_SRC_fuzz_urlencoded = $(FUZZ_CORE) src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
 FUZZ_SRC_fuzz_multipart = $(FUZZ_CORE) src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
 FUZZ_SRC_fuzz_cookie = $(FUZZ_CORE) src/http/cookie.c

@@ -16,8 +16,14 @@
 #include "http/router.h"
 
 static const char *const patterns[] = {
-    "/", "/orgs", "/orgs/{slug}", "/orgs/{slug}/members/{id}/end", "/assets/{dir}/{file}",
-    "/api/v1/orgs/{slug}", "/api/v1/figures", "/admin/people/{id}/erase",
+    "/",
+    "/orgs",
+    "/orgs/{slug}",
+    "/orgs/{slug}/members/{id}/end",
+    "/assets/{dir}/{file}",
+    "/api/v1/orgs/{slug}",
+    "/api/v1/figures",
+    "/admin/people/{id}/erase",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

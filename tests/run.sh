@@ -33,7 +33,7 @@ run_one() {
   shift
   echo "-- $name"
   if "$@" >"$out/one.txt" 2>&1; then
-    sed 's/^/   /' "$out/one.txt" | tail -15
+    sed 's/^/   /' "$out/one.txt" | tail -20
     echo "ok $name"
     pass=$((pass + 1))
   else

@@ -124,8 +124,8 @@ void log_msg(log_level lvl, const char *reqid, const char *fmt, ...)
             if ((unsigned char)*c < 0x20)
                 *c = ' ';
         char line[2200];
-        int n = snprintf(line, sizeof line, "%s [%s] %s\n", level_name(lvl), reqid ? reqid : "-",
-                         msg);
+        int n =
+            snprintf(line, sizeof line, "%s [%s] %s\n", level_name(lvl), reqid ? reqid : "-", msg);
         if (n > 0 && write(g_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
             n = 0;
     } else {

@@ -64,3 +64,14 @@ bool str_ct_eq(const void *a, const void *b, size_t n)
         d |= x[i] ^ y[i];
     return d == 0;
 }
+
+int str_hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

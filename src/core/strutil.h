@@ -16,6 +16,8 @@ bool str_starts(const char *s, const char *prefix);
 bool str_to_i64(const char *s, int64_t *out);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void str_hex(char *out, const unsigned char *in, size_t n);
+/* The value of one hex digit (either case), or -1. */
+int str_hex_digit(unsigned char c);
 /* Constant-time comparison of two equal-length byte strings. */
 bool str_ct_eq(const void *a, const void *b, size_t n);
 

@@ -118,7 +118,7 @@ static void s_mem_shutdown(void *unused)
 static void s_global_init(void)
 {
     static const sqlite3_mem_methods methods = {
-        s_mem_malloc, s_mem_free,     s_mem_realloc, s_mem_size,
+        s_mem_malloc,  s_mem_free, s_mem_realloc,  s_mem_size,
         s_mem_roundup, s_mem_init, s_mem_shutdown, NULL,
     };
     sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);

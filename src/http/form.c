@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "core/strutil.h"
 #include "core/utf8.h"
 
 /* RFC 2046 5.1.1: a boundary is 1 to 70 characters. */
@@ -46,17 +47,6 @@ static const char *err_raw(arena *a, const char *s, size_t n)
     }
     p[n] = '\0';
     return p;
-}
-
-static int hex_val(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static bool is_ascii_space(unsigned char c)
@@ -108,8 +98,8 @@ static bool url_decode(char *dst, const char *src, size_t n, size_t *out_len)
         } else if (c == '%') {
             if (n - i < 3)
                 return false;
-            int hi = hex_val((unsigned char)src[i + 1]);
-            int lo = hex_val((unsigned char)src[i + 2]);
+            int hi = str_hex_digit((unsigned char)src[i + 1]);
+            int lo = str_hex_digit((unsigned char)src[i + 2]);
             if (hi < 0 || lo < 0)
                 return false;
             dst[j++] = (char)(hi * 16 + lo);
@@ -808,7 +798,7 @@ static bool url_ok(const char *s, size_t n)
         if (!rb || rb == auth + 1)
             return false;
         for (const char *q = auth + 1; q < rb; q++)
-            if (hex_val((unsigned char)*q) < 0 && *q != ':' && *q != '.')
+            if (str_hex_digit((unsigned char)*q) < 0 && *q != ':' && *q != '.')
                 return false;
         hl = (size_t)(rb - auth) + 1;
     } else {

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "core/strutil.h"
 #include "core/utf8.h"
 
 /* Compares one pattern segment [p, pe) with a path segment [s, se). */
@@ -110,17 +111,6 @@ void router_allow_text(buf *out, unsigned allowed)
     }
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 char *router_decode_path(arena *a, const char *s, size_t n)
 {
     char *out = arena_alloc(a, n + 1);
@@ -130,7 +120,8 @@ char *router_decode_path(arena *a, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '%') {
             int hi, lo;
-            if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
+            if (i + 2 >= n || (hi = str_hex_digit((unsigned char)s[i + 1])) < 0 ||
+                (lo = str_hex_digit((unsigned char)s[i + 2])) < 0)
                 return NULL;
             out[j++] = (char)(hi * 16 + lo);
             i += 2;
