@@ -7,6 +7,7 @@
  * always safe in a cleanup label. */
 #include "db/db.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -237,6 +238,32 @@ const char *db_col_dup(arena *a, db_stmt *s, int col, bool *oom)
     if (!c)
         *oom = true;
     return c;
+}
+
+db_status db_collect(db_stmt *s, arena *a, void **items, size_t *n, size_t size, db_row_fn row,
+                     void *ctx)
+{
+    assert(s && a && items && n && size > 0 && row);
+    assert(*items || *n == 0);
+    size_t cap = *n; /* elements already there count as a full array */
+    bool oom = false;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        if (!arena_grow(a, items, *n, &cap, size)) {
+            oom = true;
+            break;
+        }
+        void *item = (char *)*items + *n * size;
+        memset(item, 0, size);
+        (*n)++;
+        row(s, a, item, &oom, ctx);
+        if (oom)
+            break;
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_DONE ? DB_OK : st;
 }
 
 void db_reset(db_stmt *s)

@@ -81,6 +81,19 @@ db_status db_run(db_stmt *s);
 /* An arena copy of a text column (NULL stays NULL); sets *oom when the
  * copy fails. */
 const char *db_col_dup(arena *a, db_stmt *s, int col, bool *oom);
+/* Fills one array element from the current row of s; sets *oom when an
+ * arena copy fails (db_col_dup does). ctx is db_collect's. */
+typedef void (*db_row_fn)(db_stmt *s, arena *a, void *item, bool *oom, void *ctx);
+/* Reads every row of s (bound, not yet stepped) into a growing array in
+ * arena a: per row, makes room for one more element of `size` bytes after
+ * the *n already in *items (arena_grow; *items moves, the old block stays
+ * in the arena), zeroes it, counts it in *n and calls row(s, a, item, &oom,
+ * ctx) to fill it. Stops at the first row that sets oom. Resets s. Returns
+ * DB_OK after the last row, DB_NOMEM when the arena ran out (the elements
+ * counted so far stay in *items, the last one maybe part-filled), else the
+ * failed step's status. Callers usually start from *items = NULL, *n = 0. */
+db_status db_collect(db_stmt *s, arena *a, void **items, size_t *n, size_t size, db_row_fn row,
+                     void *ctx);
 /* Makes the statement ready for reuse and clears its bindings. */
 void db_reset(db_stmt *s);
 /* Rows changed by the last INSERT/UPDATE/DELETE, and the last rowid. */

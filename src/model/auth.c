@@ -997,52 +997,34 @@ static const char SQL_TOKEN_LIST[] =
     "SELECT id, name, scope, created_at, coalesce(last_used_at, 0), coalesce(revoked_at, 0)"
     "  FROM api_token WHERE account_id = $1 ORDER BY id DESC";
 
+static void token_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    api_token_info *t = item;
+    t->id = db_col_int(s, 0);
+    t->name = arena_strdup(a, db_col_text(s, 1));
+    t->write = strcmp(db_col_text(s, 2), "write") == 0;
+    t->created_at = db_col_int(s, 3);
+    t->last_used_at = db_col_int(s, 4);
+    t->revoked_at = db_col_int(s, 5);
+    if (!t->name)
+        *oom = true;
+}
+
 db_status auth_token_list(db *d, arena *a, int64_t account_id, api_token_info **items, size_t *n)
 {
     api_token_info *out = NULL;
-    size_t count = 0, cap = 0;
+    size_t count = 0;
     *items = NULL;
     *n = 0;
-    db_status st = DB_OK;
     db_stmt *s = db_prepare(d, SQL_TOKEN_LIST);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
+    if (!s)
+        return DB_ERR;
     db_bind_int(s, 1, account_id);
-    while ((st = db_step(s)) == DB_ROW) {
-        if (count == cap) { /* grow in the arena; the old array is simply left behind */
-            size_t ncap = cap ? 2 * cap : 8;
-            api_token_info *grown = arena_alloc(a, ncap * sizeof *grown);
-            if (!grown) {
-                st = DB_NOMEM;
-                goto cleanup;
-            }
-            if (count)
-                memcpy(grown, out, count * sizeof *out);
-            out = grown;
-            cap = ncap;
-        }
-        api_token_info *t = &out[count++];
-        t->id = db_col_int(s, 0);
-        t->name = arena_strdup(a, db_col_text(s, 1));
-        t->write = strcmp(db_col_text(s, 2), "write") == 0;
-        t->created_at = db_col_int(s, 3);
-        t->last_used_at = db_col_int(s, 4);
-        t->revoked_at = db_col_int(s, 5);
-        if (!t->name) {
-            st = DB_NOMEM;
-            goto cleanup;
-        }
-    }
-    if (st == DB_DONE) {
-        st = DB_OK;
+    db_status st = db_collect(s, a, (void **)&out, &count, sizeof *out, token_row, NULL);
+    if (st == DB_OK) { /* nothing half-read reaches the caller */
         *items = out;
         *n = count;
     }
-cleanup:
-    if (s)
-        db_reset(s);
     return st;
 }
 

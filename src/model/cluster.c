@@ -260,28 +260,41 @@ static db_status read_profile(db *d, arena *a, int64_t id, cluster_info *out)
     return st == DB_ROW || st == DB_DONE ? DB_OK : st;
 }
 
+static void stage_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    cluster_stage_rec *r = item;
+    r->stage = db_col_dup(a, s, 0, oom);
+    r->reached_on = db_col_dup(a, s, 1, oom);
+}
+
 static db_status read_stages(db *d, arena *a, int64_t id, cluster_info *out)
 {
     db_stmt *s = db_prepare(d, SQL_STAGES);
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, id);
-    size_t cap = 0;
-    bool oom = false;
-    db_status st;
-    while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)&out->stages, out->n_stages, &cap, sizeof *out->stages)) {
-            oom = true;
-            break;
-        }
-        cluster_stage_rec *r = &out->stages[out->n_stages++];
-        r->stage = db_col_dup(a, s, 0, &oom);
-        r->reached_on = db_col_dup(a, s, 1, &oom);
+    return db_collect(s, a, (void **)&out->stages, &out->n_stages, sizeof *out->stages, stage_row,
+                      NULL);
+}
+
+/* ctx: the bool with_contacts of read_team. */
+static void team_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    bool with_contacts = *(const bool *)ctx;
+    cluster_team_rec *r = item;
+    r->id = db_col_int(s, 0);
+    r->person_id = db_col_int(s, 1);
+    r->name = db_col_dup(a, s, 2, oom);
+    r->public_contact = db_col_int(s, 5) != 0;
+    bool erased = db_col_int(s, 10) != 0;
+    if (!erased && (with_contacts || r->public_contact)) {
+        r->email = db_col_dup(a, s, 3, oom);
+        r->phone = db_col_dup(a, s, 4, oom);
     }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    r->role = db_col_dup(a, s, 6, oom);
+    r->fte_milli = (int)db_col_int(s, 7);
+    r->since = db_col_dup(a, s, 8, oom);
+    r->until = db_col_dup(a, s, 9, oom);
 }
 
 static db_status read_team(db *d, arena *a, int64_t id, bool with_contacts, cluster_info *out)
@@ -290,34 +303,19 @@ static db_status read_team(db *d, arena *a, int64_t id, bool with_contacts, clus
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, id);
-    size_t cap = 0;
-    bool oom = false;
-    db_status st;
-    while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)&out->team, out->n_team, &cap, sizeof *out->team)) {
-            oom = true;
-            break;
-        }
-        cluster_team_rec *r = &out->team[out->n_team++];
-        memset(r, 0, sizeof *r);
-        r->id = db_col_int(s, 0);
-        r->person_id = db_col_int(s, 1);
-        r->name = db_col_dup(a, s, 2, &oom);
-        r->public_contact = db_col_int(s, 5) != 0;
-        bool erased = db_col_int(s, 10) != 0;
-        if (!erased && (with_contacts || r->public_contact)) {
-            r->email = db_col_dup(a, s, 3, &oom);
-            r->phone = db_col_dup(a, s, 4, &oom);
-        }
-        r->role = db_col_dup(a, s, 6, &oom);
-        r->fte_milli = (int)db_col_int(s, 7);
-        r->since = db_col_dup(a, s, 8, &oom);
-        r->until = db_col_dup(a, s, 9, &oom);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)&out->team, &out->n_team, sizeof *out->team, team_row,
+                      &with_contacts);
+}
+
+static void scan_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    scan_membership_rec *r = item;
+    r->id = db_col_int(s, 0);
+    r->status = db_col_dup(a, s, 1, oom);
+    r->since = db_col_dup(a, s, 2, oom);
+    r->note = db_col_dup(a, s, 3, oom);
+    r->created_at = db_col_int(s, 4);
+    r->created_by = db_col_int(s, 5);
 }
 
 static db_status read_scan(db *d, arena *a, int64_t id, cluster_info *out)
@@ -326,26 +324,17 @@ static db_status read_scan(db *d, arena *a, int64_t id, cluster_info *out)
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, id);
-    size_t cap = 0;
-    bool oom = false;
-    db_status st;
-    while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)&out->scan, out->n_scan, &cap, sizeof *out->scan)) {
-            oom = true;
-            break;
-        }
-        scan_membership_rec *r = &out->scan[out->n_scan++];
-        r->id = db_col_int(s, 0);
-        r->status = db_col_dup(a, s, 1, &oom);
-        r->since = db_col_dup(a, s, 2, &oom);
-        r->note = db_col_dup(a, s, 3, &oom);
-        r->created_at = db_col_int(s, 4);
-        r->created_by = db_col_int(s, 5);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)&out->scan, &out->n_scan, sizeof *out->scan, scan_row, NULL);
+}
+
+static void label_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    cluster_label_rec *r = item;
+    r->id = db_col_int(s, 0);
+    r->label = db_col_dup(a, s, 1, oom);
+    r->name = db_col_dup(a, s, 2, oom);
+    r->awarded_on = db_col_dup(a, s, 3, oom);
+    r->expires_on = db_col_dup(a, s, 4, oom);
 }
 
 static db_status read_labels(db *d, arena *a, int64_t id, cluster_info *out)
@@ -354,25 +343,8 @@ static db_status read_labels(db *d, arena *a, int64_t id, cluster_info *out)
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, id);
-    size_t cap = 0;
-    bool oom = false;
-    db_status st;
-    while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)&out->labels, out->n_labels, &cap, sizeof *out->labels)) {
-            oom = true;
-            break;
-        }
-        cluster_label_rec *r = &out->labels[out->n_labels++];
-        r->id = db_col_int(s, 0);
-        r->label = db_col_dup(a, s, 1, &oom);
-        r->name = db_col_dup(a, s, 2, &oom);
-        r->awarded_on = db_col_dup(a, s, 3, &oom);
-        r->expires_on = db_col_dup(a, s, 4, &oom);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)&out->labels, &out->n_labels, sizeof *out->labels, label_row,
+                      NULL);
 }
 
 db_status cluster_get(db *d, arena *a, int64_t org_id, bool with_contacts, cluster_info *out)
@@ -831,6 +803,30 @@ const char *cluster_size_class(int64_t employees)
     return "large";
 }
 
+/* ctx: the int first year that still counts as a startup. */
+static void member_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    int startup_from = *(const int *)ctx;
+    cluster_member_rec *r = item;
+    r->id = db_col_int(s, 0);
+    r->org_id = db_col_int(s, 1);
+    r->slug = db_col_dup(a, s, 2, oom);
+    r->name = db_col_dup(a, s, 3, oom);
+    r->acronym = db_col_dup(a, s, 4, oom);
+    r->kind = db_col_dup(a, s, 5, oom);
+    r->role = db_col_dup(a, s, 6, oom);
+    r->joined_on = db_col_dup(a, s, 7, oom);
+    r->left_on = db_col_dup(a, s, 8, oom);
+    r->sector = db_col_dup(a, s, 9, oom);
+    r->municipality = db_col_dup(a, s, 10, oom);
+    r->district = db_col_dup(a, s, 11, oom);
+    r->employees = db_col_is_null(s, 12) ? -1 : db_col_int(s, 12);
+    r->size_class = cluster_size_class(r->employees);
+    int64_t founded = db_col_int(s, 13);
+    r->is_startup = founded > 0 && founded >= startup_from;
+    r->is_demo = db_col_int(s, 14) != 0;
+}
+
 db_status cluster_members(db *d, arena *a, int64_t cluster_id, const char *on_date,
                           cluster_member_rec **items, size_t *n)
 {
@@ -850,38 +846,7 @@ db_status cluster_members(db *d, arena *a, int64_t cluster_id, const char *on_da
         return DB_ERR;
     db_bind_int(s, 1, cluster_id);
     db_bind_text(s, 2, on_date);
-    size_t cap = 0;
-    bool oom = false;
-    db_status st;
-    while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)items, *n, &cap, sizeof **items)) {
-            oom = true;
-            break;
-        }
-        cluster_member_rec *r = &(*items)[(*n)++];
-        memset(r, 0, sizeof *r);
-        r->id = db_col_int(s, 0);
-        r->org_id = db_col_int(s, 1);
-        r->slug = db_col_dup(a, s, 2, &oom);
-        r->name = db_col_dup(a, s, 3, &oom);
-        r->acronym = db_col_dup(a, s, 4, &oom);
-        r->kind = db_col_dup(a, s, 5, &oom);
-        r->role = db_col_dup(a, s, 6, &oom);
-        r->joined_on = db_col_dup(a, s, 7, &oom);
-        r->left_on = db_col_dup(a, s, 8, &oom);
-        r->sector = db_col_dup(a, s, 9, &oom);
-        r->municipality = db_col_dup(a, s, 10, &oom);
-        r->district = db_col_dup(a, s, 11, &oom);
-        r->employees = db_col_is_null(s, 12) ? -1 : db_col_int(s, 12);
-        r->size_class = cluster_size_class(r->employees);
-        int64_t founded = db_col_int(s, 13);
-        r->is_startup = founded > 0 && founded >= startup_from;
-        r->is_demo = db_col_int(s, 14) != 0;
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)items, n, sizeof **items, member_row, &startup_from);
 }
 
 static bool is_research_kind(const char *kind)

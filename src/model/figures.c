@@ -157,6 +157,14 @@ typedef struct rsd_row {
     int64_t id, amount[3];
 } rsd_row;
 
+static void rsd_row_read(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    rsd_row *r = item;
+    r->id = db_col_int(s, 0);
+    for (int k = 0; k < 3; k++)
+        r->amount[k] = db_col_is_null(s, k + 1) ? -1 : db_col_int(s, k + 1);
+}
+
 /* The RSD rows of year (arena), read before any is rewritten. */
 static db_status rsd_rows_of(db *d, arena *a, int year, rsd_row **rows, size_t *n)
 {
@@ -166,23 +174,7 @@ static db_status rsd_rows_of(db *d, arena *a, int year, rsd_row **rows, size_t *
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, year);
-    size_t cap = 0;
-    bool oom = false;
-    db_status st;
-    while ((st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)rows, *n, &cap, sizeof **rows)) {
-            oom = true;
-            break;
-        }
-        rsd_row *r = &(*rows)[(*n)++];
-        r->id = db_col_int(s, 0);
-        for (int k = 0; k < 3; k++)
-            r->amount[k] = db_col_is_null(s, k + 1) ? -1 : db_col_int(s, k + 1);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)rows, n, sizeof **rows, rsd_row_read, NULL);
 }
 
 db_status figures_set_rate(db *d, int year, int64_t rate_e4, const char *source, int64_t actor_id)
@@ -271,9 +263,9 @@ static int64_t col_or(db_stmt *s, int col, int64_t none)
     return db_col_is_null(s, col) ? none : db_col_int(s, col);
 }
 
-static void read_figure(arena *a, db_stmt *s, figure_rec *r, bool *oom)
+static void read_figure(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
-    memset(r, 0, sizeof *r);
+    figure_rec *r = item;
     r->id = db_col_int(s, 0);
     r->org_id = db_col_int(s, 1);
     r->year = (int)db_col_int(s, 2);
@@ -304,20 +296,7 @@ db_status figures_of_org(db *d, arena *a, int64_t org_id, figure_rec **items, si
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, org_id);
-    size_t cap = 0;
-    bool oom = false;
-    db_status st;
-    while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)items, *n, &cap, sizeof **items)) {
-            oom = true;
-            break;
-        }
-        read_figure(a, s, &(*items)[(*n)++], &oom);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)items, n, sizeof **items, read_figure, NULL);
 }
 
 db_status figures_latest_employees(db *d, int64_t org_id, int64_t *employees)
@@ -703,6 +682,27 @@ static const char *const total_sql[3][5] = {
     [FIG_SCOPE_CLUSTER] = TOTALS(SCOPE_CLUSTER),
 };
 
+/* ctx: the int year of run_total. */
+static void total_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    figure_total *t = item;
+    t->key = db_col_dup(a, s, 0, oom);
+    t->label = db_col_dup(a, s, 1, oom);
+    t->year = *(const int *)ctx;
+    t->members = db_col_int(s, 2);
+    t->reported = db_col_int(s, 3);
+    t->missing = t->members - t->reported;
+    t->verified = db_col_int(s, 4);
+    t->verified_bp = t->reported > 0 ? ratio_bp(t->verified, t->reported) : -1;
+    t->employees = db_col_int(s, 5);
+    t->revenue_eur = db_col_int(s, 6);
+    t->exports_eur = db_col_int(s, 7);
+    t->rnd_eur = db_col_int(s, 8);
+    int64_t rev_both = db_col_int(s, 9), exp_both = db_col_int(s, 10);
+    t->export_share_bp = rev_both > 0 ? ratio_bp(exp_both, rev_both) : -1;
+    t->any_demo = db_col_int(s, 11) != 0;
+}
+
 /* Runs the total statement of scope and group for year (arena rows,
  * without the previous-year fields). */
 static db_status run_total(db *d, arena *a, figure_scope scope, int64_t cluster_id,
@@ -721,36 +721,7 @@ static db_status run_total(db *d, arena *a, figure_scope scope, int64_t cluster_
     if (scope == FIG_SCOPE_CLUSTER)
         db_bind_int(s, 3, cluster_id);
     db_bind_int(s, 4, year);
-    size_t cap = 0;
-    bool oom = false;
-    db_status st;
-    while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)rows, *n, &cap, sizeof **rows)) {
-            oom = true;
-            break;
-        }
-        figure_total *t = &(*rows)[(*n)++];
-        memset(t, 0, sizeof *t);
-        t->key = db_col_dup(a, s, 0, &oom);
-        t->label = db_col_dup(a, s, 1, &oom);
-        t->year = year;
-        t->members = db_col_int(s, 2);
-        t->reported = db_col_int(s, 3);
-        t->missing = t->members - t->reported;
-        t->verified = db_col_int(s, 4);
-        t->verified_bp = t->reported > 0 ? ratio_bp(t->verified, t->reported) : -1;
-        t->employees = db_col_int(s, 5);
-        t->revenue_eur = db_col_int(s, 6);
-        t->exports_eur = db_col_int(s, 7);
-        t->rnd_eur = db_col_int(s, 8);
-        int64_t rev_both = db_col_int(s, 9), exp_both = db_col_int(s, 10);
-        t->export_share_bp = rev_both > 0 ? ratio_bp(exp_both, rev_both) : -1;
-        t->any_demo = db_col_int(s, 11) != 0;
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)rows, n, sizeof **rows, total_row, &year);
 }
 
 /* Change from prev to cur in basis points of prev; 0 when prev is 0. */
@@ -883,6 +854,11 @@ static const char SQL_YEARS[] =
     " UNION ALL SELECT (SELECT max(year) FROM org_figure WHERE year < y.v) FROM y"
     " WHERE y.v IS NOT NULL) SELECT v FROM y WHERE v IS NOT NULL";
 
+static void year_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    *(int *)item = (int)db_col_int(s, 0);
+}
+
 db_status figures_years(db *d, arena *a, int **years, size_t *n)
 {
     assert(d && a && years && n);
@@ -891,20 +867,7 @@ db_status figures_years(db *d, arena *a, int **years, size_t *n)
     db_stmt *s = db_prepare(d, SQL_YEARS);
     if (!s)
         return DB_ERR;
-    size_t cap = 0;
-    db_status st;
-    bool oom = false;
-    while ((st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)years, *n, &cap, sizeof **years)) {
-            oom = true;
-            break;
-        }
-        (*years)[(*n)++] = (int)db_col_int(s, 0);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)years, n, sizeof **years, year_row, NULL);
 }
 
 /* The members counted for the year in the SCAN scope (the same rules as
@@ -914,6 +877,15 @@ static const char SQL_MISSING[] =
     " JOIN org k ON k.id = c.cluster_id JOIN org o ON o.id = c.org_id"
     " WHERE NOT EXISTS (SELECT 1 FROM org_figure f WHERE f.org_id = c.org_id AND f.year = $4)"
     " ORDER BY k.name_folded, k.id, o.name_folded, o.id";
+
+static void missing_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    figure_missing *m = item;
+    m->cluster_slug = db_col_dup(a, s, 0, oom);
+    m->cluster_name = db_col_dup(a, s, 1, oom);
+    m->org_slug = db_col_dup(a, s, 2, oom);
+    m->org_name = db_col_dup(a, s, 3, oom);
+}
 
 db_status figures_missing(db *d, arena *a, int year, figure_missing **items, size_t *n)
 {
@@ -931,22 +903,5 @@ db_status figures_missing(db *d, arena *a, int year, figure_missing **items, siz
     db_bind_text(s, 1, last);
     db_bind_text(s, 2, first);
     db_bind_int(s, 4, year);
-    size_t cap = 0;
-    bool oom = false;
-    db_status st;
-    while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)items, *n, &cap, sizeof **items)) {
-            oom = true;
-            break;
-        }
-        figure_missing *m = &(*items)[(*n)++];
-        m->cluster_slug = db_col_dup(a, s, 0, &oom);
-        m->cluster_name = db_col_dup(a, s, 1, &oom);
-        m->org_slug = db_col_dup(a, s, 2, &oom);
-        m->org_name = db_col_dup(a, s, 3, &oom);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)items, n, sizeof **items, missing_row, NULL);
 }

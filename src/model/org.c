@@ -605,6 +605,11 @@ static bool read_summary(arena *a, db_stmt *s, org_rec *r)
     return !oom;
 }
 
+static void code_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    *(const char **)item = db_col_dup(a, s, 0, oom);
+}
+
 /* The codes of one classification table for entry id (arena). */
 static db_status load_codes(db *d, arena *a, const struct code_table *t, int64_t id, org_rec *r)
 {
@@ -613,21 +618,9 @@ static db_status load_codes(db *d, arena *a, const struct code_table *t, int64_t
         return DB_ERR;
     db_bind_int(s, 1, id);
     const char **items = NULL;
-    size_t n = 0, cap = 0;
-    db_status st;
-    bool oom = false;
-    while ((st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)&items, n, &cap, sizeof *items)) {
-            oom = true;
-            break;
-        }
-        items[n] = db_col_dup(a, s, 0, &oom);
-        n++;
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    if (st != DB_DONE)
+    size_t n = 0;
+    db_status st = db_collect(s, a, (void **)&items, &n, sizeof *items, code_row, NULL);
+    if (st != DB_OK)
         return st;
     set_list(r, t->field, items, n);
     return DB_OK;
@@ -903,6 +896,12 @@ static const char SQL_MEMBERS_OF[] =
     " WHERE m.cluster_id = $1 AND m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on > $2)"
     " ORDER BY o.name_folded, o.id";
 
+static void summary_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    if (!read_summary(a, s, item))
+        *oom = true;
+}
+
 static db_status list_related(db *d, arena *a, const char *sql, int64_t id, org_rec **items,
                               size_t *n)
 {
@@ -915,19 +914,7 @@ static db_status list_related(db *d, arena *a, const char *sql, int64_t id, org_
         return DB_ERR;
     db_bind_int(s, 1, id);
     db_bind_text(s, 2, today);
-    size_t cap = 0;
-    db_status st;
-    bool oom = false;
-    while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)items, *n, &cap, sizeof **items))
-            oom = true;
-        else
-            oom = !read_summary(a, s, &(*items)[(*n)++]);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)items, n, sizeof **items, summary_row, NULL);
 }
 
 db_status org_clusters_of(db *d, arena *a, int64_t org_id, org_rec **items, size_t *n)
@@ -1992,6 +1979,17 @@ static const char SQL_REVISIONS[] = "SELECT r.rev, r.at, coalesce(r.actor_id, 0)
 static const char SQL_SNAPSHOT[] =
     "SELECT snapshot FROM org_revision WHERE org_id = $1 AND rev = $2";
 
+static void revision_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    org_revision *r = item;
+    r->rev = db_col_int(s, 0);
+    r->at = db_col_int(s, 1);
+    r->actor_id = db_col_int(s, 2);
+    r->actor_name = db_col_dup(a, s, 3, oom);
+    r->action = db_col_dup(a, s, 4, oom);
+    r->snapshot = db_col_dup(a, s, 5, oom);
+}
+
 db_status org_revisions(db *d, arena *a, int64_t org_id, org_revision **items, size_t *n)
 {
     *items = NULL;
@@ -2000,26 +1998,7 @@ db_status org_revisions(db *d, arena *a, int64_t org_id, org_revision **items, s
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, org_id);
-    size_t cap = 0;
-    db_status st;
-    bool oom = false;
-    while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)items, *n, &cap, sizeof **items)) {
-            oom = true;
-            break;
-        }
-        org_revision *r = &(*items)[(*n)++];
-        r->rev = db_col_int(s, 0);
-        r->at = db_col_int(s, 1);
-        r->actor_id = db_col_int(s, 2);
-        r->actor_name = db_col_dup(a, s, 3, &oom);
-        r->action = db_col_dup(a, s, 4, &oom);
-        r->snapshot = db_col_dup(a, s, 5, &oom);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)items, n, sizeof **items, revision_row, NULL);
 }
 
 /* The display text of key in a snapshot object: strings as they are,

@@ -570,30 +570,22 @@ static const char SQL_AFFILIATIONS[] =
     "SELECT o.id, o.slug, o.name, f.role FROM affiliation f JOIN org o ON o.id = f.org_id"
     " WHERE f.person_id = $1 AND f.ended_at IS NULL ORDER BY o.name, f.role, o.id";
 
+static void affil_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    person_affil *f = item;
+    f->org_id = db_col_int(s, 0);
+    f->org_slug = db_col_dup(a, s, 1, oom);
+    f->org_name = db_col_dup(a, s, 2, oom);
+    f->role = db_col_dup(a, s, 3, oom);
+}
+
 db_status person_affiliations(db *d, arena *a, int64_t person_id, person_affil **items, size_t *n)
 {
     *items = NULL;
     *n = 0;
-    size_t cap = 0;
-    bool oom = false;
     db_stmt *s = db_prepare(d, SQL_AFFILIATIONS);
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, person_id);
-    db_status st;
-    while (!oom && (st = db_step(s)) == DB_ROW) {
-        if (!arena_grow(a, (void **)items, *n, &cap, sizeof **items)) {
-            oom = true;
-            break;
-        }
-        person_affil *f = &(*items)[(*n)++];
-        f->org_id = db_col_int(s, 0);
-        f->org_slug = db_col_dup(a, s, 1, &oom);
-        f->org_name = db_col_dup(a, s, 2, &oom);
-        f->role = db_col_dup(a, s, 3, &oom);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    return st == DB_DONE ? DB_OK : st;
+    return db_collect(s, a, (void **)items, n, sizeof **items, affil_row, NULL);
 }

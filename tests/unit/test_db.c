@@ -1,5 +1,6 @@
 /* test_db.c: the database layer on SQLite: migrations, statement cache,
- * placeholders, transactions, status mapping, checks, backup, search. */
+ * placeholders, transactions, status mapping, checks, backup, search,
+ * reading rows into arena arrays (db_collect). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/mem.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "db/search.h"
@@ -196,6 +198,129 @@ static void test_match_expression_is_safe(void **state)
     arena_free(&a);
 }
 
+/* db_collect: rows into a growing arena array, appending, the empty
+ * result, a row function that runs out, a failing step, and arena OOM at
+ * every allocation in turn. */
+static const char SQL_C[] = "CREATE TABLE c (id INTEGER PRIMARY KEY, name TEXT, v INTEGER);"
+                            "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k"
+                            " WHERE i < 40) INSERT INTO c SELECT i, 'row ' || i, i * 10 FROM k;"
+                            "UPDATE c SET name = NULL WHERE id = 7";
+static const char SQL_C_SEL[] = "SELECT id, name, v FROM c WHERE v >= $1 ORDER BY id";
+static const char SQL_C_BAD[] =
+    "SELECT id, name, CASE WHEN id > 2 THEN abs(-9223372036854775807 - 1) ELSE v END FROM c"
+    " ORDER BY id";
+
+typedef struct c_row {
+    int64_t id, v;
+    const char *name;
+    int64_t untouched; /* never set by c_fill: must read 0 */
+} c_row;
+
+/* ctx: NULL, or an int row count after which the row claims OOM. */
+static void c_fill(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    c_row *r = item;
+    r->id = db_col_int(s, 0);
+    r->name = db_col_dup(a, s, 1, oom);
+    r->v = db_col_int(s, 2);
+    if (ctx && r->id >= *(const int *)ctx)
+        *oom = true;
+}
+
+static db_status c_collect(db *d, arena *a, int64_t min_v, c_row **rows, size_t *n, void *ctx)
+{
+    db_stmt *s = db_prepare(d, SQL_C_SEL);
+    assert_non_null(s);
+    db_bind_int(s, 1, min_v);
+    return db_collect(s, a, (void **)rows, n, sizeof **rows, c_fill, ctx);
+}
+
+static void check_c_rows(const c_row *rows, size_t n, int64_t first_id)
+{
+    for (size_t i = 0; i < n; i++) {
+        int64_t id = first_id + (int64_t)i;
+        assert_int_equal(rows[i].id, id);
+        assert_int_equal(rows[i].v, id * 10);
+        assert_int_equal(rows[i].untouched, 0);
+        if (id == 7) {
+            assert_null(rows[i].name);
+        } else {
+            char want[32];
+            snprintf(want, sizeof want, "row %lld", (long long)id);
+            assert_string_equal(rows[i].name, want);
+        }
+    }
+}
+
+static void test_collect(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    arena a = ARENA_INIT;
+    assert_int_equal(db_exec(d, SQL_C), DB_OK);
+
+    /* every row, across several growths of the array */
+    c_row *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(c_collect(d, &a, 0, &rows, &n, NULL), DB_OK);
+    assert_int_equal(n, 40);
+    check_c_rows(rows, n, 1);
+
+    /* appends after the elements already there, keeping them */
+    assert_int_equal(c_collect(d, &a, 380, &rows, &n, NULL), DB_OK);
+    assert_int_equal(n, 43);
+    check_c_rows(rows, 40, 1);
+    check_c_rows(rows + 40, 3, 38);
+
+    /* no rows: DB_OK, nothing allocated, the statement reusable */
+    rows = NULL;
+    n = 0;
+    assert_int_equal(c_collect(d, &a, 1000, &rows, &n, NULL), DB_OK);
+    assert_int_equal(n, 0);
+    assert_null(rows);
+
+    /* a row function that runs out stops the read at that row */
+    int stop_at = 3;
+    assert_int_equal(c_collect(d, &a, 0, &rows, &n, &stop_at), DB_NOMEM);
+    assert_int_equal(n, 3);
+    check_c_rows(rows, n, 1);
+
+    /* a failing step: its status, the rows before it kept */
+    rows = NULL;
+    n = 0;
+    db_stmt *bad = db_prepare(d, SQL_C_BAD);
+    assert_non_null(bad);
+    db_status st = db_collect(bad, &a, (void **)&rows, &n, sizeof *rows, c_fill, NULL);
+    assert_int_not_equal(st, DB_OK);
+    assert_int_not_equal(st, DB_NOMEM);
+    assert_int_equal(n, 2);
+
+    /* the arena fails at each allocation in turn: DB_NOMEM until there is
+     * room for everything, and the statement is always left reset */
+    bool whole = false;
+    for (long k = 0; k < 200 && !whole; k++) {
+        arena b = ARENA_INIT;
+        rows = NULL;
+        n = 0;
+        mem_fail_after(k);
+        st = c_collect(d, &b, 0, &rows, &n, NULL);
+        mem_fail_after(-1);
+        if (st == DB_OK) {
+            whole = true;
+            assert_int_equal(n, 40);
+            check_c_rows(rows, n, 1);
+        } else {
+            assert_int_equal(st, DB_NOMEM);
+            assert_true(n < 40);
+            if (k == 0)
+                assert_int_equal(n, 0);
+        }
+        arena_free(&b);
+    }
+    assert_true(whole);
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match_expression_is_safe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_collect, setup, teardown),
     };
     return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }
