@@ -1,0 +1,646 @@
+// hostile.test.mjs: oversized and malformed requests of every kind get a
+// clear 4xx that says what to fix, the server stays up, and nothing changes.
+//
+// Extends basics.test.mjs (bad percent-encoding, NUL in the path, invalid
+// UTF-8 in a query, the first path traversals, a non-HTTP request line)
+// and limits.test.mjs (31/33/48 KiB headers, declared and chunked bodies
+// over the limit, slow and idle clients) without repeating them: request
+// lines and methods, header syntax and counts, Host, body framing
+// (Content-Length, chunked, Transfer-Encoding), more traversal spellings,
+// overlong UTF-8, forms (urlencoded and multipart) sent by a logged-in
+// editor, and JSON bodies sent with a read-write API token.
+//
+// Every case goes over a raw socket (rawhttp.mjs) so the bytes are exactly
+// the hostile ones. After each case /healthz must answer 200; after each
+// group, a fingerprint of the data (the directory as `scan org export`
+// writes it, the accounts, the API's view with drafts, a cluster's members,
+// the editor's tokens, affiliations and audit trail) must equal the one
+// taken before any case ran.
+import { describe, before, after, afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { startServer, scan } from './lib.mjs';
+import { RawConn, rawRequest } from './rawhttp.mjs';
+
+const PW = 'hostile pass phrase 2026';
+let srv;
+let H;       // Host header line
+let session; // { cookie, csrf } of the editor
+let token;   // the editor's read-write API token
+let fp0;     // the data fingerprint before any hostile request
+
+async function login(email) {
+  const res = await fetch(`${srv.url}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url },
+    body: new URLSearchParams({ email, password: PW }).toString(),
+  });
+  await res.text();
+  assert.equal(res.status, 303, `login ${email}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const page = await (await fetch(`${srv.url}/account`, { headers: { Cookie: cookie } })).text();
+  const m = /name="_csrf" value="([^"]+)"/.exec(page);
+  assert.ok(m, 'the account page carries a _csrf field');
+  return { cookie, csrf: m[1] };
+}
+
+async function makeToken(s) {
+  const res = await fetch(`${srv.url}/account/tokens`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url, Cookie: s.cookie },
+    body: new URLSearchParams({ name: 'hostile', scope: 'write', _csrf: s.csrf }).toString(),
+  });
+  const m = /id="new-token"[^>]*value="([^"]+)"/.exec(await res.text());
+  assert.ok(m, 'the new token is shown once');
+  return m[1];
+}
+
+// Everything a hostile request could have changed, hashed.
+async function fingerprint() {
+  const parts = [];
+  const exp = scan(['org', 'export', '--format', 'json', '--db', srv.db]);
+  assert.equal(exp.status, 0, exp.stderr);
+  parts.push(exp.stdout);
+  const users = scan(['user', 'list', '--db', srv.db]);
+  assert.equal(users.status, 0, users.stderr);
+  parts.push(users.stdout);
+  const auth = { Authorization: `Bearer ${token}` };
+  const list = await (await fetch(`${srv.url}/api/v1/orgs?limit=100`, { headers: auth })).json();
+  parts.push(JSON.stringify([list.total, list.items.map((o) => [o.slug, o.status, o.updated_at])]));
+  parts.push(await (await fetch(`${srv.url}/api/v1/orgs/nicat`, { headers: auth })).text());
+  parts.push(await (await fetch(`${srv.url}/api/v1/clusters/nicat/members`, { headers: auth })).text());
+  const data = await (await fetch(`${srv.url}/account/data`, { headers: { Cookie: session.cookie } })).json();
+  // the editor's tokens, affiliations and audit trail: every write the
+  // editor makes adds an audit row
+  assert.ok(Array.isArray(data.api_tokens) && Array.isArray(data.audit), 'the account export has tokens and audit');
+  parts.push(JSON.stringify([data.api_tokens.map((t) => [t.id, t.name, t.scope, t.revoked_at]), data.affiliations, data.audit]));
+  return { hash: createHash('sha256').update(parts.join('\n--\n')).digest('hex'), total: list.total, parts };
+}
+
+async function unchanged() {
+  const fp = await fingerprint();
+  if (fp.hash !== fp0.hash) {
+    const diff = fp.parts.map((p, i) => (p === fp0.parts[i] ? null : i)).filter((i) => i !== null);
+    assert.fail(`the data changed (fingerprint parts ${diff.join(', ')}; entries ${fp0.total} -> ${fp.total})`);
+  }
+}
+
+before(async () => {
+  srv = await startServer({ demo: true });
+  H = `Host: 127.0.0.1:${srv.port}\r\n`;
+  const r = scan(['user', 'add', 'editor@example.com', '--name', 'Editor', '--editor', '--password-stdin',
+    '--db', srv.db], { input: `${PW}\n` });
+  assert.equal(r.status, 0, `scan user add: ${r.stderr}`);
+  session = await login('editor@example.com');
+  token = await makeToken(session);
+  fp0 = await fingerprint();
+  assert.ok(fp0.total > 10, 'the demo directory is there');
+});
+
+after(async () => {
+  await unchanged();
+  const { code } = await srv.stop();
+  assert.equal(code, 0, 'server exits 0 on SIGTERM');
+});
+
+afterEach(async () => {
+  const res = await fetch(`${srv.url}/healthz`);
+  assert.equal(res.status, 200, 'the server still answers /healthz');
+  await res.text();
+});
+
+// --- helpers ------------------------------------------------------------------------
+
+const bytes = (...xs) => Buffer.concat(xs.map((x) => (Buffer.isBuffer(x) ? x : typeof x === 'string' ? Buffer.from(x, 'latin1') : Buffer.from(x))));
+
+// A request with a body; extra: header lines; ct: Content-Type or null.
+function withBody(method, path, ct, body, extra = '') {
+  const b = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+  return bytes(`${method} ${path} HTTP/1.1\r\n${H}${extra}${ct ? `Content-Type: ${ct}\r\n` : ''}Content-Length: ${b.length}\r\n\r\n`, b);
+}
+
+// The editor's session with the CSRF token in a header, as the site's
+// script sends it: the body itself is what the case is about.
+const editor = () => `Cookie: ${session.cookie}\r\nOrigin: ${srv.url}\r\nX-CSRF-Token: ${session.csrf}\r\n`;
+// ... and as a plain browser form does: the token only in the body.
+const browser = () => `Cookie: ${session.cookie}\r\nOrigin: ${srv.url}\r\n`;
+const bearer = () => `Authorization: Bearer ${token}\r\n`;
+
+const text = (body) => body.replace(/<[^>]*>/g, ' ').replace(/&ldquo;|&rdquo;|&quot;|[“”]/g, '"').replace(/\s+/g, ' ');
+
+// Asserts a 4xx (status one of want) with a non-empty message matching msg;
+// under /api/ (api: true) in the JSON error format.
+function refused(res, want, msg, { api = false } = {}) {
+  const wants = [want].flat();
+  assert.ok(wants.includes(res.status), `status ${res.status}, want ${wants.join(' or ')}: ${text(res.body).slice(0, 300)}`);
+  assert.ok(res.body.trim().length > 0, 'the refusal has a body');
+  if (api) {
+    assert.match(res.headers['content-type'] || '', /^application\/json/);
+    const doc = JSON.parse(res.body);
+    assert.equal(typeof doc.error?.code, 'string');
+    assert.ok(doc.error.message.length > 10, 'a message that says what to fix');
+    if (msg) assert.match(doc.error.message, msg);
+  } else if (msg) {
+    assert.match(text(res.body), msg);
+  }
+  assert.doesNotMatch(res.body, /root:.*:0:0:/, 'no file contents');
+}
+
+// Sends one request on a fresh connection and checks the refusal.
+async function expect(request, want, msg, opts = {}) {
+  const res = await rawRequest(srv.port, request, { timeout: 5000 });
+  refused(res, want, msg, opts);
+  return res;
+}
+
+// --- request lines and methods ---------------------------------------------------------
+
+describe('request lines', () => {
+  after(unchanged);
+
+  test('an unknown method is 405 with Allow', async () => {
+    const res = await expect(`BREW / HTTP/1.1\r\n${H}\r\n`, 405, /does not accept/);
+    assert.match(res.headers.allow, /GET/);
+  });
+
+  test('an unknown method on the API is a JSON 405', async () => {
+    await expect(`BREW /api/v1/orgs HTTP/1.1\r\n${H}\r\n`, 405, null, { api: true });
+  });
+
+  test('a lower-case method is not GET: 405', async () => {
+    await expect(`get / HTTP/1.1\r\n${H}\r\n`, 405);
+  });
+
+  test('an HTTP/0.9 request line (no version) is 400', async () => {
+    await expect('GET /\r\n\r\n', 400, /malformed|incorrect/i);
+  });
+
+  test('a request line without a target is 400', async () => {
+    await expect(`GET  HTTP/1.1\r\n${H}\r\n`, 400);
+  });
+
+  test('the asterisk form outside OPTIONS-to-server is 400', async () => {
+    await expect(`OPTIONS * HTTP/1.1\r\n${H}\r\n`, 400, /malformed/);
+  });
+
+  test('an absolute-form target is 400, never fetched', async () => {
+    await expect(`GET http://127.0.0.1/etc/passwd HTTP/1.1\r\n${H}\r\n`, 400, /malformed/);
+  });
+
+  test('HTTP/2.0 in an HTTP/1 request line is 505 HTTP Version Not Supported', async () => {
+    // libmicrohttpd's answer, the status RFC 9110 defines for this
+    await expect(`GET / HTTP/2.0\r\n${H}\r\n`, 505, /version/i);
+  });
+
+  test('binary garbage (a TLS ClientHello) gets no 2xx and the connection is closed', async () => {
+    const c = await RawConn.open(srv.port);
+    try {
+      c.write(Buffer.from('16030100a5010000a10303000102030405060708090a0b0c0d0e0f\r\n\r\n', 'hex'));
+      assert.ok(await c.closedWithin(3000), 'closed');
+      assert.doesNotMatch(c.buf.toString('latin1'), /^HTTP\/1\.[01] [23]/);
+    } finally {
+      c.destroy();
+    }
+  });
+
+  test('a 40 KB path is 431', async () => {
+    await expect(`GET /${'a'.repeat(40000)} HTTP/1.1\r\n${H}\r\n`, 431, /too large/);
+  });
+});
+
+// --- header syntax ----------------------------------------------------------------------------
+
+describe('headers', () => {
+  after(unchanged);
+
+  test('a header line without a colon is 400', async () => {
+    await expect(`GET / HTTP/1.1\r\n${H}NoColonHere\r\n\r\n`, 400, /malformed|incorrect/i);
+  });
+
+  test('a space inside a header name is 400', async () => {
+    await expect(`GET / HTTP/1.1\r\n${H}X Forwarded: b\r\n\r\n`, 400, /header is malformed/);
+  });
+
+  test('a space between header name and colon is 400 (RFC 9112 5.1)', async () => {
+    await expect(`GET / HTTP/1.1\r\n${H}X-A : b\r\n\r\n`, 400);
+  });
+
+  for (const [name, ch] of [['SOH', '\x01'], ['ESC', '\x1b'], ['DEL', '\x7f'], ['a bare CR', '\r']]) {
+    test(`a control character (${name}) in a header value is 400`, async () => {
+      await expect(`GET / HTTP/1.1\r\n${H}X-A: a${ch}b\r\n\r\n`, 400, /header is malformed|malformed|incorrect/i);
+    });
+  }
+
+  test('a NUL in a header value cannot reach the application: the value ends there, no 5xx', async () => {
+    // libmicrohttpd 0.9.75 hands header values over as C strings: the NUL
+    // ends the value, so "Bearer <token>\0junk" is the token alone. What
+    // matters: no crash, no 5xx, and nothing after the NUL is ever seen.
+    const res = await rawRequest(srv.port, `GET /api/v1/me HTTP/1.1\r\n${H}Authorization: Bearer ${token}\x00junk\r\n\r\n`);
+    assert.ok(res.status < 500, `status ${res.status}`);
+    const res2 = await rawRequest(srv.port, `GET /api/v1/me HTTP/1.1\r\n${H}Authorization: Bearer \x00${token}\r\n\r\n`);
+    assert.equal(res2.status, 401, 'a token after the NUL is not read');
+  });
+
+  test('a header name of 33 KB is 431', async () => {
+    await expect(`GET / HTTP/1.1\r\n${H}X-${'n'.repeat(33 * 1024)}: v\r\n\r\n`, 431);
+  });
+
+  test('101 header fields are 431 naming the limit of 100; 100 are fine', async () => {
+    const extra = (n) => Array.from({ length: n }, (_, i) => `X-H${i}: v\r\n`).join('');
+    await expect(`GET / HTTP/1.1\r\n${H}${extra(100)}\r\n`, 431, /at most 100/);
+    const ok = await rawRequest(srv.port, `GET /healthz HTTP/1.1\r\n${H}${extra(99)}\r\n`);
+    assert.equal(ok.status, 200);
+  });
+
+  test('a header after 100 junk fields is never silently dropped', async () => {
+    // before: the 101st header (here the token) was ignored without a word
+    const junk = Array.from({ length: 120 }, (_, i) => `X-H${i}: v\r\n`).join('');
+    await expect(`GET /api/v1/me HTTP/1.1\r\n${H}${junk}Authorization: Bearer ${token}\r\n\r\n`, 431, /at most 100/, { api: true });
+  });
+
+  test('HTTP/1.1 without Host is 400', async () => {
+    await expect('GET / HTTP/1.1\r\n\r\n', 400, /Host/);
+  });
+
+  test('two Host headers are 400', async () => {
+    await expect(`GET / HTTP/1.1\r\n${H}Host: evil.example\r\n\r\n`, 400, /Host/);
+  });
+
+  test('HTTP/1.0 without Host is still served', async () => {
+    const res = await rawRequest(srv.port, 'GET /healthz HTTP/1.0\r\n\r\n');
+    assert.equal(res.status, 200);
+  });
+});
+
+// --- path, query, assets ----------------------------------------------------------------------
+
+describe('paths and queries', () => {
+  after(unchanged);
+
+  test('raw invalid UTF-8 bytes in the path are 400', async () => {
+    await expect(bytes('GET /orgs/', [0xff, 0xc0, 0x80], ` HTTP/1.1\r\n${H}\r\n`), 400, /malformed/);
+  });
+
+  test('percent-encoded invalid UTF-8 in the path is 400', async () => {
+    await expect(`GET /orgs/%FF%FE HTTP/1.1\r\n${H}\r\n`, 400, /malformed/);
+  });
+
+  test('an overlong encoding of "/" (%C0%AF) in the path is 400', async () => {
+    await expect(`GET /orgs/%C0%AF HTTP/1.1\r\n${H}\r\n`, 400, /malformed/);
+  });
+
+  test('an overlong encoding in the query is 400 naming the field', async () => {
+    await expect(`GET /search?q=%C0%AF HTTP/1.1\r\n${H}\r\n`, 400, /"q"|“q”/);
+  });
+
+  test('an encoded UTF-16 surrogate (%ED%A0%80) in the query is 400', async () => {
+    await expect(`GET /search?q=%ED%A0%80 HTTP/1.1\r\n${H}\r\n`, 400, /UTF-8/);
+  });
+
+  test('a percent-encoded NUL in the query is 400', async () => {
+    await expect(`GET /search?q=a%00b HTTP/1.1\r\n${H}\r\n`, 400, /UTF-8/);
+  });
+
+  test('a percent-encoded NUL in an API query is a JSON 400', async () => {
+    await expect(`GET /api/v1/orgs?kind=a%00b HTTP/1.1\r\n${H}\r\n`, 400, /UTF-8/, { api: true });
+  });
+
+  test('a broken escape in an API query is a JSON 400', async () => {
+    await expect(`GET /api/v1/search?q=%G1 HTTP/1.1\r\n${H}\r\n`, 400, /percent-encoding/, { api: true });
+  });
+
+  for (const path of [
+    '/assets/%252e%252e%252f%252e%252e%252fetc%252fpasswd', // double-encoded
+    '/assets/css/..\\..\\..\\etc\\passwd',                  // backslashes
+    '/assets/css/..%5c..%5c..%5cetc%5cpasswd',              // encoded backslashes
+    '/assets//etc/passwd',                                  // absolute
+    '/assets/css//etc/passwd',
+    '/assets/css/%2e%2e',
+    '/assets/css/%C0%AE%C0%AE%C0%AFetc%C0%AFpasswd',        // overlong dots and slash
+    '/assets/css/..%00.css',                                // NUL
+    '/assets/css/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd%3f.css',
+    '/assets/..;/..;/etc/passwd',
+  ]) {
+    test(`path traversal ${path} is 4xx without file contents`, async () => {
+      await expect(`GET ${path} HTTP/1.1\r\n${H}\r\n`, [400, 404]);
+    });
+  }
+});
+
+// --- body framing -----------------------------------------------------------------------------
+
+describe('body framing', () => {
+  after(unchanged);
+
+  for (const [name, cl] of [['negative', '-1'], ['non-numeric', 'abc'], ['hex', '0x10'], ['with a sign', '+5']]) {
+    test(`a ${name} Content-Length is 400`, async () => {
+      await expect(`POST /login HTTP/1.1\r\n${H}Origin: ${srv.url}\r\nContent-Length: ${cl}\r\n\r\n`, 400);
+    });
+  }
+
+  test('a Content-Length beyond 64 bits is 413', async () => {
+    await expect(`POST /login HTTP/1.1\r\n${H}Content-Length: 99999999999999999999999\r\n\r\n`, 413);
+  });
+
+  test('two conflicting Content-Lengths are 400 and the connection is closed (no smuggling)', async () => {
+    const c = await RawConn.open(srv.port);
+    try {
+      const inner = `GET /healthz HTTP/1.1\r\n${H}\r\n`;
+      c.write(`POST /login HTTP/1.1\r\n${H}Origin: ${srv.url}\r\nContent-Length: 0\r\nContent-Length: ${inner.length}\r\n\r\n${inner}`);
+      const res = await c.response();
+      refused(res, 400, /framing is ambiguous/);
+      assert.match(res.headers.connection || '', /close/i);
+      assert.ok(await c.closedWithin(2000), 'closed after the answer');
+      assert.equal(c.buf.length, 0, 'the body was never read as a second request');
+    } finally {
+      c.destroy();
+    }
+  });
+
+  test('two equal Content-Lengths are 400 too', async () => {
+    await expect(`POST /login HTTP/1.1\r\n${H}Content-Length: 3\r\nContent-Length: 3\r\n\r\na=b`, 400, /framing/);
+  });
+
+  test('Content-Length with Transfer-Encoding: chunked is 400 and closed', async () => {
+    const res = await expect(`POST /login HTTP/1.1\r\n${H}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 400, /framing/);
+    assert.match(res.headers.connection || '', /close/i);
+  });
+
+  test('a Transfer-Encoding other than chunked is 400 at once (was: a hang until the timeout)', async () => {
+    const t0 = Date.now();
+    await expect(`POST /login HTTP/1.1\r\n${H}Transfer-Encoding: gzip\r\n\r\nabc`, 400, /chunked/);
+    assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+  });
+
+  test('a well-formed chunked body (any letter case) is still accepted', async () => {
+    const res = await rawRequest(srv.port, `GET /search?q=nis HTTP/1.1\r\n${H}Transfer-Encoding: Chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n`);
+    assert.equal(res.status, 200);
+  });
+
+  test('"chunked, chunked" is 400', async () => {
+    await expect(`POST /login HTTP/1.1\r\n${H}Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n`, 400);
+  });
+
+  test('a chunk size that is not hex is 400', async () => {
+    await expect(`POST /login HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`, 400, /chunked/i);
+  });
+
+  test('a negative chunk size is 400', async () => {
+    await expect(`POST /login HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n-5\r\nabc\r\n0\r\n\r\n`, 400);
+  });
+
+  test('a chunk longer than its size is 400', async () => {
+    await expect(`POST /login HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n`, 400);
+  });
+
+  test('a chunk size beyond 64 bits is 413', async () => {
+    await expect(`POST /login HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n`, 413);
+  });
+
+  test('a chunked body over the route limit is 413 naming the limit', async () => {
+    const chunk = 'a'.repeat(20000);
+    await expect(`POST /login HTTP/1.1\r\n${H}Origin: ${srv.url}\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`, 413, /16384/);
+  });
+});
+
+// --- forms sent by a logged-in editor -----------------------------------------------------
+
+const B = 'hostileBoundary42';
+const part = (name, v) => `Content-Disposition: form-data; name="${name}"\r\n\r\n${v}`;
+const multipart = (parts, bnd = B) => parts.map((p) => `--${bnd}\r\n${p}`).join('\r\n') + `\r\n--${bnd}--\r\n`;
+// a create form that would succeed if it were well-formed
+const entry = () => [part('_csrf', session.csrf), part('name', 'Hostile Entry'), part('kind', 'company'), part('status', 'draft')];
+const mpPost = (body, ct = `multipart/form-data; boundary=${B}`, extra = editor()) => withBody('POST', '/orgs', ct, body, extra);
+
+describe('multipart forms', () => {
+  after(unchanged);
+
+  test('no boundary parameter is 400 naming Content-Type', async () => {
+    await expect(mpPost(multipart(entry()), 'multipart/form-data'), 400, /malformed near "Content-Type"/);
+  });
+
+  test('a boundary of 71 characters is 400', async () => {
+    const b = 'b'.repeat(71);
+    await expect(mpPost(multipart(entry(), b), `multipart/form-data; boundary=${b}`), 400, /Content-Type/);
+  });
+
+  test('two boundary parameters are 400', async () => {
+    await expect(mpPost(multipart(entry()), `multipart/form-data; boundary=${B}; boundary=x`), 400, /Content-Type/);
+  });
+
+  test('an unterminated last part is 400 naming it', async () => {
+    await expect(mpPost(`--${B}\r\n${part('_csrf', session.csrf)}\r\n--${B}\r\n${part('name', 'Hostile')}\r\n--${B}\r\nContent-Disposition: form-data; name="kind"\r\n\r\ncomp`),
+      400, /malformed near "kind"/);
+  });
+
+  test('a body without any delimiter is 400', async () => {
+    await expect(mpPost('just some text'), 400, /malformed near "part 1"/);
+  });
+
+  test('an empty body is 400', async () => {
+    await expect(mpPost(''), 400, /malformed/);
+  });
+
+  test('a part without a name is 400 naming the part', async () => {
+    await expect(mpPost(multipart([...entry(), 'Content-Disposition: form-data\r\n\r\nv'])), 400, /part 5/);
+  });
+
+  test('a part without Content-Disposition is 400', async () => {
+    await expect(mpPost(multipart([...entry(), 'Content-Type: text/plain\r\n\r\nv'])), 400, /part 5/);
+  });
+
+  test('part headers of 20 KB are 400', async () => {
+    await expect(mpPost(multipart([...entry(), `Content-Disposition: form-data; name="x"\r\nX-Pad: ${'p'.repeat(20000)}\r\n\r\nv`])), 400, /part 5/);
+  });
+
+  test('a field name of 100 KB is 400', async () => {
+    await expect(mpPost(multipart([...entry(), part('n'.repeat(100000), 'v')])), 400, /malformed/);
+  });
+
+  test('a NUL in a part name is 400', async () => {
+    await expect(mpPost(multipart([...entry(), 'Content-Disposition: form-data; name="a\0b"\r\n\r\nv'])), 400, /malformed/);
+  });
+
+  test('invalid UTF-8 in a value is 400 naming the field', async () => {
+    const body = bytes(`--${B}\r\n${part('_csrf', session.csrf)}\r\n--${B}\r\nContent-Disposition: form-data; name="name"\r\n\r\n`,
+      [0xc0, 0xaf, 0xff], `\r\n--${B}--\r\n`);
+    await expect(mpPost(body), 400, /"name" is not valid UTF-8/);
+  });
+
+  test('invalid UTF-8 in a part name is 400', async () => {
+    const body = bytes(`--${B}\r\n${part('_csrf', session.csrf)}\r\n--${B}\r\nContent-Disposition: form-data; name="`, [0xff], `"\r\n\r\nv\r\n--${B}--\r\n`);
+    await expect(mpPost(body), 400, /UTF-8/);
+  });
+
+  test('a nested multipart/mixed part is an opaque value: the form still needs its fields (422)', async () => {
+    const nested = `Content-Disposition: form-data; name="files"\r\nContent-Type: multipart/mixed; boundary=inner\r\n\r\n--inner\r\nContent-Disposition: file; filename="a.txt"\r\n\r\naaa\r\n--inner--`;
+    await expect(mpPost(multipart([part('_csrf', session.csrf), nested])), 422, /Nothing was saved/);
+  });
+
+  test('601 fields are 400 naming the first one over the limit', async () => {
+    await expect(mpPost(multipart([...entry(), ...Array.from({ length: 600 }, (_, i) => part(`f${i}`, 'v'))])), 400, /too many fields/);
+  });
+
+  test('a name of 100 KB is 422 with the field limit, nothing saved', async () => {
+    await expect(mpPost(multipart([part('_csrf', session.csrf), part('name', 'N'.repeat(100000)), part('kind', 'company'), part('status', 'draft')])),
+      422, /at most 200 characters/);
+  });
+
+  test('a malformed form with its CSRF token only in the body is 400 about the form, not "another site"', async () => {
+    await expect(mpPost(multipart(entry()), 'multipart/form-data', browser()), 400, /malformed near "Content-Type"/);
+  });
+
+  test('the same from another origin is still 403', async () => {
+    await expect(mpPost(multipart(entry()), 'multipart/form-data', `Cookie: ${session.cookie}\r\nOrigin: http://evil.example\r\n`), 403);
+  });
+
+  test('a multipart body over 1 MiB is 413', async () => {
+    await expect(mpPost(multipart([...entry(), part('description', 'd'.repeat(1100000))])), 413, /1048576/);
+  });
+});
+
+describe('urlencoded forms', () => {
+  after(unchanged);
+  const ue = (path, body, extra = editor()) => withBody('POST', path, 'application/x-www-form-urlencoded', body, extra);
+
+  test('a broken escape is 400 naming the field', async () => {
+    await expect(ue('/orgs/nicat/members', `_csrf=${session.csrf}&org=%zz&since=%4`), 400, /"org" has a malformed percent-encoding/);
+  });
+
+  test('a broken escape in a field name is 400', async () => {
+    await expect(ue('/orgs/nicat/members', `_csrf=${session.csrf}&o%g=1`), 400, /percent-encoding/);
+  });
+
+  test('invalid UTF-8 (overlong) is 400 naming the field', async () => {
+    await expect(ue('/orgs/nicat/members', `_csrf=${session.csrf}&org=%C0%AF`), 400, /"org" is not valid UTF-8/);
+  });
+
+  test('a percent-encoded NUL is 400', async () => {
+    await expect(ue('/orgs/nicat/members', `_csrf=${session.csrf}&org=a%00b`), 400, /"org"/);
+  });
+
+  test('invalid UTF-8 in the login form is 400 naming the field', async () => {
+    await expect(ue('/login', 'email=%FF&password=x', `Origin: ${srv.url}\r\n`), 400, /"email"/);
+  });
+
+  test('a token name of 15 KB (under the body limit) is 422, no token made', async () => {
+    await expect(ue('/account/tokens', `_csrf=${session.csrf}&scope=write&name=${'n'.repeat(15000)}`), 422);
+  });
+
+  test('a token name of 100 KB is 413 naming the limit', async () => {
+    await expect(ue('/account/tokens', `_csrf=${session.csrf}&scope=write&name=${'n'.repeat(100000)}`), 413, /16384/);
+  });
+
+  test('a name field of 100 KB in a urlencoded entry form is 422', async () => {
+    await expect(ue('/orgs', `_csrf=${session.csrf}&name=${'N'.repeat(100000)}&kind=company&status=draft`), 422, /at most 200 characters/);
+  });
+
+  test('600 fields are 400 naming the first one over the limit', async () => {
+    await expect(ue('/account/tokens', `_csrf=${session.csrf}&${Array.from({ length: 600 }, (_, i) => `f${i}=1`).join('&')}`), 400, /too many fields \(from "f511"/);
+  });
+
+  test('the same with the CSRF token only in the body is still 400 about the form', async () => {
+    await expect(ue('/account/tokens', `_csrf=${session.csrf}&${Array.from({ length: 600 }, (_, i) => `f${i}=1`).join('&')}`, browser()), 400, /too many fields/);
+  });
+
+  test('text/plain is 415 naming the form types', async () => {
+    await expect(withBody('POST', '/account/tokens', 'text/plain', `_csrf=${session.csrf}&scope=write&name=x`, editor()), 415, /x-www-form-urlencoded/);
+  });
+
+  test('a body without Content-Type is 415', async () => {
+    await expect(withBody('POST', '/account/tokens', null, `_csrf=${session.csrf}&scope=write&name=x`, editor()), 415);
+  });
+});
+
+// --- JSON bodies with a read-write token --------------------------------------------------
+
+describe('JSON bodies', () => {
+  after(unchanged);
+  const json = (method, path, body, ct = 'application/json') => withBody(method, path, ct, body, bearer());
+  const create = (body) => json('POST', '/api/v1/orgs', body);
+  const deep = '['.repeat(10000) + ']'.repeat(10000);
+
+  test('invalid JSON is 400 with line and column', async () => {
+    await expect(create('{"name": '), 400, /invalid JSON at line 1, column \d+/, { api: true });
+  });
+
+  test('an empty body is 400', async () => {
+    await expect(create(''), 400, /invalid JSON/, { api: true });
+  });
+
+  test('an array instead of an object is 400', async () => {
+    await expect(create('[1,2]'), 400, /must be a JSON object/, { api: true });
+  });
+
+  test('wrong types are 422 naming each field', async () => {
+    const res = await expect(create('{"name": 5, "kind": ["x"], "year_founded": "1990", "sectors": "62", "id": 3, "bogus": 1}'), 422, /name, kind, year_founded, sectors/, { api: true });
+    const f = JSON.parse(res.body).error.fields;
+    assert.match(f.name, /string/);
+    assert.match(f.year_founded, /whole number/);
+    assert.match(f.id, /read-only/);
+    assert.match(f.bogus, /Unknown field/);
+  });
+
+  test('10000 levels of nested arrays are 400 (depth limit), no stack overflow', async () => {
+    await expect(create(deep), 400, /depth/, { api: true });
+    await expect(create(`{"sectors":${deep}}`), 400, /depth/, { api: true });
+  });
+
+  test('a number beyond double range is 400', async () => {
+    await expect(create('{"name":"Huge","kind":"company","year_founded":1e400}'), 400, /overflow/, { api: true });
+  });
+
+  test('an integer beyond 64 bits is 400', async () => {
+    await expect(create('{"name":"Huge","kind":"company","year_founded":99999999999999999999999}'), 400, /too big integer/, { api: true });
+  });
+
+  test('the largest 64-bit integer is 422 with the allowed range', async () => {
+    await expect(create('{"name":"Huge","kind":"company","year_founded":9223372036854775807}'), 422, /year_founded/, { api: true });
+  });
+
+  test('a duplicate key is 400', async () => {
+    await expect(create('{"name":"A","name":"B","kind":"company"}'), 400, /duplicate object key/, { api: true });
+  });
+
+  test('a NUL in a string is 400', async () => {
+    await expect(create('{"name":"A\\u0000B","kind":"company"}'), 400, /u0000/, { api: true });
+  });
+
+  test('a lone surrogate escape is 400', async () => {
+    await expect(create('{"name":"\\ud800","kind":"company"}'), 400, /Unicode/, { api: true });
+  });
+
+  test('raw invalid UTF-8 in a string is 400', async () => {
+    await expect(create(bytes('{"name":"', [0xff, 0xfe], '","kind":"company"}')), 400, /byte/, { api: true });
+  });
+
+  test('a string field of 1 MB is 413 naming the limit', async () => {
+    await expect(create(JSON.stringify({ name: 'x'.repeat(1 << 20), kind: 'company' })), 413, /65536/, { api: true });
+  });
+
+  test('a string field of 60 KB (under the body limit) is 422', async () => {
+    await expect(create(JSON.stringify({ name: 'x'.repeat(60000), kind: 'company' })), 422, /name/, { api: true });
+  });
+
+  test('text/plain is 415', async () => {
+    await expect(json('POST', '/api/v1/orgs', '{}', 'text/plain'), 415, /application\/json/, { api: true });
+  });
+
+  test('a PATCH with wrong types is 422 and the entry keeps its revision', async () => {
+    await expect(json('PATCH', '/api/v1/orgs/nicat', '{"sectors":[1,2],"year_founded":1.5}'), 422, /sectors/, { api: true });
+  });
+
+  test('a PATCH nested 10000 deep is 400', async () => {
+    await expect(json('PATCH', '/api/v1/orgs/nicat', `{"sectors":${deep}}`), 400, /depth/, { api: true });
+  });
+
+  test('a PATCH of an unknown key is 422', async () => {
+    await expect(json('PATCH', '/api/v1/orgs/nicat', '{"colour":"red"}'), 422, /colour/, { api: true });
+  });
+
+  test('a body over the limit without Content-Length (chunked) is a JSON 413', async () => {
+    const chunk = 'x'.repeat(70000);
+    await expect(`POST /api/v1/orgs HTTP/1.1\r\n${H}${bearer()}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`,
+      413, /65536/, { api: true });
+  });
+});
