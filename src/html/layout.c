@@ -161,10 +161,18 @@ void layout_end(req *r)
     html_raw(o, "</div></footer>\n</body>\n</html>\n");
 }
 
+static layout_anon_csrf_fn anon_csrf;
+
+void layout_set_anon_csrf(layout_anon_csrf_fn fn)
+{
+    anon_csrf = fn;
+}
+
 void layout_csrf_field(req *r)
 {
-    if (r->user && r->user->csrf)
-        html_fmt(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->user->csrf);
+    const char *t = r->user ? r->user->csrf : anon_csrf ? anon_csrf(r) : NULL;
+    if (t)
+        html_fmt(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", t);
 }
 
 void layout_error_page(req *r, unsigned status, const char *message)

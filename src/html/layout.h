@@ -29,6 +29,12 @@ void layout_lang_url(buf *out, const req *r, lang_id lang);
 /* Writes the hidden _csrf input every POST form carries (nothing for the
  * public, whose forms are checked by origin only). */
 void layout_csrf_field(req *r);
+/* Where a visitor without a session gets the token for its forms (login,
+ * password reset): registered by the web layer (guard.c), which keeps it in
+ * a cookie. Returns NULL when it cannot (the form then relies on the
+ * Origin check alone). */
+typedef const char *(*layout_anon_csrf_fn)(req *r);
+void layout_set_anon_csrf(layout_anon_csrf_fn fn);
 
 /* The HTML error page renderer registered with resp_set_error_page(). */
 void layout_error_page(req *r, unsigned status, const char *message);

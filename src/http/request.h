@@ -64,6 +64,8 @@ typedef struct req {
     db *db;                       /* this worker's connection; NULL for inline routes */
     const struct principal *user; /* who is asking (guard.c); NULL = the public */
     const char *session_token;    /* raw session cookie value when logged in by cookie */
+    const char *anon_csrf;        /* a visitor's pre-session form token (guard.c), once a
+                                     page with a form asked for it */
     bool prepare_failed;          /* who is asking could not be found out (out of memory,
                                      database error): the guard answers 5xx */
     const struct server_config *cfg;

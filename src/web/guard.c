@@ -19,9 +19,43 @@
 #include "web/page_cache.h"
 #include "web/web.h"
 
+/* The cookie that carries a visitor's pre-session form token. */
+static const char *anon_cookie_name(const req *r)
+{
+    return r->cfg && r->cfg->secure_cookies ? "__Host-pcsrf" : "pcsrf";
+}
+
+/* The pre-session form token (double-submit): the visitor's pcsrf cookie,
+ * or a new random one sent in that cookie now. A page that carries one is
+ * the visitor's own and is never put in the page cache. */
+static const char *anon_csrf(req *r)
+{
+    if (r->anon_csrf)
+        return r->anon_csrf;
+    size_t n = 0;
+    const char *v = cookie_find(req_header(r, "Cookie"), anon_cookie_name(r), &n);
+    if (v && n == AUTH_TOKEN_LEN) {
+        r->anon_csrf = arena_strndup(r->a, v, n);
+        return r->anon_csrf;
+    }
+    char t[AUTH_TOKEN_LEN + 1];
+    auth_token_new(t);
+    buf c = BUF_INIT;
+    cookie_opts o = {.http_only = true,
+                     .secure = r->cfg && r->cfg->secure_cookies,
+                     .same_site = "Strict"};
+    if (cookie_build(&c, "pcsrf", t, &o) && !buf_failed(&c) &&
+        resp_header(r, "Set-Cookie", buf_str(&c)))
+        r->anon_csrf = arena_strdup(r->a, t);
+    buf_free(&c);
+    r->cache_control = "no-store";
+    return r->anon_csrf;
+}
+
 void web_setup(void)
 {
     resp_set_error_page(layout_error_page);
+    layout_set_anon_csrf(anon_csrf);
 }
 
 const char *web_session_cookie_name(const req *r)
@@ -117,8 +151,19 @@ static bool csrf_ok(req *r, bool *nomem, bool *bad_form)
     } else if (!referer || !same_origin(referer, host)) {
         return false;
     }
-    if (!r->user)
-        return true;
+    /* the token to match: the session's, or for a visitor without one the
+     * pre-session cookie's (double submit); a client that never fetched a
+     * form (no cookie) has the Origin check alone */
+    const char *want = NULL;
+    size_t n = 0;
+    if (r->user) {
+        want = r->user->csrf;
+        n = strlen(want);
+    } else {
+        want = cookie_find(req_header(r, "Cookie"), anon_cookie_name(r), &n);
+        if (!want || n != AUTH_TOKEN_LEN)
+            return true;
+    }
     const char *sent = req_header(r, "X-CSRF-Token");
     if (!sent) {
         form f;
@@ -137,8 +182,7 @@ static bool csrf_ok(req *r, bool *nomem, bool *bad_form)
                 *bad_form = true; /* say what is wrong with the form, not "another site" */
         }
     }
-    size_t n = strlen(r->user->csrf);
-    return sent && strlen(sent) == n && str_ct_eq(sent, r->user->csrf, n);
+    return sent && strlen(sent) == n && str_ct_eq(sent, want, n);
 }
 
 /* Sends the anonymous visitor to the login page (or a 401 for the API). */
@@ -157,7 +201,7 @@ static void need_login(req *r)
 
 void server_hook_finish(req *r, bool whole)
 {
-    if (whole && r->cache_key && r->status == 200 && !r->static_body)
+    if (whole && r->cache_key && r->status == 200 && !r->static_body && !r->anon_csrf)
         page_cache_put(r->cache_key, r->cache_version,
                        r->content_type ? r->content_type : "text/html; charset=utf-8",
                        r->out.data ? r->out.data : "", r->out.len);

@@ -66,6 +66,9 @@ class Agent {
     if (this.cookies.size) h.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body;
     if (form) {
+      // like a browser submitting a form it was shown: a visitor without a
+      // session sends the pre-session token of its pcsrf cookie
+      if (!('_csrf' in form) && this.cookies.has('pcsrf')) form = { ...form, _csrf: this.cookies.get('pcsrf') };
       body = new URLSearchParams(form).toString();
       h['Content-Type'] = 'application/x-www-form-urlencoded';
     }
@@ -75,7 +78,8 @@ class Agent {
     this.store(res);
     const text = await res.text();
     return { status: res.status, headers: res.headers, text, location: res.headers.get('location'),
-      setCookie: res.headers.getSetCookie() };
+      // the session and other cookies; the pre-session form token is not one
+      setCookie: res.headers.getSetCookie().filter((c) => !/^(__Host-)?pcsrf=/.test(c)) };
   }
 
   get(path, opts) { return this.req('GET', path, opts); }
@@ -152,7 +156,30 @@ test('GET /login is a labelled form; the header offers "Log in"', async () => {
   assert.match(r.text, /<input id="login-password" name="password" type="password"/);
   assert.match(r.text, /<input type="hidden" name="next" value="\/account">/);
   assert.match(r.text, /class="login-link"/);
-  assert.doesNotMatch(r.text, /name="_csrf"/, 'the public has no session token');
+  // the public has no session: its forms carry a pre-session token, the
+  // same as the pcsrf cookie set with it (double submit), never cached
+  const tok = /<input type="hidden" name="_csrf" value="([A-Za-z0-9_-]{43})">/.exec(r.text);
+  assert.ok(tok, 'the login form carries a pre-session token');
+  const pc = r.headers.getSetCookie().find((c) => c.startsWith('pcsrf='));
+  assert.ok(pc, 'the token comes in the pcsrf cookie');
+  assert.equal(pc.split(';')[0], `pcsrf=${tok[1]}`);
+  assert.match(pc, /HttpOnly/);
+  assert.match(pc, /SameSite=Strict/);
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  // with the cookie, the form must carry its token; without the cookie
+  // (a script), the Origin check alone applies
+  const bare = await fetch(`${srv.url}/login`, { method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url, Cookie: `pcsrf=${tok[1]}` },
+    body: 'email=x%40example.com&password=whatever-long-enough' });
+  assert.equal(bare.status, 403, 'the cookie without its token in the form');
+  const forged = await fetch(`${srv.url}/login`, { method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url, Cookie: `pcsrf=${tok[1]}` },
+    body: `email=x%40example.com&password=whatever-long-enough&_csrf=${'A'.repeat(43)}` });
+  assert.equal(forged.status, 403, 'another token than the cookie\'s');
+  const matched = await fetch(`${srv.url}/login`, { method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url, Cookie: `pcsrf=${tok[1]}` },
+    body: `email=x%40example.com&password=whatever-long-enough&_csrf=${tok[1]}` });
+  assert.equal(matched.status, 401, 'the matching token reaches the login check');
   const home = await new Agent(srv.url).get('/search');
   assert.match(home.text, /href="\/login\?next=%2Fsearch"/);
 });
