@@ -156,7 +156,14 @@ void log_access(const char *reqid, const char *method, const char *path, unsigne
         buf_putc(&b, ' ');
         put_escaped(&b, method);
         buf_putc(&b, ' ');
-        put_escaped(&b, path);
+        /* one field per space-separated column: a decoded space is %20 */
+        for (const char *p = path; p && *p; p++) {
+            char one[2] = {*p, '\0'};
+            if (*p == ' ')
+                buf_puts(&b, "%20");
+            else
+                put_escaped(&b, one);
+        }
         buf_printf(&b, " %u %llu %lluus", status, (unsigned long long)bytes,
                    (unsigned long long)micros);
     }

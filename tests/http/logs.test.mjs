@@ -38,6 +38,14 @@ describe('text access log', () => {
     assert.match(line, / GET \/no-such-page 404 /);
   });
 
+  test('a space in a path stays one column (%20), so the status is always the fifth field', async () => {
+    const res = await fetch(`${srv.url}/no%20such%20page`);
+    await res.text();
+    const id = res.headers.get('x-request-id');
+    const [line] = await waitFor(() => { const l = linesWith(srv, id); return l.length && l; }, 2000, 'access line');
+    assert.match(line, / GET \/no%20such%20page 404 /);
+  });
+
   test('the logged byte count is the body length sent', async () => {
     const res = await fetch(`${srv.url}/`);
     const body = Buffer.from(await res.arrayBuffer());
