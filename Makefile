@@ -43,9 +43,7 @@ reliability: build build-asan
 
 bench:
 	@scripts/deps.sh bench
-	@bench/http.sh
-	@bench/directory.sh
-	@bench/figures.sh
+	@bench/all.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
