@@ -8,43 +8,13 @@
 // /account/tokens), as a user would.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, scan } from './lib.mjs';
+import { startServer, scan, login, makeToken } from './lib.mjs';
 
 const PW = 'api org pass phrase 2026';
 let srv;
 let writeToken; // editor, read-write
 let readToken;  // editor, read-only
 let session;    // { cookie, csrf } of the editor's browser session
-
-// Logs in as email and returns { cookie, csrf } of the session.
-async function login(email) {
-  const res = await fetch(`${srv.url}/login`, {
-    method: 'POST', redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url },
-    body: new URLSearchParams({ email, password: PW }).toString(),
-  });
-  await res.text();
-  assert.equal(res.status, 303, `login ${email}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const page = await (await fetch(`${srv.url}/account`, { headers: { Cookie: cookie } })).text();
-  const m = /name="_csrf" value="([^"]+)"/.exec(page);
-  assert.ok(m, 'the account page carries a _csrf field');
-  return { cookie, csrf: m[1] };
-}
-
-// Creates an API token on the account page and returns its secret.
-async function makeToken(s, scope) {
-  const res = await fetch(`${srv.url}/account/tokens`, {
-    method: 'POST', redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url, Cookie: s.cookie },
-    body: new URLSearchParams({ name: `test ${scope}`, scope, _csrf: s.csrf }).toString(),
-  });
-  const text = await res.text();
-  assert.equal(res.status, 200, `token create: ${text.slice(0, 300)}`);
-  const m = /id="new-token"[^>]*value="([^"]+)"/.exec(text);
-  assert.ok(m, 'the new token is shown once');
-  return m[1];
-}
 
 // One API call: { status, headers, body (parsed JSON or null), text }.
 async function api(method, path, { body, token, headers = {} } = {}) {
@@ -70,9 +40,9 @@ before(async () => {
       '--db', srv.db], { input: `${PW}\n` });
     assert.equal(r.status, 0, `scan user add: ${r.stderr}`);
   }
-  session = await login('editor@example.com');
-  writeToken = await makeToken(session, 'write');
-  readToken = await makeToken(session, 'read');
+  session = await login(srv.url, 'editor@example.com', PW);
+  writeToken = await makeToken(srv.url, session, 'write');
+  readToken = await makeToken(srv.url, session, 'read');
 });
 
 after(async () => {

@@ -19,7 +19,7 @@
 import { describe, before, after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer, scan } from './lib.mjs';
+import { startServer, scan, login, makeToken } from './lib.mjs';
 import { RawConn, rawRequest } from './rawhttp.mjs';
 
 const PW = 'hostile pass phrase 2026';
@@ -28,33 +28,6 @@ let H;       // Host header line
 let session; // { cookie, csrf } of the editor
 let token;   // the editor's read-write API token
 let fp0;     // the data fingerprint before any hostile request
-
-async function login(email) {
-  const res = await fetch(`${srv.url}/login`, {
-    method: 'POST', redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url },
-    body: new URLSearchParams({ email, password: PW }).toString(),
-  });
-  await res.text();
-  assert.equal(res.status, 303, `login ${email}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const page = await (await fetch(`${srv.url}/account`, { headers: { Cookie: cookie } })).text();
-  const m = /name="_csrf" value="([^"]+)"/.exec(page);
-  assert.ok(m, 'the account page carries a _csrf field');
-  return { cookie, csrf: m[1] };
-}
-
-async function makeToken(s) {
-  const res = await fetch(`${srv.url}/account/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url, Cookie: s.cookie },
-    body: new URLSearchParams({ name: 'hostile', scope: 'write', _csrf: s.csrf }).toString(),
-  });
-  const m = /id="new-token"[^>]*value="([^"]+)"/.exec(await res.text());
-  assert.ok(m, 'the new token is shown once');
-  return m[1];
-}
-
 // Everything a hostile request could have changed, hashed.
 async function fingerprint() {
   const parts = [];
@@ -91,8 +64,8 @@ before(async () => {
   const r = scan(['user', 'add', 'editor@example.com', '--name', 'Editor', '--editor', '--password-stdin',
     '--db', srv.db], { input: `${PW}\n` });
   assert.equal(r.status, 0, `scan user add: ${r.stderr}`);
-  session = await login('editor@example.com');
-  token = await makeToken(session);
+  session = await login(srv.url, 'editor@example.com', PW);
+  token = await makeToken(srv.url, session, 'write', 'hostile');
   fp0 = await fingerprint();
   assert.ok(fp0.total > 10, 'the demo directory is there');
 });

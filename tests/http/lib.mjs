@@ -123,3 +123,35 @@ export async function startServer({ args = [], env = {}, demo = false, dbPath } 
     },
   };
 }
+
+// Logs in through the form as email and returns { cookie, csrf } of the
+// session (the CSRF token from the account page).
+export async function login(url, email, password) {
+  const res = await fetch(`${url}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: url },
+    body: new URLSearchParams({ email, password }).toString(),
+  });
+  await res.text();
+  assert.equal(res.status, 303, `login ${email}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const page = await (await fetch(`${url}/account`, { headers: { Cookie: cookie } })).text();
+  const m = /name="_csrf" value="([^"]+)"/.exec(page);
+  assert.ok(m, 'the account page carries a _csrf field');
+  return { cookie, csrf: m[1] };
+}
+
+// Creates an API token (scope 'read' or 'write') on the account page, as a
+// user would, and returns its secret (shown once).
+export async function makeToken(url, session, scope, name = `test ${scope}`) {
+  const res = await fetch(`${url}/account/tokens`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: url, Cookie: session.cookie },
+    body: new URLSearchParams({ name, scope, _csrf: session.csrf }).toString(),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, `token create: ${text.slice(0, 300)}`);
+  const m = /id="new-token"[^>]*value="([^"]+)"/.exec(text);
+  assert.ok(m, 'the new token is shown once');
+  return m[1];
+}

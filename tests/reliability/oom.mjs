@@ -17,7 +17,7 @@
 // steps by 1 all the way.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { startServer, scan } from '../http/lib.mjs';
+import { startServer, scan, login, makeToken } from '../http/lib.mjs';
 
 const FULL = process.env.PROFILE === 'full';
 const PW = 'oom loop pass phrase 2026';
@@ -43,22 +43,8 @@ async function call(method, path, { headers = {}, body } = {}) {
 const add = scan(['user', 'add', 'oom@example.com', '--name', 'OOM', '--admin', '--password-stdin',
   '--db', srv.db], { input: `${PW}\n` });
 if (add.status !== 0) throw new Error(`scan user add: ${add.stderr}`);
-const login = await fetch(`${srv.url}/login`, {
-  method: 'POST', redirect: 'manual',
-  headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url },
-  body: new URLSearchParams({ email: 'oom@example.com', password: PW }).toString(),
-});
-await login.text();
-const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-const account = await (await fetch(`${srv.url}/account`, { headers: { Cookie: cookie } })).text();
-const csrf = /name="_csrf" value="([^"]+)"/.exec(account)?.[1];
-if (!csrf) throw new Error('could not log in');
-const tokRes = await fetch(`${srv.url}/account/tokens`, {
-  method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url, Cookie: cookie },
-  body: new URLSearchParams({ name: 'oom', scope: 'write', _csrf: csrf }).toString(),
-});
-const token = /id="new-token"[^>]*value="([^"]+)"/.exec(await tokRes.text())?.[1];
-if (!token) throw new Error('could not make a token');
+const { cookie, csrf } = await login(srv.url, 'oom@example.com', PW);
+const token = await makeToken(srv.url, { cookie, csrf }, 'write', 'oom');
 const session = { Cookie: cookie };
 const form = { ...session, Origin: srv.url, 'Content-Type': 'application/x-www-form-urlencoded' };
 
