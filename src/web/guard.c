@@ -41,9 +41,8 @@ static const char *anon_csrf(req *r)
     char t[AUTH_TOKEN_LEN + 1];
     auth_token_new(t);
     buf c = BUF_INIT;
-    cookie_opts o = {.http_only = true,
-                     .secure = r->cfg && r->cfg->secure_cookies,
-                     .same_site = "Strict"};
+    cookie_opts o = {
+        .http_only = true, .secure = r->cfg && r->cfg->secure_cookies, .same_site = "Strict"};
     if (cookie_build(&c, "pcsrf", t, &o) && !buf_failed(&c) &&
         resp_header(r, "Set-Cookie", buf_str(&c)))
         r->anon_csrf = arena_strdup(r->a, t);
