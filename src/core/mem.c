@@ -1,10 +1,12 @@
 /* mem.c: allocator wrappers with optional fault injection (see mem.h). */
 #include "core/mem.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 static _Thread_local long fail_countdown = -1;
+static _Thread_local bool fail_once; /* the fault is one allocation only */
 static _Thread_local unsigned long fail_count;
 
 static int should_fail(void)
@@ -13,6 +15,8 @@ static int should_fail(void)
         return 0;
     if (fail_countdown == 0) {
         fail_count++;
+        if (fail_once)
+            fail_countdown = -1;
         return 1;
     }
     fail_countdown--;
@@ -31,6 +35,13 @@ static void *counted(void *p)
 void mem_fail_after(long n)
 {
     fail_countdown = n;
+    fail_once = false;
+}
+
+void mem_fail_once(long n)
+{
+    fail_countdown = n;
+    fail_once = true;
 }
 
 unsigned long mem_failures(void)

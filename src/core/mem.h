@@ -24,6 +24,12 @@ char *mem_strndup(const char *s, size_t n);
  * faults into one request's worker while the rest keep running. Costs one
  * thread-local load when unused. */
 void mem_fail_after(long n);
+/* The one-off mode beside it (SQLite's tests run each fault both ways):
+ * after `n` more successful allocations on the calling thread, exactly one
+ * allocation fails and the following ones succeed again. This is the fault
+ * that finds callers which ignore a failure and carry on (a failed bind
+ * followed by a step that works). mem_fail_after(-1) cancels it. */
+void mem_fail_once(long n);
 /* How many allocations have failed on this thread so far, injected or real
  * (a running count: compare two readings). The server compares it around
  * each request, so a request during which any allocation failed never

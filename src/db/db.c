@@ -19,6 +19,10 @@ struct db_stmt {
     const char *sql; /* cache key: the caller's constant text */
     void *h;         /* driver statement */
     db *owner;
+    db_status bind_failed; /* first failed bind since the last reset: the
+                              statement must not run (Fossil: any bind
+                              error is fatal), else a row is stored with
+                              that column NULL */
 };
 
 struct db {
@@ -30,18 +34,41 @@ struct db {
     size_t n_cache;
     size_t n_used;
     bool in_tx;
-    db_status failure; /* first failure since db_end_request (db.h) */
+    db_status tx_failure;   /* first failure inside the open transaction:
+                               db_commit refuses while it is set */
+    db_status failure;      /* first failure since db_end_request (db.h) */
+    unsigned long mem_mark; /* mem_failures() when the unit of work began */
 };
 
 /* Remembers the first failure of the unit of work: everything except the
  * answers a caller is expected to handle (rows, constraint violations). */
 static db_status note(db *d, db_status st)
 {
-    if (st != DB_OK && st != DB_ROW && st != DB_DONE && st != DB_CONSTRAINT &&
-        d->failure == DB_OK) {
+    if (st == DB_OK || st == DB_ROW || st == DB_DONE || st == DB_CONSTRAINT)
+        return st;
+    if (d->in_tx && d->tx_failure == DB_OK)
+        d->tx_failure = st;
+    if (d->failure == DB_OK) {
         d->failure = st;
         if (st == DB_ERR) /* a bug or corruption: keep the backend's words */
             log_msg(LOG_LVL_ERROR, NULL, "database: %s", d->drv->errmsg(d->conn));
+    }
+    return st;
+}
+
+/* Every bind goes through here: a failed bind (out of memory copying the
+ * text, a bad index) is remembered on the statement so that db_step
+ * refuses to run it, and on the connection so that the transaction cannot
+ * commit. */
+static db_status bound(db_stmt *s, int i, db_status st)
+{
+    if (st != DB_OK) {
+        if (st != DB_NOMEM) /* a bug: which statement, which parameter */
+            log_msg(LOG_LVL_ERROR, NULL, "database: bind $%d failed (%s): %.200s", i,
+                    db_status_name(st), s->sql);
+        if (s->bind_failed == DB_OK)
+            s->bind_failed = st == DB_CONSTRAINT ? DB_ERR : st;
+        note(s->owner, s->bind_failed);
     }
     return st;
 }
@@ -75,6 +102,7 @@ db_status db_open(const char *path, const db_options *opts, db **out, buf *err)
         mem_free(d);
         return st;
     }
+    d->mem_mark = mem_failures();
     *out = d;
     return DB_OK;
 }
@@ -142,6 +170,7 @@ db_stmt *db_prepare(db *d, const char *sql)
     }
     s->sql = sql;
     s->owner = d;
+    s->bind_failed = DB_OK;
     d->cache[j] = s;
     d->n_used++;
     return s;
@@ -149,31 +178,36 @@ db_stmt *db_prepare(db *d, const char *sql)
 
 db_status db_bind_int(db_stmt *s, int i, int64_t v)
 {
-    return s->owner->drv->bind_int(s->h, i, v);
+    return bound(s, i, s->owner->drv->bind_int(s->h, i, v));
 }
 
 db_status db_bind_text(db_stmt *s, int i, const char *v)
 {
     if (!v)
-        return s->owner->drv->bind_null(s->h, i);
-    return s->owner->drv->bind_text(s->h, i, v, strlen(v));
+        return bound(s, i, s->owner->drv->bind_null(s->h, i));
+    return bound(s, i, s->owner->drv->bind_text(s->h, i, v, strlen(v)));
 }
 
 db_status db_bind_textn(db_stmt *s, int i, const char *v, size_t n)
 {
     if (!v)
-        return s->owner->drv->bind_null(s->h, i);
-    return s->owner->drv->bind_text(s->h, i, v, n);
+        return bound(s, i, s->owner->drv->bind_null(s->h, i));
+    return bound(s, i, s->owner->drv->bind_text(s->h, i, v, n));
 }
 
 db_status db_bind_blob(db_stmt *s, int i, const void *v, size_t n)
 {
-    return s->owner->drv->bind_blob(s->h, i, v, n);
+    return bound(s, i, s->owner->drv->bind_blob(s->h, i, v, n));
 }
 
 db_status db_bind_null(db_stmt *s, int i)
 {
-    return s->owner->drv->bind_null(s->h, i);
+    return bound(s, i, s->owner->drv->bind_null(s->h, i));
+}
+
+int db_param_count(db_stmt *s)
+{
+    return s->owner->drv->param_count(s->h);
 }
 
 db_status db_step(db_stmt *s)
@@ -184,6 +218,8 @@ db_status db_step(db_stmt *s)
      * be atomic */
     if (d->in_tx && !d->drv->tx_active(d->conn))
         return note(d, DB_ERR);
+    if (s->bind_failed != DB_OK) /* a value is missing: never run it */
+        return note(d, s->bind_failed);
     return note(d, d->drv->step(s->h));
 }
 
@@ -268,8 +304,10 @@ db_status db_collect(db_stmt *s, arena *a, void **items, size_t *n, size_t size,
 
 void db_reset(db_stmt *s)
 {
-    if (s)
+    if (s) {
         s->owner->drv->reset(s->h);
+        s->bind_failed = DB_OK; /* the bindings are cleared with it */
+    }
 }
 
 int64_t db_changes(db *d)
@@ -289,8 +327,10 @@ static db_status begin(db *d, const char *sql)
     db_status st = note(d, d->drv->exec(d->conn, sql));
     /* a BEGIN that failed half-way may still have opened one: track it so
      * it is rolled back */
-    if (st == DB_OK || d->drv->tx_active(d->conn))
+    if (st == DB_OK || d->drv->tx_active(d->conn)) {
         d->in_tx = true;
+        d->tx_failure = st;
+    }
     return st;
 }
 
@@ -310,6 +350,14 @@ db_status db_commit(db *d)
         return note(d, DB_ERR);
     if (!d->drv->tx_active(d->conn))
         return note(d, DB_ERR); /* rolled back by the backend: nothing stored */
+    if (d->tx_failure != DB_OK) /* a statement of it failed: all or nothing */
+        return d->tx_failure;
+    /* An allocation failed somewhere in this unit of work (this thread's
+     * count moved), maybe in a caller that carried on with less than it
+     * was given: a JSON string missing a byte, a buffer missing a piece.
+     * Nothing of it may be stored; the request answers 5xx anyway. */
+    if (mem_failures() != d->mem_mark)
+        return note(d, DB_NOMEM);
     db_status st = note(d, d->drv->exec(d->conn, "COMMIT"));
     if (st == DB_OK)
         d->in_tx = false;
@@ -324,6 +372,8 @@ void db_rollback(db *d)
     /* a ROLLBACK can itself run out of memory: then the transaction is
      * still open and db_end_request() tries again */
     d->in_tx = d->drv->tx_active(d->conn);
+    if (!d->in_tx)
+        d->tx_failure = DB_OK;
 }
 
 bool db_in_tx(db *d)
@@ -351,23 +401,70 @@ void db_end_request(db *d)
     if (!d)
         return;
     for (size_t i = 0; i < d->n_cache; i++)
-        if (d->cache[i] && d->drv->busy(d->cache[i]->h))
-            d->drv->reset(d->cache[i]->h);
+        if (d->cache[i] && (d->drv->busy(d->cache[i]->h) || d->cache[i]->bind_failed))
+            db_reset(d->cache[i]);
     if (d->drv->tx_active(d->conn))
         d->in_tx = true; /* whatever the bookkeeping says, end it */
     db_rollback(d);
     d->failure = DB_OK;
+    d->mem_mark = mem_failures();
 }
 
 db_status db_scalar_int(db *d, const char *sql, int64_t *out)
 {
-    *out = 0;
+    return db_int(d, out, 0, sql, DB_NONE);
+}
+
+db_stmt *db_query(db *d, const char *sql, size_t n, const db_val *vals)
+{
+    assert(d && sql && (vals || n == 0));
     db_stmt *s = db_prepare(d, sql);
     if (!s)
-        return DB_ERR;
+        return NULL;
+    db_status st = DB_OK;
+    for (size_t i = 0; i < n && st == DB_OK; i++) {
+        int at = (int)i + 1;
+        switch (vals[i].kind) {
+        case DBV_INT:
+            st = db_bind_int(s, at, vals[i].i);
+            break;
+        case DBV_TEXT:
+            st = db_bind_text(s, at, vals[i].s);
+            break;
+        case DBV_NULL:
+            st = db_bind_null(s, at);
+            break;
+        }
+    }
+    if (st != DB_OK) {
+        db_reset(s);
+        return NULL;
+    }
+    return s;
+}
+
+db_status db_do(db *d, const char *sql, size_t n, const db_val *vals)
+{
+    db_stmt *s = db_query(d, sql, n, vals);
+    if (!s)
+        return db_failure(d) != DB_OK ? db_failure(d) : DB_ERR;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW)
+        ;
+    db_reset(s);
+    return st == DB_DONE ? DB_OK : st;
+}
+
+db_status db_int(db *d, int64_t *out, int64_t dflt, const char *sql, size_t n, const db_val *vals)
+{
+    *out = dflt;
+    db_stmt *s = db_query(d, sql, n, vals);
+    if (!s)
+        return db_failure(d) != DB_OK ? db_failure(d) : DB_ERR;
     db_status st = db_step(s);
     if (st == DB_ROW) {
-        *out = db_col_int(s, 0);
+        if (!db_col_is_null(s, 0))
+            *out = db_col_int(s, 0);
         st = DB_OK;
     } else if (st == DB_DONE) {
         st = DB_OK;

@@ -65,6 +65,9 @@ db_status db_bind_text(db_stmt *s, int i, const char *v); /* NULL binds NULL */
 db_status db_bind_textn(db_stmt *s, int i, const char *v, size_t n);
 db_status db_bind_blob(db_stmt *s, int i, const void *v, size_t n);
 db_status db_bind_null(db_stmt *s, int i);
+/* The largest $n the statement uses: binding a higher number is a bug that
+ * makes the statement refuse to run. */
+int db_param_count(db_stmt *s);
 /* Runs the statement one row further: DB_ROW, DB_DONE, or an error. */
 db_status db_step(db_stmt *s);
 /* Column values of the current row, 0-based. Text is valid until the next
@@ -100,7 +103,15 @@ void db_reset(db_stmt *s);
 int64_t db_changes(db *d);
 int64_t db_last_id(db *d);
 
-/* Write transaction (BEGIN IMMEDIATE). Nested calls are an error. */
+/* Write transaction (BEGIN IMMEDIATE). Nested calls are an error.
+ * All or nothing, enforced here rather than trusted to callers:
+ * - a failed bind is remembered on its statement, and db_step refuses to
+ *   run that statement until db_reset (a row must never be stored with a
+ *   column missing);
+ * - db_commit refuses (returns the failure, stores nothing; the caller
+ *   rolls back) when any statement of the transaction failed, or when an
+ *   allocation failed on this thread since the unit of work began
+ *   (db_open or the last db_end_request; mem_failures). */
 db_status db_begin_write(db *d);
 db_status db_begin_read(db *d);
 db_status db_commit(db *d);
@@ -130,6 +141,45 @@ void db_end_request(db *d);
 /* Runs one statement with no parameters and returns its first column of the
  * first row as an integer in *out (0 when no row). */
 db_status db_scalar_int(db *d, const char *sql, int64_t *out);
+
+/* --- the one-shot vocabulary (Fossil's db_multi_exec / db_int, with
+ * placeholders only) ----------------------------------------------------
+ * A statement's values travel as an array of db_val made with DB_ARGS:
+ *
+ *     db_do(d, SQL_TOUCH, DB_ARGS(DBI(id), DBI(now), DBT(name)));
+ *     db_int(d, &n, 0, SQL_COUNT, DB_ARGS(DBI(id)));
+ *     db_stmt *s = db_query(d, SQL_LIST, DB_ARGS(DBT(kind)));  (then db_collect)
+ *
+ * Value i binds $i+1. Text is copied at bind time (NULL text binds NULL).
+ * Statements without parameters pass DB_NONE. A failed prepare or bind is
+ * a failure of the statement (db_step refuses it), never a silent NULL. */
+typedef enum { DBV_NULL, DBV_INT, DBV_TEXT } db_val_kind;
+typedef struct db_val {
+    db_val_kind kind;
+    int64_t i;
+    const char *s;
+} db_val;
+#define DBI(v)  ((db_val){.kind = DBV_INT, .i = (int64_t)(v)})
+#define DBT(v)  ((db_val){.kind = DBV_TEXT, .s = (v)})
+#define DBNULL  ((db_val){.kind = DBV_NULL})
+#define DB_NONE 0, NULL
+#define DB_ARGS(...)                                                                               \
+    sizeof((db_val[]){__VA_ARGS__}) / sizeof(db_val), (const db_val[])                             \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
+
+/* The statement for sql with vals bound, ready for db_step/db_collect (the
+ * caller resets it, db_collect does). NULL when it cannot be prepared or a
+ * value cannot be bound (the statement is then reset). */
+db_stmt *db_query(db *d, const char *sql, size_t n, const db_val *vals);
+/* Runs sql with vals to its end (any rows it returns are skipped, which
+ * suits UPDATE ... RETURNING-free writes and DELETEs alike): DB_OK, or the
+ * failure. */
+db_status db_do(db *d, const char *sql, size_t n, const db_val *vals);
+/* The first column of the first row as an integer in *out; dflt when the
+ * query returns no row or a NULL. DB_OK either way, else the failure. */
+db_status db_int(db *d, int64_t *out, int64_t dflt, const char *sql, size_t n, const db_val *vals);
 
 /* The last error message of this connection (for logs). */
 const char *db_errmsg(db *d);

@@ -20,6 +20,8 @@ struct db_driver {
     db_status (*bind_text)(void *stmt, int i, const char *v, size_t n);
     db_status (*bind_blob)(void *stmt, int i, const void *v, size_t n);
     db_status (*bind_null)(void *stmt, int i);
+    /* The largest placeholder number the statement uses. */
+    int (*param_count)(void *stmt);
     db_status (*step)(void *stmt);
     int64_t (*col_int)(void *stmt, int col);
     const char *(*col_text)(void *stmt, int col);

@@ -234,6 +234,11 @@ static db_status s_bind_null(void *st, int i)
     return map_rc(sqlite3_bind_null(st, i));
 }
 
+static int s_param_count(void *st)
+{
+    return sqlite3_bind_parameter_count(st);
+}
+
 static db_status s_step(void *st)
 {
     return map_rc(sqlite3_step(st));
@@ -361,6 +366,7 @@ const struct db_driver db_sqlite_driver = {
     .prepare = s_prepare,
     .finalize = s_finalize,
     .bind_int = s_bind_int,
+    .param_count = s_param_count,
     .bind_text = s_bind_text,
     .bind_blob = s_bind_blob,
     .bind_null = s_bind_null,

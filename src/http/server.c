@@ -565,12 +565,15 @@ static void early_error(ctx *x)
 
 /* Test servers only (--test-routes): "X-Scan-Fail-After: N" makes the N+1st
  * allocation of this request's worker thread fail, and every one after it,
- * until the handler returns (fault injection, mem.h). The response then
+ * until the handler returns (fault injection, mem.h); with "X-Scan-Fail-Mode:
+ * once" only that one allocation fails (mem_fail_once). The response then
  * carries "X-Scan-Faults: K" with the number of refused allocations, so a
  * test can loop N upward until a request runs through untouched. */
-static long fault_injection(const req *r)
+static long fault_injection(const req *r, bool *once)
 {
     const char *h = g_cfg->test_routes ? req_header(r, "X-Scan-Fail-After") : NULL;
+    const char *mode = h ? req_header(r, "X-Scan-Fail-Mode") : NULL;
+    *once = mode && strcmp(mode, "once") == 0;
     int64_t n;
     return h && str_to_i64(h, &n) && n >= 0 && n < LONG_MAX ? (long)n : -1;
 }
@@ -587,9 +590,12 @@ static void run_handler(ctx *x, db *d)
     r->db = d;
     r->body = x->body.data ? x->body.data : "";
     r->body_len = x->body.len;
-    long fail_after = fault_injection(r);
+    bool fail_once;
+    long fail_after = fault_injection(r, &fail_once);
     unsigned long failures0 = mem_failures();
-    if (fail_after >= 0)
+    if (fail_after >= 0 && fail_once)
+        mem_fail_once(fail_after);
+    else if (fail_after >= 0)
         mem_fail_after(fail_after);
     server_hook_prepare(r);
     if (server_hook_guard(r))

@@ -332,7 +332,8 @@ static db_status erase_step(db *d, const char *sql, int64_t person_id, int64_t n
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, person_id);
-    db_bind_int(s, 2, now);
+    if (db_param_count(s) >= 2) /* the statements that stamp a time */
+        db_bind_int(s, 2, now);
     db_status st = db_step(s);
     db_reset(s);
     if (st != DB_DONE)

@@ -13,6 +13,13 @@
 // ASan+UBSan; at the end it must exit cleanly with no leak or sanitizer
 // report, and `scan db check` must pass.
 //
+// Each request is looped twice, as SQLite's tests run each fault both ways:
+// "permanent" (every allocation from the N+1st on fails) and "once" (with
+// "X-Scan-Fail-Mode: once" only the N+1st fails and the code runs on: the
+// fault that finds a caller which ignores a failure and carries on, such as
+// a failed bind followed by a step that works and a commit of a row with a
+// missing field). Writes compare the stored row field by field.
+//
 // PROFILE=short steps N by 1 up to 64 and then by about 3 %; PROFILE=full
 // steps by 1 all the way.
 import { execFileSync } from 'node:child_process';
@@ -67,7 +74,7 @@ const reads = [
 
 const writes = [
   ['API create entry', (i) => {
-    const name = `OOM Probe ${i}`;
+    const name = `OOM Probe ${i} ${Math.random().toString(36).slice(2, 8)}`;
     return {
       method: 'POST', path: '/api/v1/orgs',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -75,30 +82,39 @@ const writes = [
         municipality: 'Beograd', district: 'BEOGRAD', website: 'https://example.com/', sectors: ['62'] }),
       ok: [201],
       check(status) {
-        const rows = JSON.parse(sql(`SELECT o.id, o.municipality, (SELECT count(*) FROM org_sector s WHERE s.org_id = o.id) AS sectors,
-          (SELECT count(*) FROM org_revision r WHERE r.org_id = o.id) AS revs FROM org o WHERE o.name_en = '${name}'`) || '[]');
+        const rows = JSON.parse(sql(`SELECT o.id, o.name, o.name_en, o.kind, o.status, o.municipality, o.district, o.website,
+          (SELECT group_concat(s.code, ',') FROM org_sector s WHERE s.org_id = o.id) AS sectors,
+          (SELECT count(*) FROM org_revision r WHERE r.org_id = o.id) AS revs,
+          (SELECT count(*) FROM audit a WHERE a.entity = 'org' AND a.entity_id = o.id) AS audits
+          FROM org o WHERE o.name_en = '${name}'`) || '[]');
         if (rows.length > 1) return `${rows.length} entries named ${name}`;
         if (rows.length === 0) return status < 500 ? `acknowledged ${name} is missing` : null;
         const r = rows[0];
-        if (r.municipality !== 'Beograd' || r.sectors !== 1 || r.revs < 1) return `partial entry ${JSON.stringify(r)}`;
+        const want = { name, name_en: name, kind: 'company', status: 'published', municipality: 'Beograd',
+          district: 'BEOGRAD', website: 'https://example.com/', sectors: '62' };
+        for (const [k, v] of Object.entries(want)) if (r[k] !== v) return `stored ${k} is ${JSON.stringify(r[k])}, sent ${JSON.stringify(v)}: ${JSON.stringify(r)}`;
+        if (r.revs < 1 || r.audits < 1) return `entry without its revision or audit row ${JSON.stringify(r)}`;
         return null;
       },
     };
   }],
   ['form: save a year of figures', (i) => {
     const employees = 1000 + i;
-    const before = sql(`SELECT employees FROM org_figure WHERE year = 2021 AND org_id = (SELECT id FROM org WHERE slug = 'backa-kod')`);
+    const stored = () => sql(`SELECT employees, revenue_eur, exports_eur, rnd_eur, source FROM org_figure WHERE year = 2021 AND org_id = (SELECT id FROM org WHERE slug = 'backa-kod')`);
+    const before = stored();
     return {
       method: 'POST', path: '/orgs/backa-kod/figures', headers: form,
       body: new URLSearchParams({ year: '2021', employees: String(employees), revenue: '2000000',
         exports: '1000000', rnd: '', currency: 'EUR', source: 'self_reported', _csrf: csrf }).toString(),
       ok: [303],
       check(status) {
-        const now = sql(`SELECT employees, revenue_eur FROM org_figure WHERE year = 2021 AND org_id = (SELECT id FROM org WHERE slug = 'backa-kod')`);
+        const now = stored();
         const row = JSON.parse(now || '[]')[0];
+        const whole = row && row.employees === employees && row.revenue_eur === 200000000 &&
+          row.exports_eur === 100000000 && row.rnd_eur === null && row.source === 'self_reported';
         if (status < 500) {
-          if (!row || row.employees !== employees) return `acknowledged figures missing: ${now}`;
-        } else if (now !== before && (!row || row.employees !== employees)) {
+          if (!whole) return `acknowledged figures not stored whole: ${now}`;
+        } else if (now !== before && !whole) {
           return `figures neither old nor new: ${now}`;
         }
         return null;
@@ -115,7 +131,7 @@ function steps() {
 let requests = 0;
 const summary = [];
 
-async function loop(name, make) {
+async function loop(name, make, mode) {
   const next = steps();
   let reference = null;
   let hits = 0;
@@ -125,7 +141,8 @@ async function loop(name, make) {
     const n = next();
     const q = make(i++);
     if (!q.ok && !reference) reference = q;
-    const r = await call(q.method, q.path, { headers: { ...q.headers, 'X-Scan-Fail-After': String(n) }, body: q.body });
+    const inject = { 'X-Scan-Fail-After': String(n), ...(mode === 'once' ? { 'X-Scan-Fail-Mode': 'once' } : {}) };
+    const r = await call(q.method, q.path, { headers: { ...q.headers, ...inject }, body: q.body });
     requests++;
     const logOf = () => srv.log().split('\n').filter((l) => l.includes(`[${r.id}]`)).join(' | ');
     if (process.env.OOM_DUMP && r.faults) writeFileSync(`${process.env.OOM_DUMP}/${name.replace(/\W+/g, '_')}-${n}.html`, r.text);
@@ -143,11 +160,11 @@ async function loop(name, make) {
       if (why) fail(`${name} N=${n}: ${why}`);
     }
     if (!r.faults) {
-      summary.push(`${name}: clean after ${n} allocations, ${hits} injected 5xx`);
+      summary.push(`${name} (${mode}): clean after ${n} allocations, ${hits} injected 5xx`);
       return;
     }
     if (failures.length - failed0 >= 5) {
-      summary.push(`${name}: stopped at N=${n} after 5 failures`);
+      summary.push(`${name} (${mode}): stopped at N=${n} after 5 failures`);
       return;
     }
     // the server answers normally again right after
@@ -160,12 +177,14 @@ async function loop(name, make) {
   }
 }
 
-for (const [name, method, path, headers] of reads) {
-  const ref = await call(method, path, { headers });
-  if (ref.status !== 200) { fail(`${name}: fault-free answer ${ref.status}`); continue; }
-  await loop(name, () => ({ method, path, headers, refStatus: ref.status, refText: ref.text }));
+for (const mode of ['permanent', 'once']) {
+  for (const [name, method, path, headers] of reads) {
+    const ref = await call(method, path, { headers });
+    if (ref.status !== 200) { fail(`${name}: fault-free answer ${ref.status}`); continue; }
+    await loop(`${name}`, () => ({ method, path, headers, refStatus: ref.status, refText: ref.text }), mode);
+  }
+  for (const [name, make] of writes) await loop(name, make, mode);
 }
-for (const [name, make] of writes) await loop(name, make);
 
 const { code, stderr } = await srv.stop({ keep: true }).catch((e) => ({ code: -1, stderr: String(e) }));
 if (code !== 0) fail(`server exit ${code}: ${stderr.slice(-2000)}`);
@@ -173,5 +192,5 @@ const check = scan(['db', 'check', '--db', srv.db]);
 if (check.status !== 0) fail(`scan db check: ${check.stdout}${check.stderr}`);
 
 for (const line of summary) console.log(line);
-console.log(`oom: ${requests} requests with injected faults (${FULL ? 'every N' : 'N by 1 to 64, then ~3 %'}), ${failures.length} failures`);
+console.log(`oom: ${requests} requests with injected faults, permanent and once (${FULL ? 'every N' : 'N by 1 to 64, then ~3 %'}), ${failures.length} failures`);
 process.exit(failures.length ? 1 : 0);

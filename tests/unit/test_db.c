@@ -112,6 +112,91 @@ static void test_transactions(void **state)
     assert_int_equal(db_commit(f->t.d), DB_ERR);
 }
 
+/* One allocation fails inside a text bind (SQLite copies the text through
+ * mem_*): the statement must not run, and the transaction must not commit,
+ * even when the caller ignores every return value (as the model did). */
+static void test_failed_bind_stores_nothing(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    assert_int_equal(db_exec(d, SQL_T), DB_OK);
+    db_end_request(d);
+    char big[4096];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_int_equal(db_begin_write(d), DB_OK);
+    db_stmt *s = db_prepare(d, SQL_INS);
+    mem_fail_once(0);
+    db_status b = db_bind_text(s, 1, big);
+    mem_fail_after(-1);
+    assert_int_equal(b, DB_NOMEM);
+    db_bind_int(s, 2, 7);                   /* later binds work again */
+    assert_int_equal(db_step(s), DB_NOMEM); /* but the statement never runs */
+    db_reset(s);
+    assert_int_equal(db_commit(d), DB_NOMEM);
+    assert_true(db_in_tx(d));
+    db_rollback(d);
+    int64_t n = -1;
+    assert_int_equal(db_scalar_int(d, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(db_failure(d), DB_NOMEM);
+    db_end_request(d); /* a new unit of work starts clean */
+    assert_int_equal(db_failure(d), DB_OK);
+
+    /* the reset statement is usable again, and a clean unit commits */
+    assert_int_equal(db_begin_write(d), DB_OK);
+    s = db_prepare(d, SQL_INS);
+    db_bind_text(s, 1, "y");
+    db_bind_int(s, 2, 8);
+    assert_int_equal(db_step(s), DB_DONE);
+    db_reset(s);
+    assert_int_equal(db_commit(d), DB_OK);
+    assert_int_equal(db_scalar_int(d, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_int_equal(n, 1);
+}
+
+/* An allocation that failed anywhere in the unit of work, even outside the
+ * database (a JSON reader that dropped a byte and carried on), forbids the
+ * commit; so does a failed statement the caller ignored. */
+static void test_commit_refused_after_any_failure(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    assert_int_equal(db_exec(d, SQL_T), DB_OK);
+    db_end_request(d);
+    mem_fail_once(0);
+    void *p = mem_malloc(16);
+    mem_fail_after(-1);
+    assert_null(p);
+    assert_int_equal(db_begin_write(d), DB_OK);
+    db_stmt *s = db_prepare(d, SQL_INS);
+    db_bind_text(s, 1, "z");
+    db_bind_int(s, 2, 9);
+    assert_int_equal(db_step(s), DB_DONE);
+    db_reset(s);
+    assert_int_equal(db_commit(d), DB_NOMEM);
+    db_rollback(d);
+    int64_t n = -1;
+    assert_int_equal(db_scalar_int(d, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_int_equal(n, 0);
+    db_end_request(d);
+
+    /* a statement error inside the transaction (here: a bad parameter
+     * index) that the caller does not look at */
+    assert_int_equal(db_begin_write(d), DB_OK);
+    s = db_prepare(d, SQL_INS);
+    db_bind_text(s, 1, "w");
+    db_bind_int(s, 2, 10);
+    db_bind_int(s, 99, 1);
+    db_step(s);
+    db_reset(s);
+    assert_int_not_equal(db_commit(d), DB_OK);
+    db_rollback(d);
+    assert_int_equal(db_scalar_int(d, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_int_equal(n, 0);
+    db_end_request(d);
+}
+
 static void test_check_and_backup(void **state)
 {
     fixture *f = *state;
@@ -328,6 +413,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_statements_and_placeholders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_bind_stores_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_refused_after_any_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_and_backup, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),

@@ -10,6 +10,9 @@
 
 int testdb_open(testdb *t)
 {
+    /* SQLite allocates through mem_* as in the server, so fault injection
+     * reaches inside it (a no-op after the first open) */
+    db_global_init();
     memset(t, 0, sizeof *t);
     snprintf(t->dir, sizeof t->dir, "/tmp/scan-unit-XXXXXX");
     if (!mkdtemp(t->dir)) {

@@ -1,0 +1,87 @@
+/* tx.c: the model's one write helper (see tx.h).
+ *
+ * Every write of a new entity is a validation table plus one body function
+ * run through tx_write(); the begin/commit/rollback, the audit row, the
+ * data-version bumps of app_meta and the retry live here once. A second
+ * backend takes its lock or retries here too, and no caller knows which. */
+#include "model/tx.h"
+
+#include <assert.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "model/audit.h"
+
+static const char SQL_BUMP[] =
+    "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = $1"
+    " WHERE (key = 'directory_version' AND $2 = 1) OR (key = 'figures_version' AND $3 = 1)";
+static const char SQL_DIRECTORY_VERSION[] =
+    "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'directory_version'";
+static const char SQL_FIGURES_VERSION[] =
+    "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'figures_version'";
+
+db_status tx_bump(db *d, unsigned which)
+{
+    assert(d && db_in_tx(d));
+    if (!which)
+        return DB_OK;
+    return db_do(
+        d, SQL_BUMP,
+        DB_ARGS(DBI(time_now()), DBI((which & TX_DIRECTORY) != 0), DBI((which & TX_FIGURES) != 0)));
+}
+
+db_status tx_version(db *d, unsigned which, int64_t *out)
+{
+    assert(d && (which == TX_DIRECTORY || which == TX_FIGURES));
+    return db_int(d, out, 0, which == TX_DIRECTORY ? SQL_DIRECTORY_VERSION : SQL_FIGURES_VERSION,
+                  DB_NONE);
+}
+
+/* One attempt: begin, body, audit, bump, commit; rolled back on failure. */
+static db_status attempt(db *d, tx *t, tx_body body, void *ctx)
+{
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto cleanup;
+    t->tries++;
+    if ((st = body(t, ctx)) != DB_OK)
+        goto cleanup;
+    if (t->action) {
+        if (buf_failed(&t->detail)) {
+            st = DB_NOMEM;
+            goto cleanup;
+        }
+        if ((st = audit_add(d, t->actor_id, t->ip, t->action, t->entity, t->entity_id,
+                            t->detail.len ? buf_str(&t->detail) : NULL)) != DB_OK)
+            goto cleanup;
+    }
+    if ((st = tx_bump(d, t->bump)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+    return st;
+}
+
+db_status tx_write(db *d, tx *t, tx_body body, void *ctx)
+{
+    assert(d && t && body);
+    assert(!db_in_tx(d));
+    t->d = d;
+    t->tries = 0;
+    db_status mark = db_failure(d), st;
+    for (;;) {
+        st = attempt(d, t, body, ctx);
+        if (st != DB_BUSY || t->tries >= TX_TRIES)
+            break;
+        log_warn("write %s busy, trying again (%d of %d)", t->action ? t->action : "(body)",
+                 t->tries + 1, TX_TRIES);
+        buf_reset(&t->detail);
+        /* the busy failure is handled here: the retry starts as clean as
+         * the first attempt did */
+        db_failure_restore(d, mark);
+    }
+    buf_free(&t->detail);
+    return st;
+}

@@ -1,0 +1,70 @@
+/* tx.h: the one way the model writes: a write transaction around a
+ * function, with its audit row and its data-version bumps.
+ *
+ *     static db_status put_stage(tx *t, void *ctx) { ...db_do(t->d, ...)...; }
+ *     tx t = TX_INIT(actor_id, ip, "cluster_stage", "org", org_id);
+ *     t.bump = TX_FIGURES | TX_DIRECTORY;
+ *     db_status st = tx_write(d, &t, put_stage, &input);
+ *
+ * tx_write opens the write transaction, runs body, appends the audit row
+ * (action, entity, entity_id and the JSON object the body left in
+ * t->detail), bumps the data versions named in t->bump (the page caches
+ * key on them), and commits; on any failure it rolls back and returns the
+ * status, so either all of it is stored or none. It is the only place that
+ * retries: a DB_BUSY (SQLite's lock held past the busy timeout; on a
+ * second backend, a serialization failure) runs the body again from the
+ * start, at most TX_TRIES times in all, so a body must touch nothing but
+ * the database and t (and whatever its ctx holds for output, which it must
+ * overwrite, not append to). A body answers a user's mistake with
+ * DB_CONSTRAINT after writing the messages into its ctx; that is returned
+ * as it is, rolled back, never retried. */
+#ifndef SCAN_TX_H
+#define SCAN_TX_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "db/db.h"
+
+/* The data versions in app_meta that a write may bump. */
+enum {
+    TX_DIRECTORY = 1u << 0, /* directory_version: lists, profiles, search */
+    TX_FIGURES = 1u << 1,   /* figures_version: totals, charts, members */
+};
+
+#define TX_TRIES 3
+
+typedef struct tx {
+    db *d;              /* set by tx_write for the body */
+    int64_t actor_id;   /* 0 = the system */
+    const char *ip;     /* may be NULL */
+    const char *action; /* audit action; NULL: the body writes its own rows */
+    const char *entity; /* audit entity, may be NULL */
+    int64_t entity_id;  /* may be set by the body (a new row's id) */
+    buf detail;         /* JSON object for the audit row; empty: none */
+    unsigned bump;      /* TX_* versions to bump on commit */
+    int tries;          /* how many times the body ran (for tests and logs) */
+} tx;
+
+#define TX_INIT(actor, ipaddr, act, ent, id)                                                       \
+    ((tx){.actor_id = (actor),                                                                     \
+          .ip = (ipaddr),                                                                          \
+          .action = (act),                                                                         \
+          .entity = (ent),                                                                         \
+          .entity_id = (id),                                                                       \
+          .detail = BUF_INIT})
+
+typedef db_status (*tx_body)(tx *t, void *ctx);
+
+/* Runs body(t, ctx) in one write transaction as described above. Frees
+ * t->detail before returning. d must not be inside a transaction. */
+db_status tx_write(db *d, tx *t, tx_body body, void *ctx);
+
+/* The current value of one data version (TX_DIRECTORY or TX_FIGURES) in
+ * *out; 0 when the row is missing. */
+db_status tx_version(db *d, unsigned which, int64_t *out);
+/* Bumps the versions in `which` inside the caller's open transaction (for
+ * writers not yet on tx_write). */
+db_status tx_bump(db *d, unsigned which);
+
+#endif
