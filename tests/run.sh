@@ -6,7 +6,8 @@
 #   http     black-box tests of the real binary (node --test)
 #   browser  playwright-core driving Debian's chromium (node --test)
 #   html     every HTML page the http and browser levels fetched, through the
-#            Nu HTML Checker (tests/validate/html.sh)
+#            Nu HTML Checker (tests/validate/html.sh), and at phone width in
+#            Chromium: none may scroll sideways (tests/validate/overflow.mjs)
 #   fuzz     each libFuzzer target of fuzz/ for FUZZ_SECONDS (CI: 30 s)
 #   reliability  tests/reliability/*.sh in their short profile (crash, disk
 #            full, out of memory, soak, slow clients, sqlmap, wapiti); `make
@@ -97,6 +98,7 @@ done
 if want html; then
   echo "== html: Nu HTML Checker over $(ls "$SCAN_HTML_DUMP" | grep -c '\.html$') saved pages"
   run_one "html valid (vnu)" tests/validate/html.sh "$SCAN_HTML_DUMP"
+  run_one "no page scrolls sideways at 390 px" node tests/validate/overflow.mjs "$SCAN_HTML_DUMP"
 fi
 
 if want fuzz; then
