@@ -156,7 +156,7 @@ void layout_end(req *r)
     html_fmt(o, "<p><strong>SCAN</strong> · %s</p>\n", T(L, MSG_FOOTER_ABOUT));
     html_fmt(o,
              "<ul class=\"footer-links\"><li><a href=\"/api/v1/openapi.json\">%s</a></li>"
-             "<li><a href=\"/healthz\">%s</a></li></ul>\n",
+             "<li><a href=\"/status\">%s</a></li></ul>\n",
              T(L, MSG_NAV_API), T(L, MSG_FOOTER_HEALTH));
     html_raw(o, "</div></footer>\n</body>\n</html>\n");
 }

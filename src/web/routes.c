@@ -104,6 +104,7 @@ const route routes[] = {
     /* system */
     {HTTP_GET, "/healthz", web_healthz, RF_INLINE | RF_NO_LOG, 0,
      "Health: version, uptime, database"},
+    {HTTP_GET, "/status", web_status, 0, 0, "Service status for people (the facts of /healthz)"},
     {HTTP_GET, "/assets/{dir}/{file}", assets_serve, RF_INLINE, 0, "Embedded static files"},
     {HTTP_GET, "/_test/sleep", web_test_sleep, RF_TEST | RF_NO_LOG, 0, "Test only: a slow request"},
     /* API */

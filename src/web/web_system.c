@@ -60,6 +60,46 @@ void web_healthz(req *r)
     health_json(r);
 }
 
+/* The human face of /healthz, for people who follow "Service status" in
+ * the footer: the same facts in the reader's language and local time,
+ * with a link to the JSON that machines read. 503 when the database did
+ * not answer, so a monitor may poll either. */
+void web_status(req *r)
+{
+    lang_id L = r->lang;
+    bool ok = false;
+    int version = 0;
+    int64_t checked = 0;
+    server_db_health(&ok, &version, &checked);
+    int64_t up = server_uptime();
+    buf *o = &r->out;
+    r->cache_control = "no-store";
+    r->no_etag = true;
+    if (!ok)
+        r->status = 503;
+    page_meta m = {.title = T(L, MSG_STATUS_TITLE), .nav = ""};
+    layout_begin(r, &m);
+    html_fmt(o, "<h1>%s</h1>\n<p class=\"status-line %s\">%s</p>\n", T(L, MSG_STATUS_TITLE),
+             ok ? "status-ok" : "status-down", T(L, ok ? MSG_STATUS_OK : MSG_STATUS_DOWN));
+    html_fmt(o, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd>", T(L, MSG_STATUS_VERSION),
+             SCAN_VERSION);
+    html_fmt(o, "<dt>%s</dt><dd>", T(L, MSG_STATUS_UPTIME));
+    html_fmt(o, T(L, MSG_STATUS_UPTIME_FMT), (int)(up / 86400), (int)(up % 86400 / 3600),
+             (int)(up % 3600 / 60));
+    html_fmt(o, "</dd><dt>%s</dt><dd>%s (%s)</dd>", T(L, MSG_STATUS_DB),
+             T(L, ok ? MSG_STATUS_DB_OK : MSG_STATUS_DB_DOWN), db_backend_version());
+    html_fmt(o, "<dt>%s</dt><dd>%d</dd><dt>%s</dt><dd>", T(L, MSG_STATUS_SCHEMA), version,
+             T(L, MSG_STATUS_CHECKED));
+    buf when = BUF_INIT;
+    if (checked)
+        i18n_fmt_datetime(&when, L, checked);
+    html_fmt(o, "%s</dd></dl>\n", checked && !buf_failed(&when) ? buf_str(&when) : "—");
+    buf_free(&when);
+    html_fmt(o, "<p class=\"hint\">%s <a href=\"/healthz\">/healthz</a></p>\n",
+             T(L, MSG_STATUS_MACHINES));
+    layout_end(r);
+}
+
 void api_health(req *r)
 {
     health_json(r);

@@ -268,3 +268,24 @@ test('the server still answers after all the malformed input', async () => {
   assert.equal(res.status, 200);
   assert.equal((await res.json()).status, 'ok');
 });
+
+test('the footer leads people to a human status page; /healthz stays JSON for machines', async () => {
+  const home = await (await fetch(`${srv.url}/?lang=en`)).text();
+  assert.match(home, /<a href="\/status">Service status<\/a>/);
+  const res = await fetch(`${srv.url}/status?lang=en`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/html/);
+  const body = await res.text();
+  assert.match(body, /<h1>Service status<\/h1>/);
+  assert.match(body, /Everything is working\./);
+  assert.match(body, /<dt>Schema version<\/dt><dd>\d+<\/dd>/);
+  assert.match(body, /href="\/healthz"/);
+  const sr = await (await fetch(`${srv.url}/status?lang=sr-Cyrl`)).text();
+  assert.match(sr, /Све ради\./);
+  assert.match(sr, /Верзија шеме/);
+  const lat = await (await fetch(`${srv.url}/status?lang=sr-Latn`)).text();
+  assert.match(lat, /Sve radi\./);
+  const h = await fetch(`${srv.url}/healthz`);
+  assert.match(h.headers.get('content-type'), /application\/json/);
+  assert.equal((await h.json()).status, 'ok');
+});
