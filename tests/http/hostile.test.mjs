@@ -169,7 +169,7 @@ describe('request lines', () => {
     const c = await RawConn.open(srv.port);
     try {
       c.write(Buffer.from('16030100a5010000a10303000102030405060708090a0b0c0d0e0f\r\n\r\n', 'hex'));
-      assert.ok(await c.closedWithin(3000), 'closed');
+      assert.ok(await c.closedWithin(5000), 'closed');
       assert.doesNotMatch(c.buf.toString('latin1'), /^HTTP\/1\.[01] [23]/);
     } finally {
       c.destroy();
@@ -323,7 +323,7 @@ describe('body framing', () => {
       const res = await c.response();
       refused(res, 400, /framing is ambiguous/);
       assert.match(res.headers.connection || '', /close/i);
-      assert.ok(await c.closedWithin(2000), 'closed after the answer');
+      assert.ok(await c.closedWithin(5000), 'closed after the answer');
       assert.equal(c.buf.length, 0, 'the body was never read as a second request');
     } finally {
       c.destroy();
