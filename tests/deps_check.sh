@@ -107,4 +107,4 @@ while read -r name a; do
 done <"$tmp/args"
 [ "$bad" -eq 0 ] || fail "add the package(s) above to build_pkgs in scripts/deps.sh"
 
-echo "deps_check: the release build needs only the build profile (${#pkgs[@]} packages, $(ls "$tmp/pc" | wc -l) .pc files in their closure)"
+echo "deps_check: the release build needs only the build profile (${#pkgs[@]} packages, $(find "$tmp/pc" -name "*.pc" | wc -l) .pc files in their closure)"
