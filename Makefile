@@ -22,12 +22,12 @@ run: build
 
 build:
 	@scripts/deps.sh build
-	@test -f build/build.ninja || meson setup build --buildtype=release >/dev/null
+	@test -f build/build.ninja || meson setup build --buildtype=release -Dtests=disabled >/dev/null
 	@ninja -C build
 
 build-asan:
 	@scripts/deps.sh test
-	@test -f build-asan/build.ninja || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	@test -f build-asan/build.ninja || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dtests=enabled >/dev/null
 	@ninja -C build-asan
 
 test: build-asan

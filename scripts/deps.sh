@@ -7,6 +7,8 @@
 #                           the Nu HTML Checker), wrk, sqlmap, wapiti,
 #                           slowhttptest
 #   scripts/deps.sh bench   build + nginx and wrk
+#   scripts/deps.sh PROFILE --list   prints the profile's packages, one a
+#                           line, and installs nothing (tests/deps_check.sh)
 #
 # Idempotent: asks dpkg what is there and calls apt-get only for the rest.
 # Works as root on a fresh Debian 12; otherwise uses sudo if present.
@@ -15,7 +17,9 @@ set -euo pipefail
 profile=${1:-build}
 build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
             libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libcurl4-openssl-dev
-            libxlsxwriter-dev)
+            libxlsxwriter-dev zlib1g-dev)
+# zlib1g-dev: xlsxwriter.pc links -lz, yet libxlsxwriter-dev does not depend
+# on it (found by tests/deps_check.sh).
 test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core
            clang libclang-rt-14-dev default-jre-headless wrk sqlmap wapiti slowhttptest)
 bench_pkgs=(nginx-light wrk curl)
@@ -26,6 +30,10 @@ case "$profile" in
   bench) want=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
   *) echo "usage: scripts/deps.sh build|test|bench" >&2; exit 2 ;;
 esac
+if [ "${2:-}" = --list ]; then
+  printf '%s\n' "${want[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${want[@]}"; do

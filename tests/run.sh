@@ -2,7 +2,9 @@
 # run.sh: runs every test level against the sanitizer build and prints one
 # summary line "N passed, N failed". Called by `make test` (and so by CI).
 #
-#   unit     cmocka executables through `meson test` (TAP)
+#   unit     cmocka executables through `meson test` (TAP), and
+#            tests/deps_check.sh (the release build needs only
+#            `scripts/deps.sh build`)
 #   http     black-box tests of the real binary (node --test)
 #   browser  playwright-core driving Debian's chromium (node --test)
 #   html     every HTML page the http and browser levels fetched, through the
@@ -61,6 +63,7 @@ count_tap() { # file -> adds to pass/fail from node's TAP summary
 
 if want unit; then
 echo "== unit tests"
+run_one "deps_check (release build needs only scripts/deps.sh build)" tests/deps_check.sh
 meson test -C build-asan --suite unit --print-errorlogs >"$out/unit.txt" 2>&1
 cat "$out/unit.txt" | grep -E '^ *[0-9]+/[0-9]+ |^Ok:|^Fail:' || true
 ok=$(grep -E '^Ok:' "$out/unit.txt" | awk '{print $2}')

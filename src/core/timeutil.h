@@ -13,8 +13,15 @@
 
 /* Sets TZ=Europe/Belgrade and calls tzset(). Call before threads start. */
 void time_setup_zone(void);
-/* Seconds since the Unix epoch, UTC. */
+/* Seconds since the Unix epoch, UTC; the fixed time of time_set_now() while
+ * one is set. */
 int64_t time_now(void);
+/* Test hook: makes time_now() return unix_utc (> 0) from now on, in every
+ * thread, until called with 0, which brings back the real clock. Lets a test
+ * fix "today" (a date in Belgrade, see rights.c and cluster.c) so that it
+ * cannot flip at midnight between the test's date and the code's. The
+ * server never calls it. time_mono_us() is not affected. */
+void time_set_now(int64_t unix_utc);
 /* Monotonic microseconds, for durations. */
 uint64_t time_mono_us(void);
 /* Appends an RFC 3339 UTC timestamp such as 2026-11-26T04:38:27Z. */

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "db/migrate.h"
+#include "core/log.h"
 #include "core/strutil.h"
 #include "db/search.h"
 #include "html/html.h"
@@ -280,13 +281,16 @@ void web_search_suggest(req *r)
 }
 
 /* GET /_test/sleep?ms=N: sleeps N milliseconds (at most 10 s), for the
- * graceful-shutdown test. Exists only with test routes on. */
+ * graceful-shutdown test. Exists only with test routes on. Logs "test sleep
+ * started" with the request id first, so the test knows the request is in
+ * flight before it sends SIGTERM, instead of guessing with a pause. */
 void web_test_sleep(req *r)
 {
     const char *ms = req_query(r, "ms");
     long v = ms ? strtol(ms, NULL, 10) : 100;
     if (v < 0 || v > 10000)
         v = 100;
+    log_msg(LOG_LVL_INFO, r->id, "test sleep started: %ld ms", v);
     struct timespec ts = {v / 1000, (v % 1000) * 1000000L};
     nanosleep(&ts, NULL);
     r->content_type = "text/plain; charset=utf-8";

@@ -147,7 +147,8 @@ test('two requests are answered over one kept-alive TCP connection', async () =>
     const first = await c.response();
     assert.equal(first.status, 200);
     assert.doesNotMatch(first.headers.connection || '', /close/i);
-    assert.equal(await c.closedWithin(200), false, 'socket still open after the first response');
+    // the second answer on this socket proves it stayed open (response()
+    // fails on a closed connection); no pause to watch it not close
     c.write(get('/api/v1/health'));
     const second = await c.response();
     assert.equal(second.status, 200);
@@ -256,7 +257,8 @@ test('a request line that is not HTTP gets no 2xx and the server stays up', asyn
   const c = await RawConn.open(srv.port);
   try {
     c.write('NONSENSE\r\n\r\n');
-    await c.closedWithin(2000);
+    // once closed, all the server sent is in c.buf: no pause-then-look
+    assert.ok(await c.closedWithin(5000), 'the server closes the connection');
     assert.doesNotMatch(c.buf.toString('latin1'), /^HTTP\/1\.[01] 2/);
   } finally {
     c.destroy();

@@ -520,8 +520,9 @@ static void test_sender_thread_delivers_and_stops_promptly(void **state)
     assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 0);
     uint64_t t0 = time_mono_us();
     mail_sender_stop();
-    assert_true(time_mono_us() - t0 < 1000000); /* woken, not waiting out its 5 s */
-    mail_sender_stop();                         /* a second stop is a no-op */
+    /* woken, not waiting out its 5 s (a bound far from both, for busy machines) */
+    assert_true(time_mono_us() - t0 < 3000000);
+    mail_sender_stop(); /* a second stop is a no-op */
 }
 
 static void test_sender_stop_aborts_a_hanging_transfer(void **state)
@@ -533,10 +534,10 @@ static void test_sender_stop_aborts_a_hanging_transfer(void **state)
     for (int i = 0; i < 100 && srv_conns(&f->srv) < 1; i++)
         usleep(20000);
     assert_int_equal(srv_conns(&f->srv), 1);
-    usleep(200000);
+    usleep(200000); /* not a wait for a condition: lets the transfer hang a while */
     uint64_t t0 = time_mono_us();
     mail_sender_stop();
-    assert_true(time_mono_us() - t0 < 2000000);
+    assert_true(time_mono_us() - t0 < 10000000); /* aborted, not curl's 30 s */
     /* an attempt cut short by the stop is not counted against the message */
     assert_int_equal(scalar(f->t.d, "SELECT attempts FROM outbox WHERE sent_at IS NULL"), 0);
 }

@@ -31,6 +31,14 @@ typedef struct fixture {
     testdb t;
 } fixture;
 
+/* The fixed clock of every test (time_set_now): 2026-06-15 12:00 in
+ * Belgrade, so "today" is the same date for the fixture and for rights_can()
+ * however close to midnight the test runs. */
+#define NOON_15_JUNE 1781517600 /* 2026-06-15T10:00:00Z */
+/* The last second of 15 June in Belgrade (CEST, UTC+2) and the first of 16 June. */
+#define LAST_SECOND_15_JUNE 1781560799 /* 2026-06-15T21:59:59Z */
+#define MIDNIGHT_16_JUNE    1781560800 /* 2026-06-15T22:00:00Z */
+
 /* A date relative to today in Belgrade, 'YYYY-MM-DD'. */
 static void date_rel(int days, char out[11])
 {
@@ -70,6 +78,7 @@ static const char SQL_AFF[] = "INSERT INTO affiliation(person_id, org_id, role, 
 static int setup(void **state)
 {
     time_setup_zone();
+    time_set_now(NOON_15_JUNE);
     fixture *f = calloc(1, sizeof *f);
     if (!f || testdb_open(&f->t) != 0) {
         free(f);
@@ -118,6 +127,7 @@ static int teardown(void **state)
     fixture *f = *state;
     testdb_close(&f->t);
     free(f);
+    time_set_now(0);
     return 0;
 }
 
@@ -316,6 +326,29 @@ static void test_endings_take_rights_at_once(void **state)
             assert_false(rights_can(f->t.d, &p, ALL[k], org));
 }
 
+/* "Today" is the date in Belgrade, and it turns at Belgrade's midnight, not
+ * UTC's: M_SOON (leaves on 16 June) is current until the last second of 15
+ * June and not from the first second of 16 June, two hours before midnight
+ * UTC. Only a fixed clock makes this testable. */
+static void test_today_turns_at_midnight_in_belgrade(void **state)
+{
+    fixture *f = *state;
+    principal p = who(P_MANAGER);
+    char today[11];
+    time_set_now(LAST_SECOND_15_JUNE);
+    date_rel(0, today);
+    assert_string_equal(today, "2026-06-15");
+    assert_true(rights_can(f->t.d, &p, RIGHT_FIGURES_EDIT, M_SOON));
+    assert_false(rights_can(f->t.d, &p, RIGHT_FIGURES_EDIT, M_LATER)); /* joins 16 June */
+    time_set_now(MIDNIGHT_16_JUNE);
+    date_rel(0, today);
+    assert_string_equal(today, "2026-06-16");
+    assert_false(rights_can(f->t.d, &p, RIGHT_FIGURES_EDIT, M_SOON));
+    assert_false(rights_can(f->t.d, &p, RIGHT_INVITE, M_SOON));
+    assert_true(rights_can(f->t.d, &p, RIGHT_FIGURES_EDIT, M_LATER)); /* joined today */
+    assert_true(rights_can(f->t.d, &p, RIGHT_FIGURES_EDIT, M1));
+}
+
 static void test_read_only_tokens(void **state)
 {
     fixture *f = *state;
@@ -374,6 +407,7 @@ int main(void)
         T(test_two_roles),
         T(test_manager_of_a_company_is_no_cluster_manager),
         T(test_endings_take_rights_at_once),
+        T(test_today_turns_at_midnight_in_belgrade),
         T(test_read_only_tokens),
         cmocka_unit_test(test_which_rights_write),
     };
