@@ -127,7 +127,8 @@ void layout_begin(req *r, const page_meta *m)
     nav_item(r, m, "home", "/", MSG_NAV_HOME);
     nav_item(r, m, "orgs", "/orgs", MSG_NAV_DIRECTORY);
     nav_item(r, m, "figures", "/figures", MSG_NAV_FIGURES);
-    nav_item(r, m, "search", "/search", MSG_NAV_SEARCH);
+    /* no "Search" item: the search box beside it is the way to search,
+     * and the room goes to the box so its hint is never cut */
     html_raw(o, "</ul></nav>\n");
     html_fmt(
         o,
@@ -136,7 +137,7 @@ void layout_begin(req *r, const page_meta *m)
         "<input id=\"site-q\" type=\"search\" name=\"q\" placeholder=\"%s\" "
         "autocomplete=\"off\" maxlength=\"200\" data-suggest>"
         "<button type=\"submit\">%s</button></form>\n",
-        T(L, MSG_NAV_SEARCH), T(L, MSG_SEARCH_PLACEHOLDER), T(L, MSG_SEARCH_BUTTON));
+        T(L, MSG_NAV_SEARCH), T(L, MSG_SEARCH_PLACEHOLDER_SHORT), T(L, MSG_SEARCH_BUTTON));
     html_fmt(o, "<nav class=\"lang-switch\" aria-label=\"%s\"><ul>", T(L, MSG_NAV_LANGUAGE));
     for (int l = 0; l < LANG__COUNT; l++) {
         html_fmt(o, "<li><a lang=\"%s\" hreflang=\"%s\" href=\"", i18n_tag((lang_id)l),

@@ -112,6 +112,37 @@ test('home page fits a phone screen (390x844)', async () => {
   }
 });
 
+// The header's search hint was cut to "Претражит" in Cyrillic: measure the
+// placeholder with the input's own font against the room inside the input,
+// in every language, on a 1366 px laptop and on a phone, and require the
+// header to keep its languages on the first row on the laptop.
+for (const lang of ['en', 'sr-Latn', 'sr-Cyrl']) {
+  for (const [label, viewport] of [['1366 px', { width: 1366, height: 800 }], ['phone', PHONE]]) {
+    test(`the header search hint is never cut (${lang}, ${label})`, async () => {
+      const { context, page } = await openPage(viewport);
+      try {
+        await page.goto(`${server.url}/figures?lang=${lang}`, { waitUntil: 'load' });
+        const m = await page.$eval('#site-q', (el) => {
+          const cs = getComputedStyle(el);
+          const ctx = document.createElement('canvas').getContext('2d');
+          ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+          const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+          return { text: el.placeholder, need: ctx.measureText(el.placeholder).width, room };
+        });
+        assert.ok(m.text.length > 0, 'the search box has a hint');
+        assert.ok(m.need <= m.room, `"${m.text}" needs ${m.need.toFixed(0)} px, the box has ${m.room.toFixed(0)} px`);
+        if (viewport.width === 1366) {
+          const tops = await page.evaluate(() => ['.brand', '.search-box', '.lang-switch']
+            .map((q) => Math.round(document.querySelector(q).getBoundingClientRect().top)));
+          assert.ok(Math.max(...tops) - Math.min(...tops) < 20, `header on one row: ${tops}`);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}
+
 test('unknown address shows the styled 404 page', async () => {
   const url = `${server.url}/no-such-page?lang=en`;
   const { context, page, problems } = await openPage(DESKTOP, { expectStatusUrl: url });
