@@ -13,6 +13,7 @@
 
 #include "core/mem.h"
 #include "core/utf8.h"
+#include "i18n/collate.h"
 #include "i18n/i18n.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -458,10 +459,93 @@ static void test_plural(void **state)
     }
 }
 
+/* qsort over collation keys */
+typedef struct keyed {
+    const char *word;
+    buf key;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    return collate_cmp(x->key.data, x->key.len, y->key.data, y->key.len);
+}
+
+/* Sorts words (shuffled on purpose) by script's key and compares them with
+ * want, the expected order. */
+static void check_order(collate_script script, const char *const *want, size_t n)
+{
+    keyed *k = calloc(n, sizeof *k);
+    assert_non_null(k);
+    for (size_t i = 0; i < n; i++) {
+        size_t from = (2 * n - 1 - i + 3) % n; /* reversed and rotated: a permutation */
+        k[i].word = want[from];
+        k[i].key = (buf)BUF_INIT;
+        assert_true(collate_key(&k[i].key, script, want[from], strlen(want[from])));
+    }
+    qsort(k, n, sizeof *k, by_key);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(k[i].word, want[i]) != 0)
+            fail_msg("position %zu: %s, want %s", i, k[i].word, want[i]);
+        buf_free(&k[i].key);
+    }
+    free(k);
+}
+
+/* The azbuka and the abeceda, letter by letter, in the reader's script. */
+static void test_serbian_alphabet_order(void **state)
+{
+    (void)state;
+    static const char *const azbuka[] = {"А", "Б", "В", "Г", "Д", "Ђ", "Е", "Ж", "З", "И",
+                                         "Ј", "К", "Л", "Љ", "М", "Н", "Њ", "О", "П", "Р",
+                                         "С", "Т", "Ћ", "У", "Ф", "Х", "Ц", "Ч", "Џ", "Ш"};
+    check_order(COLLATE_CYRL, azbuka, sizeof azbuka / sizeof azbuka[0]);
+    static const char *const abeceda[] = {"A", "B", "C", "Č", "Ć", "D", "Dž", "Đ", "E", "F",
+                                          "G", "H", "I", "J", "K", "L", "Lj", "M", "N", "Nj",
+                                          "O", "P", "R", "S", "Š", "T", "U",  "V", "Z", "Ž"};
+    check_order(COLLATE_LATN, abeceda, sizeof abeceda / sizeof abeceda[0]);
+    /* the review's cases: Авала before Аутокластер (в before у), Г before
+     * Ф; in Latin the abeceda turns the first two round (u before v), and
+     * Ž comes last; names in the other script sort among them */
+    static const char *const names_cyr[] = {"Авала",    "Аутокластер", "Гаврило", "Ђурђевак",
+                                            "Љубовија", "Ниш",         "Nišava",  "Њива",
+                                            "Фабрика",  "Čačak",       "Шабац"};
+    check_order(COLLATE_CYRL, names_cyr, sizeof names_cyr / sizeof names_cyr[0]);
+    static const char *const names_lat[] = {
+        "Autoklaster", "Avala",     "Cer", "Čačak",  "Ćuprija", "Džep",  "Đurđevak",
+        "Lazarevac",   "Ljubovija", "Ниш", "Nišava", "Njegoš",  "Šabac", "Žabalj"};
+    check_order(COLLATE_LATN, names_lat, sizeof names_lat / sizeof names_lat[0]);
+}
+
+static void test_latin_to_cyrillic(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"Ljubljana", "Љубљана"},
+        {"NJEGOŠ", "ЊЕГОШ"},
+        {"Džep i džak", "Џеп и џак"},
+        {"Đorđe Ćurčić", "Ђорђе Ћурчић"},
+        {"Niš 2026 d.o.o.", "Ниш 2026 д.о.о."},
+        {"Wi-Fi Ѕ", "Wи-Фи Ѕ"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        buf b = BUF_INIT;
+        collate_lat_to_cyr(&b, cases[i].in, strlen(cases[i].in));
+        assert_false(b.failed);
+        assert_string_equal(b.len ? b.data : "", cases[i].want);
+        buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_catalog_placeholders),
+        cmocka_unit_test(test_serbian_alphabet_order),
+        cmocka_unit_test(test_latin_to_cyrillic),
         cmocka_unit_test(test_catalog_text),
         cmocka_unit_test(test_init_twice),
         cmocka_unit_test(test_init_oom),
