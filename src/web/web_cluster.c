@@ -289,8 +289,10 @@ static void strategy(req *r, const cluster_info *ci)
 }
 
 /* The management team: name, role, share of full time, and contacts
- * where the reader may see them (cluster_get decided). */
-static void team(req *r, const cluster_info *ci)
+ * where the reader may see them (cluster_get decided: everyone's for
+ * readers with RIGHT_VIEW_MEMBERS, given as contacts, else only those who
+ * agreed to public display). */
+static void team(req *r, const cluster_info *ci, bool contacts)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
@@ -325,7 +327,9 @@ static void team(req *r, const cluster_info *ci)
             html_fmt(o, "%s", t->phone);
         if (empty(t->email) && empty(t->phone))
             html_fmt(o, "<span class=\"muted\">%s</span>",
-                     T(L, r->user ? MSG_CL_NO_CONTACT : MSG_CL_CONTACT_LOGIN));
+                     T(L, contacts  ? MSG_CL_NO_CONTACT
+                          : r->user ? MSG_CL_CONTACT_MEMBERS
+                                    : MSG_CL_CONTACT_LOGIN));
         html_raw(o, "</td></tr>");
     }
     html_fmt(o, "</tbody></table></div><p class=\"muted small\">%s</p></section>\n",
@@ -480,6 +484,7 @@ static void cluster_figures(req *r, const org_rec *o, const figure_total *trend,
 /* Everything the section shows, loaded before anything is written. */
 typedef struct section_data {
     cluster_info ci;
+    bool contacts; /* the reader has RIGHT_VIEW_MEMBERS: team contacts shown */
     cluster_member_rec *members;
     size_t n_members;
     figure_total *trend;
@@ -489,7 +494,9 @@ typedef struct section_data {
 static db_status section_load(req *r, const org_rec *o, section_data *d)
 {
     memset(d, 0, sizeof *d);
-    db_status st = cluster_get(r->db, r->a, o->id, r->user != NULL, &d->ci);
+    /* people's contacts only for those with the right, not for any login */
+    d->contacts = rights_can(r->db, r->user, RIGHT_VIEW_MEMBERS, o->id);
+    db_status st = cluster_get(r->db, r->a, o->id, d->contacts, &d->ci);
     if (st != DB_OK)
         return st;
     if ((st = visible_members(r, o->id, &d->members, &d->n_members)) != DB_OK)
@@ -520,7 +527,7 @@ static void section_render(req *r, const org_rec *o, const section_data *d)
     label_facts(r, &d->ci, MSG_CL_LABELS);
     html_raw(out, "</dl></section>\n");
     strategy(r, &d->ci);
-    team(r, &d->ci);
+    team(r, &d->ci, d->contacts);
 
     cluster_composition comp;
     cluster_composition_of(d->members, d->n_members, &comp);
@@ -723,7 +730,6 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
         resp_fail(r, st, "cluster_members");
         return;
     }
-    r->cache_control = "private, no-cache";
     const char *title = arena_printf(r->a, T(L, MSG_CL_MEMBERS_TITLE), web_org_name(r, org));
     page_meta pm = {.title = title, .nav = "orgs"};
     layout_begin(r, &pm);
@@ -1112,7 +1118,6 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
         resp_fail(r, st, "cluster_get");
         return;
     }
-    r->cache_control = "private, no-cache";
     bool secretariat = rights_can(r->db, r->user, RIGHT_FIGURES_VERIFY, 0);
     const char *title = arena_printf(r->a, T(L, MSG_CL_EDIT_TITLE), web_org_name(r, org));
     page_meta pm = {.title = title, .nav = "orgs"};
