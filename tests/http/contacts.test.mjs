@@ -128,3 +128,60 @@ test('pages for a logged-in person and API answers to a token are private, no-st
     assert.equal(page.headers.get('cache-control'), 'no-cache', `anonymous ${path}`);
   }
 });
+
+// --- the team form invites without saying who has an account --------------------------
+
+test('the team form answers the same for an address with an account and one without; the invited accept by logging in', async () => {
+  const m = sessions.manager;
+  const invite = async (email) => {
+    const res = await fetch(`${srv.url}/orgs/cluster-c/team`, {
+      method: 'POST', redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url, Cookie: m.cookie },
+      body: new URLSearchParams({ _csrf: m.csrf, email, role: 'Analyst', fte: '0.5', since: '2024-01-01', name: '' }).toString(),
+    });
+    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+  };
+  const outbox = (to) => Number(sqlite(`SELECT count(*) FROM outbox WHERE to_addr = '${to}'`));
+  const fresh = 'nobody.yet@example.com';
+  const known = await invite(EMAIL.noaff);
+  const unknown = await invite(fresh);
+  assert.equal(known.status, 303, known.text.slice(0, 300));
+  assert.deepEqual(unknown, known, 'the same answer either way');
+  assert.equal(known.location, '/orgs/cluster-c/cluster/edit?saved=team-invited#team');
+
+  // the edit page lists both invitations by the address typed, never by the account's name
+  const edit = await get('/orgs/cluster-c/cluster/edit?saved=team-invited', 'manager');
+  assert.match(edit.text, /An invitation was sent to that address/);
+  assert.match(edit.text, new RegExp(`${EMAIL.noaff} \\(invited, not accepted yet\\)`));
+  assert.match(edit.text, new RegExp(`${fresh} \\(invited, not accepted yet\\)`));
+  assert.doesNotMatch(edit.text, /The noaff/, 'the name of the account behind the address');
+
+  // mail: the account holder gets the team invitation; the new address also
+  // an account invitation
+  assert.equal(outbox(EMAIL.noaff), 1);
+  assert.equal(outbox(fresh), 2);
+  assert.match(sqlite(`SELECT body FROM outbox WHERE to_addr = '${EMAIL.noaff}'`), /\/orgs\/cluster-c\/team\/accept/);
+
+  // invitations are not on the public profile
+  const before = await get('/orgs/cluster-c', null);
+  assert.doesNotMatch(before.text, /The noaff|Analyst/);
+
+  // someone else has nothing to accept; the invited person accepts by logging in
+  assert.equal((await get('/orgs/cluster-c/team/accept', 'representative')).status, 404);
+  assert.equal((await get('/orgs/cluster-c/team/accept', null)).status, 303, 'the public is sent to log in');
+  const me = sessions.noaff;
+  const form = await get('/orgs/cluster-c/team/accept', 'noaff');
+  assert.equal(form.status, 200);
+  assert.match(form.text, /invited to the management team of Cluster C as Analyst/);
+  const ok = await fetch(`${srv.url}/orgs/cluster-c/team/accept`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url, Cookie: me.cookie },
+    body: new URLSearchParams({ _csrf: me.csrf }).toString(),
+  });
+  await ok.text();
+  assert.equal(ok.status, 303);
+  assert.equal(Number(sqlite(`SELECT count(*) FROM audit WHERE action = 'cluster_team_accept'`)), 1);
+  const after = await get('/orgs/cluster-c', null);
+  assert.match(after.text, /The noaff/, 'on the team once accepted');
+  assert.equal((await get('/orgs/cluster-c/team/accept', 'noaff')).status, 404, 'nothing left to accept');
+});
