@@ -72,9 +72,7 @@ static void put_opt(buf *o, const char *key, int64_t v)
 
 static void start_json(req *r)
 {
-    r->content_type = "application/json";
-    if (r->user)
-        r->cache_control = "private, no-cache";
+    r->content_type = "application/json"; /* private, no-store when r->user: server.c */
 }
 
 /* Loads the cluster {slug} the asker may see, or writes the 404. */

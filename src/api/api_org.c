@@ -50,13 +50,6 @@ static bool may_see(req *r, const org_rec *o)
     return is_secretariat(r) || rights_can(r->db, r->user, RIGHT_ORG_EDIT, o->id);
 }
 
-/* Answers that vary with the asker must not be shared by caches. */
-static void private_if_user(req *r)
-{
-    if (r->user)
-        r->cache_control = "private, no-cache";
-}
-
 /* --- writing records ---------------------------------------------------------- */
 
 static void put_str(buf *o, const char *key, const char *v)
@@ -509,7 +502,6 @@ void api_org_list(req *r)
     }
     buf *o = &r->out;
     r->content_type = "application/json";
-    private_if_user(r);
     buf_puts(o, "{\"items\":[");
     for (size_t i = 0; i < res.n_items; i++) {
         if (i)
@@ -537,7 +529,6 @@ void api_org_get(req *r)
     if (!load_visible(r, &e))
         return;
     r->content_type = "application/json";
-    private_if_user(r);
     put_full(r, &e);
 }
 
@@ -570,7 +561,6 @@ void api_search(req *r)
     }
     buf *o = &r->out;
     r->content_type = "application/json";
-    private_if_user(r);
     buf_puts(o, "{\"items\":[");
     bool first = true;
     for (size_t i = 0; i < n; i++) {

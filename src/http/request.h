@@ -82,7 +82,8 @@ typedef struct req {
     bool no_etag;              /* do not add an ETag / answer 304 automatically */
     const char *etag;          /* entity tag (without quotes) when the handler knows
                                   one; else the server hashes the body */
-    const char *cache_control; /* default "no-cache" for dynamic pages */
+    const char *cache_control; /* default "no-cache" for dynamic pages; ignored when
+                                  user is set: then always "private, no-store" */
     const char *cache_key;     /* set by a handler: keep this answer in the page cache
                                   under this key and cache_version, if it ends up a
                                   whole 200 (server_hook_finish decides) */

@@ -503,7 +503,13 @@ static enum MHD_Result send_response(ctx *x)
     add_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     if (g_cfg->secure_cookies)
         add_header(resp, "Strict-Transport-Security", "max-age=31536000");
-    add_header(resp, "Cache-Control", r->cache_control ? r->cache_control : "no-cache");
+    /* Anything answered to a logged-in person or a Bearer token may hold
+     * personal data: no cache, shared or the browser's, keeps it, whatever
+     * the handler asked for. Anonymous answers keep the handler's choice. */
+    add_header(resp, "Cache-Control",
+               r->user            ? "private, no-store"
+               : r->cache_control ? r->cache_control
+                                  : "no-cache");
     if (!r->static_body && !r->is_api)
         add_header(resp, "Vary", "Accept-Language, Cookie");
     if (!r->is_api && r->lang < LANG__COUNT && !r->static_body)

@@ -18,6 +18,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,6 +26,7 @@
 #include "core/utf8.h"
 #include "json/json.h"
 #include "model/audit.h"
+#include "model/mail.h"
 
 #define PROFILE_TEXT_MAX 10000 /* characters per strategy field */
 #define NOTE_MAX         500
@@ -229,7 +231,7 @@ static const char SQL_STAGES[] =
     " WHEN 'developing' THEN 3 ELSE 4 END";
 static const char SQL_TEAM[] =
     "SELECT t.id, t.person_id, p.name, p.email, p.phone, p.public_contact, t.role, t.fte_milli,"
-    "       t.since, t.until, p.erased_at IS NOT NULL"
+    "       t.since, t.until, p.erased_at IS NOT NULL, t.invited"
     "  FROM cluster_team t JOIN person p ON p.id = t.person_id"
     " WHERE t.org_id = $1 ORDER BY t.until IS NOT NULL, coalesce(t.since, ''), t.id";
 static const char SQL_SCAN[] =
@@ -295,6 +297,7 @@ static void team_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     r->fte_milli = (int)db_col_int(s, 7);
     r->since = db_col_dup(a, s, 8, oom);
     r->until = db_col_dup(a, s, 9, oom);
+    r->invited = db_col_int(s, 11) != 0;
 }
 
 static db_status read_team(db *d, arena *a, int64_t id, bool with_contacts, cluster_info *out)
@@ -660,14 +663,60 @@ done:
 
 static const char SQL_PERSON_OK[] = "SELECT erased_at IS NULL FROM person WHERE id = $1";
 static const char SQL_TEAM_ADD[] =
-    "INSERT INTO cluster_team(org_id, person_id, role, fte_milli, since)"
-    " VALUES ($1, $2, $3, $4, $5)";
+    "INSERT INTO cluster_team(org_id, person_id, role, fte_milli, since, invited)"
+    " VALUES ($1, $2, $3, $4, $5, $6)";
+/* an invitation replaces the person's pending one to the same team */
+static const char SQL_TEAM_UNINVITE[] =
+    "DELETE FROM cluster_team WHERE org_id = $1 AND person_id = $2 AND invited = 1";
+static const char SQL_TEAM_INVITEE[] =
+    "SELECT p.email, o.name FROM person p, org o WHERE p.id = $1 AND o.id = $2";
+static const char SQL_TEAM_ACCEPT[] =
+    "UPDATE cluster_team SET invited = 0"
+    " WHERE org_id = $1 AND person_id = $2 AND invited = 1 AND until IS NULL";
 static const char SQL_TEAM_GET[] = "SELECT org_id, since FROM cluster_team WHERE id = $1";
 static const char SQL_TEAM_END[] = "UPDATE cluster_team SET until = $2 WHERE id = $1";
 
-db_status cluster_team_add(db *d, int64_t org_id, int64_t person_id, const char *role,
-                           int fte_milli, const char *since, int64_t actor_id, const char *ip,
-                           form_errors *errs)
+/* The invitation mail to person_id (in the open transaction). */
+static db_status team_invite_mail(db *d, int64_t org_id, int64_t person_id, const char *role,
+                                  const char *accept_url)
+{
+    db_stmt *s = db_prepare(d, SQL_TEAM_INVITEE);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, person_id);
+    db_bind_int(s, 2, org_id);
+    db_status st = db_step(s);
+    buf body = BUF_INIT;
+    char *to = NULL;
+    if (st == DB_ROW) {
+        const char *email = db_col_text(s, 0);
+        to = email ? strdup(email) : NULL;
+        buf_printf(&body,
+                   "Hello,\n\nyou have been invited to the management team of %s in SCAN, as ",
+                   db_col_text(s, 1) ? db_col_text(s, 1) : "a cluster");
+        buf_puts(&body, role);
+        buf_puts(&body, ".\nTo accept, log in to SCAN and confirm here:\n\n");
+        buf_puts(&body, accept_url);
+        buf_puts(&body, "\n\nIf you have no account yet, a separate message lets you choose your"
+                        " password first.\nIf you did not expect this invitation, you can ignore"
+                        " this message.\n");
+    }
+    db_reset(s);
+    if (st == DB_ROW && to && !buf_failed(&body))
+        st = mail_queue(d, to, "Your invitation to a cluster's management team", buf_str(&body));
+    else if (st == DB_ROW)
+        st = to ? DB_NOMEM : DB_CONSTRAINT; /* no address (erased) */
+    else if (st == DB_DONE)
+        st = DB_CONSTRAINT;
+    free(to);
+    buf_free(&body);
+    return st;
+}
+
+/* cluster_team_add and cluster_team_invite: accept_url NULL adds. */
+static db_status team_put(db *d, int64_t org_id, int64_t person_id, const char *role, int fte_milli,
+                          const char *since, const char *accept_url, int64_t actor_id,
+                          const char *ip, form_errors *errs)
 {
     assert(d);
     form_errors local = {0};
@@ -698,6 +747,16 @@ db_status cluster_team_add(db *d, int64_t org_id, int64_t person_id, const char 
         st = DB_CONSTRAINT;
         goto cleanup;
     }
+    if (accept_url) {
+        if (!(s = db_prepare(d, SQL_TEAM_UNINVITE))) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        db_bind_int(s, 1, org_id);
+        db_bind_int(s, 2, person_id);
+        if ((st = db_run(s)) != DB_OK)
+            goto cleanup;
+    }
     if (!(s = db_prepare(d, SQL_TEAM_ADD))) {
         st = DB_ERR;
         goto cleanup;
@@ -707,11 +766,62 @@ db_status cluster_team_add(db *d, int64_t org_id, int64_t person_id, const char 
     db_bind_text(s, 3, role);
     db_bind_int(s, 4, fte_milli);
     db_bind_text(s, 5, empty(since) ? NULL : since);
+    db_bind_int(s, 6, accept_url ? 1 : 0);
     if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     buf_printf(&detail, "{\"team\":%lld,\"person\":%lld}", (long long)db_last_id(d),
                (long long)person_id);
-    if ((st = finish_write(d, actor_id, ip, "cluster_team_add", org_id, &detail)) != DB_OK)
+    if (accept_url && (st = team_invite_mail(d, org_id, person_id, role, accept_url)) != DB_OK)
+        goto cleanup;
+    if ((st = finish_write(d, actor_id, ip, accept_url ? "cluster_team_invite" : "cluster_team_add",
+                           org_id, &detail)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    return st;
+}
+
+db_status cluster_team_add(db *d, int64_t org_id, int64_t person_id, const char *role,
+                           int fte_milli, const char *since, int64_t actor_id, const char *ip,
+                           form_errors *errs)
+{
+    return team_put(d, org_id, person_id, role, fte_milli, since, NULL, actor_id, ip, errs);
+}
+
+db_status cluster_team_invite(db *d, int64_t org_id, int64_t person_id, const char *role,
+                              int fte_milli, const char *since, const char *accept_url,
+                              int64_t actor_id, const char *ip, form_errors *errs)
+{
+    assert(accept_url);
+    return team_put(d, org_id, person_id, role, fte_milli, since, accept_url, actor_id, ip, errs);
+}
+
+db_status cluster_team_accept(db *d, int64_t org_id, int64_t person_id, const char *ip)
+{
+    assert(d);
+    buf detail = BUF_INIT;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto done;
+    db_stmt *s = db_prepare(d, SQL_TEAM_ACCEPT);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, org_id);
+    db_bind_int(s, 2, person_id);
+    if ((st = db_run(s)) != DB_OK)
+        goto cleanup;
+    if (db_changes(d) == 0) {
+        st = DB_DONE; /* no pending invitation */
+        goto cleanup;
+    }
+    buf_printf(&detail, "{\"person\":%lld}", (long long)person_id);
+    if ((st = finish_write(d, person_id, ip, "cluster_team_accept", org_id, &detail)) != DB_OK)
         goto cleanup;
     st = db_commit(d);
 cleanup:

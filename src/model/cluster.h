@@ -40,6 +40,7 @@ typedef struct cluster_team_rec {
     const char *role;
     int fte_milli;
     const char *since, *until;
+    bool invited; /* an invitation not accepted yet: never shown publicly */
 } cluster_team_rec;
 
 typedef struct scan_membership_rec {
@@ -103,6 +104,18 @@ db_status cluster_add_label(db *d, int64_t org_id, const char *label, const char
 db_status cluster_team_add(db *d, int64_t org_id, int64_t person_id, const char *role,
                            int fte_milli, const char *since, int64_t actor_id, const char *ip,
                            form_errors *errs);
+/* The same as cluster_team_add, but as an invitation (invited = 1) that
+ * replaces any pending invitation of the person to this team, and queues a
+ * mail to the person's address saying who invites them and that they
+ * accept by logging in at accept_url (when they have no account yet, the
+ * caller has sent them an account invitation first). All in one
+ * transaction with its audit row (cluster_team_invite). */
+db_status cluster_team_invite(db *d, int64_t org_id, int64_t person_id, const char *role,
+                              int fte_milli, const char *since, const char *accept_url,
+                              int64_t actor_id, const char *ip, form_errors *errs);
+/* Accepts person_id's pending invitation to org_id's team (audited as
+ * cluster_team_accept by the person). DB_DONE when there is none. */
+db_status cluster_team_accept(db *d, int64_t org_id, int64_t person_id, const char *ip);
 /* Ends a team membership on until (NULL = today). DB_CONSTRAINT for a bad
  * date or one before since, DB_DONE when there is no such row. */
 db_status cluster_team_end(db *d, int64_t team_id, const char *until, int64_t actor_id,

@@ -160,9 +160,9 @@ db_status org_set_status(db *d, int64_t id, const char *status, int64_t actor_id
  * remain (org_restore can bring it back). DB_CONSTRAINT when other rows
  * still refer to it (memberships, affiliations), DB_DONE for no entry. */
 db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip);
-/* Stores a logo after checking it: PNG or JPEG by magic bytes and
- * dimensions, SVG parsed and refused if it holds scripts, event handlers,
- * foreign objects or external references; at most 512 KiB. *why gets a
+/* Stores a logo after checking it with image_check() (model/image.h): PNG
+ * or JPEG by magic bytes and dimensions, SVG against an allow-list of
+ * elements and attributes; at most 512 KiB. *why gets a
  * catalog message id when refused (DB_CONSTRAINT): MSG_LOGO_TOO_BIG,
  * _FORMAT, _DIMENSIONS, _SVG_INVALID or _SVG_UNSAFE. n == 0 removes the
  * logo. DB_DONE when there is no entry. Audited (org_logo); no revision. */

@@ -36,6 +36,23 @@ db_status person_id_by_email(db *d, const char *email, int64_t *id)
     return st == DB_ROW || st == DB_DONE ? DB_OK : st;
 }
 
+static const char SQL_CAN_LOG_IN[] =
+    "SELECT 1 FROM person p JOIN account a ON a.person_id = p.id"
+    " WHERE p.email = lower($1) AND p.erased_at IS NULL AND a.pass_hash IS NOT NULL";
+
+db_status person_can_log_in(db *d, const char *email, bool *yes)
+{
+    *yes = false;
+    db_stmt *s = db_prepare(d, SQL_CAN_LOG_IN);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, email);
+    db_status st = db_step(s);
+    *yes = st == DB_ROW;
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
 /* --- display name ----------------------------------------------------------- */
 
 static const char SQL_NAME[] = "SELECT name, erased_at IS NOT NULL FROM person WHERE id = $1";

@@ -45,6 +45,11 @@ db_status person_erase(db *d, int64_t person_id, int64_t actor_id, const char *i
  * without regard to ASCII case (stored e-mails are lower case), into *id;
  * 0 when none. DB errors are returned. */
 db_status person_id_by_email(db *d, const char *email, int64_t *id);
+/* *yes when the address (ASCII case aside) belongs to a person, not
+ * erased, whose account has a password: someone who can log in (or could,
+ * once enabled). The team form uses it to choose what to mail, never to
+ * tell the asker. */
+db_status person_can_log_in(db *d, const char *email, bool *yes);
 
 /* --- accounts and affiliations, for `scan user` and the users page ------ */
 

@@ -63,6 +63,10 @@ const route routes[] = {
      "Add a person to a cluster's management team"},
     {HTTP_POST, "/orgs/{slug}/team/{id}/end", web_cluster_team_end, RF_LOGIN | RF_CSRF, 16384,
      "End a management team membership on a date"},
+    {HTTP_GET, "/orgs/{slug}/team/accept", web_cluster_team_accept_form, RF_LOGIN, 0,
+     "A management team invitation of the logged-in person"},
+    {HTTP_POST, "/orgs/{slug}/team/accept", web_cluster_team_accept, RF_LOGIN | RF_CSRF, 16384,
+     "Accept a management team invitation"},
     /* accounts: logging in and out, the account page, one-time links */
     {HTTP_GET, "/login", web_login_form, 0, 0, "Login form"},
     {HTTP_POST, "/login", web_login, RF_CSRF, 16384, "Log in: e-mail and password"},

@@ -160,6 +160,10 @@ void web_cluster_save(req *r);
  * POST /orgs/{slug}/team/{id}/end: the management team (RIGHT_ORG_EDIT). */
 void web_cluster_team_add(req *r);
 void web_cluster_team_end(req *r);
+/* GET/POST /orgs/{slug}/team/accept: the logged-in person's pending team
+ * invitation (404 without one), and accepting it. */
+void web_cluster_team_accept_form(req *r);
+void web_cluster_team_accept(req *r);
 /* api_cluster.c: clusters and figures as JSON */
 void api_cluster_list(req *r);
 void api_cluster_members(req *r);

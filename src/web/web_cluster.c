@@ -13,8 +13,11 @@
  *   GET  /orgs/{slug}/cluster/edit   the cluster profile forms
  *   POST /orgs/{slug}/cluster        save one part (profile, stage, SCAN
  *                                    status (secretariat), label)
- *   POST /orgs/{slug}/team           add a person (by e-mail) to the
- *                                    management team
+ *   POST /orgs/{slug}/team           invite a person (by e-mail) to the
+ *                                    management team, the same answer
+ *                                    whether or not the address has an
+ *                                    account
+ *   GET/POST /orgs/{slug}/team/accept   the invited person accepts
  *   POST /orgs/{slug}/team/{id}/end  end a team membership on a date
  *
  *   GET  /orgs/{slug}                web_cluster_profile(): the profile
@@ -39,6 +42,7 @@
 #include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
+#include "model/auth.h"
 #include "model/cluster.h"
 #include "model/figures.h"
 #include "model/org.h"
@@ -289,14 +293,16 @@ static void strategy(req *r, const cluster_info *ci)
 }
 
 /* The management team: name, role, share of full time, and contacts
- * where the reader may see them (cluster_get decided). */
-static void team(req *r, const cluster_info *ci)
+ * where the reader may see them (cluster_get decided: everyone's for
+ * readers with RIGHT_VIEW_MEMBERS, given as contacts, else only those who
+ * agreed to public display). */
+static void team(req *r, const cluster_info *ci, bool contacts)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
     size_t current = 0;
     for (size_t i = 0; i < ci->n_team; i++)
-        current += empty(ci->team[i].until);
+        current += empty(ci->team[i].until) && !ci->team[i].invited;
     if (current == 0)
         return;
     html_fmt(
@@ -309,7 +315,7 @@ static void team(req *r, const cluster_info *ci)
     int64_t fte = 0;
     for (size_t i = 0; i < ci->n_team; i++) {
         const cluster_team_rec *t = &ci->team[i];
-        if (!empty(t->until))
+        if (!empty(t->until) || t->invited) /* invitations are not public */
             continue;
         fte += t->fte_milli;
         html_fmt(o, "<tr><th scope=\"row\">%s</th><td>%s</td><td class=\"num\">%s</td><td>",
@@ -325,7 +331,9 @@ static void team(req *r, const cluster_info *ci)
             html_fmt(o, "%s", t->phone);
         if (empty(t->email) && empty(t->phone))
             html_fmt(o, "<span class=\"muted\">%s</span>",
-                     T(L, r->user ? MSG_CL_NO_CONTACT : MSG_CL_CONTACT_LOGIN));
+                     T(L, contacts  ? MSG_CL_NO_CONTACT
+                          : r->user ? MSG_CL_CONTACT_MEMBERS
+                                    : MSG_CL_CONTACT_LOGIN));
         html_raw(o, "</td></tr>");
     }
     html_fmt(o, "</tbody></table></div><p class=\"muted small\">%s</p></section>\n",
@@ -480,6 +488,7 @@ static void cluster_figures(req *r, const org_rec *o, const figure_total *trend,
 /* Everything the section shows, loaded before anything is written. */
 typedef struct section_data {
     cluster_info ci;
+    bool contacts; /* the reader has RIGHT_VIEW_MEMBERS: team contacts shown */
     cluster_member_rec *members;
     size_t n_members;
     figure_total *trend;
@@ -489,7 +498,9 @@ typedef struct section_data {
 static db_status section_load(req *r, const org_rec *o, section_data *d)
 {
     memset(d, 0, sizeof *d);
-    db_status st = cluster_get(r->db, r->a, o->id, r->user != NULL, &d->ci);
+    /* people's contacts only for those with the right, not for any login */
+    d->contacts = rights_can(r->db, r->user, RIGHT_VIEW_MEMBERS, o->id);
+    db_status st = cluster_get(r->db, r->a, o->id, d->contacts, &d->ci);
     if (st != DB_OK)
         return st;
     if ((st = visible_members(r, o->id, &d->members, &d->n_members)) != DB_OK)
@@ -520,7 +531,7 @@ static void section_render(req *r, const org_rec *o, const section_data *d)
     label_facts(r, &d->ci, MSG_CL_LABELS);
     html_raw(out, "</dl></section>\n");
     strategy(r, &d->ci);
-    team(r, &d->ci);
+    team(r, &d->ci, d->contacts);
 
     cluster_composition comp;
     cluster_composition_of(d->members, d->n_members, &comp);
@@ -723,7 +734,6 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
         resp_fail(r, st, "cluster_members");
         return;
     }
-    r->cache_control = "private, no-cache";
     const char *title = arena_printf(r->a, T(L, MSG_CL_MEMBERS_TITLE), web_org_name(r, org));
     page_meta pm = {.title = title, .nav = "orgs"};
     layout_begin(r, &pm);
@@ -1037,6 +1047,8 @@ static void team_panel(req *r, const org_rec *org, const cluster_info *ci, const
         if (!empty(t->until))
             continue;
         const char *name = in_script(r, t->name) ? in_script(r, t->name) : "";
+        if (t->invited) /* the address, not the name: the form must not say whose it is */
+            name = arena_printf(r->a, T(L, MSG_CL_TEAM_PENDING), t->email ? t->email : "");
         bool failed = v->end_id == t->id && v->end_error;
         const char *id = arena_printf(r->a, "team-end-%lld", (long long)t->id);
         html_fmt(o,
@@ -1096,6 +1108,14 @@ static void team_panel(req *r, const org_rec *org, const cluster_info *ci, const
                               .maxlength = 5});
     date_field(r, "ce-team-since", "since", T(L, MSG_CL_L_SINCE), NULL, shown(v, "team", 3, today),
                web_errs_get(e, "since"), false);
+    web_field(r, &(web_input){.id = "ce-team-name",
+                              .name = "name",
+                              .type = "text",
+                              .label = T(L, MSG_CL_TEAM_L_NAME),
+                              .hint = T(L, MSG_CL_TEAM_H_NAME),
+                              .value = shown(v, "team", 4, NULL),
+                              .error = web_errs_get(e, "name"),
+                              .maxlength = 200});
     html_fmt(o,
              "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>"
              "</fieldset></section>\n",
@@ -1112,7 +1132,6 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
         resp_fail(r, st, "cluster_get");
         return;
     }
-    r->cache_control = "private, no-cache";
     bool secretariat = rights_can(r->db, r->user, RIGHT_FIGURES_VERIFY, 0);
     const char *title = arena_printf(r->a, T(L, MSG_CL_EDIT_TITLE), web_org_name(r, org));
     page_meta pm = {.title = title, .nav = "orgs"};
@@ -1120,7 +1139,8 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
     form_head(r, org, title, T(L, MSG_CL_EDIT_CRUMB));
     const char *saved = req_query(r, "saved");
     if (saved && !v->part)
-        web_notice(r, T(L, MSG_CL_SAVED));
+        web_notice(r,
+                   T(L, strcmp(saved, "team-invited") == 0 ? MSG_CL_TEAM_INVITED : MSG_CL_SAVED));
     char today[11];
     wf_today(today);
 
@@ -1391,39 +1411,60 @@ void web_cluster_team_add(req *r)
         {"role", FV_TEXT, FORM_REQUIRED, 1, 100, NULL},
         {"fte", FV_TEXT, FORM_REQUIRED, 1, 5, NULL},
         {"since", FV_TEXT, 0, 0, 10, NULL},
+        {"name", FV_TEXT, 0, 0, 200, NULL},
     };
-    form_value val[4];
+    form_value val[5];
     form_errors fe = {0};
-    form_validate(r->a, &f, rules, 4, val, &fe);
+    form_validate(r->a, &f, rules, 5, val, &fe);
     web_errs e = {0};
     web_errs_from_form(r, &fe, &e);
     edit_view v = {.part = "team", .errs = &e};
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < 5; i++)
         v.f[i] = val[i].text;
-    int64_t person = 0;
-    if (!web_errs_get(&e, "email")) {
-        db_status st = person_id_by_email(r->db, val[0].text, &person);
-        if (st != DB_OK) {
-            resp_fail(r, st, "person_id_by_email");
-            return;
-        }
-        if (person == 0)
-            web_errs_add(&e, "email", T(L, MSG_CL_TEAM_ERR_PERSON));
-    }
     int fte = 0;
     if (!web_errs_get(&e, "fte") && !fte_parse(val[2].text, &fte))
         web_errs_add(&e, "fte", T(L, MSG_CL_TEAM_ERR_FTE));
+    const char *base = NULL;
+    if (!e.n && !(base = web_base_url(r))) {
+        resp_error(r, 400, T(L, MSG_ERR_HOST));
+        return;
+    }
     if (e.n == 0) {
+        /* An invitation, whether or not the address has an account, and
+         * the same answer either way: the form must not tell the manager
+         * who has an account. Without one (or without a password yet) the
+         * address first gets an account invitation; the name typed (or the
+         * address) names the new account. */
+        const char *email = val[0].text;
+        bool can_log_in = false;
+        db_status st = person_can_log_in(r->db, email, &can_log_in);
+        if (st == DB_OK && !can_log_in) {
+            char token[AUTH_TOKEN_LEN + 1] = "";
+            st = auth_invite(r->db, val[4].present ? val[4].text : email, email, 0, NULL,
+                             r->user->person_id, base, token);
+            memset(token, 0, sizeof token); /* it travels by mail only */
+        }
+        int64_t person = 0;
+        if (st == DB_OK)
+            st = person_id_by_email(r->db, email, &person);
+        if (st == DB_OK && person == 0)
+            st = DB_ERR; /* auth_invite made the person */
+        if (st != DB_OK) {
+            resp_fail(r, st, "team invitation");
+            return;
+        }
         form_errors me = {0};
         const char *since = val[3].text && *val[3].text ? val[3].text : NULL;
-        db_status st = cluster_team_add(r->db, cl.id, person, val[1].text, fte, since,
-                                        r->user->person_id, r->client_ip, &me);
+        st = cluster_team_invite(r->db, cl.id, person, val[1].text, fte, since,
+                                 arena_printf(r->a, "%s/orgs/%s/team/accept", base, cl.slug),
+                                 r->user->person_id, r->client_ip, &me);
         if (st == DB_OK) {
-            resp_redirect(r, arena_printf(r->a, "/orgs/%s/cluster/edit?saved=team#team", cl.slug));
+            resp_redirect(
+                r, arena_printf(r->a, "/orgs/%s/cluster/edit?saved=team-invited#team", cl.slug));
             return;
         }
         if (st != DB_CONSTRAINT) {
-            resp_fail(r, st, "cluster_team_add");
+            resp_fail(r, st, "cluster_team_invite");
             return;
         }
         for (size_t i = 0; i < me.n_items; i++) {
@@ -1486,4 +1527,67 @@ void web_cluster_team_end(req *r)
     edit_view v = {.end_id = id, .end_value = until, .end_error = T(L, MSG_CL_TEAM_ERR_UNTIL)};
     r->status = 422;
     edit_page(r, &cl, &v);
+}
+
+/* --- accepting a team invitation: GET and POST /orgs/{slug}/team/accept ------------------- */
+
+/* The logged-in person's pending invitation to org's team, or NULL. */
+static const cluster_team_rec *my_invitation(req *r, const org_rec *org, cluster_info *ci,
+                                             db_status *st)
+{
+    *st = cluster_get(r->db, r->a, org->id, false, ci);
+    for (size_t i = 0; *st == DB_OK && i < ci->n_team; i++)
+        if (ci->team[i].invited && empty(ci->team[i].until) &&
+            ci->team[i].person_id == r->user->person_id)
+            return &ci->team[i];
+    return NULL;
+}
+
+void web_cluster_team_accept_form(req *r)
+{
+    lang_id L = r->lang;
+    org_rec org;
+    if (!web_org_load(r, &org))
+        return;
+    cluster_info ci;
+    db_status st;
+    const cluster_team_rec *t = my_invitation(r, &org, &ci, &st);
+    if (st != DB_OK) {
+        resp_fail(r, st, "cluster_get");
+        return;
+    }
+    if (!t) {
+        resp_error(r, 404, T(L, MSG_CL_TEAM_ACCEPT_NONE));
+        return;
+    }
+    const char *name = web_org_name(r, &org);
+    const char *title = arena_printf(r->a, T(L, MSG_CL_TEAM_ACCEPT_TITLE), name);
+    page_meta pm = {.title = title, .nav = "orgs"};
+    layout_begin(r, &pm);
+    html_fmt(&r->out, "<h1>%s</h1><p>%s</p><form method=\"post\" action=\"/orgs/%q/team/accept\">",
+             title,
+             arena_printf(r->a, T(L, MSG_CL_TEAM_ACCEPT_TEXT), name, in_script(r, t->role),
+                          fte_text(r, t->fte_milli)),
+             org.slug);
+    layout_csrf_field(r);
+    html_fmt(&r->out, "<button type=\"submit\">%s</button></form>",
+             T(L, MSG_CL_TEAM_ACCEPT_BUTTON));
+    layout_end(r);
+}
+
+void web_cluster_team_accept(req *r)
+{
+    org_rec org;
+    if (!web_org_load(r, &org))
+        return;
+    db_status st = cluster_team_accept(r->db, org.id, r->user->person_id, r->client_ip);
+    if (st == DB_DONE) {
+        resp_error(r, 404, T(r->lang, MSG_CL_TEAM_ACCEPT_NONE));
+        return;
+    }
+    if (st != DB_OK) {
+        resp_fail(r, st, "cluster_team_accept");
+        return;
+    }
+    resp_redirect(r, arena_printf(r->a, "/orgs/%s#cl-team", org.slug));
 }

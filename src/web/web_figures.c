@@ -1006,7 +1006,6 @@ void web_figures_missing(req *r)
         resp_fail(r, st, "figures missing");
         return;
     }
-    r->cache_control = "private, no-cache";
     if (!empty(req_query(r, "format"))) { /* the whole list as CSV or XLSX */
         const table_col cols[] = {{T(L, MSG_FIG_COL_CLUSTER), TABLE_TEXT, TABLE_ALIGN_LEFT, false},
                                   {T(L, MSG_FIG_COL_MEMBER), TABLE_TEXT, TABLE_ALIGN_LEFT, false},
@@ -1361,7 +1360,6 @@ static void org_figures_page(req *r, const org_rec *org, const entry_view *v)
         resp_fail(r, st, "figures_of_org");
         return;
     }
-    r->cache_control = "private, no-cache";
     const char *name = web_org_name(r, org);
     const char *title = arena_printf(r->a, T(L, MSG_FIG_ORG_TITLE), name);
     page_meta m = {.title = title, .nav = "orgs"};
@@ -1553,7 +1551,6 @@ static void import_page(req *r, const org_rec *org, const import_view *v)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    r->cache_control = "private, no-cache";
     const char *name = web_org_name(r, org);
     const char *title = arena_printf(r->a, T(L, MSG_FIG_IMPORT_TITLE), name);
     page_meta m = {.title = title, .nav = "orgs"};

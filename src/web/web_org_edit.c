@@ -16,6 +16,7 @@
 #include "core/utf8.h"
 #include "html/html.h"
 #include "html/layout.h"
+#include "model/image.h"
 #include "model/rights.h"
 #include "web/web.h"
 #include "web/web_org.h"
@@ -585,9 +586,21 @@ static bool read_form(req *r, org_rec *o, form_value *v, web_errs *e)
     return true;
 }
 
-/* The refusal text for a logo that org_set_logo() did not take. */
-static const char *logo_refusal(req *r, int why)
+/* The refusal text for a logo that org_set_logo() did not take. For an
+ * unsafe SVG, image_check() again on the same bytes names what to remove. */
+static const char *logo_refusal(req *r, int why, const form_field *f)
 {
+    image_verdict v;
+    if (why == MSG_LOGO_SVG_UNSAFE || why == MSG_LOGO_SVG_INVALID) {
+        image_check(f->value, f->value_len, &v);
+        static const msg_id by_what[] = {[IMAGE_WHAT_ELEMENT] = MSG_LOGO_SVG_ELEMENT,
+                                         [IMAGE_WHAT_ATTRIBUTE] = MSG_LOGO_SVG_ATTRIBUTE,
+                                         [IMAGE_WHAT_DOCTYPE] = MSG_LOGO_SVG_DOCTYPE,
+                                         [IMAGE_WHAT_PI] = MSG_LOGO_SVG_PI,
+                                         [IMAGE_WHAT_ROOT] = MSG_LOGO_SVG_ROOT};
+        if (v.why == why && v.what != IMAGE_WHAT_NONE)
+            return arena_printf(r->a, T(r->lang, by_what[v.what]), v.name);
+    }
     if (why > 0 && why < MSG__COUNT)
         return T(r->lang, (msg_id)why);
     return T(r->lang, MSG_DIR_LOGO_REFUSED);
@@ -645,7 +658,7 @@ void web_org_create(req *r)
                           r->user->person_id, r->client_ip, &why);
         if (st == DB_CONSTRAINT) {
             /* the entry is saved; say so and ask for another logo */
-            web_errs_add(&e, "logo", logo_refusal(r, why));
+            web_errs_add(&e, "logo", logo_refusal(r, why, v[F_LOGO].file));
             o.id = id;
             view.notice = T(L, MSG_DIR_SAVED_LOGO_REFUSED);
             r->status = 422;
@@ -706,7 +719,7 @@ void web_org_update(req *r)
         db_status st = org_set_logo(r->db, o.id, v[F_LOGO].file->value, v[F_LOGO].file->value_len,
                                     r->user->person_id, r->client_ip, &why);
         if (st == DB_CONSTRAINT) {
-            web_errs_add(&e, "logo", logo_refusal(r, why));
+            web_errs_add(&e, "logo", logo_refusal(r, why, v[F_LOGO].file));
             r->status = 422;
             form_page(r, &view, false, stored.slug);
             return;

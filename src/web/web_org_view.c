@@ -439,7 +439,8 @@ void web_org_logo(req *r)
     if (sha)
         r->etag = arena_strndup(r->a, sha, 32); /* the server's tag buffer holds 32 hex */
     if (strcmp(ct, "image/svg+xml") == 0)
-        resp_header(r, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        resp_header(r, "Content-Security-Policy",
+                    "default-src 'none'; style-src 'unsafe-inline'; sandbox");
     buf_append(&r->out, data, n);
 }
 

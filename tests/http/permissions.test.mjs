@@ -75,6 +75,7 @@ const MATRIX = {
   'POST /orgs/{slug}/cluster': EDIT_C, // RIGHT_ORG_EDIT on C
   'POST /orgs/{slug}/team': EDIT_C, // RIGHT_ORG_EDIT on C
   'POST /orgs/{slug}/team/{id}/end': EDIT_C,
+  'POST /orgs/{slug}/team/accept': LOGGED_IN, // one's own invitation (404 without one)
   'POST /orgs/{slug}/figures': row(false, true, false, true, true, true), // RIGHT_FIGURES_EDIT on M
   'POST /orgs/{slug}/figures/import': EDIT_C, // RIGHT_FIGURES_EDIT on C
   'POST /figures/{id}/verify': SECRETARIAT, // RIGHT_FIGURES_VERIFY
@@ -202,9 +203,11 @@ const BODIES = {
   // no such membership: allowed roles get 404
   'POST /orgs/{slug}/members/{id}/end': () => ({ path: '/orgs/cluster-c/members/999999/end', form: { left_on: '2024-06-30' } }),
   'POST /orgs/{slug}/cluster': () => ({ path: '/orgs/cluster-c/cluster', form: { part: 'profile', vision: 'Matrix vision' } }),
-  // no person with that e-mail: allowed roles get 422 and nothing changes
+  // an address without an account: allowed roles invite it (303), the
+  // same answer as for an address with one
   'POST /orgs/{slug}/team': () => ({ path: '/orgs/cluster-c/team',
     form: { email: 'nobody@example.com', role: 'Manager', fte: '0.5', since: '2024-01-01' } }),
+  'POST /orgs/{slug}/team/accept': () => ({ path: '/orgs/cluster-c/team/accept' }),
   // no such team member: allowed roles get 404
   'POST /orgs/{slug}/team/{id}/end': () => ({ path: '/orgs/cluster-c/team/999999/end', form: { until: '2024-06-30' } }),
   'POST /orgs/{slug}/figures': () => ({ path: '/orgs/member-m/figures',

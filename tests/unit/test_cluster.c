@@ -514,10 +514,39 @@ static void test_history_profile_team(void **state)
     assert_int_equal(cluster_get(f->t.d, &f->a, K_VOICT, true, &ci), DB_OK);
     assert_string_equal(ci.team[1].email, "ana@example.com");
     assert_string_equal(ci.team[1].phone, "+381 11 123");
+
+    /* An invitation: pending (and replaced by a second one) until accepted
+     * by the person, with its mail; nobody else can accept it. */
+    memset(&e, 0, sizeof e);
+    int64_t mails = scalar(f, "SELECT count(*) FROM outbox");
+    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Analyst", 200, NULL,
+                                         "https://scan.example/orgs/voict/team/accept", 2, NULL,
+                                         &e),
+                     DB_OK);
+    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Analyst", 300, NULL,
+                                         "https://scan.example/orgs/voict/team/accept", 2, NULL,
+                                         &e),
+                     DB_OK);
+    no_errors(&e);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_team WHERE invited = 1"), 1);
+    assert_int_equal(scalar(f, "SELECT fte_milli FROM cluster_team WHERE invited = 1"), 300);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM outbox"), mails + 2);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM outbox WHERE body LIKE"
+                               " '%https://scan.example/orgs/voict/team/accept%'"),
+                     2);
+    assert_int_equal(cluster_team_accept(f->t.d, K_VOICT, 2, NULL), DB_DONE);
+    assert_int_equal(cluster_team_accept(f->t.d, K_VOICT, 1, NULL), DB_OK);
+    assert_int_equal(cluster_team_accept(f->t.d, K_VOICT, 1, NULL), DB_DONE);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_team WHERE invited = 1"), 0);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action IN ('cluster_team_invite',"
+                               " 'cluster_team_accept')"),
+                     3);
+    int64_t aid = scalar(f, "SELECT id FROM cluster_team WHERE role = 'Analyst'");
+    assert_int_equal(cluster_team_end(f->t.d, aid, "2024-01-01", 1, NULL), DB_OK);
     assert_int_equal(cluster_get(f->t.d, &f->a, 999, true, &ci), DB_DONE);
 
     /* Every accepted write: one audit row on the cluster and a bump. */
-    int64_t writes = 3 + 4 + 2 + 1 + 2 + 1;
+    int64_t writes = 3 + 4 + 2 + 1 + 2 + 1 + 4; /* the last 4: invitation, its accept and end */
     assert_int_equal(
         scalar(f, "SELECT count(*) FROM audit WHERE entity = 'org' AND entity_id = 10"), writes);
     assert_int_equal(version(f, "figures_version"), fv + writes);

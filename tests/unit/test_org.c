@@ -917,45 +917,17 @@ static void test_logos(void **state)
     assert_int_equal(org_get_logo(f->t.d, &f->a, id, &type, &data, &len, &sha), DB_OK);
     assert_string_equal(type, "image/svg+xml");
 
+    /* the whole catalogue of hostile and broken SVG is in test_image.c */
     static const char *const unsafe[] = {
-        "<svg><script>alert(1)</script></svg>",
-        "<svg><SCRIPT>alert(1)</SCRIPT></svg>",
-        "<svg xmlns:x=\"http://www.w3.org/2000/svg\"><x:script>alert(1)</x:script></svg>",
-        "<svg onload=\"alert(1)\"></svg>",
-        "<svg><rect ONCLICK='x()'/></svg>",
-        "<svg><foreignObject><div/></foreignObject></svg>",
-        "<svg><a href=\"javascript:alert(1)\"><rect/></a></svg>",
-        "<svg><a xlink:href=\"http://evil.example/\"><rect/></a></svg>",
-        "<svg><use href=\"other.svg#x\"/></svg>",
-        "<svg><image href=\"data:image/png;base64,AAAA\"/></svg>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><meta xmlns=\"http://www.w3.org/1999/xhtml\""
+        " http-equiv=\"refresh\" content=\"0;url=https://evil.example/\"/></svg>",
         "<!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><svg>&x;</svg>",
-        "<?xml-stylesheet href=\"http://evil.example/x.css\"?><svg></svg>",
-        "<svg><style>@import url(http://evil.example/x.css);</style></svg>",
-        "<svg><rect style=\"fill:url(http://evil.example/#g)\"/></svg>",
-        "<svg><rect fill=\"url('https://evil.example/#g')\"/></svg>",
-        "<svg><set attributeName=\"href\" to=\"https://evil.example\"/></svg>",
-        "<svg><iframe src=\"https://evil.example\"/></svg>",
     };
-    for (size_t i = 0; i < sizeof unsafe / sizeof unsafe[0]; i++) {
-        int why = svg(f, id, unsafe[i]);
-        if (why != MSG_LOGO_SVG_UNSAFE)
-            fprintf(stderr, "not refused as unsafe (%d): %s\n", why, unsafe[i]);
-        assert_int_equal(why, MSG_LOGO_SVG_UNSAFE);
-    }
-    static const char *const broken[] = {
-        "<svg><g></svg>",
-        "<svg><rect width=10/></svg>",
-        "<html><body/></html>",
-        "<svg></svg><svg></svg>",
-        "<svg>",
-        "  <svg></svg> trailing",
-    };
-    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
-        int why = svg(f, id, broken[i]);
-        if (why != MSG_LOGO_SVG_INVALID)
-            fprintf(stderr, "not refused as invalid (%d): %s\n", why, broken[i]);
-        assert_int_equal(why, MSG_LOGO_SVG_INVALID);
-    }
+    for (size_t i = 0; i < sizeof unsafe / sizeof unsafe[0]; i++)
+        assert_int_equal(svg(f, id, unsafe[i]), MSG_LOGO_SVG_UNSAFE);
+    assert_int_equal(svg(f, id, "<svg xmlns=\"http://www.w3.org/2000/svg\"><g></svg>"),
+                     MSG_LOGO_SVG_INVALID);
     char *huge = malloc(512 * 1024 + 1);
     memset(huge, ' ', 512 * 1024 + 1);
     assert_int_equal(logo(f, id, huge, 512 * 1024 + 1), MSG_LOGO_TOO_BIG);
