@@ -66,6 +66,9 @@ static void layout_user_area(req *r, const page_meta *m)
     }
     bool at_account = m->nav && strcmp(m->nav, "account") == 0;
     bool at_admin = m->nav && strcmp(m->nav, "admin") == 0;
+    bool at_start = m->nav && strcmp(m->nav, "start") == 0;
+    html_fmt(o, "<li><a href=\"/start\"%R>%s</a></li>", at_start ? " aria-current=\"page\"" : "",
+             T(L, MSG_NAV_START));
     html_fmt(o, "<li><a class=\"user-name\" href=\"/account\"%R>%s</a></li>",
              at_account ? " aria-current=\"page\"" : "", u->name);
     if (u->secretariat == SEC_ADMIN)

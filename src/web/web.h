@@ -12,6 +12,8 @@ void web_home(req *r);
 /* web_system.c */
 void web_healthz(req *r);
 void web_status(req *r);
+/* web_start.c: the start page after login */
+void web_start(req *r);
 void web_search(req *r);
 void web_search_suggest(req *r);
 void web_test_sleep(req *r);

@@ -269,14 +269,15 @@ static bool need_session(req *r)
 }
 
 /* Where to go after logging in: a local path only (not "//host", not
- * "/\host", no control characters), else /account. */
+ * "/\host", no control characters), else the start page with the work
+ * waiting for the person. */
 static const char *safe_next(const char *next)
 {
     if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 1024)
-        return "/account";
+        return "/start";
     for (const char *p = next; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
-            return "/account";
+            return "/start";
     return next;
 }
 

@@ -1,0 +1,203 @@
+/* web_start.c: the start page (/start), where each person lands after
+ * logging in: the work waiting for them, by role.
+ *
+ * The page is a table of sections. Each section reads its part from the
+ * model (worklist.h) and writes it only when it has something to show, so
+ * a person sees the work of every role they hold (the secretariat's
+ * queues, the clusters they manage, the organisations they represent,
+ * drafts, invitations) and nothing else; when no section has anything the
+ * page says so and points to the directory. Later modules (cooperation,
+ * calls, events, positions) add a row to the table and a function, and
+ * nothing else changes. */
+#include <string.h>
+#include <time.h>
+
+#include "core/timeutil.h"
+#include "html/html.h"
+#include "html/layout.h"
+#include "model/worklist.h"
+#include "web/web.h"
+
+/* The year whose figures members are asked for: last calendar year (a
+ * year's figures are reported during the next one). */
+static int report_year(void)
+{
+    time_t t = (time_t)time_now();
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return 2000;
+    return tm.tm_year + 1900 - 1;
+}
+
+/* One section: true when it wrote anything; a failed read answers 5xx
+ * through *st. */
+typedef bool (*start_section_fn)(req *r, db_status *st);
+
+static void section_head(req *r, msg_id title)
+{
+    html_fmt(&r->out, "<section class=\"work card\"><h2>%s</h2>\n", T(r->lang, title));
+}
+
+static bool sec_queues(req *r, db_status *st)
+{
+    if (r->user->secretariat < SEC_EDITOR)
+        return false;
+    lang_id L = r->lang;
+    char today[11];
+    time_t t = (time_t)time_now();
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || strftime(today, sizeof today, "%Y-%m-%d", &tm) != 10)
+        today[0] = '\0';
+    work_queues q = {0};
+    if ((*st = worklist_queues(r->db, today, &q)) != DB_OK)
+        return false;
+    section_head(r, MSG_START_QUEUES);
+    static const struct {
+        size_t off;
+        msg_id label;
+        const char *href;
+    } rows[] = {
+        {offsetof(work_queues, drafts), MSG_START_Q_DRAFTS, "/orgs?status=draft"},
+        {offsetof(work_queues, unverified), MSG_START_Q_UNVERIFIED, "/figures"},
+        {offsetof(work_queues, labels_expiring), MSG_START_Q_LABELS, "/orgs?kind=cluster"},
+        {offsetof(work_queues, mail_failed), MSG_START_Q_MAIL, "/admin/outbox"},
+    };
+    html_raw(&r->out, "<ul class=\"work-counts\">");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int64_t v = *(const int64_t *)((const char *)&q + rows[i].off);
+        html_fmt(&r->out, "<li%R><a href=\"%u\"><span class=\"work-count\">%D</span> %s</a></li>",
+                 v ? " class=\"has-work\"" : "", rows[i].href, (long long)v, T(L, rows[i].label));
+    }
+    html_raw(&r->out, "</ul></section>\n");
+    return true;
+}
+
+static bool sec_clusters(req *r, db_status *st)
+{
+    lang_id L = r->lang;
+    work_cluster *c;
+    size_t n;
+    int year = report_year();
+    if ((*st = worklist_clusters(r->db, r->a, r->user->person_id, year, &c, &n)) != DB_OK || !n)
+        return false;
+    section_head(r, MSG_START_CLUSTERS);
+    html_raw(&r->out, "<ul class=\"work-list\">");
+    for (size_t i = 0; i < n; i++) {
+        html_fmt(&r->out, "<li><a href=\"/orgs/%q\">%s</a> · ", c[i].slug, c[i].name);
+        html_fmt(&r->out, T(L, MSG_START_MEMBERS_N), (int)c[i].members);
+        if (c[i].missing)
+            html_fmt(&r->out, " · <a class=\"has-work\" href=\"/figures/missing?year=%d\">", year);
+        else
+            html_raw(&r->out, " · <span>");
+        html_fmt(&r->out, T(L, MSG_START_MISSING_N), (int)c[i].missing, year);
+        html_raw(&r->out, c[i].missing ? "</a>" : "</span>");
+        html_fmt(&r->out,
+                 " <span class=\"work-actions\"><a href=\"/orgs/%q/members/manage\">%s</a> "
+                 "<a href=\"/orgs/%q/cluster/edit\">%s</a></span></li>",
+                 c[i].slug, T(L, MSG_START_MEMBERS_LINK), c[i].slug, T(L, MSG_START_EDIT_LINK));
+    }
+    html_raw(&r->out, "</ul></section>\n");
+    return true;
+}
+
+static bool sec_orgs(req *r, db_status *st)
+{
+    lang_id L = r->lang;
+    work_org *o;
+    size_t n;
+    int year = report_year();
+    if ((*st = worklist_orgs(r->db, r->a, r->user->person_id, year, &o, &n)) != DB_OK || !n)
+        return false;
+    section_head(r, MSG_START_ORGS);
+    html_raw(&r->out, "<ul class=\"work-list\">");
+    for (size_t i = 0; i < n; i++) {
+        html_fmt(&r->out, "<li><a href=\"/orgs/%q\">%s</a> · ", o[i].slug, o[i].name);
+        if (o[i].reported) {
+            html_fmt(&r->out, "<span>");
+            html_fmt(&r->out, T(L, MSG_START_REPORTED), year);
+            html_raw(&r->out, "</span>");
+        } else {
+            html_fmt(&r->out, "<a class=\"has-work\" href=\"/orgs/%q/figures\">", o[i].slug);
+            html_fmt(&r->out, T(L, MSG_START_NOT_REPORTED), year);
+            html_raw(&r->out, "</a>");
+        }
+        html_fmt(&r->out,
+                 " <span class=\"work-actions\"><a href=\"/orgs/%q/edit\">%s</a></span></li>",
+                 o[i].slug, T(L, MSG_START_EDIT_ENTRY));
+    }
+    html_raw(&r->out, "</ul></section>\n");
+    return true;
+}
+
+static bool sec_drafts(req *r, db_status *st)
+{
+    work_draft *w;
+    size_t n;
+    bool all = r->user->secretariat >= SEC_EDITOR;
+    if ((*st = worklist_drafts(r->db, r->a, r->user->person_id, all, &w, &n)) != DB_OK || !n)
+        return false;
+    section_head(r, MSG_START_DRAFTS);
+    html_raw(&r->out, "<ul class=\"work-list\">");
+    for (size_t i = 0; i < n; i++) {
+        html_fmt(&r->out, "<li><a href=\"/orgs/%q/edit\">%s</a> · ", w[i].slug, w[i].name);
+        html_fmt(&r->out, "%s ", T(r->lang, MSG_START_CHANGED));
+        web_datetime(r, w[i].updated_at, MSG_USERS_NEVER);
+        html_raw(&r->out, "</li>");
+    }
+    html_raw(&r->out, "</ul></section>\n");
+    return true;
+}
+
+static bool sec_invites(req *r, db_status *st)
+{
+    lang_id L = r->lang;
+    work_invite *w;
+    size_t n;
+    if ((*st = worklist_invites(r->db, r->a, r->user->person_id, &w, &n)) != DB_OK || !n)
+        return false;
+    section_head(r, MSG_START_INVITES);
+    html_raw(&r->out, "<ul class=\"work-list\">");
+    for (size_t i = 0; i < n; i++) {
+        html_fmt(&r->out, "<li>%s", w[i].invitee);
+        if (w[i].org_slug)
+            html_fmt(&r->out, " · <a href=\"/orgs/%q\">%s</a> (%s)", w[i].org_slug, w[i].org_name,
+                     T(L, w[i].role && strcmp(w[i].role, "manager") == 0 ? MSG_START_ROLE_MANAGER
+                                                                         : MSG_START_ROLE_REP));
+        html_fmt(&r->out, " · %s ", T(L, MSG_START_EXPIRES));
+        web_datetime(r, w[i].expires_at, MSG_USERS_NEVER);
+        html_raw(&r->out, "</li>");
+    }
+    html_raw(&r->out, "</ul></section>\n");
+    return true;
+}
+
+/* In the order a person's day goes: the platform's queues, then the
+ * clusters and organisations they answer for, then unfinished things. */
+static const start_section_fn sections[] = {
+    sec_queues, sec_clusters, sec_orgs, sec_drafts, sec_invites,
+};
+
+void web_start(req *r)
+{
+    lang_id L = r->lang;
+    page_meta m = {.title = T(L, MSG_START_TITLE), .nav = "start"};
+    layout_begin(r, &m);
+    html_fmt(&r->out, "<h1>%s</h1>\n<p class=\"lead\">", T(L, MSG_START_TITLE));
+    html_fmt(&r->out, T(L, MSG_START_HELLO), r->user->name);
+    html_raw(&r->out, "</p>\n<div class=\"work-grid\">\n");
+    bool any = false;
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+        db_status st = DB_OK;
+        any |= sections[i](r, &st);
+        if (st != DB_OK) {
+            buf_reset(&r->out);
+            resp_fail(r, st, "start page section");
+            return;
+        }
+    }
+    html_raw(&r->out, "</div>\n");
+    if (!any)
+        html_fmt(&r->out, "<p class=\"empty\">%s <a href=\"/orgs\">%s</a></p>\n",
+                 T(L, MSG_START_NOTHING), T(L, MSG_START_BROWSE));
+    layout_end(r);
+}
