@@ -15,7 +15,7 @@ set -euo pipefail
 profile=${1:-build}
 build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
             libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libcurl4-openssl-dev
-            libxlsxwriter-dev)
+            libxlsxwriter-dev libzxcvbn-dev)
 test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core
            clang libclang-rt-14-dev default-jre-headless wrk sqlmap wapiti slowhttptest)
 bench_pkgs=(nginx-light wrk curl)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/migrate.h"
+#include "embedded.h"
 
 int testdb_open(testdb *t)
 {
@@ -24,8 +25,10 @@ int testdb_open(testdb *t)
         fprintf(stderr, "testdb: open %s: %s\n", t->path, buf_str(&err));
     } else if (migrate_up(t->d, &applied, &err) != DB_OK) {
         fprintf(stderr, "testdb: migrate: %s\n", buf_str(&err));
-    } else if (applied != migrate_latest()) {
-        fprintf(stderr, "testdb: %d migrations applied, %d expected\n", applied, migrate_latest());
+    } else if (applied != (int)embedded_n_migrations) {
+        /* count, not the latest number: parallel branches reserve numbers */
+        fprintf(stderr, "testdb: %d migrations applied, %u expected\n", applied,
+                embedded_n_migrations);
     } else {
         buf_free(&err);
         return 0;
