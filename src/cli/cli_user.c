@@ -390,7 +390,8 @@ int cli_user_disable(int argc, char **argv)
         db_failed(cmd, d, st);
         goto cleanup;
     }
-    printf("account %s %s\n", pos[0], enable ? "enabled" : "disabled (its sessions ended)");
+    printf("account %s %s\n", pos[0],
+           enable ? "enabled" : "disabled (its sessions ended and API tokens revoked)");
     rc = 0;
 cleanup:
     arena_free(&a);
