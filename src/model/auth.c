@@ -1327,7 +1327,6 @@ db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, pri
                             token_state *state)
 {
     unsigned char h[32];
-    bool found_ = false, *found = &found_;
     *state = TOKEN_UNKNOWN;
     if (!token || strlen(token) != AUTH_TOKEN_LEN)
         return DB_OK;
@@ -1353,8 +1352,7 @@ db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, pri
         p->name = arena_strdup(a, db_col_text(s, 5));
         p->email = arena_strdup(a, db_col_text(s, 6));
         st = p->name ? DB_OK : DB_NOMEM;
-        *found = st == DB_OK;
-        if (*found)
+        if (st == DB_OK)
             *state = TOKEN_OK;
     } else if (st == DB_DONE) {
         st = DB_OK;
@@ -1363,7 +1361,7 @@ db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, pri
     /* records use at most once a minute; housekeeping, not audited. Checked
      * here first: an UPDATE that matches nothing still takes the write lock,
      * and this runs on every API request. */
-    if (*found && last_used < now - 60) {
+    if (*state == TOKEN_OK && last_used < now - 60) {
         db_status mark = db_failure(d);
         s = db_prepare(d, SQL_TOKEN_USED);
         if (!s)

@@ -700,7 +700,8 @@ static void account_tokens(req *r, const account_view *v, const api_token_info *
              write ? " checked" : "", T(L, MSG_TOKEN_WRITE), T(L, MSG_TOKEN_WRITE_HINT));
     /* lifetime: a select of token_days, AUTH_TOKEN_DAYS_DEFAULT chosen */
     const char *days_err = web_errs_get(e, "days");
-    const char *want = v->tok_days ? v->tok_days : "90";
+    const char *want =
+        v->tok_days ? v->tok_days : arena_printf(r->a, "%d", AUTH_TOKEN_DAYS_DEFAULT);
     html_fmt(o, "<div class=\"field%R\"><label for=\"tok-days\">%s</label>",
              days_err ? " field-invalid" : "", T(L, MSG_TOKEN_EXPIRY));
     html_fmt(o, "<p class=\"field-hint\" id=\"tok-days-hint\">%s</p>", T(L, MSG_TOKEN_EXPIRY_HINT));
@@ -710,7 +711,7 @@ static void account_tokens(req *r, const account_view *v, const api_token_info *
              days_err ? " tok-days-error" : "");
     for (size_t i = 0; token_days[i]; i++)
         html_fmt(o, "<option value=\"%s\"%R>%s</option>", token_days[i],
-                 strcmp(want, token_days[i]) == 0 ? " selected" : "",
+                 want && strcmp(want, token_days[i]) == 0 ? " selected" : "",
                  msgf(r, MSG_TOKEN_DAYS, atoi(token_days[i])));
     html_raw(o, "</select></div>");
     html_fmt(o, "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>",
