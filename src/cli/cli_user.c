@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "db/db.h"
+#include "i18n/i18n.h"
 #include "model/auth.h"
 #include "model/person.h"
 
@@ -36,9 +37,11 @@ static bool email_plausible(const char *s)
     return true;
 }
 
-/* What to tell the user about a refused password. */
+/* What to tell the user about a refused password (the web pages' English
+ * catalog text for a weak one, so both say the same). */
 static const char *pw_problem(pw_verdict v)
 {
+    static char weak[512];
     switch (v) {
     case PW_OK:
         return NULL;
@@ -50,20 +53,38 @@ static const char *pw_problem(pw_verdict v)
         return "the password is one of the most common ones: choose another";
     case PW_LIKE_EMAIL:
         return "the password must not be the e-mail address or its local part";
+    case PW_WEAK_REPEAT:
+    case PW_WEAK_SEQUENCE:
+    case PW_WEAK_KEYBOARD:
+    case PW_WEAK_WORDS:
+    case PW_WEAK_DATE:
+    case PW_WEAK_PERSONAL:
+    case PW_WEAK: {
+        msg_id id = v == PW_WEAK_REPEAT     ? MSG_PW_ERR_WEAK_REPEAT
+                    : v == PW_WEAK_SEQUENCE ? MSG_PW_ERR_WEAK_SEQUENCE
+                    : v == PW_WEAK_KEYBOARD ? MSG_PW_ERR_WEAK_KEYBOARD
+                    : v == PW_WEAK_WORDS    ? MSG_PW_ERR_WEAK_WORDS
+                    : v == PW_WEAK_DATE     ? MSG_PW_ERR_WEAK_DATE
+                    : v == PW_WEAK_PERSONAL ? MSG_PW_ERR_WEAK_PERSONAL
+                                            : MSG_PW_ERR_WEAK;
+        snprintf(weak, sizeof weak, "%s %s", T(LANG_EN, id), T(LANG_EN, MSG_PW_ERR_SUGGEST));
+        return weak; /* one command per process: a static buffer is enough */
+    }
     }
     return "the password is not acceptable";
 }
 
 /* A random password of letters and digits without look-alikes (0/O, 1/l/I)
- * that passes the policy. */
-static void random_password(char out[RANDOM_PW_LEN + 1], const char *email)
+ * that passes the policy (20 of 57 symbols: about 117 bits, far above
+ * AUTH_PW_MIN_BITS; the loop only guards against a freak draw). */
+static void random_password(char out[RANDOM_PW_LEN + 1], const char *email, const char *name)
 {
     static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     do {
         for (int i = 0; i < RANDOM_PW_LEN; i++)
             out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
         out[RANDOM_PW_LEN] = '\0';
-    } while (auth_password_check(out, email) != PW_OK);
+    } while (auth_password_check(out, email, name) != PW_OK);
 }
 
 /* Reads the first line of stdin (without its line end) into out. Returns 0,
@@ -88,20 +109,21 @@ static int read_password(const char *cmd, char *out, size_t cap)
     return 0;
 }
 
-/* Gets the password for email: from stdin or random. *shown true when it
- * is random and must be printed. Returns 0, or 1 after printing why. */
-static int obtain_password(const char *cmd, bool from_stdin, const char *email, char *out,
-                           size_t cap, bool *shown)
+/* Gets the password for email (the person's name, may be NULL, counts as
+ * a guessable word): from stdin or random. *shown true when it is random
+ * and must be printed. Returns 0, or 1 after printing why. */
+static int obtain_password(const char *cmd, bool from_stdin, const char *email, const char *name,
+                           char *out, size_t cap, bool *shown)
 {
     *shown = false;
     if (!from_stdin) {
-        random_password(out, email);
+        random_password(out, email, name);
         *shown = true;
         return 0;
     }
     if (read_password(cmd, out, cap) != 0)
         return 1;
-    const char *problem = pw_problem(auth_password_check(out, email));
+    const char *problem = pw_problem(auth_password_check(out, email, name));
     if (problem) {
         sodium_memzero(out, cap);
         return cli_fail(cmd, "%s", problem);
@@ -157,7 +179,7 @@ int cli_user_add(int argc, char **argv)
     char pw[AUTH_PASSWORD_MAX * 4 + 4];
     bool shown = false;
     db *d = NULL;
-    if (obtain_password(cmd, from_stdin, email, pw, sizeof pw, &shown) != 0)
+    if (obtain_password(cmd, from_stdin, email, name, pw, sizeof pw, &shown) != 0)
         goto cleanup;
     d = cli_open_db(cmd, path, 0);
     if (!d)
@@ -224,7 +246,7 @@ int cli_user_passwd(int argc, char **argv)
     pw[0] = '\0';
     if (!d || find_account(cmd, d, &a, email, &p) != 0)
         goto cleanup;
-    if (obtain_password(cmd, from_stdin, email, pw, sizeof pw, &shown) != 0)
+    if (obtain_password(cmd, from_stdin, email, p.name, pw, sizeof pw, &shown) != 0)
         goto cleanup;
     db_status st = auth_password_set(d, p.account_id, pw, 0, 0);
     if (st != DB_OK) {
@@ -232,10 +254,11 @@ int cli_user_passwd(int argc, char **argv)
         goto cleanup;
     }
     if (shown)
-        printf("password of %s changed; new password: %s (shown once; its sessions ended)\n", email,
-               pw);
+        printf("password of %s changed; new password: %s (shown once; its sessions ended and"
+               " API tokens revoked)\n",
+               email, pw);
     else
-        printf("password of %s changed (its sessions ended)\n", email);
+        printf("password of %s changed (its sessions ended and API tokens revoked)\n", email);
     rc = 0;
 cleanup:
     sodium_memzero(pw, sizeof pw);
@@ -367,7 +390,8 @@ int cli_user_disable(int argc, char **argv)
         db_failed(cmd, d, st);
         goto cleanup;
     }
-    printf("account %s %s\n", pos[0], enable ? "enabled" : "disabled (its sessions ended)");
+    printf("account %s %s\n", pos[0],
+           enable ? "enabled" : "disabled (its sessions ended and API tokens revoked)");
     rc = 0;
 cleanup:
     arena_free(&a);

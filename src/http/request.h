@@ -68,6 +68,7 @@ typedef struct req {
                                      page with a form asked for it */
     bool prepare_failed;          /* who is asking could not be found out (out of memory,
                                      database error): the guard answers 5xx */
+    bool token_expired;           /* the Bearer token sent is past its expiry (guard.c) */
     const struct server_config *cfg;
     uint64_t started_us;
 

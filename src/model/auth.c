@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zxcvbn.h>
 
 #include "core/log.h"
 #include "core/mem.h"
@@ -220,7 +221,107 @@ void auth_shutdown(void)
 
 /* --- passwords ------------------------------------------------------------------ */
 
-pw_verdict auth_password_check(const char *password, const char *email)
+/* The pattern behind a weak password: the non-random part of zxcvbn's
+ * decomposition that covers the most characters (the user's own words
+ * first: they are the most personal advice), as a verdict. */
+static pw_verdict weak_reason(const ZxcMatch_t *info)
+{
+    int best_len = 0;
+    pw_verdict v = PW_WEAK;
+    for (const ZxcMatch_t *m = info; m; m = m->Next) {
+        int type = (int)m->Type & ~(int)MULTIPLE_MATCH;
+        bool repeated = ((int)m->Type & (int)MULTIPLE_MATCH) != 0;
+        pw_verdict this;
+        switch (type) {
+        case USER_MATCH:
+        case USER_LEET_MATCH:
+            return PW_WEAK_PERSONAL;
+        case REPEATS_MATCH:
+            this = PW_WEAK_REPEAT;
+            break;
+        case SEQUENCE_MATCH:
+            this = PW_WEAK_SEQUENCE;
+            break;
+        case SPATIAL_MATCH:
+            this = PW_WEAK_KEYBOARD;
+            break;
+        case DICTIONARY_MATCH:
+        case DICT_LEET_MATCH:
+            this = PW_WEAK_WORDS;
+            break;
+        case DATE_MATCH:
+        case YEAR_MATCH:
+            this = PW_WEAK_DATE;
+            break;
+        default: /* brute force, long-password tail: nothing to name */
+            continue;
+        }
+        if (repeated)
+            this = PW_WEAK_REPEAT; /* "abcabc", "passwordpassword" */
+        if (m->Length > best_len) {
+            best_len = m->Length;
+            v = this;
+        }
+    }
+    return v;
+}
+
+/* zxcvbn's verdict on a password that passed the other rules: PW_OK, or
+ * why it is too easy to guess. The e-mail (em, normalised), its local part,
+ * the name and the name's words are the user's dictionary. zxcvbn-c keeps
+ * no writable state, so threads may call it at once. */
+static pw_verdict strength_check(const char *password, const char *em, const char *name)
+{
+    enum { MAX_WORDS = 12, WORD_MAX = 128 };
+    char words[MAX_WORDS][WORD_MAX];
+    const char *dict[MAX_WORDS + 1];
+    size_t n = 0;
+    /* the whole address, its local part, the name, each word of the name
+     * (cut at WORD_MAX bytes: longer ones are not worth guessing from) */
+    const char *srcs[3] = {em, NULL, name};
+    const char *at = em ? strrchr(em, '@') : NULL;
+    char local[WORD_MAX] = "";
+    if (at && at > em && (size_t)(at - em) < sizeof local) {
+        memcpy(local, em, (size_t)(at - em));
+        local[at - em] = '\0';
+        srcs[1] = local;
+    }
+    for (size_t i = 0; i < 3; i++) {
+        if (!srcs[i] || !*srcs[i] || n >= MAX_WORDS)
+            continue;
+        snprintf(words[n], WORD_MAX, "%s", srcs[i]);
+        n++;
+    }
+    /* the name's words and the local part's pieces ("marko.markovic") */
+    const char *split[2] = {name, local};
+    for (size_t k = 0; k < 2; k++) {
+        const char *p = split[k];
+        while (p && *p && n < MAX_WORDS) {
+            size_t skip = strspn(p, " \t.-_+'");
+            p += skip;
+            size_t len = strcspn(p, " \t.-_+'");
+            if (len >= 3 && len < WORD_MAX) {
+                memcpy(words[n], p, len);
+                words[n][len] = '\0';
+                n++;
+            }
+            p += len;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        lower_into(words[i], words[i], strlen(words[i]));
+        dict[i] = words[i];
+    }
+    dict[n] = NULL;
+    ZxcMatch_t *info = NULL;
+    double bits = ZxcvbnMatch(password, dict, &info);
+    pw_verdict v = bits >= AUTH_PW_MIN_BITS ? PW_OK : weak_reason(info);
+    ZxcvbnFreeInfo(info);
+    sodium_memzero(words, sizeof words);
+    return v;
+}
+
+pw_verdict auth_password_check(const char *password, const char *email, const char *name)
 {
     if (!password)
         return PW_TOO_SHORT;
@@ -246,9 +347,12 @@ pw_verdict auth_password_check(const char *password, const char *email)
         lower_into(em, em, en);
         const char *at = strrchr(em, '@');
         size_t local = at ? (size_t)(at - em) : en;
-        if (strcmp(low, em) == 0 || (local == n && memcmp(low, em, n) == 0))
+        if (strcmp(low, em) == 0 || (local == n && memcmp(low, em, n) == 0)) {
             v = PW_LIKE_EMAIL;
+            goto cleanup;
+        }
     }
+    v = strength_check(password, em, name);
 cleanup:
     sodium_memzero(low, sizeof low);
     return v;
@@ -364,6 +468,8 @@ static db_status account_person(db *d, int64_t account_id, int64_t *person_id)
 
 static const char SQL_FAIL_BY_EMAIL[] =
     "SELECT count(*), coalesce(max(at), 0) FROM login_failure WHERE email = $1 AND at > $2";
+static const char SQL_FAIL_BY_PAIR[] = "SELECT count(*), coalesce(max(at), 0) FROM login_failure"
+                                       " WHERE email = $1 AND ip = $3 AND at > $2";
 static const char SQL_FAIL_BY_IP[] =
     "SELECT count(*), coalesce(max(at), 0) FROM login_failure WHERE ip = $1 AND at > $2";
 /* The ($3 + 1)-th newest failure of the hour: when it is an hour old, fewer
@@ -378,9 +484,10 @@ static const char SQL_FAIL_PRUNE[] =
     "DELETE FROM login_failure WHERE id IN (SELECT id FROM"
     " (SELECT id, at FROM login_failure ORDER BY id LIMIT 64) WHERE at < $1)";
 
-/* Counts failures since `since` by key (email or ip), with the newest. */
-static db_status fail_stats(db *d, const char *sql, const char *key, int64_t since, int64_t *n,
-                            int64_t *last)
+/* Counts failures since `since` by key (email or ip; with key2 the ip of
+ * an (email, ip) pair), with the newest. */
+static db_status fail_stats(db *d, const char *sql, const char *key, const char *key2,
+                            int64_t since, int64_t *n, int64_t *last)
 {
     *n = *last = 0;
     db_stmt *s = db_prepare(d, sql);
@@ -388,6 +495,8 @@ static db_status fail_stats(db *d, const char *sql, const char *key, int64_t sin
         return DB_ERR;
     db_bind_text(s, 1, key);
     db_bind_int(s, 2, since);
+    if (key2)
+        db_bind_textn(s, 3, key2, strnlen(key2, IP_MAX));
     db_status st = db_step(s);
     if (st == DB_ROW) {
         *n = db_col_int(s, 0);
@@ -412,16 +521,22 @@ static int64_t backoff(int64_t n, int64_t free_n, int64_t last, int64_t now)
 }
 
 /* auth_throttle_wait for an already normalised e-mail. */
-static db_status throttle_compute(db *d, const char *em, const char *ip, int64_t now,
+static db_status throttle_compute(db *d, const char *em, const char *ip, bool trusted, int64_t now,
                                   int64_t *wait_s)
 {
     *wait_s = 0;
     int64_t since = now - 3600, n = 0, last = 0, w = 0;
-    db_status st = fail_stats(d, SQL_FAIL_BY_EMAIL, em, since, &n, &last);
+    db_status st = DB_OK;
+    if (ip && *ip) {
+        st = fail_stats(d, SQL_FAIL_BY_PAIR, em, ip, since, &n, &last);
+        if (st != DB_OK)
+            return st;
+        w = backoff(n, AUTH_FAIL_FREE, last, now);
+    }
+    st = trusted ? DB_OK : fail_stats(d, SQL_FAIL_BY_EMAIL, em, NULL, since, &n, &last);
     if (st != DB_OK)
         return st;
-    w = backoff(n, AUTH_FAIL_FREE, last, now);
-    if (n >= AUTH_FAIL_CAP) {
+    if (!trusted && n >= AUTH_FAIL_CAP) {
         db_stmt *s = db_prepare(d, SQL_FAIL_NTH);
         if (!s)
             return DB_ERR;
@@ -437,7 +552,7 @@ static db_status throttle_compute(db *d, const char *em, const char *ip, int64_t
             w = at + 3600 - now;
     }
     if (ip && *ip) {
-        st = fail_stats(d, SQL_FAIL_BY_IP, ip, since, &n, &last);
+        st = fail_stats(d, SQL_FAIL_BY_IP, ip, NULL, since, &n, &last);
         if (st != DB_OK)
             return st;
         int64_t wi = backoff(n, AUTH_FAIL_FREE_IP, last, now);
@@ -448,11 +563,12 @@ static db_status throttle_compute(db *d, const char *em, const char *ip, int64_t
     return DB_OK;
 }
 
-db_status auth_throttle_wait(db *d, const char *email, const char *ip, int64_t now, int64_t *wait_s)
+db_status auth_throttle_wait(db *d, const char *email, const char *ip, bool trusted, int64_t now,
+                             int64_t *wait_s)
 {
     char em[EMAIL_MAX + 1];
     email_norm(email, em);
-    return throttle_compute(d, em, ip, now, wait_s);
+    return throttle_compute(d, em, ip, trusted, now, wait_s);
 }
 
 /* Inserts one failure (inside the caller's transaction) and prunes a few
@@ -540,6 +656,24 @@ static db_status sessions_end(db *d, int64_t account_id, int64_t keep, int64_t *
         return DB_ERR;
     db_bind_int(s, 1, account_id);
     db_bind_int(s, 2, keep);
+    db_status st = db_run(s);
+    *n = st == DB_OK ? db_changes(d) : 0;
+    return st;
+}
+
+static const char SQL_TOKENS_REVOKE_ALL[] =
+    "UPDATE api_token SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL";
+
+/* Revokes every live token of an account (inside the caller's
+ * transaction); *n receives how many. Expired ones count too: they are
+ * marked revoked like the rest, so nothing can bring them back. */
+static db_status tokens_revoke_all(db *d, int64_t account_id, int64_t now, int64_t *n)
+{
+    db_stmt *s = db_prepare(d, SQL_TOKENS_REVOKE_ALL);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, account_id);
+    db_bind_int(s, 2, now);
     db_status st = db_run(s);
     *n = st == DB_OK ? db_changes(d) : 0;
     return st;
@@ -668,7 +802,7 @@ cleanup:
 
 db_status auth_sessions_end_all(db *d, int64_t account_id, int64_t keep_session_id)
 {
-    int64_t person_id = 0, n = 0;
+    int64_t person_id = 0, n = 0, n_tok = 0;
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         goto cleanup;
@@ -678,9 +812,12 @@ db_status auth_sessions_end_all(db *d, int64_t account_id, int64_t keep_session_
     st = sessions_end(d, account_id, keep_session_id, &n);
     if (st != DB_OK)
         goto cleanup;
-    if (n > 0) {
+    if ((st = tokens_revoke_all(d, account_id, time_now(), &n_tok)) != DB_OK)
+        goto cleanup;
+    if (n > 0 || n_tok > 0) {
         st = audit_fmt(d, person_id, NULL, "sessions_end", "account", account_id,
-                       "{\"ended\":%lld,\"kept\":%lld}", (long long)n, (long long)keep_session_id);
+                       "{\"ended\":%lld,\"kept\":%lld,\"tokens_revoked\":%lld}", (long long)n,
+                       (long long)keep_session_id, (long long)n_tok);
         if (st != DB_OK)
             goto cleanup;
     }
@@ -755,6 +892,90 @@ cleanup:
     return st;
 }
 
+/* --- devices --------------------------------------------------------------------- */
+
+/* A device cookie proves that this browser logged in to the account
+ * recently (OWASP's "device cookies" against lockout): its attempts skip
+ * the account-wide cap. Stored hashed like sessions. */
+static const char SQL_DEVICE_FIND[] =
+    "SELECT d.id FROM login_device d JOIN account a ON a.id = d.account_id"
+    "  JOIN person p ON p.id = a.person_id"
+    " WHERE d.token_hash = $1 AND p.email = $2 AND d.expires_at > $3";
+static const char SQL_DEVICE_RENEW[] =
+    "UPDATE login_device SET last_login_at = $2, expires_at = $3 WHERE id = $1";
+static const char SQL_DEVICE_INSERT[] =
+    "INSERT INTO login_device(token_hash, account_id, created_at, last_login_at, expires_at)"
+    " VALUES ($1, $2, $3, $3, $4)";
+/* expired ones, and all but the newest AUTH_DEVICE_MAX of the account */
+static const char SQL_DEVICE_PRUNE[] =
+    "DELETE FROM login_device WHERE account_id = $1 AND (expires_at <= $2 OR id NOT IN"
+    " (SELECT id FROM login_device WHERE account_id = $1 ORDER BY id DESC LIMIT $3))";
+
+/* The live device row of cookie value device for the account of em (0 when
+ * none: no cookie, unknown, expired, or another account's). */
+static db_status device_find(db *d, const char *em, const char *device, int64_t now,
+                             int64_t *device_id)
+{
+    unsigned char h[32];
+    *device_id = 0;
+    if (!device || strlen(device) != AUTH_TOKEN_LEN || !*em)
+        return DB_OK;
+    auth_token_hash(device, h);
+    db_stmt *s = db_prepare(d, SQL_DEVICE_FIND);
+    if (!s)
+        return DB_ERR;
+    db_bind_blob(s, 1, h, sizeof h);
+    db_bind_text(s, 2, em);
+    db_bind_int(s, 3, now);
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        *device_id = db_col_int(s, 0);
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* After a successful login (inside the caller's transaction): renews the
+ * device row device_id (its cookie value is device) or makes a new one,
+ * and writes the cookie value to send to out; prunes the account's old
+ * rows. */
+static db_status device_remember(db *d, int64_t account_id, int64_t device_id, const char *device,
+                                 int64_t now, char out[AUTH_TOKEN_LEN + 1])
+{
+    unsigned char h[32];
+    db_stmt *s;
+    db_status st;
+    if (device_id) {
+        s = db_prepare(d, SQL_DEVICE_RENEW);
+        if (!s)
+            return DB_ERR;
+        db_bind_int(s, 1, device_id);
+        db_bind_int(s, 2, now);
+        db_bind_int(s, 3, now + AUTH_DEVICE_TTL);
+        if ((st = db_run(s)) != DB_OK)
+            return st;
+        memcpy(out, device, AUTH_TOKEN_LEN + 1);
+    } else {
+        auth_token_new(out);
+        auth_token_hash(out, h);
+        s = db_prepare(d, SQL_DEVICE_INSERT);
+        if (!s)
+            return DB_ERR;
+        db_bind_blob(s, 1, h, sizeof h);
+        db_bind_int(s, 2, account_id);
+        db_bind_int(s, 3, now);
+        db_bind_int(s, 4, now + AUTH_DEVICE_TTL);
+        if ((st = db_run(s)) != DB_OK)
+            return st;
+    }
+    s = db_prepare(d, SQL_DEVICE_PRUNE);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, account_id);
+    db_bind_int(s, 2, now);
+    db_bind_int(s, 3, AUTH_DEVICE_MAX);
+    return db_run(s);
+}
+
 /* --- login ------------------------------------------------------------------------ */
 
 static const char SQL_LOGIN_FIND[] =
@@ -794,16 +1015,19 @@ static db_status login_find(db *d, const char *em, login_account *acc)
  * parallel guesses cannot all pass a check made before any of them was
  * recorded. A successful login removes its row again. */
 db_status auth_login(db *d, arena *a, const char *email, const char *password, const char *ip,
-                     const char *user_agent, login_result *res, char token_out[AUTH_TOKEN_LEN + 1],
+                     const char *user_agent, const char *device, login_result *res,
+                     char token_out[AUTH_TOKEN_LEN + 1], char device_out[AUTH_TOKEN_LEN + 1],
                      int64_t *wait_s)
 {
-    char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
+    char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1], dev[AUTH_TOKEN_LEN + 1];
     login_account acc;
-    int64_t now = time_now(), fail_id = 0, sid = 0;
+    int64_t now = time_now(), fail_id = 0, sid = 0, device_id = 0;
     *res = LOGIN_BAD;
     *wait_s = 0;
     token_out[0] = '\0';
+    device_out[0] = '\0';
     tok[0] = '\0';
+    dev[0] = '\0';
     memset(&acc, 0, sizeof acc);
     email_norm(email, em);
     if (!password)
@@ -812,7 +1036,9 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         goto cleanup;
-    st = throttle_compute(d, em, ip, now, wait_s);
+    if ((st = device_find(d, em, device, now, &device_id)) != DB_OK)
+        goto cleanup;
+    st = throttle_compute(d, em, ip, device_id != 0, now, wait_s);
     if (st != DB_OK)
         goto cleanup;
     if (*wait_s > 0) {
@@ -857,6 +1083,8 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
             goto cleanup;
         if ((st = session_insert(d, acc.id, now, ip, user_agent, tok, &sid)) != DB_OK)
             goto cleanup;
+        if ((st = device_remember(d, acc.id, device_id, device, now, dev)) != DB_OK)
+            goto cleanup;
         s = db_prepare(d, SQL_LAST_LOGIN);
         if (!s) {
             st = DB_ERR;
@@ -866,8 +1094,9 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
         db_bind_int(s, 2, now);
         if ((st = db_run(s)) != DB_OK)
             goto cleanup;
-        st = audit_fmt(d, acc.person_id, ip, "login", "account", acc.id, "{\"session_id\":%lld}",
-                       (long long)sid);
+        st = audit_fmt(d, acc.person_id, ip, "login", "account", acc.id,
+                       "{\"session_id\":%lld,\"known_device\":%s}", (long long)sid,
+                       device_id ? "true" : "false");
     } else if (ok) {
         st = audit_add(d, 0, ip, "login_failed", "account", acc.id, "{\"reason\":\"disabled\"}");
     } else {
@@ -881,6 +1110,7 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
     if (ok && !acc.disabled) {
         *res = LOGIN_OK;
         memcpy(token_out, tok, sizeof tok);
+        memcpy(device_out, dev, sizeof dev);
     } else {
         *res = ok ? LOGIN_DISABLED : LOGIN_BAD;
     }
@@ -890,13 +1120,14 @@ cleanup:
         *res = LOGIN_BAD;
     }
     sodium_memzero(tok, sizeof tok);
+    sodium_memzero(dev, sizeof dev);
     sodium_memzero(&acc, sizeof acc);
     (void)a;
     return st;
 }
 
 db_status auth_check_password(db *d, const char *email, const char *password, const char *ip,
-                              bool *ok, int64_t *wait_s)
+                              bool trusted, bool *ok, int64_t *wait_s)
 {
     char em[EMAIL_MAX + 1];
     login_account acc;
@@ -910,7 +1141,7 @@ db_status auth_check_password(db *d, const char *email, const char *password, co
      * used to guess the password at full speed */
     db_status st = db_begin_write(d);
     if (st == DB_OK)
-        st = throttle_compute(d, em, ip, now, wait_s);
+        st = throttle_compute(d, em, ip, trusted, now, wait_s);
     if (st != DB_OK || *wait_s > 0) {
         db_rollback(d);
         return st;
@@ -944,18 +1175,17 @@ db_status auth_check_password(db *d, const char *email, const char *password, co
 /* --- API tokens ------------------------------------------------------------------- */
 
 static const char SQL_TOKEN_INSERT[] =
-    "INSERT INTO api_token(account_id, name, token_hash, scope, created_at)"
-    " VALUES ($1, $2, $3, $4, $5)";
-
-db_status auth_token_create(db *d, int64_t account_id, const char *name, bool write,
+    "INSERT INTO api_token(account_id, name, token_hash, scope, created_at, expires_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6)";
+db_status auth_token_create(db *d, int64_t account_id, const char *name, bool write, int days,
                             char token_out[AUTH_TOKEN_LEN + 1], int64_t *id)
 {
     char tok[AUTH_TOKEN_LEN + 1];
     unsigned char h[32];
-    int64_t person_id = 0;
+    int64_t person_id = 0, now = time_now();
     token_out[0] = '\0';
     *id = 0;
-    if (!name || !*name || strlen(name) > TOKEN_NAME_MAX)
+    if (!name || !*name || strlen(name) > TOKEN_NAME_MAX || days < 1 || days > AUTH_TOKEN_DAYS_MAX)
         return DB_CONSTRAINT;
     auth_token_new(tok);
     auth_token_hash(tok, h);
@@ -974,12 +1204,13 @@ db_status auth_token_create(db *d, int64_t account_id, const char *name, bool wr
     db_bind_text(s, 2, name);
     db_bind_blob(s, 3, h, sizeof h);
     db_bind_text(s, 4, write ? "write" : "read");
-    db_bind_int(s, 5, time_now());
+    db_bind_int(s, 5, now);
+    db_bind_int(s, 6, now + (int64_t)days * 86400);
     if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     int64_t tid = db_last_id(d);
-    st = audit_fmt(d, person_id, NULL, "token_create", "api_token", tid, "{\"scope\":\"%s\"}",
-                   write ? "write" : "read");
+    st = audit_fmt(d, person_id, NULL, "token_create", "api_token", tid,
+                   "{\"scope\":\"%s\",\"days\":%d}", write ? "write" : "read", days);
     if (st != DB_OK)
         goto cleanup;
     if ((st = db_commit(d)) != DB_OK)
@@ -994,7 +1225,8 @@ cleanup:
 }
 
 static const char SQL_TOKEN_LIST[] =
-    "SELECT id, name, scope, created_at, coalesce(last_used_at, 0), coalesce(revoked_at, 0)"
+    "SELECT id, name, scope, created_at, coalesce(last_used_at, 0), coalesce(revoked_at, 0),"
+    "       expires_at"
     "  FROM api_token WHERE account_id = $1 ORDER BY id DESC";
 
 static void token_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -1006,6 +1238,7 @@ static void token_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     t->created_at = db_col_int(s, 3);
     t->last_used_at = db_col_int(s, 4);
     t->revoked_at = db_col_int(s, 5);
+    t->expires_at = db_col_int(s, 6);
     if (!t->name)
         *oom = true;
 }
@@ -1082,7 +1315,7 @@ cleanup:
 
 static const char SQL_TOKEN_FIND[] =
     "SELECT t.id, t.scope, a.id, a.person_id, coalesce(a.secretariat, ''), p.name, p.email,"
-    "       coalesce(t.last_used_at, 0)"
+    "       coalesce(t.last_used_at, 0), t.expires_at"
     "  FROM api_token t JOIN account a ON a.id = t.account_id"
     "  JOIN person p ON p.id = a.person_id"
     " WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND a.disabled_at IS NULL"
@@ -1091,10 +1324,10 @@ static const char SQL_TOKEN_USED[] =
     "UPDATE api_token SET last_used_at = $2 WHERE id = $1 AND coalesce(last_used_at, 0) < $2 - 60";
 
 db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, principal *p,
-                            bool *found)
+                            token_state *state)
 {
     unsigned char h[32];
-    *found = false;
+    *state = TOKEN_UNKNOWN;
     if (!token || strlen(token) != AUTH_TOKEN_LEN)
         return DB_OK;
     auth_token_hash(token, h);
@@ -1104,8 +1337,12 @@ db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, pri
     db_bind_blob(s, 1, h, sizeof h);
     db_status st = db_step(s);
     int64_t last_used = 0;
-    if (st == DB_ROW) {
+    if (st == DB_ROW && now >= db_col_int(s, 8)) {
+        *state = TOKEN_EXPIRED; /* and not used: last_used_at stays */
+        st = DB_OK;
+    } else if (st == DB_ROW) {
         memset(p, 0, sizeof *p);
+        p->token_expires_at = db_col_int(s, 8);
         last_used = db_col_int(s, 7);
         p->token_id = db_col_int(s, 0);
         p->token_write = strcmp(db_col_text(s, 1), "write") == 0;
@@ -1115,7 +1352,8 @@ db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, pri
         p->name = arena_strdup(a, db_col_text(s, 5));
         p->email = arena_strdup(a, db_col_text(s, 6));
         st = p->name ? DB_OK : DB_NOMEM;
-        *found = st == DB_OK;
+        if (st == DB_OK)
+            *state = TOKEN_OK;
     } else if (st == DB_DONE) {
         st = DB_OK;
     }
@@ -1123,7 +1361,7 @@ db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, pri
     /* records use at most once a minute; housekeeping, not audited. Checked
      * here first: an UPDATE that matches nothing still takes the write lock,
      * and this runs on every API request. */
-    if (*found && last_used < now - 60) {
+    if (*state == TOKEN_OK && last_used < now - 60) {
         db_status mark = db_failure(d);
         s = db_prepare(d, SQL_TOKEN_USED);
         if (!s)
@@ -1236,7 +1474,7 @@ db_status auth_password_set(db *d, int64_t account_id, const char *password, int
                             int64_t actor_id)
 {
     char hash[crypto_pwhash_STRBYTES];
-    int64_t person_id = 0, n = 0;
+    int64_t person_id = 0, n = 0, n_tok = 0, now = time_now();
     if (!password || !*password)
         return DB_CONSTRAINT;
     if (auth_password_hash(password, hash) != 0)
@@ -1253,13 +1491,16 @@ db_status auth_password_set(db *d, int64_t account_id, const char *password, int
     }
     db_bind_int(s, 1, account_id);
     db_bind_text(s, 2, hash);
-    db_bind_int(s, 3, time_now());
+    db_bind_int(s, 3, now);
     if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if ((st = sessions_end(d, account_id, keep_session, &n)) != DB_OK)
         goto cleanup;
+    if ((st = tokens_revoke_all(d, account_id, now, &n_tok)) != DB_OK)
+        goto cleanup;
     st = audit_fmt(d, actor_id, NULL, "password_change", "account", account_id,
-                   "{\"sessions_ended\":%lld}", (long long)n);
+                   "{\"sessions_ended\":%lld,\"tokens_revoked\":%lld}", (long long)n,
+                   (long long)n_tok);
     if (st != DB_OK)
         goto cleanup;
     st = db_commit(d);
@@ -1276,7 +1517,7 @@ static const char SQL_DISABLE[] =
 
 db_status auth_account_disable(db *d, int64_t account_id, bool disabled, int64_t actor_id)
 {
-    int64_t person_id = 0, n = 0;
+    int64_t person_id = 0, n = 0, n_tok = 0, now = time_now();
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         goto cleanup;
@@ -1289,13 +1530,22 @@ db_status auth_account_disable(db *d, int64_t account_id, bool disabled, int64_t
     }
     db_bind_int(s, 1, account_id);
     db_bind_int(s, 2, disabled ? 1 : 0);
-    db_bind_int(s, 3, time_now());
+    db_bind_int(s, 3, now);
     if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     if (disabled && (st = sessions_end(d, account_id, 0, &n)) != DB_OK)
         goto cleanup;
-    st = audit_fmt(d, actor_id, NULL, disabled ? "account_disable" : "account_enable", "account",
-                   account_id, "{\"sessions_ended\":%lld}", (long long)n);
+    /* revoked, not merely suspended: enabling the account must not bring
+     * back a token someone may have taken while it was disabled */
+    if (disabled && (st = tokens_revoke_all(d, account_id, now, &n_tok)) != DB_OK)
+        goto cleanup;
+    if (disabled)
+        st = audit_fmt(d, actor_id, NULL, "account_disable", "account", account_id,
+                       "{\"sessions_ended\":%lld,\"tokens_revoked\":%lld}", (long long)n,
+                       (long long)n_tok);
+    else
+        st = audit_fmt(d, actor_id, NULL, "account_enable", "account", account_id,
+                       "{\"sessions_ended\":0}");
     if (st != DB_OK)
         goto cleanup;
     st = db_commit(d);
@@ -1712,6 +1962,34 @@ db_status auth_link_check(db *d, const char *token, const char *purpose, link_st
     return link_find(d, token, purpose, time_now(), &l, st);
 }
 
+static const char SQL_LINK_PERSON[] = "SELECT email, name FROM person WHERE id = $1";
+
+db_status auth_link_person(db *d, arena *a, const char *token, const char *purpose,
+                           const char **email, const char **name)
+{
+    link_row l;
+    link_state ls = LINK_UNKNOWN;
+    *email = *name = NULL;
+    db_status st = link_find(d, token, purpose, time_now(), &l, &ls);
+    if (st != DB_OK || ls != LINK_OK)
+        return st;
+    db_stmt *s = db_prepare(d, SQL_LINK_PERSON);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, l.person_id);
+    st = db_step(s);
+    if (st == DB_ROW) {
+        const char *e = db_col_text(s, 0), *n = db_col_text(s, 1);
+        *email = e ? arena_strdup(a, e) : NULL;
+        *name = n ? arena_strdup(a, n) : NULL;
+        st = (e && !*email) || (n && !*name) ? DB_NOMEM : DB_OK;
+    } else if (st == DB_DONE) {
+        st = DB_OK;
+    }
+    db_reset(s);
+    return st;
+}
+
 static const char SQL_LINK_USED[] =
     "UPDATE one_time_link SET used_at = $2 WHERE id = $1 AND used_at IS NULL";
 static const char SQL_AFFILIATION_FIND[] =
@@ -1765,7 +2043,7 @@ db_status auth_link_use(db *d, const char *token, const char *purpose, const cha
 {
     char hash[crypto_pwhash_STRBYTES];
     link_row l;
-    int64_t now = time_now(), n = 0, aff_id = 0;
+    int64_t now = time_now(), n = 0, n_tok = 0, aff_id = 0;
     bool invite = purpose && strcmp(purpose, "invite") == 0;
     *account_id = 0;
     hash[0] = '\0';
@@ -1823,10 +2101,13 @@ db_status auth_link_use(db *d, const char *token, const char *purpose, const cha
     }
     if ((st = sessions_end(d, l.account_id, 0, &n)) != DB_OK)
         goto cleanup;
+    if ((st = tokens_revoke_all(d, l.account_id, now, &n_tok)) != DB_OK)
+        goto cleanup;
     st = audit_fmt(d, l.person_id, NULL, invite ? "invite_accepted" : "password_reset", "account",
                    l.account_id,
-                   "{\"link_id\":%lld,\"affiliation_id\":%lld,\"sessions_ended\":%lld}",
-                   (long long)l.id, (long long)aff_id, (long long)n);
+                   "{\"link_id\":%lld,\"affiliation_id\":%lld,\"sessions_ended\":%lld,"
+                   "\"tokens_revoked\":%lld}",
+                   (long long)l.id, (long long)aff_id, (long long)n, (long long)n_tok);
     if (st != DB_OK)
         goto cleanup;
     if ((st = db_commit(d)) != DB_OK)

@@ -18,10 +18,11 @@ typedef struct principal {
     const char *name;  /* arena copy */
     const char *email; /* arena copy */
     secretariat_role secretariat;
-    int64_t session_id; /* 0 when authenticated by token */
-    const char *csrf;   /* the session's CSRF token (arena), NULL for tokens */
-    int64_t token_id;   /* 0 when authenticated by session */
-    bool token_write;   /* token scope is read-write */
+    int64_t session_id;       /* 0 when authenticated by token */
+    const char *csrf;         /* the session's CSRF token (arena), NULL for tokens */
+    int64_t token_id;         /* 0 when authenticated by session */
+    bool token_write;         /* token scope is read-write */
+    int64_t token_expires_at; /* when the token stops working (0 for sessions) */
 } principal;
 
 #endif

@@ -78,7 +78,10 @@ static void identify(req *r)
     if (!p) {
         /* nothing to look up with */
     } else if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
-        st = auth_token_lookup(r->db, r->a, auth + 7, time_now(), p, &found);
+        token_state ts = TOKEN_UNKNOWN;
+        st = auth_token_lookup(r->db, r->a, auth + 7, time_now(), p, &ts);
+        found = ts == TOKEN_OK;
+        r->token_expired = ts == TOKEN_EXPIRED;
     } else {
         size_t n = 0;
         const char *v = cookie_find(req_header(r, "Cookie"), web_session_cookie_name(r), &n);
@@ -220,8 +223,13 @@ bool server_hook_guard(req *r)
     const char *auth = req_header(r, "Authorization");
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0 && !r->user && r->db) {
         /* a token was sent and is not valid: say so, before any CSRF talk */
-        resp_header(r, "WWW-Authenticate", "Bearer");
-        resp_error(r, 401, "The API token is not valid or was revoked.");
+        resp_header(r, "WWW-Authenticate",
+                    r->token_expired
+                        ? "Bearer error=\"invalid_token\", error_description=\"expired\""
+                        : "Bearer");
+        resp_error(r, 401,
+                   r->token_expired ? T(r->lang, MSG_TOKEN_ERR_EXPIRED)
+                                    : "The API token is not valid or was revoked.");
         return false;
     }
     bool nomem = false, bad_form = false;

@@ -12,6 +12,7 @@
  * 200 answer to the POST that created it, and session tokens only in
  * Set-Cookie. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/strutil.h"
@@ -205,17 +206,38 @@ static const char *msgf(req *r, msg_id id, ...)
     return s ? s : T(r->lang, id);
 }
 
+/* What to tell about a password judged too easy to guess: the pattern
+ * zxcvbn found, then what to do about it (arena string). */
+static const char *weak_text(req *r, pw_verdict v)
+{
+    static const struct {
+        pw_verdict v;
+        msg_id text;
+    } why[] = {
+        {PW_WEAK_REPEAT, MSG_PW_ERR_WEAK_REPEAT},     {PW_WEAK_SEQUENCE, MSG_PW_ERR_WEAK_SEQUENCE},
+        {PW_WEAK_KEYBOARD, MSG_PW_ERR_WEAK_KEYBOARD}, {PW_WEAK_WORDS, MSG_PW_ERR_WEAK_WORDS},
+        {PW_WEAK_DATE, MSG_PW_ERR_WEAK_DATE},         {PW_WEAK_PERSONAL, MSG_PW_ERR_WEAK_PERSONAL},
+    };
+    msg_id id = MSG_PW_ERR_WEAK;
+    for (size_t i = 0; i < sizeof why / sizeof why[0]; i++)
+        if (why[i].v == v)
+            id = why[i].text;
+    const char *s = arena_printf(r->a, "%s %s", T(r->lang, id), T(r->lang, MSG_PW_ERR_SUGGEST));
+    return s ? s : T(r->lang, id);
+}
+
 /* The checks every new password passes: present, the policy of
- * auth_password_check(), and typed the same twice. Errors go to the two
- * fields' names. */
+ * auth_password_check() (with the person's e-mail and name when known),
+ * and typed the same twice. Errors go to the two fields' names. */
 static void check_new_password(req *r, const char *pw, const char *pw2, const char *email,
-                               const char *name, const char *name2, web_errs *e)
+                               const char *person, const char *name, const char *name2, web_errs *e)
 {
     lang_id L = r->lang;
     if (!pw || !*pw) {
         web_errs_add(e, name, T(L, MSG_FORM_ERR_REQUIRED));
     } else {
-        switch (auth_password_check(pw, email ? email : "")) {
+        pw_verdict v = auth_password_check(pw, email ? email : "", person);
+        switch (v) {
         case PW_OK:
             break;
         case PW_TOO_SHORT:
@@ -229,6 +251,15 @@ static void check_new_password(req *r, const char *pw, const char *pw2, const ch
             break;
         case PW_LIKE_EMAIL:
             web_errs_add(e, name, T(L, MSG_PW_ERR_EMAIL));
+            break;
+        case PW_WEAK_REPEAT:
+        case PW_WEAK_SEQUENCE:
+        case PW_WEAK_KEYBOARD:
+        case PW_WEAK_WORDS:
+        case PW_WEAK_DATE:
+        case PW_WEAK_PERSONAL:
+        case PW_WEAK:
+            web_errs_add(e, name, weak_text(r, v));
             break;
         }
     }
@@ -254,6 +285,28 @@ static void session_cookie(req *r, const char *token)
                      .max_age = token ? 0 : -1};
     buf c = BUF_INIT;
     if (cookie_build(&c, name, token ? token : "", &o) && !buf_failed(&c))
+        resp_header(r, "Set-Cookie", buf_str(&c));
+    buf_free(&c);
+}
+
+/* The device cookie: set at a successful login, it lets this browser's
+ * right password through while the account is throttled for everyone
+ * else (auth_login). Sent only to our own pages (SameSite=Strict, the
+ * login form posts from our origin); cookie_build() adds __Host- when
+ * cookies are Secure. */
+static const char *device_cookie_name(const req *r)
+{
+    return r->cfg && r->cfg->secure_cookies ? "__Host-device" : "device";
+}
+
+static void device_cookie(req *r, const char *token)
+{
+    cookie_opts o = {.http_only = true,
+                     .secure = r->cfg && r->cfg->secure_cookies,
+                     .same_site = "Strict",
+                     .max_age = AUTH_DEVICE_TTL};
+    buf c = BUF_INIT;
+    if (cookie_build(&c, "device", token, &o) && !buf_failed(&c))
         resp_header(r, "Set-Cookie", buf_str(&c));
     buf_free(&c);
 }
@@ -377,10 +430,11 @@ void web_login(req *r)
     }
 
     login_result res = LOGIN_BAD;
-    char token[AUTH_TOKEN_LEN + 1] = "";
+    char token[AUTH_TOKEN_LEN + 1] = "", device[AUTH_TOKEN_LEN + 1] = "";
     int64_t wait_s = 0;
+    const char *dev_in = cookie_get(r->a, req_header(r, "Cookie"), device_cookie_name(r));
     db_status st = auth_login(r->db, r->a, val[0].text, password, r->client_ip,
-                              req_header(r, "User-Agent"), &res, token, &wait_s);
+                              req_header(r, "User-Agent"), dev_in, &res, token, device, &wait_s);
     if (st != DB_OK) {
         resp_fail(r, st, "login");
         return;
@@ -391,7 +445,10 @@ void web_login(req *r)
         if (r->user && r->user->session_id)
             auth_session_end(r->db, r->user->session_id);
         session_cookie(r, token);
+        if (*device)
+            device_cookie(r, device);
         memset(token, 0, sizeof token);
+        memset(device, 0, sizeof device);
         resp_redirect(r, safe_next(v.next));
         return;
     case LOGIN_THROTTLED: {
@@ -454,6 +511,7 @@ typedef struct account_view {
     const web_errs *tok_errs; /* token form */
     const char *tok_name;     /* kept token name */
     const char *tok_scope;    /* kept scope: "read" or "write" */
+    const char *tok_days;     /* kept lifetime in days: "30", "90", "180" or "365" */
     const char *new_token;    /* the secret of a token just created: shown once */
     const char *new_token_name;
     const char *notice;
@@ -511,8 +569,9 @@ static void account_password_form(req *r, const account_view *v)
     const web_errs *e = v->pw_errs;
     html_fmt(o,
              "<section class=\"panel\" aria-labelledby=\"pw-h\"><h2 id=\"pw-h\">%s</h2>"
-             "<p class=\"muted\">%s</p>",
-             T(L, MSG_ACCOUNT_PW_TITLE), T(L, MSG_ACCOUNT_PW_NOTE));
+             "<p class=\"muted\">%s %s</p>",
+             T(L, MSG_ACCOUNT_PW_TITLE), T(L, MSG_ACCOUNT_PW_NOTE),
+             T(L, MSG_ACCOUNT_PW_TOKENS_NOTE));
     web_alert(r, v->pw_alert);
     web_error_summary(r, e);
     html_raw(o, "<form class=\"form\" method=\"post\" action=\"/account/password\">");
@@ -549,10 +608,15 @@ static void account_password_form(req *r, const account_view *v)
     html_raw(o, "</section>\n");
 }
 
+/* The lifetimes a new token may have, in days (AUTH_TOKEN_DAYS_MAX at
+ * most); the form's choices, validated as an enum. */
+static const char *const token_days[] = {"30", "90", "180", "365", NULL};
+
 static void account_tokens(req *r, const account_view *v, const api_token_info *t, size_t n)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
+    int64_t now = time_now();
     html_fmt(
         o,
         "<section class=\"panel panel-wide\" aria-labelledby=\"tok-h\"><h2 id=\"tok-h\">%s</h2>"
@@ -565,21 +629,26 @@ static void account_tokens(req *r, const account_view *v, const api_token_info *
                  "<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">%s</caption>"
                  "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                 "</tr></thead><tbody>\n",
+                 "<th scope=\"col\">%s</th></tr></thead><tbody>\n",
                  T(L, MSG_ACCOUNT_TOKENS), T(L, MSG_TOKEN_COL_NAME), T(L, MSG_TOKEN_COL_ACCESS),
                  T(L, MSG_TOKEN_COL_CREATED), T(L, MSG_TOKEN_COL_LAST_USED),
-                 T(L, MSG_TOKEN_COL_STATUS));
+                 T(L, MSG_TOKEN_COL_EXPIRES), T(L, MSG_TOKEN_COL_STATUS));
         for (size_t i = 0; i < n; i++) {
+            bool expired = !t[i].revoked_at && now >= t[i].expires_at;
             html_fmt(o, "<tr%R><th scope=\"row\">%s</th><td>%s</td><td>",
-                     t[i].revoked_at ? " class=\"revoked\"" : "", t[i].name,
+                     t[i].revoked_at || expired ? " class=\"revoked\"" : "", t[i].name,
                      T(L, t[i].write ? MSG_TOKEN_WRITE : MSG_TOKEN_READ));
             web_datetime(r, t[i].created_at, MSG_TOKEN_NEVER);
             html_raw(o, "</td><td>");
             web_datetime(r, t[i].last_used_at, MSG_TOKEN_NEVER);
             html_raw(o, "</td><td>");
+            web_datetime(r, t[i].expires_at, MSG_TOKEN_NEVER);
+            html_raw(o, "</td><td>");
             if (t[i].revoked_at) {
                 html_fmt(o, "%s ", T(L, MSG_TOKEN_REVOKED));
                 web_datetime(r, t[i].revoked_at, MSG_TOKEN_NEVER);
+            } else if (expired) {
+                html_fmt(o, "%s", T(L, MSG_TOKEN_EXPIRED));
             } else {
                 html_fmt(o,
                          "<form class=\"inline-form\" method=\"post\" "
@@ -630,6 +699,22 @@ static void account_tokens(req *r, const account_view *v, const api_token_info *
              "value=\"write\"%R><label for=\"tok-scope-write\">%s <span class=\"choice-hint\">%s"
              "</span></label></div></fieldset>",
              write ? " checked" : "", T(L, MSG_TOKEN_WRITE), T(L, MSG_TOKEN_WRITE_HINT));
+    /* lifetime: a select of token_days, AUTH_TOKEN_DAYS_DEFAULT chosen */
+    const char *days_err = web_errs_get(e, "days");
+    const char *want =
+        v->tok_days ? v->tok_days : arena_printf(r->a, "%d", AUTH_TOKEN_DAYS_DEFAULT);
+    html_fmt(o, "<div class=\"field%R\"><label for=\"tok-days\">%s</label>",
+             days_err ? " field-invalid" : "", T(L, MSG_TOKEN_EXPIRY));
+    html_fmt(o, "<p class=\"field-hint\" id=\"tok-days-hint\">%s</p>", T(L, MSG_TOKEN_EXPIRY_HINT));
+    if (days_err)
+        html_fmt(o, "<p class=\"field-error\" id=\"tok-days-error\">%s</p>", days_err);
+    html_fmt(o, "<select id=\"tok-days\" name=\"days\" aria-describedby=\"tok-days-hint%R\">",
+             days_err ? " tok-days-error" : "");
+    for (size_t i = 0; token_days[i]; i++)
+        html_fmt(o, "<option value=\"%s\"%R>%s</option>", token_days[i],
+                 want && strcmp(want, token_days[i]) == 0 ? " selected" : "",
+                 msgf(r, MSG_TOKEN_DAYS, atoi(token_days[i])));
+    html_raw(o, "</select></div>");
     html_fmt(o, "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>",
              T(L, MSG_TOKEN_CREATE));
     html_raw(o, "</section>\n");
@@ -673,8 +758,9 @@ static void account_page(req *r, const account_view *v)
     account_tokens(r, v, toks, n_toks);
     html_fmt(o,
              "<section class=\"panel\" aria-labelledby=\"sess-h\"><h2 id=\"sess-h\">%s</h2>"
-             "<p>%s</p><form method=\"post\" action=\"/logout-everywhere\">",
-             T(L, MSG_ACCOUNT_SESSIONS), T(L, MSG_ACCOUNT_SESSIONS_LEAD));
+             "<p>%s %s</p><form method=\"post\" action=\"/logout-everywhere\">",
+             T(L, MSG_ACCOUNT_SESSIONS), T(L, MSG_ACCOUNT_SESSIONS_LEAD),
+             T(L, MSG_ACCOUNT_SESSIONS_TOKENS));
     layout_csrf_field(r);
     html_fmt(o, "<button type=\"submit\" class=\"button-secondary\">%s</button></form></section>\n",
              T(L, MSG_ACCOUNT_LOGOUT_ALL));
@@ -709,7 +795,9 @@ void web_account(req *r)
  * login audit row). *ok false with *wait_s > 0 when throttled. */
 static db_status verify_password(req *r, const char *password, bool *ok, int64_t *wait_s)
 {
-    return auth_check_password(r->db, r->user->email, password, r->client_ip, ok, wait_s);
+    /* trusted: holding the account's session proves a recent login, like a
+     * device cookie, so guessers elsewhere cannot block a password change */
+    return auth_check_password(r->db, r->user->email, password, r->client_ip, true, ok, wait_s);
 }
 
 void web_account_password(req *r)
@@ -727,7 +815,8 @@ void web_account_password(req *r)
     account_view v = {.pw_errs = &e};
     if (!cur || !*cur)
         web_errs_add(&e, "current_password", T(L, MSG_FORM_ERR_REQUIRED));
-    check_new_password(r, pw, pw2, r->user->email, "new_password", "new_password2", &e);
+    check_new_password(r, pw, pw2, r->user->email, r->user->name, "new_password", "new_password2",
+                       &e);
     if (!e.n) {
         bool ok = false;
         int64_t wait_s = 0;
@@ -789,18 +878,22 @@ void web_account_token_create(req *r)
     if (!req_body_form(r, &f))
         return;
     static const char *const scopes[] = {"read", "write", NULL};
+    /* days is optional: clients of the form before it existed get the
+     * default lifetime */
     static const form_rule rules[] = {
         {"name", FV_TEXT, FORM_REQUIRED, 1, 100, NULL},
         {"scope", FV_ENUM, FORM_REQUIRED, 0, 0, scopes},
+        {"days", FV_ENUM, 0, 0, 0, token_days},
     };
-    form_value val[2];
+    form_value val[3];
     form_errors fe = {0};
     web_errs e = {0};
     account_view v = {.tok_errs = &e};
-    if (!form_validate(r->a, &f, rules, 2, val, &fe)) {
+    if (!form_validate(r->a, &f, rules, 3, val, &fe)) {
         web_errs_from_form(r, &fe, &e);
         v.tok_name = val[0].text;
         v.tok_scope = val[1].text;
+        v.tok_days = val[2].text;
         r->status = 422;
         account_page(r, &v);
         return;
@@ -808,7 +901,9 @@ void web_account_token_create(req *r)
     char token[AUTH_TOKEN_LEN + 1] = "";
     int64_t id = 0;
     bool write = val[1].i == 1;
-    db_status st = auth_token_create(r->db, r->user->account_id, val[0].text, write, token, &id);
+    int days = val[2].present ? atoi(token_days[val[2].i]) : AUTH_TOKEN_DAYS_DEFAULT;
+    db_status st =
+        auth_token_create(r->db, r->user->account_id, val[0].text, write, days, token, &id);
     if (st != DB_OK) {
         resp_fail(r, st, "token create");
         return;
@@ -886,6 +981,21 @@ void api_me(req *r)
     json_put_string(o, u->secretariat == SEC_ADMIN    ? "admin"
                        : u->secretariat == SEC_EDITOR ? "editor"
                                                       : NULL);
+    /* the credential of this request: how long a token still works */
+    json_put_key(o, "token", false);
+    if (u->token_id) {
+        buf_putc(o, '{');
+        json_put_key(o, "id", true);
+        json_put_int(o, u->token_id);
+        json_put_key(o, "scope", false);
+        json_put_string(o, u->token_write ? "write" : "read");
+        json_put_key(o, "expires_at", false);
+        buf_putc(o, '"');
+        time_fmt_iso(o, u->token_expires_at);
+        buf_puts(o, "\"}");
+    } else {
+        buf_puts(o, "null");
+    }
     json_put_key(o, "affiliations", false);
     buf_puts(o, "[");
     for (size_t i = 0; i < n_af; i++) {
@@ -1002,9 +1112,14 @@ static void link_use(req *r, const link_kind *k)
     const char *pw = form_get(&f, "password");
     const char *pw2 = form_get(&f, "password2");
     web_errs e = {0};
-    /* the link does not tell us the address, so "like the e-mail" is
-     * checked only where the address is known (the account page) */
-    check_new_password(r, pw, pw2, NULL, "password", "password2", &e);
+    /* judged against the address and name of the person the link is for */
+    const char *email = NULL, *person = NULL;
+    db_status st = auth_link_person(r->db, r->a, token, k->purpose, &email, &person);
+    if (st != DB_OK) {
+        resp_fail(r, st, "link person");
+        return;
+    }
+    check_new_password(r, pw, pw2, email, person, "password", "password2", &e);
     if (e.n) {
         r->status = 422;
         link_page(r, k, token, &e);
@@ -1012,7 +1127,7 @@ static void link_use(req *r, const link_kind *k)
     }
     link_state ls = LINK_UNKNOWN;
     int64_t account_id = 0;
-    db_status st = auth_link_use(r->db, token, k->purpose, pw, &ls, &account_id);
+    st = auth_link_use(r->db, token, k->purpose, pw, &ls, &account_id);
     if (st != DB_OK) {
         resp_fail(r, st, "link use");
         return;

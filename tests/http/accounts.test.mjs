@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
 import { startServer, scan } from './lib.mjs';
 
 const PW = {
@@ -24,6 +25,12 @@ const PW = {
   frank: 'frank warm paper boat',
   gina: 'gina bright copper bell',
   hank: 'hank slow winter moon',
+  kim: 'kim quiet harbour light',
+  lena: 'lena morning tea garden',
+  mia: 'mia silver forest path',
+  nina: 'nina cold mountain spring',
+  otto: 'otto red brick chimney',
+  pia: 'pia golden autumn field',
 };
 const EMAIL = Object.fromEntries(Object.keys(PW).map((k) => [k, `${k}@example.com`]));
 
@@ -108,6 +115,31 @@ async function login(key, password = PW[key]) {
   return a;
 }
 
+// POSTs the login form from a chosen loopback address (the server takes
+// the client address from the socket and ignores X-Forwarded-For, so
+// tests bind 127.0.0.x themselves). Returns { status, cookies, text }.
+function loginFrom(addr, email, password, cookie) {
+  const body = new URLSearchParams({ email, password }).toString();
+  const url = new URL(srv.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: url.hostname, port: url.port, path: '/login', method: 'POST', localAddress: addr,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body),
+        Origin: srv.url, ...(cookie ? { Cookie: cookie } : {}) },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        const cookies = Object.fromEntries((res.headers['set-cookie'] || []).map((c) => c.split(';')[0].split('=')));
+        resolve({ status: res.statusCode, cookies, text });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 function alertText(html) {
   const m = /<div class="alert" role="alert"><p>([^<]*)<\/p>/.exec(html);
   return m ? m[1] : null;
@@ -135,7 +167,7 @@ before(async () => {
   assert.equal(init.status, 0, init.stderr);
   addUser('admin', 'Ada Admin', ['--admin']);
   addUser('alice', 'Alice <b>Example</b>');
-  for (const k of ['bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank']) addUser(k, `${k[0].toUpperCase()}${k.slice(1)} Tester`);
+  for (const k of ['bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'kim', 'lena', 'mia', 'nina', 'otto', 'pia']) addUser(k, `${k[0].toUpperCase()}${k.slice(1)} Tester`);
   srv = await startServer({ dbPath: db });
 });
 
@@ -184,13 +216,19 @@ test('GET /login is a labelled form; the header offers "Log in"', async () => {
   assert.match(home.text, /href="\/login\?next=%2Fsearch"/);
 });
 
-test('login sets an HttpOnly, SameSite=Lax session cookie and 303s to /account', async () => {
+test('login sets an HttpOnly, SameSite=Lax session cookie and 303s to /start', async () => {
   const a = new Agent(srv.url);
   const r = await a.post('/login', { email: EMAIL.alice, password: PW.alice });
   assert.equal(r.status, 303);
-  assert.equal(r.location, '/account');
-  assert.equal(r.setCookie.length, 1);
-  const c = r.setCookie[0];
+  assert.equal(r.location, '/start');
+  assert.equal(r.setCookie.length, 2, 'the session and the device cookie');
+  // the device cookie: lets this browser in while the account is under attack
+  const d = r.setCookie.find((x) => x.startsWith('device='));
+  assert.match(d || '', /^device=[A-Za-z0-9_-]{43}; /);
+  assert.match(d, /; HttpOnly/);
+  assert.match(d, /; SameSite=Strict/);
+  assert.match(d, /; Max-Age=7776000/);
+  const c = r.setCookie.find((x) => x.startsWith('sid='));
   assert.match(c, /^sid=[A-Za-z0-9_-]{43}; /);
   assert.match(c, /; HttpOnly/);
   assert.match(c, /; SameSite=Lax/);
@@ -210,8 +248,9 @@ test('with --secure-cookies the cookie is __Host-sid, Secure, and works', async 
     const a = new Agent(secure.url);
     const r = await a.post('/login', { email: EMAIL.alice, password: PW.alice });
     assert.equal(r.status, 303);
-    const c = r.setCookie[0];
+    const c = r.setCookie.find((x) => x.startsWith('__Host-sid='));
     assert.match(c, /^__Host-sid=[A-Za-z0-9_-]{43}; Path=\//);
+    assert.match(r.setCookie.find((x) => x.startsWith('__Host-device=')) || '', /; Secure/);
     assert.match(c, /; Secure/);
     assert.match(c, /; HttpOnly/);
     assert.match(c, /; SameSite=Lax/);
@@ -256,8 +295,8 @@ test('empty fields: errors next to each field, nothing else happens', async () =
 });
 
 test('next: local paths are followed, other sites are not', async () => {
-  for (const [next, want] of [['/admin/users', '/admin/users'], ['//evil.example/x', '/account'],
-    ['https://evil.example/', '/account'], ['/\\evil.example', '/account']]) {
+  for (const [next, want] of [['/admin/users', '/admin/users'], ['//evil.example/x', '/start'],
+    ['https://evil.example/', '/start'], ['/\\evil.example', '/start']]) {
     const r = await new Agent(srv.url).post('/login', { email: EMAIL.admin, password: PW.admin, next });
     assert.equal(r.status, 303);
     assert.equal(r.location, want, `next=${next}`);
@@ -406,6 +445,56 @@ test('repeated wrong passwords are throttled: 429 with Retry-After and a wait in
   const right = await new Agent(srv.url).post('/login', { email: EMAIL.hank, password: PW.hank });
   assert.equal(right.status, 429, 'even the right password waits');
   assert.equal(right.setCookie.length, 0);
+});
+
+test('an attacker\'s failures from one address do not stop the owner at another', async () => {
+  // today's policy before this change: four failures locked the account for everyone
+  let last;
+  for (let i = 0; i < 6; i++) {
+    last = await loginFrom('127.0.0.2', EMAIL.kim, `guess number ${i} for kim`);
+    assert.ok(last.status === 401 || last.status === 429, `attempt ${i}: ${last.status}`);
+  }
+  assert.equal(last.status, 429, 'the guessing address is slowed down');
+  const owner = await loginFrom('127.0.0.3', EMAIL.kim, PW.kim);
+  assert.equal(owner.status, 303, 'the owner at another address logs in');
+  assert.match(owner.cookies.sid || '', /^[A-Za-z0-9_-]{43}$/);
+  const again = await loginFrom('127.0.0.2', EMAIL.kim, PW.kim);
+  assert.equal(again.status, 429, 'the guessing address still waits, even with the right password');
+});
+
+test('under attack from many addresses, the owner\'s device cookie still lets the right password in', async () => {
+  const first = await loginFrom('127.0.0.4', EMAIL.lena, PW.lena);
+  assert.equal(first.status, 303);
+  const device = first.cookies.device;
+  assert.match(device || '', /^[A-Za-z0-9_-]{43}$/, 'a device cookie with the session');
+  // distributed guessing: three failures from each of 34 addresses (each
+  // under its own limit) reach the account's hourly cap of 100
+  for (let a = 0; a < 34; a++) {
+    const rs = await Promise.all([0, 1, 2].map((i) => loginFrom(`127.0.1.${a + 1}`, EMAIL.lena, `lena guess ${a}.${i} x`)));
+    for (const r of rs) assert.ok(r.status === 401 || r.status === 429, `${r.status}`);
+  }
+  const stranger = await loginFrom('127.0.0.5', EMAIL.lena, PW.lena);
+  assert.equal(stranger.status, 429, 'without the device cookie the account is capped');
+  assert.match(alertText(stranger.text) || '', /Try again in \d+ minutes?\./);
+  const owner = await loginFrom('127.0.0.5', EMAIL.lena, PW.lena, `device=${device}`);
+  assert.equal(owner.status, 303, 'the device cookie passes the account cap');
+  assert.equal(owner.cookies.device, device, 'the same device cookie, renewed');
+  const forged = await loginFrom('127.0.0.5', EMAIL.lena, PW.lena, `device=${'A'.repeat(43)}`);
+  assert.equal(forged.status, 429, 'a made-up device cookie does not');
+  const wrong = await loginFrom('127.0.0.6', EMAIL.lena, 'not lena at all really', `device=${device}`);
+  assert.equal(wrong.status, 401, 'the cookie does not make a wrong password right');
+});
+
+test('the per-address limit still holds across accounts', async () => {
+  // 20 free failures per address, whatever the accounts; then a wait, even
+  // for a fresh account's right password
+  for (let i = 0; i < 21; i++) {
+    const r = await loginFrom('127.0.0.8', `nobody${i}@example.com`, 'whatever it may be');
+    assert.equal(r.status, 401, `attempt ${i}`);
+  }
+  const r = await loginFrom('127.0.0.8', EMAIL.carol, PW.carol);
+  assert.equal(r.status, 429);
+  assert.equal((await loginFrom('127.0.0.9', EMAIL.carol, PW.carol)).status, 303);
 });
 
 // --- invitations --------------------------------------------------------------------------
@@ -578,6 +667,122 @@ test('API tokens: shown once, Bearer works, read-only cannot write, revoked is 4
   assert.equal((await other.postCsrf(`/account/tokens/${readerId}/revoke`)).status, 404, 'not theirs');
   const revoked = await a.get('/account');
   assert.match(revoked.text, /class="revoked"/);
+});
+
+const newToken = (text) => /id="new-token" class="secret" type="text" readonly value="([A-Za-z0-9_-]{43})"/.exec(text)?.[1];
+const bearer = (tok) => fetch(`${srv.url}/api/v1/me`, { headers: { Authorization: `Bearer ${tok}` } });
+
+test('API tokens expire: lifetime chosen at creation, shown on the page and in /api/v1/me, then 401 saying so', async () => {
+  const a = await login('mia');
+  let r = await a.get('/account');
+  assert.match(r.text, /<select id="tok-days" name="days"[^>]*>/);
+  assert.match(r.text, /<option value="90" selected>90 days<\/option>/, '90 days unless chosen');
+  for (const d of ['30', '180', '365']) assert.match(r.text, new RegExp(`<option value="${d}">${d} days</option>`));
+  r = await a.postCsrf('/account/tokens', { name: 'too long', scope: 'read', days: '400' });
+  assert.equal(r.status, 422, 'at most a year, from the list');
+  assert.match(r.text, /id="tok-days-error"/);
+
+  const t0 = Date.now();
+  r = await a.postCsrf('/account/tokens', { name: 'monthly', scope: 'read', days: '30' });
+  assert.equal(r.status, 200);
+  const tok = newToken(r.text);
+  r = await a.postCsrf('/account/tokens', { name: 'default', scope: 'write' });
+  assert.equal(r.status, 200, 'no days field: the default lifetime');
+  const tok90 = newToken(r.text);
+
+  const me = await (await bearer(tok)).json();
+  const exp = Date.parse(me.token.expires_at);
+  assert.equal(me.token.scope, 'read');
+  assert.ok(Math.abs(exp - (t0 + 30 * 86400e3)) < 120e3, `expires in 30 days: ${me.token.expires_at}`);
+  const me90 = await (await bearer(tok90)).json();
+  assert.ok(Math.abs(Date.parse(me90.token.expires_at) - (t0 + 90 * 86400e3)) < 120e3);
+  assert.equal(JSON.parse((await a.get('/api/v1/me')).text).token, null, 'a session has no token');
+
+  const page = await a.get('/account');
+  assert.match(page.text, /<th scope="col">Expires<\/th>/);
+  const row = page.text.split('<tr').find((x) => x.includes('>monthly<'));
+  const iso = new Date(exp).toISOString().replace(/\.\d+Z$/, 'Z');
+  assert.ok(row.includes(`<time datetime="${iso}">`), 'the expiry is in the token list');
+
+  // an expired token: 401 with a message saying so, not "not valid"
+  sqlite(`UPDATE api_token SET expires_at = strftime('%s','now') - 1 WHERE name = 'monthly'`);
+  const gone = await bearer(tok);
+  assert.equal(gone.status, 401);
+  const err = await gone.json();
+  assert.match(err.error.message, /expired/);
+  assert.match(gone.headers.get('www-authenticate') || '', /invalid_token/);
+  const list = await a.get('/account');
+  assert.match(list.text.split('<tr').find((x) => x.includes('>monthly<')), /Expired/);
+  assert.equal((await bearer(tok90)).status, 200, 'the other token is untouched');
+});
+
+test('a password change revokes the API tokens, and the form says so before', async () => {
+  const a = await login('nina');
+  const acct = await a.get('/account');
+  const form = acct.text.slice(acct.text.indexOf('id="pw-h"'), acct.text.indexOf('action="/account/password"'));
+  const tok = newToken((await a.postCsrf('/account/tokens', { name: 'sync', scope: 'write', days: '365' })).text);
+  assert.equal((await bearer(tok)).status, 200);
+  const newPw = 'nina warm valley river';
+  const r = await a.postCsrf('/account/password', { current_password: PW.nina, new_password: newPw, new_password2: newPw });
+  assert.equal(r.status, 303);
+  const gone = await bearer(tok);
+  assert.equal(gone.status, 401);
+  assert.doesNotMatch((await gone.json()).error.message, /expired/);
+  const done = await a.get(r.location);
+  assert.match(done.text, /API tokens have been revoked/);
+  assert.match(form, /revokes all your API tokens/, 'said on the form, before the change');
+});
+
+test('log out everywhere revokes the API tokens, and the button says so before', async () => {
+  const a = await login('otto');
+  const acct = await a.get('/account');
+  const sect = acct.text.slice(acct.text.indexOf('id="sess-h"'), acct.text.indexOf('action="/logout-everywhere"'));
+  const tok = newToken((await a.postCsrf('/account/tokens', { name: 'sync', scope: 'read' })).text);
+  assert.equal((await bearer(tok)).status, 200);
+  const r = await a.postCsrf('/logout-everywhere');
+  assert.equal(r.status, 303);
+  assert.equal((await bearer(tok)).status, 401);
+  assert.match(sect, /also revokes all your API tokens/, 'said by the button, before');
+});
+
+test('disabling and enabling an account again does not revive its API tokens', async () => {
+  const a = await login('pia');
+  const tok = newToken((await a.postCsrf('/account/tokens', { name: 'sync', scope: 'read' })).text);
+  assert.equal((await bearer(tok)).status, 200);
+  const admin = await login('admin');
+  const row = (await admin.get('/admin/users')).text.split('<tr').find((x) => x.includes(EMAIL.pia));
+  const accountId = /\/admin\/users\/(\d+)\/role/.exec(row)[1];
+  assert.equal((await admin.postCsrf(`/admin/users/${accountId}/disable`, { disabled: '1' })).status, 303);
+  assert.equal((await bearer(tok)).status, 401);
+  assert.equal((await admin.postCsrf(`/admin/users/${accountId}/disable`, { disabled: '0' })).status, 303);
+  assert.equal((await bearer(tok)).status, 401, 'still revoked after enabling');
+  await login('pia');
+});
+
+test('new passwords must be hard to guess: the four the review found are refused, saying why', async () => {
+  const a = await login('kim');
+  const cases = [
+    ['aaaaaaaaaaaa', /repeats characters or words/],
+    ['123456789012', /is a sequence/],
+    ['qwertyuiopas', /too easy to guess/],
+    ['            ', /too easy to guess/],
+    ['kim tester 26', /contains your name or e-mail address/],
+  ];
+  for (const [pw, why] of cases) {
+    const r = await a.postCsrf('/account/password', { current_password: PW.kim, new_password: pw, new_password2: pw });
+    assert.equal(r.status, 422, JSON.stringify(pw));
+    const err = /<p class="field-error" id="pw-new-error">(.*?)<\/p>/.exec(r.text)?.[1] || '';
+    assert.match(err, why, JSON.stringify(pw));
+    assert.match(err, /unrelated, uncommon words/);
+  }
+  const sr = await a.postCsrf('/account/password?lang=sr-Cyrl', { current_password: PW.kim, new_password: 'aaaaaaaaaaaa', new_password2: 'aaaaaaaaaaaa' });
+  assert.equal(sr.status, 422);
+  assert.match(sr.text, /прелако погодити: понавља знакове/);
+  // a strong one passes (and the password stays as it was otherwise)
+  const strong = 'kim tide lantern orchard';
+  const ok = await a.postCsrf('/account/password', { current_password: PW.kim, new_password: strong, new_password2: strong });
+  assert.equal(ok.status, 303);
+  PW.kim = strong;
 });
 
 test('GET /api/v1/me without credentials is a JSON 401', async () => {

@@ -117,9 +117,15 @@ test('user passwd sets a random or given password and enforces the policy', () =
   refused(user(db, ['passwd', 'c@example.org', '--password-stdin'], 'tooshort\n'), 1, /too short/);
   refused(user(db, ['passwd', 'c@example.org', '--password-stdin'], 'UNBELIEVABLE\n'), 1, /common/);
   refused(user(db, ['passwd', 'c@example.org', '--password-stdin'], 'c@example.org\n'), 1, /e-mail/);
+  // long enough and not on the list, but easy to guess (zxcvbn): refused,
+  // saying why, like the web pages
+  refused(user(db, ['passwd', 'c@example.org', '--password-stdin'], 'aaaaaaaaaaaa\n'), 1, /too easy to guess: it repeats/);
+  refused(user(db, ['passwd', 'c@example.org', '--password-stdin'], '123456789012\n'), 1, /too easy to guess: it is a sequence/);
+  refused(user(db, ['passwd', 'c@example.org', '--password-stdin'], 'qwertyuiopas\n'), 1, /too easy to guess/);
+  refused(user(db, ['passwd', 'c@example.org', '--password-stdin'], '            \n'), 1, /too easy to guess/);
   const ok = user(db, ['passwd', 'c@example.org', '--password-stdin'], 'a much better passphrase\r\n');
   assert.equal(ok.status, 0, ok.stderr);
-  assert.equal(ok.stdout, 'password of c@example.org changed (its sessions ended)\n');
+  assert.equal(ok.stdout, 'password of c@example.org changed (its sessions ended and API tokens revoked)\n');
   refused(user(db, ['passwd', 'nobody@example.org']), 1, /no account for nobody@example\.org/);
   refused(user(db, ['passwd']), 2, /e-mail/);
 });

@@ -124,10 +124,27 @@ static void fail_insert(fixture *f, const char *email, const char *ip, int64_t a
     db_reset(s);
 }
 
+/* n failures for email from n different addresses prefix.0 ... at time
+ * at, in one statement (one commit: a row each would cost a sync each). */
+static void fail_insert_spread(fixture *f, const char *email, const char *prefix, int n, int64_t at)
+{
+    db_stmt *s = db_prepare(f->t.d, "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k"
+                                    " WHERE i + 1 < $3)"
+                                    " INSERT INTO login_failure(email, ip, at)"
+                                    " SELECT $1, $2 || '.' || i, $4 FROM k");
+    assert_non_null(s);
+    db_bind_text(s, 1, email);
+    db_bind_text(s, 2, prefix);
+    db_bind_int(s, 3, n);
+    db_bind_int(s, 4, at);
+    assert_int_equal(db_step(s), DB_DONE);
+    db_reset(s);
+}
+
 static int64_t wait_for(fixture *f, const char *email, const char *ip, int64_t now)
 {
     int64_t w = -1;
-    assert_int_equal(auth_throttle_wait(f->t.d, email, ip, now, &w), DB_OK);
+    assert_int_equal(auth_throttle_wait(f->t.d, email, ip, false, now, &w), DB_OK);
     return w;
 }
 
@@ -136,8 +153,24 @@ static login_result login(fixture *f, const char *email, const char *pw,
 {
     login_result res = LOGIN_BAD;
     int64_t w = -1;
-    assert_int_equal(auth_login(f->t.d, &f->a, email, pw, "192.0.2.1", "test/1.0", &res, tok, &w),
-                     DB_OK);
+    char dev[AUTH_TOKEN_LEN + 1];
+    assert_int_equal(
+        auth_login(f->t.d, &f->a, email, pw, "192.0.2.1", "test/1.0", NULL, &res, tok, dev, &w),
+        DB_OK);
+    return res;
+}
+
+/* A login from ip with the device cookie device (or NULL); the device
+ * cookie to send back goes to dev. */
+static login_result login_at(fixture *f, const char *email, const char *pw, const char *ip,
+                             const char *device, char dev[AUTH_TOKEN_LEN + 1])
+{
+    login_result res = LOGIN_BAD;
+    int64_t w = -1;
+    char tok[AUTH_TOKEN_LEN + 1];
+    assert_int_equal(
+        auth_login(f->t.d, &f->a, email, pw, ip, "test/1.0", device, &res, tok, dev, &w), DB_OK);
+    assert_true(res == LOGIN_THROTTLED ? w > 0 : w == 0);
     return res;
 }
 
@@ -221,52 +254,85 @@ static void test_tokens_format_unique_hash(void **state)
 static void test_password_policy(void **state)
 {
     (void)state;
-    assert_int_equal(auth_password_check(NULL, NULL), PW_TOO_SHORT);
-    assert_int_equal(auth_password_check("", NULL), PW_TOO_SHORT);
-    assert_int_equal(auth_password_check("short", NULL), PW_TOO_SHORT);
+    assert_int_equal(auth_password_check(NULL, NULL, NULL), PW_TOO_SHORT);
+    assert_int_equal(auth_password_check("", NULL, NULL), PW_TOO_SHORT);
+    assert_int_equal(auth_password_check("short", NULL, NULL), PW_TOO_SHORT);
     /* code points, not bytes: 11 Cyrillic letters are 22 bytes but too few */
-    assert_int_equal(auth_password_check("абвгдђежзиј", NULL), PW_TOO_SHORT);
-    assert_int_equal(auth_password_check("абвгдђежзијк", NULL), PW_OK);
-    assert_int_equal(auth_password_check("abcdefghijk", NULL), PW_TOO_SHORT);
-    assert_int_equal(auth_password_check("abcdefghijkm", NULL), PW_OK);
+    assert_int_equal(auth_password_check("абвгдђежзиј", NULL, NULL), PW_TOO_SHORT);
+    assert_int_equal(auth_password_check("абвгдђежзијк", NULL, NULL), PW_OK);
+    assert_int_equal(auth_password_check("kx7Rv2qLm9w", NULL, NULL), PW_TOO_SHORT);
+    assert_int_equal(auth_password_check("kx7Rv2qLm9wT", NULL, NULL), PW_OK);
     char longpw[AUTH_PASSWORD_MAX + 2];
     memset(longpw, 'x', sizeof longpw - 1);
     longpw[AUTH_PASSWORD_MAX + 1] = '\0';
-    assert_int_equal(auth_password_check(longpw, NULL), PW_TOO_LONG);
+    assert_int_equal(auth_password_check(longpw, NULL, NULL), PW_TOO_LONG);
     longpw[AUTH_PASSWORD_MAX] = '\0';
     longpw[7] = 'y';
-    assert_int_equal(auth_password_check(longpw, NULL), PW_OK);
+    assert_int_not_equal(auth_password_check(longpw, NULL, NULL), PW_TOO_LONG);
+    for (int i = 0; i < AUTH_PASSWORD_MAX; i++)
+        longpw[i] = (char)('a' + (i * 7 + i / 26) % 26);
+    assert_int_equal(auth_password_check(longpw, NULL, NULL), PW_OK);
     /* 256 code points of two bytes each still fit */
     char cyr[2 * AUTH_PASSWORD_MAX + 3];
     for (int i = 0; i < AUTH_PASSWORD_MAX; i++)
         memcpy(cyr + 2 * i, i % 2 ? "ж" : "ш", 2);
     cyr[2 * AUTH_PASSWORD_MAX] = '\0';
-    assert_int_equal(auth_password_check(cyr, NULL), PW_OK);
+    assert_int_not_equal(auth_password_check(cyr, NULL, NULL), PW_TOO_LONG);
     memcpy(cyr + 2 * AUTH_PASSWORD_MAX, "ж", 3);
-    assert_int_equal(auth_password_check(cyr, NULL), PW_TOO_LONG);
+    assert_int_equal(auth_password_check(cyr, NULL, NULL), PW_TOO_LONG);
 
     /* entries of the list that pass the length rule, in any case */
-    assert_int_equal(auth_password_check("password1234", NULL), PW_COMMON);
-    assert_int_equal(auth_password_check("PassWord1234", NULL), PW_COMMON);
-    assert_int_equal(auth_password_check("qwerty123456", NULL), PW_COMMON);
-    assert_int_equal(auth_password_check("1qaz2wsx3edc", NULL), PW_COMMON);
-    assert_int_equal(auth_password_check("temppassword", NULL), PW_COMMON); /* "TempPassWord" */
-    assert_int_equal(auth_password_check("MEGAPAROL12345", NULL), PW_COMMON);
-    assert_int_equal(auth_password_check("qwertyuiop[]", NULL), PW_COMMON);
-    assert_int_equal(auth_password_check("password12345", NULL), PW_COMMON);
+    assert_int_equal(auth_password_check("password1234", NULL, NULL), PW_COMMON);
+    assert_int_equal(auth_password_check("PassWord1234", NULL, NULL), PW_COMMON);
+    assert_int_equal(auth_password_check("qwerty123456", NULL, NULL), PW_COMMON);
+    assert_int_equal(auth_password_check("1qaz2wsx3edc", NULL, NULL), PW_COMMON);
+    assert_int_equal(auth_password_check("temppassword", NULL, NULL),
+                     PW_COMMON); /* "TempPassWord" */
+    assert_int_equal(auth_password_check("MEGAPAROL12345", NULL, NULL), PW_COMMON);
+    assert_int_equal(auth_password_check("qwertyuiop[]", NULL, NULL), PW_COMMON);
+    assert_int_equal(auth_password_check("password12345", NULL, NULL), PW_COMMON);
     /* a long entry, found although the file has CRLF line ends */
-    assert_int_equal(auth_password_check("123456789987654321", NULL), PW_COMMON);
-    assert_int_equal(auth_password_check("password123456x", NULL), PW_OK);
+    assert_int_equal(auth_password_check("123456789987654321", NULL, NULL), PW_COMMON);
+    assert_int_equal(auth_password_check("password123456x", NULL, NULL), PW_WEAK_WORDS);
 
     /* like the e-mail address or its local part, ignoring case */
     const char *em = "  Marko.Markovic@Example.COM ";
-    assert_int_equal(auth_password_check("marko.markovic", em), PW_LIKE_EMAIL);
-    assert_int_equal(auth_password_check("MARKO.MARKOVIC", em), PW_LIKE_EMAIL);
-    assert_int_equal(auth_password_check("marko.markovic@example.com", em), PW_LIKE_EMAIL);
-    assert_int_equal(auth_password_check("marko.markovic!", em), PW_OK);
-    assert_int_equal(auth_password_check("marko.markovic", "other@example.com"), PW_OK);
+    assert_int_equal(auth_password_check("marko.markovic", em, NULL), PW_LIKE_EMAIL);
+    assert_int_equal(auth_password_check("MARKO.MARKOVIC", em, NULL), PW_LIKE_EMAIL);
+    assert_int_equal(auth_password_check("marko.markovic@example.com", em, NULL), PW_LIKE_EMAIL);
+    assert_int_equal(auth_password_check("marko.markovic!", em, NULL), PW_WEAK_PERSONAL);
+    assert_int_equal(auth_password_check("marko.markovic", "other@example.com", NULL), PW_OK);
     /* the order of the rules: too short wins over like-email */
-    assert_int_equal(auth_password_check("ana", "ana@example.com"), PW_TOO_SHORT);
+    assert_int_equal(auth_password_check("ana", "ana@example.com", NULL), PW_TOO_SHORT);
+}
+
+/* Strength (zxcvbn): long enough and not on the list, yet easy to guess;
+ * the verdict names the pattern, so the message can say why. */
+static void test_password_strength(void **state)
+{
+    (void)state;
+    /* the four the review found accepted */
+    assert_int_equal(auth_password_check("aaaaaaaaaaaa", NULL, NULL), PW_WEAK_REPEAT);
+    assert_int_equal(auth_password_check("123456789012", NULL, NULL), PW_WEAK_SEQUENCE);
+    assert_int_equal(auth_password_check("qwertyuiopas", NULL, NULL), PW_WEAK_WORDS);
+    assert_int_equal(auth_password_check("            ", NULL, NULL), PW_WEAK_REPEAT);
+    /* other patterns */
+    assert_int_equal(auth_password_check("abcdefghijkm", NULL, NULL), PW_WEAK_SEQUENCE);
+    assert_int_equal(auth_password_check("19901231199012", NULL, NULL), PW_WEAK_DATE);
+    assert_int_equal(auth_password_check("zxcvbnm,./asdfg", NULL, NULL), PW_WEAK_KEYBOARD);
+    assert_int_equal(auth_password_check("P@ssw0rd!Summer", NULL, NULL), PW_WEAK_WORDS);
+    /* the person's own words: name, e-mail and its pieces */
+    assert_int_equal(auth_password_check("jelenapetrovic7", "jp@example.com", "Jelena Petrovic"),
+                     PW_WEAK_PERSONAL);
+    assert_int_equal(auth_password_check("jelenapetrovic7", "jp@example.com", NULL), PW_OK);
+    assert_int_equal(auth_password_check("petrovicjelena!", "jelena.petrovic@example.com", NULL),
+                     PW_WEAK_PERSONAL);
+    /* strong ones pass, passphrases included */
+    assert_int_equal(auth_password_check("correct horse battery", NULL, NULL), PW_OK);
+    assert_int_equal(auth_password_check("Zpq7-kx2v-9TfW", NULL, NULL), PW_OK);
+    assert_int_equal(auth_password_check("tiha reka nosi kamen", "ana@example.com", "Ana Anić"),
+                     PW_OK);
+    assert_int_equal(auth_password_check("ћирилица лозинка", NULL, NULL), PW_OK);
 }
 
 typedef struct verify_job {
@@ -398,64 +464,91 @@ static void test_check_password(void **state)
     account_create(f, "ana@example.com", "lozinka za test 1", SEC_NONE);
     bool ok = true;
     int64_t wait = -1;
-    assert_int_equal(
-        auth_check_password(f->t.d, "Ana@Example.com", "wrong password 1", "192.0.2.1", &ok, &wait),
-        DB_OK);
+    assert_int_equal(auth_check_password(f->t.d, "Ana@Example.com", "wrong password 1", "192.0.2.1",
+                                         false, &ok, &wait),
+                     DB_OK);
     assert_false(ok);
     assert_int_equal(wait, 0);
     assert_int_equal(scalar(f, "SELECT count(*) FROM login_failure"), 1);
     assert_int_equal(auth_check_password(f->t.d, "ana@example.com", "lozinka za test 1",
-                                         "192.0.2.1", &ok, &wait),
+                                         "192.0.2.1", false, &ok, &wait),
                      DB_OK);
     assert_true(ok);
     assert_int_equal(scalar(f, "SELECT count(*) FROM login_failure"), 1);
     assert_int_equal(scalar(f, "SELECT count(*) FROM session"), 0);
     assert_int_equal(audit_count(f, "login"), 0);
-    /* throttled like a login after repeated failures */
+    /* throttled like a login after repeated failures from this address */
     for (int i = 0; i < 8; i++)
-        fail_insert(f, "ana@example.com", "192.0.2.9", time_now());
+        fail_insert(f, "ana@example.com", "192.0.2.1", time_now());
     assert_int_equal(auth_check_password(f->t.d, "ana@example.com", "lozinka za test 1",
-                                         "192.0.2.1", &ok, &wait),
+                                         "192.0.2.1", false, &ok, &wait),
                      DB_OK);
     assert_false(ok);
     assert_true(wait > 0);
+    /* failures elsewhere do not hold this address up, until the account's
+     * hourly cap: then only a trusted caller (holding the account's
+     * session) gets through */
+    assert_int_equal(auth_check_password(f->t.d, "ana@example.com", "lozinka za test 1",
+                                         "192.0.2.2", false, &ok, &wait),
+                     DB_OK);
+    assert_true(ok);
+    fail_insert_spread(f, "ana@example.com", "10.1.0", AUTH_FAIL_CAP, time_now());
+    assert_int_equal(auth_check_password(f->t.d, "ana@example.com", "lozinka za test 1",
+                                         "192.0.2.2", false, &ok, &wait),
+                     DB_OK);
+    assert_false(ok);
+    assert_true(wait > 0);
+    assert_int_equal(auth_check_password(f->t.d, "ana@example.com", "lozinka za test 1",
+                                         "192.0.2.2", true, &ok, &wait),
+                     DB_OK);
+    assert_true(ok);
+    assert_int_equal(wait, 0);
 }
 
+/* Failures count per (account, address): an attacker at one address is
+ * slowed down more and more, the owner at another is not. */
 static void test_throttle_growth_and_cap(void **state)
 {
     fixture *f = *state;
     int64_t now = time_now();
-    const char *em = "victim@example.com";
-    assert_int_equal(wait_for(f, em, "10.0.0.1", now), 0);
+    const char *em = "victim@example.com", *bad = "10.0.0.9", *owner = "192.0.2.1";
+    assert_int_equal(wait_for(f, em, bad, now), 0);
     for (int i = 0; i < AUTH_FAIL_FREE; i++)
-        fail_insert(f, em, "10.0.0.9", now - 60);
-    fail_insert(f, em, "10.0.0.9", now - 7200); /* older than an hour: not counted */
-    assert_int_equal(wait_for(f, em, "10.0.0.1", now), 0);
-    fail_insert(f, em, "10.0.0.9", now); /* 4th: 2 s */
-    assert_int_equal(wait_for(f, em, "10.0.0.1", now), 2);
-    assert_int_equal(wait_for(f, "VICTIM@example.com ", NULL, now), 2); /* normalised */
-    assert_int_equal(wait_for(f, em, "10.0.0.1", now + 1), 1);          /* from the last */
-    assert_int_equal(wait_for(f, em, "10.0.0.1", now + 2), 0);
-    fail_insert(f, em, "10.0.0.9", now); /* 5th: 4 s, 6th: 8 s */
-    assert_int_equal(wait_for(f, em, "10.0.0.1", now), 4);
-    fail_insert(f, em, "10.0.0.9", now);
-    assert_int_equal(wait_for(f, em, "10.0.0.1", now), 8);
+        fail_insert(f, em, bad, now - 60);
+    fail_insert(f, em, bad, now - 7200); /* older than an hour: not counted */
+    assert_int_equal(wait_for(f, em, bad, now), 0);
+    fail_insert(f, em, bad, now); /* 4th: 2 s */
+    assert_int_equal(wait_for(f, em, bad, now), 2);
+    assert_int_equal(wait_for(f, "VICTIM@example.com ", bad, now), 2); /* normalised */
+    assert_int_equal(wait_for(f, em, bad, now + 1), 1);                /* from the last */
+    assert_int_equal(wait_for(f, em, bad, now + 2), 0);
+    fail_insert(f, em, bad, now); /* 5th: 4 s, 6th: 8 s */
+    assert_int_equal(wait_for(f, em, bad, now), 4);
+    fail_insert(f, em, bad, now);
+    assert_int_equal(wait_for(f, em, bad, now), 8);
     for (int i = 0; i < 10; i++)
-        fail_insert(f, em, "10.0.0.9", now);
-    assert_int_equal(wait_for(f, em, "10.0.0.1", now), AUTH_FAIL_DELAY_MAX);
-    assert_int_equal(wait_for(f, "someone@example.com", "10.0.0.1", now), 0);
+        fail_insert(f, em, bad, now);
+    assert_int_equal(wait_for(f, em, bad, now), AUTH_FAIL_DELAY_MAX);
+    /* the same account from another address, another account from there */
+    assert_int_equal(wait_for(f, em, owner, now), 0);
+    assert_int_equal(wait_for(f, em, NULL, now), 0);
+    assert_int_equal(wait_for(f, "someone@example.com", bad, now), 0);
 
     /* while throttled, a login is refused before any password check and
      * is not counted */
     int64_t before = scalar(f, "SELECT count(*) FROM login_failure");
     login_result res = LOGIN_OK;
     int64_t w = 0;
-    char tok[AUTH_TOKEN_LEN + 1];
+    char tok[AUTH_TOKEN_LEN + 1], dev[AUTH_TOKEN_LEN + 1];
     assert_int_equal(
-        auth_login(f->t.d, &f->a, em, "whatever it is", "10.0.0.1", NULL, &res, tok, &w), DB_OK);
+        auth_login(f->t.d, &f->a, em, "whatever it is", bad, NULL, NULL, &res, tok, dev, &w),
+        DB_OK);
     assert_int_equal(res, LOGIN_THROTTLED);
     assert_true(w > 0 && w <= AUTH_FAIL_DELAY_MAX);
     assert_int_equal(scalar(f, "SELECT count(*) FROM login_failure"), before);
+    /* the owner, at another address, logs in meanwhile */
+    account_create(f, em, "lozinka za test 1", SEC_NONE);
+    assert_int_equal(login(f, em, "lozinka za test 1", tok), LOGIN_OK);
 
     /* per address: lenient, then the same growth */
     for (int i = 0; i < AUTH_FAIL_FREE_IP; i++) {
@@ -488,6 +581,10 @@ static void test_throttle_hour_cap_and_prune(void **state)
     /* with 101, the second oldest decides */
     fail_insert(f, em, "198.51.100.1", now - 1000);
     assert_int_equal(wait_for(f, em, NULL, now), 610);
+    /* a trusted client (device cookie, own session) is not capped */
+    int64_t w = -1;
+    assert_int_equal(auth_throttle_wait(f->t.d, em, NULL, true, now, &w), DB_OK);
+    assert_int_equal(w, 0);
 
     /* rows older than a day go, a few at a time, when failures are recorded */
     assert_int_equal(db_exec(f->t.d, "DELETE FROM login_failure"), DB_OK);
@@ -500,6 +597,70 @@ static void test_throttle_hour_cap_and_prune(void **state)
     assert_int_equal(scalar(f, "SELECT count(*) FROM login_failure"), 2);
     assert_int_equal(
         scalar(f, "SELECT count(*) FROM login_failure WHERE email = 'new@example.com'"), 1);
+}
+
+/* A device cookie of the account lets its owner's right password through
+ * the account-wide cap that distributed guessing has reached; nothing else
+ * does, and the per-address limits still hold for it. */
+static void test_device_cookie_passes_account_cap(void **state)
+{
+    fixture *f = *state;
+    const char *em = "ana@example.com", *pw = "lozinka za test 1";
+    account_create(f, em, pw, SEC_NONE);
+    account_create(f, "bob@example.com", "bobova lozinka 7", SEC_NONE);
+    char dev[AUTH_TOKEN_LEN + 1], dev2[AUTH_TOKEN_LEN + 1], bobdev[AUTH_TOKEN_LEN + 1];
+    int64_t t0 = time_now();
+    assert_int_equal(login_at(f, em, pw, "192.0.2.1", NULL, dev), LOGIN_OK);
+    assert_int_equal(strlen(dev), AUTH_TOKEN_LEN);
+    assert_int_equal(login_at(f, "bob@example.com", "bobova lozinka 7", "192.0.2.1", NULL, bobdev),
+                     LOGIN_OK);
+    /* stored hashed, for AUTH_DEVICE_TTL */
+    assert_int_equal(scalar(f, "SELECT count(*) FROM login_device WHERE length(token_hash) = 32"),
+                     2);
+    int64_t exp = scalar(f, "SELECT expires_at FROM login_device WHERE account_id = 1");
+    assert_true(exp >= t0 + AUTH_DEVICE_TTL && exp <= time_now() + AUTH_DEVICE_TTL);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'login'"
+                               " AND detail LIKE '%\"known_device\":false%'"),
+                     2);
+
+    /* many addresses guess: the account's hourly cap is reached */
+    fail_insert_spread(f, em, "10.2.0", AUTH_FAIL_CAP, time_now());
+    /* the owner at a new address without the cookie waits ... */
+    assert_int_equal(login_at(f, em, pw, "192.0.2.77", NULL, dev2), LOGIN_THROTTLED);
+    /* ... and so does someone else's device cookie */
+    assert_int_equal(login_at(f, em, pw, "192.0.2.77", bobdev, dev2), LOGIN_THROTTLED);
+    /* with the account's own device cookie the right password gets in,
+     * and the same cookie is renewed */
+    assert_int_equal(login_at(f, em, pw, "192.0.2.77", dev, dev2), LOGIN_OK);
+    assert_string_equal(dev2, dev);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM login_device"), 2);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'login'"
+                               " AND detail LIKE '%\"known_device\":true%'"),
+                     1);
+    /* a wrong password with the cookie is just wrong, and counted */
+    assert_int_equal(login_at(f, em, "not the password", "192.0.2.77", dev, dev2), LOGIN_BAD);
+    assert_string_equal(dev2, "");
+    /* the per-(account, address) limit still holds for the cookie */
+    for (int i = 0; i < 10; i++)
+        fail_insert(f, em, "192.0.2.77", time_now());
+    assert_int_equal(login_at(f, em, pw, "192.0.2.77", dev, dev2), LOGIN_THROTTLED);
+    assert_int_equal(login_at(f, em, pw, "192.0.2.78", dev, dev2), LOGIN_OK);
+    /* an expired device cookie is no longer trusted */
+    assert_int_equal(db_exec(f->t.d, "UPDATE login_device SET expires_at = 1"), DB_OK);
+    assert_int_equal(login_at(f, em, pw, "192.0.2.79", dev, dev2), LOGIN_THROTTLED);
+    /* a login without a (valid) cookie makes a new one; an account keeps
+     * at most AUTH_DEVICE_MAX, expired ones go */
+    assert_int_equal(db_exec(f->t.d, "DELETE FROM login_failure"), DB_OK);
+    for (int i = 0; i < AUTH_DEVICE_MAX + 3; i++)
+        assert_int_equal(db_exec(f->t.d, "INSERT INTO login_device(token_hash, account_id,"
+                                         " created_at, last_login_at, expires_at)"
+                                         " VALUES (randomblob(32), 1, 0, 0, 4000000000)"),
+                         DB_OK);
+    assert_int_equal(login_at(f, em, pw, "192.0.2.80", NULL, dev2), LOGIN_OK);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM login_device WHERE account_id = 1"),
+                     AUTH_DEVICE_MAX);
+    assert_int_equal(
+        scalar(f, "SELECT count(*) FROM login_device WHERE account_id = 1 AND expires_at = 1"), 0);
 }
 
 /* --- sessions ------------------------------------------------------------ */
@@ -555,7 +716,8 @@ static void test_sessions_end_rotate_and_rights_change(void **state)
     audit_row r = last_audit(f, "sessions_end");
     assert_int_equal(r.actor_id, pid);
     char want[64];
-    snprintf(want, sizeof want, "{\"ended\":2,\"kept\":%lld}", (long long)p2.session_id);
+    snprintf(want, sizeof want, "{\"ended\":2,\"kept\":%lld,\"tokens_revoked\":0}",
+             (long long)p2.session_id);
     assert_string_equal(r.detail, want);
 
     /* rotation: a new id and cookie, same CSRF token, old cookie dead */
@@ -601,7 +763,7 @@ static void test_sessions_end_rotate_and_rights_change(void **state)
     assert_true(session_ok(f, t2, now, &p2));
     r = last_audit(f, "password_change");
     assert_int_equal(r.actor_id, pid);
-    assert_string_equal(r.detail, "{\"sessions_ended\":1}");
+    assert_string_equal(r.detail, "{\"sessions_ended\":1,\"tokens_revoked\":0}");
     assert_int_equal(login(f, "ana@example.com", "lozinka za test 1", t1), LOGIN_BAD);
 
     /* logout */
@@ -622,34 +784,37 @@ static void test_api_tokens(void **state)
     int64_t other = account_create(f, "bob@example.com", NULL, SEC_NONE);
     char rtok[AUTH_TOKEN_LEN + 1], wtok[AUTH_TOKEN_LEN + 1];
     int64_t rid = 0, wid = 0;
-    assert_int_equal(auth_token_create(f->t.d, acc, "reports", false, rtok, &rid), DB_OK);
-    assert_int_equal(auth_token_create(f->t.d, acc, "sync", true, wtok, &wid), DB_OK);
+    assert_int_equal(auth_token_create(f->t.d, acc, "reports", false, 90, rtok, &rid), DB_OK);
+    assert_int_equal(auth_token_create(f->t.d, acc, "sync", true, 90, wtok, &wid), DB_OK);
     assert_int_equal(strlen(rtok), AUTH_TOKEN_LEN);
     assert_true(rid > 0 && wid > rid);
     char scratch[AUTH_TOKEN_LEN + 1];
     int64_t sid = -1;
-    assert_int_equal(auth_token_create(f->t.d, acc, "", true, scratch, &sid), DB_CONSTRAINT);
-    assert_int_equal(auth_token_create(f->t.d, 999, "x", true, scratch, &sid), DB_CONSTRAINT);
+    assert_int_equal(auth_token_create(f->t.d, acc, "", true, 90, scratch, &sid), DB_CONSTRAINT);
+    assert_int_equal(auth_token_create(f->t.d, 999, "x", true, 90, scratch, &sid), DB_CONSTRAINT);
     assert_string_equal(scratch, "");
     assert_int_equal(sid, 0);
     assert_int_equal(audit_count(f, "token_create"), 2);
-    assert_int_equal(auth_token_create(f->t.d, acc, "reports2", false, rtok, &rid), DB_OK);
-    assert_int_equal(auth_token_create(f->t.d, acc, "sync2", true, wtok, &wid), DB_OK);
+    assert_int_equal(auth_token_create(f->t.d, acc, "reports2", false, 90, rtok, &rid), DB_OK);
+    assert_int_equal(auth_token_create(f->t.d, acc, "sync2", true, 90, wtok, &wid), DB_OK);
     assert_int_equal(audit_count(f, "token_create"), 4);
     assert_int_equal(scalar(f, "SELECT count(*) FROM api_token WHERE length(token_hash) = 32"), 4);
 
     principal p;
     bool found = false;
+    token_state ts = TOKEN_UNKNOWN;
     int64_t now = time_now();
-    assert_int_equal(auth_token_lookup(f->t.d, &f->a, rtok, now, &p, &found), DB_OK);
-    assert_true(found);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, rtok, now, &p, &ts), DB_OK);
+    assert_int_equal(ts, TOKEN_OK);
+    assert_true(p.token_expires_at >= now + 90 * 86400 - 2 &&
+                p.token_expires_at <= now + 90 * 86400);
     assert_int_equal(p.token_id, rid);
     assert_false(p.token_write);
     assert_int_equal(p.account_id, acc);
     assert_int_equal(p.session_id, 0);
     assert_null(p.csrf);
-    assert_int_equal(auth_token_lookup(f->t.d, &f->a, wtok, now, &p, &found), DB_OK);
-    assert_true(found);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, wtok, now, &p, &ts), DB_OK);
+    assert_int_equal(ts, TOKEN_OK);
     assert_true(p.token_write);
     assert_true(scalar(f, "SELECT count(*) FROM api_token WHERE last_used_at IS NOT NULL") == 2);
 
@@ -677,12 +842,106 @@ static void test_api_tokens(void **state)
     audit_row r = last_audit(f, "token_revoke");
     assert_int_equal(r.entity_id, rid);
     assert_string_equal(r.entity, "api_token");
-    assert_int_equal(auth_token_lookup(f->t.d, &f->a, rtok, now, &p, &found), DB_OK);
-    assert_false(found);
-    /* a disabled account's tokens stop working */
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, rtok, now, &p, &ts), DB_OK);
+    assert_int_equal(ts, TOKEN_UNKNOWN);
+    /* a disabled account's tokens stop working, and enabling it again
+     * does not revive them: disabling revoked them */
     assert_int_equal(auth_account_disable(f->t.d, acc, true, 0), DB_OK);
-    assert_int_equal(auth_token_lookup(f->t.d, &f->a, wtok, now, &p, &found), DB_OK);
-    assert_false(found);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, wtok, now, &p, &ts), DB_OK);
+    assert_int_equal(ts, TOKEN_UNKNOWN);
+    assert_string_equal(last_audit(f, "account_disable").detail,
+                        "{\"sessions_ended\":0,\"tokens_revoked\":3}");
+    assert_int_equal(auth_account_disable(f->t.d, acc, false, 0), DB_OK);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, wtok, now, &p, &ts), DB_OK);
+    assert_int_equal(ts, TOKEN_UNKNOWN);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM api_token WHERE account_id = 1"
+                               " AND revoked_at IS NULL"),
+                     0);
+}
+
+/* Every token expires: chosen lifetime, at most a year; an expired token
+ * is told apart from an unknown one and its use is not recorded. */
+static void test_api_token_expiry(void **state)
+{
+    fixture *f = *state;
+    int64_t acc = account_create(f, "ana@example.com", NULL, SEC_NONE);
+    char tok[AUTH_TOKEN_LEN + 1], scratch[AUTH_TOKEN_LEN + 1];
+    int64_t id = 0, bad = -1, now = time_now();
+    assert_int_equal(auth_token_create(f->t.d, acc, "month", false, 0, scratch, &bad),
+                     DB_CONSTRAINT);
+    assert_int_equal(
+        auth_token_create(f->t.d, acc, "month", false, AUTH_TOKEN_DAYS_MAX + 1, scratch, &bad),
+        DB_CONSTRAINT);
+    assert_int_equal(bad, 0);
+    assert_int_equal(
+        auth_token_create(f->t.d, acc, "year", true, AUTH_TOKEN_DAYS_MAX, scratch, &id), DB_OK);
+    assert_int_equal(auth_token_create(f->t.d, acc, "month", false, 30, tok, &id), DB_OK);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM api_token WHERE name = 'month'"
+                               " AND expires_at - created_at = 30 * 86400"),
+                     1);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM api_token WHERE name = 'year'"
+                               " AND expires_at - created_at = 365 * 86400"),
+                     1);
+    assert_string_equal(last_audit(f, "token_create").detail, "{\"scope\":\"read\",\"days\":30}");
+    int64_t expires = scalar(f, "SELECT expires_at FROM api_token WHERE name = 'month'");
+    principal p;
+    token_state ts = TOKEN_UNKNOWN;
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, tok, expires - 1, &p, &ts), DB_OK);
+    assert_int_equal(ts, TOKEN_OK);
+    assert_int_equal(p.token_expires_at, expires);
+    assert_int_equal(db_exec(f->t.d, "UPDATE api_token SET last_used_at = NULL"), DB_OK);
+    memset(&p, 0, sizeof p);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, tok, expires, &p, &ts), DB_OK);
+    assert_int_equal(ts, TOKEN_EXPIRED);
+    assert_int_equal(p.account_id, 0);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM api_token WHERE last_used_at IS NOT NULL"), 0);
+    /* the list shows the expiry */
+    api_token_info *items = NULL;
+    size_t n = 0;
+    assert_int_equal(auth_token_list(f->t.d, &f->a, acc, &items, &n), DB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(items[0].expires_at, expires);
+    assert_true(items[1].expires_at >= now + 365 * 86400);
+}
+
+/* A password change, "log out everywhere" and a reset revoke every API
+ * token of the account (the review found them still working after). */
+static void test_api_tokens_revoked_with_password_and_logout(void **state)
+{
+    fixture *f = *state;
+    int64_t acc = account_create(f, "ana@example.com", "lozinka za test 1", SEC_NONE);
+    int64_t pid = person_of(f, acc);
+    char t1[AUTH_TOKEN_LEN + 1], t2[AUTH_TOKEN_LEN + 1];
+    int64_t id = 0, now = time_now();
+    principal p;
+    token_state ts = TOKEN_UNKNOWN;
+    assert_int_equal(auth_token_create(f->t.d, acc, "a", true, 90, t1, &id), DB_OK);
+    assert_int_equal(auth_password_set(f->t.d, acc, "nova lozinka 2", 0, pid), DB_OK);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, t1, now, &p, &ts), DB_OK);
+    assert_int_equal(ts, TOKEN_UNKNOWN);
+    assert_string_equal(last_audit(f, "password_change").detail,
+                        "{\"sessions_ended\":0,\"tokens_revoked\":1}");
+
+    assert_int_equal(auth_token_create(f->t.d, acc, "b", false, 90, t2, &id), DB_OK);
+    assert_int_equal(auth_sessions_end_all(f->t.d, acc, 0), DB_OK);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, t2, now, &p, &ts), DB_OK);
+    assert_int_equal(ts, TOKEN_UNKNOWN);
+    assert_string_equal(last_audit(f, "sessions_end").detail,
+                        "{\"ended\":0,\"kept\":0,\"tokens_revoked\":1}");
+
+    /* a password reset link too */
+    assert_int_equal(auth_token_create(f->t.d, acc, "c", false, 90, t2, &id), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", "http://x"), DB_OK);
+    const char *body = outbox_last(f, NULL);
+    assert_non_null(body);
+    char link[AUTH_TOKEN_LEN + 1];
+    token_after(body, "/password/reset?t=", link);
+    link_state ls = LINK_UNKNOWN;
+    int64_t who = 0;
+    assert_int_equal(auth_link_use(f->t.d, link, "reset", "treca lozinka 3", &ls, &who), DB_OK);
+    assert_int_equal(ls, LINK_OK);
+    assert_int_equal(auth_token_lookup(f->t.d, &f->a, t2, now, &p, &ts), DB_OK);
+    assert_int_equal(ts, TOKEN_UNKNOWN);
 }
 
 /* --- accounts ------------------------------------------------------------ */
@@ -696,7 +955,7 @@ static void test_accounts_and_bootstrap(void **state)
     assert_true(created);
     assert_int_equal(strlen(pw), 20);
     assert_int_equal(strspn(pw, "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"), 20);
-    assert_int_equal(auth_password_check(pw, "admin@scan.local"), PW_OK);
+    assert_int_equal(auth_password_check(pw, "admin@scan.local", NULL), PW_OK);
     char tok[AUTH_TOKEN_LEN + 1];
     assert_int_equal(login(f, "admin@scan.local", pw, tok), LOGIN_OK);
     principal p;
@@ -996,16 +1255,21 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokens_format_unique_hash),
         cmocka_unit_test(test_password_policy),
+        cmocka_unit_test(test_password_strength),
         cmocka_unit_test(test_hash_verify_and_cap),
         cmocka_unit_test_setup_teardown(test_login_success_and_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_login_failures_are_generic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_password, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle_growth_and_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_device_cookie_passes_account_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle_hour_cap_and_prune, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_idle_and_absolute_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions_end_rotate_and_rights_change, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_api_tokens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_token_expiry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_tokens_revoked_with_password_and_logout, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_accounts_and_bootstrap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invite_accept_single_use, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expired_link, setup, teardown),

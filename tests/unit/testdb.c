@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/migrate.h"
+#include "embedded.h"
 
 int testdb_open(testdb *t)
 {
