@@ -26,6 +26,7 @@
 #include "http/form.h"
 #include "i18n/i18n.h"
 #include "model/org.h"
+#include "model/rights.h"
 
 enum {
     COL_PIB,
@@ -162,7 +163,11 @@ typedef struct importer {
     lang_id lang; /* of the problem messages and preview lines */
     size_t cap_problems;
     bool oom;
-    bool row_bad; /* the current row has a problem: not written */
+    bool row_bad;        /* the current row has a problem: not written */
+    const principal *by; /* whose rights each row needs; NULL: the system */
+    int64_t last_org;    /* the last (organisation, year) rights_can_year answered */
+    int last_year;
+    bool last_may;
 } importer;
 
 /* Adds a problem worded by the catalog message id in the import's
@@ -470,6 +475,15 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
         currency = "EUR";
     else if (str_ieq(currency, "rsd"))
         currency = "RSD";
+    if (org_id && year && im->by) { /* every row needs the caller's right on its organisation */
+        if (org_id != im->last_org || (int)year != im->last_year) {
+            im->last_may = rights_can_year(im->d, im->by, RIGHT_FIGURES_EDIT, org_id, (int)year);
+            im->last_org = org_id;
+            im->last_year = (int)year;
+        }
+        if (!im->last_may)
+            problem(im, line, MSG_FIMP_ROW_FORBIDDEN, slug, (int)year);
+    }
     if (org_id && year) {
         int64_t first = pairs_add(pairs, org_id, (int)year, line);
         if (first)
@@ -511,12 +525,12 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
 }
 
 db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
-                         bool dry_run, int64_t actor_id, const char *ip, lang_id lang,
-                         figures_import_report *rep)
+                         bool dry_run, int64_t actor_id, const char *ip, const principal *by,
+                         lang_id lang, figures_import_report *rep)
 {
     assert(d && a && rep && (csv || n == 0));
     memset(rep, 0, sizeof *rep);
-    importer im = {d, a, rep, lang, 0, false, false};
+    importer im = {d, a, rep, lang, 0, false, false, by, 0, 0, false};
     arena scratch = ARENA_INIT; /* one record's cells, freed per record */
     pair_set pairs = {NULL, 0};
     csv_reader r;
