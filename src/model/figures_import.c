@@ -475,7 +475,7 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
         currency = "EUR";
     else if (str_ieq(currency, "rsd"))
         currency = "RSD";
-    if (org_id && year && im->by) { /* every row needs the caller's right on its organisation */
+    if (org_id && year && im->by && !im->row_bad) { /* the caller's right on each row's org */
         if (org_id != im->last_org || (int)year != im->last_year) {
             im->last_may = rights_can_year(im->d, im->by, RIGHT_FIGURES_EDIT, org_id, (int)year);
             im->last_org = org_id;
