@@ -698,6 +698,8 @@ db_status membership_pending_of_cluster(db *d, arena *a, int64_t cluster_id,
                                         membership_proposal **items, size_t *n)
 {
     assert(d && a && items && n);
+    *items = NULL;
+    *n = 0;
     db_stmt *s = db_prepare(d, SQL_OF_CLUSTER);
     if (!s)
         return DB_ERR;
@@ -709,6 +711,8 @@ db_status membership_pending_for(db *d, arena *a, const principal *p, membership
                                  size_t *n)
 {
     assert(d && a && p && items && n);
+    *items = NULL;
+    *n = 0;
     db_stmt *s = db_prepare(d, SQL_FOR);
     if (!s)
         return DB_ERR;
