@@ -8,7 +8,9 @@
  *                                    members with the ECCP composition, and
  *                                    the cluster's own figures
  *   GET  /orgs/{slug}/members/manage the members form: add, end
- *   POST /orgs/{slug}/members        add a member (by its PIB or address)
+ *   POST /orgs/{slug}/members        propose a member (by its PIB or
+ *                                    address); the secretariat's addition
+ *                                    is accepted at once (membership.h)
  *   POST /orgs/{slug}/members/{id}/end  end a membership on a date
  *   GET  /orgs/{slug}/cluster/edit   the cluster profile forms
  *   POST /orgs/{slug}/cluster        save one part (profile, stage, SCAN
