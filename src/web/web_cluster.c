@@ -534,6 +534,8 @@ static void section_render(req *r, const org_rec *o, const section_data *d)
     composition(r, &comp);
     members_table(r, &refs, d->members, d->n_members);
     html_raw(out, "</section>\n");
+    if (web_org_can(r, RIGHT_MEMBERS_EDIT, o->id)) /* its managers: proposals, with Withdraw */
+        web_membership_pending_of_cluster(r, o);
     cluster_figures(r, o, d->trend, d->n_trend);
     if (refs.st != DB_OK)
         out->failed = true;

@@ -145,6 +145,10 @@ test('a proposed company gives no rights until its representative accepts; right
   assert.equal(add.status, 303);
   assert.equal(add.location, '/orgs/cluster-a/members/manage?proposed=company-x');
   assert.equal(memberOf('cluster-a', 'company-x'), '0', 'a proposal is no membership');
+  // the cluster's members section shows it to its manager, with Withdraw; not to others
+  assert.match((await m.get('/orgs/cluster-a?lang=en')).text, /Proposed, awaiting acceptance[^]*\/members\/proposals\/\d+\/withdraw/);
+  assert.doesNotMatch(await (await fetch(`${srv.url}/orgs/cluster-a`)).text(), /members\/proposals/);
+  assert.doesNotMatch((await as.repX.get('/orgs/cluster-a')).text, /members\/proposals/);
   // no rights from a proposal
   assert.equal((await m.get('/orgs/company-x/figures')).status, 403);
   assert.equal((await m.post('/invite', { name: 'Me', email: 'me.x@example.com', org: xId, role: 'manager' })).status, 403);
