@@ -71,14 +71,16 @@ void web_membership_panel(req *r)
         buf line = BUF_INIT;
         buf_printf(&line, T(L, MSG_MP_LINE), "\x01", "\x02", wf_role_label(L, x->role),
                    wf_ymd(r, x->joined_on));
-        const char *t = buf_str(&line);
-        for (const char *c = t; *c; c++) {
+        for (const char *c = buf_str(&line); *c;) {
+            size_t run = strcspn(c, "\x01\x02");
+            html_textn(o, c, run);
+            c += run;
             if (*c == '\x01')
                 html_fmt(o, "<a href=\"/orgs/%q\">%s</a>", x->cluster_slug, cluster);
             else if (*c == '\x02')
                 html_fmt(o, "<a href=\"/orgs/%q\">%s</a>", x->org_slug, org);
-            else
-                html_textn(o, c, 1);
+            if (*c)
+                c++;
         }
         buf_free(&line);
         html_raw(o, "</p>");

@@ -166,6 +166,10 @@ test('a proposed company gives no rights until its representative accepts; right
   // X's representative accepts
   const acct = await as.repX.get('/account?lang=en');
   assert.match(acct.text, new RegExp(`action="/memberships/${pid}/accept"`));
+  assert.match(text(acct.text), /Founder A proposes Company X as Member from 1 Mar 2015 Proposed by User managerA\./);
+  const cyr = await as.repX.get('/account?lang=sr-Cyrl');
+  assert.match(text(cyr.text), /Founder A предлаже Company X као: Члан, од 1\. 3\. 2015\./);
+  await as.repX.get('/account?lang=en'); // back to English for the pages below
   const ok = await as.repX.post(`/memberships/${pid}/accept`);
   assert.equal(ok.status, 303);
   assert.equal(memberOf('cluster-a', 'company-x'), '1');
