@@ -165,9 +165,8 @@ typedef struct importer {
     bool oom;
     bool row_bad;        /* the current row has a problem: not written */
     const principal *by; /* whose rights each row needs; NULL: the system */
-    int64_t last_org;    /* the last (organisation, year) rights_can_year answered */
-    int last_year;
-    bool last_may;
+    int64_t last_org;    /* the organisation rights_figures_first_year last answered */
+    int last_first;      /* its answer: -1 none, 0 every year, else from that year */
 } importer;
 
 /* Adds a problem worded by the catalog message id in the import's
@@ -476,12 +475,11 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
     else if (str_ieq(currency, "rsd"))
         currency = "RSD";
     if (org_id && year && im->by && !im->row_bad) { /* the caller's right on each row's org */
-        if (org_id != im->last_org || (int)year != im->last_year) {
-            im->last_may = rights_can_year(im->d, im->by, RIGHT_FIGURES_EDIT, org_id, (int)year);
+        if (org_id != im->last_org) {               /* one question per organisation, not per row */
+            im->last_first = rights_figures_first_year(im->d, im->by, org_id);
             im->last_org = org_id;
-            im->last_year = (int)year;
         }
-        if (!im->last_may)
+        if (im->last_first < 0 || year < im->last_first)
             problem(im, line, MSG_FIMP_ROW_FORBIDDEN, slug, (int)year);
     }
     if (org_id && year) {
@@ -530,7 +528,7 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
 {
     assert(d && a && rep && (csv || n == 0));
     memset(rep, 0, sizeof *rep);
-    importer im = {d, a, rep, lang, 0, false, false, by, 0, 0, false};
+    importer im = {d, a, rep, lang, 0, false, false, by, 0, -1};
     arena scratch = ARENA_INIT; /* one record's cells, freed per record */
     pair_set pairs = {NULL, 0};
     csv_reader r;

@@ -88,6 +88,21 @@ static const char SQL_MANAGES[] =
     "            AND o.kind IN ('cluster', 'cluster_initiative', 'cluster_association')))))"
     " LIMIT 1";
 
+/* The first year a manager's membership right over $2 opens: for every
+ * current membership of $2 (on $3) in a cluster the person $1 manages, the
+ * later of its joining year and its acceptance year (Belgrade; none for a
+ * row recorded by the system), and the earliest of those. NULL when there
+ * is none. The rule of SQL_MANAGES with $5/$6, as one number. */
+static const char SQL_MEMBER_FROM[] =
+    "SELECT min(max(CAST(substr(m.joined_on, 1, 4) AS INTEGER),"
+    "               coalesce(CAST(strftime('%Y', m.accepted_at, 'unixepoch', 'localtime')"
+    "                             AS INTEGER), 0)))"
+    "  FROM affiliation a JOIN org c ON c.id = a.org_id"
+    "  JOIN cluster_member m ON m.cluster_id = c.id"
+    " WHERE a.person_id = $1 AND a.role = 'manager' AND a.ended_at IS NULL"
+    "   AND c.kind IN ('cluster', 'cluster_initiative') AND m.org_id = $2"
+    "   AND m.joined_on <= $3 AND (m.left_on IS NULL OR m.left_on > $3)";
+
 /* What SQL_MANAGES needs besides the person and the organisation. */
 typedef struct manages_opts {
     bool members;       /* $3: C's members count too */
@@ -210,4 +225,42 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         return false;
     }
     return yes;
+}
+
+int rights_figures_first_year(db *d, const principal *p, int64_t org_id)
+{
+    assert(d);
+    if (!rights_can(d, p, RIGHT_FIGURES_EDIT, org_id))
+        return -1;
+    if (p->secretariat >= SEC_EDITOR)
+        return 0; /* rights_can said yes: a write-capable secretariat */
+    bool yes = false;
+    db_status st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
+    char today[11];
+    manages_opts own = {.today = today};
+    today_belgrade(today);
+    if (st == DB_OK && !yes) /* manager of org_id itself: every year */
+        st = ask(d, SQL_MANAGES, p->person_id, org_id, &own, &yes);
+    if (st == DB_OK && yes)
+        return 0;
+    int first = -1;
+    db_stmt *s = st == DB_OK ? db_prepare(d, SQL_MEMBER_FROM) : NULL;
+    if (s) {
+        db_bind_int(s, 1, p->person_id);
+        db_bind_int(s, 2, org_id);
+        db_bind_text(s, 3, today);
+        st = db_step(s);
+        if (st == DB_ROW && !db_col_is_null(s, 0))
+            first = (int)db_col_int(s, 0);
+        db_reset(s);
+        st = st == DB_ROW || st == DB_DONE ? DB_OK : st;
+    } else {
+        st = DB_ERR;
+    }
+    if (st != DB_OK) {
+        log_error("rights_figures_first_year(%lld): %s: %s", (long long)org_id, db_status_name(st),
+                  db_errmsg(d));
+        return -1;
+    }
+    return first;
 }

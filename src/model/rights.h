@@ -71,6 +71,13 @@ bool rights_can(db *d, const principal *p, right action, int64_t org_id);
  * its acceptance year on (see the table). year 0 is rights_can. */
 bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, int year);
 
+/* The first year p may change the figures of org_id, by the same rules as
+ * rights_can_year(RIGHT_FIGURES_EDIT): 0 for every year, -1 for none (or a
+ * database error, logged), else the year from which on. One call answers
+ * every year of an organisation (the figures import asks once per
+ * organisation, not once per row). */
+int rights_figures_first_year(db *d, const principal *p, int64_t org_id);
+
 /* Whether the action writes (read-only tokens never get these). */
 bool rights_is_write(right action);
 

@@ -435,6 +435,15 @@ static void test_proposal_gives_no_rights_acceptance_does(void **state)
     int joined = atoi(past);
     assert_true(rights_can_year(f->t.d, &mgr, RIGHT_FIGURES_EDIT, M1, joined));
     assert_false(rights_can_year(f->t.d, &mgr, RIGHT_FIGURES_EDIT, M1, joined - 1));
+    /* the same rule as one number per organisation (the importer's) */
+    assert_int_equal(rights_figures_first_year(f->t.d, &mgr, O), y);
+    assert_int_equal(rights_figures_first_year(f->t.d, &mgr, M1), joined);
+    assert_int_equal(rights_figures_first_year(f->t.d, &mgr, C), 0);   /* their own cluster */
+    assert_int_equal(rights_figures_first_year(f->t.d, &rep_o, O), 0); /* O itself */
+    assert_int_equal(rights_figures_first_year(f->t.d, &mgr, M_LATER), -1);
+    assert_int_equal(rights_figures_first_year(f->t.d, &rep_m1, O), -1);
+    principal ed = who(P_EDITOR);
+    assert_int_equal(rights_figures_first_year(f->t.d, &ed, O), 0);
 }
 
 /* Organisations without a representative: the secretariat confirms. */
