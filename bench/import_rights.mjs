@@ -4,7 +4,7 @@
 // and as the cluster's manager (one rights question per organisation),
 // twice each, alternating. Run: SCAN_BIN=build/scan node bench/import_rights.mjs
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startServer, scan, login } from '../tests/http/lib.mjs';
@@ -35,3 +35,4 @@ for (const who of ['a@example.com', 'm@example.com', 'a@example.com', 'm@example
   }
 }
 await srv.stop();
+rmSync(dir, { recursive: true, force: true });
