@@ -673,7 +673,9 @@ void api_org_patch(req *r)
         return;
     }
     form_errors fe = {0};
-    db_status st = org_update(r->db, &e, r->user->person_id, r->client_ip, &fe);
+    /* the kind classifies an entry: a change by anyone but the secretariat is a 422 */
+    db_status st =
+        org_update_as(r->db, &e, is_secretariat(r), r->user->person_id, r->client_ip, &fe);
     if (st != DB_OK) {
         write_failed(r, st, &fe, "org update");
         return;

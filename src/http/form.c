@@ -1198,6 +1198,18 @@ void form_error_text(buf *out, lang_id lang, const form_error *e)
     case FE_ALREADY_MEMBER:
         buf_puts(out, T(lang, MSG_FORM_ERR_ALREADY_MEMBER));
         return;
+    case FE_SECRETARIAT_ONLY:
+        buf_puts(out, T(lang, MSG_FORM_ERR_SECRETARIAT_ONLY));
+        return;
+    case FE_MEMBER_SECRETARIAT:
+        buf_puts(out, T(lang, MSG_FORM_ERR_MEMBER_SECRETARIAT));
+        return;
+    case FE_ALREADY_PROPOSED:
+        buf_puts(out, T(lang, MSG_FORM_ERR_ALREADY_PROPOSED));
+        return;
+    case FE_NOT_PENDING:
+        buf_puts(out, T(lang, MSG_FORM_ERR_NOT_PENDING));
+        return;
     case FE_INVALID:
         break;
     }

@@ -140,6 +140,11 @@ typedef enum {
     FE_NOT_CLUSTER,           /* the entry is not a cluster or cluster initiative */
     FE_SELF_MEMBER,           /* a cluster as a member of itself */
     FE_ALREADY_MEMBER,        /* a membership overlapping a current one */
+    /* memberships by consent and classification (membership.c, org.c) */
+    FE_SECRETARIAT_ONLY,   /* a classifying field only the secretariat may change */
+    FE_MEMBER_SECRETARIAT, /* a cluster kind as a member: the secretariat decides */
+    FE_ALREADY_PROPOSED,   /* a pending proposal of the same membership */
+    FE_NOT_PENDING,        /* a proposal already accepted, declined or withdrawn */
 } form_error_code;
 
 typedef struct form_error {

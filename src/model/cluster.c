@@ -995,9 +995,12 @@ static const char SQL_OVERLAP[] =
     "SELECT 1 FROM cluster_member WHERE cluster_id = $1 AND org_id = $2"
     " AND (left_on IS NULL OR left_on > $3) LIMIT 1";
 static const char SQL_ORG_EXISTS[] = "SELECT 1 FROM org WHERE id = $1";
+/* The secretariat's own addition: proposed and accepted by the actor at
+ * once (membership.c turns a manager's addition into a proposal). */
 static const char SQL_MEMBER_ADD[] =
     "INSERT INTO cluster_member(cluster_id, org_id, role, joined_on, created_at, created_by,"
-    " updated_at) VALUES ($1, $2, $3, $4, $5, nullif($6, 0), $5)";
+    " updated_at, proposed_by, accepted_by, accepted_at)"
+    " VALUES ($1, $2, $3, $4, $5, nullif($6, 0), $5, nullif($6, 0), nullif($6, 0), $5)";
 static const char SQL_MEMBER_GET[] =
     "SELECT cluster_id, org_id, joined_on FROM cluster_member WHERE id = $1";
 static const char SQL_MEMBER_END[] =

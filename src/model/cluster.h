@@ -143,7 +143,11 @@ typedef struct cluster_member_rec {
  * date. */
 db_status cluster_members(db *d, arena *a, int64_t cluster_id, const char *on_date,
                           cluster_member_rec **items, size_t *n);
-/* Adds org to cluster (role NULL = member, joined_on NULL = today).
+/* Adds org to cluster (role NULL = member, joined_on NULL = today) as an
+ * accepted membership, proposed and accepted by actor_id at once: the
+ * secretariat's direct addition. The members page goes through
+ * membership_propose() (membership.h), which makes a manager's addition a
+ * proposal the organisation must accept.
  * DB_CONSTRAINT with errs: not a cluster (FE_NOT_CLUSTER on cluster_id),
  * self (FE_SELF_MEMBER on org_id), no such org (FE_INVALID on org_id),
  * a membership of the same org overlapping the new one, i.e. not left by

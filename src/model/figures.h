@@ -30,6 +30,7 @@
 #include "db/db.h"
 #include "http/form.h"
 #include "i18n/i18n.h"
+#include "model/principal.h"
 
 typedef enum { FIG_SRC_SELF, FIG_SRC_REGISTER, FIG_SRC_ESTIMATE } figure_source;
 
@@ -199,7 +200,12 @@ typedef struct figures_import_report {
  * listed with its line and reason (bad PIB, unknown organisation, exports
  * above revenue, ...). When cluster_id is not 0, every row's organisation
  * must be a current member of that cluster (a manager imports only for
- * their own). With dry_run nothing is written.
+ * their own). Every row also needs by's RIGHT_FIGURES_EDIT on its
+ * organisation for its year (rights_can_year): a row the caller may not
+ * change is refused like any bad row, so nothing at all is stored ("you
+ * may not change the figures of SLUG for YEAR"); by NULL is the system
+ * (the CLI, tests), which may change every row. With dry_run nothing is
+ * written.
  *
  * The header names the columns in any order, case ignored (a BOM is
  * skipped): pib and/or slug, and all of the others. Amounts are decimal
@@ -213,8 +219,8 @@ typedef struct figures_import_report {
  * voict" / "update 2023 nicat: revenue, exports" in English (the caller
  * frees it with buf_free). DB_CONSTRAINT when there were problems. */
 db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
-                         bool dry_run, int64_t actor_id, const char *ip, lang_id lang,
-                         figures_import_report *rep);
+                         bool dry_run, int64_t actor_id, const char *ip, const principal *by,
+                         lang_id lang, figures_import_report *rep);
 /* The CSV template (header and one example row). */
 const char *figures_csv_template(void);
 

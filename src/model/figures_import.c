@@ -26,6 +26,7 @@
 #include "http/form.h"
 #include "i18n/i18n.h"
 #include "model/org.h"
+#include "model/rights.h"
 
 enum {
     COL_PIB,
@@ -162,7 +163,10 @@ typedef struct importer {
     lang_id lang; /* of the problem messages and preview lines */
     size_t cap_problems;
     bool oom;
-    bool row_bad; /* the current row has a problem: not written */
+    bool row_bad;        /* the current row has a problem: not written */
+    const principal *by; /* whose rights each row needs; NULL: the system */
+    int64_t last_org;    /* the organisation rights_figures_first_year last answered */
+    int last_first;      /* its answer: -1 none, 0 every year, else from that year */
 } importer;
 
 /* Adds a problem worded by the catalog message id in the import's
@@ -470,6 +474,14 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
         currency = "EUR";
     else if (str_ieq(currency, "rsd"))
         currency = "RSD";
+    if (org_id && year && im->by && !im->row_bad) { /* the caller's right on each row's org */
+        if (org_id != im->last_org) {               /* one question per organisation, not per row */
+            im->last_first = rights_figures_first_year(im->d, im->by, org_id);
+            im->last_org = org_id;
+        }
+        if (im->last_first < 0 || year < im->last_first)
+            problem(im, line, MSG_FIMP_ROW_FORBIDDEN, slug, (int)year);
+    }
     if (org_id && year) {
         int64_t first = pairs_add(pairs, org_id, (int)year, line);
         if (first)
@@ -511,12 +523,12 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
 }
 
 db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
-                         bool dry_run, int64_t actor_id, const char *ip, lang_id lang,
-                         figures_import_report *rep)
+                         bool dry_run, int64_t actor_id, const char *ip, const principal *by,
+                         lang_id lang, figures_import_report *rep)
 {
     assert(d && a && rep && (csv || n == 0));
     memset(rep, 0, sizeof *rep);
-    importer im = {d, a, rep, lang, 0, false, false};
+    importer im = {d, a, rep, lang, 0, false, false, by, 0, -1};
     arena scratch = ARENA_INIT; /* one record's cells, freed per record */
     pair_set pairs = {NULL, 0};
     csv_reader r;

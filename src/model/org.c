@@ -1440,13 +1440,53 @@ cleanup:
     return st;
 }
 
+static const char SQL_KIND_NOW[] = "SELECT kind FROM org WHERE id = $1";
+
+/* DB_CONSTRAINT with FE_SECRETARIAT_ONLY on "kind" when kind (surrounding
+ * blanks ignored) differs from the stored kind of entry id; DB_OK when it
+ * is the same, empty (org_validate says "required") or there is no entry. */
+static db_status kind_kept(db *d, int64_t id, const char *kind, form_errors *errs)
+{
+    db_stmt *s = db_prepare(d, SQL_KIND_NOW);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_status st = db_step(s);
+    bool changed = false;
+    if (st == DB_ROW && kind) {
+        const char *now = db_col_text(s, 0);
+        while (*kind == ' ' || *kind == '\t')
+            kind++;
+        size_t n = strlen(kind);
+        while (n && (kind[n - 1] == ' ' || kind[n - 1] == '\t'))
+            n--;
+        changed = n && (!now || strlen(now) != n || memcmp(now, kind, n) != 0);
+    }
+    db_reset(s);
+    if (st != DB_ROW && st != DB_DONE)
+        return st;
+    if (!changed)
+        return DB_OK;
+    if (errs && errs->n_items < sizeof errs->items / sizeof errs->items[0])
+        errs->items[errs->n_items++] = (form_error){.field = "kind", .code = FE_SECRETARIAT_ONLY};
+    return DB_CONSTRAINT;
+}
+
 db_status org_update(db *d, const org_rec *in, int64_t actor_id, const char *ip, form_errors *errs)
+{
+    return org_update_as(d, in, true, actor_id, ip, errs);
+}
+
+db_status org_update_as(db *d, const org_rec *in, bool may_classify, int64_t actor_id,
+                        const char *ip, form_errors *errs)
 {
     assert(d && in && in->id > 0);
     org_put_result res;
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         return st;
+    if (!may_classify && (st = kind_kept(d, in->id, in->kind, errs)) != DB_OK)
+        goto cleanup;
     if ((st = put_tx(d, in, "update", NULL, false, actor_id, ip, errs, &res)) != DB_OK)
         goto cleanup;
     st = db_commit(d);
@@ -1750,6 +1790,12 @@ cleanup:
 db_status org_restore(db *d, int64_t org_id, int64_t rev, int64_t actor_id, const char *ip,
                       form_errors *errs)
 {
+    return org_restore_as(d, org_id, rev, true, actor_id, ip, errs);
+}
+
+db_status org_restore_as(db *d, int64_t org_id, int64_t rev, bool may_classify, int64_t actor_id,
+                         const char *ip, form_errors *errs)
+{
     arena a = ARENA_INIT;
     buf why = BUF_INIT;
     json_t *j = NULL;
@@ -1780,6 +1826,9 @@ db_status org_restore(db *d, int64_t org_id, int64_t rev, int64_t actor_id, cons
         goto cleanup;
     }
     r.id = org_id;
+    /* an old revision may carry another kind: that is the secretariat's */
+    if (!may_classify && (st = kind_kept(d, org_id, r.kind, errs)) != DB_OK)
+        goto cleanup;
     /* Validated as an update: slugs and PIBs may have been taken since. */
     if ((st = put_tx(d, &r, "restore", "org_restore", true, actor_id, ip, errs, &res)) != DB_OK)
         goto cleanup;

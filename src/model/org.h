@@ -151,6 +151,13 @@ db_status org_create(db *d, const org_rec *in, int64_t actor_id, const char *ip,
  * writes no revision (nor anything else). See org_put for the
  * normalisation (status NULL keeps the current status). */
 db_status org_update(db *d, const org_rec *in, int64_t actor_id, const char *ip, form_errors *errs);
+/* org_update for a caller who may or may not classify the entry. The kind
+ * classifies an entry (it moves it into cluster lists and totals) and is
+ * the secretariat's: with may_classify false a kind different from the
+ * stored one is refused with FE_SECRETARIAT_ONLY on "kind" (DB_CONSTRAINT,
+ * nothing written); sending the stored kind again is fine. */
+db_status org_update_as(db *d, const org_rec *in, bool may_classify, int64_t actor_id,
+                        const char *ip, form_errors *errs);
 /* Sets status ("published", "archived", "draft") with a revision (action
  * publish / archive / update; audit org_status); the same status writes
  * nothing. DB_CONSTRAINT for any other status, DB_DONE for no entry. */
@@ -236,6 +243,11 @@ int org_diff(arena *a, const char *before, const char *after, org_change **chang
  * DB_DONE when there is no such revision. */
 db_status org_restore(db *d, int64_t org_id, int64_t rev, int64_t actor_id, const char *ip,
                       form_errors *errs);
+/* org_restore for a caller who may or may not classify (org_update_as): a
+ * revision whose kind differs from the current one is refused with
+ * FE_SECRETARIAT_ONLY on "kind" unless may_classify. */
+db_status org_restore_as(db *d, int64_t org_id, int64_t rev, bool may_classify, int64_t actor_id,
+                         const char *ip, form_errors *errs);
 
 /* --- import and export -------------------------------------------------------- */
 

@@ -8,6 +8,8 @@
 #include "model/rights.h"
 
 #include <assert.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/log.h"
@@ -27,6 +29,7 @@ bool rights_is_write(right action)
     case RIGHT_FIGURES_VERIFY:
     case RIGHT_INVITE:
     case RIGHT_USERS_MANAGE:
+    case RIGHT_MEMBERSHIP_DECIDE:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -42,6 +45,7 @@ static bool editor_may(right action)
     case RIGHT_MEMBERS_EDIT:
     case RIGHT_FIGURES_EDIT:
     case RIGHT_FIGURES_VERIFY:
+    case RIGHT_MEMBERSHIP_DECIDE:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
@@ -63,7 +67,13 @@ static const char SQL_REPRESENTS[] =
     "   AND ended_at IS NULL LIMIT 1";
 
 /* A current manager affiliation with a cluster that is $2 itself or, when
- * $3 is 1, has $2 as a current member on date $4 ('YYYY-MM-DD', Belgrade). */
+ * $3 is 1, has $2 as a current member on date $4 ('YYYY-MM-DD', Belgrade).
+ * For one year (rights_can_year) $5 is the next year's first day and $6 the
+ * Unix time it starts in Belgrade: the membership must have been joined and
+ * accepted before then (accepted_at NULL: recorded by the system). With $7
+ * = 1 a member that is itself a cluster kind or a cluster association does
+ * not count (invitations). Every cluster_member row is an accepted
+ * membership; proposals live in cluster_member_proposal. */
 static const char SQL_MANAGES[] =
     "SELECT 1 FROM affiliation a JOIN org c ON c.id = a.org_id"
     " WHERE a.person_id = $1 AND a.role = 'manager' AND a.ended_at IS NULL"
@@ -71,12 +81,41 @@ static const char SQL_MANAGES[] =
     "   AND (c.id = $2 OR ($3 = 1 AND EXISTS ("
     "        SELECT 1 FROM cluster_member m"
     "         WHERE m.cluster_id = c.id AND m.org_id = $2 AND m.joined_on <= $4"
-    "           AND (m.left_on IS NULL OR m.left_on > $4))))"
+    "           AND (m.left_on IS NULL OR m.left_on > $4)"
+    "           AND ($5 IS NULL OR (m.joined_on < $5"
+    "                AND (m.accepted_at IS NULL OR m.accepted_at < $6))))"
+    "        AND ($7 = 0 OR NOT EXISTS (SELECT 1 FROM org o WHERE o.id = $2"
+    "            AND o.kind IN ('cluster', 'cluster_initiative', 'cluster_association')))))"
     " LIMIT 1";
 
-/* Runs one of the queries above; *yes when it returns a row. */
-static db_status ask(db *d, const char *sql, int64_t person_id, int64_t org_id, bool members,
-                     const char *today, bool *yes)
+/* The first year a manager's membership right over $2 opens: for every
+ * current membership of $2 (on $3) in a cluster the person $1 manages, the
+ * later of its joining year and its acceptance year (Belgrade; none for a
+ * row recorded by the system), and the earliest of those. NULL when there
+ * is none. The rule of SQL_MANAGES with $5/$6, as one number. */
+static const char SQL_MEMBER_FROM[] =
+    "SELECT min(max(CAST(substr(m.joined_on, 1, 4) AS INTEGER),"
+    "               coalesce(CAST(strftime('%Y', m.accepted_at, 'unixepoch', 'localtime')"
+    "                             AS INTEGER), 0)))"
+    "  FROM affiliation a JOIN org c ON c.id = a.org_id"
+    "  JOIN cluster_member m ON m.cluster_id = c.id"
+    " WHERE a.person_id = $1 AND a.role = 'manager' AND a.ended_at IS NULL"
+    "   AND c.kind IN ('cluster', 'cluster_initiative') AND m.org_id = $2"
+    "   AND m.joined_on <= $3 AND (m.left_on IS NULL OR m.left_on > $3)";
+
+/* What SQL_MANAGES needs besides the person and the organisation. */
+typedef struct manages_opts {
+    bool members;       /* $3: C's members count too */
+    const char *today;  /* $4 */
+    const char *before; /* $5: 'YYYY-MM-DD', NULL for any year */
+    int64_t before_at;  /* $6 */
+    bool plain_members; /* $7: members that are clusters do not count */
+} manages_opts;
+
+/* Runs one of the queries above; *yes when it returns a row. m is NULL for
+ * the queries that take only $1 and $2. */
+static db_status ask(db *d, const char *sql, int64_t person_id, int64_t org_id,
+                     const manages_opts *m, bool *yes)
 {
     *yes = false;
     db_stmt *s = db_prepare(d, sql);
@@ -85,15 +124,31 @@ static db_status ask(db *d, const char *sql, int64_t person_id, int64_t org_id, 
     db_bind_int(s, 1, person_id);
     if (org_id)
         db_bind_int(s, 2, org_id);
-    if (today) {
-        db_bind_int(s, 3, members ? 1 : 0);
-        db_bind_text(s, 4, today);
+    if (m) {
+        db_bind_int(s, 3, m->members ? 1 : 0);
+        db_bind_text(s, 4, m->today);
+        db_bind_text(s, 5, m->before);
+        if (m->before)
+            db_bind_int(s, 6, m->before_at);
+        db_bind_int(s, 7, m->plain_members ? 1 : 0);
     }
     db_status st = db_step(s);
     db_reset(s);
     if (st == DB_ROW)
         *yes = true;
     return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* The first day of year + 1 as 'YYYY-MM-DD' and the Unix time it starts in
+ * Belgrade (the process's zone). */
+static void year_end(int year, char out[11], int64_t *at)
+{
+    struct tm tm = {.tm_year = year + 1 - 1900, .tm_mon = 0, .tm_mday = 1, .tm_isdst = -1};
+    *at = (int64_t)mktime(&tm);
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%04d-01-01", (year + 1) % 10000);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
 }
 
 /* Today's date in Belgrade (the process's zone, set by time_setup_zone()). */
@@ -107,6 +162,11 @@ static void today_belgrade(char out[11])
 
 bool rights_can(db *d, const principal *p, right action, int64_t org_id)
 {
+    return rights_can_year(d, p, action, org_id, 0);
+}
+
+bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, int year)
+{
     assert(d);
     if (!p)
         return false; /* the public: reading public pages needs no right */
@@ -119,27 +179,38 @@ bool rights_can(db *d, const principal *p, right action, int64_t org_id)
 
     db_status st = DB_OK;
     bool yes = false;
-    char today[11];
+    char today[11], before[11];
+    manages_opts m = {.today = today};
     switch (action) {
     case RIGHT_VIEW_MEMBERS:
-        st = ask(d, SQL_ANY_AFFILIATION, p->person_id, 0, false, NULL, &yes);
+        st = ask(d, SQL_ANY_AFFILIATION, p->person_id, 0, NULL, &yes);
         break;
     case RIGHT_ORG_EDIT:     /* manager of C: C; representative of O: O */
     case RIGHT_FIGURES_EDIT: /* manager of C: C and its members; representative: O */
         if (!org_id)
             break;
-        st = ask(d, SQL_REPRESENTS, p->person_id, org_id, false, NULL, &yes);
+        st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
         if (st != DB_OK || yes)
             break;
         today_belgrade(today);
-        st = ask(d, SQL_MANAGES, p->person_id, org_id, action == RIGHT_FIGURES_EDIT, today, &yes);
+        m.members = action == RIGHT_FIGURES_EDIT;
+        if (m.members && year > 0) {
+            year_end(year, before, &m.before_at);
+            m.before = before;
+        }
+        st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
     case RIGHT_MEMBERS_EDIT: /* manager of C: C */
-    case RIGHT_INVITE:       /* manager of C: C and its members */
+    case RIGHT_INVITE:       /* manager of C: C and its members that are not clusters */
         if (!org_id)
             break;
         today_belgrade(today);
-        st = ask(d, SQL_MANAGES, p->person_id, org_id, action == RIGHT_INVITE, today, &yes);
+        m.members = m.plain_members = action == RIGHT_INVITE;
+        st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
+        break;
+    case RIGHT_MEMBERSHIP_DECIDE: /* representative of O: O */
+        if (org_id)
+            st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
         break;
     case RIGHT_ORG_CREATE:
     case RIGHT_ORG_DELETE:
@@ -154,4 +225,42 @@ bool rights_can(db *d, const principal *p, right action, int64_t org_id)
         return false;
     }
     return yes;
+}
+
+int rights_figures_first_year(db *d, const principal *p, int64_t org_id)
+{
+    assert(d);
+    if (!rights_can(d, p, RIGHT_FIGURES_EDIT, org_id))
+        return -1;
+    if (p->secretariat >= SEC_EDITOR)
+        return 0; /* rights_can said yes: a write-capable secretariat */
+    bool yes = false;
+    db_status st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
+    char today[11];
+    manages_opts own = {.today = today};
+    today_belgrade(today);
+    if (st == DB_OK && !yes) /* manager of org_id itself: every year */
+        st = ask(d, SQL_MANAGES, p->person_id, org_id, &own, &yes);
+    if (st == DB_OK && yes)
+        return 0;
+    int first = -1;
+    db_stmt *s = st == DB_OK ? db_prepare(d, SQL_MEMBER_FROM) : NULL;
+    if (s) {
+        db_bind_int(s, 1, p->person_id);
+        db_bind_int(s, 2, org_id);
+        db_bind_text(s, 3, today);
+        st = db_step(s);
+        if (st == DB_ROW && !db_col_is_null(s, 0))
+            first = (int)db_col_int(s, 0);
+        db_reset(s);
+        st = st == DB_ROW || st == DB_DONE ? DB_OK : st;
+    } else {
+        st = DB_ERR;
+    }
+    if (st != DB_OK) {
+        log_error("rights_figures_first_year(%lld): %s: %s", (long long)org_id, db_status_name(st),
+                  db_errmsg(d));
+        return -1;
+    }
+    return first;
 }

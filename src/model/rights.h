@@ -13,13 +13,28 @@
  *   RIGHT_ORG_EDIT        yes   yes     C                  O
  *   RIGHT_ORG_DELETE      yes   no      no                 no
  *   RIGHT_MEMBERS_EDIT    yes   yes     C                  no
- *   RIGHT_FIGURES_EDIT    yes   yes     C and C's members  O
+ *   RIGHT_FIGURES_EDIT    yes   yes     C and C's members* O
  *   RIGHT_FIGURES_VERIFY  yes   yes     no                 no
- *   RIGHT_INVITE          yes   no      C and C's members  no
+ *   RIGHT_INVITE          yes   no      C and C's members** no
  *   RIGHT_USERS_MANAGE    yes   no      no                 no
  *   RIGHT_AUDIT_VIEW      yes   no      no                 no
+ *   RIGHT_MEMBERSHIP_DECIDE yes yes     no                 O
  *
  * "C's members" are organisations with a current cluster_member row in C.
+ * Only accepted memberships are cluster_member rows: a manager's addition
+ * is a proposal (cluster_member_proposal, membership.h) until O's
+ * representative accepts it (RIGHT_MEMBERSHIP_DECIDE) or the secretariat
+ * confirms it, so no right ever comes from a membership O did not accept.
+ * * For one year Y (rights_can_year) a manager's figures right over a
+ *   member covers Y only from the later of the year of joined_on and the
+ *   year (Belgrade) of accepted_at on: a backdated joining date never
+ *   reaches back before the acceptance. Rows with accepted_at NULL were
+ *   recorded by the system before consent existed (migrated databases,
+ *   demo data) and count from joined_on. rights_can (no year) says
+ *   whether any year is open.
+ * ** Not when the member is itself a cluster, cluster initiative or
+ *   cluster association: those have their own managers, so the manager
+ *   of C can never appoint people for them.
  * A read-only API token never has a write right. */
 #ifndef SCAN_RIGHTS_H
 #define SCAN_RIGHTS_H
@@ -41,6 +56,7 @@ typedef enum {
     RIGHT_INVITE,
     RIGHT_USERS_MANAGE,
     RIGHT_AUDIT_VIEW,
+    RIGHT_MEMBERSHIP_DECIDE, /* accept or decline a proposed cluster membership of O */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0
@@ -48,6 +64,19 @@ typedef enum {
  * as "no" and is logged. Memberships are current when left_on is NULL or
  * after today's date in Belgrade. */
 bool rights_can(db *d, const principal *p, right action, int64_t org_id);
+
+/* As rights_can, for one calendar year of an organisation's data: for
+ * RIGHT_FIGURES_EDIT a manager's right over a member of their cluster
+ * holds only for years from the later of the membership's joining year and
+ * its acceptance year on (see the table). year 0 is rights_can. */
+bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, int year);
+
+/* The first year p may change the figures of org_id, by the same rules as
+ * rights_can_year(RIGHT_FIGURES_EDIT): 0 for every year, -1 for none (or a
+ * database error, logged), else the year from which on. One call answers
+ * every year of an organisation (the figures import asks once per
+ * organisation, not once per row). */
+int rights_figures_first_year(db *d, const principal *p, int64_t org_id);
 
 /* Whether the action writes (read-only tokens never get these). */
 bool rights_is_write(right action);

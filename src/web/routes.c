@@ -55,6 +55,13 @@ const route routes[] = {
      "Add a member to a cluster"},
     {HTTP_POST, "/orgs/{slug}/members/{id}/end", web_cluster_member_end, RF_LOGIN | RF_CSRF, 16384,
      "End a cluster membership on a date"},
+    /* memberships by consent (web_membership.c) */
+    {HTTP_POST, "/orgs/{slug}/members/proposals/{id}/withdraw", web_membership_withdraw,
+     RF_LOGIN | RF_CSRF, 16384, "Withdraw a proposed membership (the cluster's manager)"},
+    {HTTP_POST, "/memberships/{id}/accept", web_membership_accept, RF_LOGIN | RF_CSRF, 16384,
+     "Accept a proposed membership (the organisation's representative, the secretariat)"},
+    {HTTP_POST, "/memberships/{id}/decline", web_membership_decline, RF_LOGIN | RF_CSRF, 16384,
+     "Decline a proposed membership, reason optional"},
     {HTTP_GET, "/orgs/{slug}/cluster/edit", web_cluster_edit_form, RF_LOGIN, 0,
      "A cluster's profile forms: strategy, stage, SCAN status, labels, team"},
     {HTTP_POST, "/orgs/{slug}/cluster", web_cluster_save, RF_LOGIN | RF_CSRF, 65536,

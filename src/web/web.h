@@ -166,6 +166,15 @@ void web_cluster_team_end(req *r);
  * invitation (404 without one), and accepting it. */
 void web_cluster_team_accept_form(req *r);
 void web_cluster_team_accept(req *r);
+/* web_membership.c: memberships by consent. web_membership_panel() writes
+ * the account page's panel of proposals the reader may decide (nothing
+ * when there are none); web_membership_pending_of_cluster() the pending
+ * proposals of a cluster on its members page, each with Withdraw. */
+void web_membership_panel(req *r);
+void web_membership_pending_of_cluster(req *r, const struct org_rec *cluster);
+void web_membership_accept(req *r);
+void web_membership_decline(req *r);
+void web_membership_withdraw(req *r);
 /* api_cluster.c: clusters and figures as JSON */
 void api_cluster_list(req *r);
 void api_cluster_members(req *r);

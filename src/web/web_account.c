@@ -741,6 +741,7 @@ static void account_page(req *r, const account_view *v)
     layout_begin(r, &m);
     html_fmt(o, "<h1>%s</h1>\n", T(L, MSG_ACCOUNT_TITLE));
     web_notice(r, v->notice);
+    web_membership_panel(r); /* proposals the reader may accept or decline */
     if (v->new_token) {
         html_fmt(
             o,

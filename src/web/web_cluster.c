@@ -8,7 +8,9 @@
  *                                    members with the ECCP composition, and
  *                                    the cluster's own figures
  *   GET  /orgs/{slug}/members/manage the members form: add, end
- *   POST /orgs/{slug}/members        add a member (by its PIB or address)
+ *   POST /orgs/{slug}/members        propose a member (by its PIB or
+ *                                    address); the secretariat's addition
+ *                                    is accepted at once (membership.h)
  *   POST /orgs/{slug}/members/{id}/end  end a membership on a date
  *   GET  /orgs/{slug}/cluster/edit   the cluster profile forms
  *   POST /orgs/{slug}/cluster        save one part (profile, stage, SCAN
@@ -45,6 +47,7 @@
 #include "model/auth.h"
 #include "model/cluster.h"
 #include "model/figures.h"
+#include "model/membership.h"
 #include "model/org.h"
 #include "model/person.h"
 #include "model/rights.h"
@@ -542,6 +545,8 @@ static void section_render(req *r, const org_rec *o, const section_data *d)
     composition(r, &comp);
     members_table(r, &refs, d->members, d->n_members);
     html_raw(out, "</section>\n");
+    if (web_org_can(r, RIGHT_MEMBERS_EDIT, o->id)) /* its managers: proposals, with Withdraw */
+        web_membership_pending_of_cluster(r, o);
     cluster_figures(r, o, d->trend, d->n_trend);
     if (refs.st != DB_OK)
         out->failed = true;
@@ -742,6 +747,10 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
     if (!v->errs && !v->end_error) {
         if (added)
             web_notice(r, arena_printf(r->a, T(L, MSG_CL_MEMBER_ADDED), added));
+        else if (req_query(r, "proposed"))
+            web_notice(r, arena_printf(r->a, T(L, MSG_MP_PROPOSED), req_query(r, "proposed")));
+        else if (req_query(r, "withdrawn"))
+            web_notice(r, T(L, MSG_MP_WITHDRAWN));
         else if (req_query(r, "ended"))
             web_notice(r, T(L, MSG_CL_MEMBER_ENDED));
     }
@@ -818,6 +827,7 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
     if (n)
         html_raw(o, "</tbody></table></div>");
     html_raw(o, "</section>\n");
+    web_membership_pending_of_cluster(r, org); /* proposals, each with Withdraw */
     layout_end(r);
 }
 
@@ -899,16 +909,20 @@ void web_cluster_member_add(req *r)
             web_errs_add(&e, "org", T(L, pib ? MSG_CL_ERR_PIB : MSG_CL_ERR_NO_ORG));
     }
     if (e.n == 0) {
+        /* a manager proposes; the organisation (or the secretariat) accepts */
         form_errors me = {0};
-        db_status st = cluster_member_add(r->db, cl.id, member.id, val[1].text, val[2].text,
-                                          r->user->person_id, r->client_ip, &me);
+        membership_outcome done = MEMBERSHIP_PROPOSED;
+        db_status st =
+            membership_propose(r->db, r->user, cl.id, member.id, val[1].text, val[2].text,
+                               r->client_ip, web_base_url(r), &me, &done, NULL);
         if (st == DB_OK) {
-            resp_redirect(
-                r, arena_printf(r->a, "/orgs/%s/members/manage?added=%s", cl.slug, member.slug));
+            resp_redirect(r, arena_printf(r->a, "/orgs/%s/members/manage?%s=%s", cl.slug,
+                                          done == MEMBERSHIP_ADDED ? "added" : "proposed",
+                                          member.slug));
             return;
         }
         if (st != DB_CONSTRAINT) {
-            resp_fail(r, st, "cluster_member_add");
+            resp_fail(r, st, "membership_propose");
             return;
         }
         for (size_t i = 0; i < me.n_items; i++)
@@ -1232,28 +1246,32 @@ static void edit_page(req *r, const org_rec *org, const edit_view *v)
              T(L, MSG_CL_LABELS));
     label_facts(r, &ci, MSG_CL_RECORDED);
     html_raw(o, "</dl>");
-    web_error_summary(r, e);
-    html_fmt(o, "<form class=\"form\" method=\"post\" action=\"/orgs/%q/cluster\">", org->slug);
-    layout_csrf_field(r);
-    html_raw(o, "<input type=\"hidden\" name=\"part\" value=\"label\">");
-    code_select(r, "ce-label", "label", T(L, MSG_CL_L_LABEL), label_codes, wf_label_label,
-                shown(v, "label", 0, NULL), web_errs_get(e, "label"), true);
-    web_field(r, &(web_input){.id = "ce-label-name",
-                              .name = "name",
-                              .type = "text",
-                              .label = T(L, MSG_CL_L_LABEL_NAME),
-                              .hint = T(L, MSG_CL_H_LABEL_NAME),
-                              .value = shown(v, "label", 1, NULL),
-                              .error = web_errs_get(e, "name"),
-                              .maxlength = 200});
-    date_field(r, "ce-awarded", "awarded_on", T(L, MSG_CL_L_AWARDED), NULL,
-               shown(v, "label", 2, NULL), web_errs_get(e, "awarded_on"), true);
-    date_field(r, "ce-expires", "expires_on", T(L, MSG_CL_L_EXPIRES), T(L, MSG_CL_H_EXPIRES),
-               shown(v, "label", 3, NULL), web_errs_get(e, "expires_on"), false);
-    html_fmt(
-        o,
-        "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form></section>\n",
-        T(L, MSG_CL_ADD_LABEL));
+    if (!secretariat) /* labels classify a cluster: the secretariat records them */
+        html_fmt(o, "<p class=\"muted\">%s</p></section>\n", T(L, MSG_CL_LABEL_SECRETARIAT));
+    else {
+        web_error_summary(r, e);
+        html_fmt(o, "<form class=\"form\" method=\"post\" action=\"/orgs/%q/cluster\">", org->slug);
+        layout_csrf_field(r);
+        html_raw(o, "<input type=\"hidden\" name=\"part\" value=\"label\">");
+        code_select(r, "ce-label", "label", T(L, MSG_CL_L_LABEL), label_codes, wf_label_label,
+                    shown(v, "label", 0, NULL), web_errs_get(e, "label"), true);
+        web_field(r, &(web_input){.id = "ce-label-name",
+                                  .name = "name",
+                                  .type = "text",
+                                  .label = T(L, MSG_CL_L_LABEL_NAME),
+                                  .hint = T(L, MSG_CL_H_LABEL_NAME),
+                                  .value = shown(v, "label", 1, NULL),
+                                  .error = web_errs_get(e, "name"),
+                                  .maxlength = 200});
+        date_field(r, "ce-awarded", "awarded_on", T(L, MSG_CL_L_AWARDED), NULL,
+                   shown(v, "label", 2, NULL), web_errs_get(e, "awarded_on"), true);
+        date_field(r, "ce-expires", "expires_on", T(L, MSG_CL_L_EXPIRES), T(L, MSG_CL_H_EXPIRES),
+                   shown(v, "label", 3, NULL), web_errs_get(e, "expires_on"), false);
+        html_fmt(o,
+                 "<div class=\"form-actions\"><button "
+                 "type=\"submit\">%s</button></div></form></section>\n",
+                 T(L, MSG_CL_ADD_LABEL));
+    }
     html_raw(o, "</div>\n");
     team_panel(r, org, &ci, v, today);
     layout_end(r);
@@ -1318,6 +1336,11 @@ void web_cluster_save(req *r)
     }
     if (which == P_SCAN && !rights_can(r->db, r->user, RIGHT_FIGURES_VERIFY, 0)) {
         resp_error(r, 403, T(L, MSG_CL_SCAN_SECRETARIAT));
+        return;
+    }
+    /* labels classify a cluster: the secretariat's, like the SCAN status */
+    if (which == P_LABEL && !rights_can(r->db, r->user, RIGHT_FIGURES_VERIFY, 0)) {
+        resp_error(r, 403, T(L, MSG_CL_LABEL_SECRETARIAT));
         return;
     }
     const form_rule *rules = parts[which].rules;

@@ -1485,6 +1485,10 @@ void web_org_figures_save(req *r)
     entry_view v = {.errs = &e};
     for (int i = 0; i < E__COUNT; i++)
         v.text[i] = val[i].text;
+    /* a manager's right over a member holds from its accepted membership on */
+    if (e.n == 0 &&
+        !rights_can_year(r->db, r->user, RIGHT_FIGURES_EDIT, org.id, (int)val[E_YEAR].i))
+        web_errs_add(&e, "year", T(r->lang, MSG_FIG_YEAR_NOT_YOURS));
     if (e.n == 0) {
         int64_t amount[3];
         for (int i = 0; i < 3; i++)
@@ -1734,7 +1738,7 @@ void web_figures_import(req *r)
     bool apply = confirm && strcmp(confirm, "1") == 0;
     figures_import_report rep;
     db_status st = figures_import(r->db, r->a, csv, n, org.id, !apply, r->user->person_id,
-                                  r->client_ip, L, &rep);
+                                  r->client_ip, r->user, L, &rep);
     if (st != DB_OK && st != DB_CONSTRAINT) {
         buf_free(&rep.preview);
         resp_fail(r, st, "figures_import");

@@ -239,6 +239,23 @@ static void select_field(req *r, web_refs *refs, const edit_view *v, const char 
     html_raw(o, "</select></div>\n");
 }
 
+/* The kind, shown but not editable: it classifies the entry and is the
+ * secretariat's. The input has no name, so the form never sends it. */
+static void kind_readonly(req *r, web_refs *refs, const edit_view *v, const char *value)
+{
+    const char *id = field_id(r, "kind");
+    const char *error = web_errs_get(v->errs, "kind");
+    const char *label = value ? web_refs_label(r, refs, WREF_KIND, value) : NULL;
+    field_open(r, id, T(r->lang, MSG_DIR_L_KIND), T(r->lang, MSG_DIR_KIND_SECRETARIAT), error,
+               false);
+    html_fmt(&r->out, "<input id=\"%s\" type=\"text\" value=\"%s\" readonly", id,
+             label   ? label
+             : value ? value
+                     : "");
+    described_by(r, id, true, error != NULL);
+    html_raw(&r->out, "></div>\n");
+}
+
 static bool in_list(const char *const *list, size_t n, const char *code)
 {
     for (size_t i = 0; i < n; i++)
@@ -430,7 +447,10 @@ static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_
     fieldset_close(r);
 
     fieldset_open(r, "fs-class", MSG_DIR_FS_CLASS, 0);
-    select_field(r, &refs, v, "kind", WREF_KIND, e->kind, MSG_DIR_L_KIND, true);
+    if (is_new || (r->user && r->user->secretariat >= SEC_EDITOR))
+        select_field(r, &refs, v, "kind", WREF_KIND, e->kind, MSG_DIR_L_KIND, true);
+    else
+        kind_readonly(r, &refs, v, e->kind);
     text_field(r, v, "year_founded", "text", v->year_text, MSG_DIR_L_YEAR, MSG_DIR_H_YEAR, false,
                "off");
     checklist_field(r, &refs, v, "sectors", WREF_NACE, e->sectors, e->n_sectors, MSG_DIR_L_SECTORS,
@@ -551,7 +571,10 @@ static bool read_form(req *r, org_rec *o, form_value *v, web_errs *e)
     form_errors fe = {0};
     memset(v, 0, F__COUNT * sizeof *v);
     form_validate(r->a, &f, rules, F__COUNT, v, &fe);
+    const char *stored_kind = o->kind;
     rec_from_form(v, o);
+    if (!o->kind && r->user && r->user->secretariat < SEC_EDITOR)
+        o->kind = stored_kind; /* shown read-only to others, so not sent */
     if (!o->slug && o->name) {
         buf s = BUF_INIT;
         org_slugify(&s, o->name);
@@ -731,8 +754,11 @@ void web_org_update(req *r)
         o.has_logo = true;
     }
     form_errors fe = {0};
-    db_status st = org_update(r->db, &o, r->user->person_id, r->client_ip, &fe);
+    bool classify = r->user->secretariat >= SEC_EDITOR; /* the kind is the secretariat's */
+    db_status st = org_update_as(r->db, &o, classify, r->user->person_id, r->client_ip, &fe);
     if (st == DB_CONSTRAINT) {
+        if (!classify)
+            o.kind = stored.kind; /* the read-only field shows what is stored */
         web_errs_from_form(r, &fe, &e);
         if (!e.n)
             web_errs_add(&e, "name", T(L, MSG_FORM_ERR_INVALID));

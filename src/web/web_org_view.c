@@ -618,7 +618,9 @@ void web_org_restore(req *r)
         return;
     }
     form_errors fe = {0};
-    db_status st = org_restore(r->db, o.id, rev, r->user->person_id, r->client_ip, &fe);
+    bool classify = r->user->secretariat >= SEC_EDITOR; /* the kind is the secretariat's */
+    db_status st =
+        org_restore_as(r->db, o.id, rev, classify, r->user->person_id, r->client_ip, &fe);
     if (st == DB_CONSTRAINT) {
         /* the old version no longer fits (its slug or PIB is taken now...) */
         buf t = BUF_INIT;

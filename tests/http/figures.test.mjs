@@ -338,7 +338,7 @@ test('an import with a bad row changes nothing and names the row; preview then c
   const bad = 'slug,year,employees,revenue,exports,rnd,currency,source\r\n'
     + 'begej-it,2020,200,8000000,7000000,,EUR,self_reported\r\n'
     + 'kalemegdan-tehnologije,2020,1500,70000000,60000000,,EUR,self_reported\r\n'
-    + 'tisa-analitika,2020,30,1000000,2000000,,EUR,self_reported\r\n';
+    + 'novosadski-studio-igara,2020,30,1000000,2000000,,EUR,self_reported\r\n';
   const r = await manager.postFile('/orgs/voict/figures/import?lang=en', {}, bad);
   assert.equal(r.status, 422);
   const s = text(r.text);
@@ -350,7 +350,7 @@ test('an import with a bad row changes nothing and names the row; preview then c
 
   const good = 'slug,year,employees,revenue,exports,rnd,currency,source\r\n'
     + 'begej-it,2020,200,8000000,7000000,,EUR,self_reported\r\n'
-    + 'tisa-analitika,2020,30,1000000,200000,,EUR,self_reported\r\n';
+    + 'novosadski-studio-igara,2020,30,1000000,200000,,EUR,self_reported\r\n';
   const preview = await manager.postFile('/orgs/voict/figures/import?lang=en', {}, good);
   assert.equal(preview.status, 200);
   assert.match(preview.text, /Confirm import/);
@@ -408,24 +408,58 @@ test('the missing list: the secretariat sees all clusters, a manager their own, 
   assert.equal((await editor.get('/figures/missing?year=x')).status, 400);
 });
 
-test('members: a manager adds and ends memberships of their cluster only', async () => {
+// The "Current members" section of a members page (proposals come after it).
+function currentMembers(html) {
+  const from = html.indexOf('id="cur-title"');
+  const to = html.indexOf('id="prop-title"');
+  assert.ok(from >= 0, 'a current members section');
+  return html.slice(from, to > from ? to : undefined);
+}
+
+test('members: a manager proposes, the representative accepts, the manager ends it', async () => {
   const page = await manager.get('/orgs/voict/members/manage?lang=en');
   assert.equal(page.status, 200);
   const add = await manager.post('/orgs/voict/members', { org: '/orgs/ntp-beograd', role: 'member', joined_on: '2024-01-01' });
   assert.equal(add.status, 303, text(add.text).slice(0, 300));
-  const list = await manager.get('/orgs/voict/members/manage?lang=en');
-  const id = new RegExp('action="/orgs/voict/members/(\\d+)/end"[^]*?').exec(
-    list.text.slice(list.text.indexOf('href="/orgs/ntp-beograd"')))?.[1];
-  assert.ok(id, 'an end form for the new member');
-  const again = await manager.post('/orgs/voict/members?lang=en', { org: 'ntp-beograd', role: 'member', joined_on: '2024-02-01' });
-  assert.equal(again.status, 422);
-  assert.match(again.text, /id="mem-org-error"[^]*already a member/);
+  assert.equal(add.location, '/orgs/voict/members/manage?proposed=ntp-beograd');
+  const pending = await manager.get(`${add.location}&lang=en`);
+  assert.match(text(pending.text), /ntp-beograd has been asked to accept the membership/);
+  assert.match(pending.text, /action="\/orgs\/voict\/members\/proposals\/\d+\/withdraw"/);
+  assert.match(text(pending.text), /Proposed, awaiting acceptance 1 .*waits for its representative/);
+  // a proposal is no membership: no end form, not listed, not counted
+  assert.doesNotMatch(currentMembers(pending.text), /ntp-beograd/);
+  assert.equal((await api('/api/v1/clusters/voict/members')).body.items.length, 8);
+  const twice = await manager.post('/orgs/voict/members?lang=en', { org: 'ntp-beograd', role: 'member', joined_on: '2024-02-01' });
+  assert.equal(twice.status, 422);
+  assert.match(twice.text, /id="mem-org-error"[^]*already been proposed/);
   const unknown = await manager.post('/orgs/voict/members?lang=en', { org: 'no-such-org', role: 'member', joined_on: '2024-02-01' });
   assert.equal(unknown.status, 422);
   assert.match(unknown.text, /value="no-such-org"/, 'what was typed is kept');
   const pib = await manager.post('/orgs/voict/members?lang=en', { org: '101134702', role: 'member', joined_on: '2024-02-01' });
   assert.equal(pib.status, 422);
   assert.match(pib.text, /id="mem-org-error"[^]*No organisation in the directory has this PIB/);
+  // the representative of ntp-beograd decides on their account page
+  const acct = await rep.get('/account?lang=en');
+  const pid = /action="\/memberships\/(\d+)\/accept"/.exec(acct.text)?.[1];
+  assert.ok(pid, 'an Accept form on the representative\'s account page');
+  assert.match(text(acct.text), /Vojvođanski IKT klaster proposes Naučno-tehnološki park Beograd as Member from 1 Jan 2024/);
+  assert.match(text(acct.text), /Proposed by Fig Manager\./);
+  assert.equal((await manager.post(`/memberships/${pid}/accept`)).status, 403, 'the proposer cannot accept');
+  assert.equal((await manager.post(`/memberships/${pid}/decline`)).status, 403);
+  const ok = await rep.post(`/memberships/${pid}/accept`);
+  assert.equal(ok.status, 303);
+  assert.equal(ok.location, '/account?proposal=accepted#proposals');
+  assert.match(text((await rep.get('/account?lang=en&proposal=accepted')).text), /The membership has been accepted\./);
+  assert.equal((await rep.post(`/memberships/${pid}/accept`)).status, 409, 'decided already');
+  assert.equal((await api('/api/v1/clusters/voict/members')).body.items.length, 9);
+  const list = await manager.get('/orgs/voict/members/manage?lang=en');
+  assert.doesNotMatch(list.text, /members\/proposals\/\d+\/withdraw/, 'nothing pending');
+  const id = new RegExp('action="/orgs/voict/members/(\\d+)/end"[^]*?').exec(
+    list.text.slice(list.text.indexOf('href="/orgs/ntp-beograd"')))?.[1];
+  assert.ok(id, 'an end form for the new member');
+  const again = await manager.post('/orgs/voict/members?lang=en', { org: 'ntp-beograd', role: 'member', joined_on: '2024-02-01' });
+  assert.equal(again.status, 422);
+  assert.match(again.text, /id="mem-org-error"[^]*already a member/);
   const early = await manager.post(`/orgs/voict/members/${id}/end?lang=en`, { left_on: '2023-01-01' });
   assert.equal(early.status, 422);
   assert.match(early.text, new RegExp(`id="end-${id}-error"`));
@@ -454,7 +488,17 @@ test('members: a manager adds a member by its PIB; a PIB with a bad check digit 
   assert.equal(await members(), before, 'nothing changed');
   const add = await manager.post('/orgs/voict/members', { org: '106006802', role: 'member', joined_on: '2024-02-01' });
   assert.equal(add.status, 303, text(add.text).slice(0, 300));
-  assert.equal(add.location, '/orgs/voict/members/manage?added=pib-firma');
+  assert.equal(add.location, '/orgs/voict/members/manage?proposed=pib-firma');
+  assert.doesNotMatch(currentMembers(await members()), /pib-firma/);
+  // pib-firma has no representative: the secretariat confirms it
+  const acct = await editor.get('/account?lang=en');
+  const block = acct.text.slice(acct.text.indexOf('href="/orgs/pib-firma"'));
+  assert.match(text(block), /No representative; the secretariat decides\./);
+  const pid = /action="\/memberships\/(\d+)\/accept"/.exec(block)?.[1];
+  assert.ok(pid, 'the secretariat sees the proposal for an organisation without representative');
+  assert.doesNotMatch((await rep.get('/account')).text, /href="\/orgs\/pib-firma"/, 'not another organisation\'s representative');
+  assert.equal((await rep.post(`/memberships/${pid}/accept`)).status, 403);
+  assert.equal((await editor.post(`/memberships/${pid}/accept`)).status, 303);
   const list = await members();
   const id = /action="\/orgs\/voict\/members\/(\d+)\/end"/.exec(list.slice(list.indexOf('href="/orgs/pib-firma"')))?.[1];
   assert.ok(id, 'an end form for the new member');
@@ -514,7 +558,13 @@ test('the cluster profile form: strategy by the manager, SCAN status by the secr
   assert.match(prof, /Vision A connected ICT Vojvodina\./);
   assert.match(prof, /Services Training Export missions/);
   assert.equal((await manager.post('/orgs/voict/cluster', { part: 'scan', status: 'member', since: '2024-01-01' })).status, 403);
-  const lbl = await manager.post('/orgs/voict/cluster?lang=en', { part: 'label', label: 'esca_silver', name: '',
+  // labels classify a cluster: the secretariat records them
+  assert.equal((await manager.post('/orgs/voict/cluster', { part: 'label', label: 'esca_gold', name: '',
+    awarded_on: '2024-05-01' })).status, 403);
+  const form = await manager.get('/orgs/voict/cluster/edit?lang=en');
+  assert.doesNotMatch(form.text, /name="part" value="label"/);
+  assert.match(text(form.text), /Labels are recorded by the SCAN secretariat\./);
+  const lbl = await editor.post('/orgs/voict/cluster?lang=en', { part: 'label', label: 'esca_silver', name: '',
     awarded_on: '2024-05-01', expires_on: '2023-05-01' });
   assert.equal(lbl.status, 422);
   assert.match(lbl.text, /id="ce-expires-error"/);

@@ -27,6 +27,7 @@ const PASSWORD = {
   cluster_manager: 'cluster manager phrase',
   editor: 'editor pass phrase 2026',
   admin: 'admin pass phrase 2026',
+  cluster_rep: 'cluster rep pass phrase', // not in ROLES: the representative of C itself
 };
 const EMAIL = {
   member_rep: 'rep.m@example.com',
@@ -34,6 +35,7 @@ const EMAIL = {
   cluster_manager: 'manager.c@example.com',
   editor: 'editor@example.com',
   admin: 'boss@example.com',
+  cluster_rep: 'rep.c@example.com',
 };
 const VICTIM_PW = 'victim pass phrase 2026';
 
@@ -79,6 +81,10 @@ const MATRIX = {
   'POST /orgs/{slug}/figures': row(false, true, false, true, true, true), // RIGHT_FIGURES_EDIT on M
   'POST /orgs/{slug}/figures/import': EDIT_C, // RIGHT_FIGURES_EDIT on C
   'POST /figures/{id}/verify': SECRETARIAT, // RIGHT_FIGURES_VERIFY
+  // memberships by consent (web_membership.c): a proposal of cluster D for M
+  'POST /orgs/{slug}/members/proposals/{id}/withdraw': EDIT_C, // RIGHT_MEMBERS_EDIT on C
+  'POST /memberships/{id}/accept': row(false, true, false, false, true, true), // RIGHT_MEMBERSHIP_DECIDE on M
+  'POST /memberships/{id}/decline': row(false, true, false, false, true, true),
 };
 
 let dir;
@@ -216,6 +222,11 @@ const BODIES = {
   'POST /orgs/{slug}/figures/import': () => ({ path: '/orgs/cluster-c/figures/import',
     form: { csv: 'slug,year,employees,revenue,exports,rnd,currency,source\r\nmember-m,2023,10,,,,EUR,self_reported\r\n' } }),
   'POST /figures/{id}/verify': () => ({ path: '/figures/999999/verify', form: { verified: '1' } }),
+  // no such proposal of C: allowed roles get 404
+  'POST /orgs/{slug}/members/proposals/{id}/withdraw': () => ({ path: '/orgs/cluster-c/members/proposals/999999/withdraw' }),
+  // the first allowed role accepts; the others find it decided (409)
+  'POST /memberships/{id}/accept': () => ({ path: `/memberships/${ids.proposal}/accept` }),
+  'POST /memberships/{id}/decline': () => ({ path: `/memberships/${ids.proposal}/decline`, form: { reason: 'Matrix' } }),
 };
 
 before(async () => {
@@ -233,6 +244,8 @@ before(async () => {
     const [slug, id] = line.split('|');
     ids[slug] = Number(id);
   }
+  ids.proposal = Number(sqlite(`INSERT INTO cluster_member_proposal(cluster_id, org_id, joined_on, proposed_at)
+    VALUES (${ids['cluster-d']}, ${ids['member-m']}, '2024-01-01', 0) RETURNING id`));
   addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);
   addUser(EMAIL.editor, 'Matrix Editor', PASSWORD.editor, ['--editor']);
   addUser(EMAIL.cluster_manager, 'Manager of C', PASSWORD.cluster_manager);
@@ -241,6 +254,8 @@ before(async () => {
   cli(['user', 'role', EMAIL.cluster_manager, 'manager', '--org', 'cluster-c']);
   cli(['user', 'role', EMAIL.member_rep, 'representative', '--org', 'member-m']);
   cli(['user', 'role', EMAIL.partner, 'representative', '--org', 'partner-p']);
+  addUser(EMAIL.cluster_rep, 'Representative of C', PASSWORD.cluster_rep);
+  cli(['user', 'role', EMAIL.cluster_rep, 'representative', '--org', 'cluster-c']);
   for (let i = 0; i < 3 * ROLES.length; i++) {
     const email = `victim${++victims}@example.com`;
     addUser(email, `Victim ${victims}`, VICTIM_PW);
@@ -321,6 +336,33 @@ test('admin routes refuse the editor and act for the admin', async () => {
   const admin = await as('admin');
   for (const p of ['/admin/users', '/admin/audit', '/admin/outbox'])
     assert.equal((await admin.req('GET', p)).status, 200, p);
+});
+
+test('an import checks every row: a row the caller may not change is refused and nothing is stored', async () => {
+  const figures = (slug, year) => sqlite(`SELECT count(*) FROM org_figure f JOIN org o ON o.id = f.org_id
+    WHERE o.slug = '${slug}' AND f.year = ${year}`);
+  const head = 'slug,year,employees,revenue,exports,rnd,currency,source\r\n';
+  // the representative of C reaches C's import (their own figures), not its members' rows
+  const repC = await as('cluster_rep');
+  const own = await repC.post('/orgs/cluster-c/figures/import?lang=en', { csv: `${head}member-m,2022,10,,,,EUR,self_reported\r\n`, confirm: '1' });
+  assert.equal(own.status, 422);
+  assert.match(own.text, /you may not change the figures of member-m for 2022/);
+  assert.equal(figures('member-m', 2022), '0', 'nothing stored');
+  // the manager of C: M's row alone goes through; with a row of another
+  // cluster the whole file is refused and nothing is stored
+  const m = await as('cluster_manager');
+  const mixed = `${head}member-m,2022,10,,,,EUR,self_reported\r\ncluster-d,2022,5,,,,EUR,self_reported\r\n`;
+  const bad = await m.post('/orgs/cluster-c/figures/import?lang=en', { csv: mixed, confirm: '1' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /Line 3:/);
+  assert.equal(figures('member-m', 2022), '0', 'the allowed row was not stored either');
+  assert.equal(figures('cluster-d', 2022), '0');
+  const good = await m.post('/orgs/cluster-c/figures/import', { csv: `${head}member-m,2022,10,,,,EUR,self_reported\r\n`, confirm: '1' });
+  assert.equal(good.status, 303);
+  assert.equal(figures('member-m', 2022), '1');
+  // a representative of a member is refused the cluster's import outright
+  const rep = await as('member_rep');
+  assert.equal((await rep.post('/orgs/cluster-c/figures/import', { csv: `${head}member-m,2021,10,,,,EUR,self_reported\r\n` })).status, 403);
 });
 
 // Last, because the directory routes archive and publish cluster C.

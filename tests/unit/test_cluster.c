@@ -21,6 +21,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "model/cluster.h"
+#include "model/membership.h"
 
 #include "testdb.h"
 
@@ -552,6 +553,126 @@ static void test_history_profile_team(void **state)
     assert_int_equal(version(f, "figures_version"), fv + writes);
 }
 
+/* --- memberships by consent (membership.c) ------------------------------------------------ */
+
+/* A manager proposes; the representative is mailed; a decline keeps its
+ * reason; a withdrawn proposal cannot be accepted; the secretariat and a
+ * proposer who represents the organisation add at once; nothing of a
+ * refused write is stored. Person 1 manages VOICT and represents C_SMALL10;
+ * person 2 represents C_MICRO. */
+static void test_membership_proposals(void **state)
+{
+    fixture *f = *state;
+    org(f, K_VOICT, "voict", "cluster", 2009);
+    org(f, K_NICAT, "nicat", "cluster", 2010);
+    org(f, C_MICRO, "micro", "company", 2000);
+    org(f, C_SMALL10, "small10", "company", 2000);
+    org(f, C_SMALL49, "small49", "company", 2000);
+    org(f, N_NGO, "assoc", "cluster_association", 2000);
+    exec(f, "INSERT INTO affiliation(person_id, org_id, role, started_at) VALUES"
+            " (1, 10, 'manager', 0), (1, 21, 'representative', 0), (2, 20, 'representative', 0)");
+    principal mgr = {.person_id = 1, .session_id = 1}, rep = {.person_id = 2, .session_id = 1};
+    principal ed = {.person_id = 1, .session_id = 1, .secretariat = SEC_EDITOR};
+    int64_t fv = version(f, "figures_version");
+    form_errors e = {0};
+    membership_outcome out;
+    int64_t id = 0;
+
+    /* refusals: nothing stored, the field and code named */
+    assert_int_equal(
+        membership_propose(f->t.d, &mgr, K_VOICT, K_NICAT, NULL, NULL, NULL, NULL, &e, &out, &id),
+        DB_CONSTRAINT);
+    has_error(&e, "org_id", FE_MEMBER_SECRETARIAT);
+    e.n_items = 0;
+    assert_int_equal(
+        membership_propose(f->t.d, &mgr, K_VOICT, N_NGO, NULL, NULL, NULL, NULL, &e, &out, &id),
+        DB_CONSTRAINT);
+    has_error(&e, "org_id", FE_MEMBER_SECRETARIAT);
+    e.n_items = 0;
+    assert_int_equal(membership_propose(f->t.d, &mgr, K_VOICT, C_MICRO, "chair", "2024-02-30", NULL,
+                                        NULL, &e, &out, &id),
+                     DB_CONSTRAINT);
+    has_error(&e, "role", FE_CHOICE);
+    has_error(&e, "joined_on", FE_DATE);
+    e.n_items = 0;
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member_proposal"), 0);
+    assert_int_equal(version(f, "figures_version"), fv);
+
+    /* a proposal, mailed to the representative in English and Serbian */
+    assert_int_equal(membership_propose(f->t.d, &mgr, K_VOICT, C_MICRO, NULL, "2020-01-01",
+                                        "10.0.0.1", "https://scan.example", &e, &out, &id),
+                     DB_OK);
+    no_errors(&e);
+    assert_int_equal(out, MEMBERSHIP_PROPOSED);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member"), 0);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM outbox WHERE to_addr = 'pera@example.com'"
+                               " AND subject LIKE 'SCAN: membership proposal for Name micro / %'"
+                               " AND body LIKE '%https://scan.example/account#proposals%'"
+                               " AND body LIKE '%Кластер Name voict предлаже%'"),
+                     1);
+    assert_int_equal(version(f, "figures_version"), fv + 1);
+    /* declined with a reason (too long first: refused, still pending) */
+    char longer[600];
+    memset(longer, 'x', 501);
+    longer[501] = '\0';
+    assert_int_equal(membership_decline(f->t.d, &rep, id, longer, NULL, &e), DB_CONSTRAINT);
+    has_error(&e, "reason", FE_TOO_LONG);
+    e.n_items = 0;
+    assert_int_equal(membership_decline(f->t.d, &rep, id, "Not now", NULL, &e), DB_OK);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member_proposal WHERE status ="
+                               " 'declined' AND reason = 'Not now' AND decided_by = 2"),
+                     1);
+    assert_int_equal(membership_accept(f->t.d, &rep, id, NULL, &e), DB_CONSTRAINT);
+    has_error(&e, "id", FE_NOT_PENDING);
+    e.n_items = 0;
+    assert_int_equal(membership_accept(f->t.d, &rep, 999, NULL, &e), DB_DONE);
+
+    /* proposed again and withdrawn: only by its own cluster */
+    assert_int_equal(
+        membership_propose(f->t.d, &mgr, K_VOICT, C_MICRO, NULL, NULL, NULL, NULL, &e, &out, &id),
+        DB_OK);
+    assert_int_equal(membership_withdraw(f->t.d, K_NICAT, id, 1, NULL, &e), DB_DONE);
+    assert_int_equal(membership_withdraw(f->t.d, K_VOICT, id, 1, NULL, &e), DB_OK);
+    assert_int_equal(membership_accept(f->t.d, &rep, id, NULL, &e), DB_CONSTRAINT);
+    e.n_items = 0;
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member"), 0);
+
+    /* the proposer represents small10: their consent is given, added at once */
+    assert_int_equal(membership_propose(f->t.d, &mgr, K_VOICT, C_SMALL10, "board", "2021-05-01",
+                                        NULL, NULL, &e, &out, &id),
+                     DB_OK);
+    assert_int_equal(out, MEMBERSHIP_ADDED);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member WHERE org_id = 21"
+                               " AND proposed_by = 1 AND accepted_by = 1 AND role = 'board'"),
+                     1);
+    /* a pending proposal is settled when the secretariat adds the pair itself */
+    assert_int_equal(
+        membership_propose(f->t.d, &mgr, K_VOICT, C_SMALL49, NULL, NULL, NULL, NULL, &e, &out, &id),
+        DB_OK);
+    assert_int_equal(out, MEMBERSHIP_PROPOSED);
+    int64_t pending = id;
+    assert_int_equal(
+        membership_propose(f->t.d, &ed, K_VOICT, C_SMALL49, NULL, NULL, NULL, NULL, &e, &out, &id),
+        DB_OK);
+    assert_int_equal(out, MEMBERSHIP_ADDED);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM cluster_member_proposal WHERE id = %lld AND status = "
+             "'accepted' AND member_id = %lld",
+             (long long)pending, (long long)id);
+    assert_int_equal(scalar(f, sql), 1);
+    /* the secretariat may add a cluster as a member */
+    assert_int_equal(
+        membership_propose(f->t.d, &ed, K_VOICT, K_NICAT, NULL, NULL, NULL, NULL, &e, &out, &id),
+        DB_OK);
+    no_errors(&e);
+    /* propose, decline, propose, withdraw, propose; the direct additions are
+     * cluster_member_add rows */
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action LIKE 'membership_%'"), 5);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'cluster_member_add'"),
+                     3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -559,6 +680,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_members_and_composition, setup, teardown),
         cmocka_unit_test_setup_teardown(test_member_add_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_profile_team, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_membership_proposals, setup, teardown),
     };
     return cmocka_run_group_tests_name("cluster", tests, NULL, NULL);
 }

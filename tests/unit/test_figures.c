@@ -738,9 +738,9 @@ static void test_import_all_or_nothing(void **state)
              unknown, future);
     int64_t audits = scalar(f, "SELECT count(*) FROM audit"), v = fig_version(f);
     figures_import_report rep;
-    assert_int_equal(
-        figures_import(f->t.d, &f->a, csv, strlen(csv), 0, false, 1, "10.0.0.9", LANG_EN, &rep),
-        DB_CONSTRAINT);
+    assert_int_equal(figures_import(f->t.d, &f->a, csv, strlen(csv), 0, false, 1, "10.0.0.9", NULL,
+                                    LANG_EN, &rep),
+                     DB_CONSTRAINT);
     char msg[128];
     size_t i = 0;
     expect_problem(&rep, i++, 4, "bad PIB 101134703");
@@ -770,7 +770,7 @@ static void test_import_all_or_nothing(void **state)
     /* Header problems stop before any row. */
     const char *bad_header = "pib,year,employees,revenue,exports,rnd,currency,colour\n";
     assert_int_equal(figures_import(f->t.d, &f->a, bad_header, strlen(bad_header), 0, false, 1,
-                                    NULL, LANG_EN, &rep),
+                                    NULL, NULL, LANG_EN, &rep),
                      DB_CONSTRAINT);
     assert_int_equal(rep.n_problems, 2);
     expect_problem(&rep, 0, 1, "unknown column \"colour\" in the header");
@@ -778,7 +778,7 @@ static void test_import_all_or_nothing(void **state)
     buf_free(&rep.preview);
     /* The same problems in Serbian (Cyrillic) come from the catalog. */
     assert_int_equal(figures_import(f->t.d, &f->a, bad_header, strlen(bad_header), 0, false, 1,
-                                    NULL, LANG_SR_CYRL, &rep),
+                                    NULL, NULL, LANG_SR_CYRL, &rep),
                      DB_CONSTRAINT);
     assert_int_equal(rep.n_problems, 2);
     assert_non_null(strstr(rep.problems[0].message, "colour"));
@@ -788,7 +788,7 @@ static void test_import_all_or_nothing(void **state)
         cyrillic |= (*c == 0xD0 || *c == 0xD1) && c[1] >= 0x80 && c[1] <= 0xBF;
     assert_true(cyrillic);
     buf_free(&rep.preview);
-    assert_int_equal(figures_import(f->t.d, &f->a, "", 0, 0, false, 1, NULL, LANG_EN, &rep),
+    assert_int_equal(figures_import(f->t.d, &f->a, "", 0, 0, false, 1, NULL, NULL, LANG_EN, &rep),
                      DB_CONSTRAINT);
     assert_int_equal(rep.n_problems, 1);
     buf_free(&rep.preview);
@@ -807,7 +807,8 @@ static void test_import_dry_run_and_write(void **state)
     figures_import_report rep;
     int64_t v = fig_version(f);
     assert_int_equal(
-        figures_import(f->t.d, &f->a, csv, strlen(csv), 0, true, 1, NULL, LANG_EN, &rep), DB_OK);
+        figures_import(f->t.d, &f->a, csv, strlen(csv), 0, true, 1, NULL, NULL, LANG_EN, &rep),
+        DB_OK);
     assert_int_equal(rep.n_problems, 0);
     assert_int_equal(rep.created, 3);
     assert_string_equal(buf_str(&rep.preview),
@@ -817,7 +818,8 @@ static void test_import_dry_run_and_write(void **state)
     assert_int_equal(fig_version(f), v);
 
     assert_int_equal(
-        figures_import(f->t.d, &f->a, csv, strlen(csv), 0, false, 1, NULL, LANG_EN, &rep), DB_OK);
+        figures_import(f->t.d, &f->a, csv, strlen(csv), 0, false, 1, NULL, NULL, LANG_EN, &rep),
+        DB_OK);
     assert_int_equal(rep.created, 3);
     buf_free(&rep.preview);
     assert_int_equal(scalar(f, "SELECT revenue_eur FROM org_figure WHERE org_id = 20"), 123456789);
@@ -840,7 +842,8 @@ static void test_import_dry_run_and_write(void **state)
                        "beta,2023,10,1000.00,0,,EUR,estimate\n"
                        "beta,2022,10,1174593,,,RSD,business_register\n";
     assert_int_equal(
-        figures_import(f->t.d, &f->a, csv2, strlen(csv2), 0, false, 1, NULL, LANG_EN, &rep), DB_OK);
+        figures_import(f->t.d, &f->a, csv2, strlen(csv2), 0, false, 1, NULL, NULL, LANG_EN, &rep),
+        DB_OK);
     assert_int_equal(rep.created, 0);
     assert_int_equal(rep.updated, 1);
     assert_int_equal(rep.unchanged, 2);
@@ -852,7 +855,8 @@ static void test_import_dry_run_and_write(void **state)
     const char *hdr = "pib,slug,year,employees,revenue,exports,rnd,currency,source\r\n";
     assert_true(strncmp(tpl, hdr, strlen(hdr)) == 0);
     assert_int_equal(
-        figures_import(f->t.d, &f->a, tpl, strlen(tpl), 0, true, 1, NULL, LANG_EN, &rep), DB_OK);
+        figures_import(f->t.d, &f->a, tpl, strlen(tpl), 0, true, 1, NULL, NULL, LANG_EN, &rep),
+        DB_OK);
     assert_int_equal(rep.updated, 1);
     assert_string_equal(buf_str(&rep.preview), "update 2024 acme: revenue, exports, rnd\n");
     buf_free(&rep.preview);
@@ -869,7 +873,7 @@ static void test_import_manager_scope(void **state)
                       "gamma,2023,5,100,50,,EUR,self_reported\n"; /* never a member */
     figures_import_report rep;
     assert_int_equal(
-        figures_import(f->t.d, &f->a, csv, strlen(csv), 10, false, 1, NULL, LANG_EN, &rep),
+        figures_import(f->t.d, &f->a, csv, strlen(csv), 10, false, 1, NULL, NULL, LANG_EN, &rep),
         DB_CONSTRAINT);
     assert_int_equal(rep.n_problems, 2);
     expect_problem(&rep, 0, 3, "beta is not a current member of this cluster");
@@ -882,11 +886,12 @@ static void test_import_manager_scope(void **state)
     const char *mine = "slug,year,employees,revenue,exports,rnd,currency,source\n"
                        "acme,2023,5,100,50,,EUR,self_reported\n";
     assert_int_equal(
-        figures_import(f->t.d, &f->a, mine, strlen(mine), 10, false, 1, NULL, LANG_EN, &rep),
+        figures_import(f->t.d, &f->a, mine, strlen(mine), 10, false, 1, NULL, NULL, LANG_EN, &rep),
         DB_OK);
     buf_free(&rep.preview);
     assert_int_equal(
-        figures_import(f->t.d, &f->a, csv, strlen(csv), 0, false, 1, NULL, LANG_EN, &rep), DB_OK);
+        figures_import(f->t.d, &f->a, csv, strlen(csv), 0, false, 1, NULL, NULL, LANG_EN, &rep),
+        DB_OK);
     assert_int_equal(rep.created, 2);
     assert_int_equal(rep.unchanged, 1);
     buf_free(&rep.preview);

@@ -567,6 +567,39 @@ static void test_status_and_restore(void **state)
     assert_int_equal(org_restore(f->t.d, id, 99, 1, NULL, &errs), DB_DONE);
 }
 
+/* The kind classifies an entry: only a caller who may classify (the
+ * secretariat) changes it, by update or by restoring an older revision. */
+static void test_kind_is_the_secretariats(void **state)
+{
+    fixture *f = *state;
+    org_rec in = rec("kindly", "Kindly d.o.o.", "company");
+    int64_t id = create_ok(f, &in);
+    org_rec cur;
+    bool found;
+    form_errors errs;
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &cur, &found), DB_OK);
+    cur.kind = "cluster";
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_update_as(f->t.d, &cur, false, 1, NULL, &errs), DB_CONSTRAINT);
+    assert_int_equal(errs.n_items, 1);
+    assert_string_equal(errs.items[0].field, "kind");
+    assert_int_equal(errs.items[0].code, FE_SECRETARIAT_ONLY);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org WHERE kind = 'cluster'"), 0);
+    cur.kind = " company "; /* unchanged, blanks aside: fine */
+    cur.name = "Kindly Two d.o.o.";
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_update_as(f->t.d, &cur, false, 1, NULL, &errs), DB_OK);
+    cur.kind = "cluster";
+    assert_int_equal(org_update_as(f->t.d, &cur, true, 1, NULL, &errs), DB_OK); /* secretariat */
+    /* revision 1 was a company: restoring it changes the kind */
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_restore_as(f->t.d, id, 1, false, 1, NULL, &errs), DB_CONSTRAINT);
+    assert_int_equal(form_error_for(&errs, "kind")->code, FE_SECRETARIAT_ONLY);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org WHERE kind = 'cluster'"), 1);
+    assert_int_equal(org_restore_as(f->t.d, id, 1, true, 1, NULL, &errs), DB_OK);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org WHERE kind = 'cluster'"), 0);
+}
+
 static void test_delete_search_and_audit(void **state)
 {
     fixture *f = *state;
@@ -1167,6 +1200,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_revision_and_diff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_noop_update_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_and_restore, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kind_is_the_secretariats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_search_and_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters_and_facets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_logos, setup, teardown),

@@ -15,6 +15,9 @@
 
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "core/arena.h"
+#include "model/figures.h"
+#include "model/membership.h"
 #include "model/rights.h"
 
 #include "testdb.h"
@@ -143,9 +146,9 @@ static principal who(int person)
 
 static const char *right_name(right r)
 {
-    static const char *names[] = {"VIEW_MEMBERS", "ORG_CREATE",   "ORG_EDIT",       "ORG_DELETE",
-                                  "MEMBERS_EDIT", "FIGURES_EDIT", "FIGURES_VERIFY", "INVITE",
-                                  "USERS_MANAGE", "AUDIT_VIEW"};
+    static const char *names[] = {"VIEW_MEMBERS", "ORG_CREATE",   "ORG_EDIT",         "ORG_DELETE",
+                                  "MEMBERS_EDIT", "FIGURES_EDIT", "FIGURES_VERIFY",   "INVITE",
+                                  "USERS_MANAGE", "AUDIT_VIEW",   "MEMBERSHIP_DECIDE"};
     return names[r];
 }
 
@@ -172,10 +175,10 @@ static void check_all(fixture *f, const principal *p, const char *label, const e
 
 #define CHECK(f, p, label, table) check_all(f, p, label, table, sizeof table / sizeof *table)
 
-static const right ALL[] = {RIGHT_VIEW_MEMBERS,   RIGHT_ORG_CREATE,   RIGHT_ORG_EDIT,
-                            RIGHT_ORG_DELETE,     RIGHT_MEMBERS_EDIT, RIGHT_FIGURES_EDIT,
-                            RIGHT_FIGURES_VERIFY, RIGHT_INVITE,       RIGHT_USERS_MANAGE,
-                            RIGHT_AUDIT_VIEW};
+static const right ALL[] = {RIGHT_VIEW_MEMBERS,   RIGHT_ORG_CREATE,       RIGHT_ORG_EDIT,
+                            RIGHT_ORG_DELETE,     RIGHT_MEMBERS_EDIT,     RIGHT_FIGURES_EDIT,
+                            RIGHT_FIGURES_VERIFY, RIGHT_INVITE,           RIGHT_USERS_MANAGE,
+                            RIGHT_AUDIT_VIEW,     RIGHT_MEMBERSHIP_DECIDE};
 
 static void test_admin_may_everything(void **state)
 {
@@ -193,12 +196,13 @@ static void test_editor_column(void **state)
     fixture *f = *state;
     principal p = who(P_EDITOR);
     static const expect t[] = {
-        {RIGHT_VIEW_MEMBERS, 0, true},  {RIGHT_ORG_CREATE, 0, true},
-        {RIGHT_ORG_EDIT, O, true},      {RIGHT_ORG_EDIT, C, true},
-        {RIGHT_ORG_DELETE, O, false},   {RIGHT_MEMBERS_EDIT, C, true},
-        {RIGHT_FIGURES_EDIT, O, true},  {RIGHT_FIGURES_VERIFY, O, true},
-        {RIGHT_INVITE, C, false},       {RIGHT_INVITE, 0, false},
-        {RIGHT_USERS_MANAGE, 0, false}, {RIGHT_AUDIT_VIEW, 0, false},
+        {RIGHT_VIEW_MEMBERS, 0, true},      {RIGHT_ORG_CREATE, 0, true},
+        {RIGHT_ORG_EDIT, O, true},          {RIGHT_ORG_EDIT, C, true},
+        {RIGHT_ORG_DELETE, O, false},       {RIGHT_MEMBERS_EDIT, C, true},
+        {RIGHT_FIGURES_EDIT, O, true},      {RIGHT_FIGURES_VERIFY, O, true},
+        {RIGHT_INVITE, C, false},           {RIGHT_INVITE, 0, false},
+        {RIGHT_USERS_MANAGE, 0, false},     {RIGHT_AUDIT_VIEW, 0, false},
+        {RIGHT_MEMBERSHIP_DECIDE, O, true},
     };
     CHECK(f, &p, "editor", t);
 }
@@ -233,6 +237,8 @@ static void test_manager_column(void **state)
         {RIGHT_INVITE, 0, false},
         {RIGHT_USERS_MANAGE, 0, false},
         {RIGHT_AUDIT_VIEW, 0, false},
+        {RIGHT_MEMBERSHIP_DECIDE, M1, false}, /* only the member itself accepts */
+        {RIGHT_MEMBERSHIP_DECIDE, C, false},
     };
     CHECK(f, &p, "manager of C", t);
 }
@@ -242,14 +248,15 @@ static void test_representative_column(void **state)
     fixture *f = *state;
     principal p = who(P_REP);
     static const expect t[] = {
-        {RIGHT_VIEW_MEMBERS, 0, true},   {RIGHT_ORG_CREATE, 0, false},
-        {RIGHT_ORG_EDIT, M1, true},      {RIGHT_ORG_EDIT, C, false},
-        {RIGHT_ORG_EDIT, O, false},      {RIGHT_ORG_DELETE, M1, false},
-        {RIGHT_MEMBERS_EDIT, M1, false}, {RIGHT_MEMBERS_EDIT, C, false},
-        {RIGHT_FIGURES_EDIT, M1, true},  {RIGHT_FIGURES_EDIT, C, false},
-        {RIGHT_FIGURES_EDIT, O, false},  {RIGHT_FIGURES_VERIFY, M1, false},
-        {RIGHT_INVITE, M1, false},       {RIGHT_USERS_MANAGE, 0, false},
-        {RIGHT_AUDIT_VIEW, 0, false},
+        {RIGHT_VIEW_MEMBERS, 0, true},       {RIGHT_ORG_CREATE, 0, false},
+        {RIGHT_ORG_EDIT, M1, true},          {RIGHT_ORG_EDIT, C, false},
+        {RIGHT_ORG_EDIT, O, false},          {RIGHT_ORG_DELETE, M1, false},
+        {RIGHT_MEMBERS_EDIT, M1, false},     {RIGHT_MEMBERS_EDIT, C, false},
+        {RIGHT_FIGURES_EDIT, M1, true},      {RIGHT_FIGURES_EDIT, C, false},
+        {RIGHT_FIGURES_EDIT, O, false},      {RIGHT_FIGURES_VERIFY, M1, false},
+        {RIGHT_INVITE, M1, false},           {RIGHT_USERS_MANAGE, 0, false},
+        {RIGHT_AUDIT_VIEW, 0, false},        {RIGHT_MEMBERSHIP_DECIDE, M1, true},
+        {RIGHT_MEMBERSHIP_DECIDE, O, false},
     };
     CHECK(f, &p, "representative of M1", t);
 }
@@ -393,6 +400,182 @@ static void test_which_rights_write(void **state)
     assert_true(rights_is_write(RIGHT_FIGURES_VERIFY));
     assert_true(rights_is_write(RIGHT_INVITE));
     assert_true(rights_is_write(RIGHT_USERS_MANAGE));
+    assert_true(rights_is_write(RIGHT_MEMBERSHIP_DECIDE));
+}
+
+static int year_now(void)
+{
+    time_t t = (time_t)time_now();
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return tm.tm_year + 1900;
+}
+
+static int64_t scalar(fixture *f, const char *sql)
+{
+    int64_t v = -1;
+    assert_int_equal(db_scalar_int(f->t.d, sql, &v), DB_OK);
+    return v;
+}
+
+/* A manager's addition is a proposal: no right until the organisation's
+ * representative accepts it, and then only from the acceptance year on,
+ * however far back the joining date goes. */
+static void test_proposal_gives_no_rights_acceptance_does(void **state)
+{
+    fixture *f = *state;
+    principal mgr = who(P_MANAGER), rep_o = who(P_BOTH), rep_m1 = who(P_REP);
+    membership_outcome out = MEMBERSHIP_ADDED;
+    int64_t id = 0;
+    form_errors e = {0};
+    assert_int_equal(
+        membership_propose(f->t.d, &mgr, C, O, NULL, "2015-03-01", NULL, NULL, &e, &out, &id),
+        DB_OK);
+    assert_int_equal(out, MEMBERSHIP_PROPOSED);
+    assert_true(id > 0);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member WHERE org_id = 8"), 0);
+    assert_false(rights_can(f->t.d, &mgr, RIGHT_FIGURES_EDIT, O));
+    assert_false(rights_can(f->t.d, &mgr, RIGHT_INVITE, O));
+    assert_false(rights_can_year(f->t.d, &mgr, RIGHT_FIGURES_EDIT, O, 2016));
+    /* only O's representative (or the secretariat) may decide */
+    assert_false(rights_can(f->t.d, &mgr, RIGHT_MEMBERSHIP_DECIDE, O));
+    assert_false(rights_can(f->t.d, &rep_m1, RIGHT_MEMBERSHIP_DECIDE, O));
+    assert_true(rights_can(f->t.d, &rep_o, RIGHT_MEMBERSHIP_DECIDE, O));
+    /* the same pair cannot be proposed twice */
+    assert_int_equal(
+        membership_propose(f->t.d, &mgr, C, O, NULL, "2016-01-01", NULL, NULL, &e, NULL, NULL),
+        DB_CONSTRAINT);
+    assert_int_equal(e.items[0].code, FE_ALREADY_PROPOSED);
+
+    assert_int_equal(membership_accept(f->t.d, &rep_o, id, NULL, NULL), DB_OK);
+    assert_true(rights_can(f->t.d, &mgr, RIGHT_FIGURES_EDIT, O));
+    assert_true(rights_can(f->t.d, &mgr, RIGHT_INVITE, O));
+    int y = year_now();
+    assert_true(rights_can_year(f->t.d, &mgr, RIGHT_FIGURES_EDIT, O, y));
+    assert_false(
+        rights_can_year(f->t.d, &mgr, RIGHT_FIGURES_EDIT, O, y - 1)); /* before acceptance */
+    assert_false(rights_can_year(f->t.d, &mgr, RIGHT_FIGURES_EDIT, O, 2016));
+    assert_true(rights_can_year(f->t.d, &rep_o, RIGHT_FIGURES_EDIT, O, 2016)); /* O itself: any */
+    /* the history: joined as proposed, who proposed, who accepted */
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member WHERE org_id = 8"
+                               " AND joined_on = '2015-03-01' AND proposed_by = 3"
+                               " AND accepted_by = 5 AND accepted_at > 0"),
+                     1);
+    assert_int_equal(membership_accept(f->t.d, &rep_o, id, NULL, &e), DB_CONSTRAINT);
+    /* a row recorded by the system (accepted_at NULL) counts from joining */
+    char past[11];
+    date_rel(-400, past);
+    int joined = atoi(past);
+    assert_true(rights_can_year(f->t.d, &mgr, RIGHT_FIGURES_EDIT, M1, joined));
+    assert_false(rights_can_year(f->t.d, &mgr, RIGHT_FIGURES_EDIT, M1, joined - 1));
+    /* the same rule as one number per organisation (the importer's) */
+    assert_int_equal(rights_figures_first_year(f->t.d, &mgr, O), y);
+    assert_int_equal(rights_figures_first_year(f->t.d, &mgr, M1), joined);
+    assert_int_equal(rights_figures_first_year(f->t.d, &mgr, C), 0);   /* their own cluster */
+    assert_int_equal(rights_figures_first_year(f->t.d, &rep_o, O), 0); /* O itself */
+    assert_int_equal(rights_figures_first_year(f->t.d, &mgr, M_LATER), -1);
+    assert_int_equal(rights_figures_first_year(f->t.d, &rep_m1, O), -1);
+    principal ed = who(P_EDITOR);
+    assert_int_equal(rights_figures_first_year(f->t.d, &ed, O), 0);
+}
+
+/* Organisations without a representative: the secretariat confirms. */
+static void test_secretariat_confirms(void **state)
+{
+    fixture *f = *state;
+    principal mgr = who(P_MANAGER), ed = who(P_EDITOR), rep = who(P_REP);
+    int64_t id = 0;
+    assert_int_equal(
+        membership_propose(f->t.d, &mgr, C, N, "board", NULL, NULL, NULL, NULL, NULL, &id), DB_OK);
+    membership_proposal *items = NULL;
+    size_t n = 0;
+    arena a = ARENA_INIT;
+    assert_int_equal(membership_pending_for(f->t.d, &a, &ed, &items, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, id);
+    assert_false(items[0].org_has_rep);
+    assert_int_equal(membership_pending_for(f->t.d, &a, &rep, &items, &n), DB_OK);
+    assert_int_equal(n, 0); /* not N's representative */
+    assert_int_equal(membership_pending_of_cluster(f->t.d, &a, C, &items, &n), DB_OK);
+    assert_int_equal(n, 1);
+    arena_free(&a);
+    assert_false(rights_can(f->t.d, &rep, RIGHT_MEMBERSHIP_DECIDE, N));
+    assert_true(rights_can(f->t.d, &ed, RIGHT_MEMBERSHIP_DECIDE, N));
+    assert_int_equal(membership_accept(f->t.d, &ed, id, NULL, NULL), DB_OK);
+    assert_true(rights_can(f->t.d, &mgr, RIGHT_FIGURES_EDIT, N));
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member_proposal"
+                               " WHERE status = 'accepted' AND decided_by = 2 AND member_id > 0"),
+                     1);
+}
+
+/* A cluster as a member: the secretariat's decision; and even then its
+ * manager cannot be appointed by the manager of C. */
+static void test_cluster_as_member_needs_secretariat(void **state)
+{
+    fixture *f = *state;
+    principal mgr = who(P_MANAGER), ed = who(P_EDITOR);
+    form_errors e = {0};
+    assert_int_equal(
+        membership_propose(f->t.d, &mgr, C, I, NULL, "2010-01-01", NULL, NULL, &e, NULL, NULL),
+        DB_CONSTRAINT);
+    assert_int_equal(e.n_items, 1);
+    assert_string_equal(e.items[0].field, "org_id");
+    assert_int_equal(e.items[0].code, FE_MEMBER_SECRETARIAT);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member_proposal"), 0);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member WHERE org_id = 2"), 0);
+    assert_false(rights_can(f->t.d, &mgr, RIGHT_INVITE, I));
+    membership_outcome out = MEMBERSHIP_PROPOSED;
+    assert_int_equal(
+        membership_propose(f->t.d, &ed, C, I, NULL, "2010-01-01", NULL, NULL, NULL, &out, NULL),
+        DB_OK);
+    assert_int_equal(out, MEMBERSHIP_ADDED);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_member WHERE org_id = 2"
+                               " AND accepted_by = 2 AND proposed_by = 2"),
+                     1);
+    assert_false(rights_can(f->t.d, &mgr, RIGHT_INVITE, I)); /* no take-over by invitation */
+    assert_false(rights_can(f->t.d, &mgr, RIGHT_MEMBERS_EDIT, I));
+}
+
+/* The figures import checks every row: a representative of M1 importing a
+ * row for another organisation gets that row refused and nothing stored. */
+static void test_import_rows_need_rights(void **state)
+{
+    fixture *f = *state;
+    principal rep = who(P_REP), mgr = who(P_MANAGER);
+    arena a = ARENA_INIT;
+    figures_import_report r;
+    int y = year_now(); /* M1 and M_SOON joined last year or this one */
+    char csv[256], own[256], msg[80];
+    snprintf(csv, sizeof csv,
+             "slug,year,employees,revenue,exports,rnd,currency,source\r\n"
+             "m1,%d,10,,,,EUR,self_reported\r\nm-soon,%d,20,,,,EUR,self_reported\r\n",
+             y, y);
+    snprintf(own, sizeof own,
+             "slug,year,employees,revenue,exports,rnd,currency,source\r\n"
+             "m1,%d,10,,,,EUR,self_reported\r\n",
+             y);
+    snprintf(msg, sizeof msg, "you may not change the figures of m-soon for %d", y);
+    assert_int_equal(
+        figures_import(f->t.d, &a, csv, strlen(csv), 0, false, P_REP, NULL, &rep, LANG_EN, &r),
+        DB_CONSTRAINT);
+    assert_int_equal(r.n_problems, 1);
+    assert_int_equal(r.problems[0].line, 3);
+    assert_string_equal(r.problems[0].message, msg);
+    buf_free(&r.preview);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org_figure"), 0); /* not even m1's row */
+    /* the manager of C may change both (current members of C) */
+    assert_int_equal(
+        figures_import(f->t.d, &a, csv, strlen(csv), C, true, P_MANAGER, NULL, &mgr, LANG_EN, &r),
+        DB_OK);
+    assert_int_equal(r.created, 2);
+    buf_free(&r.preview);
+    /* the representative's own row alone goes through */
+    assert_int_equal(
+        figures_import(f->t.d, &a, own, strlen(own), 0, false, P_REP, NULL, &rep, LANG_EN, &r),
+        DB_OK);
+    buf_free(&r.preview);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org_figure"), 1);
+    arena_free(&a);
 }
 
 int main(void)
@@ -409,6 +592,10 @@ int main(void)
         T(test_endings_take_rights_at_once),
         T(test_today_turns_at_midnight_in_belgrade),
         T(test_read_only_tokens),
+        T(test_proposal_gives_no_rights_acceptance_does),
+        T(test_secretariat_confirms),
+        T(test_cluster_as_member_needs_secretariat),
+        T(test_import_rows_need_rights),
         cmocka_unit_test(test_which_rights_write),
     };
 #undef T

@@ -1,0 +1,722 @@
+/* membership.c: cluster memberships by consent (see membership.h).
+ *
+ * Proposals live in cluster_member_proposal and never in cluster_member,
+ * so every query that reads cluster_member (totals in figures.c, rights in
+ * rights.c, member lists in cluster.c and org.c) sees accepted
+ * memberships only, unchanged. An acceptance inserts the cluster_member
+ * row with who proposed and who accepted, and keeps the proposal row as
+ * the history. The checks of cluster_member_add (cluster.c) are repeated
+ * here inside each write transaction, because a membership may have been
+ * recorded between a proposal and its acceptance. */
+#include "model/membership.h"
+
+#include <assert.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
+#include "i18n/i18n.h"
+#include "json/json.h"
+#include "model/audit.h"
+#include "model/mail.h"
+
+#define REASON_MAX 500 /* characters */
+
+/* --- small helpers ------------------------------------------------------------ */
+
+static bool empty(const char *s)
+{
+    return !s || !*s;
+}
+
+static void local_today(char out[11])
+{
+    time_t t = (time_t)time_now();
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+        out[0] = '\0';
+}
+
+/* A real calendar date written YYYY-MM-DD, years 1900..2199 (as cluster.c). */
+static bool date_valid(const char *s)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= (m == 2 && leap ? 29 : days[m - 1]);
+}
+
+static void add_error(form_errors *errs, const char *field, form_error_code code, int64_t max)
+{
+    if (errs->n_items >= sizeof errs->items / sizeof errs->items[0])
+        return;
+    form_error *e = &errs->items[errs->n_items++];
+    e->field = field;
+    e->code = code;
+    e->min = 0;
+    e->max = max;
+}
+
+static bool is_secretariat(const principal *p)
+{
+    return p && p->secretariat >= SEC_EDITOR && !(p->token_id && !p->token_write);
+}
+
+static const char *const role_choices[] = {"member", "founding_member", "board", NULL};
+
+static bool role_valid(const char *role)
+{
+    for (size_t i = 0; role_choices[i]; i++)
+        if (strcmp(role, role_choices[i]) == 0)
+            return true;
+    return false;
+}
+
+/* --- the checks every write shares ------------------------------------------------ */
+
+/* For the cluster: exists and is a cluster kind. For the org: exists, and
+ * whether it is a kind only the secretariat may add as a member. */
+static const char SQL_KINDS[] =
+    "SELECT (SELECT coalesce(k.is_cluster, 0) FROM org c LEFT JOIN ref_kind k ON k.code = c.kind"
+    "         WHERE c.id = $1),"
+    "       (SELECT o.kind IN ('cluster', 'cluster_initiative', 'cluster_association')"
+    "          FROM org o WHERE o.id = $2)";
+static const char SQL_OVERLAP[] =
+    "SELECT 1 FROM cluster_member WHERE cluster_id = $1 AND org_id = $2"
+    " AND (left_on IS NULL OR left_on > $3) LIMIT 1";
+static const char SQL_PENDING[] =
+    "SELECT 1 FROM cluster_member_proposal WHERE cluster_id = $1 AND org_id = $2"
+    " AND status = 'pending' LIMIT 1";
+static const char SQL_REPRESENTS[] =
+    "SELECT 1 FROM affiliation WHERE person_id = $1 AND org_id = $2"
+    " AND role = 'representative' AND ended_at IS NULL LIMIT 1";
+static const char SQL_BUMP[] =
+    "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = $1"
+    " WHERE key IN ('figures_version', 'directory_version')";
+
+/* *yes when sql bound with ($1 = a, $2 = b) returns a row. */
+static db_status exists2(db *d, const char *sql, int64_t a, int64_t b, bool *yes)
+{
+    *yes = false;
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, a);
+    db_bind_int(s, 2, b);
+    db_status st = db_step(s);
+    db_reset(s);
+    *yes = st == DB_ROW;
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* The checks of a new membership of org in cluster from joined_on, inside
+ * the write transaction: errors into errs. secretariat: whether the
+ * decision is the secretariat's (cluster kinds as members are allowed). */
+static db_status check_pair(db *d, int64_t cluster_id, int64_t org_id, const char *joined_on,
+                            bool secretariat, form_errors *errs)
+{
+    size_t before = errs->n_items;
+    db_stmt *s = db_prepare(d, SQL_KINDS);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, cluster_id);
+    db_bind_int(s, 2, org_id);
+    db_status st = db_step(s);
+    bool cluster = st == DB_ROW && !db_col_is_null(s, 0) && db_col_int(s, 0) != 0;
+    bool org_exists = st == DB_ROW && !db_col_is_null(s, 1);
+    bool org_cluster = org_exists && db_col_int(s, 1) != 0;
+    db_reset(s);
+    if (st != DB_ROW)
+        return st == DB_DONE ? DB_ERR : st;
+    if (!cluster)
+        add_error(errs, "cluster_id", FE_NOT_CLUSTER, 0);
+    if (!org_exists)
+        add_error(errs, "org_id", FE_INVALID, 0);
+    else if (org_cluster && !secretariat)
+        add_error(errs, "org_id", FE_MEMBER_SECRETARIAT, 0);
+    if (errs->n_items > before)
+        return DB_OK;
+    if (!(s = db_prepare(d, SQL_OVERLAP)))
+        return DB_ERR;
+    db_bind_int(s, 1, cluster_id);
+    db_bind_int(s, 2, org_id);
+    db_bind_text(s, 3, joined_on);
+    st = db_step(s);
+    db_reset(s);
+    if (st == DB_ROW)
+        add_error(errs, "org_id", FE_ALREADY_MEMBER, 0);
+    else if (st != DB_DONE)
+        return st;
+    return DB_OK;
+}
+
+static db_status bump_versions(db *d)
+{
+    db_stmt *s = db_prepare(d, SQL_BUMP);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, time_now());
+    return db_run(s);
+}
+
+/* The audit row (entity 'org', the cluster) and the version bump that end
+ * every write. */
+static db_status finish_write(db *d, int64_t actor_id, const char *ip, const char *action,
+                              int64_t cluster_id, const buf *detail)
+{
+    if (buf_failed(detail))
+        return DB_NOMEM;
+    db_status st = audit_add(d, actor_id, ip, action, "org", cluster_id, buf_str(detail));
+    return st == DB_OK ? bump_versions(d) : st;
+}
+
+static const char SQL_MEMBER_INSERT[] =
+    "INSERT INTO cluster_member(cluster_id, org_id, role, joined_on, created_at, created_by,"
+    " updated_at, proposed_by, accepted_by, accepted_at)"
+    " VALUES ($1, $2, $3, $4, $5, nullif($6, 0), $5, nullif($6, 0), nullif($7, 0), $5)";
+
+/* Inserts the accepted membership; *member_id its id. */
+static db_status insert_member(db *d, int64_t cluster_id, int64_t org_id, const char *role,
+                               const char *joined_on, int64_t proposed_by, int64_t accepted_by,
+                               int64_t *member_id)
+{
+    db_stmt *s = db_prepare(d, SQL_MEMBER_INSERT);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, cluster_id);
+    db_bind_int(s, 2, org_id);
+    db_bind_text(s, 3, role);
+    db_bind_text(s, 4, joined_on);
+    db_bind_int(s, 5, time_now());
+    db_bind_int(s, 6, proposed_by);
+    db_bind_int(s, 7, accepted_by);
+    db_status st = db_run(s);
+    *member_id = st == DB_OK ? db_last_id(d) : 0;
+    return st;
+}
+
+static const char SQL_SETTLE[] =
+    "UPDATE cluster_member_proposal SET status = 'accepted', decided_by = nullif($3, 0),"
+    " decided_at = $4, member_id = $5 WHERE cluster_id = $1 AND org_id = $2"
+    " AND status = 'pending'";
+
+/* Marks the pending proposal of the pair accepted by a direct addition. */
+static db_status settle_pending(db *d, int64_t cluster_id, int64_t org_id, int64_t actor_id,
+                                int64_t member_id)
+{
+    db_stmt *s = db_prepare(d, SQL_SETTLE);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, cluster_id);
+    db_bind_int(s, 2, org_id);
+    db_bind_int(s, 3, actor_id);
+    db_bind_int(s, 4, time_now());
+    db_bind_int(s, 5, member_id);
+    return db_run(s);
+}
+
+/* --- mail to the representatives -------------------------------------------------- */
+
+static const char SQL_NAMES[] = "SELECT (SELECT name FROM org WHERE id = $1),"
+                                " (SELECT name FROM org WHERE id = $2)";
+static const char SQL_REP_MAILS[] =
+    "SELECT p.email FROM affiliation a JOIN person p ON p.id = a.person_id"
+    " WHERE a.org_id = $1 AND a.role = 'representative' AND a.ended_at IS NULL"
+    "   AND p.email IS NOT NULL AND p.erased_at IS NULL"
+    "   AND NOT EXISTS (SELECT 1 FROM account ac WHERE ac.person_id = p.id"
+    "                    AND ac.disabled_at IS NOT NULL)"
+    " ORDER BY a.id";
+
+static msg_id role_msg(const char *role)
+{
+    if (strcmp(role, "founding_member") == 0)
+        return MSG_CL_ROLE_FOUNDING;
+    if (strcmp(role, "board") == 0)
+        return MSG_CL_ROLE_BOARD;
+    return MSG_CL_ROLE_MEMBER;
+}
+
+/* One language's part of the message. */
+static void mail_part(buf *b, lang_id L, const char *cluster, const char *org, const char *role,
+                      const char *joined_on, const char *base_url)
+{
+    buf_printf(b, T(L, MSG_MP_MAIL_BODY), cluster, org, T(L, role_msg(role)), joined_on);
+    buf_puts(b, "\n\n");
+    if (base_url)
+        buf_printf(b, T(L, MSG_MP_MAIL_LINK), base_url);
+    else
+        buf_puts(b, T(L, MSG_MP_MAIL_NO_LINK));
+    buf_putc(b, '\n');
+}
+
+/* Queues one message to every current representative of org (inside the
+ * proposal's transaction). No representative: nothing is sent; the
+ * secretariat sees the proposal on its account page. */
+static db_status mail_representatives(db *d, int64_t cluster_id, int64_t org_id, const char *role,
+                                      const char *joined_on, const char *base_url)
+{
+    buf subject = BUF_INIT, body = BUF_INIT, cl = BUF_INIT, og = BUF_INIT;
+    db_status st;
+    db_stmt *s = db_prepare(d, SQL_NAMES);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, cluster_id);
+    db_bind_int(s, 2, org_id);
+    if ((st = db_step(s)) == DB_ROW) {
+        buf_puts(&cl, db_col_text(s, 0) ? db_col_text(s, 0) : "?");
+        buf_puts(&og, db_col_text(s, 1) ? db_col_text(s, 1) : "?");
+    }
+    db_reset(s);
+    if (st != DB_ROW) {
+        st = st == DB_DONE ? DB_ERR : st;
+        goto cleanup;
+    }
+    buf_printf(&subject, T(LANG_EN, MSG_MP_MAIL_SUBJECT), buf_str(&og));
+    buf_puts(&subject, " / ");
+    buf_printf(&subject, T(LANG_SR_CYRL, MSG_MP_MAIL_SUBJECT), buf_str(&og));
+    mail_part(&body, LANG_EN, buf_str(&cl), buf_str(&og), role, joined_on, base_url);
+    buf_puts(&body, "\n--\n\n");
+    mail_part(&body, LANG_SR_CYRL, buf_str(&cl), buf_str(&og), role, joined_on, base_url);
+    if (buf_failed(&subject) || buf_failed(&body)) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
+    if (!(s = db_prepare(d, SQL_REP_MAILS))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, org_id);
+    /* the addresses first: mail_queue prepares statements of its own */
+    char to[8][256];
+    size_t n_to = 0;
+    while ((st = db_step(s)) == DB_ROW && n_to < sizeof to / sizeof to[0]) {
+        const char *e = db_col_text(s, 0);
+        if (e && strlen(e) < sizeof to[0])
+            memcpy(to[n_to++], e, strlen(e) + 1);
+    }
+    db_reset(s);
+    if (st != DB_ROW && st != DB_DONE)
+        goto cleanup;
+    st = DB_OK;
+    for (size_t i = 0; i < n_to && st == DB_OK; i++) {
+        st = mail_queue(d, to[i], buf_str(&subject), buf_str(&body));
+        if (st == DB_CONSTRAINT)
+            st = DB_OK; /* an address the outbox refuses is skipped, not fatal */
+    }
+cleanup:
+    buf_free(&subject);
+    buf_free(&body);
+    buf_free(&cl);
+    buf_free(&og);
+    return st;
+}
+
+/* --- writing ---------------------------------------------------------------------- */
+
+static const char SQL_PROPOSE[] =
+    "INSERT INTO cluster_member_proposal(cluster_id, org_id, role, joined_on, proposed_by,"
+    " proposed_at) VALUES ($1, $2, $3, $4, nullif($5, 0), $6)";
+
+db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int64_t org_id,
+                             const char *role, const char *joined_on, const char *ip,
+                             const char *base_url, form_errors *errs, membership_outcome *outcome,
+                             int64_t *id)
+{
+    assert(d && p);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    size_t before = errs->n_items;
+    membership_outcome out = MEMBERSHIP_PROPOSED;
+    int64_t new_id = 0;
+    buf detail = BUF_INIT;
+    char today[11];
+    if (empty(role))
+        role = "member";
+    if (empty(joined_on)) {
+        local_today(today);
+        joined_on = today;
+    }
+    if (!role_valid(role))
+        add_error(errs, "role", FE_CHOICE, 0);
+    if (!date_valid(joined_on))
+        add_error(errs, "joined_on", FE_DATE, 0);
+    if (cluster_id == org_id)
+        add_error(errs, "org_id", FE_SELF_MEMBER, 0);
+    if (errs->n_items > before)
+        return DB_CONSTRAINT;
+    bool secretariat = is_secretariat(p);
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto done;
+    if ((st = check_pair(d, cluster_id, org_id, joined_on, secretariat, errs)) != DB_OK)
+        goto cleanup;
+    bool yes = false;
+    if (errs->n_items == before) {
+        if ((st = exists2(d, SQL_PENDING, cluster_id, org_id, &yes)) != DB_OK)
+            goto cleanup;
+        if (yes && !secretariat)
+            add_error(errs, "org_id", FE_ALREADY_PROPOSED, 0);
+    }
+    if (errs->n_items > before) {
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+    bool represents = false;
+    if (!secretariat &&
+        (st = exists2(d, SQL_REPRESENTS, p->person_id, org_id, &represents)) != DB_OK)
+        goto cleanup;
+    if (secretariat || represents) {
+        /* the organisation's consent is the proposer's own: accepted at once */
+        out = MEMBERSHIP_ADDED;
+        if ((st = insert_member(d, cluster_id, org_id, role, joined_on, p->person_id, p->person_id,
+                                &new_id)) != DB_OK)
+            goto cleanup;
+        buf_printf(&detail, "{\"member\":%lld,\"org\":%lld,\"role\":", (long long)new_id,
+                   (long long)org_id);
+        json_put_string(&detail, role);
+        buf_putc(&detail, '}');
+        st = finish_write(d, p->person_id, ip, "cluster_member_add", cluster_id, &detail);
+        if (st == DB_OK && yes) /* a pending proposal of the same pair is settled by it */
+            st = settle_pending(d, cluster_id, org_id, p->person_id, new_id);
+    } else {
+        db_stmt *s = db_prepare(d, SQL_PROPOSE);
+        if (!s) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        db_bind_int(s, 1, cluster_id);
+        db_bind_int(s, 2, org_id);
+        db_bind_text(s, 3, role);
+        db_bind_text(s, 4, joined_on);
+        db_bind_int(s, 5, p->person_id);
+        db_bind_int(s, 6, time_now());
+        if ((st = db_run(s)) != DB_OK)
+            goto cleanup;
+        new_id = db_last_id(d);
+        buf_printf(&detail, "{\"proposal\":%lld,\"org\":%lld,\"role\":", (long long)new_id,
+                   (long long)org_id);
+        json_put_string(&detail, role);
+        buf_puts(&detail, ",\"joined_on\":");
+        json_put_string(&detail, joined_on);
+        buf_putc(&detail, '}');
+        if ((st = finish_write(d, p->person_id, ip, "membership_propose", cluster_id, &detail)) !=
+            DB_OK)
+            goto cleanup;
+        st = mail_representatives(d, cluster_id, org_id, role, joined_on, base_url);
+    }
+    if (st != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    if (st == DB_OK) {
+        if (outcome)
+            *outcome = out;
+        if (id)
+            *id = new_id;
+    }
+    return st;
+}
+
+static const char SQL_ONE[] =
+    "SELECT cluster_id, org_id, role, joined_on, status, coalesce(proposed_by, 0)"
+    "  FROM cluster_member_proposal WHERE id = $1";
+static const char SQL_DECIDE[] =
+    "UPDATE cluster_member_proposal SET status = $2, decided_by = nullif($3, 0), decided_at = $4,"
+    " reason = $5, member_id = nullif($6, 0) WHERE id = $1 AND status = 'pending'";
+
+typedef struct pending_row {
+    int64_t cluster_id, org_id, proposed_by;
+    char role[32], joined_on[11];
+    bool pending;
+} pending_row;
+
+/* Reads proposal id inside the transaction: DB_DONE when there is none. */
+static db_status read_pending(db *d, int64_t id, pending_row *r)
+{
+    memset(r, 0, sizeof *r);
+    db_stmt *s = db_prepare(d, SQL_ONE);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        r->cluster_id = db_col_int(s, 0);
+        r->org_id = db_col_int(s, 1);
+        const char *role = db_col_text(s, 2), *joined = db_col_text(s, 3);
+        if (role && strlen(role) < sizeof r->role)
+            strcpy(r->role, role);
+        if (joined && strlen(joined) < sizeof r->joined_on)
+            strcpy(r->joined_on, joined);
+        r->pending = db_col_text(s, 4) && strcmp(db_col_text(s, 4), "pending") == 0;
+        r->proposed_by = db_col_int(s, 5);
+    }
+    db_reset(s);
+    return st == DB_ROW ? DB_OK : st;
+}
+
+/* Marks proposal id decided as status. */
+static db_status decide(db *d, int64_t id, const char *status, int64_t actor_id, const char *reason,
+                        int64_t member_id)
+{
+    db_stmt *s = db_prepare(d, SQL_DECIDE);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_bind_text(s, 2, status);
+    db_bind_int(s, 3, actor_id);
+    db_bind_int(s, 4, time_now());
+    db_bind_text(s, 5, reason);
+    db_bind_int(s, 6, member_id);
+    db_status st = db_run(s);
+    if (st == DB_OK && db_changes(d) != 1)
+        st = DB_ERR; /* read as pending a moment ago, inside this transaction */
+    return st;
+}
+
+db_status membership_accept(db *d, const principal *p, int64_t id, const char *ip,
+                            form_errors *errs)
+{
+    assert(d && p);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    size_t before = errs->n_items;
+    buf detail = BUF_INIT;
+    pending_row r;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto done;
+    if ((st = read_pending(d, id, &r)) != DB_OK)
+        goto cleanup; /* DB_DONE: no such proposal */
+    if (!r.pending) {
+        add_error(errs, "id", FE_NOT_PENDING, 0);
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+    if ((st = check_pair(d, r.cluster_id, r.org_id, r.joined_on, is_secretariat(p), errs)) != DB_OK)
+        goto cleanup;
+    if (errs->n_items > before) {
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+    int64_t member_id = 0;
+    if ((st = insert_member(d, r.cluster_id, r.org_id, r.role, r.joined_on, r.proposed_by,
+                            p->person_id, &member_id)) != DB_OK)
+        goto cleanup;
+    if ((st = decide(d, id, "accepted", p->person_id, NULL, member_id)) != DB_OK)
+        goto cleanup;
+    buf_printf(&detail, "{\"proposal\":%lld,\"member\":%lld,\"org\":%lld,\"proposed_by\":%lld}",
+               (long long)id, (long long)member_id, (long long)r.org_id, (long long)r.proposed_by);
+    if ((st = finish_write(d, p->person_id, ip, "membership_accept", r.cluster_id, &detail)) !=
+        DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    return st;
+}
+
+db_status membership_decline(db *d, const principal *p, int64_t id, const char *reason,
+                             const char *ip, form_errors *errs)
+{
+    assert(d && p);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    buf detail = BUF_INIT;
+    pending_row r;
+    if (empty(reason)) {
+        reason = NULL;
+    } else if (!utf8_valid(reason, strlen(reason), false)) {
+        add_error(errs, "reason", FE_INVALID, 0);
+        return DB_CONSTRAINT;
+    } else {
+        size_t chars = 0;
+        for (const char *c = reason; *c; c++) {
+            if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+                add_error(errs, "reason", FE_CONTROL_CHARS, 0);
+                return DB_CONSTRAINT;
+            }
+            chars += ((unsigned char)*c & 0xC0) != 0x80;
+        }
+        if (chars > REASON_MAX) {
+            add_error(errs, "reason", FE_TOO_LONG, REASON_MAX);
+            return DB_CONSTRAINT;
+        }
+    }
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto done;
+    if ((st = read_pending(d, id, &r)) != DB_OK)
+        goto cleanup;
+    if (!r.pending) {
+        add_error(errs, "id", FE_NOT_PENDING, 0);
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+    if ((st = decide(d, id, "declined", p->person_id, reason, 0)) != DB_OK)
+        goto cleanup;
+    buf_printf(&detail, "{\"proposal\":%lld,\"org\":%lld,\"reason_given\":%s}", (long long)id,
+               (long long)r.org_id, reason ? "true" : "false");
+    if ((st = finish_write(d, p->person_id, ip, "membership_decline", r.cluster_id, &detail)) !=
+        DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    return st;
+}
+
+db_status membership_withdraw(db *d, int64_t cluster_id, int64_t id, int64_t actor_id,
+                              const char *ip, form_errors *errs)
+{
+    assert(d);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    buf detail = BUF_INIT;
+    pending_row r;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto done;
+    if ((st = read_pending(d, id, &r)) != DB_OK)
+        goto cleanup;
+    if (r.cluster_id != cluster_id) {
+        st = DB_DONE; /* not this cluster's proposal */
+        goto cleanup;
+    }
+    if (!r.pending) {
+        add_error(errs, "id", FE_NOT_PENDING, 0);
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+    if ((st = decide(d, id, "withdrawn", actor_id, NULL, 0)) != DB_OK)
+        goto cleanup;
+    buf_printf(&detail, "{\"proposal\":%lld,\"org\":%lld}", (long long)id, (long long)r.org_id);
+    if ((st = finish_write(d, actor_id, ip, "membership_withdraw", cluster_id, &detail)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+done:
+    buf_free(&detail);
+    return st;
+}
+
+/* --- reading ---------------------------------------------------------------------- */
+
+#define PROPOSAL_COLS                                                                              \
+    "SELECT x.id, x.cluster_id, x.org_id, c.slug, c.name, o.slug, o.name, o.kind, x.role,"         \
+    "       x.joined_on, x.status, coalesce(x.proposed_by, 0), x.proposed_at,"                     \
+    "       coalesce(x.decided_by, 0), coalesce(x.decided_at, 0),"                                 \
+    "       (SELECT pp.name FROM person pp WHERE pp.id = x.proposed_by AND pp.erased_at IS NULL)," \
+    "       x.reason,"                                                                             \
+    "       EXISTS (SELECT 1 FROM affiliation a WHERE a.org_id = x.org_id"                         \
+    "                  AND a.role = 'representative' AND a.ended_at IS NULL)"                      \
+    "  FROM cluster_member_proposal x JOIN org c ON c.id = x.cluster_id"                           \
+    "  JOIN org o ON o.id = x.org_id"
+
+static const char SQL_GET[] = PROPOSAL_COLS " WHERE x.id = $1";
+static const char SQL_OF_CLUSTER[] =
+    PROPOSAL_COLS " WHERE x.cluster_id = $1 AND x.status = 'pending' ORDER BY x.id";
+/* $1 the person; $2 1 for the secretariat (also the organisations that
+ * have no current representative). */
+static const char SQL_FOR[] =
+    PROPOSAL_COLS " WHERE x.status = 'pending' AND (x.org_id IN (SELECT a.org_id FROM affiliation a"
+                  "   WHERE a.person_id = $1 AND a.role = 'representative' AND a.ended_at IS NULL)"
+                  " OR ($2 = 1 AND NOT EXISTS (SELECT 1 FROM affiliation a WHERE a.org_id = "
+                  "x.org_id"
+                  "   AND a.role = 'representative' AND a.ended_at IS NULL)))"
+                  " ORDER BY x.id";
+
+static void proposal_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    membership_proposal *r = item;
+    r->id = db_col_int(s, 0);
+    r->cluster_id = db_col_int(s, 1);
+    r->org_id = db_col_int(s, 2);
+    r->cluster_slug = db_col_dup(a, s, 3, oom);
+    r->cluster_name = db_col_dup(a, s, 4, oom);
+    r->org_slug = db_col_dup(a, s, 5, oom);
+    r->org_name = db_col_dup(a, s, 6, oom);
+    r->org_kind = db_col_dup(a, s, 7, oom);
+    r->role = db_col_dup(a, s, 8, oom);
+    r->joined_on = db_col_dup(a, s, 9, oom);
+    r->status = db_col_dup(a, s, 10, oom);
+    r->proposed_by = db_col_int(s, 11);
+    r->proposed_at = db_col_int(s, 12);
+    r->decided_by = db_col_int(s, 13);
+    r->decided_at = db_col_int(s, 14);
+    r->proposer_name = db_col_dup(a, s, 15, oom);
+    r->reason = db_col_dup(a, s, 16, oom);
+    r->org_has_rep = db_col_int(s, 17) != 0;
+}
+
+db_status membership_get(db *d, arena *a, int64_t id, membership_proposal *out, bool *found)
+{
+    assert(d && a && out && found);
+    membership_proposal *items = NULL;
+    size_t n = 0;
+    *found = false;
+    db_stmt *s = db_prepare(d, SQL_GET);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_status st = db_collect(s, a, (void **)&items, &n, sizeof *items, proposal_row, NULL);
+    if (st == DB_OK && n == 1) {
+        *out = items[0];
+        *found = true;
+    }
+    return st;
+}
+
+db_status membership_pending_of_cluster(db *d, arena *a, int64_t cluster_id,
+                                        membership_proposal **items, size_t *n)
+{
+    assert(d && a && items && n);
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_prepare(d, SQL_OF_CLUSTER);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, cluster_id);
+    return db_collect(s, a, (void **)items, n, sizeof **items, proposal_row, NULL);
+}
+
+db_status membership_pending_for(db *d, arena *a, const principal *p, membership_proposal **items,
+                                 size_t *n)
+{
+    assert(d && a && p && items && n);
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_prepare(d, SQL_FOR);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, p->person_id);
+    db_bind_int(s, 2, p->secretariat >= SEC_EDITOR ? 1 : 0);
+    return db_collect(s, a, (void **)items, n, sizeof **items, proposal_row, NULL);
+}
