@@ -171,10 +171,20 @@ static bool sec_invites(req *r, db_status *st)
     return true;
 }
 
+/* Membership proposals the reader may accept or decline (the same panel
+ * as on the account page, web_membership.c). */
+static bool sec_proposals(req *r, db_status *st)
+{
+    size_t before = r->out.len;
+    web_membership_panel(r);
+    *st = db_failure(r->db);
+    return r->out.len > before;
+}
+
 /* In the order a person's day goes: the platform's queues, then the
  * clusters and organisations they answer for, then unfinished things. */
 static const start_section_fn sections[] = {
-    sec_queues, sec_clusters, sec_orgs, sec_drafts, sec_invites,
+    sec_queues, sec_proposals, sec_clusters, sec_orgs, sec_drafts, sec_invites,
 };
 
 void web_start(req *r)
