@@ -48,8 +48,19 @@ static const char SQL_AUDIT_LIST[] =
     "       CASE WHEN a.actor_id IS NULL THEN 'System'"
     "            WHEN p.erased_at IS NOT NULL THEN 'Erased person'"
     "            ELSE p.name END,"
-    "       a.ip, a.action, a.entity, a.detail"
+    "       a.ip, a.action, a.entity, a.detail,"
+    "       coalesce(eo.name, fo.name, ao.name,"
+    "                CASE WHEN ep.erased_at IS NULL THEN ep.name END),"
+    "       coalesce(eo.slug, fo.slug, ao.slug), coalesce(ef.year, 0)"
     "  FROM audit a LEFT JOIN person p ON p.id = a.actor_id"
+    "  LEFT JOIN org eo ON a.entity = 'org' AND eo.id = a.entity_id"
+    "  LEFT JOIN org_figure ef ON a.entity = 'figure' AND ef.id = a.entity_id"
+    "  LEFT JOIN org fo ON fo.id = ef.org_id"
+    "  LEFT JOIN affiliation af ON a.entity = 'affiliation' AND af.id = a.entity_id"
+    "  LEFT JOIN org ao ON ao.id = af.org_id"
+    "  LEFT JOIN account ea ON a.entity = 'account' AND ea.id = a.entity_id"
+    "  LEFT JOIN person ep ON ep.id = coalesce(ea.person_id,"
+    "       CASE WHEN a.entity = 'person' THEN a.entity_id END)"
     " WHERE ($1 IS NULL OR a.action = $1)"
     "   AND ($2 IS NULL OR a.entity = $2)"
     "   AND ($3 IS NULL OR a.actor_id = $3)"
@@ -112,6 +123,9 @@ db_status audit_list(db *d, arena *a, const audit_filter *f, audit_row **rows, s
         r->action = db_col_dup(a, s, 6, &oom);
         r->entity = db_col_dup(a, s, 7, &oom);
         r->detail = db_col_dup(a, s, 8, &oom);
+        r->entity_name = db_col_dup(a, s, 9, &oom);
+        r->entity_slug = db_col_dup(a, s, 10, &oom);
+        r->entity_year = db_col_int(s, 11);
         if (oom) {
             st = DB_NOMEM;
             goto cleanup;

@@ -24,6 +24,12 @@ typedef struct audit_row {
     int64_t id, at, actor_id, entity_id;
     const char *actor_name; /* current name, "Erased person" after erasure */
     const char *ip, *action, *entity, *detail;
+    /* what the entity is called now, for people reading the log: an
+     * entry's or figures' organisation (name and slug), an account's or
+     * role's person (name); NULL when unknown or gone. entity_year is the
+     * figures' year (0 otherwise). */
+    const char *entity_name, *entity_slug;
+    int64_t entity_year;
 } audit_row;
 
 typedef struct audit_filter {
