@@ -41,6 +41,7 @@ COUNT=${COUNT:-20000}
 SEED=${SEED:-1}
 HEAVY=${HEAVY:-8}
 CHEAP_CONNECTIONS=${CHEAP_CONNECTIONS:-2}
+CONNECTIONS=$CHEAP_CONNECTIONS # what bench_results_header reports
 [[ $COUNT =~ ^[0-9]+$ && $COUNT -gt 0 ]] || die "COUNT wants a positive whole number, got '$COUNT'"
 [[ $HEAVY =~ ^[0-9]+$ && $HEAVY -gt 0 ]] || die "HEAVY wants a positive whole number, got '$HEAVY'"
 curl -s --interface 127.0.0.2 -o /dev/null --max-time 1 http://127.0.0.1:1/ 2>/dev/null ||
