@@ -109,7 +109,8 @@ static bool probe_stop;
  * of them stay idle for everyone else, so one client's expensive requests
  * (uncached pages, imports) queue behind each other while other addresses
  * keep getting answers, yet a lone client (or a reverse proxy, which is one
- * address) still gets all but `reserve` workers. The per-address
+ * address) still gets all but `reserve` workers (the hashing pool keeps no
+ * reserve: there fairness is the order alone). The per-address
  * connection cap (--max-per-ip) bounds how many requests an address can
  * have queued. Two pools: the general one (--threads) and a small one for
  * the routes that compute a password hash (RF_HASH, --hash-threads), so a
@@ -840,17 +841,23 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Starts n workers of pool p; share 0 means max(1, n / 4). The spare
+/* Starts n workers of pool p; share 0 means max(1, n / 4). With
+ * keep_reserve, an address beyond its share borrows only while `share`
+ * workers stay idle (the general pool: its requests may take seconds);
+ * without, any idle worker may be borrowed and fairness is only the order
+ * (the hashing pool: a hash takes a fraction of a second, and one address,
+ * such as a reverse proxy, must keep both hashing workers). The spare
  * address slots (one per possible connection) are allocated here. Returns
  * false (after logging) when a thread or a database connection failed;
  * pool_stop() then cleans up what did start. */
-static bool pool_start(worker_pool *p, unsigned n, unsigned share, unsigned conn_limit)
+static bool pool_start(worker_pool *p, unsigned n, unsigned share, bool keep_reserve,
+                       unsigned conn_limit)
 {
     p->n_workers = n ? n : 1;
     p->share = share ? share : (p->n_workers / 4 ? p->n_workers / 4 : 1);
     if (p->share > p->n_workers)
         p->share = p->n_workers;
-    p->reserve = p->share < p->n_workers ? p->share : p->n_workers - 1;
+    p->reserve = !keep_reserve ? 0 : p->share < p->n_workers ? p->share : p->n_workers - 1;
     p->busy = p->queued = 0;
     p->seq = 0;
     p->stop = false;
@@ -1215,8 +1222,8 @@ int server_run(const server_config *cfg)
     probe_stop = false;
     g_probe_started = pthread_create(&g_probe, NULL, probe_main, NULL) == 0;
 
-    if (!pool_start(&g_pool, cfg->workers, cfg->worker_share, cfg->conn_limit) ||
-        !pool_start(&g_hash_pool, cfg->hash_workers, 0, cfg->conn_limit))
+    if (!pool_start(&g_pool, cfg->workers, cfg->worker_share, true, cfg->conn_limit) ||
+        !pool_start(&g_hash_pool, cfg->hash_workers, 1, false, cfg->conn_limit))
         goto stop_workers;
     if (!linger_begin())
         log_warn("no lingering close: connections answered early are closed at once");
