@@ -12,7 +12,8 @@
 const cli_command cli_commands[] = {
     {"serve", cli_serve,
      "[--db FILE] [--listen HOST:PORT] [--threads N] [--io-threads N] [--log-format text|json]\n"
-     "            [--timeout SECONDS] [--max-body BYTES] [--max-header BYTES]\n"
+     "            [--hash-threads N] [--worker-share N] [--timeout SECONDS] [--max-body BYTES] "
+     "[--max-header BYTES]\n"
      "            [--max-connections N] [--max-per-ip N] [--secure-cookies]\n"
      "            [--base-url URL] [--smtp-url URL] [--smtp-from ADDRESS] [--sync-normal]",
      "serve the web UI and the JSON API",

@@ -64,11 +64,11 @@ int cli_routes(int argc, char **argv)
         return cli_usage_error("routes", "takes no arguments");
     for (size_t i = 0; i < n_routes; i++) {
         const route *r = &routes[i];
-        printf("%s\t%s\t%s%s%s%s%s%s\t%s\n", router_method_name(r->method), r->pattern,
+        printf("%s\t%s\t%s%s%s%s%s%s%s\t%s\n", router_method_name(r->method), r->pattern,
                r->flags & RF_INLINE ? "inline," : "", r->flags & RF_LOGIN ? "login," : "",
                r->flags & RF_CSRF ? "csrf," : "", r->flags & RF_ADMIN ? "admin," : "",
                r->flags & RF_TEST ? "test," : "", r->flags & RF_NO_LOG ? "nolog," : "",
-               r->summary ? r->summary : "");
+               r->flags & RF_HASH ? "hash," : "", r->summary ? r->summary : "");
     }
     return 0;
 }

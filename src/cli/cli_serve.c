@@ -135,6 +135,8 @@ int cli_serve(int argc, char **argv)
         {"--listen", "SCAN_LISTEN", OPT_STR, &cfg.listen},
         {"--threads", "SCAN_THREADS", OPT_UINT, &cfg.workers},
         {"--io-threads", "SCAN_IO_THREADS", OPT_UINT, &cfg.io_threads},
+        {"--hash-threads", "SCAN_HASH_THREADS", OPT_UINT, &cfg.hash_workers},
+        {"--worker-share", "SCAN_WORKER_SHARE", OPT_UINT, &cfg.worker_share},
         {"--log-format", "SCAN_LOG_FORMAT", OPT_STR, &log_fmt_name},
         {"--timeout", "SCAN_TIMEOUT", OPT_UINT, &cfg.timeout_s},
         {"--max-body", "SCAN_MAX_BODY", OPT_SIZE, &cfg.max_body},
@@ -161,6 +163,11 @@ int cli_serve(int argc, char **argv)
                                cfg.listen);
     if (cfg.workers < 1 || cfg.workers > 256 || cfg.io_threads < 1 || cfg.io_threads > 64)
         return cli_usage_error("serve", "--threads wants 1 to 256 and --io-threads 1 to 64");
+    if (cfg.hash_workers < 1 || cfg.hash_workers > 64 || cfg.worker_share > cfg.workers)
+        return cli_usage_error("serve",
+                               "--hash-threads wants 1 to 64 and --worker-share 0 (auto) "
+                               "to --threads (%u)",
+                               cfg.workers);
     if (cfg.timeout_s < 1 || cfg.max_header < 1024 || cfg.max_body < 1024 || cfg.conn_limit < 1 ||
         cfg.per_ip_limit < 1)
         return cli_usage_error("serve", "limits must be positive (timeout >= 1 s, sizes >= 1024)");

@@ -23,6 +23,8 @@ enum {
     RF_NO_LOG = 1u << 4,      /* leave out of the access log (health probes) */
     RF_TEST = 1u << 5,        /* exists only when the server runs with test routes on */
     RF_WRITE_TOKEN = 1u << 6, /* API write: a Bearer token must be read-write */
+    RF_HASH = 1u << 7,        /* computes a password hash (argon2id): runs on the small
+                                 hashing pool, never on the general workers */
 };
 
 typedef struct route {

@@ -4,8 +4,11 @@
  * epoll I/O threads that only read requests and write responses and never
  * block. A request whose route is not RF_INLINE is suspended and handed to
  * a fixed pool of worker threads, each holding its own database connection
- * with its own statement cache; when the handler is done the connection is
- * resumed and the I/O thread sends the response. A slow database call thus
+ * with its own statement cache (routes that hash a password, RF_HASH, to a
+ * second small pool of the same kind); a free worker takes requests fairly
+ * by client address, not first come first served (admission control, in
+ * server.c). When the handler is done the connection is resumed and the
+ * I/O thread sends the response. A slow database call thus
  * holds one worker, never an I/O thread, and idle or slow clients hold only
  * a socket. Everything above this file is MHD-free. */
 #ifndef SCAN_SERVER_H
@@ -20,6 +23,9 @@ typedef struct server_config {
     const char *listen;       /* "127.0.0.1:8080", "[::1]:8080" or ":8080" */
     unsigned io_threads;      /* MHD polling threads (default 2) */
     unsigned workers;         /* handler threads = DB connections (default 4) */
+    unsigned hash_workers;    /* threads (and DB connections) for RF_HASH routes (default 2) */
+    unsigned worker_share;    /* workers one client address holds while others wait
+                                 (0 = max(1, workers / 4)) */
     unsigned conn_limit;      /* total open connections (default 1024) */
     unsigned per_ip_limit;    /* connections per client address (default 64) */
     unsigned timeout_s;       /* idle/slow connection timeout (default 30) */
@@ -55,5 +61,13 @@ const char *server_public_url(void);
 
 /* Seconds since server_run started, for /healthz. */
 long server_uptime(void);
+
+/* The worker pools right now: size, workers running a request, requests
+ * waiting; the general pool and the password-hashing one. */
+typedef struct server_worker_stats_t {
+    unsigned workers, busy, queued;
+    unsigned hash_workers, hash_busy, hash_queued;
+} server_worker_stats_t;
+void server_worker_stats(server_worker_stats_t *out);
 
 #endif

@@ -53,6 +53,21 @@ static void health_json(req *r)
     json_put_int(o, version);
     json_put_key(o, "checked_at", false);
     json_put_int(o, checked);
+    server_worker_stats_t w;
+    server_worker_stats(&w);
+    buf_puts(o, "},\"workers\":{");
+    json_put_key(o, "size", true);
+    json_put_int(o, w.workers);
+    json_put_key(o, "busy", false);
+    json_put_int(o, w.busy);
+    json_put_key(o, "queued", false);
+    json_put_int(o, w.queued);
+    json_put_key(o, "hash_size", false);
+    json_put_int(o, w.hash_workers);
+    json_put_key(o, "hash_busy", false);
+    json_put_int(o, w.hash_busy);
+    json_put_key(o, "hash_queued", false);
+    json_put_int(o, w.hash_queued);
     buf_puts(o, "}}\n");
 }
 
