@@ -85,8 +85,28 @@
       }
     }
 
+    /* data-suggest="fill" (a form field naming an entry): the choice fills
+     * the field with the name and a hidden <name>_pick with the address;
+     * typing again forgets the choice. Otherwise the choice opens the entry. */
+    var fill = input.getAttribute("data-suggest") === "fill";
+    var pick = null;
+    if (fill && form) {
+      pick = document.createElement("input");
+      pick.type = "hidden";
+      pick.name = input.name + "_pick";
+      form.appendChild(pick);
+      input.addEventListener("input", function () { pick.value = ""; });
+    }
+
     function go(i) {
-      if (items[i]) window.location.href = "/orgs/" + encodeURIComponent(items[i].slug);
+      if (!items[i]) return;
+      if (fill && pick) {
+        input.value = items[i].name || items[i].slug;
+        pick.value = items[i].slug;
+        close();
+        return;
+      }
+      window.location.href = "/orgs/" + encodeURIComponent(items[i].slug);
     }
 
     function render(data) {

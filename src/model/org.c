@@ -1847,6 +1847,40 @@ cleanup:
 static const char SQL_VERSION[] =
     "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'directory_version'";
 
+static const char SQL_IDS_BY_NAME[] = "SELECT id FROM org WHERE name_folded = $1 LIMIT 2";
+
+db_status org_id_by_name(db *d, const char *name, int64_t *id, bool *several)
+{
+    assert(d && name && id && several);
+    *id = 0;
+    *several = false;
+    buf folded = BUF_INIT;
+    utf8_fold(&folded, name, strlen(name));
+    if (buf_failed(&folded))
+        return DB_NOMEM;
+    db_status st = DB_OK;
+    db_stmt *s = db_query(d, SQL_IDS_BY_NAME, DB_ARGS(DBT(buf_str(&folded))));
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    int rows = 0;
+    int64_t first = 0;
+    while ((st = db_step(s)) == DB_ROW)
+        if (rows++ == 0)
+            first = db_col_int(s, 0);
+    db_reset(s);
+    if (st != DB_DONE)
+        goto cleanup;
+    st = DB_OK;
+    if (rows == 1)
+        *id = first;
+    *several = rows > 1;
+cleanup:
+    buf_free(&folded);
+    return st;
+}
+
 static const char SQL_ID_BY_PIB[] = "SELECT id FROM org WHERE pib = $1";
 
 db_status org_id_by_pib(db *d, const char *pib, int64_t *id)

@@ -89,6 +89,10 @@ db_status org_summary(db *d, arena *a, int64_t id, org_rec *out, bool *found);
  * when none (any status). The caller checks the PIB with org_pib_valid
  * first. DB errors are returned. */
 db_status org_id_by_pib(db *d, const char *pib, int64_t *id);
+/* The entry whose name, in either script, folds (utf8_fold) to the same
+ * text as name: *id, or 0 when none; *several when more than one entry
+ * has that name (then *id is 0). Any status. */
+db_status org_id_by_name(db *d, const char *name, int64_t *id, bool *several);
 
 typedef enum { ORG_SORT_NAME, ORG_SORT_UPDATED, ORG_SORT_FOUNDED, ORG_SORT_ID } org_sort;
 

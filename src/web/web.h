@@ -88,6 +88,9 @@ typedef struct web_input {
     const char *autocomplete; /* autocomplete token, or NULL */
     const char *hint;         /* hint text, or NULL */
     const char *error;        /* error text, or NULL */
+    const char *suggest;      /* "fill": a typeahead of directory entries that
+                                 fills the field and a hidden <name>_pick with
+                                 the chosen entry's address (scan.js); NULL */
     bool required;
     int maxlength; /* 0 = none */
 } web_input;

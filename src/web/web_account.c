@@ -99,6 +99,8 @@ void web_field(req *r, const web_input *in)
         html_fmt(o, " value=\"%s\"", in->value);
     if (in->autocomplete)
         html_fmt(o, " autocomplete=\"%s\"", in->autocomplete);
+    if (in->suggest)
+        html_fmt(o, " data-suggest=\"%s\"", in->suggest);
     if (in->required)
         html_raw(o, " required");
     if (in->maxlength > 0)

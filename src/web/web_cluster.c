@@ -649,6 +649,17 @@ typedef struct members_view {
 } members_view;
 
 /* A date input with its label, error and the value as typed. */
+/* The reader's name of the entry at slug, for notices; the slug itself
+ * when there is none (the notice still says something true). */
+static const char *name_by_slug(req *r, const char *slug)
+{
+    org_rec o;
+    bool found = false;
+    if (strlen(slug) > 200 || org_get(r->db, r->a, slug, 0, &o, &found) != DB_OK || !found)
+        return slug;
+    return web_org_name(r, &o);
+}
+
 static void date_field(req *r, const char *id, const char *name, const char *label,
                        const char *hint, const char *value, const char *error, bool required)
 {
@@ -746,9 +757,10 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
     const char *added = req_query(r, "added");
     if (!v->errs && !v->end_error) {
         if (added)
-            web_notice(r, arena_printf(r->a, T(L, MSG_CL_MEMBER_ADDED), added));
+            web_notice(r, arena_printf(r->a, T(L, MSG_CL_MEMBER_ADDED), name_by_slug(r, added)));
         else if (req_query(r, "proposed"))
-            web_notice(r, arena_printf(r->a, T(L, MSG_MP_PROPOSED), req_query(r, "proposed")));
+            web_notice(r, arena_printf(r->a, T(L, MSG_MP_PROPOSED),
+                                       name_by_slug(r, req_query(r, "proposed"))));
         else if (req_query(r, "withdrawn"))
             web_notice(r, T(L, MSG_MP_WITHDRAWN));
         else if (req_query(r, "ended"))
@@ -774,11 +786,12 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
                               .error = web_errs_get(v->errs, "org"),
                               .required = true,
                               .autocomplete = "off",
+                              .suggest = "fill",
                               .maxlength = 200});
     code_select(r, "mem-role", "role", T(L, MSG_CL_COL_ROLE), role_codes, wf_role_label,
                 v->role ? v->role : "member", web_errs_get(v->errs, "role"), false);
-    date_field(r, "mem-joined", "joined_on", T(L, MSG_CL_COL_JOINED), NULL,
-               v->joined_on ? v->joined_on : today, web_errs_get(v->errs, "joined_on"), true);
+    date_field(r, "mem-joined", "joined_on", T(L, MSG_CL_COL_JOINED), T(L, MSG_CL_H_JOINED),
+               v->joined_on, web_errs_get(v->errs, "joined_on"), true);
     html_fmt(
         o, "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form></section>",
         T(L, MSG_CL_ADD_BUTTON));
@@ -846,10 +859,11 @@ void web_cluster_members_form(req *r)
  * shape of a PIB but its check digit is wrong (nothing is looked up). *pib
  * tells which kind of lookup was made, for the message. */
 static db_status find_org(req *r, const char *typed, org_rec *out, bool *found, bool *pib,
-                          bool *bad_pib)
+                          bool *bad_pib, bool *several)
 {
     *found = false;
     *bad_pib = false;
+    *several = false;
     *pib = strlen(typed) == 9 && strspn(typed, "0123456789") == 9;
     if (*pib) {
         if (!org_pib_valid(typed)) {
@@ -871,7 +885,14 @@ static db_status find_org(req *r, const char *typed, org_rec *out, bool *found, 
     for (char *c = lower; *c; c++)
         if (*c >= 'A' && *c <= 'Z')
             *c = (char)(*c - 'A' + 'a');
-    return org_get(r->db, r->a, lower, 0, out, found);
+    db_status st = org_get(r->db, r->a, lower, 0, out, found);
+    if (st != DB_OK || *found)
+        return st;
+    /* a name as typed, in any script ("Niš", "Nis", "Ниш" alike) */
+    int64_t id = 0;
+    if ((st = org_id_by_name(r->db, typed, &id, several)) != DB_OK || id == 0)
+        return st;
+    return org_get(r->db, r->a, NULL, id, out, found);
 }
 
 void web_cluster_member_add(req *r)
@@ -896,15 +917,23 @@ void web_cluster_member_add(req *r)
     members_view v = {
         .org = val[0].text, .role = val[1].text, .joined_on = val[2].text, .errs = &e};
     org_rec member;
-    bool found = false, pib = false, bad_pib = false;
+    bool found = false, pib = false, bad_pib = false, several = false;
+    /* the typeahead's choice, when script ran: the entry's address */
+    const char *picked = form_get(&f, "org_pick");
     if (!web_errs_get(&e, "org")) {
-        db_status st = find_org(r, val[0].text, &member, &found, &pib, &bad_pib);
+        db_status st = DB_OK;
+        if (picked && *picked && strlen(picked) <= 200)
+            st = org_get(r->db, r->a, picked, 0, &member, &found);
+        if (st == DB_OK && !found)
+            st = find_org(r, val[0].text, &member, &found, &pib, &bad_pib, &several);
         if (st != DB_OK) {
             resp_fail(r, st, "member lookup");
             return;
         }
         if (bad_pib)
             web_errs_add(&e, "org", T(L, MSG_FORM_ERR_PIB));
+        else if (several)
+            web_errs_add(&e, "org", T(L, MSG_CL_ERR_SEVERAL));
         else if (!found)
             web_errs_add(&e, "org", T(L, pib ? MSG_CL_ERR_PIB : MSG_CL_ERR_NO_ORG));
     }

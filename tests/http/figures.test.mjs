@@ -423,7 +423,7 @@ test('members: a manager proposes, the representative accepts, the manager ends 
   assert.equal(add.status, 303, text(add.text).slice(0, 300));
   assert.equal(add.location, '/orgs/voict/members/manage?proposed=ntp-beograd');
   const pending = await manager.get(`${add.location}&lang=en`);
-  assert.match(text(pending.text), /ntp-beograd has been asked to accept the membership/);
+  assert.match(text(pending.text), /Science Technology Park Belgrade has been asked to accept the membership/);
   assert.match(pending.text, /action="\/orgs\/voict\/members\/proposals\/\d+\/withdraw"/);
   assert.match(text(pending.text), /Proposed, awaiting acceptance 1 .*waits for its representative/);
   // a proposal is no membership: no end form, not listed, not counted

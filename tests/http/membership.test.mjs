@@ -251,3 +251,36 @@ test('the kind is the secretariat\'s: refused for a representative and a manager
   assert.equal((await as.editor.json('PATCH', '/api/v1/orgs/company-y', { kind: 'ngo' })).status, 200);
   assert.equal(sqlite("SELECT kind FROM org WHERE slug = 'company-y'"), 'ngo');
 });
+
+test('a member is added by its name typed in any script; the joining date is asked, not assumed', async () => {
+  sqlite(`INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded) VALUES
+    ('niska-firma', 'Нишка Фирма', 'company', 'published', 0, 0, 'niska firma'),
+    ('twin-1', 'Twin Name', 'company', 'published', 0, 0, 'twin name'),
+    ('twin-2', 'Twin Name', 'company', 'published', 0, 0, 'twin name');`);
+  const form = await as.editor.get('/orgs/cluster-a/members/manage?lang=en');
+  assert.equal(form.status, 200);
+  const joined = form.text.match(/<input[^>]*name="joined_on"[^>]*>/)[0];
+  assert.doesNotMatch(joined, /value="\d/, 'no joining date is filled in for the manager');
+  assert.match(text(form.text), /Its figures count for the cluster from that year on/);
+  assert.match(form.text, /name="org"[^>]*data-suggest="fill"|data-suggest="fill"[^>]*name="org"/, 'the name field has the typeahead');
+  // no date: refused beside the field, nothing stored
+  const nodate = await as.editor.post('/orgs/cluster-a/members?lang=en', { org: 'Niska firma', role: 'member', joined_on: '' });
+  assert.equal(nodate.status, 422);
+  assert.equal(memberOf('cluster-a', 'niska-firma'), '0');
+  // Latin ASCII typed for a Cyrillic name
+  const add = await as.editor.post('/orgs/cluster-a/members?lang=en', { org: 'Niska firma', role: 'member', joined_on: '2021-03-01' });
+  assert.equal(add.status, 303);
+  assert.equal(memberOf('cluster-a', 'niska-firma'), '1');
+  const done = await as.editor.get(`${add.location}&lang=sr-Cyrl`);
+  assert.match(text(done.text), /Нишка Фирма је сада члан\./, 'the notice names the member, not its address');
+  // two entries with one name: refused with a way out, nothing stored
+  const twin = await as.editor.post('/orgs/cluster-a/members?lang=en', { org: 'twin name', role: 'member', joined_on: '2021-03-01' });
+  assert.equal(twin.status, 422);
+  assert.match(text(twin.text), /Several organisations in the directory have this name/);
+  assert.equal(memberOf('cluster-a', 'twin-1') + memberOf('cluster-a', 'twin-2'), '00');
+  // the typeahead's choice decides between them
+  const picked = await as.editor.post('/orgs/cluster-a/members?lang=en', { org: 'Twin Name', org_pick: 'twin-2', role: 'member', joined_on: '2021-03-01' });
+  assert.equal(picked.status, 303);
+  assert.equal(memberOf('cluster-a', 'twin-2'), '1');
+  assert.equal(memberOf('cluster-a', 'twin-1'), '0');
+});
