@@ -45,13 +45,12 @@ db_status audit_add(db *d, int64_t actor_id, const char *ip, const char *action,
  * its condition off, so one constant statement serves every combination. */
 static const char SQL_AUDIT_LIST[] =
     "SELECT a.id, a.at, coalesce(a.actor_id, 0), coalesce(a.entity_id, 0),"
-    "       CASE WHEN a.actor_id IS NULL THEN 'System'"
-    "            WHEN p.erased_at IS NOT NULL THEN 'Erased person'"
-    "            ELSE p.name END,"
+    "       CASE WHEN p.erased_at IS NULL THEN p.name END,"
     "       a.ip, a.action, a.entity, a.detail,"
     "       coalesce(eo.name, fo.name, ao.name,"
     "                CASE WHEN ep.erased_at IS NULL THEN ep.name END),"
-    "       coalesce(eo.slug, fo.slug, ao.slug), coalesce(ef.year, 0)"
+    "       coalesce(eo.slug, fo.slug, ao.slug), coalesce(ef.year, 0),"
+    "       p.erased_at IS NOT NULL"
     "  FROM audit a LEFT JOIN person p ON p.id = a.actor_id"
     "  LEFT JOIN org eo ON a.entity = 'org' AND eo.id = a.entity_id"
     "  LEFT JOIN org_figure ef ON a.entity = 'figure' AND ef.id = a.entity_id"
@@ -126,6 +125,7 @@ db_status audit_list(db *d, arena *a, const audit_filter *f, audit_row **rows, s
         r->entity_name = db_col_dup(a, s, 9, &oom);
         r->entity_slug = db_col_dup(a, s, 10, &oom);
         r->entity_year = db_col_int(s, 11);
+        r->actor_erased = db_col_int(s, 12) != 0;
         if (oom) {
             st = DB_NOMEM;
             goto cleanup;

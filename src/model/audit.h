@@ -22,7 +22,9 @@ db_status audit_add(db *d, int64_t actor_id, const char *ip, const char *action,
 
 typedef struct audit_row {
     int64_t id, at, actor_id, entity_id;
-    const char *actor_name; /* current name, "Erased person" after erasure */
+    const char *actor_name; /* current name; NULL for the system and after
+                               erasure (actor_erased) */
+    bool actor_erased;
     const char *ip, *action, *entity, *detail;
     /* what the entity is called now, for people reading the log: an
      * entry's or figures' organisation (name and slug), an account's or

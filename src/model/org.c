@@ -1681,10 +1681,8 @@ db_status org_get_logo(db *d, arena *a, int64_t id, const char **content_type, c
 /* --- history ------------------------------------------------------------------------------- */
 
 static const char SQL_REVISIONS[] = "SELECT r.rev, r.at, coalesce(r.actor_id, 0),"
-                                    "       CASE WHEN r.actor_id IS NULL THEN 'System'"
-                                    "            WHEN p.erased_at IS NOT NULL THEN 'Erased person'"
-                                    "            ELSE p.name END,"
-                                    "       r.action, r.snapshot"
+                                    "       CASE WHEN p.erased_at IS NULL THEN p.name END,"
+                                    "       r.action, r.snapshot, p.erased_at IS NOT NULL"
                                     "  FROM org_revision r LEFT JOIN person p ON p.id = r.actor_id"
                                     " WHERE r.org_id = $1 ORDER BY r.rev DESC";
 static const char SQL_SNAPSHOT[] =
@@ -1697,6 +1695,7 @@ static void revision_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     r->at = db_col_int(s, 1);
     r->actor_id = db_col_int(s, 2);
     r->actor_name = db_col_dup(a, s, 3, oom);
+    r->actor_erased = db_col_int(s, 6) != 0;
     r->action = db_col_dup(a, s, 4, oom);
     r->snapshot = db_col_dup(a, s, 5, oom);
 }

@@ -226,7 +226,9 @@ bool org_from_json(arena *a, const struct json_t *obj, org_rec *out, bool *prese
 
 typedef struct org_revision {
     int64_t rev, at, actor_id;
-    const char *actor_name, *action, *snapshot; /* arena */
+    const char *actor_name, *action, *snapshot; /* arena; actor_name NULL for
+                                                   the system and erased people */
+    bool actor_erased;
 } org_revision;
 
 /* Every revision, newest first. */

@@ -53,31 +53,6 @@ db_status person_can_log_in(db *d, const char *email, bool *yes)
     return st == DB_ROW || st == DB_DONE ? DB_OK : st;
 }
 
-/* --- display name ----------------------------------------------------------- */
-
-static const char SQL_NAME[] = "SELECT name, erased_at IS NOT NULL FROM person WHERE id = $1";
-
-const char *person_display_name(db *d, arena *a, int64_t person_id)
-{
-    if (person_id == 0)
-        return arena_strdup(a, "System");
-    const char *name = "Unknown person";
-    char *copy = NULL;
-    db_stmt *s = db_prepare(d, SQL_NAME);
-    if (!s) {
-        log_error("person_display_name: %s", db_errmsg(d));
-        return arena_strdup(a, name);
-    }
-    db_bind_int(s, 1, person_id);
-    db_status st = db_step(s);
-    if (st == DB_ROW)
-        copy = arena_strdup(a, db_col_int(s, 1) ? "Erased person" : db_col_text(s, 0));
-    else if (st != DB_DONE)
-        log_error("person_display_name: %s (%s)", db_status_name(st), db_errmsg(d));
-    db_reset(s);
-    return copy ? copy : arena_strdup(a, name);
-}
-
 /* --- export ------------------------------------------------------------------ */
 
 /* "key": followed by the column as a JSON string or null. */

@@ -17,11 +17,6 @@
 #include "db/db.h"
 #include "model/principal.h"
 
-/* The display name of a person: their name, or "Erased person" (English;
- * pages translate) after erasure, or "System" for id 0, or "Unknown
- * person" when there is no such row or the database fails (logged). Arena
- * copy; NULL only when the arena is out of memory. */
-const char *person_display_name(db *d, arena *a, int64_t person_id);
 /* Appends everything stored about the person as one JSON document (one
  * read transaction, so a consistent snapshot; the caller must not be in a
  * transaction): {"format", "exported_at", "person", "account" (null when

@@ -24,6 +24,7 @@
 #include "model/person.h"
 #include "model/rights.h"
 #include "web/web.h"
+#include "web/web_org.h"
 
 #define AUDIT_PAGE  50
 #define OUTBOX_PAGE 200
@@ -917,9 +918,8 @@ void web_admin_audit(req *r)
                 if (!a->actor_id) {
                     html_fmt(o, "<span class=\"muted\">%s</span>", T(L, MSG_AUDIT_SYSTEM));
                 } else {
-                    const char *who = a->actor_name;
-                    if (!who || strcmp(who, "Erased person") == 0)
-                        who = T(L, MSG_ERASED_PERSON);
+                    const char *who = web_actor_name(r, a->actor_id, a->actor_name, a->actor_erased,
+                                                     MSG_AUDIT_SYSTEM);
                     html_fmt(o,
                              "<a href=\"/admin/audit?actor=%D\">%s</a> <span "
                              "class=\"muted small\">#%D</span>",

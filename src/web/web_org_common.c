@@ -97,6 +97,15 @@ const char *web_org_name(req *r, const org_rec *o)
     return in_script(r, o->name);
 }
 
+const char *web_actor_name(req *r, int64_t actor_id, const char *name, bool erased, msg_id system)
+{
+    if (actor_id == 0)
+        return T(r->lang, system);
+    if (erased || empty(name))
+        return T(r->lang, MSG_ERASED_PERSON);
+    return in_script(r, name);
+}
+
 const char *web_org_acronym(req *r, const org_rec *o)
 {
     return empty(o->acronym) ? NULL : in_script(r, o->acronym);

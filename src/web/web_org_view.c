@@ -224,8 +224,10 @@ static void profile_actions(req *r, const org_rec *o)
 static void profile_footer(req *r, const org_rec *o, const org_revision *revs, size_t n_revs)
 {
     lang_id L = r->lang;
-    const char *who = n_revs && !empty(revs[n_revs - 1].actor_name) ? revs[n_revs - 1].actor_name
-                                                                    : T(L, MSG_DIR_SYSTEM_ACTOR);
+    const char *who =
+        n_revs ? web_actor_name(r, revs[n_revs - 1].actor_id, revs[n_revs - 1].actor_name,
+                                revs[n_revs - 1].actor_erased, MSG_DIR_SYSTEM_ACTOR)
+               : T(L, MSG_DIR_SYSTEM_ACTOR);
     if (L != LANG_SR_CYRL) {
         buf t = BUF_INIT;
         utf8_cyr_to_lat(&t, who, strlen(who));
@@ -535,8 +537,8 @@ static void history_page(req *r, const org_rec *o, const char *alert)
         buf when = BUF_INIT, rev = BUF_INIT;
         i18n_fmt_datetime(&when, L, v->at);
         buf_printf(&rev, T(L, MSG_DIR_REVISION_N), (int)v->rev);
-        const char *who = !empty(v->actor_name) ? web_org_text(r, v->actor_name, NULL)
-                                                : T(L, MSG_DIR_SYSTEM_ACTOR);
+        const char *who =
+            web_actor_name(r, v->actor_id, v->actor_name, v->actor_erased, MSG_DIR_SYSTEM_ACTOR);
         html_fmt(out,
                  "<li class=\"revision\" id=\"rev-%D\"><div class=\"revision-head\">"
                  "<h2>%s</h2><p class=\"revision-meta\"><span class=\"badge\">%s</span> "

@@ -550,7 +550,8 @@ static void test_status_and_restore(void **state)
     assert_int_equal(n, 4);
     assert_string_equal(revs[0].action, "restore");
     assert_string_equal(revs[0].snapshot, revs[3].snapshot);
-    assert_string_equal(revs[1].actor_name, "Erased person");
+    assert_null(revs[1].actor_name);
+    assert_true(revs[1].actor_erased);
     assert_string_equal(revs[2].action, "publish");
     assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &cur, &found), DB_OK);
     assert_string_equal(cur.slug, "alpha");
