@@ -367,6 +367,19 @@ static void users_page(req *r, const char *notice, const row_err *re)
             html_fmt(o, " <span class=\"tag\">%s</span>", T(L, MSG_USERS_YOU));
         if (x->email)
             html_fmt(o, "<br><span class=\"muted small\">%s</span>", x->email);
+        /* what the person manages or represents, and so may change */
+        person_affil *aff = NULL;
+        size_t n_aff = 0;
+        if (!erased && person_affiliations(r->db, r->a, x->person_id, &aff, &n_aff) == DB_OK &&
+            n_aff) {
+            html_raw(o, "<ul class=\"user-affils\">");
+            for (size_t k = 0; k < n_aff; k++)
+                html_fmt(o, "<li>%s <a href=\"/orgs/%q\">%s</a></li>",
+                         T(L, strcmp(aff[k].role, "manager") == 0 ? MSG_USERS_MANAGER_OF
+                                                                  : MSG_USERS_REP_OF),
+                         aff[k].org_slug, web_org_text(r, aff[k].org_name, NULL));
+            html_raw(o, "</ul>");
+        }
         html_raw(o, "</th>\n<td>");
 
         /* secretariat role */

@@ -134,3 +134,14 @@ test('a person with no role is told that nothing waits', async () => {
   assert.match(t, /Ništa vas ne čeka\./);
   assert.doesNotMatch(t, /Sekretarijat|Klasteri kojima upravljate/);
 });
+
+test('Admin → Users shows who manages or represents what', async () => {
+  const r = await as.admin.get('/admin/users?lang=en');
+  assert.equal(r.status, 200);
+  const row = (email) => text(r.text.match(new RegExp(`<tr[^>]*>(?:(?!</tr>)[\\s\\S])*${email.replace('.', '\\.')}(?:(?!</tr>)[\\s\\S])*</tr>`))[0]);
+  assert.match(row(USERS.manager[0]), /Manager of Start Cluster/);
+  assert.match(row(USERS.rep[0]), /Representative of Company P/);
+  assert.doesNotMatch(row(USERS.lone[0]), /Manager of|Representative of/);
+  const sr = await as.admin.get('/admin/users?lang=sr-Cyrl');
+  assert.match(text(sr.text), /Менаџер у Start Cluster/);
+});
