@@ -57,6 +57,11 @@ typedef struct org_opt {
     const char *name;
 } org_opt;
 
+static const char *org_opt_name(const void *item)
+{
+    return ((const org_opt *)item)->name;
+}
+
 #define INVITE_MAX_PAGES 50 /* of 100 organisations each */
 
 /* The organisations the user may invite for (rights_can decides, one by
@@ -89,7 +94,7 @@ static db_status invite_scope(req *r, org_opt **items, size_t *n, bool *can_none
                 *items = grown;
                 cap = ncap;
             }
-            (*items)[(*n)++] = (org_opt){x->id, x->name ? x->name : x->slug};
+            (*items)[(*n)++] = (org_opt){x->id, web_org_name(r, x)};
         }
         if (res.n_items < 100)
             break;
@@ -101,7 +106,8 @@ static db_status invite_scope(req *r, org_opt **items, size_t *n, bool *can_none
                 (*items)[kept++] = (*items)[i];
         *n = kept;
     }
-    return DB_OK;
+    /* by the reader's alphabet, as the reader sees the names */
+    return web_sort_by_name(r, *items, *n, sizeof **items, org_opt_name) ? DB_OK : DB_NOMEM;
 }
 
 typedef struct invite_view {

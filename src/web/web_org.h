@@ -43,6 +43,12 @@ const char *web_org_text(req *r, const char *sr, const char *en);
 /* The entry's display name in the reader's language (name_en for
  * English when set; the Serbian name transliterated for sr-Latn). */
 const char *web_org_name(req *r, const org_rec *o);
+/* Sorts n items of size bytes (arena or caller memory) alphabetically
+ * in the reader's script (Serbian azbuka for Cyrillic, abeceda otherwise;
+ * i18n/collate.h), by the text name_of(item) returns. Stable for equal
+ * names. False when memory ran out (the items are then unchanged). */
+bool web_sort_by_name(req *r, void *items, size_t n, size_t size,
+                      const char *(*name_of)(const void *item));
 /* Who did something, for history and logs: system (a message such as
  * MSG_AUDIT_SYSTEM) for actor 0, "Erased person" in the reader's language
  * after erasure, else name in the reader's script. Never NULL. */

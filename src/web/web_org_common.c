@@ -3,9 +3,11 @@
  * script, the entry card of every list, pagination, and highlighting of
  * search words. Pages call the model (org.h) for data; this file only
  * shapes it for reading. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
+#include "i18n/collate.h"
 #include "html/html.h"
 #include "model/rights.h"
 #include "web/web.h"
@@ -95,6 +97,48 @@ const char *web_org_name(req *r, const org_rec *o)
     if (empty(o->name))
         return o->slug ? o->slug : "";
     return in_script(r, o->name);
+}
+
+typedef struct sort_key {
+    const char *key;
+    size_t len, index;
+} sort_key;
+
+static int by_sort_key(const void *a, const void *b)
+{
+    const sort_key *x = a, *y = b;
+    int c = collate_cmp(x->key, x->len, y->key, y->len);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+bool web_sort_by_name(req *r, void *items, size_t n, size_t size,
+                      const char *(*name_of)(const void *item))
+{
+    if (n < 2)
+        return true;
+    collate_script script = r->lang == LANG_SR_CYRL ? COLLATE_CYRL : COLLATE_LATN;
+    sort_key *keys = arena_alloc(r->a, n * sizeof *keys);
+    char *copy = arena_alloc(r->a, n * size);
+    if (!keys || !copy)
+        return false;
+    buf k = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = name_of((char *)items + i * size);
+        buf_reset(&k);
+        if (!collate_key(&k, script, name ? name : "", name ? strlen(name) : 0) ||
+            !(keys[i].key = arena_strndup(r->a, k.data ? k.data : "", k.len))) {
+            buf_free(&k);
+            return false;
+        }
+        keys[i].len = k.len;
+        keys[i].index = i;
+    }
+    buf_free(&k);
+    qsort(keys, n, sizeof *keys, by_sort_key);
+    memcpy(copy, items, n * size);
+    for (size_t i = 0; i < n; i++)
+        memcpy((char *)items + i * size, copy + keys[i].index * size, size);
+    return true;
 }
 
 const char *web_actor_name(req *r, int64_t actor_id, const char *name, bool erased, msg_id system)

@@ -87,3 +87,17 @@ test('history and "created by" name the system and erased people in the reader\'
   const hist = text(await (await fetch(`${srv.url}/orgs/nicat/history?lang=sr-Cyrl`)).text());
   assert.doesNotMatch(hist, /System|Erased person/);
 });
+
+test('the invitation form lists organisations in the reader\'s script and alphabet', async () => {
+  for (const [lang, locale, script] of [['sr-Cyrl', 'sr-Cyrl', /^[\u0400-\u04FF\s\-"„“.,()0-9]+$/], ['sr-Latn', 'sr-Latn', /^[^\u0400-\u04FF]+$/]]) {
+    const r = await admin(`/invite?lang=${lang}`);
+    assert.equal(r.status, 200);
+    const select = r.text.match(/<select[^>]*name="org"[\s\S]*?<\/select>/)[0];
+    const names = [...select.matchAll(/<option value="\d+"[^>]*>([^<]+)<\/option>/g)].map((m) => m[1].replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+    assert.ok(names.length > 20, `${lang}: ${names.length} organisations offered`);
+    const same = names.filter((n) => script.test(n));
+    assert.ok(same.length > 10, `${lang}: names in the reader's script`);
+    const want = [...same].sort(new Intl.Collator(locale).compare);
+    assert.deepEqual(same, want, `${lang}: in the alphabet's order`);
+  }
+});
