@@ -45,6 +45,7 @@ void web_password_forgot_form(req *r);
 void web_password_forgot(req *r);
 void web_password_reset_form(req *r);
 void web_password_reset(req *r);
+/* api_me.c: GET /api/v1/me */
 void api_me(req *r);
 /* web_admin.c: invitations, and the admin pages (users, audit, outbox) */
 void web_invite_form(req *r);
