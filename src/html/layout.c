@@ -7,7 +7,6 @@
 
 #include "html/html.h"
 #include "http/assets.h"
-#include "model/principal.h"
 
 void layout_lang_url(buf *out, const req *r, lang_id lang)
 {
@@ -35,51 +34,13 @@ void layout_lang_url(buf *out, const req *r, lang_id lang)
     buf_puts(out, i18n_tag(lang));
 }
 
+static layout_hooks hooks; /* set once at start-up, read by every request */
+
 static void nav_item(req *r, const page_meta *m, const char *key, const char *href, msg_id label)
 {
     bool current = m->nav && strcmp(m->nav, key) == 0;
     html_fmt(&r->out, "<li><a href=\"%u\"%R>%s</a></li>", href,
              current ? " aria-current=\"page\"" : "", T(r->lang, label));
-}
-
-/* The account bar on top of the header: the user's name (to /account), an
- * Admin link for admins and a logout button (a POST form with the CSRF
- * token), or a "Log in" link that comes back to this page. A slim row of
- * its own, so the main header row keeps its room at every width. */
-static void layout_user_area(req *r, const page_meta *m)
-{
-    lang_id L = r->lang;
-    buf *o = &r->out;
-    const principal *u = r->user;
-    html_fmt(o, "<div class=\"account-bar\"><nav class=\"wrap user-area\" aria-label=\"%s\"><ul>",
-             T(L, MSG_NAV_ACCOUNT_AREA));
-    if (!u) {
-        bool here = m->nav && strcmp(m->nav, "login") == 0;
-        if (here || r->method != HTTP_GET || strcmp(r->path, "/") == 0)
-            html_fmt(o, "<li><a class=\"login-link\" href=\"/login\"%R>%s</a></li>",
-                     here ? " aria-current=\"page\"" : "", T(L, MSG_LOG_IN));
-        else
-            html_fmt(o, "<li><a class=\"login-link\" href=\"/login?next=%q\">%s</a></li>", r->path,
-                     T(L, MSG_LOG_IN));
-        html_raw(o, "</ul></nav></div>\n");
-        return;
-    }
-    bool at_account = m->nav && strcmp(m->nav, "account") == 0;
-    bool at_admin = m->nav && strcmp(m->nav, "admin") == 0;
-    bool at_start = m->nav && strcmp(m->nav, "start") == 0;
-    html_fmt(o, "<li><a href=\"/start\"%R>%s</a></li>", at_start ? " aria-current=\"page\"" : "",
-             T(L, MSG_NAV_START));
-    html_fmt(o, "<li><a class=\"user-name\" href=\"/account\"%R>%s</a></li>",
-             at_account ? " aria-current=\"page\"" : "", u->name);
-    if (u->secretariat == SEC_ADMIN)
-        html_fmt(o, "<li><a href=\"/admin/users\"%R>%s</a></li>",
-                 at_admin ? " aria-current=\"page\"" : "", T(L, MSG_NAV_ADMIN));
-    if (u->session_id) {
-        html_raw(o, "<li><form class=\"logout-form\" method=\"post\" action=\"/logout\">");
-        layout_csrf_field(r);
-        html_fmt(o, "<button type=\"submit\">%s</button></form></li>", T(L, MSG_LOG_OUT));
-    }
-    html_raw(o, "</ul></nav></div>\n");
 }
 
 void layout_begin(req *r, const page_meta *m)
@@ -119,7 +80,8 @@ void layout_begin(req *r, const page_meta *m)
 
     /* header: brand, navigation, search, language switch */
     html_raw(o, "<header class=\"site-header\">");
-    layout_user_area(r, m);
+    if (hooks.user_area) /* the account bar: who is reading (the web layer) */
+        hooks.user_area(r, m->nav);
     html_raw(o, "<div class=\"wrap header-row\">\n");
     html_fmt(o,
              "<a class=\"brand\" href=\"/\"><img src=\"%u\" alt=\"\" width=\"40\" height=\"40\">"
@@ -165,16 +127,14 @@ void layout_end(req *r)
     html_raw(o, "</div></footer>\n</body>\n</html>\n");
 }
 
-static layout_anon_csrf_fn anon_csrf;
-
-void layout_set_anon_csrf(layout_anon_csrf_fn fn)
+void layout_set_hooks(const layout_hooks *h)
 {
-    anon_csrf = fn;
+    hooks = *h;
 }
 
 void layout_csrf_field(req *r)
 {
-    const char *t = r->user ? r->user->csrf : anon_csrf ? anon_csrf(r) : NULL;
+    const char *t = hooks.csrf ? hooks.csrf(r) : NULL;
     if (t)
         html_fmt(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", t);
 }

@@ -29,12 +29,19 @@ void layout_lang_url(buf *out, const req *r, lang_id lang);
 /* Writes the hidden _csrf input every POST form carries (nothing for the
  * public, whose forms are checked by origin only). */
 void layout_csrf_field(req *r);
-/* Where a visitor without a session gets the token for its forms (login,
- * password reset): registered by the web layer (guard.c), which keeps it in
- * a cookie. Returns NULL when it cannot (the form then relies on the
- * Origin check alone). */
-typedef const char *(*layout_anon_csrf_fn)(req *r);
-void layout_set_anon_csrf(layout_anon_csrf_fn fn);
+/* What the frame needs to know about the reader, which only the web layer
+ * knows (who is logged in lives in the model): registered once at start-up
+ * by web_setup() (guard.c), so this layer names no model type.
+ * - csrf: the token for this request's forms: the session's, or for a
+ *   visitor without one a pre-session token kept in a cookie; NULL when
+ *   there is none (the form then relies on the Origin check alone).
+ * - user_area: writes the account bar above the header (name, links, log
+ *   out; or "Log in"); nav is the page's nav key, for aria-current. */
+typedef struct layout_hooks {
+    const char *(*csrf)(req *r);
+    void (*user_area)(req *r, const char *nav);
+} layout_hooks;
+void layout_set_hooks(const layout_hooks *h);
 
 /* The HTML error page renderer registered with resp_set_error_page(). */
 void layout_error_page(req *r, unsigned status, const char *message);

@@ -51,10 +51,18 @@ static const char *anon_csrf(req *r)
     return r->anon_csrf;
 }
 
+/* The token for this request's forms: the session's, else the visitor's
+ * pre-session token. */
+static const char *form_csrf(req *r)
+{
+    return r->user ? r->user->csrf : anon_csrf(r);
+}
+
 void web_setup(void)
 {
     resp_set_error_page(layout_error_page);
-    layout_set_anon_csrf(anon_csrf);
+    static const layout_hooks hooks = {.csrf = form_csrf, .user_area = web_user_area};
+    layout_set_hooks(&hooks);
 }
 
 const char *web_session_cookie_name(const req *r)

@@ -45,6 +45,8 @@ void web_password_forgot_form(req *r);
 void web_password_forgot(req *r);
 void web_password_reset_form(req *r);
 void web_password_reset(req *r);
+/* web_chrome.c: the account bar of every page (a layout hook) */
+void web_user_area(req *r, const char *nav);
 /* api_me.c: GET /api/v1/me */
 void api_me(req *r);
 /* web_admin.c: invitations, and the admin pages (users, audit, outbox) */
