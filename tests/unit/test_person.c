@@ -93,16 +93,6 @@ static const char *str_at(json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
-static void test_display_name(void **state)
-{
-    fixture *f = *state;
-    arena a = ARENA_INIT;
-    assert_string_equal(person_display_name(f->t.d, &a, 0), "System");
-    assert_string_equal(person_display_name(f->t.d, &a, 1), "Ана Петровић");
-    assert_string_equal(person_display_name(f->t.d, &a, 999), "Unknown person");
-    arena_free(&a);
-}
-
 static void test_export_is_complete_and_has_no_secrets(void **state)
 {
     fixture *f = *state;
@@ -262,7 +252,6 @@ int main(void)
         return 1;
     json_setup();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_display_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_is_complete_and_has_no_secrets, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_erase_anonymises_and_keeps_audit, setup, teardown),
