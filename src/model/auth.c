@@ -1684,7 +1684,7 @@ cleanup:
 /* --- one-time links ------------------------------------------------------------------ */
 
 static const char SQL_INVITEE[] =
-    "SELECT p.id, coalesce(a.id, 0) FROM person p"
+    "SELECT p.id, coalesce(a.id, 0), a.pass_hash IS NOT NULL FROM person p"
     "  LEFT JOIN account a ON a.person_id = p.id WHERE p.email = $1 AND p.erased_at IS NULL";
 static const char SQL_ORG_NAME[] = "SELECT name FROM org WHERE id = $1";
 static const char SQL_LINK_INSERT[] =
@@ -1714,6 +1714,63 @@ static db_status link_insert(db *d, const unsigned char h[32], const char *purpo
 }
 
 /* Appends base_url without trailing slashes, then path and the token. */
+/* --- mail in the reader's language ---------------------------------------------- */
+
+static const char SQL_PERSON_MAIL[] =
+    "SELECT name, lang FROM person WHERE id = $1 AND erased_at IS NULL";
+static const char SQL_PERSON_LANG_SET[] =
+    "UPDATE person SET lang = $2 WHERE email = $1 AND erased_at IS NULL AND lang IS NOT $2";
+
+/* The language mail to person_id is written in: their saved one (the
+ * language they last logged in with), else fallback (the language of
+ * whoever caused the mail). Their name into *name (arena). */
+static db_status mail_reader(db *d, arena *a, int64_t person_id, lang_id fallback, lang_id *lang,
+                             const char **name)
+{
+    *lang = fallback;
+    *name = NULL;
+    db_stmt *s = db_query(d, SQL_PERSON_MAIL, DB_ARGS(DBI(person_id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        bool oom = false;
+        *name = db_col_dup(a, s, 0, &oom);
+        const char *tag = db_col_text(s, 1);
+        if (tag)
+            i18n_parse(tag, lang);
+        if (oom)
+            st = DB_NOMEM;
+    }
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* Text as the reader of lang writes it: names are stored as typed, in
+ * either script; Latin for English and Serbian Latin readers. (arena) */
+static const char *in_lang(arena *a, lang_id lang, const char *text)
+{
+    if (!text || lang == LANG_SR_CYRL)
+        return text;
+    buf b = BUF_INIT;
+    utf8_cyr_to_lat(&b, text, strlen(text));
+    const char *out = buf_failed(&b) ? text : arena_strdup(a, buf_str(&b));
+    buf_free(&b);
+    return out ? out : text;
+}
+
+db_status auth_person_lang_set(db *d, const char *email, lang_id lang)
+{
+    char em[EMAIL_MAX + 1];
+    if (!email_norm(email, em))
+        return DB_OK;
+    db_status mark = db_failure(d);
+    db_status st = db_do(d, SQL_PERSON_LANG_SET, DB_ARGS(DBT(em), DBT(i18n_tag(lang))));
+    if (st != DB_OK && st != DB_NOMEM) /* housekeeping, as a session touch */
+        db_failure_restore(d, mark);
+    return st;
+}
+
 static void put_link(buf *b, const char *base_url, const char *path, const char *token)
 {
     size_t n = base_url ? strlen(base_url) : 0;
@@ -1730,8 +1787,11 @@ static bool role_ok(const char *role)
 }
 
 db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id, const char *role,
-                      int64_t actor_id, const char *base_url, char token_out[AUTH_TOKEN_LEN + 1])
+                      int64_t actor_id, lang_id lang, const char *base_url,
+                      char token_out[AUTH_TOKEN_LEN + 1])
 {
+    arena a = ARENA_INIT;
+    bool has_password = false;
     char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
     unsigned char h[32];
     int64_t now = time_now(), person_id = 0, account_id = 0, link_id = 0;
@@ -1755,6 +1815,7 @@ db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id
     if (st == DB_ROW) {
         person_id = db_col_int(s, 0);
         account_id = db_col_int(s, 1);
+        has_password = db_col_int(s, 2) != 0;
     }
     db_reset(s);
     if (st != DB_ROW && st != DB_DONE)
@@ -1774,30 +1835,55 @@ db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id
     if (st != DB_OK)
         goto cleanup;
 
-    buf_puts(&body, "Hello,\n\nyou have been invited to SCAN");
+    /* the mail, in the invitee's language: who invites, to what, and how
+     * to accept (an existing account logs in; a new one chooses a password) */
+    lang_id ml = lang;
+    const char *invitee = NULL, *inviter = NULL, *org_name = NULL;
+    if ((st = mail_reader(d, &a, person_id, lang, &ml, &invitee)) != DB_OK)
+        goto cleanup;
+    if (actor_id) {
+        lang_id unused;
+        if ((st = mail_reader(d, &a, actor_id, lang, &unused, &inviter)) != DB_OK)
+            goto cleanup;
+    }
     if (org_id) {
-        s = db_prepare(d, SQL_ORG_NAME);
+        s = db_query(d, SQL_ORG_NAME, DB_ARGS(DBI(org_id)));
         if (!s) {
             st = DB_ERR;
             goto cleanup;
         }
-        db_bind_int(s, 1, org_id);
         st = db_step(s);
+        bool oom = false;
         if (st == DB_ROW)
-            buf_printf(&body, " as %s of %s",
-                       strcmp(role, "manager") == 0 ? "a manager" : "a representative",
-                       db_col_text(s, 0));
+            org_name = db_col_dup(&a, s, 0, &oom);
         db_reset(s);
         if (st != DB_ROW) {
             st = st == DB_DONE ? DB_CONSTRAINT : st; /* no such organisation */
             goto cleanup;
         }
+        if (oom) {
+            st = DB_NOMEM;
+            goto cleanup;
+        }
     }
-    buf_puts(&body, ".\nTo accept, choose your password here (the link works once and expires"
-                    " in 7 days):\n\n");
-    put_link(&body, base_url, "/invite/accept?t=", tok);
-    buf_puts(&body, "\n\nIf you did not expect this invitation, you can ignore this message.\n");
-    if (buf_failed(&body)) {
+    inviter = inviter ? in_lang(&a, ml, inviter) : T(ml, MSG_MAIL_THE_SECRETARIAT);
+    buf what = BUF_INIT, link = BUF_INIT;
+    if (org_id)
+        buf_printf(
+            &what,
+            T(ml, strcmp(role, "manager") == 0 ? MSG_MAIL_AS_MANAGER_OF : MSG_MAIL_AS_REP_OF),
+            in_lang(&a, ml, org_name));
+    put_link(&link, base_url, "/invite/accept?t=", tok);
+    buf_printf(&body, T(ml, has_password ? MSG_MAIL_INVITE_EXISTING : MSG_MAIL_INVITE_NEW),
+               in_lang(&a, ml, invitee ? invitee : em), inviter, buf_str(&what), buf_str(&link));
+    bool lost = buf_failed(&what) || buf_failed(&link);
+    sodium_memzero(link.data ? link.data : (char *)"", link.data ? link.cap : 0);
+    buf_free(&what);
+    buf_free(&link);
+    buf subject = BUF_INIT;
+    buf_printf(&subject, T(ml, MSG_MAIL_INVITE_SUBJECT), inviter);
+    if (lost || buf_failed(&body) || buf_failed(&subject)) {
+        buf_free(&subject);
         st = DB_NOMEM;
         goto cleanup;
     }
@@ -1815,7 +1901,9 @@ db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id
                        (long long)link_id);
     if (st != DB_OK)
         goto cleanup;
-    if ((st = mail_queue(d, em, "Your invitation to SCAN", buf_str(&body))) != DB_OK)
+    st = mail_queue(d, em, buf_str(&subject), buf_str(&body));
+    buf_free(&subject);
+    if (st != DB_OK)
         goto cleanup;
     if ((st = db_commit(d)) != DB_OK)
         goto cleanup;
@@ -1827,6 +1915,7 @@ cleanup:
     if (body.data)
         sodium_memzero(body.data, body.cap);
     buf_free(&body);
+    arena_free(&a);
     return st;
 }
 
@@ -1837,8 +1926,9 @@ static const char SQL_RESET_TARGET[] =
     "  FROM account a JOIN person p ON p.id = a.person_id"
     " WHERE p.email = $1 AND p.erased_at IS NULL AND a.disabled_at IS NULL";
 
-db_status auth_reset_request(db *d, const char *email, const char *base_url)
+db_status auth_reset_request(db *d, const char *email, lang_id lang, const char *base_url)
 {
+    arena a = ARENA_INIT;
     char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
     unsigned char h[32];
     int64_t now = time_now(), account_id = 0, person_id = 0, recent = 0, link_id = 0;
@@ -1878,17 +1968,21 @@ db_status auth_reset_request(db *d, const char *email, const char *base_url)
                    (long long)link_id);
     if (st != DB_OK)
         goto cleanup;
-    buf_puts(&body, "Hello,\n\nsomeone (we hope you) asked to reset the password of your SCAN"
-                    " account.\nChoose a new password here (the link works once and expires in"
-                    " one hour):\n\n");
-    put_link(&body, base_url, "/password/reset?t=", tok);
-    buf_puts(&body, "\n\nIf you did not ask for this, ignore this message: your password stays"
-                    " as it is.\n");
-    if (buf_failed(&body)) {
+    lang_id ml = lang;
+    const char *who = NULL;
+    if ((st = mail_reader(d, &a, person_id, lang, &ml, &who)) != DB_OK)
+        goto cleanup;
+    buf link = BUF_INIT;
+    put_link(&link, base_url, "/password/reset?t=", tok);
+    buf_printf(&body, T(ml, MSG_MAIL_RESET_BODY), in_lang(&a, ml, who ? who : em), buf_str(&link));
+    bool lost = buf_failed(&link);
+    sodium_memzero(link.data ? link.data : (char *)"", link.data ? link.cap : 0);
+    buf_free(&link);
+    if (lost || buf_failed(&body)) {
         st = DB_NOMEM;
         goto cleanup;
     }
-    if ((st = mail_queue(d, em, "Resetting your SCAN password", buf_str(&body))) != DB_OK)
+    if ((st = mail_queue(d, em, T(ml, MSG_MAIL_RESET_SUBJECT), buf_str(&body))) != DB_OK)
         goto cleanup;
     st = db_commit(d);
 cleanup:
@@ -1898,12 +1992,14 @@ cleanup:
     if (body.data)
         sodium_memzero(body.data, body.cap);
     buf_free(&body);
+    arena_free(&a);
     return st;
 }
 
 static const char SQL_LINK_FIND[] =
     "SELECT l.id, l.person_id, coalesce(l.grant_org_id, 0), l.grant_role,"
-    "       coalesce(l.created_by, 0), l.expires_at, l.used_at IS NOT NULL, coalesce(a.id, 0)"
+    "       coalesce(l.created_by, 0), l.expires_at, l.used_at IS NOT NULL, coalesce(a.id, 0),"
+    "       a.pass_hash"
     "  FROM one_time_link l JOIN person p ON p.id = l.person_id"
     "  LEFT JOIN account a ON a.person_id = l.person_id"
     " WHERE l.token_hash = $1 AND l.purpose = $2"
@@ -1911,7 +2007,8 @@ static const char SQL_LINK_FIND[] =
 
 typedef struct link_row {
     int64_t id, person_id, org_id, created_by, account_id;
-    char role[16]; /* "manager", "representative" or "" */
+    char role[16];                          /* "manager", "representative" or "" */
+    char pass_hash[crypto_pwhash_STRBYTES]; /* the account's, "" while it has none */
 } link_row;
 
 /* Finds the link and says what state it is in. A link of an erased person
@@ -1943,6 +2040,10 @@ static db_status link_find(db *d, const char *token, const char *purpose, int64_
         int64_t expires = db_col_int(s, 5);
         bool used = db_col_int(s, 6) != 0;
         l->account_id = db_col_int(s, 7);
+        const char *ph = db_col_text(s, 8);
+        l->pass_hash[0] = '\0';
+        if (ph && strlen(ph) < sizeof l->pass_hash)
+            strcpy(l->pass_hash, ph);
         if (!l->account_id)
             *st_out = LINK_UNKNOWN;
         else if (used)
@@ -1963,6 +2064,17 @@ db_status auth_link_check(db *d, const char *token, const char *purpose, link_st
 }
 
 static const char SQL_LINK_PERSON[] = "SELECT email, name FROM person WHERE id = $1";
+
+db_status auth_link_has_password(db *d, const char *token, const char *purpose, bool *has)
+{
+    link_row l;
+    link_state ls = LINK_UNKNOWN;
+    *has = false;
+    db_status st = link_find(d, token, purpose, time_now(), &l, &ls);
+    *has = st == DB_OK && ls == LINK_OK && l.pass_hash[0];
+    sodium_memzero(l.pass_hash, sizeof l.pass_hash);
+    return st;
+}
 
 db_status auth_link_person(db *d, arena *a, const char *token, const char *purpose,
                            const char **email, const char **name)
@@ -2053,7 +2165,15 @@ db_status auth_link_use(db *d, const char *token, const char *purpose, const cha
     db_status st = link_find(d, token, purpose, now, &l, st_out);
     if (st != DB_OK || *st_out != LINK_OK)
         goto cleanup;
-    if (auth_password_hash(password, hash) != 0) {
+    /* an invited person who has an account already accepts with the
+     * password they have, which stays as it is */
+    bool existing = invite && l.pass_hash[0];
+    if (existing) {
+        if (!auth_password_verify(password, l.pass_hash)) {
+            *st_out = LINK_WRONG_PASSWORD;
+            goto cleanup;
+        }
+    } else if (auth_password_hash(password, hash) != 0) {
         st = DB_NOMEM;
         goto cleanup;
     }
@@ -2075,16 +2195,18 @@ db_status auth_link_use(db *d, const char *token, const char *purpose, const cha
         st = DB_ERR; /* link_find just saw it unused in this transaction */
         goto cleanup;
     }
-    s = db_prepare(d, SQL_PASSWORD_SET);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
+    if (!existing) {
+        s = db_prepare(d, SQL_PASSWORD_SET);
+        if (!s) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        db_bind_int(s, 1, l.account_id);
+        db_bind_text(s, 2, hash);
+        db_bind_int(s, 3, now);
+        if ((st = db_run(s)) != DB_OK)
+            goto cleanup;
     }
-    db_bind_int(s, 1, l.account_id);
-    db_bind_text(s, 2, hash);
-    db_bind_int(s, 3, now);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
     if (l.org_id && l.role[0] && (st = affiliation_grant(d, &l, now, &aff_id)) != DB_OK)
         goto cleanup;
     if (!invite) {
@@ -2099,9 +2221,11 @@ db_status auth_link_use(db *d, const char *token, const char *purpose, const cha
         if ((st = db_run(s)) != DB_OK)
             goto cleanup;
     }
-    if ((st = sessions_end(d, l.account_id, 0, &n)) != DB_OK)
+    /* a new password ends what the old one opened; accepting with the
+     * password one has changes nothing of that */
+    if (!existing && (st = sessions_end(d, l.account_id, 0, &n)) != DB_OK)
         goto cleanup;
-    if ((st = tokens_revoke_all(d, l.account_id, now, &n_tok)) != DB_OK)
+    if (!existing && (st = tokens_revoke_all(d, l.account_id, now, &n_tok)) != DB_OK)
         goto cleanup;
     st = audit_fmt(d, l.person_id, NULL, invite ? "invite_accepted" : "password_reset", "account",
                    l.account_id,
@@ -2119,5 +2243,6 @@ cleanup:
     if (st != DB_OK)
         *st_out = LINK_UNKNOWN;
     sodium_memzero(hash, sizeof hash);
+    sodium_memzero(l.pass_hash, sizeof l.pass_hash);
     return st;
 }

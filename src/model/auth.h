@@ -25,6 +25,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "db/db.h"
+#include "i18n/i18n.h"
 #include "model/principal.h"
 
 #define AUTH_TOKEN_LEN          43 /* base64url of 32 bytes, no padding */
@@ -238,15 +239,28 @@ db_status auth_bootstrap_admin(db *d, const char *email, char password_out[32], 
  * lasts AUTH_INVITE_TTL. The token is also written to token_out. A link for
  * a disabled account does not work until the account is enabled. */
 db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id, const char *role,
-                      int64_t actor_id, const char *base_url, char token_out[AUTH_TOKEN_LEN + 1]);
+                      int64_t actor_id, lang_id lang, const char *base_url,
+                      char token_out[AUTH_TOKEN_LEN + 1]);
 /* Creates a reset link for an existing, enabled account and queues the mail
  * (base_url + "/password/reset?t=" + token, valid AUTH_RESET_TTL); does
  * nothing (but returns DB_OK) for unknown e-mails, so the page cannot be
  * used to probe addresses, nor after AUTH_RESET_PER_HOUR links this hour,
  * so it cannot flood a mailbox. */
-db_status auth_reset_request(db *d, const char *email, const char *base_url);
+db_status auth_reset_request(db *d, const char *email, lang_id lang, const char *base_url);
+/* Mail is written in the recipient's language: the one they last logged in
+ * with (auth_person_lang_set by e-mail, called at each login; a housekeeping write
+ * whose failure does not fail the request), else lang, the language of
+ * whoever caused the mail. Invitations name the inviter and the
+ * organisation; an invited person who already has a password accepts by
+ * entering it (auth_link_use), not by choosing a new one. */
+db_status auth_person_lang_set(db *d, const char *email, lang_id lang);
 
-typedef enum { LINK_OK, LINK_UNKNOWN, LINK_EXPIRED, LINK_USED } link_state;
+/* LINK_WRONG_PASSWORD: an invitation to a person with an account was
+ * answered with a password that is not theirs (auth_link_use). */
+typedef enum { LINK_OK, LINK_UNKNOWN, LINK_EXPIRED, LINK_USED, LINK_WRONG_PASSWORD } link_state;
+/* Whether the link's account has a password already (then an invitation
+ * is accepted with it). */
+db_status auth_link_has_password(db *d, const char *token, const char *purpose, bool *has);
 
 /* Checks a link token for the purpose ("invite" or "reset") without using
  * it. LINK_USED wins over LINK_EXPIRED; a link of an erased person or a

@@ -449,6 +449,8 @@ void web_login(req *r)
         session_cookie(r, token);
         if (*device)
             device_cookie(r, device);
+        /* mail to this person follows the language they use the site in */
+        auth_person_lang_set(r->db, val[0].text, L);
         memset(token, 0, sizeof token);
         memset(device, 0, sizeof device);
         resp_redirect(r, safe_next(v.next));
@@ -984,19 +986,44 @@ static void link_refuse(req *r, const link_kind *k, link_state st)
         resp_error(r, 410, T(r->lang, st == LINK_EXPIRED ? k->expired : MSG_LINK_USED));
 }
 
+/* An invitation to a person who has an account: one field, their own
+ * password, which stays as it is. */
+static bool link_existing(req *r, const link_kind *k, const char *token)
+{
+    bool has = false;
+    return strcmp(k->purpose, "invite") == 0 &&
+           auth_link_has_password(r->db, token, k->purpose, &has) == DB_OK && has;
+}
+
 static void link_page(req *r, const link_kind *k, const char *token, const web_errs *e)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
+    bool existing = link_existing(r, k, token);
     page_meta m = {.title = T(L, k->title)};
     r->cache_control = "no-store";
     layout_begin(r, &m);
     html_fmt(o, "<div class=\"form-page\"><h1>%s</h1><p class=\"intro\">%s</p>\n", T(L, k->title),
-             T(L, k->lead));
+             T(L, existing ? MSG_INVITE_EXISTING_LEAD : k->lead));
     web_error_summary(r, e);
     html_fmt(o, "<form class=\"form panel\" method=\"post\" action=\"%u\">", k->action);
     layout_csrf_field(r);
     html_fmt(o, "<input type=\"hidden\" name=\"t\" value=\"%s\">", token);
+    if (existing) {
+        web_field(r, &(web_input){.id = "link-password",
+                                  .name = "password",
+                                  .type = "password",
+                                  .label = T(L, MSG_INVITE_EXISTING_PW),
+                                  .autocomplete = "current-password",
+                                  .error = web_errs_get(e, "password"),
+                                  .required = true});
+        html_fmt(o,
+                 "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>"
+                 "</div>\n",
+                 T(L, k->submit));
+        layout_end(r);
+        return;
+    }
     web_field(r, &(web_input){.id = "link-password",
                               .name = "password",
                               .type = "password",
@@ -1064,7 +1091,11 @@ static void link_use(req *r, const link_kind *k)
         resp_fail(r, st, "link person");
         return;
     }
-    check_new_password(r, pw, pw2, email, person, "password", "password2", &e);
+    bool existing = link_existing(r, k, token);
+    if (existing && (!pw || !*pw))
+        web_errs_add(&e, "password", T(r->lang, MSG_INVITE_EXISTING_WRONG));
+    else if (!existing)
+        check_new_password(r, pw, pw2, email, person, "password", "password2", &e);
     if (e.n) {
         r->status = 422;
         link_page(r, k, token, &e);
@@ -1075,6 +1106,12 @@ static void link_use(req *r, const link_kind *k)
     st = auth_link_use(r->db, token, k->purpose, pw, &ls, &account_id);
     if (st != DB_OK) {
         resp_fail(r, st, "link use");
+        return;
+    }
+    if (ls == LINK_WRONG_PASSWORD) {
+        web_errs_add(&e, "password", T(r->lang, MSG_INVITE_EXISTING_WRONG));
+        r->status = 422;
+        link_page(r, k, token, &e);
         return;
     }
     if (ls != LINK_OK) {
@@ -1164,7 +1201,7 @@ void web_password_forgot(req *r)
         return;
     }
     /* the same answer whether or not the address has an account */
-    db_status st = auth_reset_request(r->db, val[0].text, base);
+    db_status st = auth_reset_request(r->db, val[0].text, r->lang, base);
     if (st != DB_OK) {
         resp_fail(r, st, "password reset request");
         return;

@@ -274,7 +274,7 @@ void web_invite(req *r)
     if (!e.n) {
         char token[AUTH_TOKEN_LEN + 1] = "";
         db_status st = auth_invite(r->db, val[0].text, val[1].text, org, org ? val[3].text : NULL,
-                                   r->user->person_id, base, token);
+                                   r->user->person_id, r->lang, base, token);
         memset(token, 0, sizeof token); /* it travels by mail only */
         if (st == DB_OK) {
             resp_redirect(r, "/invite?done=sent");

@@ -1493,7 +1493,7 @@ void web_cluster_team_add(req *r)
         if (st == DB_OK && !can_log_in) {
             char token[AUTH_TOKEN_LEN + 1] = "";
             st = auth_invite(r->db, val[4].present ? val[4].text : email, email, 0, NULL,
-                             r->user->person_id, base, token);
+                             r->user->person_id, r->lang, base, token);
             memset(token, 0, sizeof token); /* it travels by mail only */
         }
         int64_t person = 0;

@@ -480,7 +480,7 @@ test('members: a manager adds a member by its PIB; a PIB with a bad check digit 
   const before = await members();
   assert.doesNotMatch(before, /href="\/orgs\/pib-firma"/);
   const form = await manager.get('/orgs/voict/members/manage?lang=en');
-  assert.match(text(form.text), /Its PIB \(9 digits\) or its address/);
+  assert.match(text(form.text), /or type its PIB \(9 digits\) or its address in the directory/);
   const bad = await manager.post('/orgs/voict/members?lang=en', { org: '106006803', role: 'member', joined_on: '2024-02-01' });
   assert.equal(bad.status, 422);
   assert.match(bad.text, /id="mem-org-error"[^]*not a valid PIB/);

@@ -46,6 +46,14 @@ async function agent(email) {
       const res = await fetch(srv.url + path, { headers: { Cookie: s.cookie }, redirect: 'manual' });
       return { status: res.status, text: await res.text(), location: res.headers.get('location') };
     },
+    post: async (path, form) => {
+      const res = await fetch(srv.url + path, {
+        method: 'POST', redirect: 'manual',
+        headers: { Cookie: s.cookie, Origin: srv.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...form, _csrf: s.csrf }).toString(),
+      });
+      return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+    },
   };
 }
 
@@ -144,4 +152,47 @@ test('Admin → Users shows who manages or represents what', async () => {
   assert.doesNotMatch(row(USERS.lone[0]), /Manager of|Representative of/);
   const sr = await as.admin.get('/admin/users?lang=sr-Cyrl');
   assert.match(text(sr.text), /Менаџер у Start Cluster/);
+});
+
+test('mail speaks the recipient\'s language and an existing account accepts an invitation with its own password', async () => {
+  // the representative last logged in on Serbian Latin pages
+  const res = await fetch(`${srv.url}/login?lang=sr-Latn`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url },
+    body: new URLSearchParams({ email: USERS.rep[0], password: PW }).toString(),
+  });
+  assert.equal(res.status, 303);
+  const cluster = sqlite("SELECT id FROM org WHERE slug = 'cluster-s'");
+  // the admin invites from English pages: the mail is in Latin Serbian all the same
+  const inv = await as.admin.post('/invite?lang=en', { name: 'User rep', email: USERS.rep[0], org: cluster, role: 'manager' });
+  assert.equal(inv.status, 303);
+  const box = await as.admin.get('/admin/outbox?lang=en');
+  const row = box.text.split('<tr>').find((r) => r.includes(USERS.rep[0]) && r.includes('invite/accept'));
+  assert.ok(row, 'the invitation is in the outbox');
+  assert.match(text(row), /User admin vas poziva/);
+  assert.match(text(row), /menadžera organizacije Start Cluster/);
+  assert.match(text(row), /Već imate nalog/);
+  const token = row.match(/\/invite\/accept\?t=([A-Za-z0-9_-]{43})/)[1];
+  // the accept page asks for the password they have, once
+  const page = await fetch(`${srv.url}/invite/accept?t=${token}&lang=en`);
+  const html = await page.text();
+  assert.match(html, /You already have an account/);
+  assert.equal((html.match(/type="password"/g) || []).length, 1);
+  const send = (password) => fetch(`${srv.url}/invite/accept?lang=en`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url,
+      Cookie: page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') },
+    body: new URLSearchParams({ t: token, password, _csrf: (html.match(/name="_csrf" value="([^"]+)"/) || [])[1] || '' }).toString(),
+  });
+  const wrong = await send('not the password at all 2026');
+  assert.equal(wrong.status, 422);
+  assert.match(await wrong.text(), /not the password of the invited account/);
+  assert.equal(sqlite(`SELECT count(*) FROM affiliation a JOIN person p ON p.id = a.person_id
+    WHERE p.email = '${USERS.rep[0]}' AND a.role = 'manager' AND a.ended_at IS NULL`), '0');
+  const ok = await send(PW);
+  assert.equal(ok.status, 303);
+  assert.equal(sqlite(`SELECT count(*) FROM affiliation a JOIN person p ON p.id = a.person_id
+    WHERE p.email = '${USERS.rep[0]}' AND a.role = 'manager' AND a.ended_at IS NULL`), '1');
+  // the password is the one it was: logging in still works
+  await login(srv.url, USERS.rep[0], PW);
 });

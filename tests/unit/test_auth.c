@@ -20,6 +20,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "model/audit.h"
+#include "i18n/i18n.h"
 #include "model/auth.h"
 
 #include "testdb.h"
@@ -747,7 +748,8 @@ static void test_sessions_end_rotate_and_rights_change(void **state)
     assert_false(session_ok(f, nt, now, &p1));
     r = last_audit(f, "rights_change");
     assert_int_equal(r.entity_id, acc);
-    assert_string_equal(r.actor_name, "System");
+    assert_null(r.actor_name); /* the system: pages say so in their language */
+    assert_int_equal(r.actor_id, 0);
     assert_string_equal(
         r.detail, "{\"secretariat\":{\"from\":\"none\",\"to\":\"admin\"},\"sessions_ended\":1}");
     assert_int_equal(scalar(f, "SELECT count(*) FROM account WHERE secretariat = 'admin'"), 1);
@@ -931,7 +933,7 @@ static void test_api_tokens_revoked_with_password_and_logout(void **state)
 
     /* a password reset link too */
     assert_int_equal(auth_token_create(f->t.d, acc, "c", false, 90, t2, &id), DB_OK);
-    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", "http://x"), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", LANG_EN, "http://x"), DB_OK);
     const char *body = outbox_last(f, NULL);
     assert_non_null(body);
     char link[AUTH_TOKEN_LEN + 1];
@@ -1006,6 +1008,94 @@ static void test_accounts_and_bootstrap(void **state)
 
 /* --- invitations and resets --------------------------------------------- */
 
+/* Mail speaks the recipient's language (their saved one, else the
+ * inviter's), names the inviter and the organisation; a person who has an
+ * account accepts an invitation with their own password, which stays. */
+static void test_invite_language_and_existing_account(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(i18n_init(), 0); /* the derived Latin catalog */
+    int64_t admin = account_create(f, "boss@example.com", NULL, SEC_ADMIN);
+    int64_t admin_pid = person_of(f, admin);
+    assert_int_equal(
+        db_exec(f->t.d, "UPDATE person SET name = 'Бора Шеф' WHERE email = 'boss@example.com'"),
+        DB_OK);
+    int64_t cluster = org_insert(f, "nis-cluster", "cluster");
+    assert_int_equal(
+        db_exec(f->t.d, "UPDATE org SET name = 'Нишки кластер' WHERE slug = 'nis-cluster'"), DB_OK);
+    char tok[AUTH_TOKEN_LEN + 1];
+    const char *to = NULL, *body;
+
+    /* a new person, invited from Cyrillic pages: Cyrillic mail */
+    assert_int_equal(auth_invite(f->t.d, "Мила Милић", "mila@example.com", cluster, "manager",
+                                 admin_pid, LANG_SR_CYRL, "https://scan.example", tok),
+                     DB_OK);
+    body = outbox_last(f, &to);
+    assert_non_null(strstr(body, "Здраво, Мила Милић"));
+    assert_non_null(strstr(body, "Бора Шеф вас позива"));
+    assert_non_null(strstr(body, "менаџера организације Нишки кластер"));
+    assert_non_null(strstr(body, "изаберите лозинку"));
+    assert_int_equal(
+        scalar(f, "SELECT count(*) FROM outbox WHERE subject = 'Бора Шеф вас позива у SCAN'"), 1);
+
+    /* someone who uses the site in English gets English, whoever invites */
+    int64_t eve = account_create(f, "eve@example.com", "correct horse battery staple 9", SEC_NONE);
+    assert_int_equal(auth_person_lang_set(f->t.d, "EVE@example.com", LANG_EN), DB_OK);
+    assert_int_equal(auth_invite(f->t.d, NULL, "eve@example.com", cluster, "representative",
+                                 admin_pid, LANG_SR_CYRL, "https://scan.example", tok),
+                     DB_OK);
+    body = outbox_last(f, &to);
+    assert_non_null(strstr(body, "Hello Ana"));
+    assert_non_null(strstr(body, "Bora Sef invites you") ? strstr(body, "Bora Sef invites you")
+                                                         : strstr(body, "Bora Šef invites you"));
+    assert_non_null(strstr(body, "as a representative of Niški klaster"));
+    assert_non_null(strstr(body, "You already have a SCAN account"));
+
+    /* accepting: the wrong password changes nothing; hers accepts and
+     * leaves password, sessions and tokens as they were */
+    char *hash_before = NULL;
+    {
+        db_stmt *s = db_prepare(f->t.d, "SELECT pass_hash FROM account WHERE id = $1");
+        db_bind_int(s, 1, eve);
+        assert_int_equal(db_step(s), DB_ROW);
+        hash_before = strdup(db_col_text(s, 0));
+        db_reset(s);
+    }
+    bool has = false;
+    assert_int_equal(auth_link_has_password(f->t.d, tok, "invite", &has), DB_OK);
+    assert_true(has);
+    link_state ls;
+    int64_t acc = 0;
+    assert_int_equal(auth_link_use(f->t.d, tok, "invite", "not her password at all 1", &ls, &acc),
+                     DB_OK);
+    assert_int_equal(ls, LINK_WRONG_PASSWORD);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM affiliation WHERE role = 'representative'"),
+                     0);
+    assert_int_equal(
+        auth_link_use(f->t.d, tok, "invite", "correct horse battery staple 9", &ls, &acc), DB_OK);
+    assert_int_equal(ls, LINK_OK);
+    assert_int_equal(acc, eve);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM affiliation WHERE role = 'representative'"
+                               " AND ended_at IS NULL"),
+                     1);
+    {
+        db_stmt *s = db_prepare(f->t.d, "SELECT pass_hash FROM account WHERE id = $1");
+        db_bind_int(s, 1, eve);
+        assert_int_equal(db_step(s), DB_ROW);
+        assert_string_equal(db_col_text(s, 0), hash_before);
+        db_reset(s);
+    }
+    free(hash_before);
+
+    /* a reset mail follows the saved language too */
+    assert_int_equal(auth_person_lang_set(f->t.d, "eve@example.com", LANG_SR_LATN), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "eve@example.com", LANG_EN, "https://scan.example"),
+                     DB_OK);
+    body = outbox_last(f, &to);
+    assert_non_null(strstr(body, "Zdravo, Ana"));
+    assert_non_null(strstr(body, "Izaberite novu lozinku"));
+}
+
 static void test_invite_accept_single_use(void **state)
 {
     fixture *f = *state;
@@ -1014,7 +1104,7 @@ static void test_invite_accept_single_use(void **state)
     int64_t cluster = org_insert(f, "ict-cluster", "cluster");
     char tok[AUTH_TOKEN_LEN + 1];
     assert_int_equal(auth_invite(f->t.d, "Мила Милић", "Mila@Example.com", cluster, "manager",
-                                 admin_pid, "https://scan.example/", tok),
+                                 admin_pid, LANG_EN, "https://scan.example/", tok),
                      DB_OK);
     assert_int_equal(strlen(tok), AUTH_TOKEN_LEN);
     /* person and account without password; link hashed; mail queued */
@@ -1077,18 +1167,18 @@ static void test_invite_accept_single_use(void **state)
     assert_int_equal(login(f, "mila@example.com", "моја нова лозинка", stok), LOGIN_OK);
 
     /* bad arguments */
-    assert_int_equal(auth_invite(f->t.d, "X", "x@example.com", cluster, "boss", admin_pid,
+    assert_int_equal(auth_invite(f->t.d, "X", "x@example.com", cluster, "boss", admin_pid, LANG_EN,
                                  "https://scan.example", tok),
                      DB_CONSTRAINT);
-    assert_int_equal(auth_invite(f->t.d, "X", "x@example.com", 4242, "manager", admin_pid,
+    assert_int_equal(auth_invite(f->t.d, "X", "x@example.com", 4242, "manager", admin_pid, LANG_EN,
                                  "https://scan.example", tok),
                      DB_CONSTRAINT);
-    assert_int_equal(
-        auth_invite(f->t.d, NULL, "x@example.com", 0, NULL, admin_pid, "https://scan.example", tok),
-        DB_CONSTRAINT);
+    assert_int_equal(auth_invite(f->t.d, NULL, "x@example.com", 0, NULL, admin_pid, LANG_EN,
+                                 "https://scan.example", tok),
+                     DB_CONSTRAINT);
     assert_int_equal(scalar(f, "SELECT count(*) FROM person WHERE email = 'x@example.com'"), 0);
     /* an invitation without affiliation for an existing account */
-    assert_int_equal(auth_invite(f->t.d, NULL, "MILA@example.com", 0, NULL, admin_pid,
+    assert_int_equal(auth_invite(f->t.d, NULL, "MILA@example.com", 0, NULL, admin_pid, LANG_EN,
                                  "https://scan.example", tok),
                      DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM person"), 2);
@@ -1099,7 +1189,7 @@ static void test_expired_link(void **state)
 {
     fixture *f = *state;
     char tok[AUTH_TOKEN_LEN + 1];
-    assert_int_equal(auth_invite(f->t.d, "Late Comer", "late@example.com", 0, NULL, 0,
+    assert_int_equal(auth_invite(f->t.d, "Late Comer", "late@example.com", 0, NULL, 0, LANG_EN,
                                  "http://localhost:8080", tok),
                      DB_OK);
     assert_non_null(strstr(outbox_last(f, NULL), "http://localhost:8080/invite/accept?t="));
@@ -1121,9 +1211,9 @@ static void test_reset(void **state)
     fixture *f = *state;
     /* unknown e-mail: OK, and nothing at all is written */
     int64_t audits = scalar(f, "SELECT count(*) FROM audit");
-    assert_int_equal(auth_reset_request(f->t.d, "nobody@example.com", "https://scan.example"),
-                     DB_OK);
-    assert_int_equal(auth_reset_request(f->t.d, "", "https://scan.example"), DB_OK);
+    assert_int_equal(
+        auth_reset_request(f->t.d, "nobody@example.com", LANG_EN, "https://scan.example"), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "", LANG_EN, "https://scan.example"), DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM one_time_link"), 0);
     assert_int_equal(scalar(f, "SELECT count(*) FROM outbox"), 0);
     assert_int_equal(scalar(f, "SELECT count(*) FROM person"), 0);
@@ -1132,8 +1222,8 @@ static void test_reset(void **state)
     int64_t acc = account_create(f, "ana@example.com", "lozinka za test 1", SEC_NONE);
     char old[AUTH_TOKEN_LEN + 1];
     assert_int_equal(login(f, "ana@example.com", "lozinka za test 1", old), LOGIN_OK);
-    assert_int_equal(auth_reset_request(f->t.d, " ANA@example.com", "https://scan.example/"),
-                     DB_OK);
+    assert_int_equal(
+        auth_reset_request(f->t.d, " ANA@example.com", LANG_EN, "https://scan.example/"), DB_OK);
     const char *to = NULL;
     const char *body = outbox_last(f, &to);
     assert_string_equal(to, "ana@example.com");
@@ -1143,7 +1233,8 @@ static void test_reset(void **state)
                                " AND expires_at - created_at = 3600 AND created_by IS NULL"),
                      1);
     assert_int_equal(audit_count(f, "reset_request"), 1);
-    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", "https://scan.example"), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", LANG_EN, "https://scan.example"),
+                     DB_OK);
     token_after(outbox_last(f, NULL), "https://scan.example/password/reset?t=", t2);
     assert_string_not_equal(t1, t2);
 
@@ -1168,18 +1259,20 @@ static void test_reset(void **state)
 
     /* at most AUTH_RESET_PER_HOUR mails an hour, silently */
     for (int i = 2; i < AUTH_RESET_PER_HOUR + 3; i++)
-        assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", "https://scan.example"),
-                         DB_OK);
+        assert_int_equal(
+            auth_reset_request(f->t.d, "ana@example.com", LANG_EN, "https://scan.example"), DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM one_time_link"), AUTH_RESET_PER_HOUR);
     /* disabled accounts get nothing, and their links stop working */
     assert_int_equal(db_exec(f->t.d, "DELETE FROM one_time_link WHERE used_at IS NULL"), DB_OK);
-    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", "https://scan.example"), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", LANG_EN, "https://scan.example"),
+                     DB_OK);
     token_after(outbox_last(f, NULL), "https://scan.example/password/reset?t=", t1);
     assert_int_equal(auth_account_disable(f->t.d, acc, true, 0), DB_OK);
     assert_int_equal(auth_link_check(f->t.d, t1, "reset", &st), DB_OK);
     assert_int_equal(st, LINK_UNKNOWN);
     int64_t links = scalar(f, "SELECT count(*) FROM one_time_link");
-    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", "https://scan.example"), DB_OK);
+    assert_int_equal(auth_reset_request(f->t.d, "ana@example.com", LANG_EN, "https://scan.example"),
+                     DB_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM one_time_link"), links);
 }
 
@@ -1226,7 +1319,7 @@ static void test_audit_append_only_and_list(void **state)
     assert_int_equal(audit_list(f->t.d, &f->a, &by_entity, &rows, &n), DB_OK);
     assert_int_equal(n, 1);
     assert_string_equal(rows[0].action, "account_create");
-    assert_string_equal(rows[0].actor_name, "System");
+    assert_null(rows[0].actor_name); /* the system */
     assert_int_equal(rows[0].actor_id, 0);
     int64_t now = time_now();
     audit_filter future = {.since = now + 3600};
@@ -1273,6 +1366,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_accounts_and_bootstrap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invite_accept_single_use, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invite_language_and_existing_account, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expired_link, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_append_only_and_list, setup, teardown),
