@@ -19,13 +19,15 @@ int testdb_open(testdb *t)
     }
     snprintf(t->path, sizeof t->path, "%s/t.db", t->dir);
     buf err = BUF_INIT;
-    int applied = 0;
+    int applied = 0, version = 0;
+    /* the schema version, not the count: migration numbers are reserved
+     * per branch, so a branch may have gaps until they are merged */
     if (db_open(t->path, NULL, &t->d, &err) != DB_OK) {
         fprintf(stderr, "testdb: open %s: %s\n", t->path, buf_str(&err));
     } else if (migrate_up(t->d, &applied, &err) != DB_OK) {
         fprintf(stderr, "testdb: migrate: %s\n", buf_str(&err));
-    } else if (applied != migrate_latest()) {
-        fprintf(stderr, "testdb: %d migrations applied, %d expected\n", applied, migrate_latest());
+    } else if (migrate_current(t->d, &version) != DB_OK || version != migrate_latest()) {
+        fprintf(stderr, "testdb: schema version %d, %d expected\n", version, migrate_latest());
     } else {
         buf_free(&err);
         return 0;
