@@ -57,12 +57,14 @@ CREATE TABLE figure_total_row (
 --   founder (a founder) by the status in force on d1: 'all', the keys of
 --   O's sector, region and district, and the cluster rows of those
 --   clusters.
--- An update takes the old row and adds the new one (the order does not
--- matter: both are sums). Each statement has a fixed scope and grouping
--- and touches stored rows by primary key only, so a write costs a few
--- index lookups however many rows are stored. (Mechanical text: written
--- out per sign, scope and grouping rather than one statement with ORs,
--- which made SQLite walk every stored row of the year.)
+-- An update of a row's values adds the difference; one that moves a row
+-- to another organisation or year takes the old and adds the new. Three
+-- statements per change, each with a fixed grouping and the subqueries
+-- independent of the stored row, so SQLite reaches the stored rows
+-- through the primary key and computes O's keys and scopes once: a write
+-- costs a few index lookups however many rows are stored. (Mechanical
+-- text, written out per sign rather than one statement with ORs, which
+-- made SQLite walk every stored row of the year for each write.)
 
 CREATE TRIGGER figure_total_add AFTER INSERT ON org_figure
 WHEN EXISTS (SELECT 1 FROM figure_total_done WHERE year = NEW.year)
@@ -73,10 +75,8 @@ BEGIN
         revenue = revenue + coalesce(NEW.revenue_eur, 0),
         exports = exports + coalesce(NEW.exports_eur, 0),
         rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
+        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0 ELSE coalesce(NEW.revenue_eur, 0) END,
+        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0 ELSE coalesce(NEW.exports_eur, 0) END,
         demo = demo + NEW.is_demo
     WHERE year = NEW.year AND scope = 2 AND grp = 0 AND key = 'all' AND cluster_id IN (
         SELECT m.cluster_id FROM cluster_member m WHERE m.org_id = NEW.org_id
@@ -88,192 +88,50 @@ BEGIN
         revenue = revenue + coalesce(NEW.revenue_eur, 0),
         exports = exports + coalesce(NEW.exports_eur, 0),
         rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
+        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0 ELSE coalesce(NEW.revenue_eur, 0) END,
+        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0 ELSE coalesce(NEW.exports_eur, 0) END,
         demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 0 AND cluster_id = 0 AND grp = 1 AND key IN (
-        SELECT printf('%d', m.cluster_id) FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
+    WHERE year = NEW.year AND scope IN (0, 1) AND cluster_id = 0 AND grp = 1
+        AND key IN (SELECT printf('%d', m.cluster_id) FROM cluster_member m
+            WHERE m.org_id = NEW.org_id AND m.joined_on <= printf('%04d-12-31', NEW.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'))
+        AND (scope = 0 OR key IN (SELECT printf('%d', m.cluster_id) FROM cluster_member m
+            WHERE m.org_id = NEW.org_id AND m.joined_on <= printf('%04d-12-31', NEW.year)
+            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
+            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
+                AND x.since <= printf('%04d-12-31', NEW.year)
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder')));
     UPDATE figure_total_row SET reported = reported + 1,
         verified = verified + (NEW.verified_at IS NOT NULL),
         employees = employees + coalesce(NEW.employees, 0),
         revenue = revenue + coalesce(NEW.revenue_eur, 0),
         exports = exports + coalesce(NEW.exports_eur, 0),
         rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
+        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0 ELSE coalesce(NEW.revenue_eur, 0) END,
+        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0 ELSE coalesce(NEW.exports_eur, 0) END,
         demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 0 AND cluster_id = 0 AND grp = 0
-        AND key = 'all'
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
+    WHERE year = NEW.year AND scope IN (0, 1) AND cluster_id = 0 AND grp IN (0, 2, 3, 4)
+        AND key = CASE grp WHEN 0 THEN 'all'
+            WHEN 2 THEN coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
+                JOIN ref_nace n ON n.code = x.code WHERE x.org_id = NEW.org_id
+                ORDER BY x.code LIMIT 1), '?')
+            WHEN 3 THEN (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = NEW.org_id)
+            ELSE (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = NEW.org_id) END
+        AND CASE scope WHEN 0 THEN EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
             AND m.joined_on <= printf('%04d-12-31', NEW.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 0 AND cluster_id = 0 AND grp = 2
-        AND key = coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
-            JOIN ref_nace n ON n.code = x.code WHERE x.org_id = NEW.org_id
-            ORDER BY x.code LIMIT 1), '?')
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'))
+            ELSE EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
             AND m.joined_on <= printf('%04d-12-31', NEW.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 0 AND cluster_id = 0 AND grp = 3
-        AND key = (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = NEW.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 0 AND cluster_id = 0 AND grp = 4
-        AND key = (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = NEW.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 1 AND cluster_id = 0 AND grp = 1 AND key IN (
-        SELECT printf('%d', m.cluster_id) FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 1 AND cluster_id = 0 AND grp = 0
-        AND key = 'all'
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 1 AND cluster_id = 0 AND grp = 2
-        AND key = coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
-            JOIN ref_nace n ON n.code = x.code WHERE x.org_id = NEW.org_id
-            ORDER BY x.code LIMIT 1), '?')
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 1 AND cluster_id = 0 AND grp = 3
-        AND key = (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = NEW.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 1 AND cluster_id = 0 AND grp = 4
-        AND key = (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = NEW.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder')) END;
 END;
 
 CREATE TRIGGER figure_total_take AFTER DELETE ON org_figure
@@ -285,10 +143,8 @@ BEGIN
         revenue = revenue - coalesce(OLD.revenue_eur, 0),
         exports = exports - coalesce(OLD.exports_eur, 0),
         rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
+        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0 ELSE coalesce(OLD.revenue_eur, 0) END,
+        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0 ELSE coalesce(OLD.exports_eur, 0) END,
         demo = demo - OLD.is_demo
     WHERE year = OLD.year AND scope = 2 AND grp = 0 AND key = 'all' AND cluster_id IN (
         SELECT m.cluster_id FROM cluster_member m WHERE m.org_id = OLD.org_id
@@ -300,196 +156,119 @@ BEGIN
         revenue = revenue - coalesce(OLD.revenue_eur, 0),
         exports = exports - coalesce(OLD.exports_eur, 0),
         rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
+        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0 ELSE coalesce(OLD.revenue_eur, 0) END,
+        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0 ELSE coalesce(OLD.exports_eur, 0) END,
         demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 0 AND cluster_id = 0 AND grp = 1 AND key IN (
-        SELECT printf('%d', m.cluster_id) FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
+    WHERE year = OLD.year AND scope IN (0, 1) AND cluster_id = 0 AND grp = 1
+        AND key IN (SELECT printf('%d', m.cluster_id) FROM cluster_member m
+            WHERE m.org_id = OLD.org_id AND m.joined_on <= printf('%04d-12-31', OLD.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'))
+        AND (scope = 0 OR key IN (SELECT printf('%d', m.cluster_id) FROM cluster_member m
+            WHERE m.org_id = OLD.org_id AND m.joined_on <= printf('%04d-12-31', OLD.year)
+            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
+            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
+                AND x.since <= printf('%04d-12-31', OLD.year)
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder')));
     UPDATE figure_total_row SET reported = reported - 1,
         verified = verified - (OLD.verified_at IS NOT NULL),
         employees = employees - coalesce(OLD.employees, 0),
         revenue = revenue - coalesce(OLD.revenue_eur, 0),
         exports = exports - coalesce(OLD.exports_eur, 0),
         rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
+        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0 ELSE coalesce(OLD.revenue_eur, 0) END,
+        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0 ELSE coalesce(OLD.exports_eur, 0) END,
         demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 0 AND cluster_id = 0 AND grp = 0
-        AND key = 'all'
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
+    WHERE year = OLD.year AND scope IN (0, 1) AND cluster_id = 0 AND grp IN (0, 2, 3, 4)
+        AND key = CASE grp WHEN 0 THEN 'all'
+            WHEN 2 THEN coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
+                JOIN ref_nace n ON n.code = x.code WHERE x.org_id = OLD.org_id
+                ORDER BY x.code LIMIT 1), '?')
+            WHEN 3 THEN (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = OLD.org_id)
+            ELSE (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = OLD.org_id) END
+        AND CASE scope WHEN 0 THEN EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
             AND m.joined_on <= printf('%04d-12-31', OLD.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 0 AND cluster_id = 0 AND grp = 2
-        AND key = coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
-            JOIN ref_nace n ON n.code = x.code WHERE x.org_id = OLD.org_id
-            ORDER BY x.code LIMIT 1), '?')
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'))
+            ELSE EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
             AND m.joined_on <= printf('%04d-12-31', OLD.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 0 AND cluster_id = 0 AND grp = 3
-        AND key = (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = OLD.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 0 AND cluster_id = 0 AND grp = 4
-        AND key = (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = OLD.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 1 AND cluster_id = 0 AND grp = 1 AND key IN (
-        SELECT printf('%d', m.cluster_id) FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 1 AND cluster_id = 0 AND grp = 0
-        AND key = 'all'
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 1 AND cluster_id = 0 AND grp = 2
-        AND key = coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
-            JOIN ref_nace n ON n.code = x.code WHERE x.org_id = OLD.org_id
-            ORDER BY x.code LIMIT 1), '?')
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 1 AND cluster_id = 0 AND grp = 3
-        AND key = (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = OLD.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 1 AND cluster_id = 0 AND grp = 4
-        AND key = (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = OLD.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder')) END;
 END;
 
-CREATE TRIGGER figure_total_update_take AFTER UPDATE OF org_id, year, employees, revenue_eur, exports_eur, rnd_eur, verified_at, is_demo ON org_figure
-WHEN EXISTS (SELECT 1 FROM figure_total_done WHERE year = OLD.year)
+CREATE TRIGGER figure_total_change AFTER UPDATE OF org_id, year, employees, revenue_eur, exports_eur, rnd_eur, verified_at, is_demo ON org_figure
+WHEN OLD.org_id = NEW.org_id AND OLD.year = NEW.year AND EXISTS (SELECT 1 FROM figure_total_done WHERE year = NEW.year)
+BEGIN
+    UPDATE figure_total_row SET verified = verified + (NEW.verified_at IS NOT NULL) - (OLD.verified_at IS NOT NULL),
+        employees = employees + coalesce(NEW.employees, 0) - coalesce(OLD.employees, 0),
+        revenue = revenue + coalesce(NEW.revenue_eur, 0) - coalesce(OLD.revenue_eur, 0),
+        exports = exports + coalesce(NEW.exports_eur, 0) - coalesce(OLD.exports_eur, 0),
+        rnd = rnd + coalesce(NEW.rnd_eur, 0) - coalesce(OLD.rnd_eur, 0),
+        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0 ELSE coalesce(NEW.revenue_eur, 0) END - CASE WHEN OLD.exports_eur IS NULL THEN 0 ELSE coalesce(OLD.revenue_eur, 0) END,
+        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0 ELSE coalesce(NEW.exports_eur, 0) END - CASE WHEN OLD.revenue_eur IS NULL THEN 0 ELSE coalesce(OLD.exports_eur, 0) END,
+        demo = demo + NEW.is_demo - OLD.is_demo
+    WHERE year = NEW.year AND scope = 2 AND grp = 0 AND key = 'all' AND cluster_id IN (
+        SELECT m.cluster_id FROM cluster_member m WHERE m.org_id = NEW.org_id
+            AND m.joined_on <= printf('%04d-12-31', NEW.year)
+            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year)));
+    UPDATE figure_total_row SET verified = verified + (NEW.verified_at IS NOT NULL) - (OLD.verified_at IS NOT NULL),
+        employees = employees + coalesce(NEW.employees, 0) - coalesce(OLD.employees, 0),
+        revenue = revenue + coalesce(NEW.revenue_eur, 0) - coalesce(OLD.revenue_eur, 0),
+        exports = exports + coalesce(NEW.exports_eur, 0) - coalesce(OLD.exports_eur, 0),
+        rnd = rnd + coalesce(NEW.rnd_eur, 0) - coalesce(OLD.rnd_eur, 0),
+        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0 ELSE coalesce(NEW.revenue_eur, 0) END - CASE WHEN OLD.exports_eur IS NULL THEN 0 ELSE coalesce(OLD.revenue_eur, 0) END,
+        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0 ELSE coalesce(NEW.exports_eur, 0) END - CASE WHEN OLD.revenue_eur IS NULL THEN 0 ELSE coalesce(OLD.exports_eur, 0) END,
+        demo = demo + NEW.is_demo - OLD.is_demo
+    WHERE year = NEW.year AND scope IN (0, 1) AND cluster_id = 0 AND grp = 1
+        AND key IN (SELECT printf('%d', m.cluster_id) FROM cluster_member m
+            WHERE m.org_id = NEW.org_id AND m.joined_on <= printf('%04d-12-31', NEW.year)
+            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
+            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
+                AND x.since <= printf('%04d-12-31', NEW.year)
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'))
+        AND (scope = 0 OR key IN (SELECT printf('%d', m.cluster_id) FROM cluster_member m
+            WHERE m.org_id = NEW.org_id AND m.joined_on <= printf('%04d-12-31', NEW.year)
+            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
+            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
+                AND x.since <= printf('%04d-12-31', NEW.year)
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder')));
+    UPDATE figure_total_row SET verified = verified + (NEW.verified_at IS NOT NULL) - (OLD.verified_at IS NOT NULL),
+        employees = employees + coalesce(NEW.employees, 0) - coalesce(OLD.employees, 0),
+        revenue = revenue + coalesce(NEW.revenue_eur, 0) - coalesce(OLD.revenue_eur, 0),
+        exports = exports + coalesce(NEW.exports_eur, 0) - coalesce(OLD.exports_eur, 0),
+        rnd = rnd + coalesce(NEW.rnd_eur, 0) - coalesce(OLD.rnd_eur, 0),
+        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0 ELSE coalesce(NEW.revenue_eur, 0) END - CASE WHEN OLD.exports_eur IS NULL THEN 0 ELSE coalesce(OLD.revenue_eur, 0) END,
+        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0 ELSE coalesce(NEW.exports_eur, 0) END - CASE WHEN OLD.revenue_eur IS NULL THEN 0 ELSE coalesce(OLD.exports_eur, 0) END,
+        demo = demo + NEW.is_demo - OLD.is_demo
+    WHERE year = NEW.year AND scope IN (0, 1) AND cluster_id = 0 AND grp IN (0, 2, 3, 4)
+        AND key = CASE grp WHEN 0 THEN 'all'
+            WHEN 2 THEN coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
+                JOIN ref_nace n ON n.code = x.code WHERE x.org_id = NEW.org_id
+                ORDER BY x.code LIMIT 1), '?')
+            WHEN 3 THEN (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = NEW.org_id)
+            ELSE (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = NEW.org_id) END
+        AND CASE scope WHEN 0 THEN EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
+            AND m.joined_on <= printf('%04d-12-31', NEW.year)
+            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
+            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
+                AND x.since <= printf('%04d-12-31', NEW.year)
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'))
+            ELSE EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
+            AND m.joined_on <= printf('%04d-12-31', NEW.year)
+            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
+            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
+                AND x.since <= printf('%04d-12-31', NEW.year)
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder')) END;
+END;
+
+CREATE TRIGGER figure_total_move_take AFTER UPDATE OF org_id, year, employees, revenue_eur, exports_eur, rnd_eur, verified_at, is_demo ON org_figure
+WHEN (OLD.org_id IS NOT NEW.org_id OR OLD.year IS NOT NEW.year) AND EXISTS (SELECT 1 FROM figure_total_done WHERE year = OLD.year)
 BEGIN
     UPDATE figure_total_row SET reported = reported - 1,
         verified = verified - (OLD.verified_at IS NOT NULL),
@@ -497,10 +276,8 @@ BEGIN
         revenue = revenue - coalesce(OLD.revenue_eur, 0),
         exports = exports - coalesce(OLD.exports_eur, 0),
         rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
+        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0 ELSE coalesce(OLD.revenue_eur, 0) END,
+        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0 ELSE coalesce(OLD.exports_eur, 0) END,
         demo = demo - OLD.is_demo
     WHERE year = OLD.year AND scope = 2 AND grp = 0 AND key = 'all' AND cluster_id IN (
         SELECT m.cluster_id FROM cluster_member m WHERE m.org_id = OLD.org_id
@@ -512,196 +289,54 @@ BEGIN
         revenue = revenue - coalesce(OLD.revenue_eur, 0),
         exports = exports - coalesce(OLD.exports_eur, 0),
         rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
+        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0 ELSE coalesce(OLD.revenue_eur, 0) END,
+        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0 ELSE coalesce(OLD.exports_eur, 0) END,
         demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 0 AND cluster_id = 0 AND grp = 1 AND key IN (
-        SELECT printf('%d', m.cluster_id) FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
+    WHERE year = OLD.year AND scope IN (0, 1) AND cluster_id = 0 AND grp = 1
+        AND key IN (SELECT printf('%d', m.cluster_id) FROM cluster_member m
+            WHERE m.org_id = OLD.org_id AND m.joined_on <= printf('%04d-12-31', OLD.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'))
+        AND (scope = 0 OR key IN (SELECT printf('%d', m.cluster_id) FROM cluster_member m
+            WHERE m.org_id = OLD.org_id AND m.joined_on <= printf('%04d-12-31', OLD.year)
+            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
+            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
+                AND x.since <= printf('%04d-12-31', OLD.year)
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder')));
     UPDATE figure_total_row SET reported = reported - 1,
         verified = verified - (OLD.verified_at IS NOT NULL),
         employees = employees - coalesce(OLD.employees, 0),
         revenue = revenue - coalesce(OLD.revenue_eur, 0),
         exports = exports - coalesce(OLD.exports_eur, 0),
         rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
+        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0 ELSE coalesce(OLD.revenue_eur, 0) END,
+        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0 ELSE coalesce(OLD.exports_eur, 0) END,
         demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 0 AND cluster_id = 0 AND grp = 0
-        AND key = 'all'
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
+    WHERE year = OLD.year AND scope IN (0, 1) AND cluster_id = 0 AND grp IN (0, 2, 3, 4)
+        AND key = CASE grp WHEN 0 THEN 'all'
+            WHEN 2 THEN coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
+                JOIN ref_nace n ON n.code = x.code WHERE x.org_id = OLD.org_id
+                ORDER BY x.code LIMIT 1), '?')
+            WHEN 3 THEN (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = OLD.org_id)
+            ELSE (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = OLD.org_id) END
+        AND CASE scope WHEN 0 THEN EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
             AND m.joined_on <= printf('%04d-12-31', OLD.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 0 AND cluster_id = 0 AND grp = 2
-        AND key = coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
-            JOIN ref_nace n ON n.code = x.code WHERE x.org_id = OLD.org_id
-            ORDER BY x.code LIMIT 1), '?')
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'))
+            ELSE EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
             AND m.joined_on <= printf('%04d-12-31', OLD.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 0 AND cluster_id = 0 AND grp = 3
-        AND key = (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = OLD.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 0 AND cluster_id = 0 AND grp = 4
-        AND key = (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = OLD.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 1 AND cluster_id = 0 AND grp = 1 AND key IN (
-        SELECT printf('%d', m.cluster_id) FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 1 AND cluster_id = 0 AND grp = 0
-        AND key = 'all'
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 1 AND cluster_id = 0 AND grp = 2
-        AND key = coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
-            JOIN ref_nace n ON n.code = x.code WHERE x.org_id = OLD.org_id
-            ORDER BY x.code LIMIT 1), '?')
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 1 AND cluster_id = 0 AND grp = 3
-        AND key = (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = OLD.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported - 1,
-        verified = verified - (OLD.verified_at IS NOT NULL),
-        employees = employees - coalesce(OLD.employees, 0),
-        revenue = revenue - coalesce(OLD.revenue_eur, 0),
-        exports = exports - coalesce(OLD.exports_eur, 0),
-        rnd = rnd - coalesce(OLD.rnd_eur, 0),
-        rev_both = rev_both - CASE WHEN OLD.exports_eur IS NULL THEN 0
-            ELSE coalesce(OLD.revenue_eur, 0) END,
-        exp_both = exp_both - CASE WHEN OLD.revenue_eur IS NULL THEN 0
-            ELSE coalesce(OLD.exports_eur, 0) END,
-        demo = demo - OLD.is_demo
-    WHERE year = OLD.year AND scope = 1 AND cluster_id = 0 AND grp = 4
-        AND key = (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = OLD.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = OLD.org_id
-            AND m.joined_on <= printf('%04d-12-31', OLD.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', OLD.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', OLD.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder')) END;
 END;
 
-CREATE TRIGGER figure_total_update_add AFTER UPDATE OF org_id, year, employees, revenue_eur, exports_eur, rnd_eur, verified_at, is_demo ON org_figure
-WHEN EXISTS (SELECT 1 FROM figure_total_done WHERE year = NEW.year)
+CREATE TRIGGER figure_total_move_add AFTER UPDATE OF org_id, year, employees, revenue_eur, exports_eur, rnd_eur, verified_at, is_demo ON org_figure
+WHEN (OLD.org_id IS NOT NEW.org_id OR OLD.year IS NOT NEW.year) AND EXISTS (SELECT 1 FROM figure_total_done WHERE year = NEW.year)
 BEGIN
     UPDATE figure_total_row SET reported = reported + 1,
         verified = verified + (NEW.verified_at IS NOT NULL),
@@ -709,10 +344,8 @@ BEGIN
         revenue = revenue + coalesce(NEW.revenue_eur, 0),
         exports = exports + coalesce(NEW.exports_eur, 0),
         rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
+        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0 ELSE coalesce(NEW.revenue_eur, 0) END,
+        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0 ELSE coalesce(NEW.exports_eur, 0) END,
         demo = demo + NEW.is_demo
     WHERE year = NEW.year AND scope = 2 AND grp = 0 AND key = 'all' AND cluster_id IN (
         SELECT m.cluster_id FROM cluster_member m WHERE m.org_id = NEW.org_id
@@ -724,192 +357,50 @@ BEGIN
         revenue = revenue + coalesce(NEW.revenue_eur, 0),
         exports = exports + coalesce(NEW.exports_eur, 0),
         rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
+        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0 ELSE coalesce(NEW.revenue_eur, 0) END,
+        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0 ELSE coalesce(NEW.exports_eur, 0) END,
         demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 0 AND cluster_id = 0 AND grp = 1 AND key IN (
-        SELECT printf('%d', m.cluster_id) FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
+    WHERE year = NEW.year AND scope IN (0, 1) AND cluster_id = 0 AND grp = 1
+        AND key IN (SELECT printf('%d', m.cluster_id) FROM cluster_member m
+            WHERE m.org_id = NEW.org_id AND m.joined_on <= printf('%04d-12-31', NEW.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'))
+        AND (scope = 0 OR key IN (SELECT printf('%d', m.cluster_id) FROM cluster_member m
+            WHERE m.org_id = NEW.org_id AND m.joined_on <= printf('%04d-12-31', NEW.year)
+            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
+            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
+                AND x.since <= printf('%04d-12-31', NEW.year)
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder')));
     UPDATE figure_total_row SET reported = reported + 1,
         verified = verified + (NEW.verified_at IS NOT NULL),
         employees = employees + coalesce(NEW.employees, 0),
         revenue = revenue + coalesce(NEW.revenue_eur, 0),
         exports = exports + coalesce(NEW.exports_eur, 0),
         rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
+        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0 ELSE coalesce(NEW.revenue_eur, 0) END,
+        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0 ELSE coalesce(NEW.exports_eur, 0) END,
         demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 0 AND cluster_id = 0 AND grp = 0
-        AND key = 'all'
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
+    WHERE year = NEW.year AND scope IN (0, 1) AND cluster_id = 0 AND grp IN (0, 2, 3, 4)
+        AND key = CASE grp WHEN 0 THEN 'all'
+            WHEN 2 THEN coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
+                JOIN ref_nace n ON n.code = x.code WHERE x.org_id = NEW.org_id
+                ORDER BY x.code LIMIT 1), '?')
+            WHEN 3 THEN (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = NEW.org_id)
+            ELSE (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = NEW.org_id) END
+        AND CASE scope WHEN 0 THEN EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
             AND m.joined_on <= printf('%04d-12-31', NEW.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 0 AND cluster_id = 0 AND grp = 2
-        AND key = coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
-            JOIN ref_nace n ON n.code = x.code WHERE x.org_id = NEW.org_id
-            ORDER BY x.code LIMIT 1), '?')
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'))
+            ELSE EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
             AND m.joined_on <= printf('%04d-12-31', NEW.year)
             AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
             AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
                 AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 0 AND cluster_id = 0 AND grp = 3
-        AND key = (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = NEW.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 0 AND cluster_id = 0 AND grp = 4
-        AND key = (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = NEW.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 1 AND cluster_id = 0 AND grp = 1 AND key IN (
-        SELECT printf('%d', m.cluster_id) FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 1 AND cluster_id = 0 AND grp = 0
-        AND key = 'all'
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 1 AND cluster_id = 0 AND grp = 2
-        AND key = coalesce((SELECT coalesce(n.parent, n.code) FROM org_sector x
-            JOIN ref_nace n ON n.code = x.code WHERE x.org_id = NEW.org_id
-            ORDER BY x.code LIMIT 1), '?')
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 1 AND cluster_id = 0 AND grp = 3
-        AND key = (SELECT coalesce(o.region, '?') FROM org o WHERE o.id = NEW.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
-    UPDATE figure_total_row SET reported = reported + 1,
-        verified = verified + (NEW.verified_at IS NOT NULL),
-        employees = employees + coalesce(NEW.employees, 0),
-        revenue = revenue + coalesce(NEW.revenue_eur, 0),
-        exports = exports + coalesce(NEW.exports_eur, 0),
-        rnd = rnd + coalesce(NEW.rnd_eur, 0),
-        rev_both = rev_both + CASE WHEN NEW.exports_eur IS NULL THEN 0
-            ELSE coalesce(NEW.revenue_eur, 0) END,
-        exp_both = exp_both + CASE WHEN NEW.revenue_eur IS NULL THEN 0
-            ELSE coalesce(NEW.exports_eur, 0) END,
-        demo = demo + NEW.is_demo
-    WHERE year = NEW.year AND scope = 1 AND cluster_id = 0 AND grp = 4
-        AND key = (SELECT coalesce(o.district, '?') FROM org o WHERE o.id = NEW.org_id)
-        AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.org_id = NEW.org_id
-            AND m.joined_on <= printf('%04d-12-31', NEW.year)
-            AND (m.left_on IS NULL OR m.left_on >= printf('%04d-01-01', NEW.year))
-            AND (SELECT x.status FROM scan_membership x WHERE x.org_id = m.cluster_id
-                AND x.since <= printf('%04d-12-31', NEW.year)
-                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder'));
+                ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('founder')) END;
 END;
 
 -- --- memberships: drop the years whose overlap changes ------------------------------
