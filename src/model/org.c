@@ -689,6 +689,12 @@ enum {
     V_UPDATED_DESC,
     V_FOUNDED,
     V_FOUNDED_DESC,
+    V_AFTER_NAME, /* keyset pages after row $9 in each sort, V_NAME order */
+    V_AFTER_NAME_DESC,
+    V_AFTER_UPDATED,
+    V_AFTER_UPDATED_DESC,
+    V_AFTER_FOUNDED,
+    V_AFTER_FOUNDED_DESC,
     V_FACET,
     V__COUNT = V_FACET + 6
 };
@@ -705,7 +711,29 @@ static const char FILTERS[] = "<filters>"; /* marker: the filter fragments go he
         " s ON s.org_id = o.id JOIN " ref " n ON n.code = s.code WHERE n.parent IS NOT NULL",      \
         FILTERS, " GROUP BY 1 ORDER BY 1", NULL
 
-static const char *const list_parts[V__COUNT][6] = {
+/* A keyset page after the row whose id is $9: the sort key compared as a
+ * row value, which SQLite turns into a range on the (status, key) index,
+ * so a page costs the same at any depth (an OFFSET walked every row
+ * before it). Founded sorts put entries without a year last: the dated
+ * ones after the cursor, then the undated ones by id (all of them when
+ * the cursor row is dated). */
+#define AFTER(cmp, key, order)                                                                     \
+    "SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS,                                                  \
+        " AND (" key ") " cmp " (SELECT " key " FROM org o WHERE o.id = $9) ORDER BY " order       \
+        " LIMIT $8",                                                                               \
+        NULL
+#define AFTER_FOUNDED(cmp, dir, undated)                                                           \
+    "SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS,                                   \
+        " AND o.year_founded IS NOT NULL AND (o.year_founded, o.id) " cmp                          \
+        " (SELECT year_founded, id FROM org WHERE id = $9) ORDER BY o.year_founded " dir           \
+        ", o.id " dir " LIMIT $8) UNION ALL SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG,     \
+        FILTERS,                                                                                   \
+        " AND o.year_founded IS NULL AND o.id " cmp " (SELECT CASE WHEN year_founded IS NULL"      \
+        " THEN id ELSE " undated " END FROM org WHERE id = $9) ORDER BY o.id " dir " LIMIT $8)"    \
+        " LIMIT $8",                                                                               \
+        NULL
+
+static const char *const list_parts[V__COUNT][8] = {
     [V_COUNT] = {"SELECT count(*)" FROM_ORG, FILTERS, NULL},
     [V_KEYSET] = {"SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS,
                   " AND o.id > $9 ORDER BY o.id LIMIT $8", NULL},
@@ -715,6 +743,12 @@ static const char *const list_parts[V__COUNT][6] = {
     [V_UPDATED_DESC] = {PAGE("o.updated_at DESC, o.id DESC")},
     [V_FOUNDED] = {PAGE("o.year_founded IS NULL, o.year_founded, o.id")},
     [V_FOUNDED_DESC] = {PAGE("o.year_founded IS NULL, o.year_founded DESC, o.id DESC")},
+    [V_AFTER_NAME] = {AFTER(">", "o.name_folded, o.id", "o.name_folded, o.id")},
+    [V_AFTER_NAME_DESC] = {AFTER("<", "o.name_folded, o.id", "o.name_folded DESC, o.id DESC")},
+    [V_AFTER_UPDATED] = {AFTER(">", "o.updated_at, o.id", "o.updated_at, o.id")},
+    [V_AFTER_UPDATED_DESC] = {AFTER("<", "o.updated_at, o.id", "o.updated_at DESC, o.id DESC")},
+    [V_AFTER_FOUNDED] = {AFTER_FOUNDED(">", "", "0")},
+    [V_AFTER_FOUNDED_DESC] = {AFTER_FOUNDED("<", "DESC", "9223372036854775807")},
     [V_FACET +
         FIL_KIND] = {"SELECT o.kind, count(*)" FROM_ORG, FILTERS, " GROUP BY 1 ORDER BY 1", NULL},
     [V_FACET + FIL_SECTOR] = {TREE_FACET("org_sector", "ref_nace")},
@@ -823,6 +857,9 @@ db_status org_list(db *d, arena *a, const org_query *q, org_list_result *out)
     int64_t page = q->page < 1 ? 1 : q->page;
     bool keyset = q->sort == ORG_SORT_ID || q->after_id > 0;
     int sort = (unsigned)q->sort <= ORG_SORT_FOUNDED ? (int)q->sort : ORG_SORT_NAME;
+    int variant = q->sort == ORG_SORT_ID ? V_KEYSET
+                  : keyset               ? V_AFTER_NAME + 2 * sort + (q->desc ? 1 : 0)
+                                         : V_NAME + 2 * sort + (q->desc ? 1 : 0);
 
     db_stmt *s = list_prepare(d, V_COUNT, mask, vals);
     if (!s)
@@ -834,7 +871,7 @@ db_status org_list(db *d, arena *a, const org_query *q, org_list_result *out)
     if (st != DB_ROW)
         return st == DB_DONE ? DB_ERR : st;
 
-    s = list_prepare(d, keyset ? V_KEYSET : V_NAME + 2 * sort + (q->desc ? 1 : 0), mask, vals);
+    s = list_prepare(d, variant, mask, vals);
     if (!s)
         return DB_ERR;
     db_bind_int(s, 8, per_page);
