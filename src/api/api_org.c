@@ -551,7 +551,9 @@ void api_org_get(req *r)
 }
 
 /* GET /api/v1/search?q= : organisations by relevance. The cursor holds
- * the offset into the ranked hits (ranks are not a stable key). */
+ * search_query_after's position: a place among the ranked names (ranks
+ * are not a stable key, and there are at most a few hundred), then the
+ * last body-only match's document, so a deep page costs a seek. */
 void api_search(req *r)
 {
     const char *q = req_query(r, "q");
@@ -566,13 +568,10 @@ void api_search(req *r)
     api_page p;
     if (!api_page_parse(r, &p))
         return;
-    if (p.after > 100000) {
-        resp_error(r, 400, "cursor is not valid: use the next_cursor of a previous answer.");
-        return;
-    }
     search_hit *hits = NULL;
     size_t n = 0;
-    db_status st = search_query(r->db, r->a, q, "org", p.limit, (int)p.after, &hits, &n);
+    int64_t next = -1;
+    db_status st = search_query_after(r->db, r->a, q, "org", p.limit, p.after, &hits, &n, &next);
     if (st != DB_OK) {
         resp_fail(r, st, "search");
         return;
@@ -605,9 +604,9 @@ void api_search(req *r)
         buf_putc(o, '}');
     }
     buf_puts(o, "],\"next_cursor\":");
-    if (n == (size_t)p.limit) {
+    if (next >= 0) {
         buf_putc(o, '"');
-        api_cursor_encode(o, p.after + p.limit);
+        api_cursor_encode(o, next);
         buf_putc(o, '"');
     } else {
         buf_puts(o, "null");
