@@ -806,13 +806,33 @@ static db_stmt *list_prepare(db *d, int variant, unsigned mask, const char *cons
     return s;
 }
 
+/* The counts of one facet kept by triggers (0009_figures_totals.sql):
+ * what V_FACET gives when no filter but the status applies, per status or
+ * summed over all of them. */
+static const char SQL_FACET_STORED[] = "SELECT code, n FROM org_facet_count"
+                                       " WHERE status = $1 AND facet = $2 AND n > 0 ORDER BY code";
+static const char SQL_FACET_STORED_ANY[] =
+    "SELECT code, sum(n) FROM org_facet_count WHERE facet = $1 GROUP BY code"
+    " HAVING sum(n) > 0 ORDER BY code";
+
 static db_status list_facet(db *d, arena *a, int dim, unsigned mask, const char *const *vals,
                             org_facet *out)
 {
     out->name = facet_names[dim];
     out->values = NULL;
     out->n_values = 0;
-    db_stmt *s = list_prepare(d, V_FACET + dim, mask & ~(1u << dim), vals);
+    unsigned others = mask & ~(1u << dim);
+    db_stmt *s;
+    if ((others & ~(1u << FIL_STATUS)) == 0) { /* no other filter: the stored counts */
+        bool any = !(others & (1u << FIL_STATUS));
+        if ((s = db_prepare(d, any ? SQL_FACET_STORED_ANY : SQL_FACET_STORED))) {
+            if (!any)
+                db_bind_text(s, 1, vals[FIL_STATUS]);
+            db_bind_text(s, any ? 1 : 2, facet_names[dim]);
+        }
+    } else {
+        s = list_prepare(d, V_FACET + dim, others, vals);
+    }
     if (!s)
         return DB_ERR;
     size_t cap = 0;

@@ -702,6 +702,107 @@ static size_t facet_size(const org_list_result *res, const char *name)
     return 0;
 }
 
+/* The facet counts org_list reads from org_facet_count (kept by
+ * triggers) against the GROUP BYs they replace, as "code=n;..." strings,
+ * for each status and all statuses. */
+static const char *const facet_ref_sql[6] = {
+    "SELECT o.kind, count(*) FROM org o WHERE o.kind IS NOT NULL AND %s GROUP BY 1",
+    "SELECT coalesce(n.parent, s.code), count(DISTINCT o.id) FROM org o JOIN org_sector s ON"
+    " s.org_id = o.id JOIN ref_nace n ON n.code = s.code WHERE %s GROUP BY 1 UNION ALL SELECT"
+    " s.code, count(*) FROM org o JOIN org_sector s ON s.org_id = o.id JOIN ref_nace n ON"
+    " n.code = s.code WHERE n.parent IS NOT NULL AND %s GROUP BY 1",
+    "SELECT coalesce(n.parent, s.code), count(DISTINCT o.id) FROM org o JOIN org_fos s ON"
+    " s.org_id = o.id JOIN ref_fos n ON n.code = s.code WHERE %s GROUP BY 1 UNION ALL SELECT"
+    " s.code, count(*) FROM org o JOIN org_fos s ON s.org_id = o.id JOIN ref_fos n ON"
+    " n.code = s.code WHERE n.parent IS NOT NULL AND %s GROUP BY 1",
+    "SELECT o.region, count(*) FROM org o WHERE o.region IS NOT NULL AND %s GROUP BY 1",
+    "SELECT o.district, count(*) FROM org o WHERE o.district IS NOT NULL AND %s GROUP BY 1",
+    "SELECT g.code, count(*) FROM org o JOIN org_geo g ON g.org_id = o.id WHERE %s GROUP BY 1",
+};
+
+static void facets_equal_reference(fixture *f, const char *step)
+{
+    static const char *const statuses[] = {"published", "draft", "archived", "any"};
+    for (size_t k = 0; k < 4; k++) {
+        org_query q;
+        memset(&q, 0, sizeof q);
+        q.want_facets = true;
+        q.status = statuses[k];
+        org_list_result res;
+        assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
+        assert_int_equal(res.n_facets, 6);
+        char cond[64], inner[1200], sql[1400];
+        snprintf(cond, sizeof cond, k == 3 ? "1 = 1" : "o.status = '%s'", statuses[k]);
+        for (int d = 0; d < 6; d++) {
+            snprintf(inner, sizeof inner, facet_ref_sql[d], cond, cond);
+            snprintf(sql, sizeof sql,
+                     "SELECT coalesce(group_concat(c || '=' || n, ';'), '') FROM (SELECT * FROM"
+                     " (SELECT 1 AS c, 1 AS n WHERE 0 UNION ALL %s) WHERE c IS NOT NULL"
+                     " ORDER BY 1)",
+                     inner);
+            /* db_prepare caches by the text's address: one copy per text */
+            db_stmt *s = db_prepare(f->t.d, arena_strdup(&f->a, sql));
+            if (!s)
+                fail_msg("%s: %s", db_errmsg(f->t.d), sql);
+            assert_int_equal(db_step(s), DB_ROW);
+            char want[800];
+            snprintf(want, sizeof want, "%s", db_col_text(s, 0));
+            db_reset(s);
+            char got[800] = "";
+            const org_facet *fc = &res.facets[d];
+            for (size_t i = 0; i < fc->n_values; i++)
+                snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s=%lld", i ? ";" : "",
+                         fc->values[i].code, (long long)fc->values[i].count);
+            if (strcmp(got, want) != 0)
+                fail_msg("%s: %s facet %s: stored %s, reference %s", step, statuses[k], fc->name,
+                         got, want);
+        }
+    }
+}
+
+static void exec(fixture *f, const char *sql)
+{
+    db_status st = db_exec(f->t.d, sql);
+    if (st != DB_OK)
+        fail_msg("%s: %s", db_errmsg(f->t.d), sql);
+}
+
+static void test_stored_facets_follow_writes(void **state)
+{
+    fixture *f = *state;
+    int64_t ids[5];
+    make_list_set(f, ids);
+    facets_equal_reference(f, "created");
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "UPDATE org SET kind = 'university', region = 'BG', district = 'BEOGRAD'"
+             " WHERE id = %lld",
+             (long long)ids[0]);
+    exec(f, sql);
+    facets_equal_reference(f, "kind and district changed");
+    assert_int_equal(org_set_status(f->t.d, ids[1], "archived", 1, NULL), DB_OK);
+    facets_equal_reference(f, "archived");
+    snprintf(sql, sizeof sql,
+             "DELETE FROM org_sector WHERE org_id = %lld AND code = '25';"
+             " INSERT INTO org_sector(org_id, code) VALUES (%lld, 'J'), (%lld, '63'),"
+             " (%lld, 'C');"
+             " DELETE FROM org_geo WHERE org_id = %lld; INSERT INTO org_fos(org_id, code)"
+             " VALUES (%lld, '2'), (%lld, '1.1')",
+             (long long)ids[1], (long long)ids[3], (long long)ids[3], (long long)ids[4],
+             (long long)ids[1], (long long)ids[2], (long long)ids[2]);
+    exec(f, sql);
+    facets_equal_reference(f, "codes changed");
+    snprintf(sql, sizeof sql, "DELETE FROM org_sector WHERE org_id = %lld AND code = '62'",
+             (long long)ids[3]);
+    exec(f, sql);
+    facets_equal_reference(f, "one of two divisions gone");
+    assert_int_equal(org_set_status(f->t.d, ids[4], "published", 1, NULL), DB_OK);
+    facets_equal_reference(f, "published");
+    snprintf(sql, sizeof sql, "DELETE FROM org WHERE id = %lld", (long long)ids[2]);
+    exec(f, sql);
+    facets_equal_reference(f, "deleted");
+}
+
 static void test_list_filters_and_facets(void **state)
 {
     fixture *f = *state;
@@ -1193,6 +1294,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_status_and_restore, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_search_and_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters_and_facets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stored_facets_follow_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_logos, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
