@@ -703,6 +703,19 @@ static const char FILTERS[] = "<filters>"; /* marker: the filter fragments go he
 #define FROM_ORG " FROM org o WHERE 1 = 1"
 #define PAGE(order)                                                                                \
     "SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS, " ORDER BY " order " LIMIT $8 OFFSET $9", NULL
+/* Founded, undated last, as the dated entries in (status, year_founded)
+ * index order and then the undated ones by id: "year_founded IS NULL"
+ * in one ORDER BY made SQLite sort every matching entry for each page.
+ * Each part is limited to the rows the page can need, which also keeps
+ * its ORDER BY. */
+#define PAGE_FOUNDED(dir)                                                                          \
+    "SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS,                                   \
+        " AND o.year_founded IS NOT NULL ORDER BY o.year_founded " dir ", o.id " dir               \
+        " LIMIT $8 + $9) UNION ALL SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG,              \
+        FILTERS,                                                                                   \
+        " AND o.year_founded IS NULL ORDER BY o.id " dir " LIMIT $8 + $9)"                         \
+        " LIMIT $8 OFFSET $9",                                                                     \
+        NULL
 #define TREE_FACET(link, ref)                                                                      \
     "SELECT coalesce(n.parent, s.code), count(DISTINCT o.id) FROM org o JOIN " link                \
     " s ON s.org_id = o.id JOIN " ref " n ON n.code = s.code WHERE 1 = 1",                         \
@@ -741,8 +754,8 @@ static const char *const list_parts[V__COUNT][8] = {
     [V_NAME_DESC] = {PAGE("o.name_folded DESC, o.id DESC")},
     [V_UPDATED] = {PAGE("o.updated_at, o.id")},
     [V_UPDATED_DESC] = {PAGE("o.updated_at DESC, o.id DESC")},
-    [V_FOUNDED] = {PAGE("o.year_founded IS NULL, o.year_founded, o.id")},
-    [V_FOUNDED_DESC] = {PAGE("o.year_founded IS NULL, o.year_founded DESC, o.id DESC")},
+    [V_FOUNDED] = {PAGE_FOUNDED("")},
+    [V_FOUNDED_DESC] = {PAGE_FOUNDED("DESC")},
     [V_AFTER_NAME] = {AFTER(">", "o.name_folded, o.id", "o.name_folded, o.id")},
     [V_AFTER_NAME_DESC] = {AFTER("<", "o.name_folded, o.id", "o.name_folded DESC, o.id DESC")},
     [V_AFTER_UPDATED] = {AFTER(">", "o.updated_at, o.id", "o.updated_at, o.id")},
