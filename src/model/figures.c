@@ -9,7 +9,10 @@
  * fragments by scope (SCAN, founders, one cluster) and grouping (none,
  * cluster, sector, region, district); values are always bound, never
  * formatted in. Membership is read from cluster_member and
- * scan_membership, the same rows cluster.c writes, never copied. */
+ * scan_membership, the same rows cluster.c writes, never copied. What
+ * those statements give is stored per year and kept exact by triggers in
+ * every write's transaction (see "precomputed totals" below), so a page
+ * reads a few hundred rows instead of aggregating every member. */
 #include "model/figures.h"
 
 #include <assert.h>
