@@ -1399,6 +1399,155 @@ static void put_fields_detail(buf *b, const char *const *names, size_t n)
     buf_puts(b, "]}");
 }
 
+/* --- stored facet counts ------------------------------------------------------------
+ *
+ * org_facet_count (migration 0009) holds per status what the facet
+ * statements give with no filter but the status; the writers here keep it
+ * in their transaction: an entry's (facet, code) pairs are read before and
+ * after a write, the old ones taken at the old status and the new ones
+ * added at the new one. Done here rather than by triggers on org and its
+ * code tables: a trigger makes each of those statements open a statement
+ * savepoint, and FTS5 flushes its pending index at every savepoint, which
+ * made the 10,000-entry import twice as slow. The same comparison drops
+ * the stored figures totals grouped by sector, region or district when a
+ * cluster member's code for that grouping changes. */
+
+static const char SQL_FACET_STATUS[] = "SELECT status FROM org WHERE id = $1";
+/* The pairs an entry counts in: the trees count a top-level code once and
+ * each sub-code it has (as TREE_FACET). */
+static const char SQL_FACET_PAIRS[] =
+    "SELECT 'kind', kind FROM org WHERE id = $1 AND kind IS NOT NULL"
+    " UNION SELECT 'region', region FROM org WHERE id = $1 AND region IS NOT NULL"
+    " UNION SELECT 'district', district FROM org WHERE id = $1 AND district IS NOT NULL"
+    " UNION SELECT 'geo', code FROM org_geo WHERE org_id = $1"
+    " UNION SELECT 'sector', coalesce(n.parent, s.code) FROM org_sector s JOIN ref_nace n"
+    " ON n.code = s.code WHERE s.org_id = $1"
+    " UNION SELECT 'sector', s.code FROM org_sector s JOIN ref_nace n ON n.code = s.code"
+    " WHERE s.org_id = $1 AND n.parent IS NOT NULL"
+    " UNION SELECT 'fos', coalesce(n.parent, s.code) FROM org_fos s JOIN ref_fos n"
+    " ON n.code = s.code WHERE s.org_id = $1"
+    " UNION SELECT 'fos', s.code FROM org_fos s JOIN ref_fos n ON n.code = s.code"
+    " WHERE s.org_id = $1 AND n.parent IS NOT NULL";
+static const char SQL_FACET_TAKE[] =
+    "UPDATE org_facet_count SET n = n - 1 WHERE status = $1 AND facet = $2 AND code = $3";
+static const char SQL_FACET_ADD[] = "INSERT INTO org_facet_count(status, facet, code, n)"
+                                    " VALUES ($1, $2, $3, 1)"
+                                    " ON CONFLICT(status, facet, code) DO UPDATE SET n = n + 1";
+static const char SQL_FIG_MEMBER[] = "SELECT 1 FROM cluster_member WHERE org_id = $1 LIMIT 1";
+static const char SQL_FIG_DROP_DONE[] = "DELETE FROM figure_total_done WHERE grp = $1";
+static const char SQL_FIG_DROP_ROWS[] = "DELETE FROM figure_total_row WHERE grp = $1";
+
+typedef struct facet_pair {
+    const char *facet, *code;
+} facet_pair;
+
+typedef struct facet_snap {
+    const char *status; /* NULL: no such entry */
+    facet_pair *pairs;
+    size_t n;
+} facet_snap;
+
+static void facet_pair_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    facet_pair *p = item;
+    p->facet = db_col_dup(a, s, 0, oom);
+    p->code = db_col_dup(a, s, 1, oom);
+}
+
+/* The entry's status and pairs now (arena); status NULL when id is 0 or
+ * no entry has it. */
+static db_status facet_snapshot(db *d, arena *a, int64_t id, facet_snap *out)
+{
+    memset(out, 0, sizeof *out);
+    if (id <= 0)
+        return DB_OK;
+    db_stmt *s = db_prepare(d, SQL_FACET_STATUS);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_status st = db_step(s);
+    bool oom = false;
+    if (st == DB_ROW)
+        out->status = db_col_dup(a, s, 0, &oom);
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    if (st != DB_ROW)
+        return st == DB_DONE ? DB_OK : st;
+    if (!(s = db_prepare(d, SQL_FACET_PAIRS)))
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    return db_collect(s, a, (void **)&out->pairs, &out->n, sizeof *out->pairs, facet_pair_row,
+                      NULL);
+}
+
+static bool has_pair(const facet_snap *x, const facet_pair *p)
+{
+    for (size_t i = 0; i < x->n; i++)
+        if (strcmp(x->pairs[i].facet, p->facet) == 0 && strcmp(x->pairs[i].code, p->code) == 0)
+            return true;
+    return false;
+}
+
+static db_status facet_bump(db *d, const char *sql, const char *status, const facet_pair *p)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, status);
+    db_bind_text(s, 2, p->facet);
+    db_bind_text(s, 3, p->code);
+    return db_run(s);
+}
+
+/* Moves entry id's counts from before to after (either may be empty) and
+ * drops the figures totals a member's changed grouping makes stale. In
+ * the caller's write transaction. */
+static db_status facet_apply(db *d, int64_t id, const facet_snap *before, const facet_snap *after)
+{
+    bool same_status =
+        before->status && after->status && strcmp(before->status, after->status) == 0;
+    db_status st = DB_OK;
+    bool changed[3] = {false, false, false}; /* sector, region, district */
+    static const char *const fig_facet[3] = {"sector", "region", "district"};
+    for (size_t i = 0; st == DB_OK && i < before->n; i++) {
+        const facet_pair *p = &before->pairs[i];
+        bool kept = has_pair(after, p);
+        for (int g = 0; g < 3; g++)
+            changed[g] |= !kept && strcmp(p->facet, fig_facet[g]) == 0;
+        if (!same_status || !kept)
+            st = facet_bump(d, SQL_FACET_TAKE, before->status, p);
+    }
+    for (size_t i = 0; st == DB_OK && i < after->n; i++) {
+        const facet_pair *p = &after->pairs[i];
+        bool had = has_pair(before, p);
+        for (int g = 0; g < 3; g++)
+            changed[g] |= !had && strcmp(p->facet, fig_facet[g]) == 0;
+        if (!same_status || !had)
+            st = facet_bump(d, SQL_FACET_ADD, after->status, p);
+    }
+    if (st != DB_OK || !(changed[0] || changed[1] || changed[2]) || !before->status)
+        return st;
+    db_stmt *s = db_prepare(d, SQL_FIG_MEMBER);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    st = db_step(s);
+    db_reset(s);
+    if (st != DB_ROW)
+        return st == DB_DONE ? DB_OK : st; /* not a member: counted nowhere */
+    st = DB_OK;
+    for (int g = 0; st == DB_OK && g < 3; g++) {
+        for (int k = 0; st == DB_OK && changed[g] && k < 2; k++) {
+            if (!(s = db_prepare(d, k ? SQL_FIG_DROP_ROWS : SQL_FIG_DROP_DONE)))
+                return DB_ERR;
+            db_bind_int(s, 1, g + 2); /* FIG_GROUP_SECTOR, _REGION, _DISTRICT */
+            st = db_run(s);
+        }
+    }
+    return st;
+}
+
 /* The one writer (see org_put). audit_action NULL means org_create or
  * org_update; recreate lets a restore bring back a deleted entry under
  * its old id. */
@@ -1453,6 +1602,9 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         goto cleanup; /* nothing changed: nothing written, no revision */
 
     int64_t now = time_now();
+    facet_snap before, after;
+    if ((st = facet_snapshot(d, &a, found ? old.id : 0, &before)) != DB_OK)
+        goto cleanup;
     if ((st = write_row(d, &n, !found, found ? 0 : n.id, actor_id, now, &res->id)) != DB_OK)
         goto cleanup;
     for (size_t k = 0; k < 3; k++) {
@@ -1462,6 +1614,9 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         if ((st = replace_codes(d, &code_tables[k], res->id, &n, !found)) != DB_OK)
             goto cleanup;
     }
+    if ((st = facet_snapshot(d, &a, res->id, &after)) != DB_OK ||
+        (st = facet_apply(d, res->id, &before, &after)) != DB_OK)
+        goto cleanup;
     org_snapshot(&snap, &n);
     put_fields_detail(&detail, res->changed, res->n_changed);
     if (buf_failed(&snap) || buf_failed(&detail)) {
@@ -1567,6 +1722,7 @@ static const char SQL_DELETE[] = "DELETE FROM org WHERE id = $1";
 
 db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip)
 {
+    arena a = ARENA_INIT;
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         return st;
@@ -1582,12 +1738,17 @@ db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip)
         goto cleanup; /* DB_DONE: no such entry */
     /* The logo and the classifications go with the row (ON DELETE
      * CASCADE); memberships, affiliations and invitations refuse (FK). */
+    facet_snap before, none = {0};
+    if ((st = facet_snapshot(d, &a, id, &before)) != DB_OK)
+        goto cleanup;
     if (!(s = db_prepare(d, SQL_DELETE))) {
         st = DB_ERR;
         goto cleanup;
     }
     db_bind_int(s, 1, id);
     if ((st = db_run(s)) != DB_OK)
+        goto cleanup;
+    if ((st = facet_apply(d, id, &before, &none)) != DB_OK)
         goto cleanup;
     if ((st = search_delete(d, "org", id)) != DB_OK)
         goto cleanup;
@@ -1599,6 +1760,7 @@ db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip)
 cleanup:
     if (st != DB_OK)
         db_rollback(d);
+    arena_free(&a);
     return st;
 }
 

@@ -760,11 +760,57 @@ static void facets_equal_reference(fixture *f, const char *step)
     }
 }
 
-static void exec(fixture *f, const char *sql)
+/* Reads entry id, lets change() edit it, saves it through org_update. */
+static void update_with(fixture *f, int64_t id, void (*change)(org_rec *))
 {
-    db_status st = db_exec(f->t.d, sql);
-    if (st != DB_OK)
-        fail_msg("%s: %s", db_errmsg(f->t.d), sql);
+    org_rec r;
+    bool found = false;
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &r, &found), DB_OK);
+    assert_true(found);
+    change(&r);
+    form_errors errs;
+    memset(&errs, 0, sizeof errs);
+    db_status st = org_update(f->t.d, &r, 1, NULL, &errs);
+    for (size_t i = 0; i < errs.n_items; i++)
+        fprintf(stderr, "update %s: %s code %d\n", r.slug, errs.items[i].field, errs.items[i].code);
+    assert_int_equal(st, DB_OK);
+}
+
+static void to_university(org_rec *r)
+{
+    r->kind = "university";
+    r->region = "BG";
+    r->district = "BEOGRAD";
+}
+
+static void sectors_c_no_geo(org_rec *r)
+{
+    static const char *s[] = {"C"};
+    set_lists(r, s, 1, r->fos, r->n_fos, NULL, 0);
+}
+
+static void sectors_62_j_63(org_rec *r)
+{
+    static const char *s[] = {"62", "63", "J"};
+    set_lists(r, s, 3, r->fos, r->n_fos, r->geo, r->n_geo);
+}
+
+static void sectors_j_63(org_rec *r)
+{
+    static const char *s[] = {"63", "J"};
+    set_lists(r, s, 2, r->fos, r->n_fos, r->geo, r->n_geo);
+}
+
+static void sectors_c_j(org_rec *r)
+{
+    static const char *s[] = {"C", "J"};
+    set_lists(r, s, 2, r->fos, r->n_fos, r->geo, r->n_geo);
+}
+
+static void fos_three(org_rec *r)
+{
+    static const char *fo[] = {"1.1", "2", "2.3"};
+    set_lists(r, r->sectors, r->n_sectors, fo, 3, r->geo, r->n_geo);
 }
 
 static void test_stored_facets_follow_writes(void **state)
@@ -773,33 +819,20 @@ static void test_stored_facets_follow_writes(void **state)
     int64_t ids[5];
     make_list_set(f, ids);
     facets_equal_reference(f, "created");
-    char sql[300];
-    snprintf(sql, sizeof sql,
-             "UPDATE org SET kind = 'university', region = 'BG', district = 'BEOGRAD'"
-             " WHERE id = %lld",
-             (long long)ids[0]);
-    exec(f, sql);
-    facets_equal_reference(f, "kind and district changed");
+    update_with(f, ids[0], to_university);
+    facets_equal_reference(f, "kind, region and district changed");
     assert_int_equal(org_set_status(f->t.d, ids[1], "archived", 1, NULL), DB_OK);
     facets_equal_reference(f, "archived");
-    snprintf(sql, sizeof sql,
-             "DELETE FROM org_sector WHERE org_id = %lld AND code = '25';"
-             " INSERT INTO org_sector(org_id, code) VALUES (%lld, 'J'), (%lld, '63'),"
-             " (%lld, 'C');"
-             " DELETE FROM org_geo WHERE org_id = %lld; INSERT INTO org_fos(org_id, code)"
-             " VALUES (%lld, '2'), (%lld, '1.1')",
-             (long long)ids[1], (long long)ids[3], (long long)ids[3], (long long)ids[4],
-             (long long)ids[1], (long long)ids[2], (long long)ids[2]);
-    exec(f, sql);
+    update_with(f, ids[1], sectors_c_no_geo);
+    update_with(f, ids[3], sectors_62_j_63);
+    update_with(f, ids[4], sectors_c_j);
+    update_with(f, ids[2], fos_three);
     facets_equal_reference(f, "codes changed");
-    snprintf(sql, sizeof sql, "DELETE FROM org_sector WHERE org_id = %lld AND code = '62'",
-             (long long)ids[3]);
-    exec(f, sql);
+    update_with(f, ids[3], sectors_j_63);
     facets_equal_reference(f, "one of two divisions gone");
     assert_int_equal(org_set_status(f->t.d, ids[4], "published", 1, NULL), DB_OK);
     facets_equal_reference(f, "published");
-    snprintf(sql, sizeof sql, "DELETE FROM org WHERE id = %lld", (long long)ids[2]);
-    exec(f, sql);
+    assert_int_equal(org_delete(f->t.d, ids[2], 1, NULL), DB_OK);
     facets_equal_reference(f, "deleted");
 }
 

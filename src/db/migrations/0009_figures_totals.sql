@@ -17,9 +17,9 @@
 --   cluster_member      the years whose membership overlap changes are
 --                       dropped (filled again on the next read)
 --   scan_membership     the years at or after the status date are dropped
---   org (region,        the groupings that key by them are dropped, when
---   district, delete),  the organisation is or was a member of a cluster
---   org_sector
+--   an organisation's   the groupings keyed by them are dropped when it is
+--   region, district,   a member of a cluster (by org.c's writers, not a
+--   sectors             trigger: see the facet counts at the end)
 -- Scope: 0 SCAN, 1 founders, 2 one cluster (cluster_id); grp: 0 none,
 -- 1 cluster, 2 sector, 3 region, 4 district (figure_scope, figure_group).
 
@@ -458,45 +458,12 @@ CREATE TRIGGER figure_total_scan_update AFTER UPDATE ON scan_membership BEGIN
         AND printf('%04d-12-31', year) >= min(OLD.since, NEW.since);
 END;
 
--- --- an organisation's keys: its groupings, when it is or was a member -----------
-
-CREATE TRIGGER figure_total_org_region AFTER UPDATE OF region ON org
-WHEN OLD.region IS NOT NEW.region AND EXISTS (SELECT 1 FROM cluster_member WHERE org_id = NEW.id)
-BEGIN
-    DELETE FROM figure_total_done WHERE grp = 3;
-    DELETE FROM figure_total_row WHERE grp = 3;
-END;
-
-CREATE TRIGGER figure_total_org_district AFTER UPDATE OF district ON org
-WHEN OLD.district IS NOT NEW.district AND EXISTS (SELECT 1 FROM cluster_member WHERE org_id = NEW.id)
-BEGIN
-    DELETE FROM figure_total_done WHERE grp = 4;
-    DELETE FROM figure_total_row WHERE grp = 4;
-END;
-
-CREATE TRIGGER figure_total_sector_add AFTER INSERT ON org_sector
-WHEN EXISTS (SELECT 1 FROM cluster_member WHERE org_id = NEW.org_id)
-BEGIN
-    DELETE FROM figure_total_done WHERE grp = 2;
-    DELETE FROM figure_total_row WHERE grp = 2;
-END;
-
-CREATE TRIGGER figure_total_sector_delete AFTER DELETE ON org_sector
-WHEN EXISTS (SELECT 1 FROM cluster_member WHERE org_id = OLD.org_id)
-BEGIN
-    DELETE FROM figure_total_done WHERE grp = 2;
-    DELETE FROM figure_total_row WHERE grp = 2;
-END;
-
--- Deleting an organisation cascades to its memberships and figures in an
--- order the triggers above cannot rely on: everything goes (rare).
-CREATE TRIGGER figure_total_org_delete BEFORE DELETE ON org
-WHEN EXISTS (SELECT 1 FROM cluster_member WHERE org_id = OLD.id OR cluster_id = OLD.id)
-    OR EXISTS (SELECT 1 FROM scan_membership WHERE org_id = OLD.id)
-BEGIN
-    DELETE FROM figure_total_done;
-    DELETE FROM figure_total_row;
-END;
+-- --- an organisation's keys ----------------------------------------------------------
+-- A member's region, district or sectors changing drops the groupings
+-- keyed by them: org.c does it in its writers (with the facet counts
+-- below), not a trigger on org (see there). Deleting an organisation
+-- with memberships is refused (foreign keys); its SCAN history, which
+-- cascades, drops its years through the triggers above.
 
 -- === The directory's facet counts ===================================================
 -- /orgs counts every facet value (kind, sector, thematic field, region,
@@ -504,8 +471,11 @@ END;
 -- filters; with no other filter that was six GROUP BYs over 100,000
 -- entries on every uncached render (0.7 s of CPU). org_facet_count keeps
 -- those counts per status, exactly what the facet statements of org.c
--- (list_parts, V_FACET) give with the status filter alone, kept by the
--- triggers below in the transaction of every write. For the two trees
+-- (list_parts, V_FACET) give with the status filter alone, kept by org.c's
+-- writers in the transaction of every write (not by triggers: a trigger
+-- on org or its code tables makes each statement open a savepoint, and
+-- FTS5 flushes its pending index at each, which doubled the cost of the
+-- entry import). For the two trees
 -- (NACE, FOS) a top-level code counts each entry once however many of its
 -- sub-codes it has; a sub-code counts the entries that have it.
 
@@ -537,138 +507,3 @@ INSERT INTO org_facet_count(status, facet, code, n)
     UNION ALL SELECT o.status, 'fos', s.code, count(*)
         FROM org o JOIN org_fos s ON s.org_id = o.id JOIN ref_fos n ON n.code = s.code
         WHERE n.parent IS NOT NULL GROUP BY 1, 3;
-
--- an entry's own columns: taken at the old status, added at the new one
-CREATE TRIGGER org_facet_insert AFTER INSERT ON org BEGIN
-    INSERT INTO org_facet_count(status, facet, code, n)
-        SELECT NEW.status, f, c, 1 FROM (SELECT 'kind' AS f, NEW.kind AS c
-            UNION ALL SELECT 'region', NEW.region UNION ALL SELECT 'district', NEW.district)
-        WHERE c IS NOT NULL
-        ON CONFLICT(status, facet, code) DO UPDATE SET n = n + 1;
-END;
-
-CREATE TRIGGER org_facet_update AFTER UPDATE OF status, kind, region, district ON org BEGIN
-    UPDATE org_facet_count SET n = n - 1 WHERE status = OLD.status AND (
-        (facet = 'kind' AND code = OLD.kind) OR (facet = 'region' AND code = OLD.region)
-        OR (facet = 'district' AND code = OLD.district));
-    INSERT INTO org_facet_count(status, facet, code, n)
-        SELECT NEW.status, f, c, 1 FROM (SELECT 'kind' AS f, NEW.kind AS c
-            UNION ALL SELECT 'region', NEW.region UNION ALL SELECT 'district', NEW.district)
-        WHERE c IS NOT NULL
-        ON CONFLICT(status, facet, code) DO UPDATE SET n = n + 1;
-END;
-
--- a new status carries the entry's codes along
-CREATE TRIGGER org_facet_status AFTER UPDATE OF status ON org
-WHEN OLD.status IS NOT NEW.status
-BEGIN
-    UPDATE org_facet_count SET n = n - 1 WHERE status = OLD.status AND (
-        (facet = 'geo' AND code IN (SELECT code FROM org_geo WHERE org_id = NEW.id))
-        OR (facet = 'sector' AND code IN (SELECT coalesce(n.parent, s.code) FROM org_sector s
-            JOIN ref_nace n ON n.code = s.code WHERE s.org_id = NEW.id UNION
-            SELECT s.code FROM org_sector s JOIN ref_nace n ON n.code = s.code
-            WHERE s.org_id = NEW.id AND n.parent IS NOT NULL))
-        OR (facet = 'fos' AND code IN (SELECT coalesce(n.parent, s.code) FROM org_fos s
-            JOIN ref_fos n ON n.code = s.code WHERE s.org_id = NEW.id UNION
-            SELECT s.code FROM org_fos s JOIN ref_fos n ON n.code = s.code
-            WHERE s.org_id = NEW.id AND n.parent IS NOT NULL)));
-    INSERT INTO org_facet_count(status, facet, code, n)
-        SELECT NEW.status, f, c, 1 FROM (
-            SELECT 'geo' AS f, code AS c FROM org_geo WHERE org_id = NEW.id
-            UNION SELECT 'sector', coalesce(n.parent, s.code) FROM org_sector s
-                JOIN ref_nace n ON n.code = s.code WHERE s.org_id = NEW.id
-            UNION SELECT 'sector', s.code FROM org_sector s JOIN ref_nace n ON n.code = s.code
-                WHERE s.org_id = NEW.id AND n.parent IS NOT NULL
-            UNION SELECT 'fos', coalesce(n.parent, s.code) FROM org_fos s
-                JOIN ref_fos n ON n.code = s.code WHERE s.org_id = NEW.id
-            UNION SELECT 'fos', s.code FROM org_fos s JOIN ref_fos n ON n.code = s.code
-                WHERE s.org_id = NEW.id AND n.parent IS NOT NULL)
-        WHERE true
-        ON CONFLICT(status, facet, code) DO UPDATE SET n = n + 1;
-END;
-
--- deleting an entry takes everything before its codes cascade (their own
--- triggers below then find no entry and do nothing)
-CREATE TRIGGER org_facet_delete BEFORE DELETE ON org BEGIN
-    UPDATE org_facet_count SET n = n - 1 WHERE status = OLD.status AND (
-        (facet = 'kind' AND code = OLD.kind) OR (facet = 'region' AND code = OLD.region)
-        OR (facet = 'district' AND code = OLD.district)
-        OR (facet = 'geo' AND code IN (SELECT code FROM org_geo WHERE org_id = OLD.id))
-        OR (facet = 'sector' AND code IN (SELECT coalesce(n.parent, s.code) FROM org_sector s
-            JOIN ref_nace n ON n.code = s.code WHERE s.org_id = OLD.id UNION
-            SELECT s.code FROM org_sector s JOIN ref_nace n ON n.code = s.code
-            WHERE s.org_id = OLD.id AND n.parent IS NOT NULL))
-        OR (facet = 'fos' AND code IN (SELECT coalesce(n.parent, s.code) FROM org_fos s
-            JOIN ref_fos n ON n.code = s.code WHERE s.org_id = OLD.id UNION
-            SELECT s.code FROM org_fos s JOIN ref_fos n ON n.code = s.code
-            WHERE s.org_id = OLD.id AND n.parent IS NOT NULL)));
-END;
-
-CREATE TRIGGER org_facet_geo_add AFTER INSERT ON org_geo
-WHEN EXISTS (SELECT 1 FROM org WHERE id = NEW.org_id)
-BEGIN
-    INSERT INTO org_facet_count(status, facet, code, n)
-        SELECT status, 'geo', NEW.code, 1 FROM org WHERE id = NEW.org_id
-        ON CONFLICT(status, facet, code) DO UPDATE SET n = n + 1;
-END;
-
-CREATE TRIGGER org_facet_geo_take AFTER DELETE ON org_geo
-WHEN EXISTS (SELECT 1 FROM org WHERE id = OLD.org_id)
-BEGIN
-    UPDATE org_facet_count SET n = n - 1 WHERE facet = 'geo' AND code = OLD.code
-        AND status = (SELECT status FROM org WHERE id = OLD.org_id);
-END;
-
-CREATE TRIGGER org_facet_sector_add AFTER INSERT ON org_sector
-WHEN EXISTS (SELECT 1 FROM org WHERE id = NEW.org_id)
-BEGIN
-    -- the top-level code, unless another of the entry's codes is under it
-    INSERT INTO org_facet_count(status, facet, code, n)
-        SELECT o.status, 'sector', coalesce(r.parent, r.code), 1 FROM org o, ref_nace r
-        WHERE o.id = NEW.org_id AND r.code = NEW.code AND NOT EXISTS (
-            SELECT 1 FROM org_sector s JOIN ref_nace x ON x.code = s.code WHERE s.org_id = NEW.org_id
-            AND s.code <> NEW.code AND coalesce(x.parent, x.code) = coalesce(r.parent, r.code))
-        ON CONFLICT(status, facet, code) DO UPDATE SET n = n + 1;
-    INSERT INTO org_facet_count(status, facet, code, n)
-        SELECT o.status, 'sector', r.code, 1 FROM org o, ref_nace r
-        WHERE o.id = NEW.org_id AND r.code = NEW.code AND r.parent IS NOT NULL
-        ON CONFLICT(status, facet, code) DO UPDATE SET n = n + 1;
-END;
-
-CREATE TRIGGER org_facet_sector_take AFTER DELETE ON org_sector
-WHEN EXISTS (SELECT 1 FROM org WHERE id = OLD.org_id)
-BEGIN
-    UPDATE org_facet_count SET n = n - 1 WHERE facet = 'sector'
-        AND status = (SELECT status FROM org WHERE id = OLD.org_id)
-        AND code IN (SELECT coalesce(r.parent, r.code) FROM ref_nace r WHERE r.code = OLD.code
-            AND NOT EXISTS (SELECT 1 FROM org_sector s JOIN ref_nace x ON x.code = s.code
-                WHERE s.org_id = OLD.org_id AND coalesce(x.parent, x.code) = coalesce(r.parent, r.code))
-            UNION ALL SELECT r.code FROM ref_nace r WHERE r.code = OLD.code AND r.parent IS NOT NULL);
-END;
-
-CREATE TRIGGER org_facet_fos_add AFTER INSERT ON org_fos
-WHEN EXISTS (SELECT 1 FROM org WHERE id = NEW.org_id)
-BEGIN
-    -- the top-level code, unless another of the entry's codes is under it
-    INSERT INTO org_facet_count(status, facet, code, n)
-        SELECT o.status, 'fos', coalesce(r.parent, r.code), 1 FROM org o, ref_fos r
-        WHERE o.id = NEW.org_id AND r.code = NEW.code AND NOT EXISTS (
-            SELECT 1 FROM org_fos s JOIN ref_fos x ON x.code = s.code WHERE s.org_id = NEW.org_id
-            AND s.code <> NEW.code AND coalesce(x.parent, x.code) = coalesce(r.parent, r.code))
-        ON CONFLICT(status, facet, code) DO UPDATE SET n = n + 1;
-    INSERT INTO org_facet_count(status, facet, code, n)
-        SELECT o.status, 'fos', r.code, 1 FROM org o, ref_fos r
-        WHERE o.id = NEW.org_id AND r.code = NEW.code AND r.parent IS NOT NULL
-        ON CONFLICT(status, facet, code) DO UPDATE SET n = n + 1;
-END;
-
-CREATE TRIGGER org_facet_fos_take AFTER DELETE ON org_fos
-WHEN EXISTS (SELECT 1 FROM org WHERE id = OLD.org_id)
-BEGIN
-    UPDATE org_facet_count SET n = n - 1 WHERE facet = 'fos'
-        AND status = (SELECT status FROM org WHERE id = OLD.org_id)
-        AND code IN (SELECT coalesce(r.parent, r.code) FROM ref_fos r WHERE r.code = OLD.code
-            AND NOT EXISTS (SELECT 1 FROM org_fos s JOIN ref_fos x ON x.code = s.code
-                WHERE s.org_id = OLD.org_id AND coalesce(x.parent, x.code) = coalesce(r.parent, r.code))
-            UNION ALL SELECT r.code FROM ref_fos r WHERE r.code = OLD.code AND r.parent IS NOT NULL);
-END;
