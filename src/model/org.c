@@ -819,13 +819,20 @@ static db_stmt *list_prepare(db *d, int variant, unsigned mask, const char *cons
     return s;
 }
 
-/* The counts of one facet kept by triggers (0009_figures_totals.sql):
- * what V_FACET gives when no filter but the status applies, per status or
- * summed over all of them. */
-static const char SQL_FACET_STORED[] = "SELECT code, n FROM org_facet_count"
-                                       " WHERE status = $1 AND facet = $2 AND n > 0 ORDER BY code";
+/* The counts of one facet kept by the writers (0009_figures_totals.sql,
+ * facet_apply): what V_FACET gives when no filter but the status and the
+ * kind applies, per status or summed over all of them. */
+static const char SQL_FACET_STORED[] =
+    "SELECT code, sum(n) FROM org_facet_count WHERE status = $1 AND facet = $2"
+    " GROUP BY code HAVING sum(n) > 0 ORDER BY code";
 static const char SQL_FACET_STORED_ANY[] =
-    "SELECT code, sum(n) FROM org_facet_count WHERE facet = $1 GROUP BY code"
+    "SELECT code, sum(n) FROM org_facet_count WHERE facet = $2 GROUP BY code"
+    " HAVING sum(n) > 0 ORDER BY code";
+static const char SQL_FACET_STORED_KIND[] =
+    "SELECT code, n FROM org_facet_count WHERE status = $1 AND kind = $3 AND facet = $2"
+    " AND n > 0 ORDER BY code";
+static const char SQL_FACET_STORED_KIND_ANY[] =
+    "SELECT code, sum(n) FROM org_facet_count WHERE kind = $3 AND facet = $2 GROUP BY code"
     " HAVING sum(n) > 0 ORDER BY code";
 
 static db_status list_facet(db *d, arena *a, int dim, unsigned mask, const char *const *vals,
@@ -836,12 +843,16 @@ static db_status list_facet(db *d, arena *a, int dim, unsigned mask, const char 
     out->n_values = 0;
     unsigned others = mask & ~(1u << dim);
     db_stmt *s;
-    if ((others & ~(1u << FIL_STATUS)) == 0) { /* no other filter: the stored counts */
-        bool any = !(others & (1u << FIL_STATUS));
-        if ((s = db_prepare(d, any ? SQL_FACET_STORED_ANY : SQL_FACET_STORED))) {
+    if ((others & ~(1u << FIL_STATUS) & ~(1u << FIL_KIND)) == 0) { /* the stored counts */
+        bool any = !(others & (1u << FIL_STATUS)), kind = others & (1u << FIL_KIND);
+        const char *sql = kind ? (any ? SQL_FACET_STORED_KIND_ANY : SQL_FACET_STORED_KIND)
+                               : (any ? SQL_FACET_STORED_ANY : SQL_FACET_STORED);
+        if ((s = db_prepare(d, sql))) {
             if (!any)
                 db_bind_text(s, 1, vals[FIL_STATUS]);
-            db_bind_text(s, any ? 1 : 2, facet_names[dim]);
+            db_bind_text(s, 2, facet_names[dim]);
+            if (kind)
+                db_bind_text(s, 3, vals[FIL_KIND]);
         }
     } else {
         s = list_prepare(d, V_FACET + dim, others, vals);
@@ -1412,7 +1423,7 @@ static void put_fields_detail(buf *b, const char *const *names, size_t n)
  * the stored figures totals grouped by sector, region or district when a
  * cluster member's code for that grouping changes. */
 
-static const char SQL_FACET_STATUS[] = "SELECT status FROM org WHERE id = $1";
+static const char SQL_FACET_STATUS[] = "SELECT status, coalesce(kind, '') FROM org WHERE id = $1";
 /* The pairs an entry counts in: the trees count a top-level code once and
  * each sub-code it has (as TREE_FACET). */
 static const char SQL_FACET_PAIRS[] =
@@ -1429,10 +1440,11 @@ static const char SQL_FACET_PAIRS[] =
     " UNION SELECT 'fos', s.code FROM org_fos s JOIN ref_fos n ON n.code = s.code"
     " WHERE s.org_id = $1 AND n.parent IS NOT NULL";
 static const char SQL_FACET_TAKE[] =
-    "UPDATE org_facet_count SET n = n - 1 WHERE status = $1 AND facet = $2 AND code = $3";
-static const char SQL_FACET_ADD[] = "INSERT INTO org_facet_count(status, facet, code, n)"
-                                    " VALUES ($1, $2, $3, 1)"
-                                    " ON CONFLICT(status, facet, code) DO UPDATE SET n = n + 1";
+    "UPDATE org_facet_count SET n = n - 1"
+    " WHERE status = $1 AND kind = $4 AND facet = $2 AND code = $3";
+static const char SQL_FACET_ADD[] =
+    "INSERT INTO org_facet_count(status, kind, facet, code, n) VALUES ($1, $4, $2, $3, 1)"
+    " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = n + 1";
 static const char SQL_FIG_MEMBER[] = "SELECT 1 FROM cluster_member WHERE org_id = $1 LIMIT 1";
 static const char SQL_FIG_DROP_DONE[] = "DELETE FROM figure_total_done WHERE grp = $1";
 static const char SQL_FIG_DROP_ROWS[] = "DELETE FROM figure_total_row WHERE grp = $1";
@@ -1443,6 +1455,7 @@ typedef struct facet_pair {
 
 typedef struct facet_snap {
     const char *status; /* NULL: no such entry */
+    const char *kind;   /* "" for none */
     facet_pair *pairs;
     size_t n;
 } facet_snap;
@@ -1467,8 +1480,10 @@ static db_status facet_snapshot(db *d, arena *a, int64_t id, facet_snap *out)
     db_bind_int(s, 1, id);
     db_status st = db_step(s);
     bool oom = false;
-    if (st == DB_ROW)
+    if (st == DB_ROW) {
         out->status = db_col_dup(a, s, 0, &oom);
+        out->kind = db_col_dup(a, s, 1, &oom);
+    }
     db_reset(s);
     if (oom)
         return DB_NOMEM;
@@ -1489,14 +1504,15 @@ static bool has_pair(const facet_snap *x, const facet_pair *p)
     return false;
 }
 
-static db_status facet_bump(db *d, const char *sql, const char *status, const facet_pair *p)
+static db_status facet_bump(db *d, const char *sql, const facet_snap *x, const facet_pair *p)
 {
     db_stmt *s = db_prepare(d, sql);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, status);
+    db_bind_text(s, 1, x->status);
     db_bind_text(s, 2, p->facet);
     db_bind_text(s, 3, p->code);
+    db_bind_text(s, 4, x->kind ? x->kind : "");
     return db_run(s);
 }
 
@@ -1505,8 +1521,9 @@ static db_status facet_bump(db *d, const char *sql, const char *status, const fa
  * the caller's write transaction. */
 static db_status facet_apply(db *d, int64_t id, const facet_snap *before, const facet_snap *after)
 {
-    bool same_status =
-        before->status && after->status && strcmp(before->status, after->status) == 0;
+    bool same_status = before->status && after->status &&
+                       strcmp(before->status, after->status) == 0 &&
+                       strcmp(before->kind, after->kind) == 0; /* the same counts' key */
     db_status st = DB_OK;
     bool changed[3] = {false, false, false}; /* sector, region, district */
     static const char *const fig_facet[3] = {"sector", "region", "district"};
@@ -1516,7 +1533,7 @@ static db_status facet_apply(db *d, int64_t id, const facet_snap *before, const 
         for (int g = 0; g < 3; g++)
             changed[g] |= !kept && strcmp(p->facet, fig_facet[g]) == 0;
         if (!same_status || !kept)
-            st = facet_bump(d, SQL_FACET_TAKE, before->status, p);
+            st = facet_bump(d, SQL_FACET_TAKE, before, p);
     }
     for (size_t i = 0; st == DB_OK && i < after->n; i++) {
         const facet_pair *p = &after->pairs[i];
@@ -1524,7 +1541,7 @@ static db_status facet_apply(db *d, int64_t id, const facet_snap *before, const 
         for (int g = 0; g < 3; g++)
             changed[g] |= !had && strcmp(p->facet, fig_facet[g]) == 0;
         if (!same_status || !had)
-            st = facet_bump(d, SQL_FACET_ADD, after->status, p);
+            st = facet_bump(d, SQL_FACET_ADD, after, p);
     }
     if (st != DB_OK || !(changed[0] || changed[1] || changed[2]) || !before->status)
         return st;

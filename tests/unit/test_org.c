@@ -723,39 +723,50 @@ static const char *const facet_ref_sql[6] = {
 static void facets_equal_reference(fixture *f, const char *step)
 {
     static const char *const statuses[] = {"published", "draft", "archived", "any"};
+    static const char *const kinds[] = {NULL, "cluster", "company", "university"};
     for (size_t k = 0; k < 4; k++) {
-        org_query q;
-        memset(&q, 0, sizeof q);
-        q.want_facets = true;
-        q.status = statuses[k];
-        org_list_result res;
-        assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
-        assert_int_equal(res.n_facets, 6);
-        char cond[64], inner[1200], sql[1400];
-        snprintf(cond, sizeof cond, k == 3 ? "1 = 1" : "o.status = '%s'", statuses[k]);
-        for (int d = 0; d < 6; d++) {
-            snprintf(inner, sizeof inner, facet_ref_sql[d], cond, cond);
-            snprintf(sql, sizeof sql,
-                     "SELECT coalesce(group_concat(c || '=' || n, ';'), '') FROM (SELECT * FROM"
-                     " (SELECT 1 AS c, 1 AS n WHERE 0 UNION ALL %s) WHERE c IS NOT NULL"
-                     " ORDER BY 1)",
-                     inner);
-            /* db_prepare caches by the text's address: one copy per text */
-            db_stmt *s = db_prepare(f->t.d, arena_strdup(&f->a, sql));
-            if (!s)
-                fail_msg("%s: %s", db_errmsg(f->t.d), sql);
-            assert_int_equal(db_step(s), DB_ROW);
-            char want[800];
-            snprintf(want, sizeof want, "%s", db_col_text(s, 0));
-            db_reset(s);
-            char got[800] = "";
-            const org_facet *fc = &res.facets[d];
-            for (size_t i = 0; i < fc->n_values; i++)
-                snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s=%lld", i ? ";" : "",
-                         fc->values[i].code, (long long)fc->values[i].count);
-            if (strcmp(got, want) != 0)
-                fail_msg("%s: %s facet %s: stored %s, reference %s", step, statuses[k], fc->name,
-                         got, want);
+        for (size_t j = 0; j < 4; j++) {
+            org_query q;
+            memset(&q, 0, sizeof q);
+            q.want_facets = true;
+            q.status = statuses[k];
+            q.kind = kinds[j];
+            org_list_result res;
+            assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
+            assert_int_equal(res.n_facets, 6);
+            char cond[128], inner[1200], sql[1400];
+            for (int d = 0; d < 6; d++) {
+                /* a facet counts among the entries matching the other filters */
+                if (k == 3)
+                    snprintf(cond, sizeof cond, "1 = 1");
+                else
+                    snprintf(cond, sizeof cond, "o.status = '%s'", statuses[k]);
+                if (kinds[j] && d != 0)
+                    snprintf(cond + strlen(cond), sizeof cond - strlen(cond), " AND o.kind = '%s'",
+                             kinds[j]);
+                snprintf(inner, sizeof inner, facet_ref_sql[d], cond, cond);
+                snprintf(sql, sizeof sql,
+                         "SELECT coalesce(group_concat(c || '=' || n, ';'), '') FROM (SELECT *"
+                         " FROM (SELECT 1 AS c, 1 AS n WHERE 0 UNION ALL %s) WHERE c IS NOT NULL"
+                         " ORDER BY 1)",
+                         inner);
+                /* db_prepare caches by the text's address: one copy per text */
+                db_stmt *s = db_prepare(f->t.d, arena_strdup(&f->a, sql));
+                if (!s)
+                    fail_msg("%s: %s", db_errmsg(f->t.d), sql);
+                assert_int_equal(db_step(s), DB_ROW);
+                char want[800];
+                snprintf(want, sizeof want, "%s", db_col_text(s, 0));
+                db_reset(s);
+                char got[800] = "";
+                const org_facet *fc = &res.facets[d];
+                for (size_t i = 0; i < fc->n_values; i++)
+                    snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s=%lld", i ? ";" : "",
+                             fc->values[i].code, (long long)fc->values[i].count);
+                if (strcmp(got, want) != 0)
+                    fail_msg("%s: status %s kind %s facet %s: stored %s, reference %s", step,
+                             statuses[k], kinds[j] ? kinds[j] : "-", fc->name, got, want);
+            }
         }
     }
 }

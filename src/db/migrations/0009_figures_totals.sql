@@ -470,8 +470,9 @@ END;
 -- district, geographical focus) among the entries matching the other
 -- filters; with no other filter that was six GROUP BYs over 100,000
 -- entries on every uncached render (0.7 s of CPU). org_facet_count keeps
--- those counts per status, exactly what the facet statements of org.c
--- (list_parts, V_FACET) give with the status filter alone, kept by org.c's
+-- those counts per status and kind, exactly what the facet statements of org.c
+-- (list_parts, V_FACET) give with the status filter alone (summed over
+-- kinds) or with the kind filter too, kept by org.c's
 -- writers in the transaction of every write (not by triggers: a trigger
 -- on org or its code tables makes each statement open a savepoint, and
 -- FTS5 flushes its pending index at each, which doubled the cost of the
@@ -481,29 +482,31 @@ END;
 
 CREATE TABLE org_facet_count (
     status TEXT NOT NULL,
+    kind TEXT NOT NULL,          -- the entries' kind ('' for none): /orgs?kind=X reads it too
     facet TEXT NOT NULL,         -- kind, sector, fos, region, district, geo
     code TEXT NOT NULL,
     n INTEGER NOT NULL,
-    PRIMARY KEY (status, facet, code)
+    PRIMARY KEY (status, kind, facet, code)
 ) STRICT, WITHOUT ROWID;
 
-INSERT INTO org_facet_count(status, facet, code, n)
-    SELECT status, 'kind', kind, count(*) FROM org WHERE kind IS NOT NULL GROUP BY 1, 3
-    UNION ALL SELECT status, 'region', region, count(*) FROM org WHERE region IS NOT NULL
-        GROUP BY 1, 3
-    UNION ALL SELECT status, 'district', district, count(*) FROM org WHERE district IS NOT NULL
-        GROUP BY 1, 3
-    UNION ALL SELECT o.status, 'geo', g.code, count(*) FROM org o JOIN org_geo g ON g.org_id = o.id
-        GROUP BY 1, 3
-    UNION ALL SELECT o.status, 'sector', coalesce(n.parent, s.code), count(DISTINCT o.id)
+INSERT INTO org_facet_count(status, kind, facet, code, n)
+    SELECT status, coalesce(kind, ''), 'kind', kind, count(*) FROM org WHERE kind IS NOT NULL
+        GROUP BY 1, 2, 4
+    UNION ALL SELECT status, coalesce(kind, ''), 'region', region, count(*) FROM org
+        WHERE region IS NOT NULL GROUP BY 1, 2, 4
+    UNION ALL SELECT status, coalesce(kind, ''), 'district', district, count(*) FROM org
+        WHERE district IS NOT NULL GROUP BY 1, 2, 4
+    UNION ALL SELECT o.status, coalesce(o.kind, ''), 'geo', g.code, count(*) FROM org o
+        JOIN org_geo g ON g.org_id = o.id GROUP BY 1, 2, 4
+    UNION ALL SELECT o.status, coalesce(o.kind, ''), 'sector', coalesce(n.parent, s.code),
+        count(DISTINCT o.id) FROM org o JOIN org_sector s ON s.org_id = o.id
+        JOIN ref_nace n ON n.code = s.code GROUP BY 1, 2, 4
+    UNION ALL SELECT o.status, coalesce(o.kind, ''), 'sector', s.code, count(*)
         FROM org o JOIN org_sector s ON s.org_id = o.id JOIN ref_nace n ON n.code = s.code
-        GROUP BY 1, 3
-    UNION ALL SELECT o.status, 'sector', s.code, count(*)
-        FROM org o JOIN org_sector s ON s.org_id = o.id JOIN ref_nace n ON n.code = s.code
-        WHERE n.parent IS NOT NULL GROUP BY 1, 3
-    UNION ALL SELECT o.status, 'fos', coalesce(n.parent, s.code), count(DISTINCT o.id)
+        WHERE n.parent IS NOT NULL GROUP BY 1, 2, 4
+    UNION ALL SELECT o.status, coalesce(o.kind, ''), 'fos', coalesce(n.parent, s.code),
+        count(DISTINCT o.id) FROM org o JOIN org_fos s ON s.org_id = o.id
+        JOIN ref_fos n ON n.code = s.code GROUP BY 1, 2, 4
+    UNION ALL SELECT o.status, coalesce(o.kind, ''), 'fos', s.code, count(*)
         FROM org o JOIN org_fos s ON s.org_id = o.id JOIN ref_fos n ON n.code = s.code
-        GROUP BY 1, 3
-    UNION ALL SELECT o.status, 'fos', s.code, count(*)
-        FROM org o JOIN org_fos s ON s.org_id = o.id JOIN ref_fos n ON n.code = s.code
-        WHERE n.parent IS NOT NULL GROUP BY 1, 3;
+        WHERE n.parent IS NOT NULL GROUP BY 1, 2, 4;
