@@ -20,6 +20,9 @@
 # bench/RESULTS.md. Exits 1 when a run saw socket errors or non-2xx
 # answers. Everything it starts is stopped on exit; the temp folder goes.
 #
+# Before wrk: cold /orgs pages with facets (not yet cached, median of 5)
+# and two API cursor walks to the end, every page timed.
+#
 # Environment: COUNT (100000), SEED (1), SEARCH_Q (tehn), DURATION (10),
 # WARMUP (1), CONNECTIONS (50), WRK_THREADS (2), SCAN_PORT (18181),
 # NGINX_PORT (18182), SCAN_BIN (build it), RESULTS (bench/RESULTS.md;
@@ -76,6 +79,40 @@ SLUG=$(curl -fsS "$SCAN_URL/api/v1/orgs?kind=company&region=VO&limit=1" |
 PROFILE_PATH="/orgs/$SLUG"
 SEARCH_PATH="/search?q=$SEARCH_Q"
 
+# --- cold pages and cursor pages ---------------------------------------------------
+# cold /orgs with facets: list pages nobody asked for yet (each renders its
+# facets and counts), median of five; every page of two API cursor walks
+# (limit 100): the slowest and the median page, so "at any depth" shows
+echo "cold /orgs pages and cursor walks ..." >&2
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+for p in 2 3 4 5 6; do
+    curl -sS -o /dev/null -w '%{time_total}\n' "$SCAN_URL/orgs?page=$((p * 97))"
+done | awk '{ printf "%.1f\n", $1 * 1000 }' >"$TMP/cold-orgs"
+COLD_ORGS=$(median <"$TMP/cold-orgs")
+for p in 2 3 4 5 6; do
+    curl -sS -o /dev/null -w '%{time_total}\n' "$SCAN_URL/orgs?kind=company&sort=founded&page=$((p * 89))"
+done | awk '{ printf "%.1f\n", $1 * 1000 }' >"$TMP/cold-orgs-f"
+COLD_ORGS_F=$(median <"$TMP/cold-orgs-f")
+walk() { # PATH: follows next_cursor to the end; prints "pages slowest-ms median-ms"
+    python3 - "$SCAN_URL" "$1" <<'PY'
+import json, sys, time, urllib.request
+base, path = sys.argv[1], sys.argv[2]
+cursor, times = None, []
+while True:
+    t = time.perf_counter()
+    with urllib.request.urlopen(base + path + ("&cursor=" + cursor if cursor else "")) as r:
+        body = json.load(r)
+    times.append((time.perf_counter() - t) * 1000)
+    cursor = body["next_cursor"]
+    if not cursor:
+        break
+times.sort()
+print(len(times), "%.1f" % times[-1], "%.1f" % times[len(times) // 2])
+PY
+}
+read -r WALK_ORGS_N WALK_ORGS_MAX WALK_ORGS_P50 < <(walk "/api/v1/orgs?sort=founded&limit=100")
+read -r WALK_SEARCH_N WALK_SEARCH_MAX WALK_SEARCH_P50 < <(walk "/api/v1/search?q=a&limit=100")
+
 WWW=$TMP/www
 mkdir -p "$WWW"
 fetch() { # FILE PATH: saves scan's answer for nginx; prints its Content-Type
@@ -120,7 +157,9 @@ TABLE=$(
     bench_row "nginx search.html" "1.00x"
     bench_row "search alone" "—"
 )
-SUMMARY="import of $COUNT entries: ${IMPORT_S}s ($IMPORT_SUMMARY); search alone p99 ${P99[search alone]} ms ($SEARCH_OK the 5 ms target)"
+SUMMARY="import of $COUNT entries: ${IMPORT_S}s ($IMPORT_SUMMARY); search alone p99 ${P99[search alone]} ms ($SEARCH_OK the 5 ms target)
+- cold /orgs with facets (pages not yet cached, median of 5): ${COLD_ORGS} ms; /orgs?kind=company&sort=founded: ${COLD_ORGS_F} ms (target 50 ms)
+- cold cursor pages, every page of a walk (limit 100): /api/v1/orgs?sort=founded ${WALK_ORGS_N} pages, slowest ${WALK_ORGS_MAX} ms, median ${WALK_ORGS_P50} ms; /api/v1/search?q=a ${WALK_SEARCH_N} pages, slowest ${WALK_SEARCH_MAX} ms, median ${WALK_SEARCH_P50} ms (target 10 ms)"
 echo
 echo "$TABLE"
 echo
@@ -137,6 +176,10 @@ if [[ -n $RESULTS ]]; then
         printf -- '- pages (anonymous): list `%s` (%s bytes), profile `/orgs/%s` (%s bytes), search `%s` (%s bytes); nginx serves the same bytes\n' \
             "$LIST_PATH" "$(wc -c <"$WWW/list.html")" "$SLUG" "$(wc -c <"$WWW/profile.html")" \
             "$SEARCH_PATH" "$(wc -c <"$WWW/search.html")"
+        printf -- '- cold /orgs with facets (curl time_total, pages not yet cached, median of 5): /orgs?page=N %s ms, /orgs?kind=company&sort=founded&page=N %s ms (target 50 ms)\n' \
+            "$COLD_ORGS" "$COLD_ORGS_F"
+        printf -- '- cursor walks to the end (limit 100, every page timed): /api/v1/orgs?sort=founded %s pages, slowest %s ms, median %s ms; /api/v1/search?q=a %s pages, slowest %s ms, median %s ms (target 10 ms)\n' \
+            "$WALK_ORGS_N" "$WALK_ORGS_MAX" "$WALK_ORGS_P50" "$WALK_SEARCH_N" "$WALK_SEARCH_MAX" "$WALK_SEARCH_P50"
         printf -- '- search alone: 1 connection, 1 thread, prefixes in turn from bench/search-prefixes.lua; p99 %s ms (%s the 5 ms target)\n' \
             "${P99[search alone]}" "$SEARCH_OK"
         printf -- '- load average (1 min) before / after the runs: %s / %s (wrk and both servers share these CPUs)\n' \

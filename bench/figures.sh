@@ -34,8 +34,11 @@
 # socket errors or non-2xx answers (a missed target is reported, not an
 # error). Everything it starts is stopped on exit; the temp folder goes.
 #
+# Then WRITES (5) one-row imports, each followed by a cold GET /figures,
+# anonymous and logged in: "cold /figures after a write" (median).
+#
 # Environment: ORGS (100000), CLUSTERS (1000), NATIONAL (10000), YEARS
-# (2015-2024), SEED (1), CLUSTER_SLUG (median SCAN member cluster),
+# (2015-2024), SEED (1), WRITES (5), CLUSTER_SLUG (median SCAN member cluster),
 # WAIT_ROUTE (1800), DURATION (10), WARMUP (1), CONNECTIONS (50),
 # WRK_THREADS (2), SCAN_PORT (18181), NGINX_PORT (18182), SCAN_BIN (build
 # it), RESULTS (bench/RESULTS.md; empty: do not write), KEEP_DB (a path:
@@ -173,6 +176,10 @@ else
         { time bash -c "$1" 2>&1 >/dev/null; } 2>&1 | tail -1
     }
 fi
+# the first /figures on this fresh database computes and stores every
+# total it shows (migration 0009); from then on writes keep them exact
+read -r code FIRST_FIGURES < <(curl -sS -o /dev/null -w '%{http_code} %{time_total}\n' "$SCAN_URL/figures")
+[[ $code == 200 ]] || die "GET /figures answered $code"
 echo "import: $IMPORT_ROWS rows through POST $IMPORT_PATH (check, then import) ..." >&2
 CHECK_S=$(timed "$(post_cmd 0 "$TMP/check.code")") || die "the check (dry run) request failed"
 read -r code _ <"$TMP/check.code"
@@ -200,6 +207,28 @@ read -r code COLD_CLUSTER CT_CLUSTER < <(cold cluster.html "$CLUSTER_PATH")
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
 COLD_FIGURES=$(ms "$COLD_FIGURES")
 COLD_CLUSTER=$(ms "$COLD_CLUSTER")
+FIRST_FIGURES=$(ms "$FIRST_FIGURES")
+
+# --- one-row writes: the cold page right after each, median of $WRITES --------------------
+# each a one-row import of a national member's figures with another
+# headcount (a real figures write: a new figures_version, so the cached
+# page is stale), then GET /figures anonymous and logged in (never cached)
+WRITES=${WRITES:-5}
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+: >"$TMP/after-anon" && : >"$TMP/after-user"
+for ((i = 1; i <= WRITES; i++)); do
+    awk -F, -v OFS=, -v k="$i" 'NR == 1 { print; next } NR == 2 { $3 = $3 + k; print; exit }' \
+        "$TMP/national.csv" >"$TMP/one.csv"
+    code=$(curl -sS -b "$JAR" -H "Origin: $SCAN_URL" -F "_csrf=$CSRF" -F confirm=1 \
+        -F "file=@$TMP/one.csv;type=text/csv" -o /dev/null -w '%{http_code}' "$SCAN_URL$IMPORT_PATH")
+    [[ $code == 303 ]] || die "the one-row import answered $code"
+    ms "$(curl -sS -o /dev/null -w '%{time_total}' "$SCAN_URL/figures")" >>"$TMP/after-anon"
+    echo >>"$TMP/after-anon"
+    ms "$(curl -sS -b "$JAR" -o /dev/null -w '%{time_total}' "$SCAN_URL/figures")" >>"$TMP/after-user"
+    echo >>"$TMP/after-user"
+done
+AFTER_WRITE=$(median <"$TMP/after-anon")
+AFTER_WRITE_USER=$(median <"$TMP/after-user")
 # what nginx serves: the next (cached) answers, which wrk will get too
 curl -fsS -o "$WWW/figures.html" "$SCAN_URL$FIGURES_PATH"
 curl -fsS -o "$WWW/cluster.html" "$SCAN_URL$CLUSTER_PATH"
@@ -235,6 +264,8 @@ SUMMARY=$(
         "$IMPORT_ROWS" "$IMPORT_S" "$IMPORT_SUMMARY" "$V_IMPORT" "$CHECK_S"
     printf -- '- cold, the first request after the import: /figures %s ms, cluster page %s ms\n' \
         "$COLD_FIGURES" "$COLD_CLUSTER"
+    printf -- '- cold /figures after a write (one-row import, median of %s): %s ms anonymous, %s ms logged in (target 100 ms); the first /figures on the fresh database, storing every total, %s ms\n' \
+        "$WRITES" "$AFTER_WRITE" "$AFTER_WRITE_USER" "$FIRST_FIGURES"
 )
 echo
 echo "$TABLE"
@@ -256,6 +287,8 @@ if [[ -n $RESULTS ]]; then
             "$IMPORT_ROWS" "$(mb "$TMP/national.csv")" "$NATIONAL_SLUG" "$NATIONAL" "$N_YEARS" "$IMPORT_PATH" "$TIMER" "$CHECK_S" "$IMPORT_S" "$IMPORT_SUMMARY" "$V_IMPORT"
         printf -- '- cold (first request after the import, curl time_total): /figures %s ms, cluster page %s ms; wrk then measures the cached pages\n' \
             "$COLD_FIGURES" "$COLD_CLUSTER"
+        printf -- '- cold /figures after a one-row figures write (curl time_total, median of %s writes): anonymous %s ms, logged in %s ms; the first /figures on the fresh database (computes and stores the totals) %s ms\n' \
+            "$WRITES" "$AFTER_WRITE" "$AFTER_WRITE_USER" "$FIRST_FIGURES"
         # shellcheck disable=SC2016
         printf -- '- pages (anonymous): `%s` (%s bytes; p99 %s ms, %s the 20 ms target), `%s` (%s bytes, %s current members; p99 %s ms, %s the 10 ms target); nginx serves the same bytes\n' \
             "$FIGURES_PATH" "$(wc -c <"$WWW/figures.html")" "${P99[scan /figures]}" "$V_FIGURES" \

@@ -471,15 +471,25 @@ void api_org_list(req *r)
         q.sort = api_sorts[i].sort;
         q.desc = api_sorts[i].desc;
     }
-    bool keyset = q.sort == ORG_SORT_ID;
-    if (keyset) {
-        q.after_id = p.after;
-    } else if (p.after > 0) {
-        if (p.after > 1000000) {
-            resp_error(r, 400, "cursor is not valid: use the next_cursor of a previous answer.");
+    /* every sort pages by keyset: the cursor is the last entry's id and
+     * the next page starts after it in the sort's order, the same cost
+     * at any depth (it held a page number, an OFFSET that walked every
+     * entry before the page) */
+    q.after_id = p.after;
+    if (p.after > 0 && q.sort != ORG_SORT_ID) {
+        org_rec last;
+        bool found = false;
+        db_status st = org_summary(r->db, r->a, p.after, &last, &found);
+        if (st != DB_OK) {
+            resp_fail(r, st, "org list cursor");
             return;
         }
-        q.page = (int)p.after;
+        if (!found) { /* its sort key went with it */
+            resp_error(r, 400,
+                       "cursor is not valid any more (its entry was deleted): start again "
+                       "without a cursor.");
+            return;
+        }
     }
     const char *status = filter(r, "status");
     if (status && strcmp(status, "published") != 0) {
@@ -509,10 +519,9 @@ void api_org_list(req *r)
         put_summary(o, &res.items[i]);
     }
     buf_puts(o, "],\"next_cursor\":");
-    bool more = keyset ? res.n_items == (size_t)p.limit : (int64_t)q.page * q.per_page < res.total;
-    if (more && res.n_items > 0) {
+    if (res.n_items == (size_t)p.limit) {
         buf_putc(o, '"');
-        api_cursor_encode(o, keyset ? res.items[res.n_items - 1].id : q.page + 1);
+        api_cursor_encode(o, res.items[res.n_items - 1].id);
         buf_putc(o, '"');
     } else {
         buf_puts(o, "null");
@@ -533,7 +542,9 @@ void api_org_get(req *r)
 }
 
 /* GET /api/v1/search?q= : organisations by relevance. The cursor holds
- * the offset into the ranked hits (ranks are not a stable key). */
+ * search_query_after's position: a place among the ranked names (ranks
+ * are not a stable key, and there are at most a few hundred), then the
+ * last body-only match's document, so a deep page costs a seek. */
 void api_search(req *r)
 {
     const char *q = req_query(r, "q");
@@ -548,13 +559,10 @@ void api_search(req *r)
     api_page p;
     if (!api_page_parse(r, &p))
         return;
-    if (p.after > 100000) {
-        resp_error(r, 400, "cursor is not valid: use the next_cursor of a previous answer.");
-        return;
-    }
     search_hit *hits = NULL;
     size_t n = 0;
-    db_status st = search_query(r->db, r->a, q, "org", p.limit, (int)p.after, &hits, &n);
+    int64_t next = -1;
+    db_status st = search_query_after(r->db, r->a, q, "org", p.limit, p.after, &hits, &n, &next);
     if (st != DB_OK) {
         resp_fail(r, st, "search");
         return;
@@ -586,9 +594,9 @@ void api_search(req *r)
         buf_putc(o, '}');
     }
     buf_puts(o, "],\"next_cursor\":");
-    if (n == (size_t)p.limit) {
+    if (next >= 0) {
         buf_putc(o, '"');
-        api_cursor_encode(o, p.after + p.limit);
+        api_cursor_encode(o, next);
         buf_putc(o, '"');
     } else {
         buf_puts(o, "null");

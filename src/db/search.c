@@ -283,3 +283,90 @@ cleanup:
     buf_free(&body);
     return st;
 }
+
+/* --- keyset pages (search_query_after) ------------------------------------------------ */
+
+static const char SQL_BODY_AFTER_ANY[] =
+    "SELECT kind, ref, rowid FROM search_fts WHERE search_fts MATCH $1 AND rowid > $3"
+    " ORDER BY rowid LIMIT $2";
+static const char SQL_BODY_AFTER_KIND[] =
+    "SELECT kind, ref, rowid FROM search_fts WHERE search_fts MATCH $1 AND rowid > $3"
+    " AND kind = $4 ORDER BY rowid LIMIT $2";
+
+db_status search_query_after(db *d, arena *a, const char *q, const char *kind, int limit,
+                             int64_t pos, search_hit **hits, size_t *n_hits, int64_t *next)
+{
+    buf match = BUF_INIT, title = BUF_INIT, body = BUF_INIT;
+    db_status st = DB_OK;
+    *hits = NULL;
+    *n_hits = 0;
+    *next = -1;
+    if (pos < 0)
+        pos = 0;
+    search_build_match(&match, q);
+    if (buf_failed(&match)) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
+    if (match.len == 0 || limit <= 0)
+        goto cleanup;
+    buf_printf(&title, "{title} : (%s)", buf_str(&match));
+    buf_printf(&body, "(%s) NOT {title} : (%s)", buf_str(&match), buf_str(&match));
+    *hits = arena_alloc(a, sizeof **hits * (size_t)limit);
+    if (!*hits || buf_failed(&title) || buf_failed(&body)) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
+    int64_t after_doc = 0;
+    if (pos < SEARCH_BODY_BASE) { /* still among the ranked names */
+        cand *c = NULL;
+        size_t n_c = 0;
+        st = title_stage(d, a, buf_str(&title), buf_str(&match), kind, &c, &n_c);
+        if (st != DB_OK)
+            goto cleanup;
+        for (size_t i = (size_t)pos; i < n_c && *n_hits < (size_t)limit; i++) {
+            search_hit *h = &(*hits)[(*n_hits)++];
+            h->kind = c[i].kind;
+            h->ref = c[i].ref;
+            h->rank = c[i].score;
+        }
+        if (*n_hits == (size_t)limit) {
+            *next = pos + limit;
+            goto cleanup;
+        }
+    } else {
+        after_doc = pos - SEARCH_BODY_BASE;
+    }
+    /* body-only matches in document order from after_doc: a seek, not an
+     * OFFSET over every match before the page */
+    db_stmt *s = db_prepare(d, kind ? SQL_BODY_AFTER_KIND : SQL_BODY_AFTER_ANY);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_text(s, 1, buf_str(&body));
+    db_bind_int(s, 2, limit - (int)*n_hits);
+    db_bind_int(s, 3, after_doc);
+    if (kind)
+        db_bind_text(s, 4, kind);
+    while ((st = db_step(s)) == DB_ROW) {
+        search_hit *h = &(*hits)[(*n_hits)++];
+        h->kind = arena_strdup(a, db_col_text(s, 0));
+        h->ref = db_col_int(s, 1);
+        h->rank = 1e9;
+        after_doc = db_col_int(s, 2);
+        if (!h->kind) {
+            st = DB_NOMEM;
+            break;
+        }
+    }
+    db_reset(s);
+    st = st == DB_DONE ? DB_OK : (st == DB_ROW ? DB_ERR : st);
+    if (st == DB_OK && *n_hits == (size_t)limit)
+        *next = SEARCH_BODY_BASE + after_doc;
+cleanup:
+    buf_free(&match);
+    buf_free(&title);
+    buf_free(&body);
+    return st;
+}

@@ -33,6 +33,15 @@ db_status search_delete(db *d, const char *kind, int64_t ref);
  * no hits. */
 db_status search_query(db *d, arena *a, const char *q, const char *kind, int limit, int offset,
                        search_hit **hits, size_t *n_hits);
+/* Keyset pages of the same hits in the same order: pos 0 is the start;
+ * *next is the pos of the page after this one, -1 when this one is the
+ * last (fewer than limit hits). A pos below SEARCH_BODY_BASE is a place
+ * among the ranked names, from it up a place among the body-only matches
+ * (after that FTS document), so a deep page seeks instead of skipping
+ * every match before it. Opaque to callers (API cursors carry it). */
+#define SEARCH_BODY_BASE ((int64_t)1 << 40)
+db_status search_query_after(db *d, arena *a, const char *q, const char *kind, int limit,
+                             int64_t pos, search_hit **hits, size_t *n_hits, int64_t *next);
 /* How well a folded name matches the words of a match expression (from
  * search_build_match); lower is better: per word, 0 for a whole-word
  * match, 1 for a prefix of the first word, 2 for a prefix of a later word,

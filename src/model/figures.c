@@ -9,7 +9,10 @@
  * fragments by scope (SCAN, founders, one cluster) and grouping (none,
  * cluster, sector, region, district); values are always bound, never
  * formatted in. Membership is read from cluster_member and
- * scan_membership, the same rows cluster.c writes, never copied. */
+ * scan_membership, the same rows cluster.c writes, never copied. What
+ * those statements give is stored per year and kept exact by triggers in
+ * every write's transaction (see "precomputed totals" below), so a page
+ * reads a few hundred rows instead of aggregating every member. */
 #include "model/figures.h"
 
 #include <assert.h>
@@ -724,6 +727,183 @@ static db_status run_total(db *d, arena *a, figure_scope scope, int64_t cluster_
     return db_collect(s, a, (void **)rows, n, sizeof **rows, total_row, &year);
 }
 
+/* --- precomputed totals ------------------------------------------------------------
+ *
+ * What run_total gives for (year, scope, cluster, grouping) is kept in
+ * figure_total_row (0009_figures_totals.sql), filled whole from run_total
+ * the first time it is asked for, inside a write transaction, and from
+ * then on kept exact by triggers in the transaction of every write (a
+ * figures row adds or takes its values; membership, SCAN status and
+ * key changes drop what they touch, filled again on the next read). So
+ * a page after a figures write reads stored rows instead of aggregating
+ * every member again, and the numbers are those of run_total, which stays
+ * the reference (figures_total_reference; tests/unit/test_figures.c
+ * compares the two after every kind of write). Stored: SCAN and founders
+ * with every grouping, and one cluster's ungrouped total; anything else
+ * is computed each time. */
+
+static const char SQL_DONE[] = "SELECT 1 FROM figure_total_done"
+                               " WHERE year = $1 AND scope = $2 AND cluster_id = $3 AND grp = $4";
+static const char SQL_DONE_PUT[] =
+    "INSERT OR IGNORE INTO figure_total_done(year, scope, cluster_id, grp) VALUES ($1, $2, $3, $4)";
+/* The cluster grouping is stored by the cluster's id (slugs and names
+ * change); the reference gives the slug, unique, so it is looked up. */
+static const char SQL_ROW_PUT[] =
+    "INSERT INTO figure_total_row(year, scope, cluster_id, grp, key, members, reported,"
+    " verified, employees, revenue, exports, rnd, rev_both, exp_both, demo) VALUES ($1, $2, $3,"
+    " $4, CASE WHEN $4 = 1 THEN (SELECT printf('%d', id) FROM org WHERE slug = $5) ELSE $5 END,"
+    " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+/* The same columns, names and order as the reference statements. */
+static const char SQL_ROWS[] =
+    "SELECT CASE WHEN t.grp = 1 THEN k.slug ELSE t.key END,"
+    " CASE WHEN t.grp = 1 THEN k.name ELSE t.key END, t.members, t.reported, t.verified,"
+    " t.employees, t.revenue, t.exports, t.rnd, t.rev_both, t.exp_both, t.demo > 0"
+    " FROM figure_total_row t LEFT JOIN org k ON t.grp = 1 AND k.id = CAST(t.key AS INTEGER)"
+    " WHERE t.year = $1 AND t.scope = $2 AND t.cluster_id = $3 AND t.grp = $4"
+    " ORDER BY 7 DESC, 1";
+
+/* The raw sums of a reference row, for storing (total_row derives the
+ * rest). */
+typedef struct raw_total {
+    const char *key;
+    int64_t v[10]; /* members .. exp_both, demo as in SQL_ROW_PUT $6..$15 */
+} raw_total;
+
+static void raw_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    raw_total *t = item;
+    t->key = db_col_dup(a, s, 0, oom);
+    for (int k = 0; k < 10; k++)
+        t->v[k] = db_col_int(s, k + 2);
+}
+
+static bool stored_kind(figure_scope scope, figure_group group)
+{
+    return scope != FIG_SCOPE_CLUSTER || group == FIG_GROUP_NONE;
+}
+
+static db_status is_done(db *d, figure_scope scope, int64_t cluster_id, figure_group group,
+                         int year, bool *done)
+{
+    *done = false;
+    db_stmt *s = db_prepare(d, SQL_DONE);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, year);
+    db_bind_int(s, 2, scope);
+    db_bind_int(s, 3, scope == FIG_SCOPE_CLUSTER ? cluster_id : 0);
+    db_bind_int(s, 4, group);
+    db_status st = db_step(s);
+    *done = st == DB_ROW;
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* Computes one set with the reference statement and stores it. In the
+ * caller's write transaction. */
+static db_status fill(db *d, figure_scope scope, int64_t cluster_id, figure_group group, int year)
+{
+    arena a = ARENA_INIT;
+    raw_total *rows = NULL;
+    size_t n = 0;
+    int64_t cid = scope == FIG_SCOPE_CLUSTER ? cluster_id : 0;
+    char first[16], last[16];
+    snprintf(first, sizeof first, "%04d-01-01", year);
+    snprintf(last, sizeof last, "%04d-12-31", year);
+    db_status st = DB_ERR;
+    db_stmt *s = db_prepare(d, total_sql[scope][group]);
+    if (!s)
+        goto cleanup;
+    db_bind_text(s, 1, last);
+    db_bind_text(s, 2, first);
+    if (scope == FIG_SCOPE_CLUSTER)
+        db_bind_int(s, 3, cluster_id);
+    db_bind_int(s, 4, year);
+    if ((st = db_collect(s, &a, (void **)&rows, &n, sizeof *rows, raw_row, NULL)) != DB_OK)
+        goto cleanup;
+    for (size_t i = 0; i < n; i++) {
+        if (!(s = db_prepare(d, SQL_ROW_PUT))) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        db_bind_int(s, 1, year);
+        db_bind_int(s, 2, scope);
+        db_bind_int(s, 3, cid);
+        db_bind_int(s, 4, group);
+        db_bind_text(s, 5, rows[i].key ? rows[i].key : "?");
+        for (int k = 0; k < 10; k++)
+            db_bind_int(s, 6 + k, rows[i].v[k]);
+        if ((st = db_run(s)) != DB_OK)
+            goto cleanup;
+    }
+    if (!(s = db_prepare(d, SQL_DONE_PUT))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, year);
+    db_bind_int(s, 2, scope);
+    db_bind_int(s, 3, cid);
+    db_bind_int(s, 4, group);
+    st = db_run(s);
+cleanup:
+    arena_free(&a);
+    return st;
+}
+
+/* Makes sure the sets of years[0..n) are stored: a read to see, then, if
+ * any is missing, one write transaction that fills what is still missing
+ * (another worker may have filled it meanwhile). Outside any transaction;
+ * a failure to store is not the reader's failure when it can still
+ * compute (the caller falls back to run_total), so only DB_NOMEM and
+ * real errors are returned. */
+static db_status ensure_stored(db *d, figure_scope scope, int64_t cluster_id, figure_group group,
+                               const int *years, size_t n)
+{
+    if (!stored_kind(scope, group) || db_in_tx(d))
+        return DB_OK;
+    bool missing = false, done;
+    db_status st = db_begin_read(d);
+    for (size_t i = 0; st == DB_OK && i < n && !missing; i++)
+        if ((st = is_done(d, scope, cluster_id, group, years[i], &done)) == DB_OK)
+            missing = !done;
+    db_rollback(d);
+    if (st != DB_OK || !missing)
+        return st;
+    if ((st = db_begin_write(d)) != DB_OK)
+        return st;
+    for (size_t i = 0; st == DB_OK && i < n; i++)
+        if ((st = is_done(d, scope, cluster_id, group, years[i], &done)) == DB_OK && !done)
+            st = fill(d, scope, cluster_id, group, years[i]);
+    if (st == DB_OK)
+        st = db_commit(d);
+    if (st != DB_OK)
+        db_rollback(d);
+    return st;
+}
+
+/* The rows of one set: the stored ones when stored, else run_total. */
+static db_status get_total(db *d, arena *a, figure_scope scope, int64_t cluster_id,
+                           figure_group group, int year, figure_total **rows, size_t *n)
+{
+    bool done = false;
+    db_status st =
+        stored_kind(scope, group) ? is_done(d, scope, cluster_id, group, year, &done) : DB_OK;
+    if (st != DB_OK)
+        return st;
+    if (!done)
+        return run_total(d, a, scope, cluster_id, group, year, rows, n);
+    *rows = NULL;
+    *n = 0;
+    db_stmt *s = db_prepare(d, SQL_ROWS);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, year);
+    db_bind_int(s, 2, scope);
+    db_bind_int(s, 3, scope == FIG_SCOPE_CLUSTER ? cluster_id : 0);
+    db_bind_int(s, 4, group);
+    return db_collect(s, a, (void **)rows, n, sizeof **rows, total_row, &year);
+}
+
 /* Change from prev to cur in basis points of prev; 0 when prev is 0. */
 static int64_t change_bp(int64_t cur, int64_t prev)
 {
@@ -761,7 +941,10 @@ static bool scope_ok(figure_scope scope)
     return scope == FIG_SCOPE_SCAN || scope == FIG_SCOPE_FOUNDERS || scope == FIG_SCOPE_CLUSTER;
 }
 
-db_status figures_total(db *d, arena *a, const figure_query *q, figure_total **rows, size_t *n)
+/* figures_total and figures_total_reference: `stored` chooses the
+ * precomputed rows (where kept) or the reference statements. */
+static db_status total_of(db *d, arena *a, const figure_query *q, bool stored, figure_total **rows,
+                          size_t *n)
 {
     assert(d && a && q && rows && n);
     *rows = NULL;
@@ -771,13 +954,21 @@ db_status figures_total(db *d, arena *a, const figure_query *q, figure_total **r
     figure_total *prev = NULL;
     size_t n_prev = 0;
     bool own_tx = !db_in_tx(d);
-    db_status st = own_tx ? db_begin_read(d) : DB_OK; /* both years from one picture */
+    const int years[2] = {q->year, q->year - 1};
+    db_status st = DB_OK;
+    if (stored)
+        st = ensure_stored(d, q->scope, q->cluster_id, q->group, years,
+                           q->year > FIG_YEAR_MIN ? 2 : 1);
+    if (st == DB_OK && own_tx)
+        st = db_begin_read(d); /* both years from one picture */
     if (st != DB_OK)
         return st;
-    if ((st = run_total(d, a, q->scope, q->cluster_id, q->group, q->year, rows, n)) != DB_OK)
+    db_status (*get)(db *, arena *, figure_scope, int64_t, figure_group, int, figure_total **,
+                     size_t *) = stored ? get_total : run_total;
+    if ((st = get(d, a, q->scope, q->cluster_id, q->group, q->year, rows, n)) != DB_OK)
         goto cleanup;
-    if (q->year > FIG_YEAR_MIN && (st = run_total(d, a, q->scope, q->cluster_id, q->group,
-                                                  q->year - 1, &prev, &n_prev)) != DB_OK)
+    if (q->year > FIG_YEAR_MIN &&
+        (st = get(d, a, q->scope, q->cluster_id, q->group, q->year - 1, &prev, &n_prev)) != DB_OK)
         goto cleanup;
     if (n_prev > 1)
         qsort(prev, n_prev, sizeof *prev, cmp_key);
@@ -796,6 +987,17 @@ cleanup:
     return st;
 }
 
+db_status figures_total(db *d, arena *a, const figure_query *q, figure_total **rows, size_t *n)
+{
+    return total_of(d, a, q, true, rows, n);
+}
+
+db_status figures_total_reference(db *d, arena *a, const figure_query *q, figure_total **rows,
+                                  size_t *n)
+{
+    return total_of(d, a, q, false, rows, n);
+}
+
 db_status figures_trend(db *d, arena *a, figure_scope scope, int64_t cluster_id, int from, int to,
                         figure_total **rows, size_t *n)
 {
@@ -807,17 +1009,24 @@ db_status figures_trend(db *d, arena *a, figure_scope scope, int64_t cluster_id,
         return DB_CONSTRAINT;
     size_t count = (size_t)(to - from + 1);
     figure_total *out = arena_alloc(a, count * sizeof *out);
-    if (!out)
+    int *years = arena_alloc(a, (count + 1) * sizeof *years);
+    if (!out || !years)
         return DB_NOMEM;
+    size_t n_years = 0;
+    for (int y = from > FIG_YEAR_MIN ? from - 1 : from; y <= to; y++)
+        years[n_years++] = y;
+    db_status st = ensure_stored(d, scope, cluster_id, FIG_GROUP_NONE, years, n_years);
+    if (st != DB_OK)
+        return st;
     bool own_tx = !db_in_tx(d);
-    db_status st = own_tx ? db_begin_read(d) : DB_OK;
+    st = own_tx ? db_begin_read(d) : DB_OK;
     if (st != DB_OK)
         return st;
     figure_total prev = {0}, *one;
     bool have_prev = false;
     size_t got;
     if (from > FIG_YEAR_MIN) {
-        if ((st = run_total(d, a, scope, cluster_id, FIG_GROUP_NONE, from - 1, &one, &got)) !=
+        if ((st = get_total(d, a, scope, cluster_id, FIG_GROUP_NONE, from - 1, &one, &got)) !=
             DB_OK)
             goto cleanup;
         if (got == 1) {
@@ -826,7 +1035,7 @@ db_status figures_trend(db *d, arena *a, figure_scope scope, int64_t cluster_id,
         }
     }
     for (int y = from; y <= to; y++) {
-        if ((st = run_total(d, a, scope, cluster_id, FIG_GROUP_NONE, y, &one, &got)) != DB_OK)
+        if ((st = get_total(d, a, scope, cluster_id, FIG_GROUP_NONE, y, &one, &got)) != DB_OK)
             goto cleanup;
         assert(got == 1); /* an aggregate without GROUP BY gives one row */
         if (got != 1) {

@@ -165,6 +165,12 @@ typedef struct figure_query {
  * single-cluster total; the ungrouped total of the same scope counts it
  * once. */
 db_status figures_total(db *d, arena *a, const figure_query *q, figure_total **rows, size_t *n);
+/* The same totals computed from scratch by the reference statements,
+ * bypassing the precomputed rows that figures_total reads (kept exact by
+ * triggers in every write's transaction, 0009_figures_totals.sql); for
+ * tests that the two agree. */
+db_status figures_total_reference(db *d, arena *a, const figure_query *q, figure_total **rows,
+                                  size_t *n);
 /* The ungrouped total for each year in [from, to] (for trend charts; at
  * most 200 years, else DB_CONSTRAINT), oldest first, each with its change
  * from the year before as in figures_total. */

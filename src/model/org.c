@@ -688,6 +688,12 @@ enum {
     V_UPDATED_DESC,
     V_FOUNDED,
     V_FOUNDED_DESC,
+    V_AFTER_NAME, /* keyset pages after row $9 in each sort, V_NAME order */
+    V_AFTER_NAME_DESC,
+    V_AFTER_UPDATED,
+    V_AFTER_UPDATED_DESC,
+    V_AFTER_FOUNDED,
+    V_AFTER_FOUNDED_DESC,
     V_FACET,
     V__COUNT = V_FACET + 6
 };
@@ -696,6 +702,19 @@ static const char FILTERS[] = "<filters>"; /* marker: the filter fragments go he
 #define FROM_ORG " FROM org o WHERE 1 = 1"
 #define PAGE(order)                                                                                \
     "SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS, " ORDER BY " order " LIMIT $8 OFFSET $9", NULL
+/* Founded, undated last, as the dated entries in (status, year_founded)
+ * index order and then the undated ones by id: "year_founded IS NULL"
+ * in one ORDER BY made SQLite sort every matching entry for each page.
+ * Each part is limited to the rows the page can need, which also keeps
+ * its ORDER BY. */
+#define PAGE_FOUNDED(dir)                                                                          \
+    "SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS,                                   \
+        " AND o.year_founded IS NOT NULL ORDER BY o.year_founded " dir ", o.id " dir               \
+        " LIMIT $8 + $9) UNION ALL SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG,              \
+        FILTERS,                                                                                   \
+        " AND o.year_founded IS NULL ORDER BY o.id " dir " LIMIT $8 + $9)"                         \
+        " LIMIT $8 OFFSET $9",                                                                     \
+        NULL
 #define TREE_FACET(link, ref)                                                                      \
     "SELECT coalesce(n.parent, s.code), count(DISTINCT o.id) FROM org o JOIN " link                \
     " s ON s.org_id = o.id JOIN " ref " n ON n.code = s.code WHERE 1 = 1",                         \
@@ -704,7 +723,29 @@ static const char FILTERS[] = "<filters>"; /* marker: the filter fragments go he
         " s ON s.org_id = o.id JOIN " ref " n ON n.code = s.code WHERE n.parent IS NOT NULL",      \
         FILTERS, " GROUP BY 1 ORDER BY 1", NULL
 
-static const char *const list_parts[V__COUNT][6] = {
+/* A keyset page after the row whose id is $9: the sort key compared as a
+ * row value, which SQLite turns into a range on the (status, key) index,
+ * so a page costs the same at any depth (an OFFSET walked every row
+ * before it). Founded sorts put entries without a year last: the dated
+ * ones after the cursor, then the undated ones by id (all of them when
+ * the cursor row is dated). */
+#define AFTER(cmp, key, order)                                                                     \
+    "SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS,                                                  \
+        " AND (" key ") " cmp " (SELECT " key " FROM org o WHERE o.id = $9) ORDER BY " order       \
+        " LIMIT $8",                                                                               \
+        NULL
+#define AFTER_FOUNDED(cmp, dir, undated)                                                           \
+    "SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS,                                   \
+        " AND o.year_founded IS NOT NULL AND (o.year_founded, o.id) " cmp                          \
+        " (SELECT year_founded, id FROM org WHERE id = $9) ORDER BY o.year_founded " dir           \
+        ", o.id " dir " LIMIT $8) UNION ALL SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG,     \
+        FILTERS,                                                                                   \
+        " AND o.year_founded IS NULL AND o.id " cmp " (SELECT CASE WHEN year_founded IS NULL"      \
+        " THEN id ELSE " undated " END FROM org WHERE id = $9) ORDER BY o.id " dir " LIMIT $8)"    \
+        " LIMIT $8",                                                                               \
+        NULL
+
+static const char *const list_parts[V__COUNT][8] = {
     [V_COUNT] = {"SELECT count(*)" FROM_ORG, FILTERS, NULL},
     [V_KEYSET] = {"SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS,
                   " AND o.id > $9 ORDER BY o.id LIMIT $8", NULL},
@@ -712,8 +753,14 @@ static const char *const list_parts[V__COUNT][6] = {
     [V_NAME_DESC] = {PAGE("o.name_folded DESC, o.id DESC")},
     [V_UPDATED] = {PAGE("o.updated_at, o.id")},
     [V_UPDATED_DESC] = {PAGE("o.updated_at DESC, o.id DESC")},
-    [V_FOUNDED] = {PAGE("o.year_founded IS NULL, o.year_founded, o.id")},
-    [V_FOUNDED_DESC] = {PAGE("o.year_founded IS NULL, o.year_founded DESC, o.id DESC")},
+    [V_FOUNDED] = {PAGE_FOUNDED("")},
+    [V_FOUNDED_DESC] = {PAGE_FOUNDED("DESC")},
+    [V_AFTER_NAME] = {AFTER(">", "o.name_folded, o.id", "o.name_folded, o.id")},
+    [V_AFTER_NAME_DESC] = {AFTER("<", "o.name_folded, o.id", "o.name_folded DESC, o.id DESC")},
+    [V_AFTER_UPDATED] = {AFTER(">", "o.updated_at, o.id", "o.updated_at, o.id")},
+    [V_AFTER_UPDATED_DESC] = {AFTER("<", "o.updated_at, o.id", "o.updated_at DESC, o.id DESC")},
+    [V_AFTER_FOUNDED] = {AFTER_FOUNDED(">", "", "0")},
+    [V_AFTER_FOUNDED_DESC] = {AFTER_FOUNDED("<", "DESC", "9223372036854775807")},
     [V_FACET +
         FIL_KIND] = {"SELECT o.kind, count(*)" FROM_ORG, FILTERS, " GROUP BY 1 ORDER BY 1", NULL},
     [V_FACET + FIL_SECTOR] = {TREE_FACET("org_sector", "ref_nace")},
@@ -771,13 +818,44 @@ static db_stmt *list_prepare(db *d, int variant, unsigned mask, const char *cons
     return s;
 }
 
+/* The counts of one facet kept by the writers (0009_figures_totals.sql,
+ * facet_apply): what V_FACET gives when no filter but the status and the
+ * kind applies, per status or summed over all of them. */
+static const char SQL_FACET_STORED[] =
+    "SELECT code, sum(n) FROM org_facet_count WHERE status = $1 AND facet = $2"
+    " GROUP BY code HAVING sum(n) > 0 ORDER BY code";
+static const char SQL_FACET_STORED_ANY[] =
+    "SELECT code, sum(n) FROM org_facet_count WHERE facet = $2 GROUP BY code"
+    " HAVING sum(n) > 0 ORDER BY code";
+static const char SQL_FACET_STORED_KIND[] =
+    "SELECT code, n FROM org_facet_count WHERE status = $1 AND kind = $3 AND facet = $2"
+    " AND n > 0 ORDER BY code";
+static const char SQL_FACET_STORED_KIND_ANY[] =
+    "SELECT code, sum(n) FROM org_facet_count WHERE kind = $3 AND facet = $2 GROUP BY code"
+    " HAVING sum(n) > 0 ORDER BY code";
+
 static db_status list_facet(db *d, arena *a, int dim, unsigned mask, const char *const *vals,
                             org_facet *out)
 {
     out->name = facet_names[dim];
     out->values = NULL;
     out->n_values = 0;
-    db_stmt *s = list_prepare(d, V_FACET + dim, mask & ~(1u << dim), vals);
+    unsigned others = mask & ~(1u << dim);
+    db_stmt *s;
+    if ((others & ~(1u << FIL_STATUS) & ~(1u << FIL_KIND)) == 0) { /* the stored counts */
+        bool any = !(others & (1u << FIL_STATUS)), kind = others & (1u << FIL_KIND);
+        const char *sql = kind ? (any ? SQL_FACET_STORED_KIND_ANY : SQL_FACET_STORED_KIND)
+                               : (any ? SQL_FACET_STORED_ANY : SQL_FACET_STORED);
+        if ((s = db_prepare(d, sql))) {
+            if (!any)
+                db_bind_text(s, 1, vals[FIL_STATUS]);
+            db_bind_text(s, 2, facet_names[dim]);
+            if (kind)
+                db_bind_text(s, 3, vals[FIL_KIND]);
+        }
+    } else {
+        s = list_prepare(d, V_FACET + dim, others, vals);
+    }
     if (!s)
         return DB_ERR;
     size_t cap = 0;
@@ -822,6 +900,9 @@ db_status org_list(db *d, arena *a, const org_query *q, org_list_result *out)
     int64_t page = q->page < 1 ? 1 : q->page;
     bool keyset = q->sort == ORG_SORT_ID || q->after_id > 0;
     int sort = (unsigned)q->sort <= ORG_SORT_FOUNDED ? (int)q->sort : ORG_SORT_NAME;
+    int variant = q->sort == ORG_SORT_ID ? V_KEYSET
+                  : keyset               ? V_AFTER_NAME + 2 * sort + (q->desc ? 1 : 0)
+                                         : V_NAME + 2 * sort + (q->desc ? 1 : 0);
 
     db_stmt *s = list_prepare(d, V_COUNT, mask, vals);
     if (!s)
@@ -833,7 +914,7 @@ db_status org_list(db *d, arena *a, const org_query *q, org_list_result *out)
     if (st != DB_ROW)
         return st == DB_DONE ? DB_ERR : st;
 
-    s = list_prepare(d, keyset ? V_KEYSET : V_NAME + 2 * sort + (q->desc ? 1 : 0), mask, vals);
+    s = list_prepare(d, variant, mask, vals);
     if (!s)
         return DB_ERR;
     db_bind_int(s, 8, per_page);
@@ -1328,6 +1409,161 @@ static void put_fields_detail(buf *b, const char *const *names, size_t n)
     buf_puts(b, "]}");
 }
 
+/* --- stored facet counts ------------------------------------------------------------
+ *
+ * org_facet_count (migration 0009) holds per status what the facet
+ * statements give with no filter but the status; the writers here keep it
+ * in their transaction: an entry's (facet, code) pairs are read before and
+ * after a write, the old ones taken at the old status and the new ones
+ * added at the new one. Done here rather than by triggers on org and its
+ * code tables: a trigger makes each of those statements open a statement
+ * savepoint, and FTS5 flushes its pending index at every savepoint, which
+ * made the 10,000-entry import twice as slow. The same comparison drops
+ * the stored figures totals grouped by sector, region or district when a
+ * cluster member's code for that grouping changes. */
+
+static const char SQL_FACET_STATUS[] = "SELECT status, coalesce(kind, '') FROM org WHERE id = $1";
+/* The pairs an entry counts in: the trees count a top-level code once and
+ * each sub-code it has (as TREE_FACET). */
+static const char SQL_FACET_PAIRS[] =
+    "SELECT 'kind', kind FROM org WHERE id = $1 AND kind IS NOT NULL"
+    " UNION SELECT 'region', region FROM org WHERE id = $1 AND region IS NOT NULL"
+    " UNION SELECT 'district', district FROM org WHERE id = $1 AND district IS NOT NULL"
+    " UNION SELECT 'geo', code FROM org_geo WHERE org_id = $1"
+    " UNION SELECT 'sector', coalesce(n.parent, s.code) FROM org_sector s JOIN ref_nace n"
+    " ON n.code = s.code WHERE s.org_id = $1"
+    " UNION SELECT 'sector', s.code FROM org_sector s JOIN ref_nace n ON n.code = s.code"
+    " WHERE s.org_id = $1 AND n.parent IS NOT NULL"
+    " UNION SELECT 'fos', coalesce(n.parent, s.code) FROM org_fos s JOIN ref_fos n"
+    " ON n.code = s.code WHERE s.org_id = $1"
+    " UNION SELECT 'fos', s.code FROM org_fos s JOIN ref_fos n ON n.code = s.code"
+    " WHERE s.org_id = $1 AND n.parent IS NOT NULL";
+static const char SQL_FACET_TAKE[] =
+    "UPDATE org_facet_count SET n = n - 1"
+    " WHERE status = $1 AND kind = $4 AND facet = $2 AND code = $3";
+static const char SQL_FACET_ADD[] =
+    "INSERT INTO org_facet_count(status, kind, facet, code, n) VALUES ($1, $4, $2, $3, 1)"
+    " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = n + 1";
+static const char SQL_FIG_MEMBER[] = "SELECT 1 FROM cluster_member WHERE org_id = $1 LIMIT 1";
+static const char SQL_FIG_DROP_DONE[] = "DELETE FROM figure_total_done WHERE grp = $1";
+static const char SQL_FIG_DROP_ROWS[] = "DELETE FROM figure_total_row WHERE grp = $1";
+
+typedef struct facet_pair {
+    const char *facet, *code;
+} facet_pair;
+
+typedef struct facet_snap {
+    const char *status; /* NULL: no such entry */
+    const char *kind;   /* "" for none */
+    facet_pair *pairs;
+    size_t n;
+} facet_snap;
+
+static void facet_pair_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    facet_pair *p = item;
+    p->facet = db_col_dup(a, s, 0, oom);
+    p->code = db_col_dup(a, s, 1, oom);
+}
+
+/* The entry's status and pairs now (arena); status NULL when id is 0 or
+ * no entry has it. */
+static db_status facet_snapshot(db *d, arena *a, int64_t id, facet_snap *out)
+{
+    memset(out, 0, sizeof *out);
+    if (id <= 0)
+        return DB_OK;
+    db_stmt *s = db_prepare(d, SQL_FACET_STATUS);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_status st = db_step(s);
+    bool oom = false;
+    if (st == DB_ROW) {
+        out->status = db_col_dup(a, s, 0, &oom);
+        out->kind = db_col_dup(a, s, 1, &oom);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    if (st != DB_ROW)
+        return st == DB_DONE ? DB_OK : st;
+    if (!(s = db_prepare(d, SQL_FACET_PAIRS)))
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    return db_collect(s, a, (void **)&out->pairs, &out->n, sizeof *out->pairs, facet_pair_row,
+                      NULL);
+}
+
+static bool has_pair(const facet_snap *x, const facet_pair *p)
+{
+    for (size_t i = 0; i < x->n; i++)
+        if (strcmp(x->pairs[i].facet, p->facet) == 0 && strcmp(x->pairs[i].code, p->code) == 0)
+            return true;
+    return false;
+}
+
+static db_status facet_bump(db *d, const char *sql, const facet_snap *x, const facet_pair *p)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, x->status);
+    db_bind_text(s, 2, p->facet);
+    db_bind_text(s, 3, p->code);
+    db_bind_text(s, 4, x->kind ? x->kind : "");
+    return db_run(s);
+}
+
+/* Moves entry id's counts from before to after (either may be empty) and
+ * drops the figures totals a member's changed grouping makes stale. In
+ * the caller's write transaction. */
+static db_status facet_apply(db *d, int64_t id, const facet_snap *before, const facet_snap *after)
+{
+    bool same_status = before->status && after->status &&
+                       strcmp(before->status, after->status) == 0 &&
+                       strcmp(before->kind, after->kind) == 0; /* the same counts' key */
+    db_status st = DB_OK;
+    bool changed[3] = {false, false, false}; /* sector, region, district */
+    static const char *const fig_facet[3] = {"sector", "region", "district"};
+    for (size_t i = 0; st == DB_OK && i < before->n; i++) {
+        const facet_pair *p = &before->pairs[i];
+        bool kept = has_pair(after, p);
+        for (int g = 0; g < 3; g++)
+            changed[g] |= !kept && strcmp(p->facet, fig_facet[g]) == 0;
+        if (!same_status || !kept)
+            st = facet_bump(d, SQL_FACET_TAKE, before, p);
+    }
+    for (size_t i = 0; st == DB_OK && i < after->n; i++) {
+        const facet_pair *p = &after->pairs[i];
+        bool had = has_pair(before, p);
+        for (int g = 0; g < 3; g++)
+            changed[g] |= !had && strcmp(p->facet, fig_facet[g]) == 0;
+        if (!same_status || !had)
+            st = facet_bump(d, SQL_FACET_ADD, after, p);
+    }
+    if (st != DB_OK || !(changed[0] || changed[1] || changed[2]) || !before->status)
+        return st;
+    db_stmt *s = db_prepare(d, SQL_FIG_MEMBER);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    st = db_step(s);
+    db_reset(s);
+    if (st != DB_ROW)
+        return st == DB_DONE ? DB_OK : st; /* not a member: counted nowhere */
+    st = DB_OK;
+    for (int g = 0; st == DB_OK && g < 3; g++) {
+        for (int k = 0; st == DB_OK && changed[g] && k < 2; k++) {
+            if (!(s = db_prepare(d, k ? SQL_FIG_DROP_ROWS : SQL_FIG_DROP_DONE)))
+                return DB_ERR;
+            db_bind_int(s, 1, g + 2); /* FIG_GROUP_SECTOR, _REGION, _DISTRICT */
+            st = db_run(s);
+        }
+    }
+    return st;
+}
+
 /* The one writer (see org_put). audit_action NULL means org_create or
  * org_update; recreate lets a restore bring back a deleted entry under
  * its old id. */
@@ -1382,6 +1618,9 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         goto cleanup; /* nothing changed: nothing written, no revision */
 
     int64_t now = time_now();
+    facet_snap before, after;
+    if ((st = facet_snapshot(d, &a, found ? old.id : 0, &before)) != DB_OK)
+        goto cleanup;
     if ((st = write_row(d, &n, !found, found ? 0 : n.id, actor_id, now, &res->id)) != DB_OK)
         goto cleanup;
     for (size_t k = 0; k < 3; k++) {
@@ -1391,6 +1630,9 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         if ((st = replace_codes(d, &code_tables[k], res->id, &n, !found)) != DB_OK)
             goto cleanup;
     }
+    if ((st = facet_snapshot(d, &a, res->id, &after)) != DB_OK ||
+        (st = facet_apply(d, res->id, &before, &after)) != DB_OK)
+        goto cleanup;
     org_snapshot(&snap, &n);
     put_fields_detail(&detail, res->changed, res->n_changed);
     if (buf_failed(&snap) || buf_failed(&detail)) {
@@ -1536,6 +1778,7 @@ static const char SQL_DELETE[] = "DELETE FROM org WHERE id = $1";
 
 db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip)
 {
+    arena a = ARENA_INIT;
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         return st;
@@ -1551,12 +1794,17 @@ db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip)
         goto cleanup; /* DB_DONE: no such entry */
     /* The logo and the classifications go with the row (ON DELETE
      * CASCADE); memberships, affiliations and invitations refuse (FK). */
+    facet_snap before, none = {0};
+    if ((st = facet_snapshot(d, &a, id, &before)) != DB_OK)
+        goto cleanup;
     if (!(s = db_prepare(d, SQL_DELETE))) {
         st = DB_ERR;
         goto cleanup;
     }
     db_bind_int(s, 1, id);
     if ((st = db_run(s)) != DB_OK)
+        goto cleanup;
+    if ((st = facet_apply(d, id, &before, &none)) != DB_OK)
         goto cleanup;
     if ((st = search_delete(d, "org", id)) != DB_OK)
         goto cleanup;
@@ -1568,6 +1816,7 @@ db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip)
 cleanup:
     if (st != DB_OK)
         db_rollback(d);
+    arena_free(&a);
     return st;
 }
 

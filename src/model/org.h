@@ -80,8 +80,9 @@ db_status org_validate(db *d, const org_rec *in, form_errors *errs);
 db_status org_get(db *d, arena *a, const char *slug, int64_t id, org_rec *out, bool *found);
 
 /* ORG_SORT_ID (added for the API) lists by id ascending from after_id (0 =
- * from the start) and ignores page, desc; any sort with after_id > 0 does
- * the same. */
+ * from the start) and ignores page, desc; any other sort with after_id > 0
+ * lists the page after that entry in its own order (keyset: the same cost
+ * at any depth; empty when that entry no longer exists). */
 /* The summary fields of one entry (as in org_list_result) by id: one
  * query, for lists of search hits. *found false if none. */
 db_status org_summary(db *d, arena *a, int64_t id, org_rec *out, bool *found);
@@ -103,7 +104,7 @@ typedef struct org_query {
     bool desc;
     int page;         /* 1-based */
     int per_page;     /* 1..100 */
-    int64_t after_id; /* API keyset: entries with id > after_id (sort by id) */
+    int64_t after_id; /* API keyset: the entries after this one (see above) */
     bool want_facets; /* also count each facet value */
 } org_query;
 

@@ -851,6 +851,46 @@ static const char *canonical_url(req *r)
     return out;
 }
 
+/* The cache key of a canonical request: "figures|dir version|language|"
+ * then the known parameters but lang in a fixed order with normalised
+ * values (scope=scan is the default, a year is a plain number), so
+ * reordered parameters and ?lang= against a cookie share one entry
+ * (arena; NULL after a 5xx or on OOM, *ok false after the 5xx). */
+static const char *figures_cache_key(req *r, int64_t *figures_v, bool *ok)
+{
+    int64_t dir_v = 0;
+    *ok = false;
+    db_status st = figures_version(r->db, figures_v);
+    if (st == DB_OK)
+        st = org_directory_version(r->db, &dir_v);
+    if (st != DB_OK) {
+        resp_fail(r, st, "figures/directory version");
+        return NULL;
+    }
+    *ok = true;
+    buf k = BUF_INIT;
+    buf_printf(&k, "figures|%lld|%s|/figures", (long long)dir_v, i18n_tag(r->lang));
+    char sep = '?';
+    for (size_t i = 0; i < sizeof known_params / sizeof known_params[0]; i++) {
+        const char *name = known_params[i], *v = req_query(r, name);
+        int64_t y;
+        if (!v || strcmp(name, "lang") == 0 ||
+            (strcmp(name, "scope") == 0 && strcmp(v, "scan") == 0))
+            continue;
+        buf_putc(&k, sep);
+        buf_puts(&k, name);
+        buf_putc(&k, '=');
+        if (strcmp(name, "year") == 0 && str_to_i64(v, &y))
+            buf_printf(&k, "%lld", (long long)y);
+        else
+            html_urlencode(&k, v);
+        sep = '&';
+    }
+    const char *key = buf_failed(&k) ? NULL : arena_strdup(r->a, buf_str(&k));
+    buf_free(&k);
+    return key;
+}
+
 void web_figures(req *r)
 {
     const char *canonical = canonical_url(r);
@@ -866,15 +906,17 @@ void web_figures(req *r)
     const char *key = NULL;
     if (cacheable) {
         bool ok;
-        key = wf_cache_key(r, "figures", &version, &ok);
+        key = figures_cache_key(r, &version, &ok);
         if (!ok)
             return;
         const char *ct, *etag;
         if (key && page_cache_get(key, version, r->a, &r->out, &ct, &etag)) {
             r->content_type = ct;
             r->etag = etag;
+            resp_header(r, "X-Scan-Cache", "hit");
             return;
         }
+        resp_header(r, "X-Scan-Cache", "miss");
     }
     fig_page p;
     if (!page_parse(r, &p))

@@ -110,9 +110,23 @@ static bool state_parse(req *r, list_state *s, bool *canonical)
         int64_t p;
         if (!str_to_i64(pg, &p) || p < 1 || p > 1000000)
             return false;
-        if (p == 1)
-            *canonical = false;
+        const char *plain = arena_printf(r->a, "%lld", (long long)p);
+        if (p == 1 || !plain || strcmp(pg, plain) != 0)
+            *canonical = false; /* page=1, page=02 */
         s->page = (int)p;
+    }
+    /* a parameter the page does not know, or one given twice, is dropped
+     * by the redirect: one cached render per meaningful URL */
+    for (size_t i = 0; i < r->query.n_fields; i++) {
+        const char *name = r->query.fields[i].name;
+        bool known = strcmp(name, "status") == 0 || strcmp(name, "sort") == 0 ||
+                     strcmp(name, "page") == 0 || strcmp(name, "lang") == 0;
+        for (int k = 0; k < F__COUNT && !known; k++)
+            known = strcmp(name, filters[k].param) == 0;
+        for (size_t k = 0; k < i && known; k++)
+            known = strcmp(r->query.fields[k].name, name) != 0;
+        if (!known)
+            *canonical = false;
     }
     return true;
 }
@@ -329,8 +343,14 @@ void web_org_list(req *r)
         resp_error(r, 400, T(L, MSG_DIR_BAD_PARAMS));
         return;
     }
-    if (!canonical) {
-        resp_redirect(r, state_url(r, &s, -1, s.page));
+    if (!canonical) { /* a ?lang= stays: it is how a reader switches */
+        const char *to = state_url(r, &s, -1, s.page);
+        const char *lang = req_query(r, "lang");
+        lang_id chosen;
+        if (lang && i18n_parse(lang, &chosen))
+            to = arena_printf(r->a, "%s%clang=%s", to, strchr(to, '?') ? '&' : '?',
+                              i18n_tag(chosen));
+        resp_redirect(r, to ? to : "/orgs");
         return;
     }
 
@@ -344,13 +364,18 @@ void web_org_list(req *r)
             resp_fail(r, st, "org_directory_version");
             return;
         }
-        key = arena_printf(r->a, "orgs|%s|%s?%s", i18n_tag(L), r->path, r->query_raw);
+        /* the canonical URL of the state (fixed parameter order, no
+         * ?lang=: the language is its own part), so reordered parameters
+         * share one entry */
+        key = arena_printf(r->a, "orgs|%s|%s", i18n_tag(L), state_url(r, &s, -1, s.page));
         const char *ct, *etag;
         if (key && page_cache_get(key, version, r->a, &r->out, &ct, &etag)) {
             r->content_type = ct;
             r->etag = etag;
+            resp_header(r, "X-Scan-Cache", "hit");
             return;
         }
+        resp_header(r, "X-Scan-Cache", "miss");
     }
 
     org_query q = {.status = s.status,

@@ -351,6 +351,41 @@ test('sorted lists page with the cursor too', async () => {
   assert.equal(new Set(names).size, total);
 });
 
+test('every sort pages by keyset in exactly the order of one long page', async () => {
+  for (const sort of ['name', 'name-desc', 'updated', 'updated-asc', 'founded', 'founded-desc']) {
+    const whole = (await api('GET', `/api/v1/orgs?sort=${sort}&limit=100`)).body.items.map((o) => o.slug);
+    const paged = [];
+    let cursor = null;
+    let pages = 0;
+    do {
+      const r = await api('GET', `/api/v1/orgs?sort=${sort}&limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      paged.push(...r.body.items.map((o) => o.slug));
+      cursor = r.body.next_cursor;
+      assert.ok(++pages < 60, 'pagination ends');
+    } while (cursor);
+    assert.deepEqual(paged, whole, sort);
+  }
+});
+
+test('search pages by cursor through the names and then the body-only matches', async () => {
+  for (const q of ['a', 'klaster', 'ict']) {
+    const whole = (await api('GET', `/api/v1/search?q=${q}&limit=100`)).body.items.map((o) => o.slug);
+    const paged = [];
+    let cursor = null;
+    let pages = 0;
+    do {
+      const r = await api('GET', `/api/v1/search?q=${q}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      paged.push(...r.body.items.map((o) => o.slug));
+      cursor = r.body.next_cursor;
+      assert.ok(++pages < 60, 'pagination ends');
+    } while (cursor);
+    assert.ok(whole.length < 100, 'the whole list fits one page');
+    assert.deepEqual(paged, whole, q);
+  }
+});
+
 test('GETs carry an ETag and answer 304 to If-None-Match', async () => {
   for (const path of ['/api/v1/orgs?kind=company', '/api/v1/orgs/agro-sistem-cacak', '/api/v1/search?q=agro']) {
     const first = await api('GET', path);

@@ -25,6 +25,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "model/figures.h"
+#include "model/org.h"
 
 #include "testdb.h"
 
@@ -712,6 +713,199 @@ static void expect_problem(const figures_import_report *rep, size_t i, int64_t l
     assert_string_equal(rep->problems[i].message, message);
 }
 
+/* --- precomputed totals against the reference ---------------------------------------- */
+
+static void same_total(const figure_total *x, const figure_total *y, const char *what)
+{
+    if (strcmp(x->key, y->key) != 0 || strcmp(x->label, y->label) != 0 || x->year != y->year ||
+        x->members != y->members || x->reported != y->reported || x->missing != y->missing ||
+        x->verified != y->verified || x->verified_bp != y->verified_bp ||
+        x->employees != y->employees || x->revenue_eur != y->revenue_eur ||
+        x->exports_eur != y->exports_eur || x->rnd_eur != y->rnd_eur ||
+        x->export_share_bp != y->export_share_bp || x->has_prev != y->has_prev ||
+        x->prev_employees != y->prev_employees || x->prev_revenue_eur != y->prev_revenue_eur ||
+        x->prev_exports_eur != y->prev_exports_eur ||
+        x->employees_change_bp != y->employees_change_bp ||
+        x->revenue_change_bp != y->revenue_change_bp ||
+        x->exports_change_bp != y->exports_change_bp || x->any_demo != y->any_demo)
+        fail_msg("%s: stored %s/%s %d members %lld reported %lld verified %lld revenue %lld"
+                 " employees %lld demo %d; reference %s/%s members %lld reported %lld verified"
+                 " %lld revenue %lld employees %lld demo %d",
+                 what, x->key, x->label, x->year, (long long)x->members, (long long)x->reported,
+                 (long long)x->verified, (long long)x->revenue_eur, (long long)x->employees,
+                 x->any_demo, y->key, y->label, (long long)y->members, (long long)y->reported,
+                 (long long)y->verified, (long long)y->revenue_eur, (long long)y->employees,
+                 y->any_demo);
+}
+
+/* Every scope (SCAN, founders, each cluster) and grouping for 2015-2024:
+ * figures_total (stored rows) equals figures_total_reference (the SQL of
+ * before), row for row and field for field, and the trend agrees too. */
+static void stored_equals_reference(fixture *f, const char *step)
+{
+    static const struct {
+        figure_scope scope;
+        int64_t cluster;
+    } scopes[] = {{FIG_SCOPE_SCAN, 0},     {FIG_SCOPE_FOUNDERS, 0}, {FIG_SCOPE_CLUSTER, 10},
+                  {FIG_SCOPE_CLUSTER, 11}, {FIG_SCOPE_CLUSTER, 12}, {FIG_SCOPE_CLUSTER, 14}};
+    char what[160];
+    for (size_t i = 0; i < sizeof scopes / sizeof scopes[0]; i++) {
+        for (int g = FIG_GROUP_NONE; g <= FIG_GROUP_DISTRICT; g++) {
+            for (int y = 2015; y <= 2024; y++) {
+                figure_query q = {scopes[i].scope, scopes[i].cluster, (figure_group)g, y};
+                figure_total *a, *b;
+                size_t na, nb;
+                assert_int_equal(figures_total(f->t.d, &f->a, &q, &a, &na), DB_OK);
+                assert_int_equal(figures_total_reference(f->t.d, &f->a, &q, &b, &nb), DB_OK);
+                snprintf(what, sizeof what, "%s: scope %d cluster %lld group %d year %d", step,
+                         scopes[i].scope, (long long)scopes[i].cluster, g, y);
+                if (na != nb)
+                    fail_msg("%s: %zu stored rows, %zu reference rows", what, na, nb);
+                for (size_t k = 0; k < na; k++)
+                    same_total(&a[k], &b[k], what);
+            }
+        }
+        figure_total *t;
+        size_t nt;
+        assert_int_equal(
+            figures_trend(f->t.d, &f->a, scopes[i].scope, scopes[i].cluster, 2015, 2024, &t, &nt),
+            DB_OK);
+        assert_int_equal(nt, 10);
+        for (size_t k = 0; k < nt; k++) {
+            figure_query q = {scopes[i].scope, scopes[i].cluster, FIG_GROUP_NONE, 2015 + (int)k};
+            figure_total *b;
+            size_t nb;
+            assert_int_equal(figures_total_reference(f->t.d, &f->a, &q, &b, &nb), DB_OK);
+            assert_int_equal(nb, 1);
+            snprintf(what, sizeof what, "%s: trend scope %d cluster %lld year %d", step,
+                     scopes[i].scope, (long long)scopes[i].cluster, 2015 + (int)k);
+            same_total(&t[k], b, what);
+        }
+    }
+}
+
+/* Whether the SCAN ungrouped total of year is stored (not dropped). */
+static bool stored(fixture *f, int year)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM figure_total_done WHERE year = %d AND scope = 0 AND grp = 0",
+             year);
+    return scalar(f, sql) == 1;
+}
+
+/* Saves organisation id through org_update with a new region and district
+ * (when region is not NULL) or new sectors (when sectors is not NULL). */
+static void edit_org(fixture *f, int64_t id, const char *region, const char *district,
+                     const char **sectors, size_t n_sectors)
+{
+    org_rec r;
+    bool found = false;
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &r, &found), DB_OK);
+    assert_true(found);
+    if (region) {
+        r.region = region;
+        r.district = district;
+    }
+    if (sectors) {
+        r.sectors = sectors;
+        r.n_sectors = n_sectors;
+    }
+    form_errors e = {0};
+    db_status st = org_update(f->t.d, &r, 1, NULL, &e);
+    for (size_t i = 0; i < e.n_items; i++)
+        fprintf(stderr, "org_update %lld: %s code %d\n", (long long)id, e.items[i].field,
+                e.items[i].code);
+    assert_int_equal(st, DB_OK);
+}
+
+static void test_stored_totals_follow_writes(void **state)
+{
+    fixture *f = *state;
+    world(f);
+    form_errors e = {0};
+    stored_equals_reference(f, "filled");
+    /* every set asked for is stored now: 2014-2024 (2014 as 2015's year
+     * before), SCAN and founders by all five groupings, four clusters */
+    assert_int_equal(scalar(f, "SELECT count(*) FROM figure_total_done"), 11 * (5 + 5 + 4));
+
+    /* Figures writes are added in their transaction, nothing dropped:
+     * gamma (in voict only) reports for 2021 for the first time. */
+    assert_int_equal(figures_put(f->t.d, 22, 2021, "EUR", 4, 3000000, 1000000, 50000, "estimate",
+                                 false, 1, NULL, &e),
+                     DB_OK);
+    assert_true(stored(f, 2021));
+    stored_equals_reference(f, "gamma 2021 created");
+    /* acme (two clusters) corrects 2021: its verification goes too */
+    assert_int_equal(figures_put(f->t.d, 20, 2021, "EUR", 101, 99000000, -1, -1,
+                                 "business_register", true, 1, NULL, &e),
+                     DB_OK);
+    assert_true(stored(f, 2021));
+    stored_equals_reference(f, "acme 2021 replaced");
+    assert_int_equal(
+        figures_verify(f->t.d,
+                       scalar(f, "SELECT id FROM org_figure WHERE org_id = 22 AND year = 2021"),
+                       true, 2, NULL),
+        DB_OK);
+    stored_equals_reference(f, "gamma 2021 verified");
+    /* a member that left mid-2021 (beta) and one never counted (delta in
+     * the applicant cluster) */
+    assert_int_equal(figures_put(f->t.d, 21, 2022, "EUR", 14, 26000000, 1000000, -1,
+                                 "self_reported", false, 1, NULL, &e),
+                     DB_OK);
+    assert_int_equal(
+        figures_put(f->t.d, 23, 2022, "EUR", 6, 2000000, -1, -1, "estimate", false, 1, NULL, &e),
+        DB_OK);
+    stored_equals_reference(f, "beta and delta 2022");
+    /* RSD rows follow a corrected rate */
+    assert_int_equal(figures_put(f->t.d, 25, 2022, "RSD", 8, 117459300, 58729650, -1, "estimate",
+                                 false, 1, NULL, &e),
+                     DB_OK);
+    assert_int_equal(figures_set_rate(f->t.d, 2022, 1000000, "NBS", 2), DB_OK);
+    stored_equals_reference(f, "rate 2022 corrected");
+    /* a row deleted (the demo one) */
+    exec(f, "DELETE FROM org_figure WHERE org_id = 24 AND year = 2022");
+    assert_true(stored(f, 2022));
+    stored_equals_reference(f, "eps 2022 deleted");
+
+    /* Memberships: the years whose overlap changes are dropped and come
+     * back equal; the others stay stored. eps joins voict from 2022 (a
+     * member in two clusters); beta's membership is ended earlier. */
+    exec(f, "INSERT INTO cluster_member(cluster_id, org_id, joined_on) VALUES (10, 24, "
+            "'2022-03-01')");
+    assert_true(stored(f, 2021));
+    assert_false(stored(f, 2022));
+    stored_equals_reference(f, "eps joins voict");
+    exec(f, "UPDATE cluster_member SET left_on = '2020-12-31' WHERE org_id = 21");
+    assert_true(stored(f, 2020));
+    assert_false(stored(f, 2021));
+    stored_equals_reference(f, "beta left earlier");
+    exec(f, "UPDATE cluster_member SET left_on = '2023-05-01' WHERE org_id = 22");
+    stored_equals_reference(f, "gamma left");
+    exec(f, "DELETE FROM cluster_member WHERE org_id = 25");
+    stored_equals_reference(f, "phi's membership deleted");
+
+    /* SCAN status, region, district and sector of a member */
+    exec(f, "INSERT INTO scan_membership(org_id, status, since, created_at) VALUES"
+            " (11, 'suspended', '2022-06-01', 0)");
+    assert_true(stored(f, 2021));
+    stored_equals_reference(f, "nicat suspended");
+    /* the directory's writer (org_update) drops what a member's new
+     * region, district or sectors make stale */
+    edit_org(f, 24, "BG", "BEOGRAD", NULL, 0);
+    stored_equals_reference(f, "eps moved");
+    const char *c[] = {"C"};
+    edit_org(f, 22, NULL, NULL, c, 1);
+    edit_org(f, 20, NULL, NULL, c, 0);
+    stored_equals_reference(f, "sectors changed");
+    exec(f, "UPDATE org SET name = 'Vojvodina ICT', slug = 'vict' WHERE id = 10");
+    stored_equals_reference(f, "cluster renamed");
+    exec(f, "UPDATE org_figure SET is_demo = 1 WHERE org_id = 20 AND year = 2020");
+    stored_equals_reference(f, "demo flag");
+    exec(f, "DELETE FROM cluster_member WHERE org_id = 22; DELETE FROM org WHERE id = 22");
+    stored_equals_reference(f, "gamma deleted");
+}
+
 static void test_import_all_or_nothing(void **state)
 {
     fixture *f = *state;
@@ -909,6 +1103,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_group_sector_region, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trend_years_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_basis_points, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stored_totals_follow_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_manager_scope, setup, teardown),

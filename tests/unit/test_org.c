@@ -740,6 +740,151 @@ static size_t facet_size(const org_list_result *res, const char *name)
     return 0;
 }
 
+/* The facet counts org_list reads from org_facet_count (kept by
+ * triggers) against the GROUP BYs they replace, as "code=n;..." strings,
+ * for each status and all statuses. */
+static const char *const facet_ref_sql[6] = {
+    "SELECT o.kind, count(*) FROM org o WHERE o.kind IS NOT NULL AND %s GROUP BY 1",
+    "SELECT coalesce(n.parent, s.code), count(DISTINCT o.id) FROM org o JOIN org_sector s ON"
+    " s.org_id = o.id JOIN ref_nace n ON n.code = s.code WHERE %s GROUP BY 1 UNION ALL SELECT"
+    " s.code, count(*) FROM org o JOIN org_sector s ON s.org_id = o.id JOIN ref_nace n ON"
+    " n.code = s.code WHERE n.parent IS NOT NULL AND %s GROUP BY 1",
+    "SELECT coalesce(n.parent, s.code), count(DISTINCT o.id) FROM org o JOIN org_fos s ON"
+    " s.org_id = o.id JOIN ref_fos n ON n.code = s.code WHERE %s GROUP BY 1 UNION ALL SELECT"
+    " s.code, count(*) FROM org o JOIN org_fos s ON s.org_id = o.id JOIN ref_fos n ON"
+    " n.code = s.code WHERE n.parent IS NOT NULL AND %s GROUP BY 1",
+    "SELECT o.region, count(*) FROM org o WHERE o.region IS NOT NULL AND %s GROUP BY 1",
+    "SELECT o.district, count(*) FROM org o WHERE o.district IS NOT NULL AND %s GROUP BY 1",
+    "SELECT g.code, count(*) FROM org o JOIN org_geo g ON g.org_id = o.id WHERE %s GROUP BY 1",
+};
+
+static void facets_equal_reference(fixture *f, const char *step)
+{
+    static const char *const statuses[] = {"published", "draft", "archived", "any"};
+    static const char *const kinds[] = {NULL, "cluster", "company", "university"};
+    for (size_t k = 0; k < 4; k++) {
+        for (size_t j = 0; j < 4; j++) {
+            org_query q;
+            memset(&q, 0, sizeof q);
+            q.want_facets = true;
+            q.status = statuses[k];
+            q.kind = kinds[j];
+            org_list_result res;
+            assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
+            assert_int_equal(res.n_facets, 6);
+            char cond[128], inner[1200], sql[1400];
+            for (int d = 0; d < 6; d++) {
+                /* a facet counts among the entries matching the other filters */
+                if (k == 3)
+                    snprintf(cond, sizeof cond, "1 = 1");
+                else
+                    snprintf(cond, sizeof cond, "o.status = '%s'", statuses[k]);
+                if (kinds[j] && d != 0)
+                    snprintf(cond + strlen(cond), sizeof cond - strlen(cond), " AND o.kind = '%s'",
+                             kinds[j]);
+                snprintf(inner, sizeof inner, facet_ref_sql[d], cond, cond);
+                snprintf(sql, sizeof sql,
+                         "SELECT coalesce(group_concat(c || '=' || n, ';'), '') FROM (SELECT *"
+                         " FROM (SELECT 1 AS c, 1 AS n WHERE 0 UNION ALL %s) WHERE c IS NOT NULL"
+                         " ORDER BY 1)",
+                         inner);
+                /* db_prepare caches by the text's address: one copy per text */
+                db_stmt *s = db_prepare(f->t.d, arena_strdup(&f->a, sql));
+                if (!s)
+                    fail_msg("%s: %s", db_errmsg(f->t.d), sql);
+                assert_int_equal(db_step(s), DB_ROW);
+                char want[800];
+                snprintf(want, sizeof want, "%s", db_col_text(s, 0));
+                db_reset(s);
+                char got[800] = "";
+                const org_facet *fc = &res.facets[d];
+                for (size_t i = 0; i < fc->n_values; i++)
+                    snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s=%lld", i ? ";" : "",
+                             fc->values[i].code, (long long)fc->values[i].count);
+                if (strcmp(got, want) != 0)
+                    fail_msg("%s: status %s kind %s facet %s: stored %s, reference %s", step,
+                             statuses[k], kinds[j] ? kinds[j] : "-", fc->name, got, want);
+            }
+        }
+    }
+}
+
+/* Reads entry id, lets change() edit it, saves it through org_update. */
+static void update_with(fixture *f, int64_t id, void (*change)(org_rec *))
+{
+    org_rec r;
+    bool found = false;
+    assert_int_equal(org_get(f->t.d, &f->a, NULL, id, &r, &found), DB_OK);
+    assert_true(found);
+    change(&r);
+    form_errors errs;
+    memset(&errs, 0, sizeof errs);
+    db_status st = org_update(f->t.d, &r, 1, NULL, &errs);
+    for (size_t i = 0; i < errs.n_items; i++)
+        fprintf(stderr, "update %s: %s code %d\n", r.slug, errs.items[i].field, errs.items[i].code);
+    assert_int_equal(st, DB_OK);
+}
+
+static void to_university(org_rec *r)
+{
+    r->kind = "university";
+    r->region = "BG";
+    r->district = "BEOGRAD";
+}
+
+static void sectors_c_no_geo(org_rec *r)
+{
+    static const char *s[] = {"C"};
+    set_lists(r, s, 1, r->fos, r->n_fos, NULL, 0);
+}
+
+static void sectors_62_j_63(org_rec *r)
+{
+    static const char *s[] = {"62", "63", "J"};
+    set_lists(r, s, 3, r->fos, r->n_fos, r->geo, r->n_geo);
+}
+
+static void sectors_j_63(org_rec *r)
+{
+    static const char *s[] = {"63", "J"};
+    set_lists(r, s, 2, r->fos, r->n_fos, r->geo, r->n_geo);
+}
+
+static void sectors_c_j(org_rec *r)
+{
+    static const char *s[] = {"C", "J"};
+    set_lists(r, s, 2, r->fos, r->n_fos, r->geo, r->n_geo);
+}
+
+static void fos_three(org_rec *r)
+{
+    static const char *fo[] = {"1.1", "2", "2.3"};
+    set_lists(r, r->sectors, r->n_sectors, fo, 3, r->geo, r->n_geo);
+}
+
+static void test_stored_facets_follow_writes(void **state)
+{
+    fixture *f = *state;
+    int64_t ids[5];
+    make_list_set(f, ids);
+    facets_equal_reference(f, "created");
+    update_with(f, ids[0], to_university);
+    facets_equal_reference(f, "kind, region and district changed");
+    assert_int_equal(org_set_status(f->t.d, ids[1], "archived", 1, NULL), DB_OK);
+    facets_equal_reference(f, "archived");
+    update_with(f, ids[1], sectors_c_no_geo);
+    update_with(f, ids[3], sectors_62_j_63);
+    update_with(f, ids[4], sectors_c_j);
+    update_with(f, ids[2], fos_three);
+    facets_equal_reference(f, "codes changed");
+    update_with(f, ids[3], sectors_j_63);
+    facets_equal_reference(f, "one of two divisions gone");
+    assert_int_equal(org_set_status(f->t.d, ids[4], "published", 1, NULL), DB_OK);
+    facets_equal_reference(f, "published");
+    assert_int_equal(org_delete(f->t.d, ids[2], 1, NULL), DB_OK);
+    facets_equal_reference(f, "deleted");
+}
+
 static void test_list_filters_and_facets(void **state)
 {
     fixture *f = *state;
@@ -1204,6 +1349,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kind_is_the_secretariats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_search_and_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters_and_facets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stored_facets_follow_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_logos, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
