@@ -23,6 +23,9 @@ enum {
     RF_NO_LOG = 1u << 4,      /* leave out of the access log (health probes) */
     RF_TEST = 1u << 5,        /* exists only when the server runs with test routes on */
     RF_WRITE_TOKEN = 1u << 6, /* API write: a Bearer token must be read-write */
+    RF_FAST = 1u << 7,        /* anonymous GETs may be answered from the page cache on the
+                                 I/O thread (server_hook_fast): the handler reads no
+                                 database before web_cache_serve() */
 };
 
 typedef struct route {

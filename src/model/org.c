@@ -26,6 +26,7 @@
 #include "db/search.h"
 #include "json/json.h"
 #include "model/audit.h"
+#include "model/versions.h"
 
 /* --- fields ------------------------------------------------------------------ */
 
@@ -2124,9 +2125,6 @@ cleanup:
 
 /* --- caches ----------------------------------------------------------------------------------- */
 
-static const char SQL_VERSION[] =
-    "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'directory_version'";
-
 static const char SQL_ID_BY_PIB[] = "SELECT id FROM org WHERE pib = $1";
 
 db_status org_id_by_pib(db *d, const char *pib, int64_t *id)
@@ -2145,13 +2143,5 @@ db_status org_id_by_pib(db *d, const char *pib, int64_t *id)
 
 db_status org_directory_version(db *d, int64_t *v)
 {
-    *v = 0;
-    db_stmt *s = db_prepare(d, SQL_VERSION);
-    if (!s)
-        return DB_ERR;
-    db_status st = db_step(s);
-    if (st == DB_ROW)
-        *v = db_col_int(s, 0);
-    db_reset(s);
-    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+    return versions_read(d, VERSION_DIRECTORY, v);
 }

@@ -345,12 +345,8 @@ void web_org_list(req *r)
             return;
         }
         key = arena_printf(r->a, "orgs|%s|%s?%s", i18n_tag(L), r->path, r->query_raw);
-        const char *ct, *etag;
-        if (key && page_cache_get(key, version, r->a, &r->out, &ct, &etag)) {
-            r->content_type = ct;
-            r->etag = etag;
+        if (web_cache_serve(r, key, version))
             return;
-        }
     }
 
     org_query q = {.status = s.status,
