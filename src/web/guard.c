@@ -257,8 +257,15 @@ void server_hook_finish(req *r, bool whole)
 {
     /* a write may have bumped a version: the I/O threads ask a worker
      * again before this response leaves (versions.h) */
-    if (r->method != HTTP_GET && r->method != HTTP_HEAD)
+    if (r->method != HTTP_GET && r->method != HTTP_HEAD) {
         versions_invalidate();
+    } else if (r->db && r->route && (r->route->flags & RF_FAST)) {
+        /* a page that reads no version (the home page) still needs a
+         * fresh snapshot to be answered on the I/O thread next time */
+        int64_t v[VERSION__COUNT];
+        if (!versions_fresh(v))
+            (void)versions_read(r->db, VERSION_DIRECTORY, &v[0]);
+    }
     if (whole && r->cache_key && r->status == 200 && !r->static_body && !r->anon_csrf)
         page_cache_put(r->cache_key, r->cache_version,
                        r->content_type ? r->content_type : "text/html; charset=utf-8",
