@@ -17,7 +17,7 @@ table() {
     printf '| %-12s | %-26s | %10s | %9s | %9s | %8s |\n' benchmark target 'req/s' 'p50 ms' 'p99 ms' 'vs nginx'
     printf '|%s|%s|%s|%s|%s|%s|\n' -------------- ---------------------------- -----------: ----------: ----------: ---------:
     for b in http directory figures; do
-        grep -E '^\| (scan|nginx|search alone)' "$out/$b.txt" | sed "s/^|/| $(printf '%-12s' "$b") |/"
+        grep -E '^\| (scan|nginx|search (alone|rotating))' "$out/$b.txt" | sed "s/^|/| $(printf '%-12s' "$b") |/"
     done
     echo
     # the operations that are not requests/s: imports and cold renders

@@ -58,9 +58,13 @@ python3 "$ROOT/bench/gen.py" --seed "$SEED" orgs --count "$COUNT" --format csv >
 GEN_S=$(secs_since "$start")
 echo "scan org import ..." >&2
 start=$(now_ms)
-"$SCAN_BIN" org import "$TMP/orgs.csv" --db "$DB" >"$TMP/import.out" 2>"$TMP/import.err" ||
+# CPU seconds too (user + system): on a shared machine the wall time also
+# counts everyone else's work
+TIMEFORMAT='%U %S'
+{ time "$SCAN_BIN" org import "$TMP/orgs.csv" --db "$DB" >"$TMP/import.out" 2>"$TMP/import.err"; } 2>"$TMP/import.time" ||
     { tail -20 "$TMP/import.err" >&2; die "scan org import failed"; }
 IMPORT_S=$(secs_since "$start")
+IMPORT_CPU=$(awk '{ printf "%.1f", $1 + $2 }' "$TMP/import.time")
 IMPORT_SUMMARY=$(tail -1 "$TMP/import.out")
 echo "  $IMPORT_SUMMARY in ${IMPORT_S}s" >&2
 CSV_MB=$(awk -v b="$(wc -c <"$TMP/orgs.csv")" 'BEGIN { printf "%.0f", b / 1048576 }')
@@ -135,6 +139,9 @@ bench_wrk "scan profile" "$SCAN_URL$PROFILE_PATH"
 bench_wrk "nginx profile.html" "$NGINX_URL/profile.html"
 bench_wrk "scan search" "$SCAN_URL$SEARCH_PATH"
 bench_wrk "nginx search.html" "$NGINX_URL/search.html"
+# Search under load: 50 connections, a different prefix on each request
+# (the 5 ms p99 target of issue 10).
+bench_wrk "search rotating" "$SCAN_URL/" "$CONNECTIONS" "$ROOT/bench/search-prefixes.lua"
 # Search alone: one connection, a different prefix on each request.
 echo "wrk: search latency alone (1 connection, rotating prefixes) ..." >&2
 run_wrk "$TMP/wrk.out" -t 1 -c 1 -d "${DURATION}s" --latency -s "$ROOT/bench/search-prefixes.lua" "$SCAN_URL/"
@@ -155,9 +162,11 @@ TABLE=$(
     bench_row "nginx profile.html" "1.00x"
     bench_row "scan search" "$(ratio "${RPS[scan search]}" "${RPS[nginx search.html]}")"
     bench_row "nginx search.html" "1.00x"
+    bench_row "search rotating" "—"
     bench_row "search alone" "—"
 )
-SUMMARY="import of $COUNT entries: ${IMPORT_S}s ($IMPORT_SUMMARY); search alone p99 ${P99[search alone]} ms ($SEARCH_OK the 5 ms target)
+ROTATING_OK=$(awk -v p="${P99[search rotating]}" 'BEGIN { print (p <= 5 ? "meets" : "misses") }')
+SUMMARY="import of $COUNT entries: ${IMPORT_S}s, ${IMPORT_CPU}s CPU ($IMPORT_SUMMARY); search p99 ${P99[search rotating]} ms with 50 connections ($ROTATING_OK the 5 ms target), ${P99[search alone]} ms alone ($SEARCH_OK)
 - cold /orgs with facets (pages not yet cached, median of 5): ${COLD_ORGS} ms; /orgs?kind=company&sort=founded: ${COLD_ORGS_F} ms (target 50 ms)
 - cold cursor pages, every page of a walk (limit 100): /api/v1/orgs?sort=founded ${WALK_ORGS_N} pages, slowest ${WALK_ORGS_MAX} ms, median ${WALK_ORGS_P50} ms; /api/v1/search?q=a ${WALK_SEARCH_N} pages, slowest ${WALK_SEARCH_MAX} ms, median ${WALK_SEARCH_P50} ms (target 10 ms)"
 echo
@@ -170,8 +179,8 @@ if [[ -n $RESULTS ]]; then
     {
         bench_results_header "directory, $COUNT entries"
         # shellcheck disable=SC2016  # backticks are Markdown here
-        printf -- '- data: bench/gen.py --seed %s orgs --count %s (%s MB of CSV, %ss); `scan org import`: %ss, %s; database %s MB\n' \
-            "$SEED" "$COUNT" "$CSV_MB" "$GEN_S" "$IMPORT_S" "$IMPORT_SUMMARY" "$DB_MB"
+        printf -- '- data: bench/gen.py --seed %s orgs --count %s (%s MB of CSV, %ss); `scan org import`: %ss (%ss CPU), %s; database %s MB\n' \
+            "$SEED" "$COUNT" "$CSV_MB" "$GEN_S" "$IMPORT_S" "$IMPORT_CPU" "$IMPORT_SUMMARY" "$DB_MB"
         # shellcheck disable=SC2016
         printf -- '- pages (anonymous): list `%s` (%s bytes), profile `/orgs/%s` (%s bytes), search `%s` (%s bytes); nginx serves the same bytes\n' \
             "$LIST_PATH" "$(wc -c <"$WWW/list.html")" "$SLUG" "$(wc -c <"$WWW/profile.html")" \
@@ -180,6 +189,8 @@ if [[ -n $RESULTS ]]; then
             "$COLD_ORGS" "$COLD_ORGS_F"
         printf -- '- cursor walks to the end (limit 100, every page timed): /api/v1/orgs?sort=founded %s pages, slowest %s ms, median %s ms; /api/v1/search?q=a %s pages, slowest %s ms, median %s ms (target 10 ms)\n' \
             "$WALK_ORGS_N" "$WALK_ORGS_MAX" "$WALK_ORGS_P50" "$WALK_SEARCH_N" "$WALK_SEARCH_MAX" "$WALK_SEARCH_P50"
+        printf -- '- search rotating: %s connections, prefixes in turn from bench/search-prefixes.lua; p99 %s ms (%s the 5 ms target)\n' \
+            "$CONNECTIONS" "${P99[search rotating]}" "$ROTATING_OK"
         printf -- '- search alone: 1 connection, 1 thread, prefixes in turn from bench/search-prefixes.lua; p99 %s ms (%s the 5 ms target)\n' \
             "${P99[search alone]}" "$SEARCH_OK"
         printf -- '- load average (1 min) before / after the runs: %s / %s (wrk and both servers share these CPUs)\n' \

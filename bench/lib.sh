@@ -15,7 +15,9 @@
 #                           nginx serving files of WWW, each NAME with
 #                           Content-Type TYPE, and checks it serves the
 #                           same bytes and type
-#   bench_wrk NAME URL      one wrk run (after a warm-up): RPS[NAME],
+#   bench_wrk NAME URL [CONNS [LUA]]
+#                           one wrk run (after a warm-up; LUA: a wrk script
+#                           that makes the requests): RPS[NAME],
 #                           P50[NAME], P99[NAME] in ms; FAILED=1 on errors
 #   bench_row NAME VS       one Markdown table row; bench_table_head
 #   bench_results_header    the machine/setup lines for RESULTS.md
@@ -165,14 +167,16 @@ to_ms() {
         printf "%.3f", n }'
 }
 
-# bench_wrk NAME URL [CONNECTIONS]: warm-up, then the measured run.
+# bench_wrk NAME URL [CONNECTIONS [LUA]]: warm-up, then the measured run.
 bench_wrk() {
-    local name=$1 url=$2 conns=${3:-$CONNECTIONS} out
+    local name=$1 url=$2 conns=${3:-$CONNECTIONS} script=${4:-} out
+    local extra=()
+    if [[ -n $script ]]; then extra=(-s "$script"); fi
     if ((WARMUP > 0)); then
-        run_wrk /dev/null -t "$WRK_THREADS" -c "$conns" -d "${WARMUP}s" "$url"
+        run_wrk /dev/null -t "$WRK_THREADS" -c "$conns" -d "${WARMUP}s" "${extra[@]}" "$url"
     fi
     echo "wrk: $name for ${DURATION}s ..." >&2
-    run_wrk "$TMP/wrk.out" -t "$WRK_THREADS" -c "$conns" -d "${DURATION}s" --latency "$url"
+    run_wrk "$TMP/wrk.out" -t "$WRK_THREADS" -c "$conns" -d "${DURATION}s" --latency "${extra[@]}" "$url"
     out=$(<"$TMP/wrk.out")
     RPS[$name]=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
     P50[$name]=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")

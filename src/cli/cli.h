@@ -51,7 +51,10 @@ int cli_figures_rates(int argc, char **argv);
 
 /* Opens the database named by --db / SCAN_DB / the default, migrated to the
  * newest schema; prints the reason and returns NULL on failure. Shared by
- * the commands that need a database. */
+ * the commands that need a database. flags: 0, or CLI_DB_CREATE (make the
+ * file and its folder) and/or CLI_DB_BULK (db_options.bulk: one big write
+ * transaction follows). */
+enum { CLI_DB_CREATE = 1, CLI_DB_BULK = 2 };
 struct db;
 struct db *cli_open_db(const char *cmd, const char *path, int create);
 

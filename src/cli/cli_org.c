@@ -100,7 +100,7 @@ int cli_org_import(int argc, char **argv)
         buf_free(&data);
         return 1;
     }
-    db *d = cli_open_db(cmd, path, 0);
+    db *d = cli_open_db(cmd, path, CLI_DB_BULK);
     if (!d) {
         buf_free(&data);
         return 1;

@@ -54,7 +54,9 @@ struct db *cli_open_db(const char *cmd, const char *path, int create)
         cli_fail(cmd, "no database at %s: create one with 'scan init --db %s'", path, path);
         return NULL;
     }
-    db_options o = {.create = create != 0, .busy_timeout_ms = 5000};
+    db_options o = {.create = (create & CLI_DB_CREATE) != 0,
+                    .busy_timeout_ms = 5000,
+                    .bulk = create & CLI_DB_BULK};
     if (db_open(path, &o, &d, &err) != DB_OK) {
         cli_fail(cmd, "%s", buf_str(&err));
         buf_free(&err);
@@ -95,7 +97,7 @@ int cli_init(int argc, char **argv)
     int n_pos;
     if (cli_parse("init", argc, argv, opts, 2, pos, 0, &n_pos))
         return 2;
-    db *d = cli_open_db("init", path, 1);
+    db *d = cli_open_db("init", path, CLI_DB_CREATE);
     if (!d)
         return 1;
     int version = 0;
@@ -204,7 +206,7 @@ int cli_serve(int argc, char **argv)
         mail.user = NULL;
 
     log_setup(lf, 2);
-    db *d = cli_open_db("serve", cfg.db_path, 1);
+    db *d = cli_open_db("serve", cfg.db_path, CLI_DB_CREATE);
     if (!d)
         return 1;
     char pw[32] = "";

@@ -398,6 +398,32 @@ void utf8_fold(buf *out, const char *s, size_t n)
     folder f = {out, false};
     size_t i = 0;
     while (i < n) {
+        /* A run of ASCII other than NUL, the bulk of any text: lower-cased
+         * straight into the buffer (fold_cp byte by byte was a tenth of an
+         * import's time), with the same rule for the j of "dj". */
+        size_t run = 0;
+        while (i + run < n && (unsigned char)s[i + run] - 1u < 0x7Fu)
+            run++;
+        if (run) {
+            if (!buf_reserve(out, run + 1))
+                return;
+            char *o = out->data + out->len;
+            for (size_t k = 0; k < run; k++) {
+                char c = s[i + k];
+                if (c >= 'A' && c <= 'Z')
+                    c = (char)(c - 'A' + 'a');
+                if (f.after_d && c == 'j') {
+                    f.after_d = false;
+                    continue;
+                }
+                *o++ = c;
+                f.after_d = c == 'd';
+            }
+            out->len = (size_t)(o - out->data);
+            out->data[out->len] = '\0';
+            i += run;
+            continue;
+        }
         uint32_t cp;
         size_t len = decode_lenient(s, n, i, &cp);
         i += len;

@@ -89,7 +89,7 @@ void db_global_init(void)
 
 db_status db_open(const char *path, const db_options *opts, db **out, buf *err)
 {
-    static const db_options defaults = {false, true, false, 5000};
+    static const db_options defaults = {false, true, false, 5000, false};
     *out = NULL;
     db *d = mem_calloc(1, sizeof *d);
     if (!d) {

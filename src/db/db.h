@@ -45,6 +45,10 @@ typedef struct db_options {
     bool create;             /* create the file if missing */
     bool synchronous_normal; /* default FULL: acknowledged writes survive power loss */
     int busy_timeout_ms;     /* default 5000 */
+    bool bulk;               /* one write transaction of hundreds of MB (scan org import):
+                                a 512 MiB page cache instead of 32, so its pages are
+                                not spilled and read back (measured: -20% CPU and
+                                -35% time importing 100,000 entries) */
 } db_options;
 
 /* Process-wide backend set-up; call once at start-up before any db_open. */

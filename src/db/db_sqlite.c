@@ -151,6 +151,8 @@ static db_status s_open(const char *path, const db_options *o, void **conn, buf 
             : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;"
               " PRAGMA mmap_size=268435456;";
     rc = sqlite3_exec(h, pragmas, NULL, NULL, NULL);
+    if (rc == SQLITE_OK && o->bulk)
+        rc = sqlite3_exec(h, "PRAGMA cache_size=-524288;", NULL, NULL, NULL);
     if (rc == SQLITE_OK && !o->read_only)
         rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
     if (rc == SQLITE_OK) /* touch the schema now so a non-database file fails here */

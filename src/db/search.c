@@ -11,21 +11,25 @@
 static const char SQL_DOC_FIND[] = "SELECT id FROM search_doc WHERE kind = $1 AND ref = $2";
 static const char SQL_DOC_DELETE[] = "DELETE FROM search_doc WHERE id = $1";
 static const char SQL_FTS_DELETE[] = "DELETE FROM search_fts WHERE rowid = $1";
+static const char SQL_TITLE_DELETE[] = "DELETE FROM search_title WHERE rowid = $1";
 static const char SQL_DOC_INSERT[] = "INSERT INTO search_doc(kind, ref) VALUES ($1, $2)";
 static const char SQL_INSERT[] =
     "INSERT INTO search_fts(rowid, kind, ref, title, body) VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_TITLE_INSERT[] =
+    "INSERT INTO search_title(rowid, kind, ref, title) VALUES ($1, $2, $3, $4)";
 /* Two stages keep prefix queries fast at 100,000 documents (measured:
  * bm25 over every match of a common prefix took 6-50 ms). Names (the
- * title column) come first: up to SEARCH_CANDIDATES of them are fetched
+ * search_title table, prefix-indexed for 1..6 characters; migration 0010)
+ * come first: up to SEARCH_CANDIDATES of them are fetched
  * unranked, which lets FTS5 stop early, and ranked here by how well the
  * words match (search_score). Matches only in the body follow, in index
  * order. A prefix matching more names than the cap is ranked within the
  * first SEARCH_CANDIDATES (typing one more letter narrows it). */
 #define SEARCH_CANDIDATES 200
-static const char SQL_TITLE_ANY[] = "SELECT kind, ref, title FROM search_fts"
-                                    " WHERE search_fts MATCH $1 LIMIT $2";
-static const char SQL_TITLE_KIND[] = "SELECT kind, ref, title FROM search_fts"
-                                     " WHERE search_fts MATCH $1 AND kind = $3 LIMIT $2";
+static const char SQL_TITLE_ANY[] = "SELECT kind, ref, title FROM search_title"
+                                    " WHERE search_title MATCH $1 LIMIT $2";
+static const char SQL_TITLE_KIND[] = "SELECT kind, ref, title FROM search_title"
+                                     " WHERE search_title MATCH $1 AND kind = $3 LIMIT $2";
 static const char SQL_BODY_ANY[] = "SELECT kind, ref FROM search_fts WHERE search_fts MATCH $1"
                                    " LIMIT $2 OFFSET $3";
 static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
@@ -44,6 +48,11 @@ db_status search_delete(db *d, const char *kind, int64_t ref)
     if (st != DB_ROW)
         return st == DB_DONE ? DB_OK : st;
     if (!(s = db_prepare(d, SQL_FTS_DELETE)))
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    if ((st = db_run(s)) != DB_OK)
+        return st;
+    if (!(s = db_prepare(d, SQL_TITLE_DELETE)))
         return DB_ERR;
     db_bind_int(s, 1, id);
     if ((st = db_run(s)) != DB_OK)
@@ -87,6 +96,16 @@ db_status search_put(db *d, const char *kind, int64_t ref, const char *title, co
     db_bind_int(s, 3, ref);
     db_bind_text(s, 4, buf_str(&ft));
     db_bind_text(s, 5, buf_str(&fb));
+    if ((st = db_run(s)) != DB_OK)
+        goto cleanup;
+    if (!(s = db_prepare(d, SQL_TITLE_INSERT))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, id);
+    db_bind_text(s, 2, kind);
+    db_bind_int(s, 3, ref);
+    db_bind_text(s, 4, buf_str(&ft));
     st = db_run(s);
 cleanup:
     buf_free(&ft);

@@ -25,6 +25,9 @@ enum {
     RF_WRITE_TOKEN = 1u << 6, /* API write: a Bearer token must be read-write */
     RF_HASH = 1u << 7,        /* computes a password hash (argon2id): runs on the small
                                  hashing pool, never on the general workers */
+    RF_FAST = 1u << 8,        /* anonymous GETs may be answered from the page cache on the
+                                 I/O thread (server_hook_fast): the handler reads no
+                                 database before web_cache_serve() */
 };
 
 typedef struct route {

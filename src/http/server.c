@@ -1150,6 +1150,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         x->state = ST_DONE;
         return send_response(x);
     }
+    if (server_hook_fast(&x->r)) { /* a page cache hit: no worker hand-off */
+        x->state = ST_DONE;
+        return send_response(x);
+    }
     x->state = ST_QUEUED;
     MHD_suspend_connection(c);
     pool_enqueue(x->r.route->flags & RF_HASH ? &g_hash_pool : &g_pool, x);

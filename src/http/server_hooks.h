@@ -21,5 +21,10 @@ bool server_hook_guard(req *r);
  * failed on the way (no allocation, no database failure), so a page the
  * handler offered for caching (r->cache_key) may be kept. */
 void server_hook_finish(req *r, bool whole);
+/* On the I/O thread, before a request is handed to a worker: an anonymous
+ * GET of an RF_FAST route whose page is in the page cache, at versions
+ * confirmed moments ago, is answered here (true: the response fields are
+ * filled). Otherwise false, with the request as it was: a worker runs it. */
+bool server_hook_fast(req *r);
 
 #endif

@@ -24,6 +24,7 @@
 #include "core/timeutil.h"
 #include "json/json.h"
 #include "model/audit.h"
+#include "model/versions.h"
 
 #define FIG_YEAR_MIN    1990
 #define FIG_YEAR_MAX    2100 /* the column's CHECK */
@@ -100,8 +101,6 @@ int64_t figures_rsd_to_eur(int64_t para, int64_t rate_e4)
 static const char SQL_BUMP[] =
     "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = $1"
     " WHERE key = 'figures_version'";
-static const char SQL_VERSION[] =
-    "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'figures_version'";
 
 static db_status bump_version(db *d)
 {
@@ -114,15 +113,7 @@ static db_status bump_version(db *d)
 
 db_status figures_version(db *d, int64_t *v)
 {
-    *v = 0;
-    db_stmt *s = db_prepare(d, SQL_VERSION);
-    if (!s)
-        return DB_ERR;
-    db_status st = db_step(s);
-    if (st == DB_ROW)
-        *v = db_col_int(s, 0);
-    db_reset(s);
-    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+    return versions_read(d, VERSION_FIGURES, v);
 }
 
 /* --- exchange rates ---------------------------------------------------------------- */

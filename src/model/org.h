@@ -304,6 +304,11 @@ db_status ref_list(db *d, arena *a, const char *table, lang_id lang, ref_item **
 /* One label, or NULL when the code is unknown. The string belongs to the
  * process-wide reference cache (read-only, lives until ref_cache_shutdown). */
 const char *ref_label(db *d, arena *a, const char *table, const char *code, lang_id lang);
+/* *item: the item of code in table with its label in lang, NULL when the
+ * code is unknown (still DB_OK). It belongs to the process-wide reference
+ * cache like ref_label's strings. Fails only when the table cannot be
+ * read. */
+db_status ref_get(db *d, const char *table, const char *code, lang_id lang, const ref_item **item);
 /* Frees the reference cache (at process exit). */
 void ref_cache_shutdown(void);
 

@@ -197,6 +197,27 @@ db_status ref_list(db *d, arena *a, const char *table, lang_id lang, ref_item **
     return DB_OK;
 }
 
+db_status ref_get(db *d, const char *table, const char *code, lang_id lang, const ref_item **item)
+{
+    assert(d && item);
+    assert(lang < LANG__COUNT);
+    *item = NULL;
+    const struct ref_table *t = table_find(table);
+    if (!t) {
+        log_error("ref_get: unknown reference table '%s'", table ? table : "(null)");
+        return DB_ERR;
+    }
+    const ref_item *all;
+    size_t count;
+    db_status st = cached(d, t, lang, &all, &count);
+    for (size_t i = 0; st == DB_OK && code && i < count; i++)
+        if (strcmp(all[i].code, code) == 0) {
+            *item = &all[i];
+            break;
+        }
+    return st;
+}
+
 const char *ref_label(db *d, arena *a, const char *table, const char *code, lang_id lang)
 {
     assert(d && a);

@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "http/server_hooks.h"
 #include "model/auth.h"
+#include "model/versions.h"
 #include "web/page_cache.h"
 #include "web/web.h"
 
@@ -109,7 +110,9 @@ static void identify(req *r)
         r->user = p;
 }
 
-void server_hook_prepare(req *r)
+/* The language from ?lang=, the lang cookie or Accept-Language; a ?lang=
+ * choice is remembered in the cookie. */
+static void negotiate_language(req *r)
 {
     /* behind HTTPS the language cookie is Secure too (__Host-lang), like the session's */
     bool secure = r->cfg && r->cfg->secure_cookies;
@@ -127,8 +130,63 @@ void server_hook_prepare(req *r)
             resp_header(r, "Set-Cookie", buf_str(&c));
         buf_free(&c);
     }
+}
+
+void server_hook_prepare(req *r)
+{
+    negotiate_language(r);
     if (r->route && !(r->route->flags & RF_INLINE))
         identify(r);
+}
+
+/* The fast path (server_hook_fast): set while an RF_FAST handler runs on
+ * the I/O thread, and whether it found its page in the cache. */
+static _Thread_local bool t_fast, t_fast_hit;
+
+bool web_cache_serve(req *r, const char *key, int64_t version)
+{
+    const char *ct, *etag;
+    if (key && page_cache_get(key, version, r->a, &r->out, &ct, &etag)) {
+        r->content_type = ct;
+        r->etag = etag;
+        t_fast_hit = t_fast;
+        resp_header(r, "X-Scan-Cache", "hit");
+        return true;
+    }
+    if (!t_fast) /* on the I/O thread the request goes back untouched */
+        resp_header(r, "X-Scan-Cache", "miss");
+    return t_fast; /* a miss on the I/O thread: a worker renders it */
+}
+
+bool server_hook_fast(req *r)
+{
+    if (!r->route || !(r->route->flags & RF_FAST) ||
+        (r->method != HTTP_GET && r->method != HTTP_HEAD))
+        return false;
+    /* anyone who may be logged in is identified by a worker (database) */
+    size_t n = 0;
+    const char *cookies = req_header(r, "Cookie");
+    if (req_header(r, "Authorization") ||
+        (cookies && cookie_find(cookies, web_session_cookie_name(r), &n)))
+        return false;
+    if (r->cfg && r->cfg->test_routes && req_header(r, "X-Scan-Fail-After"))
+        return false; /* fault injection counts a worker's allocations */
+    int64_t v[VERSION__COUNT];
+    if (!versions_fresh(v))
+        return false;
+    versions_fast_set(v);
+    req saved = *r;
+    t_fast = true;
+    t_fast_hit = false;
+    negotiate_language(r);
+    r->route->fn(r);
+    t_fast = false;
+    if (t_fast_hit && r->status == 200 && !buf_failed(&r->out) && !r->a->failed)
+        return true;
+    /* not a whole hit: as if never tried (the arena keeps what it used) */
+    buf_free(&r->out);
+    *r = saved;
+    return false;
 }
 
 /* The host part of an absolute URL ("https://a.b:8080/x" -> "a.b:8080"),
@@ -211,6 +269,17 @@ static void need_login(req *r)
 
 void server_hook_finish(req *r, bool whole)
 {
+    /* a write may have bumped a version: the I/O threads ask a worker
+     * again before this response leaves (versions.h) */
+    if (r->method != HTTP_GET && r->method != HTTP_HEAD) {
+        versions_invalidate();
+    } else if (r->db && r->route && (r->route->flags & RF_FAST)) {
+        /* a page that reads no version (the home page) still needs a
+         * fresh snapshot to be answered on the I/O thread next time */
+        int64_t v[VERSION__COUNT];
+        if (!versions_fresh(v))
+            (void)versions_read(r->db, VERSION_DIRECTORY, &v[0]);
+    }
     if (whole && r->cache_key && r->status == 200 && !r->static_body && !r->anon_csrf)
         page_cache_put(r->cache_key, r->cache_version,
                        r->content_type ? r->content_type : "text/html; charset=utf-8",

@@ -9,17 +9,17 @@
 
 const route routes[] = {
     /* site */
-    {HTTP_GET, "/", web_home, 0, 0, "Home page: what SCAN is"},
-    {HTTP_GET, "/search", web_search, 0, 0, "Search the directory in any script"},
+    {HTTP_GET, "/", web_home, RF_FAST, 0, "Home page: what SCAN is"},
+    {HTTP_GET, "/search", web_search, RF_FAST, 0, "Search the directory in any script"},
     {HTTP_GET, "/search/suggest", web_search_suggest, 0, 0,
      "Typeahead: up to 8 published entries as JSON [{name, slug, kind_label}]"},
     /* directory ("/orgs/new" before "/orgs/{slug}": the first match wins) */
-    {HTTP_GET, "/orgs", web_org_list, 0, 0, "Directory: filters with counts, sorting, pages"},
+    {HTTP_GET, "/orgs", web_org_list, RF_FAST, 0, "Directory: filters with counts, sorting, pages"},
     {HTTP_POST, "/orgs", web_org_create, RF_LOGIN | RF_CSRF, 1024 * 1024,
      "Create an entry (multipart, with logo)"},
     {HTTP_GET, "/orgs/new", web_org_new_form, RF_LOGIN, 0, "Form for a new entry"},
-    {HTTP_GET, "/orgs/{slug}", web_cluster_profile, 0, 0,
-     "An entry's profile (clusters' cached for anonymous readers)"},
+    {HTTP_GET, "/orgs/{slug}", web_cluster_profile, RF_FAST, 0,
+     "An entry's profile (cached for anonymous readers)"},
     {HTTP_POST, "/orgs/{slug}", web_org_update, RF_LOGIN | RF_CSRF, 1024 * 1024,
      "Save an entry (multipart, with logo)"},
     {HTTP_GET, "/orgs/{slug}/logo", web_org_logo, 0, 0, "An entry's logo"},

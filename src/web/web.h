@@ -189,5 +189,11 @@ void api_figures(req *r);
 void web_setup(void);
 /* "sid", or "__Host-sid" when cookies are Secure. */
 const char *web_session_cookie_name(const req *r);
+/* The page cached under key at version into r (body, type, ETag): true
+ * when it was there. On the I/O thread (an RF_FAST route, see
+ * server_hook_fast) also true on a miss: the handler returns at once and a
+ * worker runs it again. A handler does: if (web_cache_serve(r, key, v))
+ * return; */
+bool web_cache_serve(req *r, const char *key, int64_t version);
 
 #endif

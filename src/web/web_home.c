@@ -31,6 +31,15 @@ void web_home(req *r)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
+    /* anonymous: the same bytes for every visitor of a language and URL,
+     * kept in the page cache (no data in it: version 0); a hit is answered
+     * on the I/O thread (RF_FAST) */
+    const char *key = NULL;
+    if (!r->user) {
+        key = arena_printf(r->a, "home|%s|%s?%s", i18n_tag(L), r->path, r->query_raw);
+        if (web_cache_serve(r, key, 0))
+            return;
+    }
     page_meta m = {
         .title = T(L, MSG_HOME_TITLE), .description = T(L, MSG_HOME_LEAD), .nav = "home"};
     layout_begin(r, &m);
@@ -86,4 +95,8 @@ void web_home(req *r)
              "<ul class=\"checklist\"><li>%s</li><li>%s</li><li>%s</li></ul></section>\n",
              T(L, MSG_HOME_CHALLENGES), T(L, MSG_HOME_CH1), T(L, MSG_HOME_CH2), T(L, MSG_HOME_CH3));
     layout_end(r);
+    if (key) { /* kept if it ends up whole (server_hook_finish) */
+        r->cache_key = key;
+        r->cache_version = 0;
+    }
 }

@@ -368,14 +368,8 @@ void web_org_list(req *r)
          * ?lang=: the language is its own part), so reordered parameters
          * share one entry */
         key = arena_printf(r->a, "orgs|%s|%s", i18n_tag(L), state_url(r, &s, -1, s.page));
-        const char *ct, *etag;
-        if (key && page_cache_get(key, version, r->a, &r->out, &ct, &etag)) {
-            r->content_type = ct;
-            r->etag = etag;
-            resp_header(r, "X-Scan-Cache", "hit");
+        if (web_cache_serve(r, key, version))
             return;
-        }
-        resp_header(r, "X-Scan-Cache", "miss");
     }
 
     org_query q = {.status = s.status,

@@ -174,6 +174,22 @@ void web_search(req *r)
         }
         page = (int)p;
     }
+    /* anonymous: the page of this directory version, language and URL
+     * from the page cache (typeahead users repeat the same prefixes); a
+     * hit is answered on the I/O thread (RF_FAST). Logged-in users may see
+     * drafts: never cached. */
+    const char *key = NULL;
+    int64_t version = 0;
+    if (!r->user) {
+        db_status st = org_directory_version(r->db, &version);
+        if (st != DB_OK) {
+            resp_fail(r, st, "org_directory_version");
+            return;
+        }
+        key = arena_printf(r->a, "search|%s|%s?%s", i18n_tag(L), r->path, r->query_raw);
+        if (web_cache_serve(r, key, version))
+            return;
+    }
     search_hit *hits = NULL;
     size_t n = 0;
     if (q && *q) {
@@ -246,6 +262,10 @@ void web_search(req *r)
         }
     }
     layout_end(r);
+    if (key) { /* kept if it ends up whole (server_hook_finish) */
+        r->cache_key = key;
+        r->cache_version = version;
+    }
 }
 
 /* GET /search/suggest?q=: at most eight published entries for the
