@@ -302,6 +302,13 @@ static void put_total(req *r, const figure_total *t, figure_group g)
     put_int(o, "exports_eur_cents", t->exports_eur);
     put_int(o, "rnd_eur_cents", t->rnd_eur);
     put_opt(o, "export_share_bp", t->export_share_bp);
+    json_put_key(o, "covered", false);
+    json_put_bool(o, t->covered);
+    /* null when no like-for-like comparison exists: see "change" */
+    json_put_key(o, "change", false);
+    json_put_string(o, t->change_state == FIG_CHANGE_OK             ? "comparable"
+                       : t->change_state == FIG_CHANGE_LOW_COVERAGE ? "low_coverage"
+                                                                    : "no_previous_year");
     json_put_key(o, "previous_year", false);
     if (t->has_prev) {
         buf_puts(o, "{");
@@ -437,8 +444,13 @@ void api_figures(req *r)
             return;
         }
         q.year = (int)y;
-    } else if (n_years) {
-        q.year = years[0];
+    } else if (n_years) { /* the newest year enough members reported for */
+        figure_total passed;
+        if ((st = figures_default_year(r->db, r->a, q.scope, q.cluster_id, years, n_years, &q.year,
+                                       &passed)) != DB_OK) {
+            resp_fail(r, st, "figures default year");
+            return;
+        }
     } else { /* nothing reported yet: last year, with everyone missing */
         time_t now = (time_t)time_now();
         struct tm tm;

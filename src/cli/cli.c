@@ -85,6 +85,11 @@ const cli_command cli_commands[] = {
      "says where the rate comes from (at most 200 bytes)."},
     {"figures rates", cli_figures_rates, "[--db FILE]", "list the yearly RSD-per-EUR rates",
      "Columns: year, RSD per EUR, source."},
+    {"figures coverage", cli_figures_coverage, "[PERCENT] [--db FILE]",
+     "the share of members that must report before a year is the headline",
+     "Without PERCENT prints the setting (default 50). A year whose figures fewer\n"
+     "members than that have reported is never a page's default year, and no change\n"
+     "from or to such a year is shown: only like is compared with like."},
     {"routes", cli_routes, "", "list the route table (method, pattern, flags)", NULL},
     {"version", cli_version, "", "print the version", NULL},
     {"help", cli_help, "[COMMAND]", "list commands, or explain one", NULL},

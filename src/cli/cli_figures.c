@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/strutil.h"
 #include "db/db.h"
 #include "model/figures.h"
 
@@ -144,6 +145,41 @@ int cli_figures_rates(int argc, char **argv)
         rc = cli_fail(cmd, "cannot read the rates: %s (%s)", db_status_name(st), db_errmsg(d));
     db_reset(s);
 done:
+    db_close(d);
+    return rc;
+}
+
+/* `scan figures coverage [PERCENT]`: the share of members that must have
+ * reported for a year to be a page's default year and to be compared with
+ * another (figures_min_coverage); without PERCENT, prints it. */
+int cli_figures_coverage(int argc, char **argv)
+{
+    const char *cmd = "figures coverage";
+    const char *path = DEFAULT_DB;
+    const cli_opt opts[] = {
+        {"--db", "SCAN_DB", OPT_STR, &path},
+    };
+    char *pos[1];
+    int n_pos;
+    if (cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 1, &n_pos))
+        return 2;
+    int64_t pct = -1;
+    if (n_pos == 1 && (!str_to_i64(pos[0], &pct) || pct < 1 || pct > 100))
+        return cli_usage_error(cmd, "PERCENT must be a whole number from 1 to 100, such as 50");
+    db *d = cli_open_db(cmd, path, 0);
+    if (!d)
+        return 1;
+    int rc = 0;
+    int64_t bp = 0;
+    db_status st = n_pos == 1 ? figures_set_min_coverage(d, pct * 100, 0) : DB_OK;
+    if (st == DB_OK)
+        st = figures_min_coverage(d, &bp);
+    if (st != DB_OK)
+        rc =
+            cli_fail(cmd, "cannot %s the coverage: %s", n_pos ? "set" : "read", db_status_name(st));
+    else
+        printf("a year's figures are a headline when at least %lld%% of the members reported\n",
+               (long long)(bp / 100));
     db_close(d);
     return rc;
 }

@@ -24,6 +24,7 @@
 #include "core/timeutil.h"
 #include "json/json.h"
 #include "model/audit.h"
+#include "model/tx.h"
 #include "model/versions.h"
 
 #define FIG_YEAR_MIN    1990
@@ -903,11 +904,27 @@ static int64_t change_bp(int64_t cur, int64_t prev)
     return div_round(((__int128)cur - prev) * 10000, prev);
 }
 
-static void fill_prev(figure_total *t, const figure_total *p)
+static bool covered(const figure_total *t, int64_t min_bp)
 {
-    t->has_prev = p && p->reported > 0;
-    if (!t->has_prev)
+    return t->members > 0 && (__int128)t->reported * 10000 >= (__int128)min_bp * t->members;
+}
+
+static void fill_prev(figure_total *t, const figure_total *p, int64_t min_bp)
+{
+    t->covered = covered(t, min_bp);
+    t->prev_members = p ? p->members : 0;
+    t->prev_reported = p ? p->reported : 0;
+    t->has_prev = false;
+    if (!p || p->reported == 0) {
+        t->change_state = FIG_CHANGE_NO_PREV;
         return;
+    }
+    if (!t->covered || !covered(p, min_bp)) { /* not like with like */
+        t->change_state = FIG_CHANGE_LOW_COVERAGE;
+        return;
+    }
+    t->change_state = FIG_CHANGE_OK;
+    t->has_prev = true;
     t->prev_employees = p->employees;
     t->prev_revenue_eur = p->revenue_eur;
     t->prev_exports_eur = p->exports_eur;
@@ -920,6 +937,65 @@ static int cmp_key(const void *x, const void *y)
 {
     const figure_total *a = x, *b = y;
     return strcmp(a->key ? a->key : "", b->key ? b->key : "");
+}
+
+static const char SQL_MIN_COVERAGE[] =
+    "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'figures_min_coverage_bp'";
+static const char SQL_MIN_COVERAGE_SET[] =
+    "INSERT INTO app_meta(key, value, updated_at) VALUES ('figures_min_coverage_bp', $1, $2)"
+    " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
+
+db_status figures_min_coverage(db *d, int64_t *bp)
+{
+    db_status st = db_int(d, bp, FIG_COVERAGE_DEFAULT_BP, SQL_MIN_COVERAGE, DB_NONE);
+    if (*bp < 0 || *bp > 10000)
+        *bp = FIG_COVERAGE_DEFAULT_BP;
+    return st;
+}
+
+static db_status coverage_body(tx *t, void *ctx)
+{
+    int64_t bp = *(const int64_t *)ctx;
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)bp);
+    buf_printf(&t->detail, "{\"min_coverage_bp\":%lld}", (long long)bp);
+    return db_do(t->d, SQL_MIN_COVERAGE_SET, DB_ARGS(DBT(v), DBI(time_now())));
+}
+
+db_status figures_set_min_coverage(db *d, int64_t bp, int64_t actor_id)
+{
+    if (bp < 0 || bp > 10000)
+        return DB_CONSTRAINT;
+    tx t = TX_INIT(actor_id, NULL, "figures_coverage_set", "app_meta", 0);
+    t.bump = TX_FIGURES;
+    return tx_write(d, &t, coverage_body, &bp);
+}
+
+db_status figures_default_year(db *d, arena *a, figure_scope scope, int64_t cluster_id,
+                               const int *years, size_t n_years, int *year,
+                               figure_total *newest_total)
+{
+    assert(d && a && year && newest_total);
+    memset(newest_total, 0, sizeof *newest_total);
+    *year = n_years ? years[0] : 0;
+    for (size_t i = 0; i < n_years; i++) {
+        figure_query q = {
+            .scope = scope, .cluster_id = cluster_id, .group = FIG_GROUP_NONE, .year = years[i]};
+        figure_total *t;
+        size_t n;
+        db_status st = figures_total(d, a, &q, &t, &n);
+        if (st != DB_OK)
+            return st;
+        if (n == 1 && t[0].covered) {
+            *year = years[i];
+            return DB_OK;
+        }
+        if (i == 0 && n == 1)
+            *newest_total = t[0];
+    }
+    /* no year is covered: the newest, and nothing passed over */
+    memset(newest_total, 0, sizeof *newest_total);
+    return DB_OK;
 }
 
 static bool year_ok(int year)
@@ -946,7 +1022,10 @@ static db_status total_of(db *d, arena *a, const figure_query *q, bool stored, f
     size_t n_prev = 0;
     bool own_tx = !db_in_tx(d);
     const int years[2] = {q->year, q->year - 1};
-    db_status st = DB_OK;
+    int64_t min_bp;
+    db_status st = figures_min_coverage(d, &min_bp);
+    if (st != DB_OK)
+        return st;
     if (stored)
         st = ensure_stored(d, q->scope, q->cluster_id, q->group, years,
                            q->year > FIG_YEAR_MIN ? 2 : 1);
@@ -966,7 +1045,7 @@ static db_status total_of(db *d, arena *a, const figure_query *q, bool stored, f
     for (size_t i = 0; i < *n; i++) {
         figure_total *t = &(*rows)[i];
         const figure_total *p = n_prev ? bsearch(t, prev, n_prev, sizeof *prev, cmp_key) : NULL;
-        fill_prev(t, p);
+        fill_prev(t, p, min_bp);
     }
 cleanup:
     if (own_tx)
@@ -1006,7 +1085,10 @@ db_status figures_trend(db *d, arena *a, figure_scope scope, int64_t cluster_id,
     size_t n_years = 0;
     for (int y = from > FIG_YEAR_MIN ? from - 1 : from; y <= to; y++)
         years[n_years++] = y;
-    db_status st = ensure_stored(d, scope, cluster_id, FIG_GROUP_NONE, years, n_years);
+    int64_t min_bp;
+    db_status st = figures_min_coverage(d, &min_bp);
+    if (st == DB_OK)
+        st = ensure_stored(d, scope, cluster_id, FIG_GROUP_NONE, years, n_years);
     if (st != DB_OK)
         return st;
     bool own_tx = !db_in_tx(d);
@@ -1035,7 +1117,7 @@ db_status figures_trend(db *d, arena *a, figure_scope scope, int64_t cluster_id,
         }
         figure_total *t = &out[y - from];
         *t = one[0];
-        fill_prev(t, have_prev ? &prev : NULL);
+        fill_prev(t, have_prev ? &prev : NULL, min_bp);
         prev = one[0];
         have_prev = true;
     }

@@ -143,8 +143,16 @@ typedef struct figure_total {
     /* exports / revenue over the rows that give both; -1 when that revenue
        is 0 */
     int64_t export_share_bp;
-    /* change from the year before, by the same rules (its own member set) */
+    /* coverage: reported / members reached the minimum share
+       (figures_min_coverage) and the total can stand as a headline */
+    bool covered;
+    /* the year before's member count and reports, whatever its coverage */
+    int64_t prev_members, prev_reported;
+    /* change from the year before, by the same rules (its own member set);
+       only like with like: both years covered, else has_prev is false and
+       change_state says why */
     bool has_prev;
+    enum { FIG_CHANGE_OK, FIG_CHANGE_NO_PREV, FIG_CHANGE_LOW_COVERAGE } change_state;
     int64_t prev_employees, prev_revenue_eur, prev_exports_eur;
     /* (this - prev) / prev in basis points, half away from zero; 0 when
        !has_prev or that prev_* is 0 (show a change only when prev_* > 0) */
@@ -178,6 +186,22 @@ db_status figures_trend(db *d, arena *a, figure_scope scope, int64_t cluster_id,
                         figure_total **rows, size_t *n);
 /* The years that have any figures, newest first. */
 db_status figures_years(db *d, arena *a, int **years, size_t *n);
+
+/* The share of members (basis points) that must have reported for a year's
+ * total to be shown as a headline and compared with another year: the
+ * secretariat's setting (app_meta figures_min_coverage_bp, `scan figures
+ * coverage`), else FIG_COVERAGE_DEFAULT_BP, half of the members. */
+#define FIG_COVERAGE_DEFAULT_BP 5000
+db_status figures_min_coverage(db *d, int64_t *bp);
+db_status figures_set_min_coverage(db *d, int64_t bp, int64_t actor_id);
+/* The year a page shows when the reader chose none: the newest of years
+ * (newest first, as figures_years gives them) whose ungrouped total for
+ * the scope is covered; when none is, the newest. *newest_total gets the
+ * newest year's total when it was passed over (its year 0 otherwise), so
+ * the page can say why. */
+db_status figures_default_year(db *d, arena *a, figure_scope scope, int64_t cluster_id,
+                               const int *years, size_t n_years, int *year,
+                               figure_total *newest_total);
 
 /* Members (of clusters in SCAN) that have not reported for year, by
  * cluster (arena): cluster slug/name and member slug/name pairs, by

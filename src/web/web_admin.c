@@ -688,6 +688,7 @@ static const struct {
         {"sessions_end", MSG_AUDIT_ACT_SESSIONS_END},
         {"token_create", MSG_AUDIT_ACT_TOKEN_CREATE},
         {"token_revoke", MSG_AUDIT_ACT_TOKEN_REVOKE},
+        {"figures_coverage_set", MSG_AUDIT_ACT_FIGURES_COVERAGE_SET},
 },
   audit_entities[] = {
       {"org", MSG_AUDIT_ENT_ORG},
@@ -701,6 +702,7 @@ static const struct {
       {"cluster_member_proposal", MSG_AUDIT_ENT_CLUSTER_MEMBER_PROPOSAL},
       {"cluster_team", MSG_AUDIT_ENT_CLUSTER_TEAM},
       {"session", MSG_AUDIT_ENT_SESSION},
+      {"app_meta", MSG_AUDIT_ENT_APP_META},
 };
 
 static const char *audit_action_label(lang_id L, const char *code)

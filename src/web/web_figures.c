@@ -269,6 +269,17 @@ void wf_headline(req *r, const figure_total *t)
         buf_puts(&p, "0%");
     buf_printf(&line, T(L, MSG_FIG_PROVENANCE), buf_str(&n), buf_str(&m), buf_str(&p));
     html_fmt(o, "<p class=\"provenance\">%s</p>\n", buf_str(&line));
+    /* why no change is shown: only like with like is compared */
+    if (t->reported > 0 && t->change_state == FIG_CHANGE_LOW_COVERAGE) {
+        buf_reset(&line);
+        if (!t->covered)
+            buf_printf(&line, T(L, MSG_FIG_NO_CHANGE_THIS), t->year - 1, (int)t->reported,
+                       (int)t->members, t->year);
+        else
+            buf_printf(&line, T(L, MSG_FIG_NO_CHANGE_PREV), t->year - 1, (int)t->prev_reported,
+                       (int)t->prev_members, t->year - 1);
+        html_fmt(o, "<p class=\"provenance no-change\">%s</p>\n", buf_str(&line));
+    }
     buf_free(&n);
     buf_free(&m);
     buf_free(&p);
@@ -399,6 +410,8 @@ typedef struct fig_page {
     size_t n_years;
     int want_table; /* a download: TBL_*, else -1 */
     bool any_demo;
+    figure_total passed_over; /* the newest year, when too few reported for
+                                 it to be the default (year 0: none) */
 } fig_page;
 
 /* Reads ?year, ?scope, ?cluster and ?table. Writes the 4xx itself and
@@ -461,8 +474,17 @@ static bool page_parse(req *r, fig_page *p)
             resp_error(r, 404, arena_printf(r->a, T(L, MSG_FIG_NO_YEAR), p->year));
             return false;
         }
+    } else if (p->n_years) {
+        /* the newest year enough members reported for, never a year that
+         * two reports would make look like a collapse */
+        st = figures_default_year(r->db, r->a, p->scope, p->cluster.id, p->years, p->n_years,
+                                  &p->year, &p->passed_over);
+        if (st != DB_OK) {
+            resp_fail(r, st, "figures_default_year");
+            return false;
+        }
     } else {
-        p->year = p->n_years ? p->years[0] : wf_this_year() - 1;
+        p->year = wf_this_year() - 1;
     }
     const char *fmt = req_query(r, "format");
     if (!empty(fmt)) {
@@ -770,6 +792,13 @@ static void render(req *r, fig_page *p, const fig_data *d)
              "<section class=\"fig-section\" aria-labelledby=\"fig-headline\"><h2 "
              "id=\"fig-headline\">%s</h2>\n",
              sub);
+    if (p->passed_over.year) { /* which year, and why not the newest */
+        buf why = BUF_INIT;
+        buf_printf(&why, T(L, MSG_FIG_DEFAULT_YEAR_WHY), p->year, p->passed_over.year,
+                   (int)p->passed_over.reported, (int)p->passed_over.members);
+        html_fmt(o, "<p class=\"notice fig-year-why\">%s</p>\n", buf_str(&why));
+        buf_free(&why);
+    }
     wf_headline(r, d->total);
     html_raw(o, "</section>\n");
 
