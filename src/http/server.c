@@ -52,7 +52,11 @@
 #include "http/server_hooks.h"
 
 #define DEFAULT_MAX_BODY (1024 * 1024)
-#define DISCARD_MAX      (1024 * 1024) /* unused body read before cutting a client off */
+#define DISCARD_MAX                                                                                \
+    (16 * 1024 * 1024) /* unused body read (and dropped) before cutting a                          \
+                           client off: as much as the lingering close                              \
+                           reads, so a chunked body up to 16 MiB over its                          \
+                           route's limit still gets its 413 */
 
 typedef enum { ST_READING, ST_QUEUED, ST_DONE } ctx_state;
 

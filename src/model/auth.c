@@ -30,6 +30,7 @@
 #include "embedded.h"
 #include "model/audit.h"
 #include "model/mail.h"
+#include "model/rights.h"
 
 #define EMAIL_MAX      254 /* RFC 5321 path limit; longer input is cut and never matches */
 #define UA_MAX         512 /* bytes of User-Agent kept with a session */
@@ -2182,6 +2183,13 @@ db_status auth_link_use(db *d, const char *token, const char *purpose, const cha
     /* again inside the transaction: a parallel use may have won */
     if ((st = link_find(d, token, purpose, now, &l, st_out)) != DB_OK || *st_out != LINK_OK)
         goto cleanup;
+    /* the role is granted only while whoever sent the invitation may still
+     * invite for that organisation (the system's own, created_by 0, stand) */
+    if (invite && l.org_id && l.created_by &&
+        !rights_person_can(d, l.created_by, RIGHT_INVITE, l.org_id)) {
+        *st_out = LINK_WITHDRAWN;
+        goto cleanup;
+    }
     db_stmt *s = db_prepare(d, SQL_LINK_USED);
     if (!s) {
         st = DB_ERR;

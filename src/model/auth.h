@@ -257,7 +257,14 @@ db_status auth_person_lang_set(db *d, const char *email, lang_id lang);
 
 /* LINK_WRONG_PASSWORD: an invitation to a person with an account was
  * answered with a password that is not theirs (auth_link_use). */
-typedef enum { LINK_OK, LINK_UNKNOWN, LINK_EXPIRED, LINK_USED, LINK_WRONG_PASSWORD } link_state;
+typedef enum {
+    LINK_OK,
+    LINK_UNKNOWN,
+    LINK_EXPIRED,
+    LINK_USED,
+    LINK_WRONG_PASSWORD,
+    LINK_WITHDRAWN /* the sender may no longer invite for that organisation */
+} link_state;
 /* Whether the link's account has a password already (then an invitation
  * is accepted with it). */
 db_status auth_link_has_password(db *d, const char *token, const char *purpose, bool *has);

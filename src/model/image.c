@@ -201,6 +201,11 @@ static bool value_ok(const char *s, bool css)
                                       "binding",  "\\",          "&#",          NULL};
     if (icontains(s, "javascript:") || icontains(s, "vbscript:"))
         return false;
+    /* a backslash is a CSS escape in presentation attributes too (fill,
+     * filter, mask ... are parsed as CSS: "\75 rl(" is "url("), and no
+     * logo needs one anywhere */
+    if (strchr(s, '\\'))
+        return false;
     for (size_t k = 0; css && bad[k]; k++)
         if (icontains(s, bad[k]))
             return false;

@@ -61,6 +61,15 @@ static const char SQL_ANY_AFFILIATION[] =
     "SELECT 1 FROM affiliation WHERE person_id = $1 AND ended_at IS NULL LIMIT 1";
 
 /* A current representative affiliation with organisation $2. */
+/* Anyone represents organisation $1 now. */
+static const char SQL_HAS_REPRESENTATIVE[] =
+    "SELECT 1 FROM affiliation WHERE org_id = $1 AND role = 'representative'"
+    "   AND ended_at IS NULL LIMIT 1";
+/* The secretariat role of a person's account. */
+static const char SQL_PERSON_SECRETARIAT[] =
+    "SELECT coalesce(a.secretariat, '') FROM account a JOIN person p ON p.id = a.person_id"
+    " WHERE a.person_id = $1 AND a.disabled_at IS NULL AND p.erased_at IS NULL";
+
 static const char SQL_REPRESENTS[] =
     "SELECT 1 FROM affiliation"
     " WHERE person_id = $1 AND org_id = $2 AND role = 'representative'"
@@ -172,10 +181,20 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         return false; /* the public: reading public pages needs no right */
     if (p->token_id && !p->token_write && rights_is_write(action))
         return false;
-    if (p->secretariat == SEC_ADMIN)
+    /* a membership is the organisation's to accept: the secretariat
+     * decides only for an organisation that has nobody to speak for it */
+    if (action == RIGHT_MEMBERSHIP_DECIDE && p->secretariat != SEC_NONE) {
+        int64_t has = 0;
+        if (!org_id || db_int(d, &has, 0, SQL_HAS_REPRESENTATIVE, DB_ARGS(DBI(org_id))) != DB_OK)
+            return false;
+        if (!has)
+            return true;
+        /* else as anyone: only if they represent it themselves */
+    } else if (p->secretariat == SEC_ADMIN) {
         return true;
-    if (p->secretariat == SEC_EDITOR && editor_may(action))
+    } else if (p->secretariat == SEC_EDITOR && editor_may(action)) {
         return true;
+    }
 
     db_status st = DB_OK;
     bool yes = false;
@@ -200,12 +219,19 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         }
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
+    case RIGHT_INVITE: /* manager of C: C; representative of O: O */
+        if (!org_id)
+            break;
+        st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
+        if (st != DB_OK || yes)
+            break;
+        today_belgrade(today);
+        st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
+        break;
     case RIGHT_MEMBERS_EDIT: /* manager of C: C */
-    case RIGHT_INVITE:       /* manager of C: C and its members that are not clusters */
         if (!org_id)
             break;
         today_belgrade(today);
-        m.members = m.plain_members = action == RIGHT_INVITE;
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
     case RIGHT_MEMBERSHIP_DECIDE: /* representative of O: O */
@@ -225,6 +251,27 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         return false;
     }
     return yes;
+}
+
+bool rights_person_can(db *d, int64_t person_id, right action, int64_t org_id)
+{
+    assert(d);
+    if (!person_id)
+        return false;
+    db_stmt *s = db_query(d, SQL_PERSON_SECRETARIAT, DB_ARGS(DBI(person_id)));
+    if (!s)
+        return false;
+    db_status st = db_step(s);
+    principal p = {.person_id = person_id};
+    bool found = st == DB_ROW;
+    if (found) {
+        const char *sec = db_col_text(s, 0);
+        p.secretariat = sec && strcmp(sec, "admin") == 0    ? SEC_ADMIN
+                        : sec && strcmp(sec, "editor") == 0 ? SEC_EDITOR
+                                                            : SEC_NONE;
+    }
+    db_reset(s);
+    return found && rights_can(d, &p, action, org_id);
 }
 
 int rights_figures_first_year(db *d, const principal *p, int64_t org_id)

@@ -15,10 +15,18 @@
  *   RIGHT_MEMBERS_EDIT    yes   yes     C                  no
  *   RIGHT_FIGURES_EDIT    yes   yes     C and C's members* O
  *   RIGHT_FIGURES_VERIFY  yes   yes     no                 no
- *   RIGHT_INVITE          yes   no      C and C's members** no
+ *   RIGHT_INVITE          yes   no      C                  O (colleagues)
  *   RIGHT_USERS_MANAGE    yes   no      no                 no
  *   RIGHT_AUDIT_VIEW      yes   no      no                 no
- *   RIGHT_MEMBERSHIP_DECIDE yes yes     no                 O
+ *   RIGHT_MEMBERSHIP_DECIDE  ***         no                 O
+ *
+ * *** the secretariat only for an organisation without a representative:
+ * a membership is the organisation's to accept. Who represents an
+ * organisation is its own or the secretariat's decision, never a cluster
+ * manager's (an invitation from a manager for a member company let the
+ * manager make himself its representative and consent in its name), and
+ * an invitation grants its role only while the inviter still has the
+ * right to invite for it (checked again when it is accepted).
  *
  * "C's members" are organisations with a current cluster_member row in C.
  * Only accepted memberships are cluster_member rows: a manager's addition
@@ -32,9 +40,6 @@
  *   recorded by the system before consent existed (migrated databases,
  *   demo data) and count from joined_on. rights_can (no year) says
  *   whether any year is open.
- * ** Not when the member is itself a cluster, cluster initiative or
- *   cluster association: those have their own managers, so the manager
- *   of C can never appoint people for them.
  * A read-only API token never has a write right. */
 #ifndef SCAN_RIGHTS_H
 #define SCAN_RIGHTS_H
@@ -77,6 +82,12 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
  * every year of an organisation (the figures import asks once per
  * organisation, not once per row). */
 int rights_figures_first_year(db *d, const principal *p, int64_t org_id);
+
+/* rights_can for a person by id (their account's secretariat role, no
+ * token), for checks made on their behalf later: an invitation accepted
+ * after its sender lost the right grants nothing. False for a disabled or
+ * erased person. */
+bool rights_person_can(db *d, int64_t person_id, right action, int64_t org_id);
 
 /* Whether the action writes (read-only tokens never get these). */
 bool rights_is_write(right action);

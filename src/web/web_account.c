@@ -980,7 +980,9 @@ static const link_kind link_reset = {
  * used. */
 static void link_refuse(req *r, const link_kind *k, link_state st)
 {
-    if (st == LINK_UNKNOWN)
+    if (st == LINK_WITHDRAWN)
+        resp_error(r, 410, T(r->lang, MSG_LINK_WITHDRAWN));
+    else if (st == LINK_UNKNOWN)
         resp_error(r, 404, T(r->lang, MSG_LINK_UNKNOWN));
     else
         resp_error(r, 410, T(r->lang, st == LINK_EXPIRED ? k->expired : MSG_LINK_USED));

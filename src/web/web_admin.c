@@ -265,6 +265,11 @@ void web_invite(req *r)
     }
     if (org && !val[3].present)
         web_errs_add(&e, "role", T(L, MSG_INVITE_ERR_ROLE));
+    /* a representative may bring colleagues, not appoint managers: that is
+     * for whoever manages the cluster (or the secretariat) */
+    if (org && val[3].present && strcmp(val[3].text, "manager") == 0 &&
+        !rights_can(r->db, r->user, RIGHT_MEMBERS_EDIT, org))
+        web_errs_add(&e, "role", T(L, MSG_INVITE_ERR_MANAGER));
 
     const char *base = NULL;
     if (!e.n && !(base = web_base_url(r))) {

@@ -177,9 +177,10 @@ test('a proposed company gives no rights until its representative accepts; right
     FROM cluster_member m JOIN cluster_member_proposal x ON x.member_id = m.id
     JOIN person pm ON pm.email = '${USERS.managerA[0]}' JOIN person pr ON pr.email = '${USERS.repX[0]}'`);
   assert.equal(hist, '2015-03-01|1|1|1|accepted', 'backdated joining, who proposed, who accepted');
-  // now the manager may invite for X and enter its figures, from the
-  // acceptance year on only: the backdated joining date reaches no further
-  assert.equal((await m.post('/invite', { name: 'X Rep 2', email: 'x.rep2@example.com', org: xId, role: 'representative' })).status, 303);
+  // now the manager may enter X's figures, from the acceptance year on
+  // only: the backdated joining date reaches no further; who speaks for X
+  // stays X's own choice (no invitation for X from the manager)
+  assert.equal((await m.post('/invite', { name: 'X Rep 2', email: 'x.rep2@example.com', org: xId, role: 'representative' })).status, 403);
   assert.equal((await m.get('/orgs/company-x/figures')).status, 200);
   const past = await m.post('/orgs/company-x/figures?lang=en', { year: String(THIS_YEAR - 1), employees: '10', currency: 'EUR', source: 'self_reported' });
   assert.equal(past.status, 422);
@@ -283,4 +284,22 @@ test('a member is added by its name typed in any script; the joining date is ask
   assert.equal(picked.status, 303);
   assert.equal(memberOf('cluster-a', 'twin-2'), '1');
   assert.equal(memberOf('cluster-a', 'twin-1'), '0');
+});
+
+test('an invitation grants nothing once its sender may no longer invite for that organisation', async () => {
+  // managerB invites a co-manager for cluster B, then stops managing it
+  const inv = await as.managerB.post('/invite', { name: 'Late Co', email: 'late.co@example.com', org: sqlite("SELECT id FROM org WHERE slug = 'cluster-b'"), role: 'manager' });
+  assert.equal(inv.status, 303);
+  const body = sqlite("SELECT body FROM outbox WHERE to_addr = 'late.co@example.com' ORDER BY id DESC LIMIT 1");
+  const token = body.match(/\/invite\/accept\?t=([A-Za-z0-9_-]{43})/)[1];
+  cli(['user', 'role', USERS.managerB[0], 'manager', '--org', 'cluster-b', '--end']);
+  const res = await fetch(`${srv.url}/invite/accept?lang=en`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url },
+    body: new URLSearchParams({ t: token, password: 'late co strong phrase 2026', password2: 'late co strong phrase 2026' }).toString(),
+  });
+  assert.equal(res.status, 410);
+  assert.match(await res.text(), /whoever sent it may no longer invite people for that organisation/);
+  assert.equal(sqlite(`SELECT count(*) FROM affiliation a JOIN person p ON p.id = a.person_id WHERE p.email = 'late.co@example.com'`), '0');
+  cli(['user', 'role', USERS.managerB[0], 'manager', '--org', 'cluster-b']); // as it was, for the tests after
 });

@@ -83,8 +83,8 @@ const MATRIX = {
   'POST /figures/{id}/verify': SECRETARIAT, // RIGHT_FIGURES_VERIFY
   // memberships by consent (web_membership.c): a proposal of cluster D for M
   'POST /orgs/{slug}/members/proposals/{id}/withdraw': EDIT_C, // RIGHT_MEMBERS_EDIT on C
-  'POST /memberships/{id}/accept': row(false, true, false, false, true, true), // RIGHT_MEMBERSHIP_DECIDE on M
-  'POST /memberships/{id}/decline': row(false, true, false, false, true, true),
+  'POST /memberships/{id}/accept': row(false, true, false, false, false, false), // RIGHT_MEMBERSHIP_DECIDE on M: M has a representative, so only M decides
+  'POST /memberships/{id}/decline': row(false, true, false, false, false, false),
 };
 
 let dir;
@@ -291,30 +291,39 @@ test('every write route of `scan routes` is in the permission matrix', () => {
 
 // --- object-level cases ------------------------------------------------------------
 
-test('the manager of C may invite for C and its member M, not for D or P', async () => {
+test('the manager of C may invite for C only: never for its member M (whose people are its own to choose), D or P', async () => {
   const m = await as('cluster_manager');
   const form = await m.req('GET', '/invite');
   assert.equal(form.status, 200);
   assert.match(form.text, new RegExp(`<option value="${ids['cluster-c']}"[^>]*>Cluster C</option>`));
-  assert.match(form.text, new RegExp(`<option value="${ids['member-m']}"[^>]*>Member M</option>`));
-  assert.doesNotMatch(form.text, /Cluster D|Partner P/);
+  assert.doesNotMatch(form.text, /Cluster D|Partner P|Member M/);
   assert.doesNotMatch(form.text, /No organisation/);
 
   const invite = (org, role = 'representative') => m.post('/invite',
     { name: 'Object Case', email: `object${++invitees}@example.com`, org: String(org), role });
   assert.equal((await invite(ids['cluster-d'])).status, 403, 'inviting for D');
   assert.equal((await invite(ids['partner-p'])).status, 403, 'inviting for P');
-  assert.equal((await invite(ids['member-m'])).status, 303, 'inviting for M');
+  assert.equal((await invite(ids['member-m'])).status, 403, 'inviting for M: a manager could make himself its representative and consent in its name');
   assert.equal((await invite(ids['cluster-c'], 'manager')).status, 303, 'inviting a co-manager of C');
   const none = await m.post('/invite', { name: 'No Org', email: 'noorg@example.com', org: '', role: '' });
   assert.equal(none.status, 422, 'a manager must choose one of their organisations');
   assert.match(none.text, /id="inv-org-error"/);
 });
 
-test('representatives, partners and editors cannot invite at all', async () => {
-  for (const role of ['member_rep', 'partner', 'editor']) {
+test('a representative invites colleagues for their own organisation only, never a manager; partners and editors cannot invite', async () => {
+  const rep = await as('member_rep');
+  const form = await rep.req('GET', '/invite');
+  assert.equal(form.status, 200);
+  assert.match(form.text, new RegExp(`<option value="${ids['member-m']}"[^>]*>Member M</option>`));
+  assert.doesNotMatch(form.text, /Cluster C|Cluster D|Partner P/);
+  const mine = await rep.post('/invite', { name: 'Colleague', email: `colleague${++invitees}@example.com`, org: String(ids['member-m']), role: 'representative' });
+  assert.equal(mine.status, 303, 'a colleague for M');
+  const boss = await rep.post('/invite', { name: 'Boss', email: `boss${++invitees}@example.com`, org: String(ids['member-m']), role: 'manager' });
+  assert.equal(boss.status, 422, 'no manager from a representative');
+  assert.equal((await rep.post('/invite', { name: 'X', email: 'x@example.com', org: String(ids['cluster-c']), role: 'representative' })).status, 403, 'not for C');
+  for (const role of ['partner', 'editor']) {
     const a = await as(role);
-    assert.equal((await a.req('GET', '/invite')).status, 403, role);
+    if (role === 'editor') assert.equal((await a.req('GET', '/invite')).status, 403, role);
     const r = await a.post('/invite', { name: 'X', email: 'x@example.com', org: String(ids['member-m']), role: 'representative' });
     assert.equal(r.status, 403, role);
   }

@@ -120,6 +120,16 @@ static void test_svg_unsafe(void **state)
          "<h:form action=\"https://evil.example/\"><h:input name=\"p\"/></h:form></svg>",
          IMAGE_WHAT_ELEMENT, "h:form"},
         {SVG_OPEN "<script>alert(1)</script></svg>", IMAGE_WHAT_ELEMENT, "script"},
+        /* CSS escapes in presentation attributes spell url( to outside
+         * (found by the attacker's review: Chromium fetched them) */
+        {SVG_OPEN
+         "<rect width=\"1\" height=\"1\" fill=\"\\75 rl(http://evil.example/a#b)\"/></svg>",
+         IMAGE_WHAT_ATTRIBUTE, "fill"},
+        {SVG_OPEN
+         "<rect width=\"1\" height=\"1\" filter=\"\\75rl(http://evil.example/#f)\"/></svg>",
+         IMAGE_WHAT_ATTRIBUTE, "filter"},
+        {SVG_OPEN "<rect width=\"1\" height=\"1\" mask=\"\\55 RL(//evil.example/#m)\"/></svg>",
+         IMAGE_WHAT_ATTRIBUTE, "mask"},
         {SVG_OPEN "<SCRIPT>alert(1)</SCRIPT></svg>", IMAGE_WHAT_ELEMENT, "SCRIPT"},
         {"<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:x=\"http://www.w3.org/2000/svg\">"
          "<x:script>alert(1)</x:script></svg>",
