@@ -271,31 +271,43 @@ static pw_verdict weak_reason(const ZxcMatch_t *info)
  * why it is too easy to guess. The e-mail (em, normalised), its local part,
  * the name and the name's words are the user's dictionary. zxcvbn-c keeps
  * no writable state, so threads may call it at once. */
+/* Words a guesser tries first for this person and this site: the address,
+ * its local part and pieces, the name and its words, each also folded as
+ * search folds (Cyrillic to Latin, no diacritics: "Милица Јовановић" is
+ * "milica jovanovic"), and the site's own name. */
+static const char *const site_words[] = {"scan",        "serbian", "cluster",  "clusters",
+                                         "association", "klaster", "klastera", "asocijacija",
+                                         "srbija",      "srbije",  NULL};
+
 static pw_verdict strength_check(const char *password, const char *em, const char *name)
 {
-    enum { MAX_WORDS = 12, WORD_MAX = 128 };
+    enum { MAX_WORDS = 40, WORD_MAX = 128 };
     char words[MAX_WORDS][WORD_MAX];
     const char *dict[MAX_WORDS + 1];
     size_t n = 0;
-    /* the whole address, its local part, the name, each word of the name
-     * (cut at WORD_MAX bytes: longer ones are not worth guessing from) */
-    const char *srcs[3] = {em, NULL, name};
     const char *at = em ? strrchr(em, '@') : NULL;
-    char local[WORD_MAX] = "";
+    char local[WORD_MAX] = "", folded_name[WORD_MAX] = "";
     if (at && at > em && (size_t)(at - em) < sizeof local) {
         memcpy(local, em, (size_t)(at - em));
         local[at - em] = '\0';
-        srcs[1] = local;
     }
-    for (size_t i = 0; i < 3; i++) {
+    if (name) {
+        buf f = BUF_INIT;
+        utf8_fold(&f, name, strlen(name));
+        if (!buf_failed(&f) && f.len < sizeof folded_name)
+            memcpy(folded_name, buf_str(&f), f.len + 1);
+        buf_free(&f);
+    }
+    const char *srcs[4] = {em, local, name, folded_name};
+    for (size_t i = 0; i < 4; i++) {
         if (!srcs[i] || !*srcs[i] || n >= MAX_WORDS)
             continue;
         snprintf(words[n], WORD_MAX, "%s", srcs[i]);
         n++;
     }
-    /* the name's words and the local part's pieces ("marko.markovic") */
-    const char *split[2] = {name, local};
-    for (size_t k = 0; k < 2; k++) {
+    /* the pieces of the name and the local part ("marko.markovic") */
+    const char *split[3] = {name, folded_name, local};
+    for (size_t k = 0; k < 3; k++) {
         const char *p = split[k];
         while (p && *p && n < MAX_WORDS) {
             size_t skip = strspn(p, " \t.-_+'");
@@ -309,15 +321,31 @@ static pw_verdict strength_check(const char *password, const char *em, const cha
             p += len;
         }
     }
+    for (size_t i = 0; site_words[i] && n < MAX_WORDS; i++)
+        snprintf(words[n++], WORD_MAX, "%s", site_words[i]);
     for (size_t i = 0; i < n; i++) {
         lower_into(words[i], words[i], strlen(words[i]));
         dict[i] = words[i];
     }
     dict[n] = NULL;
-    ZxcMatch_t *info = NULL;
+    /* the password as typed and as folded: "Milica Jovanović" must meet
+     * the name however either was written */
+    ZxcMatch_t *info = NULL, *info_f = NULL;
     double bits = ZxcvbnMatch(password, dict, &info);
-    pw_verdict v = bits >= AUTH_PW_MIN_BITS ? PW_OK : weak_reason(info);
+    buf fp = BUF_INIT;
+    utf8_fold(&fp, password, strlen(password));
+    double bits_f = buf_failed(&fp) ? bits : ZxcvbnMatch(buf_str(&fp), dict, &info_f);
+    pw_verdict v = PW_OK;
+    if (bits_f < bits && bits_f < AUTH_PW_MIN_BITS)
+        v = weak_reason(info_f);
+    else if (bits < AUTH_PW_MIN_BITS)
+        v = weak_reason(info);
     ZxcvbnFreeInfo(info);
+    if (info_f)
+        ZxcvbnFreeInfo(info_f);
+    if (fp.data)
+        sodium_memzero(fp.data, fp.cap);
+    buf_free(&fp);
     sodium_memzero(words, sizeof words);
     return v;
 }

@@ -22,13 +22,17 @@ static void today(char out[11])
         out[0] = '\0';
 }
 
+/* Members now ($3 today), and members of year $2 (a membership that
+ * overlaps it, as the totals and the missing-reports page count them)
+ * without figures for it. */
 static const char SQL_CLUSTERS[] =
     "SELECT c.id, c.slug, c.name,"
     " (SELECT count(*) FROM cluster_member m WHERE m.cluster_id = c.id AND m.joined_on <= $3"
     "   AND (m.left_on IS NULL OR m.left_on > $3)),"
-    " (SELECT count(*) FROM cluster_member m WHERE m.cluster_id = c.id AND m.joined_on <= $3"
-    "   AND (m.left_on IS NULL OR m.left_on > $3) AND NOT EXISTS ("
-    "     SELECT 1 FROM org_figure f WHERE f.org_id = m.org_id AND f.year = $2))"
+    " (SELECT count(DISTINCT m.org_id) FROM cluster_member m WHERE m.cluster_id = c.id"
+    "   AND m.joined_on <= ($2 || '-12-31') AND (m.left_on IS NULL OR m.left_on > ($2 || '-01-01'))"
+    "   AND NOT EXISTS (SELECT 1 FROM org_figure f WHERE f.org_id = m.org_id AND f.year = $2)),"
+    " c.name_en"
     " FROM affiliation a JOIN org c ON c.id = a.org_id"
     " WHERE a.person_id = $1 AND a.role = 'manager' AND a.ended_at IS NULL"
     " ORDER BY c.name_folded, c.id";
@@ -42,6 +46,7 @@ static void cluster_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     c->name = db_col_dup(a, s, 2, oom);
     c->members = db_col_int(s, 3);
     c->missing = db_col_int(s, 4);
+    c->name_en = db_col_dup(a, s, 5, oom);
 }
 
 db_status worklist_clusters(db *d, arena *a, int64_t person_id, int year, work_cluster **items,
@@ -60,7 +65,7 @@ db_status worklist_clusters(db *d, arena *a, int64_t person_id, int year, work_c
 
 static const char SQL_ORGS[] =
     "SELECT o.id, o.slug, o.name,"
-    " EXISTS (SELECT 1 FROM org_figure f WHERE f.org_id = o.id AND f.year = $2)"
+    " EXISTS (SELECT 1 FROM org_figure f WHERE f.org_id = o.id AND f.year = $2), o.name_en"
     " FROM affiliation a JOIN org o ON o.id = a.org_id"
     " WHERE a.person_id = $1 AND a.role = 'representative' AND a.ended_at IS NULL"
     " ORDER BY o.name_folded, o.id";
@@ -73,6 +78,7 @@ static void org_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     o->slug = db_col_dup(a, s, 1, oom);
     o->name = db_col_dup(a, s, 2, oom);
     o->reported = db_col_int(s, 3) != 0;
+    o->name_en = db_col_dup(a, s, 4, oom);
 }
 
 db_status worklist_orgs(db *d, arena *a, int64_t person_id, int year, work_org **items, size_t *n)
@@ -87,7 +93,7 @@ db_status worklist_orgs(db *d, arena *a, int64_t person_id, int year, work_org *
 }
 
 static const char SQL_DRAFTS[] =
-    "SELECT o.id, o.updated_at, o.slug, o.name FROM org o"
+    "SELECT o.id, o.updated_at, o.slug, o.name, o.name_en FROM org o"
     " WHERE o.status = 'draft' AND ($2 = 1 OR o.created_by = $1 OR o.id IN ("
     "   SELECT a.org_id FROM affiliation a WHERE a.person_id = $1 AND a.ended_at IS NULL))"
     " ORDER BY o.updated_at DESC, o.id DESC LIMIT 20";
@@ -100,6 +106,7 @@ static void draft_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     w->updated_at = db_col_int(s, 1);
     w->slug = db_col_dup(a, s, 2, oom);
     w->name = db_col_dup(a, s, 3, oom);
+    w->name_en = db_col_dup(a, s, 4, oom);
 }
 
 db_status worklist_drafts(db *d, arena *a, int64_t person_id, bool all_drafts, work_draft **items,

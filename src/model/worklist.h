@@ -23,7 +23,7 @@
  * have no figures for the year asked. */
 typedef struct work_cluster {
     int64_t id;
-    const char *slug, *name;
+    const char *slug, *name, *name_en;
     int64_t members, missing;
 } work_cluster;
 
@@ -31,7 +31,7 @@ typedef struct work_cluster {
  * the year asked. */
 typedef struct work_org {
     int64_t id;
-    const char *slug, *name;
+    const char *slug, *name, *name_en;
     bool reported;
 } work_org;
 
@@ -39,7 +39,7 @@ typedef struct work_org {
  * represent or a cluster they manage (the secretariat: every draft). */
 typedef struct work_draft {
     int64_t id, updated_at;
-    const char *slug, *name;
+    const char *slug, *name, *name_en;
 } work_draft;
 
 /* An invitation the person sent that is neither used nor expired. */

@@ -17,6 +17,7 @@
 #include "html/layout.h"
 #include "model/worklist.h"
 #include "web/web.h"
+#include "web/web_org.h"
 
 /* The year whose figures members are asked for: last calendar year (a
  * year's figures are reported during the next one). */
@@ -83,7 +84,8 @@ static bool sec_clusters(req *r, db_status *st)
     section_head(r, MSG_START_CLUSTERS);
     html_raw(&r->out, "<ul class=\"work-list\">");
     for (size_t i = 0; i < n; i++) {
-        html_fmt(&r->out, "<li><a href=\"/orgs/%q\">%s</a> · ", c[i].slug, c[i].name);
+        html_fmt(&r->out, "<li><a href=\"/orgs/%q\">%s</a> · ", c[i].slug,
+                 web_org_text(r, c[i].name, c[i].name_en));
         html_fmt(&r->out, T(L, MSG_START_MEMBERS_N), (int)c[i].members);
         if (c[i].missing)
             html_fmt(&r->out, " · <a class=\"has-work\" href=\"/figures/missing?year=%d\">", year);
@@ -111,7 +113,8 @@ static bool sec_orgs(req *r, db_status *st)
     section_head(r, MSG_START_ORGS);
     html_raw(&r->out, "<ul class=\"work-list\">");
     for (size_t i = 0; i < n; i++) {
-        html_fmt(&r->out, "<li><a href=\"/orgs/%q\">%s</a> · ", o[i].slug, o[i].name);
+        html_fmt(&r->out, "<li><a href=\"/orgs/%q\">%s</a> · ", o[i].slug,
+                 web_org_text(r, o[i].name, o[i].name_en));
         if (o[i].reported) {
             html_fmt(&r->out, "<span>");
             html_fmt(&r->out, T(L, MSG_START_REPORTED), year);
@@ -139,7 +142,8 @@ static bool sec_drafts(req *r, db_status *st)
     section_head(r, MSG_START_DRAFTS);
     html_raw(&r->out, "<ul class=\"work-list\">");
     for (size_t i = 0; i < n; i++) {
-        html_fmt(&r->out, "<li><a href=\"/orgs/%q/edit\">%s</a> · ", w[i].slug, w[i].name);
+        html_fmt(&r->out, "<li><a href=\"/orgs/%q/edit\">%s</a> · ", w[i].slug,
+                 web_org_text(r, w[i].name, w[i].name_en));
         html_fmt(&r->out, "%s ", T(r->lang, MSG_START_CHANGED));
         web_datetime(r, w[i].updated_at, MSG_USERS_NEVER);
         html_raw(&r->out, "</li>");
@@ -158,9 +162,10 @@ static bool sec_invites(req *r, db_status *st)
     section_head(r, MSG_START_INVITES);
     html_raw(&r->out, "<ul class=\"work-list\">");
     for (size_t i = 0; i < n; i++) {
-        html_fmt(&r->out, "<li>%s", w[i].invitee);
+        html_fmt(&r->out, "<li>%s", web_org_text(r, w[i].invitee, NULL));
         if (w[i].org_slug)
-            html_fmt(&r->out, " · <a href=\"/orgs/%q\">%s</a> (%s)", w[i].org_slug, w[i].org_name,
+            html_fmt(&r->out, " · <a href=\"/orgs/%q\">%s</a> (%s)", w[i].org_slug,
+                     web_org_text(r, w[i].org_name, NULL),
                      T(L, w[i].role && strcmp(w[i].role, "manager") == 0 ? MSG_START_ROLE_MANAGER
                                                                          : MSG_START_ROLE_REP));
         html_fmt(&r->out, " · %s ", T(L, MSG_START_EXPIRES));
@@ -193,7 +198,7 @@ void web_start(req *r)
     page_meta m = {.title = T(L, MSG_START_TITLE), .nav = "start"};
     layout_begin(r, &m);
     html_fmt(&r->out, "<h1>%s</h1>\n<p class=\"lead\">", T(L, MSG_START_TITLE));
-    html_fmt(&r->out, T(L, MSG_START_HELLO), r->user->name);
+    html_fmt(&r->out, T(L, MSG_START_HELLO), web_org_text(r, r->user->name, NULL));
     html_raw(&r->out, "</p>\n<div class=\"work-grid\">\n");
     bool any = false;
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {

@@ -65,9 +65,12 @@ before(async () => {
     ('cluster-s', 'Start Cluster', 'cluster', 'published', 0, 0, 'start cluster'),
     ('company-p', 'Company P', 'company', 'published', 0, 0, 'company p'),
     ('company-q', 'Company Q', 'company', 'published', 0, 0, 'company q'),
-    ('draft-d', 'Draft D', 'company', 'draft', 0, 0, 'draft d');
+    ('draft-d', 'Draft D', 'company', 'draft', 0, 0, 'draft d'),
+    ('company-r', 'Company R', 'company', 'published', 0, 0, 'company r');
     INSERT INTO cluster_member(cluster_id, org_id, joined_on)
       SELECT c.id, m.id, '2015-01-01' FROM org c, org m WHERE c.slug = 'cluster-s' AND m.slug IN ('company-p', 'company-q');
+    INSERT INTO cluster_member(cluster_id, org_id, joined_on)
+      SELECT c.id, m.id, '${LAST_YEAR + 1}-01-02' FROM org c, org m WHERE c.slug = 'cluster-s' AND m.slug = 'company-r';
     INSERT INTO org_figure(org_id, year, employees, source, entered_at)
       SELECT id, ${LAST_YEAR}, 10, 'self_reported', 0 FROM org WHERE slug = 'company-q';`);
   for (const [key, [email, flags]] of Object.entries(USERS))
@@ -113,7 +116,8 @@ test('a manager sees their cluster, its members and who has not reported last ye
   const r = await as.manager.get('/start?lang=en');
   assert.equal(r.status, 200);
   const t = text(r.text);
-  assert.match(t, /Clusters you manage Start Cluster · 2 members · 1 without figures for (\d+)/);
+  // R joined this year: a member now, but not one who owes last year's figures
+  assert.match(t, /Clusters you manage Start Cluster · 3 members · 1 without figures for (\d+)/);
   assert.equal(Number(t.match(/without figures for (\d+)/)[1]), LAST_YEAR);
   assert.match(r.text, new RegExp(`href="/figures/missing\\?year=${LAST_YEAR}"`));
   assert.match(r.text, /href="\/orgs\/cluster-s\/members\/manage"/);

@@ -326,6 +326,15 @@ static void test_password_strength(void **state)
     assert_int_equal(auth_password_check("jelenapetrovic7", "jp@example.com", "Jelena Petrovic"),
                      PW_WEAK_PERSONAL);
     assert_int_equal(auth_password_check("jelenapetrovic7", "jp@example.com", NULL), PW_OK);
+    /* the name in the other script, with or without diacritics (found by
+     * the new-user review), and the site's own name */
+    assert_int_not_equal(
+        auth_password_check("Milica Jovanović", "mj@example.com", "Милица Јовановић"), PW_OK);
+    assert_int_not_equal(
+        auth_password_check("milicajovanovic", "mj@example.com", "Милица Јовановић"), PW_OK);
+    assert_int_not_equal(auth_password_check("Serbian Cluster Association", NULL, NULL), PW_OK);
+    assert_int_equal(
+        auth_password_check("correct horse battery staple 9", NULL, "Милица Јовановић"), PW_OK);
     assert_int_equal(auth_password_check("petrovicjelena!", "jelena.petrovic@example.com", NULL),
                      PW_WEAK_PERSONAL);
     /* strong ones pass, passphrases included */
