@@ -253,6 +253,14 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
     return yes;
 }
 
+db_status rights_org_has_representative(db *d, int64_t org_id, bool *yes)
+{
+    int64_t has = 0;
+    db_status st = db_int(d, &has, 0, SQL_HAS_REPRESENTATIVE, DB_ARGS(DBI(org_id)));
+    *yes = has != 0;
+    return st;
+}
+
 bool rights_person_can(db *d, int64_t person_id, right action, int64_t org_id)
 {
     assert(d);

@@ -89,6 +89,10 @@ int rights_figures_first_year(db *d, const principal *p, int64_t org_id);
  * erased person. */
 bool rights_person_can(db *d, int64_t person_id, right action, int64_t org_id);
 
+/* Whether anyone represents organisation org_id now (then it decides its
+ * memberships itself; else the secretariat does). */
+db_status rights_org_has_representative(db *d, int64_t org_id, bool *yes);
+
 /* Whether the action writes (read-only tokens never get these). */
 bool rights_is_write(right action);
 

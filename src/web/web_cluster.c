@@ -637,6 +637,7 @@ typedef struct members_view {
     const web_errs *errs;               /* the add form's errors */
     int64_t end_id;                     /* the membership whose end failed */
     const char *end_value, *end_error;
+    bool end_confirm; /* end_error asks to confirm: the form carries confirm=1 */
 } members_view;
 
 /* A date input with its label, error and the value as typed. */
@@ -752,10 +753,14 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
         else if (req_query(r, "proposed"))
             web_notice(r, arena_printf(r->a, T(L, MSG_MP_PROPOSED),
                                        name_by_slug(r, req_query(r, "proposed"))));
+        else if (req_query(r, "proposed_sec"))
+            web_notice(r, arena_printf(r->a, T(L, MSG_MP_PROPOSED_SEC),
+                                       name_by_slug(r, req_query(r, "proposed_sec"))));
         else if (req_query(r, "withdrawn"))
             web_notice(r, T(L, MSG_MP_WITHDRAWN));
         else if (req_query(r, "ended"))
-            web_notice(r, T(L, MSG_CL_MEMBER_ENDED));
+            web_notice(r, arena_printf(r->a, T(L, MSG_CL_MEMBER_ENDED_NAMED),
+                                       name_by_slug(r, req_query(r, "ended"))));
     }
     char today[11];
     wf_today(today);
@@ -823,10 +828,12 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
         if (failed)
             html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
         html_raw(o, ">");
+        if (failed && v->end_confirm)
+            html_raw(o, "<input type=\"hidden\" name=\"confirm\" value=\"1\">");
         html_fmt(o,
                  "<button type=\"submit\" class=\"button-small "
                  "button-secondary\">%s</button></form></td></tr>",
-                 T(L, MSG_CL_END_BUTTON));
+                 T(L, failed && v->end_confirm ? MSG_CL_END_CONFIRM_BUTTON : MSG_CL_END_BUTTON));
     }
     if (n)
         html_raw(o, "</tbody></table></div>");
@@ -936,8 +943,18 @@ void web_cluster_member_add(req *r)
             membership_propose(r->db, r->user, cl.id, member.id, val[1].text, val[2].text,
                                r->client_ip, web_base_url(r), &me, &done, NULL);
         if (st == DB_OK) {
+            /* who is asked: the organisation's representatives, or the
+             * secretariat when it has none */
+            bool rep = true;
+            if (done != MEMBERSHIP_ADDED &&
+                (st = rights_org_has_representative(r->db, member.id, &rep)) != DB_OK) {
+                resp_fail(r, st, "representative");
+                return;
+            }
             resp_redirect(r, arena_printf(r->a, "/orgs/%s/members/manage?%s=%s", cl.slug,
-                                          done == MEMBERSHIP_ADDED ? "added" : "proposed",
+                                          done == MEMBERSHIP_ADDED ? "added"
+                                          : rep                    ? "proposed"
+                                                                   : "proposed_sec",
                                           member.slug));
             return;
         }
@@ -984,10 +1001,27 @@ void web_cluster_member_end(req *r)
     if (!req_body_form(r, &f))
         return;
     const char *left = form_get(&f, "left_on");
+    const cluster_member_rec *mine = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (m[i].id == id)
+            mine = &m[i];
+    const char *who = name_by_slug(r, mine->slug);
+    /* ending is final and needs nobody's consent: the first press asks */
+    const char *confirm = form_get(&f, "confirm");
+    if (!confirm || strcmp(confirm, "1") != 0) {
+        members_view v = {.end_id = id,
+                          .end_value = left,
+                          .end_confirm = true,
+                          .end_error = arena_printf(r->a, T(L, MSG_CL_END_ASK), who)};
+        r->status = 422;
+        members_page(r, &cl, &v);
+        return;
+    }
     form_errors fe = {0};
     st = cluster_member_end(r->db, id, left, r->user->person_id, r->client_ip, &fe);
     if (st == DB_OK) {
-        resp_redirect(r, arena_printf(r->a, "/orgs/%s/members/manage?ended=1", cl.slug));
+        resp_redirect(r,
+                      arena_printf(r->a, "/orgs/%s/members/manage?ended=%s", cl.slug, mine->slug));
         return;
     }
     if (st == DB_DONE) {

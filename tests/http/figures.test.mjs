@@ -460,11 +460,18 @@ test('members: a manager proposes, the representative accepts, the manager ends 
   const again = await manager.post('/orgs/voict/members?lang=en', { org: 'ntp-beograd', role: 'member', joined_on: '2024-02-01' });
   assert.equal(again.status, 422);
   assert.match(again.text, /id="mem-org-error"[^]*already a member/);
-  const early = await manager.post(`/orgs/voict/members/${id}/end?lang=en`, { left_on: '2023-01-01' });
+  // the first press asks, naming the member; nothing ends yet
+  const ask = await manager.post(`/orgs/voict/members/${id}/end?lang=en`, { left_on: '2024-06-30' });
+  assert.equal(ask.status, 422);
+  assert.match(text(ask.text), /End the membership of Science Technology Park Belgrade on this date\?/);
+  assert.match(ask.text, /name="confirm" value="1"/);
+  assert.match(currentMembers((await manager.get('/orgs/voict/members/manage')).text), /ntp-beograd/);
+  const early = await manager.post(`/orgs/voict/members/${id}/end?lang=en`, { left_on: '2023-01-01', confirm: '1' });
   assert.equal(early.status, 422);
   assert.match(early.text, new RegExp(`id="end-${id}-error"`));
-  const end = await manager.post(`/orgs/voict/members/${id}/end`, { left_on: '2024-06-30' });
+  const end = await manager.post(`/orgs/voict/members/${id}/end`, { left_on: '2024-06-30', confirm: '1' });
   assert.equal(end.status, 303);
+  assert.match(text((await manager.get(`${end.location}&lang=en`)).text), /The membership of Science Technology Park Belgrade has ended\./);
   assert.doesNotMatch((await manager.get('/orgs/voict/members/manage')).text, /href="\/orgs\/ntp-beograd"/);
   assert.equal((await manager.post('/orgs/vmc/members', { org: 'ntp-beograd', role: 'member', joined_on: '2024-01-01' })).status, 403);
   assert.equal((await manager.post('/orgs/voict/members/999999/end', { left_on: '2024-06-30' })).status, 404);
@@ -488,7 +495,8 @@ test('members: a manager adds a member by its PIB; a PIB with a bad check digit 
   assert.equal(await members(), before, 'nothing changed');
   const add = await manager.post('/orgs/voict/members', { org: '106006802', role: 'member', joined_on: '2024-02-01' });
   assert.equal(add.status, 303, text(add.text).slice(0, 300));
-  assert.equal(add.location, '/orgs/voict/members/manage?proposed=pib-firma');
+  assert.equal(add.location, '/orgs/voict/members/manage?proposed_sec=pib-firma', 'nobody represents it: the secretariat is asked');
+  assert.match(text((await manager.get(`${add.location}&lang=en`)).text), /Nobody represents PIB Firma d\.o\.o\. on the platform yet, so the SCAN secretariat has been asked/);
   assert.doesNotMatch(currentMembers(await members()), /pib-firma/);
   // pib-firma has no representative: the secretariat confirms it
   const acct = await editor.get('/account?lang=en');
@@ -503,7 +511,7 @@ test('members: a manager adds a member by its PIB; a PIB with a bad check digit 
   const id = /action="\/orgs\/voict\/members\/(\d+)\/end"/.exec(list.slice(list.indexOf('href="/orgs/pib-firma"')))?.[1];
   assert.ok(id, 'an end form for the new member');
   // end it again, so the member counts below stay as in the demo data
-  assert.equal((await manager.post(`/orgs/voict/members/${id}/end`, { left_on: '2024-06-30' })).status, 303);
+  assert.equal((await manager.post(`/orgs/voict/members/${id}/end`, { left_on: '2024-06-30', confirm: '1' })).status, 303);
   assert.doesNotMatch(await members(), /href="\/orgs\/pib-firma"/);
 });
 

@@ -207,7 +207,7 @@ const BODIES = {
   'POST /orgs/{slug}/members': () => ({ path: '/orgs/cluster-c/members',
     form: { org: 'no-such-org', role: 'member', joined_on: '2024-01-01' } }),
   // no such membership: allowed roles get 404
-  'POST /orgs/{slug}/members/{id}/end': () => ({ path: '/orgs/cluster-c/members/999999/end', form: { left_on: '2024-06-30' } }),
+  'POST /orgs/{slug}/members/{id}/end': () => ({ path: '/orgs/cluster-c/members/999999/end', form: { left_on: '2024-06-30', confirm: '1' } }),
   'POST /orgs/{slug}/cluster': () => ({ path: '/orgs/cluster-c/cluster', form: { part: 'profile', vision: 'Matrix vision' } }),
   // an address without an account: allowed roles invite it (303), the
   // same answer as for an address with one
