@@ -2094,6 +2094,34 @@ db_status auth_link_check(db *d, const char *token, const char *purpose, link_st
 
 static const char SQL_LINK_PERSON[] = "SELECT email, name FROM person WHERE id = $1";
 
+static const char SQL_ORG_NAMES[] = "SELECT name, coalesce(name_en, '') FROM org WHERE id = $1";
+
+db_status auth_link_grant(db *d, arena *a, const char *token, const char *purpose,
+                          const char **org_name, const char **org_name_en, const char **role)
+{
+    link_row l;
+    link_state ls = LINK_UNKNOWN;
+    *org_name = *org_name_en = *role = NULL;
+    db_status st = link_find(d, token, purpose, time_now(), &l, &ls);
+    sodium_memzero(l.pass_hash, sizeof l.pass_hash);
+    if (st != DB_OK || ls != LINK_OK || !l.org_id)
+        return st;
+    *role = arena_strdup(a, l.role);
+    db_stmt *s = db_query(d, SQL_ORG_NAMES, DB_ARGS(DBI(l.org_id)));
+    if (!s)
+        return DB_ERR;
+    st = db_step(s);
+    bool oom = !*role;
+    if (st == DB_ROW) {
+        *org_name = db_col_dup(a, s, 0, &oom);
+        *org_name_en = db_col_dup(a, s, 1, &oom);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
 db_status auth_link_has_password(db *d, const char *token, const char *purpose, bool *has)
 {
     link_row l;

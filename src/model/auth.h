@@ -268,6 +268,10 @@ typedef enum {
 /* Whether the link's account has a password already (then an invitation
  * is accepted with it). */
 db_status auth_link_has_password(db *d, const char *token, const char *purpose, bool *has);
+/* What an invitation grants: the organisation's names and the role
+ * (arena); all NULL for a link without one, or one that cannot be used. */
+db_status auth_link_grant(db *d, arena *a, const char *token, const char *purpose,
+                          const char **org_name, const char **org_name_en, const char **role);
 
 /* Checks a link token for the purpose ("invite" or "reset") without using
  * it. LINK_USED wins over LINK_EXPIRED; a link of an erased person or a

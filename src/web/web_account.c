@@ -25,6 +25,7 @@
 #include "model/auth.h"
 #include "model/person.h"
 #include "web/web.h"
+#include "web/web_org.h"
 
 /* --- form helpers ----------------------------------------------------------- */
 
@@ -1005,8 +1006,24 @@ static void link_page(req *r, const link_kind *k, const char *token, const web_e
     page_meta m = {.title = T(L, k->title)};
     r->cache_control = "no-store";
     layout_begin(r, &m);
-    html_fmt(o, "<div class=\"form-page\"><h1>%s</h1><p class=\"intro\">%s</p>\n", T(L, k->title),
-             T(L, existing ? MSG_INVITE_EXISTING_LEAD : k->lead));
+    html_fmt(o, "<div class=\"form-page\"><h1>%s</h1>\n", T(L, k->title));
+    /* whom the link is for, and what it grants: nobody should set a
+     * password without knowing which account it opens */
+    const char *email = NULL, *person = NULL, *org = NULL, *org_en = NULL, *role = NULL;
+    if (auth_link_person(r->db, r->a, token, k->purpose, &email, &person) == DB_OK && email) {
+        html_fmt(o, "<p class=\"link-for\">");
+        html_fmt(o, T(L, MSG_LINK_FOR), person ? web_org_text(r, person, NULL) : email, email);
+        if (strcmp(k->purpose, "invite") == 0 &&
+            auth_link_grant(r->db, r->a, token, k->purpose, &org, &org_en, &role) == DB_OK && org) {
+            html_raw(o, " ");
+            html_fmt(o,
+                     T(L, role && strcmp(role, "manager") == 0 ? MSG_LINK_GRANTS_MANAGER
+                                                               : MSG_LINK_GRANTS_REP),
+                     web_org_text(r, org, org_en));
+        }
+        html_raw(o, "</p>\n");
+    }
+    html_fmt(o, "<p class=\"intro\">%s</p>\n", T(L, existing ? MSG_INVITE_EXISTING_LEAD : k->lead));
     web_error_summary(r, e);
     html_fmt(o, "<form class=\"form panel\" method=\"post\" action=\"%u\">", k->action);
     layout_csrf_field(r);

@@ -957,9 +957,10 @@ void web_admin_audit(req *r)
                     html_fmt(o, "<span class=\"muted\">%s:</span> ",
                              audit_entity_label(L, a->entity));
                 if (a->entity_name && a->entity_slug)
-                    html_fmt(o, "<a href=\"/orgs/%q\">%s</a>", a->entity_slug, a->entity_name);
+                    html_fmt(o, "<a href=\"/orgs/%q\">%s</a>", a->entity_slug,
+                             web_org_text(r, a->entity_name, NULL));
                 else if (a->entity_name)
-                    html_fmt(o, "%s", a->entity_name);
+                    html_fmt(o, "%s", web_org_text(r, a->entity_name, NULL));
                 else if (a->entity_id)
                     html_fmt(o, "#%D", (long long)a->entity_id);
                 if (a->entity_year)

@@ -90,15 +90,18 @@ void web_membership_panel(req *r)
                                   web_org_text(r, x->proposer_name, NULL)));
         if (!x->org_has_rep)
             html_fmt(o, "<p class=\"muted\">%s</p>", T(L, MSG_MP_LINE_NO_REP));
+        const char *back = strcmp(r->path, "/start") == 0
+                               ? "<input type=\"hidden\" name=\"back\" value=\"start\">"
+                               : "";
         html_fmt(o,
-                 "<form method=\"post\" action=\"/memberships/%D/accept\" class=\"inline-form\">",
-                 (long long)x->id);
+                 "<form method=\"post\" action=\"/memberships/%D/accept\" class=\"inline-form\">%R",
+                 (long long)x->id, back);
         layout_csrf_field(r);
         html_fmt(o, "<button type=\"submit\">%s</button></form>", T(L, MSG_MP_ACCEPT));
         const char *id = arena_printf(r->a, "decline-%lld", (long long)x->id);
-        html_fmt(o,
-                 "<form method=\"post\" action=\"/memberships/%D/decline\" class=\"inline-form\">",
-                 (long long)x->id);
+        html_fmt(
+            o, "<form method=\"post\" action=\"/memberships/%D/decline\" class=\"inline-form\">%R",
+            (long long)x->id, back);
         layout_csrf_field(r);
         html_fmt(o,
                  "<label for=\"%s\">%s</label><input id=\"%s\" name=\"reason\" type=\"text\" "
@@ -172,10 +175,13 @@ static bool load_for_decision(req *r, membership_proposal *x)
 
 /* The answer to a decision the model refused (422 with what to fix) or
  * failed (5xx), or the way back to the account page. */
-static void decided(req *r, db_status st, const form_errors *fe, const char *what)
+static void decided(req *r, db_status st, const form_errors *fe, const char *what, const form *f)
 {
-    if (st == DB_OK) {
-        resp_redirect(r, arena_printf(r->a, "/account?proposal=%s#proposals", what));
+    if (st == DB_OK) { /* back to the page the decision was made on */
+        const char *back = form_get(f, "back");
+        bool start = back && strcmp(back, "start") == 0;
+        resp_redirect(
+            r, arena_printf(r->a, "/%s?proposal=%s#proposals", start ? "start" : "account", what));
         return;
     }
     if (st == DB_DONE) {
@@ -205,7 +211,7 @@ void web_membership_accept(req *r)
         return;
     form_errors fe = {0};
     db_status st = membership_accept(r->db, r->user, x.id, r->client_ip, &fe);
-    decided(r, st, &fe, "accepted");
+    decided(r, st, &fe, "accepted", &f);
 }
 
 void web_membership_decline(req *r)
@@ -223,7 +229,7 @@ void web_membership_decline(req *r)
     const char *reason = val[0].present ? val[0].text : NULL;
     fe.n_items = 0; /* the model checks the reason and says what to fix */
     db_status st = membership_decline(r->db, r->user, x.id, reason, r->client_ip, &fe);
-    decided(r, st, &fe, "declined");
+    decided(r, st, &fe, "declined", &f);
 }
 
 void web_membership_withdraw(req *r)
@@ -251,5 +257,5 @@ void web_membership_withdraw(req *r)
         resp_redirect(r, arena_printf(r->a, "/orgs/%s/members/manage?withdrawn=1", cl.slug));
         return;
     }
-    decided(r, st, &fe, NULL);
+    decided(r, st, &fe, NULL, &f);
 }

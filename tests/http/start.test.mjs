@@ -155,7 +155,7 @@ test('Admin → Users shows who manages or represents what', async () => {
   assert.match(row(USERS.rep[0]), /Representative of Company P/);
   assert.doesNotMatch(row(USERS.lone[0]), /Manager of|Representative of/);
   const sr = await as.admin.get('/admin/users?lang=sr-Cyrl');
-  assert.match(text(sr.text), /Менаџер у Start Cluster/);
+  assert.match(text(sr.text), /Менаџер: Start Cluster/);
 });
 
 test('mail speaks the recipient\'s language and an existing account accepts an invitation with its own password', async () => {
@@ -181,6 +181,7 @@ test('mail speaks the recipient\'s language and an existing account accepts an i
   const page = await fetch(`${srv.url}/invite/accept?t=${token}&lang=en`);
   const html = await page.text();
   assert.match(html, /You already have an account/);
+  assert.match(text(html), /This link is for User rep \(rep\.s@example\.com\)\. Accepting makes you a manager of Start Cluster\./);
   assert.equal((html.match(/type="password"/g) || []).length, 1);
   const send = (password) => fetch(`${srv.url}/invite/accept?lang=en`, {
     method: 'POST', redirect: 'manual',
