@@ -26,6 +26,7 @@
 #include "core/utf8.h"
 #include "json/json.h"
 #include "model/audit.h"
+#include "model/tx.h"
 #include "model/mail.h"
 
 #define PROFILE_TEXT_MAX 10000 /* characters per strategy field */
@@ -165,9 +166,6 @@ static bool one_of(const char *v, const char *const *choices)
 static const char SQL_KIND_OF[] =
     "SELECT coalesce(k.is_cluster, 0) FROM org o LEFT JOIN ref_kind k ON k.code = o.kind"
     " WHERE o.id = $1";
-static const char SQL_BUMP[] =
-    "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = $1"
-    " WHERE key IN ('figures_version', 'directory_version')";
 
 /* *exists when entry id exists; *cluster when its kind is a cluster kind. */
 static db_status kind_of(db *d, int64_t id, bool *exists, bool *cluster)
@@ -201,13 +199,10 @@ static db_status require_cluster(db *d, int64_t id, form_errors *errs)
     return cluster ? DB_OK : DB_CONSTRAINT;
 }
 
+/* Members change both the directory's pages and the figures. */
 static db_status bump_versions(db *d)
 {
-    db_stmt *s = db_prepare(d, SQL_BUMP);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, time_now());
-    return db_run(s);
+    return tx_bump(d, TX_FIGURES | TX_DIRECTORY);
 }
 
 /* The audit row and the version bump that end every write. */

@@ -99,17 +99,10 @@ int64_t figures_rsd_to_eur(int64_t para, int64_t rate_e4)
 
 /* --- versions ------------------------------------------------------------------ */
 
-static const char SQL_BUMP[] =
-    "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = $1"
-    " WHERE key = 'figures_version'";
-
+/* Every figures write bumps the version the page caches key on. */
 static db_status bump_version(db *d)
 {
-    db_stmt *s = db_prepare(d, SQL_BUMP);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, time_now());
-    return db_run(s);
+    return tx_bump(d, TX_FIGURES);
 }
 
 db_status figures_version(db *d, int64_t *v)

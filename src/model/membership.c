@@ -20,6 +20,7 @@
 #include "i18n/i18n.h"
 #include "json/json.h"
 #include "model/audit.h"
+#include "model/tx.h"
 #include "model/mail.h"
 
 #define REASON_MAX 500 /* characters */
@@ -101,9 +102,6 @@ static const char SQL_PENDING[] =
 static const char SQL_REPRESENTS[] =
     "SELECT 1 FROM affiliation WHERE person_id = $1 AND org_id = $2"
     " AND role = 'representative' AND ended_at IS NULL LIMIT 1";
-static const char SQL_BUMP[] =
-    "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = $1"
-    " WHERE key IN ('figures_version', 'directory_version')";
 
 /* *yes when sql bound with ($1 = a, $2 = b) returns a row. */
 static db_status exists2(db *d, const char *sql, int64_t a, int64_t b, bool *yes)
@@ -161,13 +159,10 @@ static db_status check_pair(db *d, int64_t cluster_id, int64_t org_id, const cha
     return DB_OK;
 }
 
+/* Members change both the directory's pages and the figures. */
 static db_status bump_versions(db *d)
 {
-    db_stmt *s = db_prepare(d, SQL_BUMP);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, time_now());
-    return db_run(s);
+    return tx_bump(d, TX_FIGURES | TX_DIRECTORY);
 }
 
 /* The audit row (entity 'org', the cluster) and the version bump that end
