@@ -185,10 +185,15 @@ static void test_admin_may_everything(void **state)
     fixture *f = *state;
     principal p = who(P_ADMIN);
     for (size_t k = 0; k < sizeof ALL / sizeof *ALL; k++) {
+        if (ALL[k] == RIGHT_MEMBERSHIP_DECIDE)
+            continue; /* below */
         assert_true(rights_can(f->t.d, &p, ALL[k], 0));
         assert_true(rights_can(f->t.d, &p, ALL[k], C));
         assert_true(rights_can(f->t.d, &p, ALL[k], O));
     }
+    /* everything but speaking for an organisation that has a representative */
+    assert_false(rights_can(f->t.d, &p, RIGHT_MEMBERSHIP_DECIDE, O));
+    assert_true(rights_can(f->t.d, &p, RIGHT_MEMBERSHIP_DECIDE, N));
 }
 
 static void test_editor_column(void **state)
@@ -202,7 +207,8 @@ static void test_editor_column(void **state)
         {RIGHT_FIGURES_EDIT, O, true},      {RIGHT_FIGURES_VERIFY, O, true},
         {RIGHT_INVITE, C, false},           {RIGHT_INVITE, 0, false},
         {RIGHT_USERS_MANAGE, 0, false},     {RIGHT_AUDIT_VIEW, 0, false},
-        {RIGHT_MEMBERSHIP_DECIDE, O, true},
+        {RIGHT_MEMBERSHIP_DECIDE, O, false}, /* O has a representative: O decides */
+        {RIGHT_MEMBERSHIP_DECIDE, N, true},  /* nobody speaks for N: the secretariat */
     };
     CHECK(f, &p, "editor", t);
 }
@@ -231,7 +237,7 @@ static void test_manager_column(void **state)
         {RIGHT_FIGURES_EDIT, 0, false},
         {RIGHT_FIGURES_VERIFY, C, false},
         {RIGHT_INVITE, C, true},
-        {RIGHT_INVITE, M1, true},
+        {RIGHT_INVITE, M1, false}, /* a member's people are its own to choose */
         {RIGHT_INVITE, M_LEFT, false},
         {RIGHT_INVITE, O, false},
         {RIGHT_INVITE, 0, false},
@@ -254,7 +260,7 @@ static void test_representative_column(void **state)
         {RIGHT_MEMBERS_EDIT, M1, false},     {RIGHT_MEMBERS_EDIT, C, false},
         {RIGHT_FIGURES_EDIT, M1, true},      {RIGHT_FIGURES_EDIT, C, false},
         {RIGHT_FIGURES_EDIT, O, false},      {RIGHT_FIGURES_VERIFY, M1, false},
-        {RIGHT_INVITE, M1, false},           {RIGHT_USERS_MANAGE, 0, false},
+        {RIGHT_INVITE, M1, true},            {RIGHT_USERS_MANAGE, 0, false},
         {RIGHT_AUDIT_VIEW, 0, false},        {RIGHT_MEMBERSHIP_DECIDE, M1, true},
         {RIGHT_MEMBERSHIP_DECIDE, O, false},
     };
@@ -289,7 +295,7 @@ static void test_two_roles(void **state)
         {RIGHT_FIGURES_EDIT, O, true},
         {RIGHT_FIGURES_EDIT, M1, false},
         {RIGHT_INVITE, I, true},
-        {RIGHT_INVITE, O, false},
+        {RIGHT_INVITE, O, true}, /* colleagues for the organisation they represent */
         {RIGHT_ORG_DELETE, O, false},
         {RIGHT_FIGURES_VERIFY, O, false},
     };
@@ -449,7 +455,7 @@ static void test_proposal_gives_no_rights_acceptance_does(void **state)
 
     assert_int_equal(membership_accept(f->t.d, &rep_o, id, NULL, NULL), DB_OK);
     assert_true(rights_can(f->t.d, &mgr, RIGHT_FIGURES_EDIT, O));
-    assert_true(rights_can(f->t.d, &mgr, RIGHT_INVITE, O));
+    assert_false(rights_can(f->t.d, &mgr, RIGHT_INVITE, O)); /* O's people stay O's choice */
     int y = year_now();
     assert_true(rights_can_year(f->t.d, &mgr, RIGHT_FIGURES_EDIT, O, y));
     assert_false(
