@@ -528,7 +528,7 @@ static db_status import_row_write(importer *im, import_row *row, str_set *slugs,
     form_errors errs;
     memset(&errs, 0, sizeof errs);
     org_put_result res;
-    st = org_put(im->d, r, "import", actor_id, NULL, &errs, &res);
+    st = org_put_bulk(im->d, r, "import", actor_id, &errs, &res);
     if (st == DB_CONSTRAINT && errs.n_items > 0) {
         for (size_t k = 0; k < errs.n_items; k++)
             problem_field(im, row->line, &errs.items[k]);
@@ -604,6 +604,9 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
     if ((st = db_begin_write(d)) != DB_OK)
         goto done;
     in_tx = true;
+    int64_t last_id;
+    if ((st = org_last_id(d, &last_id)) != DB_OK)
+        goto done;
     for (size_t i = 0; i < im.n_rows && !im.oom; i++) {
         if (im.rows[i].skip)
             continue;
@@ -617,6 +620,8 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         st = DB_NOMEM;
         goto done;
     }
+    if (im.rep->created && (st = org_facets_add_new(d, last_id)) != DB_OK)
+        goto done;
     if (rep->n_problems == 0 && !dry_run) {
         st = db_commit(d);
         in_tx = st != DB_OK;
