@@ -1361,7 +1361,7 @@ static db_status put_labels(db *d, buf *body, const char *table, const char *cod
 /* The search document: title = names and acronym; body = descriptions,
  * municipality and the labels above. Call after the entry's rows are
  * written. */
-static db_status put_search(db *d, int64_t id, const org_rec *n)
+static db_status put_search(db *d, int64_t id, const org_rec *n, bool bulk)
 {
     buf title = BUF_INIT, body = BUF_INIT;
     db_status st = DB_ERR;
@@ -1390,7 +1390,7 @@ static db_status put_search(db *d, int64_t id, const org_rec *n)
         st = DB_NOMEM;
         goto cleanup;
     }
-    st = search_put(d, "org", id, buf_str(&title), buf_str(&body));
+    st = (bulk ? search_put_pending : search_put)(d, "org", id, buf_str(&title), buf_str(&body));
 cleanup:
     buf_free(&title);
     buf_free(&body);
@@ -1642,7 +1642,7 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
     }
     if ((st = add_revision(d, res->id, now, actor_id, rev_action, buf_str(&snap))) != DB_OK)
         goto cleanup;
-    if ((st = put_search(d, res->id, &n)) != DB_OK)
+    if ((st = put_search(d, res->id, &n, bulk)) != DB_OK)
         goto cleanup;
     if (!audit_action)
         audit_action = found ? "org_update" : "org_create";

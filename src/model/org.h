@@ -212,7 +212,9 @@ db_status org_put(db *d, const org_rec *in, const char *rev_action, int64_t acto
  * the stored facet counts (org_facet_count) one by one; the caller reads
  * org_last_id before its first write and calls org_facets_add_new(d, that
  * id) after its last one, in the same transaction. Updates are counted as
- * in org_put. Per entry, the counts were 14% of an import's time. */
+ * in org_put. Per entry, the counts were 14% of an import's time. The
+ * search documents wait in search_put_pending's table: the caller calls
+ * search_begin_pending first and search_flush_pending before its commit. */
 db_status org_put_bulk(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
                        form_errors *errs, org_put_result *res);
 /* The highest entry id ever used (entries and revisions), 0 for none:

@@ -20,6 +20,7 @@
 
 #include "core/csv.h"
 #include "core/strutil.h"
+#include "db/search.h"
 #include "json/json.h"
 
 #define IMPORT_SLUG_TRIES 10000
@@ -605,7 +606,7 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         goto done;
     in_tx = true;
     int64_t last_id;
-    if ((st = org_last_id(d, &last_id)) != DB_OK)
+    if ((st = org_last_id(d, &last_id)) != DB_OK || (st = search_begin_pending(d)) != DB_OK)
         goto done;
     for (size_t i = 0; i < im.n_rows && !im.oom; i++) {
         if (im.rows[i].skip)
@@ -623,6 +624,8 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
     if (im.rep->created && (st = org_facets_add_new(d, last_id)) != DB_OK)
         goto done;
     if (rep->n_problems == 0 && !dry_run) {
+        if ((st = search_flush_pending(d)) != DB_OK)
+            goto done;
         st = db_commit(d);
         in_tx = st != DB_OK;
     }
