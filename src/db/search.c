@@ -118,11 +118,20 @@ static const char SQL_PENDING_CREATE[] =
     " ref INTEGER NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL)";
 static const char SQL_PENDING_INSERT[] =
     "INSERT INTO temp.search_pending(id, kind, ref, title, body) VALUES ($1, $2, $3, $4, $5)";
+/* FTS5 writes its pending terms out as a new segment every 'hashsize'
+ * bytes (1 MiB by default) and merges segments as they pile up: 64 MiB
+ * while the documents go in made that a third faster (measured at 50,000
+ * documents). The setting is stored, so it goes back to the default (no
+ * migration sets another) in the same transaction. */
 static const char *const sql_flush[] = {
+    "INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', 67108864)",
+    "INSERT INTO search_title(search_title, rank) VALUES ('hashsize', 67108864)",
     "INSERT INTO search_fts(rowid, kind, ref, title, body)"
     " SELECT id, kind, ref, title, body FROM temp.search_pending ORDER BY id",
     "INSERT INTO search_title(rowid, kind, ref, title)"
     " SELECT id, kind, ref, title FROM temp.search_pending ORDER BY id",
+    "INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', 1048576)",
+    "INSERT INTO search_title(search_title, rank) VALUES ('hashsize', 1048576)",
     "DROP TABLE temp.search_pending",
 };
 
