@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/mem.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -1564,11 +1565,13 @@ static db_status facet_apply(db *d, int64_t id, const facet_snap *before, const 
     return st;
 }
 
+static db_status acc_add(db *d, org_facet_acc *acc, const org_rec *n);
+
 /* The one writer (see org_put). audit_action NULL means org_create or
  * org_update; recreate lets a restore bring back a deleted entry under
  * its old id. */
 static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const char *audit_action,
-                        bool recreate, bool bulk, int64_t actor_id, const char *ip,
+                        bool recreate, org_facet_acc *bulk, int64_t actor_id, const char *ip,
                         form_errors *errs, org_put_result *res)
 {
     assert(d && in && rev_action && res);
@@ -1619,7 +1622,7 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
 
     int64_t now = time_now();
     facet_snap before, after;
-    bool counted = !(bulk && !found); /* org_put_bulk: org_facets_add_new counts them */
+    bool counted = !(bulk && !found); /* org_put_bulk: counted in bulk, added by org_facets_add */
     if (counted && (st = facet_snapshot(d, &a, found ? old.id : 0, &before)) != DB_OK)
         goto cleanup;
     if ((st = write_row(d, &n, !found, found ? 0 : n.id, actor_id, now, &res->id)) != DB_OK)
@@ -1634,6 +1637,8 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
     if (counted && ((st = facet_snapshot(d, &a, res->id, &after)) != DB_OK ||
                     (st = facet_apply(d, res->id, &before, &after)) != DB_OK))
         goto cleanup;
+    if (!counted && (st = acc_add(d, bulk, &n)) != DB_OK)
+        goto cleanup;
     org_snapshot(&snap, &n);
     put_fields_detail(&detail, res->changed, res->n_changed);
     if (buf_failed(&snap) || buf_failed(&detail)) {
@@ -1642,7 +1647,7 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
     }
     if ((st = add_revision(d, res->id, now, actor_id, rev_action, buf_str(&snap))) != DB_OK)
         goto cleanup;
-    if ((st = put_search(d, res->id, &n, bulk)) != DB_OK)
+    if ((st = put_search(d, res->id, &n, bulk != NULL)) != DB_OK)
         goto cleanup;
     if (!audit_action)
         audit_action = found ? "org_update" : "org_create";
@@ -1659,64 +1664,150 @@ cleanup:
 db_status org_put(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
                   const char *ip, form_errors *errs, org_put_result *res)
 {
-    return put_tx(d, in, rev_action, NULL, false, false, actor_id, ip, errs, res);
+    return put_tx(d, in, rev_action, NULL, false, NULL, actor_id, ip, errs, res);
 }
 
 db_status org_put_bulk(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
-                       form_errors *errs, org_put_result *res)
+                       org_facet_acc *acc, form_errors *errs, org_put_result *res)
 {
-    return put_tx(d, in, rev_action, NULL, false, true, actor_id, NULL, errs, res);
+    assert(acc && acc->a);
+    return put_tx(d, in, rev_action, NULL, false, acc, actor_id, NULL, errs, res);
 }
 
-/* What facet_snapshot + facet_apply add for each new entry, for every
- * entry above first_id at once: the same pairs (a tree's top-level code
- * once per entry however many of its sub-codes it has) under the entry's
- * status and kind, added to the stored counts. */
-static const char SQL_FACET_ADD_NEW[] =
-    "INSERT INTO org_facet_count(status, kind, facet, code, n)"
-    " SELECT status, kind, facet, code, n FROM ("
-    "  SELECT status, coalesce(kind, '') AS kind, 'kind' AS facet, kind AS code,"
-    "   count(*) AS n FROM org WHERE id > $1 AND kind IS NOT NULL GROUP BY 1, 2, 4"
-    "  UNION ALL SELECT status, coalesce(kind, ''), 'region', region, count(*) FROM org"
-    "   WHERE id > $1 AND region IS NOT NULL GROUP BY 1, 2, 4"
-    "  UNION ALL SELECT status, coalesce(kind, ''), 'district', district, count(*) FROM org"
-    "   WHERE id > $1 AND district IS NOT NULL GROUP BY 1, 2, 4"
-    "  UNION ALL SELECT o.status, coalesce(o.kind, ''), 'geo', g.code, count(*) FROM org o"
-    "   JOIN org_geo g ON g.org_id = o.id WHERE o.id > $1 GROUP BY 1, 2, 4"
-    "  UNION ALL SELECT o.status, coalesce(o.kind, ''), 'sector', coalesce(n.parent, s.code),"
-    "   count(DISTINCT o.id) FROM org o JOIN org_sector s ON s.org_id = o.id"
-    "   JOIN ref_nace n ON n.code = s.code WHERE o.id > $1 GROUP BY 1, 2, 4"
-    "  UNION ALL SELECT o.status, coalesce(o.kind, ''), 'sector', s.code, count(*)"
-    "   FROM org o JOIN org_sector s ON s.org_id = o.id JOIN ref_nace n ON n.code = s.code"
-    "   WHERE o.id > $1 AND n.parent IS NOT NULL GROUP BY 1, 2, 4"
-    "  UNION ALL SELECT o.status, coalesce(o.kind, ''), 'fos', coalesce(n.parent, s.code),"
-    "   count(DISTINCT o.id) FROM org o JOIN org_fos s ON s.org_id = o.id"
-    "   JOIN ref_fos n ON n.code = s.code WHERE o.id > $1 GROUP BY 1, 2, 4"
-    "  UNION ALL SELECT o.status, coalesce(o.kind, ''), 'fos', s.code, count(*)"
-    "   FROM org o JOIN org_fos s ON s.org_id = o.id JOIN ref_fos n ON n.code = s.code"
-    "   WHERE o.id > $1 AND n.parent IS NOT NULL GROUP BY 1, 2, 4)"
-    " WHERE true ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = n + excluded.n";
-static const char SQL_NEXT_ID[] = "SELECT max(coalesce((SELECT max(id) FROM org), 0),"
-                                  " coalesce((SELECT max(org_id) FROM org_revision), 0))";
-
-db_status org_last_id(db *d, int64_t *id)
+/* The slot of (status, kind, facet, code) in acc, NULL on OOM. */
+static struct org_facet_slot *acc_slot(org_facet_acc *acc, const char *status, const char *kind,
+                                       const char *facet, const char *code)
 {
-    db_stmt *s = db_prepare(d, SQL_NEXT_ID);
-    if (!s)
-        return DB_ERR;
-    db_status st = db_step(s);
-    *id = st == DB_ROW ? db_col_int(s, 0) : 0;
-    db_reset(s);
-    return st == DB_ROW ? DB_OK : st == DB_DONE ? DB_ERR : st;
+    if ((acc->n + 1) * 2 > acc->cap) { /* grow: rehash into twice the room */
+        size_t cap = acc->cap ? acc->cap * 2 : 256;
+        struct org_facet_slot *slots = arena_zalloc(acc->a, cap * sizeof *slots);
+        if (!slots)
+            return NULL;
+        for (size_t i = 0; i < acc->cap; i++) {
+            const struct org_facet_slot *o = &acc->slots[i];
+            if (!o->facet)
+                continue;
+            uint64_t h = 1469598103934665603ULL;
+            for (const char *const *k =
+                     (const char *const[]){o->status, o->kind, o->facet, o->code, NULL};
+                 *k; k++)
+                for (const char *p = *k;; p++) {
+                    h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+                    if (!*p)
+                        break;
+                }
+            size_t j = (size_t)h & (cap - 1);
+            while (slots[j].facet)
+                j = (j + 1) & (cap - 1);
+            slots[j] = *o;
+        }
+        acc->slots = slots;
+        acc->cap = cap;
+    }
+    const char *key[4] = {status, kind, facet, code};
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a over the four, NULs included */
+    for (int k = 0; k < 4; k++)
+        for (const char *p = key[k];; p++) {
+            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+            if (!*p)
+                break;
+        }
+    size_t j = (size_t)h & (acc->cap - 1);
+    for (;; j = (j + 1) & (acc->cap - 1)) {
+        struct org_facet_slot *e = &acc->slots[j];
+        if (!e->facet) {
+            e->status = arena_strdup(acc->a, status);
+            e->kind = arena_strdup(acc->a, kind);
+            e->facet = facet; /* a constant */
+            e->code = arena_strdup(acc->a, code);
+            if (!e->status || !e->kind || !e->code) {
+                e->facet = NULL;
+                return NULL;
+            }
+            acc->n++;
+            return e;
+        }
+        if (strcmp(e->facet, facet) == 0 && strcmp(e->code, code) == 0 &&
+            strcmp(e->status, status) == 0 && strcmp(e->kind, kind) == 0)
+            return e;
+    }
 }
 
-db_status org_facets_add_new(db *d, int64_t first_id)
+/* Counts new entry n in acc: the pairs SQL_FACET_PAIRS gives once its
+ * rows are written (a tree's top-level code once however many of its
+ * sub-codes the entry has), under its status and kind. */
+static db_status acc_add(db *d, org_facet_acc *acc, const org_rec *n)
 {
-    db_stmt *s = db_prepare(d, SQL_FACET_ADD_NEW);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, first_id);
-    return db_run(s);
+    facet_pair *pairs = mem_malloc((3 + n->n_geo + 2 * (n->n_sectors + n->n_fos)) * sizeof *pairs);
+    if (!pairs)
+        return DB_NOMEM;
+    size_t np = 0;
+    db_status st = DB_OK;
+    const char *const single[3][2] = {
+        {"kind", n->kind}, {"region", n->region}, {"district", n->district}};
+    for (int k = 0; k < 3; k++)
+        if (single[k][1])
+            pairs[np++] = (facet_pair){single[k][0], single[k][1]};
+    for (size_t k = 0; k < n->n_geo; k++)
+        pairs[np++] = (facet_pair){"geo", n->geo[k]};
+    static const char *const tree[2][2] = {{"sector", "nace"}, {"fos", "fos"}};
+    for (int t = 0; t < 2; t++) {
+        const char *const *codes = t ? n->fos : n->sectors;
+        size_t cnt = t ? n->n_fos : n->n_sectors;
+        for (size_t k = 0; k < cnt; k++) {
+            const ref_item *it;
+            if ((st = ref_get(d, tree[t][1], codes[k], LANG_EN, &it)) != DB_OK)
+                goto cleanup;
+            if (!it)
+                continue; /* not in the reference table: the join drops it */
+            facet_pair cand[2] = {{tree[t][0], it->parent ? it->parent : codes[k]},
+                                  {tree[t][0], codes[k]}};
+            for (int c = 0; c < (it->parent ? 2 : 1); c++) {
+                bool dup = false;
+                for (size_t q = 0; q < np && !dup; q++)
+                    dup = strcmp(pairs[q].facet, cand[c].facet) == 0 &&
+                          strcmp(pairs[q].code, cand[c].code) == 0;
+                if (!dup)
+                    pairs[np++] = cand[c];
+            }
+        }
+    }
+    for (size_t k = 0; k < np; k++) {
+        struct org_facet_slot *e =
+            acc_slot(acc, n->status, n->kind ? n->kind : "", pairs[k].facet, pairs[k].code);
+        if (!e) {
+            st = DB_NOMEM;
+            break;
+        }
+        e->n++;
+    }
+cleanup:
+    mem_free(pairs);
+    return st;
+}
+
+static const char SQL_FACET_ADD_N[] =
+    "INSERT INTO org_facet_count(status, kind, facet, code, n) VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = n + excluded.n";
+
+db_status org_facets_add(db *d, const org_facet_acc *acc)
+{
+    db_status st = DB_OK;
+    for (size_t i = 0; st == DB_OK && i < acc->cap; i++) {
+        const struct org_facet_slot *e = &acc->slots[i];
+        if (!e->facet)
+            continue;
+        db_stmt *s = db_prepare(d, SQL_FACET_ADD_N);
+        if (!s)
+            return DB_ERR;
+        db_bind_text(s, 1, e->status);
+        db_bind_text(s, 2, e->kind);
+        db_bind_text(s, 3, e->facet);
+        db_bind_text(s, 4, e->code);
+        db_bind_int(s, 5, e->n);
+        st = db_run(s);
+    }
+    return st;
 }
 
 db_status org_create(db *d, const org_rec *in, int64_t actor_id, const char *ip, form_errors *errs,
@@ -1729,7 +1820,7 @@ db_status org_create(db *d, const org_rec *in, int64_t actor_id, const char *ip,
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         return st;
-    if ((st = put_tx(d, &c, "create", NULL, false, false, actor_id, ip, errs, &res)) != DB_OK)
+    if ((st = put_tx(d, &c, "create", NULL, false, NULL, actor_id, ip, errs, &res)) != DB_OK)
         goto cleanup;
     st = db_commit(d);
     if (st == DB_OK && id)
@@ -1787,7 +1878,7 @@ db_status org_update_as(db *d, const org_rec *in, bool may_classify, int64_t act
         return st;
     if (!may_classify && (st = kind_kept(d, in->id, in->kind, errs)) != DB_OK)
         goto cleanup;
-    if ((st = put_tx(d, in, "update", NULL, false, false, actor_id, ip, errs, &res)) != DB_OK)
+    if ((st = put_tx(d, in, "update", NULL, false, NULL, actor_id, ip, errs, &res)) != DB_OK)
         goto cleanup;
     st = db_commit(d);
 cleanup:
@@ -1821,7 +1912,7 @@ db_status org_set_status(db *d, int64_t id, const char *status, int64_t actor_id
         goto cleanup;
     }
     r.status = status;
-    if ((st = put_tx(d, &r, rev_action, "org_status", false, false, actor_id, ip, NULL, &res)) !=
+    if ((st = put_tx(d, &r, rev_action, "org_status", false, NULL, actor_id, ip, NULL, &res)) !=
         DB_OK)
         goto cleanup;
     st = db_commit(d);
@@ -2137,7 +2228,7 @@ db_status org_restore_as(db *d, int64_t org_id, int64_t rev, bool may_classify, 
     if (!may_classify && (st = kind_kept(d, org_id, r.kind, errs)) != DB_OK)
         goto cleanup;
     /* Validated as an update: slugs and PIBs may have been taken since. */
-    if ((st = put_tx(d, &r, "restore", "org_restore", true, false, actor_id, ip, errs, &res)) !=
+    if ((st = put_tx(d, &r, "restore", "org_restore", true, NULL, actor_id, ip, errs, &res)) !=
         DB_OK)
         goto cleanup;
     st = db_commit(d);
