@@ -1652,7 +1652,9 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
     if (!audit_action)
         audit_action = found ? "org_update" : "org_create";
     st = audit_add(d, actor_id, ip, audit_action, "org", res->id, buf_str(&detail));
-    if (st == DB_OK)
+    if (st == DB_OK && bulk)
+        bulk->writes++; /* org_facets_add bumps the version once for all */
+    else if (st == DB_OK)
         st = bump_version(d, now);
 cleanup:
     arena_free(&a);
@@ -1790,9 +1792,22 @@ static const char SQL_FACET_ADD_N[] =
     "INSERT INTO org_facet_count(status, kind, facet, code, n) VALUES ($1, $2, $3, $4, $5)"
     " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = n + excluded.n";
 
+static const char SQL_BUMP_BY[] =
+    "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + $2 AS TEXT), updated_at = $1"
+    " WHERE key = 'directory_version'";
+
 db_status org_facets_add(db *d, const org_facet_acc *acc)
 {
     db_status st = DB_OK;
+    if (acc->writes) {
+        db_stmt *s = db_prepare(d, SQL_BUMP_BY);
+        if (!s)
+            return DB_ERR;
+        db_bind_int(s, 1, time_now());
+        db_bind_int(s, 2, acc->writes);
+        if ((st = db_run(s)) != DB_OK)
+            return st;
+    }
     for (size_t i = 0; st == DB_OK && i < acc->cap; i++) {
         const struct org_facet_slot *e = &acc->slots[i];
         if (!e->facet)

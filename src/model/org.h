@@ -217,6 +217,7 @@ typedef struct org_facet_acc {
         int64_t n;
     } * slots;
     size_t cap, n;
+    int64_t writes; /* entries written: directory_version goes up as much */
 } org_facet_acc;
 
 /* org_put for a bulk writer (the importer): a new entry is not added to
@@ -228,7 +229,8 @@ typedef struct org_facet_acc {
  * search_begin_pending first and search_flush_pending before its commit. */
 db_status org_put_bulk(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
                        org_facet_acc *acc, form_errors *errs, org_put_result *res);
-/* Adds acc's counts to the stored ones. */
+/* Adds acc's counts to the stored ones and bumps directory_version once
+ * by the number of entries written (org_put bumps it per entry). */
 db_status org_facets_add(db *d, const org_facet_acc *acc);
 
 /* Appends the canonical JSON of r's fields: an object with every org_fields

@@ -580,7 +580,7 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
 {
     assert(d && a && rep && (data || n == 0));
     memset(rep, 0, sizeof *rep);
-    importer im = {d, a, rep, NULL, 0, 0, 0, false, {a, NULL, 0, 0}};
+    importer im = {d, a, rep, NULL, 0, 0, 0, false, {a, NULL, 0, 0, 0}};
     str_set slugs, pibs;
     db_status st = DB_OK;
     bool in_tx = false;
