@@ -11,6 +11,7 @@
 #include "core/utf8.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <string.h>
 
 #define REPLACEMENT_CHAR 0xFFFDu
@@ -391,6 +392,58 @@ static void fold_cp(folder *f, uint32_t cp)
     f->after_d = false;
 }
 
+/* One code point the long way: a Serbian Cyrillic letter as its Latin,
+ * letter by letter, anything else through fold_cp. */
+static void fold_one(folder *f, uint32_t cp)
+{
+    const char *lat = cyr_latin(cp);
+    if (!lat) {
+        fold_cp(f, cp);
+        return;
+    }
+    /* Fold the transliteration letter by letter; it is valid UTF-8. */
+    size_t m = strlen(lat), k = 0;
+    while (k < m) {
+        uint32_t c;
+        k += decode_lenient(lat, m, k, &c);
+        fold_cp(f, c);
+    }
+}
+
+/* The fold of every two-byte code point (U+0080..U+07FF: Latin-1 and
+ * Latin Extended, Greek, Cyrillic) for either state of after_d, worked
+ * out once by fold_one: Cyrillic letters one by one were most of the
+ * folding time of an import (perf). len FOLD2_SLOW: not tabled (longer
+ * than s, or no memory while building), fold_one does it. */
+#define FOLD2_SLOW 0xFF
+typedef struct fold2 {
+    unsigned char len;
+    bool after_d;
+    char s[6];
+} fold2;
+static fold2 fold2_tab[2][0x800 - 0x80];
+static pthread_once_t fold2_once = PTHREAD_ONCE_INIT;
+
+static void fold2_build(void)
+{
+    for (int st = 0; st < 2; st++) {
+        for (uint32_t cp = 0x80; cp < 0x800; cp++) {
+            buf b = BUF_INIT;
+            folder f = {&b, st == 1};
+            fold_one(&f, cp);
+            fold2 *e = &fold2_tab[st][cp - 0x80];
+            e->len = FOLD2_SLOW;
+            if (!buf_failed(&b) && b.len <= sizeof e->s) {
+                e->len = (unsigned char)b.len;
+                e->after_d = f.after_d;
+                if (b.len)
+                    memcpy(e->s, b.data, b.len);
+            }
+            buf_free(&b);
+        }
+    }
+}
+
 void utf8_fold(buf *out, const char *s, size_t n)
 {
     assert(out);
@@ -424,20 +477,21 @@ void utf8_fold(buf *out, const char *s, size_t n)
             i += run;
             continue;
         }
+        unsigned char b0 = (unsigned char)s[i];
+        if (b0 >= 0xC2 && b0 <= 0xDF && i + 1 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            pthread_once(&fold2_once, fold2_build);
+            uint32_t cp2 = ((uint32_t)(b0 & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F);
+            const fold2 *e = &fold2_tab[f.after_d][cp2 - 0x80];
+            if (e->len != FOLD2_SLOW) {
+                if (e->len)
+                    buf_append(out, e->s, e->len);
+                f.after_d = e->after_d;
+                i += 2;
+                continue;
+            }
+        }
         uint32_t cp;
-        size_t len = decode_lenient(s, n, i, &cp);
-        i += len;
-        const char *lat = cyr_latin(cp);
-        if (!lat) {
-            fold_cp(&f, cp);
-            continue;
-        }
-        /* Fold the transliteration letter by letter; it is valid UTF-8. */
-        size_t m = strlen(lat), k = 0;
-        while (k < m) {
-            uint32_t c;
-            k += decode_lenient(lat, m, k, &c);
-            fold_cp(&f, c);
-        }
+        i += decode_lenient(s, n, i, &cp);
+        fold_one(&f, cp);
     }
 }

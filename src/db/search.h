@@ -26,6 +26,18 @@ typedef struct search_hit {
 /* Replaces the document (kind, ref). Call inside the entity's write
  * transaction so index and data never disagree. */
 db_status search_put(db *d, const char *kind, int64_t ref, const char *title, const char *body);
+/* search_put for a bulk writer (the importer): the document is kept in a
+ * temporary table of this connection's transaction, made by
+ * search_begin_pending after the transaction began, and goes into the FTS
+ * tables, with the same rowids, at search_flush_pending, which the caller
+ * runs before its commit (a rollback drops both). One INSERT ... SELECT
+ * into each FTS5 table instead of one statement per document: measured
+ * three times less FTS work at 50,000 documents (each statement between
+ * two FTS inserts makes FTS5 write its pending index out). */
+db_status search_put_pending(db *d, const char *kind, int64_t ref, const char *title,
+                             const char *body);
+db_status search_begin_pending(db *d);
+db_status search_flush_pending(db *d);
 /* Removes the document (kind, ref), if any. */
 db_status search_delete(db *d, const char *kind, int64_t ref);
 /* Up to limit hits for q, best first, of the given kind (NULL: any), after

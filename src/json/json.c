@@ -28,6 +28,31 @@ void json_put_stringn(buf *out, const char *s, size_t n)
     buf_putc(out, '"');
     size_t i = 0;
     while (i < n) {
+        /* A run that needs no escape is appended at once: one call per
+         * character was 5% of a 100,000-entry import (revision snapshots). */
+        size_t run = i;
+        for (;;) {
+            unsigned char r = run < n ? (unsigned char)s[run] : 0;
+            if (run < n && r >= 0x20 && r < 0x7f && r != '"' && r != '\\' && r != '<' && r != '>' &&
+                r != '&') {
+                run++;
+                continue;
+            }
+            if (run < n && r >= 0x80) {
+                uint32_t cp;
+                int len = utf8_decode(s + run, n - run, &cp);
+                if (len > 0 && cp != 0x2028 && cp != 0x2029) {
+                    run += (size_t)len;
+                    continue;
+                }
+            }
+            break;
+        }
+        if (run > i) {
+            buf_append(out, s + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80) {
             uint32_t cp;

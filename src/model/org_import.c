@@ -20,6 +20,7 @@
 
 #include "core/csv.h"
 #include "core/strutil.h"
+#include "db/search.h"
 #include "json/json.h"
 
 #define IMPORT_SLUG_TRIES 10000
@@ -142,6 +143,7 @@ typedef struct importer {
     size_t n_rows, cap_rows;
     size_t cap_problems;
     bool oom;
+    org_facet_acc facets; /* of the entries created */
 } importer;
 
 static void problem(importer *im, int64_t line, const char *message)
@@ -528,7 +530,7 @@ static db_status import_row_write(importer *im, import_row *row, str_set *slugs,
     form_errors errs;
     memset(&errs, 0, sizeof errs);
     org_put_result res;
-    st = org_put(im->d, r, "import", actor_id, NULL, &errs, &res);
+    st = org_put_bulk(im->d, r, "import", actor_id, &im->facets, &errs, &res);
     if (st == DB_CONSTRAINT && errs.n_items > 0) {
         for (size_t k = 0; k < errs.n_items; k++)
             problem_field(im, row->line, &errs.items[k]);
@@ -578,7 +580,7 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
 {
     assert(d && a && rep && (data || n == 0));
     memset(rep, 0, sizeof *rep);
-    importer im = {d, a, rep, NULL, 0, 0, 0, false};
+    importer im = {d, a, rep, NULL, 0, 0, 0, false, {a, NULL, 0, 0, 0}};
     str_set slugs, pibs;
     db_status st = DB_OK;
     bool in_tx = false;
@@ -604,6 +606,8 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
     if ((st = db_begin_write(d)) != DB_OK)
         goto done;
     in_tx = true;
+    if ((st = search_begin_pending(d)) != DB_OK)
+        goto done;
     for (size_t i = 0; i < im.n_rows && !im.oom; i++) {
         if (im.rows[i].skip)
             continue;
@@ -617,7 +621,11 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         st = DB_NOMEM;
         goto done;
     }
+    if ((st = org_facets_add(d, &im.facets)) != DB_OK)
+        goto done;
     if (rep->n_problems == 0 && !dry_run) {
+        if ((st = search_flush_pending(d)) != DB_OK)
+            goto done;
         st = db_commit(d);
         in_tx = st != DB_OK;
     }

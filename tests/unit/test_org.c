@@ -1287,6 +1287,69 @@ static void test_import_dry_run_and_write(void **state)
     assert_string_equal(cur.short_en, "Short");
 }
 
+/* An import adds its new entries' facet counts in one go at the end and
+ * its search documents in bulk before the commit: the stored counts still
+ * equal the GROUP BYs, with updates (counted per entry) in the same file,
+ * the documents are found, directory_version goes up once per entry
+ * written, and a dry run leaves neither counts nor documents behind. */
+static void test_import_bulk_counts_and_search(void **state)
+{
+    fixture *f = *state;
+    int64_t ids[5];
+    make_list_set(f, ids);
+    int64_t version = scalar(f, "SELECT CAST(value AS INTEGER) FROM app_meta"
+                                " WHERE key = 'directory_version'");
+    int64_t docs = scalar(f, "SELECT count(*) FROM search_doc");
+    /* e1 changes kind and codes (an update), the rest are new: a division
+     * with its section (counted once), two divisions of one section, a
+     * region taken from the district, another status and kind */
+    static const char csv[] =
+        "slug,name,kind,status,district,region,sectors,fos,geo\n"
+        "e1,Echo One,company,published,NISAVSKI,,C;25,2.3,EU\n"
+        "zulu-one,Zulu Quokkaimport,company,published,JUZNOBACKI,,62;J,1.2;1,RS;WB\n"
+        "zulu-two,Zulu Two,company,draft,,BG,62;63,2.3,\n"
+        "zulu-three,Zulu Three,university,published,SUMADIJSKI,,J,,EU\n"
+        "zulu-four,Zulu Four,cluster,archived,,,,,\n";
+    org_import_report rep;
+    db_status st = org_import(f->t.d, &f->a, csv, strlen(csv), ORG_FMT_CSV, true, 1, &rep);
+    if (rep.n_problems)
+        dump_problems(&rep);
+    buf_free(&rep.preview);
+    assert_int_equal(st, DB_OK);
+    facets_equal_reference(f, "dry run");
+    assert_int_equal(scalar(f, "SELECT count(*) FROM search_doc"), docs);
+
+    assert_int_equal(org_import(f->t.d, &f->a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep),
+                     DB_OK);
+    if (rep.n_problems)
+        dump_problems(&rep);
+    assert_int_equal(rep.created, 4);
+    assert_int_equal(rep.updated, 1);
+    buf_free(&rep.preview);
+    facets_equal_reference(f, "imported");
+    assert_int_equal(scalar(f, "SELECT CAST(value AS INTEGER) FROM app_meta"
+                               " WHERE key = 'directory_version'"),
+                     version + 5);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM search_doc"), docs + 4);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM search_fts"), docs + 4);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM search_title"), docs + 4);
+    search_hit *h;
+    size_t n;
+    assert_int_equal(search_query(f->t.d, &f->a, "quokkaimp", "org", 10, 0, &h, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(search_query(f->t.d, &f->a, "zulu", "org", 10, 0, &h, &n), DB_OK);
+    assert_int_equal(n, 4);
+
+    /* a second import into the same connection: the pending table again */
+    static const char more[] = "slug,name,kind,sectors\nzulu-five,Zulu Five,company,C\n";
+    assert_int_equal(org_import(f->t.d, &f->a, more, strlen(more), ORG_FMT_CSV, false, 1, &rep),
+                     DB_OK);
+    buf_free(&rep.preview);
+    facets_equal_reference(f, "imported again");
+    assert_int_equal(search_query(f->t.d, &f->a, "zulu", "org", 10, 0, &h, &n), DB_OK);
+    assert_int_equal(n, 5);
+}
+
 static void test_export_import_round_trip(void **state)
 {
     fixture *f = *state;
@@ -1353,6 +1416,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_logos, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_bulk_counts_and_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
     };
     return cmocka_run_group_tests_name("org", tests, NULL, NULL);
