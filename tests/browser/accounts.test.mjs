@@ -53,8 +53,9 @@ test('a representative logs in through the form', async () => {
   await page.fill('input[name="email"]', REP.email);
   await page.fill('input[name="password"]', REP.password);
   await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type="submit"]')]);
-  assert.match(new URL(page.url()).pathname, /^\/account/);
+  assert.match(new URL(page.url()).pathname, /^\/start/, 'login lands on the start page');
   assert.match(await page.textContent('body'), /Milica Predstavnik/);
+  assert.match(await page.textContent('main'), /Organisations you represent/);
 });
 
 test('they edit their own organisation and see the change on its profile', async () => {
