@@ -8,10 +8,12 @@
 #include "db/db.h"
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "core/mem.h"
 #include "db/db_driver.h"
 
@@ -40,12 +42,24 @@ struct db {
     unsigned long mem_mark; /* mem_failures() when the unit of work began */
 };
 
+/* When any connection of the process last met a full disk (Unix seconds,
+ * 0: never). The write-ahead log keeps whatever it grew to (SQLite
+ * checkpoints it by itself only at 1000 pages, 4 MiB), so the space an
+ * operator frees would soon be eaten by it again. For ten minutes after a
+ * full disk every write first checkpoints the log into the database and
+ * truncates it (db_begin_write): a commit more, and the log stays small
+ * while space is short. */
+#define DB_FULL_CARE_S 600
+static _Atomic int64_t g_disk_full_at;
+
 /* Remembers the first failure of the unit of work: everything except the
  * answers a caller is expected to handle (rows, constraint violations). */
 static db_status note(db *d, db_status st)
 {
     if (st == DB_OK || st == DB_ROW || st == DB_DONE || st == DB_CONSTRAINT)
         return st;
+    if (st == DB_FULL)
+        atomic_store(&g_disk_full_at, time_now());
     if (d->in_tx && d->tx_failure == DB_OK)
         d->tx_failure = st;
     if (d->failure == DB_OK) {
@@ -336,6 +350,9 @@ static db_status begin(db *d, const char *sql)
 
 db_status db_begin_write(db *d)
 {
+    int64_t full_at = atomic_load(&g_disk_full_at);
+    if (!d->in_tx && full_at && time_now() - full_at < DB_FULL_CARE_S)
+        d->drv->exec(d->conn, "PRAGMA wal_checkpoint(TRUNCATE)"); /* a failure: the write says */
     return begin(d, "BEGIN IMMEDIATE");
 }
 

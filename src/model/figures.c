@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/log.h"
 #include "core/timeutil.h"
 #include "json/json.h"
 #include "model/audit.h"
@@ -854,15 +855,24 @@ static db_status ensure_stored(db *d, figure_scope scope, int64_t cluster_id, fi
     db_rollback(d);
     if (st != DB_OK || !missing)
         return st;
-    if ((st = db_begin_write(d)) != DB_OK)
-        return st;
-    for (size_t i = 0; st == DB_OK && i < n; i++)
-        if ((st = is_done(d, scope, cluster_id, group, years[i], &done)) == DB_OK && !done)
-            st = fill(d, scope, cluster_id, group, years[i]);
-    if (st == DB_OK)
-        st = db_commit(d);
+    /* Storing is an optimisation a reader makes: on a full, read-only or
+     * locked disk the totals are computed instead (get_total falls back to
+     * run_total), and the read still answers. */
+    db_status mark = db_failure(d);
+    if ((st = db_begin_write(d)) == DB_OK) {
+        for (size_t i = 0; st == DB_OK && i < n; i++)
+            if ((st = is_done(d, scope, cluster_id, group, years[i], &done)) == DB_OK && !done)
+                st = fill(d, scope, cluster_id, group, years[i]);
+        if (st == DB_OK)
+            st = db_commit(d);
+    }
     if (st != DB_OK)
         db_rollback(d);
+    if (st == DB_FULL || st == DB_BUSY || st == DB_READONLY || st == DB_IOERR) {
+        log_warn("figures totals not stored (%s): computed for this request", db_status_name(st));
+        db_failure_restore(d, mark);
+        return DB_OK;
+    }
     return st;
 }
 

@@ -732,7 +732,9 @@ static const char *audit_entity_label(lang_id L, const char *code)
 static void audit_detail(req *r, const char *detail)
 {
     buf *o = &r->out;
-    json_t *v = json_parse(detail, strlen(detail), NULL);
+    buf err = BUF_INIT; /* json_parse says why; a detail that does not parse is shown raw */
+    json_t *v = json_parse(detail, strlen(detail), &err);
+    buf_free(&err);
     if (!json_is_object(v)) {
         html_fmt(o, "<code class=\"detail\">%s</code>", detail);
         json_decref(v);

@@ -142,7 +142,15 @@ async function loop(name, make, mode) {
     const q = make(i++);
     if (!q.ok && !reference) reference = q;
     const inject = { 'X-Scan-Fail-After': String(n), ...(mode === 'once' ? { 'X-Scan-Fail-Mode': 'once' } : {}) };
-    const r = await call(q.method, q.path, { headers: { ...q.headers, ...inject }, body: q.body });
+    let r;
+    try {
+      r = await call(q.method, q.path, { headers: { ...q.headers, ...inject }, body: q.body });
+    } catch (e) { /* no answer at all: a crash or a dropped connection is a failure too */
+      if (process.env.OOM_DUMP) writeFileSync(`${process.env.OOM_DUMP}/server.log`, srv.log());
+      fail(`${name} (${mode}) N=${n}: no answer (${e.cause?.code || e.message}); server log: ${srv.log().split('\n').filter((l) => /#[0-9]+ 0x|ERROR: |SUMMARY/.test(l)).slice(0, 14).join(' | ')}`);
+      summary.push(`${name} (${mode}): stopped at N=${n}, no answer`);
+      return;
+    }
     requests++;
     const logOf = () => srv.log().split('\n').filter((l) => l.includes(`[${r.id}]`)).join(' | ');
     if (process.env.OOM_DUMP && r.faults) writeFileSync(`${process.env.OOM_DUMP}/${name.replace(/\W+/g, '_')}-${n}.html`, r.text);
