@@ -52,8 +52,7 @@ bool web_sort_by_name(req *r, void *items, size_t n, size_t size,
 /* Who did something, for history and logs: system (a message such as
  * MSG_AUDIT_SYSTEM) for actor 0, "Erased person" in the reader's language
  * after erasure, else name in the reader's script. Never NULL. */
-const char *web_actor_name(req *r, int64_t actor_id, const char *name, bool erased,
-                           msg_id system);
+const char *web_actor_name(req *r, int64_t actor_id, const char *name, bool erased, msg_id system);
 /* The acronym in the reader's script (Latin for sr-Latn), NULL when none. */
 const char *web_org_acronym(req *r, const org_rec *o);
 /* "Municipality, District" (either may be missing), NULL when neither. */

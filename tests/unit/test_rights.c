@@ -201,12 +201,18 @@ static void test_editor_column(void **state)
     fixture *f = *state;
     principal p = who(P_EDITOR);
     static const expect t[] = {
-        {RIGHT_VIEW_MEMBERS, 0, true},      {RIGHT_ORG_CREATE, 0, true},
-        {RIGHT_ORG_EDIT, O, true},          {RIGHT_ORG_EDIT, C, true},
-        {RIGHT_ORG_DELETE, O, false},       {RIGHT_MEMBERS_EDIT, C, true},
-        {RIGHT_FIGURES_EDIT, O, true},      {RIGHT_FIGURES_VERIFY, O, true},
-        {RIGHT_INVITE, C, false},           {RIGHT_INVITE, 0, false},
-        {RIGHT_USERS_MANAGE, 0, false},     {RIGHT_AUDIT_VIEW, 0, false},
+        {RIGHT_VIEW_MEMBERS, 0, true},
+        {RIGHT_ORG_CREATE, 0, true},
+        {RIGHT_ORG_EDIT, O, true},
+        {RIGHT_ORG_EDIT, C, true},
+        {RIGHT_ORG_DELETE, O, false},
+        {RIGHT_MEMBERS_EDIT, C, true},
+        {RIGHT_FIGURES_EDIT, O, true},
+        {RIGHT_FIGURES_VERIFY, O, true},
+        {RIGHT_INVITE, C, false},
+        {RIGHT_INVITE, 0, false},
+        {RIGHT_USERS_MANAGE, 0, false},
+        {RIGHT_AUDIT_VIEW, 0, false},
         {RIGHT_MEMBERSHIP_DECIDE, O, false}, /* O has a representative: O decides */
         {RIGHT_MEMBERSHIP_DECIDE, N, true},  /* nobody speaks for N: the secretariat */
     };
@@ -254,14 +260,22 @@ static void test_representative_column(void **state)
     fixture *f = *state;
     principal p = who(P_REP);
     static const expect t[] = {
-        {RIGHT_VIEW_MEMBERS, 0, true},       {RIGHT_ORG_CREATE, 0, false},
-        {RIGHT_ORG_EDIT, M1, true},          {RIGHT_ORG_EDIT, C, false},
-        {RIGHT_ORG_EDIT, O, false},          {RIGHT_ORG_DELETE, M1, false},
-        {RIGHT_MEMBERS_EDIT, M1, false},     {RIGHT_MEMBERS_EDIT, C, false},
-        {RIGHT_FIGURES_EDIT, M1, true},      {RIGHT_FIGURES_EDIT, C, false},
-        {RIGHT_FIGURES_EDIT, O, false},      {RIGHT_FIGURES_VERIFY, M1, false},
-        {RIGHT_INVITE, M1, true},            {RIGHT_USERS_MANAGE, 0, false},
-        {RIGHT_AUDIT_VIEW, 0, false},        {RIGHT_MEMBERSHIP_DECIDE, M1, true},
+        {RIGHT_VIEW_MEMBERS, 0, true},
+        {RIGHT_ORG_CREATE, 0, false},
+        {RIGHT_ORG_EDIT, M1, true},
+        {RIGHT_ORG_EDIT, C, false},
+        {RIGHT_ORG_EDIT, O, false},
+        {RIGHT_ORG_DELETE, M1, false},
+        {RIGHT_MEMBERS_EDIT, M1, false},
+        {RIGHT_MEMBERS_EDIT, C, false},
+        {RIGHT_FIGURES_EDIT, M1, true},
+        {RIGHT_FIGURES_EDIT, C, false},
+        {RIGHT_FIGURES_EDIT, O, false},
+        {RIGHT_FIGURES_VERIFY, M1, false},
+        {RIGHT_INVITE, M1, true},
+        {RIGHT_USERS_MANAGE, 0, false},
+        {RIGHT_AUDIT_VIEW, 0, false},
+        {RIGHT_MEMBERSHIP_DECIDE, M1, true},
         {RIGHT_MEMBERSHIP_DECIDE, O, false},
     };
     CHECK(f, &p, "representative of M1", t);
