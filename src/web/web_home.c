@@ -2,23 +2,29 @@
  * (../shared/DOMAIN.md section 1). The headline figures here are SCAN's
  * own statement and are labelled so; the figures pages compute them from
  * data. */
+#include <string.h>
+
 #include "html/html.h"
 #include "html/layout.h"
+#include "model/org.h"
 #include "web/web.h"
 
 static const struct founder {
+    const char *slug; /* its directory address, linked when the entry is there */
     msg_id name;
     const char *acronym; /* NULL when it has none */
     msg_id sector;
     msg_id seat;
 } founders[] = {
-    {MSG_FOUNDER_VOICT, "VOICT", MSG_SECTOR_ICT, MSG_CITY_NOVI_SAD},
-    {MSG_FOUNDER_AUTOCLUSTER, NULL, MSG_SECTOR_AUTOMOTIVE, MSG_CITY_KRAGUJEVAC},
-    {MSG_FOUNDER_ICT_NETWORK, NULL, MSG_SECTOR_ICT, MSG_CITY_BELGRADE},
-    {MSG_FOUNDER_VMC, "VMC", MSG_SECTOR_METAL, MSG_CITY_NOVI_SAD},
-    {MSG_FOUNDER_FACTS, "FACTS", MSG_SECTOR_FASHION, MSG_CITY_BELGRADE},
-    {MSG_FOUNDER_NICAT, "NiCAT", MSG_SECTOR_ICT_ELECTRONICS, MSG_CITY_NIS},
-    {MSG_FOUNDER_ICT_CENTRAL, NULL, MSG_SECTOR_ICT, MSG_CITY_KRAGUJEVAC},
+    {"voict", MSG_FOUNDER_VOICT, "VOICT", MSG_SECTOR_ICT, MSG_CITY_NOVI_SAD},
+    {"autocluster-serbia", MSG_FOUNDER_AUTOCLUSTER, NULL, MSG_SECTOR_AUTOMOTIVE,
+     MSG_CITY_KRAGUJEVAC},
+    {"ict-network", MSG_FOUNDER_ICT_NETWORK, NULL, MSG_SECTOR_ICT, MSG_CITY_BELGRADE},
+    {"vmc", MSG_FOUNDER_VMC, "VMC", MSG_SECTOR_METAL, MSG_CITY_NOVI_SAD},
+    {"facts", MSG_FOUNDER_FACTS, "FACTS", MSG_SECTOR_FASHION, MSG_CITY_BELGRADE},
+    {"nicat", MSG_FOUNDER_NICAT, "NiCAT", MSG_SECTOR_ICT_ELECTRONICS, MSG_CITY_NIS},
+    {"ict-cluster-central-serbia", MSG_FOUNDER_ICT_CENTRAL, NULL, MSG_SECTOR_ICT,
+     MSG_CITY_KRAGUJEVAC},
 };
 
 static void pillar(req *r, msg_id title, msg_id text)
@@ -83,7 +89,15 @@ void web_home(req *r)
              T(L, MSG_HOME_COL_CLUSTER), T(L, MSG_HOME_COL_SECTOR), T(L, MSG_HOME_COL_SEAT));
     for (size_t i = 0; i < sizeof founders / sizeof founders[0]; i++) {
         const struct founder *f = &founders[i];
-        html_fmt(o, "<tr><th scope=\"row\">%s", T(L, f->name));
+        org_rec e;
+        bool found = false;
+        bool link = org_get(r->db, r->a, f->slug, 0, &e, &found) == DB_OK && found && e.status &&
+                    strcmp(e.status, "published") == 0;
+        if (link)
+            html_fmt(o, "<tr><th scope=\"row\"><a href=\"/orgs/%q\">%s</a>", f->slug,
+                     T(L, f->name));
+        else
+            html_fmt(o, "<tr><th scope=\"row\">%s", T(L, f->name));
         if (f->acronym)
             html_fmt(o, " <abbr>%s</abbr>", f->acronym);
         html_fmt(o, "</th><td>%s</td><td>%s</td></tr>\n", T(L, f->sector), T(L, f->seat));

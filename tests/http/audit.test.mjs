@@ -101,3 +101,9 @@ test('the invitation form lists organisations in the reader\'s script and alphab
     assert.deepEqual(same, want, `${lang}: in the alphabet's order`);
   }
 });
+
+test('the home page links each founder to its profile when the directory has it', async () => {
+  const home = await (await fetch(`${srv.url}/?lang=en`)).text();
+  for (const slug of ['voict', 'nicat', 'vmc', 'facts', 'ict-network', 'autocluster-serbia', 'ict-cluster-central-serbia'])
+    assert.match(home, new RegExp(`<th scope="row"><a href="/orgs/${slug}">`), slug);
+});
