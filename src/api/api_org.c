@@ -373,31 +373,6 @@ static bool apply_body(req *r, json_t *body, org_rec *rec, api_errs *e)
     return !nomem;
 }
 
-/* A free slug for a new entry named name: its slugify, or with -2, -3 ...
- * appended when taken. NULL when the name gives no slug (org_validate then
- * says the slug is required) or on error (*st). */
-static const char *free_slug(req *r, const char *name, db_status *st)
-{
-    *st = DB_OK;
-    buf base = BUF_INIT;
-    org_slugify(&base, name);
-    if (buf_failed(&base) || base.len == 0) {
-        buf_free(&base);
-        return NULL;
-    }
-    const char *slug = arena_strdup(r->a, buf_str(&base));
-    for (int k = 2; slug && k < 1000; k++) {
-        org_rec other;
-        bool found = false;
-        *st = org_get(r->db, r->a, slug, 0, &other, &found);
-        if (*st != DB_OK || !found)
-            break;
-        slug = arena_printf(r->a, "%.*s-%d", 55, buf_str(&base), k);
-    }
-    buf_free(&base);
-    return *st == DB_OK ? slug : NULL;
-}
-
 /* Loads the entry named by {slug} that the asker may see, or writes the
  * 404 (or 5xx) and returns false. */
 static bool load_visible(req *r, org_rec *e)
@@ -640,7 +615,7 @@ void api_org_create(req *r)
     }
     db_status st = DB_OK;
     if (!in.slug && in.name) {
-        in.slug = free_slug(r, in.name, &st);
+        in.slug = org_free_slug(r->db, r->a, in.name, &st);
         if (st != DB_OK) {
             resp_fail(r, st, "org create: slug");
             return;

@@ -63,6 +63,10 @@ bool org_mb_valid(const char *mb);
 /* Appends a URL slug made from name: folded to ASCII, lower case, runs of
  * other characters as one '-', at most 60 characters. */
 void org_slugify(buf *out, const char *name);
+/* A free slug for a new entry named name (org_slug.c): its slugify, or with
+ * -N appended, one above the highest of its namesakes. NULL when the name
+ * gives no slug (with *st DB_OK) or on error (*st). From the arena a. */
+const char *org_free_slug(db *d, arena *a, const char *name, db_status *st);
 
 /* --- validation ------------------------------------------------------------ */
 

@@ -128,6 +128,29 @@ test('a missing slug is made from the name, and made unique', async () => {
   assert.match(b.body.slug, /^agro-sistem-cacak-\d+$/);
 });
 
+test('a made slug goes one above the highest namesake, past any count (sqlmap made 1,000)', async () => {
+  // a namesake with a high number, and one whose number is not all digits
+  const hi = await create({ name: 'Namesake', slug: 'namesake-998', kind: 'company', status: 'published' });
+  assert.equal(hi.status, 201, hi.text);
+  const odd = await create({ name: 'Namesake', slug: 'namesake-x7', kind: 'company', status: 'published' });
+  assert.equal(odd.status, 201, odd.text);
+  const slugs = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await create({ name: 'Namesake', kind: 'company', status: 'published' });
+    assert.equal(r.status, 201, r.text);
+    slugs.push(r.body.slug);
+  }
+  assert.deepEqual(slugs, ['namesake', 'namesake-999', 'namesake-1000']);
+  // a name longer than a slug: the number still fits in 60 characters
+  const long = 'Udruženje proizvođača opreme za obnovljive izvore energije i ekologiju';
+  const l1 = await create({ name: long, kind: 'company', status: 'published' });
+  const l2 = await create({ name: long, kind: 'company', status: 'published' });
+  assert.equal(l2.status, 201, l2.text);
+  assert.ok(l2.body.slug.length <= 60, l2.body.slug);
+  assert.notEqual(l1.body.slug, l2.body.slug);
+  assert.match(l2.body.slug, /-2$/);
+});
+
 test('a bad PIB is a 422 with the form message for the field', async () => {
   const r = await create({ name: 'Bad PIB d.o.o.', kind: 'company', pib: '101134703', mb: '66841252' });
   assert.equal(r.status, 422, r.text);
