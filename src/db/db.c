@@ -18,8 +18,10 @@
 #include "db/db_driver.h"
 
 struct db_stmt {
-    const char *sql; /* cache key: the caller's constant text */
-    void *h;         /* driver statement */
+    const char *sql; /* cache key: the address of the caller's text */
+    char *text;      /* that text when compiled, to check the key */
+    size_t text_len;
+    void *h; /* driver statement */
     db *owner;
     db_status bind_failed; /* first failed bind since the last reset: the
                               statement must not run (Fossil: any bind
@@ -128,6 +130,7 @@ void db_close(db *d)
     for (size_t i = 0; i < d->n_cache; i++) {
         if (d->cache[i]) {
             d->drv->finalize(d->cache[i]->h);
+            mem_free(d->cache[i]->text);
             mem_free(d->cache[i]);
         }
     }
@@ -158,6 +161,16 @@ static bool cache_grow(db *d)
     return true;
 }
 
+/* A copy of the SQL text a cached statement was compiled from. */
+static char *remember(const char *sql, size_t *len)
+{
+    *len = strlen(sql);
+    char *t = mem_malloc(*len + 1);
+    if (t)
+        memcpy(t, sql, *len + 1);
+    return t;
+}
+
 db_stmt *db_prepare(db *d, const char *sql)
 {
     if (d->n_cache == 0 || (d->n_used + 1) * 4 > d->n_cache * 3)
@@ -167,8 +180,34 @@ db_stmt *db_prepare(db *d, const char *sql)
         }
     size_t j = hash_ptr(sql) & (d->n_cache - 1);
     while (d->cache[j]) {
-        if (d->cache[j]->sql == sql)
-            return d->cache[j];
+        db_stmt *c = d->cache[j];
+        if (c->sql == sql) {
+            /* The key is the address; the text is checked too, so that a
+             * caller that builds SQL in a buffer whose address is later
+             * reused for other text (a stack array, an arena) gets its
+             * own statement, not the one compiled for the old text. The
+             * -O0 build of test_figures did: stored(f, 2022) ran 2021's
+             * query from the same stack slot. */
+            if (c->text_len == strlen(sql) && memcmp(c->text, sql, c->text_len) == 0)
+                return c;
+            void *h = d->drv->prepare(d->conn, sql);
+            if (!h) {
+                note(d, DB_ERR);
+                return NULL;
+            }
+            char *t = remember(sql, &c->text_len);
+            if (!t) {
+                d->drv->finalize(h);
+                note(d, DB_NOMEM);
+                return NULL;
+            }
+            d->drv->finalize(c->h);
+            mem_free(c->text);
+            c->h = h;
+            c->text = t;
+            c->bind_failed = DB_OK;
+            return c;
+        }
         j = (j + 1) & (d->n_cache - 1);
     }
     db_stmt *s = mem_malloc(sizeof *s);
@@ -176,9 +215,15 @@ db_stmt *db_prepare(db *d, const char *sql)
         note(d, DB_NOMEM);
         return NULL;
     }
+    if (!(s->text = remember(sql, &s->text_len))) {
+        mem_free(s);
+        note(d, DB_NOMEM);
+        return NULL;
+    }
     s->h = d->drv->prepare(d->conn, sql);
     if (!s->h) {
         note(d, DB_ERR);
+        mem_free(s->text);
         mem_free(s);
         return NULL;
     }

@@ -91,6 +91,24 @@ static void test_statements_and_placeholders(void **state)
     assert_null(db_prepare(f->t.d, "SELECT * FROM no_such_table"));
 }
 
+/* The statement cache keys on the text's address: a buffer reused for
+ * other text must get its own statement (the -O0 build of test_figures
+ * ran the query of the text a stack slot held before). */
+static void test_cache_checks_the_text(void **state)
+{
+    fixture *f = *state;
+    char sql[64];
+    for (int k = 1; k <= 3; k++) {
+        snprintf(sql, sizeof sql, "SELECT %d", k * 11);
+        int64_t v = 0;
+        assert_int_equal(db_scalar_int(f->t.d, sql, &v), DB_OK);
+        assert_int_equal(v, k * 11);
+    }
+    /* the same text at the same address stays one compiled statement */
+    db_stmt *a = db_prepare(f->t.d, sql);
+    assert_ptr_equal(a, db_prepare(f->t.d, sql));
+}
+
 static void test_transactions(void **state)
 {
     fixture *f = *state;
@@ -412,6 +430,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrations_idempotent_and_newer_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_statements_and_placeholders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_checks_the_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_bind_stores_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_refused_after_any_failure, setup, teardown),
