@@ -155,10 +155,37 @@ int cli_help(int argc, char **argv)
         printf("\nscan help COMMAND explains one command.\n");
         return 0;
     }
+    /* "scan help 'user disable'" names the command as one word */
+    char one[64], *two[2];
+    const char *sp = argc == 1 ? strchr(argv[0], ' ') : NULL;
+    if (sp && strlen(argv[0]) < sizeof one && !strchr(sp + 1, ' ')) {
+        memcpy(one, argv[0], strlen(argv[0]) + 1);
+        one[sp - argv[0]] = '\0';
+        two[0] = one;
+        two[1] = one + (sp - argv[0]) + 1;
+        argc = 2;
+        argv = two;
+    }
     int used = 0;
     const cli_command *c = find_command(argc, argv, &used);
-    if (!c || used != argc)
-        return cli_usage_error("help", "no command named '%s'", argv[0]);
+    if (!c || used != argc) {
+        /* "scan help user": the commands of the group */
+        size_t n = strlen(argv[0]), shown = 0;
+        for (unsigned i = 0; argc == 1 && i < cli_n_commands; i++) {
+            const char *name = cli_commands[i].name;
+            if (strncmp(name, argv[0], n) == 0 && name[n] == ' ') {
+                if (shown++ == 0)
+                    printf("commands of 'scan %s':\n", argv[0]);
+                printf("  %-16s %s\n", name, cli_commands[i].summary);
+            }
+        }
+        if (shown) {
+            printf("\nscan help %s COMMAND explains one of them.\n", argv[0]);
+            return 0;
+        }
+        return cli_usage_error("help", "no command named '%s%s%s'", argv[0], argc > 1 ? " " : "",
+                               argc > 1 ? argv[1] : "");
+    }
     printf("usage: scan %s %s\n\n%s.\n", c->name, c->usage, c->summary);
     if (c->help)
         printf("\n%s\n", c->help);

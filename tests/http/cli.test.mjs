@@ -46,6 +46,20 @@ test('scan help lists the commands', () => {
   for (const c of ['serve', 'init', 'db check', 'db backup', 'routes', 'version']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
 });
 
+test('scan help finds a two-word command quoted or not, and lists a group', () => {
+  for (const args of [['help', 'user', 'disable'], ['help', 'user disable']]) {
+    const r = run(args);
+    assert.equal(r.status, 0, `${args.join('|')}: ${r.stderr}`);
+    assert.match(r.stdout, /^usage: scan user disable EMAIL/);
+  }
+  const g = run(['help', 'user']);
+  assert.equal(g.status, 0, g.stderr);
+  for (const c of ['user add', 'user disable', 'user list']) assert.match(g.stdout, new RegExp(`\\b${c}\\b`));
+  const bad = run(['help', 'user nosuch']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /no command named 'user nosuch'/);
+});
+
 test('an unknown command exits 2 with one line on stderr', () => {
   const r = run(['nosuch']);
   assert.equal(r.status, 2);
