@@ -18,7 +18,7 @@ const route routes[] = {
     {HTTP_POST, "/orgs", web_org_create, RF_LOGIN | RF_CSRF, 1024 * 1024,
      "Create an entry (multipart, with logo)"},
     {HTTP_GET, "/orgs/new", web_org_new_form, RF_LOGIN, 0, "Form for a new entry"},
-    {HTTP_GET, "/orgs/{slug}", web_cluster_profile, RF_FAST, 0,
+    {HTTP_GET, "/orgs/{slug}", web_org_profile, RF_FAST, 0,
      "An entry's profile (cached for anonymous readers)"},
     {HTTP_POST, "/orgs/{slug}", web_org_update, RF_LOGIN | RF_CSRF, 1024 * 1024,
      "Save an entry (multipart, with logo)"},
@@ -34,7 +34,7 @@ const route routes[] = {
      "Publish an entry"},
     {HTTP_POST, "/orgs/{slug}/delete", web_org_delete, RF_LOGIN | RF_CSRF, 16384,
      "Delete an entry (admins; type the slug to confirm)"},
-    /* clusters and figures (web_figures.c, web_cluster.c) */
+    /* clusters and figures (web_figures.c, web_cluster_*.c) */
     {HTTP_GET, "/figures", web_figures, 0, 0,
      "SCAN's figures for a year: headline, trend, by cluster, sector, region (CSV/XLSX)"},
     {HTTP_GET, "/figures/missing", web_figures_missing, RF_LOGIN, 0,
