@@ -165,6 +165,9 @@ void web_cluster_member_add(req *r);
 void web_cluster_member_end(req *r);
 void web_cluster_edit_form(req *r);
 void web_cluster_save(req *r);
+/* POST /orgs/{slug}/labels/{id}/verify: the secretariat verifies a claimed
+ * label with the certificate's reference. */
+void web_cluster_label_verify(req *r);
 /* POST /orgs/{slug}/team (add a person by e-mail) and
  * POST /orgs/{slug}/team/{id}/end: the management team (RIGHT_ORG_EDIT). */
 void web_cluster_team_add(req *r);

@@ -6,7 +6,7 @@
  *   web_cluster_view.c     the cluster section of the profile
  *                          (web_cluster_section)
  *   web_cluster_members.c  the members page: add, end
- *   web_cluster_edit.c     the edit page and its forms
+ *   web_cluster_edit.c     the edit page and its one form
  *   web_cluster_team.c     the management team: invite, end, accept
  *
  * Everything returned is request-arena memory or catalog text. */
@@ -30,6 +30,20 @@ bool wc_is_cluster_kind(const char *kind);
 /* Serbian text in the reader's script (Latin for sr-Latn); NULL when s is
  * NULL or empty. */
 const char *wc_text(req *r, const char *s);
+/* A free text kept in Serbian and English, as the reader gets it: the
+ * reader's language when it exists, else the other one (Serbian in the
+ * reader's script), with its BCP 47 tag for the lang attribute (sr-Cyrl,
+ * sr-Latn, en: the script is that of the text shown) and missing true
+ * when the text is not in the reader's language. All NULL when neither
+ * exists. */
+typedef struct wc_bitext {
+    const char *text, *lang;
+    bool missing;
+} wc_bitext;
+wc_bitext wc_pick(req *r, const char *sr, const char *en);
+/* Writes the small "(no English translation)" note (or "no Serbian text"
+ * for Serbian readers) after a text whose b->missing is true. */
+void wc_untranslated(req *r, const wc_bitext *b);
 /* Loads the cluster {slug} and checks action on it; writes the 404 (not
  * a cluster, no entry) or 403 itself and returns false otherwise. */
 bool wc_load(req *r, org_rec *o, right action);
@@ -58,10 +72,11 @@ const char *wc_fte_text(req *r, int fte_milli);
 /* The edit page as shown after a failed post: the part that failed with
  * its values as typed and its errors (web_cluster_edit.c). */
 typedef struct wc_edit_view {
-    const char *part; /* "profile", "stage", "scan", "label", "team", or NULL */
-    const char *f[5]; /* that part's fields, in its rules' order */
+    const char *part;  /* "profile", "team", or NULL */
+    const char *f[24]; /* that part's fields, in its rules' order */
     const web_errs *errs;
-    int64_t end_id; /* the team row whose end failed */
+    int64_t end_id; /* the team row whose end failed; minus the label whose
+                       verification failed */
     const char *end_value, *end_error;
 } wc_edit_view;
 

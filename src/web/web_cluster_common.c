@@ -89,8 +89,12 @@ void wc_scan_facts(req *r, const cluster_info *ci, msg_id dt)
             html_fmt(o, "<li><span>%s</span> <time datetime=\"%s\">%s</time>",
                      wf_scan_status_label(L, ci->scan[i].status), ci->scan[i].since,
                      wf_ymd(r, ci->scan[i].since));
-            if (!wc_empty(ci->scan[i].note))
-                html_fmt(o, " <span class=\"muted\">— %s</span>", wc_text(r, ci->scan[i].note));
+            wc_bitext note = wc_pick(r, ci->scan[i].note, ci->scan[i].note_en);
+            if (note.text) {
+                html_fmt(o, " <span class=\"muted\">— <span lang=\"%s\">%s</span></span>",
+                         note.lang, note.text);
+                wc_untranslated(r, &note);
+            }
             html_raw(o, "</li>");
         }
         html_raw(o, "</ol>");
@@ -113,17 +117,25 @@ void wc_label_facts(req *r, const cluster_info *ci, msg_id dt)
     for (size_t i = 0; i < ci->n_labels; i++) {
         const cluster_label_rec *x = &ci->labels[i];
         bool expired = !wc_empty(x->expires_on) && today[0] && strcmp(x->expires_on, today) < 0;
-        const char *name = strcmp(x->label, "other") == 0 && !wc_empty(x->name)
-                               ? wc_text(r, x->name)
-                               : wf_label_label(L, x->label);
-        html_fmt(o, "<li><strong>%s</strong> · %s", name,
-                 arena_printf(r->a, T(L, MSG_CL_AWARDED_ON), wf_ymd(r, x->awarded_on)));
+        wc_bitext own = wc_pick(r, x->name, x->name_en);
+        if (strcmp(x->label, "other") == 0 && own.text) {
+            html_fmt(o, "<li><strong lang=\"%s\">%s</strong>", own.lang, own.text);
+            wc_untranslated(r, &own);
+        } else
+            html_fmt(o, "<li><strong>%s</strong>", wf_label_label(L, x->label));
+        if (!x->verified) /* a claim counts nowhere until the secretariat verifies it */
+            html_fmt(o, " <span class=\"badge badge-claimed\" title=\"%s\">%s</span>",
+                     T(L, MSG_CL_LABEL_CLAIMED_TITLE), T(L, MSG_CL_LABEL_CLAIMED));
+        html_fmt(o, " · %s", arena_printf(r->a, T(L, MSG_CL_AWARDED_ON), wf_ymd(r, x->awarded_on)));
         if (!wc_empty(x->expires_on))
             html_fmt(o, " · %s",
                      arena_printf(r->a, T(L, expired ? MSG_CL_EXPIRED_ON : MSG_CL_VALID_UNTIL),
                                   wf_ymd(r, x->expires_on)));
         if (expired)
             html_fmt(o, " <span class=\"badge badge-expired\">%s</span>", T(L, MSG_CL_EXPIRED));
+        if (x->verified && !wc_empty(x->reference))
+            html_fmt(o, " · <span class=\"muted\">%s</span>",
+                     arena_printf(r->a, T(L, MSG_CL_LABEL_VERIFIED_REF), x->reference));
         html_raw(o, "</li>");
     }
     html_raw(o, "</ul></dd>");
@@ -219,4 +231,36 @@ const char *wc_fte_text(req *r, int fte_milli)
     if (!frac[0])
         return arena_printf(r->a, "%d", fte_milli / 1000);
     return arena_printf(r->a, "%d%c%s", fte_milli / 1000, r->lang == LANG_EN ? '.' : ',', frac);
+}
+
+/* True when s holds a Cyrillic letter (U+0400..U+04FF). */
+static bool has_cyrillic(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p == 0xD0 || *p == 0xD1 || *p == 0xD2 || *p == 0xD3) && (p[1] & 0xC0) == 0x80)
+            return true;
+    return false;
+}
+
+wc_bitext wc_pick(req *r, const char *sr, const char *en)
+{
+    wc_bitext b = {0};
+    bool has_sr = !wc_empty(sr), has_en = !wc_empty(en);
+    if (has_en && (r->lang == LANG_EN || !has_sr)) {
+        b.text = en;
+        b.lang = "en";
+        b.missing = r->lang != LANG_EN;
+    } else if (has_sr) {
+        b.text = web_org_text(r, sr, NULL);
+        b.lang = has_cyrillic(b.text) ? "sr-Cyrl" : "sr-Latn";
+        b.missing = r->lang == LANG_EN;
+    }
+    return b;
+}
+
+void wc_untranslated(req *r, const wc_bitext *b)
+{
+    if (b->text && b->missing)
+        html_fmt(&r->out, " <span class=\"muted small untranslated\">%s</span>",
+                 T(r->lang, r->lang == LANG_EN ? MSG_CL_NO_EN : MSG_CL_NO_SR));
 }

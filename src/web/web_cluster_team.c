@@ -58,10 +58,13 @@ void wc_team_panel(req *r, const org_rec *org, const cluster_info *ci, const wc_
             name = arena_printf(r->a, T(L, MSG_CL_TEAM_PENDING), t->email ? t->email : "");
         bool failed = v->end_id == t->id && v->end_error;
         const char *id = arena_printf(r->a, "team-end-%lld", (long long)t->id);
+        html_fmt(o, "<tr><th scope=\"row\">%s", name);
+        if (t->manager)
+            html_fmt(o, " <span class=\"tag\">%s</span>", T(L, MSG_CL_TEAM_MANAGER_TAG));
         html_fmt(o,
-                 "<tr><th scope=\"row\">%s</th><td>%s</td><td class=\"num\">%s</td><td>%s</td><td>"
+                 "</th><td>%s</td><td class=\"num\">%s</td><td>%s</td><td>"
                  "<form method=\"post\" action=\"/orgs/%q/team/%D/end\" class=\"inline-form%R\">",
-                 name, wc_text(r, t->role), wc_fte_text(r, t->fte_milli),
+                 wc_text(r, t->role), wc_fte_text(r, t->fte_milli),
                  wc_empty(t->since) ? "" : wf_ymd(r, t->since), org->slug, (long long)t->id,
                  failed ? " field-invalid" : "");
         layout_csrf_field(r);
@@ -123,6 +126,22 @@ void wc_team_panel(req *r, const org_rec *org, const cluster_info *ci, const wc_
                               .value = wc_shown(v, "team", 4, NULL),
                               .error = web_errs_get(e, "name"),
                               .maxlength = 200});
+    web_field(r, &(web_input){.id = "ce-team-role-en",
+                              .name = "role_en",
+                              .type = "text",
+                              .label = T(L, MSG_CL_TEAM_L_ROLE_EN),
+                              .value = wc_shown(v, "team", 5, NULL),
+                              .error = web_errs_get(e, "role_en"),
+                              .maxlength = 100});
+    /* team and rights as one path: the invitation offers the manager
+     * right, ticked unless a failed post had it unticked */
+    bool manager = !v->part || strcmp(v->part, "team") != 0 || v->f[6];
+    html_fmt(o,
+             "<div class=\"field field-check\"><input type=\"checkbox\" id=\"ce-team-manager\" "
+             "name=\"manager\" value=\"1\" aria-describedby=\"ce-team-manager-hint\"%R>"
+             "<label for=\"ce-team-manager\">%s</label><p class=\"field-hint\" "
+             "id=\"ce-team-manager-hint\">%s</p></div>",
+             manager ? " checked" : "", T(L, MSG_CL_TEAM_L_MANAGER), T(L, MSG_CL_TEAM_H_MANAGER));
     html_fmt(o,
              "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>"
              "</fieldset></section>\n",
@@ -170,15 +189,18 @@ void web_cluster_team_add(req *r)
         {"fte", FV_TEXT, FORM_REQUIRED, 1, 5, NULL},
         {"since", FV_TEXT, 0, 0, 10, NULL},
         {"name", FV_TEXT, 0, 0, 200, NULL},
+        {"role_en", FV_TEXT, 0, 0, 100, NULL},
+        {"manager", FV_BOOL, 0, 0, 0, NULL},
     };
-    form_value val[5];
+    form_value val[7];
     form_errors fe = {0};
-    form_validate(r->a, &f, rules, 5, val, &fe);
+    form_validate(r->a, &f, rules, 7, val, &fe);
     web_errs e = {0};
     web_errs_from_form(r, &fe, &e);
     wc_edit_view v = {.part = "team", .errs = &e};
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < 6; i++)
         v.f[i] = val[i].text;
+    v.f[6] = val[6].i ? "1" : NULL;
     int fte = 0;
     if (!web_errs_get(&e, "fte") && !fte_parse(val[2].text, &fte))
         web_errs_add(&e, "fte", T(L, MSG_CL_TEAM_ERR_FTE));
@@ -213,8 +235,8 @@ void web_cluster_team_add(req *r)
         }
         form_errors me = {0};
         const char *since = val[3].text && *val[3].text ? val[3].text : NULL;
-        st = cluster_team_invite(r->db, cl.id, person, val[1].text, fte, since,
-                                 arena_printf(r->a, "%s/orgs/%s/team/accept", base, cl.slug),
+        st = cluster_team_invite(r->db, cl.id, person, val[1].text, val[5].text, val[6].i != 0, fte,
+                                 since, arena_printf(r->a, "%s/orgs/%s/team/accept", base, cl.slug),
                                  r->user->person_id, r->client_ip, &me);
         if (st == DB_OK) {
             resp_redirect(

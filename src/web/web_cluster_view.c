@@ -29,11 +29,11 @@ static bool is_editor(const req *r)
 }
 
 /* Writes multi-line text as lines of a list, one per non-empty line. */
-static void line_list(req *r, const char *text)
+static void line_list(req *r, const wc_bitext *text)
 {
     buf *o = &r->out;
-    html_raw(o, "<ul class=\"plain bullet\">");
-    const char *p = wc_text(r, text);
+    html_fmt(o, "<ul class=\"plain bullet\" lang=\"%s\">", text->lang);
+    const char *p = text->text;
     while (p && *p) {
         size_t len = strcspn(p, "\n");
         size_t k = len;
@@ -55,7 +55,7 @@ static void line_list(req *r, const char *text)
 static void paragraphs(req *r, const char *text)
 {
     buf *o = &r->out;
-    const char *p = wc_text(r, text);
+    const char *p = text;
     while (p && *p) {
         while (*p == '\n')
             p++;
@@ -121,38 +121,47 @@ static void strategy(req *r, const cluster_info *ci)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    if (!wc_empty(ci->vision) || !wc_empty(ci->mission) || !wc_empty(ci->goals)) {
+    const struct {
+        msg_id label;
+        wc_bitext text;
+    } parts[] = {{MSG_CL_VISION, wc_pick(r, ci->vision, ci->vision_en)},
+                 {MSG_CL_MISSION, wc_pick(r, ci->mission, ci->mission_en)},
+                 {MSG_CL_GOALS, wc_pick(r, ci->goals, ci->goals_en)}};
+    if (parts[0].text.text || parts[1].text.text || parts[2].text.text) {
         html_fmt(o,
                  "<section aria-labelledby=\"cl-strategy\"><h2 id=\"cl-strategy\">%s</h2>"
                  "<dl class=\"strategy\">",
                  T(L, MSG_CL_STRATEGY));
-        const struct {
-            msg_id label;
-            const char *text;
-        } parts[] = {
-            {MSG_CL_VISION, ci->vision}, {MSG_CL_MISSION, ci->mission}, {MSG_CL_GOALS, ci->goals}};
         for (size_t i = 0; i < 3; i++) {
-            if (wc_empty(parts[i].text))
+            if (!parts[i].text.text)
                 continue;
-            html_fmt(o, "<dt>%s</dt><dd>", T(L, parts[i].label));
-            paragraphs(r, parts[i].text);
+            html_fmt(o, "<dt>%s", T(L, parts[i].label));
+            wc_untranslated(r, &parts[i].text);
+            html_fmt(o, "</dt><dd lang=\"%s\">", parts[i].text.lang);
+            paragraphs(r, parts[i].text.text);
             html_raw(o, "</dd>");
         }
         html_raw(o, "</dl></section>\n");
     }
-    if (!wc_empty(ci->services) || !wc_empty(ci->networks)) {
+    wc_bitext services = wc_pick(r, ci->services, ci->services_en);
+    wc_bitext networks = wc_pick(r, ci->networks, ci->networks_en);
+    if (services.text || networks.text) {
         html_fmt(o,
                  "<section aria-labelledby=\"cl-services\"><h2 id=\"cl-services\">%s</h2>"
                  "<div class=\"two-lists\">",
                  T(L, MSG_CL_SERVICES_NETWORKS));
-        if (!wc_empty(ci->services)) {
-            html_fmt(o, "<div><h3>%s</h3>", T(L, MSG_CL_SERVICES));
-            line_list(r, ci->services);
+        if (services.text) {
+            html_fmt(o, "<div><h3>%s", T(L, MSG_CL_SERVICES));
+            wc_untranslated(r, &services);
+            html_raw(o, "</h3>");
+            line_list(r, &services);
             html_raw(o, "</div>");
         }
-        if (!wc_empty(ci->networks)) {
-            html_fmt(o, "<div><h3>%s</h3>", T(L, MSG_CL_NETWORKS));
-            line_list(r, ci->networks);
+        if (networks.text) {
+            html_fmt(o, "<div><h3>%s", T(L, MSG_CL_NETWORKS));
+            wc_untranslated(r, &networks);
+            html_raw(o, "</h3>");
+            line_list(r, &networks);
             html_raw(o, "</div>");
         }
         html_raw(o, "</div></section>\n");
@@ -185,8 +194,12 @@ static void team(req *r, const cluster_info *ci, bool contacts)
         if (!wc_empty(t->until) || t->invited) /* invitations are not public */
             continue;
         fte += t->fte_milli;
-        html_fmt(o, "<tr><th scope=\"row\">%s</th><td>%s</td><td class=\"num\">%s</td><td>",
-                 wc_text(r, t->name) ? wc_text(r, t->name) : "", wc_text(r, t->role),
+        wc_bitext role = wc_pick(r, t->role, t->role_en);
+        html_fmt(o, "<tr><th scope=\"row\">%s</th><td><span lang=\"%s\">%s</span>",
+                 wc_text(r, t->name) ? wc_text(r, t->name) : "", role.lang ? role.lang : "",
+                 role.text ? role.text : "");
+        wc_untranslated(r, &role);
+        html_fmt(o, "</td><td class=\"num\">%s</td><td>",
                  arena_printf(r->a, "%d%c%02d", t->fte_milli / 1000, L == LANG_EN ? '.' : ',',
                               (t->fte_milli % 1000) / 10));
         if (!wc_empty(t->email))
@@ -316,12 +329,16 @@ static void members_table(req *r, web_refs *refs, const cluster_member_rec *m, s
 
 /* The cluster's own figures: the latest year with reports, the trend and
  * its table, downloads through /figures?scope=cluster. */
-static void cluster_figures(req *r, const org_rec *o, const figure_total *trend, size_t n)
+static void cluster_figures(req *r, const org_rec *o, const figure_total *trend, size_t n,
+                            size_t prejoin)
 {
     lang_id L = r->lang;
     buf *out = &r->out;
     html_fmt(out, "<section aria-labelledby=\"cl-figures\"><h2 id=\"cl-figures\">%s</h2>\n",
              T(L, MSG_CL_FIGURES));
+    if (prejoin) /* figures exist that the cluster does not count */
+        html_fmt(out, "<p class=\"notice prejoin\">%s</p>\n",
+                 arena_printf(r->a, T(L, MSG_CL_PREJOIN_NOTE), (int)prejoin));
     const figure_total *latest = NULL;
     bool any_demo = false;
     for (size_t i = 0; i < n; i++) {
@@ -359,6 +376,7 @@ typedef struct section_data {
     size_t n_members;
     figure_total *trend;
     size_t n_trend;
+    size_t n_prejoin; /* visible members with figures from before they joined */
 } section_data;
 
 static db_status section_load(req *r, const org_rec *o, section_data *d)
@@ -371,6 +389,16 @@ static db_status section_load(req *r, const org_rec *o, section_data *d)
         return st;
     if ((st = visible_members(r, o->id, &d->members, &d->n_members)) != DB_OK)
         return st;
+    int64_t *prejoin = NULL;
+    size_t n_prejoin = 0;
+    if ((st = cluster_prejoin_reporters(r->db, r->a, o->id, &prejoin, &n_prejoin)) != DB_OK)
+        return st;
+    for (size_t i = 0; i < n_prejoin; i++)
+        for (size_t k = 0; k < d->n_members; k++)
+            if (d->members[k].org_id == prejoin[i]) {
+                d->n_prejoin++;
+                break;
+            }
     int *years = NULL;
     size_t n_years = 0;
     if ((st = figures_years(r->db, r->a, &years, &n_years)) != DB_OK)
@@ -410,7 +438,7 @@ static void section_render(req *r, const org_rec *o, const section_data *d)
     html_raw(out, "</section>\n");
     if (web_org_can(r, RIGHT_MEMBERS_EDIT, o->id)) /* its managers: proposals, with Withdraw */
         web_membership_pending_of_cluster(r, o);
-    cluster_figures(r, o, d->trend, d->n_trend);
+    cluster_figures(r, o, d->trend, d->n_trend, d->n_prejoin);
     if (refs.st != DB_OK)
         out->failed = true;
 }

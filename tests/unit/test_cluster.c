@@ -520,11 +520,11 @@ static void test_history_profile_team(void **state)
      * by the person, with its mail; nobody else can accept it. */
     memset(&e, 0, sizeof e);
     int64_t mails = scalar(f, "SELECT count(*) FROM outbox");
-    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Analyst", 200, NULL,
+    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Analyst", NULL, false, 200, NULL,
                                          "https://scan.example/orgs/voict/team/accept", 2, NULL,
                                          &e),
                      DB_OK);
-    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Analyst", 300, NULL,
+    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Analyst", NULL, false, 300, NULL,
                                          "https://scan.example/orgs/voict/team/accept", 2, NULL,
                                          &e),
                      DB_OK);
