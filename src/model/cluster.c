@@ -694,6 +694,8 @@ db_status cluster_prejoin_reporters(db *d, arena *a, int64_t cluster_id, int64_t
                                     size_t *n)
 {
     assert(d && a && org_ids && n);
+    *org_ids = NULL;
+    *n = 0;
     char today[11];
     local_today(today);
     db_stmt *s = db_query(d, SQL_PREJOIN, DB_ARGS(DBI(cluster_id), DBT(today)));
