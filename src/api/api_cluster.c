@@ -182,10 +182,43 @@ void api_cluster_list(req *r)
             json_put_key(o, "status", true);
             json_put_string(o, ci.scan[ci.n_scan - 1].status);
             put_str(o, "since", ci.scan[ci.n_scan - 1].since);
+            put_str(o, "note", ci.scan[ci.n_scan - 1].note);
+            put_str(o, "note_en", ci.scan[ci.n_scan - 1].note_en);
             buf_puts(o, "}");
         } else {
             buf_puts(o, "null");
         }
+        /* free texts in Serbian and English beside each other (null: none) */
+        json_put_key(o, "profile", false);
+        buf_puts(o, "{");
+        json_put_key(o, "vision", true);
+        json_put_string(o, ci.vision);
+        put_str(o, "vision_en", ci.vision_en);
+        put_str(o, "mission", ci.mission);
+        put_str(o, "mission_en", ci.mission_en);
+        put_str(o, "goals", ci.goals);
+        put_str(o, "goals_en", ci.goals_en);
+        put_str(o, "services", ci.services);
+        put_str(o, "services_en", ci.services_en);
+        put_str(o, "networks", ci.networks);
+        put_str(o, "networks_en", ci.networks_en);
+        buf_puts(o, "}");
+        /* labels with their state: only "verified" ones count */
+        json_put_key(o, "labels", false);
+        buf_puts(o, "[");
+        for (size_t k = 0; k < ci.n_labels; k++) {
+            const cluster_label_rec *lb = &ci.labels[k];
+            buf_puts(o, k ? ",{" : "{");
+            json_put_key(o, "label", true);
+            json_put_string(o, lb->label);
+            put_str(o, "name", lb->name);
+            put_str(o, "name_en", lb->name_en);
+            put_str(o, "awarded_on", lb->awarded_on);
+            put_str(o, "expires_on", lb->expires_on);
+            put_str(o, "state", lb->verified ? "verified" : "claimed");
+            buf_puts(o, "}");
+        }
+        buf_puts(o, "]");
         put_int(o, "member_count", count);
         json_put_key(o, "is_demo", false);
         json_put_bool(o, c->is_demo);

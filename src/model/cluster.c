@@ -28,6 +28,7 @@
 #include "model/audit.h"
 #include "model/tx.h"
 #include "model/mail.h"
+#include "model/rights.h"
 
 #define PROFILE_TEXT_MAX 10000 /* characters per strategy field */
 #define NOTE_MAX         500
@@ -219,22 +220,27 @@ static db_status finish_write(db *d, int64_t actor_id, const char *ip, const cha
 /* --- reading ---------------------------------------------------------------------- */
 
 static const char SQL_PROFILE[] =
-    "SELECT vision, mission, goals, services, networks FROM cluster_profile WHERE org_id = $1";
+    "SELECT vision, mission, goals, services, networks, vision_en, mission_en, goals_en,"
+    " services_en, networks_en FROM cluster_profile WHERE org_id = $1";
 static const char SQL_STAGES[] =
     "SELECT stage, reached_on FROM cluster_stage WHERE org_id = $1"
     " ORDER BY reached_on, CASE stage WHEN 'initiative' THEN 1 WHEN 'emerging' THEN 2"
     " WHEN 'developing' THEN 3 ELSE 4 END";
 static const char SQL_TEAM[] =
     "SELECT t.id, t.person_id, p.name, p.email, p.phone, p.public_contact, t.role, t.fte_milli,"
-    "       t.since, t.until, p.erased_at IS NOT NULL, t.invited"
+    "       t.since, t.until, p.erased_at IS NOT NULL, t.invited, t.role_en, t.manager"
     "  FROM cluster_team t JOIN person p ON p.id = t.person_id"
     " WHERE t.org_id = $1 ORDER BY t.until IS NOT NULL, coalesce(t.since, ''), t.id";
 static const char SQL_SCAN[] =
-    "SELECT id, status, since, note, created_at, coalesce(created_by, 0) FROM scan_membership"
+    "SELECT id, status, since, note, created_at, coalesce(created_by, 0), note_en"
+    "  FROM scan_membership"
     " WHERE org_id = $1 ORDER BY since, id";
 static const char SQL_LABELS[] =
-    "SELECT id, label, name, awarded_on, expires_on FROM cluster_label WHERE org_id = $1"
-    " ORDER BY awarded_on, id";
+    "SELECT l.id, l.label, l.name, l.awarded_on, l.expires_on, l.name_en, l.state = 'verified',"
+    "       l.reference, coalesce(l.verified_at, 0), l.claimed_at, c.name, v.name"
+    "  FROM cluster_label l LEFT JOIN person c ON c.id = l.claimed_by"
+    "  LEFT JOIN person v ON v.id = l.verified_by"
+    " WHERE l.org_id = $1 ORDER BY l.awarded_on, l.id";
 
 static db_status read_profile(db *d, arena *a, int64_t id, cluster_info *out)
 {
@@ -250,6 +256,11 @@ static db_status read_profile(db *d, arena *a, int64_t id, cluster_info *out)
         out->goals = db_col_dup(a, s, 2, &oom);
         out->services = db_col_dup(a, s, 3, &oom);
         out->networks = db_col_dup(a, s, 4, &oom);
+        out->vision_en = db_col_dup(a, s, 5, &oom);
+        out->mission_en = db_col_dup(a, s, 6, &oom);
+        out->goals_en = db_col_dup(a, s, 7, &oom);
+        out->services_en = db_col_dup(a, s, 8, &oom);
+        out->networks_en = db_col_dup(a, s, 9, &oom);
     }
     db_reset(s);
     if (oom)
@@ -293,6 +304,8 @@ static void team_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     r->since = db_col_dup(a, s, 8, oom);
     r->until = db_col_dup(a, s, 9, oom);
     r->invited = db_col_int(s, 11) != 0;
+    r->role_en = db_col_dup(a, s, 12, oom);
+    r->manager = db_col_int(s, 13) != 0;
 }
 
 static db_status read_team(db *d, arena *a, int64_t id, bool with_contacts, cluster_info *out)
@@ -314,6 +327,7 @@ static void scan_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     r->note = db_col_dup(a, s, 3, oom);
     r->created_at = db_col_int(s, 4);
     r->created_by = db_col_int(s, 5);
+    r->note_en = db_col_dup(a, s, 6, oom);
 }
 
 static db_status read_scan(db *d, arena *a, int64_t id, cluster_info *out)
@@ -333,6 +347,13 @@ static void label_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     r->name = db_col_dup(a, s, 2, oom);
     r->awarded_on = db_col_dup(a, s, 3, oom);
     r->expires_on = db_col_dup(a, s, 4, oom);
+    r->name_en = db_col_dup(a, s, 5, oom);
+    r->verified = db_col_int(s, 6) != 0;
+    r->reference = db_col_dup(a, s, 7, oom);
+    r->verified_at = db_col_int(s, 8);
+    r->claimed_at = db_col_int(s, 9);
+    r->claimed_by = db_col_dup(a, s, 10, oom);
+    r->verified_by = db_col_dup(a, s, 11, oom);
 }
 
 static db_status read_labels(db *d, arena *a, int64_t id, cluster_info *out)
@@ -654,12 +675,282 @@ done:
     return st;
 }
 
+/* --- figures before joining ----------------------------------------------------------- */
+
+static const char SQL_PREJOIN[] =
+    "SELECT DISTINCT m.org_id FROM cluster_member m"
+    " WHERE m.cluster_id = $1 AND m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on > $2)"
+    "   AND EXISTS (SELECT 1 FROM org_figure f WHERE f.org_id = m.org_id"
+    "               AND f.year < CAST(substr(m.joined_on, 1, 4) AS INTEGER))"
+    " ORDER BY m.org_id";
+
+static void id_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)a, (void)oom, (void)ctx;
+    *(int64_t *)item = db_col_int(s, 0);
+}
+
+db_status cluster_prejoin_reporters(db *d, arena *a, int64_t cluster_id, int64_t **org_ids,
+                                    size_t *n)
+{
+    assert(d && a && org_ids && n);
+    *org_ids = NULL;
+    *n = 0;
+    char today[11];
+    local_today(today);
+    db_stmt *s = db_query(d, SQL_PREJOIN, DB_ARGS(DBI(cluster_id), DBT(today)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)org_ids, n, sizeof **org_ids, id_row, NULL);
+}
+
+/* --- the edit page's one save ------------------------------------------------------ */
+
+#define REFERENCE_MAX 200
+
+static const char SQL_PROFILE_PUT_ALL[] =
+    "INSERT INTO cluster_profile(org_id, vision, mission, goals, services, networks, vision_en,"
+    " mission_en, goals_en, services_en, networks_en, updated_at, updated_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, nullif($13, 0))"
+    " ON CONFLICT(org_id) DO UPDATE SET vision = excluded.vision, mission = excluded.mission,"
+    " goals = excluded.goals, services = excluded.services, networks = excluded.networks,"
+    " vision_en = excluded.vision_en, mission_en = excluded.mission_en,"
+    " goals_en = excluded.goals_en, services_en = excluded.services_en,"
+    " networks_en = excluded.networks_en,"
+    " updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+static const char SQL_SCAN_ADD_EN[] =
+    "INSERT INTO scan_membership(org_id, status, since, note, note_en, created_at, created_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6, nullif($7, 0))";
+static const char SQL_LABEL_PUT[] =
+    "INSERT INTO cluster_label(org_id, label, name, name_en, awarded_on, expires_on, state,"
+    " claimed_at, claimed_by, reference, verified_at, verified_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, nullif($9, 0), $10,"
+    " CASE WHEN $7 = 'verified' THEN $8 END, CASE WHEN $7 = 'verified' THEN nullif($9, 0) END)";
+
+/* What the save body needs: the input, its normalised texts. */
+typedef struct save_ctx {
+    int64_t org_id;
+    const cluster_edit *in;
+    const char *text[10];
+    const char *expires_on; /* as given, or the ESCA default */
+    bool stage, scan, label, secretariat;
+    form_errors *errs;
+} save_ctx;
+
+static db_status save_body(tx *t, void *ctx)
+{
+    save_ctx *c = ctx;
+    const cluster_edit *in = c->in;
+    db_status st = require_cluster(t->d, c->org_id, c->errs);
+    if (st != DB_OK)
+        return st;
+    int64_t now = time_now();
+    db_val p[13] = {DBI(c->org_id)};
+    for (int i = 0; i < 10; i++)
+        p[i + 1] = c->text[i] ? DBT(c->text[i]) : DBNULL;
+    p[11] = DBI(now);
+    p[12] = DBI(t->actor_id);
+    if ((st = db_do(t->d, SQL_PROFILE_PUT_ALL, 13, p)) != DB_OK)
+        return st;
+    buf_puts(&t->detail, "{\"parts\":[\"profile\"");
+    if (c->stage) {
+        st = db_do(t->d, SQL_STAGE_PUT,
+                   DB_ARGS(DBI(c->org_id), DBT(in->stage), DBT(in->reached_on), DBI(now),
+                           DBI(t->actor_id)));
+        if (st != DB_OK)
+            return st;
+        buf_puts(&t->detail, ",\"stage\"");
+    }
+    if (c->scan) {
+        st = db_do(t->d, SQL_SCAN_ADD_EN,
+                   DB_ARGS(DBI(c->org_id), DBT(in->status), DBT(in->since),
+                           empty(in->note) ? DBNULL : DBT(in->note),
+                           empty(in->note_en) ? DBNULL : DBT(in->note_en), DBI(now),
+                           DBI(t->actor_id)));
+        if (st != DB_OK)
+            return st;
+        buf_puts(&t->detail, ",\"scan\"");
+    }
+    if (c->label) {
+        st = db_do(t->d, SQL_LABEL_PUT,
+                   DB_ARGS(DBI(c->org_id), DBT(in->label),
+                           empty(in->label_name) ? DBNULL : DBT(in->label_name),
+                           empty(in->label_name_en) ? DBNULL : DBT(in->label_name_en),
+                           DBT(in->awarded_on), c->expires_on ? DBT(c->expires_on) : DBNULL,
+                           DBT(c->secretariat ? "verified" : "claimed"), DBI(now), DBI(t->actor_id),
+                           empty(in->reference) ? DBNULL : DBT(in->reference)));
+        if (st != DB_OK)
+            return st;
+        buf_printf(&t->detail, ",\"label\"],\"label\":%lld,\"state\":\"%s\"}",
+                   (long long)db_last_id(t->d), c->secretariat ? "verified" : "claimed");
+    } else {
+        buf_puts(&t->detail, "]}");
+    }
+    return DB_OK;
+}
+
+db_status cluster_save(db *d, int64_t org_id, const cluster_edit *in, bool secretariat,
+                       int64_t actor_id, const char *ip, form_errors *errs)
+{
+    assert(d && in);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    size_t before = errs->n_items;
+    static const char *const names[10] = {"vision",      "mission",    "goals",      "services",
+                                          "networks",    "vision_en",  "mission_en", "goals_en",
+                                          "services_en", "networks_en"};
+    const char *raw[10] = {in->vision,      in->mission,    in->goals,      in->services,
+                           in->networks,    in->vision_en,  in->mission_en, in->goals_en,
+                           in->services_en, in->networks_en};
+    buf b[10];
+    save_ctx c = {.org_id = org_id, .in = in, .secretariat = secretariat, .errs = errs};
+    db_status st = DB_OK;
+    for (int i = 0; i < 10; i++) {
+        b[i] = (buf)BUF_INIT;
+        bool bad = false;
+        c.text[i] = profile_text(&b[i], raw[i], &bad);
+        if (buf_failed(&b[i]))
+            st = DB_NOMEM;
+        if (bad)
+            add_error(errs, names[i], FE_INVALID, 0, 0);
+    }
+    c.stage = !empty(in->stage) || !empty(in->reached_on);
+    if (c.stage) {
+        if (empty(in->stage))
+            add_error(errs, "stage", FE_REQUIRED, 0, 0);
+        else if (!one_of(in->stage, stage_choices))
+            add_error(errs, "stage", FE_CHOICE, 0, 0);
+        check_date(errs, "reached_on", in->reached_on, true);
+    }
+    c.scan = !empty(in->status) || !empty(in->since) || !empty(in->note) || !empty(in->note_en);
+    if (c.scan) {
+        if (!secretariat)
+            add_error(errs, "status", FE_SECRETARIAT_ONLY, 0, 0);
+        else if (empty(in->status))
+            add_error(errs, "status", FE_REQUIRED, 0, 0);
+        else if (!one_of(in->status, scan_choices))
+            add_error(errs, "status", FE_CHOICE, 0, 0);
+        check_date(errs, "since", in->since, true);
+        check_text(errs, "note", in->note, false, NOTE_MAX);
+        check_text(errs, "note_en", in->note_en, false, NOTE_MAX);
+    }
+    c.label = !empty(in->label) || !empty(in->label_name) || !empty(in->label_name_en) ||
+              !empty(in->awarded_on) || !empty(in->expires_on) || !empty(in->reference);
+    char expiry[11] = "";
+    if (c.label) {
+        const char *label = in->label;
+        bool other = label && strcmp(label, "other") == 0;
+        if (empty(label))
+            add_error(errs, "label", FE_REQUIRED, 0, 0);
+        else if (!one_of(label, label_choices))
+            add_error(errs, "label", FE_CHOICE, 0, 0);
+        check_text(errs, "label_name", in->label_name, other && empty(in->label_name_en),
+                   LABEL_NAME_MAX);
+        check_text(errs, "label_name_en", in->label_name_en, false, LABEL_NAME_MAX);
+        check_date(errs, "awarded_on", in->awarded_on, true);
+        check_date(errs, "expires_on", in->expires_on, false);
+        check_text(errs, "reference", in->reference, secretariat, REFERENCE_MAX);
+        bool dates_ok = date_valid(in->awarded_on);
+        if (dates_ok && !empty(in->expires_on) && date_valid(in->expires_on) &&
+            strcmp(in->expires_on, in->awarded_on) <= 0)
+            add_error(errs, "expires_on", FE_DATE_ORDER, 0, 0);
+        if (dates_ok && empty(in->expires_on) && label && strncmp(label, "esca_", 5) == 0)
+            date_add_years(expiry, in->awarded_on, ESCA_LABEL_YEARS);
+        c.expires_on = !empty(in->expires_on) ? in->expires_on : expiry[0] ? expiry : NULL;
+    }
+    if (st == DB_OK && errs->n_items > before)
+        st = DB_CONSTRAINT;
+    if (st == DB_OK) {
+        tx t = TX_INIT(actor_id, ip, "cluster_profile", "org", org_id);
+        t.bump = TX_FIGURES | TX_DIRECTORY;
+        st = tx_write(d, &t, save_body, &c);
+    }
+    for (int i = 0; i < 10; i++)
+        buf_free(&b[i]);
+    return st;
+}
+
+static const char SQL_LABEL_VERIFY[] =
+    "UPDATE cluster_label SET state = 'verified', reference = $3, verified_at = $4,"
+    " verified_by = nullif($5, 0) WHERE id = $1 AND org_id = $2 AND state = 'claimed'";
+
+typedef struct verify_ctx {
+    int64_t org_id, label_id;
+    const char *reference;
+} verify_ctx;
+
+static db_status verify_body(tx *t, void *ctx)
+{
+    verify_ctx *c = ctx;
+    db_status st = db_do(t->d, SQL_LABEL_VERIFY,
+                         DB_ARGS(DBI(c->label_id), DBI(c->org_id), DBT(c->reference),
+                                 DBI(time_now()), DBI(t->actor_id)));
+    if (st != DB_OK)
+        return st;
+    if (db_changes(t->d) == 0)
+        return DB_DONE;
+    buf_printf(&t->detail, "{\"label\":%lld,\"reference\":", (long long)c->label_id);
+    json_put_string(&t->detail, c->reference);
+    buf_putc(&t->detail, '}');
+    return DB_OK;
+}
+
+db_status cluster_label_verify(db *d, int64_t org_id, int64_t label_id, const char *reference,
+                               int64_t actor_id, const char *ip, form_errors *errs)
+{
+    assert(d);
+    form_errors local = {0};
+    if (!errs)
+        errs = &local;
+    size_t before = errs->n_items;
+    check_text(errs, "reference", reference, true, REFERENCE_MAX);
+    if (errs->n_items > before)
+        return DB_CONSTRAINT;
+    verify_ctx c = {.org_id = org_id, .label_id = label_id, .reference = reference};
+    tx t = TX_INIT(actor_id, ip, "cluster_label_verify", "org", org_id);
+    t.bump = TX_FIGURES | TX_DIRECTORY;
+    return tx_write(d, &t, verify_body, &c);
+}
+
+static const char SQL_LABEL_CLAIMS[] =
+    "SELECT l.id, l.org_id, o.slug, o.name, l.label, l.name, l.name_en, l.awarded_on,"
+    "       coalesce(l.claimed_at, 0)"
+    "  FROM cluster_label l JOIN org o ON o.id = l.org_id"
+    " WHERE l.state = 'claimed' ORDER BY l.claimed_at, l.id";
+
+static void claim_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    cluster_label_claim *r = item;
+    r->id = db_col_int(s, 0);
+    r->org_id = db_col_int(s, 1);
+    r->org_slug = db_col_dup(a, s, 2, oom);
+    r->org_name = db_col_dup(a, s, 3, oom);
+    r->label = db_col_dup(a, s, 4, oom);
+    r->name = db_col_dup(a, s, 5, oom);
+    r->name_en = db_col_dup(a, s, 6, oom);
+    r->awarded_on = db_col_dup(a, s, 7, oom);
+    r->claimed_at = db_col_int(s, 8);
+}
+
+db_status cluster_label_claims(db *d, arena *a, cluster_label_claim **items, size_t *n)
+{
+    assert(d && a && items && n);
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_LABEL_CLAIMS, DB_NONE);
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)items, n, sizeof **items, claim_row, NULL);
+}
+
 /* --- management team ------------------------------------------------------------------ */
 
 static const char SQL_PERSON_OK[] = "SELECT erased_at IS NULL FROM person WHERE id = $1";
 static const char SQL_TEAM_ADD[] =
-    "INSERT INTO cluster_team(org_id, person_id, role, fte_milli, since, invited)"
-    " VALUES ($1, $2, $3, $4, $5, $6)";
+    "INSERT INTO cluster_team(org_id, person_id, role, fte_milli, since, invited, role_en,"
+    " manager, invited_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, nullif($9, 0))";
 /* an invitation replaces the person's pending one to the same team */
 static const char SQL_TEAM_UNINVITE[] =
     "DELETE FROM cluster_team WHERE org_id = $1 AND person_id = $2 AND invited = 1";
@@ -670,6 +961,22 @@ static const char SQL_TEAM_ACCEPT[] =
     " WHERE org_id = $1 AND person_id = $2 AND invited = 1 AND until IS NULL";
 static const char SQL_TEAM_GET[] = "SELECT org_id, since FROM cluster_team WHERE id = $1";
 static const char SQL_TEAM_END[] = "UPDATE cluster_team SET until = $2 WHERE id = $1";
+/* the manager right a team invitation offered: who offered it */
+static const char SQL_TEAM_OFFER[] =
+    "SELECT id, coalesce(invited_by, 0) FROM cluster_team"
+    " WHERE org_id = $1 AND person_id = $2 AND invited = 0 AND manager = 1 AND until IS NULL"
+    "   AND affiliation_id IS NULL ORDER BY id DESC LIMIT 1";
+static const char SQL_MANAGER_CURRENT[] =
+    "SELECT coalesce(max(id), 0) FROM affiliation WHERE person_id = $1 AND org_id = $2"
+    " AND role = 'manager' AND ended_at IS NULL";
+static const char SQL_MANAGER_START[] =
+    "INSERT INTO affiliation(person_id, org_id, role, started_at, created_by)"
+    " VALUES ($1, $2, 'manager', $3, nullif($4, 0))";
+static const char SQL_TEAM_AFFIL[] = "UPDATE cluster_team SET affiliation_id = $2 WHERE id = $1";
+/* ending a team row ends the manager right its invitation started */
+static const char SQL_TEAM_END_AFFIL[] =
+    "UPDATE affiliation SET ended_at = $2 WHERE ended_at IS NULL"
+    " AND id = (SELECT affiliation_id FROM cluster_team WHERE id = $1)";
 
 /* The invitation mail to person_id (in the open transaction). */
 static db_status team_invite_mail(db *d, int64_t org_id, int64_t person_id, const char *role,
@@ -709,9 +1016,10 @@ static db_status team_invite_mail(db *d, int64_t org_id, int64_t person_id, cons
 }
 
 /* cluster_team_add and cluster_team_invite: accept_url NULL adds. */
-static db_status team_put(db *d, int64_t org_id, int64_t person_id, const char *role, int fte_milli,
-                          const char *since, const char *accept_url, int64_t actor_id,
-                          const char *ip, form_errors *errs)
+static db_status team_put(db *d, int64_t org_id, int64_t person_id, const char *role,
+                          const char *role_en, bool manager, int fte_milli, const char *since,
+                          const char *accept_url, int64_t actor_id, const char *ip,
+                          form_errors *errs)
 {
     assert(d);
     form_errors local = {0};
@@ -720,6 +1028,7 @@ static db_status team_put(db *d, int64_t org_id, int64_t person_id, const char *
     size_t before = errs->n_items;
     buf detail = BUF_INIT;
     check_text(errs, "role", role, true, ROLE_MAX);
+    check_text(errs, "role_en", role_en, false, ROLE_MAX);
     if (fte_milli < 0 || fte_milli > 1000)
         add_error(errs, "fte_milli", FE_RANGE, 0, 1000);
     check_date(errs, "since", since, false);
@@ -762,10 +1071,13 @@ static db_status team_put(db *d, int64_t org_id, int64_t person_id, const char *
     db_bind_int(s, 4, fte_milli);
     db_bind_text(s, 5, empty(since) ? NULL : since);
     db_bind_int(s, 6, accept_url ? 1 : 0);
+    db_bind_text(s, 7, empty(role_en) ? NULL : role_en);
+    db_bind_int(s, 8, accept_url && manager ? 1 : 0);
+    db_bind_int(s, 9, accept_url ? actor_id : 0);
     if ((st = db_run(s)) != DB_OK)
         goto cleanup;
-    buf_printf(&detail, "{\"team\":%lld,\"person\":%lld}", (long long)db_last_id(d),
-               (long long)person_id);
+    buf_printf(&detail, "{\"team\":%lld,\"person\":%lld,\"manager\":%s}", (long long)db_last_id(d),
+               (long long)person_id, accept_url && manager ? "true" : "false");
     if (accept_url && (st = team_invite_mail(d, org_id, person_id, role, accept_url)) != DB_OK)
         goto cleanup;
     if ((st = finish_write(d, actor_id, ip, accept_url ? "cluster_team_invite" : "cluster_team_add",
@@ -784,15 +1096,54 @@ db_status cluster_team_add(db *d, int64_t org_id, int64_t person_id, const char 
                            int fte_milli, const char *since, int64_t actor_id, const char *ip,
                            form_errors *errs)
 {
-    return team_put(d, org_id, person_id, role, fte_milli, since, NULL, actor_id, ip, errs);
+    return team_put(d, org_id, person_id, role, NULL, false, fte_milli, since, NULL, actor_id, ip,
+                    errs);
 }
 
 db_status cluster_team_invite(db *d, int64_t org_id, int64_t person_id, const char *role,
-                              int fte_milli, const char *since, const char *accept_url,
-                              int64_t actor_id, const char *ip, form_errors *errs)
+                              const char *role_en, bool manager, int fte_milli, const char *since,
+                              const char *accept_url, int64_t actor_id, const char *ip,
+                              form_errors *errs)
 {
     assert(accept_url);
-    return team_put(d, org_id, person_id, role, fte_milli, since, accept_url, actor_id, ip, errs);
+    return team_put(d, org_id, person_id, role, role_en, manager, fte_milli, since, accept_url,
+                    actor_id, ip, errs);
+}
+
+/* After an accepted invitation (in its transaction): the manager right it
+ * offered starts, as long as whoever offered it may still invite for the
+ * cluster (rights.c; the system's own offers stand), unless the person
+ * manages the cluster already. *granted says whether it started. */
+static db_status team_grant(db *d, int64_t org_id, int64_t person_id, bool *granted)
+{
+    *granted = false;
+    int64_t team_id = 0, offered_by = 0;
+    db_stmt *s = db_query(d, SQL_TEAM_OFFER, DB_ARGS(DBI(org_id), DBI(person_id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        team_id = db_col_int(s, 0);
+        offered_by = db_col_int(s, 1);
+    }
+    db_reset(s);
+    if (st != DB_ROW)
+        return st == DB_DONE ? DB_OK : st;
+    if (offered_by && !rights_person_can(d, offered_by, RIGHT_INVITE, org_id))
+        return DB_OK; /* the offer lapsed with its sender's right */
+    int64_t current = 0;
+    if ((st = db_int(d, &current, 0, SQL_MANAGER_CURRENT, DB_ARGS(DBI(person_id), DBI(org_id)))) !=
+        DB_OK)
+        return st;
+    if (current == 0) {
+        st = db_do(d, SQL_MANAGER_START,
+                   DB_ARGS(DBI(person_id), DBI(org_id), DBI(time_now()), DBI(offered_by)));
+        if (st != DB_OK)
+            return st;
+        current = db_last_id(d);
+        *granted = true;
+    }
+    return db_do(d, SQL_TEAM_AFFIL, DB_ARGS(DBI(team_id), DBI(current)));
 }
 
 db_status cluster_team_accept(db *d, int64_t org_id, int64_t person_id, const char *ip)
@@ -815,7 +1166,11 @@ db_status cluster_team_accept(db *d, int64_t org_id, int64_t person_id, const ch
         st = DB_DONE; /* no pending invitation */
         goto cleanup;
     }
-    buf_printf(&detail, "{\"person\":%lld}", (long long)person_id);
+    bool granted = false;
+    if ((st = team_grant(d, org_id, person_id, &granted)) != DB_OK)
+        goto cleanup;
+    buf_printf(&detail, "{\"person\":%lld,\"manager\":%s}", (long long)person_id,
+               granted ? "true" : "false");
     if ((st = finish_write(d, person_id, ip, "cluster_team_accept", org_id, &detail)) != DB_OK)
         goto cleanup;
     st = db_commit(d);
@@ -866,6 +1221,8 @@ db_status cluster_team_end(db *d, int64_t team_id, const char *until, int64_t ac
     db_bind_int(s, 1, team_id);
     db_bind_text(s, 2, until);
     if ((st = db_run(s)) != DB_OK)
+        goto cleanup;
+    if ((st = db_do(d, SQL_TEAM_END_AFFIL, DB_ARGS(DBI(team_id), DBI(time_now())))) != DB_OK)
         goto cleanup;
     buf_printf(&detail, "{\"team\":%lld}", (long long)team_id);
     if ((st = finish_write(d, actor_id, ip, "cluster_team_end", org_id, &detail)) != DB_OK)

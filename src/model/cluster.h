@@ -37,28 +37,34 @@ typedef struct cluster_team_rec {
     int64_t id, person_id;
     const char *name, *email, *phone; /* email/phone only when the reader may see them */
     bool public_contact;
-    const char *role;
+    const char *role, *role_en; /* role_en: NULL when not translated */
     int fte_milli;
     const char *since, *until;
     bool invited; /* an invitation not accepted yet: never shown publicly */
+    bool manager; /* the invitation also makes the person a manager */
 } cluster_team_rec;
 
 typedef struct scan_membership_rec {
     int64_t id;
     const char *status; /* applied, member, founder, suspended, left */
-    const char *since, *note;
+    const char *since, *note, *note_en;
     int64_t created_at, created_by;
 } scan_membership_rec;
 
 typedef struct cluster_label_rec {
     int64_t id;
     const char *label; /* esca_bronze, esca_silver, esca_gold, other */
-    const char *name, *awarded_on, *expires_on;
+    const char *name, *name_en, *awarded_on, *expires_on;
+    bool verified;                        /* false: a claim the secretariat has not verified */
+    const char *reference;                /* the certificate's or document's reference */
+    int64_t claimed_at, verified_at;      /* 0 when unknown (labels from before claims) */
+    const char *claimed_by, *verified_by; /* names, NULL when unknown */
 } cluster_label_rec;
 
 typedef struct cluster_info {
     int64_t org_id;
     const char *vision, *mission, *goals, *services, *networks;
+    const char *vision_en, *mission_en, *goals_en, *services_en, *networks_en; /* NULL: none */
     cluster_stage_rec *stages; /* oldest first; current = last */
     size_t n_stages;
     cluster_team_rec *team;
@@ -98,6 +104,44 @@ db_status cluster_add_scan_status(db *d, int64_t org_id, const char *status, con
 db_status cluster_add_label(db *d, int64_t org_id, const char *label, const char *name,
                             const char *awarded_on, const char *expires_on, int64_t actor_id,
                             const char *ip, form_errors *errs);
+/* The edit page's one form (cluster_save): the strategy texts in Serbian
+ * and in English (NULL or blank clears), and optionally a stage reached, a
+ * SCAN membership status (the secretariat's) and a label. A part whose
+ * fields are all blank is left as it is. */
+typedef struct cluster_edit {
+    const char *vision, *mission, *goals, *services, *networks;
+    const char *vision_en, *mission_en, *goals_en, *services_en, *networks_en;
+    const char *stage, *reached_on;
+    const char *status, *since, *note, *note_en;
+    const char *label, *label_name, *label_name_en, *awarded_on, *expires_on, *reference;
+} cluster_edit;
+/* Saves the edit page in one transaction with one audit row
+ * (cluster_profile, detail {"parts":[...]}). Errors are named as the
+ * fields above (label_name, label_name_en for the label's names): texts
+ * as for cluster_set_profile; a stage needs reached_on and the other way
+ * round; a status needs since (note and note_en: one line, at most 500
+ * characters) and secretariat (else FE_SECRETARIAT_ONLY on status); a
+ * label as for cluster_add_label (a name in either language for "other").
+ * A label the secretariat records needs its reference (at most 200
+ * characters) and is verified at once; anyone else's is a claim
+ * (reference optional) until cluster_label_verify. */
+db_status cluster_save(db *d, int64_t org_id, const cluster_edit *in, bool secretariat,
+                       int64_t actor_id, const char *ip, form_errors *errs);
+/* The secretariat verifies claimed label label_id of cluster org_id with
+ * the reference of the certificate or document (required, one line, at
+ * most 200 characters: FE_REQUIRED/FE_TOO_LONG on reference). Audited as
+ * cluster_label_verify. DB_DONE when org_id has no such claimed label. */
+db_status cluster_label_verify(db *d, int64_t org_id, int64_t label_id, const char *reference,
+                               int64_t actor_id, const char *ip, form_errors *errs);
+/* The claimed labels of every cluster, oldest claim first (arena), for the
+ * secretariat's start page: org slug and name in org_slug/org_name. */
+typedef struct cluster_label_claim {
+    int64_t id, org_id;
+    const char *org_slug, *org_name, *label, *name, *name_en, *awarded_on;
+    int64_t claimed_at;
+} cluster_label_claim;
+db_status cluster_label_claims(db *d, arena *a, cluster_label_claim **items, size_t *n);
+
 /* Adds a person (not erased: else FE_INVALID on person_id) with a role
  * (required, at most 100 characters) and a share of full time, 0..1000
  * thousandths; since is optional. */
@@ -111,10 +155,17 @@ db_status cluster_team_add(db *d, int64_t org_id, int64_t person_id, const char 
  * caller has sent them an account invitation first). All in one
  * transaction with its audit row (cluster_team_invite). */
 db_status cluster_team_invite(db *d, int64_t org_id, int64_t person_id, const char *role,
-                              int fte_milli, const char *since, const char *accept_url,
-                              int64_t actor_id, const char *ip, form_errors *errs);
+                              const char *role_en, bool manager, int fte_milli, const char *since,
+                              const char *accept_url, int64_t actor_id, const char *ip,
+                              form_errors *errs);
+/* role_en: the role in English (optional, at most 100 characters). With
+ * manager, accepting also makes the person a manager of the cluster (the
+ * one path from team to rights). */
 /* Accepts person_id's pending invitation to org_id's team (audited as
- * cluster_team_accept by the person). DB_DONE when there is none. */
+ * cluster_team_accept by the person). When the invitation offered the
+ * manager right and its sender may still invite for the cluster, a
+ * manager affiliation starts (created_by the sender) unless one is
+ * current; ending the team row ends it. DB_DONE when there is none. */
 db_status cluster_team_accept(db *d, int64_t org_id, int64_t person_id, const char *ip);
 /* Ends a team membership on until (NULL = today). DB_CONSTRAINT for a bad
  * date or one before since, DB_DONE when there is no such row. */
@@ -159,6 +210,12 @@ db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const ch
  * FE_DATE_ORDER; NULL = today). DB_DONE when there is no such row. */
 db_status cluster_member_end(db *d, int64_t member_id, const char *left_on, int64_t actor_id,
                              const char *ip, form_errors *errs);
+
+/* The current members of cluster_id that reported figures for a year
+ * before the year they joined (those years do not count for the cluster),
+ * as org ids (arena), each once. */
+db_status cluster_prejoin_reporters(db *d, arena *a, int64_t cluster_id, int64_t **org_ids,
+                                    size_t *n);
 
 /* The composition ECCP asks for, from the member list: companies with a
  * headcount are SMEs (under 250) or large, companies without one are

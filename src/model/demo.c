@@ -283,6 +283,11 @@ static const char SQL_LABEL[] =
 static const char SQL_PROFILE[] =
     "INSERT INTO cluster_profile(org_id, vision, mission, goals, services, networks, updated_at)"
     " SELECT id, $2, $3, $4, $5, $6, $7 FROM org WHERE slug = $1";
+/* English beside the Serbian for some texts only: the page then shows the
+ * rest in Serbian and says that no translation exists (migration 0014). */
+static const char SQL_PROFILE_EN[] =
+    "UPDATE cluster_profile SET vision_en = $2, services_en = $3, updated_at = $4"
+    " WHERE org_id = (SELECT id FROM org WHERE slug = $1)";
 static const char SQL_MEMBER[] =
     "INSERT INTO cluster_member(cluster_id, org_id, role, joined_on, left_on, created_at,"
     " updated_at) SELECT c.id, m.id, $3, $4, $5, $6, $6 FROM org c, org m"
@@ -456,6 +461,13 @@ static db_status load_clusters(db *d, buf *err)
         "Мрежа енергетских заједница Србије (илустративно)",
     };
     if ((st = insert_row(d, SQL_PROFILE, profile, 6, 7, err)) != DB_OK)
+        return st;
+    const char *profile_en[] = {
+        "demo-energy-cluster",
+        "Western Serbia as a region that produces and uses clean energy.",
+        "Joint design and permitting\nTraining and workshops\nIntroductions to funders",
+    };
+    if ((st = insert_row(d, SQL_PROFILE_EN, profile_en, 3, 4, err)) != DB_OK)
         return st;
 
     if ((st = load_members(d, err)) != DB_OK)

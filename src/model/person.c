@@ -560,7 +560,9 @@ cleanup:
 }
 
 static const char SQL_AFFILIATIONS[] =
-    "SELECT o.id, o.slug, o.name, f.role FROM affiliation f JOIN org o ON o.id = f.org_id"
+    "SELECT o.id, o.slug, o.name, f.role, f.started_at, c.name,"
+    "       coalesce((SELECT a.secretariat IS NOT NULL FROM account a WHERE a.person_id = c.id), 0)"
+    "  FROM affiliation f JOIN org o ON o.id = f.org_id LEFT JOIN person c ON c.id = f.created_by"
     " WHERE f.person_id = $1 AND f.ended_at IS NULL ORDER BY o.name, f.role, o.id";
 
 static void affil_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -570,6 +572,9 @@ static void affil_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     f->org_slug = db_col_dup(a, s, 1, oom);
     f->org_name = db_col_dup(a, s, 2, oom);
     f->role = db_col_dup(a, s, 3, oom);
+    f->started_at = db_col_int(s, 4);
+    f->granted_by = db_col_dup(a, s, 5, oom);
+    f->by_secretariat = db_col_int(s, 6) != 0;
 }
 
 db_status person_affiliations(db *d, arena *a, int64_t person_id, person_affil **items, size_t *n)

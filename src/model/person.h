@@ -79,6 +79,9 @@ db_status person_affiliation_set(db *d, int64_t person_id, const char *org_slug,
 typedef struct person_affil {
     int64_t org_id;
     const char *org_slug, *org_name, *role; /* role: manager or representative */
+    int64_t started_at;                     /* when the right started (UTC seconds) */
+    const char *granted_by;                 /* who invited or granted it (name), NULL: the system */
+    bool by_secretariat;                    /* granted_by is of the SCAN secretariat */
 } person_affil;
 
 /* The person's current affiliations, by organisation name (arena). */

@@ -153,7 +153,7 @@ db_status worklist_invites(db *d, arena *a, int64_t person_id, work_invite **ite
 static const char SQL_Q_DRAFTS[] = "SELECT count(*) FROM org WHERE status = 'draft'";
 static const char SQL_Q_UNVERIFIED[] = "SELECT count(*) FROM org_figure WHERE verified_at IS NULL";
 static const char SQL_Q_LABELS[] =
-    "SELECT count(*) FROM cluster_label WHERE expires_on IS NOT NULL"
+    "SELECT count(*) FROM cluster_label WHERE state = 'verified' AND expires_on IS NOT NULL"
     " AND expires_on <= date($1, '+60 days') AND expires_on >= date($1, '-30 days')";
 static const char SQL_Q_MAIL[] =
     "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND attempts > 0 AND last_error IS NOT NULL";

@@ -130,6 +130,9 @@ const char *web_affiliation_role_label(lang_id lang, const char *role);
 /* web_org_list.c, web_org_view.c, web_org_edit.c: the directory (shared
  * helpers in web_org.h) */
 void web_org_list(req *r);
+/* GET /orgs/{slug}: the profile, composed of its own parts and the
+ * sections other files provide (web_cluster_section), with anonymous
+ * renders of every entry cached. */
 void web_org_profile(req *r);
 void web_org_logo(req *r);
 void web_org_history(req *r);
@@ -149,21 +152,22 @@ void web_org_figures(req *r);
 void web_org_figures_save(req *r);
 void web_figures_import_form(req *r);
 void web_figures_import(req *r);
-/* web_cluster.c: cluster profiles and members. web_cluster_section()
+/* web_cluster_*.c (shared helpers in web_cluster.h): cluster profiles,
+ * members, the edit page and the team. web_cluster_section()
  * writes the cluster part of an entry's profile (stage, SCAN membership,
  * labels, strategy, team, members, figures) and returns true when the
  * entry is a cluster or cluster initiative; false (nothing written) for
  * other kinds. */
 struct org_rec;
 bool web_cluster_section(req *r, const struct org_rec *o);
-/* GET /orgs/{slug}: web_org_profile() behind the page cache for anonymous
- * readers of cluster entries. */
-void web_cluster_profile(req *r);
 void web_cluster_members_form(req *r);
 void web_cluster_member_add(req *r);
 void web_cluster_member_end(req *r);
 void web_cluster_edit_form(req *r);
 void web_cluster_save(req *r);
+/* POST /orgs/{slug}/labels/{id}/verify: the secretariat verifies a claimed
+ * label with the certificate's reference. */
+void web_cluster_label_verify(req *r);
 /* POST /orgs/{slug}/team (add a person by e-mail) and
  * POST /orgs/{slug}/team/{id}/end: the management team (RIGHT_ORG_EDIT). */
 void web_cluster_team_add(req *r);

@@ -554,8 +554,20 @@ static void account_profile(req *r, const person_affil *af, size_t n_af)
     } else {
         html_raw(o, "<ul class=\"plain\">");
         for (size_t i = 0; i < n_af; i++) {
-            html_fmt(o, "<li>%s <span class=\"tag\">%s</span></li>", af[i].org_name,
+            html_fmt(o, "<li><a href=\"/orgs/%q\">%s</a> <span class=\"tag\">%s</span>",
+                     af[i].org_slug, web_org_text(r, af[i].org_name, NULL),
                      web_affiliation_role_label(L, af[i].role));
+            /* why: who invited or granted it, and since when */
+            buf since = BUF_INIT;
+            i18n_fmt_date(&since, L, af[i].started_at);
+            const char *by = af[i].granted_by ? web_org_text(r, af[i].granted_by, NULL) : NULL;
+            html_fmt(
+                o, " <span class=\"muted small\">%s</span></li>",
+                !by ? arena_printf(r->a, T(L, MSG_ACCOUNT_WHY_SINCE), buf_str(&since))
+                : af[i].by_secretariat
+                    ? arena_printf(r->a, T(L, MSG_ACCOUNT_WHY_SECRETARIAT), buf_str(&since), by)
+                    : arena_printf(r->a, T(L, MSG_ACCOUNT_WHY_INVITED), buf_str(&since), by));
+            buf_free(&since);
             manages = manages || strcmp(af[i].role, "manager") == 0;
         }
         html_raw(o, "</ul>");

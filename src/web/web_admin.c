@@ -655,6 +655,7 @@ static const struct {
         {"affiliation_start", MSG_AUDIT_ACT_AFFILIATION_START},
         {"affiliation_end", MSG_AUDIT_ACT_AFFILIATION_END},
         {"cluster_label", MSG_AUDIT_ACT_CLUSTER_LABEL},
+        {"cluster_label_verify", MSG_AUDIT_ACT_CLUSTER_LABEL_VERIFY},
         {"cluster_member_add", MSG_AUDIT_ACT_CLUSTER_MEMBER_ADD},
         {"cluster_member_end", MSG_AUDIT_ACT_CLUSTER_MEMBER_END},
         {"cluster_profile", MSG_AUDIT_ACT_CLUSTER_PROFILE},

@@ -12,12 +12,14 @@
 #include <string.h>
 
 #include "core/strutil.h"
+#include "core/timeutil.h"
 #include "core/utf8.h"
 #include "html/html.h"
 #include "html/layout.h"
 #include "json/json.h"
 #include "model/rights.h"
 #include "web/web.h"
+#include "web/web_figures.h"
 #include "web/web_org.h"
 
 static bool empty(const char *s)
@@ -302,7 +304,17 @@ static void related(req *r, web_refs *refs, const char *id, msg_id title, const 
     html_raw(out, "</ol></section>\n");
 }
 
-void web_org_profile(req *r)
+/* The sections other files add to a profile, after its classification:
+ * each writes its part and returns true when the entry is of its kind, or
+ * writes nothing and returns false. A profile that no section claims
+ * lists its members as cards. Each file provides its section; this file
+ * only composes them, so none calls back here. */
+typedef bool (*profile_section_fn)(req *r, const org_rec *o);
+static const profile_section_fn profile_sections[] = {
+    web_cluster_section, /* clusters: members with their details (web_cluster_view.c) */
+};
+
+static void profile_render(req *r)
 {
     lang_id L = r->lang;
     buf *out = &r->out;
@@ -406,7 +418,10 @@ void web_org_profile(req *r)
         code_chips(r, &refs, WREF_GEO, o.geo, o.n_geo);
     }
     html_raw(out, "</dl></section>\n");
-    if (!web_cluster_section(r, &o)) /* clusters show members with their details */
+    bool claimed = false;
+    for (size_t i = 0; i < sizeof profile_sections / sizeof profile_sections[0] && !claimed; i++)
+        claimed = profile_sections[i](r, &o);
+    if (!claimed)
         related(r, &refs, "members", MSG_DIR_MEMBERS, members, n_members);
     related(r, &refs, "member-of", MSG_DIR_MEMBER_OF, clusters, n_clusters);
     html_raw(out, "</div>\n");
@@ -416,6 +431,43 @@ void web_org_profile(req *r)
     layout_end(r);
     if (refs.st != DB_OK)
         resp_fail(r, refs.st, "ref_list");
+}
+
+/* --- GET /orgs/{slug}: profiles from the page cache ------------------------------------ */
+
+/* How long a cached profile may be served at most, whatever the versions
+ * say: the page also shows people's names (the entry's creator, the
+ * management team), and renaming or erasing a person bumps neither
+ * version, so a render is never older than this. */
+#define PROFILE_CACHE_SECONDS 60
+
+void web_org_profile(req *r)
+{
+    if (r->user) { /* the page carries the user's name and buttons */
+        profile_render(r);
+        return;
+    }
+    int64_t version = 0;
+    bool ok;
+    const char *key = wf_cache_key(r, "profile", &version, &ok);
+    if (!ok)
+        return;
+    /* the JSON-LD and og:url hold absolute links made from the public URL
+     * or the Host header: part of the key, so one host never gets another's */
+    const char *base = web_base_url(r);
+    if (key)
+        key = arena_printf(r->a, "%s|%s|%lld", key, base ? base : "",
+                           (long long)(time_now() / PROFILE_CACHE_SECONDS));
+    if (web_cache_serve(r, key, version))
+        return;
+    profile_render(r);
+    /* every kind is kept, not clusters alone: a company's profile rendered
+     * per request was 0.22x nginx at 100,000 entries (bench/directory.sh);
+     * a failed cluster section is a 5xx, which server_hook_finish drops */
+    if (key) { /* kept if it ends up whole (server_hook_finish) */
+        r->cache_key = key;
+        r->cache_version = version;
+    }
 }
 
 /* --- logo ------------------------------------------------------------------- */

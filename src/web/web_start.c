@@ -15,8 +15,10 @@
 #include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
+#include "model/cluster.h"
 #include "model/worklist.h"
 #include "web/web.h"
+#include "web/web_figures.h"
 #include "web/web_org.h"
 
 /* The year whose figures members are asked for: last calendar year (a
@@ -176,6 +178,29 @@ static bool sec_invites(req *r, db_status *st)
     return true;
 }
 
+/* Labels clusters declared that the secretariat has not verified yet:
+ * each links to its cluster's edit page, where it is verified. */
+static bool sec_labels(req *r, db_status *st)
+{
+    if (r->user->secretariat < SEC_EDITOR)
+        return false;
+    cluster_label_claim *w;
+    size_t n;
+    if ((*st = cluster_label_claims(r->db, r->a, &w, &n)) != DB_OK || !n)
+        return false;
+    section_head(r, MSG_START_LABELS_VERIFY);
+    html_raw(&r->out, "<ul class=\"work-list\">");
+    for (size_t i = 0; i < n; i++) {
+        const char *name = strcmp(w[i].label, "other") == 0
+                               ? web_org_text(r, w[i].name, w[i].name_en)
+                               : wf_label_label(r->lang, w[i].label);
+        html_fmt(&r->out, "<li><a href=\"/orgs/%q/cluster/edit#verify\">%s</a> · %s</li>",
+                 w[i].org_slug, web_org_text(r, w[i].org_name, NULL), name ? name : "");
+    }
+    html_raw(&r->out, "</ul></section>\n");
+    return true;
+}
+
 /* Membership proposals the reader may accept or decline (the same panel
  * as on the account page, web_membership.c). */
 static bool sec_proposals(req *r, db_status *st)
@@ -189,7 +214,7 @@ static bool sec_proposals(req *r, db_status *st)
 /* In the order a person's day goes: the platform's queues, then the
  * clusters and organisations they answer for, then unfinished things. */
 static const start_section_fn sections[] = {
-    sec_queues, sec_proposals, sec_clusters, sec_orgs, sec_drafts, sec_invites,
+    sec_queues, sec_labels, sec_proposals, sec_clusters, sec_orgs, sec_drafts, sec_invites,
 };
 
 void web_start(req *r)

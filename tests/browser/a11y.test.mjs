@@ -44,6 +44,7 @@ const PUBLIC = [
 const PRIVATE = [
   ['account', '/account'],
   ['edit form', '/orgs/voict/edit'],
+  ['cluster edit form', '/orgs/voict/cluster/edit'],
 ];
 const BAD = new Set(['serious', 'critical']);
 

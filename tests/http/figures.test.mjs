@@ -559,28 +559,24 @@ test('the management team: a manager invites a person by e-mail, who accepts; th
 
 test('the cluster profile form: strategy by the manager, SCAN status by the secretariat only', async () => {
   assert.equal((await manager.get('/orgs/voict/cluster/edit?lang=en')).status, 200);
-  const r = await manager.post('/orgs/voict/cluster', { part: 'profile', vision: 'A connected ICT Vojvodina.',
-    mission: '', goals: '', services: 'Training\nExport missions', networks: '' });
+  const r = await manager.post('/orgs/voict/cluster', { vision: 'Povezana ICT Vojvodina.',
+    vision_en: 'A connected ICT Vojvodina.', mission: '', goals: '', services: 'Obuke\nIzvozne misije',
+    services_en: 'Training\nExport missions', networks: '' });
   assert.equal(r.status, 303);
   const prof = text((await new Agent(srv.url).get('/orgs/voict?lang=en')).text);
   assert.match(prof, /Vision A connected ICT Vojvodina\./);
   assert.match(prof, /Services Training Export missions/);
-  assert.equal((await manager.post('/orgs/voict/cluster', { part: 'scan', status: 'member', since: '2024-01-01' })).status, 403);
-  // labels classify a cluster: the secretariat records them
-  assert.equal((await manager.post('/orgs/voict/cluster', { part: 'label', label: 'esca_gold', name: '',
-    awarded_on: '2024-05-01' })).status, 403);
-  const form = await manager.get('/orgs/voict/cluster/edit?lang=en');
-  assert.doesNotMatch(form.text, /name="part" value="label"/);
-  assert.match(text(form.text), /Labels are recorded by the SCAN secretariat\./);
-  const lbl = await editor.post('/orgs/voict/cluster?lang=en', { part: 'label', label: 'esca_silver', name: '',
-    awarded_on: '2024-05-01', expires_on: '2023-05-01' });
+  assert.equal((await manager.post('/orgs/voict/cluster', { status: 'member', since: '2024-01-01' })).status, 403);
+  // a label the secretariat records needs its reference and a later expiry
+  const lbl = await editor.post('/orgs/voict/cluster?lang=en', { label: 'esca_silver', label_name: '',
+    awarded_on: '2024-05-01', expires_on: '2023-05-01', reference: 'ESCA-2024-17' });
   assert.equal(lbl.status, 422);
-  assert.match(lbl.text, /id="ce-expires-error"/);
+  assert.match(lbl.text, /id="ce-expires-on-error"/);
   assert.match(lbl.text, /value="2023-05-01"/);
-  const stage = await editor.post('/orgs/demo-energy-cluster/cluster', { part: 'stage', stage: 'developing', reached_on: '2025-10-01' });
+  const stage = await editor.post('/orgs/demo-energy-cluster/cluster', { stage: 'developing', reached_on: '2025-10-01' });
   assert.equal(stage.status, 303);
   assert.match(text((await new Agent(srv.url).get('/orgs/demo-energy-cluster?lang=en')).text), /Developing since 1 Oct 2025/);
-  assert.equal((await manager.post('/orgs/vmc/cluster', { part: 'profile', vision: 'x' })).status, 403);
+  assert.equal((await manager.post('/orgs/vmc/cluster', { vision: 'x' })).status, 403);
 });
 
 // --- API ------------------------------------------------------------------------------------
@@ -599,7 +595,7 @@ test('API: clusters with stage, SCAN status and member count, page by page', asy
   for (const s of ['voict', 'autocluster-serbia', 'ict-network', 'vmc', 'facts', 'nicat', 'ict-cluster-central-serbia', 'demo-energy-cluster'])
     assert.ok(slugs.includes(s), s);
   const voict = seen.find((c) => c.slug === 'voict');
-  assert.deepEqual(voict.scan_membership, { status: 'founder', since: '2016-08-02' });
+  assert.deepEqual(voict.scan_membership, { status: 'founder', since: '2016-08-02', note: null, note_en: null });
   assert.equal(voict.stage.stage, 'established');
   assert.equal(voict.member_count, 8);
   assert.equal(seen.find((c) => c.slug === 'demo-energy-cluster').kind, 'cluster_initiative');

@@ -75,6 +75,7 @@ const MATRIX = {
   'POST /orgs/{slug}/members': EDIT_C, // RIGHT_MEMBERS_EDIT on C
   'POST /orgs/{slug}/members/{id}/end': EDIT_C,
   'POST /orgs/{slug}/cluster': EDIT_C, // RIGHT_ORG_EDIT on C
+  'POST /orgs/{slug}/labels/{id}/verify': SECRETARIAT, // RIGHT_FIGURES_VERIFY: labels are claims until then
   'POST /orgs/{slug}/team': EDIT_C, // RIGHT_ORG_EDIT on C
   'POST /orgs/{slug}/team/{id}/end': EDIT_C,
   'POST /orgs/{slug}/team/accept': LOGGED_IN, // one's own invitation (404 without one)
@@ -208,7 +209,9 @@ const BODIES = {
     form: { org: 'no-such-org', role: 'member', joined_on: '2024-01-01' } }),
   // no such membership: allowed roles get 404
   'POST /orgs/{slug}/members/{id}/end': () => ({ path: '/orgs/cluster-c/members/999999/end', form: { left_on: '2024-06-30', confirm: '1' } }),
-  'POST /orgs/{slug}/cluster': () => ({ path: '/orgs/cluster-c/cluster', form: { part: 'profile', vision: 'Matrix vision' } }),
+  'POST /orgs/{slug}/cluster': () => ({ path: '/orgs/cluster-c/cluster', form: { vision: 'Matrix vision' } }),
+  // no such claimed label: allowed roles get 404
+  'POST /orgs/{slug}/labels/{id}/verify': () => ({ path: '/orgs/cluster-c/labels/999999/verify', form: { reference: 'ESCA-1' } }),
   // an address without an account: allowed roles invite it (303), the
   // same answer as for an address with one
   'POST /orgs/{slug}/team': () => ({ path: '/orgs/cluster-c/team',

@@ -520,11 +520,11 @@ static void test_history_profile_team(void **state)
      * by the person, with its mail; nobody else can accept it. */
     memset(&e, 0, sizeof e);
     int64_t mails = scalar(f, "SELECT count(*) FROM outbox");
-    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Analyst", 200, NULL,
+    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Analyst", NULL, false, 200, NULL,
                                          "https://scan.example/orgs/voict/team/accept", 2, NULL,
                                          &e),
                      DB_OK);
-    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Analyst", 300, NULL,
+    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Analyst", NULL, false, 300, NULL,
                                          "https://scan.example/orgs/voict/team/accept", 2, NULL,
                                          &e),
                      DB_OK);
@@ -551,6 +551,108 @@ static void test_history_profile_team(void **state)
     assert_int_equal(
         scalar(f, "SELECT count(*) FROM audit WHERE entity = 'org' AND entity_id = 10"), writes);
     assert_int_equal(version(f, "figures_version"), fv + writes);
+}
+
+/* --- the edit page's one save, labels as claims, team and rights -------------------------- */
+
+static void test_save_claims_grants(void **state)
+{
+    fixture *f = *state;
+    org(f, K_VOICT, "voict", "cluster", 0);
+    org(f, C_MICRO, "acme", "company", 0);
+    form_errors e = {0};
+
+    /* One save, one transaction: a bad part refuses the whole form. */
+    cluster_edit in = {
+        .vision = "Визија", .vision_en = "Vision", .stage = "emerging", .reached_on = "2024-02-30"};
+    assert_int_equal(cluster_save(f->t.d, K_VOICT, &in, false, 1, NULL, &e), DB_CONSTRAINT);
+    assert_non_null(form_error_for(&e, "reached_on"));
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_profile"), 0);
+    in.reached_on = "2024-02-01";
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_save(f->t.d, K_VOICT, &in, false, 1, NULL, &e), DB_OK);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_profile WHERE vision_en = 'Vision'"),
+                     1);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM cluster_stage"), 1);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'cluster_profile'"), 1);
+    /* the SCAN status is the secretariat's; not a cluster is refused */
+    memset(&e, 0, sizeof e);
+    cluster_edit scan = {.status = "member", .since = "2024-01-01"};
+    assert_int_equal(cluster_save(f->t.d, K_VOICT, &scan, false, 1, NULL, &e), DB_CONSTRAINT);
+    assert_int_equal(form_error_for(&e, "status")->code, FE_SECRETARIAT_ONLY);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_save(f->t.d, C_MICRO, &in, false, 1, NULL, &e), DB_CONSTRAINT);
+
+    /* A manager's label is a claim; the secretariat's needs a reference. */
+    cluster_edit lbl = {.label = "esca_gold", .awarded_on = "2025-06-01"};
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_save(f->t.d, K_VOICT, &lbl, false, 1, NULL, &e), DB_OK);
+    int64_t id = scalar(f, "SELECT id FROM cluster_label WHERE state = 'claimed'");
+    assert_true(id > 0);
+    assert_int_equal(
+        scalar(f, "SELECT count(*) FROM cluster_label WHERE expires_on = '2027-06-01'"), 1);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_save(f->t.d, K_VOICT, &lbl, true, 1, NULL, &e), DB_CONSTRAINT);
+    assert_non_null(form_error_for(&e, "reference"));
+    cluster_label_claim *claims = NULL;
+    size_t n = 0;
+    assert_int_equal(cluster_label_claims(f->t.d, &f->a, &claims, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(claims[0].org_slug, "voict");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_label_verify(f->t.d, K_VOICT, id, NULL, 1, NULL, &e), DB_CONSTRAINT);
+    assert_int_equal(cluster_label_verify(f->t.d, 11, id, "REF-1", 1, NULL, &e), DB_DONE);
+    assert_int_equal(cluster_label_verify(f->t.d, K_VOICT, id, "REF-1", 1, NULL, &e), DB_OK);
+    assert_int_equal(cluster_label_verify(f->t.d, K_VOICT, id, "REF-2", 1, NULL, &e), DB_DONE);
+    cluster_info ci;
+    assert_int_equal(cluster_get(f->t.d, &f->a, K_VOICT, false, &ci), DB_OK);
+    assert_int_equal(ci.n_labels, 1);
+    assert_true(ci.labels[0].verified);
+    assert_string_equal(ci.labels[0].reference, "REF-1");
+    assert_string_equal(ci.labels[0].verified_by, "Ana Urednik");
+
+    /* The team invitation offers the manager right: accepting starts it
+     * while the inviter may still invite; ending the team row ends it. */
+    exec(f, "INSERT INTO affiliation(person_id, org_id, role, started_at) VALUES (2, 10, "
+            "'manager', 0)");
+    exec(f, "INSERT INTO account(person_id, created_at) VALUES (2, 0)");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Координатор", "Coordinator", true,
+                                         500, NULL, "https://scan.example/orgs/voict/team/accept",
+                                         2, NULL, &e),
+                     DB_OK);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM affiliation WHERE person_id = 1"), 0);
+    assert_int_equal(cluster_team_accept(f->t.d, K_VOICT, 1, NULL), DB_OK);
+    assert_int_equal(scalar(f,
+                            "SELECT count(*) FROM affiliation WHERE person_id = 1 AND org_id = 10"
+                            " AND role = 'manager' AND ended_at IS NULL AND created_by = 2"),
+                     1);
+    int64_t team = scalar(f, "SELECT id FROM cluster_team WHERE person_id = 1");
+    assert_int_equal(cluster_team_end(f->t.d, team, "2025-12-31", 2, NULL), DB_OK);
+    assert_int_equal(
+        scalar(f, "SELECT count(*) FROM affiliation WHERE person_id = 1 AND ended_at IS NULL"), 0);
+    /* an offer whose sender lost the right to invite grants nothing */
+    exec(f, "UPDATE affiliation SET ended_at = 1 WHERE person_id = 2");
+    exec(f, "INSERT INTO affiliation(person_id, org_id, role, started_at) VALUES (2, 10, "
+            "'manager', 0)");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cluster_team_invite(f->t.d, K_VOICT, 1, "Analyst", NULL, true, 200, NULL,
+                                         "https://scan.example/orgs/voict/team/accept", 2, NULL,
+                                         &e),
+                     DB_OK);
+    exec(f, "UPDATE affiliation SET ended_at = 1 WHERE person_id = 2");
+    assert_int_equal(cluster_team_accept(f->t.d, K_VOICT, 1, NULL), DB_OK);
+    assert_int_equal(
+        scalar(f, "SELECT count(*) FROM affiliation WHERE person_id = 1 AND ended_at IS NULL"), 0);
+
+    /* Members who reported before joining. */
+    exec(f,
+         "INSERT INTO cluster_member(cluster_id, org_id, joined_on) VALUES (10, 20, '2025-03-01')");
+    headcount(f, C_MICRO, 2023, "5");
+    int64_t *ids = NULL;
+    assert_int_equal(cluster_prejoin_reporters(f->t.d, &f->a, K_VOICT, &ids, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], C_MICRO);
 }
 
 /* --- memberships by consent (membership.c) ------------------------------------------------ */
@@ -680,6 +782,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_members_and_composition, setup, teardown),
         cmocka_unit_test_setup_teardown(test_member_add_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_profile_team, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_claims_grants, setup, teardown),
         cmocka_unit_test_setup_teardown(test_membership_proposals, setup, teardown),
     };
     return cmocka_run_group_tests_name("cluster", tests, NULL, NULL);
