@@ -209,6 +209,33 @@ db_status event_list(db *d, arena *a, const event_filter *f, event_rec **out, si
     return db_collect(s, a, (void **)out, n, sizeof **out, event_row, NULL);
 }
 
+static const char SQL_MINE_UPCOMING[] =
+    "SELECT e.id, e.title_sr, e.title_en, e.starts_at, r.state = 'confirmed'"
+    " FROM event_registration r JOIN event e ON e.id = r.event_id"
+    " WHERE r.person_id = $1 AND r.state IN ('confirmed', 'waiting') AND e.ends_at > $2"
+    " AND e.status = 'published' ORDER BY e.starts_at, e.id LIMIT 20";
+
+static void mine_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    event_rec *e = item;
+    e->id = db_col_int(s, 0);
+    e->title_sr = db_col_dup(a, s, 1, oom);
+    e->title_en = db_col_dup(a, s, 2, oom);
+    e->starts_at = db_col_int(s, 3);
+    e->confirmed = db_col_int(s, 4);
+}
+
+db_status event_mine(db *d, arena *a, int64_t person, event_rec **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_MINE_UPCOMING, DB_ARGS(DBI(person), DBI(time_now())));
+    if (!s)
+        return db_failure(d) ? db_failure(d) : DB_ERR;
+    return db_collect(s, a, (void **)out, n, sizeof **out, mine_row, NULL);
+}
+
 int64_t event_cancel_deadline(const event_rec *e)
 {
     return e->cancel_until ? e->cancel_until : e->starts_at;

@@ -149,6 +149,11 @@ typedef struct event_organiser {
 db_status event_organisers(db *d, arena *a, int64_t person, bool all, event_organiser **out,
                            size_t *n);
 
+/* The upcoming events person is registered for or waits for, soonest
+ * first, at most 20; each item's confirmed count holds 1 when the
+ * person's place is confirmed, 0 when waiting. */
+db_status event_mine(db *d, arena *a, int64_t person, event_rec **out, size_t *n);
+
 /* The cut-off for cancelling a confirmed place. */
 int64_t event_cancel_deadline(const event_rec *e);
 

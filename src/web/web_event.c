@@ -131,7 +131,7 @@ static bool may_organise(req *r, int64_t organiser_id)
 static void event_item(req *r, const event_rec *e)
 {
     lang_id L = r->lang;
-    html_fmt(&r->out, "<li class=\"event-item\"><h3><a href=\"/events/%D\">%s</a></h3>",
+    html_fmt(&r->out, "<li class=\"event-item\"><h2><a href=\"/events/%D\">%s</a></h2>",
              (long long)e->id, title_of(r, e));
     html_raw(&r->out, "<p class=\"event-meta\">");
     web_datetime(r, e->starts_at, MSG_EVENTS_NONE);
@@ -139,13 +139,13 @@ static void event_item(req *r, const event_rec *e)
              label(r, event_kinds, kind_msgs, e->kind), e->organiser_slug,
              web_org_text(r, e->organiser_name, e->organiser_name_en));
     if (e->place && *e->place)
-        html_fmt(&r->out, " · %s", e->place);
+        html_fmt(&r->out, " · %s", web_org_text(r, e->place, NULL));
     else if (e->online_url)
         html_fmt(&r->out, " · %s", T(L, MSG_EVENT_ONLINE));
     if (strcmp(e->status, "cancelled") == 0)
         html_fmt(&r->out, " · <strong>%s</strong>", T(L, MSG_EVENT_IS_CANCELLED));
     else if (e->capacity && e->confirmed >= e->capacity)
-        html_fmt(&r->out, " · <strong>%s</strong>", T(L, MSG_EVENT_FULL));
+        html_fmt(&r->out, " · <strong>%s</strong>", T(L, MSG_EVENT_FULL_SHORT));
     html_raw(&r->out, "</p></li>\n");
 }
 
@@ -219,8 +219,8 @@ void web_event_list(req *r)
     html_fmt(o, "<a href=\"/events.ics\">%s</a></p>\n", T(L, MSG_EVENTS_CALENDAR));
     /* tabs and filters: a GET form, so every view has its own address */
     html_fmt(o,
-             "<nav class=\"tabs\" aria-label=\"%s\"><a href=\"/events\"%R>%s</a> "
-             "<a href=\"/events?when=past\"%R>%s</a></nav>\n",
+             "<nav class=\"subnav\" aria-label=\"%s\"><ul><li><a href=\"/events\"%R>%s</a></li>"
+             "<li><a href=\"/events?when=past\"%R>%s</a></li></ul></nav>\n",
              T(L, MSG_EVENTS_TITLE), f.past ? "" : " aria-current=\"page\"",
              T(L, MSG_EVENTS_UPCOMING), f.past ? " aria-current=\"page\"" : "",
              T(L, MSG_EVENTS_PAST));
@@ -442,7 +442,7 @@ static void event_page(req *r, const event_rec *e, const char *alert)
              e->organiser_slug, web_org_text(r, e->organiser_name, e->organiser_name_en));
     html_fmt(o, "<dt>%s</dt><dd>", T(L, MSG_EVENT_WHERE));
     if (e->place && *e->place)
-        html_fmt(o, "%s", e->place);
+        html_fmt(o, "%s", web_org_text(r, e->place, NULL));
     if (e->online_url && *e->online_url)
         html_fmt(o, "%R<a href=\"%u\" rel=\"nofollow noopener\">%s</a>",
                  e->place && *e->place ? "<br>" : "", e->online_url, T(L, MSG_EVENT_ONLINE));
@@ -605,7 +605,7 @@ static void form_page(req *r, const event_rec *e, const event_form *v, const web
         const char *err = web_errs_get(errs, fields[i].name);
         /* a malformed date-time goes back as typed, in a text input */
         const char *type = fields[i].type;
-        if (err && strcmp(type, "datetime-local") == 0)
+        if (err && (strcmp(type, "datetime-local") == 0 || strcmp(type, "number") == 0))
             type = "text";
         web_input in = {.id = fields[i].id,
                         .name = fields[i].name,
@@ -649,6 +649,19 @@ static void form_page(req *r, const event_rec *e, const event_form *v, const web
 static const char *organiser_name(const void *item)
 {
     return ((const event_organiser *)item)->name;
+}
+
+/* The organiser a new event starts with: the first entry of the model's
+ * order (for the secretariat the association itself), before sorting. */
+static const char *first_organiser(req *r)
+{
+    event_organiser *o;
+    size_t n = 0;
+    if (event_organisers(r->db, r->a, r->user->person_id, r->user->secretariat >= SEC_EDITOR, &o,
+                         &n) != DB_OK ||
+        n == 0)
+        return NULL;
+    return o[0].slug;
 }
 
 static bool load_organisers(req *r, event_organiser **orgs, size_t *n)
@@ -695,8 +708,10 @@ void web_event_new_form(req *r)
         resp_error(r, 403, T(r->lang, MSG_EVENT_F_NO_ORGANISER));
         return;
     }
-    event_form v = {
-        .kind = "training", .language = "sr", .audience = "everyone", .organiser = orgs[0].slug};
+    event_form v = {.kind = "training",
+                    .language = "sr",
+                    .audience = "everyone",
+                    .organiser = first_organiser(r)};
     web_errs e = {0};
     form_page(r, NULL, &v, &e, orgs, n);
 }
@@ -797,17 +812,33 @@ static void read_form(req *r, const form *f, event_form *v, event_input *in, web
             in->capacity = c;
         }
     }
-    /* the organiser: one of the entries the reader may organise for */
+}
+
+/* The organiser named by the form into in->organiser_id: false (403 or
+ * 5xx written) when it is an entry the reader may not organise for; an
+ * unknown one is the form's error. */
+static bool read_organiser(req *r, const event_form *v, event_input *in, web_errs *errs)
+{
     in->organiser_id = 0;
-    if (v->organiser && *v->organiser) {
-        org_rec o;
-        bool found = false;
-        if (org_get(r->db, r->a, v->organiser, 0, &o, &found) == DB_OK && found &&
-            may_organise(r, o.id))
-            in->organiser_id = o.id;
-        else
-            web_errs_add(errs, "organiser", T(L, MSG_EVENT_ERR_ORGANISER));
+    if (!v->organiser || !*v->organiser)
+        return true;
+    org_rec o;
+    bool found = false;
+    db_status st = org_get(r->db, r->a, v->organiser, 0, &o, &found);
+    if (st != DB_OK) {
+        resp_fail(r, st, "org_get");
+        return false;
     }
+    if (!found) {
+        web_errs_add(errs, "organiser", T(r->lang, MSG_EVENT_ERR_ORGANISER));
+        return true;
+    }
+    if (!may_organise(r, o.id)) {
+        resp_error(r, 403, T(r->lang, MSG_EVENT_ERR_ORGANISER));
+        return false;
+    }
+    in->organiser_id = o.id;
+    return true;
 }
 
 /* Words the model's refusals for this form, then the generic ones. */
@@ -842,6 +873,8 @@ static void save(req *r, const event_rec *existing)
     event_input in;
     web_errs errs = {0};
     read_form(r, &f, &v, &in, &errs);
+    if (!read_organiser(r, &v, &in, &errs))
+        return;
     form_errors fe = {0};
     int64_t id = existing ? existing->id : 0;
     db_status st = DB_CONSTRAINT;
