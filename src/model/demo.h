@@ -13,5 +13,8 @@
  * now, 0 when it was there already. On failure nothing is written and err
  * says why. */
 db_status demo_load(db *d, int *loaded, buf *err);
+/* The illustrative events and their registrations (demo_events.c), in
+ * demo_load's transaction. */
+db_status demo_load_events(db *d, buf *err);
 
 #endif

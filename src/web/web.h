@@ -189,6 +189,21 @@ void web_membership_withdraw(req *r);
 void api_cluster_list(req *r);
 void api_cluster_members(req *r);
 void api_figures(req *r);
+/* web_event.c: events and trainings, registration, iCalendar feeds */
+void web_event_list(req *r);
+void web_event_page(req *r);
+void web_event_new_form(req *r);
+void web_event_create(req *r);
+void web_event_edit_form(req *r);
+void web_event_update(req *r);
+void web_event_register(req *r);
+void web_event_cancel(req *r);
+void web_event_participants(req *r);
+void web_event_ics(req *r);
+void web_events_ics(req *r);
+/* api_event.c: events as JSON */
+void api_event_list(req *r);
+void api_event_get(req *r);
 /* guard.c */
 void web_setup(void);
 /* "sid", or "__Host-sid" when cookies are Secure. */

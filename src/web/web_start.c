@@ -16,6 +16,7 @@
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/cluster.h"
+#include "model/event.h"
 #include "model/worklist.h"
 #include "web/web.h"
 #include "web/web_figures.h"
@@ -211,10 +212,31 @@ static bool sec_proposals(req *r, db_status *st)
     return r->out.len > before;
 }
 
+/* The upcoming events the reader registered for, or waits for. */
+static bool sec_events(req *r, db_status *st)
+{
+    event_rec *e;
+    size_t n;
+    if ((*st = event_mine(r->db, r->a, r->user->person_id, &e, &n)) != DB_OK || !n)
+        return false;
+    section_head(r, MSG_START_EVENTS);
+    html_raw(&r->out, "<ul class=\"work-list\">");
+    for (size_t i = 0; i < n; i++) {
+        html_fmt(&r->out, "<li><a href=\"/events/%D\">%s</a> · ", (long long)e[i].id,
+                 web_org_text(r, e[i].title_sr, e[i].title_en));
+        web_datetime(r, e[i].starts_at, MSG_USERS_NEVER);
+        html_fmt(&r->out, " · %s</li>",
+                 T(r->lang, e[i].confirmed ? MSG_EVENT_STATE_CONFIRMED : MSG_EVENT_STATE_WAITING));
+    }
+    html_raw(&r->out, "</ul></section>\n");
+    return true;
+}
+
 /* In the order a person's day goes: the platform's queues, then the
  * clusters and organisations they answer for, then unfinished things. */
 static const start_section_fn sections[] = {
-    sec_queues, sec_labels, sec_proposals, sec_clusters, sec_orgs, sec_drafts, sec_invites,
+    sec_queues, sec_labels, sec_proposals, sec_clusters,
+    sec_orgs,   sec_drafts, sec_invites,   sec_events,
 };
 
 void web_start(req *r)

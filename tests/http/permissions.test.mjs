@@ -86,6 +86,12 @@ const MATRIX = {
   'POST /orgs/{slug}/members/proposals/{id}/withdraw': EDIT_C, // RIGHT_MEMBERS_EDIT on C
   'POST /memberships/{id}/accept': row(false, true, false, false, false, false), // RIGHT_MEMBERSHIP_DECIDE on M: M has a representative, so only M decides
   'POST /memberships/{id}/decline': row(false, true, false, false, false, false),
+  // events (web_event.c): an event organised by cluster C; who may edit an
+  // entry organises its events (RIGHT_ORG_EDIT on C)
+  'POST /events': EDIT_C,
+  'POST /events/{id}': EDIT_C,
+  'POST /events/{id}/register': LOGGED_IN,
+  'POST /events/{id}/cancel': LOGGED_IN, // one's own registration (409 without one)
 };
 
 let dir;
@@ -177,6 +183,12 @@ async function as(role) {
   return a;
 }
 
+// An event of cluster C that any of the roles may register for.
+const EVENT_FORM = {
+  kind: 'workshop', organiser: 'cluster-c', title_sr: 'Радионица', starts_at: '2099-05-04T10:00',
+  ends_at: '2099-05-04T12:00', place: 'Нови Сад', language: 'sr', audience: 'everyone', capacity: '50',
+};
+
 // A plausible request for each route: the path with its {id} filled and a
 // body that would succeed for someone allowed.
 const BODIES = {
@@ -230,6 +242,10 @@ const BODIES = {
   // the first allowed role accepts; the others find it decided (409)
   'POST /memberships/{id}/accept': () => ({ path: `/memberships/${ids.proposal}/accept` }),
   'POST /memberships/{id}/decline': () => ({ path: `/memberships/${ids.proposal}/decline`, form: { reason: 'Matrix' } }),
+  'POST /events': () => ({ path: '/events', form: EVENT_FORM }),
+  'POST /events/{id}': () => ({ path: `/events/${ids.event}`, form: EVENT_FORM }),
+  'POST /events/{id}/register': () => ({ path: `/events/${ids.event}/register` }),
+  'POST /events/{id}/cancel': () => ({ path: `/events/${ids.event}/cancel` }),
 };
 
 before(async () => {
@@ -249,6 +265,10 @@ before(async () => {
   }
   ids.proposal = Number(sqlite(`INSERT INTO cluster_member_proposal(cluster_id, org_id, joined_on, proposed_at)
     VALUES (${ids['cluster-d']}, ${ids['member-m']}, '2024-01-01', 0) RETURNING id`));
+  ids.event = Number(sqlite(`INSERT INTO event(kind, organiser_id, title_sr, starts_at, ends_at,
+    place, language, audience, capacity, created_at, updated_at)
+    VALUES ('workshop', ${ids['cluster-c']}, 'Радионица', 4081222800, 4081230000, 'Нови Сад', 'sr',
+    'everyone', 50, 0, 0) RETURNING id`));
   addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);
   addUser(EMAIL.editor, 'Matrix Editor', PASSWORD.editor, ['--editor']);
   addUser(EMAIL.cluster_manager, 'Manager of C', PASSWORD.cluster_manager);

@@ -1,0 +1,74 @@
+/* fuzz_ical: ical_write() with arbitrary text in every field. The input is
+ * split at 0xFF bytes into summary, description, location and URL (C
+ * strings up to their first NUL); eight bytes before the first 0xFF give
+ * the start time. Checks: no memory errors or UB (ASan/UBSan); whatever
+ * the text holds (line breaks, "END:VEVENT", semicolons, bad UTF-8), the
+ * calendar libical parses back holds exactly one VEVENT and one VALARM,
+ * so text can never add a component or end one early. Violations
+ * abort(). */
+#include <libical/ical.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "ical/ical.h"
+
+static int count(icalcomponent *c, icalcomponent_kind kind)
+{
+    int n = 0;
+    for (icalcomponent *x = icalcomponent_get_first_component(c, kind); x;
+         x = icalcomponent_get_next_component(c, kind))
+        n++;
+    return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1);
+    if (!s)
+        return 0;
+    memcpy(s, data, size);
+    s[size] = '\0';
+    char *part[4] = {"x", NULL, NULL, NULL};
+    int64_t start = 1800000000;
+    size_t k = 0;
+    char *p = s;
+    for (size_t i = 0; i <= size && k < 4; i++) {
+        if (i == size || (unsigned char)s[i] == 0xff) {
+            s[i] = '\0';
+            if (k == 0 && i - (size_t)(p - s) >= 8) {
+                uint32_t v;
+                memcpy(&v, p, sizeof v);
+                start = 946684800 + (int64_t)(v % 3000000000u); /* 2000 .. 2095 */
+                p += 8;
+            }
+            part[k] = *p ? p : (k == 0 ? "x" : NULL);
+            k++;
+            p = s + i + 1;
+        }
+    }
+    ical_event e = {.uid = "event-1@fuzz",
+                    .summary = part[0],
+                    .description = part[1],
+                    .location = part[2],
+                    .url = part[3],
+                    .starts_at = start,
+                    .ends_at = start + 3600,
+                    .stamp = start,
+                    .alarm_before = 86400};
+    buf out = BUF_INIT;
+    if (ical_write(&out, part[1], &e, 1) && !out.failed) {
+        icalcomponent *cal = icalparser_parse_string(buf_str(&out));
+        if (!cal)
+            abort();
+        icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+        if (count(cal, ICAL_VEVENT_COMPONENT) != 1 || !ev ||
+            count(ev, ICAL_VALARM_COMPONENT) != 1)
+            abort();
+        icalcomponent_free(cal);
+    }
+    buf_free(&out);
+    free(s);
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* ical.h: the one iCalendar (RFC 5545) writer, on libical (Debian
+ * libical-dev). Events, funding-call deadlines and consultation deadlines
+ * all go through ical_write, so every feed has the same time zones,
+ * escaping and line folding, done by the library rather than by hand.
+ *
+ * Times are given in UTC and written as local times of the event's zone
+ * (Europe/Belgrade unless the event names another, e.g. Europe/Brussels
+ * for an EU deadline) with that zone's VTIMEZONE in the calendar, so a
+ * calendar shows 10:00 in Belgrade on both sides of a daylight-saving
+ * change. Text is UTF-8 and escaped by libical. */
+#ifndef SCAN_ICAL_H
+#define SCAN_ICAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+typedef struct ical_event {
+    const char *uid;         /* globally unique and stable, e.g. "event-12@scan.example" */
+    const char *summary;     /* required */
+    const char *description; /* may be NULL */
+    const char *location;    /* may be NULL */
+    const char *url;         /* may be NULL */
+    const char *tzid;        /* an Olson name; NULL: Europe/Belgrade */
+    int64_t starts_at;       /* UTC seconds */
+    int64_t ends_at;         /* UTC seconds; 0: a moment (a deadline), DTEND = DTSTART */
+    int64_t stamp;           /* DTSTAMP and LAST-MODIFIED: the last change, UTC */
+    int64_t sequence;        /* SEQUENCE: grows with each change clients must notice */
+    bool cancelled;          /* STATUS:CANCELLED */
+    int64_t alarm_before;    /* seconds before the start for a VALARM; 0: none */
+    const char *alarm_text;  /* the alarm's DESCRIPTION; NULL: the summary */
+} ical_event;
+
+/* Appends a VCALENDAR named name (X-WR-CALNAME; may be NULL) holding the n
+ * events and the VTIMEZONE of every zone they use. False (out unchanged
+ * or marked failed) on an unknown zone, a missing summary or no memory. */
+bool ical_write(buf *out, const char *name, const ical_event *ev, size_t n);
+
+#endif

@@ -1,0 +1,416 @@
+/* test_event.c: events (model/event.c) and the iCalendar writer
+ * (ical/ical.c): checks of every field, the waiting list under
+ * cancellation and capacity changes (with the promoted person's mail in
+ * the same transaction), the cut-offs, and calendars that libical parses
+ * back with the right instants on both sides of a daylight-saving change. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/timeutil.h"
+#include "i18n/i18n.h"
+#include "ical/ical.h"
+#include "model/event.h"
+
+#include "testdb.h"
+
+/* 2027-03-01 12:00 UTC: "now" for every test */
+#define NOW   1803902400LL
+#define DAY   86400LL
+#define START (NOW + 14 * DAY)
+
+static int group_setup(void **state)
+{
+    (void)state;
+    time_setup_zone();
+    return i18n_init();
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    i18n_shutdown();
+    return 0;
+}
+
+static int setup(void **state)
+{
+    testdb *t = calloc(1, sizeof *t);
+    if (!t || testdb_open_seeded(
+                  t, "INSERT INTO org(id, slug, name, kind, status, created_at, updated_at)"
+                     " VALUES (1, 'scan', 'СКАН', 'cluster_association', 'published', 0, 0);"
+                     "INSERT INTO person(id, name, email, lang, created_at, updated_at) VALUES"
+                     " (1, 'Ана', 'ana@example.com', 'sr-Cyrl', 0, 0),"
+                     " (2, 'Bob', 'bob@example.com', 'en', 0, 0),"
+                     " (3, 'Вера', 'vera@example.com', 'sr-Latn', 0, 0),"
+                     " (4, 'Dan', 'dan@example.com', NULL, 0, 0),"
+                     " (5, 'Eva', 'eva@example.com', 'en', 0, 0);") != 0) {
+        free(t);
+        return -1;
+    }
+    time_set_now(NOW);
+    *state = t;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    testdb *t = *state;
+    time_set_now(0);
+    testdb_close(t);
+    free(t);
+    return 0;
+}
+
+static event_input input(int64_t capacity)
+{
+    return (event_input){.kind = "training",
+                         .language = "sr",
+                         .audience = "everyone",
+                         .organiser_id = 1,
+                         .title_sr = "Обука, Ниш; \"први\" део",
+                         .title_en = "Training, Niš",
+                         .place = "Ниш",
+                         .starts_at = START,
+                         .ends_at = START + 6 * 3600,
+                         .capacity = capacity};
+}
+
+static int64_t scalar(testdb *t, const char *sql)
+{
+    int64_t v = -1;
+    assert_int_equal(db_scalar_int(t->d, sql, &v), DB_OK);
+    return v;
+}
+
+static bool has_error(const form_errors *e, const char *field, form_error_code code)
+{
+    for (size_t i = 0; i < e->n_items; i++)
+        if (strcmp(e->items[i].field, field) == 0 && e->items[i].code == code)
+            return true;
+    return false;
+}
+
+static void test_checks_every_field(void **state)
+{
+    testdb *t = *state;
+    event_input in = input(0);
+    in.kind = "party";
+    in.title_sr = "";
+    in.starts_at = NOW - DAY; /* in the past */
+    in.ends_at = NOW - 2 * DAY;
+    in.place = NULL;
+    in.online_url = "ftp://x";
+    in.language = "de";
+    in.audience = NULL;
+    in.capacity = -3;
+    in.cancel_until = NOW + 30 * DAY; /* after the start */
+    form_errors e = {0};
+    int64_t id = 0;
+    assert_int_equal(event_create(t->d, &in, 1, NULL, &id, &e), DB_CONSTRAINT);
+    assert_true(has_error(&e, "kind", FE_CHOICE));
+    assert_true(has_error(&e, "title_sr", FE_REQUIRED));
+    assert_true(has_error(&e, "starts_at", FE_RANGE));
+    assert_true(has_error(&e, "ends_at", FE_DATE_ORDER));
+    assert_true(has_error(&e, "online_url", FE_URL));
+    assert_true(has_error(&e, "language", FE_CHOICE));
+    assert_true(has_error(&e, "audience", FE_REQUIRED));
+    assert_true(has_error(&e, "capacity", FE_RANGE));
+    assert_true(has_error(&e, "cancel_until", FE_DATE_ORDER));
+    assert_int_equal(scalar(t, "SELECT count(*) FROM event"), 0);
+    /* neither a place nor a link; a control character; an unknown organiser */
+    in = input(0);
+    in.place = NULL;
+    in.title_en = "a\x01b";
+    memset(&e, 0, sizeof e);
+    assert_int_equal(event_create(t->d, &in, 1, NULL, &id, &e), DB_CONSTRAINT);
+    assert_true(has_error(&e, "place", FE_REQUIRED));
+    assert_true(has_error(&e, "title_en", FE_CONTROL_CHARS));
+    in = input(0);
+    in.organiser_id = 99;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(event_create(t->d, &in, 1, NULL, &id, &e), DB_CONSTRAINT);
+    assert_true(has_error(&e, "organiser", FE_INVALID));
+    assert_int_equal(scalar(t, "SELECT count(*) FROM event"), 0);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM audit WHERE entity = 'event'"), 0);
+}
+
+static int64_t made(testdb *t, int64_t capacity)
+{
+    event_input in = input(capacity);
+    form_errors e = {0};
+    int64_t id = 0;
+    assert_int_equal(event_create(t->d, &in, 1, "127.0.0.1", &id, &e), DB_OK);
+    assert_true(id > 0);
+    return id;
+}
+
+static event_place reg(testdb *t, int64_t ev, int64_t person)
+{
+    event_place p = EVENT_NONE;
+    event_refusal why = EVENT_OK;
+    assert_int_equal(event_register(t->d, ev, person, NULL, &p, &why), DB_OK);
+    assert_int_equal(why, EVENT_OK);
+    return p;
+}
+
+static event_place where(testdb *t, int64_t ev, int64_t person, int64_t *pos)
+{
+    event_place p;
+    int64_t q = 0;
+    assert_int_equal(event_place_of(t->d, ev, person, &p, &q), DB_OK);
+    if (pos)
+        *pos = q;
+    return p;
+}
+
+static void test_waiting_list_moves_up(void **state)
+{
+    testdb *t = *state;
+    int64_t ev = made(t, 2);
+    assert_int_equal(reg(t, ev, 1), EVENT_CONFIRMED);
+    time_set_now(NOW + 1);
+    assert_int_equal(reg(t, ev, 2), EVENT_CONFIRMED);
+    time_set_now(NOW + 2);
+    assert_int_equal(reg(t, ev, 3), EVENT_WAITING);
+    time_set_now(NOW + 3);
+    assert_int_equal(reg(t, ev, 4), EVENT_WAITING);
+    int64_t pos = 0;
+    assert_int_equal(where(t, ev, 4, &pos), EVENT_WAITING);
+    assert_int_equal(pos, 2);
+    /* twice is refused and changes nothing */
+    event_place p;
+    event_refusal why;
+    assert_int_equal(event_register(t->d, ev, 3, NULL, &p, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_ALREADY);
+
+    /* Ana gives her place back: Vera (first waiting) gets it and is mailed
+     * in her language (Latin), in the same transaction */
+    int64_t mails = scalar(t, "SELECT count(*) FROM outbox");
+    assert_int_equal(event_cancel(t->d, ev, 1, NULL, "https://scan.example", &why), DB_OK);
+    assert_int_equal(where(t, ev, 1, NULL), EVENT_NONE);
+    assert_int_equal(where(t, ev, 3, NULL), EVENT_CONFIRMED);
+    assert_int_equal(where(t, ev, 4, &pos), EVENT_WAITING);
+    assert_int_equal(pos, 1);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM outbox"), mails + 1);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE to_addr = 'vera@example.com'"
+                               " AND subject LIKE 'Mesto je vaše:%'"
+                               " AND body LIKE '%https://scan.example/events/%'"),
+                     1);
+    /* a waiting person leaving frees nothing and mails nobody */
+    assert_int_equal(event_cancel(t->d, ev, 4, NULL, NULL, &why), DB_OK);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM outbox"), mails + 1);
+    /* registering again after cancelling: at the end of the line */
+    time_set_now(NOW + 10);
+    assert_int_equal(reg(t, ev, 1), EVENT_WAITING);
+    time_set_now(NOW + 11);
+    assert_int_equal(reg(t, ev, 4), EVENT_WAITING);
+    assert_int_equal(where(t, ev, 1, &pos), EVENT_WAITING);
+    assert_int_equal(pos, 1);
+
+    event_rec e;
+    bool found;
+    arena a = ARENA_INIT;
+    assert_int_equal(event_get(t->d, &a, ev, &e, &found), DB_OK);
+    assert_true(found);
+    assert_int_equal(e.confirmed, 2);
+    assert_int_equal(e.waiting, 2);
+    arena_free(&a);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM audit WHERE entity = 'event'"
+                               " AND action IN ('event_register', 'event_cancel')"),
+                     8);
+}
+
+static void test_capacity_changes(void **state)
+{
+    testdb *t = *state;
+    int64_t ev = made(t, 1);
+    reg(t, ev, 1);
+    time_set_now(NOW + 1);
+    reg(t, ev, 2);
+    time_set_now(NOW + 2);
+    reg(t, ev, 3);
+    /* raised to 2: Bob, the first waiting, moves up; Vera still waits */
+    event_input in = input(2);
+    form_errors e = {0};
+    assert_int_equal(event_update(t->d, ev, &in, 1, NULL, NULL, &e), DB_OK);
+    assert_int_equal(where(t, ev, 2, NULL), EVENT_CONFIRMED);
+    assert_int_equal(where(t, ev, 3, NULL), EVENT_WAITING);
+    /* lowered below the two confirmed: refused, nothing changes */
+    in = input(1);
+    assert_int_equal(event_update(t->d, ev, &in, 1, NULL, NULL, &e), DB_CONSTRAINT);
+    assert_true(has_error(&e, "capacity", FE_RANGE));
+    assert_int_equal(e.items[0].min, 2);
+    assert_int_equal(scalar(t, "SELECT capacity FROM event"), 2);
+    /* no limit: everyone waiting is confirmed */
+    in = input(0);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(event_update(t->d, ev, &in, 1, NULL, NULL, &e), DB_OK);
+    assert_int_equal(where(t, ev, 3, NULL), EVENT_CONFIRMED);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM event_registration WHERE state = 'waiting'"),
+                     0);
+}
+
+static void test_cutoffs(void **state)
+{
+    testdb *t = *state;
+    event_input in = input(1);
+    in.cancel_until = START - 2 * DAY;
+    form_errors e = {0};
+    int64_t ev = 0;
+    assert_int_equal(event_create(t->d, &in, 1, NULL, &ev, &e), DB_OK);
+    reg(t, ev, 1);
+    reg(t, ev, 2); /* waiting */
+    time_set_now(START - DAY);
+    event_refusal why;
+    /* after the cut-off a confirmed place stays; a waiting one may leave */
+    assert_int_equal(event_cancel(t->d, ev, 1, NULL, NULL, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_CUTOFF_PASSED);
+    assert_int_equal(where(t, ev, 1, NULL), EVENT_CONFIRMED);
+    assert_int_equal(event_cancel(t->d, ev, 2, NULL, NULL, &why), DB_OK);
+    assert_int_equal(event_cancel(t->d, ev, 2, NULL, NULL, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_NOT_REGISTERED);
+    /* registration closes at the start */
+    time_set_now(START);
+    event_place p;
+    assert_int_equal(event_register(t->d, ev, 3, NULL, &p, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_HAS_BEGUN);
+    assert_int_equal(event_register(t->d, 999, 3, NULL, &p, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_NO_SUCH);
+    /* a cancelled event takes no registration */
+    time_set_now(NOW);
+    in = input(0);
+    in.cancelled = true;
+    assert_int_equal(event_update(t->d, ev, &in, 1, NULL, NULL, &e), DB_OK);
+    assert_int_equal(event_register(t->d, ev, 4, NULL, &p, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_IS_CANCELLED);
+}
+
+static void test_list_and_keyset(void **state)
+{
+    testdb *t = *state;
+    for (int i = 0; i < 5; i++) {
+        event_input in = input(0);
+        in.starts_at = START + i * DAY;
+        in.ends_at = in.starts_at + 3600;
+        in.kind = i % 2 ? "workshop" : "training";
+        form_errors e = {0};
+        int64_t id;
+        assert_int_equal(event_create(t->d, &in, 1, NULL, &id, &e), DB_OK);
+    }
+    arena a = ARENA_INIT;
+    event_filter f = {.limit = 2};
+    event_rec *r;
+    size_t n;
+    int64_t seen = 0, last = 0;
+    for (int page = 0; page < 5; page++) {
+        assert_int_equal(event_list(t->d, &a, &f, &r, &n), DB_OK);
+        for (size_t i = 0; i < n; i++) {
+            assert_true(r[i].starts_at > last);
+            last = r[i].starts_at;
+        }
+        seen += (int64_t)n;
+        if (n < 2)
+            break;
+        f.after_start = r[n - 1].starts_at;
+        f.after_id = r[n - 1].id;
+    }
+    assert_int_equal(seen, 5);
+    event_filter w = {.kind = "workshop", .limit = 10};
+    assert_int_equal(event_list(t->d, &a, &w, &r, &n), DB_OK);
+    assert_int_equal(n, 2);
+    /* past: what ended */
+    time_set_now(START + 10 * DAY);
+    event_filter past = {.past = true, .limit = 10};
+    assert_int_equal(event_list(t->d, &a, &past, &r, &n), DB_OK);
+    assert_int_equal(n, 5);
+    assert_true(r[0].starts_at > r[4].starts_at);
+    arena_free(&a);
+}
+
+/* The instant (UTC) libical reads for DTSTART of the only VEVENT. */
+static int64_t parsed_start(const char *text, char *summary, size_t size)
+{
+    icalcomponent *cal = icalparser_parse_string(text);
+    assert_non_null(cal);
+    /* the zones the calendar carries, so TZIDs resolve */
+    for (icalcomponent *z = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT); z;
+         z = icalcomponent_get_next_component(cal, ICAL_VTIMEZONE_COMPONENT))
+        assert_non_null(icalcomponent_get_first_property(z, ICAL_TZID_PROPERTY));
+    icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+    assert_non_null(ev);
+    icalproperty *p = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+    icalparameter *tzid = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+    assert_non_null(tzid);
+    icaltimezone *z = icaltimezone_get_builtin_timezone_from_tzid(icalparameter_get_tzid(tzid));
+    assert_non_null(z);
+    struct icaltimetype tt = icalproperty_get_dtstart(p);
+    assert_false(icaltime_is_utc(tt)); /* written as local time with its TZID */
+    int64_t at = (int64_t)icaltime_as_timet_with_zone(tt, z);
+    snprintf(summary, size, "%s", icalcomponent_get_summary(ev));
+    assert_non_null(icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT));
+    icalcomponent_free(cal);
+    return at;
+}
+
+static void test_ical_instants_and_text(void **state)
+{
+    (void)state;
+    /* 10:00 in Belgrade in winter (CET, 09:00 UTC) and in summer (CEST,
+     * 08:00 UTC), and a Brussels deadline at 17:00 (CEST: 15:00 UTC) */
+    const struct {
+        int64_t utc;
+        const char *tzid, *local;
+    } cases[] = {{1805101200, NULL, "20270315T100000"},
+                 {1814428800, NULL, "20270701T100000"},
+                 {1814540400, "Europe/Brussels", "20270702T170000"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ical_event e = {.uid = "event-1@scan.example",
+                        .summary = "Обука, Ниш; \"први\" део\nдруги ред",
+                        .location = "Београд, Кнез Михаилова 10",
+                        .tzid = cases[i].tzid,
+                        .starts_at = cases[i].utc,
+                        .ends_at = cases[i].utc + 3600,
+                        .stamp = NOW,
+                        .alarm_before = DAY};
+        buf out = BUF_INIT;
+        assert_true(ical_write(&out, "Догађаји", &e, 1));
+        const char *s = buf_str(&out);
+        assert_non_null(strstr(s, cases[i].local));
+        assert_non_null(strstr(s, "BEGIN:VTIMEZONE"));
+        assert_true(strstr(s, "BEGIN:VTIMEZONE") < strstr(s, "BEGIN:VEVENT"));
+        /* commas, semicolons and newlines escaped by the library */
+        assert_non_null(strstr(s, "SUMMARY:Обука\\, Ниш\\; \"први\" део\\nдруги ред"));
+        char summary[200];
+        assert_int_equal(parsed_start(s, summary, sizeof summary), cases[i].utc);
+        assert_string_equal(summary, e.summary);
+        buf_free(&out);
+    }
+    /* an unknown zone or a missing summary is refused */
+    ical_event bad = {.uid = "x", .summary = "x", .tzid = "Mars/Olympus", .starts_at = NOW};
+    buf out = BUF_INIT;
+    assert_false(ical_write(&out, NULL, &bad, 1));
+    bad.tzid = NULL;
+    bad.summary = NULL;
+    assert_false(ical_write(&out, NULL, &bad, 1));
+    buf_free(&out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_checks_every_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_waiting_list_moves_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_capacity_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cutoffs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_and_keyset, setup, teardown),
+        cmocka_unit_test(test_ical_instants_and_text),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
