@@ -95,6 +95,10 @@ static void notify_page(req *r, const notify_view *v)
              T(L, MSG_NOTIFY_LEAD));
     web_notice(r, v->notice);
     web_error_summary(r, v->errs);
+    /* a kind the page has no field for (an old or forged form): named here */
+    for (size_t i = 0; i < e->n; i++)
+        if (strncmp(e->field[i], "kind_", 5) == 0 && !notify_kind_find(e->field[i] + 5))
+            web_alert(r, arena_printf(r->a, "%s: %s", e->field[i], e->text[i]));
     html_raw(o, "<div class=\"panels\">\n");
 
     /* what and how often */
