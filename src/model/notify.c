@@ -791,3 +791,21 @@ db_status notify_follow_choices(db *d, arena *a, int64_t person_id, notify_follo
         return DB_ERR;
     return db_collect(s, a, (void **)items, n, sizeof **items, follow_row, NULL);
 }
+
+db_status notify_person_erase(db *d, int64_t person_id)
+{
+    static const char *const sql[] = {
+        "DELETE FROM notify_pref WHERE person_id = $1",
+        "DELETE FROM notify_topic WHERE person_id = $1",
+        "DELETE FROM notify_follow WHERE person_id = $1",
+        "DELETE FROM notify_event WHERE person_id = $1",
+        "DELETE FROM notify_unsub WHERE person_id = $1",
+    };
+    assert(d && db_in_tx(d));
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        db_status st = db_do(d, sql[i], DB_ARGS(DBI(person_id)));
+        if (st != DB_OK)
+            return st;
+    }
+    return DB_OK;
+}

@@ -182,6 +182,11 @@ db_status notify_event(db *d, int64_t actor_id, const notify_to *to, const char 
  * membership.c calls it wherever a cluster_member row is made). */
 db_status notify_member_joined(db *d, int64_t actor_id, int64_t cluster_id, int64_t org_id);
 
+/* Removes everything notifications keep about person_id (settings, saved
+ * searches, followed clusters, events, unsubscribe links), inside the
+ * caller's transaction: person_erase() calls it. */
+db_status notify_person_erase(db *d, int64_t person_id);
+
 /* --- unsubscribe links ------------------------------------------------------ */
 
 /* A new single-use unsubscribe token for person_id and kind (a kind id or

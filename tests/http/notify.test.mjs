@@ -196,6 +196,8 @@ test('following clusters: a real cluster only, once; unfollowing one not followe
   assert.equal(sqlite(`SELECT count(*) FROM notify_follow WHERE cluster_id = ${ids['cluster-d']}`), '2');
   const page = await weekly.get('/account/notifications');
   assert.match(page.text, /href="\/orgs\/cluster-d">Klaster D</, 'the name in the reader\'s script');
+  const data = JSON.parse((await weekly.get('/account/data')).text);
+  assert.deepEqual(data.notifications, [{ type: 'follows', value: 'cluster-d' }], 'in the export of one\'s data');
 });
 
 test('the API reads and changes one\'s own settings; bad input is a 422 naming the field and stores nothing', async () => {

@@ -177,6 +177,17 @@ static void test_event_recipients_and_all_or_nothing(void **state)
                      1);
     assert_int_equal(count(d, "SELECT count(*) FROM outbox"), 1);
 
+    /* erasing a person removes what notifications keep about them */
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(notify_person_erase(d, 1), DB_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    assert_int_equal(count(d, "SELECT (SELECT count(*) FROM notify_event WHERE person_id = 1) +"
+                              " (SELECT count(*) FROM notify_pref WHERE person_id = 1) +"
+                              " (SELECT count(*) FROM notify_follow WHERE person_id = 1) +"
+                              " (SELECT count(*) FROM notify_unsub WHERE person_id = 1)"),
+                     0);
+    assert_int_equal(count(d, "SELECT count(*) FROM notify_follow"), 4);
+
     /* an unknown kind is a bug the caller hears of */
     assert_int_equal(db_begin_write(d), DB_OK);
     notify_to to = {.followers_of = 10};
