@@ -43,6 +43,7 @@ const PUBLIC = [
 ];
 const PRIVATE = [
   ['account', '/account'],
+  ['notification settings', '/account/notifications'],
   ['edit form', '/orgs/voict/edit'],
 ];
 const BAD = new Set(['serious', 'critical']);
