@@ -386,15 +386,17 @@ db_status digest_run(db *d, digest_schedule sch, bool force, bool dry_run, diges
         goto cleanup;
     rep->readers = (int)n;
     for (size_t i = 0; i < n; i++) {
-        if (dry_run) {
-            arena pa = ARENA_INIT;
-            const char *subject, *text, *html;
-            int items = 0;
-            st = digest_compose(d, &pa, &rs[i], &w, NULL, &subject, &text, &html, &items);
-            arena_free(&pa);
-            db_end_request(d); /* each reader's reads on their own */
-            if (st != DB_OK)
-                goto cleanup;
+        /* composed first without a transaction: most weeks most people have
+         * nothing to say, and they take no write lock */
+        arena pa = ARENA_INIT;
+        const char *subject, *text, *html;
+        int items = 0;
+        st = digest_compose(d, &pa, &rs[i], &w, NULL, &subject, &text, &html, &items);
+        arena_free(&pa);
+        db_end_request(d); /* each reader's reads on their own */
+        if (st != DB_OK)
+            goto cleanup;
+        if (items == 0 || dry_run) {
             if (items > 0)
                 rep->sent++;
             else

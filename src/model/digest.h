@@ -99,7 +99,11 @@ typedef struct digest_report {
  * no claim for the week, composes their digest and, when it has items,
  * claims (person, week), queues the mail with its List-Unsubscribe
  * headers and marks the events it carries, in one audited transaction
- * (digest_send) each. dry_run composes and counts, writing nothing. */
+ * (digest_send) each. A person with nothing to say is found by composing
+ * without a transaction, so they take no write lock. dry_run composes and
+ * counts, writing nothing. Each person is a unit of work of its own
+ * (db_end_request between them): call it from a job or the CLI, never
+ * inside a request. */
 db_status digest_run(db *d, digest_schedule sch, bool force, bool dry_run, digest_report *rep);
 
 /* The digest job of `scan serve`: a thread with its own connection to

@@ -278,8 +278,9 @@ void web_notify_save(req *r)
     notify_choice c[32];
     notify_channel show[16 + 1];
     web_errs e = {0};
-    if (notify_n_kinds >= 16 || notify_prefs_get(r->db, r->user->person_id, show) != DB_OK) {
-        resp_fail(r, db_failure(r->db) ? db_failure(r->db) : DB_ERR, "notification settings");
+    db_status st = notify_n_kinds < 16 ? notify_prefs_get(r->db, r->user->person_id, show) : DB_ERR;
+    if (st != DB_OK) {
+        resp_fail(r, st, "notification settings");
         return;
     }
     size_t n = form_choices(r, &f, c, sizeof c / sizeof c[0], &e, show);
@@ -288,7 +289,7 @@ void web_notify_save(req *r)
         notify_page(r, &(notify_view){.errs = &e, .ch = show});
         return;
     }
-    db_status st = notify_prefs_set(r->db, r->user->person_id, c, n, r->client_ip, NULL);
+    st = notify_prefs_set(r->db, r->user->person_id, c, n, r->client_ip, NULL);
     if (st != DB_OK) {
         resp_fail(r, st, "notification settings");
         return;
