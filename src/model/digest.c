@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -268,6 +269,10 @@ cleanup:
 
 /* --- running ---------------------------------------------------------------------- */
 
+/* Set by digest_job_stop: a run in progress stops after the person at hand
+ * (what it did so far is committed; the next run carries on). */
+static atomic_bool g_stopping;
+
 /* People who get a digest this week and have no claim for it yet. */
 static const char SQL_READERS[] =
     "SELECT p.id, p.name, p.email, p.lang, coalesce(ac.secretariat, '')"
@@ -385,7 +390,7 @@ db_status digest_run(db *d, digest_schedule sch, bool force, bool dry_run, diges
     if (st != DB_OK)
         goto cleanup;
     rep->readers = (int)n;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !atomic_load(&g_stopping); i++) {
         /* composed first without a transaction: most weeks most people have
          * nothing to say, and they take no write lock */
         arena pa = ARENA_INIT;
@@ -519,6 +524,7 @@ void digest_job_stop(void)
 {
     if (!g_job.running)
         return;
+    atomic_store(&g_stopping, true);
     pthread_mutex_lock(&g_job.mu);
     g_job.stop = true;
     pthread_cond_signal(&g_job.cv);
@@ -528,4 +534,5 @@ void digest_job_stop(void)
     db_close(g_job.d);
     g_job.d = NULL;
     g_job.running = false;
+    atomic_store(&g_stopping, false);
 }

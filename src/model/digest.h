@@ -108,8 +108,10 @@ db_status digest_run(db *d, digest_schedule sch, bool force, bool dry_run, diges
 
 /* The digest job of `scan serve`: a thread with its own connection to
  * db_path that checks every minute and runs digest_run when due. Returns 0
- * or -1 after logging why. digest_job_stop wakes, joins and closes; a
- * no-op when none runs. Call both from one thread. */
+ * or -1 after logging why. digest_job_stop wakes, joins and closes (a run
+ * in progress stops after the person at hand: what it queued is committed,
+ * the next run carries on); a no-op when none runs. Call both from one
+ * thread. */
 int digest_job_start(const char *db_path, digest_schedule sch);
 void digest_job_stop(void);
 
