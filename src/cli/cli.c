@@ -15,7 +15,8 @@ const cli_command cli_commands[] = {
      "            [--hash-threads N] [--worker-share N] [--timeout SECONDS] [--max-body BYTES] "
      "[--max-header BYTES]\n"
      "            [--max-connections N] [--max-per-ip N] [--secure-cookies]\n"
-     "            [--base-url URL] [--smtp-url URL] [--smtp-from ADDRESS] [--sync-normal]",
+     "            [--base-url URL] [--smtp-url URL] [--smtp-from ADDRESS] [--sync-normal]\n"
+     "            [--digest-weekday 1-7] [--digest-hour 0-23] [--digest-off]",
      "serve the web UI and the JSON API",
      "Migrates the database if needed and serves HTTP until SIGTERM or SIGINT, then\n"
      "finishes in-flight requests (bounded wait) and exits 0. A database without any\n"
@@ -28,9 +29,13 @@ const cli_command cli_commands[] = {
      "--sync-normal runs SQLite with synchronous=NORMAL instead of FULL: faster\n"
      "commits, still safe when the process crashes, but the last acknowledged\n"
      "writes can vanish on a power loss or OS crash (not advised).\n"
+     "A job in the server sends the weekly digests once this ISO week's time has come\n"
+     "(--digest-weekday, 1 = Monday, and --digest-hour, Europe/Belgrade; default\n"
+     "Monday 07:00); --digest-off leaves them to cron and `scan digest run`.\n"
      "Environment: SCAN_DB, SCAN_LISTEN, SCAN_THREADS, SCAN_IO_THREADS, SCAN_LOG_FORMAT,\n"
      "SCAN_TIMEOUT, SCAN_MAX_BODY, SCAN_MAX_HEADER, SCAN_MAX_CONNECTIONS, SCAN_MAX_PER_IP,\n"
-     "SCAN_SECURE_COOKIES=1, SCAN_BASE_URL, SCAN_SMTP_URL, SCAN_SMTP_FROM, SCAN_SYNC_NORMAL=1;\n"
+     "SCAN_SECURE_COOKIES=1, SCAN_BASE_URL, SCAN_SMTP_URL, SCAN_SMTP_FROM, SCAN_SYNC_NORMAL=1,\n"
+     "SCAN_DIGEST_WEEKDAY, SCAN_DIGEST_HOUR, SCAN_DIGEST_OFF=1;\n"
      "options override them."},
     {"init", cli_init, "[--db FILE] [--demo]",
      "create or migrate a database; --demo loads demo data",
@@ -90,6 +95,15 @@ const cli_command cli_commands[] = {
      "Without PERCENT prints the setting (default 50). A year whose figures fewer\n"
      "members than that have reported is never a page's default year, and no change\n"
      "from or to such a year is shown: only like is compared with like."},
+    {"digest run", cli_digest_run,
+     "[--dry-run] [--now] [--base-url URL] [--digest-weekday 1-7] [--digest-hour 0-23] [--db FILE]",
+     "send this week's digests (for cron; `scan serve` runs them itself)",
+     "Composes each person's weekly digest (what waits for them, the news they\n"
+     "follow) and queues it in the outbox when it has something to say. Without\n"
+     "--now it runs only once this ISO week's scheduled time has come (default\n"
+     "Monday 07:00 Europe/Belgrade). Idempotent: a person gets one digest per ISO\n"
+     "week however often this runs, here or in any server. --dry-run counts and\n"
+     "stores nothing. --base-url is the public address for links in the mail."},
     {"routes", cli_routes, "", "list the route table (method, pattern, flags)", NULL},
     {"version", cli_version, "", "print the version", NULL},
     {"help", cli_help, "[COMMAND]", "list commands, or explain one", NULL},

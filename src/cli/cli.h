@@ -49,6 +49,13 @@ int cli_org_export(int argc, char **argv);
 int cli_figures_rate(int argc, char **argv);
 int cli_figures_rates(int argc, char **argv);
 int cli_figures_coverage(int argc, char **argv);
+/* cli_digest.c */
+int cli_digest_run(int argc, char **argv);
+struct digest_schedule;
+/* Checks --digest-weekday (1..7) and --digest-hour (0..23) into *sch;
+ * 0, or 2 after a usage error. */
+int cli_digest_schedule(const char *cmd, unsigned weekday, unsigned hour,
+                        struct digest_schedule *sch);
 
 /* Opens the database named by --db / SCAN_DB / the default, migrated to the
  * newest schema; prints the reason and returns NULL on failure. Shared by

@@ -15,7 +15,9 @@
 #include "http/server.h"
 #include "model/auth.h"
 #include "model/demo.h"
+#include "model/digest.h"
 #include "model/mail.h"
+#include "model/notify.h"
 
 #define DEFAULT_DB        "var/scan.db"
 #define FIRST_ADMIN_EMAIL "admin@scan.local"
@@ -132,6 +134,9 @@ int cli_serve(int argc, char **argv)
     server_config_defaults(&cfg);
     const char *log_fmt_name = "text";
     mail_config mail = {.from = DEFAULT_SMTP_FROM};
+    digest_schedule sch = DIGEST_SCHEDULE_DEFAULT;
+    unsigned digest_weekday = (unsigned)sch.weekday, digest_hour = (unsigned)sch.hour;
+    bool digest_off = false;
     const cli_opt opts[] = {
         {"--db", "SCAN_DB", OPT_STR, &cfg.db_path},
         {"--listen", "SCAN_LISTEN", OPT_STR, &cfg.listen},
@@ -152,10 +157,15 @@ int cli_serve(int argc, char **argv)
         {"--base-url", "SCAN_BASE_URL", OPT_STR, &cfg.public_url},
         {"--smtp-url", "SCAN_SMTP_URL", OPT_STR, &mail.url},
         {"--smtp-from", "SCAN_SMTP_FROM", OPT_STR, &mail.from},
+        {"--digest-weekday", "SCAN_DIGEST_WEEKDAY", OPT_UINT, &digest_weekday},
+        {"--digest-hour", "SCAN_DIGEST_HOUR", OPT_UINT, &digest_hour},
+        {"--digest-off", "SCAN_DIGEST_OFF", OPT_FLAG, &digest_off},
     };
     char *pos[1];
     int n_pos;
     if (cli_parse("serve", argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &n_pos))
+        return 2;
+    if (cli_digest_schedule("serve", digest_weekday, digest_hour, &sch))
         return 2;
     log_format lf;
     if (!log_parse_format(log_fmt_name, &lf))
@@ -221,7 +231,14 @@ int cli_serve(int argc, char **argv)
     sodium_memzero(pw, sizeof pw);
     if (mail.url && mail_sender_start(cfg.db_path, &mail) != 0)
         return cli_fail("serve", "cannot start the mail sender (see the log above)");
+    notify_set_base_url_fn(server_public_url); /* links in notification mail: the real port */
+    if (!digest_off && digest_job_start(cfg.db_path, sch) != 0) {
+        mail_sender_stop();
+        return cli_fail("serve", "cannot start the digest job (see the log above)");
+    }
     rc = server_run(&cfg);
+    digest_job_stop();
     mail_sender_stop();
+    notify_set_base_url_fn(NULL);
     return rc;
 }

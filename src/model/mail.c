@@ -17,6 +17,7 @@
 #include <sodium.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/log.h"
@@ -99,22 +100,76 @@ bool mail_from_valid(const char *from)
 /* --- queue ---------------------------------------------------------------- */
 
 static const char SQL_QUEUE[] =
-    "INSERT INTO outbox(to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4)";
+    "INSERT INTO outbox(to_addr, subject, body, created_at, html, headers)"
+    " VALUES ($1, $2, $3, $4, $5, $6)";
+
+/* One extra header line "Name: value": the name an RFC 5322 field name
+ * (printable ASCII, no colon), not one the sender writes itself, the value
+ * printable ASCII with no CR or LF (nothing to fold, nothing to inject). */
+static bool header_valid(const char *h)
+{
+    static const char *const own[] = {
+        "date",          "from",         "to",           "subject",
+        "message-id",    "mime-version", "content-type", "content-transfer-encoding",
+        "auto-submitted"};
+    const char *colon = strchr(h, ':');
+    if (!colon || colon == h || colon[1] != ' ' || strlen(colon + 2) == 0 ||
+        strlen(h) > MAIL_LINE_MAX)
+        return false;
+    for (const char *p = h; p < colon; p++)
+        if (*p <= 0x20 || *p >= 0x7f)
+            return false;
+    for (const char *p = colon + 2; *p; p++)
+        if (*p < 0x20 || *p >= 0x7f)
+            return false;
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (strlen(own[i]) == (size_t)(colon - h) && strncasecmp(h, own[i], strlen(own[i])) == 0)
+            return false;
+    return true;
+}
 
 db_status mail_queue(db *d, const char *to, const char *subject, const char *body)
 {
+    return mail_queue_ex(d, to, subject, body, NULL, NULL, 0, NULL);
+}
+
+db_status mail_queue_ex(db *d, const char *to, const char *subject, const char *body,
+                        const char *html, const char *const *headers, size_t n_headers, int64_t *id)
+{
+    if (id)
+        *id = 0;
     if (!to || !subject || !body || !addr_valid(to, strlen(to)) || strpbrk(subject, "\r\n") ||
-        !utf8_valid(subject, strlen(subject), false) || !utf8_valid(body, strlen(body), false))
+        !utf8_valid(subject, strlen(subject), false) || !utf8_valid(body, strlen(body), false) ||
+        (html && !utf8_valid(html, strlen(html), false)))
         return DB_CONSTRAINT;
+    buf hs = BUF_INIT;
+    for (size_t i = 0; i < n_headers; i++) {
+        if (!headers[i] || !header_valid(headers[i])) {
+            buf_free(&hs);
+            return DB_CONSTRAINT;
+        }
+        buf_printf(&hs, "%s\n", headers[i]);
+    }
+    if (buf_failed(&hs)) {
+        buf_free(&hs);
+        return DB_NOMEM;
+    }
     db_stmt *s = db_prepare(d, SQL_QUEUE);
-    if (!s)
+    if (!s) {
+        buf_free(&hs);
         return DB_ERR;
+    }
     db_bind_text(s, 1, to);
     db_bind_text(s, 2, subject);
     db_bind_text(s, 3, body);
     db_bind_int(s, 4, time_now());
+    db_bind_text(s, 5, html);
+    db_bind_text(s, 6, hs.len ? buf_str(&hs) : NULL);
     db_status st = db_step(s);
     db_reset(s);
+    buf_free(&hs);
+    if (st == DB_DONE && id)
+        *id = db_last_id(d);
     return st == DB_DONE ? DB_OK : st;
 }
 
@@ -239,8 +294,24 @@ static void put_body(buf *out, const char *s)
 }
 
 /* The whole message, headers and body, in out. */
+/* HTML as base64 in lines of 76 characters (RFC 2045): markup has long
+ * lines that a forced break inside a tag or word would change. */
+static void put_base64_lines(buf *out, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i += 57) {
+        size_t k = n - i < 57 ? n - i : 57;
+        char b64[sodium_base64_ENCODED_LEN(57, sodium_base64_VARIANT_ORIGINAL)];
+        sodium_bin2base64(b64, sizeof b64, (const unsigned char *)s + i, k,
+                          sodium_base64_VARIANT_ORIGINAL);
+        buf_puts(out, b64);
+        buf_puts(out, "\r\n");
+    }
+}
+
 static void build_message(buf *out, const mail_config *cfg, int64_t id, const char *to,
-                          const char *subject, const char *body)
+                          const char *subject, const char *body, const char *html,
+                          const char *headers)
 {
     const char *name, *addr;
     size_t nl, al;
@@ -263,12 +334,36 @@ static void build_message(buf *out, const mail_config *cfg, int64_t id, const ch
     buf_printf(out, "\r\nTo: %s\r\nSubject: ", to);
     put_text_header(out, subject, strlen(subject));
     buf_printf(out, "\r\nMessage-ID: <%lld.%s@%.*s>\r\n", (long long)id, hex, (int)dl, domain);
-    buf_puts(out, "MIME-Version: 1.0\r\n"
-                  "Content-Type: text/plain; charset=utf-8\r\n"
-                  "Content-Transfer-Encoding: 8bit\r\n"
-                  "Auto-Submitted: auto-generated\r\n"
-                  "\r\n");
+    /* extra lines (List-Unsubscribe ...), checked by mail_queue_ex */
+    for (const char *p = headers; p && *p;) {
+        size_t k = strcspn(p, "\n");
+        buf_append(out, p, k);
+        buf_puts(out, "\r\n");
+        p += k + (p[k] == '\n');
+    }
+    buf_puts(out, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
+    if (!html) {
+        buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\n"
+                      "Content-Transfer-Encoding: 8bit\r\n"
+                      "\r\n");
+        put_body(out, body);
+        return;
+    }
+    /* text and HTML as alternatives, the richer one last (RFC 2046) */
+    buf_printf(out,
+               "Content-Type: multipart/alternative; boundary=\"=_scan_%s\"\r\n\r\n"
+               "--=_scan_%s\r\n"
+               "Content-Type: text/plain; charset=utf-8\r\n"
+               "Content-Transfer-Encoding: 8bit\r\n\r\n",
+               hex, hex);
     put_body(out, body);
+    buf_printf(out,
+               "--=_scan_%s\r\n"
+               "Content-Type: text/html; charset=utf-8\r\n"
+               "Content-Transfer-Encoding: base64\r\n\r\n",
+               hex);
+    put_base64_lines(out, html);
+    buf_printf(out, "--=_scan_%s--\r\n", hex);
 }
 
 /* --- sending -------------------------------------------------------------- */
@@ -319,7 +414,7 @@ static void put_reason(buf *out, CURLcode rc, const char *errbuf, long smtp_code
 }
 
 static const char SQL_DUE[] =
-    "SELECT id, to_addr, subject, body FROM outbox"
+    "SELECT id, to_addr, subject, body, html, headers FROM outbox"
     " WHERE sent_at IS NULL AND attempts < $2"
     "   AND created_at + CASE attempts WHEN 0 THEN 0 WHEN 1 THEN 60 WHEN 2 THEN 300"
     "                    WHEN 3 THEN 1800 ELSE 7200 END <= $3"
@@ -332,6 +427,7 @@ static const char SQL_FAILED[] =
 typedef struct due_msg {
     int64_t id;
     char *to, *subject, *body;
+    char *html, *headers; /* NULL when none */
 } due_msg;
 
 /* Records one outcome in its own transaction. error NULL means sent. */
@@ -381,7 +477,10 @@ static db_status load_due(db *d, arena *a, int max, due_msg **out, size_t *n)
         m->to = arena_strdup(a, db_col_text(s, 1));
         m->subject = arena_strdup(a, db_col_text(s, 2));
         m->body = arena_strdup(a, db_col_text(s, 3));
-        if (!m->to || !m->subject || !m->body) {
+        m->html = db_col_is_null(s, 4) ? NULL : arena_strdup(a, db_col_text(s, 4));
+        m->headers = db_col_is_null(s, 5) ? NULL : arena_strdup(a, db_col_text(s, 5));
+        if (!m->to || !m->subject || !m->body || (!db_col_is_null(s, 4) && !m->html) ||
+            (!db_col_is_null(s, 5) && !m->headers)) {
             st = DB_NOMEM;
             break;
         }
@@ -442,7 +541,7 @@ db_status mail_deliver(db *d, const mail_config *cfg, int max, int *sent)
     for (size_t i = 0; i < n_due && !atomic_load(&g_abort); i++) {
         due_msg *m = &due[i];
         buf_reset(&msg);
-        build_message(&msg, cfg, m->id, m->to, m->subject, m->body);
+        build_message(&msg, cfg, m->id, m->to, m->subject, m->body, m->html, m->headers);
         if (buf_failed(&msg)) {
             st = DB_NOMEM;
             goto cleanup;

@@ -23,6 +23,15 @@
  * DB_CONSTRAINT and nothing is stored. The body is plain UTF-8 text with
  * any line ends; delivery sends it with CRLF. */
 db_status mail_queue(db *d, const char *to, const char *subject, const char *body);
+/* mail_queue with more: html (NULL: none) is an HTML alternative of body,
+ * sent as multipart/alternative (text first, HTML in base64); headers are
+ * n_headers extra header lines "Name: value" such as List-Unsubscribe
+ * (printable ASCII, no CR/LF, not a header the sender writes itself:
+ * refused with DB_CONSTRAINT, nothing stored). *id (may be NULL) gets the
+ * outbox row's id. */
+db_status mail_queue_ex(db *d, const char *to, const char *subject, const char *body,
+                        const char *html, const char *const *headers, size_t n_headers,
+                        int64_t *id);
 
 typedef struct mail_config {
     const char *url;             /* smtp://host:port or smtps://host:port; NULL = off */

@@ -22,6 +22,7 @@
 #include "model/audit.h"
 #include "model/tx.h"
 #include "model/mail.h"
+#include "model/notify.h"
 
 #define REASON_MAX 500 /* characters */
 
@@ -198,6 +199,8 @@ static db_status insert_member(db *d, int64_t cluster_id, int64_t org_id, const 
     db_bind_int(s, 7, accepted_by);
     db_status st = db_run(s);
     *member_id = st == DB_OK ? db_last_id(d) : 0;
+    if (st == DB_OK) /* the cluster's followers hear of it (notify.h) */
+        st = notify_member_joined(d, accepted_by, cluster_id, org_id);
     return st;
 }
 

@@ -16,6 +16,7 @@
 #include "core/timeutil.h"
 #include "json/json.h"
 #include "model/audit.h"
+#include "model/notify.h"
 
 /* --- lookup by e-mail -------------------------------------------------------- */
 
@@ -174,6 +175,23 @@ static void put_token_row(buf *o, db_stmt *s)
     buf_putc(o, '}');
 }
 
+/* Notification settings, saved searches and followed clusters (notify.c)
+ * as {"type", "value"} rows. */
+static const char SQL_EXP_NOTIFY[] =
+    "SELECT 'setting', kind || '=' || channel FROM notify_pref WHERE person_id = $1"
+    " UNION ALL SELECT 'topic', page || '?' || query FROM notify_topic WHERE person_id = $1"
+    " UNION ALL SELECT 'follows', o.slug FROM notify_follow f JOIN org o ON o.id = f.cluster_id"
+    "  WHERE f.person_id = $1";
+
+static void put_notify_row(buf *o, db_stmt *s)
+{
+    buf_putc(o, '{');
+    json_put_key(o, "type", true);
+    json_put_string(o, db_col_text(s, 0));
+    put_text_col(o, "value", s, 1);
+    buf_putc(o, '}');
+}
+
 static void put_audit_row(buf *o, db_stmt *s)
 {
     buf_putc(o, '{');
@@ -276,6 +294,8 @@ db_status person_export_json(db *d, int64_t person_id, buf *out)
     if (st == DB_OK)
         st = put_array(d, &o, "api_tokens", SQL_EXP_TOKENS, person_id, put_token_row);
     if (st == DB_OK)
+        st = put_array(d, &o, "notifications", SQL_EXP_NOTIFY, person_id, put_notify_row);
+    if (st == DB_OK)
         st = put_array(d, &o, "audit", SQL_EXP_AUDIT, person_id, put_audit_row);
     if (st != DB_OK)
         goto cleanup;
@@ -368,7 +388,8 @@ db_status person_erase(db *d, int64_t person_id, int64_t actor_id, const char *i
         (st = erase_step(d, SQL_ERASE_SESSIONS, person_id, now, &n_sessions)) != DB_OK ||
         (st = erase_step(d, SQL_ERASE_TOKENS, person_id, now, &n_tokens)) != DB_OK ||
         (st = erase_step(d, SQL_ERASE_LINKS, person_id, now, NULL)) != DB_OK ||
-        (st = erase_step(d, SQL_ERASE_AFF, person_id, now, &n_aff)) != DB_OK)
+        (st = erase_step(d, SQL_ERASE_AFF, person_id, now, &n_aff)) != DB_OK ||
+        (st = notify_person_erase(d, person_id)) != DB_OK)
         goto cleanup;
     if (email) {
         s = db_prepare(d, SQL_ERASE_FAILURES);

@@ -204,6 +204,18 @@ void web_events_ics(req *r);
 /* api_event.c: events as JSON */
 void api_event_list(req *r);
 void api_event_get(req *r);
+/* web_notify.c: notification settings, one-click unsubscribe, and
+ * GET/PUT /api/v1/me/notifications */
+void web_notify_page(req *r);
+void web_notify_save(req *r);
+void web_notify_topic_add(req *r);
+void web_notify_topic_remove(req *r);
+void web_notify_follow(req *r);
+void web_notify_unfollow(req *r);
+void web_unsub_form(req *r);
+void web_unsub(req *r);
+void api_notify_get(req *r);
+void api_notify_put(req *r);
 /* guard.c */
 void web_setup(void);
 /* "sid", or "__Host-sid" when cookies are Secure. */

@@ -783,6 +783,11 @@ static void account_page(req *r, const account_view *v)
     html_fmt(o, "<button type=\"submit\" class=\"button-secondary\">%s</button></form></section>\n",
              T(L, MSG_ACCOUNT_LOGOUT_ALL));
     html_fmt(o,
+             "<section class=\"panel\" aria-labelledby=\"notify-h\"><h2 id=\"notify-h\">%s</h2>"
+             "<p>%s</p><p><a class=\"button button-secondary\" href=\"/account/notifications\">"
+             "%s</a></p></section>\n",
+             T(L, MSG_NOTIFY_TITLE), T(L, MSG_NOTIFY_LEAD), T(L, MSG_NOTIFY_LINK));
+    html_fmt(o,
              "<section class=\"panel\" aria-labelledby=\"data-h\"><h2 id=\"data-h\">%s</h2>"
              "<p>%s</p><p><a class=\"button button-secondary\" href=\"/account/data\" "
              "download>%s</a></p></section>\n",

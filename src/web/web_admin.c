@@ -695,6 +695,13 @@ static const struct {
         {"token_create", MSG_AUDIT_ACT_TOKEN_CREATE},
         {"token_revoke", MSG_AUDIT_ACT_TOKEN_REVOKE},
         {"figures_coverage_set", MSG_AUDIT_ACT_FIGURES_COVERAGE_SET},
+        {"notify_settings", MSG_AUDIT_ACT_NOTIFY_SETTINGS},
+        {"notify_topic_add", MSG_AUDIT_ACT_NOTIFY_TOPIC_ADD},
+        {"notify_topic_remove", MSG_AUDIT_ACT_NOTIFY_TOPIC_REMOVE},
+        {"notify_follow", MSG_AUDIT_ACT_NOTIFY_FOLLOW},
+        {"notify_unfollow", MSG_AUDIT_ACT_NOTIFY_UNFOLLOW},
+        {"notify_unsubscribe", MSG_AUDIT_ACT_NOTIFY_UNSUBSCRIBE},
+        {"digest_send", MSG_AUDIT_ACT_DIGEST_SEND},
 },
   audit_entities[] = {
       {"org", MSG_AUDIT_ENT_ORG},
@@ -709,6 +716,7 @@ static const struct {
       {"cluster_team", MSG_AUDIT_ENT_CLUSTER_TEAM},
       {"session", MSG_AUDIT_ENT_SESSION},
       {"app_meta", MSG_AUDIT_ENT_APP_META},
+      {"notify_topic", MSG_AUDIT_ENT_NOTIFY_TOPIC},
 };
 
 static const char *audit_action_label(lang_id L, const char *code)

@@ -261,5 +261,7 @@ void web_start(req *r)
     if (!any)
         html_fmt(&r->out, "<p class=\"empty\">%s <a href=\"/orgs\">%s</a></p>\n",
                  T(L, MSG_START_NOTHING), T(L, MSG_START_BROWSE));
+    html_fmt(&r->out, "<p class=\"muted\"><a href=\"/account/notifications\">%s</a></p>\n",
+             T(L, MSG_NOTIFY_LINK));
     layout_end(r);
 }

@@ -43,6 +43,7 @@ const PUBLIC = [
 ];
 const PRIVATE = [
   ['account', '/account'],
+  ['notification settings', '/account/notifications'],
   ['edit form', '/orgs/voict/edit'],
   ['cluster edit form', '/orgs/voict/cluster/edit'],
 ];

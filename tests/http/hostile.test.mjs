@@ -47,6 +47,8 @@ async function fingerprint() {
   // editor makes adds an audit row
   assert.ok(Array.isArray(data.api_tokens) && Array.isArray(data.audit), 'the account export has tokens and audit');
   parts.push(JSON.stringify([data.api_tokens.map((t) => [t.id, t.name, t.scope, t.revoked_at]), data.affiliations, data.audit]));
+  // the editor's notification settings, saved searches and followed clusters
+  parts.push(await (await fetch(`${srv.url}/api/v1/me/notifications`, { headers: auth })).text());
   return { hash: createHash('sha256').update(parts.join('\n--\n')).digest('hex'), total: list.total, parts };
 }
 
@@ -564,6 +566,23 @@ describe('urlencoded forms', () => {
   test('a body without Content-Type is 415', async () => {
     await expect(withBody('POST', '/account/tokens', null, `_csrf=${session.csrf}&scope=write&name=x`, editor()), 415);
   });
+
+  test('a saved search of 100 KB is 413 naming the limit', async () => {
+    await expect(ue('/account/notifications/topics', `_csrf=${session.csrf}&page=/orgs&query=${'q'.repeat(100000)}`), 413, /16384/);
+  });
+
+  test('a saved search of 15 KB (under the body limit) is 422, nothing saved', async () => {
+    await expect(ue('/account/notifications/topics', `_csrf=${session.csrf}&page=%2Forgs&query=q%3D${'q'.repeat(15000)}`), 422, /too long/);
+  });
+
+  test('an unknown kind of notification or channel is 422, nothing saved', async () => {
+    await expect(ue('/account/notifications', `_csrf=${session.csrf}&kind_bogus=weekly`), 422, /offered options/);
+    await expect(ue('/account/notifications', `_csrf=${session.csrf}&digest=${'x'.repeat(10000)}`), 422, /offered options/);
+  });
+
+  test('an unsubscribe link of 5000 characters is 404, with no login and no CSRF token', async () => {
+    await expect(withBody('POST', `/u/${'A'.repeat(5000)}`, 'application/x-www-form-urlencoded', 'List-Unsubscribe=One-Click'), 404, /not valid/);
+  });
 });
 
 // --- JSON bodies with a read-write token --------------------------------------------------
@@ -664,6 +683,15 @@ describe('JSON bodies', () => {
 
   test('a PATCH nested 10000 deep is 400', async () => {
     await expect(json('PATCH', '/api/v1/orgs/nicat', `{"sectors":${deep}}`), 400, /depth/, { api: true });
+  });
+
+  test('notification settings: wrong types, unknown kinds and depth are refused, nothing stored', async () => {
+    const put = (body) => json('PUT', '/api/v1/me/notifications', body);
+    await expect(put('{"settings":{"digest":["never"]}}'), 422, /settings\.digest/, { api: true });
+    await expect(put('{"settings":{"bogus":"never"}}'), 422, /settings\.bogus/, { api: true });
+    await expect(put('{"settings":"never"}'), 422, /settings/, { api: true });
+    await expect(put(`{"settings":${'['.repeat(5000)}${']'.repeat(5000)}}`), 400, /depth/, { api: true });
+    await expect(put('{"settings":{"digest":"never","digest":"weekly"}}'), 400, /duplicate object key/, { api: true });
   });
 
   test('a PATCH of an unknown key is 422', async () => {

@@ -93,7 +93,9 @@ export async function startServer({ args = [], env = {}, demo = false, dbPath } 
   const init = scan(['init', '--db', db, ...(demo ? ['--demo'] : [])]);
   assert.equal(init.status, 0, `scan init failed: ${init.stderr}`);
   const proc = spawn(SCAN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--test-routes', ...args], {
-    env: { ...process.env, ...env },
+    // the weekly digest job stays off unless a test turns it on
+    // (SCAN_DIGEST_OFF: '0'): its mail would mix into other tests' outboxes
+    env: { SCAN_DIGEST_OFF: '1', ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -69,6 +69,7 @@ const reads = [
   ['API list', 'GET', '/api/v1/orgs?limit=20&kind=company', {}],
   ['API figures grouped', 'GET', '/api/v1/figures?year=2024&group_by=region', {}],
   ['account page', 'GET', '/account', session],
+  ['notification settings page', 'GET', '/account/notifications', session],
   ['audit log (admin)', 'GET', '/admin/audit', session],
 ];
 
@@ -94,6 +95,24 @@ const writes = [
           district: 'BEOGRAD', website: 'https://example.com/', sectors: '62' };
         for (const [k, v] of Object.entries(want)) if (r[k] !== v) return `stored ${k} is ${JSON.stringify(r[k])}, sent ${JSON.stringify(v)}: ${JSON.stringify(r)}`;
         if (r.revs < 1 || r.audits < 1) return `entry without its revision or audit row ${JSON.stringify(r)}`;
+        return null;
+      },
+    };
+  }],
+  ['form: notification settings', (i) => {
+    const want = i % 2 ? 'never' : 'weekly';
+    const rows = () => JSON.parse(sql(`SELECT kind, channel FROM notify_pref WHERE person_id =
+      (SELECT id FROM person WHERE email = 'oom@example.com') ORDER BY kind`) || '[]');
+    return {
+      method: 'POST', path: '/account/notifications', headers: form,
+      body: new URLSearchParams({ digest: want, kind_cluster_member: want, _csrf: csrf }).toString(),
+      ok: [303],
+      check(status) {
+        const r = rows();
+        const channels = new Set(r.map((x) => x.channel));
+        if (r.length === 0 && status >= 500) return null; /* never stored yet */
+        if (r.length !== 2 || channels.size !== 1) return `settings half stored: ${JSON.stringify(r)}`;
+        if (status < 500 && !channels.has(want)) return `acknowledged ${want}, stored ${JSON.stringify(r)}`;
         return null;
       },
     };

@@ -482,6 +482,62 @@ static void test_queue_refuses_header_injection(void **state)
     assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM outbox"), 0);
 }
 
+/* Extra header lines (List-Unsubscribe, RFC 8058) go out as given, and an
+ * HTML alternative makes the message multipart/alternative: the text part
+ * as before, the HTML part in base64 lines that decode to the HTML. */
+static void test_headers_and_html_alternative(void **state)
+{
+    fixture *f = *state;
+    const char *hdr[] = {"List-Unsubscribe: <https://scan.example/u/abc>",
+                         "List-Unsubscribe-Post: List-Unsubscribe=One-Click"};
+    const char *html = "<!DOCTYPE html><p>Здраво <a href=\"https://scan.example/x\">x</a></p>";
+    int64_t id = 0;
+    assert_int_equal(db_begin_write(f->t.d), DB_OK);
+    assert_int_equal(
+        mail_queue_ex(f->t.d, "ana@example.org", "Digest", "Text part", html, hdr, 2, &id), DB_OK);
+    assert_int_equal(db_commit(f->t.d), DB_OK);
+    assert_true(id > 0);
+    int sent = -1;
+    assert_int_equal(mail_deliver(f->t.d, &f->cfg, 10, &sent), DB_OK);
+    assert_int_equal(sent, 1);
+    const char *raw = buf_str(&f->srv.msgs[0].data);
+    assert_string_equal(header(raw, "List-Unsubscribe"), "<https://scan.example/u/abc>");
+    assert_string_equal(header(raw, "List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+    const char *ct = header(raw, "Content-Type");
+    assert_true(strncmp(ct, "multipart/alternative; boundary=\"", 33) == 0);
+    char boundary[64];
+    snprintf(boundary, sizeof boundary, "--%.*s", (int)(strlen(ct) - 34), ct + 33);
+    const char *p1 = strstr(raw, boundary);
+    assert_non_null(p1);
+    assert_non_null(strstr(p1, "text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit"
+                               "\r\n\r\nText part\r\n"));
+    const char *p2 = strstr(p1 + 1, boundary);
+    assert_non_null(p2);
+    const char *b64 = strstr(p2, "Content-Transfer-Encoding: base64\r\n\r\n");
+    assert_non_null(b64);
+    b64 += strlen("Content-Transfer-Encoding: base64\r\n\r\n");
+    unsigned char dec[512];
+    size_t n = 0;
+    const char *end = NULL;
+    assert_int_equal(sodium_base642bin(dec, sizeof dec - 1, b64, strlen(b64), "\r\n", &n, &end,
+                                       sodium_base64_VARIANT_ORIGINAL),
+                     0);
+    dec[n] = '\0';
+    assert_string_equal((char *)dec, html);
+    char closing[80];
+    snprintf(closing, sizeof closing, "%s--\r\n", boundary);
+    assert_non_null(strstr(raw, closing));
+
+    /* header lines the sender writes itself, or with CR/LF, are refused */
+    const char *bad[] = {"From: eve@example.org", "X-A: b\r\nBcc: eve@example.org", "No colon",
+                         "X-Empty: ", "Subject: again"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(
+            mail_queue_ex(f->t.d, "ana@example.org", "Hi", "b", NULL, &bad[i], 1, NULL),
+            DB_CONSTRAINT);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM outbox"), 1);
+}
+
 static void test_without_smtp_mail_waits(void **state)
 {
     fixture *f = *state;
@@ -551,6 +607,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refused_recipient_is_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreachable_server_is_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_refuses_header_injection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_headers_and_html_alternative, setup, teardown),
         cmocka_unit_test_setup_teardown(test_without_smtp_mail_waits, setup, teardown),
         cmocka_unit_test(test_from_valid),
         cmocka_unit_test_setup_teardown(test_sender_thread_delivers_and_stops_promptly, setup,
