@@ -1,8 +1,9 @@
 /* request.c: request accessors and response helpers (see request.h).
  *
- * Error responses come in two flavours chosen here, in one place: JSON
- * under /api/ and HTML elsewhere. The HTML page is drawn by a renderer the
- * web layer registers (so it uses the site layout) with a plain fallback. */
+ * Error responses set their status here, in one place; the body (JSON under
+ * /api/, HTML in the site layout elsewhere) is written by the writer the web
+ * layer registers, so this layer stays transport only, with a plain-text
+ * fallback. */
 #include "http/request.h"
 
 #include <string.h>
@@ -10,14 +11,12 @@
 
 #include "core/log.h"
 #include "core/strutil.h"
-#include "html/html.h"
-#include "json/json.h"
 
-static resp_error_page_fn error_page;
+static resp_error_body_fn error_body;
 
-void resp_set_error_page(resp_error_page_fn fn)
+void resp_set_error_body(resp_error_body_fn fn)
 {
-    error_page = fn;
+    error_body = fn;
 }
 
 const char *req_header(const req *r, const char *name)
@@ -192,27 +191,14 @@ void resp_error(req *r, unsigned status, const char *message)
     r->static_body = NULL;
     buf_reset(&r->out);
     r->no_etag = true;
-    if (r->is_api || req_wants_json(r)) {
-        r->content_type = "application/json";
-        buf_puts(&r->out, "{\"error\":{\"code\":");
-        json_put_string(&r->out, http_status_code(status));
-        buf_puts(&r->out, ",\"message\":");
-        json_put_string(&r->out, message);
-        if (status >= 500) {
-            buf_puts(&r->out, ",\"request_id\":");
-            json_put_string(&r->out, r->id);
-        }
-        buf_puts(&r->out, "}}\n");
+    r->content_type = "text/plain; charset=utf-8";
+    if (error_body) {
+        error_body(r, status, message);
         return;
     }
-    r->content_type = "text/html; charset=utf-8";
-    if (error_page) {
-        error_page(r, status, message);
-        return;
-    }
-    buf_printf(&r->out, "<!doctype html><title>%u</title><p>", status);
-    html_text(&r->out, message);
-    buf_puts(&r->out, "</p>\n");
+    /* No writer registered (unit tests, tools): the message as plain text,
+     * which needs no escaping. */
+    buf_printf(&r->out, "%u %s\n", status, message ? message : "");
 }
 
 void resp_fail(req *r, db_status st, const char *cause)

@@ -15,6 +15,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/server_hooks.h"
+#include "json/json.h"
 #include "model/auth.h"
 #include "model/versions.h"
 #include "web/page_cache.h"
@@ -59,9 +60,30 @@ static const char *form_csrf(req *r)
     return r->user ? r->user->csrf : anon_csrf(r);
 }
 
+/* resp_error's body writer: JSON for the API and clients that prefer it,
+ * else the HTML page in the site layout. */
+static void error_body(req *r, unsigned status, const char *message)
+{
+    if (!r->is_api && !req_wants_json(r)) {
+        r->content_type = "text/html; charset=utf-8";
+        layout_error_page(r, status, message);
+        return;
+    }
+    r->content_type = "application/json";
+    buf_puts(&r->out, "{\"error\":{\"code\":");
+    json_put_string(&r->out, http_status_code(status));
+    buf_puts(&r->out, ",\"message\":");
+    json_put_string(&r->out, message);
+    if (status >= 500) {
+        buf_puts(&r->out, ",\"request_id\":");
+        json_put_string(&r->out, r->id);
+    }
+    buf_puts(&r->out, "}}\n");
+}
+
 void web_setup(void)
 {
-    resp_set_error_page(layout_error_page);
+    resp_set_error_body(error_body);
     static const layout_hooks hooks = {.csrf = form_csrf, .user_area = web_user_area};
     layout_set_hooks(&hooks);
 }
