@@ -75,3 +75,8 @@ int str_hex_digit(unsigned char c)
         return c - 'A' + 10;
     return -1;
 }
+
+bool str_empty(const char *s)
+{
+    return !s || !*s;
+}

@@ -8,6 +8,8 @@
 
 /* Case-sensitive equality; NULL equals only NULL. */
 bool str_eq(const char *a, const char *b);
+/* True when s is NULL or "". */
+bool str_empty(const char *s);
 /* ASCII case-insensitive equality. */
 bool str_ieq(const char *a, const char *b);
 /* True when s starts with prefix. */

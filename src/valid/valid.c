@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/strutil.h"
+#include "core/timeutil.h"
 #include "core/utf8.h"
 
 /* --- small helpers ----------------------------------------------------- */
@@ -383,6 +384,8 @@ static form_error_code check_value(arena *a, const form_rule *r, const form_fiel
             eq_nocase(t, n, "no"))
             return 0;
         return FE_CHOICE;
+    case FV_DATE:
+        return time_date_valid(t) ? 0 : FE_DATE;
     case FV_FILE:
         break;
     }
@@ -456,15 +459,17 @@ static form_error_code check_rule(arena *a, const form *f, const form_rule *r, f
     return 0;
 }
 
-static void add_error(form_errors *errs, const form_rule *r, form_error_code code)
+void valid_add_error(form_errors *errs, const char *field, form_error_code code, int64_t min,
+                     int64_t max)
 {
+    assert(errs && field);
     if (errs->n_items >= sizeof errs->items / sizeof errs->items[0])
         return; /* full: the form already has plenty to fix */
     form_error *e = &errs->items[errs->n_items++];
-    e->field = r->name;
+    e->field = field;
     e->code = code;
-    e->min = r->min;
-    e->max = r->max;
+    e->min = min;
+    e->max = max;
 }
 
 bool form_validate(arena *a, const form *f, const form_rule *rules, size_t n_rules,
@@ -480,10 +485,31 @@ bool form_validate(arena *a, const form *f, const form_rule *rules, size_t n_rul
         form_error_code c = check_rule(a, f, &rules[i], &vals[i]);
         if (c) {
             ok = false;
-            add_error(errs, &rules[i], c);
+            valid_add_error(errs, rules[i].name, c, rules[i].min, rules[i].max);
         }
     }
     return ok;
+}
+
+bool valid_values(arena *a, const valid_table *t, const char *const *values, form_value *vals,
+                  form_errors *errs, const void *ctx)
+{
+    assert(a && t && values && vals && errs);
+    assert(t->n_rules <= 32);
+    size_t before = errs->n_items;
+    form_field fields[32];
+    form f = {fields, 0};
+    for (size_t i = 0; i < t->n_rules; i++) {
+        assert(t->rules[i].kind != FV_FILE && !(t->rules[i].flags & FORM_MULTI));
+        if (str_empty(values[i]))
+            continue;
+        fields[f.n_fields++] = (form_field){
+            .name = t->rules[i].name, .value = values[i], .value_len = strlen(values[i])};
+    }
+    bool ok = form_validate(a, &f, t->rules, t->n_rules, vals, errs);
+    for (size_t i = 0; i < t->n_cross; i++)
+        t->cross[i](vals, ctx, errs);
+    return ok && errs->n_items == before;
 }
 
 const form_error *form_error_for(const form_errors *errs, const char *field)

@@ -50,6 +50,7 @@ typedef enum {
     FV_ENUM,      /* one of choices[] */
     FV_BOOL,      /* checkbox: present ("on", "1", "true", "yes") => true */
     FV_FILE,      /* multipart file part; max is the byte limit */
+    FV_DATE,      /* a real calendar date YYYY-MM-DD, years 1900..2199 (FE_DATE) */
 } form_kind;
 
 enum { FORM_REQUIRED = 1u << 0, FORM_MULTI = 1u << 1 /* repeated field */ };
@@ -137,6 +138,34 @@ bool form_validate(arena *a, const form *f, const form_rule *rules, size_t n_rul
 
 /* The first error for the named field, or NULL. */
 const form_error *form_error_for(const form_errors *errs, const char *field);
+
+/* Appends an error for field (a static name) to errs; a full errs drops it
+ * (the form already has plenty to fix). */
+void valid_add_error(form_errors *errs, const char *field, form_error_code code, int64_t min,
+                     int64_t max);
+
+/* A rule that needs more than one field (an end date after its start, a
+ * name required for one kind of label). Runs after the table with the
+ * values of every rule, index for index, and ctx from valid_values; it
+ * appends what it finds to errs. */
+typedef void (*valid_cross_fn)(const form_value *vals, const void *ctx, form_errors *errs);
+
+/* A model write's whole validation: the field table plus its cross-field
+ * rules, each a named function. */
+typedef struct valid_table {
+    const form_rule *rules;
+    size_t n_rules;
+    const valid_cross_fn *cross; /* n_cross functions, run in order */
+    size_t n_cross;
+} valid_table;
+
+/* Checks values given as arguments rather than as a posted form: values[i]
+ * (NULL or "" = absent) is the input for t->rules[i]. Runs form_validate
+ * over them, then every cross rule. vals gets t->n_rules entries (strings
+ * in a or in values). Returns true when this call found no error; an
+ * allocation failure is FE_NOMEM on the field (form_validate). */
+bool valid_values(arena *a, const valid_table *t, const char *const *values, form_value *vals,
+                  form_errors *errs, const void *ctx);
 
 /* Appends the error as a sentence in the reader's language, e.g. "This field
  * is required." / "Must be at most 200 characters." (catalog messages
