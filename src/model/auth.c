@@ -158,16 +158,6 @@ static const char SQL_ACCOUNT_PERSON[] = "SELECT person_id FROM account WHERE id
 
 db_status auth_account_person(db *d, int64_t account_id, int64_t *person_id)
 {
-    *person_id = 0;
-    db_stmt *s = db_prepare(d, SQL_ACCOUNT_PERSON);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, account_id);
-    db_status st = db_step(s);
-    if (st == DB_ROW)
-        *person_id = db_col_int(s, 0);
-    db_reset(s);
-    if (st == DB_ROW)
-        return DB_OK;
-    return st == DB_DONE ? DB_CONSTRAINT : st;
+    db_status st = db_int(d, person_id, 0, SQL_ACCOUNT_PERSON, DB_ARGS(DBI(account_id)));
+    return st == DB_OK && *person_id == 0 ? DB_CONSTRAINT : st;
 }

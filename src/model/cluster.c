@@ -188,21 +188,12 @@ static db_status require_cluster(db *d, int64_t id, form_errors *errs)
     return cluster ? DB_OK : DB_CONSTRAINT;
 }
 
-/* Members change both the directory's pages and the figures. */
-static db_status bump_versions(db *d)
-{
-    return tx_bump(d, TX_FIGURES | TX_DIRECTORY);
-}
-
-/* The audit row and the version bump that end every write. */
+/* The audit row and the version bump that end every write: members
+ * change both the directory's pages and the figures. */
 static db_status finish_write(db *d, int64_t actor_id, const char *ip, const char *action,
                               int64_t cluster_id, const buf *detail)
 {
-    if (detail && buf_failed(detail))
-        return DB_NOMEM;
-    db_status st = audit_add(d, actor_id, ip, action, "org", cluster_id,
-                             detail && detail->len ? buf_str(detail) : NULL);
-    return st == DB_OK ? bump_versions(d) : st;
+    return tx_finish(d, actor_id, ip, action, "org", cluster_id, detail, TX_FIGURES | TX_DIRECTORY);
 }
 
 /* --- reading ---------------------------------------------------------------------- */
@@ -948,15 +939,10 @@ static const char SQL_MEMBER_END[] =
 /* *yes when sql bound with ($1 = id) returns a row. */
 static db_status exists_id(db *d, const char *sql, int64_t id, bool *yes)
 {
-    *yes = false;
-    db_stmt *s = db_prepare(d, sql);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, id);
-    db_status st = db_step(s);
-    db_reset(s);
-    *yes = st == DB_ROW;
-    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+    int64_t one;
+    db_status st = db_int(d, &one, 0, sql, DB_ARGS(DBI(id)));
+    *yes = one != 0;
+    return st;
 }
 
 db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const char *role,
