@@ -59,23 +59,6 @@ static bool is_tchar(unsigned char c)
     return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
-static bool eq_nocase(const char *s, size_t n, const char *w)
-{
-    size_t wn = strlen(w);
-    if (n != wn)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char x = (unsigned char)s[i], y = (unsigned char)w[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
 /* --- application/x-www-form-urlencoded --------------------------------- */
 
 /* Decodes n bytes of src into dst ('+' is a space, %XX a byte). dst has room
@@ -326,14 +309,14 @@ static form_status mp_boundary(arena *a, const char *ct, char *bnd, size_t *blen
     const char *type = p;
     while (p < end && (is_tchar((unsigned char)*p) || *p == '/'))
         p++;
-    if (!eq_nocase(type, (size_t)(p - type), "multipart/form-data"))
+    if (!str_ieqn(type, (size_t)(p - type), "multipart/form-data"))
         return FORM_ERR_MULTIPART;
 
     bool seen = false;
     mp_param prm;
     int r;
     while ((r = param_next(&p, end, &prm)) == 1) {
-        if (!eq_nocase(prm.name, prm.name_len, "boundary"))
+        if (!str_ieqn(prm.name, prm.name_len, "boundary"))
             continue;
         size_t len;
         char *v = param_value(a, &prm, &len);
@@ -356,15 +339,15 @@ static form_status mp_disposition(arena *a, const char *p, const char *end, form
     const char *type = p;
     while (p < end && is_tchar((unsigned char)*p))
         p++;
-    if (!eq_nocase(type, (size_t)(p - type), "form-data"))
+    if (!str_ieqn(type, (size_t)(p - type), "form-data"))
         return FORM_ERR_MULTIPART;
     mp_param prm;
     int r;
     while ((r = param_next(&p, end, &prm)) == 1) {
         const char **slot;
-        if (eq_nocase(prm.name, prm.name_len, "name"))
+        if (str_ieqn(prm.name, prm.name_len, "name"))
             slot = &fld->name;
-        else if (eq_nocase(prm.name, prm.name_len, "filename"))
+        else if (str_ieqn(prm.name, prm.name_len, "filename"))
             slot = &fld->filename;
         else
             continue; /* filename* and friends: browsers do not send them here */
@@ -418,7 +401,7 @@ static form_status mp_headers(arena *a, const char *p, const char *end, size_t p
         while (ve > v && is_ows(ve[-1]))
             ve--;
         size_t hlen = (size_t)(colon - p);
-        if (eq_nocase(p, hlen, "content-disposition")) {
+        if (str_ieqn(p, hlen, "content-disposition")) {
             if (have_cd) {
                 st = FORM_ERR_MULTIPART;
                 goto cleanup;
@@ -427,7 +410,7 @@ static form_status mp_headers(arena *a, const char *p, const char *end, size_t p
             st = mp_disposition(a, v, ve, fld);
             if (st != FORM_OK)
                 goto cleanup;
-        } else if (eq_nocase(p, hlen, "content-type")) {
+        } else if (str_ieqn(p, hlen, "content-type")) {
             if (fld->content_type || v == ve) {
                 st = FORM_ERR_MULTIPART;
                 goto cleanup;

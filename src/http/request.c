@@ -6,6 +6,7 @@
  * fallback. */
 #include "http/request.h"
 
+#include <assert.h>
 #include <string.h>
 #include <strings.h>
 
@@ -48,6 +49,7 @@ bool req_wants_json(const req *r)
 
 bool req_body_form(req *r, form *out)
 {
+    assert(r && r->a && out);
     const char *ct = req_header(r, "Content-Type");
     const char *bad = NULL;
     form_status st;
@@ -81,6 +83,7 @@ bool req_body_form(req *r, form *out)
 
 bool resp_header(req *r, const char *name, const char *value)
 {
+    assert(r && r->a && name && value);
     if (r->n_resp_headers >= REQ_MAX_RESP_HEADERS || strpbrk(value, "\r\n") ||
         strpbrk(name, "\r\n: "))
         return false;
@@ -95,6 +98,7 @@ bool resp_header(req *r, const char *name, const char *value)
 
 void resp_redirect(req *r, const char *location)
 {
+    assert(r);
     /* only local paths: "//host" and "/\host" would leave the site */
     if (!location || location[0] != '/' || location[1] == '/' || location[1] == '\\')
         location = "/";
@@ -187,6 +191,7 @@ const char *http_status_text(unsigned status)
 
 void resp_error(req *r, unsigned status, const char *message)
 {
+    assert(r && status >= 400 && status < 600);
     r->status = status;
     r->static_body = NULL;
     buf_reset(&r->out);
@@ -203,6 +208,7 @@ void resp_error(req *r, unsigned status, const char *message)
 
 void resp_fail(req *r, db_status st, const char *cause)
 {
+    assert(r);
     log_msg(LOG_LVL_ERROR, r->id, "%s %s: %s (%s)", r->method_name, r->path,
             cause ? cause : "failure", db_status_name(st));
     bool temporary = st == DB_FULL || st == DB_BUSY || st == DB_IOERR || st == DB_READONLY;

@@ -154,6 +154,16 @@ secretariat_role auth_parse_sec(const char *s)
     return SEC_NONE;
 }
 
+void auth_principal_fill(principal *p, arena *a, db_stmt *s, int col)
+{
+    assert(p && a && s && col >= 0);
+    p->account_id = db_col_int(s, col);
+    p->person_id = db_col_int(s, col + 1);
+    p->secretariat = auth_parse_sec(db_col_text(s, col + 2));
+    p->name = arena_strdup(a, db_col_text(s, col + 3));
+    p->email = arena_strdup(a, db_col_text(s, col + 4));
+}
+
 static const char SQL_ACCOUNT_PERSON[] = "SELECT person_id FROM account WHERE id = $1";
 
 db_status auth_account_person(db *d, int64_t account_id, int64_t *person_id)

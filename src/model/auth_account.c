@@ -31,6 +31,7 @@ static const char SQL_ACCOUNT_INSERT[] =
 db_status auth_account_insert(db *d, int64_t person_id, const char *hash, secretariat_role sec,
                               int64_t actor_id, int64_t now, int64_t *account_id)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_ACCOUNT_INSERT);
     if (!s)
         return DB_ERR;
@@ -54,6 +55,7 @@ db_status auth_person_account_insert(db *d, const char *name, const char *em, co
                                      secretariat_role sec, int64_t actor_id, int64_t now,
                                      int64_t *account_id, int64_t *person_id)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_PERSON_INSERT);
     if (!s)
         return DB_ERR;
@@ -250,6 +252,7 @@ static const char SQL_ACCOUNT_BY_EMAIL[] =
 
 db_status auth_account_by_email(db *d, arena *a, const char *email, principal *p, bool *found)
 {
+    assert(d && a);
     char em[EMAIL_MAX + 1];
     *found = false;
     if (!auth_email_norm(email, em))

@@ -47,6 +47,10 @@ bool auth_email_norm(const char *email, char out[EMAIL_MAX + 1]);
 /* Inserts one failure (inside the caller's transaction) and prunes a few
  * rows older than a day. */
 db_status auth_failure_insert(db *d, const char *em, const char *ip, int64_t now, int64_t *id);
+/* Fills p's account, person, secretariat role, name and e-mail from five
+ * consecutive columns of s starting at col (strings copied into a: NULL
+ * when out of memory). */
+void auth_principal_fill(principal *p, arena *a, db_stmt *s, int col);
 /* ASCII white space: space, tab, CR, LF, FF, VT. */
 bool auth_is_ws(char c);
 /* Writes the lower case of src[0..n) to dst[0..n): the same number of

@@ -36,6 +36,7 @@ static db_status link_insert(db *d, const unsigned char h[32], const char *purpo
                              int64_t person_id, int64_t org_id, const char *role,
                              int64_t created_by, int64_t now, int64_t ttl, int64_t *link_id)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_LINK_INSERT);
     if (!s)
         return DB_ERR;
@@ -101,6 +102,7 @@ static const char *in_lang(arena *a, lang_id lang, const char *text)
 
 db_status auth_person_lang_set(db *d, const char *email, lang_id lang)
 {
+    assert(d && (unsigned)lang < LANG__COUNT);
     char em[EMAIL_MAX + 1];
     if (!auth_email_norm(email, em))
         return DB_OK;
@@ -130,6 +132,7 @@ db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id
                       int64_t actor_id, lang_id lang, const char *base_url,
                       char token_out[AUTH_TOKEN_LEN + 1])
 {
+    assert(d && (unsigned)lang < LANG__COUNT);
     arena a = ARENA_INIT;
     bool has_password = false;
     char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
@@ -268,6 +271,7 @@ static const char SQL_RESET_TARGET[] =
 
 db_status auth_reset_request(db *d, const char *email, lang_id lang, const char *base_url)
 {
+    assert(d && (unsigned)lang < LANG__COUNT);
     arena a = ARENA_INIT;
     char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
     unsigned char h[32];
@@ -410,6 +414,7 @@ static const char SQL_ORG_NAMES[] = "SELECT name, coalesce(name_en, '') FROM org
 db_status auth_link_grant(db *d, arena *a, const char *token, const char *purpose,
                           const char **org_name, const char **org_name_en, const char **role)
 {
+    assert(d && a);
     link_row l;
     link_state ls = LINK_UNKNOWN;
     *org_name = *org_name_en = *role = NULL;
@@ -447,6 +452,7 @@ db_status auth_link_has_password(db *d, const char *token, const char *purpose, 
 db_status auth_link_person(db *d, arena *a, const char *token, const char *purpose,
                            const char **email, const char **name)
 {
+    assert(d && a);
     link_row l;
     link_state ls = LINK_UNKNOWN;
     *email = *name = NULL;
@@ -487,6 +493,7 @@ static const char SQL_RESETS_EXPIRE[] =
  * (inside the caller's transaction); *aff_id is its id either way. */
 static db_status affiliation_grant(db *d, const link_row *l, int64_t now, int64_t *aff_id)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     *aff_id = 0;
     db_stmt *s = db_prepare(d, SQL_AFFILIATION_FIND);
     if (!s)

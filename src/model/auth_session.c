@@ -42,6 +42,7 @@ static const char SQL_SESSIONS_STALE[] =
 static db_status session_insert(db *d, int64_t account_id, int64_t now, const char *ip,
                                 const char *ua, char token_out[AUTH_TOKEN_LEN + 1], int64_t *sid)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     char csrf[AUTH_TOKEN_LEN + 1];
     unsigned char h[32];
     auth_token_new(token_out);
@@ -67,6 +68,7 @@ static db_status session_insert(db *d, int64_t account_id, int64_t now, const ch
 
 db_status auth_sessions_end(db *d, int64_t account_id, int64_t keep, int64_t *n)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_SESSIONS_END);
     if (!s)
         return DB_ERR;
@@ -82,6 +84,7 @@ static const char SQL_TOKENS_REVOKE_ALL[] =
 
 db_status auth_tokens_revoke_all(db *d, int64_t account_id, int64_t now, int64_t *n)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_TOKENS_REVOKE_ALL);
     if (!s)
         return DB_ERR;
@@ -104,6 +107,7 @@ static const char SQL_SESSION_DELETE[] = "DELETE FROM session WHERE id = $1";
 db_status auth_session_lookup(db *d, arena *a, const char *token, int64_t now, principal *p,
                               bool *found)
 {
+    assert(d && a);
     unsigned char h[32];
     *found = false;
     if (!token || strlen(token) != AUTH_TOKEN_LEN)
@@ -122,11 +126,7 @@ db_status auth_session_lookup(db *d, arena *a, const char *token, int64_t now, p
         memset(p, 0, sizeof *p);
         p->session_id = sid;
         p->csrf = arena_strdup(a, db_col_text(s, 1));
-        p->account_id = db_col_int(s, 4);
-        p->person_id = db_col_int(s, 5);
-        p->secretariat = auth_parse_sec(db_col_text(s, 6));
-        p->name = arena_strdup(a, db_col_text(s, 7));
-        p->email = arena_strdup(a, db_col_text(s, 8));
+        auth_principal_fill(p, a, s, 4);
         st = DB_OK;
     } else if (st == DB_DONE) {
         st = DB_OK;
@@ -348,6 +348,7 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
                      char token_out[AUTH_TOKEN_LEN + 1], char device_out[AUTH_TOKEN_LEN + 1],
                      int64_t *wait_s)
 {
+    assert(d && a);
     char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1], dev[AUTH_TOKEN_LEN + 1];
     login_account acc;
     int64_t now = time_now(), fail_id = 0, sid = 0, device_id = 0;

@@ -130,6 +130,7 @@ db_status auth_throttle_wait(db *d, const char *email, const char *ip, bool trus
 
 db_status auth_failure_insert(db *d, const char *em, const char *ip, int64_t now, int64_t *id)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_FAIL_INSERT);
     if (!s)
         return DB_ERR;
@@ -208,6 +209,7 @@ db_status auth_device_find(db *d, const char *em, const char *device, int64_t no
 db_status auth_device_remember(db *d, int64_t account_id, int64_t device_id, const char *device,
                                int64_t now, char out[AUTH_TOKEN_LEN + 1])
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     unsigned char h[32];
     db_stmt *s;
     db_status st;

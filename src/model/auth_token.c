@@ -93,6 +93,7 @@ static void token_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 
 db_status auth_token_list(db *d, arena *a, int64_t account_id, api_token_info **items, size_t *n)
 {
+    assert(d && a);
     api_token_info *out = NULL;
     size_t count = 0;
     *items = NULL;
@@ -174,6 +175,7 @@ static const char SQL_TOKEN_USED[] =
 db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, principal *p,
                             token_state *state)
 {
+    assert(d && a);
     unsigned char h[32];
     *state = TOKEN_UNKNOWN;
     if (!token || strlen(token) != AUTH_TOKEN_LEN)
@@ -194,11 +196,7 @@ db_status auth_token_lookup(db *d, arena *a, const char *token, int64_t now, pri
         last_used = db_col_int(s, 7);
         p->token_id = db_col_int(s, 0);
         p->token_write = strcmp(db_col_text(s, 1), "write") == 0;
-        p->account_id = db_col_int(s, 2);
-        p->person_id = db_col_int(s, 3);
-        p->secretariat = auth_parse_sec(db_col_text(s, 4));
-        p->name = arena_strdup(a, db_col_text(s, 5));
-        p->email = arena_strdup(a, db_col_text(s, 6));
+        auth_principal_fill(p, a, s, 2);
         st = p->name ? DB_OK : DB_NOMEM;
         if (st == DB_OK)
             *state = TOKEN_OK;

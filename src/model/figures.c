@@ -1043,12 +1043,14 @@ cleanup:
 
 db_status figures_total(db *d, arena *a, const figure_query *q, figure_total **rows, size_t *n)
 {
+    assert(d && a);
     return total_of(d, a, q, true, rows, n);
 }
 
 db_status figures_total_reference(db *d, arena *a, const figure_query *q, figure_total **rows,
                                   size_t *n)
 {
+    assert(d && a);
     return total_of(d, a, q, false, rows, n);
 }
 

@@ -103,6 +103,7 @@ static const char SQL_QUEUE[] =
 
 db_status mail_queue(db *d, const char *to, const char *subject, const char *body)
 {
+    assert(d); /* callers queue inside their write transaction (tests may not) */
     if (!to || !subject || !body || !addr_valid(to, strlen(to)) || strpbrk(subject, "\r\n") ||
         !utf8_valid(subject, strlen(subject), false) || !utf8_valid(body, strlen(body), false))
         return DB_CONSTRAINT;
@@ -497,6 +498,7 @@ static const char SQL_LIST[] =
 
 db_status mail_outbox_list(db *d, arena *a, int limit, outbox_row **rows, size_t *n)
 {
+    assert(d && a);
     *rows = NULL;
     *n = 0;
     if (limit < 1 || limit > 1000)

@@ -76,6 +76,7 @@ static db_status exists2(db *d, const char *sql, int64_t a, int64_t b, bool *yes
 static db_status check_pair(db *d, int64_t cluster_id, int64_t org_id, const char *joined_on,
                             bool secretariat, form_errors *errs)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     size_t before = errs->n_items;
     db_stmt *s = db_prepare(d, SQL_KINDS);
     if (!s)
@@ -129,6 +130,7 @@ static db_status insert_member(db *d, int64_t cluster_id, int64_t org_id, const 
                                const char *joined_on, int64_t proposed_by, int64_t accepted_by,
                                int64_t *member_id)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_MEMBER_INSERT);
     if (!s)
         return DB_ERR;
@@ -153,6 +155,7 @@ static const char SQL_SETTLE[] =
 static db_status settle_pending(db *d, int64_t cluster_id, int64_t org_id, int64_t actor_id,
                                 int64_t member_id)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_SETTLE);
     if (!s)
         return DB_ERR;
@@ -387,6 +390,7 @@ typedef struct pending_row {
 /* Reads proposal id inside the transaction: DB_DONE when there is none. */
 static db_status read_pending(db *d, int64_t id, pending_row *r)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     memset(r, 0, sizeof *r);
     db_stmt *s = db_prepare(d, SQL_ONE);
     if (!s)
@@ -412,6 +416,7 @@ static db_status read_pending(db *d, int64_t id, pending_row *r)
 static db_status decide(db *d, int64_t id, const char *status, int64_t actor_id, const char *reason,
                         int64_t member_id)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_DECIDE);
     if (!s)
         return DB_ERR;

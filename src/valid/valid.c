@@ -23,23 +23,6 @@ static bool is_ascii_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static bool eq_nocase(const char *s, size_t n, const char *w)
-{
-    size_t wn = strlen(w);
-    if (n != wn)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char x = (unsigned char)s[i], y = (unsigned char)w[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
 /* --- lookup -------------------------------------------------------------- */
 
 const form_field *form_find(const form *f, const char *name)
@@ -224,9 +207,9 @@ static bool email_ok(const char *s, size_t n)
 static bool url_ok(const char *s, size_t n)
 {
     size_t i;
-    if (n >= 7 && eq_nocase(s, 7, "http://"))
+    if (n >= 7 && str_ieqn(s, 7, "http://"))
         i = 7;
-    else if (n >= 8 && eq_nocase(s, 8, "https://"))
+    else if (n >= 8 && str_ieqn(s, 8, "https://"))
         i = 8;
     else
         return false;
@@ -375,13 +358,13 @@ static form_error_code check_value(arena *a, const form_rule *r, const form_fiel
         }
         return FE_CHOICE;
     case FV_BOOL:
-        if (eq_nocase(t, n, "on") || eq_nocase(t, n, "1") || eq_nocase(t, n, "true") ||
-            eq_nocase(t, n, "yes")) {
+        if (str_ieqn(t, n, "on") || str_ieqn(t, n, "1") || str_ieqn(t, n, "true") ||
+            str_ieqn(t, n, "yes")) {
             *iv = 1;
             return 0;
         }
-        if (eq_nocase(t, n, "off") || eq_nocase(t, n, "0") || eq_nocase(t, n, "false") ||
-            eq_nocase(t, n, "no"))
+        if (str_ieqn(t, n, "off") || str_ieqn(t, n, "0") || str_ieqn(t, n, "false") ||
+            str_ieqn(t, n, "no"))
             return 0;
         return FE_CHOICE;
     case FV_DATE:

@@ -3,6 +3,7 @@
  * negotiation, identifying the user (session cookie or Bearer token),
  * CSRF, login and role checks, so no handler can forget them. Rights on a
  * particular organisation are then asked of rights_can() by the handler. */
+#include <assert.h>
 #include <string.h>
 #include <strings.h>
 
@@ -201,6 +202,7 @@ bool server_hook_fast(req *r)
     t_fast = true;
     t_fast_hit = false;
     negotiate_language(r);
+    assert(r->a && (unsigned)r->lang < LANG__COUNT);
     r->route->fn(r);
     t_fast = false;
     if (t_fast_hit && r->status == 200 && !buf_failed(&r->out) && !r->a->failed)
@@ -356,5 +358,9 @@ bool server_hook_guard(req *r)
                    "This API token is read-only: create a read-write token to change data.");
         return false;
     }
+    /* what every handler relies on: an arena, a language it can look up,
+     * and a database unless it runs on the I/O thread */
+    assert(r->a && (unsigned)r->lang < LANG__COUNT);
+    assert(r->db || (f & RF_INLINE));
     return true;
 }

@@ -3,6 +3,7 @@
  * script, the entry card of every list, pagination, and highlighting of
  * search words. Pages call the model (org.h) for data; this file only
  * shapes it for reading. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@ const char *web_ref_table(int t)
 
 const ref_item *web_refs_items(req *r, web_refs *refs, int t, size_t *n)
 {
+    assert(r && refs && n);
     *n = 0;
     if (t < 0 || t >= WREF__COUNT)
         return NULL;
@@ -47,6 +49,7 @@ const ref_item *web_refs_items(req *r, web_refs *refs, int t, size_t *n)
 
 const char *web_refs_label(req *r, web_refs *refs, int t, const char *code)
 {
+    assert(r && refs);
     if (!code || !*code)
         return NULL;
     size_t n;
@@ -79,6 +82,7 @@ static const char *in_script(req *r, const char *s)
 
 const char *web_org_text(req *r, const char *sr, const char *en)
 {
+    assert(r && r->a && (unsigned)r->lang < LANG__COUNT);
     if (r->lang == LANG_EN)
         return !str_empty(en) ? en : !str_empty(sr) ? in_script(r, sr) : NULL;
     if (str_empty(sr))
@@ -88,6 +92,7 @@ const char *web_org_text(req *r, const char *sr, const char *en)
 
 const char *web_org_name(req *r, const org_rec *o)
 {
+    assert(r && o);
     if (r->lang == LANG_EN && !str_empty(o->name_en))
         return o->name_en;
     if (str_empty(o->name))
@@ -162,6 +167,7 @@ const char *web_org_place(req *r, web_refs *refs, const org_rec *o)
 
 const char *web_org_status_label(lang_id lang, const char *status)
 {
+    assert((unsigned)lang < LANG__COUNT);
     if (status && strcmp(status, "draft") == 0)
         return T(lang, MSG_DIR_STATUS_DRAFT);
     if (status && strcmp(status, "archived") == 0)
