@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/arena.h"
-#include "model/notify.h"
+#include "web/web_topic.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

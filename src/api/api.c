@@ -3,6 +3,7 @@
  * under inserts (keyset pagination, never OFFSET). */
 #include "api/api.h"
 
+#include <assert.h>
 #include <string.h>
 #include <strings.h>
 
@@ -11,6 +12,7 @@
 
 bool api_read_json(req *r, json_t **out)
 {
+    assert(r && r->a && out);
     *out = NULL;
     const char *ct = req_header(r, "Content-Type");
     if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
@@ -36,6 +38,7 @@ bool api_read_json(req *r, json_t **out)
 
 void api_send(req *r, unsigned status, json_t *v)
 {
+    assert(r && status >= 200 && status < 600);
     r->status = status;
     r->content_type = "application/json";
     buf_reset(&r->out);
@@ -50,6 +53,7 @@ void api_send(req *r, unsigned status, json_t *v)
 
 void api_cursor_encode(buf *out, int64_t last)
 {
+    assert(out && last >= 0);
     char tmp[24];
     int n = 0;
     uint64_t v = (uint64_t)last;
@@ -65,6 +69,7 @@ void api_cursor_encode(buf *out, int64_t last)
 
 bool api_cursor_decode(const char *cursor, int64_t *last)
 {
+    assert(last);
     if (!cursor || cursor[0] != 'c' || !cursor[1] || strlen(cursor) > 14)
         return false;
     uint64_t v = 0;
@@ -88,6 +93,7 @@ bool api_cursor_decode(const char *cursor, int64_t *last)
 
 bool api_page_parse(req *r, api_page *p)
 {
+    assert(r && p);
     p->limit = 20;
     p->after = 0;
     const char *l = req_query(r, "limit");

@@ -33,11 +33,6 @@
 #define YEAR_FIRST 1990
 #define YEAR_LAST  2100
 
-static bool empty(const char *s)
-{
-    return !s || !*s;
-}
-
 static bool is_secretariat(const req *r)
 {
     return r->user && r->user->secretariat >= SEC_EDITOR;
@@ -410,7 +405,7 @@ void api_figures(req *r)
     const char *scope = req_query(r, "scope");
     const char *cluster = req_query(r, "cluster");
     org_rec c = {0};
-    if (empty(scope) || strcmp(scope, "scan") == 0) {
+    if (str_empty(scope) || strcmp(scope, "scan") == 0) {
         scope = "scan";
     } else if (strcmp(scope, "founders") == 0) {
         q.scope = FIG_SCOPE_FOUNDERS;
@@ -421,7 +416,7 @@ void api_figures(req *r)
         return;
     }
     if (q.scope == FIG_SCOPE_CLUSTER) {
-        if (empty(cluster)) {
+        if (str_empty(cluster)) {
             resp_error(r, 400, "cluster is required with scope=cluster: the cluster's slug.");
             return;
         }
@@ -437,12 +432,12 @@ void api_figures(req *r)
             return;
         }
         q.cluster_id = c.id;
-    } else if (!empty(cluster)) {
+    } else if (!str_empty(cluster)) {
         resp_error(r, 400, "cluster is only used with scope=cluster.");
         return;
     }
     const char *group = req_query(r, "group_by");
-    if (!empty(group)) {
+    if (!str_empty(group)) {
         static const struct {
             const char *name;
             figure_group g;
@@ -470,7 +465,7 @@ void api_figures(req *r)
         return;
     }
     const char *year = req_query(r, "year");
-    if (!empty(year)) {
+    if (!str_empty(year)) {
         int64_t y;
         if (!str_to_i64(year, &y) || y < YEAR_FIRST || y > YEAR_LAST) {
             resp_error(r, 400, "year must be a whole number from 1990 to 2100, such as 2024.");
@@ -505,7 +500,7 @@ void api_figures(req *r)
     json_put_int(o, q.year);
     put_str(o, "scope", scope);
     put_str(o, "cluster", q.scope == FIG_SCOPE_CLUSTER ? c.slug : NULL);
-    put_str(o, "group_by", empty(group) ? NULL : group);
+    put_str(o, "group_by", str_empty(group) ? NULL : group);
     put_str(o, "currency", "EUR");
     json_put_key(o, "illustrative", false);
     json_put_bool(o, any_demo);

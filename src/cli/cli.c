@@ -1,6 +1,7 @@
 /* cli.c: the command table and dispatcher of the `scan` binary. */
 #include "cli/cli.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,7 @@ int cli_help(int argc, char **argv)
 
 int cli_main(int argc, char **argv)
 {
+    assert(argc >= 0 && (argv || argc == 0));
     if (argc < 2)
         return cli_help(0, NULL);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
@@ -225,6 +227,7 @@ int cli_main(int argc, char **argv)
 
 static int set_opt(const char *cmd, const cli_opt *o, const char *v, const char *from)
 {
+    assert(cmd && o && o->out && from);
     int64_t n;
     switch (o->type) {
     case OPT_STR:
@@ -254,6 +257,8 @@ static int set_opt(const char *cmd, const cli_opt *o, const char *v, const char 
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, size_t n_opts,
               char **pos, int max_pos, int *n_pos)
 {
+    assert(cmd && argc >= 0 && (argv || argc == 0) && (opts || n_opts == 0));
+    assert(n_pos && (pos || max_pos == 0));
     *n_pos = 0;
     for (size_t i = 0; i < n_opts; i++) {
         const char *v = opts[i].env ? getenv(opts[i].env) : NULL;

@@ -75,3 +75,24 @@ int str_hex_digit(unsigned char c)
         return c - 'A' + 10;
     return -1;
 }
+
+bool str_empty(const char *s)
+{
+    return !s || !*s;
+}
+
+bool str_ieqn(const char *s, size_t n, const char *w)
+{
+    if (strlen(w) != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)s[i], y = (unsigned char)w[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return true;
+}

@@ -8,6 +8,11 @@
 
 /* Case-sensitive equality; NULL equals only NULL. */
 bool str_eq(const char *a, const char *b);
+/* The n bytes at s equal w (NUL-terminated) ignoring ASCII case only (no
+ * locale): header names, parameter names, URL schemes. */
+bool str_ieqn(const char *s, size_t n, const char *w);
+/* True when s is NULL or "". */
+bool str_empty(const char *s);
 /* ASCII case-insensitive equality. */
 bool str_ieq(const char *a, const char *b);
 /* True when s starts with prefix. */

@@ -7,6 +7,7 @@
 #ifndef SCAN_TIMEUTIL_H
 #define SCAN_TIMEUTIL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -28,5 +29,18 @@ uint64_t time_mono_us(void);
 void time_fmt_iso(buf *out, int64_t unix_utc);
 /* Appends an IMF-fixdate for HTTP headers: Thu, 26 Nov 2026 04:38:27 GMT. */
 void time_fmt_http(buf *out, int64_t unix_utc);
+
+/* --- calendar dates in Belgrade (the process zone), written YYYY-MM-DD --- */
+
+/* Writes today's date (time_now() in the process zone) to out; "" when the
+ * clock cannot be read. */
+void time_today(char out[11]);
+/* This year in the process zone; 0 when the clock cannot be read. */
+int time_year(void);
+/* True for a real calendar date written YYYY-MM-DD, years 1900..2199. */
+bool time_date_valid(const char *s);
+/* Writes to out the valid date `date` moved by years (29 February becomes
+ * 28 February in a year that has none). */
+void time_date_add_years(char out[11], const char *date, int years);
 
 #endif

@@ -14,6 +14,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "core/strutil.h"
+
 /* Browsers keep at most 4096 bytes of name plus value. */
 #define COOKIE_MAX 4096
 
@@ -49,16 +51,8 @@ static bool is_ws(char c)
 
 static bool has_prefix_nocase(const char *s, const char *prefix)
 {
-    for (; *prefix; s++, prefix++) {
-        unsigned char x = (unsigned char)*s, y = (unsigned char)*prefix;
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
+    size_t n = strlen(prefix);
+    return strnlen(s, n) == n && str_ieqn(s, n, prefix);
 }
 
 const char *cookie_find(const char *header, const char *name, size_t *len)

@@ -1,13 +1,10 @@
-/* form.c: urlencoded and multipart/form-data parsing, and the table-driven
- * field validator (see form.h).
+/* form.c: urlencoded and multipart/form-data parsing (see form.h).
  *
  * The parsers turn untrusted request bytes into a flat list of form_field in
  * the request arena; they never read outside [body, body + n), never
  * recurse, and refuse what they cannot decode rather than guess, so they can
- * be fuzzed directly. The validator runs a handler's form_rule table over
- * that list and produces typed form_value entries plus per-field errors,
- * which form_error_text() turns into catalog sentences (messages.def,
- * section "form errors"). Nothing here knows about libmicrohttpd. */
+ * be fuzzed directly. Validating the fields is src/valid/'s business: this
+ * file is transport only. Nothing here knows about libmicrohttpd. */
 #include "http/form.h"
 
 #include <assert.h>
@@ -49,11 +46,6 @@ static const char *err_raw(arena *a, const char *s, size_t n)
     return p;
 }
 
-static bool is_ascii_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 static bool is_ows(char c)
 {
     return c == ' ' || c == '\t';
@@ -65,23 +57,6 @@ static bool is_tchar(unsigned char c)
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
         return true;
     return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
-static bool eq_nocase(const char *s, size_t n, const char *w)
-{
-    size_t wn = strlen(w);
-    if (n != wn)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char x = (unsigned char)s[i], y = (unsigned char)w[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
 }
 
 /* --- application/x-www-form-urlencoded --------------------------------- */
@@ -334,14 +309,14 @@ static form_status mp_boundary(arena *a, const char *ct, char *bnd, size_t *blen
     const char *type = p;
     while (p < end && (is_tchar((unsigned char)*p) || *p == '/'))
         p++;
-    if (!eq_nocase(type, (size_t)(p - type), "multipart/form-data"))
+    if (!str_ieqn(type, (size_t)(p - type), "multipart/form-data"))
         return FORM_ERR_MULTIPART;
 
     bool seen = false;
     mp_param prm;
     int r;
     while ((r = param_next(&p, end, &prm)) == 1) {
-        if (!eq_nocase(prm.name, prm.name_len, "boundary"))
+        if (!str_ieqn(prm.name, prm.name_len, "boundary"))
             continue;
         size_t len;
         char *v = param_value(a, &prm, &len);
@@ -364,15 +339,15 @@ static form_status mp_disposition(arena *a, const char *p, const char *end, form
     const char *type = p;
     while (p < end && is_tchar((unsigned char)*p))
         p++;
-    if (!eq_nocase(type, (size_t)(p - type), "form-data"))
+    if (!str_ieqn(type, (size_t)(p - type), "form-data"))
         return FORM_ERR_MULTIPART;
     mp_param prm;
     int r;
     while ((r = param_next(&p, end, &prm)) == 1) {
         const char **slot;
-        if (eq_nocase(prm.name, prm.name_len, "name"))
+        if (str_ieqn(prm.name, prm.name_len, "name"))
             slot = &fld->name;
-        else if (eq_nocase(prm.name, prm.name_len, "filename"))
+        else if (str_ieqn(prm.name, prm.name_len, "filename"))
             slot = &fld->filename;
         else
             continue; /* filename* and friends: browsers do not send them here */
@@ -426,7 +401,7 @@ static form_status mp_headers(arena *a, const char *p, const char *end, size_t p
         while (ve > v && is_ows(ve[-1]))
             ve--;
         size_t hlen = (size_t)(colon - p);
-        if (eq_nocase(p, hlen, "content-disposition")) {
+        if (str_ieqn(p, hlen, "content-disposition")) {
             if (have_cd) {
                 st = FORM_ERR_MULTIPART;
                 goto cleanup;
@@ -435,7 +410,7 @@ static form_status mp_headers(arena *a, const char *p, const char *end, size_t p
             st = mp_disposition(a, v, ve, fld);
             if (st != FORM_OK)
                 goto cleanup;
-        } else if (eq_nocase(p, hlen, "content-type")) {
+        } else if (str_ieqn(p, hlen, "content-type")) {
             if (fld->content_type || v == ve) {
                 st = FORM_ERR_MULTIPART;
                 goto cleanup;
@@ -588,630 +563,4 @@ form_status form_parse_multipart(arena *a, const char *content_type, const char 
 cleanup:
     /* arena memory dies with the request; on error *out stays empty */
     return st;
-}
-
-/* --- lookup -------------------------------------------------------------- */
-
-const form_field *form_find(const form *f, const char *name)
-{
-    if (!f || !name)
-        return NULL;
-    for (size_t i = 0; i < f->n_fields; i++)
-        if (strcmp(f->fields[i].name, name) == 0)
-            return &f->fields[i];
-    return NULL;
-}
-
-const char *form_get(const form *f, const char *name)
-{
-    const form_field *fld = form_find(f, name);
-    return fld ? fld->value : NULL;
-}
-
-/* --- validation ---------------------------------------------------------- */
-
-/* Code points in valid UTF-8. */
-static size_t utf8_count(const char *s, size_t n)
-{
-    size_t cp = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            cp++;
-    return cp;
-}
-
-/* True when valid UTF-8 s holds a control character: C0, DEL, C1, or the
- * Unicode line and paragraph separators. With multiline, \n \r \t and the
- * two separators are allowed. */
-static bool has_control(const char *s, size_t n, bool multiline)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f) {
-            if (multiline && (c == '\n' || c == '\r' || c == '\t'))
-                continue;
-            return true;
-        }
-        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] <= 0x9F)
-            return true; /* U+0080..U+009F */
-        if (!multiline && c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-            ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
-            return true; /* U+2028, U+2029 */
-    }
-    return false;
-}
-
-/* Strict decimal: optional '-', then digits only. */
-static bool parse_int(const char *s, size_t n, int64_t *out)
-{
-    size_t i = 0;
-    bool neg = n > 0 && s[0] == '-';
-    if (neg)
-        i = 1;
-    if (i == n)
-        return false;
-    int64_t v = 0; /* accumulated negative so INT64_MIN fits */
-    for (; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        int d = s[i] - '0';
-        if (v < INT64_MIN / 10 || (v == INT64_MIN / 10 && d > -(INT64_MIN % 10)))
-            return false;
-        v = v * 10 - d;
-    }
-    if (!neg) {
-        if (v == INT64_MIN)
-            return false;
-        v = -v;
-    }
-    *out = v;
-    return true;
-}
-
-/* Optional '-', digits, optionally one '.' or ',' and one or two decimals.
- * Result in minor units (hundredths). */
-static bool parse_money(const char *s, size_t n, int64_t *out)
-{
-    size_t i = 0;
-    bool neg = n > 0 && s[0] == '-';
-    if (neg)
-        i = 1;
-    uint64_t whole = 0;
-    size_t digits = 0;
-    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
-        whole = whole * 10 + (uint64_t)(s[i] - '0');
-        if (whole > (uint64_t)INT64_MAX / 100)
-            return false;
-    }
-    if (digits == 0)
-        return false;
-    uint64_t frac = 0;
-    if (i < n) {
-        if (s[i] != '.' && s[i] != ',')
-            return false;
-        i++;
-        size_t nd = n - i;
-        if (nd < 1 || nd > 2)
-            return false;
-        for (size_t k = 0; k < 2; k++) {
-            frac *= 10;
-            if (k < nd) {
-                if (s[i + k] < '0' || s[i + k] > '9')
-                    return false;
-                frac += (uint64_t)(s[i + k] - '0');
-            }
-        }
-    }
-    uint64_t minor = whole * 100 + frac;
-    if (minor > (uint64_t)INT64_MAX)
-        return false;
-    *out = neg ? -(int64_t)minor : (int64_t)minor;
-    return true;
-}
-
-static int64_t sat_mul100(int64_t v)
-{
-    if (v > INT64_MAX / 100)
-        return INT64_MAX;
-    if (v < INT64_MIN / 100)
-        return INT64_MIN;
-    return v * 100;
-}
-
-static bool is_alnum(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* Dot-separated labels of letters, digits, '-' (and with underscore, '_'),
- * or non-ASCII (IDN) bytes; no empty label. */
-static bool host_ok(const char *s, size_t n, bool underscore)
-{
-    if (n == 0 || n > 253)
-        return false;
-    size_t label = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '.') {
-            if (label == 0)
-                return false;
-            label = 0;
-            continue;
-        }
-        if (!is_alnum(c) && c != '-' && c < 0x80 && !(underscore && c == '_'))
-            return false;
-        if (++label > 63)
-            return false;
-    }
-    return label > 0;
-}
-
-static bool email_ok(const char *s, size_t n)
-{
-    const char *at = memchr(s, '@', n);
-    if (!at || memchr(at + 1, '@', n - (size_t)(at - s) - 1))
-        return false;
-    size_t ll = (size_t)(at - s);
-    const char *dom = at + 1;
-    size_t dl = n - ll - 1;
-    if (ll == 0 || ll > 64 || s[0] == '.' || s[ll - 1] == '.')
-        return false;
-    for (size_t i = 0; i < ll; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c == 0x7f || strchr("\"(),:;<>[\\]", c))
-            return false;
-        if (c == '.' && s[i + 1] == '.')
-            return false;
-    }
-    if (!memchr(dom, '.', dl) || !host_ok(dom, dl, false))
-        return false;
-    for (size_t i = 0; i < dl; i++) /* no label may start or end with '-' */
-        if (dom[i] == '-' && (i == 0 || i + 1 == dl || dom[i - 1] == '.' || dom[i + 1] == '.'))
-            return false;
-    return true;
-}
-
-static bool url_ok(const char *s, size_t n)
-{
-    size_t i;
-    if (n >= 7 && eq_nocase(s, 7, "http://"))
-        i = 7;
-    else if (n >= 8 && eq_nocase(s, 8, "https://"))
-        i = 8;
-    else
-        return false;
-    for (size_t k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)s[k];
-        if (c <= 0x20 || c == 0x7f || strchr("\"<>\\`", c))
-            return false;
-    }
-    size_t a0 = i;
-    while (i < n && s[i] != '/' && s[i] != '?' && s[i] != '#')
-        i++;
-    const char *auth = s + a0;
-    size_t al = i - a0;
-    if (al == 0 || memchr(auth, '@', al))
-        return false; /* no host, or credentials in the URL */
-    size_t hl;        /* host length within auth */
-    if (auth[0] == '[') {
-        const char *rb = memchr(auth, ']', al);
-        if (!rb || rb == auth + 1)
-            return false;
-        for (const char *q = auth + 1; q < rb; q++)
-            if (str_hex_digit((unsigned char)*q) < 0 && *q != ':' && *q != '.')
-                return false;
-        hl = (size_t)(rb - auth) + 1;
-    } else {
-        const char *colon = memchr(auth, ':', al);
-        hl = colon ? (size_t)(colon - auth) : al;
-        if (!host_ok(auth, hl, true))
-            return false;
-    }
-    if (hl < al) {
-        if (auth[hl] != ':' || al - hl - 1 < 1 || al - hl - 1 > 5)
-            return false;
-        for (size_t k = hl + 1; k < al; k++)
-            if (auth[k] < '0' || auth[k] > '9')
-                return false;
-    }
-    return true;
-}
-
-static bool slug_ok(const char *s, size_t n)
-{
-    if (n == 0 || s[0] == '-' || s[n - 1] == '-')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-            return false;
-    }
-    return true;
-}
-
-static form_error_code check_len(const form_rule *r, const char *s, size_t n)
-{
-    size_t cp = utf8_count(s, n);
-    if (r->min > 0 && cp < (uint64_t)r->min)
-        return FE_TOO_SHORT;
-    if (r->max > 0 && cp > (uint64_t)r->max)
-        return FE_TOO_LONG;
-    return 0;
-}
-
-/* Checks one field against a non-file rule. *text gets the trimmed (for
- * FV_MULTILINE also newline-normalised) text, or NULL when the value is
- * empty after trimming or cannot be shown; *iv the typed value. */
-static form_error_code check_value(arena *a, const form_rule *r, const form_field *fld,
-                                   const char **text, int64_t *iv)
-{
-    *text = NULL;
-    *iv = 0;
-    const char *s = fld->value;
-    size_t n = fld->value_len;
-    if (!utf8_valid(s, n, false))
-        return FE_CONTROL_CHARS; /* only a file part can hold such bytes */
-    while (n > 0 && is_ascii_space((unsigned char)s[0]))
-        s++, n--;
-    while (n > 0 && is_ascii_space((unsigned char)s[n - 1]))
-        n--;
-    if (n == 0)
-        return 0;
-
-    char *t;
-    if (r->kind == FV_MULTILINE && memchr(s, '\r', n)) {
-        /* CRLF (what browsers submit) and lone CR become LF */
-        t = arena_alloc(a, n + 1);
-        if (!t)
-            return FE_NOMEM;
-        size_t j = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (s[i] == '\r') {
-                t[j++] = '\n';
-                if (i + 1 < n && s[i + 1] == '\n')
-                    i++;
-            } else {
-                t[j++] = s[i];
-            }
-        }
-        t[j] = '\0';
-        n = j;
-    } else if (s[n] == '\0') {
-        t = (char *)s; /* already terminated: the field's own bytes */
-    } else {
-        t = arena_strndup(a, s, n);
-        if (!t)
-            return FE_NOMEM;
-    }
-    *text = t;
-
-    switch (r->kind) {
-    case FV_TEXT:
-    case FV_MULTILINE:
-        if (has_control(t, n, r->kind == FV_MULTILINE))
-            return FE_CONTROL_CHARS;
-        return check_len(r, t, n);
-    case FV_INT:
-        if (!parse_int(t, n, iv))
-            return FE_NOT_INT;
-        if (!(r->min == 0 && r->max == 0) && (*iv < r->min || *iv > r->max))
-            return FE_RANGE;
-        return 0;
-    case FV_MONEY:
-        if (!parse_money(t, n, iv))
-            return FE_NOT_MONEY;
-        if (!(r->min == 0 && r->max == 0) && (*iv < sat_mul100(r->min) || *iv > sat_mul100(r->max)))
-            return FE_RANGE;
-        return 0;
-    case FV_EMAIL:
-        if (has_control(t, n, false) || !email_ok(t, n))
-            return FE_EMAIL;
-        return check_len(r, t, n);
-    case FV_URL:
-        if (has_control(t, n, false) || !url_ok(t, n))
-            return FE_URL;
-        return check_len(r, t, n);
-    case FV_SLUG:
-        if (!slug_ok(t, n))
-            return FE_SLUG;
-        return check_len(r, t, n);
-    case FV_ENUM:
-        assert(r->choices);
-        for (size_t k = 0; r->choices && r->choices[k]; k++) {
-            if (strcmp(r->choices[k], t) == 0) {
-                *iv = (int64_t)k;
-                return 0;
-            }
-        }
-        return FE_CHOICE;
-    case FV_BOOL:
-        if (eq_nocase(t, n, "on") || eq_nocase(t, n, "1") || eq_nocase(t, n, "true") ||
-            eq_nocase(t, n, "yes")) {
-            *iv = 1;
-            return 0;
-        }
-        if (eq_nocase(t, n, "off") || eq_nocase(t, n, "0") || eq_nocase(t, n, "false") ||
-            eq_nocase(t, n, "no"))
-            return 0;
-        return FE_CHOICE;
-    case FV_FILE:
-        break;
-    }
-    assert(!"unknown form_kind");
-    return FE_CHOICE;
-}
-
-/* FV_FILE: the first file part of that name. */
-static form_error_code check_file(const form *f, const form_rule *r, form_value *v)
-{
-    for (size_t i = 0; f && i < f->n_fields; i++) {
-        const form_field *fld = &f->fields[i];
-        if (!fld->filename || strcmp(fld->name, r->name) != 0)
-            continue;
-        /* an empty file input is sent as filename="" with no bytes */
-        if (fld->filename[0] == '\0' && fld->value_len == 0)
-            break;
-        v->present = true;
-        v->text = fld->filename;
-        v->file = fld;
-        if (r->max > 0 && fld->value_len > (uint64_t)r->max)
-            return FE_FILE_TOO_BIG;
-        return 0;
-    }
-    return (r->flags & FORM_REQUIRED) ? FE_REQUIRED : 0;
-}
-
-static form_error_code check_rule(arena *a, const form *f, const form_rule *r, form_value *v)
-{
-    if (r->kind == FV_FILE)
-        return check_file(f, r, v);
-
-    form_error_code first = 0;
-    if (r->flags & FORM_MULTI) {
-        size_t count = 0;
-        for (size_t i = 0; f && i < f->n_fields; i++)
-            count += strcmp(f->fields[i].name, r->name) == 0;
-        if (count > 0) {
-            v->list = arena_alloc(a, count * sizeof *v->list);
-            if (!v->list)
-                return FE_NOMEM;
-        }
-        for (size_t i = 0; f && i < f->n_fields; i++) {
-            if (strcmp(f->fields[i].name, r->name) != 0)
-                continue;
-            const char *t;
-            int64_t iv;
-            form_error_code c = check_value(a, r, &f->fields[i], &t, &iv);
-            if (c && !first)
-                first = c;
-            if (!t)
-                continue;
-            if (v->n_list == 0) {
-                v->text = t;
-                v->i = iv;
-            }
-            v->list[v->n_list++] = t;
-        }
-        v->present = v->n_list > 0;
-    } else {
-        const form_field *fld = form_find(f, r->name);
-        if (fld) {
-            first = check_value(a, r, fld, &v->text, &v->i);
-            v->present = v->text != NULL;
-        }
-    }
-    if (first)
-        return first;
-    if ((r->flags & FORM_REQUIRED) && (!v->present || (r->kind == FV_BOOL && v->i == 0)))
-        return FE_REQUIRED;
-    return 0;
-}
-
-static void add_error(form_errors *errs, const form_rule *r, form_error_code code)
-{
-    if (errs->n_items >= sizeof errs->items / sizeof errs->items[0])
-        return; /* full: the form already has plenty to fix */
-    form_error *e = &errs->items[errs->n_items++];
-    e->field = r->name;
-    e->code = code;
-    e->min = r->min;
-    e->max = r->max;
-}
-
-bool form_validate(arena *a, const form *f, const form_rule *rules, size_t n_rules,
-                   form_value *vals, form_errors *errs)
-{
-    assert(a && (rules || n_rules == 0) && (vals || n_rules == 0) && errs);
-    assert(errs->n_items <= sizeof errs->items / sizeof errs->items[0]);
-    bool ok = true;
-    for (size_t i = 0; i < n_rules; i++) {
-        assert(rules[i].name);
-        assert(rules[i].kind != FV_ENUM || rules[i].choices);
-        memset(&vals[i], 0, sizeof vals[i]);
-        form_error_code c = check_rule(a, f, &rules[i], &vals[i]);
-        if (c) {
-            ok = false;
-            add_error(errs, &rules[i], c);
-        }
-    }
-    return ok;
-}
-
-const form_error *form_error_for(const form_errors *errs, const char *field)
-{
-    if (!errs || !field)
-        return NULL;
-    for (size_t i = 0; i < errs->n_items && i < sizeof errs->items / sizeof errs->items[0]; i++)
-        if (errs->items[i].field && strcmp(errs->items[i].field, field) == 0)
-            return &errs->items[i];
-    return NULL;
-}
-
-/* --- messages ------------------------------------------------------------ */
-
-/* Appends a byte count as "512 B", "100 KB", "1.5 MB" ("1,5 MB" in Serbian). */
-static void fmt_size(buf *out, lang_id lang, int64_t bytes)
-{
-    static const struct {
-        int64_t unit;
-        const char *sym;
-    } units[] = {{INT64_C(1) << 30, "GB"}, {INT64_C(1) << 20, "MB"}, {INT64_C(1) << 10, "KB"}};
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (bytes < units[i].unit)
-            continue;
-        int64_t tenth = (bytes % units[i].unit) * 10 / units[i].unit;
-        i18n_fmt_int(out, lang, bytes / units[i].unit);
-        if (tenth) {
-            buf_putc(out, lang == LANG_EN ? '.' : ',');
-            buf_putc(out, (char)('0' + tenth));
-        }
-        buf_printf(out, " %s", units[i].sym);
-        return;
-    }
-    i18n_fmt_int(out, lang, bytes);
-    buf_puts(out, " B");
-}
-
-/* Appends T(lang, id) with its one or two %s filled by formatted integers
- * (or by a size when size is set). */
-/* Numbers of up to four digits are written without grouping, so bounds
- * that are years read "1800", not "1,800". */
-static void fmt_bound(buf *out, lang_id lang, int64_t v)
-{
-    if (v > -10000 && v < 10000)
-        buf_printf(out, "%lld", (long long)v);
-    else
-        i18n_fmt_int(out, lang, v);
-}
-
-static void put_with_numbers(buf *out, lang_id lang, msg_id id, int64_t x, int64_t y, bool two,
-                             bool size)
-{
-    buf bx = BUF_INIT, by = BUF_INIT;
-    if (size)
-        fmt_size(&bx, lang, x);
-    else
-        fmt_bound(&bx, lang, x);
-    if (two)
-        fmt_bound(&by, lang, y);
-    if (buf_failed(&bx) || buf_failed(&by))
-        out->failed = true;
-    else if (two)
-        buf_printf(out, T(lang, id), buf_str(&bx), buf_str(&by));
-    else
-        buf_printf(out, T(lang, id), buf_str(&bx));
-    buf_free(&bx);
-    buf_free(&by);
-}
-
-void form_error_text(buf *out, lang_id lang, const form_error *e)
-{
-    static const msg_id too_short[3] = {MSG_FORM_ERR_TOO_SHORT_ONE, MSG_FORM_ERR_TOO_SHORT_FEW,
-                                        MSG_FORM_ERR_TOO_SHORT_MANY};
-    static const msg_id too_long[3] = {MSG_FORM_ERR_TOO_LONG_ONE, MSG_FORM_ERR_TOO_LONG_FEW,
-                                       MSG_FORM_ERR_TOO_LONG_MANY};
-    assert(out && e);
-    int pf; /* plural form */
-    switch (e->code) {
-    case FE_REQUIRED:
-        buf_puts(out, T(lang, MSG_FORM_ERR_REQUIRED));
-        return;
-    case FE_TOO_SHORT:
-        pf = i18n_plural_form(lang, e->min);
-        buf_printf(out, T(lang, too_short[pf >= 0 && pf < 3 ? pf : 2]), (long long)e->min);
-        return;
-    case FE_TOO_LONG:
-        pf = i18n_plural_form(lang, e->max);
-        buf_printf(out, T(lang, too_long[pf >= 0 && pf < 3 ? pf : 2]), (long long)e->max);
-        return;
-    case FE_NOT_INT:
-        buf_puts(out, T(lang, MSG_FORM_ERR_NOT_INT));
-        return;
-    case FE_RANGE:
-        if (e->max == INT64_MAX)
-            put_with_numbers(out, lang, MSG_FORM_ERR_RANGE_MIN, e->min, 0, false, false);
-        else if (e->min == INT64_MIN)
-            put_with_numbers(out, lang, MSG_FORM_ERR_RANGE_MAX, e->max, 0, false, false);
-        else
-            put_with_numbers(out, lang, MSG_FORM_ERR_RANGE, e->min, e->max, true, false);
-        return;
-    case FE_NOT_MONEY:
-        buf_puts(out, T(lang, MSG_FORM_ERR_NOT_MONEY));
-        return;
-    case FE_EMAIL:
-        buf_puts(out, T(lang, MSG_FORM_ERR_EMAIL));
-        return;
-    case FE_URL:
-        buf_puts(out, T(lang, MSG_FORM_ERR_URL));
-        return;
-    case FE_SLUG:
-        buf_puts(out, T(lang, MSG_FORM_ERR_SLUG));
-        return;
-    case FE_CHOICE:
-        buf_puts(out, T(lang, MSG_FORM_ERR_CHOICE));
-        return;
-    case FE_CONTROL_CHARS:
-        buf_puts(out, T(lang, MSG_FORM_ERR_CONTROL_CHARS));
-        return;
-    case FE_FILE_TOO_BIG:
-        put_with_numbers(out, lang, MSG_FORM_ERR_FILE_TOO_BIG, e->max, 0, false, true);
-        return;
-    case FE_NOMEM:
-        buf_puts(out, T(lang, MSG_FORM_ERR_NOMEM));
-        return;
-    case FE_PIB:
-        buf_puts(out, T(lang, MSG_FORM_ERR_PIB));
-        return;
-    case FE_MB:
-        buf_puts(out, T(lang, MSG_FORM_ERR_MB));
-        return;
-    case FE_TAKEN:
-        buf_puts(out, T(lang, MSG_FORM_ERR_TAKEN));
-        return;
-    case FE_UNKNOWN_CODE:
-        buf_puts(out, T(lang, MSG_FORM_ERR_UNKNOWN_CODE));
-        return;
-    case FE_MISMATCH:
-        buf_puts(out, T(lang, MSG_FORM_ERR_MISMATCH));
-        return;
-    case FE_DATE:
-        buf_puts(out, T(lang, MSG_FORM_ERR_DATE));
-        return;
-    case FE_DATE_ORDER:
-        buf_puts(out, T(lang, MSG_FORM_ERR_DATE_ORDER));
-        return;
-    case FE_FUTURE_YEAR:
-        buf_puts(out, T(lang, MSG_FORM_ERR_FUTURE_YEAR));
-        return;
-    case FE_EXPORTS_ABOVE_REVENUE:
-        buf_puts(out, T(lang, MSG_FORM_ERR_EXPORTS_ABOVE_REVENUE));
-        return;
-    case FE_NO_RATE:
-        buf_puts(out, T(lang, MSG_FORM_ERR_NO_RATE));
-        return;
-    case FE_NOT_CLUSTER:
-        buf_puts(out, T(lang, MSG_FORM_ERR_NOT_CLUSTER));
-        return;
-    case FE_SELF_MEMBER:
-        buf_puts(out, T(lang, MSG_FORM_ERR_SELF_MEMBER));
-        return;
-    case FE_ALREADY_MEMBER:
-        buf_puts(out, T(lang, MSG_FORM_ERR_ALREADY_MEMBER));
-        return;
-    case FE_SECRETARIAT_ONLY:
-        buf_puts(out, T(lang, MSG_FORM_ERR_SECRETARIAT_ONLY));
-        return;
-    case FE_MEMBER_SECRETARIAT:
-        buf_puts(out, T(lang, MSG_FORM_ERR_MEMBER_SECRETARIAT));
-        return;
-    case FE_ALREADY_PROPOSED:
-        buf_puts(out, T(lang, MSG_FORM_ERR_ALREADY_PROPOSED));
-        return;
-    case FE_NOT_PENDING:
-        buf_puts(out, T(lang, MSG_FORM_ERR_NOT_PENDING));
-        return;
-    case FE_INVALID:
-        break;
-    }
-    buf_puts(out, T(lang, MSG_FORM_ERR_INVALID));
 }

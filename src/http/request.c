@@ -1,23 +1,23 @@
 /* request.c: request accessors and response helpers (see request.h).
  *
- * Error responses come in two flavours chosen here, in one place: JSON
- * under /api/ and HTML elsewhere. The HTML page is drawn by a renderer the
- * web layer registers (so it uses the site layout) with a plain fallback. */
+ * Error responses set their status here, in one place; the body (JSON under
+ * /api/, HTML in the site layout elsewhere) is written by the writer the web
+ * layer registers, so this layer stays transport only, with a plain-text
+ * fallback. */
 #include "http/request.h"
 
+#include <assert.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/log.h"
 #include "core/strutil.h"
-#include "html/html.h"
-#include "json/json.h"
 
-static resp_error_page_fn error_page;
+static resp_error_body_fn error_body;
 
-void resp_set_error_page(resp_error_page_fn fn)
+void resp_set_error_body(resp_error_body_fn fn)
 {
-    error_page = fn;
+    error_body = fn;
 }
 
 const char *req_header(const req *r, const char *name)
@@ -49,6 +49,7 @@ bool req_wants_json(const req *r)
 
 bool req_body_form(req *r, form *out)
 {
+    assert(r && r->a && out);
     const char *ct = req_header(r, "Content-Type");
     const char *bad = NULL;
     form_status st;
@@ -82,6 +83,7 @@ bool req_body_form(req *r, form *out)
 
 bool resp_header(req *r, const char *name, const char *value)
 {
+    assert(r && r->a && name && value);
     if (r->n_resp_headers >= REQ_MAX_RESP_HEADERS || strpbrk(value, "\r\n") ||
         strpbrk(name, "\r\n: "))
         return false;
@@ -96,6 +98,7 @@ bool resp_header(req *r, const char *name, const char *value)
 
 void resp_redirect(req *r, const char *location)
 {
+    assert(r);
     /* only local paths: "//host" and "/\host" would leave the site */
     if (!location || location[0] != '/' || location[1] == '/' || location[1] == '\\')
         location = "/";
@@ -188,35 +191,24 @@ const char *http_status_text(unsigned status)
 
 void resp_error(req *r, unsigned status, const char *message)
 {
+    assert(r && status >= 400 && status < 600);
     r->status = status;
     r->static_body = NULL;
     buf_reset(&r->out);
     r->no_etag = true;
-    if (r->is_api || req_wants_json(r)) {
-        r->content_type = "application/json";
-        buf_puts(&r->out, "{\"error\":{\"code\":");
-        json_put_string(&r->out, http_status_code(status));
-        buf_puts(&r->out, ",\"message\":");
-        json_put_string(&r->out, message);
-        if (status >= 500) {
-            buf_puts(&r->out, ",\"request_id\":");
-            json_put_string(&r->out, r->id);
-        }
-        buf_puts(&r->out, "}}\n");
+    r->content_type = "text/plain; charset=utf-8";
+    if (error_body) {
+        error_body(r, status, message);
         return;
     }
-    r->content_type = "text/html; charset=utf-8";
-    if (error_page) {
-        error_page(r, status, message);
-        return;
-    }
-    buf_printf(&r->out, "<!doctype html><title>%u</title><p>", status);
-    html_text(&r->out, message);
-    buf_puts(&r->out, "</p>\n");
+    /* No writer registered (unit tests, tools): the message as plain text,
+     * which needs no escaping. */
+    buf_printf(&r->out, "%u %s\n", status, message ? message : "");
 }
 
 void resp_fail(req *r, db_status st, const char *cause)
 {
+    assert(r);
     log_msg(LOG_LVL_ERROR, r->id, "%s %s: %s (%s)", r->method_name, r->path,
             cause ? cause : "failure", db_status_name(st));
     bool temporary = st == DB_FULL || st == DB_BUSY || st == DB_IOERR || st == DB_READONLY;

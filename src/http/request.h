@@ -120,10 +120,14 @@ void resp_error(req *r, unsigned status, const char *message);
  * user a short apology with the id. 503 for DB_FULL/DB_BUSY/DB_IOERR
  * (temporarily unable to store), 500 for anything else. */
 void resp_fail(req *r, db_status st, const char *cause);
-/* The web layer's renderer for HTML error pages (so they use the site
- * layout); it writes r->out for status and message. */
-typedef void (*resp_error_page_fn)(req *r, unsigned status, const char *message);
-void resp_set_error_page(resp_error_page_fn fn);
+/* The writer of error bodies, registered by the web layer (web_setup):
+ * JSON {"error":{"code":..,"message":..}} under /api/ or when the client
+ * prefers JSON, else an HTML page in the site layout. resp_error has set
+ * status, emptied r->out and cleared any static body before calling it; the
+ * writer sets content_type and writes r->out. The HTTP layer writes no
+ * HTML or JSON itself: without a writer the body is plain text. */
+typedef void (*resp_error_body_fn)(req *r, unsigned status, const char *message);
+void resp_set_error_body(resp_error_body_fn fn);
 /* The stable machine-readable code of an HTTP status ("not_found", ...). */
 const char *http_status_code(unsigned status);
 /* The reason phrase of an HTTP status ("Not Found"). */

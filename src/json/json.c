@@ -1,6 +1,7 @@
 /* json.c: JSON writer and reader helpers (see json.h). */
 #include "json/json.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@ void json_setup(void)
 
 void json_put_stringn(buf *out, const char *s, size_t n)
 {
+    assert(out && (s || n == 0));
     static const char hex[] = "0123456789abcdef";
     buf_putc(out, '"');
     size_t i = 0;
@@ -103,6 +105,7 @@ void json_put_stringn(buf *out, const char *s, size_t n)
 
 void json_put_string(buf *out, const char *s)
 {
+    assert(out);
     if (!s)
         buf_puts(out, "null");
     else
@@ -111,6 +114,7 @@ void json_put_string(buf *out, const char *s)
 
 void json_put_key(buf *out, const char *key, bool first)
 {
+    assert(out && key);
     if (!first)
         buf_putc(out, ',');
     json_put_string(out, key);
@@ -119,11 +123,13 @@ void json_put_key(buf *out, const char *key, bool first)
 
 void json_put_int(buf *out, int64_t v)
 {
+    assert(out);
     buf_printf(out, "%lld", (long long)v);
 }
 
 void json_put_bool(buf *out, bool v)
 {
+    assert(out);
     buf_puts(out, v ? "true" : "false");
 }
 
@@ -183,6 +189,7 @@ static void dump_value(buf *out, const json_t *v, bool *ok)
 
 bool json_dump_buf(buf *out, const json_t *v)
 {
+    assert(out);
     bool ok = true;
     if (!v)
         return false;
@@ -192,6 +199,7 @@ bool json_dump_buf(buf *out, const json_t *v)
 
 json_t *json_parse(const char *text, size_t n, buf *err)
 {
+    assert((text || n == 0) && err); /* the reason goes to err: never NULL */
     json_error_t e;
     json_t *v = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
     if (!v) {

@@ -78,6 +78,7 @@ static void bind_opt_int(db_stmt *s, int i, int64_t v)
 
 db_status audit_list(db *d, arena *a, const audit_filter *f, audit_row **rows, size_t *n)
 {
+    assert(d && a);
     static const audit_filter none = {0};
     assert(d && a && rows && n);
     *rows = NULL;

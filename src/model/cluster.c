@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/strutil.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "json/json.h"
@@ -37,129 +38,189 @@
 #define STARTUP_YEARS    5
 #define ESCA_LABEL_YEARS 2
 
-/* --- small helpers ------------------------------------------------------------ */
+/* --- validation tables ---------------------------------------------------------------- */
 
-static bool empty(const char *s)
+/* Each write checks its arguments through one table (valid_values: the
+ * same form_rule mechanism as a posted form), with its cross-field rules as
+ * named functions; what needs the database (a cluster kind, an overlap)
+ * follows in the write. */
+
+static const char *const stage_choices[] = {"initiative", "emerging", "developing", "established",
+                                            NULL};
+static const char *const scan_choices[] = {"applied",   "member", "founder",
+                                           "suspended", "left",   NULL};
+static const char *const label_choices[] = {"esca_bronze", "esca_silver", "esca_gold", "other",
+                                            NULL};
+static const char *const member_role_choices[] = {"member", "founding_member", "board", NULL};
+
+enum { PR_VISION, PR_MISSION, PR_GOALS, PR_SERVICES, PR_NETWORKS, PR_N };
+static const form_rule profile_rules[PR_N] = {
+    [PR_VISION] = {"vision", FV_MULTILINE, 0, 0, PROFILE_TEXT_MAX, NULL},
+    [PR_MISSION] = {"mission", FV_MULTILINE, 0, 0, PROFILE_TEXT_MAX, NULL},
+    [PR_GOALS] = {"goals", FV_MULTILINE, 0, 0, PROFILE_TEXT_MAX, NULL},
+    [PR_SERVICES] = {"services", FV_MULTILINE, 0, 0, PROFILE_TEXT_MAX, NULL},
+    [PR_NETWORKS] = {"networks", FV_MULTILINE, 0, 0, PROFILE_TEXT_MAX, NULL},
+};
+static const valid_table profile_table = {profile_rules, PR_N, NULL, 0};
+
+enum { ST_STAGE, ST_REACHED_ON, ST_N };
+static const form_rule stage_rules[ST_N] = {
+    [ST_STAGE] = {"stage", FV_ENUM, FORM_REQUIRED, 0, 0, stage_choices},
+    [ST_REACHED_ON] = {"reached_on", FV_DATE, FORM_REQUIRED, 0, 0, NULL},
+};
+static const valid_table stage_table = {stage_rules, ST_N, NULL, 0};
+
+enum { SC_STATUS, SC_SINCE, SC_NOTE, SC_N };
+static const form_rule scan_rules[SC_N] = {
+    [SC_STATUS] = {"status", FV_ENUM, FORM_REQUIRED, 0, 0, scan_choices},
+    [SC_SINCE] = {"since", FV_DATE, FORM_REQUIRED, 0, 0, NULL},
+    [SC_NOTE] = {"note", FV_TEXT, 0, 0, NOTE_MAX, NULL},
+};
+static const valid_table scan_table = {scan_rules, SC_N, NULL, 0};
+
+enum { LB_LABEL, LB_NAME, LB_AWARDED_ON, LB_EXPIRES_ON, LB_N };
+static const form_rule label_rules[LB_N] = {
+    [LB_LABEL] = {"label", FV_ENUM, FORM_REQUIRED, 0, 0, label_choices},
+    [LB_NAME] = {"name", FV_TEXT, 0, 0, LABEL_NAME_MAX, NULL},
+    [LB_AWARDED_ON] = {"awarded_on", FV_DATE, FORM_REQUIRED, 0, 0, NULL},
+    [LB_EXPIRES_ON] = {"expires_on", FV_DATE, 0, 0, 0, NULL},
+};
+
+/* A label of its own ("other") needs its name. */
+static void label_other_named(const form_value *v, const void *ctx, form_errors *errs)
 {
-    return !s || !*s;
+    if (v[LB_LABEL].present && str_eq(v[LB_LABEL].text, "other") && !v[LB_NAME].present &&
+        !form_error_for(errs, "name"))
+        valid_add_error(errs, "name", FE_REQUIRED, 0, 0);
 }
 
-/* Today in Belgrade as YYYY-MM-DD; "" when the clock cannot be read. */
-static void local_today(char out[11])
+/* A label expires after it was awarded. */
+static void label_expires_after_award(const form_value *v, const void *ctx, form_errors *errs)
 {
-    time_t t = (time_t)time_now();
-    struct tm tm;
-    if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
-        out[0] = '\0';
+    if (v[LB_AWARDED_ON].present && !form_error_for(errs, "awarded_on") &&
+        v[LB_EXPIRES_ON].present && !form_error_for(errs, "expires_on") &&
+        strcmp(v[LB_EXPIRES_ON].text, v[LB_AWARDED_ON].text) <= 0)
+        valid_add_error(errs, "expires_on", FE_DATE_ORDER, 0, 0);
 }
 
-static int local_year(void)
+static const valid_cross_fn label_cross[] = {label_other_named, label_expires_after_award};
+static const valid_table label_table = {label_rules, LB_N, label_cross, 2};
+
+enum { TM_ROLE, TM_ROLE_EN, TM_FTE_MILLI, TM_SINCE, TM_N };
+static const form_rule team_rules[TM_N] = {
+    [TM_ROLE] = {"role", FV_TEXT, FORM_REQUIRED, 0, ROLE_MAX, NULL},
+    [TM_ROLE_EN] = {"role_en", FV_TEXT, 0, 0, ROLE_MAX, NULL},
+    [TM_FTE_MILLI] = {"fte_milli", FV_INT, 0, 0, 1000, NULL},
+    [TM_SINCE] = {"since", FV_DATE, 0, 0, 0, NULL},
+};
+static const valid_table team_table = {team_rules, TM_N, NULL, 0};
+
+enum { MA_ROLE, MA_JOINED_ON, MA_N };
+static const form_rule member_add_rules[MA_N] = {
+    [MA_ROLE] = {"role", FV_ENUM, FORM_REQUIRED, 0, 0, member_role_choices},
+    [MA_JOINED_ON] = {"joined_on", FV_DATE, FORM_REQUIRED, 0, 0, NULL},
+};
+
+/* The two ids of a membership, for member_not_self. */
+typedef struct member_ids {
+    int64_t cluster_id, org_id;
+} member_ids;
+
+/* A cluster is not a member of itself. */
+static void member_not_self(const form_value *v, const void *ctx, form_errors *errs)
 {
-    time_t t = (time_t)time_now();
-    struct tm tm;
-    if (!localtime_r(&t, &tm))
-        return 0;
-    return tm.tm_year + 1900;
+    const member_ids *ids = ctx;
+    if (ids->cluster_id == ids->org_id)
+        valid_add_error(errs, "org_id", FE_SELF_MEMBER, 0, 0);
 }
 
-static int days_in_month(int y, int m)
+static const valid_cross_fn member_add_cross[] = {member_not_self};
+static const valid_table member_add_table = {member_add_rules, MA_N, member_add_cross, 1};
+
+enum { ME_LEFT_ON, ME_N };
+static const form_rule member_end_rules[ME_N] = {
+    [ME_LEFT_ON] = {"left_on", FV_DATE, FORM_REQUIRED, 0, 0, NULL},
+};
+static const valid_table member_end_table = {member_end_rules, ME_N, NULL, 0};
+
+/* One field through the same mechanism (valid_values) when whether it is
+ * required depends on other fields (cluster_save's optional parts). */
+static void check_one(form_errors *errs, const char *field, form_kind kind, const char *v,
+                      bool required, int64_t max, const char *const *choices)
 {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
+    form_rule rule = {field, kind, required ? FORM_REQUIRED : 0, 0, max, choices};
+    valid_table t = {&rule, 1, NULL, 0};
+    form_value out;
+    arena a = ARENA_INIT;
+    valid_values(&a, &t, (const char *const[1]){v}, &out, errs, NULL);
+    arena_free(&a);
 }
 
-/* A real calendar date written YYYY-MM-DD, years 1900..2199. */
-static bool date_valid(const char *s)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    return y >= 1900 && y <= 2199 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
-/* The date years later (29 February becomes 28 February). */
-static void date_add_years(char out[11], const char *date, int years)
-{
-    int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
-    int m = (date[5] - '0') * 10 + (date[6] - '0');
-    int d = (date[8] - '0') * 10 + (date[9] - '0');
-    y += years;
-    if (d > days_in_month(y, m))
-        d = days_in_month(y, m);
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m, d);
-    memcpy(out, tmp, 10);
-    out[10] = '\0';
-}
-
-/* Characters (code points) in valid UTF-8 text. */
-static size_t char_count(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-static void add_error(form_errors *errs, const char *field, form_error_code code, int64_t min,
-                      int64_t max)
-{
-    if (errs->n_items >= sizeof errs->items / sizeof errs->items[0])
-        return;
-    form_error *e = &errs->items[errs->n_items++];
-    e->field = field;
-    e->code = code;
-    e->min = min;
-    e->max = max;
-}
-
-/* A required date field: FE_REQUIRED or FE_DATE. */
-static void check_date(form_errors *errs, const char *field, const char *v, bool required)
-{
-    if (empty(v)) {
-        if (required)
-            add_error(errs, field, FE_REQUIRED, 0, 0);
-    } else if (!date_valid(v)) {
-        add_error(errs, field, FE_DATE, 0, 0);
-    }
-}
-
-/* A one-line text field: required, at most max characters, no control
- * characters, valid UTF-8. */
 static void check_text(form_errors *errs, const char *field, const char *v, bool required,
                        size_t max)
 {
-    if (empty(v)) {
-        if (required)
-            add_error(errs, field, FE_REQUIRED, 0, 0);
-        return;
-    }
-    if (!utf8_valid(v, strlen(v), false)) {
-        add_error(errs, field, FE_INVALID, 0, 0);
-        return;
-    }
-    for (const char *p = v; *p; p++) {
-        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-            add_error(errs, field, FE_CONTROL_CHARS, 0, 0);
-            return;
-        }
-    }
-    if (char_count(v) > max)
-        add_error(errs, field, FE_TOO_LONG, 0, (int64_t)max);
+    check_one(errs, field, FV_TEXT, v, required, (int64_t)max, NULL);
 }
 
-static bool one_of(const char *v, const char *const *choices)
+static void check_date(form_errors *errs, const char *field, const char *v, bool required)
 {
-    for (; v && *choices; choices++)
-        if (strcmp(v, *choices) == 0)
-            return true;
-    return false;
+    check_one(errs, field, FV_DATE, v, required, 0, NULL);
+}
+
+static void check_choice(form_errors *errs, const char *field, const char *v,
+                         const char *const *choices)
+{
+    check_one(errs, field, FV_ENUM, v, true, 0, choices);
+}
+
+/* Multi-line profile text trimmed, CR LF as LF, into b: NULL when empty;
+ * *bad when it is not valid UTF-8, holds control characters or is longer
+ * than PROFILE_TEXT_MAX characters. */
+static const char *profile_text(buf *b, const char *s, bool *bad)
+{
+    buf_reset(b);
+    if (str_empty(s))
+        return NULL;
+    size_t n = strlen(s);
+    if (!utf8_valid(s, n, false)) {
+        *bad = true;
+        return NULL;
+    }
+    while (n && strchr(" \t\r\n", s[0]))
+        s++, n--;
+    while (n && strchr(" \t\r\n", s[n - 1]))
+        n--;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\r') {
+            buf_putc(b, '\n');
+            if (i + 1 < n && s[i + 1] == '\n')
+                i++;
+        } else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+            *bad = true;
+            return NULL;
+        } else {
+            buf_putc(b, (char)c);
+        }
+    }
+    if (b->len == 0)
+        return NULL;
+    size_t chars = 0;
+    for (const char *p = buf_str(b); *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    if (chars > PROFILE_TEXT_MAX)
+        *bad = true;
+    return buf_str(b);
+}
+
+/* What a failed check means for the caller: DB_NOMEM when an allocation
+ * failed while checking, else DB_CONSTRAINT (the errors say what to fix). */
+static db_status invalid(const form_errors *errs, size_t before)
+{
+    for (size_t i = before; i < errs->n_items; i++)
+        if (errs->items[i].code == FE_NOMEM)
+            return DB_NOMEM;
+    return DB_CONSTRAINT;
 }
 
 /* --- shared checks and the version bump ------------------------------------------ */
@@ -196,25 +257,16 @@ static db_status require_cluster(db *d, int64_t id, form_errors *errs)
     if (!exists)
         return DB_DONE;
     if (!cluster && errs)
-        add_error(errs, "org_id", FE_NOT_CLUSTER, 0, 0);
+        valid_add_error(errs, "org_id", FE_NOT_CLUSTER, 0, 0);
     return cluster ? DB_OK : DB_CONSTRAINT;
 }
 
-/* Members change both the directory's pages and the figures. */
-static db_status bump_versions(db *d)
-{
-    return tx_bump(d, TX_FIGURES | TX_DIRECTORY);
-}
-
-/* The audit row and the version bump that end every write. */
+/* The audit row and the version bump that end every write: members
+ * change both the directory's pages and the figures. */
 static db_status finish_write(db *d, int64_t actor_id, const char *ip, const char *action,
                               int64_t cluster_id, const buf *detail)
 {
-    if (detail && buf_failed(detail))
-        return DB_NOMEM;
-    db_status st = audit_add(d, actor_id, ip, action, "org", cluster_id,
-                             detail && detail->len ? buf_str(detail) : NULL);
-    return st == DB_OK ? bump_versions(d) : st;
+    return tx_finish(d, actor_id, ip, action, "org", cluster_id, detail, TX_FIGURES | TX_DIRECTORY);
 }
 
 /* --- reading ---------------------------------------------------------------------- */
@@ -399,43 +451,6 @@ cleanup:
 
 /* --- profile, stages, SCAN status, labels ------------------------------------------ */
 
-/* A strategy field as stored: trimmed, CRLF and CR as LF, NULL when empty.
- * *bad when it is not UTF-8, holds control characters other than tab and
- * newline, or is longer than PROFILE_TEXT_MAX characters. */
-static const char *profile_text(buf *b, const char *s, bool *bad)
-{
-    buf_reset(b);
-    if (empty(s))
-        return NULL;
-    size_t n = strlen(s);
-    if (!utf8_valid(s, n, false)) {
-        *bad = true;
-        return NULL;
-    }
-    while (n && strchr(" \t\r\n", s[0]))
-        s++, n--;
-    while (n && strchr(" \t\r\n", s[n - 1]))
-        n--;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\r') {
-            buf_putc(b, '\n');
-            if (i + 1 < n && s[i + 1] == '\n')
-                i++;
-        } else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
-            *bad = true;
-            return NULL;
-        } else {
-            buf_putc(b, (char)c);
-        }
-    }
-    if (b->len == 0)
-        return NULL;
-    if (char_count(buf_str(b)) > PROFILE_TEXT_MAX)
-        *bad = true;
-    return buf_str(b);
-}
-
 static const char SQL_PROFILE_PUT[] =
     "INSERT INTO cluster_profile(org_id, vision, mission, goals, services, networks,"
     " updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, 0))"
@@ -448,19 +463,13 @@ db_status cluster_set_profile(db *d, int64_t org_id, const char *vision, const c
                               int64_t actor_id, const char *ip)
 {
     assert(d);
-    const char *in[5] = {vision, mission, goals, services, networks};
-    buf b[5] = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT};
-    const char *norm[5];
-    bool bad = false;
+    const char *in[PR_N] = {vision, mission, goals, services, networks};
+    form_value v[PR_N];
+    form_errors errs = {0};
+    arena a = ARENA_INIT;
     db_status st = DB_OK;
-    for (int i = 0; i < 5; i++)
-        norm[i] = profile_text(&b[i], in[i], &bad);
-    for (int i = 0; i < 5; i++)
-        if (buf_failed(&b[i]))
-            st = DB_NOMEM;
-    if (st != DB_OK || bad) {
-        if (st == DB_OK)
-            st = DB_CONSTRAINT;
+    if (!valid_values(&a, &profile_table, in, v, &errs, NULL)) {
+        st = invalid(&errs, 0);
         goto free_bufs;
     }
     if ((st = db_begin_write(d)) != DB_OK)
@@ -473,8 +482,8 @@ db_status cluster_set_profile(db *d, int64_t org_id, const char *vision, const c
         goto cleanup;
     }
     db_bind_int(s, 1, org_id);
-    for (int i = 0; i < 5; i++)
-        db_bind_text(s, i + 2, norm[i]);
+    for (int i = 0; i < PR_N; i++)
+        db_bind_text(s, i + 2, v[i].present ? v[i].text : NULL);
     db_bind_int(s, 7, time_now());
     db_bind_int(s, 8, actor_id);
     if ((st = db_run(s)) != DB_OK)
@@ -486,18 +495,9 @@ cleanup:
     if (st != DB_OK)
         db_rollback(d);
 free_bufs:
-    for (int i = 0; i < 5; i++)
-        buf_free(&b[i]);
+    arena_free(&a);
     return st;
 }
-
-static const char *const stage_choices[] = {"initiative", "emerging", "developing", "established",
-                                            NULL};
-static const char *const scan_choices[] = {"applied",   "member", "founder",
-                                           "suspended", "left",   NULL};
-static const char *const label_choices[] = {"esca_bronze", "esca_silver", "esca_gold", "other",
-                                            NULL};
-static const char *const member_role_choices[] = {"member", "founding_member", "board", NULL};
 
 static const char SQL_STAGE_PUT[] =
     "INSERT INTO cluster_stage(org_id, stage, reached_on, created_at, created_by)"
@@ -511,7 +511,7 @@ static const char SQL_STAGE_PUT[] =
 static db_status begin_cluster_write(db *d, int64_t org_id, form_errors *errs, size_t before)
 {
     if (errs->n_items > before)
-        return DB_CONSTRAINT;
+        return invalid(errs, before);
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         return st;
@@ -529,11 +529,11 @@ db_status cluster_set_stage(db *d, int64_t org_id, const char *stage, const char
         errs = &local;
     size_t before = errs->n_items;
     buf detail = BUF_INIT;
-    if (empty(stage))
-        add_error(errs, "stage", FE_REQUIRED, 0, 0);
-    else if (!one_of(stage, stage_choices))
-        add_error(errs, "stage", FE_CHOICE, 0, 0);
-    check_date(errs, "reached_on", reached_on, true);
+    arena a = ARENA_INIT;
+    form_value v[ST_N];
+    valid_values(&a, &stage_table, (const char *[ST_N]){stage, reached_on}, v, errs, NULL);
+    stage = v[ST_STAGE].text;
+    reached_on = v[ST_REACHED_ON].text;
     db_status st = begin_cluster_write(d, org_id, errs, before);
     if (st != DB_OK)
         goto done;
@@ -562,6 +562,7 @@ cleanup:
         db_rollback(d);
 done:
     buf_free(&detail);
+    arena_free(&a);
     return st;
 }
 
@@ -579,12 +580,12 @@ db_status cluster_add_scan_status(db *d, int64_t org_id, const char *status, con
         errs = &local;
     size_t before = errs->n_items;
     buf detail = BUF_INIT;
-    if (empty(status))
-        add_error(errs, "status", FE_REQUIRED, 0, 0);
-    else if (!one_of(status, scan_choices))
-        add_error(errs, "status", FE_CHOICE, 0, 0);
-    check_date(errs, "since", since, true);
-    check_text(errs, "note", note, false, NOTE_MAX);
+    arena a = ARENA_INIT;
+    form_value v[SC_N];
+    valid_values(&a, &scan_table, (const char *[SC_N]){status, since, note}, v, errs, NULL);
+    status = v[SC_STATUS].text;
+    since = v[SC_SINCE].text;
+    note = v[SC_NOTE].text;
     db_status st = begin_cluster_write(d, org_id, errs, before);
     if (st != DB_OK)
         goto done;
@@ -596,7 +597,7 @@ db_status cluster_add_scan_status(db *d, int64_t org_id, const char *status, con
     db_bind_int(s, 1, org_id);
     db_bind_text(s, 2, status);
     db_bind_text(s, 3, since);
-    db_bind_text(s, 4, empty(note) ? NULL : note);
+    db_bind_text(s, 4, str_empty(note) ? NULL : note);
     db_bind_int(s, 5, time_now());
     db_bind_int(s, 6, actor_id);
     if ((st = db_run(s)) != DB_OK)
@@ -614,6 +615,7 @@ cleanup:
         db_rollback(d);
 done:
     buf_free(&detail);
+    arena_free(&a);
     return st;
 }
 
@@ -632,20 +634,17 @@ db_status cluster_add_label(db *d, int64_t org_id, const char *label, const char
     size_t before = errs->n_items;
     buf detail = BUF_INIT;
     char expiry[11] = "";
-    bool other = label && strcmp(label, "other") == 0;
-    if (empty(label))
-        add_error(errs, "label", FE_REQUIRED, 0, 0);
-    else if (!one_of(label, label_choices))
-        add_error(errs, "label", FE_CHOICE, 0, 0);
-    check_text(errs, "name", name, other, LABEL_NAME_MAX);
-    check_date(errs, "awarded_on", awarded_on, true);
-    check_date(errs, "expires_on", expires_on, false);
-    bool dates_ok = date_valid(awarded_on);
-    if (dates_ok && !empty(expires_on) && date_valid(expires_on) &&
-        strcmp(expires_on, awarded_on) <= 0)
-        add_error(errs, "expires_on", FE_DATE_ORDER, 0, 0);
-    if (dates_ok && empty(expires_on) && label && strncmp(label, "esca_", 5) == 0)
-        date_add_years(expiry, awarded_on, ESCA_LABEL_YEARS); /* ESCA labels last two years */
+    arena a = ARENA_INIT;
+    form_value v[LB_N];
+    valid_values(&a, &label_table, (const char *[LB_N]){label, name, awarded_on, expires_on}, v,
+                 errs, NULL);
+    label = v[LB_LABEL].text;
+    name = v[LB_NAME].text;
+    awarded_on = v[LB_AWARDED_ON].text;
+    expires_on = v[LB_EXPIRES_ON].text;
+    bool dates_ok = time_date_valid(awarded_on);
+    if (dates_ok && str_empty(expires_on) && label && strncmp(label, "esca_", 5) == 0)
+        time_date_add_years(expiry, awarded_on, ESCA_LABEL_YEARS); /* ESCA labels last two years */
     db_status st = begin_cluster_write(d, org_id, errs, before);
     if (st != DB_OK)
         goto done;
@@ -656,9 +655,9 @@ db_status cluster_add_label(db *d, int64_t org_id, const char *label, const char
     }
     db_bind_int(s, 1, org_id);
     db_bind_text(s, 2, label);
-    db_bind_text(s, 3, empty(name) ? NULL : name);
+    db_bind_text(s, 3, str_empty(name) ? NULL : name);
     db_bind_text(s, 4, awarded_on);
-    db_bind_text(s, 5, !empty(expires_on) ? expires_on : expiry[0] ? expiry : NULL);
+    db_bind_text(s, 5, !str_empty(expires_on) ? expires_on : expiry[0] ? expiry : NULL);
     if ((st = db_run(s)) != DB_OK)
         goto cleanup;
     buf_printf(&detail, "{\"id\":%lld,\"label\":", (long long)db_last_id(d));
@@ -672,6 +671,7 @@ cleanup:
         db_rollback(d);
 done:
     buf_free(&detail);
+    arena_free(&a);
     return st;
 }
 
@@ -697,7 +697,7 @@ db_status cluster_prejoin_reporters(db *d, arena *a, int64_t cluster_id, int64_t
     *org_ids = NULL;
     *n = 0;
     char today[11];
-    local_today(today);
+    time_today(today);
     db_stmt *s = db_query(d, SQL_PREJOIN, DB_ARGS(DBI(cluster_id), DBT(today)));
     if (!s)
         return DB_ERR;
@@ -764,8 +764,8 @@ static db_status save_body(tx *t, void *ctx)
     if (c->scan) {
         st = db_do(t->d, SQL_SCAN_ADD_EN,
                    DB_ARGS(DBI(c->org_id), DBT(in->status), DBT(in->since),
-                           empty(in->note) ? DBNULL : DBT(in->note),
-                           empty(in->note_en) ? DBNULL : DBT(in->note_en), DBI(now),
+                           str_empty(in->note) ? DBNULL : DBT(in->note),
+                           str_empty(in->note_en) ? DBNULL : DBT(in->note_en), DBI(now),
                            DBI(t->actor_id)));
         if (st != DB_OK)
             return st;
@@ -774,11 +774,11 @@ static db_status save_body(tx *t, void *ctx)
     if (c->label) {
         st = db_do(t->d, SQL_LABEL_PUT,
                    DB_ARGS(DBI(c->org_id), DBT(in->label),
-                           empty(in->label_name) ? DBNULL : DBT(in->label_name),
-                           empty(in->label_name_en) ? DBNULL : DBT(in->label_name_en),
+                           str_empty(in->label_name) ? DBNULL : DBT(in->label_name),
+                           str_empty(in->label_name_en) ? DBNULL : DBT(in->label_name_en),
                            DBT(in->awarded_on), c->expires_on ? DBT(c->expires_on) : DBNULL,
                            DBT(c->secretariat ? "verified" : "claimed"), DBI(now), DBI(t->actor_id),
-                           empty(in->reference) ? DBNULL : DBT(in->reference)));
+                           str_empty(in->reference) ? DBNULL : DBT(in->reference)));
         if (st != DB_OK)
             return st;
         buf_printf(&t->detail, ",\"label\"],\"label\":%lld,\"state\":\"%s\"}",
@@ -813,51 +813,43 @@ db_status cluster_save(db *d, int64_t org_id, const cluster_edit *in, bool secre
         if (buf_failed(&b[i]))
             st = DB_NOMEM;
         if (bad)
-            add_error(errs, names[i], FE_INVALID, 0, 0);
+            valid_add_error(errs, names[i], FE_INVALID, 0, 0);
     }
-    c.stage = !empty(in->stage) || !empty(in->reached_on);
+    c.stage = !str_empty(in->stage) || !str_empty(in->reached_on);
     if (c.stage) {
-        if (empty(in->stage))
-            add_error(errs, "stage", FE_REQUIRED, 0, 0);
-        else if (!one_of(in->stage, stage_choices))
-            add_error(errs, "stage", FE_CHOICE, 0, 0);
+        check_choice(errs, "stage", in->stage, stage_choices);
         check_date(errs, "reached_on", in->reached_on, true);
     }
-    c.scan = !empty(in->status) || !empty(in->since) || !empty(in->note) || !empty(in->note_en);
+    c.scan = !str_empty(in->status) || !str_empty(in->since) || !str_empty(in->note) || !str_empty(in->note_en);
     if (c.scan) {
         if (!secretariat)
-            add_error(errs, "status", FE_SECRETARIAT_ONLY, 0, 0);
-        else if (empty(in->status))
-            add_error(errs, "status", FE_REQUIRED, 0, 0);
-        else if (!one_of(in->status, scan_choices))
-            add_error(errs, "status", FE_CHOICE, 0, 0);
+            valid_add_error(errs, "status", FE_SECRETARIAT_ONLY, 0, 0);
+        else
+            check_choice(errs, "status", in->status, scan_choices);
         check_date(errs, "since", in->since, true);
         check_text(errs, "note", in->note, false, NOTE_MAX);
         check_text(errs, "note_en", in->note_en, false, NOTE_MAX);
     }
-    c.label = !empty(in->label) || !empty(in->label_name) || !empty(in->label_name_en) ||
-              !empty(in->awarded_on) || !empty(in->expires_on) || !empty(in->reference);
+    c.label = !str_empty(in->label) || !str_empty(in->label_name) || !str_empty(in->label_name_en) ||
+              !str_empty(in->awarded_on) || !str_empty(in->expires_on) || !str_empty(in->reference);
     char expiry[11] = "";
     if (c.label) {
         const char *label = in->label;
         bool other = label && strcmp(label, "other") == 0;
-        if (empty(label))
-            add_error(errs, "label", FE_REQUIRED, 0, 0);
-        else if (!one_of(label, label_choices))
-            add_error(errs, "label", FE_CHOICE, 0, 0);
-        check_text(errs, "label_name", in->label_name, other && empty(in->label_name_en),
+        check_choice(errs, "label", label, label_choices);
+        check_text(errs, "label_name", in->label_name, other && str_empty(in->label_name_en),
                    LABEL_NAME_MAX);
         check_text(errs, "label_name_en", in->label_name_en, false, LABEL_NAME_MAX);
         check_date(errs, "awarded_on", in->awarded_on, true);
         check_date(errs, "expires_on", in->expires_on, false);
         check_text(errs, "reference", in->reference, secretariat, REFERENCE_MAX);
-        bool dates_ok = date_valid(in->awarded_on);
-        if (dates_ok && !empty(in->expires_on) && date_valid(in->expires_on) &&
+        bool dates_ok = time_date_valid(in->awarded_on);
+        if (dates_ok && !str_empty(in->expires_on) && time_date_valid(in->expires_on) &&
             strcmp(in->expires_on, in->awarded_on) <= 0)
-            add_error(errs, "expires_on", FE_DATE_ORDER, 0, 0);
-        if (dates_ok && empty(in->expires_on) && label && strncmp(label, "esca_", 5) == 0)
-            date_add_years(expiry, in->awarded_on, ESCA_LABEL_YEARS);
-        c.expires_on = !empty(in->expires_on) ? in->expires_on : expiry[0] ? expiry : NULL;
+            valid_add_error(errs, "expires_on", FE_DATE_ORDER, 0, 0);
+        if (dates_ok && str_empty(in->expires_on) && label && strncmp(label, "esca_", 5) == 0)
+            time_date_add_years(expiry, in->awarded_on, ESCA_LABEL_YEARS);
+        c.expires_on = !str_empty(in->expires_on) ? in->expires_on : expiry[0] ? expiry : NULL;
     }
     if (st == DB_OK && errs->n_items > before)
         st = DB_CONSTRAINT;
@@ -1027,11 +1019,14 @@ static db_status team_put(db *d, int64_t org_id, int64_t person_id, const char *
         errs = &local;
     size_t before = errs->n_items;
     buf detail = BUF_INIT;
-    check_text(errs, "role", role, true, ROLE_MAX);
-    check_text(errs, "role_en", role_en, false, ROLE_MAX);
-    if (fte_milli < 0 || fte_milli > 1000)
-        add_error(errs, "fte_milli", FE_RANGE, 0, 1000);
-    check_date(errs, "since", since, false);
+    arena a = ARENA_INIT;
+    form_value v[TM_N];
+    char fte[24];
+    snprintf(fte, sizeof fte, "%d", fte_milli);
+    valid_values(&a, &team_table, (const char *[TM_N]){role, role_en, fte, since}, v, errs, NULL);
+    role = v[TM_ROLE].text;
+    role_en = v[TM_ROLE_EN].text;
+    since = v[TM_SINCE].text;
     db_status st = begin_cluster_write(d, org_id, errs, before);
     if (st != DB_OK)
         goto done;
@@ -1047,7 +1042,7 @@ static db_status team_put(db *d, int64_t org_id, int64_t person_id, const char *
     if (st != DB_ROW && st != DB_DONE)
         goto cleanup;
     if (!person_ok) {
-        add_error(errs, "person_id", FE_INVALID, 0, 0);
+        valid_add_error(errs, "person_id", FE_INVALID, 0, 0);
         st = DB_CONSTRAINT;
         goto cleanup;
     }
@@ -1069,9 +1064,9 @@ static db_status team_put(db *d, int64_t org_id, int64_t person_id, const char *
     db_bind_int(s, 2, person_id);
     db_bind_text(s, 3, role);
     db_bind_int(s, 4, fte_milli);
-    db_bind_text(s, 5, empty(since) ? NULL : since);
+    db_bind_text(s, 5, str_empty(since) ? NULL : since);
     db_bind_int(s, 6, accept_url ? 1 : 0);
-    db_bind_text(s, 7, empty(role_en) ? NULL : role_en);
+    db_bind_text(s, 7, str_empty(role_en) ? NULL : role_en);
     db_bind_int(s, 8, accept_url && manager ? 1 : 0);
     db_bind_int(s, 9, accept_url ? actor_id : 0);
     if ((st = db_run(s)) != DB_OK)
@@ -1089,6 +1084,7 @@ cleanup:
         db_rollback(d);
 done:
     buf_free(&detail);
+    arena_free(&a);
     return st;
 }
 
@@ -1188,11 +1184,11 @@ db_status cluster_team_end(db *d, int64_t team_id, const char *until, int64_t ac
     assert(d);
     char today[11];
     buf detail = BUF_INIT;
-    if (empty(until)) {
-        local_today(today);
+    if (str_empty(until)) {
+        time_today(today);
         until = today;
     }
-    if (!date_valid(until))
+    if (!time_date_valid(until))
         return DB_CONSTRAINT;
     db_status st = db_begin_write(d);
     if (st != DB_OK)
@@ -1296,13 +1292,13 @@ db_status cluster_members(db *d, arena *a, int64_t cluster_id, const char *on_da
     *items = NULL;
     *n = 0;
     char today[11];
-    if (empty(on_date)) {
-        local_today(today);
+    if (str_empty(on_date)) {
+        time_today(today);
         on_date = today;
     }
-    if (!date_valid(on_date))
+    if (!time_date_valid(on_date))
         return DB_CONSTRAINT;
-    int startup_from = local_year() - STARTUP_YEARS;
+    int startup_from = time_year() - STARTUP_YEARS;
     db_stmt *s = db_prepare(d, SQL_MEMBERS);
     if (!s)
         return DB_ERR;
@@ -1315,7 +1311,10 @@ static bool is_research_kind(const char *kind)
 {
     static const char *const research[] = {"university", "research_institute", "tech_centre",
                                            "science_park", NULL};
-    return one_of(kind, research);
+    for (size_t i = 0; kind && research[i]; i++)
+        if (strcmp(kind, research[i]) == 0)
+            return true;
+    return false;
 }
 
 void cluster_composition_of(const cluster_member_rec *items, size_t n, cluster_composition *out)
@@ -1361,15 +1360,10 @@ static const char SQL_MEMBER_END[] =
 /* *yes when sql bound with ($1 = id) returns a row. */
 static db_status exists_id(db *d, const char *sql, int64_t id, bool *yes)
 {
-    *yes = false;
-    db_stmt *s = db_prepare(d, sql);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, id);
-    db_status st = db_step(s);
-    db_reset(s);
-    *yes = st == DB_ROW;
-    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+    int64_t one;
+    db_status st = db_int(d, &one, 0, sql, DB_ARGS(DBI(id)));
+    *yes = one != 0;
+    return st;
 }
 
 db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const char *role,
@@ -1383,17 +1377,18 @@ db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const ch
     size_t before = errs->n_items;
     buf detail = BUF_INIT;
     char today[11];
-    if (empty(role))
+    if (str_empty(role))
         role = "member";
-    if (empty(joined_on)) {
-        local_today(today);
+    if (str_empty(joined_on)) {
+        time_today(today);
         joined_on = today;
     }
-    if (!one_of(role, member_role_choices))
-        add_error(errs, "role", FE_CHOICE, 0, 0);
-    check_date(errs, "joined_on", joined_on, true);
-    if (cluster_id == org_id)
-        add_error(errs, "org_id", FE_SELF_MEMBER, 0, 0);
+    arena a = ARENA_INIT;
+    form_value v[MA_N];
+    member_ids ids = {cluster_id, org_id};
+    valid_values(&a, &member_add_table, (const char *[MA_N]){role, joined_on}, v, errs, &ids);
+    role = v[MA_ROLE].text;
+    joined_on = v[MA_JOINED_ON].text;
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         goto done;
@@ -1401,11 +1396,11 @@ db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const ch
     if ((st = kind_of(d, cluster_id, &exists, &cluster)) != DB_OK)
         goto cleanup;
     if (!cluster)
-        add_error(errs, "cluster_id", FE_NOT_CLUSTER, 0, 0);
+        valid_add_error(errs, "cluster_id", FE_NOT_CLUSTER, 0, 0);
     if ((st = exists_id(d, SQL_ORG_EXISTS, org_id, &yes)) != DB_OK)
         goto cleanup;
     if (!yes)
-        add_error(errs, "org_id", FE_INVALID, 0, 0);
+        valid_add_error(errs, "org_id", FE_INVALID, 0, 0);
     if (errs->n_items == before) {
         db_stmt *s = db_prepare(d, SQL_OVERLAP);
         if (!s) {
@@ -1418,7 +1413,7 @@ db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const ch
         st = db_step(s);
         db_reset(s);
         if (st == DB_ROW)
-            add_error(errs, "org_id", FE_ALREADY_MEMBER, 0, 0);
+            valid_add_error(errs, "org_id", FE_ALREADY_MEMBER, 0, 0);
         else if (st != DB_DONE)
             goto cleanup;
     }
@@ -1451,6 +1446,7 @@ cleanup:
         db_rollback(d);
 done:
     buf_free(&detail);
+    arena_free(&a);
     return st;
 }
 
@@ -1464,13 +1460,18 @@ db_status cluster_member_end(db *d, int64_t member_id, const char *left_on, int6
     size_t before = errs->n_items;
     buf detail = BUF_INIT;
     char today[11];
-    if (empty(left_on)) {
-        local_today(today);
+    if (str_empty(left_on)) {
+        time_today(today);
         left_on = today;
     }
-    check_date(errs, "left_on", left_on, true);
-    if (errs->n_items > before)
-        return DB_CONSTRAINT;
+    arena a = ARENA_INIT;
+    form_value v[ME_N];
+    if (!valid_values(&a, &member_end_table, (const char *[ME_N]){left_on}, v, errs, NULL)) {
+        db_status bad = invalid(errs, before);
+        arena_free(&a);
+        return bad;
+    }
+    left_on = v[ME_LEFT_ON].text;
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         goto done;
@@ -1492,7 +1493,7 @@ db_status cluster_member_end(db *d, int64_t member_id, const char *left_on, int6
     if (st != DB_ROW)
         goto cleanup; /* DB_DONE: no such membership */
     if (before_join) {
-        add_error(errs, "left_on", FE_DATE_ORDER, 0, 0);
+        valid_add_error(errs, "left_on", FE_DATE_ORDER, 0, 0);
         st = DB_CONSTRAINT;
         goto cleanup;
     }
@@ -1517,5 +1518,6 @@ cleanup:
         db_rollback(d);
 done:
     buf_free(&detail);
+    arena_free(&a);
     return st;
 }

@@ -26,7 +26,7 @@
 
 #include "core/arena.h"
 #include "db/db.h"
-#include "http/form.h"
+#include "valid/valid.h"
 
 typedef struct cluster_stage_rec {
     const char *stage;      /* initiative, emerging, developing, established */

@@ -30,6 +30,7 @@
  * columns and values cluster.c itself writes. */
 #include "model/demo.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -146,6 +147,7 @@ static const demo_org demo_orgs[] = {
  * and field in err. Inside the caller's transaction. */
 static db_status load_orgs(db *d, buf *err)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     for (size_t i = 0; i < sizeof demo_orgs / sizeof demo_orgs[0]; i++) {
         const demo_org *o = &demo_orgs[i];
         org_rec r = {

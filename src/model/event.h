@@ -27,7 +27,7 @@
 
 #include "core/arena.h"
 #include "db/db.h"
-#include "http/form.h"
+#include "valid/valid.h"
 
 /* Lengths in characters. */
 #define EVENT_TITLE_MAX    200

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/strutil.h"
 #include "core/timeutil.h"
 #include "json/json.h"
 #include "model/audit.h"
@@ -35,32 +36,12 @@
 
 /* --- small helpers ------------------------------------------------------------ */
 
-static bool empty(const char *s)
-{
-    return !s || !*s;
-}
-
 /* This year in Belgrade (the process zone); FIG_YEAR_MAX when the clock
  * cannot be read. */
 static int local_year(void)
 {
-    time_t t = (time_t)time_now();
-    struct tm tm;
-    if (!localtime_r(&t, &tm))
-        return FIG_YEAR_MAX;
-    return tm.tm_year + 1900;
-}
-
-static void add_error(form_errors *errs, const char *field, form_error_code code, int64_t min,
-                      int64_t max)
-{
-    if (errs->n_items >= sizeof errs->items / sizeof errs->items[0])
-        return;
-    form_error *e = &errs->items[errs->n_items++];
-    e->field = field;
-    e->code = code;
-    e->min = min;
-    e->max = max;
+    int y = time_year();
+    return y ? y : FIG_YEAR_MAX;
 }
 
 static int64_t clamp128(__int128 v)
@@ -169,7 +150,7 @@ static db_status rsd_rows_of(db *d, arena *a, int year, rsd_row **rows, size_t *
 db_status figures_set_rate(db *d, int year, int64_t rate_e4, const char *source, int64_t actor_id)
 {
     assert(d);
-    if (year < FIG_YEAR_MIN || year > FIG_YEAR_MAX || rate_e4 <= 0 || empty(source) ||
+    if (year < FIG_YEAR_MIN || year > FIG_YEAR_MAX || rate_e4 <= 0 || str_empty(source) ||
         strlen(source) > RATE_SOURCE_MAX)
         return DB_CONSTRAINT;
     arena a = ARENA_INIT;
@@ -344,38 +325,38 @@ static db_status check_input(db *d, int year, const char *currency, const int64_
     int this_year = local_year();
     *rate_e4 = 0;
     if (year < FIG_YEAR_MIN)
-        add_error(errs, "year", FE_RANGE, FIG_YEAR_MIN, this_year);
+        valid_add_error(errs, "year", FE_RANGE, FIG_YEAR_MIN, this_year);
     else if (year > this_year || year > FIG_YEAR_MAX)
-        add_error(errs, "year", FE_FUTURE_YEAR, FIG_YEAR_MIN, this_year);
+        valid_add_error(errs, "year", FE_FUTURE_YEAR, FIG_YEAR_MIN, this_year);
     bool rsd = currency && strcmp(currency, "RSD") == 0;
     if (!rsd && currency && strcmp(currency, "EUR") != 0)
-        add_error(errs, "currency", FE_CHOICE, 0, 0);
-    if (empty(source))
-        add_error(errs, "source", FE_REQUIRED, 0, 0);
+        valid_add_error(errs, "currency", FE_CHOICE, 0, 0);
+    if (str_empty(source))
+        valid_add_error(errs, "source", FE_REQUIRED, 0, 0);
     else {
         bool known = false;
         for (const char *const *c = source_codes; *c; c++)
             known = known || strcmp(*c, source) == 0;
         if (!known)
-            add_error(errs, "source", FE_CHOICE, 0, 0);
+            valid_add_error(errs, "source", FE_CHOICE, 0, 0);
     }
     bool any = false;
     for (int i = 0; i < 4; i++) {
         if (v[i] < -1)
-            add_error(errs, value_fields[i], FE_RANGE, 0, INT64_MAX);
+            valid_add_error(errs, value_fields[i], FE_RANGE, 0, INT64_MAX);
         any = any || v[i] >= 0;
     }
     if (!any && v[0] >= -1 && v[1] >= -1 && v[2] >= -1 && v[3] >= -1)
-        add_error(errs, "employees", FE_REQUIRED, 0, 0);
+        valid_add_error(errs, "employees", FE_REQUIRED, 0, 0);
     if (v[1] >= 0 && v[2] >= 0 && v[2] > v[1])
-        add_error(errs, "exports", FE_EXPORTS_ABOVE_REVENUE, 0, 0);
+        valid_add_error(errs, "exports", FE_EXPORTS_ABOVE_REVENUE, 0, 0);
     if (rsd && year >= FIG_YEAR_MIN && year <= FIG_YEAR_MAX) {
         bool found;
         db_status st = figures_rate(d, year, rate_e4, &found);
         if (st != DB_OK)
             return st;
         if (!found)
-            add_error(errs, "currency", FE_NO_RATE, 0, 0);
+            valid_add_error(errs, "currency", FE_NO_RATE, 0, 0);
     }
     return DB_OK;
 }
@@ -412,7 +393,7 @@ db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency, 
     size_t before = errs->n_items;
     memset(res, 0, sizeof *res);
     buf detail = BUF_INIT;
-    if (empty(currency))
+    if (str_empty(currency))
         currency = "EUR";
     bool rsd = strcmp(currency, "RSD") == 0;
     const int64_t v[4] = {employees, revenue, exports, rnd};
@@ -1062,12 +1043,14 @@ cleanup:
 
 db_status figures_total(db *d, arena *a, const figure_query *q, figure_total **rows, size_t *n)
 {
+    assert(d && a);
     return total_of(d, a, q, true, rows, n);
 }
 
 db_status figures_total_reference(db *d, arena *a, const figure_query *q, figure_total **rows,
                                   size_t *n)
 {
+    assert(d && a);
     return total_of(d, a, q, false, rows, n);
 }
 

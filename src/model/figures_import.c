@@ -23,7 +23,7 @@
 #include "core/mem.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
-#include "http/form.h"
+#include "valid/valid.h"
 #include "i18n/i18n.h"
 #include "model/org.h"
 #include "model/rights.h"

@@ -136,6 +136,7 @@ db_status mail_queue(db *d, const char *to, const char *subject, const char *bod
 db_status mail_queue_ex(db *d, const char *to, const char *subject, const char *body,
                         const char *html, const char *const *headers, size_t n_headers, int64_t *id)
 {
+    assert(d); /* callers queue inside their write transaction (tests may not) */
     if (id)
         *id = 0;
     if (!to || !subject || !body || !addr_valid(to, strlen(to)) || strpbrk(subject, "\r\n") ||
@@ -596,6 +597,7 @@ static const char SQL_LIST[] =
 
 db_status mail_outbox_list(db *d, arena *a, int limit, outbox_row **rows, size_t *n)
 {
+    assert(d && a);
     *rows = NULL;
     *n = 0;
     if (limit < 1 || limit > 1000)

@@ -15,8 +15,8 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/strutil.h"
 #include "core/timeutil.h"
-#include "core/utf8.h"
 #include "i18n/i18n.h"
 #include "json/json.h"
 #include "model/audit.h"
@@ -27,48 +27,6 @@
 #define REASON_MAX 500 /* characters */
 
 /* --- small helpers ------------------------------------------------------------ */
-
-static bool empty(const char *s)
-{
-    return !s || !*s;
-}
-
-static void local_today(char out[11])
-{
-    time_t t = (time_t)time_now();
-    struct tm tm;
-    if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
-        out[0] = '\0';
-}
-
-/* A real calendar date written YYYY-MM-DD, years 1900..2199 (as cluster.c). */
-static bool date_valid(const char *s)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= (m == 2 && leap ? 29 : days[m - 1]);
-}
-
-static void add_error(form_errors *errs, const char *field, form_error_code code, int64_t max)
-{
-    if (errs->n_items >= sizeof errs->items / sizeof errs->items[0])
-        return;
-    form_error *e = &errs->items[errs->n_items++];
-    e->field = field;
-    e->code = code;
-    e->min = 0;
-    e->max = max;
-}
 
 static bool is_secretariat(const principal *p)
 {
@@ -107,16 +65,10 @@ static const char SQL_REPRESENTS[] =
 /* *yes when sql bound with ($1 = a, $2 = b) returns a row. */
 static db_status exists2(db *d, const char *sql, int64_t a, int64_t b, bool *yes)
 {
-    *yes = false;
-    db_stmt *s = db_prepare(d, sql);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, a);
-    db_bind_int(s, 2, b);
-    db_status st = db_step(s);
-    db_reset(s);
-    *yes = st == DB_ROW;
-    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+    int64_t one;
+    db_status st = db_int(d, &one, 0, sql, DB_ARGS(DBI(a), DBI(b)));
+    *yes = one != 0;
+    return st;
 }
 
 /* The checks of a new membership of org in cluster from joined_on, inside
@@ -125,6 +77,7 @@ static db_status exists2(db *d, const char *sql, int64_t a, int64_t b, bool *yes
 static db_status check_pair(db *d, int64_t cluster_id, int64_t org_id, const char *joined_on,
                             bool secretariat, form_errors *errs)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     size_t before = errs->n_items;
     db_stmt *s = db_prepare(d, SQL_KINDS);
     if (!s)
@@ -139,11 +92,11 @@ static db_status check_pair(db *d, int64_t cluster_id, int64_t org_id, const cha
     if (st != DB_ROW)
         return st == DB_DONE ? DB_ERR : st;
     if (!cluster)
-        add_error(errs, "cluster_id", FE_NOT_CLUSTER, 0);
+        valid_add_error(errs, "cluster_id", FE_NOT_CLUSTER, 0, 0);
     if (!org_exists)
-        add_error(errs, "org_id", FE_INVALID, 0);
+        valid_add_error(errs, "org_id", FE_INVALID, 0, 0);
     else if (org_cluster && !secretariat)
-        add_error(errs, "org_id", FE_MEMBER_SECRETARIAT, 0);
+        valid_add_error(errs, "org_id", FE_MEMBER_SECRETARIAT, 0, 0);
     if (errs->n_items > before)
         return DB_OK;
     if (!(s = db_prepare(d, SQL_OVERLAP)))
@@ -154,27 +107,18 @@ static db_status check_pair(db *d, int64_t cluster_id, int64_t org_id, const cha
     st = db_step(s);
     db_reset(s);
     if (st == DB_ROW)
-        add_error(errs, "org_id", FE_ALREADY_MEMBER, 0);
+        valid_add_error(errs, "org_id", FE_ALREADY_MEMBER, 0, 0);
     else if (st != DB_DONE)
         return st;
     return DB_OK;
 }
 
-/* Members change both the directory's pages and the figures. */
-static db_status bump_versions(db *d)
-{
-    return tx_bump(d, TX_FIGURES | TX_DIRECTORY);
-}
-
 /* The audit row (entity 'org', the cluster) and the version bump that end
- * every write. */
+ * every write: members change both the directory's pages and the figures. */
 static db_status finish_write(db *d, int64_t actor_id, const char *ip, const char *action,
                               int64_t cluster_id, const buf *detail)
 {
-    if (buf_failed(detail))
-        return DB_NOMEM;
-    db_status st = audit_add(d, actor_id, ip, action, "org", cluster_id, buf_str(detail));
-    return st == DB_OK ? bump_versions(d) : st;
+    return tx_finish(d, actor_id, ip, action, "org", cluster_id, detail, TX_FIGURES | TX_DIRECTORY);
 }
 
 static const char SQL_MEMBER_INSERT[] =
@@ -187,6 +131,7 @@ static db_status insert_member(db *d, int64_t cluster_id, int64_t org_id, const 
                                const char *joined_on, int64_t proposed_by, int64_t accepted_by,
                                int64_t *member_id)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_MEMBER_INSERT);
     if (!s)
         return DB_ERR;
@@ -213,6 +158,7 @@ static const char SQL_SETTLE[] =
 static db_status settle_pending(db *d, int64_t cluster_id, int64_t org_id, int64_t actor_id,
                                 int64_t member_id)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_SETTLE);
     if (!s)
         return DB_ERR;
@@ -340,18 +286,18 @@ db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int6
     int64_t new_id = 0;
     buf detail = BUF_INIT;
     char today[11];
-    if (empty(role))
+    if (str_empty(role))
         role = "member";
-    if (empty(joined_on)) {
-        local_today(today);
+    if (str_empty(joined_on)) {
+        time_today(today);
         joined_on = today;
     }
     if (!role_valid(role))
-        add_error(errs, "role", FE_CHOICE, 0);
-    if (!date_valid(joined_on))
-        add_error(errs, "joined_on", FE_DATE, 0);
+        valid_add_error(errs, "role", FE_CHOICE, 0, 0);
+    if (!time_date_valid(joined_on))
+        valid_add_error(errs, "joined_on", FE_DATE, 0, 0);
     if (cluster_id == org_id)
-        add_error(errs, "org_id", FE_SELF_MEMBER, 0);
+        valid_add_error(errs, "org_id", FE_SELF_MEMBER, 0, 0);
     if (errs->n_items > before)
         return DB_CONSTRAINT;
     bool secretariat = is_secretariat(p);
@@ -365,7 +311,7 @@ db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int6
         if ((st = exists2(d, SQL_PENDING, cluster_id, org_id, &yes)) != DB_OK)
             goto cleanup;
         if (yes && !secretariat)
-            add_error(errs, "org_id", FE_ALREADY_PROPOSED, 0);
+            valid_add_error(errs, "org_id", FE_ALREADY_PROPOSED, 0, 0);
     }
     if (errs->n_items > before) {
         st = DB_CONSTRAINT;
@@ -447,6 +393,7 @@ typedef struct pending_row {
 /* Reads proposal id inside the transaction: DB_DONE when there is none. */
 static db_status read_pending(db *d, int64_t id, pending_row *r)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     memset(r, 0, sizeof *r);
     db_stmt *s = db_prepare(d, SQL_ONE);
     if (!s)
@@ -472,6 +419,7 @@ static db_status read_pending(db *d, int64_t id, pending_row *r)
 static db_status decide(db *d, int64_t id, const char *status, int64_t actor_id, const char *reason,
                         int64_t member_id)
 {
+    assert(d && db_in_tx(d)); /* inside the caller's transaction */
     db_stmt *s = db_prepare(d, SQL_DECIDE);
     if (!s)
         return DB_ERR;
@@ -487,51 +435,92 @@ static db_status decide(db *d, int64_t id, const char *status, int64_t actor_id,
     return st;
 }
 
+#define MEMBERSHIP_WRITE TX_FIGURES | TX_DIRECTORY
+
+/* A decision on a proposal: what accept, decline and withdraw differ in. */
+typedef struct decision {
+    int64_t id;         /* the proposal */
+    int64_t cluster_id; /* withdraw: the cluster it must belong to; 0: any */
+    const char *status; /* "accepted", "declined" or "withdrawn" */
+    bool secretariat;   /* accept: the decision is the secretariat's */
+    int64_t actor_id;   /* who decides */
+    const char *reason; /* decline: NULL or the reason given */
+    form_errors *errs;  /* what to fix */
+    size_t before;      /* errs->n_items when the write began */
+} decision;
+
+/* The one body of accept, decline and withdraw (tx_write): reads the
+ * proposal (DB_DONE when there is none, or it is another cluster's), checks
+ * it is still pending and, to accept, that the membership may still begin,
+ * stores the decision (and the membership), and leaves the audit detail. */
+static db_status decide_body(tx *t, void *ctx)
+{
+    decision *c = ctx;
+    c->errs->n_items = c->before; /* a retry starts clean */
+    pending_row r;
+    db_status st = read_pending(t->d, c->id, &r);
+    if (st != DB_OK)
+        return st;
+    if (c->cluster_id && r.cluster_id != c->cluster_id)
+        return DB_DONE;
+    if (!r.pending) {
+        valid_add_error(c->errs, "id", FE_NOT_PENDING, 0, 0);
+        return DB_CONSTRAINT;
+    }
+    t->entity_id = r.cluster_id;
+    int64_t member_id = 0;
+    bool accept = strcmp(c->status, "accepted") == 0;
+    if (accept) {
+        if ((st = check_pair(t->d, r.cluster_id, r.org_id, r.joined_on, c->secretariat, c->errs)) !=
+            DB_OK)
+            return st;
+        if (c->errs->n_items > c->before)
+            return DB_CONSTRAINT;
+        if ((st = insert_member(t->d, r.cluster_id, r.org_id, r.role, r.joined_on, r.proposed_by,
+                                c->actor_id, &member_id)) != DB_OK)
+            return st;
+    }
+    if ((st = decide(t->d, c->id, c->status, c->actor_id, c->reason, member_id)) != DB_OK)
+        return st;
+    buf_reset(&t->detail);
+    buf_printf(&t->detail, "{\"proposal\":%lld,", (long long)c->id);
+    if (accept)
+        buf_printf(&t->detail, "\"member\":%lld,", (long long)member_id);
+    buf_printf(&t->detail, "\"org\":%lld", (long long)r.org_id);
+    if (accept)
+        buf_printf(&t->detail, ",\"proposed_by\":%lld", (long long)r.proposed_by);
+    else if (strcmp(c->status, "declined") == 0)
+        buf_printf(&t->detail, ",\"reason_given\":%s", c->reason ? "true" : "false");
+    buf_putc(&t->detail, '}');
+    return DB_OK;
+}
+
+/* Runs decide_body for c as action by c->actor_id. */
+static db_status decide_write(db *d, const char *action, const char *ip, decision *c)
+{
+    form_errors local = {0};
+    if (!c->errs)
+        c->errs = &local;
+    c->before = c->errs->n_items;
+    tx t = TX_INIT(c->actor_id, ip, action, "org", c->cluster_id);
+    t.bump = MEMBERSHIP_WRITE;
+    return tx_write(d, &t, decide_body, c);
+}
+
 db_status membership_accept(db *d, const principal *p, int64_t id, const char *ip,
                             form_errors *errs)
 {
     assert(d && p);
-    form_errors local = {0};
-    if (!errs)
-        errs = &local;
-    size_t before = errs->n_items;
-    buf detail = BUF_INIT;
-    pending_row r;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto done;
-    if ((st = read_pending(d, id, &r)) != DB_OK)
-        goto cleanup; /* DB_DONE: no such proposal */
-    if (!r.pending) {
-        add_error(errs, "id", FE_NOT_PENDING, 0);
-        st = DB_CONSTRAINT;
-        goto cleanup;
-    }
-    if ((st = check_pair(d, r.cluster_id, r.org_id, r.joined_on, is_secretariat(p), errs)) != DB_OK)
-        goto cleanup;
-    if (errs->n_items > before) {
-        st = DB_CONSTRAINT;
-        goto cleanup;
-    }
-    int64_t member_id = 0;
-    if ((st = insert_member(d, r.cluster_id, r.org_id, r.role, r.joined_on, r.proposed_by,
-                            p->person_id, &member_id)) != DB_OK)
-        goto cleanup;
-    if ((st = decide(d, id, "accepted", p->person_id, NULL, member_id)) != DB_OK)
-        goto cleanup;
-    buf_printf(&detail, "{\"proposal\":%lld,\"member\":%lld,\"org\":%lld,\"proposed_by\":%lld}",
-               (long long)id, (long long)member_id, (long long)r.org_id, (long long)r.proposed_by);
-    if ((st = finish_write(d, p->person_id, ip, "membership_accept", r.cluster_id, &detail)) !=
-        DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
-    return st;
+    decision c = {.id = id,
+                  .status = "accepted",
+                  .secretariat = is_secretariat(p),
+                  .actor_id = p->person_id,
+                  .errs = errs};
+    return decide_write(d, "membership_accept", ip, &c);
 }
+
+static const form_rule reason_rules[] = {{"reason", FV_TEXT, 0, 0, REASON_MAX, NULL}};
+static const valid_table reason_table = {reason_rules, 1, NULL, 0};
 
 db_status membership_decline(db *d, const principal *p, int64_t id, const char *reason,
                              const char *ip, form_errors *errs)
@@ -540,50 +529,20 @@ db_status membership_decline(db *d, const principal *p, int64_t id, const char *
     form_errors local = {0};
     if (!errs)
         errs = &local;
-    buf detail = BUF_INIT;
-    pending_row r;
-    if (empty(reason)) {
-        reason = NULL;
-    } else if (!utf8_valid(reason, strlen(reason), false)) {
-        add_error(errs, "reason", FE_INVALID, 0);
-        return DB_CONSTRAINT;
-    } else {
-        size_t chars = 0;
-        for (const char *c = reason; *c; c++) {
-            if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-                add_error(errs, "reason", FE_CONTROL_CHARS, 0);
-                return DB_CONSTRAINT;
-            }
-            chars += ((unsigned char)*c & 0xC0) != 0x80;
-        }
-        if (chars > REASON_MAX) {
-            add_error(errs, "reason", FE_TOO_LONG, REASON_MAX);
-            return DB_CONSTRAINT;
-        }
+    arena a = ARENA_INIT;
+    form_value v;
+    db_status st = DB_CONSTRAINT;
+    if (valid_values(&a, &reason_table, &reason, &v, errs, NULL)) {
+        decision c = {.id = id,
+                      .status = "declined",
+                      .actor_id = p->person_id,
+                      .reason = v.present ? v.text : NULL,
+                      .errs = errs};
+        st = decide_write(d, "membership_decline", ip, &c);
+    } else if (form_error_for(errs, "reason")->code == FE_NOMEM) {
+        st = DB_NOMEM;
     }
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto done;
-    if ((st = read_pending(d, id, &r)) != DB_OK)
-        goto cleanup;
-    if (!r.pending) {
-        add_error(errs, "id", FE_NOT_PENDING, 0);
-        st = DB_CONSTRAINT;
-        goto cleanup;
-    }
-    if ((st = decide(d, id, "declined", p->person_id, reason, 0)) != DB_OK)
-        goto cleanup;
-    buf_printf(&detail, "{\"proposal\":%lld,\"org\":%lld,\"reason_given\":%s}", (long long)id,
-               (long long)r.org_id, reason ? "true" : "false");
-    if ((st = finish_write(d, p->person_id, ip, "membership_decline", r.cluster_id, &detail)) !=
-        DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
+    arena_free(&a);
     return st;
 }
 
@@ -591,37 +550,14 @@ db_status membership_withdraw(db *d, int64_t cluster_id, int64_t id, int64_t act
                               const char *ip, form_errors *errs)
 {
     assert(d);
-    form_errors local = {0};
-    if (!errs)
-        errs = &local;
-    buf detail = BUF_INIT;
-    pending_row r;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto done;
-    if ((st = read_pending(d, id, &r)) != DB_OK)
-        goto cleanup;
-    if (r.cluster_id != cluster_id) {
-        st = DB_DONE; /* not this cluster's proposal */
-        goto cleanup;
-    }
-    if (!r.pending) {
-        add_error(errs, "id", FE_NOT_PENDING, 0);
-        st = DB_CONSTRAINT;
-        goto cleanup;
-    }
-    if ((st = decide(d, id, "withdrawn", actor_id, NULL, 0)) != DB_OK)
-        goto cleanup;
-    buf_printf(&detail, "{\"proposal\":%lld,\"org\":%lld}", (long long)id, (long long)r.org_id);
-    if ((st = finish_write(d, actor_id, ip, "membership_withdraw", cluster_id, &detail)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
-    return st;
+    if (cluster_id <= 0)
+        return DB_DONE; /* no cluster has that proposal */
+    decision c = {.id = id,
+                  .cluster_id = cluster_id,
+                  .status = "withdrawn",
+                  .actor_id = actor_id,
+                  .errs = errs};
+    return decide_write(d, "membership_withdraw", ip, &c);
 }
 
 /* --- reading ---------------------------------------------------------------------- */

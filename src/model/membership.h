@@ -31,7 +31,7 @@
 
 #include "core/arena.h"
 #include "db/db.h"
-#include "http/form.h"
+#include "valid/valid.h"
 #include "model/principal.h"
 
 typedef struct membership_proposal {

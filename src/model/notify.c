@@ -218,8 +218,11 @@ db_status notify_topic_add(db *d, int64_t person_id, const char *page, const cha
         *err = TOPIC_BAD_PAGE;
         goto cleanup;
     }
-    if ((*err = notify_topic_canonical(&a, query, &c.query)) != TOPIC_OK)
+    c.query = query ? query : "";
+    if (strlen(c.query) > NOTIFY_QUERY_MAX) {
+        *err = TOPIC_TOO_LONG;
         goto cleanup;
+    }
     tx t = TX_INIT(person_id, ip, "notify_topic_add", "notify_topic", 0);
     st = tx_write(d, &t, put_topic, &c);
     *err = st == DB_CONSTRAINT ? c.err : TOPIC_OK;

@@ -113,15 +113,8 @@ typedef enum {
     TOPIC_EXISTS,    /* the same search is saved already */
 } topic_error;
 
-/* The canonical form of a list page's query string: parameters without a
- * value and the ones that only choose a view (page, lang, sort, cursor,
- * format) dropped, the rest sorted by name then value and re-encoded.
- * Input may start with '?'. Returns TOPIC_OK or TOPIC_BAD_QUERY /
- * TOPIC_TOO_LONG; *out is an arena string. Pure (for tests). */
-topic_error notify_topic_canonical(arena *a, const char *query, const char **out);
-
-/* Saves a topic for person_id (page a list page, query as typed or copied
- * from a URL; canonicalised). DB_CONSTRAINT with *err when refused,
+/* Saves a topic for person_id (page a list page, query in canonical form:
+ * notify_topic_canonical of web/web_topic.h; checked only for length). DB_CONSTRAINT with *err when refused,
  * nothing stored; *id the new row. */
 db_status notify_topic_add(db *d, int64_t person_id, const char *page, const char *query,
                            const char *ip, topic_error *err, int64_t *id);

@@ -28,6 +28,7 @@
 #include "json/json.h"
 #include "model/audit.h"
 #include "model/image.h"
+#include "model/tx.h"
 #include "model/versions.h"
 
 /* --- fields ------------------------------------------------------------------ */
@@ -1236,9 +1237,6 @@ static const char SQL_REVISION[] =
     "INSERT INTO org_revision(org_id, rev, at, actor_id, action, snapshot)"
     " VALUES ($1, (SELECT coalesce(max(rev), 0) + 1 FROM org_revision WHERE org_id = $1),"
     " $2, nullif($3, 0), $4, $5)";
-static const char SQL_BUMP[] =
-    "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = $1"
-    " WHERE key = 'directory_version'";
 static const char SQL_TOUCH[] =
     "UPDATE org SET updated_at = $2, updated_by = nullif($3, 0) WHERE id = $1";
 
@@ -1318,13 +1316,10 @@ static db_status add_revision(db *d, int64_t id, int64_t now, int64_t actor_id, 
     return db_run(s);
 }
 
+/* The directory changed: tx_bump, the one place that bumps a version. */
 static db_status bump_version(db *d, int64_t now)
 {
-    db_stmt *s = db_prepare(d, SQL_BUMP);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, now);
-    return db_run(s);
+    return tx_bump(d, TX_DIRECTORY);
 }
 
 static void put_word(buf *b, const char *s)

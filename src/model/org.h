@@ -16,7 +16,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "db/db.h"
-#include "http/form.h"
+#include "valid/valid.h"
 #include "i18n/i18n.h"
 
 /* One entry. Strings are arena copies (NULL = empty); code lists hold

@@ -432,6 +432,7 @@ static const char SQL_ACCOUNTS_COUNT[] = "SELECT count(*) FROM account";
 
 db_status person_account_list(db *d, arena *a, person_account **rows, size_t *n)
 {
+    assert(d && a);
     *rows = NULL;
     *n = 0;
     int64_t count = 0;
@@ -600,6 +601,7 @@ static void affil_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 
 db_status person_affiliations(db *d, arena *a, int64_t person_id, person_affil **items, size_t *n)
 {
+    assert(d && a);
     *items = NULL;
     *n = 0;
     db_stmt *s = db_prepare(d, SQL_AFFILIATIONS);

@@ -37,6 +37,17 @@ db_status tx_version(db *d, unsigned which, int64_t *out)
                   DB_NONE);
 }
 
+db_status tx_finish(db *d, int64_t actor_id, const char *ip, const char *action, const char *entity,
+                    int64_t entity_id, const buf *detail, unsigned bump)
+{
+    assert(d && db_in_tx(d) && action);
+    if (detail && buf_failed(detail))
+        return DB_NOMEM;
+    db_status st = audit_add(d, actor_id, ip, action, entity, entity_id,
+                             detail && detail->len ? buf_str(detail) : NULL);
+    return st == DB_OK ? tx_bump(d, bump) : st;
+}
+
 /* One attempt: begin, body, audit, bump, commit; rolled back on failure. */
 static db_status attempt(db *d, tx *t, tx_body body, void *ctx)
 {
@@ -46,16 +57,12 @@ static db_status attempt(db *d, tx *t, tx_body body, void *ctx)
     t->tries++;
     if ((st = body(t, ctx)) != DB_OK)
         goto cleanup;
-    if (t->action) {
-        if (buf_failed(&t->detail)) {
-            st = DB_NOMEM;
-            goto cleanup;
-        }
-        if ((st = audit_add(d, t->actor_id, t->ip, t->action, t->entity, t->entity_id,
-                            t->detail.len ? buf_str(&t->detail) : NULL)) != DB_OK)
-            goto cleanup;
-    }
-    if ((st = tx_bump(d, t->bump)) != DB_OK)
+    if (t->action)
+        st = tx_finish(d, t->actor_id, t->ip, t->action, t->entity, t->entity_id, &t->detail,
+                       t->bump);
+    else
+        st = tx_bump(d, t->bump);
+    if (st != DB_OK)
         goto cleanup;
     st = db_commit(d);
 cleanup:

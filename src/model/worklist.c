@@ -13,15 +13,6 @@
 
 #define WORK_LIST_MAX 20
 
-/* Today in Belgrade as 'YYYY-MM-DD' (the process's zone). */
-static void today(char out[11])
-{
-    time_t t = (time_t)time_now();
-    struct tm tm;
-    if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
-        out[0] = '\0';
-}
-
 /* Members now ($3 today), and members of year $2 (a membership that
  * overlaps it, as the totals and the missing-reports page count them)
  * without figures for it. */
@@ -56,7 +47,7 @@ db_status worklist_clusters(db *d, arena *a, int64_t person_id, int year, work_c
     *items = NULL;
     *n = 0;
     char day[11];
-    today(day);
+    time_today(day);
     db_stmt *s = db_query(d, SQL_CLUSTERS, DB_ARGS(DBI(person_id), DBI(year), DBT(day)));
     if (!s)
         return DB_ERR;

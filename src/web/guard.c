@@ -3,6 +3,7 @@
  * negotiation, identifying the user (session cookie or Bearer token),
  * CSRF, login and role checks, so no handler can forget them. Rights on a
  * particular organisation are then asked of rights_can() by the handler. */
+#include <assert.h>
 #include <string.h>
 #include <strings.h>
 
@@ -15,6 +16,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/server_hooks.h"
+#include "json/json.h"
 #include "model/auth.h"
 #include "model/versions.h"
 #include "web/page_cache.h"
@@ -59,9 +61,30 @@ static const char *form_csrf(req *r)
     return r->user ? r->user->csrf : anon_csrf(r);
 }
 
+/* resp_error's body writer: JSON for the API and clients that prefer it,
+ * else the HTML page in the site layout. */
+static void error_body(req *r, unsigned status, const char *message)
+{
+    if (!r->is_api && !req_wants_json(r)) {
+        r->content_type = "text/html; charset=utf-8";
+        layout_error_page(r, status, message);
+        return;
+    }
+    r->content_type = "application/json";
+    buf_puts(&r->out, "{\"error\":{\"code\":");
+    json_put_string(&r->out, http_status_code(status));
+    buf_puts(&r->out, ",\"message\":");
+    json_put_string(&r->out, message);
+    if (status >= 500) {
+        buf_puts(&r->out, ",\"request_id\":");
+        json_put_string(&r->out, r->id);
+    }
+    buf_puts(&r->out, "}}\n");
+}
+
 void web_setup(void)
 {
-    resp_set_error_page(layout_error_page);
+    resp_set_error_body(error_body);
     static const layout_hooks hooks = {.csrf = form_csrf, .user_area = web_user_area};
     layout_set_hooks(&hooks);
 }
@@ -179,6 +202,7 @@ bool server_hook_fast(req *r)
     t_fast = true;
     t_fast_hit = false;
     negotiate_language(r);
+    assert(r->a && (unsigned)r->lang < LANG__COUNT);
     r->route->fn(r);
     t_fast = false;
     if (t_fast_hit && r->status == 200 && !buf_failed(&r->out) && !r->a->failed)
@@ -334,5 +358,9 @@ bool server_hook_guard(req *r)
                    "This API token is read-only: create a read-write token to change data.");
         return false;
     }
+    /* what every handler relies on: an arena, a language it can look up,
+     * and a database unless it runs on the I/O thread */
+    assert(r->a && (unsigned)r->lang < LANG__COUNT);
+    assert(r->db || (f & RF_INLINE));
     return true;
 }

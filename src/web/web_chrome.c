@@ -1,6 +1,7 @@
 /* web_chrome.c: the parts of every page's frame that depend on who is
  * reading, handed to the layout (html/layout.h hooks) by web_setup(): the
  * account bar. html/ knows nothing of principals; this file does. */
+#include <assert.h>
 #include <string.h>
 
 #include "html/html.h"
@@ -14,6 +15,7 @@
  * its own, so the main header row keeps its room at every width. */
 void web_user_area(req *r, const char *nav)
 {
+    assert(r && r->a && (unsigned)r->lang < LANG__COUNT);
     lang_id L = r->lang;
     buf *o = &r->out;
     const principal *u = r->user;

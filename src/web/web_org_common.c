@@ -3,9 +3,11 @@
  * script, the entry card of every list, pagination, and highlighting of
  * search words. Pages call the model (org.h) for data; this file only
  * shapes it for reading. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strutil.h"
 #include "core/utf8.h"
 #include "i18n/collate.h"
 #include "html/html.h"
@@ -27,6 +29,7 @@ const char *web_ref_table(int t)
 
 const ref_item *web_refs_items(req *r, web_refs *refs, int t, size_t *n)
 {
+    assert(r && refs && n);
     *n = 0;
     if (t < 0 || t >= WREF__COUNT)
         return NULL;
@@ -46,6 +49,7 @@ const ref_item *web_refs_items(req *r, web_refs *refs, int t, size_t *n)
 
 const char *web_refs_label(req *r, web_refs *refs, int t, const char *code)
 {
+    assert(r && refs);
     if (!code || !*code)
         return NULL;
     size_t n;
@@ -57,11 +61,6 @@ const char *web_refs_label(req *r, web_refs *refs, int t, const char *code)
 }
 
 /* --- text in the reader's language ------------------------------------------ */
-
-static bool empty(const char *s)
-{
-    return !s || !*s;
-}
 
 /* s transliterated to Latin (arena), or s itself when the arena is out of
  * memory. */
@@ -83,18 +82,20 @@ static const char *in_script(req *r, const char *s)
 
 const char *web_org_text(req *r, const char *sr, const char *en)
 {
+    assert(r && r->a && (unsigned)r->lang < LANG__COUNT);
     if (r->lang == LANG_EN)
-        return !empty(en) ? en : !empty(sr) ? in_script(r, sr) : NULL;
-    if (empty(sr))
-        return !empty(en) ? en : NULL;
+        return !str_empty(en) ? en : !str_empty(sr) ? in_script(r, sr) : NULL;
+    if (str_empty(sr))
+        return !str_empty(en) ? en : NULL;
     return in_script(r, sr);
 }
 
 const char *web_org_name(req *r, const org_rec *o)
 {
-    if (r->lang == LANG_EN && !empty(o->name_en))
+    assert(r && o);
+    if (r->lang == LANG_EN && !str_empty(o->name_en))
         return o->name_en;
-    if (empty(o->name))
+    if (str_empty(o->name))
         return o->slug ? o->slug : "";
     return in_script(r, o->name);
 }
@@ -145,19 +146,19 @@ const char *web_actor_name(req *r, int64_t actor_id, const char *name, bool eras
 {
     if (actor_id == 0)
         return T(r->lang, system);
-    if (erased || empty(name))
+    if (erased || str_empty(name))
         return T(r->lang, MSG_ERASED_PERSON);
     return in_script(r, name);
 }
 
 const char *web_org_acronym(req *r, const org_rec *o)
 {
-    return empty(o->acronym) ? NULL : in_script(r, o->acronym);
+    return str_empty(o->acronym) ? NULL : in_script(r, o->acronym);
 }
 
 const char *web_org_place(req *r, web_refs *refs, const org_rec *o)
 {
-    const char *m = empty(o->municipality) ? NULL : in_script(r, o->municipality);
+    const char *m = str_empty(o->municipality) ? NULL : in_script(r, o->municipality);
     const char *d = web_refs_label(r, refs, WREF_DISTRICT, o->district);
     if (m && d)
         return arena_printf(r->a, "%s, %s", m, d);
@@ -166,6 +167,7 @@ const char *web_org_place(req *r, web_refs *refs, const org_rec *o)
 
 const char *web_org_status_label(lang_id lang, const char *status)
 {
+    assert((unsigned)lang < LANG__COUNT);
     if (status && strcmp(status, "draft") == 0)
         return T(lang, MSG_DIR_STATUS_DRAFT);
     if (status && strcmp(status, "archived") == 0)
@@ -195,7 +197,7 @@ static bool lower_cp(uint32_t c)
 
 const char *web_org_monogram(req *r, const org_rec *o)
 {
-    bool acronym = !empty(o->acronym);
+    bool acronym = !str_empty(o->acronym);
     const char *src = acronym ? web_org_acronym(r, o) : web_org_name(r, o);
     buf b = BUF_INIT;
     int taken = 0;
@@ -273,7 +275,7 @@ void web_org_card(req *r, web_refs *refs, const org_rec *o, const char *query)
     else
         html_text(out, name);
     html_raw(out, "</a>");
-    if (!empty(o->acronym)) {
+    if (!str_empty(o->acronym)) {
         html_raw(out, " <abbr>");
         if (query)
             html_highlight(out, web_org_acronym(r, o), query);

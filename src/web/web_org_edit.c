@@ -13,6 +13,7 @@
  * CSRF (routes.c). */
 #include <string.h>
 
+#include "core/strutil.h"
 #include "core/utf8.h"
 #include "html/html.h"
 #include "html/layout.h"
@@ -95,11 +96,6 @@ typedef struct edit_view {
     const char *notice;        /* an alert above the form, or NULL */
     const char *confirm_error; /* the delete confirmation's error, or NULL */
 } edit_view;
-
-static bool empty(const char *s)
-{
-    return !s || !*s;
-}
 
 /* The id of a field's input ("org-name"). */
 static const char *field_id(req *r, const char *field)
@@ -202,7 +198,7 @@ static void select_field(req *r, web_refs *refs, const edit_view *v, const char 
     html_fmt(o, "><option value=\"\">%s</option>", T(L, MSG_DIR_CHOOSE));
     size_t n;
     const ref_item *it = web_refs_items(r, refs, t, &n);
-    bool known = empty(value);
+    bool known = str_empty(value);
     if (t == WREF_DISTRICT) {
         /* districts under their region, regions in their own order */
         size_t n_reg;
@@ -279,7 +275,7 @@ static void checklist_field(req *r, web_refs *refs, const edit_view *v, const ch
     size_t n;
     const ref_item *it = web_refs_items(r, refs, t, &n);
     for (size_t i = 0; i < n; i++) {
-        bool sub = !empty(it[i].parent);
+        bool sub = !str_empty(it[i].parent);
         bool on = in_list(values, n_values, it[i].code);
         const char *label_text = it[i].label ? it[i].label : it[i].code;
         if (t == WREF_NACE)
@@ -309,7 +305,7 @@ static void status_field(req *r, const edit_view *v)
 {
     buf *o = &r->out;
     lang_id L = r->lang;
-    const char *cur = empty(v->o->status) ? "draft" : v->o->status;
+    const char *cur = str_empty(v->o->status) ? "draft" : v->o->status;
     const char *error = web_errs_get(v->errs, "status");
     field_open(r, "org-status", T(L, MSG_DIR_L_STATUS), NULL, error, true);
     html_raw(o, "<ul class=\"radios\">");

@@ -9,6 +9,7 @@
  * page says so and points to the directory. Later modules (cooperation,
  * calls, events, positions) add a row to the table and a function, and
  * nothing else changes. */
+#include <assert.h>
 #include <string.h>
 #include <time.h>
 
@@ -241,6 +242,7 @@ static const start_section_fn sections[] = {
 
 void web_start(req *r)
 {
+    assert(r && r->a && r->db);
     lang_id L = r->lang;
     page_meta m = {.title = T(L, MSG_START_TITLE), .nav = "start"};
     layout_begin(r, &m);

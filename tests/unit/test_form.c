@@ -1002,6 +1002,83 @@ static void test_error_text(void **state)
     assert_error_text(LANG_EN, (form_error_code)999, 0, 0, "This value is not valid.");
 }
 
+/* FV_DATE: a real calendar date, years 1900..2199, written YYYY-MM-DD. */
+static void test_validate_date(void **state)
+{
+    (void)state;
+    static const form_rule rules[] = {{"d", FV_DATE, FORM_REQUIRED, 0, 0, NULL}};
+    static const valid_table t = {rules, 1, NULL, 0};
+    static const struct {
+        const char *in;
+        form_error_code want;
+    } cases[] = {
+        {"2024-02-29", 0},       {"2023-02-29", FE_DATE}, {"2023-04-31", FE_DATE},
+        {" 2023-12-31 ", 0},     {"1899-12-31", FE_DATE}, {"2200-01-01", FE_DATE},
+        {"2023-1-01", FE_DATE},  {"2023/01/01", FE_DATE}, {"", FE_REQUIRED},
+        {"2023-13-01", FE_DATE}, {"2023-00-10", FE_DATE}, {"abcd-ef-gh", FE_DATE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        arena a = ARENA_INIT;
+        form_value v;
+        form_errors errs = {0};
+        bool ok = valid_values(&a, &t, &cases[i].in, &v, &errs, NULL);
+        assert_int_equal(ok, cases[i].want == 0);
+        if (cases[i].want)
+            assert_int_equal(form_error_for(&errs, "d")->code, cases[i].want);
+        else
+            assert_int_equal(strlen(v.text), 10);
+        arena_free(&a);
+    }
+}
+
+/* valid_values: arguments through a table, then its cross-field rules in
+ * order, with the caller's context; absent values are NULL or "". */
+static void end_after_start(const form_value *v, const void *ctx, form_errors *errs)
+{
+    int *calls = (int *)ctx;
+    (*calls)++;
+    if (v[0].present && v[1].present && !form_error_for(errs, "to") &&
+        strcmp(v[1].text, v[0].text) <= 0)
+        valid_add_error(errs, "to", FE_DATE_ORDER, 0, 0);
+}
+
+static void test_valid_values_cross(void **state)
+{
+    (void)state;
+    static const form_rule rules[] = {{"from", FV_DATE, FORM_REQUIRED, 0, 0, NULL},
+                                      {"to", FV_DATE, 0, 0, 0, NULL},
+                                      {"note", FV_TEXT, 0, 0, 5, NULL}};
+    static const valid_cross_fn cross[] = {end_after_start};
+    static const valid_table t = {rules, 3, cross, 1};
+    arena a = ARENA_INIT;
+    form_value v[3];
+    int calls = 0;
+
+    form_errors errs = {0};
+    const char *good[3] = {"2024-01-01", "2024-06-30", NULL};
+    assert_true(valid_values(&a, &t, good, v, &errs, &calls));
+    assert_int_equal(calls, 1);
+    assert_false(v[2].present);
+
+    form_errors bad = {0};
+    const char *order[3] = {"2024-06-30", "2024-01-01", "toolong"};
+    assert_false(valid_values(&a, &t, order, v, &bad, &calls));
+    assert_int_equal(calls, 2);
+    assert_int_equal(bad.n_items, 2);
+    assert_int_equal(form_error_for(&bad, "to")->code, FE_DATE_ORDER);
+    assert_int_equal(form_error_for(&bad, "note")->code, FE_TOO_LONG);
+    assert_int_equal(form_error_for(&bad, "note")->max, 5);
+
+    /* a cross rule only adds: errors found before stay, none is doubled */
+    form_errors both = {0};
+    const char *missing[3] = {"", "2024-13-01", NULL};
+    assert_false(valid_values(&a, &t, missing, v, &both, &calls));
+    assert_int_equal(both.n_items, 2);
+    assert_int_equal(form_error_for(&both, "from")->code, FE_REQUIRED);
+    assert_int_equal(form_error_for(&both, "to")->code, FE_DATE);
+    arena_free(&a);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -1029,7 +1106,8 @@ int main(void)
         cmocka_unit_test(test_validate_url),       cmocka_unit_test(test_validate_slug),
         cmocka_unit_test(test_validate_enum_bool), cmocka_unit_test(test_validate_file),
         cmocka_unit_test(test_validate_multi),     cmocka_unit_test(test_validate_table_and_errors),
-        cmocka_unit_test(test_error_text),
+        cmocka_unit_test(test_error_text),         cmocka_unit_test(test_validate_date),
+        cmocka_unit_test(test_valid_values_cross),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "model/digest.h"
 #include "model/notify.h"
+#include "web/web_topic.h"
 
 #include "testdb.h"
 

@@ -1,13 +1,15 @@
-/* notify_query.c: the canonical form of a saved search's query string
- * (notify_topic_canonical, declared in notify.h). Pure apart from the
- * arena, so it is fuzzed alone (fuzz/fuzz_topic.c); notify.c stores what it
- * returns. */
+/* web_topic.c: the canonical form of a saved search's query string
+ * (notify_topic_canonical, declared in web_topic.h). It parses a query
+ * string, which is the HTTP layer's work, so it lives with the pages: the
+ * settings page canonicalises what a person saves, and the model
+ * (notify_topic_add) stores it as given. Pure apart from the arena, so it
+ * is fuzzed alone (fuzz/fuzz_topic.c). */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/form.h"
-#include "model/notify.h"
+#include "web/web_topic.h"
 
 /* Parameters that choose how a list is shown, not what is in it. */
 static bool view_only(const char *name)
