@@ -17,6 +17,7 @@
 #include "http/server_hooks.h"
 #include "model/auth.h"
 #include "model/versions.h"
+#include "web/notice.h"
 #include "web/page_cache.h"
 #include "web/web.h"
 
@@ -62,7 +63,8 @@ static const char *form_csrf(req *r)
 void web_setup(void)
 {
     resp_set_error_page(layout_error_page);
-    static const layout_hooks hooks = {.csrf = form_csrf, .user_area = web_user_area};
+    static const layout_hooks hooks = {
+        .csrf = form_csrf, .user_area = web_user_area, .notice = web_notice_show};
     layout_set_hooks(&hooks);
 }
 
