@@ -1573,9 +1573,9 @@ void web_org_figures_save(req *r)
             resp_fail(r, st, "figures_put");
             return;
         } else {
+            /* no #fig-YEAR: the confirmation at the top must be in view */
             web_notice_next(r, NOTICE_FIGURES_SAVED, val[E_YEAR].i);
-            resp_redirect(r, arena_printf(r->a, "/orgs/%s/figures#fig-%lld", org.slug,
-                                          (long long)val[E_YEAR].i));
+            resp_redirect(r, arena_printf(r->a, "/orgs/%s/figures", org.slug));
             return;
         }
     }

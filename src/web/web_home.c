@@ -72,14 +72,14 @@ static bool headline(req *r)
     buf v = BUF_INIT;
     if (have) {
         i18n_fmt_int(&v, L, t[0].employees);
-        html_fmt(o,
-                 "<li><span class=\"stat-value\">%s</span><span class=\"stat-label\">%s</span></li>",
-                 buf_str(&v), T(L, MSG_HOME_STAT_EMPLOYEES));
+        html_fmt(
+            o, "<li><span class=\"stat-value\">%s</span><span class=\"stat-label\">%s</span></li>",
+            buf_str(&v), T(L, MSG_HOME_STAT_EMPLOYEES));
         buf_reset(&v);
         i18n_fmt_money(&v, L, t[0].revenue_eur, "EUR", true);
-        html_fmt(o,
-                 "<li><span class=\"stat-value\">%s</span><span class=\"stat-label\">%s</span></li>",
-                 buf_str(&v), T(L, MSG_HOME_C_REVENUE));
+        html_fmt(
+            o, "<li><span class=\"stat-value\">%s</span><span class=\"stat-label\">%s</span></li>",
+            buf_str(&v), T(L, MSG_HOME_C_REVENUE));
         if (t[0].export_share_bp >= 0) {
             buf_reset(&v);
             chart_fmt_bp(&v, L, t[0].export_share_bp);
@@ -94,8 +94,8 @@ static bool headline(req *r)
     html_raw(o, "</ul><p class=\"stat-source\">");
     buf_reset(&v);
     if (have)
-        buf_printf(&v, T(L, MSG_HOME_C_SOURCE), (long long)t[0].reported,
-                   (long long)t[0].members, year);
+        buf_printf(&v, T(L, MSG_HOME_C_SOURCE), (long long)t[0].reported, (long long)t[0].members,
+                   year);
     else
         buf_puts(&v, T(L, MSG_HOME_C_SOURCE_NONE));
     html_fmt(o, "%s ", buf_str(&v));
