@@ -40,8 +40,7 @@ typedef struct queue_view {
     const char *error; /* the POST's refusal, shown above the table */
 } queue_view;
 
-static void read_filters(req *r, queue_view *v, const char *cluster, const char *year,
-                         const char *source)
+static void read_filters(queue_view *v, const char *cluster, const char *year, const char *source)
 {
     int64_t y = 0;
     if (year && str_to_i64(year, &y) && y >= VQ_YEAR_FIRST && y <= VQ_YEAR_LAST)
@@ -54,7 +53,6 @@ static void read_filters(req *r, queue_view *v, const char *cluster, const char 
             v->f.cluster_id = v->clusters[i].id;
             v->cluster_slug = v->clusters[i].slug;
         }
-    (void)r;
 }
 
 /* The query string of the filters ("" when none), for links back. */
@@ -228,7 +226,7 @@ static bool load_view(req *r, queue_view *v, const char *cluster, const char *ye
         resp_fail(r, st, "verify_clusters");
         return false;
     }
-    read_filters(r, v, cluster, year, source);
+    read_filters(v, cluster, year, source);
     return true;
 }
 
