@@ -59,13 +59,14 @@ clean:
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc
-FUZZ_CORE = src/core/buf.c src/core/mem.c src/core/arena.c src/core/utf8.c src/core/strutil.c
-FUZZ_TARGETS = fuzz_url fuzz_urlencoded fuzz_multipart fuzz_cookie fuzz_utf8 fuzz_html fuzz_json fuzz_csv fuzz_image fuzz_ical fuzz_topic
+FUZZ_CORE = src/core/buf.c src/core/mem.c src/core/arena.c src/core/utf8.c src/core/strutil.c src/core/num.c
+FUZZ_TARGETS = fuzz_url fuzz_urlencoded fuzz_multipart fuzz_cookie fuzz_utf8 fuzz_html fuzz_json fuzz_csv fuzz_image fuzz_ical fuzz_topic fuzz_num
 FUZZ_SRC_fuzz_url = $(FUZZ_CORE) src/http/router.c src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
 FUZZ_SRC_fuzz_urlencoded = $(FUZZ_CORE) src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
 FUZZ_SRC_fuzz_multipart = $(FUZZ_CORE) src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
 FUZZ_SRC_fuzz_cookie = $(FUZZ_CORE) src/http/cookie.c
 FUZZ_SRC_fuzz_utf8 = $(FUZZ_CORE)
+FUZZ_SRC_fuzz_num = $(FUZZ_CORE)
 FUZZ_SRC_fuzz_html = $(FUZZ_CORE) src/html/html.c
 FUZZ_SRC_fuzz_json = $(FUZZ_CORE) src/json/json.c
 FUZZ_SRC_fuzz_csv = $(FUZZ_CORE) src/core/csv.c

@@ -4,9 +4,11 @@
 #include <stdio.h>
 
 #include <string.h>
+#include <strings.h>
 
 #include "html/html.h"
 #include "http/assets.h"
+#include "http/form.h"
 
 void layout_lang_url(buf *out, const req *r, lang_id lang)
 {
@@ -41,6 +43,57 @@ static void nav_item(req *r, const page_meta *m, const char *key, const char *hr
     bool current = m->nav && strcmp(m->nav, key) == 0;
     html_fmt(&r->out, "<li><a href=\"%u\"%R>%s</a></li>", href,
              current ? " aria-current=\"page\"" : "", T(r->lang, label));
+}
+
+/* A field the language switch may send again: never a password, the old
+ * CSRF token (the current one is added) or a file (it cannot be re-sent). */
+static bool resend_field(const form_field *f)
+{
+    return !f->filename && strstr(f->name, "password") == NULL && strcmp(f->name, "_csrf") != 0;
+}
+
+/* The language switch of a page that shows a form refused with errors (a
+ * POST answered 422: nothing was changed): a form that posts what was typed
+ * again to the same address with the other language, so switching keeps
+ * it, and the form comes back with its errors in that language. Passwords
+ * and files are left out. False (nothing written) on any other page, or
+ * when the body cannot be read again. */
+static bool lang_switch_form(req *r)
+{
+    if (r->method != HTTP_POST || r->status != 422)
+        return false;
+    const char *ct = req_header(r, "Content-Type");
+    form f = {0};
+    form_status st = FORM_ERR_ENCODING;
+    if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+        st = form_parse_urlencoded(r->a, r->body, r->body_len, &f, NULL);
+    else if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
+        st = form_parse_multipart(r->a, ct, r->body, r->body_len, &f, NULL);
+    if (st != FORM_OK)
+        return false;
+    buf *o = &r->out;
+    /* sent in the encoding the handler read the first time */
+    html_raw(o, "<form method=\"post\" action=\"");
+    layout_lang_url(o, r, r->lang);
+    html_fmt(o, "\"%R><ul>",
+             ct[0] == 'm' || ct[0] == 'M' ? " enctype=\"multipart/form-data\"" : "");
+    for (int l = 0; l < LANG__COUNT; l++) {
+        html_fmt(o, "<li><button type=\"submit\" class=\"lang-button\" lang=\"%s\" formaction=\"",
+                 i18n_tag((lang_id)l));
+        layout_lang_url(o, r, (lang_id)l);
+        html_fmt(o, "\"%R>%s</button></li>", l == (int)r->lang ? " aria-current=\"true\"" : "",
+                 i18n_name((lang_id)l));
+    }
+    html_raw(o, "</ul>");
+    layout_csrf_field(r);
+    for (size_t i = 0; i < f.n_fields; i++) {
+        if (!resend_field(&f.fields[i]))
+            continue;
+        html_fmt(o, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", f.fields[i].name,
+                 f.fields[i].value);
+    }
+    html_raw(o, "</form>");
+    return true;
 }
 
 void layout_begin(req *r, const page_meta *m)
@@ -104,15 +157,21 @@ void layout_begin(req *r, const page_meta *m)
         "autocomplete=\"off\" maxlength=\"200\" data-suggest>"
         "<button type=\"submit\">%s</button></form>\n",
         T(L, MSG_NAV_SEARCH), T(L, MSG_SEARCH_PLACEHOLDER_SHORT), T(L, MSG_SEARCH_BUTTON));
-    html_fmt(o, "<nav class=\"lang-switch\" aria-label=\"%s\"><ul>", T(L, MSG_NAV_LANGUAGE));
-    for (int l = 0; l < LANG__COUNT; l++) {
-        html_fmt(o, "<li><a lang=\"%s\" hreflang=\"%s\" href=\"", i18n_tag((lang_id)l),
-                 i18n_tag((lang_id)l));
-        layout_lang_url(o, r, (lang_id)l);
-        html_fmt(o, "\"%R>%s</a></li>", l == (int)L ? " aria-current=\"true\"" : "",
-                 i18n_name((lang_id)l));
+    html_fmt(o, "<nav class=\"lang-switch\" aria-label=\"%s\">", T(L, MSG_NAV_LANGUAGE));
+    if (!lang_switch_form(r)) {
+        html_raw(o, "<ul>");
+        for (int l = 0; l < LANG__COUNT; l++) {
+            html_fmt(o, "<li><a lang=\"%s\" hreflang=\"%s\" href=\"", i18n_tag((lang_id)l),
+                     i18n_tag((lang_id)l));
+            layout_lang_url(o, r, (lang_id)l);
+            html_fmt(o, "\"%R>%s</a></li>", l == (int)L ? " aria-current=\"true\"" : "",
+                     i18n_name((lang_id)l));
+        }
+        html_raw(o, "</ul>");
     }
-    html_raw(o, "</ul></nav>\n</div></header>\n<main id=\"main\" class=\"wrap\">\n");
+    html_raw(o, "</nav>\n</div></header>\n<main id=\"main\" class=\"wrap\">\n");
+    if (hooks.notice) /* a save's confirmation, shown once (the web layer) */
+        hooks.notice(r);
 }
 
 void layout_end(req *r)

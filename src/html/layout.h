@@ -40,6 +40,7 @@ void layout_csrf_field(req *r);
 typedef struct layout_hooks {
     const char *(*csrf)(req *r);
     void (*user_area)(req *r, const char *nav);
+    void (*notice)(req *r); /* a save's confirmation at the top of <main> (notice.h) */
 } layout_hooks;
 void layout_set_hooks(const layout_hooks *h);
 

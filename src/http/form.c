@@ -8,8 +8,10 @@
 #include "http/form.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "core/num.h"
 #include "core/strutil.h"
 #include "core/utf8.h"
 

@@ -10,8 +10,10 @@
 #include "valid/valid.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "core/num.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -72,74 +74,6 @@ static bool has_control(const char *s, size_t n, bool multiline)
             return true; /* U+2028, U+2029 */
     }
     return false;
-}
-
-/* Strict decimal: optional '-', then digits only. */
-static bool parse_int(const char *s, size_t n, int64_t *out)
-{
-    size_t i = 0;
-    bool neg = n > 0 && s[0] == '-';
-    if (neg)
-        i = 1;
-    if (i == n)
-        return false;
-    int64_t v = 0; /* accumulated negative so INT64_MIN fits */
-    for (; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        int d = s[i] - '0';
-        if (v < INT64_MIN / 10 || (v == INT64_MIN / 10 && d > -(INT64_MIN % 10)))
-            return false;
-        v = v * 10 - d;
-    }
-    if (!neg) {
-        if (v == INT64_MIN)
-            return false;
-        v = -v;
-    }
-    *out = v;
-    return true;
-}
-
-/* Optional '-', digits, optionally one '.' or ',' and one or two decimals.
- * Result in minor units (hundredths). */
-static bool parse_money(const char *s, size_t n, int64_t *out)
-{
-    size_t i = 0;
-    bool neg = n > 0 && s[0] == '-';
-    if (neg)
-        i = 1;
-    uint64_t whole = 0;
-    size_t digits = 0;
-    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
-        whole = whole * 10 + (uint64_t)(s[i] - '0');
-        if (whole > (uint64_t)INT64_MAX / 100)
-            return false;
-    }
-    if (digits == 0)
-        return false;
-    uint64_t frac = 0;
-    if (i < n) {
-        if (s[i] != '.' && s[i] != ',')
-            return false;
-        i++;
-        size_t nd = n - i;
-        if (nd < 1 || nd > 2)
-            return false;
-        for (size_t k = 0; k < 2; k++) {
-            frac *= 10;
-            if (k < nd) {
-                if (s[i + k] < '0' || s[i + k] > '9')
-                    return false;
-                frac += (uint64_t)(s[i + k] - '0');
-            }
-        }
-    }
-    uint64_t minor = whole * 100 + frac;
-    if (minor > (uint64_t)INT64_MAX)
-        return false;
-    *out = neg ? -(int64_t)minor : (int64_t)minor;
-    return true;
 }
 
 static int64_t sat_mul100(int64_t v)
@@ -325,14 +259,28 @@ static form_error_code check_value(arena *a, const form_rule *r, const form_fiel
             return FE_CONTROL_CHARS;
         return check_len(r, t, n);
     case FV_INT:
-        if (!parse_int(t, n, iv))
+        switch (num_parse(t, n, 0, iv)) {
+        case NUM_OK:
+            break;
+        case NUM_AMBIGUOUS:
+            return FE_AMBIGUOUS_NUMBER; /* *iv: the digits, for the message */
+        default:
+            *iv = 0;
             return FE_NOT_INT;
+        }
         if (!(r->min == 0 && r->max == 0) && (*iv < r->min || *iv > r->max))
             return FE_RANGE;
         return 0;
     case FV_MONEY:
-        if (!parse_money(t, n, iv))
+        switch (num_parse(t, n, 2, iv)) {
+        case NUM_OK:
+            break;
+        case NUM_AMBIGUOUS:
+            return FE_AMBIGUOUS_NUMBER;
+        default:
+            *iv = 0;
             return FE_NOT_MONEY;
+        }
         if (!(r->min == 0 && r->max == 0) && (*iv < sat_mul100(r->min) || *iv > sat_mul100(r->max)))
             return FE_RANGE;
         return 0;
@@ -469,6 +417,8 @@ bool form_validate(arena *a, const form *f, const form_rule *rules, size_t n_rul
         if (c) {
             ok = false;
             valid_add_error(errs, rules[i].name, c, rules[i].min, rules[i].max);
+            if (c == FE_AMBIGUOUS_NUMBER && errs->n_items > 0)
+                errs->items[errs->n_items - 1].min = vals[i].i; /* how it was read */
         }
     }
     return ok;
@@ -596,6 +546,18 @@ void form_error_text(buf *out, lang_id lang, const form_error *e)
     case FE_NOT_MONEY:
         buf_puts(out, T(lang, MSG_FORM_ERR_NOT_MONEY));
         return;
+    case FE_AMBIGUOUS_NUMBER: {
+        /* both readings of "1.234" in the reader's habit: 1234 and 1,234 */
+        int64_t v = e->min;
+        uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        char whole[32], dec[40];
+        snprintf(whole, sizeof whole, "%lld", (long long)v);
+        snprintf(dec, sizeof dec, "%s%llu%c%03llu", v < 0 ? "-" : "",
+                 (unsigned long long)(mag / 1000), lang == LANG_EN ? '.' : ',',
+                 (unsigned long long)(mag % 1000));
+        buf_printf(out, T(lang, MSG_FORM_ERR_AMBIGUOUS_NUMBER), whole, dec, whole);
+        return;
+    }
     case FE_EMAIL:
         buf_puts(out, T(lang, MSG_FORM_ERR_EMAIL));
         return;

@@ -42,8 +42,9 @@ const char *form_get(const form *f, const char *name);
 typedef enum {
     FV_TEXT,      /* single line: no control characters; trimmed */
     FV_MULTILINE, /* text with newlines allowed; trimmed */
-    FV_INT,       /* decimal integer within [min, max] */
-    FV_MONEY,     /* decimal amount like 1234.56 or 1234,56 -> minor units in .i */
+    FV_INT,       /* decimal integer within [min, max]; thousands grouped by either
+                     habit ("1.234.567", "1,234,567", "1 234 567": core/num.h) */
+    FV_MONEY,     /* amount like 1234.56, 1.234,56 or 1,234.56 -> minor units in .i */
     FV_EMAIL,     /* local@domain, one @, no spaces, domain with a dot */
     FV_URL,       /* http:// or https:// absolute URL */
     FV_SLUG,      /* [a-z0-9-], not starting or ending with '-' */
@@ -83,6 +84,7 @@ typedef enum {
     FE_NOT_INT,
     FE_RANGE,
     FE_NOT_MONEY,
+    FE_AMBIGUOUS_NUMBER, /* "1.234": thousands or decimals (core/num.h); min holds the digits */
     FE_EMAIL,
     FE_URL,
     FE_SLUG,

@@ -19,6 +19,7 @@
 #include "json/json.h"
 #include "model/auth.h"
 #include "model/versions.h"
+#include "web/notice.h"
 #include "web/page_cache.h"
 #include "web/web.h"
 
@@ -85,7 +86,8 @@ static void error_body(req *r, unsigned status, const char *message)
 void web_setup(void)
 {
     resp_set_error_body(error_body);
-    static const layout_hooks hooks = {.csrf = form_csrf, .user_area = web_user_area};
+    static const layout_hooks hooks = {
+        .csrf = form_csrf, .user_area = web_user_area, .notice = web_notice_show};
     layout_set_hooks(&hooks);
 }
 

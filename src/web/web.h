@@ -152,6 +152,10 @@ void web_org_figures(req *r);
 void web_org_figures_save(req *r);
 void web_figures_import_form(req *r);
 void web_figures_import(req *r);
+/* web_verify.c: the secretariat's verification queue (GET and POST
+ * /figures/verify) */
+void web_figures_verify_queue(req *r);
+void web_figures_verify_many(req *r);
 /* web_cluster_*.c (shared helpers in web_cluster.h): cluster profiles,
  * members, the edit page and the team. web_cluster_section()
  * writes the cluster part of an entry's profile (stage, SCAN membership,

@@ -24,6 +24,7 @@
 #include "json/json.h"
 #include "model/auth.h"
 #include "model/person.h"
+#include "web/notice.h"
 #include "web/web.h"
 #include "web/web_org.h"
 
@@ -890,7 +891,8 @@ void web_account_password(req *r)
     }
     session_cookie(r, token);
     memset(token, 0, sizeof token);
-    resp_redirect(r, "/account?done=password");
+    web_notice_next(r, NOTICE_PASSWORD_SAVED, 0);
+    resp_redirect(r, "/account");
 }
 
 void web_account_token_create(req *r)
@@ -961,7 +963,8 @@ void web_account_token_revoke(req *r)
         resp_error(r, 404, T(r->lang, MSG_TOKEN_NOT_FOUND));
         return;
     }
-    resp_redirect(r, "/account?done=revoked");
+    web_notice_next(r, NOTICE_TOKEN_REVOKED, 0);
+    resp_redirect(r, "/account");
 }
 
 void web_account_data(req *r)

@@ -39,6 +39,7 @@
 #include "model/rights.h"
 #include "web/page_cache.h"
 #include "web/table.h"
+#include "web/notice.h"
 #include "web/web.h"
 #include "web/web_figures.h"
 #include "web/web_org.h"
@@ -1446,14 +1447,8 @@ static void org_figures_page(req *r, const org_rec *org, const entry_view *v)
         html_fmt(o, "<a class=\"button button-secondary\" href=\"/orgs/%q/figures/import\">%s</a>",
                  org->slug, T(L, MSG_FIG_IMPORT_LINK));
     html_raw(o, "</div>\n");
-    const char *saved = req_query(r, "saved");
     const char *verified = req_query(r, "verified");
-    if (!v->errs && saved && strlen(saved) == 4) {
-        buf t = BUF_INIT;
-        buf_printf(&t, T(L, MSG_FIG_SAVED), saved);
-        web_notice(r, buf_str(&t));
-        buf_free(&t);
-    } else if (!v->errs && verified) {
+    if (!v->errs && verified) {
         web_notice(
             r, T(L, strcmp(verified, "1") == 0 ? MSG_FIG_VERIFIED_DONE : MSG_FIG_UNVERIFIED_DONE));
     }
@@ -1578,8 +1573,9 @@ void web_org_figures_save(req *r)
             resp_fail(r, st, "figures_put");
             return;
         } else {
-            resp_redirect(r, arena_printf(r->a, "/orgs/%s/figures?saved=%lld#fig-%lld", org.slug,
-                                          (long long)val[E_YEAR].i, (long long)val[E_YEAR].i));
+            /* no #fig-YEAR: the confirmation at the top must be in view */
+            web_notice_next(r, NOTICE_FIGURES_SAVED, val[E_YEAR].i);
+            resp_redirect(r, arena_printf(r->a, "/orgs/%s/figures", org.slug));
             return;
         }
     }

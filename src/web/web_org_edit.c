@@ -19,6 +19,7 @@
 #include "html/layout.h"
 #include "model/image.h"
 #include "model/rights.h"
+#include "web/notice.h"
 #include "web/web.h"
 #include "web/web_org.h"
 
@@ -689,6 +690,7 @@ void web_org_create(req *r)
             return;
         }
     }
+    web_notice_next(r, NOTICE_CREATED, 0);
     resp_redirect(r, arena_printf(r->a, "/orgs/%s", o.slug));
 }
 
@@ -766,6 +768,7 @@ void web_org_update(req *r)
         resp_fail(r, st, "org_update");
         return;
     }
+    web_notice_next(r, NOTICE_SAVED, 0);
     resp_redirect(r, arena_printf(r->a, "/orgs/%s", o.slug));
 }
 
@@ -779,6 +782,7 @@ static void set_status(req *r, const char *status)
         resp_fail(r, st, "org_set_status");
         return;
     }
+    web_notice_next(r, strcmp(status, "archived") == 0 ? NOTICE_ARCHIVED : NOTICE_PUBLISHED, 0);
     resp_redirect(r, arena_printf(r->a, "/orgs/%s", o.slug));
 }
 

@@ -18,6 +18,7 @@
 #include "html/layout.h"
 #include "json/json.h"
 #include "model/rights.h"
+#include "web/notice.h"
 #include "web/web.h"
 #include "web/web_figures.h"
 #include "web/web_org.h"
@@ -694,6 +695,7 @@ void web_org_restore(req *r)
         resp_fail(r, st, "org_restore");
         return;
     }
+    web_notice_next(r, NOTICE_RESTORED, 0);
     /* the slug may have changed with the restored version */
     org_rec now;
     bool found = false;

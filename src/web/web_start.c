@@ -63,7 +63,7 @@ static bool sec_queues(req *r, db_status *st)
         const char *href;
     } rows[] = {
         {offsetof(work_queues, drafts), MSG_START_Q_DRAFTS, "/orgs?status=draft"},
-        {offsetof(work_queues, unverified), MSG_START_Q_UNVERIFIED, "/figures"},
+        {offsetof(work_queues, unverified), MSG_START_Q_UNVERIFIED, "/figures/verify"},
         {offsetof(work_queues, labels_expiring), MSG_START_Q_LABELS, "/orgs?kind=cluster"},
         {offsetof(work_queues, mail_failed), MSG_START_Q_MAIL, "/admin/outbox"},
     };

@@ -419,7 +419,7 @@ test('password change: errors next to fields, then ends other sessions and rotat
   const before = a.sid;
   r = await a.postCsrf('/account/password', { current_password: PW.erin, new_password: newPw, new_password2: newPw });
   assert.equal(r.status, 303);
-  assert.equal(r.location, '/account?done=password');
+  assert.equal(r.location, '/account', 'the confirmation travels in a cookie, shown once (notice.h)');
   assert.ok(a.sid && a.sid !== before, 'a new session cookie');
   assert.equal((await a.get('/account')).status, 200, 'this browser stays logged in');
   const old = new Agent(srv.url);

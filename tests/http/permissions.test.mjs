@@ -82,6 +82,7 @@ const MATRIX = {
   'POST /orgs/{slug}/figures': row(false, true, false, true, true, true), // RIGHT_FIGURES_EDIT on M
   'POST /orgs/{slug}/figures/import': EDIT_C, // RIGHT_FIGURES_EDIT on C
   'POST /figures/{id}/verify': SECRETARIAT, // RIGHT_FIGURES_VERIFY
+  'POST /figures/verify': SECRETARIAT, // the queue: RIGHT_FIGURES_VERIFY
   // memberships by consent (web_membership.c): a proposal of cluster D for M
   'POST /orgs/{slug}/members/proposals/{id}/withdraw': EDIT_C, // RIGHT_MEMBERS_EDIT on C
   'POST /memberships/{id}/accept': row(false, true, false, false, false, false), // RIGHT_MEMBERSHIP_DECIDE on M: M has a representative, so only M decides
@@ -250,6 +251,8 @@ const BODIES = {
   'POST /orgs/{slug}/figures/import': () => ({ path: '/orgs/cluster-c/figures/import',
     form: { csv: 'slug,year,employees,revenue,exports,rnd,currency,source\r\nmember-m,2023,10,,,,EUR,self_reported\r\n' } }),
   'POST /figures/{id}/verify': () => ({ path: '/figures/999999/verify', form: { verified: '1' } }),
+  // no such row: allowed roles get 422 with nothing verified
+  'POST /figures/verify': () => ({ path: '/figures/verify', form: { id: '999999', scope: 'selected' } }),
   // no such proposal of C: allowed roles get 404
   'POST /orgs/{slug}/members/proposals/{id}/withdraw': () => ({ path: '/orgs/cluster-c/members/proposals/999999/withdraw' }),
   // the first allowed role accepts; the others find it decided (409)
