@@ -30,6 +30,7 @@
 #include "db/db.h"
 #include "http/form.h"
 #include "i18n/i18n.h"
+#include "model/import.h"
 #include "model/principal.h"
 
 typedef enum { FIG_SRC_SELF, FIG_SRC_REGISTER, FIG_SRC_ESTIMATE } figure_source;
@@ -95,6 +96,11 @@ typedef struct figures_put_result {
     bool created;
     size_t n_changed;       /* 0 and !created: nothing was written */
     const char *changed[7]; /* employees, revenue, exports, rnd, currency, source, demo */
+    /* the stored row before (when !created), for the import's preview:
+       employees and amounts in the row's own currency (-1 not given) */
+    int64_t old_values[4];
+    bool old_rsd, old_demo;
+    char old_source[24];
 } figures_put_result;
 
 /* The writer behind figures_put, for callers that hold their own write
@@ -215,14 +221,49 @@ db_status figures_missing(db *d, arena *a, int year, figure_missing **items, siz
 
 /* --- import ------------------------------------------------------------------ */
 
+/* One changed value of the import's preview (figures_import_report). */
+typedef enum {
+    FIGF_EMPLOYEES,
+    FIGF_REVENUE,
+    FIGF_EXPORTS,
+    FIGF_RND,
+    FIGF_CURRENCY,
+    FIGF_SOURCE,
+    FIGF_DEMO, /* illustrative demo data becomes reported data */
+} figures_field;
+typedef struct figures_import_change {
+    const char *org_slug, *org_name, *org_name_en; /* arena */
+    int year;
+    bool created; /* a new year for the organisation */
+    figures_field field;
+    /* FIGF_EMPLOYEES .. FIGF_RND: -1 not given; amounts in minor units of
+       old_cur / new_cur ("EUR" or "RSD") */
+    int64_t old_num, new_num;
+    const char *old_cur, *new_cur;
+    /* FIGF_CURRENCY, FIGF_SOURCE: the codes ("EUR", "self_reported");
+       NULL not given */
+    const char *old_text, *new_text;
+} figures_import_change;
+
+#define FIGURES_IMPORT_MAX_CHANGES 2000 /* kept for the preview; the rest counted */
+
 typedef struct figures_import_report {
     int64_t created, updated, unchanged;
-    struct figures_import_problem {
-        int64_t line;
-        const char *message;
-    } * problems;
+    int64_t skipped; /* rows with no figures at all (a template's blank rows) */
+    import_problem *problems;
     size_t n_problems;
-    buf preview; /* one line per change; caller frees */
+    buf preview; /* one line per change (English log, for the CLI); caller frees */
+    figures_import_change *changes; /* arena, file order */
+    size_t n_changes;
+    int64_t changes_more; /* changes beyond FIGURES_IMPORT_MAX_CHANGES */
+    /* what was read: "CSV, Windows-1250, separated by semicolons" in lang
+       (arena; NULL when the file could not be read) */
+    const char *detected;
+    /* the file's records again as UTF-8 CSV with commas (whatever was
+       uploaded: XLSX, Windows-1250, semicolons), for a confirmation that
+       sends back what was checked (arena; NULL when not read) */
+    const char *normalized;
+    size_t normalized_len;
 } figures_import_report;
 
 /* Imports a CSV (the template's columns: pib or slug, year, employees,
@@ -253,6 +294,23 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
                          lang_id lang, figures_import_report *rep);
 /* The CSV template (header and one example row). */
 const char *figures_csv_template(void);
+
+/* A cluster's template: one row per current member (today), by name,
+ * with its figures for year when there are any and by may change them
+ * (rights_figures_first_year), else empty figures (a row left empty is
+ * skipped by the import). Arena. */
+typedef struct figures_template_row {
+    const char *pib, *slug, *name; /* pib may be "" */
+    bool has;                      /* figures filled in */
+    int64_t employees, revenue, exports, rnd; /* in currency's minor units; -1 not given */
+    const char *currency, *source;
+} figures_template_row;
+db_status figures_template(db *d, arena *a, int64_t cluster_id, int year, const principal *by,
+                           figures_template_row **rows, size_t *n);
+/* The template's columns in order (figures_template rows map onto them):
+ * pib, slug, name, year, employees, revenue, exports, rnd, currency,
+ * source. The import ignores "name". */
+extern const char *const figures_template_columns[10];
 
 /* The current figures_version (for caches). */
 db_status figures_version(db *d, int64_t *v);
