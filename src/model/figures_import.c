@@ -398,6 +398,13 @@ static void record_changes(importer *im, const org_names *org, int year, const i
                   {"source", FIGF_SOURCE},
                   {"demo", FIGF_DEMO}};
     const char *old_cur = res->old_rsd ? "RSD" : "EUR";
+    /* the row's cells die with the record: keep arena copies */
+    currency = strcmp(currency, "RSD") == 0 ? "RSD" : "EUR";
+    source = arena_strdup(im->a, source);
+    if (!source) {
+        im->oom = true;
+        return;
+    }
     for (size_t k = 0; k < res->n_changed; k++) {
         for (size_t j = 0; j < sizeof fields / sizeof fields[0]; j++) {
             if (strcmp(res->changed[k], fields[j].name) != 0)
