@@ -272,8 +272,14 @@ static void import_page(req *r, const org_rec *org, const import_view *v)
              "<section class=\"panel\" aria-labelledby=\"upload\"><h2 id=\"upload\">%s</h2>"
              "<p>%s</p><p>%s</p>\n",
              T(L, MSG_FIG_IMPORT_UPLOAD), T(L, MSG_FIG_IMPORT_INTRO), T(L, MSG_FIG_IMPORT_FORMATS));
-    html_fmt(o, "<p>%s</p>\n<ul class=\"template-links\">",
-             arena_printf(r->a, T(L, MSG_FIG_IMPORT_TEMPLATE_LEAD), ty));
+    html_fmt(o, "<p>%s</p>\n", arena_printf(r->a, T(L, MSG_FIG_IMPORT_TEMPLATE_LEAD), ty));
+    html_fmt(o,
+             "<form class=\"fig-controls\" method=\"get\" action=\"/orgs/%q/figures/import\">"
+             "<div class=\"field\"><label for=\"tpl-year\">%s</label><input id=\"tpl-year\" "
+             "name=\"year\" type=\"number\" min=\"1990\" max=\"%d\" value=\"%d\"></div>"
+             "<div class=\"fig-controls-go\"><button type=\"submit\">%s</button></div></form>\n"
+             "<ul class=\"template-links\">",
+             org->slug, T(L, MSG_FIG_IMPORT_TEMPLATE_YEAR), wf_this_year(), ty, T(L, MSG_FIG_SHOW));
     html_fmt(o,
              "<li><a href=\"/orgs/%q/figures/import?template=1&amp;year=%d&amp;format=xlsx\" "
              "download>%s</a></li>",
