@@ -71,14 +71,6 @@ static const char *const *rec_list(const org_rec *r, size_t i, size_t *n)
     return *(const char *const *const *)((const char *)r + org_fields[i].off);
 }
 
-static ssize_t field_index(const char *name)
-{
-    for (size_t i = 0; i < ORG_N_FIELDS; i++)
-        if (strcmp(org_fields[i].name, name) == 0)
-            return (ssize_t)i;
-    return -1;
-}
-
 /* --- a string set for one import (arena memory) ---------------------------------- */
 
 typedef struct str_set {
@@ -245,7 +237,7 @@ static void parse_csv(importer *im, const char *data, size_t n)
     const csv_cell *cells;
     size_t n_cells;
     int64_t line = 1;
-    ssize_t map[ORG_N_FIELDS * 2];
+    int map[ORG_N_FIELDS * 2]; /* column -> org_fields index */
     size_t n_cols = 0;
     int rc;
 
@@ -257,35 +249,18 @@ static void parse_csv(importer *im, const char *data, size_t n)
             problem(im, line, "the file is empty: the first line must name the fields");
         goto done;
     }
-    bool seen[ORG_N_FIELDS] = {false};
-    bool bad_header = false;
     if (n_cells > ORG_N_FIELDS * 2) {
         problem_fmt(im, 1, "the header has %zu columns; at most the %d field names are allowed",
                     n_cells, ORG_N_FIELDS);
         return;
     }
-    for (size_t c = 0; c < n_cells; c++) {
-        bool oom = false;
-        const char *name = trim_dup(im->a, cells[c].s, cells[c].n, &oom);
-        if (oom) {
-            im->oom = true;
-            goto done;
-        }
-        ssize_t f = name ? field_index(name) : -1;
-        if (f < 0) {
-            problem_fmt(im, 1, "unknown column \"%.60s\" in the header", name ? name : "");
-            bad_header = true;
-        } else if (seen[f]) {
-            problem_fmt(im, 1, "the column \"%s\" appears twice in the header", name);
-            bad_header = true;
-        } else {
-            seen[f] = true;
-        }
-        map[c] = f;
-    }
-    n_cols = n_cells;
-    if (bad_header)
+    const char *names[ORG_N_FIELDS];
+    bool seen[ORG_N_FIELDS];
+    for (size_t i = 0; i < ORG_N_FIELDS; i++)
+        names[i] = org_fields[i].name;
+    if (!import_map_header(cells, n_cells, names, ORG_N_FIELDS, NULL, map, seen, LANG_EN, &probs))
         goto done;
+    n_cols = n_cells;
 
     while (import_next(&r, im->a, &cells, &n_cells, &line, LANG_EN, &probs) > 0) {
         import_row *row = new_row(im, line);
