@@ -338,7 +338,7 @@ static bool read_header(importer *im, const csv_cell *cells, size_t n, int *map)
 {
     bool seen[COL__COUNT];
     if (n > COL__COUNT + 1) {
-        problem(im, 1, MSG_FIMP_HDR_TOO_MANY, n, COL__COUNT);
+        problem(im, 1, MSG_FIMP_HDR_TOO_MANY, n, COL__COUNT + 1);
         return false;
     }
     bool ok = import_map_header(cells, n, col_names, COL__COUNT, ignored_cols, map, seen, im->lang,
