@@ -334,22 +334,22 @@ static db_status is_member(importer *im, int64_t cluster_id, int64_t org_id, con
 
 /* Reads the header into map[] (column -> COL_ index, -1 ignored). False
  * when it is not usable (reported). */
-static bool read_header(importer *im, const csv_cell *cells, size_t n, int *map)
+static bool read_header(importer *im, const csv_cell *cells, size_t n, int *map, int64_t line)
 {
     bool seen[COL__COUNT];
     if (n > COL__COUNT + 1) {
-        problem(im, 1, MSG_FIMP_HDR_TOO_MANY, n, COL__COUNT + 1);
+        problem(im, line, MSG_FIMP_HDR_TOO_MANY, n, COL__COUNT + 1);
         return false;
     }
-    bool ok = import_map_header(cells, n, col_names, COL__COUNT, ignored_cols, map, seen, im->lang,
-                                &im->probs);
+    bool ok = import_map_header(cells, n, col_names, COL__COUNT, ignored_cols, map, seen, line,
+                                im->lang, &im->probs);
     if (!seen[COL_PIB] && !seen[COL_SLUG]) {
-        problem(im, 1, MSG_FIMP_HDR_NO_KEY);
+        problem(im, line, MSG_FIMP_HDR_NO_KEY);
         ok = false;
     }
     for (int k = COL_YEAR; k < COL__COUNT; k++) {
         if (!seen[k]) {
-            problem(im, 1, MSG_FIMP_HDR_LACKS, col_names[k]);
+            problem(im, line, MSG_FIMP_HDR_LACKS, col_names[k]);
             ok = false;
         }
     }
@@ -593,7 +593,7 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
             problem(&im, line, MSG_FIMP_EMPTY);
         goto done;
     }
-    if (!read_header(&im, cells, n_cells, map))
+    if (!read_header(&im, cells, n_cells, map, line))
         goto done;
     put_record(&norm, cells, n_cells);
     n_cols = n_cells;

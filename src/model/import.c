@@ -207,7 +207,7 @@ char *import_trim(char *s)
 }
 
 bool import_map_header(const csv_cell *cells, size_t n, const char *const *names, size_t n_names,
-                       const char *const *ignored, int *map, bool *seen, lang_id lang,
+                       const char *const *ignored, int *map, bool *seen, int64_t line, lang_id lang,
                        import_problems *p)
 {
     bool ok = true;
@@ -224,10 +224,10 @@ bool import_map_header(const csv_cell *cells, size_t n, const char *const *names
             if (str_ieq(name, ignored[k]))
                 map[c] = -1;
         if (map[c] == -2) {
-            import_problem_msg(p, lang, 1, MSG_FIMP_HDR_UNKNOWN, name);
+            import_problem_msg(p, lang, line, MSG_FIMP_HDR_UNKNOWN, name);
             ok = false;
         } else if (map[c] >= 0 && seen[map[c]]) {
-            import_problem_msg(p, lang, 1, MSG_FIMP_HDR_TWICE, names[map[c]]);
+            import_problem_msg(p, lang, line, MSG_FIMP_HDR_TWICE, names[map[c]]);
             ok = false;
         } else if (map[c] >= 0) {
             seen[map[c]] = true;

@@ -92,10 +92,10 @@ void import_detected(buf *out, lang_id lang, const import_reader *r);
 /* Maps the n header cells onto names[0..n_names) (trimmed in place, case
  * ignored) into map[c]: the name's index, or -1 for a column listed in
  * ignored (NULL-terminated, may be NULL). Reports unknown and repeated
- * columns to p on line 1 (the caller bounds n first); seen[k] tells which
+ * columns to p on the header's line (the caller bounds n first); seen[k] tells which
  * names were found. False when any was reported. */
 bool import_map_header(const csv_cell *cells, size_t n, const char *const *names, size_t n_names,
-                       const char *const *ignored, int *map, bool *seen, lang_id lang,
+                       const char *const *ignored, int *map, bool *seen, int64_t line, lang_id lang,
                        import_problems *p);
 
 /* Whitespace trimmed from both ends of s, in place. */

@@ -258,7 +258,8 @@ static void parse_csv(importer *im, const char *data, size_t n)
     bool seen[ORG_N_FIELDS];
     for (size_t i = 0; i < ORG_N_FIELDS; i++)
         names[i] = org_fields[i].name;
-    if (!import_map_header(cells, n_cells, names, ORG_N_FIELDS, NULL, map, seen, LANG_EN, &probs))
+    if (!import_map_header(cells, n_cells, names, ORG_N_FIELDS, NULL, map, seen, line, LANG_EN,
+                           &probs))
         goto done;
     n_cols = n_cells;
 
