@@ -6,7 +6,8 @@
 // cluster's profile (VOICT: members, figures, charts), a company's
 // profile, a search, the figures page and the login form; then the admin
 // logs in through the form and opens their account, an entry's edit
-// form and a cluster's figures import page. Each page gets axe-core (npm, node_modules/axe-core/axe.min.js,
+// form and a cluster's figures import page. Each page gets axe-core (npm,
+// node_modules/axe-core/axe.min.js,
 // evaluated through the DevTools protocol, so the site's CSP is untouched)
 // with its default rules (WCAG 2.x A/AA and best practices); the test fails
 // on any violation of impact serious or critical and names each one with
