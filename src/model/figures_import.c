@@ -607,6 +607,7 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
     in_tx = true;
     for (;;) {
         arena_free(&scratch); /* the previous record's text */
+        import_scratch_freed(&r);
         rc = import_next(&r, &scratch, &cells, &n_cells, &line, lang, &im.probs);
         if (rc <= 0)
             break;

@@ -157,10 +157,6 @@ int import_next(import_reader *r, arena *scratch, const csv_cell **cells, size_t
         return 1;
     }
     for (;;) {
-        /* The reader keeps its cell array in the arena it is given: the
-           caller may free that arena between records, so start afresh. */
-        r->csv.cells = NULL;
-        r->csv.cap = 0;
         const char *err = NULL;
         bool first = r->csv.p == r->text;
         int rc = csv_record(scratch, &r->csv, n_cells, line, &err);
@@ -175,6 +171,13 @@ int import_next(import_reader *r, arena *scratch, const csv_cell **cells, size_t
         *cells = r->csv.cells;
         return 1;
     }
+}
+
+void import_scratch_freed(import_reader *r)
+{
+    /* the CSV reader keeps its cell array in scratch, reused per record */
+    r->csv.cells = NULL;
+    r->csv.cap = 0;
 }
 
 void import_detected(buf *out, lang_id lang, const import_reader *r)

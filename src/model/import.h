@@ -76,12 +76,17 @@ bool import_open(import_reader *r, arena *a, const char *data, size_t n, lang_id
                  import_problems *p);
 
 /* The next record: 1 with *cells and *n_cells (valid until the next call;
- * CSV text lives in scratch, which the caller may free between records)
+ * CSV cells live in scratch, whose cell array is reused from record to
+ * record: a caller that frees scratch between records calls
+ * import_scratch_freed() after each arena_free)
  * and *line, 0 at the end, -1 on a CSV syntax error (reported to p in
  * lang, with rest_unread when records were read before it). Blank
  * records (one empty cell) are skipped. */
 int import_next(import_reader *r, arena *scratch, const csv_cell **cells, size_t *n_cells,
                 int64_t *line, lang_id lang, import_problems *p);
+
+/* Forgets the record memory the reader kept in scratch (see import_next). */
+void import_scratch_freed(import_reader *r);
 
 /* Appends what was read in lang: "CSV, Windows-1250, separated by
  * semicolons" or "Excel workbook (XLSX), first sheet". */
