@@ -266,8 +266,11 @@ typedef struct figures_import_report {
     size_t normalized_len;
 } figures_import_report;
 
-/* Imports a CSV (the template's columns: pib or slug, year, employees,
- * revenue, exports, rnd, currency, source), all or nothing, every bad row
+/* Imports an upload (the n bytes at csv: an XLSX's first sheet, or CSV in
+ * UTF-8, UTF-16 or Windows-1250 separated by commas, semicolons or tabs,
+ * read by model/import.h; the template's columns: pib or slug, year,
+ * employees, revenue, exports, rnd, currency, source, and name, which is
+ * ignored), all or nothing, every bad row
  * listed with its line and reason (bad PIB, unknown organisation, exports
  * above revenue, ...). When cluster_id is not 0, every row's organisation
  * must be a current member of that cluster (a manager imports only for
@@ -278,21 +281,25 @@ typedef struct figures_import_report {
  * (the CLI, tests), which may change every row. With dry_run nothing is
  * written.
  *
- * The header names the columns in any order, case ignored (a BOM is
- * skipped): pib and/or slug, and all of the others. Amounts are decimal
- * numbers in the row's currency with at most two decimals after '.' or
- * ',' ("1234567.89", "1234567,89"); an empty cell is "not given";
+ * The header names the columns in any order, case ignored: pib and/or
+ * slug, and all of the others. A row with none of employees, revenue,
+ * exports and rnd is skipped (rep->skipped). Amounts are decimal numbers
+ * in the row's currency with at most two decimals after '.' or ','
+ * ("1234567.89", "1234567,89"), read as text, never through a double;
+ * an empty cell is "not given";
  * currency (EUR or RSD) and source are required. Each row is written
  * through figures_put_tx, so it is checked like the form. rep is zeroed
  * first; problems (arena, file order, line 1 = the header) are short
  * sentences from the catalog in lang, such as "unknown organisation (PIB
  * 101134702)" in English; preview holds lines such as "create 2024
  * voict" / "update 2023 nicat: revenue, exports" in English (the caller
- * frees it with buf_free). DB_CONSTRAINT when there were problems. */
+ * frees it with buf_free); changes, detected and normalized are described
+ * with figures_import_report. DB_CONSTRAINT when there were problems. */
 db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
                          bool dry_run, int64_t actor_id, const char *ip, const principal *by,
                          lang_id lang, figures_import_report *rep);
-/* The CSV template (header and one example row). */
+/* The one-row CSV example of the columns (kept for the unit tests; the
+ * pages offer figures_template's member list). */
 const char *figures_csv_template(void);
 
 /* A cluster's template: one row per current member (today), by name,
