@@ -259,6 +259,7 @@ typedef struct figures_import_report {
     /* what was read: "CSV, Windows-1250, separated by semicolons" in lang
        (arena; NULL when the file could not be read) */
     const char *detected;
+    bool from_xlsx; /* lines are the sheet's row numbers */
     /* the file's records again as UTF-8 CSV with commas (whatever was
        uploaded: XLSX, Windows-1250, semicolons), for a confirmation that
        sends back what was checked (arena; NULL when not read) */

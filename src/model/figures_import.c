@@ -582,6 +582,7 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
     local_today(today);
     if (!import_open(&r, a, csv, n, lang, &im.probs))
         goto done;
+    rep->from_xlsx = r.format == IMPORT_XLSX;
     buf det = BUF_INIT;
     import_detected(&det, lang, &r);
     if (!buf_failed(&det))

@@ -227,7 +227,8 @@ static void import_page(req *r, const org_rec *org, const import_view *v)
         for (size_t i = 0; i < v->rep->n_problems; i++) {
             buf l = BUF_INIT;
             if (v->rep->problems[i].line > 0)
-                buf_printf(&l, T(L, MSG_FIG_IMPORT_LINE), (int)v->rep->problems[i].line);
+                buf_printf(&l, T(L, v->rep->from_xlsx ? MSG_FIG_IMPORT_ROW : MSG_FIG_IMPORT_LINE),
+                           (int)v->rep->problems[i].line);
             else
                 buf_puts(&l, T(L, MSG_FIG_IMPORT_WHOLE_FILE));
             html_fmt(o, "<li><strong>%s</strong> %s</li>\n", buf_str(&l),
