@@ -4,7 +4,11 @@
  * (ASan/UBSan); the reader always ends (0 or -1) with an error sentence on
  * -1; record lines never go backwards; every cell is NUL-terminated at n;
  * a record written back with csv_put_cell() and read again gives the same
- * cells (the guard "'" taken away with csv_has_guard()). Violations abort(). */
+ * cells (the guard "'" taken away with csv_has_guard()). Sniffing:
+ * csv_decode() on the raw bytes gives, when it accepts them, valid UTF-8
+ * without NUL no longer than 3 bytes per input byte, the same every time;
+ * csv_sniff_sep() answers ',' ';' or tab, and the reader with that
+ * separator ends. Violations abort(). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +16,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/csv.h"
+#include "core/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,6 +30,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)csv_bad_utf8_line(p, n);
 
     arena a = ARENA_INIT;
+    {
+        csv_encoding enc, enc2;
+        const char *out, *out2;
+        size_t out_n, out_n2;
+        int64_t bad, bad2;
+        int rc = csv_decode(&a, copy, size, &enc, &out, &out_n, &bad);
+        int rc2 = csv_decode(&a, copy, size, &enc2, &out2, &out_n2, &bad2);
+        if (rc != rc2 || (rc == CSV_DEC_BAD && (bad < 1 || bad != bad2)))
+            abort();
+        if (rc == CSV_DEC_OK) {
+            if (enc != enc2 || out_n != out_n2 || memcmp(out, out2, out_n) != 0 ||
+                out_n > size * 3 || !utf8_valid(out, out_n, false))
+                abort();
+            char sep = csv_sniff_sep(out, out_n);
+            if (sep != ',' && sep != ';' && sep != '\t')
+                abort();
+            csv_reader s;
+            csv_reader_init(&s, out, out_n);
+            s.sep = sep;
+            for (size_t k = 0; k <= out_n + 1; k++) {
+                size_t nc;
+                int64_t ln;
+                const char *e = NULL;
+                int got = csv_record(&a, &s, &nc, &ln, &e);
+                if (got <= 0)
+                    break;
+                if (k == out_n + 1) /* more records than bytes: no end */
+                    abort();
+            }
+        }
+    }
     csv_reader r;
     csv_reader_init(&r, p, n);
     int64_t last = 0;

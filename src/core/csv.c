@@ -3,6 +3,9 @@
  * same way and report the same sentences. */
 #include "core/csv.h"
 
+#include <assert.h>
+#include <iconv.h>
+
 #include <string.h>
 
 #include "core/utf8.h"
@@ -52,6 +55,7 @@ void csv_reader_init(csv_reader *r, const char *data, size_t n)
     r->line = 1;
     r->cells = NULL;
     r->cap = 0;
+    r->sep = ',';
 }
 
 /* At the end of a record: LF, CRLF or the end of the text. */
@@ -105,13 +109,13 @@ int csv_record(arena *a, csv_reader *r, size_t *n, int64_t *line, const char **e
                 }
                 break;
             }
-            if (r->p < r->end && *r->p != ',' && !at_eol(r, r->p)) {
+            if (r->p < r->end && *r->p != r->sep && !at_eol(r, r->p)) {
                 *err = "unexpected text after a closing quote";
                 goto cleanup;
             }
         } else {
             const char *start = r->p;
-            while (r->p < r->end && *r->p != ',' && !at_eol(r, r->p)) {
+            while (r->p < r->end && *r->p != r->sep && !at_eol(r, r->p)) {
                 if (*r->p == '"') {
                     *err = "a quote inside an unquoted field (quote the whole field and double "
                            "the quote)";
@@ -133,7 +137,7 @@ int csv_record(arena *a, csv_reader *r, size_t *n, int64_t *line, const char **e
         r->cells[*n].s = copy;
         r->cells[*n].n = cell.len;
         (*n)++;
-        if (r->p < r->end && *r->p == ',') {
+        if (r->p < r->end && *r->p == r->sep) {
             r->p++;
             continue;
         }
@@ -171,4 +175,123 @@ int64_t csv_bad_utf8_line(const char *s, size_t n)
         i += (size_t)len;
     }
     return 0;
+}
+
+/* --- what a spreadsheet saved: encoding and separator ------------------------- */
+
+const char *csv_encoding_name(csv_encoding e)
+{
+    switch (e) {
+    case CSV_ENC_UTF8:
+        return "UTF-8";
+    case CSV_ENC_UTF8_BOM:
+        return "UTF-8 (BOM)";
+    case CSV_ENC_UTF16:
+        return "UTF-16";
+    case CSV_ENC_CP1250:
+        return "Windows-1250";
+    }
+    return "?";
+}
+
+const char *csv_sep_name(char sep)
+{
+    return sep == ';' ? ";" : sep == '\t' ? "tab" : ",";
+}
+
+/* The converted text of n bytes of s from encoding `from` (iconv), NUL
+ * terminated in arena a; *bad_line the line of the first byte that cannot
+ * be converted (lines counted in the source by its LF bytes, or by its
+ * 16-bit LF units for UTF-16). */
+static int convert(arena *a, const char *from, const char *s, size_t n, bool wide, const char **out,
+                   size_t *out_n, int64_t *bad_line)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1)
+        return CSV_DEC_NOMEM;
+    /* at most 3 UTF-8 bytes per input byte (CP1250) or per 16-bit unit */
+    size_t cap = n * 3 + 1;
+    char *o = arena_alloc(a, cap);
+    if (!o) {
+        iconv_close(cd);
+        return CSV_DEC_NOMEM;
+    }
+    char *in = (char *)s, *op = o;
+    size_t in_left = n, out_left = cap - 1;
+    int rc = CSV_DEC_OK;
+    if (iconv(cd, &in, &in_left, &op, &out_left) == (size_t)-1) {
+        int64_t line = 1;
+        size_t step = wide ? 2 : 1;
+        for (const char *c = s; c + step <= in; c += step)
+            line += wide ? (c[0] == '\n' && c[1] == 0) || (c[0] == 0 && c[1] == '\n') : *c == '\n';
+        *bad_line = line;
+        rc = CSV_DEC_BAD;
+    }
+    iconv_close(cd);
+    if (rc != CSV_DEC_OK)
+        return rc;
+    *op = '\0';
+    *out = o;
+    *out_n = (size_t)(op - o);
+    return CSV_DEC_OK;
+}
+
+int csv_decode(arena *a, const char *data, size_t n, csv_encoding *enc, const char **out,
+               size_t *out_n, int64_t *bad_line)
+{
+    assert(a && (data || n == 0) && enc && out && out_n && bad_line);
+    *bad_line = 0;
+    *out = data ? data : "";
+    *out_n = n;
+    *enc = CSV_ENC_UTF8;
+    if (n >= 2 && ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE)) {
+        *enc = CSV_ENC_UTF16;
+        int rc = convert(a, "UTF-16LE", data + 2, n - 2, true, out, out_n, bad_line);
+        if (rc != CSV_DEC_OK)
+            return rc;
+    } else if (n >= 2 && ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)) {
+        *enc = CSV_ENC_UTF16;
+        int rc = convert(a, "UTF-16BE", data + 2, n - 2, true, out, out_n, bad_line);
+        if (rc != CSV_DEC_OK)
+            return rc;
+    } else if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        *enc = CSV_ENC_UTF8_BOM;
+        *out = data + 3;
+        *out_n = n - 3;
+    } else if (csv_bad_utf8_line(data, n) != 0 && !memchr(data, '\0', n)) {
+        /* not UTF-8: what Excel saves as "CSV" with Serbian (Latin) or
+           other Central European settings */
+        *enc = CSV_ENC_CP1250;
+        int rc = convert(a, "CP1250", data, n, false, out, out_n, bad_line);
+        if (rc != CSV_DEC_OK)
+            return rc;
+    }
+    int64_t bad = csv_bad_utf8_line(*out, *out_n);
+    if (bad) {
+        *bad_line = bad;
+        return CSV_DEC_BAD;
+    }
+    return CSV_DEC_OK;
+}
+
+char csv_sniff_sep(const char *s, size_t n)
+{
+    static const char seps[] = {',', ';', '\t'};
+    size_t count[3] = {0, 0, 0};
+    bool quoted = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"')
+            quoted = !quoted; /* a doubled quote toggles twice */
+        else if (!quoted && (c == '\n' || c == '\r'))
+            break;
+        else if (!quoted)
+            for (int k = 0; k < 3; k++)
+                count[k] += c == seps[k];
+    }
+    int best = 0;
+    for (int k = 1; k < 3; k++)
+        if (count[k] > count[best])
+            best = k;
+    return seps[best];
 }

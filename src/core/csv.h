@@ -32,9 +32,11 @@ typedef struct csv_reader {
     int64_t line;    /* of p, 1-based */
     csv_cell *cells; /* the current record's cells (arena; reused per record) */
     size_t cap;
+    char sep; /* the separator: ',' unless the caller sets another */
 } csv_reader;
 
-/* Starts reading the n bytes at data (not copied: they must outlive r). */
+/* Starts reading the n bytes at data (not copied: they must outlive r),
+ * with ',' as the separator (set r->sep after this for another). */
 void csv_reader_init(csv_reader *r, const char *data, size_t n);
 
 /* Reads one record into r->cells (*n cells, text in arena a). Returns 1
@@ -56,5 +58,36 @@ void csv_skip_bom(const char **data, size_t *n);
 /* The line (1-based) of the first byte that is not UTF-8 or is NUL, or 0
  * when the whole text is valid. */
 int64_t csv_bad_utf8_line(const char *s, size_t n);
+
+/* --- what a spreadsheet saved ------------------------------------------------
+ * Excel's "CSV" with Serbian settings is Windows-1250 text separated by
+ * semicolons; "Unicode text" is UTF-16 with tabs; others save UTF-8 with or
+ * without a byte order mark. csv_decode() and csv_sniff_sep() tell them
+ * apart so an importer can read any of them and say what it found. */
+typedef enum {
+    CSV_ENC_UTF8,     /* valid UTF-8 without a BOM */
+    CSV_ENC_UTF8_BOM, /* UTF-8 after a byte order mark */
+    CSV_ENC_UTF16,    /* UTF-16 with its byte order mark (LE or BE) */
+    CSV_ENC_CP1250,   /* not UTF-8: taken as Windows-1250 (Central European) */
+} csv_encoding;
+enum { CSV_DEC_OK = 0, CSV_DEC_BAD = 1, CSV_DEC_NOMEM = -1 };
+
+/* Decides the encoding of n bytes at data and gives the text as UTF-8
+ * without a BOM: *out points into data when it already was (BOM skipped),
+ * else at a NUL-terminated conversion in arena a (iconv). CSV_DEC_BAD when
+ * the text is none of the encodings above or holds a NUL (*bad_line gets
+ * the line of the first such byte, 1-based), CSV_DEC_NOMEM on OOM. A text
+ * that is not UTF-8 is Windows-1250 (Serbian Latin letters č ć ž š đ);
+ * bytes that code no character there are refused. */
+int csv_decode(arena *a, const char *data, size_t n, csv_encoding *enc, const char **out,
+               size_t *out_n, int64_t *bad_line);
+/* The encoding's name for people ("UTF-8", "Windows-1250", ...). */
+const char *csv_encoding_name(csv_encoding e);
+
+/* The separator of the text's first record: whichever of ',' ';' and tab
+ * occurs most often outside quotes (',' on a tie or when none does). */
+char csv_sniff_sep(const char *s, size_t n);
+/* "," ";" or "tab". */
+const char *csv_sep_name(char sep);
 
 #endif

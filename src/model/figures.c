@@ -444,6 +444,13 @@ db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency, 
                          db_col_int(s, 10) != 0};
         const char *osrc = db_col_text(s, 9);
         res->id = db_col_int(s, 0);
+        res->old_rsd = ov.rate_e4 != 0;
+        res->old_demo = ov.is_demo;
+        res->old_values[0] = ov.employees;
+        res->old_values[1] = res->old_rsd ? ov.revenue_rsd : ov.revenue_eur;
+        res->old_values[2] = res->old_rsd ? ov.exports_rsd : ov.exports_eur;
+        res->old_values[3] = res->old_rsd ? ov.rnd_rsd : ov.rnd_eur;
+        snprintf(res->old_source, sizeof res->old_source, "%s", osrc ? osrc : "");
         was_by = db_col_int(s, 11);
         was_at = db_col_int(s, 12);
         was_verified_by = db_col_int(s, 13);

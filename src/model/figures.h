@@ -30,6 +30,7 @@
 #include "db/db.h"
 #include "valid/valid.h"
 #include "i18n/i18n.h"
+#include "model/import.h"
 #include "model/principal.h"
 
 typedef enum { FIG_SRC_SELF, FIG_SRC_REGISTER, FIG_SRC_ESTIMATE } figure_source;
@@ -95,6 +96,11 @@ typedef struct figures_put_result {
     bool created;
     size_t n_changed;       /* 0 and !created: nothing was written */
     const char *changed[7]; /* employees, revenue, exports, rnd, currency, source, demo */
+    /* the stored row before (when !created), for the import's preview:
+       employees and amounts in the row's own currency (-1 not given) */
+    int64_t old_values[4];
+    bool old_rsd, old_demo;
+    char old_source[24];
 } figures_put_result;
 
 /* The writer behind figures_put, for callers that hold their own write
@@ -215,18 +221,57 @@ db_status figures_missing(db *d, arena *a, int year, figure_missing **items, siz
 
 /* --- import ------------------------------------------------------------------ */
 
+/* One changed value of the import's preview (figures_import_report). */
+typedef enum {
+    FIGF_EMPLOYEES,
+    FIGF_REVENUE,
+    FIGF_EXPORTS,
+    FIGF_RND,
+    FIGF_CURRENCY,
+    FIGF_SOURCE,
+    FIGF_DEMO, /* illustrative demo data becomes reported data */
+} figures_field;
+typedef struct figures_import_change {
+    const char *org_slug, *org_name, *org_name_en; /* arena */
+    int year;
+    bool created; /* a new year for the organisation */
+    figures_field field;
+    /* FIGF_EMPLOYEES .. FIGF_RND: -1 not given; amounts in minor units of
+       old_cur / new_cur ("EUR" or "RSD") */
+    int64_t old_num, new_num;
+    const char *old_cur, *new_cur;
+    /* FIGF_CURRENCY, FIGF_SOURCE: the codes ("EUR", "self_reported");
+       NULL not given */
+    const char *old_text, *new_text;
+} figures_import_change;
+
+#define FIGURES_IMPORT_MAX_CHANGES 2000 /* kept for the preview; the rest counted */
+
 typedef struct figures_import_report {
     int64_t created, updated, unchanged;
-    struct figures_import_problem {
-        int64_t line;
-        const char *message;
-    } * problems;
+    int64_t skipped; /* rows with no figures at all (a template's blank rows) */
+    import_problem *problems;
     size_t n_problems;
-    buf preview; /* one line per change; caller frees */
+    buf preview; /* one line per change (English log, for the CLI); caller frees */
+    figures_import_change *changes; /* arena, file order */
+    size_t n_changes;
+    int64_t changes_more; /* changes beyond FIGURES_IMPORT_MAX_CHANGES */
+    /* what was read: "CSV, Windows-1250, separated by semicolons" in lang
+       (arena; NULL when the file could not be read) */
+    const char *detected;
+    bool from_xlsx; /* lines are the sheet's row numbers */
+    /* the file's records again as UTF-8 CSV with commas (whatever was
+       uploaded: XLSX, Windows-1250, semicolons), for a confirmation that
+       sends back what was checked (arena; NULL when not read) */
+    const char *normalized;
+    size_t normalized_len;
 } figures_import_report;
 
-/* Imports a CSV (the template's columns: pib or slug, year, employees,
- * revenue, exports, rnd, currency, source), all or nothing, every bad row
+/* Imports an upload (the n bytes at csv: an XLSX's first sheet, or CSV in
+ * UTF-8, UTF-16 or Windows-1250 separated by commas, semicolons or tabs,
+ * read by model/import.h; the template's columns: pib or slug, year,
+ * employees, revenue, exports, rnd, currency, source, and name, which is
+ * ignored), all or nothing, every bad row
  * listed with its line and reason (bad PIB, unknown organisation, exports
  * above revenue, ...). When cluster_id is not 0, every row's organisation
  * must be a current member of that cluster (a manager imports only for
@@ -237,22 +282,43 @@ typedef struct figures_import_report {
  * (the CLI, tests), which may change every row. With dry_run nothing is
  * written.
  *
- * The header names the columns in any order, case ignored (a BOM is
- * skipped): pib and/or slug, and all of the others. Amounts are decimal
- * numbers in the row's currency with at most two decimals after '.' or
- * ',' ("1234567.89", "1234567,89"); an empty cell is "not given";
+ * The header names the columns in any order, case ignored: pib and/or
+ * slug, and all of the others. A row with none of employees, revenue,
+ * exports and rnd is skipped (rep->skipped). Amounts are decimal numbers
+ * in the row's currency with at most two decimals after '.' or ','
+ * ("1234567.89", "1234567,89"), read as text, never through a double;
+ * an empty cell is "not given";
  * currency (EUR or RSD) and source are required. Each row is written
  * through figures_put_tx, so it is checked like the form. rep is zeroed
  * first; problems (arena, file order, line 1 = the header) are short
  * sentences from the catalog in lang, such as "unknown organisation (PIB
  * 101134702)" in English; preview holds lines such as "create 2024
  * voict" / "update 2023 nicat: revenue, exports" in English (the caller
- * frees it with buf_free). DB_CONSTRAINT when there were problems. */
+ * frees it with buf_free); changes, detected and normalized are described
+ * with figures_import_report. DB_CONSTRAINT when there were problems. */
 db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
                          bool dry_run, int64_t actor_id, const char *ip, const principal *by,
                          lang_id lang, figures_import_report *rep);
-/* The CSV template (header and one example row). */
+/* The one-row CSV example of the columns (kept for the unit tests; the
+ * pages offer figures_template's member list). */
 const char *figures_csv_template(void);
+
+/* A cluster's template: one row per current member (today), by name,
+ * with its figures for year when there are any and by may change them
+ * (rights_figures_first_year), else empty figures (a row left empty is
+ * skipped by the import). Arena. */
+typedef struct figures_template_row {
+    const char *pib, *slug, *name; /* pib may be "" */
+    bool has;                      /* figures filled in */
+    int64_t employees, revenue, exports, rnd; /* in currency's minor units; -1 not given */
+    const char *currency, *source;
+} figures_template_row;
+db_status figures_template(db *d, arena *a, int64_t cluster_id, int year, const principal *by,
+                           figures_template_row **rows, size_t *n);
+/* The template's columns in order (figures_template rows map onto them):
+ * pib, slug, name, year, employees, revenue, exports, rnd, currency,
+ * source. The import ignores "name". */
+extern const char *const figures_template_columns[10];
 
 /* The current figures_version (for caches). */
 db_status figures_version(db *d, int64_t *v);

@@ -1,10 +1,14 @@
-/* figures_import.c: the yearly figures importer and its CSV template
- * (figures_import and figures_csv_template in figures.h), split from
- * figures.c.
+/* figures_import.c: the yearly figures importer and its templates
+ * (figures_import, figures_csv_template and figures_template in
+ * figures.h), split from figures.c.
  *
- * The file is read with core/csv.c, like the directory importer. The
- * header names the columns (pib and/or slug, year, employees, revenue,
- * exports, rnd, currency, source; any order, case ignored); every row is
+ * The upload is read by the importers' shared skeleton (model/import.c):
+ * CSV in UTF-8, UTF-16 or Windows-1250 with commas, semicolons or tabs, or
+ * the first sheet of an XLSX workbook. The header names the columns (pib
+ * and/or slug, year, employees, revenue, exports, rnd, currency, source,
+ * and the template's name, which is ignored; any order, case ignored); a
+ * row with none of the four figures is skipped (a template's member
+ * nobody filled in); every row is
  * matched to an organisation, parsed, and written through figures_put_tx()
  * inside ONE write transaction with prepared statements reused for every
  * row, so each row is validated exactly like the form and 100,000 rows
@@ -25,6 +29,7 @@
 #include "core/timeutil.h"
 #include "valid/valid.h"
 #include "i18n/i18n.h"
+#include "model/import.h"
 #include "model/org.h"
 #include "model/rights.h"
 
@@ -42,6 +47,11 @@ enum {
 };
 static const char *const col_names[COL__COUNT] = {
     "pib", "slug", "year", "employees", "revenue", "exports", "rnd", "currency", "source"};
+/* columns the import reads past: the template's organisation name */
+static const char *const ignored_cols[] = {"name", NULL};
+
+const char *const figures_template_columns[10] = {
+    "pib", "slug", "name", "year", "employees", "revenue", "exports", "rnd", "currency", "source"};
 
 static const char TEMPLATE[] =
     "pib,slug,year,employees,revenue,exports,rnd,currency,source\r\n"
@@ -54,24 +64,10 @@ const char *figures_csv_template(void)
 
 /* --- small helpers ------------------------------------------------------------ */
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* s trimmed in place (cells are arena copies the importer owns). */
-static char *trim(char *s)
-{
-    while (is_space(*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && is_space(s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
-
 /* A decimal amount with at most two decimals after '.' or ',' ("1234567",
- * "1234567.8", "1234567,89"), an optional leading '-', into minor units. */
+ * "1234567.8", "1234567,89"; further zeros as a spreadsheet may store
+ * them, "1234567.890"), an optional leading '-', into minor units. Read
+ * as text, never through a double. */
 static bool parse_amount(const char *s, int64_t *out)
 {
     bool neg = *s == '-';
@@ -89,9 +85,13 @@ static bool parse_amount(const char *s, int64_t *out)
     if (*s == '.' || *s == ',') {
         s++;
         int digits = 0;
-        for (; *s >= '0' && *s <= '9'; s++, digits++)
-            frac = frac * 10 + (*s - '0');
-        if (digits < 1 || digits > 2)
+        for (; *s >= '0' && *s <= '9'; s++, digits++) {
+            if (digits >= 2 && *s != '0') /* "…89000" is fine; a third cent digit is not */
+                return false;
+            if (digits < 2)
+                frac = frac * 10 + (*s - '0');
+        }
+        if (digits < 1)
             return false;
         if (digits == 1)
             frac *= 10;
@@ -158,10 +158,11 @@ static int64_t pairs_add(pair_set *p, int64_t org_id, int year, int64_t line)
 
 typedef struct importer {
     db *d;
-    arena *a; /* the caller's: problems and their messages */
+    arena *a; /* the caller's: problems, changes and their text */
     figures_import_report *rep;
-    lang_id lang; /* of the problem messages and preview lines */
-    size_t cap_problems;
+    lang_id lang; /* of the problem messages */
+    import_problems probs;
+    size_t cap_changes;
     bool oom;
     bool row_bad;        /* the current row has a problem: not written */
     const principal *by; /* whose rights each row needs; NULL: the system */
@@ -173,35 +174,17 @@ typedef struct importer {
  * language (its placeholders take the arguments). */
 static void problem(importer *im, int64_t line, msg_id id, ...)
 {
-    const char *fmt = T(im->lang, id);
-    figures_import_report *rep = im->rep;
     im->row_bad = true;
-    if (rep->n_problems == im->cap_problems) {
-        size_t ncap = im->cap_problems ? im->cap_problems * 2 : 16;
-        struct figures_import_problem *g = arena_alloc(im->a, ncap * sizeof *g);
-        if (!g) {
-            im->oom = true;
-            return;
-        }
-        if (rep->n_problems)
-            memcpy(g, rep->problems, rep->n_problems * sizeof *g);
-        rep->problems = g;
-        im->cap_problems = ncap;
-    }
     buf b = BUF_INIT;
     va_list ap;
     va_start(ap, id);
-    buf_vprintf(&b, fmt, ap);
+    buf_vprintf(&b, T(im->lang, id), ap);
     va_end(ap);
-    char *m = buf_failed(&b) ? NULL : arena_strndup(im->a, buf_str(&b), b.len);
-    buf_free(&b);
-    if (!m) {
+    if (buf_failed(&b))
         im->oom = true;
-        return;
-    }
-    rep->problems[rep->n_problems].line = line;
-    rep->problems[rep->n_problems].message = m;
-    rep->n_problems++;
+    else
+        import_problem_add(&im->probs, line, buf_str(&b));
+    buf_free(&b);
 }
 
 /* A validation error of figures_put_tx as a short reason in the import's
@@ -253,55 +236,25 @@ static void problem_field(importer *im, int64_t line, int year, const form_error
 
 /* A CSV reader error (core/csv.c words it in English) in the import's
  * language; with rest, saying that the rest of the file was not read. */
-static void csv_problem(importer *im, int64_t line, const char *err, bool rest)
-{
-    static const struct {
-        const char *en;
-        msg_id id;
-    } known[] = {
-        {"a quoted field is not closed", MSG_FIMP_CSV_UNCLOSED},
-        {"unexpected text after a closing quote", MSG_FIMP_CSV_AFTER_QUOTE},
-        {"a quote inside an unquoted field (quote the whole field and double the quote)",
-         MSG_FIMP_CSV_BARE_QUOTE},
-        {"out of memory", MSG_FIMP_CSV_NOMEM},
-    };
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
-        if (err && strcmp(err, known[i].en) == 0) {
-            if (rest)
-                problem(im, line, MSG_FIMP_REST_UNREAD, T(im->lang, known[i].id));
-            else
-                problem(im, line, known[i].id);
-            return;
-        }
-    }
-    if (!rest) {
-        problem(im, line, MSG_FIMP_CSV_OTHER, err ? err : "?");
-        return;
-    }
-    buf b = BUF_INIT;
-    buf_printf(&b, T(im->lang, MSG_FIMP_CSV_OTHER), err ? err : "?");
-    if (buf_failed(&b))
-        im->oom = true;
-    else
-        problem(im, line, MSG_FIMP_REST_UNREAD, buf_str(&b));
-    buf_free(&b);
-}
 
 /* --- matching ------------------------------------------------------------------------ */
 
-static const char SQL_BY_PIB[] = "SELECT id, slug FROM org WHERE pib = $1";
-static const char SQL_BY_SLUG[] = "SELECT id, slug FROM org WHERE slug = $1";
+static const char SQL_BY_PIB[] = "SELECT id, slug, name, name_en FROM org WHERE pib = $1";
+static const char SQL_BY_SLUG[] = "SELECT id, slug, name, name_en FROM org WHERE slug = $1";
 static const char SQL_IS_MEMBER[] =
     "SELECT 1 FROM cluster_member WHERE cluster_id = $1 AND org_id = $2 AND joined_on <= $3"
     " AND (left_on IS NULL OR left_on > $3) LIMIT 1";
 
-/* The organisation with that PIB or slug: *id 0 when none; *slug an
- * arena copy. */
-static db_status find_org(importer *im, const char *sql, const char *key, int64_t *id,
-                          const char **slug)
+/* An organisation a row names: its slug and names (arena copies). */
+typedef struct org_names {
+    const char *slug, *name, *name_en;
+} org_names;
+
+/* The organisation with that PIB or slug: *id 0 when none. */
+static db_status find_org(importer *im, const char *sql, const char *key, int64_t *id, org_names *o)
 {
     *id = 0;
-    *slug = NULL;
+    memset(o, 0, sizeof *o);
     db_stmt *s = db_prepare(im->d, sql);
     if (!s)
         return DB_ERR;
@@ -309,7 +262,10 @@ static db_status find_org(importer *im, const char *sql, const char *key, int64_
     db_status st = db_step(s);
     if (st == DB_ROW) {
         *id = db_col_int(s, 0);
-        if (!(*slug = arena_strdup(im->a, db_col_text(s, 1))))
+        o->slug = arena_strdup(im->a, db_col_text(s, 1));
+        o->name = arena_strdup(im->a, db_col_text(s, 2) ? db_col_text(s, 2) : "");
+        o->name_en = db_col_text(s, 3) ? arena_strdup(im->a, db_col_text(s, 3)) : NULL;
+        if (!o->slug || !o->name)
             im->oom = true;
     }
     db_reset(s);
@@ -319,10 +275,10 @@ static db_status find_org(importer *im, const char *sql, const char *key, int64_
 /* Resolves the row's organisation from its PIB and/or slug; reports and
  * leaves *id 0 when it cannot. */
 static db_status resolve_org(importer *im, int64_t line, const char *pib, const char *slug,
-                             int64_t *id, const char **org_slug)
+                             int64_t *id, org_names *org)
 {
     int64_t by_pib = 0, by_slug = 0;
-    const char *s1 = NULL, *s2 = NULL;
+    org_names s1 = {0}, s2 = {0};
     db_status st;
     *id = 0;
     if (!*pib && !*slug) {
@@ -354,7 +310,7 @@ static db_status resolve_org(importer *im, int64_t line, const char *pib, const 
         return DB_OK;
     }
     *id = by_pib ? by_pib : by_slug;
-    *org_slug = by_pib ? s1 : s2;
+    *org = by_pib ? s1 : s2;
     return DB_OK;
 }
 
@@ -376,46 +332,104 @@ static db_status is_member(importer *im, int64_t cluster_id, int64_t org_id, con
 
 /* --- rows ------------------------------------------------------------------------------ */
 
-/* Reads the header into map[] (column -> COL_ index). False when it is
- * not usable (reported). */
-static bool read_header(importer *im, const csv_cell *cells, size_t n, int map[COL__COUNT])
+/* Reads the header into map[] (column -> COL_ index, -1 ignored). False
+ * when it is not usable (reported). */
+static bool read_header(importer *im, const csv_cell *cells, size_t n, int *map, int64_t line)
 {
-    bool seen[COL__COUNT] = {false};
-    bool ok = true;
-    if (n > COL__COUNT) {
-        problem(im, 1, MSG_FIMP_HDR_TOO_MANY, n, COL__COUNT);
+    bool seen[COL__COUNT];
+    if (n > COL__COUNT + 1) {
+        problem(im, line, MSG_FIMP_HDR_TOO_MANY, n, COL__COUNT + 1);
         return false;
     }
-    for (size_t c = 0; c < n; c++) {
-        char *name = trim((char *)cells[c].s);
-        map[c] = -1;
-        for (int k = 0; k < COL__COUNT; k++)
-            if (str_ieq(name, col_names[k]))
-                map[c] = k;
-        if (map[c] < 0) {
-            problem(im, 1, MSG_FIMP_HDR_UNKNOWN, name);
-            ok = false;
-        } else if (seen[map[c]]) {
-            problem(im, 1, MSG_FIMP_HDR_TWICE, col_names[map[c]]);
-            ok = false;
-        } else {
-            seen[map[c]] = true;
-        }
-    }
+    bool ok = import_map_header(cells, n, col_names, COL__COUNT, ignored_cols, map, seen, line,
+                                im->lang, &im->probs);
     if (!seen[COL_PIB] && !seen[COL_SLUG]) {
-        problem(im, 1, MSG_FIMP_HDR_NO_KEY);
+        problem(im, line, MSG_FIMP_HDR_NO_KEY);
         ok = false;
     }
     for (int k = COL_YEAR; k < COL__COUNT; k++) {
         if (!seen[k]) {
-            problem(im, 1, MSG_FIMP_HDR_LACKS, col_names[k]);
+            problem(im, line, MSG_FIMP_HDR_LACKS, col_names[k]);
             ok = false;
         }
     }
     return ok;
 }
 
-/* One data row: parse, match, check and write (see the file comment). */
+/* Records one changed value for the preview table (the first
+ * FIGURES_IMPORT_MAX_CHANGES; the rest are counted). */
+static figures_import_change *add_change(importer *im, const org_names *org, int year, bool created,
+                                         figures_field field)
+{
+    figures_import_report *rep = im->rep;
+    if (rep->n_changes >= FIGURES_IMPORT_MAX_CHANGES) {
+        rep->changes_more++;
+        return NULL;
+    }
+    if (!arena_grow(im->a, (void **)&rep->changes, rep->n_changes, &im->cap_changes,
+                    sizeof *rep->changes)) {
+        im->oom = true;
+        return NULL;
+    }
+    figures_import_change *c = &rep->changes[rep->n_changes++];
+    memset(c, 0, sizeof *c);
+    c->org_slug = org->slug;
+    c->org_name = org->name;
+    c->org_name_en = org->name_en;
+    c->year = year;
+    c->created = created;
+    c->field = field;
+    c->old_num = c->new_num = -1;
+    return c;
+}
+
+/* What a written row changed, value by value (res from figures_put_tx). */
+static void record_changes(importer *im, const org_names *org, int year, const int64_t num[4],
+                           const char *currency, const char *source, const figures_put_result *res)
+{
+    static const struct {
+        const char *name;
+        figures_field f;
+    } fields[] = {{"employees", FIGF_EMPLOYEES},
+                  {"revenue", FIGF_REVENUE},
+                  {"exports", FIGF_EXPORTS},
+                  {"rnd", FIGF_RND},
+                  {"currency", FIGF_CURRENCY},
+                  {"source", FIGF_SOURCE},
+                  {"demo", FIGF_DEMO}};
+    const char *old_cur = res->old_rsd ? "RSD" : "EUR";
+    /* the row's cells die with the record: keep arena copies */
+    currency = strcmp(currency, "RSD") == 0 ? "RSD" : "EUR";
+    source = arena_strdup(im->a, source);
+    if (!source) {
+        im->oom = true;
+        return;
+    }
+    for (size_t k = 0; k < res->n_changed; k++) {
+        for (size_t j = 0; j < sizeof fields / sizeof fields[0]; j++) {
+            if (strcmp(res->changed[k], fields[j].name) != 0)
+                continue;
+            figures_import_change *c = add_change(im, org, year, res->created, fields[j].f);
+            if (!c)
+                return;
+            if (fields[j].f <= FIGF_RND) {
+                c->new_num = num[fields[j].f];
+                c->new_cur = currency;
+                if (!res->created) {
+                    c->old_num = res->old_values[fields[j].f];
+                    c->old_cur = old_cur;
+                }
+            } else if (fields[j].f == FIGF_CURRENCY) {
+                c->new_text = currency;
+                c->old_text = old_cur;
+            } else if (fields[j].f == FIGF_SOURCE) {
+                c->new_text = source;
+                c->old_text = res->created ? NULL : arena_strdup(im->a, res->old_source);
+            }
+        }
+    }
+}
+
 static db_status import_row(importer *im, const csv_cell *cells, size_t n, const int *map,
                             int64_t line, int64_t cluster_id, const char *today, pair_set *pairs,
                             int64_t actor_id, const char *ip)
@@ -424,18 +438,25 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
     for (int k = 0; k < COL__COUNT; k++)
         v[k] = "";
     for (size_t c = 0; c < n; c++) {
+        if (map[c] < 0)
+            continue; /* an ignored column */
         char *s = (char *)cells[c].s;
         if (csv_has_guard(s))
             s++;
-        v[map[c]] = trim(s);
+        v[map[c]] = import_trim(s);
     }
     im->row_bad = false;
+    if (!*v[COL_EMPLOYEES] && !*v[COL_REVENUE] && !*v[COL_EXPORTS] && !*v[COL_RND]) {
+        im->rep->skipped++; /* nothing filled in: a template's member left blank */
+        return DB_OK;
+    }
     db_status st;
 
     int64_t org_id;
-    const char *slug = NULL;
-    if ((st = resolve_org(im, line, v[COL_PIB], v[COL_SLUG], &org_id, &slug)) != DB_OK)
+    org_names org = {0};
+    if ((st = resolve_org(im, line, v[COL_PIB], v[COL_SLUG], &org_id, &org)) != DB_OK)
         return st;
+    const char *slug = org.slug;
     if (org_id && cluster_id) {
         bool member;
         if ((st = is_member(im, cluster_id, org_id, today, &member)) != DB_OK)
@@ -505,6 +526,8 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
     if (st != DB_OK)
         return st;
 
+    if (res.created || res.n_changed)
+        record_changes(im, &org, (int)year, num, currency, v[COL_SOURCE], &res);
     buf *pv = &im->rep->preview;
     if (res.created) {
         im->rep->created++;
@@ -522,50 +545,60 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
     return DB_OK;
 }
 
+/* Appends one record to the normalised copy (UTF-8 CSV with commas). */
+static void put_record(buf *out, const csv_cell *cells, size_t n)
+{
+    for (size_t c = 0; c < n; c++) {
+        if (c)
+            buf_putc(out, ',');
+        /* a cell that needs no guard but starts with one keeps it by a
+           second: the reader takes one away in both cases */
+        csv_put_cell(out, cells[c].s);
+    }
+    buf_puts(out, "\r\n");
+}
+
 db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
                          bool dry_run, int64_t actor_id, const char *ip, const principal *by,
                          lang_id lang, figures_import_report *rep)
 {
     assert(d && a && rep && (csv || n == 0));
     memset(rep, 0, sizeof *rep);
-    importer im = {d, a, rep, lang, 0, false, false, by, 0, -1};
+    importer im = {.d = d, .a = a, .rep = rep, .lang = lang, .by = by, .last_first = -1};
+    im.probs.a = a;
     arena scratch = ARENA_INIT; /* one record's cells, freed per record */
     pair_set pairs = {NULL, 0};
-    csv_reader r;
+    import_reader r;
+    const csv_cell *cells;
     size_t n_cells;
-    int64_t line;
-    const char *err = NULL;
-    int map[COL__COUNT];
+    int64_t line = 1;
+    int map[COL__COUNT + 1];
     size_t n_cols;
     char today[11];
     db_status st = DB_OK;
     bool in_tx = false;
+    buf norm = BUF_INIT; /* the normalised copy, moved to the arena at the end */
 
     local_today(today);
-    if (!csv)
-        csv = "";
-    csv_skip_bom(&csv, &n);
-    int64_t bad = csv_bad_utf8_line(csv, n);
-    if (bad) {
-        problem(&im, bad, MSG_FIMP_NOT_UTF8);
+    if (!import_open(&r, a, csv, n, lang, &im.probs))
         goto done;
-    }
-    csv_reader_init(&r, csv, n);
-    int rc = csv_record(&scratch, &r, &n_cells, &line, &err);
+    rep->from_xlsx = r.format == IMPORT_XLSX;
+    buf det = BUF_INIT;
+    import_detected(&det, lang, &r);
+    if (!buf_failed(&det))
+        rep->detected = arena_strdup(a, buf_str(&det));
+    buf_free(&det);
+    int rc = import_next(&r, &scratch, &cells, &n_cells, &line, lang, &im.probs);
     if (rc <= 0) {
-        if (rc < 0)
-            csv_problem(&im, line, err, false);
-        else
+        if (rc == 0)
             problem(&im, line, MSG_FIMP_EMPTY);
         goto done;
     }
-    if (!read_header(&im, r.cells, n_cells, map))
+    if (!read_header(&im, cells, n_cells, map, line))
         goto done;
+    put_record(&norm, cells, n_cells);
     n_cols = n_cells;
-    size_t lines = 1;
-    for (size_t i = 0; i < n; i++)
-        lines += csv[i] == '\n';
-    if (!pairs_init(&pairs, lines)) {
+    if (!pairs_init(&pairs, r.format == IMPORT_XLSX ? r.n_rows : r.lines)) {
         st = DB_NOMEM;
         goto done;
     }
@@ -574,33 +607,33 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
         goto done;
     in_tx = true;
     for (;;) {
-        /* The reader keeps its cell array in the arena it is given: forget
-         * it together with the previous record's text. */
-        arena_free(&scratch);
-        r.cells = NULL;
-        r.cap = 0;
-        rc = csv_record(&scratch, &r, &n_cells, &line, &err);
+        arena_free(&scratch); /* the previous record's text */
+        import_scratch_freed(&r);
+        rc = import_next(&r, &scratch, &cells, &n_cells, &line, lang, &im.probs);
         if (rc <= 0)
             break;
-        if (n_cells == 1 && r.cells[0].n == 0)
-            continue; /* a blank line */
-        if (n_cells != n_cols) {
+        if (n_cells > n_cols && r.format == IMPORT_XLSX) {
+            /* a sheet's row may stop at its last value, never go past
+               the header */
             problem(&im, line, MSG_FIMP_FIELD_COUNT, n_cols, n_cells);
             continue;
         }
-        st = import_row(&im, r.cells, n_cells, map, line, cluster_id, today, &pairs, actor_id, ip);
+        if (n_cells != n_cols && r.format == IMPORT_CSV) {
+            problem(&im, line, MSG_FIMP_FIELD_COUNT, n_cols, n_cells);
+            continue;
+        }
+        put_record(&norm, cells, n_cells);
+        st = import_row(&im, cells, n_cells, map, line, cluster_id, today, &pairs, actor_id, ip);
         if (st != DB_OK)
             goto done;
-        if (im.oom)
+        if (im.oom || im.probs.oom)
             break;
     }
-    if (rc < 0)
-        csv_problem(&im, line, err, true);
-    if (im.oom || buf_failed(&rep->preview)) {
+    if (im.oom || im.probs.oom || buf_failed(&rep->preview) || buf_failed(&norm)) {
         st = DB_NOMEM;
         goto done;
     }
-    if (rep->n_problems == 0 && !dry_run) {
+    if (im.probs.n == 0 && !dry_run) {
         st = db_commit(d);
         in_tx = st != DB_OK;
     }
@@ -609,9 +642,97 @@ done:
         db_rollback(d);
     arena_free(&scratch);
     mem_free(pairs.slots);
-    if (st == DB_OK && im.oom)
+    rep->problems = im.probs.items;
+    rep->n_problems = im.probs.n;
+    if (st == DB_OK && norm.len) {
+        if (buf_failed(&norm) || !(rep->normalized = arena_strndup(a, norm.data, norm.len)))
+            st = DB_NOMEM;
+        rep->normalized_len = norm.len;
+    }
+    buf_free(&norm);
+    if (st == DB_OK && (im.oom || im.probs.oom))
         st = DB_NOMEM;
     if (st == DB_OK && rep->n_problems)
         st = DB_CONSTRAINT;
     return st;
+}
+
+/* --- the cluster's own template -------------------------------------------------------- */
+
+static const char SQL_TEMPLATE[] =
+    "SELECT o.id, coalesce(o.pib, ''), o.slug, o.name, f.id, f.employees, f.revenue_eur,"
+    " f.exports_eur, f.rnd_eur, f.revenue_rsd, f.exports_rsd, f.rnd_rsd, f.rate_e4, f.source"
+    " FROM cluster_member m JOIN org o ON o.id = m.org_id"
+    " LEFT JOIN org_figure f ON f.org_id = o.id AND f.year = $2"
+    " WHERE m.cluster_id = $1 AND m.joined_on <= $3 AND (m.left_on IS NULL OR m.left_on > $3)"
+    " GROUP BY o.id ORDER BY o.name, o.id";
+
+static int64_t col_opt(db_stmt *s, int i)
+{
+    return db_col_is_null(s, i) ? -1 : db_col_int(s, i);
+}
+
+db_status figures_template(db *d, arena *a, int64_t cluster_id, int year, const principal *by,
+                           figures_template_row **rows, size_t *n)
+{
+    assert(d && a && rows && n);
+    *rows = NULL;
+    *n = 0;
+    size_t cap = 0;
+    char today[11];
+    local_today(today);
+    int64_t *ids = NULL;
+    size_t cap_ids = 0;
+    db_stmt *s = db_prepare(d, SQL_TEMPLATE);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, cluster_id);
+    db_bind_int(s, 2, year);
+    db_bind_text(s, 3, today);
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        if (!arena_grow(a, (void **)rows, *n, &cap, sizeof **rows) ||
+            !arena_grow(a, (void **)&ids, *n, &cap_ids, sizeof *ids)) {
+            st = DB_NOMEM;
+            break;
+        }
+        figures_template_row *t = &(*rows)[*n];
+        memset(t, 0, sizeof *t);
+        ids[*n] = db_col_int(s, 0);
+        t->pib = arena_strdup(a, db_col_text(s, 1));
+        t->slug = arena_strdup(a, db_col_text(s, 2));
+        t->name = arena_strdup(a, db_col_text(s, 3) ? db_col_text(s, 3) : "");
+        t->employees = t->revenue = t->exports = t->rnd = -1;
+        t->currency = "EUR";
+        t->source = "self_reported";
+        if (!db_col_is_null(s, 4)) {
+            bool rsd = !db_col_is_null(s, 12);
+            t->has = true;
+            t->employees = col_opt(s, 5);
+            t->revenue = col_opt(s, rsd ? 9 : 6);
+            t->exports = col_opt(s, rsd ? 10 : 7);
+            t->rnd = col_opt(s, rsd ? 11 : 8);
+            t->currency = rsd ? "RSD" : "EUR";
+            t->source = arena_strdup(a, db_col_text(s, 13));
+        }
+        if (!t->pib || !t->slug || !t->name || !t->source) {
+            st = DB_NOMEM;
+            break;
+        }
+        (*n)++;
+    }
+    db_reset(s);
+    if (st != DB_DONE)
+        return st == DB_ROW ? DB_ERR : st;
+    /* Figures the person may not change stay out: the import would refuse
+       them even unchanged. */
+    for (size_t i = 0; by && i < *n; i++) {
+        figures_template_row *t = &(*rows)[i];
+        int first = rights_figures_first_year(d, by, ids[i]);
+        if (t->has && (first < 0 || year < first)) {
+            t->has = false;
+            t->employees = t->revenue = t->exports = t->rnd = -1;
+        }
+    }
+    return DB_OK;
 }

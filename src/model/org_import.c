@@ -21,6 +21,7 @@
 #include "core/csv.h"
 #include "core/strutil.h"
 #include "db/search.h"
+#include "model/import.h"
 #include "json/json.h"
 
 #define IMPORT_SLUG_TRIES 10000
@@ -68,14 +69,6 @@ static const char *const *rec_list(const org_rec *r, size_t i, size_t *n)
 {
     *n = *(const size_t *)((const char *)r + org_fields[i].n_off);
     return *(const char *const *const *)((const char *)r + org_fields[i].off);
-}
-
-static ssize_t field_index(const char *name)
-{
-    for (size_t i = 0; i < ORG_N_FIELDS; i++)
-        if (strcmp(org_fields[i].name, name) == 0)
-            return (ssize_t)i;
-    return -1;
 }
 
 /* --- a string set for one import (arena memory) ---------------------------------- */
@@ -234,59 +227,46 @@ static bool csv_list(arena *a, const char *s, const char ***out, size_t *n)
     return !oom;
 }
 
+/* Reads the upload through the importers' shared reader (model/import.h:
+ * UTF-8, UTF-16 or Windows-1250; commas, semicolons or tabs; or an XLSX's
+ * first sheet); its problems (English) join the report at the end. */
 static void parse_csv(importer *im, const char *data, size_t n)
 {
-    csv_reader r;
-    csv_reader_init(&r, data, n);
+    import_problems probs = {.a = im->a};
+    import_reader r;
+    const csv_cell *cells;
     size_t n_cells;
-    int64_t line;
-    const char *err = NULL;
-    ssize_t map[ORG_N_FIELDS * 2];
+    int64_t line = 1;
+    int map[ORG_N_FIELDS * 2]; /* column -> org_fields index */
     size_t n_cols = 0;
+    int rc;
 
-    int rc = csv_record(im->a, &r, &n_cells, &line, &err);
-    const csv_cell *cells = r.cells;
+    if (!import_open(&r, im->a, data, n, LANG_EN, &probs))
+        goto done;
+    rc = import_next(&r, im->a, &cells, &n_cells, &line, LANG_EN, &probs);
     if (rc <= 0) {
-        problem(im, line, rc < 0 ? err : "the file is empty: the first line must name the fields");
-        return;
+        if (rc == 0)
+            problem(im, line, "the file is empty: the first line must name the fields");
+        goto done;
     }
-    bool seen[ORG_N_FIELDS] = {false};
-    bool bad_header = false;
     if (n_cells > ORG_N_FIELDS * 2) {
         problem_fmt(im, 1, "the header has %zu columns; at most the %d field names are allowed",
                     n_cells, ORG_N_FIELDS);
         return;
     }
-    for (size_t c = 0; c < n_cells; c++) {
-        bool oom = false;
-        const char *name = trim_dup(im->a, cells[c].s, cells[c].n, &oom);
-        if (oom) {
-            im->oom = true;
-            return;
-        }
-        ssize_t f = name ? field_index(name) : -1;
-        if (f < 0) {
-            problem_fmt(im, 1, "unknown column \"%.60s\" in the header", name ? name : "");
-            bad_header = true;
-        } else if (seen[f]) {
-            problem_fmt(im, 1, "the column \"%s\" appears twice in the header", name);
-            bad_header = true;
-        } else {
-            seen[f] = true;
-        }
-        map[c] = f;
-    }
+    const char *names[ORG_N_FIELDS];
+    bool seen[ORG_N_FIELDS];
+    for (size_t i = 0; i < ORG_N_FIELDS; i++)
+        names[i] = org_fields[i].name;
+    if (!import_map_header(cells, n_cells, names, ORG_N_FIELDS, NULL, map, seen, line, LANG_EN,
+                           &probs))
+        goto done;
     n_cols = n_cells;
-    if (bad_header)
-        return;
 
-    while ((rc = csv_record(im->a, &r, &n_cells, &line, &err)) > 0) {
-        cells = r.cells;
-        if (n_cells == 1 && cells[0].n == 0)
-            continue; /* blank line */
+    while (import_next(&r, im->a, &cells, &n_cells, &line, LANG_EN, &probs) > 0) {
         import_row *row = new_row(im, line);
         if (!row)
-            return;
+            goto done;
         if (n_cells != n_cols) {
             problem_fmt(im, line, "expected %zu fields as in the header, found %zu", n_cols,
                         n_cells);
@@ -309,7 +289,7 @@ static void parse_csv(importer *im, const char *data, size_t n)
                 const char *t = trim_dup(im->a, s, strlen(s), &oom);
                 if (oom) {
                     im->oom = true;
-                    return;
+                    goto done;
                 }
                 if (t && !str_to_i64(t, &v)) {
                     /* reported; the row is still checked for its other
@@ -326,7 +306,7 @@ static void parse_csv(importer *im, const char *data, size_t n)
                 size_t cnt = 0;
                 if (!csv_list(im->a, s, &l, &cnt)) {
                     im->oom = true;
-                    return;
+                    goto done;
                 }
                 rec_set_list(&row->rec, f, l, cnt);
                 break;
@@ -334,8 +314,11 @@ static void parse_csv(importer *im, const char *data, size_t n)
             }
         }
     }
-    if (rc < 0)
-        problem_fmt(im, line, "%s; the rest of the file was not read", err);
+done:
+    for (size_t i = 0; i < probs.n; i++)
+        problem(im, probs.items[i].line, probs.items[i].message);
+    if (probs.oom)
+        im->oom = true;
 }
 
 /* --- JSON ------------------------------------------------------------------------------ */
@@ -585,16 +568,17 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
     db_status st = DB_OK;
     bool in_tx = false;
 
-    csv_skip_bom(&data, &n);
-    int64_t bad = csv_bad_utf8_line(data, n);
-    if (bad) {
-        problem(&im, bad, "the file is not valid UTF-8 text: save it as UTF-8 (CSV UTF-8)");
-        goto done;
-    }
-    if (fmt == ORG_FMT_CSV)
-        parse_csv(&im, data, n);
-    else
+    if (fmt == ORG_FMT_CSV) {
+        parse_csv(&im, data, n); /* the shared reader decides the encoding */
+    } else {
+        csv_skip_bom(&data, &n);
+        int64_t bad = csv_bad_utf8_line(data, n);
+        if (bad) {
+            problem(&im, bad, "the file is not valid UTF-8 text: save it as UTF-8 (CSV UTF-8)");
+            goto done;
+        }
         parse_json(&im, data, n);
+    }
     if (im.oom || !find_duplicates(&im, &slugs, &pibs)) {
         st = DB_NOMEM;
         goto done;

@@ -144,7 +144,8 @@ void web_org_update(req *r);
 void web_org_archive(req *r);
 void web_org_publish(req *r);
 void web_org_delete(req *r);
-/* web_figures.c: the figures pages, data entry, import, verification */
+/* web_figures.c: the figures pages, data entry, verification;
+ * web_figures_import.c: a cluster's figures import */
 void web_figures(req *r);
 void web_figures_missing(req *r);
 void web_figures_verify(req *r);

@@ -11,9 +11,6 @@
  *   POST /figures/{id}/verify        the secretariat marks a row verified
  *   GET  /orgs/{slug}/figures        one organisation's figures by year and
  *   POST /orgs/{slug}/figures        the form to enter one year
- *   GET  /orgs/{slug}/figures/import a cluster's CSV import: template,
- *   POST /orgs/{slug}/figures/import upload, dry run with every problem,
- *                                    then "Confirm import"
  *
  * Totals come from figures_total()/figures_trend(), whose rules (members
  * counted once, only in the years they were members, gaps never filled)
@@ -22,8 +19,9 @@
  * page_cache.c under (figures_version, directory_version, language, URL),
  * so a repeated hit costs two version reads and a memcpy. Who may enter,
  * import and verify is asked of rights_can(); the routes add login and
- * CSRF (routes.c). Helpers shared with web_cluster.c are declared in
- * web_figures.h and defined at the top of this file. */
+ * CSRF (routes.c). Helpers shared with web_cluster.c and the import
+ * pages (web_figures_import.c) are declared in web_figures.h and defined
+ * in web_figures_common.c. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -46,8 +44,6 @@
 
 #define FIG_YEAR_FIRST  1990
 #define FIG_YEAR_LAST   2100
-#define IMPORT_MAX_BODY (16u * 1024 * 1024)
-#define PREVIEW_LINES   200             /* preview lines shown before "and N more" */
 #define MONEY_MAX_WHOLE 1000000000000LL /* 10^12 EUR (or RSD) per field */
 #define EMPLOYEES_MAX   10000000
 #define MISSING_SHOWN   500 /* members listed on /figures/missing; all in its download */
@@ -55,345 +51,6 @@
 static bool empty(const char *s)
 {
     return !s || !*s;
-}
-
-/* --- shared helpers (web_figures.h) ------------------------------------------- */
-
-/* Parses 'YYYY-MM-DD' into its parts; false for anything else. */
-static bool parse_ymd(const char *s, int *y, int *m, int *d)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    *m = (s[5] - '0') * 10 + (s[6] - '0');
-    *d = (s[8] - '0') * 10 + (s[9] - '0');
-    return *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
-}
-
-void wf_fmt_ymd(buf *out, lang_id lang, const char *ymd)
-{
-    if (!ymd)
-        return;
-    int y, m, d;
-    if (!parse_ymd(ymd, &y, &m, &d)) {
-        buf_puts(out, ymd);
-        return;
-    }
-    /* noon local time: the same calendar day in Belgrade whatever DST does */
-    struct tm tm = {
-        .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12, .tm_isdst = -1};
-    time_t t = mktime(&tm);
-    if (t == (time_t)-1) {
-        buf_puts(out, ymd);
-        return;
-    }
-    i18n_fmt_date(out, lang, (int64_t)t);
-}
-
-const char *wf_ymd(req *r, const char *ymd)
-{
-    buf b = BUF_INIT;
-    wf_fmt_ymd(&b, r->lang, ymd);
-    const char *s = buf_failed(&b) ? NULL : arena_strdup(r->a, buf_str(&b));
-    buf_free(&b);
-    return s ? s : "";
-}
-
-void wf_today(char out[11])
-{
-    time_t t = (time_t)time_now();
-    struct tm tm;
-    if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
-        out[0] = '\0';
-}
-
-int wf_this_year(void)
-{
-    time_t t = (time_t)time_now();
-    struct tm tm;
-    return localtime_r(&t, &tm) ? tm.tm_year + 1900 : 2000;
-}
-
-typedef struct code_msg {
-    const char *code;
-    msg_id msg;
-} code_msg;
-
-static const char *code_label(lang_id lang, const code_msg *codes, size_t n, const char *code)
-{
-    for (size_t i = 0; code && i < n; i++)
-        if (strcmp(codes[i].code, code) == 0)
-            return T(lang, codes[i].msg);
-    return code ? code : "";
-}
-
-#define CODE_LABEL(lang, codes, code) code_label(lang, codes, sizeof codes / sizeof codes[0], code)
-
-static const code_msg stage_msgs[] = {{"initiative", MSG_CL_STAGE_INITIATIVE},
-                                      {"emerging", MSG_CL_STAGE_EMERGING},
-                                      {"developing", MSG_CL_STAGE_DEVELOPING},
-                                      {"established", MSG_CL_STAGE_ESTABLISHED}};
-static const code_msg scan_msgs[] = {{"applied", MSG_CL_SCAN_APPLIED},
-                                     {"member", MSG_CL_SCAN_MEMBER},
-                                     {"founder", MSG_CL_SCAN_FOUNDER},
-                                     {"suspended", MSG_CL_SCAN_SUSPENDED},
-                                     {"left", MSG_CL_SCAN_LEFT}};
-static const code_msg label_msgs[] = {{"esca_bronze", MSG_CL_LABEL_BRONZE},
-                                      {"esca_silver", MSG_CL_LABEL_SILVER},
-                                      {"esca_gold", MSG_CL_LABEL_GOLD},
-                                      {"other", MSG_CL_LABEL_OTHER}};
-static const code_msg role_msgs[] = {{"member", MSG_CL_ROLE_MEMBER},
-                                     {"founding_member", MSG_CL_ROLE_FOUNDING},
-                                     {"board", MSG_CL_ROLE_BOARD}};
-static const code_msg size_msgs[] = {{"micro", MSG_CL_SIZE_MICRO},
-                                     {"small", MSG_CL_SIZE_SMALL},
-                                     {"medium", MSG_CL_SIZE_MEDIUM},
-                                     {"large", MSG_CL_SIZE_LARGE}};
-static const code_msg source_msgs[] = {{"self_reported", MSG_FIG_SRC_SELF},
-                                       {"business_register", MSG_FIG_SRC_REGISTER},
-                                       {"estimate", MSG_FIG_SRC_ESTIMATE}};
-
-const char *wf_stage_label(lang_id lang, const char *stage)
-{
-    return CODE_LABEL(lang, stage_msgs, stage);
-}
-
-const char *wf_scan_status_label(lang_id lang, const char *status)
-{
-    return CODE_LABEL(lang, scan_msgs, status);
-}
-
-const char *wf_label_label(lang_id lang, const char *label)
-{
-    return CODE_LABEL(lang, label_msgs, label);
-}
-
-const char *wf_role_label(lang_id lang, const char *role)
-{
-    return CODE_LABEL(lang, role_msgs, role);
-}
-
-const char *wf_size_label(lang_id lang, const char *size_class)
-{
-    return size_class ? CODE_LABEL(lang, size_msgs, size_class) : NULL;
-}
-
-const char *wf_source_label(lang_id lang, const char *source)
-{
-    return CODE_LABEL(lang, source_msgs, source);
-}
-
-void wf_demo_notice(req *r)
-{
-    html_fmt(&r->out,
-             "<div class=\"notice notice-warn demo-notice\" role=\"note\"><p><strong>%s</strong> "
-             "%s</p></div>\n",
-             T(r->lang, MSG_FIG_DEMO_TITLE), T(r->lang, MSG_FIG_DEMO_TEXT));
-}
-
-/* Appends "+2.1% on 2023" (or "−…") for a change in basis points. */
-static void change_text(buf *out, lang_id lang, int64_t bp, int prev_year)
-{
-    buf v = BUF_INIT;
-    if (bp > 0)
-        buf_putc(&v, '+');
-    chart_fmt_bp(&v, lang, bp);
-    buf_printf(out, T(lang, MSG_FIG_CHANGE_ON), buf_str(&v), prev_year);
-    buf_free(&v);
-}
-
-/* One headline figure: label, the value (compact money gets the exact
- * amount beside it), and the change when the year before had one. */
-static void stat_item(req *r, msg_id label, const char *value, const char *exact, bool has_change,
-                      int64_t change_bp, int prev_year)
-{
-    buf *o = &r->out;
-    html_fmt(o, "<li><span class=\"stat-label\">%s</span><span class=\"stat-value\">%s</span>",
-             T(r->lang, label), value);
-    if (exact)
-        html_fmt(o, "<span class=\"stat-exact\">%s</span>", exact);
-    if (has_change) {
-        buf c = BUF_INIT;
-        change_text(&c, r->lang, change_bp, prev_year);
-        html_fmt(o, "<span class=\"stat-change%R\">%s</span>", change_bp < 0 ? " stat-down" : "",
-                 buf_str(&c));
-        buf_free(&c);
-    }
-    html_raw(o, "</li>");
-}
-
-void wf_headline(req *r, const figure_total *t)
-{
-    buf *o = &r->out;
-    lang_id L = r->lang;
-    if (t->reported == 0) {
-        buf m = BUF_INIT;
-        buf_printf(&m, T(L, MSG_FIG_NONE_REPORTED), t->year);
-        html_fmt(o, "<p class=\"empty\">%s</p>\n", buf_str(&m));
-        buf_free(&m);
-    } else {
-        buf v = BUF_INIT, x = BUF_INIT;
-        html_raw(o, "<ul class=\"stats fig-stats\">");
-        i18n_fmt_int(&v, L, t->employees);
-        stat_item(r, MSG_FIG_EMPLOYEES, buf_str(&v), NULL, t->has_prev && t->prev_employees > 0,
-                  t->employees_change_bp, t->year - 1);
-        buf_reset(&v);
-        chart_fmt_money_compact(&v, L, t->revenue_eur);
-        i18n_fmt_money(&x, L, t->revenue_eur, "EUR", true);
-        stat_item(r, MSG_FIG_REVENUE, buf_str(&v), buf_str(&x),
-                  t->has_prev && t->prev_revenue_eur > 0, t->revenue_change_bp, t->year - 1);
-        buf_reset(&v);
-        buf_reset(&x);
-        chart_fmt_money_compact(&v, L, t->exports_eur);
-        i18n_fmt_money(&x, L, t->exports_eur, "EUR", true);
-        stat_item(r, MSG_FIG_EXPORTS, buf_str(&v), buf_str(&x),
-                  t->has_prev && t->prev_exports_eur > 0, t->exports_change_bp, t->year - 1);
-        buf_reset(&v);
-        if (t->export_share_bp >= 0) {
-            chart_fmt_bp(&v, L, t->export_share_bp);
-            stat_item(r, MSG_FIG_EXPORT_SHARE, buf_str(&v), T(L, MSG_FIG_OF_REVENUE), false, 0, 0);
-        }
-        html_raw(o, "</ul>\n");
-        buf_free(&v);
-        buf_free(&x);
-    }
-    /* where the numbers come from, always, gaps included */
-    buf n = BUF_INIT, m = BUF_INIT, p = BUF_INIT, line = BUF_INIT;
-    i18n_fmt_int(&n, L, t->reported);
-    i18n_fmt_int(&m, L, t->missing);
-    if (t->verified_bp >= 0)
-        chart_fmt_bp(&p, L, t->verified_bp);
-    else
-        buf_puts(&p, "0%");
-    buf_printf(&line, T(L, MSG_FIG_PROVENANCE), buf_str(&n), buf_str(&m), buf_str(&p));
-    html_fmt(o, "<p class=\"provenance\">%s</p>\n", buf_str(&line));
-    /* why no change is shown: only like with like is compared */
-    if (t->reported > 0 && t->change_state == FIG_CHANGE_LOW_COVERAGE) {
-        buf_reset(&line);
-        if (!t->covered)
-            buf_printf(&line, T(L, MSG_FIG_NO_CHANGE_THIS), t->year - 1, (int)t->reported,
-                       (int)t->members, t->year);
-        else
-            buf_printf(&line, T(L, MSG_FIG_NO_CHANGE_PREV), t->year - 1, (int)t->prev_reported,
-                       (int)t->prev_members, t->year - 1);
-        html_fmt(o, "<p class=\"provenance no-change\">%s</p>\n", buf_str(&line));
-    }
-    buf_free(&n);
-    buf_free(&m);
-    buf_free(&p);
-    buf_free(&line);
-}
-
-table *wf_trend_table(req *r, const figure_total *rows, size_t n, const char *title)
-{
-    lang_id L = r->lang;
-    const table_col cols[] = {
-        {T(L, MSG_FIG_COL_YEAR), TABLE_TEXT, TABLE_ALIGN_LEFT, false},
-        {T(L, MSG_FIG_COL_MEMBERS), TABLE_INT, TABLE_ALIGN_AUTO, false},
-        {T(L, MSG_FIG_COL_REPORTED), TABLE_INT, TABLE_ALIGN_AUTO, false},
-        {T(L, MSG_FIG_EMPLOYEES), TABLE_INT, TABLE_ALIGN_AUTO, false},
-        {T(L, MSG_FIG_COL_REVENUE), TABLE_MONEY_CENTS, TABLE_ALIGN_AUTO, true},
-        {T(L, MSG_FIG_COL_EXPORTS), TABLE_MONEY_CENTS, TABLE_ALIGN_AUTO, true},
-        {T(L, MSG_FIG_EXPORT_SHARE), TABLE_BP_PERCENT, TABLE_ALIGN_AUTO, false},
-    };
-    table *t = table_new(r->a, title, cols, sizeof cols / sizeof cols[0]);
-    if (!t)
-        return NULL;
-    for (size_t i = n; i-- > 0;) { /* newest first, as readers look for it */
-        const figure_total *x = &rows[i];
-        size_t row = table_add_row(t);
-        char year[16];
-        snprintf(year, sizeof year, "%d", x->year);
-        table_set_text(t, row, 0, year);
-        table_set_int(t, row, 1, x->members);
-        table_set_int(t, row, 2, x->reported);
-        if (x->reported > 0) { /* no report: the cells stay empty, never 0 */
-            table_set_int(t, row, 3, x->employees);
-            table_set_int(t, row, 4, x->revenue_eur);
-            table_set_int(t, row, 5, x->exports_eur);
-            if (x->export_share_bp >= 0)
-                table_set_int(t, row, 6, x->export_share_bp);
-        }
-    }
-    return t->failed ? NULL : t;
-}
-
-void wf_trend_charts(req *r, const figure_total *rows, size_t n, const char *id_prefix,
-                     const char *subtitle, const char *table_id)
-{
-    lang_id L = r->lang;
-    buf *o = &r->out;
-    int *years = n ? arena_alloc(r->a, n * sizeof *years) : NULL;
-    int64_t *emp = n ? arena_alloc(r->a, n * sizeof *emp) : NULL;
-    int64_t *rev = n ? arena_alloc(r->a, n * sizeof *rev) : NULL;
-    int64_t *exp = n ? arena_alloc(r->a, n * sizeof *exp) : NULL;
-    if (n && (!years || !emp || !rev || !exp)) {
-        o->failed = true;
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        years[i] = rows[i].year;
-        bool has = rows[i].reported > 0;
-        emp[i] = has ? rows[i].employees : CHART_NONE;
-        rev[i] = has ? rows[i].revenue_eur : CHART_NONE;
-        exp[i] = has ? rows[i].exports_eur : CHART_NONE;
-    }
-    html_raw(o, "<div class=\"chart-pair\">\n");
-    chart_series s_emp[] = {{T(L, MSG_FIG_EMPLOYEES), emp}};
-    chart_opts oe = {.id = arena_printf(r->a, "%s-employees", id_prefix),
-                     .title = T(L, MSG_FIG_CHART_EMPLOYEES),
-                     .subtitle = subtitle,
-                     .table_id = table_id,
-                     .unit = CHART_UNIT_COUNT};
-    chart_line(o, L, &oe, years, n, s_emp, 1);
-    chart_series s_money[] = {{T(L, MSG_FIG_COL_REVENUE), rev}, {T(L, MSG_FIG_COL_EXPORTS), exp}};
-    chart_opts om = {.id = arena_printf(r->a, "%s-money", id_prefix),
-                     .title = T(L, MSG_FIG_CHART_MONEY),
-                     .subtitle = subtitle,
-                     .table_id = table_id,
-                     .unit = CHART_UNIT_MONEY_CENTS};
-    chart_line(o, L, &om, years, n, s_money, 2);
-    html_raw(o, "</div>\n");
-}
-
-const char *wf_cache_key(req *r, const char *prefix, int64_t *figures_v, bool *ok)
-{
-    int64_t dir_v = 0;
-    *ok = false;
-    db_status st = figures_version(r->db, figures_v);
-    if (st == DB_OK)
-        st = org_directory_version(r->db, &dir_v);
-    if (st != DB_OK) {
-        resp_fail(r, st, "figures/directory version");
-        return NULL;
-    }
-    *ok = true;
-    return arena_printf(r->a, "%s|%lld|%s|%s?%s", prefix, (long long)dir_v, i18n_tag(r->lang),
-                        r->path, r->query_raw ? r->query_raw : "");
-}
-
-const char *wf_table_url(req *r, const char *base, const char *table_id)
-{
-    buf u = BUF_INIT;
-    buf_puts(&u, base);
-    char sep = strchr(base, '?') ? '&' : '?';
-    for (size_t i = 0; i < r->query.n_fields; i++) {
-        const form_field *f = &r->query.fields[i];
-        if (strcmp(f->name, "table") == 0 || strcmp(f->name, "format") == 0)
-            continue;
-        buf_putc(&u, sep);
-        html_urlencode(&u, f->name);
-        buf_putc(&u, '=');
-        html_urlencode(&u, f->value);
-        sep = '&';
-    }
-    buf_printf(&u, "%ctable=%s", sep, table_id);
-    const char *s = buf_failed(&u) ? NULL : arena_strdup(r->a, buf_str(&u));
-    buf_free(&u);
-    return s ? s : base;
 }
 
 /* --- GET /figures ---------------------------------------------------------------- */
@@ -1416,11 +1073,6 @@ static void entry_input(req *r, const entry_view *v, int idx, msg_id label, msg_
                               .autocomplete = "off"});
 }
 
-static bool is_cluster_kind(const char *kind)
-{
-    return kind && (strcmp(kind, "cluster") == 0 || strcmp(kind, "cluster_initiative") == 0);
-}
-
 static void org_figures_page(req *r, const org_rec *org, const entry_view *v)
 {
     lang_id L = r->lang;
@@ -1443,7 +1095,7 @@ static void org_figures_page(req *r, const org_rec *org, const entry_view *v)
              T(L, MSG_FIG_ORG_CRUMB));
     html_fmt(o, "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div>", title,
              T(L, MSG_FIG_ORG_LEAD));
-    if (is_cluster_kind(org->kind))
+    if (wf_is_cluster_kind(org->kind))
         html_fmt(o, "<a class=\"button button-secondary\" href=\"/orgs/%q/figures/import\">%s</a>",
                  org->slug, T(L, MSG_FIG_IMPORT_LINK));
     html_raw(o, "</div>\n");
@@ -1485,22 +1137,10 @@ static void org_figures_page(req *r, const org_rec *org, const entry_view *v)
     layout_end(r);
 }
 
-/* Loads {slug} and checks RIGHT_FIGURES_EDIT on it (writes the 403/404). */
-static bool load_for_figures(req *r, org_rec *org)
-{
-    if (!web_org_load(r, org))
-        return false;
-    if (!rights_can(r->db, r->user, RIGHT_FIGURES_EDIT, org->id)) {
-        resp_error(r, 403, T(r->lang, MSG_FIG_EDIT_FORBIDDEN));
-        return false;
-    }
-    return true;
-}
-
 void web_org_figures(req *r)
 {
     org_rec org;
-    if (!load_for_figures(r, &org))
+    if (!wf_load_for_figures(r, &org))
         return;
     entry_view v = {0};
     v.text[E_CURRENCY] = "EUR";
@@ -1538,7 +1178,7 @@ void web_org_figures(req *r)
 void web_org_figures_save(req *r)
 {
     org_rec org;
-    if (!load_for_figures(r, &org))
+    if (!wf_load_for_figures(r, &org))
         return;
     form f;
     if (!req_body_form(r, &f))
@@ -1581,250 +1221,4 @@ void web_org_figures_save(req *r)
     }
     r->status = 422;
     org_figures_page(r, &org, &v);
-}
-
-/* --- GET/POST /orgs/{slug}/figures/import ------------------------------------------------ */
-
-/* Loads the cluster {slug} and checks RIGHT_FIGURES_EDIT on it. */
-static bool load_cluster_for_import(req *r, org_rec *org)
-{
-    if (!load_for_figures(r, org))
-        return false;
-    if (!is_cluster_kind(org->kind)) {
-        resp_error(r, 404, T(r->lang, MSG_FIG_IMPORT_NOT_CLUSTER));
-        return false;
-    }
-    return true;
-}
-
-/* What the import page shows besides the upload form. */
-typedef struct import_view {
-    const char *file_error;           /* next to the file input */
-    const figures_import_report *rep; /* after a check */
-    const char *csv;                  /* the checked text, for "Confirm import" */
-    size_t csv_len;
-    bool applied_failed; /* problems found on confirm */
-} import_view;
-
-static void import_counts(buf *out, lang_id lang, const figures_import_report *rep)
-{
-    buf c = BUF_INIT, u = BUF_INIT, k = BUF_INIT;
-    i18n_fmt_int(&c, lang, rep->created);
-    i18n_fmt_int(&u, lang, rep->updated);
-    i18n_fmt_int(&k, lang, rep->unchanged);
-    buf_printf(out, T(lang, MSG_FIG_IMPORT_COUNTS), buf_str(&c), buf_str(&u), buf_str(&k));
-    buf_free(&c);
-    buf_free(&u);
-    buf_free(&k);
-}
-
-static void import_page(req *r, const org_rec *org, const import_view *v)
-{
-    lang_id L = r->lang;
-    buf *o = &r->out;
-    const char *name = web_org_name(r, org);
-    const char *title = arena_printf(r->a, T(L, MSG_FIG_IMPORT_TITLE), name);
-    page_meta m = {.title = title, .nav = "orgs"};
-    layout_begin(r, &m);
-    html_fmt(o,
-             "<nav class=\"breadcrumb\" aria-label=\"%s\"><ol><li><a href=\"/orgs\">%s</a></li>"
-             "<li><a href=\"/orgs/%q\">%s</a></li><li><a href=\"/orgs/%q/figures\">%s</a></li>"
-             "<li aria-current=\"page\">%s</li></ol></nav>\n",
-             T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_DIRECTORY), org->slug, name, org->slug,
-             T(L, MSG_FIG_ORG_CRUMB), T(L, MSG_FIG_IMPORT_CRUMB));
-    html_fmt(o, "<h1>%s</h1>\n", title);
-
-    const char *created = req_query(r, "created");
-    if (!v->rep && created) {
-        figures_import_report done = {0};
-        int64_t x;
-        if (str_to_i64(created, &x))
-            done.created = x;
-        if (req_query(r, "updated") && str_to_i64(req_query(r, "updated"), &x))
-            done.updated = x;
-        if (req_query(r, "unchanged") && str_to_i64(req_query(r, "unchanged"), &x))
-            done.unchanged = x;
-        buf t = BUF_INIT;
-        buf_puts(&t, T(L, MSG_FIG_IMPORT_DONE));
-        buf_putc(&t, ' ');
-        import_counts(&t, L, &done);
-        web_notice(r, buf_str(&t));
-        buf_free(&t);
-    }
-
-    if (v->rep && v->rep->n_problems) {
-        /* every problem with its line; nothing was changed */
-        buf t = BUF_INIT;
-        buf_printf(&t, T(L, MSG_FIG_IMPORT_PROBLEMS), (int)v->rep->n_problems);
-        html_fmt(
-            o,
-            "<section class=\"alert import-problems\" role=\"alert\" aria-labelledby=\"probs\">"
-            "<h2 id=\"probs\">%s</h2><p>%s</p><ol class=\"problems\">\n",
-            buf_str(&t), T(L, MSG_FIG_IMPORT_NOTHING_CHANGED));
-        buf_free(&t);
-        for (size_t i = 0; i < v->rep->n_problems; i++) {
-            buf l = BUF_INIT;
-            if (v->rep->problems[i].line > 0)
-                buf_printf(&l, T(L, MSG_FIG_IMPORT_LINE), (int)v->rep->problems[i].line);
-            else
-                buf_puts(&l, T(L, MSG_FIG_IMPORT_WHOLE_FILE));
-            html_fmt(o, "<li><strong>%s</strong> %s</li>\n", buf_str(&l),
-                     v->rep->problems[i].message ? v->rep->problems[i].message : "");
-            buf_free(&l);
-        }
-        html_raw(o, "</ol></section>\n");
-    } else if (v->rep) {
-        /* the dry run went through: what would change, and the button */
-        buf t = BUF_INIT;
-        import_counts(&t, L, v->rep);
-        html_fmt(o,
-                 "<section class=\"panel import-preview\" aria-labelledby=\"preview\"><h2 "
-                 "id=\"preview\">%s</h2><p>%s</p>\n",
-                 T(L, MSG_FIG_IMPORT_PREVIEW), buf_str(&t));
-        buf_free(&t);
-        const char *pv = buf_str(&v->rep->preview);
-        size_t shown = 0, more = 0;
-        html_raw(o, "<ul class=\"preview-lines\">\n");
-        while (*pv) {
-            size_t len = strcspn(pv, "\n");
-            if (shown < PREVIEW_LINES) {
-                html_raw(o, "<li><code>");
-                html_textn(o, pv, len);
-                html_raw(o, "</code></li>\n");
-                shown++;
-            } else {
-                more++;
-            }
-            pv += len;
-            if (*pv == '\n')
-                pv++;
-        }
-        html_raw(o, "</ul>\n");
-        if (more) {
-            buf mm = BUF_INIT, num = BUF_INIT;
-            i18n_fmt_int(&num, L, (int64_t)more);
-            buf_printf(&mm, T(L, MSG_FIG_IMPORT_MORE), buf_str(&num));
-            html_fmt(o, "<p class=\"muted\">%s</p>\n", buf_str(&mm));
-            buf_free(&mm);
-            buf_free(&num);
-        }
-        html_fmt(o,
-                 "<form method=\"post\" action=\"/orgs/%q/figures/import\" "
-                 "enctype=\"multipart/form-data\" class=\"form-actions\">",
-                 org->slug);
-        layout_csrf_field(r);
-        /* the checked text goes back as it is (the leading newline is
-         * eaten by the parser, so one in the text survives) */
-        html_raw(o, "<input type=\"hidden\" name=\"confirm\" value=\"1\">"
-                    "<textarea name=\"csv\" hidden aria-hidden=\"true\">\n");
-        html_textn(o, v->csv, v->csv_len);
-        html_fmt(
-            o,
-            "</textarea><button type=\"submit\">%s</button><a href=\"/orgs/%q/figures/import\">"
-            "%s</a></form></section>\n",
-            T(L, MSG_FIG_IMPORT_CONFIRM), org->slug, T(L, MSG_CANCEL));
-    }
-
-    html_fmt(o,
-             "<section class=\"panel\" aria-labelledby=\"upload\"><h2 id=\"upload\">%s</h2>"
-             "<p>%s</p><p>%s <a href=\"/orgs/%q/figures/import?template=1\" download>%s</a></p>\n",
-             T(L, MSG_FIG_IMPORT_UPLOAD), T(L, MSG_FIG_IMPORT_INTRO), T(L, MSG_FIG_IMPORT_COLUMNS),
-             org->slug, T(L, MSG_FIG_IMPORT_TEMPLATE));
-    html_fmt(o,
-             "<form class=\"form\" method=\"post\" action=\"/orgs/%q/figures/import\" "
-             "enctype=\"multipart/form-data\">",
-             org->slug);
-    layout_csrf_field(r);
-    html_fmt(o, "<div class=\"field%R\"><label for=\"imp-file\">%s</label>",
-             v->file_error ? " field-invalid" : "", T(L, MSG_FIG_IMPORT_FILE));
-    if (v->file_error)
-        html_fmt(
-            o,
-            "<p class=\"field-error\" id=\"imp-file-error\"><span class=\"visually-hidden\">%s "
-            "</span>%s</p>",
-            T(L, MSG_FORM_ERROR_PREFIX), v->file_error);
-    html_fmt(o, "<input id=\"imp-file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\"%R>",
-             v->file_error ? " aria-describedby=\"imp-file-error\" aria-invalid=\"true\"" : "");
-    html_fmt(o,
-             "</div><div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>"
-             "</section>\n",
-             T(L, MSG_FIG_IMPORT_CHECK));
-    layout_end(r);
-}
-
-void web_figures_import_form(req *r)
-{
-    org_rec org;
-    if (!load_cluster_for_import(r, &org))
-        return;
-    if (req_query(r, "template")) {
-        const char *t = figures_csv_template();
-        r->content_type = "text/csv; charset=utf-8";
-        resp_header(r, "Content-Disposition", "attachment; filename=\"figures-template.csv\"");
-        buf_puts(&r->out, t);
-        return;
-    }
-    import_view v = {0};
-    import_page(r, &org, &v);
-}
-
-void web_figures_import(req *r)
-{
-    lang_id L = r->lang;
-    org_rec org;
-    if (!load_cluster_for_import(r, &org))
-        return;
-    form f;
-    if (!req_body_form(r, &f))
-        return;
-    const form_field *file = form_find(&f, "file");
-    const char *csv = NULL;
-    size_t n = 0;
-    if (file && file->filename && file->value_len > 0) {
-        csv = file->value;
-        n = file->value_len;
-    } else {
-        const form_field *text = form_find(&f, "csv");
-        if (text && text->value_len > 0) {
-            csv = text->value;
-            n = text->value_len;
-        }
-    }
-    import_view v = {0};
-    if (!csv) {
-        v.file_error = T(L, MSG_FIG_IMPORT_NO_FILE);
-    } else if (memchr(csv, '\0', n)) {
-        v.file_error = T(L, MSG_FIG_IMPORT_NOT_TEXT);
-    }
-    if (v.file_error) {
-        r->status = 422;
-        import_page(r, &org, &v);
-        return;
-    }
-    const char *confirm = form_get(&f, "confirm");
-    bool apply = confirm && strcmp(confirm, "1") == 0;
-    figures_import_report rep;
-    db_status st = figures_import(r->db, r->a, csv, n, org.id, !apply, r->user->person_id,
-                                  r->client_ip, r->user, L, &rep);
-    if (st != DB_OK && st != DB_CONSTRAINT) {
-        buf_free(&rep.preview);
-        resp_fail(r, st, "figures_import");
-        return;
-    }
-    if (apply && st == DB_OK) {
-        resp_redirect(r, arena_printf(r->a,
-                                      "/orgs/%s/figures/import?created=%lld&updated=%lld"
-                                      "&unchanged=%lld",
-                                      org.slug, (long long)rep.created, (long long)rep.updated,
-                                      (long long)rep.unchanged));
-        buf_free(&rep.preview);
-        return;
-    }
-    v.rep = &rep;
-    v.csv = csv;
-    v.csv_len = n;
-    if (st == DB_CONSTRAINT)
-        r->status = 422;
-    import_page(r, &org, &v);
-    buf_free(&rep.preview);
 }

@@ -1,12 +1,12 @@
-/* web_figures.h: what the figures pages (web_figures.c) and the cluster
- * pages (web_cluster.c) share: headline numbers with their provenance, the
- * trend charts with their table, dates and codes in the reader's language,
- * and the cache key of pages built from directory and figures data.
- * Internal to src/web; the handlers themselves are declared in web.h.
+/* web_figures.h: what the figures pages (web_figures.c,
+ * web_figures_import.c) and the cluster pages (web_cluster.c) share: headline numbers with their
+ * provenance, the trend charts with their table, dates and codes in the reader's language, and the
+ * cache key of pages built from directory and figures data. Internal to src/web; the handlers
+ * themselves are declared in web.h.
  *
- * Everything returned is request-arena memory or catalog text; nothing
- * here needs freeing. Data comes from model/figures.h and
- * model/cluster.h; this file only shapes it for reading. */
+ * Defined in web_figures_common.c. Everything returned is request-arena memory or catalog text;
+ * nothing here needs freeing. Data comes from model/figures.h and model/cluster.h; this file only
+ * shapes it for reading. */
 #ifndef SCAN_WEB_FIGURES_H
 #define SCAN_WEB_FIGURES_H
 
@@ -16,6 +16,7 @@
 
 #include "http/request.h"
 #include "model/figures.h"
+#include "model/org.h"
 #include "web/table.h"
 
 /* Appends a 'YYYY-MM-DD' date in the reader's style ("2 Aug 2016",
@@ -68,5 +69,12 @@ const char *wf_cache_key(req *r, const char *prefix, int64_t *figures_version, b
 /* The URL of this page (path and raw query) plus "table=id", for
  * table_download_links() (arena). */
 const char *wf_table_url(req *r, const char *base, const char *table_id);
+
+/* A cluster or cluster initiative (the kinds that import members'
+ * figures). */
+bool wf_is_cluster_kind(const char *kind);
+/* Loads the organisation {slug} into *org and checks RIGHT_FIGURES_EDIT on
+ * it; false after writing the 404 or 403. */
+bool wf_load_for_figures(req *r, org_rec *org);
 
 #endif

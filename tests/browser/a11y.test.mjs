@@ -8,6 +8,8 @@
 // logs in through the form and opens their account, an entry's edit
 // form, the verification queue and an organisation's figures. Each page
 // gets axe-core (npm, node_modules/axe-core/axe.min.js,
+// form and a cluster's figures import page. Each page gets axe-core (npm,
+// node_modules/axe-core/axe.min.js,
 // evaluated through the DevTools protocol, so the site's CSP is untouched)
 // with its default rules (WCAG 2.x A/AA and best practices); the test fails
 // on any violation of impact serious or critical and names each one with
@@ -49,6 +51,7 @@ const PRIVATE = [
   ['cluster edit form', '/orgs/voict/cluster/edit'],
   ['verification queue', '/figures/verify'],
   ['figures of an organisation', '/orgs/backa-kod/figures'],
+  ['figures import', '/orgs/voict/figures/import'],
 ];
 const BAD = new Set(['serious', 'critical']);
 

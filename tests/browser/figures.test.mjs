@@ -212,3 +212,40 @@ test('a manager meets the figures form\'s errors and the import preview', async 
     await context.close();
   }
 });
+
+// The import page with its members' template links, and the preview table
+// of a Windows-1250, semicolon-separated file (Excel's Serbian "CSV"), in
+// the three languages on a desktop and a phone: the table scrolls inside
+// its wrapper, the document never sideways.
+// (0xE8 is č and 0x9A is š in Windows-1250)
+const CP1250_FILE = Buffer.from('slug;name;year;employees;revenue;exports;rnd;currency;source\r\n'
+  + 'backa-kod;Ba\xE8ka kod;2023;525;23000000,50;21000000;;EUR;self_reported\r\n'
+  + 'fruska-data;Fru\x9Aka data;2023;300;;;;EUR;estimate\r\n', 'latin1');
+for (const [lang, heading, detected] of [
+  ['en', 'Check passed', /Windows-1250, separated by semicolons/],
+  ['sr-Cyrl', 'Провера је прошла', /Windows-1250, раздвојен знаком: тачка и зарез/],
+  ['sr-Latn', 'Provera je prošla', /Windows-1250, razdvojen znakom: tačka i zarez/]]) {
+  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    test(`the import page and its preview table in ${lang} on a ${size}`, async () => {
+      const { context, page } = await open(viewport);
+      try {
+        await page.goto(`${server.url}/login?lang=${lang}`);
+        await page.fill('input[name="email"]', MANAGER.email);
+        await page.fill('input[name="password"]', MANAGER.password);
+        await Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);
+        await page.goto(`${server.url}/orgs/voict/figures/import?lang=${lang}`);
+        assert.equal(await page.locator('.template-links a').count(), 2, 'XLSX and CSV template');
+        await checkPage(page, `figures-import-${lang}-${size}`, lang);
+        await page.setInputFiles('#imp-file', { name: 'figures.csv', mimeType: 'text/csv', buffer: CP1250_FILE });
+        await Promise.all([page.waitForNavigation(), page.click('form[enctype] .form-actions button[type="submit"] >> nth=-1')]);
+        assert.match(await page.locator('#preview').innerText(), new RegExp(heading));
+        assert.match(await page.locator('.import-detected').innerText(), detected);
+        const rows = await page.locator('#import-changes tbody tr').count();
+        assert.ok(rows >= 4, `${rows} changed values in the table`);
+        await checkPage(page, `figures-import-preview-${lang}-${size}`, lang);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}

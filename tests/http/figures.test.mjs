@@ -328,10 +328,13 @@ test('exports above revenue are refused next to the field, everything kept, noth
 test('an import with a bad row changes nothing and names the row; preview then confirm applies', async () => {
   const page = await manager.get('/orgs/voict/figures/import?lang=en');
   assert.equal(page.status, 200);
-  const tpl = await manager.get('/orgs/voict/figures/import?template=1');
+  const old = await manager.get('/orgs/voict/figures/import?template=1');
+  assert.equal(old.status, 303, 'the old template link leads to the CSV of the members');
+  assert.match(old.headers.get('location'), /template=1&year=\d{4}&format=csv$/);
+  const tpl = await manager.get(old.headers.get('location'));
   assert.equal(tpl.status, 200);
   assert.match(tpl.headers.get('content-type'), /^text\/csv/);
-  assert.match(tpl.text, /^pib,slug,year,employees,revenue,exports,rnd,currency,source/);
+  assert.match(tpl.text, /^\uFEFF?pib,slug,name,year,employees,revenue,exports,rnd,currency,source\r\n/);
 
   const before2020 = rowsOf((await manager.get('/orgs/begej-it/figures')).text)['2020'];
   assert.ok(!before2020);

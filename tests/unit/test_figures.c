@@ -1063,6 +1063,73 @@ static void test_import_dry_run_and_write(void **state)
     buf_free(&rep.preview);
 }
 
+/* Excel's Serbian CSV (Windows-1250, semicolons, decimal commas, a name
+ * column): read, and the report holds each changed value with the old
+ * and the new one for the preview table; a row without figures is
+ * skipped; the cluster's template lists its current members with their
+ * stored figures. */
+static void test_import_preview_values(void **state)
+{
+    fixture *f = *state;
+    import_world(f);
+    exec(f, "INSERT INTO org_figure(org_id, year, employees, revenue_eur, source, is_demo,"
+            " entered_at) VALUES (20, 2023, 40, 100000, 'estimate', 1, 0)");
+    const char csv[] = "slug;name;year;employees;revenue;exports;rnd;currency;source\r\n"
+                       "acme;Acme Ni\x9A;2023;42;1000,50;;;EUR;estimate\r\n"
+                       "beta;\xE8;2020;;;;;EUR;estimate\r\n"
+                       "beta;Beta;2020;7;;;;EUR;self_reported\r\n";
+    figures_import_report rep;
+    assert_int_equal(
+        figures_import(f->t.d, &f->a, csv, sizeof csv - 1, 0, true, 1, NULL, NULL, LANG_EN, &rep),
+        DB_OK);
+    assert_string_equal(rep.detected,
+                        "Read as CSV text in Windows-1250, separated by semicolons (;).");
+    assert_int_equal(rep.created, 1);
+    assert_int_equal(rep.updated, 1);
+    assert_int_equal(rep.skipped, 1);
+    /* acme 2023: employees 40 -> 42, revenue 1000.00 -> 1000.50, demo -> reported;
+       beta 2020 created with its employees */
+    assert_int_equal(rep.n_changes, 4);
+    const figures_import_change *c = rep.changes;
+    assert_string_equal(c[0].org_slug, "acme");
+    assert_string_equal(c[0].org_name, "Acme");
+    assert_int_equal(c[0].year, 2023);
+    assert_false(c[0].created);
+    assert_int_equal(c[0].field, FIGF_EMPLOYEES);
+    assert_int_equal(c[0].old_num, 40);
+    assert_int_equal(c[0].new_num, 42);
+    assert_int_equal(c[1].field, FIGF_REVENUE);
+    assert_int_equal(c[1].old_num, 100000);
+    assert_int_equal(c[1].new_num, 100050);
+    assert_string_equal(c[1].old_cur, "EUR");
+    assert_int_equal(c[2].field, FIGF_DEMO);
+    assert_true(c[3].created);
+    assert_string_equal(c[3].org_slug, "beta");
+    assert_int_equal(c[3].field, FIGF_EMPLOYEES);
+    assert_int_equal(c[3].new_num, 7);
+    /* the records again as UTF-8 CSV with commas, for the confirmation */
+    assert_non_null(rep.normalized);
+    assert_non_null(strstr(rep.normalized, "acme,Acme Niš,2023,42,\"1000,50\",,,EUR,estimate\r\n"));
+    buf_free(&rep.preview);
+
+    /* The template: acme (a current member) with its 2023 figures; beta
+     * left in 2021 and is not listed. */
+    figures_template_row *rows;
+    size_t n;
+    assert_int_equal(figures_template(f->t.d, &f->a, 10, 2023, NULL, &rows, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].slug, "acme");
+    assert_string_equal(rows[0].pib, "101134702");
+    assert_true(rows[0].has);
+    assert_int_equal(rows[0].employees, 40);
+    assert_int_equal(rows[0].revenue, 100000);
+    assert_int_equal(rows[0].exports, -1);
+    assert_string_equal(rows[0].source, "estimate");
+    assert_int_equal(figures_template(f->t.d, &f->a, 10, 2019, NULL, &rows, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_false(rows[0].has);
+}
+
 /* A manager imports only for the cluster's current members. */
 static void test_import_manager_scope(void **state)
 {
@@ -1113,6 +1180,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stored_totals_follow_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_preview_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_manager_scope, setup, teardown),
     };
     return cmocka_run_group_tests_name("figures", tests, NULL, NULL);

@@ -1203,10 +1203,17 @@ static void test_import_all_or_nothing(void **state)
     assert_true(has_problem(&rep, 2, "year_founded: Enter a whole number"));
     assert_true(has_problem(&rep, 2, "kind: "));
     buf_free(&rep.preview);
-    static const char latin1[] = "slug,name,kind\nx,Ni\xe8,company\n";
+    /* Not UTF-8: Windows-1250 is read (the importers' shared reader,
+     * model/import.h), a byte that codes nothing there is refused. */
+    static const char cp1250[] = "slug;name;kind\nx;Ni\xe8;company\n";
+    assert_int_equal(org_import(f->t.d, &f->a, cp1250, strlen(cp1250), ORG_FMT_CSV, true, 1, &rep),
+                     DB_OK);
+    assert_string_equal(buf_str(&rep.preview), "create x\n");
+    buf_free(&rep.preview);
+    static const char latin1[] = "slug,name,kind\nx,Ni\x98,company\n";
     assert_int_equal(org_import(f->t.d, &f->a, latin1, strlen(latin1), ORG_FMT_CSV, false, 1, &rep),
                      DB_CONSTRAINT);
-    assert_true(has_problem(&rep, 2, "not valid UTF-8"));
+    assert_true(has_problem(&rep, 2, "neither UTF-8 nor Windows-1250"));
     buf_free(&rep.preview);
     static const char json[] = "[{\"slug\":\"j1\",\"name\":\"J One\",\"kind\":\"company\"},"
                                " {\"slug\":\"j2\",\"name\":\"J Two\",\"kind\":\"nope\"},"
