@@ -1,10 +1,11 @@
 /* org.h: the directory of organisations: one entry per cluster, member
  * company, university, institution or donor.
  *
- * All SQL about entries lives in org.c. Every write runs in one
- * transaction that also writes a revision (a canonical JSON snapshot), the
- * search document, an audit row and bumps directory_version, so data,
- * history, search and caches never disagree. Validation is shared by the
+ * All SQL about entries lives in org*.c (org_internal.h says which file
+ * holds what). Every write runs in one transaction that also writes a
+ * revision (a canonical JSON snapshot), the search document, an audit row
+ * and bumps directory_version, so data, history, search and caches never
+ * disagree. Validation is shared by the
  * forms, the API and the importer, so all three say the same things. */
 #ifndef SCAN_ORG_H
 #define SCAN_ORG_H
