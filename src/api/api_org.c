@@ -469,6 +469,7 @@ void api_org_list(req *r)
             return;
         }
         q.sort = api_sorts[i].sort;
+        q.names = org_names_for(r->lang);
         q.desc = api_sorts[i].desc;
     }
     /* every sort pages by keyset: the cursor is the last entry's id and

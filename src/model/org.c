@@ -660,6 +660,41 @@ cleanup:
     return st;
 }
 
+db_status org_free_slug(db *d, arena *a, const char *base, int64_t self, const char **slug)
+{
+    assert(d && a && base && slug);
+    *slug = base;
+    for (int k = 1; k <= 99; k++) {
+        const char *c = k == 1 ? base : arena_printf(a, "%.56s-%d", base, k);
+        if (!c)
+            return DB_NOMEM;
+        bool taken;
+        db_status st = ask(d, SQL_SLUG_TAKEN, c, true, self, &taken);
+        if (st != DB_OK)
+            return st;
+        if (!taken) {
+            *slug = c;
+            return DB_OK;
+        }
+    }
+    return DB_OK; /* 99 namesakes: validation says the slug is taken */
+}
+
+static const char SQL_ID_BY_MB[] = "SELECT id FROM org WHERE mb = $1";
+
+db_status org_id_by_mb(db *d, const char *mb, int64_t *id)
+{
+    *id = 0;
+    db_stmt *s = db_query(d, SQL_ID_BY_MB, DB_ARGS(DBT(mb)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        *id = db_col_int(s, 0);
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
 static const char SQL_ID_BY_PIB[] = "SELECT id FROM org WHERE pib = $1";
 
 db_status org_id_by_pib(db *d, const char *pib, int64_t *id)

@@ -92,6 +92,14 @@ enum {
     V_AFTER_UPDATED_DESC,
     V_AFTER_FOUNDED,
     V_AFTER_FOUNDED_DESC,
+    V_NAME_CYRL, /* the same four name variants in each other alphabet */
+    V_NAME_CYRL_DESC,
+    V_AFTER_NAME_CYRL,
+    V_AFTER_NAME_CYRL_DESC,
+    V_NAME_EN,
+    V_NAME_EN_DESC,
+    V_AFTER_NAME_EN,
+    V_AFTER_NAME_EN_DESC,
     V_FACET,
     V__COUNT = V_FACET + 6
 };
@@ -147,18 +155,27 @@ static const char *const list_parts[V__COUNT][8] = {
     [V_COUNT] = {"SELECT count(*)" FROM_ORG, FILTERS, NULL},
     [V_KEYSET] = {"SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS,
                   " AND o.id > $9 ORDER BY o.id LIMIT $8", NULL},
-    [V_NAME] = {PAGE("o.name_folded, o.id")},
-    [V_NAME_DESC] = {PAGE("o.name_folded DESC, o.id DESC")},
+    [V_NAME] = {PAGE("o.name_key_latn, o.id")},
+    [V_NAME_DESC] = {PAGE("o.name_key_latn DESC, o.id DESC")},
     [V_UPDATED] = {PAGE("o.updated_at, o.id")},
     [V_UPDATED_DESC] = {PAGE("o.updated_at DESC, o.id DESC")},
     [V_FOUNDED] = {PAGE_FOUNDED("")},
     [V_FOUNDED_DESC] = {PAGE_FOUNDED("DESC")},
-    [V_AFTER_NAME] = {AFTER(">", "o.name_folded, o.id", "o.name_folded, o.id")},
-    [V_AFTER_NAME_DESC] = {AFTER("<", "o.name_folded, o.id", "o.name_folded DESC, o.id DESC")},
+    [V_AFTER_NAME] = {AFTER(">", "o.name_key_latn, o.id", "o.name_key_latn, o.id")},
+    [V_AFTER_NAME_DESC] = {AFTER("<", "o.name_key_latn, o.id", "o.name_key_latn DESC, o.id DESC")},
     [V_AFTER_UPDATED] = {AFTER(">", "o.updated_at, o.id", "o.updated_at, o.id")},
     [V_AFTER_UPDATED_DESC] = {AFTER("<", "o.updated_at, o.id", "o.updated_at DESC, o.id DESC")},
     [V_AFTER_FOUNDED] = {AFTER_FOUNDED(">", "", "0")},
     [V_AFTER_FOUNDED_DESC] = {AFTER_FOUNDED("<", "DESC", "9223372036854775807")},
+    [V_NAME_CYRL] = {PAGE("o.name_key_cyrl, o.id")},
+    [V_NAME_CYRL_DESC] = {PAGE("o.name_key_cyrl DESC, o.id DESC")},
+    [V_AFTER_NAME_CYRL] = {AFTER(">", "o.name_key_cyrl, o.id", "o.name_key_cyrl, o.id")},
+    [V_AFTER_NAME_CYRL_DESC] = {AFTER("<", "o.name_key_cyrl, o.id",
+                                      "o.name_key_cyrl DESC, o.id DESC")},
+    [V_NAME_EN] = {PAGE("o.name_key_en, o.id")},
+    [V_NAME_EN_DESC] = {PAGE("o.name_key_en DESC, o.id DESC")},
+    [V_AFTER_NAME_EN] = {AFTER(">", "o.name_key_en, o.id", "o.name_key_en, o.id")},
+    [V_AFTER_NAME_EN_DESC] = {AFTER("<", "o.name_key_en, o.id", "o.name_key_en DESC, o.id DESC")},
     [V_FACET +
         FIL_KIND] = {"SELECT o.kind, count(*)" FROM_ORG, FILTERS, " GROUP BY 1 ORDER BY 1", NULL},
     [V_FACET + FIL_SECTOR] = {TREE_FACET("org_sector", "ref_nace")},
@@ -301,6 +318,10 @@ db_status org_list(db *d, arena *a, const org_query *q, org_list_result *out)
     int variant = q->sort == ORG_SORT_ID ? V_KEYSET
                   : keyset               ? V_AFTER_NAME + 2 * sort + (q->desc ? 1 : 0)
                                          : V_NAME + 2 * sort + (q->desc ? 1 : 0);
+    if (sort == ORG_SORT_NAME && q->sort != ORG_SORT_ID &&
+        (q->names == ORG_NAMES_CYRL || q->names == ORG_NAMES_EN)) /* same layout, other key */
+        variant = (q->names == ORG_NAMES_CYRL ? V_NAME_CYRL : V_NAME_EN) + (keyset ? 2 : 0) +
+                  (q->desc ? 1 : 0);
 
     db_stmt *s = list_prepare(d, V_COUNT, mask, vals);
     if (!s)
@@ -340,6 +361,11 @@ db_status org_list(db *d, arena *a, const org_query *q, org_list_result *out)
         out->n_facets = 6;
     }
     return DB_OK;
+}
+
+org_names org_names_for(lang_id lang)
+{
+    return lang == LANG_SR_CYRL ? ORG_NAMES_CYRL : lang == LANG_EN ? ORG_NAMES_EN : ORG_NAMES_LATN;
 }
 
 static const char SQL_SUMMARY_BY_ID[] = "SELECT " ORG_SUMMARY_COLS " FROM org o WHERE o.id = $1";

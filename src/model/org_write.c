@@ -15,6 +15,7 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "db/search.h"
+#include "i18n/collate.h"
 #include "json/json.h"
 #include "model/audit.h"
 #include "model/image.h"
@@ -146,17 +147,18 @@ static const char SQL_INSERT[] =
     "INSERT INTO org(id, slug, name, name_en, acronym, kind, status, short_sr, short_en,"
     " description_sr, description_en, website, email, phone, address, municipality,"
     " district, region, country, year_founded, pib, mb, name_folded, is_demo,"
-    " created_at, created_by, updated_at, updated_by)"
+    " created_at, created_by, updated_at, updated_by, name_key_latn, name_key_cyrl, name_key_en)"
     " VALUES (coalesce($26, max(coalesce((SELECT max(id) FROM org), 0),"
     "                       coalesce((SELECT max(org_id) FROM org_revision), 0)) + 1),"
     " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"
-    " $20, $21, $22, $23, $24, nullif($25, 0), $24, nullif($25, 0))";
+    " $20, $21, $22, $23, $24, nullif($25, 0), $24, nullif($25, 0), $27, $28, $29)";
 static const char SQL_UPDATE[] =
     "UPDATE org SET slug = $1, name = $2, name_en = $3, acronym = $4, kind = $5, status = $6,"
     " short_sr = $7, short_en = $8, description_sr = $9, description_en = $10, website = $11,"
     " email = $12, phone = $13, address = $14, municipality = $15, district = $16,"
     " region = $17, country = $18, year_founded = $19, pib = $20, mb = $21,"
-    " name_folded = $22, updated_at = $24, updated_by = nullif($25, 0) WHERE id = $26";
+    " name_folded = $22, updated_at = $24, updated_by = nullif($25, 0), name_key_latn = $27,"
+    " name_key_cyrl = $28, name_key_en = $29 WHERE id = $26";
 static const char SQL_REVISION[] =
     "INSERT INTO org_revision(org_id, rev, at, actor_id, action, snapshot)"
     " VALUES ($1, (SELECT coalesce(max(rev), 0) + 1 FROM org_revision WHERE org_id = $1),"
@@ -167,15 +169,27 @@ static const char SQL_BUMP[] =
 static const char SQL_TOUCH[] =
     "UPDATE org SET updated_at = $2, updated_by = nullif($3, 0) WHERE id = $1";
 
+/* The sort keys of a name and English name into keys[ORG_NAMES_*]
+ * (org.h's org_names): ICU keys, so computed here in C. False on OOM or
+ * when ICU cannot open the collation. */
+static bool name_keys(const char *name, const char *name_en, buf keys[3])
+{
+    const char *en = name_en && *name_en ? name_en : name;
+    return collate_key(&keys[ORG_NAMES_LATN], COLLATE_LATN, name, strlen(name)) &&
+           collate_key(&keys[ORG_NAMES_CYRL], COLLATE_CYRL, name, strlen(name)) &&
+           collate_key(&keys[ORG_NAMES_EN], COLLATE_LATN, en, strlen(en));
+}
+
 /* INSERT (id = forced id or 0 for the next one) or UPDATE of n's row. */
 static db_status write_row(db *d, const org_rec *n, bool insert, int64_t forced_id,
                            int64_t actor_id, int64_t now, int64_t *id)
 {
-    buf folded = BUF_INIT;
+    buf folded = BUF_INIT, keys[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
     utf8_fold(&folded, n->name, strlen(n->name));
-    if (buf_failed(&folded))
-        return DB_NOMEM;
-    db_status st = DB_ERR;
+    db_status st = DB_NOMEM;
+    if (buf_failed(&folded) || !name_keys(n->name, n->name_en, keys))
+        goto cleanup;
+    st = DB_ERR;
     db_stmt *s = db_prepare(d, insert ? SQL_INSERT : SQL_UPDATE);
     if (!s)
         goto cleanup;
@@ -196,11 +210,15 @@ static db_status write_row(db *d, const org_rec *n, bool insert, int64_t forced_
     db_bind_int(s, 25, actor_id);
     if (!insert || forced_id)
         db_bind_int(s, 26, insert ? forced_id : n->id);
+    for (int k = 0; k < 3; k++)
+        db_bind_blob(s, 27 + k, keys[k].data ? keys[k].data : "", keys[k].len);
     st = db_run(s);
     if (st == DB_OK)
         *id = insert ? db_last_id(d) : n->id;
 cleanup:
     buf_free(&folded);
+    for (int k = 0; k < 3; k++)
+        buf_free(&keys[k]);
     return st;
 }
 
@@ -771,3 +789,65 @@ cleanup:
     return st;
 }
 
+/* --- sort keys of rows written without them ---------------------------------------------- */
+
+static const char SQL_KEYLESS[] = "SELECT id, name, name_en FROM org WHERE name_key_latn IS NULL"
+                                  " OR name_key_cyrl IS NULL OR name_key_en IS NULL LIMIT 500";
+static const char SQL_SET_KEYS[] =
+    "UPDATE org SET name_key_latn = $2, name_key_cyrl = $3, name_key_en = $4 WHERE id = $1";
+
+typedef struct keyless {
+    int64_t id;
+    const char *name, *name_en;
+} keyless;
+
+static void keyless_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    keyless *k = item;
+    k->id = db_col_int(s, 0);
+    k->name = db_col_dup(a, s, 1, oom);
+    k->name_en = db_col_dup(a, s, 2, oom);
+}
+
+db_status org_fill_sort_keys(db *d, int64_t *filled)
+{
+    assert(d && filled);
+    *filled = 0;
+    for (;;) {
+        arena a = ARENA_INIT;
+        keyless *rows = NULL;
+        size_t n = 0;
+        db_status st = db_begin_write(d);
+        db_stmt *s = st == DB_OK ? db_prepare(d, SQL_KEYLESS) : NULL;
+        if (st == DB_OK && !s)
+            st = DB_ERR;
+        if (st == DB_OK)
+            st = db_collect(s, &a, (void **)&rows, &n, sizeof *rows, keyless_row, NULL);
+        for (size_t i = 0; st == DB_OK && i < n; i++) {
+            buf keys[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
+            const char *name = rows[i].name ? rows[i].name : "";
+            if (!name_keys(name, rows[i].name_en, keys))
+                st = DB_NOMEM;
+            else if (!(s = db_prepare(d, SQL_SET_KEYS)))
+                st = DB_ERR;
+            if (st == DB_OK) {
+                db_bind_int(s, 1, rows[i].id);
+                for (int k = 0; k < 3; k++)
+                    db_bind_blob(s, 2 + k, keys[k].data ? keys[k].data : "", keys[k].len);
+                st = db_run(s);
+            }
+            for (int k = 0; k < 3; k++)
+                buf_free(&keys[k]);
+        }
+        if (st == DB_OK)
+            st = db_commit(d);
+        else
+            db_rollback(d);
+        arena_free(&a);
+        if (st != DB_OK)
+            return st;
+        *filled += (int64_t)n;
+        if (n == 0)
+            return DB_OK;
+    }
+}

@@ -94,6 +94,7 @@ typedef struct edit_view {
     const web_errs *errs;
     const char *notice;        /* an alert above the form, or NULL */
     const char *confirm_error; /* the delete confirmation's error, or NULL */
+    const org_rec *dup[2];     /* the entry holding the PIB / MB, when the reader may see it */
 } edit_view;
 
 static bool empty(const char *s)
@@ -400,6 +401,44 @@ static void delete_box(req *r, const edit_view *v)
              T(L, MSG_DIR_DELETE_BUTTON));
 }
 
+/* Under a PIB or MB another entry holds: a link to that entry. */
+static void existing_link(req *r, const org_rec *dup, const char *field)
+{
+    if (!dup)
+        return;
+    html_fmt(&r->out,
+             "<p class=\"field-note\" id=\"org-%s-existing\">%s <a href=\"/orgs/%q\">%s</a></p>\n",
+             field, T(r->lang, MSG_DIR_DUP_EXISTING), dup->slug, web_org_name(r, dup));
+}
+
+/* When the PIB or MB is refused as taken, the entry that holds it into
+ * v->dup when the reader may see it (published, or theirs to edit), so
+ * the page links to it instead of leaving them to search. */
+static bool find_dups(req *r, const org_rec *o, const web_errs *e, edit_view *v)
+{
+    const char *const field[2] = {"pib", "mb"};
+    const char *const value[2] = {o->pib, o->mb};
+    for (int k = 0; k < 2; k++) {
+        if (!value[k] || !web_errs_get(e, field[k]))
+            continue;
+        int64_t id = 0;
+        db_status st = (k ? org_id_by_mb : org_id_by_pib)(r->db, value[k], &id);
+        org_rec *dup = arena_zalloc(r->a, sizeof *dup);
+        bool found = false;
+        if (st == DB_OK && id && id != o->id)
+            st = dup ? org_summary(r->db, r->a, id, dup, &found) : DB_NOMEM;
+        if (st != DB_OK) {
+            resp_fail(r, st, "org duplicate");
+            return false;
+        }
+        bool visible = found && ((dup->status && strcmp(dup->status, "published") == 0) ||
+                                 (r->user && r->user->secretariat >= SEC_EDITOR) ||
+                                 web_org_can(r, RIGHT_ORG_EDIT, id));
+        v->dup[k] = visible ? dup : NULL;
+    }
+    return true;
+}
+
 static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_slug)
 {
     buf *o = &r->out;
@@ -475,7 +514,9 @@ static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_
 
     fieldset_open(r, "fs-ids", MSG_DIR_FS_IDS, 0);
     text_field(r, v, "pib", "text", e->pib, MSG_DIR_L_PIB, MSG_DIR_H_PIB, false, "off");
+    existing_link(r, v->dup[0], "pib");
     text_field(r, v, "mb", "text", e->mb, MSG_DIR_L_MB, MSG_DIR_H_MB, false, "off");
+    existing_link(r, v->dup[1], "mb");
     fieldset_close(r);
 
     fieldset_open(r, "fs-desc", MSG_DIR_FS_DESC, 0);
@@ -576,11 +617,17 @@ static bool read_form(req *r, org_rec *o, form_value *v, web_errs *e)
     if (!o->kind && r->user && r->user->secretariat < SEC_EDITOR)
         o->kind = stored_kind; /* shown read-only to others, so not sent */
     if (!o->slug && o->name) {
+        /* made from the name: a namesake's slug is not the user's mistake,
+         * so the next free one (name-2, ...) is taken instead */
         buf s = BUF_INIT;
         org_slugify(&s, o->name);
-        if (!buf_failed(&s) && s.len)
-            o->slug = arena_strdup(r->a, buf_str(&s));
+        const char *base = !buf_failed(&s) && s.len ? arena_strdup(r->a, buf_str(&s)) : NULL;
         buf_free(&s);
+        db_status st = base ? org_free_slug(r->db, r->a, base, o->id, &o->slug) : DB_OK;
+        if (st != DB_OK) {
+            resp_fail(r, st, "org_free_slug");
+            return false;
+        }
     }
     const form_error *ye = form_error_for(&fe, "year_founded");
     if (ye && ye->code == FE_NOT_INT) /* say "year", not "whole number" */
@@ -656,6 +703,8 @@ void web_org_create(req *r)
         return;
     edit_view view = {.o = &o, .year_text = v[F_YEAR].text, .errs = &e};
     if (e.n) {
+        if (!find_dups(r, &o, &e, &view))
+            return;
         r->status = 422;
         form_page(r, &view, true, NULL);
         return;
@@ -732,6 +781,8 @@ void web_org_update(req *r)
         return;
     edit_view view = {.o = &o, .year_text = v[F_YEAR].text, .errs = &e};
     if (e.n) {
+        if (!find_dups(r, &o, &e, &view))
+            return;
         r->status = 422;
         form_page(r, &view, false, stored.slug);
         return;
