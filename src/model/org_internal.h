@@ -107,6 +107,12 @@ static inline bool text_eq(const char *a, const char *b)
  * process-wide cache (org.c). */
 db_status org_district_region(db *d, arena *a, const char *district, const char **region);
 
+/* org_write.c's one writer for the other org files (org_proposal.c):
+ * org_put with the revision and audit actions named (audit_action NULL:
+ * org_create / org_update), in the caller's write transaction. */
+db_status org_put_tx(db *d, const org_rec *in, const char *rev_action, const char *audit_action,
+                     int64_t actor_id, const char *ip, form_errors *errs, org_put_result *res);
+
 /* --- stored facet counts (org_facet.c) --- */
 
 /* One (facet, code) pair an entry counts in. */

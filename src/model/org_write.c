@@ -456,6 +456,12 @@ db_status org_put(db *d, const org_rec *in, const char *rev_action, int64_t acto
     return put_tx(d, in, rev_action, NULL, false, NULL, actor_id, ip, errs, res);
 }
 
+db_status org_put_tx(db *d, const org_rec *in, const char *rev_action, const char *audit_action,
+                     int64_t actor_id, const char *ip, form_errors *errs, org_put_result *res)
+{
+    return put_tx(d, in, rev_action, audit_action, false, NULL, actor_id, ip, errs, res);
+}
+
 db_status org_put_bulk(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
                        org_facet_acc *acc, form_errors *errs, org_put_result *res)
 {

@@ -338,7 +338,7 @@ void web_org_profile(req *r)
              "<nav class=\"breadcrumb\" aria-label=\"%s\"><ol><li><a href=\"/orgs\">%s</a></li>"
              "<li aria-current=\"page\">%s</li></ol></nav>\n",
              T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_DIRECTORY), name);
-    if (o.status && strcmp(o.status, "published") != 0)
+    if (o.status && strcmp(o.status, "published") != 0 && !web_org_proposal_notice(r, &o))
         html_fmt(
             out, "<div class=\"notice notice-warn\" role=\"status\"><p>%s</p></div>\n",
             T(L, strcmp(o.status, "draft") == 0 ? MSG_DIR_DRAFT_NOTICE : MSG_DIR_ARCHIVED_NOTICE));

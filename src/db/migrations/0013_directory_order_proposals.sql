@@ -29,6 +29,7 @@ CREATE TABLE org_proposal (
     proposed_by INTEGER REFERENCES person(id),
     proposed_at INTEGER NOT NULL,
     cluster_id INTEGER REFERENCES org(id) ON DELETE SET NULL,
+    joined_on TEXT,                     -- with cluster_id: the membership's start
     state TEXT NOT NULL DEFAULT 'proposed'
         CHECK (state IN ('proposed', 'accepted', 'declined')),
     reason TEXT,
