@@ -183,7 +183,8 @@ db_status org_update_as(db *d, const org_rec *in, bool may_classify, int64_t act
                         const char *ip, form_errors *errs);
 /* Sets status ("published", "archived", "draft") with a revision (action
  * publish / archive / update; audit org_status); the same status writes
- * nothing. DB_CONSTRAINT for any other status, DB_DONE for no entry. */
+ * nothing. DB_CONSTRAINT for any other status, and for a proposed entry
+ * (org_proposal.h: public only by acceptance); DB_DONE for no entry. */
 db_status org_set_status(db *d, int64_t id, const char *status, int64_t actor_id, const char *ip);
 /* Deletes the entry (admins only; the caller checks) with its logo,
  * classifications and search document. Its revisions and an audit row

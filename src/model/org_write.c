@@ -353,6 +353,26 @@ static void put_fields_detail(buf *b, const char *const *names, size_t n)
     buf_puts(b, "]}");
 }
 
+static const char SQL_PROPOSED[] =
+    "SELECT count(*) FROM org_proposal WHERE org_id = $1 AND state = 'proposed'";
+
+/* A proposed entry (org_proposal.h) leaves draft only by the
+ * secretariat's acceptance, which also tells its proposer: any other
+ * status change adds FE_SECRETARIAT_ONLY on "status" to errs. */
+static db_status proposal_kept(db *d, const org_rec *old, const org_rec *n,
+                               const char *audit_action, form_errors *errs)
+{
+    if (!old->status || strcmp(old->status, "draft") != 0 || !n->status ||
+        strcmp(n->status, "draft") == 0 ||
+        (audit_action && strcmp(audit_action, "org_proposal_accept") == 0))
+        return DB_OK;
+    int64_t pending = 0;
+    db_status st = db_int(d, &pending, 0, SQL_PROPOSED, DB_ARGS(DBI(old->id)));
+    if (st == DB_OK && pending && errs->n_items < sizeof errs->items / sizeof errs->items[0])
+        errs->items[errs->n_items++] = (form_error){.field = "status", .code = FE_SECRETARIAT_ONLY};
+    return st;
+}
+
 /* The one writer (see org_put). audit_action NULL means org_create or
  * org_update; recreate lets a restore bring back a deleted entry under
  * its old id. */
@@ -393,6 +413,8 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         (st = org_district_region(d, &a, n.district, &n.region)) != DB_OK)
         goto cleanup;
     if ((st = org_validate(d, &n, errs)) != DB_OK)
+        goto cleanup;
+    if (found && (st = proposal_kept(d, &old, &n, audit_action, errs)) != DB_OK)
         goto cleanup;
     if (errs->n_items > errs_before) {
         st = DB_CONSTRAINT;

@@ -939,6 +939,10 @@ static void set_status(req *r, const char *status)
     if (!load_for(r, &o, RIGHT_ORG_EDIT))
         return;
     db_status st = org_set_status(r->db, o.id, status, r->user->person_id, r->client_ip);
+    if (st == DB_CONSTRAINT) { /* a proposed entry: public only by acceptance */
+        resp_error(r, 409, T(r->lang, MSG_PROPOSAL_ERR_STATUS));
+        return;
+    }
     if (st != DB_OK) {
         resp_fail(r, st, "org_set_status");
         return;

@@ -199,6 +199,24 @@ test('a proposed entry is hidden from the public and other users everywhere, and
   assert.doesNotMatch(text((await as.managerB.get('/start?lang=en')).text), /Skriveni|Proposed entries/);
 });
 
+test('the proposer edits their proposal until it is decided, but cannot make it public', async () => {
+  assert.equal((await as.managerA.get(`/orgs/${pending}/edit`)).status, 200);
+  const form = { name: 'Skriveni Predlog', kind: 'company', slug: pending, pib: '100002452', short_en: 'Edited by its proposer' };
+  const r = await as.managerA.post(`/orgs/${pending}`, form);
+  assert.equal(r.status, 303, text(r.text).slice(0, 400));
+  assert.equal(sqlite(`SELECT short_en || '|' || status FROM org WHERE slug = '${pending}'`), 'Edited by its proposer|draft');
+  const pub = await as.managerA.post(`/orgs/${pending}?lang=en`, { ...form, status: 'published' });
+  assert.equal(pub.status, 422);
+  assert.match(pub.text, /id="org-status-error"/);
+  for (const who of ['managerA', 'admin']) {
+    const p = await as[who].post(`/orgs/${pending}/publish?lang=en`, {});
+    assert.equal(p.status, 409, who);
+    assert.match(text(p.text), /becomes public when the secretariat accepts it/);
+  }
+  assert.equal(sqlite(`SELECT status FROM org WHERE slug = '${pending}'`), 'draft');
+  assert.equal((await as.managerB.post(`/orgs/${pending}`, form)).status, 404);
+});
+
 test('declining needs a reason, keeps the entry hidden, tells the proposer in their language and is audited', async () => {
   const none = await as.admin.post(`/orgs/${pending}/proposal/decline?lang=en`, { reason: '  ' });
   assert.equal(none.status, 422);
@@ -216,6 +234,7 @@ test('declining needs a reason, keeps the entry hidden, tells the proposer in th
   assert.match(mail, /Ваш предлог Skriveni Predlog није прихваћен/); // names as typed
   assert.match(text((await as.managerA.get('/start?lang=en')).text), /Skriveni Predlog Declined: Already listed under its brand name/);
   assert.equal((await as.admin.post(`/orgs/${pending}/proposal/accept`, {})).status, 409, 'decided once');
+  assert.equal((await as.managerA.get(`/orgs/${pending}/edit`)).status, 403, 'decided: no longer theirs to edit');
 });
 
 test('accepting publishes the entry and turns the membership that went with it into a membership proposal', async () => {
