@@ -105,5 +105,7 @@ bool web_start_my_proposals(req *r, db_status *st);
 bool web_org_proposal_notice(req *r, const org_rec *o);
 /* True when the reader proposed draft entry o (they may see it). */
 bool web_org_proposer_of(req *r, const org_rec *o);
+/* True when o is a draft whose proposal waits for the secretariat. */
+bool web_org_proposal_pending(req *r, const org_rec *o);
 
 #endif

@@ -170,3 +170,12 @@ bool web_org_proposer_of(req *r, const org_rec *o)
     return org_proposal_get(r->db, r->a, o->id, &p, &found) == DB_OK && found &&
            p.proposed_by == r->user->person_id;
 }
+
+bool web_org_proposal_pending(req *r, const org_rec *o)
+{
+    org_proposal p;
+    bool found = false;
+    return o->status && strcmp(o->status, "draft") == 0 &&
+           org_proposal_get(r->db, r->a, o->id, &p, &found) == DB_OK && found &&
+           strcmp(p.state, "proposed") == 0;
+}

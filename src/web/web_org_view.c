@@ -211,11 +211,14 @@ static void profile_actions(req *r, const org_rec *o)
     html_fmt(out, "<a class=\"button\" href=\"/orgs/%q/edit\">%s</a>", o->slug,
              T(L, MSG_DIR_EDIT_ENTRY));
     bool published = o->status && strcmp(o->status, "published") == 0;
-    html_fmt(out, "<form method=\"post\" action=\"/orgs/%q/%R\">", o->slug,
-             published ? "archive" : "publish");
-    layout_csrf_field(r);
-    html_fmt(out, "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
-             T(L, published ? MSG_DIR_ARCHIVE : MSG_DIR_PUBLISH));
+    if (published ||
+        !web_org_proposal_pending(r, o)) { /* a proposal is published by accepting it */
+        html_fmt(out, "<form method=\"post\" action=\"/orgs/%q/%R\">", o->slug,
+                 published ? "archive" : "publish");
+        layout_csrf_field(r);
+        html_fmt(out, "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
+                 T(L, published ? MSG_DIR_ARCHIVE : MSG_DIR_PUBLISH));
+    }
     html_raw(out, "</div>");
 }
 

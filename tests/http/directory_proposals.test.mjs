@@ -175,6 +175,7 @@ test('a proposed entry is hidden from the public and other users everywhere, and
   const mine = await as.managerA.get(`/orgs/${pending}?lang=en`);
   assert.equal(mine.status, 200);
   assert.match(text(mine.text), /Proposed entry, pending review by the secretariat/);
+  assert.doesNotMatch(mine.text, /action="\/orgs\/[^"]+\/publish"/, 'no Publish button on a proposal');
   assert.equal((await as.admin.get(`/orgs/${pending}`)).status, 200);
   for (const who of ['managerB', 'rep', 'lone']) assert.equal((await as[who].get(`/orgs/${pending}`)).status, 404, who);
   assert.equal((await anon(`/orgs/${pending}`)).status, 404);
