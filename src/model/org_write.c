@@ -821,6 +821,9 @@ cleanup:
 
 static const char SQL_KEYLESS[] = "SELECT id, name, name_en FROM org WHERE name_key_latn IS NULL"
                                   " OR name_key_cyrl IS NULL OR name_key_en IS NULL LIMIT 500";
+static const char SQL_ANY_KEYLESS[] =
+    "SELECT EXISTS (SELECT 1 FROM org WHERE name_key_latn IS NULL OR name_key_cyrl IS NULL"
+    " OR name_key_en IS NULL)";
 static const char SQL_SET_KEYS[] =
     "UPDATE org SET name_key_latn = $2, name_key_cyrl = $3, name_key_en = $4 WHERE id = $1";
 
@@ -841,6 +844,12 @@ db_status org_fill_sort_keys(db *d, int64_t *filled)
 {
     assert(d && filled);
     *filled = 0;
+    /* read first: a database whose rows all have keys (every start but
+     * the first after migration 0013) takes no write lock here */
+    int64_t any = 0;
+    db_status first = db_int(d, &any, 0, SQL_ANY_KEYLESS, 0, NULL);
+    if (first != DB_OK || !any)
+        return first;
     for (;;) {
         arena a = ARENA_INIT;
         keyless *rows = NULL;
