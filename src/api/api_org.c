@@ -444,6 +444,7 @@ void api_org_list(req *r)
             return;
         }
         q.sort = api_sorts[i].sort;
+        q.names = org_names_for(r->lang);
         q.desc = api_sorts[i].desc;
     }
     /* every sort pages by keyset: the cursor is the last entry's id and
@@ -615,7 +616,15 @@ void api_org_create(req *r)
     }
     db_status st = DB_OK;
     if (!in.slug && in.name) {
-        in.slug = org_free_slug(r->db, r->a, in.name, &st);
+        in.slug = NULL;
+        buf base = BUF_INIT;
+        org_slugify(&base, in.name);
+        const char *b = buf_failed(&base) ? NULL : arena_strdup(r->a, buf_str(&base));
+        if (!b)
+            st = DB_NOMEM;
+        else if (*b)
+            st = org_free_slug(r->db, r->a, b, 0, &in.slug);
+        buf_free(&base);
         if (st != DB_OK) {
             resp_fail(r, st, "org create: slug");
             return;

@@ -18,6 +18,7 @@
 #include "model/digest.h"
 #include "model/mail.h"
 #include "model/notify.h"
+#include "model/org.h"
 
 #define DEFAULT_DB        "var/scan.db"
 #define FIRST_ADMIN_EMAIL "admin@scan.local"
@@ -67,6 +68,15 @@ struct db *cli_open_db(const char *cmd, const char *path, int create)
     int applied = 0;
     if (migrate_up(d, &applied, &err) != DB_OK) {
         cli_fail(cmd, "%s", buf_str(&err));
+        buf_free(&err);
+        db_close(d);
+        return NULL;
+    }
+    /* the names' sort keys are ICU's, which SQL cannot compute: rows a
+     * migration left without them get them before anything reads a list */
+    int64_t keyed = 0;
+    if (org_fill_sort_keys(d, &keyed) != DB_OK) {
+        cli_fail(cmd, "cannot compute the directory's sort keys: %s", db_errmsg(d));
         buf_free(&err);
         db_close(d);
         return NULL;

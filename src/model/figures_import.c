@@ -246,12 +246,12 @@ static const char SQL_IS_MEMBER[] =
     " AND (left_on IS NULL OR left_on > $3) LIMIT 1";
 
 /* An organisation a row names: its slug and names (arena copies). */
-typedef struct org_names {
+typedef struct import_org {
     const char *slug, *name, *name_en;
-} org_names;
+} import_org;
 
 /* The organisation with that PIB or slug: *id 0 when none. */
-static db_status find_org(importer *im, const char *sql, const char *key, int64_t *id, org_names *o)
+static db_status find_org(importer *im, const char *sql, const char *key, int64_t *id, import_org *o)
 {
     *id = 0;
     memset(o, 0, sizeof *o);
@@ -275,10 +275,10 @@ static db_status find_org(importer *im, const char *sql, const char *key, int64_
 /* Resolves the row's organisation from its PIB and/or slug; reports and
  * leaves *id 0 when it cannot. */
 static db_status resolve_org(importer *im, int64_t line, const char *pib, const char *slug,
-                             int64_t *id, org_names *org)
+                             int64_t *id, import_org *org)
 {
     int64_t by_pib = 0, by_slug = 0;
-    org_names s1 = {0}, s2 = {0};
+    import_org s1 = {0}, s2 = {0};
     db_status st;
     *id = 0;
     if (!*pib && !*slug) {
@@ -358,7 +358,7 @@ static bool read_header(importer *im, const csv_cell *cells, size_t n, int *map,
 
 /* Records one changed value for the preview table (the first
  * FIGURES_IMPORT_MAX_CHANGES; the rest are counted). */
-static figures_import_change *add_change(importer *im, const org_names *org, int year, bool created,
+static figures_import_change *add_change(importer *im, const import_org *org, int year, bool created,
                                          figures_field field)
 {
     figures_import_report *rep = im->rep;
@@ -384,7 +384,7 @@ static figures_import_change *add_change(importer *im, const org_names *org, int
 }
 
 /* What a written row changed, value by value (res from figures_put_tx). */
-static void record_changes(importer *im, const org_names *org, int year, const int64_t num[4],
+static void record_changes(importer *im, const import_org *org, int year, const int64_t num[4],
                            const char *currency, const char *source, const figures_put_result *res)
 {
     static const struct {
@@ -453,7 +453,7 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
     db_status st;
 
     int64_t org_id;
-    org_names org = {0};
+    import_org org = {0};
     if ((st = resolve_org(im, line, v[COL_PIB], v[COL_SLUG], &org_id, &org)) != DB_OK)
         return st;
     const char *slug = org.slug;

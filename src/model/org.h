@@ -1,10 +1,11 @@
 /* org.h: the directory of organisations: one entry per cluster, member
  * company, university, institution or donor.
  *
- * All SQL about entries lives in org.c. Every write runs in one
- * transaction that also writes a revision (a canonical JSON snapshot), the
- * search document, an audit row and bumps directory_version, so data,
- * history, search and caches never disagree. Validation is shared by the
+ * All SQL about entries lives in org*.c (org_internal.h says which file
+ * holds what). Every write runs in one transaction that also writes a
+ * revision (a canonical JSON snapshot), the search document, an audit row
+ * and bumps directory_version, so data, history, search and caches never
+ * disagree. Validation is shared by the
  * forms, the API and the importer, so all three say the same things. */
 #ifndef SCAN_ORG_H
 #define SCAN_ORG_H
@@ -63,10 +64,6 @@ bool org_mb_valid(const char *mb);
 /* Appends a URL slug made from name: folded to ASCII, lower case, runs of
  * other characters as one '-', at most 60 characters. */
 void org_slugify(buf *out, const char *name);
-/* A free slug for a new entry named name (org_slug.c): its slugify, or with
- * -N appended, one above the highest of its namesakes. NULL when the name
- * gives no slug (with *st DB_OK) or on error (*st). From the arena a. */
-const char *org_free_slug(db *d, arena *a, const char *name, db_status *st);
 
 /* --- validation ------------------------------------------------------------ */
 
@@ -94,6 +91,13 @@ db_status org_summary(db *d, arena *a, int64_t id, org_rec *out, bool *found);
  * when none (any status). The caller checks the PIB with org_pib_valid
  * first. DB errors are returned. */
 db_status org_id_by_pib(db *d, const char *pib, int64_t *id);
+/* The same for a matični broj (MB). */
+db_status org_id_by_mb(db *d, const char *mb, int64_t *id);
+/* A slug made from a name that no entry but self uses: base itself, else
+ * base-N one above the highest of its namesakes (base cut to keep 60
+ * characters), found with one indexed query. *slug is base or an arena
+ * copy. */
+db_status org_free_slug(db *d, arena *a, const char *base, int64_t self, const char **slug);
 /* The entry whose name, in either script, folds (utf8_fold) to the same
  * text as name: *id, or 0 when none; *several when more than one entry
  * has that name (then *id is 0). Any status. */
@@ -101,10 +105,20 @@ db_status org_id_by_name(db *d, const char *name, int64_t *id, bool *several);
 
 typedef enum { ORG_SORT_NAME, ORG_SORT_UPDATED, ORG_SORT_FOUNDED, ORG_SORT_ID } org_sort;
 
+/* The alphabet ORG_SORT_NAME follows (the reader's): the Latin abeceda of
+ * the Serbian name, the Cyrillic azbuka of it, or for English the Latin
+ * order of the English name (the Serbian one where there is none). Each
+ * is an ICU sort key stored with the entry (migration 0013). */
+typedef enum { ORG_NAMES_LATN, ORG_NAMES_CYRL, ORG_NAMES_EN } org_names;
+
+/* The order of names for a reader of lang. */
+org_names org_names_for(lang_id lang);
+
 typedef struct org_query {
     const char *kind, *sector, *fos, *region, *district, *geo; /* NULL = any */
     const char *status; /* NULL = published only; "any" for editors */
     org_sort sort;
+    org_names names; /* the alphabet of ORG_SORT_NAME */
     bool desc;
     int page;         /* 1-based */
     int per_page;     /* 1..100 */
@@ -169,7 +183,8 @@ db_status org_update_as(db *d, const org_rec *in, bool may_classify, int64_t act
                         const char *ip, form_errors *errs);
 /* Sets status ("published", "archived", "draft") with a revision (action
  * publish / archive / update; audit org_status); the same status writes
- * nothing. DB_CONSTRAINT for any other status, DB_DONE for no entry. */
+ * nothing. DB_CONSTRAINT for any other status, and for a proposed entry
+ * (org_proposal.h: public only by acceptance); DB_DONE for no entry. */
 db_status org_set_status(db *d, int64_t id, const char *status, int64_t actor_id, const char *ip);
 /* Deletes the entry (admins only; the caller checks) with its logo,
  * classifications and search document. Its revisions and an audit row
@@ -236,6 +251,12 @@ db_status org_put_bulk(db *d, const org_rec *in, const char *rev_action, int64_t
 /* Adds acc's counts to the stored ones and bumps directory_version once
  * by the number of entries written (org_put bumps it per entry). */
 db_status org_facets_add(db *d, const org_facet_acc *acc);
+
+/* Computes the sort keys (org_names) of every entry that has none: the
+ * rows migration 0013 found, or written by a program that did not set
+ * them. Batches of 500 in write transactions of their own; derived data,
+ * so no revision, audit row or version bump. *filled counts the rows. */
+db_status org_fill_sort_keys(db *d, int64_t *filled);
 
 /* Appends the canonical JSON of r's fields: an object with every org_fields
  * key in order; text as strings or null, year_founded as an integer or null,

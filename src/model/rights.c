@@ -123,6 +123,9 @@ typedef struct manages_opts {
 
 /* Runs one of the queries above; *yes when it returns a row. m is NULL for
  * the queries that take only $1 and $2. */
+static const char SQL_PROPOSER[] = "SELECT 1 FROM org_proposal"
+                                   " WHERE proposed_by = $1 AND org_id = $2 AND state = 'proposed'";
+
 static db_status ask(db *d, const char *sql, int64_t person_id, int64_t org_id,
                      const manages_opts *m, bool *yes)
 {
@@ -210,6 +213,10 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
             break;
         st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
         if (st != DB_OK || yes)
+            break;
+        /* a proposer edits their proposed entry until it is decided */
+        if (action == RIGHT_ORG_EDIT &&
+            ((st = ask(d, SQL_PROPOSER, p->person_id, org_id, NULL, &yes)) != DB_OK || yes))
             break;
         today_belgrade(today);
         m.members = action == RIGHT_FIGURES_EDIT;

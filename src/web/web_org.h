@@ -93,4 +93,19 @@ void html_highlight(buf *out, const char *text, const char *query);
 /* The current account's right to edit entry id (NULL user: false). */
 bool web_org_can(req *r, int right_action, int64_t id);
 
+/* web_org_proposal.c: proposed entries. The start page's sections: the
+ * secretariat's queue with accept and decline, and a proposer's own
+ * proposals with their status (true when they wrote anything; *st a
+ * failed read). */
+bool web_start_entry_queue(req *r, db_status *st);
+bool web_start_my_proposals(req *r, db_status *st);
+/* On a proposed entry's page: "pending review" or "declined: reason"
+ * for whoever may see it; false when o is no open proposal (nothing
+ * written). */
+bool web_org_proposal_notice(req *r, const org_rec *o);
+/* True when the reader proposed draft entry o (they may see it). */
+bool web_org_proposer_of(req *r, const org_rec *o);
+/* True when o is a draft whose proposal waits for the secretariat. */
+bool web_org_proposal_pending(req *r, const org_rec *o);
+
 #endif

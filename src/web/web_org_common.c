@@ -241,7 +241,8 @@ bool web_org_load(req *r, org_rec *o)
         return false;
     }
     if (found && o->status && strcmp(o->status, "published") != 0 &&
-        !(r->user && r->user->secretariat >= SEC_EDITOR) && !web_org_can(r, RIGHT_ORG_EDIT, o->id))
+        !(r->user && r->user->secretariat >= SEC_EDITOR) &&
+        !web_org_can(r, RIGHT_ORG_EDIT, o->id) && !web_org_proposer_of(r, o))
         found = false;
     if (!found) {
         resp_error(r, 404, T(r->lang, MSG_DIR_NOT_FOUND));

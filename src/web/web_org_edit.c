@@ -18,6 +18,7 @@
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/image.h"
+#include "model/org_proposal.h"
 #include "model/rights.h"
 #include "web/notice.h"
 #include "web/web.h"
@@ -96,6 +97,14 @@ typedef struct edit_view {
     const web_errs *errs;
     const char *notice;        /* an alert above the form, or NULL */
     const char *confirm_error; /* the delete confirmation's error, or NULL */
+    const org_rec *dup[2];     /* the entry holding the PIB / MB, when the reader may see it */
+    /* a manager's proposal of a new entry (org_proposal.h): the clusters
+     * they manage, and the membership chosen to go with it */
+    bool proposal;
+    const org_rec *clusters;
+    size_t n_clusters;
+    int64_t cluster_id;
+    const char *joined_on;
 } edit_view;
 
 /* The id of a field's input ("org-name"). */
@@ -397,6 +406,73 @@ static void delete_box(req *r, const edit_view *v)
              T(L, MSG_DIR_DELETE_BUTTON));
 }
 
+/* A proposal's own fieldset: the membership of one of the proposer's
+ * clusters that may go with it, and from when (which years of figures
+ * count for the cluster). */
+static void proposal_fields(req *r, const edit_view *v)
+{
+    buf *o = &r->out;
+    lang_id L = r->lang;
+    fieldset_open(r, "fs-proposal", MSG_PROPOSAL_FS_MEMBER, MSG_PROPOSAL_FS_MEMBER_INTRO);
+    const char *error = web_errs_get(v->errs, "cluster_id");
+    field_open(r, "org-cluster_id", T(L, MSG_PROPOSAL_L_CLUSTER), NULL, error, false);
+    html_raw(o, "<select id=\"org-cluster_id\" name=\"cluster_id\"");
+    described_by(r, "org-cluster_id", false, error != NULL);
+    html_fmt(o, "><option value=\"\">%s</option>", T(L, MSG_PROPOSAL_NO_CLUSTER));
+    for (size_t i = 0; i < v->n_clusters; i++)
+        html_fmt(o, "<option value=\"%D\"%R>%s</option>", (long long)v->clusters[i].id,
+                 v->clusters[i].id == v->cluster_id ? " selected" : "",
+                 web_org_text(r, v->clusters[i].name, NULL));
+    html_raw(o, "</select></div>\n");
+    web_input in = {.id = "org-joined_on",
+                    .name = "joined_on",
+                    .type = "date",
+                    .label = T(L, MSG_PROPOSAL_L_JOINED),
+                    .value = v->joined_on,
+                    .hint = T(L, MSG_PROPOSAL_H_JOINED),
+                    .error = web_errs_get(v->errs, "joined_on")};
+    web_field(r, &in);
+    fieldset_close(r);
+}
+
+/* Under a PIB or MB another entry holds: a link to that entry. */
+static void existing_link(req *r, const org_rec *dup, const char *field)
+{
+    if (!dup)
+        return;
+    html_fmt(&r->out,
+             "<p class=\"field-note\" id=\"org-%s-existing\">%s <a href=\"/orgs/%q\">%s</a></p>\n",
+             field, T(r->lang, MSG_DIR_DUP_EXISTING), dup->slug, web_org_name(r, dup));
+}
+
+/* When the PIB or MB is refused as taken, the entry that holds it into
+ * v->dup when the reader may see it (published, or theirs to edit), so
+ * the page links to it instead of leaving them to search. */
+static bool find_dups(req *r, const org_rec *o, const web_errs *e, edit_view *v)
+{
+    const char *const field[2] = {"pib", "mb"};
+    const char *const value[2] = {o->pib, o->mb};
+    for (int k = 0; k < 2; k++) {
+        if (!value[k] || !web_errs_get(e, field[k]))
+            continue;
+        int64_t id = 0;
+        db_status st = (k ? org_id_by_mb : org_id_by_pib)(r->db, value[k], &id);
+        org_rec *dup = arena_zalloc(r->a, sizeof *dup);
+        bool found = false;
+        if (st == DB_OK && id && id != o->id)
+            st = dup ? org_summary(r->db, r->a, id, dup, &found) : DB_NOMEM;
+        if (st != DB_OK) {
+            resp_fail(r, st, "org duplicate");
+            return false;
+        }
+        bool visible = found && ((dup->status && strcmp(dup->status, "published") == 0) ||
+                                 (r->user && r->user->secretariat >= SEC_EDITOR) ||
+                                 web_org_can(r, RIGHT_ORG_EDIT, id));
+        v->dup[k] = visible ? dup : NULL;
+    }
+    return true;
+}
+
 static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_slug)
 {
     buf *o = &r->out;
@@ -404,7 +480,7 @@ static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_
     const org_rec *e = v->o;
     web_refs refs = {0};
     const char *shown = !is_new ? web_org_name(r, e) : NULL;
-    const char *title = T(L, MSG_DIR_NEW_TITLE);
+    const char *title = T(L, v->proposal ? MSG_PROPOSAL_NEW_TITLE : MSG_DIR_NEW_TITLE);
     if (!is_new) {
         buf t = BUF_INIT;
         buf_printf(&t, T(L, MSG_DIR_EDIT_TITLE), shown);
@@ -421,12 +497,16 @@ static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_
              T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_DIRECTORY));
     if (!is_new)
         html_fmt(o, "<li><a href=\"/orgs/%q\">%s</a></li>", orig_slug, shown);
-    html_fmt(o, "<li aria-current=\"page\">%s</li></ol></nav>\n",
-             T(L, is_new ? MSG_DIR_NEW_TITLE : MSG_EDIT));
+    html_fmt(o, "<li aria-current=\"page\">%s</li></ol></nav>\n", is_new ? title : T(L, MSG_EDIT));
     html_fmt(o, "<h1>%s</h1>\n", title);
+    if (v->proposal)
+        html_fmt(o, "<p class=\"lead\">%s</p>\n", T(L, MSG_PROPOSAL_INTRO));
     web_alert(r, v->notice);
     error_summary(r, v->errs);
-    if (is_new)
+    if (v->proposal)
+        html_raw(o, "<form method=\"post\" action=\"/orgs/propose\" "
+                    "enctype=\"multipart/form-data\" class=\"org-form\" novalidate>");
+    else if (is_new)
         html_raw(o, "<form method=\"post\" action=\"/orgs\" enctype=\"multipart/form-data\" "
                     "class=\"org-form\" novalidate>");
     else
@@ -472,7 +552,9 @@ static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_
 
     fieldset_open(r, "fs-ids", MSG_DIR_FS_IDS, 0);
     text_field(r, v, "pib", "text", e->pib, MSG_DIR_L_PIB, MSG_DIR_H_PIB, false, "off");
+    existing_link(r, v->dup[0], "pib");
     text_field(r, v, "mb", "text", e->mb, MSG_DIR_L_MB, MSG_DIR_H_MB, false, "off");
+    existing_link(r, v->dup[1], "mb");
     fieldset_close(r);
 
     fieldset_open(r, "fs-desc", MSG_DIR_FS_DESC, 0);
@@ -482,9 +564,13 @@ static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_
     textarea_field(r, v, "description_en", e->description_en, MSG_DIR_L_DESC_EN, 0, 8, "en");
     fieldset_close(r);
 
-    fieldset_open(r, "fs-publish", MSG_DIR_FS_PUBLISH, 0);
-    status_field(r, v);
-    {
+    if (v->proposal)
+        proposal_fields(r, v);
+    else
+        fieldset_open(r, "fs-publish", MSG_DIR_FS_PUBLISH, 0);
+    if (!v->proposal)
+        status_field(r, v);
+    if (!v->proposal) {
         const char *error = web_errs_get(v->errs, "logo");
         const char *hint = T(L, MSG_DIR_H_LOGO);
         field_open(r, "org-logo", T(L, MSG_DIR_L_LOGO), hint, error, false);
@@ -501,7 +587,9 @@ static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_
     fieldset_close(r);
 
     html_fmt(o, "<div class=\"form-actions\"><button type=\"submit\">%s</button> ",
-             T(L, is_new ? MSG_DIR_CREATE_BUTTON : MSG_SAVE));
+             T(L, v->proposal ? MSG_PROPOSAL_SUBMIT
+                  : is_new    ? MSG_DIR_CREATE_BUTTON
+                              : MSG_SAVE));
     if (is_new)
         html_fmt(o, "<a class=\"button button-quiet\" href=\"/orgs\">%s</a>", T(L, MSG_CANCEL));
     else
@@ -573,18 +661,24 @@ static bool read_form(req *r, org_rec *o, form_value *v, web_errs *e)
     if (!o->kind && r->user && r->user->secretariat < SEC_EDITOR)
         o->kind = stored_kind; /* shown read-only to others, so not sent */
     if (!o->slug && o->name) {
+        /* made from the name: a namesake's slug is not the user's mistake,
+         * so the next free one (name-2, ...) is taken instead */
         buf s = BUF_INIT;
         org_slugify(&s, o->name);
-        if (!buf_failed(&s) && s.len)
-            o->slug = arena_strdup(r->a, buf_str(&s));
+        const char *base = !buf_failed(&s) && s.len ? arena_strdup(r->a, buf_str(&s)) : NULL;
         buf_free(&s);
+        db_status st = base ? org_free_slug(r->db, r->a, base, o->id, &o->slug) : DB_OK;
+        if (st != DB_OK) {
+            resp_fail(r, st, "org_free_slug");
+            return false;
+        }
     }
     const form_error *ye = form_error_for(&fe, "year_founded");
     if (ye && ye->code == FE_NOT_INT) /* say "year", not "whole number" */
         web_errs_add(e, "year_founded", T(r->lang, MSG_DIR_ERR_YEAR));
     web_errs_from_form(r, &fe, e);
     /* "new" names the form for new entries: no entry may take it */
-    if (o->slug && strcmp(o->slug, "new") == 0)
+    if (o->slug && (strcmp(o->slug, "new") == 0 || strcmp(o->slug, "propose") == 0))
         web_errs_add(e, "slug", T(r->lang, MSG_FORM_ERR_TAKEN));
     form_errors me = {0};
     db_status st = org_validate(r->db, o, &me);
@@ -628,15 +722,76 @@ static const char *logo_refusal(req *r, int why, const form_field *f)
 
 /* --- handlers ---------------------------------------------------------------------- */
 
+/* True when the reader may propose entries (a cluster manager), with the
+ * clusters they manage in v; false after writing 403 or 5xx. */
+static bool may_propose(req *r, edit_view *v)
+{
+    bool yes = false;
+    db_status st = r->user ? org_proposal_may(r->db, r->user->person_id, &yes) : DB_OK;
+    if (st == DB_OK && yes)
+        st = org_proposal_clusters(r->db, r->a, r->user->person_id, (org_rec **)&v->clusters,
+                                   &v->n_clusters);
+    if (st != DB_OK) {
+        resp_fail(r, st, "org_proposal_may");
+        return false;
+    }
+    if (!yes)
+        resp_error(r, 403, T(r->lang, MSG_HTTP_ERR_FORBIDDEN));
+    v->proposal = yes;
+    return yes;
+}
+
 void web_org_new_form(req *r)
 {
-    if (!web_org_can(r, RIGHT_ORG_CREATE, 0)) {
-        resp_error(r, 403, T(r->lang, MSG_HTTP_ERR_FORBIDDEN));
-        return;
-    }
     org_rec o = {.status = "draft", .country = "RS"};
     edit_view v = {.o = &o};
+    /* the secretariat creates; a cluster manager proposes (org_proposal.h) */
+    if (!web_org_can(r, RIGHT_ORG_CREATE, 0) && !may_propose(r, &v))
+        return;
     form_page(r, &v, true, NULL);
+}
+
+void web_org_propose(req *r)
+{
+    lang_id L = r->lang;
+    org_rec o = {0};
+    edit_view view = {.o = &o};
+    if (!may_propose(r, &view))
+        return;
+    form_value v[F__COUNT];
+    web_errs e = {0};
+    if (!read_form(r, &o, v, &e))
+        return;
+    form f;
+    if (!req_body_form(r, &f))
+        return;
+    const char *cluster = form_get(&f, "cluster_id");
+    view.joined_on = form_get(&f, "joined_on");
+    view.year_text = v[F_YEAR].text;
+    view.errs = &e;
+    if (cluster && *cluster && (!str_to_i64(cluster, &view.cluster_id) || view.cluster_id <= 0))
+        web_errs_add(&e, "cluster_id", T(L, MSG_FORM_ERR_INVALID));
+    int64_t id = 0;
+    form_errors fe = {0};
+    db_status st = DB_CONSTRAINT;
+    if (!e.n)
+        st = org_propose(r->db, r->user, &o, view.cluster_id, view.joined_on, r->client_ip, &fe,
+                         &id);
+    if (st == DB_CONSTRAINT) {
+        web_errs_from_form(r, &fe, &e);
+        if (!e.n)
+            web_errs_add(&e, "name", T(L, MSG_FORM_ERR_INVALID));
+        if (!find_dups(r, &o, &e, &view))
+            return;
+        r->status = 422;
+        form_page(r, &view, true, NULL);
+        return;
+    }
+    if (st != DB_OK) {
+        resp_fail(r, st, "org_propose");
+        return;
+    }
+    resp_redirect(r, arena_printf(r->a, "/orgs/%s", o.slug));
 }
 
 void web_org_create(req *r)
@@ -653,6 +808,8 @@ void web_org_create(req *r)
         return;
     edit_view view = {.o = &o, .year_text = v[F_YEAR].text, .errs = &e};
     if (e.n) {
+        if (!find_dups(r, &o, &e, &view))
+            return;
         r->status = 422;
         form_page(r, &view, true, NULL);
         return;
@@ -730,6 +887,8 @@ void web_org_update(req *r)
         return;
     edit_view view = {.o = &o, .year_text = v[F_YEAR].text, .errs = &e};
     if (e.n) {
+        if (!find_dups(r, &o, &e, &view))
+            return;
         r->status = 422;
         form_page(r, &view, false, stored.slug);
         return;
@@ -778,6 +937,10 @@ static void set_status(req *r, const char *status)
     if (!load_for(r, &o, RIGHT_ORG_EDIT))
         return;
     db_status st = org_set_status(r->db, o.id, status, r->user->person_id, r->client_ip);
+    if (st == DB_CONSTRAINT) { /* a proposed entry: public only by acceptance */
+        resp_error(r, 409, T(r->lang, MSG_PROPOSAL_ERR_STATUS));
+        return;
+    }
     if (st != DB_OK) {
         resp_fail(r, st, "org_set_status");
         return;

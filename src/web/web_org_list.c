@@ -50,6 +50,17 @@ static const struct {
 };
 #define N_SORTS (sizeof sorts / sizeof sorts[0])
 
+/* The label of a sort in L: the abeceda ends in Ž, not in the Ш the
+ * Cyrillic label's transliteration would give. */
+static msg_id sort_label(lang_id L, msg_id label)
+{
+    if (L == LANG_SR_LATN && label == MSG_DIR_SORT_NAME_ASC)
+        return MSG_DIR_SORT_NAME_ASC_LATN;
+    if (L == LANG_SR_LATN && label == MSG_DIR_SORT_NAME_DESC)
+        return MSG_DIR_SORT_NAME_DESC_LATN;
+    return label;
+}
+
 /* Statuses editors may ask for ("" = published only). */
 static const char *const statuses[] = {"", "any", "draft", "archived"};
 static const msg_id status_labels[] = {MSG_DIR_STATUS_PUBLISHED, MSG_DIR_STATUS_ANY,
@@ -296,7 +307,7 @@ static void toolbar(req *r, const org_list_result *res, const list_state *s)
              T(L, MSG_DIR_SORT));
     for (size_t i = 0; i < N_SORTS; i++)
         html_fmt(o, "<option value=\"%s\"%R>%s</option>", sorts[i].value,
-                 i == s->sort ? " selected" : "", T(L, sorts[i].label));
+                 i == s->sort ? " selected" : "", T(L, sort_label(L, sorts[i].label)));
     html_fmt(o,
              "</select><button type=\"submit\" form=\"dir-filters\" class=\"button-small "
              "no-js-only\">%s</button></div></div>\n",
@@ -374,6 +385,7 @@ void web_org_list(req *r)
 
     org_query q = {.status = s.status,
                    .sort = sorts[s.sort].sort,
+                   .names = org_names_for(L),
                    .desc = sorts[s.sort].desc,
                    .page = s.page,
                    .per_page = WEB_ORG_PER_PAGE,

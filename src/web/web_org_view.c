@@ -214,11 +214,14 @@ static void profile_actions(req *r, const org_rec *o)
     html_fmt(out, "<a class=\"button\" href=\"/orgs/%q/edit\">%s</a>", o->slug,
              T(L, MSG_DIR_EDIT_ENTRY));
     bool published = o->status && strcmp(o->status, "published") == 0;
-    html_fmt(out, "<form method=\"post\" action=\"/orgs/%q/%R\">", o->slug,
-             published ? "archive" : "publish");
-    layout_csrf_field(r);
-    html_fmt(out, "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
-             T(L, published ? MSG_DIR_ARCHIVE : MSG_DIR_PUBLISH));
+    if (published ||
+        !web_org_proposal_pending(r, o)) { /* a proposal is published by accepting it */
+        html_fmt(out, "<form method=\"post\" action=\"/orgs/%q/%R\">", o->slug,
+                 published ? "archive" : "publish");
+        layout_csrf_field(r);
+        html_fmt(out, "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
+                 T(L, published ? MSG_DIR_ARCHIVE : MSG_DIR_PUBLISH));
+    }
     html_raw(out, "</div>");
 }
 
@@ -351,7 +354,7 @@ static void profile_render(req *r)
              "<nav class=\"breadcrumb\" aria-label=\"%s\"><ol><li><a href=\"/orgs\">%s</a></li>"
              "<li aria-current=\"page\">%s</li></ol></nav>\n",
              T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_DIRECTORY), name);
-    if (o.status && strcmp(o.status, "published") != 0)
+    if (o.status && strcmp(o.status, "published") != 0 && !web_org_proposal_notice(r, &o))
         html_fmt(
             out, "<div class=\"notice notice-warn\" role=\"status\"><p>%s</p></div>\n",
             T(L, strcmp(o.status, "draft") == 0 ? MSG_DIR_DRAFT_NOTICE : MSG_DIR_ARCHIVED_NOTICE));

@@ -395,7 +395,10 @@ test('the edit form shows the stored values; a manager edits their own cluster o
   assert.equal(own.status, 303);
   assert.equal((await manager.get('/orgs/other-test-cluster/edit')).status, 403);
   assert.equal((await manager.postMultipart('/orgs/other-test-cluster', entry({ slug: 'other-test-cluster', kind: 'cluster' }))).status, 403);
-  assert.equal((await manager.get('/orgs/new')).status, 403);
+  // a manager cannot create an entry but proposes one (directory_proposals.test.mjs)
+  const proposal = await manager.get('/orgs/new');
+  assert.equal(proposal.status, 200);
+  assert.match(proposal.text, /action="\/orgs\/propose"/);
   assert.equal((await manager.post('/orgs/other-test-cluster/archive')).status, 403);
   const noDelete = await manager.get('/orgs/niski-test-klaster/edit');
   assert.doesNotMatch(noDelete.text, /class="danger-zone"/);

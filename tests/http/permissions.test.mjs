@@ -67,6 +67,11 @@ const MATRIX = {
   'POST /orgs/{slug}/archive': EDIT_C,
   'POST /orgs/{slug}/publish': EDIT_C,
   'POST /orgs/{slug}/delete': ADMIN_ONLY,
+  // proposed entries (web_org_proposal.c): a cluster manager proposes; the
+  // secretariat decides (a proposal of entry proposed-x)
+  'POST /orgs/propose': row(false, false, false, true, false, false),
+  'POST /orgs/{slug}/proposal/accept': SECRETARIAT,
+  'POST /orgs/{slug}/proposal/decline': SECRETARIAT,
   'POST /api/v1/orgs': SECRETARIAT,
   'PATCH /api/v1/orgs/{slug}': EDIT_C,
   'POST /api/v1/orgs/{slug}/archive': EDIT_C,
@@ -227,6 +232,9 @@ const BODIES = {
   'POST /orgs/{slug}/archive': () => ({ path: '/orgs/cluster-c/archive' }),
   'POST /orgs/{slug}/publish': () => ({ path: '/orgs/cluster-c/publish' }),
   'POST /orgs/{slug}/delete': () => ({ path: '/orgs/cluster-c/delete', form: { confirm: 'not-the-slug' } }),
+  'POST /orgs/propose': () => ({ path: '/orgs/propose', form: { name: `Matrix Proposal ${++invitees}`, kind: 'company' } }),
+  'POST /orgs/{slug}/proposal/accept': () => ({ path: '/orgs/proposed-x/proposal/accept' }),
+  'POST /orgs/{slug}/proposal/decline': () => ({ path: '/orgs/proposed-x/proposal/decline', form: { reason: 'Matrix' } }),
   'POST /api/v1/orgs': () => ({ path: '/api/v1/orgs', json: {} }),
   'PATCH /api/v1/orgs/{slug}': () => ({ method: 'PATCH', path: '/api/v1/orgs/cluster-c', json: {} }),
   'POST /api/v1/orgs/{slug}/archive': () => ({ path: '/api/v1/orgs/cluster-c/archive', json: {} }),
@@ -279,7 +287,9 @@ before(async () => {
     ('cluster-c', 'Cluster C', 'cluster', 'published', 0, 0, 'cluster c'),
     ('member-m', 'Member M', 'company', 'published', 0, 0, 'member m'),
     ('cluster-d', 'Cluster D', 'cluster', 'published', 0, 0, 'cluster d'),
-    ('partner-p', 'Partner P', 'university', 'published', 0, 0, 'partner p');
+    ('partner-p', 'Partner P', 'university', 'published', 0, 0, 'partner p'),
+    ('proposed-x', 'Proposed X', 'company', 'draft', 0, 0, 'proposed x');
+    INSERT INTO org_proposal(org_id, proposed_at) SELECT id, 0 FROM org WHERE slug = 'proposed-x';
     INSERT INTO cluster_member(cluster_id, org_id, joined_on)
       SELECT c.id, m.id, '2020-01-01' FROM org c, org m WHERE c.slug = 'cluster-c' AND m.slug = 'member-m';`);
   for (const line of sqlite('SELECT slug, id FROM org').split('\n')) {

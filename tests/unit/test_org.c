@@ -1040,6 +1040,53 @@ static int svg(fixture *f, int64_t id, const char *text)
     return logo(f, id, text, strlen(text));
 }
 
+/* The name sort follows the reader's alphabet (ICU keys stored by the
+ * writer), and rows written without keys (a migration, the sqlite3 shell)
+ * get them from org_fill_sort_keys. */
+static void test_name_order_per_alphabet(void **state)
+{
+    fixture *f = *state;
+    /* Ђ after Д in the azbuka; in the abeceda Đ after Dž (Џ) and D */
+    const char *const names[4] = {"Ђак", "Џеп", "Дуб", "Ћуп"};
+    for (int i = 0; i < 4; i++) {
+        org_rec r = rec(NULL, names[i], "company");
+        char slug[8];
+        snprintf(slug, sizeof slug, "n%d", i);
+        r.slug = slug;
+        r.status = "published";
+        create_ok(f, &r);
+    }
+    org_query q;
+    memset(&q, 0, sizeof q);
+    org_list_result res;
+    q.names = ORG_NAMES_CYRL;
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
+    assert_int_equal(res.n_items, 4);
+    const char *const cyrl[4] = {"Дуб", "Ђак", "Ћуп", "Џеп"};
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(res.items[i].name, cyrl[i]);
+    q.names = ORG_NAMES_LATN; /* Ćup Dub Džep Đak */
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
+    const char *const latn[4] = {"Ћуп", "Дуб", "Џеп", "Ђак"};
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(res.items[i].name, latn[i]);
+
+    /* keys lost (as after migration 0013) come back, in the same order */
+    assert_int_equal(db_exec(f->t.d, "UPDATE org SET name_key_latn = NULL, name_key_cyrl = NULL,"
+                                     " name_key_en = NULL"),
+                     DB_OK);
+    int64_t filled = 0;
+    assert_int_equal(org_fill_sort_keys(f->t.d, &filled), DB_OK);
+    assert_int_equal(filled, 4);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org WHERE name_key_cyrl IS NULL"), 0);
+    assert_int_equal(org_fill_sort_keys(f->t.d, &filled), DB_OK);
+    assert_int_equal(filled, 0);
+    q.names = ORG_NAMES_CYRL;
+    assert_int_equal(org_list(f->t.d, &f->a, &q, &res), DB_OK);
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(res.items[i].name, cyrl[i]);
+}
+
 static void test_logos(void **state)
 {
     fixture *f = *state;
@@ -1420,6 +1467,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delete_search_and_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters_and_facets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stored_facets_follow_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_name_order_per_alphabet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_logos, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),

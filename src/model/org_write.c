@@ -1,0 +1,886 @@
+/* org_write.c: every write to the directory (see org.h): the one writer
+ * put_tx behind org_put, org_put_bulk, org_create, org_update, status
+ * changes and restores (normalise, validate, row, classifications, stored
+ * facet counts through org_facet.c, revision, search document, audit row
+ * and directory_version, in the caller's transaction), deletion and logos
+ * (the checks are in image.c). Shared with the other org files through
+ * org_internal.h. */
+#include <assert.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
+#include "db/search.h"
+#include "i18n/collate.h"
+#include "json/json.h"
+#include "model/audit.h"
+#include "model/image.h"
+#include "model/org.h"
+#include "model/org_internal.h"
+#include "model/tx.h"
+
+/* True when field i holds the same value in a and b. */
+static bool field_eq(const org_rec *a, const org_rec *b, size_t i)
+{
+    switch (org_fields[i].type) {
+    case ORG_FIELD_TEXT:
+        return text_eq(get_text(a, i), get_text(b, i));
+    case ORG_FIELD_INT:
+        return get_int(a, i) == get_int(b, i);
+    case ORG_FIELD_LIST: {
+        size_t na, nb;
+        const char *const *la = get_list(a, i, &na);
+        const char *const *lb = get_list(b, i, &nb);
+        if (na != nb)
+            return false;
+        for (size_t k = 0; k < na; k++)
+            if (!text_eq(la[k], lb[k]))
+                return false;
+        return true;
+    }
+    }
+    return false;
+}
+
+static bool field_empty(const org_rec *r, size_t i)
+{
+    size_t n;
+    switch (org_fields[i].type) {
+    case ORG_FIELD_TEXT:
+        return empty(get_text(r, i));
+    case ORG_FIELD_INT:
+        return get_int(r, i) == 0;
+    case ORG_FIELD_LIST:
+        get_list(r, i, &n);
+        return n == 0;
+    }
+    return true;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* --- writing ------------------------------------------------------------------------------ */
+
+/* s without surrounding ASCII whitespace, NULL when nothing is left; for
+ * multiline text CRLF and CR become LF. Returns s itself when unchanged. */
+static const char *norm_text(arena *a, const char *s, bool multiline, bool *oom)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    const char *p = s;
+    while (n > 0 && is_space(p[0]))
+        p++, n--;
+    while (n > 0 && is_space(p[n - 1]))
+        n--;
+    if (n == 0)
+        return NULL;
+    bool cr = multiline && memchr(p, '\r', n);
+    if (!cr && p == s && p[n] == '\0')
+        return s;
+    char *t = arena_alloc(a, n + 1);
+    if (!t) {
+        *oom = true;
+        return NULL;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cr && p[i] == '\r') {
+            t[j++] = '\n';
+            if (i + 1 < n && p[i + 1] == '\n')
+                i++;
+        } else {
+            t[j++] = p[i];
+        }
+    }
+    t[j] = '\0';
+    return t;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The record as it will be stored (see org_put). Strings point into in or
+ * into a. */
+static db_status normalize(arena *a, const org_rec *in, org_rec *n)
+{
+    bool oom = false;
+    *n = *in;
+    for (size_t i = 0; i < ORG_N_FIELDS; i++) {
+        if (org_fields[i].type == ORG_FIELD_TEXT) {
+            bool multi = org_rules[i].kind == FV_MULTILINE;
+            set_text(n, i, norm_text(a, get_text(in, i), multi, &oom));
+        } else if (org_fields[i].type == ORG_FIELD_LIST) {
+            size_t cnt, m = 0;
+            const char *const *l = get_list(in, i, &cnt);
+            const char **c = cnt ? arena_alloc(a, cnt * sizeof *c) : NULL;
+            if (cnt && !c)
+                return DB_NOMEM;
+            for (size_t k = 0; k < cnt; k++) {
+                const char *t = norm_text(a, l[k], false, &oom);
+                if (t)
+                    c[m++] = t;
+            }
+            if (m > 1)
+                qsort(c, m, sizeof *c, cmp_str);
+            size_t u = 0;
+            for (size_t k = 0; k < m; k++)
+                if (u == 0 || strcmp(c[u - 1], c[k]) != 0)
+                    c[u++] = c[k];
+            set_list(n, i, c, u);
+        }
+    }
+    return oom ? DB_NOMEM : DB_OK;
+}
+
+/* New entries take the next id above every id ever used, the deleted
+ * ones' revisions included, so a new entry never inherits an old history. */
+static const char SQL_INSERT[] =
+    "INSERT INTO org(id, slug, name, name_en, acronym, kind, status, short_sr, short_en,"
+    " description_sr, description_en, website, email, phone, address, municipality,"
+    " district, region, country, year_founded, pib, mb, name_folded, is_demo,"
+    " created_at, created_by, updated_at, updated_by, name_key_latn, name_key_cyrl, name_key_en)"
+    " VALUES (coalesce($26, max(coalesce((SELECT max(id) FROM org), 0),"
+    "                       coalesce((SELECT max(org_id) FROM org_revision), 0)) + 1),"
+    " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"
+    " $20, $21, $22, $23, $24, nullif($25, 0), $24, nullif($25, 0), $27, $28, $29)";
+static const char SQL_UPDATE[] =
+    "UPDATE org SET slug = $1, name = $2, name_en = $3, acronym = $4, kind = $5, status = $6,"
+    " short_sr = $7, short_en = $8, description_sr = $9, description_en = $10, website = $11,"
+    " email = $12, phone = $13, address = $14, municipality = $15, district = $16,"
+    " region = $17, country = $18, year_founded = $19, pib = $20, mb = $21,"
+    " name_folded = $22, updated_at = $24, updated_by = nullif($25, 0), name_key_latn = $27,"
+    " name_key_cyrl = $28, name_key_en = $29 WHERE id = $26";
+static const char SQL_REVISION[] =
+    "INSERT INTO org_revision(org_id, rev, at, actor_id, action, snapshot)"
+    " VALUES ($1, (SELECT coalesce(max(rev), 0) + 1 FROM org_revision WHERE org_id = $1),"
+    " $2, nullif($3, 0), $4, $5)";
+static const char SQL_TOUCH[] =
+    "UPDATE org SET updated_at = $2, updated_by = nullif($3, 0) WHERE id = $1";
+
+/* The sort keys of a name and English name into keys[ORG_NAMES_*]
+ * (org.h's org_names): ICU keys, so computed here in C. False on OOM or
+ * when ICU cannot open the collation. */
+static bool name_keys(const char *name, const char *name_en, buf keys[3])
+{
+    const char *en = name_en && *name_en ? name_en : name;
+    return collate_key(&keys[ORG_NAMES_LATN], COLLATE_LATN, name, strlen(name)) &&
+           collate_key(&keys[ORG_NAMES_CYRL], COLLATE_CYRL, name, strlen(name)) &&
+           collate_key(&keys[ORG_NAMES_EN], COLLATE_LATN, en, strlen(en));
+}
+
+/* INSERT (id = forced id or 0 for the next one) or UPDATE of n's row. */
+static db_status write_row(db *d, const org_rec *n, bool insert, int64_t forced_id,
+                           int64_t actor_id, int64_t now, int64_t *id)
+{
+    buf folded = BUF_INIT, keys[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
+    utf8_fold(&folded, n->name, strlen(n->name));
+    db_status st = DB_NOMEM;
+    if (buf_failed(&folded) || !name_keys(n->name, n->name_en, keys))
+        goto cleanup;
+    st = DB_ERR;
+    db_stmt *s = db_prepare(d, insert ? SQL_INSERT : SQL_UPDATE);
+    if (!s)
+        goto cleanup;
+    for (size_t i = F_SLUG; i <= F_MB; i++) {
+        if (org_fields[i].type == ORG_FIELD_INT) {
+            if (get_int(n, i))
+                db_bind_int(s, (int)i + 1, get_int(n, i));
+            else
+                db_bind_null(s, (int)i + 1);
+        } else {
+            db_bind_text(s, (int)i + 1, get_text(n, i));
+        }
+    }
+    db_bind_text(s, 22, buf_str(&folded));
+    if (insert)
+        db_bind_int(s, 23, n->is_demo ? 1 : 0);
+    db_bind_int(s, 24, now);
+    db_bind_int(s, 25, actor_id);
+    if (!insert || forced_id)
+        db_bind_int(s, 26, insert ? forced_id : n->id);
+    for (int k = 0; k < 3; k++)
+        db_bind_blob(s, 27 + k, keys[k].data ? keys[k].data : "", keys[k].len);
+    st = db_run(s);
+    if (st == DB_OK)
+        *id = insert ? db_last_id(d) : n->id;
+cleanup:
+    buf_free(&folded);
+    for (int k = 0; k < 3; k++)
+        buf_free(&keys[k]);
+    return st;
+}
+
+/* Replaces the codes of one classification table (a new entry has none
+ * to delete). */
+static db_status replace_codes(db *d, const struct org_code_table *t, int64_t id, const org_rec *n,
+                               bool is_new)
+{
+    db_stmt *s;
+    db_status st = DB_OK;
+    if (!is_new) {
+        if (!(s = db_prepare(d, t->sql_delete)))
+            return DB_ERR;
+        db_bind_int(s, 1, id);
+        st = db_run(s);
+    }
+    size_t cnt;
+    const char *const *l = get_list(n, t->field, &cnt);
+    for (size_t k = 0; st == DB_OK && k < cnt; k++) {
+        if (!(s = db_prepare(d, t->sql_insert)))
+            return DB_ERR;
+        db_bind_int(s, 1, id);
+        db_bind_text(s, 2, l[k]);
+        st = db_run(s);
+    }
+    return st;
+}
+
+static db_status add_revision(db *d, int64_t id, int64_t now, int64_t actor_id, const char *action,
+                              const char *snapshot)
+{
+    db_stmt *s = db_prepare(d, SQL_REVISION);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, now);
+    db_bind_int(s, 3, actor_id);
+    db_bind_text(s, 4, action);
+    db_bind_text(s, 5, snapshot);
+    return db_run(s);
+}
+
+/* The directory changed: tx_bump, the one place that bumps a version. */
+static db_status bump_version(db *d, int64_t now)
+{
+    (void)now;
+    return tx_bump(d, TX_DIRECTORY);
+}
+
+static void put_word(buf *b, const char *s)
+{
+    if (empty(s))
+        return;
+    if (b->len)
+        buf_putc(b, ' ');
+    buf_puts(b, s);
+}
+
+/* The labels, in English and in Serbian, of everything an entry is
+ * classified by: kind, district, region, every sector and field of
+ * science with the section or field above it, and every geographical
+ * focus, from the process-wide reference cache (ref.c). A statement that
+ * read them back from the rows just written was 12% of an import's time
+ * at 100,000 entries (perf). Serbian Latin is not added: search folds
+ * Cyrillic to Latin, so the Cyrillic label answers queries in either
+ * script and in ASCII. */
+static db_status put_labels(db *d, buf *body, const char *table, const char *code, bool with_parent)
+{
+    const ref_item *en, *sr;
+    db_status st = ref_get(d, table, code, LANG_EN, &en);
+    if (st == DB_OK)
+        st = ref_get(d, table, code, LANG_SR_CYRL, &sr);
+    if (st != DB_OK || !en || !sr)
+        return st; /* an unknown code has no label (validation refuses them) */
+    put_word(body, en->label);
+    put_word(body, sr->label);
+    if (with_parent && en->parent)
+        st = put_labels(d, body, table, en->parent, false);
+    return st;
+}
+
+/* The search document: title = names and acronym; body = descriptions,
+ * municipality and the labels above. Call after the entry's rows are
+ * written. */
+static db_status put_search(db *d, int64_t id, const org_rec *n, bool bulk)
+{
+    buf title = BUF_INIT, body = BUF_INIT;
+    db_status st = DB_ERR;
+    put_word(&title, n->name);
+    put_word(&title, n->name_en);
+    put_word(&title, n->acronym);
+    put_word(&body, n->short_sr);
+    put_word(&body, n->short_en);
+    put_word(&body, n->description_sr);
+    put_word(&body, n->description_en);
+    put_word(&body, n->municipality);
+    if ((st = put_labels(d, &body, "kind", n->kind, false)) != DB_OK ||
+        (st = put_labels(d, &body, "district", n->district, false)) != DB_OK ||
+        (st = put_labels(d, &body, "region", n->region, false)) != DB_OK)
+        goto cleanup;
+    for (size_t k = 0; k < n->n_sectors; k++)
+        if ((st = put_labels(d, &body, "nace", n->sectors[k], true)) != DB_OK)
+            goto cleanup;
+    for (size_t k = 0; k < n->n_fos; k++)
+        if ((st = put_labels(d, &body, "fos", n->fos[k], true)) != DB_OK)
+            goto cleanup;
+    for (size_t k = 0; k < n->n_geo; k++)
+        if ((st = put_labels(d, &body, "geo", n->geo[k], false)) != DB_OK)
+            goto cleanup;
+    if (buf_failed(&title) || buf_failed(&body)) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
+    st = (bulk ? search_put_pending : search_put)(d, "org", id, buf_str(&title), buf_str(&body));
+cleanup:
+    buf_free(&title);
+    buf_free(&body);
+    return st;
+}
+
+/* {"fields":["name","website"]}: names only, never values (audit.h). */
+static void put_fields_detail(buf *b, const char *const *names, size_t n)
+{
+    buf_puts(b, "{\"fields\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(b, ',');
+        json_put_string(b, names[i]);
+    }
+    buf_puts(b, "]}");
+}
+
+static const char SQL_PROPOSED[] =
+    "SELECT count(*) FROM org_proposal WHERE org_id = $1 AND state = 'proposed'";
+
+/* A proposed entry (org_proposal.h) leaves draft only by the
+ * secretariat's acceptance, which also tells its proposer: any other
+ * status change adds FE_SECRETARIAT_ONLY on "status" to errs. */
+static db_status proposal_kept(db *d, const org_rec *old, const org_rec *n,
+                               const char *audit_action, form_errors *errs)
+{
+    if (!old->status || strcmp(old->status, "draft") != 0 || !n->status ||
+        strcmp(n->status, "draft") == 0 ||
+        (audit_action && strcmp(audit_action, "org_proposal_accept") == 0))
+        return DB_OK;
+    int64_t pending = 0;
+    db_status st = db_int(d, &pending, 0, SQL_PROPOSED, DB_ARGS(DBI(old->id)));
+    if (st == DB_OK && pending && errs->n_items < sizeof errs->items / sizeof errs->items[0])
+        errs->items[errs->n_items++] = (form_error){.field = "status", .code = FE_SECRETARIAT_ONLY};
+    return st;
+}
+
+/* The one writer (see org_put). audit_action NULL means org_create or
+ * org_update; recreate lets a restore bring back a deleted entry under
+ * its old id. */
+static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const char *audit_action,
+                        bool recreate, org_facet_acc *bulk, int64_t actor_id, const char *ip,
+                        form_errors *errs, org_put_result *res)
+{
+    assert(d && in && rev_action && res);
+    assert(db_in_tx(d));
+    form_errors local;
+    memset(&local, 0, sizeof local);
+    if (!errs)
+        errs = &local;
+    size_t errs_before = errs->n_items;
+    arena a = ARENA_INIT;
+    buf snap = BUF_INIT, detail = BUF_INIT;
+    org_rec n, old;
+    bool found = false;
+    memset(res, 0, sizeof *res);
+    memset(&old, 0, sizeof old);
+
+    db_status st = normalize(&a, in, &n);
+    if (st != DB_OK)
+        goto cleanup;
+    if (n.id) {
+        if ((st = org_get(d, &a, NULL, n.id, &old, &found)) != DB_OK)
+            goto cleanup;
+        if (!found && !recreate) {
+            st = DB_DONE;
+            goto cleanup;
+        }
+    }
+    if (!n.status)
+        n.status = found ? old.status : "draft";
+    if (!n.country)
+        n.country = "RS";
+    if (n.district && !n.region &&
+        (st = org_district_region(d, &a, n.district, &n.region)) != DB_OK)
+        goto cleanup;
+    if ((st = org_validate(d, &n, errs)) != DB_OK)
+        goto cleanup;
+    if (found && (st = proposal_kept(d, &old, &n, audit_action, errs)) != DB_OK)
+        goto cleanup;
+    if (errs->n_items > errs_before) {
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+
+    for (size_t i = 0; i < ORG_N_FIELDS; i++)
+        if (found ? !field_eq(&old, &n, i) : !field_empty(&n, i))
+            res->changed[res->n_changed++] = org_fields[i].name;
+    res->id = n.id;
+    res->created = !found;
+    if (found && res->n_changed == 0)
+        goto cleanup; /* nothing changed: nothing written, no revision */
+
+    int64_t now = time_now();
+    org_facet_snap before, after;
+    bool counted = !(bulk && !found); /* org_put_bulk: counted in bulk, added by org_facets_add */
+    if (counted && (st = org_facet_snapshot(d, &a, found ? old.id : 0, &before)) != DB_OK)
+        goto cleanup;
+    if ((st = write_row(d, &n, !found, found ? 0 : n.id, actor_id, now, &res->id)) != DB_OK)
+        goto cleanup;
+    for (size_t k = 0; k < 3; k++) {
+        size_t f = org_code_tables[k].field;
+        if (found && field_eq(&old, &n, f))
+            continue;
+        if ((st = replace_codes(d, &org_code_tables[k], res->id, &n, !found)) != DB_OK)
+            goto cleanup;
+    }
+    if (counted && ((st = org_facet_snapshot(d, &a, res->id, &after)) != DB_OK ||
+                    (st = org_facet_apply(d, res->id, &before, &after)) != DB_OK))
+        goto cleanup;
+    if (!counted && (st = org_facet_acc_add(d, bulk, &n)) != DB_OK)
+        goto cleanup;
+    org_snapshot(&snap, &n);
+    put_fields_detail(&detail, res->changed, res->n_changed);
+    if (buf_failed(&snap) || buf_failed(&detail)) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
+    if ((st = add_revision(d, res->id, now, actor_id, rev_action, buf_str(&snap))) != DB_OK)
+        goto cleanup;
+    if ((st = put_search(d, res->id, &n, bulk != NULL)) != DB_OK)
+        goto cleanup;
+    if (!audit_action)
+        audit_action = found ? "org_update" : "org_create";
+    st = audit_add(d, actor_id, ip, audit_action, "org", res->id, buf_str(&detail));
+    if (st == DB_OK && bulk)
+        bulk->writes++; /* org_facets_add bumps the version once for all */
+    else if (st == DB_OK)
+        st = bump_version(d, now);
+cleanup:
+    arena_free(&a);
+    buf_free(&snap);
+    buf_free(&detail);
+    return st;
+}
+
+db_status org_put(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
+                  const char *ip, form_errors *errs, org_put_result *res)
+{
+    return put_tx(d, in, rev_action, NULL, false, NULL, actor_id, ip, errs, res);
+}
+
+db_status org_put_tx(db *d, const org_rec *in, const char *rev_action, const char *audit_action,
+                     int64_t actor_id, const char *ip, form_errors *errs, org_put_result *res)
+{
+    return put_tx(d, in, rev_action, audit_action, false, NULL, actor_id, ip, errs, res);
+}
+
+db_status org_put_bulk(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
+                       org_facet_acc *acc, form_errors *errs, org_put_result *res)
+{
+    assert(acc && acc->a);
+    return put_tx(d, in, rev_action, NULL, false, acc, actor_id, NULL, errs, res);
+}
+
+db_status org_create(db *d, const org_rec *in, int64_t actor_id, const char *ip, form_errors *errs,
+                     int64_t *id)
+{
+    assert(d && in);
+    org_rec c = *in;
+    org_put_result res;
+    c.id = 0;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        return st;
+    if ((st = put_tx(d, &c, "create", NULL, false, NULL, actor_id, ip, errs, &res)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+    if (st == DB_OK && id)
+        *id = res.id;
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+    return st;
+}
+
+static const char SQL_KIND_NOW[] = "SELECT kind FROM org WHERE id = $1";
+
+/* DB_CONSTRAINT with FE_SECRETARIAT_ONLY on "kind" when kind (surrounding
+ * blanks ignored) differs from the stored kind of entry id; DB_OK when it
+ * is the same, empty (org_validate says "required") or there is no entry. */
+static db_status kind_kept(db *d, int64_t id, const char *kind, form_errors *errs)
+{
+    db_stmt *s = db_prepare(d, SQL_KIND_NOW);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_status st = db_step(s);
+    bool changed = false;
+    if (st == DB_ROW && kind) {
+        const char *now = db_col_text(s, 0);
+        while (*kind == ' ' || *kind == '\t')
+            kind++;
+        size_t n = strlen(kind);
+        while (n && (kind[n - 1] == ' ' || kind[n - 1] == '\t'))
+            n--;
+        changed = n && (!now || strlen(now) != n || memcmp(now, kind, n) != 0);
+    }
+    db_reset(s);
+    if (st != DB_ROW && st != DB_DONE)
+        return st;
+    if (!changed)
+        return DB_OK;
+    if (errs && errs->n_items < sizeof errs->items / sizeof errs->items[0])
+        errs->items[errs->n_items++] = (form_error){.field = "kind", .code = FE_SECRETARIAT_ONLY};
+    return DB_CONSTRAINT;
+}
+
+db_status org_update(db *d, const org_rec *in, int64_t actor_id, const char *ip, form_errors *errs)
+{
+    return org_update_as(d, in, true, actor_id, ip, errs);
+}
+
+db_status org_update_as(db *d, const org_rec *in, bool may_classify, int64_t actor_id,
+                        const char *ip, form_errors *errs)
+{
+    assert(d && in && in->id > 0);
+    org_put_result res;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        return st;
+    if (!may_classify && (st = kind_kept(d, in->id, in->kind, errs)) != DB_OK)
+        goto cleanup;
+    if ((st = put_tx(d, in, "update", NULL, false, NULL, actor_id, ip, errs, &res)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+    return st;
+}
+
+db_status org_set_status(db *d, int64_t id, const char *status, int64_t actor_id, const char *ip)
+{
+    static const struct {
+        const char *status, *rev_action;
+    } actions[] = {{"published", "publish"}, {"archived", "archive"}, {"draft", "update"}};
+    const char *rev_action = NULL;
+    for (size_t i = 0; status && i < sizeof actions / sizeof actions[0]; i++)
+        if (strcmp(status, actions[i].status) == 0)
+            rev_action = actions[i].rev_action;
+    if (!rev_action)
+        return DB_CONSTRAINT;
+    arena a = ARENA_INIT;
+    org_rec r;
+    org_put_result res;
+    bool found;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto cleanup;
+    if ((st = org_get(d, &a, NULL, id, &r, &found)) != DB_OK)
+        goto cleanup;
+    if (!found) {
+        st = DB_DONE;
+        goto cleanup;
+    }
+    r.status = status;
+    if ((st = put_tx(d, &r, rev_action, "org_status", false, NULL, actor_id, ip, NULL, &res)) !=
+        DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+    arena_free(&a);
+    return st;
+}
+
+static const char SQL_EXISTS[] = "SELECT 1 FROM org WHERE id = $1";
+static const char SQL_DELETE[] = "DELETE FROM org WHERE id = $1";
+
+db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip)
+{
+    arena a = ARENA_INIT;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        return st;
+    db_stmt *s = db_prepare(d, SQL_EXISTS);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, id);
+    st = db_step(s);
+    db_reset(s);
+    if (st != DB_ROW)
+        goto cleanup; /* DB_DONE: no such entry */
+    /* The logo and the classifications go with the row (ON DELETE
+     * CASCADE); memberships, affiliations and invitations refuse (FK). */
+    org_facet_snap before, none = {0};
+    if ((st = org_facet_snapshot(d, &a, id, &before)) != DB_OK)
+        goto cleanup;
+    if (!(s = db_prepare(d, SQL_DELETE))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, id);
+    if ((st = db_run(s)) != DB_OK)
+        goto cleanup;
+    if ((st = org_facet_apply(d, id, &before, &none)) != DB_OK)
+        goto cleanup;
+    if ((st = search_delete(d, "org", id)) != DB_OK)
+        goto cleanup;
+    if ((st = audit_add(d, actor_id, ip, "org_delete", "org", id, NULL)) != DB_OK)
+        goto cleanup;
+    if ((st = bump_version(d, time_now())) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+    arena_free(&a);
+    return st;
+}
+
+/* --- logos (the checks are in image.c) ------------------------------------------------------ */
+
+static const char SQL_LOGO_PUT[] =
+    "INSERT INTO org_logo(org_id, content_type, data, sha, uploaded_at, uploaded_by)"
+    " VALUES ($1, $2, $3, $4, $5, nullif($6, 0))"
+    " ON CONFLICT (org_id) DO UPDATE SET content_type = excluded.content_type,"
+    " data = excluded.data, sha = excluded.sha, uploaded_at = excluded.uploaded_at,"
+    " uploaded_by = excluded.uploaded_by";
+static const char SQL_LOGO_DELETE[] = "DELETE FROM org_logo WHERE org_id = $1";
+static const char SQL_LOGO_GET[] = "SELECT content_type, data, sha FROM org_logo WHERE org_id = $1";
+
+db_status org_set_logo(db *d, int64_t id, const void *data, size_t n, int64_t actor_id,
+                       const char *ip, int *why)
+{
+    assert(d && why);
+    const char *type = NULL;
+    char sha[crypto_hash_sha256_BYTES * 2 + 1];
+    *why = 0;
+    if (n > 0) {
+        image_verdict v;
+        if (!image_check(data, n, &v)) {
+            *why = v.why;
+            return DB_CONSTRAINT;
+        }
+        type = v.content_type;
+        unsigned char h[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(h, data, n);
+        sodium_bin2hex(sha, sizeof sha, h, sizeof h);
+    }
+    int64_t now = time_now();
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        return st;
+    db_stmt *s = db_prepare(d, SQL_TOUCH);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, now);
+    db_bind_int(s, 3, actor_id);
+    if ((st = db_run(s)) != DB_OK)
+        goto cleanup;
+    if (db_changes(d) == 0) {
+        st = DB_DONE; /* no such entry */
+        goto cleanup;
+    }
+    if (!(s = db_prepare(d, n > 0 ? SQL_LOGO_PUT : SQL_LOGO_DELETE))) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, id);
+    if (n > 0) {
+        db_bind_text(s, 2, type);
+        db_bind_blob(s, 3, data, n);
+        db_bind_text(s, 4, sha);
+        db_bind_int(s, 5, now);
+        db_bind_int(s, 6, actor_id);
+    }
+    if ((st = db_run(s)) != DB_OK)
+        goto cleanup;
+    if ((st = audit_add(d, actor_id, ip, "org_logo", "org", id, "{\"fields\":[\"logo\"]}")) !=
+        DB_OK)
+        goto cleanup;
+    if ((st = bump_version(d, now)) != DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+    return st;
+}
+
+db_status org_get_logo(db *d, arena *a, int64_t id, const char **content_type, const void **data,
+                       size_t *n, const char **sha)
+{
+    *content_type = NULL;
+    *data = NULL;
+    *n = 0;
+    *sha = NULL;
+    db_stmt *s = db_prepare(d, SQL_LOGO_GET);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, id);
+    db_status st = db_step(s);
+    bool oom = false;
+    if (st == DB_ROW) {
+        size_t len = 0;
+        const void *blob = db_col_blob(s, 1, &len);
+        void *copy = arena_alloc(a, len ? len : 1);
+        if (!copy) {
+            oom = true;
+        } else {
+            if (len)
+                memcpy(copy, blob, len);
+            *data = copy;
+            *n = len;
+        }
+        *content_type = db_col_dup(a, s, 0, &oom);
+        *sha = db_col_dup(a, s, 2, &oom);
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+static const char SQL_SNAPSHOT[] =
+    "SELECT snapshot FROM org_revision WHERE org_id = $1 AND rev = $2";
+
+db_status org_restore(db *d, int64_t org_id, int64_t rev, int64_t actor_id, const char *ip,
+                      form_errors *errs)
+{
+    return org_restore_as(d, org_id, rev, true, actor_id, ip, errs);
+}
+
+db_status org_restore_as(db *d, int64_t org_id, int64_t rev, bool may_classify, int64_t actor_id,
+                         const char *ip, form_errors *errs)
+{
+    arena a = ARENA_INIT;
+    buf why = BUF_INIT;
+    json_t *j = NULL;
+    org_rec r;
+    org_put_result res;
+    db_status st = db_begin_write(d);
+    if (st != DB_OK)
+        goto cleanup;
+    db_stmt *s = db_prepare(d, SQL_SNAPSHOT);
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    db_bind_int(s, 1, org_id);
+    db_bind_int(s, 2, rev);
+    st = db_step(s);
+    if (st == DB_ROW) {
+        const char *snap = db_col_text(s, 0);
+        j = json_parse(snap, strlen(snap), &why);
+    }
+    db_reset(s);
+    if (st != DB_ROW)
+        goto cleanup; /* DB_DONE: no such revision */
+    if (!j || !org_from_json(&a, j, &r, NULL, &why)) {
+        log_error("org_restore: revision %lld of entry %lld unreadable: %s", (long long)rev,
+                  (long long)org_id, buf_str(&why));
+        st = DB_ERR;
+        goto cleanup;
+    }
+    r.id = org_id;
+    /* an old revision may carry another kind: that is the secretariat's */
+    if (!may_classify && (st = kind_kept(d, org_id, r.kind, errs)) != DB_OK)
+        goto cleanup;
+    /* Validated as an update: slugs and PIBs may have been taken since. */
+    if ((st = put_tx(d, &r, "restore", "org_restore", true, NULL, actor_id, ip, errs, &res)) !=
+        DB_OK)
+        goto cleanup;
+    st = db_commit(d);
+cleanup:
+    if (st != DB_OK)
+        db_rollback(d);
+    json_decref(j);
+    buf_free(&why);
+    arena_free(&a);
+    return st;
+}
+
+/* --- sort keys of rows written without them ---------------------------------------------- */
+
+static const char SQL_KEYLESS[] = "SELECT id, name, name_en FROM org WHERE name_key_latn IS NULL"
+                                  " OR name_key_cyrl IS NULL OR name_key_en IS NULL LIMIT 500";
+static const char SQL_ANY_KEYLESS[] =
+    "SELECT EXISTS (SELECT 1 FROM org WHERE name_key_latn IS NULL OR name_key_cyrl IS NULL"
+    " OR name_key_en IS NULL)";
+static const char SQL_SET_KEYS[] =
+    "UPDATE org SET name_key_latn = $2, name_key_cyrl = $3, name_key_en = $4 WHERE id = $1";
+
+typedef struct keyless {
+    int64_t id;
+    const char *name, *name_en;
+} keyless;
+
+static void keyless_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    keyless *k = item;
+    k->id = db_col_int(s, 0);
+    k->name = db_col_dup(a, s, 1, oom);
+    k->name_en = db_col_dup(a, s, 2, oom);
+}
+
+db_status org_fill_sort_keys(db *d, int64_t *filled)
+{
+    assert(d && filled);
+    *filled = 0;
+    /* read first: a database whose rows all have keys (every start but
+     * the first after migration 0013) takes no write lock here */
+    int64_t any = 0;
+    db_status first = db_int(d, &any, 0, SQL_ANY_KEYLESS, 0, NULL);
+    if (first != DB_OK || !any)
+        return first;
+    for (;;) {
+        arena a = ARENA_INIT;
+        keyless *rows = NULL;
+        size_t n = 0;
+        db_status st = db_begin_write(d);
+        db_stmt *s = st == DB_OK ? db_prepare(d, SQL_KEYLESS) : NULL;
+        if (st == DB_OK && !s)
+            st = DB_ERR;
+        if (st == DB_OK)
+            st = db_collect(s, &a, (void **)&rows, &n, sizeof *rows, keyless_row, NULL);
+        for (size_t i = 0; st == DB_OK && i < n; i++) {
+            buf keys[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
+            const char *name = rows[i].name ? rows[i].name : "";
+            if (!name_keys(name, rows[i].name_en, keys))
+                st = DB_NOMEM;
+            else if (!(s = db_prepare(d, SQL_SET_KEYS)))
+                st = DB_ERR;
+            if (st == DB_OK) {
+                db_bind_int(s, 1, rows[i].id);
+                for (int k = 0; k < 3; k++)
+                    db_bind_blob(s, 2 + k, keys[k].data ? keys[k].data : "", keys[k].len);
+                st = db_run(s);
+            }
+            for (int k = 0; k < 3; k++)
+                buf_free(&keys[k]);
+        }
+        if (st == DB_OK)
+            st = db_commit(d);
+        else
+            db_rollback(d);
+        arena_free(&a);
+        if (st != DB_OK)
+            return st;
+        *filled += (int64_t)n;
+        if (n == 0)
+            return DB_OK;
+    }
+}
