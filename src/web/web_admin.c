@@ -705,6 +705,10 @@ static const struct {
         {"notify_unfollow", MSG_AUDIT_ACT_NOTIFY_UNFOLLOW},
         {"notify_unsubscribe", MSG_AUDIT_ACT_NOTIFY_UNSUBSCRIBE},
         {"digest_send", MSG_AUDIT_ACT_DIGEST_SEND},
+        {"event_create", MSG_AUDIT_ACT_EVENT_CREATE},
+        {"event_update", MSG_AUDIT_ACT_EVENT_UPDATE},
+        {"event_register", MSG_AUDIT_ACT_EVENT_REGISTER},
+        {"event_cancel", MSG_AUDIT_ACT_EVENT_CANCEL},
 },
   audit_entities[] = {
       {"org", MSG_AUDIT_ENT_ORG},
@@ -720,6 +724,7 @@ static const struct {
       {"session", MSG_AUDIT_ENT_SESSION},
       {"app_meta", MSG_AUDIT_ENT_APP_META},
       {"notify_topic", MSG_AUDIT_ENT_NOTIFY_TOPIC},
+      {"event", MSG_AUDIT_ENT_EVENT},
 };
 
 static const char *audit_action_label(lang_id L, const char *code)
