@@ -78,7 +78,8 @@ if [[ ${IMPORT_ONLY:-} == 1 ]]; then
     echo "import of $COUNT entries: ${IMPORT_S}s, ${IMPORT_CPU}s CPU ($IMPORT_SUMMARY); database $DB_MB MB; load average $LOAD_IMPORT before, $(cut -d' ' -f1 /proc/loadavg) after"
     if [[ -n $RESULTS ]]; then
         {
-            bench_results_header "directory import only (IMPORT_ONLY=1), $COUNT entries"
+            # no wrk, no server here: their setup lines would mislead
+            bench_results_header "directory import only (IMPORT_ONLY=1), $COUNT entries" | grep -v '^- \(wrk\|scan\):'
             # shellcheck disable=SC2016  # backticks are Markdown here
             printf -- '- data: bench/gen.py --seed %s orgs --count %s (%s MB of CSV, %ss); `scan org import`: %ss (%ss CPU), %s; database %s MB\n' \
                 "$SEED" "$COUNT" "$CSV_MB" "$GEN_S" "$IMPORT_S" "$IMPORT_CPU" "$IMPORT_SUMMARY" "$DB_MB"
