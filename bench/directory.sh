@@ -27,7 +27,8 @@
 # WARMUP (1), CONNECTIONS (50), WRK_THREADS (2), SCAN_PORT (18181),
 # NGINX_PORT (18182), SCAN_BIN (build it), RESULTS (bench/RESULTS.md;
 # empty: do not write), KEEP_DB (a path: copy the database there, for
-# profiling afterwards).
+# profiling afterwards), IMPORT_ONLY (1: stop after the import, and
+# write only its line; for measuring the import alone).
 #
 # Usage: bench/directory.sh        COUNT=10000 DURATION=3 bench/directory.sh
 set -euo pipefail
@@ -57,6 +58,7 @@ start=$(now_ms)
 python3 "$ROOT/bench/gen.py" --seed "$SEED" orgs --count "$COUNT" --format csv >"$TMP/orgs.csv"
 GEN_S=$(secs_since "$start")
 echo "scan org import ..." >&2
+LOAD_IMPORT=$(cut -d' ' -f1 /proc/loadavg)
 start=$(now_ms)
 # CPU seconds too (user + system): on a shared machine the wall time also
 # counts everyone else's work
@@ -71,6 +73,21 @@ CSV_MB=$(awk -v b="$(wc -c <"$TMP/orgs.csv")" 'BEGIN { printf "%.0f", b / 104857
 DB_MB=$(awk -v b="$(wc -c <"$DB")" 'BEGIN { printf "%.0f", b / 1048576 }')
 if [[ -n ${KEEP_DB:-} ]]; then
     cp "$DB" "$KEEP_DB"
+fi
+if [[ ${IMPORT_ONLY:-} == 1 ]]; then
+    echo "import of $COUNT entries: ${IMPORT_S}s, ${IMPORT_CPU}s CPU ($IMPORT_SUMMARY); database $DB_MB MB; load average $LOAD_IMPORT before, $(cut -d' ' -f1 /proc/loadavg) after"
+    if [[ -n $RESULTS ]]; then
+        {
+            # no wrk, no server here: their setup lines would mislead
+            bench_results_header "directory import only (IMPORT_ONLY=1), $COUNT entries" | grep -v '^- \(wrk\|scan\):'
+            # shellcheck disable=SC2016  # backticks are Markdown here
+            printf -- '- data: bench/gen.py --seed %s orgs --count %s (%s MB of CSV, %ss); `scan org import`: %ss (%ss CPU), %s; database %s MB\n' \
+                "$SEED" "$COUNT" "$CSV_MB" "$GEN_S" "$IMPORT_S" "$IMPORT_CPU" "$IMPORT_SUMMARY" "$DB_MB"
+            printf -- '- load average (1 min) before / after the import: %s / %s\n' "$LOAD_IMPORT" "$(cut -d' ' -f1 /proc/loadavg)"
+        } >>"$RESULTS"
+        echo "appended to ${RESULTS#"$ROOT"/}" >&2
+    fi
+    exit 0
 fi
 
 # --- scan and the pages -------------------------------------------------------------

@@ -166,6 +166,16 @@ int64_t csv_bad_utf8_line(const char *s, size_t n)
     int64_t line = 1;
     size_t i = 0;
     while (i < n) {
+        if ((unsigned char)s[i] - 1u < 0x7Fu) { /* ASCII other than NUL: no call */
+            line += s[i] == '\n';
+            i++;
+            continue;
+        }
+        if ((unsigned char)s[i] >= 0xC2 && (unsigned char)s[i] <= 0xDF && i + 1 < n &&
+            ((unsigned char)s[i + 1] & 0xC0) == 0x80) { /* two bytes, always valid (Cyrillic) */
+            i += 2;
+            continue;
+        }
         uint32_t cp;
         int len = utf8_decode(s + i, n - i, &cp);
         if (len <= 0 || cp == 0)

@@ -151,10 +151,34 @@ static db_status s_open(const char *path, const db_options *o, void **conn, buf 
             : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;"
               " PRAGMA mmap_size=268435456;";
     rc = sqlite3_exec(h, pragmas, NULL, NULL, NULL);
+    /* A bulk writer keeps every page it touches (2 GiB at most; 100,000
+     * entries touch 630 MB, which spilled out of the 512 MiB it had) and
+     * its temporary tables (the pending search documents, 120 MB) in
+     * memory rather than writing them to a file and reading them back */
     if (rc == SQLITE_OK && o->bulk)
-        rc = sqlite3_exec(h, "PRAGMA cache_size=-524288;", NULL, NULL, NULL);
-    if (rc == SQLITE_OK && !o->read_only)
+        rc = sqlite3_exec(h, "PRAGMA cache_size=-2097152; PRAGMA temp_store=MEMORY;", NULL, NULL,
+                          NULL);
+    if (rc == SQLITE_OK && !o->read_only) {
         rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
+        /* refused only while a bulk writer (below) has the file in rollback
+         * mode and a transaction open: this connection reads meanwhile and
+         * moves to the log by itself once the writer has put it back */
+        if ((rc & 0xff) == SQLITE_BUSY)
+            rc = SQLITE_OK;
+    }
+    /* A bulk writer that has the file to itself writes it with a rollback
+     * journal: the pages it adds at the end of the file are written once,
+     * where the log writes each twice (log, then checkpoint) and reads it
+     * back: 461,462 pwrite and 153,737 pread calls for 100,000 entries
+     * before, 153,852 and 21 after. SQLite refuses the switch at once
+     * while any other connection has the file open (the server): then it
+     * stays in WAL mode as before. s_close puts the file back in WAL mode,
+     * and so does any later s_open if the process died first. */
+    if (rc == SQLITE_OK && o->bulk && !o->read_only) {
+        sqlite3_busy_timeout(h, 0);
+        (void)sqlite3_exec(h, "PRAGMA journal_mode=DELETE;", NULL, NULL, NULL);
+        sqlite3_busy_timeout(h, o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000);
+    }
     if (rc == SQLITE_OK) /* touch the schema now so a non-database file fails here */
         rc = sqlite3_exec(h, "SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
@@ -166,8 +190,26 @@ static db_status s_open(const char *path, const db_options *o, void **conn, buf 
     return DB_OK;
 }
 
+/* True when h writes with a rollback journal (a bulk writer, s_open). */
+static bool s_in_rollback_mode(sqlite3 *h)
+{
+    sqlite3_stmt *s = NULL;
+    bool yes = false;
+    if (sqlite3_db_readonly(h, "main") == 0 &&
+        sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+        const unsigned char *mode = sqlite3_column_text(s, 0);
+        yes = mode && strcmp((const char *)mode, "delete") == 0;
+    }
+    sqlite3_finalize(s);
+    return yes;
+}
+
 static void s_close(void *conn)
 {
+    /* a failure leaves it to the next s_open */
+    if (s_in_rollback_mode(conn))
+        (void)sqlite3_exec(conn, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
     sqlite3_close(conn);
 }
 

@@ -239,6 +239,65 @@ static void test_check_and_backup(void **state)
     buf_free(&err);
 }
 
+/* The journal mode of d's database as d sees it ("wal", "delete"). */
+static const char *journal_mode(db *d, char *out, size_t n)
+{
+    db_stmt *s = db_prepare(d, "PRAGMA journal_mode");
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    snprintf(out, n, "%s", db_col_text(s, 0));
+    db_reset(s);
+    return out;
+}
+
+/* A bulk writer (scan org import) uses a rollback journal only while it has
+ * the file to itself, and leaves it in WAL mode; a connection opened during
+ * its transaction opens, reads the committed state, and sees the import
+ * once it is committed. */
+static void test_bulk_journal(void **state)
+{
+    fixture *f = *state;
+    char mode[16];
+    db *b = NULL, *c = NULL;
+    buf err = BUF_INIT;
+    db_options bulk = {.bulk = true}, plain = {0};
+    int64_t n = -1;
+    assert_int_equal(db_exec(f->t.d, SQL_T), DB_OK);
+
+    /* another connection has the file open: the bulk writer stays in WAL */
+    assert_int_equal(db_open(f->t.path, &bulk, &b, &err), DB_OK);
+    assert_string_equal(journal_mode(b, mode, sizeof mode), "wal");
+    db_close(b);
+
+    /* alone: a rollback journal */
+    db_close(f->t.d);
+    f->t.d = NULL;
+    assert_int_equal(db_open(f->t.path, &bulk, &b, &err), DB_OK);
+    assert_string_equal(journal_mode(b, mode, sizeof mode), "delete");
+    assert_int_equal(db_begin_write(b), DB_OK);
+    assert_int_equal(db_exec(b, "INSERT INTO t(a, b) VALUES ('bulk', 1)"), DB_OK);
+    /* opened meanwhile: it cannot switch the file to WAL, and still opens */
+    assert_int_equal(db_open(f->t.path, &plain, &c, &err), DB_OK);
+    assert_int_equal(db_scalar_int(c, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(db_commit(b), DB_OK);
+    assert_int_equal(db_scalar_int(c, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_int_equal(n, 1);
+    db_close(b);
+
+    /* closing put the file back in WAL mode: c follows, and a new
+     * connection finds it so */
+    assert_int_equal(db_scalar_int(c, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_string_equal(journal_mode(c, mode, sizeof mode), "wal");
+    db_close(c);
+    db_options ro = {.read_only = true};
+    assert_int_equal(db_open(f->t.path, &ro, &c, &err), DB_OK);
+    assert_int_equal(db_scalar_int(c, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_string_equal(journal_mode(c, mode, sizeof mode), "wal");
+    db_close(c);
+    buf_free(&err);
+}
+
 static void test_open_errors(void **state)
 {
     db *d = NULL;
@@ -435,6 +494,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_bind_stores_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_refused_after_any_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_and_backup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_journal, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match_expression_is_safe, setup, teardown),
