@@ -771,7 +771,7 @@ db_status post_list(db *d, arena *a, const post_query *q, post_rec **items, size
 /* The stored matches: $1 the post, $2 today, $3 members, $4 limit. */
 static const char SQL_MATCHES[] =
     "SELECT m.target_post, coalesce(t.org_id, m.target_org), m.score, m.cross_cluster, m.nace,"
-    "       m.fos, m.geo, m.words, t.title, t.kind, t.lang, o.slug, o.name, o.name_en"
+    "       m.fos, m.geo, m.words, t.title, t.kind, t.lang, o.slug, o.name, o.name_en, t.title_tr"
     "  FROM post_match m LEFT JOIN post t ON t.id = m.target_post"
     "  JOIN org o ON o.id = coalesce(t.org_id, m.target_org)"
     " WHERE m.post_id = $1"
@@ -832,6 +832,7 @@ static void row_match(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     m->org_slug = db_col_dup(a, s, 11, oom);
     m->org_name = db_col_dup(a, s, 12, oom);
     m->org_name_en = db_col_dup(a, s, 13, oom);
+    m->title_tr = db_col_dup(a, s, 14, oom);
 }
 
 db_status post_matches(db *d, arena *a, int64_t id, bool members, size_t limit,
@@ -849,7 +850,7 @@ db_status post_matches(db *d, arena *a, int64_t id, bool members, size_t limit,
 }
 
 static const char SQL_BRIEF[] =
-    "SELECT p.title, p.kind, p.lang, o.slug, o.name, o.name_en, p.visibility"
+    "SELECT p.title, p.kind, p.lang, o.slug, o.name, o.name_en, p.visibility, p.title_tr"
     "  FROM post p JOIN org o ON o.id = p.org_id WHERE p.id = $1";
 
 db_status post_similar(db *d, arena *a, const post_rec *p, bool members, size_t limit,
@@ -889,6 +890,7 @@ db_status post_similar(db *d, arena *a, const post_rec *p, bool members, size_t 
                 m->org_slug = db_col_dup(a, q, 3, &oom);
                 m->org_name = db_col_dup(a, q, 4, &oom);
                 m->org_name_en = db_col_dup(a, q, 5, &oom);
+                m->title_tr = db_col_dup(a, q, 7, &oom);
             }
             st = DB_OK;
         } else if (st == DB_DONE) {
@@ -950,4 +952,55 @@ db_status post_reported(db *d, arena *a, post_rec **items, int64_t **n_reports, 
     *n_reports = c;
     *n = nr;
     return DB_OK;
+}
+
+/* --- organisations for forms and filters ------------------------------------------- */
+
+static const char SQL_ORGS_FOR[] =
+    "SELECT DISTINCT o.id, o.slug, o.name, o.name_en FROM affiliation f JOIN org o ON o.id = "
+    "f.org_id"
+    " WHERE f.person_id = $1 AND f.ended_at IS NULL"
+    "   AND (f.role = 'representative'"
+    "        OR (f.role = 'manager' AND o.kind IN ('cluster', 'cluster_initiative')))"
+    " ORDER BY o.name_folded, o.id";
+static const char SQL_CLUSTERS[] =
+    "SELECT id, slug, name, name_en FROM org WHERE kind IN ('cluster', 'cluster_initiative')"
+    "   AND status = 'published' ORDER BY name_folded, id";
+static const char SQL_CLUSTER_ID[] =
+    "SELECT id FROM org WHERE slug = $1 AND kind IN ('cluster', 'cluster_initiative')"
+    "   AND status = 'published'";
+
+static void row_org(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    post_org *o = item;
+    o->id = db_col_int(s, 0);
+    o->slug = db_col_dup(a, s, 1, oom);
+    o->name = db_col_dup(a, s, 2, oom);
+    o->name_en = db_col_dup(a, s, 3, oom);
+}
+
+db_status post_orgs_for(db *d, arena *a, int64_t person_id, post_org **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_ORGS_FOR, DB_ARGS(DBI(person_id)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)items, n, sizeof **items, row_org, NULL);
+}
+
+db_status post_clusters(db *d, arena *a, post_org **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_CLUSTERS, DB_NONE);
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)items, n, sizeof **items, row_org, NULL);
+}
+
+db_status post_cluster_id(db *d, const char *slug, int64_t *id)
+{
+    return db_int(d, id, 0, SQL_CLUSTER_ID, DB_ARGS(DBT(slug)));
 }

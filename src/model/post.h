@@ -139,7 +139,8 @@ db_status post_list(db *d, arena *a, const post_query *q, post_rec **items, size
  * (post_id != 0) or profile. */
 typedef struct post_match_rec {
     match_hit hit;
-    const char *title; /* the post's title (its own language), NULL for a profile */
+    const char *title;    /* the post's title (its own language), NULL for a profile */
+    const char *title_tr; /* its translation, NULL when none */
     const char *kind, *lang;
     const char *org_slug, *org_name, *org_name_en;
 } post_match_rec;
@@ -155,6 +156,19 @@ db_status post_similar(db *d, arena *a, const post_rec *p, bool members, size_t 
 /* Open or closed posts with at least POST_REPORTS_FLAG reports, most
  * reported first (the secretariat's start page); *n_reports parallel. */
 db_status post_reported(db *d, arena *a, post_rec **items, int64_t **n_reports, size_t *n);
+
+/* An organisation as the board's forms and filters list it. */
+typedef struct post_org {
+    int64_t id;
+    const char *slug, *name, *name_en;
+} post_org;
+/* The organisations person_id may post for now (represents, or manages as
+ * a cluster), by name. */
+db_status post_orgs_for(db *d, arena *a, int64_t person_id, post_org **items, size_t *n);
+/* Published clusters and cluster initiatives (the board's cluster filter). */
+db_status post_clusters(db *d, arena *a, post_org **items, size_t *n);
+/* The published cluster whose slug is slug: *id, 0 when none. */
+db_status post_cluster_id(db *d, const char *slug, int64_t *id);
 
 /* The subject match.c needs for p (words from its texts). False when the
  * arena ran out. */

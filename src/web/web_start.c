@@ -189,7 +189,8 @@ static bool sec_proposals(req *r, db_status *st)
 /* In the order a person's day goes: the platform's queues, then the
  * clusters and organisations they answer for, then unfinished things. */
 static const start_section_fn sections[] = {
-    sec_queues, sec_proposals, sec_clusters, sec_orgs, sec_drafts, sec_invites,
+    sec_queues,  sec_proposals,           sec_clusters, sec_orgs, sec_drafts,
+    sec_invites, web_post_start_reported,
 };
 
 void web_start(req *r)

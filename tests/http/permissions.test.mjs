@@ -85,6 +85,17 @@ const MATRIX = {
   'POST /orgs/{slug}/members/proposals/{id}/withdraw': EDIT_C, // RIGHT_MEMBERS_EDIT on C
   'POST /memberships/{id}/accept': row(false, true, false, false, false, false), // RIGHT_MEMBERSHIP_DECIDE on M: M has a representative, so only M decides
   'POST /memberships/{id}/decline': row(false, true, false, false, false, false),
+  // the cooperation board (web_post.c, api_post.c): a post of member M;
+  // RIGHT_POST_WRITE on M is its representative's (and an admin's, who
+  // has no organisation to choose in the form), hiding the secretariat's
+  'POST /cooperation': row(false, true, false, false, false, false),
+  'POST /cooperation/{id}': row(false, true, false, false, false, true),
+  'POST /cooperation/{id}/close': row(false, true, false, false, false, true),
+  'POST /cooperation/{id}/hide': SECRETARIAT, // RIGHT_POST_HIDE
+  'POST /cooperation/{id}/report': LOGGED_IN,
+  'POST /api/v1/posts': row(false, true, false, false, false, true),
+  'PATCH /api/v1/posts/{id}': row(false, true, false, false, false, true),
+  'POST /api/v1/posts/{id}/close': row(false, true, false, false, false, true),
 };
 
 let dir;
@@ -227,6 +238,15 @@ const BODIES = {
   // the first allowed role accepts; the others find it decided (409)
   'POST /memberships/{id}/accept': () => ({ path: `/memberships/${ids.proposal}/accept` }),
   'POST /memberships/{id}/decline': () => ({ path: `/memberships/${ids.proposal}/decline`, form: { reason: 'Matrix' } }),
+  // bodies the model refuses (422): allowed roles change nothing
+  'POST /cooperation': () => ({ path: '/cooperation', form: { org: String(ids['member-m']), kind: 'offer', title: '' } }),
+  'POST /cooperation/{id}': () => ({ path: `/cooperation/${ids.post}`, form: { kind: 'offer', title: '' } }),
+  'POST /cooperation/{id}/close': () => ({ path: `/cooperation/${ids.post}/close`, form: { reason: 'bogus' } }),
+  'POST /cooperation/{id}/hide': () => ({ path: `/cooperation/${ids.post}/hide`, form: { reason: '' } }),
+  'POST /cooperation/{id}/report': () => ({ path: `/cooperation/${ids.post}/report`, form: { reason: 'x'.repeat(600) } }),
+  'POST /api/v1/posts': () => ({ path: '/api/v1/posts', json: { org_id: ids['member-m'] } }),
+  'PATCH /api/v1/posts/{id}': () => ({ method: 'PATCH', path: `/api/v1/posts/${ids.post}`, json: { title: '' } }),
+  'POST /api/v1/posts/{id}/close': () => ({ path: `/api/v1/posts/${ids.post}/close`, json: { reason: 'bogus' } }),
 };
 
 before(async () => {
@@ -244,6 +264,9 @@ before(async () => {
     const [slug, id] = line.split('|');
     ids[slug] = Number(id);
   }
+  ids.post = Number(sqlite(`INSERT INTO post(org_id, kind, topic, lang, title, body, valid_until,
+    published_at, created_at, updated_at) VALUES (${ids['member-m']}, 'offer', 'technology', 'en', 'Matrix post',
+    'A post of M.', '2099-01-01', 0, 0, 0) RETURNING id`));
   ids.proposal = Number(sqlite(`INSERT INTO cluster_member_proposal(cluster_id, org_id, joined_on, proposed_at)
     VALUES (${ids['cluster-d']}, ${ids['member-m']}, '2024-01-01', 0) RETURNING id`));
   addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);
