@@ -346,19 +346,21 @@ static void detail_post(buf *o, const post_rec *in, size_t n_matches)
     buf_putc(o, '}');
 }
 
-static db_status create_body(tx *t, void *ctx)
+static const char SQL_DEMO[] = "UPDATE post SET is_demo = 1 WHERE id = $1";
+
+db_status post_insert_tx(db *d, const post_rec *in, int64_t actor_id, int64_t published_at,
+                         bool is_demo, form_errors *errs, int64_t *id, size_t *n_matches)
 {
-    write_ctx *c = ctx;
-    const post_rec *in = c->in;
-    c->errs->n_items = 0;
-    db_status st = post_validate(t->d, in, c->errs);
+    assert(db_in_tx(d));
+    errs->n_items = 0;
+    db_status st = post_validate(d, in, errs);
     if (st != DB_OK)
         return st;
-    if (c->errs->n_items)
+    if (errs->n_items)
         return DB_CONSTRAINT;
-    int64_t now = time_now();
-    st = db_do(t->d, SQL_INSERT,
-               DB_ARGS(DBI(in->org_id), t->actor_id ? DBI(t->actor_id) : DBNULL, DBT(in->kind),
+    int64_t now = published_at ? published_at : time_now();
+    st = db_do(d, SQL_INSERT,
+               DB_ARGS(DBI(in->org_id), actor_id ? DBI(actor_id) : DBNULL, DBT(in->kind),
                        DBT(in->topic), DBT(in->lang), DBT(in->title), DBT(in->body),
                        DBT(in->title_tr && *in->title_tr ? in->title_tr : NULL),
                        DBT(in->body_tr && *in->body_tr ? in->body_tr : NULL),
@@ -366,13 +368,23 @@ static db_status create_body(tx *t, void *ctx)
                        DBI(now)));
     if (st != DB_OK)
         return st;
-    c->id = db_last_id(t->d);
-    t->entity_id = c->id;
+    *id = db_last_id(d);
+    if (is_demo && (st = db_do(d, SQL_DEMO, DB_ARGS(DBI(*id)))) != DB_OK)
+        return st;
+    return put_parts(d, *id, in, false, n_matches);
+}
+
+static db_status create_body(tx *t, void *ctx)
+{
+    write_ctx *c = ctx;
     size_t n_matches = 0;
-    st = put_parts(t->d, c->id, in, false, &n_matches);
+    db_status st = post_insert_tx(t->d, c->in, t->actor_id, 0, false, c->errs, &c->id, &n_matches);
+    if (st != DB_OK)
+        return st;
+    t->entity_id = c->id;
     buf_reset(&t->detail);
-    detail_post(&t->detail, in, n_matches);
-    return st;
+    detail_post(&t->detail, c->in, n_matches);
+    return DB_OK;
 }
 
 db_status post_create(db *d, const post_rec *in, int64_t actor_id, const char *ip,

@@ -89,6 +89,13 @@ void post_error_text(buf *out, lang_id lang, const form_error *e);
  * computes its matches, and sets *id. */
 db_status post_create(db *d, const post_rec *in, int64_t actor_id, const char *ip,
                       form_errors *errs, int64_t *id);
+/* post_create's body for a caller already inside a write transaction
+ * (the demo data, the benchmark generator): validates, inserts (published
+ * at published_at, 0 = now; marked illustrative when is_demo), and
+ * computes the matches; no audit row (the caller's transaction is the
+ * system's own write). */
+db_status post_insert_tx(db *d, const post_rec *in, int64_t actor_id, int64_t published_at,
+                         bool is_demo, form_errors *errs, int64_t *id, size_t *n_matches);
 /* Stores every field of in over post in->id and recomputes its matches.
  * DB_DONE when there is no such post; a post that is not open is refused
  * with FE_INVALID on "status". */

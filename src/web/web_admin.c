@@ -694,6 +694,11 @@ static const struct {
         {"token_create", MSG_AUDIT_ACT_TOKEN_CREATE},
         {"token_revoke", MSG_AUDIT_ACT_TOKEN_REVOKE},
         {"figures_coverage_set", MSG_AUDIT_ACT_FIGURES_COVERAGE_SET},
+        {"post_create", MSG_AUDIT_ACT_POST_CREATE},
+        {"post_update", MSG_AUDIT_ACT_POST_UPDATE},
+        {"post_close", MSG_AUDIT_ACT_POST_CLOSE},
+        {"post_hide", MSG_AUDIT_ACT_POST_HIDE},
+        {"post_report", MSG_AUDIT_ACT_POST_REPORT},
 },
   audit_entities[] = {
       {"org", MSG_AUDIT_ENT_ORG},
@@ -708,6 +713,7 @@ static const struct {
       {"cluster_team", MSG_AUDIT_ENT_CLUSTER_TEAM},
       {"session", MSG_AUDIT_ENT_SESSION},
       {"app_meta", MSG_AUDIT_ENT_APP_META},
+      {"post", MSG_AUDIT_ENT_POST},
 };
 
 static const char *audit_action_label(lang_id L, const char *code)
