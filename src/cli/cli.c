@@ -90,6 +90,13 @@ const cli_command cli_commands[] = {
      "Without PERCENT prints the setting (default 50). A year whose figures fewer\n"
      "members than that have reported is never a page's default year, and no change\n"
      "from or to such a year is shown: only like is compared with like."},
+    {"post generate", cli_post_generate,
+     "[--count N] [--batch N] [--seed N] [--timing] [--no-matches] [--db FILE]",
+     "add illustrative cooperation posts over the published organisations (benchmarks)",
+     "Publishes N synthetic posts (default 1000) through the same code as the forms, so each\n"
+     "gets its words and stored matches; --batch posts commit together; --timing prints the\n"
+     "median and p99 time of one post's insert and matching; --no-matches stores codes and\n"
+     "words only (a bulk load the later posts match against). Used by bench/cooperation.sh."},
     {"routes", cli_routes, "", "list the route table (method, pattern, flags)", NULL},
     {"version", cli_version, "", "print the version", NULL},
     {"help", cli_help, "[COMMAND]", "list commands, or explain one", NULL},

@@ -49,6 +49,8 @@ int cli_org_export(int argc, char **argv);
 int cli_figures_rate(int argc, char **argv);
 int cli_figures_rates(int argc, char **argv);
 int cli_figures_coverage(int argc, char **argv);
+/* cli_post.c */
+int cli_post_generate(int argc, char **argv);
 
 /* Opens the database named by --db / SCAN_DB / the default, migrated to the
  * newest schema; prints the reason and returns NULL on failure. Shared by

@@ -570,7 +570,8 @@ static db_status load_posts(db *d, buf *err)
                       .n_geo = 1};
         form_errors fe = {0};
         int64_t id = 0;
-        st = post_insert_tx(d, &p, 0, now - (int64_t)dp->days_ago * 86400, true, &fe, &id, NULL);
+        st = post_insert_tx(d, &p, 0, now - (int64_t)dp->days_ago * 86400, POST_INSERT_DEMO, &fe,
+                            &id, NULL);
         if (st != DB_OK) {
             buf_printf(err, "demo post %zu (%s): %s%s%s", i, dp->org, db_status_name(st),
                        fe.n_items ? " on " : "", fe.n_items ? fe.items[0].field : "");

@@ -48,7 +48,7 @@
 #define MATCH_W_CROSS    15
 #define MATCH_MAX_CODES  20 /* per kind of code on one post */
 #define MATCH_MAX_WORDS  48
-#define MATCH_PER_LIST   400 /* postings read per code or word */
+#define MATCH_PER_LIST   250 /* postings read per code or word */
 #define MATCH_KEEP_POSTS 20  /* matches stored per post */
 #define MATCH_KEEP_ORGS  10
 

@@ -283,7 +283,8 @@ static db_status put_list(db *d, const char *sql, int64_t id, const char *const 
 
 /* Writes the codes and words of post id (after deleting the old ones when
  * replace) and recomputes its matches. */
-static db_status put_parts(db *d, int64_t id, const post_rec *in, bool replace, size_t *n_matches)
+static db_status put_parts(db *d, int64_t id, const post_rec *in, bool replace, bool matches,
+                           size_t *n_matches)
 {
     db_status st = DB_OK;
     if (replace) {
@@ -311,7 +312,7 @@ static db_status put_parts(db *d, int64_t id, const post_rec *in, bool replace, 
     } else {
         for (size_t i = 0; i < s.n_words && st == DB_OK; i++)
             st = db_do(d, SQL_PUT_WORD, DB_ARGS(DBI(id), DBT(s.words[i])));
-        if (st == DB_OK)
+        if (st == DB_OK && matches)
             st = match_store(d, a, &s, n_matches);
     }
     arena_free(a);
@@ -349,7 +350,7 @@ static void detail_post(buf *o, const post_rec *in, size_t n_matches)
 static const char SQL_DEMO[] = "UPDATE post SET is_demo = 1 WHERE id = $1";
 
 db_status post_insert_tx(db *d, const post_rec *in, int64_t actor_id, int64_t published_at,
-                         bool is_demo, form_errors *errs, int64_t *id, size_t *n_matches)
+                         unsigned flags, form_errors *errs, int64_t *id, size_t *n_matches)
 {
     assert(db_in_tx(d));
     errs->n_items = 0;
@@ -369,16 +370,16 @@ db_status post_insert_tx(db *d, const post_rec *in, int64_t actor_id, int64_t pu
     if (st != DB_OK)
         return st;
     *id = db_last_id(d);
-    if (is_demo && (st = db_do(d, SQL_DEMO, DB_ARGS(DBI(*id)))) != DB_OK)
+    if ((flags & POST_INSERT_DEMO) && (st = db_do(d, SQL_DEMO, DB_ARGS(DBI(*id)))) != DB_OK)
         return st;
-    return put_parts(d, *id, in, false, n_matches);
+    return put_parts(d, *id, in, false, !(flags & POST_INSERT_NO_MATCHES), n_matches);
 }
 
 static db_status create_body(tx *t, void *ctx)
 {
     write_ctx *c = ctx;
     size_t n_matches = 0;
-    db_status st = post_insert_tx(t->d, c->in, t->actor_id, 0, false, c->errs, &c->id, &n_matches);
+    db_status st = post_insert_tx(t->d, c->in, t->actor_id, 0, 0, c->errs, &c->id, &n_matches);
     if (st != DB_OK)
         return st;
     t->entity_id = c->id;
@@ -448,7 +449,7 @@ static db_status update_body(tx *t, void *ctx)
                        DBI(time_now()), t->actor_id ? DBI(t->actor_id) : DBNULL));
     size_t n_matches = 0;
     if (st == DB_OK)
-        st = put_parts(t->d, in.id, &in, true, &n_matches);
+        st = put_parts(t->d, in.id, &in, true, true, &n_matches);
     buf_reset(&t->detail);
     detail_post(&t->detail, &in, n_matches);
     return st;

@@ -91,11 +91,14 @@ db_status post_create(db *d, const post_rec *in, int64_t actor_id, const char *i
                       form_errors *errs, int64_t *id);
 /* post_create's body for a caller already inside a write transaction
  * (the demo data, the benchmark generator): validates, inserts (published
- * at published_at, 0 = now; marked illustrative when is_demo), and
- * computes the matches; no audit row (the caller's transaction is the
- * system's own write). */
+ * at published_at, 0 = now), and computes the matches; no audit row (the
+ * caller's transaction is the system's own write). flags:
+ * POST_INSERT_DEMO marks it illustrative (is_demo); POST_INSERT_NO_MATCHES
+ * stores its codes and words (so later posts find it) but computes no
+ * matches of its own (the generator's bulk load). */
+enum { POST_INSERT_DEMO = 1u << 0, POST_INSERT_NO_MATCHES = 1u << 1 };
 db_status post_insert_tx(db *d, const post_rec *in, int64_t actor_id, int64_t published_at,
-                         bool is_demo, form_errors *errs, int64_t *id, size_t *n_matches);
+                         unsigned flags, form_errors *errs, int64_t *id, size_t *n_matches);
 /* Stores every field of in over post in->id and recomputes its matches.
  * DB_DONE when there is no such post; a post that is not open is refused
  * with FE_INVALID on "status". */
