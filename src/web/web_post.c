@@ -400,7 +400,7 @@ static void board_render(req *r, const board_state *s, post_rec *items, size_t n
         html_raw(o, "</ol>\n");
     }
     if (more || s->after) {
-        html_fmt(o, "<nav class=\"pagination\" aria-label=\"%s\"><ul>", T(L, MSG_POST_TITLE));
+        html_fmt(o, "<nav class=\"pager\" aria-label=\"%s\"><ul>", T(L, MSG_DIR_PAGINATION));
         if (s->after)
             html_fmt(o, "<li><a href=\"%u\">%s</a></li>", board_url(r, "/cooperation", s, -1, 0),
                      T(L, MSG_POST_FIRST));
@@ -1021,10 +1021,10 @@ static void form_page(req *r, post_form *f, const post_org *orgs, size_t n_orgs)
     html_fmt(o, "<h1>%s</h1>\n", title);
     web_error_summary(r, &f->e);
     if (editing)
-        html_fmt(o, "<form method=\"post\" action=\"/cooperation/%D\" class=\"stack-form\">",
+        html_fmt(o, "<form method=\"post\" action=\"/cooperation/%D\" class=\"form panel\">",
                  (long long)f->p.id);
     else
-        html_raw(o, "<form method=\"post\" action=\"/cooperation\" class=\"stack-form\">");
+        html_raw(o, "<form method=\"post\" action=\"/cooperation\" class=\"form panel\">");
     layout_csrf_field(r);
     if (!editing) {
         const char *err = web_errs_get(&f->e, "org");
