@@ -976,9 +976,14 @@ static const char SQL_ORGS_FOR[] =
     "   AND (f.role = 'representative'"
     "        OR (f.role = 'manager' AND o.kind IN ('cluster', 'cluster_initiative')))"
     " ORDER BY o.name_folded, o.id";
+/* Clusters with members: an empty cluster has no posts to filter by (and
+ * a directory of 100,000 entries holds thousands of cluster entries: the
+ * select of them all made /cooperation 216 KB). */
 static const char SQL_CLUSTERS[] =
-    "SELECT id, slug, name, name_en FROM org WHERE kind IN ('cluster', 'cluster_initiative')"
-    "   AND status = 'published' ORDER BY name_folded, id";
+    "SELECT id, slug, name, name_en FROM org o WHERE kind IN ('cluster', 'cluster_initiative')"
+    "   AND status = 'published'"
+    "   AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.cluster_id = o.id)"
+    " ORDER BY name_folded, id";
 static const char SQL_CLUSTER_ID[] =
     "SELECT id FROM org WHERE slug = $1 AND kind IN ('cluster', 'cluster_initiative')"
     "   AND status = 'published'";

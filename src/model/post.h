@@ -175,7 +175,8 @@ typedef struct post_org {
 /* The organisations person_id may post for now (represents, or manages as
  * a cluster), by name. */
 db_status post_orgs_for(db *d, arena *a, int64_t person_id, post_org **items, size_t *n);
-/* Published clusters and cluster initiatives (the board's cluster filter). */
+/* Published clusters and cluster initiatives that have members (the
+ * board's cluster filter). */
 db_status post_clusters(db *d, arena *a, post_org **items, size_t *n);
 /* The published cluster whose slug is slug: *id, 0 when none. */
 db_status post_cluster_id(db *d, const char *slug, int64_t *id);
