@@ -350,16 +350,16 @@ db_status match_find(db *d, arena *a, const match_subject *s, unsigned what, siz
      * 3 x limit and for anything within the bonus of the last of those */
     int64_t mine[64];
     size_t n_mine = 0;
-    st = clusters_of(d, s->org_id, s->today, mine, 64, &n_mine);
-    if (st != DB_OK)
+    bool bonus = !(what & MATCH_NO_BONUS);
+    if (bonus && (st = clusters_of(d, s->org_id, s->today, mine, 64, &n_mine)) != DB_OK)
         return st;
     size_t check = limit * 3;
     if (check > n)
         check = n;
-    while (check < n && check > 0 &&
+    while (bonus && check < n && check > 0 &&
            t.slots[check].score + MATCH_W_CROSS > t.slots[check - 1].score && check < limit * 6)
         check++;
-    for (size_t i = 0; i < check; i++) {
+    for (size_t i = 0; i < check && bonus; i++) {
         cand *c = &t.slots[i];
         int64_t theirs[64];
         size_t n_theirs = 0;

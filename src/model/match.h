@@ -94,7 +94,11 @@ typedef struct match_hit {
     size_t n_words;
 } match_hit;
 
-enum { MATCH_POSTS = 1u << 0, MATCH_ORGS = 1u << 1 };
+enum {
+    MATCH_POSTS = 1u << 0,
+    MATCH_ORGS = 1u << 1,
+    MATCH_NO_BONUS = 1u << 2, /* skip the cluster check (similar posts: same kind, not partners) */
+};
 
 /* Up to limit matches of s of the kinds in `what` (MATCH_POSTS: open posts
  * of s->want_kind; MATCH_ORGS: published organisation profiles), best

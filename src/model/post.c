@@ -879,7 +879,8 @@ db_status post_similar(db *d, arena *a, const post_rec *p, bool members, size_t 
     match_hit *hits = NULL;
     size_t n_hits = 0;
     /* fewer postings than for stored matches: this runs on every view */
-    db_status st = match_find(d, a, &s, MATCH_POSTS, limit * 2, MATCH_PER_LIST / 4, &hits, &n_hits);
+    db_status st = match_find(d, a, &s, MATCH_POSTS | MATCH_NO_BONUS, limit * 2, MATCH_PER_LIST / 4,
+                              &hits, &n_hits);
     if (st != DB_OK || n_hits == 0)
         return st;
     post_match_rec *out = arena_zalloc(a, n_hits * sizeof *out);
