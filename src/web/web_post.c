@@ -729,8 +729,6 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
                  T(L, MSG_DIR_DEMO_TITLE), T(L, MSG_POST_DEMO));
     html_fmt(o, "</p><h1>%s</h1>\n", title);
     buf line = BUF_INIT;
-    const char *org_link = arena_printf(r->a, "/orgs/%s", p->org_slug ? p->org_slug : "");
-    (void)org_link;
     html_raw(o, "<p class=\"post-by\">");
     {
         /* "Posted by <org> on <date>" with the organisation as a link */
@@ -766,11 +764,17 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
     html_fmt(o, "<p class=\"post-state%R\">%s</p>\n", open && !p->expired ? "" : " post-ended",
              state);
     buf_free(&line);
-    html_fmt(o, "<div class=\"post-body\" lang=\"%s\">%s</div>\n",
-             (p->lang && strcmp(p->lang, "en") == 0) == (L == LANG_EN) || !p->body_tr
-                 ? i18n_tag(L)
-                 : (L == LANG_EN ? "sr" : "en"),
-             body);
+    /* the language of the text shown: the original (in the reader's
+     * script when Serbian and the reader reads Serbian), or the translation
+     * (English for a Serbian post, Serbian for an English one) */
+    bool post_en = p->lang && strcmp(p->lang, "en") == 0;
+    bool original = post_en == (L == LANG_EN) || !p->body_tr;
+    bool cyrillic = L == LANG_SR_CYRL && p->lang && strcmp(p->lang, "sr-Cyrl") == 0;
+    const char *body_lang = original && post_en ? "en"
+                            : original          ? (cyrillic ? "sr-Cyrl" : "sr-Latn")
+                            : post_en           ? "sr"
+                                                : "en";
+    html_fmt(o, "<div class=\"post-body\" lang=\"%s\">%s</div>\n", body_lang, body);
     const char *other_title = title == p->title || !p->title_tr ? p->title_tr : p->title;
     const char *other_body = body == p->body || !p->body_tr ? p->body_tr : p->body;
     if (p->title_tr && p->body_tr && other_title && other_body)
