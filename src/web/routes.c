@@ -93,6 +93,12 @@ const route routes[] = {
      "Hide a post with a reason; the author is told by mail (secretariat)"},
     {HTTP_POST, "/cooperation/{id}/report", web_post_report, RF_LOGIN | RF_CSRF, 16384,
      "Report a post to the secretariat"},
+    {HTTP_POST, "/cooperation/{id}/interest", web_post_interest, RF_LOGIN | RF_CSRF, 16384,
+     "Express interest in a post with a message (at most 20 a day)"},
+    {HTTP_POST, "/cooperation/interest/{id}/accept", web_interest_accept, RF_LOGIN | RF_CSRF, 16384,
+     "Accept an expression of interest: contacts are exchanged by mail"},
+    {HTTP_POST, "/cooperation/interest/{id}/decline", web_interest_decline, RF_LOGIN | RF_CSRF,
+     16384, "Decline an expression of interest (silent to the requester)"},
     /* accounts: logging in and out, the account page, one-time links */
     {HTTP_GET, "/login", web_login_form, 0, 0, "Login form"},
     {HTTP_POST, "/login", web_login, RF_CSRF | RF_HASH, 16384, "Log in: e-mail and password"},

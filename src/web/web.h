@@ -196,6 +196,9 @@ void web_post_update(req *r);
 void web_post_close(req *r);
 void web_post_hide(req *r);
 void web_post_report(req *r);
+void web_post_interest(req *r);
+void web_interest_accept(req *r);
+void web_interest_decline(req *r);
 /* The start page's section of posts reported POST_REPORTS_FLAG times (the
  * secretariat); false when it wrote nothing. */
 bool web_post_start_reported(req *r, db_status *st);

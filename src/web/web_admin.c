@@ -699,6 +699,9 @@ static const struct {
         {"post_close", MSG_AUDIT_ACT_POST_CLOSE},
         {"post_hide", MSG_AUDIT_ACT_POST_HIDE},
         {"post_report", MSG_AUDIT_ACT_POST_REPORT},
+        {"interest_express", MSG_AUDIT_ACT_INTEREST_EXPRESS},
+        {"interest_accept", MSG_AUDIT_ACT_INTEREST_ACCEPT},
+        {"interest_decline", MSG_AUDIT_ACT_INTEREST_DECLINE},
 },
   audit_entities[] = {
       {"org", MSG_AUDIT_ENT_ORG},
@@ -714,6 +717,7 @@ static const struct {
       {"session", MSG_AUDIT_ENT_SESSION},
       {"app_meta", MSG_AUDIT_ENT_APP_META},
       {"post", MSG_AUDIT_ENT_POST},
+      {"post_interest", MSG_AUDIT_ENT_POST_INTEREST},
 };
 
 static const char *audit_action_label(lang_id L, const char *code)

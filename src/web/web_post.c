@@ -21,6 +21,7 @@
 #include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
+#include "model/interest.h"
 #include "model/post.h"
 #include "model/rights.h"
 #include "web/web.h"
@@ -708,8 +709,12 @@ static void reason_form(req *r, const post_rec *p, const char *what, msg_id labe
     html_fmt(o, "<button type=\"submit\">%s</button></form></details>\n", T(r->lang, button));
 }
 
+static void field_open(req *r, const char *id, const char *label, const char *hint,
+                       const char *error);
+static void described(req *r, const char *id, bool hint, const char *error);
+
 static void post_page(req *r, const post_rec *p, const char *notice, const char *hide_error,
-                      const char *report_error)
+                      const char *report_error, const char *interest_error)
 {
     buf *o = &r->out;
     lang_id L = r->lang;
@@ -838,6 +843,98 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
         html_raw(o, "</div>\n");
     }
 
+    /* introductions: the organisation's writers see the requests and
+     * decide; anyone else logged in asks (once per post while pending) */
+    if (r->user && open && !p->expired) {
+        interest_rec *iv = NULL;
+        size_t n_iv = 0;
+        if (may_write) {
+            st = interest_of_post(r->db, r->a, p->id, &iv, &n_iv);
+            if (st != DB_OK) {
+                resp_fail(r, st, "interest_of_post");
+                return;
+            }
+            if (n_iv)
+                html_fmt(o, "<section class=\"post-interest\"><h2>%s</h2><ul class=\"work-list\">",
+                         T(L, MSG_INTEREST_LIST));
+            for (size_t i = 0; i < n_iv; i++) {
+                buf from = BUF_INIT;
+                buf_printf(&from, T(L, MSG_INTEREST_FROM), web_org_text(r, iv[i].person_name, NULL),
+                           time_text(r, iv[i].created_at));
+                html_fmt(o, "<li><p>%s", buf_str(&from));
+                buf_free(&from);
+                if (iv[i].person_email)
+                    html_fmt(o, " · <a href=\"mailto:%s\">%s</a>", iv[i].person_email,
+                             iv[i].person_email);
+                html_fmt(o, "</p><p class=\"post-body\">%s</p>", iv[i].message);
+                if (strcmp(iv[i].status, "pending") == 0) {
+                    html_fmt(o,
+                             "<form method=\"post\" action=\"/cooperation/interest/%D/accept\" "
+                             "class=\"inline-form\">",
+                             (long long)iv[i].id);
+                    layout_csrf_field(r);
+                    html_fmt(o, "<button type=\"submit\">%s</button></form> ",
+                             T(L, MSG_INTEREST_ACCEPT));
+                    html_fmt(o,
+                             "<form method=\"post\" action=\"/cooperation/interest/%D/decline\" "
+                             "class=\"inline-form\">",
+                             (long long)iv[i].id);
+                    layout_csrf_field(r);
+                    html_fmt(o, "<button type=\"submit\" class=\"button-quiet\">%s</button></form>",
+                             T(L, MSG_INTEREST_DECLINE));
+                } else {
+                    html_fmt(o, "<p><span class=\"badge\">%s</span></p>",
+                             T(L, strcmp(iv[i].status, "accepted") == 0
+                                      ? MSG_INTEREST_STATUS_ACCEPTED
+                                      : MSG_INTEREST_STATUS_DECLINED));
+                }
+                html_raw(o, "</li>");
+            }
+            if (n_iv)
+                html_raw(o, "</ul></section>\n");
+        } else {
+            st = interest_mine(r->db, r->a, p->id, r->user->person_id, &iv, &n_iv);
+            if (st != DB_OK) {
+                resp_fail(r, st, "interest_mine");
+                return;
+            }
+            bool pending = false;
+            for (size_t i = 0; i < n_iv; i++) {
+                buf b = BUF_INIT;
+                if (strcmp(iv[i].status, "accepted") == 0)
+                    buf_printf(&b, T(L, MSG_INTEREST_YOURS_ACCEPTED),
+                               web_org_text(r, iv[i].contact_name, NULL),
+                               iv[i].contact_email ? iv[i].contact_email : "");
+                else /* declining is silent while the post is open */
+                    buf_printf(&b, T(L, MSG_INTEREST_YOURS_PENDING),
+                               time_text(r, iv[i].created_at));
+                pending |=
+                    strcmp(iv[i].status, "pending") == 0 || strcmp(iv[i].status, "declined") == 0;
+                web_notice(r, buf_str(&b));
+                buf_free(&b);
+            }
+            if (!pending) {
+                html_fmt(o,
+                         "<details class=\"post-action\"%R><summary>%s</summary>"
+                         "<form method=\"post\" action=\"/cooperation/%D/interest\" "
+                         "class=\"form\"><p>%s</p>",
+                         interest_error ? " open" : "", T(L, MSG_INTEREST_TITLE), (long long)p->id,
+                         T(L, MSG_INTEREST_LEAD));
+                layout_csrf_field(r);
+                const char *err = interest_error;
+                field_open(r, "p-message", T(L, MSG_INTEREST_MESSAGE), NULL, err);
+                html_fmt(o,
+                         "<textarea id=\"p-message\" name=\"message\" rows=\"4\" "
+                         "maxlength=\"%d\" required",
+                         INTEREST_MESSAGE_MAX);
+                described(r, "p-message", false, err);
+                html_fmt(o,
+                         "></textarea></div><button type=\"submit\">%s</button></form></details>\n",
+                         T(L, MSG_INTEREST_SEND));
+            }
+        }
+    }
+
     /* matches and similar posts */
     bool members = reader_is_member(r);
     post_match_rec *mm = NULL;
@@ -899,8 +996,12 @@ void web_post_view(req *r)
             notice = T(r->lang, MSG_POST_HIDDEN_NOTICE);
         else if (strcmp(done, "reported") == 0)
             notice = T(r->lang, MSG_POST_REPORTED);
+        else if (strcmp(done, "interest") == 0)
+            notice = T(r->lang, MSG_INTEREST_SENT);
+        else if (strcmp(done, "decided") == 0)
+            notice = T(r->lang, MSG_INTEREST_DECIDED);
     }
-    post_page(r, &p, notice, NULL, NULL);
+    post_page(r, &p, notice, NULL, NULL, NULL);
     if (key && !req_query(r, "done") && r->status == 200) {
         r->cache_key = key;
         r->cache_version = version;
@@ -1321,7 +1422,7 @@ void web_post_hide(req *r)
         buf t = BUF_INIT;
         post_error_text(&t, r->lang, &fe.items[0]);
         r->status = 422;
-        post_page(r, &p, NULL, arena_strdup(r->a, buf_str(&t)), NULL);
+        post_page(r, &p, NULL, arena_strdup(r->a, buf_str(&t)), NULL, NULL);
         buf_free(&t);
         return;
     }
@@ -1348,7 +1449,7 @@ void web_post_report(req *r)
         buf t = BUF_INIT;
         post_error_text(&t, r->lang, &fe.items[0]);
         r->status = 422;
-        post_page(r, &p, NULL, NULL, arena_strdup(r->a, buf_str(&t)));
+        post_page(r, &p, NULL, NULL, arena_strdup(r->a, buf_str(&t)), NULL);
         buf_free(&t);
         return;
     }
@@ -1357,6 +1458,111 @@ void web_post_report(req *r)
         return;
     }
     resp_redirect(r, arena_printf(r->a, "/cooperation/%lld?done=reported", (long long)p.id));
+}
+
+/* --- introductions ------------------------------------------------------------------------------
+ */
+
+void web_post_interest(req *r)
+{
+    lang_id L = r->lang;
+    post_rec p;
+    if (!load_post(r, &p))
+        return;
+    if (rights_can(r->db, r->user, RIGHT_POST_WRITE, p.org_id)) {
+        resp_error(r, 403, T(L, MSG_INTEREST_OWN));
+        return;
+    }
+    form body;
+    if (!req_body_form(r, &body))
+        return;
+    form_errors fe = {0};
+    db_status st = interest_express(r->db, p.id, r->user->person_id, form_get(&body, "message"),
+                                    r->client_ip, web_base_url(r), &fe, NULL);
+    if (st == DB_CONSTRAINT && fe.n_items) {
+        const char *field = fe.items[0].field;
+        if (strcmp(field, "throttle") == 0) {
+            resp_error(r, 429, T(L, MSG_INTEREST_THROTTLED));
+            return;
+        }
+        if (strcmp(field, "status") == 0) {
+            resp_error(r, 409, T(L, MSG_POST_NOT_OPEN));
+            return;
+        }
+        buf t = BUF_INIT;
+        if (fe.items[0].code == FE_TAKEN)
+            buf_puts(&t, T(L, MSG_INTEREST_ALREADY));
+        else
+            post_error_text(&t, L, &fe.items[0]);
+        r->status = 422;
+        post_page(r, &p, NULL, NULL, NULL, arena_strdup(r->a, buf_str(&t)));
+        buf_free(&t);
+        return;
+    }
+    if (st != DB_OK) {
+        resp_fail(r, st, "interest_express");
+        return;
+    }
+    resp_redirect(r, arena_printf(r->a, "/cooperation/%lld?done=interest", (long long)p.id));
+}
+
+static void decide(req *r, bool accept)
+{
+    lang_id L = r->lang;
+    int64_t id = 0, post_id = 0;
+    const char *v = req_param(r, "id");
+    if (!v || !str_to_i64(v, &id) || id < 1) {
+        resp_error(r, 404, T(L, MSG_INTEREST_NO_SUCH));
+        return;
+    }
+    db_status st = interest_post(r->db, id, &post_id);
+    if (st != DB_OK) {
+        resp_fail(r, st, "interest_post");
+        return;
+    }
+    post_rec p;
+    bool found = false;
+    if (post_id && (st = post_get(r->db, r->a, post_id, &p, &found)) != DB_OK) {
+        resp_fail(r, st, "post_get");
+        return;
+    }
+    if (!found) {
+        resp_error(r, 404, T(L, MSG_INTEREST_NO_SUCH));
+        return;
+    }
+    if (!rights_can(r->db, r->user, RIGHT_POST_WRITE, p.org_id)) {
+        resp_error(r, 403, T(L, MSG_POST_FORBIDDEN));
+        return;
+    }
+    form body;
+    if (!req_body_form(r, &body))
+        return;
+    form_errors fe = {0};
+    st = interest_decide(r->db, id, accept, r->user->person_id, r->client_ip, web_base_url(r), &fe,
+                         NULL);
+    if (st == DB_CONSTRAINT) {
+        resp_error(r, 409, T(L, MSG_INTEREST_DECIDED));
+        return;
+    }
+    if (st == DB_DONE) {
+        resp_error(r, 404, T(L, MSG_INTEREST_NO_SUCH));
+        return;
+    }
+    if (st != DB_OK) {
+        resp_fail(r, st, "interest_decide");
+        return;
+    }
+    resp_redirect(r, arena_printf(r->a, "/cooperation/%lld?done=decided", (long long)p.id));
+}
+
+void web_interest_accept(req *r)
+{
+    decide(r, true);
+}
+
+void web_interest_decline(req *r)
+{
+    decide(r, false);
 }
 
 /* --- the secretariat's start page

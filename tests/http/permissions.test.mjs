@@ -96,6 +96,10 @@ const MATRIX = {
   'POST /api/v1/posts': row(false, true, false, false, false, true),
   'PATCH /api/v1/posts/{id}': row(false, true, false, false, false, true),
   'POST /api/v1/posts/{id}/close': row(false, true, false, false, false, true),
+  // introductions: anyone logged in but M's own writers asks; M's writers decide
+  'POST /cooperation/{id}/interest': row(false, false, true, true, true, false),
+  'POST /cooperation/interest/{id}/accept': row(false, true, false, false, false, true),
+  'POST /cooperation/interest/{id}/decline': row(false, true, false, false, false, true),
 };
 
 let dir;
@@ -247,6 +251,11 @@ const BODIES = {
   'POST /api/v1/posts': () => ({ path: '/api/v1/posts', json: { org_id: ids['member-m'] } }),
   'PATCH /api/v1/posts/{id}': () => ({ method: 'PATCH', path: `/api/v1/posts/${ids.post}`, json: { title: '' } }),
   'POST /api/v1/posts/{id}/close': () => ({ path: `/api/v1/posts/${ids.post}/close`, json: { reason: 'bogus' } }),
+  // an empty message: allowed roles get 422, nothing stored
+  'POST /cooperation/{id}/interest': () => ({ path: `/cooperation/${ids.post}/interest`, form: { message: '' } }),
+  // the first allowed role decides; the others find it decided (409)
+  'POST /cooperation/interest/{id}/accept': () => ({ path: `/cooperation/interest/${ids.interest}/accept` }),
+  'POST /cooperation/interest/{id}/decline': () => ({ path: `/cooperation/interest/${ids.interest2}/decline` }),
 };
 
 before(async () => {
@@ -267,6 +276,10 @@ before(async () => {
   ids.post = Number(sqlite(`INSERT INTO post(org_id, kind, topic, lang, title, body, valid_until,
     published_at, created_at, updated_at) VALUES (${ids['member-m']}, 'offer', 'technology', 'en', 'Matrix post',
     'A post of M.', '2099-01-01', 0, 0, 0) RETURNING id`));
+  ids.interest = Number(sqlite(`INSERT INTO post_interest(post_id, status, created_at, updated_at)
+    VALUES (${ids.post}, 'pending', 0, 0) RETURNING id`));
+  ids.interest2 = Number(sqlite(`INSERT INTO post_interest(post_id, status, created_at, updated_at)
+    VALUES (${ids.post}, 'pending', 0, 0) RETURNING id`));
   ids.proposal = Number(sqlite(`INSERT INTO cluster_member_proposal(cluster_id, org_id, joined_on, proposed_at)
     VALUES (${ids['cluster-d']}, ${ids['member-m']}, '2024-01-01', 0) RETURNING id`));
   addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);

@@ -337,3 +337,64 @@ test('the personal data export holds the posts the person wrote', async () => {
   assert.ok(Array.isArray(j.posts));
   assert.ok(j.posts.some((p) => String(p.id) === requestId));
 });
+
+test('introductions: express interest, the representatives are mailed, accepting exchanges contacts, declining is silent', async () => {
+  // a fresh open request of Metal A
+  const r = await as.repA.post('/cooperation', { ...requestA(), title: 'Treba nam partner za senzore' });
+  assert.equal(r.status, 303);
+  const id = /\/cooperation\/(\d+)/.exec(r.location)[1];
+  // anonymous: no
+  const anon = await fetch(`${srv.url}/cooperation/${id}/interest`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url },
+    body: 'message=hi',
+  });
+  assert.ok([401, 403, 303].includes(anon.status), `anonymous interest: ${anon.status}`);
+  // its own organisation: no
+  assert.equal((await as.repA.post(`/cooperation/${id}/interest`, { message: 'self' })).status, 403);
+  // an empty message: the error beside the field, nothing stored
+  const empty = await as.repB.post(`/cooperation/${id}/interest?lang=en`, { message: '' });
+  assert.equal(empty.status, 422);
+  assert.match(fieldError(empty.text, 'message'), /required/i);
+  assert.equal(sqlite(`SELECT count(*) FROM post_interest WHERE post_id = ${id}`), '0');
+  const sent = await as.repB.post(`/cooperation/${id}/interest`, { message: 'We make pressure sensors in Niš.' });
+  assert.equal(sent.status, 303);
+  assert.equal(sqlite(`SELECT count(*) FROM outbox WHERE to_addr = 'rep.a@example.com' AND body LIKE '%pressure sensors in Niš%'`), '1');
+  // a second one while pending: refused
+  assert.equal((await as.repB.post(`/cooperation/${id}/interest?lang=en`, { message: 'again' })).status, 422);
+  // the author's page lists it without the requester's address; the requester sees it waiting
+  const authorPage = await as.repA.get(`/cooperation/${id}?lang=en`);
+  assert.match(text(authorPage.text), /pressure sensors in Niš/);
+  assert.doesNotMatch(authorPage.text, /rep\.b@example\.com/);
+  assert.match(text((await as.repB.get(`/cooperation/${id}?lang=en`)).text), /has not answered yet/);
+  const iid = sqlite(`SELECT id FROM post_interest WHERE post_id = ${id}`);
+  assert.equal((await as.repB.post(`/cooperation/interest/${iid}/accept`)).status, 403, 'the requester cannot accept');
+  assert.equal((await as.repA.post(`/cooperation/interest/${iid}/accept`)).status, 303);
+  assert.equal(sqlite(`SELECT count(*) FROM outbox WHERE to_addr = 'rep.b@example.com' AND body LIKE '%rep.a@example.com%'`), '1');
+  assert.match((await as.repA.get(`/cooperation/${id}?lang=en`)).text, /rep\.b@example\.com/, 'contacts are exchanged');
+  assert.match(text((await as.repB.get(`/cooperation/${id}?lang=en`)).text), /Accepted: contact User repA, rep\.a@example\.com/);
+  assert.equal((await as.repA.post(`/cooperation/interest/${iid}/decline`)).status, 409, 'decided once');
+  // declining is silent: no mail to the requester, the page still says waiting
+  const m = await as.managerK1.post(`/cooperation/${id}/interest`, { message: 'Our cluster can help.' });
+  assert.equal(m.status, 303);
+  const iid2 = sqlite(`SELECT id FROM post_interest WHERE post_id = ${id} AND person_id = (SELECT id FROM person WHERE email = 'manager.k1@example.com')`);
+  const mails = sqlite(`SELECT count(*) FROM outbox WHERE to_addr = 'manager.k1@example.com'`);
+  assert.equal((await as.repA.post(`/cooperation/interest/${iid2}/decline`)).status, 303);
+  assert.equal(sqlite(`SELECT count(*) FROM outbox WHERE to_addr = 'manager.k1@example.com'`), mails);
+  assert.match(text((await as.managerK1.get(`/cooperation/${id}?lang=en`)).text), /has not answered yet/);
+  assert.equal(sqlite(`SELECT count(*) FROM audit WHERE action LIKE 'interest_%'`), '4');
+});
+
+test('introductions are throttled: at most 20 a person in 24 hours', async () => {
+  const r = await as.repB.post('/cooperation', { ...offerB(), title: 'Throttle target', body: 'x y z' });
+  assert.equal(r.status, 303);
+  const id = /\/cooperation\/(\d+)/.exec(r.location)[1];
+  const plain = sqlite("SELECT id FROM person WHERE email = 'plain.p@example.com'");
+  sqlite(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
+    INSERT INTO post_interest(post_id, person_id, status, created_at, updated_at)
+    SELECT ${id}, ${plain}, 'declined', unixepoch() - 60, unixepoch() - 60 FROM n`);
+  const t = await as.plain.post(`/cooperation/${id}/interest?lang=en`, { message: 'one more' });
+  assert.equal(t.status, 429);
+  assert.match(text(t.text), /20 times in the last 24 hours/);
+  assert.equal(sqlite(`SELECT count(*) FROM post_interest WHERE person_id = ${plain}`), '20');
+});
