@@ -537,6 +537,21 @@ static const demo_post demo_posts[] = {
 
 static const char SQL_ORG_ID[] = "SELECT id FROM org WHERE slug = $1";
 
+static const struct {
+    const char *post_title, *from_org, *message;
+} demo_intros[] = {
+    {"Потребан уграђени софтвер за CNC машине", "nisava-elektronik",
+     "Razvijamo firmver za upravljačke jedinice; rado bismo videli vaše mašine u Kaću."},
+    {"Cable harnesses for a new model line", "pcinja-kabl",
+     "We supply cable harnesses to two carmakers and have capacity from spring."},
+};
+static const char SQL_DEMO_INTRO[] =
+    "INSERT INTO post_interest(post_id, org_id, status, created_at, updated_at)"
+    " SELECT p.id, o.id, 'accepted', $3, $3 FROM post p, org o WHERE p.title = $1 AND o.slug = $2";
+static const char SQL_DEMO_INTRO_MSG[] =
+    "INSERT INTO post_interest_message(interest_id, body, created_at)"
+    " VALUES (last_insert_rowid(), $1, $2)";
+
 static db_status load_posts(db *d, buf *err)
 {
     int64_t now = time_now();
@@ -575,6 +590,19 @@ static db_status load_posts(db *d, buf *err)
         if (st != DB_OK) {
             buf_printf(err, "demo post %zu (%s): %s%s%s", i, dp->org, db_status_name(st),
                        fe.n_items ? " on " : "", fe.n_items ? fe.items[0].field : "");
+            return st;
+        }
+    }
+    /* two accepted introductions (illustrative: the demo's people are
+     * made up, so the requests carry organisations, not persons) */
+    for (size_t i = 0; i < sizeof demo_intros / sizeof demo_intros[0]; i++) {
+        db_status st = db_do(d, SQL_DEMO_INTRO,
+                             DB_ARGS(DBT(demo_intros[i].post_title), DBT(demo_intros[i].from_org),
+                                     DBI(now - 86400 * (int64_t)(i + 1))));
+        if (st == DB_OK)
+            st = db_do(d, SQL_DEMO_INTRO_MSG, DB_ARGS(DBT(demo_intros[i].message), DBI(now)));
+        if (st != DB_OK) {
+            buf_printf(err, "demo introduction %zu: %s", i, db_status_name(st));
             return st;
         }
     }

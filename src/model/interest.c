@@ -264,11 +264,11 @@ db_status interest_decide(db *d, int64_t id, bool accept, int64_t actor_id, cons
 }
 
 static const char SQL_OF_POST[] =
-    "SELECT i.id, i.post_id, i.person_id, i.status, p.name,"
+    "SELECT i.id, i.post_id, i.person_id, i.status, coalesce(p.name, o.name, ''),"
     "       CASE WHEN i.status = 'accepted' THEN p.email END, m.body, i.created_at, t.title,"
     "       NULL, NULL"
     "  FROM post_interest i JOIN post t ON t.id = i.post_id"
-    "  LEFT JOIN person p ON p.id = i.person_id"
+    "  LEFT JOIN person p ON p.id = i.person_id LEFT JOIN org o ON o.id = i.org_id"
     "  LEFT JOIN post_interest_message m ON m.id = (SELECT min(id) FROM post_interest_message"
     "                                               WHERE interest_id = i.id)"
     " WHERE i.post_id = $1 ORDER BY i.id";

@@ -845,7 +845,7 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
 
     /* introductions: the organisation's writers see the requests and
      * decide; anyone else logged in asks (once per post while pending) */
-    if (r->user && open && !p->expired) {
+    if (r->user) {
         interest_rec *iv = NULL;
         size_t n_iv = 0;
         if (may_write) {
@@ -859,14 +859,16 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
                          T(L, MSG_INTEREST_LIST));
             for (size_t i = 0; i < n_iv; i++) {
                 buf from = BUF_INIT;
-                buf_printf(&from, T(L, MSG_INTEREST_FROM), web_org_text(r, iv[i].person_name, NULL),
+                const char *who = web_org_text(r, iv[i].person_name, NULL);
+                buf_printf(&from, T(L, MSG_INTEREST_FROM), who ? who : "",
                            time_text(r, iv[i].created_at));
                 html_fmt(o, "<li><p>%s", buf_str(&from));
                 buf_free(&from);
                 if (iv[i].person_email)
                     html_fmt(o, " · <a href=\"mailto:%s\">%s</a>", iv[i].person_email,
                              iv[i].person_email);
-                html_fmt(o, "</p><p class=\"post-body\">%s</p>", iv[i].message);
+                html_fmt(o, "</p><p class=\"post-body\">%s</p>",
+                         iv[i].message ? iv[i].message : "");
                 if (strcmp(iv[i].status, "pending") == 0) {
                     html_fmt(o,
                              "<form method=\"post\" action=\"/cooperation/interest/%D/accept\" "
@@ -898,22 +900,21 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
                 resp_fail(r, st, "interest_mine");
                 return;
             }
-            bool pending = false;
             for (size_t i = 0; i < n_iv; i++) {
                 buf b = BUF_INIT;
                 if (strcmp(iv[i].status, "accepted") == 0)
                     buf_printf(&b, T(L, MSG_INTEREST_YOURS_ACCEPTED),
-                               web_org_text(r, iv[i].contact_name, NULL),
+                               iv[i].contact_name ? web_org_text(r, iv[i].contact_name, NULL) : "",
                                iv[i].contact_email ? iv[i].contact_email : "");
+                else if (!open || p->expired) /* once closed, a request not accepted says so */
+                    buf_puts(&b, T(L, MSG_INTEREST_YOURS_NOT_TAKEN));
                 else /* declining is silent while the post is open */
                     buf_printf(&b, T(L, MSG_INTEREST_YOURS_PENDING),
                                time_text(r, iv[i].created_at));
-                pending |=
-                    strcmp(iv[i].status, "pending") == 0 || strcmp(iv[i].status, "declined") == 0;
                 web_notice(r, buf_str(&b));
                 buf_free(&b);
             }
-            if (!pending) {
+            if (n_iv == 0 && open && !p->expired) { /* one request per person and post */
                 html_fmt(o,
                          "<details class=\"post-action\"%R><summary>%s</summary>"
                          "<form method=\"post\" action=\"/cooperation/%D/interest\" "

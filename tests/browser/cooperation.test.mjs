@@ -23,6 +23,7 @@ const LAUNCH = {
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 };
 const REP = { email: 'rep.nisava@example.com', password: 'representative phrase 2026' };
+const OTHER = { email: 'rep.temerin@example.com', password: 'other representative 2026' };
 
 let server;
 let browser;
@@ -38,6 +39,11 @@ before(async () => {
     { input: `${REP.password}\n` });
   assert.equal(r.status, 0, r.stderr);
   r = scan(['user', 'role', REP.email, 'representative', '--org', 'nisava-elektronik', '--db', server.db]);
+  assert.equal(r.status, 0, r.stderr);
+  r = scan(['user', 'add', OTHER.email, '--name', 'Marko Temerin', '--password-stdin', '--db', server.db],
+    { input: `${OTHER.password}\n` });
+  assert.equal(r.status, 0, r.stderr);
+  r = scan(['user', 'role', OTHER.email, 'representative', '--org', 'temerin-metal', '--db', server.db]);
   assert.equal(r.status, 0, r.stderr);
   browser = await chromium.launch(LAUNCH);
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -80,6 +86,34 @@ test('a representative publishes a request and sees its matches with the reasons
   assert.match(matches, /shared words: [^;]*lasersko/);
   assert.match(matches, /no common cluster/);
   await page.screenshot({ path: join(SHOTS, 'cooperation-post-matches-en.png'), fullPage: true });
+  assert.deepEqual(pageErrors, []);
+});
+
+test('another cluster\'s member expresses interest; the author accepts and both see the contacts', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const other = await ctx.newPage();
+  other.on('pageerror', (err) => pageErrors.push(err.message));
+  await other.goto(`${server.url}/login?lang=sr-Cyrl`);
+  await other.fill('input[name="email"]', OTHER.email);
+  await other.fill('input[name="password"]', OTHER.password);
+  await Promise.all([other.waitForNavigation(), other.click('form[action="/login"] button[type="submit"]')]);
+  await other.goto(`${server.url}${postUrl}?lang=sr-Cyrl`);
+  await other.click('details.post-action summary:has-text("Изразите интересовање")');
+  await other.fill('textarea[name="message"]', 'Имамо ласер од 6 kW и слободне капацитете од марта.');
+  await Promise.all([other.waitForNavigation(), other.click(`form[action="${postUrl}/interest"] button[type="submit"]`)]);
+  assert.match(await other.textContent('main'), /Ваше интересовање је послато организацији/);
+  await page.goto(`${server.url}${postUrl}?lang=en`);
+  assert.match(await page.textContent('.post-interest'), /Имамо ласер од 6 kW/);
+  assert.doesNotMatch(await page.textContent('main'), /rep\.temerin@example\.com/, 'no contact before accepting');
+  await Promise.all([page.waitForNavigation(), page.click('.post-interest form[action$="/accept"] button')]);
+  assert.match(await page.textContent('main'), /Your answer is recorded/);
+  assert.match(await page.textContent('.post-interest'), /rep\.temerin@example\.com/);
+  await page.screenshot({ path: join(SHOTS, 'cooperation-introduction-accepted-en.png'), fullPage: true });
+  await other.goto(`${server.url}${postUrl}?lang=sr-Cyrl`);
+  assert.match(await other.textContent('main'), /Прихваћено: контакт Jelena Predstavnik, rep\.nisava@example\.com/);
+  assert.equal(await other.locator('textarea[name="message"]').count(), 0, 'one request per post');
+  await other.screenshot({ path: join(SHOTS, 'cooperation-introduction-accepted-sr-Cyrl.png'), fullPage: true });
+  await ctx.close();
   assert.deepEqual(pageErrors, []);
 });
 

@@ -383,6 +383,10 @@ test('introductions: express interest, the representatives are mailed, accepting
   assert.equal(sqlite(`SELECT count(*) FROM outbox WHERE to_addr = 'manager.k1@example.com'`), mails);
   assert.match(text((await as.managerK1.get(`/cooperation/${id}?lang=en`)).text), /has not answered yet/);
   assert.equal(sqlite(`SELECT count(*) FROM audit WHERE action LIKE 'interest_%'`), '4');
+  // once the post is closed, the declined request reads "not taken up"
+  assert.equal((await as.repA.post(`/cooperation/${id}/close`, { reason: 'found_partner' })).status, 303);
+  assert.match(text((await as.managerK1.get(`/cooperation/${id}?lang=en`)).text), /Not taken up/);
+  assert.match(text((await as.repB.get(`/cooperation/${id}?lang=en`)).text), /Accepted: contact/);
 });
 
 test('introductions are throttled: at most 20 a person in 24 hours', async () => {
