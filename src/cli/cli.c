@@ -105,6 +105,13 @@ const cli_command cli_commands[] = {
      "Monday 07:00 Europe/Belgrade). Idempotent: a person gets one digest per ISO\n"
      "week however often this runs, here or in any server. --dry-run counts and\n"
      "stores nothing. --base-url is the public address for links in the mail."},
+    {"post generate", cli_post_generate,
+     "[--count N] [--batch N] [--seed N] [--timing] [--no-matches] [--db FILE]",
+     "add illustrative cooperation posts over the published organisations (benchmarks)",
+     "Publishes N synthetic posts (default 1000) through the same code as the forms, so each\n"
+     "gets its words and stored matches; --batch posts commit together; --timing prints the\n"
+     "median and p99 time of one post's insert and matching; --no-matches stores codes and\n"
+     "words only (a bulk load the later posts match against). Used by bench/cooperation.sh."},
     {"routes", cli_routes, "", "list the route table (method, pattern, flags)", NULL},
     {"version", cli_version, "", "print the version", NULL},
     {"help", cli_help, "[COMMAND]", "list commands, or explain one", NULL},

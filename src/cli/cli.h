@@ -56,6 +56,8 @@ struct digest_schedule;
  * 0, or 2 after a usage error. */
 int cli_digest_schedule(const char *cmd, unsigned weekday, unsigned hour,
                         struct digest_schedule *sch);
+/* cli_post.c */
+int cli_post_generate(int argc, char **argv);
 
 /* Opens the database named by --db / SCAN_DB / the default, migrated to the
  * newest schema; prints the reason and returns NULL on failure. Shared by

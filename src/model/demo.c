@@ -33,10 +33,12 @@
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/timeutil.h"
 #include "model/figures.h"
 #include "model/org.h"
+#include "model/post.h"
 
 static const char SQL_IS_LOADED[] = "SELECT count(*) FROM app_meta WHERE key = 'demo_loaded'";
 static const char SQL_MARK[] =
@@ -488,6 +490,139 @@ static db_status load_clusters(db *d, buf *err)
     return DB_OK;
 }
 
+/* --- the cooperation board (issue 13) ------------------------------------------
+ *
+ * Forty illustrative posts by the demo members, in the three scripts the
+ * board takes (Serbian Cyrillic, Serbian Latin, English), written so that
+ * members of different founding clusters find each other: a metal works in
+ * the VMC needs embedded software that an electronics firm in NiCAT offers,
+ * the automotive cluster needs sensors from Toplica, a fashion company
+ * needs a web shop from a VOICT member, and so on. The matches are
+ * computed as each post is published (post_insert_tx), as if typed in. */
+typedef struct demo_post {
+    const char *org, *kind, *topic, *lang, *title, *body, *nace, *geo;
+    int days_ago, valid_days;
+} demo_post;
+
+// clang-format off
+static const demo_post demo_posts[] = {
+    {"celicne-konstrukcije-kac", "request", "technology", "sr-Cyrl", "Потребан уграђени софтвер за CNC машине", "Тражимо партнера за уграђени софтвер и фирмвер управљачких јединица CNC машина за сечење челика.", "26", "R-VO", 2, 120},
+    {"nisava-elektronik", "offer", "technology", "sr-Latn", "Ugrađeni softver i firmver za industrijsku elektroniku", "Razvijamo ugrađeni softver i firmver za upravljačke jedinice, mikrokontrolere i industrijske mašine.", "26", "R-JI", 5, 200},
+    {"aleksinac-pcb", "offer", "supply_chain", "sr-Cyrl", "Израда штампаних плоча и монтажа", "Серијска израда штампаних плоча (PCB) и SMD монтажа за индустријску електронику и управљачке јединице.", "26", "R-JI", 9, 180},
+    {"sumadija-autodelovi", "request", "supply_chain", "en", "Pressure and temperature sensors for a brake test bench", "We need pressure sensors and temperature sensors, with calibration, for a new brake test bench in Kragujevac.", "26", "R-SZ", 3, 90},
+    {"toplica-senzori", "offer", "technology", "sr-Latn", "Senzori pritiska i temperature po meri", "Projektujemo i proizvodimo senzore pritiska i senzore temperature (pressure sensors, temperature sensors) sa kalibracijom.", "26", "R-JI", 12, 240},
+    {"dorcol-konfekcija", "request", "technology", "sr-Cyrl", "Веб продавница и повезивање са ERP системом", "Потребна нам је веб продавница за извоз одеће и повезивање са нашим ERP системом и магацином.", "62", "R-BG", 1, 60},
+    {"backa-kod", "offer", "technology", "sr-Latn", "Veb prodavnica i ERP integracije", "Gradimo veb prodavnica rešenja (e-commerce) i integracije sa ERP sistemom, magacinom i platnim karticama.", "62", "R-VO", 7, 150},
+    {"cacak-autokomponente", "request", "supply_chain", "en", "Cable harnesses for a new model line", "Looking for a supplier of cable harnesses (kablovski snopovi) for automotive electrical systems, 20,000 sets a year.", "27", "R-SZ", 4, 100},
+    {"pcinja-kabl", "offer", "supply_chain", "sr-Cyrl", "Кабловски снопови за аутомобилску индустрију", "Производимо кабловски снопови (cable harnesses) за аутомобилску индустрију и електричне системе возила.", "27", "R-JI", 15, 300},
+    {"zapadna-morava-solar", "request", "technology", "sr-Latn", "Softver za nadzor solarnih elektrana", "Tražimo softver za nadzor i daljinsko upravljanje solarnih elektrana, sa SCADA povezivanjem.", "62", "R-SZ", 6, 120},
+    {"rudnik-automatika", "offer", "technology", "sr-Cyrl", "Софтвер за надзор и SCADA системи", "Развијамо софтвер за надзор и управљање постројењима, SCADA системи и даљинско управљање за енергетику.", "62", "R-SZ", 20, 200},
+    {"toplica-senzori", "request", "supply_chain", "en", "Plastic housings for sensors", "We need injection-moulded plastic housings for sensors, small series of 5,000 pieces.", "22", "R-JI", 8, 90},
+    {"morava-plastik", "offer", "supply_chain", "sr-Latn", "Brizganje plastike i kućišta", "Brizganje plastike: kućišta, poklopci i delovi za automobile i elektroniku; plastic housings, injection-moulded parts.", "22", "R-SZ", 25, 300},
+    {"novi-pazar-denim", "request", "export", "sr-Cyrl", "Партнери за извоз у ЕУ", "Тражимо дистрибутере и партнере за извоз фармерки у Немачку и Аустрију.", "14", "R-SZ", 10, 180},
+    {"arilje-pletiva", "offer", "export", "sr-Latn", "Zajednički nastup na sajmovima u EU", "Nudimo zajednički nastup na sajmovima odeće u Nemačkoj i Austriji i podelu troškova izvoza.", "14", "R-SZ", 11, 150},
+    {"usce-fintek", "offer", "training", "en", "Cybersecurity training for SMEs", "Two-day cybersecurity training for small and medium companies, in Serbian or English.", "62", "R-BG", 14, 200},
+    {"kovacnica-tisa", "request", "training", "sr-Cyrl", "Обука из сајбер безбедности", "Потребна обука из сајбер безбедности (cybersecurity training) за запослене у администрацији.", "25", "R-VO", 13, 90},
+    {"institut-senzorske-tehnologije", "offer", "project_partner", "en", "Partner for a Horizon Europe project on smart sensors", "Research institute offers partnership on smart sensors, IoT and measurement for Horizon Europe calls.", "72", "R-JI", 16, 240},
+    {"vrbas-hidraulika", "request", "project_partner", "sr-Latn", "Partner za projekat pametne hidraulike", "Tražimo partnera za projekat: senzori i IoT merenje pritiska u hidrauličnim sistemima (smart sensors).", "28", "R-VO", 17, 200},
+    {"temerin-metal", "offer", "supply_chain", "sr-Cyrl", "Ласерско сечење и савијање лима", "Ласерско сечење, савијање и заваривање лима до 20 mm; слободни капацитети од марта.", "25", "R-VO", 18, 150},
+    {"rasina-pogonski-sistemi", "request", "supply_chain", "en", "Laser cutting of sheet metal brackets", "We need laser cutting and bending of sheet metal brackets, 3 to 8 mm, monthly batches.", "25", "R-SZ", 19, 120},
+    {"becej-masinska-obrada", "offer", "supply_chain", "sr-Latn", "CNC obrada i glodanje", "Slobodni kapaciteti za CNC obradu, glodanje i struganje delova za mašine.", "25", "R-VO", 21, 180},
+    {"livnica-lepenica", "request", "supply_chain", "sr-Cyrl", "Потребна CNC обрада одливака", "Тражимо CNC обраду и глодање алуминијумских одливака за аутомобилску индустрију.", "25", "R-SZ", 22, 120},
+    {"kalemegdan-tehnologije", "offer", "technology", "en", "Machine vision for quality control", "Machine vision and AI for quality control on production lines: defects, measurement, reports.", "62", "R-BG", 23, 300},
+    {"gruza-kablovi", "request", "technology", "sr-Latn", "Mašinska vizija za kontrolu kvaliteta", "Tražimo rešenje za mašinska vizija (machine vision) i kontrolu kvaliteta kablova na proizvodnoj liniji.", "29", "R-SZ", 24, 150},
+    {"sava-cloud", "offer", "technology", "sr-Cyrl", "Клауд инфраструктура и миграција", "Миграција на клауд, хостинг и одржавање инфраструктуре за производне компаније.", "62", "R-BG", 26, 200},
+    {"pirot-obuca", "request", "technology", "en", "Cloud migration of our ERP", "We want to move our ERP and warehouse software to the cloud, with support in Serbian.", "15", "R-JI", 27, 120},
+    {"fruska-data", "offer", "technology", "sr-Latn", "Analitika podataka za proizvodnju", "Analitika podataka, izveštaji i prediktivno održavanje mašina za proizvodne kompanije.", "62", "R-VO", 28, 200},
+    {"podunavlje-kocnice", "request", "technology", "sr-Cyrl", "Предиктивно одржавање машина", "Тражимо партнера за аналитика података и предиктивно одржавање машина у погону кочница.", "29", "R-SZ", 29, 150},
+    {"leskovac-tekstil", "request", "training", "sr-Latn", "Obuka za digitalni marketing", "Potrebna obuka za digitalni marketing i prodaju preko interneta za tim od 10 ljudi.", "13", "R-JI", 30, 100},
+    {"vracar-medija", "offer", "training", "en", "Digital marketing training and campaigns", "Digital marketing training (obuka za digitalni marketing), campaigns and online sales for manufacturers.", "73", "R-BG", 31, 200},
+    {"zvezdara-labs", "offer", "tender", "sr-Latn", "Konzorcijum za tender pametnog grada", "Okupljamo konzorcijum za tender pametnog grada: senzori, softver, mreže.", "62", "R-BG", 32, 90},
+    {"medijana-softver", "request", "tender", "sr-Cyrl", "Партнери за тендер паметног града у Нишу", "Тражимо партнере за конзорцијум за тендер паметног града: сензори и мреже.", "62", "R-JI", 33, 90},
+    {"subotica-digital", "offer", "technology", "en", "Mobile apps for industry", "Mobile apps for field service, maintenance and warehouse, Android and iOS.", "62", "R-VO", 34, 150},
+    {"indjija-alati", "request", "technology", "sr-Latn", "Mobilna aplikacija za servis na terenu", "Tražimo razvoj mobilne aplikacije (mobile apps) za servis i održavanje alata na terenu.", "25", "R-VO", 35, 120},
+    {"ovcar-hidro", "offer", "other", "sr-Cyrl", "Зелена енергија за индустријске купце", "Нудимо уговоре о испоруци зелене енергије из мале хидроелектране за индустријске купце.", "35", "R-SZ", 36, 200},
+    {"beo-dizajn-studio", "request", "other", "en", "Green energy supply for a design studio", "Small studio looking for a green energy supply contract and advice on solar panels.", "14", "R-BG", 37, 90},
+    {"ibar-energetika", "offer", "training", "sr-Latn", "Energetska efikasnost: obuka i revizija", "Obuka i energetska revizija za industrijske pogone: uštede, solarni paneli, subvencije.", "71", "R-SZ", 38, 180},
+    {"begej-it", "request", "project_partner", "sr-Cyrl", "Партнер за пројекат дигитализације пољопривреде", "Тражимо партнера са сензорима и IoT мерењем за пројекат дигитализације пољопривреде у Банату.", "62", "R-VO", 39, 150},
+    {"sumadijski-softver", "offer", "project_partner", "sr-Latn", "Partner za IoT projekte", "Softver i IoT platforma za merenje, senzori i daljinski nadzor: tražimo zajedničke projekte.", "62", "R-SZ", 40, 200},
+};
+// clang-format on
+
+static const char SQL_ORG_ID[] = "SELECT id FROM org WHERE slug = $1";
+
+static const struct {
+    const char *post_title, *from_org, *message;
+} demo_intros[] = {
+    {"Потребан уграђени софтвер за CNC машине", "nisava-elektronik",
+     "Razvijamo firmver za upravljačke jedinice; rado bismo videli vaše mašine u Kaću."},
+    {"Cable harnesses for a new model line", "pcinja-kabl",
+     "We supply cable harnesses to two carmakers and have capacity from spring."},
+};
+static const char SQL_DEMO_INTRO[] =
+    "INSERT INTO post_interest(post_id, org_id, status, created_at, updated_at)"
+    " SELECT p.id, o.id, 'accepted', $3, $3 FROM post p, org o WHERE p.title = $1 AND o.slug = $2";
+static const char SQL_DEMO_INTRO_MSG[] =
+    "INSERT INTO post_interest_message(interest_id, body, created_at)"
+    " VALUES (last_insert_rowid(), $1, $2)";
+
+static db_status load_posts(db *d, buf *err)
+{
+    int64_t now = time_now();
+    for (size_t i = 0; i < sizeof demo_posts / sizeof demo_posts[0]; i++) {
+        const demo_post *dp = &demo_posts[i];
+        int64_t org_id = 0;
+        db_status st = db_int(d, &org_id, 0, SQL_ORG_ID, DB_ARGS(DBT(dp->org)));
+        if (st != DB_OK)
+            return st;
+        if (!org_id) {
+            buf_printf(err, "demo post %zu: no organisation %s", i, dp->org);
+            return DB_ERR;
+        }
+        char until[11];
+        time_t t = (time_t)(now + (int64_t)dp->valid_days * 86400);
+        struct tm tm;
+        if (!localtime_r(&t, &tm) || strftime(until, sizeof until, "%Y-%m-%d", &tm) != 10)
+            return DB_ERR;
+        const char *nace[] = {dp->nace}, *geo[] = {dp->geo};
+        post_rec p = {.org_id = org_id,
+                      .kind = dp->kind,
+                      .topic = dp->topic,
+                      .lang = dp->lang,
+                      .title = dp->title,
+                      .body = dp->body,
+                      .valid_until = until,
+                      .visibility = "public",
+                      .nace = nace,
+                      .n_nace = 1,
+                      .geo = geo,
+                      .n_geo = 1};
+        form_errors fe = {0};
+        int64_t id = 0;
+        st = post_insert_tx(d, &p, 0, now - (int64_t)dp->days_ago * 86400, POST_INSERT_DEMO, &fe,
+                            &id, NULL);
+        if (st != DB_OK) {
+            buf_printf(err, "demo post %zu (%s): %s%s%s", i, dp->org, db_status_name(st),
+                       fe.n_items ? " on " : "", fe.n_items ? fe.items[0].field : "");
+            return st;
+        }
+    }
+    /* two accepted introductions (illustrative: the demo's people are
+     * made up, so the requests carry organisations, not persons) */
+    for (size_t i = 0; i < sizeof demo_intros / sizeof demo_intros[0]; i++) {
+        db_status st = db_do(d, SQL_DEMO_INTRO,
+                             DB_ARGS(DBT(demo_intros[i].post_title), DBT(demo_intros[i].from_org),
+                                     DBI(now - 86400 * (int64_t)(i + 1))));
+        if (st == DB_OK)
+            st = db_do(d, SQL_DEMO_INTRO_MSG, DB_ARGS(DBT(demo_intros[i].message), DBI(now)));
+        if (st != DB_OK) {
+            buf_printf(err, "demo introduction %zu: %s", i, db_status_name(st));
+            return st;
+        }
+    }
+    return DB_OK;
+}
+
 db_status demo_load(db *d, int *loaded, buf *err)
 {
     *loaded = 0;
@@ -509,6 +644,9 @@ db_status demo_load(db *d, int *loaded, buf *err)
     if (st != DB_OK)
         goto fail;
     st = demo_load_events(d, err);
+    if (st != DB_OK)
+        goto fail;
+    st = load_posts(d, err);
     if (st != DB_OK)
         goto fail;
     db_stmt *s = db_prepare(d, SQL_MARK);

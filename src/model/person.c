@@ -104,6 +104,11 @@ static const char SQL_EXP_TOKENS[] =
     "SELECT t.id, t.name, t.scope, t.created_at, t.last_used_at, t.revoked_at"
     "  FROM api_token t JOIN account a ON a.id = t.account_id"
     " WHERE a.person_id = $1 ORDER BY t.id";
+/* Cooperation posts the person wrote (they belong to the organisation;
+ * the person's part is the authorship). */
+static const char SQL_EXP_POSTS[] =
+    "SELECT p.id, p.kind, p.title, p.body, p.status, p.published_at, p.valid_until, o.slug"
+    "  FROM post p JOIN org o ON o.id = p.org_id WHERE p.author_id = $1 ORDER BY p.id";
 static const char SQL_EXP_AUDIT[] =
     "SELECT id, at, ip, action, entity, entity_id, detail FROM audit"
     " WHERE actor_id = $1 ORDER BY id";
@@ -189,6 +194,21 @@ static void put_notify_row(buf *o, db_stmt *s)
     json_put_key(o, "type", true);
     json_put_string(o, db_col_text(s, 0));
     put_text_col(o, "value", s, 1);
+    buf_putc(o, '}');
+}
+
+static void put_post_row(buf *o, db_stmt *s)
+{
+    buf_putc(o, '{');
+    json_put_key(o, "id", true);
+    json_put_int(o, db_col_int(s, 0));
+    put_text_col(o, "kind", s, 1);
+    put_text_col(o, "title", s, 2);
+    put_text_col(o, "body", s, 3);
+    put_text_col(o, "status", s, 4);
+    put_time_col(o, "published_at", s, 5);
+    put_text_col(o, "valid_until", s, 6);
+    put_text_col(o, "org", s, 7);
     buf_putc(o, '}');
 }
 
@@ -295,6 +315,8 @@ db_status person_export_json(db *d, int64_t person_id, buf *out)
         st = put_array(d, &o, "api_tokens", SQL_EXP_TOKENS, person_id, put_token_row);
     if (st == DB_OK)
         st = put_array(d, &o, "notifications", SQL_EXP_NOTIFY, person_id, put_notify_row);
+    if (st == DB_OK)
+        st = put_array(d, &o, "posts", SQL_EXP_POSTS, person_id, put_post_row);
     if (st == DB_OK)
         st = put_array(d, &o, "audit", SQL_EXP_AUDIT, person_id, put_audit_row);
     if (st != DB_OK)

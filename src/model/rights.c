@@ -30,6 +30,8 @@ bool rights_is_write(right action)
     case RIGHT_INVITE:
     case RIGHT_USERS_MANAGE:
     case RIGHT_MEMBERSHIP_DECIDE:
+    case RIGHT_POST_WRITE:
+    case RIGHT_POST_HIDE:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -46,9 +48,11 @@ static bool editor_may(right action)
     case RIGHT_FIGURES_EDIT:
     case RIGHT_FIGURES_VERIFY:
     case RIGHT_MEMBERSHIP_DECIDE:
+    case RIGHT_POST_HIDE:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
+    case RIGHT_POST_WRITE:
     case RIGHT_USERS_MANAGE:
     case RIGHT_AUDIT_VIEW:
         return false;
@@ -226,7 +230,8 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         }
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
-    case RIGHT_INVITE: /* manager of C: C; representative of O: O */
+    case RIGHT_INVITE:     /* manager of C: C; representative of O: O */
+    case RIGHT_POST_WRITE: /* the same: a post speaks for O */
         if (!org_id)
             break;
         st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
@@ -250,6 +255,7 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
     case RIGHT_FIGURES_VERIFY:
     case RIGHT_USERS_MANAGE:
     case RIGHT_AUDIT_VIEW:
+    case RIGHT_POST_HIDE:
         break; /* secretariat only */
     }
     if (st != DB_OK) {

@@ -19,6 +19,8 @@
  *   RIGHT_USERS_MANAGE    yes   no      no                 no
  *   RIGHT_AUDIT_VIEW      yes   no      no                 no
  *   RIGHT_MEMBERSHIP_DECIDE  ***         no                 O
+ *   RIGHT_POST_WRITE      yes   no      C                  O (cooperation posts for it)
+ *   RIGHT_POST_HIDE       yes   yes     no                 no
  *
  * *** the secretariat only for an organisation without a representative:
  * a membership is the organisation's to accept. Who represents an
@@ -62,6 +64,8 @@ typedef enum {
     RIGHT_USERS_MANAGE,
     RIGHT_AUDIT_VIEW,
     RIGHT_MEMBERSHIP_DECIDE, /* accept or decline a proposed cluster membership of O */
+    RIGHT_POST_WRITE,        /* publish, change and close cooperation posts for O */
+    RIGHT_POST_HIDE,         /* hide anyone's cooperation post (the secretariat) */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0

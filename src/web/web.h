@@ -224,6 +224,34 @@ void web_unsub_form(req *r);
 void web_unsub(req *r);
 void api_notify_get(req *r);
 void api_notify_put(req *r);
+/* web_post.c: the cooperation board (issue 13) */
+void web_post_board(req *r);
+void web_post_feed(req *r);
+void web_post_view(req *r);
+void web_post_new_form(req *r);
+void web_post_create(req *r);
+void web_post_edit_form(req *r);
+void web_post_update(req *r);
+void web_post_close(req *r);
+void web_post_hide(req *r);
+void web_post_report(req *r);
+void web_post_interest(req *r);
+void web_interest_accept(req *r);
+void web_interest_decline(req *r);
+/* The start page's section of posts reported POST_REPORTS_FLAG times (the
+ * secretariat); false when it wrote nothing. */
+bool web_post_start_reported(req *r, db_status *st);
+/* Why a match fits, in the reader's language: "both in NACE 26 Manufacture
+ * of ...; shared words: embedded, firmware; no common cluster". Arena. */
+struct match_hit;
+const char *web_post_why(req *r, const struct match_hit *h);
+/* api_post.c: the board as JSON */
+void api_post_list(req *r);
+void api_post_create(req *r);
+void api_post_get(req *r);
+void api_post_patch(req *r);
+void api_post_close(req *r);
+void api_post_matches(req *r);
 /* guard.c */
 void web_setup(void);
 /* "sid", or "__Host-sid" when cookies are Secure. */

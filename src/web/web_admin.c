@@ -709,6 +709,14 @@ static const struct {
         {"event_update", MSG_AUDIT_ACT_EVENT_UPDATE},
         {"event_register", MSG_AUDIT_ACT_EVENT_REGISTER},
         {"event_cancel", MSG_AUDIT_ACT_EVENT_CANCEL},
+        {"post_create", MSG_AUDIT_ACT_POST_CREATE},
+        {"post_update", MSG_AUDIT_ACT_POST_UPDATE},
+        {"post_close", MSG_AUDIT_ACT_POST_CLOSE},
+        {"post_hide", MSG_AUDIT_ACT_POST_HIDE},
+        {"post_report", MSG_AUDIT_ACT_POST_REPORT},
+        {"interest_express", MSG_AUDIT_ACT_INTEREST_EXPRESS},
+        {"interest_accept", MSG_AUDIT_ACT_INTEREST_ACCEPT},
+        {"interest_decline", MSG_AUDIT_ACT_INTEREST_DECLINE},
 },
   audit_entities[] = {
       {"org", MSG_AUDIT_ENT_ORG},
@@ -725,6 +733,8 @@ static const struct {
       {"app_meta", MSG_AUDIT_ENT_APP_META},
       {"notify_topic", MSG_AUDIT_ENT_NOTIFY_TOPIC},
       {"event", MSG_AUDIT_ENT_EVENT},
+      {"post", MSG_AUDIT_ENT_POST},
+      {"post_interest", MSG_AUDIT_ENT_POST_INTEREST},
 };
 
 static const char *audit_action_label(lang_id L, const char *code)

@@ -43,6 +43,8 @@ const PUBLIC = [
   ['search', '/search?q=Niš'],
   ['figures', '/figures'],
   ['login', '/login'],
+  ['cooperation board', '/cooperation'],
+  ['cooperation post', '/cooperation/1'],
 ];
 const PRIVATE = [
   ['account', '/account'],

@@ -42,6 +42,10 @@ async function fingerprint() {
   parts.push(JSON.stringify([list.total, list.items.map((o) => [o.slug, o.status, o.updated_at])]));
   parts.push(await (await fetch(`${srv.url}/api/v1/orgs/nicat`, { headers: auth })).text());
   parts.push(await (await fetch(`${srv.url}/api/v1/clusters/nicat/members`, { headers: auth })).text());
+  // the cooperation board: every post's state (the writes below hide,
+  // report, close and create nothing)
+  const posts = await (await fetch(`${srv.url}/api/v1/posts?limit=100`, { headers: auth })).json();
+  parts.push(JSON.stringify(posts.items.map((p) => [p.id, p.status, p.updated_at])));
   const data = await (await fetch(`${srv.url}/account/data`, { headers: { Cookie: session.cookie } })).json();
   // the editor's tokens, affiliations and audit trail: every write the
   // editor makes adds an audit row
@@ -586,6 +590,47 @@ describe('urlencoded forms', () => {
 });
 
 // --- JSON bodies with a read-write token --------------------------------------------------
+
+// --- the cooperation board's writes (issue 13) -------------------------------------------
+
+describe('cooperation posts', () => {
+  after(unchanged);
+  let id;
+  const ue = (path, body) => withBody('POST', path, 'application/x-www-form-urlencoded', body, editor());
+  const json = (method, path, body) => withBody(method, path, 'application/json', body, bearer());
+  before(async () => {
+    const list = await (await fetch(`${srv.url}/api/v1/posts?limit=1`)).json();
+    id = list.items[0].id;
+  });
+
+  test('a reason of 600 characters is 422 and reports nothing', async () => {
+    await expect(ue(`/cooperation/${id}/report`, `_csrf=${session.csrf}&reason=${'R'.repeat(600)}`), 422, /at most 500 characters/);
+  });
+
+  test('malformed encodings in the hide form are 400 naming the field', async () => {
+    await expect(ue(`/cooperation/${id}/hide`, `_csrf=${session.csrf}&reason=%zz`), 400, /"reason" has a malformed percent-encoding/);
+    await expect(ue(`/cooperation/${id}/hide`, `_csrf=${session.csrf}&reason=%C0%AF`), 400, /"reason" is not valid UTF-8/);
+    await expect(ue(`/cooperation/${id}/hide`, `_csrf=${session.csrf}&reason=a%00b`), 400, /"reason"/);
+  });
+
+  test('a post id that is no number, or far too large, is 404', async () => {
+    await expect(ue('/cooperation/99999999999999999999999/report', `_csrf=${session.csrf}`), 404);
+    await expect(ue('/cooperation/-1/hide', `_csrf=${session.csrf}&reason=x`), 404);
+  });
+
+  test('JSON: invalid, nested, mistyped bodies are 400/422 naming each field', async () => {
+    await expect(json('POST', '/api/v1/posts', '{"title": '), 400, /invalid JSON/, { api: true });
+    await expect(json('POST', '/api/v1/posts', `{"nace":${'['.repeat(10000)}${']'.repeat(10000)}}`), 400, /depth/, { api: true });
+    const res = await expect(json('POST', '/api/v1/posts', '{"title": 5, "nace": "26", "id": 3, "bogus": 1}'), 422, /title, nace, id, bogus/, { api: true });
+    const f = JSON.parse(res.body).error.fields;
+    assert.match(f.title, /string/);
+    assert.match(f.nace, /array/);
+    assert.match(f.id, /read-only/);
+    assert.match(f.org_id, /required/);
+    await expect(json('PATCH', `/api/v1/posts/${id}`, '{"title": "x"}'), 403, /may not/, { api: true });
+    await expect(json('POST', `/api/v1/posts/${id}/close`, '[1]'), 403, /may not/, { api: true });
+  });
+});
 
 describe('JSON bodies', () => {
   after(unchanged);

@@ -106,6 +106,21 @@ const MATRIX = {
   'POST /account/notifications/follows/{id}/delete': LOGGED_IN,
   'PUT /api/v1/me/notifications': LOGGED_IN,
   'POST /u/{token}': EVERYONE, // one-click unsubscribe: the token is the credential (404 for a made-up one)
+  // the cooperation board (web_post.c, api_post.c): a post of member M;
+  // RIGHT_POST_WRITE on M is its representative's (and an admin's, who
+  // has no organisation to choose in the form), hiding the secretariat's
+  'POST /cooperation': row(false, true, false, false, false, false),
+  'POST /cooperation/{id}': row(false, true, false, false, false, true),
+  'POST /cooperation/{id}/close': row(false, true, false, false, false, true),
+  'POST /cooperation/{id}/hide': SECRETARIAT, // RIGHT_POST_HIDE
+  'POST /cooperation/{id}/report': LOGGED_IN,
+  'POST /api/v1/posts': row(false, true, false, false, false, true),
+  'PATCH /api/v1/posts/{id}': row(false, true, false, false, false, true),
+  'POST /api/v1/posts/{id}/close': row(false, true, false, false, false, true),
+  // introductions: anyone logged in but M's own writers asks; M's writers decide
+  'POST /cooperation/{id}/interest': row(false, false, true, true, true, false),
+  'POST /cooperation/interest/{id}/accept': row(false, true, false, false, false, true),
+  'POST /cooperation/interest/{id}/decline': row(false, true, false, false, false, true),
 };
 
 // Write routes without the CSRF check, each with its reason: the RFC 8058
@@ -277,6 +292,20 @@ const BODIES = {
   'POST /account/notifications/follows/{id}/delete': () => ({ path: `/account/notifications/follows/${ids['cluster-d']}/delete` }),
   'PUT /api/v1/me/notifications': () => ({ method: 'PUT', path: '/api/v1/me/notifications', json: { settings: { digest: 'weekly' } } }),
   'POST /u/{token}': () => ({ path: `/u/${'A'.repeat(43)}`, form: { 'List-Unsubscribe': 'One-Click' } }),
+  // bodies the model refuses (422): allowed roles change nothing
+  'POST /cooperation': () => ({ path: '/cooperation', form: { org: String(ids['member-m']), kind: 'offer', title: '' } }),
+  'POST /cooperation/{id}': () => ({ path: `/cooperation/${ids.post}`, form: { kind: 'offer', title: '' } }),
+  'POST /cooperation/{id}/close': () => ({ path: `/cooperation/${ids.post}/close`, form: { reason: 'bogus' } }),
+  'POST /cooperation/{id}/hide': () => ({ path: `/cooperation/${ids.post}/hide`, form: { reason: '' } }),
+  'POST /cooperation/{id}/report': () => ({ path: `/cooperation/${ids.post}/report`, form: { reason: 'x'.repeat(600) } }),
+  'POST /api/v1/posts': () => ({ path: '/api/v1/posts', json: { org_id: ids['member-m'] } }),
+  'PATCH /api/v1/posts/{id}': () => ({ method: 'PATCH', path: `/api/v1/posts/${ids.post}`, json: { title: '' } }),
+  'POST /api/v1/posts/{id}/close': () => ({ path: `/api/v1/posts/${ids.post}/close`, json: { reason: 'bogus' } }),
+  // an empty message: allowed roles get 422, nothing stored
+  'POST /cooperation/{id}/interest': () => ({ path: `/cooperation/${ids.post}/interest`, form: { message: '' } }),
+  // the first allowed role decides; the others find it decided (409)
+  'POST /cooperation/interest/{id}/accept': () => ({ path: `/cooperation/interest/${ids.interest}/accept` }),
+  'POST /cooperation/interest/{id}/decline': () => ({ path: `/cooperation/interest/${ids.interest2}/decline` }),
 };
 
 before(async () => {
@@ -296,6 +325,13 @@ before(async () => {
     const [slug, id] = line.split('|');
     ids[slug] = Number(id);
   }
+  ids.post = Number(sqlite(`INSERT INTO post(org_id, kind, topic, lang, title, body, valid_until,
+    published_at, created_at, updated_at) VALUES (${ids['member-m']}, 'offer', 'technology', 'en', 'Matrix post',
+    'A post of M.', '2099-01-01', 0, 0, 0) RETURNING id`));
+  ids.interest = Number(sqlite(`INSERT INTO post_interest(post_id, status, created_at, updated_at)
+    VALUES (${ids.post}, 'pending', 0, 0) RETURNING id`));
+  ids.interest2 = Number(sqlite(`INSERT INTO post_interest(post_id, status, created_at, updated_at)
+    VALUES (${ids.post}, 'pending', 0, 0) RETURNING id`));
   ids.proposal = Number(sqlite(`INSERT INTO cluster_member_proposal(cluster_id, org_id, joined_on, proposed_at)
     VALUES (${ids['cluster-d']}, ${ids['member-m']}, '2024-01-01', 0) RETURNING id`));
   ids.event = Number(sqlite(`INSERT INTO event(kind, organiser_id, title_sr, starts_at, ends_at,

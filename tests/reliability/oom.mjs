@@ -71,6 +71,9 @@ const reads = [
   ['account page', 'GET', '/account', session],
   ['notification settings page', 'GET', '/account/notifications', session],
   ['audit log (admin)', 'GET', '/admin/audit', session],
+  ['cooperation board, logged in', 'GET', '/cooperation?kind=request', session],
+  ['cooperation post with matches and similar posts, logged in', 'GET', '/cooperation/1', session],
+  ['API post matches', 'GET', '/api/v1/posts/1/matches', {}],
 ];
 
 const writes = [
@@ -113,6 +116,27 @@ const writes = [
         if (r.length === 0 && status >= 500) return null; /* never stored yet */
         if (r.length !== 2 || channels.size !== 1) return `settings half stored: ${JSON.stringify(r)}`;
         if (status < 500 && !channels.has(want)) return `acknowledged ${want}, stored ${JSON.stringify(r)}`;
+  ['API publish a cooperation post (matches stored in the same transaction)', (i) => {
+    const title = `OOM probe post ${i} ${Math.random().toString(36).slice(2, 8)}`;
+    const until = new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10);
+    return {
+      method: 'POST', path: '/api/v1/posts',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ org_id: 2, kind: 'request', topic: 'technology', lang: 'sr-Latn', title,
+        body: 'Ugrađeni softver i firmver za senzore.', nace: ['26'], geo: ['R-VO'], valid_until: until }),
+      ok: [201],
+      check(status) {
+        const rows = JSON.parse(sql(`SELECT p.id, p.title, p.valid_until,
+          (SELECT group_concat(code) FROM post_nace n WHERE n.post_id = p.id) AS nace,
+          (SELECT count(*) FROM post_word w WHERE w.post_id = p.id) AS words,
+          (SELECT count(*) FROM post_match m WHERE m.post_id = p.id) AS matches,
+          (SELECT count(*) FROM audit a WHERE a.entity = 'post' AND a.entity_id = p.id) AS audits
+          FROM post p WHERE p.title = '${title}'`) || '[]');
+        if (rows.length > 1) return `${rows.length} posts titled ${title}`;
+        if (rows.length === 0) return status < 500 ? `acknowledged post ${title} is missing` : null;
+        const r = rows[0];
+        if (r.nace !== '26' || r.valid_until !== until || r.words < 4 || r.matches < 1 || r.audits !== 1)
+          return `post not stored whole: ${JSON.stringify(r)}`;
         return null;
       },
     };

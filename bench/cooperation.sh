@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# bench/cooperation.sh: the cooperation board at scale (issue 13): posts
+# over the generated directory, the cost of publishing one more post (its
+# matches found and stored), and the board's pages beside nginx serving
+# the same bytes in the same run.
+#
+# Builds build-bench/ (release) unless SCAN_BIN names a binary, makes a
+# fresh database, imports $ORGS entries and $CLUSTERS clusters from
+# bench/gen.py (seed $SEED) with their memberships (gen.py members, by
+# sqlite3), then:
+#
+#   bulk   `scan post generate --count $POSTS --no-matches`: the board's
+#          posts with their codes and words (what later posts match
+#          against), without computing their own matches (timed)
+#   new    `scan post generate --count $NEW --timing`: $NEW more posts, each
+#          through post_insert_tx (insert, words, candidates from the
+#          inverted indexes, scoring, the matches stored both ways): p50,
+#          p99 and max per post (target p99 <= 20 ms)
+#
+# Then `scan serve` and, with wrk (anonymous, keep-alive, $CONNECTIONS
+# connections, $DURATION s each): /cooperation (target >= 0.4x nginx) and
+# a post page with its matches, each beside nginx serving its bytes; and
+# cold post pages: $COLD different new posts fetched once each (not yet
+# cached: the stored matches read, similar posts computed), p50/p99 of
+# curl's time_total (target p99 <= 10 ms). Prints one table and appends
+# it to bench/RESULTS.md.
+#
+# Environment: ORGS (100000), CLUSTERS (200), POSTS (100000), NEW (1000),
+# COLD (200), SEED (1), DURATION (10), CONNECTIONS (50), SCAN_PORT,
+# NGINX_PORT, SCAN_BIN, RESULTS (empty: do not write).
+#
+# Usage: bench/cooperation.sh     ORGS=10000 POSTS=10000 DURATION=3 bench/cooperation.sh
+set -euo pipefail
+
+BENCH_NAME=cooperation.sh
+BENCH_TOOLS="python3 sqlite3"
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_init
+ORGS=${ORGS:-100000}
+CLUSTERS=${CLUSTERS:-200}
+POSTS=${POSTS:-100000}
+NEW=${NEW:-1000}
+COLD=${COLD:-200}
+SEED=${SEED:-1}
+for v in ORGS CLUSTERS POSTS NEW COLD; do
+    [[ ${!v} =~ ^[0-9]+$ && ${!v} -gt 0 ]] || die "$v wants a positive whole number, got '${!v}'"
+done
+bench_build
+bench_check_ports
+
+now_ms() { date +%s%3N; }
+secs_since() { awk -v a="$1" -v b="$(now_ms)" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
+
+# --- data -----------------------------------------------------------------------------
+DB=$TMP/scan.db
+"$SCAN_BIN" init --db "$DB" >"$TMP/init.log" 2>&1 || { cat "$TMP/init.log" >&2; die "scan init failed"; }
+GEN=("python3" "$ROOT/bench/gen.py" --seed "$SEED")
+echo "gen.py: $ORGS entries, $CLUSTERS clusters, memberships (seed $SEED) ..." >&2
+"${GEN[@]}" orgs --count "$ORGS" --format csv >"$TMP/orgs.csv"
+"${GEN[@]}" clusters --count "$CLUSTERS" --orgs "$ORGS" --format csv >"$TMP/clusters.csv"
+"${GEN[@]}" members --orgs "$ORGS" --clusters "$CLUSTERS" --national "$((ORGS / 10))" >"$TMP/members.sql" 2>"$TMP/gen-members.log" ||
+    { cat "$TMP/gen-members.log" >&2; die "gen.py members failed"; }
+"$SCAN_BIN" org import "$TMP/orgs.csv" --db "$DB" >/dev/null 2>"$TMP/import.err" ||
+    { tail -5 "$TMP/import.err" >&2; die "scan org import failed"; }
+"$SCAN_BIN" org import "$TMP/clusters.csv" --db "$DB" >/dev/null 2>>"$TMP/import.err" ||
+    { tail -5 "$TMP/import.err" >&2; die "scan org import (clusters) failed"; }
+sqlite3 "$DB" <"$TMP/members.sql" || die "loading the memberships failed"
+
+echo "scan post generate: $POSTS posts (bulk, codes and words) ..." >&2
+start=$(now_ms)
+"$SCAN_BIN" post generate --count "$POSTS" --batch 10000 --seed "$SEED" --no-matches --db "$DB" \
+    >"$TMP/bulk.out" || die "scan post generate (bulk) failed"
+BULK_S=$(secs_since "$start")
+echo "scan post generate: $NEW new posts with their matches ..." >&2
+"$SCAN_BIN" post generate --count "$NEW" --batch 100 --seed "$((SEED + 1))" --timing --db "$DB" \
+    >"$TMP/new.out" || die "scan post generate (new) failed"
+NEW_LINE=$(tail -1 "$TMP/new.out")
+read -r NEW_P50 NEW_P99 NEW_MAX CPU_P50 CPU_P99 < <(sed -E \
+    's/^per post[^:]*: p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms.*CPU time p50 ([0-9.]+) ms, p99 ([0-9.]+) ms$/\1 \2 \3 \4 \5/' <<<"$NEW_LINE")
+[[ -n ${CPU_P99:-} ]] || die "could not read the timing line: $NEW_LINE"
+NEW_CPU="p50 $CPU_P50 ms, p99 $CPU_P99 ms"
+MATCH_ROWS=$(sqlite3 "$DB" 'SELECT count(*) FROM post_match')
+DB_MB=$(awk -v b="$(wc -c <"$DB")" 'BEGIN { printf "%.0f", b / 1048576 }')
+
+# --- pages ------------------------------------------------------------------------------
+bench_start_scan "$DB"
+# the newest public posts are the new ones, which have stored matches
+mapfile -t NEW_IDS < <(sqlite3 "$DB" "SELECT p.id FROM post p WHERE p.visibility = 'public'
+    AND EXISTS (SELECT 1 FROM post_match m WHERE m.post_id = p.id) ORDER BY p.id DESC LIMIT $((COLD + 1))")
+((${#NEW_IDS[@]} > COLD)) || die "fewer than $((COLD + 1)) new public posts with matches"
+LIST_PATH="/cooperation"
+POST_PATH="/cooperation/${NEW_IDS[0]}"
+
+echo "cold post pages ($COLD) ..." >&2
+for id in "${NEW_IDS[@]:1}"; do
+    curl -sS -o /dev/null -w '%{time_total}\n' "$SCAN_URL/cooperation/$id"
+done | awk '{ printf "%.2f\n", $1 * 1000 }' | sort -n >"$TMP/cold"
+COLD_P50=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' "$TMP/cold")
+COLD_P99=$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }' "$TMP/cold")
+N_MATCHES=$(curl -fsS "$SCAN_URL/api/v1/posts/${NEW_IDS[0]}/matches" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+
+WWW=$TMP/www
+mkdir -p "$WWW"
+fetch() {
+    local ct
+    ct=$(curl -fsS -o "$WWW/$1" -w '%{content_type}' "$SCAN_URL$2") || die "GET $2 failed"
+    echo "$ct"
+}
+CT_LIST=$(fetch list.html "$LIST_PATH")
+CT_POST=$(fetch post.html "$POST_PATH")
+bench_start_nginx "$WWW" "list.html:$CT_LIST" "post.html:$CT_POST"
+
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+bench_wrk "scan cooperation" "$SCAN_URL$LIST_PATH"
+bench_wrk "nginx list.html" "$NGINX_URL/list.html"
+bench_wrk "scan post page" "$SCAN_URL$POST_PATH"
+bench_wrk "nginx post.html" "$NGINX_URL/post.html"
+
+TABLE=$(
+    bench_table_head
+    bench_row "scan cooperation" "$(ratio "${RPS[scan cooperation]}" "${RPS[nginx list.html]}")"
+    bench_row "nginx list.html" "1.00x"
+    bench_row "scan post page" "$(ratio "${RPS[scan post page]}" "${RPS[nginx post.html]}")"
+    bench_row "nginx post.html" "1.00x"
+)
+ok() { awk -v p="$1" -v t="$2" 'BEGIN { print (p <= t ? "meets" : "misses") }'; }
+SUMMARY="- new post with matches at $POSTS posts: p50 $NEW_P50 ms, p99 $NEW_P99 ms ($(ok "$NEW_P99" 20) the 20 ms target), max $NEW_MAX ms over $NEW posts; CPU time $NEW_CPU (the machine is shared: wall time counts others' work)
+- cold post page with matches (not cached, $COLD pages): p50 $COLD_P50 ms, p99 $COLD_P99 ms ($(ok "$COLD_P99" 10) the 10 ms target)"
+echo
+echo "$TABLE"
+echo
+bench_errors
+echo "$SUMMARY"
+
+if [[ -n $RESULTS ]]; then
+    {
+        bench_results_header "cooperation board, $POSTS posts over $ORGS entries"
+        printf -- '- data: bench/gen.py --seed %s orgs %s, clusters %s, members; `scan post generate --no-matches` %s posts in %ss; then %s posts with matches (%s match rows); database %s MB\n' \
+            "$SEED" "$ORGS" "$CLUSTERS" "$POSTS" "$BULK_S" "$NEW" "$MATCH_ROWS" "$DB_MB"
+        printf -- '- pages (anonymous): `%s` (%s bytes), `%s` (%s bytes, %s matches); nginx serves the same bytes\n' \
+            "$LIST_PATH" "$(wc -c <"$WWW/list.html")" "$POST_PATH" "$(wc -c <"$WWW/post.html")" "$N_MATCHES"
+        echo "$SUMMARY"
+        printf -- '- load average (1 min) before / after the runs: %s / %s\n' "$LOAD_BEFORE" "$(cut -d' ' -f1 /proc/loadavg)"
+        printf '\n%s\n' "$TABLE"
+    } >>"$RESULTS"
+    echo "appended to ${RESULTS#"$ROOT"/}" >&2
+fi
+exit "$FAILED"

@@ -1,0 +1,323 @@
+/* interest.c: introductions on the cooperation board (see interest.h):
+ * the requests, their decisions, and the mail each sends through the
+ * outbox in the recipient's language. */
+#include "model/interest.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
+#include "i18n/i18n.h"
+#include "json/json.h"
+#include "model/mail.h"
+#include "model/tx.h"
+
+static void err_add(form_errors *e, const char *field, form_error_code code, int64_t max)
+{
+    if (e->n_items < sizeof e->items / sizeof e->items[0])
+        e->items[e->n_items++] = (form_error){.field = field, .code = code, .max = max};
+}
+
+static const char SQL_POST_OPEN[] =
+    "SELECT org_id, title FROM post WHERE id = $1 AND status = 'open' AND valid_until >= $2";
+static const char SQL_RECENT[] =
+    "SELECT count(*) FROM post_interest WHERE person_id = $1 AND created_at > $2";
+static const char SQL_PENDING[] =
+    "SELECT 1 FROM post_interest WHERE post_id = $1 AND person_id = $2 AND status = 'pending'";
+static const char SQL_INSERT[] =
+    "INSERT INTO post_interest(post_id, person_id, status, created_at, created_by, updated_at,"
+    " updated_by) VALUES ($1, $2, 'pending', $3, $2, $3, $2)";
+static const char SQL_MESSAGE[] =
+    "INSERT INTO post_interest_message(interest_id, person_id, body, created_at)"
+    " VALUES ($1, $2, $3, $4)";
+/* The organisation's representatives (and, for a cluster, its managers). */
+static const char SQL_REPS[] =
+    "SELECT DISTINCT p.email, coalesce(p.lang, 'en') FROM affiliation f"
+    "  JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id"
+    " WHERE f.org_id = $1 AND f.ended_at IS NULL AND p.erased_at IS NULL AND p.email IS NOT NULL"
+    "   AND (f.role = 'representative' OR o.kind IN ('cluster', 'cluster_initiative'))";
+
+typedef struct express_ctx {
+    int64_t post_id, person_id;
+    const char *message, *base_url;
+    form_errors *errs;
+    int64_t id;
+} express_ctx;
+
+static size_t code_points(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static db_status express_body(tx *t, void *ctx)
+{
+    express_ctx *c = ctx;
+    c->errs->n_items = 0;
+    if (!c->message || !*c->message)
+        err_add(c->errs, "message", FE_REQUIRED, 0);
+    else if (!utf8_valid(c->message, strlen(c->message), false))
+        err_add(c->errs, "message", FE_INVALID, 0);
+    else if (code_points(c->message) > INTEREST_MESSAGE_MAX)
+        err_add(c->errs, "message", FE_TOO_LONG, INTEREST_MESSAGE_MAX);
+    if (c->errs->n_items)
+        return DB_CONSTRAINT;
+    char today[11];
+    time_t tt = (time_t)time_now();
+    struct tm tm;
+    if (!localtime_r(&tt, &tm) || strftime(today, sizeof today, "%Y-%m-%d", &tm) != 10)
+        return DB_ERR;
+    db_stmt *s = db_query(t->d, SQL_POST_OPEN, DB_ARGS(DBI(c->post_id), DBT(today)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    int64_t org_id = 0;
+    char title[1024] = "";
+    if (st == DB_ROW) {
+        org_id = db_col_int(s, 0);
+        snprintf(title, sizeof title, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
+        st = DB_OK;
+    } else if (st == DB_DONE) {
+        st = DB_OK;
+    }
+    db_reset(s);
+    if (st != DB_OK)
+        return st;
+    if (!org_id) {
+        err_add(c->errs, "status", FE_INVALID, 0);
+        return DB_CONSTRAINT;
+    }
+    int64_t now = time_now(), recent = 0, pending = 0;
+    if ((st = db_int(t->d, &recent, 0, SQL_RECENT, DB_ARGS(DBI(c->person_id), DBI(now - 86400)))) !=
+        DB_OK)
+        return st;
+    if (recent >= INTEREST_PER_DAY) {
+        err_add(c->errs, "throttle", FE_RANGE, INTEREST_PER_DAY);
+        return DB_CONSTRAINT;
+    }
+    if ((st = db_int(t->d, &pending, 0, SQL_PENDING,
+                     DB_ARGS(DBI(c->post_id), DBI(c->person_id)))) != DB_OK)
+        return st;
+    if (pending) {
+        err_add(c->errs, "message", FE_TAKEN, 0);
+        return DB_CONSTRAINT;
+    }
+    st = db_do(t->d, SQL_INSERT, DB_ARGS(DBI(c->post_id), DBI(c->person_id), DBI(now)));
+    if (st != DB_OK)
+        return st;
+    c->id = db_last_id(t->d);
+    t->entity_id = c->id;
+    st =
+        db_do(t->d, SQL_MESSAGE, DB_ARGS(DBI(c->id), DBI(c->person_id), DBT(c->message), DBI(now)));
+    if (st != DB_OK)
+        return st;
+    /* the addresses first: mail_queue prepares statements of its own */
+    char to[16][256], lang[16][8];
+    size_t n_to = 0;
+    s = db_query(t->d, SQL_REPS, DB_ARGS(DBI(org_id)));
+    if (!s)
+        return DB_ERR;
+    while ((st = db_step(s)) == DB_ROW && n_to < 16) {
+        snprintf(to[n_to], sizeof to[n_to], "%s", db_col_text(s, 0));
+        snprintf(lang[n_to], sizeof lang[n_to], "%s", db_col_text(s, 1));
+        n_to++;
+    }
+    db_reset(s);
+    if (st != DB_DONE && st != DB_ROW)
+        return st;
+    st = DB_OK;
+    for (size_t i = 0; i < n_to && st == DB_OK; i++) {
+        lang_id L;
+        if (!i18n_parse(lang[i], &L))
+            L = LANG_EN;
+        buf body = BUF_INIT;
+        buf_printf(&body, T(L, MSG_INTEREST_MAIL_BODY), title, c->message);
+        if (c->base_url)
+            buf_printf(&body, "\n\n%s/cooperation/%lld\n", c->base_url, (long long)c->post_id);
+        st = buf_failed(&body)
+                 ? DB_NOMEM
+                 : mail_queue(t->d, to[i], T(L, MSG_INTEREST_MAIL_SUBJECT), buf_str(&body));
+        buf_free(&body);
+    }
+    buf_reset(&t->detail);
+    buf_putc(&t->detail, '{');
+    json_put_key(&t->detail, "post_id", true);
+    json_put_int(&t->detail, c->post_id);
+    json_put_key(&t->detail, "mailed", false);
+    json_put_int(&t->detail, (int64_t)n_to);
+    buf_putc(&t->detail, '}');
+    return st;
+}
+
+db_status interest_express(db *d, int64_t post_id, int64_t person_id, const char *message,
+                           const char *ip, const char *base_url, form_errors *errs, int64_t *id)
+{
+    form_errors local = {0};
+    express_ctx c = {.post_id = post_id,
+                     .person_id = person_id,
+                     .message = message,
+                     .base_url = base_url,
+                     .errs = errs ? errs : &local};
+    tx t = TX_INIT(person_id, ip, "interest_express", "post_interest", 0);
+    db_status st = tx_write(d, &t, express_body, &c);
+    if (st == DB_OK && id)
+        *id = c.id;
+    return st;
+}
+
+static const char SQL_GET[] =
+    "SELECT i.status, i.post_id, p.email, coalesce(p.lang, 'en'), t.title FROM post_interest i"
+    "  JOIN post t ON t.id = i.post_id LEFT JOIN person p ON p.id = i.person_id"
+    "   AND p.erased_at IS NULL WHERE i.id = $1";
+static const char SQL_DECIDE[] =
+    "UPDATE post_interest SET status = $2, updated_at = $3, updated_by = $4 WHERE id = $1";
+static const char SQL_ACTOR[] = "SELECT name, email FROM person WHERE id = $1";
+
+typedef struct decide_ctx {
+    int64_t id;
+    bool accept;
+    const char *base_url;
+    form_errors *errs;
+    int64_t post_id;
+} decide_ctx;
+
+static db_status decide_body(tx *t, void *ctx)
+{
+    decide_ctx *c = ctx;
+    c->errs->n_items = 0;
+    db_stmt *s = db_query(t->d, SQL_GET, DB_ARGS(DBI(c->id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    char status[16] = "", to[256] = "", lang[8] = "en", title[1024] = "";
+    if (st == DB_ROW) {
+        snprintf(status, sizeof status, "%s", db_col_text(s, 0));
+        c->post_id = db_col_int(s, 1);
+        snprintf(to, sizeof to, "%s", db_col_text(s, 2) ? db_col_text(s, 2) : "");
+        snprintf(lang, sizeof lang, "%s", db_col_text(s, 3));
+        snprintf(title, sizeof title, "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
+    }
+    db_reset(s);
+    if (st == DB_DONE)
+        return DB_DONE;
+    if (st != DB_ROW)
+        return st;
+    if (strcmp(status, "pending") != 0) {
+        err_add(c->errs, "status", FE_INVALID, 0);
+        return DB_CONSTRAINT;
+    }
+    st = db_do(t->d, SQL_DECIDE,
+               DB_ARGS(DBI(c->id), DBT(c->accept ? "accepted" : "declined"), DBI(time_now()),
+                       DBI(t->actor_id)));
+    if (st != DB_OK)
+        return st;
+    if (c->accept && *to) { /* declining is silent */
+        char name[256] = "", email[256] = "";
+        s = db_query(t->d, SQL_ACTOR, DB_ARGS(DBI(t->actor_id)));
+        if (!s)
+            return DB_ERR;
+        if ((st = db_step(s)) == DB_ROW) {
+            snprintf(name, sizeof name, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+            snprintf(email, sizeof email, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
+        }
+        db_reset(s);
+        if (st != DB_ROW && st != DB_DONE)
+            return st;
+        lang_id L;
+        if (!i18n_parse(lang, &L))
+            L = LANG_EN;
+        buf body = BUF_INIT;
+        buf_printf(&body, T(L, MSG_INTEREST_ACCEPTED_BODY), title, name, email);
+        if (c->base_url)
+            buf_printf(&body, "\n\n%s/cooperation/%lld\n", c->base_url, (long long)c->post_id);
+        st = buf_failed(&body)
+                 ? DB_NOMEM
+                 : mail_queue(t->d, to, T(L, MSG_INTEREST_ACCEPTED_SUBJECT), buf_str(&body));
+        buf_free(&body);
+        if (st != DB_OK)
+            return st;
+    }
+    buf_reset(&t->detail);
+    buf_putc(&t->detail, '{');
+    json_put_key(&t->detail, "post_id", true);
+    json_put_int(&t->detail, c->post_id);
+    buf_putc(&t->detail, '}');
+    return DB_OK;
+}
+
+db_status interest_decide(db *d, int64_t id, bool accept, int64_t actor_id, const char *ip,
+                          const char *base_url, form_errors *errs, int64_t *post_id)
+{
+    form_errors local = {0};
+    decide_ctx c = {.id = id, .accept = accept, .base_url = base_url, .errs = errs ? errs : &local};
+    tx t =
+        TX_INIT(actor_id, ip, accept ? "interest_accept" : "interest_decline", "post_interest", id);
+    db_status st = tx_write(d, &t, decide_body, &c);
+    if (post_id)
+        *post_id = c.post_id;
+    return st;
+}
+
+static const char SQL_OF_POST[] =
+    "SELECT i.id, i.post_id, i.person_id, i.status, coalesce(p.name, o.name, ''),"
+    "       CASE WHEN i.status = 'accepted' THEN p.email END, m.body, i.created_at, t.title,"
+    "       NULL, NULL"
+    "  FROM post_interest i JOIN post t ON t.id = i.post_id"
+    "  LEFT JOIN person p ON p.id = i.person_id LEFT JOIN org o ON o.id = i.org_id"
+    "  LEFT JOIN post_interest_message m ON m.id = (SELECT min(id) FROM post_interest_message"
+    "                                               WHERE interest_id = i.id)"
+    " WHERE i.post_id = $1 ORDER BY i.id";
+static const char SQL_MINE[] =
+    "SELECT i.id, i.post_id, i.person_id, i.status, p.name, p.email, m.body, i.created_at,"
+    "       t.title, CASE WHEN i.status = 'accepted' THEN u.name END,"
+    "       CASE WHEN i.status = 'accepted' THEN u.email END"
+    "  FROM post_interest i JOIN post t ON t.id = i.post_id"
+    "  LEFT JOIN person p ON p.id = i.person_id LEFT JOIN person u ON u.id = i.updated_by"
+    "  LEFT JOIN post_interest_message m ON m.id = (SELECT min(id) FROM post_interest_message"
+    "                                               WHERE interest_id = i.id)"
+    " WHERE i.post_id = $1 AND i.person_id = $2 ORDER BY i.id DESC";
+static const char SQL_POST_OF[] = "SELECT post_id FROM post_interest WHERE id = $1";
+
+static void row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    interest_rec *r = item;
+    r->id = db_col_int(s, 0);
+    r->post_id = db_col_int(s, 1);
+    r->person_id = db_col_int(s, 2);
+    r->status = db_col_dup(a, s, 3, oom);
+    r->person_name = db_col_dup(a, s, 4, oom);
+    r->person_email = db_col_dup(a, s, 5, oom);
+    r->message = db_col_dup(a, s, 6, oom);
+    r->created_at = db_col_int(s, 7);
+    r->post_title = db_col_dup(a, s, 8, oom);
+    r->contact_name = db_col_dup(a, s, 9, oom);
+    r->contact_email = db_col_dup(a, s, 10, oom);
+}
+
+db_status interest_of_post(db *d, arena *a, int64_t post_id, interest_rec **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_OF_POST, DB_ARGS(DBI(post_id)));
+    return s ? db_collect(s, a, (void **)items, n, sizeof **items, row, NULL) : DB_ERR;
+}
+
+db_status interest_mine(db *d, arena *a, int64_t post_id, int64_t person_id, interest_rec **items,
+                        size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_MINE, DB_ARGS(DBI(post_id), DBI(person_id)));
+    return s ? db_collect(s, a, (void **)items, n, sizeof **items, row, NULL) : DB_ERR;
+}
+
+db_status interest_post(db *d, int64_t id, int64_t *post_id)
+{
+    return db_int(d, post_id, 0, SQL_POST_OF, DB_ARGS(DBI(id)));
+}

@@ -1,0 +1,64 @@
+/* interest.h: introductions on the cooperation board (issue 13): a
+ * logged-in person "expresses interest" in a post with a short message;
+ * the post organisation's representatives get it by mail (through the
+ * outbox) and on the post's page, and accept or decline it. Contact
+ * details pass to the other side only on acceptance; declining is silent
+ * to the requester (the page shows "not taken up" only once the post is
+ * closed).
+ *
+ * Every write is one tx_write with its audit row (entity "post_interest";
+ * actions interest_express, interest_accept, interest_decline). Who may
+ * call what is the caller's check: anyone logged in who may not write for
+ * the post's organisation expresses (rights_can RIGHT_POST_WRITE decides
+ * the other side); RIGHT_POST_WRITE on the post's organisation decides.
+ * Errors go into form_errors: "message" (FE_REQUIRED, FE_TOO_LONG,
+ * FE_TAKEN for a second pending request on the same post), "status"
+ * (FE_INVALID: the post is not open, or the request was decided), and
+ * "throttle" (FE_RANGE: INTEREST_PER_DAY requests in 24 hours), each with
+ * DB_CONSTRAINT and nothing stored. */
+#ifndef SCAN_INTEREST_H
+#define SCAN_INTEREST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "db/db.h"
+#include "valid/valid.h"
+
+#define INTEREST_PER_DAY     20
+#define INTEREST_MESSAGE_MAX 1000
+
+typedef struct interest_rec {
+    int64_t id, post_id, person_id;
+    const char *status;                     /* pending, accepted, declined */
+    const char *person_name, *person_email; /* email NULL unless accepted (or the reader's own) */
+    const char *message;                    /* the first message */
+    int64_t created_at;
+    const char *post_title;
+    const char *contact_name, *contact_email; /* who accepted: for the requester, once accepted */
+} interest_rec;
+
+/* Records person_id's interest in open post post_id with message and mails
+ * the organisation's representatives (link base_url + the post when
+ * base_url is not NULL). *id gets the new request's id. */
+db_status interest_express(db *d, int64_t post_id, int64_t person_id, const char *message,
+                           const char *ip, const char *base_url, form_errors *errs, int64_t *id);
+/* Accepts (accept) or declines pending request id on behalf of actor_id;
+ * on acceptance mails the requester the accepting person's name and
+ * address. DB_DONE when there is no such request. *post_id (may be NULL)
+ * gets its post. */
+db_status interest_decide(db *d, int64_t id, bool accept, int64_t actor_id, const char *ip,
+                          const char *base_url, form_errors *errs, int64_t *post_id);
+/* The requests of post post_id, oldest first (for the organisation's
+ * writers): the requester's address only when accepted. */
+db_status interest_of_post(db *d, arena *a, int64_t post_id, interest_rec **items, size_t *n);
+/* person_id's own requests on post post_id, newest first, with the
+ * accepting person's contact once accepted. */
+db_status interest_mine(db *d, arena *a, int64_t post_id, int64_t person_id, interest_rec **items,
+                        size_t *n);
+/* The post of request id into *post_id (0 when none). */
+db_status interest_post(db *d, int64_t id, int64_t *post_id);
+
+#endif

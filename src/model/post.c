@@ -1,0 +1,1025 @@
+/* post.c: the cooperation board's posts (see post.h): validation, the
+ * writes (each one tx_write body with its audit row, directory_version
+ * bumped so the board's cached pages change), and the reads of the board,
+ * a post's page and its matches. Scoring is match.c's. */
+#include "model/post.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
+#include "json/json.h"
+#include "model/mail.h"
+#include "model/org.h"
+#include "model/tx.h"
+
+const char *const post_kinds[] = {"offer", "request", NULL};
+const char *const post_topics[] = {"technology", "supply_chain", "project_partner", "tender",
+                                   "export",     "training",     "other",           NULL};
+const char *const post_langs[] = {"sr-Cyrl", "sr-Latn", "en", NULL};
+const char *const post_visibilities[] = {"public", "members", NULL};
+const char *const post_close_reasons[] = {"found_partner", "no_longer_needed", NULL};
+
+/* --- dates ------------------------------------------------------------------------- */
+
+void post_today(char out[11])
+{
+    time_t t = (time_t)time_now();
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+        memcpy(out, "1970-01-01", 11);
+}
+
+static bool leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* True when s is a real calendar date YYYY-MM-DD (years 2000..9998). */
+static bool real_date(const char *s, int *y, int *m, int *dd)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    *m = (s[5] - '0') * 10 + (s[6] - '0');
+    *dd = (s[8] - '0') * 10 + (s[9] - '0');
+    if (*y < 2000 || *y > 9998 || *m < 1 || *m > 12 || *dd < 1)
+        return false;
+    int max = days[*m - 1] + (*m == 2 && leap(*y) ? 1 : 0);
+    return *dd <= max;
+}
+
+void post_max_until(const char *ymd, char out[11])
+{
+    int y, m, dd;
+    if (!real_date(ymd, &y, &m, &dd)) {
+        memcpy(out, "1970-01-01", 11);
+        return;
+    }
+    if (m == 2 && dd == 29)
+        dd = 28;
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", (y + 1) % 10000, m % 100, dd % 100);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+
+/* The date (Belgrade) of a Unix time, YYYY-MM-DD. */
+static void date_of(int64_t at, char out[11])
+{
+    time_t t = (time_t)at;
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+        memcpy(out, "1970-01-01", 11);
+}
+
+/* --- validation ---------------------------------------------------------------------- */
+
+static void err_add(form_errors *e, const char *field, form_error_code code, int64_t min,
+                    int64_t max)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->n_items; i++)
+        if (strcmp(e->items[i].field, field) == 0)
+            return;
+    if (e->n_items < sizeof e->items / sizeof e->items[0])
+        e->items[e->n_items++] = (form_error){.field = field, .code = code, .min = min, .max = max};
+}
+
+static bool in_list(const char *v, const char *const *list)
+{
+    for (size_t i = 0; v && list[i]; i++)
+        if (strcmp(v, list[i]) == 0)
+            return true;
+    return false;
+}
+
+static size_t code_points(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Checks one text field: required or not, at most max characters, valid
+ * UTF-8 without control characters (newlines and tabs allowed when
+ * multiline). */
+static void check_text(form_errors *e, const char *field, const char *v, bool required, size_t max,
+                       bool multiline)
+{
+    if (!v || !*v) {
+        if (required)
+            err_add(e, field, FE_REQUIRED, 0, 0);
+        return;
+    }
+    size_t n = strlen(v);
+    if (!utf8_valid(v, n, false)) {
+        err_add(e, field, FE_INVALID, 0, 0);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) || c == 0x7f) {
+            err_add(e, field, FE_CONTROL_CHARS, 0, 0);
+            return;
+        }
+    }
+    if (code_points(v) > max)
+        err_add(e, field, FE_TOO_LONG, 0, (int64_t)max);
+}
+
+/* Every code of list known in table (NACE: a division); at most
+ * MATCH_MAX_CODES, none twice. */
+static db_status check_codes(db *d, form_errors *e, const char *field, const char *table,
+                             const char *const *list, size_t n)
+{
+    if (n > MATCH_MAX_CODES) {
+        err_add(e, field, FE_TOO_LONG, 0, MATCH_MAX_CODES);
+        return DB_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ref_item *it = NULL;
+        db_status st = ref_get(d, table, list[i], LANG_EN, &it);
+        if (st != DB_OK)
+            return st;
+        bool division = it && (strcmp(table, "nace") != 0 || (it->parent && *it->parent));
+        for (size_t k = 0; k < i && division; k++)
+            division = strcmp(list[k], list[i]) != 0;
+        if (!division) {
+            err_add(e, field, FE_UNKNOWN_CODE, 0, 0);
+            return DB_OK;
+        }
+    }
+    return DB_OK;
+}
+
+/* Days from 1970-01-01 of a real date (for FE_RANGE on valid_until). */
+static int64_t day_number(const char *ymd)
+{
+    int y, m, dd;
+    if (!real_date(ymd, &y, &m, &dd))
+        return 0;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = dd, .tm_hour = 12};
+    return (int64_t)timegm(&tm) / 86400;
+}
+
+db_status post_validate(db *d, const post_rec *in, form_errors *errs)
+{
+    if (!in_list(in->kind, post_kinds))
+        err_add(errs, "kind", in->kind ? FE_CHOICE : FE_REQUIRED, 0, 0);
+    if (!in_list(in->topic, post_topics))
+        err_add(errs, "topic", in->topic ? FE_CHOICE : FE_REQUIRED, 0, 0);
+    if (!in_list(in->lang, post_langs))
+        err_add(errs, "lang", in->lang ? FE_CHOICE : FE_REQUIRED, 0, 0);
+    if (in->visibility && !in_list(in->visibility, post_visibilities))
+        err_add(errs, "visibility", FE_CHOICE, 0, 0);
+    check_text(errs, "title", in->title, true, POST_TITLE_MAX, false);
+    check_text(errs, "body", in->body, true, POST_BODY_MAX, true);
+    check_text(errs, "title_tr", in->title_tr, false, POST_TITLE_MAX, false);
+    check_text(errs, "body_tr", in->body_tr, false, POST_BODY_MAX, true);
+    db_status st = check_codes(d, errs, "nace", "nace", in->nace, in->n_nace);
+    if (st == DB_OK)
+        st = check_codes(d, errs, "fos", "fos", in->fos, in->n_fos);
+    if (st == DB_OK)
+        st = check_codes(d, errs, "geo", "geo", in->geo, in->n_geo);
+    if (st != DB_OK)
+        return st;
+    char today[11], from[11], max[11];
+    post_today(today);
+    if (in->published_at)
+        date_of(in->published_at, from);
+    else
+        memcpy(from, today, 11);
+    post_max_until(from, max);
+    int y, m, dd;
+    if (!in->valid_until || !*in->valid_until)
+        err_add(errs, "valid_until", FE_REQUIRED, 0, 0);
+    else if (!real_date(in->valid_until, &y, &m, &dd))
+        err_add(errs, "valid_until", FE_DATE, 0, 0);
+    else if (strcmp(in->valid_until, today) < 0 || strcmp(in->valid_until, max) > 0)
+        err_add(errs, "valid_until", FE_RANGE, day_number(today), day_number(max));
+    return DB_OK;
+}
+
+void post_error_text(buf *out, lang_id lang, const form_error *e)
+{
+    if (e->code == FE_RANGE && e->field && strcmp(e->field, "valid_until") == 0) {
+        buf a = BUF_INIT, b = BUF_INIT;
+        i18n_fmt_date(&a, lang, e->min * 86400 + 43200);
+        i18n_fmt_date(&b, lang, e->max * 86400 + 43200);
+        buf_printf(out, T(lang, MSG_POST_ERR_UNTIL), buf_str(&a), buf_str(&b));
+        buf_free(&a);
+        buf_free(&b);
+        return;
+    }
+    form_error_text(out, lang, e);
+}
+
+/* --- writes ----------------------------------------------------------------------------- */
+
+static const char SQL_INSERT[] =
+    "INSERT INTO post(org_id, author_id, kind, topic, lang, title, body, title_tr, body_tr,"
+    "                 visibility, valid_until, published_at, created_at, created_by, updated_at,"
+    "                 updated_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $2, $12, $2)";
+static const char SQL_UPDATE[] =
+    "UPDATE post SET kind = $2, topic = $3, lang = $4, title = $5, body = $6, title_tr = $7,"
+    "       body_tr = $8, visibility = $9, valid_until = $10, updated_at = $11, updated_by = $12"
+    " WHERE id = $1";
+static const char SQL_STATE[] =
+    "SELECT status, published_at, org_id, author_id FROM post WHERE id = $1";
+static const char SQL_DEL_NACE[] = "DELETE FROM post_nace WHERE post_id = $1";
+static const char SQL_DEL_FOS[] = "DELETE FROM post_fos WHERE post_id = $1";
+static const char SQL_DEL_GEO[] = "DELETE FROM post_geo WHERE post_id = $1";
+static const char SQL_DEL_WORD[] = "DELETE FROM post_word WHERE post_id = $1";
+static const char SQL_PUT_NACE[] = "INSERT INTO post_nace(post_id, code) VALUES ($1, $2)";
+static const char SQL_PUT_FOS[] = "INSERT INTO post_fos(post_id, code) VALUES ($1, $2)";
+static const char SQL_PUT_GEO[] = "INSERT INTO post_geo(post_id, code) VALUES ($1, $2)";
+static const char SQL_PUT_WORD[] = "INSERT OR IGNORE INTO post_word(word, post_id) VALUES ($2, $1)";
+
+bool post_subject(arena *a, const post_rec *p, const char *today, bool same_kind, match_subject *s)
+{
+    memset(s, 0, sizeof *s);
+    s->post_id = p->id;
+    s->org_id = p->org_id;
+    bool offer = p->kind && strcmp(p->kind, "offer") == 0;
+    s->want_kind = (offer != same_kind) ? "request" : "offer";
+    s->today = today;
+    s->nace = p->nace;
+    s->n_nace = p->n_nace;
+    s->fos = p->fos;
+    s->n_fos = p->n_fos;
+    s->geo = p->geo;
+    s->n_geo = p->n_geo;
+    const char *texts[] = {p->title, p->title_tr, p->body, p->body_tr};
+    const char **w;
+    size_t n;
+    if (!match_words(a, texts, 4, &w, &n))
+        return false;
+    s->words = w;
+    s->n_words = n;
+    return true;
+}
+
+static db_status put_list(db *d, const char *sql, int64_t id, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        db_status st = db_do(d, sql, DB_ARGS(DBI(id), DBT(list[i])));
+        if (st != DB_OK)
+            return st;
+    }
+    return DB_OK;
+}
+
+/* Writes the codes and words of post id (after deleting the old ones when
+ * replace) and recomputes its matches. */
+static db_status put_parts(db *d, int64_t id, const post_rec *in, bool replace, bool matches,
+                           size_t *n_matches)
+{
+    db_status st = DB_OK;
+    if (replace) {
+        const char *dels[] = {SQL_DEL_NACE, SQL_DEL_FOS, SQL_DEL_GEO, SQL_DEL_WORD};
+        for (size_t i = 0; i < 4 && st == DB_OK; i++)
+            st = db_do(d, dels[i], DB_ARGS(DBI(id)));
+    }
+    if (st == DB_OK)
+        st = put_list(d, SQL_PUT_NACE, id, in->nace, in->n_nace);
+    if (st == DB_OK)
+        st = put_list(d, SQL_PUT_FOS, id, in->fos, in->n_fos);
+    if (st == DB_OK)
+        st = put_list(d, SQL_PUT_GEO, id, in->geo, in->n_geo);
+    if (st != DB_OK)
+        return st;
+    arena scratch = ARENA_INIT; /* the candidates' table: freed here, retries start afresh */
+    arena *a = &scratch;
+    char today[11];
+    post_today(today);
+    post_rec p = *in;
+    p.id = id;
+    match_subject s;
+    if (!post_subject(a, &p, today, false, &s)) {
+        st = DB_NOMEM;
+    } else {
+        for (size_t i = 0; i < s.n_words && st == DB_OK; i++)
+            st = db_do(d, SQL_PUT_WORD, DB_ARGS(DBI(id), DBT(s.words[i])));
+        if (st == DB_OK && matches)
+            st = match_store(d, a, &s, n_matches);
+    }
+    arena_free(a);
+    return st;
+}
+
+typedef struct write_ctx {
+    const post_rec *in;
+    form_errors *errs;
+    int64_t id;
+    const char *reason; /* close, hide, report */
+    const char *base_url;
+    int64_t person_id;
+    int64_t n_reports;
+} write_ctx;
+
+static void detail_post(buf *o, const post_rec *in, size_t n_matches)
+{
+    buf_putc(o, '{');
+    json_put_key(o, "org_id", true);
+    json_put_int(o, in->org_id);
+    json_put_key(o, "kind", false);
+    json_put_string(o, in->kind);
+    json_put_key(o, "topic", false);
+    json_put_string(o, in->topic);
+    json_put_key(o, "title", false);
+    json_put_string(o, in->title);
+    json_put_key(o, "valid_until", false);
+    json_put_string(o, in->valid_until);
+    json_put_key(o, "matches", false);
+    json_put_int(o, (int64_t)n_matches);
+    buf_putc(o, '}');
+}
+
+static const char SQL_DEMO[] = "UPDATE post SET is_demo = 1 WHERE id = $1";
+
+db_status post_insert_tx(db *d, const post_rec *in, int64_t actor_id, int64_t published_at,
+                         unsigned flags, form_errors *errs, int64_t *id, size_t *n_matches)
+{
+    assert(db_in_tx(d));
+    errs->n_items = 0;
+    db_status st = post_validate(d, in, errs);
+    if (st != DB_OK)
+        return st;
+    if (errs->n_items)
+        return DB_CONSTRAINT;
+    int64_t now = published_at ? published_at : time_now();
+    st = db_do(d, SQL_INSERT,
+               DB_ARGS(DBI(in->org_id), actor_id ? DBI(actor_id) : DBNULL, DBT(in->kind),
+                       DBT(in->topic), DBT(in->lang), DBT(in->title), DBT(in->body),
+                       DBT(in->title_tr && *in->title_tr ? in->title_tr : NULL),
+                       DBT(in->body_tr && *in->body_tr ? in->body_tr : NULL),
+                       DBT(in->visibility ? in->visibility : "public"), DBT(in->valid_until),
+                       DBI(now)));
+    if (st != DB_OK)
+        return st;
+    *id = db_last_id(d);
+    if ((flags & POST_INSERT_DEMO) && (st = db_do(d, SQL_DEMO, DB_ARGS(DBI(*id)))) != DB_OK)
+        return st;
+    return put_parts(d, *id, in, false, !(flags & POST_INSERT_NO_MATCHES), n_matches);
+}
+
+static db_status create_body(tx *t, void *ctx)
+{
+    write_ctx *c = ctx;
+    size_t n_matches = 0;
+    db_status st = post_insert_tx(t->d, c->in, t->actor_id, 0, 0, c->errs, &c->id, &n_matches);
+    if (st != DB_OK)
+        return st;
+    t->entity_id = c->id;
+    buf_reset(&t->detail);
+    detail_post(&t->detail, c->in, n_matches);
+    return DB_OK;
+}
+
+db_status post_create(db *d, const post_rec *in, int64_t actor_id, const char *ip,
+                      form_errors *errs, int64_t *id)
+{
+    form_errors local = {0};
+    write_ctx c = {.in = in, .errs = errs ? errs : &local};
+    tx t = TX_INIT(actor_id, ip, "post_create", "post", 0);
+    t.bump = TX_DIRECTORY;
+    db_status st = tx_write(d, &t, create_body, &c);
+    if (st == DB_OK && id)
+        *id = c.id;
+    return st;
+}
+
+/* Reads the state of post id: DB_DONE when none. */
+static db_status read_state(db *d, int64_t id, char status[8], int64_t *published_at,
+                            int64_t *org_id, int64_t *author_id)
+{
+    db_stmt *s = db_query(d, SQL_STATE, DB_ARGS(DBI(id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        snprintf(status, 8, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+        *published_at = db_col_int(s, 1);
+        *org_id = db_col_int(s, 2);
+        *author_id = db_col_int(s, 3);
+        st = DB_OK;
+    }
+    db_reset(s);
+    return st;
+}
+
+static db_status update_body(tx *t, void *ctx)
+{
+    write_ctx *c = ctx;
+    c->errs->n_items = 0;
+    char status[8];
+    int64_t published_at, org_id, author_id;
+    db_status st = read_state(t->d, c->in->id, status, &published_at, &org_id, &author_id);
+    if (st != DB_OK)
+        return st;
+    if (strcmp(status, "open") != 0) {
+        err_add(c->errs, "status", FE_INVALID, 0, 0);
+        return DB_CONSTRAINT;
+    }
+    post_rec in = *c->in;
+    in.org_id = org_id; /* a post stays with its organisation */
+    in.published_at = published_at;
+    st = post_validate(t->d, &in, c->errs);
+    if (st != DB_OK)
+        return st;
+    if (c->errs->n_items)
+        return DB_CONSTRAINT;
+    st = db_do(t->d, SQL_UPDATE,
+               DB_ARGS(DBI(in.id), DBT(in.kind), DBT(in.topic), DBT(in.lang), DBT(in.title),
+                       DBT(in.body), DBT(in.title_tr && *in.title_tr ? in.title_tr : NULL),
+                       DBT(in.body_tr && *in.body_tr ? in.body_tr : NULL),
+                       DBT(in.visibility ? in.visibility : "public"), DBT(in.valid_until),
+                       DBI(time_now()), t->actor_id ? DBI(t->actor_id) : DBNULL));
+    size_t n_matches = 0;
+    if (st == DB_OK)
+        st = put_parts(t->d, in.id, &in, true, true, &n_matches);
+    buf_reset(&t->detail);
+    detail_post(&t->detail, &in, n_matches);
+    return st;
+}
+
+db_status post_update(db *d, const post_rec *in, int64_t actor_id, const char *ip,
+                      form_errors *errs)
+{
+    form_errors local = {0};
+    write_ctx c = {.in = in, .errs = errs ? errs : &local};
+    tx t = TX_INIT(actor_id, ip, "post_update", "post", in->id);
+    t.bump = TX_DIRECTORY;
+    return tx_write(d, &t, update_body, &c);
+}
+
+static const char SQL_CLOSE[] =
+    "UPDATE post SET status = 'closed', close_reason = $2, closed_at = $3, updated_at = $3,"
+    "       updated_by = $4 WHERE id = $1 AND status = 'open'";
+
+static db_status close_body(tx *t, void *ctx)
+{
+    write_ctx *c = ctx;
+    c->errs->n_items = 0;
+    if (!in_list(c->reason, post_close_reasons)) {
+        err_add(c->errs, "reason", c->reason && *c->reason ? FE_CHOICE : FE_REQUIRED, 0, 0);
+        return DB_CONSTRAINT;
+    }
+    char status[8];
+    int64_t published_at, org_id, author_id;
+    db_status st = read_state(t->d, c->id, status, &published_at, &org_id, &author_id);
+    if (st != DB_OK)
+        return st;
+    if (strcmp(status, "open") != 0) {
+        err_add(c->errs, "status", FE_INVALID, 0, 0);
+        return DB_CONSTRAINT;
+    }
+    int64_t now = time_now();
+    st = db_do(
+        t->d, SQL_CLOSE,
+        DB_ARGS(DBI(c->id), DBT(c->reason), DBI(now), t->actor_id ? DBI(t->actor_id) : DBNULL));
+    if (st == DB_OK)
+        st = match_forget(t->d, c->id);
+    buf_reset(&t->detail);
+    buf_putc(&t->detail, '{');
+    json_put_key(&t->detail, "reason", true);
+    json_put_string(&t->detail, c->reason);
+    buf_putc(&t->detail, '}');
+    return st;
+}
+
+db_status post_close(db *d, int64_t id, const char *reason, int64_t actor_id, const char *ip,
+                     form_errors *errs)
+{
+    form_errors local = {0};
+    write_ctx c = {.id = id, .reason = reason, .errs = errs ? errs : &local};
+    tx t = TX_INIT(actor_id, ip, "post_close", "post", id);
+    t.bump = TX_DIRECTORY;
+    return tx_write(d, &t, close_body, &c);
+}
+
+static const char SQL_HIDE[] =
+    "UPDATE post SET status = 'hidden', hidden_reason = $2, close_reason = NULL,"
+    "       updated_at = $3, updated_by = $4 WHERE id = $1";
+static const char SQL_AUTHOR_MAIL[] =
+    "SELECT p.email, coalesce(p.lang, 'en'), t.title FROM post t JOIN person p ON p.id = "
+    "t.author_id"
+    " WHERE t.id = $1 AND p.erased_at IS NULL AND p.email IS NOT NULL";
+
+static db_status hide_body(tx *t, void *ctx)
+{
+    write_ctx *c = ctx;
+    c->errs->n_items = 0;
+    check_text(c->errs, "reason", c->reason, true, POST_REASON_MAX, false);
+    if (c->errs->n_items)
+        return DB_CONSTRAINT;
+    char status[8];
+    int64_t published_at, org_id, author_id;
+    db_status st = read_state(t->d, c->id, status, &published_at, &org_id, &author_id);
+    if (st != DB_OK)
+        return st;
+    st = db_do(t->d, SQL_HIDE,
+               DB_ARGS(DBI(c->id), DBT(c->reason), DBI(time_now()),
+                       t->actor_id ? DBI(t->actor_id) : DBNULL));
+    if (st == DB_OK)
+        st = match_forget(t->d, c->id);
+    if (st != DB_OK)
+        return st;
+    /* the author hears why, in their language */
+    char to[256] = "", title[POST_TITLE_MAX * 4 + 1] = "";
+    lang_id L = LANG_EN;
+    db_stmt *s = db_query(t->d, SQL_AUTHOR_MAIL, DB_ARGS(DBI(c->id)));
+    if (!s)
+        return DB_ERR;
+    st = db_step(s);
+    if (st == DB_ROW) {
+        snprintf(to, sizeof to, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+        if (!i18n_parse(db_col_text(s, 1), &L))
+            L = LANG_EN;
+        snprintf(title, sizeof title, "%s", db_col_text(s, 2) ? db_col_text(s, 2) : "");
+        st = DB_OK;
+    } else if (st == DB_DONE) {
+        st = DB_OK;
+    }
+    db_reset(s);
+    if (st == DB_OK && *to) {
+        buf subject = BUF_INIT, body = BUF_INIT;
+        buf_puts(&subject, T(L, MSG_POST_HIDE_MAIL_SUBJECT));
+        buf_printf(&body, T(L, MSG_POST_HIDE_MAIL_BODY), title, c->reason);
+        if (c->base_url)
+            buf_printf(&body, "\n\n%s/cooperation/%lld\n", c->base_url, (long long)c->id);
+        st = buf_failed(&subject) || buf_failed(&body)
+                 ? DB_NOMEM
+                 : mail_queue(t->d, to, buf_str(&subject), buf_str(&body));
+        buf_free(&subject);
+        buf_free(&body);
+    }
+    buf_reset(&t->detail);
+    buf_putc(&t->detail, '{');
+    json_put_key(&t->detail, "reason", true);
+    json_put_string(&t->detail, c->reason);
+    json_put_key(&t->detail, "author_mailed", false);
+    json_put_bool(&t->detail, *to != '\0');
+    buf_putc(&t->detail, '}');
+    return st;
+}
+
+db_status post_hide(db *d, int64_t id, const char *reason, int64_t actor_id, const char *ip,
+                    const char *base_url, form_errors *errs)
+{
+    form_errors local = {0};
+    write_ctx c = {.id = id, .reason = reason, .base_url = base_url, .errs = errs ? errs : &local};
+    tx t = TX_INIT(actor_id, ip, "post_hide", "post", id);
+    t.bump = TX_DIRECTORY;
+    return tx_write(d, &t, hide_body, &c);
+}
+
+static const char SQL_REPORT[] =
+    "INSERT INTO post_report(post_id, person_id, reason, created_at) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT(post_id, person_id) DO NOTHING";
+static const char SQL_REPORTS[] = "SELECT count(*) FROM post_report WHERE post_id = $1";
+
+static db_status report_body(tx *t, void *ctx)
+{
+    write_ctx *c = ctx;
+    c->errs->n_items = 0;
+    check_text(c->errs, "reason", c->reason, false, POST_REASON_MAX, false);
+    if (c->errs->n_items)
+        return DB_CONSTRAINT;
+    char status[8];
+    int64_t published_at, org_id, author_id;
+    db_status st = read_state(t->d, c->id, status, &published_at, &org_id, &author_id);
+    if (st != DB_OK)
+        return st;
+    st = db_do(t->d, SQL_REPORT,
+               DB_ARGS(DBI(c->id), DBI(c->person_id),
+                       DBT(c->reason && *c->reason ? c->reason : NULL), DBI(time_now())));
+    if (st == DB_OK)
+        st = db_int(t->d, &c->n_reports, 0, SQL_REPORTS, DB_ARGS(DBI(c->id)));
+    buf_reset(&t->detail);
+    buf_putc(&t->detail, '{');
+    json_put_key(&t->detail, "reports", true);
+    json_put_int(&t->detail, c->n_reports);
+    buf_putc(&t->detail, '}');
+    return st;
+}
+
+db_status post_report(db *d, int64_t id, int64_t person_id, const char *reason, const char *ip,
+                      form_errors *errs, int64_t *n_reports)
+{
+    form_errors local = {0};
+    write_ctx c = {
+        .id = id, .reason = reason, .person_id = person_id, .errs = errs ? errs : &local};
+    tx t = TX_INIT(person_id, ip, "post_report", "post", id);
+    db_status st = tx_write(d, &t, report_body, &c);
+    if (st == DB_OK && n_reports)
+        *n_reports = c.n_reports;
+    return st;
+}
+
+/* --- reads ------------------------------------------------------------------------------ */
+
+#define POST_COLS                                                                                  \
+    "p.id, p.org_id, p.author_id, p.kind, p.topic, p.lang, p.title, p.body, p.title_tr,"           \
+    " p.body_tr, p.visibility, p.valid_until, p.status, p.close_reason, p.hidden_reason,"          \
+    " p.published_at, p.closed_at, p.created_at, p.updated_at, p.is_demo, o.slug, o.name,"         \
+    " o.name_en, a.name, p.valid_until < $2"
+
+static const char SQL_GET[] = "SELECT " POST_COLS " FROM post p JOIN org o ON o.id = p.org_id"
+                              " LEFT JOIN person a ON a.id = p.author_id WHERE p.id = $1";
+static const char SQL_CODES_NACE[] = "SELECT code FROM post_nace WHERE post_id = $1 ORDER BY code";
+static const char SQL_CODES_FOS[] = "SELECT code FROM post_fos WHERE post_id = $1 ORDER BY code";
+static const char SQL_CODES_GEO[] = "SELECT code FROM post_geo WHERE post_id = $1 ORDER BY code";
+
+static void row_post(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    post_rec *p = item;
+    p->id = db_col_int(s, 0);
+    p->org_id = db_col_int(s, 1);
+    p->author_id = db_col_int(s, 2);
+    p->kind = db_col_dup(a, s, 3, oom);
+    p->topic = db_col_dup(a, s, 4, oom);
+    p->lang = db_col_dup(a, s, 5, oom);
+    p->title = db_col_dup(a, s, 6, oom);
+    p->body = db_col_dup(a, s, 7, oom);
+    p->title_tr = db_col_dup(a, s, 8, oom);
+    p->body_tr = db_col_dup(a, s, 9, oom);
+    p->visibility = db_col_dup(a, s, 10, oom);
+    p->valid_until = db_col_dup(a, s, 11, oom);
+    p->status = db_col_dup(a, s, 12, oom);
+    p->close_reason = db_col_dup(a, s, 13, oom);
+    p->hidden_reason = db_col_dup(a, s, 14, oom);
+    p->published_at = db_col_int(s, 15);
+    p->closed_at = db_col_int(s, 16);
+    p->created_at = db_col_int(s, 17);
+    p->updated_at = db_col_int(s, 18);
+    p->is_demo = db_col_int(s, 19) != 0;
+    p->org_slug = db_col_dup(a, s, 20, oom);
+    p->org_name = db_col_dup(a, s, 21, oom);
+    p->org_name_en = db_col_dup(a, s, 22, oom);
+    p->author_name = db_col_dup(a, s, 23, oom);
+    p->expired = db_col_int(s, 24) != 0 && p->status && strcmp(p->status, "open") == 0;
+}
+
+static void row_code(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    *(const char **)item = db_col_dup(a, s, 0, oom);
+}
+
+static db_status codes(db *d, arena *a, const char *sql, int64_t id, const char ***list, size_t *n)
+{
+    *list = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, sql, DB_ARGS(DBI(id)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)list, n, sizeof **list, row_code, NULL);
+}
+
+db_status post_get(db *d, arena *a, int64_t id, post_rec *out, bool *found)
+{
+    memset(out, 0, sizeof *out);
+    *found = false;
+    char today[11];
+    post_today(today);
+    db_stmt *s = db_query(d, SQL_GET, DB_ARGS(DBI(id), DBT(today)));
+    if (!s)
+        return DB_ERR;
+    post_rec *items = NULL;
+    size_t n = 0;
+    db_status st = db_collect(s, a, (void **)&items, &n, sizeof *items, row_post, NULL);
+    if (st != DB_OK || n == 0)
+        return st;
+    *out = items[0];
+    *found = true;
+    st = codes(d, a, SQL_CODES_NACE, id, &out->nace, &out->n_nace);
+    if (st == DB_OK)
+        st = codes(d, a, SQL_CODES_FOS, id, &out->fos, &out->n_fos);
+    if (st == DB_OK)
+        st = codes(d, a, SQL_CODES_GEO, id, &out->geo, &out->n_geo);
+    return st;
+}
+
+/* The board: $2 today; $3 kind, $4 topic, $5 sector, $6 geo, $7 cluster,
+ * $8 org, $9 members (1: members-only posts too); $10, $11 the keyset
+ * (published_at, id) or (valid_until, id) of the post after which to
+ * start (NULL: the start), $12 the limit. $1 is unused (POST_COLS has $2). */
+#define BOARD_WHERE                                                                                \
+    " FROM post p JOIN org o ON o.id = p.org_id LEFT JOIN person a ON a.id = p.author_id"          \
+    " WHERE p.status = 'open' AND p.valid_until >= $2 AND $1 = 1"                                  \
+    "   AND ($3 IS NULL OR p.kind = $3) AND ($4 IS NULL OR p.topic = $4)"                          \
+    "   AND ($5 IS NULL OR EXISTS (SELECT 1 FROM post_nace x WHERE x.post_id = p.id"               \
+    "                                                        AND x.code = $5))"                    \
+    "   AND ($6 IS NULL OR EXISTS (SELECT 1 FROM post_geo x WHERE x.post_id = p.id"                \
+    "                                                       AND x.code = $6))"                     \
+    "   AND ($7 = 0 OR p.org_id = $7 OR EXISTS (SELECT 1 FROM cluster_member m"                    \
+    "        WHERE m.org_id = p.org_id AND m.cluster_id = $7"                                      \
+    "          AND (m.left_on IS NULL OR m.left_on > $2)))"                                        \
+    "   AND ($8 = 0 OR p.org_id = $8) AND ($9 = 1 OR p.visibility = 'public')"
+static const char SQL_BOARD_NEWEST[] =
+    "SELECT " POST_COLS BOARD_WHERE
+    "   AND ($10 IS NULL OR p.published_at < $10 OR (p.published_at = $10 AND p.id < $11))"
+    " ORDER BY p.published_at DESC, p.id DESC LIMIT $12";
+static const char SQL_BOARD_CLOSING[] =
+    "SELECT " POST_COLS BOARD_WHERE
+    "   AND ($10 IS NULL OR p.valid_until > $10 OR (p.valid_until = $10 AND p.id > $11))"
+    " ORDER BY p.valid_until, p.id LIMIT $12";
+static const char SQL_KEY_NEWEST[] = "SELECT published_at FROM post WHERE id = $1";
+static const char SQL_KEY_CLOSING[] = "SELECT valid_until FROM post WHERE id = $1";
+
+db_status post_list(db *d, arena *a, const post_query *q, post_rec **items, size_t *n, bool *more)
+{
+    *items = NULL;
+    *n = 0;
+    *more = false;
+    char today[11];
+    post_today(today);
+    int limit = q->limit < 1 ? 20 : q->limit > 100 ? 100 : q->limit;
+    bool newest = q->sort == POST_SORT_NEWEST;
+    db_val key = DBNULL;
+    if (q->after_id > 0) {
+        db_stmt *k =
+            db_query(d, newest ? SQL_KEY_NEWEST : SQL_KEY_CLOSING, DB_ARGS(DBI(q->after_id)));
+        if (!k)
+            return DB_ERR;
+        db_status st = db_step(k);
+        if (st == DB_ROW)
+            key = newest ? DBI(db_col_int(k, 0)) : DBT(arena_strdup(a, db_col_text(k, 0)));
+        db_reset(k);
+        if (st == DB_DONE)
+            return DB_OK; /* no such post: an empty page */
+        if (st != DB_ROW)
+            return st;
+        if (key.kind == DBV_TEXT && !key.s)
+            return DB_NOMEM;
+    }
+    db_stmt *s = db_query(d, newest ? SQL_BOARD_NEWEST : SQL_BOARD_CLOSING,
+                          DB_ARGS(DBI(1), DBT(today), DBT(q->kind), DBT(q->topic), DBT(q->sector),
+                                  DBT(q->geo), DBI(q->cluster_id), DBI(q->org_id),
+                                  DBI(q->members ? 1 : 0), key, DBI(q->after_id), DBI(limit + 1)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_collect(s, a, (void **)items, n, sizeof **items, row_post, NULL);
+    if (st == DB_OK && *n > (size_t)limit) {
+        *n = (size_t)limit;
+        *more = true;
+    }
+    return st;
+}
+
+/* The stored matches: $1 the post, $2 today, $3 members, $4 limit. */
+static const char SQL_MATCHES[] =
+    "SELECT m.target_post, coalesce(t.org_id, m.target_org), m.score, m.cross_cluster, m.nace,"
+    "       m.fos, m.geo, m.words, t.title, t.kind, t.lang, o.slug, o.name, o.name_en, t.title_tr"
+    "  FROM post_match m LEFT JOIN post t ON t.id = m.target_post"
+    "  JOIN org o ON o.id = coalesce(t.org_id, m.target_org)"
+    " WHERE m.post_id = $1"
+    "   AND (m.target_post IS NULL OR (t.status = 'open' AND t.valid_until >= $2"
+    "        AND ($3 = 1 OR t.visibility = 'public')))"
+    "   AND (m.target_org IS NULL OR o.status = 'published')"
+    " ORDER BY m.score DESC, m.target_post IS NULL, m.target_post DESC, m.target_org DESC"
+    " LIMIT $4";
+
+/* Splits a space-separated list into an arena array. */
+static const char **split(arena *a, const char *s, size_t *n, bool *oom)
+{
+    *n = 0;
+    if (!s || !*s)
+        return NULL;
+    size_t cap = 1;
+    for (const char *p = s; *p; p++)
+        cap += *p == ' ';
+    const char **out = arena_alloc(a, cap * sizeof *out);
+    if (!out) {
+        *oom = true;
+        return NULL;
+    }
+    const char *p = s;
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len) {
+            out[*n] = arena_strndup(a, p, len);
+            if (!out[*n]) {
+                *oom = true;
+                return NULL;
+            }
+            (*n)++;
+        }
+        p += len;
+        if (*p == ' ')
+            p++;
+    }
+    return out;
+}
+
+static void row_match(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    post_match_rec *m = item;
+    m->hit.post_id = db_col_is_null(s, 0) ? 0 : db_col_int(s, 0);
+    m->hit.org_id = db_col_int(s, 1);
+    m->hit.score = (int)db_col_int(s, 2);
+    m->hit.cross_cluster = db_col_int(s, 3) != 0;
+    m->hit.nace = split(a, db_col_text(s, 4), &m->hit.n_nace, oom);
+    m->hit.fos = split(a, db_col_text(s, 5), &m->hit.n_fos, oom);
+    m->hit.geo = split(a, db_col_text(s, 6), &m->hit.n_geo, oom);
+    m->hit.words = split(a, db_col_text(s, 7), &m->hit.n_words, oom);
+    m->title = db_col_dup(a, s, 8, oom);
+    m->kind = db_col_dup(a, s, 9, oom);
+    m->lang = db_col_dup(a, s, 10, oom);
+    m->org_slug = db_col_dup(a, s, 11, oom);
+    m->org_name = db_col_dup(a, s, 12, oom);
+    m->org_name_en = db_col_dup(a, s, 13, oom);
+    m->title_tr = db_col_dup(a, s, 14, oom);
+}
+
+db_status post_matches(db *d, arena *a, int64_t id, bool members, size_t limit,
+                       post_match_rec **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    char today[11];
+    post_today(today);
+    db_stmt *s =
+        db_query(d, SQL_MATCHES, DB_ARGS(DBI(id), DBT(today), DBI(members ? 1 : 0), DBI(limit)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)items, n, sizeof **items, row_match, NULL);
+}
+
+static const char SQL_BRIEF[] =
+    "SELECT p.title, p.kind, p.lang, o.slug, o.name, o.name_en, p.visibility, p.title_tr"
+    "  FROM post p JOIN org o ON o.id = p.org_id WHERE p.id = $1";
+
+db_status post_similar(db *d, arena *a, const post_rec *p, bool members, size_t limit,
+                       post_match_rec **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    char today[11];
+    post_today(today);
+    match_subject s;
+    if (!post_subject(a, p, today, true, &s))
+        return DB_NOMEM;
+    match_hit *hits = NULL;
+    size_t n_hits = 0;
+    /* fewer postings than for stored matches: this runs on every view */
+    db_status st = match_find(d, a, &s, MATCH_POSTS | MATCH_NO_BONUS, limit * 2, MATCH_PER_LIST / 4,
+                              &hits, &n_hits);
+    if (st != DB_OK || n_hits == 0)
+        return st;
+    post_match_rec *out = arena_zalloc(a, n_hits * sizeof *out);
+    if (!out)
+        return DB_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < n_hits && k < limit; i++) {
+        db_stmt *q = db_query(d, SQL_BRIEF, DB_ARGS(DBI(hits[i].post_id)));
+        if (!q)
+            return DB_ERR;
+        bool oom = false;
+        st = db_step(q);
+        if (st == DB_ROW) {
+            const char *vis = db_col_text(q, 6);
+            if (members || (vis && strcmp(vis, "public") == 0)) {
+                post_match_rec *m = &out[k++];
+                m->hit = hits[i];
+                m->title = db_col_dup(a, q, 0, &oom);
+                m->kind = db_col_dup(a, q, 1, &oom);
+                m->lang = db_col_dup(a, q, 2, &oom);
+                m->org_slug = db_col_dup(a, q, 3, &oom);
+                m->org_name = db_col_dup(a, q, 4, &oom);
+                m->org_name_en = db_col_dup(a, q, 5, &oom);
+                m->title_tr = db_col_dup(a, q, 7, &oom);
+            }
+            st = DB_OK;
+        } else if (st == DB_DONE) {
+            st = DB_OK;
+        }
+        db_reset(q);
+        if (oom)
+            return DB_NOMEM;
+        if (st != DB_OK)
+            return st;
+    }
+    *items = out;
+    *n = k;
+    return DB_OK;
+}
+
+static const char SQL_REPORTED[] =
+    "SELECT " POST_COLS ", r.n FROM (SELECT post_id, count(*) AS n FROM post_report"
+    "   GROUP BY post_id HAVING count(*) >= $1) r JOIN post p ON p.id = r.post_id"
+    "  JOIN org o ON o.id = p.org_id LEFT JOIN person a ON a.id = p.author_id"
+    " WHERE p.status <> 'hidden' ORDER BY r.n DESC, p.id DESC LIMIT 50";
+
+typedef struct reported_row {
+    post_rec p;
+    int64_t n;
+} reported_row;
+
+static void row_reported(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    reported_row *r = item;
+    row_post(s, a, &r->p, oom, ctx);
+    r->n = db_col_int(s, 25);
+}
+
+db_status post_reported(db *d, arena *a, post_rec **items, int64_t **n_reports, size_t *n)
+{
+    *items = NULL;
+    *n_reports = NULL;
+    *n = 0;
+    char today[11];
+    post_today(today);
+    db_stmt *s = db_query(d, SQL_REPORTED, DB_ARGS(DBI(POST_REPORTS_FLAG), DBT(today)));
+    if (!s)
+        return DB_ERR;
+    reported_row *rows = NULL;
+    size_t nr = 0;
+    db_status st = db_collect(s, a, (void **)&rows, &nr, sizeof *rows, row_reported, NULL);
+    if (st != DB_OK || nr == 0)
+        return st;
+    post_rec *p = arena_alloc(a, nr * sizeof *p);
+    int64_t *c = arena_alloc(a, nr * sizeof *c);
+    if (!p || !c)
+        return DB_NOMEM;
+    for (size_t i = 0; i < nr; i++) {
+        p[i] = rows[i].p;
+        c[i] = rows[i].n;
+    }
+    *items = p;
+    *n_reports = c;
+    *n = nr;
+    return DB_OK;
+}
+
+/* --- organisations for forms and filters ------------------------------------------- */
+
+static const char SQL_ORGS_FOR[] =
+    "SELECT DISTINCT o.id, o.slug, o.name, o.name_en FROM affiliation f JOIN org o ON o.id = "
+    "f.org_id"
+    " WHERE f.person_id = $1 AND f.ended_at IS NULL"
+    "   AND (f.role = 'representative'"
+    "        OR (f.role = 'manager' AND o.kind IN ('cluster', 'cluster_initiative')))"
+    " ORDER BY o.name_folded, o.id";
+/* Clusters with members: an empty cluster has no posts to filter by (and
+ * a directory of 100,000 entries holds thousands of cluster entries: the
+ * select of them all made /cooperation 216 KB). */
+static const char SQL_CLUSTERS[] =
+    "SELECT id, slug, name, name_en FROM org o WHERE kind IN ('cluster', 'cluster_initiative')"
+    "   AND status = 'published'"
+    "   AND EXISTS (SELECT 1 FROM cluster_member m WHERE m.cluster_id = o.id)"
+    " ORDER BY name_folded, id";
+static const char SQL_CLUSTER_ID[] =
+    "SELECT id FROM org WHERE slug = $1 AND kind IN ('cluster', 'cluster_initiative')"
+    "   AND status = 'published'";
+
+static void row_org(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    post_org *o = item;
+    o->id = db_col_int(s, 0);
+    o->slug = db_col_dup(a, s, 1, oom);
+    o->name = db_col_dup(a, s, 2, oom);
+    o->name_en = db_col_dup(a, s, 3, oom);
+}
+
+db_status post_orgs_for(db *d, arena *a, int64_t person_id, post_org **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_ORGS_FOR, DB_ARGS(DBI(person_id)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)items, n, sizeof **items, row_org, NULL);
+}
+
+db_status post_clusters(db *d, arena *a, post_org **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_CLUSTERS, DB_NONE);
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)items, n, sizeof **items, row_org, NULL);
+}
+
+db_status post_cluster_id(db *d, const char *slug, int64_t *id)
+{
+    return db_int(d, id, 0, SQL_CLUSTER_ID, DB_ARGS(DBT(slug)));
+}

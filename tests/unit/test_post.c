@@ -1,0 +1,474 @@
+/* test_post.c: the cooperation board's model (model/post.c) and its
+ * matching (model/match.c) on a real, freshly migrated database, with
+ * hand-made posts whose ranking can be checked by eye: the scoring
+ * function, folding across scripts (a request in Cyrillic finds an offer
+ * in Latin by the same words), the author's own organisation never
+ * matched, the bonus for organisations without a common cluster, the
+ * explanations, every refusal of post_validate (nothing stored), expiry,
+ * closing, hiding (the author is mailed) and reports. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "i18n/i18n.h"
+#include "model/match.h"
+#include "model/post.h"
+
+#include "testdb.h"
+
+typedef struct fixture {
+    testdb t;
+    arena a;
+    char today[11], until[11];
+} fixture;
+
+/* Organisations: two clusters, members A and D of K1, B of K2, C of none. */
+enum { K1 = 10, K2 = 11, ORG_A = 20, ORG_B = 21, ORG_C = 22, ORG_D = 23 };
+
+static const char SEED[] =
+    "INSERT INTO person(id, name, email, created_at, updated_at, lang) VALUES"
+    " (1, 'Ana Autor', 'ana@example.com', 0, 0, 'sr-Cyrl'), (2, 'Boris', 'b@example.com', 0, 0, "
+    "NULL),"
+    " (3, 'Cica', 'c@example.com', 0, 0, NULL);"
+    "INSERT INTO org(id, slug, name, kind, status, created_at, updated_at, name_folded) VALUES"
+    " (10, 'k1', 'Vojvodina Metal Cluster', 'cluster', 'published', 0, 0, 'k1'),"
+    " (11, 'k2', 'NiCAT', 'cluster', 'published', 0, 0, 'k2'),"
+    " (20, 'a', 'Metal A', 'company', 'published', 0, 0, 'a'),"
+    " (21, 'b', 'Soft B', 'company', 'published', 0, 0, 'b'),"
+    " (22, 'c', 'Far C', 'company', 'published', 0, 0, 'c'),"
+    " (23, 'd', 'Neighbour D', 'company', 'published', 0, 0, 'd');"
+    "INSERT INTO cluster_member(cluster_id, org_id, joined_on) VALUES"
+    " (10, 20, '2020-01-01'), (10, 23, '2020-01-01'), (11, 21, '2020-01-01')";
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f || testdb_open_seeded(&f->t, SEED) != 0) {
+        free(f);
+        return -1;
+    }
+    time_set_now(time_now()); /* one instant for the whole test */
+    post_today(f->today);
+    /* a month ahead: well inside the 12 months */
+    time_t t = (time_t)time_now() + 30 * 86400;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(f->until, sizeof f->until, "%Y-%m-%d", &tm);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    testdb_close(&f->t);
+    arena_free(&f->a);
+    free(f);
+    time_set_now(0);
+    return 0;
+}
+
+static int64_t scalar(fixture *f, const char *sql)
+{
+    int64_t v = -1;
+    assert_int_equal(db_scalar_int(f->t.d, sql, &v), DB_OK);
+    return v;
+}
+
+/* Publishes a post and returns its id (fails the test on any error). */
+static int64_t publish(fixture *f, int64_t org_id, const char *kind, const char *lang,
+                       const char *title, const char *body, const char *nace, const char *geo)
+{
+    static const char *nace_l[1], *geo_l[1];
+    post_rec p = {.org_id = org_id,
+                  .kind = kind,
+                  .topic = "technology",
+                  .lang = lang,
+                  .title = title,
+                  .body = body,
+                  .valid_until = f->until};
+    const char *n1[1] = {nace}, *g1[1] = {geo};
+    (void)nace_l;
+    (void)geo_l;
+    if (nace) {
+        p.nace = n1;
+        p.n_nace = 1;
+    }
+    if (geo) {
+        p.geo = g1;
+        p.n_geo = 1;
+    }
+    form_errors fe = {0};
+    int64_t id = 0;
+    db_status st = post_create(f->t.d, &p, 1, "127.0.0.1", &fe, &id);
+    if (st != DB_OK)
+        fprintf(stderr, "post_create: %s, %zu errors, first %s\n", db_status_name(st), fe.n_items,
+                fe.n_items ? fe.items[0].field : "-");
+    assert_int_equal(st, DB_OK);
+    assert_true(id > 0);
+    return id;
+}
+
+static void test_score_function(void **state)
+{
+    (void)state;
+    assert_int_equal(match_score(0, 0, 0, 0, true), 0); /* nothing shared: no bonus either */
+    assert_int_equal(match_score(1, 0, 0, 0, false), MATCH_W_NACE);
+    assert_int_equal(match_score(0, 1, 0, 0, false), MATCH_W_FOS);
+    assert_int_equal(match_score(0, 0, 5, 0, false), MATCH_MAX_GEO * MATCH_W_GEO);
+    assert_int_equal(match_score(0, 0, 0, 9, false), MATCH_MAX_SHARED * MATCH_W_WORD);
+    assert_int_equal(match_score(1, 0, 1, 2, true),
+                     MATCH_W_NACE + MATCH_W_GEO + 2 * MATCH_W_WORD + MATCH_W_CROSS);
+    /* the same words and division beat a shared region with the bonus */
+    assert_true(match_score(1, 0, 0, 2, false) > match_score(0, 0, 1, 0, true));
+}
+
+static void test_words_fold_across_scripts(void **state)
+{
+    fixture *f = *state;
+    const char *cyr[] = {"Уграђени софтвер и фирмвер за мерне уређаје"};
+    const char *lat[] = {"UGRAĐENI softver, FIRMVER za mikrokontrolere; ugradjeni"};
+    const char **wc, **wl;
+    size_t nc, nl;
+    assert_true(match_words(&f->a, cyr, 1, &wc, &nc));
+    assert_true(match_words(&f->a, lat, 1, &wl, &nl));
+    /* "и", "за" are function words; "мерне" stays */
+    assert_int_equal(nc, 5);
+    assert_string_equal(wc[0], "ugradeni");
+    assert_string_equal(wc[1], "softver");
+    assert_string_equal(wc[2], "firmver");
+    assert_string_equal(wc[3], "merne");
+    assert_string_equal(wc[4], "uredaje");
+    /* đ, dj and Cyrillic ђ are one letter: "ugradjeni" is not a new word */
+    assert_int_equal(nl, 4);
+    assert_string_equal(wl[0], "ugradeni");
+    assert_string_equal(wl[1], "softver");
+    assert_string_equal(wl[2], "firmver");
+    assert_string_equal(wl[3], "mikrokontrolere");
+}
+
+static void test_ranking_and_reasons(void **state)
+{
+    fixture *f = *state;
+    /* offers first, so the request's page lists them */
+    int64_t o_same =
+        publish(f, ORG_B, "offer", "sr-Latn", "Ugrađeni softver i firmver",
+                "Razvijamo firmver za mikrokontrolere (embedded firmware).", "26", NULL);
+    int64_t o_region = publish(f, ORG_C, "offer", "en", "Warehouse space",
+                               "Storage and logistics near Novi Sad.", "52", "R-VO");
+    int64_t o_own =
+        publish(f, ORG_A, "offer", "sr-Latn", "Ugrađeni softver", "Firmver.", "26", "R-VO");
+    int64_t o_neighbour = publish(f, ORG_D, "offer", "sr-Latn", "Ugrađeni softver i firmver",
+                                  "Firmver za mikrokontrolere.", "26", NULL);
+    int64_t r_other =
+        publish(f, ORG_C, "request", "en", "Firmware", "Ugrađeni softver firmver", "26", "R-VO");
+    int64_t req = publish(f, ORG_A, "request", "sr-Cyrl", "Потребан уграђени софтвер",
+                          "Тражимо партнера за фирмвер мерних уређаја.", "26", "R-VO");
+
+    post_rec p;
+    bool found;
+    assert_int_equal(post_get(f->t.d, &f->a, req, &p, &found), DB_OK);
+    assert_true(found);
+    match_subject s;
+    assert_true(post_subject(&f->a, &p, f->today, false, &s));
+    match_hit *h;
+    size_t n;
+    assert_int_equal(match_find(f->t.d, &f->a, &s, MATCH_POSTS, 10, MATCH_PER_LIST, &h, &n), DB_OK);
+    /* the Latin offer with the same words and division first, the one in
+     * the author's own cluster next, the region-only one last; never the
+     * author's own offer, never another request */
+    assert_int_equal(n, 3);
+    assert_int_equal(h[0].post_id, o_same);
+    assert_int_equal(h[1].post_id, o_neighbour);
+    assert_int_equal(h[2].post_id, o_region);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_not_equal(h[i].post_id, o_own);
+        assert_int_not_equal(h[i].post_id, r_other);
+    }
+    /* why: the shared division and the shared words, folded */
+    assert_int_equal(h[0].n_nace, 1);
+    assert_string_equal(h[0].nace[0], "26");
+    assert_int_equal(h[0].n_words, 3); /* ugradeni, softver, firmver */
+    assert_string_equal(h[0].words[0], "ugradeni");
+    assert_true(h[0].cross_cluster);
+    assert_false(h[1].cross_cluster); /* D is in K1 with A */
+    assert_int_equal(h[0].score, match_score(1, 0, 0, 3, true));
+    assert_int_equal(h[1].score, match_score(1, 0, 0, 3, false));
+    assert_int_equal(h[2].n_geo, 1);
+    assert_string_equal(h[2].geo[0], "R-VO");
+    assert_int_equal(h[2].n_nace + h[2].n_words, 0);
+
+    /* stored at publish time, both ways */
+    post_match_rec *m;
+    assert_int_equal(post_matches(f->t.d, &f->a, req, true, 10, &m, &n), DB_OK);
+    assert_true(n >= 3);
+    assert_int_equal(m[0].hit.post_id, o_same);
+    assert_string_equal(m[0].hit.words[1], "softver");
+    assert_int_equal(post_matches(f->t.d, &f->a, o_same, true, 10, &m, &n), DB_OK);
+    bool back = false;
+    for (size_t i = 0; i < n; i++)
+        back |= m[i].hit.post_id == req;
+    assert_true(back);
+    /* organisation profiles: B has division 26 in its profile */
+    assert_int_equal(db_exec(f->t.d, "INSERT INTO org_sector(org_id, code) VALUES (21, '26')"),
+                     DB_OK);
+    assert_int_equal(match_find(f->t.d, &f->a, &s, MATCH_ORGS, 10, MATCH_PER_LIST, &h, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].post_id, 0);
+    assert_int_equal(h[0].org_id, ORG_B);
+
+    /* closing an offer takes it out of every match list */
+    form_errors fe = {0};
+    assert_int_equal(post_close(f->t.d, o_same, "found_partner", 2, NULL, &fe), DB_OK);
+    assert_int_equal(post_matches(f->t.d, &f->a, req, true, 10, &m, &n), DB_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_not_equal(m[i].hit.post_id, o_same);
+    assert_int_equal(post_close(f->t.d, o_same, "found_partner", 2, NULL, &fe), DB_CONSTRAINT);
+    assert_string_equal(fe.items[0].field, "status");
+}
+
+/* One refusal: the field and code expected, and nothing stored. */
+static void refused(fixture *f, const post_rec *p, const char *field, form_error_code code)
+{
+    form_errors fe = {0};
+    int64_t before = scalar(f, "SELECT count(*) FROM post");
+    int64_t audit = scalar(f, "SELECT count(*) FROM audit");
+    int64_t id = 0;
+    assert_int_equal(post_create(f->t.d, p, 1, NULL, &fe, &id), DB_CONSTRAINT);
+    assert_true(fe.n_items >= 1);
+    const form_error *e = form_error_for(&fe, field);
+    if (!e)
+        fprintf(stderr, "no error on %s (first: %s)\n", field, fe.items[0].field);
+    assert_non_null(e);
+    assert_int_equal(e->code, code);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM post"), before);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit"), audit);
+}
+
+static void test_validation(void **state)
+{
+    fixture *f = *state;
+    const char *nace_ok[] = {"26"}, *nace_bad[] = {"26", "99x"}, *nace_section[] = {"C"};
+    const char *geo_bad[] = {"R-XX"};
+    post_rec ok = {.org_id = ORG_A,
+                   .kind = "offer",
+                   .topic = "export",
+                   .lang = "en",
+                   .title = "Export partners",
+                   .body = "We look for distributors.",
+                   .valid_until = f->until,
+                   .nace = nace_ok,
+                   .n_nace = 1};
+    post_rec p = ok;
+    p.title = "";
+    refused(f, &p, "title", FE_REQUIRED);
+    p = ok;
+    char *long_body = calloc(1, POST_BODY_MAX + 2);
+    memset(long_body, 'x', POST_BODY_MAX + 1);
+    p.body = long_body;
+    refused(f, &p, "body", FE_TOO_LONG);
+    free(long_body);
+    p = ok;
+    p.nace = nace_bad;
+    p.n_nace = 2;
+    refused(f, &p, "nace", FE_UNKNOWN_CODE);
+    p = ok;
+    p.nace = nace_section; /* a section is not a division */
+    refused(f, &p, "nace", FE_UNKNOWN_CODE);
+    p = ok;
+    p.geo = geo_bad;
+    p.n_geo = 1;
+    refused(f, &p, "geo", FE_UNKNOWN_CODE);
+    p = ok;
+    p.kind = "gift";
+    refused(f, &p, "kind", FE_CHOICE);
+    p = ok;
+    p.valid_until = "2001-01-01";
+    refused(f, &p, "valid_until", FE_RANGE);
+    char far[11], max[11];
+    post_max_until(f->today, max);
+    assert_true(strcmp(max, f->today) > 0);
+    /* the day after the maximum */
+    time_t t = (time_t)time_now() + 367 * 86400;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(far, sizeof far, "%Y-%m-%d", &tm);
+    p.valid_until = far;
+    refused(f, &p, "valid_until", FE_RANGE);
+    p.valid_until = "2030-02-30";
+    refused(f, &p, "valid_until", FE_DATE);
+    p.valid_until = max; /* the last day allowed is fine */
+    int64_t id = 0;
+    form_errors fe = {0};
+    assert_int_equal(post_create(f->t.d, &p, 1, NULL, &fe, &id), DB_OK);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'post_create'"), 1);
+
+    char out[11];
+    post_max_until("2028-02-29", out);
+    assert_string_equal(out, "2029-02-28");
+    post_max_until("2026-12-31", out);
+    assert_string_equal(out, "2027-12-31");
+}
+
+static void test_expiry(void **state)
+{
+    fixture *f = *state;
+    const char *geo[] = {"R-VO"};
+    post_rec p = {.org_id = ORG_B,
+                  .kind = "offer",
+                  .topic = "training",
+                  .lang = "en",
+                  .title = "Welding course",
+                  .body = "Certified welding training.",
+                  .valid_until = f->today, /* open today, the last day */
+                  .geo = geo,
+                  .n_geo = 1};
+    int64_t id = 0;
+    form_errors fe = {0};
+    assert_int_equal(post_create(f->t.d, &p, 1, NULL, &fe, &id), DB_OK);
+    post_query q = {.limit = 20};
+    post_rec *items;
+    size_t n;
+    bool more;
+    assert_int_equal(post_list(f->t.d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 1);
+    assert_false(items[0].expired);
+    int64_t req = publish(f, ORG_A, "request", "en", "Welding training", "welding", NULL, "R-VO");
+    post_match_rec *m;
+    assert_int_equal(post_matches(f->t.d, &f->a, req, true, 10, &m, &n), DB_OK);
+    assert_int_equal(n, 1);
+
+    /* two days later: off the board and out of matches, the page stays */
+    time_set_now(time_now() + 2 * 86400);
+    assert_int_equal(post_list(f->t.d, &f->a, &q, &items, &n, &more), DB_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_not_equal(items[i].id, id);
+    assert_int_equal(post_matches(f->t.d, &f->a, req, true, 10, &m, &n), DB_OK);
+    assert_int_equal(n, 0);
+    post_rec got;
+    bool found;
+    assert_int_equal(post_get(f->t.d, &f->a, id, &got, &found), DB_OK);
+    assert_true(found);
+    assert_true(got.expired);
+    assert_string_equal(got.status, "open");
+    /* and it cannot be changed any more to a day in the past */
+    got.valid_until = f->today;
+    assert_int_equal(post_update(f->t.d, &got, 1, NULL, &fe), DB_CONSTRAINT);
+    assert_string_equal(fe.items[0].field, "valid_until");
+}
+
+static void test_hide_report_visibility(void **state)
+{
+    fixture *f = *state;
+    int64_t id =
+        publish(f, ORG_A, "offer", "en", "Laser cutting", "Laser cutting capacity.", "25", NULL);
+    int64_t n_reports = 0;
+    form_errors fe = {0};
+    assert_int_equal(post_report(f->t.d, id, 2, "spam", NULL, &fe, &n_reports), DB_OK);
+    assert_int_equal(n_reports, 1);
+    assert_int_equal(post_report(f->t.d, id, 2, NULL, NULL, &fe, &n_reports), DB_OK);
+    assert_int_equal(n_reports, 1); /* once per person */
+    assert_int_equal(post_report(f->t.d, id, 3, NULL, NULL, &fe, &n_reports), DB_OK);
+    assert_int_equal(post_report(f->t.d, id, 1, NULL, NULL, &fe, &n_reports), DB_OK);
+    assert_int_equal(n_reports, 3);
+    post_rec *items;
+    int64_t *counts;
+    size_t n;
+    assert_int_equal(post_reported(f->t.d, &f->a, &items, &counts, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(counts[0], 3);
+
+    /* hiding needs a reason, then mails the author in their language */
+    assert_int_equal(post_hide(f->t.d, id, "", 3, NULL, NULL, &fe), DB_CONSTRAINT);
+    assert_string_equal(fe.items[0].field, "reason");
+    assert_int_equal(scalar(f, "SELECT count(*) FROM outbox"), 0);
+    assert_int_equal(post_hide(f->t.d, id, "Advertising", 3, NULL, "https://scan.example", &fe),
+                     DB_OK);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM outbox WHERE to_addr = 'ana@example.com'"
+                               " AND body LIKE '%Advertising%' AND body LIKE '%/cooperation/%'"),
+                     1);
+    post_query q = {.limit = 20, .members = true};
+    bool more;
+    assert_int_equal(post_list(f->t.d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(post_reported(f->t.d, &f->a, &items, &counts, &n), DB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'post_hide'"), 1);
+
+    /* members-only posts: listed only for members */
+    const char *vis = "members";
+    post_rec p = {.org_id = ORG_B,
+                  .kind = "request",
+                  .topic = "other",
+                  .lang = "en",
+                  .title = "Internal",
+                  .body = "For members.",
+                  .visibility = vis,
+                  .valid_until = f->until};
+    int64_t mid = 0;
+    assert_int_equal(post_create(f->t.d, &p, 1, NULL, &fe, &mid), DB_OK);
+    q.members = false;
+    assert_int_equal(post_list(f->t.d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 0);
+    q.members = true;
+    assert_int_equal(post_list(f->t.d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 1);
+}
+
+static void test_list_keyset(void **state)
+{
+    fixture *f = *state;
+    int64_t ids[5];
+    for (int i = 0; i < 5; i++)
+        ids[i] = publish(f, i % 2 ? ORG_B : ORG_C, i % 2 ? "offer" : "request", "en", "Post",
+                         "Text", "26", NULL);
+    post_query q = {.limit = 2};
+    post_rec *items;
+    size_t n;
+    bool more;
+    assert_int_equal(post_list(f->t.d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 2);
+    assert_true(more);
+    assert_int_equal(items[0].id, ids[4]); /* one instant: ties by id, newest first */
+    assert_int_equal(items[1].id, ids[3]);
+    q.after_id = items[1].id;
+    assert_int_equal(post_list(f->t.d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(items[0].id, ids[2]);
+    q.after_id = items[1].id;
+    assert_int_equal(post_list(f->t.d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 1);
+    assert_false(more);
+    /* filters: kind, the author's cluster */
+    post_query k = {.limit = 20, .kind = "offer"};
+    assert_int_equal(post_list(f->t.d, &f->a, &k, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 2);
+    post_query c = {.limit = 20, .cluster_id = K2};
+    assert_int_equal(post_list(f->t.d, &f->a, &c, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 2); /* B's */
+}
+
+int main(void)
+{
+    if (i18n_init() != 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_score_function),
+        cmocka_unit_test_setup_teardown(test_words_fold_across_scripts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ranking_and_reasons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hide_report_visibility, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_keyset, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("post", tests, NULL, NULL);
+}
