@@ -19,16 +19,12 @@
 #include "model/cluster.h"
 
 #include <assert.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "json/json.h"
-#include "model/audit.h"
 #include "model/cluster_internal.h"
 #include "model/tx.h"
 

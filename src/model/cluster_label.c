@@ -6,7 +6,6 @@
 
 #include <assert.h>
 
-#include "core/strutil.h"
 #include "core/timeutil.h"
 #include "json/json.h"
 #include "model/cluster_internal.h"

@@ -9,15 +9,12 @@
 #include "model/cluster.h"
 
 #include <assert.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "json/json.h"
 #include "model/cluster_internal.h"
-#include "model/tx.h"
 
 #define STARTUP_YEARS 5
 

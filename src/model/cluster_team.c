@@ -6,11 +6,10 @@
  * invitation offered, as long as whoever offered it still may: rights.c)
  * and ending a team row (which ends that right). Shares the cluster checks
  * and the audit-and-bump ending of cluster.c through cluster_internal.h. */
+
 #include "model/cluster.h"
 
 #include <assert.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/strutil.h"
@@ -19,7 +18,6 @@
 #include "model/cluster_internal.h"
 #include "model/mail.h"
 #include "model/rights.h"
-#include "model/tx.h"
 
 #define ROLE_MAX 100
 

@@ -10,16 +10,12 @@
  * Secrets never travel in a URL we make: a new API token is shown in the
  * 200 answer to the POST that created it, and session tokens only in
  * Set-Cookie. */
-#include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
-#include "http/cookie.h"
-#include "http/server.h"
 #include "json/json.h"
 #include "model/auth.h"
 #include "model/person.h"

@@ -3,20 +3,11 @@
  * password through web_account_check_password), and asking for a reset
  * link ("forgot password"). A link's token travels in the URL we mailed,
  * never in one we make afterwards. */
-#include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/strutil.h"
-#include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
-#include "http/cookie.h"
-#include "http/server.h"
-#include "json/json.h"
 #include "model/auth.h"
-#include "model/person.h"
-#include "web/notice.h"
 #include "web/web.h"
 #include "web/web_account.h"
 #include "web/web_org.h"

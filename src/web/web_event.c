@@ -10,19 +10,14 @@
  * cluster's managers, the entry's representatives) creates and edits its
  * events and sees the participants. Times on screen and in forms are
  * Europe/Belgrade (the process zone, timeutil.c); stored UTC. */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/csv.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
-#include "ical/ical.h"
 #include "json/json.h"
-#include "model/event.h"
 #include "model/rights.h"
 #include "web/web.h"
 #include "web/web_event.h"

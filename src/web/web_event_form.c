@@ -3,20 +3,14 @@
  * organiser's directory entry (RIGHT_ORG_EDIT). Times in the form are
  * Belgrade datetime-local values, stored UTC. Shares the labels and
  * loading of web_event.c through web_event.h. */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/csv.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
-#include "ical/ical.h"
 #include "json/json.h"
-#include "model/event.h"
-#include "model/rights.h"
 #include "web/web.h"
 #include "web/web_event.h"
 #include "web/web_org.h"

@@ -1,20 +1,10 @@
 /* web_event_ical.c: the iCalendar feeds (see web.h): every coming event
  * (/events.ics) and one event (/events/{id}/event.ics), written by ical/.
  * Shares the loading of web_event.c through web_event.h. */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "core/csv.h"
-#include "core/strutil.h"
 #include "core/timeutil.h"
-#include "html/html.h"
-#include "html/layout.h"
 #include "ical/ical.h"
-#include "json/json.h"
-#include "model/event.h"
-#include "model/rights.h"
 #include "web/web.h"
 #include "web/web_event.h"
 #include "web/web_org.h"

@@ -4,22 +4,12 @@
  * tied by aria-describedby, keeping what was typed except passwords),
  * alerts and notices, the site's base URL, and a few labels shared by the
  * account and admin pages. */
-#include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/strutil.h"
 #include "core/timeutil.h"
 #include "html/html.h"
-#include "html/layout.h"
-#include "http/cookie.h"
 #include "http/server.h"
-#include "json/json.h"
-#include "model/auth.h"
-#include "model/person.h"
-#include "web/notice.h"
 #include "web/web.h"
-#include "web/web_org.h"
 
 /* --- form helpers ----------------------------------------------------------- */
 

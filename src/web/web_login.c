@@ -6,23 +6,16 @@
  * out here and everywhere. The session cookie and the browser-session
  * check are shared with the account pages through web_account.h. Session
  * tokens travel only in Set-Cookie. */
-#include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/strutil.h"
-#include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
 #include "http/cookie.h"
 #include "http/server.h"
-#include "json/json.h"
 #include "model/auth.h"
-#include "model/person.h"
-#include "web/notice.h"
 #include "web/web.h"
 #include "web/web_account.h"
-#include "web/web_org.h"
 
 /* --- session cookie --------------------------------------------------------- */
 
