@@ -105,7 +105,9 @@ void web_events_ics(req *r)
         resp_fail(r, DB_NOMEM, "events.ics");
         return;
     }
-    memcpy(all, past, np * sizeof *all);
-    memcpy(all + np, up, nu * sizeof *all);
+    if (np)
+        memcpy(all, past, np * sizeof *all);
+    if (nu)
+        memcpy(all + np, up, nu * sizeof *all);
     send_ical(r, all, nu + np, name, "events.ics");
 }
