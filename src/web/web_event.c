@@ -85,6 +85,17 @@ bool web_event_may_organise(req *r, int64_t organiser_id)
     return r->user && rights_can(r->db, r->user, RIGHT_ORG_EDIT, organiser_id);
 }
 
+bool web_event_load_organised(req *r, event_rec *e)
+{
+    if (!web_event_load(r, e))
+        return false;
+    if (!web_event_may_organise(r, e->organiser_id)) {
+        resp_error(r, 403, T(r->lang, MSG_EVENT_ERR_ORGANISER));
+        return false;
+    }
+    return true;
+}
+
 /* --- the list ------------------------------------------------------------------- */
 
 static void event_item(req *r, const event_rec *e)

@@ -27,5 +27,8 @@ bool web_event_load(req *r, event_rec *e);
 /* Whether the reader may organise events of entry organiser_id (edit it:
  * RIGHT_ORG_EDIT). */
 bool web_event_may_organise(req *r, int64_t organiser_id);
+/* web_event_load, then the 403 written and false unless the reader may
+ * organise the event (the organiser's pages: form, update, participants). */
+bool web_event_load_organised(req *r, event_rec *e);
 
 #endif

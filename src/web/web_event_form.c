@@ -253,12 +253,8 @@ void web_event_new_form(req *r)
 void web_event_edit_form(req *r)
 {
     event_rec e;
-    if (!web_event_load(r, &e))
+    if (!web_event_load_organised(r, &e))
         return;
-    if (!web_event_may_organise(r, e.organiser_id)) {
-        resp_error(r, 403, T(r->lang, MSG_EVENT_ERR_ORGANISER));
-        return;
-    }
     event_organiser *orgs;
     size_t n;
     if (!load_organisers(r, &orgs, &n))
@@ -445,11 +441,7 @@ void web_event_create(req *r)
 void web_event_update(req *r)
 {
     event_rec e;
-    if (!web_event_load(r, &e))
+    if (!web_event_load_organised(r, &e))
         return;
-    if (!web_event_may_organise(r, e.organiser_id)) {
-        resp_error(r, 403, T(r->lang, MSG_EVENT_ERR_ORGANISER));
-        return;
-    }
     save(r, &e);
 }

@@ -26,12 +26,8 @@ void web_event_participants(req *r)
 {
     lang_id L = r->lang;
     event_rec e;
-    if (!web_event_load(r, &e))
+    if (!web_event_load_organised(r, &e))
         return;
-    if (!web_event_may_organise(r, e.organiser_id)) {
-        resp_error(r, 403, T(L, MSG_EVENT_ERR_ORGANISER));
-        return;
-    }
     event_registrant *g;
     size_t n;
     db_status st = event_registrants(r->db, r->a, e.id, &g, &n);
