@@ -218,12 +218,15 @@ db_status cluster_require(db *d, int64_t id, form_errors *errs)
     return cluster ? DB_OK : DB_CONSTRAINT;
 }
 
-/* The audit row and the version bump that end every write: members
- * change both the directory's pages and the figures. */
-db_status cluster_finish_write(db *d, int64_t actor_id, const char *ip, const char *action,
-                               int64_t cluster_id, const buf *detail)
+/* Runs body in one write transaction (tx_write) with the audit row that
+ * ends every cluster write (entity 'org', org_id) and the bump of both
+ * versions: members change both the directory's pages and the figures. */
+db_status cluster_write(db *d, int64_t actor_id, const char *ip, const char *action, int64_t org_id,
+                        tx_body body, void *ctx)
 {
-    return tx_finish(d, actor_id, ip, action, "org", cluster_id, detail, TX_FIGURES | TX_DIRECTORY);
+    tx t = TX_INIT(actor_id, ip, action, "org", org_id);
+    t.bump = TX_FIGURES | TX_DIRECTORY;
+    return tx_write(d, &t, body, ctx);
 }
 
 /* --- reading ---------------------------------------------------------------------- */
@@ -415,6 +418,43 @@ static const char SQL_PROFILE_PUT[] =
     " goals = excluded.goals, services = excluded.services, networks = excluded.networks,"
     " updated_at = excluded.updated_at, updated_by = excluded.updated_by";
 
+/* What a one-row write's body needs: the cluster, where its check's error
+ * goes (NULL: none), the statement and its arguments, and the audit
+ * detail: the new row's id when with_id, then key[i]: val[i] (none when
+ * key[0] is NULL). */
+typedef struct put_ctx {
+    int64_t org_id;
+    form_errors *errs;
+    const char *sql;
+    db_val args[8];
+    size_t n_args;
+    bool with_id;
+    const char *key[2], *val[2];
+} put_ctx;
+
+/* The body of the one-row writes: the cluster check, the statement, the
+ * detail. */
+static db_status put_body(tx *t, void *ctx)
+{
+    const put_ctx *c = ctx;
+    db_status st = cluster_require(t->d, c->org_id, c->errs);
+    if (st != DB_OK)
+        return st;
+    if ((st = db_do(t->d, c->sql, c->n_args, c->args)) != DB_OK)
+        return st;
+    if (!c->key[0])
+        return DB_OK;
+    buf_putc(&t->detail, '{');
+    if (c->with_id)
+        buf_printf(&t->detail, "\"id\":%lld,", (long long)db_last_id(t->d));
+    for (int i = 0; i < 2 && c->key[i]; i++) {
+        buf_printf(&t->detail, "%s\"%s\":", i ? "," : "", c->key[i]);
+        json_put_string(&t->detail, c->val[i]);
+    }
+    buf_putc(&t->detail, '}');
+    return DB_OK;
+}
+
 db_status cluster_set_profile(db *d, int64_t org_id, const char *vision, const char *mission,
                               const char *goals, const char *services, const char *networks,
                               int64_t actor_id, const char *ip)
@@ -427,31 +467,15 @@ db_status cluster_set_profile(db *d, int64_t org_id, const char *vision, const c
     db_status st = DB_OK;
     if (!valid_values(&a, &profile_table, in, v, &errs, NULL)) {
         st = cluster_invalid(&errs, 0);
-        goto free_bufs;
+    } else {
+        put_ctx c = {.org_id = org_id, .sql = SQL_PROFILE_PUT, .n_args = 8};
+        c.args[0] = DBI(org_id);
+        for (int i = 0; i < PR_N; i++)
+            c.args[i + 1] = v[i].present ? DBT(v[i].text) : DBNULL;
+        c.args[6] = DBI(time_now());
+        c.args[7] = DBI(actor_id);
+        st = cluster_write(d, actor_id, ip, "cluster_profile", org_id, put_body, &c);
     }
-    if ((st = db_begin_write(d)) != DB_OK)
-        goto free_bufs;
-    if ((st = cluster_require(d, org_id, NULL)) != DB_OK)
-        goto cleanup;
-    db_stmt *s = db_prepare(d, SQL_PROFILE_PUT);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, org_id);
-    for (int i = 0; i < PR_N; i++)
-        db_bind_text(s, i + 2, v[i].present ? v[i].text : NULL);
-    db_bind_int(s, 7, time_now());
-    db_bind_int(s, 8, actor_id);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    if ((st = cluster_finish_write(d, actor_id, ip, "cluster_profile", org_id, NULL)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-free_bufs:
     arena_free(&a);
     return st;
 }
@@ -462,21 +486,6 @@ static const char SQL_STAGE_PUT[] =
     " ON CONFLICT(org_id, stage) DO UPDATE SET reached_on = excluded.reached_on,"
     " created_at = excluded.created_at, created_by = excluded.created_by";
 
-/* Opens the write transaction of a validated cluster write: the input
- * checks (already in errs) and the cluster check; DB_CONSTRAINT when errs
- * grew past before. On DB_OK the transaction is open. */
-db_status cluster_begin_write(db *d, int64_t org_id, form_errors *errs, size_t before)
-{
-    if (errs->n_items > before)
-        return cluster_invalid(errs, before);
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        return st;
-    if ((st = cluster_require(d, org_id, errs)) != DB_OK)
-        db_rollback(d);
-    return st;
-}
-
 db_status cluster_set_stage(db *d, int64_t org_id, const char *stage, const char *reached_on,
                             int64_t actor_id, const char *ip, form_errors *errs)
 {
@@ -485,40 +494,23 @@ db_status cluster_set_stage(db *d, int64_t org_id, const char *stage, const char
     if (!errs)
         errs = &local;
     size_t before = errs->n_items;
-    buf detail = BUF_INIT;
     arena a = ARENA_INIT;
     form_value v[ST_N];
     valid_values(&a, &stage_table, (const char *[ST_N]){stage, reached_on}, v, errs, NULL);
     stage = v[ST_STAGE].text;
     reached_on = v[ST_REACHED_ON].text;
-    db_status st = cluster_begin_write(d, org_id, errs, before);
-    if (st != DB_OK)
-        goto done;
-    db_stmt *s = db_prepare(d, SQL_STAGE_PUT);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
+    db_status st = cluster_invalid(errs, before);
+    if (errs->n_items == before) {
+        put_ctx c = {
+            .org_id = org_id,
+            .errs = errs,
+            .sql = SQL_STAGE_PUT,
+            .args = {DBI(org_id), DBT(stage), DBT(reached_on), DBI(time_now()), DBI(actor_id)},
+            .n_args = 5,
+            .key = {"stage", "reached_on"},
+            .val = {stage, reached_on}};
+        st = cluster_write(d, actor_id, ip, "cluster_stage", org_id, put_body, &c);
     }
-    db_bind_int(s, 1, org_id);
-    db_bind_text(s, 2, stage);
-    db_bind_text(s, 3, reached_on);
-    db_bind_int(s, 4, time_now());
-    db_bind_int(s, 5, actor_id);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    buf_puts(&detail, "{\"stage\":");
-    json_put_string(&detail, stage);
-    buf_puts(&detail, ",\"reached_on\":");
-    json_put_string(&detail, reached_on);
-    buf_putc(&detail, '}');
-    if ((st = cluster_finish_write(d, actor_id, ip, "cluster_stage", org_id, &detail)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
     arena_free(&a);
     return st;
 }
@@ -536,43 +528,25 @@ db_status cluster_add_scan_status(db *d, int64_t org_id, const char *status, con
     if (!errs)
         errs = &local;
     size_t before = errs->n_items;
-    buf detail = BUF_INIT;
     arena a = ARENA_INIT;
     form_value v[SC_N];
     valid_values(&a, &scan_table, (const char *[SC_N]){status, since, note}, v, errs, NULL);
     status = v[SC_STATUS].text;
     since = v[SC_SINCE].text;
     note = v[SC_NOTE].text;
-    db_status st = cluster_begin_write(d, org_id, errs, before);
-    if (st != DB_OK)
-        goto done;
-    db_stmt *s = db_prepare(d, SQL_SCAN_ADD);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
+    db_status st = cluster_invalid(errs, before);
+    if (errs->n_items == before) {
+        put_ctx c = {.org_id = org_id,
+                     .errs = errs,
+                     .sql = SQL_SCAN_ADD,
+                     .args = {DBI(org_id), DBT(status), DBT(since),
+                              str_empty(note) ? DBNULL : DBT(note), DBI(time_now()), DBI(actor_id)},
+                     .n_args = 6,
+                     .with_id = true,
+                     .key = {"status", "since"},
+                     .val = {status, since}};
+        st = cluster_write(d, actor_id, ip, "cluster_scan_status", org_id, put_body, &c);
     }
-    db_bind_int(s, 1, org_id);
-    db_bind_text(s, 2, status);
-    db_bind_text(s, 3, since);
-    db_bind_text(s, 4, str_empty(note) ? NULL : note);
-    db_bind_int(s, 5, time_now());
-    db_bind_int(s, 6, actor_id);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    buf_printf(&detail, "{\"id\":%lld,\"status\":", (long long)db_last_id(d));
-    json_put_string(&detail, status);
-    buf_puts(&detail, ",\"since\":");
-    json_put_string(&detail, since);
-    buf_putc(&detail, '}');
-    if ((st = cluster_finish_write(d, actor_id, ip, "cluster_scan_status", org_id, &detail)) !=
-        DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
     arena_free(&a);
     return st;
 }
@@ -590,7 +564,6 @@ db_status cluster_add_label(db *d, int64_t org_id, const char *label, const char
     if (!errs)
         errs = &local;
     size_t before = errs->n_items;
-    buf detail = BUF_INIT;
     char expiry[11] = "";
     arena a = ARENA_INIT;
     form_value v[LB_N];
@@ -603,32 +576,20 @@ db_status cluster_add_label(db *d, int64_t org_id, const char *label, const char
     bool dates_ok = time_date_valid(awarded_on);
     if (dates_ok && str_empty(expires_on) && label && strncmp(label, "esca_", 5) == 0)
         time_date_add_years(expiry, awarded_on, ESCA_LABEL_YEARS); /* ESCA labels last two years */
-    db_status st = cluster_begin_write(d, org_id, errs, before);
-    if (st != DB_OK)
-        goto done;
-    db_stmt *s = db_prepare(d, SQL_LABEL_ADD);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
+    db_status st = cluster_invalid(errs, before);
+    if (errs->n_items == before) {
+        const char *expires = !str_empty(expires_on) ? expires_on : expiry[0] ? expiry : NULL;
+        put_ctx c = {.org_id = org_id,
+                     .errs = errs,
+                     .sql = SQL_LABEL_ADD,
+                     .args = {DBI(org_id), DBT(label), str_empty(name) ? DBNULL : DBT(name),
+                              DBT(awarded_on), expires ? DBT(expires) : DBNULL},
+                     .n_args = 5,
+                     .with_id = true,
+                     .key = {"label"},
+                     .val = {label}};
+        st = cluster_write(d, actor_id, ip, "cluster_label", org_id, put_body, &c);
     }
-    db_bind_int(s, 1, org_id);
-    db_bind_text(s, 2, label);
-    db_bind_text(s, 3, str_empty(name) ? NULL : name);
-    db_bind_text(s, 4, awarded_on);
-    db_bind_text(s, 5, !str_empty(expires_on) ? expires_on : expiry[0] ? expiry : NULL);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    buf_printf(&detail, "{\"id\":%lld,\"label\":", (long long)db_last_id(d));
-    json_put_string(&detail, label);
-    buf_putc(&detail, '}');
-    if ((st = cluster_finish_write(d, actor_id, ip, "cluster_label", org_id, &detail)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
     arena_free(&a);
     return st;
 }
@@ -812,9 +773,7 @@ db_status cluster_save(db *d, int64_t org_id, const cluster_edit *in, bool secre
     if (st == DB_OK && errs->n_items > before)
         st = DB_CONSTRAINT;
     if (st == DB_OK) {
-        tx t = TX_INIT(actor_id, ip, "cluster_profile", "org", org_id);
-        t.bump = TX_FIGURES | TX_DIRECTORY;
-        st = tx_write(d, &t, save_body, &c);
+        st = cluster_write(d, actor_id, ip, "cluster_profile", org_id, save_body, &c);
     }
     for (int i = 0; i < 10; i++)
         buf_free(&b[i]);

@@ -2,7 +2,7 @@
  * nobody else.
  *
  * Not part of the model's interface: include cluster.h from outside. The
- * checks and the ending every cluster write shares, defined in cluster.c;
+ * checks and the write helper every cluster write shares, defined in cluster.c;
  * cluster_team.c, cluster_member.c and cluster_label.c use them. */
 #ifndef SCAN_CLUSTER_INTERNAL_H
 #define SCAN_CLUSTER_INTERNAL_H
@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "db/db.h"
+#include "model/tx.h"
 #include "valid/valid.h"
 
 #define REFERENCE_MAX 200 /* characters of a label's certificate reference */
@@ -29,14 +30,11 @@ db_status cluster_kind_of(db *d, int64_t id, bool *exists, bool *cluster);
 /* DB_DONE when entry id does not exist, FE_NOT_CLUSTER on "org_id" when it
  * is not a cluster (errs may be NULL: then DB_CONSTRAINT alone). */
 db_status cluster_require(db *d, int64_t id, form_errors *errs);
-/* Opens the write transaction of a validated cluster write: the input
- * checks (already in errs) and the cluster check; DB_CONSTRAINT when errs
- * grew past before. On DB_OK the transaction is open. */
-db_status cluster_begin_write(db *d, int64_t org_id, form_errors *errs, size_t before);
-/* The audit row (entity 'org', cluster_id) and the bump of figures_version
- * and directory_version that end every cluster write, inside the open
- * transaction (detail may be NULL). */
-db_status cluster_finish_write(db *d, int64_t actor_id, const char *ip, const char *action,
-                               int64_t cluster_id, const buf *detail);
+/* Runs body in one write transaction (tx_write) with the audit row that
+ * ends every cluster write (action; entity 'org', org_id, which the body
+ * may change in t->entity_id) and the bump of figures_version and
+ * directory_version. */
+db_status cluster_write(db *d, int64_t actor_id, const char *ip, const char *action, int64_t org_id,
+                        tx_body body, void *ctx);
 
 #endif

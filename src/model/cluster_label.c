@@ -48,9 +48,7 @@ db_status cluster_label_verify(db *d, int64_t org_id, int64_t label_id, const ch
     if (errs->n_items > before)
         return DB_CONSTRAINT;
     verify_ctx c = {.org_id = org_id, .label_id = label_id, .reference = reference};
-    tx t = TX_INIT(actor_id, ip, "cluster_label_verify", "org", org_id);
-    t.bump = TX_FIGURES | TX_DIRECTORY;
-    return tx_write(d, &t, verify_body, &c);
+    return cluster_write(d, actor_id, ip, "cluster_label_verify", org_id, verify_body, &c);
 }
 
 static const char SQL_LABEL_CLAIMS[] =

@@ -182,6 +182,53 @@ static db_status exists_id(db *d, const char *sql, int64_t id, bool *yes)
     return st;
 }
 
+typedef struct add_ctx {
+    int64_t cluster_id, org_id;
+    const char *role, *joined_on;
+    form_errors *errs;
+    size_t before; /* errs->n_items on entry: more means refused */
+    size_t mark;   /* errs->n_items when the body starts (a retry starts clean) */
+} add_ctx;
+
+static db_status add_body(tx *t, void *ctx)
+{
+    const add_ctx *c = ctx;
+    db *d = t->d;
+    form_errors *errs = c->errs;
+    errs->n_items = c->mark;
+    bool exists, cluster, yes;
+    db_status st = cluster_kind_of(d, c->cluster_id, &exists, &cluster);
+    if (st != DB_OK)
+        return st;
+    if (!cluster)
+        valid_add_error(errs, "cluster_id", FE_NOT_CLUSTER, 0, 0);
+    if ((st = exists_id(d, SQL_ORG_EXISTS, c->org_id, &yes)) != DB_OK)
+        return st;
+    if (!yes)
+        valid_add_error(errs, "org_id", FE_INVALID, 0, 0);
+    if (errs->n_items == c->before) {
+        int64_t overlap = 0;
+        st = db_int(d, &overlap, 0, SQL_OVERLAP,
+                    DB_ARGS(DBI(c->cluster_id), DBI(c->org_id), DBT(c->joined_on)));
+        if (st != DB_OK)
+            return st;
+        if (overlap)
+            valid_add_error(errs, "org_id", FE_ALREADY_MEMBER, 0, 0);
+    }
+    if (errs->n_items > c->before)
+        return DB_CONSTRAINT;
+    st = db_do(d, SQL_MEMBER_ADD,
+               DB_ARGS(DBI(c->cluster_id), DBI(c->org_id), DBT(c->role), DBT(c->joined_on),
+                       DBI(time_now()), DBI(t->actor_id)));
+    if (st != DB_OK)
+        return st;
+    buf_printf(&t->detail, "{\"member\":%lld,\"org\":%lld,\"role\":", (long long)db_last_id(d),
+               (long long)c->org_id);
+    json_put_string(&t->detail, c->role);
+    buf_putc(&t->detail, '}');
+    return DB_OK;
+}
+
 db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const char *role,
                              const char *joined_on, int64_t actor_id, const char *ip,
                              form_errors *errs)
@@ -191,7 +238,6 @@ db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const ch
     if (!errs)
         errs = &local;
     size_t before = errs->n_items;
-    buf detail = BUF_INIT;
     char today[11];
     if (str_empty(role))
         role = "member";
@@ -203,68 +249,54 @@ db_status cluster_member_add(db *d, int64_t cluster_id, int64_t org_id, const ch
     form_value v[MA_N];
     member_ids ids = {cluster_id, org_id};
     valid_values(&a, &member_add_table, (const char *[MA_N]){role, joined_on}, v, errs, &ids);
-    role = v[MA_ROLE].text;
-    joined_on = v[MA_JOINED_ON].text;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto done;
-    bool exists, cluster, yes;
-    if ((st = cluster_kind_of(d, cluster_id, &exists, &cluster)) != DB_OK)
-        goto cleanup;
-    if (!cluster)
-        valid_add_error(errs, "cluster_id", FE_NOT_CLUSTER, 0, 0);
-    if ((st = exists_id(d, SQL_ORG_EXISTS, org_id, &yes)) != DB_OK)
-        goto cleanup;
-    if (!yes)
-        valid_add_error(errs, "org_id", FE_INVALID, 0, 0);
-    if (errs->n_items == before) {
-        db_stmt *s = db_prepare(d, SQL_OVERLAP);
-        if (!s) {
-            st = DB_ERR;
-            goto cleanup;
-        }
-        db_bind_int(s, 1, cluster_id);
-        db_bind_int(s, 2, org_id);
-        db_bind_text(s, 3, joined_on);
-        st = db_step(s);
-        db_reset(s);
-        if (st == DB_ROW)
-            valid_add_error(errs, "org_id", FE_ALREADY_MEMBER, 0, 0);
-        else if (st != DB_DONE)
-            goto cleanup;
-    }
-    if (errs->n_items > before) {
-        st = DB_CONSTRAINT;
-        goto cleanup;
-    }
-    db_stmt *s = db_prepare(d, SQL_MEMBER_ADD);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, cluster_id);
-    db_bind_int(s, 2, org_id);
-    db_bind_text(s, 3, role);
-    db_bind_text(s, 4, joined_on);
-    db_bind_int(s, 5, time_now());
-    db_bind_int(s, 6, actor_id);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    buf_printf(&detail, "{\"member\":%lld,\"org\":%lld,\"role\":", (long long)db_last_id(d),
-               (long long)org_id);
-    json_put_string(&detail, role);
-    buf_putc(&detail, '}');
-    if ((st = cluster_finish_write(d, actor_id, ip, "cluster_member_add", cluster_id, &detail)) !=
-        DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
+    add_ctx c = {.cluster_id = cluster_id,
+                 .org_id = org_id,
+                 .role = v[MA_ROLE].text,
+                 .joined_on = v[MA_JOINED_ON].text,
+                 .errs = errs,
+                 .before = before,
+                 .mark = errs->n_items};
+    db_status st = cluster_write(d, actor_id, ip, "cluster_member_add", cluster_id, add_body, &c);
     arena_free(&a);
     return st;
+}
+
+typedef struct end_ctx {
+    int64_t member_id;
+    const char *left_on;
+    form_errors *errs;
+} end_ctx;
+
+/* Sets t->entity_id to the membership's cluster (the audit row's entity). */
+static db_status end_body(tx *t, void *ctx)
+{
+    const end_ctx *c = ctx;
+    db_stmt *s = db_query(t->d, SQL_MEMBER_GET, DB_ARGS(DBI(c->member_id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    int64_t org_id = 0;
+    bool before_join = false;
+    if (st == DB_ROW) {
+        t->entity_id = db_col_int(s, 0);
+        org_id = db_col_int(s, 1);
+        before_join = strcmp(c->left_on, db_col_text(s, 2)) < 0;
+    }
+    db_reset(s);
+    if (st != DB_ROW)
+        return st; /* DB_DONE: no such membership */
+    if (before_join) {
+        valid_add_error(c->errs, "left_on", FE_DATE_ORDER, 0, 0);
+        return DB_CONSTRAINT;
+    }
+    st = db_do(t->d, SQL_MEMBER_END, DB_ARGS(DBI(c->member_id), DBT(c->left_on), DBI(time_now())));
+    if (st != DB_OK)
+        return st;
+    buf_printf(&t->detail, "{\"member\":%lld,\"org\":%lld,\"left_on\":", (long long)c->member_id,
+               (long long)org_id);
+    json_put_string(&t->detail, c->left_on);
+    buf_putc(&t->detail, '}');
+    return DB_OK;
 }
 
 db_status cluster_member_end(db *d, int64_t member_id, const char *left_on, int64_t actor_id,
@@ -275,7 +307,6 @@ db_status cluster_member_end(db *d, int64_t member_id, const char *left_on, int6
     if (!errs)
         errs = &local;
     size_t before = errs->n_items;
-    buf detail = BUF_INIT;
     char today[11];
     if (str_empty(left_on)) {
         time_today(today);
@@ -283,59 +314,13 @@ db_status cluster_member_end(db *d, int64_t member_id, const char *left_on, int6
     }
     arena a = ARENA_INIT;
     form_value v[ME_N];
+    db_status st;
     if (!valid_values(&a, &member_end_table, (const char *[ME_N]){left_on}, v, errs, NULL)) {
-        db_status bad = cluster_invalid(errs, before);
-        arena_free(&a);
-        return bad;
+        st = cluster_invalid(errs, before);
+    } else {
+        end_ctx c = {member_id, v[ME_LEFT_ON].text, errs};
+        st = cluster_write(d, actor_id, ip, "cluster_member_end", 0, end_body, &c);
     }
-    left_on = v[ME_LEFT_ON].text;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto done;
-    db_stmt *s = db_prepare(d, SQL_MEMBER_GET);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, member_id);
-    st = db_step(s);
-    int64_t cluster_id = 0, org_id = 0;
-    bool before_join = false;
-    if (st == DB_ROW) {
-        cluster_id = db_col_int(s, 0);
-        org_id = db_col_int(s, 1);
-        before_join = strcmp(left_on, db_col_text(s, 2)) < 0;
-    }
-    db_reset(s);
-    if (st != DB_ROW)
-        goto cleanup; /* DB_DONE: no such membership */
-    if (before_join) {
-        valid_add_error(errs, "left_on", FE_DATE_ORDER, 0, 0);
-        st = DB_CONSTRAINT;
-        goto cleanup;
-    }
-    if (!(s = db_prepare(d, SQL_MEMBER_END))) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, member_id);
-    db_bind_text(s, 2, left_on);
-    db_bind_int(s, 3, time_now());
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    buf_printf(&detail, "{\"member\":%lld,\"org\":%lld,\"left_on\":", (long long)member_id,
-               (long long)org_id);
-    json_put_string(&detail, left_on);
-    buf_putc(&detail, '}');
-    if ((st = cluster_finish_write(d, actor_id, ip, "cluster_member_end", cluster_id, &detail)) !=
-        DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
     arena_free(&a);
     return st;
 }

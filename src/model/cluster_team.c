@@ -100,6 +100,47 @@ static db_status team_invite_mail(db *d, int64_t org_id, int64_t person_id, cons
     return st;
 }
 
+/* What team_body needs: the validated input of team_put. */
+typedef struct team_ctx {
+    int64_t org_id, person_id;
+    const char *role, *role_en, *since, *accept_url;
+    bool manager;
+    int fte_milli;
+    form_errors *errs;
+} team_ctx;
+
+static db_status team_body(tx *t, void *ctx)
+{
+    const team_ctx *c = ctx;
+    db *d = t->d;
+    db_status st = cluster_require(d, c->org_id, c->errs);
+    if (st != DB_OK)
+        return st;
+    int64_t person_ok = 0;
+    if ((st = db_int(d, &person_ok, 0, SQL_PERSON_OK, DB_ARGS(DBI(c->person_id)))) != DB_OK)
+        return st;
+    if (!person_ok) {
+        valid_add_error(c->errs, "person_id", FE_INVALID, 0, 0);
+        return DB_CONSTRAINT;
+    }
+    if (c->accept_url &&
+        (st = db_do(d, SQL_TEAM_UNINVITE, DB_ARGS(DBI(c->org_id), DBI(c->person_id)))) != DB_OK)
+        return st;
+    bool manager = c->accept_url && c->manager;
+    st = db_do(d, SQL_TEAM_ADD,
+               DB_ARGS(DBI(c->org_id), DBI(c->person_id), DBT(c->role), DBI(c->fte_milli),
+                       str_empty(c->since) ? DBNULL : DBT(c->since), DBI(c->accept_url ? 1 : 0),
+                       str_empty(c->role_en) ? DBNULL : DBT(c->role_en), DBI(manager ? 1 : 0),
+                       DBI(c->accept_url ? t->actor_id : 0)));
+    if (st != DB_OK)
+        return st;
+    buf_printf(&t->detail, "{\"team\":%lld,\"person\":%lld,\"manager\":%s}",
+               (long long)db_last_id(d), (long long)c->person_id, manager ? "true" : "false");
+    if (c->accept_url)
+        return team_invite_mail(d, c->org_id, c->person_id, c->role, c->accept_url);
+    return DB_OK;
+}
+
 /* cluster_team_add and cluster_team_invite: accept_url NULL adds. */
 static db_status team_put(db *d, int64_t org_id, int64_t person_id, const char *role,
                           const char *role_en, bool manager, int fte_milli, const char *since,
@@ -111,73 +152,25 @@ static db_status team_put(db *d, int64_t org_id, int64_t person_id, const char *
     if (!errs)
         errs = &local;
     size_t before = errs->n_items;
-    buf detail = BUF_INIT;
     arena a = ARENA_INIT;
     form_value v[TM_N];
     char fte[24];
     snprintf(fte, sizeof fte, "%d", fte_milli);
     valid_values(&a, &team_table, (const char *[TM_N]){role, role_en, fte, since}, v, errs, NULL);
-    role = v[TM_ROLE].text;
-    role_en = v[TM_ROLE_EN].text;
-    since = v[TM_SINCE].text;
-    db_status st = cluster_begin_write(d, org_id, errs, before);
-    if (st != DB_OK)
-        goto done;
-    db_stmt *s = db_prepare(d, SQL_PERSON_OK);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
+    db_status st = cluster_invalid(errs, before);
+    if (errs->n_items == before) {
+        team_ctx c = {.org_id = org_id,
+                      .person_id = person_id,
+                      .role = v[TM_ROLE].text,
+                      .role_en = v[TM_ROLE_EN].text,
+                      .since = v[TM_SINCE].text,
+                      .accept_url = accept_url,
+                      .manager = manager,
+                      .fte_milli = fte_milli,
+                      .errs = errs};
+        st = cluster_write(d, actor_id, ip, accept_url ? "cluster_team_invite" : "cluster_team_add",
+                           org_id, team_body, &c);
     }
-    db_bind_int(s, 1, person_id);
-    st = db_step(s);
-    bool person_ok = st == DB_ROW && db_col_int(s, 0) != 0;
-    db_reset(s);
-    if (st != DB_ROW && st != DB_DONE)
-        goto cleanup;
-    if (!person_ok) {
-        valid_add_error(errs, "person_id", FE_INVALID, 0, 0);
-        st = DB_CONSTRAINT;
-        goto cleanup;
-    }
-    if (accept_url) {
-        if (!(s = db_prepare(d, SQL_TEAM_UNINVITE))) {
-            st = DB_ERR;
-            goto cleanup;
-        }
-        db_bind_int(s, 1, org_id);
-        db_bind_int(s, 2, person_id);
-        if ((st = db_run(s)) != DB_OK)
-            goto cleanup;
-    }
-    if (!(s = db_prepare(d, SQL_TEAM_ADD))) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, org_id);
-    db_bind_int(s, 2, person_id);
-    db_bind_text(s, 3, role);
-    db_bind_int(s, 4, fte_milli);
-    db_bind_text(s, 5, str_empty(since) ? NULL : since);
-    db_bind_int(s, 6, accept_url ? 1 : 0);
-    db_bind_text(s, 7, str_empty(role_en) ? NULL : role_en);
-    db_bind_int(s, 8, accept_url && manager ? 1 : 0);
-    db_bind_int(s, 9, accept_url ? actor_id : 0);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    buf_printf(&detail, "{\"team\":%lld,\"person\":%lld,\"manager\":%s}", (long long)db_last_id(d),
-               (long long)person_id, accept_url && manager ? "true" : "false");
-    if (accept_url && (st = team_invite_mail(d, org_id, person_id, role, accept_url)) != DB_OK)
-        goto cleanup;
-    if ((st = cluster_finish_write(d, actor_id, ip,
-                                   accept_url ? "cluster_team_invite" : "cluster_team_add", org_id,
-                                   &detail)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
     arena_free(&a);
     return st;
 }
@@ -236,41 +229,60 @@ static db_status team_grant(db *d, int64_t org_id, int64_t person_id, bool *gran
     return db_do(d, SQL_TEAM_AFFIL, DB_ARGS(DBI(team_id), DBI(current)));
 }
 
+typedef struct accept_ctx {
+    int64_t org_id, person_id;
+} accept_ctx;
+
+static db_status accept_body(tx *t, void *ctx)
+{
+    const accept_ctx *c = ctx;
+    db_status st = db_do(t->d, SQL_TEAM_ACCEPT, DB_ARGS(DBI(c->org_id), DBI(c->person_id)));
+    if (st != DB_OK)
+        return st;
+    if (db_changes(t->d) == 0)
+        return DB_DONE; /* no pending invitation */
+    bool granted = false;
+    if ((st = team_grant(t->d, c->org_id, c->person_id, &granted)) != DB_OK)
+        return st;
+    buf_printf(&t->detail, "{\"person\":%lld,\"manager\":%s}", (long long)c->person_id,
+               granted ? "true" : "false");
+    return DB_OK;
+}
+
 db_status cluster_team_accept(db *d, int64_t org_id, int64_t person_id, const char *ip)
 {
     assert(d);
-    buf detail = BUF_INIT;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto done;
-    db_stmt *s = db_prepare(d, SQL_TEAM_ACCEPT);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, org_id);
-    db_bind_int(s, 2, person_id);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    if (db_changes(d) == 0) {
-        st = DB_DONE; /* no pending invitation */
-        goto cleanup;
-    }
-    bool granted = false;
-    if ((st = team_grant(d, org_id, person_id, &granted)) != DB_OK)
-        goto cleanup;
-    buf_printf(&detail, "{\"person\":%lld,\"manager\":%s}", (long long)person_id,
-               granted ? "true" : "false");
-    if ((st = cluster_finish_write(d, person_id, ip, "cluster_team_accept", org_id, &detail)) !=
-        DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
-    return st;
+    accept_ctx c = {org_id, person_id};
+    return cluster_write(d, person_id, ip, "cluster_team_accept", org_id, accept_body, &c);
+}
+
+typedef struct end_ctx {
+    int64_t team_id;
+    const char *until;
+} end_ctx;
+
+/* Sets t->entity_id to the team row's cluster (the audit row's entity). */
+static db_status end_body(tx *t, void *ctx)
+{
+    const end_ctx *c = ctx;
+    db_stmt *s = db_query(t->d, SQL_TEAM_GET, DB_ARGS(DBI(c->team_id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    t->entity_id = st == DB_ROW ? db_col_int(s, 0) : 0;
+    const char *since = st == DB_ROW ? db_col_text(s, 1) : NULL;
+    bool before_start = since && strcmp(c->until, since) < 0;
+    db_reset(s);
+    if (st != DB_ROW)
+        return st; /* DB_DONE: no such row */
+    if (before_start)
+        return DB_CONSTRAINT;
+    if ((st = db_do(t->d, SQL_TEAM_END, DB_ARGS(DBI(c->team_id), DBT(c->until)))) != DB_OK)
+        return st;
+    if ((st = db_do(t->d, SQL_TEAM_END_AFFIL, DB_ARGS(DBI(c->team_id), DBI(time_now())))) != DB_OK)
+        return st;
+    buf_printf(&t->detail, "{\"team\":%lld}", (long long)c->team_id);
+    return DB_OK;
 }
 
 db_status cluster_team_end(db *d, int64_t team_id, const char *until, int64_t actor_id,
@@ -278,51 +290,12 @@ db_status cluster_team_end(db *d, int64_t team_id, const char *until, int64_t ac
 {
     assert(d);
     char today[11];
-    buf detail = BUF_INIT;
     if (str_empty(until)) {
         time_today(today);
         until = today;
     }
     if (!time_date_valid(until))
         return DB_CONSTRAINT;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto done;
-    db_stmt *s = db_prepare(d, SQL_TEAM_GET);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, team_id);
-    st = db_step(s);
-    int64_t org_id = st == DB_ROW ? db_col_int(s, 0) : 0;
-    const char *since = st == DB_ROW ? db_col_text(s, 1) : NULL;
-    bool before_start = since && strcmp(until, since) < 0;
-    db_reset(s);
-    if (st != DB_ROW)
-        goto cleanup; /* DB_DONE: no such row */
-    if (before_start) {
-        st = DB_CONSTRAINT;
-        goto cleanup;
-    }
-    if (!(s = db_prepare(d, SQL_TEAM_END))) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, team_id);
-    db_bind_text(s, 2, until);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    if ((st = db_do(d, SQL_TEAM_END_AFFIL, DB_ARGS(DBI(team_id), DBI(time_now())))) != DB_OK)
-        goto cleanup;
-    buf_printf(&detail, "{\"team\":%lld}", (long long)team_id);
-    if ((st = cluster_finish_write(d, actor_id, ip, "cluster_team_end", org_id, &detail)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
-    return st;
+    end_ctx c = {team_id, until};
+    return cluster_write(d, actor_id, ip, "cluster_team_end", 0, end_body, &c);
 }
