@@ -195,7 +195,7 @@ void web_membership_withdraw(req *r);
 void api_cluster_list(req *r);
 void api_cluster_members(req *r);
 void api_figures(req *r);
-/* web_event.c: events and trainings, registration, iCalendar feeds */
+/* web_event*.c: events and trainings, registration, iCalendar feeds */
 void web_event_list(req *r);
 void web_event_page(req *r);
 void web_event_new_form(req *r);
