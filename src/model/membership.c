@@ -2,10 +2,10 @@
  *
  * Proposals live in cluster_member_proposal and never in cluster_member,
  * so every query that reads cluster_member (totals in figures.c, rights in
- * rights.c, member lists in cluster.c and org.c) sees accepted
+ * rights.c, member lists in cluster_member.c and org.c) sees accepted
  * memberships only, unchanged. An acceptance inserts the cluster_member
  * row with who proposed and who accepted, and keeps the proposal row as
- * the history. The checks of cluster_member_add (cluster.c) are repeated
+ * the history. The checks of cluster_member_add (cluster_member.c) are repeated
  * here inside each write transaction, because a membership may have been
  * recorded between a proposal and its acceptance. */
 #include "model/membership.h"

@@ -28,17 +28,18 @@ void api_org_create(req *r);
 void api_org_patch(req *r);
 void api_org_archive(req *r);
 void api_search(req *r);
-/* web_account.c: logging in and out, the account page, API tokens, the
- * invitation and password-reset links, and GET /api/v1/me */
+/* web_login.c: logging in and out */
 void web_login_form(req *r);
 void web_login(req *r);
 void web_logout(req *r);
 void web_logout_everywhere(req *r);
+/* web_account.c: the account page, password, API tokens, my data */
 void web_account(req *r);
 void web_account_password(req *r);
 void web_account_token_create(req *r);
 void web_account_token_revoke(req *r);
 void web_account_data(req *r);
+/* web_account_link.c: the invitation and password-reset links */
 void web_invite_accept_form(req *r);
 void web_invite_accept(req *r);
 void web_password_forgot_form(req *r);
@@ -59,7 +60,7 @@ void web_admin_person_erase(req *r);
 void web_admin_audit(req *r);
 void web_admin_outbox(req *r);
 
-/* --- form helpers shared by the account and admin pages (web_account.c) ---
+/* --- form helpers shared by every form (web_form.c) -----------------------
  *
  * A form's errors as sentences in the reader's language, keyed by field
  * name, so each can be shown next to its input. Strings live in the
@@ -197,7 +198,7 @@ void web_membership_withdraw(req *r);
 void api_cluster_list(req *r);
 void api_cluster_members(req *r);
 void api_figures(req *r);
-/* web_event.c: events and trainings, registration, iCalendar feeds */
+/* web_event*.c: events and trainings, registration, iCalendar feeds */
 void web_event_list(req *r);
 void web_event_page(req *r);
 void web_event_new_form(req *r);

@@ -7,7 +7,7 @@
  * rights table reaches these pages too. Invitations are open to anyone
  * rights_can(RIGHT_INVITE) allows for at least one organisation (cluster
  * managers for their cluster and its members); the organisation list of
- * the form shows exactly those. Forms use the helpers of web_account.c. */
+ * the form shows exactly those. Forms use the helpers of web_form.c. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
