@@ -121,7 +121,7 @@ void api_event_list(req *r)
             resp_fail(r, st, "org_get");
             return;
         }
-        if (!found) {
+        if (!found || !o.status || strcmp(o.status, "published") != 0) {
             resp_error(r, 404, "organiser: no directory entry with this slug.");
             return;
         }

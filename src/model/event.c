@@ -127,17 +127,19 @@ void event_check(const event_input *in, int64_t now, bool is_new, form_errors *e
     " e.is_demo, e.created_at, e.created_by, e.updated_at, e.updated_by"                           \
     " FROM event e JOIN org o ON o.id = e.organiser_id"
 
-static const char SQL_GET[] = "SELECT " EVENT_COLS " WHERE e.id = $1";
+static const char SQL_GET[] = "SELECT " EVENT_COLS " WHERE e.id = $1 AND o.status = 'published'";
 /* Upcoming: not yet ended, soonest first; past: ended, newest first. The
  * keyset (starts_at, id) continues after the last row of a page. */
 static const char SQL_LIST_UPCOMING[] =
-    "SELECT " EVENT_COLS " WHERE e.ends_at > $1 AND ($2 IS NULL OR e.kind = $2)"
+    "SELECT " EVENT_COLS
+    " WHERE e.ends_at > $1 AND o.status = 'published' AND ($2 IS NULL OR e.kind = $2)"
     " AND ($3 = 0 OR e.organiser_id = $3) AND ($4 = 0 OR e.starts_at >= $4)"
     " AND ($5 = 0 OR e.starts_at < $5)"
     " AND (e.starts_at > $6 OR (e.starts_at = $6 AND e.id > $7))"
     " ORDER BY e.starts_at, e.id LIMIT $8";
 static const char SQL_LIST_PAST[] =
-    "SELECT " EVENT_COLS " WHERE e.ends_at <= $1 AND ($2 IS NULL OR e.kind = $2)"
+    "SELECT " EVENT_COLS
+    " WHERE e.ends_at <= $1 AND o.status = 'published' AND ($2 IS NULL OR e.kind = $2)"
     " AND ($3 = 0 OR e.organiser_id = $3) AND ($4 = 0 OR e.starts_at >= $4)"
     " AND ($5 = 0 OR e.starts_at < $5)"
     " AND ($6 = 0 OR e.starts_at < $6 OR (e.starts_at = $6 AND e.id < $7))"
@@ -308,6 +310,7 @@ static const char SQL_ORGANISERS_ALL[] =
 static const char SQL_ORGANISERS_MINE[] =
     "SELECT DISTINCT o.id, o.slug, o.name, o.name_en FROM affiliation f"
     " JOIN org o ON o.id = f.org_id WHERE f.person_id = $1 AND f.ended_at IS NULL"
+    " AND o.status = 'published'"
     " ORDER BY o.name";
 
 static void organiser_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -344,7 +347,10 @@ static db_val int_or_null(int64_t v)
     return v > 0 ? DBI(v) : DBNULL;
 }
 
-static const char SQL_ORG_EXISTS[] = "SELECT count(*) FROM org WHERE id = $1";
+/* An event's organiser is a published entry: a draft or a proposal under
+ * review must not publish its name through an event. */
+static const char SQL_ORG_EXISTS[] =
+    "SELECT count(*) FROM org WHERE id = $1 AND status = 'published'";
 static const char SQL_INSERT[] =
     "INSERT INTO event(kind, organiser_id, title_sr, title_en, description_sr, description_en,"
     " starts_at, ends_at, place, online_url, language, audience, capacity, cancel_until, status,"

@@ -359,7 +359,9 @@ static bool read_organiser(req *r, const event_form *v, event_input *in, web_err
         resp_fail(r, st, "org_get");
         return false;
     }
-    if (!found) {
+    /* a draft or a proposal under review is no organiser: its name would
+     * be published through the event (the model refuses it too) */
+    if (!found || !o.status || strcmp(o.status, "published") != 0) {
         web_errs_add(errs, "organiser", T(r->lang, MSG_EVENT_ERR_ORGANISER));
         return true;
     }

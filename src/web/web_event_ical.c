@@ -82,7 +82,7 @@ void web_events_ics(req *r)
             resp_fail(r, st, "org_get");
             return;
         }
-        if (!found) {
+        if (!found || !o.status || strcmp(o.status, "published") != 0) {
             resp_error(r, 404, "organiser: no directory entry with this address.");
             return;
         }

@@ -110,6 +110,30 @@ test('a manager organises for their cluster only; a person who represents nothin
   assert.equal((await post(n, `/events/${id}`, FORM())).status, 403);
 });
 
+test('a draft entry (a proposal under review) organises nothing and its name leaks through no event surface', async () => {
+  const m = await session('manager@example.com');
+  sqlite(`INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded)
+    VALUES ('zz-draft-org', 'Zz Secret Draft', 'company', 'draft', 0, 0, 'zz secret draft')`);
+  const draft = Number(sqlite("SELECT id FROM org WHERE slug = 'zz-draft-org'"));
+  const person = Number(sqlite("SELECT id FROM person WHERE email = 'manager@example.com'"));
+  sqlite(`INSERT INTO affiliation(person_id, org_id, role, started_at) VALUES (${person}, ${draft}, 'representative', 0)`);
+  const form = await get('/events/new', m);
+  assert.doesNotMatch(form.text, /zz-draft-org/);
+  const made = await post(m, '/events?lang=en', FORM({ organiser: 'zz-draft-org', title_sr: 'Tajni' }));
+  assert.equal(made.status, 422);
+  assert.equal(count("SELECT count(*) FROM event WHERE title_sr = 'Tajni'"), 0);
+  assert.equal((await get('/events.ics?organiser=zz-draft-org')).status, 404);
+  assert.equal((await get('/api/v1/events?organiser=zz-draft-org')).status, 404);
+  // an event whose organiser is no longer published leaves every public surface
+  const ok = await post(m, '/events', FORM({ title_sr: 'Пре повлачења', title_en: 'Before withdrawal' }));
+  const id = ok.location.match(/\d+/)[0];
+  sqlite(`UPDATE event SET organiser_id = ${draft} WHERE id = ${id}`);
+  assert.equal((await get(`/events/${id}`)).status, 404);
+  assert.doesNotMatch((await get('/events?lang=en')).text, /Before withdrawal|Zz Secret Draft/);
+  assert.doesNotMatch((await get('/events.ics')).text, /Zz Secret Draft|Before withdrawal/);
+  assert.equal((await get(`/api/v1/events/${id}`)).status, 404);
+});
+
 test('bad input: every field says what to fix, and nothing is stored', async () => {
   const m = await session('manager@example.com');
   const before_ = count('SELECT count(*) FROM event');
