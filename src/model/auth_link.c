@@ -87,19 +87,6 @@ static db_status mail_reader(db *d, arena *a, int64_t person_id, lang_id fallbac
     return st == DB_ROW || st == DB_DONE ? DB_OK : st;
 }
 
-/* Text as the reader of lang writes it: names are stored as typed, in
- * either script; Latin for English and Serbian Latin readers. (arena) */
-static const char *in_lang(arena *a, lang_id lang, const char *text)
-{
-    if (!text || lang == LANG_SR_CYRL)
-        return text;
-    buf b = BUF_INIT;
-    utf8_cyr_to_lat(&b, text, strlen(text));
-    const char *out = buf_failed(&b) ? text : arena_strdup(a, buf_str(&b));
-    buf_free(&b);
-    return out ? out : text;
-}
-
 db_status auth_person_lang_set(db *d, const char *email, lang_id lang)
 {
     assert(d && (unsigned)lang < LANG__COUNT);
@@ -209,16 +196,17 @@ db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id
             goto cleanup;
         }
     }
-    inviter = inviter ? in_lang(&a, ml, inviter) : T(ml, MSG_MAIL_THE_SECRETARIAT);
+    inviter = inviter ? mail_text_in(&a, ml, inviter) : T(ml, MSG_MAIL_THE_SECRETARIAT);
     buf what = BUF_INIT, link = BUF_INIT;
     if (org_id)
         buf_printf(
             &what,
             T(ml, strcmp(role, "manager") == 0 ? MSG_MAIL_AS_MANAGER_OF : MSG_MAIL_AS_REP_OF),
-            in_lang(&a, ml, org_name));
+            mail_text_in(&a, ml, org_name));
     put_link(&link, base_url, "/invite/accept?t=", tok);
     buf_printf(&body, T(ml, has_password ? MSG_MAIL_INVITE_EXISTING : MSG_MAIL_INVITE_NEW),
-               in_lang(&a, ml, invitee ? invitee : em), inviter, buf_str(&what), buf_str(&link));
+               mail_text_in(&a, ml, invitee ? invitee : em), inviter, buf_str(&what),
+               buf_str(&link));
     bool lost = buf_failed(&what) || buf_failed(&link);
     sodium_memzero(link.data ? link.data : (char *)"", link.data ? link.cap : 0);
     buf_free(&what);
@@ -318,7 +306,8 @@ db_status auth_reset_request(db *d, const char *email, lang_id lang, const char 
         goto cleanup;
     buf link = BUF_INIT;
     put_link(&link, base_url, "/password/reset?t=", tok);
-    buf_printf(&body, T(ml, MSG_MAIL_RESET_BODY), in_lang(&a, ml, who ? who : em), buf_str(&link));
+    buf_printf(&body, T(ml, MSG_MAIL_RESET_BODY), mail_text_in(&a, ml, who ? who : em),
+               buf_str(&link));
     bool lost = buf_failed(&link);
     sodium_memzero(link.data ? link.data : (char *)"", link.data ? link.cap : 0);
     buf_free(&link);

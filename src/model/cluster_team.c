@@ -15,6 +15,7 @@
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "json/json.h"
+#include "i18n/i18n.h"
 #include "model/cluster_internal.h"
 #include "model/mail.h"
 #include "model/rights.h"
@@ -40,7 +41,8 @@ static const char SQL_TEAM_ADD[] =
 static const char SQL_TEAM_UNINVITE[] =
     "DELETE FROM cluster_team WHERE org_id = $1 AND person_id = $2 AND invited = 1";
 static const char SQL_TEAM_INVITEE[] =
-    "SELECT p.email, o.name FROM person p, org o WHERE p.id = $1 AND o.id = $2";
+    "SELECT p.email, o.name, o.name_en, p.name, p.lang, i.name, i.lang FROM person p"
+    " JOIN org o ON o.id = $2 LEFT JOIN person i ON i.id = $3 WHERE p.id = $1";
 static const char SQL_TEAM_ACCEPT[] =
     "UPDATE cluster_team SET invited = 0"
     " WHERE org_id = $1 AND person_id = $2 AND invited = 1 AND until IS NULL";
@@ -64,39 +66,57 @@ static const char SQL_TEAM_END_AFFIL[] =
     " AND id = (SELECT affiliation_id FROM cluster_team WHERE id = $1)";
 
 /* The invitation mail to person_id (in the open transaction). */
-static db_status team_invite_mail(db *d, int64_t org_id, int64_t person_id, const char *role,
-                                  const char *accept_url)
+/* The invitation mail, from the catalog in the invitee's language (the one
+ * they last logged in with, else the inviter's, else Serbian Cyrillic):
+ * who invites them, to which cluster's team, as what, and the link. */
+static db_status team_invite_mail(db *d, int64_t org_id, int64_t person_id, int64_t inviter,
+                                  const char *role, bool manager, const char *accept_url)
 {
-    db_stmt *s = db_prepare(d, SQL_TEAM_INVITEE);
+    db_stmt *s = db_query(d, SQL_TEAM_INVITEE, DB_ARGS(DBI(person_id), DBI(org_id), DBI(inviter)));
     if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, person_id);
-    db_bind_int(s, 2, org_id);
+        return db_failure(d) ? db_failure(d) : DB_ERR;
     db_status st = db_step(s);
-    buf body = BUF_INIT;
-    char *to = NULL;
+    arena a = ARENA_INIT;
+    bool oom = false;
+    const char *to = NULL, *cluster = NULL, *cluster_en = NULL, *name = NULL, *tag = NULL;
+    const char *by = NULL, *by_tag = NULL;
     if (st == DB_ROW) {
-        const char *email = db_col_text(s, 0);
-        to = email ? strdup(email) : NULL;
-        buf_printf(&body,
-                   "Hello,\n\nyou have been invited to the management team of %s in SCAN, as ",
-                   db_col_text(s, 1) ? db_col_text(s, 1) : "a cluster");
-        buf_puts(&body, role);
-        buf_puts(&body, ".\nTo accept, log in to SCAN and confirm here:\n\n");
-        buf_puts(&body, accept_url);
-        buf_puts(&body, "\n\nIf you have no account yet, a separate message lets you choose your"
-                        " password first.\nIf you did not expect this invitation, you can ignore"
-                        " this message.\n");
+        to = db_col_dup(&a, s, 0, &oom);
+        cluster = db_col_dup(&a, s, 1, &oom);
+        cluster_en = db_col_dup(&a, s, 2, &oom);
+        name = db_col_dup(&a, s, 3, &oom);
+        tag = db_col_dup(&a, s, 4, &oom);
+        by = db_col_dup(&a, s, 5, &oom);
+        by_tag = db_col_dup(&a, s, 6, &oom);
     }
     db_reset(s);
-    if (st == DB_ROW && to && !buf_failed(&body))
-        st = mail_queue(d, to, "Your invitation to a cluster's management team", buf_str(&body));
-    else if (st == DB_ROW)
-        st = to ? DB_NOMEM : DB_CONSTRAINT; /* no address (erased) */
-    else if (st == DB_DONE)
-        st = DB_CONSTRAINT;
-    free(to);
+    buf subject = BUF_INIT, body = BUF_INIT;
+    if (st == DB_DONE || (st == DB_ROW && !to && !oom)) {
+        st = DB_CONSTRAINT; /* no such person or org, or no address (erased) */
+        goto done;
+    }
+    if (st != DB_ROW)
+        goto done;
+    if (oom) {
+        st = DB_NOMEM;
+        goto done;
+    }
+    lang_id L = LANG_SR_CYRL;
+    if (!(tag && i18n_parse(tag, &L)) && by_tag)
+        i18n_parse(by_tag, &L);
+    const char *team = mail_text_in(&a, L, L == LANG_EN && cluster_en ? cluster_en : cluster);
+    const char *who = by ? mail_text_in(&a, L, by) : T(L, MSG_MAIL_THE_SECRETARIAT);
+    const char *as = mail_text_in(&a, L, role);
+    buf_printf(&subject, T(L, MSG_TEAM_MAIL_SUBJECT), who, team);
+    buf_printf(&body, T(L, MSG_TEAM_MAIL_BODY), mail_text_in(&a, L, name ? name : to), who, team,
+               as, manager ? T(L, MSG_TEAM_MAIL_MANAGER) : "", accept_url);
+    st = buf_failed(&subject) || buf_failed(&body)
+             ? DB_NOMEM
+             : mail_queue(d, to, buf_str(&subject), buf_str(&body));
+done:
+    buf_free(&subject);
     buf_free(&body);
+    arena_free(&a);
     return st;
 }
 
@@ -137,7 +157,8 @@ static db_status team_body(tx *t, void *ctx)
     buf_printf(&t->detail, "{\"team\":%lld,\"person\":%lld,\"manager\":%s}",
                (long long)db_last_id(d), (long long)c->person_id, manager ? "true" : "false");
     if (c->accept_url)
-        return team_invite_mail(d, c->org_id, c->person_id, c->role, c->accept_url);
+        return team_invite_mail(d, c->org_id, c->person_id, t->actor_id, c->role, manager,
+                                c->accept_url);
     return DB_OK;
 }
 

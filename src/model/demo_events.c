@@ -26,7 +26,7 @@ static const demo_event events[] = {
     {"scan", "training", "Обука: управљање кластером и услуге члановима",
      "Training: cluster management and services for members", "Београд, Теразије 23", NULL, "sr",
      "managers", 10, 6, 4, 6,
-     "Дводневна обука за менаџере кластера: како планирати услуге које чланице плаћају, како мерити њихов учинак и како о томе извештавати.\n\nИлустративни пример.",
+     "Обука за менаџере кластера: како планирати услуге које чланице плаћају, како мерити њихов учинак и како о томе извештавати.\n\nИлустративни пример.",
      "A training for cluster managers: planning services that members pay for, measuring their effect and reporting on them.\n\nIllustrative example."},
     {"voict", "workshop", "Радионица: извоз софтверских услуга у ЕУ",
      "Workshop: exporting software services to the EU", "Нови Сад, Булевар ослобођења 30",

@@ -770,3 +770,14 @@ void mail_sender_stop(void)
     g_sender.running = false;
     atomic_store(&g_abort, false);
 }
+
+const char *mail_text_in(arena *a, lang_id lang, const char *text)
+{
+    if (!text || lang == LANG_SR_CYRL)
+        return text;
+    buf b = BUF_INIT;
+    utf8_cyr_to_lat(&b, text, strlen(text));
+    const char *out = buf_failed(&b) ? text : arena_strdup(a, buf_str(&b));
+    buf_free(&b);
+    return out ? out : text;
+}

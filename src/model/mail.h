@@ -15,6 +15,7 @@
 
 #include "core/arena.h"
 #include "db/db.h"
+#include "i18n/i18n.h"
 
 /* Queues a message; inside the caller's transaction. to must be one bare
  * address (local@domain: no spaces, commas, angle brackets or control
@@ -23,6 +24,10 @@
  * DB_CONSTRAINT and nothing is stored. The body is plain UTF-8 text with
  * any line ends; delivery sends it with CRLF. */
 db_status mail_queue(db *d, const char *to, const char *subject, const char *body);
+/* A name as a mail in lang writes it: names are stored as typed, in either
+ * script; Latin for English and Serbian Latin readers (an arena copy, or
+ * text itself when nothing changes or memory ran out). */
+const char *mail_text_in(arena *a, lang_id lang, const char *text);
 /* mail_queue with more: html (NULL: none) is an HTML alternative of body,
  * sent as multipart/alternative (text first, HTML in base64); headers are
  * n_headers extra header lines "Name: value" such as List-Unsubscribe

@@ -224,19 +224,6 @@ db_status org_proposals_by(db *d, arena *a, int64_t person_id, org_proposal **it
     return db_collect(s, a, (void **)items, n, sizeof **items, proposal_row, NULL);
 }
 
-/* Text as a reader of lang writes it: names are stored as typed, in
- * either script; Latin for English and Serbian Latin readers (arena). */
-static const char *in_lang(arena *a, lang_id lang, const char *text)
-{
-    if (!text || lang == LANG_SR_CYRL)
-        return text;
-    buf b = BUF_INIT;
-    utf8_cyr_to_lat(&b, text, strlen(text));
-    const char *out = buf_failed(&b) ? text : arena_strdup(a, buf_str(&b));
-    buf_free(&b);
-    return out ? out : text;
-}
-
 /* Queues the decision's mail to the proposer (none when erased), in their
  * language, else lang; in the caller's transaction. */
 static db_status mail_decision(db *d, arena *a, const org_proposal *pr, bool accept,
@@ -260,17 +247,17 @@ static db_status mail_decision(db *d, arena *a, const org_proposal *pr, bool acc
         return DB_NOMEM;
     if (st != DB_ROW)
         return st == DB_DONE ? DB_OK : st; /* erased or gone: nobody to tell */
-    const char *entry = in_lang(a, ml, ml == LANG_EN && pr->name_en ? pr->name_en : pr->name);
+    const char *entry = mail_text_in(a, ml, ml == LANG_EN && pr->name_en ? pr->name_en : pr->name);
     buf subject = BUF_INIT, body = BUF_INIT;
     buf_printf(
         &subject,
         T(ml, accept ? MSG_PROPOSAL_MAIL_ACCEPTED_SUBJECT : MSG_PROPOSAL_MAIL_DECLINED_SUBJECT),
         entry);
     if (accept)
-        buf_printf(&body, T(ml, MSG_PROPOSAL_MAIL_ACCEPTED_BODY), in_lang(a, ml, name), entry,
+        buf_printf(&body, T(ml, MSG_PROPOSAL_MAIL_ACCEPTED_BODY), mail_text_in(a, ml, name), entry,
                    pr->slug);
     else
-        buf_printf(&body, T(ml, MSG_PROPOSAL_MAIL_DECLINED_BODY), in_lang(a, ml, name), entry,
+        buf_printf(&body, T(ml, MSG_PROPOSAL_MAIL_DECLINED_BODY), mail_text_in(a, ml, name), entry,
                    reason);
     st = buf_failed(&subject) || buf_failed(&body)
              ? DB_NOMEM

@@ -198,6 +198,23 @@ test('team and rights as one path: the invitation offers the manager right, the 
     { email: EMAIL.colleague, role: 'Координатор', role_en: 'Coordinator', fte: '0,5', since: '2025-01-01', manager: '1' });
   assert.equal(inv.status, 303);
   assert.equal(inv.location, '/orgs/klaster-k/cluster/edit?saved=team-invited#team');
+  // the mail names who invites, to which team and as what, in the invitee's
+  // language (the colleague logged in with the default page language)
+  const mail = sqlite(`SELECT subject || '|' || body FROM outbox WHERE to_addr = '${EMAIL.colleague}' ORDER BY id DESC LIMIT 1;`);
+  const lang = sqlite(`SELECT coalesce(lang, '') FROM person WHERE email = '${EMAIL.colleague}';`);
+  const who = sqlite(`SELECT name FROM person WHERE email = '${EMAIL.manager}';`);
+  assert.ok(mail, 'an invitation mail is queued');
+  assert.doesNotMatch(mail, /^Your invitation to a cluster's management team/);
+  assert.doesNotMatch(mail, /Hello,\n/, 'the mail greets the person by name');
+  assert.match(mail, /\/orgs\/klaster-k\/team\/accept/);
+  if (lang === 'en') {
+    assert.match(mail, /invites you to the management team of Klaster K/);
+    assert.match(mail, /as Координатор|as Koordinator/);
+    assert.match(mail, /one of its managers/);
+  } else {
+    assert.match(mail, /управљачки тим|upravljački tim/);
+  }
+  assert.ok(mail.includes(who), `the mail names the inviter ${who}`);
   // the same answer for an address without an account: nothing revealed
   const none = await post('/orgs/klaster-k/team', 'manager',
     { email: 'nobody.cp@example.com', role: 'X', fte: '1', manager: '1' });
