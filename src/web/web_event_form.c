@@ -139,7 +139,9 @@ static void form_page(req *r, const event_rec *e, const event_form *v, const web
         const char *err = web_errs_get(errs, fields[i].name);
         /* a malformed date-time goes back as typed, in a text input */
         const char *type = fields[i].type;
-        if (err && (strcmp(type, "datetime-local") == 0 || strcmp(type, "number") == 0))
+        if (err && strcmp(type, "number") == 0)
+            type = "text";
+        if (err && strcmp(type, "datetime-local") == 0 && parse_local(fields[i].value) < 0)
             type = "text";
         web_input in = {.id = fields[i].id,
                         .name = fields[i].name,
@@ -332,15 +334,16 @@ static void read_form(req *r, const form *f, event_form *v, event_input *in, web
         *times[i].out = t;
     }
     if (v->capacity && *v->capacity) {
-        int64_t c = 0;
-        if (!str_to_i64(v->capacity, &c) || c < 1 || c > EVENT_CAPACITY_MAX) {
-            form_errors fe = {0};
-            fe.items[fe.n_items++] = (form_error){
-                .field = "capacity", .code = FE_RANGE, .min = 1, .max = EVENT_CAPACITY_MAX};
+        /* the one number parser: "1000", "1.000,0" and "1 000" as people
+         * type them, "1.000" refused as ambiguous with both readings */
+        static const form_rule rule = {"capacity", FV_INT, 0, 1, EVENT_CAPACITY_MAX, NULL};
+        static const valid_table t = {&rule, 1, NULL, 0};
+        form_value val;
+        form_errors fe = {0};
+        if (valid_values(r->a, &t, (const char *const[1]){v->capacity}, &val, &fe, NULL))
+            in->capacity = val.i;
+        else
             web_errs_from_form(r, &fe, errs);
-        } else {
-            in->capacity = c;
-        }
     }
 }
 
