@@ -131,11 +131,28 @@ void layout_begin(req *r, const page_meta *m)
     html_raw(o, "</head>\n<body>\n");
     html_fmt(o, "<a class=\"skip\" href=\"#main\">%s</a>\n", T(L, MSG_SKIP_TO_CONTENT));
 
-    /* header: brand, navigation, search, language switch */
-    html_raw(o, "<header class=\"site-header\">");
+    /* header: a slim top bar with the language switch and the account
+     * area, then brand, navigation and search on one row: five sections
+     * and a search box that shows its whole hint leave no room for the
+     * language buttons on that row at 1366 px */
+    html_raw(
+        o, "<header class=\"site-header\"><div class=\"account-bar\"><div class=\"wrap top-row\">");
+    html_fmt(o, "<nav class=\"lang-switch\" aria-label=\"%s\">", T(L, MSG_NAV_LANGUAGE));
+    if (!lang_switch_form(r)) {
+        html_raw(o, "<ul>");
+        for (int l = 0; l < LANG__COUNT; l++) {
+            html_fmt(o, "<li><a lang=\"%s\" hreflang=\"%s\" href=\"", i18n_tag((lang_id)l),
+                     i18n_tag((lang_id)l));
+            layout_lang_url(o, r, (lang_id)l);
+            html_fmt(o, "\"%R>%s</a></li>", l == (int)L ? " aria-current=\"true\"" : "",
+                     i18n_name((lang_id)l));
+        }
+        html_raw(o, "</ul>");
+    }
+    html_raw(o, "</nav>\n");
     if (hooks.user_area) /* the account bar: who is reading (the web layer) */
         hooks.user_area(r, m->nav);
-    html_raw(o, "<div class=\"wrap header-row\">\n");
+    html_raw(o, "</div></div>\n<div class=\"wrap header-row\">\n");
     html_fmt(o,
              "<a class=\"brand\" href=\"/\"><img src=\"%u\" alt=\"\" width=\"40\" height=\"40\">"
              "<span class=\"brand-text\"><span class=\"brand-name\">SCAN</span>"
@@ -158,19 +175,7 @@ void layout_begin(req *r, const page_meta *m)
         "autocomplete=\"off\" maxlength=\"200\" data-suggest>"
         "<button type=\"submit\">%s</button></form>\n",
         T(L, MSG_NAV_SEARCH), T(L, MSG_SEARCH_PLACEHOLDER_SHORT), T(L, MSG_SEARCH_BUTTON));
-    html_fmt(o, "<nav class=\"lang-switch\" aria-label=\"%s\">", T(L, MSG_NAV_LANGUAGE));
-    if (!lang_switch_form(r)) {
-        html_raw(o, "<ul>");
-        for (int l = 0; l < LANG__COUNT; l++) {
-            html_fmt(o, "<li><a lang=\"%s\" hreflang=\"%s\" href=\"", i18n_tag((lang_id)l),
-                     i18n_tag((lang_id)l));
-            layout_lang_url(o, r, (lang_id)l);
-            html_fmt(o, "\"%R>%s</a></li>", l == (int)L ? " aria-current=\"true\"" : "",
-                     i18n_name((lang_id)l));
-        }
-        html_raw(o, "</ul>");
-    }
-    html_raw(o, "</nav>\n</div></header>\n<main id=\"main\" class=\"wrap\">\n");
+    html_raw(o, "</div></header>\n<main id=\"main\" class=\"wrap\">\n");
     if (hooks.notice) /* a save's confirmation, shown once (the web layer) */
         hooks.notice(r);
 }

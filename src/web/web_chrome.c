@@ -19,8 +19,7 @@ void web_user_area(req *r, const char *nav)
     lang_id L = r->lang;
     buf *o = &r->out;
     const principal *u = r->user;
-    html_fmt(o, "<div class=\"account-bar\"><nav class=\"wrap user-area\" aria-label=\"%s\"><ul>",
-             T(L, MSG_NAV_ACCOUNT_AREA));
+    html_fmt(o, "<nav class=\"user-area\" aria-label=\"%s\"><ul>", T(L, MSG_NAV_ACCOUNT_AREA));
     if (!u) {
         bool here = nav && strcmp(nav, "login") == 0;
         if (here || r->method != HTTP_GET || strcmp(r->path, "/") == 0)
@@ -29,7 +28,7 @@ void web_user_area(req *r, const char *nav)
         else
             html_fmt(o, "<li><a class=\"login-link\" href=\"/login?next=%q\">%s</a></li>", r->path,
                      T(L, MSG_LOG_IN));
-        html_raw(o, "</ul></nav></div>\n");
+        html_raw(o, "</ul></nav>\n");
         return;
     }
     bool at_account = nav && strcmp(nav, "account") == 0;
@@ -47,5 +46,5 @@ void web_user_area(req *r, const char *nav)
         layout_csrf_field(r);
         html_fmt(o, "<button type=\"submit\">%s</button></form></li>", T(L, MSG_LOG_OUT));
     }
-    html_raw(o, "</ul></nav></div>\n");
+    html_raw(o, "</ul></nav>\n");
 }

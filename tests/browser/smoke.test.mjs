@@ -132,9 +132,17 @@ for (const lang of ['en', 'sr-Latn', 'sr-Cyrl']) {
         assert.ok(m.text.length > 0, 'the search box has a hint');
         assert.ok(m.need <= m.room, `"${m.text}" needs ${m.need.toFixed(0)} px, the box has ${m.room.toFixed(0)} px`);
         if (viewport.width === 1366) {
-          const tops = await page.evaluate(() => ['.brand', '.search-box', '.lang-switch']
+          // brand, sections and search on one row; the language switch sits
+          // in the slim bar above it, beside the account area
+          const tops = await page.evaluate(() => ['.brand', '.main-nav', '.search-box']
             .map((q) => Math.round(document.querySelector(q).getBoundingClientRect().top)));
           assert.ok(Math.max(...tops) - Math.min(...tops) < 20, `header on one row: ${tops}`);
+          const bar = await page.evaluate(() => {
+            const l = document.querySelector('.account-bar .lang-switch').getBoundingClientRect();
+            const u = document.querySelector('.account-bar .user-area').getBoundingClientRect();
+            return { lang: Math.round(l.top), user: Math.round(u.top), height: Math.round(l.height) };
+          });
+          assert.ok(Math.abs(bar.lang - bar.user) < 12 && bar.height < 40, `language switch in the top bar: ${JSON.stringify(bar)}`);
         }
       } finally {
         await context.close();
