@@ -219,11 +219,13 @@ static void import_page(req *r, const org_rec *org, const import_view *v)
         html_fmt(
             o,
             "<section class=\"alert import-problems\" role=\"alert\" aria-labelledby=\"probs\">"
-            "<h2 id=\"probs\">%s</h2><p>%s</p><ol class=\"problems\">\n",
+            "<h2 id=\"probs\">%s</h2><p>%s</p>\n",
             buf_str(&t), T(L, MSG_FIG_IMPORT_NOTHING_CHANGED));
         buf_free(&t);
+        /* what was detected, before the list (a <p> may not sit in an <ol>) */
         if (v->rep->detected)
             html_fmt(o, "<p class=\"import-detected\">%s</p>\n", v->rep->detected);
+        html_raw(o, "<ol class=\"problems\">\n");
         for (size_t i = 0; i < v->rep->n_problems; i++) {
             buf l = BUF_INIT;
             if (v->rep->problems[i].line > 0)

@@ -564,7 +564,7 @@ static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_
     textarea_field(r, v, "description_en", e->description_en, MSG_DIR_L_DESC_EN, 0, 8, "en");
     fieldset_close(r);
 
-    if (v->proposal)
+    if (v->proposal) /* its own fieldset, opened and closed there */
         proposal_fields(r, v);
     else
         fieldset_open(r, "fs-publish", MSG_DIR_FS_PUBLISH, 0);
@@ -583,8 +583,8 @@ static void form_page(req *r, const edit_view *v, bool is_new, const char *orig_
                     "accept=\"image/png,image/jpeg,image/svg+xml\"");
         described_by(r, "org-logo", true, error != NULL);
         html_raw(o, "></div>\n");
+        fieldset_close(r);
     }
-    fieldset_close(r);
 
     html_fmt(o, "<div class=\"form-actions\"><button type=\"submit\">%s</button> ",
              T(L, v->proposal ? MSG_PROPOSAL_SUBMIT
