@@ -177,3 +177,63 @@ test('a label a manager claims on a demo cluster is queued on the secretariat\'s
   assert.match(start.text, /<a href="\/orgs\/nicat\/cluster\/edit#verify">Niški klaster naprednih tehnologija<\/a> · ESCA Gold label/);
   assert.match(text(start.text), /Labels to verify/);
 });
+
+test('an invited person finds the team invitation on /start; the FTE reads well, only when given; accepting is confirmed', async () => {
+  assert.doesNotMatch((await as.guest.get('/start?lang=en')).text, /team\/accept/);
+  const inv = await as.manager.post('/orgs/nicat/team', { email: USERS.guest[0], role: 'Koordinator', role_en: 'Coordinator', fte: '0', since: '2025-01-01', manager: '1' });
+  assert.equal(inv.status, 303);
+  const start = await as.guest.get('/start?lang=en');
+  assert.match(text(start.text), /Invitations to management teams Nis Cluster of Advanced Technologies · Coordinator See and accept the invitation/);
+  assert.match(start.text, /<a href="\/orgs\/nicat\/team\/accept">See and accept the invitation<\/a>/);
+  let page = text((await as.guest.get('/orgs/nicat/team/accept?lang=sr-Latn')).text);
+  assert.match(page, /Pozvani ste u menadžment tim organizacije Niški klaster naprednih tehnologija kao Koordinator\./);
+  assert.doesNotMatch(page, /punog radnog vremena/, 'no share of full time when none was given');
+  // a new invitation replaces the pending one: with a share of full time
+  assert.equal((await as.manager.post('/orgs/nicat/team', { email: USERS.guest[0], role: 'Koordinator', fte: '1', since: '2025-01-01', manager: '1' })).status, 303);
+  page = text((await as.guest.get('/orgs/nicat/team/accept?lang=sr-Latn')).text);
+  assert.match(page, /kao Koordinator\. Udeo punog radnog vremena: 1\./);
+  assert.doesNotMatch(page, /sa 1 punog/);
+  const ok = await as.guest.post('/orgs/nicat/team/accept', {});
+  assert.equal(ok.status, 303);
+  const after = await as.guest.get(ok.location.replace(/#.*/, '') + '?lang=en');
+  assert.match(after.text, /role="status"><p>You have joined the management team\.<\/p>/);
+  assert.doesNotMatch((await as.guest.get('/start?lang=en')).text, /Invitations to management teams/, 'gone once accepted');
+});
+
+// Cyrillic names whose Latin order differs from the azbuka: Г before Ф in
+// Cyrillic, F before G in Latin.
+const indexOf = (html, names) => names.map((n) => { const i = html.indexOf(n); assert.ok(i >= 0, `${n} on the page`); return i; });
+
+test('the verification queue sorts its cluster filter and its rows in the reader\'s alphabet', async () => {
+  sqlite(`INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded) VALUES
+      ('farma-klaster', 'Фарма кластер', 'cluster', 'published', 0, 0, 'farma klaster'),
+      ('granit-klaster', 'Гранит кластер', 'cluster', 'published', 0, 0, 'granit klaster'),
+      ('fabrika-nu', 'Фабрика Ну', 'company', 'published', 0, 0, 'fabrika nu'),
+      ('grafit-nu', 'Графит Ну', 'company', 'published', 0, 0, 'grafit nu');
+    INSERT INTO org_figure(org_id, year, employees, source, entered_at)
+      SELECT id, 2011, 10, 'self_reported', 0 FROM org WHERE slug IN ('fabrika-nu', 'grafit-nu');`);
+  const cyr = (await as.editor.get('/figures/verify?year=2011&lang=sr-Cyrl')).text;
+  const [gc, fc] = indexOf(cyr, ['>Гранит кластер<', '>Фарма кластер<']);
+  assert.ok(gc < fc, 'Г before Ф in the Cyrillic cluster filter');
+  const [gr, fr] = indexOf(cyr, ['>Графит Ну<', '>Фабрика Ну<']);
+  assert.ok(gr < fr, 'Г before Ф in the Cyrillic rows');
+  const lat = (await as.editor.get('/figures/verify?year=2011&lang=sr-Latn')).text;
+  const [gl, fl] = indexOf(lat, ['>Grafit Nu<', '>Fabrika Nu<']);
+  assert.ok(fl < gl, 'F before G in Latin');
+  const [gcl, fcl] = indexOf(lat, ['>Granit klaster<', '>Farma klaster<']);
+  assert.ok(fcl < gcl, 'F before G in the Latin cluster filter');
+});
+
+test('the follow-a-cluster list and the followed clusters are in the reader\'s alphabet', async () => {
+  const cyr = (await as.guest.get('/account/notifications?lang=sr-Cyrl')).text;
+  const [g, f] = indexOf(cyr, ['>Гранит кластер</option>', '>Фарма кластер</option>']);
+  assert.ok(g < f, 'Г before Ф in the Cyrillic choices');
+  const lat = (await as.guest.get('/account/notifications?lang=sr-Latn')).text;
+  const [gl, fl] = indexOf(lat, ['>Granit klaster</option>', '>Farma klaster</option>']);
+  assert.ok(fl < gl, 'F before G in Latin');
+  for (const slug of ['farma-klaster', 'granit-klaster'])
+    assert.equal((await as.guest.post('/account/notifications/follows', { cluster: slug })).status, 303);
+  const followed = (await as.guest.get('/account/notifications?lang=sr-Cyrl')).text;
+  const [gf, ff] = indexOf(followed, ['>Гранит кластер</a>', '>Фарма кластер</a>']);
+  assert.ok(gf < ff, 'Г before Ф among the followed clusters');
+});
