@@ -175,6 +175,7 @@ static const char SQL_Q_UNVERIFIED[] = "SELECT count(*) FROM org_figure WHERE ve
 static const char SQL_Q_LABELS[] =
     "SELECT count(*) FROM cluster_label WHERE state = 'verified' AND expires_on IS NOT NULL"
     " AND expires_on <= date($1, '+60 days') AND expires_on >= date($1, '-30 days')";
+static const char SQL_Q_CLAIMED[] = "SELECT count(*) FROM cluster_label WHERE state = 'claimed'";
 static const char SQL_Q_MAIL[] =
     "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND attempts > 0 AND last_error IS NOT NULL";
 
@@ -185,7 +186,8 @@ db_status worklist_queues(db *d, const char *today_s, work_queues *q)
     if ((st = db_int(d, &q->drafts, 0, SQL_Q_DRAFTS, DB_NONE)) != DB_OK ||
         (st = db_int(d, &q->unverified, 0, SQL_Q_UNVERIFIED, DB_NONE)) != DB_OK ||
         (st = db_int(d, &q->labels_expiring, 0, SQL_Q_LABELS, DB_ARGS(DBT(today_s)))) != DB_OK ||
-        (st = db_int(d, &q->mail_failed, 0, SQL_Q_MAIL, DB_NONE)) != DB_OK)
+        (st = db_int(d, &q->mail_failed, 0, SQL_Q_MAIL, DB_NONE)) != DB_OK ||
+        (st = db_int(d, &q->labels_claimed, 0, SQL_Q_CLAIMED, DB_NONE)) != DB_OK)
         return st;
     return DB_OK;
 }

@@ -61,6 +61,7 @@ typedef struct work_queues {
     int64_t labels_expiring; /* labels expiring within 60 days (or expired
                                 in the last 30) */
     int64_t mail_failed;     /* outbox rows not sent after a failed attempt */
+    int64_t labels_claimed;  /* labels clusters declared, not verified yet */
 } work_queues;
 
 db_status worklist_clusters(db *d, arena *a, int64_t person_id, int year, work_cluster **items,

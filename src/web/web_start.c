@@ -65,6 +65,7 @@ static bool sec_queues(req *r, db_status *st)
         {offsetof(work_queues, drafts), MSG_START_Q_DRAFTS, "/orgs?status=draft"},
         {offsetof(work_queues, unverified), MSG_START_Q_UNVERIFIED, "/figures/verify"},
         {offsetof(work_queues, labels_expiring), MSG_START_Q_LABELS, "/orgs?kind=cluster"},
+        {offsetof(work_queues, labels_claimed), MSG_NEWUSER_Q_CLAIMED, "#labels-to-verify"},
         {offsetof(work_queues, mail_failed), MSG_START_Q_MAIL, "/admin/outbox"},
     };
     html_raw(&r->out, "<ul class=\"work-counts\">");
@@ -218,7 +219,9 @@ static bool sec_labels(req *r, db_status *st)
     size_t n;
     if ((*st = cluster_label_claims(r->db, r->a, &w, &n)) != DB_OK || !n)
         return false;
-    section_head(r, MSG_START_LABELS_VERIFY);
+    /* the queues card counts these and links here */
+    html_fmt(&r->out, "<section class=\"work card\" id=\"labels-to-verify\"><h2>%s</h2>\n",
+             T(r->lang, MSG_START_LABELS_VERIFY));
     html_raw(&r->out, "<ul class=\"work-list\">");
     for (size_t i = 0; i < n; i++) {
         const char *name = strcmp(w[i].label, "other") == 0

@@ -176,6 +176,9 @@ test('a label a manager claims on a demo cluster is queued on the secretariat\'s
   const start = await as.editor.get('/start?lang=en');
   assert.match(start.text, /<a href="\/orgs\/nicat\/cluster\/edit#verify">Niški klaster naprednih tehnologija<\/a> · ESCA Gold label/);
   assert.match(text(start.text), /Labels to verify/);
+  // the queues card counts it and links to the list
+  assert.match(start.text, /<li class="has-work"><a href="#labels-to-verify"><span class="work-count">1<\/span> labels claimed by clusters, to verify<\/a><\/li>/);
+  assert.match(start.text, /<section class="work card" id="labels-to-verify">/);
 });
 
 test('an invited person finds the team invitation on /start; the FTE reads well, only when given; accepting is confirmed', async () => {
