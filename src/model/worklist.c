@@ -141,11 +141,41 @@ db_status worklist_invites(db *d, arena *a, int64_t person_id, work_invite **ite
     return db_collect(s, a, (void **)items, n, sizeof **items, invite_row, NULL);
 }
 
+static const char SQL_TEAM_INVITES[] =
+    "SELECT o.slug, o.name, o.name_en, t.role, t.role_en FROM cluster_team t"
+    " JOIN org o ON o.id = t.org_id"
+    " WHERE t.person_id = $1 AND t.invited = 1 AND t.until IS NULL"
+    " ORDER BY t.id LIMIT 20";
+
+static void team_invite_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    work_team_invite *w = item;
+    w->org_slug = db_col_dup(a, s, 0, oom);
+    w->org_name = db_col_dup(a, s, 1, oom);
+    w->org_name_en = db_col_dup(a, s, 2, oom);
+    w->role = db_col_dup(a, s, 3, oom);
+    w->role_en = db_col_dup(a, s, 4, oom);
+}
+
+db_status worklist_team_invites(db *d, arena *a, int64_t person_id, work_team_invite **items,
+                                size_t *n)
+{
+    assert(d && a && items && n);
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_TEAM_INVITES, DB_ARGS(DBI(person_id)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)items, n, sizeof **items, team_invite_row, NULL);
+}
+
 static const char SQL_Q_DRAFTS[] = "SELECT count(*) FROM org WHERE status = 'draft'";
 static const char SQL_Q_UNVERIFIED[] = "SELECT count(*) FROM org_figure WHERE verified_at IS NULL";
 static const char SQL_Q_LABELS[] =
     "SELECT count(*) FROM cluster_label WHERE state = 'verified' AND expires_on IS NOT NULL"
     " AND expires_on <= date($1, '+60 days') AND expires_on >= date($1, '-30 days')";
+static const char SQL_Q_CLAIMED[] = "SELECT count(*) FROM cluster_label WHERE state = 'claimed'";
 static const char SQL_Q_MAIL[] =
     "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND attempts > 0 AND last_error IS NOT NULL";
 
@@ -156,7 +186,8 @@ db_status worklist_queues(db *d, const char *today_s, work_queues *q)
     if ((st = db_int(d, &q->drafts, 0, SQL_Q_DRAFTS, DB_NONE)) != DB_OK ||
         (st = db_int(d, &q->unverified, 0, SQL_Q_UNVERIFIED, DB_NONE)) != DB_OK ||
         (st = db_int(d, &q->labels_expiring, 0, SQL_Q_LABELS, DB_ARGS(DBT(today_s)))) != DB_OK ||
-        (st = db_int(d, &q->mail_failed, 0, SQL_Q_MAIL, DB_NONE)) != DB_OK)
+        (st = db_int(d, &q->mail_failed, 0, SQL_Q_MAIL, DB_NONE)) != DB_OK ||
+        (st = db_int(d, &q->labels_claimed, 0, SQL_Q_CLAIMED, DB_NONE)) != DB_OK)
         return st;
     return DB_OK;
 }

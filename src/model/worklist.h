@@ -48,6 +48,12 @@ typedef struct work_invite {
     const char *invitee, *org_slug, *org_name, *role;
 } work_invite;
 
+/* A place in a cluster's management team the person was invited to and
+ * has not accepted yet (cluster_team.invited). */
+typedef struct work_team_invite {
+    const char *org_slug, *org_name, *org_name_en, *role, *role_en;
+} work_team_invite;
+
 /* The secretariat's queues, counted over the whole platform. */
 typedef struct work_queues {
     int64_t drafts;          /* entries in draft */
@@ -55,6 +61,7 @@ typedef struct work_queues {
     int64_t labels_expiring; /* labels expiring within 60 days (or expired
                                 in the last 30) */
     int64_t mail_failed;     /* outbox rows not sent after a failed attempt */
+    int64_t labels_claimed;  /* labels clusters declared, not verified yet */
 } work_queues;
 
 db_status worklist_clusters(db *d, arena *a, int64_t person_id, int year, work_cluster **items,
@@ -65,6 +72,9 @@ db_status worklist_drafts(db *d, arena *a, int64_t person_id, bool all_drafts, w
                           size_t *n);
 /* At most 20, soonest expiry first. */
 db_status worklist_invites(db *d, arena *a, int64_t person_id, work_invite **items, size_t *n);
+/* The person's open team invitations, at most 20, oldest first. */
+db_status worklist_team_invites(db *d, arena *a, int64_t person_id, work_team_invite **items,
+                                size_t *n);
 /* today is 'YYYY-MM-DD' in Belgrade (label dates are calendar dates). */
 db_status worklist_queues(db *d, const char *today, work_queues *q);
 

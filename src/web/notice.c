@@ -25,6 +25,9 @@ static const struct {
     [NOTICE_VERIFIED_N] = {"verified", MSG_NOTICE_VERIFIED_N, true},
     [NOTICE_PASSWORD_SAVED] = {"password", MSG_ACCOUNT_PW_DONE, false},
     [NOTICE_TOKEN_REVOKED] = {"revoked", MSG_TOKEN_REVOKED_DONE, false},
+    [NOTICE_PROPOSAL_ACCEPTED] = {"proposal_accepted", MSG_NOTICE_PROPOSAL_ACCEPTED, false},
+    [NOTICE_PROPOSAL_DECLINED] = {"proposal_declined", MSG_NOTICE_PROPOSAL_DECLINED, false},
+    [NOTICE_TEAM_JOINED] = {"team_joined", MSG_NOTICE_TEAM_JOINED, false},
 };
 
 static bool secure(const req *r)

@@ -30,6 +30,11 @@ typedef enum {
     NOTICE_VERIFIED_N,     /* n = rows: "3 figure rows marked as verified." */
     NOTICE_PASSWORD_SAVED, /* "Your password has been changed." */
     NOTICE_TOKEN_REVOKED,  /* "The token has been revoked." */
+
+    /* the new-user review (issue 11) */
+    NOTICE_PROPOSAL_ACCEPTED, /* "The proposed entry is accepted and published." */
+    NOTICE_PROPOSAL_DECLINED, /* "The proposed entry is declined; its proposer is told why." */
+    NOTICE_TEAM_JOINED,       /* "You have joined the management team." */
     NOTICE__COUNT
 } notice_kind;
 

@@ -33,6 +33,7 @@ typedef struct members_view {
     int64_t end_id;                     /* the membership whose end failed */
     const char *end_value, *end_error;
     bool end_confirm; /* end_error asks to confirm: the form carries confirm=1 */
+    bool not_found;   /* the organisation typed is not in the directory */
 } members_view;
 
 /* The reader's name of the entry at slug, for notices; the slug itself
@@ -99,6 +100,10 @@ static void members_page(req *r, const org_rec *org, const members_view *v)
                               .autocomplete = "off",
                               .suggest = "fill",
                               .maxlength = 200});
+    if (v->not_found) /* where the manager is stuck: the way to add the entry */
+        html_fmt(o,
+                 "<p class=\"field-note\" id=\"mem-org-propose\"><a href=\"/orgs/new\">%s</a></p>",
+                 T(L, MSG_NEWUSER_PROPOSE_MISSING));
     wc_code_select(r, "mem-role", "role", T(L, MSG_CL_COL_ROLE), role_codes, wf_role_label,
                    v->role ? v->role : "member", web_errs_get(v->errs, "role"), false);
     wc_date_field(r, "mem-joined", "joined_on", T(L, MSG_CL_COL_JOINED), T(L, MSG_CL_H_JOINED),
@@ -247,8 +252,10 @@ void web_cluster_member_add(req *r)
             web_errs_add(&e, "org", T(L, MSG_FORM_ERR_PIB));
         else if (several)
             web_errs_add(&e, "org", T(L, MSG_CL_ERR_SEVERAL));
-        else if (!found)
+        else if (!found) {
             web_errs_add(&e, "org", T(L, pib ? MSG_CL_ERR_PIB : MSG_CL_ERR_NO_ORG));
+            v.not_found = true;
+        }
     }
     if (e.n == 0) {
         /* a manager proposes; the organisation (or the secretariat) accepts */

@@ -19,6 +19,7 @@
 #include "model/org.h"
 #include "model/person.h"
 #include "model/rights.h"
+#include "web/notice.h"
 #include "web/web.h"
 #include "web/web_cluster.h"
 #include "web/web_figures.h"
@@ -344,11 +345,14 @@ void web_cluster_team_accept_form(req *r)
     const char *title = arena_printf(r->a, T(L, MSG_CL_TEAM_ACCEPT_TITLE), name);
     page_meta pm = {.title = title, .nav = "orgs"};
     layout_begin(r, &pm);
-    html_fmt(&r->out, "<h1>%s</h1><p>%s</p><form method=\"post\" action=\"/orgs/%q/team/accept\">",
-             title,
-             arena_printf(r->a, T(L, MSG_CL_TEAM_ACCEPT_TEXT), name, wc_text(r, t->role),
-                          wc_fte_text(r, t->fte_milli)),
-             org.slug);
+    /* the share of full time as a sentence of its own, and only when
+     * given: "with 1 of full time" reads badly in Serbian */
+    html_fmt(&r->out, "<h1>%s</h1><p>%s", title,
+             arena_printf(r->a, T(L, MSG_CL_TEAM_ACCEPT_AS), name, wc_text(r, t->role)));
+    if (t->fte_milli > 0)
+        html_fmt(&r->out, " %s",
+                 arena_printf(r->a, T(L, MSG_CL_TEAM_ACCEPT_FTE), wc_fte_text(r, t->fte_milli)));
+    html_fmt(&r->out, "</p><form method=\"post\" action=\"/orgs/%q/team/accept\">", org.slug);
     layout_csrf_field(r);
     html_fmt(&r->out, "<button type=\"submit\">%s</button></form>",
              T(L, MSG_CL_TEAM_ACCEPT_BUTTON));
@@ -369,5 +373,6 @@ void web_cluster_team_accept(req *r)
         resp_fail(r, st, "cluster_team_accept");
         return;
     }
+    web_notice_next(r, NOTICE_TEAM_JOINED, 0);
     resp_redirect(r, arena_printf(r->a, "/orgs/%s#cl-team", org.slug));
 }

@@ -65,6 +65,22 @@ static void channel_group(req *r, const char *name, const char *legend, notify_c
     html_raw(o, "</fieldset>");
 }
 
+static const char *followed_name(const void *item)
+{
+    return ((const notify_followed *)item)->name;
+}
+
+/* Sorts clusters by the names the reader sees; the shown name replaces
+ * the stored pair. False when memory ran out. */
+static bool followed_by_name(req *r, notify_followed *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        f[i].name = web_org_text(r, f[i].name, f[i].name_en);
+        f[i].name_en = NULL;
+    }
+    return web_sort_by_name(r, f, n, sizeof *f, followed_name);
+}
+
 static void notify_page(req *r, const notify_view *v)
 {
     lang_id L = r->lang;
@@ -81,6 +97,10 @@ static void notify_page(req *r, const notify_view *v)
         st = notify_follows(r->db, r->a, me, &fol, &n_fol);
     if (st == DB_OK)
         st = notify_follow_choices(r->db, r->a, me, &choices, &n_choices);
+    /* both lists in the reader's alphabet, by the names the page shows */
+    if (st == DB_OK &&
+        (!followed_by_name(r, fol, n_fol) || !followed_by_name(r, choices, n_choices)))
+        st = DB_NOMEM;
     if (st != DB_OK) {
         resp_fail(r, st, "notification settings");
         return;

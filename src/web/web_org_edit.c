@@ -748,6 +748,8 @@ void web_org_new_form(req *r)
     /* the secretariat creates; a cluster manager proposes (org_proposal.h) */
     if (!web_org_can(r, RIGHT_ORG_CREATE, 0) && !may_propose(r, &v))
         return;
+    if (v.proposal && v.n_clusters == 1) /* the one cluster they manage */
+        v.cluster_id = v.clusters[0].id;
     form_page(r, &v, true, NULL);
 }
 
@@ -771,6 +773,9 @@ void web_org_propose(req *r)
     view.errs = &e;
     if (cluster && *cluster && (!str_to_i64(cluster, &view.cluster_id) || view.cluster_id <= 0))
         web_errs_add(&e, "cluster_id", T(L, MSG_FORM_ERR_INVALID));
+    /* a date without a cluster would be dropped unseen: ask for the cluster */
+    if (!str_empty(view.joined_on) && !view.cluster_id && !web_errs_get(&e, "cluster_id"))
+        web_errs_add(&e, "joined_on", T(L, MSG_NEWUSER_JOINED_NO_CLUSTER));
     int64_t id = 0;
     form_errors fe = {0};
     db_status st = DB_CONSTRAINT;

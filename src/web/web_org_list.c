@@ -13,6 +13,7 @@
 #include "core/strutil.h"
 #include "html/html.h"
 #include "html/layout.h"
+#include "model/org_proposal.h"
 #include "model/rights.h"
 #include "web/page_cache.h"
 #include "web/web.h"
@@ -314,6 +315,14 @@ static void toolbar(req *r, const org_list_result *res, const list_state *s)
              T(L, MSG_DIR_SORT_BUTTON));
 }
 
+/* True when the reader may propose directory entries (a read error
+ * hides the link; the form itself checks again). */
+static bool may_propose(req *r)
+{
+    bool yes = false;
+    return r->user && org_proposal_may(r->db, r->user->person_id, &yes) == DB_OK && yes;
+}
+
 static void render(req *r, const list_state *s, const org_list_result *res, int pages)
 {
     buf *o = &r->out;
@@ -325,6 +334,9 @@ static void render(req *r, const list_state *s, const org_list_result *res, int 
              T(L, MSG_DIR_TITLE), T(L, MSG_DIR_LEAD));
     if (web_org_can(r, RIGHT_ORG_CREATE, 0))
         html_fmt(o, "<a class=\"button\" href=\"/orgs/new\">%s</a>", T(L, MSG_DIR_NEW));
+    else if (may_propose(r)) /* a cluster manager proposes entries (org_proposal.h) */
+        html_fmt(o, "<a class=\"button button-secondary\" href=\"/orgs/new\">%s</a>",
+                 T(L, MSG_PROPOSAL_NEW_TITLE));
     html_raw(o, "</div>\n<div class=\"dir-layout\">\n");
     filter_form(r, &refs, res, s);
     html_raw(o, "<section class=\"dir-results\" aria-labelledby=\"results-title\">\n");

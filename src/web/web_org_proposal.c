@@ -9,6 +9,7 @@
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/org_proposal.h"
+#include "web/notice.h"
 #include "web/web.h"
 #include "web/web_org.h"
 
@@ -50,6 +51,7 @@ static void decide(req *r, bool accept)
         resp_fail(r, st, "org_proposal_decide");
         return;
     }
+    web_notice_next(r, accept ? NOTICE_PROPOSAL_ACCEPTED : NOTICE_PROPOSAL_DECLINED, 0);
     resp_redirect(r, "/start#proposed-entries");
 }
 

@@ -65,6 +65,7 @@ static bool sec_queues(req *r, db_status *st)
         {offsetof(work_queues, drafts), MSG_START_Q_DRAFTS, "/orgs?status=draft"},
         {offsetof(work_queues, unverified), MSG_START_Q_UNVERIFIED, "/figures/verify"},
         {offsetof(work_queues, labels_expiring), MSG_START_Q_LABELS, "/orgs?kind=cluster"},
+        {offsetof(work_queues, labels_claimed), MSG_NEWUSER_Q_CLAIMED, "#labels-to-verify"},
         {offsetof(work_queues, mail_failed), MSG_START_Q_MAIL, "/admin/outbox"},
     };
     html_raw(&r->out, "<ul class=\"work-counts\">");
@@ -102,7 +103,9 @@ static bool sec_clusters(req *r, db_status *st)
                  "<a href=\"/orgs/%q/cluster/edit\">%s</a></span></li>",
                  c[i].slug, T(L, MSG_START_MEMBERS_LINK), c[i].slug, T(L, MSG_START_EDIT_LINK));
     }
-    html_raw(&r->out, "</ul></section>\n");
+    /* a member that is not in the directory yet: the manager proposes it */
+    html_fmt(&r->out, "</ul><p><a href=\"/orgs/new\">%s</a></p></section>\n",
+             T(L, MSG_NEWUSER_PROPOSE_ENTRY));
     return true;
 }
 
@@ -180,6 +183,32 @@ static bool sec_invites(req *r, db_status *st)
     return true;
 }
 
+/* Places in management teams the reader was invited to: each links to
+ * the page where it is accepted. */
+static bool sec_team_invites(req *r, db_status *st)
+{
+    lang_id L = r->lang;
+    work_team_invite *w;
+    size_t n;
+    if ((*st = worklist_team_invites(r->db, r->a, r->user->person_id, &w, &n)) != DB_OK || !n)
+        return false;
+    section_head(r, MSG_NEWUSER_TEAM_INVITES);
+    html_raw(&r->out, "<ul class=\"work-list\">");
+    for (size_t i = 0; i < n; i++) {
+        html_fmt(&r->out, "<li><a href=\"/orgs/%q\">%s</a>", w[i].org_slug,
+                 web_org_text(r, w[i].org_name, w[i].org_name_en));
+        const char *role = web_org_text(r, w[i].role, w[i].role_en);
+        if (role)
+            html_fmt(&r->out, " · %s", role);
+        html_fmt(
+            &r->out,
+            " <span class=\"work-actions\"><a href=\"/orgs/%q/team/accept\">%s</a></span></li>",
+            w[i].org_slug, T(L, MSG_NEWUSER_TEAM_ACCEPT));
+    }
+    html_raw(&r->out, "</ul></section>\n");
+    return true;
+}
+
 /* Labels clusters declared that the secretariat has not verified yet:
  * each links to its cluster's edit page, where it is verified. */
 static bool sec_labels(req *r, db_status *st)
@@ -190,7 +219,9 @@ static bool sec_labels(req *r, db_status *st)
     size_t n;
     if ((*st = cluster_label_claims(r->db, r->a, &w, &n)) != DB_OK || !n)
         return false;
-    section_head(r, MSG_START_LABELS_VERIFY);
+    /* the queues card counts these and links here */
+    html_fmt(&r->out, "<section class=\"work card\" id=\"labels-to-verify\"><h2>%s</h2>\n",
+             T(r->lang, MSG_START_LABELS_VERIFY));
     html_raw(&r->out, "<ul class=\"work-list\">");
     for (size_t i = 0; i < n; i++) {
         const char *name = strcmp(w[i].label, "other") == 0
@@ -236,8 +267,9 @@ static bool sec_events(req *r, db_status *st)
 /* In the order a person's day goes: the platform's queues, then the
  * clusters and organisations they answer for, then unfinished things. */
 static const start_section_fn sections[] = {
-    sec_queues, web_start_entry_queue, sec_labels, web_post_start_reported, sec_proposals,
-    sec_clusters, sec_orgs, sec_drafts, web_start_my_proposals, sec_invites, sec_events,
+    sec_queues,    web_start_entry_queue,  sec_labels,   web_post_start_reported,
+    sec_proposals, sec_team_invites,       sec_clusters, sec_orgs,
+    sec_drafts,    web_start_my_proposals, sec_invites,  sec_events,
 };
 
 void web_start(req *r)

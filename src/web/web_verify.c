@@ -119,6 +119,29 @@ static void filters_form(req *r, const queue_view *v, const int *years, size_t n
              T(L, MSG_FIG_SHOW));
 }
 
+static const char *row_name(const void *item)
+{
+    return ((const verify_row *)item)->org_name;
+}
+
+/* The rows come newest year first: within each year, by the names the
+ * reader sees in the reader's alphabet (the shown name replaces the
+ * stored pair). False when memory ran out. */
+static bool rows_by_name(req *r, verify_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        rows[i].org_name = web_org_text(r, rows[i].org_name, rows[i].org_name_en);
+        rows[i].org_name_en = NULL;
+    }
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && rows[j].year == rows[i].year; j++)
+            ;
+        if (!web_sort_by_name(r, rows + i, j - i, sizeof *rows, row_name))
+            return false;
+    }
+    return true;
+}
+
 static void queue_page(req *r, queue_view *v)
 {
     lang_id L = r->lang;
@@ -131,6 +154,8 @@ static void queue_page(req *r, queue_view *v)
     db_status st = verify_queue(r->db, r->a, &v->f, &rows, &n, &total);
     if (st == DB_OK)
         st = verify_queue_years(r->db, r->a, &years, &n_years);
+    if (st == DB_OK && !rows_by_name(r, rows, n))
+        st = DB_NOMEM;
     if (st != DB_OK) {
         resp_fail(r, st, "verify_queue");
         return;
@@ -218,10 +243,23 @@ static void queue_page(req *r, queue_view *v)
     layout_end(r);
 }
 
+static const char *cluster_name(const void *item)
+{
+    return ((const verify_cluster *)item)->name;
+}
+
 static bool load_view(req *r, queue_view *v, const char *cluster, const char *year,
                       const char *source)
 {
     db_status st = verify_clusters(r->db, r->a, &v->clusters, &v->n_clusters);
+    /* the filter in the reader's alphabet, by the names the reader sees */
+    for (size_t i = 0; st == DB_OK && i < v->n_clusters; i++) {
+        v->clusters[i].name = web_org_text(r, v->clusters[i].name, v->clusters[i].name_en);
+        v->clusters[i].name_en = NULL;
+    }
+    if (st == DB_OK &&
+        !web_sort_by_name(r, v->clusters, v->n_clusters, sizeof *v->clusters, cluster_name))
+        st = DB_NOMEM;
     if (st != DB_OK) {
         resp_fail(r, st, "verify_clusters");
         return false;

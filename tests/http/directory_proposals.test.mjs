@@ -107,7 +107,8 @@ test('a manager gets the proposal form with their own clusters; others may not p
   const form = await as.managerA.get('/orgs/new?lang=en');
   assert.equal(form.status, 200);
   assert.match(form.text, /<form method="post" action="\/orgs\/propose"/);
-  assert.match(form.text, new RegExp(`<option value="${ids['cluster-a']}">Cluster A</option>`));
+  // the one cluster they manage is chosen for them
+  assert.match(form.text, new RegExp(`<option value="${ids['cluster-a']}" selected>Cluster A</option>`));
   assert.doesNotMatch(form.text, /Cluster B/);
   assert.match(text(form.text), /Propose a new entry/);
   for (const who of ['lone', 'rep']) {
