@@ -14,7 +14,7 @@
 #include "core/utf8.h"
 #include "core/xlsx.h"
 
-static const xlsx_limits LIMITS = {1u << 20, 5000, 32};
+static const xlsx_limits LIMITS = {1u << 20, 5000, 32, 4u << 20};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -133,13 +133,26 @@ static bool is_text(int t)
 
 typedef struct strings {
     const char **s;
-    size_t n, cap;
+    size_t *len;
+    size_t n, cap, cap_len;
 } strings;
+
+/* Charges n bytes to the read's budget (lim->max_total_bytes): the
+ * unpacked parts plus the text of every cell, a shared string counted
+ * once per cell that uses it, so what the importers go on to do per cell
+ * stays bounded whatever the file repeats. */
+static bool charge(size_t *spent, const xlsx_limits *lim, size_t n)
+{
+    if (n > lim->max_total_bytes - *spent)
+        return false;
+    *spent += n;
+    return true;
+}
 
 /* Every <si> of sharedStrings.xml: the text of its <t> elements (runs
  * joined), without phonetic hints (<rPh>). */
 static xlsx_status read_strings(arena *a, const char *xml, size_t n, const xlsx_limits *lim,
-                                strings *out)
+                                size_t *spent, strings *out)
 {
     xmlTextReaderPtr r = open_reader(xml, n);
     if (!r)
@@ -192,11 +205,17 @@ static xlsx_status read_strings(arena *a, const char *xml, size_t n, const xlsx_
             rc = XLSX_TOO_MANY_CELLS;
             break;
         }
+        if (!charge(spent, lim, cur.len)) {
+            rc = XLSX_OVER_BUDGET;
+            break;
+        }
         if (buf_failed(&cur) ||
-            !arena_grow(a, (void **)&out->s, out->n, &out->cap, sizeof *out->s)) {
+            !arena_grow(a, (void **)&out->s, out->n, &out->cap, sizeof *out->s) ||
+            !arena_grow(a, (void **)&out->len, out->n, &out->cap_len, sizeof *out->len)) {
             rc = XLSX_NOMEM;
             break;
         }
+        out->len[out->n] = cur.len;
         if (!(out->s[out->n] = arena_strndup(a, cur.data ? cur.data : "", cur.len))) {
             rc = XLSX_NOMEM;
             break;
@@ -260,20 +279,25 @@ typedef struct sheet {
     xlsx_row *rows;
     size_t n_rows, cap_rows;
     size_t n_cells;
+    size_t *spent; /* bytes charged to lim->max_total_bytes */
     /* the row being read: cells by column, grown as needed */
     int64_t row_num;
     csv_cell *cells;
     size_t n, cap;
 } sheet;
 
-/* Puts text v (arena copy made here) at column col (1-based) of the
- * current row. */
-static xlsx_status put_cell(sheet *s, size_t col, const char *v, size_t len)
+/* Puts text v at column col (1-based) of the current row: an arena copy
+ * made here, or with shared v itself (a shared string, which lives in the
+ * arena for the whole read: a cell refers to it, never copies it, so
+ * repeating one long string costs a pointer per cell). */
+static xlsx_status put_cell(sheet *s, size_t col, const char *v, size_t len, bool shared)
 {
     if (len == 0)
         return XLSX_OK;
     if (col > s->lim->max_cols || ++s->n_cells > s->lim->max_cells)
         return XLSX_TOO_MANY_CELLS;
+    if (!charge(s->spent, s->lim, len))
+        return XLSX_OVER_BUDGET;
     while (s->n < col) {
         if (!arena_grow(s->a, (void **)&s->cells, s->n, &s->cap, sizeof *s->cells))
             return XLSX_NOMEM;
@@ -281,7 +305,7 @@ static xlsx_status put_cell(sheet *s, size_t col, const char *v, size_t len)
         s->cells[s->n].n = 0;
         s->n++;
     }
-    char *c = arena_strndup(s->a, v, len);
+    const char *c = shared ? v : arena_strndup(s->a, v, len);
     if (!c)
         return XLSX_NOMEM;
     s->cells[col - 1].s = c;
@@ -369,6 +393,7 @@ static xlsx_status read_cell(xmlTextReaderPtr r, sheet *s, size_t *next_col, cha
     if (rc == XLSX_OK) {
         const char *text = v.data ? v.data : "";
         size_t len = v.len;
+        bool shared = false;
         if (type && strcmp((const char *)type, "s") == 0) {
             char *end = NULL;
             unsigned long long i = strtoull(text, &end, 10);
@@ -376,11 +401,12 @@ static xlsx_status read_cell(xmlTextReaderPtr r, sheet *s, size_t *next_col, cha
                 rc = XLSX_BAD_XML;
             else {
                 text = s->ss->s[i];
-                len = strlen(text);
+                len = s->ss->len[i];
+                shared = true;
             }
         }
         if (rc == XLSX_OK)
-            rc = put_cell(s, col, text, len);
+            rc = put_cell(s, col, text, len, shared);
     }
     buf_free(&v);
     xmlFree(ref);
@@ -469,10 +495,15 @@ xlsx_status xlsx_read(arena *a, const void *data, size_t n, const xlsx_limits *l
     xlsx_status rc;
     char *xml = NULL;
     size_t xml_n = 0;
-    strings ss = {NULL, 0, 0};
-    sheet s = {.a = a, .lim = lim, .ss = &ss};
+    strings ss = {0};
+    size_t spent = 0;
+    sheet s = {.a = a, .lim = lim, .ss = &ss, .spent = &spent};
     if ((rc = read_part(z, a, SHEET_PART, lim->max_part_bytes, &xml, &xml_n)) != XLSX_OK)
         goto done;
+    if (xml && !charge(&spent, lim, xml_n)) {
+        rc = XLSX_OVER_BUDGET;
+        goto done;
+    }
     if (!xml) {
         rc = XLSX_NO_SHEET;
         goto done;
@@ -481,7 +512,11 @@ xlsx_status xlsx_read(arena *a, const void *data, size_t n, const xlsx_limits *l
     size_t sxml_n = 0;
     if ((rc = read_part(z, a, STRINGS_PART, lim->max_part_bytes, &sxml, &sxml_n)) != XLSX_OK)
         goto done;
-    if (sxml && (rc = read_strings(a, sxml, sxml_n, lim, &ss)) != XLSX_OK)
+    if (sxml && !charge(&spent, lim, sxml_n)) {
+        rc = XLSX_OVER_BUDGET;
+        goto done;
+    }
+    if (sxml && (rc = read_strings(a, sxml, sxml_n, lim, &spent, &ss)) != XLSX_OK)
         goto done;
     rc = read_sheet(xml, xml_n, &s, where, row);
     if (rc == XLSX_OK && s.n) /* a last row without its end tag is broken XML */

@@ -9,7 +9,10 @@
  * type declaration is refused outright. Sizes are bounded before anything
  * is inflated (each part's declared uncompressed size; the reader then
  * refuses a part that inflates to more than it declared) and the number
- * of cells is capped, so a ZIP bomb costs nothing.
+ * of cells is capped, so a ZIP bomb costs nothing; the whole read has a
+ * byte budget (max_total_bytes), and a cell using a shared string points
+ * at it rather than copying it, so a short file repeating one long string
+ * in many cells costs neither memory nor the importers' time.
  *
  * Cells come back as the text the file stores: a shared or inline string
  * as written, a number exactly as its <v> text ("1234567.89", never
@@ -35,9 +38,12 @@ typedef struct xlsx_row {
 } xlsx_row;
 
 typedef struct xlsx_limits {
-    size_t max_part_bytes; /* uncompressed size of one XML part */
-    size_t max_cells;      /* cells with a value, in all */
-    size_t max_cols;       /* columns (A = 1) */
+    size_t max_part_bytes;  /* uncompressed size of one XML part */
+    size_t max_cells;       /* cells with a value, in all */
+    size_t max_cols;        /* columns (A = 1) */
+    size_t max_total_bytes; /* the whole read: unpacked parts, shared
+                               strings and every cell's text (a shared
+                               string once per cell that uses it) */
 } xlsx_limits;
 
 typedef enum {
@@ -46,6 +52,7 @@ typedef enum {
     XLSX_NO_SHEET,       /* no xl/worksheets/sheet1.xml */
     XLSX_TOO_BIG,        /* a part larger than max_part_bytes */
     XLSX_TOO_MANY_CELLS, /* more than max_cells, or a column past max_cols */
+    XLSX_OVER_BUDGET,    /* more than max_total_bytes read in all */
     XLSX_BAD_XML,        /* a part is not well-formed XML, or not a worksheet */
     XLSX_DTD,            /* a part declares a document type (refused) */
     XLSX_FORMULA,        /* a cell holds a formula (where names it) */

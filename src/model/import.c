@@ -60,6 +60,9 @@ static void xlsx_problem(import_problems *p, lang_id lang, xlsx_status st, const
     case XLSX_TOO_MANY_CELLS:
         import_problem_msg(p, lang, 0, MSG_IMP_XLSX_TOO_MANY, where, IMPORT_MAX_COLS);
         return;
+    case XLSX_OVER_BUDGET:
+        import_problem_msg(p, lang, 0, MSG_IMP_XLSX_OVER_BUDGET, (int)(IMPORT_MAX_TOTAL >> 20));
+        return;
     case XLSX_BAD_XML:
         import_problem_msg(p, lang, 0, MSG_IMP_XLSX_BAD_XML);
         return;
@@ -84,7 +87,7 @@ bool import_open(import_reader *r, arena *a, const char *data, size_t n, lang_id
         data = "";
     if (xlsx_looks_like(data, n)) {
         r->format = IMPORT_XLSX;
-        xlsx_limits lim = {IMPORT_MAX_PART, IMPORT_MAX_CELLS, IMPORT_MAX_COLS};
+        xlsx_limits lim = {IMPORT_MAX_PART, IMPORT_MAX_CELLS, IMPORT_MAX_COLS, IMPORT_MAX_TOTAL};
         char where[16];
         int64_t row;
         xlsx_status st = xlsx_read(a, data, n, &lim, &r->rows, &r->n_rows, where, &row);

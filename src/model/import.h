@@ -53,6 +53,8 @@ void import_problem_msg(import_problems *p, lang_id lang, int64_t line, msg_id i
 #define IMPORT_MAX_COLS  64
 #define IMPORT_MAX_CELLS 4000000             /* an XLSX's cells with a value */
 #define IMPORT_MAX_PART  (64u * 1024 * 1024) /* an XLSX part, unpacked */
+/* an XLSX read in all: unpacked parts plus every cell's text */
+#define IMPORT_MAX_TOTAL (160u * 1024 * 1024)
 
 typedef enum { IMPORT_CSV, IMPORT_XLSX } import_format;
 

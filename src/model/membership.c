@@ -45,13 +45,18 @@ static bool role_valid(const char *role)
 
 /* --- the checks every write shares ------------------------------------------------ */
 
-/* For the cluster: exists and is a cluster kind. For the org: exists, and
- * whether it is a kind only the secretariat may add as a member. */
+/* For the cluster: exists and is a cluster kind. For the org: exists,
+ * whether it is a kind only the secretariat may add as a member, and
+ * whether it is published (not a draft or archived, nor a proposed entry
+ * the secretariat has not accepted): only a published entry can be a
+ * member, else an unreviewed one would count in totals and be announced. */
 static const char SQL_KINDS[] =
     "SELECT (SELECT coalesce(k.is_cluster, 0) FROM org c LEFT JOIN ref_kind k ON k.code = c.kind"
     "         WHERE c.id = $1),"
     "       (SELECT o.kind IN ('cluster', 'cluster_initiative', 'cluster_association')"
-    "          FROM org o WHERE o.id = $2)";
+    "          FROM org o WHERE o.id = $2),"
+    "       (SELECT o.status = 'published' AND NOT EXISTS (SELECT 1 FROM org_proposal x"
+    "          WHERE x.org_id = o.id AND x.state = 'proposed') FROM org o WHERE o.id = $2)";
 static const char SQL_OVERLAP[] =
     "SELECT 1 FROM cluster_member WHERE cluster_id = $1 AND org_id = $2"
     " AND (left_on IS NULL OR left_on > $3) LIMIT 1";
@@ -73,9 +78,12 @@ static db_status exists2(db *d, const char *sql, int64_t a, int64_t b, bool *yes
 
 /* The checks of a new membership of org in cluster from joined_on, inside
  * the write transaction: errors into errs. secretariat: whether the
- * decision is the secretariat's (cluster kinds as members are allowed). */
+ * decision is the secretariat's (cluster kinds as members are allowed).
+ * An org that is not published is, to a proposal, one that does not exist
+ * (FE_INVALID: nothing tells a draft from a missing entry); to accepting,
+ * FE_NOT_PUBLISHED (accepting: the proposal exists, say why it fails). */
 static db_status check_pair(db *d, int64_t cluster_id, int64_t org_id, const char *joined_on,
-                            bool secretariat, form_errors *errs)
+                            bool secretariat, bool accepting, form_errors *errs)
 {
     assert(d && db_in_tx(d)); /* inside the caller's transaction */
     size_t before = errs->n_items;
@@ -88,13 +96,16 @@ static db_status check_pair(db *d, int64_t cluster_id, int64_t org_id, const cha
     bool cluster = st == DB_ROW && !db_col_is_null(s, 0) && db_col_int(s, 0) != 0;
     bool org_exists = st == DB_ROW && !db_col_is_null(s, 1);
     bool org_cluster = org_exists && db_col_int(s, 1) != 0;
+    bool published = org_exists && db_col_int(s, 2) != 0;
     db_reset(s);
     if (st != DB_ROW)
         return st == DB_DONE ? DB_ERR : st;
     if (!cluster)
         valid_add_error(errs, "cluster_id", FE_NOT_CLUSTER, 0, 0);
-    if (!org_exists)
+    if (!org_exists || (!published && !accepting))
         valid_add_error(errs, "org_id", FE_INVALID, 0, 0);
+    else if (!published)
+        valid_add_error(errs, "org_id", FE_NOT_PUBLISHED, 0, 0);
     else if (org_cluster && !secretariat)
         valid_add_error(errs, "org_id", FE_MEMBER_SECRETARIAT, 0, 0);
     if (errs->n_items > before)
@@ -304,7 +315,7 @@ db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int6
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         goto done;
-    if ((st = check_pair(d, cluster_id, org_id, joined_on, secretariat, errs)) != DB_OK)
+    if ((st = check_pair(d, cluster_id, org_id, joined_on, secretariat, false, errs)) != DB_OK)
         goto cleanup;
     bool yes = false;
     if (errs->n_items == before) {
@@ -471,8 +482,8 @@ static db_status decide_body(tx *t, void *ctx)
     int64_t member_id = 0;
     bool accept = strcmp(c->status, "accepted") == 0;
     if (accept) {
-        if ((st = check_pair(t->d, r.cluster_id, r.org_id, r.joined_on, c->secretariat, c->errs)) !=
-            DB_OK)
+        if ((st = check_pair(t->d, r.cluster_id, r.org_id, r.joined_on, c->secretariat, true,
+                             c->errs)) != DB_OK)
             return st;
         if (c->errs->n_items > c->before)
             return DB_CONSTRAINT;

@@ -61,7 +61,9 @@ typedef enum {
  * cluster_member_add's, plus FE_MEMBER_SECRETARIAT on org_id when a
  * non-secretariat proposes a cluster, cluster initiative or cluster
  * association, and FE_ALREADY_PROPOSED on org_id when the same pair has a
- * pending proposal. outcome and id may be NULL. */
+ * pending proposal. An org that is not published (draft, archived, or a
+ * proposed entry not yet accepted) is refused as one that does not exist
+ * (FE_INVALID on org_id), whoever asks. outcome and id may be NULL. */
 db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int64_t org_id,
                              const char *role, const char *joined_on, const char *ip,
                              const char *base_url, form_errors *errs, membership_outcome *outcome,
@@ -74,7 +76,8 @@ db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int6
  * DB_CONSTRAINT with FE_NOT_PENDING on id when it was decided or withdrawn,
  * FE_MEMBER_SECRETARIAT on org_id when the organisation is a cluster kind
  * and p is not the secretariat, FE_ALREADY_MEMBER on org_id when a
- * membership overlapping it was recorded meanwhile. */
+ * membership overlapping it was recorded meanwhile, FE_NOT_PUBLISHED on
+ * org_id when the organisation is not (or no longer) published. */
 db_status membership_accept(db *d, const principal *p, int64_t id, const char *ip,
                             form_errors *errs);
 /* Declines pending proposal id; reason optional (one line, at most 500

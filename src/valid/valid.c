@@ -630,6 +630,9 @@ void form_error_text(buf *out, lang_id lang, const form_error *e)
     case FE_NOT_PENDING:
         buf_puts(out, T(lang, MSG_FORM_ERR_NOT_PENDING));
         return;
+    case FE_NOT_PUBLISHED:
+        buf_puts(out, T(lang, MSG_FORM_ERR_NOT_PUBLISHED));
+        return;
     case FE_INVALID:
         break;
     }

@@ -113,6 +113,7 @@ typedef enum {
     FE_MEMBER_SECRETARIAT, /* a cluster kind as a member: the secretariat decides */
     FE_ALREADY_PROPOSED,   /* a pending proposal of the same membership */
     FE_NOT_PENDING,        /* a proposal already accepted, declined or withdrawn */
+    FE_NOT_PUBLISHED,      /* a directory entry not published (draft, archived, proposed) */
 } form_error_code;
 
 typedef struct form_error {

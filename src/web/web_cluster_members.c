@@ -248,6 +248,11 @@ void web_cluster_member_add(req *r)
             resp_fail(r, st, "member lookup");
             return;
         }
+        /* only a published entry can be a member (membership_propose):
+           any other is answered as a name that matches nothing, so the
+           form tells no one that a draft exists */
+        if (found && (!member.status || strcmp(member.status, "published") != 0))
+            found = false;
         if (bad_pib)
             web_errs_add(&e, "org", T(L, MSG_FORM_ERR_PIB));
         else if (several)
@@ -288,6 +293,12 @@ void web_cluster_member_add(req *r)
             if (strcmp(me.items[i].field, "org_id") == 0 ||
                 strcmp(me.items[i].field, "cluster_id") == 0)
                 me.items[i].field = "org";
+        /* the model's "no such organisation" (an entry that is not
+           published, e.g. a pending proposal): worded as the lookup's */
+        if (me.n_items && me.items[0].code == FE_INVALID && strcmp(me.items[0].field, "org") == 0) {
+            web_errs_add(&e, "org", T(L, pib ? MSG_CL_ERR_PIB : MSG_CL_ERR_NO_ORG));
+            me.n_items = 0;
+        }
         web_errs_from_form(r, &me, &e);
         if (e.n == 0)
             web_errs_add(&e, "org", T(L, MSG_FORM_ERR_INVALID));

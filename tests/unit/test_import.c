@@ -174,7 +174,7 @@ static char *write_book(bool inline_strings, bool formula, size_t *n)
     return b;
 }
 
-static const xlsx_limits LIMITS = {1u << 20, 10000, 64};
+static const xlsx_limits LIMITS = {1u << 20, 10000, 64, 8u << 20};
 
 static void check_book(bool inline_strings)
 {
@@ -233,12 +233,12 @@ static void test_xlsx_formula_and_limits(void **state)
     assert_string_equal(where, "C3");
     assert_int_equal(row, 3);
     /* a part larger than allowed unpacked is refused before reading */
-    xlsx_limits tiny = {200, 10000, 64};
+    xlsx_limits tiny = {200, 10000, 64, 8u << 20};
     assert_int_equal(xlsx_read(&a, data, n, &tiny, &rows, &n_rows, where, &row), XLSX_TOO_BIG);
-    xlsx_limits few = {1u << 20, 3, 64};
+    xlsx_limits few = {1u << 20, 3, 64, 8u << 20};
     assert_int_equal(xlsx_read(&a, data, n, &few, &rows, &n_rows, where, &row),
                      XLSX_TOO_MANY_CELLS);
-    xlsx_limits narrow = {1u << 20, 10000, 4};
+    xlsx_limits narrow = {1u << 20, 10000, 4, 8u << 20};
     assert_int_equal(xlsx_read(&a, data, n, &narrow, &rows, &n_rows, where, &row),
                      XLSX_TOO_MANY_CELLS);
     assert_string_equal(where, "E1");
@@ -315,6 +315,89 @@ static void test_xlsx_hostile(void **state)
     arena_free(&a);
 }
 
+/* A workbook (in memory, malloc'd) whose one shared string is len bytes
+ * of 'x' and whose sheet has uses cells (one row of 8 per row) pointing
+ * at it: a few KB that would unpack to uses x len bytes of cell text. */
+static char *repeated_string_book(size_t len, size_t uses, size_t *n)
+{
+    char *strings = malloc(len + 128);
+    if (!strings)
+        abort();
+    int k = sprintf(strings, "<sst><si><t>");
+    memset(strings + k, 'x', len);
+    strcpy(strings + k + len, "</t></si></sst>");
+    size_t cap = 128 + uses * 64;
+    char *sheet = malloc(cap);
+    if (!sheet)
+        abort();
+    size_t w = (size_t)sprintf(sheet, "<worksheet><sheetData>");
+    for (size_t i = 0; i < uses; i++) {
+        if (i % 8 == 0)
+            w += (size_t)sprintf(sheet + w, "%s<row r=\"%zu\">", i ? "</row>" : "", i / 8 + 1);
+        w += (size_t)sprintf(sheet + w, "<c t=\"s\"><v>0</v></c>");
+    }
+    strcpy(sheet + w, "</row></sheetData></worksheet>");
+    char path[] = "/tmp/scan-test-zip-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    int err;
+    zip_t *z = zip_open(path, ZIP_TRUNCATE, &err);
+    assert_non_null(z);
+    zip_source_t *s1 = zip_source_buffer(z, sheet, strlen(sheet), 0);
+    assert_true(s1 && zip_file_add(z, "xl/worksheets/sheet1.xml", s1, ZIP_FL_OVERWRITE) >= 0);
+    zip_source_t *s2 = zip_source_buffer(z, strings, strlen(strings), 0);
+    assert_true(s2 && zip_file_add(z, "xl/sharedStrings.xml", s2, ZIP_FL_OVERWRITE) >= 0);
+    assert_int_equal(zip_close(z), 0);
+    free(sheet);
+    free(strings);
+    char *b = slurp(path, n);
+    unlink(path);
+    return b;
+}
+
+/* Cells pointing at one long shared string refer to it rather than copy
+ * it, and the read's byte budget counts the text every cell stands for:
+ * a tiny file cannot make the server allocate uses x len bytes. */
+static void test_xlsx_repeated_shared_string(void **state)
+{
+    (void)state;
+    const size_t len = 256 * 1024, uses = 200; /* 50 MB of cell text */
+    size_t n;
+    char *data = repeated_string_book(len, uses, &n);
+    assert_true(n < 64 * 1024);
+    arena a = ARENA_INIT;
+    xlsx_row *rows;
+    size_t n_rows;
+    char where[16];
+    int64_t row;
+    /* within a budget that allows it: read, at the cost of one copy */
+    xlsx_limits roomy = {1u << 20, 10000, 64, 64u << 20};
+    assert_int_equal(xlsx_read(&a, data, n, &roomy, &rows, &n_rows, where, &row), XLSX_OK);
+    assert_int_equal(n_rows, uses / 8);
+    assert_int_equal(rows[0].cells[0].n, len);
+    assert_ptr_equal(rows[0].cells[0].s, rows[n_rows - 1].cells[7].s);
+    assert_true(a.used_total < 4 * len); /* the parts and one copy, not 200 */
+    arena_free(&a);
+    /* past the budget: refused, having allocated little */
+    xlsx_limits tight = {1u << 20, 10000, 64, 8u << 20};
+    assert_int_equal(xlsx_read(&a, data, n, &tight, &rows, &n_rows, where, &row), XLSX_OVER_BUDGET);
+    assert_true(a.used_total < 4 * len);
+    arena_free(&a);
+    free(data);
+    /* the importers' limit, in words naming it: one 4 MB string used 60
+       times (240 MB of text) */
+    data = repeated_string_book(4u << 20, 60, &n);
+    import_problems p = {.a = &a};
+    import_reader r;
+    assert_false(import_open(&r, &a, data, n, LANG_EN, &p));
+    assert_int_equal(p.n, 1);
+    assert_non_null(strstr(p.items[0].message, "160 MB"));
+    assert_true(a.used_total < 16u << 20);
+    arena_free(&a);
+    free(data);
+}
+
 /* The shared reader says why a workbook cannot be read, in the reader's
  * language. */
 static void test_reader_xlsx_problem(void **state)
@@ -343,11 +426,17 @@ static int setup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode_utf8),         cmocka_unit_test(test_decode_cp1250),
-        cmocka_unit_test(test_decode_utf16),        cmocka_unit_test(test_sniff_separator),
-        cmocka_unit_test(test_reader_serbian_csv),  cmocka_unit_test(test_xlsx_shared_strings),
-        cmocka_unit_test(test_xlsx_inline_strings), cmocka_unit_test(test_xlsx_formula_and_limits),
-        cmocka_unit_test(test_xlsx_hostile),        cmocka_unit_test(test_reader_xlsx_problem),
+        cmocka_unit_test(test_decode_utf8),
+        cmocka_unit_test(test_decode_cp1250),
+        cmocka_unit_test(test_decode_utf16),
+        cmocka_unit_test(test_sniff_separator),
+        cmocka_unit_test(test_reader_serbian_csv),
+        cmocka_unit_test(test_xlsx_shared_strings),
+        cmocka_unit_test(test_xlsx_inline_strings),
+        cmocka_unit_test(test_xlsx_formula_and_limits),
+        cmocka_unit_test(test_xlsx_hostile),
+        cmocka_unit_test(test_reader_xlsx_problem),
+        cmocka_unit_test(test_xlsx_repeated_shared_string),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
