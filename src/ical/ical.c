@@ -51,6 +51,16 @@ static void add_text(icalcomponent *c, icalproperty *(*make)(const char *), cons
         icalcomponent_add_property(c, make(v));
 }
 
+/* No space, control character or DEL: safe for the values libical writes
+ * as they are (URIs, the UID). */
+static bool is_token(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+            return false;
+    return true;
+}
+
 static icalcomponent *vevent(const ical_event *e, icaltimezone *z)
 {
     icalcomponent *c = icalcomponent_new(ICAL_VEVENT_COMPONENT);
@@ -65,7 +75,8 @@ static icalcomponent *vevent(const ical_event *e, icaltimezone *z)
     icalcomponent_add_property(c, icalproperty_new_summary(e->summary));
     add_text(c, icalproperty_new_description, e->description);
     add_text(c, icalproperty_new_location, e->location);
-    add_text(c, icalproperty_new_url, e->url);
+    if (e->url && *e->url && is_token(e->url)) /* a URI is written unescaped */
+        icalcomponent_add_property(c, icalproperty_new_url(e->url));
     icalcomponent_add_property(
         c, icalproperty_new_status(e->cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
     if (e->alarm_before > 0 && !e->cancelled) {
@@ -97,9 +108,23 @@ bool ical_write(buf *out, const char *name, const ical_event *ev, size_t n)
     icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
     icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
     if (name && *name) {
-        icalproperty *p = icalproperty_new_x(name);
-        icalproperty_set_x_name(p, "X-WR-CALNAME");
-        icalcomponent_add_property(cal, p);
+        /* control characters become spaces, so no name can end a line
+         * and start a component (libical writes an X- value as given,
+         * escaping only backslashes) */
+        size_t len = strlen(name);
+        char *clean = malloc(len + 1);
+        if (!clean) {
+            ok = false;
+        } else {
+            for (size_t i = 0; i <= len; i++) {
+                unsigned char c = (unsigned char)name[i];
+                clean[i] = i < len && (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+            }
+            icalproperty *p = icalproperty_new_x(clean);
+            icalproperty_set_x_name(p, "X-WR-CALNAME");
+            icalcomponent_add_property(cal, p);
+            free(clean);
+        }
     }
     /* first the zones (clients expect a VTIMEZONE before its use), each
      * with its rules from a year before its first event on: enough for
@@ -109,7 +134,8 @@ bool ical_write(buf *out, const char *name, const ical_event *ev, size_t n)
         ok = false;
     for (size_t i = 0; ok && i < n; i++) {
         const ical_event *e = &ev[i];
-        icaltimezone *z = e->summary && e->uid ? zone(e->tzid) : NULL;
+        icaltimezone *z =
+            e->summary && e->uid && *e->uid && is_token(e->uid) ? zone(e->tzid) : NULL;
         if (!z) {
             ok = false;
             break;

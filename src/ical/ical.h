@@ -18,11 +18,12 @@
 #include "core/buf.h"
 
 typedef struct ical_event {
-    const char *uid;         /* globally unique and stable, e.g. "event-12@scan.example" */
+    const char *uid;         /* globally unique and stable, e.g. "event-12@scan.example"; no
+                                spaces or control characters (refused) */
     const char *summary;     /* required */
     const char *description; /* may be NULL */
     const char *location;    /* may be NULL */
-    const char *url;         /* may be NULL */
+    const char *url;         /* may be NULL; left out when it holds a space or control character */
     const char *tzid;        /* an Olson name; NULL: Europe/Belgrade */
     int64_t starts_at;       /* UTC seconds */
     int64_t ends_at;         /* UTC seconds; 0: a moment (a deadline), DTEND = DTSTART */

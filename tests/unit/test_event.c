@@ -392,6 +392,29 @@ static void test_ical_instants_and_text(void **state)
         assert_string_equal(summary, e.summary);
         buf_free(&out);
     }
+    /* a line break in the calendar's name or in a URL (values libical
+     * writes as given) cannot add or end a component (found by fuzz_ical) */
+    {
+        ical_event e = {.uid = "event-2@scan.example",
+                        .summary = "x",
+                        .url = "https://x.example/\r\nEND:VEVENT\r\nBEGIN:VEVENT",
+                        .starts_at = NOW,
+                        .ends_at = NOW + 3600,
+                        .stamp = NOW};
+        buf out = BUF_INIT;
+        assert_true(ical_write(&out, "name\r\nEND:VCALENDAR; a, b", &e, 1));
+        icalcomponent *cal = icalparser_parse_string(buf_str(&out));
+        assert_non_null(cal);
+        int n = 0;
+        for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); c;
+             c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
+            n++;
+        assert_int_equal(n, 1);
+        assert_null(strstr(buf_str(&out), "URL:"));
+        assert_non_null(strstr(buf_str(&out), "X-WR-CALNAME:name  END:VCALENDAR; a, b"));
+        icalcomponent_free(cal);
+        buf_free(&out);
+    }
     /* an unknown zone or a missing summary is refused */
     ical_event bad = {.uid = "x", .summary = "x", .tzid = "Mars/Olympus", .starts_at = NOW};
     buf out = BUF_INIT;
