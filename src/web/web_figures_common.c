@@ -322,6 +322,28 @@ void wf_trend_charts(req *r, const figure_total *rows, size_t n, const char *id_
     html_raw(o, "</div>\n");
 }
 
+size_t wf_trend_shown(const figure_total *rows, size_t n)
+{
+    for (size_t i = n; i-- > 0;)
+        if (rows[i].covered)
+            return i + 1;
+    return n;
+}
+
+void wf_trend_cut_note(req *r, const figure_total *rows, size_t n, size_t shown)
+{
+    if (shown == 0 || shown >= n)
+        return;
+    const figure_total *newest = &rows[n - 1];
+    buf b = BUF_INIT;
+    buf_printf(&b, T(r->lang, MSG_FIG_TREND_CUT), rows[shown - 1].year, newest->year,
+               (int)newest->reported, (int)newest->members);
+    html_fmt(&r->out, "<p class=\"notice fig-trend-cut\">%s</p>\n", buf_str(&b));
+    if (buf_failed(&b))
+        r->out.failed = true;
+    buf_free(&b);
+}
+
 const char *wf_cache_key(req *r, const char *prefix, int64_t *figures_v, bool *ok)
 {
     int64_t dir_v = 0;

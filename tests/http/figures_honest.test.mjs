@@ -85,6 +85,47 @@ test('the API follows the same rules', async () => {
   assert.ok(row);
 });
 
+// The part of a page from the element with that id to the end of its
+// section: what a trend draws and tabulates, without the note that says why
+// it ends where it does and the links (which keep the page's ?year=).
+function trendPart(html, id) {
+  const start = html.indexOf(`id="${id}"`);
+  assert.ok(start >= 0, `no ${id} on the page`);
+  const part = html.slice(start, html.indexOf('</section>', start));
+  return part.replace(/<p class="notice fig-trend-cut">[^]*?<\/p>/, '').replace(/href="[^"]*"/g, '');
+}
+
+test('the trends end at 2024, the newest covered year, and say why: /figures for each scope and its download', async () => {
+  for (const path of ['/figures?lang=en', '/figures?year=2025&lang=en', '/figures?scope=scan&lang=en',
+    '/figures?scope=cluster&cluster=honest-cluster&lang=en']) {
+    const r = await get(path);
+    assert.equal(r.status, 200, path);
+    const part = trendPart(r.text, 'fig-trend');
+    assert.match(part, /2024/, path);
+    assert.match(part, /2023/, path);
+    assert.doesNotMatch(part, /2025/, `${path}: the thin year is not drawn or tabulated`);
+    assert.match(text(r.text), /Shown up to 2024, the newest year for which enough members have reported\. For 2025, 2 of 49 members have reported so far/, path);
+  }
+  const csv = await get('/figures?table=trend&format=csv');
+  assert.equal(csv.status, 200);
+  assert.match(csv.text, /^2024,/m);
+  assert.doesNotMatch(csv.text, /^2025,/m, 'the download ends where the chart does');
+  const sr = text((await get('/figures?lang=sr-Cyrl')).text);
+  assert.match(sr, /Приказано до 2024/);
+});
+
+test('the cluster profile headlines the covered year, not the newest with any report, and says why', async () => {
+  const r = await get('/orgs/honest-cluster?lang=en');
+  assert.equal(r.status, 200);
+  const t = text(r.text);
+  assert.match(t, /Year 2024 /);
+  assert.doesNotMatch(t, /Year 2025/);
+  assert.match(t, /For 2025, 2 of 49 members have reported so far/);
+  assert.match(t, /Employees 29,400 /, '49 members × 600 in 2024, not 2 × 1200');
+  assert.match(t, /\+1\.7% on 2023/);
+  assert.doesNotMatch(trendPart(r.text, 'cl-figures'), /2025/);
+});
+
 test('`scan figures coverage` moves the rule: at 4 % the thin year is the default', async () => {
   const set = scan(['figures', 'coverage', '4', '--db', db]);
   assert.equal(set.status, 0, set.stderr);
