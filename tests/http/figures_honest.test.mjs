@@ -136,3 +136,18 @@ test('`scan figures coverage` moves the rule: at 4 % the thin year is the defaul
   assert.equal(scan(['figures', 'coverage', '101', '--db', db]).status, 2);
   assert.equal(scan(['figures', 'coverage', '50', '--db', db]).status, 0);
 });
+
+test('the headline\'s exact amount rounds as its table does, and one member is one member', async () => {
+  sqlite(`UPDATE org_figure SET revenue_eur = revenue_eur + 50 WHERE year = 2024 AND org_id = (SELECT id FROM org WHERE slug = 'm0');
+    INSERT INTO org_figure(org_id, year, employees, revenue_eur, source, entered_at)
+      SELECT id, 2022, 10, 100, 'self_reported', 0 FROM org WHERE slug = 'm0';
+    UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key IN ('figures_version', 'directory_version');`);
+  const r = await get('/figures?year=2024&lang=en');
+  const head = /id="fig-headline"[^]*?<\/section>/.exec(r.text)[0];
+  assert.match(text(head), /53,900,001 EUR/, '53,900,000.50 EUR rounds half away from zero');
+  assert.match(trendPart(r.text, 'fig-trend-table'), /53,900,001 EUR/);
+  const one = text((await get('/figures?year=2022&lang=en')).text);
+  assert.match(one, /Computed from 1 member's reported figures/);
+  assert.doesNotMatch(one, /1 members'/);
+  assert.match(text((await get('/figures?year=2024&lang=en')).text), /Computed from 49 members' reported figures/);
+});
