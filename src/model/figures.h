@@ -284,9 +284,11 @@ typedef struct figures_import_report {
  *
  * The header names the columns in any order, case ignored: pib and/or
  * slug, and all of the others. A row with none of employees, revenue,
- * exports and rnd is skipped (rep->skipped). Amounts are decimal numbers
- * in the row's currency with at most two decimals after '.' or ','
- * ("1234567.89", "1234567,89"), read as text, never through a double;
+ * exports and rnd is skipped (rep->skipped). Numbers follow the forms'
+ * rule (core/num.h, num_parse): amounts in the row's currency with at most
+ * two decimals, in either habit ("1.234.567,89", "1234567.89"); "150.000"
+ * is ambiguous and refused with both readings; read as text, never
+ * through a double;
  * an empty cell is "not given";
  * currency (EUR or RSD) and source are required. Each row is written
  * through figures_put_tx, so it is checked like the form. rep is zeroed

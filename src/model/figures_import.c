@@ -27,6 +27,7 @@
 #include "core/mem.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
+#include "core/num.h"
 #include "valid/valid.h"
 #include "i18n/i18n.h"
 #include "model/import.h"
@@ -64,48 +65,23 @@ const char *figures_csv_template(void)
 
 /* --- small helpers ------------------------------------------------------------ */
 
-/* A decimal amount with at most two decimals after '.' or ',' ("1234567",
- * "1234567.8", "1234567,89"; further zeros as a spreadsheet may store
- * them, "1234567.890"), an optional leading '-', into minor units. Read
- * as text, never through a double. */
-static bool parse_amount(const char *s, int64_t *out)
+/* A cell as a number by the one rule people's numbers follow everywhere
+ * (core/num.h, as the forms read FV_INT and FV_MONEY): "1.234.567,89",
+ * "1,234,567.89", "1234567.89"; "150.000" is ambiguous and refused, never
+ * guessed. decimals is 0 for a count, 2 for an amount (into minor units);
+ * further zeros as a spreadsheet may store them ("1234567.890") are read
+ * too. On NUM_AMBIGUOUS *out holds the digits, for the message. */
+static num_status parse_number(const char *s, int decimals, int64_t *out)
 {
-    bool neg = *s == '-';
-    if (neg)
-        s++;
-    if (*s < '0' || *s > '9')
-        return false;
-    int64_t v = 0;
-    for (; *s >= '0' && *s <= '9'; s++) {
-        if (v > (INT64_MAX / 100 - 9) / 10)
-            return false;
-        v = v * 10 + (*s - '0');
-    }
-    int64_t frac = 0;
-    if (*s == '.' || *s == ',') {
-        s++;
-        int digits = 0;
-        for (; *s >= '0' && *s <= '9'; s++, digits++) {
-            if (digits >= 2 && *s != '0') /* "…89000" is fine; a third cent digit is not */
-                return false;
-            if (digits < 2)
-                frac = frac * 10 + (*s - '0');
-        }
-        if (digits < 1)
-            return false;
-        if (digits == 1)
-            frac *= 10;
-    }
-    if (*s)
-        return false;
-    *out = (v * 100 + frac) * (neg ? -1 : 1);
-    return true;
-}
-
-/* A count: digits only (a leading '-' is parsed for the range message). */
-static bool parse_count(const char *s, int64_t *out)
-{
-    return *s && str_to_i64(s, out);
+    size_t n = strlen(s);
+    num_status st = num_parse(s, n, decimals, out);
+    if (st != NUM_DECIMALS || decimals == 0)
+        return st;
+    int64_t wide;
+    if (num_parse(s, n, 6, &wide) != NUM_OK || wide % 10000 != 0)
+        return NUM_DECIMALS;
+    *out = wide / 10000;
+    return NUM_OK;
 }
 
 static void local_today(char out[11])
@@ -251,7 +227,8 @@ typedef struct import_org {
 } import_org;
 
 /* The organisation with that PIB or slug: *id 0 when none. */
-static db_status find_org(importer *im, const char *sql, const char *key, int64_t *id, import_org *o)
+static db_status find_org(importer *im, const char *sql, const char *key, int64_t *id,
+                          import_org *o)
 {
     *id = 0;
     memset(o, 0, sizeof *o);
@@ -358,8 +335,8 @@ static bool read_header(importer *im, const csv_cell *cells, size_t n, int *map,
 
 /* Records one changed value for the preview table (the first
  * FIGURES_IMPORT_MAX_CHANGES; the rest are counted). */
-static figures_import_change *add_change(importer *im, const import_org *org, int year, bool created,
-                                         figures_field field)
+static figures_import_change *add_change(importer *im, const import_org *org, int year,
+                                         bool created, figures_field field)
 {
     figures_import_report *rep = im->rep;
     if (rep->n_changes >= FIGURES_IMPORT_MAX_CHANGES) {
@@ -477,8 +454,13 @@ static db_status import_row(importer *im, const csv_cell *cells, size_t n, const
         const char *cell = v[COL_EMPLOYEES + k];
         if (!*cell)
             continue;
-        bool ok = k == 0 ? parse_count(cell, &num[k]) : parse_amount(cell, &num[k]);
-        if (!ok) {
+        num_status ns = parse_number(cell, k == 0 ? 0 : 2, &num[k]);
+        if (ns == NUM_AMBIGUOUS) { /* "read as X or Y?", as the form says it */
+            form_error e = {
+                .field = col_names[COL_EMPLOYEES + k], .code = FE_AMBIGUOUS_NUMBER, .min = num[k]};
+            problem_field(im, line, 0, &e);
+            num[k] = -1;
+        } else if (ns != NUM_OK) {
             if (k == 0)
                 problem(im, line, MSG_FIMP_NOT_COUNT, cell);
             else

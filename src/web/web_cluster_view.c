@@ -339,8 +339,12 @@ static void cluster_figures(req *r, const org_rec *o, const figure_total *trend,
     if (prejoin) /* figures exist that the cluster does not count */
         html_fmt(out, "<p class=\"notice prejoin\">%s</p>\n",
                  arena_printf(r->a, T(L, MSG_CL_PREJOIN_NOTE), (int)prejoin));
+    /* the headline year by the rule /figures and the API use: the newest
+     * covered year, else the newest with reports; the trend ends there */
     const figure_total *latest = NULL;
     bool any_demo = false;
+    size_t all = n;
+    n = wf_trend_shown(trend, all);
     for (size_t i = 0; i < n; i++) {
         any_demo |= trend[i].any_demo;
         if (trend[i].reported > 0)
@@ -354,6 +358,7 @@ static void cluster_figures(req *r, const org_rec *o, const figure_total *trend,
         wf_demo_notice(r);
     const char *name = web_org_name(r, o);
     html_fmt(out, "<h3>%s</h3>", arena_printf(r->a, T(L, MSG_CL_FIGURES_YEAR), latest->year));
+    wf_trend_cut_note(r, trend, all, n); /* "For 2025, 3 of 10 members have reported" */
     wf_headline(r, latest);
     wf_trend_charts(r, trend, n, "cl-trend", name, "cl-trend-table");
     table *t = wf_trend_table(r, trend, n, arena_printf(r->a, "%s: %s", T(L, MSG_FIG_TREND), name));

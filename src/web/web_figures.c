@@ -282,7 +282,8 @@ static void group_charts(req *r, const char *const *names, const figure_total *r
 typedef struct fig_data {
     figure_total *total; /* the ungrouped total of the year */
     figure_total *trend;
-    size_t n_trend;
+    size_t n_trend;          /* the rows shown: up to the newest covered year */
+    size_t n_trend_all;      /* the rows read */
     figure_total *groups[3]; /* cluster, sector, region */
     size_t n_groups[3];
 } fig_data;
@@ -301,11 +302,14 @@ static db_status load_data(req *r, fig_page *p, fig_data *d)
         if ((st = figures_trend(r->db, r->a, p->scope, cluster_id, p->years[p->n_years - 1],
                                 p->years[0], &d->trend, &d->n_trend)) != DB_OK)
             return st;
+        /* ending at the newest covered year (the rest is said, not drawn) */
+        d->n_trend_all = d->n_trend;
+        d->n_trend = wf_trend_shown(d->trend, d->n_trend);
         for (size_t i = 0; i < d->n_trend; i++)
             p->any_demo |= d->trend[i].any_demo;
     }
     if (all) { /* the headline: the trend's row of that year, else its own total */
-        for (size_t i = 0; i < d->n_trend && !d->total; i++)
+        for (size_t i = 0; i < d->n_trend_all && !d->total; i++)
             if (d->trend[i].year == p->year)
                 d->total = &d->trend[i];
         if (!d->total) {
@@ -462,6 +466,7 @@ static void render(req *r, fig_page *p, const fig_data *d)
 
     section_open(r, "fig-trend", T(L, MSG_FIG_TREND));
     if (d->n_trend) {
+        wf_trend_cut_note(r, d->trend, d->n_trend_all, d->n_trend);
         wf_trend_charts(r, d->trend, d->n_trend, "trend", who, "fig-trend-table");
         table *t = wf_trend_table(r, d->trend, d->n_trend, table_title(r, p, MSG_FIG_TREND, false));
         if (t)

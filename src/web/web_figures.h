@@ -59,6 +59,15 @@ table *wf_trend_table(req *r, const figure_total *rows, size_t n, const char *ti
  * beside them. */
 void wf_trend_charts(req *r, const figure_total *rows, size_t n, const char *id_prefix,
                      const char *subtitle, const char *table_id);
+/* How many of the trend's rows (ascending) its charts and table show: up
+ * to the newest year with adequate coverage (figure_total.covered, the
+ * rule of figures_default_year), so a year few members have reported for
+ * is never drawn as if comparable; all of them when no year is covered
+ * (as figures_default_year then falls back to the newest). */
+size_t wf_trend_shown(const figure_total *rows, size_t n);
+/* When wf_trend_shown cut years off, a sentence saying why: the newest
+ * year left out, and how many of its members have reported. */
+void wf_trend_cut_note(req *r, const figure_total *rows, size_t n, size_t shown);
 
 /* The versions a page built from directory and figures data depends on
  * (*ok false after writing the 5xx), and the key of its anonymous render:

@@ -188,6 +188,18 @@ static void stat_item(req *r, msg_id label, const char *value, const char *exact
     html_raw(o, "</li>");
 }
 
+/* The exact amount beside a compact one: whole euros rounded half away
+ * from zero, the rule the tables use (table.c), so both say the same. */
+static void whole_euros(buf *out, lang_id lang, int64_t cents)
+{
+    int64_t rest = cents % 100, r = cents - rest;
+    if (rest >= 50 && r <= INT64_MAX - 100)
+        r += 100;
+    else if (rest <= -50 && r >= INT64_MIN + 100)
+        r -= 100;
+    i18n_fmt_money(out, lang, r, "EUR", true);
+}
+
 void wf_headline(req *r, const figure_total *t)
 {
     buf *o = &r->out;
@@ -205,13 +217,13 @@ void wf_headline(req *r, const figure_total *t)
                   t->employees_change_bp, t->year - 1);
         buf_reset(&v);
         chart_fmt_money_compact(&v, L, t->revenue_eur);
-        i18n_fmt_money(&x, L, t->revenue_eur, "EUR", true);
+        whole_euros(&x, L, t->revenue_eur);
         stat_item(r, MSG_FIG_REVENUE, buf_str(&v), buf_str(&x),
                   t->has_prev && t->prev_revenue_eur > 0, t->revenue_change_bp, t->year - 1);
         buf_reset(&v);
         buf_reset(&x);
         chart_fmt_money_compact(&v, L, t->exports_eur);
-        i18n_fmt_money(&x, L, t->exports_eur, "EUR", true);
+        whole_euros(&x, L, t->exports_eur);
         stat_item(r, MSG_FIG_EXPORTS, buf_str(&v), buf_str(&x),
                   t->has_prev && t->prev_exports_eur > 0, t->exports_change_bp, t->year - 1);
         buf_reset(&v);
@@ -231,7 +243,10 @@ void wf_headline(req *r, const figure_total *t)
         chart_fmt_bp(&p, L, t->verified_bp);
     else
         buf_puts(&p, "0%");
-    buf_printf(&line, T(L, MSG_FIG_PROVENANCE), buf_str(&n), buf_str(&m), buf_str(&p));
+    /* one member or many (Serbian says it without a plural) */
+    static const msg_id prov[3] = {MSG_FIG_PROVENANCE_ONE, MSG_FIG_PROVENANCE, MSG_FIG_PROVENANCE};
+    buf_printf(&line, T(L, prov[i18n_plural_form(L, t->reported)]), buf_str(&n), buf_str(&m),
+               buf_str(&p));
     html_fmt(o, "<p class=\"provenance\">%s</p>\n", buf_str(&line));
     /* why no change is shown: only like with like is compared */
     if (t->reported > 0 && t->change_state == FIG_CHANGE_LOW_COVERAGE) {
@@ -320,6 +335,28 @@ void wf_trend_charts(req *r, const figure_total *rows, size_t n, const char *id_
                      .unit = CHART_UNIT_MONEY_CENTS};
     chart_line(o, L, &om, years, n, s_money, 2);
     html_raw(o, "</div>\n");
+}
+
+size_t wf_trend_shown(const figure_total *rows, size_t n)
+{
+    for (size_t i = n; i-- > 0;)
+        if (rows[i].covered)
+            return i + 1;
+    return n;
+}
+
+void wf_trend_cut_note(req *r, const figure_total *rows, size_t n, size_t shown)
+{
+    if (shown == 0 || shown >= n)
+        return;
+    const figure_total *newest = &rows[n - 1];
+    buf b = BUF_INIT;
+    buf_printf(&b, T(r->lang, MSG_FIG_TREND_CUT), rows[shown - 1].year, newest->year,
+               (int)newest->reported, (int)newest->members);
+    html_fmt(&r->out, "<p class=\"notice fig-trend-cut\">%s</p>\n", buf_str(&b));
+    if (buf_failed(&b))
+        r->out.failed = true;
+    buf_free(&b);
 }
 
 const char *wf_cache_key(req *r, const char *prefix, int64_t *figures_v, bool *ok)

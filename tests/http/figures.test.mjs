@@ -304,7 +304,7 @@ test('a manager enters figures for a member of their cluster, not another cluste
   assert.equal(y21.reported, 1);
   assert.equal(y21.employees, 480);
   const page = await new Agent(srv.url).get('/figures?scope=cluster&cluster=voict&year=2021&lang=en');
-  assert.ok(text(page.text).includes('Computed from 1 members\' reported figures'));
+  assert.ok(text(page.text).includes('Computed from 1 member\'s reported figures'));
 });
 
 test('exports above revenue are refused next to the field, everything kept, nothing saved', async () => {

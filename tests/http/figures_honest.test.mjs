@@ -85,6 +85,47 @@ test('the API follows the same rules', async () => {
   assert.ok(row);
 });
 
+// The part of a page from the element with that id to the end of its
+// section: what a trend draws and tabulates, without the note that says why
+// it ends where it does and the links (which keep the page's ?year=).
+function trendPart(html, id) {
+  const start = html.indexOf(`id="${id}"`);
+  assert.ok(start >= 0, `no ${id} on the page`);
+  const part = html.slice(start, html.indexOf('</section>', start));
+  return part.replace(/<p class="notice fig-trend-cut">[^]*?<\/p>/, '').replace(/href="[^"]*"/g, '');
+}
+
+test('the trends end at 2024, the newest covered year, and say why: /figures for each scope and its download', async () => {
+  for (const path of ['/figures?lang=en', '/figures?year=2025&lang=en', '/figures?scope=scan&lang=en',
+    '/figures?scope=cluster&cluster=honest-cluster&lang=en']) {
+    const r = await get(path);
+    assert.equal(r.status, 200, path);
+    const part = trendPart(r.text, 'fig-trend');
+    assert.match(part, /2024/, path);
+    assert.match(part, /2023/, path);
+    assert.doesNotMatch(part, /2025/, `${path}: the thin year is not drawn or tabulated`);
+    assert.match(text(r.text), /Shown up to 2024, the newest year for which enough members have reported\. For 2025, 2 of 49 members have reported so far/, path);
+  }
+  const csv = await get('/figures?table=trend&format=csv');
+  assert.equal(csv.status, 200);
+  assert.match(csv.text, /^2024,/m);
+  assert.doesNotMatch(csv.text, /^2025,/m, 'the download ends where the chart does');
+  const sr = text((await get('/figures?lang=sr-Cyrl')).text);
+  assert.match(sr, /Приказано до 2024/);
+});
+
+test('the cluster profile headlines the covered year, not the newest with any report, and says why', async () => {
+  const r = await get('/orgs/honest-cluster?lang=en');
+  assert.equal(r.status, 200);
+  const t = text(r.text);
+  assert.match(t, /Year 2024 /);
+  assert.doesNotMatch(t, /Year 2025/);
+  assert.match(t, /For 2025, 2 of 49 members have reported so far/);
+  assert.match(t, /Employees 29,400 /, '49 members × 600 in 2024, not 2 × 1200');
+  assert.match(t, /\+1\.7% on 2023/);
+  assert.doesNotMatch(trendPart(r.text, 'cl-figures'), /2025/);
+});
+
 test('`scan figures coverage` moves the rule: at 4 % the thin year is the default', async () => {
   const set = scan(['figures', 'coverage', '4', '--db', db]);
   assert.equal(set.status, 0, set.stderr);
@@ -94,4 +135,19 @@ test('`scan figures coverage` moves the rule: at 4 % the thin year is the defaul
   assert.match(t, /, 2025 /);
   assert.equal(scan(['figures', 'coverage', '101', '--db', db]).status, 2);
   assert.equal(scan(['figures', 'coverage', '50', '--db', db]).status, 0);
+});
+
+test('the headline\'s exact amount rounds as its table does, and one member is one member', async () => {
+  sqlite(`UPDATE org_figure SET revenue_eur = revenue_eur + 50 WHERE year = 2024 AND org_id = (SELECT id FROM org WHERE slug = 'm0');
+    INSERT INTO org_figure(org_id, year, employees, revenue_eur, source, entered_at)
+      SELECT id, 2022, 10, 100, 'self_reported', 0 FROM org WHERE slug = 'm0';
+    UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key IN ('figures_version', 'directory_version');`);
+  const r = await get('/figures?year=2024&lang=en');
+  const head = /id="fig-headline"[^]*?<\/section>/.exec(r.text)[0];
+  assert.match(text(head), /53,900,001 EUR/, '53,900,000.50 EUR rounds half away from zero');
+  assert.match(trendPart(r.text, 'fig-trend-table'), /53,900,001 EUR/);
+  const one = text((await get('/figures?year=2022&lang=en')).text);
+  assert.match(one, /Computed from 1 member's reported figures/);
+  assert.doesNotMatch(one, /1 members'/);
+  assert.match(text((await get('/figures?year=2024&lang=en')).text), /Computed from 49 members' reported figures/);
 });

@@ -178,3 +178,32 @@ test('bad files: a 4xx that says what to do, nothing stored', async () => {
   assert.equal(big.status, 413);
   assert.equal((await manager.get('/orgs/begej-it/figures?lang=en')).text, before, 'nothing stored');
 });
+
+test('numbers are read by the one rule the forms use: 1.234.567,89 accepted, 150.000 refused as ambiguous per line', async () => {
+  const good = 'slug;year;employees;revenue;exports;rnd;currency;source\r\n'
+    + 'begej-it;2018;1200;3.456.789,12;1.234.567,89;;EUR;self_reported\r\n'
+    + 'novosadski-studio-igara;2018;30;1234567.89;1,234.50;;EUR;self_reported\r\n';
+  const r = await manager.postFile('/orgs/voict/figures/import?lang=en', {}, good);
+  assert.equal(r.status, 200, text(r.text).slice(0, 600));
+  const rows = previewRows(r.text);
+  assert.ok(rows.some((row) => row[2] === 'Revenue' && row[4] === '3,456,789.12 EUR'), JSON.stringify(rows));
+  assert.ok(rows.some((row) => row[2] === 'Exports' && row[4] === '1,234,567.89 EUR'), JSON.stringify(rows));
+  assert.ok(rows.some((row) => row[2] === 'Employees' && row[4] === '1,200'), JSON.stringify(rows));
+  assert.ok(rows.some((row) => row[2] === 'Exports' && row[4] === '1,234.50 EUR'), JSON.stringify(rows));
+
+  const bad = 'slug;year;employees;revenue;exports;rnd;currency;source\r\n'
+    + 'begej-it;2018;20;150.000;;;EUR;self_reported\r\n'
+    + 'novosadski-studio-igara;2018;1,500;200000;;;EUR;self_reported\r\n';
+  const before = (await manager.get('/orgs/begej-it/figures?lang=en')).text;
+  for (const [lang, want2, want3] of [
+    ['en', /line 2\b[^]*revenue: Read as 150000 or as 150\.000\?/i, /line 3\b[^]*employees: Read as 1500 or as 1\.500\?/i],
+    ['sr-Cyrl', /revenue: Да ли је то 150000 или 150,000\?/, /employees: Да ли је то 1500 или 1,500\?/],
+  ]) {
+    const r2 = await manager.postFile(`/orgs/voict/figures/import?lang=${lang}`, {}, bad);
+    assert.equal(r2.status, 422, text(r2.text).slice(0, 600));
+    const s = text(r2.text);
+    assert.match(s, want2, s.slice(0, 1500));
+    assert.match(s, want3, s.slice(0, 1500));
+  }
+  assert.equal((await manager.get('/orgs/begej-it/figures?lang=en')).text, before, 'nothing stored');
+});
