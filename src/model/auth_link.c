@@ -20,6 +20,7 @@
 #include "model/auth_internal.h"
 #include "model/mail.h"
 #include "model/rights.h"
+#include "model/tx.h"
 
 /* --- one-time links ------------------------------------------------------------------ */
 
@@ -128,33 +129,30 @@ static bool role_ok(const char *role)
     return role && (strcmp(role, "manager") == 0 || strcmp(role, "representative") == 0);
 }
 
-db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id, const char *role,
-                      int64_t actor_id, lang_id lang, const char *base_url,
-                      char token_out[AUTH_TOKEN_LEN + 1])
+/* What the invitation and reset bodies need, and the mail body they
+ * compose (overwritten on a retry; zeroed and freed by the caller: it
+ * holds the link). */
+typedef struct {
+    const char *name, *em, *role, *base_url, *tok;
+    const unsigned char *h; /* the token's hash, 32 bytes */
+    int64_t org_id;
+    lang_id lang;
+    arena *a;
+    buf body;
+} link_mail_ctx;
+
+static db_status invite_body(tx *t, void *ctx)
 {
-    assert(d && (unsigned)lang < LANG__COUNT);
-    arena a = ARENA_INIT;
+    link_mail_ctx *c = ctx;
+    db *d = t->d;
+    const char *em = c->em, *role = c->role;
+    int64_t now = time_now(), person_id = 0, account_id = 0, link_id = 0, actor_id = t->actor_id;
     bool has_password = false;
-    char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
-    unsigned char h[32];
-    int64_t now = time_now(), person_id = 0, account_id = 0, link_id = 0;
-    buf body = BUF_INIT;
-    token_out[0] = '\0';
-    if (!auth_email_norm(email, em) || !strchr(em, '@') || (org_id && !role_ok(role)) ||
-        (!org_id && role))
-        return DB_CONSTRAINT;
-    auth_token_new(tok);
-    auth_token_hash(tok, h);
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    db_stmt *s = db_prepare(d, SQL_INVITEE);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_text(s, 1, em);
-    st = db_step(s);
+    buf_reset(&c->body);
+    db_stmt *s = db_query(d, SQL_INVITEE, DB_ARGS(DBT(em)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
     if (st == DB_ROW) {
         person_id = db_col_int(s, 0);
         account_id = db_col_int(s, 1);
@@ -162,13 +160,11 @@ db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id
     }
     db_reset(s);
     if (st != DB_ROW && st != DB_DONE)
-        goto cleanup;
+        return st;
     if (!person_id) {
-        if (!auth_name_ok(name)) {
-            st = DB_CONSTRAINT;
-            goto cleanup;
-        }
-        st = auth_person_account_insert(d, name, em, NULL, SEC_NONE, actor_id, now, &account_id,
+        if (!auth_name_ok(c->name))
+            return DB_CONSTRAINT;
+        st = auth_person_account_insert(d, c->name, em, NULL, SEC_NONE, actor_id, now, &account_id,
                                         &person_id);
     } else if (!account_id) {
         st = auth_account_insert(d, person_id, NULL, SEC_NONE, actor_id, now, &account_id);
@@ -176,88 +172,100 @@ db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id
         st = DB_OK;
     }
     if (st != DB_OK)
-        goto cleanup;
+        return st;
 
     /* the mail, in the invitee's language: who invites, to what, and how
      * to accept (an existing account logs in; a new one chooses a password) */
-    lang_id ml = lang;
+    lang_id ml = c->lang;
     const char *invitee = NULL, *inviter = NULL, *org_name = NULL;
-    if ((st = mail_reader(d, &a, person_id, lang, &ml, &invitee)) != DB_OK)
-        goto cleanup;
+    if ((st = mail_reader(d, c->a, person_id, c->lang, &ml, &invitee)) != DB_OK)
+        return st;
     if (actor_id) {
         lang_id unused;
-        if ((st = mail_reader(d, &a, actor_id, lang, &unused, &inviter)) != DB_OK)
-            goto cleanup;
+        if ((st = mail_reader(d, c->a, actor_id, c->lang, &unused, &inviter)) != DB_OK)
+            return st;
     }
-    if (org_id) {
-        s = db_query(d, SQL_ORG_NAME, DB_ARGS(DBI(org_id)));
-        if (!s) {
-            st = DB_ERR;
-            goto cleanup;
-        }
+    if (c->org_id) {
+        s = db_query(d, SQL_ORG_NAME, DB_ARGS(DBI(c->org_id)));
+        if (!s)
+            return DB_ERR;
         st = db_step(s);
         bool oom = false;
         if (st == DB_ROW)
-            org_name = db_col_dup(&a, s, 0, &oom);
+            org_name = db_col_dup(c->a, s, 0, &oom);
         db_reset(s);
-        if (st != DB_ROW) {
-            st = st == DB_DONE ? DB_CONSTRAINT : st; /* no such organisation */
-            goto cleanup;
-        }
-        if (oom) {
-            st = DB_NOMEM;
-            goto cleanup;
-        }
+        if (st != DB_ROW)
+            return st == DB_DONE ? DB_CONSTRAINT : st; /* no such organisation */
+        if (oom)
+            return DB_NOMEM;
     }
-    inviter = inviter ? in_lang(&a, ml, inviter) : T(ml, MSG_MAIL_THE_SECRETARIAT);
+    inviter = inviter ? in_lang(c->a, ml, inviter) : T(ml, MSG_MAIL_THE_SECRETARIAT);
     buf what = BUF_INIT, link = BUF_INIT;
-    if (org_id)
+    if (c->org_id)
         buf_printf(
             &what,
             T(ml, strcmp(role, "manager") == 0 ? MSG_MAIL_AS_MANAGER_OF : MSG_MAIL_AS_REP_OF),
-            in_lang(&a, ml, org_name));
-    put_link(&link, base_url, "/invite/accept?t=", tok);
-    buf_printf(&body, T(ml, has_password ? MSG_MAIL_INVITE_EXISTING : MSG_MAIL_INVITE_NEW),
-               in_lang(&a, ml, invitee ? invitee : em), inviter, buf_str(&what), buf_str(&link));
+            in_lang(c->a, ml, org_name));
+    put_link(&link, c->base_url, "/invite/accept?t=", c->tok);
+    buf_printf(&c->body, T(ml, has_password ? MSG_MAIL_INVITE_EXISTING : MSG_MAIL_INVITE_NEW),
+               in_lang(c->a, ml, invitee ? invitee : em), inviter, buf_str(&what), buf_str(&link));
     bool lost = buf_failed(&what) || buf_failed(&link);
     sodium_memzero(link.data ? link.data : (char *)"", link.data ? link.cap : 0);
     buf_free(&what);
     buf_free(&link);
     buf subject = BUF_INIT;
     buf_printf(&subject, T(ml, MSG_MAIL_INVITE_SUBJECT), inviter);
-    if (lost || buf_failed(&body) || buf_failed(&subject)) {
+    if (lost || buf_failed(&c->body) || buf_failed(&subject)) {
         buf_free(&subject);
-        st = DB_NOMEM;
-        goto cleanup;
+        return DB_NOMEM;
     }
 
-    st = link_insert(d, h, "invite", person_id, org_id, role, actor_id, now, AUTH_INVITE_TTL,
+    st = link_insert(d, c->h, "invite", person_id, c->org_id, role, actor_id, now, AUTH_INVITE_TTL,
                      &link_id);
-    if (st != DB_OK)
-        goto cleanup;
-    if (org_id)
-        st = auth_audit_fmt(d, actor_id, NULL, "invite", "account", account_id,
-                            "{\"link_id\":%lld,\"org_id\":%lld,\"role\":\"%s\"}",
-                            (long long)link_id, (long long)org_id, role);
-    else
-        st = auth_audit_fmt(d, actor_id, NULL, "invite", "account", account_id,
-                            "{\"link_id\":%lld}", (long long)link_id);
-    if (st != DB_OK)
-        goto cleanup;
-    st = mail_queue(d, em, buf_str(&subject), buf_str(&body));
+    if (st == DB_OK)
+        st = mail_queue(d, em, buf_str(&subject), buf_str(&c->body));
     buf_free(&subject);
-    if (st != DB_OK)
-        goto cleanup;
-    if ((st = db_commit(d)) != DB_OK)
-        goto cleanup;
-    memcpy(token_out, tok, sizeof tok);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
+    t->entity_id = account_id;
+    if (c->org_id)
+        buf_printf(&t->detail, "{\"link_id\":%lld,\"org_id\":%lld,\"role\":\"%s\"}",
+                   (long long)link_id, (long long)c->org_id, role);
+    else
+        buf_printf(&t->detail, "{\"link_id\":%lld}", (long long)link_id);
+    return st;
+}
+
+db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id, const char *role,
+                      int64_t actor_id, lang_id lang, const char *base_url,
+                      char token_out[AUTH_TOKEN_LEN + 1])
+{
+    assert(d && (unsigned)lang < LANG__COUNT);
+    arena a = ARENA_INIT;
+    char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
+    unsigned char h[32];
+    token_out[0] = '\0';
+    if (!auth_email_norm(email, em) || !strchr(em, '@') || (org_id && !role_ok(role)) ||
+        (!org_id && role))
+        return DB_CONSTRAINT;
+    auth_token_new(tok);
+    auth_token_hash(tok, h);
+    link_mail_ctx c = {.name = name,
+                       .em = em,
+                       .role = role,
+                       .base_url = base_url,
+                       .tok = tok,
+                       .h = h,
+                       .org_id = org_id,
+                       .lang = lang,
+                       .a = &a,
+                       .body = BUF_INIT};
+    tx t = TX_INIT(actor_id, NULL, "invite", "account", 0);
+    db_status st = tx_write(d, &t, invite_body, &c);
+    if (st == DB_OK)
+        memcpy(token_out, tok, sizeof tok);
     sodium_memzero(tok, sizeof tok);
-    if (body.data)
-        sodium_memzero(body.data, body.cap);
-    buf_free(&body);
+    if (c.body.data)
+        sodium_memzero(c.body.data, c.body.cap);
+    buf_free(&c.body);
     arena_free(&a);
     return st;
 }
@@ -269,73 +277,72 @@ static const char SQL_RESET_TARGET[] =
     "  FROM account a JOIN person p ON p.id = a.person_id"
     " WHERE p.email = $1 AND p.erased_at IS NULL AND a.disabled_at IS NULL";
 
+static db_status reset_body(tx *t, void *ctx)
+{
+    link_mail_ctx *c = ctx;
+    db *d = t->d;
+    const char *em = c->em;
+    int64_t now = time_now(), person_id = 0, recent = 0, link_id = 0;
+    buf_reset(&c->body);
+    t->action = NULL;
+    db_stmt *s = db_query(d, SQL_RESET_TARGET, DB_ARGS(DBT(em), DBI(now - 3600)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        t->entity_id = db_col_int(s, 0);
+        person_id = db_col_int(s, 1);
+        recent = db_col_int(s, 2);
+    }
+    db_reset(s);
+    if (st == DB_DONE || (st == DB_ROW && recent >= AUTH_RESET_PER_HOUR))
+        return DB_OK; /* unknown, disabled, or enough mails this hour: say nothing */
+    if (st != DB_ROW)
+        return st;
+    st = link_insert(d, c->h, "reset", person_id, 0, NULL, 0, now, AUTH_RESET_TTL, &link_id);
+    if (st != DB_OK)
+        return st;
+    t->action = "reset_request";
+    buf_printf(&t->detail, "{\"link_id\":%lld}", (long long)link_id);
+    lang_id ml = c->lang;
+    const char *who = NULL;
+    if ((st = mail_reader(d, c->a, person_id, c->lang, &ml, &who)) != DB_OK)
+        return st;
+    buf link = BUF_INIT;
+    put_link(&link, c->base_url, "/password/reset?t=", c->tok);
+    buf_printf(&c->body, T(ml, MSG_MAIL_RESET_BODY), in_lang(c->a, ml, who ? who : em),
+               buf_str(&link));
+    bool lost = buf_failed(&link);
+    sodium_memzero(link.data ? link.data : (char *)"", link.data ? link.cap : 0);
+    buf_free(&link);
+    if (lost || buf_failed(&c->body))
+        return DB_NOMEM;
+    return mail_queue(d, em, T(ml, MSG_MAIL_RESET_SUBJECT), buf_str(&c->body));
+}
+
 db_status auth_reset_request(db *d, const char *email, lang_id lang, const char *base_url)
 {
     assert(d && (unsigned)lang < LANG__COUNT);
     arena a = ARENA_INIT;
     char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
     unsigned char h[32];
-    int64_t now = time_now(), account_id = 0, person_id = 0, recent = 0, link_id = 0;
-    buf body = BUF_INIT;
-    tok[0] = '\0';
     if (!auth_email_norm(email, em))
         return DB_OK;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    db_stmt *s = db_prepare(d, SQL_RESET_TARGET);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_text(s, 1, em);
-    db_bind_int(s, 2, now - 3600);
-    st = db_step(s);
-    if (st == DB_ROW) {
-        account_id = db_col_int(s, 0);
-        person_id = db_col_int(s, 1);
-        recent = db_col_int(s, 2);
-    }
-    db_reset(s);
-    if (st == DB_DONE || (st == DB_ROW && recent >= AUTH_RESET_PER_HOUR)) {
-        st = DB_OK; /* unknown, disabled, or enough mails this hour: say nothing */
-        goto cleanup;
-    }
-    if (st != DB_ROW)
-        goto cleanup;
     auth_token_new(tok);
     auth_token_hash(tok, h);
-    st = link_insert(d, h, "reset", person_id, 0, NULL, 0, now, AUTH_RESET_TTL, &link_id);
-    if (st != DB_OK)
-        goto cleanup;
-    st = auth_audit_fmt(d, 0, NULL, "reset_request", "account", account_id, "{\"link_id\":%lld}",
-                        (long long)link_id);
-    if (st != DB_OK)
-        goto cleanup;
-    lang_id ml = lang;
-    const char *who = NULL;
-    if ((st = mail_reader(d, &a, person_id, lang, &ml, &who)) != DB_OK)
-        goto cleanup;
-    buf link = BUF_INIT;
-    put_link(&link, base_url, "/password/reset?t=", tok);
-    buf_printf(&body, T(ml, MSG_MAIL_RESET_BODY), in_lang(&a, ml, who ? who : em), buf_str(&link));
-    bool lost = buf_failed(&link);
-    sodium_memzero(link.data ? link.data : (char *)"", link.data ? link.cap : 0);
-    buf_free(&link);
-    if (lost || buf_failed(&body)) {
-        st = DB_NOMEM;
-        goto cleanup;
-    }
-    if ((st = mail_queue(d, em, T(ml, MSG_MAIL_RESET_SUBJECT), buf_str(&body))) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK || db_in_tx(d))
-        db_rollback(d);
+    link_mail_ctx c = {.em = em,
+                       .base_url = base_url,
+                       .tok = tok,
+                       .h = h,
+                       .lang = lang,
+                       .a = &a,
+                       .body = BUF_INIT};
+    tx t = TX_INIT(0, NULL, NULL, "account", 0);
+    db_status st = tx_write(d, &t, reset_body, &c);
     sodium_memzero(tok, sizeof tok);
-    if (body.data)
-        sodium_memzero(body.data, body.cap);
-    buf_free(&body);
+    if (c.body.data)
+        sodium_memzero(c.body.data, c.body.cap);
+    buf_free(&c.body);
     arena_free(&a);
     return st;
 }
