@@ -532,12 +532,69 @@ static db_status affiliation_grant(db *d, const link_row *l, int64_t now, int64_
                           (long long)l->person_id, (long long)l->org_id, l->role, (long long)l->id);
 }
 
+typedef struct {
+    const char *token, *purpose, *hash;
+    bool invite, existing;
+    link_row *l;
+    link_state *st_out;
+} use_ctx;
+
+/* Uses the link: marks it used, sets the password (unless an existing
+ * account accepts), grants the affiliation, expires other resets, ends
+ * sessions and tokens. *c->st_out says when the link no longer works
+ * (then nothing is written). */
+static db_status use_body(tx *t, void *ctx)
+{
+    use_ctx *c = ctx;
+    db *d = t->d;
+    link_row *l = c->l;
+    int64_t now = time_now(), n = 0, n_tok = 0, aff_id = 0;
+    t->action = NULL;
+    /* again inside the transaction: a parallel use may have won */
+    db_status st = link_find(d, c->token, c->purpose, now, l, c->st_out);
+    if (st != DB_OK || *c->st_out != LINK_OK)
+        return st;
+    /* the role is granted only while whoever sent the invitation may still
+     * invite for that organisation (the system's own, created_by 0, stand) */
+    if (c->invite && l->org_id && l->created_by &&
+        !rights_person_can(d, l->created_by, RIGHT_INVITE, l->org_id)) {
+        *c->st_out = LINK_WITHDRAWN;
+        return DB_OK;
+    }
+    if ((st = db_do(d, SQL_LINK_USED, DB_ARGS(DBI(l->id), DBI(now)))) != DB_OK)
+        return st;
+    if (db_changes(d) != 1)
+        return DB_ERR; /* link_find just saw it unused in this transaction */
+    if (!c->existing && (st = db_do(d, auth_sql_password_set,
+                                    DB_ARGS(DBI(l->account_id), DBT(c->hash), DBI(now)))) != DB_OK)
+        return st;
+    if (l->org_id && l->role[0] && (st = affiliation_grant(d, l, now, &aff_id)) != DB_OK)
+        return st;
+    if (!c->invite && (st = db_do(d, SQL_RESETS_EXPIRE,
+                                  DB_ARGS(DBI(l->person_id), DBI(l->id), DBI(now)))) != DB_OK)
+        return st;
+    /* a new password ends what the old one opened; accepting with the
+     * password one has changes nothing of that */
+    if (!c->existing && (st = auth_sessions_end(d, l->account_id, 0, &n)) != DB_OK)
+        return st;
+    if (!c->existing && (st = auth_tokens_revoke_all(d, l->account_id, now, &n_tok)) != DB_OK)
+        return st;
+    t->action = c->invite ? "invite_accepted" : "password_reset";
+    t->actor_id = l->person_id;
+    t->entity_id = l->account_id;
+    buf_printf(&t->detail,
+               "{\"link_id\":%lld,\"affiliation_id\":%lld,\"sessions_ended\":%lld,"
+               "\"tokens_revoked\":%lld}",
+               (long long)l->id, (long long)aff_id, (long long)n, (long long)n_tok);
+    return DB_OK;
+}
+
 db_status auth_link_use(db *d, const char *token, const char *purpose, const char *password,
                         link_state *st_out, int64_t *account_id)
 {
     char hash[crypto_pwhash_STRBYTES];
     link_row l;
-    int64_t now = time_now(), n = 0, n_tok = 0, aff_id = 0;
+    int64_t now = time_now();
     bool invite = purpose && strcmp(purpose, "invite") == 0;
     *account_id = 0;
     hash[0] = '\0';
@@ -559,76 +616,17 @@ db_status auth_link_use(db *d, const char *token, const char *purpose, const cha
         st = DB_NOMEM;
         goto cleanup;
     }
-    if ((st = db_begin_write(d)) != DB_OK)
-        goto cleanup;
-    /* again inside the transaction: a parallel use may have won */
-    if ((st = link_find(d, token, purpose, now, &l, st_out)) != DB_OK || *st_out != LINK_OK)
-        goto cleanup;
-    /* the role is granted only while whoever sent the invitation may still
-     * invite for that organisation (the system's own, created_by 0, stand) */
-    if (invite && l.org_id && l.created_by &&
-        !rights_person_can(d, l.created_by, RIGHT_INVITE, l.org_id)) {
-        *st_out = LINK_WITHDRAWN;
-        goto cleanup;
-    }
-    db_stmt *s = db_prepare(d, SQL_LINK_USED);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, l.id);
-    db_bind_int(s, 2, now);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    if (db_changes(d) != 1) {
-        st = DB_ERR; /* link_find just saw it unused in this transaction */
-        goto cleanup;
-    }
-    if (!existing) {
-        s = db_prepare(d, auth_sql_password_set);
-        if (!s) {
-            st = DB_ERR;
-            goto cleanup;
-        }
-        db_bind_int(s, 1, l.account_id);
-        db_bind_text(s, 2, hash);
-        db_bind_int(s, 3, now);
-        if ((st = db_run(s)) != DB_OK)
-            goto cleanup;
-    }
-    if (l.org_id && l.role[0] && (st = affiliation_grant(d, &l, now, &aff_id)) != DB_OK)
-        goto cleanup;
-    if (!invite) {
-        s = db_prepare(d, SQL_RESETS_EXPIRE);
-        if (!s) {
-            st = DB_ERR;
-            goto cleanup;
-        }
-        db_bind_int(s, 1, l.person_id);
-        db_bind_int(s, 2, l.id);
-        db_bind_int(s, 3, now);
-        if ((st = db_run(s)) != DB_OK)
-            goto cleanup;
-    }
-    /* a new password ends what the old one opened; accepting with the
-     * password one has changes nothing of that */
-    if (!existing && (st = auth_sessions_end(d, l.account_id, 0, &n)) != DB_OK)
-        goto cleanup;
-    if (!existing && (st = auth_tokens_revoke_all(d, l.account_id, now, &n_tok)) != DB_OK)
-        goto cleanup;
-    st = auth_audit_fmt(d, l.person_id, NULL, invite ? "invite_accepted" : "password_reset",
-                        "account", l.account_id,
-                        "{\"link_id\":%lld,\"affiliation_id\":%lld,\"sessions_ended\":%lld,"
-                        "\"tokens_revoked\":%lld}",
-                        (long long)l.id, (long long)aff_id, (long long)n, (long long)n_tok);
-    if (st != DB_OK)
-        goto cleanup;
-    if ((st = db_commit(d)) != DB_OK)
-        goto cleanup;
-    *account_id = l.account_id;
+    use_ctx c = {.token = token,
+                 .purpose = purpose,
+                 .hash = hash,
+                 .invite = invite,
+                 .existing = existing,
+                 .l = &l,
+                 .st_out = st_out};
+    tx t = TX_INIT(0, NULL, NULL, "account", 0);
+    if ((st = tx_write(d, &t, use_body, &c)) == DB_OK && *st_out == LINK_OK)
+        *account_id = l.account_id;
 cleanup:
-    if (st != DB_OK || db_in_tx(d))
-        db_rollback(d);
     if (st != DB_OK)
         *st_out = LINK_UNKNOWN;
     sodium_memzero(hash, sizeof hash);
