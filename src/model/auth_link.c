@@ -234,40 +234,46 @@ static db_status invite_body(tx *t, void *ctx)
     return st;
 }
 
+/* Makes the link's token, runs body on c in a write transaction and
+ * copies the token to token_out (may be NULL) when it is stored; zeroes
+ * the token and the mail body and frees what c held either way. */
+static db_status link_mail_write(db *d, tx *t, tx_body body, link_mail_ctx *c,
+                                 char token_out[AUTH_TOKEN_LEN + 1])
+{
+    char tok[AUTH_TOKEN_LEN + 1];
+    unsigned char h[32];
+    arena a = ARENA_INIT;
+    auth_token_new(tok);
+    auth_token_hash(tok, h);
+    c->tok = tok;
+    c->h = h;
+    c->a = &a;
+    c->body = (buf)BUF_INIT;
+    db_status st = tx_write(d, t, body, c);
+    if (st == DB_OK && token_out)
+        memcpy(token_out, tok, sizeof tok);
+    sodium_memzero(tok, sizeof tok);
+    if (c->body.data)
+        sodium_memzero(c->body.data, c->body.cap);
+    buf_free(&c->body);
+    arena_free(&a);
+    return st;
+}
+
 db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id, const char *role,
                       int64_t actor_id, lang_id lang, const char *base_url,
                       char token_out[AUTH_TOKEN_LEN + 1])
 {
     assert(d && (unsigned)lang < LANG__COUNT);
-    arena a = ARENA_INIT;
-    char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
-    unsigned char h[32];
+    char em[EMAIL_MAX + 1];
     token_out[0] = '\0';
     if (!auth_email_norm(email, em) || !strchr(em, '@') || (org_id && !role_ok(role)) ||
         (!org_id && role))
         return DB_CONSTRAINT;
-    auth_token_new(tok);
-    auth_token_hash(tok, h);
-    link_mail_ctx c = {.name = name,
-                       .em = em,
-                       .role = role,
-                       .base_url = base_url,
-                       .tok = tok,
-                       .h = h,
-                       .org_id = org_id,
-                       .lang = lang,
-                       .a = &a,
-                       .body = BUF_INIT};
+    link_mail_ctx c = {
+        .name = name, .em = em, .role = role, .base_url = base_url, .org_id = org_id, .lang = lang};
     tx t = TX_INIT(actor_id, NULL, "invite", "account", 0);
-    db_status st = tx_write(d, &t, invite_body, &c);
-    if (st == DB_OK)
-        memcpy(token_out, tok, sizeof tok);
-    sodium_memzero(tok, sizeof tok);
-    if (c.body.data)
-        sodium_memzero(c.body.data, c.body.cap);
-    buf_free(&c.body);
-    arena_free(&a);
-    return st;
+    return link_mail_write(d, &t, invite_body, &c, token_out);
 }
 
 static const char SQL_RESET_TARGET[] =
@@ -323,28 +329,12 @@ static db_status reset_body(tx *t, void *ctx)
 db_status auth_reset_request(db *d, const char *email, lang_id lang, const char *base_url)
 {
     assert(d && (unsigned)lang < LANG__COUNT);
-    arena a = ARENA_INIT;
-    char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
-    unsigned char h[32];
+    char em[EMAIL_MAX + 1];
     if (!auth_email_norm(email, em))
         return DB_OK;
-    auth_token_new(tok);
-    auth_token_hash(tok, h);
-    link_mail_ctx c = {.em = em,
-                       .base_url = base_url,
-                       .tok = tok,
-                       .h = h,
-                       .lang = lang,
-                       .a = &a,
-                       .body = BUF_INIT};
+    link_mail_ctx c = {.em = em, .base_url = base_url, .lang = lang};
     tx t = TX_INIT(0, NULL, NULL, "account", 0);
-    db_status st = tx_write(d, &t, reset_body, &c);
-    sodium_memzero(tok, sizeof tok);
-    if (c.body.data)
-        sodium_memzero(c.body.data, c.body.cap);
-    buf_free(&c.body);
-    arena_free(&a);
-    return st;
+    return link_mail_write(d, &t, reset_body, &c, NULL);
 }
 
 static const char SQL_LINK_FIND[] =
