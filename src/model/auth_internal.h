@@ -71,6 +71,15 @@ const char *auth_sec_name(secretariat_role sec);
 /* Ends an account's sessions but keep (inside the caller's transaction);
  * *n receives how many. */
 db_status auth_sessions_end(db *d, int64_t account_id, int64_t keep, int64_t *n);
+/* Counts one login attempt of em (normalised) in its own write
+ * transaction: finds the device cookie device (may be NULL; a known one
+ * makes the attempt trusted, else trusted is used), computes the throttle
+ * wait into *wait_s and, unless it is positive, inserts the provisional
+ * failure row (its id in *fail_id: deleted again when the password is
+ * right). */
+db_status auth_attempt_count(db *d, const char *em, const char *ip, const char *device,
+                             bool trusted, int64_t now, int64_t *device_id, int64_t *wait_s,
+                             int64_t *fail_id);
 /* auth_throttle_wait for an already normalised e-mail. */
 db_status auth_throttle_compute(db *d, const char *em, const char *ip, bool trusted, int64_t now,
                                 int64_t *wait_s);

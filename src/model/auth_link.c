@@ -20,6 +20,7 @@
 #include "model/auth_internal.h"
 #include "model/mail.h"
 #include "model/rights.h"
+#include "model/tx.h"
 
 /* --- one-time links ------------------------------------------------------------------ */
 
@@ -115,33 +116,30 @@ static bool role_ok(const char *role)
     return role && (strcmp(role, "manager") == 0 || strcmp(role, "representative") == 0);
 }
 
-db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id, const char *role,
-                      int64_t actor_id, lang_id lang, const char *base_url,
-                      char token_out[AUTH_TOKEN_LEN + 1])
+/* What the invitation and reset bodies need, and the mail body they
+ * compose (overwritten on a retry; zeroed and freed by the caller: it
+ * holds the link). */
+typedef struct {
+    const char *name, *em, *role, *base_url, *tok;
+    const unsigned char *h; /* the token's hash, 32 bytes */
+    int64_t org_id;
+    lang_id lang;
+    arena *a;
+    buf body;
+} link_mail_ctx;
+
+static db_status invite_body(tx *t, void *ctx)
 {
-    assert(d && (unsigned)lang < LANG__COUNT);
-    arena a = ARENA_INIT;
+    link_mail_ctx *c = ctx;
+    db *d = t->d;
+    const char *em = c->em, *role = c->role;
+    int64_t now = time_now(), person_id = 0, account_id = 0, link_id = 0, actor_id = t->actor_id;
     bool has_password = false;
-    char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
-    unsigned char h[32];
-    int64_t now = time_now(), person_id = 0, account_id = 0, link_id = 0;
-    buf body = BUF_INIT;
-    token_out[0] = '\0';
-    if (!auth_email_norm(email, em) || !strchr(em, '@') || (org_id && !role_ok(role)) ||
-        (!org_id && role))
-        return DB_CONSTRAINT;
-    auth_token_new(tok);
-    auth_token_hash(tok, h);
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    db_stmt *s = db_prepare(d, SQL_INVITEE);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_text(s, 1, em);
-    st = db_step(s);
+    buf_reset(&c->body);
+    db_stmt *s = db_query(d, SQL_INVITEE, DB_ARGS(DBT(em)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
     if (st == DB_ROW) {
         person_id = db_col_int(s, 0);
         account_id = db_col_int(s, 1);
@@ -149,13 +147,11 @@ db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id
     }
     db_reset(s);
     if (st != DB_ROW && st != DB_DONE)
-        goto cleanup;
+        return st;
     if (!person_id) {
-        if (!auth_name_ok(name)) {
-            st = DB_CONSTRAINT;
-            goto cleanup;
-        }
-        st = auth_person_account_insert(d, name, em, NULL, SEC_NONE, actor_id, now, &account_id,
+        if (!auth_name_ok(c->name))
+            return DB_CONSTRAINT;
+        st = auth_person_account_insert(d, c->name, em, NULL, SEC_NONE, actor_id, now, &account_id,
                                         &person_id);
     } else if (!account_id) {
         st = auth_account_insert(d, person_id, NULL, SEC_NONE, actor_id, now, &account_id);
@@ -163,91 +159,108 @@ db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id
         st = DB_OK;
     }
     if (st != DB_OK)
-        goto cleanup;
+        return st;
 
     /* the mail, in the invitee's language: who invites, to what, and how
      * to accept (an existing account logs in; a new one chooses a password) */
-    lang_id ml = lang;
+    lang_id ml = c->lang;
     const char *invitee = NULL, *inviter = NULL, *org_name = NULL;
-    if ((st = mail_reader(d, &a, person_id, lang, &ml, &invitee)) != DB_OK)
-        goto cleanup;
+    if ((st = mail_reader(d, c->a, person_id, c->lang, &ml, &invitee)) != DB_OK)
+        return st;
     if (actor_id) {
         lang_id unused;
-        if ((st = mail_reader(d, &a, actor_id, lang, &unused, &inviter)) != DB_OK)
-            goto cleanup;
+        if ((st = mail_reader(d, c->a, actor_id, c->lang, &unused, &inviter)) != DB_OK)
+            return st;
     }
-    if (org_id) {
-        s = db_query(d, SQL_ORG_NAME, DB_ARGS(DBI(org_id)));
-        if (!s) {
-            st = DB_ERR;
-            goto cleanup;
-        }
+    if (c->org_id) {
+        s = db_query(d, SQL_ORG_NAME, DB_ARGS(DBI(c->org_id)));
+        if (!s)
+            return DB_ERR;
         st = db_step(s);
         bool oom = false;
         if (st == DB_ROW)
-            org_name = db_col_dup(&a, s, 0, &oom);
+            org_name = db_col_dup(c->a, s, 0, &oom);
         db_reset(s);
-        if (st != DB_ROW) {
-            st = st == DB_DONE ? DB_CONSTRAINT : st; /* no such organisation */
-            goto cleanup;
-        }
-        if (oom) {
-            st = DB_NOMEM;
-            goto cleanup;
-        }
+        if (st != DB_ROW)
+            return st == DB_DONE ? DB_CONSTRAINT : st; /* no such organisation */
+        if (oom)
+            return DB_NOMEM;
     }
-    inviter = inviter ? mail_text_in(&a, ml, inviter) : T(ml, MSG_MAIL_THE_SECRETARIAT);
+    inviter = inviter ? mail_text_in(c->a, ml, inviter) : T(ml, MSG_MAIL_THE_SECRETARIAT);
     buf what = BUF_INIT, link = BUF_INIT;
-    if (org_id)
+    if (c->org_id)
         buf_printf(
             &what,
             T(ml, strcmp(role, "manager") == 0 ? MSG_MAIL_AS_MANAGER_OF : MSG_MAIL_AS_REP_OF),
-            mail_text_in(&a, ml, org_name));
-    put_link(&link, base_url, "/invite/accept?t=", tok);
-    buf_printf(&body, T(ml, has_password ? MSG_MAIL_INVITE_EXISTING : MSG_MAIL_INVITE_NEW),
-               mail_text_in(&a, ml, invitee ? invitee : em), inviter, buf_str(&what),
-               buf_str(&link));
+            mail_text_in(c->a, ml, org_name));
+    put_link(&link, c->base_url, "/invite/accept?t=", c->tok);
+    buf_printf(&c->body, T(ml, has_password ? MSG_MAIL_INVITE_EXISTING : MSG_MAIL_INVITE_NEW),
+               mail_text_in(c->a, ml, invitee ? invitee : em), inviter, buf_str(&what), buf_str(&link));
     bool lost = buf_failed(&what) || buf_failed(&link);
     sodium_memzero(link.data ? link.data : (char *)"", link.data ? link.cap : 0);
     buf_free(&what);
     buf_free(&link);
     buf subject = BUF_INIT;
     buf_printf(&subject, T(ml, MSG_MAIL_INVITE_SUBJECT), inviter);
-    if (lost || buf_failed(&body) || buf_failed(&subject)) {
+    if (lost || buf_failed(&c->body) || buf_failed(&subject)) {
         buf_free(&subject);
-        st = DB_NOMEM;
-        goto cleanup;
+        return DB_NOMEM;
     }
 
-    st = link_insert(d, h, "invite", person_id, org_id, role, actor_id, now, AUTH_INVITE_TTL,
+    st = link_insert(d, c->h, "invite", person_id, c->org_id, role, actor_id, now, AUTH_INVITE_TTL,
                      &link_id);
-    if (st != DB_OK)
-        goto cleanup;
-    if (org_id)
-        st = auth_audit_fmt(d, actor_id, NULL, "invite", "account", account_id,
-                            "{\"link_id\":%lld,\"org_id\":%lld,\"role\":\"%s\"}",
-                            (long long)link_id, (long long)org_id, role);
-    else
-        st = auth_audit_fmt(d, actor_id, NULL, "invite", "account", account_id,
-                            "{\"link_id\":%lld}", (long long)link_id);
-    if (st != DB_OK)
-        goto cleanup;
-    st = mail_queue(d, em, buf_str(&subject), buf_str(&body));
+    if (st == DB_OK)
+        st = mail_queue(d, em, buf_str(&subject), buf_str(&c->body));
     buf_free(&subject);
-    if (st != DB_OK)
-        goto cleanup;
-    if ((st = db_commit(d)) != DB_OK)
-        goto cleanup;
-    memcpy(token_out, tok, sizeof tok);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
+    t->entity_id = account_id;
+    if (c->org_id)
+        buf_printf(&t->detail, "{\"link_id\":%lld,\"org_id\":%lld,\"role\":\"%s\"}",
+                   (long long)link_id, (long long)c->org_id, role);
+    else
+        buf_printf(&t->detail, "{\"link_id\":%lld}", (long long)link_id);
+    return st;
+}
+
+/* Makes the link's token, runs body on c in a write transaction and
+ * copies the token to token_out (may be NULL) when it is stored; zeroes
+ * the token and the mail body and frees what c held either way. */
+static db_status link_mail_write(db *d, tx *t, tx_body body, link_mail_ctx *c,
+                                 char token_out[AUTH_TOKEN_LEN + 1])
+{
+    char tok[AUTH_TOKEN_LEN + 1];
+    unsigned char h[32];
+    arena a = ARENA_INIT;
+    auth_token_new(tok);
+    auth_token_hash(tok, h);
+    c->tok = tok;
+    c->h = h;
+    c->a = &a;
+    c->body = (buf)BUF_INIT;
+    db_status st = tx_write(d, t, body, c);
+    if (st == DB_OK && token_out)
+        memcpy(token_out, tok, sizeof tok);
     sodium_memzero(tok, sizeof tok);
-    if (body.data)
-        sodium_memzero(body.data, body.cap);
-    buf_free(&body);
+    if (c->body.data)
+        sodium_memzero(c->body.data, c->body.cap);
+    buf_free(&c->body);
     arena_free(&a);
     return st;
+}
+
+db_status auth_invite(db *d, const char *name, const char *email, int64_t org_id, const char *role,
+                      int64_t actor_id, lang_id lang, const char *base_url,
+                      char token_out[AUTH_TOKEN_LEN + 1])
+{
+    assert(d && (unsigned)lang < LANG__COUNT);
+    char em[EMAIL_MAX + 1];
+    token_out[0] = '\0';
+    if (!auth_email_norm(email, em) || !strchr(em, '@') || (org_id && !role_ok(role)) ||
+        (!org_id && role))
+        return DB_CONSTRAINT;
+    link_mail_ctx c = {
+        .name = name, .em = em, .role = role, .base_url = base_url, .org_id = org_id, .lang = lang};
+    tx t = TX_INIT(actor_id, NULL, "invite", "account", 0);
+    return link_mail_write(d, &t, invite_body, &c, token_out);
 }
 
 static const char SQL_RESET_TARGET[] =
@@ -257,76 +270,58 @@ static const char SQL_RESET_TARGET[] =
     "  FROM account a JOIN person p ON p.id = a.person_id"
     " WHERE p.email = $1 AND p.erased_at IS NULL AND a.disabled_at IS NULL";
 
-db_status auth_reset_request(db *d, const char *email, lang_id lang, const char *base_url)
+static db_status reset_body(tx *t, void *ctx)
 {
-    assert(d && (unsigned)lang < LANG__COUNT);
-    arena a = ARENA_INIT;
-    char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1];
-    unsigned char h[32];
-    int64_t now = time_now(), account_id = 0, person_id = 0, recent = 0, link_id = 0;
-    buf body = BUF_INIT;
-    tok[0] = '\0';
-    if (!auth_email_norm(email, em))
-        return DB_OK;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    db_stmt *s = db_prepare(d, SQL_RESET_TARGET);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_text(s, 1, em);
-    db_bind_int(s, 2, now - 3600);
-    st = db_step(s);
+    link_mail_ctx *c = ctx;
+    db *d = t->d;
+    const char *em = c->em;
+    int64_t now = time_now(), person_id = 0, recent = 0, link_id = 0;
+    buf_reset(&c->body);
+    t->action = NULL;
+    db_stmt *s = db_query(d, SQL_RESET_TARGET, DB_ARGS(DBT(em), DBI(now - 3600)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
     if (st == DB_ROW) {
-        account_id = db_col_int(s, 0);
+        t->entity_id = db_col_int(s, 0);
         person_id = db_col_int(s, 1);
         recent = db_col_int(s, 2);
     }
     db_reset(s);
-    if (st == DB_DONE || (st == DB_ROW && recent >= AUTH_RESET_PER_HOUR)) {
-        st = DB_OK; /* unknown, disabled, or enough mails this hour: say nothing */
-        goto cleanup;
-    }
+    if (st == DB_DONE || (st == DB_ROW && recent >= AUTH_RESET_PER_HOUR))
+        return DB_OK; /* unknown, disabled, or enough mails this hour: say nothing */
     if (st != DB_ROW)
-        goto cleanup;
-    auth_token_new(tok);
-    auth_token_hash(tok, h);
-    st = link_insert(d, h, "reset", person_id, 0, NULL, 0, now, AUTH_RESET_TTL, &link_id);
+        return st;
+    st = link_insert(d, c->h, "reset", person_id, 0, NULL, 0, now, AUTH_RESET_TTL, &link_id);
     if (st != DB_OK)
-        goto cleanup;
-    st = auth_audit_fmt(d, 0, NULL, "reset_request", "account", account_id, "{\"link_id\":%lld}",
-                        (long long)link_id);
-    if (st != DB_OK)
-        goto cleanup;
-    lang_id ml = lang;
+        return st;
+    t->action = "reset_request";
+    buf_printf(&t->detail, "{\"link_id\":%lld}", (long long)link_id);
+    lang_id ml = c->lang;
     const char *who = NULL;
-    if ((st = mail_reader(d, &a, person_id, lang, &ml, &who)) != DB_OK)
-        goto cleanup;
+    if ((st = mail_reader(d, c->a, person_id, c->lang, &ml, &who)) != DB_OK)
+        return st;
     buf link = BUF_INIT;
-    put_link(&link, base_url, "/password/reset?t=", tok);
-    buf_printf(&body, T(ml, MSG_MAIL_RESET_BODY), mail_text_in(&a, ml, who ? who : em),
+    put_link(&link, c->base_url, "/password/reset?t=", c->tok);
+    buf_printf(&c->body, T(ml, MSG_MAIL_RESET_BODY), mail_text_in(c->a, ml, who ? who : em),
                buf_str(&link));
     bool lost = buf_failed(&link);
     sodium_memzero(link.data ? link.data : (char *)"", link.data ? link.cap : 0);
     buf_free(&link);
-    if (lost || buf_failed(&body)) {
-        st = DB_NOMEM;
-        goto cleanup;
-    }
-    if ((st = mail_queue(d, em, T(ml, MSG_MAIL_RESET_SUBJECT), buf_str(&body))) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK || db_in_tx(d))
-        db_rollback(d);
-    sodium_memzero(tok, sizeof tok);
-    if (body.data)
-        sodium_memzero(body.data, body.cap);
-    buf_free(&body);
-    arena_free(&a);
-    return st;
+    if (lost || buf_failed(&c->body))
+        return DB_NOMEM;
+    return mail_queue(d, em, T(ml, MSG_MAIL_RESET_SUBJECT), buf_str(&c->body));
+}
+
+db_status auth_reset_request(db *d, const char *email, lang_id lang, const char *base_url)
+{
+    assert(d && (unsigned)lang < LANG__COUNT);
+    char em[EMAIL_MAX + 1];
+    if (!auth_email_norm(email, em))
+        return DB_OK;
+    link_mail_ctx c = {.em = em, .base_url = base_url, .lang = lang};
+    tx t = TX_INIT(0, NULL, NULL, "account", 0);
+    return link_mail_write(d, &t, reset_body, &c, NULL);
 }
 
 static const char SQL_LINK_FIND[] =
@@ -514,12 +509,69 @@ static db_status affiliation_grant(db *d, const link_row *l, int64_t now, int64_
                           (long long)l->person_id, (long long)l->org_id, l->role, (long long)l->id);
 }
 
+typedef struct {
+    const char *token, *purpose, *hash;
+    bool invite, existing;
+    link_row *l;
+    link_state *st_out;
+} use_ctx;
+
+/* Uses the link: marks it used, sets the password (unless an existing
+ * account accepts), grants the affiliation, expires other resets, ends
+ * sessions and tokens. *c->st_out says when the link no longer works
+ * (then nothing is written). */
+static db_status use_body(tx *t, void *ctx)
+{
+    use_ctx *c = ctx;
+    db *d = t->d;
+    link_row *l = c->l;
+    int64_t now = time_now(), n = 0, n_tok = 0, aff_id = 0;
+    t->action = NULL;
+    /* again inside the transaction: a parallel use may have won */
+    db_status st = link_find(d, c->token, c->purpose, now, l, c->st_out);
+    if (st != DB_OK || *c->st_out != LINK_OK)
+        return st;
+    /* the role is granted only while whoever sent the invitation may still
+     * invite for that organisation (the system's own, created_by 0, stand) */
+    if (c->invite && l->org_id && l->created_by &&
+        !rights_person_can(d, l->created_by, RIGHT_INVITE, l->org_id)) {
+        *c->st_out = LINK_WITHDRAWN;
+        return DB_OK;
+    }
+    if ((st = db_do(d, SQL_LINK_USED, DB_ARGS(DBI(l->id), DBI(now)))) != DB_OK)
+        return st;
+    if (db_changes(d) != 1)
+        return DB_ERR; /* link_find just saw it unused in this transaction */
+    if (!c->existing && (st = db_do(d, auth_sql_password_set,
+                                    DB_ARGS(DBI(l->account_id), DBT(c->hash), DBI(now)))) != DB_OK)
+        return st;
+    if (l->org_id && l->role[0] && (st = affiliation_grant(d, l, now, &aff_id)) != DB_OK)
+        return st;
+    if (!c->invite && (st = db_do(d, SQL_RESETS_EXPIRE,
+                                  DB_ARGS(DBI(l->person_id), DBI(l->id), DBI(now)))) != DB_OK)
+        return st;
+    /* a new password ends what the old one opened; accepting with the
+     * password one has changes nothing of that */
+    if (!c->existing && (st = auth_sessions_end(d, l->account_id, 0, &n)) != DB_OK)
+        return st;
+    if (!c->existing && (st = auth_tokens_revoke_all(d, l->account_id, now, &n_tok)) != DB_OK)
+        return st;
+    t->action = c->invite ? "invite_accepted" : "password_reset";
+    t->actor_id = l->person_id;
+    t->entity_id = l->account_id;
+    buf_printf(&t->detail,
+               "{\"link_id\":%lld,\"affiliation_id\":%lld,\"sessions_ended\":%lld,"
+               "\"tokens_revoked\":%lld}",
+               (long long)l->id, (long long)aff_id, (long long)n, (long long)n_tok);
+    return DB_OK;
+}
+
 db_status auth_link_use(db *d, const char *token, const char *purpose, const char *password,
                         link_state *st_out, int64_t *account_id)
 {
     char hash[crypto_pwhash_STRBYTES];
     link_row l;
-    int64_t now = time_now(), n = 0, n_tok = 0, aff_id = 0;
+    int64_t now = time_now();
     bool invite = purpose && strcmp(purpose, "invite") == 0;
     *account_id = 0;
     hash[0] = '\0';
@@ -541,76 +593,17 @@ db_status auth_link_use(db *d, const char *token, const char *purpose, const cha
         st = DB_NOMEM;
         goto cleanup;
     }
-    if ((st = db_begin_write(d)) != DB_OK)
-        goto cleanup;
-    /* again inside the transaction: a parallel use may have won */
-    if ((st = link_find(d, token, purpose, now, &l, st_out)) != DB_OK || *st_out != LINK_OK)
-        goto cleanup;
-    /* the role is granted only while whoever sent the invitation may still
-     * invite for that organisation (the system's own, created_by 0, stand) */
-    if (invite && l.org_id && l.created_by &&
-        !rights_person_can(d, l.created_by, RIGHT_INVITE, l.org_id)) {
-        *st_out = LINK_WITHDRAWN;
-        goto cleanup;
-    }
-    db_stmt *s = db_prepare(d, SQL_LINK_USED);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, l.id);
-    db_bind_int(s, 2, now);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    if (db_changes(d) != 1) {
-        st = DB_ERR; /* link_find just saw it unused in this transaction */
-        goto cleanup;
-    }
-    if (!existing) {
-        s = db_prepare(d, auth_sql_password_set);
-        if (!s) {
-            st = DB_ERR;
-            goto cleanup;
-        }
-        db_bind_int(s, 1, l.account_id);
-        db_bind_text(s, 2, hash);
-        db_bind_int(s, 3, now);
-        if ((st = db_run(s)) != DB_OK)
-            goto cleanup;
-    }
-    if (l.org_id && l.role[0] && (st = affiliation_grant(d, &l, now, &aff_id)) != DB_OK)
-        goto cleanup;
-    if (!invite) {
-        s = db_prepare(d, SQL_RESETS_EXPIRE);
-        if (!s) {
-            st = DB_ERR;
-            goto cleanup;
-        }
-        db_bind_int(s, 1, l.person_id);
-        db_bind_int(s, 2, l.id);
-        db_bind_int(s, 3, now);
-        if ((st = db_run(s)) != DB_OK)
-            goto cleanup;
-    }
-    /* a new password ends what the old one opened; accepting with the
-     * password one has changes nothing of that */
-    if (!existing && (st = auth_sessions_end(d, l.account_id, 0, &n)) != DB_OK)
-        goto cleanup;
-    if (!existing && (st = auth_tokens_revoke_all(d, l.account_id, now, &n_tok)) != DB_OK)
-        goto cleanup;
-    st = auth_audit_fmt(d, l.person_id, NULL, invite ? "invite_accepted" : "password_reset",
-                        "account", l.account_id,
-                        "{\"link_id\":%lld,\"affiliation_id\":%lld,\"sessions_ended\":%lld,"
-                        "\"tokens_revoked\":%lld}",
-                        (long long)l.id, (long long)aff_id, (long long)n, (long long)n_tok);
-    if (st != DB_OK)
-        goto cleanup;
-    if ((st = db_commit(d)) != DB_OK)
-        goto cleanup;
-    *account_id = l.account_id;
+    use_ctx c = {.token = token,
+                 .purpose = purpose,
+                 .hash = hash,
+                 .invite = invite,
+                 .existing = existing,
+                 .l = &l,
+                 .st_out = st_out};
+    tx t = TX_INIT(0, NULL, NULL, "account", 0);
+    if ((st = tx_write(d, &t, use_body, &c)) == DB_OK && *st_out == LINK_OK)
+        *account_id = l.account_id;
 cleanup:
-    if (st != DB_OK || db_in_tx(d))
-        db_rollback(d);
     if (st != DB_OK)
         *st_out = LINK_UNKNOWN;
     sodium_memzero(hash, sizeof hash);

@@ -21,6 +21,7 @@
 #include "model/auth_internal.h"
 #include "model/mail.h"
 #include "model/rights.h"
+#include "model/tx.h"
 
 /* An argon2id hash (of a random password nobody knows) with the same
  * parameters as real ones: verified against when the account is unknown
@@ -69,12 +70,7 @@ static db_status session_insert(db *d, int64_t account_id, int64_t now, const ch
 db_status auth_sessions_end(db *d, int64_t account_id, int64_t keep, int64_t *n)
 {
     assert(d && db_in_tx(d)); /* inside the caller's transaction */
-    db_stmt *s = db_prepare(d, SQL_SESSIONS_END);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, account_id);
-    db_bind_int(s, 2, keep);
-    db_status st = db_run(s);
+    db_status st = db_do(d, SQL_SESSIONS_END, DB_ARGS(DBI(account_id), DBI(keep)));
     *n = st == DB_OK ? db_changes(d) : 0;
     return st;
 }
@@ -85,12 +81,7 @@ static const char SQL_TOKENS_REVOKE_ALL[] =
 db_status auth_tokens_revoke_all(db *d, int64_t account_id, int64_t now, int64_t *n)
 {
     assert(d && db_in_tx(d)); /* inside the caller's transaction */
-    db_stmt *s = db_prepare(d, SQL_TOKENS_REVOKE_ALL);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, account_id);
-    db_bind_int(s, 2, now);
-    db_status st = db_run(s);
+    db_status st = db_do(d, SQL_TOKENS_REVOKE_ALL, DB_ARGS(DBI(account_id), DBI(now)));
     *n = st == DB_OK ? db_changes(d) : 0;
     return st;
 }
@@ -169,76 +160,59 @@ static const char SQL_SESSION_OWNER[] =
     "SELECT s.account_id, a.person_id FROM session s JOIN account a ON a.id = s.account_id"
     " WHERE s.id = $1";
 
-db_status auth_session_end(db *d, int64_t session_id)
+/* Ends the session t->entity_id names (gone already: nothing to do) and
+ * audits it as its person's logout of the account. */
+static db_status session_end_body(tx *t, void *ctx)
 {
-    int64_t account_id = 0, person_id = 0;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    db_stmt *s = db_prepare(d, SQL_SESSION_OWNER);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, session_id);
-    st = db_step(s);
+    int64_t session_id = *(int64_t *)ctx;
+    t->action = NULL;
+    db_stmt *s = db_query(t->d, SQL_SESSION_OWNER, DB_ARGS(DBI(session_id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
     if (st == DB_ROW) {
-        account_id = db_col_int(s, 0);
-        person_id = db_col_int(s, 1);
+        t->entity_id = db_col_int(s, 0);
+        t->actor_id = db_col_int(s, 1);
     }
     db_reset(s);
-    if (st == DB_DONE) { /* gone already: nothing to do */
-        st = DB_OK;
-        goto cleanup;
-    }
     if (st != DB_ROW)
-        goto cleanup;
-    s = db_prepare(d, SQL_SESSION_DELETE);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
+        return st == DB_DONE ? DB_OK : st;
+    if ((st = db_do(t->d, SQL_SESSION_DELETE, DB_ARGS(DBI(session_id)))) != DB_OK)
+        return st;
+    t->action = "logout";
+    buf_printf(&t->detail, "{\"session_id\":%lld}", (long long)session_id);
+    return DB_OK;
+}
+
+db_status auth_session_end(db *d, int64_t session_id)
+{
+    tx t = TX_INIT(0, NULL, NULL, "account", 0);
+    return tx_write(d, &t, session_end_body, &session_id);
+}
+
+/* Ends the account's sessions but the one in ctx and revokes its tokens;
+ * audited only when something ended. */
+static db_status sessions_end_all_body(tx *t, void *ctx)
+{
+    int64_t keep = *(int64_t *)ctx, n = 0, n_tok = 0;
+    t->action = NULL;
+    db_status st = auth_account_person(t->d, t->entity_id, &t->actor_id);
+    if (st == DB_OK)
+        st = auth_sessions_end(t->d, t->entity_id, keep, &n);
+    if (st == DB_OK)
+        st = auth_tokens_revoke_all(t->d, t->entity_id, time_now(), &n_tok);
+    if (st == DB_OK && (n > 0 || n_tok > 0)) {
+        t->action = "sessions_end";
+        buf_printf(&t->detail, "{\"ended\":%lld,\"kept\":%lld,\"tokens_revoked\":%lld}",
+                   (long long)n, (long long)keep, (long long)n_tok);
     }
-    db_bind_int(s, 1, session_id);
-    st = db_run(s);
-    if (st != DB_OK)
-        goto cleanup;
-    st = auth_audit_fmt(d, person_id, NULL, "logout", "account", account_id,
-                        "{\"session_id\":%lld}", (long long)session_id);
-    if (st != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK || db_in_tx(d))
-        db_rollback(d);
     return st;
 }
 
 db_status auth_sessions_end_all(db *d, int64_t account_id, int64_t keep_session_id)
 {
-    int64_t person_id = 0, n = 0, n_tok = 0;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    st = auth_account_person(d, account_id, &person_id);
-    if (st != DB_OK)
-        goto cleanup;
-    st = auth_sessions_end(d, account_id, keep_session_id, &n);
-    if (st != DB_OK)
-        goto cleanup;
-    if ((st = auth_tokens_revoke_all(d, account_id, time_now(), &n_tok)) != DB_OK)
-        goto cleanup;
-    if (n > 0 || n_tok > 0) {
-        st = auth_audit_fmt(d, person_id, NULL, "sessions_end", "account", account_id,
-                            "{\"ended\":%lld,\"kept\":%lld,\"tokens_revoked\":%lld}", (long long)n,
-                            (long long)keep_session_id, (long long)n_tok);
-        if (st != DB_OK)
-            goto cleanup;
-    }
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-    return st;
+    tx t = TX_INIT(0, NULL, NULL, "account", account_id);
+    return tx_write(d, &t, sessions_end_all_body, &keep_session_id);
 }
 
 /* The new session inherits account, CSRF token, absolute expiry, address
@@ -250,57 +224,53 @@ static const char SQL_SESSION_COPY[] =
     " SELECT $2, account_id, csrf, $3, $3, expires_at, ip, user_agent FROM session"
     "  WHERE id = $1 AND account_id = $4 AND expires_at > $3";
 
+typedef struct {
+    const principal *p;
+    const unsigned char *h; /* the new token's hash, 32 bytes */
+    int64_t new_id;         /* 0: the old session ended meanwhile */
+} rotate_ctx;
+
+static db_status rotate_body(tx *t, void *ctx)
+{
+    rotate_ctx *c = ctx;
+    c->new_id = 0;
+    t->action = NULL;
+    db_stmt *s = db_prepare(t->d, SQL_SESSION_COPY); /* a blob: no db_do */
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, c->p->session_id);
+    db_bind_blob(s, 2, c->h, 32);
+    db_bind_int(s, 3, time_now());
+    db_bind_int(s, 4, c->p->account_id);
+    db_status st = db_run(s);
+    if (st != DB_OK || db_changes(t->d) == 0)
+        return st;
+    c->new_id = db_last_id(t->d);
+    if ((st = db_do(t->d, SQL_SESSION_DELETE, DB_ARGS(DBI(c->p->session_id)))) != DB_OK)
+        return st;
+    t->action = "session_rotate";
+    buf_printf(&t->detail, "{\"session_id\":%lld}", (long long)c->new_id);
+    return DB_OK;
+}
+
 db_status auth_session_rotate(db *d, principal *p, char token_out[AUTH_TOKEN_LEN + 1])
 {
     char tok[AUTH_TOKEN_LEN + 1];
     unsigned char h[32];
-    int64_t now = time_now(), new_id = 0;
     token_out[0] = '\0';
     if (!p || !p->session_id)
         return DB_CONSTRAINT; /* token principals have no session */
     auth_token_new(tok);
     auth_token_hash(tok, h);
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    db_stmt *s = db_prepare(d, SQL_SESSION_COPY);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
+    rotate_ctx c = {.p = p, .h = h};
+    tx t = TX_INIT(p->person_id, NULL, NULL, "account", p->account_id);
+    db_status st = tx_write(d, &t, rotate_body, &c);
+    if (st == DB_OK && c.new_id) {
+        p->session_id = c.new_id;
+        memcpy(token_out, tok, sizeof tok);
+    } else if (st == DB_OK) {
+        p->session_id = 0; /* the old session ended meanwhile */
     }
-    db_bind_int(s, 1, p->session_id);
-    db_bind_blob(s, 2, h, sizeof h);
-    db_bind_int(s, 3, now);
-    db_bind_int(s, 4, p->account_id);
-    st = db_run(s);
-    if (st != DB_OK)
-        goto cleanup;
-    if (db_changes(d) == 0) { /* the old session ended meanwhile */
-        p->session_id = 0;
-        goto cleanup;
-    }
-    new_id = db_last_id(d);
-    s = db_prepare(d, SQL_SESSION_DELETE);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, p->session_id);
-    st = db_run(s);
-    if (st != DB_OK)
-        goto cleanup;
-    st = auth_audit_fmt(d, p->person_id, NULL, "session_rotate", "account", p->account_id,
-                        "{\"session_id\":%lld}", (long long)new_id);
-    if (st != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-    if (st != DB_OK)
-        goto cleanup;
-    p->session_id = new_id;
-    memcpy(token_out, tok, sizeof tok);
-cleanup:
-    if (st != DB_OK || db_in_tx(d))
-        db_rollback(d);
     sodium_memzero(tok, sizeof tok);
     return st;
 }
@@ -339,6 +309,49 @@ static db_status login_find(db *d, const char *em, login_account *acc)
     return st == DB_ROW || st == DB_DONE ? DB_OK : st;
 }
 
+/* What login_body needs: the account found, whether the password was
+ * right, the provisional failure row, and where the cookies go. */
+typedef struct {
+    const login_account *acc;
+    bool ok;
+    int64_t fail_id, device_id, now;
+    const char *device, *ua;
+    char *tok, *dev; /* AUTH_TOKEN_LEN + 1 each */
+} login_ctx;
+
+/* The outcome of a checked password: the session, device cookie and
+ * last-login time with a "login" row, or a "login_failed" row. */
+static db_status login_body(tx *t, void *ctx)
+{
+    login_ctx *c = ctx;
+    const login_account *acc = c->acc;
+    int64_t sid = 0;
+    db_status st = DB_OK;
+    t->entity = acc->id ? "account" : NULL;
+    t->entity_id = acc->id;
+    if (!c->ok || acc->disabled) {
+        t->action = "login_failed";
+        if (c->ok)
+            buf_puts(&t->detail, "{\"reason\":\"disabled\"}");
+        return DB_OK;
+    }
+    if ((st = db_do(t->d, auth_sql_fail_delete, DB_ARGS(DBI(c->fail_id)))) != DB_OK)
+        return st;
+    st =
+        db_do(t->d, SQL_SESSIONS_STALE, DB_ARGS(DBI(acc->id), DBI(c->now), DBI(AUTH_SESSION_IDLE)));
+    if (st == DB_OK)
+        st = session_insert(t->d, acc->id, c->now, t->ip, c->ua, c->tok, &sid);
+    if (st == DB_OK)
+        st = auth_device_remember(t->d, acc->id, c->device_id, c->device, c->now, c->dev);
+    if (st == DB_OK)
+        st = db_do(t->d, SQL_LAST_LOGIN, DB_ARGS(DBI(acc->id), DBI(c->now)));
+    t->action = "login";
+    t->actor_id = acc->person_id;
+    buf_printf(&t->detail, "{\"session_id\":%lld,\"known_device\":%s}", (long long)sid,
+               c->device_id ? "true" : "false");
+    return st;
+}
+
 /* The attempt is counted before the password is checked: throttle check
  * and the (provisional) failure row share one write transaction, so
  * parallel guesses cannot all pass a check made before any of them was
@@ -351,7 +364,7 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
     assert(d && a);
     char em[EMAIL_MAX + 1], tok[AUTH_TOKEN_LEN + 1], dev[AUTH_TOKEN_LEN + 1];
     login_account acc;
-    int64_t now = time_now(), fail_id = 0, sid = 0, device_id = 0;
+    int64_t now = time_now(), fail_id = 0, device_id = 0;
     *res = LOGIN_BAD;
     *wait_s = 0;
     token_out[0] = '\0';
@@ -363,25 +376,13 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
     if (!password)
         password = "";
 
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    if ((st = auth_device_find(d, em, device, now, &device_id)) != DB_OK)
-        goto cleanup;
-    st = auth_throttle_compute(d, em, ip, device_id != 0, now, wait_s);
+    db_status st = auth_attempt_count(d, em, ip, device, false, now, &device_id, wait_s, &fail_id);
     if (st != DB_OK)
         goto cleanup;
     if (*wait_s > 0) {
         *res = LOGIN_THROTTLED;
-        db_rollback(d);
         goto cleanup;
     }
-    st = auth_failure_insert(d, em, ip, now, &fail_id);
-    if (st != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-    if (st != DB_OK)
-        goto cleanup;
 
     st = login_find(d, em, &acc);
     if (st != DB_OK)
@@ -389,53 +390,17 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
     bool usable = acc.id && acc.hash[0] && strlen(password) <= 4 * AUTH_PASSWORD_MAX;
     bool ok = auth_password_verify(password, usable ? acc.hash : DUMMY_HASH) && usable;
 
-    st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    if (ok && !acc.disabled) {
-        db_stmt *s = db_prepare(d, auth_sql_fail_delete);
-        if (!s) {
-            st = DB_ERR;
-            goto cleanup;
-        }
-        db_bind_int(s, 1, fail_id);
-        if ((st = db_run(s)) != DB_OK)
-            goto cleanup;
-        s = db_prepare(d, SQL_SESSIONS_STALE);
-        if (!s) {
-            st = DB_ERR;
-            goto cleanup;
-        }
-        db_bind_int(s, 1, acc.id);
-        db_bind_int(s, 2, now);
-        db_bind_int(s, 3, AUTH_SESSION_IDLE);
-        if ((st = db_run(s)) != DB_OK)
-            goto cleanup;
-        if ((st = session_insert(d, acc.id, now, ip, user_agent, tok, &sid)) != DB_OK)
-            goto cleanup;
-        if ((st = auth_device_remember(d, acc.id, device_id, device, now, dev)) != DB_OK)
-            goto cleanup;
-        s = db_prepare(d, SQL_LAST_LOGIN);
-        if (!s) {
-            st = DB_ERR;
-            goto cleanup;
-        }
-        db_bind_int(s, 1, acc.id);
-        db_bind_int(s, 2, now);
-        if ((st = db_run(s)) != DB_OK)
-            goto cleanup;
-        st = auth_audit_fmt(d, acc.person_id, ip, "login", "account", acc.id,
-                            "{\"session_id\":%lld,\"known_device\":%s}", (long long)sid,
-                            device_id ? "true" : "false");
-    } else if (ok) {
-        st = audit_add(d, 0, ip, "login_failed", "account", acc.id, "{\"reason\":\"disabled\"}");
-    } else {
-        st = audit_add(d, 0, ip, "login_failed", acc.id ? "account" : NULL, acc.id, NULL);
-    }
-    if (st != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-    if (st != DB_OK)
+    login_ctx c = {.acc = &acc,
+                   .ok = ok,
+                   .fail_id = fail_id,
+                   .device_id = device_id,
+                   .device = device,
+                   .ua = user_agent,
+                   .now = now,
+                   .tok = tok,
+                   .dev = dev};
+    tx t = TX_INIT(0, ip, NULL, NULL, 0);
+    if ((st = tx_write(d, &t, login_body, &c)) != DB_OK)
         goto cleanup;
     if (ok && !acc.disabled) {
         *res = LOGIN_OK;
@@ -445,10 +410,8 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
         *res = ok ? LOGIN_DISABLED : LOGIN_BAD;
     }
 cleanup:
-    if (st != DB_OK) {
-        db_rollback(d);
+    if (st != DB_OK)
         *res = LOGIN_BAD;
-    }
     sodium_memzero(tok, sizeof tok);
     sodium_memzero(dev, sizeof dev);
     sodium_memzero(&acc, sizeof acc);
@@ -469,35 +432,18 @@ db_status auth_check_password(db *d, const char *email, const char *password, co
         password = "";
     /* throttled and counted like a login, so a stolen session cannot be
      * used to guess the password at full speed */
-    db_status st = db_begin_write(d);
-    if (st == DB_OK)
-        st = auth_throttle_compute(d, em, ip, trusted, now, wait_s);
-    if (st != DB_OK || *wait_s > 0) {
-        db_rollback(d);
+    int64_t device_id = 0;
+    db_status st = auth_attempt_count(d, em, ip, NULL, trusted, now, &device_id, wait_s, &fail_id);
+    if (st != DB_OK || *wait_s > 0)
         return st;
-    }
-    st = auth_failure_insert(d, em, ip, now, &fail_id);
-    if (st == DB_OK)
-        st = db_commit(d);
-    if (st != DB_OK) {
-        db_rollback(d);
-        return st;
-    }
     st = login_find(d, em, &acc);
     if (st == DB_OK) {
         bool usable =
             acc.id && acc.hash[0] && !acc.disabled && strlen(password) <= 4 * AUTH_PASSWORD_MAX;
         *ok = auth_password_verify(password, usable ? acc.hash : DUMMY_HASH) && usable;
     }
-    if (st == DB_OK && *ok) { /* right: the attempt does not count */
-        db_stmt *s = db_prepare(d, auth_sql_fail_delete);
-        if (!s)
-            st = DB_ERR;
-        else {
-            db_bind_int(s, 1, fail_id);
-            st = db_run(s);
-        }
-    }
+    if (st == DB_OK && *ok) /* right: the attempt does not count */
+        st = db_do(d, auth_sql_fail_delete, DB_ARGS(DBI(fail_id)));
     sodium_memzero(&acc, sizeof acc);
     return st;
 }

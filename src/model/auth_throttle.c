@@ -19,6 +19,7 @@
 #include "core/utf8.h"
 #include "model/audit.h"
 #include "model/auth_internal.h"
+#include "model/tx.h"
 #include "model/mail.h"
 #include "model/rights.h"
 
@@ -149,20 +150,50 @@ db_status auth_failure_insert(db *d, const char *em, const char *ip, int64_t now
     return db_run(s);
 }
 
+/* What auth_record_failure and auth_attempt_count share. */
+typedef struct {
+    const char *em, *ip, *device;
+    bool trusted, count;
+    int64_t now, wait_s, fail_id, device_id;
+} attempt_ctx;
+
+/* The device (when asked: a known one makes the attempt trusted), the
+ * throttle wait (when asked), and the failure row unless throttled. */
+static db_status attempt_body(tx *t, void *ctx)
+{
+    attempt_ctx *c = ctx;
+    db_status st = DB_OK;
+    c->wait_s = c->fail_id = c->device_id = 0;
+    if (c->device &&
+        (st = auth_device_find(t->d, c->em, c->device, c->now, &c->device_id)) == DB_OK)
+        c->trusted = c->device_id != 0;
+    if (st == DB_OK && c->count)
+        st = auth_throttle_compute(t->d, c->em, c->ip, c->trusted, c->now, &c->wait_s);
+    if (st != DB_OK || c->wait_s > 0)
+        return st;
+    return auth_failure_insert(t->d, c->em, c->ip, c->now, &c->fail_id);
+}
+
 db_status auth_record_failure(db *d, const char *email, const char *ip, int64_t now)
 {
     char em[EMAIL_MAX + 1];
     auth_email_norm(email, em);
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    st = auth_failure_insert(d, em, ip, now, NULL);
-    if (st != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
+    attempt_ctx c = {.em = em, .ip = ip, .now = now};
+    tx t = TX_INIT(0, ip, NULL, NULL, 0);
+    return tx_write(d, &t, attempt_body, &c);
+}
+
+db_status auth_attempt_count(db *d, const char *em, const char *ip, const char *device,
+                             bool trusted, int64_t now, int64_t *device_id, int64_t *wait_s,
+                             int64_t *fail_id)
+{
+    attempt_ctx c = {
+        .em = em, .ip = ip, .device = device, .trusted = trusted, .count = true, .now = now};
+    tx t = TX_INIT(0, ip, NULL, NULL, 0);
+    db_status st = tx_write(d, &t, attempt_body, &c);
+    *device_id = st == DB_OK ? c.device_id : 0;
+    *wait_s = st == DB_OK ? c.wait_s : 0;
+    *fail_id = st == DB_OK ? c.fail_id : 0;
     return st;
 }
 

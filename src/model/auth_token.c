@@ -19,55 +19,62 @@
 #include "model/auth_internal.h"
 #include "model/mail.h"
 #include "model/rights.h"
+#include "model/tx.h"
 
 /* --- API tokens ------------------------------------------------------------------- */
 
 static const char SQL_TOKEN_INSERT[] =
     "INSERT INTO api_token(account_id, name, token_hash, scope, created_at, expires_at)"
     " VALUES ($1, $2, $3, $4, $5, $6)";
+typedef struct {
+    const char *name;
+    const unsigned char *h; /* the token's hash, 32 bytes */
+    int64_t account_id;
+    bool write;
+    int days;
+} token_ctx;
+
+static db_status token_create_body(tx *t, void *ctx)
+{
+    token_ctx *c = ctx;
+    int64_t account_id = c->account_id, now = time_now();
+    db_status st = auth_account_person(t->d, account_id, &t->actor_id);
+    if (st != DB_OK)
+        return st;
+    db_stmt *s = db_prepare(t->d, SQL_TOKEN_INSERT); /* a blob: no db_do */
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, account_id);
+    db_bind_text(s, 2, c->name);
+    db_bind_blob(s, 3, c->h, 32);
+    db_bind_text(s, 4, c->write ? "write" : "read");
+    db_bind_int(s, 5, now);
+    db_bind_int(s, 6, now + (int64_t)c->days * 86400);
+    if ((st = db_run(s)) != DB_OK)
+        return st;
+    t->entity_id = db_last_id(t->d);
+    buf_printf(&t->detail, "{\"scope\":\"%s\",\"days\":%d}", c->write ? "write" : "read", c->days);
+    return DB_OK;
+}
+
 db_status auth_token_create(db *d, int64_t account_id, const char *name, bool write, int days,
                             char token_out[AUTH_TOKEN_LEN + 1], int64_t *id)
 {
     char tok[AUTH_TOKEN_LEN + 1];
     unsigned char h[32];
-    int64_t person_id = 0, now = time_now();
     token_out[0] = '\0';
     *id = 0;
     if (!name || !*name || strlen(name) > TOKEN_NAME_MAX || days < 1 || days > AUTH_TOKEN_DAYS_MAX)
         return DB_CONSTRAINT;
     auth_token_new(tok);
     auth_token_hash(tok, h);
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    st = auth_account_person(d, account_id, &person_id);
-    if (st != DB_OK)
-        goto cleanup;
-    db_stmt *s = db_prepare(d, SQL_TOKEN_INSERT);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
+    token_ctx c = {.name = name, .h = h, .account_id = account_id, .write = write, .days = days};
+    tx t = TX_INIT(0, NULL, "token_create", "api_token", 0);
+    db_status st = tx_write(d, &t, token_create_body, &c);
+    if (st == DB_OK) {
+        *id = t.entity_id;
+        memcpy(token_out, tok, sizeof tok);
     }
-    db_bind_int(s, 1, account_id);
-    db_bind_text(s, 2, name);
-    db_bind_blob(s, 3, h, sizeof h);
-    db_bind_text(s, 4, write ? "write" : "read");
-    db_bind_int(s, 5, now);
-    db_bind_int(s, 6, now + (int64_t)days * 86400);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    int64_t tid = db_last_id(d);
-    st = auth_audit_fmt(d, person_id, NULL, "token_create", "api_token", tid,
-                        "{\"scope\":\"%s\",\"days\":%d}", write ? "write" : "read", days);
-    if (st != DB_OK)
-        goto cleanup;
-    if ((st = db_commit(d)) != DB_OK)
-        goto cleanup;
-    *id = tid;
-    memcpy(token_out, tok, sizeof tok);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
     sodium_memzero(tok, sizeof tok);
     return st;
 }
@@ -114,51 +121,43 @@ static const char SQL_TOKEN_STATE[] =
     "SELECT revoked_at IS NOT NULL FROM api_token WHERE id = $1 AND account_id = $2";
 static const char SQL_TOKEN_REVOKE[] = "UPDATE api_token SET revoked_at = $2 WHERE id = $1";
 
-db_status auth_token_revoke(db *d, int64_t account_id, int64_t token_id, bool *found)
+typedef struct {
+    int64_t account_id;
+    bool found;
+} revoke_ctx;
+
+/* Revokes token t->entity_id of c->account_id; c->found: whether it is
+ * theirs. Audited only when it changes. */
+static db_status token_revoke_body(tx *t, void *ctx)
 {
-    int64_t person_id = 0;
-    *found = false;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    db_stmt *s = db_prepare(d, SQL_TOKEN_STATE);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, token_id);
-    db_bind_int(s, 2, account_id);
-    st = db_step(s);
+    revoke_ctx *c = ctx;
+    c->found = false;
+    t->action = NULL;
+    db_stmt *s = db_query(t->d, SQL_TOKEN_STATE, DB_ARGS(DBI(t->entity_id), DBI(c->account_id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
     bool revoked = st == DB_ROW && db_col_int(s, 0) != 0;
     db_reset(s);
-    if (st == DB_DONE) { /* not theirs */
-        st = DB_OK;
-        goto cleanup;
-    }
-    if (st != DB_ROW)
-        goto cleanup;
-    *found = true;
-    st = DB_OK;
+    if (st != DB_ROW) /* DB_DONE: not theirs */
+        return st == DB_DONE ? DB_OK : st;
+    c->found = true;
     if (revoked) /* already: nothing changes */
-        goto cleanup;
-    if ((st = auth_account_person(d, account_id, &person_id)) != DB_OK)
-        goto cleanup;
-    s = db_prepare(d, SQL_TOKEN_REVOKE);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, token_id);
-    db_bind_int(s, 2, time_now());
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    st = audit_add(d, person_id, NULL, "token_revoke", "api_token", token_id, NULL);
-    if (st != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK || db_in_tx(d))
-        db_rollback(d);
+        return DB_OK;
+    if ((st = auth_account_person(t->d, c->account_id, &t->actor_id)) != DB_OK)
+        return st;
+    if ((st = db_do(t->d, SQL_TOKEN_REVOKE, DB_ARGS(DBI(t->entity_id), DBI(time_now())))) != DB_OK)
+        return st;
+    t->action = "token_revoke";
+    return DB_OK;
+}
+
+db_status auth_token_revoke(db *d, int64_t account_id, int64_t token_id, bool *found)
+{
+    revoke_ctx c = {.account_id = account_id};
+    tx t = TX_INIT(0, NULL, NULL, "api_token", token_id);
+    db_status st = tx_write(d, &t, token_revoke_body, &c);
+    *found = st == DB_OK && c.found;
     return st;
 }
 

@@ -530,61 +530,66 @@ cleanup:
     return st;
 }
 
+/* figures_put's arguments, for its body. */
+typedef struct {
+    int64_t org_id, employees, revenue, exports, rnd;
+    int year;
+    const char *currency, *source;
+    bool is_demo;
+    form_errors *errs;
+} put_ctx;
+
+static db_status put_body(tx *t, void *ctx)
+{
+    put_ctx *c = ctx;
+    figures_put_result res;
+    /* figures_put_tx writes its own audit row and bump (the importer and the
+     * demo call it inside their transactions) */
+    return figures_put_tx(t->d, c->org_id, c->year, c->currency, c->employees, c->revenue,
+                          c->exports, c->rnd, c->source, c->is_demo, t->actor_id, t->ip, c->errs,
+                          &res);
+}
+
 db_status figures_put(db *d, int64_t org_id, int year, const char *currency, int64_t employees,
                       int64_t revenue, int64_t exports, int64_t rnd, const char *source,
                       bool is_demo, int64_t actor_id, const char *ip, form_errors *errs)
 {
     assert(d);
-    figures_put_result res;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        return st;
-    st = figures_put_tx(d, org_id, year, currency, employees, revenue, exports, rnd, source,
-                        is_demo, actor_id, ip, errs, &res);
-    if (st != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-    return st;
+    put_ctx c = {.org_id = org_id,
+                 .employees = employees,
+                 .revenue = revenue,
+                 .exports = exports,
+                 .rnd = rnd,
+                 .year = year,
+                 .currency = currency,
+                 .source = source,
+                 .is_demo = is_demo,
+                 .errs = errs};
+    tx t = TX_INIT(actor_id, ip, NULL, NULL, 0);
+    return tx_write(d, &t, put_body, &c);
 }
 
 static const char SQL_VERIFY[] =
     "UPDATE org_figure SET verified_by = CASE WHEN $2 THEN nullif($3, 0) END,"
     " verified_at = CASE WHEN $2 THEN $4 END WHERE id = $1";
 
+static db_status verify_body(tx *t, void *ctx)
+{
+    db_status st =
+        db_do(t->d, SQL_VERIFY,
+              DB_ARGS(DBI(t->entity_id), DBI(*(bool *)ctx), DBI(t->actor_id), DBI(time_now())));
+    if (st == DB_OK && db_changes(t->d) == 0)
+        st = DB_DONE; /* no such figure */
+    return st;
+}
+
 db_status figures_verify(db *d, int64_t figure_id, bool verified, int64_t actor_id, const char *ip)
 {
     assert(d);
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        return st;
-    db_stmt *s = db_prepare(d, SQL_VERIFY);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, figure_id);
-    db_bind_int(s, 2, verified ? 1 : 0);
-    db_bind_int(s, 3, actor_id);
-    db_bind_int(s, 4, time_now());
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    if (db_changes(d) == 0) {
-        st = DB_DONE;
-        goto cleanup;
-    }
-    if ((st = audit_add(d, actor_id, ip, verified ? "figure_verify" : "figure_unverify", "figure",
-                        figure_id, NULL)) != DB_OK)
-        goto cleanup;
-    if ((st = bump_version(d)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-    return st;
+    tx t =
+        TX_INIT(actor_id, ip, verified ? "figure_verify" : "figure_unverify", "figure", figure_id);
+    t.bump = TX_FIGURES;
+    return tx_write(d, &t, verify_body, &verified);
 }
 
 /* --- totals --------------------------------------------------------------------------- */
