@@ -205,7 +205,10 @@ async function postFigure(url, s, f) {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: url, Cookie: s.cookie },
     body: new URLSearchParams(form).toString(),
   });
-  return { r, outcome: outcome(r, 303, (x) => /[?&]saved=/.test(x.headers.get('location') || '')) };
+  // saved: 303 back to the entry's figures page (the confirmation travels
+  // in a one-time notice cookie, not in the address); a refused form is
+  // 4xx and a failure 5xx
+  return { r, outcome: outcome(r, 303, (x) => (x.headers.get('location') || '') === `/orgs/${f.slug}/figures`) };
 }
 
 // Writer w: creates an entry, then figures for up to 6 years of the last
