@@ -116,6 +116,10 @@ const writes = [
         if (r.length === 0 && status >= 500) return null; /* never stored yet */
         if (r.length !== 2 || channels.size !== 1) return `settings half stored: ${JSON.stringify(r)}`;
         if (status < 500 && !channels.has(want)) return `acknowledged ${want}, stored ${JSON.stringify(r)}`;
+        return null;
+      },
+    };
+  }],
   ['API publish a cooperation post (matches stored in the same transaction)', (i) => {
     const title = `OOM probe post ${i} ${Math.random().toString(36).slice(2, 8)}`;
     const until = new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10);
