@@ -632,3 +632,22 @@ db_status person_affiliations(db *d, arena *a, int64_t person_id, person_affil *
     db_bind_int(s, 1, person_id);
     return db_collect(s, a, (void **)items, n, sizeof **items, affil_row, NULL);
 }
+
+static const char SQL_NAME_OF[] = "SELECT name FROM person WHERE id = $1 AND erased_at IS NULL";
+
+db_status person_name_of(db *d, arena *a, int64_t id, const char **name)
+{
+    assert(d && a && name);
+    *name = NULL;
+    db_stmt *s = db_query(d, SQL_NAME_OF, DB_ARGS(DBI(id)));
+    if (!s)
+        return db_failure(d) ? db_failure(d) : DB_ERR;
+    db_status st = db_step(s);
+    bool oom = false;
+    if (st == DB_ROW)
+        *name = db_col_dup(a, s, 0, &oom);
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}

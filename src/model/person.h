@@ -40,6 +40,9 @@ db_status person_erase(db *d, int64_t person_id, int64_t actor_id, const char *i
  * without regard to ASCII case (stored e-mails are lower case), into *id;
  * 0 when none. DB errors are returned. */
 db_status person_id_by_email(db *d, const char *email, int64_t *id);
+/* The name of person id into *name (arena copy); NULL when there is no
+ * such person or they were erased. */
+db_status person_name_of(db *d, arena *a, int64_t id, const char **name);
 /* *yes when the address (ASCII case aside) belongs to a person, not
  * erased, whose account has a password: someone who can log in (or could,
  * once enabled). The team form uses it to choose what to mail, never to

@@ -753,9 +753,81 @@ static const char *audit_entity_label(lang_id L, const char *code)
     return code;
 }
 
-/* The detail object as "name: value" pairs (field names with spaces for
- * underscores, lists joined by commas); anything that is not a JSON object
- * is shown as it is. */
+/* The words for the detail fields the model records; a field without a
+ * row here is shown by its name, underscores as spaces. Fields naming an
+ * entry or a person by id are shown by name (kind 1: an entry, 2: a
+ * person), so the log reads "Organisation: Banat Metal" rather than
+ * "org: 63". */
+static const struct {
+    const char *key;
+    msg_id label;
+    int kind;
+} detail_keys[] = {
+    {"org", MSG_AUDIT_KEY_ORG, 1},
+    {"org_id", MSG_AUDIT_KEY_ORG, 1},
+    {"member", MSG_AUDIT_KEY_MEMBER, 1},
+    {"cluster", MSG_AUDIT_KEY_CLUSTER, 1},
+    {"cluster_id", MSG_AUDIT_KEY_CLUSTER, 1},
+    {"person", MSG_AUDIT_KEY_PERSON, 2},
+    {"person_id", MSG_AUDIT_KEY_PERSON, 2},
+    {"proposed_by", MSG_AUDIT_KEY_PROPOSED_BY, 2},
+    {"verified_by", MSG_AUDIT_KEY_VERIFIED_BY, 2},
+    {"entered_by", MSG_AUDIT_KEY_ENTERED_BY, 2},
+    {"proposal", MSG_AUDIT_KEY_PROPOSAL, 0},
+    {"role", MSG_AUDIT_KEY_ROLE, 0},
+    {"joined_on", MSG_AUDIT_KEY_JOINED_ON, 0},
+    {"left_on", MSG_AUDIT_KEY_LEFT_ON, 0},
+    {"year", MSG_AUDIT_KEY_YEAR, 0},
+    {"reason", MSG_AUDIT_KEY_REASON, 0},
+    {"state", MSG_AUDIT_KEY_STATE, 0},
+    {"was", MSG_AUDIT_KEY_WAS, 0},
+    {"fields", MSG_AUDIT_KEY_FIELDS, 0},
+    {"known_device", MSG_AUDIT_KEY_KNOWN_DEVICE, 0},
+    {"sessions_ended", MSG_AUDIT_KEY_SESSIONS_ENDED, 0},
+    {"tokens_revoked", MSG_AUDIT_KEY_TOKENS_REVOKED, 0},
+    {"manager", MSG_AUDIT_KEY_MANAGER, 0},
+    {"label", MSG_AUDIT_KEY_LABEL, 0},
+    {"reference", MSG_AUDIT_KEY_REFERENCE, 0},
+    {"kind", MSG_AUDIT_KEY_KIND, 0},
+    {"scope", MSG_AUDIT_KEY_SCOPE, 0},
+    {"mailed", MSG_AUDIT_KEY_MAILED, 0},
+};
+
+/* One value of a detail field as text: an entry's or a person's name for
+ * the fields that name one by id (the id when it is gone). */
+static void detail_value(req *r, buf *text, json_t *x, int kind)
+{
+    if (json_is_integer(x) && kind) {
+        int64_t id = (int64_t)json_integer_value(x);
+        const char *name = NULL;
+        if (kind == 1) {
+            org_rec o;
+            bool found = false;
+            if (org_get(r->db, r->a, NULL, id, &o, &found) == DB_OK && found)
+                name = web_org_name(r, &o);
+        } else if (person_name_of(r->db, r->a, id, &name) != DB_OK) {
+            name = NULL;
+        }
+        if (name) {
+            buf_puts(text, web_org_text(r, name, NULL));
+            return;
+        }
+        buf_printf(text, "#%lld", (long long)id);
+        return;
+    }
+    if (json_is_string(x))
+        buf_puts(text, json_string_value(x));
+    else if (json_is_integer(x))
+        buf_printf(text, "%lld", (long long)json_integer_value(x));
+    else if (json_is_true(x) || json_is_false(x))
+        buf_puts(text, T(r->lang, json_is_true(x) ? MSG_AUDIT_YES : MSG_AUDIT_NO));
+    else if (!json_is_null(x))
+        json_dump_buf(text, x);
+}
+
+/* The detail object as "field: value" pairs in the reader's language
+ * (lists joined by commas); anything that is not a JSON object is shown as
+ * it is. */
 static void audit_detail(req *r, const char *detail)
 {
     buf *o = &r->out;
@@ -773,21 +845,23 @@ static void audit_detail(req *r, const char *detail)
     json_object_foreach(v, key, val)
     {
         buf name = BUF_INIT, text = BUF_INIT;
-        for (const char *k = key; *k; k++)
-            buf_putc(&name, *k == '_' ? ' ' : *k);
+        int kind = 0;
+        size_t k;
+        for (k = 0; k < sizeof detail_keys / sizeof detail_keys[0]; k++)
+            if (strcmp(detail_keys[k].key, key) == 0)
+                break;
+        if (k < sizeof detail_keys / sizeof detail_keys[0]) {
+            buf_puts(&name, T(r->lang, detail_keys[k].label));
+            kind = detail_keys[k].kind;
+        } else {
+            for (const char *c = key; *c; c++)
+                buf_putc(&name, *c == '_' ? ' ' : *c);
+        }
         size_t n = json_is_array(val) ? json_array_size(val) : 1;
         for (size_t i = 0; i < n; i++) {
-            json_t *x = json_is_array(val) ? json_array_get(val, i) : val;
             if (i)
                 buf_puts(&text, ", ");
-            if (json_is_string(x))
-                buf_puts(&text, json_string_value(x));
-            else if (json_is_integer(x))
-                buf_printf(&text, "%lld", (long long)json_integer_value(x));
-            else if (json_is_true(x) || json_is_false(x))
-                buf_puts(&text, json_is_true(x) ? "✓" : "✗");
-            else if (!json_is_null(x))
-                json_dump_buf(&text, x);
+            detail_value(r, &text, json_is_array(val) ? json_array_get(val, i) : val, kind);
         }
         html_fmt(o, "<li><span class=\"muted\">%s:</span> %s</li>", buf_str(&name), buf_str(&text));
         buf_free(&name);

@@ -5,6 +5,7 @@
 // JSON, and the filters by person, entity and action work.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, scan, login } from './lib.mjs';
@@ -68,6 +69,27 @@ test('the log names who did what to which entry, in the reader\'s language, with
   assert.match(en, /entered a year's figures/);
   assert.match(en, /Figures: [^,]+, 20\d\d/, 'figures rows name the organisation and the year');
   assert.doesNotMatch(en, /created a directory entry/);
+});
+
+test('detail fields are words in the reader\'s language, and ids of entries and people are names', async () => {
+  // a membership proposal decided: its detail names the member and who proposed it
+  const m = scan(['user', 'add', 'audit.mgr@example.com', '--name', 'Мира Менаџер', '--password-stdin', '--db', srv.db], { input: `${PW}\n` });
+  assert.equal(m.status, 0, m.stderr);
+  const sql = (q) => spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).stdout.trim();
+  const person = sql("SELECT id FROM person WHERE email = 'audit.mgr@example.com'");
+  const org = sql("SELECT id FROM org WHERE slug = 'nicat'");
+  sql(`INSERT INTO audit(at, actor_id, action, entity, entity_id, detail) VALUES
+    (strftime('%s','now'), ${person}, 'membership_accept', 'org', ${org},
+     '{"proposal":7,"member":${org},"proposed_by":${person},"known_device":false}')`);
+  const cyr = text(table((await admin('/admin/audit?lang=sr-Cyrl&action=membership_accept')).text));
+  assert.match(cyr, /Чланица: Нишки кластер/);
+  assert.match(cyr, /Предложио\/ла: Мира Менаџер/);
+  assert.match(cyr, /Са познатог уређаја: не/);
+  assert.doesNotMatch(cyr, /proposed by|member:|known device/);
+  const en = text(table((await admin('/admin/audit?lang=en&action=membership_accept')).text));
+  assert.match(en, /Member: Ni[sš] Cluster/);
+  assert.match(en, /Proposed by: Mira Menad[žz]er/);
+  assert.match(en, /Proposal number: 7/);
 });
 
 test('the person filter lists people by name and keeps to that person', async () => {
