@@ -87,10 +87,7 @@ void api_event_list(req *r)
     }
     f.past = when && strcmp(when, "past") == 0;
     if (kind && *kind) {
-        bool known = false;
-        for (size_t i = 0; event_kinds[i]; i++)
-            known |= strcmp(event_kinds[i], kind) == 0;
-        if (!known) {
+        if (!event_kind_known(kind)) {
             resp_error(r, 400, "kind: one of training, workshop, conference, b2b, study_visit.");
             return;
         }

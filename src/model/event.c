@@ -73,6 +73,11 @@ static bool is_web_url(const char *v)
     return (strncmp(v, "https://", 8) == 0 && v[8]) || (strncmp(v, "http://", 7) == 0 && v[7]);
 }
 
+bool event_kind_known(const char *kind)
+{
+    return one_of(kind, event_kinds);
+}
+
 void event_check(const event_input *in, int64_t now, bool is_new, form_errors *errs)
 {
     assert(in && errs);

@@ -39,6 +39,9 @@ extern const char *const event_kinds[];     /* training workshop conference b2b 
 extern const char *const event_languages[]; /* sr en sr_en */
 extern const char *const event_audiences[]; /* managers members everyone */
 
+/* Whether kind is one of event_kinds (the list filters' check). */
+bool event_kind_known(const char *kind);
+
 typedef struct event_rec {
     int64_t id;
     const char *kind, *language, *audience, *status;

@@ -144,10 +144,7 @@ void web_event_list(req *r)
     f.past = req_query(r, "when") && strcmp(req_query(r, "when"), "past") == 0;
     const char *kind = req_query(r, "kind");
     if (kind && *kind) {
-        bool known = false;
-        for (size_t i = 0; event_kinds[i]; i++)
-            known |= strcmp(event_kinds[i], kind) == 0;
-        if (!known) {
+        if (!event_kind_known(kind)) {
             resp_error(r, 400, "kind: one of training, workshop, conference, b2b, study_visit.");
             return;
         }
