@@ -63,8 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!cal)
             abort();
         icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
-        if (count(cal, ICAL_VEVENT_COMPONENT) != 1 || !ev ||
-            count(ev, ICAL_VALARM_COMPONENT) != 1)
+        if (count(cal, ICAL_VEVENT_COMPONENT) != 1 || !ev || count(ev, ICAL_VALARM_COMPONENT) != 1)
             abort();
         icalcomponent_free(cal);
     }

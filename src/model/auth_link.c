@@ -195,7 +195,8 @@ static db_status invite_body(tx *t, void *ctx)
             mail_text_in(c->a, ml, org_name));
     put_link(&link, c->base_url, "/invite/accept?t=", c->tok);
     buf_printf(&c->body, T(ml, has_password ? MSG_MAIL_INVITE_EXISTING : MSG_MAIL_INVITE_NEW),
-               mail_text_in(c->a, ml, invitee ? invitee : em), inviter, buf_str(&what), buf_str(&link));
+               mail_text_in(c->a, ml, invitee ? invitee : em), inviter, buf_str(&what),
+               buf_str(&link));
     bool lost = buf_failed(&what) || buf_failed(&link);
     sodium_memzero(link.data ? link.data : (char *)"", link.data ? link.cap : 0);
     buf_free(&what);

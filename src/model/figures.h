@@ -310,8 +310,8 @@ const char *figures_csv_template(void);
  * (rights_figures_first_year), else empty figures (a row left empty is
  * skipped by the import). Arena. */
 typedef struct figures_template_row {
-    const char *pib, *slug, *name; /* pib may be "" */
-    bool has;                      /* figures filled in */
+    const char *pib, *slug, *name;            /* pib may be "" */
+    bool has;                                 /* figures filled in */
     int64_t employees, revenue, exports, rnd; /* in currency's minor units; -1 not given */
     const char *currency, *source;
 } figures_template_row;

@@ -114,8 +114,8 @@ typedef enum {
 } topic_error;
 
 /* Saves a topic for person_id (page a list page, query in canonical form:
- * notify_topic_canonical of web/web_topic.h; checked only for length). DB_CONSTRAINT with *err when refused,
- * nothing stored; *id the new row. */
+ * notify_topic_canonical of web/web_topic.h; checked only for length). DB_CONSTRAINT with *err when
+ * refused, nothing stored; *id the new row. */
 db_status notify_topic_add(db *d, int64_t person_id, const char *page, const char *query,
                            const char *ip, topic_error *err, int64_t *id);
 /* Removes the person's topic id: DB_DONE when they have no such topic. */

@@ -30,7 +30,7 @@ esac
 [ -x "$SCAN_BIN" ] || { echo "digest_crash: FAIL: $SCAN_BIN is not built" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "digest_crash: FAIL: the sqlite3 CLI is needed" >&2; exit 1; }
 
-DIR=$(mktemp -d /tmp/scan-digest-crash.XXXXXX)
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/scan-digest-crash.XXXXXX")
 trap 'rm -rf "$DIR"' EXIT
 cp "$SCAN_BIN" "$DIR/scan"
 SCAN_BIN=$DIR/scan

@@ -69,9 +69,8 @@ static void exec_sql(fixture *f, const char *sql, const char *a, const char *b, 
     db_reset(s);
 }
 
-static const char SQL_ORG[] =
-    "INSERT INTO org(slug, name, kind, status, created_at, updated_at)"
-    " VALUES ($1, $1, $2, 'published', 0, 0)";
+static const char SQL_ORG[] = "INSERT INTO org(slug, name, kind, status, created_at, updated_at)"
+                              " VALUES ($1, $1, $2, 'published', 0, 0)";
 static const char SQL_PERSON[] = "INSERT INTO person(name, email, created_at, updated_at) VALUES "
                                  "($1, $1 || '@example.com', 0, 0)";
 static const char SQL_MEMBER[] =
