@@ -293,6 +293,31 @@ static db_status list_facet(db *d, arena *a, int dim, unsigned mask, const char 
     return st == DB_DONE ? DB_OK : st;
 }
 
+/* The count of entries when no filter but the status and the kind
+ * applies, from the stored counts of the kind facet (every entry has one
+ * kind, so they add up to the entries): a handful of rows where count(*)
+ * walked an index of every entry (about 3 ms at 100,000 entries, on every
+ * page of an API cursor walk). The other filters count the rows. */
+static const char SQL_COUNT_STORED[] =
+    "SELECT coalesce(sum(n), 0) FROM org_facet_count WHERE facet = 'kind'"
+    " AND ($1 IS NULL OR status = $1) AND ($2 IS NULL OR kind = $2)";
+
+static db_stmt *stored_count(db *d, unsigned mask, const char *const *vals)
+{
+    db_stmt *s = db_prepare(d, SQL_COUNT_STORED);
+    if (!s)
+        return NULL;
+    if (mask & (1u << FIL_STATUS))
+        db_bind_text(s, 1, vals[FIL_STATUS]);
+    else
+        db_bind_null(s, 1);
+    if (mask & (1u << FIL_KIND))
+        db_bind_text(s, 2, vals[FIL_KIND]);
+    else
+        db_bind_null(s, 2);
+    return s;
+}
+
 db_status org_list(db *d, arena *a, const org_query *q, org_list_result *out)
 {
     assert(d && a && q && out);
@@ -323,7 +348,9 @@ db_status org_list(db *d, arena *a, const org_query *q, org_list_result *out)
         variant = (q->names == ORG_NAMES_CYRL ? V_NAME_CYRL : V_NAME_EN) + (keyset ? 2 : 0) +
                   (q->desc ? 1 : 0);
 
-    db_stmt *s = list_prepare(d, V_COUNT, mask, vals);
+    db_stmt *s = (mask & ~(1u << FIL_STATUS) & ~(1u << FIL_KIND)) == 0
+                     ? stored_count(d, mask, vals)
+                     : list_prepare(d, V_COUNT, mask, vals);
     if (!s)
         return DB_ERR;
     db_status st = db_step(s);
