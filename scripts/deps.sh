@@ -17,9 +17,12 @@ set -euo pipefail
 profile=${1:-build}
 build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
             libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libcurl4-openssl-dev
-            libxlsxwriter-dev zlib1g-dev libicu-dev libxml2-dev libzxcvbn-dev libical-dev libzip-dev)
+            libxlsxwriter-dev zlib1g-dev libicu-dev libxml2-dev libzxcvbn-dev libical-dev libzip-dev
+            libcmark-dev)
 # zlib1g-dev: xlsxwriter.pc links -lz, yet libxlsxwriter-dev does not depend
 # on it (found by tests/deps_check.sh).
+# libcmark-dev: the one Markdown renderer (src/html/markdown.c), CommonMark's
+# reference implementation rather than a parser of our own.
 # libzip-dev: reading XLSX uploads (a ZIP of XML parts) with a maintained ZIP
 # reader; libxml2 parses the parts.
 test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core

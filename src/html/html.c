@@ -82,6 +82,11 @@ static int url_is_safe(const char *url)
            strcmp(scheme, "mailto") == 0 || strcmp(scheme, "tel") == 0;
 }
 
+bool html_url_safe(const char *url)
+{
+    return url && url_is_safe(url);
+}
+
 void html_url(buf *out, const char *url)
 {
     if (!url || !url_is_safe(url)) {

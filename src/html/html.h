@@ -9,6 +9,7 @@
 #ifndef SCAN_HTML_H
 #define SCAN_HTML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/buf.h"
@@ -23,6 +24,8 @@ void html_attr(buf *out, const char *s);
  * http, https and mailto schemes pass; anything else (javascript:, data:,
  * vbscript:, with any case or embedded whitespace) is written as "#". */
 void html_url(buf *out, const char *url);
+/* True when html_url would write url as it is (not "#"). */
+bool html_url_safe(const char *url);
 /* Appends s percent-encoded as one query or path component (RFC 3986
  * unreserved characters kept). The result is also attribute-safe. */
 void html_urlencode(buf *out, const char *s);
