@@ -8,6 +8,7 @@
  * styled by scan.css ("charts and tables"); the markup carries only
  * geometry, so the CSP (no inline style) holds. */
 #include "html/chart.h"
+#include "html/chart_internal.h"
 
 #include <assert.h>
 #include <math.h>
@@ -362,6 +363,55 @@ static void more_note(buf *out, lang_id lang, size_t more, double y)
         out->failed = true;
     buf_free(&n);
     buf_free(&t);
+}
+
+/* ---- for the other chart files (chart_internal.h) ----------------------------- */
+
+double chart_text_width(const char *s)
+{
+    return str_width(s);
+}
+
+void chart_put_fit(buf *out, const char *s, double max_w)
+{
+    put_fit(out, s, max_w);
+}
+
+void chart_attr(buf *out, const char *name, double v)
+{
+    attr(out, name, v);
+}
+
+void chart_make_id(char *id, size_t cap, const chart_opts *o)
+{
+    make_id(id, cap, o);
+}
+
+void chart_figure_begin(buf *out, const char *id, const chart_opts *o, const char *kind, double h,
+                        const char *desc)
+{
+    figure_begin(out, id, o, kind, h, desc);
+}
+
+void chart_figure_end(buf *out, lang_id lang, const chart_opts *o, bool capped)
+{
+    figure_end(out, lang, o, capped);
+}
+
+int chart_draw_empty(buf *out, lang_id lang, const char *id, const chart_opts *o,
+                     const char *kind)
+{
+    return chart_empty(out, lang, id, o, kind);
+}
+
+void chart_fmt_value(buf *out, lang_id lang, const chart_opts *o, int64_t v, bool compact)
+{
+    fmt_value(out, lang, o, v, compact);
+}
+
+void chart_fmt_tick(buf *out, lang_id lang, const chart_opts *o, int64_t v)
+{
+    fmt_tick(out, lang, o, v);
 }
 
 /* ---- bar chart ---------------------------------------------------------------- */

@@ -115,4 +115,37 @@ void chart_fmt_money_compact(buf *out, lang_id lang, int64_t cents);
  * (en), "62,3%" (sr). */
 void chart_fmt_bp(buf *out, lang_id lang, int64_t bp);
 
+/* --- the district map (chart_map.c) ----------------------------------------- */
+
+#define CHART_MAP_CLASSES 5   /* colour classes at most */
+#define CHART_MAP_MAX     128 /* values chart_map_breaks looks at */
+
+/* One district's value: code is ref_district's (BEOGRAD, JUZNOBACKI,
+ * ...), name its full name in the reader's language (tooltip and text
+ * equivalent), href where its tile links (the directory filtered to it;
+ * NULL: no link), value CHART_NONE when there is no data. */
+typedef struct chart_area {
+    const char *code;
+    const char *name;
+    const char *href;
+    int64_t value;
+} chart_area;
+
+/* The class limits of values (CHART_NONE ignored; the first
+ * CHART_MAP_MAX only): the k-quantiles, ascending and distinct, so class
+ * c holds the values above breaks[c-1] up to breaks[c]. Returns how many
+ * (0 without values; fewer than k when values repeat). */
+size_t chart_map_breaks(const int64_t *values, size_t n, size_t k, int64_t *breaks);
+
+/* The districts of Serbia and the City of Belgrade as a tile cartogram:
+ * one tile each in its geographic place, coloured by the class of its
+ * value (at most CHART_MAP_CLASSES, a sequential colour-blind-safe scale
+ * that prints in grey; no data hatched), with its short name and compact
+ * value (money without its currency: say it in the subtitle), a tooltip
+ * with the exact one, a link when href is set, and a legend of the
+ * classes' ranges. Areas whose code is not a district are
+ * ignored; districts without an area count as no data. Returns 0 or -1
+ * as chart_bar. */
+int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_area *areas, size_t n);
+
 #endif
