@@ -81,12 +81,6 @@ int64_t figures_rsd_to_eur(int64_t para, int64_t rate_e4)
 
 /* --- versions ------------------------------------------------------------------ */
 
-/* Every figures write bumps the version the page caches key on. */
-static db_status bump_version(db *d)
-{
-    return tx_bump(d, TX_FIGURES);
-}
-
 db_status figures_version(db *d, int64_t *v)
 {
     return versions_read(d, VERSION_FIGURES, v);
@@ -147,68 +141,60 @@ static db_status rsd_rows_of(db *d, arena *a, int year, rsd_row **rows, size_t *
     return db_collect(s, a, (void **)rows, n, sizeof **rows, rsd_row_read, NULL);
 }
 
-db_status figures_set_rate(db *d, int year, int64_t rate_e4, const char *source, int64_t actor_id)
+typedef struct rate_ctx {
+    int year;
+    int64_t rate_e4;
+    const char *source;
+} rate_ctx;
+
+/* Stores the rate and reconverts the year's rows entered in RSD. */
+static db_status rate_body(tx *t, void *ctx)
 {
-    assert(d);
-    if (year < FIG_YEAR_MIN || year > FIG_YEAR_MAX || rate_e4 <= 0 || str_empty(source) ||
-        strlen(source) > RATE_SOURCE_MAX)
-        return DB_CONSTRAINT;
+    const rate_ctx *c = ctx;
+    db *d = t->d;
     arena a = ARENA_INIT;
-    buf detail = BUF_INIT;
     rsd_row *rows;
-    size_t n;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto done;
-    db_stmt *s = db_prepare(d, SQL_RATE_PUT);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, year);
-    db_bind_int(s, 2, rate_e4);
-    db_bind_text(s, 3, source);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
+    size_t n = 0;
+    db_status st = db_do(d, SQL_RATE_PUT, DB_ARGS(DBI(c->year), DBI(c->rate_e4), DBT(c->source)));
     /* Rows entered in RSD keep their RSD amounts and follow the corrected
      * rate; their verification stands (what was verified is the input). */
-    if ((st = rsd_rows_of(d, &a, year, &rows, &n)) != DB_OK)
-        goto cleanup;
-    for (size_t i = 0; i < n; i++) {
-        if (!(s = db_prepare(d, SQL_RECONVERT))) {
+    if (st == DB_OK)
+        st = rsd_rows_of(d, &a, c->year, &rows, &n);
+    for (size_t i = 0; st == DB_OK && i < n; i++) {
+        db_stmt *s = db_prepare(d, SQL_RECONVERT);
+        if (!s) {
             st = DB_ERR;
-            goto cleanup;
+            break;
         }
         db_bind_int(s, 1, rows[i].id);
         for (int k = 0; k < 3; k++) {
             if (rows[i].amount[k] < 0)
                 db_bind_null(s, k + 2);
             else
-                db_bind_int(s, k + 2, figures_rsd_to_eur(rows[i].amount[k], rate_e4));
+                db_bind_int(s, k + 2, figures_rsd_to_eur(rows[i].amount[k], c->rate_e4));
         }
-        db_bind_int(s, 5, rate_e4);
-        if ((st = db_run(s)) != DB_OK)
-            goto cleanup;
+        db_bind_int(s, 5, c->rate_e4);
+        st = db_run(s);
     }
-    buf_printf(&detail, "{\"year\":%d,\"rate_e4\":%lld,\"reconverted\":%zu}", year,
-               (long long)rate_e4, n);
-    if (buf_failed(&detail)) {
-        st = DB_NOMEM;
-        goto cleanup;
+    if (st == DB_OK) {
+        buf_reset(&t->detail);
+        buf_printf(&t->detail, "{\"year\":%d,\"rate_e4\":%lld,\"reconverted\":%zu}", c->year,
+                   (long long)c->rate_e4, n);
     }
-    if ((st = audit_add(d, actor_id, NULL, "fx_rate_set", "fx_rate", year, buf_str(&detail))) !=
-        DB_OK)
-        goto cleanup;
-    if ((st = bump_version(d)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
     arena_free(&a);
     return st;
+}
+
+db_status figures_set_rate(db *d, int year, int64_t rate_e4, const char *source, int64_t actor_id)
+{
+    assert(d);
+    if (year < FIG_YEAR_MIN || year > FIG_YEAR_MAX || rate_e4 <= 0 || str_empty(source) ||
+        strlen(source) > RATE_SOURCE_MAX)
+        return DB_CONSTRAINT;
+    rate_ctx c = {.year = year, .rate_e4 = rate_e4, .source = source};
+    tx t = TX_INIT(actor_id, NULL, "fx_rate_set", "fx_rate", year);
+    t.bump = TX_FIGURES;
+    return tx_write(d, &t, rate_body, &c);
 }
 
 /* --- one organisation's figures ---------------------------------------------------- */
@@ -523,8 +509,6 @@ db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency, 
     }
     st = audit_add(d, actor_id, ip, res->created ? "figure_create" : "figure_update", "figure",
                    res->id, buf_str(&detail));
-    if (st == DB_OK)
-        st = bump_version(d);
 cleanup:
     buf_free(&detail);
     return st;
@@ -543,11 +527,13 @@ static db_status put_body(tx *t, void *ctx)
 {
     put_ctx *c = ctx;
     figures_put_result res;
-    /* figures_put_tx writes its own audit row and bump (the importer and the
-     * demo call it inside their transactions) */
-    return figures_put_tx(t->d, c->org_id, c->year, c->currency, c->employees, c->revenue,
-                          c->exports, c->rnd, c->source, c->is_demo, t->actor_id, t->ip, c->errs,
-                          &res);
+    /* figures_put_tx writes its own audit row (the importer and the demo
+     * call it in their bodies too); a row written bumps figures_version */
+    db_status st =
+        figures_put_tx(t->d, c->org_id, c->year, c->currency, c->employees, c->revenue, c->exports,
+                       c->rnd, c->source, c->is_demo, t->actor_id, t->ip, c->errs, &res);
+    t->bump = st == DB_OK && (res.created || res.n_changed) ? TX_FIGURES : 0;
+    return st;
 }
 
 db_status figures_put(db *d, int64_t org_id, int year, const char *currency, int64_t employees,
