@@ -48,11 +48,6 @@
 #define EMPLOYEES_MAX   10000000
 #define MISSING_SHOWN   500 /* members listed on /figures/missing; all in its download */
 
-static bool empty(const char *s)
-{
-    return !s || !*s;
-}
-
 /* --- GET /figures ---------------------------------------------------------------- */
 
 /* The tables of the page, by their ?table= value. */
@@ -85,7 +80,7 @@ static bool page_parse(req *r, fig_page *p)
         return false;
     }
     const char *scope = req_query(r, "scope");
-    if (empty(scope) || strcmp(scope, "scan") == 0) {
+    if (str_empty(scope) || strcmp(scope, "scan") == 0) {
         p->scope = FIG_SCOPE_SCAN;
         p->scope_code = "scan";
     } else if (strcmp(scope, "founders") == 0) {
@@ -96,7 +91,7 @@ static bool page_parse(req *r, fig_page *p)
         p->scope_code = "cluster";
         const char *slug = req_query(r, "cluster");
         bool found = false;
-        if (empty(slug)) {
+        if (str_empty(slug)) {
             resp_error(r, 400, T(L, MSG_FIG_BAD_CLUSTER));
             return false;
         }
@@ -118,7 +113,7 @@ static bool page_parse(req *r, fig_page *p)
         return false;
     }
     const char *year = req_query(r, "year");
-    if (!empty(year)) {
+    if (!str_empty(year)) {
         int64_t y;
         if (!str_to_i64(year, &y) || y < FIG_YEAR_FIRST || y > FIG_YEAR_LAST) {
             resp_error(r, 400, T(L, MSG_FIG_BAD_YEAR));
@@ -145,7 +140,7 @@ static bool page_parse(req *r, fig_page *p)
         p->year = wf_this_year() - 1;
     }
     const char *fmt = req_query(r, "format");
-    if (!empty(fmt)) {
+    if (!str_empty(fmt)) {
         const char *t = req_query(r, "table");
         for (int i = 0; t && i < TBL__COUNT; i++)
             if (strcmp(t, table_names[i]) == 0)
@@ -157,42 +152,6 @@ static bool page_parse(req *r, fig_page *p)
         }
     }
     return true;
-}
-
-/* The label of a group row in the reader's language: a cluster's name
- * (English name for English readers), a NACE section with its letter, a
- * region; "not classified" for '?'. */
-static const char *group_label(req *r, figure_group g, const figure_total *t)
-{
-    lang_id L = r->lang;
-    if (!t->key || strcmp(t->key, "?") == 0)
-        return T(L, MSG_FIG_UNCLASSIFIED);
-    if (g == FIG_GROUP_CLUSTER) {
-        if (L == LANG_EN) {
-            org_rec c;
-            bool found = false;
-            if (org_get(r->db, r->a, t->key, 0, &c, &found) == DB_OK && found)
-                return web_org_name(r, &c);
-        }
-        return web_org_text(r, t->label ? t->label : t->key, NULL);
-    }
-    const char *ref = g == FIG_GROUP_SECTOR ? "nace" : "region";
-    const char *label = ref_label(r->db, r->a, ref, t->key, L);
-    if (!label)
-        return t->key;
-    if (g == FIG_GROUP_SECTOR)
-        return arena_printf(r->a, "%s %s", t->key, label);
-    return label;
-}
-
-/* The labels of every row of a grouping, looked up once (arena; NULL on
- * OOM). */
-static const char **group_labels(req *r, figure_group g, const figure_total *rows, size_t n)
-{
-    const char **names = arena_alloc(r->a, (n ? n : 1) * sizeof *names);
-    for (size_t i = 0; names && i < n; i++)
-        names[i] = group_label(r, g, &rows[i]);
-    return names;
 }
 
 /* The table of one grouping (arena; NULL on OOM). */
@@ -481,7 +440,7 @@ static void render(req *r, fig_page *p, const fig_data *d)
     for (int g = 0; g < 3 && p->scope != FIG_SCOPE_CLUSTER; g++) {
         section_open(r, ids[g], T(L, group_titles[g]));
         const char *table_id = arena_printf(r->a, "%s-table", ids[g]);
-        const char **names = group_labels(r, group_of[g], d->groups[g], d->n_groups[g]);
+        const char **names = wf_group_labels(r, group_of[g], d->groups[g], d->n_groups[g]);
         if (!names) {
             o->failed = true;
             break;
@@ -593,7 +552,7 @@ void web_figures(req *r)
     /* anonymous pages come from the cache before anything else is read
      * (only good answers are ever stored, so a bad URL still meets
      * page_parse below) */
-    bool cacheable = !r->user && empty(req_query(r, "format"));
+    bool cacheable = !r->user && str_empty(req_query(r, "format"));
     int64_t version = 0;
     const char *key = NULL;
     if (cacheable) {
@@ -625,7 +584,7 @@ void web_figures(req *r)
             t = wf_trend_table(r, d.trend, d.n_trend, table_title(r, &p, MSG_FIG_TREND, false));
         else {
             int g = p.want_table - TBL_CLUSTERS;
-            const char **names = group_labels(r, group_of[g], d.groups[g], d.n_groups[g]);
+            const char **names = wf_group_labels(r, group_of[g], d.groups[g], d.n_groups[g]);
             t = names ? group_table(r, group_of[g], names, d.groups[g], d.n_groups[g],
                                     table_title(r, &p, group_titles[g], true))
                       : NULL;
@@ -721,7 +680,7 @@ void web_figures_missing(req *r)
     }
     int year = wf_this_year() - 1;
     const char *yq = req_query(r, "year");
-    if (!empty(yq)) {
+    if (!str_empty(yq)) {
         int64_t y;
         if (!str_to_i64(yq, &y) || y < FIG_YEAR_FIRST || y > FIG_YEAR_LAST) {
             resp_error(r, 400, T(L, MSG_FIG_BAD_YEAR));
@@ -740,7 +699,7 @@ void web_figures_missing(req *r)
         resp_fail(r, st, "figures missing");
         return;
     }
-    if (!empty(req_query(r, "format"))) { /* the whole list as CSV or XLSX */
+    if (!str_empty(req_query(r, "format"))) { /* the whole list as CSV or XLSX */
         const table_col cols[] = {{T(L, MSG_FIG_COL_CLUSTER), TABLE_TEXT, TABLE_ALIGN_LEFT, false},
                                   {T(L, MSG_FIG_COL_MEMBER), TABLE_TEXT, TABLE_ALIGN_LEFT, false},
                                   {T(L, MSG_FIG_COL_ADDRESS), TABLE_TEXT, TABLE_ALIGN_LEFT, false}};
@@ -784,7 +743,7 @@ void web_figures_missing(req *r)
         {T(L, MSG_FIG_COL_MISSING), TABLE_INT, TABLE_ALIGN_AUTO, false},
     };
     table *t = table_new(r->a, arena_printf(r->a, T(L, MSG_FIG_MISSING_TABLE), year), cols, 4);
-    const char **names = group_labels(r, FIG_GROUP_CLUSTER, per, n_per);
+    const char **names = wf_group_labels(r, FIG_GROUP_CLUSTER, per, n_per);
     if (!names)
         t = NULL;
     size_t shown = 0;
