@@ -19,6 +19,10 @@
 #include "model/org.h"
 #include "web/table.h"
 
+/* The years the figures pages accept. */
+#define FIG_YEAR_FIRST 1990
+#define FIG_YEAR_LAST  2100
+
 /* Appends a 'YYYY-MM-DD' date in the reader's style ("2 Aug 2016",
  * "2. 8. 2016."); the text itself when it is not such a date, nothing for
  * NULL. */
