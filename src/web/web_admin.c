@@ -24,13 +24,13 @@
 #include "model/person.h"
 #include "model/rights.h"
 #include "web/web.h"
+#include "web/web_admin.h"
 #include "web/web_org.h"
 
 #define AUDIT_PAGE  50
 #define OUTBOX_PAGE 200
 
-/* The "Users · Audit log · Outbox · Invite" row on top of admin pages. */
-static void admin_nav(req *r, const char *current)
+void web_admin_nav(req *r, const char *current)
 {
     static const struct {
         const char *key, *href;
@@ -126,7 +126,7 @@ static void invite_page(req *r, const invite_view *v, const org_opt *orgs, size_
     r->cache_control = "no-store";
     layout_begin(r, &m);
     if (r->user->secretariat == SEC_ADMIN)
-        admin_nav(r, "invite");
+        web_admin_nav(r, "invite");
     html_fmt(o, "<div class=\"form-page form-page-wide\"><h1>%s</h1><p class=\"intro\">%s</p>\n",
              T(L, MSG_INVITE_TITLE), T(L, MSG_INVITE_LEAD));
     if (v->notice) {
@@ -345,7 +345,7 @@ static void users_page(req *r, const char *notice, const row_err *re)
     page_meta m = {.title = T(L, MSG_ADMIN_USERS), .nav = "admin"};
     r->cache_control = "no-store";
     layout_begin(r, &m);
-    admin_nav(r, "users");
+    web_admin_nav(r, "users");
     html_fmt(o, "<h1>%s</h1><p class=\"intro\">%s</p>\n", T(L, MSG_ADMIN_USERS),
              T(L, MSG_USERS_LEAD));
     web_notice(r, notice);
@@ -980,7 +980,7 @@ void web_admin_audit(req *r)
     page_meta m = {.title = T(L, MSG_ADMIN_AUDIT), .nav = "admin"};
     r->cache_control = "no-store";
     layout_begin(r, &m);
-    admin_nav(r, "audit");
+    web_admin_nav(r, "audit");
     html_fmt(o, "<h1>%s</h1>\n", T(L, MSG_ADMIN_AUDIT));
     web_error_summary(r, &e);
     html_fmt(o,
@@ -1117,7 +1117,7 @@ void web_admin_outbox(req *r)
     page_meta m = {.title = T(L, MSG_ADMIN_OUTBOX), .nav = "admin"};
     r->cache_control = "no-store";
     layout_begin(r, &m);
-    admin_nav(r, "outbox");
+    web_admin_nav(r, "outbox");
     html_fmt(o, "<h1>%s</h1><p class=\"intro\">%s</p>\n", T(L, MSG_ADMIN_OUTBOX),
              T(L, MSG_OUTBOX_LEAD));
     if (n == 0) {
