@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, scan } from './lib.mjs';
+import { startServer, scan, scanIn } from './lib.mjs';
 
 const EDITOR = { email: 'fig.editor@example.com', password: 'figures editor phrase 2026' };
 const MANAGER = { email: 'fig.manager@example.com', password: 'figures manager phrase 26' };
@@ -83,9 +83,7 @@ async function login(who) {
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', srv.db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
-  return r;
+  return scanIn(srv.db, args, input);
 }
 
 const decode = (s) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
