@@ -26,12 +26,11 @@
 #include "core/timeutil.h"
 #include "json/json.h"
 #include "model/audit.h"
+#include "model/figures_internal.h"
 #include "model/tx.h"
 #include "model/versions.h"
 
-#define FIG_YEAR_MIN    1990
-#define FIG_YEAR_MAX    2100 /* the column's CHECK */
-#define FIG_TREND_MAX   200  /* years in one trend */
+#define FIG_TREND_MAX   200 /* years in one trend */
 #define RATE_SOURCE_MAX 200
 
 /* --- small helpers ------------------------------------------------------------ */
@@ -53,9 +52,7 @@ static int64_t clamp128(__int128 v)
     return (int64_t)v;
 }
 
-/* num / den rounded half away from zero (half up for the non-negative
- * values this module divides); den > 0. */
-static int64_t div_round(__int128 num, __int128 den)
+int64_t figures_div_round(__int128 num, __int128 den)
 {
     assert(den > 0);
     if (num >= 0)
@@ -63,10 +60,9 @@ static int64_t div_round(__int128 num, __int128 den)
     return clamp128(-((-2 * num + den) / (2 * den)));
 }
 
-/* num / den in basis points, rounded half up; den > 0. */
-static int64_t ratio_bp(int64_t num, int64_t den)
+int64_t figures_ratio_bp(int64_t num, int64_t den)
 {
-    return div_round((__int128)num * 10000, den);
+    return figures_div_round((__int128)num * 10000, den);
 }
 
 int64_t figures_rsd_to_eur(int64_t para, int64_t rate_e4)
@@ -76,7 +72,7 @@ int64_t figures_rsd_to_eur(int64_t para, int64_t rate_e4)
     assert(rate_e4 > 0);
     if (rate_e4 <= 0)
         return -1;
-    return div_round((__int128)para * 10000, rate_e4);
+    return figures_div_round((__int128)para * 10000, rate_e4);
 }
 
 /* --- versions ------------------------------------------------------------------ */
@@ -661,13 +657,13 @@ static void total_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     t->reported = db_col_int(s, 3);
     t->missing = t->members - t->reported;
     t->verified = db_col_int(s, 4);
-    t->verified_bp = t->reported > 0 ? ratio_bp(t->verified, t->reported) : -1;
+    t->verified_bp = t->reported > 0 ? figures_ratio_bp(t->verified, t->reported) : -1;
     t->employees = db_col_int(s, 5);
     t->revenue_eur = db_col_int(s, 6);
     t->exports_eur = db_col_int(s, 7);
     t->rnd_eur = db_col_int(s, 8);
     int64_t rev_both = db_col_int(s, 9), exp_both = db_col_int(s, 10);
-    t->export_share_bp = rev_both > 0 ? ratio_bp(exp_both, rev_both) : -1;
+    t->export_share_bp = rev_both > 0 ? figures_ratio_bp(exp_both, rev_both) : -1;
     t->any_demo = db_col_int(s, 11) != 0;
 }
 
@@ -883,7 +879,7 @@ static int64_t change_bp(int64_t cur, int64_t prev)
 {
     if (prev <= 0)
         return 0;
-    return div_round(((__int128)cur - prev) * 10000, prev);
+    return figures_div_round(((__int128)cur - prev) * 10000, prev);
 }
 
 static bool covered(const figure_total *t, int64_t min_bp)
