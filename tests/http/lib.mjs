@@ -213,3 +213,53 @@ export async function loginAgent(url, email, password, { lang } = {}) {
     json: (method, path, body) => send(method, path, { json: body }),
   };
 }
+
+// A client that keeps its cookies like a browser (a Max-Age=0 cookie is
+// dropped) and sends Origin on everything but GET: req(method, path,
+// { form | multipart }) answers { status, headers, buf, text, location }
+// without following redirects; post() and postFile() add the _csrf field
+// once csrf is set (postFile sends file as a multipart upload named
+// name, of type type).
+export class CookieAgent {
+  constructor(base) {
+    this.base = base;
+    this.cookies = new Map();
+    this.csrf = null;
+  }
+
+  async req(method, path, { form, multipart } = {}) {
+    const headers = {};
+    if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body;
+    if (form) {
+      body = new URLSearchParams(form).toString();
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    } else if (multipart) {
+      body = multipart;
+    }
+    if (method !== 'GET') headers.Origin = this.base;
+    const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
+    for (const sc of res.headers.getSetCookie()) {
+      const pair = sc.split(';')[0];
+      const i = pair.indexOf('=');
+      if (/Max-Age=0/i.test(sc)) this.cookies.delete(pair.slice(0, i));
+      else this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    const buf = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, headers: res.headers, buf, text: buf.toString('utf8'), location: res.headers.get('location') };
+  }
+
+  get(path) { return this.req('GET', path); }
+
+  post(path, form = {}) {
+    return this.req('POST', path, { form: this.csrf ? { ...form, _csrf: this.csrf } : form });
+  }
+
+  postFile(path, fields, file, name = 'figures.csv', type = 'text/csv') {
+    const fd = new FormData();
+    if (this.csrf) fd.append('_csrf', this.csrf);
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    if (file) fd.append('file', new Blob([file], { type }), name);
+    return this.req('POST', path, { multipart: fd });
+  }
+}
