@@ -112,3 +112,49 @@ bool api_page_parse(req *r, api_page *p)
     }
     return true;
 }
+
+/* --- 422 answers ------------------------------------------------------------ */
+
+void api_errs_add(req *r, api_errs *e, const char *field, const char *text)
+{
+    for (size_t i = 0; i < e->n; i++)
+        if (strcmp(e->field[i], field) == 0)
+            return;
+    if (e->n < sizeof e->field / sizeof e->field[0]) {
+        e->field[e->n] = arena_strdup(r->a, field);
+        e->text[e->n] = text;
+        if (e->field[e->n])
+            e->n++;
+    }
+}
+
+void api_send_invalid(req *r, const api_errs *e)
+{
+    buf *o = &r->out;
+    buf msg = BUF_INIT;
+    buf_puts(&msg, e->n == 1 ? "This field is not valid: " : "These fields are not valid: ");
+    for (size_t i = 0; i < e->n; i++) {
+        if (i)
+            buf_puts(&msg, ", ");
+        buf_puts(&msg, e->field[i]);
+    }
+    buf_puts(&msg, ". See fields for what to fix.");
+    r->status = 422;
+    r->content_type = "application/json";
+    r->no_etag = true;
+    r->static_body = NULL;
+    buf_reset(o);
+    buf_puts(o, "{\"error\":{");
+    json_put_key(o, "code", true);
+    json_put_string(o, "invalid");
+    json_put_key(o, "message", false);
+    json_put_string(o, buf_str(&msg));
+    json_put_key(o, "fields", false);
+    buf_putc(o, '{');
+    for (size_t i = 0; i < e->n; i++) {
+        json_put_key(o, e->field[i], i == 0);
+        json_put_string(o, e->text[i]);
+    }
+    buf_puts(o, "}}}\n");
+    buf_free(&msg);
+}

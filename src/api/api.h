@@ -34,4 +34,18 @@ void api_cursor_encode(buf *out, int64_t last);
 /* Decodes a cursor; false when it is not one of ours. */
 bool api_cursor_decode(const char *cursor, int64_t *last);
 
+/* Field errors collected for one 422 answer. */
+typedef struct api_errs {
+    const char *field[40];
+    const char *text[40]; /* English, what to fix */
+    size_t n;
+} api_errs;
+
+/* Adds text for field (the field's name copied to r's arena); the first
+ * error per field wins, errors past 40 are dropped. */
+void api_errs_add(req *r, api_errs *e, const char *field, const char *text);
+/* Writes the 422 answer {"error":{"code":"invalid","message":..,
+ * "fields":{name: text}}}, the message naming the fields. */
+void api_send_invalid(req *r, const api_errs *e);
+
 #endif

@@ -194,66 +194,15 @@ static void send_entry(req *r, unsigned status, int64_t id)
 
 /* --- 422 answers ------------------------------------------------------------------ */
 
-/* Field errors collected for one answer: the first error per field wins. */
-typedef struct api_errs {
-    const char *field[40];
-    const char *text[40];
-    size_t n;
-} api_errs;
-
-static void errs_add(req *r, api_errs *e, const char *field, const char *text)
-{
-    for (size_t i = 0; i < e->n; i++)
-        if (strcmp(e->field[i], field) == 0)
-            return;
-    if (e->n < sizeof e->field / sizeof e->field[0]) {
-        e->field[e->n] = arena_strdup(r->a, field);
-        e->text[e->n] = text;
-        if (e->field[e->n])
-            e->n++;
-    }
-}
-
 /* Adds the model's validation errors in the forms' English wording. */
 static void errs_from_form(req *r, api_errs *e, const form_errors *fe)
 {
     for (size_t i = 0; i < fe->n_items; i++) {
         buf t = BUF_INIT;
         form_error_text(&t, LANG_EN, &fe->items[i]);
-        errs_add(r, e, fe->items[i].field, arena_strdup(r->a, buf_str(&t)));
+        api_errs_add(r, e, fe->items[i].field, arena_strdup(r->a, buf_str(&t)));
         buf_free(&t);
     }
-}
-
-/* 422 {"error":{"code":"invalid","message":..,"fields":{name: text}}}. */
-static void send_invalid(req *r, const api_errs *e)
-{
-    buf *o = &r->out;
-    buf msg = BUF_INIT;
-    buf_puts(&msg, e->n == 1 ? "This field is not valid: " : "These fields are not valid: ");
-    for (size_t i = 0; i < e->n; i++) {
-        if (i)
-            buf_puts(&msg, ", ");
-        buf_puts(&msg, e->field[i]);
-    }
-    buf_puts(&msg, ". See fields for what to fix.");
-    r->status = 422;
-    r->content_type = "application/json";
-    r->no_etag = true;
-    r->static_body = NULL;
-    buf_reset(o);
-    buf_puts(o, "{\"error\":{");
-    json_put_key(o, "code", true);
-    json_put_string(o, "invalid");
-    put_str(o, "message", buf_str(&msg));
-    json_put_key(o, "fields", false);
-    buf_putc(o, '{');
-    for (size_t i = 0; i < e->n; i++) {
-        json_put_key(o, e->field[i], i == 0);
-        json_put_string(o, e->text[i]);
-    }
-    buf_puts(o, "}}}\n");
-    buf_free(&msg);
 }
 
 /* --- reading bodies ------------------------------------------------------------------ */
@@ -299,7 +248,7 @@ static bool apply_body(req *r, json_t *body, org_rec *rec, api_errs *e)
             bool ro = false;
             for (size_t i = 0; read_only_keys[i]; i++)
                 ro = ro || strcmp(read_only_keys[i], key) == 0;
-            errs_add(r, e, key, ro ? "This field is read-only." : "Unknown field.");
+            api_errs_add(r, e, key, ro ? "This field is read-only." : "Unknown field.");
             continue;
         }
         char *base = (char *)rec;
@@ -309,12 +258,12 @@ static bool apply_body(req *r, json_t *body, org_rec *rec, api_errs *e)
             if (json_is_null(v) && !is_status) {
                 *(const char **)(base + f->off) = NULL;
             } else if (!json_is_string(v) && !is_status) {
-                errs_add(r, e, key, "Must be a string or null.");
+                api_errs_add(r, e, key, "Must be a string or null.");
             } else if (is_status) {
                 const char *s = json_is_string(v) ? json_string_value(v) : "";
                 if (strcmp(s, "draft") != 0 && strcmp(s, "published") != 0 &&
                     strcmp(s, "archived") != 0)
-                    errs_add(r, e, key, "Must be one of draft, published, archived.");
+                    api_errs_add(r, e, key, "Must be one of draft, published, archived.");
                 else
                     *(const char **)(base + f->off) = arena_strdup(r->a, s);
             } else {
@@ -325,7 +274,7 @@ static bool apply_body(req *r, json_t *body, org_rec *rec, api_errs *e)
             if (json_is_null(v))
                 *(int64_t *)(base + f->off) = 0;
             else if (!json_is_integer(v))
-                errs_add(r, e, key, "Must be a whole number or null.");
+                api_errs_add(r, e, key, "Must be a whole number or null.");
             else
                 *(int64_t *)(base + f->off) = (int64_t)json_integer_value(v);
             break;
@@ -335,7 +284,7 @@ static bool apply_body(req *r, json_t *body, org_rec *rec, api_errs *e)
             if (json_is_array(v)) {
                 size_t len = json_array_size(v);
                 if (len > API_MAX_CODES) {
-                    errs_add(r, e, key, "Too many values: at most 64.");
+                    api_errs_add(r, e, key, "Too many values: at most 64.");
                     break;
                 }
                 list = len ? arena_alloc(r->a, len * sizeof *list) : NULL;
@@ -357,11 +306,11 @@ static bool apply_body(req *r, json_t *body, org_rec *rec, api_errs *e)
                         list[n++] = c;
                 }
                 if (bad) {
-                    errs_add(r, e, key, "Must be an array of code strings, or null.");
+                    api_errs_add(r, e, key, "Must be an array of code strings, or null.");
                     break;
                 }
             } else if (!json_is_null(v)) {
-                errs_add(r, e, key, "Must be an array of code strings, or null.");
+                api_errs_add(r, e, key, "Must be an array of code strings, or null.");
                 break;
             }
             *(const char ***)(base + f->off) = list;
@@ -586,7 +535,7 @@ static void write_failed(req *r, db_status st, const form_errors *fe, const char
     if (st == DB_CONSTRAINT && fe->n_items > 0) {
         api_errs e = {0};
         errs_from_form(r, &e, fe);
-        send_invalid(r, &e);
+        api_send_invalid(r, &e);
         return;
     }
     resp_fail(r, st, what);
@@ -611,7 +560,7 @@ void api_org_create(req *r)
         return;
     }
     if (e.n) {
-        send_invalid(r, &e);
+        api_send_invalid(r, &e);
         return;
     }
     db_status st = DB_OK;
@@ -661,7 +610,7 @@ void api_org_patch(req *r)
         return;
     }
     if (errs.n) {
-        send_invalid(r, &errs);
+        api_send_invalid(r, &errs);
         return;
     }
     form_errors fe = {0};

@@ -142,23 +142,6 @@ static void send_post(req *r, unsigned status, int64_t id)
 
 /* --- 422 answers ---------------------------------------------------------------------- */
 
-typedef struct api_errs {
-    const char *field[32];
-    const char *text[32];
-    size_t n;
-} api_errs;
-
-static void errs_add(api_errs *e, const char *field, const char *text)
-{
-    for (size_t i = 0; i < e->n; i++)
-        if (strcmp(e->field[i], field) == 0)
-            return;
-    if (e->n < sizeof e->field / sizeof e->field[0]) {
-        e->field[e->n] = field;
-        e->text[e->n++] = text;
-    }
-}
-
 static void errs_from_model(req *r, api_errs *e, const form_errors *fe)
 {
     for (size_t i = 0; i < fe->n_items; i++) {
@@ -166,39 +149,8 @@ static void errs_from_model(req *r, api_errs *e, const form_errors *fe)
         post_error_text(&t, LANG_EN, &fe->items[i]);
         const char *text = arena_strdup(r->a, buf_str(&t));
         buf_free(&t);
-        errs_add(e, fe->items[i].field, text ? text : "Not valid.");
+        api_errs_add(r, e, fe->items[i].field, text ? text : "Not valid.");
     }
-}
-
-/* 422 {"error":{"code":"invalid","message":..,"fields":{name: text}}}, the
- * shape of api_org.c's answers. */
-static void send_invalid(req *r, const api_errs *e)
-{
-    buf *o = &r->out;
-    buf msg = BUF_INIT;
-    buf_puts(&msg, e->n == 1 ? "This field is not valid: " : "These fields are not valid: ");
-    for (size_t i = 0; i < e->n; i++) {
-        if (i)
-            buf_puts(&msg, ", ");
-        buf_puts(&msg, e->field[i]);
-    }
-    buf_puts(&msg, ". See fields for what to fix.");
-    r->status = 422;
-    r->content_type = "application/json";
-    r->no_etag = true;
-    buf_reset(o);
-    buf_puts(o, "{\"error\":{");
-    json_put_key(o, "code", true);
-    json_put_string(o, "invalid");
-    put_str(o, "message", buf_str(&msg));
-    json_put_key(o, "fields", false);
-    buf_putc(o, '{');
-    for (size_t i = 0; i < e->n; i++) {
-        json_put_key(o, e->field[i], i == 0);
-        json_put_string(o, e->text[i]);
-    }
-    buf_puts(o, "}}}\n");
-    buf_free(&msg);
 }
 
 /* --- reading bodies -------------------------------------------------------------------- */
@@ -254,14 +206,14 @@ static bool apply_body(req *r, json_t *body, post_rec *p, api_errs *e, bool allo
             return false;
         if (strcmp(k, "org_id") == 0 && allow_org) {
             if (!json_is_integer(v))
-                errs_add(e, k, "Must be the id of an organisation (a number).");
+                api_errs_add(r, e, k, "Must be the id of an organisation (a number).");
             else
                 *org_id = json_integer_value(v);
         } else if (in(k, text_keys)) {
             if (json_is_null(v))
                 *text_slot(p, k) = NULL;
             else if (!json_is_string(v))
-                errs_add(e, k, "Must be a string.");
+                api_errs_add(r, e, k, "Must be a string.");
             else if (!(*text_slot(p, k) = arena_strdup(r->a, json_string_value(v))))
                 return false;
         } else if (in(k, list_keys)) {
@@ -277,7 +229,7 @@ static bool apply_body(req *r, json_t *body, post_rec *p, api_errs *e, bool allo
                 continue;
             }
             if (!json_is_array(v) || json_array_size(v) > 64) {
-                errs_add(e, k, "Must be an array of codes (at most 20).");
+                api_errs_add(r, e, k, "Must be an array of codes (at most 20).");
                 continue;
             }
             size_t cnt = json_array_size(v);
@@ -292,15 +244,15 @@ static bool apply_body(req *r, json_t *body, post_rec *p, api_errs *e, bool allo
                     return false;
             }
             if (!ok) {
-                errs_add(e, k, "Must be an array of codes (strings).");
+                api_errs_add(r, e, k, "Must be an array of codes (strings).");
                 continue;
             }
             *list = items;
             *n = cnt;
         } else if (in(k, read_only) || strcmp(k, "org_id") == 0) {
-            errs_add(e, k, "This field is read-only.");
+            api_errs_add(r, e, k, "This field is read-only.");
         } else {
-            errs_add(e, k, "Unknown field.");
+            api_errs_add(r, e, k, "Unknown field.");
         }
     }
     return true;
@@ -396,7 +348,7 @@ static void write_failed(req *r, db_status st, const form_errors *fe, const char
         }
         api_errs e = {0};
         errs_from_model(r, &e, fe);
-        send_invalid(r, &e);
+        api_send_invalid(r, &e);
         return;
     }
     resp_fail(r, st, what);
@@ -426,9 +378,9 @@ void api_post_create(req *r)
         return;
     }
     if (!org_id)
-        errs_add(&e, "org_id", "This field is required.");
+        api_errs_add(r, &e, "org_id", "This field is required.");
     if (e.n) {
-        send_invalid(r, &e);
+        api_send_invalid(r, &e);
         return;
     }
     p.org_id = org_id;
@@ -463,7 +415,7 @@ void api_post_patch(req *r)
         return;
     }
     if (e.n) {
-        send_invalid(r, &e);
+        api_send_invalid(r, &e);
         return;
     }
     form_errors fe = {0};

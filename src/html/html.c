@@ -41,6 +41,32 @@ void html_textn(buf *out, const char *s, size_t n)
     buf_append(out, s + start, n - start);
 }
 
+void html_paragraphs(buf *o, const char *text)
+{
+    const char *p = text;
+    while (p && *p) {
+        while (*p == '\n')
+            p++;
+        if (!*p)
+            break;
+        const char *end = strstr(p, "\n\n");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        html_raw(o, "<p>");
+        for (size_t i = 0; i < n;) {
+            const char *nl = memchr(p + i, '\n', n - i);
+            size_t len = nl ? (size_t)(nl - (p + i)) : n - i;
+            html_textn(o, p + i, len);
+            i += len;
+            if (nl) {
+                html_raw(o, "<br>");
+                i++;
+            }
+        }
+        html_raw(o, "</p>\n");
+        p += n;
+    }
+}
+
 void html_text(buf *out, const char *s)
 {
     if (s)

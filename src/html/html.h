@@ -17,6 +17,9 @@
 /* Appends s as text content: & < > " ' escaped. NULL appends nothing. */
 void html_text(buf *out, const char *s);
 void html_textn(buf *out, const char *s, size_t n);
+/* Appends multi-line text as <p> paragraphs (split at blank lines) with
+ * <br> for single line breaks, escaped. NULL appends nothing. */
+void html_paragraphs(buf *out, const char *text);
 /* Appends s for use inside a double-quoted attribute value (same escaping
  * as text; kept separate so call sites say what they mean). */
 void html_attr(buf *out, const char *s);

@@ -1,5 +1,6 @@
-/* server.c: libmicrohttpd glue, the worker pool, and everything every
- * request goes through (see server.h for the threading model).
+/* server.c: libmicrohttpd glue and everything every request goes through
+ * (see server.h for the threading model); the worker pools and their
+ * admission control are in pool.c, the lingering close in linger.c.
  *
  * The life of a request:
  *  1. uri_log(): MHD has read the request line; we make the request context
@@ -15,12 +16,12 @@
  *     the connection and queue the request for a worker pool (RF_HASH
  *     routes: the small password-hashing pool; others: the general one),
  *     which picks requests fairly by client address (admission control,
- *     below) and resumes the connection when the handler is done.
+ *     pool.c) and resumes the connection when the handler is done.
  *  5. After resume: build the MHD response with the central headers
  *     (security, ETag/304, caching, request id) and queue it.
  *  6. on_completed(): access log line, free everything; a connection we
  *     close before reading all the client sent is handed to the lingering
- *     closer (below), so the answer is not lost to a TCP reset. */
+ *     closer (linger.c), so the answer is not lost to a TCP reset. */
 #include "http/server.h"
 
 #include <errno.h>
@@ -34,6 +35,7 @@
 #include <signal.h>
 #include <sodium.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +50,8 @@
 #include "core/utf8.h"
 #include "http/assets.h"
 #include "http/cookie.h"
+#include "http/linger.h"
+#include "http/pool.h"
 #include "http/router.h"
 #include "http/server_hooks.h"
 
@@ -76,11 +80,8 @@ typedef struct ctx {
     const char *early_msg;
     const char *bad_query; /* the offending query field, for the 400 message */
     uint64_t bytes_out;
-    uint64_t discarded;         /* body bytes skipped after an early error */
-    unsigned char addr_key[16]; /* client address (IPv4 mapped into IPv6), for admission */
-    uint64_t seq;               /* order of arrival in its pool */
-    struct addr_slot *slot;     /* its address's slot while queued or running */
-    struct ctx *next;           /* its address's queue */
+    uint64_t discarded; /* body bytes skipped after an early error */
+    pool_job job;       /* the client address and its place in a worker pool */
 } ctx;
 
 /* --- global state (one server per process) ------------------------------ */
@@ -104,51 +105,6 @@ static bool g_probe_started;
 static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t probe_cond = PTHREAD_COND_INITIALIZER;
 static bool probe_stop;
-
-/* Admission control. A worker pool serves requests fairly by client
- * address instead of first come, first served: an address with requests
- * running holds a count, and a free worker takes the oldest request of the
- * address that holds the fewest workers. An address may hold `share`
- * workers at will; beyond that it only borrows idle workers while `reserve`
- * of them stay idle for everyone else, so one client's expensive requests
- * (uncached pages, imports) queue behind each other while other addresses
- * keep getting answers, yet a lone client (or a reverse proxy, which is one
- * address) still gets all but `reserve` workers (the hashing pool keeps no
- * reserve: there fairness is the order alone). The per-address
- * connection cap (--max-per-ip) bounds how many requests an address can
- * have queued. Two pools: the general one (--threads) and a small one for
- * the routes that compute a password hash (RF_HASH, --hash-threads), so a
- * burst of logins never takes the workers that everything else needs. */
-typedef struct addr_slot {
-    unsigned char key[16];
-    unsigned running;       /* its requests on a worker of this pool */
-    ctx *head, *tail;       /* its waiting requests, oldest first */
-    struct addr_slot *next; /* in the pool's active list or its free list */
-} addr_slot;
-
-typedef struct worker_pool {
-    const char *name;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    unsigned n_workers, share, reserve;
-    unsigned busy;   /* workers running a request */
-    unsigned queued; /* requests waiting */
-    uint64_t seq;
-    bool stop;          /* drain what is queued, then the workers exit */
-    addr_slot *active;  /* addresses with requests waiting or running */
-    addr_slot *spare;   /* unused slots (one per possible connection) */
-    addr_slot *slots;   /* the array behind both lists; owned here */
-    addr_slot overflow; /* shared by everyone if the spares ever ran out */
-    pthread_t *threads;
-    unsigned started;
-    atomic_uint ready, failed;
-} worker_pool;
-
-static worker_pool g_pool = {
-    .name = "general", .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
-static worker_pool g_hash_pool = {.name = "password hashing",
-                                  .lock = PTHREAD_MUTEX_INITIALIZER,
-                                  .cond = PTHREAD_COND_INITIALIZER};
 
 void server_config_defaults(server_config *cfg)
 {
@@ -253,8 +209,6 @@ static void ctx_free(ctx *x)
     arena_free(&x->a);
     mem_free(x);
 }
-
-static void linger_start(struct MHD_Connection *c);
 
 /* MHD keeps the whole header block in the connection's memory pool, so a
  * block just under the pool's size (measured: 40,000 bytes with the default
@@ -451,12 +405,12 @@ static void begin_request(ctx *x, const char *method, const char *version)
         if (ci->client_addr->sa_family == AF_INET) {
             const struct in_addr *a4 = &((const struct sockaddr_in *)ci->client_addr)->sin_addr;
             inet_ntop(AF_INET, a4, ip, sizeof ip);
-            x->addr_key[10] = x->addr_key[11] = 0xff; /* ::ffff:a.b.c.d */
-            memcpy(x->addr_key + 12, a4, 4);
+            x->job.addr_key[10] = x->job.addr_key[11] = 0xff; /* ::ffff:a.b.c.d */
+            memcpy(x->job.addr_key + 12, a4, 4);
         } else if (ci->client_addr->sa_family == AF_INET6) {
             const struct in6_addr *a6 = &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr;
             inet_ntop(AF_INET6, a6, ip, sizeof ip);
-            memcpy(x->addr_key, a6, 16);
+            memcpy(x->job.addr_key, a6, 16);
         }
     }
     r->client_ip = arena_strdup(&x->a, ip);
@@ -726,211 +680,31 @@ static void run_handler(ctx *x, db *d)
     r->db = NULL;
 }
 
-/* --- worker pools and admission ---------------------------------------------- */
+/* --- the worker pools (pool.c) ------------------------------------------------- */
 
-/* The slot of address key in pool p, taking a spare one when the address
- * has nothing waiting or running yet. Called with p->lock held. There is a
- * spare for every connection the daemon may hold, so the overflow slot
- * (fair to no one, but never refusing) is a safety net, not a path. */
-static addr_slot *pool_slot(worker_pool *p, const unsigned char key[16])
+/* What a worker of either pool does with a request (pool.c's run): the
+ * handler on the worker's connection, then the connection is resumed and
+ * x belongs to the I/O thread again. */
+static void run_job(pool_job *job, db *d)
 {
-    for (addr_slot *s = p->active; s; s = s->next)
-        if (memcmp(s->key, key, 16) == 0)
-            return s;
-    addr_slot *s = p->spare;
-    if (!s)
-        return &p->overflow;
-    p->spare = s->next;
-    memcpy(s->key, key, 16);
-    s->running = 0;
-    s->head = s->tail = NULL;
-    s->next = p->active;
-    p->active = s;
-    return s;
-}
-
-/* Gives slot s back to the spares once nothing of its address waits or
- * runs. Called with p->lock held. */
-static void pool_slot_release(worker_pool *p, addr_slot *s)
-{
-    if (s == &p->overflow || s->running || s->head)
-        return;
-    for (addr_slot **pp = &p->active; *pp; pp = &(*pp)->next)
-        if (*pp == s) {
-            *pp = s->next;
-            break;
-        }
-    s->next = p->spare;
-    p->spare = s;
-}
-
-/* The next request a free worker of p should run, taken off its queue and
- * counted as running, or NULL when none may start now: the oldest request
- * of the address holding the fewest workers, among addresses below their
- * share or allowed to borrow (reserve workers stay idle after it). While
- * stopping, everything queued may start. Called with p->lock held. */
-static ctx *pool_pick(worker_pool *p)
-{
-    bool may_borrow = p->busy + 1 + p->reserve <= p->n_workers;
-    addr_slot *best = NULL;
-    for (addr_slot *s = p->active; s; s = s->next) {
-        if (!s->head || (s->running >= p->share && !may_borrow && !p->stop))
-            continue;
-        if (!best || s->running < best->running ||
-            (s->running == best->running && s->head->seq < best->head->seq))
-            best = s;
+    ctx *x = (ctx *)(void *)((char *)job - offsetof(ctx, job));
+    if (!d) {
+        resp_fail(&x->r, DB_ERR, "no database connection");
+    } else {
+        run_handler(x, d);
+        if (db_in_tx(d)) /* a handler that forgot: never leak a transaction */
+            log_msg(LOG_LVL_ERROR, x->r.id, "handler left a transaction open; rolled back");
+        db_end_request(d);
     }
-    if (!best && p->overflow.head && (p->overflow.running < p->share || may_borrow || p->stop))
-        best = &p->overflow;
-    if (!best)
-        return NULL;
-    ctx *x = best->head;
-    best->head = x->next;
-    if (!best->head)
-        best->tail = NULL;
-    best->running++;
-    p->busy++;
-    p->queued--;
-    return x;
+    x->state = ST_DONE;
+    MHD_resume_connection(x->conn); /* x belongs to the I/O thread again */
 }
 
-/* Queues x for pool p (I/O thread) and wakes a worker. */
-static void pool_enqueue(worker_pool *p, ctx *x)
-{
-    pthread_mutex_lock(&p->lock);
-    addr_slot *s = pool_slot(p, x->addr_key);
-    x->slot = s;
-    x->next = NULL;
-    x->seq = p->seq++;
-    if (s->tail)
-        s->tail->next = x;
-    else
-        s->head = x;
-    s->tail = x;
-    p->queued++;
-    pthread_cond_signal(&p->cond);
-    pthread_mutex_unlock(&p->lock);
-}
-
-static void *worker_main(void *arg)
-{
-    worker_pool *p = arg;
-    buf err = BUF_INIT;
-    db *d = NULL;
-    db_options o = {
-        .create = false, .synchronous_normal = g_cfg->sync_normal, .busy_timeout_ms = 5000};
-    if (db_open(g_cfg->db_path, &o, &d, &err) != DB_OK) {
-        log_error("worker cannot open the database: %s", buf_str(&err));
-        atomic_fetch_add(&p->failed, 1);
-    }
-    buf_free(&err);
-    atomic_fetch_add(&p->ready, 1);
-    pthread_mutex_lock(&p->lock);
-    for (;;) {
-        ctx *x;
-        while (!(x = pool_pick(p)) && !(p->stop && !p->queued))
-            pthread_cond_wait(&p->cond, &p->lock);
-        if (!x)
-            break; /* stopping and the queue is empty */
-        pthread_mutex_unlock(&p->lock);
-        addr_slot *slot = x->slot;
-        if (!d) {
-            resp_fail(&x->r, DB_ERR, "no database connection");
-        } else {
-            run_handler(x, d);
-            if (db_in_tx(d)) /* a handler that forgot: never leak a transaction */
-                log_msg(LOG_LVL_ERROR, x->r.id, "handler left a transaction open; rolled back");
-            db_end_request(d);
-        }
-        x->state = ST_DONE;
-        x->slot = NULL;
-        MHD_resume_connection(x->conn); /* x belongs to the I/O thread again */
-        pthread_mutex_lock(&p->lock);
-        slot->running--;
-        p->busy--;
-        pool_slot_release(p, slot);
-        if (p->queued) /* a finished request may let more than one start */
-            pthread_cond_broadcast(&p->cond);
-    }
-    pthread_mutex_unlock(&p->lock);
-    db_close(d);
-    return NULL;
-}
-
-/* Starts n workers of pool p; share 0 means max(1, n / 4). With
- * keep_reserve, an address beyond its share borrows only while `share`
- * workers stay idle (the general pool: its requests may take seconds);
- * without, any idle worker may be borrowed and fairness is only the order
- * (the hashing pool: a hash takes a fraction of a second, and one address,
- * such as a reverse proxy, must keep both hashing workers). The spare
- * address slots (one per possible connection) are allocated here. Returns
- * false (after logging) when a thread or a database connection failed;
- * pool_stop() then cleans up what did start. */
-static bool pool_start(worker_pool *p, unsigned n, unsigned share, bool keep_reserve,
-                       unsigned conn_limit)
-{
-    p->n_workers = n ? n : 1;
-    p->share = share ? share : (p->n_workers / 4 ? p->n_workers / 4 : 1);
-    if (p->share > p->n_workers)
-        p->share = p->n_workers;
-    p->reserve = !keep_reserve ? 0 : p->share < p->n_workers ? p->share : p->n_workers - 1;
-    p->busy = p->queued = 0;
-    p->seq = 0;
-    p->stop = false;
-    p->active = p->spare = NULL;
-    memset(&p->overflow, 0, sizeof p->overflow);
-    memset(p->overflow.key, 0xff, sizeof p->overflow.key);
-    p->started = 0;
-    atomic_store(&p->ready, 0);
-    atomic_store(&p->failed, 0);
-    p->slots = mem_calloc((size_t)conn_limit + 1, sizeof *p->slots);
-    p->threads = mem_calloc(p->n_workers, sizeof *p->threads);
-    if (!p->slots || !p->threads) {
-        log_error("out of memory starting the %s workers", p->name);
-        return false;
-    }
-    for (size_t i = 0; i <= conn_limit; i++) {
-        p->slots[i].next = p->spare;
-        p->spare = &p->slots[i];
-    }
-    for (; p->started < p->n_workers; p->started++)
-        if (pthread_create(&p->threads[p->started], NULL, worker_main, p) != 0)
-            break;
-    while (atomic_load(&p->ready) < p->started)
-        usleep(1000);
-    if (p->started < p->n_workers || atomic_load(&p->failed)) {
-        log_error("cannot start %u %s workers with database %s", p->n_workers, p->name,
-                  g_cfg->db_path);
-        return false;
-    }
-    return true;
-}
-
-/* Lets the workers of p finish what is queued, joins them and frees the
- * pool's memory. */
-static void pool_stop(worker_pool *p)
-{
-    pthread_mutex_lock(&p->lock);
-    p->stop = true;
-    pthread_cond_broadcast(&p->cond);
-    pthread_mutex_unlock(&p->lock);
-    for (unsigned i = 0; i < p->started; i++)
-        pthread_join(p->threads[i], NULL);
-    p->started = 0;
-    mem_free(p->threads);
-    p->threads = NULL;
-    mem_free(p->slots);
-    p->slots = NULL;
-    p->active = p->spare = NULL;
-}
-
-static void pool_stats(worker_pool *p, unsigned *busy, unsigned *queued)
-{
-    pthread_mutex_lock(&p->lock);
-    *busy = p->busy;
-    *queued = p->queued;
-    pthread_mutex_unlock(&p->lock);
-}
+/* The general pool (--threads) and the small one for the routes that
+ * compute a password hash (RF_HASH, --hash-threads), so a burst of logins
+ * never takes the workers everything else needs. */
+static worker_pool g_pool = POOL_INIT("general", run_job);
+static worker_pool g_hash_pool = POOL_INIT("password hashing", run_job);
 
 void server_worker_stats(server_worker_stats_t *out)
 {
@@ -939,160 +713,6 @@ void server_worker_stats(server_worker_stats_t *out)
     out->hash_workers = g_hash_pool.n_workers;
     pool_stats(&g_pool, &out->busy, &out->queued);
     pool_stats(&g_hash_pool, &out->hash_busy, &out->hash_queued);
-}
-
-/* --- lingering close ----------------------------------------------------------- */
-
-/* When the server closes a connection while the client is still sending
- * (413 for a body over the limit, 431 for a header block over the limit,
- * framing we refuse), closing at once makes the kernel answer the unread
- * bytes with a TCP reset, and the client often loses the answer we sent
- * (curl: "Empty reply", node: "socket hang up"). libmicrohttpd 0.9.75 has
- * no lingering close, so we do what nginx does (lingering_close): keep a
- * duplicate of the socket when MHD lets go of it (MHD shuts down the write
- * side, so the client sees the end of the answer; our duplicate keeps the
- * socket from being reset when MHD closes its descriptor), then one thread
- * reads and discards what the client still sends until it closes, up to
- * LINGER_BYTES or LINGER_US, and closes. At most LINGER_MAX sockets linger
- * at once; past that a connection is closed at once, as before. */
-#define LINGER_MAX   256
-#define LINGER_BYTES (16u * 1024 * 1024)
-#define LINGER_US    (5u * 1000000u)
-
-typedef struct {
-    int fd;
-    uint64_t until_us;
-    size_t discarded;
-} lingerer;
-
-static pthread_mutex_t linger_lock = PTHREAD_MUTEX_INITIALIZER;
-static int linger_incoming[LINGER_MAX]; /* handed over, not yet adopted */
-static unsigned linger_n_incoming;
-static atomic_uint linger_count; /* incoming + adopted */
-static int linger_wake[2] = {-1, -1};
-static atomic_bool linger_stop;
-static pthread_t g_linger;
-static bool g_linger_started;
-
-static void *linger_main(void *arg)
-{
-    static lingerer held[LINGER_MAX];
-    struct pollfd pfd[LINGER_MAX + 1];
-    static char sink[65536];
-    unsigned n = 0;
-    while (!atomic_load(&linger_stop)) {
-        pthread_mutex_lock(&linger_lock);
-        uint64_t now = time_mono_us();
-        for (unsigned i = 0; i < linger_n_incoming && n < LINGER_MAX; i++) {
-            held[n].fd = linger_incoming[i];
-            held[n].until_us = now + LINGER_US;
-            held[n].discarded = 0;
-            shutdown(held[n].fd, SHUT_WR); /* MHD does too; the answer is all sent */
-            n++;
-        }
-        linger_n_incoming = 0;
-        pthread_mutex_unlock(&linger_lock);
-        int timeout_ms = 1000;
-        for (unsigned i = 0; i < n; i++) {
-            pfd[i].fd = held[i].fd;
-            pfd[i].events = POLLIN;
-            pfd[i].revents = 0;
-            int64_t left = ((int64_t)held[i].until_us - (int64_t)now) / 1000 + 1;
-            if (left < timeout_ms)
-                timeout_ms = left > 0 ? (int)left : 0;
-        }
-        pfd[n].fd = linger_wake[0];
-        pfd[n].events = POLLIN;
-        pfd[n].revents = 0;
-        if (poll(pfd, n + 1, timeout_ms) < 0 && errno != EINTR)
-            break;
-        if (pfd[n].revents & POLLIN)
-            while (read(linger_wake[0], sink, sizeof sink) > 0) {
-            }
-        now = time_mono_us();
-        for (unsigned i = 0; i < n;) {
-            bool done = now >= held[i].until_us || held[i].discarded >= LINGER_BYTES;
-            if (!done && pfd[i].revents) {
-                ssize_t got;
-                while ((got = recv(held[i].fd, sink, sizeof sink, MSG_DONTWAIT)) > 0)
-                    if ((held[i].discarded += (size_t)got) >= LINGER_BYTES)
-                        break;
-                done = got == 0 ||
-                       (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ||
-                       held[i].discarded >= LINGER_BYTES;
-            }
-            if (done) {
-                close(held[i].fd);
-                atomic_fetch_sub(&linger_count, 1);
-                held[i] = held[--n];
-                pfd[i] = pfd[n]; /* keep revents paired with its socket */
-            } else {
-                i++;
-            }
-        }
-    }
-    for (unsigned i = 0; i < n; i++)
-        close(held[i].fd);
-    pthread_mutex_lock(&linger_lock);
-    for (unsigned i = 0; i < linger_n_incoming; i++)
-        close(linger_incoming[i]);
-    linger_n_incoming = 0;
-    pthread_mutex_unlock(&linger_lock);
-    atomic_store(&linger_count, 0);
-    return NULL;
-}
-
-/* Called from on_completed (I/O thread) for a connection MHD is about to
- * close: keeps a duplicate of its socket for the lingering thread. */
-static void linger_start(struct MHD_Connection *c)
-{
-    if (!g_linger_started)
-        return;
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-    if (!ci || ci->connect_fd == MHD_INVALID_SOCKET)
-        return;
-    if (atomic_fetch_add(&linger_count, 1) >= LINGER_MAX) {
-        atomic_fetch_sub(&linger_count, 1);
-        return;
-    }
-    int fd = fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) {
-        atomic_fetch_sub(&linger_count, 1);
-        return;
-    }
-    pthread_mutex_lock(&linger_lock);
-    linger_incoming[linger_n_incoming++] = fd; /* < LINGER_MAX by linger_count */
-    pthread_mutex_unlock(&linger_lock);
-    ssize_t w = write(linger_wake[1], "", 1);
-    (void)w; /* a full pipe already means "wake up" */
-}
-
-static bool linger_begin(void)
-{
-    atomic_store(&linger_stop, false);
-    atomic_store(&linger_count, 0);
-    linger_n_incoming = 0;
-    if (pipe2(linger_wake, O_CLOEXEC | O_NONBLOCK) != 0)
-        return false;
-    g_linger_started = pthread_create(&g_linger, NULL, linger_main, NULL) == 0;
-    return g_linger_started;
-}
-
-static void linger_end(void)
-{
-    if (g_linger_started) {
-        atomic_store(&linger_stop, true);
-        ssize_t w = write(linger_wake[1], "", 1);
-        (void)w;
-        pthread_join(g_linger, NULL);
-        g_linger_started = false;
-    }
-    for (int i = 0; i < 2; i++)
-        if (linger_wake[i] >= 0) {
-            close(linger_wake[i]);
-            linger_wake[i] = -1;
-        }
 }
 
 /* --- the access handler ----------------------------------------------------- */
@@ -1160,7 +780,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     x->state = ST_QUEUED;
     MHD_suspend_connection(c);
-    pool_enqueue(x->r.route->flags & RF_HASH ? &g_hash_pool : &g_pool, x);
+    pool_enqueue(x->r.route->flags & RF_HASH ? &g_hash_pool : &g_pool, &x->job);
     return MHD_YES;
 }
 
@@ -1242,8 +862,10 @@ int server_run(const server_config *cfg)
     probe_stop = false;
     g_probe_started = pthread_create(&g_probe, NULL, probe_main, NULL) == 0;
 
-    if (!pool_start(&g_pool, cfg->workers, cfg->worker_share, true, cfg->conn_limit) ||
-        !pool_start(&g_hash_pool, cfg->hash_workers, 1, false, cfg->conn_limit))
+    if (!pool_start(&g_pool, cfg->workers, cfg->worker_share, true, cfg->conn_limit, cfg->db_path,
+                    cfg->sync_normal) ||
+        !pool_start(&g_hash_pool, cfg->hash_workers, 1, false, cfg->conn_limit, cfg->db_path,
+                    cfg->sync_normal))
         goto stop_workers;
     if (!linger_begin())
         log_warn("no lingering close: connections answered early are closed at once");

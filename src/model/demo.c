@@ -39,6 +39,7 @@
 #include "model/figures.h"
 #include "model/org.h"
 #include "model/post.h"
+#include "model/tx.h"
 
 static const char SQL_IS_LOADED[] = "SELECT count(*) FROM app_meta WHERE key = 'demo_loaded'";
 static const char SQL_MARK[] =
@@ -623,50 +624,38 @@ static db_status load_posts(db *d, buf *err)
     return DB_OK;
 }
 
+/* The whole demo in one write: DB_DONE when it is already loaded. */
+static db_status load_body(tx *t, void *ctx)
+{
+    buf *err = ctx;
+    db *d = t->d;
+    int64_t n = 0;
+    buf_reset(err); /* a retry starts clean */
+    db_status st = db_scalar_int(d, SQL_IS_LOADED, &n);
+    if (st != DB_OK)
+        return st;
+    if (n > 0)
+        return DB_DONE;
+    if ((st = load_orgs(d, err)) != DB_OK || (st = load_clusters(d, err)) != DB_OK ||
+        (st = demo_load_events(d, err)) != DB_OK || (st = load_posts(d, err)) != DB_OK)
+        return st;
+    return db_do(d, SQL_MARK, DB_ARGS(DBI(time_now())));
+}
+
 db_status demo_load(db *d, int *loaded, buf *err)
 {
     *loaded = 0;
-    int64_t n = 0;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto fail;
-    st = db_scalar_int(d, SQL_IS_LOADED, &n);
-    if (st != DB_OK)
-        goto fail;
-    if (n > 0) {
-        db_rollback(d);
-        return DB_OK;
+    /* org_put writes each entry's audit row; the versions go up once */
+    tx t = TX_INIT(0, NULL, NULL, NULL, 0);
+    t.bump = TX_DIRECTORY | TX_FIGURES;
+    db_status st = tx_write(d, &t, load_body, err);
+    if (st == DB_DONE)
+        return DB_OK; /* loaded before */
+    if (st != DB_OK) {
+        if (err->len == 0)
+            buf_printf(err, "%s", db_errmsg(d));
+        return st;
     }
-    st = load_orgs(d, err);
-    if (st != DB_OK)
-        goto fail;
-    st = load_clusters(d, err);
-    if (st != DB_OK)
-        goto fail;
-    st = demo_load_events(d, err);
-    if (st != DB_OK)
-        goto fail;
-    st = load_posts(d, err);
-    if (st != DB_OK)
-        goto fail;
-    db_stmt *s = db_prepare(d, SQL_MARK);
-    if (!s) {
-        st = DB_ERR;
-        goto fail;
-    }
-    db_bind_int(s, 1, time_now());
-    st = db_step(s);
-    db_reset(s);
-    if (st != DB_DONE)
-        goto fail;
-    st = db_commit(d);
-    if (st != DB_OK)
-        goto fail;
     *loaded = 1;
     return DB_OK;
-fail:
-    if (err->len == 0)
-        buf_printf(err, "%s", db_errmsg(d));
-    db_rollback(d);
-    return st == DB_OK ? DB_ERR : st;
 }

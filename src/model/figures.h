@@ -103,14 +103,15 @@ typedef struct figures_put_result {
     char old_source[24];
 } figures_put_result;
 
-/* The writer behind figures_put, for callers that hold their own write
- * transaction (figures_import writes 100,000 rows in one). The same checks
+/* The writer behind figures_put, for a tx_write body that writes many
+ * (figures_import writes 100,000 rows in one, the demo data its own). The same checks
  * (DB_CONSTRAINT with errs, nothing written; errs may be NULL), DB_DONE
  * when org_id does not exist. When anything differs from the stored row
  * it writes the row (clearing verification), an audit row (figure_create
  * or figure_update, entity 'figure', with the fields changed and who had
- * entered the replaced values) and bumps figures_version; an identical
- * row writes nothing and keeps its verification. res is filled on
+ * entered the replaced values); the caller's tx_write bumps figures_version
+ * (t.bump holds TX_FIGURES when a row was written). An identical row
+ * writes nothing and keeps its verification. res is filled on
  * success. Employees and amounts of -1 mean "not given". */
 db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency, int64_t employees,
                          int64_t revenue, int64_t exports, int64_t rnd, const char *source,

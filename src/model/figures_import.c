@@ -33,6 +33,7 @@
 #include "model/import.h"
 #include "model/org.h"
 #include "model/rights.h"
+#include "model/tx.h"
 
 enum {
     COL_PIB,
@@ -540,14 +541,36 @@ static void put_record(buf *out, const csv_cell *cells, size_t n)
     buf_puts(out, "\r\n");
 }
 
-db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
-                         bool dry_run, int64_t actor_id, const char *ip, const principal *by,
-                         lang_id lang, figures_import_report *rep)
+/* figures_import's inputs and what its body leaves behind. */
+typedef struct import_run {
+    arena *a;
+    const char *csv;
+    size_t n;
+    int64_t cluster_id;
+    bool dry_run;
+    lang_id lang;
+    const principal *by;
+    figures_import_report *rep;
+    importer im;
+    buf norm; /* the normalised copy, moved to the arena at the end */
+} import_run;
+
+/* Reads the whole file and writes its rows, from the start each time it
+ * runs (a retry forgets what the last attempt read). DB_OK to commit;
+ * DB_DONE to roll back without a failure (a dry run, or problems, which
+ * are in the report). */
+static db_status import_body(tx *t, void *ctx)
 {
-    assert(d && a && rep && (csv || n == 0));
+    import_run *c = ctx;
+    figures_import_report *rep = c->rep;
+    arena *a = c->a;
+    buf_free(&rep->preview);
     memset(rep, 0, sizeof *rep);
-    importer im = {.d = d, .a = a, .rep = rep, .lang = lang, .by = by, .last_first = -1};
-    im.probs.a = a;
+    c->im =
+        (importer){.d = t->d, .a = a, .rep = rep, .lang = c->lang, .by = c->by, .last_first = -1};
+    importer *im = &c->im;
+    im->probs.a = a;
+    buf_reset(&c->norm);
     arena scratch = ARENA_INIT; /* one record's cells, freed per record */
     pair_set pairs = {NULL, 0};
     import_reader r;
@@ -558,81 +581,94 @@ db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t clu
     size_t n_cols;
     char today[11];
     db_status st = DB_OK;
-    bool in_tx = false;
-    buf norm = BUF_INIT; /* the normalised copy, moved to the arena at the end */
 
     local_today(today);
-    if (!import_open(&r, a, csv, n, lang, &im.probs))
+    if (!import_open(&r, a, c->csv, c->n, c->lang, &im->probs))
         goto done;
     rep->from_xlsx = r.format == IMPORT_XLSX;
     buf det = BUF_INIT;
-    import_detected(&det, lang, &r);
+    import_detected(&det, c->lang, &r);
     if (!buf_failed(&det))
         rep->detected = arena_strdup(a, buf_str(&det));
     buf_free(&det);
-    int rc = import_next(&r, &scratch, &cells, &n_cells, &line, lang, &im.probs);
+    int rc = import_next(&r, &scratch, &cells, &n_cells, &line, c->lang, &im->probs);
     if (rc <= 0) {
         if (rc == 0)
-            problem(&im, line, MSG_FIMP_EMPTY);
+            problem(im, line, MSG_FIMP_EMPTY);
         goto done;
     }
-    if (!read_header(&im, cells, n_cells, map, line))
+    if (!read_header(im, cells, n_cells, map, line))
         goto done;
-    put_record(&norm, cells, n_cells);
+    put_record(&c->norm, cells, n_cells);
     n_cols = n_cells;
     if (!pairs_init(&pairs, r.format == IMPORT_XLSX ? r.n_rows : r.lines)) {
         st = DB_NOMEM;
         goto done;
     }
-
-    if ((st = db_begin_write(d)) != DB_OK)
-        goto done;
-    in_tx = true;
     for (;;) {
         arena_free(&scratch); /* the previous record's text */
         import_scratch_freed(&r);
-        rc = import_next(&r, &scratch, &cells, &n_cells, &line, lang, &im.probs);
+        rc = import_next(&r, &scratch, &cells, &n_cells, &line, c->lang, &im->probs);
         if (rc <= 0)
             break;
         if (n_cells > n_cols && r.format == IMPORT_XLSX) {
             /* a sheet's row may stop at its last value, never go past
                the header */
-            problem(&im, line, MSG_FIMP_FIELD_COUNT, n_cols, n_cells);
+            problem(im, line, MSG_FIMP_FIELD_COUNT, n_cols, n_cells);
             continue;
         }
         if (n_cells != n_cols && r.format == IMPORT_CSV) {
-            problem(&im, line, MSG_FIMP_FIELD_COUNT, n_cols, n_cells);
+            problem(im, line, MSG_FIMP_FIELD_COUNT, n_cols, n_cells);
             continue;
         }
-        put_record(&norm, cells, n_cells);
-        st = import_row(&im, cells, n_cells, map, line, cluster_id, today, &pairs, actor_id, ip);
+        put_record(&c->norm, cells, n_cells);
+        st = import_row(im, cells, n_cells, map, line, c->cluster_id, today, &pairs, t->actor_id,
+                        t->ip);
         if (st != DB_OK)
             goto done;
-        if (im.oom || im.probs.oom)
+        if (im->oom || im->probs.oom)
             break;
     }
-    if (im.oom || im.probs.oom || buf_failed(&rep->preview) || buf_failed(&norm)) {
+    if (im->oom || im->probs.oom || buf_failed(&rep->preview) || buf_failed(&c->norm))
         st = DB_NOMEM;
-        goto done;
-    }
-    if (im.probs.n == 0 && !dry_run) {
-        st = db_commit(d);
-        in_tx = st != DB_OK;
-    }
 done:
-    if (in_tx)
-        db_rollback(d);
     arena_free(&scratch);
     mem_free(pairs.slots);
-    rep->problems = im.probs.items;
-    rep->n_problems = im.probs.n;
-    if (st == DB_OK && norm.len) {
-        if (buf_failed(&norm) || !(rep->normalized = arena_strndup(a, norm.data, norm.len)))
+    if (st == DB_OK && (im->probs.n || c->dry_run))
+        st = DB_DONE; /* nothing stored */
+    /* every row written through figures_put_tx changes the figures */
+    t->bump = st == DB_OK && rep->created + rep->updated > 0 ? TX_FIGURES : 0;
+    return st;
+}
+
+db_status figures_import(db *d, arena *a, const char *csv, size_t n, int64_t cluster_id,
+                         bool dry_run, int64_t actor_id, const char *ip, const principal *by,
+                         lang_id lang, figures_import_report *rep)
+{
+    assert(d && a && rep && (csv || n == 0));
+    memset(rep, 0, sizeof *rep);
+    import_run c = {.a = a,
+                    .csv = csv,
+                    .n = n,
+                    .cluster_id = cluster_id,
+                    .dry_run = dry_run,
+                    .lang = lang,
+                    .by = by,
+                    .rep = rep,
+                    .norm = BUF_INIT};
+    tx t = TX_INIT(actor_id, ip, NULL, NULL, 0); /* figures_put_tx writes each row's audit row */
+    db_status st = tx_write(d, &t, import_body, &c);
+    if (st == DB_DONE)
+        st = DB_OK;
+    rep->problems = c.im.probs.items;
+    rep->n_problems = c.im.probs.n;
+    if (st == DB_OK && c.norm.len) {
+        if (buf_failed(&c.norm) || !(rep->normalized = arena_strndup(a, c.norm.data, c.norm.len)))
             st = DB_NOMEM;
-        rep->normalized_len = norm.len;
+        rep->normalized_len = c.norm.len;
     }
-    buf_free(&norm);
-    if (st == DB_OK && (im.oom || im.probs.oom))
+    buf_free(&c.norm);
+    if (st == DB_OK && (c.im.oom || c.im.probs.oom))
         st = DB_NOMEM;
     if (st == DB_OK && rep->n_problems)
         st = DB_CONSTRAINT;

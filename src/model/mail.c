@@ -24,6 +24,7 @@
 #include "core/mem.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
+#include "model/tx.h"
 
 #define MAIL_TIMEOUT_S         30 /* whole SMTP transaction */
 #define MAIL_CONNECT_TIMEOUT_S 10
@@ -431,31 +432,25 @@ typedef struct due_msg {
     char *html, *headers; /* NULL when none */
 } due_msg;
 
-/* Records one outcome in its own transaction. error NULL means sent. */
+typedef struct outcome {
+    int64_t id;
+    const char *error; /* NULL: sent */
+} outcome;
+
+static db_status outcome_body(tx *t, void *ctx)
+{
+    const outcome *o = ctx;
+    return db_do(t->d, o->error ? SQL_FAILED : SQL_SENT,
+                 DB_ARGS(DBI(o->id), o->error ? DBT(o->error) : DBI(time_now())));
+}
+
+/* Records one outcome in its own transaction (the outbox's own state: no
+ * audit row, no version). error NULL means sent. */
 static db_status record_outcome(db *d, int64_t id, const char *error)
 {
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        return st;
-    db_stmt *s = db_prepare(d, error ? SQL_FAILED : SQL_SENT);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, id);
-    if (error)
-        db_bind_text(s, 2, error);
-    else
-        db_bind_int(s, 2, time_now());
-    st = db_step(s);
-    db_reset(s);
-    if (st != DB_DONE)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-    return st;
+    outcome o = {.id = id, .error = error};
+    tx t = TX_INIT(0, NULL, NULL, NULL, 0);
+    return tx_write(d, &t, outcome_body, &o);
 }
 
 /* Reads up to max due messages into arena copies. */

@@ -124,14 +124,6 @@ static db_status check_pair(db *d, int64_t cluster_id, int64_t org_id, const cha
     return DB_OK;
 }
 
-/* The audit row (entity 'org', the cluster) and the version bump that end
- * every write: members change both the directory's pages and the figures. */
-static db_status finish_write(db *d, int64_t actor_id, const char *ip, const char *action,
-                              int64_t cluster_id, const buf *detail)
-{
-    return tx_finish(d, actor_id, ip, action, "org", cluster_id, detail, TX_FIGURES | TX_DIRECTORY);
-}
-
 static const char SQL_MEMBER_INSERT[] =
     "INSERT INTO cluster_member(cluster_id, org_id, role, joined_on, created_at, created_by,"
     " updated_at, proposed_by, accepted_by, accepted_at)"
@@ -283,6 +275,76 @@ static const char SQL_PROPOSE[] =
     "INSERT INTO cluster_member_proposal(cluster_id, org_id, role, joined_on, proposed_by,"
     " proposed_at) VALUES ($1, $2, $3, $4, nullif($5, 0), $6)";
 
+typedef struct propose_ctx {
+    bool secretariat;
+    int64_t cluster_id, org_id;
+    const char *role, *joined_on, *base_url;
+    form_errors *errs;
+    size_t before;
+    membership_outcome out; /* out */
+    int64_t new_id;         /* out */
+} propose_ctx;
+
+/* Adds the membership at once when the proposer speaks for the
+ * organisation (the secretariat, or its representative), else records the
+ * proposal and mails the organisation's representatives; the audit row
+ * (entity 'org', the cluster) is cluster_member_add or membership_propose. */
+static db_status propose_body(tx *t, void *ctx)
+{
+    propose_ctx *c = ctx;
+    db *d = t->d;
+    form_errors *errs = c->errs;
+    int64_t cluster_id = c->cluster_id, org_id = c->org_id, actor = t->actor_id;
+    const char *role = c->role;
+    errs->n_items = c->before;
+    buf_reset(&t->detail);
+    c->out = MEMBERSHIP_PROPOSED;
+    c->new_id = 0;
+    db_status st = check_pair(d, cluster_id, org_id, c->joined_on, c->secretariat, false, errs);
+    if (st != DB_OK)
+        return st;
+    bool yes = false;
+    if (errs->n_items == c->before) {
+        if ((st = exists2(d, SQL_PENDING, cluster_id, org_id, &yes)) != DB_OK)
+            return st;
+        if (yes && !c->secretariat)
+            valid_add_error(errs, "org_id", FE_ALREADY_PROPOSED, 0, 0);
+    }
+    if (errs->n_items > c->before)
+        return DB_CONSTRAINT;
+    bool represents = false;
+    if (!c->secretariat && (st = exists2(d, SQL_REPRESENTS, actor, org_id, &represents)) != DB_OK)
+        return st;
+    if (c->secretariat || represents) {
+        /* the organisation's consent is the proposer's own: accepted at once */
+        c->out = MEMBERSHIP_ADDED;
+        if ((st = insert_member(d, cluster_id, org_id, role, c->joined_on, actor, actor,
+                                &c->new_id)) != DB_OK)
+            return st;
+        t->action = "cluster_member_add";
+        buf_printf(&t->detail, "{\"member\":%lld,\"org\":%lld,\"role\":", (long long)c->new_id,
+                   (long long)org_id);
+        json_put_string(&t->detail, role);
+        buf_putc(&t->detail, '}');
+        if (yes) /* a pending proposal of the same pair is settled by it */
+            st = settle_pending(d, cluster_id, org_id, actor, c->new_id);
+        return st;
+    }
+    if ((st = db_do(d, SQL_PROPOSE,
+                    DB_ARGS(DBI(cluster_id), DBI(org_id), DBT(role), DBT(c->joined_on), DBI(actor),
+                            DBI(time_now())))) != DB_OK)
+        return st;
+    c->new_id = db_last_id(d);
+    t->action = "membership_propose";
+    buf_printf(&t->detail, "{\"proposal\":%lld,\"org\":%lld,\"role\":", (long long)c->new_id,
+               (long long)org_id);
+    json_put_string(&t->detail, role);
+    buf_puts(&t->detail, ",\"joined_on\":");
+    json_put_string(&t->detail, c->joined_on);
+    buf_putc(&t->detail, '}');
+    return mail_representatives(d, cluster_id, org_id, role, c->joined_on, c->base_url);
+}
+
 db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int64_t org_id,
                              const char *role, const char *joined_on, const char *ip,
                              const char *base_url, form_errors *errs, membership_outcome *outcome,
@@ -293,9 +355,6 @@ db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int6
     if (!errs)
         errs = &local;
     size_t before = errs->n_items;
-    membership_outcome out = MEMBERSHIP_PROPOSED;
-    int64_t new_id = 0;
-    buf detail = BUF_INIT;
     char today[11];
     if (str_empty(role))
         role = "member";
@@ -311,79 +370,23 @@ db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int6
         valid_add_error(errs, "org_id", FE_SELF_MEMBER, 0, 0);
     if (errs->n_items > before)
         return DB_CONSTRAINT;
-    bool secretariat = is_secretariat(p);
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto done;
-    if ((st = check_pair(d, cluster_id, org_id, joined_on, secretariat, false, errs)) != DB_OK)
-        goto cleanup;
-    bool yes = false;
-    if (errs->n_items == before) {
-        if ((st = exists2(d, SQL_PENDING, cluster_id, org_id, &yes)) != DB_OK)
-            goto cleanup;
-        if (yes && !secretariat)
-            valid_add_error(errs, "org_id", FE_ALREADY_PROPOSED, 0, 0);
-    }
-    if (errs->n_items > before) {
-        st = DB_CONSTRAINT;
-        goto cleanup;
-    }
-    bool represents = false;
-    if (!secretariat &&
-        (st = exists2(d, SQL_REPRESENTS, p->person_id, org_id, &represents)) != DB_OK)
-        goto cleanup;
-    if (secretariat || represents) {
-        /* the organisation's consent is the proposer's own: accepted at once */
-        out = MEMBERSHIP_ADDED;
-        if ((st = insert_member(d, cluster_id, org_id, role, joined_on, p->person_id, p->person_id,
-                                &new_id)) != DB_OK)
-            goto cleanup;
-        buf_printf(&detail, "{\"member\":%lld,\"org\":%lld,\"role\":", (long long)new_id,
-                   (long long)org_id);
-        json_put_string(&detail, role);
-        buf_putc(&detail, '}');
-        st = finish_write(d, p->person_id, ip, "cluster_member_add", cluster_id, &detail);
-        if (st == DB_OK && yes) /* a pending proposal of the same pair is settled by it */
-            st = settle_pending(d, cluster_id, org_id, p->person_id, new_id);
-    } else {
-        db_stmt *s = db_prepare(d, SQL_PROPOSE);
-        if (!s) {
-            st = DB_ERR;
-            goto cleanup;
-        }
-        db_bind_int(s, 1, cluster_id);
-        db_bind_int(s, 2, org_id);
-        db_bind_text(s, 3, role);
-        db_bind_text(s, 4, joined_on);
-        db_bind_int(s, 5, p->person_id);
-        db_bind_int(s, 6, time_now());
-        if ((st = db_run(s)) != DB_OK)
-            goto cleanup;
-        new_id = db_last_id(d);
-        buf_printf(&detail, "{\"proposal\":%lld,\"org\":%lld,\"role\":", (long long)new_id,
-                   (long long)org_id);
-        json_put_string(&detail, role);
-        buf_puts(&detail, ",\"joined_on\":");
-        json_put_string(&detail, joined_on);
-        buf_putc(&detail, '}');
-        if ((st = finish_write(d, p->person_id, ip, "membership_propose", cluster_id, &detail)) !=
-            DB_OK)
-            goto cleanup;
-        st = mail_representatives(d, cluster_id, org_id, role, joined_on, base_url);
-    }
-    if (st != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
+    propose_ctx c = {.secretariat = is_secretariat(p),
+                     .cluster_id = cluster_id,
+                     .org_id = org_id,
+                     .role = role,
+                     .joined_on = joined_on,
+                     .base_url = base_url,
+                     .errs = errs,
+                     .before = before};
+    /* members change both the directory's pages and the figures */
+    tx t = TX_INIT(p->person_id, ip, NULL, "org", cluster_id); /* the body names the action */
+    t.bump = TX_FIGURES | TX_DIRECTORY;
+    db_status st = tx_write(d, &t, propose_body, &c);
     if (st == DB_OK) {
         if (outcome)
-            *outcome = out;
+            *outcome = c.out;
         if (id)
-            *id = new_id;
+            *id = c.new_id;
     }
     return st;
 }

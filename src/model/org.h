@@ -213,8 +213,8 @@ typedef struct org_put_result {
     const char *changed[ORG_N_FIELDS]; /* org_fields names, in field order */
 } org_put_result;
 
-/* The writer behind org_create and org_update, for callers that hold their
- * own write transaction (the importer writes 100,000 rows in one). Creates
+/* The writer behind org_create and org_update, for callers inside a write
+ * transaction of their own (the demo data's tx_write body). Creates
  * the entry when in->id is 0, else replaces entry in->id. Normalises a copy
  * first: text trimmed (descriptions CRLF -> LF), empty text = NULL, lists
  * trimmed, sorted and without duplicates, status NULL = unchanged (draft
@@ -222,9 +222,10 @@ typedef struct org_put_result {
  * when region is empty. Then validates (DB_CONSTRAINT with errs, nothing
  * written), and when anything changed writes the row, the classifications,
  * a revision (rev_action: "create", "update", "import", ...), the search
- * document, an audit row (org_create / org_update) and bumps
- * directory_version. DB_DONE when entry in->id does not exist. errs may be
- * NULL; res is filled on success. */
+ * document and an audit row (org_create / org_update); the caller's
+ * tx_write bumps directory_version (its t.bump holds TX_DIRECTORY). DB_DONE
+ * when entry in->id does not exist. errs may be NULL; res is filled on
+ * success. */
 db_status org_put(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
                   const char *ip, form_errors *errs, org_put_result *res);
 /* The facet counts of the entries a bulk writer created, added up in

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/org.h"
+#include "model/tx.h"
 
 /* The index of each of org_fields[] (org.c). */
 enum {
@@ -109,9 +110,10 @@ db_status org_district_region(db *d, arena *a, const char *district, const char 
 
 /* org_write.c's one writer for the other org files (org_proposal.c):
  * org_put with the revision and audit actions named (audit_action NULL:
- * org_create / org_update), in the caller's write transaction. */
-db_status org_put_tx(db *d, const org_rec *in, const char *rev_action, const char *audit_action,
-                     int64_t actor_id, const char *ip, form_errors *errs, org_put_result *res);
+ * org_create / org_update), inside the caller's tx_write body t (actor,
+ * ip); a write adds TX_DIRECTORY to t->bump. */
+db_status org_put_tx(tx *t, const org_rec *in, const char *rev_action, const char *audit_action,
+                     form_errors *errs, org_put_result *res);
 
 /* --- stored facet counts (org_facet.c) --- */
 

@@ -110,6 +110,35 @@ db_status org_proposal_clusters(db *d, arena *a, int64_t person_id, org_rec **it
     return db_collect(s, a, (void **)items, n, sizeof **items, cluster_row, NULL);
 }
 
+typedef struct propose_ctx {
+    const org_rec *in;
+    int64_t cluster_id;
+    const char *joined_on;
+    form_errors *errs;
+    size_t before, at_tx; /* errs->n_items on entry and when the write began */
+    int64_t id;           /* out: the new entry */
+} propose_ctx;
+
+static db_status propose_body(tx *t, void *ctx)
+{
+    propose_ctx *c = ctx;
+    c->errs->n_items = c->at_tx;
+    org_rec r = *c->in;
+    r.id = 0;
+    r.status = "draft"; /* public once the secretariat accepts it */
+    org_put_result res;
+    /* validated with the entry's own rules, so every error shows at once */
+    db_status st = org_put_tx(t, &r, "create", "org_propose", c->errs, &res);
+    if (st != DB_OK)
+        return st;
+    if (c->errs->n_items > c->before)
+        return DB_CONSTRAINT;
+    c->id = res.id;
+    return db_do(t->d, SQL_INSERT,
+                 DB_ARGS(DBI(res.id), DBI(t->actor_id), DBI(time_now()), DBI(c->cluster_id),
+                         c->cluster_id ? DBT(c->joined_on) : DBNULL));
+}
+
 db_status org_propose(db *d, const principal *p, const org_rec *in, int64_t cluster_id,
                       const char *joined_on, const char *ip, form_errors *errs, int64_t *id)
 {
@@ -141,30 +170,15 @@ db_status org_propose(db *d, const principal *p, const org_rec *in, int64_t clus
     if (in->kind && n)
         add_error(errs, "kind", FE_SECRETARIAT_ONLY, 0);
 
-    org_rec c = *in;
-    c.id = 0;
-    c.status = "draft"; /* public once the secretariat accepts it */
-    org_put_result res;
-    if ((st = db_begin_write(d)) != DB_OK)
-        return st;
-    /* validated with the entry's own rules, so every error shows at once */
-    if ((st = org_put_tx(d, &c, "create", "org_propose", p->person_id, ip, errs, &res)) != DB_OK)
-        goto cleanup;
-    if (errs->n_items > before) {
-        st = DB_CONSTRAINT;
-        goto cleanup;
-    }
-    if ((st = db_do(d, SQL_INSERT,
-                    DB_ARGS(DBI(res.id), DBI(p->person_id), DBI(time_now()), DBI(cluster_id),
-                            cluster_id ? DBT(joined_on) : DBNULL))) != DB_OK)
-        goto cleanup;
-    if ((st = db_commit(d)) == DB_OK)
-        *id = res.id;
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-    if (st == DB_OK && errs->n_items > before)
-        st = DB_CONSTRAINT;
+    propose_ctx c = {.in = in,
+                     .cluster_id = cluster_id,
+                     .joined_on = joined_on,
+                     .errs = errs,
+                     .before = before,
+                     .at_tx = errs->n_items};
+    tx t = TX_INIT(p->person_id, ip, NULL, "org", 0); /* org_put_tx writes the audit row */
+    if ((st = tx_write(d, &t, propose_body, &c)) == DB_OK)
+        *id = c.id;
     return st;
 }
 
@@ -267,6 +281,72 @@ static db_status mail_decision(db *d, arena *a, const org_proposal *pr, bool acc
     return st;
 }
 
+typedef struct decide_ctx {
+    bool accept;
+    const char *reason;
+    lang_id lang;
+    form_errors *errs;
+    size_t errs_before;
+} decide_ctx;
+
+/* Accepting publishes through org_put_tx (its audit row is
+ * org_proposal_accept); declining writes the audit row
+ * org_proposal_decline through t. */
+static db_status decide_body(tx *t, void *ctx)
+{
+    decide_ctx *c = ctx;
+    db *d = t->d;
+    int64_t org_id = t->entity_id;
+    bool accept = c->accept;
+    form_errors *errs = c->errs;
+    errs->n_items = c->errs_before;
+    t->action = NULL;
+    arena a = ARENA_INIT;
+    org_proposal pr;
+    bool found = false;
+    int64_t now = time_now();
+    db_status st;
+    if ((st = org_proposal_get(d, &a, org_id, &pr, &found)) != DB_OK)
+        goto cleanup;
+    if (!found || strcmp(pr.state, "proposed") != 0) {
+        st = DB_DONE;
+        goto cleanup;
+    }
+    if ((st = db_do(d, SQL_DECIDE,
+                    DB_ARGS(DBI(org_id), DBT(accept ? "accepted" : "declined"),
+                            accept ? DBNULL : DBT(c->reason), DBI(t->actor_id), DBI(now)))) !=
+        DB_OK)
+        goto cleanup;
+    if (accept) {
+        org_rec o;
+        bool there = false;
+        org_put_result res;
+        if ((st = org_get(d, &a, NULL, org_id, &o, &there)) != DB_OK)
+            goto cleanup;
+        if (!there) {
+            st = DB_DONE;
+            goto cleanup;
+        }
+        o.status = "published";
+        if ((st = org_put_tx(t, &o, "publish", "org_proposal_accept", errs, &res)) != DB_OK)
+            goto cleanup; /* a PIB taken since: DB_CONSTRAINT with errs */
+        if (pr.cluster_id &&
+            (st = db_do(d, SQL_MEMBERSHIP,
+                        DB_ARGS(DBI(pr.cluster_id), DBI(org_id), DBT(pr.joined_on),
+                                pr.proposed_by ? DBI(pr.proposed_by) : DBNULL, DBI(now)))) != DB_OK)
+            goto cleanup;
+    } else {
+        /* the reason goes to the proposer, not into the audit log (ids only) */
+        t->action = "org_proposal_decline";
+        buf_reset(&t->detail);
+        buf_printf(&t->detail, "{\"proposed_by\":%lld}", (long long)pr.proposed_by);
+    }
+    st = mail_decision(d, &a, &pr, accept, c->reason, c->lang);
+cleanup:
+    arena_free(&a);
+    return st;
+}
+
 db_status org_proposal_decide(db *d, const principal *p, int64_t org_id, bool accept,
                               const char *reason, lang_id lang, const char *ip, form_errors *errs)
 {
@@ -288,62 +368,11 @@ db_status org_proposal_decide(db *d, const principal *p, int64_t org_id, bool ac
         add_error(errs, "reason", FE_TOO_LONG, 500);
         return DB_CONSTRAINT;
     }
-    arena a = ARENA_INIT;
-    buf detail = BUF_INIT;
-    org_proposal pr;
-    bool found = false;
-    int64_t now = time_now();
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto done;
-    if ((st = org_proposal_get(d, &a, org_id, &pr, &found)) != DB_OK)
-        goto cleanup;
-    if (!found || strcmp(pr.state, "proposed") != 0) {
-        st = DB_DONE;
-        goto cleanup;
-    }
-    if ((st = db_do(d, SQL_DECIDE,
-                    DB_ARGS(DBI(org_id), DBT(accept ? "accepted" : "declined"),
-                            accept ? DBNULL : DBT(reason), DBI(p->person_id), DBI(now)))) != DB_OK)
-        goto cleanup;
-    if (accept) {
-        org_rec o;
-        bool there = false;
-        org_put_result res;
-        if ((st = org_get(d, &a, NULL, org_id, &o, &there)) != DB_OK)
-            goto cleanup;
-        if (!there) {
-            st = DB_DONE;
-            goto cleanup;
-        }
-        o.status = "published";
-        if ((st = org_put_tx(d, &o, "publish", "org_proposal_accept", p->person_id, ip, errs,
-                             &res)) != DB_OK)
-            goto cleanup; /* a PIB taken since: DB_CONSTRAINT with errs */
-        if (pr.cluster_id &&
-            (st = db_do(d, SQL_MEMBERSHIP,
-                        DB_ARGS(DBI(pr.cluster_id), DBI(org_id), DBT(pr.joined_on),
-                                pr.proposed_by ? DBI(pr.proposed_by) : DBNULL, DBI(now)))) != DB_OK)
-            goto cleanup;
-    } else {
-        /* the reason goes to the proposer, not into the audit log (ids only) */
-        buf_printf(&detail, "{\"proposed_by\":%lld}", (long long)pr.proposed_by);
-        if (buf_failed(&detail)) {
-            st = DB_NOMEM;
-            goto cleanup;
-        }
-        if ((st = audit_add(d, p->person_id, ip, "org_proposal_decline", "org", org_id,
-                            buf_str(&detail))) != DB_OK)
-            goto cleanup;
-    }
-    if ((st = mail_decision(d, &a, &pr, accept, reason, lang)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-done:
-    buf_free(&detail);
-    arena_free(&a);
-    return st;
+    decide_ctx c = {.accept = accept,
+                    .reason = reason,
+                    .lang = lang,
+                    .errs = errs,
+                    .errs_before = errs->n_items};
+    tx t = TX_INIT(p->person_id, ip, NULL, "org", org_id);
+    return tx_write(d, &t, decide_body, &c);
 }

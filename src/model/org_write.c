@@ -1,9 +1,10 @@
 /* org_write.c: every write to the directory (see org.h): the one writer
  * put_tx behind org_put, org_put_bulk, org_create, org_update, status
  * changes and restores (normalise, validate, row, classifications, stored
- * facet counts through org_facet.c, revision, search document, audit row
- * and directory_version, in the caller's transaction), deletion and logos
- * (the checks are in image.c). Shared with the other org files through
+ * facet counts through org_facet.c, revision, search document and audit
+ * row, in the caller's transaction; the caller's tx_write bumps
+ * directory_version), deletion and logos (the checks are in image.c), each
+ * a body run through tx_write (tx.h). Shared with the other org files through
  * org_internal.h. */
 #include <assert.h>
 #include <jansson.h>
@@ -259,13 +260,6 @@ static db_status add_revision(db *d, int64_t id, int64_t now, int64_t actor_id, 
     return db_run(s);
 }
 
-/* The directory changed: tx_bump, the one place that bumps a version. */
-static db_status bump_version(db *d, int64_t now)
-{
-    (void)now;
-    return tx_bump(d, TX_DIRECTORY);
-}
-
 static void put_word(buf *b, const char *s)
 {
     if (empty(s))
@@ -371,10 +365,11 @@ static db_status proposal_kept(db *d, const org_rec *old, const org_rec *n,
 
 /* The one writer (see org_put). audit_action NULL means org_create or
  * org_update; recreate lets a restore bring back a deleted entry under
- * its old id. */
+ * its old id. A write adds TX_DIRECTORY to *bump (for the caller's
+ * tx_write); bump is NULL for a bulk writer, which counts in bulk. */
 static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const char *audit_action,
-                        bool recreate, org_facet_acc *bulk, int64_t actor_id, const char *ip,
-                        form_errors *errs, org_put_result *res)
+                        bool recreate, org_facet_acc *bulk, unsigned *bump, int64_t actor_id,
+                        const char *ip, form_errors *errs, org_put_result *res)
 {
     assert(d && in && rev_action && res);
     assert(db_in_tx(d));
@@ -459,8 +454,8 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
     st = audit_add(d, actor_id, ip, audit_action, "org", res->id, buf_str(&detail));
     if (st == DB_OK && bulk)
         bulk->writes++; /* org_facets_add bumps the version once for all */
-    else if (st == DB_OK)
-        st = bump_version(d, now);
+    else if (st == DB_OK && bump)
+        *bump |= TX_DIRECTORY;
 cleanup:
     arena_free(&a);
     buf_free(&snap);
@@ -471,40 +466,61 @@ cleanup:
 db_status org_put(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
                   const char *ip, form_errors *errs, org_put_result *res)
 {
-    return put_tx(d, in, rev_action, NULL, false, NULL, actor_id, ip, errs, res);
+    return put_tx(d, in, rev_action, NULL, false, NULL, NULL, actor_id, ip, errs, res);
 }
 
-db_status org_put_tx(db *d, const org_rec *in, const char *rev_action, const char *audit_action,
-                     int64_t actor_id, const char *ip, form_errors *errs, org_put_result *res)
+db_status org_put_tx(tx *t, const org_rec *in, const char *rev_action, const char *audit_action,
+                     form_errors *errs, org_put_result *res)
 {
-    return put_tx(d, in, rev_action, audit_action, false, NULL, actor_id, ip, errs, res);
+    return put_tx(t->d, in, rev_action, audit_action, false, NULL, &t->bump, t->actor_id, t->ip,
+                  errs, res);
 }
 
 db_status org_put_bulk(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
                        org_facet_acc *acc, form_errors *errs, org_put_result *res)
 {
     assert(acc && acc->a);
-    return put_tx(d, in, rev_action, NULL, false, acc, actor_id, NULL, errs, res);
+    return put_tx(d, in, rev_action, NULL, false, acc, NULL, actor_id, NULL, errs, res);
+}
+
+/* What the bodies below are given: the input, and where the answer goes
+ * (overwritten, never appended to, so a retry starts clean). */
+typedef struct put_ctx {
+    const org_rec *in;
+    int64_t id;
+    const char *status, *rev_action;
+    bool may_classify;
+    form_errors *errs;
+    size_t errs_before;
+    int64_t rev;
+    org_put_result res;
+} put_ctx;
+
+static form_errors *errs_reset(put_ctx *c)
+{
+    if (c->errs)
+        c->errs->n_items = c->errs_before;
+    return c->errs;
+}
+
+static db_status create_body(tx *t, void *ctx)
+{
+    put_ctx *c = ctx;
+    org_rec r = *c->in;
+    r.id = 0;
+    return put_tx(t->d, &r, "create", NULL, false, NULL, &t->bump, t->actor_id, t->ip,
+                  errs_reset(c), &c->res);
 }
 
 db_status org_create(db *d, const org_rec *in, int64_t actor_id, const char *ip, form_errors *errs,
                      int64_t *id)
 {
     assert(d && in);
-    org_rec c = *in;
-    org_put_result res;
-    c.id = 0;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        return st;
-    if ((st = put_tx(d, &c, "create", NULL, false, NULL, actor_id, ip, errs, &res)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
+    put_ctx c = {.in = in, .errs = errs, .errs_before = errs ? errs->n_items : 0};
+    tx t = TX_INIT(actor_id, ip, NULL, "org", 0); /* put_tx writes the audit row */
+    db_status st = tx_write(d, &t, create_body, &c);
     if (st == DB_OK && id)
-        *id = res.id;
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
+        *id = c.res.id;
     return st;
 }
 
@@ -545,22 +561,44 @@ db_status org_update(db *d, const org_rec *in, int64_t actor_id, const char *ip,
     return org_update_as(d, in, true, actor_id, ip, errs);
 }
 
+static db_status update_body(tx *t, void *ctx)
+{
+    put_ctx *c = ctx;
+    form_errors *errs = errs_reset(c);
+    db_status st;
+    if (!c->may_classify && (st = kind_kept(t->d, c->in->id, c->in->kind, errs)) != DB_OK)
+        return st;
+    return put_tx(t->d, c->in, "update", NULL, false, NULL, &t->bump, t->actor_id, t->ip, errs,
+                  &c->res);
+}
+
 db_status org_update_as(db *d, const org_rec *in, bool may_classify, int64_t actor_id,
                         const char *ip, form_errors *errs)
 {
     assert(d && in && in->id > 0);
-    org_put_result res;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        return st;
-    if (!may_classify && (st = kind_kept(d, in->id, in->kind, errs)) != DB_OK)
-        goto cleanup;
-    if ((st = put_tx(d, in, "update", NULL, false, NULL, actor_id, ip, errs, &res)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
+    put_ctx c = {.in = in,
+                 .may_classify = may_classify,
+                 .errs = errs,
+                 .errs_before = errs ? errs->n_items : 0};
+    tx t = TX_INIT(actor_id, ip, NULL, "org", in->id);
+    return tx_write(d, &t, update_body, &c);
+}
+
+static db_status status_body(tx *t, void *ctx)
+{
+    put_ctx *c = ctx;
+    arena a = ARENA_INIT;
+    org_rec r;
+    bool found;
+    db_status st = org_get(t->d, &a, NULL, c->id, &r, &found);
+    if (st == DB_OK && !found)
+        st = DB_DONE;
+    if (st == DB_OK) {
+        r.status = c->status;
+        st = put_tx(t->d, &r, c->rev_action, "org_status", false, NULL, &t->bump, t->actor_id,
+                    t->ip, NULL, &c->res);
+    }
+    arena_free(&a);
     return st;
 }
 
@@ -575,40 +613,21 @@ db_status org_set_status(db *d, int64_t id, const char *status, int64_t actor_id
             rev_action = actions[i].rev_action;
     if (!rev_action)
         return DB_CONSTRAINT;
-    arena a = ARENA_INIT;
-    org_rec r;
-    org_put_result res;
-    bool found;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
-    if ((st = org_get(d, &a, NULL, id, &r, &found)) != DB_OK)
-        goto cleanup;
-    if (!found) {
-        st = DB_DONE;
-        goto cleanup;
-    }
-    r.status = status;
-    if ((st = put_tx(d, &r, rev_action, "org_status", false, NULL, actor_id, ip, NULL, &res)) !=
-        DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-    arena_free(&a);
-    return st;
+    put_ctx c = {.id = id, .status = status, .rev_action = rev_action};
+    tx t = TX_INIT(actor_id, ip, NULL, "org", id);
+    return tx_write(d, &t, status_body, &c);
 }
 
 static const char SQL_EXISTS[] = "SELECT 1 FROM org WHERE id = $1";
 static const char SQL_DELETE[] = "DELETE FROM org WHERE id = $1";
 
-db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip)
+static db_status delete_body(tx *t, void *ctx)
 {
+    (void)ctx;
+    db *d = t->d;
+    int64_t id = t->entity_id;
     arena a = ARENA_INIT;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        return st;
+    db_status st;
     db_stmt *s = db_prepare(d, SQL_EXISTS);
     if (!s) {
         st = DB_ERR;
@@ -633,18 +652,17 @@ db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip)
         goto cleanup;
     if ((st = org_facet_apply(d, id, &before, &none)) != DB_OK)
         goto cleanup;
-    if ((st = search_delete(d, "org", id)) != DB_OK)
-        goto cleanup;
-    if ((st = audit_add(d, actor_id, ip, "org_delete", "org", id, NULL)) != DB_OK)
-        goto cleanup;
-    if ((st = bump_version(d, time_now())) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
+    st = search_delete(d, "org", id);
 cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
     arena_free(&a);
     return st;
+}
+
+db_status org_delete(db *d, int64_t id, int64_t actor_id, const char *ip)
+{
+    tx t = TX_INIT(actor_id, ip, "org_delete", "org", id);
+    t.bump = TX_DIRECTORY;
+    return tx_write(d, &t, delete_body, NULL);
 }
 
 /* --- logos (the checks are in image.c) ------------------------------------------------------ */
@@ -657,6 +675,35 @@ static const char SQL_LOGO_PUT[] =
     " uploaded_by = excluded.uploaded_by";
 static const char SQL_LOGO_DELETE[] = "DELETE FROM org_logo WHERE org_id = $1";
 static const char SQL_LOGO_GET[] = "SELECT content_type, data, sha FROM org_logo WHERE org_id = $1";
+
+typedef struct logo_ctx {
+    const void *data;
+    size_t n; /* 0: remove the logo */
+    const char *type, *sha;
+} logo_ctx;
+
+static db_status logo_body(tx *t, void *ctx)
+{
+    const logo_ctx *c = ctx;
+    int64_t now = time_now();
+    db_status st = db_do(t->d, SQL_TOUCH, DB_ARGS(DBI(t->entity_id), DBI(now), DBI(t->actor_id)));
+    if (st != DB_OK)
+        return st;
+    if (db_changes(t->d) == 0)
+        return DB_DONE; /* no such entry */
+    if (c->n == 0)
+        return db_do(t->d, SQL_LOGO_DELETE, DB_ARGS(DBI(t->entity_id)));
+    db_stmt *s = db_prepare(t->d, SQL_LOGO_PUT); /* a blob: no db_val for it */
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, t->entity_id);
+    db_bind_text(s, 2, c->type);
+    db_bind_blob(s, 3, c->data, c->n);
+    db_bind_text(s, 4, c->sha);
+    db_bind_int(s, 5, now);
+    db_bind_int(s, 6, t->actor_id);
+    return db_run(s);
+}
 
 db_status org_set_logo(db *d, int64_t id, const void *data, size_t n, int64_t actor_id,
                        const char *ip, int *why)
@@ -676,48 +723,11 @@ db_status org_set_logo(db *d, int64_t id, const void *data, size_t n, int64_t ac
         crypto_hash_sha256(h, data, n);
         sodium_bin2hex(sha, sizeof sha, h, sizeof h);
     }
-    int64_t now = time_now();
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        return st;
-    db_stmt *s = db_prepare(d, SQL_TOUCH);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, id);
-    db_bind_int(s, 2, now);
-    db_bind_int(s, 3, actor_id);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    if (db_changes(d) == 0) {
-        st = DB_DONE; /* no such entry */
-        goto cleanup;
-    }
-    if (!(s = db_prepare(d, n > 0 ? SQL_LOGO_PUT : SQL_LOGO_DELETE))) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_int(s, 1, id);
-    if (n > 0) {
-        db_bind_text(s, 2, type);
-        db_bind_blob(s, 3, data, n);
-        db_bind_text(s, 4, sha);
-        db_bind_int(s, 5, now);
-        db_bind_int(s, 6, actor_id);
-    }
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    if ((st = audit_add(d, actor_id, ip, "org_logo", "org", id, "{\"fields\":[\"logo\"]}")) !=
-        DB_OK)
-        goto cleanup;
-    if ((st = bump_version(d, now)) != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
-cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
-    return st;
+    logo_ctx c = {.data = data, .n = n, .type = type, .sha = sha};
+    tx t = TX_INIT(actor_id, ip, "org_logo", "org", id);
+    t.bump = TX_DIRECTORY;
+    buf_puts(&t.detail, "{\"fields\":[\"logo\"]}");
+    return tx_write(d, &t, logo_body, &c);
 }
 
 db_status org_get_logo(db *d, arena *a, int64_t id, const char **content_type, const void **data,
@@ -763,17 +773,17 @@ db_status org_restore(db *d, int64_t org_id, int64_t rev, int64_t actor_id, cons
     return org_restore_as(d, org_id, rev, true, actor_id, ip, errs);
 }
 
-db_status org_restore_as(db *d, int64_t org_id, int64_t rev, bool may_classify, int64_t actor_id,
-                         const char *ip, form_errors *errs)
+static db_status restore_body(tx *t, void *ctx)
 {
+    put_ctx *c = ctx;
+    db *d = t->d;
+    int64_t org_id = c->id, rev = c->rev;
+    form_errors *errs = errs_reset(c);
     arena a = ARENA_INIT;
     buf why = BUF_INIT;
     json_t *j = NULL;
     org_rec r;
-    org_put_result res;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        goto cleanup;
+    db_status st;
     db_stmt *s = db_prepare(d, SQL_SNAPSHOT);
     if (!s) {
         st = DB_ERR;
@@ -797,20 +807,28 @@ db_status org_restore_as(db *d, int64_t org_id, int64_t rev, bool may_classify, 
     }
     r.id = org_id;
     /* an old revision may carry another kind: that is the secretariat's */
-    if (!may_classify && (st = kind_kept(d, org_id, r.kind, errs)) != DB_OK)
+    if (!c->may_classify && (st = kind_kept(d, org_id, r.kind, errs)) != DB_OK)
         goto cleanup;
     /* Validated as an update: slugs and PIBs may have been taken since. */
-    if ((st = put_tx(d, &r, "restore", "org_restore", true, NULL, actor_id, ip, errs, &res)) !=
-        DB_OK)
-        goto cleanup;
-    st = db_commit(d);
+    st = put_tx(d, &r, "restore", "org_restore", true, NULL, &t->bump, t->actor_id, t->ip, errs,
+                &c->res);
 cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
     json_decref(j);
     buf_free(&why);
     arena_free(&a);
     return st;
+}
+
+db_status org_restore_as(db *d, int64_t org_id, int64_t rev, bool may_classify, int64_t actor_id,
+                         const char *ip, form_errors *errs)
+{
+    put_ctx c = {.id = org_id,
+                 .rev = rev,
+                 .may_classify = may_classify,
+                 .errs = errs,
+                 .errs_before = errs ? errs->n_items : 0};
+    tx t = TX_INIT(actor_id, ip, NULL, "org", org_id);
+    return tx_write(d, &t, restore_body, &c);
 }
 
 /* --- sort keys of rows written without them ---------------------------------------------- */
@@ -836,6 +854,40 @@ static void keyless_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     k->name_en = db_col_dup(a, s, 2, oom);
 }
 
+/* One batch of up to 500 rows; *ctx (size_t) gets how many. */
+static db_status keys_body(tx *t, void *ctx)
+{
+    db *d = t->d;
+    arena a = ARENA_INIT;
+    keyless *rows = NULL;
+    size_t n = 0;
+    db_status st = DB_OK;
+    db_stmt *s = db_prepare(d, SQL_KEYLESS);
+    if (!s)
+        st = DB_ERR;
+    if (st == DB_OK)
+        st = db_collect(s, &a, (void **)&rows, &n, sizeof *rows, keyless_row, NULL);
+    for (size_t i = 0; st == DB_OK && i < n; i++) {
+        buf keys[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
+        const char *name = rows[i].name ? rows[i].name : "";
+        if (!name_keys(name, rows[i].name_en, keys))
+            st = DB_NOMEM;
+        else if (!(s = db_prepare(d, SQL_SET_KEYS)))
+            st = DB_ERR;
+        if (st == DB_OK) {
+            db_bind_int(s, 1, rows[i].id);
+            for (int k = 0; k < 3; k++)
+                db_bind_blob(s, 2 + k, keys[k].data ? keys[k].data : "", keys[k].len);
+            st = db_run(s);
+        }
+        for (int k = 0; k < 3; k++)
+            buf_free(&keys[k]);
+    }
+    arena_free(&a);
+    *(size_t *)ctx = st == DB_OK ? n : 0;
+    return st;
+}
+
 db_status org_fill_sort_keys(db *d, int64_t *filled)
 {
     assert(d && filled);
@@ -847,36 +899,9 @@ db_status org_fill_sort_keys(db *d, int64_t *filled)
     if (first != DB_OK || !any)
         return first;
     for (;;) {
-        arena a = ARENA_INIT;
-        keyless *rows = NULL;
         size_t n = 0;
-        db_status st = db_begin_write(d);
-        db_stmt *s = st == DB_OK ? db_prepare(d, SQL_KEYLESS) : NULL;
-        if (st == DB_OK && !s)
-            st = DB_ERR;
-        if (st == DB_OK)
-            st = db_collect(s, &a, (void **)&rows, &n, sizeof *rows, keyless_row, NULL);
-        for (size_t i = 0; st == DB_OK && i < n; i++) {
-            buf keys[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
-            const char *name = rows[i].name ? rows[i].name : "";
-            if (!name_keys(name, rows[i].name_en, keys))
-                st = DB_NOMEM;
-            else if (!(s = db_prepare(d, SQL_SET_KEYS)))
-                st = DB_ERR;
-            if (st == DB_OK) {
-                db_bind_int(s, 1, rows[i].id);
-                for (int k = 0; k < 3; k++)
-                    db_bind_blob(s, 2 + k, keys[k].data ? keys[k].data : "", keys[k].len);
-                st = db_run(s);
-            }
-            for (int k = 0; k < 3; k++)
-                buf_free(&keys[k]);
-        }
-        if (st == DB_OK)
-            st = db_commit(d);
-        else
-            db_rollback(d);
-        arena_free(&a);
+        tx t = TX_INIT(0, NULL, NULL, NULL, 0); /* derived data: no audit row, no bump */
+        db_status st = tx_write(d, &t, keys_body, &n);
         if (st != DB_OK)
             return st;
         *filled += (int64_t)n;

@@ -17,6 +17,7 @@
 #include "json/json.h"
 #include "model/audit.h"
 #include "model/notify.h"
+#include "model/tx.h"
 
 /* --- lookup by e-mail -------------------------------------------------------- */
 
@@ -377,14 +378,14 @@ static db_status erase_step(db *d, const char *sql, int64_t person_id, int64_t n
     return DB_OK;
 }
 
-db_status person_erase(db *d, int64_t person_id, int64_t actor_id, const char *ip)
+static db_status erase_body(tx *t, void *ctx)
 {
-    assert(!db_in_tx(d));
+    (void)ctx;
+    db *d = t->d;
+    int64_t person_id = t->entity_id;
     int64_t now = time_now(), n_sessions = 0, n_tokens = 0, n_aff = 0;
     char *email = NULL;
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        return st;
+    db_status st;
     db_stmt *s = db_prepare(d, SQL_ERASE_FIND);
     if (!s) {
         st = DB_ERR;
@@ -424,23 +425,25 @@ db_status person_erase(db *d, int64_t person_id, int64_t actor_id, const char *i
         db_reset(s);
         if (st != DB_DONE)
             goto cleanup;
+        st = DB_OK;
     }
-    char detail[160];
-    snprintf(detail, sizeof detail,
-             "{\"sessions_ended\":%lld,\"tokens_revoked\":%lld,\"affiliations_ended\":%lld}",
-             (long long)n_sessions, (long long)n_tokens, (long long)n_aff);
-    st = audit_add(d, actor_id, ip, "person_erase", "person", person_id, detail);
-    if (st != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
+    buf_reset(&t->detail);
+    buf_printf(&t->detail,
+               "{\"sessions_ended\":%lld,\"tokens_revoked\":%lld,\"affiliations_ended\":%lld}",
+               (long long)n_sessions, (long long)n_tokens, (long long)n_aff);
 cleanup:
-    if (st != DB_OK)
-        db_rollback(d);
     if (email) {
         memset(email, 0, strlen(email));
         mem_free(email);
     }
     return st;
+}
+
+db_status person_erase(db *d, int64_t person_id, int64_t actor_id, const char *ip)
+{
+    assert(!db_in_tx(d));
+    tx t = TX_INIT(actor_id, ip, "person_erase", "person", person_id);
+    return tx_write(d, &t, erase_body, NULL);
 }
 
 /* --- accounts and affiliations ------------------------------------------------ */
@@ -544,6 +547,58 @@ static db_status aff_current(db *d, int64_t person_id, int64_t org_id, const cha
     return st == DB_ROW || st == DB_DONE ? DB_OK : st;
 }
 
+typedef struct aff_ctx {
+    int64_t person_id;
+    const char *org_slug, *role;
+    bool current;
+    person_aff_result res; /* out */
+} aff_ctx;
+
+/* Starts or ends the affiliation; writes nothing (and leaves t->action
+ * NULL: no audit row) when there is no such entry or nothing changes. */
+static db_status aff_body(tx *t, void *ctx)
+{
+    aff_ctx *c = ctx;
+    db *d = t->d;
+    int64_t person_id = c->person_id, org_id = 0, aff_id = 0, now = time_now();
+    const char *role = c->role;
+    bool current = c->current;
+    t->action = NULL;
+    c->res = AFF_UNCHANGED;
+    db_status st = org_id_by_slug(d, c->org_slug, &org_id);
+    if (st != DB_OK)
+        return st;
+    if (!org_id) {
+        c->res = AFF_NO_ORG;
+        return DB_OK;
+    }
+    st = aff_current(d, person_id, org_id, role, &aff_id);
+    if (st != DB_OK || (current && aff_id) || (!current && !aff_id))
+        return st; /* AFF_UNCHANGED */
+    db_stmt *s = db_prepare(d, current ? SQL_AFF_START : SQL_AFF_END);
+    if (!s)
+        return DB_ERR;
+    if (current) {
+        db_bind_int(s, 1, person_id);
+        db_bind_int(s, 2, org_id);
+        db_bind_text(s, 3, role);
+        db_bind_int(s, 4, now);
+        db_bind_int(s, 5, t->actor_id);
+    } else {
+        db_bind_int(s, 1, aff_id);
+        db_bind_int(s, 2, now);
+    }
+    if ((st = db_run(s)) != DB_OK)
+        return st;
+    t->action = current ? "affiliation_start" : "affiliation_end";
+    t->entity_id = current ? db_last_id(d) : aff_id;
+    buf_reset(&t->detail);
+    buf_printf(&t->detail, "{\"person_id\":%lld,\"org_id\":%lld,\"role\":\"%s\"}",
+               (long long)person_id, (long long)org_id, role);
+    c->res = AFF_DONE;
+    return DB_OK;
+}
+
 db_status person_affiliation_set(db *d, int64_t person_id, const char *org_slug, const char *role,
                                  bool current, int64_t actor_id, const char *ip,
                                  person_aff_result *res)
@@ -552,54 +607,15 @@ db_status person_affiliation_set(db *d, int64_t person_id, const char *org_slug,
     *res = AFF_UNCHANGED;
     if (!role || (strcmp(role, "manager") != 0 && strcmp(role, "representative") != 0) || !org_slug)
         return DB_CONSTRAINT;
-    int64_t org_id = 0, aff_id = 0, now = time_now();
-    char detail[96];
-    db_status st = db_begin_write(d);
-    if (st != DB_OK)
-        return st;
-    st = org_id_by_slug(d, org_slug, &org_id);
-    if (st != DB_OK)
-        goto cleanup;
-    if (!org_id) {
-        *res = AFF_NO_ORG;
-        goto cleanup;
-    }
-    st = aff_current(d, person_id, org_id, role, &aff_id);
-    if (st != DB_OK || (current && aff_id) || (!current && !aff_id))
-        goto cleanup; /* AFF_UNCHANGED */
-    db_stmt *s = db_prepare(d, current ? SQL_AFF_START : SQL_AFF_END);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    if (current) {
-        db_bind_int(s, 1, person_id);
-        db_bind_int(s, 2, org_id);
-        db_bind_text(s, 3, role);
-        db_bind_int(s, 4, now);
-        db_bind_int(s, 5, actor_id);
-    } else {
-        db_bind_int(s, 1, aff_id);
-        db_bind_int(s, 2, now);
-    }
-    st = db_step(s);
-    db_reset(s);
-    if (st != DB_DONE)
-        goto cleanup;
-    if (current)
-        aff_id = db_last_id(d);
-    snprintf(detail, sizeof detail, "{\"person_id\":%lld,\"org_id\":%lld,\"role\":\"%s\"}",
-             (long long)person_id, (long long)org_id, role);
-    st = audit_add(d, actor_id, ip, current ? "affiliation_start" : "affiliation_end",
-                   "affiliation", aff_id, detail);
-    if (st != DB_OK)
-        goto cleanup;
-    st = db_commit(d);
+    aff_ctx c = {.person_id = person_id,
+                 .org_slug = org_slug,
+                 .role = role,
+                 .current = current,
+                 .res = AFF_UNCHANGED};
+    tx t = TX_INIT(actor_id, ip, NULL, "affiliation", 0); /* the body names the action */
+    db_status st = tx_write(d, &t, aff_body, &c);
     if (st == DB_OK)
-        *res = AFF_DONE;
-cleanup:
-    if (db_in_tx(d))
-        db_rollback(d);
+        *res = c.res;
     return st;
 }
 

@@ -20,7 +20,8 @@ static const char SQL_DIRECTORY_VERSION[] =
 static const char SQL_FIGURES_VERSION[] =
     "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'figures_version'";
 
-db_status tx_bump(db *d, unsigned which)
+/* Bumps the versions in `which` inside the open transaction. */
+static db_status bump(db *d, unsigned which)
 {
     assert(d && db_in_tx(d));
     if (!which)
@@ -37,15 +38,17 @@ db_status tx_version(db *d, unsigned which, int64_t *out)
                   DB_NONE);
 }
 
-db_status tx_finish(db *d, int64_t actor_id, const char *ip, const char *action, const char *entity,
-                    int64_t entity_id, const buf *detail, unsigned bump)
+/* The audit row (detail empty: none; a buffer that failed is DB_NOMEM)
+ * and the version bumps, inside the open transaction. */
+static db_status finish(db *d, int64_t actor_id, const char *ip, const char *action,
+                        const char *entity, int64_t entity_id, const buf *detail, unsigned which)
 {
     assert(d && db_in_tx(d) && action);
     if (detail && buf_failed(detail))
         return DB_NOMEM;
     db_status st = audit_add(d, actor_id, ip, action, entity, entity_id,
                              detail && detail->len ? buf_str(detail) : NULL);
-    return st == DB_OK ? tx_bump(d, bump) : st;
+    return st == DB_OK ? bump(d, which) : st;
 }
 
 /* One attempt: begin, body, audit, bump, commit; rolled back on failure. */
@@ -58,10 +61,9 @@ static db_status attempt(db *d, tx *t, tx_body body, void *ctx)
     if ((st = body(t, ctx)) != DB_OK)
         goto cleanup;
     if (t->action)
-        st = tx_finish(d, t->actor_id, t->ip, t->action, t->entity, t->entity_id, &t->detail,
-                       t->bump);
+        st = finish(d, t->actor_id, t->ip, t->action, t->entity, t->entity_id, &t->detail, t->bump);
     else
-        st = tx_bump(d, t->bump);
+        st = bump(d, t->bump);
     if (st != DB_OK)
         goto cleanup;
     st = db_commit(d);

@@ -63,13 +63,5 @@ db_status tx_write(db *d, tx *t, tx_body body, void *ctx);
 /* The current value of one data version (TX_DIRECTORY or TX_FIGURES) in
  * *out; 0 when the row is missing. */
 db_status tx_version(db *d, unsigned which, int64_t *out);
-/* Bumps the versions in `which` inside the caller's open transaction (for
- * writers not yet on tx_write). */
-db_status tx_bump(db *d, unsigned which);
-/* What tx_write does after the body, inside the caller's open transaction
- * (for writers not yet on tx_write): the audit row (detail may be NULL or
- * empty: none; a buffer that failed is DB_NOMEM) and the version bumps. */
-db_status tx_finish(db *d, int64_t actor_id, const char *ip, const char *action, const char *entity,
-                    int64_t entity_id, const buf *detail, unsigned bump);
 
 #endif

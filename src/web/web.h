@@ -99,6 +99,14 @@ typedef struct web_input {
     int maxlength; /* 0 = none */
 } web_input;
 void web_field(req *r, const web_input *in);
+/* The start of a field of any control: <div class="field"> (field-invalid
+ * with an error) with its <label for=id>, the hint (id-hint) and the error
+ * (id-error) when given. The caller writes the control, with
+ * web_described_by among its attributes, and closes the div. */
+void web_field_open(req *r, const char *id, const char *label, const char *hint, const char *error);
+/* The attributes that tie control id to its hint and error
+ * (aria-describedby, and aria-invalid with an error). */
+void web_described_by(req *r, const char *id, bool hint, const char *error);
 /* The type for an <input> that holds a date: "date" when value is NULL,
  * empty or a real YYYY-MM-DD day, else "text", so that a wrong date sent
  * back with its error stays visible as typed (a date input would drop it,

@@ -184,27 +184,9 @@ void wc_textarea(req *r, const char *id, const char *name, const char *label, co
                  const char *value, const char *error, int rows)
 {
     buf *o = &r->out;
-    lang_id L = r->lang;
-    html_fmt(o, "<div class=\"field%R\"><label for=\"%s\">%s</label>",
-             error ? " field-invalid" : "", id, label);
-    if (hint)
-        html_fmt(o, "<p class=\"field-hint\" id=\"%s-hint\">%s</p>", id, hint);
-    if (error)
-        html_fmt(o,
-                 "<p class=\"field-error\" id=\"%s-error\"><span class=\"visually-hidden\">%s "
-                 "</span>%s</p>",
-                 id, T(L, MSG_FORM_ERROR_PREFIX), error);
+    web_field_open(r, id, label, hint, error);
     html_fmt(o, "<textarea id=\"%s\" name=\"%s\" rows=\"%d\"", id, name, rows);
-    if (hint || error) {
-        html_raw(o, " aria-describedby=\"");
-        if (hint)
-            html_fmt(o, "%s-hint%R", id, error ? " " : "");
-        if (error)
-            html_fmt(o, "%s-error", id);
-        html_raw(o, "\"");
-    }
-    if (error)
-        html_raw(o, " aria-invalid=\"true\"");
+    web_described_by(r, id, hint != NULL, error);
     html_fmt(o, ">\n%s</textarea></div>\n", value ? value : "");
 }
 

@@ -51,34 +51,6 @@ static void line_list(req *r, const wc_bitext *text)
     html_raw(o, "</ul>\n");
 }
 
-/* Writes text as paragraphs (blank lines), lines kept. */
-static void paragraphs(req *r, const char *text)
-{
-    buf *o = &r->out;
-    const char *p = text;
-    while (p && *p) {
-        while (*p == '\n')
-            p++;
-        if (!*p)
-            break;
-        const char *end = strstr(p, "\n\n");
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        html_raw(o, "<p>");
-        for (size_t i = 0; i < n;) {
-            const char *nl = memchr(p + i, '\n', n - i);
-            size_t len = nl ? (size_t)(nl - (p + i)) : n - i;
-            html_textn(o, p + i, len);
-            i += len;
-            if (nl) {
-                html_raw(o, "<br>");
-                i++;
-            }
-        }
-        html_raw(o, "</p>\n");
-        p += n;
-    }
-}
-
 /* --- the section on the profile ----------------------------------------------------- */
 
 /* The links of those who may change the cluster (never in cached
@@ -138,7 +110,7 @@ static void strategy(req *r, const cluster_info *ci)
             html_fmt(o, "<dt>%s", T(L, parts[i].label));
             wc_untranslated(r, &parts[i].text);
             html_fmt(o, "</dt><dd lang=\"%s\">", parts[i].text.lang);
-            paragraphs(r, parts[i].text.text);
+            html_paragraphs(&r->out, parts[i].text.text);
             html_raw(o, "</dd>");
         }
         html_raw(o, "</dl></section>\n");

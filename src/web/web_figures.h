@@ -19,6 +19,10 @@
 #include "model/org.h"
 #include "web/table.h"
 
+/* The years the figures pages accept. */
+#define FIG_YEAR_FIRST 1990
+#define FIG_YEAR_LAST  2100
+
 /* Appends a 'YYYY-MM-DD' date in the reader's style ("2 Aug 2016",
  * "2. 8. 2016."); the text itself when it is not such a date, nothing for
  * NULL. */
@@ -69,6 +73,10 @@ size_t wf_trend_shown(const figure_total *rows, size_t n);
  * year left out, and how many of its members have reported. */
 void wf_trend_cut_note(req *r, const figure_total *rows, size_t n, size_t shown);
 
+/* The label of every row of a grouping in the reader's language (a
+ * cluster's name, a NACE section with its letter, a region; "not
+ * classified" for '?'), looked up once: an arena array, NULL on OOM. */
+const char **wf_group_labels(req *r, figure_group g, const figure_total *rows, size_t n);
 /* The versions a page built from directory and figures data depends on
  * (*ok false after writing the 5xx), and the key of its anonymous render:
  * prefix, directory version, language and the full URL. The figures

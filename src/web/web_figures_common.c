@@ -396,6 +396,42 @@ const char *wf_table_url(req *r, const char *base, const char *table_id)
     return s ? s : base;
 }
 
+/* The label of a group row in the reader's language: a cluster's name
+ * (English name for English readers), a NACE section with its letter, a
+ * region; "not classified" for '?'. */
+static const char *group_label(req *r, figure_group g, const figure_total *t)
+{
+    lang_id L = r->lang;
+    if (!t->key || strcmp(t->key, "?") == 0)
+        return T(L, MSG_FIG_UNCLASSIFIED);
+    if (g == FIG_GROUP_CLUSTER) {
+        if (L == LANG_EN) {
+            org_rec c;
+            bool found = false;
+            if (org_get(r->db, r->a, t->key, 0, &c, &found) == DB_OK && found)
+                return web_org_name(r, &c);
+        }
+        return web_org_text(r, t->label ? t->label : t->key, NULL);
+    }
+    const char *ref = g == FIG_GROUP_SECTOR ? "nace" : "region";
+    const char *label = ref_label(r->db, r->a, ref, t->key, L);
+    if (!label)
+        return t->key;
+    if (g == FIG_GROUP_SECTOR)
+        return arena_printf(r->a, "%s %s", t->key, label);
+    return label;
+}
+
+/* The labels of every row of a grouping, looked up once (arena; NULL on
+ * OOM). */
+const char **wf_group_labels(req *r, figure_group g, const figure_total *rows, size_t n)
+{
+    const char **names = arena_alloc(r->a, (n ? n : 1) * sizeof *names);
+    for (size_t i = 0; names && i < n; i++)
+        names[i] = group_label(r, g, &rows[i]);
+    return names;
+}
+
 /* --- loading for the figures pages ------------------------------------------------ */
 
 bool wf_is_cluster_kind(const char *kind)

@@ -61,6 +61,35 @@ const char *web_date_type(const char *value)
     return "date";
 }
 
+void web_field_open(req *r, const char *id, const char *label, const char *hint, const char *error)
+{
+    buf *o = &r->out;
+    html_fmt(o, "<div class=\"field%R\"><label for=\"%s\">%s</label>",
+             error ? " field-invalid" : "", id, label);
+    if (hint)
+        html_fmt(o, "<p class=\"field-hint\" id=\"%s-hint\">%s</p>", id, hint);
+    if (error)
+        html_fmt(o,
+                 "<p class=\"field-error\" id=\"%s-error\"><span class=\"visually-hidden\">%s "
+                 "</span>%s</p>",
+                 id, T(r->lang, MSG_FORM_ERROR_PREFIX), error);
+}
+
+void web_described_by(req *r, const char *id, bool hint, const char *error)
+{
+    buf *o = &r->out;
+    if (hint || error) {
+        html_raw(o, " aria-describedby=\"");
+        if (hint)
+            html_fmt(o, "%s-hint%R", id, error ? " " : "");
+        if (error)
+            html_fmt(o, "%s-error", id);
+        html_raw(o, "\"");
+    }
+    if (error)
+        html_raw(o, " aria-invalid=\"true\"");
+}
+
 void web_field(req *r, const web_input *in)
 {
     buf *o = &r->out;
@@ -70,15 +99,7 @@ void web_field(req *r, const web_input *in)
      * an absolute URL */
     if (in->error && in->value && *in->value && strcmp(type, "url") == 0)
         type = "text";
-    html_fmt(o, "<div class=\"field%R\">", in->error ? " field-invalid" : "");
-    html_fmt(o, "<label for=\"%s\">%s</label>", in->id, in->label);
-    if (in->hint)
-        html_fmt(o, "<p class=\"field-hint\" id=\"%s-hint\">%s</p>", in->id, in->hint);
-    if (in->error)
-        html_fmt(o,
-                 "<p class=\"field-error\" id=\"%s-error\"><span class=\"visually-hidden\">%s "
-                 "</span>%s</p>",
-                 in->id, T(r->lang, MSG_FORM_ERROR_PREFIX), in->error);
+    web_field_open(r, in->id, in->label, in->hint, in->error);
     html_fmt(o, "<input id=\"%s\" name=\"%s\" type=\"%s\"", in->id, in->name, type);
     if (in->value && !is_password)
         html_fmt(o, " value=\"%s\"", in->value);
@@ -90,16 +111,7 @@ void web_field(req *r, const web_input *in)
         html_raw(o, " required");
     if (in->maxlength > 0)
         html_fmt(o, " maxlength=\"%d\"", in->maxlength);
-    if (in->hint || in->error) {
-        html_raw(o, " aria-describedby=\"");
-        if (in->hint)
-            html_fmt(o, "%s-hint%R", in->id, in->error ? " " : "");
-        if (in->error)
-            html_fmt(o, "%s-error", in->id);
-        html_raw(o, "\"");
-    }
-    if (in->error)
-        html_raw(o, " aria-invalid=\"true\"");
+    web_described_by(r, in->id, in->hint != NULL, in->error);
     html_raw(o, "></div>\n");
 }
 

@@ -150,17 +150,7 @@ static void field_open(req *r, const char *id, const char *label, const char *hi
 /* aria-describedby (and aria-invalid) attributes for a control. */
 static void described_by(req *r, const char *id, bool hint, bool error)
 {
-    buf *o = &r->out;
-    if (!hint && !error)
-        return;
-    html_raw(o, " aria-describedby=\"");
-    if (hint)
-        html_fmt(o, "%s-hint%R", id, error ? " " : "");
-    if (error)
-        html_fmt(o, "%s-error", id);
-    html_raw(o, "\"");
-    if (error)
-        html_raw(o, " aria-invalid=\"true\"");
+    web_described_by(r, id, hint, error ? "" : NULL); /* only whether there is one */
 }
 
 static void text_field(req *r, const edit_view *v, const char *field, const char *type,

@@ -35,34 +35,6 @@ static bool is_editor(const req *r)
 
 /* --- profile ---------------------------------------------------------------- */
 
-/* Writes multi-line text as paragraphs (blank lines) with line breaks,
- * escaped. */
-static void paragraphs(buf *o, const char *text)
-{
-    const char *p = text;
-    while (*p) {
-        while (*p == '\n')
-            p++;
-        if (!*p)
-            break;
-        const char *end = strstr(p, "\n\n");
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        html_raw(o, "<p>");
-        for (size_t i = 0; i < n;) {
-            const char *nl = memchr(p + i, '\n', n - i);
-            size_t len = nl ? (size_t)(nl - (p + i)) : n - i;
-            html_textn(o, p + i, len);
-            i += len;
-            if (nl) {
-                html_raw(o, "<br>");
-                i++;
-            }
-        }
-        html_raw(o, "</p>\n");
-        p += n;
-    }
-}
-
 /* A <dd> with the labels of a list of codes, as chips. */
 static void code_chips(req *r, web_refs *refs, int t, const char *const *codes, size_t n)
 {
@@ -400,7 +372,7 @@ static void profile_render(req *r)
         if (short_text)
             html_fmt(out, "<p class=\"lead\">%s</p>", short_text);
         if (desc)
-            paragraphs(out, desc);
+            html_paragraphs(out, desc);
         html_raw(out, "</section>\n");
     }
     html_fmt(out,

@@ -41,7 +41,8 @@ bool web_post_load(req *r, post_rec *p);
  * report and interest forms (web_post_view.c). */
 void web_post_page(req *r, const post_rec *p, const char *notice, const char *hide_error,
                    const char *report_error, const char *interest_error);
-/* A form field's opening: label, hint and error (web_post_form.c). */
+/* A form field's opening: label, hint and error; web_field_open under the
+ * name the post pages call it by (web_post_form.c). */
 void web_post_field_open(req *r, const char *id, const char *label, const char *hint,
                          const char *error);
 /* The attributes that tie a control to its hint and error

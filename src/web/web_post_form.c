@@ -26,32 +26,12 @@ typedef struct post_form {
 void web_post_field_open(req *r, const char *id, const char *label, const char *hint,
                          const char *error)
 {
-    buf *o = &r->out;
-    html_fmt(o, "<div class=\"field%R\"><label for=\"%s\">%s</label>",
-             error ? " field-invalid" : "", id, label);
-    if (hint)
-        html_fmt(o, "<p class=\"field-hint\" id=\"%s-hint\">%s</p>", id, hint);
-    if (error)
-        html_fmt(o,
-                 "<p class=\"field-error\" id=\"%s-error\"><span class=\"visually-hidden\">%s "
-                 "</span>%s</p>",
-                 id, T(r->lang, MSG_FORM_ERROR_PREFIX), error);
+    web_field_open(r, id, label, hint, error);
 }
 
-/* The attributes that tie a control to its hint and error. */
 void web_post_described(req *r, const char *id, bool hint, const char *error)
 {
-    buf *o = &r->out;
-    if (hint || error) {
-        html_raw(o, " aria-describedby=\"");
-        if (hint)
-            html_fmt(o, "%s-hint%R", id, error ? " " : "");
-        if (error)
-            html_fmt(o, "%s-error", id);
-        html_raw(o, "\"");
-    }
-    if (error)
-        html_raw(o, " aria-invalid=\"true\"");
+    web_described_by(r, id, hint, error);
 }
 
 static void choice_select(req *r, const char *name, msg_id label, const char *const *values,

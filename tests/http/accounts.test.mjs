@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
-import { startServer, scan } from './lib.mjs';
+import { startServer, scan, sqliteIn } from './lib.mjs';
 
 const PW = {
   admin: 'admin pass phrase 2026',
@@ -39,9 +39,7 @@ let db;
 let srv;
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim();
+  return sqliteIn(db, sql);
 }
 
 function addUser(key, name, extra = []) {

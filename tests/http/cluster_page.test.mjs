@@ -15,7 +15,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, scanIn } from './lib.mjs';
 
 const PW = 'cluster page pass phrase 2026';
 const EMAIL = {
@@ -34,8 +34,7 @@ function sqlite(sql) {
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', srv.db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
+  return scanIn(srv.db, args, input);
 }
 
 const decode = (s) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'")

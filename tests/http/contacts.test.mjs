@@ -17,7 +17,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login, makeToken } from './lib.mjs';
+import { startServer, scan, login, makeToken, scanIn } from './lib.mjs';
 
 const PW = 'contacts pass phrase 2026';
 const EMAIL = {
@@ -39,8 +39,7 @@ function sqlite(sql) {
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', srv.db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
+  return scanIn(srv.db, args, input);
 }
 
 before(async () => {

@@ -10,7 +10,7 @@
 // fixtures, which an admin creates through the form (multipart POST /orgs).
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, scan } from './lib.mjs';
+import { startServer, scan, scanIn } from './lib.mjs';
 
 const ADMIN = { email: 'dir.admin@example.com', password: 'directory admin phrase 2026' };
 const MANAGER = { email: 'dir.manager@example.com', password: 'directory manager phrase 26' };
@@ -83,9 +83,7 @@ async function login(who) {
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', srv.db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
-  return r;
+  return scanIn(srv.db, args, input);
 }
 
 // The one <h1> and <html lang> every page has.

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, loginAgent, scanIn, sqliteIn } from './lib.mjs';
 
 const PW = 'proposal test phrase 2026';
 const USERS = {
@@ -33,39 +33,18 @@ const as = {};
 const ids = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim();
+  return sqliteIn(db, sql);
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
+  return scanIn(db, args, input);
 }
 
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
 async function agent(email, lang = 'en') {
   // logging in with a language saves it as the person's mail language
-  const res = await fetch(`${srv.url}/login?lang=${lang}`, {
-    method: 'POST', redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url },
-    body: new URLSearchParams({ email, password: PW }).toString(),
-  });
-  await res.text();
-  assert.equal(res.status, 303, `login ${email}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => !c.startsWith('lang=')).join('; ');
-  const page = await (await fetch(`${srv.url}/account`, { headers: { Cookie: cookie } })).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)[1];
-  const go = async (method, path, form) => {
-    const res2 = await fetch(srv.url + path, {
-      method, redirect: 'manual',
-      headers: { Cookie: cookie, ...(form ? { Origin: srv.url, 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
-      body: form ? new URLSearchParams({ ...form, _csrf: csrf }).toString() : undefined,
-    });
-    return { status: res2.status, text: await res2.text(), location: res2.headers.get('location') };
-  };
-  return { get: (p) => go('GET', p), post: (p, f) => go('POST', p, f) };
+  return loginAgent(srv.url, email, PW, { lang });
 }
 
 const anon = async (path) => {

@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, scan } from './lib.mjs';
+import { startServer, scan, scanIn, CookieAgent } from './lib.mjs';
 
 const EDITOR = { email: 'fig.editor@example.com', password: 'figures editor phrase 2026' };
 const MANAGER = { email: 'fig.manager@example.com', password: 'figures manager phrase 26' };
@@ -28,49 +28,7 @@ let editor;
 let manager;
 let rep;
 
-class Agent {
-  constructor(base) {
-    this.base = base;
-    this.cookies = new Map();
-    this.csrf = null;
-  }
-
-  async req(method, path, { form, multipart } = {}) {
-    const headers = {};
-    if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body;
-    if (form) {
-      body = new URLSearchParams(form).toString();
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    } else if (multipart) {
-      body = multipart;
-    }
-    if (method !== 'GET') headers.Origin = this.base;
-    const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
-    for (const sc of res.headers.getSetCookie()) {
-      const pair = sc.split(';')[0];
-      const i = pair.indexOf('=');
-      if (/Max-Age=0/i.test(sc)) this.cookies.delete(pair.slice(0, i));
-      else this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    const buf = Buffer.from(await res.arrayBuffer());
-    return { status: res.status, headers: res.headers, buf, text: buf.toString('utf8'), location: res.headers.get('location') };
-  }
-
-  get(path) { return this.req('GET', path); }
-
-  post(path, form = {}) {
-    return this.req('POST', path, { form: this.csrf ? { ...form, _csrf: this.csrf } : form });
-  }
-
-  postFile(path, fields, file) {
-    const fd = new FormData();
-    if (this.csrf) fd.append('_csrf', this.csrf);
-    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-    if (file) fd.append('file', new Blob([file], { type: 'text/csv' }), 'figures.csv');
-    return this.req('POST', path, { multipart: fd });
-  }
-}
+const Agent = CookieAgent; // lib.mjs
 
 async function login(who) {
   const a = new Agent(srv.url);
@@ -83,9 +41,7 @@ async function login(who) {
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', srv.db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
-  return r;
+  return scanIn(srv.db, args, input);
 }
 
 const decode = (s) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'")

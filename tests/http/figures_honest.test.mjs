@@ -11,16 +11,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, scan } from './lib.mjs';
+import { startServer, scan, sqliteIn } from './lib.mjs';
 
 let dir;
 let db;
 let srv;
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim();
+  return sqliteIn(db, sql);
 }
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 const get = async (path) => {

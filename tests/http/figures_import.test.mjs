@@ -11,51 +11,14 @@
 // a 4xx that says what to do, and nothing is stored.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, scan } from './lib.mjs';
+import { startServer, scan, CookieAgent } from './lib.mjs';
 
 const MANAGER = { email: 'imp.manager@example.com', password: 'import manager phrase 2026' };
 
 let srv;
 let manager;
 
-class Agent {
-  constructor(base) {
-    this.base = base;
-    this.cookies = new Map();
-    this.csrf = null;
-  }
-
-  async req(method, path, { form, multipart } = {}) {
-    const headers = {};
-    if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body;
-    if (form) {
-      body = new URLSearchParams(form).toString();
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    } else if (multipart) {
-      body = multipart;
-    }
-    if (method !== 'GET') headers.Origin = this.base;
-    const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
-    for (const sc of res.headers.getSetCookie()) {
-      const pair = sc.split(';')[0];
-      const i = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    const buf = Buffer.from(await res.arrayBuffer());
-    return { status: res.status, headers: res.headers, buf, text: buf.toString('utf8'), location: res.headers.get('location') };
-  }
-
-  get(path) { return this.req('GET', path); }
-
-  postFile(path, fields, file, name = 'figures.csv', type = 'text/csv') {
-    const fd = new FormData();
-    if (this.csrf) fd.append('_csrf', this.csrf);
-    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-    if (file) fd.append('file', new Blob([file], { type }), name);
-    return this.req('POST', path, { multipart: fd });
-  }
-}
+const Agent = CookieAgent; // lib.mjs
 
 const decode = (s) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
   .replace(/&lt;/g, '<').replace(/&gt;/g, '>');

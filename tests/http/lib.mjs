@@ -127,16 +127,19 @@ export async function startServer({ args = [], env = {}, demo = false, dbPath } 
 }
 
 // Logs in through the form as email and returns { cookie, csrf } of the
-// session (the CSRF token from the account page).
-export async function login(url, email, password) {
-  const res = await fetch(`${url}/login`, {
+// session (the CSRF token from the account page). With lang, logs in
+// through /login?lang=LANG (saved as the person's mail language); the
+// language cookie that sets is left out of the session's cookie.
+export async function login(url, email, password, { lang } = {}) {
+  const res = await fetch(lang ? `${url}/login?lang=${lang}` : `${url}/login`, {
     method: 'POST', redirect: 'manual',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: url },
     body: new URLSearchParams({ email, password }).toString(),
   });
   await res.text();
   assert.equal(res.status, 303, `login ${email}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0])
+    .filter((c) => !lang || !c.startsWith('lang=')).join('; ');
   const page = await (await fetch(`${url}/account`, { headers: { Cookie: cookie } })).text();
   const m = /name="_csrf" value="([^"]+)"/.exec(page);
   assert.ok(m, 'the account page carries a _csrf field');
@@ -156,4 +159,107 @@ export async function makeToken(url, session, scope, name = `test ${scope}`) {
   const m = /id="new-token"[^>]*value="([^"]+)"/.exec(text);
   assert.ok(m, 'the new token is shown once');
   return m[1];
+}
+
+// --- fixtures the test files share ---------------------------------------
+
+// Runs one SQL statement on the database file db with the sqlite3 shell
+// (waiting up to 5 s for the server's lock) and returns its output,
+// trimmed; fails the test when sqlite3 fails.
+export function sqliteIn(db, sql) {
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+// Runs `scan ARGS --db db` (input on stdin when given), fails the test
+// unless it exits 0, and returns the spawnSync result.
+export function scanIn(db, args, input) {
+  const r = scan([...args, '--db', db], input === undefined ? {} : { input });
+  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
+  return r;
+}
+
+// Logs in as email (with lang: through /login?lang=LANG, which also saves
+// it as the person's mail language) and returns an agent: get(path),
+// post(path, form) with the session's CSRF token (an array value sends
+// the field once per element), json(method, path, body) for the API, and
+// the session { cookie, csrf }. Each answer is { status, text, location };
+// redirects are not followed.
+export async function loginAgent(url, email, password, { lang } = {}) {
+  const s = await login(url, email, password, { lang });
+  const send = async (method, path, { form, json } = {}) => {
+    const headers = { Cookie: s.cookie, Origin: url };
+    let body;
+    if (form) {
+      const p = new URLSearchParams();
+      for (const [k, v] of Object.entries(form))
+        for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
+      p.append('_csrf', s.csrf);
+      body = p.toString();
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    } else if (json) {
+      body = JSON.stringify(json);
+      headers['Content-Type'] = 'application/json';
+      headers['X-CSRF-Token'] = s.csrf;
+    }
+    const res = await fetch(url + path, { method, headers, body, redirect: 'manual' });
+    return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+  };
+  return {
+    session: s,
+    get: (path) => send('GET', path),
+    post: (path, form = {}) => send('POST', path, { form }),
+    json: (method, path, body) => send(method, path, { json: body }),
+  };
+}
+
+// A client that keeps its cookies like a browser (a Max-Age=0 cookie is
+// dropped) and sends Origin on everything but GET: req(method, path,
+// { form | multipart }) answers { status, headers, buf, text, location }
+// without following redirects; post() and postFile() add the _csrf field
+// once csrf is set (postFile sends file as a multipart upload named
+// name, of type type).
+export class CookieAgent {
+  constructor(base) {
+    this.base = base;
+    this.cookies = new Map();
+    this.csrf = null;
+  }
+
+  async req(method, path, { form, multipart } = {}) {
+    const headers = {};
+    if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body;
+    if (form) {
+      body = new URLSearchParams(form).toString();
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    } else if (multipart) {
+      body = multipart;
+    }
+    if (method !== 'GET') headers.Origin = this.base;
+    const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
+    for (const sc of res.headers.getSetCookie()) {
+      const pair = sc.split(';')[0];
+      const i = pair.indexOf('=');
+      if (/Max-Age=0/i.test(sc)) this.cookies.delete(pair.slice(0, i));
+      else this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    const buf = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, headers: res.headers, buf, text: buf.toString('utf8'), location: res.headers.get('location') };
+  }
+
+  get(path) { return this.req('GET', path); }
+
+  post(path, form = {}) {
+    return this.req('POST', path, { form: this.csrf ? { ...form, _csrf: this.csrf } : form });
+  }
+
+  postFile(path, fields, file, name = 'figures.csv', type = 'text/csv') {
+    const fd = new FormData();
+    if (this.csrf) fd.append('_csrf', this.csrf);
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    if (file) fd.append('file', new Blob([file], { type }), name);
+    return this.req('POST', path, { multipart: fd });
+  }
 }

@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, loginAgent, scanIn, sqliteIn } from './lib.mjs';
 
 const PW = 'membership test phrase 2026';
 const USERS = {
@@ -37,39 +37,17 @@ let srv;
 const as = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim();
+  return sqliteIn(db, sql);
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
+  return scanIn(db, args, input);
 }
 
 // A logged-in user: post(path, form) with the session's CSRF token, get,
 // and json(method, path, body) for the API.
 async function agent(email) {
-  const s = await login(srv.url, email, PW);
-  const send = async (method, path, { form, json } = {}) => {
-    const headers = { Cookie: s.cookie, Origin: srv.url };
-    let body;
-    if (form) {
-      body = new URLSearchParams({ ...form, _csrf: s.csrf }).toString();
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    } else if (json) {
-      body = JSON.stringify(json);
-      headers['Content-Type'] = 'application/json';
-      headers['X-CSRF-Token'] = s.csrf;
-    }
-    const res = await fetch(srv.url + path, { method, headers, body, redirect: 'manual' });
-    return { status: res.status, text: await res.text(), location: res.headers.get('location') };
-  };
-  return {
-    get: (path) => send('GET', path),
-    post: (path, form = {}) => send('POST', path, { form }),
-    json: (method, path, body) => send(method, path, { json: body }),
-  };
+  return loginAgent(srv.url, email, PW);
 }
 
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');

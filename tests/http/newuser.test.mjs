@@ -10,7 +10,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, scanIn } from './lib.mjs';
 
 const PW = 'new user review phrase 2026';
 const USERS = {
@@ -29,8 +29,7 @@ function sqlite(sql) {
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', srv.db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
+  return scanIn(srv.db, args, input);
 }
 
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, scan, makeToken } from './lib.mjs';
+import { startServer, scan, makeToken, scanIn, sqliteIn } from './lib.mjs';
 
 const PW = 'notify pass phrase 2026';
 const EMAIL = {
@@ -28,15 +28,11 @@ let srv;
 const ids = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim();
+  return sqliteIn(db, sql);
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
-  return r;
+  return scanIn(db, args, input);
 }
 
 class Agent {

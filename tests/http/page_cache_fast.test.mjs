@@ -9,7 +9,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, scan, login, makeToken } from './lib.mjs';
+import { startServer, scan, login, makeToken, scanIn } from './lib.mjs';
 
 const ADMIN = { email: 'cache.admin@example.com', password: 'page cache admin phrase 2026' };
 let srv;
@@ -17,9 +17,7 @@ let admin;
 let token;
 
 function cli(args, input) {
-  const r = scan([...args, '--db', srv.db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
-  return r;
+  return scanIn(srv.db, args, input);
 }
 
 function importCsv(rows) {

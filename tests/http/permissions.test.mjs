@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, scan } from './lib.mjs';
+import { startServer, scan, scanIn, sqliteIn } from './lib.mjs';
 
 const ROLES = ['public', 'member_rep', 'partner', 'cluster_manager', 'editor', 'admin'];
 const PASSWORD = {
@@ -136,15 +136,11 @@ let victims = 0;
 let invitees = 0;
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim();
+  return sqliteIn(db, sql);
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
-  return r;
+  return scanIn(db, args, input);
 }
 
 function addUser(email, name, password, extra = []) {

@@ -13,7 +13,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan } from './lib.mjs';
+import { startServer, scan, scanIn } from './lib.mjs';
 
 const EDITOR = { email: 'polish.editor@example.com', password: 'polish editor phrase 2026' };
 const MANAGER = { email: 'polish.manager@example.com', password: 'polish manager phrase 26' };
@@ -67,9 +67,7 @@ async function login(who) {
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', srv.db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
-  return r;
+  return scanIn(srv.db, args, input);
 }
 
 function sql(q) {

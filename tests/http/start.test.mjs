@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, loginAgent, scanIn, sqliteIn } from './lib.mjs';
 
 const PW = 'start page test phrase 2026';
 const USERS = {
@@ -27,34 +27,17 @@ let srv;
 const as = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim();
+  return sqliteIn(db, sql);
 }
 
 function cli(args, input) {
-  const r = scan([...args, '--db', db], input === undefined ? {} : { input });
-  assert.equal(r.status, 0, `scan ${args.join(' ')}: ${r.stderr}`);
+  return scanIn(db, args, input);
 }
 
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
 async function agent(email) {
-  const s = await login(srv.url, email, PW);
-  return {
-    get: async (path) => {
-      const res = await fetch(srv.url + path, { headers: { Cookie: s.cookie }, redirect: 'manual' });
-      return { status: res.status, text: await res.text(), location: res.headers.get('location') };
-    },
-    post: async (path, form) => {
-      const res = await fetch(srv.url + path, {
-        method: 'POST', redirect: 'manual',
-        headers: { Cookie: s.cookie, Origin: srv.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ ...form, _csrf: s.csrf }).toString(),
-      });
-      return { status: res.status, text: await res.text(), location: res.headers.get('location') };
-    },
-  };
+  return loginAgent(srv.url, email, PW);
 }
 
 before(async () => {
