@@ -18,7 +18,7 @@ profile=${1:-build}
 build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
             libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libcurl4-openssl-dev
             libxlsxwriter-dev zlib1g-dev libicu-dev libxml2-dev libzxcvbn-dev libical-dev libzip-dev
-            libcmark-dev)
+            libcmark-dev libqpdf-dev)
 # zlib1g-dev: xlsxwriter.pc links -lz, yet libxlsxwriter-dev does not depend
 # on it (found by tests/deps_check.sh).
 # libcmark-dev: the one Markdown renderer (src/html/markdown.c), CommonMark's
