@@ -172,6 +172,11 @@ pdf_verdict pdf_check(const void *data, size_t n, int *pages)
     else if (pages)
         *pages = np;
 done:
+    /* taken, or qpdf_cleanup prints "application did not handle error" */
+    while (qpdf_has_error(q))
+        (void)qpdf_get_error(q);
+    while (qpdf_more_warnings(q))
+        (void)qpdf_next_warning(q);
     qpdf_cleanup(&q);
     return v;
 }
