@@ -153,6 +153,7 @@ static const char *const sql_flush[] = {
  * per thread); an allocation failure there fails the import with
  * DB_NOMEM all the same. */
 #define PENDING_MAX 1024
+#define FOLD_BATCH  64 /* documents per wake-up of the helper */
 
 typedef struct pending_doc {
     struct pending_doc *next;
@@ -196,6 +197,8 @@ static void doc_free(pending_doc *p)
     free(p);
 }
 
+/* The helper takes every document waiting at once and folds them with the
+ * lock released: two lock round trips per batch, not per document. */
 static void *folder_main(void *arg)
 {
     folder *f = arg;
@@ -203,15 +206,21 @@ static void *folder_main(void *arg)
     for (;;) {
         while (!f->to_fold && !f->closing)
             pthread_cond_wait(&f->cv_work, &f->mu);
-        pending_doc *p = f->to_fold;
-        if (!p)
+        pending_doc *first = f->to_fold;
+        if (!first)
             break;
-        f->to_fold = p->next;
+        size_t n = f->n_unfolded; /* first and the n - 1 after it: their
+                                     next pointers are set and stay */
+        f->to_fold = NULL;
         pthread_mutex_unlock(&f->mu);
-        doc_fold(p);
+        pending_doc *p = first;
+        for (size_t k = 0; k < n; k++, p = p->next)
+            doc_fold(p);
         pthread_mutex_lock(&f->mu);
-        p->folded = true;
-        f->n_unfolded--;
+        p = first;
+        for (size_t k = 0; k < n; k++, p = p->next)
+            p->folded = true;
+        f->n_unfolded -= n;
         pthread_cond_signal(&f->cv_done);
     }
     pthread_mutex_unlock(&f->mu);
@@ -336,7 +345,8 @@ db_status search_put_pending(db *d, const char *kind, int64_t ref, const char *t
     if (!f->to_fold)
         f->to_fold = p;
     f->n_unfolded++;
-    pthread_cond_signal(&f->cv_work);
+    if (f->n_unfolded % FOLD_BATCH == 0) /* not one wake-up per document */
+        pthread_cond_signal(&f->cv_work);
     pthread_mutex_unlock(&f->mu);
     return f->started ? folder_drain(f) : DB_OK;
 }
