@@ -26,18 +26,22 @@ typedef struct search_hit {
 /* Replaces the document (kind, ref). Call inside the entity's write
  * transaction so index and data never disagree. */
 db_status search_put(db *d, const char *kind, int64_t ref, const char *title, const char *body);
-/* search_put for a bulk writer (the importer): the document is kept in a
- * temporary table of this connection's transaction, made by
- * search_begin_pending after the transaction began, and goes into the FTS
- * tables, with the same rowids, at search_flush_pending, which the caller
- * runs before its commit (a rollback drops both). One INSERT ... SELECT
- * into each FTS5 table instead of one statement per document: measured
- * three times less FTS work at 50,000 documents (each statement between
- * two FTS inserts makes FTS5 write its pending index out). */
+/* search_put for a bulk writer (the importer): the document is folded on a
+ * helper thread (search.c's folder) and kept in a temporary table of this
+ * connection's transaction, made by search_begin_pending after the
+ * transaction began; it goes into the FTS tables, with the same rowids, at
+ * search_flush_pending, which the caller runs before its commit. One
+ * INSERT ... SELECT into each FTS5 table instead of one statement per
+ * document: measured three times less FTS work at 50,000 documents (each
+ * statement between two FTS inserts makes FTS5 write its pending index
+ * out). A caller that does not flush (a rollback, a dry run, an error)
+ * calls search_drop_pending, which stops the helper and frees what it
+ * holds; calling it after a flush, or twice, is harmless. */
 db_status search_put_pending(db *d, const char *kind, int64_t ref, const char *title,
                              const char *body);
 db_status search_begin_pending(db *d);
 db_status search_flush_pending(db *d);
+void search_drop_pending(db *d);
 /* Removes the document (kind, ref), if any. */
 db_status search_delete(db *d, const char *kind, int64_t ref);
 /* Up to limit hits for q, best first, of the given kind (NULL: any), after

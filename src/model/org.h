@@ -246,7 +246,8 @@ typedef struct org_facet_acc {
  * last write, in the same transaction; updates are counted as in org_put.
  * Per entry, the counts were 14% of an import's time. The search
  * documents wait in search_put_pending's table: the caller calls
- * search_begin_pending first and search_flush_pending before its commit. */
+ * search_begin_pending first and search_flush_pending before its commit,
+ * or search_drop_pending when it does not flush (a dry run, a failure). */
 db_status org_put_bulk(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
                        org_facet_acc *acc, form_errors *errs, org_put_result *res);
 /* Adds acc's counts to the stored ones and bumps directory_version once

@@ -614,6 +614,7 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         in_tx = st != DB_OK;
     }
 done:
+    search_drop_pending(d); /* a dry run, a problem or a failure: no flush */
     if (in_tx)
         db_rollback(d);
     if (rep->n_problems > 1) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/mem.h"
+#include "core/utf8.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "db/search.h"
@@ -342,6 +343,74 @@ static void test_search_folds_scripts(void **state)
     arena_free(&a);
 }
 
+/* Bulk documents (search_put_pending) are folded on a helper thread and
+ * come out exactly as search_put stores them, in the order given, also
+ * past the helper's queue bound; a dropped batch leaves nothing behind. */
+static void test_search_pending_like_put(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    arena a = ARENA_INIT;
+    enum { N = 2500 }; /* more than the 1,024 the helper may lag behind */
+    char title[64], body[96];
+    assert_int_equal(search_put_pending(d, "org", 1, "x", "y"), DB_ERR); /* no begin */
+
+    /* dropped: nothing stored, and the next batch starts clean */
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 9, "Dropped Ђорђе", "gone"), DB_OK);
+    search_drop_pending(d);
+    search_drop_pending(d); /* twice is harmless */
+    db_rollback(d);
+
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    for (int i = 1; i <= N; i++) {
+        snprintf(title, sizeof title, "Ниш Đorđe %d", i);
+        snprintf(body, sizeof body, "Нови Сад, Šabac — body %d", i * 7);
+        assert_int_equal(search_put_pending(d, "org", i, title, body), DB_OK);
+    }
+    assert_int_equal(search_flush_pending(d), DB_OK);
+    search_drop_pending(d); /* after a flush: harmless */
+    assert_int_equal(db_commit(d), DB_OK);
+
+    int64_t n = 0;
+    assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_fts", 0, NULL), DB_OK);
+    assert_int_equal(n, N);
+    assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_title", 0, NULL), DB_OK);
+    assert_int_equal(n, N);
+    db_stmt *s = db_prepare(d, "SELECT f.ref, f.title, f.body, t.title FROM search_fts f"
+                               " JOIN search_title t ON t.rowid = f.rowid"
+                               " JOIN search_doc c ON c.id = f.rowid AND c.ref = f.ref"
+                               " ORDER BY f.rowid");
+    assert_non_null(s);
+    int want = 1;
+    while (db_step(s) == DB_ROW) {
+        buf ft = BUF_INIT, fb = BUF_INIT;
+        snprintf(title, sizeof title, "Ниш Đorđe %d", want);
+        snprintf(body, sizeof body, "Нови Сад, Šabac — body %d", want * 7);
+        utf8_fold(&ft, title, strlen(title));
+        utf8_fold(&fb, body, strlen(body));
+        assert_int_equal(db_col_int(s, 0), want);
+        assert_string_equal(db_col_text(s, 1), buf_str(&ft));
+        assert_string_equal(db_col_text(s, 2), buf_str(&fb));
+        assert_string_equal(db_col_text(s, 3), buf_str(&ft));
+        buf_free(&ft);
+        buf_free(&fb);
+        want++;
+    }
+    db_reset(s);
+    assert_int_equal(want, N + 1);
+    search_hit *h = NULL;
+    size_t nh = 0;
+    assert_int_equal(search_query(d, &a, "djordje 1234", "org", 10, 0, &h, &nh), DB_OK);
+    assert_true(nh >= 1); /* and bodies with "1234..." after it */
+    assert_int_equal(h[0].ref, 1234);
+    assert_int_equal(search_query(d, &a, "dropped", NULL, 10, 0, &h, &nh), DB_OK);
+    assert_int_equal(nh, 0);
+    arena_free(&a);
+}
+
 static void test_match_expression_is_safe(void **state)
 {
     buf b = BUF_INIT;
@@ -497,6 +566,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bulk_journal, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_pending_like_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match_expression_is_safe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_collect, setup, teardown),
     };
