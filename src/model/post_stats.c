@@ -268,7 +268,7 @@ db_status post_stats_sectors(db *d, arena *a, const post_stats_period *p, size_t
         const char *sec = db_col_text(s, 1);
         if (m < 0)
             continue;
-        if (!arena_grow(a, (void **)&rows, n_rows + 1, &cap_rows, sizeof *rows)) {
+        if (!arena_grow(a, (void **)&rows, n_rows, &cap_rows, sizeof *rows)) {
             oom = true;
             break;
         }
@@ -286,7 +286,7 @@ db_status post_stats_sectors(db *d, arena *a, const post_stats_period *p, size_t
         while (k < n_tot && strcmp(tot[k].sec, r->sec) != 0)
             k++;
         if (k == n_tot) {
-            if (!arena_grow(a, (void **)&tot, n_tot + 1, &cap_tot, sizeof *tot)) {
+            if (!arena_grow(a, (void **)&tot, n_tot, &cap_tot, sizeof *tot)) {
                 oom = true;
                 break;
             }
@@ -450,7 +450,7 @@ db_status post_stats_first_interest(db *d, arena *a, const post_stats_period *p,
             continue;
         }
         POST_STATS_AT(g, (size_t)m, 1)++;
-        if (!arena_grow(a, (void **)&w, n_w + 1, &cap_w, sizeof *w)) {
+        if (!arena_grow(a, (void **)&w, n_w, &cap_w, sizeof *w)) {
             oom = true;
             break;
         }

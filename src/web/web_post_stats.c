@@ -329,7 +329,6 @@ void web_post_stats(req *r)
         }
         r->status = 400;
         page_head(r);
-        web_error_summary(r, &e);
         controls(r, from, to, &e);
         layout_end(r);
         return;
