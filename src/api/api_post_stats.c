@@ -10,8 +10,8 @@
  * first_interest, closures) with its column keys and one row per month;
  * first_interest gives its waits in whole days (median_days, p90_days,
  * null for a month without interest), as the page does. Rights: login
- * (routes.c) and rights_can(RIGHT_POST_HIDE), as the page; a read token
- * of the secretariat may read it. A bad month is a 400 naming the field. */
+ * (routes.c) and the secretariat, as the page (web_post_stats_allowed); a
+ * read token of the secretariat may read it. A bad month is a 400 naming the field. */
 #include <string.h>
 
 #include "api/api.h"
