@@ -367,6 +367,12 @@ void web_post_stats(req *r)
             "%s</p></div>\n",
             T(L, MSG_PSTATS_DEMO_TITLE), T(L, MSG_PSTATS_DEMO_TEXT));
     controls(r, p.from, p.to, NULL);
+    /* a long page: the sections first, each a jump away */
+    html_fmt(&r->out, "<nav aria-label=\"%s\"><p>%s:", T(L, MSG_PSTATS_TOC), T(L, MSG_PSTATS_TOC));
+    for (int k = 0; k < ST__N; k++)
+        html_fmt(&r->out, "%R <a href=\"#ps-%s-h\">%s</a>", k ? " ·" : "", table_names[k],
+                 T(L, table_titles[k]));
+    html_raw(&r->out, "</p></nav>\n");
     for (int k = 0; k < ST__N; k++) {
         post_stats_grid g;
         if ((st = load_stat(r, k, &p, &g)) != DB_OK) {
@@ -410,6 +416,6 @@ bool web_post_stats_start(req *r, db_status *st)
     html_fmt(&r->out,
              "<section class=\"work card\"><h2>%s</h2>\n<p>%s</p><p><a "
              "href=\"/cooperation/stats\">%s</a></p></section>\n",
-             T(L, MSG_PSTATS_TITLE), T(L, MSG_PSTATS_START_TEXT), T(L, MSG_PSTATS_TITLE));
+             T(L, MSG_PSTATS_TITLE), T(L, MSG_PSTATS_START_TEXT), T(L, MSG_PSTATS_OPEN));
     return true;
 }
