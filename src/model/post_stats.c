@@ -3,7 +3,8 @@
  * grouped by month in Belgrade, folded into a month-by-column grid. The
  * cross-cluster rule mirrors match.c's clusters_of() (an organisation's
  * clusters are itself and the clusters it is a member of); the percentiles
- * of the waiting time are computed here from the one query's sorted rows. */
+ * of the waiting time are computed here from the one query's rows. Queries
+ * group by UTC hour and hour_index() folds hours into Belgrade months. */
 #include "model/post_stats.h"
 
 #include <assert.h>
@@ -120,8 +121,12 @@ bool post_stats_period_parse(arena *a, const char *from, const char *to, post_st
         int k = fy * 12 + (fm - 1) + (int)i;
         ym_put(p->months[i], k);
     }
-    p->t0 = month_start(fy, fm);
-    p->t1 = tm == 12 ? month_start(ty + 1, 1) : month_start(ty, tm + 1);
+    for (size_t i = 0; i <= p->n_months; i++) {
+        int k = fy * 12 + (fm - 1) + (int)i;
+        p->starts[i] = month_start(k / 12, k % 12 + 1);
+    }
+    p->t0 = p->starts[0];
+    p->t1 = p->starts[p->n_months];
     return true;
 }
 
@@ -165,6 +170,34 @@ static long month_index(const post_stats_period *p, const char *ym)
     return i >= 0 && (size_t)i < p->n_months ? i : -1;
 }
 
+/* The month of the period that UTC hour number hour (unix seconds / 3600)
+ * falls in, or -1. */
+static long hour_index(const post_stats_period *p, int64_t hour)
+{
+    int64_t t = hour * 3600;
+    if (t < p->t0 || t >= p->t1)
+        return -1;
+    size_t lo = 0, hi = p->n_months; /* starts[lo] <= t < starts[hi] */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (p->starts[mid] <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (long)lo;
+}
+
+/* The month of column col of a row: a "YYYY-MM" month, or a UTC hour
+ * number. */
+static long row_month(const post_stats_period *p, db_stmt *s, int col)
+{
+    const char *v = db_col_text(s, col);
+    if (v && strlen(v) == 7 && v[4] == '-')
+        return month_index(p, v);
+    return v ? hour_index(p, db_col_int(s, col)) : -1;
+}
+
 static long col_index(const post_stats_grid *g, const char *key)
 {
     for (size_t c = 0; key && c < g->n_cols; c++)
@@ -183,7 +216,7 @@ static db_status grid_fill(db *d, post_stats_grid *g, const post_stats_period *p
         return DB_ERR;
     db_status st;
     while ((st = db_step(s)) == DB_ROW) {
-        long m = month_index(p, db_col_text(s, 0));
+        long m = row_month(p, s, 0);
         long c = col_index(g, db_col_text(s, 1));
         if (m >= 0 && c >= 0)
             POST_STATS_AT(g, (size_t)m, (size_t)c) += db_col_int(s, 2);
@@ -192,14 +225,15 @@ static db_status grid_fill(db *d, post_stats_grid *g, const post_stats_period *p
     return st == DB_DONE ? DB_OK : st;
 }
 
-#define MONTH_OF(col) "strftime('%Y-%m', " col ", 'unixepoch', 'localtime')"
+/* The UTC hour of a time column, the unit queries group by. */
+#define HOUR_OF(col) "(" col " / 3600)"
 
 /* --- posts per month ------------------------------------------------------------------- */
 
 static const char SQL_KINDS[] =
-    "SELECT " MONTH_OF("published_at") ", kind, count(*) FROM post"
-                                       " WHERE status <> 'hidden' AND published_at >= $1"
-                                       "   AND published_at < $2 GROUP BY 1, 2";
+    "SELECT " HOUR_OF("published_at") ", kind, count(*) FROM post"
+                                      " WHERE status <> 'hidden' AND published_at >= $1"
+                                      "   AND published_at < $2 GROUP BY 1, 2";
 
 db_status post_stats_kinds(db *d, arena *a, const post_stats_period *p, post_stats_grid *g)
 {
@@ -209,9 +243,9 @@ db_status post_stats_kinds(db *d, arena *a, const post_stats_period *p, post_sta
 }
 
 static const char SQL_TOPICS[] =
-    "SELECT " MONTH_OF("published_at") ", topic, count(*) FROM post"
-                                       " WHERE status <> 'hidden' AND published_at >= $1"
-                                       "   AND published_at < $2 GROUP BY 1, 2";
+    "SELECT " HOUR_OF("published_at") ", topic, count(*) FROM post"
+                                      " WHERE status <> 'hidden' AND published_at >= $1"
+                                      "   AND published_at < $2 GROUP BY 1, 2";
 
 db_status post_stats_topics(db *d, arena *a, const post_stats_period *p, post_stats_grid *g)
 {
@@ -222,16 +256,15 @@ db_status post_stats_topics(db *d, arena *a, const post_stats_period *p, post_st
     return st != DB_OK ? st : grid_fill(d, g, p, SQL_TOPICS, DB_ARGS(DBI(p->t0), DBI(p->t1)));
 }
 
-/* A post's sector: the section of its lowest division ('' for none). */
+/* A post's sector: the section of its lowest division ('' for none);
+ * min(code) reads the first entry of post_nace's primary key. */
 static const char SQL_SECTORS[] =
-    "SELECT " MONTH_OF("p.published_at") ","
-                                         "       coalesce((SELECT n.parent FROM post_nace pn JOIN "
-                                         "ref_nace n ON n.code = pn.code"
-                                         "                  WHERE pn.post_id = p.id ORDER BY "
-                                         "pn.code LIMIT 1), '') AS sec, count(*)"
-                                         "  FROM post p WHERE p.status <> 'hidden' AND "
-                                         "p.published_at >= $1 AND p.published_at < $2"
-                                         " GROUP BY 1, 2";
+    "SELECT x.h, coalesce(n.parent, ''), count(*) FROM ("
+    "  SELECT p.published_at / 3600 AS h,"
+    "         (SELECT min(pn.code) FROM post_nace pn WHERE pn.post_id = p.id) AS code"
+    "    FROM post p WHERE p.status <> 'hidden' AND p.published_at >= $1"
+    "     AND p.published_at < $2) x"
+    "  LEFT JOIN ref_nace n ON n.code = x.code GROUP BY 1, 2";
 
 typedef struct sector_row {
     long month;
@@ -264,7 +297,7 @@ db_status post_stats_sectors(db *d, arena *a, const post_stats_period *p, size_t
     db_status st;
     bool oom = false;
     while ((st = db_step(s)) == DB_ROW) {
-        long m = month_index(p, db_col_text(s, 0));
+        long m = row_month(p, s, 0);
         const char *sec = db_col_text(s, 1);
         if (m < 0)
             continue;
@@ -323,10 +356,10 @@ db_status post_stats_sectors(db *d, arena *a, const post_stats_period *p, size_t
 /* --- introductions --------------------------------------------------------------------- */
 
 static const char SQL_INTROS[] =
-    "SELECT " MONTH_OF("i.created_at") ", i.status, count(*)"
-                                       "  FROM post_interest i JOIN post p ON p.id = i.post_id"
-                                       " WHERE p.status <> 'hidden' AND i.created_at >= $1 AND "
-                                       "i.created_at < $2 GROUP BY 1, 2";
+    "SELECT " HOUR_OF("i.created_at") ", i.status, count(*)"
+                                      "  FROM post_interest i JOIN post p ON p.id = i.post_id"
+                                      " WHERE p.status <> 'hidden' AND i.created_at >= $1 AND "
+                                      "i.created_at < $2 GROUP BY 1, 2";
 
 db_status post_stats_intros(db *d, arena *a, const post_stats_period *p, post_stats_grid *g)
 {
@@ -350,7 +383,7 @@ db_status post_stats_intros(db *d, arena *a, const post_stats_period *p, post_st
 static const char SQL_CROSS[] =
     "WITH i AS ("
     "  SELECT i.id, i.person_id, i.org_id AS req_org, i.created_at AS at, p.org_id AS post_org,"
-    "         " MONTH_OF(
+    "         " HOUR_OF(
         "i.created_at") " AS ym,"
                         "         date(i.created_at, 'unixepoch', 'localtime') AS day"
                         "    FROM post_interest i JOIN post p ON p.id = i.post_id"
@@ -398,13 +431,19 @@ db_status post_stats_cross(db *d, arena *a, const post_stats_period *p, post_sta
 
 static const char SQL_FIRST[] =
     "SELECT ym, wait FROM ("
-    "  SELECT " MONTH_OF("p.published_at") " AS ym,"
-                                           "         (SELECT min(i.created_at) FROM post_interest "
-                                           "i WHERE i.post_id = p.id)"
-                                           "           - p.published_at AS wait"
-                                           "    FROM post p WHERE p.status <> 'hidden' AND "
-                                           "p.published_at >= $1 AND p.published_at < $2)"
-                                           " ORDER BY ym, wait IS NULL, wait";
+    "  SELECT " HOUR_OF("p.published_at") " AS ym,"
+                                          "         (SELECT min(i.created_at) FROM post_interest "
+                                          "i WHERE i.post_id = p.id)"
+                                          "           - p.published_at AS wait"
+                                          "    FROM post p WHERE p.status <> 'hidden' AND "
+                                          "p.published_at >= $1 AND p.published_at < $2)"
+                                          " ORDER BY ym";
+
+static int by_wait(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return a < b ? -1 : a > b;
+}
 
 /* The nearest-rank q-th percentile (q in percent) of sorted w[0..n). */
 static int64_t percentile(const int64_t *w, size_t n, unsigned q)
@@ -429,14 +468,16 @@ db_status post_stats_first_interest(db *d, arena *a, const post_stats_period *p,
     size_t n_w = 0, cap_w = 0;
     long cur = -1;
     bool oom = false;
-    /* rows come sorted by month, then waits ascending with the posts
-     * without interest last: each month's waits are collected in w */
+    /* rows come sorted by hour, so each month's rows are together: its
+     * waits are collected in w and sorted when the month ends */
     for (;;) {
         st = db_step(s);
-        long m = st == DB_ROW ? month_index(p, db_col_text(s, 0)) : -2;
+        long m = st == DB_ROW ? row_month(p, s, 0) : -2;
         if (st == DB_ROW && m == -1)
             continue;
         if (m != cur && cur >= 0) {
+            if (n_w)
+                qsort(w, n_w, sizeof *w, by_wait);
             POST_STATS_AT(g, (size_t)cur, 3) = n_w ? percentile(w, n_w, 50) : -1;
             POST_STATS_AT(g, (size_t)cur, 4) = n_w ? percentile(w, n_w, 90) : -1;
             n_w = 0;
@@ -468,7 +509,7 @@ db_status post_stats_first_interest(db *d, arena *a, const post_stats_period *p,
 
 /* --- how posts ended ---------------------------------------------------------------------- */
 
-static const char SQL_CLOSURES[] = "SELECT " MONTH_OF(
+static const char SQL_CLOSURES[] = "SELECT " HOUR_OF(
     "closed_at") ", close_reason, count(*) FROM post"
                  " WHERE status = 'closed' AND closed_at >= $1 AND closed_at < $2 GROUP BY 1, 2"
                  " UNION ALL "
