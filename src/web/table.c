@@ -150,7 +150,15 @@ int table_html(buf *out, lang_id lang, const table *t)
     if (!t || t->failed)
         return -1;
     bool row_header = t->cols[0].kind == TABLE_TEXT || t->cols[0].kind == TABLE_LINK;
-    html_raw(out, "<div class=\"table-wrap\"><table class=\"data\"");
+    /* a wide table scrolls inside its wrapper, which keyboard users must
+     * be able to reach (axe: scrollable-region-focusable): a named,
+     * focusable region */
+    if (t->title && *t->title)
+        html_fmt(out, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"%s\">",
+                 t->title);
+    else
+        html_raw(out, "<div class=\"table-wrap\">");
+    html_raw(out, "<table class=\"data\"");
     if (t->id && *t->id)
         html_fmt(out, " id=\"%s\"", t->id);
     html_raw(out, ">\n");

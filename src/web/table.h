@@ -87,7 +87,9 @@ void table_set_link(table *t, size_t row, size_t col, const char *text, const ch
  * points. */
 void table_set_int(table *t, size_t row, size_t col, int64_t v);
 
-/* Appends the table as accessible HTML: <div class="table-wrap"> around a
+/* Appends the table as accessible HTML: <div class="table-wrap"> (with a
+ * title: a focusable region named by it, so a table wider than the screen
+ * scrolls by keyboard too) around a
  * <table class="data"> with <caption>, <th scope="col"> headers, the first
  * column as <th scope="row"> (when text), numbers right-aligned in class
  * "num" and formatted for lang, empty cells marked "not available" for

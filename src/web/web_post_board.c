@@ -265,6 +265,9 @@ static void board_render(req *r, const board_state *s, post_rec *items, size_t n
              T(L, MSG_POST_TITLE), T(L, MSG_POST_LEAD));
     if (r->user)
         html_fmt(o, "<a class=\"button\" href=\"/cooperation/new\">%s</a>", T(L, MSG_POST_NEW));
+    if (web_post_stats_allowed(r)) /* the secretariat's statistics */
+        html_fmt(o, "<a class=\"button button-secondary\" href=\"/cooperation/stats\">%s</a>",
+                 T(L, MSG_PSTATS_LINK));
     html_raw(o, "</div>\n<div class=\"dir-layout\">\n");
     board_filters(r, &refs, s);
     html_raw(o, "<section class=\"dir-results\" aria-labelledby=\"results-title\">\n");

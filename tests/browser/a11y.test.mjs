@@ -54,6 +54,7 @@ const PRIVATE = [
   ['verification queue', '/figures/verify'],
   ['figures of an organisation', '/orgs/backa-kod/figures'],
   ['figures import', '/orgs/voict/figures/import'],
+  ['cooperation statistics', '/cooperation/stats'],
 ];
 const BAD = new Set(['serious', 'critical']);
 
