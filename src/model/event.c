@@ -444,6 +444,7 @@ db_status event_create(db *d, const event_input *in, int64_t actor, const char *
     if (errs->n_items > before)
         return DB_CONSTRAINT;
     tx t = TX_INIT(actor, ip, "event_create", "event", 0);
+    t.bump = TX_DIRECTORY; /* the cached /events pages show places */
     write_ctx c = {.in = in, .errs = errs};
     db_status st = tx_write(d, &t, create_body, &c);
     if (st == DB_OK)
@@ -639,6 +640,7 @@ db_status event_update(db *d, int64_t id, const event_input *in, int64_t actor, 
     if (errs->n_items > before)
         return DB_CONSTRAINT;
     tx t = TX_INIT(actor, ip, "event_update", "event", id);
+    t.bump = TX_DIRECTORY; /* the cached /events pages show places */
     write_ctx c = {.in = in, .id = id, .base_url = base_url, .errs = errs};
     return tx_write(d, &t, update_body, &c);
 }
@@ -836,6 +838,7 @@ db_status event_register_as(db *d, int64_t event_id, int64_t person, int64_t reg
 {
     assert(d && place && why && person > 0 && registrar > 0);
     tx t = TX_INIT(registrar, ip, "event_register", "event", event_id);
+    t.bump = TX_DIRECTORY; /* the cached /events pages show places */
     reg_ctx c = {
         .event_id = event_id, .person = person, .registrar = registrar, .base_url = base_url};
     db_status st = tx_write(d, &t, register_body, &c);
@@ -894,6 +897,7 @@ db_status event_cancel_as(db *d, int64_t event_id, int64_t person, int64_t actor
 {
     assert(d && why && person > 0 && actor > 0);
     tx t = TX_INIT(actor, ip, "event_cancel", "event", event_id);
+    t.bump = TX_DIRECTORY; /* the cached /events pages show places */
     reg_ctx c = {.event_id = event_id, .person = person, .registrar = actor, .base_url = base_url};
     db_status st = tx_write(d, &t, cancel_body, &c);
     *why = st == DB_CONSTRAINT ? c.why : EVENT_OK;

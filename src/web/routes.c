@@ -88,7 +88,7 @@ const route routes[] = {
     {HTTP_POST, "/orgs/{slug}/team/accept", web_cluster_team_accept, RF_LOGIN | RF_CSRF, 16384,
      "Accept a management team invitation"},
     /* events and trainings (web_event.c; "/events/new" before "/events/{id}") */
-    {HTTP_GET, "/events", web_event_list, 0, 0,
+    {HTTP_GET, "/events", web_event_list, RF_FAST, 0,
      "Events and trainings: upcoming or past, by type and month"},
     {HTTP_GET, "/events.ics", web_events_ics, 0, 0,
      "iCalendar feed of events (?organiser=slug for one organiser's)"},

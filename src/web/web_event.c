@@ -140,6 +140,21 @@ static bool month_range(const char *m, int64_t *from, int64_t *to)
 void web_event_list(req *r)
 {
     lang_id L = r->lang;
+    /* anonymous readers: the cached body of this data version, language,
+     * minute (upcoming and past move with the clock) and query */
+    int64_t version = 0;
+    const char *key = NULL;
+    if (!r->user) {
+        db_status st = org_directory_version(r->db, &version);
+        if (st != DB_OK) {
+            resp_fail(r, st, "org_directory_version");
+            return;
+        }
+        key = arena_printf(r->a, "events|%s|%lld|%s", i18n_tag(L), (long long)(time_now() / 60),
+                           r->query_raw ? r->query_raw : "");
+        if (web_cache_serve(r, key, version))
+            return;
+    }
     event_filter f = {.limit = 30};
     f.past = req_query(r, "when") && strcmp(req_query(r, "when"), "past") == 0;
     const char *kind = req_query(r, "kind");
@@ -268,6 +283,10 @@ void web_event_list(req *r)
         }
     }
     layout_end(r);
+    if (key) { /* kept if it ends up whole (server_hook_finish) */
+        r->cache_key = key;
+        r->cache_version = version;
+    }
 }
 
 /* --- one event ------------------------------------------------------------------ */
