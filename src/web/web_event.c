@@ -461,6 +461,15 @@ static void colleagues_box(req *r, const event_rec *e)
         resp_fail(r, st, "event_colleagues");
         return;
     }
+    size_t keep = 0; /* those this representative registered are listed below instead */
+    for (size_t i = 0; i < nc; i++) {
+        bool made_already = false;
+        for (size_t k = 0; k < nm && !made_already; k++)
+            made_already = made[k].person_id == c[i].person_id;
+        if (!made_already)
+            c[keep++] = c[i];
+    }
+    nc = keep;
     bool open = time_now() < e->starts_at;
     if (!nm && (!nc || !open))
         return;

@@ -120,10 +120,10 @@ static void participants_page(req *r, const event_rec *e, const char *alert)
         html_raw(o, "</td><td>");
         if (marking && strcmp(g[i].state, "confirmed") == 0)
             html_fmt(o,
-                     "<label><input type=\"checkbox\" name=\"attended\" value=\"%D\"%R> "
-                     "<span class=\"visually-hidden\">%s: </span>%s</label>",
+                     "<label><input type=\"checkbox\" name=\"attended\" value=\"%D\"%R>"
+                     "<span class=\"visually-hidden\"> %s: %s</span></label>",
                      (long long)g[i].id, g[i].attended == 1 ? " checked" : "",
-                     web_org_text(r, g[i].name ? g[i].name : "", NULL), T(L, MSG_EVENT_P_ATTENDED));
+                     T(L, MSG_EVENT_P_ATTENDED), web_org_text(r, g[i].name ? g[i].name : "", NULL));
         else
             html_fmt(o, "%s", attended_label(r, &g[i]));
         html_raw(o, "</td></tr>");
