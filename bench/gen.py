@@ -60,9 +60,11 @@ Standard library only.
 """
 
 import argparse
+import base64
 import bisect
 import csv
 import datetime
+import hashlib
 import io
 import json
 import math
@@ -1061,11 +1063,132 @@ def year_range(s):
     return first, last
 
 
+EVENT_KINDS = (("training", 40), ("workshop", 25), ("conference", 10), ("b2b", 15), ("study_visit", 10))
+EVENT_TOPICS = ("izvoz", "digitalizacija", "EU fondovi", "upravljanje klasterom", "inovacije",
+                "energetska efikasnost", "B2B susreti", "lanci snabdevanja")
+
+
+def bench_token(seed, i):
+    """The API token of bench person i: 43 base64url characters, as scan makes them."""
+    raw = hashlib.blake2b(b"scan-bench-token %d %d" % (seed, i), digest_size=32).digest()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cmd_events(args):
+    """Events of the clusters of `clusters` with registrations (bench/development.sh).
+
+    SQL for event and event_registration, and the people who registered
+    (person rows with @bench.example addresses); the first --tokens people
+    get an account and a write API token (written one a line to
+    --tokens-out) and are registered nowhere, for concurrent registrations.
+    Event 1 of the file is the race event: capacity --race-capacity, all
+    but its last --race-left places confirmed, starting 2030-06-01. The
+    others start between 2022 and 2030 (about half past today), capacity
+    10-120 or none; registrations fill them in order (confirmed, then
+    waiting), a tenth cancelled, and past events have attendance marked.
+    """
+    rng = stream(args.seed, "events")
+    maker = org_summaries(args.seed, args.orgs)[1]
+    clusters = [rec["slug"] for rec, _, _ in make_clusters(args.seed, maker, args.clusters)]
+    if not clusters:
+        print("gen.py events: no clusters (--clusters 0)", file=sys.stderr)
+        return 2
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    sql_begin(out, "events --events %d --registrations %d (seed %d)"
+              % (args.events, args.registrations, args.seed))
+    n_people = max(args.people, args.tokens + 1)
+    people = [("Bench Person %d" % i, "bench%d@bench.example" % i, 0, 0) for i in range(1, n_people + 1)]
+    write_values(out, "INSERT INTO person(name, email, created_at, updated_at)"
+                 " SELECT column1, column2, column3, column4", people)
+    out.write("CREATE TEMP TABLE bench_person(i INTEGER PRIMARY KEY, id INTEGER NOT NULL);\n"
+              "INSERT INTO bench_person SELECT CAST(substr(email, 6, instr(email, '@') - 6) AS INTEGER),"
+              " id FROM person WHERE email LIKE 'bench%@bench.example';\n")
+    out.write("INSERT INTO account(person_id, created_at) SELECT id, 0 FROM bench_person"
+              " WHERE i <= %d;\n" % args.tokens)
+    toks = [(i, hashlib.blake2b(bench_token(args.seed, i).encode(), digest_size=32).hexdigest())
+            for i in range(1, args.tokens + 1)]
+    if toks:
+        for k in range(0, len(toks), 500):
+            out.write("INSERT INTO api_token(account_id, name, token_hash, scope, created_at, expires_at)"
+                      " SELECT a.id, 'bench', v.column2, 'write', 0, 4102444800 FROM (VALUES\n")
+            out.write(",\n".join("(%d,X'%s')" % t for t in toks[k:k + 500]))
+            out.write(") v JOIN bench_person b ON b.i = v.column1 JOIN account a ON a.person_id = b.id;\n")
+    if args.tokens_out:
+        with open(args.tokens_out, "w", encoding="ascii") as f:
+            for i in range(1, args.tokens + 1):
+                f.write(bench_token(args.seed, i) + "\n")
+    # events: the race event first
+    lo, hi = epoch(datetime.date(2022, 1, 1)), epoch(datetime.date(2030, 12, 31))
+    events = []
+    for e in range(args.events):
+        if e == 0:
+            start, cap, kind = epoch(datetime.date(2030, 6, 1), 10), args.race_capacity, "conference"
+        else:
+            start = lo + rng.randrange((hi - lo) // 1800) * 1800
+            cap = rng.randrange(10, 121) if rng.random() < 0.85 else None
+            kind = weighted(rng, EVENT_KINDS)
+        topic = rng.choice(EVENT_TOPICS)
+        title = "%s: %s" % (kind.replace("_", " ").capitalize(), topic)
+        events.append((kind, clusters[rng.randrange(len(clusters))], title, start,
+                       start + rng.choice((2, 3, 4, 6, 8)) * 3600, "Novi Sad" if rng.random() < 0.7 else None,
+                       "https://meet.example/%d" % e if rng.random() < 0.4 else None,
+                       rng.choice(("sr", "sr", "en", "sr_en")),
+                       "everyone" if e == 0 else rng.choice(("everyone", "everyone", "members", "managers")),
+                       cap))
+    fixed = [ev if ev[5] or ev[6] else ev[:5] + ("Beograd",) + ev[6:] for ev in events]
+    write_values(out, "INSERT INTO event(kind, organiser_id, title_sr, starts_at, ends_at, place,"
+                 " online_url, language, audience, capacity, is_demo, created_at, updated_at) SELECT column1, "
+                 + ORG_ID % "column2" + ", column3, column4, column5, column6, column7, column8, column9,"
+                 " column10, 0, 0, 0", fixed)
+    out.write("CREATE TEMP TABLE bench_event(e INTEGER PRIMARY KEY, id INTEGER NOT NULL);\n"
+              "INSERT INTO bench_event SELECT row_number() OVER (ORDER BY id) - 1, id FROM event"
+              " WHERE id > (SELECT coalesce(max(id), 0) FROM event) - %d;\n" % len(events))
+    # registrations: the race event's first, then the rest spread with a skew
+    today = epoch(datetime.date.today())
+    regs = []
+    race_taken = max(0, args.race_capacity - args.race_left)
+    for k in range(race_taken):
+        regs.append((0, args.tokens + 1 + k % (n_people - args.tokens), "confirmed", None))
+    left = max(0, args.registrations - len(regs))
+    weights = [rng.paretovariate(1.5) for _ in range(len(events))]
+    weights[0] = 0
+    total = sum(weights) or 1
+    per = [int(left * w / total) for w in weights]
+    per[-1 if len(per) > 1 else 0] += left - sum(per)
+    for e, n in enumerate(per):
+        if e == 0 or n <= 0:
+            continue
+        n = min(n, n_people - args.tokens)
+        first = rng.randrange(n_people - args.tokens)
+        cap, past = events[e][9], events[e][3] < today
+        for k in range(n):
+            person = args.tokens + 1 + (first + k) % (n_people - args.tokens)
+            state = "confirmed" if cap is None or k < cap else "waiting"
+            if rng.random() < 0.1 and state == "confirmed":
+                state = "cancelled"
+            attended = (1 if rng.random() < 0.8 else 0) if past and state == "confirmed" else None
+            regs.append((e, person, state, attended))
+    rows = [(e, p, st, lo + e, att) for e, p, st, att in regs]
+    write_values(out, "INSERT INTO event_registration(event_id, person_id, state, queued_at,"
+                 " confirmed_at, cancelled_at, attended, created_at, updated_at)"
+                 " SELECT (SELECT id FROM bench_event WHERE e = column1),"
+                 " (SELECT id FROM bench_person WHERE i = column2), column3, column4,"
+                 " CASE column3 WHEN 'waiting' THEN NULL ELSE column4 END,"
+                 " CASE column3 WHEN 'cancelled' THEN column4 END, column5, column4, column4", rows)
+    out.write("COMMIT;\n")
+    out.flush()
+    out.detach()
+    print("gen.py events: %d events, %d registrations, %d people (%d with a token)"
+          % (len(events), len(regs), n_people, args.tokens), file=sys.stderr)
+    return 0
+
+
 COMMANDS = {
     "orgs": (cmd_orgs, "directory entries for `scan org import`"),
     "clusters": (cmd_clusters, "cluster entries for `scan org import`, apart from `orgs`' ones"),
     "members": (cmd_members, "SQL: cluster and SCAN memberships, stages, labels, profiles"),
     "figures": (cmd_figures, "yearly figures: SQL for org_figure, or CSV for the import"),
+    "events": (cmd_events, "SQL: events with registrations, people and API tokens"),
 }
 
 
@@ -1097,6 +1220,17 @@ def main(argv):
             p.add_argument("--part", choices=["all", "rest", "national"], default="all",
                            help="whose figures: everyone's, all but the national cluster's"
                            " members', or only theirs (default all)")
+    p = sub.add_parser("events", help=COMMANDS["events"][1])
+    p.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="random seed")
+    p.add_argument("--orgs", type=int, default=100000, help="entries of `orgs` (default 100000)")
+    p.add_argument("--clusters", type=int, default=1000, help="the --count of `clusters` (default 1000)")
+    p.add_argument("--events", type=int, default=10000, help="events (default 10000)")
+    p.add_argument("--registrations", type=int, default=300000, help="registrations (default 300000)")
+    p.add_argument("--people", type=int, default=20000, help="people who register (default 20000)")
+    p.add_argument("--tokens", type=int, default=200, help="people with a write token (default 200)")
+    p.add_argument("--tokens-out", help="file for the tokens, one a line")
+    p.add_argument("--race-capacity", type=int, default=300, help="places of event 1 (default 300)")
+    p.add_argument("--race-left", type=int, default=50, help="of which free (default 50)")
     args = ap.parse_args(argv)
     for opt in ("count", "orgs", "clusters", "national"):
         if getattr(args, opt, 0) < 0:

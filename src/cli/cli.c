@@ -105,6 +105,12 @@ const cli_command cli_commands[] = {
      "Monday 07:00 Europe/Belgrade). Idempotent: a person gets one digest per ISO\n"
      "week however often this runs, here or in any server. --dry-run counts and\n"
      "stores nothing. --base-url is the public address for links in the mail."},
+    {"events remind", cli_event_remind, "[--dry-run] [--now] [--base-url URL] [--db FILE]",
+     "queue the reminders of tomorrow's events (for cron; `scan serve` runs them itself)",
+     "Mails every confirmed participant of an event starting tomorrow (Europe/Belgrade)\n"
+     "a reminder with the event as an .ics file, from 08:00 the day before (--now: from\n"
+     "midnight). Idempotent: each registration is reminded once however often this\n"
+     "runs. --dry-run counts and stores nothing."},
     {"post generate", cli_post_generate,
      "[--count N] [--batch N] [--seed N] [--timing] [--no-matches] [--db FILE]",
      "add illustrative cooperation posts over the published organisations (benchmarks)",

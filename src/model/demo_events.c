@@ -60,8 +60,8 @@ static const char SQL_EVENT[] =
     " WHERE slug = $14 RETURNING id";
 static const char SQL_REG[] =
     "INSERT INTO event_registration(event_id, person_id, state, queued_at, confirmed_at,"
-    " created_at, updated_at) VALUES ($1, $2, $3, $4, CASE WHEN $3 = 'confirmed' THEN $4 END,"
-    " $4, $4)";
+    " created_at, updated_at, attended) VALUES ($1, $2, $3, $4,"
+    " CASE WHEN $3 = 'confirmed' THEN $4 END, $4, $4, $5)";
 
 /* 10:00 Belgrade time, day days from now. */
 static int64_t at_ten(int day)
@@ -103,9 +103,11 @@ db_status demo_load_events(db *d, buf *err)
             st = DB_ERR;
         for (int k = 0; st == DB_OK && k < e->registered; k++) {
             bool in = e->capacity == 0 || k < e->capacity;
+            /* past events: attendance marked, one in five confirmed did not come */
+            db_val attended = in && start < now ? DBI(k % 5 != 4) : DBNULL;
             st = db_do(d, SQL_REG,
                        DB_ARGS(DBI(id), DBI(ids[k]), DBT(in ? "confirmed" : "waiting"),
-                               DBI(start - 20 * 86400 + k * 600)));
+                               DBI(start - 20 * 86400 + k * 600), attended));
         }
         if (st != DB_OK) {
             buf_printf(err, "demo event %s: %s", e->title_en, db_errmsg(d));

@@ -17,6 +17,7 @@
 #include "core/utf8.h"
 #include "html/html.h"
 #include "model/auth.h"
+#include "model/event.h"
 #include "model/mail.h"
 #include "model/membership.h"
 #include "model/notify.h"
@@ -459,6 +460,12 @@ static void *job_main(void *arg)
         else if (rep.sent > 0)
             log_info("digest: week %s: %d sent, %d with nothing to say", rep.week, rep.sent,
                      rep.empty);
+        int reminded = 0; /* the events' reminders ride on the same job (event.h) */
+        if (event_remind_run(g_job.d, time_now(), false, false, NULL, &reminded) != DB_OK)
+            log_warn("digest: event reminders interrupted");
+        else if (reminded > 0)
+            log_info("digest: %d event reminders queued", reminded);
+        db_end_request(g_job.d);
     wait:;
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);

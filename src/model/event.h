@@ -41,6 +41,8 @@ extern const char *const event_audiences[]; /* managers members everyone */
 
 /* Whether kind is one of event_kinds (the list filters' check). */
 bool event_kind_known(const char *kind);
+/* Whether audience is one of event_audiences. */
+bool event_audience_known(const char *audience);
 
 typedef struct event_rec {
     int64_t id;
@@ -86,6 +88,7 @@ typedef struct event_registrant {
 typedef struct event_filter {
     bool past;            /* past events, newest first; else upcoming, soonest first */
     const char *kind;     /* NULL: any */
+    const char *audience; /* NULL: any; else one of event_audiences */
     int64_t organiser_id; /* 0: any */
     int64_t from, to;     /* starts_at within [from, to), 0 = open (a month filter) */
     int limit;            /* at most 200 */
@@ -121,6 +124,9 @@ typedef enum {
     EVENT_ALREADY,        /* already registered (confirmed or waiting) */
     EVENT_NOT_REGISTERED, /* nothing to cancel */
     EVENT_CUTOFF_PASSED,  /* a confirmed place can no longer be given back */
+    EVENT_NOT_AUDIENCE,   /* the person is not in the event's audience (a 403) */
+    EVENT_NOT_COLLEAGUE,  /* the registrar does not represent an organisation of the person */
+    EVENT_NOT_STARTED,    /* attendance is marked once the event has started */
 } event_refusal;
 
 /* Registers person (for themselves) and says where they stand in *place.
@@ -159,5 +165,84 @@ db_status event_mine(db *d, arena *a, int64_t person, event_rec **out, size_t *n
 
 /* The cut-off for cancelling a confirmed place. */
 int64_t event_cancel_deadline(const event_rec *e);
+
+/* --- colleagues, audience, attendance, reminders (0022) ------------------------- *
+ *
+ * Audience: "everyone" is any logged-in person; "managers" a person on the
+ * management team of a cluster or cluster initiative (a current 'manager'
+ * affiliation) or the secretariat (admin or editor); "members" those and
+ * anyone currently affiliated (representative or manager) with an
+ * organisation that is a current, accepted member (a cluster_member row)
+ * of a cluster or cluster initiative. A colleague of a representative of
+ * organisation O is anyone currently affiliated with O; the registration
+ * records O (org_id) and the representative (registered_by), who may
+ * cancel it as the colleague may. */
+
+/* Whether person belongs to audience (one of event_audiences). */
+db_status event_audience_allows(db *d, const char *audience, int64_t person, bool *yes);
+
+/* Registers person on behalf of registrar: registrar == person is
+ * event_register; else registrar must represent an organisation person is
+ * currently affiliated with (EVENT_NOT_COLLEAGUE). Person must be in the
+ * event's audience (EVENT_NOT_AUDIENCE). Same capacity and waiting list;
+ * person is mailed in their language: a confirmation with the event as an
+ * .ics attachment, or that they wait. base_url NULL: notify_base_url(). */
+db_status event_register_as(db *d, int64_t event_id, int64_t person, int64_t registrar,
+                            const char *ip, const char *base_url, event_place *place,
+                            event_refusal *why);
+/* Cancels person's registration on behalf of actor: actor is person or the
+ * one who registered them (EVENT_NOT_REGISTERED otherwise); rules as
+ * event_cancel. */
+db_status event_cancel_as(db *d, int64_t event_id, int64_t person, int64_t actor, const char *ip,
+                          const char *base_url, event_refusal *why);
+
+typedef struct event_colleague {
+    int64_t person_id, org_id;
+    const char *name, *org_name;
+} event_colleague;
+
+/* The people registrar may register (current affiliations with the
+ * organisations registrar represents, registrar left out), by name. */
+db_status event_colleagues(db *d, arena *a, int64_t registrar, event_colleague **out, size_t *n);
+/* The live registrations (confirmed, waiting) registrar made for others
+ * at event_id; state and name filled as event_registrants. */
+db_status event_registered_by(db *d, arena *a, int64_t event_id, int64_t registrar,
+                              event_registrant **out, size_t *n);
+
+/* Marks attendance after the event has started (EVENT_NOT_STARTED
+ * before): the confirmed registrations whose ids are in attended[] attended,
+ * every other confirmed one did not. One transaction (audit
+ * event_attendance). */
+db_status event_mark_attendance(db *d, int64_t event_id, const int64_t *attended, size_t n_attended,
+                                int64_t actor, const char *ip, event_refusal *why);
+
+/* Reads for the support log and the self-assessment: how many attended
+ * registrations of people affiliated with org_id (or made on its behalf)
+ * for events starting in [from, to); how many events org_id organised
+ * (not cancelled) that started in [from, to). */
+db_status event_attended_count(db *d, int64_t org_id, int64_t from, int64_t to, int64_t *n);
+db_status event_held_count(db *d, int64_t org_id, int64_t from, int64_t to, int64_t *n);
+
+typedef struct event_attendance_row {
+    int64_t event_id, starts_at, attendees;
+    const char *kind, *title_sr, *title_en;
+} event_attendance_row;
+/* The events people of org_id attended in [from, to), oldest first, with
+ * how many attended (the support log's rows). */
+db_status event_attendance_of(db *d, arena *a, int64_t org_id, int64_t from, int64_t to,
+                              event_attendance_row **out, size_t *n);
+
+/* When the reminder of an event starting at starts_at is due: 08:00
+ * Europe/Belgrade on the calendar day before its start (00:00 when
+ * early). */
+int64_t event_remind_due(int64_t starts_at, bool early);
+
+/* Queues the reminder of every confirmed registration whose event starts
+ * after now and whose reminder is due at now (event_remind_due), each
+ * once: the registration's reminded_at is set in the transaction that
+ * queues its mail, so running twice sends once. dry_run counts without
+ * writing. *sent: how many reminders (would) go out. */
+db_status event_remind_run(db *d, int64_t now, bool early, bool dry_run, const char *base_url,
+                           int *sent);
 
 #endif

@@ -129,6 +129,37 @@ static bool header_valid(const char *h)
     return true;
 }
 
+static const char SQL_ATTACH[] =
+    "UPDATE outbox SET attach_type = $2, attach_name = $3, attach_data = $4 WHERE id = $1";
+
+/* A file's type or name: printable ASCII without quotes or backslashes
+ * (it goes into a header as it is). */
+static bool file_word_valid(const char *s)
+{
+    if (!s || !*s || strlen(s) > 200)
+        return false;
+    for (const char *p = s; *p; p++)
+        if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+            return false;
+    return true;
+}
+
+db_status mail_queue_file(db *d, const char *to, const char *subject, const char *body,
+                          const mail_file *file)
+{
+    if (!file)
+        return mail_queue(d, to, subject, body);
+    if (!file_word_valid(file->type) || !file_word_valid(file->name) || !file->data ||
+        !utf8_valid(file->data, strlen(file->data), false))
+        return DB_CONSTRAINT;
+    int64_t id = 0;
+    db_status st = mail_queue_ex(d, to, subject, body, NULL, NULL, 0, &id);
+    if (st != DB_OK)
+        return st;
+    return db_do(d, SQL_ATTACH,
+                 DB_ARGS(DBI(id), DBT(file->type), DBT(file->name), DBT(file->data)));
+}
+
 db_status mail_queue(db *d, const char *to, const char *subject, const char *body)
 {
     return mail_queue_ex(d, to, subject, body, NULL, NULL, 0, NULL);
@@ -311,47 +342,10 @@ static void put_base64_lines(buf *out, const char *s)
     }
 }
 
-static void build_message(buf *out, const mail_config *cfg, int64_t id, const char *to,
-                          const char *subject, const char *body, const char *html,
-                          const char *headers)
+/* Text and HTML as alternatives, the richer one last (RFC 2046), with
+ * its Content-Type line. */
+static void put_alternative(buf *out, const char *hex, const char *body, const char *html)
 {
-    const char *name, *addr;
-    size_t nl, al;
-    const char *domain = "scan.local";
-    size_t dl = strlen(domain);
-    if (from_split(cfg->from, &name, &nl, &addr, &al)) {
-        const char *at = memchr(addr, '@', al);
-        domain = at + 1;
-        dl = al - (size_t)(at + 1 - addr);
-    }
-    unsigned char rnd[8];
-    char hex[sizeof rnd * 2 + 1];
-    randombytes_buf(rnd, sizeof rnd);
-    sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
-
-    buf_puts(out, "Date: ");
-    put_date(out, time_now());
-    buf_puts(out, "\r\nFrom: ");
-    put_from(out, cfg->from);
-    buf_printf(out, "\r\nTo: %s\r\nSubject: ", to);
-    put_text_header(out, subject, strlen(subject));
-    buf_printf(out, "\r\nMessage-ID: <%lld.%s@%.*s>\r\n", (long long)id, hex, (int)dl, domain);
-    /* extra lines (List-Unsubscribe ...), checked by mail_queue_ex */
-    for (const char *p = headers; p && *p;) {
-        size_t k = strcspn(p, "\n");
-        buf_append(out, p, k);
-        buf_puts(out, "\r\n");
-        p += k + (p[k] == '\n');
-    }
-    buf_puts(out, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
-    if (!html) {
-        buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\n"
-                      "Content-Transfer-Encoding: 8bit\r\n"
-                      "\r\n");
-        put_body(out, body);
-        return;
-    }
-    /* text and HTML as alternatives, the richer one last (RFC 2046) */
     buf_printf(out,
                "Content-Type: multipart/alternative; boundary=\"=_scan_%s\"\r\n\r\n"
                "--=_scan_%s\r\n"
@@ -366,6 +360,73 @@ static void build_message(buf *out, const mail_config *cfg, int64_t id, const ch
                hex);
     put_base64_lines(out, html);
     buf_printf(out, "--=_scan_%s--\r\n", hex);
+}
+
+void mail_build(buf *out, const char *from, int64_t id, const char *to, const char *subject,
+                const char *body, const char *html, const char *headers, const mail_file *file)
+{
+    const char *name, *addr;
+    size_t nl, al;
+    const char *domain = "scan.local";
+    size_t dl = strlen(domain);
+    if (from && from_split(from, &name, &nl, &addr, &al)) {
+        const char *at = memchr(addr, '@', al);
+        domain = at + 1;
+        dl = al - (size_t)(at + 1 - addr);
+    }
+    unsigned char rnd[8];
+    char hex[sizeof rnd * 2 + 1];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+
+    buf_puts(out, "Date: ");
+    put_date(out, time_now());
+    buf_puts(out, "\r\nFrom: ");
+    put_from(out, from ? from : "scan@scan.local");
+    buf_printf(out, "\r\nTo: %s\r\nSubject: ", to);
+    put_text_header(out, subject, strlen(subject));
+    buf_printf(out, "\r\nMessage-ID: <%lld.%s@%.*s>\r\n", (long long)id, hex, (int)dl, domain);
+    /* extra lines (List-Unsubscribe ...), checked by mail_queue_ex */
+    for (const char *p = headers; p && *p;) {
+        size_t k = strcspn(p, "\n");
+        buf_append(out, p, k);
+        buf_puts(out, "\r\n");
+        p += k + (p[k] == '\n');
+    }
+    buf_puts(out, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
+    if (file) {
+        /* the text, then the file (RFC 2046 multipart/mixed); the
+         * boundary differs from the alternative's by its prefix */
+        buf_printf(out,
+                   "Content-Type: multipart/mixed; boundary=\"=_scanm_%s\"\r\n\r\n"
+                   "--=_scanm_%s\r\n",
+                   hex, hex);
+        if (!html) {
+            buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\n"
+                          "Content-Transfer-Encoding: 8bit\r\n"
+                          "\r\n");
+            put_body(out, body);
+        } else {
+            put_alternative(out, hex, body, html);
+        }
+        buf_printf(out,
+                   "--=_scanm_%s\r\n"
+                   "Content-Type: %s; charset=utf-8; name=\"%s\"\r\n"
+                   "Content-Disposition: attachment; filename=\"%s\"\r\n"
+                   "Content-Transfer-Encoding: base64\r\n\r\n",
+                   hex, file->type, file->name, file->name);
+        put_base64_lines(out, file->data);
+        buf_printf(out, "--=_scanm_%s--\r\n", hex);
+        return;
+    }
+    if (!html) {
+        buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\n"
+                      "Content-Transfer-Encoding: 8bit\r\n"
+                      "\r\n");
+        put_body(out, body);
+        return;
+    }
+    put_alternative(out, hex, body, html);
 }
 
 /* --- sending -------------------------------------------------------------- */
@@ -416,7 +477,8 @@ static void put_reason(buf *out, CURLcode rc, const char *errbuf, long smtp_code
 }
 
 static const char SQL_DUE[] =
-    "SELECT id, to_addr, subject, body, html, headers FROM outbox"
+    "SELECT id, to_addr, subject, body, html, headers, attach_type, attach_name, attach_data"
+    " FROM outbox"
     " WHERE sent_at IS NULL AND attempts < $2"
     "   AND created_at + CASE attempts WHEN 0 THEN 0 WHEN 1 THEN 60 WHEN 2 THEN 300"
     "                    WHEN 3 THEN 1800 ELSE 7200 END <= $3"
@@ -430,6 +492,7 @@ typedef struct due_msg {
     int64_t id;
     char *to, *subject, *body;
     char *html, *headers; /* NULL when none */
+    mail_file file;       /* file.type NULL when none */
 } due_msg;
 
 typedef struct outcome {
@@ -475,6 +538,16 @@ static db_status load_due(db *d, arena *a, int max, due_msg **out, size_t *n)
         m->body = arena_strdup(a, db_col_text(s, 3));
         m->html = db_col_is_null(s, 4) ? NULL : arena_strdup(a, db_col_text(s, 4));
         m->headers = db_col_is_null(s, 5) ? NULL : arena_strdup(a, db_col_text(s, 5));
+        m->file = (mail_file){0};
+        if (!db_col_is_null(s, 6)) {
+            m->file.type = arena_strdup(a, db_col_text(s, 6));
+            m->file.name = arena_strdup(a, db_col_text(s, 7) ? db_col_text(s, 7) : "file");
+            m->file.data = arena_strdup(a, db_col_text(s, 8) ? db_col_text(s, 8) : "");
+            if (!m->file.type || !m->file.name || !m->file.data) {
+                st = DB_NOMEM;
+                break;
+            }
+        }
         if (!m->to || !m->subject || !m->body || (!db_col_is_null(s, 4) && !m->html) ||
             (!db_col_is_null(s, 5) && !m->headers)) {
             st = DB_NOMEM;
@@ -537,7 +610,8 @@ db_status mail_deliver(db *d, const mail_config *cfg, int max, int *sent)
     for (size_t i = 0; i < n_due && !atomic_load(&g_abort); i++) {
         due_msg *m = &due[i];
         buf_reset(&msg);
-        build_message(&msg, cfg, m->id, m->to, m->subject, m->body, m->html, m->headers);
+        mail_build(&msg, cfg->from, m->id, m->to, m->subject, m->body, m->html, m->headers,
+                   m->file.type ? &m->file : NULL);
         if (buf_failed(&msg)) {
             st = DB_NOMEM;
             goto cleanup;

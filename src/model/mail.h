@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "db/db.h"
 #include "i18n/i18n.h"
 
@@ -37,6 +38,26 @@ const char *mail_text_in(arena *a, lang_id lang, const char *text);
 db_status mail_queue_ex(db *d, const char *to, const char *subject, const char *body,
                         const char *html, const char *const *headers, size_t n_headers,
                         int64_t *id);
+
+/* A file sent with a mail (the event's .ics): type a MIME type with its
+ * parameters ("text/calendar; method=PUBLISH"), name the file name, data
+ * UTF-8 text. Printable ASCII without quotes in type and name, else
+ * refused. */
+typedef struct mail_file {
+    const char *type, *name, *data;
+} mail_file;
+
+/* mail_queue with one attached file: the mail goes out as
+ * multipart/mixed, the text first, then the file in base64. file NULL is
+ * mail_queue. Refusals as mail_queue (DB_CONSTRAINT, nothing stored). */
+db_status mail_queue_file(db *d, const char *to, const char *subject, const char *body,
+                          const mail_file *file);
+
+/* The message the sender would hand to SMTP for an outbox row (for tests
+ * and the outbox view): headers, then the body or the MIME parts, CRLF
+ * line ends. from as mail_config.from. */
+void mail_build(buf *out, const char *from, int64_t id, const char *to, const char *subject,
+                const char *body, const char *html, const char *headers, const mail_file *file);
 
 typedef struct mail_config {
     const char *url;             /* smtp://host:port or smtps://host:port; NULL = off */

@@ -216,11 +216,15 @@ void web_event_update(req *r);
 void web_event_register(req *r);
 void web_event_cancel(req *r);
 void web_event_participants(req *r);
+void web_event_attendance(req *r);
 void web_event_ics(req *r);
 void web_events_ics(req *r);
 /* api_event.c: events as JSON */
 void api_event_list(req *r);
 void api_event_get(req *r);
+void api_event_register(req *r);
+void api_event_unregister(req *r);
+void api_event_registrations(req *r);
 /* web_notify.c: notification settings, one-click unsubscribe, and
  * GET/PUT /api/v1/me/notifications */
 void web_notify_page(req *r);

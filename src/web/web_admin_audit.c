@@ -97,6 +97,8 @@ static const struct {
         {"event_update", MSG_AUDIT_ACT_EVENT_UPDATE},
         {"event_register", MSG_AUDIT_ACT_EVENT_REGISTER},
         {"event_cancel", MSG_AUDIT_ACT_EVENT_CANCEL},
+        {"event_attendance", MSG_AUDIT_ACT_EVENT_ATTENDANCE},
+        {"event_remind", MSG_AUDIT_ACT_EVENT_REMIND},
         {"post_create", MSG_AUDIT_ACT_POST_CREATE},
         {"post_update", MSG_AUDIT_ACT_POST_UPDATE},
         {"post_close", MSG_AUDIT_ACT_POST_CLOSE},

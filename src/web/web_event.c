@@ -140,6 +140,21 @@ static bool month_range(const char *m, int64_t *from, int64_t *to)
 void web_event_list(req *r)
 {
     lang_id L = r->lang;
+    /* anonymous readers: the cached body of this data version, language,
+     * minute (upcoming and past move with the clock) and query */
+    int64_t version = 0;
+    const char *key = NULL;
+    if (!r->user) {
+        db_status st = org_directory_version(r->db, &version);
+        if (st != DB_OK) {
+            resp_fail(r, st, "org_directory_version");
+            return;
+        }
+        key = arena_printf(r->a, "events|%s|%lld|%s", i18n_tag(L), (long long)(time_now() / 60),
+                           r->query_raw ? r->query_raw : "");
+        if (web_cache_serve(r, key, version))
+            return;
+    }
     event_filter f = {.limit = 30};
     f.past = req_query(r, "when") && strcmp(req_query(r, "when"), "past") == 0;
     const char *kind = req_query(r, "kind");
@@ -149,6 +164,33 @@ void web_event_list(req *r)
             return;
         }
         f.kind = kind;
+    }
+    const char *aud = req_query(r, "audience");
+    if (aud && *aud) {
+        if (!event_audience_known(aud)) {
+            resp_error(r, 400, "audience: one of managers, members, everyone.");
+            return;
+        }
+        f.audience = aud;
+    }
+    const char *slug = req_query(r, "organiser");
+    const char *org_name = NULL;
+    if (slug && *slug) {
+        org_rec org;
+        bool found = false;
+        db_status st = org_get(r->db, r->a, slug, 0, &org, &found);
+        if (st != DB_OK) {
+            resp_fail(r, st, "org_get");
+            return;
+        }
+        if (!found || !org.status || strcmp(org.status, "published") != 0) {
+            resp_error(r, 404, "organiser: no directory entry with this address.");
+            return;
+        }
+        f.organiser_id = org.id;
+        org_name = web_org_name(r, &org);
+    } else {
+        slug = NULL;
     }
     const char *month = req_query(r, "month");
     if (!month_range(month, &f.from, &f.to)) {
@@ -191,9 +233,15 @@ void web_event_list(req *r)
              T(L, MSG_EVENTS_TITLE), f.past ? "" : " aria-current=\"page\"",
              T(L, MSG_EVENTS_UPCOMING), f.past ? " aria-current=\"page\"" : "",
              T(L, MSG_EVENTS_PAST));
+    if (org_name)
+        html_fmt(o, "<p class=\"filter-note\">%s <a href=\"/events%R\">%s</a></p>\n",
+                 arena_printf(r->a, T(L, MSG_EVENTS_ONLY_ORGANISER), org_name),
+                 f.past ? "?when=past" : "", T(L, MSG_EVENTS_ALL_ORGANISERS));
     html_raw(o, "<form method=\"get\" action=\"/events\" class=\"filters-inline\">");
     if (f.past)
         html_raw(o, "<input type=\"hidden\" name=\"when\" value=\"past\">");
+    if (slug)
+        html_fmt(o, "<input type=\"hidden\" name=\"organiser\" value=\"%s\">", slug);
     html_fmt(o,
              "<label for=\"ev-kind\">%s</label> <select id=\"ev-kind\" name=\"kind\">"
              "<option value=\"\">%s</option>",
@@ -202,6 +250,14 @@ void web_event_list(req *r)
         html_fmt(o, "<option value=\"%s\"%R>%s</option>", event_kinds[i],
                  f.kind && strcmp(f.kind, event_kinds[i]) == 0 ? " selected" : "",
                  T(L, web_event_kind_msgs[i]));
+    html_fmt(o,
+             "</select> <label for=\"ev-aud\">%s</label> <select id=\"ev-aud\" name=\"audience\">"
+             "<option value=\"\">%s</option>",
+             T(L, MSG_EVENT_AUDIENCE), T(L, MSG_EVENTS_ANY));
+    for (size_t i = 0; event_audiences[i]; i++)
+        html_fmt(o, "<option value=\"%s\"%R>%s</option>", event_audiences[i],
+                 f.audience && strcmp(f.audience, event_audiences[i]) == 0 ? " selected" : "",
+                 T(L, web_event_audience_msgs[i]));
     html_fmt(o,
              "</select> <label for=\"ev-month\">%s</label> <input id=\"ev-month\" "
              "type=\"month\" name=\"month\" value=\"%s\"> <button type=\"submit\">%s</button>"
@@ -217,14 +273,20 @@ void web_event_list(req *r)
         if (n == (size_t)f.limit) {
             const event_rec *last = &ev[n - 1];
             html_fmt(o,
-                     "<p><a rel=\"next\" href=\"/events?%R%R%s%R%s&amp;after=%D.%D\">%s</a></p>\n",
+                     "<p><a rel=\"next\" href=\"/events?%R%R%s%R%s%R%s%R%q&amp;after=%D.%D\">%s</a>"
+                     "</p>\n",
                      f.past ? "when=past&amp;" : "", f.kind ? "kind=" : "", f.kind ? f.kind : "",
                      month && *month ? "&amp;month=" : "", month && *month ? month : "",
-                     (long long)last->starts_at, (long long)last->id,
-                     T(L, f.past ? MSG_EVENTS_EARLIER : MSG_EVENTS_LATER));
+                     f.audience ? "&amp;audience=" : "", f.audience ? f.audience : "",
+                     slug ? "&amp;organiser=" : "", slug ? slug : "", (long long)last->starts_at,
+                     (long long)last->id, T(L, f.past ? MSG_EVENTS_EARLIER : MSG_EVENTS_LATER));
         }
     }
     layout_end(r);
+    if (key) { /* kept if it ends up whole (server_hook_finish) */
+        r->cache_key = key;
+        r->cache_version = version;
+    }
 }
 
 /* --- one event ------------------------------------------------------------------ */
@@ -359,13 +421,99 @@ static void registration_box(req *r, const event_rec *e)
             html_fmt(o, "<p>%s</p>", T(L, MSG_EVENT_CLOSED));
         } else {
             bool full = e->capacity && e->confirmed >= e->capacity;
-            if (full)
+            bool allowed = false;
+            if ((st = event_audience_allows(r->db, e->audience, r->user->person_id, &allowed)) !=
+                DB_OK) {
+                resp_fail(r, st, "event_audience_allows");
+                return;
+            }
+            if (full && allowed)
                 html_fmt(o, "<p>%s</p>", T(L, MSG_EVENT_FULL));
-            html_fmt(o, "<form method=\"post\" action=\"/events/%D/register\">", (long long)e->id);
-            layout_csrf_field(r);
-            html_fmt(o, "<button type=\"submit\">%s</button></form>",
-                     T(L, full ? MSG_EVENT_JOIN_WAITING : MSG_EVENT_REGISTER));
+            if (!allowed) {
+                html_fmt(o, "<p class=\"notice-strong\">%s</p>", T(L, MSG_EVENT_ERR_NOT_AUDIENCE));
+            } else {
+                html_fmt(o, "<form method=\"post\" action=\"/events/%D/register\">",
+                         (long long)e->id);
+                layout_csrf_field(r);
+                html_fmt(o, "<button type=\"submit\">%s</button></form>",
+                         T(L, full ? MSG_EVENT_JOIN_WAITING : MSG_EVENT_REGISTER));
+            }
         }
+    }
+    html_raw(o, "</section>\n");
+}
+
+/* A representative's box: register colleagues, and the registrations
+ * they made (each with its cancel button). Nothing for anyone else. */
+static void colleagues_box(req *r, const event_rec *e)
+{
+    if (!r->user || strcmp(e->status, "cancelled") == 0)
+        return;
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    event_colleague *c;
+    event_registrant *made;
+    size_t nc = 0, nm = 0;
+    db_status st = event_colleagues(r->db, r->a, r->user->person_id, &c, &nc);
+    if (st == DB_OK)
+        st = event_registered_by(r->db, r->a, e->id, r->user->person_id, &made, &nm);
+    if (st != DB_OK) {
+        resp_fail(r, st, "event_colleagues");
+        return;
+    }
+    size_t keep = 0; /* those this representative registered are listed below instead */
+    for (size_t i = 0; i < nc; i++) {
+        bool made_already = false;
+        for (size_t k = 0; k < nm && !made_already; k++)
+            made_already = made[k].person_id == c[i].person_id;
+        if (!made_already)
+            c[keep++] = c[i];
+    }
+    nc = keep;
+    bool open = time_now() < e->starts_at;
+    if (!nm && (!nc || !open))
+        return;
+    html_fmt(o,
+             "<section class=\"card event-colleagues\" aria-labelledby=\"col-h\">"
+             "<h2 id=\"col-h\">%s</h2>\n",
+             T(L, MSG_EVENT_COLLEAGUES_H));
+    if (nc && open) {
+        html_fmt(o, "<p class=\"hint\">%s</p>", T(L, MSG_EVENT_COLLEAGUES_HINT));
+        html_fmt(o, "<form method=\"post\" action=\"/events/%D/register\" class=\"stack\">",
+                 (long long)e->id);
+        layout_csrf_field(r);
+        html_fmt(o,
+                 "<label for=\"col-person\">%s</label> <select id=\"col-person\" name=\"person\">",
+                 T(L, MSG_EVENT_COLLEAGUE_LABEL));
+        for (size_t i = 0; i < nc; i++)
+            html_fmt(o, "<option value=\"%D\">%s (%s)</option>", (long long)c[i].person_id,
+                     web_org_text(r, c[i].name, NULL), web_org_text(r, c[i].org_name, NULL));
+        html_fmt(o, "</select> <button type=\"submit\">%s</button></form>\n",
+                 T(L, MSG_EVENT_COLLEAGUE_BUTTON));
+    }
+    if (nm) {
+        html_fmt(o, "<h3>%s</h3><ul>", T(L, MSG_EVENT_COLLEAGUES_MADE));
+        for (size_t i = 0; i < nm; i++) {
+            bool waiting = strcmp(made[i].state, "waiting") == 0;
+            html_fmt(o, "<li>%s · %s", web_org_text(r, made[i].name ? made[i].name : "", NULL),
+                     T(L, waiting ? MSG_EVENT_STATE_WAITING : MSG_EVENT_STATE_CONFIRMED));
+            if (waiting || time_now() < event_cancel_deadline(e)) {
+                html_fmt(
+                    o,
+                    " <form method=\"post\" action=\"/events/%D/cancel\" class=\"inline-form\">"
+                    "<input type=\"hidden\" name=\"person\" value=\"%D\">",
+                    (long long)e->id, (long long)made[i].person_id);
+                layout_csrf_field(r);
+                html_fmt(o,
+                         "<button type=\"submit\" class=\"button-secondary\" "
+                         "aria-label=\"%s: %s\">%s</button></form>",
+                         T(L, MSG_EVENT_COLLEAGUE_CANCEL),
+                         web_org_text(r, made[i].name ? made[i].name : "", NULL),
+                         T(L, MSG_EVENT_COLLEAGUE_CANCEL));
+            }
+            html_raw(o, "</li>");
+        }
+        html_raw(o, "</ul>");
     }
     html_raw(o, "</section>\n");
 }
@@ -379,6 +527,10 @@ static const char *done_notice(req *r)
     } notices[] = {{"registered", MSG_EVENT_REGISTERED_NOTICE},
                    {"waiting", MSG_EVENT_WAITING_NOTICE},
                    {"cancelled", MSG_EVENT_CANCELLED_NOTICE},
+                   {"colleague", MSG_EVENT_COLLEAGUE_NOTICE},
+                   {"colleague_waiting", MSG_EVENT_COLLEAGUE_WAITING_NOTICE},
+                   {"colleague_cancelled", MSG_EVENT_COLLEAGUE_CANCELLED_NOTICE},
+                   {"attendance", MSG_EVENT_ATT_SAVED},
                    {"saved", MSG_EVENT_SAVED_NOTICE}};
     const char *d = req_query(r, "done");
     for (size_t i = 0; d && i < sizeof notices / sizeof notices[0]; i++)
@@ -418,11 +570,16 @@ static void event_page(req *r, const event_rec *e, const char *alert)
              web_event_label(r, event_languages, web_event_lang_msgs, e->language));
     html_fmt(o, "<dt>%s</dt><dd>%s</dd></dl>\n", T(L, MSG_EVENT_AUDIENCE),
              web_event_label(r, event_audiences, web_event_audience_msgs, e->audience));
+    if (strcmp(e->audience, "everyone") != 0) /* who may register, before any button */
+        html_fmt(o, "<p class=\"hint event-audience\">%s</p>\n",
+                 T(L, strcmp(e->audience, "managers") == 0 ? MSG_EVENT_AUD_NOTE_MANAGERS
+                                                           : MSG_EVENT_AUD_NOTE_MEMBERS));
     text_block(r, web_org_text(r, e->description_sr, e->description_en));
     html_fmt(o, "<p><a href=\"/events/%D/event.ics\">%s</a></p>\n", (long long)e->id,
              T(L, MSG_EVENT_ADD_TO_CALENDAR));
     html_raw(o, "</div>\n<div>\n");
     registration_box(r, e);
+    colleagues_box(r, e);
     if (web_event_may_organise(r, e->organiser_id))
         html_fmt(o,
                  "<p class=\"event-actions\"><a class=\"button\" href=\"/events/%D/edit\">%s"
@@ -441,27 +598,54 @@ void web_event_page(req *r)
     event_page(r, &e, NULL);
 }
 
+/* The person a form names (field "person"): the reader when absent or
+ * empty; 0 (and a 400 page written) when it is not a number. */
+static int64_t form_person(req *r, const event_rec *e)
+{
+    form f;
+    if (!req_body_form(r, &f))
+        return 0;
+    const char *p = form_get(&f, "person");
+    int64_t id = r->user->person_id;
+    if (p && *p && (!str_to_i64(p, &id) || id <= 0)) {
+        r->status = 400;
+        event_page(r, e, T(r->lang, MSG_EVENT_ERR_NOT_COLLEAGUE));
+        return 0;
+    }
+    return id;
+}
+
 void web_event_register(req *r)
 {
     event_rec e;
     if (!web_event_load(r, &e))
         return;
+    int64_t person = form_person(r, &e);
+    if (!person)
+        return;
+    bool self = person == r->user->person_id;
     event_place place;
     event_refusal why;
-    db_status st = event_register(r->db, e.id, r->user->person_id, r->client_ip, &place, &why);
+    db_status st = event_register_as(r->db, e.id, person, r->user->person_id, r->client_ip,
+                                     web_base_url(r), &place, &why);
     if (st == DB_OK) {
-        resp_redirect(r, arena_printf(r->a, "/events/%lld?done=%s", (long long)e.id,
-                                      place == EVENT_WAITING ? "waiting" : "registered"));
+        const char *done = self ? (place == EVENT_WAITING ? "waiting" : "registered")
+                                : (place == EVENT_WAITING ? "colleague_waiting" : "colleague");
+        resp_redirect(r, arena_printf(r->a, "/events/%lld?done=%s", (long long)e.id, done));
         return;
     }
     if (st != DB_CONSTRAINT) {
         resp_fail(r, st, "event_register");
         return;
     }
-    msg_id m = why == EVENT_ALREADY        ? MSG_EVENT_ERR_ALREADY
+    msg_id m = why == EVENT_ALREADY
+                   ? (self ? MSG_EVENT_ERR_ALREADY : MSG_EVENT_ERR_COLLEAGUE_ALREADY)
                : why == EVENT_IS_CANCELLED ? MSG_EVENT_IS_CANCELLED
-                                           : MSG_EVENT_CLOSED;
-    r->status = 409;
+               : why == EVENT_NOT_AUDIENCE
+                   ? (self ? MSG_EVENT_ERR_NOT_AUDIENCE : MSG_EVENT_ERR_COLLEAGUE_AUDIENCE)
+               : why == EVENT_NOT_COLLEAGUE ? MSG_EVENT_ERR_NOT_COLLEAGUE
+                                            : MSG_EVENT_CLOSED;
+    r->status = why == EVENT_NOT_AUDIENCE ? 403 : why == EVENT_NOT_COLLEAGUE ? 400 : 409;
     event_page(r, &e, T(r->lang, m));
 }
 
@@ -470,11 +654,16 @@ void web_event_cancel(req *r)
     event_rec e;
     if (!web_event_load(r, &e))
         return;
+    int64_t person = form_person(r, &e);
+    if (!person)
+        return;
+    bool self = person == r->user->person_id;
     event_refusal why;
-    db_status st =
-        event_cancel(r->db, e.id, r->user->person_id, r->client_ip, web_base_url(r), &why);
+    db_status st = event_cancel_as(r->db, e.id, person, r->user->person_id, r->client_ip,
+                                   web_base_url(r), &why);
     if (st == DB_OK) {
-        resp_redirect(r, arena_printf(r->a, "/events/%lld?done=cancelled", (long long)e.id));
+        resp_redirect(r, arena_printf(r->a, "/events/%lld?done=%s", (long long)e.id,
+                                      self ? "cancelled" : "colleague_cancelled"));
         return;
     }
     if (st != DB_CONSTRAINT) {

@@ -55,7 +55,7 @@ async function get(path, s) {
 const FORM = (over = {}) => ({
   kind: 'training', organiser: cluster, title_sr: 'Обука за извоз', title_en: 'Export training',
   description_sr: 'Први ред.\n\nДруги пасус <b>не</b> HTML.', starts_at: '2099-03-15T10:00',
-  ends_at: '2099-03-15T16:00', place: 'Ниш, Обреновићева 1', language: 'sr', audience: 'members',
+  ends_at: '2099-03-15T16:00', place: 'Ниш, Обреновићева 1', language: 'sr', audience: 'everyone',
   capacity: '', ...over,
 });
 
@@ -197,7 +197,7 @@ test('register, wait, move up when a place frees: the promoted person is mailed'
   assert.match(list.text, /r3@example\.com/);
   const csv = await get(`/events/${id}/participants?format=csv&lang=en`, m);
   assert.match(csv.headers.get('content-type'), /text\/csv/);
-  assert.match(csv.text, /^Name,E-mail,Organisation,Status,Registered\r\n/);
+  assert.match(csv.text, /^\uFEFF?Name,E-mail,Organisation,Status,Registered,Attended\r\n/);
   assert.equal(csv.text.trim().split('\r\n').length, 4); // header, two confirmed, one cancelled
   const low = await post(m, `/events/${id}?lang=en`, FORM({ capacity: '1' }));
   assert.equal(low.status, 422);

@@ -777,3 +777,72 @@ test('a chunked body 2 MiB over the limit still gets its 413', async () => {
   });
   assert.equal(status, 413);
 });
+
+// --- events: registrations, attendance, the event form -------------------------------
+
+describe('event writes', () => {
+  let ev;     // an upcoming demo event
+  let counts; // its place counts before any case
+  const place = async () => {
+    const e = await (await fetch(`${srv.url}/api/v1/events/${ev}`)).json();
+    return [e.confirmed, e.waiting];
+  };
+  before(async () => {
+    const list = await (await fetch(`${srv.url}/api/v1/events?limit=1`)).json();
+    assert.ok(list.items.length, 'the demo has an upcoming event');
+    ev = list.items[0].id;
+    counts = await place();
+  });
+  after(async () => {
+    assert.deepEqual(await place(), counts, 'no registration changed');
+    await unchanged();
+  });
+  const reg = (body) => withBody('POST', `/api/v1/events/${ev}/registrations`, 'application/json', body, bearer());
+  const form = (path, body) => withBody('POST', path, 'application/x-www-form-urlencoded', body, editor());
+
+  test('a registration body that is not JSON, not an object or nested 8000 deep is 400', async () => {
+    await expect(reg('{"person": '), 400, /invalid JSON/, { api: true });
+    await expect(reg('[1]'), 400, /JSON object/, { api: true });
+    await expect(reg('['.repeat(8000) + ']'.repeat(8000)), 400, /depth/, { api: true });
+    await expect(reg('['.repeat(10000) + ']'.repeat(10000)), 413, /16384 bytes/, { api: true });
+  });
+
+  test('a person that is not a positive whole number is 400 naming person', async () => {
+    for (const p of ['"12"', '-1', '0', '1.5', 'true', '{"id":1}', '1e400']) {
+      await expect(reg(`{"person": ${p}}`), 400, /person|JSON/, { api: true });
+    }
+  });
+
+  test('a person id beyond 64 bits or of nobody is not a colleague: 400', async () => {
+    await expect(reg('{"person": 9223372036854775807}'), 400, /person/, { api: true });
+    await expect(reg('{"person": 99999999999999999999999}'), 400, /person|JSON/, { api: true });
+  });
+
+  test('cancelling with a malformed person in the path is 400; of nobody 404', async () => {
+    for (const p of ['abc', '-5', '1%20OR%201=1', '9'.repeat(30)]) {
+      await expect(withBody('DELETE', `/api/v1/events/${ev}/registrations/${p}`, null, '', bearer()), 400, /person/, { api: true });
+    }
+    for (const p of ['%00', 'me%2F..']) { // refused before any route: the server's page
+      await expect(withBody('DELETE', `/api/v1/events/${ev}/registrations/${p}`, null, '', bearer()), [400, 404], /./);
+    }
+    await expect(withBody('DELETE', `/api/v1/events/${ev}/registrations/99999999`, null, '', bearer()), 404, /registration/, { api: true });
+  });
+
+  test('registering with a hostile person field in the form is 400; NUL or bad UTF-8 too', async () => {
+    await expect(form(`/events/${ev}/register`, 'person=1%27%3B%20DROP%20TABLE%20event%3B--'), 400, /colleague/);
+    await expect(form(`/events/${ev}/register`, 'person=%00'), 400, /./);
+    await expect(form(`/events/${ev}/register`, 'person=%C0%AF'), 400, /person/);
+  });
+
+  test('attendance ids that are not numbers are 400; 600 of them are 400 naming the limit', async () => {
+    await expect(form(`/events/${ev}/attendance`, 'attended=abc'), 400, /attended/);
+    const many = Array.from({ length: 600 }, (_, i) => `attended=${i + 1}`).join('&');
+    await expect(form(`/events/${ev}/attendance`, many), 400, /field/);
+  });
+
+  test('an event form with NUL, bad UTF-8 or absurd numbers is refused, nothing created', async () => {
+    await expect(form('/events', 'title_sr=%00&kind=training'), 400, /./);
+    await expect(form('/events', 'title_sr=%ED%A0%80&kind=training'), 400, /title_sr/);
+    await expect(form('/events', `title_sr=X&kind=training&organiser=nicat&starts_at=2099-01-01T10:00&ends_at=2099-01-01T09:00&place=N&language=sr&audience=everyone&capacity=${'9'.repeat(40)}`), 422, /./);
+  });
+});

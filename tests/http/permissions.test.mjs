@@ -98,6 +98,9 @@ const MATRIX = {
   'POST /events/{id}': EDIT_C,
   'POST /events/{id}/register': LOGGED_IN,
   'POST /events/{id}/cancel': LOGGED_IN, // one's own registration (409 without one)
+  'POST /events/{id}/attendance': EDIT_C, // the organiser, after the start (409 before)
+  'POST /api/v1/events/{id}/registrations': LOGGED_IN, // oneself (201, then 409 already)
+  'DELETE /api/v1/events/{id}/registrations/{person}': LOGGED_IN, // one's own (404 without one)
   // notifications (web_notify.c): everyone's own settings only
   'POST /account/notifications': LOGGED_IN,
   'POST /account/notifications/topics': LOGGED_IN,
@@ -281,6 +284,9 @@ const BODIES = {
   'POST /events/{id}': () => ({ path: `/events/${ids.event}`, form: EVENT_FORM }),
   'POST /events/{id}/register': () => ({ path: `/events/${ids.event}/register` }),
   'POST /events/{id}/cancel': () => ({ path: `/events/${ids.event}/cancel` }),
+  'POST /events/{id}/attendance': () => ({ path: `/events/${ids.event}/attendance`, form: { attended: '1' } }),
+  'POST /api/v1/events/{id}/registrations': () => ({ path: `/api/v1/events/${ids.event}/registrations`, json: {} }),
+  'DELETE /api/v1/events/{id}/registrations/{person}': () => ({ method: 'DELETE', path: `/api/v1/events/${ids.event}/registrations/me` }),
   'POST /account/notifications': () => ({ path: '/account/notifications', form: { digest: 'weekly' } }),
   'POST /account/notifications/topics': () => ({ path: '/account/notifications/topics', form: { page: '/orgs', query: `q=matrix${++invitees}` } }),
   'POST /account/notifications/topics/{id}/delete': () => ({ path: '/account/notifications/topics/999999/delete' }),
@@ -380,6 +386,19 @@ test('every write route of `scan routes` is in the permission matrix', () => {
 });
 
 // --- object-level cases ------------------------------------------------------------
+
+test("an event's participants (page, CSV, API) are read by whoever may edit its organiser C only", async () => {
+  for (const role of ROLES) {
+    const allowed = EDIT_C[role];
+    const a = await as(role);
+    for (const path of [`/events/${ids.event}/participants`, `/events/${ids.event}/participants?format=xlsx`,
+      `/api/v1/events/${ids.event}/registrations`]) {
+      const { status } = await a.req('GET', path);
+      if (allowed) assert.equal(status, 200, `${role} reads ${path}`);
+      else assert.ok(role === 'public' ? [401, 303].includes(status) : status === 403, `${role} refused ${path}: ${status}`);
+    }
+  }
+});
 
 test('the manager of C may invite for C only: never for its member M (whose people are its own to choose), D or P', async () => {
   const m = await as('cluster_manager');

@@ -425,6 +425,234 @@ static void test_ical_instants_and_text(void **state)
     buf_free(&out);
 }
 
+/* --- colleagues, audience, attendance, reminders (0022) -------------------------- */
+
+/* Persons 1, 2 and 3 represent company 2, a member of cluster 3; person 4
+ * manages cluster 3; person 5 represents company 6, a member of nothing. */
+static void affiliate(testdb *t)
+{
+    assert_int_equal(
+        db_exec(
+            t->d,
+            "INSERT INTO org(id, slug, name, kind, status, created_at, updated_at) VALUES"
+            " (2, 'firma', 'Фирма', 'company', 'published', 0, 0),"
+            " (3, 'klaster', 'Кластер', 'cluster', 'published', 0, 0),"
+            " (6, 'druga', 'Друга', 'company', 'published', 0, 0);"
+            "INSERT INTO cluster_member(cluster_id, org_id, joined_on) VALUES (3, 2, '2020-01-01');"
+            "INSERT INTO affiliation(person_id, org_id, role, started_at) VALUES"
+            " (1, 2, 'representative', 0), (2, 2, 'representative', 0),"
+            " (3, 2, 'representative', 0), (4, 3, 'manager', 0), (5, 6, 'representative', 0);"),
+        DB_OK);
+}
+
+static int64_t make_event(testdb *t, int64_t capacity, const char *audience)
+{
+    event_input in = input(capacity);
+    in.audience = audience;
+    form_errors e = {0};
+    int64_t id = 0;
+    assert_int_equal(event_create(t->d, &in, 1, NULL, &id, &e), DB_OK);
+    return id;
+}
+
+static void test_colleagues(void **state)
+{
+    testdb *t = *state;
+    affiliate(t);
+    int64_t id = make_event(t, 1, "everyone");
+    event_place place;
+    event_refusal why;
+    int64_t mails = scalar(t, "SELECT count(*) FROM outbox");
+    /* 1 registers colleagues 2 and 3: 2 confirmed, 3 waits; each mailed */
+    assert_int_equal(event_register_as(t->d, id, 2, 1, NULL, NULL, &place, &why), DB_OK);
+    assert_int_equal(place, EVENT_CONFIRMED);
+    assert_int_equal(event_register_as(t->d, id, 3, 1, NULL, NULL, &place, &why), DB_OK);
+    assert_int_equal(place, EVENT_WAITING);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM outbox"), mails + 2);
+    /* 2's mail is in English (their language), with the event attached */
+    assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE to_addr = 'bob@example.com'"
+                               " AND subject LIKE 'Registration confirmed:%'"
+                               " AND attach_type = 'text/calendar; method=PUBLISH'"
+                               " AND attach_data LIKE 'BEGIN:VCALENDAR%'"),
+                     1);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM event_registration WHERE registered_by = 1"
+                               " AND org_id = 2"),
+                     2);
+    /* one row per person and event: not twice, whoever asks */
+    assert_int_equal(event_register_as(t->d, id, 2, 1, NULL, NULL, &place, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_ALREADY);
+    assert_int_equal(event_register(t->d, id, 2, NULL, &place, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_ALREADY);
+    /* not a colleague: 4 (another organisation), and 5 may not register 2 */
+    assert_int_equal(event_register_as(t->d, id, 4, 1, NULL, NULL, &place, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_NOT_COLLEAGUE);
+    assert_int_equal(event_register_as(t->d, id, 1, 5, NULL, NULL, &place, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_NOT_COLLEAGUE);
+    /* an ended affiliation is no colleague any more */
+    assert_int_equal(db_exec(t->d, "UPDATE affiliation SET ended_at = 1 WHERE person_id = 5"),
+                     DB_OK);
+    assert_int_equal(db_exec(t->d, "INSERT INTO affiliation(person_id, org_id, role, started_at,"
+                                   " ended_at) VALUES (5, 2, 'representative', 0, 1)"),
+                     DB_OK);
+    assert_int_equal(event_register_as(t->d, id, 5, 1, NULL, NULL, &place, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_NOT_COLLEAGUE);
+    /* the representative sees what they registered; 5 cannot cancel it */
+    arena a = ARENA_INIT;
+    event_registrant *g;
+    size_t n;
+    assert_int_equal(event_registered_by(t->d, &a, id, 1, &g, &n), DB_OK);
+    assert_int_equal(n, 2);
+    event_colleague *c;
+    assert_int_equal(event_colleagues(t->d, &a, 1, &c, &n), DB_OK);
+    assert_int_equal(n, 2); /* persons 2 and 3 */
+    arena_free(&a);
+    assert_int_equal(event_cancel_as(t->d, id, 2, 5, NULL, NULL, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_NOT_REGISTERED);
+    /* the representative cancels 2: 3 moves up; 3 cancels themselves */
+    assert_int_equal(event_cancel_as(t->d, id, 2, 1, NULL, NULL, &why), DB_OK);
+    event_place p3;
+    int64_t pos;
+    assert_int_equal(event_place_of(t->d, id, 3, &p3, &pos), DB_OK);
+    assert_int_equal(p3, EVENT_CONFIRMED);
+    assert_int_equal(event_cancel(t->d, id, 3, NULL, NULL, &why), DB_OK);
+}
+
+static void test_audience(void **state)
+{
+    testdb *t = *state;
+    affiliate(t);
+    assert_int_equal(db_exec(t->d, "INSERT INTO account(person_id, secretariat, created_at)"
+                                   " SELECT 2, 'editor', 0"),
+                     DB_OK);
+    bool yes;
+    /* everyone: any person */
+    assert_int_equal(event_audience_allows(t->d, "everyone", 5, &yes), DB_OK);
+    assert_true(yes);
+    /* managers: the cluster's manager (4) and the secretariat (2) only */
+    const struct {
+        int64_t person;
+        bool managers, members;
+    } rows[] = {{1, false, true}, {2, true, true}, {4, true, true}, {5, false, false}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_int_equal(event_audience_allows(t->d, "managers", rows[i].person, &yes), DB_OK);
+        assert_int_equal(yes, rows[i].managers);
+        assert_int_equal(event_audience_allows(t->d, "members", rows[i].person, &yes), DB_OK);
+        assert_int_equal(yes, rows[i].members);
+    }
+    /* a membership that has ended takes the right with it */
+    assert_int_equal(db_exec(t->d, "UPDATE cluster_member SET left_on = '2021-01-01'"), DB_OK);
+    assert_int_equal(event_audience_allows(t->d, "members", 1, &yes), DB_OK);
+    assert_false(yes);
+    /* registering is refused with nothing written */
+    int64_t id = make_event(t, 0, "managers");
+    event_place place;
+    event_refusal why;
+    int64_t mails = scalar(t, "SELECT count(*) FROM outbox");
+    assert_int_equal(event_register(t->d, id, 5, NULL, &place, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_NOT_AUDIENCE);
+    assert_int_equal(event_register_as(t->d, id, 3, 1, NULL, NULL, &place, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_NOT_AUDIENCE); /* a colleague outside the audience */
+    assert_int_equal(scalar(t, "SELECT count(*) FROM event_registration"), 0);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM outbox"), mails);
+    assert_int_equal(event_register(t->d, id, 4, NULL, &place, &why), DB_OK);
+}
+
+static void test_attendance(void **state)
+{
+    testdb *t = *state;
+    int64_t id = make_event(t, 1, "everyone");
+    event_place place;
+    event_refusal why;
+    assert_int_equal(event_register(t->d, id, 1, NULL, &place, &why), DB_OK);
+    assert_int_equal(event_register(t->d, id, 2, NULL, &place, &why), DB_OK); /* waits */
+    int64_t r1 = scalar(t, "SELECT id FROM event_registration WHERE person_id = 1");
+    int64_t r2 = scalar(t, "SELECT id FROM event_registration WHERE person_id = 2");
+    /* before the start: refused, nothing written */
+    assert_int_equal(event_mark_attendance(t->d, id, &r1, 1, 1, NULL, &why), DB_CONSTRAINT);
+    assert_int_equal(why, EVENT_NOT_STARTED);
+    assert_int_equal(
+        scalar(t, "SELECT count(*) FROM event_registration WHERE attended IS NOT NULL"), 0);
+    time_set_now(START + 3600);
+    int64_t both[] = {r1, r2}; /* a waiting one cannot have attended */
+    assert_int_equal(event_mark_attendance(t->d, id, both, 2, 1, NULL, &why), DB_OK);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM event_registration WHERE attended = 1"), 1);
+    assert_int_equal(
+        scalar(t, "SELECT attended IS NULL FROM event_registration WHERE person_id = 2"), 1);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM audit WHERE action = 'event_attendance'"), 1);
+    /* unticked: recorded absent */
+    assert_int_equal(event_mark_attendance(t->d, id, NULL, 0, 1, NULL, &why), DB_OK);
+    assert_int_equal(scalar(t, "SELECT attended FROM event_registration WHERE person_id = 1"), 0);
+    assert_int_equal(event_mark_attendance(t->d, id, &r1, 1, 1, NULL, &why), DB_OK);
+    /* the reads for the support log and the self-assessment */
+    assert_int_equal(db_exec(t->d, "INSERT INTO affiliation(person_id, org_id, role, started_at)"
+                                   " VALUES (1, 1, 'manager', 0)"),
+                     DB_OK);
+    int64_t n = 0;
+    assert_int_equal(event_attended_count(t->d, 1, START - DAY, START + DAY, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(event_attended_count(t->d, 1, START + DAY, START + 2 * DAY, &n), DB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(event_held_count(t->d, 1, START - DAY, START + DAY, &n), DB_OK);
+    assert_int_equal(n, 1);
+    arena a = ARENA_INIT;
+    event_attendance_row *rows;
+    size_t nr;
+    assert_int_equal(event_attendance_of(t->d, &a, 1, 0, START + DAY, &rows, &nr), DB_OK);
+    assert_int_equal(nr, 1);
+    assert_int_equal(rows[0].attendees, 1);
+    arena_free(&a);
+}
+
+/* The reminder goes out from 08:00 Belgrade on the day before, across the
+ * spring change of 2027 (28 March, 02:00 CET -> 03:00 CEST). */
+static void test_reminder_across_dst(void **state)
+{
+    testdb *t = *state;
+    /* Monday 29 March 2027 10:00 CEST = 08:00 UTC; due Sunday 28 March
+     * 08:00 CEST = 06:00 UTC (the day of the change) */
+    const int64_t monday = 1806307200LL;
+    assert_int_equal(event_remind_due(monday, false), monday - DAY - 2 * 3600);
+    /* Sunday 28 March 2027 10:00 CEST = 08:00 UTC; due Saturday 27 March
+     * 08:00 CET = 07:00 UTC: 25 hours before, not 26 */
+    const int64_t sunday = monday - DAY;
+    assert_int_equal(event_remind_due(sunday, false), sunday - DAY - 3600);
+    assert_int_equal(event_remind_due(sunday, true), sunday - DAY - 8 * 3600 - 3600);
+    time_set_now(sunday - 3 * DAY);
+    event_input in = input(0);
+    in.starts_at = sunday;
+    in.ends_at = sunday + 3600;
+    form_errors e = {0};
+    int64_t id = 0;
+    assert_int_equal(event_create(t->d, &in, 1, NULL, &id, &e), DB_OK);
+    event_place place;
+    event_refusal why;
+    assert_int_equal(event_register(t->d, id, 1, NULL, &place, &why), DB_OK);
+    assert_int_equal(event_register(t->d, id, 2, NULL, &place, &why), DB_OK);
+    assert_int_equal(event_cancel(t->d, id, 2, NULL, NULL, &why), DB_OK); /* not reminded */
+    int sent = -1;
+    /* a minute early: nothing; on time: one, once; dry runs write nothing */
+    int64_t due = sunday - DAY - 3600;
+    assert_int_equal(event_remind_run(t->d, due - 60, false, false, NULL, &sent), DB_OK);
+    assert_int_equal(sent, 0);
+    assert_int_equal(event_remind_run(t->d, due, false, true, NULL, &sent), DB_OK);
+    assert_int_equal(sent, 1);
+    assert_int_equal(
+        scalar(t, "SELECT count(*) FROM event_registration WHERE reminded_at IS NOT NULL"), 0);
+    int64_t mails = scalar(t, "SELECT count(*) FROM outbox");
+    assert_int_equal(event_remind_run(t->d, due, false, false, NULL, &sent), DB_OK);
+    assert_int_equal(sent, 1);
+    assert_int_equal(event_remind_run(t->d, due + 60, false, false, NULL, &sent), DB_OK);
+    assert_int_equal(sent, 0);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM outbox"), mails + 1);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE to_addr = 'ana@example.com'"
+                               " AND subject LIKE 'Сутра:%' AND attach_name LIKE 'event-%.ics'"),
+                     1);
+    /* after the start nobody is reminded */
+    assert_int_equal(event_register(t->d, id, 3, NULL, &place, &why), DB_OK);
+    assert_int_equal(event_remind_run(t->d, sunday + 1, false, false, NULL, &sent), DB_OK);
+    assert_int_equal(sent, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +662,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cutoffs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_and_keyset, setup, teardown),
         cmocka_unit_test(test_ical_instants_and_text),
+        cmocka_unit_test_setup_teardown(test_colleagues, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audience, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attendance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reminder_across_dst, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -549,6 +549,79 @@ static void test_without_smtp_mail_waits(void **state)
     assert_int_equal(scalar(f->t.d, "SELECT attempts FROM outbox WHERE sent_at IS NULL"), 0);
 }
 
+/* A mail with a file: multipart/mixed, the text first (8bit), then the
+ * file as text/calendar; method=PUBLISH in base64 that decodes back to
+ * the calendar; a bad type or name is refused with nothing stored. */
+static void test_attachment_mime(void **state)
+{
+    (void)state;
+    const char *ics = "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nSUMMARY:Обука\r\nEND:VCALENDAR\r\n";
+    mail_file f = {.type = "text/calendar; method=PUBLISH", .name = "event-7.ics", .data = ics};
+    buf out = BUF_INIT;
+    mail_build(&out, "SCAN <noreply@scan.example>", 7, "a@example.com", "Тема", "Текст поруке.",
+               NULL, NULL, &f);
+    assert_false(buf_failed(&out));
+    const char *m = buf_str(&out);
+    const char *ct = strstr(m, "Content-Type: multipart/mixed; boundary=\"");
+    assert_non_null(ct);
+    char boundary[80];
+    const char *b = ct + strlen("Content-Type: multipart/mixed; boundary=\"");
+    size_t bl = strcspn(b, "\"");
+    assert_true(bl < sizeof boundary - 3);
+    snprintf(boundary, sizeof boundary, "--%.*s", (int)bl, b);
+    /* the text part, then the file part, then the closing boundary */
+    const char *p1 = strstr(m, boundary);
+    assert_non_null(p1);
+    assert_non_null(strstr(p1, "Content-Type: text/plain; charset=utf-8\r\n"));
+    const char *text = strstr(p1, "Текст поруке.");
+    assert_non_null(text);
+    const char *p2 = strstr(text, boundary);
+    assert_non_null(p2);
+    assert_non_null(strstr(p2, "Content-Type: text/calendar; method=PUBLISH; charset=utf-8; "
+                               "name=\"event-7.ics\"\r\n"));
+    assert_non_null(strstr(p2, "Content-Disposition: attachment; filename=\"event-7.ics\"\r\n"));
+    assert_non_null(strstr(p2, "Content-Transfer-Encoding: base64\r\n\r\n"));
+    const char *data = strstr(p2, "\r\n\r\n") + 4;
+    const char *end = strstr(data, boundary);
+    assert_non_null(end);
+    char closing[90];
+    snprintf(closing, sizeof closing, "%s--\r\n", boundary);
+    assert_non_null(strstr(end, closing));
+    /* the base64 lines decode to the calendar */
+    char b64[1024] = {0};
+    size_t k = 0;
+    for (const char *q = data; q < end && k < sizeof b64 - 1; q++)
+        if (*q != '\r' && *q != '\n')
+            b64[k++] = *q;
+    unsigned char bin[1024];
+    size_t bin_len = 0;
+    assert_int_equal(sodium_base642bin(bin, sizeof bin, b64, k, NULL, &bin_len, NULL,
+                                       sodium_base64_VARIANT_ORIGINAL),
+                     0);
+    assert_int_equal(bin_len, strlen(ics));
+    assert_memory_equal(bin, ics, bin_len);
+    buf_free(&out);
+}
+
+static void test_attachment_queue_refuses_bad_names(void **state)
+{
+    fixture *f = *state;
+    mail_file bad = {.type = "text/calendar", .name = "a\"b.ics", .data = "x"};
+    assert_int_equal(mail_queue_file(f->t.d, "a@example.com", "s", "b", &bad), DB_CONSTRAINT);
+    bad.name = "ok.ics";
+    bad.type = "text/calendar\r\nBcc: x@example.com";
+    assert_int_equal(mail_queue_file(f->t.d, "a@example.com", "s", "b", &bad), DB_CONSTRAINT);
+    int64_t n = -1;
+    assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM outbox", &n), DB_OK);
+    assert_int_equal(n, 0);
+    mail_file ok = {.type = "text/calendar; method=PUBLISH", .name = "e.ics", .data = "BEGIN"};
+    assert_int_equal(mail_queue_file(f->t.d, "a@example.com", "s", "b", &ok), DB_OK);
+    assert_int_equal(
+        db_scalar_int(f->t.d, "SELECT count(*) FROM outbox WHERE attach_name = 'e.ics'", &n),
+        DB_OK);
+    assert_int_equal(n, 1);
+}
+
 static void test_from_valid(void **state)
 {
     assert_true(mail_from_valid("SCAN <noreply@scan.local>"));
@@ -610,6 +683,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_headers_and_html_alternative, setup, teardown),
         cmocka_unit_test_setup_teardown(test_without_smtp_mail_waits, setup, teardown),
         cmocka_unit_test(test_from_valid),
+        cmocka_unit_test(test_attachment_mime),
+        cmocka_unit_test_setup_teardown(test_attachment_queue_refuses_bad_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sender_thread_delivers_and_stops_promptly, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_sender_stop_aborts_a_hanging_transfer, setup,
