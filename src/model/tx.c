@@ -80,12 +80,14 @@ db_status tx_write(db *d, tx *t, tx_body body, void *ctx)
     t->d = d;
     t->tries = 0;
     db_status mark = db_failure(d), st;
-    for (;;) {
+    /* attempts, not body runs, are what is bounded: a BEGIN that stays
+     * busy never runs the body, and must not retry for ever */
+    for (int n = 1;; n++) {
         st = attempt(d, t, body, ctx);
-        if (st != DB_BUSY || t->tries >= TX_TRIES)
+        if (st != DB_BUSY || n >= TX_TRIES)
             break;
-        log_warn("write %s busy, trying again (%d of %d)", t->action ? t->action : "(body)",
-                 t->tries + 1, TX_TRIES);
+        log_warn("write %s busy, trying again (%d of %d)", t->action ? t->action : "(body)", n + 1,
+                 TX_TRIES);
         buf_reset(&t->detail);
         /* the busy failure is handled here: the retry starts as clean as
          * the first attempt did */

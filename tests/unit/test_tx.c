@@ -158,6 +158,28 @@ static void test_busy_is_retried_then_given_up(void **state)
     assert_int_equal(n, 1);
 }
 
+/* A BEGIN that stays busy (another connection holds the write lock)
+ * gives up after TX_TRIES attempts without running the body (it retried
+ * for ever: only body runs were counted). */
+static void test_busy_begin_is_bounded(void **state)
+{
+    testdb *t = *state;
+    db *holder = NULL, *writer = NULL;
+    buf err = BUF_INIT;
+    db_options o = {.busy_timeout_ms = 20};
+    assert_int_equal(db_open(t->path, &o, &holder, &err), DB_OK);
+    assert_int_equal(db_open(t->path, &o, &writer, &err), DB_OK);
+    assert_int_equal(db_begin_write(holder), DB_OK);
+    tx w = TX_INIT(0, NULL, "note_add", "note", 0);
+    add_ctx c = {.body = "locked out", .n = 1};
+    assert_int_equal(tx_write(writer, &w, add_note, &c), DB_BUSY);
+    assert_int_equal(w.tries, 0);
+    db_rollback(holder);
+    db_close(writer);
+    db_close(holder);
+    buf_free(&err);
+}
+
 /* An allocation that fails once inside the body's bind: nothing is stored
  * even though the body ignores nothing and everything after it works. */
 static void test_failed_allocation_stores_nothing(void **state)
@@ -198,6 +220,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vocabulary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_commits_with_audit_and_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mistake_rolls_back_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_busy_begin_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_busy_is_retried_then_given_up, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_allocation_stores_nothing, setup, teardown),
     };
