@@ -649,6 +649,9 @@ db_status demo_load(db *d, int *loaded, buf *err)
     st = load_posts(d, err);
     if (st != DB_OK)
         goto fail;
+    st = demo_load_assessments(d, err);
+    if (st != DB_OK)
+        goto fail;
     db_stmt *s = db_prepare(d, SQL_MARK);
     if (!s) {
         st = DB_ERR;
