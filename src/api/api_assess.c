@@ -271,9 +271,9 @@ void api_assess_put(req *r)
         if (json_is_integer(val))
             value = arena_printf(r->a, "%lld", (long long)json_integer_value(val));
         else if (val && !json_is_null(val))
-            bad = key;
+            bad = arena_strdup(r->a, key);
         if (ev && !json_is_null(ev) && !json_is_string(ev))
-            bad = key;
+            bad = arena_strdup(r->a, key);
         items[k++] = (assess_input_item){arena_strdup(r->a, key), value,
                                          json_is_string(ev) ? arena_strdup(r->a, json_string_value(ev))
                                                             : NULL};

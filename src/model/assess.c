@@ -585,8 +585,12 @@ static db_status save_body(tx *t, void *vctx)
             values[2 * i] = NULL;
         }
     }
-    valid_table vt = {rules, 2 * q.n, NULL, 0};
-    valid_values(c->a, &vt, values, vals, c->errs, NULL);
+    /* one small table per indicator: its value and its evidence
+       (valid_values takes at most 32 rules at a time) */
+    for (size_t i = 0; i < q.n; i++) {
+        valid_table vt = {&rules[2 * i], 2, NULL, 0};
+        valid_values(c->a, &vt, &values[2 * i], &vals[2 * i], c->errs, NULL);
+    }
     if (c->errs->n_items > c->errs_before)
         return DB_CONSTRAINT;
 

@@ -84,7 +84,8 @@ db_status demo_load_assessments(db *d, buf *err)
                     continue;
                 }
                 /* made up: a cluster's own profile, a step better in 2026 */
-                int level = (int)((c * 5 + i * 3 + (c % 3) * i) % 4) + (year == 2026 && i % 3 == c % 3);
+                int level = (int)((c * 7 + i * 5) % 3) + 1 + (int)(c % 2) +
+                            (year == 2026 && i % 3 == c % 3);
                 level = level > 4 ? 4 : level;
                 levels[i] = level;
                 values[i] = value_for(&q.ind[i], level);
