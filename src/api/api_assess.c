@@ -12,8 +12,8 @@
  *
  * The same people as the pages: the cluster's team and the secretariat
  * (RIGHT_ORG_EDIT; a read-only token may read, a write token is needed to
- * write). Anyone else gets 404 for a cluster they may not see the
- * assessment of, as if it had none: peers' answers are never readable. */
+ * write). Anyone else gets 403, with nothing of the assessment: peers'
+ * answers are never readable. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +46,10 @@ static bool load_cluster(req *r, org_rec *o, bool write)
         may = rights_can(r->db, &p, RIGHT_ORG_EDIT, o->id);
     }
     if (!may) {
-        resp_error(r, 404, "No cluster with this slug whose self-assessment you may see.");
+        resp_error(r, cluster ? 403 : 404,
+                   cluster ? "Only the cluster's management team and the SCAN secretariat see or "
+                             "answer its self-assessment."
+                           : "No cluster with this slug.");
         return false;
     }
     return true;

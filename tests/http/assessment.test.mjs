@@ -191,7 +191,7 @@ test('API: own assessments with percentiles; peers never readable; bad input 4xx
   // another cluster's: as if it had none
   for (const path of ['/api/v1/clusters/nicat/assessments', '/api/v1/clusters/nicat/assessments/2026']) {
     const r = await api('GET', path, read);
-    assert.equal(r.status, 404, path);
+    assert.equal(r.status, 403, path);
     assert.doesNotMatch(r.text, /answers|score/);
   }
   const anon = await api('GET', '/api/v1/clusters/voict/assessments');
@@ -214,7 +214,8 @@ test('API: own assessments with percentiles; peers never readable; bad input 4xx
   assert.equal(notNumber.status, 422);
   assert.equal(answersOf('voict', 2025), before, 'nothing stored');
   const other = await api('PUT', '/api/v1/clusters/nicat/assessments/2025', write, { answers: { strategy: 2 } });
-  assert.equal(other.status, 404);
+  assert.equal(other.status, 403);
+  assert.equal((await api('GET', '/api/v1/clusters/scan/assessments', read)).status, 404, 'not a cluster');
   const ok = await api('PUT', '/api/v1/clusters/voict/assessments/2025', write, { answers: { strategy: { value: 4, evidence: 'Board minutes 2025' } }, submit: true });
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.json.status, 'submitted');
