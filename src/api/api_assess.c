@@ -277,16 +277,17 @@ void api_assess_put(req *r)
             bad = arena_strdup(r->a, key);
         if (ev && !json_is_null(ev) && !json_is_string(ev))
             bad = arena_strdup(r->a, key);
-        items[k++] = (assess_input_item){arena_strdup(r->a, key), value,
-                                         json_is_string(ev) ? arena_strdup(r->a, json_string_value(ev))
-                                                            : NULL};
+        items[k++] = (assess_input_item){
+            arena_strdup(r->a, key), value,
+            json_is_string(ev) ? arena_strdup(r->a, json_string_value(ev)) : NULL};
     }
     bool do_submit = submit && json_is_true(submit);
     json_decref(body);
     if (bad) {
         resp_error(r, 422,
-                   arena_printf(r->a, "%s: the value must be a whole number or null, the evidence "
-                                      "a string.",
+                   arena_printf(r->a,
+                                "%s: the value must be a whole number or null, the evidence "
+                                "a string.",
                                 bad));
         return;
     }
@@ -296,15 +297,15 @@ void api_assess_put(req *r)
     if (st == DB_CONSTRAINT && fe.n_items) {
         const form_error *e = &fe.items[0];
         const char *why =
-            e->code == FE_FUTURE_YEAR    ? "the year is in the future"
+            e->code == FE_FUTURE_YEAR       ? "the year is in the future"
             : strcmp(e->field, "year") == 0 ? "no questionnaire applies to this year"
-            : e->code == FE_UNKNOWN_CODE ? "unknown indicator"
-            : e->code == FE_INVALID      ? "computed from the platform's data; it cannot be answered"
-            : e->code == FE_REQUIRED     ? "not answered yet; every indicator needs an answer to submit"
-            : e->code == FE_RANGE        ? arena_printf(r->a, "outside its scale: %lld to %lld",
-                                                        (long long)e->min, (long long)e->max)
-            : e->code == FE_NOT_INT      ? "must be a whole number"
-                                         : "not valid";
+            : e->code == FE_UNKNOWN_CODE    ? "unknown indicator"
+            : e->code == FE_INVALID  ? "computed from the platform's data; it cannot be answered"
+            : e->code == FE_REQUIRED ? "not answered yet; every indicator needs an answer to submit"
+            : e->code == FE_RANGE    ? arena_printf(r->a, "outside its scale: %lld to %lld",
+                                                    (long long)e->min, (long long)e->max)
+            : e->code == FE_NOT_INT  ? "must be a whole number"
+                                     : "not valid";
         resp_error(r, 422, arena_printf(r->a, "%s: %s.", e->field, why));
         return;
     }

@@ -64,8 +64,8 @@ static double frac(int64_t v, int64_t max)
     return v > max ? 1.0 : (double)v / (double)max;
 }
 
-int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *axes,
-                size_t n_axes, const chart_series *series, size_t n_series, int64_t max)
+int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *axes, size_t n_axes,
+                const chart_series *series, size_t n_series, int64_t max)
 {
     assert(out && o && axes && (series || n_series == 0) && max > 0);
     char id[64];
@@ -106,8 +106,9 @@ int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *
             html_fmt(out, " <span class=\"chart-sub\">%s</span>", o->subtitle);
         html_raw(out, "</figcaption>\n");
     }
-    buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" role=\"img\" "
-                    "viewBox=\"0 0 %d ",
+    buf_printf(out,
+               "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" role=\"img\" "
+               "viewBox=\"0 0 %d ",
                (int)RW);
     put_num(out, h);
     html_fmt(out,
@@ -218,8 +219,8 @@ int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *
         if (n_series > 1) {
             double x = 40;
             for (size_t s = 0; s < n_series; s++) {
-                buf_printf(out, "<g class=\"legend-item\"><line class=\"line k%u%s\"",
-                           (unsigned)s, s ? " d1" : "");
+                buf_printf(out, "<g class=\"legend-item\"><line class=\"line k%u%s\"", (unsigned)s,
+                           s ? " d1" : "");
                 attr(out, "x1", x);
                 attr(out, "x2", x + 24);
                 attr(out, "y1", LEG_Y - 4);

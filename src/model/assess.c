@@ -188,8 +188,8 @@ db_status assess_questionnaire_get(db *d, arena *a, int64_t version_id, assess_q
 
 /* The members of cluster $1 on the day $2 (YYYY-MM-DD). */
 #define MEMBERS_ON                                                                                 \
-    "WITH m AS (SELECT DISTINCT o.id, o.kind FROM cluster_member cm JOIN org o ON o.id = "        \
-    "cm.org_id WHERE cm.cluster_id = $1 AND cm.joined_on <= $2 AND (cm.left_on IS NULL OR "       \
+    "WITH m AS (SELECT DISTINCT o.id, o.kind FROM cluster_member cm JOIN org o ON o.id = "         \
+    "cm.org_id WHERE cm.cluster_id = $1 AND cm.joined_on <= $2 AND (cm.left_on IS NULL OR "        \
     "cm.left_on > $2)) "
 
 static const char SQL_C_MEMBERS[] = MEMBERS_ON "SELECT count(*), 1 FROM m";
@@ -439,8 +439,8 @@ static const char SQL_PEERS[] =
     " FROM assess_response WHERE year = $1 AND status = 'submitted' AND org_id <> $2"
     " AND ($4 IS NULL OR stage = $4)";
 
-static db_status peers(db *d, int64_t org_id, int year, int score, const char *stage,
-                       int64_t *n, int *pct)
+static db_status peers(db *d, int64_t org_id, int year, int score, const char *stage, int64_t *n,
+                       int *pct)
 {
     db_stmt *s = db_query(d, SQL_PEERS,
                           DB_ARGS(DBI(year), DBI(org_id), DBI(score), stage ? DBT(stage) : DBNULL));
@@ -552,9 +552,8 @@ static db_status save_body(tx *t, void *vctx)
         return DB_NOMEM;
     for (size_t i = 0; i < q.n; i++) {
         known[i] = false;
-        if (q.ind[i].computed &&
-            (st = assess_compute(d, c->org_id, c->year, q.ind[i].computed, &computed[i],
-                                 &known[i])) != DB_OK)
+        if (q.ind[i].computed && (st = assess_compute(d, c->org_id, c->year, q.ind[i].computed,
+                                                      &computed[i], &known[i])) != DB_OK)
             return st;
     }
 
@@ -573,8 +572,12 @@ static db_status save_body(tx *t, void *vctx)
                       : ind->scale == ASSESS_SCALE_YESNO ? 1
                                                          : ind->max_value;
         rules[2 * i] = (form_rule){ind->code, FV_INT, 0, 0, max, NULL};
-        rules[2 * i + 1] = (form_rule){arena_printf(c->a, "%s_evidence", ind->code), FV_MULTILINE,
-                                       0, 0, ASSESS_EVIDENCE_MAX, NULL};
+        rules[2 * i + 1] = (form_rule){arena_printf(c->a, "%s_evidence", ind->code),
+                                       FV_MULTILINE,
+                                       0,
+                                       0,
+                                       ASSESS_EVIDENCE_MAX,
+                                       NULL};
         if (!rules[2 * i + 1].name)
             return DB_NOMEM;
         const assess_input_item *it = item_of(c->in, ind->code);
@@ -677,9 +680,9 @@ static db_status save_body(tx *t, void *vctx)
     buf_puts(j, "}");
     c->score = overall;
     return db_do(d, SQL_RESPONSE_SUBMIT,
-                 DB_ARGS(DBI(resp.id), stage[0] ? DBT(stage) : DBNULL, DBI(overall),
-                         DBI(group[0]), DBI(group[1]), DBI(group[2]), DBI(group[3]),
-                         DBI(group[4]), DBI(group[5]), DBI(now), actor));
+                 DB_ARGS(DBI(resp.id), stage[0] ? DBT(stage) : DBNULL, DBI(overall), DBI(group[0]),
+                         DBI(group[1]), DBI(group[2]), DBI(group[3]), DBI(group[4]), DBI(group[5]),
+                         DBI(now), actor));
 }
 
 db_status assess_save(db *d, arena *a, int64_t org_id, int year, const assess_input *in,
@@ -697,18 +700,17 @@ db_status assess_save(db *d, arena *a, int64_t org_id, int year, const assess_in
         return DB_CONSTRAINT;
     }
     tx t = TX_INIT(actor, ip, in->submit ? "assess_submit" : "assess_save", "org", org_id);
-    save_ctx c = {.a = a, .org_id = org_id, .year = year, .in = in, .errs = errs,
-                  .errs_before = before};
+    save_ctx c = {
+        .a = a, .org_id = org_id, .year = year, .in = in, .errs = errs, .errs_before = before};
     return tx_write(d, &t, save_body, &c);
 }
 
 /* --- the secretariat's view --------------------------------------------------------------- */
 
-static const char SQL_DIST[] =
-    "SELECT a.indicator_id, a.level, count(*) FROM assess_answer a"
-    " JOIN assess_response r ON r.id = a.response_id"
-    " WHERE r.year = $1 AND r.status = 'submitted' AND a.version_id = $2"
-    " GROUP BY a.indicator_id, a.level";
+static const char SQL_DIST[] = "SELECT a.indicator_id, a.level, count(*) FROM assess_answer a"
+                               " JOIN assess_response r ON r.id = a.response_id"
+                               " WHERE r.year = $1 AND r.status = 'submitted' AND a.version_id = $2"
+                               " GROUP BY a.indicator_id, a.level";
 static const char SQL_CLUSTERS[] =
     "SELECT o.id, o.slug, o.name, o.name_en, coalesce(r.status, 'none') FROM org o"
     " LEFT JOIN assess_response r ON r.org_id = o.id AND r.year = $1"
@@ -726,9 +728,9 @@ static void cluster_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     x->state = db_col_dup(a, s, 4, oom);
 }
 
-db_status assess_distribution(db *d, arena *a, int year, assess_questionnaire *q,
-                              int64_t **counts, assess_cluster_state **clusters,
-                              size_t *n_clusters, bool *has_version)
+db_status assess_distribution(db *d, arena *a, int year, assess_questionnaire *q, int64_t **counts,
+                              assess_cluster_state **clusters, size_t *n_clusters,
+                              bool *has_version)
 {
     assert(d && a && q && counts && clusters && n_clusters && has_version);
     *counts = NULL;

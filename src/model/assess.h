@@ -43,9 +43,9 @@
 #include "db/db.h"
 #include "valid/valid.h"
 
-#define ASSESS_N_GROUPS    6
-#define ASSESS_MIN_PEERS   5
-#define ASSESS_EVIDENCE_MAX 1000
+#define ASSESS_N_GROUPS         6
+#define ASSESS_MIN_PEERS        5
+#define ASSESS_EVIDENCE_MAX     1000
 #define ASSESS_LEVEL_DEVELOPING 400 /* overall score (tenths) from which "developing" */
 #define ASSESS_LEVEL_READY      700 /* ... from which "ready for a label" */
 
@@ -181,8 +181,8 @@ typedef struct assess_cluster_state {
     const char *slug, *name, *name_en;
     const char *state; /* submitted, draft, none */
 } assess_cluster_state;
-db_status assess_distribution(db *d, arena *a, int year, assess_questionnaire *q,
-                              int64_t **counts, assess_cluster_state **clusters,
-                              size_t *n_clusters, bool *has_version);
+db_status assess_distribution(db *d, arena *a, int year, assess_questionnaire *q, int64_t **counts,
+                              assess_cluster_state **clusters, size_t *n_clusters,
+                              bool *has_version);
 
 #endif

@@ -74,9 +74,8 @@ db_status demo_load_assessments(db *d, buf *err)
             }
             for (size_t i = 0; i < q.n && st == DB_OK; i++) {
                 bool known = false;
-                if (q.ind[i].computed &&
-                    (st = assess_compute(d, org, year, q.ind[i].computed, &values[i], &known)) !=
-                        DB_OK)
+                if (q.ind[i].computed && (st = assess_compute(d, org, year, q.ind[i].computed,
+                                                              &values[i], &known)) != DB_OK)
                     break;
                 if (known) {
                     computed[i] = true;

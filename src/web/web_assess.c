@@ -33,20 +33,18 @@
 #include "web/web_org.h"
 
 static const msg_id group_names[ASSESS_N_GROUPS] = {
-    MSG_AS_G_STRUCTURE,   MSG_AS_G_GOVERNANCE,  MSG_AS_G_FINANCING,
-    MSG_AS_G_SERVICES,    MSG_AS_G_INTERACTION, MSG_AS_G_RECOGNITION,
+    MSG_AS_G_STRUCTURE, MSG_AS_G_GOVERNANCE,  MSG_AS_G_FINANCING,
+    MSG_AS_G_SERVICES,  MSG_AS_G_INTERACTION, MSG_AS_G_RECOGNITION,
 };
 static const msg_id group_short[ASSESS_N_GROUPS] = {
-    MSG_AS_GS_STRUCTURE,   MSG_AS_GS_GOVERNANCE,  MSG_AS_GS_FINANCING,
-    MSG_AS_GS_SERVICES,    MSG_AS_GS_INTERACTION, MSG_AS_GS_RECOGNITION,
+    MSG_AS_GS_STRUCTURE, MSG_AS_GS_GOVERNANCE,  MSG_AS_GS_FINANCING,
+    MSG_AS_GS_SERVICES,  MSG_AS_GS_INTERACTION, MSG_AS_GS_RECOGNITION,
 };
 
 /* The wording of an indicator in the reader's language and script. */
 static const char *ind_text(req *r, const assess_indicator *x)
 {
-    return r->lang == LANG_EN        ? x->text_en
-           : r->lang == LANG_SR_LATN ? x->text_sr_latn
-                                     : x->text_sr;
+    return r->lang == LANG_EN ? x->text_en : r->lang == LANG_SR_LATN ? x->text_sr_latn : x->text_sr;
 }
 
 static const char *level_text(req *r, const assess_questionnaire *q, int level)
@@ -132,10 +130,8 @@ static void page_head(req *r, const org_rec *o, const char *title, const char *c
              "<li><a href=\"/orgs/%q\">%s</a></li>",
              T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_DIRECTORY), o->slug, web_org_name(r, o));
     if (crumb_href)
-        html_fmt(&r->out, "<li><a href=\"%u\">%s</a></li>", crumb_href,
-                 T(L, MSG_AS_RESULTS_CRUMB));
-    html_fmt(&r->out, "<li aria-current=\"page\">%s</li></ol></nav>\n<h1>%s</h1>\n", crumb,
-             title);
+        html_fmt(&r->out, "<li><a href=\"%u\">%s</a></li>", crumb_href, T(L, MSG_AS_RESULTS_CRUMB));
+    html_fmt(&r->out, "<li aria-current=\"page\">%s</li></ol></nav>\n<h1>%s</h1>\n", crumb, title);
 }
 
 /* --- the questionnaire ------------------------------------------------------------------ */
@@ -198,8 +194,7 @@ static void questionnaire_page(req *r, const org_rec *o, int year, const form_vi
                          "<p class=\"assess-q\">%s</p><p class=\"assess-computed\">"
                          "<strong>%s</strong> <span class=\"badge\">%s</span> "
                          "<span class=\"muted\">%s</span></p>",
-                         ind_text(r, x), value_text(r, &q, x, a->value),
-                         T(L, MSG_AS_COMPUTED),
+                         ind_text(r, x), value_text(r, &q, x, a->value), T(L, MSG_AS_COMPUTED),
                          arena_printf(r->a, T(L, MSG_AS_LEVEL_OF), a->level));
                 html_raw(out, "</div>");
                 continue;
@@ -237,11 +232,12 @@ static void questionnaire_page(req *r, const org_rec *o, int year, const form_vi
                 int top = x->scale == ASSESS_SCALE_YESNO ? 1 : 4;
                 for (int k = 0; k <= top; k++) {
                     bool sel = value && *value && atoi(value) == k && strlen(value) == 1;
-                    const char *label = x->scale == ASSESS_SCALE_YESNO
-                                            ? T(L, k ? MSG_AS_YES : MSG_AS_NO)
-                                            : arena_printf(r->a, "%d · %s", k, level_text(r, &q, k));
-                    html_fmt(out, "<option value=\"%d\"%R>%s</option>", k,
-                             sel ? " selected" : "", label);
+                    const char *label =
+                        x->scale == ASSESS_SCALE_YESNO
+                            ? T(L, k ? MSG_AS_YES : MSG_AS_NO)
+                            : arena_printf(r->a, "%d · %s", k, level_text(r, &q, k));
+                    html_fmt(out, "<option value=\"%d\"%R>%s</option>", k, sel ? " selected" : "",
+                             label);
                 }
                 html_raw(out, "</select></div>");
             }
@@ -296,9 +292,9 @@ void web_assess_save(req *r)
     assess_questionnaire q;
     assess_answer *ans = NULL;
     bool has_version = false;
-    db_status st = year > time_year() ? DB_OK
-                                      : assess_load(r->db, r->a, o.id, year, &resp, &q, &ans,
-                                                    &has_version);
+    db_status st = year > time_year()
+                       ? DB_OK
+                       : assess_load(r->db, r->a, o.id, year, &resp, &q, &ans, &has_version);
     if (st != DB_OK) {
         resp_fail(r, st, "assess_load");
         return;
@@ -335,8 +331,8 @@ void web_assess_save(req *r)
     for (size_t i = 0; i < fe.n_items; i++) {
         const form_error *x = &fe.items[i];
         if (strcmp(x->field, "year") == 0) {
-            resp_error(r, 422, T(L, x->code == FE_FUTURE_YEAR ? MSG_AS_ERR_FUTURE
-                                                              : MSG_AS_NO_VERSION));
+            resp_error(r, 422,
+                       T(L, x->code == FE_FUTURE_YEAR ? MSG_AS_ERR_FUTURE : MSG_AS_NO_VERSION));
             return;
         }
         if (x->code == FE_REQUIRED)
@@ -372,16 +368,18 @@ static void peers_sentence(req *r, int64_t org_id, const assess_response *cur)
     assess_position pos;
     if (assess_position_get(r->db, org_id, cur->year, cur->score, cur->stage, &pos) != DB_OK)
         return; /* the server's check (db_failure) answers 5xx for the page */
-    html_fmt(out, "<section class=\"panel\" aria-labelledby=\"peers-title\"><h2 id=\"peers-title\">%s</h2>",
-             T(L, MSG_AS_PEERS));
+    html_fmt(
+        out,
+        "<section class=\"panel\" aria-labelledby=\"peers-title\"><h2 id=\"peers-title\">%s</h2>",
+        T(L, MSG_AS_PEERS));
     html_raw(out, "<ul class=\"assess-peers\">");
     if (pos.pct_all >= 0)
         html_fmt(out, "<li>%s</li>",
                  arena_printf(r->a, T(L, MSG_AS_PCT_ALL), pos.pct_all, (long long)pos.n_all));
     else
-        html_fmt(out, "<li>%s</li>",
-                 arena_printf(r->a, T(L, MSG_AS_PCT_FEW_ALL), ASSESS_MIN_PEERS,
-                              (long long)pos.n_all));
+        html_fmt(
+            out, "<li>%s</li>",
+            arena_printf(r->a, T(L, MSG_AS_PCT_FEW_ALL), ASSESS_MIN_PEERS, (long long)pos.n_all));
     if (!cur->stage)
         html_fmt(out, "<li>%s</li>", T(L, MSG_AS_PCT_NO_STAGE));
     else if (pos.pct_stage >= 0)
@@ -430,7 +428,9 @@ void web_assess_results(req *r)
     /* the years: fill in this year's, continue a draft, see another year */
     int this_year = time_year();
     bool has_this = false;
-    html_fmt(out, "<section class=\"panel\" aria-labelledby=\"years-title\"><h2 id=\"years-title\">%s</h2><ul class=\"assess-years\">",
+    html_fmt(out,
+             "<section class=\"panel\" aria-labelledby=\"years-title\"><h2 "
+             "id=\"years-title\">%s</h2><ul class=\"assess-years\">",
              T(L, MSG_AS_YEARS));
     for (size_t i = 0; i < n; i++) {
         has_this = has_this || h[i].year == this_year;
@@ -498,9 +498,9 @@ void web_assess_results(req *r)
         if (prev && prev->group_score[g] >= 0) {
             int d = cur->group_score[g] - prev->group_score[g];
             table_set_text(t, row, 2, score_text(r, prev->group_score[g]));
-            table_set_text(t, row, 3,
-                           arena_printf(r->a, "%s%s", d >= 0 ? "+" : "−",
-                                        score_text(r, d >= 0 ? d : -d)));
+            table_set_text(
+                t, row, 3,
+                arena_printf(r->a, "%s%s", d >= 0 ? "+" : "−", score_text(r, d >= 0 ? d : -d)));
         }
     }
     html_raw(out, "<div class=\"chart-with-table\">");
@@ -567,8 +567,7 @@ void web_admin_assessments(req *r)
     for (size_t i = 0; has_version && i < q.n; i++) {
         size_t row = table_add_row(t);
         table_set_text(t, row, 0, ind_text(r, &q.ind[i]));
-        table_set_text(t, row, 1,
-                       q.ind[i].group >= 0 ? T(L, group_short[q.ind[i].group]) : "");
+        table_set_text(t, row, 1, q.ind[i].group >= 0 ? T(L, group_short[q.ind[i].group]) : "");
         for (int k = 0; k < 5; k++)
             table_set_int(t, row, 2 + (size_t)k, counts[i * 5 + (size_t)k]);
     }
@@ -602,7 +601,9 @@ void web_admin_assessments(req *r)
         table_download_links(out, L, arena_printf(r->a, "/admin/assessments?year=%d", year),
                              T(L, MSG_AS_DIST_TITLE_SHORT));
     }
-    html_fmt(out, "<section class=\"panel\" aria-labelledby=\"missing-title\"><h2 id=\"missing-title\">%s</h2>",
+    html_fmt(out,
+             "<section class=\"panel\" aria-labelledby=\"missing-title\"><h2 "
+             "id=\"missing-title\">%s</h2>",
              T(L, MSG_AS_MISSING));
     if (n_sub == n_cl)
         html_fmt(out, "<p class=\"empty\">%s</p>", T(L, MSG_AS_MISSING_NONE));
@@ -614,10 +615,10 @@ void web_admin_assessments(req *r)
             const char *name = L == LANG_EN && cl[i].name_en && *cl[i].name_en
                                    ? cl[i].name_en
                                    : wc_text(r, cl[i].name);
-            html_fmt(out, "<li><a href=\"/orgs/%q/assessment/%d\">%s</a> · %s</li>", cl[i].slug,
-                     year, name ? name : cl[i].slug,
-                     T(L, strcmp(cl[i].state, "draft") == 0 ? MSG_AS_STATE_DRAFT
-                                                            : MSG_AS_STATE_NONE));
+            html_fmt(
+                out, "<li><a href=\"/orgs/%q/assessment/%d\">%s</a> · %s</li>", cl[i].slug, year,
+                name ? name : cl[i].slug,
+                T(L, strcmp(cl[i].state, "draft") == 0 ? MSG_AS_STATE_DRAFT : MSG_AS_STATE_NONE));
         }
         html_raw(out, "</ul>");
     }
