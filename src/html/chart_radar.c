@@ -6,7 +6,7 @@
  * value, colours from scan.css classes only (no inline style, the CSP
  * holds), series that differ in dash and marker as well as colour, and a
  * table beside it on the page (the caller's). The canvas is smaller than
- * the other charts' (440 units) so that at a phone's width its text stays
+ * the other charts. (460 units) so that at a phone's width its text stays
  * readable without scrolling (scan.css: .chart-radar). */
 #include <assert.h>
 #include <math.h>
@@ -15,8 +15,8 @@
 #include "html/chart.h"
 #include "html/html.h"
 
-#define RW    440.0 /* canvas width */
-#define RCX   220.0 /* centre */
+#define RW    460.0 /* canvas width */
+#define RCX   230.0 /* centre */
 #define RCY   172.0
 #define RR    112.0 /* radius of the full scale */
 #define LEG_Y 338.0 /* legend baseline */
