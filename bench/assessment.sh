@@ -97,6 +97,13 @@ for ((i = 0; i < COLD; i++)); do
 done | awk '{ printf "%.2f\n", $1 * 1000 }' | sort -n >"$TMP/seq"
 SEQ_P50=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' "$TMP/seq")
 SEQ_P99=$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }' "$TMP/seq")
+# the same requests as the server timed them (its access log: handler and
+# writing, without the client and the loopback), which a loaded machine
+# distorts less than curl's view
+grep -F " GET $PAGE_PATH 200 " "$TMP/scan.log" | tail -n "$COLD" |
+    awk '{ sub(/us$/, "", $NF); printf "%.2f\n", $NF / 1000 }' | sort -n >"$TMP/srv"
+SRV_P50=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' "$TMP/srv")
+SRV_P99=$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }' "$TMP/srv")
 
 bench_start_nginx "$WWW" "results.html:$CT"
 cat >"$TMP/cookie.lua" <<LUA
@@ -112,7 +119,7 @@ TABLE=$(
     bench_row "nginx results.html" "1.00x"
 )
 ok() { awk -v p="$1" -v t="$2" 'BEGIN { print (p <= t ? "meets" : "misses") }'; }
-SUMMARY="- results page with peer percentiles, one request at a time ($COLD): p50 $SEQ_P50 ms, p99 $SEQ_P99 ms ($(ok "$SEQ_P99" 10) the 10 ms target); under wrk's $CONNECTIONS connections p99 ${P99[scan assessment results]} ms"
+SUMMARY="- results page with peer percentiles, one request at a time ($COLD): p50 $SEQ_P50 ms, p99 $SEQ_P99 ms by curl ($(ok "$SEQ_P99" 10) the 10 ms target); as the server timed them (access log) p50 $SRV_P50 ms, p99 $SRV_P99 ms ($(ok "$SRV_P99" 10) it); under wrk's $CONNECTIONS connections p99 ${P99[scan assessment results]} ms"
 echo
 echo "$TABLE"
 echo
