@@ -219,6 +219,9 @@ void web_assess_results(req *r);
 void web_assess_form(req *r);
 void web_assess_save(req *r);
 void web_admin_assessments(req *r);
+/* The start page's section: this year's self-assessment of each cluster
+ * the reader manages; false when it wrote nothing. */
+bool web_assess_start(req *r, db_status *st);
 void api_assess_list(req *r);
 void api_assess_get(req *r);
 void api_assess_put(req *r);

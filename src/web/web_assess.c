@@ -24,6 +24,7 @@
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/assess.h"
+#include "model/worklist.h"
 #include "model/rights.h"
 #include "web/notice.h"
 #include "web/table.h"
@@ -624,4 +625,37 @@ void web_admin_assessments(req *r)
     }
     html_raw(out, "</section>");
     layout_end(r);
+}
+
+/* --- the start page's section ------------------------------------------------------------- */
+
+bool web_assess_start(req *r, db_status *st)
+{
+    lang_id L = r->lang;
+    int year = time_year();
+    work_cluster *c = NULL;
+    size_t n = 0;
+    if ((*st = worklist_clusters(r->db, r->a, r->user->person_id, year, &c, &n)) != DB_OK ||
+        n == 0)
+        return false;
+    html_fmt(&r->out, "<section class=\"work card\"><h2>%s</h2>\n<ul class=\"work-list\">",
+             arena_printf(r->a, T(L, MSG_AS_START_SECTION), year));
+    for (size_t i = 0; i < n; i++) {
+        assess_response *h = NULL;
+        size_t nh = 0;
+        if ((*st = assess_history(r->db, r->a, c[i].id, &h, &nh)) != DB_OK)
+            return false;
+        msg_id state = MSG_AS_STATE_NONE;
+        for (size_t k = 0; k < nh; k++)
+            if (h[k].year == year)
+                state = h[k].submitted ? MSG_AS_STATE_SUBMITTED : MSG_AS_STATE_DRAFT;
+        const char *name =
+            L == LANG_EN && c[i].name_en && *c[i].name_en ? c[i].name_en : wc_text(r, c[i].name);
+        html_fmt(&r->out, "<li><a href=\"/orgs/%q/assessment%R\">%s</a> · %s</li>", c[i].slug,
+                 state == MSG_AS_STATE_SUBMITTED ? ""
+                                                 : arena_printf(r->a, "/%d", year),
+                 name ? name : c[i].slug, T(L, state));
+    }
+    html_raw(&r->out, "</ul></section>\n");
+    return true;
 }

@@ -105,6 +105,15 @@ test('results: the team and the secretariat see scores, the radar chart with its
   assert.equal((await get('/orgs/scan/assessment', await session('admin@example.com'))).status, 404);
 });
 
+test('the start page names the self-assessment of each cluster one manages', async () => {
+  const r = await get('/start', await session('voict@example.com'));
+  assert.equal(r.status, 200);
+  assert.match(r.text, new RegExp(`Self-assessment ${THIS_YEAR}`));
+  assert.match(r.text, /href="\/orgs\/voict\/assessment/);
+  const nobody = await get('/start', await session('nobody@example.com'));
+  assert.doesNotMatch(nobody.text, /\/assessment/);
+});
+
 test('the questionnaire: computed indicators shown and marked, answered ones with a scale and evidence', async () => {
   const r = await get('/orgs/voict/assessment/2026', await session('voict@example.com'));
   assert.equal(r.status, 200);
