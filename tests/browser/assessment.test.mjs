@@ -15,6 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { startServer, scan } from '../http/lib.mjs';
 
@@ -25,6 +27,7 @@ const LAUNCH = {
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 };
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const MANAGER = { email: 'manager.voict@example.com', password: 'manager phrase 2026' };
 const YEAR = 2026; // the demo's latest year; its voict assessment is removed below
 
@@ -109,4 +112,28 @@ test('screenshots: results and questionnaire, three languages, 1280 and 390 px; 
       await page.screenshot({ path: join(SHOTS, `assessment-form-${lang}-${width}.png`), fullPage: true });
     }
   }
+});
+
+test('axe-core: no serious or critical violation on the results, the questionnaire and a refused save', async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const bad = [];
+  const audit = async (what) => {
+    await page.evaluate(AXE);
+    const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    for (const v of r.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical'))
+      bad.push(`${what}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  };
+  for (const lang of ['en', 'sr-Cyrl']) {
+    await page.goto(`${server.url}/orgs/voict/assessment?lang=${lang}`);
+    await audit(`results ${lang}`);
+    await page.goto(`${server.url}/orgs/voict/assessment/${YEAR}?lang=${lang}`);
+    await audit(`questionnaire ${lang}`);
+  }
+  // a refused save: the errors beside their fields
+  await page.goto(`${server.url}/orgs/voict/assessment/${YEAR}?lang=en`);
+  await page.fill('input[name="projects"]', '-1');
+  await Promise.all([page.waitForNavigation(), page.click('button[value="draft"]')]);
+  assert.match(await page.locator('#projects-error').innerText(), /outside its scale/);
+  await audit('refused save');
+  assert.deepEqual(bad, []);
 });
