@@ -112,8 +112,8 @@ int chart_stacked_share(buf *out, lang_id lang, const chart_opts *o, const char 
  * before) dashed with square markers and a legend; more are ignored. Each
  * marker has its value as a tooltip and the <desc> says every value.
  * Returns 0 or -1 as chart_bar. */
-int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *axes,
-                size_t n_axes, const chart_series *series, size_t n_series, int64_t max);
+int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *axes, size_t n_axes,
+                const chart_series *series, size_t n_series, int64_t max);
 
 /* Appends euro cents in compact form with the currency: "950 EUR",
  * "12.3K EUR", "1.2M EUR", "3.4B EUR" (en); "12,3 хиљ. EUR",

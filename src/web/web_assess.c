@@ -635,8 +635,7 @@ bool web_assess_start(req *r, db_status *st)
     int year = time_year();
     work_cluster *c = NULL;
     size_t n = 0;
-    if ((*st = worklist_clusters(r->db, r->a, r->user->person_id, year, &c, &n)) != DB_OK ||
-        n == 0)
+    if ((*st = worklist_clusters(r->db, r->a, r->user->person_id, year, &c, &n)) != DB_OK || n == 0)
         return false;
     html_fmt(&r->out, "<section class=\"work card\"><h2>%s</h2>\n<ul class=\"work-list\">",
              arena_printf(r->a, T(L, MSG_AS_START_SECTION), year));
@@ -652,8 +651,7 @@ bool web_assess_start(req *r, db_status *st)
         const char *name =
             L == LANG_EN && c[i].name_en && *c[i].name_en ? c[i].name_en : wc_text(r, c[i].name);
         html_fmt(&r->out, "<li><a href=\"/orgs/%q/assessment%R\">%s</a> · %s</li>", c[i].slug,
-                 state == MSG_AS_STATE_SUBMITTED ? ""
-                                                 : arena_printf(r->a, "/%d", year),
+                 state == MSG_AS_STATE_SUBMITTED ? "" : arena_printf(r->a, "/%d", year),
                  name ? name : c[i].slug, T(L, state));
     }
     html_raw(&r->out, "</ul></section>\n");
