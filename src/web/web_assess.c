@@ -289,8 +289,8 @@ void web_assess_save(req *r)
     if (!req_body_form(r, &f))
         return;
     /* every indicator of the questionnaire this assessment is under */
-    assess_response resp;
-    assess_questionnaire q;
+    assess_response resp = {0};
+    assess_questionnaire q = {0};
     assess_answer *ans = NULL;
     bool has_version = false;
     db_status st = year > time_year()
