@@ -1180,6 +1180,86 @@ def cmd_events(args):
     out.detach()
     print("gen.py events: %d events, %d registrations, %d people (%d with a token)"
           % (len(events), len(regs), n_people, args.tokens), file=sys.stderr)
+def cmd_assessments(args):
+    """SQL: submitted self-assessments (migration 0020) of the first
+    --clusters published clusters of the database (by id), one per year of
+    --years, each with an answer per indicator of version 1 as listed in
+    --indicators (sqlite3 lines id|group|scale|thresholds, in order).
+    A cluster has a made-up maturity that grows a little every year; each
+    answer is that maturity plus noise, as a level 0..4 and a value on the
+    indicator's scale; scores are computed as model/assess.c does."""
+    groups = ["structure", "governance", "financing", "services", "interaction", "recognition"]
+    inds = []
+    with open(args.indicators, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            iid, group, scale, thr = line.split("|")
+            inds.append((int(iid), groups.index(group), scale,
+                         [int(t) for t in thr.split(",")] if thr else None))
+    if not inds:
+        raise SystemExit("gen.py assessments: no indicators in %s" % args.indicators)
+    first, last = args.years
+    rng = stream(args.seed, "assessments")
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    sql_begin(out, "assessments --clusters %d --years %d-%d (seed %d)"
+              % (args.clusters, first, last, args.seed))
+    # benchmark data only: the first questionnaire applies to every year made here
+    out.write("UPDATE assess_version SET year_from = min(year_from, %d) WHERE id = 1;\n" % first)
+    out.write("CREATE TEMP TABLE bench_cluster AS SELECT row_number() OVER (ORDER BY id) - 1 AS k,"
+              " id FROM org WHERE kind IN ('cluster', 'cluster_initiative') AND status = 'published';\n")
+
+    def half_up(a, b):
+        return (2 * a + b) // (2 * b)
+
+    responses, answers = [], []
+    for k in range(args.clusters):
+        maturity = rng.uniform(0.3, 3.2)
+        for year in range(first, last + 1):
+            m = maturity + 0.15 * (year - first)
+            ts = epoch(datetime.date(year, 12, 1), 12)
+            levels = []
+            for iid, g, scale, thr in inds:
+                level = max(0, min(4, int(round(m + rng.uniform(-1.2, 1.2)))))
+                if scale == "yesno":
+                    level = 4 if level >= 2 else 0
+                    value = 1 if level else 0
+                elif scale == "level":
+                    value = level
+                else:
+                    value = 0 if level == 0 else thr[level - 1]
+                levels.append((g, level))
+                answers.append((k, year, iid, value, level, ts))
+            sums, counts = [0] * 6, [0] * 6
+            for g, level in levels:
+                sums[g] += level
+                counts[g] += 1
+            group = [half_up(sums[g] * 1000, 4 * counts[g]) if counts[g] else None for g in range(6)]
+            done = [x for x in group if x is not None]
+            overall = half_up(sum(done), len(done))
+            responses.append((k, year, overall, *group, ts))
+    def values(head, tail, rows, chunk):
+        for i in range(0, len(rows), chunk):
+            out.write(head + " FROM (VALUES\n")
+            out.write(",\n".join("(" + ",".join(sql_str(v) for v in r) + ")" for r in rows[i:i + chunk]))
+            out.write(") AS v " + tail + ";\n")
+
+    values("INSERT INTO assess_response(org_id, year, version_id, status, stage, score,"
+           " score_structure, score_governance, score_financing, score_services,"
+           " score_interaction, score_recognition, submitted_at, created_at, updated_at)"
+           " SELECT c.id, v.column2, 1, 'submitted', (SELECT s.stage FROM cluster_stage s"
+           " WHERE s.org_id = c.id ORDER BY s.reached_on DESC, s.id DESC LIMIT 1), v.column3,"
+           " v.column4, v.column5, v.column6, v.column7, v.column8, v.column9, v.column10,"
+           " v.column10, v.column10", "JOIN bench_cluster c ON c.k = v.column1", responses, 500)
+    values("INSERT INTO assess_answer(response_id, org_id, year, version_id, indicator_id,"
+           " value, level, source, answered_at) SELECT r.id, r.org_id, r.year, 1, v.column3,"
+           " v.column4, v.column5, 'answered', v.column6",
+           "JOIN bench_cluster c ON c.k = v.column1"
+           " JOIN assess_response r ON r.org_id = c.id AND r.year = v.column2", answers, 1000)
+    out.write("COMMIT;\n")
+    out.flush()
+    out.detach()
     return 0
 
 
@@ -1189,6 +1269,7 @@ COMMANDS = {
     "members": (cmd_members, "SQL: cluster and SCAN memberships, stages, labels, profiles"),
     "figures": (cmd_figures, "yearly figures: SQL for org_figure, or CSV for the import"),
     "events": (cmd_events, "SQL: events with registrations, people and API tokens"),
+    "assessments": (cmd_assessments, "SQL: submitted self-assessments of the database's clusters"),
 }
 
 
@@ -1231,6 +1312,15 @@ def main(argv):
     p.add_argument("--tokens-out", help="file for the tokens, one a line")
     p.add_argument("--race-capacity", type=int, default=300, help="places of event 1 (default 300)")
     p.add_argument("--race-left", type=int, default=50, help="of which free (default 50)")
+    p = sub.add_parser("assessments", help=COMMANDS["assessments"][1])
+    p.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="random seed")
+    p.add_argument("--clusters", type=int, default=1000,
+                   help="clusters of the database given assessments (default 1000)")
+    p.add_argument("--years", type=year_range, default=(2022, 2026),
+                   help="FIRST-LAST (default 2022-2026)")
+    p.add_argument("--indicators", required=True,
+                   help="file of `sqlite3 DB \"SELECT id, group_code, scale, coalesce(thresholds,"
+                   " '') FROM assess_indicator WHERE version_id = 1 ORDER BY id\"`")
     args = ap.parse_args(argv)
     for opt in ("count", "orgs", "clusters", "national"):
         if getattr(args, opt, 0) < 0:

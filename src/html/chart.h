@@ -105,6 +105,16 @@ int chart_stacked_share(buf *out, lang_id lang, const chart_opts *o, const char 
                         size_t n_rows, const char *const *parts, size_t n_parts,
                         const int64_t *values);
 
+/* A radar (spider) chart (chart_radar.c): n_axes (at least 3) axes named
+ * axes[i] from the centre (0) to max, one polygon per series with
+ * values[i] per axis (CHART_NONE: drawn at the centre, said "no data"):
+ * the first series filled with round markers, a second one (the year
+ * before) dashed with square markers and a legend; more are ignored. Each
+ * marker has its value as a tooltip and the <desc> says every value.
+ * Returns 0 or -1 as chart_bar. */
+int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *axes, size_t n_axes,
+                const chart_series *series, size_t n_series, int64_t max);
+
 /* Appends euro cents in compact form with the currency: "950 EUR",
  * "12.3K EUR", "1.2M EUR", "3.4B EUR" (en); "12,3 хиљ. EUR",
  * "1,2 мил. EUR", "3,4 млрд. EUR" (sr, suffixes from the catalog so Latin

@@ -87,6 +87,13 @@ const route routes[] = {
      "A management team invitation of the logged-in person"},
     {HTTP_POST, "/orgs/{slug}/team/accept", web_cluster_team_accept, RF_LOGIN | RF_CSRF, 16384,
      "Accept a management team invitation"},
+    /* the self-assessment against peers (web_assess.c) */
+    {HTTP_GET, "/orgs/{slug}/assessment", web_assess_results, RF_LOGIN, 0,
+     "A cluster's self-assessment results: scores, radar, change, peers (its team, secretariat)"},
+    {HTTP_GET, "/orgs/{slug}/assessment/{year}", web_assess_form, RF_LOGIN, 0,
+     "A cluster's self-assessment questionnaire of a year"},
+    {HTTP_POST, "/orgs/{slug}/assessment/{year}", web_assess_save, RF_LOGIN | RF_CSRF, 65536,
+     "Save a self-assessment as a draft, or submit it"},
     /* events and trainings (web_event.c; "/events/new" before "/events/{id}") */
     {HTTP_GET, "/events", web_event_list, RF_FAST, 0,
      "Events and trainings: upcoming or past, by type and month"},
@@ -193,6 +200,8 @@ const route routes[] = {
     {HTTP_POST, "/admin/people/{id}/erase", web_admin_person_erase, RF_LOGIN | RF_ADMIN | RF_CSRF,
      16384, "Erase a person's personal data"},
     {HTTP_GET, "/admin/audit", web_admin_audit, RF_LOGIN | RF_ADMIN, 0, "The audit log, filtered"},
+    {HTTP_GET, "/admin/assessments", web_admin_assessments, RF_LOGIN, 0,
+     "Self-assessments of a year: distribution per indicator, who has not answered (secretariat)"},
     {HTTP_GET, "/admin/outbox", web_admin_outbox, RF_LOGIN | RF_ADMIN, 0, "Queued and sent mail"},
     /* system */
     {HTTP_GET, "/healthz", web_healthz, RF_INLINE | RF_NO_LOG, 0,
@@ -249,6 +258,12 @@ const route routes[] = {
      "Clusters with stage, SCAN status and member count (cursor)"},
     {HTTP_GET, "/api/v1/clusters/{slug}/members", api_cluster_members, 0, 0,
      "A cluster's current members with its composition"},
+    {HTTP_GET, "/api/v1/clusters/{slug}/assessments", api_assess_list, RF_LOGIN, 0,
+     "A cluster's self-assessments: scores, change, peer percentiles (its team, secretariat)"},
+    {HTTP_GET, "/api/v1/clusters/{slug}/assessments/{year}", api_assess_get, RF_LOGIN, 0,
+     "A cluster's own answers of a year"},
+    {HTTP_PUT, "/api/v1/clusters/{slug}/assessments/{year}", api_assess_put,
+     RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 65536, "Save (or submit) a cluster's answers of a year"},
     {HTTP_GET, "/api/v1/figures", api_figures, 0, 0,
      "Totals for a year by scope, optionally grouped by cluster, sector or region"},
 };

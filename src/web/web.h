@@ -225,6 +225,18 @@ void api_event_get(req *r);
 void api_event_register(req *r);
 void api_event_unregister(req *r);
 void api_event_registrations(req *r);
+/* web_assess.c: the yearly self-assessment against peers (issue 15);
+ * api_assess.c: the same as JSON */
+void web_assess_results(req *r);
+void web_assess_form(req *r);
+void web_assess_save(req *r);
+void web_admin_assessments(req *r);
+/* The start page's section: this year's self-assessment of each cluster
+ * the reader manages; false when it wrote nothing. */
+bool web_assess_start(req *r, db_status *st);
+void api_assess_list(req *r);
+void api_assess_get(req *r);
+void api_assess_put(req *r);
 /* web_notify.c: notification settings, one-click unsubscribe, and
  * GET/PUT /api/v1/me/notifications */
 void web_notify_page(req *r);

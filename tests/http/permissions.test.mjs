@@ -124,6 +124,10 @@ const MATRIX = {
   'POST /cooperation/{id}/interest': row(false, false, true, true, true, false),
   'POST /cooperation/interest/{id}/accept': row(false, true, false, false, false, true),
   'POST /cooperation/interest/{id}/decline': row(false, true, false, false, false, true),
+  // the self-assessment (web_assess.c, api_assess.c): cluster C's, answered
+  // by its team and the secretariat (RIGHT_ORG_EDIT on C)
+  'POST /orgs/{slug}/assessment/{year}': EDIT_C,
+  'PUT /api/v1/clusters/{slug}/assessments/{year}': EDIT_C,
 };
 
 // Write routes without the CSRF check, each with its reason: the RFC 8058
@@ -308,6 +312,9 @@ const BODIES = {
   // the first allowed role decides; the others find it decided (409)
   'POST /cooperation/interest/{id}/accept': () => ({ path: `/cooperation/interest/${ids.interest}/accept` }),
   'POST /cooperation/interest/{id}/decline': () => ({ path: `/cooperation/interest/${ids.interest2}/decline` }),
+  // an answer outside its scale: allowed roles get 422, nothing stored
+  'POST /orgs/{slug}/assessment/{year}': () => ({ path: '/orgs/cluster-c/assessment/2026', form: { strategy: '9', action: 'draft' } }),
+  'PUT /api/v1/clusters/{slug}/assessments/{year}': () => ({ method: 'PUT', path: '/api/v1/clusters/cluster-c/assessments/2026', json: { answers: { strategy: 9 } } }),
 };
 
 before(async () => {
