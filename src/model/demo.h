@@ -16,5 +16,8 @@ db_status demo_load(db *d, int *loaded, buf *err);
 /* The illustrative events and their registrations (demo_events.c), in
  * demo_load's transaction. */
 db_status demo_load_events(db *d, buf *err);
+/* The illustrative development plan, mentoring pair and support log
+ * (demo_devplan.c), in demo_load's transaction. */
+db_status demo_load_devplan(db *d, buf *err);
 
 #endif
