@@ -268,12 +268,14 @@ static bool sec_events(req *r, db_status *st)
 
 /* In the order a person's day goes: the platform's queues, then the
  * clusters and organisations they answer for, then unfinished things. */
+// clang-format off
 static const start_section_fn sections[] = {
     sec_queues,    web_start_entry_queue,  sec_labels,   web_post_start_reported,
     sec_proposals, sec_team_invites,       sec_clusters, sec_orgs,
     sec_drafts,    web_start_my_proposals, sec_invites,  sec_events,
     web_devplan_start,
 };
+// clang-format on
 
 void web_start(req *r)
 {
