@@ -250,8 +250,8 @@ static void action_row(req *r, const org_rec *org, const devplan_action *x,
     bool here = failed_here(v, "action", x->id);
     html_fmt(o, "<li class=\"plan-action%R\" id=\"action-%D\"><div class=\"plan-action-head\">",
              x->overdue ? " overdue" : "", (long long)x->id);
-    html_fmt(o, "<strong>%s</strong> <span class=\"badge status-%s\">%s</span>", x->title,
-             x->status, status_label(L, x->status));
+    html_fmt(o, "<strong>%s</strong> <span class=\"badge status-%s\">%s</span>",
+             web_org_text(r, x->title, NULL), x->status, status_label(L, x->status));
     if (x->overdue)
         html_fmt(o, " <span class=\"badge badge-warn\">%s</span>", T(L, MSG_DP_OVERDUE));
     html_raw(o, "</div><p class=\"muted plan-action-facts\">");
@@ -275,7 +275,7 @@ static void goal_section(req *r, const org_rec *org, const devplan_goal *g,
     html_fmt(o,
              "<section class=\"panel plan-goal\" id=\"goal-%D\" aria-labelledby=\"goal-%D-title\">"
              "<h2 id=\"goal-%D-title\">%s</h2>",
-             (long long)g->id, (long long)g->id, (long long)g->id, g->title);
+             (long long)g->id, (long long)g->id, (long long)g->id, web_org_text(r, g->title, NULL));
     if (g->n_groups) {
         html_fmt(o, "<p class=\"plan-groups\"><span class=\"visually-hidden\">%s: </span>",
                  T(L, MSG_DP_L_GROUPS));
@@ -285,7 +285,7 @@ static void goal_section(req *r, const org_rec *org, const devplan_goal *g,
         html_raw(o, "</p>");
     }
     if (g->description && *g->description)
-        html_fmt(o, "<p class=\"plan-description\">%s</p>", g->description);
+        html_fmt(o, "<p class=\"plan-description\">%s</p>", web_org_text(r, g->description, NULL));
     if (g->n_actions == 0)
         html_fmt(o, "<p class=\"empty\">%s</p>", T(L, MSG_DP_NO_ACTIONS));
     else {
@@ -320,9 +320,12 @@ static void reviews_section(req *r, const org_rec *org, const devplan *p, const 
         html_fmt(o, "<article class=\"plan-review\" id=\"review-%d\"><h3>%d</h3>", x->year,
                  x->year);
         html_fmt(o, "<p class=\"muted\">%s</p>",
-                 arena_printf(r->a, T(L, MSG_DP_REVIEWED_BY), wf_ymd(r, x->reviewed_on),
-                              x->by_name ? web_org_text(r, x->by_name, NULL) : "—"));
-        html_fmt(o, "<p class=\"plan-review-body\">%s</p></article>", x->body);
+                 x->by_name
+                     ? arena_printf(r->a, T(L, MSG_DP_REVIEWED_BY), wf_ymd(r, x->reviewed_on),
+                                    web_org_text(r, x->by_name, NULL))
+                     : arena_printf(r->a, T(L, MSG_DP_REVIEWED_ON), wf_ymd(r, x->reviewed_on)));
+        html_fmt(o, "<p class=\"plan-review-body\">%s</p></article>",
+                 web_org_text(r, x->body, NULL));
     }
     if (here)
         web_error_summary(r, v->errs);

@@ -168,7 +168,8 @@ static void admin_page(req *r, const admin_view *v)
                      "class=\"button-secondary\">%s</button></div></form></details>",
                      T(L, MSG_MT_END));
         } else if (m[i].end_note) {
-            html_fmt(o, "<p class=\"plan-review-body\">%s</p>", m[i].end_note);
+            html_fmt(o, "<p class=\"plan-review-body\">%s</p>",
+                     web_org_text(r, m[i].end_note, NULL));
         }
         html_raw(o, "</article>");
     }
@@ -303,7 +304,7 @@ static void pair_page(req *r, const mentoring_rec *m, const form *f, const web_e
     if (m->ended_on) {
         html_fmt(o, "<dt>%s</dt><dd>%s", T(L, MSG_MT_L_ENDED), wf_ymd(r, m->ended_on));
         if (m->end_note)
-            html_fmt(o, "<p class=\"plan-review-body\">%s</p>", m->end_note);
+            html_fmt(o, "<p class=\"plan-review-body\">%s</p>", web_org_text(r, m->end_note, NULL));
         html_raw(o, "</dd>");
     }
     html_raw(o, "</dl>");
@@ -321,10 +322,10 @@ static void pair_page(req *r, const mentoring_rec *m, const form *f, const web_e
             html_fmt(
                 o, "<p class=\"muted\">%s</p>",
                 arena_printf(r->a, T(L, MSG_MT_RECORDED_BY), web_org_text(r, x[i].by_name, NULL)));
-        html_fmt(o, "<p class=\"plan-review-body\">%s</p>", x[i].notes);
+        html_fmt(o, "<p class=\"plan-review-body\">%s</p>", web_org_text(r, x[i].notes, NULL));
         if (x[i].next_steps)
             html_fmt(o, "<h4>%s</h4><p class=\"plan-review-body\">%s</p>", T(L, MSG_MT_L_NEXT),
-                     x[i].next_steps);
+                     web_org_text(r, x[i].next_steps, NULL));
         html_raw(o, "</article>");
     }
     html_raw(o, "</section>");

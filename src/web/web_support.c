@@ -192,10 +192,10 @@ static void support_page(req *r, int year, const support_view *v)
                     o, "<a href=\"%u\">%s</a>", e[i].link,
                     arena_printf(r->a, T(L, MSG_SU_MENTORED_BY), web_org_text(r, e[i].note, NULL)));
             else if (e[i].link)
-                html_fmt(o, "%s <a href=\"%u\" rel=\"noopener\">%s</a>", e[i].note, e[i].link,
-                         T(L, MSG_SU_COL_LINK));
+                html_fmt(o, "%s <a href=\"%u\" rel=\"noopener\">%s</a>",
+                         web_org_text(r, e[i].note, NULL), e[i].link, T(L, MSG_SU_COL_LINK));
             else
-                html_fmt(o, "%s", e[i].note);
+                html_fmt(o, "%s", web_org_text(r, e[i].note, NULL));
             html_raw(o, "</td></tr>");
         }
         html_raw(o, "</tbody></table></div>");
