@@ -17,6 +17,7 @@
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/mentoring.h"
+#include "model/rights.h"
 #include "web/web.h"
 #include "web/web_cluster.h"
 #include "web/web_figures.h"
@@ -292,12 +293,13 @@ static void pair_page(req *r, const mentoring_rec *m, const form *f, const web_e
         web_notice(r, T(L, MSG_MT_CREATED_NOTICE));
     else if (!f && req_query(r, "saved"))
         web_notice(r, T(L, MSG_MT_MEETING_SAVED));
-    html_fmt(o,
-             "<dl class=\"facts\"><dt>%s</dt><dd><a href=\"/orgs/%q\">%s</a> · <a "
-             "href=\"/orgs/%q/plan\">%s</a></dd>",
+    html_fmt(o, "<dl class=\"facts\"><dt>%s</dt><dd><a href=\"/orgs/%q\">%s</a>",
              T(L, MSG_MT_L_MENTEE), m->mentee_slug,
-             web_org_text(r, m->mentee_name, m->mentee_name_en), m->mentee_slug,
-             T(L, MSG_DP_CRUMB));
+             web_org_text(r, m->mentee_name, m->mentee_name_en));
+    /* the mentee's plan, for those who may read it (its team, the secretariat) */
+    if (rights_can(r->db, r->user, RIGHT_ORG_EDIT, m->mentee_id))
+        html_fmt(o, " · <a href=\"/orgs/%q/plan\">%s</a>", m->mentee_slug, T(L, MSG_DP_CRUMB));
+    html_raw(o, "</dd>");
     html_fmt(o, "<dt>%s</dt><dd><a href=\"/orgs/%q\">%s</a></dd>", T(L, MSG_MT_L_MENTOR),
              m->mentor_slug, web_org_text(r, m->mentor_name, m->mentor_name_en));
     html_fmt(o, "<dt>%s</dt><dd>%s</dd>", T(L, MSG_MT_L_STARTED), wf_ymd(r, m->started_on));

@@ -326,7 +326,11 @@ test('mentoring: the secretariat pairs, both teams are told and see it, others g
   r = await post(admin, `/admin/mentoring/${id}/end?lang=en`, { ended_on: '2026-07-01' });
   assert.equal(r.status, 422);
   assert.equal((await post(admin, '/admin/mentoring/999999/end', { ended_on: '2026-07-01' })).status, 404);
-  assert.match((await get(`/mentoring/${id}?lang=en`, m)).text, /Циљеви постигнути/);
+  assert.match((await get(`/mentoring/${id}?lang=sr-Cyrl`, m)).text, /Циљеви постигнути/);
+  assert.match((await get(`/mentoring/${id}?lang=sr-Latn`, m)).text, /Ciljevi postignuti/, 'in the reader\'s script');
+  // the mentee's plan is linked only for those who may read it
+  assert.match((await get(`/mentoring/${demoPair}`, admin)).text, /href="\/orgs\/demo-energy-cluster\/plan"/);
+  assert.doesNotMatch((await get(`/mentoring/${demoPair}`, await session('mentor_manager'))).text, /\/plan"/);
 });
 
 test('support log: the admin adds entries; the yearly report counts per kind, mentoring meetings included, as CSV too', async () => {
