@@ -717,6 +717,15 @@ static const struct {
         {"interest_express", MSG_AUDIT_ACT_INTEREST_EXPRESS},
         {"interest_accept", MSG_AUDIT_ACT_INTEREST_ACCEPT},
         {"interest_decline", MSG_AUDIT_ACT_INTEREST_DECLINE},
+        {"devplan_goal_add", MSG_AUDIT_ACT_DEVPLAN_GOAL_ADD},
+        {"devplan_goal_update", MSG_AUDIT_ACT_DEVPLAN_GOAL_UPDATE},
+        {"devplan_action_add", MSG_AUDIT_ACT_DEVPLAN_ACTION_ADD},
+        {"devplan_action_update", MSG_AUDIT_ACT_DEVPLAN_ACTION_UPDATE},
+        {"devplan_review_save", MSG_AUDIT_ACT_DEVPLAN_REVIEW_SAVE},
+        {"mentoring_create", MSG_AUDIT_ACT_MENTORING_CREATE},
+        {"mentoring_end", MSG_AUDIT_ACT_MENTORING_END},
+        {"mentoring_meeting_add", MSG_AUDIT_ACT_MENTORING_MEETING_ADD},
+        {"support_add", MSG_AUDIT_ACT_SUPPORT_ADD},
 },
   audit_entities[] = {
       {"org", MSG_AUDIT_ENT_ORG},
@@ -735,6 +744,9 @@ static const struct {
       {"event", MSG_AUDIT_ENT_EVENT},
       {"post", MSG_AUDIT_ENT_POST},
       {"post_interest", MSG_AUDIT_ENT_POST_INTEREST},
+      {"devplan", MSG_AUDIT_ENT_DEVPLAN},
+      {"mentoring", MSG_AUDIT_ENT_MENTORING},
+      {"support", MSG_AUDIT_ENT_SUPPORT},
 };
 
 static const char *audit_action_label(lang_id L, const char *code)
