@@ -24,6 +24,7 @@
 #include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
+#include "json/json.h"
 #include "model/devplan.h"
 #include "model/mentoring.h"
 #include "web/web.h"
@@ -378,23 +379,26 @@ static const char *change_label(lang_id L, const char *action)
 static const char *change_what(req *r, const devplan_change *c)
 {
     const char *d = c->detail ? c->detail : "";
-    buf b = BUF_INIT;
-    const char *keys[] = {"\"title\":\"", "\"status\":\"", "\"year\":", "\"done_on\":\""};
+    buf err = BUF_INIT, b = BUF_INIT;
+    json_t *j = json_parse(d, strlen(d), &err);
+    buf_free(&err);
+    if (!j)
+        return "";
+    static const char *const keys[] = {"title", "status", "year", "done_on"};
     for (size_t i = 0; i < 4; i++) {
-        const char *p = strstr(d, keys[i]);
-        if (!p)
+        json_t *v = json_object_get(j, keys[i]);
+        if (!v)
             continue;
-        p += strlen(keys[i]);
-        size_t n = 0;
-        while (p[n] && p[n] != '"' && p[n] != ',' && p[n] != '}')
-            n++;
         if (b.len)
             buf_puts(&b, " · ");
-        if (i == 1)
-            buf_puts(&b, status_label(r->lang, arena_strndup(r->a, p, n)));
-        else
-            buf_append(&b, p, n);
+        if (json_is_integer(v))
+            buf_printf(&b, "%lld", (long long)json_integer_value(v));
+        else if (i == 1)
+            buf_puts(&b, status_label(r->lang, json_string_value(v)));
+        else if (json_is_string(v))
+            buf_puts(&b, json_string_value(v));
     }
+    json_decref(j);
     const char *out = arena_strdup(r->a, buf_failed(&b) ? "" : buf_str(&b));
     buf_free(&b);
     return out ? out : "";
@@ -420,7 +424,7 @@ static void history_section(req *r, const org_rec *org)
         web_datetime(r, c[i].at, MSG_DP_COL_WHEN);
         html_fmt(o, "</td><td>%s</td><td>%s</td><td>%s</td></tr>",
                  c[i].who ? web_org_text(r, c[i].who, NULL) : "—", change_label(L, c[i].action),
-                 change_what(r, &c[i]));
+                 web_org_text(r, change_what(r, &c[i]), NULL));
     }
     html_raw(o, "</tbody></table></div></section>\n");
 }

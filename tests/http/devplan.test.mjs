@@ -138,7 +138,7 @@ test('the plan page and every plan write: the team and the secretariat only', as
 
 test('a manager adds a goal and an action, marks it done; the history says who changed what', async () => {
   const m = await session('manager');
-  const made = await post(m, '/orgs/voict/plan/goals', { title: 'Нове чланице', description: 'Пет нових чланица.', groups: ['structure', 'interaction'] });
+  const made = await post(m, '/orgs/voict/plan/goals', { title: 'Нове чланице, "пет"', description: 'Пет нових чланица.', groups: ['structure', 'interaction'] });
   assert.equal(made.status, 303, made.text.slice(0, 400));
   const g = Number(sqlite("SELECT max(id) FROM devplan_goal"));
   assert.match(made.location, new RegExp(`^/orgs/voict/plan\\?saved=1#goal-${g}$`));
@@ -158,8 +158,8 @@ test('a manager adds a goal and an action, marks it done; the history says who c
   assert.equal(sqlite(`SELECT status || ' ' || done_on FROM devplan_action WHERE id = ${a}`), `done ${today}`, 'done today when no date is given');
   const after = await get('/orgs/voict/plan?lang=en', m);
   assert.match(after.text, /History of the plan/);
-  assert.match(after.text, /Action changed<\/td><td>Позвати 20 фирми · Done/);
-  assert.match(after.text, /<td>manager<\/td><td>Goal added/);
+  assert.match(after.text, /Action changed<\/td><td>Pozvati 20 firmi · Done/);
+  assert.match(after.text, /<td>manager<\/td><td>Goal added<\/td><td>Nove članice, &quot;pet&quot;<\/td>/, `a title with a comma and quotes, whole: ${/Goal added.{0,120}/.exec(after.text)}`);
   assert.equal(count(`SELECT count(*) FROM audit WHERE entity = 'devplan' AND action = 'devplan_action_update' AND actor_id = ${me} AND detail LIKE '%"action":${a},%'`), 1);
   // the review of a year: saved, then replaced
   assert.equal((await post(m, '/orgs/voict/plan/review', { year: '2026', body: 'Прва верзија.' })).status, 303);
