@@ -319,6 +319,7 @@ db_status mentoring_create(db *d, const char *mentee, const char *mentor, const 
     return st;
 }
 
+static const char SQL_ENDED_ON[] = "SELECT coalesce(ended_on, '') FROM mentoring WHERE id = $1";
 static const char SQL_STATE[] = "SELECT started_on, ended_on IS NOT NULL FROM mentoring"
                                 " WHERE id = $1";
 static const char SQL_END[] = "UPDATE mentoring SET ended_on = $2, end_note = $3, updated_at = $4,"
@@ -406,6 +407,19 @@ static db_status meeting_body(tx *t, void *vc)
     if (strcmp(c->ended_on, started) < 0) {
         valid_add_error(c->errs, "met_on", FE_DATE_ORDER, 0, 0);
         return DB_CONSTRAINT;
+    }
+    if (ended) { /* a meeting after the pairing's end: refused */
+        db_stmt *e = db_query(t->d, SQL_ENDED_ON, DB_ARGS(DBI(c->id)));
+        if (!e)
+            return DB_ERR;
+        bool after = (st = db_step(e)) == DB_ROW && strcmp(c->ended_on, db_col_text(e, 0)) > 0;
+        db_reset(e);
+        if (st != DB_ROW)
+            return st == DB_DONE ? DB_DONE : st;
+        if (after) {
+            valid_add_error(c->errs, "met_on", FE_NOT_PENDING, 0, 0);
+            return DB_CONSTRAINT;
+        }
     }
     st = db_do(t->d, SQL_MEETING_INSERT,
                DB_ARGS(DBI(c->id), DBT(c->ended_on), DBT(c->note),

@@ -53,7 +53,8 @@ db_status mentoring_create(db *d, const char *mentee, const char *mentor, const 
  * ended_on. */
 db_status mentoring_end(db *d, int64_t id, const char *ended_on, const char *note, int64_t actor,
                         const char *ip, form_errors *errs);
-/* Records a meeting: met_on a date not before the pairing's start, notes
+/* Records a meeting: met_on a date not before the pairing's start (nor
+ * after its end: FE_NOT_PENDING under met_on), notes
  * required, next_steps optional. DB_DONE: no such pairing. */
 db_status mentoring_meeting_add(db *d, int64_t id, const char *met_on, const char *notes,
                                 const char *next_steps, int64_t actor, const char *ip,

@@ -44,6 +44,8 @@ static void word_errors(req *r, const form_errors *fe, web_errs *e)
             web_errs_add(e, "mentor", T(L, MSG_MT_E_SELF));
         else if (strcmp(x->field, "mentor") == 0 && x->code != FE_REQUIRED)
             web_errs_add(e, "mentor", T(L, MSG_MT_E_MENTOR));
+        else if (strcmp(x->field, "met_on") == 0 && x->code == FE_NOT_PENDING)
+            web_errs_add(e, "met_on", T(L, MSG_MT_E_AFTER_END));
         else if (strcmp(x->field, "ended_on") == 0 && x->code == FE_NOT_PENDING)
             web_errs_add(e, "ended_on", T(L, MSG_MT_E_ENDED));
         else if (x->code == FE_DATE_ORDER)

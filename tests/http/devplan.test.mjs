@@ -326,6 +326,10 @@ test('mentoring: the secretariat pairs, both teams are told and see it, others g
   r = await post(admin, `/admin/mentoring/${id}/end?lang=en`, { ended_on: '2026-07-01' });
   assert.equal(r.status, 422);
   assert.equal((await post(admin, '/admin/mentoring/999999/end', { ended_on: '2026-07-01' })).status, 404);
+  const late = await post(m, `/mentoring/${id}/meetings?lang=en`, { met_on: '2026-07-01', notes: 'after the end' });
+  assert.equal(late.status, 422);
+  assert.match(fieldError(late.text, 'mt-met'), /ended before this date/);
+  assert.equal((await post(m, `/mentoring/${id}/meetings`, { met_on: '2026-06-30', notes: 'on the last day' })).status, 303);
   assert.match((await get(`/mentoring/${id}?lang=sr-Cyrl`, m)).text, /Циљеви постигнути/);
   assert.match((await get(`/mentoring/${id}?lang=sr-Latn`, m)).text, /Ciljevi postignuti/, 'in the reader\'s script');
   // the mentee's plan is linked only for those who may read it
