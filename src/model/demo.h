@@ -19,5 +19,8 @@ db_status demo_load_events(db *d, buf *err);
 /* The founders' illustrative self-assessments of 2025 and 2026
  * (demo_assess.c), in demo_load's transaction after the clusters. */
 db_status demo_load_assessments(db *d, buf *err);
+/* The illustrative development plan, mentoring pair and support log
+ * (demo_devplan.c), in demo_load's transaction. */
+db_status demo_load_devplan(db *d, buf *err);
 
 #endif

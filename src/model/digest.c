@@ -18,6 +18,7 @@
 #include "html/html.h"
 #include "model/auth.h"
 #include "model/event.h"
+#include "model/devplan.h"
 #include "model/mail.h"
 #include "model/membership.h"
 #include "model/notify.h"
@@ -155,6 +156,7 @@ static db_status sec_events(db *d, arena *a, const digest_reader *r, const diges
 const digest_section digest_sections[] = {
     {"waiting", MSG_DIGEST_SEC_WAITING, sec_waiting},
     {"events", MSG_DIGEST_SEC_EVENTS, sec_events},
+    {"devplan_overdue", MSG_DP_DIGEST_SEC, devplan_digest_overdue},
 };
 const size_t digest_n_sections = sizeof digest_sections / sizeof digest_sections[0];
 

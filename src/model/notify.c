@@ -17,6 +17,9 @@
 /* The kinds of event. Append; never rename an id (stored in rows). */
 const notify_kind notify_kinds[] = {
     {"cluster_member", MSG_NK_CLUSTER_MEMBER, MSG_NK_CLUSTER_MEMBER_LINE, NOTIFY_WEEKLY, false},
+    /* development plans and mentoring (devplan.c, mentoring.c) */
+    {"devplan_action", MSG_NK_DEVPLAN_ACTION, MSG_NK_DEVPLAN_ACTION_LINE, NOTIFY_WEEKLY, false},
+    {"mentoring", MSG_NK_MENTORING, MSG_NK_MENTORING_LINE, NOTIFY_IMMEDIATE, false},
 };
 const size_t notify_n_kinds = sizeof notify_kinds / sizeof notify_kinds[0];
 

@@ -237,6 +237,25 @@ bool web_assess_start(req *r, db_status *st);
 void api_assess_list(req *r);
 void api_assess_get(req *r);
 void api_assess_put(req *r);
+/* web_devplan.c, web_mentoring.c, web_support.c, api_devplan.c:
+ * development plans, mentoring and the support log (issue 15);
+ * web_devplan_start is the start page's section of overdue actions and
+ * mentoring pairs */
+void web_devplan_page(req *r);
+void web_devplan_goal_add(req *r);
+void web_devplan_goal_update(req *r);
+void web_devplan_action_add(req *r);
+void web_devplan_action_update(req *r);
+void web_devplan_review_save(req *r);
+bool web_devplan_start(req *r, db_status *st);
+void web_mentoring_admin(req *r);
+void web_mentoring_create(req *r);
+void web_mentoring_end(req *r);
+void web_mentoring_page(req *r);
+void web_mentoring_meeting_add(req *r);
+void web_support_page(req *r);
+void web_support_add(req *r);
+void api_devplan_get(req *r);
 /* web_notify.c: notification settings, one-click unsubscribe, and
  * GET/PUT /api/v1/me/notifications */
 void web_notify_page(req *r);

@@ -99,6 +99,15 @@ static const struct {
         {"event_cancel", MSG_AUDIT_ACT_EVENT_CANCEL},
         {"event_attendance", MSG_AUDIT_ACT_EVENT_ATTENDANCE},
         {"event_remind", MSG_AUDIT_ACT_EVENT_REMIND},
+        {"devplan_goal_add", MSG_AUDIT_ACT_DEVPLAN_GOAL_ADD},
+        {"devplan_goal_update", MSG_AUDIT_ACT_DEVPLAN_GOAL_UPDATE},
+        {"devplan_action_add", MSG_AUDIT_ACT_DEVPLAN_ACTION_ADD},
+        {"devplan_action_update", MSG_AUDIT_ACT_DEVPLAN_ACTION_UPDATE},
+        {"devplan_review_save", MSG_AUDIT_ACT_DEVPLAN_REVIEW_SAVE},
+        {"mentoring_create", MSG_AUDIT_ACT_MENTORING_CREATE},
+        {"mentoring_end", MSG_AUDIT_ACT_MENTORING_END},
+        {"mentoring_meeting_add", MSG_AUDIT_ACT_MENTORING_MEETING_ADD},
+        {"support_add", MSG_AUDIT_ACT_SUPPORT_ADD},
         {"post_create", MSG_AUDIT_ACT_POST_CREATE},
         {"post_update", MSG_AUDIT_ACT_POST_UPDATE},
         {"post_close", MSG_AUDIT_ACT_POST_CLOSE},
@@ -125,6 +134,9 @@ static const struct {
       {"event", MSG_AUDIT_ENT_EVENT},
       {"post", MSG_AUDIT_ENT_POST},
       {"post_interest", MSG_AUDIT_ENT_POST_INTEREST},
+      {"devplan", MSG_AUDIT_ENT_DEVPLAN},
+      {"mentoring", MSG_AUDIT_ENT_MENTORING},
+      {"support", MSG_AUDIT_ENT_SUPPORT},
 };
 
 static const char *audit_action_label(lang_id L, const char *code)

@@ -100,8 +100,10 @@ static bool sec_clusters(req *r, db_status *st)
         html_raw(&r->out, c[i].missing ? "</a>" : "</span>");
         html_fmt(&r->out,
                  " <span class=\"work-actions\"><a href=\"/orgs/%q/members/manage\">%s</a> "
-                 "<a href=\"/orgs/%q/cluster/edit\">%s</a></span></li>",
-                 c[i].slug, T(L, MSG_START_MEMBERS_LINK), c[i].slug, T(L, MSG_START_EDIT_LINK));
+                 "<a href=\"/orgs/%q/cluster/edit\">%s</a> <a href=\"/orgs/%q/plan\">%s</a>"
+                 "</span></li>",
+                 c[i].slug, T(L, MSG_START_MEMBERS_LINK), c[i].slug, T(L, MSG_START_EDIT_LINK),
+                 c[i].slug, T(L, MSG_DP_CRUMB));
     }
     /* a member that is not in the directory yet: the manager proposes it */
     html_fmt(&r->out, "</ul><p><a href=\"/orgs/new\">%s</a></p></section>\n",
@@ -272,12 +274,14 @@ static bool sec_pstats(req *r, db_status *st)
 
 /* In the order a person's day goes: the platform's queues, then the
  * clusters and organisations they answer for, then unfinished things. */
+// clang-format off
 static const start_section_fn sections[] = {
     sec_queues,    web_start_entry_queue,  sec_labels,   web_post_start_reported,
     sec_proposals, sec_team_invites,       sec_clusters, sec_orgs,
     sec_drafts,    web_start_my_proposals, sec_invites,  sec_events,
-    sec_pstats,    web_assess_start,
+    sec_pstats,    web_assess_start,       web_devplan_start,
 };
+// clang-format on
 
 void web_start(req *r)
 {

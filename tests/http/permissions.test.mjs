@@ -101,6 +101,19 @@ const MATRIX = {
   'POST /events/{id}/attendance': EDIT_C, // the organiser, after the start (409 before)
   'POST /api/v1/events/{id}/registrations': LOGGED_IN, // oneself (201, then 409 already)
   'DELETE /api/v1/events/{id}/registrations/{person}': LOGGED_IN, // one's own (404 without one)
+  // development plans, mentoring, support log (web_devplan.c, web_mentoring.c,
+  // web_support.c): C's plan is its team's and the secretariat's
+  // (RIGHT_ORG_EDIT on C); a pairing with C as mentee is seen and recorded by
+  // both teams and the secretariat; pairing and the support log are admin pages
+  'POST /orgs/{slug}/plan/goals': EDIT_C,
+  'POST /orgs/{slug}/plan/goals/{id}': EDIT_C,
+  'POST /orgs/{slug}/plan/goals/{id}/actions': EDIT_C,
+  'POST /orgs/{slug}/plan/actions/{id}': EDIT_C,
+  'POST /orgs/{slug}/plan/review': EDIT_C,
+  'POST /mentoring/{id}/meetings': EDIT_C,
+  'POST /admin/mentoring': ADMIN_ONLY,
+  'POST /admin/mentoring/{id}/end': ADMIN_ONLY,
+  'POST /admin/support': ADMIN_ONLY,
   // notifications (web_notify.c): everyone's own settings only
   'POST /account/notifications': LOGGED_IN,
   'POST /account/notifications/topics': LOGGED_IN,
@@ -291,6 +304,16 @@ const BODIES = {
   'POST /events/{id}/attendance': () => ({ path: `/events/${ids.event}/attendance`, form: { attended: '1' } }),
   'POST /api/v1/events/{id}/registrations': () => ({ path: `/api/v1/events/${ids.event}/registrations`, json: {} }),
   'DELETE /api/v1/events/{id}/registrations/{person}': () => ({ method: 'DELETE', path: `/api/v1/events/${ids.event}/registrations/me` }),
+  // bodies the model refuses (422): allowed roles change nothing
+  'POST /orgs/{slug}/plan/goals': () => ({ path: '/orgs/cluster-c/plan/goals', form: { title: '', groups: 'services' } }),
+  'POST /orgs/{slug}/plan/goals/{id}': () => ({ path: `/orgs/cluster-c/plan/goals/${ids.goal}`, form: { title: '' } }),
+  'POST /orgs/{slug}/plan/goals/{id}/actions': () => ({ path: `/orgs/cluster-c/plan/goals/${ids.goal}/actions`, form: { title: '', status: 'planned' } }),
+  'POST /orgs/{slug}/plan/actions/{id}': () => ({ path: `/orgs/cluster-c/plan/actions/${ids.action}`, form: { title: '' } }),
+  'POST /orgs/{slug}/plan/review': () => ({ path: '/orgs/cluster-c/plan/review', form: { year: '2025', body: '' } }),
+  'POST /mentoring/{id}/meetings': () => ({ path: `/mentoring/${ids.mentoring}/meetings`, form: { met_on: '2026-01-10', notes: '' } }),
+  'POST /admin/mentoring': () => ({ path: '/admin/mentoring', form: { mentee: 'cluster-c', mentor: '' } }),
+  'POST /admin/mentoring/{id}/end': () => ({ path: `/admin/mentoring/${ids.mentoring}/end`, form: { ended_on: 'soon' } }),
+  'POST /admin/support': () => ({ path: '/admin/support', form: { org: 'cluster-c', given_on: '2026-01-10', kind: 'other', note: '' } }),
   'POST /account/notifications': () => ({ path: '/account/notifications', form: { digest: 'weekly' } }),
   'POST /account/notifications/topics': () => ({ path: '/account/notifications/topics', form: { page: '/orgs', query: `q=matrix${++invitees}` } }),
   'POST /account/notifications/topics/{id}/delete': () => ({ path: '/account/notifications/topics/999999/delete' }),
@@ -347,6 +370,12 @@ before(async () => {
     place, language, audience, capacity, created_at, updated_at)
     VALUES ('workshop', ${ids['cluster-c']}, 'Радионица', 4081222800, 4081230000, 'Нови Сад', 'sr',
     'everyone', 50, 0, 0) RETURNING id`));
+  ids.goal = Number(sqlite(`INSERT INTO devplan_goal(org_id, title, created_at, updated_at)
+    VALUES (${ids['cluster-c']}, 'Matrix goal', 0, 0) RETURNING id`));
+  ids.action = Number(sqlite(`INSERT INTO devplan_action(goal_id, title, deadline, status, created_at, updated_at)
+    VALUES (${ids.goal}, 'Matrix action', '2099-01-01', 'planned', 0, 0) RETURNING id`));
+  ids.mentoring = Number(sqlite(`INSERT INTO mentoring(mentee_id, mentor_id, started_on, created_at, updated_at)
+    VALUES (${ids['cluster-c']}, ${ids['cluster-d']}, '2026-01-01', 0, 0) RETURNING id`));
   addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);
   addUser(EMAIL.editor, 'Matrix Editor', PASSWORD.editor, ['--editor']);
   addUser(EMAIL.cluster_manager, 'Manager of C', PASSWORD.cluster_manager);

@@ -78,8 +78,9 @@ static void test_settings_default_weekly_and_refusals(void **state)
     notify_channel ch[8];
     assert_true(notify_n_kinds < 8);
     assert_int_equal(notify_prefs_get(d, 1, ch), DB_OK);
-    for (size_t i = 0; i <= notify_n_kinds; i++)
-        assert_int_equal(ch[i], NOTIFY_WEEKLY);
+    for (size_t i = 0; i < notify_n_kinds; i++) /* each kind's default */
+        assert_int_equal(ch[i], notify_kinds[i].dflt);
+    assert_int_equal(ch[notify_n_kinds], NOTIFY_WEEKLY);
 
     size_t bad = 99;
     const notify_choice unknown[] = {{"digest", "never"}, {"no_such_kind", "weekly"}};
