@@ -90,7 +90,7 @@ db_status demo_load_devplan(db *d, buf *err)
                            done ? DBT(day(b, x->done)) : DBNULL, DBI(now)));
     }
     if (st == DB_OK) {
-        char on[11];
+        char on[24]; /* room for any int year, so the compiler sees no truncation */
         snprintf(on, sizeof on, "%04d-12-20", time_year() - 1);
         st = db_do(d, SQL_REVIEW,
                    DB_ARGS(DBT("voict"), DBI(time_year() - 1),

@@ -159,17 +159,19 @@ static void entry_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     e->is_demo = db_col_int(s, c++) != 0;
 }
 
-static void year_bounds(int year, char from[11], char to[11])
+/* from and to hold 24 bytes: room for any int year, so the compiler
+ * sees no truncation (callers pass 1900..2100). */
+static void year_bounds(int year, char from[24], char to[24])
 {
-    snprintf(from, 11, "%04d-01-01", year);
-    snprintf(to, 11, "%04d-01-01", year + 1);
+    snprintf(from, 24, "%04d-01-01", year);
+    snprintf(to, 24, "%04d-01-01", year + 1);
 }
 
 db_status support_list(db *d, arena *a, int year, support_entry **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    char from[11], to[11];
+    char from[24], to[24];
     year_bounds(year, from, to);
     db_stmt *s = db_query(d, SQL_LIST, DB_ARGS(DBT(from), DBT(to)));
     if (!s)
@@ -204,7 +206,7 @@ db_status support_report(db *d, arena *a, int year, support_count **out, size_t 
 {
     *out = NULL;
     *n = 0;
-    char from[11], to[11];
+    char from[24], to[24];
     year_bounds(year, from, to);
     db_stmt *s = db_query(d, SQL_REPORT, DB_ARGS(DBT(from), DBT(to)));
     if (!s)
