@@ -402,3 +402,40 @@ test('introductions are throttled: at most 20 a person in 24 hours', async () =>
   assert.match(text(t.text), /20 times in the last 24 hours/);
   assert.equal(sqlite(`SELECT count(*) FROM post_interest WHERE person_id = ${plain}`), '20');
 });
+
+test('scan digest run --now: a new post that matches a post or a saved search is in the next digest once; a second run sends nothing', async () => {
+  // plain saves a search of the board; Soft B asks, Metal A offers what it asks
+  const saved = await as.plain.post('/account/notifications/topics', { page: '/cooperation', query: '?kind=offer&sector=26&lang=en' });
+  assert.equal(saved.status, 303);
+  const ask = await as.repB.post('/cooperation', {
+    ...offerB(), kind: 'request', title: 'Tražimo firmver za senzore vlage', body: 'Senzori vlage, firmver i kalibracija.',
+    title_tr: '', body_tr: '',
+  });
+  assert.equal(ask.status, 303, ask.text.slice(0, 400));
+  const askId = /\/cooperation\/(\d+)/.exec(ask.location)[1];
+  const give = await as.repA.post('/cooperation', {
+    ...requestA(), kind: 'offer', title: 'Фирмвер за сензоре влаге', body: 'Развијамо фирмвер и калибрацију сензора влаге.',
+  });
+  assert.equal(give.status, 303, give.text.slice(0, 400));
+  const giveId = /\/cooperation\/(\d+)/.exec(give.location)[1];
+  assert.equal(sqlite(`SELECT count(*) FROM post_match WHERE post_id = ${askId} AND target_post = ${giveId}`), '1');
+
+  const before = Number(sqlite('SELECT count(*) FROM outbox'));
+  const run = scan(['digest', 'run', '--now', '--base-url', 'https://scan.example', '--db', db]);
+  assert.equal(run.status, 0, run.stderr);
+  const link = `https://scan.example/cooperation/${giveId}"`;
+  const html = (email) => sqlite(`SELECT group_concat(html, '') FROM outbox WHERE to_addr = '${email}'`);
+  const times = (s, sub) => s.split(sub).length - 1;
+  assert.equal(times(html(USERS.plain[0]), link), 1, 'the saved search finds the new offer once');
+  assert.equal(times(html(USERS.repB[0]), link), 1, 'the asking organisation hears of its match once');
+  assert.equal(times(html(USERS.repA[0]), link), 0, 'never one\'s own organisation\'s post');
+  assert.match(sqlite(`SELECT body FROM outbox WHERE to_addr = '${USERS.repB[0]}' ORDER BY id DESC LIMIT 1`),
+    /Offer: “Firmver za senzore vlage” \(Metal A\) fits your post “Tražimo firmver za senzore vlage”/,
+    'in the reader\'s language (English) and script');
+  const after = Number(sqlite('SELECT count(*) FROM outbox'));
+  assert.ok(after > before);
+  const again = scan(['digest', 'run', '--now', '--base-url', 'https://scan.example', '--db', db]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /0 queued/);
+  assert.equal(Number(sqlite('SELECT count(*) FROM outbox')), after, 'nothing twice');
+});
