@@ -439,3 +439,22 @@ test('scan digest run --now: a new post that matches a post or a saved search is
   assert.match(again.stdout, /0 queued/);
   assert.equal(Number(sqlite('SELECT count(*) FROM outbox')), after, 'nothing twice');
 });
+
+test('the board\'s filters show how many open posts each choice gives under the other filters', async () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const open = (extra) => Number(sqlite(`SELECT count(*) FROM post p WHERE status = 'open' AND valid_until >= '${today}'
+    AND visibility = 'public' ${extra}`));
+  const r = await fetch(`${srv.url}/cooperation?kind=offer&lang=en`);
+  const html = await r.text();
+  const shown = (name, value) => {
+    const sel = new RegExp(`<select id="f-${name}" name="${name}">(.*?)</select>`, 's').exec(html)[1];
+    const m = new RegExp(`<option value="${value}"[^>]*>[^<]*\\((\\d+)\\)</option>`).exec(sel);
+    return m ? Number(m[1]) : 0;
+  };
+  assert.equal(shown('kind', 'request'), open(`AND kind = 'request'`), 'the kind facet ignores its own filter');
+  assert.equal(shown('kind', 'offer'), open(`AND kind = 'offer'`));
+  assert.ok(shown('sector', '26') > 0);
+  assert.equal(shown('sector', '26'), open(`AND kind = 'offer' AND EXISTS (SELECT 1 FROM post_nace x WHERE x.post_id = p.id AND x.code = '26')`));
+  assert.equal(shown('cluster', 'k1'), open(`AND kind = 'offer' AND org_id IN (SELECT org_id FROM cluster_member WHERE cluster_id = ${orgId('k1')} UNION SELECT ${orgId('k1')})`));
+  assert.doesNotMatch(html, /<option value="export"/, 'a topic without posts is not offered');
+});
