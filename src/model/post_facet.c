@@ -31,15 +31,23 @@ static const char *const SQL_FACET[POST_F__COUNT] = {
         "SELECT x.code, count(*) FROM post p JOIN post_geo x ON x.post_id = p.id" FACET_WHERE
         " GROUP BY x.code",
     /* a post counts for its organisation's current clusters and, when the
-     * organisation is a cluster, for that cluster itself */
+     * organisation is a cluster, for that cluster itself. The posts are
+     * counted per organisation first, then joined to the memberships
+     * (CROSS JOIN keeps that order: the planner once looped over every
+     * membership scanning the open posts, minutes at 100,000 posts). */
     [POST_F_CLUSTER] =
-        "SELECT c.slug, count(DISTINCT p.id) FROM post p"
-        " JOIN (SELECT m.cluster_id AS cid, m.org_id AS oid FROM cluster_member m"
-        "       WHERE m.left_on IS NULL OR m.left_on > $1"
-        "       UNION SELECT id, id FROM org"
-        "       WHERE kind IN ('cluster', 'cluster_initiative')) k ON k.oid = p.org_id"
-        " JOIN org c ON c.id = k.cid AND c.status = 'published'"
-        " AND c.kind IN ('cluster', 'cluster_initiative')" FACET_WHERE " GROUP BY c.id",
+        "WITH po AS (SELECT p.org_id AS oid, count(*) AS n FROM post p" FACET_WHERE
+        "            GROUP BY p.org_id),"
+        " mem AS (SELECT DISTINCT m.cluster_id AS cid, m.org_id AS oid FROM cluster_member m"
+        "         WHERE m.left_on IS NULL OR m.left_on > $1)"
+        " SELECT slug, sum(n) FROM ("
+        "   SELECT c.slug AS slug, po.n AS n FROM po CROSS JOIN mem ON mem.oid = po.oid"
+        "     CROSS JOIN org c ON c.id = mem.cid"
+        "    WHERE c.status = 'published' AND c.kind IN ('cluster', 'cluster_initiative')"
+        "   UNION ALL"
+        "   SELECT c.slug, po.n FROM po CROSS JOIN org c ON c.id = po.oid"
+        "    WHERE c.status = 'published' AND c.kind IN ('cluster', 'cluster_initiative'))"
+        " GROUP BY slug",
 };
 
 static void value_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
