@@ -50,6 +50,12 @@ static const char *const SQL_FACET[POST_F__COUNT] = {
         " GROUP BY slug",
 };
 
+/* Whether the board holds more than POST_FACET_LIVE_MAX open posts (reads
+ * at most that many index entries). */
+static const char SQL_BIG[] =
+    "SELECT count(*) FROM (SELECT 1 FROM post WHERE status = 'open' AND valid_until >= $1"
+    " LIMIT $2)";
+
 static void value_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
     (void)ctx;
@@ -64,6 +70,12 @@ db_status post_facet_counts(db *d, arena *a, const post_query *q, post_facets *o
     memset(out, 0, sizeof *out);
     char today[11];
     post_today(today);
+    int64_t open = 0;
+    db_status big = db_int(d, &open, 0, SQL_BIG, DB_ARGS(DBT(today), DBI(POST_FACET_LIVE_MAX + 1)));
+    if (big != DB_OK)
+        return big;
+    if (open > POST_FACET_LIVE_MAX)
+        return DB_OK; /* too many to count live: counted stays false */
     for (int f = 0; f < POST_F__COUNT; f++) {
         db_stmt *s = db_query(d, SQL_FACET[f],
                               DB_ARGS(DBT(today), DBT(f == POST_F_KIND ? NULL : q->kind),
@@ -79,6 +91,7 @@ db_status post_facet_counts(db *d, arena *a, const post_query *q, post_facets *o
         if (st != DB_OK)
             return st;
     }
+    out->counted = true;
     return DB_OK;
 }
 

@@ -157,10 +157,15 @@ static void select_open(req *r, int f)
 
 /* One option of filter f with the count of open posts choosing it would
  * give (post_facet_counts, the facets in the board's order); a value
- * without posts is left out unless it is the chosen one (as /orgs). */
+ * without posts is left out unless it is the chosen one (as /orgs). On a
+ * board too large to count live, the value without a number. */
 static void facet_option(req *r, const post_facets *fc, int f, const char *value, const char *label,
                          const char *chosen)
 {
+    if (!fc->counted) { /* a board too large to count live: every value */
+        web_post_option(&r->out, value, label, chosen);
+        return;
+    }
     int64_t c = post_facet_count(fc, (post_facet_id)f, value);
     bool is_chosen = chosen && strcmp(chosen, value) == 0;
     if (c <= 0 && !is_chosen)

@@ -461,7 +461,7 @@ static void test_list_keyset(void **state)
 /* The board's facet counts on hand-made posts: each facet counts the open
  * posts matching the other filters; closed and members-only posts (for
  * the public) do not count; a cluster counts its own posts and its
- * members'. */
+ * members'; a board over POST_FACET_LIVE_MAX open posts is not counted. */
 static void test_facet_counts(void **state)
 {
     fixture *f = *state;
@@ -523,6 +523,20 @@ static void test_facet_counts(void **state)
     post_query list = {.kind = "offer", .limit = 100};
     assert_int_equal(post_list(d, &f->a, &list, &items, &n, &more), DB_OK);
     assert_int_equal(n, 2);
+    assert_true(fc.counted);
+
+    /* over POST_FACET_LIVE_MAX open posts: no live counts */
+    char big[600];
+    snprintf(big, sizeof big,
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+             " INSERT INTO post(org_id, kind, topic, lang, title, body, valid_until, published_at,"
+             " created_at, updated_at) SELECT %d, 'offer', 'technology', 'en', 'Bulk', 'Bulk',"
+             " '%s', 0, 0, 0 FROM n",
+             POST_FACET_LIVE_MAX, ORG_C, f->until);
+    assert_int_equal(db_exec(d, big), DB_OK);
+    assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
+    assert_false(fc.counted);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 0);
 }
 
 int main(void)
