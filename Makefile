@@ -60,7 +60,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc
 FUZZ_CORE = src/core/buf.c src/core/mem.c src/core/arena.c src/core/utf8.c src/core/strutil.c src/core/num.c
-FUZZ_TARGETS = fuzz_url fuzz_urlencoded fuzz_multipart fuzz_cookie fuzz_utf8 fuzz_html fuzz_json fuzz_csv fuzz_image fuzz_ical fuzz_topic fuzz_num fuzz_xlsx fuzz_markdown fuzz_diff fuzz_pdf
+FUZZ_TARGETS = fuzz_url fuzz_urlencoded fuzz_multipart fuzz_cookie fuzz_utf8 fuzz_html fuzz_json fuzz_csv fuzz_image fuzz_ical fuzz_topic fuzz_num fuzz_xlsx fuzz_markdown fuzz_diff fuzz_pdf fuzz_words
 FUZZ_SRC_fuzz_url = $(FUZZ_CORE) src/http/router.c src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
 FUZZ_SRC_fuzz_urlencoded = $(FUZZ_CORE) src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
 FUZZ_SRC_fuzz_multipart = $(FUZZ_CORE) src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
@@ -73,6 +73,7 @@ FUZZ_SRC_fuzz_csv = $(FUZZ_CORE) src/core/csv.c
 FUZZ_LIBS_fuzz_json = -ljansson
 FUZZ_SRC_fuzz_image = $(FUZZ_CORE) src/model/image.c
 FUZZ_SRC_fuzz_topic = $(FUZZ_CORE) src/web/web_topic.c src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
+FUZZ_SRC_fuzz_words = $(FUZZ_CORE) src/model/match_words.c
 FUZZ_LIBS_fuzz_image = $$(pkg-config --cflags --libs libxml-2.0)
 FUZZ_SRC_fuzz_ical = $(FUZZ_CORE) src/ical/ical.c
 FUZZ_LIBS_fuzz_ical = $$(pkg-config --cflags --libs libical)

@@ -320,10 +320,8 @@ typedef struct folder {
 static void fold_emit_ascii(folder *f, const char *s)
 {
     for (; *s; s++) {
-        if (f->after_d && *s == 'j') {
-            f->after_d = false;
-            continue;
-        }
+        if (f->after_d && *s == 'j')
+            continue; /* the output still ends in d: "djj" is "d" (fuzz_words) */
         buf_putc(f->out, *s);
         f->after_d = *s == 'd';
     }
@@ -466,10 +464,8 @@ void utf8_fold(buf *out, const char *s, size_t n)
                 char c = s[i + k];
                 if (c >= 'A' && c <= 'Z')
                     c = (char)(c - 'A' + 'a');
-                if (f.after_d && c == 'j') {
-                    f.after_d = false;
-                    continue;
-                }
+                if (f.after_d && c == 'j')
+                    continue; /* still after d: the fold has no "dj" to fold again */
                 *o++ = c;
                 f.after_d = c == 'd';
             }

@@ -39,7 +39,9 @@ void utf8_cyr_to_lat(buf *out, const char *s, size_t n);
  * points are lower-cased where a simple mapping exists, else kept;
  * combining diacritical marks (U+0300..U+036F) are dropped and a malformed
  * byte becomes U+FFFD, so the output is always valid UTF-8. "dj" means the
- * two letters wherever they meet after folding (Cyrillic "дј" too). Query
+ * two letters wherever they meet after folding (Cyrillic "дј" too), and a
+ * j right after a folded d is dropped however many follow ("djj" is "d"),
+ * so folded text holds no "dj" and folding it again changes nothing. Query
  * and index must both be folded with this function. */
 void utf8_fold(buf *out, const char *s, size_t n);
 

@@ -22,6 +22,7 @@
 #include "model/mail.h"
 #include "model/membership.h"
 #include "model/notify.h"
+#include "model/post_digest.h"
 #include "model/tx.h"
 #include "model/worklist.h"
 
@@ -156,6 +157,7 @@ static db_status sec_events(db *d, arena *a, const digest_reader *r, const diges
 const digest_section digest_sections[] = {
     {"waiting", MSG_DIGEST_SEC_WAITING, sec_waiting},
     {"events", MSG_DIGEST_SEC_EVENTS, sec_events},
+    {"posts", MSG_DIGEST_SEC_POSTS, post_digest_section}, /* post_digest.c */
     {"devplan_overdue", MSG_DP_DIGEST_SEC, devplan_digest_overdue},
 };
 const size_t digest_n_sections = sizeof digest_sections / sizeof digest_sections[0];

@@ -14,6 +14,7 @@
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/post.h"
+#include "model/post_facet.h"
 #include "web/web.h"
 #include "web/web_org.h"
 #include "web/web_post.h"
@@ -23,7 +24,10 @@
 
 /* --- the board's state ------------------------------------------------------- */
 
+/* in the order of post_facet_id, whose counts they show */
 enum { B_KIND, B_TOPIC, B_SECTOR, B_GEO, B_CLUSTER, B__COUNT };
+_Static_assert(B__COUNT == (int)POST_F__COUNT && B_CLUSTER == (int)POST_F_CLUSTER,
+               "the board's filters are the facets");
 static const char *const board_params[B__COUNT] = {"kind", "topic", "sector", "region", "cluster"};
 static const msg_id board_labels[B__COUNT] = {MSG_POST_F_KIND, MSG_POST_F_TOPIC, MSG_POST_F_SECTOR,
                                               MSG_POST_F_REGION, MSG_POST_F_CLUSTER};
@@ -151,7 +155,28 @@ static void select_open(req *r, int f)
              T(r->lang, MSG_DIR_ANY));
 }
 
-static void board_filters(req *r, web_refs *refs, const board_state *s)
+/* One option of filter f with the count of open posts choosing it would
+ * give (post_facet_counts, the facets in the board's order); a value
+ * without posts is left out unless it is the chosen one (as /orgs). On a
+ * board too large to count live, the value without a number. */
+static void facet_option(req *r, const post_facets *fc, int f, const char *value, const char *label,
+                         const char *chosen)
+{
+    if (!fc->counted) { /* a board too large to count live: every value */
+        web_post_option(&r->out, value, label, chosen);
+        return;
+    }
+    int64_t c = post_facet_count(fc, (post_facet_id)f, value);
+    bool is_chosen = chosen && strcmp(chosen, value) == 0;
+    if (c <= 0 && !is_chosen)
+        return;
+    buf num = BUF_INIT;
+    i18n_fmt_int(&num, r->lang, c);
+    web_post_option(&r->out, value, arena_printf(r->a, "%s (%s)", label, buf_str(&num)), chosen);
+    buf_free(&num);
+}
+
+static void board_filters(req *r, web_refs *refs, const board_state *s, const post_facets *fc)
 {
     buf *o = &r->out;
     lang_id L = r->lang;
@@ -163,32 +188,33 @@ static void board_filters(req *r, web_refs *refs, const board_state *s)
              "method=\"get\" data-autosubmit>\n",
              T(L, MSG_DIR_FILTERS));
     select_open(r, B_KIND);
-    web_post_option(o, "offer", T(L, MSG_POST_KIND_OFFER), s->value[B_KIND]);
-    web_post_option(o, "request", T(L, MSG_POST_KIND_REQUEST), s->value[B_KIND]);
+    facet_option(r, fc, B_KIND, "offer", T(L, MSG_POST_KIND_OFFER), s->value[B_KIND]);
+    facet_option(r, fc, B_KIND, "request", T(L, MSG_POST_KIND_REQUEST), s->value[B_KIND]);
     html_raw(o, "</select></div>\n");
     select_open(r, B_TOPIC);
     for (size_t i = 0; post_topics[i]; i++)
-        web_post_option(o, post_topics[i], T(L, web_post_topic_msgs[i]), s->value[B_TOPIC]);
+        facet_option(r, fc, B_TOPIC, post_topics[i], T(L, web_post_topic_msgs[i]),
+                     s->value[B_TOPIC]);
     html_raw(o, "</select></div>\n");
     size_t n;
     const ref_item *items = web_refs_items(r, refs, WREF_NACE, &n);
     select_open(r, B_SECTOR);
     for (size_t i = 0; i < n; i++)
         if (items[i].parent && *items[i].parent)
-            web_post_option(o, items[i].code,
-                            arena_printf(r->a, "%s %s", items[i].code, items[i].label),
-                            s->value[B_SECTOR]);
+            facet_option(r, fc, B_SECTOR, items[i].code,
+                         arena_printf(r->a, "%s %s", items[i].code, items[i].label),
+                         s->value[B_SECTOR]);
     html_raw(o, "</select></div>\n");
     items = web_refs_items(r, refs, WREF_GEO, &n);
     select_open(r, B_GEO);
     for (size_t i = 0; i < n; i++)
         if (strncmp(items[i].code, "R-", 2) == 0 || strncmp(items[i].code, "D-", 2) == 0 ||
             strcmp(items[i].code, "RS") == 0)
-            web_post_option(o, items[i].code,
-                            strncmp(items[i].code, "D-", 2) == 0
-                                ? arena_printf(r->a, "\u00a0\u00a0\u00a0%s", items[i].label)
-                                : items[i].label,
-                            s->value[B_GEO]);
+            facet_option(r, fc, B_GEO, items[i].code,
+                         strncmp(items[i].code, "D-", 2) == 0
+                             ? arena_printf(r->a, "\u00a0\u00a0\u00a0%s", items[i].label)
+                             : items[i].label,
+                         s->value[B_GEO]);
     html_raw(o, "</select></div>\n");
     post_org *cl = NULL;
     size_t n_cl = 0;
@@ -197,8 +223,8 @@ static void board_filters(req *r, web_refs *refs, const board_state *s)
         refs->st = st;
     select_open(r, B_CLUSTER);
     for (size_t i = 0; i < n_cl; i++)
-        web_post_option(o, cl[i].slug, web_post_org_display(r, cl[i].name, cl[i].name_en),
-                        s->value[B_CLUSTER]);
+        facet_option(r, fc, B_CLUSTER, cl[i].slug,
+                     web_post_org_display(r, cl[i].name, cl[i].name_en), s->value[B_CLUSTER]);
     html_raw(o, "</select></div>\n");
     html_fmt(o, "<div class=\"filter-actions\"><button type=\"submit\">%s</button>",
              T(L, MSG_DIR_APPLY));
@@ -253,7 +279,8 @@ static void post_card(req *r, const post_rec *p)
     buf_free(&until);
 }
 
-static void board_render(req *r, const board_state *s, post_rec *items, size_t n, bool more)
+static void board_render(req *r, const board_state *s, post_rec *items, size_t n, bool more,
+                         const post_facets *fc)
 {
     buf *o = &r->out;
     lang_id L = r->lang;
@@ -269,7 +296,7 @@ static void board_render(req *r, const board_state *s, post_rec *items, size_t n
         html_fmt(o, "<a class=\"button button-secondary\" href=\"/cooperation/stats\">%s</a>",
                  T(L, MSG_PSTATS_LINK));
     html_raw(o, "</div>\n<div class=\"dir-layout\">\n");
-    board_filters(r, &refs, s);
+    board_filters(r, &refs, s, fc);
     html_raw(o, "<section class=\"dir-results\" aria-labelledby=\"results-title\">\n");
     html_fmt(o,
              "<div class=\"dir-toolbar\"><h2 id=\"results-title\" class=\"visually-hidden\">%s</h2>"
@@ -363,7 +390,12 @@ void web_post_board(req *r)
         resp_fail(r, st, "post_list");
         return;
     }
-    board_render(r, &s, items, n, more);
+    post_facets fc;
+    if ((st = post_facet_counts(r->db, r->a, &q, &fc)) != DB_OK) {
+        resp_fail(r, st, "post_facet_counts");
+        return;
+    }
+    board_render(r, &s, items, n, more, &fc);
     if (key) {
         r->cache_key = key;
         r->cache_version = version;

@@ -19,6 +19,7 @@
 import { describe, before, after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { startServer, scan, login, makeToken } from './lib.mjs';
 import { RawConn, rawRequest } from './rawhttp.mjs';
 
@@ -28,6 +29,15 @@ let H;       // Host header line
 let session; // { cookie, csrf } of the editor
 let token;   // the editor's read-write API token
 let fp0;     // the data fingerprint before any hostile request
+let rep;     // { cookie, csrf } of a representative of the organisation of the post ownPost
+let ownPost; // a post of the representative's organisation; otherPost: another organisation's
+let otherPost;
+function sqlite(sql) {
+  const r = spawnSync('sqlite3', ['-readonly', '-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
 // Everything a hostile request could have changed, hashed.
 async function fingerprint() {
   const parts = [];
@@ -46,6 +56,10 @@ async function fingerprint() {
   // report, close and create nothing)
   const posts = await (await fetch(`${srv.url}/api/v1/posts?limit=100`, { headers: auth })).json();
   parts.push(JSON.stringify(posts.items.map((p) => [p.id, p.status, p.updated_at])));
+  // every post (drafts of none: members-only too), introductions and their messages
+  parts.push(sqlite(`SELECT count(*), max(updated_at), total(length(title) + length(body)) FROM post;
+    SELECT count(*), max(updated_at) FROM post_interest; SELECT count(*) FROM post_interest_message;
+    SELECT count(*) FROM post_report`));
   const data = await (await fetch(`${srv.url}/account/data`, { headers: { Cookie: session.cookie } })).json();
   // the editor's tokens, affiliations and audit trail: every write the
   // editor makes adds an audit row
@@ -72,6 +86,17 @@ before(async () => {
   assert.equal(r.status, 0, `scan user add: ${r.stderr}`);
   session = await login(srv.url, 'editor@example.com', PW);
   token = await makeToken(srv.url, session, 'write', 'hostile');
+  // a representative of the organisation of one demo post (the cooperation cases)
+  [ownPost, otherPost] = sqlite(`SELECT a.id || '|' || o.slug || '|' || b.id FROM post a JOIN org o ON o.id = a.org_id
+    JOIN post b ON b.org_id <> a.org_id AND b.status = 'open' WHERE a.status = 'open' ORDER BY a.id, b.id LIMIT 1`)
+    .split('|').filter((_, i) => i !== 1).map(Number);
+  const slug = sqlite(`SELECT o.slug FROM post p JOIN org o ON o.id = p.org_id WHERE p.id = ${ownPost}`);
+  for (const args of [['user', 'add', 'rep@example.com', '--name', 'Rep', '--password-stdin'],
+    ['user', 'role', 'rep@example.com', 'representative', '--org', slug]]) {
+    const u = scan([...args, '--db', srv.db], { input: `${PW}\n` });
+    assert.equal(u.status, 0, `scan ${args.join(' ')}: ${u.stderr}`);
+  }
+  rep = await login(srv.url, 'rep@example.com', PW);
   fp0 = await fingerprint();
   assert.ok(fp0.total > 10, 'the demo directory is there');
 });
@@ -629,6 +654,75 @@ describe('cooperation posts', () => {
     assert.match(f.org_id, /required/);
     await expect(json('PATCH', `/api/v1/posts/${id}`, '{"title": "x"}'), 403, /may not/, { api: true });
     await expect(json('POST', `/api/v1/posts/${id}/close`, '[1]'), 403, /may not/, { api: true });
+  });
+});
+
+describe('cooperation posts and introductions: XSS, oversized text, wrong Origin, another organisation', () => {
+  after(unchanged);
+  const XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>\'';
+  const asRep = (path, form, origin = srv.url) => {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) for (const x of [v].flat()) p.append(k, x);
+    return withBody('POST', path, 'application/x-www-form-urlencoded', p.toString(),
+      `Cookie: ${rep.cookie}\r\n${origin ? `Origin: ${origin}\r\n` : ''}`);
+  };
+  const orgOf = (id) => sqlite(`SELECT org_id FROM post WHERE id = ${id}`);
+  const every = (over = {}) => ({
+    _csrf: rep.csrf, org: orgOf(ownPost), kind: XSS, topic: XSS, lang: XSS, title: XSS, body: XSS,
+    title_tr: XSS, body_tr: XSS, nace: [XSS, '26'], fos: XSS, geo: XSS, valid_until: XSS, visibility: XSS, ...over,
+  });
+  const noRawMarkup = (res) => {
+    assert.doesNotMatch(res.body, /<script>alert|<img src=x/, 'the payload is escaped wherever it is echoed');
+  };
+
+  test('XSS in every field of a new post and of an edit: 422, each field refused or echoed escaped, nothing stored', async () => {
+    const res = await expect(asRep('/cooperation', every()), 422);
+    noRawMarkup(res);
+    assert.match(res.body, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/, 'the title is echoed, escaped');
+    for (const f of ['kind', 'topic', 'lang', 'valid_until', 'visibility', 'nace', 'fos', 'geo'])
+      assert.match(res.body, new RegExp(`id="p-${f}-error"`), `a message beside ${f}`);
+    noRawMarkup(await expect(asRep(`/cooperation/${ownPost}`, every()), 422));
+    // with every enumerated field right, the text fields alone are valid input
+    // (escaped when shown): refused here only by the date in the past
+    const res2 = await expect(asRep('/cooperation', every({ kind: 'offer', topic: 'technology', lang: 'en',
+      nace: '26', fos: [], geo: [], visibility: 'public', valid_until: '2000-01-01' })), 422);
+    noRawMarkup(res2);
+    assert.match(res2.body, /id="p-valid_until-error"/);
+  });
+
+  test('oversized title, text and message: 422 saying the limit; a body over the route limit is 413', async () => {
+    const big = every({ kind: 'offer', topic: 'technology', lang: 'en', nace: '26', fos: [], geo: [],
+      visibility: 'public', valid_until: '2000-01-01', title: 'T'.repeat(201), body: 'B'.repeat(4001) });
+    const res = await expect(asRep('/cooperation', big), 422, /at most 200 characters/);
+    assert.match(text(res.body), /at most 4,?000 characters/);
+    await expect(asRep('/cooperation', { ...big, body: 'B'.repeat(70000) }), 413);
+    const msg = await expect(asRep(`/cooperation/${otherPost}/interest`, { _csrf: rep.csrf, message: XSS + 'M'.repeat(1000) }), 422, /at most 1,?000 characters/);
+    noRawMarkup(msg);
+    await expect(asRep(`/cooperation/${otherPost}/interest`, { _csrf: rep.csrf, message: '' }), 422);
+  });
+
+  test('a wrong or missing Origin, or no CSRF token, is 403 for every write', async () => {
+    const ok = { _csrf: rep.csrf, message: 'Hello' };
+    for (const [path, form] of [[`/cooperation/${otherPost}/interest`, ok], ['/cooperation', every()],
+      [`/cooperation/${ownPost}`, every()], [`/cooperation/${ownPost}/close`, { _csrf: rep.csrf, reason: 'found_partner' }],
+      [`/cooperation/${otherPost}/report`, { _csrf: rep.csrf }]]) {
+      await expect(asRep(path, form, 'http://evil.example'), 403);
+      await expect(asRep(path, { ...form, _csrf: 'x'.repeat(43) }), 403);
+    }
+  });
+
+  test('another organisation\'s post: edit, close, post for it and its introductions are 403', async () => {
+    await expect(asRep(`/cooperation/${otherPost}`, every({ kind: 'offer' })), 403);
+    await expect(asRep(`/cooperation/${otherPost}/close`, { _csrf: rep.csrf, reason: 'found_partner' }), 403);
+    await expect(asRep('/cooperation', every({ org: orgOf(otherPost) })), 403);
+    const theirs = sqlite(`SELECT i.id FROM post_interest i JOIN post p ON p.id = i.post_id
+      WHERE p.org_id <> ${orgOf(ownPost)} ORDER BY i.id LIMIT 1`);
+    if (theirs) {
+      await expect(asRep(`/cooperation/interest/${theirs}/accept`, { _csrf: rep.csrf }), 403);
+      await expect(asRep(`/cooperation/interest/${theirs}/decline`, { _csrf: rep.csrf }), 403);
+    }
+    // one's own organisation's post: no interest in it
+    await expect(asRep(`/cooperation/${ownPost}/interest`, { _csrf: rep.csrf, message: 'Hello' }), 403);
   });
 });
 

@@ -375,3 +375,59 @@ test('introductions are throttled: at most 20 a person in 24 hours', async () =>
   assert.match(text(t.text), /20 times in the last 24 hours/);
   assert.equal(sqlite(`SELECT count(*) FROM post_interest WHERE person_id = ${plain}`), '20');
 });
+
+test('scan digest run --now: a new post that matches a post or a saved search is in the next digest once; a second run sends nothing', async () => {
+  // plain saves a search of the board; Soft B asks, Metal A offers what it asks
+  const saved = await as.plain.post('/account/notifications/topics', { page: '/cooperation', query: '?kind=offer&sector=26&lang=en' });
+  assert.equal(saved.status, 303);
+  const ask = await as.repB.post('/cooperation', {
+    ...offerB(), kind: 'request', title: 'Tražimo firmver za senzore vlage', body: 'Senzori vlage, firmver i kalibracija.',
+    title_tr: '', body_tr: '',
+  });
+  assert.equal(ask.status, 303, ask.text.slice(0, 400));
+  const askId = /\/cooperation\/(\d+)/.exec(ask.location)[1];
+  const give = await as.repA.post('/cooperation', {
+    ...requestA(), kind: 'offer', title: 'Фирмвер за сензоре влаге', body: 'Развијамо фирмвер и калибрацију сензора влаге.',
+  });
+  assert.equal(give.status, 303, give.text.slice(0, 400));
+  const giveId = /\/cooperation\/(\d+)/.exec(give.location)[1];
+  assert.equal(sqlite(`SELECT count(*) FROM post_match WHERE post_id = ${askId} AND target_post = ${giveId}`), '1');
+
+  const before = Number(sqlite('SELECT count(*) FROM outbox'));
+  const run = scan(['digest', 'run', '--now', '--base-url', 'https://scan.example', '--db', db]);
+  assert.equal(run.status, 0, run.stderr);
+  const link = `https://scan.example/cooperation/${giveId}"`;
+  const html = (email) => sqlite(`SELECT group_concat(html, '') FROM outbox WHERE to_addr = '${email}'`);
+  const times = (s, sub) => s.split(sub).length - 1;
+  assert.equal(times(html(USERS.plain[0]), link), 1, 'the saved search finds the new offer once');
+  assert.equal(times(html(USERS.repB[0]), link), 1, 'the asking organisation hears of its match once');
+  assert.equal(times(html(USERS.repA[0]), link), 0, 'never one\'s own organisation\'s post');
+  assert.match(sqlite(`SELECT body FROM outbox WHERE to_addr = '${USERS.repB[0]}' ORDER BY id DESC LIMIT 1`),
+    /Offer: “Firmver za senzore vlage” \(Metal A\) fits your post “Tražimo firmver za senzore vlage”/,
+    'in the reader\'s language (English) and script');
+  const after = Number(sqlite('SELECT count(*) FROM outbox'));
+  assert.ok(after > before);
+  const again = scan(['digest', 'run', '--now', '--base-url', 'https://scan.example', '--db', db]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /0 queued/);
+  assert.equal(Number(sqlite('SELECT count(*) FROM outbox')), after, 'nothing twice');
+});
+
+test('the board\'s filters show how many open posts each choice gives under the other filters', async () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const open = (extra) => Number(sqlite(`SELECT count(*) FROM post p WHERE status = 'open' AND valid_until >= '${today}'
+    AND visibility = 'public' ${extra}`));
+  const r = await fetch(`${srv.url}/cooperation?kind=offer&lang=en`);
+  const html = await r.text();
+  const shown = (name, value) => {
+    const sel = new RegExp(`<select id="f-${name}" name="${name}">(.*?)</select>`, 's').exec(html)[1];
+    const m = new RegExp(`<option value="${value}"[^>]*>[^<]*\\((\\d+)\\)</option>`).exec(sel);
+    return m ? Number(m[1]) : 0;
+  };
+  assert.equal(shown('kind', 'request'), open(`AND kind = 'request'`), 'the kind facet ignores its own filter');
+  assert.equal(shown('kind', 'offer'), open(`AND kind = 'offer'`));
+  assert.ok(shown('sector', '26') > 0);
+  assert.equal(shown('sector', '26'), open(`AND kind = 'offer' AND EXISTS (SELECT 1 FROM post_nace x WHERE x.post_id = p.id AND x.code = '26')`));
+  assert.equal(shown('cluster', 'k1'), open(`AND kind = 'offer' AND org_id IN (SELECT org_id FROM cluster_member WHERE cluster_id = ${orgId('k1')} UNION SELECT ${orgId('k1')})`));
+  assert.doesNotMatch(html, /<option value="export"/, 'a topic without posts is not offered');
+});

@@ -12,11 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "model/digest.h"
 #include "model/notify.h"
+#include "model/post.h"
+#include "model/post_digest.h"
 #include "web/web_topic.h"
 
 #include "testdb.h"
@@ -317,6 +320,159 @@ static void test_one_digest_per_week(void **state)
     assert_int_equal(count(d, "SELECT count(*) FROM outbox WHERE to_addr = 'bob@example.com'"), 1);
 }
 
+/* --- the board's section: new matching posts ------------------------------------ */
+
+/* Clusters 30 and 31; companies 40 (Bob's, in 30), 41 (in 31), 42 (none). */
+static const char SEED_POSTS[] =
+    "INSERT INTO org(id, slug, name, kind, status, created_at, updated_at, name_folded) VALUES"
+    " (30, 'k30', 'Metal Cluster', 'cluster', 'published', 0, 0, 'metal cluster'),"
+    " (31, 'k31', 'ICT Cluster', 'cluster', 'published', 0, 0, 'ict cluster'),"
+    " (40, 'bob-co', 'Bob Co', 'company', 'published', 0, 0, 'bob co'),"
+    " (41, 'soft-41', 'Софт 41', 'company', 'published', 0, 0, 'soft 41'),"
+    " (42, 'far-42', 'Far 42', 'company', 'published', 0, 0, 'far 42');"
+    "INSERT INTO cluster_member(cluster_id, org_id, joined_on) VALUES"
+    " (30, 40, '2020-01-01'), (31, 41, '2020-01-01');"
+    "INSERT INTO affiliation(person_id, org_id, role, started_at) VALUES"
+    " (2, 40, 'representative', 0)";
+
+/* Publishes a public technology post of org at the fixed clock, valid a
+ * month; returns its id. */
+static int64_t publish_at(db *d, int64_t at, int64_t org, const char *kind, const char *title,
+                          const char *nace)
+{
+    time_set_now(at);
+    char until[11];
+    time_t t = (time_t)(at + 30 * 86400);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(until, sizeof until, "%Y-%m-%d", &tm);
+    const char *codes[1] = {nace};
+    post_rec p = {.org_id = org,
+                  .kind = kind,
+                  .topic = "technology",
+                  .lang = "en",
+                  .title = title,
+                  .body = title,
+                  .visibility = "public",
+                  .valid_until = until,
+                  .nace = codes,
+                  .n_nace = 1};
+    form_errors fe = {0};
+    int64_t id = 0;
+    assert_int_equal(post_create(d, &p, 0, NULL, &fe, &id), DB_OK);
+    return id;
+}
+
+/* How many times the link to post id is in mails to addr. */
+static int64_t links_to(db *d, const char *addr, int64_t id)
+{
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "SELECT coalesce(sum((length(body) - length(replace(body, '/cooperation/%lld\n', '')))"
+             " / length('/cooperation/%lld\n')), 0) FROM outbox WHERE to_addr = '%s'",
+             (long long)id, (long long)id, addr);
+    return count(d, sql);
+}
+
+/* A post published after the last digest that matches a person's post or
+ * saved search is in their next digest once; older posts, their own
+ * organisation's posts and a second run of the week send nothing. */
+static void test_digest_matching_posts(void **state)
+{
+    db *d = ((testdb *)*state)->d;
+    assert_int_equal(db_exec(d, SEED_POSTS), DB_OK);
+    /* before the window (ten days back): never in a digest */
+    int64_t old =
+        publish_at(d, WED_W49 - 10 * 86400, 42, "offer", "Embedded firmware for meters", "26");
+    /* Bob's request, then the offer that matches it and Ana's search */
+    int64_t req =
+        publish_at(d, WED_W49 - 3 * 86400, 40, "request", "Embedded firmware partner wanted", "26");
+    int64_t offer =
+        publish_at(d, WED_W49 - 86400, 41, "offer", "Embedded firmware development", "26");
+    assert_true(count(d, "SELECT count(*) FROM post_match WHERE target_post IS NOT NULL") > 0);
+    topic_error te;
+    int64_t tid;
+    assert_int_equal(
+        notify_topic_add(d, 1, "/cooperation", "kind=offer&sector=26", NULL, &te, &tid), DB_OK);
+    /* Bob saved a search the same offer fits: still listed once */
+    assert_int_equal(notify_topic_add(d, 2, "/cooperation", "sector=26", NULL, &te, &tid), DB_OK);
+    /* a search that fits nothing new */
+    assert_int_equal(
+        notify_topic_add(d, 3, "/cooperation", "kind=request&cluster=k30", NULL, &te, &tid), DB_OK);
+
+    time_set_now(WED_W49);
+    digest_report rep;
+    assert_int_equal(digest_run(d, DIGEST_SCHEDULE_DEFAULT, true, false, &rep), DB_OK);
+    assert_int_equal(rep.sent, 3); /* Ana, Bob, and Cica, whose search found Bob's request */
+    assert_int_equal(links_to(d, "bob@example.com", offer), 1);
+    assert_int_equal(links_to(d, "ana@example.com", offer), 1);
+    assert_int_equal(links_to(d, "bob@example.com", req), 0); /* his own organisation's */
+    assert_int_equal(links_to(d, "ana@example.com", req), 0); /* a request: not her search */
+    assert_int_equal(links_to(d, "bob@example.com", old), 0); /* before the window */
+    assert_int_equal(links_to(d, "ana@example.com", old), 0);
+    assert_int_equal(links_to(d, "cica@example.com", req), 1); /* kind=request&cluster=k30 */
+    /* each in their language and script */
+    assert_int_equal(count(d, "SELECT count(*) FROM outbox WHERE to_addr = 'ana@example.com'"
+                              " AND body LIKE '%Nove objave koje vam odgovaraju%Ponuda: „Embedded"
+                              " firmware development“ (Soft 41), po pretrazi koju ste sačuvali%'"),
+                     1);
+    assert_int_equal(count(d, "SELECT count(*) FROM outbox WHERE to_addr = 'cica@example.com'"
+                              " AND body LIKE '%Нове објаве које вам одговарају%'"),
+                     1);
+    assert_int_equal(count(d, "SELECT count(*) FROM outbox WHERE to_addr = 'bob@example.com'"
+                              " AND body LIKE '%New matching posts%Offer: “Embedded firmware"
+                              " development” (Soft 41) fits your post “Embedded firmware partner"
+                              " wanted”%'"),
+                     1);
+
+    /* the same week again: nothing twice */
+    int64_t mails = count(d, "SELECT count(*) FROM outbox");
+    assert_int_equal(digest_run(d, DIGEST_SCHEDULE_DEFAULT, true, false, &rep), DB_OK);
+    assert_int_equal(rep.sent, 0);
+    assert_int_equal(count(d, "SELECT count(*) FROM outbox"), mails);
+
+    /* next week: only what is new since; a week with nothing new sends nothing */
+    int64_t later =
+        publish_at(d, WED_W49 + 2 * 86400, 42, "offer", "Firmware for embedded gateways", "26");
+    time_set_now(WED_W49 + 7 * 86400);
+    assert_int_equal(digest_run(d, DIGEST_SCHEDULE_DEFAULT, true, false, &rep), DB_OK);
+    assert_int_equal(rep.sent, 2);
+    assert_int_equal(links_to(d, "bob@example.com", later), 1);
+    assert_int_equal(links_to(d, "ana@example.com", later), 1);
+    assert_int_equal(links_to(d, "bob@example.com", offer), 1); /* still once in all */
+    assert_int_equal(links_to(d, "ana@example.com", offer), 1);
+    time_set_now(WED_W49 + 14 * 86400);
+    assert_int_equal(digest_run(d, DIGEST_SCHEDULE_DEFAULT, true, false, &rep), DB_OK);
+    assert_int_equal(rep.sent, 0);
+}
+
+static void test_topic_query_filters(void **state)
+{
+    (void)state;
+    arena a = ARENA_INIT;
+    post_query q = {0};
+    const char *slug = NULL;
+    assert_true(post_digest_topic_query(&a,
+                                        "cluster=nicat&kind=offer&q=x+y&region=R-01&sector=62"
+                                        "&topic=supply_chain",
+                                        &q, &slug));
+    assert_string_equal(q.kind, "offer");
+    assert_string_equal(q.topic, "supply_chain");
+    assert_string_equal(q.sector, "62");
+    assert_string_equal(q.geo, "R-01");
+    assert_string_equal(slug, "nicat");
+    post_query e = {0};
+    assert_true(post_digest_topic_query(&a, "", &e, &slug));
+    assert_null(slug);
+    assert_null(e.kind);
+    assert_true(post_digest_topic_query(&a, "cluster=%D0%BA+1", &e, &slug));
+    assert_string_equal(slug, "к 1");
+    assert_false(post_digest_topic_query(&a, "kind=%zz", &e, &slug));
+    assert_false(post_digest_topic_query(&a, "kind=%00", &e, &slug));
+    assert_false(post_digest_topic_query(&a, "kind=%4", &e, &slug));
+    arena_free(&a);
+}
+
 int main(void)
 {
     time_setup_zone();
@@ -330,6 +486,8 @@ int main(void)
         cmocka_unit_test(test_sections_registered),
         cmocka_unit_test_setup_teardown(test_empty_digest_not_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_digest_per_week, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_digest_matching_posts, setup, teardown),
+        cmocka_unit_test(test_topic_query_filters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,7 @@
 #include "i18n/i18n.h"
 #include "model/match.h"
 #include "model/post.h"
+#include "model/post_facet.h"
 
 #include "testdb.h"
 
@@ -457,6 +458,87 @@ static void test_list_keyset(void **state)
     assert_int_equal(n, 2); /* B's */
 }
 
+/* The board's facet counts on hand-made posts: each facet counts the open
+ * posts matching the other filters; closed and members-only posts (for
+ * the public) do not count; a cluster counts its own posts and its
+ * members'; a board over POST_FACET_LIVE_MAX open posts is not counted. */
+static void test_facet_counts(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    int64_t a1 = publish(f, ORG_A, "offer", "en", "Welding", "Welding cells.", "26", "R-VO");
+    publish(f, ORG_A, "request", "en", "Software", "An ERP.", "62", "R-VO");
+    publish(f, ORG_B, "offer", "en", "Firmware", "Embedded firmware.", "26", "R-JI");
+    int64_t c1 = publish(f, ORG_C, "request", "en", "Castings", "Iron castings.", "26", NULL);
+    publish(f, K1, "offer", "en", "Training", "Welder training.", "62", "R-VO");
+    form_errors fe = {0};
+    assert_int_equal(post_close(d, c1, "no_longer_needed", 1, NULL, &fe), DB_OK);
+
+    post_facets fc;
+    post_query all = {.members = true};
+    assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 3);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "request"), 1); /* C's is closed */
+    assert_int_equal(post_facet_count(&fc, POST_F_TOPIC, "technology"), 4);
+    assert_int_equal(post_facet_count(&fc, POST_F_TOPIC, "export"), 0);
+    assert_int_equal(fc.n[POST_F_TOPIC], 1); /* values without posts are left out */
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "26"), 2);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "62"), 2);
+    assert_int_equal(post_facet_count(&fc, POST_F_GEO, "R-VO"), 3);
+    assert_int_equal(post_facet_count(&fc, POST_F_GEO, "R-JI"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_CLUSTER, "k1"), 3); /* A's two and its own */
+    assert_int_equal(post_facet_count(&fc, POST_F_CLUSTER, "k2"), 1);
+
+    /* kind=offer: the kind facet still shows both; the others narrow */
+    post_query offers = {.kind = "offer", .members = true};
+    assert_int_equal(post_facet_counts(d, &f->a, &offers, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 3);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "request"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "26"), 2);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "62"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_CLUSTER, "k1"), 2);
+    assert_int_equal(post_facet_count(&fc, POST_F_CLUSTER, "k2"), 1);
+
+    /* cluster k2 and sector 26 */
+    post_query k2 = {.cluster_id = K2, .sector = "26", .members = true};
+    assert_int_equal(post_facet_counts(d, &f->a, &k2, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "request"), 0);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "26"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "62"), 0);
+    assert_int_equal(post_facet_count(&fc, POST_F_CLUSTER, "k1"), 1); /* A's offer in 26 */
+    assert_int_equal(post_facet_count(&fc, POST_F_CLUSTER, "k2"), 1);
+
+    /* members-only posts count only for members; the counts agree with the list */
+    char sql[120];
+    snprintf(sql, sizeof sql, "UPDATE post SET visibility = 'members' WHERE id = %lld",
+             (long long)a1);
+    assert_int_equal(db_exec(d, sql), DB_OK);
+    post_query pub = {.members = false};
+    assert_int_equal(post_facet_counts(d, &f->a, &pub, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 2);
+    post_rec *items;
+    size_t n;
+    bool more;
+    post_query list = {.kind = "offer", .limit = 100};
+    assert_int_equal(post_list(d, &f->a, &list, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 2);
+    assert_true(fc.counted);
+
+    /* over POST_FACET_LIVE_MAX open posts: no live counts */
+    char big[600];
+    snprintf(big, sizeof big,
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+             " INSERT INTO post(org_id, kind, topic, lang, title, body, valid_until, published_at,"
+             " created_at, updated_at) SELECT %d, 'offer', 'technology', 'en', 'Bulk', 'Bulk',"
+             " '%s', 0, 0, 0 FROM n",
+             POST_FACET_LIVE_MAX, ORG_C, f->until);
+    assert_int_equal(db_exec(d, big), DB_OK);
+    assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
+    assert_false(fc.counted);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 0);
+}
+
 int main(void)
 {
     if (i18n_init() != 0)
@@ -469,6 +551,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hide_report_visibility, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_keyset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_facet_counts, setup, teardown),
     };
     return cmocka_run_group_tests_name("post", tests, NULL, NULL);
 }

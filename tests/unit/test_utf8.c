@@ -275,6 +275,11 @@ static void test_fold_other(void **state)
     check_fold("ЁЖ", "ёz"); /* Ё is not Serbian: lower-cased, kept */
     check_fold("€ × ÷ 日本", "€ × ÷ 日本");
     check_fold("", "");
+    /* a j after a folded d goes however many follow: folding is idempotent
+     * (fuzz_words found "đjJ" folding to "dj", which folds again to "d") */
+    check_fold("ĐjJu", "du");
+    check_fold("djjj", "d");
+    check_fold("Ђјј", "d");
 }
 
 static void test_fold_malformed(void **state)
