@@ -20,6 +20,7 @@
 #include "json/json.h"
 #include "model/mail.h"
 #include "model/notify.h"
+#include "model/support.h"
 #include "model/tx.h"
 
 const char *const event_kinds[] = {"training", "workshop",    "conference",
@@ -1004,6 +1005,59 @@ typedef struct att_ctx {
     event_refusal why;
 } att_ctx;
 
+/* The clusters an event of SCAN's (the association's own) helped: those
+ * whose team an attendee is on, and those an attendee's organisation is
+ * an accepted member of on the event's day; with the event's title. */
+static const char SQL_ATT_CLUSTERS[] =
+    "WITH att AS (SELECT r.person_id FROM event_registration r JOIN event e ON e.id = r.event_id"
+    "  JOIN org o ON o.id = e.organiser_id AND o.kind = 'cluster_association'"
+    "  WHERE r.event_id = $1 AND r.attended = 1),"
+    " orgs AS (SELECT f.org_id FROM affiliation f JOIN att ON att.person_id = f.person_id"
+    "  WHERE f.ended_at IS NULL)"
+    " SELECT c.id, (SELECT title_sr FROM event WHERE id = $1) FROM org c WHERE c.kind IN"
+    " ('cluster', 'cluster_initiative') AND (c.id IN (SELECT org_id FROM orgs) OR c.id IN"
+    "  (SELECT m.cluster_id FROM cluster_member m JOIN orgs ON orgs.org_id = m.org_id"
+    "   WHERE m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on > $2)))"
+    " ORDER BY c.id";
+
+typedef struct att_cluster {
+    int64_t id;
+    const char *title;
+} att_cluster;
+
+static void att_cluster_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    att_cluster *c = item;
+    c->id = db_col_int(s, 0);
+    c->title = db_col_dup(a, s, 1, oom);
+}
+
+/* Attendance feeds the support log (support.h): one "training" entry per
+ * cluster the event helped, source "event:<id>", so marking again adds
+ * nothing twice. */
+static db_status attendance_support(tx *t, int64_t event_id, int64_t starts_at)
+{
+    char day[11];
+    time_t ts = (time_t)starts_at;
+    struct tm tm;
+    if (!localtime_r(&ts, &tm) || strftime(day, sizeof day, "%Y-%m-%d", &tm) != 10)
+        return DB_ERR; /* the process zone is Europe/Belgrade (timeutil.c) */
+    arena a = ARENA_INIT;
+    att_cluster *cl = NULL;
+    size_t n = 0;
+    db_stmt *s = db_query(t->d, SQL_ATT_CLUSTERS, DB_ARGS(DBI(event_id), DBT(day)));
+    db_status st = s ? db_collect(s, &a, (void **)&cl, &n, sizeof *cl, att_cluster_row, NULL)
+                     : (db_failure(t->d) ? db_failure(t->d) : DB_ERR);
+    char source[32];
+    snprintf(source, sizeof source, "event:%lld", (long long)event_id);
+    for (size_t i = 0; st == DB_OK && i < n; i++)
+        st = support_log_add(t->d, cl[i].id, day, "training", cl[i].title, NULL, source,
+                             t->actor_id, NULL);
+    arena_free(&a);
+    return st;
+}
+
 static db_status attendance_body(tx *t, void *ctx)
 {
     att_ctx *c = ctx;
@@ -1031,6 +1085,8 @@ static db_status attendance_body(tx *t, void *ctx)
     }
     if ((st = db_do(t->d, SQL_ATT_EVENT,
                     DB_ARGS(DBI(c->event_id), DBI(now), int_or_null(t->actor_id)))) != DB_OK)
+        return st;
+    if ((st = attendance_support(t, c->event_id, es.starts_at)) != DB_OK)
         return st;
     buf_puts(&t->detail, "{");
     json_put_key(&t->detail, "attended", true);

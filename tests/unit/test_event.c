@@ -603,6 +603,44 @@ static void test_attendance(void **state)
     arena_free(&a);
 }
 
+/* Attendance at SCAN's own events feeds the support log: one training
+ * entry per cluster helped (its team, or its members' people), once
+ * however often attendance is marked; a cluster's own event is not
+ * SCAN's support. */
+static void test_attendance_feeds_support(void **state)
+{
+    testdb *t = *state;
+    affiliate(t);
+    int64_t id = make_event(t, 5, "everyone");
+    event_place place;
+    event_refusal why;
+    for (int64_t p = 1; p <= 5; p += 2) /* 1 (member company), 3, 5 (no cluster) */
+        assert_int_equal(event_register(t->d, id, p, NULL, &place, &why), DB_OK);
+    assert_int_equal(event_register(t->d, id, 4, NULL, &place, &why), DB_OK); /* cluster's team */
+    time_set_now(START + 3600);
+    int64_t r1 = scalar(t, "SELECT id FROM event_registration WHERE person_id = 1");
+    int64_t r5 = scalar(t, "SELECT id FROM event_registration WHERE person_id = 5");
+    int64_t r4 = scalar(t, "SELECT id FROM event_registration WHERE person_id = 4");
+    int64_t some[] = {r1, r5};
+    assert_int_equal(event_mark_attendance(t->d, id, some, 2, 1, NULL, &why), DB_OK);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM support_entry"), 1);
+    assert_int_equal(scalar(t, "SELECT org_id FROM support_entry WHERE kind = 'training'"), 3);
+    int64_t again[] = {r1, r4};
+    assert_int_equal(event_mark_attendance(t->d, id, again, 2, 1, NULL, &why), DB_OK);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM support_entry"), 1);
+    /* the cluster's own event */
+    time_set_now(NOW);
+    int64_t own = make_event(t, 5, "everyone");
+    assert_int_equal(db_exec(t->d, "UPDATE event SET organiser_id = 3 WHERE id = (SELECT max(id)"
+                                   " FROM event)"),
+                     DB_OK);
+    assert_int_equal(event_register(t->d, own, 1, NULL, &place, &why), DB_OK);
+    time_set_now(START + 3600);
+    int64_t r = scalar(t, "SELECT max(id) FROM event_registration WHERE person_id = 1");
+    assert_int_equal(event_mark_attendance(t->d, own, &r, 1, 1, NULL, &why), DB_OK);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM support_entry"), 1);
+}
+
 /* The reminder goes out from 08:00 Belgrade on the day before, across the
  * spring change of 2027 (28 March, 02:00 CET -> 03:00 CEST). */
 static void test_reminder_across_dst(void **state)
@@ -665,6 +703,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_colleagues, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audience, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attendance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attendance_feeds_support, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reminder_across_dst, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
