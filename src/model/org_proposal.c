@@ -13,6 +13,7 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "model/audit.h"
+#include "model/initiative.h"
 #include "model/mail.h"
 #include "model/org_internal.h"
 
@@ -324,6 +325,9 @@ db_status org_proposal_decide(db *d, const principal *p, int64_t org_id, bool ac
             (st = db_do(d, SQL_MEMBERSHIP,
                         DB_ARGS(DBI(pr.cluster_id), DBI(org_id), DBT(pr.joined_on),
                                 pr.proposed_by ? DBI(pr.proposed_by) : DBNULL, DBI(now)))) != DB_OK)
+            goto cleanup;
+        /* an initiative's founders, manager and stage (initiative.h) */
+        if ((st = initiative_accepted_tx(d, org_id, pr.proposed_by, p->person_id)) != DB_OK)
             goto cleanup;
     } else {
         /* the reason goes to the proposer, not into the audit log (ids only) */
