@@ -646,6 +646,9 @@ db_status demo_load(db *d, int *loaded, buf *err)
     st = demo_load_events(d, err);
     if (st != DB_OK)
         goto fail;
+    st = demo_load_initiatives(d, err);
+    if (st != DB_OK)
+        goto fail;
     st = load_posts(d, err);
     if (st != DB_OK)
         goto fail;

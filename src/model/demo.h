@@ -16,5 +16,8 @@ db_status demo_load(db *d, int *loaded, buf *err);
 /* The illustrative events and their registrations (demo_events.c), in
  * demo_load's transaction. */
 db_status demo_load_events(db *d, buf *err);
+/* Two illustrative cluster initiatives at different points of readiness
+ * (demo_initiatives.c), in demo_load's transaction after the members. */
+db_status demo_load_initiatives(db *d, buf *err);
 
 #endif
