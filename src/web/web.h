@@ -274,5 +274,7 @@ void web_readiness_answer(req *r);
 void api_initiative_list(req *r);
 void api_initiative_create(req *r);
 void api_cluster_readiness(req *r);
+/* The start page's section: the readiness of the clusters one manages. */
+bool web_start_readiness(req *r, db_status *st);
 
 #endif

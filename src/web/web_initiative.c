@@ -10,6 +10,7 @@
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/initiative.h"
+#include "model/org_proposal.h"
 #include "model/readiness.h"
 #include "web/web.h"
 #include "web/web_org.h"
@@ -114,7 +115,8 @@ void web_initiative_list(req *r)
             if (strcmp(it[i].state, "proposed") != 0)
                 continue;
             if (!any)
-                html_fmt(o, "<section id=\"pending\"><h2>%s</h2><ul class=\"initiative-list\">",
+                html_fmt(o,
+                         "<section id=\"pending\"><h2>%s</h2><ul class=\"plain initiative-list\">",
                          T(L, MSG_INIT_PENDING));
             any = true;
             pending_item(r, &refs, &it[i]);
@@ -122,7 +124,7 @@ void web_initiative_list(req *r)
         if (any)
             html_raw(o, "</ul></section>\n");
     }
-    html_raw(o, "<ul class=\"initiative-list\" id=\"accepted\">");
+    html_raw(o, "<ul class=\"plain initiative-list\" id=\"accepted\">");
     size_t shown = 0;
     for (size_t i = 0; i < n; i++) {
         if (strcmp(it[i].state, "proposed") == 0)
@@ -137,7 +139,7 @@ void web_initiative_list(req *r)
         shown++;
         html_fmt(o, "<li class=\"card\"><h3><a href=\"/orgs/%q\">%s</a>%R</h3>", it[i].slug,
                  web_org_text(r, it[i].name, it[i].name_en),
-                 it[i].is_demo ? " <span class=\"badge\">demo</span>" : "");
+                 it[i].is_demo ? " <span class=\"badge badge-demo\">demo</span>" : "");
         html_fmt(o, "<p class=\"muted\">%s",
                  web_refs_label(r, &refs, WREF_REGION, it[i].region)
                      ? web_refs_label(r, &refs, WREF_REGION, it[i].region)
@@ -386,4 +388,32 @@ void web_initiative_create(req *r)
     word_errors(r, &fe, &errs);
     r->status = 422;
     form_page(r, &v, &errs);
+}
+
+/* --- the start page ------------------------------------------------------------ */
+
+/* The readiness of each cluster or initiative the reader manages, with a
+ * link to its check (a row of web_start.c's sections). */
+bool web_start_readiness(req *r, db_status *st)
+{
+    org_rec *c;
+    size_t n;
+    if ((*st = org_proposal_clusters(r->db, r->a, r->user->person_id, &c, &n)) != DB_OK || !n)
+        return false;
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    html_fmt(o, "<section class=\"work card\" id=\"readiness\"><h2>%s</h2><ul class=\"work-list\">",
+             T(L, MSG_RD_TITLE));
+    for (size_t i = 0; i < n; i++) {
+        int n_met = 0;
+        const char *ready = NULL;
+        if ((*st = readiness_summary(r->db, r->a, c[i].id, &n_met, &ready)) != DB_OK)
+            return false;
+        html_fmt(o, "<li><a href=\"/orgs/%q/readiness\">%s</a> ", c[i].slug,
+                 web_org_text(r, c[i].name, NULL));
+        progress(r, n_met, ready);
+        html_raw(o, "</li>");
+    }
+    html_raw(o, "</ul></section>\n");
+    return true;
 }

@@ -72,8 +72,12 @@ static void value_text(req *r, const readiness *rd, const readiness_item *it)
         t = arena_printf(r->a, T(L, MSG_RD_V_TYPES), (long long)it->value);
     else if (it->criterion == RD_TEAM_FTE && it->value >= 0) {
         char fte[48];
-        snprintf(fte, sizeof fte, "%lld%s%03lld", (long long)(it->value / 1000),
-                 L == LANG_EN ? "." : ",", (long long)(it->value % 1000));
+        int n = snprintf(fte, sizeof fte, "%lld%s%03lld", (long long)(it->value / 1000),
+                         L == LANG_EN ? "." : ",", (long long)(it->value % 1000));
+        while (n > 0 && fte[n - 1] == '0') /* 0,600 -> 0,6; 1,000 -> 1 */
+            fte[--n] = '\0';
+        if (n > 0 && (fte[n - 1] == '.' || fte[n - 1] == ','))
+            fte[--n] = '\0';
         t = arena_printf(r->a, T(L, MSG_RD_V_FTE), fte);
     } else if (it->criterion == RD_FIGURES && it->target >= 0)
         t = arena_printf(r->a, T(L, MSG_RD_V_FIGURES), (long long)it->value, (long long)it->target,
@@ -147,7 +151,9 @@ static void item(req *r, const org_rec *o, const readiness *rd, const readiness_
     else if (it->answered_at) {
         html_fmt(out, "%s ",
                  arena_printf(r->a, T(L, MSG_RD_ANSWERED_BY),
-                              it->answered_by_name ? it->answered_by_name : "—"));
+                              web_actor_name(r, it->answered_by, it->answered_by_name,
+                                             it->answered_by && !it->answered_by_name,
+                                             MSG_DIR_SYSTEM_ACTOR)));
         web_datetime(r, it->answered_at, MSG_USERS_NEVER);
     } else
         html_fmt(out, "%s", T(L, MSG_RD_UNANSWERED));
@@ -158,8 +164,16 @@ static void item(req *r, const org_rec *o, const readiness *rd, const readiness_
         html_fmt(out, "<p class=\"readiness-note\">%s</p>", it->note);
     html_fmt(out, "<p class=\"readiness-next\"><strong>%s:</strong> %s</p>", T(L, MSG_RD_COL_NEXT),
              T(L, it->state == RD_STATE_MET ? MSG_RD_N_DONE : next_steps[it->criterion]));
-    if (may_answer && it->answerable && !it->computed)
+    if (may_answer && it->answerable && !it->computed) {
+        /* an answer given folds away; one still missing, or sent back
+         * with an error, stays open */
+        bool open = !it->answered_at || (posted && form_get(posted, "criterion") &&
+                                         strcmp(form_get(posted, "criterion"), it->code) == 0);
+        html_fmt(out, "<details%R><summary>%s</summary>", open ? " open" : "",
+                 T(L, it->answered_at ? MSG_RD_CHANGE : MSG_RD_ANSWER));
         answer_form(r, o, it, errs, posted);
+        html_raw(out, "</details>");
+    }
     html_raw(out, "</li>\n");
 }
 
@@ -186,17 +200,17 @@ static void page(req *r, const org_rec *o, const web_errs *errs, const form *pos
     html_fmt(out, "<p class=\"lead\">%s</p>\n", T(L, MSG_RD_LEAD));
     html_fmt(out,
              "<div class=\"card readiness-summary\"><p><meter min=\"0\" max=\"%d\" value=\"%d\">"
-             "</meter> <strong>%s</strong></p><dl><dt>%s</dt><dd>%s</dd>",
+             "</meter> <strong>%s</strong></p><p>%s: <strong>%s</strong></p>",
              RD__COUNT, rd.n_met, arena_printf(r->a, T(L, MSG_RD_PROGRESS), rd.n_met, RD__COUNT),
              T(L, MSG_RD_READY_FOR), web_initiative_stage_label(L, rd.ready_for));
     if (rd.stage_now)
-        html_fmt(out, "<dt>%s</dt><dd>%s</dd>", T(L, MSG_RD_STAGE_NOW),
+        html_fmt(out, "<p>%s: %s</p>", T(L, MSG_RD_STAGE_NOW),
                  web_initiative_stage_label(L, rd.stage_now));
-    html_raw(out, "</dl></div>\n");
-    html_fmt(out, "<h2>%s</h2><ul class=\"readiness-list\">", T(L, MSG_RD_GROUP_ECCP));
+    html_raw(out, "</div>\n");
+    html_fmt(out, "<h2>%s</h2><ul class=\"plain readiness-list\">", T(L, MSG_RD_GROUP_ECCP));
     for (int i = RD_TEAM_FTE; i <= RD_MEMBER_TYPES; i++)
         item(r, o, &rd, &rd.items[i], may_answer, errs, posted);
-    html_fmt(out, "</ul><h2>%s</h2><ul class=\"readiness-list\">", T(L, MSG_RD_GROUP_SCAN));
+    html_fmt(out, "</ul><h2>%s</h2><ul class=\"plain readiness-list\">", T(L, MSG_RD_GROUP_SCAN));
     for (int i = RD_LEGAL_ENTITY; i < RD__COUNT; i++)
         item(r, o, &rd, &rd.items[i], may_answer, errs, posted);
     html_fmt(out, "</ul><section class=\"card\"><h2>%s</h2><p>%s</p></section>\n",

@@ -270,6 +270,7 @@ static const start_section_fn sections[] = {
     sec_queues,    web_start_entry_queue,  sec_labels,   web_post_start_reported,
     sec_proposals, sec_team_invites,       sec_clusters, sec_orgs,
     sec_drafts,    web_start_my_proposals, sec_invites,  sec_events,
+    web_start_readiness,
 };
 
 void web_start(req *r)

@@ -210,6 +210,10 @@ test('accepting publishes it, makes the proposer its manager and proposes the fo
   assert.ok(count('SELECT count(*) FROM outbox') >= mails + 2, 'the proposer and the founder\'s representative are mailed');
   assert.equal(count(`SELECT count(*) FROM outbox WHERE to_addr = '${USERS.rep[0]}'`), 1);
   assert.match((await anon('/initiatives?lang=en')).text, /Healthy Food Cluster/);
+  // the new manager's start page and the cluster page lead to its readiness check
+  assert.match((await as.starter.get('/start?lang=en')).text, new RegExp(`id="readiness"[\\s\\S]*href="/orgs/${slug}/readiness"`));
+  assert.match((await as.starter.get(`/orgs/${slug}?lang=en`)).text, new RegExp(`href="/orgs/${slug}/readiness"`));
+  assert.doesNotMatch((await as.lone.get(`/orgs/${slug}?lang=en`)).text, /\/readiness"/);
   // the representative accepts; the secretariat confirms for the founder without one
   const pa = sqlite(`SELECT p.id FROM cluster_member_proposal p JOIN org o ON o.id = p.org_id WHERE o.slug = 'founder-a' AND p.cluster_id = ${id}`);
   const pb = sqlite(`SELECT p.id FROM cluster_member_proposal p JOIN org o ON o.id = p.org_id WHERE o.slug = 'founder-b' AND p.cluster_id = ${id}`);
