@@ -709,6 +709,8 @@ static const struct {
         {"event_update", MSG_AUDIT_ACT_EVENT_UPDATE},
         {"event_register", MSG_AUDIT_ACT_EVENT_REGISTER},
         {"event_cancel", MSG_AUDIT_ACT_EVENT_CANCEL},
+        {"initiative_start", MSG_AUDIT_ACT_INITIATIVE_START},
+        {"readiness_answer", MSG_AUDIT_ACT_READINESS_ANSWER},
         {"post_create", MSG_AUDIT_ACT_POST_CREATE},
         {"post_update", MSG_AUDIT_ACT_POST_UPDATE},
         {"post_close", MSG_AUDIT_ACT_POST_CLOSE},

@@ -19,6 +19,7 @@ import { startServer, scan, makeToken } from './lib.mjs';
 const PW = 'initiative test phrase 2026';
 const USERS = {
   admin: ['boss.i@example.com', ['--admin']],
+  editor: ['editor.i@example.com', ['--editor']],
   starter: ['starter.i@example.com', []],
   otherManager: ['manager.o@example.com', []],
   rep: ['rep.f@example.com', []],
@@ -117,6 +118,22 @@ after(async () => {
   const { code } = await srv.stop();
   rmSync(dir, { recursive: true, force: true });
   assert.equal(code, 0, 'server exits 0 on SIGTERM');
+});
+
+test('every new GET route for every role', async () => {
+  // the list: everyone; the form: anyone logged in (the public is sent to log in)
+  assert.equal((await anon('/initiatives')).status, 200);
+  assert.equal((await api(null, 'GET', '/api/v1/initiatives')).status, 200);
+  for (const who of Object.keys(USERS)) {
+    assert.equal((await as[who].get('/initiatives')).status, 200, who);
+    assert.equal((await as[who].get('/initiatives/new')).status, 200, who);
+  }
+  // the readiness of another cluster: its manager and the secretariat only
+  for (const who of ['otherManager', 'admin', 'editor'])
+    assert.equal((await as[who].get('/orgs/other-cluster/readiness')).status, 200, who);
+  for (const who of ['starter', 'rep', 'lone'])
+    assert.equal((await as[who].get('/orgs/other-cluster/readiness')).status, 403, who);
+  assert.equal((await as.admin.get('/orgs/founder-a/readiness')).status, 404, 'not a cluster');
 });
 
 test('the form is for anyone logged in; the public is sent to log in', async () => {
@@ -224,7 +241,7 @@ test('accepting publishes it, makes the proposer its manager and proposes the fo
 });
 
 test('the readiness page and API: the cluster\'s team and the secretariat only', async () => {
-  for (const who of ['starter', 'admin']) {
+  for (const who of ['starter', 'admin', 'editor']) {
     const r = await as[who].get(`/orgs/${slug}/readiness?lang=en`);
     assert.equal(r.status, 200, who);
     assert.match(text(r.text), /At least 15 committed members/);
