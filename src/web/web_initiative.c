@@ -252,7 +252,7 @@ static void form_page(req *r, const init_form *v, const web_errs *errs)
              web_errs_get(errs, "description_sr"), true);
     textarea(r, "in-desc-en", "description_en", MSG_INIT_F_DESC_EN, v->description_en,
              web_errs_get(errs, "description_en"), false);
-    html_fmt(o, "<fieldset><legend>%s</legend>", T(L, MSG_INIT_CONTACT));
+    html_fmt(o, "<fieldset class=\"form-section\"><legend>%s</legend>", T(L, MSG_INIT_CONTACT));
     const struct {
         const char *id, *name, *type, *value, *ac;
         msg_id label;
@@ -261,7 +261,7 @@ static void form_page(req *r, const init_form *v, const web_errs *errs)
         {"in-cname", "contact_name", "text", v->contact_name, "name", MSG_INIT_F_CONTACT_NAME, 100},
         {"in-cemail", "contact_email", "email", v->contact_email, "email", MSG_INIT_F_CONTACT_EMAIL,
          200},
-        {"in-cphone", "contact_phone", "tel", v->contact_phone, "tel", MSG_INIT_F_CONTACT_PHONE,
+        {"in-cphone", "contact_phone", "text", v->contact_phone, "tel", MSG_INIT_F_CONTACT_PHONE,
          40},
     };
     for (size_t i = 0; i < 3; i++)
@@ -275,7 +275,8 @@ static void form_page(req *r, const init_form *v, const web_errs *errs)
                                   .error = web_errs_get(errs, contact[i].name),
                                   .required = true,
                                   .maxlength = contact[i].max});
-    html_fmt(o, "</fieldset><fieldset><legend>%s</legend>", T(L, MSG_INIT_FOUNDERS));
+    html_fmt(o, "</fieldset><fieldset class=\"form-section\"><legend>%s</legend>",
+             T(L, MSG_INIT_FOUNDERS));
     const char *ferr = web_errs_get(errs, "founders");
     if (ferr)
         html_fmt(o, "<p class=\"field-error\" id=\"founders-error\">%s</p>", ferr);
