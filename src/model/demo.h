@@ -22,5 +22,8 @@ db_status demo_load_assessments(db *d, buf *err);
 /* The illustrative development plan, mentoring pair and support log
  * (demo_devplan.c), in demo_load's transaction. */
 db_status demo_load_devplan(db *d, buf *err);
+/* Two illustrative cluster initiatives at different points of readiness
+ * (demo_initiatives.c), in demo_load's transaction after the members. */
+db_status demo_load_initiatives(db *d, buf *err);
 
 #endif

@@ -391,6 +391,47 @@ db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int6
     return st;
 }
 
+db_status membership_propose_tx(db *d, int64_t proposer_id, int64_t cluster_id, int64_t org_id,
+                                const char *role, const char *joined_on, const char *base_url,
+                                form_errors *errs)
+{
+    assert(d && db_in_tx(d) && errs && role && joined_on);
+    size_t before = errs->n_items;
+    if (!role_valid(role))
+        valid_add_error(errs, "role", FE_CHOICE, 0, 0);
+    if (!time_date_valid(joined_on))
+        valid_add_error(errs, "joined_on", FE_DATE, 0, 0);
+    if (cluster_id == org_id)
+        valid_add_error(errs, "org_id", FE_SELF_MEMBER, 0, 0);
+    if (errs->n_items > before)
+        return DB_CONSTRAINT;
+    db_status st = check_pair(d, cluster_id, org_id, joined_on, false, false, errs);
+    bool yes = false;
+    if (st == DB_OK && errs->n_items == before &&
+        (st = exists2(d, SQL_PENDING, cluster_id, org_id, &yes)) == DB_OK && yes)
+        valid_add_error(errs, "org_id", FE_ALREADY_PROPOSED, 0, 0);
+    if (st != DB_OK)
+        return st;
+    if (errs->n_items > before)
+        return DB_CONSTRAINT;
+    if ((st = db_do(d, SQL_PROPOSE,
+                    DB_ARGS(DBI(cluster_id), DBI(org_id), DBT(role), DBT(joined_on),
+                            DBI(proposer_id), DBI(time_now())))) != DB_OK)
+        return st;
+    int64_t new_id = db_last_id(d);
+    buf detail = BUF_INIT;
+    buf_printf(&detail, "{\"proposal\":%lld,\"org\":%lld,\"role\":", (long long)new_id,
+               (long long)org_id);
+    json_put_string(&detail, role);
+    buf_puts(&detail, ",\"joined_on\":");
+    json_put_string(&detail, joined_on);
+    buf_putc(&detail, '}');
+    st = finish_write(d, proposer_id, NULL, "membership_propose", cluster_id, &detail);
+    buf_free(&detail);
+    return st == DB_OK ? mail_representatives(d, cluster_id, org_id, role, joined_on, base_url)
+                       : st;
+}
+
 static const char SQL_ONE[] =
     "SELECT cluster_id, org_id, role, joined_on, status, coalesce(proposed_by, 0)"
     "  FROM cluster_member_proposal WHERE id = $1";

@@ -69,6 +69,20 @@ db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int6
                              const char *base_url, form_errors *errs, membership_outcome *outcome,
                              int64_t *id);
 
+/* membership_propose's proposal path inside the caller's open write
+ * transaction, for a write that proposes memberships as one of its steps
+ * (an accepted cluster initiative proposes its founding organisations,
+ * initiative.c): the same checks (a non-secretariat proposer: a cluster
+ * kind is refused), the pending proposal by proposer_id, its audit row
+ * membership_propose and the mail to the organisation's representatives;
+ * never accepted at once, so the organisation still consents (or the
+ * secretariat confirms when it has no representative). DB_CONSTRAINT with
+ * errs when the pair is refused (the caller decides whether that undoes
+ * its write). */
+db_status membership_propose_tx(db *d, int64_t proposer_id, int64_t cluster_id, int64_t org_id,
+                                const char *role, const char *joined_on, const char *base_url,
+                                form_errors *errs);
+
 /* Accepts pending proposal id on behalf of p (who has
  * RIGHT_MEMBERSHIP_DECIDE on its organisation): inserts the cluster_member
  * row with proposed_by, accepted_by = p and accepted_at = now, and marks

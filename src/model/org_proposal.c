@@ -13,6 +13,7 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "model/audit.h"
+#include "model/initiative.h"
 #include "model/mail.h"
 #include "model/org_internal.h"
 
@@ -334,6 +335,9 @@ static db_status decide_body(tx *t, void *ctx)
             (st = db_do(d, SQL_MEMBERSHIP,
                         DB_ARGS(DBI(pr.cluster_id), DBI(org_id), DBT(pr.joined_on),
                                 pr.proposed_by ? DBI(pr.proposed_by) : DBNULL, DBI(now)))) != DB_OK)
+            goto cleanup;
+        /* an initiative's founders, manager and stage (initiative.h) */
+        if ((st = initiative_accepted_tx(d, org_id, pr.proposed_by, t->actor_id)) != DB_OK)
             goto cleanup;
     } else {
         /* the reason goes to the proposer, not into the audit log (ids only) */

@@ -314,4 +314,17 @@ const char *web_session_cookie_name(const req *r);
  * return; */
 bool web_cache_serve(req *r, const char *key, int64_t version);
 
+/* web_initiative.c, web_readiness.c, api_initiative.c: cluster
+ * initiatives and the readiness check (issue 15) */
+void web_initiative_list(req *r);
+void web_initiative_new_form(req *r);
+void web_initiative_create(req *r);
+void web_readiness_page(req *r);
+void web_readiness_answer(req *r);
+void api_initiative_list(req *r);
+void api_initiative_create(req *r);
+void api_cluster_readiness(req *r);
+/* The start page's section: the readiness of the clusters one manages. */
+bool web_start_readiness(req *r, db_status *st);
+
 #endif

@@ -72,6 +72,10 @@ static void cluster_actions(req *r, const org_rec *o)
             out,
             "<li><a class=\"button button-secondary\" href=\"/orgs/%q/cluster/edit\">%s</a></li>",
             o->slug, T(L, MSG_CL_EDIT_PROFILE));
+    if (edit) /* the readiness check is the team's and the secretariat's (readiness.h) */
+        html_fmt(out,
+                 "<li><a class=\"button button-secondary\" href=\"/orgs/%q/readiness\">%s</a></li>",
+                 o->slug, T(L, MSG_RD_LINK));
     if (members)
         html_fmt(
             out,

@@ -279,7 +279,7 @@ static const start_section_fn sections[] = {
     sec_queues,    web_start_entry_queue,  sec_labels,   web_post_start_reported,
     sec_proposals, sec_team_invites,       sec_clusters, sec_orgs,
     sec_drafts,    web_start_my_proposals, sec_invites,  sec_events,
-    sec_pstats,    web_assess_start,       web_devplan_start,
+    sec_pstats,    web_assess_start,       web_devplan_start, web_start_readiness,
 };
 // clang-format on
 

@@ -141,6 +141,12 @@ const MATRIX = {
   // by its team and the secretariat (RIGHT_ORG_EDIT on C)
   'POST /orgs/{slug}/assessment/{year}': EDIT_C,
   'PUT /api/v1/clusters/{slug}/assessments/{year}': EDIT_C,
+  // cluster initiatives (web_initiative.c, api_initiative.c): anyone logged
+  // in starts one; the readiness answers of C are its team's and the
+  // secretariat's (RIGHT_ORG_EDIT on C)
+  'POST /initiatives': LOGGED_IN,
+  'POST /api/v1/initiatives': LOGGED_IN,
+  'POST /orgs/{slug}/readiness': EDIT_C,
 };
 
 // Write routes without the CSRF check, each with its reason: the RFC 8058
@@ -328,6 +334,10 @@ const BODIES = {
   'POST /cooperation/{id}/hide': () => ({ path: `/cooperation/${ids.post}/hide`, form: { reason: '' } }),
   'POST /cooperation/{id}/report': () => ({ path: `/cooperation/${ids.post}/report`, form: { reason: 'x'.repeat(600) } }),
   'POST /api/v1/posts': () => ({ path: '/api/v1/posts', json: { org_id: ids['member-m'] } }),
+  // bodies the model refuses (422): allowed roles store nothing
+  'POST /initiatives': () => ({ path: '/initiatives', form: { name: '' } }),
+  'POST /api/v1/initiatives': () => ({ path: '/api/v1/initiatives', json: { name: '' } }),
+  'POST /orgs/{slug}/readiness': () => ({ path: '/orgs/cluster-c/readiness', form: { criterion: 'fee_scheme', met: 'maybe' } }),
   'PATCH /api/v1/posts/{id}': () => ({ method: 'PATCH', path: `/api/v1/posts/${ids.post}`, json: { title: '' } }),
   'POST /api/v1/posts/{id}/close': () => ({ path: `/api/v1/posts/${ids.post}/close`, json: { reason: 'bogus' } }),
   // an empty message: allowed roles get 422, nothing stored
