@@ -426,7 +426,11 @@ db_status membership_propose_tx(db *d, int64_t proposer_id, int64_t cluster_id, 
     buf_puts(&detail, ",\"joined_on\":");
     json_put_string(&detail, joined_on);
     buf_putc(&detail, '}');
-    st = finish_write(d, proposer_id, NULL, "membership_propose", cluster_id, &detail);
+    /* its own audit row in the caller's transaction (the caller's row is
+     * about its own change); the caller's tx_write bumps the versions */
+    st = detail.failed ? DB_NOMEM
+                       : audit_add(d, proposer_id, NULL, "membership_propose", "org", cluster_id,
+                                   buf_str(&detail));
     buf_free(&detail);
     return st == DB_OK ? mail_representatives(d, cluster_id, org_id, role, joined_on, base_url)
                        : st;

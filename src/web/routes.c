@@ -133,7 +133,6 @@ const route routes[] = {
      "Participants of an event, also as CSV/XLSX (its organiser)"},
     {HTTP_POST, "/events/{id}/attendance", web_event_attendance, RF_LOGIN | RF_CSRF, 65536,
      "Mark who attended, after the start (its organiser)"},
-     "Participants of an event, also as CSV (its organiser)"},
     /* cluster initiatives and readiness (web_initiative.c, web_readiness.c) */
     {HTTP_GET, "/initiatives", web_initiative_list, 0, 0,
      "Cluster initiatives with their readiness (and, for the secretariat, those under review)"},
