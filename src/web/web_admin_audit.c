@@ -108,6 +108,8 @@ static const struct {
         {"mentoring_end", MSG_AUDIT_ACT_MENTORING_END},
         {"mentoring_meeting_add", MSG_AUDIT_ACT_MENTORING_MEETING_ADD},
         {"support_add", MSG_AUDIT_ACT_SUPPORT_ADD},
+        {"assess_save", MSG_AUDIT_ACT_ASSESS_SAVE},
+        {"assess_submit", MSG_AUDIT_ACT_ASSESS_SUBMIT},
         {"initiative_start", MSG_AUDIT_ACT_INITIATIVE_START},
         {"readiness_answer", MSG_AUDIT_ACT_READINESS_ANSWER},
         {"post_create", MSG_AUDIT_ACT_POST_CREATE},
