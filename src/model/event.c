@@ -1,8 +1,11 @@
-/* event.c: events and their registrations (see event.h).
+/* event.c: events: their fields and checks, reads, writes and the
+ * waiting list (see event.h). Registering and cancelling are in
+ * event_reg.c, attendance and reminders in event_attend.c, sharing
+ * event_internal.h.
  *
  * The waiting list is the registrations in state 'waiting' ordered by
  * (queued_at, id). Every change that can free or add places (a cancel, a
- * capacity raised) ends with promote(), which confirms the head of the
+ * capacity raised) ends with event_promote(), which confirms the head of the
  * list while there is room, inside the same transaction, and queues each
  * promoted person's mail there too: a promotion and its mail are stored
  * together or not at all. */
@@ -18,6 +21,7 @@
 #include "i18n/i18n.h"
 #include "ical/ical.h"
 #include "json/json.h"
+#include "model/event_internal.h"
 #include "model/mail.h"
 #include "model/notify.h"
 #include "model/support.h"
@@ -319,6 +323,24 @@ db_status event_registrants(db *d, arena *a, int64_t event_id, event_registrant 
     return db_collect(s, a, (void **)out, n, sizeof **out, registrant_row, NULL);
 }
 
+static const char SQL_REGISTERED_BY[] =
+    "SELECT r.id, r.person_id, p.name, p.email, o.name, r.state, r.queued_at,"
+    " coalesce(r.confirmed_at, 0), coalesce(r.cancelled_at, 0), coalesce(r.attended, -1)"
+    " FROM event_registration r JOIN person p ON p.id = r.person_id"
+    " LEFT JOIN org o ON o.id = r.org_id WHERE r.event_id = $1 AND r.registered_by = $2"
+    " AND r.person_id <> $2 AND r.state IN ('confirmed', 'waiting') ORDER BY p.name, r.id";
+
+db_status event_registered_by(db *d, arena *a, int64_t event_id, int64_t registrar,
+                              event_registrant **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_REGISTERED_BY, DB_ARGS(DBI(event_id), DBI(registrar)));
+    if (!s)
+        return db_failure(d) ? db_failure(d) : DB_ERR;
+    return db_collect(s, a, (void **)out, n, sizeof **out, registrant_row, NULL);
+}
+
 static const char SQL_ORGANISERS_ALL[] =
     "SELECT id, slug, name, name_en FROM org WHERE status = 'published' AND kind <> 'company'"
     " ORDER BY kind <> 'cluster_association', name";
@@ -379,6 +401,11 @@ static const char SQL_UPDATE[] =
     " status = $16, updated_at = $17, updated_by = $18 WHERE id = $1";
 static const char SQL_CONFIRMED[] =
     "SELECT count(*) FROM event_registration WHERE event_id = $1 AND state = 'confirmed'";
+
+db_status event_confirmed_count(db *d, int64_t event_id, int64_t *n)
+{
+    return db_int(d, n, 0, SQL_CONFIRMED, DB_ARGS(DBI(event_id)));
+}
 
 typedef struct write_ctx {
     const event_input *in;
@@ -495,9 +522,9 @@ static bool event_ics(db *d, arena *a, int64_t event_id, lang_id L, const char *
 
 /* Mails person about event_id in their language: subject and body
  * formats take the title; with_ics attaches the event. */
-static db_status event_mail(db *d, const char *to, const char *tag, const char *title_sr,
-                            const char *title_en, int64_t event_id, const char *base_url,
-                            msg_id subject_msg, msg_id body_msg, bool with_ics)
+db_status event_mail(db *d, const char *to, const char *tag, const char *title_sr,
+                     const char *title_en, int64_t event_id, const char *base_url,
+                     msg_id subject_msg, msg_id body_msg, bool with_ics)
 {
     if (!to || !*to)
         return DB_OK; /* erased person: nobody to tell */
@@ -539,7 +566,7 @@ static db_status promotion_mail(db *d, const char *to, const char *tag, const ch
 
 /* Confirms waiting registrations, oldest first, while the event has room;
  * each promoted person is mailed. In the caller's transaction. */
-static db_status promote(db *d, int64_t event_id, const char *base_url)
+db_status event_promote(db *d, int64_t event_id, const char *base_url)
 {
     arena a = ARENA_INIT;
     db_status st = DB_OK;
@@ -629,7 +656,7 @@ static db_status update_body(tx *t, void *ctx)
         return DB_CONSTRAINT;
     }
     detail(&t->detail, in);
-    return in->cancelled ? DB_OK : promote(t->d, c->id, c->base_url);
+    return in->cancelled ? DB_OK : event_promote(t->d, c->id, c->base_url);
 }
 
 db_status event_update(db *d, int64_t id, const event_input *in, int64_t actor, const char *ip,
@@ -646,50 +673,13 @@ db_status event_update(db *d, int64_t id, const event_input *in, int64_t actor, 
     return tx_write(d, &t, update_body, &c);
 }
 
-/* --- registering and cancelling --------------------------------------------------- */
+/* --- the state registrations and attendance check (event_internal.h) ------------- */
 
 static const char SQL_EVENT_STATE[] =
     "SELECT status, starts_at, coalesce(capacity, 0), coalesce(cancel_until, starts_at)"
     " FROM event WHERE id = $1";
-static const char SQL_MINE[] =
-    "SELECT id, state FROM event_registration WHERE event_id = $1 AND person_id = $2";
-static const char SQL_REG_INSERT[] =
-    "INSERT INTO event_registration(event_id, person_id, state, queued_at, registered_by,"
-    " confirmed_at, created_at, updated_at, org_id) VALUES ($1, $2, $3, $4, $6, $5, $4, $4, $7)";
-static const char SQL_REG_AGAIN[] =
-    "UPDATE event_registration SET state = $2, queued_at = $3, confirmed_at = $4,"
-    " cancelled_at = NULL, updated_at = $3, registered_by = $5, org_id = $6, reminded_at = NULL,"
-    " attended = NULL WHERE id = $1";
-/* An organisation registrar ($1) represents that person ($2) is currently
- * affiliated with: the lowest id when there are several. */
-static const char SQL_COLLEAGUE_ORG[] =
-    "SELECT min(r.org_id) FROM affiliation r JOIN affiliation c ON c.org_id = r.org_id"
-    " JOIN person p ON p.id = c.person_id"
-    " WHERE r.person_id = $1 AND r.role = 'representative' AND r.ended_at IS NULL"
-    " AND c.person_id = $2 AND c.ended_at IS NULL AND p.erased_at IS NULL";
-static const char SQL_REG_BY[] = "SELECT coalesce(registered_by, person_id) FROM event_registration"
-                                 " WHERE event_id = $1 AND person_id = $2";
-static const char SQL_PERSON_MAIL[] =
-    "SELECT email, coalesce(lang, 'sr-Cyrl') FROM person WHERE id = $1 AND erased_at IS NULL";
-static const char SQL_TITLES[] =
-    "SELECT title_sr, coalesce(title_en, title_sr), audience FROM event WHERE id = $1";
-static const char SQL_REG_CANCEL[] =
-    "UPDATE event_registration SET state = 'cancelled', cancelled_at = $2, updated_at = $2"
-    " WHERE id = $1";
 
-typedef struct reg_ctx {
-    int64_t event_id, person, registrar;
-    const char *base_url;
-    event_place place;
-    event_refusal why;
-} reg_ctx;
-
-typedef struct event_state {
-    bool found, cancelled;
-    int64_t starts_at, capacity, cutoff;
-} event_state;
-
-static db_status read_state(db *d, int64_t id, event_state *es)
+db_status event_read_state(db *d, int64_t id, event_state *es)
 {
     memset(es, 0, sizeof *es);
     db_stmt *s = db_query(d, SQL_EVENT_STATE, DB_ARGS(DBI(id)));
@@ -706,554 +696,4 @@ static db_status read_state(db *d, int64_t id, event_state *es)
     }
     db_reset(s);
     return st == DB_ROW || st == DB_DONE ? DB_OK : st;
-}
-
-/* The person's registration row: *rid 0 when none; *state its state. */
-static db_status read_mine(db *d, int64_t event_id, int64_t person, int64_t *rid, char *state,
-                           size_t state_size)
-{
-    *rid = 0;
-    state[0] = '\0';
-    db_stmt *s = db_query(d, SQL_MINE, DB_ARGS(DBI(event_id), DBI(person)));
-    if (!s)
-        return db_failure(d) ? db_failure(d) : DB_ERR;
-    db_status st = db_step(s);
-    if (st == DB_ROW) {
-        *rid = db_col_int(s, 0);
-        const char *v = db_col_text(s, 1);
-        snprintf(state, state_size, "%s", v ? v : "");
-    }
-    db_reset(s);
-    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
-}
-
-static db_status refuse(reg_ctx *c, event_refusal why)
-{
-    c->why = why;
-    return DB_CONSTRAINT;
-}
-
-static db_status register_body(tx *t, void *ctx)
-{
-    reg_ctx *c = ctx;
-    event_state es;
-    db_status st = read_state(t->d, c->event_id, &es);
-    if (st != DB_OK)
-        return st;
-    int64_t now = time_now();
-    if (!es.found)
-        return refuse(c, EVENT_NO_SUCH);
-    if (es.cancelled)
-        return refuse(c, EVENT_IS_CANCELLED);
-    if (now >= es.starts_at)
-        return refuse(c, EVENT_HAS_BEGUN);
-    int64_t rid;
-    char state[16];
-    if ((st = read_mine(t->d, c->event_id, c->person, &rid, state, sizeof state)) != DB_OK)
-        return st;
-    if (rid && strcmp(state, "cancelled") != 0)
-        return refuse(c, EVENT_ALREADY);
-    int64_t org_id = 0;
-    if (c->registrar != c->person) {
-        if ((st = db_int(t->d, &org_id, 0, SQL_COLLEAGUE_ORG,
-                         DB_ARGS(DBI(c->registrar), DBI(c->person)))) != DB_OK)
-            return st;
-        if (org_id <= 0)
-            return refuse(c, EVENT_NOT_COLLEAGUE);
-    }
-    arena a = ARENA_INIT;
-    const char *title_sr = NULL, *title_en = NULL, *audience = NULL, *email = NULL, *tag = NULL;
-    bool oom = false;
-    db_stmt *q = db_query(t->d, SQL_TITLES, DB_ARGS(DBI(c->event_id)));
-    if (!q)
-        return db_failure(t->d) ? db_failure(t->d) : DB_ERR;
-    if ((st = db_step(q)) == DB_ROW) {
-        title_sr = db_col_dup(&a, q, 0, &oom);
-        title_en = db_col_dup(&a, q, 1, &oom);
-        audience = db_col_dup(&a, q, 2, &oom);
-    }
-    db_reset(q);
-    if (st == DB_ROW && (q = db_query(t->d, SQL_PERSON_MAIL, DB_ARGS(DBI(c->person)))) != NULL) {
-        if ((st = db_step(q)) == DB_ROW) {
-            email = db_col_dup(&a, q, 0, &oom);
-            tag = db_col_dup(&a, q, 1, &oom);
-        }
-        db_reset(q);
-    }
-    if (st != DB_ROW || oom) {
-        arena_free(&a);
-        return oom ? DB_NOMEM : st == DB_DONE ? refuse(c, EVENT_NO_SUCH) : st;
-    }
-    bool in_audience = false;
-    if ((st = event_audience_allows(t->d, audience, c->person, &in_audience)) != DB_OK ||
-        !in_audience) {
-        arena_free(&a);
-        return st != DB_OK ? st : refuse(c, EVENT_NOT_AUDIENCE);
-    }
-    int64_t confirmed = 0;
-    if ((st = db_int(t->d, &confirmed, 0, SQL_CONFIRMED, DB_ARGS(DBI(c->event_id)))) != DB_OK)
-        return st;
-    bool room = es.capacity == 0 || confirmed < es.capacity;
-    const char *to = room ? "confirmed" : "waiting";
-    db_val when = room ? DBI(now) : DBNULL;
-    db_val org = org_id > 0 ? DBI(org_id) : DBNULL;
-    if (rid)
-        st = db_do(t->d, SQL_REG_AGAIN,
-                   DB_ARGS(DBI(rid), DBT(to), DBI(now), when, DBI(c->registrar), org));
-    else
-        st = db_do(t->d, SQL_REG_INSERT,
-                   DB_ARGS(DBI(c->event_id), DBI(c->person), DBT(to), DBI(now), when,
-                           DBI(c->registrar), org));
-    if (st == DB_OK)
-        st = room
-                 ? event_mail(t->d, email, tag, title_sr, title_en, c->event_id, c->base_url,
-                              MSG_EVENT_MAIL_CONFIRMED_SUBJECT, MSG_EVENT_MAIL_CONFIRMED_BODY, true)
-                 : event_mail(t->d, email, tag, title_sr, title_en, c->event_id, c->base_url,
-                              MSG_EVENT_MAIL_WAITING_SUBJECT, MSG_EVENT_MAIL_WAITING_BODY, false);
-    arena_free(&a);
-    if (st != DB_OK)
-        return st;
-    c->place = room ? EVENT_CONFIRMED : EVENT_WAITING;
-    buf_puts(&t->detail, "{");
-    json_put_key(&t->detail, "person", true);
-    json_put_int(&t->detail, c->person);
-    json_put_key(&t->detail, "state", false);
-    json_put_string(&t->detail, to);
-    if (c->registrar != c->person) {
-        json_put_key(&t->detail, "for_org", false);
-        json_put_int(&t->detail, org_id);
-    }
-    buf_puts(&t->detail, "}");
-    return DB_OK;
-}
-
-db_status event_register(db *d, int64_t event_id, int64_t person, const char *ip,
-                         event_place *place, event_refusal *why)
-{
-    return event_register_as(d, event_id, person, person, ip, NULL, place, why);
-}
-
-db_status event_register_as(db *d, int64_t event_id, int64_t person, int64_t registrar,
-                            const char *ip, const char *base_url, event_place *place,
-                            event_refusal *why)
-{
-    assert(d && place && why && person > 0 && registrar > 0);
-    tx t = TX_INIT(registrar, ip, "event_register", "event", event_id);
-    t.bump = TX_DIRECTORY; /* the cached /events pages show places */
-    reg_ctx c = {
-        .event_id = event_id, .person = person, .registrar = registrar, .base_url = base_url};
-    db_status st = tx_write(d, &t, register_body, &c);
-    *place = st == DB_OK ? c.place : EVENT_NONE;
-    *why = st == DB_CONSTRAINT ? c.why : EVENT_OK;
-    return st;
-}
-
-static db_status cancel_body(tx *t, void *ctx)
-{
-    reg_ctx *c = ctx;
-    event_state es;
-    db_status st = read_state(t->d, c->event_id, &es);
-    if (st != DB_OK)
-        return st;
-    if (!es.found)
-        return refuse(c, EVENT_NO_SUCH);
-    int64_t rid;
-    char state[16];
-    if ((st = read_mine(t->d, c->event_id, c->person, &rid, state, sizeof state)) != DB_OK)
-        return st;
-    if (!rid || strcmp(state, "cancelled") == 0)
-        return refuse(c, EVENT_NOT_REGISTERED);
-    if (c->registrar != c->person) { /* only the one who registered them */
-        int64_t by = 0;
-        if ((st = db_int(t->d, &by, 0, SQL_REG_BY, DB_ARGS(DBI(c->event_id), DBI(c->person)))) !=
-            DB_OK)
-            return st;
-        if (by != c->registrar)
-            return refuse(c, EVENT_NOT_REGISTERED);
-    }
-    bool was_confirmed = strcmp(state, "confirmed") == 0;
-    if (was_confirmed && !es.cancelled && time_now() >= es.cutoff)
-        return refuse(c, EVENT_CUTOFF_PASSED);
-    if ((st = db_do(t->d, SQL_REG_CANCEL, DB_ARGS(DBI(rid), DBI(time_now())))) != DB_OK)
-        return st;
-    buf_puts(&t->detail, "{");
-    json_put_key(&t->detail, "person", true);
-    json_put_int(&t->detail, c->person);
-    json_put_key(&t->detail, "was", false);
-    json_put_string(&t->detail, state);
-    buf_puts(&t->detail, "}");
-    if (!was_confirmed || es.cancelled)
-        return DB_OK;
-    return promote(t->d, c->event_id, c->base_url);
-}
-
-db_status event_cancel(db *d, int64_t event_id, int64_t person, const char *ip,
-                       const char *base_url, event_refusal *why)
-{
-    return event_cancel_as(d, event_id, person, person, ip, base_url, why);
-}
-
-db_status event_cancel_as(db *d, int64_t event_id, int64_t person, int64_t actor, const char *ip,
-                          const char *base_url, event_refusal *why)
-{
-    assert(d && why && person > 0 && actor > 0);
-    tx t = TX_INIT(actor, ip, "event_cancel", "event", event_id);
-    t.bump = TX_DIRECTORY; /* the cached /events pages show places */
-    reg_ctx c = {.event_id = event_id, .person = person, .registrar = actor, .base_url = base_url};
-    db_status st = tx_write(d, &t, cancel_body, &c);
-    *why = st == DB_CONSTRAINT ? c.why : EVENT_OK;
-    return st;
-}
-
-/* --- audience ---------------------------------------------------------------------- */
-
-/* On a cluster's management team, or the secretariat. */
-static const char SQL_IS_MANAGER[] =
-    "SELECT (EXISTS (SELECT 1 FROM affiliation a JOIN org c ON c.id = a.org_id"
-    "  WHERE a.person_id = $1 AND a.role = 'manager' AND a.ended_at IS NULL"
-    "  AND c.kind IN ('cluster', 'cluster_initiative'))"
-    " OR EXISTS (SELECT 1 FROM account WHERE person_id = $1 AND disabled_at IS NULL"
-    "  AND secretariat IN ('admin', 'editor')))";
-/* Affiliated with a current, accepted member of a cluster ($2: now). */
-static const char SQL_IS_MEMBER[] =
-    "SELECT EXISTS (SELECT 1 FROM affiliation a JOIN cluster_member m ON m.org_id = a.org_id"
-    " JOIN org c ON c.id = m.cluster_id WHERE a.person_id = $1 AND a.ended_at IS NULL"
-    " AND c.kind IN ('cluster', 'cluster_initiative') AND c.status = 'published'"
-    " AND m.joined_on <= date($2, 'unixepoch', 'localtime')"
-    " AND (m.left_on IS NULL OR m.left_on > date($2, 'unixepoch', 'localtime')))";
-
-db_status event_audience_allows(db *d, const char *audience, int64_t person, bool *yes)
-{
-    *yes = false;
-    if (!audience || strcmp(audience, "everyone") == 0) {
-        *yes = person > 0;
-        return DB_OK;
-    }
-    int64_t v = 0;
-    db_status st = db_int(d, &v, 0, SQL_IS_MANAGER, DB_ARGS(DBI(person)));
-    if (st != DB_OK || v || strcmp(audience, "members") != 0) {
-        *yes = st == DB_OK && v;
-        return st;
-    }
-    st = db_int(d, &v, 0, SQL_IS_MEMBER, DB_ARGS(DBI(person), DBI(time_now())));
-    *yes = st == DB_OK && v;
-    return st;
-}
-
-/* --- colleagues ---------------------------------------------------------------------- */
-
-static const char SQL_COLLEAGUES[] =
-    "SELECT DISTINCT p.id, o.id, p.name, o.name FROM affiliation r"
-    " JOIN affiliation c ON c.org_id = r.org_id AND c.ended_at IS NULL"
-    " JOIN person p ON p.id = c.person_id AND p.erased_at IS NULL"
-    " JOIN org o ON o.id = r.org_id"
-    " WHERE r.person_id = $1 AND r.role = 'representative' AND r.ended_at IS NULL"
-    " AND p.id <> $1 ORDER BY p.name, p.id LIMIT 500";
-
-static void colleague_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
-{
-    (void)ctx;
-    event_colleague *c = item;
-    c->person_id = db_col_int(s, 0);
-    c->org_id = db_col_int(s, 1);
-    c->name = db_col_dup(a, s, 2, oom);
-    c->org_name = db_col_dup(a, s, 3, oom);
-}
-
-db_status event_colleagues(db *d, arena *a, int64_t registrar, event_colleague **out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    db_stmt *s = db_query(d, SQL_COLLEAGUES, DB_ARGS(DBI(registrar)));
-    if (!s)
-        return db_failure(d) ? db_failure(d) : DB_ERR;
-    return db_collect(s, a, (void **)out, n, sizeof **out, colleague_row, NULL);
-}
-
-static const char SQL_REGISTERED_BY[] =
-    "SELECT r.id, r.person_id, p.name, p.email, o.name, r.state, r.queued_at,"
-    " coalesce(r.confirmed_at, 0), coalesce(r.cancelled_at, 0), coalesce(r.attended, -1)"
-    " FROM event_registration r JOIN person p ON p.id = r.person_id"
-    " LEFT JOIN org o ON o.id = r.org_id WHERE r.event_id = $1 AND r.registered_by = $2"
-    " AND r.person_id <> $2 AND r.state IN ('confirmed', 'waiting') ORDER BY p.name, r.id";
-
-db_status event_registered_by(db *d, arena *a, int64_t event_id, int64_t registrar,
-                              event_registrant **out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    db_stmt *s = db_query(d, SQL_REGISTERED_BY, DB_ARGS(DBI(event_id), DBI(registrar)));
-    if (!s)
-        return db_failure(d) ? db_failure(d) : DB_ERR;
-    return db_collect(s, a, (void **)out, n, sizeof **out, registrant_row, NULL);
-}
-
-/* --- attendance ---------------------------------------------------------------------- */
-
-static const char SQL_ATT_CLEAR[] =
-    "UPDATE event_registration SET attended = CASE state WHEN 'confirmed' THEN 0 ELSE NULL END,"
-    " updated_at = $2 WHERE event_id = $1 AND (state = 'confirmed' OR attended IS NOT NULL)";
-static const char SQL_ATT_SET[] = "UPDATE event_registration SET attended = 1, updated_at = $3"
-                                  " WHERE id = $2 AND event_id = $1 AND state = 'confirmed'";
-static const char SQL_ATT_EVENT[] =
-    "UPDATE event SET attendance_at = $2, attendance_by = $3 WHERE id = $1";
-
-typedef struct att_ctx {
-    int64_t event_id;
-    const int64_t *ids;
-    size_t n;
-    event_refusal why;
-} att_ctx;
-
-/* The clusters an event of SCAN's (the association's own) helped: those
- * whose team an attendee is on, and those an attendee's organisation is
- * an accepted member of on the event's day; with the event's title. */
-static const char SQL_ATT_CLUSTERS[] =
-    "WITH att AS (SELECT r.person_id FROM event_registration r JOIN event e ON e.id = r.event_id"
-    "  JOIN org o ON o.id = e.organiser_id AND o.kind = 'cluster_association'"
-    "  WHERE r.event_id = $1 AND r.attended = 1),"
-    " orgs AS (SELECT f.org_id FROM affiliation f JOIN att ON att.person_id = f.person_id"
-    "  WHERE f.ended_at IS NULL)"
-    " SELECT c.id, (SELECT title_sr FROM event WHERE id = $1) FROM org c WHERE c.kind IN"
-    " ('cluster', 'cluster_initiative') AND (c.id IN (SELECT org_id FROM orgs) OR c.id IN"
-    "  (SELECT m.cluster_id FROM cluster_member m JOIN orgs ON orgs.org_id = m.org_id"
-    "   WHERE m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on > $2)))"
-    " ORDER BY c.id";
-
-typedef struct att_cluster {
-    int64_t id;
-    const char *title;
-} att_cluster;
-
-static void att_cluster_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
-{
-    (void)ctx;
-    att_cluster *c = item;
-    c->id = db_col_int(s, 0);
-    c->title = db_col_dup(a, s, 1, oom);
-}
-
-/* Attendance feeds the support log (support.h): one "training" entry per
- * cluster the event helped, source "event:<id>", so marking again adds
- * nothing twice. */
-static db_status attendance_support(tx *t, int64_t event_id, int64_t starts_at)
-{
-    char day[11];
-    time_t ts = (time_t)starts_at;
-    struct tm tm;
-    if (!localtime_r(&ts, &tm) || strftime(day, sizeof day, "%Y-%m-%d", &tm) != 10)
-        return DB_ERR; /* the process zone is Europe/Belgrade (timeutil.c) */
-    arena a = ARENA_INIT;
-    att_cluster *cl = NULL;
-    size_t n = 0;
-    db_stmt *s = db_query(t->d, SQL_ATT_CLUSTERS, DB_ARGS(DBI(event_id), DBT(day)));
-    db_status st = s ? db_collect(s, &a, (void **)&cl, &n, sizeof *cl, att_cluster_row, NULL)
-                     : (db_failure(t->d) ? db_failure(t->d) : DB_ERR);
-    char source[32];
-    snprintf(source, sizeof source, "event:%lld", (long long)event_id);
-    for (size_t i = 0; st == DB_OK && i < n; i++)
-        st = support_log_add(t->d, cl[i].id, day, "training", cl[i].title, NULL, source,
-                             t->actor_id, NULL);
-    arena_free(&a);
-    return st;
-}
-
-static db_status attendance_body(tx *t, void *ctx)
-{
-    att_ctx *c = ctx;
-    event_state es;
-    db_status st = read_state(t->d, c->event_id, &es);
-    if (st != DB_OK)
-        return st;
-    if (!es.found) {
-        c->why = EVENT_NO_SUCH;
-        return DB_CONSTRAINT;
-    }
-    int64_t now = time_now();
-    if (now < es.starts_at) {
-        c->why = EVENT_NOT_STARTED;
-        return DB_CONSTRAINT;
-    }
-    if ((st = db_do(t->d, SQL_ATT_CLEAR, DB_ARGS(DBI(c->event_id), DBI(now)))) != DB_OK)
-        return st;
-    int64_t marked = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        if ((st = db_do(t->d, SQL_ATT_SET, DB_ARGS(DBI(c->event_id), DBI(c->ids[i]), DBI(now)))) !=
-            DB_OK)
-            return st;
-        marked += db_changes(t->d);
-    }
-    if ((st = db_do(t->d, SQL_ATT_EVENT,
-                    DB_ARGS(DBI(c->event_id), DBI(now), int_or_null(t->actor_id)))) != DB_OK)
-        return st;
-    if ((st = attendance_support(t, c->event_id, es.starts_at)) != DB_OK)
-        return st;
-    buf_puts(&t->detail, "{");
-    json_put_key(&t->detail, "attended", true);
-    json_put_int(&t->detail, marked);
-    buf_puts(&t->detail, "}");
-    return DB_OK;
-}
-
-db_status event_mark_attendance(db *d, int64_t event_id, const int64_t *attended, size_t n_attended,
-                                int64_t actor, const char *ip, event_refusal *why)
-{
-    assert(d && why && (attended || n_attended == 0));
-    tx t = TX_INIT(actor, ip, "event_attendance", "event", event_id);
-    att_ctx c = {.event_id = event_id, .ids = attended, .n = n_attended};
-    db_status st = tx_write(d, &t, attendance_body, &c);
-    *why = st == DB_CONSTRAINT ? c.why : EVENT_OK;
-    return st;
-}
-
-/* Attended registrations made on behalf of $1, or of people affiliated
- * with $1 now, for events starting in [$2, $3). */
-#define SQL_ATTENDED_OF                                                                            \
-    " FROM event_registration r JOIN event e ON e.id = r.event_id"                                 \
-    " WHERE r.attended = 1 AND e.starts_at >= $2 AND e.starts_at < $3"                             \
-    " AND (r.org_id = $1 OR EXISTS (SELECT 1 FROM affiliation f WHERE f.person_id = r.person_id"   \
-    "  AND f.org_id = $1 AND f.ended_at IS NULL))"
-static const char SQL_ATTENDED_COUNT[] = "SELECT count(*)" SQL_ATTENDED_OF;
-static const char SQL_ATTENDED_LIST[] =
-    "SELECT e.id, e.starts_at, count(*), e.kind, e.title_sr, e.title_en" SQL_ATTENDED_OF
-    " GROUP BY e.id ORDER BY e.starts_at, e.id";
-static const char SQL_HELD_COUNT[] =
-    "SELECT count(*) FROM event WHERE organiser_id = $1 AND status = 'published'"
-    " AND starts_at >= $2 AND starts_at < $3";
-
-db_status event_attended_count(db *d, int64_t org_id, int64_t from, int64_t to, int64_t *n)
-{
-    return db_int(d, n, 0, SQL_ATTENDED_COUNT, DB_ARGS(DBI(org_id), DBI(from), DBI(to)));
-}
-
-db_status event_held_count(db *d, int64_t org_id, int64_t from, int64_t to, int64_t *n)
-{
-    return db_int(d, n, 0, SQL_HELD_COUNT, DB_ARGS(DBI(org_id), DBI(from), DBI(to)));
-}
-
-static void attendance_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
-{
-    (void)ctx;
-    event_attendance_row *w = item;
-    w->event_id = db_col_int(s, 0);
-    w->starts_at = db_col_int(s, 1);
-    w->attendees = db_col_int(s, 2);
-    w->kind = db_col_dup(a, s, 3, oom);
-    w->title_sr = db_col_dup(a, s, 4, oom);
-    w->title_en = db_col_dup(a, s, 5, oom);
-}
-
-db_status event_attendance_of(db *d, arena *a, int64_t org_id, int64_t from, int64_t to,
-                              event_attendance_row **out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    db_stmt *s = db_query(d, SQL_ATTENDED_LIST, DB_ARGS(DBI(org_id), DBI(from), DBI(to)));
-    if (!s)
-        return db_failure(d) ? db_failure(d) : DB_ERR;
-    return db_collect(s, a, (void **)out, n, sizeof **out, attendance_row, NULL);
-}
-
-/* --- reminders ------------------------------------------------------------------------ */
-
-int64_t event_remind_due(int64_t starts_at, bool early)
-{
-    time_t t = (time_t)starts_at;
-    struct tm tm;
-    localtime_r(&t, &tm); /* the process zone is Europe/Belgrade (timeutil.c) */
-    struct tm due = {.tm_year = tm.tm_year,
-                     .tm_mon = tm.tm_mon,
-                     .tm_mday = tm.tm_mday - 1,
-                     .tm_hour = early ? 0 : 8,
-                     .tm_isdst = -1};
-    return (int64_t)mktime(&due);
-}
-
-/* Confirmed registrations not yet reminded of published events starting
- * within the next two days (the due rule is applied in C). */
-static const char SQL_REMIND_PENDING[] =
-    "SELECT r.id, e.id, e.starts_at, p.email, coalesce(p.lang, 'sr-Cyrl'), e.title_sr,"
-    " coalesce(e.title_en, e.title_sr)"
-    " FROM event_registration r JOIN event e ON e.id = r.event_id"
-    " JOIN person p ON p.id = r.person_id"
-    " WHERE r.state = 'confirmed' AND r.reminded_at IS NULL AND e.status = 'published'"
-    " AND e.starts_at > $1 AND e.starts_at <= $1 + 2 * 86400 + 7200"
-    " ORDER BY e.starts_at, r.id LIMIT 5000";
-static const char SQL_REMINDED[] =
-    "UPDATE event_registration SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL"
-    " AND state = 'confirmed'";
-
-typedef struct remind_item {
-    int64_t rid, event_id, starts_at;
-    const char *email, *tag, *title_sr, *title_en;
-} remind_item;
-
-static void remind_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
-{
-    (void)ctx;
-    remind_item *m = item;
-    m->rid = db_col_int(s, 0);
-    m->event_id = db_col_int(s, 1);
-    m->starts_at = db_col_int(s, 2);
-    m->email = db_col_dup(a, s, 3, oom);
-    m->tag = db_col_dup(a, s, 4, oom);
-    m->title_sr = db_col_dup(a, s, 5, oom);
-    m->title_en = db_col_dup(a, s, 6, oom);
-}
-
-typedef struct remind_ctx {
-    const remind_item *m;
-    const char *base_url;
-    int64_t now;
-    bool sent;
-} remind_ctx;
-
-static db_status remind_body(tx *t, void *ctx)
-{
-    remind_ctx *c = ctx;
-    db_status st = db_do(t->d, SQL_REMINDED, DB_ARGS(DBI(c->m->rid), DBI(c->now)));
-    if (st != DB_OK)
-        return st;
-    if (db_changes(t->d) == 0)
-        return DB_OK; /* another run reminded them first */
-    c->sent = true;
-    buf_puts(&t->detail, "{");
-    json_put_key(&t->detail, "registration", true);
-    json_put_int(&t->detail, c->m->rid);
-    buf_puts(&t->detail, "}");
-    return event_mail(t->d, c->m->email, c->m->tag, c->m->title_sr, c->m->title_en, c->m->event_id,
-                      c->base_url, MSG_EVENT_MAIL_REMIND_SUBJECT, MSG_EVENT_MAIL_REMIND_BODY, true);
-}
-
-db_status event_remind_run(db *d, int64_t now, bool early, bool dry_run, const char *base_url,
-                           int *sent)
-{
-    *sent = 0;
-    arena a = ARENA_INIT;
-    remind_item *items = NULL;
-    size_t n = 0;
-    db_status st;
-    db_stmt *s = db_query(d, SQL_REMIND_PENDING, DB_ARGS(DBI(now)));
-    if (!s) {
-        st = db_failure(d) ? db_failure(d) : DB_ERR;
-        goto cleanup;
-    }
-    if ((st = db_collect(s, &a, (void **)&items, &n, sizeof *items, remind_row, NULL)) != DB_OK)
-        goto cleanup;
-    for (size_t i = 0; i < n; i++) {
-        if (event_remind_due(items[i].starts_at, early) > now)
-            continue;
-        if (dry_run) {
-            (*sent)++;
-            continue;
-        }
-        tx t = TX_INIT(0, NULL, "event_remind", "event", items[i].event_id);
-        remind_ctx c = {.m = &items[i], .base_url = base_url, .now = now};
-        if ((st = tx_write(d, &t, remind_body, &c)) != DB_OK)
-            goto cleanup;
-        *sent += c.sent;
-    }
-cleanup:
-    arena_free(&a);
-    return st;
 }
