@@ -28,11 +28,22 @@ void html_textn(buf *out, const char *s, size_t n)
         case '\'':
             rep = "&#39;";
             break;
-        case '\0':
-            rep = "\xEF\xBF\xBD";
-            break; /* U+FFFD: NUL is not allowed */
-        default:
+        default: {
+            /* control characters are forbidden code points in HTML (a
+             * refused form echoes what was typed, BEL included): each
+             * becomes U+FFFD; tab, line feed and carriage return stay */
+            unsigned char c = (unsigned char)s[i];
+            bool c0 = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+            bool c1 = c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+                      (unsigned char)s[i + 1] <= 0x9F;
+            if (!c0 && !c1)
+                continue;
+            buf_append(out, s + start, i - start);
+            buf_puts(out, "\xEF\xBF\xBD");
+            i += c1; /* both bytes of a C1 control */
+            start = i + 1;
             continue;
+        }
         }
         buf_append(out, s + start, i - start);
         buf_puts(out, rep);

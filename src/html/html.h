@@ -14,7 +14,9 @@
 
 #include "core/buf.h"
 
-/* Appends s as text content: & < > " ' escaped. NULL appends nothing. */
+/* Appends s as text content: & < > " ' escaped; control characters other
+ * than tab, line feed and carriage return (C0, DEL, C1), which HTML
+ * forbids, become U+FFFD. NULL appends nothing. */
 void html_text(buf *out, const char *s);
 void html_textn(buf *out, const char *s, size_t n);
 /* Appends multi-line text as <p> paragraphs (split at blank lines) with

@@ -61,6 +61,40 @@ const char *web_date_type(const char *value)
     return "date";
 }
 
+/* Input types that take maxlength. */
+static bool text_like(const char *type)
+{
+    static const char *const t[] = {"text", "email", "password", "search", "tel", "url", NULL};
+    for (const char *const *p = t; *p; p++)
+        if (strcmp(type, *p) == 0)
+            return true;
+    return false;
+}
+
+/* Whether value is one an input of this type may carry (HTML's value
+ * syntax); a refused url keeps its text input too. */
+static bool input_value_fits(const char *type, const char *value, bool refused)
+{
+    if (strcmp(type, "url") == 0)
+        return !refused;
+    if (strcmp(type, "number") == 0) {
+        const char *p = value + (*value == '-');
+        if (!*p)
+            return false;
+        for (; *p; p++)
+            if ((*p < '0' || *p > '9') && *p != '.')
+                return false;
+        return true;
+    }
+    if (strcmp(type, "month") == 0)
+        return strlen(value) == 7 && value[4] == '-' && value[0] >= '0' && value[0] <= '9' &&
+               value[1] >= '0' && value[1] <= '9' && value[2] >= '0' && value[2] <= '9' &&
+               value[3] >= '0' && value[3] <= '9' &&
+               ((value[5] == '0' && value[6] >= '1' && value[6] <= '9') ||
+                (value[5] == '1' && value[6] >= '0' && value[6] <= '2'));
+    return true;
+}
+
 void web_field_open(req *r, const char *id, const char *label, const char *hint, const char *error)
 {
     buf *o = &r->out;
@@ -95,9 +129,10 @@ void web_field(req *r, const web_input *in)
     buf *o = &r->out;
     bool is_password = strcmp(in->type, "password") == 0;
     const char *type = strcmp(in->type, "date") == 0 ? web_date_type(in->value) : in->type;
-    /* a rejected web address stays as typed: a url input's value must be
-     * an absolute URL */
-    if (in->error && in->value && *in->value && strcmp(type, "url") == 0)
+    /* a rejected value stays as typed, in a text input where its type's
+     * syntax would not hold it (url: an absolute URL; number: digits;
+     * month: YYYY-MM) */
+    if (in->value && *in->value && !input_value_fits(type, in->value, in->error != NULL))
         type = "text";
     web_field_open(r, in->id, in->label, in->hint, in->error);
     html_fmt(o, "<input id=\"%s\" name=\"%s\" type=\"%s\"", in->id, in->name, type);
@@ -109,7 +144,7 @@ void web_field(req *r, const web_input *in)
         html_fmt(o, " data-suggest=\"%s\"", in->suggest);
     if (in->required)
         html_raw(o, " required");
-    if (in->maxlength > 0)
+    if (in->maxlength > 0 && text_like(type)) /* HTML allows it on these only */
         html_fmt(o, " maxlength=\"%d\"", in->maxlength);
     web_described_by(r, in->id, in->hint != NULL, in->error);
     html_raw(o, "></div>\n");

@@ -137,7 +137,7 @@ void web_initiative_list(req *r)
             return;
         }
         shown++;
-        html_fmt(o, "<li class=\"card\"><h3><a href=\"/orgs/%q\">%s</a>%R</h3>", it[i].slug,
+        html_fmt(o, "<li class=\"card\"><h2><a href=\"/orgs/%q\">%s</a>%R</h2>", it[i].slug,
                  web_org_text(r, it[i].name, it[i].name_en),
                  it[i].is_demo ? " <span class=\"badge badge-demo\">demo</span>" : "");
         html_fmt(o, "<p class=\"muted\">%s",

@@ -49,6 +49,21 @@ static void test_url_schemes(void **state)
     }
 }
 
+static void test_control_characters(void **state)
+{
+    buf b = BUF_INIT;
+    const char in[] = "a\x07"
+                      "b\tc\nd\x7f"
+                      " e\xc2\x85"
+                      "f\xc2\xa0"
+                      "g";
+    html_textn(&b, in, sizeof in - 1);
+    assert_string_equal(buf_str(&b), "a\xef\xbf\xbd"
+                                     "b\tc\nd\xef\xbf\xbd e\xef\xbf\xbd"
+                                     "f\xc2\xa0g");
+    buf_free(&b);
+}
+
 static void test_urlencode(void **state)
 {
     buf b = BUF_INIT;
@@ -72,6 +87,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_escapes_everything_dangerous),
         cmocka_unit_test(test_url_schemes),
+        cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_urlencode),
         cmocka_unit_test(test_fmt_directives),
     };
