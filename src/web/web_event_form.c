@@ -283,6 +283,23 @@ static const char *trimmed(req *r, const char *s)
     return c;
 }
 
+/* s with the CRLF line ends a browser sends from a textarea as LF (an
+ * arena copy; s itself when it has no CR, or when the arena is out). */
+static const char *lf_only(req *r, const char *s)
+{
+    if (!s || !strchr(s, '\r'))
+        return s;
+    size_t n = strlen(s);
+    char *t = arena_alloc(r->a, n + 1), *w = t;
+    if (!t)
+        return s;
+    for (size_t i = 0; i < n; i++)
+        if (!(s[i] == '\r' && s[i + 1] == '\n'))
+            *w++ = s[i] == '\r' ? '\n' : s[i];
+    *w = '\0';
+    return t;
+}
+
 /* Reads and checks the form into in; errors into errs (worded). */
 static void read_form(req *r, const form *f, event_form *v, event_input *in, web_errs *errs)
 {
@@ -291,8 +308,8 @@ static void read_form(req *r, const form *f, event_form *v, event_input *in, web
                       .organiser = form_get(f, "organiser"),
                       .title_sr = form_get(f, "title_sr"),
                       .title_en = form_get(f, "title_en"),
-                      .description_sr = form_get(f, "description_sr"),
-                      .description_en = form_get(f, "description_en"),
+                      .description_sr = lf_only(r, form_get(f, "description_sr")),
+                      .description_en = lf_only(r, form_get(f, "description_en")),
                       .starts_at = form_get(f, "starts_at"),
                       .ends_at = form_get(f, "ends_at"),
                       .place = form_get(f, "place"),

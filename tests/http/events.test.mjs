@@ -110,6 +110,19 @@ test('a manager organises for their cluster only; a person who represents nothin
   assert.equal((await post(n, `/events/${id}`, FORM())).status, 403);
 });
 
+test('a description typed in a textarea (CRLF line ends, as browsers send them) is saved as paragraphs', async () => {
+  const m = await session('manager@example.com');
+  const made = await post(m, '/events', FORM({ description_sr: 'Први пасус.\r\n\r\nДруги пасус.\r\nИ ред.' }));
+  assert.equal(made.status, 303, made.text.slice(0, 500));
+  const id = made.location.match(/\d+/)[0];
+  assert.equal(sqlite(`SELECT description_sr FROM event WHERE id = ${id}`), 'Први пасус.\n\nДруги пасус.\nИ ред.');
+  const page = await get(`/events/${id}?lang=sr-Cyrl`, m);
+  assert.match(page.text, /<p>Први пасус\.<\/p>\s*<p>Други пасус\.<br>\s*И ред\.<\/p>/);
+  // editing it again (the form posts it back with CRLF) saves
+  const again = await post(m, `/events/${id}`, FORM({ description_sr: 'Први пасус.\r\n\r\nДруги пасус.', capacity: '6' }));
+  assert.equal(again.status, 303, again.text.slice(0, 500));
+});
+
 test('a draft entry (a proposal under review) organises nothing and its name leaks through no event surface', async () => {
   const m = await session('manager@example.com');
   sqlite(`INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded)
