@@ -293,8 +293,6 @@ const char *web_post_why(req *r, const struct match_hit *h);
 void web_post_stats(req *r);
 /* Whether the reader may see them (rights_can RIGHT_POST_HIDE). */
 bool web_post_stats_allowed(req *r);
-/* The start page's card linking to them; false when it wrote nothing. */
-bool web_post_stats_start(req *r, db_status *st);
 void api_post_stats(req *r);
 /* api_post.c: the board as JSON */
 void api_post_list(req *r);

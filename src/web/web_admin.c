@@ -40,6 +40,9 @@ void web_admin_nav(req *r, const char *current)
         {"audit", "/admin/audit", MSG_ADMIN_AUDIT},
         {"outbox", "/admin/outbox", MSG_ADMIN_OUTBOX},
         {"invite", "/invite", MSG_ACCOUNT_INVITE_LINK},
+        {"assessments", "/admin/assessments", MSG_AS_ADMIN_TITLE},
+        {"mentoring", "/admin/mentoring", MSG_MT_ADMIN_TITLE},
+        {"support", "/admin/support", MSG_SU_TITLE},
     };
     buf *o = &r->out;
     html_fmt(o, "<nav class=\"subnav\" aria-label=\"%s\"><ul>", T(r->lang, MSG_ADMIN_NAV));

@@ -29,6 +29,7 @@
 #include "web/notice.h"
 #include "web/table.h"
 #include "web/web.h"
+#include "web/web_admin.h"
 #include "web/web_cluster.h"
 #include "web/web_figures.h"
 #include "web/web_org.h"
@@ -583,6 +584,9 @@ void web_admin_assessments(req *r)
     }
     const char *title = T(L, MSG_AS_ADMIN_TITLE);
     layout_begin(r, &(page_meta){.title = title, .nav = "admin"});
+    if (r->user &&
+        r->user->secretariat == SEC_ADMIN) /* the admin pages' row; editors see the page alone */
+        web_admin_nav(r, "assessments");
     html_fmt(out, "<h1>%s</h1>", title);
     html_fmt(out,
              "<form class=\"form form-inline\" method=\"get\" action=\"/admin/assessments\">"

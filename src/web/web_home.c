@@ -30,10 +30,16 @@ static const struct founder {
      MSG_CITY_KRAGUJEVAC},
 };
 
-static void pillar(req *r, msg_id title, msg_id text)
+/* One of SCAN's four activities; its title links where the platform
+ * already does it (href NULL: not yet). */
+static void pillar(req *r, msg_id title, msg_id text, const char *href)
 {
-    html_fmt(&r->out, "<li class=\"card\"><h3>%s</h3><p>%s</p></li>\n", T(r->lang, title),
-             T(r->lang, text));
+    if (href)
+        html_fmt(&r->out, "<li class=\"card\"><h3><a href=\"%s\">%s</a></h3><p>%s</p></li>\n", href,
+                 T(r->lang, title), T(r->lang, text));
+    else
+        html_fmt(&r->out, "<li class=\"card\"><h3>%s</h3><p>%s</p></li>\n", T(r->lang, title),
+                 T(r->lang, text));
 }
 
 /* The headline numbers, computed from the figures (never typed text): the
@@ -142,10 +148,10 @@ void web_home(req *r)
     html_fmt(
         o, "<section aria-labelledby=\"pillars\"><h2 id=\"pillars\">%s</h2><ul class=\"cards\">\n",
         T(L, MSG_HOME_PILLARS));
-    pillar(r, MSG_HOME_P1_TITLE, MSG_HOME_P1_TEXT);
-    pillar(r, MSG_HOME_P2_TITLE, MSG_HOME_P2_TEXT);
-    pillar(r, MSG_HOME_P3_TITLE, MSG_HOME_P3_TEXT);
-    pillar(r, MSG_HOME_P4_TITLE, MSG_HOME_P4_TEXT);
+    pillar(r, MSG_HOME_P1_TITLE, MSG_HOME_P1_TEXT, "/cooperation");
+    pillar(r, MSG_HOME_P2_TITLE, MSG_HOME_P2_TEXT, "/initiatives");
+    pillar(r, MSG_HOME_P3_TITLE, MSG_HOME_P3_TEXT, NULL);
+    pillar(r, MSG_HOME_P4_TITLE, MSG_HOME_P4_TEXT, NULL);
     html_raw(o, "</ul></section>\n");
 
     html_fmt(o, "<section aria-labelledby=\"founders\"><h2 id=\"founders\">%s</h2><p>%s</p>\n",

@@ -19,6 +19,7 @@
 #include "model/mentoring.h"
 #include "model/rights.h"
 #include "web/web.h"
+#include "web/web_admin.h"
 #include "web/web_cluster.h"
 #include "web/web_figures.h"
 #include "web/web_org.h"
@@ -108,6 +109,7 @@ static void admin_page(req *r, const admin_view *v)
     }
     page_meta pm = {.title = T(L, MSG_MT_ADMIN_TITLE), .nav = "admin"};
     layout_begin(r, &pm);
+    web_admin_nav(r, "mentoring");
     html_fmt(o, "<h1>%s</h1><p class=\"lead\">%s</p>", T(L, MSG_MT_ADMIN_TITLE),
              T(L, MSG_MT_ADMIN_LEAD));
     if (!v && req_query(r, "ended"))

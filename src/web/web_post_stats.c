@@ -405,17 +405,3 @@ void web_post_stats(req *r)
         resp_fail(r, DB_NOMEM, "post_stats page");
     }
 }
-
-/* The start page's card for the secretariat: a link to the statistics. */
-bool web_post_stats_start(req *r, db_status *st)
-{
-    *st = DB_OK;
-    if (!web_post_stats_allowed(r))
-        return false;
-    lang_id L = r->lang;
-    html_fmt(&r->out,
-             "<section class=\"work card\"><h2>%s</h2>\n<p>%s</p><p><a "
-             "href=\"/cooperation/stats\">%s</a></p></section>\n",
-             T(L, MSG_PSTATS_TITLE), T(L, MSG_PSTATS_START_TEXT), T(L, MSG_PSTATS_OPEN));
-    return true;
-}

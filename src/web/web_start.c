@@ -266,10 +266,30 @@ static bool sec_events(req *r, db_status *st)
     return true;
 }
 
-/* The secretariat's link to the board's statistics (web_post_stats.c). */
-static bool sec_pstats(req *r, db_status *st)
+/* The secretariat's pages that no queue leads to: the board's statistics
+ * and the self-assessments (editors too), mentoring and the support log
+ * (admins: RF_ADMIN pages). */
+static bool sec_secretariat(req *r, db_status *st)
 {
-    return web_post_stats_start(r, st);
+    *st = DB_OK;
+    if (!r->user || r->user->secretariat == SEC_NONE)
+        return false;
+    static const struct {
+        const char *href;
+        msg_id label;
+        bool admin_only;
+    } pages[] = {{"/cooperation/stats", MSG_PSTATS_TITLE, false},
+                 {"/admin/assessments", MSG_AS_ADMIN_TITLE, false},
+                 {"/admin/mentoring", MSG_MT_ADMIN_TITLE, true},
+                 {"/admin/support", MSG_SU_TITLE, true}};
+    section_head(r, MSG_START_SECRETARIAT);
+    html_raw(&r->out, "<ul class=\"work-list\">");
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
+        if (!pages[i].admin_only || r->user->secretariat == SEC_ADMIN)
+            html_fmt(&r->out, "<li><a href=\"%s\">%s</a></li>", pages[i].href,
+                     T(r->lang, pages[i].label));
+    html_raw(&r->out, "</ul></section>\n");
+    return true;
 }
 
 /* In the order a person's day goes: the platform's queues, then the
@@ -279,7 +299,7 @@ static const start_section_fn sections[] = {
     sec_queues,    web_start_entry_queue,  sec_labels,   web_post_start_reported,
     sec_proposals, sec_team_invites,       sec_clusters, sec_orgs,
     sec_drafts,    web_start_my_proposals, sec_invites,  sec_events,
-    sec_pstats,    web_assess_start,       web_devplan_start, web_start_readiness,
+    sec_secretariat, web_assess_start,       web_devplan_start, web_start_readiness,
 };
 // clang-format on
 
@@ -306,7 +326,9 @@ void web_start(req *r)
     if (!any)
         html_fmt(&r->out, "<p class=\"empty\">%s <a href=\"/orgs\">%s</a></p>\n",
                  T(L, MSG_START_NOTHING), T(L, MSG_START_BROWSE));
-    html_fmt(&r->out, "<p class=\"muted\"><a href=\"/account/notifications\">%s</a></p>\n",
-             T(L, MSG_NOTIFY_LINK));
+    html_fmt(&r->out,
+             "<p class=\"muted\"><a href=\"/initiatives/new\">%s</a> · "
+             "<a href=\"/account/notifications\">%s</a></p>\n",
+             T(L, MSG_INIT_START), T(L, MSG_NOTIFY_LINK));
     layout_end(r);
 }

@@ -17,6 +17,7 @@
 #include "model/support.h"
 #include "web/table.h"
 #include "web/web.h"
+#include "web/web_admin.h"
 #include "web/web_cluster.h"
 #include "web/web_figures.h"
 #include "web/web_org.h"
@@ -99,6 +100,7 @@ static void support_page(req *r, int year, const support_view *v)
         return;
     page_meta pm = {.title = T(L, MSG_SU_TITLE), .nav = "admin"};
     layout_begin(r, &pm);
+    web_admin_nav(r, "support");
     html_fmt(o, "<h1>%s</h1><p class=\"lead\">%s</p>", T(L, MSG_SU_TITLE), T(L, MSG_SU_LEAD));
     if (!v && req_query(r, "saved"))
         web_notice(r, T(L, MSG_SU_SAVED));
