@@ -15,6 +15,7 @@
 #include "model/audit.h"
 #include "model/initiative.h"
 #include "model/mail.h"
+#include "model/notify.h"
 #include "model/org_internal.h"
 
 static const char SQL_MANAGES_ANY[] =
@@ -56,6 +57,7 @@ static const char SQL_DECIDE[] =
 static const char SQL_MEMBERSHIP[] =
     "INSERT INTO cluster_member_proposal(cluster_id, org_id, role, joined_on, proposed_by,"
     " proposed_at) VALUES ($1, $2, 'member', $3, $4, $5)";
+static const char SQL_IS_INITIATIVE[] = "SELECT count(*) FROM initiative WHERE org_id = $1";
 static const char SQL_PROPOSER_MAIL[] =
     "SELECT p.email, p.name, p.lang FROM person p WHERE p.id = $1 AND p.erased_at IS NULL";
 
@@ -268,10 +270,18 @@ static db_status mail_decision(db *d, arena *a, const org_proposal *pr, bool acc
         &subject,
         T(ml, accept ? MSG_PROPOSAL_MAIL_ACCEPTED_SUBJECT : MSG_PROPOSAL_MAIL_DECLINED_SUBJECT),
         entry);
-    if (accept)
+    const char *base = notify_base_url();
+    if (!base)
+        base = "";
+    if (accept) {
         buf_printf(&body, T(ml, MSG_PROPOSAL_MAIL_ACCEPTED_BODY), mail_text_in(a, ml, name), entry,
-                   pr->slug);
-    else
+                   base, pr->slug);
+        int64_t initiative = 0; /* an initiative: what comes next for its manager */
+        if ((st = db_int(d, &initiative, 0, SQL_IS_INITIATIVE, DB_ARGS(DBI(pr->org_id)))) != DB_OK)
+            return st;
+        if (initiative)
+            buf_printf(&body, T(ml, MSG_PROPOSAL_MAIL_INITIATIVE_NEXT), base, pr->slug);
+    } else
         buf_printf(&body, T(ml, MSG_PROPOSAL_MAIL_DECLINED_BODY), mail_text_in(a, ml, name), entry,
                    reason);
     st = buf_failed(&subject) || buf_failed(&body)

@@ -226,6 +226,10 @@ test('accepting publishes it, makes the proposer its manager and proposes the fo
   assert.equal(count(`SELECT count(*) FROM audit WHERE action = 'membership_propose' AND entity_id = ${id}`), 2);
   assert.ok(count('SELECT count(*) FROM outbox') >= mails + 2, 'the proposer and the founder\'s representative are mailed');
   assert.equal(count(`SELECT count(*) FROM outbox WHERE to_addr = '${USERS.rep[0]}'`), 1);
+  // the proposer's mail links absolutely, to the entry and its readiness check
+  const accepted = sqlite(`SELECT body FROM outbox WHERE to_addr = '${USERS.starter[0]}' ORDER BY id DESC LIMIT 1`);
+  assert.match(accepted, new RegExp(`https?://[^\\s]+/orgs/${slug}\\n`));
+  assert.match(accepted, new RegExp(`https?://[^\\s]+/orgs/${slug}/readiness`));
   assert.match((await anon('/initiatives?lang=en')).text, /Healthy Food Cluster/);
   // the new manager's start page and the cluster page lead to its readiness check
   assert.match((await as.starter.get('/start?lang=en')).text, new RegExp(`id="readiness"[\\s\\S]*href="/orgs/${slug}/readiness"`));
