@@ -461,12 +461,19 @@ static void colleagues_box(req *r, const event_rec *e)
         resp_fail(r, st, "event_colleagues");
         return;
     }
-    size_t keep = 0; /* those this representative registered are listed below instead */
+    /* those this representative registered are listed below instead, and
+     * those the event's audience does not let in are not offered */
+    size_t keep = 0;
     for (size_t i = 0; i < nc; i++) {
-        bool made_already = false;
+        bool made_already = false, allowed = false;
         for (size_t k = 0; k < nm && !made_already; k++)
             made_already = made[k].person_id == c[i].person_id;
-        if (!made_already)
+        if (!made_already &&
+            (st = event_audience_allows(r->db, e->audience, c[i].person_id, &allowed)) != DB_OK) {
+            resp_fail(r, st, "event_audience_allows");
+            return;
+        }
+        if (!made_already && allowed)
             c[keep++] = c[i];
     }
     nc = keep;
