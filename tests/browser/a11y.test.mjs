@@ -45,7 +45,11 @@ const PUBLIC = [
   ['login', '/login'],
   ['cooperation board', '/cooperation'],
   ['cooperation post', '/cooperation/1'],
+  ['cluster initiatives', '/initiatives'],
 ];
+// issue 15's pages: the demo's VOICT (self-assessments of 2025 and 2026, a
+// development plan) and its one mentoring pair (id 1 in a fresh demo)
+const YEAR = new Date().getFullYear();
 const PRIVATE = [
   ['account', '/account'],
   ['notification settings', '/account/notifications'],
@@ -55,6 +59,16 @@ const PRIVATE = [
   ['figures of an organisation', '/orgs/backa-kod/figures'],
   ['figures import', '/orgs/voict/figures/import'],
   ['cooperation statistics', '/cooperation/stats'],
+  ['start an initiative', '/initiatives/new'],
+  ['readiness check of an initiative', '/orgs/demo-energy-cluster/readiness'],
+  ['readiness check of a cluster', '/orgs/voict/readiness'],
+  ['self-assessment results', '/orgs/voict/assessment'],
+  ['self-assessment questionnaire', `/orgs/voict/assessment/${YEAR}`],
+  ['self-assessments of a year', '/admin/assessments'],
+  ['development plan', '/orgs/voict/plan'],
+  ['mentoring pair', '/mentoring/1'],
+  ['mentoring pairs', '/admin/mentoring'],
+  ['support log', '/admin/support'],
 ];
 const BAD = new Set(['serious', 'critical']);
 

@@ -1154,6 +1154,25 @@ describe('issue 15 writes: XSS in every text field is stored and shown escaped e
       for (const l of lines) assert.doesNotMatch(l, /^[=+\-@]|,[=+\-@]/, `no cell starts a formula: ${l}`);
     }
   });
+
+  test('every new page, with the payloads stored, in the three languages: 200 and nothing unescaped', async () => {
+    // run with SCAN_HTML_DUMP=DIR, these are the pages tests/validate/html.sh checks
+    const pages = [
+      [null, '/initiatives'], ['starter', '/initiatives/new'], ['starter', `/orgs/${i15.slug}/readiness`],
+      ['voict', '/orgs/voict/readiness'], ['voict', '/orgs/voict/assessment'], ['voict', `/orgs/voict/assessment/${i15.year}`],
+      ['admin', '/admin/assessments'], ['voict', '/orgs/voict/plan'], ['voict', `/mentoring/${i15.pair}`],
+      ['admin', `/mentoring/${i15.pair}`], ['admin', '/admin/mentoring'], ['admin', '/admin/support'],
+      ['voict', '/cooperation/stats'], ['admin', '/initiatives'], ['admin', '/start'], ['voict', '/start'],
+    ];
+    for (const [who, path] of pages) {
+      for (const lang of ['en', 'sr-Latn', 'sr-Cyrl']) {
+        const p = await get15(who && i15[who], `${path}?lang=${lang}`);
+        assert.equal(p.status, 200, `${who} ${path} in ${lang}`);
+        assert.match(p.body, new RegExp(`<html lang="${lang}"`));
+        noRaw15(p.body, `${path} in ${lang}`);
+      }
+    }
+  });
 });
 
 describe('issue 15 writes: oversized, forged, another cluster\'s, out of range: refused, nothing changed', () => {
