@@ -1345,3 +1345,16 @@ describe('issue 15 writes: oversized, forged, another cluster\'s, out of range: 
     }
   });
 });
+
+// Found by the issue 15 cases: a website address over the 500-character
+// limit is refused (nothing stored) but with the message for a missing or
+// non-http address, "Give the English website's address, starting with
+// http:// or https://", although it does start with https:// (web_readiness.c
+// replaces every error of the url field with MSG_RD_ERR_URL).
+test('issue 15: a readiness address over 500 characters is refused naming the limit', async () => {
+  const p = new URLSearchParams({ criterion: 'website_en', met: 'yes', url: `https://example.org/${'u'.repeat(500)}`, _csrf: i15.starter.csrf });
+  const res = await rawRequest(srv.port, withBody('POST', `/orgs/${i15.slug}/readiness?lang=en`, 'application/x-www-form-urlencoded',
+    p.toString(), `Cookie: ${i15.starter.cookie}\r\nOrigin: ${srv.url}\r\n`), { timeout: 5000 });
+  refused(res, 422, /at most 500/);
+  await unchanged();
+});
