@@ -8,7 +8,10 @@
 // logs in through the form and opens their account, an entry's edit
 // form, the verification queue and an organisation's figures. Each page
 // gets axe-core (npm, node_modules/axe-core/axe.min.js,
-// form and a cluster's figures import page. Each page gets axe-core (npm,
+// form and a cluster's figures import page; issue 15's pages too (the
+// initiatives, starting one, readiness, self-assessment results and
+// questionnaire, the year's assessments, the development plan, a mentoring
+// pair, the mentoring pairs and the support log). Each page gets axe-core (npm,
 // node_modules/axe-core/axe.min.js,
 // evaluated through the DevTools protocol, so the site's CSP is untouched)
 // with its default rules (WCAG 2.x A/AA and best practices); the test fails
