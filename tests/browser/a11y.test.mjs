@@ -8,7 +8,10 @@
 // logs in through the form and opens their account, an entry's edit
 // form, the verification queue and an organisation's figures. Each page
 // gets axe-core (npm, node_modules/axe-core/axe.min.js,
-// form and a cluster's figures import page. Each page gets axe-core (npm,
+// form and a cluster's figures import page; issue 15's pages too (the
+// initiatives, starting one, readiness, self-assessment results and
+// questionnaire, the year's assessments, the development plan, a mentoring
+// pair, the mentoring pairs and the support log). Each page gets axe-core (npm,
 // node_modules/axe-core/axe.min.js,
 // evaluated through the DevTools protocol, so the site's CSP is untouched)
 // with its default rules (WCAG 2.x A/AA and best practices); the test fails
@@ -45,7 +48,11 @@ const PUBLIC = [
   ['login', '/login'],
   ['cooperation board', '/cooperation'],
   ['cooperation post', '/cooperation/1'],
+  ['cluster initiatives', '/initiatives'],
 ];
+// issue 15's pages: the demo's VOICT (self-assessments of 2025 and 2026, a
+// development plan) and its one mentoring pair (id 1 in a fresh demo)
+const YEAR = new Date().getFullYear();
 const PRIVATE = [
   ['account', '/account'],
   ['notification settings', '/account/notifications'],
@@ -55,6 +62,16 @@ const PRIVATE = [
   ['figures of an organisation', '/orgs/backa-kod/figures'],
   ['figures import', '/orgs/voict/figures/import'],
   ['cooperation statistics', '/cooperation/stats'],
+  ['start an initiative', '/initiatives/new'],
+  ['readiness check of an initiative', '/orgs/demo-energy-cluster/readiness'],
+  ['readiness check of a cluster', '/orgs/voict/readiness'],
+  ['self-assessment results', '/orgs/voict/assessment'],
+  ['self-assessment questionnaire', `/orgs/voict/assessment/${YEAR}`],
+  ['self-assessments of a year', '/admin/assessments'],
+  ['development plan', '/orgs/voict/plan'],
+  ['mentoring pair', '/mentoring/1'],
+  ['mentoring pairs', '/admin/mentoring'],
+  ['support log', '/admin/support'],
 ];
 const BAD = new Set(['serious', 'critical']);
 
