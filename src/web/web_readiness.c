@@ -255,7 +255,7 @@ void web_readiness_answer(req *r)
     web_errs errs = {0};
     for (size_t i = 0; i < fe.n_items; i++) {
         const form_error *x = &fe.items[i];
-        if (strcmp(x->field, "url") == 0)
+        if (strcmp(x->field, "url") == 0 && x->code != FE_TOO_LONG) /* the limit says itself */
             web_errs_add(&errs, "url", T(L, MSG_RD_ERR_URL));
         else if (strcmp(x->field, "met") == 0)
             web_errs_add(&errs, "met", T(L, MSG_RD_ERR_MET));
