@@ -27,8 +27,8 @@ static const char *const codes[RD__COUNT] = {
 };
 
 /* The criteria a person may answer (the data cannot always tell them). */
-static const char *const answerable_codes[] = {"team_fte",   "website_en", "strategy",
-                                               "fee_scheme", "services",   NULL};
+static const char *const answerable_codes[] = {"team_fte", "website_en",   "strategy", "fee_scheme",
+                                               "services", "legal_entity", NULL};
 static const char *const yes_no[] = {"yes", "no", NULL};
 
 const char *readiness_code(readiness_criterion c)
@@ -221,8 +221,10 @@ db_status readiness_get(db *d, arena *a, int64_t org_id, readiness *out)
     bool found = false;
     if ((st = org_get(d, a, NULL, org_id, &o, &found)) != DB_OK)
         return st;
-    computed(&out->items[RD_LEGAL_ENTITY], found && (!str_empty(o.pib) || !str_empty(o.mb)), -1,
-             -1);
+    /* a tax or registration number proves a legal entity; without one the
+     * directory simply may not have it yet, so the team answers */
+    if (found && (!str_empty(o.pib) || !str_empty(o.mb)))
+        computed(&out->items[RD_LEGAL_ENTITY], true, -1, -1);
 
     /* the last complete year, by figures.h's coverage rule */
     out->figures_year = time_year() - 1;

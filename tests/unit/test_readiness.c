@@ -152,7 +152,12 @@ static void test_member_types(void **state)
 static void test_legal_entity(void **state)
 {
     testdb *t = *state;
-    assert_int_equal(get(t, RD_LEGAL_ENTITY, NULL).state, RD_STATE_NOT_MET);
+    /* no number in the directory: not known, the team answers */
+    assert_int_equal(get(t, RD_LEGAL_ENTITY, NULL).state, RD_STATE_UNANSWERED);
+    form_errors fe = {0};
+    assert_int_equal(readiness_answer(t->d, 1, "legal_entity", "yes", NULL, NULL, 1, NULL, &fe),
+                     DB_OK);
+    assert_int_equal(get(t, RD_LEGAL_ENTITY, NULL).state, RD_STATE_MET);
     exec(t, "UPDATE org SET mb = '07004044' WHERE id = 1");
     assert_int_equal(get(t, RD_LEGAL_ENTITY, NULL).state, RD_STATE_MET);
     exec(t, "UPDATE org SET mb = NULL, pib = '101134702' WHERE id = 1");

@@ -33,7 +33,7 @@ CREATE TABLE initiative_founder (
 CREATE TABLE readiness_answer (
     org_id INTEGER NOT NULL REFERENCES org(id) ON DELETE CASCADE,
     criterion TEXT NOT NULL CHECK (criterion IN ('team_fte', 'website_en', 'strategy',
-                                                 'fee_scheme', 'services')),
+                                                 'fee_scheme', 'services', 'legal_entity')),
     met INTEGER NOT NULL CHECK (met IN (0, 1)),
     url TEXT,                 -- website_en: the English site (http or https)
     note TEXT,
