@@ -140,8 +140,6 @@ static const char SQL_INITIATIVE[] =
     " created_by) VALUES ($1, $2, $3, $4, $5, $6)";
 static const char SQL_FOUNDER[] =
     "INSERT INTO initiative_founder(org_id, founder_id) VALUES ($1, $2)";
-static const char SQL_PERSON_MAIL[] =
-    "SELECT email, name, lang FROM person WHERE id = $1 AND erased_at IS NULL";
 
 typedef struct start_ctx {
     arena *a;
@@ -157,24 +155,11 @@ typedef struct start_ctx {
 /* The "received, waiting for the secretariat" mail to the proposer. */
 static db_status mail_started(db *d, arena *a, int64_t person_id, const char *name, lang_id lang)
 {
-    db_stmt *s = db_query(d, SQL_PERSON_MAIL, DB_ARGS(DBI(person_id)));
-    if (!s)
-        return DB_ERR;
-    db_status st = db_step(s);
-    bool oom = false;
-    const char *to = NULL, *who = NULL;
-    lang_id L = lang;
-    if (st == DB_ROW) {
-        to = db_col_dup(a, s, 0, &oom);
-        who = db_col_dup(a, s, 1, &oom);
-        if (db_col_text(s, 2))
-            i18n_parse(db_col_text(s, 2), &L);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    if (st != DB_ROW || !to)
-        return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+    const char *to, *who;
+    lang_id L;
+    db_status st = mail_person(d, a, person_id, lang, &to, &who, &L);
+    if (st != DB_OK || !to)
+        return st;
     buf subject = BUF_INIT, body = BUF_INIT;
     buf_printf(&subject, T(L, MSG_INIT_MAIL_STARTED_SUBJECT), mail_text_in(a, L, name));
     buf_printf(&body, T(L, MSG_INIT_MAIL_STARTED_BODY), mail_text_in(a, L, who),

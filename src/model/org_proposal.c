@@ -56,8 +56,6 @@ static const char SQL_DECIDE[] =
 static const char SQL_MEMBERSHIP[] =
     "INSERT INTO cluster_member_proposal(cluster_id, org_id, role, joined_on, proposed_by,"
     " proposed_at) VALUES ($1, $2, 'member', $3, $4, $5)";
-static const char SQL_PROPOSER_MAIL[] =
-    "SELECT p.email, p.name, p.lang FROM person p WHERE p.id = $1 AND p.erased_at IS NULL";
 
 static void add_error(form_errors *errs, const char *field, form_error_code code, int64_t max)
 {
@@ -244,24 +242,11 @@ db_status org_proposals_by(db *d, arena *a, int64_t person_id, org_proposal **it
 static db_status mail_decision(db *d, arena *a, const org_proposal *pr, bool accept,
                                const char *reason, lang_id lang)
 {
-    db_stmt *s = db_query(d, SQL_PROPOSER_MAIL, DB_ARGS(DBI(pr->proposed_by)));
-    if (!s)
-        return DB_ERR;
-    db_status st = db_step(s);
-    bool oom = false;
-    const char *to = NULL, *name = NULL;
-    lang_id ml = lang;
-    if (st == DB_ROW) {
-        to = db_col_dup(a, s, 0, &oom);
-        name = db_col_dup(a, s, 1, &oom);
-        if (db_col_text(s, 2))
-            i18n_parse(db_col_text(s, 2), &ml);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    if (st != DB_ROW)
-        return st == DB_DONE ? DB_OK : st; /* erased or gone: nobody to tell */
+    const char *to, *name;
+    lang_id ml;
+    db_status st = mail_person(d, a, pr->proposed_by, lang, &to, &name, &ml);
+    if (st != DB_OK || !to)
+        return st; /* erased or gone: nobody to tell */
     const char *entry = mail_text_in(a, ml, ml == LANG_EN && pr->name_en ? pr->name_en : pr->name);
     buf subject = BUF_INIT, body = BUF_INIT;
     buf_printf(
