@@ -19,13 +19,11 @@
 #include "model/rights.h"
 #include "web/web.h"
 
+/* json_put_string writes null for NULL. */
 static void put_str(buf *o, const char *key, const char *v)
 {
     json_put_key(o, key, false);
-    if (v)
-        json_put_string(o, v);
-    else
-        buf_puts(o, "null");
+    json_put_string(o, v);
 }
 
 static void put_time(buf *o, const char *key, int64_t t)

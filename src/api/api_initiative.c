@@ -15,13 +15,11 @@
 #include "model/readiness.h"
 #include "web/web.h"
 
+/* json_put_string writes null for NULL. */
 static void put_str(buf *o, const char *key, const char *v)
 {
     json_put_key(o, key, false);
-    if (v)
-        json_put_string(o, v);
-    else
-        buf_puts(o, "null");
+    json_put_string(o, v);
 }
 
 static void start_json(req *r, unsigned status)
