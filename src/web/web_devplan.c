@@ -162,16 +162,9 @@ static void owner_select(req *r, const char *id, const devplan_person *team, siz
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    html_fmt(o, "<div class=\"field%R\"><label for=\"%s\">%s</label>",
-             error ? " field-invalid" : "", id, T(L, MSG_DP_L_OWNER));
-    if (error)
-        html_fmt(o,
-                 "<p class=\"field-error\" id=\"%s-error\"><span class=\"visually-hidden\">%s "
-                 "</span>%s</p>",
-                 id, T(r->lang, MSG_FORM_ERROR_PREFIX), error);
+    web_field_open(r, id, T(L, MSG_DP_L_OWNER), NULL, error);
     html_fmt(o, "<select id=\"%s\" name=\"owner\"", id);
-    if (error)
-        html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
+    web_described_by(r, id, false, error);
     html_fmt(o, "><option value=\"\">%s</option>", T(L, MSG_DP_OWNER_NONE));
     for (size_t i = 0; i < n_team; i++) {
         const char *pid = arena_printf(r->a, "%lld", (long long)team[i].id);
