@@ -355,16 +355,12 @@ db_status initiative_get(db *d, arena *a, int64_t org_id, initiative_rec *out,
     memset(out, 0, sizeof *out);
     *found = false;
     *n_founders = 0;
-    initiative_rec *items = NULL;
-    size_t n = 0;
     db_stmt *s = db_query(d, SQL_GET, DB_ARGS(DBI(org_id)));
     if (!s)
         return DB_ERR;
-    db_status st = db_collect(s, a, (void **)&items, &n, sizeof *items, init_row, NULL);
-    if (st != DB_OK || !n)
+    db_status st = db_collect_one(s, a, out, sizeof *out, init_row, NULL, found);
+    if (st != DB_OK || !*found)
         return st;
-    *out = items[0];
-    *found = true;
     founder_row *f = NULL;
     size_t nf = 0;
     if (!(s = db_query(d, SQL_FOUNDERS, DB_ARGS(DBI(org_id)))))

@@ -676,19 +676,12 @@ static void proposal_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 db_status membership_get(db *d, arena *a, int64_t id, membership_proposal *out, bool *found)
 {
     assert(d && a && out && found);
-    membership_proposal *items = NULL;
-    size_t n = 0;
     *found = false;
     db_stmt *s = db_prepare(d, SQL_GET);
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, id);
-    db_status st = db_collect(s, a, (void **)&items, &n, sizeof *items, proposal_row, NULL);
-    if (st == DB_OK && n == 1) {
-        *out = items[0];
-        *found = true;
-    }
-    return st;
+    return db_collect_one(s, a, out, sizeof *out, proposal_row, NULL, found);
 }
 
 db_status membership_pending_of_cluster(db *d, arena *a, int64_t cluster_id,

@@ -204,17 +204,10 @@ db_status org_proposal_get(db *d, arena *a, int64_t org_id, org_proposal *out, b
 {
     memset(out, 0, sizeof *out);
     *found = false;
-    org_proposal *items = NULL;
-    size_t n = 0;
     db_stmt *s = db_query(d, SQL_GET, DB_ARGS(DBI(org_id)));
     if (!s)
         return DB_ERR;
-    db_status st = db_collect(s, a, (void **)&items, &n, sizeof *items, proposal_row, NULL);
-    if (st == DB_OK && n) {
-        *out = items[0];
-        *found = true;
-    }
-    return st;
+    return db_collect_one(s, a, out, sizeof *out, proposal_row, NULL, found);
 }
 
 db_status org_proposals_pending(db *d, arena *a, org_proposal **items, size_t *n)
