@@ -164,12 +164,7 @@ static db_status mail_started(db *d, arena *a, int64_t person_id, const char *na
     buf_printf(&subject, T(L, MSG_INIT_MAIL_STARTED_SUBJECT), mail_text_in(a, L, name));
     buf_printf(&body, T(L, MSG_INIT_MAIL_STARTED_BODY), mail_text_in(a, L, who),
                mail_text_in(a, L, name));
-    st = buf_failed(&subject) || buf_failed(&body)
-             ? DB_NOMEM
-             : mail_queue(d, to, buf_str(&subject), buf_str(&body));
-    buf_free(&subject);
-    buf_free(&body);
-    return st;
+    return mail_queue_buf(d, to, &subject, &body);
 }
 
 static db_status start_body(tx *t, void *vctx)

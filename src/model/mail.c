@@ -840,6 +840,17 @@ void mail_sender_stop(void)
     atomic_store(&g_abort, false);
 }
 
+db_status mail_queue_buf(db *d, const char *to, buf *subject, buf *body)
+{
+    assert(d && subject && body);
+    db_status st = buf_failed(subject) || buf_failed(body)
+                       ? DB_NOMEM
+                       : mail_queue(d, to, buf_str(subject), buf_str(body));
+    buf_free(subject);
+    buf_free(body);
+    return st;
+}
+
 static const char SQL_PERSON[] =
     "SELECT email, name, lang FROM person WHERE id = $1 AND erased_at IS NULL";
 

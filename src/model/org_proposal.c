@@ -252,12 +252,7 @@ static db_status mail_decision(db *d, arena *a, const org_proposal *pr, bool acc
     else
         buf_printf(&body, T(ml, MSG_PROPOSAL_MAIL_DECLINED_BODY), mail_text_in(a, ml, name), entry,
                    reason);
-    st = buf_failed(&subject) || buf_failed(&body)
-             ? DB_NOMEM
-             : mail_queue(d, to, buf_str(&subject), buf_str(&body));
-    buf_free(&subject);
-    buf_free(&body);
-    return st;
+    return mail_queue_buf(d, to, &subject, &body);
 }
 
 typedef struct decide_ctx {

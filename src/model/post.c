@@ -560,11 +560,7 @@ static db_status hide_body(tx *t, void *ctx)
         buf_printf(&body, T(L, MSG_POST_HIDE_MAIL_BODY), title, c->reason);
         if (c->base_url)
             buf_printf(&body, "\n\n%s/cooperation/%lld\n", c->base_url, (long long)c->id);
-        st = buf_failed(&subject) || buf_failed(&body)
-                 ? DB_NOMEM
-                 : mail_queue(t->d, to, buf_str(&subject), buf_str(&body));
-        buf_free(&subject);
-        buf_free(&body);
+        st = mail_queue_buf(t->d, to, &subject, &body);
     }
     buf_reset(&t->detail);
     buf_putc(&t->detail, '{');
