@@ -158,3 +158,21 @@ void api_send_invalid(req *r, const api_errs *e)
     buf_puts(o, "}}}\n");
     buf_free(&msg);
 }
+
+bool api_cluster_load(req *r, org_rec *o)
+{
+    assert(r && o);
+    const char *slug = req_param(r, "slug");
+    bool found = false;
+    db_status st = slug && strlen(slug) <= 200 ? org_get(r->db, r->a, slug, 0, o, &found) : DB_OK;
+    if (st != DB_OK) {
+        resp_fail(r, st, "org_get");
+        return false;
+    }
+    if (!found || !o->kind ||
+        (strcmp(o->kind, "cluster") != 0 && strcmp(o->kind, "cluster_initiative") != 0)) {
+        resp_error(r, 404, "No cluster or cluster initiative with this slug.");
+        return false;
+    }
+    return true;
+}

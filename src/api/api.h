@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "http/request.h"
+#include "model/org.h"
 
 /* Parses the request body as a JSON object into *out (caller decrefs). On
  * failure writes the 4xx response and returns false. */
@@ -47,5 +48,11 @@ void api_errs_add(req *r, api_errs *e, const char *field, const char *text);
 /* Writes the 422 answer {"error":{"code":"invalid","message":..,
  * "fields":{name: text}}}, the message naming the fields. */
 void api_send_invalid(req *r, const api_errs *e);
+
+/* Loads the cluster or cluster initiative named by the path's {slug} into
+ * *o (strings in r's arena). Writes the 404 (no such slug, or an entry of
+ * another kind) or the 5xx itself and returns false otherwise; rights are
+ * the caller's to check. */
+bool api_cluster_load(req *r, org_rec *o);
 
 #endif

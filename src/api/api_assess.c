@@ -30,26 +30,19 @@
  * or change (write true) its assessment; writes the 4xx otherwise. */
 static bool load_cluster(req *r, org_rec *o, bool write)
 {
-    bool found = false;
-    db_status st = org_get(r->db, r->a, req_param(r, "slug"), 0, o, &found);
-    if (st != DB_OK) {
-        resp_fail(r, st, "org get");
+    if (!api_cluster_load(r, o))
         return false;
-    }
-    bool cluster = found && o->kind &&
-                   (strcmp(o->kind, "cluster") == 0 || strcmp(o->kind, "cluster_initiative") == 0);
     bool may = false;
-    if (cluster && r->user) {
+    if (r->user) {
         principal p = *r->user;
         if (!write)
             p.token_write = true; /* reading is for those who may answer */
         may = rights_can(r->db, &p, RIGHT_ORG_EDIT, o->id);
     }
     if (!may) {
-        resp_error(r, cluster ? 403 : 404,
-                   cluster ? "Only the cluster's management team and the SCAN secretariat see or "
-                             "answer its self-assessment."
-                           : "No cluster with this slug.");
+        resp_error(r, 403,
+                   "Only the cluster's management team and the SCAN secretariat see or "
+                   "answer its self-assessment.");
         return false;
     }
     return true;

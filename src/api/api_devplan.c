@@ -13,13 +13,11 @@
 #include "model/rights.h"
 #include "web/web.h"
 
+/* json_put_string writes null for NULL. */
 static void put_str(buf *o, const char *key, const char *v)
 {
     json_put_key(o, key, false);
-    if (v)
-        json_put_string(o, v);
-    else
-        buf_puts(o, "null");
+    json_put_string(o, v);
 }
 
 static void put_action(buf *o, const devplan_action *x)
@@ -44,20 +42,9 @@ static void put_action(buf *o, const devplan_action *x)
 
 void api_devplan_get(req *r)
 {
-    const char *slug = req_param(r, "slug");
     org_rec org;
-    bool found = false;
-    db_status st =
-        slug && strlen(slug) <= 200 ? org_get(r->db, r->a, slug, 0, &org, &found) : DB_OK;
-    if (st != DB_OK) {
-        resp_fail(r, st, "org_get");
+    if (!api_cluster_load(r, &org))
         return;
-    }
-    if (!found || !org.kind ||
-        (strcmp(org.kind, "cluster") != 0 && strcmp(org.kind, "cluster_initiative") != 0)) {
-        resp_error(r, 404, "No cluster or cluster initiative with this slug.");
-        return;
-    }
     principal q = *r->user; /* RF_LOGIN: never NULL here */
     q.token_write = true;   /* reading what its person may edit */
     if (!rights_can(r->db, &q, RIGHT_ORG_EDIT, org.id)) {
@@ -67,7 +54,8 @@ void api_devplan_get(req *r)
     char today[11];
     time_today(today);
     devplan p;
-    if ((st = devplan_get(r->db, r->a, org.id, today, &p)) != DB_OK) {
+    db_status st = devplan_get(r->db, r->a, org.id, today, &p);
+    if (st != DB_OK) {
         resp_fail(r, st, "devplan_get");
         return;
     }

@@ -18,14 +18,13 @@
 #include "model/org.h"
 #include "model/rights.h"
 #include "web/web.h"
+#include "web/web_event.h"
 
+/* json_put_string writes null for NULL. */
 static void put_str(buf *o, const char *key, const char *v)
 {
     json_put_key(o, key, false);
-    if (v)
-        json_put_string(o, v);
-    else
-        buf_puts(o, "null");
+    json_put_string(o, v);
 }
 
 static void put_time(buf *o, const char *key, int64_t t)
@@ -83,29 +82,16 @@ static void put_event(buf *o, const event_rec *e)
 void api_event_list(req *r)
 {
     event_filter f = {.limit = 50};
-    const char *when = req_query(r, "when"), *kind = req_query(r, "kind");
+    const char *when = req_query(r, "when");
     const char *lim = req_query(r, "limit"), *cursor = req_query(r, "cursor");
-    const char *organiser = req_query(r, "organiser");
     if (when && *when && strcmp(when, "upcoming") != 0 && strcmp(when, "past") != 0) {
         resp_error(r, 400, "when: upcoming or past.");
         return;
     }
     f.past = when && strcmp(when, "past") == 0;
-    if (kind && *kind) {
-        if (!event_kind_known(kind)) {
-            resp_error(r, 400, "kind: one of training, workshop, conference, b2b, study_visit.");
-            return;
-        }
-        f.kind = kind;
-    }
-    const char *aud = req_query(r, "audience");
-    if (aud && *aud) {
-        if (!event_audience_known(aud)) {
-            resp_error(r, 400, "audience: one of managers, members, everyone.");
-            return;
-        }
-        f.audience = aud;
-    }
+    org_rec organiser;
+    if (!web_event_filter_query(r, &f, &organiser))
+        return;
     if (lim && *lim) {
         int64_t v = 0;
         if (!str_to_i64(lim, &v) || v < 1 || v > 100) {
@@ -122,20 +108,6 @@ void api_event_list(req *r)
             resp_error(r, 400, "cursor: use next_cursor from the previous page as it is.");
             return;
         }
-    }
-    if (organiser && *organiser) {
-        org_rec o;
-        bool found = false;
-        db_status st = org_get(r->db, r->a, organiser, 0, &o, &found);
-        if (st != DB_OK) {
-            resp_fail(r, st, "org_get");
-            return;
-        }
-        if (!found || !o.status || strcmp(o.status, "published") != 0) {
-            resp_error(r, 404, "organiser: no directory entry with this slug.");
-            return;
-        }
-        f.organiser_id = o.id;
     }
     event_rec *ev;
     size_t n;

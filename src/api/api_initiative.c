@@ -15,13 +15,11 @@
 #include "model/readiness.h"
 #include "web/web.h"
 
+/* json_put_string writes null for NULL. */
 static void put_str(buf *o, const char *key, const char *v)
 {
     json_put_key(o, key, false);
-    if (v)
-        json_put_string(o, v);
-    else
-        buf_puts(o, "null");
+    json_put_string(o, v);
 }
 
 static void start_json(req *r, unsigned status)
@@ -244,17 +242,8 @@ void api_initiative_create(req *r)
 void api_cluster_readiness(req *r)
 {
     org_rec o;
-    bool found = false;
-    db_status st = org_get(r->db, r->a, req_param(r, "slug"), 0, &o, &found);
-    if (st != DB_OK) {
-        resp_fail(r, st, "org_get");
+    if (!api_cluster_load(r, &o))
         return;
-    }
-    if (!found || !o.kind ||
-        (strcmp(o.kind, "cluster") != 0 && strcmp(o.kind, "cluster_initiative") != 0)) {
-        resp_error(r, 404, "No cluster with this slug.");
-        return;
-    }
     if (!readiness_may_read(r->db, r->user, o.id)) {
         resp_error(r, 403,
                    "Only the cluster's management team and the secretariat read its "
@@ -262,7 +251,8 @@ void api_cluster_readiness(req *r)
         return;
     }
     readiness rd;
-    if ((st = readiness_get(r->db, r->a, o.id, &rd)) != DB_OK) {
+    db_status st = readiness_get(r->db, r->a, o.id, &rd);
+    if (st != DB_OK) {
         resp_fail(r, st, "readiness_get");
         return;
     }

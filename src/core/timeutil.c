@@ -97,6 +97,24 @@ bool time_date_valid(const char *s)
     return y >= 1900 && y <= 2199 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
+bool time_date_start(const char *s, int add_days, int64_t *out)
+{
+    assert(out);
+    if (!time_date_valid(s))
+        return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int mo = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (y < 1970)
+        return false;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d + add_days, .tm_isdst = -1};
+    time_t t = mktime(&tm);
+    if (t == (time_t)-1)
+        return false;
+    *out = (int64_t)t;
+    return true;
+}
+
 void time_date_add_years(char out[11], const char *date, int years)
 {
     assert(time_date_valid(date));

@@ -39,6 +39,10 @@ void time_today(char out[11]);
 int time_year(void);
 /* True for a real calendar date written YYYY-MM-DD, years 1900..2199. */
 bool time_date_valid(const char *s);
+/* Sets *out to the Unix time at which the date s plus add_days begins in
+ * the process zone (local midnight). False, *out untouched, unless s is a
+ * valid date (time_date_valid) from 1970 on. */
+bool time_date_start(const char *s, int add_days, int64_t *out);
 /* Writes to out the valid date `date` moved by years (29 February becomes
  * 28 February in a year that has none). */
 void time_date_add_years(char out[11], const char *date, int years);

@@ -361,6 +361,21 @@ db_status db_collect(db_stmt *s, arena *a, void **items, size_t *n, size_t size,
     return st == DB_DONE ? DB_OK : st;
 }
 
+db_status db_collect_one(db_stmt *s, arena *a, void *out, size_t size, db_row_fn row, void *ctx,
+                         bool *found)
+{
+    assert(s && a && out && size && row && found);
+    *found = false;
+    void *items = NULL;
+    size_t n = 0;
+    db_status st = db_collect(s, a, &items, &n, size, row, ctx);
+    if (st == DB_OK && n) {
+        memcpy(out, items, size);
+        *found = true;
+    }
+    return st;
+}
+
 void db_reset(db_stmt *s)
 {
     if (s) {

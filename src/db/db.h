@@ -103,6 +103,12 @@ typedef void (*db_row_fn)(db_stmt *s, arena *a, void *item, bool *oom, void *ctx
  * failed step's status. Callers usually start from *items = NULL, *n = 0. */
 db_status db_collect(db_stmt *s, arena *a, void **items, size_t *n, size_t size, db_row_fn row,
                      void *ctx);
+/* db_collect for a query of one row at most (a lookup by key): copies
+ * the first row, filled by row(s, a, out, &oom, ctx), into *out (size
+ * bytes) and sets *found; *out untouched and *found false when there is
+ * none. Returns db_collect's status; *found stays false unless DB_OK. */
+db_status db_collect_one(db_stmt *s, arena *a, void *out, size_t size, db_row_fn row, void *ctx,
+                         bool *found);
 /* Makes the statement ready for reuse and clears its bindings. */
 void db_reset(db_stmt *s);
 /* Rows changed by the last INSERT/UPDATE/DELETE, and the last rowid. */

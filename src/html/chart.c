@@ -377,6 +377,11 @@ void chart_put_fit(buf *out, const char *s, double max_w)
     put_fit(out, s, max_w);
 }
 
+void chart_put_num(buf *out, double v)
+{
+    put_num(out, v);
+}
+
 void chart_attr(buf *out, const char *name, double v)
 {
     attr(out, name, v);
@@ -398,8 +403,7 @@ void chart_figure_end(buf *out, lang_id lang, const chart_opts *o, bool capped)
     figure_end(out, lang, o, capped);
 }
 
-int chart_draw_empty(buf *out, lang_id lang, const char *id, const chart_opts *o,
-                     const char *kind)
+int chart_draw_empty(buf *out, lang_id lang, const char *id, const chart_opts *o, const char *kind)
 {
     return chart_empty(out, lang, id, o, kind);
 }

@@ -1,5 +1,5 @@
 /* chart_internal.h: what chart.c shares with the other chart files
- * (chart_map.c): the figure around every chart, text that fits, numbers
+ * (chart_map.c, chart_radar.c): the figure around every chart, text that fits, numbers
  * as coordinates, and values as the chart's unit says. Not for pages. */
 #ifndef SCAN_CHART_INTERNAL_H
 #define SCAN_CHART_INTERNAL_H
@@ -13,6 +13,8 @@
 double chart_text_width(const char *s);
 /* Appends s escaped, cut with an ellipsis to fit max_w. */
 void chart_put_fit(buf *out, const char *s, double max_w);
+/* Appends a coordinate with at most one decimal ("12", "12.5", never "-0"). */
+void chart_put_num(buf *out, double v);
 /* Appends ` name="v"` with at most one decimal. */
 void chart_attr(buf *out, const char *name, double v);
 /* o->id made safe for ids ([A-Za-z0-9_-]) into id. */

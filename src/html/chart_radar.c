@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "html/chart.h"
+#include "html/chart_internal.h"
 #include "html/html.h"
 
 #define RW    460.0 /* canvas width */
@@ -21,25 +22,6 @@
 #define RR    112.0 /* radius of the full scale */
 #define LEG_Y 338.0 /* legend baseline */
 
-static void put_num(buf *out, double v)
-{
-    long long t = llround(v * 10.0);
-    long long m = t < 0 ? -t : t;
-    if (t < 0)
-        buf_putc(out, '-');
-    if (m % 10 == 0)
-        buf_printf(out, "%lld", m / 10);
-    else
-        buf_printf(out, "%lld.%lld", m / 10, m % 10);
-}
-
-static void attr(buf *out, const char *name, double v)
-{
-    buf_printf(out, " %s=\"", name);
-    put_num(out, v);
-    buf_putc(out, '"');
-}
-
 /* The point at fraction f of the radius on axis i of n (axis 0 points up,
  * the others clockwise). */
 static void point(size_t i, size_t n, double f, double *x, double *y)
@@ -47,6 +29,17 @@ static void point(size_t i, size_t n, double f, double *x, double *y)
     double a = -M_PI / 2 + 2 * M_PI * (double)i / (double)n;
     *x = RCX + f * RR * cos(a);
     *y = RCY + f * RR * sin(a);
+}
+
+/* Appends the path step to that point: a move for axis 0, a line after. */
+static void path_to(buf *out, size_t i, size_t n, double f)
+{
+    double x, y;
+    point(i, n, f, &x, &y);
+    buf_putc(out, i ? 'L' : 'M');
+    chart_put_num(out, x);
+    buf_putc(out, ' ');
+    chart_put_num(out, y);
 }
 
 static void fmt(buf *out, lang_id lang, const chart_opts *o, int64_t v)
@@ -69,14 +62,10 @@ int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *
 {
     assert(out && o && axes && (series || n_series == 0) && max > 0);
     char id[64];
-    const char *s0 = o->id && *o->id ? o->id : "radar";
-    size_t k = 0;
-    for (; *s0 && k + 1 < sizeof id; s0++)
-        id[k++] = (*s0 >= 'a' && *s0 <= 'z') || (*s0 >= 'A' && *s0 <= 'Z') ||
-                          (*s0 >= '0' && *s0 <= '9') || *s0 == '_'
-                      ? *s0
-                      : '-';
-    id[k] = '\0';
+    chart_opts named = *o;
+    if (!named.id || !*named.id)
+        named.id = "radar";
+    chart_make_id(id, sizeof id, &named);
     if (n_series > 2)
         n_series = 2;
 
@@ -110,7 +99,7 @@ int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *
                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" role=\"img\" "
                "viewBox=\"0 0 %d ",
                (int)RW);
-    put_num(out, h);
+    chart_put_num(out, h);
     html_fmt(out,
              "\" width=\"100%%\" font-size=\"13\" aria-labelledby=\"%s-title %s-desc\">\n"
              "<title id=\"%s-title\">%s</title>\n<desc id=\"%s-desc\">%s</desc>\n",
@@ -122,24 +111,18 @@ int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *
         /* the grid: a ring per quarter of the scale, and the axes */
         for (int ring = 1; ring <= 4; ring++) {
             buf_puts(out, "<path class=\"grid\" fill=\"none\" d=\"");
-            for (size_t i = 0; i < n_axes; i++) {
-                double x, y;
-                point(i, n_axes, ring / 4.0, &x, &y);
-                buf_putc(out, i ? 'L' : 'M');
-                put_num(out, x);
-                buf_putc(out, ' ');
-                put_num(out, y);
-            }
+            for (size_t i = 0; i < n_axes; i++)
+                path_to(out, i, n_axes, ring / 4.0);
             buf_puts(out, "Z\"/>\n");
         }
         for (size_t i = 0; i < n_axes; i++) {
             double x, y;
             point(i, n_axes, 1.0, &x, &y);
             buf_puts(out, "<line class=\"grid\"");
-            attr(out, "x1", RCX);
-            attr(out, "y1", RCY);
-            attr(out, "x2", x);
-            attr(out, "y2", y);
+            chart_attr(out, "x1", RCX);
+            chart_attr(out, "y1", RCY);
+            chart_attr(out, "x2", x);
+            chart_attr(out, "y2", y);
             buf_puts(out, "/>\n");
         }
         /* the scale along the first axis */
@@ -147,8 +130,8 @@ int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *
             double x, y;
             point(0, n_axes, ring / 4.0, &x, &y);
             buf_puts(out, "<text class=\"tick\"");
-            attr(out, "x", x + 4);
-            attr(out, "y", y + 12);
+            chart_attr(out, "x", x + 4);
+            chart_attr(out, "y", y + 12);
             buf_putc(out, '>');
             fmt(out, lang, o, max * ring / 4);
             buf_puts(out, "</text>\n");
@@ -164,8 +147,8 @@ int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *
             if (fabs(dx) >= 1)
                 ty = y + (dy < 0 ? -2 : 14);
             buf_printf(out, "<text class=\"label\" text-anchor=\"%s\"", anchor);
-            attr(out, "x", tx);
-            attr(out, "y", ty);
+            chart_attr(out, "x", tx);
+            chart_attr(out, "y", ty);
             buf_putc(out, '>');
             html_text(out, axes[i]);
             buf_puts(out, "</text>\n");
@@ -175,14 +158,8 @@ int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *
             bool latest = s == 0;
             buf_printf(out, "<g class=\"radar-series\"><path class=\"%s k%u%s\" d=\"",
                        latest ? "radar-area" : "line", (unsigned)s, latest ? "" : " d1");
-            for (size_t i = 0; i < n_axes; i++) {
-                double x, y;
-                point(i, n_axes, frac(series[s].values[i], max), &x, &y);
-                buf_putc(out, i ? 'L' : 'M');
-                put_num(out, x);
-                buf_putc(out, ' ');
-                put_num(out, y);
-            }
+            for (size_t i = 0; i < n_axes; i++)
+                path_to(out, i, n_axes, frac(series[s].values[i], max));
             buf_puts(out, "Z\"/>");
             for (size_t i = 0; i < n_axes; i++) {
                 if (series[s].values[i] == CHART_NONE)
@@ -194,12 +171,12 @@ int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *
                 else
                     buf_printf(out, "<rect class=\"mk f%u\"", (unsigned)s);
                 if (latest) {
-                    attr(out, "cx", x);
-                    attr(out, "cy", y);
+                    chart_attr(out, "cx", x);
+                    chart_attr(out, "cy", y);
                     buf_puts(out, " r=\"4\">");
                 } else {
-                    attr(out, "x", x - 3.4);
-                    attr(out, "y", y - 3.4);
+                    chart_attr(out, "x", x - 3.4);
+                    chart_attr(out, "y", y - 3.4);
                     buf_puts(out, " width=\"6.8\" height=\"6.8\">");
                 }
                 buf_puts(out, "<title>");
@@ -221,13 +198,13 @@ int chart_radar(buf *out, lang_id lang, const chart_opts *o, const char *const *
             for (size_t s = 0; s < n_series; s++) {
                 buf_printf(out, "<g class=\"legend-item\"><line class=\"line k%u%s\"", (unsigned)s,
                            s ? " d1" : "");
-                attr(out, "x1", x);
-                attr(out, "x2", x + 24);
-                attr(out, "y1", LEG_Y - 4);
-                attr(out, "y2", LEG_Y - 4);
+                chart_attr(out, "x1", x);
+                chart_attr(out, "x2", x + 24);
+                chart_attr(out, "y1", LEG_Y - 4);
+                chart_attr(out, "y2", LEG_Y - 4);
                 buf_puts(out, "/><text class=\"legend\"");
-                attr(out, "x", x + 30);
-                attr(out, "y", LEG_Y);
+                chart_attr(out, "x", x + 30);
+                chart_attr(out, "y", LEG_Y);
                 buf_putc(out, '>');
                 html_text(out, series[s].name ? series[s].name : "");
                 buf_puts(out, "</text></g>\n");

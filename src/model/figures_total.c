@@ -122,22 +122,50 @@ static void total_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 
 /* Runs the total statement of scope and group for year (arena rows,
  * without the previous-year fields). */
+/* sql prepared and bound for year: $1 its last day, $2 its first, $4
+ * the year, and $3 cluster_id when by_cluster. NULL when it could not be
+ * prepared. The text binds are copied, so the bounds may die here. */
+static db_stmt *year_stmt(db *d, const char *sql, int year, bool by_cluster, int64_t cluster_id)
+{
+    char first[16], last[16];
+    snprintf(first, sizeof first, "%04d-01-01", year);
+    snprintf(last, sizeof last, "%04d-12-31", year);
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return NULL;
+    db_bind_text(s, 1, last);
+    db_bind_text(s, 2, first);
+    if (by_cluster)
+        db_bind_int(s, 3, cluster_id);
+    db_bind_int(s, 4, year);
+    return s;
+}
+
+/* sql prepared with a stored total's key bound: $1 year, $2 scope, $3
+ * the cluster (0 unless scope is FIG_SCOPE_CLUSTER), $4 group. NULL when
+ * it could not be prepared. */
+static db_stmt *key_stmt(db *d, const char *sql, int year, figure_scope scope, int64_t cluster_id,
+                         figure_group group)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return NULL;
+    db_bind_int(s, 1, year);
+    db_bind_int(s, 2, scope);
+    db_bind_int(s, 3, scope == FIG_SCOPE_CLUSTER ? cluster_id : 0);
+    db_bind_int(s, 4, group);
+    return s;
+}
+
 static db_status run_total(db *d, arena *a, figure_scope scope, int64_t cluster_id,
                            figure_group group, int year, figure_total **rows, size_t *n)
 {
     *rows = NULL;
     *n = 0;
-    char first[16], last[16];
-    snprintf(first, sizeof first, "%04d-01-01", year);
-    snprintf(last, sizeof last, "%04d-12-31", year);
-    db_stmt *s = db_prepare(d, total_sql[scope][group]);
+    db_stmt *s =
+        year_stmt(d, total_sql[scope][group], year, scope == FIG_SCOPE_CLUSTER, cluster_id);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, last);
-    db_bind_text(s, 2, first);
-    if (scope == FIG_SCOPE_CLUSTER)
-        db_bind_int(s, 3, cluster_id);
-    db_bind_int(s, 4, year);
     return db_collect(s, a, (void **)rows, n, sizeof **rows, total_row, &year);
 }
 
@@ -200,13 +228,9 @@ static db_status is_done(db *d, figure_scope scope, int64_t cluster_id, figure_g
                          int year, bool *done)
 {
     *done = false;
-    db_stmt *s = db_prepare(d, SQL_DONE);
+    db_stmt *s = key_stmt(d, SQL_DONE, year, scope, cluster_id, group);
     if (!s)
         return DB_ERR;
-    db_bind_int(s, 1, year);
-    db_bind_int(s, 2, scope);
-    db_bind_int(s, 3, scope == FIG_SCOPE_CLUSTER ? cluster_id : 0);
-    db_bind_int(s, 4, group);
     db_status st = db_step(s);
     *done = st == DB_ROW;
     db_reset(s);
@@ -221,43 +245,28 @@ static db_status fill(db *d, figure_scope scope, int64_t cluster_id, figure_grou
     raw_total *rows = NULL;
     size_t n = 0;
     int64_t cid = scope == FIG_SCOPE_CLUSTER ? cluster_id : 0;
-    char first[16], last[16];
-    snprintf(first, sizeof first, "%04d-01-01", year);
-    snprintf(last, sizeof last, "%04d-12-31", year);
     db_status st = DB_ERR;
-    db_stmt *s = db_prepare(d, total_sql[scope][group]);
+    db_stmt *s =
+        year_stmt(d, total_sql[scope][group], year, scope == FIG_SCOPE_CLUSTER, cluster_id);
     if (!s)
         goto cleanup;
-    db_bind_text(s, 1, last);
-    db_bind_text(s, 2, first);
-    if (scope == FIG_SCOPE_CLUSTER)
-        db_bind_int(s, 3, cluster_id);
-    db_bind_int(s, 4, year);
     if ((st = db_collect(s, &a, (void **)&rows, &n, sizeof *rows, raw_row, NULL)) != DB_OK)
         goto cleanup;
     for (size_t i = 0; i < n; i++) {
-        if (!(s = db_prepare(d, SQL_ROW_PUT))) {
+        if (!(s = key_stmt(d, SQL_ROW_PUT, year, scope, cid, group))) {
             st = DB_ERR;
             goto cleanup;
         }
-        db_bind_int(s, 1, year);
-        db_bind_int(s, 2, scope);
-        db_bind_int(s, 3, cid);
-        db_bind_int(s, 4, group);
         db_bind_text(s, 5, rows[i].key ? rows[i].key : "?");
         for (int k = 0; k < 10; k++)
             db_bind_int(s, 6 + k, rows[i].v[k]);
         if ((st = db_run(s)) != DB_OK)
             goto cleanup;
     }
-    if (!(s = db_prepare(d, SQL_DONE_PUT))) {
+    if (!(s = key_stmt(d, SQL_DONE_PUT, year, scope, cid, group))) {
         st = DB_ERR;
         goto cleanup;
     }
-    db_bind_int(s, 1, year);
-    db_bind_int(s, 2, scope);
-    db_bind_int(s, 3, cid);
-    db_bind_int(s, 4, group);
     st = db_run(s);
 cleanup:
     arena_free(&a);
@@ -317,13 +326,9 @@ static db_status get_total(db *d, arena *a, figure_scope scope, int64_t cluster_
         return run_total(d, a, scope, cluster_id, group, year, rows, n);
     *rows = NULL;
     *n = 0;
-    db_stmt *s = db_prepare(d, SQL_ROWS);
+    db_stmt *s = key_stmt(d, SQL_ROWS, year, scope, cluster_id, group);
     if (!s)
         return DB_ERR;
-    db_bind_int(s, 1, year);
-    db_bind_int(s, 2, scope);
-    db_bind_int(s, 3, scope == FIG_SCOPE_CLUSTER ? cluster_id : 0);
-    db_bind_int(s, 4, group);
     return db_collect(s, a, (void **)rows, n, sizeof **rows, total_row, &year);
 }
 
@@ -609,14 +614,8 @@ db_status figures_missing(db *d, arena *a, int year, figure_missing **items, siz
     *n = 0;
     if (!year_ok(year))
         return DB_CONSTRAINT;
-    char first[16], last[16];
-    snprintf(first, sizeof first, "%04d-01-01", year);
-    snprintf(last, sizeof last, "%04d-12-31", year);
-    db_stmt *s = db_prepare(d, SQL_MISSING);
+    db_stmt *s = year_stmt(d, SQL_MISSING, year, false, 0);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, last);
-    db_bind_text(s, 2, first);
-    db_bind_int(s, 4, year);
     return db_collect(s, a, (void **)items, n, sizeof **items, missing_row, NULL);
 }

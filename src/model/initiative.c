@@ -140,8 +140,6 @@ static const char SQL_INITIATIVE[] =
     " created_by) VALUES ($1, $2, $3, $4, $5, $6)";
 static const char SQL_FOUNDER[] =
     "INSERT INTO initiative_founder(org_id, founder_id) VALUES ($1, $2)";
-static const char SQL_PERSON_MAIL[] =
-    "SELECT email, name, lang FROM person WHERE id = $1 AND erased_at IS NULL";
 
 typedef struct start_ctx {
     arena *a;
@@ -157,34 +155,16 @@ typedef struct start_ctx {
 /* The "received, waiting for the secretariat" mail to the proposer. */
 static db_status mail_started(db *d, arena *a, int64_t person_id, const char *name, lang_id lang)
 {
-    db_stmt *s = db_query(d, SQL_PERSON_MAIL, DB_ARGS(DBI(person_id)));
-    if (!s)
-        return DB_ERR;
-    db_status st = db_step(s);
-    bool oom = false;
-    const char *to = NULL, *who = NULL;
-    lang_id L = lang;
-    if (st == DB_ROW) {
-        to = db_col_dup(a, s, 0, &oom);
-        who = db_col_dup(a, s, 1, &oom);
-        if (db_col_text(s, 2))
-            i18n_parse(db_col_text(s, 2), &L);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    if (st != DB_ROW || !to)
-        return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+    const char *to, *who;
+    lang_id L;
+    db_status st = mail_person(d, a, person_id, lang, &to, &who, &L);
+    if (st != DB_OK || !to)
+        return st;
     buf subject = BUF_INIT, body = BUF_INIT;
     buf_printf(&subject, T(L, MSG_INIT_MAIL_STARTED_SUBJECT), mail_text_in(a, L, name));
     buf_printf(&body, T(L, MSG_INIT_MAIL_STARTED_BODY), mail_text_in(a, L, who),
                mail_text_in(a, L, name));
-    st = buf_failed(&subject) || buf_failed(&body)
-             ? DB_NOMEM
-             : mail_queue(d, to, buf_str(&subject), buf_str(&body));
-    buf_free(&subject);
-    buf_free(&body);
-    return st;
+    return mail_queue_buf(d, to, &subject, &body);
 }
 
 static db_status start_body(tx *t, void *vctx)
@@ -370,16 +350,12 @@ db_status initiative_get(db *d, arena *a, int64_t org_id, initiative_rec *out,
     memset(out, 0, sizeof *out);
     *found = false;
     *n_founders = 0;
-    initiative_rec *items = NULL;
-    size_t n = 0;
     db_stmt *s = db_query(d, SQL_GET, DB_ARGS(DBI(org_id)));
     if (!s)
         return DB_ERR;
-    db_status st = db_collect(s, a, (void **)&items, &n, sizeof *items, init_row, NULL);
-    if (st != DB_OK || !n)
+    db_status st = db_collect_one(s, a, out, sizeof *out, init_row, NULL, found);
+    if (st != DB_OK || !*found)
         return st;
-    *out = items[0];
-    *found = true;
     founder_row *f = NULL;
     size_t nf = 0;
     if (!(s = db_query(d, SQL_FOUNDERS, DB_ARGS(DBI(org_id)))))

@@ -840,6 +840,49 @@ void mail_sender_stop(void)
     atomic_store(&g_abort, false);
 }
 
+db_status mail_queue_buf(db *d, const char *to, buf *subject, buf *body)
+{
+    assert(d && subject && body);
+    db_status st = buf_failed(subject) || buf_failed(body)
+                       ? DB_NOMEM
+                       : mail_queue(d, to, buf_str(subject), buf_str(body));
+    buf_free(subject);
+    buf_free(body);
+    return st;
+}
+
+static const char SQL_PERSON[] =
+    "SELECT email, name, lang FROM person WHERE id = $1 AND erased_at IS NULL";
+
+db_status mail_person(db *d, arena *a, int64_t person_id, lang_id fallback, const char **to,
+                      const char **name, lang_id *lang)
+{
+    assert(d && a && to && name && lang);
+    *to = *name = NULL;
+    *lang = fallback;
+    db_stmt *s = db_query(d, SQL_PERSON, DB_ARGS(DBI(person_id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    bool oom = false;
+    if (st == DB_ROW) {
+        *to = db_col_dup(a, s, 0, &oom);
+        *name = db_col_dup(a, s, 1, &oom);
+        if (db_col_text(s, 2))
+            i18n_parse(db_col_text(s, 2), lang);
+    }
+    db_reset(s);
+    if (oom) {
+        *to = NULL;
+        return DB_NOMEM;
+    }
+    if (st != DB_ROW) {
+        *to = NULL;
+        return st == DB_DONE ? DB_OK : st;
+    }
+    return DB_OK;
+}
+
 const char *mail_text_in(arena *a, lang_id lang, const char *text)
 {
     if (!text || lang == LANG_SR_CYRL)

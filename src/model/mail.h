@@ -29,6 +29,16 @@ db_status mail_queue(db *d, const char *to, const char *subject, const char *bod
  * script; Latin for English and Serbian Latin readers (an arena copy, or
  * text itself when nothing changes or memory ran out). */
 const char *mail_text_in(arena *a, lang_id lang, const char *text);
+/* mail_queue of two buffers written with buf_printf, which it frees
+ * (both, whatever happens): DB_NOMEM, nothing queued, when either
+ * failed. */
+db_status mail_queue_buf(db *d, const char *to, buf *subject, buf *body);
+/* Whom a mail to person_id goes to: *to their address and *name their
+ * name (arena copies), *lang their language, else fallback. *to is NULL
+ * (DB_OK) when the person is erased, gone or has no address: nobody to
+ * tell. DB_NOMEM when a copy failed. */
+db_status mail_person(db *d, arena *a, int64_t person_id, lang_id fallback, const char **to,
+                      const char **name, lang_id *lang);
 /* mail_queue with more: html (NULL: none) is an HTML alternative of body,
  * sent as multipart/alternative (text first, HTML in base64); headers are
  * n_headers extra header lines "Name: value" such as List-Unsubscribe

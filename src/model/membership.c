@@ -345,6 +345,22 @@ static db_status propose_body(tx *t, void *ctx)
     return mail_representatives(d, cluster_id, org_id, role, c->joined_on, c->base_url);
 }
 
+/* The checks of a proposal before any query: the role, the date and a
+ * cluster that is not its own member. Adds an error to errs for each
+ * failure and returns false when there was one. */
+static bool propose_valid(int64_t cluster_id, int64_t org_id, const char *role,
+                          const char *joined_on, form_errors *errs)
+{
+    size_t before = errs->n_items;
+    if (!role_valid(role))
+        valid_add_error(errs, "role", FE_CHOICE, 0, 0);
+    if (!time_date_valid(joined_on))
+        valid_add_error(errs, "joined_on", FE_DATE, 0, 0);
+    if (cluster_id == org_id)
+        valid_add_error(errs, "org_id", FE_SELF_MEMBER, 0, 0);
+    return errs->n_items == before;
+}
+
 db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int64_t org_id,
                              const char *role, const char *joined_on, const char *ip,
                              const char *base_url, form_errors *errs, membership_outcome *outcome,
@@ -362,13 +378,7 @@ db_status membership_propose(db *d, const principal *p, int64_t cluster_id, int6
         time_today(today);
         joined_on = today;
     }
-    if (!role_valid(role))
-        valid_add_error(errs, "role", FE_CHOICE, 0, 0);
-    if (!time_date_valid(joined_on))
-        valid_add_error(errs, "joined_on", FE_DATE, 0, 0);
-    if (cluster_id == org_id)
-        valid_add_error(errs, "org_id", FE_SELF_MEMBER, 0, 0);
-    if (errs->n_items > before)
+    if (!propose_valid(cluster_id, org_id, role, joined_on, errs))
         return DB_CONSTRAINT;
     propose_ctx c = {.secretariat = is_secretariat(p),
                      .cluster_id = cluster_id,
@@ -397,13 +407,7 @@ db_status membership_propose_tx(db *d, int64_t proposer_id, int64_t cluster_id, 
 {
     assert(d && db_in_tx(d) && errs && role && joined_on);
     size_t before = errs->n_items;
-    if (!role_valid(role))
-        valid_add_error(errs, "role", FE_CHOICE, 0, 0);
-    if (!time_date_valid(joined_on))
-        valid_add_error(errs, "joined_on", FE_DATE, 0, 0);
-    if (cluster_id == org_id)
-        valid_add_error(errs, "org_id", FE_SELF_MEMBER, 0, 0);
-    if (errs->n_items > before)
+    if (!propose_valid(cluster_id, org_id, role, joined_on, errs))
         return DB_CONSTRAINT;
     db_status st = check_pair(d, cluster_id, org_id, joined_on, false, false, errs);
     bool yes = false;
@@ -672,19 +676,12 @@ static void proposal_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 db_status membership_get(db *d, arena *a, int64_t id, membership_proposal *out, bool *found)
 {
     assert(d && a && out && found);
-    membership_proposal *items = NULL;
-    size_t n = 0;
     *found = false;
     db_stmt *s = db_prepare(d, SQL_GET);
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, id);
-    db_status st = db_collect(s, a, (void **)&items, &n, sizeof *items, proposal_row, NULL);
-    if (st == DB_OK && n == 1) {
-        *out = items[0];
-        *found = true;
-    }
-    return st;
+    return db_collect_one(s, a, out, sizeof *out, proposal_row, NULL, found);
 }
 
 db_status membership_pending_of_cluster(db *d, arena *a, int64_t cluster_id,

@@ -347,22 +347,34 @@ static db_status pair_state(db *d, int64_t id, char started[11], bool *ended)
     return st == DB_ROW ? DB_OK : st;
 }
 
-static db_status end_body(tx *t, void *vc)
+/* Reads pairing c->id's state (DB_DONE: none) into *ended and refuses
+ * with DB_CONSTRAINT and an error on field: an ended pairing when
+ * refuse_ended (checked first), and a date c->ended_on before its start. */
+static db_status pair_check(tx *t, end_ctx *c, const char *field, bool refuse_ended, bool *ended)
 {
-    end_ctx *c = vc;
     char started[11];
-    bool ended = false;
-    db_status st = pair_state(t->d, c->id, started, &ended);
+    *ended = false;
+    db_status st = pair_state(t->d, c->id, started, ended);
     if (st != DB_OK)
         return st;
-    if (ended) {
-        valid_add_error(c->errs, "ended_on", FE_NOT_PENDING, 0, 0);
+    if (refuse_ended && *ended) {
+        valid_add_error(c->errs, field, FE_NOT_PENDING, 0, 0);
         return DB_CONSTRAINT;
     }
     if (strcmp(c->ended_on, started) < 0) {
-        valid_add_error(c->errs, "ended_on", FE_DATE_ORDER, 0, 0);
+        valid_add_error(c->errs, field, FE_DATE_ORDER, 0, 0);
         return DB_CONSTRAINT;
     }
+    return DB_OK;
+}
+
+static db_status end_body(tx *t, void *vc)
+{
+    end_ctx *c = vc;
+    bool ended;
+    db_status st = pair_check(t, c, "ended_on", true, &ended);
+    if (st != DB_OK)
+        return st;
     st = db_do(t->d, SQL_END,
                DB_ARGS(DBI(c->id), DBT(c->ended_on), c->note && *c->note ? DBT(c->note) : DBNULL,
                        DBI(time_now()), DBI(t->actor_id)));
@@ -399,15 +411,10 @@ static const char SQL_MEETING_INSERT[] =
 static db_status meeting_body(tx *t, void *vc)
 {
     end_ctx *c = vc;
-    char started[11];
-    bool ended = false;
-    db_status st = pair_state(t->d, c->id, started, &ended);
+    bool ended;
+    db_status st = pair_check(t, c, "met_on", false, &ended);
     if (st != DB_OK)
         return st;
-    if (strcmp(c->ended_on, started) < 0) {
-        valid_add_error(c->errs, "met_on", FE_DATE_ORDER, 0, 0);
-        return DB_CONSTRAINT;
-    }
     if (ended) { /* a meeting after the pairing's end: refused */
         db_stmt *e = db_query(t->d, SQL_ENDED_ON, DB_ARGS(DBI(c->id)));
         if (!e)

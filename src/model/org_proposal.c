@@ -58,8 +58,6 @@ static const char SQL_MEMBERSHIP[] =
     "INSERT INTO cluster_member_proposal(cluster_id, org_id, role, joined_on, proposed_by,"
     " proposed_at) VALUES ($1, $2, 'member', $3, $4, $5)";
 static const char SQL_IS_INITIATIVE[] = "SELECT count(*) FROM initiative WHERE org_id = $1";
-static const char SQL_PROPOSER_MAIL[] =
-    "SELECT p.email, p.name, p.lang FROM person p WHERE p.id = $1 AND p.erased_at IS NULL";
 
 static void add_error(form_errors *errs, const char *field, form_error_code code, int64_t max)
 {
@@ -208,17 +206,10 @@ db_status org_proposal_get(db *d, arena *a, int64_t org_id, org_proposal *out, b
 {
     memset(out, 0, sizeof *out);
     *found = false;
-    org_proposal *items = NULL;
-    size_t n = 0;
     db_stmt *s = db_query(d, SQL_GET, DB_ARGS(DBI(org_id)));
     if (!s)
         return DB_ERR;
-    db_status st = db_collect(s, a, (void **)&items, &n, sizeof *items, proposal_row, NULL);
-    if (st == DB_OK && n) {
-        *out = items[0];
-        *found = true;
-    }
-    return st;
+    return db_collect_one(s, a, out, sizeof *out, proposal_row, NULL, found);
 }
 
 db_status org_proposals_pending(db *d, arena *a, org_proposal **items, size_t *n)
@@ -246,24 +237,11 @@ db_status org_proposals_by(db *d, arena *a, int64_t person_id, org_proposal **it
 static db_status mail_decision(db *d, arena *a, const org_proposal *pr, bool accept,
                                const char *reason, lang_id lang)
 {
-    db_stmt *s = db_query(d, SQL_PROPOSER_MAIL, DB_ARGS(DBI(pr->proposed_by)));
-    if (!s)
-        return DB_ERR;
-    db_status st = db_step(s);
-    bool oom = false;
-    const char *to = NULL, *name = NULL;
-    lang_id ml = lang;
-    if (st == DB_ROW) {
-        to = db_col_dup(a, s, 0, &oom);
-        name = db_col_dup(a, s, 1, &oom);
-        if (db_col_text(s, 2))
-            i18n_parse(db_col_text(s, 2), &ml);
-    }
-    db_reset(s);
-    if (oom)
-        return DB_NOMEM;
-    if (st != DB_ROW)
-        return st == DB_DONE ? DB_OK : st; /* erased or gone: nobody to tell */
+    const char *to, *name;
+    lang_id ml;
+    db_status st = mail_person(d, a, pr->proposed_by, lang, &to, &name, &ml);
+    if (st != DB_OK || !to)
+        return st; /* erased or gone: nobody to tell */
     const char *entry = mail_text_in(a, ml, ml == LANG_EN && pr->name_en ? pr->name_en : pr->name);
     buf subject = BUF_INIT, body = BUF_INIT;
     buf_printf(
@@ -277,19 +255,18 @@ static db_status mail_decision(db *d, arena *a, const org_proposal *pr, bool acc
         buf_printf(&body, T(ml, MSG_PROPOSAL_MAIL_ACCEPTED_BODY), mail_text_in(a, ml, name), entry,
                    base, pr->slug);
         int64_t initiative = 0; /* an initiative: what comes next for its manager */
-        if ((st = db_int(d, &initiative, 0, SQL_IS_INITIATIVE, DB_ARGS(DBI(pr->org_id)))) != DB_OK)
+        if ((st = db_int(d, &initiative, 0, SQL_IS_INITIATIVE, DB_ARGS(DBI(pr->org_id)))) !=
+            DB_OK) {
+            buf_free(&subject);
+            buf_free(&body);
             return st;
+        }
         if (initiative)
             buf_printf(&body, T(ml, MSG_PROPOSAL_MAIL_INITIATIVE_NEXT), base, pr->slug);
     } else
         buf_printf(&body, T(ml, MSG_PROPOSAL_MAIL_DECLINED_BODY), mail_text_in(a, ml, name), entry,
                    reason);
-    st = buf_failed(&subject) || buf_failed(&body)
-             ? DB_NOMEM
-             : mail_queue(d, to, buf_str(&subject), buf_str(&body));
-    buf_free(&subject);
-    buf_free(&body);
-    return st;
+    return mail_queue_buf(d, to, &subject, &body);
 }
 
 typedef struct decide_ctx {

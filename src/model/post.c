@@ -560,11 +560,7 @@ static db_status hide_body(tx *t, void *ctx)
         buf_printf(&body, T(L, MSG_POST_HIDE_MAIL_BODY), title, c->reason);
         if (c->base_url)
             buf_printf(&body, "\n\n%s/cooperation/%lld\n", c->base_url, (long long)c->id);
-        st = buf_failed(&subject) || buf_failed(&body)
-                 ? DB_NOMEM
-                 : mail_queue(t->d, to, buf_str(&subject), buf_str(&body));
-        buf_free(&subject);
-        buf_free(&body);
+        st = mail_queue_buf(t->d, to, &subject, &body);
     }
     buf_reset(&t->detail);
     buf_putc(&t->detail, '{');
@@ -699,13 +695,9 @@ db_status post_get(db *d, arena *a, int64_t id, post_rec *out, bool *found)
     db_stmt *s = db_query(d, SQL_GET, DB_ARGS(DBI(id), DBT(today)));
     if (!s)
         return DB_ERR;
-    post_rec *items = NULL;
-    size_t n = 0;
-    db_status st = db_collect(s, a, (void **)&items, &n, sizeof *items, row_post, NULL);
-    if (st != DB_OK || n == 0)
+    db_status st = db_collect_one(s, a, out, sizeof *out, row_post, NULL, found);
+    if (st != DB_OK || !*found)
         return st;
-    *out = items[0];
-    *found = true;
     st = codes(d, a, SQL_CODES_NACE, id, &out->nace, &out->n_nace);
     if (st == DB_OK)
         st = codes(d, a, SQL_CODES_FOS, id, &out->fos, &out->n_fos);

@@ -361,17 +361,24 @@ static const char SQL_INTROS[] =
                                       " WHERE p.status <> 'hidden' AND i.created_at >= $1 AND "
                                       "i.created_at < $2 GROUP BY 1, 2";
 
-db_status post_stats_intros(db *d, arena *a, const post_stats_period *p, post_stats_grid *g)
+/* Fills g with the four columns cols over p: sql (binds $1 p->t0, $2
+ * p->t1) counts columns 1 to 3, and column 0 is their sum. */
+static db_status grid_total_of_three(db *d, arena *a, const post_stats_period *p, const char **cols,
+                                     const char *sql, post_stats_grid *g)
 {
-    static const char *cols[] = {"made", "accepted", "declined", "pending"};
     db_status st = grid_init(a, p, cols, 4, g);
-    if (st != DB_OK ||
-        (st = grid_fill(d, g, p, SQL_INTROS, DB_ARGS(DBI(p->t0), DBI(p->t1)))) != DB_OK)
+    if (st != DB_OK || (st = grid_fill(d, g, p, sql, DB_ARGS(DBI(p->t0), DBI(p->t1)))) != DB_OK)
         return st;
     for (size_t m = 0; m < g->n_months; m++)
         POST_STATS_AT(g, m, 0) =
             POST_STATS_AT(g, m, 1) + POST_STATS_AT(g, m, 2) + POST_STATS_AT(g, m, 3);
     return DB_OK;
+}
+
+db_status post_stats_intros(db *d, arena *a, const post_stats_period *p, post_stats_grid *g)
+{
+    static const char *cols[] = {"made", "accepted", "declined", "pending"};
+    return grid_total_of_three(d, a, p, cols, SQL_INTROS, g);
 }
 
 /* An organisation's membership of a cluster counts on day i.day when it
@@ -417,14 +424,7 @@ static const char SQL_CROSS[] =
 db_status post_stats_cross(db *d, arena *a, const post_stats_period *p, post_stats_grid *g)
 {
     static const char *cols[] = {"introductions", "cross", "same", "unknown"};
-    db_status st = grid_init(a, p, cols, 4, g);
-    if (st != DB_OK ||
-        (st = grid_fill(d, g, p, SQL_CROSS, DB_ARGS(DBI(p->t0), DBI(p->t1)))) != DB_OK)
-        return st;
-    for (size_t m = 0; m < g->n_months; m++)
-        POST_STATS_AT(g, m, 0) =
-            POST_STATS_AT(g, m, 1) + POST_STATS_AT(g, m, 2) + POST_STATS_AT(g, m, 3);
-    return DB_OK;
+    return grid_total_of_three(d, a, p, cols, SQL_CROSS, g);
 }
 
 /* --- time to the first interest --------------------------------------------------------- */

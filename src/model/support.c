@@ -159,24 +159,27 @@ static void entry_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     e->is_demo = db_col_int(s, c++) != 0;
 }
 
-/* from and to hold 24 bytes: room for any int year, so the compiler
- * sees no truncation (callers pass 1900..2100). */
-static void year_bounds(int year, char from[24], char to[24])
-{
-    snprintf(from, 24, "%04d-01-01", year);
-    snprintf(to, 24, "%04d-01-01", year + 1);
-}
-
-db_status support_list(db *d, arena *a, int year, support_entry **out, size_t *n)
+/* Runs sql with $1 and $2 the first days of year and of the next, and
+ * collects its rows (size bytes each, filled by row) into *out and *n.
+ * from and to hold 24 bytes: room for any int year, so the compiler sees
+ * no truncation (callers pass 1900..2100). */
+static db_status collect_year(db *d, arena *a, const char *sql, int year, void **out, size_t *n,
+                              size_t size, db_row_fn row)
 {
     *out = NULL;
     *n = 0;
     char from[24], to[24];
-    year_bounds(year, from, to);
-    db_stmt *s = db_query(d, SQL_LIST, DB_ARGS(DBT(from), DBT(to)));
+    snprintf(from, sizeof from, "%04d-01-01", year);
+    snprintf(to, sizeof to, "%04d-01-01", year + 1);
+    db_stmt *s = db_query(d, sql, DB_ARGS(DBT(from), DBT(to)));
     if (!s)
         return db_failure(d) ? db_failure(d) : DB_ERR;
-    return db_collect(s, a, (void **)out, n, sizeof **out, entry_row, NULL);
+    return db_collect(s, a, out, n, size, row, NULL);
+}
+
+db_status support_list(db *d, arena *a, int year, support_entry **out, size_t *n)
+{
+    return collect_year(d, a, SQL_LIST, year, (void **)out, n, sizeof **out, entry_row);
 }
 
 static const char SQL_REPORT[] =
@@ -204,12 +207,5 @@ static void count_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 
 db_status support_report(db *d, arena *a, int year, support_count **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    char from[24], to[24];
-    year_bounds(year, from, to);
-    db_stmt *s = db_query(d, SQL_REPORT, DB_ARGS(DBT(from), DBT(to)));
-    if (!s)
-        return db_failure(d) ? db_failure(d) : DB_ERR;
-    return db_collect(s, a, (void **)out, n, sizeof **out, count_row, NULL);
+    return collect_year(d, a, SQL_REPORT, year, (void **)out, n, sizeof **out, count_row);
 }

@@ -297,30 +297,6 @@ static void audit_select(req *r, const char *id, const char *name, msg_id label,
     html_raw(&r->out, "</select></div>");
 }
 
-static bool parse_day(const char *s, int add_days, int64_t *out)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int mo = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31)
-        return false;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_isdst = -1};
-    struct tm check = tm;
-    if (mktime(&check) == (time_t)-1 || check.tm_mday != d || check.tm_mon != mo - 1)
-        return false;
-    tm.tm_mday += add_days;
-    time_t t = mktime(&tm);
-    if (t == (time_t)-1)
-        return false;
-    *out = (int64_t)t;
-    return true;
-}
-
 /* The audit page's filter as query parameters (each "name=value&"), for
  * the keyset link. */
 static void audit_query(buf *u, const form_value *val, const form_rule *rules, size_t n)
@@ -363,11 +339,11 @@ void web_admin_audit(req *r)
         flt.actor_id = val[F_ACTOR].i;
     if (val[F_BEFORE].present && !web_errs_get(&e, "before"))
         flt.before_id = val[F_BEFORE].i;
-    if (val[F_FROM].present && !parse_day(val[F_FROM].text, 0, &flt.since))
+    if (val[F_FROM].present && !time_date_start(val[F_FROM].text, 0, &flt.since))
         web_errs_add(&e, "from", T(L, MSG_ERR_DATE));
     if (val[F_TO].present && !web_errs_get(&e, "to")) {
         /* through the end of that day: until is exclusive */
-        if (!parse_day(val[F_TO].text, 1, &flt.until))
+        if (!time_date_start(val[F_TO].text, 1, &flt.until))
             web_errs_add(&e, "to", T(L, MSG_ERR_DATE));
     }
 

@@ -109,9 +109,12 @@ static const char *value_text(req *r, const assess_questionnaire *q, const asses
     return arena_printf(r->a, "%lld", (long long)v);
 }
 
-/* The year of the path: a number, else a 404. */
-static bool path_year(req *r, int *year)
+/* The cluster {slug}, which the asker must be able to edit (wc_load), and
+ * the year of the path: a number, else a 404. */
+static bool load_year(req *r, org_rec *o, int *year)
 {
+    if (!wc_load(r, o, RIGHT_ORG_EDIT))
+        return false;
     const char *p = req_param(r, "year");
     char *end = NULL;
     long y = p ? strtol(p, &end, 10) : 0;
@@ -265,10 +268,8 @@ static void questionnaire_page(req *r, const org_rec *o, int year, const form_vi
 void web_assess_form(req *r)
 {
     org_rec o;
-    if (!wc_load(r, &o, RIGHT_ORG_EDIT))
-        return;
     int year;
-    if (!path_year(r, &year))
+    if (!load_year(r, &o, &year))
         return;
     if (year > time_year()) {
         resp_error(r, 404, T(r->lang, MSG_AS_ERR_FUTURE));
@@ -281,10 +282,8 @@ void web_assess_save(req *r)
 {
     lang_id L = r->lang;
     org_rec o;
-    if (!wc_load(r, &o, RIGHT_ORG_EDIT))
-        return;
     int year;
-    if (!path_year(r, &year))
+    if (!load_year(r, &o, &year))
         return;
     form f;
     if (!req_body_form(r, &f))

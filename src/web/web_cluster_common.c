@@ -161,16 +161,9 @@ void wc_code_select(req *r, const char *id, const char *name, const char *label,
 {
     buf *o = &r->out;
     lang_id L = r->lang;
-    html_fmt(o, "<div class=\"field%R\"><label for=\"%s\">%s</label>",
-             error ? " field-invalid" : "", id, label);
-    if (error)
-        html_fmt(o,
-                 "<p class=\"field-error\" id=\"%s-error\"><span class=\"visually-hidden\">%s "
-                 "</span>%s</p>",
-                 id, T(L, MSG_FORM_ERROR_PREFIX), error);
+    web_field_open(r, id, label, NULL, error);
     html_fmt(o, "<select id=\"%s\" name=\"%s\"", id, name);
-    if (error)
-        html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
+    web_described_by(r, id, false, error);
     html_raw(o, ">");
     if (with_choose)
         html_fmt(o, "<option value=\"\">%s</option>", T(L, MSG_DIR_CHOOSE));

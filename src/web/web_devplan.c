@@ -118,24 +118,28 @@ static void groups_field(req *r, const char *idp, const devplan_goal *g, const p
     html_raw(o, "</fieldset>");
 }
 
+/* Opens a plan form posting to /orgs/{slug}/plan/{tail} (tail: constant
+ * path segments and ids, written raw) with its CSRF field, after the
+ * error summary of the refused post when failed (NULL: none) is this
+ * form's view. */
+static void form_begin(req *r, const org_rec *org, const plan_view *failed, const char *tail)
+{
+    if (failed)
+        web_error_summary(r, failed->errs);
+    html_fmt(&r->out,
+             "<form class=\"form\" method=\"post\" action=\"/orgs/%q/plan/%R\" novalidate>",
+             org->slug, tail);
+    layout_csrf_field(r);
+}
+
 static void goal_form(req *r, const org_rec *org, const devplan_goal *g, const plan_view *v)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
     bool here = failed_here(v, g ? "goal" : "goal_new", g ? g->id : 0);
     const char *idp = g ? arena_printf(r->a, "goal-%lld-edit", (long long)g->id) : "goal-new";
-    if (here)
-        web_error_summary(r, v->errs);
-    if (g)
-        html_fmt(o,
-                 "<form class=\"form\" method=\"post\" action=\"/orgs/%q/plan/goals/%D\" "
-                 "novalidate>",
-                 org->slug, (long long)g->id);
-    else
-        html_fmt(o,
-                 "<form class=\"form\" method=\"post\" action=\"/orgs/%q/plan/goals\" novalidate>",
-                 org->slug);
-    layout_csrf_field(r);
+    form_begin(r, org, here ? v : NULL,
+               g ? arena_printf(r->a, "goals/%lld", (long long)g->id) : "goals");
     web_field(r, &(web_input){.id = arena_printf(r->a, "%s-title", idp),
                               .name = "title",
                               .type = "text",
@@ -158,16 +162,9 @@ static void owner_select(req *r, const char *id, const devplan_person *team, siz
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    html_fmt(o, "<div class=\"field%R\"><label for=\"%s\">%s</label>",
-             error ? " field-invalid" : "", id, T(L, MSG_DP_L_OWNER));
-    if (error)
-        html_fmt(o,
-                 "<p class=\"field-error\" id=\"%s-error\"><span class=\"visually-hidden\">%s "
-                 "</span>%s</p>",
-                 id, T(r->lang, MSG_FORM_ERROR_PREFIX), error);
+    web_field_open(r, id, T(L, MSG_DP_L_OWNER), NULL, error);
     html_fmt(o, "<select id=\"%s\" name=\"owner\"", id);
-    if (error)
-        html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
+    web_described_by(r, id, false, error);
     html_fmt(o, "><option value=\"\">%s</option>", T(L, MSG_DP_OWNER_NONE));
     for (size_t i = 0; i < n_team; i++) {
         const char *pid = arena_printf(r->a, "%lld", (long long)team[i].id);
@@ -186,19 +183,9 @@ static void action_form(req *r, const org_rec *org, int64_t goal_id, const devpl
     bool here = failed_here(v, x ? "action" : "action_new", x ? x->id : goal_id);
     const char *idp = x ? arena_printf(r->a, "action-%lld-edit", (long long)x->id)
                         : arena_printf(r->a, "goal-%lld-new-action", (long long)goal_id);
-    if (here)
-        web_error_summary(r, v->errs);
-    if (x)
-        html_fmt(o,
-                 "<form class=\"form\" method=\"post\" action=\"/orgs/%q/plan/actions/%D\" "
-                 "novalidate>",
-                 org->slug, (long long)x->id);
-    else
-        html_fmt(o,
-                 "<form class=\"form\" method=\"post\" action=\"/orgs/%q/plan/goals/%D/actions\" "
-                 "novalidate>",
-                 org->slug, (long long)goal_id);
-    layout_csrf_field(r);
+    form_begin(r, org, here ? v : NULL,
+               x ? arena_printf(r->a, "actions/%lld", (long long)x->id)
+                 : arena_printf(r->a, "goals/%lld/actions", (long long)goal_id));
     web_field(r, &(web_input){.id = arena_printf(r->a, "%s-title", idp),
                               .name = "title",
                               .type = "text",

@@ -137,6 +137,42 @@ static bool month_range(const char *m, int64_t *from, int64_t *to)
     return true;
 }
 
+bool web_event_filter_query(req *r, event_filter *f, org_rec *org)
+{
+    memset(org, 0, sizeof *org);
+    const char *kind = req_query(r, "kind");
+    if (kind && *kind) {
+        if (!event_kind_known(kind)) {
+            resp_error(r, 400, "kind: one of training, workshop, conference, b2b, study_visit.");
+            return false;
+        }
+        f->kind = kind;
+    }
+    const char *aud = req_query(r, "audience");
+    if (aud && *aud) {
+        if (!event_audience_known(aud)) {
+            resp_error(r, 400, "audience: one of managers, members, everyone.");
+            return false;
+        }
+        f->audience = aud;
+    }
+    const char *slug = req_query(r, "organiser");
+    if (!slug || !*slug)
+        return true;
+    bool found = false;
+    db_status st = org_get(r->db, r->a, slug, 0, org, &found);
+    if (st != DB_OK) {
+        resp_fail(r, st, "org_get");
+        return false;
+    }
+    if (!found || !org->status || strcmp(org->status, "published") != 0) {
+        resp_error(r, 404, "organiser: no directory entry with this slug.");
+        return false;
+    }
+    f->organiser_id = org->id;
+    return true;
+}
+
 void web_event_list(req *r)
 {
     lang_id L = r->lang;
@@ -157,41 +193,11 @@ void web_event_list(req *r)
     }
     event_filter f = {.limit = 30};
     f.past = req_query(r, "when") && strcmp(req_query(r, "when"), "past") == 0;
-    const char *kind = req_query(r, "kind");
-    if (kind && *kind) {
-        if (!event_kind_known(kind)) {
-            resp_error(r, 400, "kind: one of training, workshop, conference, b2b, study_visit.");
-            return;
-        }
-        f.kind = kind;
-    }
-    const char *aud = req_query(r, "audience");
-    if (aud && *aud) {
-        if (!event_audience_known(aud)) {
-            resp_error(r, 400, "audience: one of managers, members, everyone.");
-            return;
-        }
-        f.audience = aud;
-    }
-    const char *slug = req_query(r, "organiser");
-    const char *org_name = NULL;
-    if (slug && *slug) {
-        org_rec org;
-        bool found = false;
-        db_status st = org_get(r->db, r->a, slug, 0, &org, &found);
-        if (st != DB_OK) {
-            resp_fail(r, st, "org_get");
-            return;
-        }
-        if (!found || !org.status || strcmp(org.status, "published") != 0) {
-            resp_error(r, 404, "organiser: no directory entry with this address.");
-            return;
-        }
-        f.organiser_id = org.id;
-        org_name = web_org_name(r, &org);
-    } else {
-        slug = NULL;
-    }
+    org_rec organiser;
+    if (!web_event_filter_query(r, &f, &organiser))
+        return;
+    const char *slug = organiser.slug ? req_query(r, "organiser") : NULL; /* as asked */
+    const char *org_name = slug ? web_org_name(r, &organiser) : NULL;
     const char *month = req_query(r, "month");
     if (!month_range(month, &f.from, &f.to)) {
         resp_error(r, 400, T(L, MSG_EVENT_ERR_DATETIME));

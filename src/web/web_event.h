@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "model/event.h"
+#include "model/org.h"
 #include "web/web.h"
 
 /* The catalog labels of the event kinds, languages and audiences, parallel
@@ -24,6 +25,12 @@ const char *web_event_title(req *r, const event_rec *e);
 /* The event named by {id} into e (arena), or a 404 / 5xx written and
  * false. */
 bool web_event_load(req *r, event_rec *e);
+/* The filters the events page and GET /api/v1/events both read from the
+ * query: kind and audience (known codes) and organiser (a published
+ * directory entry's slug), into f; *org gets the organiser's entry, its
+ * slug NULL when none was asked for. A bad one gets its 400 or 404 (the
+ * field named, in English as the API's) or a 5xx, written here, and false. */
+bool web_event_filter_query(req *r, event_filter *f, org_rec *org);
 /* Whether the reader may organise events of entry organiser_id (edit it:
  * RIGHT_ORG_EDIT). */
 bool web_event_may_organise(req *r, int64_t organiser_id);

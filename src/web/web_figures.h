@@ -42,6 +42,10 @@ const char *wf_role_label(lang_id lang, const char *role);
 const char *wf_size_label(lang_id lang, const char *size_class);
 const char *wf_source_label(lang_id lang, const char *source);
 
+/* Begins a page under /figures (layout_begin, nav "figures"): the
+ * breadcrumb Figures > title, and the page head with title as h1 and the
+ * lead. */
+void wf_page_begin(req *r, const char *title, const char *lead);
 /* The "Illustrative demo data" notice (role=note), for pages that show
  * any figure with is_demo. */
 void wf_demo_notice(req *r);

@@ -149,6 +149,20 @@ const char *wf_source_label(lang_id lang, const char *source)
     return CODE_LABEL(lang, source_msgs, source);
 }
 
+void wf_page_begin(req *r, const char *title, const char *lead)
+{
+    lang_id L = r->lang;
+    page_meta m = {.title = title, .nav = "figures"};
+    layout_begin(r, &m);
+    html_fmt(&r->out,
+             "<nav class=\"breadcrumb\" aria-label=\"%s\"><ol><li><a href=\"/figures\">%s</a>"
+             "</li><li aria-current=\"page\">%s</li></ol></nav>\n",
+             T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_FIGURES), title);
+    html_fmt(&r->out,
+             "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div></div>\n",
+             title, lead);
+}
+
 void wf_demo_notice(req *r)
 {
     html_fmt(&r->out,

@@ -141,14 +141,8 @@ void web_figures_missing(req *r)
             return;
     }
     const char *title = arena_printf(r->a, T(L, MSG_FIG_MISSING_TITLE), year);
-    page_meta m = {.title = title, .nav = "figures"};
-    layout_begin(r, &m);
-    html_fmt(o,
-             "<nav class=\"breadcrumb\" aria-label=\"%s\"><ol><li><a href=\"/figures\">%s</a>"
-             "</li><li aria-current=\"page\">%s</li></ol></nav>\n",
-             T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_FIGURES), title);
-    html_fmt(o, "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div></div>\n",
-             title, T(L, secretariat ? MSG_FIG_MISSING_LEAD : MSG_FIG_MISSING_LEAD_MANAGER));
+    wf_page_begin(r, title,
+                  T(L, secretariat ? MSG_FIG_MISSING_LEAD : MSG_FIG_MISSING_LEAD_MANAGER));
     html_fmt(o,
              "<form class=\"fig-controls\" method=\"get\" action=\"/figures/missing\">"
              "<div class=\"field\"><label for=\"miss-year\">%s</label><input id=\"miss-year\" "

@@ -60,16 +60,9 @@ static void side_select(req *r, const char *id, const char *name, const char *la
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    html_fmt(o, "<div class=\"field%R\"><label for=\"%s\">%s</label>",
-             error ? " field-invalid" : "", id, label);
-    if (error)
-        html_fmt(o,
-                 "<p class=\"field-error\" id=\"%s-error\"><span class=\"visually-hidden\">%s "
-                 "</span>%s</p>",
-                 id, T(r->lang, MSG_FORM_ERROR_PREFIX), error);
+    web_field_open(r, id, label, NULL, error);
     html_fmt(o, "<select id=\"%s\" name=\"%s\" required", id, name);
-    if (error)
-        html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
+    web_described_by(r, id, false, error);
     html_fmt(o, "><option value=\"\">%s</option>", T(L, MSG_MT_CHOOSE));
     for (size_t i = 0; i < n; i++)
         html_fmt(o, "<option value=\"%s\"%R>%s%R%s</option>", s[i].slug,

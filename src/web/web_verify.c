@@ -161,14 +161,7 @@ static void queue_page(req *r, queue_view *v)
         return;
     }
     const char *title = T(L, MSG_VQ_TITLE);
-    page_meta m = {.title = title, .nav = "figures"};
-    layout_begin(r, &m);
-    html_fmt(o,
-             "<nav class=\"breadcrumb\" aria-label=\"%s\"><ol><li><a href=\"/figures\">%s</a>"
-             "</li><li aria-current=\"page\">%s</li></ol></nav>\n",
-             T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_FIGURES), title);
-    html_fmt(o, "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div></div>\n",
-             title, T(L, MSG_VQ_LEAD));
+    wf_page_begin(r, title, T(L, MSG_VQ_LEAD));
     web_alert(r, v->error);
     filters_form(r, v, years, n_years);
 
