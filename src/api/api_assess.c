@@ -284,7 +284,11 @@ void api_assess_put(req *r)
                                 bad));
         return;
     }
-    assess_input in = {.items = items, .n = k, .replace = false, .submit = do_submit};
+    assess_input in = {.items = items,
+                       .n = k,
+                       .replace = false,
+                       .submit = do_submit,
+                       .reopen = r->user->secretariat != SEC_NONE};
     form_errors fe = {0};
     db_status st = assess_save(r->db, r->a, o.id, year, &in, r->user->person_id, r->client_ip, &fe);
     if (st == DB_CONSTRAINT && fe.n_items) {

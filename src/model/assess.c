@@ -528,6 +528,10 @@ static db_status save_body(tx *t, void *vctx)
     db_status st = response_get(d, c->a, c->org_id, c->year, &resp);
     if (st != DB_OK)
         return st;
+    if (resp.submitted && !c->in->reopen) {
+        valid_add_error(c->errs, "year", FE_SECRETARIAT_ONLY, 0, 0);
+        return DB_CONSTRAINT;
+    }
     int64_t version = resp.version_id;
     if (!version && (st = assess_version_for_year(d, c->year, &version)) != DB_OK)
         return st;

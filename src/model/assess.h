@@ -150,15 +150,18 @@ typedef struct assess_input {
     bool replace; /* true (a form): indicators not given are cleared; false (the
                      API): only those given change */
     bool submit;  /* submit: every indicator must have an answer */
+    bool reopen;  /* the secretariat: may change a submitted year (the team
+                     may not: submitting again and again would walk the
+                     peers' scores out of the percentile) */
 } assess_input;
 
 /* Saves org_id's answers for year as a draft, or submits them (scores and
- * stage stored, counting for peers from then on); saving a submitted one
- * again without submit makes it a draft. Computed indicators are filled
- * from the data in the same transaction and may not be answered (FE_INVALID
- * under their code) unless the data cannot tell; an unknown code is
- * FE_UNKNOWN_CODE, a year after the current one FE_FUTURE_YEAR and one no
- * version applies to FE_RANGE (both under "year"). */
+ * stage stored, counting for peers from then on); a submitted year is
+ * closed to the team (FE_SECRETARIAT_ONLY under "year"), and the
+ * secretariat's save (in->reopen) without submit makes it a draft again. Computed indicators are
+ * filled from the data in the same transaction and may not be answered (FE_INVALID under their
+ * code) unless the data cannot tell; an unknown code is FE_UNKNOWN_CODE, a year after the current
+ * one FE_FUTURE_YEAR and one no version applies to FE_RANGE (both under "year"). */
 db_status assess_save(db *d, arena *a, int64_t org_id, int year, const assess_input *in,
                       int64_t actor, const char *ip, form_errors *errs);
 

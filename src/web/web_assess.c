@@ -315,7 +315,11 @@ void web_assess_save(req *r)
     }
     const char *action = form_get(&f, "action");
     bool submit = action && strcmp(action, "submit") == 0;
-    assess_input in = {.items = items, .n = n, .replace = true, .submit = submit};
+    assess_input in = {.items = items,
+                       .n = n,
+                       .replace = true,
+                       .submit = submit,
+                       .reopen = r->user->secretariat != SEC_NONE};
     form_errors fe = {0};
     st = assess_save(r->db, r->a, o.id, year, &in, r->user->person_id, r->client_ip, &fe);
     if (st == DB_OK) {

@@ -131,6 +131,10 @@ test('the questionnaire: computed indicators shown and marked, answered ones wit
 
 test('bad answers: outside the scale, a year in the future, another cluster: 4xx beside the field, nothing stored', async () => {
   const m = await session('voict@example.com');
+  // the demo submitted 2026: the secretariat reopens it for this test (a
+  // submitted year is closed to the team) and it is put back at the end
+  sqlite("CREATE TABLE keep_2026 AS SELECT * FROM assess_response WHERE year = 2026 AND org_id = (SELECT id FROM org WHERE slug = 'voict')");
+  sqlite("UPDATE assess_response SET status = 'draft', stage = NULL, score = NULL, submitted_at = NULL, submitted_by = NULL WHERE year = 2026 AND org_id = (SELECT id FROM org WHERE slug = 'voict')");
   const before = answersOf('voict', 2026);
   const bad = await post(m, '/orgs/voict/assessment/2026', { strategy: '7', fee_scheme: '1', action: 'draft' });
   assert.equal(bad.status, 422);
@@ -151,6 +155,7 @@ test('bad answers: outside the scale, a year in the future, another cluster: 4xx
   const nobody = await post(await session('nobody@example.com'), '/orgs/voict/assessment/2026', { strategy: '1', action: 'draft' });
   assert.equal(nobody.status, 403);
   assert.equal(answersOf('voict', 2026), before, 'nothing stored');
+  sqlite('UPDATE assess_response SET (status, stage, score, submitted_at, submitted_by) = (SELECT status, stage, score, submitted_at, submitted_by FROM keep_2026) WHERE id = (SELECT id FROM keep_2026); DROP TABLE keep_2026');
 });
 
 test('draft, then submit: every indicator needed; submitted scores count; audited', async () => {
@@ -205,6 +210,8 @@ test('API: own assessments with percentiles; peers never readable; bad input 4xx
   }
   const anon = await api('GET', '/api/v1/clusters/voict/assessments');
   assert.equal(anon.status, 401);
+  // the demo submitted 2025: the secretariat reopened it (a submitted year is closed to the team)
+  sqlite("UPDATE assess_response SET status = 'draft', stage = NULL, score = NULL, submitted_at = NULL, submitted_by = NULL WHERE year = 2025 AND org_id = (SELECT id FROM org WHERE slug = 'voict')");
   const before = answersOf('voict', 2025);
   assert.equal((await api('PUT', '/api/v1/clusters/voict/assessments/2025', read, { answers: { strategy: 2 } })).status, 403);
   const scale = await api('PUT', '/api/v1/clusters/voict/assessments/2025', write, { answers: { strategy: 9 } });
@@ -229,6 +236,17 @@ test('API: own assessments with percentiles; peers never readable; bad input 4xx
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.json.status, 'submitted');
   assert.equal(ok.json.answers.find((a) => a.indicator === 'strategy').evidence, 'Board minutes 2025');
+  // submitted: closed to the team (submitting again and again would walk the
+  // peers' scores out of the percentile); the secretariat reopens it
+  const again = await api('PUT', '/api/v1/clusters/voict/assessments/2025', write, { answers: { strategy: 1 }, submit: true });
+  assert.equal(again.status, 422, again.text);
+  assert.match(again.text, /year/);
+  const page = await post(await session('voict@example.com'), '/orgs/voict/assessment/2025', { strategy: '1', action: 'draft' });
+  assert.equal(page.status, 422);
+  assert.equal(sqlite("SELECT r.status FROM assess_response r JOIN org o ON o.id = r.org_id WHERE o.slug = 'voict' AND year = 2025"), 'submitted');
+  const reopened = await post(await session('admin@example.com'), '/orgs/voict/assessment/2025', { action: 'draft' });
+  assert.equal(reopened.status, 303, reopened.text.slice(0, 300));
+  assert.equal(sqlite("SELECT r.status FROM assess_response r JOIN org o ON o.id = r.org_id WHERE o.slug = 'voict' AND year = 2025"), 'draft');
 });
 
 test('secretariat: distribution per level without names beside answers, who has not answered, CSV', async () => {
