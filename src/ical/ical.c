@@ -108,9 +108,12 @@ bool ical_write(buf *out, const char *name, const ical_event *ev, size_t n)
     icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
     icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
     if (name && *name) {
-        /* control characters become spaces, so no name can end a line
-         * and start a component (libical writes an X- value as given,
-         * escaping only backslashes) */
+        /* The name twice: NAME (RFC 7986), a text property libical escapes
+         * in full, and X-WR-CALNAME, which most clients read. libical
+         * writes an X- value as given, escaping only backslashes, so there
+         * control characters become spaces (no name can end a line and
+         * start a component) and so do ';' and ',' (which a strict parser
+         * would read as separators). */
         size_t len = strlen(name);
         char *clean = malloc(len + 1);
         if (!clean) {
@@ -120,6 +123,10 @@ bool ical_write(buf *out, const char *name, const ical_event *ev, size_t n)
                 unsigned char c = (unsigned char)name[i];
                 clean[i] = i < len && (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
             }
+            icalcomponent_add_property(cal, icalproperty_new_name(clean));
+            for (size_t i = 0; i < len; i++)
+                if (clean[i] == ';' || clean[i] == ',')
+                    clean[i] = ' ';
             icalproperty *p = icalproperty_new_x(clean);
             icalproperty_set_x_name(p, "X-WR-CALNAME");
             icalcomponent_add_property(cal, p);
