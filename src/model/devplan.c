@@ -346,7 +346,19 @@ db_status devplan_digest_overdue(db *d, arena *a, const digest_reader *r, const 
             if (!buf_failed(&lat))
                 name = buf_str(&lat);
         }
-        buf_printf(&t, T(r->lang, MSG_DP_DIGEST_LINE), name, x[i].title, x[i].deadline);
+        buf due = BUF_INIT; /* the deadline as the reader writes dates */
+        struct tm tm = {0};
+        if (x[i].deadline &&
+            sscanf(x[i].deadline, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3) {
+            tm.tm_year -= 1900;
+            tm.tm_mon -= 1;
+            tm.tm_hour = 12; /* noon UTC: the same day in Belgrade */
+            i18n_fmt_date(&due, r->lang, (int64_t)timegm(&tm));
+        } else {
+            buf_puts(&due, x[i].deadline ? x[i].deadline : "");
+        }
+        buf_printf(&t, T(r->lang, MSG_DP_DIGEST_LINE), name, x[i].title, buf_str(&due));
+        buf_free(&due);
         char href[300];
         snprintf(href, sizeof href, "/orgs/%s/plan#action-%lld", x[i].slug,
                  (long long)x[i].action_id);
