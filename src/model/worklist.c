@@ -85,7 +85,9 @@ db_status worklist_orgs(db *d, arena *a, int64_t person_id, int year, work_org *
 
 static const char SQL_DRAFTS[] =
     "SELECT o.id, o.updated_at, o.slug, o.name, o.name_en FROM org o"
-    " WHERE o.status = 'draft' AND ($2 = 1 OR o.created_by = $1 OR o.id IN ("
+    " WHERE o.status = 'draft'"
+    " AND NOT EXISTS (SELECT 1 FROM org_proposal p WHERE p.org_id = o.id AND p.state <> 'accepted')"
+    " AND ($2 = 1 OR o.created_by = $1 OR o.id IN ("
     "   SELECT a.org_id FROM affiliation a WHERE a.person_id = $1 AND a.ended_at IS NULL))"
     " ORDER BY o.updated_at DESC, o.id DESC LIMIT 20";
 
@@ -170,7 +172,10 @@ db_status worklist_team_invites(db *d, arena *a, int64_t person_id, work_team_in
     return db_collect(s, a, (void **)items, n, sizeof **items, team_invite_row, NULL);
 }
 
-static const char SQL_Q_DRAFTS[] = "SELECT count(*) FROM org WHERE status = 'draft'";
+/* drafts, not entries under review (proposals and initiatives have their queue) */
+static const char SQL_Q_DRAFTS[] =
+    "SELECT count(*) FROM org o WHERE o.status = 'draft'"
+    " AND NOT EXISTS (SELECT 1 FROM org_proposal p WHERE p.org_id = o.id AND p.state <> 'accepted')";
 static const char SQL_Q_UNVERIFIED[] = "SELECT count(*) FROM org_figure WHERE verified_at IS NULL";
 static const char SQL_Q_LABELS[] =
     "SELECT count(*) FROM cluster_label WHERE state = 'verified' AND expires_on IS NOT NULL"
