@@ -208,7 +208,6 @@ static void test_throttle(void **state)
     for (int i = 1; i < INTEREST_MESSAGES_PER_DAY; i++)
         assert_int_equal(interest_reply(f->t.d, id, 2, "More", "127.0.0.1", &fe, NULL), DB_OK);
     refused(f, id, 2, "One too many", "throttle");
-    assert_int_equal(fe.items[0].code, FE_RANGE);
     /* a day later it is allowed again; Ana was never limited */
     assert_int_equal(interest_reply(f->t.d, id, 1, "Fine", "127.0.0.1", &fe, NULL), DB_OK);
     time_set_now(time_now() + 86401);
