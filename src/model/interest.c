@@ -93,26 +93,37 @@ typedef struct express_ctx {
     int64_t id;
 } express_ctx;
 
-static size_t code_points(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
+/* A message: required, at most INTEREST_MESSAGE_MAX characters, no
+ * control characters but newlines (CRLF kept as LF). */
+static const form_rule message_rules[] = {
+    {"message", FV_MULTILINE, FORM_REQUIRED, 0, INTEREST_MESSAGE_MAX, NULL},
+};
+static const valid_table message_table = {message_rules, 1, NULL, 0};
+
+static db_status express_checked(tx *t, express_ctx *c, const char *message);
 
 static db_status express_body(tx *t, void *ctx)
 {
     express_ctx *c = ctx;
     c->errs->n_items = 0;
-    if (!c->message || !*c->message)
-        err_add(c->errs, "message", FE_REQUIRED, 0);
-    else if (!utf8_valid(c->message, strlen(c->message), false))
-        err_add(c->errs, "message", FE_INVALID, 0);
-    else if (code_points(c->message) > INTEREST_MESSAGE_MAX)
-        err_add(c->errs, "message", FE_TOO_LONG, INTEREST_MESSAGE_MAX);
-    if (c->errs->n_items)
+    /* the same rule as every later message of the thread (message_table) */
+    arena a = ARENA_INIT;
+    form_value v[1];
+    const char *values[1] = {c->message};
+    bool ok = valid_values(&a, &message_table, values, v, c->errs, NULL);
+    char *message = ok && v[0].text ? strdup(v[0].text) : NULL;
+    arena_free(&a);
+    if (!ok)
         return DB_CONSTRAINT;
+    if (!message)
+        return DB_NOMEM;
+    db_status st = express_checked(t, c, message);
+    free(message);
+    return st;
+}
+
+static db_status express_checked(tx *t, express_ctx *c, const char *message)
+{
     char today[11];
     time_t tt = (time_t)time_now();
     struct tm tm;
@@ -158,8 +169,7 @@ static db_status express_body(tx *t, void *ctx)
         return st;
     c->id = db_last_id(t->d);
     t->entity_id = c->id;
-    st =
-        db_do(t->d, SQL_MESSAGE, DB_ARGS(DBI(c->id), DBI(c->person_id), DBT(c->message), DBI(now)));
+    st = db_do(t->d, SQL_MESSAGE, DB_ARGS(DBI(c->id), DBI(c->person_id), DBT(message), DBI(now)));
     if (st != DB_OK)
         return st;
     /* the post's side hears of it through notify (kind post_interest):
@@ -178,7 +188,7 @@ static db_status express_body(tx *t, void *ctx)
                          .a = who,
                          .b = title,
                          .href = href,
-                         .text = c->message};
+                         .text = message};
         st = notify_event(t->d, c->person_id, &to, "post_interest", &w, NULL);
     }
     free(reps);
@@ -400,11 +410,6 @@ db_status interest_side(db *d, int64_t id, int64_t person_id, int *side)
     db_reset(s);
     return st == DB_ROW ? DB_OK : st;
 }
-
-static const form_rule message_rules[] = {
-    {"message", FV_MULTILINE, FORM_REQUIRED, 0, INTEREST_MESSAGE_MAX, NULL},
-};
-static const valid_table message_table = {message_rules, 1, NULL, 0};
 
 typedef struct reply_ctx {
     int64_t id;

@@ -183,7 +183,7 @@ static void paragraphs(buf *o, const char *text)
         for (size_t i = 0; i < len;) {
             const char *nl = memchr(s + i, '\n', len - i);
             size_t n = nl ? (size_t)(nl - (s + i)) : len - i;
-            html_textn(o, s + i, n);
+            html_textn(o, s + i, n && s[i + n - 1] == '\r' ? n - 1 : n); /* stored before LF-only */
             i += n;
             if (nl) {
                 html_raw(o, "<br>");

@@ -73,8 +73,9 @@ const reply = (who, message, lang = 'en') =>
   as[who].post(`/cooperation/${postId}/interest/${iid}/messages?lang=${lang}`, { message });
 
 test('the request reaches the post side through notify and waits on its start page; nobody writes before acceptance', async () => {
-  assert.equal((await as.repB.post(`/cooperation/${postId}/interest`, { message: 'We write <firmware> & drivers.' })).status, 303);
+  assert.equal((await as.repB.post(`/cooperation/${postId}/interest`, { message: 'We write <firmware> & drivers.\r\nSince 2015.' })).status, 303);
   iid = sqlite(`SELECT id FROM post_interest WHERE post_id = ${postId}`);
+  assert.equal(sqlite(`SELECT instr(body, char(13)) FROM post_interest_message WHERE interest_id = ${iid}`), '0', 'CRLF kept as LF');
   const mail = sqlite(`SELECT headers || '|' || body FROM outbox WHERE to_addr = 'rep.a@example.com'`);
   assert.match(mail, /List-Unsubscribe: <http/);
   assert.match(mail, /List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
@@ -120,7 +121,7 @@ test('the thread is visible to both sides and the secretariat, in order, escaped
   for (const who of ['repA', 'repB']) {
     const page = await as[who].get(`/cooperation/${postId}?lang=en`);
     assert.equal(page.status, 200);
-    const i1 = page.text.indexOf('We write &lt;firmware&gt; &amp; drivers.');
+    const i1 = page.text.indexOf('<p>We write &lt;firmware&gt; &amp; drivers.<br>Since 2015.</p>');
     const i2 = page.text.indexOf('<p>Welcome!</p><p>Call us on Monday.<br>Ask for Ana.</p>');
     const i3 = page.text.indexOf('Thanks, we will call.');
     assert.ok(i1 > 0 && i2 > i1 && i3 > i2, `${who}: the messages in order (${i1}, ${i2}, ${i3})`);
