@@ -771,7 +771,9 @@ bool web_post_start_interest(req *r, db_status *st)
              T(L, MSG_START_INTEREST));
     for (size_t i = 0; i < n; i++) {
         const char *who = web_org_text(r, items[i].person_name, NULL);
-        const char *title = items[i].post_title ? items[i].post_title : "";
+        const char *title = web_org_text(r, items[i].post_title, NULL); /* reader's script */
+        if (!title)
+            title = "";
         buf c = BUF_INIT;
         if (items[i].person_id == r->user->person_id) /* the post's side wrote to me */
             buf_printf(&c, T(L, MSG_START_INTEREST_ANSWERED), title);
