@@ -51,14 +51,16 @@ typedef struct interest_rec {
     const char *contact_name, *contact_email; /* who accepted: for the requester, once accepted */
 } interest_rec;
 
-/* Records person_id's interest in open post post_id with message and mails
- * the organisation's representatives (link base_url + the post when
- * base_url is not NULL). *id gets the new request's id. */
+/* Records person_id's interest in open post post_id with message and tells
+ * the organisation's representatives through notify (kind post_interest:
+ * immediately by default, the message quoted, links from
+ * notify_base_url(); base_url is no longer used and kept for the callers).
+ * *id gets the new request's id. */
 db_status interest_express(db *d, int64_t post_id, int64_t person_id, const char *message,
                            const char *ip, const char *base_url, form_errors *errs, int64_t *id);
 /* Accepts (accept) or declines pending request id on behalf of actor_id;
- * on acceptance mails the requester the accepting person's name and
- * address. DB_DONE when there is no such request. *post_id (may be NULL)
+ * on acceptance tells the requester the accepting person's name and
+ * address through notify (kind post_interest_answer; base_url unused). DB_DONE when there is no such request. *post_id (may be NULL)
  * gets its post. */
 db_status interest_decide(db *d, int64_t id, bool accept, int64_t actor_id, const char *ip,
                           const char *base_url, form_errors *errs, int64_t *post_id);
