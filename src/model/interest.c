@@ -10,7 +10,6 @@
 
 #include "core/buf.h"
 #include "core/timeutil.h"
-#include "core/utf8.h"
 #include "i18n/i18n.h"
 #include "json/json.h"
 #include "model/notify.h"
