@@ -4,15 +4,15 @@
 #include "model/interest.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/buf.h"
 #include "core/timeutil.h"
-#include "core/utf8.h"
 #include "i18n/i18n.h"
 #include "json/json.h"
-#include "model/mail.h"
+#include "model/notify.h"
 #include "model/tx.h"
 
 static void err_add(form_errors *e, const char *field, form_error_code code, int64_t max)
@@ -33,12 +33,57 @@ static const char SQL_INSERT[] =
 static const char SQL_MESSAGE[] =
     "INSERT INTO post_interest_message(interest_id, person_id, body, created_at)"
     " VALUES ($1, $2, $3, $4)";
-/* The organisation's representatives (and, for a cluster, its managers). */
-static const char SQL_REPS[] =
-    "SELECT DISTINCT p.email, coalesce(p.lang, 'en') FROM affiliation f"
-    "  JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id"
-    " WHERE f.org_id = $1 AND f.ended_at IS NULL AND p.erased_at IS NULL AND p.email IS NOT NULL"
-    "   AND (f.role = 'representative' OR o.kind IN ('cluster', 'cluster_initiative'))";
+/* The post's side of an introduction: organisation $1's current
+ * representatives (and, for a cluster, its current people). The same
+ * condition is SIDE_POST below. */
+static const char SQL_REP_IDS[] =
+    "SELECT DISTINCT f.person_id FROM affiliation f JOIN org o ON o.id = f.org_id"
+    " WHERE f.org_id = $1 AND f.ended_at IS NULL"
+    "   AND (f.role = 'representative' OR o.kind IN ('cluster', 'cluster_initiative'))"
+    " ORDER BY f.person_id";
+
+static const char SQL_PERSON_NAME[] = "SELECT coalesce(name, '') FROM person WHERE id = $1";
+
+/* The name of person id into out ("" when none). */
+static db_status person_name(db *d, int64_t id, char *out, size_t size)
+{
+    out[0] = '\0';
+    db_stmt *s = db_query(d, SQL_PERSON_NAME, DB_ARGS(DBI(id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        snprintf(out, size, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+    db_reset(s);
+    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* The people who answer for organisation org_id's posts (SQL_REPS) into
+ * *ids (malloc'd, the caller frees), at most 64. */
+static db_status post_side_people(db *d, int64_t org_id, int64_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    int64_t *v = malloc(64 * sizeof *v);
+    if (!v)
+        return DB_NOMEM;
+    db_stmt *s = db_query(d, SQL_REP_IDS, DB_ARGS(DBI(org_id)));
+    if (!s) {
+        free(v);
+        return DB_ERR;
+    }
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW && *n < 64)
+        v[(*n)++] = db_col_int(s, 0);
+    db_reset(s);
+    if (st != DB_DONE && st != DB_ROW) {
+        free(v);
+        *n = 0;
+        return st;
+    }
+    *ids = v;
+    return DB_OK;
+}
 
 typedef struct express_ctx {
     int64_t post_id, person_id;
@@ -47,26 +92,37 @@ typedef struct express_ctx {
     int64_t id;
 } express_ctx;
 
-static size_t code_points(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
+/* A message: required, at most INTEREST_MESSAGE_MAX characters, no
+ * control characters but newlines (CRLF kept as LF). */
+static const form_rule message_rules[] = {
+    {"message", FV_MULTILINE, FORM_REQUIRED, 0, INTEREST_MESSAGE_MAX, NULL},
+};
+static const valid_table message_table = {message_rules, 1, NULL, 0};
+
+static db_status express_checked(tx *t, express_ctx *c, const char *message);
 
 static db_status express_body(tx *t, void *ctx)
 {
     express_ctx *c = ctx;
     c->errs->n_items = 0;
-    if (!c->message || !*c->message)
-        err_add(c->errs, "message", FE_REQUIRED, 0);
-    else if (!utf8_valid(c->message, strlen(c->message), false))
-        err_add(c->errs, "message", FE_INVALID, 0);
-    else if (code_points(c->message) > INTEREST_MESSAGE_MAX)
-        err_add(c->errs, "message", FE_TOO_LONG, INTEREST_MESSAGE_MAX);
-    if (c->errs->n_items)
+    /* the same rule as every later message of the thread (message_table) */
+    arena a = ARENA_INIT;
+    form_value v[1];
+    const char *values[1] = {c->message};
+    bool ok = valid_values(&a, &message_table, values, v, c->errs, NULL);
+    char *message = ok && v[0].text ? strdup(v[0].text) : NULL;
+    arena_free(&a);
+    if (!ok)
         return DB_CONSTRAINT;
+    if (!message)
+        return DB_NOMEM;
+    db_status st = express_checked(t, c, message);
+    free(message);
+    return st;
+}
+
+static db_status express_checked(tx *t, express_ctx *c, const char *message)
+{
     char today[11];
     time_t tt = (time_t)time_now();
     struct tm tm;
@@ -112,46 +168,39 @@ static db_status express_body(tx *t, void *ctx)
         return st;
     c->id = db_last_id(t->d);
     t->entity_id = c->id;
-    st =
-        db_do(t->d, SQL_MESSAGE, DB_ARGS(DBI(c->id), DBI(c->person_id), DBT(c->message), DBI(now)));
+    st = db_do(t->d, SQL_MESSAGE, DB_ARGS(DBI(c->id), DBI(c->person_id), DBT(message), DBI(now)));
     if (st != DB_OK)
         return st;
-    /* the addresses first: mail_queue prepares statements of its own */
-    char to[16][256], lang[16][8];
-    size_t n_to = 0;
-    s = db_query(t->d, SQL_REPS, DB_ARGS(DBI(org_id)));
-    if (!s)
-        return DB_ERR;
-    while ((st = db_step(s)) == DB_ROW && n_to < 16) {
-        snprintf(to[n_to], sizeof to[n_to], "%s", db_col_text(s, 0));
-        snprintf(lang[n_to], sizeof lang[n_to], "%s", db_col_text(s, 1));
-        n_to++;
-    }
-    db_reset(s);
-    if (st != DB_DONE && st != DB_ROW)
+    /* the post's side hears of it through notify (kind post_interest):
+     * immediately by default, with the message and an unsubscribe link */
+    int64_t *reps = NULL;
+    size_t n_reps = 0;
+    if ((st = post_side_people(t->d, org_id, &reps, &n_reps)) != DB_OK)
         return st;
-    st = DB_OK;
-    for (size_t i = 0; i < n_to && st == DB_OK; i++) {
-        lang_id L;
-        if (!i18n_parse(lang[i], &L))
-            L = LANG_EN;
-        buf body = BUF_INIT;
-        buf_printf(&body, T(L, MSG_INTEREST_MAIL_BODY), title, c->message);
-        if (c->base_url)
-            buf_printf(&body, "\n\n%s/cooperation/%lld\n", c->base_url, (long long)c->post_id);
-        st = buf_failed(&body)
-                 ? DB_NOMEM
-                 : mail_queue(t->d, to[i], T(L, MSG_INTEREST_MAIL_SUBJECT), buf_str(&body));
-        buf_free(&body);
+    char who[256] = "";
+    if ((st = person_name(t->d, c->person_id, who, sizeof who)) == DB_OK) {
+        notify_to to = {.persons = reps, .n_persons = n_reps};
+        char href[64];
+        snprintf(href, sizeof href, "/cooperation/%lld", (long long)c->post_id);
+        notify_what w = {.entity = "post_interest",
+                         .entity_id = c->id,
+                         .a = who,
+                         .b = title,
+                         .href = href,
+                         .text = message};
+        st = notify_event(t->d, c->person_id, &to, "post_interest", &w, NULL);
     }
+    free(reps);
+    if (st != DB_OK)
+        return st;
     buf_reset(&t->detail);
     buf_putc(&t->detail, '{');
     json_put_key(&t->detail, "post_id", true);
     json_put_int(&t->detail, c->post_id);
-    json_put_key(&t->detail, "mailed", false);
-    json_put_int(&t->detail, (int64_t)n_to);
+    json_put_key(&t->detail, "told", false);
+    json_put_int(&t->detail, (int64_t)n_reps);
     buf_putc(&t->detail, '}');
-    return st;
+    return DB_OK;
 }
 
 db_status interest_express(db *d, int64_t post_id, int64_t person_id, const char *message,
@@ -171,7 +220,8 @@ db_status interest_express(db *d, int64_t post_id, int64_t person_id, const char
 }
 
 static const char SQL_GET[] =
-    "SELECT i.status, i.post_id, p.email, coalesce(p.lang, 'en'), t.title FROM post_interest i"
+    "SELECT i.status, i.post_id, p.email, coalesce(p.lang, 'en'), t.title, i.person_id"
+    "  FROM post_interest i"
     "  JOIN post t ON t.id = i.post_id LEFT JOIN person p ON p.id = i.person_id"
     "   AND p.erased_at IS NULL WHERE i.id = $1";
 static const char SQL_DECIDE[] =
@@ -195,12 +245,14 @@ static db_status decide_body(tx *t, void *ctx)
         return DB_ERR;
     db_status st = db_step(s);
     char status[16] = "", to[256] = "", lang[8] = "en", title[1024] = "";
+    int64_t requester = 0;
     if (st == DB_ROW) {
         snprintf(status, sizeof status, "%s", db_col_text(s, 0));
         c->post_id = db_col_int(s, 1);
         snprintf(to, sizeof to, "%s", db_col_text(s, 2) ? db_col_text(s, 2) : "");
         snprintf(lang, sizeof lang, "%s", db_col_text(s, 3));
         snprintf(title, sizeof title, "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
+        requester = db_col_int(s, 5);
     }
     db_reset(s);
     if (st == DB_DONE)
@@ -231,13 +283,21 @@ static db_status decide_body(tx *t, void *ctx)
         lang_id L;
         if (!i18n_parse(lang, &L))
             L = LANG_EN;
+        /* the contact goes in the mail's text, in the requester's language */
         buf body = BUF_INIT;
         buf_printf(&body, T(L, MSG_INTEREST_ACCEPTED_BODY), title, name, email);
-        if (c->base_url)
-            buf_printf(&body, "\n\n%s/cooperation/%lld\n", c->base_url, (long long)c->post_id);
+        char href[64];
+        snprintf(href, sizeof href, "/cooperation/%lld", (long long)c->post_id);
+        notify_to nt = {.persons = &requester, .n_persons = 1};
+        notify_what w = {.entity = "post_interest",
+                         .entity_id = c->id,
+                         .a = name,
+                         .b = title,
+                         .href = href,
+                         .text = buf_str(&body)};
         st = buf_failed(&body)
                  ? DB_NOMEM
-                 : mail_queue(t->d, to, T(L, MSG_INTEREST_ACCEPTED_SUBJECT), buf_str(&body));
+                 : notify_event(t->d, t->actor_id, &nt, "post_interest_answer", &w, NULL);
         buf_free(&body);
         if (st != DB_OK)
             return st;
@@ -320,4 +380,208 @@ db_status interest_mine(db *d, arena *a, int64_t post_id, int64_t person_id, int
 db_status interest_post(db *d, int64_t id, int64_t *post_id)
 {
     return db_int(d, post_id, 0, SQL_POST_OF, DB_ARGS(DBI(id)));
+}
+
+/* --- the thread ------------------------------------------------------------------ */
+
+/* Whether person $2 is a side of request $1: 1 the requester, 2 the post's
+ * organisation (SQL_REP_IDS's condition), 0 neither. */
+static const char SQL_SIDE[] =
+    "SELECT CASE WHEN i.person_id = $2 THEN 1"
+    "            WHEN EXISTS (SELECT 1 FROM affiliation f JOIN org o ON o.id = f.org_id"
+    "                          WHERE f.org_id = t.org_id AND f.person_id = $2"
+    "                            AND f.ended_at IS NULL AND (f.role = 'representative'"
+    "                             OR o.kind IN ('cluster', 'cluster_initiative'))) THEN 2"
+    "            ELSE 0 END, i.status, i.post_id, t.org_id, i.person_id, t.title"
+    "  FROM post_interest i JOIN post t ON t.id = i.post_id WHERE i.id = $1";
+static const char SQL_MSG_RECENT[] =
+    "SELECT count(*) FROM post_interest_message WHERE person_id = $1 AND created_at > $2";
+
+db_status interest_side(db *d, int64_t id, int64_t person_id, int *side)
+{
+    *side = 0;
+    db_stmt *s = db_query(d, SQL_SIDE, DB_ARGS(DBI(id), DBI(person_id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    if (st == DB_ROW)
+        *side = (int)db_col_int(s, 0);
+    db_reset(s);
+    return st == DB_ROW ? DB_OK : st;
+}
+
+typedef struct reply_ctx {
+    int64_t id;
+    const char *message;
+    form_errors *errs;
+    int64_t post_id, msg_id;
+} reply_ctx;
+
+static db_status reply_body(tx *t, void *ctx)
+{
+    reply_ctx *c = ctx;
+    c->errs->n_items = 0;
+    arena a = ARENA_INIT;
+    form_value v[1];
+    const char *values[1] = {c->message};
+    db_status st = DB_CONSTRAINT;
+    if (!valid_values(&a, &message_table, values, v, c->errs, NULL))
+        goto cleanup;
+    const char *text = v[0].text;
+    db_stmt *s = db_query(t->d, SQL_SIDE, DB_ARGS(DBI(c->id), DBI(t->actor_id)));
+    if (!s) {
+        st = DB_ERR;
+        goto cleanup;
+    }
+    st = db_step(s);
+    int side = 0;
+    int64_t org_id = 0, requester = 0;
+    char status[16] = "";
+    char *title = NULL;
+    if (st == DB_ROW) {
+        side = (int)db_col_int(s, 0);
+        snprintf(status, sizeof status, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
+        c->post_id = db_col_int(s, 2);
+        org_id = db_col_int(s, 3);
+        requester = db_col_int(s, 4);
+        title = arena_strdup(&a, db_col_text(s, 5) ? db_col_text(s, 5) : "");
+    }
+    db_reset(s);
+    if (st == DB_DONE)
+        goto cleanup;
+    if (st != DB_ROW)
+        goto cleanup;
+    if (!title) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
+    st = DB_CONSTRAINT;
+    if (side == 0) { /* not a side: the caller answers 403/404 */
+        valid_add_error(c->errs, "side", FE_INVALID, 0, 0);
+        goto cleanup;
+    }
+    if (strcmp(status, "accepted") != 0) { /* pending, declined: no thread */
+        valid_add_error(c->errs, "status", FE_INVALID, 0, 0);
+        goto cleanup;
+    }
+    int64_t now = time_now(), recent = 0;
+    if ((st = db_int(t->d, &recent, 0, SQL_MSG_RECENT,
+                     DB_ARGS(DBI(t->actor_id), DBI(now - 86400)))) != DB_OK)
+        goto cleanup;
+    if (recent >= INTEREST_MESSAGES_PER_DAY) {
+        valid_add_error(c->errs, "throttle", FE_RANGE, 0, INTEREST_MESSAGES_PER_DAY);
+        st = DB_CONSTRAINT;
+        goto cleanup;
+    }
+    if ((st = db_do(t->d, SQL_MESSAGE,
+                    DB_ARGS(DBI(c->id), DBI(t->actor_id), DBT(text), DBI(now)))) != DB_OK)
+        goto cleanup;
+    c->msg_id = db_last_id(t->d);
+    /* the other side hears of it (kind post_message), the text quoted */
+    int64_t *reps = NULL;
+    size_t n_reps = 0;
+    notify_to to = {.persons = &requester, .n_persons = 1};
+    if (side == 1) {
+        if ((st = post_side_people(t->d, org_id, &reps, &n_reps)) != DB_OK)
+            goto cleanup;
+        to = (notify_to){.persons = reps, .n_persons = n_reps};
+    }
+    char who[256];
+    if ((st = person_name(t->d, t->actor_id, who, sizeof who)) == DB_OK) {
+        char href[96];
+        snprintf(href, sizeof href, "/cooperation/%lld#interest-%lld", (long long)c->post_id,
+                 (long long)c->id);
+        notify_what w = {.entity = "post_interest",
+                         .entity_id = c->id,
+                         .a = who,
+                         .b = title,
+                         .href = href,
+                         .text = text};
+        st = notify_event(t->d, t->actor_id, &to, "post_message", &w, NULL);
+    }
+    free(reps);
+    if (st != DB_OK)
+        goto cleanup;
+    buf_reset(&t->detail);
+    buf_putc(&t->detail, '{');
+    json_put_key(&t->detail, "post_id", true);
+    json_put_int(&t->detail, c->post_id);
+    json_put_key(&t->detail, "message_id", false);
+    json_put_int(&t->detail, c->msg_id);
+    buf_putc(&t->detail, '}');
+cleanup:
+    arena_free(&a);
+    return st;
+}
+
+db_status interest_reply(db *d, int64_t id, int64_t person_id, const char *message, const char *ip,
+                         form_errors *errs, int64_t *message_id)
+{
+    form_errors local = {0};
+    reply_ctx c = {.id = id, .message = message, .errs = errs ? errs : &local};
+    tx t = TX_INIT(person_id, ip, "interest_message", "post_interest", id);
+    db_status st = tx_write(d, &t, reply_body, &c);
+    if (st == DB_OK && message_id)
+        *message_id = c.msg_id;
+    return st;
+}
+
+static const char SQL_THREAD[] =
+    "SELECT m.id, m.person_id, coalesce(p.name, ''), m.body, m.created_at,"
+    "       m.person_id = i.person_id"
+    "  FROM post_interest_message m JOIN post_interest i ON i.id = m.interest_id"
+    "  LEFT JOIN person p ON p.id = m.person_id AND p.erased_at IS NULL"
+    " WHERE m.interest_id = $1 ORDER BY m.id";
+
+static void thread_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    interest_msg *m = item;
+    m->id = db_col_int(s, 0);
+    m->person_id = db_col_int(s, 1);
+    m->person_name = db_col_dup(a, s, 2, oom);
+    m->body = db_col_dup(a, s, 3, oom);
+    m->created_at = db_col_int(s, 4);
+    m->from_requester = db_col_int(s, 5) != 0;
+}
+
+db_status interest_thread(db *d, arena *a, int64_t id, interest_msg **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_THREAD, DB_ARGS(DBI(id)));
+    return s ? db_collect(s, a, (void **)items, n, sizeof **items, thread_row, NULL) : DB_ERR;
+}
+
+/* Pending requests on posts of the organisations person $1 answers for,
+ * and accepted ones (either side) whose last message is the other side's. */
+static const char SQL_WAITING[] =
+    "WITH mine AS (SELECT f.org_id FROM affiliation f JOIN org o ON o.id = f.org_id"
+    "               WHERE f.person_id = $1 AND f.ended_at IS NULL AND (f.role = 'representative'"
+    "                  OR o.kind IN ('cluster', 'cluster_initiative'))),"
+    " cand AS (SELECT i.id, i.post_id, i.person_id, i.status, i.created_at, t.title,"
+    "                 t.org_id IN (SELECT org_id FROM mine) AS post_side"
+    "            FROM post_interest i JOIN post t ON t.id = i.post_id"
+    "           WHERE t.status <> 'hidden' AND (i.person_id = $1"
+    "              OR t.org_id IN (SELECT org_id FROM mine))),"
+    " last AS (SELECT c.*, (SELECT m.person_id FROM post_interest_message m"
+    "                       WHERE m.interest_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_by"
+    "            FROM cand c)"
+    " SELECT l.id, l.post_id, l.person_id, l.status, coalesce(p.name, ''), NULL, NULL,"
+    "        l.created_at, l.title, NULL, NULL"
+    "   FROM last l LEFT JOIN person p ON p.id = l.person_id"
+    "  WHERE (l.status = 'pending' AND l.post_side AND l.person_id <> $1)"
+    "     OR (l.status = 'accepted' AND l.last_by IS NOT NULL AND l.last_by <> $1"
+    "         AND ((l.person_id = $1 AND l.last_by <> l.person_id)"
+    "           OR (l.person_id <> $1 AND l.post_side AND l.last_by = l.person_id"
+    "               AND (SELECT count(*) FROM post_interest_message m"
+    "                     WHERE m.interest_id = l.id) > 1)))"
+    "  ORDER BY l.status DESC, l.id LIMIT 50";
+
+db_status interest_waiting(db *d, arena *a, int64_t person_id, interest_rec **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_WAITING, DB_ARGS(DBI(person_id)));
+    return s ? db_collect(s, a, (void **)items, n, sizeof **items, row, NULL) : DB_ERR;
 }

@@ -29,6 +29,17 @@
 
 #define INTEREST_PER_DAY     20
 #define INTEREST_MESSAGE_MAX 1000
+/* thread messages per person in 24 hours: a conversation is chattier than
+ * cold introductions, so more than INTEREST_PER_DAY, counted the same way */
+#define INTEREST_MESSAGES_PER_DAY 50
+
+/* One message of an introduction's thread (the first is the request's). */
+typedef struct interest_msg {
+    int64_t id, person_id, created_at;
+    const char *person_name; /* "" once the person is erased */
+    const char *body;
+    bool from_requester; /* else the post's side */
+} interest_msg;
 
 typedef struct interest_rec {
     int64_t id, post_id, person_id;
@@ -40,14 +51,16 @@ typedef struct interest_rec {
     const char *contact_name, *contact_email; /* who accepted: for the requester, once accepted */
 } interest_rec;
 
-/* Records person_id's interest in open post post_id with message and mails
- * the organisation's representatives (link base_url + the post when
- * base_url is not NULL). *id gets the new request's id. */
+/* Records person_id's interest in open post post_id with message and tells
+ * the organisation's representatives through notify (kind post_interest:
+ * immediately by default, the message quoted, links from
+ * notify_base_url(); base_url is no longer used and kept for the callers).
+ * *id gets the new request's id. */
 db_status interest_express(db *d, int64_t post_id, int64_t person_id, const char *message,
                            const char *ip, const char *base_url, form_errors *errs, int64_t *id);
 /* Accepts (accept) or declines pending request id on behalf of actor_id;
- * on acceptance mails the requester the accepting person's name and
- * address. DB_DONE when there is no such request. *post_id (may be NULL)
+ * on acceptance tells the requester the accepting person's name and
+ * address through notify (kind post_interest_answer; base_url unused). DB_DONE when there is no such request. *post_id (may be NULL)
  * gets its post. */
 db_status interest_decide(db *d, int64_t id, bool accept, int64_t actor_id, const char *ip,
                           const char *base_url, form_errors *errs, int64_t *post_id);
@@ -58,6 +71,35 @@ db_status interest_of_post(db *d, arena *a, int64_t post_id, interest_rec **item
  * accepting person's contact once accepted. */
 db_status interest_mine(db *d, arena *a, int64_t post_id, int64_t person_id, interest_rec **items,
                         size_t *n);
+/* The thread of an introduction (interest.c): once the post's side has
+ * accepted, both sides may write; before that the request's own message is
+ * the whole thread (a requester who could add follow-ups to a pending
+ * request could press a post that declined silently, and would learn of
+ * the decline when refused), and a declined request has none.
+ *
+ * Adds message (validated as the first one: required, at most
+ * INTEREST_MESSAGE_MAX characters, no control characters but newlines,
+ * CRLF kept as LF) to accepted request id by person_id, who must be a side
+ * (interest_side); the other side hears of it through notify (kind
+ * post_message, the text quoted in the mail). One tx_write, audited as
+ * interest_message. DB_DONE: no such request. DB_CONSTRAINT with errs:
+ * "message" (the rule's code), "side" (FE_INVALID: not a side), "status"
+ * (FE_INVALID: not accepted), "throttle" (FE_RANGE:
+ * INTEREST_MESSAGES_PER_DAY messages in 24 hours); nothing stored. */
+db_status interest_reply(db *d, int64_t id, int64_t person_id, const char *message, const char *ip,
+                         form_errors *errs, int64_t *message_id);
+/* *side: 1 when person_id made request id, 2 when they answer for its
+ * post's organisation (a current representative; anyone current for a
+ * cluster), 0 otherwise. DB_DONE: no such request. */
+db_status interest_side(db *d, int64_t id, int64_t person_id, int *side);
+/* The messages of request id, oldest first (arena). Who may read them is
+ * the caller's check. */
+db_status interest_thread(db *d, arena *a, int64_t id, interest_msg **items, size_t *n);
+/* What waits for person_id (the start page): pending requests on posts of
+ * the organisations they answer for, and accepted introductions (either
+ * side) whose last message is the other side's; pending first, at most 50.
+ * Fields as interest_of_post's, without addresses. */
+db_status interest_waiting(db *d, arena *a, int64_t person_id, interest_rec **items, size_t *n);
 /* The post of request id into *post_id (0 when none). */
 db_status interest_post(db *d, int64_t id, int64_t *post_id);
 

@@ -20,6 +20,10 @@ const notify_kind notify_kinds[] = {
     /* development plans and mentoring (devplan.c, mentoring.c) */
     {"devplan_action", MSG_NK_DEVPLAN_ACTION, MSG_NK_DEVPLAN_ACTION_LINE, NOTIFY_WEEKLY, false},
     {"mentoring", MSG_NK_MENTORING, MSG_NK_MENTORING_LINE, NOTIFY_IMMEDIATE, false},
+    /* introductions and their threads (interest.c) */
+    {"post_interest", MSG_NK_POST_INTEREST, MSG_NK_POST_INTEREST_LINE, NOTIFY_IMMEDIATE, false},
+    {"post_interest_answer", MSG_NK_POST_ANSWER, MSG_NK_POST_ANSWER_LINE, NOTIFY_IMMEDIATE, false},
+    {"post_message", MSG_NK_POST_MESSAGE, MSG_NK_POST_MESSAGE_LINE, NOTIFY_IMMEDIATE, false},
 };
 const size_t notify_n_kinds = sizeof notify_kinds / sizeof notify_kinds[0];
 
@@ -580,6 +584,8 @@ static db_status mail_now(db *d, arena *a, const recipient *r, const notify_kind
     buf_printf(&subject, "SCAN: %s", T(r->lang, k->title));
     notify_event_line(&body, r->lang, &e);
     buf_puts(&body, "\n");
+    if (w->text && *w->text)
+        buf_printf(&body, "\n%s\n", w->text);
     if (w->href)
         buf_printf(&body, "\n%s%s\n", base, w->href);
     buf_printf(&body, "\n-- \n%s\n%s/account/notifications\n\n%s\n%s/u/%s\n",

@@ -161,6 +161,7 @@ typedef struct notify_what {
     const char *entity;
     int64_t entity_id;
     const char *a, *b, *href;
+    const char *text; /* optional: quoted whole in an immediate mail (a message) */
 } notify_what;
 
 /* Records an event of kind for the recipients in to, inside the caller's

@@ -171,6 +171,8 @@ const route routes[] = {
      "Accept an expression of interest: contacts are exchanged by mail"},
     {HTTP_POST, "/cooperation/interest/{id}/decline", web_interest_decline, RF_LOGIN | RF_CSRF,
      16384, "Decline an expression of interest (silent to the requester)"},
+    {HTTP_POST, "/cooperation/{id}/interest/{iid}/messages", web_interest_message,
+     RF_LOGIN | RF_CSRF, 16384, "Write in an accepted introduction's thread (a side only)"},
     /* accounts: logging in and out, the account page, one-time links */
     {HTTP_GET, "/login", web_login_form, 0, 0, "Login form"},
     {HTTP_POST, "/login", web_login, RF_CSRF | RF_HASH, 16384, "Log in: e-mail and password"},

@@ -282,6 +282,12 @@ void web_post_report(req *r);
 void web_post_interest(req *r);
 void web_interest_accept(req *r);
 void web_interest_decline(req *r);
+/* POST /cooperation/{id}/interest/{iid}/messages: a side of an accepted
+ * introduction writes in its thread (web_post_view.c). */
+void web_interest_message(req *r);
+/* The start page's "Interest in your posts, waiting for your answer":
+ * pending requests and replies from the other side; false when empty. */
+bool web_post_start_interest(req *r, db_status *st);
 /* The start page's section of posts reported POST_REPORTS_FLAG times (the
  * secretariat); false when it wrote nothing. */
 bool web_post_start_reported(req *r, db_status *st);

@@ -118,6 +118,7 @@ static const struct {
         {"post_hide", MSG_AUDIT_ACT_POST_HIDE},
         {"post_report", MSG_AUDIT_ACT_POST_REPORT},
         {"interest_express", MSG_AUDIT_ACT_INTEREST_EXPRESS},
+        {"interest_message", MSG_AUDIT_ACT_INTEREST_MESSAGE},
         {"interest_accept", MSG_AUDIT_ACT_INTEREST_ACCEPT},
         {"interest_decline", MSG_AUDIT_ACT_INTEREST_DECLINE},
 },

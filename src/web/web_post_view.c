@@ -160,8 +160,102 @@ static void reason_form(req *r, const post_rec *p, const char *what, msg_id labe
     html_fmt(o, "<button type=\"submit\">%s</button></form></details>\n", T(r->lang, button));
 }
 
+/* --- an introduction's thread -------------------------------------------------- */
+
+/* A reply refused with 422: which thread, the sentence, what was typed. */
+typedef struct thread_err {
+    int64_t interest_id;
+    const char *error, *typed;
+} thread_err;
+
+/* text as paragraphs: blank lines part them, single newlines break. */
+static void paragraphs(buf *o, const char *text)
+{
+    const char *s = text ? text : "";
+    while (*s) {
+        while (*s == '\n')
+            s++;
+        if (!*s)
+            break;
+        const char *end = strstr(s, "\n\n");
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        html_raw(o, "<p>");
+        for (size_t i = 0; i < len;) {
+            const char *nl = memchr(s + i, '\n', len - i);
+            size_t n = nl ? (size_t)(nl - (s + i)) : len - i;
+            html_textn(o, s + i, n && s[i + n - 1] == '\r' ? n - 1 : n); /* stored before LF-only */
+            i += n;
+            if (nl) {
+                html_raw(o, "<br>");
+                i++;
+            }
+        }
+        html_raw(o, "</p>");
+        s += len;
+    }
+}
+
+/* The messages of request iv (the reader's right to see them is the
+ * caller's check) and, when may_reply, the reply form. */
+static bool thread_show(req *r, const post_rec *p, const interest_rec *iv, bool may_reply,
+                        const thread_err *te)
+{
+    buf *o = &r->out;
+    lang_id L = r->lang;
+    interest_msg *m = NULL;
+    size_t n = 0;
+    db_status st = interest_thread(r->db, r->a, iv->id, &m, &n);
+    if (st != DB_OK) {
+        resp_fail(r, st, "interest_thread");
+        return false;
+    }
+    html_fmt(o, "<div class=\"thread\"><h3>%s</h3><ol class=\"thread-list\">",
+             T(L, MSG_THREAD_TITLE));
+    for (size_t i = 0; i < n; i++) {
+        buf h = BUF_INIT;
+        i18n_fmt_datetime(&h, L, m[i].created_at);
+        const char *when = buf_failed(&h) ? "" : arena_strdup(r->a, buf_str(&h));
+        buf_free(&h);
+        const char *who = web_org_text(r, m[i].person_name, NULL);
+        html_fmt(o,
+                 "<li class=\"thread-msg%R\"><p class=\"thread-from\"><strong>%s</strong> "
+                 "<time datetime=\"%D\">%s</time></p><div class=\"thread-body\">",
+                 m[i].person_id == r->user->person_id ? " thread-mine" : "", who ? who : "",
+                 (long long)m[i].created_at, when ? when : "");
+        paragraphs(o, m[i].body);
+        html_raw(o, "</div></li>");
+    }
+    html_raw(o, "</ol>");
+    if (may_reply) {
+        const char *err = te && te->interest_id == iv->id ? te->error : NULL;
+        char *fid = arena_printf(r->a, "reply-%lld", (long long)iv->id);
+        html_fmt(o,
+                 "<form method=\"post\" action=\"/cooperation/%D/interest/%D/messages\" "
+                 "class=\"form thread-reply\">",
+                 (long long)p->id, (long long)iv->id);
+        layout_csrf_field(r);
+        web_post_field_open(r, fid, T(L, MSG_THREAD_REPLY), T(L, MSG_THREAD_LEAD), err);
+        html_fmt(o, "<textarea id=\"%s\" name=\"message\" rows=\"4\" maxlength=\"%d\" required",
+                 fid, INTEREST_MESSAGE_MAX);
+        web_post_described(r, fid, true, err);
+        html_fmt(o, ">%s</textarea></div><button type=\"submit\">%s</button></form>",
+                 err && te->typed ? te->typed : "", T(L, MSG_THREAD_SEND));
+    }
+    html_raw(o, "</div>");
+    return true;
+}
+
+static void post_page(req *r, const post_rec *p, const char *notice, const char *hide_error,
+                      const char *report_error, const char *interest_error, const thread_err *te);
+
 void web_post_page(req *r, const post_rec *p, const char *notice, const char *hide_error,
                    const char *report_error, const char *interest_error)
+{
+    post_page(r, p, notice, hide_error, report_error, interest_error, NULL);
+}
+
+static void post_page(req *r, const post_rec *p, const char *notice, const char *hide_error,
+                      const char *report_error, const char *interest_error, const thread_err *te)
 {
     buf *o = &r->out;
     lang_id L = r->lang;
@@ -292,11 +386,13 @@ void web_post_page(req *r, const post_rec *p, const char *notice, const char *hi
     }
 
     /* introductions: the organisation's writers see the requests and
-     * decide; anyone else logged in asks (once per post while pending) */
+     * decide, and write in accepted ones' threads; the secretariat reads
+     * them; anyone else logged in asks (once per post while pending) */
     if (r->user) {
         interest_rec *iv = NULL;
         size_t n_iv = 0;
-        if (may_write) {
+        bool reads_all = may_write || rights_can(r->db, r->user, RIGHT_POST_HIDE, 0);
+        if (reads_all) {
             st = interest_of_post(r->db, r->a, p->id, &iv, &n_iv);
             if (st != DB_OK) {
                 resp_fail(r, st, "interest_of_post");
@@ -310,14 +406,17 @@ void web_post_page(req *r, const post_rec *p, const char *notice, const char *hi
                 const char *who = web_org_text(r, iv[i].person_name, NULL);
                 buf_printf(&from, T(L, MSG_INTEREST_FROM), who ? who : "",
                            time_text(r, iv[i].created_at));
-                html_fmt(o, "<li><p>%s", buf_str(&from));
+                html_fmt(o, "<li id=\"interest-%D\"><p>%s", (long long)iv[i].id, buf_str(&from));
                 buf_free(&from);
                 if (iv[i].person_email)
                     html_fmt(o, " · <a href=\"mailto:%s\">%s</a>", iv[i].person_email,
                              iv[i].person_email);
-                html_fmt(o, "</p><p class=\"post-body\">%s</p>",
-                         iv[i].message ? iv[i].message : "");
-                if (strcmp(iv[i].status, "pending") == 0) {
+                html_raw(o, "</p>");
+                bool accepted = strcmp(iv[i].status, "accepted") == 0;
+                if (!accepted)
+                    html_fmt(o, "<p class=\"post-body\">%s</p>",
+                             iv[i].message ? iv[i].message : "");
+                if (strcmp(iv[i].status, "pending") == 0 && may_write) {
                     html_fmt(o,
                              "<form method=\"post\" action=\"/cooperation/interest/%D/accept\" "
                              "class=\"inline-form\">",
@@ -332,11 +431,21 @@ void web_post_page(req *r, const post_rec *p, const char *notice, const char *hi
                     layout_csrf_field(r);
                     html_fmt(o, "<button type=\"submit\" class=\"button-quiet\">%s</button></form>",
                              T(L, MSG_INTEREST_DECLINE));
-                } else {
+                } else if (strcmp(iv[i].status, "pending") != 0) {
                     html_fmt(o, "<p><span class=\"badge\">%s</span></p>",
-                             T(L, strcmp(iv[i].status, "accepted") == 0
-                                      ? MSG_INTEREST_STATUS_ACCEPTED
-                                      : MSG_INTEREST_STATUS_DECLINED));
+                             T(L, accepted ? MSG_INTEREST_STATUS_ACCEPTED
+                                           : MSG_INTEREST_STATUS_DECLINED));
+                }
+                if (accepted) {
+                    int side = 0;
+                    if ((st = interest_side(r->db, iv[i].id, r->user->person_id, &side)) != DB_OK) {
+                        resp_fail(r, st, "interest_side");
+                        return;
+                    }
+                    if (!thread_show(r, p, &iv[i], side != 0, te))
+                        return;
+                    if (side == 0)
+                        html_fmt(o, "<p class=\"muted\">%s</p>", T(L, MSG_THREAD_READ_ONLY));
                 }
                 html_raw(o, "</li>");
             }
@@ -361,6 +470,17 @@ void web_post_page(req *r, const post_rec *p, const char *notice, const char *hi
                                time_text(r, iv[i].created_at));
                 web_notice(r, buf_str(&b));
                 buf_free(&b);
+                bool accepted = strcmp(iv[i].status, "accepted") == 0;
+                bool pending = strcmp(iv[i].status, "pending") == 0 && open && !p->expired;
+                if (accepted || pending) { /* the requester's own thread */
+                    html_fmt(o, "<section class=\"post-interest\" id=\"interest-%D\">",
+                             (long long)iv[i].id);
+                    if (!thread_show(r, p, &iv[i], accepted, te))
+                        return;
+                    if (pending)
+                        html_fmt(o, "<p class=\"muted\">%s</p>", T(L, MSG_THREAD_PENDING));
+                    html_raw(o, "</section>\n");
+                }
             }
             if (n_iv == 0 && open && !p->expired) { /* one request per person and post */
                 html_fmt(o,
@@ -449,6 +569,8 @@ void web_post_view(req *r)
             notice = T(r->lang, MSG_INTEREST_SENT);
         else if (strcmp(done, "decided") == 0)
             notice = T(r->lang, MSG_INTEREST_DECIDED);
+        else if (strcmp(done, "message") == 0)
+            notice = T(r->lang, MSG_THREAD_SENT);
     }
     web_post_page(r, &p, notice, NULL, NULL, NULL);
     if (key && !req_query(r, "done") && r->status == 200) {
@@ -559,6 +681,113 @@ void web_interest_accept(req *r)
 void web_interest_decline(req *r)
 {
     decide(r, false);
+}
+
+void web_interest_message(req *r)
+{
+    lang_id L = r->lang;
+    post_rec p;
+    if (!web_post_load(r, &p))
+        return;
+    int64_t iid = 0, post_id = 0;
+    const char *v = req_param(r, "iid");
+    if (!v || !str_to_i64(v, &iid) || iid < 1) {
+        resp_error(r, 404, T(L, MSG_INTEREST_NO_SUCH));
+        return;
+    }
+    db_status st = interest_post(r->db, iid, &post_id);
+    if (st != DB_OK) {
+        resp_fail(r, st, "interest_post");
+        return;
+    }
+    if (post_id != p.id) { /* another post's request, or none */
+        resp_error(r, 404, T(L, MSG_INTEREST_NO_SUCH));
+        return;
+    }
+    int side = 0;
+    if ((st = interest_side(r->db, iid, r->user->person_id, &side)) != DB_OK) {
+        resp_fail(r, st, "interest_side");
+        return;
+    }
+    if (side == 0) {
+        resp_error(r, 403, T(L, MSG_THREAD_NOT_SIDE));
+        return;
+    }
+    form body;
+    if (!req_body_form(r, &body))
+        return;
+    form_errors fe = {0};
+    const char *typed = form_get(&body, "message");
+    st = interest_reply(r->db, iid, r->user->person_id, typed, r->client_ip, &fe, NULL);
+    if (st == DB_CONSTRAINT && fe.n_items) {
+        const char *field = fe.items[0].field;
+        if (strcmp(field, "throttle") == 0) {
+            resp_error(r, 429, T(L, MSG_THREAD_THROTTLED));
+            return;
+        }
+        if (strcmp(field, "side") == 0) {
+            resp_error(r, 403, T(L, MSG_THREAD_NOT_SIDE));
+            return;
+        }
+        if (strcmp(field, "status") == 0) {
+            resp_error(r, 409, T(L, MSG_THREAD_NOT_ACCEPTED));
+            return;
+        }
+        buf t = BUF_INIT;
+        post_error_text(&t, L, &fe.items[0]);
+        thread_err te = {
+            .interest_id = iid, .error = arena_strdup(r->a, buf_str(&t)), .typed = typed};
+        buf_free(&t);
+        r->status = 422;
+        post_page(r, &p, NULL, NULL, NULL, NULL, &te);
+        return;
+    }
+    if (st == DB_DONE) {
+        resp_error(r, 404, T(L, MSG_INTEREST_NO_SUCH));
+        return;
+    }
+    if (st != DB_OK) {
+        resp_fail(r, st, "interest_reply");
+        return;
+    }
+    resp_redirect(r, arena_printf(r->a, "/cooperation/%lld?done=message#interest-%lld",
+                                  (long long)p.id, (long long)iid));
+}
+
+/* --- the start page ------------------------------------------------------------- */
+
+bool web_post_start_interest(req *r, db_status *st)
+{
+    if (!r->user)
+        return false;
+    interest_rec *items = NULL;
+    size_t n = 0;
+    *st = interest_waiting(r->db, r->a, r->user->person_id, &items, &n);
+    if (*st != DB_OK || n == 0)
+        return false;
+    buf *o = &r->out;
+    lang_id L = r->lang;
+    html_fmt(o, "<section class=\"work card\"><h2>%s</h2><ul class=\"work-list\">",
+             T(L, MSG_START_INTEREST));
+    for (size_t i = 0; i < n; i++) {
+        const char *who = web_org_text(r, items[i].person_name, NULL);
+        const char *title = web_org_text(r, items[i].post_title, NULL); /* reader's script */
+        if (!title)
+            title = "";
+        buf c = BUF_INIT;
+        if (items[i].person_id == r->user->person_id) /* the post's side wrote to me */
+            buf_printf(&c, T(L, MSG_START_INTEREST_ANSWERED), title);
+        else
+            buf_printf(&c,
+                       T(L, strcmp(items[i].status, "pending") == 0 ? MSG_START_INTEREST_NEW
+                                                                    : MSG_START_INTEREST_REPLY),
+                       who ? who : "", title);
+        html_fmt(o, "<li><a href=\"/cooperation/%D#interest-%D\">%s</a></li>",
+                 (long long)items[i].post_id, (long long)items[i].id, buf_str(&c));
+        buf_free(&c);
+    }
+    html_raw(o, "</ul></section>\n");
+    return true;
 }
 
 /* --- the secretariat's start page -------------------------------------------- */

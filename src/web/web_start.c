@@ -297,6 +297,7 @@ static bool sec_secretariat(req *r, db_status *st)
 // clang-format off
 static const start_section_fn sections[] = {
     sec_queues,    web_start_entry_queue,  sec_labels,   web_post_start_reported,
+    web_post_start_interest,
     sec_proposals, sec_team_invites,       sec_clusters, sec_orgs,
     sec_drafts,    web_start_my_proposals, sec_invites,  sec_events,
     sec_secretariat, web_assess_start,       web_devplan_start, web_start_readiness,

@@ -111,7 +111,13 @@ test('another cluster\'s member expresses interest; the author accepts and both 
   await page.screenshot({ path: join(SHOTS, 'cooperation-introduction-accepted-en.png'), fullPage: true });
   await other.goto(`${server.url}${postUrl}?lang=sr-Cyrl`);
   assert.match(await other.textContent('main'), /Прихваћено: контакт Jelena Predstavnik, rep\.nisava@example\.com/);
-  assert.equal(await other.locator('textarea[name="message"]').count(), 0, 'one request per post');
+  assert.equal(await other.locator(`form[action="${postUrl}/interest"]`).count(), 0, 'one request per post');
+  // the thread: the requester replies, the author reads it on the post's page
+  await other.fill('form.thread-reply textarea[name="message"]', 'Шаљемо цене до петка.');
+  await Promise.all([other.waitForNavigation(), other.click('form.thread-reply button[type="submit"]')]);
+  assert.match(await other.textContent('main'), /Ваш одговор је послат/);
+  await page.goto(`${server.url}${postUrl}?lang=en`);
+  assert.match(await page.textContent('.post-interest .thread'), /Saljemo cene do petka|Šaljemo cene do petka|Шаљемо цене до петка/);
   await other.screenshot({ path: join(SHOTS, 'cooperation-introduction-accepted-sr-Cyrl.png'), fullPage: true });
   await ctx.close();
   assert.deepEqual(pageErrors, []);

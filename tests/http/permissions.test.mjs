@@ -137,6 +137,9 @@ const MATRIX = {
   'POST /cooperation/{id}/interest': row(false, false, true, true, true, false),
   'POST /cooperation/interest/{id}/accept': row(false, true, false, false, false, true),
   'POST /cooperation/interest/{id}/decline': row(false, true, false, false, false, true),
+  // an accepted introduction's thread (P asked, M accepted): its two sides
+  // only; the secretariat reads it but does not write (403)
+  'POST /cooperation/{id}/interest/{iid}/messages': row(false, true, true, false, false, false),
   // the self-assessment (web_assess.c, api_assess.c): cluster C's, answered
   // by its team and the secretariat (RIGHT_ORG_EDIT on C)
   'POST /orgs/{slug}/assessment/{year}': EDIT_C,
@@ -345,6 +348,8 @@ const BODIES = {
   // the first allowed role decides; the others find it decided (409)
   'POST /cooperation/interest/{id}/accept': () => ({ path: `/cooperation/interest/${ids.interest}/accept` }),
   'POST /cooperation/interest/{id}/decline': () => ({ path: `/cooperation/interest/${ids.interest2}/decline` }),
+  // an empty reply: the two sides get 422, nothing stored
+  'POST /cooperation/{id}/interest/{iid}/messages': () => ({ path: `/cooperation/${ids.post}/interest/${ids.thread}/messages`, form: { message: '' } }),
   // an answer outside its scale: allowed roles get 422, nothing stored
   'POST /orgs/{slug}/assessment/{year}': () => ({ path: '/orgs/cluster-c/assessment/2026', form: { strategy: '9', action: 'draft' } }),
   'PUT /api/v1/clusters/{slug}/assessments/{year}': () => ({ method: 'PUT', path: '/api/v1/clusters/cluster-c/assessments/2026', json: { answers: { strategy: 9 } } }),
@@ -395,6 +400,8 @@ before(async () => {
   cli(['user', 'role', EMAIL.member_rep, 'representative', '--org', 'member-m']);
   cli(['user', 'role', EMAIL.partner, 'representative', '--org', 'partner-p']);
   addUser(EMAIL.cluster_rep, 'Representative of C', PASSWORD.cluster_rep);
+  ids.thread = Number(sqlite(`INSERT INTO post_interest(post_id, person_id, status, created_at, updated_at)
+    VALUES (${ids.post}, (SELECT id FROM person WHERE email = '${EMAIL.partner}'), 'accepted', 0, 0) RETURNING id`));
   cli(['user', 'role', EMAIL.cluster_rep, 'representative', '--org', 'cluster-c']);
   for (let i = 0; i < 3 * ROLES.length; i++) {
     const email = `victim${++victims}@example.com`;

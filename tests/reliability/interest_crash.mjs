@@ -227,13 +227,16 @@ async function main() {
     acks[a.outcome]++;
     if (a.outcome !== 'ack') continue;
     const row = sqlite(`SELECT i.status, (SELECT count(*) FROM outbox o WHERE o.to_addr = p.email
-        AND o.subject LIKE '%accepted%' AND instr(o.body, 'rep@example.com') > 0)
+        AND o.id IN (SELECT outbox_id FROM notify_event WHERE kind = 'post_interest_answer')
+        AND instr(o.body, 'rep@example.com') > 0)
       FROM post_interest i JOIN person p ON p.id = i.person_id WHERE i.id = ${a.id}`);
     const [status, mails] = row.split('|');
     if (status !== 'accepted') fail(`acknowledged acceptance of request ${a.id} lost: ${status}`);
     if (Number(mails) < 1) fail(`acknowledged acceptance of request ${a.id} without its mail`);
   }
-  const accMails = Number(sqlite(`SELECT count(*) FROM outbox WHERE subject LIKE '%accepted%'`));
+  // acceptance mails go through notify (kind post_interest_answer, with List-Unsubscribe)
+  const accMails = Number(sqlite(`SELECT count(*) FROM outbox o WHERE o.id IN
+    (SELECT outbox_id FROM notify_event WHERE kind = 'post_interest_answer') AND o.headers LIKE '%List-Unsubscribe%'`));
   const accepted = Number(sqlite(`SELECT count(*) FROM post_interest WHERE status = 'accepted'`));
   if (accMails !== accepted) fail(`${accepted} accepted requests but ${accMails} acceptance mails`);
   if (counts.ack < people) fail(`too few acknowledged messages to prove anything: ${counts.ack}`);
