@@ -4,12 +4,14 @@
 // each save two searches from the demo board, one at desktop width and one
 // at 390 px, see the one-time notice and "Saved search", then read them in
 // words on /account/notifications and open one. Screenshots of both pages
-// (before and after saving) go to tests/browser/screenshots/savesearch-*.png.
+// (before and after saving) go to tests/browser/screenshots/savesearch-*.png;
+// each state passes axe-core without a serious or critical finding.
 //
 // Run: SCAN_BIN=build-asan/scan node --test tests/browser/savesearch.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,7 @@ const LAUNCH = {
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 };
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PW = 'save search browser phrase';
 const READERS = [
   {
@@ -63,6 +66,14 @@ after(async () => {
   assert.deepEqual(pageErrors, []);
 });
 
+// axe-core's serious and critical findings on the page, as a11y.test.mjs checks them
+async function axeSerious(page) {
+  await page.evaluate(AXE);
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 async function loggedIn(email, viewport) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
@@ -82,12 +93,14 @@ for (const r of READERS) {
       await page.goto(server.url + board);
       const button = page.locator('.save-search button[type="submit"]');
       await button.waitFor();
+      assert.deepEqual(await axeSerious(page), [], 'the board with the button');
       await page.screenshot({ path: join(SHOTS, `savesearch-board-unsaved-${r.lang}-${w}.png`), fullPage: false });
       await Promise.all([page.waitForNavigation(), button.click()]);
       assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, board, 'back on the same board');
       assert.match(await page.locator('[role="status"]').first().innerText(), new RegExp(r.notice));
       assert.match(await page.locator('.save-search').innerText(), new RegExp(r.saved));
       await page.screenshot({ path: join(SHOTS, `savesearch-board-${r.lang}-${w}.png`), fullPage: false });
+      assert.deepEqual(await axeSerious(page), [], 'the board with the notice and "Saved"');
 
       await page.goto(`${server.url}/account/notifications?lang=${r.lang}`);
       const list = page.locator('.topic-list');
@@ -95,6 +108,7 @@ for (const r of READERS) {
       assert.match(text, new RegExp(w === 1280 ? r.words : r.words2));
       await page.locator('#nt-h').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(SHOTS, `savesearch-settings-${r.lang}-${w}.png`), fullPage: true });
+      assert.deepEqual(await axeSerious(page), [], 'the settings page with saved searches');
       // the words are the link to the same results
       const link = list.locator('li a').last();
       await Promise.all([page.waitForNavigation(), link.click()]);
