@@ -494,7 +494,7 @@ void web_notify_topic_add(req *r)
     web_errs e = {0};
     web_errs_add(
         &e, te == TOPIC_BAD_PAGE ? "page" : "query",
-        T(r->lang, te > TOPIC_OK && te <= TOPIC_EXISTS ? texts[te] : MSG_NOTIFY_ERR_QUERY));
+        T(r->lang, te > TOPIC_OK && te <= TOPIC_EXISTS ? texts[te] : MSG_SAVESEARCH_ERR_ADDRESS));
     r->status = 422;
     notify_page(r, &(notify_view){.errs = &e, .topic_page = page, .topic_query = query});
 }

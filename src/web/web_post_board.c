@@ -377,7 +377,7 @@ void web_post_board_save(req *r)
     resp_error(r, 422,
                T(r->lang, te == TOPIC_TOO_MANY   ? MSG_NOTIFY_ERR_MANY
                           : te == TOPIC_TOO_LONG ? MSG_NOTIFY_ERR_LONG
-                                                 : MSG_NOTIFY_ERR_QUERY));
+                                                 : MSG_POST_BAD_PARAMS));
 }
 
 static void board_render(req *r, const board_state *s, post_rec *items, size_t n, bool more,
