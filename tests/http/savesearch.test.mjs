@@ -114,6 +114,12 @@ test('saving from the board stores the search canonically, returns to the same b
   const bad = await a.post('/cooperation/save?kind=%3Cscript%3E');
   assert.equal(bad.status, 400);
   assert.doesNotMatch(bad.text, /<script>/);
+  for (const path of [`/cooperation/save?sector=${'2'.repeat(200)}`, '/cooperation/save?sector=2%006',
+    '/cooperation/save?topic=nonsense', '/cooperation/save?after=-1']) {
+    const h = await a.post(path);
+    assert.ok(h.status === 400 || h.status === 303, `${path}: ${h.status}`);
+    assert.equal(sqlite(`SELECT count(*) FROM notify_topic WHERE query LIKE '%2%2%2%' OR query LIKE '%00%' OR query LIKE '%nonsense%'`), '0', path);
+  }
   assert.equal(sqlite('SELECT count(*) FROM notify_topic'), '1');
 });
 
