@@ -4,6 +4,12 @@
  * (/u/{token}), and the same settings as JSON (/api/v1/me/notifications).
  * The model is notify.c; the digest digest.c.
  *
+ * Saved searches are shown in words from the reference data, as the
+ * board's and the directory's facets name them ("Offers · Sector 26 ...
+ * · Region Vojvodina"), each a link to its results; they are made with
+ * the board's "Save this search" (web_post_board.c) or, for the
+ * directory, by pasting a list's address here.
+ *
  * Every route here acts on the logged-in person's own rows only (the
  * person id comes from the session, a topic or cluster id of someone else
  * is simply not found), except /u/{token}, which needs no login: its

@@ -18,8 +18,8 @@
 #include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
-#include "model/post.h"
 #include "model/notify.h"
+#include "model/post.h"
 #include "model/post_facet.h"
 #include "web/notice.h"
 #include "web/web.h"
@@ -126,6 +126,19 @@ static const char *board_url(req *r, const char *path, const board_state *s, int
     const char *out = buf_failed(&u) ? path : arena_strdup(r->a, buf_str(&u));
     buf_free(&u);
     return out ? out : path;
+}
+
+/* url with the reader's ?lang= kept when the request chose one (a
+ * redirect or a form's action would lose it). Raw; arena. */
+static const char *board_with_lang(req *r, const char *url)
+{
+    const char *lang = req_query(r, "lang");
+    lang_id chosen;
+    if (!lang || !i18n_parse(lang, &chosen))
+        return url;
+    const char *out =
+        arena_printf(r->a, "%s%clang=%s", url, strchr(url, '?') ? '&' : '?', i18n_tag(chosen));
+    return out ? out : url;
 }
 
 /* The query the state asks for; false (with the 5xx written) on a
@@ -325,14 +338,8 @@ static void board_save_box(req *r, const board_state *s)
         html_fmt(o, "<p>%s <a href=\"/account/notifications#nt-h\">%s</a></p>",
                  T(L, MSG_SAVESEARCH_FULL), T(L, MSG_SAVESEARCH_MANAGE));
     } else {
-        const char *action = board_url(r, "/cooperation/save", s, -1, 0);
-        const char *lang = req_query(r, "lang");
-        lang_id chosen;
-        if (lang && i18n_parse(lang, &chosen))
-            action = arena_printf(r->a, "%s%clang=%s", action, strchr(action, '?') ? '&' : '?',
-                                  i18n_tag(chosen));
         html_fmt(o, "<form method=\"post\" action=\"%u\" class=\"inline-form\">",
-                 action ? action : "/cooperation/save");
+                 board_with_lang(r, board_url(r, "/cooperation/save", s, -1, 0)));
         layout_csrf_field(r);
         html_fmt(o,
                  "<button type=\"submit\" class=\"button-secondary button-small\" "
@@ -351,12 +358,7 @@ void web_post_board_save(req *r)
         return;
     }
     s.after = 0; /* back to the first page of the same search */
-    const char *back = board_url(r, "/cooperation", &s, -1, 0);
-    const char *lang = req_query(r, "lang");
-    lang_id chosen;
-    if (lang && i18n_parse(lang, &chosen))
-        back = arena_printf(r->a, "%s%clang=%s", back, strchr(back, '?') ? '&' : '?',
-                            i18n_tag(chosen));
+    const char *back = board_with_lang(r, board_url(r, "/cooperation", &s, -1, 0));
     const char *topic = board_topic(r, &s);
     if (!topic) {
         resp_error(r, 400, T(r->lang, MSG_NOTIFY_ERR_LONG));
@@ -367,7 +369,7 @@ void web_post_board_save(req *r)
         notify_topic_add(r->db, r->user->person_id, "/cooperation", topic, r->client_ip, &te, NULL);
     if (st == DB_OK || (st == DB_CONSTRAINT && te == TOPIC_EXISTS)) {
         web_notice_next(r, st == DB_OK ? NOTICE_SEARCH_SAVED : NOTICE_SEARCH_EXISTS, 0);
-        resp_redirect(r, back ? back : "/cooperation");
+        resp_redirect(r, back);
         return;
     }
     if (st != DB_CONSTRAINT) {
@@ -468,12 +470,7 @@ void web_post_board(req *r)
     }
     const char *url = board_url(r, "/cooperation", &s, -1, s.after);
     if (!canonical) {
-        const char *lang = req_query(r, "lang");
-        lang_id chosen;
-        if (lang && i18n_parse(lang, &chosen))
-            url = arena_printf(r->a, "%s%clang=%s", url, strchr(url, '?') ? '&' : '?',
-                               i18n_tag(chosen));
-        resp_redirect(r, url ? url : "/cooperation");
+        resp_redirect(r, board_with_lang(r, url));
         return;
     }
     int64_t version = 0;
