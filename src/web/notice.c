@@ -28,6 +28,8 @@ static const struct {
     [NOTICE_PROPOSAL_ACCEPTED] = {"proposal_accepted", MSG_NOTICE_PROPOSAL_ACCEPTED, false},
     [NOTICE_PROPOSAL_DECLINED] = {"proposal_declined", MSG_NOTICE_PROPOSAL_DECLINED, false},
     [NOTICE_TEAM_JOINED] = {"team_joined", MSG_NOTICE_TEAM_JOINED, false},
+    [NOTICE_SEARCH_SAVED] = {"search_saved", MSG_SAVESEARCH_SAVED, false},
+    [NOTICE_SEARCH_EXISTS] = {"search_exists", MSG_NOTIFY_ERR_EXISTS, false},
 };
 
 static bool secure(const req *r)

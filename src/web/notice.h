@@ -35,6 +35,10 @@ typedef enum {
     NOTICE_PROPOSAL_ACCEPTED, /* "The proposed entry is accepted and published." */
     NOTICE_PROPOSAL_DECLINED, /* "The proposed entry is declined; its proposer is told why." */
     NOTICE_TEAM_JOINED,       /* "You have joined the management team." */
+
+    /* saving a search from the cooperation board (issue 13) */
+    NOTICE_SEARCH_SAVED,  /* "The search is saved; new posts ... in your digest." */
+    NOTICE_SEARCH_EXISTS, /* "This search is saved already." */
     NOTICE__COUNT
 } notice_kind;
 

@@ -152,6 +152,8 @@ const route routes[] = {
     {HTTP_POST, "/cooperation", web_post_create, RF_LOGIN | RF_CSRF, 65536,
      "Publish a post for an organisation one represents (or a cluster one manages)"},
     {HTTP_GET, "/cooperation/new", web_post_new_form, RF_LOGIN, 0, "Form for a new post"},
+    {HTTP_POST, "/cooperation/save", web_post_board_save, RF_LOGIN | RF_CSRF, 16384,
+     "Save the board's current filters as one's saved search (notification topic)"},
     {HTTP_GET, "/cooperation/stats", web_post_stats, RF_LOGIN, 0,
      "The board's statistics per month, charts and tables (CSV/XLSX; secretariat)"},
     {HTTP_GET, "/cooperation/{id}", web_post_view, RF_FAST, 0,

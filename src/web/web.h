@@ -271,6 +271,7 @@ void api_notify_put(req *r);
 /* web_post.c: the cooperation board (issue 13) */
 void web_post_board(req *r);
 void web_post_feed(req *r);
+void web_post_board_save(req *r);
 void web_post_view(req *r);
 void web_post_new_form(req *r);
 void web_post_create(req *r);

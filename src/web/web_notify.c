@@ -4,6 +4,12 @@
  * (/u/{token}), and the same settings as JSON (/api/v1/me/notifications).
  * The model is notify.c; the digest digest.c.
  *
+ * Saved searches are shown in words from the reference data, as the
+ * board's and the directory's facets name them ("Offers · Sector 26 ...
+ * · Region Vojvodina"), each a link to its results; they are made with
+ * the board's "Save this search" (web_post_board.c) or, for the
+ * directory, by pasting a list's address here.
+ *
  * Every route here acts on the logged-in person's own rows only (the
  * person id comes from the session, a topic or cluster id of someone else
  * is simply not found), except /u/{token}, which needs no login: its
@@ -18,10 +24,13 @@
 
 #include "html/html.h"
 #include "html/layout.h"
+#include "http/form.h"
 #include "json/json.h"
 #include "model/notify.h"
+#include "model/post.h"
 #include "web/web.h"
 #include "web/web_org.h"
+#include "web/web_post.h"
 #include "web/web_topic.h"
 
 /* What the page shows besides the stored settings: a notice after a
@@ -79,6 +88,105 @@ static bool followed_by_name(req *r, notify_followed *f, size_t n)
         f[i].name_en = NULL;
     }
     return web_sort_by_name(r, f, n, sizeof *f, followed_name);
+}
+
+/* --- a saved search in words ------------------------------------------------ */
+
+/* What a saved search's parameter is called in words, and the reference
+ * table of its labels (-1: none; the board's kind and topic have their
+ * own words, a cluster its name). */
+static const struct {
+    const char *page, *param;
+    msg_id prefix; /* 0: the label alone */
+    int ref;
+} topic_params[] = {
+    {"/cooperation", "kind", 0, -1},
+    {"/cooperation", "topic", MSG_SAVESEARCH_TOPIC, -1},
+    {"/cooperation", "sector", MSG_SAVESEARCH_SECTOR, WREF_NACE},
+    {"/cooperation", "region", MSG_SAVESEARCH_REGION, WREF_GEO},
+    {"/cooperation", "cluster", MSG_SAVESEARCH_CLUSTER, -1},
+    {"/orgs", "kind", 0, WREF_KIND},
+    {"/orgs", "sector", MSG_SAVESEARCH_SECTOR, WREF_NACE},
+    {"/orgs", "fos", MSG_SAVESEARCH_FOS, WREF_FOS},
+    {"/orgs", "region", MSG_SAVESEARCH_REGION, WREF_REGION},
+    {"/orgs", "district", MSG_SAVESEARCH_DISTRICT, WREF_DISTRICT},
+    {"/orgs", "geo", MSG_SAVESEARCH_REGION, WREF_GEO},
+};
+
+/* One filter in words: "Sector 26 Manufacture of ...", "Offers",
+ * "Cluster NiCAT", "words: embedded"; an unknown parameter as name: value.
+ * cl the board's clusters (for their names). Arena; NULL on no memory. */
+static const char *topic_filter_words(req *r, web_refs *refs, const char *page, const char *name,
+                                      const char *v, const post_org *cl, size_t n_cl)
+{
+    lang_id L = r->lang;
+    if (strcmp(name, "q") == 0)
+        return arena_printf(r->a, "%s %s", T(L, MSG_SAVESEARCH_WORDS), v);
+    for (size_t i = 0; i < sizeof topic_params / sizeof topic_params[0]; i++) {
+        if (strcmp(page, topic_params[i].page) != 0 || strcmp(name, topic_params[i].param) != 0)
+            continue;
+        const char *label = v;
+        msg_id prefix = topic_params[i].prefix;
+        if (strcmp(page, "/cooperation") == 0 && strcmp(name, "kind") == 0)
+            label = strcmp(v, "offer") == 0     ? T(L, MSG_SAVESEARCH_OFFERS)
+                    : strcmp(v, "request") == 0 ? T(L, MSG_SAVESEARCH_REQUESTS)
+                                                : v;
+        else if (strcmp(name, "topic") == 0)
+            label = web_post_topic_label(L, v);
+        else if (strcmp(name, "cluster") == 0)
+            for (size_t k = 0; k < n_cl; k++)
+                if (strcmp(cl[k].slug, v) == 0)
+                    label = web_post_org_display(r, cl[k].name, cl[k].name_en);
+        if (topic_params[i].ref >= 0) {
+            const char *l = web_refs_label(r, refs, topic_params[i].ref, v);
+            if (topic_params[i].ref == WREF_NACE || topic_params[i].ref == WREF_FOS)
+                label = l && *l && strcmp(l, v) != 0 ? arena_printf(r->a, "%s %s", v, l) : v;
+            else
+                label = l && *l ? l : v;
+            if (topic_params[i].ref == WREF_GEO && strncmp(v, "D-", 2) == 0)
+                prefix = MSG_SAVESEARCH_DISTRICT;
+        }
+        return prefix ? arena_printf(r->a, "%s %s", T(L, prefix), label) : label;
+    }
+    return arena_printf(r->a, "%s: %s", name, v);
+}
+
+/* A saved search in the reader's words: its filters in the list's order
+ * joined by " · ", or "All open posts" / "All organisations" for the
+ * whole list. Arena; the raw query when it does not parse. */
+static const char *topic_words(req *r, web_refs *refs, const notify_topic *t, const post_org *cl,
+                               size_t n_cl)
+{
+    bool coop = strcmp(t->page, "/cooperation") == 0;
+    if (!*t->query)
+        return T(r->lang, coop ? MSG_SAVESEARCH_ALL_COOP : MSG_SAVESEARCH_ALL_ORGS);
+    form f;
+    const char *bad = NULL;
+    if (form_parse_urlencoded(r->a, t->query, strlen(t->query), &f, &bad) != FORM_OK)
+        return t->query;
+    buf b = BUF_INIT;
+    /* the filters in the list's order (kind before sector ...), then any other */
+    size_t n_p = sizeof topic_params / sizeof topic_params[0];
+    for (size_t k = 0; k <= n_p; k++) {
+        if (k < n_p && strcmp(t->page, topic_params[k].page) != 0)
+            continue;
+        for (size_t i = 0; i < f.n_fields; i++) {
+            const char *name = f.fields[i].name;
+            bool known = false;
+            for (size_t j = 0; j < n_p && !known; j++)
+                known = strcmp(t->page, topic_params[j].page) == 0 &&
+                        strcmp(name, topic_params[j].param) == 0;
+            if (k < n_p ? strcmp(name, topic_params[k].param) != 0 : known)
+                continue;
+            const char *w = topic_filter_words(r, refs, t->page, name, f.fields[i].value, cl, n_cl);
+            if (b.len)
+                buf_puts(&b, " \u00b7 ");
+            buf_puts(&b, w ? w : f.fields[i].value);
+        }
+    }
+    const char *out = buf_failed(&b) ? t->query : arena_strdup(r->a, buf_str(&b));
+    buf_free(&b);
+    return out ? out : t->query;
 }
 
 static void notify_page(req *r, const notify_view *v)
@@ -148,25 +256,41 @@ static void notify_page(req *r, const notify_view *v)
         html_fmt(o, "<p class=\"empty\">%s</p>", T(L, MSG_NOTIFY_TOPIC_NONE));
     else
         html_raw(o, "<ul class=\"topic-list\">");
+    /* each search in words, linking to its results; the board's clusters
+     * name a cluster filter (without them the slug is shown) */
+    web_refs refs = {0};
+    post_org *cl = NULL;
+    size_t n_cl = 0;
+    if (n_topics && post_clusters(r->db, r->a, &cl, &n_cl) != DB_OK)
+        n_cl = 0;
     for (size_t i = 0; i < n_topics; i++) {
         const char *href = *topics[i].query
                                ? arena_printf(r->a, "%s?%s", topics[i].page, topics[i].query)
                                : topics[i].page;
         const char *list = strcmp(topics[i].page, "/orgs") == 0 ? T(L, MSG_NAV_DIRECTORY)
                                                                 : T(L, MSG_NOTIFY_PAGE_COOP);
-        html_fmt(o, "<li><a href=\"%u\">%s: %s</a> ", href, list,
-                 *topics[i].query ? topics[i].query : T(L, MSG_NOTIFY_TOPIC_ALL));
+        html_fmt(o, "<li><span class=\"topic-where\">%s</span> <a href=\"%u\">%s</a> ", list,
+                 href ? href : topics[i].page, topic_words(r, &refs, &topics[i], cl, n_cl));
         html_fmt(o,
-                 "<form class=\"inline\" method=\"post\" "
+                 "<form class=\"inline-form\" method=\"post\" "
                  "action=\"/account/notifications/topics/%D/delete\">",
                  (long long)topics[i].id);
         layout_csrf_field(r);
-        html_fmt(o, "<button type=\"submit\" class=\"button-secondary\">%s</button></form></li>",
+        html_fmt(o,
+                 "<button type=\"submit\" class=\"button-secondary button-small\">%s</button>"
+                 "</form></li>",
                  T(L, MSG_NOTIFY_TOPIC_REMOVE));
     }
     if (n_topics)
         html_raw(o, "</ul>");
+    html_fmt(o, "<p>%s <a href=\"/cooperation\">%s</a></p>", T(L, MSG_SAVESEARCH_HOWTO),
+             T(L, MSG_SAVESEARCH_OPEN_BOARD));
+    /* the directory has no save button: an address pasted here (folded
+     * away, open after a refusal) */
     const char *page_err = web_errs_get(e, "page");
+    const char *query_err = web_errs_get(e, "query");
+    html_fmt(o, "<details class=\"topic-paste\"%R><summary>%s</summary>",
+             page_err || query_err ? " open" : "", T(L, MSG_SAVESEARCH_PASTE));
     html_raw(o, "<form method=\"post\" action=\"/account/notifications/topics\">");
     layout_csrf_field(r);
     html_fmt(o, "<div class=\"field%R\"><label for=\"topic-page\">%s</label>",
@@ -182,15 +306,15 @@ static void notify_page(req *r, const notify_view *v)
     web_field(r, &(web_input){.id = "topic-query",
                               .name = "query",
                               .type = "text",
-                              .label = T(L, MSG_NOTIFY_TOPIC_QUERY),
+                              .label = T(L, MSG_SAVESEARCH_ADDRESS),
                               .value = v->topic_query,
                               .autocomplete = "off",
-                              .hint = T(L, MSG_NOTIFY_TOPIC_HINT),
-                              .error = web_errs_get(e, "query"),
+                              .hint = T(L, MSG_SAVESEARCH_PASTE_HINT),
+                              .error = query_err,
                               .maxlength = 2000});
     html_fmt(o,
              "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>"
-             "</section>\n",
+             "</details></section>\n",
              T(L, MSG_NOTIFY_TOPIC_ADD));
 
     /* followed clusters */
@@ -317,6 +441,34 @@ void web_notify_save(req *r)
     resp_redirect(r, "/account/notifications?done=saved");
 }
 
+/* The query part of what was pasted: a whole address
+ * ("https://host/cooperation?kind=offer", "/orgs?kind=cluster") also
+ * chooses the list by its path, which wins over the select; a bare query
+ * ("kind=cluster", "?kind=cluster") is taken as it is. NULL for the
+ * address of a page that is not a list. Arena. */
+static const char *topic_address(req *r, const char *pasted, const char **page)
+{
+    if (!pasted)
+        return "";
+    while (*pasted == ' ')
+        pasted++;
+    const char *qm = strchr(pasted, '?');
+    const char *eq = strchr(pasted, '=');
+    if (!qm || qm == pasted || (eq && eq < qm))
+        return pasted; /* a bare query, or a '?' inside a value */
+    const char *path = arena_strndup(r->a, pasted, (size_t)(qm - pasted));
+    const char *slash = strstr(path ? path : "", "://");
+    if (slash)
+        path = strchr(slash + 3, '/'); /* skip the scheme and host */
+    if (path && strcmp(path, "/cooperation") == 0)
+        *page = "/cooperation";
+    else if (path && strcmp(path, "/orgs") == 0)
+        *page = "/orgs";
+    else
+        return NULL; /* an address of another page: refused beside the field */
+    return qm + 1;
+}
+
 void web_notify_topic_add(req *r)
 {
     form f;
@@ -327,7 +479,10 @@ void web_notify_topic_add(req *r)
     topic_error te = TOPIC_OK;
     const char *canon = NULL;
     db_status st = DB_CONSTRAINT;
-    if ((te = notify_topic_canonical(r->a, query ? query : "", &canon)) == TOPIC_OK)
+    const char *q = topic_address(r, query, &page);
+    if (!q)
+        te = TOPIC_BAD_QUERY;
+    else if ((te = notify_topic_canonical(r->a, q, &canon)) == TOPIC_OK)
         st = notify_topic_add(r->db, r->user->person_id, page, canon, r->client_ip, &te, NULL);
     if (st == DB_OK) {
         resp_redirect(r, "/account/notifications?done=topic");
@@ -338,14 +493,14 @@ void web_notify_topic_add(req *r)
         return;
     }
     static const msg_id texts[] = {
-        [TOPIC_BAD_PAGE] = MSG_NOTIFY_ERR_PAGE, [TOPIC_BAD_QUERY] = MSG_NOTIFY_ERR_QUERY,
+        [TOPIC_BAD_PAGE] = MSG_NOTIFY_ERR_PAGE, [TOPIC_BAD_QUERY] = MSG_SAVESEARCH_ERR_ADDRESS,
         [TOPIC_TOO_LONG] = MSG_NOTIFY_ERR_LONG, [TOPIC_TOO_MANY] = MSG_NOTIFY_ERR_MANY,
         [TOPIC_EXISTS] = MSG_NOTIFY_ERR_EXISTS,
     };
     web_errs e = {0};
     web_errs_add(
         &e, te == TOPIC_BAD_PAGE ? "page" : "query",
-        T(r->lang, te > TOPIC_OK && te <= TOPIC_EXISTS ? texts[te] : MSG_NOTIFY_ERR_QUERY));
+        T(r->lang, te > TOPIC_OK && te <= TOPIC_EXISTS ? texts[te] : MSG_SAVESEARCH_ERR_ADDRESS));
     r->status = 422;
     notify_page(r, &(notify_view){.errs = &e, .topic_page = page, .topic_query = query});
 }

@@ -4,6 +4,11 @@
  * filters, public posts). Shares words, caching and loading with the
  * other post pages through web_post.h.
  *
+ * A logged-in reader also gets "Save this search" (POST /cooperation/save,
+ * the filters in the form's action URL, parsed as the board parses them)
+ * or, when the filters are saved already, "Saved search" with a link to
+ * the notification settings, where saved searches are shown in words.
+ *
  * The filter state is parsed here rather than through web_org_list.c's:
  * the board has other parameters and pages by cursor, not by number, so
  * only the shape is shared. */
@@ -13,11 +18,14 @@
 #include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
+#include "model/notify.h"
 #include "model/post.h"
 #include "model/post_facet.h"
+#include "web/notice.h"
 #include "web/web.h"
 #include "web/web_org.h"
 #include "web/web_post.h"
+#include "web/web_topic.h"
 
 #define POST_PER_PAGE 20
 #define POST_FEED_MAX 50
@@ -118,6 +126,19 @@ static const char *board_url(req *r, const char *path, const board_state *s, int
     const char *out = buf_failed(&u) ? path : arena_strdup(r->a, buf_str(&u));
     buf_free(&u);
     return out ? out : path;
+}
+
+/* url with the reader's ?lang= kept when the request chose one (a
+ * redirect or a form's action would lose it). Raw; arena. */
+static const char *board_with_lang(req *r, const char *url)
+{
+    const char *lang = req_query(r, "lang");
+    lang_id chosen;
+    if (!lang || !i18n_parse(lang, &chosen))
+        return url;
+    const char *out =
+        arena_printf(r->a, "%s%clang=%s", url, strchr(url, '?') ? '&' : '?', i18n_tag(chosen));
+    return out ? out : url;
 }
 
 /* The query the state asks for; false (with the 5xx written) on a
@@ -279,6 +300,88 @@ static void post_card(req *r, const post_rec *p)
     buf_free(&until);
 }
 
+/* --- saving the search ----------------------------------------------------- */
+
+/* The saved-search form of the filters in s: "" for the whole board.
+ * NULL when the state cannot be saved (too long). Arena. */
+static const char *board_topic(req *r, const board_state *s)
+{
+    board_state f = *s;
+    f.closing = false; /* the sort chooses a view, not posts */
+    const char *q = board_url(r, "", &f, -1, 0);
+    const char *canon = NULL;
+    return notify_topic_canonical(r->a, q, &canon) == TOPIC_OK ? canon : NULL;
+}
+
+/* The reader's save box: "Saved search" and a link to the settings when
+ * these filters are saved, else the button (its form carries the filters
+ * in its action URL), or, at the limit, a link to the settings. */
+static void board_save_box(req *r, const board_state *s)
+{
+    buf *o = &r->out;
+    lang_id L = r->lang;
+    notify_topic *tp = NULL;
+    size_t n = 0;
+    const char *mine = board_topic(r, s);
+    if (!mine || notify_topics(r->db, r->a, r->user->person_id, &tp, &n) != DB_OK)
+        return; /* the board is still worth showing without the box */
+    bool saved = false;
+    for (size_t i = 0; i < n && !saved; i++)
+        saved = strcmp(tp[i].page, "/cooperation") == 0 && strcmp(tp[i].query, mine) == 0;
+    html_raw(o, "<div class=\"save-search\">");
+    if (saved) {
+        html_fmt(o,
+                 "<p><span class=\"tag tag-saved\">\u2713 %s</span> "
+                 "<a href=\"/account/notifications#nt-h\">%s</a></p>",
+                 T(L, MSG_SAVESEARCH_IS_SAVED), T(L, MSG_SAVESEARCH_MANAGE));
+    } else if (n >= NOTIFY_TOPICS_MAX) {
+        html_fmt(o, "<p>%s <a href=\"/account/notifications#nt-h\">%s</a></p>",
+                 T(L, MSG_SAVESEARCH_FULL), T(L, MSG_SAVESEARCH_MANAGE));
+    } else {
+        html_fmt(o, "<form method=\"post\" action=\"%u\" class=\"inline-form\">",
+                 board_with_lang(r, board_url(r, "/cooperation/save", s, -1, 0)));
+        layout_csrf_field(r);
+        html_fmt(o,
+                 "<button type=\"submit\" class=\"button-secondary button-small\" "
+                 "title=\"%s\">%s</button></form>",
+                 T(L, MSG_SAVESEARCH_HINT), T(L, MSG_SAVESEARCH_BUTTON));
+    }
+    html_raw(o, "</div>");
+}
+
+void web_post_board_save(req *r)
+{
+    board_state s;
+    bool canonical;
+    if (!board_parse(r, &s, &canonical, false)) {
+        resp_error(r, 400, T(r->lang, MSG_POST_BAD_PARAMS));
+        return;
+    }
+    s.after = 0; /* back to the first page of the same search */
+    const char *back = board_with_lang(r, board_url(r, "/cooperation", &s, -1, 0));
+    const char *topic = board_topic(r, &s);
+    if (!topic) {
+        resp_error(r, 400, T(r->lang, MSG_NOTIFY_ERR_LONG));
+        return;
+    }
+    topic_error te = TOPIC_OK;
+    db_status st =
+        notify_topic_add(r->db, r->user->person_id, "/cooperation", topic, r->client_ip, &te, NULL);
+    if (st == DB_OK || (st == DB_CONSTRAINT && te == TOPIC_EXISTS)) {
+        web_notice_next(r, st == DB_OK ? NOTICE_SEARCH_SAVED : NOTICE_SEARCH_EXISTS, 0);
+        resp_redirect(r, back);
+        return;
+    }
+    if (st != DB_CONSTRAINT) {
+        resp_fail(r, st, "saving a search");
+        return;
+    }
+    resp_error(r, 422,
+               T(r->lang, te == TOPIC_TOO_MANY   ? MSG_NOTIFY_ERR_MANY
+                          : te == TOPIC_TOO_LONG ? MSG_NOTIFY_ERR_LONG
+                                                 : MSG_POST_BAD_PARAMS));
+}
+
 static void board_render(req *r, const board_state *s, post_rec *items, size_t n, bool more,
                          const post_facets *fc)
 {
@@ -303,6 +406,8 @@ static void board_render(req *r, const board_state *s, post_rec *items, size_t n
              "<p><a href=\"%u\">%s</a></p>",
              T(L, MSG_POST_TITLE), board_url(r, "/cooperation.atom", s, -1, 0),
              T(L, MSG_POST_FEED));
+    if (r->user)
+        board_save_box(r, s);
     html_fmt(o,
              "<div class=\"sort\"><label for=\"f-sort\">%s</label>"
              "<select id=\"f-sort\" name=\"sort\" form=\"dir-filters\">",
@@ -365,12 +470,7 @@ void web_post_board(req *r)
     }
     const char *url = board_url(r, "/cooperation", &s, -1, s.after);
     if (!canonical) {
-        const char *lang = req_query(r, "lang");
-        lang_id chosen;
-        if (lang && i18n_parse(lang, &chosen))
-            url = arena_printf(r->a, "%s%clang=%s", url, strchr(url, '?') ? '&' : '?',
-                               i18n_tag(chosen));
-        resp_redirect(r, url ? url : "/cooperation");
+        resp_redirect(r, board_with_lang(r, url));
         return;
     }
     int64_t version = 0;

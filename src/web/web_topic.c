@@ -14,7 +14,8 @@
 /* Parameters that choose how a list is shown, not what is in it. */
 static bool view_only(const char *name)
 {
-    static const char *const v[] = {"page", "lang", "sort", "cursor", "format", "per_page"};
+    static const char *const v[] = {"page",  "lang",   "sort",    "cursor",
+                                    "after", "format", "per_page"};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         if (strcmp(name, v[i]) == 0)
             return true;

@@ -85,9 +85,11 @@ test('a person sets how they hear of things and follows clusters, from the accou
     await page.selectOption('#follow-cluster', slug);
     await Promise.all([page.waitForNavigation(), page.click('form[action="/account/notifications/follows"] button[type="submit"]')]);
   }
-  await page.fill('#topic-query', 'kind=cluster&q=metal');
+  // the directory has no save button: its address is pasted in the folded form
+  await page.click('.topic-paste summary');
+  await page.fill('#topic-query', `${server.url}/orgs?kind=cluster&q=metal`);
   await Promise.all([page.waitForNavigation(), page.click('form[action="/account/notifications/topics"] button[type="submit"]')]);
-  assert.match(await page.textContent('main'), /kind=cluster&q=metal/);
+  assert.match(await page.textContent('.topic-list'), /Cluster · words: metal/, 'in words, not as a query');
   assert.equal(sqlite(`SELECT count(*) FROM notify_follow f JOIN person p ON p.id = f.person_id WHERE p.email = '${READERS[0].email}'`), '2');
   // back to weekly, so the digest below has the event
   await page.check('#kind_cluster_member-weekly');

@@ -130,6 +130,7 @@ const MATRIX = {
   'POST /cooperation/{id}/close': row(false, true, false, false, false, true),
   'POST /cooperation/{id}/hide': SECRETARIAT, // RIGHT_POST_HIDE
   'POST /cooperation/{id}/report': LOGGED_IN,
+  'POST /cooperation/save': LOGGED_IN, // one's own saved search
   'POST /api/v1/posts': row(false, true, false, false, false, true),
   'PATCH /api/v1/posts/{id}': row(false, true, false, false, false, true),
   'POST /api/v1/posts/{id}/close': row(false, true, false, false, false, true),
@@ -335,6 +336,7 @@ const BODIES = {
   'POST /cooperation/{id}': () => ({ path: `/cooperation/${ids.post}`, form: { kind: 'offer', title: '' } }),
   'POST /cooperation/{id}/close': () => ({ path: `/cooperation/${ids.post}/close`, form: { reason: 'bogus' } }),
   'POST /cooperation/{id}/hide': () => ({ path: `/cooperation/${ids.post}/hide`, form: { reason: '' } }),
+  'POST /cooperation/save': () => ({ path: '/cooperation/save?kind=offer&sector=26' }),
   'POST /cooperation/{id}/report': () => ({ path: `/cooperation/${ids.post}/report`, form: { reason: 'x'.repeat(600) } }),
   'POST /api/v1/posts': () => ({ path: '/api/v1/posts', json: { org_id: ids['member-m'] } }),
   // bodies the model refuses (422): allowed roles store nothing

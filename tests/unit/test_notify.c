@@ -118,6 +118,10 @@ static void test_topic_canonical(void **state)
     assert_int_equal(
         notify_topic_canonical(&a, "q=metal&region=VO&kind=cluster&kind=cluster", &out), TOPIC_OK);
     assert_string_equal(out, "kind=cluster&q=metal&region=VO");
+    /* the board's cursor is a view, not a search */
+    assert_int_equal(notify_topic_canonical(&a, "kind=offer&after=42&sort=closing", &out),
+                     TOPIC_OK);
+    assert_string_equal(out, "kind=offer");
     assert_int_equal(notify_topic_canonical(&a, "q=%D0%BC%D0%B5%D1%82%D0%B0%D0%BB", &out),
                      TOPIC_OK);
     assert_string_equal(out, "q=%D0%BC%D0%B5%D1%82%D0%B0%D0%BB");
