@@ -257,11 +257,15 @@ static void questionnaire_page(req *r, const org_rec *o, int year, const form_vi
         }
         html_raw(out, "</fieldset>");
     }
-    html_fmt(out,
-             "<div class=\"form-actions\"><button type=\"submit\" name=\"action\" "
-             "value=\"draft\" class=\"secondary\">%s</button> <button type=\"submit\" "
-             "name=\"action\" value=\"submit\">%s</button></div><p class=\"muted\">%s</p></form>",
-             T(L, MSG_AS_SAVE_DRAFT), T(L, MSG_AS_SUBMIT), T(L, MSG_AS_SUBMIT_HINT));
+    if (resp.submitted && r->user->secretariat == SEC_NONE) /* closed: see assess.h */
+        html_fmt(out, "<p class=\"notice\">%s</p></form>", T(L, MSG_AS_CLOSED));
+    else
+        html_fmt(out,
+                 "<div class=\"form-actions\"><button type=\"submit\" name=\"action\" "
+                 "value=\"draft\" class=\"secondary\">%s</button> <button type=\"submit\" "
+                 "name=\"action\" value=\"submit\">%s</button></div><p class=\"muted\">%s</p>"
+                 "</form>",
+                 T(L, MSG_AS_SAVE_DRAFT), T(L, MSG_AS_SUBMIT), T(L, MSG_AS_SUBMIT_HINT));
     layout_end(r);
 }
 

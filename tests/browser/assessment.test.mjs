@@ -129,7 +129,12 @@ test('axe-core: no serious or critical violation on the results, the questionnai
     await page.goto(`${server.url}/orgs/voict/assessment/${YEAR}?lang=${lang}`);
     await audit(`questionnaire ${lang}`);
   }
-  // a refused save: the errors beside their fields
+  // a refused save: the errors beside their fields (the year was submitted
+  // above, which closes it to the team: the secretariat reopens it)
+  const re = spawnSync('sqlite3', ['-cmd', '.timeout 5000', server.db,
+    `UPDATE assess_response SET status = 'draft', stage = NULL, score = NULL, submitted_at = NULL, submitted_by = NULL
+      WHERE year = ${YEAR} AND org_id = (SELECT id FROM org WHERE slug = 'voict');`], { encoding: 'utf8' });
+  assert.equal(re.status, 0, re.stderr);
   await page.goto(`${server.url}/orgs/voict/assessment/${YEAR}?lang=en`);
   await page.fill('input[name="projects"]', '-1');
   await Promise.all([page.waitForNavigation(), page.click('button[value="draft"]')]);

@@ -244,6 +244,9 @@ test('API: own assessments with percentiles; peers never readable; bad input 4xx
   const page = await post(await session('voict@example.com'), '/orgs/voict/assessment/2025', { strategy: '1', action: 'draft' });
   assert.equal(page.status, 422);
   assert.equal(sqlite("SELECT r.status FROM assess_response r JOIN org o ON o.id = r.org_id WHERE o.slug = 'voict' AND year = 2025"), 'submitted');
+  const closed = await get('/orgs/voict/assessment/2025?lang=en', await session('voict@example.com'));
+  assert.match(closed.text, /can no longer be changed/);
+  assert.doesNotMatch(closed.text, /value="submit"/, 'no buttons on a closed year');
   const reopened = await post(await session('admin@example.com'), '/orgs/voict/assessment/2025', { action: 'draft' });
   assert.equal(reopened.status, 303, reopened.text.slice(0, 300));
   assert.equal(sqlite("SELECT r.status FROM assess_response r JOIN org o ON o.id = r.org_id WHERE o.slug = 'voict' AND year = 2025"), 'draft');
