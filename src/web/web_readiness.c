@@ -108,7 +108,7 @@ static void answer_form(req *r, const org_rec *o, const readiness_item *it, cons
     html_fmt(out, "<input type=\"hidden\" name=\"criterion\" value=\"%s\">", it->code);
     const char *merr = web_errs_get(e, "met");
     html_fmt(out, "<fieldset class=\"field%R\"><legend>%s</legend>", merr ? " field-invalid" : "",
-             T(L, MSG_RD_ANSWER));
+             T(L, MSG_RD_MET_QUESTION));
     if (merr)
         html_fmt(out, "<p class=\"field-error\">%s</p>", merr);
     html_fmt(out,
