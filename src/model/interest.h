@@ -60,8 +60,8 @@ db_status interest_express(db *d, int64_t post_id, int64_t person_id, const char
                            const char *ip, const char *base_url, form_errors *errs, int64_t *id);
 /* Accepts (accept) or declines pending request id on behalf of actor_id;
  * on acceptance tells the requester the accepting person's name and
- * address through notify (kind post_interest_answer; base_url unused). DB_DONE when there is no such request. *post_id (may be NULL)
- * gets its post. */
+ * address through notify (kind post_interest_answer; base_url unused). DB_DONE when there is no
+ * such request. *post_id (may be NULL) gets its post. */
 db_status interest_decide(db *d, int64_t id, bool accept, int64_t actor_id, const char *ip,
                           const char *base_url, form_errors *errs, int64_t *post_id);
 /* The requests of post post_id, oldest first (for the organisation's

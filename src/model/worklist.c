@@ -173,9 +173,9 @@ db_status worklist_team_invites(db *d, arena *a, int64_t person_id, work_team_in
 }
 
 /* drafts, not entries under review (proposals and initiatives have their queue) */
-static const char SQL_Q_DRAFTS[] =
-    "SELECT count(*) FROM org o WHERE o.status = 'draft'"
-    " AND NOT EXISTS (SELECT 1 FROM org_proposal p WHERE p.org_id = o.id AND p.state <> 'accepted')";
+static const char SQL_Q_DRAFTS[] = "SELECT count(*) FROM org o WHERE o.status = 'draft'"
+                                   " AND NOT EXISTS (SELECT 1 FROM org_proposal p WHERE p.org_id = "
+                                   "o.id AND p.state <> 'accepted')";
 static const char SQL_Q_UNVERIFIED[] = "SELECT count(*) FROM org_figure WHERE verified_at IS NULL";
 static const char SQL_Q_LABELS[] =
     "SELECT count(*) FROM cluster_label WHERE state = 'verified' AND expires_on IS NOT NULL"
