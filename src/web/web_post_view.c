@@ -581,6 +581,25 @@ void web_post_view(req *r)
 
 /* --- introductions ----------------------------------------------------------- */
 
+/* A refusal the model names by its first error's field, answered with its
+ * status and sentence (not beside a field: it is about the whole request). */
+typedef struct refusal {
+    const char *field;
+    int status;
+    msg_id text;
+} refusal;
+
+/* True when fe's first error is one of the n refusals, which it answered. */
+static bool answer_refusal(req *r, const form_errors *fe, const refusal *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(fe->items[0].field, t[i].field) == 0) {
+            resp_error(r, t[i].status, T(r->lang, t[i].text));
+            return true;
+        }
+    return false;
+}
+
 void web_post_interest(req *r)
 {
     lang_id L = r->lang;
@@ -598,15 +617,10 @@ void web_post_interest(req *r)
     db_status st = interest_express(r->db, p.id, r->user->person_id, form_get(&body, "message"),
                                     r->client_ip, web_base_url(r), &fe, NULL);
     if (st == DB_CONSTRAINT && fe.n_items) {
-        const char *field = fe.items[0].field;
-        if (strcmp(field, "throttle") == 0) {
-            resp_error(r, 429, T(L, MSG_INTEREST_THROTTLED));
+        static const refusal express_refusals[] = {{"throttle", 429, MSG_INTEREST_THROTTLED},
+                                                   {"status", 409, MSG_POST_NOT_OPEN}};
+        if (answer_refusal(r, &fe, express_refusals, 2))
             return;
-        }
-        if (strcmp(field, "status") == 0) {
-            resp_error(r, 409, T(L, MSG_POST_NOT_OPEN));
-            return;
-        }
         buf t = BUF_INIT;
         if (fe.items[0].code == FE_TAKEN)
             buf_puts(&t, T(L, MSG_INTEREST_ALREADY));
@@ -720,19 +734,11 @@ void web_interest_message(req *r)
     const char *typed = form_get(&body, "message");
     st = interest_reply(r->db, iid, r->user->person_id, typed, r->client_ip, &fe, NULL);
     if (st == DB_CONSTRAINT && fe.n_items) {
-        const char *field = fe.items[0].field;
-        if (strcmp(field, "throttle") == 0) {
-            resp_error(r, 429, T(L, MSG_THREAD_THROTTLED));
+        static const refusal reply_refusals[] = {{"throttle", 429, MSG_THREAD_THROTTLED},
+                                                 {"side", 403, MSG_THREAD_NOT_SIDE},
+                                                 {"status", 409, MSG_THREAD_NOT_ACCEPTED}};
+        if (answer_refusal(r, &fe, reply_refusals, 3))
             return;
-        }
-        if (strcmp(field, "side") == 0) {
-            resp_error(r, 403, T(L, MSG_THREAD_NOT_SIDE));
-            return;
-        }
-        if (strcmp(field, "status") == 0) {
-            resp_error(r, 409, T(L, MSG_THREAD_NOT_ACCEPTED));
-            return;
-        }
         buf t = BUF_INIT;
         post_error_text(&t, L, &fe.items[0]);
         thread_err te = {
