@@ -485,6 +485,8 @@ static const char SQL_ANSWER_PUT[] =
     " OR evidence IS NOT excluded.evidence";
 static const char SQL_ANSWER_DEL[] =
     "DELETE FROM assess_answer WHERE response_id = $1 AND indicator_id = $2";
+static const char SQL_RESPONSE_TOUCH[] =
+    "UPDATE assess_response SET updated_at = $2, updated_by = $3 WHERE id = $1";
 static const char SQL_RESPONSE_DRAFT[] =
     "UPDATE assess_response SET status = 'draft', stage = NULL, score = NULL,"
     " score_structure = NULL, score_governance = NULL, score_financing = NULL,"
@@ -657,11 +659,9 @@ static db_status save_body(tx *t, void *vctx)
     if (!c->in->submit) {
         buf_puts(j, "}");
         c->score = -1;
-        return resp.submitted ? db_do(d, SQL_RESPONSE_DRAFT, DB_ARGS(DBI(resp.id), DBI(now), actor))
-                              : db_do(d,
-                                      "UPDATE assess_response SET updated_at = $2, updated_by = $3"
-                                      " WHERE id = $1",
-                                      DB_ARGS(DBI(resp.id), DBI(now), actor));
+        return resp.submitted
+                   ? db_do(d, SQL_RESPONSE_DRAFT, DB_ARGS(DBI(resp.id), DBI(now), actor))
+                   : db_do(d, SQL_RESPONSE_TOUCH, DB_ARGS(DBI(resp.id), DBI(now), actor));
     }
     for (size_t i = 0; i < q.n; i++)
         if (levels[i] < 0)
