@@ -35,7 +35,8 @@
 #      crawl submits the admin pages' disable and erase forms.
 # Fails when sqlmap reports a confirmed injection point ("parameter 'x' is
 # vulnerable", "parameter 'x' appears to be '<technique>' injectable",
-# "identified the following injection point", a row in its results CSV;
+# "identified the following injection point", a row in its results CSV
+# that sqlmap did not itself withdraw as "false positive or unexploitable";
 # these patterns were checked against a deliberately injectable toy
 # server), when its heuristics see unescaped HTML
 # characters reflected (XSS), when the server answered any 5xx or a
