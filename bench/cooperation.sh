@@ -100,6 +100,19 @@ COLD_P50=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' "$TMP/cold")
 COLD_P99=$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }' "$TMP/cold")
 N_MATCHES=$(curl -fsS "$SCAN_URL/api/v1/posts/${NEW_IDS[0]}/matches" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
 
+# the board's first render under each filter (not cached: every URL once),
+# with the facet counts (stored counts for kind and topic; live for the
+# rest while small)
+echo "uncached board renders (one per filter) ..." >&2
+for q in "" kind=offer kind=request topic=technology topic=supply_chain topic=project_partner \
+    topic=tender topic=export topic=training "kind=offer&topic=technology" "kind=request&topic=export"; do
+    curl -sS -o "$TMP/board.html" -w '%{time_total}\n' "$SCAN_URL/cooperation${q:+?$q}"
+done | awk '{ printf "%.2f\n", $1 * 1000 }' | sort -n >"$TMP/board"
+BOARD_P50=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' "$TMP/board")
+BOARD_MAX=$(tail -1 "$TMP/board")
+N_COUNTS=$(grep -c '([0-9.,]*)</option>' "$TMP/board.html" || true)
+((N_COUNTS > 0)) || die "the board shows no facet counts"
+
 WWW=$TMP/www
 mkdir -p "$WWW"
 fetch() {
@@ -126,7 +139,8 @@ TABLE=$(
 )
 ok() { awk -v p="$1" -v t="$2" 'BEGIN { print (p <= t ? "meets" : "misses") }'; }
 SUMMARY="- new post with matches at $POSTS posts: p50 $NEW_P50 ms, p99 $NEW_P99 ms ($(ok "$NEW_P99" 20) the 20 ms target), max $NEW_MAX ms over $NEW posts; CPU time $NEW_CPU (the machine is shared: wall time counts others' work)
-- cold post page with matches (not cached, $COLD pages): p50 $COLD_P50 ms, p99 $COLD_P99 ms ($(ok "$COLD_P99" 10) the 10 ms target)"
+- cold post page with matches (not cached, $COLD pages): p50 $COLD_P50 ms, p99 $COLD_P99 ms ($(ok "$COLD_P99" 10) the 10 ms target)
+- the board's first render with facet counts (11 filters, each once, not cached): p50 $BOARD_P50 ms, max $BOARD_MAX ms"
 echo
 echo "$TABLE"
 echo

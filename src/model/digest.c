@@ -23,6 +23,7 @@
 #include "model/membership.h"
 #include "model/notify.h"
 #include "model/post_digest.h"
+#include "model/post_facet.h"
 #include "model/tx.h"
 #include "model/worklist.h"
 
@@ -464,6 +465,8 @@ static void *job_main(void *arg)
         else if (rep.sent > 0)
             log_info("digest: week %s: %d sent, %d with nothing to say", rep.week, rep.sent,
                      rep.empty);
+        if (post_facet_sweep(g_job.d) != DB_OK) /* the board's counts: expired posts out */
+            log_warn("digest: the board's count sweep interrupted");
         int reminded = 0; /* the events' reminders ride on the same job (event.h) */
         if (event_remind_run(g_job.d, time_now(), false, false, NULL, &reminded) != DB_OK)
             log_warn("digest: event reminders interrupted");

@@ -15,6 +15,7 @@
 #include "json/json.h"
 #include "model/mail.h"
 #include "model/org.h"
+#include "model/post_facet.h"
 #include "model/tx.h"
 
 const char *const post_kinds[] = {"offer", "request", NULL};
@@ -372,7 +373,10 @@ db_status post_insert_tx(db *d, const post_rec *in, int64_t actor_id, int64_t pu
     *id = db_last_id(d);
     if ((flags & POST_INSERT_DEMO) && (st = db_do(d, SQL_DEMO, DB_ARGS(DBI(*id)))) != DB_OK)
         return st;
-    return put_parts(d, *id, in, false, !(flags & POST_INSERT_NO_MATCHES), n_matches);
+    st = put_parts(d, *id, in, false, !(flags & POST_INSERT_NO_MATCHES), n_matches);
+    if (st == DB_OK)
+        st = post_facet_add(d, *id, 1);
+    return st;
 }
 
 static db_status create_body(tx *t, void *ctx)
@@ -441,6 +445,9 @@ static db_status update_body(tx *t, void *ctx)
         return st;
     if (c->errs->n_items)
         return DB_CONSTRAINT;
+    st = post_facet_add(t->d, in.id, -1); /* the board's counts: out as it was, in as it is */
+    if (st != DB_OK)
+        return st;
     st = db_do(t->d, SQL_UPDATE,
                DB_ARGS(DBI(in.id), DBT(in.kind), DBT(in.topic), DBT(in.lang), DBT(in.title),
                        DBT(in.body), DBT(in.title_tr && *in.title_tr ? in.title_tr : NULL),
@@ -450,6 +457,8 @@ static db_status update_body(tx *t, void *ctx)
     size_t n_matches = 0;
     if (st == DB_OK)
         st = put_parts(t->d, in.id, &in, true, true, &n_matches);
+    if (st == DB_OK)
+        st = post_facet_add(t->d, in.id, 1);
     buf_reset(&t->detail);
     detail_post(&t->detail, &in, n_matches);
     return st;
@@ -487,6 +496,9 @@ static db_status close_body(tx *t, void *ctx)
         return DB_CONSTRAINT;
     }
     int64_t now = time_now();
+    st = post_facet_add(t->d, c->id, -1);
+    if (st != DB_OK)
+        return st;
     st = db_do(
         t->d, SQL_CLOSE,
         DB_ARGS(DBI(c->id), DBT(c->reason), DBI(now), t->actor_id ? DBI(t->actor_id) : DBNULL));
@@ -528,6 +540,9 @@ static db_status hide_body(tx *t, void *ctx)
     char status[8];
     int64_t published_at, org_id, author_id;
     db_status st = read_state(t->d, c->id, status, &published_at, &org_id, &author_id);
+    if (st != DB_OK)
+        return st;
+    st = post_facet_add(t->d, c->id, -1);
     if (st != DB_OK)
         return st;
     st = db_do(t->d, SQL_HIDE,

@@ -1,12 +1,14 @@
 /* post_facet.h: the cooperation board's facet counts (issue 13: the
  * /cooperation filters show, like /orgs, how many open posts each choice
- * would give under the other filters). Counted live from post and its
- * code tables (post_facet.c) while the board is small: measured with
- * bench/cooperation.sh's data, an uncached board at 100,000 open posts
- * spent about a second of CPU on them (the list itself: milliseconds), so
- * above POST_FACET_LIVE_MAX open posts no counts are made and the filters
- * show their values without numbers, until stored counts (kept by the
- * post and membership writers, and by expiry) replace this. */
+ * would give under the other filters). A facet whose other filters are
+ * only kind, topic and visibility reads stored counts (post_facet_count,
+ * migration 0033: kept by the post writers through post_facet_add, and
+ * by the daily sweep for expiry), at any size of the board. A facet that
+ * keeps a sector, region, cluster or organisation filter is counted live
+ * from post and its code tables while at most POST_FACET_LIVE_MAX posts
+ * match those filters (measured with bench/cooperation.sh's data: live
+ * counts over 100,000 open posts cost about a second of CPU), and shows
+ * its values without numbers above that. */
 #ifndef SCAN_POST_FACET_H
 #define SCAN_POST_FACET_H
 
@@ -32,16 +34,28 @@ typedef struct post_facet_value {
 typedef struct post_facets {
     post_facet_value *values[POST_F__COUNT]; /* arena; values with posts only */
     size_t n[POST_F__COUNT];
-    bool counted; /* false: the board is over POST_FACET_LIVE_MAX, no counts */
+    bool counted[POST_F__COUNT]; /* false: too many posts to count that facet live */
 } post_facets;
+
+/* Adds (sign 1) or takes out (sign -1) the contribution of post post_id,
+ * as it is now, to the stored counts: nothing unless it is open and not
+ * expired. A writer calls it with -1 before it changes a post (or its
+ * codes) and with 1 after, in the same transaction. */
+db_status post_facet_add(db *d, int64_t post_id, int sign);
+
+/* Takes the posts that expired since the last sweep out of the stored
+ * counts and moves the sweep's day to today (the digest job runs it; the
+ * readers subtract what it has not yet taken out, so it only keeps that
+ * correction small). */
+db_status post_facet_sweep(db *d);
 
 /* For each facet, the open, unexpired posts (public ones unless
  * q->members) that match every filter of q except that facet's own,
  * counted per value of the facet; values without posts are left out. The
  * sort, keyset and limit of q are ignored. A post counts once per value it
- * has (a post in two divisions counts in both). With more than
- * POST_FACET_LIVE_MAX open posts on the board nothing is counted and
- * out->counted is false. */
+ * has (a post in two divisions counts in both). A facet that would be
+ * counted live over more than POST_FACET_LIVE_MAX posts is not counted:
+ * out->counted[f] is false. */
 db_status post_facet_counts(db *d, arena *a, const post_query *q, post_facets *out);
 
 /* The count of code in facet f of fs, 0 when it has none. */

@@ -178,12 +178,12 @@ static void select_open(req *r, int f)
 
 /* One option of filter f with the count of open posts choosing it would
  * give (post_facet_counts, the facets in the board's order); a value
- * without posts is left out unless it is the chosen one (as /orgs). On a
- * board too large to count live, the value without a number. */
+ * without posts is left out unless it is the chosen one (as /orgs). A
+ * facet too large to count live shows the value without a number. */
 static void facet_option(req *r, const post_facets *fc, int f, const char *value, const char *label,
                          const char *chosen)
 {
-    if (!fc->counted) { /* a board too large to count live: every value */
+    if (!fc->counted[f]) { /* too many posts to count live: every value */
         web_post_option(&r->out, value, label, chosen);
         return;
     }

@@ -510,10 +510,12 @@ static void test_facet_counts(void **state)
     assert_int_equal(post_facet_count(&fc, POST_F_CLUSTER, "k2"), 1);
 
     /* members-only posts count only for members; the counts agree with the list */
-    char sql[120];
-    snprintf(sql, sizeof sql, "UPDATE post SET visibility = 'members' WHERE id = %lld",
-             (long long)a1);
-    assert_int_equal(db_exec(d, sql), DB_OK);
+    post_rec a1r;
+    bool found = false;
+    assert_int_equal(post_get(d, &f->a, a1, &a1r, &found), DB_OK);
+    assert_true(found);
+    a1r.visibility = "members";
+    assert_int_equal(post_update(d, &a1r, 1, NULL, &fe), DB_OK);
     post_query pub = {.members = false};
     assert_int_equal(post_facet_counts(d, &f->a, &pub, &fc), DB_OK);
     assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 2);
@@ -523,20 +525,102 @@ static void test_facet_counts(void **state)
     post_query list = {.kind = "offer", .limit = 100};
     assert_int_equal(post_list(d, &f->a, &list, &items, &n, &more), DB_OK);
     assert_int_equal(n, 2);
-    assert_true(fc.counted);
+    for (int i = 0; i < POST_F__COUNT; i++)
+        assert_true(fc.counted[i]);
+    /* the stored counts agree with the live ones: the same board narrowed
+     * to nothing but what every post has (org filter: counted live) */
+    post_query mine = {.org_id = ORG_A, .members = true};
+    assert_int_equal(post_facet_counts(d, &f->a, &mine, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "62"), 1);
 
-    /* over POST_FACET_LIVE_MAX open posts: no live counts */
+    /* more than POST_FACET_LIVE_MAX posts under a filter counted live: that
+     * facet shows no numbers; the stored ones (no such filter) still count */
     char big[600];
     snprintf(big, sizeof big,
              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
              " INSERT INTO post(org_id, kind, topic, lang, title, body, valid_until, published_at,"
              " created_at, updated_at) SELECT %d, 'offer', 'technology', 'en', 'Bulk', 'Bulk',"
              " '%s', 0, 0, 0 FROM n",
-             POST_FACET_LIVE_MAX, ORG_C, f->until);
+             POST_FACET_LIVE_MAX + 1, ORG_C, f->until);
     assert_int_equal(db_exec(d, big), DB_OK);
-    assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
-    assert_false(fc.counted);
+    post_query far = {.org_id = ORG_C, .members = true};
+    assert_int_equal(post_facet_counts(d, &f->a, &far, &fc), DB_OK);
+    assert_false(fc.counted[POST_F_KIND]);
     assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 0);
+    post_query far_b = {.org_id = ORG_B, .members = true};
+    assert_int_equal(post_facet_counts(d, &f->a, &far_b, &fc), DB_OK);
+    assert_true(fc.counted[POST_F_KIND]);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 1);
+}
+
+/* Stored counts follow every writer (update of codes and kind, close,
+ * hide) and expiry: a post past its valid_until stops counting the day
+ * after, before the sweep (the readers' correction) and after it (the
+ * rows themselves), and the sweep leaves the counts as they read. */
+static void test_facet_stored_follow_writes(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    int64_t p1 = publish(f, ORG_A, "offer", "en", "Welding", "Welding cells.", "26", "R-VO");
+    int64_t p2 = publish(f, ORG_B, "request", "en", "Firmware", "Firmware.", "62", "R-JI");
+    post_facets fc;
+    post_query all = {.members = true};
+    assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "26"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_CLUSTER, "k1"), 1);
+
+    /* an update moves p1 from 26 to 62 and to a request */
+    post_rec r;
+    bool found = false;
+    assert_int_equal(post_get(d, &f->a, p1, &r, &found), DB_OK);
+    const char *n62[1] = {"62"};
+    r.nace = n62;
+    r.n_nace = 1;
+    r.kind = "request";
+    form_errors fe = {0};
+    assert_int_equal(post_update(d, &r, 1, NULL, &fe), DB_OK);
+    assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "26"), 0);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "62"), 2);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "request"), 2);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 0);
+
+    /* closed and hidden posts leave the counts */
+    assert_int_equal(post_close(d, p2, "found_partner", 1, NULL, &fe), DB_OK);
+    assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "62"), 1);
+    assert_int_equal(post_hide(d, p1, "spam", 1, NULL, "http://127.0.0.1", &fe), DB_OK);
+    assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
+    assert_int_equal(fc.n[POST_F_SECTOR], 0);
+    assert_int_equal(fc.n[POST_F_CLUSTER], 0);
+    assert_int_equal(scalar(f, "SELECT coalesce(sum(n), 0) FROM post_facet_count"), 0);
+
+    /* expiry: a post valid until tomorrow counts today, not the day after */
+    int64_t p3 = publish(f, ORG_A, "offer", "en", "Short", "Short-lived.", "26", NULL);
+    char tomorrow[11];
+    time_t t = (time_t)time_now() + 86400;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE post SET valid_until = '%s' WHERE id = %lld", tomorrow,
+             (long long)p3); /* as if published so: its contribution is the same */
+    assert_int_equal(db_exec(d, sql), DB_OK);
+    assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "26"), 1);
+    int64_t now = time_now();
+    time_set_now(now + 3 * 86400);
+    assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "26"), 0); /* the correction */
+    assert_int_equal(scalar(f, "SELECT sum(n) FROM post_facet_count WHERE facet = 'kind'"), 1);
+    assert_int_equal(post_facet_sweep(d), DB_OK);
+    assert_int_equal(scalar(f, "SELECT coalesce(sum(n), 0) FROM post_facet_count"), 0);
+    assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "26"), 0);
+    assert_int_equal(post_facet_sweep(d), DB_OK); /* twice: nothing more */
+    assert_int_equal(scalar(f, "SELECT count(*) FROM post_facet_count WHERE n < 0"), 0);
+    time_set_now(now);
 }
 
 int main(void)
@@ -552,6 +636,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hide_report_visibility, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_keyset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_facet_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_facet_stored_follow_writes, setup, teardown),
     };
     return cmocka_run_group_tests_name("post", tests, NULL, NULL);
 }
