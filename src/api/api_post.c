@@ -507,7 +507,8 @@ void api_post_matches(req *r)
         put_list(o, "geo", h->geo, h->n_geo);
         put_list(o, "words", h->words, h->n_words);
         buf_putc(o, '}');
-        put_str(o, "why", web_post_why(r, h));
+        const char *texts[] = {p.title, p.title_tr, p.body, p.body_tr, m[i].title};
+        put_str(o, "why", web_post_why(r, h, texts, 5));
         buf_putc(o, '}');
     }
     buf_puts(o, "]}\n");

@@ -62,6 +62,13 @@ int match_score(size_t n_nace, size_t n_fos, size_t n_geo, size_t n_words, bool 
 bool match_words(arena *a, const char *const *texts, size_t n_texts, const char ***words,
                  size_t *n_words);
 
+/* How folded word folded (from match_words) is written in texts[0..n): the
+ * first word there whose fold is folded, as written (so a reader sees
+ * "Niš" or "Ниш", not "nis"); folded itself when none is (a word of the
+ * other post only, or one that punctuation joined). Arena-allocated. */
+const char *match_word_as_written(arena *a, const char *const *texts, size_t n_texts,
+                                  const char *folded);
+
 /* What to match: the subject's codes and words and whom to leave out. */
 typedef struct match_subject {
     int64_t post_id;         /* the subject post, never its own match (0: none) */

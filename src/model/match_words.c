@@ -92,3 +92,37 @@ bool match_words(arena *a, const char *const *texts, size_t n_texts, const char 
     *n_words = n;
     return true;
 }
+
+/* A byte that separates words as written: ASCII that is neither a letter
+ * nor a digit (the folded text's rule, before folding lowers the case). */
+static bool is_written_sep(unsigned char c)
+{
+    return c < 0x80 &&
+           !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+}
+
+const char *match_word_as_written(arena *a, const char *const *texts, size_t n_texts,
+                                  const char *folded)
+{
+    size_t fn = strlen(folded);
+    buf f = BUF_INIT;
+    const char *found = NULL;
+    for (size_t t = 0; t < n_texts && !found; t++) {
+        const char *s = texts[t];
+        for (size_t i = 0; s && s[i] && !found;) {
+            while (s[i] && is_written_sep((unsigned char)s[i]))
+                i++;
+            size_t start = i;
+            while (s[i] && !is_written_sep((unsigned char)s[i]))
+                i++;
+            if (i == start)
+                continue;
+            buf_reset(&f);
+            utf8_fold(&f, s + start, i - start);
+            if (!buf_failed(&f) && f.len == fn && memcmp(buf_str(&f), folded, fn) == 0)
+                found = arena_strndup(a, s + start, i - start);
+        }
+    }
+    buf_free(&f);
+    return found ? found : folded;
+}

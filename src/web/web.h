@@ -295,7 +295,8 @@ bool web_post_start_reported(req *r, db_status *st);
 /* Why a match fits, in the reader's language: "both in NACE 26 Manufacture
  * of ...; shared words: embedded, firmware; no common cluster". Arena. */
 struct match_hit;
-const char *web_post_why(req *r, const struct match_hit *h);
+const char *web_post_why(req *r, const struct match_hit *h, const char *const *texts,
+                         size_t n_texts);
 /* web_post_stats.c: the board's statistics for the secretariat */
 void web_post_stats(req *r);
 /* Whether the reader may see them (rights_can RIGHT_POST_HIDE). */

@@ -56,7 +56,7 @@ static const char *codes_text(req *r, const char *table, const char **codes, siz
     return out ? out : "";
 }
 
-const char *web_post_why(req *r, const match_hit *h)
+const char *web_post_why(req *r, const match_hit *h, const char *const *texts, size_t n_texts)
 {
     lang_id L = r->lang;
     buf b = BUF_INIT;
@@ -80,7 +80,10 @@ const char *web_post_why(req *r, const match_hit *h)
         for (size_t i = 0; i < h->n_words; i++) {
             if (i)
                 buf_puts(&w, ", ");
-            buf_puts(&w, h->words[i]);
+            /* as written, in the reader's script like the texts themselves */
+            const char *word = match_word_as_written(r->a, texts, n_texts, h->words[i]);
+            const char *shown = web_org_text(r, word, NULL);
+            buf_puts(&w, shown ? shown : word);
         }
         buf_puts(&b, sep);
         buf_printf(&b, T(L, MSG_POST_WHY_WORDS), buf_str(&w));
@@ -96,7 +99,9 @@ const char *web_post_why(req *r, const match_hit *h)
     return out ? out : "";
 }
 
-static void match_list(req *r, const post_match_rec *m, size_t n)
+/* The matches m[0..n) of post p, with why each matches (the shared words
+ * as p or the match writes them). */
+static void match_list(req *r, const post_rec *p, const post_match_rec *m, size_t n)
 {
     buf *o = &r->out;
     lang_id L = r->lang;
@@ -116,12 +121,13 @@ static void match_list(req *r, const post_match_rec *m, size_t n)
                      T(L, MSG_POST_PROFILE), m[i].org_slug ? m[i].org_slug : "",
                      web_post_org_display(r, m[i].org_name, m[i].org_name_en));
         }
+        const char *texts[] = {p->title, p->title_tr, p->body, p->body_tr, m[i].title};
         buf sc = BUF_INIT;
         buf_printf(&sc, T(L, MSG_POST_SCORE), m[i].hit.score);
         html_fmt(o, " <span class=\"match-score\">%s</span></p>", buf_str(&sc));
         buf_free(&sc);
         html_fmt(o, "<p class=\"match-why\"><strong>%s</strong> %s</p>", T(L, MSG_POST_WHY),
-                 web_post_why(r, &m[i].hit));
+                 web_post_why(r, &m[i].hit, texts, 5));
         html_raw(o, "</li>\n");
     }
     html_raw(o, "</ol>\n");
@@ -521,7 +527,7 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
     if (n_m == 0)
         html_fmt(o, "<p class=\"empty\">%s</p>\n", T(L, MSG_POST_NO_MATCHES));
     else
-        match_list(r, mm, n_m);
+        match_list(r, p, mm, n_m);
     html_raw(o, "</section>\n");
     post_match_rec *sim = NULL;
     size_t n_sim = 0;
@@ -535,7 +541,7 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
                  "<section class=\"post-similar\" aria-labelledby=\"similar-title\">"
                  "<h2 id=\"similar-title\">%s</h2>\n",
                  T(L, MSG_POST_SIMILAR));
-        match_list(r, sim, n_sim);
+        match_list(r, p, sim, n_sim);
         html_raw(o, "</section>\n");
     }
     html_raw(o, "</article>\n");

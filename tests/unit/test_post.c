@@ -155,6 +155,17 @@ static void test_words_fold_across_scripts(void **state)
     assert_string_equal(wl[1], "softver");
     assert_string_equal(wl[2], "firmver");
     assert_string_equal(wl[3], "mikrokontrolere");
+
+    /* shown as written: the first text that has the word, its script and case */
+    const char *both[] = {cyr[0], lat[0]};
+    assert_string_equal(match_word_as_written(&f->a, both, 2, "ugradeni"), "Уграђени");
+    assert_string_equal(match_word_as_written(&f->a, lat, 1, "ugradeni"), "UGRAĐENI");
+    assert_string_equal(match_word_as_written(&f->a, lat, 1, "mikrokontrolere"),
+                        "mikrokontrolere");
+    assert_string_equal(match_word_as_written(&f->a, cyr, 1, "mikrokontrolere"),
+                        "mikrokontrolere"); /* not in the texts: the folded word */
+    const char *none[] = {NULL, "Niš, Ниш."};
+    assert_string_equal(match_word_as_written(&f->a, none, 2, "nis"), "Niš");
 }
 
 static void test_ranking_and_reasons(void **state)
