@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/log.h"
+#include "core/netaddr.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/server.h"
@@ -165,6 +166,7 @@ int cli_serve(int argc, char **argv)
         {"--test-routes", "SCAN_TEST_ROUTES", OPT_FLAG, &cfg.test_routes},
         {"--sync-normal", "SCAN_SYNC_NORMAL", OPT_FLAG, &cfg.sync_normal},
         {"--base-url", "SCAN_BASE_URL", OPT_STR, &cfg.public_url},
+        {"--metrics-allow", "SCAN_METRICS_ALLOW", OPT_STR, &cfg.metrics_allow},
         {"--smtp-url", "SCAN_SMTP_URL", OPT_STR, &mail.url},
         {"--smtp-from", "SCAN_SMTP_FROM", OPT_STR, &mail.from},
         {"--digest-weekday", "SCAN_DIGEST_WEEKDAY", OPT_UINT, &digest_weekday},
@@ -180,6 +182,12 @@ int cli_serve(int argc, char **argv)
     log_format lf;
     if (!log_parse_format(log_fmt_name, &lf))
         return cli_usage_error("serve", "--log-format wants text or json, not '%s'", log_fmt_name);
+    netaddr_list allow;
+    if (!netaddr_parse(cfg.metrics_allow, &allow))
+        return cli_usage_error("serve",
+                               "--metrics-allow wants addresses and networks such as "
+                               "'127.0.0.1, ::1, 10.0.0.0/8', not '%s'",
+                               cfg.metrics_allow);
     if (!server_listen_valid(cfg.listen))
         return cli_usage_error("serve", "--listen wants HOST:PORT such as 127.0.0.1:8080, not '%s'",
                                cfg.listen);

@@ -13,8 +13,9 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "core/timeutil.h"
 #include "core/mem.h"
+#include "core/metrics.h"
+#include "core/timeutil.h"
 #include "db/db_driver.h"
 
 struct db_stmt {
@@ -279,7 +280,10 @@ db_status db_step(db_stmt *s)
         return note(d, DB_ERR);
     if (s->bind_failed != DB_OK) /* a value is missing: never run it */
         return note(d, s->bind_failed);
-    return note(d, d->drv->step(s->h));
+    uint64_t t0 = time_mono_us();
+    db_status st = d->drv->step(s->h);
+    metrics_db(time_mono_us() - t0);
+    return note(d, st);
 }
 
 int64_t db_col_int(db_stmt *s, int col)

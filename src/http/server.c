@@ -45,6 +45,8 @@
 
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/metrics.h"
+#include "core/netaddr.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -120,6 +122,14 @@ void server_config_defaults(server_config *cfg)
     cfg->max_header = 32 * 1024;
     cfg->max_body = DEFAULT_MAX_BODY;
     cfg->shutdown_wait_s = 10;
+    cfg->metrics_allow = SERVER_METRICS_ALLOW;
+}
+
+static netaddr_list g_metrics_allow; /* set before serving, read-only after */
+
+bool server_metrics_allowed(const char *ip)
+{
+    return netaddr_has(&g_metrics_allow, ip);
 }
 
 void server_db_health(bool *ok, int *schema, int64_t *checked_at)
@@ -259,6 +269,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                (x->too_large || x->close_conn)) {
         linger_start(c);
     }
+    if (x->responded)
+        metrics_request(x->r.route ? (size_t)(x->r.route - routes) : n_routes, x->r.status,
+                        time_mono_us() - x->r.started_us);
     if (!x->r.route || !(x->r.route->flags & RF_NO_LOG))
         log_access(x->r.id ? x->r.id : "-", x->r.method_name ? x->r.method_name : "-",
                    x->r.path ? x->r.path : (x->raw_uri ? x->raw_uri : "-"),
@@ -841,6 +854,16 @@ int server_run(const server_config *cfg)
     int rc = 1;
     g_cfg = cfg;
     g_started = time_now();
+    if (!netaddr_parse(cfg->metrics_allow, &g_metrics_allow)) {
+        log_error("cannot parse --metrics-allow '%s': use addresses and networks such as "
+                  "127.0.0.1, ::1, 10.0.0.0/8",
+                  cfg->metrics_allow);
+        return 1;
+    }
+    if (!metrics_init(n_routes + 1)) { /* one slot per route, the last for no route */
+        log_error("out of memory for the request counters");
+        return 1;
+    }
     struct sockaddr_storage ss;
     if (!parse_listen(cfg->listen, &ss)) {
         log_error("cannot parse --listen %s: use host:port, e.g. 127.0.0.1:8080", cfg->listen);
@@ -935,6 +958,7 @@ stop_workers:
         pthread_join(g_probe, NULL);
         g_probe_started = false;
     }
+    metrics_shutdown();
     if (rc == 0)
         log_info("stopped");
     return rc;

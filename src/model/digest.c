@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "html/html.h"
@@ -460,15 +461,20 @@ static void *job_main(void *arg)
         digest_report rep;
         db_status st = digest_run(g_job.d, g_job.sch, false, false, &rep);
         db_end_request(g_job.d);
+        metrics_job_run(METRICS_JOB_DIGEST, st == DB_OK);
         if (st != DB_OK)
             log_warn("digest: run interrupted: %s", db_status_name(st));
         else if (rep.sent > 0)
             log_info("digest: week %s: %d sent, %d with nothing to say", rep.week, rep.sent,
                      rep.empty);
-        if (post_facet_sweep(g_job.d) != DB_OK) /* the board's counts: expired posts out */
+        st = post_facet_sweep(g_job.d); /* the board's counts: expired posts out */
+        metrics_job_run(METRICS_JOB_BOARD_SWEEP, st == DB_OK);
+        if (st != DB_OK)
             log_warn("digest: the board's count sweep interrupted");
         int reminded = 0; /* the events' reminders ride on the same job (event.h) */
-        if (event_remind_run(g_job.d, time_now(), false, false, NULL, &reminded) != DB_OK)
+        st = event_remind_run(g_job.d, time_now(), false, false, NULL, &reminded);
+        metrics_job_run(METRICS_JOB_EVENT_REMIND, st == DB_OK);
+        if (st != DB_OK)
             log_warn("digest: event reminders interrupted");
         else if (reminded > 0)
             log_info("digest: %d event reminders queued", reminded);

@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/metrics.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/timeutil.h"
@@ -513,7 +514,10 @@ static db_status record_outcome(db *d, int64_t id, const char *error)
 {
     outcome o = {.id = id, .error = error};
     tx t = TX_INIT(0, NULL, NULL, NULL, 0);
-    return tx_write(d, &t, outcome_body, &o);
+    db_status st = tx_write(d, &t, outcome_body, &o);
+    if (st == DB_OK)
+        metrics_mail(!error);
+    return st;
 }
 
 /* Reads up to max due messages into arena copies. */
@@ -892,4 +896,24 @@ const char *mail_text_in(arena *a, lang_id lang, const char *text)
     const char *out = buf_failed(&b) ? text : arena_strdup(a, buf_str(&b));
     buf_free(&b);
     return out ? out : text;
+}
+
+static const char SQL_OUTBOX_COUNTS[] =
+    "SELECT count(*) FILTER (WHERE attempts < $1), count(*) FILTER (WHERE attempts >= $1)"
+    " FROM outbox WHERE sent_at IS NULL";
+
+db_status mail_outbox_counts(db *d, int64_t *waiting, int64_t *given_up)
+{
+    *waiting = *given_up = 0;
+    db_stmt *s = db_query(d, SQL_OUTBOX_COUNTS, DB_ARGS(DBI(MAIL_MAX_ATTEMPTS)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        *waiting = db_col_int(s, 0);
+        *given_up = db_col_int(s, 1);
+        st = DB_OK;
+    }
+    db_reset(s);
+    return st;
 }

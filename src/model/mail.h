@@ -103,6 +103,10 @@ typedef struct outbox_row {
 /* The newest limit messages (1..1000; other values mean 100), newest first.
  * Rows and their strings are arena copies; sent_at is 0 while unsent and
  * last_error NULL when there was none. */
+/* Mails waiting in the outbox (still to try) and given up (every attempt
+ * failed), for /metrics. */
+db_status mail_outbox_counts(db *d, int64_t *waiting, int64_t *given_up);
+
 db_status mail_outbox_list(db *d, arena *a, int limit, outbox_row **rows, size_t *n);
 
 /* The sender thread of `scan serve`. mail_sender_start opens its own

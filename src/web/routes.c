@@ -251,6 +251,8 @@ const route routes[] = {
     {HTTP_GET, "/start", web_start, RF_LOGIN, 0,
      "The start page: the work waiting for you, by role"},
     {HTTP_GET, "/status", web_status, 0, 0, "Service status for people (the facts of /healthz)"},
+    {HTTP_GET, "/metrics", web_metrics, RF_NO_LOG, 0,
+     "Prometheus metrics, for the addresses of --metrics-allow only"},
     {HTTP_GET, "/assets/{dir}/{file}", assets_serve, RF_INLINE, 0, "Embedded static files"},
     {HTTP_GET, "/_test/sleep", web_test_sleep, RF_TEST | RF_NO_LOG, 0, "Test only: a slow request"},
     /* API */

@@ -11,6 +11,7 @@
 void web_home(req *r);
 /* web_system.c */
 void web_healthz(req *r);
+void web_metrics(req *r); /* web_metrics.c */
 void web_status(req *r);
 /* web_start.c: the start page after login */
 void web_start(req *r);
