@@ -17,8 +17,8 @@ const cli_command cli_commands[] = {
      "[--max-header BYTES]\n"
      "            [--max-connections N] [--max-per-ip N] [--secure-cookies]\n"
      "            [--base-url URL] [--smtp-url URL] [--smtp-from ADDRESS] [--sync-normal]\n"
-     "            [--digest-weekday 1-7] [--digest-hour 0-23] [--digest-off] [--metrics-allow "
-     "LIST]",
+     "            [--digest-weekday 1-7] [--digest-hour 0-23] [--digest-off]\n"
+     "            [--metrics-allow LIST] [--trusted-proxies LIST]",
      "serve the web UI and the JSON API",
      "Migrates the database if needed and serves HTTP until SIGTERM or SIGINT, then\n"
      "finishes in-flight requests (bounded wait) and exits 0. A database without any\n"
@@ -35,12 +35,15 @@ const cli_command cli_commands[] = {
      "(--digest-weekday, 1 = Monday, and --digest-hour, Europe/Belgrade; default\n"
      "Monday 07:00); --digest-off leaves them to cron and `scan digest run`.\n"
      "/metrics (Prometheus text format) answers only the addresses and networks of\n"
-     "--metrics-allow (default \"127.0.0.1, ::1\"; e.g. \"127.0.0.1, 10.0.0.0/8\"); others get "
-     "404.\n"
+     "--metrics-allow (default \"127.0.0.1, ::1\"; e.g. \"127.0.0.1, 10.0.0.0/8\");\n"
+     "others get 404. Behind a reverse proxy, --trusted-proxies names its addresses:\n"
+     "from them (only) the client is the address X-Forwarded-For gives (throttling,\n"
+     "admission, logs); raise --max-per-ip then: every connection comes from the proxy.\n"
      "Environment: SCAN_DB, SCAN_LISTEN, SCAN_THREADS, SCAN_IO_THREADS, SCAN_LOG_FORMAT,\n"
      "SCAN_TIMEOUT, SCAN_MAX_BODY, SCAN_MAX_HEADER, SCAN_MAX_CONNECTIONS, SCAN_MAX_PER_IP,\n"
      "SCAN_SECURE_COOKIES=1, SCAN_BASE_URL, SCAN_SMTP_URL, SCAN_SMTP_FROM, SCAN_SYNC_NORMAL=1,\n"
-     "SCAN_DIGEST_WEEKDAY, SCAN_DIGEST_HOUR, SCAN_DIGEST_OFF=1, SCAN_METRICS_ALLOW;\n"
+     "SCAN_DIGEST_WEEKDAY, SCAN_DIGEST_HOUR, SCAN_DIGEST_OFF=1, SCAN_METRICS_ALLOW,\n"
+     "SCAN_TRUSTED_PROXIES;\n"
      "options override them."},
     {"init", cli_init, "[--db FILE] [--demo]",
      "create or migrate a database; --demo loads demo data",

@@ -167,6 +167,7 @@ int cli_serve(int argc, char **argv)
         {"--sync-normal", "SCAN_SYNC_NORMAL", OPT_FLAG, &cfg.sync_normal},
         {"--base-url", "SCAN_BASE_URL", OPT_STR, &cfg.public_url},
         {"--metrics-allow", "SCAN_METRICS_ALLOW", OPT_STR, &cfg.metrics_allow},
+        {"--trusted-proxies", "SCAN_TRUSTED_PROXIES", OPT_STR, &cfg.trusted_proxies},
         {"--smtp-url", "SCAN_SMTP_URL", OPT_STR, &mail.url},
         {"--smtp-from", "SCAN_SMTP_FROM", OPT_STR, &mail.from},
         {"--digest-weekday", "SCAN_DIGEST_WEEKDAY", OPT_UINT, &digest_weekday},
@@ -188,6 +189,11 @@ int cli_serve(int argc, char **argv)
                                "--metrics-allow wants addresses and networks such as "
                                "'127.0.0.1, ::1, 10.0.0.0/8', not '%s'",
                                cfg.metrics_allow);
+    if (!netaddr_parse(cfg.trusted_proxies, &allow))
+        return cli_usage_error("serve",
+                               "--trusted-proxies wants addresses and networks such as "
+                               "'127.0.0.1, 10.0.0.0/8', not '%s'",
+                               cfg.trusted_proxies);
     if (!server_listen_valid(cfg.listen))
         return cli_usage_error("serve", "--listen wants HOST:PORT such as 127.0.0.1:8080, not '%s'",
                                cfg.listen);

@@ -74,6 +74,12 @@ bad:
     return false;
 }
 
+bool netaddr_bytes(const char *ip, unsigned char out[16])
+{
+    bool v4;
+    return ip && to16(ip, out, &v4);
+}
+
 bool netaddr_has(const netaddr_list *l, const char *ip)
 {
     unsigned char a[16];
@@ -83,5 +89,38 @@ bool netaddr_has(const netaddr_list *l, const char *ip)
     for (size_t i = 0; i < l->n; i++)
         if (in_range(&l->r[i], a))
             return true;
+    return false;
+}
+
+bool netaddr_forwarded(const netaddr_list *trusted, const char *xff, char *out, size_t cap)
+{
+    if (!xff)
+        return false;
+    size_t end = strlen(xff);
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && xff[start - 1] != ',')
+            start--;
+        size_t a = start, b = end;
+        while (a < b && (xff[a] == ' ' || xff[a] == '\t'))
+            a++;
+        while (b > a && (xff[b - 1] == ' ' || xff[b - 1] == '\t'))
+            b--;
+        char item[64];
+        unsigned char bytes[16];
+        if (b - a == 0 || b - a >= sizeof item)
+            return false;
+        memcpy(item, xff + a, b - a);
+        item[b - a] = '\0';
+        if (!netaddr_bytes(item, bytes))
+            return false; /* not an address (a port, a name, garbage): trust none of it */
+        if (!netaddr_has(trusted, item)) {
+            if (strlen(item) >= cap)
+                return false;
+            memcpy(out, item, strlen(item) + 1);
+            return true;
+        }
+        end = start > 0 ? start - 1 : 0;
+    }
     return false;
 }

@@ -29,4 +29,15 @@ bool netaddr_parse(const char *s, netaddr_list *out);
 /* Whether textual address ip (as the server reports peers) is in l. */
 bool netaddr_has(const netaddr_list *l, const char *ip);
 
+/* ip as 16 bytes (IPv4 mapped to ::ffff:a.b.c.d); false when ip is not
+ * an address. */
+bool netaddr_bytes(const char *ip, unsigned char out[16]);
+
+/* The client behind trusted proxies: walks the comma-separated addresses
+ * of an X-Forwarded-For value from the right (the entry the nearest proxy
+ * added) past those in trusted, and writes the first one that is not into
+ * out (cap bytes). False, leaving out alone, when the value is malformed
+ * or holds only trusted addresses: then the peer is the client. */
+bool netaddr_forwarded(const netaddr_list *trusted, const char *xff, char *out, size_t cap);
+
 #endif

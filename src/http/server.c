@@ -125,7 +125,8 @@ void server_config_defaults(server_config *cfg)
     cfg->metrics_allow = SERVER_METRICS_ALLOW;
 }
 
-static netaddr_list g_metrics_allow; /* set before serving, read-only after */
+static netaddr_list g_metrics_allow;   /* set before serving, read-only after */
+static netaddr_list g_trusted_proxies; /* likewise */
 
 bool server_metrics_allowed(const char *ip)
 {
@@ -426,6 +427,14 @@ static void begin_request(ctx *x, const char *method, const char *version)
             memcpy(x->job.addr_key, a6, 16);
         }
     }
+    /* behind a trusted proxy the client is the address it forwards (only
+     * then: from anyone else X-Forwarded-For is a claim, not a fact); the
+     * admission's per-client share keys on it too */
+    char fwd[INET6_ADDRSTRLEN];
+    if (g_trusted_proxies.n && netaddr_has(&g_trusted_proxies, ip) &&
+        netaddr_forwarded(&g_trusted_proxies, req_header(r, "X-Forwarded-For"), fwd, sizeof fwd) &&
+        netaddr_bytes(fwd, x->job.addr_key))
+        memcpy(ip, fwd, strlen(fwd) + 1);
     r->client_ip = arena_strdup(&x->a, ip);
 
     const char *uri = x->raw_uri ? x->raw_uri : "/";
@@ -858,6 +867,12 @@ int server_run(const server_config *cfg)
         log_error("cannot parse --metrics-allow '%s': use addresses and networks such as "
                   "127.0.0.1, ::1, 10.0.0.0/8",
                   cfg->metrics_allow);
+        return 1;
+    }
+    if (!netaddr_parse(cfg->trusted_proxies, &g_trusted_proxies)) {
+        log_error("cannot parse --trusted-proxies '%s': use addresses and networks such as "
+                  "127.0.0.1, 10.0.0.0/8",
+                  cfg->trusted_proxies);
         return 1;
     }
     if (!metrics_init(n_routes + 1)) { /* one slot per route, the last for no route */

@@ -19,24 +19,25 @@
 #include <stdint.h>
 
 typedef struct server_config {
-    const char *db_path;       /* SQLite file */
-    const char *listen;        /* "127.0.0.1:8080", "[::1]:8080" or ":8080" */
-    unsigned io_threads;       /* MHD polling threads (default 2) */
-    unsigned workers;          /* handler threads = DB connections (default 4) */
-    unsigned hash_workers;     /* threads (and DB connections) for RF_HASH routes (default 2) */
-    unsigned worker_share;     /* workers one client address holds while others wait
-                                  (0 = max(1, workers / 4)) */
-    unsigned conn_limit;       /* total open connections (default 1024) */
-    unsigned per_ip_limit;     /* connections per client address (default 64) */
-    unsigned timeout_s;        /* idle/slow connection timeout (default 30) */
-    size_t max_header;         /* request line + headers (default 32 KiB) */
-    size_t max_body;           /* default body limit per route (default 1 MiB) */
-    unsigned shutdown_wait_s;  /* bounded wait for in-flight requests (default 10) */
-    bool secure_cookies;       /* served over https behind a proxy: Secure + __Host- */
-    bool sync_normal;          /* synchronous=NORMAL instead of FULL (not advised) */
-    bool test_routes;          /* serve RF_TEST routes (tests only; SCAN_TEST_ROUTES=1) */
-    const char *public_url;    /* for absolute links (OpenGraph), e.g. https://scan.rs */
-    const char *metrics_allow; /* addresses and networks that may read /metrics */
+    const char *db_path;         /* SQLite file */
+    const char *listen;          /* "127.0.0.1:8080", "[::1]:8080" or ":8080" */
+    unsigned io_threads;         /* MHD polling threads (default 2) */
+    unsigned workers;            /* handler threads = DB connections (default 4) */
+    unsigned hash_workers;       /* threads (and DB connections) for RF_HASH routes (default 2) */
+    unsigned worker_share;       /* workers one client address holds while others wait
+                                    (0 = max(1, workers / 4)) */
+    unsigned conn_limit;         /* total open connections (default 1024) */
+    unsigned per_ip_limit;       /* connections per client address (default 64) */
+    unsigned timeout_s;          /* idle/slow connection timeout (default 30) */
+    size_t max_header;           /* request line + headers (default 32 KiB) */
+    size_t max_body;             /* default body limit per route (default 1 MiB) */
+    unsigned shutdown_wait_s;    /* bounded wait for in-flight requests (default 10) */
+    bool secure_cookies;         /* served over https behind a proxy: Secure + __Host- */
+    bool sync_normal;            /* synchronous=NORMAL instead of FULL (not advised) */
+    bool test_routes;            /* serve RF_TEST routes (tests only; SCAN_TEST_ROUTES=1) */
+    const char *public_url;      /* for absolute links (OpenGraph), e.g. https://scan.rs */
+    const char *metrics_allow;   /* addresses and networks that may read /metrics */
+    const char *trusted_proxies; /* peers whose X-Forwarded-For names the client */
 } server_config;
 
 #define SERVER_METRICS_ALLOW "127.0.0.1, ::1"

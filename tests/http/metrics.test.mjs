@@ -122,3 +122,22 @@ test('other addresses get 404; --metrics-allow takes networks and refuses nonsen
     assert.match(r.stderr, /--metrics-allow wants addresses and networks/);
   }
 });
+
+test('X-Forwarded-For names the client only when the peer is a trusted proxy', async () => {
+  const xff = (url, v) => fetch(`${url}/metrics`, { headers: v ? { 'X-Forwarded-For': v } : {} });
+  // not trusted: a claim, ignored (the peer, 127.0.0.1, may read /metrics)
+  assert.equal((await xff(srv.url, '203.0.113.7')).status, 200);
+  const px = await startServer({ args: ['--trusted-proxies', '127.0.0.1, 10.0.0.0/8'] });
+  try {
+    assert.equal((await xff(px.url, '203.0.113.7')).status, 404, 'the forwarded client is outside');
+    assert.equal((await xff(px.url, '203.0.113.7, 10.1.1.1')).status, 404, 'past a chain of proxies');
+    assert.equal((await xff(px.url, '127.0.0.1')).status, 200, 'a forwarded loopback client');
+    assert.equal((await xff(px.url, '10.2.3.4, 127.0.0.1')).status, 200, 'only proxies: the peer');
+    assert.equal((await xff(px.url, 'garbage')).status, 200, 'malformed: the peer');
+    assert.equal((await xff(px.url, '203.0.113.7:4444')).status, 200, 'a port is not an address');
+    assert.equal((await xff(px.url)).status, 200, 'no header: the peer');
+  } finally { await px.stop(); }
+  const r = scan(['serve', '--db', srv.db, '--listen', '127.0.0.1:0', '--trusted-proxies', '300.1.1.1']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--trusted-proxies wants addresses and networks/);
+});

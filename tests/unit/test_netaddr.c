@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include <string.h>
+
 #include "core/netaddr.h"
 
 static void test_addresses_and_networks(void **state)
@@ -50,11 +52,38 @@ static void test_refused(void **state)
     }
 }
 
+static void test_forwarded(void **state)
+{
+    (void)state;
+    netaddr_list t;
+    assert_true(netaddr_parse("127.0.0.1, 10.0.0.0/8", &t));
+    char out[64] = "unchanged";
+    assert_true(netaddr_forwarded(&t, "203.0.113.7", out, sizeof out));
+    assert_string_equal(out, "203.0.113.7");
+    /* the rightmost address that is not a proxy: a client cannot push
+     * itself past the proxies by writing its own list */
+    assert_true(netaddr_forwarded(&t, "1.1.1.1, 203.0.113.7 ,10.1.1.1", out, sizeof out));
+    assert_string_equal(out, "203.0.113.7");
+    assert_true(netaddr_forwarded(&t, "2001:db8::5", out, sizeof out));
+    assert_string_equal(out, "2001:db8::5");
+    strcpy(out, "unchanged");
+    assert_false(netaddr_forwarded(&t, "10.0.0.2, 127.0.0.1", out, sizeof out)); /* only proxies */
+    assert_false(netaddr_forwarded(&t, "garbage", out, sizeof out));
+    assert_false(netaddr_forwarded(&t, "1.2.3.4:80", out, sizeof out));
+    assert_false(netaddr_forwarded(&t, "1.2.3.4,", out, sizeof out)); /* an empty entry */
+    assert_false(netaddr_forwarded(&t, "", out, sizeof out));
+    assert_false(netaddr_forwarded(&t, NULL, out, sizeof out));
+    assert_string_equal(out, "unchanged");
+    char small[4];
+    assert_false(netaddr_forwarded(&t, "203.0.113.7", small, sizeof small));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_addresses_and_networks),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_forwarded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
