@@ -25,7 +25,7 @@ build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
 # reference implementation rather than a parser of our own.
 # libzip-dev: reading XLSX uploads (a ZIP of XML parts) with a maintained ZIP
 # reader; libxml2 parses the parts.
-test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core
+test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core nginx-light
            clang libclang-rt-14-dev default-jre-headless wrk sqlmap wapiti slowhttptest)
 bench_pkgs=(nginx-light wrk curl)
 
