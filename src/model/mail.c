@@ -20,9 +20,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include "core/metrics.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "model/tx.h"
@@ -477,17 +477,25 @@ static void put_reason(buf *out, CURLcode rc, const char *errbuf, long smtp_code
     buf_free(&raw);
 }
 
+/* Claims up to $1 due mails that no live claim holds for token $4 until
+ * $5 ($2 the attempts' bound, $3 now). */
+static const char SQL_CLAIM[] =
+    "UPDATE outbox SET claim_token = $4, claimed_until = $5"
+    " WHERE id IN (SELECT id FROM outbox"
+    "   WHERE sent_at IS NULL AND attempts < $2"
+    "     AND created_at + CASE attempts WHEN 0 THEN 0 WHEN 1 THEN 60 WHEN 2 THEN 300"
+    "                      WHEN 3 THEN 1800 ELSE 7200 END <= $3"
+    "     AND (claimed_until IS NULL OR claimed_until <= $3)"
+    "   ORDER BY id LIMIT $1)";
 static const char SQL_DUE[] =
     "SELECT id, to_addr, subject, body, html, headers, attach_type, attach_name, attach_data"
-    " FROM outbox"
-    " WHERE sent_at IS NULL AND attempts < $2"
-    "   AND created_at + CASE attempts WHEN 0 THEN 0 WHEN 1 THEN 60 WHEN 2 THEN 300"
-    "                    WHEN 3 THEN 1800 ELSE 7200 END <= $3"
-    " ORDER BY id LIMIT $1";
-static const char SQL_SENT[] =
-    "UPDATE outbox SET sent_at = $2, last_error = NULL WHERE id = $1 AND sent_at IS NULL";
-static const char SQL_FAILED[] =
-    "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1 AND sent_at IS NULL";
+    " FROM outbox WHERE claim_token = $1 AND sent_at IS NULL ORDER BY id";
+static const char SQL_SENT[] = "UPDATE outbox SET sent_at = $2, last_error = NULL,"
+                               " claim_token = NULL, claimed_until = NULL"
+                               " WHERE id = $1 AND sent_at IS NULL";
+static const char SQL_FAILED[] = "UPDATE outbox SET attempts = attempts + 1, last_error = $2,"
+                                 " claim_token = NULL, claimed_until = NULL"
+                                 " WHERE id = $1 AND sent_at IS NULL";
 
 typedef struct due_msg {
     int64_t id;
@@ -520,21 +528,57 @@ static db_status record_outcome(db *d, int64_t id, const char *error)
     return st;
 }
 
-/* Reads up to max due messages into arena copies. */
+typedef struct claim {
+    int max;
+    const char *token;
+    int64_t now, until;
+    int64_t claimed; /* out */
+} claim;
+
+static db_status claim_body(tx *t, void *ctx)
+{
+    claim *c = ctx;
+    db_status st = db_do(
+        t->d, SQL_CLAIM,
+        DB_ARGS(DBI(c->max), DBI(MAIL_MAX_ATTEMPTS), DBI(c->now), DBT(c->token), DBI(c->until)));
+    c->claimed = st == DB_OK ? db_changes(t->d) : 0;
+    return st;
+}
+
+db_status mail_claim(db *d, int max, const char *token, int64_t now, int64_t *claimed)
+{
+    /* long enough to send the whole batch, each mail within its timeouts */
+    claim c = {.max = max,
+               .token = token,
+               .now = now,
+               .until = now + (int64_t)max * (MAIL_TIMEOUT_S + MAIL_CONNECT_TIMEOUT_S) + 60};
+    tx t = TX_INIT(0, NULL, NULL, NULL, 0); /* the outbox's own state: no audit, no version */
+    db_status st = tx_write(d, &t, claim_body, &c);
+    *claimed = st == DB_OK ? c.claimed : 0;
+    return st;
+}
+
+/* Claims up to max due messages and reads them into arena copies. */
 static db_status load_due(db *d, arena *a, int max, due_msg **out, size_t *n)
 {
     *n = 0;
     *out = arena_alloc(a, sizeof **out * (size_t)max);
     if (!*out)
         return DB_NOMEM;
+    unsigned char raw[12];
+    char token[25];
+    randombytes_buf(raw, sizeof raw);
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(token + 2 * i, 3, "%02x", raw[i]);
+    int64_t claimed = 0;
+    db_status st = mail_claim(d, max, token, time_now(), &claimed);
+    if (st != DB_OK || claimed == 0)
+        return st;
     db_stmt *s = db_prepare(d, SQL_DUE);
     if (!s)
         return DB_ERR;
-    db_bind_int(s, 1, max);
-    db_bind_int(s, 2, MAIL_MAX_ATTEMPTS);
-    db_bind_int(s, 3, time_now());
-    db_status st;
-    while ((st = db_step(s)) == DB_ROW) {
+    db_bind_text(s, 1, token);
+    while ((size_t)*n < (size_t)max && (st = db_step(s)) == DB_ROW) {
         due_msg *m = &(*out)[(*n)++];
         m->id = db_col_int(s, 0);
         m->to = arena_strdup(a, db_col_text(s, 1));

@@ -671,12 +671,48 @@ static void test_sender_stop_aborts_a_hanging_transfer(void **state)
     assert_int_equal(scalar(f->t.d, "SELECT attempts FROM outbox WHERE sent_at IS NULL"), 0);
 }
 
+/* Two senders on one database (two app servers): what one has claimed the
+ * other does not send, until the claim lapses; claims never overlap. */
+static void test_two_senders_never_send_one_mail_twice(void **state)
+{
+    fixture *f = *state;
+    for (int i = 0; i < 3; i++)
+        queue(f->t.d, "ana@example.org", "Claimed", "Body");
+    db *other = NULL;
+    buf err = BUF_INIT;
+    db_options o = {0};
+    assert_int_equal(db_open(f->t.path, &o, &other, &err), DB_OK);
+    buf_free(&err);
+    int64_t now = time_now(), claimed = 0;
+    assert_int_equal(mail_claim(other, 2, "sender-b", now, &claimed), DB_OK);
+    assert_int_equal(claimed, 2);
+    assert_int_equal(mail_claim(other, 10, "sender-c", now, &claimed), DB_OK);
+    assert_int_equal(claimed, 1); /* only the one nobody holds */
+    int sent = -1;
+    assert_int_equal(mail_deliver(f->t.d, &f->cfg, 10, &sent), DB_OK);
+    assert_int_equal(sent, 0); /* every mail is someone else's now */
+    assert_int_equal(srv_count(&f->srv), 0);
+    /* the other senders died: their claims lapse, and this one sends each once */
+    time_set_now(now + 3600);
+    assert_int_equal(mail_deliver(f->t.d, &f->cfg, 10, &sent), DB_OK);
+    assert_int_equal(sent, 3);
+    assert_int_equal(srv_count(&f->srv), 3);
+    assert_int_equal(mail_deliver(f->t.d, &f->cfg, 10, &sent), DB_OK);
+    assert_int_equal(sent, 0);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM outbox WHERE claim_token IS NOT NULL"),
+                     0);
+    time_set_now(0);
+    db_close(other);
+}
+
 int main(void)
 {
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_delivers_utf8_mail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_senders_never_send_one_mail_twice, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_refused_recipient_is_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreachable_server_is_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_refuses_header_injection, setup, teardown),
