@@ -24,6 +24,7 @@ static const char SQL_CREATE[] = "CREATE TABLE IF NOT EXISTS schema_migrations (
                                  " version INTEGER PRIMARY KEY,"
                                  " name TEXT NOT NULL,"
                                  " applied_at INTEGER NOT NULL)";
+static const char SQL_APPLIED[] = "SELECT count(*) FROM schema_migrations WHERE version = $1";
 static const char SQL_CURRENT[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
 static const char SQL_RECORD[] =
     "INSERT INTO schema_migrations(version, name, applied_at) VALUES ($1, $2, $3)";
@@ -60,6 +61,16 @@ db_status migrate_up(db *d, int *applied, buf *err)
         if (v <= current)
             continue;
         st = db_begin_write(d);
+        /* another process (an app server starting beside this one) may
+         * have applied it since the version was read: decided inside the
+         * write transaction, which holds the database's one writer lock */
+        int64_t done = 0;
+        if (st == DB_OK)
+            st = db_int(d, &done, 0, SQL_APPLIED, DB_ARGS(DBI(v)));
+        if (st == DB_OK && done) {
+            db_rollback(d);
+            continue;
+        }
         if (st == DB_OK)
             st = db_exec(d, (const char *)m->data);
         if (st == DB_OK) {

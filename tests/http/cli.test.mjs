@@ -3,11 +3,11 @@
 // refusing a database from a newer scan.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scan } from './lib.mjs';
+import { scan, SCAN } from './lib.mjs';
 
 const SANITIZER = /ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:/;
 let dir;
@@ -111,6 +111,27 @@ test('init is idempotent', () => {
   const db = freshDb('twice.db');
   const r = run(['init', '--db', db]);
   assert.equal(r.status, 0, r.stderr);
+});
+
+test('app servers starting together on one fresh database migrate it once', async () => {
+  // as several `scan serve` do on a fresh file: each decides inside the
+  // write transaction whether a migration is still to apply (before: one
+  // of them failed with "table ... already exists")
+  const db = join(dir, 'race.db');
+  const one = () => new Promise((res) => {
+    const p = spawn(SCAN, ['init', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('exit', (code) => res({ code, err }));
+  });
+  const runs = await Promise.all(Array.from({ length: 12 }, one));
+  for (const r of runs) {
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.err, SANITIZER);
+  }
+  assert.equal(run(['db', 'check', '--db', db]).status, 0);
+  assert.equal(spawnSync('sqlite3', [db, 'SELECT count(*) FROM account'], { encoding: 'utf8' }).stdout.trim(), '1',
+    'one first admin');
 });
 
 test('init creates missing parent folders', () => {
