@@ -576,8 +576,8 @@ db_status submission_list(db *d, arena *a, int64_t position_id, const char *toda
 
 static const char SQL_MEETINGS[] =
     "SELECT m.id, m.institution_id, coalesce(m.position_id, 0), o.slug, o.name, o.name_en,"
-    " m.met_on, m.attendees, m.topics, CASE WHEN $3 = 1 THEN m.notes END, v.title_sr, v.title_en"
-    " FROM institution_meeting m JOIN org o ON o.id = m.institution_id"
+    " m.met_on, m.attendees, m.topics, CASE WHEN $3 = 1 THEN m.notes END, v.title_sr, v.title_en,"
+    " m.is_demo FROM institution_meeting m JOIN org o ON o.id = m.institution_id"
     " LEFT JOIN position p ON p.id = m.position_id"
     " LEFT JOIN position_version v ON v.position_id = p.id AND v.version = p.version"
     " WHERE ($1 > 0 AND m.position_id = $1) OR ($2 > 0 AND m.institution_id = $2)"
@@ -599,6 +599,7 @@ static void meeting_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     m->notes = db_col_dup(a, s, 9, oom);
     m->position_title_sr = db_col_dup(a, s, 10, oom);
     m->position_title_en = db_col_dup(a, s, 11, oom);
+    m->is_demo = db_col_int(s, 12) != 0;
 }
 
 db_status submission_meetings(db *d, arena *a, int64_t position_id, int64_t institution_id,

@@ -152,6 +152,7 @@ typedef struct meeting_rec {
     const char *met_on, *attendees, *topics;
     const char *notes; /* NULL unless read with_notes */
     const char *position_title_sr, *position_title_en;
+    bool is_demo;
 } meeting_rec;
 
 /* Meetings of a position (position_id) or with an institution

@@ -131,6 +131,8 @@ bool web_stakeholder_section(req *r, int64_t org_id, const char *slug, const for
         html_fmt(o, "<li id=\"meeting-%D\"><time datetime=\"%s\">%s</time> · %s: %s",
                  (long long)m[i].id, m[i].met_on, wf_ymd(r, m[i].met_on), T(L, MSG_ADV_L_ATTENDEES),
                  m[i].attendees ? m[i].attendees : "");
+        if (m[i].is_demo)
+            html_fmt(o, " · <span class=\"badge\">%s</span>", T(L, MSG_ADV_DEMO_BADGE));
         if (m[i].position_id)
             html_fmt(o, " · <a href=\"/positions/%D/timeline\">%s</a>", (long long)m[i].position_id,
                      web_org_text(r, m[i].position_title_sr, m[i].position_title_en));

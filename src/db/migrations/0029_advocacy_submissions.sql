@@ -7,3 +7,5 @@ CREATE INDEX institution_meeting_position ON institution_meeting(position_id, me
     WHERE position_id IS NOT NULL;
 CREATE INDEX position_consultation ON position(consultation_id) WHERE consultation_id IS NOT NULL;
 CREATE INDEX position_submission_position ON position_submission(position_id, sent_on);
+-- Demo meetings are marked like every other demo row (0027 left it out).
+ALTER TABLE institution_meeting ADD COLUMN is_demo INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1));
