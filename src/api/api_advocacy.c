@@ -220,7 +220,7 @@ static void consultation_write(req *r, int64_t id)
     json_t *body;
     if (!api_read_json(r, &body))
         return;
-    /* PATCH merges: a field left out keeps its value */
+        /* PATCH merges: a field left out keeps its value */
 #define FIELD(key, oldv) (json_object_get(body, key) ? text_of(r, body, key) : (oldv))
     consultation_input in = {FIELD("title_sr", old.title_sr),
                              FIELD("title_en", old.title_en),
@@ -231,7 +231,8 @@ static void consultation_write(req *r, int64_t id)
 #undef FIELD
     form_errors fe = {0};
     int64_t new_id = 0;
-    db_status st = consultation_save(r->db, id, &in, r->user->person_id, r->client_ip, &new_id, &fe);
+    db_status st =
+        consultation_save(r->db, id, &in, r->user->person_id, r->client_ip, &new_id, &fe);
     json_decref(body);
     if (st != DB_OK) {
         send_errors(r, st, &fe, "consultation_save");
@@ -266,13 +267,13 @@ static bool load_position(req *r, position_head *p)
         resp_fail(r, st, "submission_position");
         return false;
     }
-    bool public_stage = found && (strcmp(p->stage, "submitted") == 0 ||
-                                  strcmp(p->stage, "answered") == 0 ||
-                                  strcmp(p->stage, "closed") == 0);
+    bool public_stage =
+        found && (strcmp(p->stage, "submitted") == 0 || strcmp(p->stage, "answered") == 0 ||
+                  strcmp(p->stage, "closed") == 0);
     principal q = r->user ? *r->user : (principal){0};
     q.token_write = true; /* reading what one may record */
-    if (!found ||
-        (!public_stage && !(r->user && rights_can(r->db, &q, RIGHT_ADVOCACY_RECORD, p->owner_id)))) {
+    if (!found || (!public_stage &&
+                   !(r->user && rights_can(r->db, &q, RIGHT_ADVOCACY_RECORD, p->owner_id)))) {
         resp_error(r, 404, "No position with this id.");
         return false;
     }

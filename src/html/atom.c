@@ -64,7 +64,9 @@ bool atom_write(buf *out, const atom_feed *f, const atom_entry *e, size_t n)
     for (size_t i = 0; i < n; i++)
         if (!e[i].id || !e[i].title)
             return false;
-    buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    buf_puts(
+        out,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
     if (f->lang) {
         buf_puts(out, " xml:lang=\"");
         xml_text(out, f->lang);

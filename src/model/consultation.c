@@ -136,8 +136,7 @@ db_status consultation_get(db *d, arena *a, int64_t id, const char *today, consu
     return st;
 }
 
-static const char SQL_INSTITUTION[] =
-    "SELECT id FROM org WHERE slug = $1 AND status = 'published'";
+static const char SQL_INSTITUTION[] = "SELECT id FROM org WHERE slug = $1 AND status = 'published'";
 static const char SQL_EXISTS[] = "SELECT count(*) FROM consultation WHERE id = $1";
 static const char SQL_POSITION_EXISTS[] = "SELECT count(*) FROM position WHERE id = $1";
 static const char SQL_INSERT[] =
@@ -241,8 +240,8 @@ db_status consultation_save(db *d, int64_t id, const consultation_input *in, int
                       v[CO_POSITION].present ? v[CO_POSITION].i : 0,
                       errs,
                       0};
-        tx t = TX_INIT(actor, ip, id ? "consultation_update" : "consultation_add", "consultation",
-                       id);
+        tx t =
+            TX_INIT(actor, ip, id ? "consultation_update" : "consultation_add", "consultation", id);
         st = tx_write(d, &t, save_body, &c);
         if (st == DB_OK && new_id)
             *new_id = c.new_id;
@@ -290,9 +289,9 @@ db_status consultation_digest(db *d, arena *a, const digest_reader *r, const dig
     if (!localtime_r(&tt, &tm) || strftime(from, sizeof from, "%Y-%m-%d", &tm) != 10 ||
         !localtime_r(&te, &tm) || strftime(to, sizeof to, "%Y-%m-%d", &tm) != 10)
         return DB_OK; /* no clock: no section */
-    db_stmt *s = db_query(d, SQL_DIGEST,
-                          DB_ARGS(DBI(r->person_id), DBT(from), DBT(to),
-                                  DBI(r->sec != SEC_NONE ? 1 : 0)));
+    db_stmt *s =
+        db_query(d, SQL_DIGEST,
+                 DB_ARGS(DBI(r->person_id), DBT(from), DBT(to), DBI(r->sec != SEC_NONE ? 1 : 0)));
     if (!s)
         return db_failure(d) ? db_failure(d) : DB_ERR;
     digest_row_t *x = NULL;

@@ -20,7 +20,7 @@
 #include "db/db.h"
 #include "valid/valid.h"
 
-#define CONSULTATION_TITLE_MAX 300
+#define CONSULTATION_TITLE_MAX   300
 #define CONSULTATION_DIGEST_DAYS 21 /* deadlines this many days ahead reach the digest */
 
 typedef struct consultation_position {

@@ -35,11 +35,11 @@ db_status demo_load_advocacy(db *d, buf *err)
 {
     char a[11], b[11];
     int64_t now = time_now();
-    db_status st = db_do(
-        d, SQL_CONSULTATION,
-        DB_ARGS(DBT(MINISTRY), DBT("Нацрт стратегије индустријске политике 2027–2035"),
-                DBT("Draft industrial policy strategy 2027–2035"),
-                DBT("https://www.euprava.gov.rs/eparticipacija"), DBT(day(a, 30)), DBI(now)));
+    db_status st =
+        db_do(d, SQL_CONSULTATION,
+              DB_ARGS(DBT(MINISTRY), DBT("Нацрт стратегије индустријске политике 2027–2035"),
+                      DBT("Draft industrial policy strategy 2027–2035"),
+                      DBT("https://www.euprava.gov.rs/eparticipacija"), DBT(day(a, 30)), DBI(now)));
     if (st == DB_OK)
         st = db_do(d, SQL_CONSULTATION,
                    DB_ARGS(DBT(MINISTRY), DBT("Нацрт закона о подстицајима за иновације"),

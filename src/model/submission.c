@@ -21,8 +21,8 @@ const char *const submission_channels[] = {"email", "post", "portal", "meeting",
 const char *const submission_outcomes[] = {"accepted", "partly", "rejected", "no_answer", NULL};
 const char *const submission_institution_kinds[] = {"public_authority", "chamber", "donor", "ngo",
                                                     NULL};
-const char *const overview_stage_codes[OVERVIEW_STAGES] = {
-    "draft", "consultation", "signing", "submitted", "answered", "closed"};
+const char *const overview_stage_codes[OVERVIEW_STAGES] = {"draft",     "consultation", "signing",
+                                                           "submitted", "answered",     "closed"};
 const char *const overview_outcome_codes[OVERVIEW_OUTCOMES] = {"accepted", "partly", "rejected",
                                                                "no_answer", "pending"};
 
@@ -256,16 +256,17 @@ static db_status submit_body(tx *t, void *vc)
         return DB_CONSTRAINT;
     st = db_int(t->d, &c->id, 0, SQL_SUBMIT,
                 DB_ARGS(DBI(c->position_id), DBI(inst), DBT(c->sent_on), DBT(c->channel),
-                        text_or_null(c->reference), text_or_null(c->document_url),
-                        DBI(time_now()), t->actor_id ? DBI(t->actor_id) : DBNULL));
+                        text_or_null(c->reference), text_or_null(c->document_url), DBI(time_now()),
+                        t->actor_id ? DBI(t->actor_id) : DBNULL));
     if (st == DB_OK)
         st = db_do(t->d, SQL_ADDRESSEE, DB_ARGS(DBI(c->position_id), DBI(inst)));
     if (st == DB_OK && strcmp(stage, "submitted") != 0)
         st = move_stage(t, c->position_id, "submitted");
     if (st != DB_OK)
         return st;
-    buf_printf(&t->detail, "{\"submission\":%lld,\"institution\":%lld,\"sent_on\":",
-               (long long)c->id, (long long)inst);
+    buf_printf(&t->detail,
+               "{\"submission\":%lld,\"institution\":%lld,\"sent_on\":", (long long)c->id,
+               (long long)inst);
     json_put_string(&t->detail, c->sent_on);
     buf_puts(&t->detail, ",\"channel\":");
     json_put_string(&t->detail, c->channel);
@@ -420,8 +421,7 @@ static db_status meeting_body(tx *t, void *vc)
     int64_t inst = 0, n = 0;
     db_status st;
     if (c->position_id) {
-        if ((st = db_int(t->d, &n, 0, SQL_POSITION_EXISTS, DB_ARGS(DBI(c->position_id)))) !=
-            DB_OK)
+        if ((st = db_int(t->d, &n, 0, SQL_POSITION_EXISTS, DB_ARGS(DBI(c->position_id)))) != DB_OK)
             return st;
         if (n == 0)
             return DB_DONE;
@@ -430,8 +430,8 @@ static db_status meeting_body(tx *t, void *vc)
         valid_add_error(c->errs, "institution", FE_REQUIRED, 0, 0);
         return DB_CONSTRAINT;
     }
-    st = find_institution(t->d, c->institution_id ? NULL : c->institution, c->institution_id,
-                          &inst);
+    st =
+        find_institution(t->d, c->institution_id ? NULL : c->institution, c->institution_id, &inst);
     if (st != DB_OK)
         return st;
     if (!inst) {
@@ -440,8 +440,8 @@ static db_status meeting_body(tx *t, void *vc)
     }
     st = db_int(t->d, &c->id, 0, SQL_MEETING,
                 DB_ARGS(DBI(inst), c->position_id ? DBI(c->position_id) : DBNULL, DBT(c->met_on),
-                        DBT(c->attendees), DBT(c->topics), text_or_null(c->notes),
-                        DBI(time_now()), t->actor_id ? DBI(t->actor_id) : DBNULL));
+                        DBT(c->attendees), DBT(c->topics), text_or_null(c->notes), DBI(time_now()),
+                        t->actor_id ? DBI(t->actor_id) : DBNULL));
     if (st != DB_OK)
         return st;
     if (!c->position_id)
@@ -516,16 +516,20 @@ db_status submission_institutions(db *d, arena *a, institution_choice **out, siz
 /* The latest answer of each submission: a real answer before a recorded
  * no_answer, the newest first. */
 #define LATEST_OUTCOME(col)                                                                        \
-    "(SELECT x." col " FROM position_outcome x WHERE x.submission_id = s.id"                     \
+    "(SELECT x." col " FROM position_outcome x WHERE x.submission_id = s.id"                       \
     " ORDER BY x.outcome = 'no_answer', x.id DESC LIMIT 1)"
 
 static const char SQL_SUBMISSIONS[] =
     "SELECT s.id, s.position_id, s.institution_id, o.slug, o.name, o.name_en, s.sent_on,"
-    " s.channel, s.reference, s.document_url, coalesce(" LATEST_OUTCOME("id") ", 0),"
-    " " LATEST_OUTCOME("outcome") ", " LATEST_OUTCOME("answered_on") ","
-    " " LATEST_OUTCOME("link") ", " LATEST_OUTCOME("note") ", s.created_at"
-    " FROM position_submission s JOIN org o ON o.id = s.institution_id"
-    " WHERE s.position_id = $1 ORDER BY s.sent_on, s.id";
+    " s.channel, s.reference, s.document_url, coalesce(" LATEST_OUTCOME(
+        "id") ", 0),"
+              " " LATEST_OUTCOME("outcome") ", " LATEST_OUTCOME(
+                  "answered_on") ","
+                                 " " LATEST_OUTCOME("link") ", " LATEST_OUTCOME(
+                                     "note") ", s.created_at"
+                                             " FROM position_submission s JOIN org o ON o.id = "
+                                             "s.institution_id"
+                                             " WHERE s.position_id = $1 ORDER BY s.sent_on, s.id";
 
 typedef struct sub_ctx {
     const char *today;
@@ -683,8 +687,8 @@ db_status submission_timeline(db *d, arena *a, int64_t position_id, const char *
             it[n++] = (timeline_item){.kind = TL_NO_ANSWER, .on = today, .sub = x};
     }
     for (size_t i = 0; i < out->n_meets; i++)
-        it[n++] = (timeline_item){.kind = TL_MEETING, .on = out->meets[i].met_on,
-                                  .meet = &out->meets[i]};
+        it[n++] =
+            (timeline_item){.kind = TL_MEETING, .on = out->meets[i].met_on, .meet = &out->meets[i]};
     qsort(it, n, sizeof *it, item_cmp);
     out->n_items = n;
     return DB_OK;
@@ -697,7 +701,8 @@ static const char SQL_STAKEHOLDER[] =
     " (SELECT x.outcome FROM position_outcome x JOIN position_submission s"
     "   ON s.id = x.submission_id WHERE s.position_id = p.id AND s.institution_id = $1"
     "   ORDER BY x.outcome = 'no_answer', x.id DESC LIMIT 1)"
-    " FROM position p LEFT JOIN position_version v ON v.position_id = p.id AND v.version = p.version"
+    " FROM position p LEFT JOIN position_version v ON v.position_id = p.id AND v.version = "
+    "p.version"
     " WHERE (p.id IN (SELECT position_id FROM position_addressee WHERE org_id = $1)"
     "   OR p.id IN (SELECT position_id FROM position_submission WHERE institution_id = $1))"
     " AND ($2 = 1 OR p.stage IN ('submitted', 'answered', 'closed'))"
@@ -717,8 +722,8 @@ static void stake_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 }
 
 db_status submission_stakeholder_positions(db *d, arena *a, int64_t institution_id,
-                                           const char *today, bool all,
-                                           stakeholder_position **out, size_t *n)
+                                           const char *today, bool all, stakeholder_position **out,
+                                           size_t *n)
 {
     assert(d && a && out && n && today);
     *out = NULL;
@@ -812,8 +817,8 @@ static const char SQL_OV_STAGES[] =
     "SELECT CAST(strftime('%Y', created_at, 'unixepoch', 'localtime') AS INTEGER), stage,"
     " count(*) FROM position GROUP BY 1, 2";
 static const char SQL_OV_SUBS[] =
-    "SELECT CAST(substr(s.sent_on, 1, 4) AS INTEGER), s.sent_on, " LATEST_OUTCOME("outcome")
-    " FROM position_submission s";
+    "SELECT CAST(substr(s.sent_on, 1, 4) AS INTEGER), s.sent_on, " LATEST_OUTCOME(
+        "outcome") " FROM position_submission s";
 static const char SQL_OV_FIRST[] =
     "SELECT CAST(substr(min(s.sent_on), 1, 4) AS INTEGER), max(EXISTS (SELECT 1 FROM"
     " position_outcome x WHERE x.submission_id = s.id AND x.outcome IN ('accepted', 'partly')))"
@@ -919,8 +924,8 @@ db_status submission_overview(db *d, arena *a, const char *today, advocacy_overv
     ov_triple *stages = NULL, *subs = NULL, *first = NULL;
     size_t n_stages = 0, n_subs = 0, n_first = 0;
     int64_t demo = 0;
-    db_status st = collect_sql(d, a, SQL_OV_STAGES, (void **)&stages, &n_stages, sizeof *stages,
-                               stage_row);
+    db_status st =
+        collect_sql(d, a, SQL_OV_STAGES, (void **)&stages, &n_stages, sizeof *stages, stage_row);
     if (st == DB_OK)
         st = collect_sql(d, a, SQL_OV_SUBS, (void **)&subs, &n_subs, sizeof *subs, subs_row);
     if (st == DB_OK)

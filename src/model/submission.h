@@ -79,9 +79,9 @@ db_status submission_position(db *d, arena *a, int64_t id, position_head *out, b
 /* --- writes ------------------------------------------------------------------ */
 
 typedef struct submission_input {
-    const char *institution; /* the institution's slug */
-    const char *sent_on;     /* YYYY-MM-DD, not in the future */
-    const char *channel;     /* one of submission_channels */
+    const char *institution;              /* the institution's slug */
+    const char *sent_on;                  /* YYYY-MM-DD, not in the future */
+    const char *channel;                  /* one of submission_channels */
     const char *reference, *document_url; /* optional; the URL http(s) */
 } submission_input;
 
@@ -198,8 +198,8 @@ typedef struct stakeholder_position {
  * submission), newest first, at most 200, past draft and consultation
  * only (what the public may see) unless all. */
 db_status submission_stakeholder_positions(db *d, arena *a, int64_t institution_id,
-                                           const char *today, bool all,
-                                           stakeholder_position **out, size_t *n);
+                                           const char *today, bool all, stakeholder_position **out,
+                                           size_t *n);
 
 typedef struct stakeholder_contact {
     int64_t person_id;
@@ -217,12 +217,12 @@ db_status submission_contacts(db *d, arena *a, int64_t org_id, bool all_emails,
 typedef struct feed_position {
     int64_t id;
     const char *title_sr, *title_en, *stage;
-    const char *first_sent_on;    /* the first submission's date */
-    const char *institutions;     /* names, ", "-separated (Serbian) */
-    const char *institutions_en;  /* English names where given */
-    const char *outcome;          /* the latest answer anywhere; NULL: none */
-    int64_t submitted_at;         /* when the first submission was recorded (UTC) */
-    int64_t updated_at;           /* the latest of the position's and its answers' times */
+    const char *first_sent_on;   /* the first submission's date */
+    const char *institutions;    /* names, ", "-separated (Serbian) */
+    const char *institutions_en; /* English names where given */
+    const char *outcome;         /* the latest answer anywhere; NULL: none */
+    int64_t submitted_at;        /* when the first submission was recorded (UTC) */
+    int64_t updated_at;          /* the latest of the position's and its answers' times */
 } feed_position;
 
 /* The submitted positions (submitted, answered, closed), the most

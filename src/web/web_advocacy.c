@@ -69,7 +69,9 @@ void web_positions_atom(req *r)
                       .title = T(L, MSG_ADV_FEED_TITLE),
                       .self_url = arena_printf(r->a, "%s/positions.atom", base),
                       .alt_url = arena_printf(r->a, "%s/positions", base),
-                      .lang = L == LANG_EN ? "en" : L == LANG_SR_LATN ? "sr-Latn" : "sr",
+                      .lang = L == LANG_EN        ? "en"
+                              : L == LANG_SR_LATN ? "sr-Latn"
+                                                  : "sr",
                       .updated = newest ? newest : 0};
     if (!atom_write(&r->out, &feed, e, n)) {
         buf_reset(&r->out);
@@ -83,8 +85,7 @@ void web_positions_atom(req *r)
 
 enum { OT_STAGES, OT_OUTCOMES, OT_INST, OT__N };
 static const char *const table_names[OT__N] = {"stages", "outcomes", "institutions"};
-static const msg_id table_titles[OT__N] = {MSG_ADV_OV_STAGES, MSG_ADV_OV_OUTCOMES,
-                                           MSG_ADV_OV_INST};
+static const msg_id table_titles[OT__N] = {MSG_ADV_OV_STAGES, MSG_ADV_OV_OUTCOMES, MSG_ADV_OV_INST};
 
 /* The share a / b in basis points, rounded; -1 when b is 0. */
 static int64_t share_bp(int64_t a, int64_t b)
@@ -245,15 +246,14 @@ void web_advocacy_overview(req *r)
             resp_error(r, 400, T(L, MSG_ADV_OV_ERR_TABLE));
         return;
     }
-    page_meta pm = {.title = T(L, MSG_ADV_OV_TITLE), .description = T(L, MSG_ADV_OV_LEAD),
-                    .nav = "admin"};
+    page_meta pm = {
+        .title = T(L, MSG_ADV_OV_TITLE), .description = T(L, MSG_ADV_OV_LEAD), .nav = "admin"};
     layout_begin(r, &pm);
     buf *o = &r->out;
     html_fmt(o, "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div></div>\n",
              T(L, MSG_ADV_OV_TITLE), T(L, MSG_ADV_OV_LEAD));
     if (ov.any_demo)
-        html_fmt(o,
-                 "<div class=\"notice notice-warn demo-notice\" role=\"note\"><p>%s</p></div>\n",
+        html_fmt(o, "<div class=\"notice notice-warn demo-notice\" role=\"note\"><p>%s</p></div>\n",
                  T(L, MSG_ADV_DEMO));
     int64_t sub = 0, acc = 0;
     for (size_t i = 0; i < ov.n_years; i++) {

@@ -120,8 +120,8 @@ static void item(req *r, const consultation_rec *c, bool manage)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    html_fmt(o, "<li class=\"adv-co%R\" id=\"consultation-%D\"><h3>",
-             c->open ? "" : " adv-co-past", (long long)c->id);
+    html_fmt(o, "<li class=\"adv-co%R\" id=\"consultation-%D\"><h3>", c->open ? "" : " adv-co-past",
+             (long long)c->id);
     const char *title = web_org_text(r, c->title_sr, c->title_en);
     if (c->url && html_url_safe(c->url))
         html_fmt(o, "<a href=\"%s\" rel=\"nofollow noopener\">%s</a>", c->url, title);
@@ -134,15 +134,15 @@ static void item(req *r, const consultation_rec *c, bool manage)
         html_fmt(o, " · <a href=\"/orgs/%q\">%s</a>", c->institution_slug,
                  web_org_text(r, c->institution_name, c->institution_name_en));
     if (c->is_demo)
-        html_fmt(o, " · <span class=\"badge\">%s</span>", T(L, MSG_ADV_DEMO_BADGE));
+        html_fmt(o, " · <span class=\"badge badge-demo\">%s</span>", T(L, MSG_ADV_DEMO_BADGE));
     html_raw(o, "</p>");
     if (c->n_positions) {
         html_fmt(o, "<p>%s ", T(L, MSG_ADV_CO_ANSWERED_BY));
         for (size_t i = 0; i < c->n_positions; i++) {
             const consultation_position *p = &c->positions[i];
             const char *t = web_org_text(r, p->title_sr, p->title_en);
-            html_fmt(o, "%R<a href=\"/positions/%D\">%s</a> (%s)", i ? ", " : "",
-                     (long long)p->id, t ? t : "", web_adv_stage_label(L, p->stage));
+            html_fmt(o, "%R<a href=\"/positions/%D\">%s</a> (%s)", i ? ", " : "", (long long)p->id,
+                     t ? t : "", web_adv_stage_label(L, p->stage));
         }
         html_raw(o, "</p>");
     } else if (c->open) {
@@ -184,9 +184,8 @@ static void page(req *r, const co_view *v)
             if (c[i].id == v->id)
                 editing = &c[i];
     }
-    page_meta pm = {.title = T(L, MSG_ADV_CO_TITLE),
-                    .description = T(L, MSG_ADV_CO_LEAD),
-                    .nav = "start"};
+    page_meta pm = {
+        .title = T(L, MSG_ADV_CO_TITLE), .description = T(L, MSG_ADV_CO_LEAD), .nav = "start"};
     layout_begin(r, &pm);
     html_fmt(o,
              "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div>"
@@ -248,8 +247,8 @@ static void save(req *r, int64_t id)
     db_status st =
         consultation_save(r->db, id, &in, r->user->person_id, r->client_ip, &new_id, &fe);
     if (st == DB_OK) {
-        resp_redirect(r,
-                      arena_printf(r->a, "/consultations?saved=1#consultation-%lld", (long long)new_id));
+        resp_redirect(
+            r, arena_printf(r->a, "/consultations?saved=1#consultation-%lld", (long long)new_id));
         return;
     }
     if (st == DB_DONE) {

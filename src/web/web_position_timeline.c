@@ -63,9 +63,9 @@ const char *web_adv_stage_label(lang_id L, const char *stage)
     static const struct {
         const char *code;
         msg_id m;
-    } t[] = {{"draft", MSG_ADV_STAGE_DRAFT},         {"consultation", MSG_ADV_STAGE_CONSULTATION},
-             {"signing", MSG_ADV_STAGE_SIGNING},     {"submitted", MSG_ADV_STAGE_SUBMITTED},
-             {"answered", MSG_ADV_STAGE_ANSWERED},   {"closed", MSG_ADV_STAGE_CLOSED}};
+    } t[] = {{"draft", MSG_ADV_STAGE_DRAFT},       {"consultation", MSG_ADV_STAGE_CONSULTATION},
+             {"signing", MSG_ADV_STAGE_SIGNING},   {"submitted", MSG_ADV_STAGE_SUBMITTED},
+             {"answered", MSG_ADV_STAGE_ANSWERED}, {"closed", MSG_ADV_STAGE_CLOSED}};
     for (size_t i = 0; stage && i < sizeof t / sizeof t[0]; i++)
         if (strcmp(stage, t[i].code) == 0)
             return T(L, t[i].m);
@@ -77,8 +77,10 @@ const char *web_adv_outcome_label(lang_id L, const char *outcome)
     static const struct {
         const char *code;
         msg_id m;
-    } t[] = {{"accepted", MSG_ADV_OUT_ACCEPTED}, {"partly", MSG_ADV_OUT_PARTLY},
-             {"rejected", MSG_ADV_OUT_REJECTED}, {"no_answer", MSG_ADV_OUT_NO_ANSWER},
+    } t[] = {{"accepted", MSG_ADV_OUT_ACCEPTED},
+             {"partly", MSG_ADV_OUT_PARTLY},
+             {"rejected", MSG_ADV_OUT_REJECTED},
+             {"no_answer", MSG_ADV_OUT_NO_ANSWER},
              {"pending", MSG_ADV_OUT_PENDING}};
     for (size_t i = 0; outcome && i < sizeof t / sizeof t[0]; i++)
         if (strcmp(outcome, t[i].code) == 0)
@@ -201,11 +203,12 @@ void web_position_timeline(req *r, const position_head *p, const position_timeli
             break;
         }
         case TL_NO_ANSWER:
-            html_fmt(o,
-                     "<span class=\"adv-tl-what\"><span class=\"adv-outcome adv-outcome-no_answer\">"
-                     "%s</span></span>",
-                     arena_printf(r->a, T(L, MSG_ADV_TL_NO_ANSWER), inst_name(r, it->sub),
-                                  tl->no_answer_days));
+            html_fmt(
+                o,
+                "<span class=\"adv-tl-what\"><span class=\"adv-outcome adv-outcome-no_answer\">"
+                "%s</span></span>",
+                arena_printf(r->a, T(L, MSG_ADV_TL_NO_ANSWER), inst_name(r, it->sub),
+                             tl->no_answer_days));
             break;
         case TL_MEETING: {
             const meeting_rec *m = it->meet;
@@ -299,8 +302,8 @@ static void forms(req *r, const position_head *p, const position_timeline *tl, c
     }
     const char *stage = p->stage;
     bool can_submit = strcmp(stage, "signing") == 0 || strcmp(stage, "submitted") == 0;
-    bool can_answer = (strcmp(stage, "submitted") == 0 || strcmp(stage, "answered") == 0) &&
-                      tl->n_subs > 0;
+    bool can_answer =
+        (strcmp(stage, "submitted") == 0 || strcmp(stage, "answered") == 0) && tl->n_subs > 0;
     if (v && v->errs && web_errs_get(v->errs, "stage"))
         web_alert(r, web_errs_get(v->errs, "stage"));
     if (can_submit || (v && strcmp(v->which, "submission") == 0)) {
@@ -456,8 +459,9 @@ static void page(req *r, const position_head *p, const tl_view *v)
              T(L, MSG_DIR_BREADCRUMB), (long long)p->id, title, T(L, MSG_ADV_TIMELINE));
     if (p->is_demo)
         html_fmt(o, "<p class=\"demo-note\">%s</p>", T(L, MSG_ADV_DEMO));
-    html_fmt(o, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd><a href=\"/orgs/%q\">%s"
-                "</a></dd></dl>",
+    html_fmt(o,
+             "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd><a href=\"/orgs/%q\">%s"
+             "</a></dd></dl>",
              T(L, MSG_ADV_L_STAGE), web_adv_stage_label(L, p->stage), T(L, MSG_ADV_L_OWNER),
              p->owner_slug, web_org_text(r, p->owner_name, p->owner_name_en));
     if (!v && req_query(r, "saved"))
@@ -488,12 +492,12 @@ static bool load_for_write(req *r, position_head *p, form *f)
 }
 
 /* The common end of the three posts. */
-static void finish(req *r, const position_head *p, db_status st, const char *which,
-                   const form *f, const form_errors *fe, const char *anchor)
+static void finish(req *r, const position_head *p, db_status st, const char *which, const form *f,
+                   const form_errors *fe, const char *anchor)
 {
     if (st == DB_OK) {
-        resp_redirect(r, arena_printf(r->a, "/positions/%lld/timeline?saved=1#%s",
-                                      (long long)p->id, anchor));
+        resp_redirect(
+            r, arena_printf(r->a, "/positions/%lld/timeline?saved=1#%s", (long long)p->id, anchor));
         return;
     }
     if (st == DB_DONE) {
@@ -539,8 +543,7 @@ void web_position_answer_add(req *r)
     form_errors fe = {0};
     outcome_input in = {form_get(&f, "submission"), form_get(&f, "outcome"),
                         form_get(&f, "answered_on"), form_get(&f, "link"), form_get(&f, "note")};
-    db_status st =
-        submission_answer(r->db, p.id, &in, r->user->person_id, r->client_ip, NULL, &fe);
+    db_status st = submission_answer(r->db, p.id, &in, r->user->person_id, r->client_ip, NULL, &fe);
     finish(r, &p, st, "answer", &f, &fe, "timeline");
 }
 

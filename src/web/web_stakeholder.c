@@ -103,10 +103,10 @@ bool web_stakeholder_section(req *r, int64_t org_id, const char *slug, const for
                  T(L, MSG_ADV_L_OUTCOME));
         for (size_t i = 0; i < n_pos; i++) {
             const char *t = web_org_text(r, pos[i].title_sr, pos[i].title_en);
-            const char *oc = pos[i].outcome    ? pos[i].outcome
-                             : pos[i].overdue  ? "no_answer"
+            const char *oc = pos[i].outcome   ? pos[i].outcome
+                             : pos[i].overdue ? "no_answer"
                              : pos[i].sent_on ? "pending"
-                                               : NULL;
+                                              : NULL;
             html_fmt(o,
                      "<tr><td><a href=\"/positions/%D/timeline\">%s</a></td><td>%s</td>"
                      "<td>%s</td><td>",
@@ -132,7 +132,7 @@ bool web_stakeholder_section(req *r, int64_t org_id, const char *slug, const for
                  (long long)m[i].id, m[i].met_on, wf_ymd(r, m[i].met_on), T(L, MSG_ADV_L_ATTENDEES),
                  m[i].attendees ? m[i].attendees : "");
         if (m[i].is_demo)
-            html_fmt(o, " · <span class=\"badge\">%s</span>", T(L, MSG_ADV_DEMO_BADGE));
+            html_fmt(o, " · <span class=\"badge badge-demo\">%s</span>", T(L, MSG_ADV_DEMO_BADGE));
         if (m[i].position_id)
             html_fmt(o, " · <a href=\"/positions/%D/timeline\">%s</a>", (long long)m[i].position_id,
                      web_org_text(r, m[i].position_title_sr, m[i].position_title_en));

@@ -264,8 +264,8 @@ static void consultations(void **state)
     assert_true(has_error(&e, "url", FE_URL));
     assert_int_equal(q(t, "SELECT count(*) FROM consultation"), 0);
     memset(&e, 0, sizeof e);
-    consultation_input in = {"Нацрт закона", "Draft law", "min", "https://e.gov/c", "2027-04-01",
-                             "3"};
+    consultation_input in = {"Нацрт закона",    "Draft law",  "min",
+                             "https://e.gov/c", "2027-04-01", "3"};
     assert_int_equal(consultation_save(t->d, 0, &in, 1, NULL, &id, &e), DB_OK);
     assert_int_equal(q(t, "SELECT consultation_id FROM position WHERE id = 3"), id);
     consultation_input past = {"Стари нацрт", NULL, "", NULL, "2027-01-01", NULL};
