@@ -199,7 +199,8 @@ void web_position_timeline(req *r, const position_head *p, const position_timeli
                 html_fmt(o, " <a href=\"%s\" rel=\"nofollow noopener\">%s</a>", s->link,
                          T(L, MSG_ADV_ANSWER_LINK));
             if (s->note)
-                html_fmt(o, "<span class=\"adv-tl-detail\">%s</span>", s->note);
+                html_fmt(o, "<span class=\"adv-tl-detail\">%s</span>",
+                         web_org_text(r, s->note, NULL));
             break;
         }
         case TL_NO_ANSWER:
@@ -216,11 +217,12 @@ void web_position_timeline(req *r, const position_head *p, const position_timeli
                      T(L, MSG_ADV_TL_MEETING), m->institution_slug,
                      web_org_text(r, m->institution_name, m->institution_name_en));
             html_fmt(o, "<span class=\"adv-tl-detail\">%s: %s · %s: %s</span>",
-                     T(L, MSG_ADV_L_ATTENDEES), m->attendees ? m->attendees : "",
-                     T(L, MSG_ADV_L_TOPICS), m->topics ? m->topics : "");
+                     T(L, MSG_ADV_L_ATTENDEES),
+                     m->attendees ? web_org_text(r, m->attendees, NULL) : "",
+                     T(L, MSG_ADV_L_TOPICS), m->topics ? web_org_text(r, m->topics, NULL) : "");
             if (m->notes)
                 html_fmt(o, "<span class=\"adv-tl-notes\"><strong>%s</strong> %s</span>",
-                         T(L, MSG_ADV_NOTES_SECRETARIAT), m->notes);
+                         T(L, MSG_ADV_NOTES_SECRETARIAT), web_org_text(r, m->notes, NULL));
             break;
         }
         }

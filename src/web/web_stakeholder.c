@@ -130,16 +130,16 @@ bool web_stakeholder_section(req *r, int64_t org_id, const char *slug, const for
     for (size_t i = 0; i < n_m; i++) {
         html_fmt(o, "<li id=\"meeting-%D\"><time datetime=\"%s\">%s</time> · %s: %s",
                  (long long)m[i].id, m[i].met_on, wf_ymd(r, m[i].met_on), T(L, MSG_ADV_L_ATTENDEES),
-                 m[i].attendees ? m[i].attendees : "");
+                 m[i].attendees ? web_org_text(r, m[i].attendees, NULL) : "");
         if (m[i].is_demo)
             html_fmt(o, " · <span class=\"badge badge-demo\">%s</span>", T(L, MSG_ADV_DEMO_BADGE));
         if (m[i].position_id)
             html_fmt(o, " · <a href=\"/positions/%D/timeline\">%s</a>", (long long)m[i].position_id,
                      web_org_text(r, m[i].position_title_sr, m[i].position_title_en));
-        html_fmt(o, "<p>%s</p>", m[i].topics ? m[i].topics : "");
+        html_fmt(o, "<p>%s</p>", m[i].topics ? web_org_text(r, m[i].topics, NULL) : "");
         if (m[i].notes)
             html_fmt(o, "<p class=\"adv-tl-notes\"><strong>%s</strong> %s</p>",
-                     T(L, MSG_ADV_NOTES_SECRETARIAT), m[i].notes);
+                     T(L, MSG_ADV_NOTES_SECRETARIAT), web_org_text(r, m[i].notes, NULL));
         html_raw(o, "</li>");
     }
     if (n_m)
