@@ -242,6 +242,7 @@ db_status consultation_save(db *d, int64_t id, const consultation_input *in, int
                       0};
         tx t =
             TX_INIT(actor, ip, id ? "consultation_update" : "consultation_add", "consultation", id);
+        t.bump = TX_DIRECTORY; /* anonymous pages that show it are cached on it */
         st = tx_write(d, &t, save_body, &c);
         if (st == DB_OK && new_id)
             *new_id = c.new_id;

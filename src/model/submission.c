@@ -299,6 +299,7 @@ db_status submission_add(db *d, int64_t position_id, const submission_input *in,
                         errs,
                         0};
         tx t = TX_INIT(actor, ip, "position_submit", "position", position_id);
+        t.bump = TX_DIRECTORY; /* anonymous pages that show it are cached on it */
         st = tx_write(d, &t, submit_body, &c);
         if (st == DB_OK && id)
             *id = c.id;
@@ -394,6 +395,7 @@ db_status submission_answer(db *d, int64_t position_id, const outcome_input *in,
                         errs,
                         0};
         tx t = TX_INIT(actor, ip, "position_answer", "position", position_id);
+        t.bump = TX_DIRECTORY; /* anonymous pages that show it are cached on it */
         st = tx_write(d, &t, answer_body, &c);
         if (st == DB_OK && id)
             *id = c.id;
@@ -477,6 +479,7 @@ db_status submission_meeting_add(db *d, int64_t institution_id, int64_t position
                          0};
         tx t = position_id ? TX_INIT(actor, ip, "position_meeting", "position", position_id)
                            : TX_INIT(actor, ip, "institution_meeting", "org", institution_id);
+        t.bump = TX_DIRECTORY; /* anonymous pages that show it are cached on it */
         st = tx_write(d, &t, meeting_body, &c);
         if (st == DB_OK && id)
             *id = c.id;

@@ -37,7 +37,9 @@
  * position_meeting; entity "org" and institution_meeting for a meeting
  * without a position). A refusal is DB_CONSTRAINT with errors under the
  * field names and nothing written; an unknown position or submission is
- * DB_DONE. Returned strings live in the caller's arena. */
+ * DB_DONE. Each write bumps the directory version (TX_DIRECTORY): the
+ * profile pages that will show the stakeholder section are cached on it.
+ * Returned strings live in the caller's arena. */
 #ifndef SCAN_SUBMISSION_H
 #define SCAN_SUBMISSION_H
 
