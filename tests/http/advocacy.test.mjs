@@ -350,6 +350,10 @@ test('meeting notes: the secretariat alone reads them, in HTML, JSON and CSV', a
 });
 
 test('the overview: stages, outcomes, days to an answer, as charts, tables and files', async () => {
+  const pos = newPosition('answered', 'Став за преглед');
+  sqlite(`INSERT INTO position_submission(id, position_id, institution_id, sent_on, channel, created_at)
+      SELECT 9000, ${pos}, id, '2026-01-05', 'email', 0 FROM org WHERE slug = 'ministarstvo-privrede';
+    INSERT INTO position_outcome(submission_id, outcome, answered_on, created_at) VALUES (9000, 'accepted', '2026-01-25', 0)`);
   const admin = await session('admin');
   const page = await get('/admin/advocacy?lang=en', admin);
   assert.equal(page.status, 200);
@@ -365,6 +369,9 @@ test('the overview: stages, outcomes, days to an answer, as charts, tables and f
   assert.equal(xlsx.status, 200);
   assert.match(xlsx.headers.get('content-type'), /spreadsheet/);
   assert.equal((await get('/admin/advocacy?table=nope&format=csv', admin)).status, 400);
+  // the secretariat finds it on the start page; a cluster manager does not
+  assert.match((await get('/start?lang=en', admin)).text, /href="\/admin\/advocacy"/);
+  assert.doesNotMatch((await get('/start?lang=en', await session('manager'))).text, /href="\/admin\/advocacy"/);
 });
 
 test('the Atom feed of submitted positions is well-formed and lists only submitted ones', async () => {
