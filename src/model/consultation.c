@@ -14,6 +14,7 @@
 
 #include "core/timeutil.h"
 #include "core/utf8.h"
+#include "ical/ical.h"
 #include "json/json.h"
 #include "model/digest.h"
 #include "model/tx.h"
@@ -249,6 +250,72 @@ db_status consultation_save(db *d, int64_t id, const consultation_input *in, int
     }
     arena_free(&a);
     return st;
+}
+
+/* --- the iCalendar feed ------------------------------------------------------------ */
+
+bool consultation_ics(buf *out, lang_id lang, const char *name, const char *prefix,
+                      const consultation_rec *c, size_t n, const char *host, const char *base)
+{
+    assert(out && name && prefix && host && (c || n == 0));
+    ical_event *ev = calloc(n ? n : 1, sizeof *ev);
+    buf *text = calloc(n ? 2 * n : 1, sizeof *text); /* summary, uid per event */
+    bool ok = ev && text;
+    size_t k = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        int64_t at;
+        if (!time_date_start(c[i].deadline_on, 1, &at))
+            continue;
+        bool en = lang == LANG_EN && c[i].title_en;
+        const char *title = en ? c[i].title_en : c[i].title_sr;
+        buf *sum = &text[2 * k], *uid = &text[2 * k + 1];
+        buf_puts(sum, prefix);
+        if (!en && lang != LANG_SR_CYRL) /* Serbian text in Latin script, as the pages do */
+            utf8_cyr_to_lat(sum, title, strlen(title));
+        else
+            buf_puts(sum, title);
+        buf_printf(uid, "consultation-%lld@%s", (long long)c[i].id, host);
+        ev[k] = (ical_event){
+            .uid = buf_str(uid),
+            .summary = buf_str(sum),
+            .description = lang == LANG_EN && c[i].institution_name_en ? c[i].institution_name_en
+                                                                       : c[i].institution_name,
+            .url = c[i].url,
+            .starts_at = at - 60, /* 23:59 of the deadline day */
+            .stamp = c[i].updated_at,
+            .sequence =
+                c[i].updated_at > c[i].created_at ? (c[i].updated_at - c[i].created_at) / 60 : 0,
+            .alarm_before = 3 * 86400,
+        };
+        k++;
+    }
+    /* links to the tracker where the consultation has none: a second pass,
+     * the buffers above no longer move */
+    buf *links = ok ? calloc(k ? k : 1, sizeof *links) : NULL;
+    ok = ok && links;
+    for (size_t i = 0, j = 0; ok && i < n && j < k; i++) {
+        if (!time_date_start(c[i].deadline_on, 1, &(int64_t){0}))
+            continue;
+        if (!ev[j].url && base) {
+            buf_printf(&links[j], "%s/consultations#consultation-%lld", base, (long long)c[i].id);
+            ev[j].url = buf_str(&links[j]);
+        }
+        j++;
+    }
+    for (size_t i = 0; ok && i < 2 * k; i++)
+        ok = !buf_failed(&text[i]);
+    for (size_t i = 0; ok && i < k; i++)
+        ok = !buf_failed(&links[i]);
+    if (ok)
+        ok = ical_write(out, name, ev, k);
+    for (size_t i = 0; text && i < 2 * n; i++)
+        buf_free(&text[i]);
+    for (size_t i = 0; links && i < k; i++)
+        buf_free(&links[i]);
+    free(links);
+    free(text);
+    free(ev);
+    return ok;
 }
 
 /* --- the digest ------------------------------------------------------------------- */

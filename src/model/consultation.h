@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
+#include "i18n/i18n.h"
 #include "db/db.h"
 #include "valid/valid.h"
 
@@ -62,6 +64,17 @@ typedef struct consultation_input {
  * same transaction. DB_DONE: no consultation id. */
 db_status consultation_save(db *d, int64_t id, const consultation_input *in, int64_t actor,
                             const char *ip, int64_t *new_id, form_errors *errs);
+
+/* Appends the consultations c[0..n) as one VCALENDAR (ical/, the one
+ * writer) named name: each deadline a moment at 23:59 Belgrade of its day
+ * with a reminder three days ahead, summary "<prefix><title>" in lang
+ * (English title where given; Serbian text in Latin script but for
+ * Cyrillic readers, as the pages show it), UID
+ * consultation-ID@host, URL the consultation's own link, else base +
+ * /consultations#consultation-ID (base may be NULL). A consultation whose
+ * deadline is no date is left out. False on allocation failure. */
+bool consultation_ics(buf *out, lang_id lang, const char *name, const char *prefix,
+                      const consultation_rec *c, size_t n, const char *host, const char *base);
 
 /* The weekly digest's section (a row of digest_sections[]): open
  * consultations whose deadline falls within CONSULTATION_DIGEST_DAYS of

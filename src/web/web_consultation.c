@@ -15,10 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
-#include "ical/ical.h"
 #include "model/consultation.h"
 #include "model/rights.h"
 #include "web/web.h"
@@ -291,8 +289,7 @@ static const char *uid_host(req *r)
     return p ? p + 3 : "scan";
 }
 
-/* GET /consultations.ics: every consultation's deadline as a moment at
- * the end of its day (23:59 Belgrade), with a reminder three days ahead. */
+/* GET /consultations.ics: every consultation's deadline (consultation_ics). */
 void web_consultations_ics(req *r)
 {
     lang_id L = r->lang;
@@ -301,40 +298,15 @@ void web_consultations_ics(req *r)
     consultation_rec *c = NULL;
     size_t n = 0;
     db_status st = consultation_list(r->db, r->a, today, &c, &n);
-    ical_event *ev = st == DB_OK ? arena_alloc(r->a, (n ? n : 1) * sizeof *ev) : NULL;
-    if (!ev) {
-        resp_fail(r, st != DB_OK ? st : DB_NOMEM, "consultations.ics");
+    if (st != DB_OK) {
+        resp_fail(r, st, "consultation_list");
         return;
     }
-    const char *host = uid_host(r), *base = web_base_url(r);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        int64_t at;
-        if (!time_date_start(c[i].deadline_on, 1, &at))
-            continue;
-        const char *title = web_org_text(r, c[i].title_sr, c[i].title_en);
-        const char *inst = c[i].institution_name
-                               ? web_org_text(r, c[i].institution_name, c[i].institution_name_en)
-                               : NULL;
-        ev[k++] = (ical_event){
-            .uid = arena_printf(r->a, "consultation-%lld@%s", (long long)c[i].id, host),
-            .summary = arena_printf(r->a, T(L, MSG_ADV_CO_ICS_SUMMARY), title),
-            .description = inst,
-            .url = c[i].url ? c[i].url
-                   : base   ? arena_printf(r->a, "%s/consultations#consultation-%lld", base,
-                                           (long long)c[i].id)
-                            : NULL,
-            .starts_at = at - 60,
-            .stamp = c[i].updated_at,
-            .sequence = c[i].updated_at - c[i].created_at > 0
-                            ? (c[i].updated_at - c[i].created_at) / 60
-                            : 0,
-            .alarm_before = 3 * 86400,
-        };
-    }
-    if (!ical_write(&r->out, T(L, MSG_ADV_CO_TITLE), ev, k)) {
+    const char *prefix = arena_printf(r->a, T(L, MSG_ADV_CO_ICS_SUMMARY), "");
+    if (!prefix || !consultation_ics(&r->out, L, T(L, MSG_ADV_CO_TITLE), prefix, c, n, uid_host(r),
+                                     web_base_url(r))) {
         buf_reset(&r->out);
-        resp_fail(r, DB_NOMEM, "ical_write");
+        resp_fail(r, DB_NOMEM, "consultations.ics");
         return;
     }
     r->content_type = "text/calendar; charset=utf-8";

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <libical/ical.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +292,55 @@ static void consultations(void **state)
     arena_free(&a);
 }
 
+/* The feed as libical reads it: one VEVENT per consultation with a real
+ * deadline, at 23:59 Belgrade (CET in winter, CEST in summer), an alarm,
+ * the title in the reader's script, the tracker's link where none is
+ * given. */
+static void consultations_ics(void **state)
+{
+    (void)state;
+    consultation_rec c[3] = {
+        {.id = 7,
+         .title_sr = "Нацрт закона",
+         .title_en = "Draft law",
+         .deadline_on = "2027-01-15",
+         .url = "https://e.gov/c"},
+        {.id = 8, .title_sr = "Стратегија", .deadline_on = "2027-07-15"},
+        {.id = 9, .title_sr = "Покварен", .deadline_on = "15.7.2027"},
+    };
+    buf out = BUF_INIT;
+    assert_true(consultation_ics(&out, LANG_SR_LATN, "Konsultacije", "Rok: ", c, 3, "scan.example",
+                                 "https://scan.example"));
+    icalcomponent *cal = icalparser_parse_string(buf_str(&out));
+    assert_non_null(cal);
+    int n = 0;
+    for (icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
+         ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT), n++) {
+        icalproperty *p = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+        icalparameter *tzid = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+        assert_non_null(tzid);
+        icaltimezone *z = icaltimezone_get_builtin_timezone_from_tzid(icalparameter_get_tzid(tzid));
+        assert_non_null(z);
+        int64_t at = (int64_t)icaltime_as_timet_with_zone(icalproperty_get_dtstart(p), z);
+        assert_non_null(icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT));
+        const char *url =
+            icalproperty_get_url(icalcomponent_get_first_property(ev, ICAL_URL_PROPERTY));
+        if (n == 0) {
+            assert_int_equal(at, 1800053940LL); /* 2027-01-15 22:59 UTC = 23:59 CET */
+            assert_string_equal(icalcomponent_get_summary(ev), "Rok: Nacrt zakona");
+            assert_string_equal(url, "https://e.gov/c");
+            assert_string_equal(icalcomponent_get_uid(ev), "consultation-7@scan.example");
+        } else {
+            assert_int_equal(at, 1815688740LL); /* 2027-07-15 21:59 UTC = 23:59 CEST */
+            assert_string_equal(icalcomponent_get_summary(ev), "Rok: Strategija");
+            assert_string_equal(url, "https://scan.example/consultations#consultation-8");
+        }
+    }
+    assert_int_equal(n, 2); /* the one without a real date is left out */
+    icalcomponent_free(cal);
+    buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +349,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(timeline_and_no_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(overview_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(consultations, setup, teardown),
+        cmocka_unit_test(consultations_ics),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
