@@ -304,8 +304,11 @@ static void forms(req *r, const position_head *p, const position_timeline *tl, c
     }
     const char *stage = p->stage;
     bool can_submit = strcmp(stage, "signing") == 0 || strcmp(stage, "submitted") == 0;
+    bool open_sub = false; /* a submission still without a real answer */
+    for (size_t i = 0; i < tl->n_subs; i++)
+        open_sub |= !tl->subs[i].outcome || strcmp(tl->subs[i].outcome, "no_answer") == 0;
     bool can_answer =
-        (strcmp(stage, "submitted") == 0 || strcmp(stage, "answered") == 0) && tl->n_subs > 0;
+        (strcmp(stage, "submitted") == 0 || strcmp(stage, "answered") == 0) && open_sub;
     if (v && v->errs && web_errs_get(v->errs, "stage"))
         web_alert(r, web_errs_get(v->errs, "stage"));
     if (can_submit || (v && strcmp(v->which, "submission") == 0)) {
