@@ -26,4 +26,8 @@ db_status demo_load_devplan(db *d, buf *err);
  * (demo_initiatives.c), in demo_load's transaction after the members. */
 db_status demo_load_initiatives(db *d, buf *err);
 
+/* Two illustrative consultations and meetings with the demo ministry
+ * (demo_advocacy.c), in demo_load's transaction after the directory. */
+db_status demo_load_advocacy(db *d, buf *err);
+
 #endif

@@ -19,6 +19,7 @@
 #include "html/html.h"
 #include "model/auth.h"
 #include "model/event.h"
+#include "model/consultation.h"
 #include "model/devplan.h"
 #include "model/mail.h"
 #include "model/membership.h"
@@ -161,6 +162,7 @@ const digest_section digest_sections[] = {
     {"events", MSG_DIGEST_SEC_EVENTS, sec_events},
     {"posts", MSG_DIGEST_SEC_POSTS, post_digest_section}, /* post_digest.c */
     {"devplan_overdue", MSG_DP_DIGEST_SEC, devplan_digest_overdue},
+    {"consultation_deadlines", MSG_ADV_DIGEST_SEC, consultation_digest}, /* consultation.c */
 };
 const size_t digest_n_sections = sizeof digest_sections / sizeof digest_sections[0];
 

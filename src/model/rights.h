@@ -21,6 +21,8 @@
  *   RIGHT_MEMBERSHIP_DECIDE  ***         no                 O
  *   RIGHT_POST_WRITE      yes   no      C                  O (cooperation posts for it)
  *   RIGHT_POST_HIDE       yes   yes     no                 no
+ *   RIGHT_ADVOCACY_RECORD yes   yes     C (owner)          no
+ *   RIGHT_ADVOCACY_MANAGE yes   yes     no                 no
  *
  * *** the secretariat only for an organisation without a representative:
  * a membership is the organisation's to accept. Who represents an
@@ -66,6 +68,10 @@ typedef enum {
     RIGHT_MEMBERSHIP_DECIDE, /* accept or decline a proposed cluster membership of O */
     RIGHT_POST_WRITE,        /* publish, change and close cooperation posts for O */
     RIGHT_POST_HIDE,         /* hide anyone's cooperation post (the secretariat) */
+    RIGHT_ADVOCACY_RECORD,   /* record a position's submissions, answers, follow-up meetings
+                                (org_id: the position's owner) */
+    RIGHT_ADVOCACY_MANAGE,   /* consultations tracker, meetings with institutions (the
+                                secretariat) */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0

@@ -6,6 +6,7 @@
 #include "http/assets.h"
 #include "http/router.h"
 #include "web/web.h"
+#include "web/web_advocacy.h"
 
 const route routes[] = {
     /* site */
@@ -111,6 +112,32 @@ const route routes[] = {
      "A mentoring pair and its meetings (both clusters' teams, the secretariat)"},
     {HTTP_POST, "/mentoring/{id}/meetings", web_mentoring_meeting_add, RF_LOGIN | RF_CSRF, 131072,
      "Record a meeting of a mentoring pair"},
+    /* advocacy: submissions, answers, consultations, stakeholders (web_position_timeline.c,
+     * web_consultation.c, web_stakeholder.c, web_advocacy.c, api_advocacy.c) */
+    {HTTP_GET, "/positions.atom", web_positions_atom, 0, 0,
+     "Atom feed of submitted positions with their institutions and outcomes"},
+    {HTTP_GET, "/positions/{id}/timeline", web_position_timeline_page, 0, 0,
+     "A position's timeline: steps, submissions, answers, meetings (public once submitted)"},
+    {HTTP_POST, "/positions/{id}/submissions", web_position_submission_add, RF_LOGIN | RF_CSRF,
+     65536, "Record a submission of a position to an institution (secretariat, owner's managers)"},
+    {HTTP_POST, "/positions/{id}/answers", web_position_answer_add, RF_LOGIN | RF_CSRF, 65536,
+     "Record an institution's answer to a submission (secretariat, owner's managers)"},
+    {HTTP_POST, "/positions/{id}/meetings", web_position_meeting_add, RF_LOGIN | RF_CSRF, 65536,
+     "Record a follow-up meeting of a position (secretariat, owner's managers)"},
+    {HTTP_GET, "/consultations", web_consultations, 0, 0,
+     "Open government consultations with deadlines and the positions answering them"},
+    {HTTP_POST, "/consultations", web_consultation_create, RF_LOGIN | RF_CSRF, 65536,
+     "Add a consultation to the tracker (secretariat)"},
+    {HTTP_GET, "/consultations.ics", web_consultations_ics, 0, 0,
+     "The consultations' deadlines as an iCalendar feed"},
+    {HTTP_POST, "/consultations/{id}", web_consultation_update, RF_LOGIN | RF_CSRF, 65536,
+     "Change a consultation (secretariat)"},
+    {HTTP_GET, "/orgs/{slug}/stakeholder", web_stakeholder_page, 0, 0,
+     "An institution's relations: positions addressed to it, outcomes, meetings, contacts"},
+    {HTTP_POST, "/orgs/{slug}/meetings", web_stakeholder_meeting_add, RF_LOGIN | RF_CSRF, 65536,
+     "Record a meeting with an institution (secretariat)"},
+    {HTTP_GET, "/admin/advocacy", web_advocacy_overview, RF_LOGIN, 0,
+     "Advocacy overview: stages, outcomes, days to an answer (CSV/XLSX; secretariat)"},
     /* events and trainings (web_event.c; "/events/new" before "/events/{id}") */
     {HTTP_GET, "/events", web_event_list, RF_FAST, 0,
      "Events and trainings: upcoming or past, by type and month"},
@@ -273,6 +300,20 @@ const route routes[] = {
     {HTTP_POST, "/api/v1/orgs/{slug}/archive", api_org_archive, RF_CSRF | RF_WRITE_TOKEN, 16384,
      "Archive a directory entry"},
     {HTTP_GET, "/api/v1/search", api_search, 0, 0, "Search the directory (JSON)"},
+    /* API: consultations and a position's submissions (api_advocacy.c) */
+    {HTTP_GET, "/api/v1/consultations", api_consultation_list, 0, 0,
+     "Every consultation of the tracker with the positions answering it"},
+    {HTTP_POST, "/api/v1/consultations", api_consultation_create,
+     RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 65536, "Add a consultation (secretariat)"},
+    {HTTP_GET, "/api/v1/consultations/{id}", api_consultation_get, 0, 0, "One consultation"},
+    {HTTP_PATCH, "/api/v1/consultations/{id}", api_consultation_patch,
+     RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 65536, "Change some fields of a consultation (merge)"},
+    {HTTP_GET, "/api/v1/positions/{id}/submissions", api_submission_list, 0, 0,
+     "A position's submissions with their answers"},
+    {HTTP_POST, "/api/v1/positions/{id}/submissions", api_submission_create,
+     RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 65536, "Record a submission of a position"},
+    {HTTP_POST, "/api/v1/positions/{id}/submissions/{sid}/outcome", api_submission_answer,
+     RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 65536, "Record the answer to a submission"},
     /* API: the cooperation board (api_post.c) */
     {HTTP_GET, "/api/v1/posts", api_post_list, 0, 0, "Open posts (the board's filters, cursor)"},
     {HTTP_POST, "/api/v1/posts", api_post_create, RF_CSRF | RF_WRITE_TOKEN, 65536,

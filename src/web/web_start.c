@@ -281,7 +281,9 @@ static bool sec_secretariat(req *r, db_status *st)
     } pages[] = {{"/cooperation/stats", MSG_PSTATS_TITLE, false},
                  {"/admin/assessments", MSG_AS_ADMIN_TITLE, false},
                  {"/admin/mentoring", MSG_MT_ADMIN_TITLE, true},
-                 {"/admin/support", MSG_SU_TITLE, true}};
+                 {"/admin/support", MSG_SU_TITLE, true},
+                 {"/admin/advocacy", MSG_ADV_OV_TITLE, false},
+                 {"/consultations", MSG_ADV_CO_TITLE, false}};
     section_head(r, MSG_START_SECRETARIAT);
     html_raw(&r->out, "<ul class=\"work-list\">");
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)

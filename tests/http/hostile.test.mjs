@@ -1363,3 +1363,75 @@ test('issue 15: a readiness address over 500 characters is refused naming the li
   refused(res, 422, /at most 500/);
   await unchanged();
 });
+
+// Issue 16, submissions and consultations (web_position_timeline.c,
+// web_consultation.c, web_stakeholder.c, api_advocacy.c): hostile forms and
+// JSON from the editor (who may write them all) are refused with a clear
+// 4xx, and neither the advocacy tables nor anything else change.
+test('issue 16: hostile submissions, answers, meetings and consultations change nothing', async () => {
+  const rw = (sql) => {
+    const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  const pos = Number(rw(`INSERT INTO position(kind, owner_id, stage, created_at, updated_at)
+    SELECT 'proposal', id, 'submitted', 0, 0 FROM org WHERE slug = 'voict' RETURNING id`));
+  const sub = Number(rw(`INSERT INTO position_submission(position_id, institution_id, sent_on, channel, created_at)
+    SELECT ${pos}, id, '2026-03-01', 'email', 0 FROM org WHERE slug = 'ministarstvo-privrede' RETURNING id`));
+  const co = Number(rw('SELECT min(id) FROM consultation'));
+  const adv = () => sqlite(`SELECT count(*), total(length(coalesce(reference, '') || coalesce(document_url, ''))) FROM position_submission;
+    SELECT count(*) FROM position_outcome; SELECT count(*) FROM institution_meeting;
+    SELECT group_concat(title_sr || deadline_on || coalesce(url, ''), ';') FROM consultation;
+    SELECT group_concat(stage || coalesce(consultation_id, ''), ',') FROM position; SELECT count(*) FROM position_step`);
+  const adv0 = adv();
+  const form = (path, fields) => {
+    const p = new URLSearchParams({ ...fields, _csrf: session.csrf });
+    return withBody('POST', `${path}?lang=en`, 'application/x-www-form-urlencoded', p.toString(), browser());
+  };
+  const json = (method, path, body) => withBody(method, path, 'application/json',
+    typeof body === 'string' ? body : JSON.stringify(body), bearer());
+  const long = 'x'.repeat(100001);
+  const cases = [
+    [form(`/positions/${pos}/submissions`, { institution: 'ministarstvo-privrede', sent_on: '2026-02-30', channel: 'email' }), 422],
+    [form(`/positions/${pos}/submissions`, { institution: '../../etc/passwd', sent_on: '2026-02-01', channel: 'email' }), 422],
+    [form(`/positions/${pos}/submissions`, { institution: 'ministarstvo-privrede', sent_on: '2026-02-01', channel: 'pigeon' }), 422],
+    [form(`/positions/${pos}/submissions`, { institution: 'ministarstvo-privrede', sent_on: '2026-02-01', channel: 'email', document_url: 'javascript:alert(1)' }), 422],
+    [form(`/positions/${pos}/submissions`, { institution: 'ministarstvo-privrede', sent_on: '2026-02-01', channel: 'email', reference: 'r'.repeat(201) }), 422],
+    [form(`/positions/${pos}/answers`, { submission: String(sub), outcome: 'accepted', answered_on: '2026-02-28' }), 422],
+    [form(`/positions/${pos}/answers`, { submission: '9'.repeat(30), outcome: 'accepted', answered_on: '2026-03-02' }), 422],
+    [form(`/positions/${pos}/answers`, { submission: `${sub} OR 1=1`, outcome: 'accepted', answered_on: '2026-03-02' }), 422],
+    [form(`/positions/${pos}/answers`, { submission: String(sub), outcome: 'maybe', answered_on: '2026-03-02' }), 422],
+    [form(`/positions/${pos}/answers`, { submission: String(sub), outcome: 'accepted', answered_on: '2026-03-02', link: 'data:text/html,x' }), 422],
+    [form(`/positions/${pos}/meetings`, { institution: 'ministarstvo-privrede', met_on: '2026-03-02', attendees: 'a\u0001b', topics: 'x' }), 422],
+    [form(`/positions/${pos}/meetings`, { institution: 'ministarstvo-privrede', met_on: '2026-03-02', attendees: 'a', topics: long }), [413, 422]],
+    [form('/orgs/ministarstvo-privrede/meetings', { met_on: '99999-01-01', attendees: 'a', topics: 'x' }), 422],
+    [form('/orgs/voict/meetings', { met_on: '2026-03-02', attendees: 'a', topics: 'x' }), 422],
+    [form('/consultations', { title_sr: 'Нацрт', deadline_on: 'tomorrow' }), 422],
+    [form('/consultations', { title_sr: '', deadline_on: '2099-01-01' }), 422],
+    [form('/consultations', { title_sr: 'Нацрт', deadline_on: '2099-01-01', url: 'javascript:alert(1)' }), 422],
+    [form('/consultations', { title_sr: 'Нацрт', deadline_on: '2099-01-01', position: '-1' }), 422],
+    [form(`/consultations/${co}`, { title_sr: 't'.repeat(301), deadline_on: '2099-01-01' }), 422],
+    [form('/consultations/abc', { title_sr: 'Нацрт', deadline_on: '2099-01-01' }), [400, 404]],
+    [form('/consultations/99999999', { title_sr: 'Нацрт', deadline_on: '2099-01-01' }), 404],
+    [form('/positions/99999999/submissions', { institution: 'ministarstvo-privrede', sent_on: '2026-02-01', channel: 'email' }), 404],
+    [json('POST', '/api/v1/consultations', { title_sr: 'Нацрт', deadline_on: 20990101 }), 422],
+    [json('POST', '/api/v1/consultations', { title_sr: ['Нацрт'], deadline_on: '2099-01-01' }), 422],
+    [json('POST', '/api/v1/consultations', '{"title_sr": "Нацрт", "deadline_on": '), 400],
+    [json('PATCH', `/api/v1/consultations/${co}`, { deadline_on: null }), 422],
+    [json('POST', `/api/v1/positions/${pos}/submissions`, { institution: 'ministarstvo-privrede', sent_on: '2026-02-01', channel: { x: 1 } }), 422],
+    [json('POST', `/api/v1/positions/${pos}/submissions/${sub}/outcome`, { outcome: 'accepted', answered_on: '2026-02-01' }), 422],
+    [json('POST', `/api/v1/positions/${pos}/submissions/99999999/outcome`, { outcome: 'accepted', answered_on: '2026-03-02' }), 422],
+  ];
+  for (const [req, want] of cases) {
+    const res = await rawRequest(srv.port, req, { timeout: 5000 });
+    try {
+      refused(res, want);
+    } catch (e) {
+      e.message = `${String(req).slice(0, 120)}: ${e.message}`;
+      throw e;
+    }
+    assert.doesNotMatch(res.body, /href="javascript:|href="data:/, 'nothing typed comes back as a link');
+  }
+  assert.equal(adv(), adv0, 'the advocacy tables are unchanged');
+  await unchanged();
+});

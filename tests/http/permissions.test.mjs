@@ -114,6 +114,21 @@ const MATRIX = {
   'POST /admin/mentoring': ADMIN_ONLY,
   'POST /admin/mentoring/{id}/end': ADMIN_ONLY,
   'POST /admin/support': ADMIN_ONLY,
+  // advocacy (web_position_timeline.c, web_consultation.c, web_stakeholder.c,
+  // api_advocacy.c): a submitted position owned by C is recorded by C's
+  // managers and the secretariat (RIGHT_ADVOCACY_RECORD on C); the
+  // consultations tracker and meetings with institutions are the
+  // secretariat's (RIGHT_ADVOCACY_MANAGE)
+  'POST /positions/{id}/submissions': EDIT_C,
+  'POST /positions/{id}/answers': EDIT_C,
+  'POST /positions/{id}/meetings': EDIT_C,
+  'POST /consultations': SECRETARIAT,
+  'POST /consultations/{id}': SECRETARIAT,
+  'POST /orgs/{slug}/meetings': SECRETARIAT,
+  'POST /api/v1/consultations': SECRETARIAT,
+  'PATCH /api/v1/consultations/{id}': SECRETARIAT,
+  'POST /api/v1/positions/{id}/submissions': EDIT_C,
+  'POST /api/v1/positions/{id}/submissions/{sid}/outcome': EDIT_C,
   // notifications (web_notify.c): everyone's own settings only
   'POST /account/notifications': LOGGED_IN,
   'POST /account/notifications/topics': LOGGED_IN,
@@ -324,6 +339,16 @@ const BODIES = {
   'POST /admin/mentoring': () => ({ path: '/admin/mentoring', form: { mentee: 'cluster-c', mentor: '' } }),
   'POST /admin/mentoring/{id}/end': () => ({ path: `/admin/mentoring/${ids.mentoring}/end`, form: { ended_on: 'soon' } }),
   'POST /admin/support': () => ({ path: '/admin/support', form: { org: 'cluster-c', given_on: '2026-01-10', kind: 'other', note: '' } }),
+  'POST /positions/{id}/submissions': () => ({ path: `/positions/${ids.position}/submissions`, form: { institution: 'partner-p', sent_on: 'soon', channel: 'email' } }),
+  'POST /positions/{id}/answers': () => ({ path: `/positions/${ids.position}/answers`, form: { submission: '999999', outcome: 'accepted', answered_on: '2026-01-10' } }),
+  'POST /positions/{id}/meetings': () => ({ path: `/positions/${ids.position}/meetings`, form: { met_on: '2026-01-10', attendees: '', topics: '' } }),
+  'POST /consultations': () => ({ path: '/consultations', form: { title_sr: 'Матрица', deadline_on: 'soon' } }),
+  'POST /consultations/{id}': () => ({ path: `/consultations/${ids.consultation}`, form: { title_sr: '', deadline_on: '2026-01-10' } }),
+  'POST /orgs/{slug}/meetings': () => ({ path: '/orgs/partner-p/meetings', form: { met_on: 'soon', attendees: '', topics: '' } }),
+  'POST /api/v1/consultations': () => ({ path: '/api/v1/consultations', json: { title_sr: '' } }),
+  'PATCH /api/v1/consultations/{id}': () => ({ method: 'PATCH', path: `/api/v1/consultations/${ids.consultation}`, json: { deadline_on: 'soon' } }),
+  'POST /api/v1/positions/{id}/submissions': () => ({ path: `/api/v1/positions/${ids.position}/submissions`, json: { institution: 'partner-p' } }),
+  'POST /api/v1/positions/{id}/submissions/{sid}/outcome': () => ({ path: `/api/v1/positions/${ids.position}/submissions/999999/outcome`, json: { outcome: 'accepted', answered_on: '2026-01-10' } }),
   'POST /account/notifications': () => ({ path: '/account/notifications', form: { digest: 'weekly' } }),
   'POST /account/notifications/topics': () => ({ path: '/account/notifications/topics', form: { page: '/orgs', query: `q=matrix${++invitees}` } }),
   'POST /account/notifications/topics/{id}/delete': () => ({ path: '/account/notifications/topics/999999/delete' }),
@@ -393,6 +418,10 @@ before(async () => {
     VALUES (${ids.goal}, 'Matrix action', '2099-01-01', 'planned', 0, 0) RETURNING id`));
   ids.mentoring = Number(sqlite(`INSERT INTO mentoring(mentee_id, mentor_id, started_on, created_at, updated_at)
     VALUES (${ids['cluster-c']}, ${ids['cluster-d']}, '2026-01-01', 0, 0) RETURNING id`));
+  ids.position = Number(sqlite(`INSERT INTO position(kind, owner_id, stage, created_at, updated_at)
+    VALUES ('proposal', ${ids['cluster-c']}, 'submitted', 0, 0) RETURNING id`));
+  ids.consultation = Number(sqlite(`INSERT INTO consultation(title_sr, deadline_on, created_at, updated_at)
+    VALUES ('Матрица', '2099-01-01', 0, 0) RETURNING id`));
   addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);
   addUser(EMAIL.editor, 'Matrix Editor', PASSWORD.editor, ['--editor']);
   addUser(EMAIL.cluster_manager, 'Manager of C', PASSWORD.cluster_manager);
