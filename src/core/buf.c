@@ -53,6 +53,11 @@ void buf_puts(buf *b, const char *s)
 
 void buf_putc(buf *b, char c)
 {
+    if (!b->failed && b->cap - b->len > 1) { /* room already: no call (JSON, HTML writers) */
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
     buf_append(b, &c, 1);
 }
 

@@ -69,11 +69,25 @@ int utf8_decode(const char *s, size_t n, uint32_t *cp)
 
 bool utf8_valid(const char *s, size_t n, bool allow_nul)
 {
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     size_t i = 0;
     while (i < n) {
+        /* eight ASCII bytes (no NUL unless allowed) at a time */
+        if (i + 8 <= n) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if (!(v & highs) && (allow_nul || !((v - ones) & ~v & highs))) {
+                i += 8;
+                continue;
+            }
+        }
         unsigned char b = (unsigned char)s[i];
         if (b >= 0x01 && b < 0x80) { /* fast path for ASCII */
             i++;
+            continue;
+        }
+        if (b >= 0xC2 && b <= 0xDF && i + 1 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            i += 2; /* two bytes (Cyrillic, Latin with diacritics): always valid */
             continue;
         }
         uint32_t cp;

@@ -467,6 +467,71 @@ db_status db_exec(db *d, const char *sql)
     return note(d, d->drv->exec(d->conn, sql));
 }
 
+/* SQLite's catalogue; another backend would read its own (pg_indexes). */
+static const char SQL_SECONDARY_INDEXES[] =
+    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = $1"
+    " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY rowid";
+
+db_status db_indexes_drop(db *d, arena *a, const char *table, db_index_stash *stash)
+{
+    assert(d && a && table && stash);
+    assert(db_in_tx(d)); /* a rollback must bring them back */
+    memset(stash, 0, sizeof *stash);
+    const char **names = NULL, **sqls = NULL;
+    size_t n = 0, cap = 0, cap2 = 0;
+    bool oom = false;
+    db_stmt *s = db_prepare(d, SQL_SECONDARY_INDEXES);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, table);
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        if (!arena_grow(a, (void **)&names, n, &cap, sizeof *names) ||
+            !arena_grow(a, (void **)&sqls, n, &cap2, sizeof *sqls)) {
+            oom = true;
+            break;
+        }
+        names[n] = db_col_dup(a, s, 0, &oom);
+        sqls[n] = db_col_dup(a, s, 1, &oom);
+        n++;
+    }
+    db_reset(s);
+    if (oom)
+        return DB_NOMEM;
+    if (st != DB_DONE && st != DB_ROW)
+        return st;
+    /* the names come from the catalogue, never from a user; quoted as
+     * identifiers all the same */
+    buf drop = BUF_INIT;
+    st = DB_OK;
+    for (size_t i = 0; st == DB_OK && i < n; i++) {
+        buf_reset(&drop);
+        buf_puts(&drop, "DROP INDEX \"");
+        for (const char *c = names[i]; *c; c++) {
+            if (*c == '"')
+                buf_putc(&drop, '"');
+            buf_putc(&drop, *c);
+        }
+        buf_puts(&drop, "\"");
+        st = buf_failed(&drop) ? DB_NOMEM : db_exec(d, buf_str(&drop));
+        if (st == DB_OK)
+            stash->n = i + 1;
+    }
+    buf_free(&drop);
+    stash->sql = sqls;
+    return st;
+}
+
+db_status db_indexes_restore(db *d, const db_index_stash *stash)
+{
+    assert(d && stash);
+    assert(db_in_tx(d));
+    db_status st = DB_OK;
+    for (size_t i = 0; st == DB_OK && i < stash->n; i++)
+        st = db_exec(d, stash->sql[i]); /* the schema's own text */
+    return st;
+}
+
 db_status db_failure(const db *d)
 {
     return d->failure;

@@ -134,6 +134,21 @@ bool db_in_tx(db *d);
 /* Runs a script of several statements (migrations). No placeholders. */
 db_status db_exec(db *d, const char *sql);
 
+/* Bulk loading. The secondary indexes of a table (every index but the
+ * unique ones, which enforce constraints and serve the loader's own
+ * lookups), saved and dropped inside the caller's write transaction, and
+ * made again from their saved definitions before it commits: CREATE INDEX
+ * sorts once where a large load otherwise walks every index's B-tree per
+ * row. A rollback (the load failed, or a dry run) brings them back with
+ * everything else, so neither call needs undoing. The stash's strings are
+ * arena memory (a). db_indexes_restore makes them in their old order. */
+typedef struct db_index_stash {
+    const char **sql; /* each index's CREATE INDEX statement */
+    size_t n;
+} db_index_stash;
+db_status db_indexes_drop(db *d, arena *a, const char *table, db_index_stash *stash);
+db_status db_indexes_restore(db *d, const db_index_stash *stash);
+
 /* The first failure on this connection since the last db_end_request():
  * out of memory, I/O, disk full, busy or an error (not rows, not constraint
  * violations, which callers answer themselves). SQLite's sticky

@@ -173,10 +173,15 @@ static const char SQL_TOUCH[] =
  * when ICU cannot open the collation. */
 static bool name_keys(const char *name, const char *name_en, buf keys[3])
 {
-    const char *en = name_en && *name_en ? name_en : name;
-    return collate_key(&keys[ORG_NAMES_LATN], COLLATE_LATN, name, strlen(name)) &&
-           collate_key(&keys[ORG_NAMES_CYRL], COLLATE_CYRL, name, strlen(name)) &&
-           collate_key(&keys[ORG_NAMES_EN], COLLATE_LATN, en, strlen(en));
+    if (!collate_key(&keys[ORG_NAMES_LATN], COLLATE_LATN, name, strlen(name)) ||
+        !collate_key(&keys[ORG_NAMES_CYRL], COLLATE_CYRL, name, strlen(name)))
+        return false;
+    if (name_en && *name_en)
+        return collate_key(&keys[ORG_NAMES_EN], COLLATE_LATN, name_en, strlen(name_en));
+    /* no English name: its key is the Latin key of the name, already made
+     * (most entries; ICU was 4.7% of an import's instructions) */
+    buf_append(&keys[ORG_NAMES_EN], keys[ORG_NAMES_LATN].data, keys[ORG_NAMES_LATN].len);
+    return !buf_failed(&keys[ORG_NAMES_EN]);
 }
 
 /* INSERT (id = forced id or 0 for the next one) or UPDATE of n's row. */

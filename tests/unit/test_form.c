@@ -12,8 +12,10 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/utf8.h"
 #include "http/form.h"
 #include "i18n/i18n.h"
+#include "random_text.h"
 
 #define N_ELEMS(x) (sizeof(x) / sizeof((x)[0]))
 
@@ -1092,21 +1094,93 @@ static int group_teardown(void **state)
     return 0;
 }
 
+/* valid.c's control check as it was before its eight-byte step: the
+ * reference the fast loop must agree with. */
+static bool control_plain(const char *s, size_t n, bool multiline)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) {
+            if (multiline && (c == '\n' || c == '\r' || c == '\t'))
+                continue;
+            return true;
+        }
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] <= 0x9F)
+            return true; /* U+0080..U+009F */
+        if (!multiline && c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
+            return true; /* U+2028, U+2029 */
+    }
+    return false;
+}
+
+/* Text and multiline fields refuse control characters exactly where the
+ * byte-by-byte check did: random valid UTF-8 between two letters (so
+ * trimming leaves it whole), at every offset from an eight-byte step. */
+static void test_control_matches_plain_loop(void **state)
+{
+    (void)state;
+    uint32_t x = 521288629u;
+    char text[96];
+    size_t refused = 0, checked = 0;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = fast_random_text_any(&x, text + 1, sizeof text - 2, true);
+        text[0] = 'x';
+        text[n + 1] = 'x';
+        text[n + 2] = '\0';
+        n += 2;
+        if (memchr(text, '\0', n) || !utf8_valid(text, n, false))
+            continue; /* other codes answer those first */
+        for (int multi = 0; multi < 2; multi++) {
+            arena a = ARENA_INIT;
+            form_rule r = {"t", multi ? FV_MULTILINE : FV_TEXT, 0, 0, 10000, NULL};
+            form_field fld = {"t", text, n, NULL, NULL};
+            form f = {&fld, 1};
+            form_value v;
+            form_errors errs = {0};
+            form_validate(&a, &f, &r, 1, &v, &errs);
+            bool want = control_plain(text, n, multi);
+            bool got = errs.n_items == 1 && errs.items[0].code == FE_CONTROL_CHARS;
+            if (got != want || (!want && errs.n_items))
+                fail_msg("round %d multiline %d: expected %s", round, multi,
+                         want ? "a refusal" : "no error");
+            refused += want;
+            checked++;
+            arena_free(&a);
+        }
+    }
+    if (refused < 1000 || checked - refused < 1000) /* both answers exercised */
+        fail_msg("%zu refused of %zu checked", refused, checked);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_url_basic),          cmocka_unit_test(test_url_utf8),
-        cmocka_unit_test(test_url_bad_escapes),    cmocka_unit_test(test_url_empty_and_shapes),
-        cmocka_unit_test(test_url_too_many),       cmocka_unit_test(test_mp_basic),
-        cmocka_unit_test(test_mp_boundary_param),  cmocka_unit_test(test_mp_framing_errors),
-        cmocka_unit_test(test_mp_garbage_headers), cmocka_unit_test(test_mp_escapes_and_utf8),
-        cmocka_unit_test(test_mp_too_many),        cmocka_unit_test(test_validate_text),
-        cmocka_unit_test(test_validate_multiline), cmocka_unit_test(test_validate_int),
-        cmocka_unit_test(test_validate_money),     cmocka_unit_test(test_validate_email),
-        cmocka_unit_test(test_validate_url),       cmocka_unit_test(test_validate_slug),
-        cmocka_unit_test(test_validate_enum_bool), cmocka_unit_test(test_validate_file),
-        cmocka_unit_test(test_validate_multi),     cmocka_unit_test(test_validate_table_and_errors),
-        cmocka_unit_test(test_error_text),         cmocka_unit_test(test_validate_date),
+        cmocka_unit_test(test_control_matches_plain_loop),
+        cmocka_unit_test(test_url_basic),
+        cmocka_unit_test(test_url_utf8),
+        cmocka_unit_test(test_url_bad_escapes),
+        cmocka_unit_test(test_url_empty_and_shapes),
+        cmocka_unit_test(test_url_too_many),
+        cmocka_unit_test(test_mp_basic),
+        cmocka_unit_test(test_mp_boundary_param),
+        cmocka_unit_test(test_mp_framing_errors),
+        cmocka_unit_test(test_mp_garbage_headers),
+        cmocka_unit_test(test_mp_escapes_and_utf8),
+        cmocka_unit_test(test_mp_too_many),
+        cmocka_unit_test(test_validate_text),
+        cmocka_unit_test(test_validate_multiline),
+        cmocka_unit_test(test_validate_int),
+        cmocka_unit_test(test_validate_money),
+        cmocka_unit_test(test_validate_email),
+        cmocka_unit_test(test_validate_url),
+        cmocka_unit_test(test_validate_slug),
+        cmocka_unit_test(test_validate_enum_bool),
+        cmocka_unit_test(test_validate_file),
+        cmocka_unit_test(test_validate_multi),
+        cmocka_unit_test(test_validate_table_and_errors),
+        cmocka_unit_test(test_error_text),
+        cmocka_unit_test(test_validate_date),
         cmocka_unit_test(test_valid_values_cross),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

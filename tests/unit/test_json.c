@@ -6,7 +6,9 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "json/json.h"
+#include "random_text.h"
 
 static void test_escaping_round_trips(void **state)
 {
@@ -68,6 +70,108 @@ static void test_dump_matches_jansson(void **state)
     buf_free(&err);
 }
 
+/* json_put_stringn as it was before its table lookup and inline two-byte
+ * step: the reference the fast loop must agree with, byte for byte. */
+static void put_plain(buf *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    buf_putc(out, '"');
+    size_t i = 0;
+    while (i < n) {
+        /* A run that needs no escape is appended at once: one call per
+         * character was 5% of a 100,000-entry import (revision snapshots). */
+        size_t run = i;
+        for (;;) {
+            unsigned char r = run < n ? (unsigned char)s[run] : 0;
+            if (run < n && r >= 0x20 && r < 0x7f && r != '"' && r != '\\' && r != '<' && r != '>' &&
+                r != '&') {
+                run++;
+                continue;
+            }
+            if (run < n && r >= 0x80) {
+                uint32_t cp;
+                int len = utf8_decode(s + run, n - run, &cp);
+                if (len > 0 && cp != 0x2028 && cp != 0x2029) {
+                    run += (size_t)len;
+                    continue;
+                }
+            }
+            break;
+        }
+        if (run > i) {
+            buf_append(out, s + i, run - i);
+            i = run;
+            continue;
+        }
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            uint32_t cp;
+            int len = utf8_decode(s + i, n - i, &cp);
+            if (len <= 0) {
+                buf_puts(out, "\\ufffd");
+                i++;
+                continue;
+            }
+            if (cp == 0x2028 || cp == 0x2029) /* line separators break JS */
+                buf_printf(out, "\\u%04x", (unsigned)cp);
+            else
+                buf_append(out, s + i, (size_t)len);
+            i += (size_t)len;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            buf_puts(out, "\\\"");
+            break;
+        case '\\':
+            buf_puts(out, "\\\\");
+            break;
+        case '\n':
+            buf_puts(out, "\\n");
+            break;
+        case '\r':
+            buf_puts(out, "\\r");
+            break;
+        case '\t':
+            buf_puts(out, "\\t");
+            break;
+        case '<':
+        case '>':
+        case '&':
+        default:
+            if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7f) {
+                char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                buf_append(out, e, 6);
+            } else {
+                buf_putc(out, (char)c);
+            }
+        }
+        i++;
+    }
+    buf_putc(out, '"');
+}
+
+static void test_string_matches_plain_loop(void **state)
+{
+    (void)state;
+    uint32_t x = 362436069u;
+    char text[96];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = fast_random_text_any(&x, text, sizeof text, false);
+        for (size_t off = 0; off < 9 && off <= n; off++) {
+            buf want = BUF_INIT, got = BUF_INIT;
+            put_plain(&want, text + off, n - off);
+            json_put_stringn(&got, text + off, n - off);
+            assert_false(buf_failed(&want) || buf_failed(&got));
+            if (want.len != got.len || memcmp(want.data, got.data, want.len) != 0)
+                fail_msg("round %d offset %zu: %s instead of %s", round, off, buf_str(&got),
+                         buf_str(&want));
+            buf_free(&want);
+            buf_free(&got);
+        }
+    }
+}
+
 int main(void)
 {
     json_setup();
@@ -76,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8_replaced),
         cmocka_unit_test(test_parse_errors_say_where),
         cmocka_unit_test(test_dump_matches_jansson),
+        cmocka_unit_test(test_string_matches_plain_loop),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }

@@ -1458,6 +1458,168 @@ static void test_export_import_round_trip(void **state)
     }
 }
 
+/* --- the bulk path of the import (secondary indexes made once) ----------------- */
+
+/* n generated entries from first on, as CSV (malloc'd): names in both
+ * scripts, kinds, districts, years and classifications varied. */
+static char *bulk_csv(int first, int n)
+{
+    static const char *const kinds[] = {"company", "cluster", "university", "public_authority"};
+    static const char *const districts[] = {"NISAVSKI", "SREDNJEBANATSKI", "BEOGRAD", ""};
+    static const char *const names[] = {"Кластер %d Ниш", "Tehno %d Kragujevac", "Ђорђе %d доо",
+                                        "Inovacija %d"};
+    buf b = BUF_INIT;
+    buf_puts(&b, "slug,name,name_en,kind,status,district,year_founded,sectors,fos,geo,"
+                 "description_sr\n");
+    for (int i = first; i < first + n; i++) {
+        char name[64];
+        snprintf(name, sizeof name, names[i % 4], i);
+        buf_printf(&b, "e-%d,%s,%s,%s,%s,%s,%d,%s,%s,%s,\"Опис %d, ред\"\n", i, name,
+                   i % 3 ? "" : "English name", kinds[i % 4], i % 5 ? "published" : "draft",
+                   districts[i % 4], 1990 + i % 30, i % 2 ? "62;J" : "C", i % 3 ? "" : "X",
+                   i % 4 ? "WB" : "", i);
+    }
+    assert_false(buf_failed(&b));
+    return buf_detach(&b, NULL);
+}
+
+/* Every row of sql as text, rows and columns separated (malloc'd). */
+static char *rows_text(db *d, const char *sql, int cols)
+{
+    db_stmt *s = db_prepare(d, sql);
+    assert_non_null(s);
+    buf b = BUF_INIT;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        for (int c = 0; c < cols; c++) {
+            const char *v = db_col_text(s, c);
+            buf_puts(&b, v ? v : "NULL");
+            buf_putc(&b, '\t');
+        }
+        buf_putc(&b, '\n');
+    }
+    db_reset(s);
+    assert_int_equal(st, DB_DONE);
+    assert_false(buf_failed(&b));
+    char *out = buf_detach(&b, NULL);
+    return out ? out : strdup("");
+}
+
+/* What an import must leave the same on either path (times apart). */
+static const struct {
+    int cols;
+    const char *sql;
+} bulk_same[] = {
+    {16,
+     "SELECT id, slug, name, name_en, kind, status, district, region, year_founded, name_folded,"
+     " hex(name_key_latn), hex(name_key_cyrl), hex(name_key_en), created_by, updated_by, is_demo"
+     " FROM org ORDER BY id"},
+    {2, "SELECT org_id, code FROM org_sector ORDER BY org_id, code"},
+    {2, "SELECT org_id, code FROM org_fos ORDER BY org_id, code"},
+    {2, "SELECT org_id, code FROM org_geo ORDER BY org_id, code"},
+    {5, "SELECT org_id, rev, actor_id, action, snapshot FROM org_revision ORDER BY org_id, rev"},
+    {6, "SELECT actor_id, ip, action, entity, entity_id, detail FROM audit ORDER BY id"},
+    {3, "SELECT id, kind, ref FROM search_doc ORDER BY id"},
+    {5, "SELECT rowid, kind, ref, title, body FROM search_fts ORDER BY rowid"},
+    {4, "SELECT rowid, kind, ref, title FROM search_title ORDER BY rowid"},
+    {4, "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name"},
+    {5, "SELECT * FROM org_facet_count ORDER BY 1, 2, 3"},
+    /* answers that walk the rebuilt indexes */
+    {1, "SELECT id FROM org WHERE kind = 'cluster' AND status = 'published' ORDER BY id"},
+    {1, "SELECT id FROM org WHERE status = 'published' ORDER BY name_key_cyrl, id"},
+    {1, "SELECT id FROM org WHERE status = 'published' ORDER BY name_key_en DESC, id LIMIT 50"},
+    {1, "SELECT org_id FROM org_sector WHERE code = 'J' ORDER BY org_id"},
+    {1, "SELECT id FROM org WHERE district = 'NISAVSKI' AND status = 'draft' ORDER BY id"},
+    {1, "PRAGMA integrity_check"},
+};
+
+static void import_ok(db *d, arena *a, const char *csv)
+{
+    org_import_report rep;
+    assert_int_equal(org_import(d, a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep), DB_OK);
+    assert_int_equal(rep.n_problems, 0);
+    buf_free(&rep.preview);
+}
+
+/* 600 entries into an empty directory take the bulk path (more rows than
+ * present: the secondary indexes dropped and made again); the same 600 in
+ * four files of 150 take the row-by-row path. Rows, revisions, audit,
+ * search documents, facets, indexes and search answers are the same. */
+static void test_import_bulk_path_same_as_row_by_row(void **state)
+{
+    fixture *f = *state;
+    testdb slow;
+    assert_int_equal(testdb_open_seeded(&slow, SEED), 0);
+    char *all = bulk_csv(1, 600);
+    import_ok(f->t.d, &f->a, all);
+    for (int part = 0; part < 4; part++) {
+        char *csv = bulk_csv(1 + part * 150, 150);
+        import_ok(slow.d, &f->a, csv);
+        free(csv);
+    }
+    for (size_t i = 0; i < sizeof bulk_same / sizeof bulk_same[0]; i++) {
+        char *fast_rows = rows_text(f->t.d, bulk_same[i].sql, bulk_same[i].cols);
+        char *slow_rows = rows_text(slow.d, bulk_same[i].sql, bulk_same[i].cols);
+        assert_true(strlen(fast_rows) > 0);
+        if (strcmp(fast_rows, slow_rows) != 0)
+            fail_msg("differs: %s", bulk_same[i].sql);
+        free(fast_rows);
+        free(slow_rows);
+    }
+    static const char *const queries[] = {"kragu", "ниш",     "nis",         "đorđe",
+                                          "opis",  "english", "inovacija 4", "tehno 12"};
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        search_hit *h1, *h2;
+        size_t n1, n2;
+        assert_int_equal(search_query(f->t.d, &f->a, queries[i], "org", 50, 0, &h1, &n1), DB_OK);
+        assert_int_equal(search_query(slow.d, &f->a, queries[i], "org", 50, 0, &h2, &n2), DB_OK);
+        assert_true(n1 > 0);
+        assert_int_equal(n1, n2);
+        for (size_t k = 0; k < n1; k++)
+            assert_int_equal(h1[k].ref, h2[k].ref);
+    }
+    /* the bulk path did run: its indexes were made anew, after the rest */
+    static const char ORDER[] = "SELECT rowid FROM sqlite_schema WHERE name = 'org_kind'";
+    int64_t fast_at = 0, slow_at = 0;
+    assert_int_equal(db_scalar_int(f->t.d, ORDER, &fast_at), DB_OK);
+    assert_int_equal(db_scalar_int(slow.d, ORDER, &slow_at), DB_OK);
+    assert_true(fast_at > slow_at);
+    free(all);
+    testdb_close(&slow);
+}
+
+/* A bulk import that fails (a bad row last) or is a dry run changes
+ * nothing: no rows, and every index back as it was. */
+static void test_import_bulk_path_all_or_nothing(void **state)
+{
+    fixture *f = *state;
+    static const char SCHEMA[] = "SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema"
+                                 " ORDER BY rowid";
+    char *before = rows_text(f->t.d, SCHEMA, 5);
+    char *csv = bulk_csv(1, 400);
+    buf bad = BUF_INIT;
+    buf_puts(&bad, csv);
+    buf_puts(&bad, "e-bad,Bad,,spaceship,,,,,,,\n");
+    org_import_report rep;
+    assert_int_equal(org_import(f->t.d, &f->a, buf_str(&bad), bad.len, ORG_FMT_CSV, false, 1, &rep),
+                     DB_CONSTRAINT);
+    assert_int_equal(rep.n_problems, 1);
+    buf_free(&rep.preview);
+    assert_int_equal(org_import(f->t.d, &f->a, csv, strlen(csv), ORG_FMT_CSV, true, 1, &rep),
+                     DB_OK);
+    assert_int_equal(rep.created, 400);
+    buf_free(&rep.preview);
+    char *after = rows_text(f->t.d, SCHEMA, 5);
+    assert_string_equal(after, before);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org"), 0);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), 0);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM search_doc"), 0);
+    free(before);
+    free(after);
+    free(csv);
+    buf_free(&bad);
+}
+
 int main(void)
 {
     time_setup_zone();
@@ -1480,6 +1642,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_counts_and_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_bulk_path_same_as_row_by_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_bulk_path_all_or_nothing, setup, teardown),
     };
     return cmocka_run_group_tests_name("org", tests, NULL, NULL);
 }

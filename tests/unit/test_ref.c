@@ -254,6 +254,35 @@ static void test_unknown_table(void **state)
     assert_non_null(ref_label(f->t.d, &f->a, "nace", "A", LANG_EN));
 }
 
+/* ref_get (a hash index per cached table) finds every code of every table
+ * in every language, as the list has it, and nothing else. */
+static void test_get_finds_every_code(void **state)
+{
+    fixture *f = *state;
+    static const char *const tables[] = {"kind", "nace", "fos", "region", "district", "geo"};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (int lang = 0; lang < LANG__COUNT; lang++) {
+            size_t n = 0;
+            ref_item *items = list(f, tables[t], (lang_id)lang, &n);
+            assert_true(n > 0);
+            for (size_t i = 0; i < n; i++) {
+                const ref_item *it = NULL;
+                assert_int_equal(ref_get(f->t.d, tables[t], items[i].code, (lang_id)lang, &it),
+                                 DB_OK);
+                assert_non_null(it);
+                assert_string_equal(it->code, items[i].code);
+                assert_string_equal(it->label, items[i].label);
+                assert_ptr_equal(it->parent, items[i].parent); /* shared strings */
+            }
+            const ref_item *none = (const ref_item *)1;
+            assert_int_equal(ref_get(f->t.d, tables[t], "NO SUCH CODE", (lang_id)lang, &none),
+                             DB_OK);
+            assert_null(none);
+            assert_int_equal(ref_get(f->t.d, tables[t], NULL, (lang_id)lang, &none), DB_OK);
+            assert_null(none);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +290,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hierarchy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_labels_in_every_language, setup, teardown),
         cmocka_unit_test_setup_teardown(test_label_lookup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_get_finds_every_code, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_table, setup, teardown),
     };
     return cmocka_run_group_tests_name("ref", tests, NULL, NULL);

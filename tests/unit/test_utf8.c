@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "random_text.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -339,10 +340,46 @@ static void test_fold_random(void **state)
     }
 }
 
+/* utf8_valid as it was before its eight-byte step and inline two-byte
+ * step: the reference its fast loop must agree with. */
+static bool valid_plain(const char *s, size_t n, bool allow_nul)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        int len = utf8_decode(s + i, n - i, &cp);
+        if (len == 0 || (cp == 0 && !allow_nul))
+            return false;
+        i += (size_t)len;
+    }
+    return true;
+}
+
+static void test_valid_matches_plain_loop(void **state)
+{
+    (void)state;
+    uint32_t x = 88172645u;
+    char text[96];
+    size_t n_valid = 0;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = fast_random_text_any(&x, text, sizeof text, false);
+        for (size_t off = 0; off < 9 && off <= n; off++)
+            for (int nul = 0; nul < 2; nul++) {
+                bool want = valid_plain(text + off, n - off, nul);
+                n_valid += want;
+                if (utf8_valid(text + off, n - off, nul) != want)
+                    fail_msg("round %d offset %zu allow_nul %d: expected %d", round, off, nul,
+                             want);
+            }
+    }
+    assert_true(n_valid > 10000); /* both answers were exercised */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_good),
+        cmocka_unit_test(test_valid_matches_plain_loop),
         cmocka_unit_test(test_valid_overlong),
         cmocka_unit_test(test_valid_surrogates_and_range),
         cmocka_unit_test(test_valid_truncated),
