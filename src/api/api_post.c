@@ -26,7 +26,7 @@
 static bool is_member(req *r)
 {
     return r->user && (r->user->secretariat >= SEC_EDITOR ||
-                       rights_can(r->db, r->user, RIGHT_VIEW_MEMBERS, 0));
+                       rights_can(r->db, r->user, RIGHT_VIEW_SCAN_ONLY, 0));
 }
 
 /* Loads {id} if the asker may see it; writes the 404/5xx otherwise. */
@@ -46,7 +46,8 @@ static bool load_visible(req *r, post_rec *p)
         found = r->user && (r->user->secretariat >= SEC_EDITOR ||
                             rights_can(r->db, r->user, RIGHT_POST_WRITE, p->org_id));
     if (found && p->visibility && strcmp(p->visibility, "members") == 0)
-        found = is_member(r);
+        found =
+            is_member(r) || (r->user && rights_can(r->db, r->user, RIGHT_POST_WRITE, p->org_id));
     if (!found) {
         resp_error(r, 404, "There is no such post.");
         return false;

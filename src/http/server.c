@@ -403,6 +403,24 @@ static bool decode_path(ctx *x, const char *s, size_t n)
     return p != NULL;
 }
 
+/* Every X-Forwarded-For line of the request joined with commas, in order
+ * (one header, as RFC 9110 reads repeated lines): a proxy that adds its
+ * own line after a client's must not lose to the client's. NULL if none. */
+static const char *forwarded_for(ctx *x)
+{
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < x->r.n_headers; i++) {
+        if (strcasecmp(x->r.headers[i].name, "X-Forwarded-For") != 0)
+            continue;
+        if (b.len)
+            buf_putc(&b, ',');
+        buf_puts(&b, x->r.headers[i].value);
+    }
+    const char *out = b.len && !buf_failed(&b) ? arena_strdup(&x->a, buf_str(&b)) : NULL;
+    buf_free(&b);
+    return out;
+}
+
 /* Step 2: everything we can decide once the headers are in. */
 static void begin_request(ctx *x, const char *method, const char *version)
 {
@@ -432,7 +450,7 @@ static void begin_request(ctx *x, const char *method, const char *version)
      * admission's per-client share keys on it too */
     char fwd[INET6_ADDRSTRLEN];
     if (g_trusted_proxies.n && netaddr_has(&g_trusted_proxies, ip) &&
-        netaddr_forwarded(&g_trusted_proxies, req_header(r, "X-Forwarded-For"), fwd, sizeof fwd) &&
+        netaddr_forwarded(&g_trusted_proxies, forwarded_for(x), fwd, sizeof fwd) &&
         netaddr_bytes(fwd, x->job.addr_key))
         memcpy(ip, fwd, strlen(fwd) + 1);
     r->client_ip = arena_strdup(&x->a, ip);

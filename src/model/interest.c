@@ -25,8 +25,11 @@ static const char SQL_POST_OPEN[] =
     "SELECT org_id, title FROM post WHERE id = $1 AND status = 'open' AND valid_until >= $2";
 static const char SQL_RECENT[] =
     "SELECT count(*) FROM post_interest WHERE person_id = $1 AND created_at > $2";
+/* any earlier expression of interest in the post, whatever its answer: a
+ * declined one must read like a pending one (declining is silent) and
+ * must not let its author ask, and mail the post's people, again */
 static const char SQL_PENDING[] =
-    "SELECT 1 FROM post_interest WHERE post_id = $1 AND person_id = $2 AND status = 'pending'";
+    "SELECT 1 FROM post_interest WHERE post_id = $1 AND person_id = $2";
 static const char SQL_INSERT[] =
     "INSERT INTO post_interest(post_id, person_id, status, created_at, created_by, updated_at,"
     " updated_by) VALUES ($1, $2, 'pending', $3, $2, $3, $2)";

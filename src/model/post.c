@@ -745,8 +745,14 @@ static const char SQL_BOARD_CLOSING[] =
     "SELECT " POST_COLS BOARD_WHERE
     "   AND ($10 IS NULL OR p.valid_until > $10 OR (p.valid_until = $10 AND p.id > $11))"
     " ORDER BY p.valid_until, p.id LIMIT $12";
-static const char SQL_KEY_NEWEST[] = "SELECT published_at FROM post WHERE id = $1";
-static const char SQL_KEY_CLOSING[] = "SELECT valid_until FROM post WHERE id = $1";
+/* the cursor's post, only if the reader may see it ($2 members): a hidden
+ * or members-only post reads as one that does not exist */
+static const char SQL_KEY_NEWEST[] =
+    "SELECT published_at FROM post WHERE id = $1"
+    " AND status <> 'hidden' AND ($2 = 1 OR visibility = 'public')";
+static const char SQL_KEY_CLOSING[] =
+    "SELECT valid_until FROM post WHERE id = $1"
+    " AND status <> 'hidden' AND ($2 = 1 OR visibility = 'public')";
 
 db_status post_list(db *d, arena *a, const post_query *q, post_rec **items, size_t *n, bool *more)
 {
@@ -759,8 +765,8 @@ db_status post_list(db *d, arena *a, const post_query *q, post_rec **items, size
     bool newest = q->sort == POST_SORT_NEWEST;
     db_val key = DBNULL;
     if (q->after_id > 0) {
-        db_stmt *k =
-            db_query(d, newest ? SQL_KEY_NEWEST : SQL_KEY_CLOSING, DB_ARGS(DBI(q->after_id)));
+        db_stmt *k = db_query(d, newest ? SQL_KEY_NEWEST : SQL_KEY_CLOSING,
+                              DB_ARGS(DBI(q->after_id), DBI(q->members ? 1 : 0)));
         if (!k)
             return DB_ERR;
         db_status st = db_step(k);

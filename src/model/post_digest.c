@@ -190,7 +190,7 @@ db_status post_digest_section(db *d, arena *a, const digest_reader *r, const dig
     char today[11];
     post_today(today);
     bool members =
-        r->sec >= SEC_EDITOR || rights_person_can(d, r->person_id, RIGHT_VIEW_MEMBERS, 0);
+        r->sec >= SEC_EDITOR || rights_person_can(d, r->person_id, RIGHT_VIEW_SCAN_ONLY, 0);
 
     found_post *fs = NULL;
     size_t n = 0;

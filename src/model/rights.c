@@ -19,6 +19,7 @@ bool rights_is_write(right action)
 {
     switch (action) {
     case RIGHT_VIEW_MEMBERS:
+    case RIGHT_VIEW_SCAN_ONLY:
     case RIGHT_AUDIT_VIEW:
         return false;
     case RIGHT_ORG_CREATE:
@@ -44,6 +45,7 @@ static bool editor_may(right action)
 {
     switch (action) {
     case RIGHT_VIEW_MEMBERS:
+    case RIGHT_VIEW_SCAN_ONLY:
     case RIGHT_ORG_CREATE:
     case RIGHT_ORG_EDIT:
     case RIGHT_MEMBERS_EDIT:
@@ -67,6 +69,20 @@ static bool editor_may(right action)
 /* Any current affiliation at all. */
 static const char SQL_ANY_AFFILIATION[] =
     "SELECT 1 FROM affiliation WHERE person_id = $1 AND ended_at IS NULL LIMIT 1";
+
+/* A person of a SCAN cluster: a current manager of a published cluster or
+ * initiative, or a current representative of an organisation that is
+ * today ($2) a member of one (an affiliation with an organisation outside
+ * every cluster, such as a donor, is not). */
+static const char SQL_SCAN_PERSON[] =
+    "SELECT 1 FROM affiliation a WHERE a.person_id = $1 AND a.ended_at IS NULL"
+    " AND (EXISTS (SELECT 1 FROM org c WHERE c.id = a.org_id AND a.role = 'manager'"
+    "              AND c.kind IN ('cluster', 'cluster_initiative') AND c.status = 'published')"
+    "   OR EXISTS (SELECT 1 FROM cluster_member m JOIN org c ON c.id = m.cluster_id"
+    "              WHERE m.org_id = a.org_id AND c.status = 'published'"
+    "                AND c.kind IN ('cluster', 'cluster_initiative')"
+    "                AND m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on > $2)))"
+    " LIMIT 1";
 
 /* A current representative affiliation with organisation $2. */
 /* Anyone represents organisation $1 now. */
@@ -215,6 +231,13 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
     case RIGHT_VIEW_MEMBERS:
         st = ask(d, SQL_ANY_AFFILIATION, p->person_id, 0, NULL, &yes);
         break;
+    case RIGHT_VIEW_SCAN_ONLY: {
+        int64_t v = 0;
+        today_belgrade(today);
+        st = db_int(d, &v, 0, SQL_SCAN_PERSON, DB_ARGS(DBI(p->person_id), DBT(today)));
+        yes = v != 0;
+        break;
+    }
     case RIGHT_ORG_EDIT:     /* manager of C: C; representative of O: O */
     case RIGHT_FIGURES_EDIT: /* manager of C: C and its members; representative: O */
         if (!org_id)

@@ -9,6 +9,7 @@
  *
  *   action                admin editor  manager of C       representative of O
  *   RIGHT_VIEW_MEMBERS    yes   yes     yes                yes (any current affiliation)
+ *   RIGHT_VIEW_SCAN_ONLY  yes   yes     yes (a cluster's)  O a current member of a cluster
  *   RIGHT_ORG_CREATE      yes   yes     no                 no
  *   RIGHT_ORG_EDIT        yes   yes     C                  O
  *   RIGHT_ORG_DELETE      yes   no      no                 no
@@ -56,6 +57,7 @@
 
 typedef enum {
     RIGHT_VIEW_MEMBERS,
+    RIGHT_VIEW_SCAN_ONLY, /* what is for the people of SCAN clusters (members-only posts) */
     RIGHT_ORG_CREATE,
     RIGHT_ORG_EDIT,
     RIGHT_ORG_DELETE,

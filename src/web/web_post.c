@@ -70,13 +70,17 @@ const char *web_post_shown(req *r, const char *lang, const char *orig, const cha
     return web_org_text(r, t, NULL);
 }
 
-/* Whether the reader sees members-only posts: the secretariat and anyone
- * with a current affiliation (a member organisation's people). */
+/* Whether the reader sees members-only posts: the secretariat and the
+ * people of SCAN clusters (their managers, the representatives of their
+ * current members: RIGHT_VIEW_SCAN_ONLY). Someone of an organisation in
+ * no cluster (a donor, a company outside) is not; the post's own
+ * organisation always sees its post (web_post_load). */
 bool web_post_reader_is_member(req *r)
 {
     if (!r->user)
         return false;
-    return r->user->secretariat >= SEC_EDITOR || rights_can(r->db, r->user, RIGHT_VIEW_MEMBERS, 0);
+    return r->user->secretariat >= SEC_EDITOR ||
+           rights_can(r->db, r->user, RIGHT_VIEW_SCAN_ONLY, 0);
 }
 
 const char *web_post_org_display(req *r, const char *name, const char *name_en)
@@ -134,7 +138,8 @@ bool web_post_load(req *r, post_rec *p)
         found = r->user && (r->user->secretariat >= SEC_EDITOR ||
                             rights_can(r->db, r->user, RIGHT_POST_WRITE, p->org_id));
     if (found && p->visibility && strcmp(p->visibility, "members") == 0)
-        found = web_post_reader_is_member(r);
+        found = web_post_reader_is_member(r) ||
+                (r->user && rights_can(r->db, r->user, RIGHT_POST_WRITE, p->org_id));
     if (!found) {
         resp_error(r, 404, T(r->lang, MSG_POST_NOT_FOUND));
         return false;

@@ -141,3 +141,23 @@ test('X-Forwarded-For names the client only when the peer is a trusted proxy', a
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--trusted-proxies wants addresses and networks/);
 });
+
+test('repeated X-Forwarded-For lines are one list: a client line cannot win over the proxy\'s', async () => {
+  const px = await startServer({ args: ['--trusted-proxies', '127.0.0.1'] });
+  try {
+    // a raw request: fetch folds repeated headers itself
+    const net = await import('node:net');
+    const ask = (lines) => new Promise((res, rej) => {
+      const s = net.connect(px.port, '127.0.0.1', () => {
+        s.write(`GET /metrics HTTP/1.1\r\nHost: x\r\n${lines.map((l) => `X-Forwarded-For: ${l}\r\n`).join('')}Connection: close\r\n\r\n`);
+      });
+      let got = '';
+      s.on('data', (d) => { got += d; });
+      s.on('end', () => res(Number(/^HTTP\/1\.1 (\d+)/.exec(got)[1])));
+      s.on('error', rej);
+    });
+    assert.equal(await ask(['127.0.0.1', '192.0.2.9']), 404, 'the last line (the proxy\'s) names the client');
+    assert.equal(await ask(['192.0.2.9', '127.0.0.1']), 404, 'past the trusted entries');
+    assert.equal(await ask(['127.0.0.1']), 200);
+  } finally { await px.stop(); }
+});

@@ -432,3 +432,54 @@ test('the board\'s filters show how many open posts each choice gives under the 
   assert.equal(shown('cluster', 'k1'), open(`AND kind = 'offer' AND org_id IN (SELECT org_id FROM cluster_member WHERE cluster_id = ${orgId('k1')} UNION SELECT ${orgId('k1')})`));
   assert.doesNotMatch(html, /<option value="export"/, 'a topic without posts is not offered');
 });
+
+test('members-only posts: the people of SCAN clusters see them; an organisation in no cluster does not', async () => {
+  // a donor's representative: affiliated, but with no cluster (review of
+  // issue 13: "any affiliation" let them read members-only posts)
+  sqlite(`INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded) VALUES
+    ('donor-d', 'Donor D', 'donor', 'published', 0, 0, 'donor d')`);
+  cli(['user', 'add', 'donor.rep@example.com', '--name', 'Donor Rep', '--password-stdin'], `${PW}\n`);
+  cli(['user', 'role', 'donor.rep@example.com', 'representative', '--org', 'donor-d']);
+  const donor = await agent('donor.rep@example.com');
+  const r = await as.repB.post('/cooperation', { ...offerB(), title: 'Members only sensors offer', visibility: 'members' });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  const id = /\/cooperation\/(\d+)/.exec(r.location)[1];
+  const seen = async (a) => (await a.get(`/cooperation/${id}`)).status;
+  assert.equal(await seen(as.repB), 200, 'its own organisation');
+  assert.equal(await seen(as.repA), 200, 'a member of another cluster');
+  assert.equal(await seen(as.managerK1), 200, 'a cluster manager');
+  assert.equal(await seen(as.editor), 200, 'the secretariat');
+  assert.equal(await seen(donor), 404, 'an organisation in no cluster');
+  assert.equal(await seen(as.plain), 404, 'no affiliation');
+  assert.equal((await fetch(`${srv.url}/cooperation/${id}`)).status, 404, 'the public');
+  const board = await donor.get('/cooperation?q=');
+  assert.doesNotMatch(board.text, /Members only sensors offer/);
+  const tok = await makeToken(srv.url, donor.session, 'read');
+  const api = await fetch(`${srv.url}/api/v1/posts/${id}`, { headers: { authorization: `Bearer ${tok}` } });
+  assert.equal(api.status, 404);
+});
+
+test('declining is silent: the declined person cannot express interest in the post again', async () => {
+  const o = await as.repB.post('/cooperation', { ...offerB(), title: 'Silent decline probe' });
+  const id = /\/cooperation\/(\d+)/.exec(o.location)[1];
+  const first = await as.repA.post(`/cooperation/${id}/interest`, { message: 'We could use this.' });
+  assert.equal(first.status, 303, first.text.slice(0, 300));
+  const iid = sqlite(`SELECT id FROM post_interest WHERE post_id = ${id}`);
+  const d = await as.repB.post(`/cooperation/interest/${iid}/decline`, {});
+  assert.ok(d.status === 303, `declined: ${d.status}`);
+  const mails = Number(sqlite('SELECT count(*) FROM outbox'));
+  const again = await as.repA.post(`/cooperation/${id}/interest`, { message: 'Asking again.' });
+  assert.equal(again.status, 422, 'the same answer as while it was pending: the decline is not revealed');
+  assert.equal(Number(sqlite(`SELECT count(*) FROM post_interest WHERE post_id = ${id}`)), 1);
+  assert.equal(Number(sqlite('SELECT count(*) FROM outbox')), mails, 'nobody is mailed again');
+});
+
+test('the paging cursor of a post the reader may not see is refused like a missing one', async () => {
+  const r = await as.repB.post('/cooperation', { ...offerB(), title: 'Cursor probe hidden', visibility: 'members' });
+  const id = /\/cooperation\/(\d+)/.exec(r.location)[1];
+  const missing = await fetch(`${srv.url}/cooperation?sort=closing&after=999999`);
+  const hidden = await fetch(`${srv.url}/cooperation?sort=closing&after=${id}`);
+  assert.equal(hidden.status, missing.status);
+  assert.equal(text(await hidden.text()).replace(/\d+/g, '#'), text(await missing.text()).replace(/\d+/g, '#'),
+    'a members-only post as cursor reads exactly like a post that does not exist');
+});
