@@ -32,6 +32,7 @@ bool rights_is_write(right action)
     case RIGHT_MEMBERSHIP_DECIDE:
     case RIGHT_POST_WRITE:
     case RIGHT_POST_HIDE:
+    case RIGHT_AGREEMENT_EDIT:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -49,6 +50,7 @@ static bool editor_may(right action)
     case RIGHT_FIGURES_VERIFY:
     case RIGHT_MEMBERSHIP_DECIDE:
     case RIGHT_POST_HIDE:
+    case RIGHT_AGREEMENT_EDIT:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
@@ -240,7 +242,8 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         today_belgrade(today);
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
-    case RIGHT_MEMBERS_EDIT: /* manager of C: C */
+    case RIGHT_MEMBERS_EDIT:   /* manager of C: C */
+    case RIGHT_AGREEMENT_EDIT: /* the same: agreements C is party to */
         if (!org_id)
             break;
         today_belgrade(today);
