@@ -437,8 +437,12 @@ static db_status form_parties(req *r, const form *f, const char ***out, size_t *
             if (*slug)
                 st = org_get(r->db, r->a, slug, 0, &o, &found);
             int64_t id = 0;
-            if (st == DB_OK && !found &&
-                (st = org_id_by_name(r->db, typed, &id, &several)) == DB_OK && id && !several)
+            if (st == DB_OK && !found)
+                st = org_id_by_name(r->db, typed, &id, &several);
+            /* the typeahead fills in the name of the reader's language */
+            if (st == DB_OK && !found && !id && !several)
+                st = agreement_party_by_name_en(r->db, typed, &id, &several);
+            if (st == DB_OK && !found && id && !several)
                 st = org_get(r->db, r->a, NULL, id, &o, &found);
         }
         if (st != DB_OK)
@@ -578,7 +582,7 @@ static void agreement_page(req *r, const agreement_rec *g, const char *file_erro
         html_fmt(o, "<p><a href=\"/agreements/%D/file\" download>%s</a> (PDF, ", (long long)g->id,
                  g->file_name);
         size_text(r, g->file_size);
-        html_fmt(o, ")</p><p class=\"muted small\">SHA-256 <code>%s</code></p>", g->file_sha256);
+        html_fmt(o, ")</p><p class=\"muted small ag-sha\">SHA-256 <code>%s</code></p>", g->file_sha256);
     } else
         html_fmt(o, "<p class=\"muted\">%s</p>", T(L, MSG_AG_DOCUMENT_PARTIES));
     if (may_edit) {
