@@ -551,6 +551,9 @@ static void agreement_page(req *r, const agreement_rec *g, const char *file_erro
         html_fmt(o, " <span class=\"badge badge-demo\" title=\"%s\">%s</span>",
                  T(L, MSG_DIR_DEMO_TITLE), T(L, MSG_DIR_DEMO));
     html_raw(o, "</p>");
+    if (may_edit)
+        html_fmt(o, "<p><a class=\"button\" href=\"/agreements/%D/edit\">%s</a></p>",
+                 (long long)g->id, T(L, MSG_AG_EDIT));
     if (!file_error && req_query(r, "saved"))
         web_notice(r, T(L, MSG_AG_SAVED));
     else if (!file_error && req_query(r, "uploaded"))
@@ -605,8 +608,6 @@ static void agreement_page(req *r, const agreement_rec *g, const char *file_erro
     }
     html_raw(o, "</section>");
     if (may_edit) {
-        html_fmt(o, "<p><a class=\"button\" href=\"/agreements/%D/edit\">%s</a></p>",
-                 (long long)g->id, T(L, MSG_AG_EDIT));
         if (strcmp(g->status, "draft") == 0) {
             html_fmt(o, "<form method=\"post\" action=\"/agreements/%D/delete\">",
                      (long long)g->id);
