@@ -303,3 +303,28 @@ test('the API: list with filters and cursor, get, create and patch with the form
   assert.equal(ras.contacts[0].email, null, 'not public: null for the public');
   assert.ok(!partners.items.some((x) => ['voict', 'scan', 'begej-it'].includes(x.slug)), 'partners only');
 });
+
+test('the weekly digest lists agreements expiring within 60 days to the parties\' managers and the secretariat, in their language', async () => {
+  const m = await as('manager');
+  const soon = sql("SELECT date('now', 'localtime', '+30 days')");
+  const made = await m.json('POST', '/api/v1/agreements', {
+    kind: 'cooperation', title_sr: 'Споразум који ускоро истиче', title_en: 'Agreement expiring soon',
+    parties: ['voict', 'univerzitet-u-nisu'], status: 'signed', signed_on: '2025-01-01', valid_until: soon,
+  });
+  assert.equal(made.status, 201, made.text);
+  const id = JSON.parse(made.text).id;
+  const r = scan(['digest', 'run', '--now', '--db', srv.db, '--base-url', 'https://scan.example']);
+  assert.equal(r.status, 0, r.stderr);
+  const body = (w) => sql(`SELECT group_concat(body, '|') FROM outbox WHERE to_addr = '${w}@example.com' AND subject LIKE 'SCAN:%W%'`);
+  const mine = body('manager');
+  const en = sql("SELECT coalesce(lang, '') FROM person WHERE email = 'manager@example.com'") === 'en';
+  assert.match(mine, en ? /Agreements expiring within 60 days/ : /Споразуми који истичу у наредних 60 дана/);
+  assert.match(mine, en ? /Agreement expiring soon: valid until/ : /Споразум који ускоро истиче: важи до/, 'the title in the reader\'s language');
+  assert.match(mine, new RegExp(`https://scan\\.example/agreements/${id}\\b`));
+  assert.doesNotMatch(mine, /agreements\/1\b/, 'SCAN and the ministry: not a VOICT agreement');
+  assert.doesNotMatch(body('other_manager'), /агреем|Споразуми који истичу|expiring within 60 days/);
+  assert.doesNotMatch(body('ministry_rep'), /Споразуми који истичу|expiring within 60 days/, 'representatives read, managers manage');
+  const ed = body('editor');
+  assert.match(ed, /agreements\/1\b/);
+  assert.match(ed, new RegExp(`agreements/${id}\\b`));
+});
