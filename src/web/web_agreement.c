@@ -209,24 +209,24 @@ void web_agreement_list(req *r)
     layout_begin(r, &pm);
     html_fmt(o, "<h1>%s</h1><p class=\"lead\">%s</p>", T(L, MSG_AG_TITLE), T(L, MSG_AG_LEAD));
     if (agreement_may_edit(r->db, r->user, NULL))
-        html_fmt(o, "<p><a class=\"button\" href=\"/agreements/new\">%s</a></p>", T(L, MSG_AG_NEW));
+        html_fmt(o,
+                 "<p class=\"ag-actions\"><a class=\"button\" href=\"/agreements/new\">%s</a></p>",
+                 T(L, MSG_AG_NEW));
     html_fmt(o,
-             "<form class=\"filters form-inline\" method=\"get\" action=\"/agreements\" "
-             "aria-label=\"%s\">",
+             "<form class=\"filter-form\" method=\"get\" action=\"/agreements\" aria-label=\"%s\">"
+             "<div class=\"filter-fields\">",
              T(L, MSG_AG_FILTERS));
     filter_select(r, "f-kind", "kind", T(L, MSG_AG_L_KIND), agreement_kinds, kind_label, f.kind);
     filter_select(r, "f-status", "status", T(L, MSG_AG_L_STATUS), agreement_statuses, state_label,
                   f.state);
     html_fmt(o,
              "<div class=\"field\"><label for=\"f-party\">%s</label><input id=\"f-party\" "
-             "name=\"party\" type=\"text\" value=\"%s\" placeholder=\"%s\"></div>",
+             "name=\"party\" type=\"text\" value=\"%s\" placeholder=\"%s\"></div></div>",
              T(L, MSG_AG_L_PARTY), party ? party : "", T(L, MSG_AG_PARTY_PLACEHOLDER));
     html_fmt(o,
-             "<div class=\"field field-check\"><label><input type=\"checkbox\" name=\"expiring\" "
-             "value=\"1\"%R> %s</label></div>",
-             f.expiring ? " checked" : "", T(L, MSG_AG_EXPIRING_FILTER));
-    html_fmt(o, "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>",
-             T(L, MSG_AG_FILTER));
+             "<div class=\"filter-actions\"><label><input type=\"checkbox\" name=\"expiring\" "
+             "value=\"1\"%R> %s</label> <button type=\"submit\">%s</button></div></form>",
+             f.expiring ? " checked" : "", T(L, MSG_AG_EXPIRING_FILTER), T(L, MSG_AG_FILTER));
     if (party_found)
         html_fmt(o, "<p class=\"muted\">%s</p>",
                  arena_printf(r->a, T(L, MSG_AG_OF_PARTY), web_org_name(r, &po)));
@@ -552,8 +552,10 @@ static void agreement_page(req *r, const agreement_rec *g, const char *file_erro
                  T(L, MSG_DIR_DEMO_TITLE), T(L, MSG_DIR_DEMO));
     html_raw(o, "</p>");
     if (may_edit)
-        html_fmt(o, "<p><a class=\"button\" href=\"/agreements/%D/edit\">%s</a></p>",
-                 (long long)g->id, T(L, MSG_AG_EDIT));
+        html_fmt(
+            o,
+            "<p class=\"ag-actions\"><a class=\"button\" href=\"/agreements/%D/edit\">%s</a></p>",
+            (long long)g->id, T(L, MSG_AG_EDIT));
     if (!file_error && req_query(r, "saved"))
         web_notice(r, T(L, MSG_AG_SAVED));
     else if (!file_error && req_query(r, "uploaded"))
@@ -585,7 +587,8 @@ static void agreement_page(req *r, const agreement_rec *g, const char *file_erro
         html_fmt(o, "<p><a href=\"/agreements/%D/file\" download>%s</a> (PDF, ", (long long)g->id,
                  g->file_name);
         size_text(r, g->file_size);
-        html_fmt(o, ")</p><p class=\"muted small ag-sha\">SHA-256 <code>%s</code></p>", g->file_sha256);
+        html_fmt(o, ")</p><p class=\"muted small ag-sha\">SHA-256 <code>%s</code></p>",
+                 g->file_sha256);
     } else
         html_fmt(o, "<p class=\"muted\">%s</p>", T(L, MSG_AG_DOCUMENT_PARTIES));
     if (may_edit) {
