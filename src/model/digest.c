@@ -161,13 +161,17 @@ static db_status sec_agreements(db *d, arena *a, const digest_reader *r, const d
     (void)w;
     agreement_rec *g = NULL;
     size_t n = 0;
-    db_status st =
-        agreement_expiring_for(d, a, r->sec != SEC_NONE ? 0 : r->person_id, &g, &n);
+    db_status st = agreement_expiring_for(d, a, r->sec != SEC_NONE ? 0 : r->person_id, &g, &n);
     for (size_t i = 0; st == DB_OK && i < n; i++) {
         const char *title = r->lang == LANG_EN && g[i].title_en ? g[i].title_en : g[i].title_sr;
-        buf t = BUF_INIT;
-        buf_printf(&t, T(r->lang, MSG_AG_DIGEST_ITEM), in_lang(a, r->lang, title),
-                   g[i].valid_until);
+        buf t = BUF_INIT, until = BUF_INIT;
+        int64_t day = 0; /* the date as the reader writes it (noon: the same day) */
+        if (time_date_start(g[i].valid_until, 0, &day))
+            i18n_fmt_date(&until, r->lang, day + 12 * 3600);
+        else
+            buf_puts(&until, g[i].valid_until);
+        buf_printf(&t, T(r->lang, MSG_AG_DIGEST_ITEM), in_lang(a, r->lang, title), buf_str(&until));
+        buf_free(&until);
         char href[48];
         snprintf(href, sizeof href, "/agreements/%lld", (long long)g[i].id);
         digest_item(out, buf_str(&t), href);
