@@ -144,6 +144,19 @@ static const demo_org demo_orgs[] = {
      "Illustrative entry: an international donor programme for cluster development (not a real "
      "organisation).",
      NULL, NULL, NULL, NULL, NULL, 0, LIST("84"), LIST("5.2"), LIST("WB", "EU")},
+    /* partners of the agreements (demo_agreements.c, issue 14) */
+    {"razvojna-agencija-srbije", "Развојна агенција Србије", "Development Agency of Serbia", "RAS",
+     "public_authority", "Национална агенција за подршку развоју привреде и инвестицијама.",
+     "The national agency supporting business development and investment.", NULL, NULL, "Београд",
+     "BEOGRAD", "BG", 0, LIST("84"), LIST("5.2"), LIST("RS")},
+    {"univerzitet-u-novom-sadu", "Универзитет у Новом Саду", "University of Novi Sad", NULL,
+     "university", "Државни универзитет са седиштем у Новом Саду.",
+     "A public university based in Novi Sad.", NULL, NULL, "Нови Сад", "JUZNOBACKI", "VO", 0,
+     LIST("85"), LIST("1", "2"), LIST("RS")},
+    {"privredna-komora-srbije", "Привредна комора Србије",
+     "Chamber of Commerce and Industry of Serbia", "PKS", "chamber",
+     "Национално удружење привредника Србије.", "The national business association of Serbia.",
+     NULL, NULL, "Београд", "BEOGRAD", "BG", 0, LIST("94"), LIST("5.2"), LIST("RS")},
 };
 
 /* Writes the directory entries; on a validation error says which entry
@@ -640,7 +653,8 @@ static db_status load_body(tx *t, void *ctx)
         (st = demo_load_events(d, err)) != DB_OK || (st = load_posts(d, err)) != DB_OK ||
         (st = demo_load_assessments(d, err)) != DB_OK ||
         (st = demo_load_devplan(d, err)) != DB_OK ||
-        (st = demo_load_initiatives(d, err)) != DB_OK || (st = demo_load_advocacy(d, err)) != DB_OK)
+        (st = demo_load_initiatives(d, err)) != DB_OK ||
+        (st = demo_load_agreements(d, err)) != DB_OK || (st = demo_load_advocacy(d, err)) != DB_OK)
         return st;
     return db_do(d, SQL_MARK, DB_ARGS(DBI(time_now())));
 }

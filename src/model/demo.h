@@ -29,5 +29,11 @@ db_status demo_load_initiatives(db *d, buf *err);
 /* Two illustrative consultations and meetings with the demo ministry
  * (demo_advocacy.c), in demo_load's transaction after the directory. */
 db_status demo_load_advocacy(db *d, buf *err);
+/* Six illustrative agreements and partners' contact persons
+ * (demo_agreements.c), in demo_load's transaction after the directory. */
+db_status demo_load_agreements(db *d, buf *err);
+/* A one-page PDF whose page says line (ASCII, no parentheses), with an
+ * exact cross-reference table: pdf_check accepts it. Replaces b's bytes. */
+void demo_agreement_pdf(buf *b, const char *line);
 
 #endif

@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "html/html.h"
+#include "model/agreement.h"
 #include "model/auth.h"
 #include "model/event.h"
 #include "model/consultation.h"
@@ -155,12 +156,40 @@ static db_status sec_events(db *d, arena *a, const digest_reader *r, const diges
     return DB_OK;
 }
 
+/* Agreements expiring within 60 days that the reader manages (a party
+ * cluster's manager; the secretariat: all), titles in their language. */
+static db_status sec_agreements(db *d, arena *a, const digest_reader *r, const digest_period *w,
+                                digest_part *out)
+{
+    (void)w;
+    agreement_rec *g = NULL;
+    size_t n = 0;
+    db_status st = agreement_expiring_for(d, a, r->sec != SEC_NONE ? 0 : r->person_id, &g, &n);
+    for (size_t i = 0; st == DB_OK && i < n; i++) {
+        const char *title = r->lang == LANG_EN && g[i].title_en ? g[i].title_en : g[i].title_sr;
+        buf t = BUF_INIT, until = BUF_INIT;
+        int64_t day = 0; /* the date as the reader writes it (noon: the same day) */
+        if (time_date_start(g[i].valid_until, 0, &day))
+            i18n_fmt_date(&until, r->lang, day + 12 * 3600);
+        else
+            buf_puts(&until, g[i].valid_until);
+        buf_printf(&t, T(r->lang, MSG_AG_DIGEST_ITEM), in_lang(a, r->lang, title), buf_str(&until));
+        buf_free(&until);
+        char href[48];
+        snprintf(href, sizeof href, "/agreements/%lld", (long long)g[i].id);
+        digest_item(out, buf_str(&t), href);
+        buf_free(&t);
+    }
+    return st;
+}
+
 /* The sections, in the order they appear. Later modules (cooperation,
  * calls, events, positions) add a row here and their function. */
 const digest_section digest_sections[] = {
     {"waiting", MSG_DIGEST_SEC_WAITING, sec_waiting},
     {"events", MSG_DIGEST_SEC_EVENTS, sec_events},
     {"posts", MSG_DIGEST_SEC_POSTS, post_digest_section}, /* post_digest.c */
+    {"agreements", MSG_AG_DIGEST_SEC, sec_agreements},
     {"devplan_overdue", MSG_DP_DIGEST_SEC, devplan_digest_overdue},
     {"consultation_deadlines", MSG_ADV_DIGEST_SEC, consultation_digest}, /* consultation.c */
 };

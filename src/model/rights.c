@@ -35,6 +35,7 @@ bool rights_is_write(right action)
     case RIGHT_POST_HIDE:
     case RIGHT_ADVOCACY_RECORD:
     case RIGHT_ADVOCACY_MANAGE:
+    case RIGHT_AGREEMENT_EDIT:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -55,6 +56,7 @@ static bool editor_may(right action)
     case RIGHT_POST_HIDE:
     case RIGHT_ADVOCACY_RECORD:
     case RIGHT_ADVOCACY_MANAGE:
+    case RIGHT_AGREEMENT_EDIT:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
@@ -269,6 +271,7 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         break;
     case RIGHT_MEMBERS_EDIT:    /* manager of C: C */
     case RIGHT_ADVOCACY_RECORD: /* manager of the owner C: its positions */
+    case RIGHT_AGREEMENT_EDIT:  /* the same: agreements C is party to */
         if (!org_id)
             break;
         today_belgrade(today);

@@ -24,6 +24,7 @@
  *   RIGHT_POST_HIDE       yes   yes     no                 no
  *   RIGHT_ADVOCACY_RECORD yes   yes     C (owner)          no
  *   RIGHT_ADVOCACY_MANAGE yes   yes     no                 no
+ *   RIGHT_AGREEMENT_EDIT  yes   yes     C (org 0: no)      no
  *
  * *** the secretariat only for an organisation without a representative:
  * a membership is the organisation's to accept. Who represents an
@@ -74,6 +75,7 @@ typedef enum {
                                 (org_id: the position's owner) */
     RIGHT_ADVOCACY_MANAGE,   /* consultations tracker, meetings with institutions (the
                                 secretariat) */
+    RIGHT_AGREEMENT_EDIT,    /* agreements C is party to (org 0: any, the secretariat) */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0

@@ -5,6 +5,7 @@
  * `scan routes` with it). Keep rows grouped by page group. */
 #include "http/assets.h"
 #include "http/router.h"
+#include "model/pdf.h"
 #include "web/web.h"
 #include "web/web_advocacy.h"
 
@@ -202,6 +203,26 @@ const route routes[] = {
      16384, "Decline an expression of interest (silent to the requester)"},
     {HTTP_POST, "/cooperation/{id}/interest/{iid}/messages", web_interest_message,
      RF_LOGIN | RF_CSRF, 16384, "Write in an accepted introduction's thread (a side only)"},
+    /* agreements and partners' relations (web_agreement.c; "/agreements/new" first) */
+    {HTTP_GET, "/agreements", web_agreement_list, 0, 0,
+     "Agreements: filters by kind, status, party, expiring within 60 days"},
+    {HTTP_GET, "/agreements/new", web_agreement_new_form, RF_LOGIN, 0,
+     "Form for a new agreement (the secretariat, cluster managers)"},
+    {HTTP_POST, "/agreements", web_agreement_create, RF_LOGIN | RF_CSRF, 65536,
+     "Create an agreement between two or more parties"},
+    {HTTP_GET, "/agreements/{id}", web_agreement_page, 0, 0,
+     "An agreement: parties, dates, status, the signed document"},
+    {HTTP_POST, "/agreements/{id}", web_agreement_update, RF_LOGIN | RF_CSRF, 65536,
+     "Save an agreement (the secretariat, managers of a party cluster)"},
+    {HTTP_GET, "/agreements/{id}/edit", web_agreement_edit_form, RF_LOGIN, 0,
+     "Edit form of an agreement"},
+    {HTTP_POST, "/agreements/{id}/delete", web_agreement_delete, RF_LOGIN | RF_CSRF, 16384,
+     "Delete a draft agreement"},
+    /* the body limit is the PDF's 10 MB (pdf.h) and room for the form */
+    {HTTP_POST, "/agreements/{id}/file", web_agreement_file_put, RF_LOGIN | RF_CSRF,
+     PDF_MAX + 65536, "Upload the signed PDF of an agreement (multipart, at most 10 MB)"},
+    {HTTP_GET, "/agreements/{id}/file", web_agreement_file_get, 0, 0,
+     "Download the signed PDF (attachment; the secretariat and the parties' people)"},
     /* accounts: logging in and out, the account page, one-time links */
     {HTTP_GET, "/login", web_login_form, 0, 0, "Login form"},
     {HTTP_POST, "/login", web_login, RF_CSRF | RF_HASH, 16384, "Log in: e-mail and password"},
@@ -357,6 +378,16 @@ const route routes[] = {
      65536, "Start a cluster initiative (the token's owner)"},
     {HTTP_GET, "/api/v1/clusters/{slug}/readiness", api_cluster_readiness, RF_LOGIN, 0,
      "A cluster's readiness check (its management team, the secretariat)"},
+    /* API: partners and agreements (api_agreement.c) */
+    {HTTP_GET, "/api/v1/partners", api_partner_list, 0, 0,
+     "Partner entries with their relations: agreements and contact persons"},
+    {HTTP_GET, "/api/v1/agreements", api_agreement_list, 0, 0,
+     "Agreements: ?kind, status, party, expiring=1, limit, cursor"},
+    {HTTP_POST, "/api/v1/agreements", api_agreement_create, RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN,
+     65536, "Create an agreement (the secretariat, managers of a party cluster)"},
+    {HTTP_GET, "/api/v1/agreements/{id}", api_agreement_get, 0, 0, "One agreement with its parties"},
+    {HTTP_PATCH, "/api/v1/agreements/{id}", api_agreement_patch,
+     RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 65536, "Change some fields of an agreement (merge)"},
     {HTTP_GET, "/api/v1/figures", api_figures, 0, 0,
      "Totals for a year by scope, optionally grouped by cluster, sector or region"},
 };

@@ -310,6 +310,28 @@ void api_post_get(req *r);
 void api_post_patch(req *r);
 void api_post_close(req *r);
 void api_post_matches(req *r);
+/* web_agreement.c, api_agreement.c: agreements and partners' relations
+ * (issue 14). web_relations_section writes the Relations section of a
+ * partner's profile (agreements, contact persons; projects and calls add
+ * their parts in it) and returns false, so the profile still lists
+ * members; web_agreement_start is the start page's "expiring within 60
+ * days" (the secretariat: all; managers: their clusters'). */
+void web_agreement_list(req *r);
+void web_agreement_new_form(req *r);
+void web_agreement_create(req *r);
+void web_agreement_page(req *r);
+void web_agreement_edit_form(req *r);
+void web_agreement_update(req *r);
+void web_agreement_delete(req *r);
+void web_agreement_file_put(req *r);
+void web_agreement_file_get(req *r);
+bool web_relations_section(req *r, const struct org_rec *o);
+bool web_agreement_start(req *r, db_status *st);
+void api_partner_list(req *r);
+void api_agreement_list(req *r);
+void api_agreement_get(req *r);
+void api_agreement_create(req *r);
+void api_agreement_patch(req *r);
 /* guard.c */
 void web_setup(void);
 /* "sid", or "__Host-sid" when cookies are Secure. */

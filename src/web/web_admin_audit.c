@@ -127,6 +127,10 @@ static const struct {
         {"interest_message", MSG_AUDIT_ACT_INTEREST_MESSAGE},
         {"interest_accept", MSG_AUDIT_ACT_INTEREST_ACCEPT},
         {"interest_decline", MSG_AUDIT_ACT_INTEREST_DECLINE},
+        {"agreement_create", MSG_AUDIT_ACT_AGREEMENT_CREATE},
+        {"agreement_update", MSG_AUDIT_ACT_AGREEMENT_UPDATE},
+        {"agreement_delete", MSG_AUDIT_ACT_AGREEMENT_DELETE},
+        {"agreement_file", MSG_AUDIT_ACT_AGREEMENT_FILE},
 },
   audit_entities[] = {
       {"org", MSG_AUDIT_ENT_ORG},
@@ -148,6 +152,7 @@ static const struct {
       {"devplan", MSG_AUDIT_ENT_DEVPLAN},
       {"mentoring", MSG_AUDIT_ENT_MENTORING},
       {"support", MSG_AUDIT_ENT_SUPPORT},
+      {"agreement", MSG_AUDIT_ENT_AGREEMENT},
 };
 
 static const char *audit_action_label(lang_id L, const char *code)

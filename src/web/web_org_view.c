@@ -288,6 +288,7 @@ static void related(req *r, web_refs *refs, const char *id, msg_id title, const 
 typedef bool (*profile_section_fn)(req *r, const org_rec *o);
 static const profile_section_fn profile_sections[] = {
     web_cluster_section, /* clusters: members with their details (web_cluster_view.c) */
+    web_relations_section, /* partners: agreements, contacts; never claims (web_agreement.c) */
 };
 
 static void profile_render(req *r)

@@ -303,6 +303,7 @@ static const start_section_fn sections[] = {
     sec_proposals, sec_team_invites,       sec_clusters, sec_orgs,
     sec_drafts,    web_start_my_proposals, sec_invites,  sec_events,
     sec_secretariat, web_assess_start,       web_devplan_start, web_start_readiness,
+    web_agreement_start, /* agreements expiring within 60 days (web_agreement.c) */
 };
 // clang-format on
 

@@ -166,6 +166,15 @@ const MATRIX = {
   'POST /initiatives': LOGGED_IN,
   'POST /api/v1/initiatives': LOGGED_IN,
   'POST /orgs/{slug}/readiness': EDIT_C,
+  // agreements (web_agreement.c, api_agreement.c): a signed agreement
+  // between C and partner P; RIGHT_AGREEMENT_EDIT is the secretariat's and
+  // C's manager's, never a partner's representative's
+  'POST /agreements': EDIT_C,
+  'POST /agreements/{id}': EDIT_C,
+  'POST /agreements/{id}/delete': EDIT_C,
+  'POST /agreements/{id}/file': EDIT_C,
+  'POST /api/v1/agreements': EDIT_C,
+  'PATCH /api/v1/agreements/{id}': EDIT_C,
 };
 
 // Write routes without the CSRF check, each with its reason: the RFC 8058
@@ -380,6 +389,14 @@ const BODIES = {
   // an answer outside its scale: allowed roles get 422, nothing stored
   'POST /orgs/{slug}/assessment/{year}': () => ({ path: '/orgs/cluster-c/assessment/2026', form: { strategy: '9', action: 'draft' } }),
   'PUT /api/v1/clusters/{slug}/assessments/{year}': () => ({ method: 'PUT', path: '/api/v1/clusters/cluster-c/assessments/2026', json: { answers: { strategy: 9 } } }),
+  // bodies the model refuses (422: no title, no file) or a signed
+  // agreement that is not deleted (409): allowed roles change nothing
+  'POST /agreements': () => ({ path: '/agreements', form: { kind: 'mou', title_sr: '', status: 'draft', party1: 'cluster-c', party2: 'partner-p' } }),
+  'POST /agreements/{id}': () => ({ path: `/agreements/${ids.agreement}`, form: { kind: 'mou', title_sr: '', status: 'signed', party1: 'cluster-c', party2: 'partner-p' } }),
+  'POST /agreements/{id}/delete': () => ({ path: `/agreements/${ids.agreement}/delete` }),
+  'POST /agreements/{id}/file': () => ({ path: `/agreements/${ids.agreement}/file`, form: { file: 'not a pdf' } }),
+  'POST /api/v1/agreements': () => ({ path: '/api/v1/agreements', json: { kind: 'mou', title_sr: '', parties: ['cluster-c', 'partner-p'] } }),
+  'PATCH /api/v1/agreements/{id}': () => ({ method: 'PATCH', path: `/api/v1/agreements/${ids.agreement}`, json: { title_sr: '' } }),
 };
 
 before(async () => {
@@ -422,6 +439,10 @@ before(async () => {
     VALUES ('proposal', ${ids['cluster-c']}, 'submitted', 0, 0) RETURNING id`));
   ids.consultation = Number(sqlite(`INSERT INTO consultation(title_sr, deadline_on, created_at, updated_at)
     VALUES ('Матрица', '2099-01-01', 0, 0) RETURNING id`));
+  ids.agreement = Number(sqlite(`INSERT INTO agreement(kind, title_sr, signed_on, status, created_at, updated_at)
+    VALUES ('mou', 'Matrix agreement', '2024-01-01', 'signed', 0, 0) RETURNING id`));
+  sqlite(`INSERT INTO agreement_party(agreement_id, org_id) VALUES (${ids.agreement}, ${ids['cluster-c']}),
+    (${ids.agreement}, ${ids['partner-p']})`);
   addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);
   addUser(EMAIL.editor, 'Matrix Editor', PASSWORD.editor, ['--editor']);
   addUser(EMAIL.cluster_manager, 'Manager of C', PASSWORD.cluster_manager);
