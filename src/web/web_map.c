@@ -298,7 +298,7 @@ static void controls(req *r, const map_page *p)
     lang_id L = r->lang;
     buf *o = &r->out;
     html_fmt(o,
-             "<form class=\"fig-controls\" method=\"get\" action=\"/map\"><div class=\"field\">"
+             "<form class=\"fig-controls map-controls\" method=\"get\" action=\"/map\"><div class=\"field\">"
              "<label for=\"map-measure\">%s</label><select id=\"map-measure\" name=\"measure\">",
              T(L, MSG_MAP_MEASURE));
     for (int i = 0; i < M__COUNT; i++)
@@ -429,6 +429,10 @@ bool web_map_block(req *r)
     map_page p;
     if (!load(r, &p, false))
         return false;
+    /* the home shows where SCAN clusters' members are */
+    p.m = M_MEMBERS;
+    for (size_t i = 0; i < p.n_dist; i++)
+        p.values[i] = value_of(&p, i);
     html_raw(&r->out, "<div class=\"home-map\">");
     draw_map(r, &p, "home-map", NULL);
     html_raw(&r->out, "</div>");
