@@ -48,11 +48,15 @@ int64_t panorama_per_capita(int64_t value, int64_t population, int64_t per)
 
 /* --- districts ----------------------------------------------------------------- */
 
+/* The directory's counts come from org_facet_count, kept exact by every
+ * write (0009): the same numbers /orgs?district=X shows, without counting
+ * 100,000 entries per render. */
 static const char SQL_DISTRICTS[] =
     "SELECT d.code, d.label_en, d.label_sr,"
-    " (SELECT count(*) FROM org o WHERE o.district = d.code AND o.status = 'published'),"
-    " (SELECT count(*) FROM org o WHERE o.district = d.code AND o.status = 'published'"
-    "   AND o.kind = 'cluster'),"
+    " (SELECT coalesce(sum(c.n), 0) FROM org_facet_count c WHERE c.status = 'published'"
+    "   AND c.facet = 'district' AND c.code = d.code),"
+    " (SELECT coalesce(sum(c.n), 0) FROM org_facet_count c WHERE c.status = 'published'"
+    "   AND c.kind = 'cluster' AND c.facet = 'district' AND c.code = d.code),"
     " p.population, p.year, p.source"
     " FROM ref_district d LEFT JOIN ref_population p ON p.district = d.code"
     "  AND p.year = (SELECT max(q.year) FROM ref_population q WHERE q.district = d.code)"
@@ -215,10 +219,11 @@ static void text_row_fn(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 }
 
 db_status panorama_lq_of(db *d, int year, const char *district, const char *nace, int64_t *lq,
-                         int64_t *employees)
+                         int64_t *employees, char section[4])
 {
     *lq = -1;
     *employees = 0;
+    section[0] = '\0';
     if (!district || !nace)
         return DB_OK;
     arena a = ARENA_INIT;
@@ -227,6 +232,7 @@ db_status panorama_lq_of(db *d, int year, const char *district, const char *nace
     db_stmt *s = db_query(d, SQL_SECTION_OF, DB_ARGS(DBT(nace)));
     db_status st = db_collect_one(s, &a, &sec, sizeof sec, text_row_fn, NULL, &found);
     if (st == DB_OK && found && sec.s) {
+        snprintf(section, 4, "%s", sec.s);
         lq_parts p = {0};
         s = db_query(d, SQL_LQ_PARTS, DB_ARGS(DBI(year), DBT(district), DBT(sec.s)));
         st = db_collect_one(s, &a, &p, sizeof p, lq_parts_row, NULL, &found);
@@ -535,6 +541,15 @@ db_status panorama_clusters(db *d, arena *a, const char *today, int year, pano_c
     snprintf(start, sizeof start, "%04d-01-01", year);
     db_stmt *s = db_query(d, SQL_CLUSTERS, DB_ARGS(DBT(today), DBI(year), DBT(end), DBT(start)));
     return db_collect(s, a, (void **)items, n, sizeof **items, cluster_row, NULL);
+}
+
+static const char SQL_CLUSTER_COUNT[] =
+    "SELECT coalesce(sum(n), 0) FROM org_facet_count WHERE status = 'published' AND facet = 'kind'"
+    " AND code IN ('cluster', 'cluster_initiative')";
+
+db_status panorama_cluster_count(db *d, int64_t *n)
+{
+    return db_scalar_int(d, SQL_CLUSTER_COUNT, n);
 }
 
 static const char SQL_STAGES[] =

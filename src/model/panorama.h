@@ -69,9 +69,11 @@ db_status panorama_lq_year(db *d, arena *a, int *year, bool *is_demo, const char
  * district order then quotient descending. */
 db_status panorama_lq_specialised(db *d, arena *a, int year, pano_lq **items, size_t *n);
 /* The quotient of one section (a letter, or a division: its section is
- * used) in one district for year: *lq -1 when undefined or absent. */
+ * used, and written to section[4], "" when nace is unknown) in one
+ * district for year: *lq -1 when undefined or absent, *employees the
+ * section's reference employment there. */
 db_status panorama_lq_of(db *d, int year, const char *district, const char *nace, int64_t *lq,
-                         int64_t *employees);
+                         int64_t *employees, char section[4]);
 
 /* One row of a reference employment CSV problem. */
 typedef struct pano_ref_problem {
@@ -112,6 +114,10 @@ typedef struct pano_cluster {
  * cluster in that year, each organisation once). By id. */
 db_status panorama_clusters(db *d, arena *a, const char *today, int year, pano_cluster **items,
                             size_t *n);
+
+/* How many clusters the directory holds (published, kind cluster or
+ * cluster_initiative), from its kept counts (org_facet_count). */
+db_status panorama_cluster_count(db *d, int64_t *n);
 
 /* The stages, in order of development; "finding its path" are the first
  * two (initiative, emerging), as the issue asks for. */

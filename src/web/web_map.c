@@ -167,7 +167,7 @@ static bool load(req *r, map_page *p, bool from_query)
         figure_query q = {.scope = FIG_SCOPE_SCAN, .group = FIG_GROUP_DISTRICT, .year = p->year};
         st = figures_total(r->db, r->a, &q, &p->fig, &p->n_fig);
     }
-    if (st == DB_OK)
+    if (st == DB_OK && from_query) /* the home's map has no table to show them */
         st = panorama_lq_year(r->db, r->a, &p->lq_year, &p->lq_demo, &p->lq_source);
     if (st == DB_OK && p->lq_year)
         st = panorama_lq_specialised(r->db, r->a, p->lq_year, &p->lq, &p->n_lq);
@@ -298,7 +298,8 @@ static void controls(req *r, const map_page *p)
     lang_id L = r->lang;
     buf *o = &r->out;
     html_fmt(o,
-             "<form class=\"fig-controls map-controls\" method=\"get\" action=\"/map\"><div class=\"field\">"
+             "<form class=\"fig-controls map-controls\" method=\"get\" action=\"/map\"><div "
+             "class=\"field\">"
              "<label for=\"map-measure\">%s</label><select id=\"map-measure\" name=\"measure\">",
              T(L, MSG_MAP_MEASURE));
     for (int i = 0; i < M__COUNT; i++)
@@ -458,24 +459,24 @@ void web_lq_section(req *r, const org_rec *org)
     }
     web_refs refs = {0};
     bool opened = false;
-    const char *seen[16];
+    char seen[16][4];
     size_t n_seen = 0;
     for (size_t i = 0; i < org->n_sectors && n_seen < 16; i++) {
         int64_t lq = -1, emp = 0;
-        if (panorama_lq_of(r->db, year, org->district, org->sectors[i], &lq, &emp) != DB_OK) {
+        char sec[4];
+        if (panorama_lq_of(r->db, year, org->district, org->sectors[i], &lq, &emp, sec) != DB_OK) {
             r->out.failed = true;
             return;
         }
         if (lq < 0)
             continue;
-        /* a section once, whichever of its divisions is listed */
-        const char *sec = org->sectors[i];
+        /* a section once, whichever of its divisions are listed */
         bool dup = false;
         for (size_t k = 0; k < n_seen; k++)
-            dup |= strncmp(seen[k], sec, 1) == 0 && strlen(sec) == 1 && strlen(seen[k]) == 1;
+            dup |= strcmp(seen[k], sec) == 0;
         if (dup)
             continue;
-        seen[n_seen++] = sec;
+        memcpy(seen[n_seen++], sec, sizeof sec);
         if (!opened) {
             html_fmt(o,
                      "<section class=\"lq\" aria-labelledby=\"lq-h\"><h2 id=\"lq-h\">%s</h2>"

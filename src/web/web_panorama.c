@@ -647,8 +647,6 @@ bool web_home_panorama(req *r)
     int year = 0;
     figure_total passed = {0}, *t = NULL;
     size_t n = 0;
-    pano_district *dist = NULL;
-    size_t n_dist = 0;
     db_status st = figures_years(r->db, r->a, &years, &n_years);
     if (st == DB_OK && n_years)
         st = figures_default_year(r->db, r->a, FIG_SCOPE_SCAN, 0, years, n_years, &year, &passed);
@@ -656,16 +654,9 @@ bool web_home_panorama(req *r)
         figure_query q = {.scope = FIG_SCOPE_SCAN, .group = FIG_GROUP_NONE, .year = year};
         st = figures_total(r->db, r->a, &q, &t, &n);
     }
-    if (st == DB_OK)
-        st = panorama_districts(r->db, r->a, &dist, &n_dist);
     int64_t clusters = 0;
-    char today[11];
-    wf_today(today);
-    pano_cluster *cl = NULL;
-    size_t n_cl = 0;
     if (st == DB_OK)
-        st = panorama_clusters(r->db, r->a, today, year ? year : wf_this_year() - 1, &cl, &n_cl);
-    clusters = (int64_t)n_cl;
+        st = panorama_cluster_count(r->db, &clusters);
     if (st != DB_OK) {
         resp_fail(r, st, "home panorama");
         return false;

@@ -177,10 +177,12 @@ static void test_import(void **state)
     assert_string_equal(lq[2].district, "NISAVSKI");
     /* a cluster in division 62 (section J) in Belgrade: 1.50 */
     int64_t v = 0, emp = 0;
-    assert_int_equal(panorama_lq_of(t.d, 2023, "BEOGRAD", "62", &v, &emp), DB_OK);
+    char sec[4];
+    assert_int_equal(panorama_lq_of(t.d, 2023, "BEOGRAD", "62", &v, &emp, sec), DB_OK);
     assert_int_equal(v, 150);
     assert_int_equal(emp, 300);
-    assert_int_equal(panorama_lq_of(t.d, 2023, "BEOGRAD", "A", &v, &emp), DB_OK);
+    assert_string_equal(sec, "J");
+    assert_int_equal(panorama_lq_of(t.d, 2023, "BEOGRAD", "A", &v, &emp, sec), DB_OK);
     assert_int_equal(v, -1); /* no employment in A there: undefined */
 
     /* the same year again replaces it (one row now) */
