@@ -63,7 +63,9 @@ static void test_map(void **state)
     assert_int_equal(count(s, "<g class=\"tile"), 30); /* 29 districts and Belgrade */
     assert_int_equal(count(s, "class=\"mnd\""), 26);   /* hatched: no data */
     assert_non_null(strstr(s, "<title>City of Belgrade: 120</title>"));
+    /* with links the svg is a group, not an image (which cannot hold links) */
     assert_non_null(strstr(s, "<a href=\"/orgs?district=JUZNOBACKI&amp;a=&lt;b&gt;\">"));
+    assert_non_null(strstr(s, "class=\"chart-svg\" role=\"group\""));
     assert_null(strstr(s, "NOWHERE"));
     assert_null(strstr(s, "999"));
     /* four values, four classes: 0, 10, 40, 120 spread over the five shades */
@@ -92,6 +94,11 @@ static void test_map(void **state)
     buf_reset(&b);
     assert_int_equal(chart_districts(&b, LANG_EN, &o, a + 4, 1), 0);
     assert_non_null(strstr(buf_str(&b), "No data to show."));
+    /* without links, a picture */
+    buf_reset(&b);
+    assert_int_equal(chart_districts(&b, LANG_EN, &o, a + 2, 2), 0);
+    assert_non_null(strstr(buf_str(&b), "class=\"chart-svg\" role=\"img\""));
+    assert_null(strstr(buf_str(&b), "<a "));
     buf_free(&b);
 }
 
