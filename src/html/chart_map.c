@@ -265,6 +265,8 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
         if (c == 0) {
             buf_puts(&val, "\xE2\x89\xA4 "); /* ≤ */
             chart_fmt_tick(&val, lang, o, breaks[0]);
+        } else if (breaks[c - 1] + 1 == breaks[c]) { /* one value: "2", not "2 – 2" */
+            chart_fmt_tick(&val, lang, o, breaks[c]);
         } else {
             chart_fmt_tick(&val, lang, o, breaks[c - 1] + 1);
             buf_puts(&val, " \xE2\x80\x93 ");
