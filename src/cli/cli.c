@@ -103,6 +103,13 @@ const cli_command cli_commands[] = {
      "Without PERCENT prints the setting (default 50). A year whose figures fewer\n"
      "members than that have reported is never a page's default year, and no change\n"
      "from or to such a year is shown: only like is compared with like."},
+    {"ref import", cli_ref_import, "FILE [--db FILE]",
+     "load employment by district and NACE section (location quotient)",
+     "A CSV with the header district,nace,year,employees,source (is_demo\n"
+     "optional): district codes as in the directory (BEOGRAD, JUZNOBACKI...),\n"
+     "NACE section letters, the statistical office's figures with their source.\n"
+     "Each year in the file replaces that year's rows; any wrong row stores\n"
+     "nothing and is reported with its line and column."},
     {"digest run", cli_digest_run,
      "[--dry-run] [--now] [--base-url URL] [--digest-weekday 1-7] [--digest-hour 0-23] [--db FILE]",
      "send this week's digests (for cron; `scan serve` runs them itself)",

@@ -49,6 +49,8 @@ int cli_org_export(int argc, char **argv);
 int cli_figures_rate(int argc, char **argv);
 int cli_figures_rates(int argc, char **argv);
 int cli_figures_coverage(int argc, char **argv);
+/* cli_ref.c */
+int cli_ref_import(int argc, char **argv);
 /* cli_digest.c */
 int cli_digest_run(int argc, char **argv);
 int cli_event_remind(int argc, char **argv);

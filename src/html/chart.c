@@ -298,8 +298,8 @@ static void make_id(char *id, size_t cap, const chart_opts *o)
 
 /* Opens the figure, writes the caption and opens the svg of height h with
  * its <title> and <desc>. */
-static void figure_begin(buf *out, const char *id, const chart_opts *o, const char *kind, double h,
-                         const char *desc)
+static void figure_begin_role(buf *out, const char *id, const chart_opts *o, const char *kind,
+                              double h, const char *desc, const char *role)
 {
     html_fmt(out, "<figure class=\"chart chart-%s\" id=\"%s\">\n", kind, id);
     if ((o->title && *o->title) || (o->subtitle && *o->subtitle)) {
@@ -310,13 +310,21 @@ static void figure_begin(buf *out, const char *id, const chart_opts *o, const ch
             html_fmt(out, " <span class=\"chart-sub\">%s</span>", o->subtitle);
         html_raw(out, "</figcaption>\n");
     }
-    html_raw(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" role=\"img\" "
-                  "viewBox=\"0 0 640 ");
+    html_fmt(out,
+             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" role=\"%s\" "
+             "viewBox=\"0 0 640 ",
+             role);
     put_num(out, ceil(h));
     html_fmt(out,
              "\" width=\"100%%\" font-size=\"13\" aria-labelledby=\"%s-title %s-desc\">\n"
              "<title id=\"%s-title\">%s</title>\n<desc id=\"%s-desc\">%s</desc>\n",
              id, id, id, o->title ? o->title : "", id, desc);
+}
+
+static void figure_begin(buf *out, const char *id, const chart_opts *o, const char *kind, double h,
+                         const char *desc)
+{
+    figure_begin_role(out, id, o, kind, h, desc, "img");
 }
 
 /* Closes the svg and the figure, with the note under the chart and, when
@@ -396,6 +404,12 @@ void chart_figure_begin(buf *out, const char *id, const chart_opts *o, const cha
                         const char *desc)
 {
     figure_begin(out, id, o, kind, h, desc);
+}
+
+void chart_figure_begin_links(buf *out, const char *id, const chart_opts *o, const char *kind,
+                              double h, const char *desc)
+{
+    figure_begin_role(out, id, o, kind, h, desc, "group");
 }
 
 void chart_figure_end(buf *out, lang_id lang, const chart_opts *o, bool capped)

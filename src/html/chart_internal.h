@@ -25,6 +25,12 @@ void chart_make_id(char *id, size_t cap, const chart_opts *o);
 void chart_figure_begin(buf *out, const char *id, const chart_opts *o, const char *kind, double h,
                         const char *desc);
 void chart_figure_end(buf *out, lang_id lang, const chart_opts *o, bool capped);
+/* chart_figure_begin for a chart whose parts are links (the district
+ * map): the svg is a named group, not an image, since an image cannot
+ * hold links (axe: nested-interactive); each link is named by the
+ * visible text it holds. */
+void chart_figure_begin_links(buf *out, const char *id, const chart_opts *o, const char *kind,
+                              double h, const char *desc);
 /* The frame with "No data to show." as a whole chart. */
 int chart_draw_empty(buf *out, lang_id lang, const char *id, const chart_opts *o, const char *kind);
 /* Appends v as o's unit or formatter says: compact on the chart, exact

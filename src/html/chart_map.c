@@ -192,7 +192,13 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
 
     buf desc = BUF_INIT;
     describe(&desc, lang, o, areas, n);
-    chart_figure_begin(out, id, o, "map", ROWS * (TILE_H + GAP), buf_str(&desc));
+    bool links = false;
+    for (size_t i = 0; i < n; i++)
+        links |= areas[i].href != NULL;
+    if (links)
+        chart_figure_begin_links(out, id, o, "map", ROWS * (TILE_H + GAP), buf_str(&desc));
+    else
+        chart_figure_begin(out, id, o, "map", ROWS * (TILE_H + GAP), buf_str(&desc));
     buf_free(&desc);
     /* the hatch of "no data" */
     html_fmt(out,
@@ -223,7 +229,7 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
         else
             buf_puts(&tip, T(lang, MSG_CHART_ROW_NO_DATA));
         if (a && a->href)
-            html_fmt(out, "<a href=\"%u\">", a->href);
+            html_fmt(out, "<a href=\"%u\">", a->href); /* named by its visible text */
         html_fmt(out, "<g class=\"tile%s\"><title>%s</title><rect", shade >= 3 ? " dark" : "",
                  buf_str(&tip));
         chart_attr(out, "x", x);
@@ -259,6 +265,8 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
         if (c == 0) {
             buf_puts(&val, "\xE2\x89\xA4 "); /* ≤ */
             chart_fmt_tick(&val, lang, o, breaks[0]);
+        } else if (breaks[c - 1] + 1 == breaks[c]) { /* one value: "2", not "2 – 2" */
+            chart_fmt_tick(&val, lang, o, breaks[c]);
         } else {
             chart_fmt_tick(&val, lang, o, breaks[c - 1] + 1);
             buf_puts(&val, " \xE2\x80\x93 ");

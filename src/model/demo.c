@@ -654,7 +654,9 @@ static db_status load_body(tx *t, void *ctx)
         (st = demo_load_assessments(d, err)) != DB_OK ||
         (st = demo_load_devplan(d, err)) != DB_OK ||
         (st = demo_load_initiatives(d, err)) != DB_OK ||
-        (st = demo_load_agreements(d, err)) != DB_OK || (st = demo_load_advocacy(d, err)) != DB_OK)
+        (st = demo_load_agreements(d, err)) != DB_OK ||
+        (st = demo_load_advocacy(d, err)) != DB_OK ||
+        (st = demo_load_ref_employment(d, err)) != DB_OK)
         return st;
     return db_do(d, SQL_MARK, DB_ARGS(DBI(time_now())));
 }

@@ -25,6 +25,10 @@ db_status demo_load_devplan(db *d, buf *err);
 /* Two illustrative cluster initiatives at different points of readiness
  * (demo_initiatives.c), in demo_load's transaction after the members. */
 db_status demo_load_initiatives(db *d, buf *err);
+/* The illustrative reference employment by district and NACE section
+ * for the location quotient (demo_panorama.c, is_demo), in demo_load's
+ * transaction. */
+db_status demo_load_ref_employment(db *d, buf *err);
 
 /* Two illustrative consultations and meetings with the demo ministry
  * (demo_advocacy.c), in demo_load's transaction after the directory. */

@@ -356,4 +356,24 @@ void api_cluster_readiness(req *r);
 /* The start page's section: the readiness of the clusters one manages. */
 bool web_start_readiness(req *r, db_status *st);
 
+/* web_map.c, web_panorama.c: the district map, the location quotient,
+ * the cluster panorama, the badge and the home page's "at a glance"
+ * (issue 17) */
+struct org_rec;
+void web_map(req *r);
+void web_panorama(req *r);
+void web_org_badge(req *r);
+void web_org_share(req *r);
+/* The map of clusters by district for the home page (the default
+ * measure); false after writing a 5xx. */
+bool web_map_block(req *r);
+/* The home page's block: clusters, members, employees, revenue and
+ * exports of the latest covered year, each linking to its source, the
+ * map, the next events and the open funding calls; false after a 5xx. */
+bool web_home_panorama(req *r);
+/* A cluster's location quotient per sector in its district (nothing when
+ * there is no reference employment or no district/sector), for its
+ * profile. */
+void web_lq_section(req *r, const struct org_rec *org);
+
 #endif

@@ -444,5 +444,11 @@ bool web_cluster_section(req *r, const org_rec *o)
         return true;
     }
     section_render(r, o, &d);
+    /* issue 17 (web_map.c, web_panorama.c): its location quotient, and
+     * the badge for its own website */
+    web_lq_section(r, o);
+    if (o->status && strcmp(o->status, "published") == 0)
+        html_fmt(&r->out, "<p class=\"share-link\"><a href=\"/orgs/%q/share\">%s</a></p>\n",
+                 o->slug, T(L, MSG_SHARE_LINK));
     return true;
 }

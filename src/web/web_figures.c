@@ -397,6 +397,11 @@ static void render(req *r, fig_page *p, const fig_data *d)
              h1, lead);
     if (p->any_demo)
         wf_demo_notice(r);
+    if (p->scope != FIG_SCOPE_CLUSTER) /* issue 17: the same numbers by district, and per cluster */
+        html_fmt(o,
+                 "<p class=\"fig-more\"><a href=\"/map\">%s</a> \xC2\xB7 <a "
+                 "href=\"/panorama\">%s</a></p>\n",
+                 T(L, MSG_HOME_MAP_LINK), T(L, MSG_HOME_PANORAMA_LINK));
     controls(r, p);
 
     const char *sub = arena_printf(r->a, "%s, %d", who, p->year);

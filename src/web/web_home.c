@@ -4,6 +4,7 @@
  * /figures, which the page links as their source). */
 #include <string.h>
 
+#include "core/timeutil.h"
 #include "html/chart.h"
 #include "html/html.h"
 #include "html/layout.h"
@@ -129,7 +130,10 @@ void web_home(req *r)
     if (!r->user) {
         /* the headline and the founders' links depend on the data */
         bool ok;
-        key = wf_cache_key(r, "home", &figures_v, &ok);
+        /* the hour in the key: the next events and open calls move on
+         * with the clock, not only with the data */
+        key = wf_cache_key(r, arena_printf(r->a, "home|%lld", (long long)(time_now() / 3600)),
+                           &figures_v, &ok);
         if (!ok)
             return;
         if (key && web_cache_serve(r, key, figures_v))
@@ -142,6 +146,8 @@ void web_home(req *r)
     html_fmt(o, "<section class=\"hero\"><h1>%s</h1><p class=\"lead\">%s</p></section>\n",
              T(L, MSG_HOME_TITLE), T(L, MSG_HOME_LEAD));
 
+    if (!web_home_panorama(r)) /* web_panorama.c: numbers, map, events, calls */
+        return;
     if (!headline(r))
         return;
 

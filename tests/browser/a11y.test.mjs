@@ -49,6 +49,11 @@ const PUBLIC = [
   ['cooperation board', '/cooperation'],
   ['cooperation post', '/cooperation/1'],
   ['cluster initiatives', '/initiatives'],
+  // issue 17: the district map, the panorama (cards and table), a cluster's share page
+  ['district map', '/map?measure=employees'],
+  ['cluster panorama', '/panorama'],
+  ['cluster panorama table', '/panorama?view=table'],
+  ['share a cluster badge', '/orgs/voict/share'],
 ];
 // issue 15's pages: the demo's VOICT (self-assessments of 2025 and 2026, a
 // development plan) and its one mentoring pair (id 1 in a fresh demo)

@@ -1433,5 +1433,20 @@ test('issue 16: hostile submissions, answers, meetings and consultations change 
     assert.doesNotMatch(res.body, /href="javascript:|href="data:/, 'nothing typed comes back as a link');
   }
   assert.equal(adv(), adv0, 'the advocacy tables are unchanged');
+// issue 17: the map's, the panorama's and the badge's parameters choose
+// from fixed lists; anything else is a 400 that says what to choose (or a
+// 404 for a badge of nothing), the page cache keeps none of it, and
+// nothing changes.
+test('issue 17: hostile map, panorama and badge requests get a clear 4xx and change nothing', async () => {
+  await expect(`GET /map?measure=%3Cscript%3Ealert(1)%3C/script%3E HTTP/1.1\r\n${H}\r\n`, 400, /Unknown measure/);
+  await expect(`GET /map?measure=employees&year=99999999999999999999999 HTTP/1.1\r\n${H}\r\n`, 400);
+  await expect(`GET /map?year=-2024 HTTP/1.1\r\n${H}\r\n`, 400);
+  await expect(`GET /panorama?sector=%27%20OR%201%3D1-- HTTP/1.1\r\n${H}\r\n`, 400, /Unknown filter value/);
+  await expect(`GET /panorama?region=${'R'.repeat(4000)} HTTP/1.1\r\n${H}\r\n`, 400, /Unknown filter value/);
+  await expect(`GET /panorama?sort=name;DROP%20TABLE%20org HTTP/1.1\r\n${H}\r\n`, 400, /Unknown filter value/);
+  await expect(`GET /panorama?view=%00 HTTP/1.1\r\n${H}\r\n`, 400);
+  await expect(`GET /orgs/%3Csvg%20onload%3Dalert(1)%3E/badge.svg HTTP/1.1\r\n${H}\r\n`, 404);
+  await expect(`GET /orgs/..%2F..%2Fetc%2Fpasswd/badge.svg HTTP/1.1\r\n${H}\r\n`, 400, /percent-encoding/);
+  await expect(`GET /orgs/no-such/share HTTP/1.1\r\n${H}\r\n`, 404);
   await unchanged();
 });

@@ -588,6 +588,23 @@ test('an import checks every row: a row the caller may not change is refused and
   assert.equal((await rep.post('/orgs/cluster-c/figures/import', { csv: `${head}member-m,2021,10,,,,EUR,self_reported\r\n` })).status, 403);
 });
 
+// issue 17: the map, the panorama, a cluster's badge and share page are
+// public reads, the same for every role; no write route was added (the
+// reference import is the CLI's `scan ref import`).
+test('the map, the panorama and a cluster\'s badge and share page are read by every role alike', async () => {
+  sqlite("UPDATE org SET status = 'published' WHERE slug = 'cluster-c'");
+  for (const role of ROLES) {
+    const a = await as(role);
+    for (const path of ['/map', '/map?measure=employees&format=csv', '/panorama?view=table',
+      '/orgs/cluster-c/badge.svg', '/orgs/cluster-c/share']) {
+      const { status } = await a.req('GET', path);
+      assert.equal(status, 200, `${role} reads ${path}`);
+    }
+    // a company has no badge, for anyone
+    assert.equal((await a.req('GET', '/orgs/member-m/badge.svg')).status, 404, role);
+  }
+});
+
 // Last, because the directory routes archive and publish cluster C.
 test('each role is allowed or refused each write route as the matrix says', async () => {
   const routes = writeRoutes().filter(({ key }) => key in MATRIX);

@@ -63,7 +63,9 @@ static void test_map(void **state)
     assert_int_equal(count(s, "<g class=\"tile"), 30); /* 29 districts and Belgrade */
     assert_int_equal(count(s, "class=\"mnd\""), 26);   /* hatched: no data */
     assert_non_null(strstr(s, "<title>City of Belgrade: 120</title>"));
+    /* with links the svg is a group, not an image (which cannot hold links) */
     assert_non_null(strstr(s, "<a href=\"/orgs?district=JUZNOBACKI&amp;a=&lt;b&gt;\">"));
+    assert_non_null(strstr(s, "class=\"chart-svg\" role=\"group\""));
     assert_null(strstr(s, "NOWHERE"));
     assert_null(strstr(s, "999"));
     /* four values, four classes: 0, 10, 40, 120 spread over the five shades */
@@ -72,6 +74,7 @@ static void test_map(void **state)
     assert_non_null(strstr(s, ">Belgrade</text>"));
     assert_non_null(strstr(s, ">≤ 0</text>"));
     assert_non_null(strstr(s, ">41 – 120</text>"));
+    assert_non_null(strstr(s, ">1 – 10</text>"));
     assert_non_null(strstr(s, ">no data</text>"));
     assert_non_null(strstr(s, "Largest: City of Belgrade, 120; smallest: Šumadija District, 0"));
     /* the same input gives the same bytes */
@@ -92,6 +95,22 @@ static void test_map(void **state)
     buf_reset(&b);
     assert_int_equal(chart_districts(&b, LANG_EN, &o, a + 4, 1), 0);
     assert_non_null(strstr(buf_str(&b), "No data to show."));
+    /* a class of one value says it once: "1", not "1 – 1" */
+    chart_area few[] = {{"BEOGRAD", "B", NULL, 0},
+                        {"BORSKI", "Bo", NULL, 1},
+                        {"PIROTSKI", "P", NULL, 2},
+                        {"PCINJSKI", "Pc", NULL, 9}};
+    buf_reset(&b);
+    assert_int_equal(chart_districts(&b, LANG_EN, &o, few, 4), 0);
+    assert_non_null(strstr(buf_str(&b), ">1</text>\n"));
+    assert_non_null(strstr(buf_str(&b), ">2</text>\n"));
+    assert_non_null(strstr(buf_str(&b), ">3 – 9</text>"));
+    assert_null(strstr(buf_str(&b), "1 – 1"));
+    /* without links, a picture */
+    buf_reset(&b);
+    assert_int_equal(chart_districts(&b, LANG_EN, &o, a + 2, 2), 0);
+    assert_non_null(strstr(buf_str(&b), "class=\"chart-svg\" role=\"img\""));
+    assert_null(strstr(buf_str(&b), "<a "));
     buf_free(&b);
 }
 

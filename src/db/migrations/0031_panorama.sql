@@ -1,0 +1,62 @@
+-- 0031_panorama.sql: the reference tables of the district map and of the
+-- location quotient (issue 17): population by district (per capita
+-- measures of /map) and employment by district and NACE section (the
+-- location quotient, loaded with `scan ref import`).
+
+-- Population by district and census year. Kosovo and Metohija has no row:
+-- the 2022 census was not held there, so its districts show "no data".
+CREATE TABLE ref_population (
+    district TEXT NOT NULL REFERENCES ref_district(code),
+    year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2100),
+    population INTEGER NOT NULL CHECK (population > 0),
+    source TEXT NOT NULL,
+    PRIMARY KEY (district, year)
+) STRICT, WITHOUT ROWID;
+
+-- Statistical Office of the Republic of Serbia (RZS), 2022 Census of
+-- Population, Households and Dwellings, final results: population by
+-- area (oblast). The 25 districts and the City of Belgrade add up to the
+-- published total of 6,647,003.
+INSERT INTO ref_population(district, year, population, source) VALUES
+    ('BEOGRAD', 2022, 1681405, 'RZS, Census 2022'),
+    ('SEVERNOBACKI', 2022, 160163, 'RZS, Census 2022'),
+    ('SREDNJEBANATSKI', 2022, 157711, 'RZS, Census 2022'),
+    ('SEVERNOBANATSKI', 2022, 117896, 'RZS, Census 2022'),
+    ('JUZNOBANATSKI', 2022, 260244, 'RZS, Census 2022'),
+    ('ZAPADNOBACKI', 2022, 154491, 'RZS, Census 2022'),
+    ('JUZNOBACKI', 2022, 607178, 'RZS, Census 2022'),
+    ('SREMSKI', 2022, 282547, 'RZS, Census 2022'),
+    ('MACVANSKI', 2022, 265377, 'RZS, Census 2022'),
+    ('KOLUBARSKI', 2022, 154497, 'RZS, Census 2022'),
+    ('PODUNAVSKI', 2022, 175573, 'RZS, Census 2022'),
+    ('BRANICEVSKI', 2022, 156367, 'RZS, Census 2022'),
+    ('SUMADIJSKI', 2022, 269728, 'RZS, Census 2022'),
+    ('POMORAVSKI', 2022, 182047, 'RZS, Census 2022'),
+    ('BORSKI', 2022, 101100, 'RZS, Census 2022'),
+    ('ZAJECARSKI', 2022, 96715, 'RZS, Census 2022'),
+    ('ZLATIBORSKI', 2022, 254659, 'RZS, Census 2022'),
+    ('MORAVICKI', 2022, 189281, 'RZS, Census 2022'),
+    ('RASKI', 2022, 296532, 'RZS, Census 2022'),
+    ('RASINSKI', 2022, 207197, 'RZS, Census 2022'),
+    ('NISAVSKI', 2022, 343950, 'RZS, Census 2022'),
+    ('TOPLICKI', 2022, 77341, 'RZS, Census 2022'),
+    ('PIROTSKI', 2022, 76700, 'RZS, Census 2022'),
+    ('JABLANICKI', 2022, 184502, 'RZS, Census 2022'),
+    ('PCINJSKI', 2022, 193802, 'RZS, Census 2022');
+
+-- Employment by district and NACE section (a letter) for a year, as the
+-- statistical office publishes it: the reference area of the location
+-- quotient. Replaced year by year by `scan ref import FILE` (all rows of
+-- the years in the file, in one transaction). is_demo marks the demo's
+-- illustrative table.
+CREATE TABLE ref_employment (
+    district TEXT NOT NULL REFERENCES ref_district(code),
+    nace TEXT NOT NULL REFERENCES ref_nace(code),
+    year INTEGER NOT NULL CHECK (year BETWEEN 1990 AND 2100),
+    employees INTEGER NOT NULL CHECK (employees >= 0),
+    source TEXT NOT NULL,
+    is_demo INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+    imported_at INTEGER NOT NULL,
+    imported_by INTEGER REFERENCES person(id),
+    PRIMARY KEY (year, district, nace)
+) STRICT, WITHOUT ROWID;

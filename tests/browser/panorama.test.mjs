@@ -1,0 +1,174 @@
+// panorama.test.mjs: the public face of Serbian clusters (issue 17) in a
+// real browser: the district map coloured by two measures through its
+// plain GET form, legible in grey when printed (its five shades fall
+// steadily in lightness, every tile carries its value); the panorama's
+// filters and its card/table toggle; the home page's "at a glance" in one
+// screen. Every page in English, Serbian Cyrillic and Latin at 1280 and
+// 390 px: one h1, the right <html lang>, no sideways overflow, no console
+// errors. Screenshots go to tests/browser/screenshots/ for a human.
+//
+// Run: SCAN_BIN=build-asan/scan node --test tests/browser/panorama.test.mjs
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../http/lib.mjs';
+
+const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const LAUNCH = {
+  executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const LANGS = ['en', 'sr-Cyrl', 'sr-Latn'];
+
+let server;
+let browser;
+let problems = [];
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startServer({ demo: true });
+  browser = await chromium.launch(LAUNCH);
+});
+beforeEach(() => { problems = []; });
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('response', (res) => { if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`); });
+  return { context, page };
+}
+
+async function checkPage(page, name, lang) {
+  assert.equal(await page.getAttribute('html', 'lang'), lang);
+  assert.equal(await page.locator('h1').count(), 1, 'exactly one h1');
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  assert.ok(scrollWidth <= clientWidth, `no sideways overflow (${scrollWidth} > ${clientWidth})`);
+  assert.deepEqual(problems, []);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+// The tiles' classes and values: { 'City of Belgrade': 'm4 8', ... }.
+async function tiles(page, id) {
+  return page.$$eval(`#${id} g.tile`, (gs) => Object.fromEntries(gs.map((g) => [
+    g.querySelector('title').textContent.split(':')[0],
+    `${g.querySelector('rect').getAttribute('class')} ${g.querySelector('.tv').textContent}`])));
+}
+
+test('the map is coloured by one measure, then another through its form, and links each district to the directory', async () => {
+  const { context, page } = await open();
+  try {
+    await page.goto(`${server.url}/map?lang=en`);
+    const clusters = await tiles(page, 'map');
+    assert.equal(Object.keys(clusters).length, 30);
+    assert.match(await page.locator('#map figcaption').innerText(), /Clusters/);
+    await page.selectOption('#map-measure', 'employees');
+    await Promise.all([page.waitForNavigation(), page.click('.map-controls button[type="submit"]')]);
+    assert.match(page.url(), /measure=employees/);
+    assert.match(await page.locator('#map figcaption').innerText(), /Employees of members/);
+    const employees = await tiles(page, 'map');
+    assert.notDeepEqual(employees, clusters, 'another measure, other colours and values');
+    assert.ok(Object.values(employees).some((v) => /^m4 /.test(v)), 'the darkest class is used');
+    // a tile leads to the directory filtered to its district
+    await Promise.all([page.waitForNavigation(), page.click('#map a[href="/orgs?district=JUZNOBACKI"]')]);
+    assert.match(page.url(), /\/orgs\?district=JUZNOBACKI$/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the map printed: five shades of falling lightness, a value on every tile, hatching for no data', async () => {
+  const { context, page } = await open();
+  try {
+    await page.emulateMedia({ media: 'print' });
+    await page.goto(`${server.url}/map?measure=orgs_per_100k&lang=en`);
+    // relative luminance of each class's fill
+    const lum = await page.evaluate(() => ['m0', 'm1', 'm2', 'm3', 'm4'].map((c) => {
+      const r = document.querySelector(`#map rect.${c}`) || document.querySelector('#map rect.swatch.' + c);
+      if (!r) return null;
+      const [R, G, B] = getComputedStyle(r).fill.match(/\d+/g).map(Number).map((v) => v / 255)
+        .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+    }));
+    const present = lum.filter((l) => l !== null);
+    assert.ok(present.length >= 3, `shades drawn: ${lum}`);
+    for (let i = 1; i < present.length; i++) assert.ok(present[i] < present[i - 1] - 0.05, `shade ${i} darker: ${lum}`);
+    const values = await page.$$eval('#map g.tile .tv', (ts) => ts.map((t) => t.textContent));
+    assert.equal(values.length, 30);
+    assert.ok(values.every((v) => v.length > 0), 'every tile says its value');
+    assert.ok(await page.locator('#map rect.mnd').count() >= 5, 'Kosovo and Metohija hatched: no census');
+    await page.screenshot({ path: join(SHOTS, 'map-print.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the panorama filters to the clusters still finding their path and switches to a table', async () => {
+  const { context, page } = await open();
+  try {
+    await page.goto(`${server.url}/panorama?lang=en`);
+    const all = await page.locator('li.pan-card').count();
+    assert.ok(all >= 5);
+    await page.selectOption('#pan-stage', 'path');
+    await page.check('input[name="view"][value="table"]');
+    await Promise.all([page.waitForNavigation(), page.click('.pan-controls button[type="submit"]')]);
+    const stages = await page.$$eval('#pan-table tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
+    assert.ok(stages.length > 0 && stages.length < all);
+    for (const s of stages) assert.ok(['Initiative', 'Emerging', 'No stage recorded'].includes(s), s);
+    assert.equal(await page.locator('li.pan-card').count(), 0);
+    assert.ok(await page.locator('#pan-stage-chart svg').isVisible(), 'the stage chart');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the home page answers at a glance in the first screen', async () => {
+  const { context, page } = await open();
+  try {
+    await page.goto(`${server.url}/?lang=en`);
+    const box = await page.locator('section.glance .stats').boundingBox();
+    assert.ok(box && box.y + box.height < DESKTOP.height, `the numbers in the first screen (${box?.y})`);
+    assert.ok(await page.locator('section.glance figure.chart-map').isVisible());
+    await Promise.all([page.waitForNavigation(), page.click('section.glance a.stat-link[href="/panorama"]')]);
+    assert.match(page.url(), /\/panorama$/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+for (const lang of LANGS) {
+  for (const [vw, tag] of [[DESKTOP, '1280'], [PHONE, '390']]) {
+    test(`home, map and panorama in ${lang} at ${tag} px`, async () => {
+      const { context, page } = await open(vw);
+      try {
+        for (const [path, name] of [['/', 'home'], ['/map?measure=employees', 'map'], ['/panorama', 'panorama'],
+          ['/orgs/voict/share', 'share']]) {
+          problems = [];
+          const sep = path.includes('?') ? '&' : '?';
+          const res = await page.goto(`${server.url}${path}${sep}lang=${lang}`);
+          assert.equal(res.status(), 200, path);
+          await checkPage(page, `awareness-${name}-${lang}-${tag}`, lang);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}
