@@ -144,6 +144,14 @@ static const demo_org demo_orgs[] = {
      "Illustrative entry: an international donor programme for cluster development (not a real "
      "organisation).",
      NULL, NULL, NULL, NULL, NULL, 0, LIST("84"), LIST("5.2"), LIST("WB", "EU")},
+    /* the funder of the demo's EU projects (demo_projects.c) */
+    {"demo-eu-programmes", "Демо: програми Европске уније", "Demo: European Union programmes",
+     NULL, "donor",
+     "Илустративан унос: финансијер демо пројеката из програма ЕУ (Хоризонт Европа, Interreg "
+     "IPA, Програм јединственог тржишта).",
+     "Illustrative entry: the funder of the demo's EU projects (Horizon Europe, Interreg IPA, "
+     "Single Market Programme).",
+     NULL, NULL, NULL, NULL, NULL, 0, LIST("84"), LIST("5.2"), LIST("EU")},
 };
 
 /* Writes the directory entries; on a validation error says which entry
@@ -639,7 +647,8 @@ static db_status load_body(tx *t, void *ctx)
     if ((st = load_orgs(d, err)) != DB_OK || (st = load_clusters(d, err)) != DB_OK ||
         (st = demo_load_events(d, err)) != DB_OK || (st = load_posts(d, err)) != DB_OK ||
         (st = demo_load_assessments(d, err)) != DB_OK ||
-        (st = demo_load_devplan(d, err)) != DB_OK || (st = demo_load_initiatives(d, err)) != DB_OK)
+        (st = demo_load_devplan(d, err)) != DB_OK || (st = demo_load_initiatives(d, err)) != DB_OK ||
+        (st = demo_load_projects(d, err)) != DB_OK)
         return st;
     return db_do(d, SQL_MARK, DB_ARGS(DBI(time_now())));
 }

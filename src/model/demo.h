@@ -25,5 +25,8 @@ db_status demo_load_devplan(db *d, buf *err);
 /* Two illustrative cluster initiatives at different points of readiness
  * (demo_initiatives.c), in demo_load's transaction after the members. */
 db_status demo_load_initiatives(db *d, buf *err);
+/* Twelve illustrative joint projects over five years (demo_projects.c),
+ * in demo_load's transaction after the members. */
+db_status demo_load_projects(db *d, buf *err);
 
 #endif

@@ -533,14 +533,16 @@ db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor
 
 /* --- the portfolio --------------------------------------------------------------- */
 
-/* SCAN's participants now ($3 today): clusters whose latest SCAN status is
- * member or founder, with their current members; (org_id, cluster_id)
+/* SCAN's participants now ($3 today): SCAN itself (the cluster
+ * association), clusters whose latest SCAN status is member or founder,
+ * with their current members; (org_id, cluster_id)
  * pairs, an organisation once per cluster. */
 #define SCAN_ORGS                                                                                  \
     "WITH sc(id) AS (SELECT o.id FROM org o WHERE o.kind IN ('cluster', 'cluster_initiative')"     \
     "  AND (SELECT x.status FROM scan_membership x WHERE x.org_id = o.id AND x.since <= $3"        \
     "   ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder')),"                      \
-    " so(org_id, cluster_id) AS (SELECT id, id FROM sc UNION SELECT m.org_id, m.cluster_id"        \
+    " so(org_id, cluster_id) AS (SELECT id, id FROM sc UNION SELECT id, id FROM org"               \
+    "  WHERE kind = 'cluster_association' UNION SELECT m.org_id, m.cluster_id"                      \
     "  FROM cluster_member m JOIN sc ON sc.id = m.cluster_id"                                      \
     "  WHERE m.joined_on <= $3 AND (m.left_on IS NULL OR m.left_on > $3)),"                        \
     " sp(id, grant_cents, status, y, sy) AS (SELECT p.id, p.grant_cents, p.status,"                \

@@ -152,8 +152,8 @@ db_status project_choices_get(db *d, arena *a, const project_viewer *v, project_
 
 /* --- the portfolio ----------------------------------------------------- */
 
-/* "SCAN participants": clusters whose SCAN status now is member or founder,
- * and their current members. A project is SCAN's when one of them takes
+/* "SCAN participants": SCAN itself, clusters whose SCAN status now is
+ * member or founder, and their current members. A project is SCAN's when one of them takes
  * part. Money raised counts approved, running and closed projects. In a
  * total above one cluster each project counts once (its grant), each SCAN
  * participant once per project (its share); in a cluster's row each of the

@@ -42,6 +42,7 @@ static table *years_table(req *r, const portfolio *p)
         {T(L, MSG_PJ_PF_SHARES), TABLE_MONEY_CENTS, TABLE_ALIGN_AUTO, true},
         {T(L, MSG_PJ_PF_UNKNOWN), TABLE_INT, TABLE_ALIGN_AUTO, false},
         {T(L, MSG_PJ_PF_SUBMITTED), TABLE_INT, TABLE_ALIGN_AUTO, false},
+        {T(L, MSG_PJ_PF_APPROVED), TABLE_INT, TABLE_ALIGN_AUTO, false},
         {T(L, MSG_PJ_PF_SUCCESS), TABLE_BP_PERCENT, TABLE_ALIGN_AUTO, false},
     };
     table *t = table_new(r->a, T(L, MSG_PJ_PF_BY_YEAR), cols, sizeof cols / sizeof *cols);
@@ -58,8 +59,9 @@ static table *years_table(req *r, const portfolio *p)
         table_set_int(t, row, 3, y->shares_cents);
         table_set_int(t, row, 4, y->shares_unknown);
         table_set_int(t, row, 5, y->submitted);
+        table_set_int(t, row, 6, y->won);
         if (y->submitted)
-            table_set_int(t, row, 6, y->won * 10000 / y->submitted);
+            table_set_int(t, row, 7, y->won * 10000 / y->submitted);
     }
     return t;
 }
