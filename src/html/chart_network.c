@@ -20,8 +20,21 @@
 #define LEG_H   26.0  /* legend band on top */
 #define LABEL_F (13.0 / 10.0) /* labels are 10px; widths are estimated at 13px */
 
+#define SPARSE 16 /* a ring with at most this many nodes gets level labels */
+
 static const double ring_r[3] = {0, 150, 250};
-static const double label_max[3] = {90, 70, 58}; /* label room in 10px units per ring */
+static const double label_max[3] = {140, 110, 58};  /* label room in 10px units per ring */
+static const double label_wide[3] = {140, 105, 105}; /* the same for a sparse ring's level labels */
+
+static size_t ring_count(const chart_net_node *nodes, size_t n, int ring)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < n; j++) {
+        int rj = nodes[j].ring < 0 ? 0 : nodes[j].ring > 2 ? 2 : nodes[j].ring;
+        k += rj == ring;
+    }
+    return k;
+}
 
 static void place(const chart_net_node *nodes, size_t n, size_t i, double *x, double *y,
                   double *deg)
@@ -39,6 +52,8 @@ static void place(const chart_net_node *nodes, size_t n, size_t i, double *x, do
     double r = ring_r[ring];
     if (ring == 0 && k > 1)
         r = 28;
+    if (ring == 2 && k <= SPARSE)
+        r = 215; /* level labels at the sides need the room */
     double a = -M_PI / 2 + 2 * M_PI * ((double)at + (ring == 2 ? 0.5 : 0)) / (double)(k ? k : 1);
     *x = NC + r * cos(a);
     *y = NC + LEG_H + r * sin(a);
@@ -133,27 +148,46 @@ int chart_network(buf *out, lang_id lang, const chart_opts *o, const chart_net_n
         /* the label: the centre's below it, the rings' radially outward,
          * turned so it never reads upside down */
         html_raw(out, "<text class=\"nl");
+        double room = 0; /* label width in 10px units; 0: the ring's default */
         if (ring == 0) {
             html_raw(out, " nl0\" text-anchor=\"middle\"");
             chart_attr(out, "x", x);
             chart_attr(out, "y", y + 24);
         } else {
-            bool left = deg > 90 && deg < 270;
-            double rr = (nd->group ? 13 : 9);
-            double tx = x + rr * cos(deg * M_PI / 180), ty = y + rr * sin(deg * M_PI / 180) + 3;
-            html_fmt(out, "\" text-anchor=\"%R\"", left ? "end" : "start");
-            chart_attr(out, "x", tx);
-            chart_attr(out, "y", ty);
-            html_raw(out, " transform=\"rotate(");
-            chart_put_num(out, left ? deg - 180 : deg);
-            buf_putc(out, ' ');
-            chart_put_num(out, tx);
-            buf_putc(out, ' ');
-            chart_put_num(out, ty);
-            html_raw(out, ")\"");
+            /* clusters' labels point inward, partners' outward, so the two
+             * rings' labels never meet */
+            double dir = ring == 1 ? -1 : 1;
+            double c = dir * cos(deg * M_PI / 180), sn = dir * sin(deg * M_PI / 180);
+            double rr = nd->group ? 13 : 9;
+            double tx = x + rr * c, ty = y + rr * sn + 3;
+            if (ring_count(nodes, n, ring) <= SPARSE) {
+                /* few nodes: level labels, as wide as the canvas allows */
+                const char *anchor = c > 0.3 ? "start" : c < -0.3 ? "end" : "middle";
+                if (strcmp(anchor, "middle") == 0)
+                    ty += sn > 0 ? 9 : -3;
+                html_fmt(out, "\" text-anchor=\"%R\"", anchor);
+                chart_attr(out, "x", tx);
+                chart_attr(out, "y", ty);
+                room = strcmp(anchor, "start") == 0 ? NW - tx - 4
+                       : strcmp(anchor, "end") == 0 ? tx - 4
+                                                    : 2 * fmin(tx, NW - tx) - 8;
+                room = fmin(room, label_wide[ring]);
+            } else {
+                bool left = deg > 90 && deg < 270;
+                html_fmt(out, "\" text-anchor=\"%R\"", (left == (dir > 0)) ? "end" : "start");
+                chart_attr(out, "x", tx);
+                chart_attr(out, "y", ty);
+                html_raw(out, " transform=\"rotate(");
+                chart_put_num(out, left ? deg - 180 : deg);
+                buf_putc(out, ' ');
+                chart_put_num(out, tx);
+                buf_putc(out, ' ');
+                chart_put_num(out, ty);
+                html_raw(out, ")\"");
+            }
         }
         html_raw(out, ">");
-        chart_put_fit(out, nd->label, label_max[ring] * LABEL_F);
+        chart_put_fit(out, nd->label, (room > 0 ? room : label_max[ring]) * LABEL_F);
         html_raw(out, "</text>");
         if (nd->href && *nd->href)
             html_raw(out, "</a>");
