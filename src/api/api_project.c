@@ -180,10 +180,9 @@ static void save(req *r, int64_t id, int64_t old_lead)
     if (!api_read_json(r, &body))
         return;
     api_errs e = {0};
-    static const char *const keys[] = {"title_sr",     "title_en",  "acronym",    "programme",
-                                       "funder",       "status",    "submitted_on", "starts_on",
-                                       "ends_on",      "outputs_sr", "outputs_en", "visibility",
-                                       NULL};
+    static const char *const keys[] = {
+        "title_sr",  "title_en", "acronym",    "programme",  "funder",     "status", "submitted_on",
+        "starts_on", "ends_on",  "outputs_sr", "outputs_en", "visibility", NULL};
     const char *vals[12] = {0};
     for (size_t i = 0; keys[i]; i++) {
         json_t *v = json_object_get(body, keys[i]);

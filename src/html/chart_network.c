@@ -15,15 +15,15 @@
 #include "html/chart_internal.h"
 #include "html/html.h"
 
-#define NW      640.0 /* canvas (chart.c's width), square */
-#define NC      320.0 /* centre */
-#define LEG_H   26.0  /* legend band on top */
+#define NW      640.0         /* canvas (chart.c's width), square */
+#define NC      320.0         /* centre */
+#define LEG_H   26.0          /* legend band on top */
 #define LABEL_F (13.0 / 10.0) /* labels are 10px; widths are estimated at 13px */
 
 #define SPARSE 16 /* a ring with at most this many nodes gets level labels */
 
 static const double ring_r[3] = {0, 150, 250};
-static const double label_max[3] = {140, 110, 58};  /* label room in 10px units per ring */
+static const double label_max[3] = {140, 110, 58};   /* label room in 10px units per ring */
 static const double label_wide[3] = {140, 105, 105}; /* the same for a sparse ring's level labels */
 
 static size_t ring_count(const chart_net_node *nodes, size_t n, int ring)

@@ -25,8 +25,8 @@ const char *const project_visibilities[] = {"public", "participants", NULL};
 
 /* The visibility rule over project alias P, with the viewer in $1 / $2. */
 #define VISIBLE(P)                                                                                 \
-    "(" P ".visibility = 'public' OR $2 = 1 OR EXISTS (SELECT 1 FROM project_participant vp"      \
-    " JOIN affiliation va ON va.org_id = vp.org_id WHERE vp.project_id = " P ".id"                \
+    "(" P ".visibility = 'public' OR $2 = 1 OR EXISTS (SELECT 1 FROM project_participant vp"       \
+    " JOIN affiliation va ON va.org_id = vp.org_id WHERE vp.project_id = " P ".id"                 \
     " AND va.person_id = $1 AND va.ended_at IS NULL))"
 
 static bool one_of(const char *v, const char *const *list)
@@ -161,15 +161,15 @@ static const valid_table project_table = {project_rules, PR_N, project_cross, 3}
 /* --- reads ----------------------------------------------------------------------- */
 
 #define PROJECT_COLS                                                                               \
-    "p.id, p.title_sr, p.title_en, p.acronym, p.programme, coalesce(p.funder_id, 0), f.slug,"     \
-    " f.name, f.name_en, coalesce(p.call_id, 0), c.title_sr, c.title_en, p.status,"              \
-    " p.submitted_on, p.starts_on, p.ends_on, coalesce(p.budget_cents, -1),"                      \
-    " coalesce(p.grant_cents, -1), coalesce(p.cofin_milli, -1), p.outputs_sr, p.outputs_en,"      \
+    "p.id, p.title_sr, p.title_en, p.acronym, p.programme, coalesce(p.funder_id, 0), f.slug,"      \
+    " f.name, f.name_en, coalesce(p.call_id, 0), c.title_sr, c.title_en, p.status,"                \
+    " p.submitted_on, p.starts_on, p.ends_on, coalesce(p.budget_cents, -1),"                       \
+    " coalesce(p.grant_cents, -1), coalesce(p.cofin_milli, -1), p.outputs_sr, p.outputs_en,"       \
     " p.visibility, p.is_demo, coalesce(l.id, 0), l.slug, l.name, l.name_en, p.updated_at"
 #define PROJECT_FROM                                                                               \
-    " FROM project p LEFT JOIN org f ON f.id = p.funder_id"                                       \
-    " LEFT JOIN funding_call c ON c.id = p.call_id"                                               \
-    " LEFT JOIN project_participant lp ON lp.project_id = p.id AND lp.role = 'lead'"              \
+    " FROM project p LEFT JOIN org f ON f.id = p.funder_id"                                        \
+    " LEFT JOIN funding_call c ON c.id = p.call_id"                                                \
+    " LEFT JOIN project_participant lp ON lp.project_id = p.id AND lp.role = 'lead'"               \
     " LEFT JOIN org l ON l.id = lp.org_id"
 
 static void project_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -281,21 +281,26 @@ db_status project_resolve_org(db *d, const char *org, int64_t *org_id)
 /* The list: $3 status, $4 programme, $5 funder slug, $6 cluster slug, $7
  * sector, $8 year, $9 org id (0: any), $10 today, $11 limit. */
 #define LIST_WHERE                                                                                 \
-    " WHERE " VISIBLE("p") " AND ($3 IS NULL OR p.status = $3)"                                    \
-    " AND ($4 IS NULL OR p.programme = $4) AND ($5 IS NULL OR f.slug = $5)"                        \
-    " AND ($6 IS NULL OR EXISTS (SELECT 1 FROM org co JOIN project_participant cp"                 \
-    "  ON cp.project_id = p.id WHERE co.slug = $6 AND (cp.org_id = co.id OR cp.org_id IN"          \
-    "  (SELECT m.org_id FROM cluster_member m WHERE m.cluster_id = co.id"                          \
-    "   AND (m.left_on IS NULL OR m.left_on > $10)))))"                                            \
-    " AND ($7 IS NULL OR EXISTS (SELECT 1 FROM project_participant sp JOIN org_sector ss"          \
-    "  ON ss.org_id = sp.org_id JOIN ref_nace sn ON sn.code = ss.code WHERE sp.project_id = p.id"  \
-    "  AND (ss.code = $7 OR sn.parent = $7)))"                                                     \
-    " AND ($8 IS NULL OR CASE WHEN p.starts_on IS NOT NULL THEN substr(p.starts_on, 1, 4) <= $8"   \
-    "  AND coalesce(substr(p.ends_on, 1, 4), substr(p.starts_on, 1, 4)) >= $8"                     \
-    "  ELSE substr(p.submitted_on, 1, 4) = $8 END)"                                                \
-    " AND ($9 = 0 OR EXISTS (SELECT 1 FROM project_participant op WHERE op.project_id = p.id"      \
-    "  AND op.org_id = $9))"
-#define LIST_SQL(order) "SELECT " PROJECT_COLS PROJECT_FROM LIST_WHERE " ORDER BY " order " LIMIT $11"
+    " WHERE " VISIBLE(                                                                             \
+        "p") " AND ($3 IS NULL OR p.status = $3)"                                                  \
+             " AND ($4 IS NULL OR p.programme = $4) AND ($5 IS NULL OR f.slug = $5)"               \
+             " AND ($6 IS NULL OR EXISTS (SELECT 1 FROM org co JOIN project_participant cp"        \
+             "  ON cp.project_id = p.id WHERE co.slug = $6 AND (cp.org_id = co.id OR cp.org_id IN" \
+             "  (SELECT m.org_id FROM cluster_member m WHERE m.cluster_id = co.id"                 \
+             "   AND (m.left_on IS NULL OR m.left_on > $10)))))"                                   \
+             " AND ($7 IS NULL OR EXISTS (SELECT 1 FROM project_participant sp JOIN org_sector ss" \
+             "  ON ss.org_id = sp.org_id JOIN ref_nace sn ON sn.code = ss.code WHERE "             \
+             "sp.project_id = p.id"                                                                \
+             "  AND (ss.code = $7 OR sn.parent = $7)))"                                            \
+             " AND ($8 IS NULL OR CASE WHEN p.starts_on IS NOT NULL THEN substr(p.starts_on, 1, "  \
+             "4) <= $8"                                                                            \
+             "  AND coalesce(substr(p.ends_on, 1, 4), substr(p.starts_on, 1, 4)) >= $8"            \
+             "  ELSE substr(p.submitted_on, 1, 4) = $8 END)"                                       \
+             " AND ($9 = 0 OR EXISTS (SELECT 1 FROM project_participant op WHERE op.project_id = " \
+             "p.id"                                                                                \
+             "  AND op.org_id = $9))"
+#define LIST_SQL(order)                                                                            \
+    "SELECT " PROJECT_COLS PROJECT_FROM LIST_WHERE " ORDER BY " order " LIMIT $11"
 
 static const char *const list_sql[] = {
     [PROJECT_SORT_START] = LIST_SQL("coalesce(p.starts_on, p.submitted_on, '') DESC, p.id DESC"),
@@ -316,28 +321,28 @@ db_status project_list(db *d, arena *a, const project_viewer *v, const project_q
     char today[11];
     time_today(today);
     unsigned sort = (unsigned)q->sort < sizeof list_sql / sizeof *list_sql ? q->sort : 0;
-    db_stmt *s = db_query(d, list_sql[sort],
-                          DB_ARGS(viewer_person(v), viewer_sec(v), text_or_null(q->status),
-                                  text_or_null(q->programme), text_or_null(q->funder),
-                                  text_or_null(q->cluster), text_or_null(q->sector),
-                                  text_or_null(q->year), DBI(q->org_id), DBT(today),
-                                  DBI(q->limit > 0 ? q->limit : 500)));
+    db_stmt *s =
+        db_query(d, list_sql[sort],
+                 DB_ARGS(viewer_person(v), viewer_sec(v), text_or_null(q->status),
+                         text_or_null(q->programme), text_or_null(q->funder),
+                         text_or_null(q->cluster), text_or_null(q->sector), text_or_null(q->year),
+                         DBI(q->org_id), DBT(today), DBI(q->limit > 0 ? q->limit : 500)));
     if (!s)
         return DB_ERR;
     return db_collect(s, a, (void **)out, n, sizeof **out, project_row, NULL);
 }
 
 static const char SQL_PROGRAMMES[] =
-    "SELECT DISTINCT p.programme FROM project p WHERE p.programme IS NOT NULL AND " VISIBLE("p")
-    " ORDER BY 1";
+    "SELECT DISTINCT p.programme FROM project p WHERE p.programme IS NOT NULL AND " VISIBLE(
+        "p") " ORDER BY 1";
 static const char SQL_FUNDERS[] =
     "SELECT DISTINCT f.slug || char(9) || f.name || char(9) || coalesce(f.name_en, f.name),"
-    " f.name_folded FROM project p JOIN org f ON f.id = p.funder_id WHERE " VISIBLE("p")
-    " ORDER BY 2";
+    " f.name_folded FROM project p JOIN org f ON f.id = p.funder_id WHERE " VISIBLE(
+        "p") " ORDER BY 2";
 static const char SQL_YEARS[] =
     "SELECT DISTINCT CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS INTEGER)"
-    " FROM project p WHERE coalesce(p.starts_on, p.submitted_on) IS NOT NULL AND " VISIBLE("p")
-    " ORDER BY 1 DESC";
+    " FROM project p WHERE coalesce(p.starts_on, p.submitted_on) IS NOT NULL AND " VISIBLE(
+        "p") " ORDER BY 1 DESC";
 
 static void text_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
@@ -388,8 +393,8 @@ static const char SQL_UPDATE[] =
 static const char SQL_EXISTS[] = "SELECT count(*) FROM project WHERE id = $1";
 static const char SQL_CALL_EXISTS[] = "SELECT count(*) FROM funding_call WHERE id = $1";
 static const char SQL_PARTS_CLEAR[] = "DELETE FROM project_participant WHERE project_id = $1";
-static const char SQL_PART_ADD[] =
-    "INSERT INTO project_participant(project_id, org_id, role, share_cents) VALUES ($1, $2, $3, $4)";
+static const char SQL_PART_ADD[] = "INSERT INTO project_participant(project_id, org_id, role, "
+                                   "share_cents) VALUES ($1, $2, $3, $4)";
 
 typedef struct save_ctx {
     int64_t id;
@@ -512,11 +517,15 @@ db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor
     arena a = ARENA_INIT;
     form_value v[PR_N];
     db_status st;
-    const char *vals[PR_N] = {in->title_sr,     in->title_en,   in->acronym,   in->programme,
-                              in->funder,       in->call,       in->status,    in->submitted_on,
-                              in->starts_on,    in->ends_on,    in->budget,    in->grant,
-                              in->cofin,        in->outputs_sr, in->outputs_en,
-                              in->visibility && *in->visibility ? in->visibility : "public"};
+    const char *vals[PR_N] = {
+        in->title_sr,   in->title_en,
+        in->acronym,    in->programme,
+        in->funder,     in->call,
+        in->status,     in->submitted_on,
+        in->starts_on,  in->ends_on,
+        in->budget,     in->grant,
+        in->cofin,      in->outputs_sr,
+        in->outputs_en, in->visibility && *in->visibility ? in->visibility : "public"};
     if (!valid_values(&a, &project_table, vals, v, errs, in)) {
         st = invalid(errs);
     } else {
@@ -542,7 +551,7 @@ db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor
     "  AND (SELECT x.status FROM scan_membership x WHERE x.org_id = o.id AND x.since <= $3"        \
     "   ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder')),"                      \
     " so(org_id, cluster_id) AS (SELECT id, id FROM sc UNION SELECT id, id FROM org"               \
-    "  WHERE kind = 'cluster_association' UNION SELECT m.org_id, m.cluster_id"                      \
+    "  WHERE kind = 'cluster_association' UNION SELECT m.org_id, m.cluster_id"                     \
     "  FROM cluster_member m JOIN sc ON sc.id = m.cluster_id"                                      \
     "  WHERE m.joined_on <= $3 AND (m.left_on IS NULL OR m.left_on > $3)),"                        \
     " sp(id, grant_cents, status, y, sy) AS (SELECT p.id, p.grant_cents, p.status,"                \
@@ -550,15 +559,14 @@ db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor
     "  CAST(substr(coalesce(p.submitted_on, p.starts_on), 1, 4) AS INTEGER) FROM project p"        \
     "  WHERE p.status IN ('submitted', 'approved', 'rejected', 'running', 'closed')"               \
     "  AND " VISIBLE("p") " AND EXISTS (SELECT 1 FROM project_participant pp"                      \
-    "  JOIN so ON so.org_id = pp.org_id WHERE pp.project_id = p.id))"
+                          "  JOIN so ON so.org_id = pp.org_id WHERE pp.project_id = p.id))"
 #define WON "sp.status IN ('approved', 'running', 'closed')"
 
 /* Per year (0 = all): won projects and their grants, each project once. */
-static const char SQL_PF_YEARS[] =
-    SCAN_ORGS " SELECT y, count(*), coalesce(sum(grant_cents), 0) FROM sp WHERE " WON
-              " AND y IS NOT NULL GROUP BY y"
-              " UNION ALL SELECT 0, count(*), coalesce(sum(grant_cents), 0) FROM sp WHERE " WON
-              " ORDER BY 1";
+static const char SQL_PF_YEARS[] = SCAN_ORGS
+    " SELECT y, count(*), coalesce(sum(grant_cents), 0) FROM sp WHERE " WON
+    " AND y IS NOT NULL GROUP BY y"
+    " UNION ALL SELECT 0, count(*), coalesce(sum(grant_cents), 0) FROM sp WHERE " WON " ORDER BY 1";
 /* Per year: SCAN participants' shares of won projects, each (project,
  * organisation) once even when the organisation is in two clusters. */
 static const char SQL_PF_SHARES[] =
@@ -578,8 +586,7 @@ static const char SQL_PF_SUCCESS[] =
 /* By programme: each won project once. */
 static const char SQL_PF_PROGRAMMES[] =
     SCAN_ORGS " SELECT coalesce(p.programme, ''), count(*), coalesce(sum(sp.grant_cents), 0)"
-              " FROM sp JOIN project p ON p.id = sp.id WHERE " WON
-              " GROUP BY 1 ORDER BY 3 DESC, 1";
+              " FROM sp JOIN project p ON p.id = sp.id WHERE " WON " GROUP BY 1 ORDER BY 3 DESC, 1";
 /* By cluster: each project of the cluster or its members once, shares of
  * the cluster and its members. */
 static const char SQL_PF_CLUSTERS[] =
@@ -706,7 +713,8 @@ db_status project_portfolio(db *d, arena *a, const project_viewer *v, const char
     }
     if (st != DB_OK)
         return st;
-    db_stmt *s = db_query(d, SQL_PF_PROGRAMMES, DB_ARGS(viewer_person(v), viewer_sec(v), DBT(today)));
+    db_stmt *s =
+        db_query(d, SQL_PF_PROGRAMMES, DB_ARGS(viewer_person(v), viewer_sec(v), DBT(today)));
     st = s ? db_collect(s, a, (void **)&out->programmes, &out->n_programmes,
                         sizeof *out->programmes, pf_group_row, NULL)
            : DB_ERR;

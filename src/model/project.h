@@ -36,15 +36,15 @@
 #include "db/db.h"
 #include "valid/valid.h"
 
-#define PROJECT_TITLE_MAX   300
-#define PROJECT_TEXT_MAX    5000
-#define PROJECT_PARTS_MAX   60 /* participants in one project */
-#define PROJECT_MONEY_MAX   1000000000LL /* euros: a billion */
+#define PROJECT_TITLE_MAX 300
+#define PROJECT_TEXT_MAX  5000
+#define PROJECT_PARTS_MAX 60           /* participants in one project */
+#define PROJECT_MONEY_MAX 1000000000LL /* euros: a billion */
 
 /* NULL-terminated code lists, in their display order. */
-extern const char *const project_statuses[]; /* idea preparation submitted approved rejected
-                                                running closed */
-extern const char *const project_roles[];    /* lead partner associate */
+extern const char *const project_statuses[];     /* idea preparation submitted approved rejected
+                                                    running closed */
+extern const char *const project_roles[];        /* lead partner associate */
 extern const char *const project_visibilities[]; /* public participants */
 
 /* Who is reading: person 0 is the public. */
@@ -160,15 +160,15 @@ db_status project_choices_get(db *d, arena *a, const project_viewer *v, project_
  * cluster's projects once. Unknown shares are counted, not summed. */
 typedef struct portfolio_year {
     int year;
-    int64_t projects;        /* won: approved, running, closed, started that year */
-    int64_t grant_cents;     /* their grants, each project once */
-    int64_t shares_cents;    /* SCAN participants' known shares, each once */
-    int64_t shares_unknown;  /* SCAN participations with no share given */
-    int64_t submitted, won;  /* by year of submission: success = won / submitted */
+    int64_t projects;       /* won: approved, running, closed, started that year */
+    int64_t grant_cents;    /* their grants, each project once */
+    int64_t shares_cents;   /* SCAN participants' known shares, each once */
+    int64_t shares_unknown; /* SCAN participations with no share given */
+    int64_t submitted, won; /* by year of submission: success = won / submitted */
 } portfolio_year;
 
 typedef struct portfolio_group {
-    const char *key;  /* programme, or the cluster's slug */
+    const char *key; /* programme, or the cluster's slug */
     const char *name, *name_en;
     int64_t projects, grant_cents, shares_cents, shares_unknown;
 } portfolio_group;
@@ -193,12 +193,12 @@ db_status project_portfolio(db *d, arena *a, const project_viewer *v, const char
 /* Node kinds: SCAN itself (the cluster association), clusters (cluster,
  * cluster initiative) and partners (every other kind but companies). */
 typedef struct network_node {
-    int64_t id;        /* org id; 0 for a group */
-    const char *slug;  /* NULL for a group */
+    int64_t id;       /* org id; 0 for a group */
+    const char *slug; /* NULL for a group */
     const char *name, *name_en;
-    const char *kind;  /* org kind; for a group the kind it gathers */
-    int ring;          /* 0 SCAN, 1 clusters, 2 partners */
-    size_t n_members;  /* a group's entries; 0 for an entry */
+    const char *kind; /* org kind; for a group the kind it gathers */
+    int ring;         /* 0 SCAN, 1 clusters, 2 partners */
+    size_t n_members; /* a group's entries; 0 for an entry */
 } network_node;
 
 typedef struct network_edge {
@@ -219,8 +219,8 @@ typedef struct network {
     size_t n_nodes;
     network_edge *edges; /* by a, b */
     size_t n_edges;
-    bool grouped;        /* partners were grouped by kind */
-    size_t n_partners;   /* partner entries with ties, before grouping */
+    bool grouped;      /* partners were grouped by kind */
+    size_t n_partners; /* partner entries with ties, before grouping */
 } network;
 
 /* Ties through the projects v may see (participants with each other, and

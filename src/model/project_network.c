@@ -11,25 +11,26 @@
 #include "model/project.h"
 
 #define VISIBLE(P)                                                                                 \
-    "(" P ".visibility = 'public' OR $2 = 1 OR EXISTS (SELECT 1 FROM project_participant vp"      \
-    " JOIN affiliation va ON va.org_id = vp.org_id WHERE vp.project_id = " P ".id"                \
+    "(" P ".visibility = 'public' OR $2 = 1 OR EXISTS (SELECT 1 FROM project_participant vp"       \
+    " JOIN affiliation va ON va.org_id = vp.org_id WHERE vp.project_id = " P ".id"                 \
     " AND va.person_id = $1 AND va.ended_at IS NULL))"
 
 /* $3 first year (0 open), $4 last year (0 open). A project's years run
  * from its start (or submission) to its end. Companies are not nodes. */
 static const char SQL_PROJECT_PAIRS[] =
-    "WITH vp0(id, funder_id) AS (SELECT p.id, p.funder_id FROM project p WHERE " VISIBLE("p")
-    "  AND ($3 = 0 OR CAST(substr(coalesce(p.ends_on, p.starts_on, p.submitted_on), 1, 4)"
-    "   AS INTEGER) >= $3)"
-    "  AND ($4 = 0 OR CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS INTEGER) <= $4)"
-    "  AND ($3 = 0 AND $4 = 0 OR coalesce(p.starts_on, p.submitted_on) IS NOT NULL)),"
-    " m(project_id, org_id) AS (SELECT pp.project_id, pp.org_id FROM vp0"
-    "  JOIN project_participant pp ON pp.project_id = vp0.id"
-    "  UNION SELECT id, funder_id FROM vp0 WHERE funder_id IS NOT NULL),"
-    " mk(project_id, org_id, kind) AS (SELECT m.project_id, m.org_id, o.kind FROM m"
-    "  JOIN org o ON o.id = m.org_id WHERE o.kind <> 'company')"
-    " SELECT a.org_id, a.kind, b.org_id, b.kind, count(*) FROM mk a JOIN mk b"
-    "  ON b.project_id = a.project_id AND b.org_id > a.org_id GROUP BY a.org_id, b.org_id";
+    "WITH vp0(id, funder_id) AS (SELECT p.id, p.funder_id FROM project p WHERE " VISIBLE(
+        "p") "  AND ($3 = 0 OR CAST(substr(coalesce(p.ends_on, p.starts_on, p.submitted_on), 1, 4)"
+             "   AS INTEGER) >= $3)"
+             "  AND ($4 = 0 OR CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS "
+             "INTEGER) <= $4)"
+             "  AND ($3 = 0 AND $4 = 0 OR coalesce(p.starts_on, p.submitted_on) IS NOT NULL)),"
+             " m(project_id, org_id) AS (SELECT pp.project_id, pp.org_id FROM vp0"
+             "  JOIN project_participant pp ON pp.project_id = vp0.id"
+             "  UNION SELECT id, funder_id FROM vp0 WHERE funder_id IS NOT NULL),"
+             " mk(project_id, org_id, kind) AS (SELECT m.project_id, m.org_id, o.kind FROM m"
+             "  JOIN org o ON o.id = m.org_id WHERE o.kind <> 'company')"
+             " SELECT a.org_id, a.kind, b.org_id, b.kind, count(*) FROM mk a JOIN mk b"
+             "  ON b.project_id = a.project_id AND b.org_id > a.org_id GROUP BY a.org_id, b.org_id";
 static const char SQL_AGREEMENT_PAIRS[] =
     "WITH va0(id) AS (SELECT g.id FROM agreement g WHERE g.status IN ('signed', 'expired')"
     "  AND ($3 = 0 OR CAST(substr(coalesce(g.valid_until, g.valid_from, g.signed_on, '9999'), 1, 4)"

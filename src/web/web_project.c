@@ -96,8 +96,9 @@ static const char *const sort_names[] = {"start", "title", "grant", "status", NU
 
 static void select_open(req *r, const char *id, const char *label)
 {
-    html_fmt(&r->out, "<div class=\"field\"><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\">",
-             id, label, id, id + 2);
+    html_fmt(&r->out,
+             "<div class=\"field\"><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\">", id,
+             label, id, id + 2);
 }
 
 static void option(req *r, const char *value, const char *label, const char *current)
@@ -252,8 +253,9 @@ void web_project_list(req *r)
     layout_begin(r, &pm);
     html_fmt(o, "<h1>%s</h1><p class=\"lead\">%s</p>", T(L, MSG_PJ_LIST_TITLE),
              T(L, MSG_PJ_LIST_LEAD));
-    html_fmt(o, "<p class=\"page-links\"><a href=\"/projects/portfolio\">%s</a> · "
-                "<a href=\"/network\">%s</a>",
+    html_fmt(o,
+             "<p class=\"page-links\"><a href=\"/projects/portfolio\">%s</a> · "
+             "<a href=\"/network\">%s</a>",
              T(L, MSG_PJ_PORTFOLIO_TITLE), T(L, MSG_PJ_NET_TITLE));
     if (r->user)
         html_fmt(o, " · <a href=\"/projects/new\">%s</a>", T(L, MSG_PJ_NEW));
@@ -359,15 +361,17 @@ void web_project_page(req *r)
              arena_printf(r->a, "%d%s%d %%", (int)(p.cofin_milli / 10), L == LANG_EN ? "." : ",",
                           (int)(p.cofin_milli % 10)));
     html_raw(o, "</dl>");
-    html_fmt(o, "<h2>%s</h2><div class=\"table-wrap\"><table class=\"data\"><thead><tr>"
-                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\" "
-                "class=\"num\">%s</th></tr></thead><tbody>",
+    html_fmt(o,
+             "<h2>%s</h2><div class=\"table-wrap\"><table class=\"data\"><thead><tr>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\" "
+             "class=\"num\">%s</th></tr></thead><tbody>",
              T(L, MSG_PJ_PARTICIPANTS), T(L, MSG_PJ_COL_ORG), T(L, MSG_PJ_COL_ROLE),
              T(L, MSG_PJ_COL_SHARE));
     for (size_t i = 0; i < p.n_parts; i++) {
         const project_part *x = &p.parts[i];
-        html_fmt(o, "<tr><th scope=\"row\"><a href=\"/orgs/%q\">%s</a></th><td>%s</td>"
-                    "<td class=\"num\">%s</td></tr>",
+        html_fmt(o,
+                 "<tr><th scope=\"row\"><a href=\"/orgs/%q\">%s</a></th><td>%s</td>"
+                 "<td class=\"num\">%s</td></tr>",
                  x->slug, web_org_text(r, x->name, x->name_en), role_label(L, x->role),
                  money(r, x->share_known ? x->share_cents : -1));
     }
@@ -376,8 +380,8 @@ void web_project_page(req *r)
     if (outputs)
         html_fmt(o, "<h2>%s</h2><p class=\"prewrap\">%s</p>", T(L, MSG_PJ_L_OUTPUTS), outputs);
     if (may_edit(r, p.lead_id))
-        html_fmt(o, "<p><a class=\"button\" href=\"/projects/%D/edit\">%s</a></p>",
-                 (long long)p.id, T(L, MSG_PJ_EDIT));
+        html_fmt(o, "<p><a class=\"button\" href=\"/projects/%D/edit\">%s</a></p>", (long long)p.id,
+                 T(L, MSG_PJ_EDIT));
     layout_end(r);
 }
 
@@ -469,9 +473,10 @@ static void participants_field(req *r, const project_rec *p, const form_view *v)
     size_t rows = n_typed + 3 < 5 ? 5 : n_typed + 3;
     if (rows > PROJECT_PARTS_MAX)
         rows = PROJECT_PARTS_MAX;
-    html_fmt(o, "<div class=\"table-wrap\"><table class=\"data participants-table\"><thead><tr>"
-                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                "</tr></thead><tbody>",
+    html_fmt(o,
+             "<div class=\"table-wrap\"><table class=\"data participants-table\"><thead><tr>"
+             "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+             "</tr></thead><tbody>",
              T(L, MSG_PJ_COL_ORG), T(L, MSG_PJ_COL_ROLE), T(L, MSG_PJ_COL_SHARE_EUR));
     for (size_t i = 0; i < rows; i++) {
         const char *org = i < n_typed ? orgs[i] : "";
@@ -511,9 +516,9 @@ static void form_page(req *r, const project_rec *p, const form_view *v)
         p ? arena_printf(r->a, T(L, MSG_PJ_EDIT_TITLE), project_title(r, p)) : T(L, MSG_PJ_NEW);
     page_meta pm = {.title = title, .nav = "projects"};
     layout_begin(r, &pm);
-    html_fmt(o,
-             "<nav class=\"crumbs\" aria-label=\"%s\"><a href=\"/projects\">%s</a></nav><h1>%s</h1>",
-             T(L, MSG_PJ_CRUMBS), T(L, MSG_PJ_LIST_TITLE), title);
+    html_fmt(
+        o, "<nav class=\"crumbs\" aria-label=\"%s\"><a href=\"/projects\">%s</a></nav><h1>%s</h1>",
+        T(L, MSG_PJ_CRUMBS), T(L, MSG_PJ_LIST_TITLE), title);
     if (v && v->errs)
         web_error_summary(r, v->errs);
     if (p)
@@ -539,8 +544,8 @@ static void form_page(req *r, const project_rec *p, const form_view *v)
                               .suggest = "fill",
                               .maxlength = 200});
     text_field(r, "call", MSG_PJ_L_CALL, T(L, MSG_PJ_H_CALL),
-               p && p->call_id ? arena_printf(r->a, "%lld", (long long)p->call_id) : NULL, v,
-               false, 20);
+               p && p->call_id ? arena_printf(r->a, "%lld", (long long)p->call_id) : NULL, v, false,
+               20);
     select_field(r, "status", MSG_PJ_L_STATUS, project_statuses, web_project_status_label,
                  p ? p->status : "preparation", v);
     wc_date_field(r, "pj-submitted_on", "submitted_on", T(L, MSG_PJ_L_SUBMITTED), NULL,
@@ -555,10 +560,9 @@ static void form_page(req *r, const project_rec *p, const form_view *v)
     text_field(r, "grant", MSG_PJ_L_GRANT_EUR, T(L, MSG_PJ_H_MONEY),
                p ? cents_text(r, p->grant_cents) : NULL, v, false, 20);
     text_field(r, "cofin", MSG_PJ_L_COFIN, T(L, MSG_PJ_H_COFIN),
-               p && p->cofin_milli >= 0
-                   ? arena_printf(r->a, "%d.%d", (int)(p->cofin_milli / 10),
-                                  (int)(p->cofin_milli % 10))
-                   : NULL,
+               p && p->cofin_milli >= 0 ? arena_printf(r->a, "%d.%d", (int)(p->cofin_milli / 10),
+                                                       (int)(p->cofin_milli % 10))
+                                        : NULL,
                v, false, 10);
     participants_field(r, p, v);
     wc_textarea(r, "pj-outputs_sr", "outputs_sr", T(L, MSG_PJ_L_OUTPUTS_SR), NULL,
@@ -607,10 +611,10 @@ void web_project_word_errors(req *r, const form_errors *fe, web_errs *e)
             web_errs_add(e, "call", T(L, MSG_PJ_E_CALL));
         else if (strcmp(x->field, "participants") == 0)
             web_errs_add(e, "participants",
-                         T(L, x->code == FE_REQUIRED   ? MSG_PJ_E_NO_PARTS
-                              : x->code == FE_MISMATCH ? MSG_PJ_E_ONE_LEAD
-                              : x->code == FE_TAKEN    ? MSG_PJ_E_TWICE
-                              : x->code == FE_INVALID  ? MSG_PJ_E_UNKNOWN_ORG
+                         T(L, x->code == FE_REQUIRED    ? MSG_PJ_E_NO_PARTS
+                              : x->code == FE_MISMATCH  ? MSG_PJ_E_ONE_LEAD
+                              : x->code == FE_TAKEN     ? MSG_PJ_E_TWICE
+                              : x->code == FE_INVALID   ? MSG_PJ_E_UNKNOWN_ORG
                               : x->code == FE_NOT_MONEY ? MSG_PJ_E_SHARE
                                                         : MSG_PJ_E_PARTS));
     }
@@ -726,8 +730,7 @@ static void save_post(req *r, int64_t id)
     }
     form_errors fe = {0};
     int64_t new_id = 0;
-    db_status st =
-        project_save(r->db, id, &in, r->user->person_id, r->client_ip, &new_id, &fe);
+    db_status st = project_save(r->db, id, &in, r->user->person_id, r->client_ip, &new_id, &fe);
     if (st == DB_OK) {
         resp_redirect(r, arena_printf(r->a, "/projects/%lld?saved=1", (long long)new_id));
         return;

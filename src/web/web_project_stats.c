@@ -77,16 +77,16 @@ static table *group_table(req *r, const portfolio_group *g, size_t n, bool clust
         {T(L, MSG_PJ_PF_SHARES), TABLE_MONEY_CENTS, TABLE_ALIGN_AUTO, true},
         {T(L, MSG_PJ_PF_UNKNOWN), TABLE_INT, TABLE_ALIGN_AUTO, false},
     };
-    table *t = table_new(r->a, T(L, clusters ? MSG_PJ_PF_BY_CLUSTER : MSG_PJ_PF_BY_PROGRAMME),
-                         cols, clusters ? 5 : 3);
+    table *t = table_new(r->a, T(L, clusters ? MSG_PJ_PF_BY_CLUSTER : MSG_PJ_PF_BY_PROGRAMME), cols,
+                         clusters ? 5 : 3);
     if (!t)
         return NULL;
     t->id = clusters ? "pf-clusters-table" : "pf-programmes-table";
     for (size_t i = 0; i < n; i++) {
         size_t row = table_add_row(t);
-        const char *name = clusters ? web_org_text(r, g[i].name, g[i].name_en)
-                                    : (*g[i].key ? web_org_text(r, g[i].key, NULL)
-                                                 : T(L, MSG_PJ_NO_PROGRAMME));
+        const char *name =
+            clusters ? web_org_text(r, g[i].name, g[i].name_en)
+                     : (*g[i].key ? web_org_text(r, g[i].key, NULL) : T(L, MSG_PJ_NO_PROGRAMME));
         if (clusters)
             table_set_link(t, row, 0, name, arena_printf(r->a, "/orgs/%s", g[i].key));
         else
@@ -108,8 +108,8 @@ static void block(req *r, table *t, const char *name)
         return;
     }
     table_html(&r->out, r->lang, t);
-    table_download_links(&r->out, r->lang,
-                         arena_printf(r->a, "/projects/portfolio?table=%s", name), t->title);
+    table_download_links(&r->out, r->lang, arena_printf(r->a, "/projects/portfolio?table=%s", name),
+                         t->title);
 }
 
 void web_project_portfolio(req *r)
@@ -178,8 +178,9 @@ void web_project_portfolio(req *r)
     html_fmt(o, "<p class=\"note\">%s</p>", T(L, MSG_PJ_PF_RULE));
 
     /* per year: money, and success */
-    html_fmt(o, "<section class=\"fig-section\" aria-labelledby=\"pf-years\"><h2 id=\"pf-years\">"
-                "%s</h2>",
+    html_fmt(o,
+             "<section class=\"fig-section\" aria-labelledby=\"pf-years\"><h2 id=\"pf-years\">"
+             "%s</h2>",
              T(L, MSG_PJ_PF_BY_YEAR));
     size_t ny = p.n_years;
     const char **labels = arena_alloc(r->a, (ny + 1) * sizeof *labels);
@@ -194,8 +195,8 @@ void web_project_portfolio(req *r)
         labels[i] = arena_printf(r->a, "%d", p.years[i].year);
         vals[i] = p.years[i].grant_cents;
         years[i] = p.years[i].year;
-        rates[i] = p.years[i].submitted ? p.years[i].won * 10000 / p.years[i].submitted
-                                        : CHART_NONE;
+        rates[i] =
+            p.years[i].submitted ? p.years[i].won * 10000 / p.years[i].submitted : CHART_NONE;
     }
     chart_opts co = {.id = "pf-money",
                      .title = T(L, MSG_PJ_PF_CHART_MONEY),
@@ -213,8 +214,9 @@ void web_project_portfolio(req *r)
     html_raw(o, "</section>\n");
 
     /* by programme */
-    html_fmt(o, "<section class=\"fig-section\" aria-labelledby=\"pf-prog\"><h2 id=\"pf-prog\">"
-                "%s</h2>",
+    html_fmt(o,
+             "<section class=\"fig-section\" aria-labelledby=\"pf-prog\"><h2 id=\"pf-prog\">"
+             "%s</h2>",
              T(L, MSG_PJ_PF_BY_PROGRAMME));
     const char **pl = arena_alloc(r->a, (p.n_programmes + 1) * sizeof *pl);
     int64_t *pv = arena_alloc(r->a, (p.n_programmes + 1) * sizeof *pv);
@@ -233,8 +235,9 @@ void web_project_portfolio(req *r)
     html_raw(o, "</section>\n");
 
     /* by cluster */
-    html_fmt(o, "<section class=\"fig-section\" aria-labelledby=\"pf-cl\"><h2 id=\"pf-cl\">"
-                "%s</h2><p class=\"note\">%s</p>",
+    html_fmt(o,
+             "<section class=\"fig-section\" aria-labelledby=\"pf-cl\"><h2 id=\"pf-cl\">"
+             "%s</h2><p class=\"note\">%s</p>",
              T(L, MSG_PJ_PF_BY_CLUSTER), T(L, MSG_PJ_PF_CLUSTER_NOTE));
     const char **cl = arena_alloc(r->a, (p.n_clusters + 1) * sizeof *cl);
     int64_t *cv = arena_alloc(r->a, (p.n_clusters + 1) * sizeof *cv);
@@ -256,8 +259,9 @@ void web_project_portfolio(req *r)
 /* --- the network ----------------------------------------------------------------------- */
 
 static const char *const partner_kinds[] = {
-    "public_authority", "donor", "chamber", "university", "research_institute", "science_park",
-    "tech_centre", "startup_centre", "incubator", "ngo", NULL};
+    "public_authority",   "donor",        "chamber",     "university",
+    "research_institute", "science_park", "tech_centre", "startup_centre",
+    "incubator",          "ngo",          NULL};
 
 static int year_param(req *r, const char *name)
 {
@@ -355,12 +359,12 @@ void web_network(req *r)
     t->id = "net-ties";
     for (size_t i = 0; i < net.n_edges; i++) {
         const network_edge *e = &net.edges[i];
-        ce[i] = (chart_net_edge){
-            .a = e->a,
-            .b = e->b,
-            .weight = e->projects + e->agreements,
-            .title = arena_printf(r->a, T(L, MSG_PJ_NET_EDGE), cn[e->a].label, cn[e->b].label,
-                                  (int)e->projects, (int)e->agreements)};
+        ce[i] = (chart_net_edge){.a = e->a,
+                                 .b = e->b,
+                                 .weight = e->projects + e->agreements,
+                                 .title = arena_printf(r->a, T(L, MSG_PJ_NET_EDGE), cn[e->a].label,
+                                                       cn[e->b].label, (int)e->projects,
+                                                       (int)e->agreements)};
         size_t row = table_add_row(t);
         table_set_link(t, row, 0, cn[e->a].label, cn[e->a].href);
         table_set_link(t, row, 1, cn[e->b].label, cn[e->b].href);
