@@ -113,12 +113,12 @@ const route routes[] = {
     {HTTP_POST, "/mentoring/{id}/meetings", web_mentoring_meeting_add, RF_LOGIN | RF_CSRF, 131072,
      "Record a meeting of a mentoring pair"},
     /* joint projects, the portfolio, the network (web_project*.c; fixed paths first) */
-    {HTTP_GET, "/projects", web_project_list, 0, 0,
+    {HTTP_GET, "/projects", web_project_list, RF_FAST, 0,
      "Joint projects: filters (status, programme, funder, cluster, sector, year), CSV/XLSX"},
     {HTTP_POST, "/projects", web_project_create, RF_LOGIN | RF_CSRF, 131072,
      "Create a project (the lead's managers and representatives, the secretariat)"},
     {HTTP_GET, "/projects/new", web_project_new_form, RF_LOGIN, 0, "Form for a new project"},
-    {HTTP_GET, "/projects/portfolio", web_project_portfolio, 0, 0,
+    {HTTP_GET, "/projects/portfolio", web_project_portfolio, RF_FAST, 0,
      "Money raised by SCAN clusters and members: per year, programme, cluster (CSV/XLSX)"},
     {HTTP_GET, "/projects/{id}", web_project_page, 0, 0,
      "A project's page (private ones: participants and the secretariat)"},
@@ -126,7 +126,7 @@ const route routes[] = {
      "Edit form of a project"},
     {HTTP_POST, "/projects/{id}", web_project_update, RF_LOGIN | RF_CSRF, 131072,
      "Save a project with its participants"},
-    {HTTP_GET, "/network", web_network, 0, 0,
+    {HTTP_GET, "/network", web_network, RF_FAST, 0,
      "Ties through projects and agreements as an SVG graph and a table (CSV/XLSX)"},
     /* events and trainings (web_event.c; "/events/new" before "/events/{id}") */
     {HTTP_GET, "/events", web_event_list, RF_FAST, 0,

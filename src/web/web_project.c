@@ -23,6 +23,7 @@
 
 #include "html/html.h"
 #include "html/layout.h"
+#include "model/org.h"
 #include "model/project.h"
 #include "model/rights.h"
 #include "web/table.h"
@@ -85,12 +86,40 @@ static const char *project_title(req *r, const project_rec *p)
     return t ? t : "";
 }
 
+bool web_project_cache(req *r, const char *name, const char **key, int64_t *version)
+{
+    *key = NULL;
+    *version = 0;
+    if (r->user || (req_query(r, "format") && *req_query(r, "format")))
+        /* never from the cache; on the I/O thread (no database) this
+         * hands the request to a worker */
+        return web_cache_serve(r, NULL, 0);
+    db_status st = org_directory_version(r->db, version);
+    if (st != DB_OK) {
+        resp_fail(r, st, "org_directory_version");
+        return true;
+    }
+    *key =
+        arena_printf(r->a, "%s|%s|%s", name, i18n_tag(r->lang), r->query_raw ? r->query_raw : "");
+    return *key && web_cache_serve(r, *key, *version);
+}
+
+void web_project_cache_keep(req *r, const char *key, int64_t version)
+{
+    if (key && !buf_failed(&r->out)) { /* kept if it ends up whole (server_hook_finish) */
+        r->cache_key = key;
+        r->cache_version = version;
+    }
+}
+
 static bool may_edit(req *r, int64_t lead)
 {
     return r->user && lead && rights_can(r->db, r->user, RIGHT_PROJECT_EDIT, lead);
 }
 
 /* --- the list ------------------------------------------------------------------------ */
+
+#define PROJECT_PAGE_ROWS 200 /* rows on the page; downloads have every match */
 
 static const char *const sort_names[] = {"start", "title", "grant", "status", NULL};
 
@@ -221,6 +250,10 @@ void web_project_list(req *r)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
+    const char *key;
+    int64_t version;
+    if (web_project_cache(r, "projects", &key, &version))
+        return;
     project_viewer v = web_project_viewer(r);
     const char *sort = query_or_null(r, "sort");
     project_query q = {.status = query_or_null(r, "status"),
@@ -228,7 +261,8 @@ void web_project_list(req *r)
                        .funder = query_or_null(r, "funder"),
                        .cluster = query_or_null(r, "cluster"),
                        .sector = query_or_null(r, "sector"),
-                       .year = query_or_null(r, "year")};
+                       .year = query_or_null(r, "year"),
+                       .limit = query_or_null(r, "format") ? 100000 : PROJECT_PAGE_ROWS};
     for (size_t i = 0; sort && sort_names[i]; i++)
         if (strcmp(sort, sort_names[i]) == 0)
             q.sort = (project_sort)i;
@@ -263,6 +297,9 @@ void web_project_list(req *r)
     filter_form(r, &q, &c, sort);
     html_fmt(o, "<p class=\"count\" role=\"status\">%s</p>",
              arena_printf(r->a, T(L, MSG_PJ_COUNT), (int)n));
+    if (n == PROJECT_PAGE_ROWS)
+        html_fmt(o, "<p class=\"note\">%s</p>",
+                 arena_printf(r->a, T(L, MSG_PJ_FIRST_N), PROJECT_PAGE_ROWS));
     if (n == 0) {
         html_fmt(o, "<p class=\"empty\">%s</p>", T(L, MSG_PJ_NONE));
     } else {
@@ -276,6 +313,7 @@ void web_project_list(req *r)
         buf_free(&url);
     }
     layout_end(r);
+    web_project_cache_keep(r, key, version);
 }
 
 /* --- a project's page ------------------------------------------------------------------ */

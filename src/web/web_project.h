@@ -13,6 +13,13 @@
 
 /* Who reads, for the model's visibility rule. */
 project_viewer web_project_viewer(req *r);
+/* Anonymous readers' pages from the page cache, keyed by name, language
+ * and query, at the directory's data version (project writes bump it):
+ * true when the answer is written (a hit, or a 5xx). Else *key (NULL for
+ * a logged-in reader or a download) and *version are for
+ * web_project_cache_keep() after the page is written. */
+bool web_project_cache(req *r, const char *name, const char **key, int64_t *version);
+void web_project_cache_keep(req *r, const char *key, int64_t version);
 /* The catalog label of a project status code (the code when unknown). */
 const char *web_project_status_label(lang_id L, const char *code);
 /* project_input from a posted form; parts (n_parts of them) already read. */

@@ -116,6 +116,10 @@ void web_project_portfolio(req *r)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
+    const char *key;
+    int64_t version;
+    if (web_project_cache(r, "portfolio", &key, &version))
+        return;
     project_viewer v = web_project_viewer(r);
     char today[11];
     wf_today(today);
@@ -254,6 +258,7 @@ void web_project_portfolio(req *r)
     block(r, group_table(r, p.clusters, p.n_clusters, true), "clusters");
     html_raw(o, "</section>\n");
     layout_end(r);
+    web_project_cache_keep(r, key, version);
 }
 
 /* --- the network ----------------------------------------------------------------------- */
@@ -262,6 +267,25 @@ static const char *const partner_kinds[] = {
     "public_authority",   "donor",        "chamber",     "university",
     "research_institute", "science_park", "tech_centre", "startup_centre",
     "incubator",          "ngo",          NULL};
+
+#define NET_DRAW_MAX  400 /* lines drawn at most: the strongest */
+#define NET_TABLE_MAX 300 /* ties listed on the page at most (the download has all) */
+
+static _Thread_local const network_edge
+    *g_edges; /* stronger_first's edges (qsort has no context) */
+
+/* Heavier ties first, then by node order: a total order, so the same data
+ * lists and draws the same ties. */
+static int stronger_first(const void *pa, const void *pb)
+{
+    const network_edge *a = &g_edges[*(const size_t *)pa], *b = &g_edges[*(const size_t *)pb];
+    int64_t wa = a->projects + a->agreements, wb = b->projects + b->agreements;
+    if (wa != wb)
+        return wa > wb ? -1 : 1;
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return a->b < b->b ? -1 : a->b > b->b;
+}
 
 static int year_param(req *r, const char *name)
 {
@@ -301,6 +325,10 @@ void web_network(req *r)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
+    const char *key;
+    int64_t version;
+    if (web_project_cache(r, "network", &key, &version))
+        return;
     project_viewer v = web_project_viewer(r);
     network_query q = {.kind = req_query(r, "kind"),
                        .year_from = year_param(r, "from"),
@@ -351,20 +379,35 @@ void web_network(req *r)
         {T(L, MSG_PJ_NET_PROJECTS), TABLE_INT, TABLE_ALIGN_AUTO, false},
         {T(L, MSG_PJ_NET_AGREEMENTS), TABLE_INT, TABLE_ALIGN_AUTO, false},
     };
+    /* strongest ties first: the page draws and lists the strongest, the
+     * download holds them all */
+    size_t *ord = arena_alloc(r->a, (net.n_edges + 1) * sizeof *ord);
+    if (!ord) {
+        resp_fail(r, DB_NOMEM, "network order");
+        return;
+    }
+    for (size_t i = 0; i < net.n_edges; i++)
+        ord[i] = i;
+    g_edges = net.edges;
+    qsort(ord, net.n_edges, sizeof *ord, stronger_first);
+    bool download = !str_empty(req_query(r, "format"));
+    size_t n_rows = download || net.n_edges < NET_TABLE_MAX ? net.n_edges : NET_TABLE_MAX;
+    size_t n_drawn = net.n_edges < NET_DRAW_MAX ? net.n_edges : NET_DRAW_MAX;
     table *t = table_new(r->a, T(L, MSG_PJ_NET_TIES), cols, 4);
     if (!t) {
         resp_fail(r, DB_NOMEM, "network table");
         return;
     }
     t->id = "net-ties";
-    for (size_t i = 0; i < net.n_edges; i++) {
-        const network_edge *e = &net.edges[i];
-        ce[i] = (chart_net_edge){.a = e->a,
-                                 .b = e->b,
-                                 .weight = e->projects + e->agreements,
-                                 .title = arena_printf(r->a, T(L, MSG_PJ_NET_EDGE), cn[e->a].label,
-                                                       cn[e->b].label, (int)e->projects,
-                                                       (int)e->agreements)};
+    for (size_t k = 0; k < n_rows; k++) {
+        const network_edge *e = &net.edges[ord[k]];
+        if (k < n_drawn)
+            ce[k] = (chart_net_edge){.a = e->a,
+                                     .b = e->b,
+                                     .weight = e->projects + e->agreements,
+                                     .title = arena_printf(r->a, T(L, MSG_PJ_NET_EDGE),
+                                                           cn[e->a].label, cn[e->b].label,
+                                                           (int)e->projects, (int)e->agreements)};
         size_t row = table_add_row(t);
         table_set_link(t, row, 0, cn[e->a].label, cn[e->a].href);
         table_set_link(t, row, 1, cn[e->b].label, cn[e->b].href);
@@ -416,8 +459,12 @@ void web_network(req *r)
                      .subtitle = T(L, MSG_PJ_NET_SUB),
                      .table_id = "net-ties"};
     html_raw(o, "<div class=\"network-layout\">");
-    chart_network(o, L, &co, cn, net.n_nodes, ce, net.n_edges, legend);
+    chart_network(o, L, &co, cn, net.n_nodes, ce, n_drawn, legend);
     html_raw(o, "<div class=\"network-table\">");
+    if (n_rows < net.n_edges || n_drawn < net.n_edges)
+        html_fmt(o, "<p class=\"note\">%s</p>",
+                 arena_printf(r->a, T(L, MSG_PJ_NET_CAPPED), (int)n_drawn, (int)n_rows,
+                              (int)net.n_edges));
     if (net.n_edges) {
         table_html(o, L, t);
         table_download_links(o, L, net_url(r, &q, q.open), T(L, MSG_PJ_NET_TIES));
@@ -426,4 +473,5 @@ void web_network(req *r)
     }
     html_raw(o, "</div></div>");
     layout_end(r);
+    web_project_cache_keep(r, key, version);
 }
