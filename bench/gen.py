@@ -1263,6 +1263,101 @@ def cmd_assessments(args):
     return 0
 
 
+def cmd_projects(args):
+    """SQL: the partner network of issue 14 over the database's entries:
+    --partners partner entries (universities, ministries, donors, ...),
+    --projects joint projects over 2019-2026 in six programmes, every
+    status, funded by a partner, and about --participations participants
+    in all (a lead cluster or company, partners among clusters, members
+    and partner entries; a third of the shares unknown, one project in
+    twenty private), and --agreements agreements between SCAN, clusters
+    and partners. Entries are picked by rank (k-th cluster, k-th company)
+    so the same seed gives the same data on the same database."""
+    rng = stream(args.seed, "projects")
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    sql_begin(out, "projects --partners %d --projects %d --participations %d (seed %d)"
+              % (args.partners, args.projects, args.participations, args.seed))
+    kinds = ["university", "public_authority", "donor", "chamber", "research_institute",
+             "science_park", "tech_centre", "ngo"]
+    partners = [("bench-partner-%d" % i, "Партнер %d" % i, "Partner %d" % i, kinds[i % len(kinds)],
+                 "partner %d" % i) for i in range(args.partners)]
+    write_values(out, "INSERT INTO org(slug, name, name_en, kind, name_folded, status, created_at,"
+                 " updated_at) SELECT column1, column2, column3, column4, column5, 'published', 0, 0",
+                 partners)
+    out.write("CREATE TEMP TABLE bc AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM org"
+              " WHERE kind IN ('cluster', 'cluster_initiative');\n"
+              "CREATE TEMP TABLE bo AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM org"
+              " WHERE kind = 'company' LIMIT 20000;\n"
+              "CREATE TEMP TABLE bp AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM org"
+              " WHERE slug LIKE 'bench-partner-%';\n")
+    n_c, n_o = args.clusters, min(20000, args.orgs // 2)
+    programmes = ["Horizon Europe", "Interreg IPA", "Single Market Programme", "Фонд за иновациону делатност",
+                  "Програм подршке кластерима", "Donor programme"]
+    statuses = [("idea", 1), ("preparation", 2), ("submitted", 2), ("approved", 3), ("rejected", 4),
+                ("running", 4), ("closed", 4)]
+    per = max(2, round(args.participations / max(1, args.projects)))
+    projects, parts = [], []
+    for i in range(args.projects):
+        year = rng.randint(2019, 2026)
+        start = datetime.date(year, rng.randint(1, 12), 1)
+        end = start + datetime.timedelta(days=rng.choice([365, 730, 1095]))
+        status = weighted(rng, statuses)
+        budget = rng.randint(50, 5000) * 100000
+        grant = budget * rng.randint(50, 100) // 100
+        projects.append((i, "Пројекат %d" % i, rng.choice(programmes), rng.randrange(args.partners),
+                         status, (start - datetime.timedelta(days=120)).isoformat(),
+                         start.isoformat() if status not in ("idea", "preparation", "submitted", "rejected") else None,
+                         end.isoformat() if status not in ("idea", "preparation", "submitted", "rejected") else None,
+                         budget, grant, "participants" if rng.random() < 0.05 else "public"))
+        seen = set()
+        n = max(1, per + rng.randint(-2, 2))
+        for j in range(n):
+            r = rng.random()
+            who = ("c", rng.randrange(n_c)) if (j == 0 and r < 0.6) or (j and r < 0.25) else \
+                  ("p", rng.randrange(args.partners)) if j and r < 0.55 else ("o", rng.randrange(n_o))
+            if who in seen:
+                continue
+            seen.add(who)
+            share = None if rng.random() < 0.33 else grant // n
+            parts.append((i, who[0], who[1], "lead" if j == 0 else "partner", share))
+    out.write("CREATE TEMP TABLE bj(k INTEGER PRIMARY KEY, id INTEGER);\n")
+    write_values(out, "INSERT INTO project(title_sr, programme, funder_id, status, submitted_on, starts_on,"
+                 " ends_on, budget_cents, grant_cents, visibility, created_at, updated_at)"
+                 " SELECT column2, column3, (SELECT id FROM bp WHERE k = column4), column5, column6,"
+                 " column7, column8, column9, column10, column11, 0, 0",
+                 projects)
+    out.write("INSERT INTO bj SELECT row_number() OVER (ORDER BY id) - 1, id FROM project"
+              " WHERE title_sr LIKE 'Пројекат %';\n")
+    write_values(out, "INSERT OR IGNORE INTO project_participant(project_id, org_id, role, share_cents)"
+                 " SELECT (SELECT id FROM bj WHERE k = column1), CASE column2"
+                 " WHEN 'c' THEN (SELECT id FROM bc WHERE k = column3)"
+                 " WHEN 'p' THEN (SELECT id FROM bp WHERE k = column3)"
+                 " ELSE (SELECT id FROM bo WHERE k = column3) END, column4, column5",
+                 parts)
+    out.write("DELETE FROM project_participant WHERE org_id IS NULL;\n")
+    agreements = []
+    for i in range(args.agreements):
+        a = ("c", rng.randrange(n_c)) if rng.random() < 0.7 else ("s", 0)
+        agreements.append((i, a[0], a[1], rng.randrange(args.partners),
+                           datetime.date(rng.randint(2015, 2026), rng.randint(1, 12), 1).isoformat()))
+    write_values(out, "INSERT INTO agreement(kind, title_sr, status, signed_on, created_at, updated_at)"
+                 " SELECT 'mou', 'Споразум ' || column1, 'signed', column5, 0, 0", agreements)
+    out.write("CREATE TEMP TABLE ba AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM agreement"
+              " WHERE title_sr LIKE 'Споразум %';\n")
+    write_values(out, "INSERT OR IGNORE INTO agreement_party(agreement_id, org_id)"
+                 " SELECT (SELECT id FROM ba WHERE k = column1), CASE column2"
+                 " WHEN 'c' THEN (SELECT id FROM bc WHERE k = column3)"
+                 " ELSE (SELECT id FROM org WHERE kind = 'cluster_association' ORDER BY id LIMIT 1) END",
+                 [(k, a, b) for k, a, b, _, _ in agreements])
+    write_values(out, "INSERT OR IGNORE INTO agreement_party(agreement_id, org_id)"
+                 " SELECT (SELECT id FROM ba WHERE k = column1), (SELECT id FROM bp WHERE k = column2)",
+                 [(k, p) for k, _, _, p, _ in agreements])
+    out.write("DELETE FROM agreement_party WHERE org_id IS NULL;\nCOMMIT;\n")
+    out.flush()
+    out.detach()
+    return 0
+
+
 COMMANDS = {
     "orgs": (cmd_orgs, "directory entries for `scan org import`"),
     "clusters": (cmd_clusters, "cluster entries for `scan org import`, apart from `orgs`' ones"),
@@ -1270,6 +1365,7 @@ COMMANDS = {
     "figures": (cmd_figures, "yearly figures: SQL for org_figure, or CSV for the import"),
     "events": (cmd_events, "SQL: events with registrations, people and API tokens"),
     "assessments": (cmd_assessments, "SQL: submitted self-assessments of the database's clusters"),
+    "projects": (cmd_projects, "SQL: partners, joint projects with participants, agreements"),
 }
 
 
@@ -1321,6 +1417,15 @@ def main(argv):
     p.add_argument("--indicators", required=True,
                    help="file of `sqlite3 DB \"SELECT id, group_code, scale, coalesce(thresholds,"
                    " '') FROM assess_indicator WHERE version_id = 1 ORDER BY id\"`")
+    p = sub.add_parser("projects", help=COMMANDS["projects"][1])
+    p.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="random seed")
+    p.add_argument("--orgs", type=int, default=100000, help="entries of `orgs` (default 100000)")
+    p.add_argument("--clusters", type=int, default=1000, help="clusters in the database (default 1000)")
+    p.add_argument("--partners", type=int, default=5000, help="partner entries (default 5000)")
+    p.add_argument("--projects", type=int, default=20000, help="projects (default 20000)")
+    p.add_argument("--participations", type=int, default=100000,
+                   help="participants over all projects, about (default 100000)")
+    p.add_argument("--agreements", type=int, default=2000, help="agreements (default 2000)")
     args = ap.parse_args(argv)
     for opt in ("count", "orgs", "clusters", "national"):
         if getattr(args, opt, 0) < 0:

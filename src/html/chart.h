@@ -158,4 +158,31 @@ size_t chart_map_breaks(const int64_t *values, size_t n, size_t k, int64_t *brea
  * as chart_bar. */
 int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_area *areas, size_t n);
 
+/* --- the network graph (chart_network.c) ------------------------------------ */
+
+/* A node: label (escaped here), optional href and tooltip (title; NULL:
+ * the label), ring 0 (the centre: SCAN), 1 (clusters) or 2 (partners),
+ * group true for a node that stands for several entries (drawn larger). */
+typedef struct chart_net_node {
+    const char *label, *href, *title;
+    int ring;
+    bool group;
+} chart_net_node;
+
+/* An edge between nodes a and b with its weight (line width) and tooltip. */
+typedef struct chart_net_edge {
+    size_t a, b;
+    int64_t weight;
+    const char *title;
+} chart_net_edge;
+
+/* The nodes on concentric rings in the given order within each ring (the
+ * centre, ring 1 at 150 units, ring 2 at 250), the edges as lines, a
+ * legend of the three rings' names (legend[k] NULL: none). Deterministic:
+ * the layout depends only on the order. n == 0 draws "No data". Returns 0
+ * or -1 as chart_bar. */
+int chart_network(buf *out, lang_id lang, const chart_opts *o, const chart_net_node *nodes,
+                  size_t n, const chart_net_edge *edges, size_t n_edges,
+                  const char *const legend[3]);
+
 #endif

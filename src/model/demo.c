@@ -157,6 +157,14 @@ static const demo_org demo_orgs[] = {
      "Chamber of Commerce and Industry of Serbia", "PKS", "chamber",
      "Национално удружење привредника Србије.", "The national business association of Serbia.",
      NULL, NULL, "Београд", "BEOGRAD", "BG", 0, LIST("94"), LIST("5.2"), LIST("RS")},
+    /* the funder of the demo's EU projects (demo_projects.c) */
+    {"demo-eu-programmes", "Демо: програми Европске уније", "Demo: European Union programmes", NULL,
+     "donor",
+     "Илустративан унос: финансијер демо пројеката из програма ЕУ (Хоризонт Европа, Interreg "
+     "IPA, Програм јединственог тржишта).",
+     "Illustrative entry: the funder of the demo's EU projects (Horizon Europe, Interreg IPA, "
+     "Single Market Programme).",
+     NULL, NULL, NULL, NULL, NULL, 0, LIST("84"), LIST("5.2"), LIST("EU")},
 };
 
 /* Writes the directory entries; on a validation error says which entry
@@ -656,7 +664,8 @@ static db_status load_body(tx *t, void *ctx)
         (st = demo_load_initiatives(d, err)) != DB_OK ||
         (st = demo_load_agreements(d, err)) != DB_OK ||
         (st = demo_load_advocacy(d, err)) != DB_OK ||
-        (st = demo_load_ref_employment(d, err)) != DB_OK)
+        (st = demo_load_ref_employment(d, err)) != DB_OK ||
+        (st = demo_load_projects(d, err)) != DB_OK)
         return st;
     return db_do(d, SQL_MARK, DB_ARGS(DBI(time_now())));
 }

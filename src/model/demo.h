@@ -39,5 +39,8 @@ db_status demo_load_agreements(db *d, buf *err);
 /* A one-page PDF whose page says line (ASCII, no parentheses), with an
  * exact cross-reference table: pdf_check accepts it. Replaces b's bytes. */
 void demo_agreement_pdf(buf *b, const char *line);
+/* Twelve illustrative joint projects over five years (demo_projects.c),
+ * in demo_load's transaction after the members. */
+db_status demo_load_projects(db *d, buf *err);
 
 #endif

@@ -36,6 +36,7 @@ bool rights_is_write(right action)
     case RIGHT_ADVOCACY_RECORD:
     case RIGHT_ADVOCACY_MANAGE:
     case RIGHT_AGREEMENT_EDIT:
+    case RIGHT_PROJECT_EDIT:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -57,6 +58,7 @@ static bool editor_may(right action)
     case RIGHT_ADVOCACY_RECORD:
     case RIGHT_ADVOCACY_MANAGE:
     case RIGHT_AGREEMENT_EDIT:
+    case RIGHT_PROJECT_EDIT:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
@@ -259,8 +261,9 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         }
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
-    case RIGHT_INVITE:     /* manager of C: C; representative of O: O */
-    case RIGHT_POST_WRITE: /* the same: a post speaks for O */
+    case RIGHT_INVITE:       /* manager of C: C; representative of O: O */
+    case RIGHT_POST_WRITE:   /* the same: a post speaks for O */
+    case RIGHT_PROJECT_EDIT: /* the same, O the project's lead */
         if (!org_id)
             break;
         st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);

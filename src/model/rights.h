@@ -25,6 +25,7 @@
  *   RIGHT_ADVOCACY_RECORD yes   yes     C (owner)          no
  *   RIGHT_ADVOCACY_MANAGE yes   yes     no                 no
  *   RIGHT_AGREEMENT_EDIT  yes   yes     C (org 0: no)      no
+ *   RIGHT_PROJECT_EDIT    yes   yes     C                  O (O, C: the project's lead)
  *
  * *** the secretariat only for an organisation without a representative:
  * a membership is the organisation's to accept. Who represents an
@@ -76,6 +77,7 @@ typedef enum {
     RIGHT_ADVOCACY_MANAGE,   /* consultations tracker, meetings with institutions (the
                                 secretariat) */
     RIGHT_AGREEMENT_EDIT,    /* agreements C is party to (org 0: any, the secretariat) */
+    RIGHT_PROJECT_EDIT,      /* create and change joint projects led by O (project.h) */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0

@@ -8,6 +8,7 @@
 #include "model/pdf.h"
 #include "web/web.h"
 #include "web/web_advocacy.h"
+#include "web/web_project.h"
 
 const route routes[] = {
     /* site */
@@ -147,6 +148,22 @@ const route routes[] = {
      "Record a meeting with an institution (secretariat)"},
     {HTTP_GET, "/admin/advocacy", web_advocacy_overview, RF_LOGIN, 0,
      "Advocacy overview: stages, outcomes, days to an answer (CSV/XLSX; secretariat)"},
+    /* joint projects, the portfolio, the network (web_project*.c; fixed paths first) */
+    {HTTP_GET, "/projects", web_project_list, RF_FAST, 0,
+     "Joint projects: filters (status, programme, funder, cluster, sector, year), CSV/XLSX"},
+    {HTTP_POST, "/projects", web_project_create, RF_LOGIN | RF_CSRF, 131072,
+     "Create a project (the lead's managers and representatives, the secretariat)"},
+    {HTTP_GET, "/projects/new", web_project_new_form, RF_LOGIN, 0, "Form for a new project"},
+    {HTTP_GET, "/projects/portfolio", web_project_portfolio, RF_FAST, 0,
+     "Money raised by SCAN clusters and members: per year, programme, cluster (CSV/XLSX)"},
+    {HTTP_GET, "/projects/{id}", web_project_page, 0, 0,
+     "A project's page (private ones: participants and the secretariat)"},
+    {HTTP_GET, "/projects/{id}/edit", web_project_edit_form, RF_LOGIN, 0,
+     "Edit form of a project"},
+    {HTTP_POST, "/projects/{id}", web_project_update, RF_LOGIN | RF_CSRF, 131072,
+     "Save a project with its participants"},
+    {HTTP_GET, "/network", web_network, RF_FAST, 0,
+     "Ties through projects and agreements as an SVG graph and a table (CSV/XLSX)"},
     /* events and trainings (web_event.c; "/events/new" before "/events/{id}") */
     {HTTP_GET, "/events", web_event_list, RF_FAST, 0,
      "Events and trainings: upcoming or past, by type and month"},
@@ -356,6 +373,14 @@ const route routes[] = {
      "Close a post: found_partner or no_longer_needed"},
     {HTTP_GET, "/api/v1/posts/{id}/matches", api_post_matches, 0, 0,
      "A post's matches with their reasons"},
+    /* API: joint projects (api_project.c) */
+    {HTTP_GET, "/api/v1/projects", api_project_list, 0, 0,
+     "Projects: status, programme, funder, cluster, sector, year, sort"},
+    {HTTP_POST, "/api/v1/projects", api_project_create, RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 131072,
+     "Create a project with its participants"},
+    {HTTP_GET, "/api/v1/projects/{id}", api_project_get, 0, 0, "One project with its participants"},
+    {HTTP_PUT, "/api/v1/projects/{id}", api_project_update, RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN,
+     131072, "Replace a project with its participants"},
     /* API: clusters and figures (api_cluster.c) */
     {HTTP_GET, "/api/v1/events", api_event_list, 0, 0,
      "Events: ?when=upcoming|past, kind, organiser, limit, cursor"},

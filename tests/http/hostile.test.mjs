@@ -20,7 +20,7 @@ import { describe, before, after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login, makeToken } from './lib.mjs';
+import { startServer, scan, login, makeToken, loginAgent, scanIn, sqliteIn } from './lib.mjs';
 import { RawConn, rawRequest } from './rawhttp.mjs';
 
 const PW = 'hostile pass phrase 2026';
@@ -1433,6 +1433,8 @@ test('issue 16: hostile submissions, answers, meetings and consultations change 
     assert.doesNotMatch(res.body, /href="javascript:|href="data:/, 'nothing typed comes back as a link');
   }
   assert.equal(adv(), adv0, 'the advocacy tables are unchanged');
+});
+
 // issue 17: the map's, the panorama's and the badge's parameters choose
 // from fixed lists; anything else is a 400 that says what to choose (or a
 // 404 for a badge of nothing), the page cache keeps none of it, and
@@ -1449,4 +1451,93 @@ test('issue 17: hostile map, panorama and badge requests get a clear 4xx and cha
   await expect(`GET /orgs/..%2F..%2Fetc%2Fpasswd/badge.svg HTTP/1.1\r\n${H}\r\n`, 400, /percent-encoding/);
   await expect(`GET /orgs/no-such/share HTTP/1.1\r\n${H}\r\n`, 404);
   await unchanged();
+});
+
+// Issue 14: joint projects (web_project.c, api_project.c) on a server of
+// their own: markup in every text stored as typed and escaped on the
+// project page, the list, the network and the portfolio; oversized and
+// malformed fields and JSON bodies refused with a clear 4xx and nothing
+// stored; bodies over the route limit 413; ids that are no number 404.
+describe('issue 14: joint projects', () => {
+  const PW14 = 'hostile projects phrase 2026';
+  const XSS14 = '<script>alert(1)</script>"><img src=x onerror=alert(2)>';
+  let s14;
+  let mgr;
+  const count14 = () => sqliteIn(s14.db, "SELECT (SELECT count(*) FROM project) || '/' || (SELECT count(*) FROM project_participant) || '/' || (SELECT count(*) FROM audit WHERE entity = 'project')");
+  before(async () => {
+    s14 = await startServer({ demo: true });
+    scanIn(s14.db, ['user', 'add', 'pm@example.com', '--name', 'PM', '--password-stdin'], `${PW14}\n`);
+    scanIn(s14.db, ['user', 'role', 'pm@example.com', 'manager', '--org', 'voict']);
+    mgr = await loginAgent(s14.url, 'pm@example.com', PW14);
+  });
+  after(async () => {
+    const { code } = await s14.stop();
+    assert.equal(code, 0);
+  });
+  const base = (extra = {}) => ({ title_sr: 'Пројекат', status: 'approved', p_org: ['voict', ''], p_role: ['lead', 'partner'], ...extra });
+
+  test('markup in every text: stored as typed, escaped everywhere it shows', async () => {
+    const r = await mgr.post('/projects', base({ title_sr: `T ${XSS14}`, title_en: `E ${XSS14}`, acronym: 'A<b>', programme: `P ${XSS14}`, outputs_sr: `O ${XSS14}` }));
+    assert.equal(r.status, 303, r.text.slice(0, 300));
+    const id = /\/projects\/(\d+)/.exec(r.location)[1];
+    assert.match(sqliteIn(s14.db, `SELECT title_sr FROM project WHERE id = ${id}`), /<script>alert\(1\)/);
+    for (const path of [`/projects/${id}?lang=en`, `/projects/${id}?lang=sr-Cyrl`, '/projects', '/projects?lang=sr-Latn', '/network', '/projects/portfolio', `/projects/${id}/edit`, '/orgs/voict']) {
+      const p = await mgr.get(path);
+      assert.equal(p.status, 200, path);
+      assert.doesNotMatch(p.text, /<script>alert|<img src=x/, path);
+    }
+    const api = JSON.parse((await mgr.get(`/api/v1/projects/${id}`)).text);
+    assert.equal(api.title_sr, `T ${XSS14}`, 'the API gives the text as stored');
+  });
+
+  test('oversized, malformed and out-of-range input: a clear 4xx, nothing stored', async () => {
+    const before14 = count14();
+    const cases = [
+      [{ title_sr: 'x'.repeat(301) }, /at most 300/],
+      [{ outputs_sr: 'x'.repeat(5001) }, /at most 5,?000/],
+      [{ budget: '1e9' }, /amount|number/i],
+      [{ budget: '99999999999999999999' }, /./],
+      [{ grant: '-5' }, /./],
+      [{ cofin: 'abc' }, /./],
+      [{ status: 'stolen' }, /./],
+      [{ visibility: 'everyone' }, /./],
+      [{ starts_on: '2026-02-30' }, /./],
+      [{ call: '9'.repeat(25) }, /./],
+      [{ call: '424242' }, /no call/i],
+      [{ p_share: ['1.234', ''] }, /./],
+      [{ p_role: ['boss', 'partner'] }, /./],
+      [{ p_org: Array(70).fill('voict'), p_role: Array(70).fill('partner') }, /./],
+    ];
+    for (const [extra, msg] of cases) {
+      const r = await mgr.post('/projects?lang=en', base(extra));
+      assert.equal(r.status, 422, JSON.stringify(extra).slice(0, 100));
+      assert.match(r.text, msg, JSON.stringify(extra).slice(0, 100));
+      assert.doesNotMatch(r.text, /<script>alert/);
+    }
+    const big = await mgr.post('/projects', base({ outputs_en: 'x'.repeat(140000) }));
+    assert.equal(big.status, 413);
+    for (const body of [
+      { title_sr: 'x', status: 'idea', participants: 'voict' },
+      { title_sr: 'x', status: 'idea', participants: [{ org: 'voict', role: 'lead', share_cents: -1 }] },
+      { title_sr: 'x', status: 'idea', participants: [{ org: 'voict', role: 'lead' }], budget_cents: '100' },
+      { title_sr: 'x', status: 'idea', participants: [{ org: 'voict', role: 'lead' }], cofin_milli: 1001 },
+      { title_sr: 7, status: 'idea', participants: [{ org: 'voict', role: 'lead' }] },
+      { title_sr: 'x', status: 'idea', participants: [{ role: 'lead' }] },
+    ]) {
+      const r = await mgr.json('POST', '/api/v1/projects', body);
+      assert.equal(r.status, 422, `${JSON.stringify(body)}: ${r.text.slice(0, 200)}`);
+    }
+    for (const id of ['abc', '-1', '0', '99999999', '9'.repeat(30)]) {
+      assert.equal((await mgr.post(`/projects/${id}`, base())).status, 404, id);
+      assert.equal((await mgr.get(`/projects/${id}`)).status, 404, id);
+      assert.equal((await mgr.json('PUT', `/api/v1/projects/${id}`, { title_sr: 'x' })).status, 404, id);
+    }
+    for (const q of ['year=abc', 'status=%00', 'sort=../../x', `cluster=${'c'.repeat(3000)}`, 'sector=%27%20OR%201=1']) {
+      const r = await mgr.get(`/projects?${q}`);
+      assert.ok([200, 400, 414].includes(r.status), `${q}: ${r.status}`);
+    }
+    assert.equal((await mgr.get('/network?from=abc&to=99999')).status, 200);
+    assert.equal((await mgr.get('/network?open=%3Cscript%3E')).status, 400);
+    assert.equal(count14(), before14, 'nothing stored');
+  });
 });

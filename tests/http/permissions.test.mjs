@@ -110,6 +110,12 @@ const MATRIX = {
   'POST /orgs/{slug}/plan/goals/{id}/actions': EDIT_C,
   'POST /orgs/{slug}/plan/actions/{id}': EDIT_C,
   'POST /orgs/{slug}/plan/review': EDIT_C,
+  // joint projects (web_project.c, api_project.c): RIGHT_PROJECT_EDIT on the
+  // lead, cluster C (a new project led by C; the project led by C)
+  'POST /projects': EDIT_C,
+  'POST /projects/{id}': EDIT_C,
+  'POST /api/v1/projects': EDIT_C,
+  'PUT /api/v1/projects/{id}': EDIT_C,
   'POST /mentoring/{id}/meetings': EDIT_C,
   'POST /admin/mentoring': ADMIN_ONLY,
   'POST /admin/mentoring/{id}/end': ADMIN_ONLY,
@@ -397,6 +403,11 @@ const BODIES = {
   'POST /agreements/{id}/file': () => ({ path: `/agreements/${ids.agreement}/file`, form: { file: 'not a pdf' } }),
   'POST /api/v1/agreements': () => ({ path: '/api/v1/agreements', json: { kind: 'mou', title_sr: '', parties: ['cluster-c', 'partner-p'] } }),
   'PATCH /api/v1/agreements/{id}': () => ({ method: 'PATCH', path: `/api/v1/agreements/${ids.agreement}`, json: { title_sr: '' } }),
+  // a project led by C with no title: allowed roles get 422, nothing stored
+  'POST /projects': () => ({ path: '/projects', form: { title_sr: '', status: 'idea', p_org: 'cluster-c', p_role: 'lead' } }),
+  'POST /projects/{id}': () => ({ path: `/projects/${ids.project}`, form: { title_sr: '', status: 'idea', p_org: 'cluster-c', p_role: 'lead' } }),
+  'POST /api/v1/projects': () => ({ path: '/api/v1/projects', json: { title_sr: '', status: 'idea', participants: [{ org: 'cluster-c', role: 'lead' }] } }),
+  'PUT /api/v1/projects/{id}': () => ({ method: 'PUT', path: `/api/v1/projects/${ids.project}`, json: { title_sr: '', status: 'idea', participants: [{ org: 'cluster-c', role: 'lead' }] } }),
 };
 
 before(async () => {
@@ -433,6 +444,9 @@ before(async () => {
     VALUES (${ids['cluster-c']}, 'Matrix goal', 0, 0) RETURNING id`));
   ids.action = Number(sqlite(`INSERT INTO devplan_action(goal_id, title, deadline, status, created_at, updated_at)
     VALUES (${ids.goal}, 'Matrix action', '2099-01-01', 'planned', 0, 0) RETURNING id`));
+  ids.project = Number(sqlite(`INSERT INTO project(title_sr, status, created_at, updated_at)
+    VALUES ('Matrix project', 'idea', 0, 0) RETURNING id`));
+  sqlite(`INSERT INTO project_participant(project_id, org_id, role) VALUES (${ids.project}, ${ids['cluster-c']}, 'lead')`);
   ids.mentoring = Number(sqlite(`INSERT INTO mentoring(mentee_id, mentor_id, started_on, created_at, updated_at)
     VALUES (${ids['cluster-c']}, ${ids['cluster-d']}, '2026-01-01', 0, 0) RETURNING id`));
   ids.position = Number(sqlite(`INSERT INTO position(kind, owner_id, stage, created_at, updated_at)

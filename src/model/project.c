@@ -1,0 +1,727 @@
+/* project.c: joint projects (see project.h): the validation table, the
+ * one write (a project with all its participants, replaced as a whole),
+ * reads under the visibility rule, the list with its filters, and the
+ * portfolio's once-only totals. The network is in project_network.c.
+ *
+ * Every read binds the viewer as $1 (person, 0 for the public) and $2 (1
+ * for the secretariat) and filters with VISIBLE, one text for all of
+ * them, so no read can forget the rule. */
+#include "model/project.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/num.h"
+#include "core/timeutil.h"
+#include "json/json.h"
+#include "model/tx.h"
+
+const char *const project_statuses[] = {"idea",     "preparation", "submitted", "approved",
+                                        "rejected", "running",     "closed",    NULL};
+const char *const project_roles[] = {"lead", "partner", "associate", NULL};
+const char *const project_visibilities[] = {"public", "participants", NULL};
+
+/* The visibility rule over project alias P, with the viewer in $1 / $2. */
+#define VISIBLE(P)                                                                                 \
+    "(" P ".visibility = 'public' OR $2 = 1 OR EXISTS (SELECT 1 FROM project_participant vp"       \
+    " JOIN affiliation va ON va.org_id = vp.org_id WHERE vp.project_id = " P ".id"                 \
+    " AND va.person_id = $1 AND va.ended_at IS NULL))"
+
+static bool one_of(const char *v, const char *const *list)
+{
+    for (size_t i = 0; v && list[i]; i++)
+        if (strcmp(v, list[i]) == 0)
+            return true;
+    return false;
+}
+
+static db_status invalid(const form_errors *errs)
+{
+    for (size_t i = 0; i < errs->n_items; i++)
+        if (errs->items[i].code == FE_NOMEM)
+            return DB_NOMEM;
+    return DB_CONSTRAINT;
+}
+
+static db_val text_or_null(const char *s)
+{
+    return s && *s ? DBT(s) : DBNULL;
+}
+
+static db_val int_or_null(int64_t v)
+{
+    return v >= 0 ? DBI(v) : DBNULL;
+}
+
+/* --- validation ------------------------------------------------------------------ */
+
+enum {
+    PR_TITLE_SR,
+    PR_TITLE_EN,
+    PR_ACRONYM,
+    PR_PROGRAMME,
+    PR_FUNDER,
+    PR_CALL,
+    PR_STATUS,
+    PR_SUBMITTED_ON,
+    PR_STARTS_ON,
+    PR_ENDS_ON,
+    PR_BUDGET,
+    PR_GRANT,
+    PR_COFIN,
+    PR_OUTPUTS_SR,
+    PR_OUTPUTS_EN,
+    PR_VISIBILITY,
+    PR_N
+};
+static const form_rule project_rules[PR_N] = {
+    [PR_TITLE_SR] = {"title_sr", FV_TEXT, FORM_REQUIRED, 2, PROJECT_TITLE_MAX, NULL},
+    [PR_TITLE_EN] = {"title_en", FV_TEXT, 0, 0, PROJECT_TITLE_MAX, NULL},
+    [PR_ACRONYM] = {"acronym", FV_TEXT, 0, 0, 40, NULL},
+    [PR_PROGRAMME] = {"programme", FV_TEXT, 0, 0, 200, NULL},
+    [PR_FUNDER] = {"funder", FV_TEXT, 0, 0, 200, NULL},
+    [PR_CALL] = {"call", FV_INT, 0, 1, INT64_MAX, NULL},
+    [PR_STATUS] = {"status", FV_ENUM, FORM_REQUIRED, 0, 0, project_statuses},
+    [PR_SUBMITTED_ON] = {"submitted_on", FV_DATE, 0, 0, 0, NULL},
+    [PR_STARTS_ON] = {"starts_on", FV_DATE, 0, 0, 0, NULL},
+    [PR_ENDS_ON] = {"ends_on", FV_DATE, 0, 0, 0, NULL},
+    [PR_BUDGET] = {"budget", FV_MONEY, 0, 0, PROJECT_MONEY_MAX, NULL},
+    [PR_GRANT] = {"grant", FV_MONEY, 0, 0, PROJECT_MONEY_MAX, NULL},
+    [PR_COFIN] = {"cofin", FV_MONEY, 0, 0, 100, NULL},
+    [PR_OUTPUTS_SR] = {"outputs_sr", FV_MULTILINE, 0, 0, PROJECT_TEXT_MAX, NULL},
+    [PR_OUTPUTS_EN] = {"outputs_en", FV_MULTILINE, 0, 0, PROJECT_TEXT_MAX, NULL},
+    [PR_VISIBILITY] = {"visibility", FV_ENUM, FORM_REQUIRED, 0, 0, project_visibilities},
+};
+
+/* The grant is part of the budget. */
+static void grant_within_budget(const form_value *v, const void *ctx, form_errors *errs)
+{
+    (void)ctx;
+    if (v[PR_BUDGET].present && v[PR_GRANT].present && !form_error_for(errs, "grant") &&
+        !form_error_for(errs, "budget") && v[PR_GRANT].i > v[PR_BUDGET].i)
+        valid_add_error(errs, "grant", FE_MISMATCH, 0, 0);
+}
+
+/* A project ends on or after its start. */
+static void ends_after_start(const form_value *v, const void *ctx, form_errors *errs)
+{
+    (void)ctx;
+    if (v[PR_STARTS_ON].present && v[PR_ENDS_ON].present && !form_error_for(errs, "ends_on") &&
+        !form_error_for(errs, "starts_on") && strcmp(v[PR_ENDS_ON].text, v[PR_STARTS_ON].text) < 0)
+        valid_add_error(errs, "ends_on", FE_DATE_ORDER, 0, 0);
+}
+
+/* At least one participant, exactly one lead, known roles, shares that are
+ * amounts (or empty: unknown), none twice. FE_REQUIRED: nobody;
+ * FE_MISMATCH: no lead or more than one; FE_CHOICE: a role; FE_NOT_MONEY:
+ * a share; FE_TAKEN: an entry twice; FE_TOO_LONG: too many. */
+static void participants_ok(const form_value *v, const void *ctx, form_errors *errs)
+{
+    (void)v;
+    const project_input *in = ctx;
+    size_t n = 0, leads = 0;
+    if (in->n_parts > PROJECT_PARTS_MAX) {
+        valid_add_error(errs, "participants", FE_TOO_LONG, 0, PROJECT_PARTS_MAX);
+        return;
+    }
+    for (size_t i = 0; i < in->n_parts; i++) {
+        const project_part_in *p = &in->parts[i];
+        if (!p->org || !*p->org)
+            continue; /* an empty row of the form */
+        n++;
+        if (!one_of(p->role, project_roles)) {
+            valid_add_error(errs, "participants", FE_CHOICE, 0, 0);
+            return;
+        }
+        leads += strcmp(p->role, "lead") == 0;
+        int64_t cents;
+        if (p->share && *p->share &&
+            (num_parse(p->share, strlen(p->share), 2, &cents) != NUM_OK || cents < 0)) {
+            valid_add_error(errs, "participants", FE_NOT_MONEY, 0, 0);
+            return;
+        }
+        for (size_t k = 0; k < i; k++)
+            if (in->parts[k].org && strcmp(in->parts[k].org, p->org) == 0) {
+                valid_add_error(errs, "participants", FE_TAKEN, 0, 0);
+                return;
+            }
+    }
+    if (n == 0)
+        valid_add_error(errs, "participants", FE_REQUIRED, 0, 0);
+    else if (leads != 1)
+        valid_add_error(errs, "participants", FE_MISMATCH, (int64_t)leads, 1);
+}
+
+static const valid_cross_fn project_cross[] = {grant_within_budget, ends_after_start,
+                                               participants_ok};
+static const valid_table project_table = {project_rules, PR_N, project_cross, 3};
+
+/* --- reads ----------------------------------------------------------------------- */
+
+#define PROJECT_COLS                                                                               \
+    "p.id, p.title_sr, p.title_en, p.acronym, p.programme, coalesce(p.funder_id, 0), f.slug,"      \
+    " f.name, f.name_en, coalesce(p.call_id, 0), c.title_sr, c.title_en, p.status,"                \
+    " p.submitted_on, p.starts_on, p.ends_on, coalesce(p.budget_cents, -1),"                       \
+    " coalesce(p.grant_cents, -1), coalesce(p.cofin_milli, -1), p.outputs_sr, p.outputs_en,"       \
+    " p.visibility, p.is_demo, coalesce(l.id, 0), l.slug, l.name, l.name_en, p.updated_at"
+#define PROJECT_FROM                                                                               \
+    " FROM project p LEFT JOIN org f ON f.id = p.funder_id"                                        \
+    " LEFT JOIN funding_call c ON c.id = p.call_id"                                                \
+    " LEFT JOIN project_participant lp ON lp.project_id = p.id AND lp.role = 'lead'"               \
+    " LEFT JOIN org l ON l.id = lp.org_id"
+
+static void project_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    project_rec *p = item;
+    p->id = db_col_int(s, 0);
+    p->title_sr = db_col_dup(a, s, 1, oom);
+    p->title_en = db_col_dup(a, s, 2, oom);
+    p->acronym = db_col_dup(a, s, 3, oom);
+    p->programme = db_col_dup(a, s, 4, oom);
+    p->funder_id = db_col_int(s, 5);
+    p->funder_slug = db_col_dup(a, s, 6, oom);
+    p->funder_name = db_col_dup(a, s, 7, oom);
+    p->funder_name_en = db_col_dup(a, s, 8, oom);
+    p->call_id = db_col_int(s, 9);
+    p->call_title = db_col_dup(a, s, 10, oom);
+    p->call_title_en = db_col_dup(a, s, 11, oom);
+    p->status = db_col_dup(a, s, 12, oom);
+    p->submitted_on = db_col_dup(a, s, 13, oom);
+    p->starts_on = db_col_dup(a, s, 14, oom);
+    p->ends_on = db_col_dup(a, s, 15, oom);
+    p->budget_cents = db_col_int(s, 16);
+    p->grant_cents = db_col_int(s, 17);
+    p->cofin_milli = db_col_int(s, 18);
+    p->outputs_sr = db_col_dup(a, s, 19, oom);
+    p->outputs_en = db_col_dup(a, s, 20, oom);
+    p->visibility = db_col_dup(a, s, 21, oom);
+    p->is_demo = db_col_int(s, 22) != 0;
+    p->lead_id = db_col_int(s, 23);
+    p->lead_slug = db_col_dup(a, s, 24, oom);
+    p->lead_name = db_col_dup(a, s, 25, oom);
+    p->lead_name_en = db_col_dup(a, s, 26, oom);
+    p->updated_at = db_col_int(s, 27);
+}
+
+static const char SQL_GET[] =
+    "SELECT " PROJECT_COLS PROJECT_FROM " WHERE p.id = $3 AND " VISIBLE("p");
+static const char SQL_PARTS[] =
+    "SELECT o.id, o.slug, o.name, o.name_en, o.kind, pp.role, coalesce(pp.share_cents, -1)"
+    " FROM project_participant pp JOIN org o ON o.id = pp.org_id WHERE pp.project_id = $1"
+    " ORDER BY pp.role <> 'lead', pp.role, o.name_folded, o.id";
+
+static void part_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    project_part *p = item;
+    p->org_id = db_col_int(s, 0);
+    p->slug = db_col_dup(a, s, 1, oom);
+    p->name = db_col_dup(a, s, 2, oom);
+    p->name_en = db_col_dup(a, s, 3, oom);
+    p->kind = db_col_dup(a, s, 4, oom);
+    p->role = db_col_dup(a, s, 5, oom);
+    p->share_cents = db_col_int(s, 6);
+    p->share_known = p->share_cents >= 0;
+}
+
+static db_val viewer_person(const project_viewer *v)
+{
+    return DBI(v ? v->person_id : 0);
+}
+static db_val viewer_sec(const project_viewer *v)
+{
+    return DBI(v && v->secretariat ? 1 : 0);
+}
+
+db_status project_get(db *d, arena *a, const project_viewer *v, int64_t id, project_rec *out,
+                      bool *found)
+{
+    assert(d && a && out && found);
+    memset(out, 0, sizeof *out);
+    *found = false;
+    db_stmt *s = db_query(d, SQL_GET, DB_ARGS(viewer_person(v), viewer_sec(v), DBI(id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_collect_one(s, a, out, sizeof *out, project_row, NULL, found);
+    if (st != DB_OK || !*found)
+        return st;
+    s = db_query(d, SQL_PARTS, DB_ARGS(DBI(id)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)&out->parts, &out->n_parts, sizeof *out->parts, part_row,
+                      NULL);
+}
+
+static const char SQL_LEAD_OF[] =
+    "SELECT org_id FROM project_participant WHERE project_id = $1 AND role = 'lead'";
+
+db_status project_lead_of(db *d, int64_t id, int64_t *lead)
+{
+    return db_int(d, lead, 0, SQL_LEAD_OF, DB_ARGS(DBI(id)));
+}
+
+static const char SQL_ORG_BY_ID[] = "SELECT id FROM org WHERE id = $1";
+static const char SQL_ORG_BY_SLUG[] = "SELECT id FROM org WHERE slug = $1";
+
+db_status project_resolve_org(db *d, const char *org, int64_t *org_id)
+{
+    *org_id = 0;
+    if (!org || !*org)
+        return DB_OK;
+    char *end = NULL;
+    long long v = strtoll(org, &end, 10);
+    if (end && *end == '\0' && v > 0)
+        return db_int(d, org_id, 0, SQL_ORG_BY_ID, DB_ARGS(DBI(v)));
+    return db_int(d, org_id, 0, SQL_ORG_BY_SLUG, DB_ARGS(DBT(org)));
+}
+
+/* The list: $3 status, $4 programme, $5 funder slug, $6 cluster slug, $7
+ * sector, $8 year, $9 org id (0: any), $10 today, $11 limit. */
+#define LIST_WHERE                                                                                 \
+    " WHERE " VISIBLE(                                                                             \
+        "p") " AND ($3 IS NULL OR p.status = $3)"                                                  \
+             " AND ($4 IS NULL OR p.programme = $4) AND ($5 IS NULL OR f.slug = $5)"               \
+             " AND ($6 IS NULL OR EXISTS (SELECT 1 FROM org co JOIN project_participant cp"        \
+             "  ON cp.project_id = p.id WHERE co.slug = $6 AND (cp.org_id = co.id OR cp.org_id IN" \
+             "  (SELECT m.org_id FROM cluster_member m WHERE m.cluster_id = co.id"                 \
+             "   AND (m.left_on IS NULL OR m.left_on > $10)))))"                                   \
+             " AND ($7 IS NULL OR EXISTS (SELECT 1 FROM project_participant sp JOIN org_sector ss" \
+             "  ON ss.org_id = sp.org_id JOIN ref_nace sn ON sn.code = ss.code WHERE "             \
+             "sp.project_id = p.id"                                                                \
+             "  AND (ss.code = $7 OR sn.parent = $7)))"                                            \
+             " AND ($8 IS NULL OR CASE WHEN p.starts_on IS NOT NULL THEN substr(p.starts_on, 1, "  \
+             "4) <= $8"                                                                            \
+             "  AND coalesce(substr(p.ends_on, 1, 4), substr(p.starts_on, 1, 4)) >= $8"            \
+             "  ELSE substr(p.submitted_on, 1, 4) = $8 END)"                                       \
+             " AND ($9 = 0 OR EXISTS (SELECT 1 FROM project_participant op WHERE op.project_id = " \
+             "p.id"                                                                                \
+             "  AND op.org_id = $9))"
+#define LIST_SQL(order)                                                                            \
+    "SELECT " PROJECT_COLS PROJECT_FROM LIST_WHERE " ORDER BY " order " LIMIT $11"
+
+static const char *const list_sql[] = {
+    [PROJECT_SORT_START] = LIST_SQL("coalesce(p.starts_on, p.submitted_on, '') DESC, p.id DESC"),
+    [PROJECT_SORT_TITLE] = LIST_SQL("p.title_sr, p.id"),
+    [PROJECT_SORT_GRANT] = LIST_SQL("coalesce(p.grant_cents, -1) DESC, p.id DESC"),
+    [PROJECT_SORT_STATUS] =
+        LIST_SQL("CASE p.status WHEN 'idea' THEN 0 WHEN 'preparation' THEN 1 WHEN 'submitted'"
+                 " THEN 2 WHEN 'approved' THEN 3 WHEN 'running' THEN 4 WHEN 'closed' THEN 5"
+                 " ELSE 6 END, p.id DESC"),
+};
+
+db_status project_list(db *d, arena *a, const project_viewer *v, const project_query *q,
+                       project_rec **out, size_t *n)
+{
+    assert(d && a && q && out && n);
+    *out = NULL;
+    *n = 0;
+    char today[11];
+    time_today(today);
+    unsigned sort = (unsigned)q->sort < sizeof list_sql / sizeof *list_sql ? q->sort : 0;
+    db_stmt *s =
+        db_query(d, list_sql[sort],
+                 DB_ARGS(viewer_person(v), viewer_sec(v), text_or_null(q->status),
+                         text_or_null(q->programme), text_or_null(q->funder),
+                         text_or_null(q->cluster), text_or_null(q->sector), text_or_null(q->year),
+                         DBI(q->org_id), DBT(today), DBI(q->limit > 0 ? q->limit : 500)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)out, n, sizeof **out, project_row, NULL);
+}
+
+static const char SQL_PROGRAMMES[] =
+    "SELECT DISTINCT p.programme FROM project p WHERE p.programme IS NOT NULL AND " VISIBLE(
+        "p") " ORDER BY 1";
+static const char SQL_FUNDERS[] =
+    "SELECT DISTINCT f.slug || char(9) || f.name || char(9) || coalesce(f.name_en, f.name),"
+    " f.name_folded FROM project p JOIN org f ON f.id = p.funder_id WHERE " VISIBLE(
+        "p") " ORDER BY 2";
+static const char SQL_YEARS[] =
+    "SELECT DISTINCT CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS INTEGER)"
+    " FROM project p WHERE coalesce(p.starts_on, p.submitted_on) IS NOT NULL AND " VISIBLE(
+        "p") " ORDER BY 1 DESC";
+
+static void text_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    *(const char **)item = db_col_dup(a, s, 0, oom);
+}
+static void int_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    (void)a;
+    (void)oom;
+    *(int *)item = (int)db_col_int(s, 0);
+}
+
+db_status project_choices_get(db *d, arena *a, const project_viewer *v, project_choices *out)
+{
+    memset(out, 0, sizeof *out);
+    db_stmt *s = db_query(d, SQL_PROGRAMMES, DB_ARGS(viewer_person(v), viewer_sec(v)));
+    db_status st = s ? db_collect(s, a, (void **)&out->programmes, &out->n_programmes,
+                                  sizeof *out->programmes, text_row, NULL)
+                     : DB_ERR;
+    if (st != DB_OK)
+        return st;
+    s = db_query(d, SQL_FUNDERS, DB_ARGS(viewer_person(v), viewer_sec(v)));
+    st = s ? db_collect(s, a, (void **)&out->funders, &out->n_funders, sizeof *out->funders,
+                        text_row, NULL)
+           : DB_ERR;
+    if (st != DB_OK)
+        return st;
+    s = db_query(d, SQL_YEARS, DB_ARGS(viewer_person(v), viewer_sec(v)));
+    return s ? db_collect(s, a, (void **)&out->years, &out->n_years, sizeof *out->years, int_row,
+                          NULL)
+             : DB_ERR;
+}
+
+/* --- the write ------------------------------------------------------------------- */
+
+static const char SQL_INSERT[] =
+    "INSERT INTO project(title_sr, title_en, acronym, programme, funder_id, call_id, status,"
+    " submitted_on, starts_on, ends_on, budget_cents, grant_cents, cofin_milli, outputs_sr,"
+    " outputs_en, visibility, created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3,"
+    " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $18) RETURNING id";
+static const char SQL_UPDATE[] =
+    "UPDATE project SET title_sr = $1, title_en = $2, acronym = $3, programme = $4, funder_id = $5,"
+    " call_id = $6, status = $7, submitted_on = $8, starts_on = $9, ends_on = $10,"
+    " budget_cents = $11, grant_cents = $12, cofin_milli = $13, outputs_sr = $14,"
+    " outputs_en = $15, visibility = $16, updated_at = $17, updated_by = $18 WHERE id = $19";
+static const char SQL_EXISTS[] = "SELECT count(*) FROM project WHERE id = $1";
+static const char SQL_CALL_EXISTS[] = "SELECT count(*) FROM funding_call WHERE id = $1";
+static const char SQL_PARTS_CLEAR[] = "DELETE FROM project_participant WHERE project_id = $1";
+static const char SQL_PART_ADD[] = "INSERT INTO project_participant(project_id, org_id, role, "
+                                   "share_cents) VALUES ($1, $2, $3, $4)";
+
+typedef struct save_ctx {
+    int64_t id;
+    const project_input *in;
+    const form_value *v;
+    form_errors *errs;
+    int64_t out_id;
+} save_ctx;
+
+static db_status save_body(tx *t, void *vc)
+{
+    save_ctx *c = vc;
+    const form_value *v = c->v;
+    int64_t now = time_now(), n = 0, funder = 0;
+    db_status st;
+    c->out_id = c->id;
+    if (c->id) {
+        if ((st = db_int(t->d, &n, 0, SQL_EXISTS, DB_ARGS(DBI(c->id)))) != DB_OK)
+            return st;
+        if (n == 0)
+            return DB_DONE;
+    }
+    /* what needs the database: the funder, the call, each participant */
+    if (v[PR_FUNDER].present) {
+        if ((st = project_resolve_org(t->d, v[PR_FUNDER].text, &funder)) != DB_OK)
+            return st;
+        if (!funder)
+            valid_add_error(c->errs, "funder", FE_INVALID, 0, 0);
+    }
+    if (v[PR_CALL].present) {
+        if ((st = db_int(t->d, &n, 0, SQL_CALL_EXISTS, DB_ARGS(DBI(v[PR_CALL].i)))) != DB_OK)
+            return st;
+        if (n == 0)
+            valid_add_error(c->errs, "call", FE_INVALID, 0, 0);
+    }
+    int64_t org_ids[PROJECT_PARTS_MAX];
+    size_t n_orgs = 0;
+    for (size_t i = 0; i < c->in->n_parts && n_orgs < PROJECT_PARTS_MAX; i++) {
+        const project_part_in *p = &c->in->parts[i];
+        if (!p->org || !*p->org)
+            continue;
+        int64_t id = 0;
+        if ((st = project_resolve_org(t->d, p->org, &id)) != DB_OK)
+            return st;
+        if (!id) {
+            valid_add_error(c->errs, "participants", FE_INVALID, 0, 0);
+            break;
+        }
+        for (size_t k = 0; k < n_orgs; k++)
+            if (org_ids[k] == id) {
+                valid_add_error(c->errs, "participants", FE_TAKEN, 0, 0);
+                id = 0;
+            }
+        if (!id)
+            break;
+        org_ids[n_orgs++] = id;
+    }
+    if (c->errs->n_items)
+        return DB_CONSTRAINT;
+    int64_t cofin = v[PR_COFIN].present ? (v[PR_COFIN].i + 5) / 10 : -1; /* hundredths -> ‰ */
+    db_val vals[] = {DBT(v[PR_TITLE_SR].text),
+                     text_or_null(v[PR_TITLE_EN].text),
+                     text_or_null(v[PR_ACRONYM].text),
+                     text_or_null(v[PR_PROGRAMME].text),
+                     funder ? DBI(funder) : DBNULL,
+                     v[PR_CALL].present ? DBI(v[PR_CALL].i) : DBNULL,
+                     DBT(v[PR_STATUS].text),
+                     text_or_null(v[PR_SUBMITTED_ON].text),
+                     text_or_null(v[PR_STARTS_ON].text),
+                     text_or_null(v[PR_ENDS_ON].text),
+                     v[PR_BUDGET].present ? DBI(v[PR_BUDGET].i) : DBNULL,
+                     v[PR_GRANT].present ? DBI(v[PR_GRANT].i) : DBNULL,
+                     int_or_null(cofin),
+                     text_or_null(v[PR_OUTPUTS_SR].text),
+                     text_or_null(v[PR_OUTPUTS_EN].text),
+                     DBT(v[PR_VISIBILITY].text),
+                     DBI(now),
+                     DBI(t->actor_id),
+                     DBI(c->id)};
+    if (c->id)
+        st = db_do(t->d, SQL_UPDATE, sizeof vals / sizeof *vals, vals);
+    else
+        st = db_int(t->d, &c->out_id, 0, SQL_INSERT, sizeof vals / sizeof *vals - 1, vals);
+    if (st == DB_OK)
+        st = db_do(t->d, SQL_PARTS_CLEAR, DB_ARGS(DBI(c->out_id)));
+    size_t k = 0;
+    for (size_t i = 0; st == DB_OK && i < c->in->n_parts && k < n_orgs; i++) {
+        const project_part_in *p = &c->in->parts[i];
+        if (!p->org || !*p->org)
+            continue;
+        int64_t cents = -1;
+        if (p->share && *p->share && num_parse(p->share, strlen(p->share), 2, &cents) != NUM_OK)
+            cents = -1;
+        st = db_do(t->d, SQL_PART_ADD,
+                   DB_ARGS(DBI(c->out_id), DBI(org_ids[k]), DBT(p->role), int_or_null(cents)));
+        k++;
+    }
+    if (st != DB_OK)
+        return st;
+    t->entity_id = c->out_id;
+    buf_puts(&t->detail, "{\"title\":");
+    json_put_string(&t->detail, v[PR_TITLE_SR].text);
+    buf_puts(&t->detail, ",\"status\":");
+    json_put_string(&t->detail, v[PR_STATUS].text);
+    buf_puts(&t->detail, ",\"visibility\":");
+    json_put_string(&t->detail, v[PR_VISIBILITY].text);
+    if (v[PR_GRANT].present)
+        buf_printf(&t->detail, ",\"grant_cents\":%lld", (long long)v[PR_GRANT].i);
+    buf_puts(&t->detail, ",\"participants\":[");
+    for (size_t i = 0; i < n_orgs; i++)
+        buf_printf(&t->detail, "%s%lld", i ? "," : "", (long long)org_ids[i]);
+    buf_puts(&t->detail, "]}");
+    return DB_OK;
+}
+
+db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor, const char *ip,
+                       int64_t *out_id, form_errors *errs)
+{
+    assert(d && in && errs);
+    arena a = ARENA_INIT;
+    form_value v[PR_N];
+    db_status st;
+    const char *vals[PR_N] = {
+        in->title_sr,   in->title_en,
+        in->acronym,    in->programme,
+        in->funder,     in->call,
+        in->status,     in->submitted_on,
+        in->starts_on,  in->ends_on,
+        in->budget,     in->grant,
+        in->cofin,      in->outputs_sr,
+        in->outputs_en, in->visibility && *in->visibility ? in->visibility : "public"};
+    if (!valid_values(&a, &project_table, vals, v, errs, in)) {
+        st = invalid(errs);
+    } else {
+        save_ctx c = {.id = id, .in = in, .v = v, .errs = errs};
+        tx t = TX_INIT(actor, ip, id ? "project_update" : "project_create", "project", id);
+        t.bump = TX_DIRECTORY;
+        st = tx_write(d, &t, save_body, &c);
+        if (st == DB_OK && out_id)
+            *out_id = c.out_id;
+    }
+    arena_free(&a);
+    return st;
+}
+
+/* --- the portfolio --------------------------------------------------------------- */
+
+/* SCAN's participants now ($3 today): SCAN itself (the cluster
+ * association), clusters whose latest SCAN status is member or founder,
+ * with their current members; (org_id, cluster_id)
+ * pairs, an organisation once per cluster. */
+#define SCAN_ORGS                                                                                  \
+    "WITH sc(id) AS (SELECT o.id FROM org o WHERE o.kind IN ('cluster', 'cluster_initiative')"     \
+    "  AND (SELECT x.status FROM scan_membership x WHERE x.org_id = o.id AND x.since <= $3"        \
+    "   ORDER BY x.since DESC, x.id DESC LIMIT 1) IN ('member', 'founder')),"                      \
+    " so(org_id, cluster_id) AS (SELECT id, id FROM sc UNION SELECT id, id FROM org"               \
+    "  WHERE kind = 'cluster_association' UNION SELECT m.org_id, m.cluster_id"                     \
+    "  FROM cluster_member m JOIN sc ON sc.id = m.cluster_id"                                      \
+    "  WHERE m.joined_on <= $3 AND (m.left_on IS NULL OR m.left_on > $3)),"                        \
+    " sp(id, grant_cents, status, y, sy) AS (SELECT p.id, p.grant_cents, p.status,"                \
+    "  CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS INTEGER),"                      \
+    "  CAST(substr(coalesce(p.submitted_on, p.starts_on), 1, 4) AS INTEGER) FROM project p"        \
+    "  WHERE p.status IN ('submitted', 'approved', 'rejected', 'running', 'closed')"               \
+    "  AND " VISIBLE("p") " AND EXISTS (SELECT 1 FROM project_participant pp"                      \
+                          "  JOIN so ON so.org_id = pp.org_id WHERE pp.project_id = p.id))"
+#define WON "sp.status IN ('approved', 'running', 'closed')"
+
+/* Per year (0 = all): won projects and their grants, each project once. */
+static const char SQL_PF_YEARS[] = SCAN_ORGS
+    " SELECT y, count(*), coalesce(sum(grant_cents), 0) FROM sp WHERE " WON
+    " AND y IS NOT NULL GROUP BY y"
+    " UNION ALL SELECT 0, count(*), coalesce(sum(grant_cents), 0) FROM sp WHERE " WON " ORDER BY 1";
+/* Per year: SCAN participants' shares of won projects, each (project,
+ * organisation) once even when the organisation is in two clusters. */
+static const char SQL_PF_SHARES[] =
+    SCAN_ORGS " SELECT coalesce(y, -1), coalesce(sum(share_cents), 0),"
+              " sum(share_cents IS NULL) FROM (SELECT DISTINCT sp.y, pp.project_id, pp.org_id,"
+              " pp.share_cents FROM sp JOIN project_participant pp ON pp.project_id = sp.id"
+              " JOIN so ON so.org_id = pp.org_id WHERE " WON ") GROUP BY y"
+              " UNION ALL SELECT 0, coalesce(sum(share_cents), 0), sum(share_cents IS NULL)"
+              " FROM (SELECT DISTINCT pp.project_id, pp.org_id, pp.share_cents FROM sp"
+              " JOIN project_participant pp ON pp.project_id = sp.id JOIN so"
+              " ON so.org_id = pp.org_id WHERE " WON ") ORDER BY 1";
+/* Success by year of submission: submitted (every status from submitted
+ * on) and won. */
+static const char SQL_PF_SUCCESS[] =
+    SCAN_ORGS " SELECT coalesce(sy, 0), count(*), sum(" WON ") FROM sp WHERE sy IS NOT NULL"
+              " GROUP BY sy UNION ALL SELECT 0, count(*), sum(" WON ") FROM sp ORDER BY 1";
+/* By programme: each won project once. */
+static const char SQL_PF_PROGRAMMES[] =
+    SCAN_ORGS " SELECT coalesce(p.programme, ''), count(*), coalesce(sum(sp.grant_cents), 0)"
+              " FROM sp JOIN project p ON p.id = sp.id WHERE " WON " GROUP BY 1 ORDER BY 3 DESC, 1";
+/* By cluster: each project of the cluster or its members once, shares of
+ * the cluster and its members. */
+static const char SQL_PF_CLUSTERS[] =
+    SCAN_ORGS " , cp(cluster_id, project_id, grant_cents) AS (SELECT DISTINCT so.cluster_id, sp.id,"
+              " sp.grant_cents FROM sp JOIN project_participant pp ON pp.project_id = sp.id"
+              " JOIN so ON so.org_id = pp.org_id WHERE " WON "),"
+              " cs(cluster_id, share, unknown) AS (SELECT so.cluster_id,"
+              " coalesce(sum(pp.share_cents), 0), sum(pp.share_cents IS NULL) FROM sp"
+              " JOIN project_participant pp ON pp.project_id = sp.id JOIN so"
+              " ON so.org_id = pp.org_id WHERE " WON " GROUP BY so.cluster_id)"
+              " SELECT o.slug, o.name, o.name_en, count(*), coalesce(sum(cp.grant_cents), 0),"
+              " coalesce(cs.share, 0), coalesce(cs.unknown, 0) FROM cp JOIN org o"
+              " ON o.id = cp.cluster_id LEFT JOIN cs ON cs.cluster_id = cp.cluster_id"
+              " GROUP BY cp.cluster_id ORDER BY 5 DESC, o.name_folded";
+
+typedef struct pf_row {
+    int64_t k, a, b, c;
+    const char *s1, *s2, *s3;
+} pf_row;
+
+static void pf_int_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)a;
+    (void)oom;
+    (void)ctx;
+    pf_row *r = item;
+    r->k = db_col_int(s, 0);
+    r->a = db_col_int(s, 1);
+    r->b = db_col_int(s, 2);
+}
+
+static void pf_group_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    bool clusters = ctx != NULL;
+    portfolio_group *g = item;
+    int c = 0;
+    g->key = db_col_dup(a, s, c++, oom);
+    if (clusters) {
+        g->name = db_col_dup(a, s, c++, oom);
+        g->name_en = db_col_dup(a, s, c++, oom);
+    } else {
+        g->name = g->key;
+    }
+    g->projects = db_col_int(s, c++);
+    g->grant_cents = db_col_int(s, c++);
+    if (clusters) {
+        g->shares_cents = db_col_int(s, c++);
+        g->shares_unknown = db_col_int(s, c++);
+    } else {
+        g->shares_unknown = -1; /* not asked */
+    }
+}
+
+static db_status pf_rows(db *d, arena *a, const char *sql, const project_viewer *v,
+                         const char *today, pf_row **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, sql, DB_ARGS(viewer_person(v), viewer_sec(v), DBT(today)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)out, n, sizeof **out, pf_int_row, NULL);
+}
+
+/* The row of year y in p (added in order when new; year 0 is p->total). */
+static portfolio_year *pf_year(arena *a, portfolio *p, int64_t y)
+{
+    if (y == 0)
+        return &p->total;
+    for (size_t i = 0; i < p->n_years; i++)
+        if (p->years[i].year == y)
+            return &p->years[i];
+    portfolio_year *ny = arena_alloc(a, (p->n_years + 1) * sizeof *ny);
+    if (!ny)
+        return NULL;
+    size_t at = 0;
+    while (at < p->n_years && p->years[at].year < y)
+        at++;
+    if (p->n_years)
+        memcpy(ny, p->years, at * sizeof *ny);
+    memset(&ny[at], 0, sizeof *ny);
+    ny[at].year = (int)y;
+    if (p->n_years > at)
+        memcpy(&ny[at + 1], &p->years[at], (p->n_years - at) * sizeof *ny);
+    p->years = ny;
+    p->n_years++;
+    return &p->years[at];
+}
+
+db_status project_portfolio(db *d, arena *a, const project_viewer *v, const char *today,
+                            portfolio *out)
+{
+    assert(d && a && today && out);
+    memset(out, 0, sizeof *out);
+    pf_row *r = NULL;
+    size_t n = 0;
+    db_status st = pf_rows(d, a, SQL_PF_YEARS, v, today, &r, &n);
+    for (size_t i = 0; st == DB_OK && i < n; i++) {
+        portfolio_year *y = pf_year(a, out, r[i].k);
+        if (!y)
+            return DB_NOMEM;
+        y->projects = r[i].a;
+        y->grant_cents = r[i].b;
+    }
+    if (st == DB_OK)
+        st = pf_rows(d, a, SQL_PF_SHARES, v, today, &r, &n);
+    for (size_t i = 0; st == DB_OK && i < n; i++) {
+        if (r[i].k < 0)
+            continue; /* undated projects count in the total only */
+        portfolio_year *y = pf_year(a, out, r[i].k);
+        if (!y)
+            return DB_NOMEM;
+        y->shares_cents = r[i].a;
+        y->shares_unknown = r[i].b;
+    }
+    if (st == DB_OK)
+        st = pf_rows(d, a, SQL_PF_SUCCESS, v, today, &r, &n);
+    for (size_t i = 0; st == DB_OK && i < n; i++) {
+        portfolio_year *y = pf_year(a, out, r[i].k);
+        if (!y)
+            return DB_NOMEM;
+        y->submitted = r[i].a;
+        y->won = r[i].b;
+    }
+    if (st != DB_OK)
+        return st;
+    db_stmt *s =
+        db_query(d, SQL_PF_PROGRAMMES, DB_ARGS(viewer_person(v), viewer_sec(v), DBT(today)));
+    st = s ? db_collect(s, a, (void **)&out->programmes, &out->n_programmes,
+                        sizeof *out->programmes, pf_group_row, NULL)
+           : DB_ERR;
+    if (st != DB_OK)
+        return st;
+    s = db_query(d, SQL_PF_CLUSTERS, DB_ARGS(viewer_person(v), viewer_sec(v), DBT(today)));
+    return s ? db_collect(s, a, (void **)&out->clusters, &out->n_clusters, sizeof *out->clusters,
+                          pf_group_row, (void *)1)
+             : DB_ERR;
+}
