@@ -20,6 +20,7 @@ bool rights_is_write(right action)
     switch (action) {
     case RIGHT_VIEW_MEMBERS:
     case RIGHT_AUDIT_VIEW:
+    case RIGHT_POSITION_TAKE_PART: /* reading; its comments are session forms */
         return false;
     case RIGHT_ORG_CREATE:
     case RIGHT_ORG_EDIT:
@@ -32,6 +33,8 @@ bool rights_is_write(right action)
     case RIGHT_MEMBERSHIP_DECIDE:
     case RIGHT_POST_WRITE:
     case RIGHT_POST_HIDE:
+    case RIGHT_POSITION_WRITE:
+    case RIGHT_POSITION_SIGN:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -49,10 +52,13 @@ static bool editor_may(right action)
     case RIGHT_FIGURES_VERIFY:
     case RIGHT_MEMBERSHIP_DECIDE:
     case RIGHT_POST_HIDE:
+    case RIGHT_POSITION_WRITE:
+    case RIGHT_POSITION_TAKE_PART:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
     case RIGHT_POST_WRITE:
+    case RIGHT_POSITION_SIGN:
     case RIGHT_USERS_MANAGE:
     case RIGHT_AUDIT_VIEW:
         return false;
@@ -73,6 +79,20 @@ static const char SQL_HAS_REPRESENTATIVE[] =
 static const char SQL_PERSON_SECRETARIAT[] =
     "SELECT coalesce(a.secretariat, '') FROM account a JOIN person p ON p.id = a.person_id"
     " WHERE a.person_id = $1 AND a.disabled_at IS NULL AND p.erased_at IS NULL";
+
+/* A current manager or representative affiliation with a cluster whose
+ * SCAN status in force on $2 is member or founder, or with a current
+ * member (on $2) of such a cluster. */
+#define SCAN_NOW(col)                                                                              \
+    "EXISTS (SELECT 1 FROM scan_membership s WHERE s.org_id = " col " AND s.since <= $2"           \
+    " AND s.status IN ('member', 'founder') AND s.id = (SELECT x.id FROM scan_membership x"        \
+    " WHERE x.org_id = s.org_id AND x.since <= $2 ORDER BY x.since DESC, x.id DESC LIMIT 1))"
+static const char SQL_SCAN_PERSON[] =
+    "SELECT 1 FROM affiliation a WHERE a.person_id = $1 AND a.ended_at IS NULL"
+    " AND (" SCAN_NOW("a.org_id") " OR (a.role = 'representative' AND EXISTS ("
+    "  SELECT 1 FROM cluster_member m WHERE m.org_id = a.org_id AND m.joined_on <= $2"
+    "  AND (m.left_on IS NULL OR m.left_on > $2) AND " SCAN_NOW("m.cluster_id") ")))"
+    " LIMIT 1";
 
 static const char SQL_REPRESENTS[] =
     "SELECT 1 FROM affiliation"
@@ -197,6 +217,8 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         if (!has)
             return true;
         /* else as anyone: only if they represent it themselves */
+    } else if (action == RIGHT_POSITION_SIGN) {
+        /* no role signs for an organisation: only its own people (below) */
     } else if (p->secretariat == SEC_ADMIN) {
         return true;
     } else if (p->secretariat == SEC_EDITOR && editor_may(action)) {
@@ -246,6 +268,32 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         today_belgrade(today);
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
+    case RIGHT_POSITION_WRITE: /* manager of C: C */
+        if (!org_id)
+            break;
+        today_belgrade(today);
+        st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
+        break;
+    case RIGHT_POSITION_SIGN: /* manager of C: C; representative of O: O */
+        if (!org_id)
+            break;
+        st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
+        if (st != DB_OK || yes)
+            break;
+        today_belgrade(today);
+        st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
+        break;
+    case RIGHT_POSITION_TAKE_PART: {
+        today_belgrade(today);
+        db_stmt *s = db_query(d, SQL_SCAN_PERSON, DB_ARGS(DBI(p->person_id), DBT(today)));
+        st = s ? db_step(s) : DB_ERR;
+        if (s)
+            db_reset(s);
+        yes = st == DB_ROW;
+        if (st == DB_ROW || st == DB_DONE)
+            st = DB_OK;
+        break;
+    }
     case RIGHT_MEMBERSHIP_DECIDE: /* representative of O: O */
         if (org_id)
             st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);

@@ -21,6 +21,17 @@
  *   RIGHT_MEMBERSHIP_DECIDE  ***         no                 O
  *   RIGHT_POST_WRITE      yes   no      C                  O (cooperation posts for it)
  *   RIGHT_POST_HIDE       yes   yes     no                 no
+ *   RIGHT_POSITION_WRITE  yes   yes     C                  no   (positions owned by C)
+ *   RIGHT_POSITION_TAKE_PART yes yes    C in SCAN**        O member of a SCAN cluster**
+ *   RIGHT_POSITION_SIGN   no    no      C                  O
+ *
+ * ** RIGHT_POSITION_TAKE_PART (org_id 0): reading positions before they
+ * are submitted and commenting during consultation: the secretariat, the
+ * managers of clusters whose SCAN status in force today is member or
+ * founder, and the representatives of such clusters' current members.
+ * RIGHT_POSITION_SIGN is the only right the secretariat does not have
+ * by its role: a signature speaks for C or O, so only C's manager or O's
+ * representative gives it.
  *
  * *** the secretariat only for an organisation without a representative:
  * a membership is the organisation's to accept. Who represents an
@@ -66,6 +77,9 @@ typedef enum {
     RIGHT_MEMBERSHIP_DECIDE, /* accept or decline a proposed cluster membership of O */
     RIGHT_POST_WRITE,        /* publish, change and close cooperation posts for O */
     RIGHT_POST_HIDE,         /* hide anyone's cooperation post (the secretariat) */
+    RIGHT_POSITION_WRITE,    /* write, version and move the positions owned by O */
+    RIGHT_POSITION_TAKE_PART, /* read unsubmitted positions and comment (org_id 0) */
+    RIGHT_POSITION_SIGN,     /* sign a position on behalf of O */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0
