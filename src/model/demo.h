@@ -25,5 +25,8 @@ db_status demo_load_devplan(db *d, buf *err);
 /* Two illustrative cluster initiatives at different points of readiness
  * (demo_initiatives.c), in demo_load's transaction after the members. */
 db_status demo_load_initiatives(db *d, buf *err);
+/* Four illustrative advocacy positions (demo_positions.c), in demo_load's
+ * transaction, after the clusters and their figures. */
+db_status demo_load_positions(db *d, buf *err);
 
 #endif

@@ -584,7 +584,8 @@ db_status position_comment_add(db *d, int64_t id, int64_t paragraph, int64_t par
     " v.title_sr, v.title_en, v.body_sr, v.body_en, v.note, p.created_at, p.updated_at,"           \
     " coalesce((SELECT max(s.at) FROM position_step s WHERE s.position_id = p.id), p.created_at)," \
     " coalesce(p.consultation_id, 0), (SELECT count(*) FROM position_signature g"                  \
-    " WHERE g.position_id = p.id AND g.withdrawn_at IS NULL), p.is_demo"                           \
+    " WHERE g.position_id = p.id AND g.withdrawn_at IS NULL), p.is_demo,"                          \
+    " EXISTS (SELECT 1 FROM org_logo l WHERE l.org_id = p.owner_id)"                           \
     " FROM position p JOIN org o ON o.id = p.owner_id"                                             \
     " JOIN position_version v ON v.position_id = p.id AND v.version = p.version"
 
@@ -628,6 +629,7 @@ static void pos_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     p->consultation_id = db_col_int(s, c++);
     p->n_signatures = db_col_int(s, c++);
     p->is_demo = db_col_int(s, c++) != 0;
+    p->owner_logo = db_col_int(s, c++) != 0;
 }
 
 db_status position_get(db *d, arena *a, int64_t id, position_rec *out, bool *found)

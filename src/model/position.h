@@ -96,6 +96,7 @@ typedef struct position_rec {
     int64_t consultation_id;
     int64_t n_signatures; /* live ones */
     bool is_demo;
+    bool owner_logo; /* the owner has a logo (/orgs/{slug}/logo) */
 } position_rec;
 
 typedef struct position_version {

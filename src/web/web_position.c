@@ -1109,10 +1109,14 @@ static void render_page(req *r, const position_rec *p, const page_view *pv)
         web_alert(r, pv->top);
     /* the letter's head: the owner's logo and name, the date, the addressees */
     html_fmt(o,
-             "<header class=\"pos-letter-head\"><img class=\"pos-logo\" src=\"/orgs/%q/logo\" "
-             "alt=\"\" width=\"64\" height=\"64\"><div><p class=\"pos-owner\"><a "
+             "<header class=\"pos-letter-head\">%R<div><p class=\"pos-owner\"><a "
              "href=\"/orgs/%q\">%s</a></p><p class=\"pos-date\">",
-             p->owner_slug, p->owner_slug, web_org_text(r, p->owner_name, p->owner_name_en));
+             p->owner_logo ? arena_printf(r->a,
+                                          "<img class=\"pos-logo\" src=\"/orgs/%s/logo\" alt=\"\" "
+                                          "width=\"64\" height=\"64\">",
+                                          p->owner_slug)
+                           : "",
+             p->owner_slug, web_org_text(r, p->owner_name, p->owner_name_en));
     web_datetime(r, p->stage_at, MSG_POS_ANY);
     html_raw(o, "</p></div></header>");
     if (n_addr) {
