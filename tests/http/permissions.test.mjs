@@ -114,6 +114,17 @@ const MATRIX = {
   'POST /admin/mentoring': ADMIN_ONLY,
   'POST /admin/mentoring/{id}/end': ADMIN_ONLY,
   'POST /admin/support': ADMIN_ONLY,
+  // advocacy positions (web_position.c), owned by C, which is in SCAN:
+  // C's manager and the secretariat write them (RIGHT_POSITION_WRITE);
+  // SCAN clusters' people comment (M's representative too, P's not); only
+  // C's manager signs for C: no secretariat role signs for anyone
+  'POST /positions': EDIT_C,
+  'POST /positions/{id}': EDIT_C,
+  'POST /positions/{id}/versions': EDIT_C,
+  'POST /positions/{id}/stage': EDIT_C,
+  'POST /positions/{id}/comments': row(false, true, false, true, true, true),
+  'POST /positions/{id}/sign': row(false, false, false, true, false, false),
+  'POST /positions/{id}/withdraw': row(false, false, false, true, false, false),
   // notifications (web_notify.c): everyone's own settings only
   'POST /account/notifications': LOGGED_IN,
   'POST /account/notifications/topics': LOGGED_IN,
@@ -324,6 +335,15 @@ const BODIES = {
   'POST /admin/mentoring': () => ({ path: '/admin/mentoring', form: { mentee: 'cluster-c', mentor: '' } }),
   'POST /admin/mentoring/{id}/end': () => ({ path: `/admin/mentoring/${ids.mentoring}/end`, form: { ended_on: 'soon' } }),
   'POST /admin/support': () => ({ path: '/admin/support', form: { org: 'cluster-c', given_on: '2026-01-10', kind: 'other', note: '' } }),
+  // positions: bodies the model refuses (422) for the allowed, except the
+  // signature, which C's manager gives and then withdraws
+  'POST /positions': () => ({ path: '/positions', form: { owner: 'cluster-c', kind: 'proposal', title_sr: '' } }),
+  'POST /positions/{id}': () => ({ path: `/positions/${ids.posDraft}`, form: { kind: 'proposal', title_sr: '' } }),
+  'POST /positions/{id}/versions': () => ({ path: `/positions/${ids.posDraft}/versions`, form: { kind: 'proposal', title_sr: '' } }),
+  'POST /positions/{id}/stage': () => ({ path: `/positions/${ids.posDraft}/stage`, form: { stage: 'bogus' } }),
+  'POST /positions/{id}/comments': () => ({ path: `/positions/${ids.posConsult}/comments`, form: { paragraph: '99', body: 'Matrix' } }),
+  'POST /positions/{id}/sign': () => ({ path: `/positions/${ids.posSigning}/sign`, form: { org: String(ids['cluster-c']) } }),
+  'POST /positions/{id}/withdraw': () => ({ path: `/positions/${ids.posSigning}/withdraw`, form: { org: String(ids['cluster-c']) } }),
   'POST /account/notifications': () => ({ path: '/account/notifications', form: { digest: 'weekly' } }),
   'POST /account/notifications/topics': () => ({ path: '/account/notifications/topics', form: { page: '/orgs', query: `q=matrix${++invitees}` } }),
   'POST /account/notifications/topics/{id}/delete': () => ({ path: '/account/notifications/topics/999999/delete' }),
@@ -393,6 +413,14 @@ before(async () => {
     VALUES (${ids.goal}, 'Matrix action', '2099-01-01', 'planned', 0, 0) RETURNING id`));
   ids.mentoring = Number(sqlite(`INSERT INTO mentoring(mentee_id, mentor_id, started_on, created_at, updated_at)
     VALUES (${ids['cluster-c']}, ${ids['cluster-d']}, '2026-01-01', 0, 0) RETURNING id`));
+  // C in SCAN, and three positions of C: a draft, one in consultation, one open for signature
+  sqlite(`INSERT INTO scan_membership(org_id, status, since, created_at) VALUES (${ids['cluster-c']}, 'member', '2020-01-01', 0)`);
+  for (const [key, stage] of [['posDraft', 'draft'], ['posConsult', 'consultation'], ['posSigning', 'signing']]) {
+    ids[key] = Number(sqlite(`INSERT INTO position(kind, owner_id, stage, version, created_at, updated_at)
+      VALUES ('proposal', ${ids['cluster-c']}, '${stage}', 1, 0, 0) RETURNING id`));
+    sqlite(`INSERT INTO position_version(position_id, version, title_sr, body_sr, created_at)
+      VALUES (${ids[key]}, 1, 'Матрица', 'Први пасус.', 0)`);
+  }
   addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);
   addUser(EMAIL.editor, 'Matrix Editor', PASSWORD.editor, ['--editor']);
   addUser(EMAIL.cluster_manager, 'Manager of C', PASSWORD.cluster_manager);
