@@ -178,7 +178,7 @@ static const char SQL_VERSION_PUT[] =
     " note, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 static const char SQL_VERSION_EDIT[] =
     "UPDATE position_version SET title_sr = $3, title_en = $4, body_sr = $5, body_en = $6,"
-    " note = $7 WHERE position_id = $1 AND version = $2";
+    " note = $7, created_at = $8, created_by = $9 WHERE position_id = $1 AND version = $2";
 static const char SQL_STEP[] =
     "INSERT INTO position_step(position_id, stage, at, by_id) VALUES ($1, $2, $3, $4)";
 static const char SQL_TAGS_DEL[] = "DELETE FROM position_tag WHERE position_id = $1";
@@ -585,7 +585,7 @@ db_status position_comment_add(db *d, int64_t id, int64_t paragraph, int64_t par
     " coalesce((SELECT max(s.at) FROM position_step s WHERE s.position_id = p.id), p.created_at)," \
     " coalesce(p.consultation_id, 0), (SELECT count(*) FROM position_signature g"                  \
     " WHERE g.position_id = p.id AND g.withdrawn_at IS NULL), p.is_demo,"                          \
-    " EXISTS (SELECT 1 FROM org_logo l WHERE l.org_id = p.owner_id)"                           \
+    " EXISTS (SELECT 1 FROM org_logo l WHERE l.org_id = p.owner_id)"                               \
     " FROM position p JOIN org o ON o.id = p.owner_id"                                             \
     " JOIN position_version v ON v.position_id = p.id AND v.version = p.version"
 
