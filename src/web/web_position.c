@@ -1091,9 +1091,13 @@ static void render_page(req *r, const position_rec *p, const page_view *pv)
     /* those the reader may sign for */
     position_speaker *signers = arena_alloc(r->a, (n_sp + 1) * sizeof *signers);
     size_t n_signers = 0;
-    for (size_t i = 0; signers && i < n_sp; i++)
-        if (rights_can(r->db, r->user, RIGHT_POSITION_SIGN, sp[i].id))
+    for (size_t i = 0; signers && i < n_sp; i++) {
+        bool signed_now = false; /* a live signature already: withdraw, not sign */
+        for (size_t k = 0; k < n_g; k++)
+            signed_now = signed_now || (g[k].org_id == sp[i].id && !g[k].withdrawn_at);
+        if (!signed_now && rights_can(r->db, r->user, RIGHT_POSITION_SIGN, sp[i].id))
             signers[n_signers++] = sp[i];
+    }
     const char *title = pos_title(r, p);
     page_meta pm = {.title = title,
                     .nav = "positions",

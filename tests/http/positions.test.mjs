@@ -184,14 +184,14 @@ test('the whole path: draft, edit, consultation, comments on paragraphs, a new v
   const one = await get('voict_manager', `/positions/${id}?lang=en`);
   const members = Number(sqlite(`SELECT count(DISTINCT m.org_id) FROM cluster_member m JOIN org c ON c.id = m.cluster_id
     WHERE c.slug = 'voict' AND m.joined_on <= '2024-12-31' AND (m.left_on IS NULL OR m.left_on >= '2024-01-01')`));
-  assert.match(one.text, /Signed by 1 clusters and 1 other organisations/);
+  assert.match(one.text, /Signatories: clusters 1, other organisations 1\./);
   assert.match(one.text, new RegExp(`Behind it stand ${members} organisations`));
   // VMC signs, then withdraws: the weight leaves with it
   assert.equal((await post('vmc_manager', `/positions/${id}/sign`, { org: String(orgId('vmc')) })).status, 303);
-  assert.match((await get('voict_manager', `/positions/${id}?lang=en`)).text, /Signed by 2 clusters/);
+  assert.match((await get('voict_manager', `/positions/${id}?lang=en`)).text, /Signatories: clusters 2,/);
   assert.equal((await post('vmc_manager', `/positions/${id}/withdraw`, { org: String(orgId('vmc')) })).status, 303);
   const back = await get('voict_manager', `/positions/${id}?lang=en`);
-  assert.match(back.text, /Signed by 1 clusters and 1 other organisations/);
+  assert.match(back.text, /Signatories: clusters 1, other organisations 1\./);
   assert.match(back.text, new RegExp(`Behind it stand ${members} organisations`));
   // submitted: nobody signs or withdraws any more
   assert.equal((await post('voict_manager', `/positions/${id}/stage`, { stage: 'submitted' })).status, 303);
