@@ -23,6 +23,7 @@
 #include "model/membership.h"
 #include "model/notify.h"
 #include "model/post_digest.h"
+#include "model/position.h"
 #include "model/tx.h"
 #include "model/worklist.h"
 
@@ -159,6 +160,7 @@ const digest_section digest_sections[] = {
     {"events", MSG_DIGEST_SEC_EVENTS, sec_events},
     {"posts", MSG_DIGEST_SEC_POSTS, post_digest_section}, /* post_digest.c */
     {"devplan_overdue", MSG_DP_DIGEST_SEC, devplan_digest_overdue},
+    {"positions_signing", MSG_POS_DIGEST_SEC, position_digest_signing}, /* position_sign.c */
 };
 const size_t digest_n_sections = sizeof digest_sections / sizeof digest_sections[0];
 

@@ -234,6 +234,15 @@ typedef struct position_weight {
     int64_t members, reported, employees, revenue_cents, exports_cents;
     bool covered, any_demo;
 } position_weight;
+struct digest_reader;
+struct digest_period;
+struct digest_part;
+/* The weekly digest's section (a digest_sections[] row): the positions
+ * open for signature that the reader could still sign for an organisation
+ * they speak for, newest first, at most 20. */
+db_status position_digest_signing(db *d, arena *a, const struct digest_reader *r,
+                                  const struct digest_period *w, struct digest_part *out);
+
 /* Computes it now (inside or outside a transaction). */
 db_status position_weight_compute(db *d, int64_t id, position_weight *w);
 /* The same, from a per-process cache keyed by the position and the data

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "core/utf8.h"
+#include "model/digest.h"
 #include "model/figures.h"
 #include "model/notify.h"
 #include "model/position_internal.h"
@@ -341,4 +343,50 @@ db_status position_signatures(db *d, arena *a, int64_t id, position_signature **
     if (!s)
         return DB_ERR;
     return db_collect(s, a, (void **)out, n, sizeof **out, signature_row, NULL);
+}
+
+/* --- the digest ------------------------------------------------------------------------- */
+
+/* Positions open for signature that the reader could sign for an
+ * organisation they speak for (a cluster they manage, an organisation they
+ * represent) that has not signed yet. */
+static const char SQL_DIGEST_SIGNING[] =
+    "SELECT p.id, v.title_sr, v.title_en, (SELECT count(*) FROM position_signature g"
+    " WHERE g.position_id = p.id AND g.withdrawn_at IS NULL) FROM position p"
+    " JOIN position_version v ON v.position_id = p.id AND v.version = p.version"
+    " WHERE p.stage = 'signing' AND EXISTS (SELECT 1 FROM affiliation f JOIN org o ON o.id = "
+    "f.org_id"
+    " WHERE f.person_id = $1 AND f.ended_at IS NULL AND (f.role = 'representative'"
+    " OR o.kind IN ('cluster', 'cluster_initiative')) AND NOT EXISTS (SELECT 1 FROM"
+    " position_signature g WHERE g.position_id = p.id AND g.org_id = f.org_id"
+    " AND g.withdrawn_at IS NULL)) ORDER BY p.updated_at DESC, p.id DESC LIMIT 20";
+
+db_status position_digest_signing(db *d, arena *a, const digest_reader *r, const digest_period *w,
+                                  digest_part *out)
+{
+    (void)a;
+    (void)w;
+    db_stmt *s = db_query(d, SQL_DIGEST_SIGNING, DB_ARGS(DBI(r->person_id)));
+    if (!s)
+        return DB_ERR;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        const char *title = db_col_text(s, 1);
+        if (r->lang == LANG_EN && !db_col_is_null(s, 2))
+            title = db_col_text(s, 2);
+        buf t = BUF_INIT, lat = BUF_INIT;
+        if (r->lang == LANG_SR_LATN) {
+            utf8_cyr_to_lat(&lat, title, strlen(title));
+            if (!buf_failed(&lat))
+                title = buf_str(&lat);
+        }
+        buf_printf(&t, T(r->lang, MSG_POS_DIGEST_LINE), title, (long long)db_col_int(s, 3));
+        char href[48];
+        snprintf(href, sizeof href, "/positions/%lld#signatures", (long long)db_col_int(s, 0));
+        digest_item(out, buf_str(&t), href);
+        buf_free(&t);
+        buf_free(&lat);
+    }
+    db_reset(s);
+    return st == DB_DONE ? DB_OK : st;
 }

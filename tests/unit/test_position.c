@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "html/markdown.h"
 #include "i18n/i18n.h"
+#include "model/digest.h"
 #include "model/position.h"
 
 #include "testdb.h"
@@ -261,6 +262,34 @@ static void markdown_text(void **state)
     buf_free(&out);
 }
 
+/* The digest's section: positions the reader could still sign. */
+static void digest_signing(void **state)
+{
+    testdb *t = *state;
+    assert_int_equal(db_do(t->d,
+                           "INSERT INTO affiliation(person_id, org_id, role, started_at)"
+                           " VALUES (1, 1, 'manager', 0)",
+                           DB_NONE),
+                     DB_OK);
+    arena a = ARENA_INIT;
+    digest_reader r = {.person_id = 1, .name = "Ана", .lang = LANG_EN};
+    digest_period w = {.week = "2026-W49", .now = 0};
+    digest_part p = {.text = BUF_INIT, .html = BUF_INIT, .lang = LANG_EN};
+    assert_int_equal(position_digest_signing(t->d, &a, &r, &w, &p), DB_OK);
+    assert_int_equal(p.items, 1);
+    assert_non_null(strstr(buf_str(&p.text), "open for signature, 0 signatures so far"));
+    buf_free(&p.text);
+    buf_free(&p.html);
+    form_errors fe = {0};
+    assert_int_equal(position_sign(t->d, 1, 1, 1, NULL, &fe), DB_OK);
+    digest_part q = {.text = BUF_INIT, .html = BUF_INIT, .lang = LANG_EN};
+    assert_int_equal(position_digest_signing(t->d, &a, &r, &w, &q), DB_OK);
+    assert_int_equal(q.items, 0); /* signed: nothing left to ask */
+    buf_free(&q.text);
+    buf_free(&q.html);
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +298,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(weight_once_and_coverage, setup, teardown),
         cmocka_unit_test_setup_teardown(refusals, setup, teardown),
         cmocka_unit_test(markdown_text),
+        cmocka_unit_test_setup_teardown(digest_signing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
