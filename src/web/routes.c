@@ -336,6 +336,16 @@ const route routes[] = {
      65536, "Start a cluster initiative (the token's owner)"},
     {HTTP_GET, "/api/v1/clusters/{slug}/readiness", api_cluster_readiness, RF_LOGIN, 0,
      "A cluster's readiness check (its management team, the secretariat)"},
+    /* API: advocacy positions (api_position.c) */
+    {HTTP_GET, "/api/v1/positions", api_position_list, 0, 0,
+     "Positions: ?stage, ?tag, ?page (unsubmitted ones for SCAN people)"},
+    {HTTP_GET, "/api/v1/positions/{id}", api_position_get, 0, 0,
+     "One position with versions, signatures and weight"},
+    {HTTP_POST, "/api/v1/positions/{id}/signatures", api_position_sign,
+     RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 16384,
+     "Sign for a cluster (its manager) or an organisation (its representative)"},
+    {HTTP_POST, "/api/v1/positions/{id}/withdraw", api_position_withdraw,
+     RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 16384, "Withdraw a signature before submission"},
     {HTTP_GET, "/api/v1/figures", api_figures, 0, 0,
      "Totals for a year by scope, optionally grouped by cluster, sector or region"},
 };

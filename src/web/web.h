@@ -260,6 +260,11 @@ void web_position_stage(req *r);
 void web_position_comment(req *r);
 void web_position_sign(req *r);
 void web_position_withdraw(req *r);
+/* api_position.c: positions as JSON */
+void api_position_list(req *r);
+void api_position_get(req *r);
+void api_position_sign(req *r);
+void api_position_withdraw(req *r);
 void web_mentoring_admin(req *r);
 void web_mentoring_create(req *r);
 void web_mentoring_end(req *r);

@@ -125,6 +125,8 @@ const MATRIX = {
   'POST /positions/{id}/comments': row(false, true, false, true, true, true),
   'POST /positions/{id}/sign': row(false, false, false, true, false, false),
   'POST /positions/{id}/withdraw': row(false, false, false, true, false, false),
+  'POST /api/v1/positions/{id}/signatures': row(false, false, false, true, false, false),
+  'POST /api/v1/positions/{id}/withdraw': row(false, false, false, true, false, false),
   // notifications (web_notify.c): everyone's own settings only
   'POST /account/notifications': LOGGED_IN,
   'POST /account/notifications/topics': LOGGED_IN,
@@ -344,6 +346,8 @@ const BODIES = {
   'POST /positions/{id}/comments': () => ({ path: `/positions/${ids.posConsult}/comments`, form: { paragraph: '99', body: 'Matrix' } }),
   'POST /positions/{id}/sign': () => ({ path: `/positions/${ids.posSigning}/sign`, form: { org: String(ids['cluster-c']) } }),
   'POST /positions/{id}/withdraw': () => ({ path: `/positions/${ids.posSigning}/withdraw`, form: { org: String(ids['cluster-c']) } }),
+  'POST /api/v1/positions/{id}/signatures': () => ({ path: `/api/v1/positions/${ids.posSigning}/signatures`, json: { org_id: ids['cluster-c'] } }),
+  'POST /api/v1/positions/{id}/withdraw': () => ({ path: `/api/v1/positions/${ids.posSigning}/withdraw`, json: { org_id: ids['cluster-c'] } }),
   'POST /account/notifications': () => ({ path: '/account/notifications', form: { digest: 'weekly' } }),
   'POST /account/notifications/topics': () => ({ path: '/account/notifications/topics', form: { page: '/orgs', query: `q=matrix${++invitees}` } }),
   'POST /account/notifications/topics/{id}/delete': () => ({ path: '/account/notifications/topics/999999/delete' }),

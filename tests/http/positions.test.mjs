@@ -14,7 +14,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, makeToken } from './lib.mjs';
 
 const PW = 'positions pass phrase 2026';
 let srv;
@@ -218,4 +218,32 @@ test('a submission needs a signature; an empty title is refused beside its field
   assert.equal(none.status, 422);
   assert.match(none.text, /Nobody has signed yet/);
   assert.equal((await post('admin', `/positions/${id}/stage`, { stage: 'closed' })).status, 303);
+});
+
+test('the API: public positions for everyone, the weight without unsupported sums, signing with a write token only', async () => {
+  const answered = posId('answered');
+  const list = await (await fetch(`${srv.url}/api/v1/positions`)).json();
+  assert.ok(list.items.every((p) => ['submitted', 'answered', 'closed'].includes(p.stage)));
+  assert.equal((await fetch(`${srv.url}/api/v1/positions/${posId('consultation')}`)).status, 404);
+  const one = await (await fetch(`${srv.url}/api/v1/positions/${answered}`)).json();
+  assert.equal(one.weight.clusters, 7);
+  assert.equal(one.weight.covered, true);
+  assert.equal(one.signatures.length, 7);
+  assert.equal(one.signatures[6].weight_at_signing.members, one.weight.members);
+  assert.ok(one.versions[0].body_sr.length > 0);
+  // a read-only token never signs; a read-write one of VMC's manager signs for VMC
+  const s = await session('vmc_manager');
+  const tokenOf = (scope) => makeToken(srv.url, s, scope);
+  const signing = Number(sqlite(`SELECT min(id) FROM position WHERE stage = 'signing' AND is_demo = 1`));
+  const send = (token, path, body) => fetch(srv.url + path, { method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const ro = await tokenOf('read');
+  assert.equal((await send(ro, `/api/v1/positions/${signing}/signatures`, { org_id: orgId('vmc') })).status, 403);
+  const rw = await tokenOf('write');
+  assert.equal((await send(rw, `/api/v1/positions/${signing}/signatures`, { org_id: orgId('voict') })).status, 403);
+  assert.equal((await send(rw, `/api/v1/positions/${signing}/signatures`, { org_id: orgId('vmc') })).status, 201);
+  const again = await send(rw, `/api/v1/positions/${signing}/signatures`, { org_id: orgId('vmc') });
+  assert.equal(again.status, 422);
+  assert.match(JSON.stringify(await again.json()), /org_id/);
+  assert.equal((await send(rw, `/api/v1/positions/${signing}/withdraw`, { org_id: orgId('vmc') })).status, 200);
 });
