@@ -128,8 +128,13 @@ static bool load(req *r, position_rec *p)
         resp_fail(r, st, "position_get");
         return false;
     }
-    if (!found || !may_see(r, p)) {
-        resp_error(r, 404, "No such position, or it is not visible to you.");
+    if (!found || (!r->user && !may_see(r, p))) {
+        resp_error(r, 404, "No such position, or it is not public yet.");
+        return false;
+    }
+    if (!may_see(r, p)) {
+        resp_error(r, 403, "This position is not submitted yet: only the secretariat and the "
+                           "people of SCAN's clusters see it (a draft only its writers).");
         return false;
     }
     return true;
