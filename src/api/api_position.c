@@ -133,8 +133,9 @@ static bool load(req *r, position_rec *p)
         return false;
     }
     if (!may_see(r, p)) {
-        resp_error(r, 403, "This position is not submitted yet: only the secretariat and the "
-                           "people of SCAN's clusters see it (a draft only its writers).");
+        resp_error(r, 403,
+                   "This position is not submitted yet: only the secretariat and the "
+                   "people of SCAN's clusters see it (a draft only its writers).");
         return false;
     }
     return true;
