@@ -42,5 +42,8 @@ void demo_agreement_pdf(buf *b, const char *line);
 /* Twelve illustrative joint projects over five years (demo_projects.c),
  * in demo_load's transaction after the members. */
 db_status demo_load_projects(db *d, buf *err);
+/* Four illustrative advocacy positions (demo_positions.c), in demo_load's
+ * transaction, after the clusters and their figures. */
+db_status demo_load_positions(db *d, buf *err);
 
 #endif

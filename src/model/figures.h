@@ -125,6 +125,11 @@ typedef enum {
                            founder in the year (scan_membership) */
     FIG_SCOPE_FOUNDERS, /* members of SCAN's founder clusters */
     FIG_SCOPE_CLUSTER,  /* members of one cluster (key = cluster org id) */
+    FIG_SCOPE_POSITION, /* the live signers of one advocacy position
+                           (cluster_id = the position's id): the members of
+                           the signing clusters and the signing organisations
+                           themselves, each once; ungrouped only, never
+                           stored (position.h) */
 } figure_scope;
 
 typedef enum {

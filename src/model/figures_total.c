@@ -60,6 +60,18 @@
 #define COUNTED_PAIRS                                                                              \
     "counted(cluster_id, org_id) AS (SELECT DISTINCT m.cluster_id, m.org_id FROM scope c"          \
     " CROSS JOIN cluster_member m WHERE m.cluster_id = c.cluster_id AND " OVERLAPS ")"
+/* The signers of position $3 (FIG_SCOPE_POSITION): the members of the
+ * signing clusters overlapping Y, and every other signing organisation
+ * itself; UNION keeps each once (rule 1). */
+#define SIGNERS(cond)                                                                              \
+    "SELECT g.org_id FROM position_signature g JOIN org o ON o.id = g.org_id"                      \
+    " WHERE g.position_id = $3 AND g.withdrawn_at IS NULL AND o.kind " cond
+#define SCOPE_POSITION                                                                             \
+    "scope(cluster_id) AS (" SIGNERS("IN ('cluster', 'cluster_initiative')") ")"
+#define COUNTED_POSITION                                                                           \
+    "counted(org_id) AS (SELECT m.org_id FROM scope c CROSS JOIN cluster_member m"                 \
+    " WHERE m.cluster_id = c.cluster_id AND " OVERLAPS                                             \
+    " UNION " SIGNERS("NOT IN ('cluster', 'cluster_initiative')") ")"
 #define AGG                                                                                        \
     "count(c.org_id), count(f.id), count(f.verified_at), coalesce(sum(f.employees), 0),"           \
     " coalesce(sum(f.revenue_eur), 0), coalesce(sum(f.exports_eur), 0),"                           \
@@ -93,11 +105,20 @@
         [FIG_GROUP_DISTRICT] = TOTAL_KEYED(scope, "coalesce(o.district, '?')", JOIN_ORG),          \
     }
 
-static const char *const total_sql[3][5] = {
+static const char *const total_sql[4][5] = {
     [FIG_SCOPE_SCAN] = TOTALS(SCOPE_SCAN),
     [FIG_SCOPE_FOUNDERS] = TOTALS(SCOPE_FOUNDERS),
     [FIG_SCOPE_CLUSTER] = TOTALS(SCOPE_CLUSTER),
+    [FIG_SCOPE_POSITION] = {[FIG_GROUP_NONE] = "WITH " SCOPE_POSITION ", " COUNTED_POSITION
+                                               " SELECT 'all', 'all', " AGG
+                                               " FROM counted c" FIG_JOIN},
 };
+
+/* Scopes whose statements take $3 (a cluster, a position). */
+static bool keyed_scope(figure_scope scope)
+{
+    return scope == FIG_SCOPE_CLUSTER || scope == FIG_SCOPE_POSITION;
+}
 
 /* ctx: the int year of run_total. */
 static void total_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -163,7 +184,7 @@ static db_status run_total(db *d, arena *a, figure_scope scope, int64_t cluster_
     *rows = NULL;
     *n = 0;
     db_stmt *s =
-        year_stmt(d, total_sql[scope][group], year, scope == FIG_SCOPE_CLUSTER, cluster_id);
+        year_stmt(d, total_sql[scope][group], year, keyed_scope(scope), cluster_id);
     if (!s)
         return DB_ERR;
     return db_collect(s, a, (void **)rows, n, sizeof **rows, total_row, &year);
@@ -221,7 +242,8 @@ static void raw_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 
 static bool stored_kind(figure_scope scope, figure_group group)
 {
-    return scope != FIG_SCOPE_CLUSTER || group == FIG_GROUP_NONE;
+    return scope == FIG_SCOPE_SCAN || scope == FIG_SCOPE_FOUNDERS ||
+           (scope == FIG_SCOPE_CLUSTER && group == FIG_GROUP_NONE);
 }
 
 static db_status is_done(db *d, figure_scope scope, int64_t cluster_id, figure_group group,
@@ -441,7 +463,8 @@ static bool year_ok(int year)
 
 static bool scope_ok(figure_scope scope)
 {
-    return scope == FIG_SCOPE_SCAN || scope == FIG_SCOPE_FOUNDERS || scope == FIG_SCOPE_CLUSTER;
+    return scope == FIG_SCOPE_SCAN || scope == FIG_SCOPE_FOUNDERS || scope == FIG_SCOPE_CLUSTER ||
+           scope == FIG_SCOPE_POSITION;
 }
 
 /* figures_total and figures_total_reference: `stored` chooses the
@@ -452,7 +475,8 @@ static db_status total_of(db *d, arena *a, const figure_query *q, bool stored, f
     assert(d && a && q && rows && n);
     *rows = NULL;
     *n = 0;
-    if (!scope_ok(q->scope) || (unsigned)q->group > FIG_GROUP_DISTRICT || !year_ok(q->year))
+    if (!scope_ok(q->scope) || (unsigned)q->group > FIG_GROUP_DISTRICT || !year_ok(q->year) ||
+        !total_sql[q->scope][q->group])
         return DB_CONSTRAINT;
     figure_total *prev = NULL;
     size_t n_prev = 0;

@@ -24,6 +24,12 @@ const notify_kind notify_kinds[] = {
     {"post_interest", MSG_NK_POST_INTEREST, MSG_NK_POST_INTEREST_LINE, NOTIFY_IMMEDIATE, false},
     {"post_interest_answer", MSG_NK_POST_ANSWER, MSG_NK_POST_ANSWER_LINE, NOTIFY_IMMEDIATE, false},
     {"post_message", MSG_NK_POST_MESSAGE, MSG_NK_POST_MESSAGE_LINE, NOTIFY_IMMEDIATE, false},
+    /* advocacy positions (position_sign.c) */
+    {"position_version", MSG_NK_POSITION_VERSION, MSG_NK_POSITION_VERSION_LINE, NOTIFY_WEEKLY,
+     false},
+    {"position_reply", MSG_NK_POSITION_REPLY, MSG_NK_POSITION_REPLY_LINE, NOTIFY_IMMEDIATE, false},
+    {"position_signing", MSG_NK_POSITION_SIGNING, MSG_NK_POSITION_SIGNING_LINE, NOTIFY_IMMEDIATE,
+     false},
 };
 const size_t notify_n_kinds = sizeof notify_kinds / sizeof notify_kinds[0];
 

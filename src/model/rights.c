@@ -21,6 +21,7 @@ bool rights_is_write(right action)
     case RIGHT_VIEW_MEMBERS:
     case RIGHT_VIEW_SCAN_ONLY:
     case RIGHT_AUDIT_VIEW:
+    case RIGHT_POSITION_TAKE_PART: /* reading; its comments are session forms */
         return false;
     case RIGHT_ORG_CREATE:
     case RIGHT_ORG_EDIT:
@@ -37,6 +38,8 @@ bool rights_is_write(right action)
     case RIGHT_ADVOCACY_MANAGE:
     case RIGHT_AGREEMENT_EDIT:
     case RIGHT_PROJECT_EDIT:
+    case RIGHT_POSITION_WRITE:
+    case RIGHT_POSITION_SIGN:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -59,10 +62,13 @@ static bool editor_may(right action)
     case RIGHT_ADVOCACY_MANAGE:
     case RIGHT_AGREEMENT_EDIT:
     case RIGHT_PROJECT_EDIT:
+    case RIGHT_POSITION_WRITE:
+    case RIGHT_POSITION_TAKE_PART:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
     case RIGHT_POST_WRITE:
+    case RIGHT_POSITION_SIGN:
     case RIGHT_USERS_MANAGE:
     case RIGHT_AUDIT_VIEW:
         return false;
@@ -74,21 +80,6 @@ static bool editor_may(right action)
 static const char SQL_ANY_AFFILIATION[] =
     "SELECT 1 FROM affiliation WHERE person_id = $1 AND ended_at IS NULL LIMIT 1";
 
-/* A person of a SCAN cluster: a current manager of a published cluster or
- * initiative, or a current representative of an organisation that is
- * today ($2) a member of one (an affiliation with an organisation outside
- * every cluster, such as a donor, is not). */
-static const char SQL_SCAN_PERSON[] =
-    "SELECT 1 FROM affiliation a WHERE a.person_id = $1 AND a.ended_at IS NULL"
-    " AND (EXISTS (SELECT 1 FROM org c WHERE c.id = a.org_id AND a.role = 'manager'"
-    "              AND c.kind IN ('cluster', 'cluster_initiative') AND c.status = 'published')"
-    "   OR EXISTS (SELECT 1 FROM cluster_member m JOIN org c ON c.id = m.cluster_id"
-    "              WHERE m.org_id = a.org_id AND c.status = 'published'"
-    "                AND c.kind IN ('cluster', 'cluster_initiative')"
-    "                AND m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on > $2)))"
-    " LIMIT 1";
-
-/* A current representative affiliation with organisation $2. */
 /* Anyone represents organisation $1 now. */
 static const char SQL_HAS_REPRESENTATIVE[] =
     "SELECT 1 FROM affiliation WHERE org_id = $1 AND role = 'representative'"
@@ -98,6 +89,26 @@ static const char SQL_PERSON_SECRETARIAT[] =
     "SELECT coalesce(a.secretariat, '') FROM account a JOIN person p ON p.id = a.person_id"
     " WHERE a.person_id = $1 AND a.disabled_at IS NULL AND p.erased_at IS NULL";
 
+/* A person of a SCAN cluster (RIGHT_VIEW_SCAN_ONLY, RIGHT_POSITION_TAKE_PART):
+ * a current manager or representative affiliation with a cluster whose
+ * SCAN status in force on $2 is member or founder, or a representative of
+ * a current member (on $2) of such a cluster. An affiliation with an
+ * organisation outside every SCAN cluster (a donor, a company outside)
+ * is not. */
+#define SCAN_NOW(col)                                                                              \
+    "EXISTS (SELECT 1 FROM scan_membership s WHERE s.org_id = " col " AND s.since <= $2"           \
+    " AND s.status IN ('member', 'founder') AND s.id = (SELECT x.id FROM scan_membership x"        \
+    " WHERE x.org_id = s.org_id AND x.since <= $2 ORDER BY x.since DESC, x.id DESC LIMIT 1))"
+static const char SQL_SCAN_PERSON[] =
+    "SELECT 1 FROM affiliation a WHERE a.person_id = $1 AND a.ended_at IS NULL"
+    " AND (" SCAN_NOW("a.org_id") " OR (a.role = 'representative' AND EXISTS ("
+                                  "  SELECT 1 FROM cluster_member m WHERE m.org_id = a.org_id AND "
+                                  "m.joined_on <= $2"
+                                  "  AND (m.left_on IS NULL OR m.left_on > $2) AND " SCAN_NOW(
+                                      "m.cluster_id") ")))"
+                                                      " LIMIT 1";
+
+/* A current representative affiliation with organisation $2. */
 static const char SQL_REPRESENTS[] =
     "SELECT 1 FROM affiliation"
     " WHERE person_id = $1 AND org_id = $2 AND role = 'representative'"
@@ -221,6 +232,8 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         if (!has)
             return true;
         /* else as anyone: only if they represent it themselves */
+    } else if (action == RIGHT_POSITION_SIGN) {
+        /* no role signs for an organisation: only its own people (below) */
     } else if (p->secretariat == SEC_ADMIN) {
         return true;
     } else if (p->secretariat == SEC_EDITOR && editor_may(action)) {
@@ -280,6 +293,32 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         today_belgrade(today);
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
+    case RIGHT_POSITION_WRITE: /* manager of C: C */
+        if (!org_id)
+            break;
+        today_belgrade(today);
+        st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
+        break;
+    case RIGHT_POSITION_SIGN: /* manager of C: C; representative of O: O */
+        if (!org_id)
+            break;
+        st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
+        if (st != DB_OK || yes)
+            break;
+        today_belgrade(today);
+        st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
+        break;
+    case RIGHT_POSITION_TAKE_PART: {
+        today_belgrade(today);
+        db_stmt *s = db_query(d, SQL_SCAN_PERSON, DB_ARGS(DBI(p->person_id), DBT(today)));
+        st = s ? db_step(s) : DB_ERR;
+        if (s)
+            db_reset(s);
+        yes = st == DB_ROW;
+        if (st == DB_ROW || st == DB_DONE)
+            st = DB_OK;
+        break;
+    }
     case RIGHT_MEMBERSHIP_DECIDE: /* representative of O: O */
         if (org_id)
             st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);

@@ -26,6 +26,17 @@
  *   RIGHT_ADVOCACY_MANAGE yes   yes     no                 no
  *   RIGHT_AGREEMENT_EDIT  yes   yes     C (org 0: no)      no
  *   RIGHT_PROJECT_EDIT    yes   yes     C                  O (O, C: the project's lead)
+ *   RIGHT_POSITION_WRITE  yes   yes     C                  no   (positions owned by C)
+ *   RIGHT_POSITION_TAKE_PART yes yes    C in SCAN**        O member of a SCAN cluster**
+ *   RIGHT_POSITION_SIGN   no    no      C                  O
+ *
+ * ** RIGHT_POSITION_TAKE_PART (org_id 0): reading positions before they
+ * are submitted and commenting during consultation: the secretariat, the
+ * managers of clusters whose SCAN status in force today is member or
+ * founder, and the representatives of such clusters' current members.
+ * RIGHT_POSITION_SIGN is the only right the secretariat does not have
+ * by its role: a signature speaks for C or O, so only C's manager or O's
+ * representative gives it.
  *
  * *** the secretariat only for an organisation without a representative:
  * a membership is the organisation's to accept. Who represents an
@@ -78,6 +89,9 @@ typedef enum {
                                 secretariat) */
     RIGHT_AGREEMENT_EDIT,    /* agreements C is party to (org 0: any, the secretariat) */
     RIGHT_PROJECT_EDIT,      /* create and change joint projects led by O (project.h) */
+    RIGHT_POSITION_WRITE,    /* write, version and move the positions owned by O */
+    RIGHT_POSITION_TAKE_PART, /* read unsubmitted positions and comment (org_id 0) */
+    RIGHT_POSITION_SIGN,     /* sign a position on behalf of O */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0

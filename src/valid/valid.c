@@ -661,6 +661,23 @@ void form_error_text(buf *out, lang_id lang, const form_error *e)
     case FE_NOT_PUBLISHED:
         buf_puts(out, T(lang, MSG_FORM_ERR_NOT_PUBLISHED));
         return;
+    case FE_POSITION_STAGE: {
+        static const msg_id stage[] = {MSG_POS_STAGE_DRAFT,    MSG_POS_STAGE_CONSULTATION,
+                                       MSG_POS_STAGE_SIGNING,  MSG_POS_STAGE_SUBMITTED,
+                                       MSG_POS_STAGE_ANSWERED, MSG_POS_STAGE_CLOSED};
+        bool known = e->min >= 0 && e->min < (int64_t)(sizeof stage / sizeof stage[0]);
+        buf_printf(out, T(lang, MSG_FORM_ERR_POSITION_STAGE), known ? T(lang, stage[e->min]) : "?");
+        return;
+    }
+    case FE_POSITION_PARAGRAPH:
+        if (e->max > 0)
+            buf_printf(out, T(lang, MSG_FORM_ERR_POSITION_PARAGRAPH), (long long)e->max);
+        else
+            buf_puts(out, T(lang, MSG_FORM_ERR_POSITION_NO_TEXT));
+        return;
+    case FE_POSITION_UNSIGNED:
+        buf_puts(out, T(lang, MSG_FORM_ERR_POSITION_UNSIGNED));
+        return;
     case FE_INVALID:
         break;
     }

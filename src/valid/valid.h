@@ -114,6 +114,10 @@ typedef enum {
     FE_ALREADY_PROPOSED,   /* a pending proposal of the same membership */
     FE_NOT_PENDING,        /* a proposal already accepted, declined or withdrawn */
     FE_NOT_PUBLISHED,      /* a directory entry not published (draft, archived, proposed) */
+    /* advocacy positions (position.c) */
+    FE_POSITION_STAGE,     /* not possible in the position's stage (min: that stage's index) */
+    FE_POSITION_PARAGRAPH, /* no such paragraph (max: how many the text has) */
+    FE_POSITION_UNSIGNED,  /* submitted without a live signature */
 } form_error_code;
 
 typedef struct form_error {

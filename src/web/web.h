@@ -249,6 +249,23 @@ void web_devplan_action_add(req *r);
 void web_devplan_action_update(req *r);
 void web_devplan_review_save(req *r);
 bool web_devplan_start(req *r, db_status *st);
+/* web_position.c: advocacy positions (issue 16): list, page, forms */
+void web_position_list(req *r);
+void web_position_new_form(req *r);
+void web_position_create(req *r);
+void web_position_page(req *r);
+void web_position_edit_form(req *r);
+void web_position_update(req *r);
+void web_position_version(req *r);
+void web_position_stage(req *r);
+void web_position_comment(req *r);
+void web_position_sign(req *r);
+void web_position_withdraw(req *r);
+/* api_position.c: positions as JSON */
+void api_position_list(req *r);
+void api_position_get(req *r);
+void api_position_sign(req *r);
+void api_position_withdraw(req *r);
 void web_mentoring_admin(req *r);
 void web_mentoring_create(req *r);
 void web_mentoring_end(req *r);

@@ -135,6 +135,19 @@ const MATRIX = {
   'PATCH /api/v1/consultations/{id}': SECRETARIAT,
   'POST /api/v1/positions/{id}/submissions': EDIT_C,
   'POST /api/v1/positions/{id}/submissions/{sid}/outcome': EDIT_C,
+  // advocacy positions (web_position.c), owned by C, which is in SCAN:
+  // C's manager and the secretariat write them (RIGHT_POSITION_WRITE);
+  // SCAN clusters' people comment (M's representative too, P's not); only
+  // C's manager signs for C: no secretariat role signs for anyone
+  'POST /positions': EDIT_C,
+  'POST /positions/{id}': EDIT_C,
+  'POST /positions/{id}/versions': EDIT_C,
+  'POST /positions/{id}/stage': EDIT_C,
+  'POST /positions/{id}/comments': row(false, true, false, true, true, true),
+  'POST /positions/{id}/sign': row(false, false, false, true, false, false),
+  'POST /positions/{id}/withdraw': row(false, false, false, true, false, false),
+  'POST /api/v1/positions/{id}/signatures': row(false, false, false, true, false, false),
+  'POST /api/v1/positions/{id}/withdraw': row(false, false, false, true, false, false),
   // notifications (web_notify.c): everyone's own settings only
   'POST /account/notifications': LOGGED_IN,
   'POST /account/notifications/topics': LOGGED_IN,
@@ -364,6 +377,17 @@ const BODIES = {
   'PATCH /api/v1/consultations/{id}': () => ({ method: 'PATCH', path: `/api/v1/consultations/${ids.consultation}`, json: { deadline_on: 'soon' } }),
   'POST /api/v1/positions/{id}/submissions': () => ({ path: `/api/v1/positions/${ids.position}/submissions`, json: { institution: 'partner-p' } }),
   'POST /api/v1/positions/{id}/submissions/{sid}/outcome': () => ({ path: `/api/v1/positions/${ids.position}/submissions/999999/outcome`, json: { outcome: 'accepted', answered_on: '2026-01-10' } }),
+  // positions: bodies the model refuses (422) for the allowed, except the
+  // signature, which C's manager gives and then withdraws
+  'POST /positions': () => ({ path: '/positions', form: { owner: 'cluster-c', kind: 'proposal', title_sr: '' } }),
+  'POST /positions/{id}': () => ({ path: `/positions/${ids.posDraft}`, form: { kind: 'proposal', title_sr: '' } }),
+  'POST /positions/{id}/versions': () => ({ path: `/positions/${ids.posDraft}/versions`, form: { kind: 'proposal', title_sr: '' } }),
+  'POST /positions/{id}/stage': () => ({ path: `/positions/${ids.posDraft}/stage`, form: { stage: 'bogus' } }),
+  'POST /positions/{id}/comments': () => ({ path: `/positions/${ids.posConsult}/comments`, form: { paragraph: '99', body: 'Matrix' } }),
+  'POST /positions/{id}/sign': () => ({ path: `/positions/${ids.posSigning}/sign`, form: { org: String(ids['cluster-c']) } }),
+  'POST /positions/{id}/withdraw': () => ({ path: `/positions/${ids.posSigning}/withdraw`, form: { org: String(ids['cluster-c']) } }),
+  'POST /api/v1/positions/{id}/signatures': () => ({ path: `/api/v1/positions/${ids.posSigning}/signatures`, json: { org_id: ids['cluster-c'] } }),
+  'POST /api/v1/positions/{id}/withdraw': () => ({ path: `/api/v1/positions/${ids.posSigning}/withdraw`, json: { org_id: ids['cluster-c'] } }),
   'POST /account/notifications': () => ({ path: '/account/notifications', form: { digest: 'weekly' } }),
   'POST /account/notifications/topics': () => ({ path: '/account/notifications/topics', form: { page: '/orgs', query: `q=matrix${++invitees}` } }),
   'POST /account/notifications/topics/{id}/delete': () => ({ path: '/account/notifications/topics/999999/delete' }),
@@ -457,6 +481,14 @@ before(async () => {
     VALUES ('mou', 'Matrix agreement', '2024-01-01', 'signed', 0, 0) RETURNING id`));
   sqlite(`INSERT INTO agreement_party(agreement_id, org_id) VALUES (${ids.agreement}, ${ids['cluster-c']}),
     (${ids.agreement}, ${ids['partner-p']})`);
+  // C in SCAN, and three positions of C: a draft, one in consultation, one open for signature
+  sqlite(`INSERT INTO scan_membership(org_id, status, since, created_at) VALUES (${ids['cluster-c']}, 'member', '2020-01-01', 0)`);
+  for (const [key, stage] of [['posDraft', 'draft'], ['posConsult', 'consultation'], ['posSigning', 'signing']]) {
+    ids[key] = Number(sqlite(`INSERT INTO position(kind, owner_id, stage, version, created_at, updated_at)
+      VALUES ('proposal', ${ids['cluster-c']}, '${stage}', 1, 0, 0) RETURNING id`));
+    sqlite(`INSERT INTO position_version(position_id, version, title_sr, body_sr, created_at)
+      VALUES (${ids[key]}, 1, 'Матрица', 'Први пасус.', 0)`);
+  }
   addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);
   addUser(EMAIL.editor, 'Matrix Editor', PASSWORD.editor, ['--editor']);
   addUser(EMAIL.cluster_manager, 'Manager of C', PASSWORD.cluster_manager);

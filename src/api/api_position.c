@@ -1,0 +1,309 @@
+/* api_position.c: advocacy positions as JSON (issue 16).
+ *
+ *   GET  /api/v1/positions                       a page of positions (?stage, ?tag, ?page)
+ *   GET  /api/v1/positions/{id}                  one, with versions, signatures and weight
+ *   POST /api/v1/positions/{id}/signatures       sign {"org_id": n} (write token)
+ *   POST /api/v1/positions/{id}/withdraw         withdraw {"org_id": n} (write token)
+ *
+ * Who sees what is the pages' rule (web_position.c): submitted, answered
+ * and closed are public; consultation and signing for RIGHT_POSITION_TAKE_PART
+ * and the owner's writers; drafts for the owner's writers. Signing is
+ * RIGHT_POSITION_SIGN on the organisation (a cluster's manager, an
+ * organisation's representative); a read-only token never signs. Refusals
+ * of the model are 422 with the field and the catalog's English words.
+ * Submissions and outcomes are the submissions module's to add. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "json/json.h"
+#include "model/position.h"
+#include "model/rights.h"
+#include "web/web.h"
+
+static void put_str(buf *o, const char *key, const char *v)
+{
+    json_put_key(o, key, false);
+    json_put_string(o, v);
+}
+
+static void put_int(buf *o, const char *key, int64_t v)
+{
+    json_put_key(o, key, false);
+    json_put_int(o, v);
+}
+
+static bool may_see(req *r, const position_rec *p)
+{
+    pos_stage s = position_stage_of(p->stage);
+    if (position_stage_public(s))
+        return true;
+    if (!r->user)
+        return false;
+    principal q = *r->user;
+    q.token_write = true; /* reading what its person may write */
+    if (rights_can(r->db, &q, RIGHT_POSITION_WRITE, p->owner_id))
+        return true;
+    return s != POS_DRAFT && rights_can(r->db, r->user, RIGHT_POSITION_TAKE_PART, 0);
+}
+
+static void put_head(buf *o, const position_rec *p)
+{
+    json_put_key(o, "id", true);
+    json_put_int(o, p->id);
+    put_str(o, "kind", p->kind);
+    put_str(o, "stage", p->stage);
+    put_str(o, "consult_until", p->consult_until);
+    put_str(o, "owner", p->owner_slug);
+    put_int(o, "version", p->version);
+    put_str(o, "title_sr", p->title_sr);
+    put_str(o, "title_en", p->title_en);
+    put_int(o, "signatures", p->n_signatures);
+    put_int(o, "stage_at", p->stage_at);
+    json_put_key(o, "is_demo", false);
+    json_put_bool(o, p->is_demo);
+}
+
+void api_position_list(req *r)
+{
+    position_filter f = {0};
+    const char *stage = req_query(r, "stage"), *tag = req_query(r, "tag");
+    const char *page = req_query(r, "page");
+    if (stage && *stage) {
+        if (position_stage_of(stage) == POS_N_STAGES) {
+            resp_error(r, 400,
+                       "stage: one of draft, consultation, signing, submitted, answered, closed");
+            return;
+        }
+        f.stage = stage;
+    }
+    if (tag && *tag)
+        f.tag = tag;
+    f.page = page ? atoi(page) : 0;
+    if (f.page < 0 || f.page > 100000) {
+        resp_error(r, 400, "page: a number from 0");
+        return;
+    }
+    if (r->user) {
+        f.person_id = r->user->person_id;
+        f.see = r->user->secretariat != SEC_NONE                          ? 2
+                : rights_can(r->db, r->user, RIGHT_POSITION_TAKE_PART, 0) ? 1
+                                                                          : 0;
+    }
+    position_rec *p = NULL;
+    size_t n = 0;
+    int64_t total = 0;
+    db_status st = position_list(r->db, r->a, &f, &p, &n, &total);
+    if (st != DB_OK) {
+        resp_fail(r, st, "position_list");
+        return;
+    }
+    buf *o = &r->out;
+    r->content_type = "application/json";
+    buf_puts(o, "{\"items\":[");
+    for (size_t i = 0; i < n; i++) {
+        buf_puts(o, i ? ",{" : "{");
+        put_head(o, &p[i]);
+        buf_puts(o, "}");
+    }
+    buf_puts(o, "]");
+    put_int(o, "total", total);
+    put_int(o, "page", f.page);
+    put_int(o, "per_page", POS_PAGE);
+    buf_puts(o, "}");
+}
+
+static bool load(req *r, position_rec *p)
+{
+    const char *s = req_param(r, "id");
+    char *end = NULL;
+    long long id = s ? strtoll(s, &end, 10) : 0;
+    bool found = false;
+    if (!s || !*s || *end || id <= 0) {
+        resp_error(r, 404, "No such position.");
+        return false;
+    }
+    db_status st = position_get(r->db, r->a, id, p, &found);
+    if (st != DB_OK) {
+        resp_fail(r, st, "position_get");
+        return false;
+    }
+    if (!found || (!r->user && !may_see(r, p))) {
+        resp_error(r, 404, "No such position, or it is not public yet.");
+        return false;
+    }
+    if (!may_see(r, p)) {
+        resp_error(r, 403,
+                   "This position is not submitted yet: only the secretariat and the "
+                   "people of SCAN's clusters see it (a draft only its writers).");
+        return false;
+    }
+    return true;
+}
+
+void api_position_get(req *r)
+{
+    position_rec p;
+    if (!load(r, &p))
+        return;
+    position_version *v = NULL;
+    position_signature *g = NULL;
+    const char **tags = NULL;
+    size_t n_v = 0, n_g = 0, n_tags = 0;
+    position_weight w;
+    db_status st = position_versions(r->db, r->a, p.id, &v, &n_v);
+    if (st == DB_OK)
+        st = position_signatures(r->db, r->a, p.id, &g, &n_g);
+    if (st == DB_OK)
+        st = position_tags(r->db, r->a, p.id, &tags, &n_tags);
+    if (st == DB_OK)
+        st = position_weight_cached(r->db, p.id, &w);
+    if (st != DB_OK) {
+        resp_fail(r, st, "position_get");
+        return;
+    }
+    buf *o = &r->out;
+    r->content_type = "application/json";
+    buf_puts(o, "{");
+    put_head(o, &p);
+    json_put_key(o, "tags", false);
+    buf_puts(o, "[");
+    for (size_t i = 0; i < n_tags; i++) {
+        if (i)
+            buf_puts(o, ",");
+        json_put_string(o, tags[i]);
+    }
+    buf_puts(o, "]");
+    json_put_key(o, "versions", false);
+    buf_puts(o, "[");
+    for (size_t i = 0; i < n_v; i++) {
+        buf_puts(o, i ? ",{" : "{");
+        json_put_key(o, "version", true);
+        json_put_int(o, v[i].version);
+        put_str(o, "title_sr", v[i].title_sr);
+        put_str(o, "title_en", v[i].title_en);
+        put_str(o, "body_sr", v[i].body_sr);
+        put_str(o, "body_en", v[i].body_en);
+        put_str(o, "note", v[i].note);
+        put_int(o, "created_at", v[i].created_at);
+        buf_puts(o, "}");
+    }
+    buf_puts(o, "]");
+    json_put_key(o, "signatures", false);
+    buf_puts(o, "[");
+    for (size_t i = 0; i < n_g; i++) {
+        buf_puts(o, i ? ",{" : "{");
+        json_put_key(o, "org", true);
+        json_put_string(o, g[i].org_slug);
+        put_int(o, "org_id", g[i].org_id);
+        put_int(o, "signed_at", g[i].signed_at);
+        json_put_key(o, "withdrawn_at", false);
+        if (g[i].withdrawn_at)
+            json_put_int(o, g[i].withdrawn_at);
+        else
+            buf_puts(o, "null");
+        json_put_key(o, "weight_at_signing", false);
+        if (g[i].w_year) {
+            buf_puts(o, "{");
+            json_put_key(o, "year", true);
+            json_put_int(o, g[i].w_year);
+            put_int(o, "members", g[i].w_members);
+            put_int(o, "reported", g[i].w_reported);
+            put_int(o, "employees", g[i].w_employees);
+            put_int(o, "revenue_eur_cents", g[i].w_revenue_cents);
+            put_int(o, "exports_eur_cents", g[i].w_exports_cents);
+            buf_puts(o, "}");
+        } else {
+            buf_puts(o, "null");
+        }
+        buf_puts(o, "}");
+    }
+    buf_puts(o, "]");
+    /* the weight now: sums only when the coverage supports them */
+    json_put_key(o, "weight", false);
+    buf_puts(o, "{");
+    json_put_key(o, "clusters", true);
+    json_put_int(o, w.clusters);
+    put_int(o, "organisations", w.orgs);
+    json_put_key(o, "year", false);
+    if (w.year)
+        json_put_int(o, w.year);
+    else
+        buf_puts(o, "null");
+    put_int(o, "members", w.members);
+    put_int(o, "reported", w.reported);
+    json_put_key(o, "covered", false);
+    json_put_bool(o, w.covered);
+    const char *keys[3] = {"employees", "revenue_eur_cents", "exports_eur_cents"};
+    int64_t vals[3] = {w.employees, w.revenue_cents, w.exports_cents};
+    for (int k = 0; k < 3; k++) {
+        json_put_key(o, keys[k], false);
+        if (w.year && w.covered)
+            json_put_int(o, vals[k]);
+        else
+            buf_puts(o, "null");
+    }
+    json_put_key(o, "illustrative", false);
+    json_put_bool(o, w.any_demo);
+    buf_puts(o, "}}");
+}
+
+static void sign_json(req *r, bool sign)
+{
+    position_rec p;
+    if (!load(r, &p))
+        return;
+    json_t *body = NULL;
+    if (!api_read_json(r, &body))
+        return;
+    json_t *org = json_object_get(body, "org_id");
+    int64_t org_id = json_is_integer(org) ? (int64_t)json_integer_value(org) : 0;
+    json_decref(body);
+    if (org_id <= 0) {
+        api_errs e = {0};
+        api_errs_add(r, &e, "org_id", "the id of the cluster or organisation you sign for");
+        api_send_invalid(r, &e);
+        return;
+    }
+    if (!rights_can(r->db, r->user, RIGHT_POSITION_SIGN, org_id)) {
+        resp_error(r, 403,
+                   "You may sign only for a cluster you manage or an organisation you "
+                   "represent, with a read-write token.");
+        return;
+    }
+    form_errors fe = {0};
+    db_status st =
+        sign ? position_sign(r->db, p.id, org_id, r->user->person_id, r->client_ip, &fe)
+             : position_withdraw(r->db, p.id, org_id, r->user->person_id, r->client_ip, &fe);
+    if (st == DB_CONSTRAINT) {
+        api_errs e = {0};
+        for (size_t i = 0; i < fe.n_items; i++) {
+            buf t = BUF_INIT;
+            form_error_text(&t, LANG_EN, &fe.items[i]);
+            api_errs_add(r, &e,
+                         strcmp(fe.items[i].field, "org") == 0 ? "org_id" : fe.items[i].field,
+                         arena_strdup(r->a, buf_str(&t)));
+            buf_free(&t);
+        }
+        api_send_invalid(r, &e);
+        return;
+    }
+    if (st != DB_OK) {
+        resp_fail(r, st, sign ? "position_sign" : "position_withdraw");
+        return;
+    }
+    r->status = sign ? 201 : 200;
+    r->content_type = "application/json";
+    buf_printf(&r->out, "{\"position\":%lld,\"org_id\":%lld,\"signed\":%s}", (long long)p.id,
+               (long long)org_id, sign ? "true" : "false");
+}
+
+void api_position_sign(req *r)
+{
+    sign_json(r, true);
+}
+
+void api_position_withdraw(req *r)
+{
+    sign_json(r, false);
+}
