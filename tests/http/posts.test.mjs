@@ -66,7 +66,9 @@ before(async () => {
     INSERT INTO cluster_member(cluster_id, org_id, joined_on)
       SELECT c.id, m.id, '2018-01-01' FROM org c, org m WHERE c.slug = 'k1' AND m.slug = 'metal-a';
     INSERT INTO cluster_member(cluster_id, org_id, joined_on)
-      SELECT c.id, m.id, '2018-01-01' FROM org c, org m WHERE c.slug = 'k2' AND m.slug = 'soft-b';`);
+      SELECT c.id, m.id, '2018-01-01' FROM org c, org m WHERE c.slug = 'k2' AND m.slug = 'soft-b';
+    INSERT INTO scan_membership(org_id, status, since, created_at)
+      SELECT id, 'member', '2018-01-01', 0 FROM org WHERE slug IN ('k1', 'k2');`);
   for (const [key, [email, flags]] of Object.entries(USERS))
     cli(['user', 'add', email, '--name', `User ${key}`, '--password-stdin', ...flags], `${PW}\n`);
   cli(['user', 'role', USERS.repA[0], 'representative', '--org', 'metal-a']);
