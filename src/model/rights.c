@@ -32,6 +32,8 @@ bool rights_is_write(right action)
     case RIGHT_MEMBERSHIP_DECIDE:
     case RIGHT_POST_WRITE:
     case RIGHT_POST_HIDE:
+    case RIGHT_NEWS_WRITE:
+    case RIGHT_NEWSLETTER:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -49,6 +51,8 @@ static bool editor_may(right action)
     case RIGHT_FIGURES_VERIFY:
     case RIGHT_MEMBERSHIP_DECIDE:
     case RIGHT_POST_HIDE:
+    case RIGHT_NEWS_WRITE:
+    case RIGHT_NEWSLETTER:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
@@ -241,6 +245,7 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
     case RIGHT_MEMBERS_EDIT: /* manager of C: C */
+    case RIGHT_NEWS_WRITE:   /* the same: news for C (0, SCAN's own: the secretariat) */
         if (!org_id)
             break;
         today_belgrade(today);
@@ -256,6 +261,7 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
     case RIGHT_USERS_MANAGE:
     case RIGHT_AUDIT_VIEW:
     case RIGHT_POST_HIDE:
+    case RIGHT_NEWSLETTER:
         break; /* secretariat only */
     }
     if (st != DB_OK) {

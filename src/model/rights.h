@@ -21,6 +21,8 @@
  *   RIGHT_MEMBERSHIP_DECIDE  ***         no                 O
  *   RIGHT_POST_WRITE      yes   no      C                  O (cooperation posts for it)
  *   RIGHT_POST_HIDE       yes   yes     no                 no
+ *   RIGHT_NEWS_WRITE      yes   yes     C (org_id 0: SCAN's own news: the secretariat only)
+ *   RIGHT_NEWSLETTER      yes   yes     no                 no (compose, send, see subscribers)
  *
  * *** the secretariat only for an organisation without a representative:
  * a membership is the organisation's to accept. Who represents an
@@ -66,6 +68,8 @@ typedef enum {
     RIGHT_MEMBERSHIP_DECIDE, /* accept or decline a proposed cluster membership of O */
     RIGHT_POST_WRITE,        /* publish, change and close cooperation posts for O */
     RIGHT_POST_HIDE,         /* hide anyone's cooperation post (the secretariat) */
+    RIGHT_NEWS_WRITE,        /* publish and withdraw news for cluster C (0: SCAN's own) */
+    RIGHT_NEWSLETTER,        /* compose and send the newsletter, see its subscribers */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0
