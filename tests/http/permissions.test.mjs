@@ -151,12 +151,23 @@ const MATRIX = {
   'POST /initiatives': LOGGED_IN,
   'POST /api/v1/initiatives': LOGGED_IN,
   'POST /orgs/{slug}/readiness': EDIT_C,
+  // news and the newsletter (web_news.c, web_newsletter.c): news of C by
+  // its manager and the secretariat (RIGHT_NEWS_WRITE); the newsletter's
+  // issues by the secretariat (RIGHT_NEWSLETTER); subscribing is public
+  'POST /news': EDIT_C,
+  'POST /news/{id}/withdraw': EDIT_C,
+  'POST /newsletter/subscribe': EVERYONE,
+  'POST /newsletter/confirm/{token}': EVERYONE,
+  'POST /newsletter/u/{token}': EVERYONE,
+  'POST /account/newsletter': LOGGED_IN,
+  'POST /admin/newsletter': SECRETARIAT,
+  'POST /admin/newsletter/{id}/send': SECRETARIAT,
 };
 
 // Write routes without the CSRF check, each with its reason: the RFC 8058
 // one-click POST comes from the mail provider with no cookie and no Origin
 // of ours; the single-use token in the path is the credential.
-const CSRF_EXEMPT = new Set(['POST /u/{token}']);
+const CSRF_EXEMPT = new Set(['POST /u/{token}', 'POST /newsletter/u/{token}']);
 
 let dir;
 let db;
@@ -355,6 +366,15 @@ const BODIES = {
   // an answer outside its scale: allowed roles get 422, nothing stored
   'POST /orgs/{slug}/assessment/{year}': () => ({ path: '/orgs/cluster-c/assessment/2026', form: { strategy: '9', action: 'draft' } }),
   'PUT /api/v1/clusters/{slug}/assessments/{year}': () => ({ method: 'PUT', path: '/api/v1/clusters/cluster-c/assessments/2026', json: { answers: { strategy: 9 } } }),
+  // news of C with an empty title: allowed roles get 422, nothing stored
+  'POST /news': () => ({ path: '/news', form: { org: 'cluster-c', title_sr: '', topic: 'cluster', status: 'draft' } }),
+  'POST /news/{id}/withdraw': () => ({ path: `/news/${ids.news}/withdraw`, form: { reason: '' } }),
+  'POST /newsletter/subscribe': () => ({ path: '/newsletter/subscribe', form: { email: 'not an address' } }),
+  'POST /newsletter/confirm/{token}': () => ({ path: `/newsletter/confirm/${'A'.repeat(43)}` }),
+  'POST /newsletter/u/{token}': () => ({ path: `/newsletter/u/${'A'.repeat(43)}`, form: { 'List-Unsubscribe': 'One-Click' } }),
+  'POST /account/newsletter': () => ({ path: '/account/newsletter', form: { newsletter: 'bogus' } }),
+  'POST /admin/newsletter': () => ({ path: '/admin/newsletter', form: { subject_sr: '' } }),
+  'POST /admin/newsletter/{id}/send': () => ({ path: '/admin/newsletter/999999/send' }),
 };
 
 before(async () => {
@@ -393,6 +413,9 @@ before(async () => {
     VALUES (${ids.goal}, 'Matrix action', '2099-01-01', 'planned', 0, 0) RETURNING id`));
   ids.mentoring = Number(sqlite(`INSERT INTO mentoring(mentee_id, mentor_id, started_on, created_at, updated_at)
     VALUES (${ids['cluster-c']}, ${ids['cluster-d']}, '2026-01-01', 0, 0) RETURNING id`));
+  ids.news = Number(sqlite(`INSERT INTO news(org_id, slug, title_sr, lead_sr, body_sr, topic, status,
+    publish_at, created_at, updated_at) VALUES (${ids['cluster-c']}, 'matrix-news', 'Вест', 'Увод', 'Текст',
+    'cluster', 'draft', 0, 0, 0) RETURNING id`));
   addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);
   addUser(EMAIL.editor, 'Matrix Editor', PASSWORD.editor, ['--editor']);
   addUser(EMAIL.cluster_manager, 'Manager of C', PASSWORD.cluster_manager);
