@@ -25,5 +25,8 @@ db_status demo_load_devplan(db *d, buf *err);
 /* Two illustrative cluster initiatives at different points of readiness
  * (demo_initiatives.c), in demo_load's transaction after the members. */
 db_status demo_load_initiatives(db *d, buf *err);
+/* Illustrative news (one scheduled, one withdrawn), subscribers and one
+ * sent newsletter issue (demo_news.c), in demo_load's transaction. */
+db_status demo_load_news(db *d, buf *err);
 
 #endif
