@@ -17,8 +17,8 @@ void atom_begin(buf *out, const char *id, const char *title, const char *self_ur
                 const char *alt_url, int64_t updated, const char *lang);
 /* One entry: url is its id and link; summary plain text (may be NULL);
  * author a name (may be NULL). */
-void atom_entry(buf *out, const char *url, const char *title, int64_t published,
-                int64_t updated, const char *summary, const char *author);
+void atom_entry(buf *out, const char *url, const char *title, int64_t published, int64_t updated,
+                const char *summary, const char *author);
 /* Closes the feed. */
 void atom_end(buf *out);
 

@@ -11,8 +11,8 @@
 typedef struct demo_news {
     const char *org; /* NULL: SCAN's own */
     const char *topic, *nace, *title_sr, *lead_sr, *body_sr, *title_en, *lead_en, *body_en;
-    int days;              /* publish_at: now + days */
-    const char *status;    /* published, withdrawn */
+    int days;           /* publish_at: now + days */
+    const char *status; /* published, withdrawn */
     const char *reason;
 } demo_news;
 
@@ -29,15 +29,14 @@ static const demo_news items[] = {
      -3, "published", NULL},
     {"ict-cluster-central-serbia", "event", "J", "ИКТ кластер: дан отворених врата (пример)",
      "Чланице представљају своје производе студентима и послодавцима.",
-     "Илустративна вест: дан отворених врата у Крагујевцу, са радионицама и сусретима.", NULL,
-     NULL, NULL, -1, "published", NULL},
+     "Илустративна вест: дан отворених врата у Крагујевцу, са радионицама и сусретима.", NULL, NULL,
+     NULL, -1, "published", NULL},
     {"autocluster-serbia", "success", "C", "Аутокластер: заједнички наступ на сајму (пример)",
      "Шест чланица наступило је на заједничком штанду.",
      "Илустративна вест о заједничком наступу чланица на сајму компоненти.",
-     "Autocluster: a joint stand at the fair (example)",
-     "Six members exhibited at a joint stand.",
-     "An illustrative item about the members' joint stand at a components fair.", -10,
-     "published", NULL},
+     "Autocluster: a joint stand at the fair (example)", "Six members exhibited at a joint stand.",
+     "An illustrative item about the members' joint stand at a components fair.", -10, "published",
+     NULL},
     {NULL, "funding", NULL, "Позив за кластере ускоро (пример, заказано)",
      "Најава позива за подршку кластерима; објављује се следеће недеље.",
      "Илустративна заказана вест: видљива тек када дође њено време.",
@@ -73,9 +72,15 @@ db_status demo_load_news(db *d, buf *err)
             break;
         if (e->org && !org)
             continue; /* the cluster is not in this demo set */
-        news_input in = {.org_id = org, .title_sr = e->title_sr, .lead_sr = e->lead_sr,
-                         .body_sr = e->body_sr, .title_en = e->title_en, .lead_en = e->lead_en,
-                         .body_en = e->body_en, .topic = e->topic, .nace = e->nace};
+        news_input in = {.org_id = org,
+                         .title_sr = e->title_sr,
+                         .lead_sr = e->lead_sr,
+                         .body_sr = e->body_sr,
+                         .title_en = e->title_en,
+                         .lead_en = e->lead_en,
+                         .body_en = e->body_en,
+                         .topic = e->topic,
+                         .nace = e->nace};
         st = news_insert_tx(d, &in, now + e->days * 86400, e->status, e->reason, true, 0, &id);
         if (st == DB_OK)
             st = db_do(d, SQL_DEMO, DB_ARGS(DBI(id)));

@@ -16,7 +16,8 @@
 #include "model/org.h"
 #include "model/tx.h"
 
-const char *const news_topics[] = {"cluster", "funding", "event", "policy", "success", "other", NULL};
+const char *const news_topics[] = {"cluster", "funding", "event", "policy",
+                                   "success", "other",   NULL};
 const char *const news_statuses[] = {"draft", "published", "withdrawn", NULL};
 static const char *const news_sections[] = {"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K",
                                             "L", "M", "N", "O", "P", "Q", "R", "S", "T", "U", NULL};
@@ -45,8 +46,18 @@ int64_t news_parse_local(const char *s)
     return (int64_t)t;
 }
 
-enum { NW_TITLE_SR, NW_LEAD_SR, NW_BODY_SR, NW_TITLE_EN, NW_LEAD_EN, NW_BODY_EN, NW_TOPIC, NW_NACE,
-       NW_STATUS, NW_N };
+enum {
+    NW_TITLE_SR,
+    NW_LEAD_SR,
+    NW_BODY_SR,
+    NW_TITLE_EN,
+    NW_LEAD_EN,
+    NW_BODY_EN,
+    NW_TOPIC,
+    NW_NACE,
+    NW_STATUS,
+    NW_N
+};
 static const form_rule news_rules[NW_N] = {
     [NW_TITLE_SR] = {"title_sr", FV_TEXT, FORM_REQUIRED, 1, NEWS_TITLE_MAX, NULL},
     [NW_LEAD_SR] = {"lead_sr", FV_MULTILINE, FORM_REQUIRED, 1, NEWS_LEAD_MAX, NULL},
@@ -398,8 +409,8 @@ static const char SQL_LIST[] =
     "SELECT " NEWS_COLS NEWS_WHERE " ORDER BY n.publish_at DESC, n.id DESC LIMIT $7 OFFSET $8";
 static const char SQL_COUNT[] = "SELECT count(*) FROM news n" NEWS_WHERE " AND $7 = $7 AND $8 = $8";
 
-db_status news_list(db *d, arena *a, const news_filter *f, int offset, int limit,
-                    news_rec **items, size_t *n, int64_t *total)
+db_status news_list(db *d, arena *a, const news_filter *f, int offset, int limit, news_rec **items,
+                    size_t *n, int64_t *total)
 {
     *items = NULL;
     *n = 0;

@@ -91,7 +91,7 @@ db_status news_image(db *d, arena *a, int64_t id, const void **data, size_t *n, 
 bool news_visible(const news_rec *n);
 
 typedef struct news_filter {
-    int64_t org_id; /* -1: any; 0: SCAN's only; else that cluster's */
+    int64_t org_id;           /* -1: any; 0: SCAN's only; else that cluster's */
     const char *topic, *nace; /* NULL: any */
     bool english;             /* only items with an English version */
     int64_t since;            /* publish_at > since (0: any) */
@@ -99,8 +99,8 @@ typedef struct news_filter {
 
 /* Visible items matching f, newest first, from offset, at most limit
  * (1..200); *total how many match in all (may be NULL). */
-db_status news_list(db *d, arena *a, const news_filter *f, int offset, int limit,
-                    news_rec **items, size_t *n, int64_t *total);
+db_status news_list(db *d, arena *a, const news_filter *f, int offset, int limit, news_rec **items,
+                    size_t *n, int64_t *total);
 /* The newest visible items: org_id -1 all, 0 SCAN's own (the home page),
  * else a cluster's (its profile); at most limit (1..50). The public home
  * (engineer 7) and web_news_section call it. */

@@ -321,7 +321,8 @@ static db_status account_body(tx *t, void *vc)
     snprintf(email, sizeof email, "%s", db_col_text(s, 0));
     db_reset(s);
     /* a person row of another address already subscribed? drop the old link */
-    st = db_do(t->d, "UPDATE news_subscriber SET person_id = NULL WHERE person_id = $1 AND email <> $2",
+    st = db_do(t->d,
+               "UPDATE news_subscriber SET person_id = NULL WHERE person_id = $1 AND email <> $2",
                DB_ARGS(DBI(c->person_id), DBT(email)));
     if (st != DB_OK)
         return st;
@@ -585,11 +586,11 @@ typedef struct send_ctx {
 static db_status send_body(tx *t, void *vc)
 {
     send_ctx *c = vc;
-    db_status st = db_do(t->d,
-                         "UPDATE newsletter_issue SET status = 'sending', send_started_at = $2,"
-                         " updated_at = $2, updated_by = $3 WHERE id = $1 AND status = 'draft'",
-                         DB_ARGS(DBI(c->id), DBI(time_now()),
-                                 t->actor_id ? DBI(t->actor_id) : DBNULL));
+    db_status st =
+        db_do(t->d,
+              "UPDATE newsletter_issue SET status = 'sending', send_started_at = $2,"
+              " updated_at = $2, updated_by = $3 WHERE id = $1 AND status = 'draft'",
+              DB_ARGS(DBI(c->id), DBI(time_now()), t->actor_id ? DBI(t->actor_id) : DBNULL));
     if (st != DB_OK)
         return st;
     if (db_changes(t->d) == 0) {
@@ -769,8 +770,8 @@ static db_status pump_body(tx *t, void *vc)
         if (!url || !hdr[0] || buf_failed(&bt) || buf_failed(&bh))
             st = DB_NOMEM;
         else
-            st = mail_queue_ex(t->d, p->email, subj[L], buf_str(&bt), buf_str(&bh), hdr, 2,
-                               &out_id);
+            st =
+                mail_queue_ex(t->d, p->email, subj[L], buf_str(&bt), buf_str(&bh), hdr, 2, &out_id);
         buf_free(&bt);
         buf_free(&bh);
         if (st == DB_CONSTRAINT) { /* an address the outbox refuses: skipped */

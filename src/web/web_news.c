@@ -87,8 +87,7 @@ static void news_item(req *r, const news_rec *n, int heading)
     if (n->has_image)
         html_fmt(o, "<img class=\"news-thumb\" src=\"/news/%D/image\" alt=\"\" loading=\"lazy\">",
                  (long long)n->id);
-    html_fmt(o, "<h%d><a href=\"/news/%q\">%s</a></h%d>", heading, n->slug, n_title(r, n),
-             heading);
+    html_fmt(o, "<h%d><a href=\"/news/%q\">%s</a></h%d>", heading, n->slug, n_title(r, n), heading);
     html_fmt(o, "<p class=\"news-meta\"><time datetime=\"%D\">%s</time> · %s · %s</p>",
              (long long)n->publish_at, fmt_date(r, n->publish_at), n_source(r, n),
              topic_label(r->lang, n->topic));
@@ -194,13 +193,14 @@ void web_news_list(req *r)
     news_rec *items = NULL;
     size_t n = 0;
     int64_t total = 0;
-    db_status st = news_list(r->db, r->a, &f, (page - 1) * NEWS_PAGE_SIZE, NEWS_PAGE_SIZE, &items,
-                             &n, &total);
+    db_status st =
+        news_list(r->db, r->a, &f, (page - 1) * NEWS_PAGE_SIZE, NEWS_PAGE_SIZE, &items, &n, &total);
     if (st != DB_OK) {
         resp_fail(r, st, "news_list");
         return;
     }
-    page_meta pm = {.title = T(L, MSG_NEWS_TITLE), .nav = "news",
+    page_meta pm = {.title = T(L, MSG_NEWS_TITLE),
+                    .nav = "news",
                     .description = T(L, MSG_NEWS_LEAD),
                     .head_raw = "<link rel=\"alternate\" type=\"application/atom+xml\" "
                                 "href=\"/news.atom\" title=\"SCAN\">\n"};
@@ -281,8 +281,7 @@ void web_news_list(req *r)
 
 /* --- feeds ----------------------------------------------------------------------- */
 
-static void news_feed(req *r, int64_t org_id, const char *title, const char *self,
-                      const char *alt)
+static void news_feed(req *r, int64_t org_id, const char *title, const char *self, const char *alt)
 {
     news_rec *items = NULL;
     size_t n = 0;
@@ -323,7 +322,8 @@ void web_news_org_atom(req *r)
     org_rec o;
     if (!web_org_load(r, &o))
         return;
-    news_feed(r, o.id, arena_printf(r->a, "%s: %s", web_org_name(r, &o), T(r->lang, MSG_NEWS_TITLE)),
+    news_feed(r, o.id,
+              arena_printf(r->a, "%s: %s", web_org_name(r, &o), T(r->lang, MSG_NEWS_TITLE)),
               arena_printf(r->a, "/orgs/%s/news.atom", o.slug),
               arena_printf(r->a, "/news?cluster=%s", o.slug));
 }
@@ -433,9 +433,13 @@ static void news_form(req *r, const news_view *v)
                  web_org_name(r, &orgs[i]));
     html_raw(o, "</select></div>\n");
     html_fmt(o, "<fieldset><legend>%s</legend>", T(L, MSG_NEWS_SR_VERSION));
-    web_field(r, &(web_input){.id = "nw-title-sr", .name = "title_sr", .type = "text",
-                              .label = T(L, MSG_NEWS_L_TITLE), .value = typed(v, "title_sr"),
-                              .error = web_errs_get(errs, "title_sr"), .required = true,
+    web_field(r, &(web_input){.id = "nw-title-sr",
+                              .name = "title_sr",
+                              .type = "text",
+                              .label = T(L, MSG_NEWS_L_TITLE),
+                              .value = typed(v, "title_sr"),
+                              .error = web_errs_get(errs, "title_sr"),
+                              .required = true,
                               .maxlength = NEWS_TITLE_MAX});
     wc_textarea(r, "nw-lead-sr", "lead_sr", T(L, MSG_NEWS_L_LEAD), NULL, typed(v, "lead_sr"),
                 web_errs_get(errs, "lead_sr"), 2);
@@ -443,8 +447,11 @@ static void news_form(req *r, const news_view *v)
                 typed(v, "body_sr"), web_errs_get(errs, "body_sr"), 10);
     html_fmt(o, "</fieldset><fieldset><legend>%s</legend><p class=\"hint\">%s</p>",
              T(L, MSG_NEWS_EN_VERSION), T(L, MSG_NEWS_H_EN));
-    web_field(r, &(web_input){.id = "nw-title-en", .name = "title_en", .type = "text",
-                              .label = T(L, MSG_NEWS_L_TITLE), .value = typed(v, "title_en"),
+    web_field(r, &(web_input){.id = "nw-title-en",
+                              .name = "title_en",
+                              .type = "text",
+                              .label = T(L, MSG_NEWS_L_TITLE),
+                              .value = typed(v, "title_en"),
                               .error = web_errs_get(errs, "title_en"),
                               .maxlength = NEWS_TITLE_MAX});
     wc_textarea(r, "nw-lead-en", "lead_en", T(L, MSG_NEWS_L_LEAD), NULL, typed(v, "lead_en"),
@@ -469,11 +476,17 @@ static void news_form(req *r, const news_view *v)
                      nace && strcmp(nace, naces[i].code) == 0 ? " selected" : "",
                      web_refs_label(r, &refs, WREF_NACE, naces[i].code));
     html_raw(o, "</select></div>\n");
-    web_field(r, &(web_input){.id = "nw-image", .name = "image", .type = "file",
-                              .label = T(L, MSG_NEWS_L_IMAGE), .hint = T(L, MSG_NEWS_H_IMAGE),
+    web_field(r, &(web_input){.id = "nw-image",
+                              .name = "image",
+                              .type = "file",
+                              .label = T(L, MSG_NEWS_L_IMAGE),
+                              .hint = T(L, MSG_NEWS_H_IMAGE),
                               .error = web_errs_get(errs, "image")});
-    web_field(r, &(web_input){.id = "nw-at", .name = "publish_at", .type = "datetime-local",
-                              .label = T(L, MSG_NEWS_L_PUBLISH_AT), .hint = T(L, MSG_NEWS_H_PUBLISH_AT),
+    web_field(r, &(web_input){.id = "nw-at",
+                              .name = "publish_at",
+                              .type = "datetime-local",
+                              .label = T(L, MSG_NEWS_L_PUBLISH_AT),
+                              .hint = T(L, MSG_NEWS_H_PUBLISH_AT),
                               .value = typed(v, "publish_at"),
                               .error = web_errs_get(errs, "publish_at")});
     const char *status = typed(v, "status");
@@ -658,8 +671,11 @@ void web_news_page(req *r)
     bool writer = may_write(r, n.org_id);
     const char *base = web_base_url(r);
     const char *url = base ? arena_printf(r->a, "%s/news/%s", base, n.slug) : NULL;
-    page_meta pm = {.title = n_title(r, &n), .nav = "news", .description = n_lead(r, &n),
-                    .og_type = "article", .head_raw = news_jsonld(r, &n, url)};
+    page_meta pm = {.title = n_title(r, &n),
+                    .nav = "news",
+                    .description = n_lead(r, &n),
+                    .og_type = "article",
+                    .head_raw = news_jsonld(r, &n, url)};
     layout_begin(r, &pm);
     buf *o = &r->out;
     html_fmt(o, "<p class=\"crumbs\"><a href=\"/news\">%s</a></p>\n", T(L, MSG_NEWS_TITLE));
@@ -705,8 +721,11 @@ void web_news_page(req *r)
                  "<form class=\"form\" method=\"post\" action=\"/news/%D/withdraw\">",
                  T(L, MSG_NEWS_WITHDRAW), (long long)n.id);
         layout_csrf_field(r);
-        web_field(r, &(web_input){.id = "nw-reason", .name = "reason", .type = "text",
-                                  .label = T(L, MSG_NEWS_L_REASON), .required = true,
+        web_field(r, &(web_input){.id = "nw-reason",
+                                  .name = "reason",
+                                  .type = "text",
+                                  .label = T(L, MSG_NEWS_L_REASON),
+                                  .required = true,
                                   .maxlength = NEWS_REASON_MAX});
         html_fmt(o,
                  "<div class=\"form-actions\"><button type=\"submit\" class=\"button-secondary\">"

@@ -64,10 +64,16 @@ static void subscribe_page(req *r, const char *email, const char *error)
              "<form class=\"form\" method=\"post\" action=\"/newsletter/subscribe\" novalidate>",
              T(L, MSG_NL_SUBSCRIBE));
     layout_csrf_field(r);
-    web_field(r, &(web_input){.id = "nl-email", .name = "email", .type = "email",
-                              .label = T(L, MSG_NL_L_EMAIL), .hint = T(L, MSG_NL_H_EMAIL),
-                              .value = email, .error = error, .autocomplete = "email",
-                              .required = true, .maxlength = 254});
+    web_field(r, &(web_input){.id = "nl-email",
+                              .name = "email",
+                              .type = "email",
+                              .label = T(L, MSG_NL_L_EMAIL),
+                              .hint = T(L, MSG_NL_H_EMAIL),
+                              .value = email,
+                              .error = error,
+                              .autocomplete = "email",
+                              .required = true,
+                              .maxlength = 254});
     html_fmt(o,
              "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>"
              "<p class=\"hint\">%s</p></section>\n",
@@ -91,8 +97,8 @@ void web_newsletter_subscribe(req *r)
     const char *email = form_get(&f, "email");
     form_errors fe = {0};
     nlsub_result res = NLSUB_MAILED;
-    db_status st = newsletter_subscribe(r->db, email, r->lang, web_base_url(r), r->client_ip, &fe,
-                                        &res);
+    db_status st =
+        newsletter_subscribe(r->db, email, r->lang, web_base_url(r), r->client_ip, &fe, &res);
     if (st == DB_CONSTRAINT) {
         subscribe_page(r, email, T(r->lang, MSG_NL_E_EMAIL));
         return;
@@ -298,22 +304,29 @@ static void admin_page(req *r, const form *typed, const web_errs *errs)
     web_error_summary(r, errs);
     html_raw(o, "<form class=\"form\" method=\"post\" action=\"/admin/newsletter\" novalidate>");
     layout_csrf_field(r);
-    web_field(r, &(web_input){.id = "nl-subj-sr", .name = "subject_sr", .type = "text",
+    web_field(r, &(web_input){.id = "nl-subj-sr",
+                              .name = "subject_sr",
+                              .type = "text",
                               .label = T(L, MSG_NL_L_SUBJECT_SR),
                               .value = typed ? form_get(typed, "subject_sr") : NULL,
-                              .error = web_errs_get(errs, "subject_sr"), .required = true,
+                              .error = web_errs_get(errs, "subject_sr"),
+                              .required = true,
                               .maxlength = NEWSLETTER_SUBJECT_MAX});
     wc_textarea(r, "nl-intro-sr", "intro_sr", T(L, MSG_NL_L_INTRO_SR), T(L, MSG_NEWS_H_BODY),
                 typed ? form_get(typed, "intro_sr") : NULL, web_errs_get(errs, "intro_sr"), 6);
-    web_field(r, &(web_input){.id = "nl-subj-en", .name = "subject_en", .type = "text",
+    web_field(r, &(web_input){.id = "nl-subj-en",
+                              .name = "subject_en",
+                              .type = "text",
                               .label = T(L, MSG_NL_L_SUBJECT_EN),
                               .value = typed ? form_get(typed, "subject_en") : NULL,
-                              .error = web_errs_get(errs, "subject_en"), .required = true,
+                              .error = web_errs_get(errs, "subject_en"),
+                              .required = true,
                               .maxlength = NEWSLETTER_SUBJECT_MAX});
     wc_textarea(r, "nl-intro-en", "intro_en", T(L, MSG_NL_L_INTRO_EN), NULL,
                 typed ? form_get(typed, "intro_en") : NULL, web_errs_get(errs, "intro_en"), 6);
-    html_fmt(o, "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>"
-                "</section>\n",
+    html_fmt(o,
+             "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>"
+             "</section>\n",
              T(L, MSG_NL_PREVIEW_BUTTON));
     html_fmt(o, "<section class=\"panel\" aria-labelledby=\"nl-subs\"><h2 id=\"nl-subs\">%s</h2>",
              T(L, MSG_NL_SUBSCRIBERS));
@@ -329,10 +342,10 @@ static void admin_page(req *r, const form *typed, const web_errs *errs)
         for (size_t i = 0; i < n_subs; i++) {
             const nl_subscriber *s = &subs[i];
             msg_id stm = s->unsubscribed_at ? MSG_NL_SUB_LEFT
-                         : s->confirmed_at  ? (s->account ? MSG_NL_SUB_ACCOUNT : MSG_NL_SUB_CONFIRMED)
-                                            : MSG_NL_SUB_WAITING;
-            html_fmt(o, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", s->email, s->lang,
-                     T(L, stm));
+                         : s->confirmed_at
+                             ? (s->account ? MSG_NL_SUB_ACCOUNT : MSG_NL_SUB_CONFIRMED)
+                             : MSG_NL_SUB_WAITING;
+            html_fmt(o, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", s->email, s->lang, T(L, stm));
         }
         html_raw(o, "</tbody></table></div>");
     }
@@ -406,8 +419,7 @@ void web_newsletter_issue(req *r)
     const char *subj[2], *text[2], *html[2];
     const lang_id langs[2] = {L == LANG_SR_LATN ? LANG_SR_LATN : LANG_SR_CYRL, LANG_EN};
     for (int i = 0; i < 2 && st == DB_OK; i++)
-        st = newsletter_compose(r->db, r->a, &is, langs[i], "", NULL, &subj[i], &text[i],
-                                &html[i]);
+        st = newsletter_compose(r->db, r->a, &is, langs[i], "", NULL, &subj[i], &text[i], &html[i]);
     if (st != DB_OK) {
         resp_fail(r, st, "newsletter_issue");
         return;
@@ -420,7 +432,8 @@ void web_newsletter_issue(req *r)
     html_fmt(o, "<p>%s: <strong>%s</strong></p>", T(L, MSG_NL_L_STATUS),
              status_label(L, is.status));
     if (strcmp(is.status, "draft") == 0) {
-        html_fmt(o, "<form method=\"post\" action=\"/admin/newsletter/%D/send\">", (long long)is.id);
+        html_fmt(o, "<form method=\"post\" action=\"/admin/newsletter/%D/send\">",
+                 (long long)is.id);
         layout_csrf_field(r);
         html_fmt(o,
                  "<p class=\"hint\">%s</p><div class=\"form-actions\"><button type=\"submit\">%s"
@@ -436,9 +449,8 @@ void web_newsletter_issue(req *r)
                  "</dl>",
                  T(L, MSG_NL_PROGRESS), T(L, MSG_NL_P_TOTAL), (long long)p.total,
                  T(L, MSG_NL_P_PENDING), (long long)p.pending, T(L, MSG_NL_P_QUEUED),
-                 (long long)p.queued, T(L, MSG_NL_P_SENT), (long long)p.sent,
-                 T(L, MSG_NL_P_FAILED), (long long)p.failed, T(L, MSG_NL_P_SKIPPED),
-                 (long long)p.skipped);
+                 (long long)p.queued, T(L, MSG_NL_P_SENT), (long long)p.sent, T(L, MSG_NL_P_FAILED),
+                 (long long)p.failed, T(L, MSG_NL_P_SKIPPED), (long long)p.skipped);
         if (n_fails) {
             html_fmt(o, "<h3>%s</h3><ul>", T(L, MSG_NL_FAILURES));
             for (size_t i = 0; i < n_fails; i++)
