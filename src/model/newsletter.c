@@ -507,7 +507,7 @@ static const struct {
     {MSG_NL_SEC_POSTS,
      "SELECT title, title_tr, '/cooperation/' || id, published_at FROM post WHERE status = 'open'"
      " AND visibility = 'public' AND published_at > $2 AND published_at <= $1"
-     " ORDER BY published_at DESC LIMIT 20"},
+     " ORDER BY published_at DESC LIMIT 10"},
     {MSG_NL_SEC_POSITIONS,
      "SELECT v.title_sr, v.title_en, '/positions/' || p.id, p.updated_at FROM position p"
      " JOIN position_version v ON v.position_id = p.id AND v.version = p.version"

@@ -717,7 +717,7 @@ void web_news_page(req *r)
     html_raw(o, "</article>\n");
     if (writer && strcmp(n.status, "withdrawn") != 0) {
         html_fmt(o,
-                 "<section class=\"panel\" aria-labelledby=\"nw-wd\"><h2 id=\"nw-wd\">%s</h2>"
+                 "<details class=\"panel news-withdraw\"><summary>%s</summary>"
                  "<form class=\"form\" method=\"post\" action=\"/news/%D/withdraw\">",
                  T(L, MSG_NEWS_WITHDRAW), (long long)n.id);
         layout_csrf_field(r);
@@ -729,7 +729,7 @@ void web_news_page(req *r)
                                   .maxlength = NEWS_REASON_MAX});
         html_fmt(o,
                  "<div class=\"form-actions\"><button type=\"submit\" class=\"button-secondary\">"
-                 "%s</button></div></form></section>\n",
+                 "%s</button></div></form></details>\n",
                  T(L, MSG_NEWS_WITHDRAW));
     }
     layout_end(r);

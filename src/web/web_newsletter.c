@@ -60,7 +60,7 @@ static void subscribe_page(req *r, const char *email, const char *error)
     buf *o = &r->out;
     html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", T(L, MSG_NL_TITLE), T(L, MSG_NL_LEAD));
     html_fmt(o,
-             "<section class=\"panel\" aria-labelledby=\"nl-sub\"><h2 id=\"nl-sub\">%s</h2>"
+             "<section class=\"panel nl-subscribe\" aria-labelledby=\"nl-sub\"><h2 id=\"nl-sub\">%s</h2>"
              "<form class=\"form\" method=\"post\" action=\"/newsletter/subscribe\" novalidate>",
              T(L, MSG_NL_SUBSCRIBE));
     layout_csrf_field(r);
