@@ -20,6 +20,7 @@
 #include "model/event.h"
 #include "model/devplan.h"
 #include "model/mail.h"
+#include "model/news.h"
 #include "model/membership.h"
 #include "model/notify.h"
 #include "model/post_digest.h"
@@ -159,6 +160,7 @@ const digest_section digest_sections[] = {
     {"events", MSG_DIGEST_SEC_EVENTS, sec_events},
     {"posts", MSG_DIGEST_SEC_POSTS, post_digest_section}, /* post_digest.c */
     {"devplan_overdue", MSG_DP_DIGEST_SEC, devplan_digest_overdue},
+    {"news", MSG_NEWS_DIGEST_SEC, news_digest_section}, /* news.c */
 };
 const size_t digest_n_sections = sizeof digest_sections / sizeof digest_sections[0];
 

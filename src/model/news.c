@@ -12,7 +12,9 @@
 #include "core/buf.h"
 #include "core/timeutil.h"
 #include "json/json.h"
+#include "model/digest.h"
 #include "model/image.h"
+#include "model/mail.h"
 #include "model/org.h"
 #include "model/tx.h"
 
@@ -471,4 +473,28 @@ db_status news_pending(db *d, arena *a, int64_t org_id, news_rec **items, size_t
     if (!s)
         return db_failure(d) ? db_failure(d) : DB_ERR;
     return db_collect(s, a, (void **)items, n, sizeof **items, news_row, NULL);
+}
+
+/* --- the digest ----------------------------------------------------------------------- */
+
+static const char SQL_DIGEST[] =
+    "SELECT title_sr, title_en, '/news/' || slug FROM news WHERE status = 'published'"
+    " AND publish_at <= $2 AND publish_at > $2 - 7 * 86400 AND (org_id IS NULL OR org_id IN"
+    " (SELECT cluster_id FROM notify_follow WHERE person_id = $1))"
+    " ORDER BY publish_at DESC, id DESC LIMIT 10";
+
+db_status news_digest_section(db *d, arena *a, const digest_reader *r, const digest_period *w,
+                              digest_part *out)
+{
+    db_stmt *s = db_query(d, SQL_DIGEST, DB_ARGS(DBI(r->person_id), DBI(w->now)));
+    if (!s)
+        return db_failure(d) ? db_failure(d) : DB_ERR;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        const char *sr = db_col_text(s, 0), *en = db_col_text(s, 1);
+        const char *title = r->lang == LANG_EN && en && *en ? en : mail_text_in(a, r->lang, sr);
+        digest_item(out, title ? title : "", db_col_text(s, 2));
+    }
+    db_reset(s);
+    return st == DB_DONE ? DB_OK : st;
 }

@@ -113,4 +113,13 @@ db_status news_cache_version(db *d, int64_t *out);
  * newest first, at most 100. */
 db_status news_pending(db *d, arena *a, int64_t org_id, news_rec **items, size_t *n);
 
+/* The weekly digest's "news" section (a row of digest_sections[]): the
+ * week's visible items of SCAN and of the clusters the reader follows,
+ * newest first, at most 10, titles in the reader's language. */
+struct digest_reader;
+struct digest_period;
+struct digest_part;
+db_status news_digest_section(db *d, arena *a, const struct digest_reader *r,
+                              const struct digest_period *w, struct digest_part *out);
+
 #endif

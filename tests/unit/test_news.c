@@ -18,6 +18,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "html/markdown.h"
+#include "model/digest.h"
 #include "model/news.h"
 #include "model/newsletter.h"
 
@@ -27,7 +28,11 @@
 
 static const char SEED[] =
     "INSERT INTO org(id, slug, name, kind, status, created_at, updated_at, name_folded) VALUES"
-    " (10, 'cluster-a', 'Кластер А', 'cluster', 'published', 0, 0, 'klaster a');";
+    " (10, 'cluster-a', 'Кластер А', 'cluster', 'published', 0, 0, 'klaster a'),"
+    " (11, 'cluster-b', 'Кластер Б', 'cluster', 'published', 0, 0, 'klaster b');"
+    "INSERT INTO person(id, name, email, created_at, updated_at, lang) VALUES"
+    " (1, 'Ана', 'ana@example.com', 0, 0, 'sr-Latn');"
+    "INSERT INTO notify_follow(person_id, cluster_id, created_at) VALUES (1, 10, 0);";
 
 static int setup(void **state)
 {
@@ -269,6 +274,40 @@ static void test_enqueue_once_only(void **state)
     assert_int_equal(p.queued, 2500);
 }
 
+static void test_digest_section(void **state)
+{
+    db *d = ((testdb *)*state)->d;
+    form_errors e = {0};
+    int64_t id = 0;
+    news_input in = item("Вест А");
+    assert_int_equal(news_create(d, &in, 0, NULL, &e, &id), DB_OK);
+    in = item("Вест Б");
+    in.org_id = 11; /* not followed */
+    assert_int_equal(news_create(d, &in, 0, NULL, &e, &id), DB_OK);
+    in = item("Вест SCAN-а");
+    in.org_id = 0;
+    assert_int_equal(news_create(d, &in, 0, NULL, &e, &id), DB_OK);
+    arena a = ARENA_INIT;
+    digest_reader r = {.person_id = 1, .lang = LANG_SR_LATN};
+    digest_period w = {.now = NOW + 60};
+    digest_part p = {.text = BUF_INIT, .html = BUF_INIT, .lang = LANG_SR_LATN};
+    assert_int_equal(news_digest_section(d, &a, &r, &w, &p), DB_OK);
+    assert_int_equal(p.items, 2);
+    assert_non_null(strstr(buf_str(&p.text), "Vest A"));
+    assert_non_null(strstr(buf_str(&p.text), "Vest SCAN-a"));
+    assert_null(strstr(buf_str(&p.text), "Vest B"));
+    buf_free(&p.text);
+    buf_free(&p.html);
+    /* a week later: nothing */
+    w.now = NOW + 8 * 86400;
+    digest_part q = {.text = BUF_INIT, .html = BUF_INIT, .lang = LANG_SR_LATN};
+    assert_int_equal(news_digest_section(d, &a, &r, &w, &q), DB_OK);
+    assert_int_equal(q.items, 0);
+    buf_free(&q.text);
+    buf_free(&q.html);
+    arena_free(&a);
+}
+
 int main(void)
 {
     time_setup_zone(); /* Belgrade times, as the server has them */
@@ -279,6 +318,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_double_opt_in_expiry, setup, teardown),
         cmocka_unit_test(test_pace),
         cmocka_unit_test_setup_teardown(test_enqueue_once_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_digest_section, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
