@@ -211,8 +211,11 @@ void web_news_list(req *r)
     html_raw(o, "<p class=\"news-actions\">");
     if (r->user)
         html_fmt(o, "<a class=\"button\" href=\"/news/new\">%s</a> ", T(L, MSG_NEWS_NEW));
-    html_fmt(o, "<a href=\"/news.atom\">%s</a> · <a href=\"/newsletter\">%s</a></p>\n",
+    html_fmt(o, "<a href=\"/news.atom\">%s</a> · <a href=\"/newsletter\">%s</a>",
              T(L, MSG_NEWS_FEED), T(L, MSG_NL_SUBSCRIBE_LINK));
+    if (r->user && rights_can(r->db, r->user, RIGHT_NEWSLETTER, 0))
+        html_fmt(o, " · <a href=\"/admin/newsletter\">%s</a>", T(L, MSG_NL_ADMIN_TITLE));
+    html_raw(o, "</p>\n");
     /* filters: a GET form, so every view has its own address */
     html_fmt(o,
              "<form method=\"get\" action=\"/news\" class=\"filters-inline\">"

@@ -21,6 +21,7 @@
 #include "model/newsletter.h"
 #include "model/rights.h"
 #include "web/web.h"
+#include "web/web_admin.h"
 #include "web/web_cluster.h"
 #include "web/web_news.h"
 
@@ -59,10 +60,11 @@ static void subscribe_page(req *r, const char *email, const char *error)
     layout_begin(r, &m);
     buf *o = &r->out;
     html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", T(L, MSG_NL_TITLE), T(L, MSG_NL_LEAD));
-    html_fmt(o,
-             "<section class=\"panel nl-subscribe\" aria-labelledby=\"nl-sub\"><h2 id=\"nl-sub\">%s</h2>"
-             "<form class=\"form\" method=\"post\" action=\"/newsletter/subscribe\" novalidate>",
-             T(L, MSG_NL_SUBSCRIBE));
+    html_fmt(
+        o,
+        "<section class=\"panel nl-subscribe\" aria-labelledby=\"nl-sub\"><h2 id=\"nl-sub\">%s</h2>"
+        "<form class=\"form\" method=\"post\" action=\"/newsletter/subscribe\" novalidate>",
+        T(L, MSG_NL_SUBSCRIBE));
     layout_csrf_field(r);
     web_field(r, &(web_input){.id = "nl-email",
                               .name = "email",
@@ -278,6 +280,8 @@ static void admin_page(req *r, const form *typed, const web_errs *errs)
     page_meta m = {.title = T(L, MSG_NL_ADMIN_TITLE), .nav = "admin"};
     layout_begin(r, &m);
     buf *o = &r->out;
+    if (r->user->secretariat == SEC_ADMIN)
+        web_admin_nav(r, "newsletter"); /* editors may not open the other admin pages */
     html_fmt(o, "<h1>%s</h1>\n", T(L, MSG_NL_ADMIN_TITLE));
     html_fmt(o, "<section class=\"panel\" aria-labelledby=\"nl-is\"><h2 id=\"nl-is\">%s</h2>",
              T(L, MSG_NL_ISSUES));
