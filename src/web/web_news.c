@@ -485,9 +485,13 @@ static void news_form(req *r, const news_view *v)
                               .label = T(L, MSG_NEWS_L_IMAGE),
                               .hint = T(L, MSG_NEWS_H_IMAGE),
                               .error = web_errs_get(errs, "image")});
+    /* a value typed wrong comes back as text, as typed (a datetime-local
+     * input would drop it, and the value would make the HTML invalid) */
+    const char *at = typed(v, "publish_at");
+    bool at_ok = !at || !*at || (news_parse_local(at) > 0 && at[10] == 'T');
     web_field(r, &(web_input){.id = "nw-at",
                               .name = "publish_at",
-                              .type = "datetime-local",
+                              .type = at_ok ? "datetime-local" : "text",
                               .label = T(L, MSG_NEWS_L_PUBLISH_AT),
                               .hint = T(L, MSG_NEWS_H_PUBLISH_AT),
                               .value = typed(v, "publish_at"),
