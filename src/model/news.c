@@ -262,6 +262,96 @@ cleanup:
     return st;
 }
 
+typedef struct update_ctx {
+    int64_t id;
+    const news_input *in;
+    const form_value *v;
+    const image_verdict *img;
+    const char *publish_at; /* as typed */
+    form_errors *errs;
+} update_ctx;
+
+static const char SQL_UPD_GET[] = "SELECT status, publish_at FROM news WHERE id = $1";
+static const char SQL_UPDATE[] =
+    "UPDATE news SET title_sr = $2, lead_sr = $3, body_sr = $4, title_en = $5, lead_en = $6,"
+    " body_en = $7, topic = $8, nace = $9, status = $10, publish_at = $11, updated_at = $12,"
+    " updated_by = $13 WHERE id = $1";
+static const char SQL_UPD_IMAGE[] = "UPDATE news SET image = $2, image_type = $3 WHERE id = $1";
+
+static db_status update_body(tx *t, void *vc)
+{
+    update_ctx *c = vc;
+    const form_value *v = c->v;
+    db_stmt *s = db_query(t->d, SQL_UPD_GET, DB_ARGS(DBI(c->id)));
+    if (!s)
+        return db_failure(t->d) ? db_failure(t->d) : DB_ERR;
+    db_status st = db_step(s);
+    if (st != DB_ROW) {
+        db_reset(s);
+        return st == DB_DONE ? DB_DONE : st;
+    }
+    bool withdrawn = strcmp(db_col_text(s, 0), "withdrawn") == 0;
+    bool was_published = strcmp(db_col_text(s, 0), "published") == 0;
+    int64_t stored = db_col_int(s, 1);
+    db_reset(s);
+    int64_t now = time_now(), at = news_parse_local(c->publish_at);
+    if (withdrawn)
+        valid_add_error(c->errs, "status", FE_INVALID, 0, 0);
+    if (at < 0)
+        valid_add_error(c->errs, "publish_at", FE_DATE, 0, 0);
+    else if (at == 0)
+        at = was_published && stored <= now ? stored : now;
+    else if (at < now - 60 && at != stored)
+        valid_add_error(c->errs, "publish_at", FE_RANGE, 0, 0);
+    if (c->errs->n_items)
+        return DB_CONSTRAINT;
+#define OPTV(i) (v[i].present ? DBT(v[i].text) : DBNULL)
+    st = db_do(t->d, SQL_UPDATE,
+               DB_ARGS(DBI(c->id), DBT(v[NW_TITLE_SR].text), DBT(v[NW_LEAD_SR].text),
+                       DBT(v[NW_BODY_SR].text), OPTV(NW_TITLE_EN), OPTV(NW_LEAD_EN),
+                       OPTV(NW_BODY_EN), DBT(v[NW_TOPIC].text), OPTV(NW_NACE),
+                       DBT(v[NW_STATUS].text), DBI(at < now && at != stored ? now : at), DBI(now),
+                       t->actor_id ? DBI(t->actor_id) : DBNULL));
+#undef OPTV
+    if (st != DB_OK)
+        return st;
+    if (c->in->image && c->in->n_image > 0) {
+        db_stmt *w = db_prepare(t->d, SQL_UPD_IMAGE);
+        if (!w)
+            return DB_ERR;
+        db_bind_int(w, 1, c->id);
+        db_bind_blob(w, 2, c->in->image, c->in->n_image);
+        db_bind_text(w, 3, c->img->content_type);
+        if ((st = db_run(w)) != DB_OK)
+            return st;
+    }
+    buf_puts(&t->detail, "{\"status\":");
+    json_put_string(&t->detail, v[NW_STATUS].text);
+    buf_printf(&t->detail, ",\"publish_at\":%lld}", (long long)at);
+    return DB_OK;
+}
+
+db_status news_update(db *d, int64_t id, const news_input *in, int64_t actor_id, const char *ip,
+                      form_errors *errs)
+{
+    assert(d && in && errs);
+    arena a = ARENA_INIT;
+    form_value v[NW_N];
+    image_verdict img;
+    db_status st;
+    if (!news_check(&a, in, v, &img, errs)) {
+        st = invalid(errs);
+        goto cleanup;
+    }
+    update_ctx c = {id, in, v, &img, in->publish_at, errs};
+    tx t = TX_INIT(actor_id, ip, "news_update", "news", id);
+    t.bump = TX_DIRECTORY;
+    st = tx_write(d, &t, update_body, &c);
+cleanup:
+    arena_free(&a);
+    return st;
+}
+
 typedef struct withdraw_ctx {
     int64_t id;
     const char *reason;

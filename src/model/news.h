@@ -76,6 +76,13 @@ db_status news_create(db *d, const news_input *in, int64_t actor_id, const char 
  * (withdrawn with reason), no audit row. */
 db_status news_insert_tx(db *d, const news_input *in, int64_t publish_at, const char *status,
                          const char *reason, bool is_demo, int64_t actor_id, int64_t *id);
+/* Changes item id to in (in->org_id ignored: an item keeps its source).
+ * publish_at empty keeps a published item's time when it has come, else
+ * now; a new time in the past is refused (FE_RANGE); no image keeps the
+ * stored one. A withdrawn item is not changed (FE_INVALID on "status").
+ * DB_DONE when there is no such item. */
+db_status news_update(db *d, int64_t id, const news_input *in, int64_t actor_id, const char *ip,
+                      form_errors *errs);
 /* Withdraws item id with reason (required, one line, at most 500
  * characters). DB_DONE when there is no such item. */
 db_status news_withdraw(db *d, int64_t id, const char *reason, int64_t actor_id, const char *ip,

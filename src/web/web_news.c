@@ -17,6 +17,7 @@
  * Who writes is rights_can(RIGHT_NEWS_WRITE, org) (0: SCAN's own). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/timeutil.h"
 #include "html/atom.h"
@@ -335,7 +336,8 @@ void web_news_org_atom(req *r)
 
 typedef struct news_view {
     const form *typed;
-    const web_errs *errs;
+    const web_errs *errs; /* NULL: the item as stored (edit) */
+    const news_rec *edit; /* NULL: a new item */
 } news_view;
 
 static const char *typed(const news_view *v, const char *name)
@@ -402,39 +404,51 @@ static void news_form(req *r, const news_view *v)
     org_rec *orgs = NULL;
     size_t n_orgs = 0;
     bool scan = false;
-    db_status st = writable_orgs(r, &orgs, &n_orgs, &scan);
+    const news_rec *edit = v ? v->edit : NULL;
+    db_status st = edit ? DB_OK : writable_orgs(r, &orgs, &n_orgs, &scan);
     if (st != DB_OK) {
         resp_fail(r, st, "news orgs");
         return;
     }
-    if (!scan && n_orgs == 0) {
+    if (edit ? !may_write(r, edit->org_id) : !scan && n_orgs == 0) {
         resp_error(r, 403, T(L, MSG_NEWS_E_FORBIDDEN));
         return;
     }
-    if (v)
+    const web_errs *errs = v ? v->errs : NULL;
+    if (errs)
         r->status = 422;
-    page_meta pm = {.title = T(L, MSG_NEWS_NEW), .nav = "news"};
+    const char *title = T(L, edit ? MSG_NEWS_EDIT : MSG_NEWS_NEW);
+    page_meta pm = {.title = title, .nav = "news"};
     layout_begin(r, &pm);
     html_fmt(o, "<p class=\"crumbs\"><a href=\"/news\">%s</a></p>\n<h1>%s</h1>\n",
-             T(L, MSG_NEWS_TITLE), T(L, MSG_NEWS_NEW));
-    const web_errs *errs = v ? v->errs : NULL;
+             T(L, MSG_NEWS_TITLE), title);
     web_error_summary(r, errs);
-    html_raw(o, "<form class=\"form\" method=\"post\" action=\"/news\" "
-                "enctype=\"multipart/form-data\" novalidate>");
+    if (edit)
+        html_fmt(o,
+                 "<form class=\"form\" method=\"post\" action=\"/news/%D\" "
+                 "enctype=\"multipart/form-data\" novalidate>",
+                 (long long)edit->id);
+    else
+        html_raw(o, "<form class=\"form\" method=\"post\" action=\"/news\" "
+                    "enctype=\"multipart/form-data\" novalidate>");
     layout_csrf_field(r);
     const char *org = v ? typed(v, "org") : req_query(r, "org");
     const char *err = web_errs_get(errs, "org");
-    web_field_open(r, "nw-org", T(L, MSG_NEWS_L_SOURCE), NULL, err);
-    html_raw(o, "<select id=\"nw-org\" name=\"org\"");
-    web_described_by(r, "nw-org", false, err);
-    html_raw(o, ">");
-    if (scan)
-        html_fmt(o, "<option value=\"\">SCAN</option>");
-    for (size_t i = 0; i < n_orgs; i++)
-        html_fmt(o, "<option value=\"%s\"%R>%s</option>", orgs[i].slug,
-                 org && strcmp(org, orgs[i].slug) == 0 ? " selected" : "",
-                 web_org_name(r, &orgs[i]));
-    html_raw(o, "</select></div>\n");
+    if (edit) {
+        html_fmt(o, "<p><strong>%s:</strong> %s</p>", T(L, MSG_NEWS_L_SOURCE), n_source(r, edit));
+    } else {
+        web_field_open(r, "nw-org", T(L, MSG_NEWS_L_SOURCE), NULL, err);
+        html_raw(o, "<select id=\"nw-org\" name=\"org\"");
+        web_described_by(r, "nw-org", false, err);
+        html_raw(o, ">");
+        if (scan)
+            html_fmt(o, "<option value=\"\">SCAN</option>");
+        for (size_t i = 0; i < n_orgs; i++)
+            html_fmt(o, "<option value=\"%s\"%R>%s</option>", orgs[i].slug,
+                     org && strcmp(org, orgs[i].slug) == 0 ? " selected" : "",
+                     web_org_name(r, &orgs[i]));
+        html_raw(o, "</select></div>\n");
+    }
     html_fmt(o, "<fieldset><legend>%s</legend>", T(L, MSG_NEWS_SR_VERSION));
     web_field(r, &(web_input){.id = "nw-title-sr",
                               .name = "title_sr",
@@ -531,6 +545,115 @@ static const char *news_error_text(req *r, const form_error *e)
     return s ? s : "";
 }
 
+/* The stored item as the form's fields, for the edit form. */
+static form *rec_form(req *r, const news_rec *n)
+{
+    char at[20] = "";
+    if (n->publish_at > time_now()) {
+        time_t tt = (time_t)n->publish_at;
+        struct tm tm;
+        if (!localtime_r(&tt, &tm) || strftime(at, sizeof at, "%Y-%m-%dT%H:%M", &tm) == 0)
+            at[0] = '\0';
+    }
+    const char *names[] = {"title_sr", "lead_sr", "body_sr", "title_en", "lead_en",
+                           "body_en",  "topic",   "nace",    "status",   "publish_at"};
+    const char *vals[] = {n->title_sr, n->lead_sr, n->body_sr, n->title_en, n->lead_en,
+                          n->body_en,  n->topic,   n->nace,    n->status,   at};
+    form *f = arena_zalloc(r->a, sizeof *f);
+    form_field *ff = arena_zalloc(r->a, sizeof names / sizeof names[0] * sizeof *ff);
+    if (!f || !ff)
+        return NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *x = vals[i] ? arena_strdup(r->a, vals[i]) : "";
+        ff[i] = (form_field){.name = names[i], .value = x ? x : "", .value_len = x ? strlen(x) : 0};
+    }
+    f->fields = ff;
+    f->n_fields = sizeof names / sizeof names[0];
+    return f;
+}
+
+/* Loads {id} for a change: 404 when missing, 403 without the right. */
+static bool load_for_change(req *r, news_rec *n)
+{
+    db_status st = news_get(r->db, r->a, req_param(r, "id"), n);
+    if (st == DB_DONE) {
+        resp_error(r, 404, T(r->lang, MSG_NEWS_E_NOT_FOUND));
+        return false;
+    }
+    if (st != DB_OK) {
+        resp_fail(r, st, "news_get");
+        return false;
+    }
+    if (!may_write(r, n->org_id)) {
+        resp_error(r, 403, T(r->lang, MSG_NEWS_E_FORBIDDEN));
+        return false;
+    }
+    return true;
+}
+
+void web_news_edit_form(req *r)
+{
+    news_rec n;
+    if (!load_for_change(r, &n))
+        return;
+    form *f = rec_form(r, &n);
+    if (!f) {
+        resp_fail(r, DB_NOMEM, "news edit form");
+        return;
+    }
+    news_view v = {f, NULL, &n};
+    news_form(r, &v);
+}
+
+/* The form's fields as a news_input (image: the uploaded file, if any). */
+static void form_input(const form *f, news_input *in)
+{
+    in->title_sr = form_get(f, "title_sr");
+    in->lead_sr = form_get(f, "lead_sr");
+    in->body_sr = form_get(f, "body_sr");
+    in->title_en = form_get(f, "title_en");
+    in->lead_en = form_get(f, "lead_en");
+    in->body_en = form_get(f, "body_en");
+    in->topic = form_get(f, "topic");
+    in->nace = form_get(f, "nace");
+    in->publish_at = form_get(f, "publish_at");
+    in->status = form_get(f, "status");
+    const form_field *img = form_find(f, "image");
+    if (img && img->filename && img->value_len > 0) {
+        in->image = img->value;
+        in->n_image = img->value_len;
+    }
+}
+
+void web_news_update(req *r)
+{
+    form f;
+    if (!req_body_form(r, &f))
+        return;
+    news_rec n;
+    if (!load_for_change(r, &n))
+        return;
+    news_input in = {0};
+    form_input(&f, &in);
+    form_errors fe = {0};
+    db_status st = news_update(r->db, n.id, &in, r->user->person_id, r->client_ip, &fe);
+    if (st == DB_OK) {
+        resp_redirect(r, arena_printf(r->a, "/news/%lld?saved=1", (long long)n.id));
+        return;
+    }
+    if (st != DB_CONSTRAINT) {
+        resp_fail(r, st, "news_update");
+        return;
+    }
+    web_errs e = {0};
+    for (size_t i = 0; i < fe.n_items; i++)
+        web_errs_add(&e, fe.items[i].field,
+                     strcmp(fe.items[i].field, "status") == 0 ? T(r->lang, MSG_NEWS_E_WITHDRAWN)
+                                                              : news_error_text(r, &fe.items[i]));
+    news_view v = {&f, &e, &n};
+    news_form(r, &v);
+}
+
 void web_news_create(req *r)
 {
     form f;
@@ -557,21 +680,7 @@ void web_news_create(req *r)
         resp_error(r, 403, T(L, MSG_NEWS_E_FORBIDDEN));
         return;
     }
-    in.title_sr = form_get(&f, "title_sr");
-    in.lead_sr = form_get(&f, "lead_sr");
-    in.body_sr = form_get(&f, "body_sr");
-    in.title_en = form_get(&f, "title_en");
-    in.lead_en = form_get(&f, "lead_en");
-    in.body_en = form_get(&f, "body_en");
-    in.topic = form_get(&f, "topic");
-    in.nace = form_get(&f, "nace");
-    in.publish_at = form_get(&f, "publish_at");
-    in.status = form_get(&f, "status");
-    const form_field *img = form_find(&f, "image");
-    if (img && img->filename && img->value_len > 0) {
-        in.image = img->value;
-        in.n_image = img->value_len;
-    }
+    form_input(&f, &in);
     form_errors fe = {0};
     int64_t id = 0;
     db_status st = news_create(r->db, &in, r->user->person_id, r->client_ip, &fe, &id);
@@ -585,7 +694,7 @@ void web_news_create(req *r)
     }
     for (size_t i = 0; i < fe.n_items; i++)
         web_errs_add(&e, fe.items[i].field, news_error_text(r, &fe.items[i]));
-    news_view v = {&f, &e};
+    news_view v = {&f, &e, NULL};
     news_form(r, &v);
 }
 
@@ -723,6 +832,8 @@ void web_news_page(req *r)
     }
     html_raw(o, "</article>\n");
     if (writer && strcmp(n.status, "withdrawn") != 0) {
+        html_fmt(o, "<p><a class=\"button\" href=\"/news/%D/edit\">%s</a></p>", (long long)n.id,
+                 T(L, MSG_NEWS_EDIT));
         html_fmt(o,
                  "<details class=\"panel news-withdraw\"><summary>%s</summary>"
                  "<form class=\"form\" method=\"post\" action=\"/news/%D/withdraw\">",

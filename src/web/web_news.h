@@ -16,6 +16,8 @@ void web_news_create(req *r);
 void web_news_page(req *r);
 void web_news_image(req *r);
 void web_news_withdraw(req *r);
+void web_news_edit_form(req *r);
+void web_news_update(req *r);
 
 /* A cluster's newest news (at most five) as a section of its profile,
  * with a link to all of them and the feed; nothing when it has none.

@@ -204,6 +204,27 @@ test('drafts are seen by their writers only; withdrawal needs a reason and shows
   assert.doesNotMatch((await (await as('public')).get('/news?cluster=cluster-c&lang=sr-Cyrl')).text, /Вест кластера Ц/);
 });
 
+test('a draft is changed and published by its writer; others may not change it', async () => {
+  const m = await as('manager');
+  let r = await m.post('/news', ITEM({ title_sr: 'Нацрт за измену', status: 'draft' }));
+  const id = /\/news\/(\d+)/.exec(r.location)[1];
+  const form = await m.get(`/news/${id}/edit`);
+  assert.equal(form.status, 200);
+  assert.match(form.text, /value="Нацрт за измену"/);
+  assert.equal((await (await as('member')).get(`/news/${id}/edit`)).status, 403);
+  r = await (await as('member')).post(`/news/${id}`, ITEM({ title_sr: 'Туђа измена' }));
+  assert.equal(r.status, 403);
+  r = await m.post(`/news/${id}`, ITEM({ title_sr: 'Измењена вест', publish_at: '2020-01-01T10:00' }));
+  assert.equal(r.status, 422);
+  assert.match(r.text, /This time has passed/);
+  assert.equal(sqlite(`SELECT title_sr || ' ' || status FROM news WHERE id = ${id}`), 'Нацрт за измену draft');
+  r = await m.post(`/news/${id}`, ITEM({ title_sr: 'Измењена вест' }));
+  assert.equal(r.status, 303);
+  assert.equal(sqlite(`SELECT title_sr || ' ' || status FROM news WHERE id = ${id}`), 'Измењена вест published');
+  assert.match((await (await as('public')).get('/news?lang=sr-Cyrl')).text, /Измењена вест/);
+  assert.equal(Number(sqlite(`SELECT count(*) FROM audit WHERE action = 'news_update' AND entity_id = ${id}`)), 1);
+});
+
 test('GET pages for every role: the form for writers, the list and feeds for all', async () => {
   const want = { public: [303, 401], member: [403], manager: [200], editor: [200], admin: [200] };
   for (const [role, codes] of Object.entries(want)) {

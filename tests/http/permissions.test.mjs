@@ -155,6 +155,7 @@ const MATRIX = {
   // its manager and the secretariat (RIGHT_NEWS_WRITE); the newsletter's
   // issues by the secretariat (RIGHT_NEWSLETTER); subscribing is public
   'POST /news': EDIT_C,
+  'POST /news/{id}': EDIT_C,
   'POST /news/{id}/withdraw': EDIT_C,
   'POST /newsletter/subscribe': EVERYONE,
   'POST /newsletter/confirm/{token}': EVERYONE,
@@ -368,6 +369,7 @@ const BODIES = {
   'PUT /api/v1/clusters/{slug}/assessments/{year}': () => ({ method: 'PUT', path: '/api/v1/clusters/cluster-c/assessments/2026', json: { answers: { strategy: 9 } } }),
   // news of C with an empty title: allowed roles get 422, nothing stored
   'POST /news': () => ({ path: '/news', form: { org: 'cluster-c', title_sr: '', topic: 'cluster', status: 'draft' } }),
+  'POST /news/{id}': () => ({ path: `/news/${ids.news}`, form: { title_sr: '', topic: 'cluster', status: 'draft' } }),
   'POST /news/{id}/withdraw': () => ({ path: `/news/${ids.news}/withdraw`, form: { reason: '' } }),
   'POST /newsletter/subscribe': () => ({ path: '/newsletter/subscribe', form: { email: 'not an address' } }),
   'POST /newsletter/confirm/{token}': () => ({ path: `/newsletter/confirm/${'A'.repeat(43)}` }),
