@@ -1353,6 +1353,23 @@ def cmd_projects(args):
                  " SELECT (SELECT id FROM ba WHERE k = column1), (SELECT id FROM bp WHERE k = column2)",
                  [(k, p) for k, _, _, p, _ in agreements])
     out.write("DELETE FROM agreement_party WHERE org_id IS NULL;\nCOMMIT;\n")
+def cmd_subscribers(args):
+    """SQL: --count confirmed newsletter subscribers (migration 0030),
+    addresses sub<N>@bench.example (N from 1, so a sink can check each
+    arrived once), languages about half Serbian Cyrillic, a quarter Latin,
+    a quarter English, subscribed over the last year (bench/newsletter.sh)."""
+    rng = stream(args.seed, "subscribers")
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    sql_begin(out, "subscribers")
+    now = 1796202000
+    rows = []
+    for i in range(1, args.count + 1):
+        lang = weighted(rng, [("sr", 2), ("sr-Latn", 1), ("en", 1)])
+        at = now - rng.randrange(365 * 86400)
+        rows.append(("sub%d@bench.example" % i, lang, at, at + rng.randrange(3600)))
+    write_values(out, "INSERT INTO news_subscriber(email, lang, created_at, confirmed_at) SELECT *",
+                 rows, 1000)
+    out.write("COMMIT;\n")
     out.flush()
     out.detach()
     return 0
@@ -1366,6 +1383,7 @@ COMMANDS = {
     "events": (cmd_events, "SQL: events with registrations, people and API tokens"),
     "assessments": (cmd_assessments, "SQL: submitted self-assessments of the database's clusters"),
     "projects": (cmd_projects, "SQL: partners, joint projects with participants, agreements"),
+    "subscribers": (cmd_subscribers, "SQL: confirmed newsletter subscribers"),
 }
 
 
@@ -1426,6 +1444,9 @@ def main(argv):
     p.add_argument("--participations", type=int, default=100000,
                    help="participants over all projects, about (default 100000)")
     p.add_argument("--agreements", type=int, default=2000, help="agreements (default 2000)")
+    p = sub.add_parser("subscribers", help=COMMANDS["subscribers"][1])
+    p.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="random seed")
+    p.add_argument("--count", type=int, default=100000, help="subscribers (default 100000)")
     args = ap.parse_args(argv)
     for opt in ("count", "orgs", "clusters", "national"):
         if getattr(args, opt, 0) < 0:

@@ -26,7 +26,10 @@ build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
 # libzip-dev: reading XLSX uploads (a ZIP of XML parts) with a maintained ZIP
 # reader; libxml2 parses the parts.
 test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core nginx-light
-           clang libclang-rt-14-dev default-jre-headless wrk sqlmap wapiti slowhttptest)
+           clang libclang-rt-14-dev default-jre-headless wrk sqlmap wapiti slowhttptest
+           python3-aiosmtpd)
+# python3-aiosmtpd: the local SMTP sink of bench/newsletter.sh (counts what
+# a newsletter delivered, to prove nobody got it twice).
 bench_pkgs=(nginx-light wrk curl)
 
 case "$profile" in

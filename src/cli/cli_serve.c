@@ -17,6 +17,7 @@
 #include "model/auth.h"
 #include "model/demo.h"
 #include "model/digest.h"
+#include "model/newsletter.h"
 #include "model/mail.h"
 #include "model/notify.h"
 #include "model/org.h"
@@ -148,6 +149,7 @@ int cli_serve(int argc, char **argv)
     digest_schedule sch = DIGEST_SCHEDULE_DEFAULT;
     unsigned digest_weekday = (unsigned)sch.weekday, digest_hour = (unsigned)sch.hour;
     bool digest_off = false;
+    unsigned newsletter_rate = NEWSLETTER_RATE;
     const cli_opt opts[] = {
         {"--db", "SCAN_DB", OPT_STR, &cfg.db_path},
         {"--listen", "SCAN_LISTEN", OPT_STR, &cfg.listen},
@@ -173,6 +175,7 @@ int cli_serve(int argc, char **argv)
         {"--digest-weekday", "SCAN_DIGEST_WEEKDAY", OPT_UINT, &digest_weekday},
         {"--digest-hour", "SCAN_DIGEST_HOUR", OPT_UINT, &digest_hour},
         {"--digest-off", "SCAN_DIGEST_OFF", OPT_FLAG, &digest_off},
+        {"--newsletter-rate", "SCAN_NEWSLETTER_RATE", OPT_UINT, &newsletter_rate},
     };
     char *pos[1];
     int n_pos;
@@ -180,6 +183,8 @@ int cli_serve(int argc, char **argv)
         return 2;
     if (cli_digest_schedule("serve", digest_weekday, digest_hour, &sch))
         return 2;
+    if (newsletter_rate < 1 || newsletter_rate > 100000)
+        return cli_usage_error("serve", "--newsletter-rate wants 1 to 100000 mails a second");
     log_format lf;
     if (!log_parse_format(log_fmt_name, &lf))
         return cli_usage_error("serve", "--log-format wants text or json, not '%s'", log_fmt_name);
@@ -260,7 +265,13 @@ int cli_serve(int argc, char **argv)
         mail_sender_stop();
         return cli_fail("serve", "cannot start the digest job (see the log above)");
     }
+    if (newsletter_job_start(cfg.db_path, newsletter_rate) != 0) {
+        digest_job_stop();
+        mail_sender_stop();
+        return cli_fail("serve", "cannot start the newsletter job (see the log above)");
+    }
     rc = server_run(&cfg);
+    newsletter_job_stop();
     digest_job_stop();
     mail_sender_stop();
     notify_set_base_url_fn(NULL);

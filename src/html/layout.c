@@ -164,6 +164,7 @@ void layout_begin(req *r, const page_meta *m)
     nav_item(r, m, "figures", "/figures", MSG_NAV_FIGURES);
     nav_item(r, m, "events", "/events", MSG_NAV_EVENTS);
     nav_item(r, m, "cooperation", "/cooperation", MSG_POST_NAV);
+    nav_item(r, m, "news", "/news", MSG_NEWS_NAV);
     /* no "Search" item: the search box beside it is the way to search,
      * and the room goes to the box so its hint is never cut */
     html_raw(o, "</ul></nav>\n");

@@ -45,5 +45,8 @@ db_status demo_load_projects(db *d, buf *err);
 /* Four illustrative advocacy positions (demo_positions.c), in demo_load's
  * transaction, after the clusters and their figures. */
 db_status demo_load_positions(db *d, buf *err);
+/* Illustrative news (one scheduled, one withdrawn), subscribers and one
+ * sent newsletter issue (demo_news.c), in demo_load's transaction. */
+db_status demo_load_news(db *d, buf *err);
 
 #endif

@@ -788,7 +788,9 @@ static void *sender_main(void *arg)
             log_info("mail: %d message(s) sent", sent);
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += MAIL_SENDER_INTERVAL_S;
+        /* a full batch: more may wait (a newsletter being sent), so go on at once */
+        if (st != DB_OK || sent < MAIL_SENDER_BATCH)
+            until.tv_sec += MAIL_SENDER_INTERVAL_S;
         pthread_mutex_lock(&g_sender.mu);
         while (!g_sender.stop && pthread_cond_timedwait(&g_sender.cv, &g_sender.mu, &until) == 0)
             ; /* woken without stop: spurious, wait on */

@@ -40,6 +40,8 @@ bool rights_is_write(right action)
     case RIGHT_PROJECT_EDIT:
     case RIGHT_POSITION_WRITE:
     case RIGHT_POSITION_SIGN:
+    case RIGHT_NEWS_WRITE:
+    case RIGHT_NEWSLETTER:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -64,6 +66,8 @@ static bool editor_may(right action)
     case RIGHT_PROJECT_EDIT:
     case RIGHT_POSITION_WRITE:
     case RIGHT_POSITION_TAKE_PART:
+    case RIGHT_NEWS_WRITE:
+    case RIGHT_NEWSLETTER:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
@@ -288,6 +292,7 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
     case RIGHT_MEMBERS_EDIT:    /* manager of C: C */
     case RIGHT_ADVOCACY_RECORD: /* manager of the owner C: its positions */
     case RIGHT_AGREEMENT_EDIT:  /* the same: agreements C is party to */
+    case RIGHT_NEWS_WRITE:      /* the same: news for C (0, SCAN's own: the secretariat) */
         if (!org_id)
             break;
         today_belgrade(today);
@@ -330,6 +335,7 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
     case RIGHT_AUDIT_VIEW:
     case RIGHT_POST_HIDE:
     case RIGHT_ADVOCACY_MANAGE:
+    case RIGHT_NEWSLETTER:
         break; /* secretariat only */
     }
     if (st != DB_OK) {

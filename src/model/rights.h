@@ -37,6 +37,8 @@
  * RIGHT_POSITION_SIGN is the only right the secretariat does not have
  * by its role: a signature speaks for C or O, so only C's manager or O's
  * representative gives it.
+ *   RIGHT_NEWS_WRITE      yes   yes     C (org_id 0: SCAN's own news: the secretariat only)
+ *   RIGHT_NEWSLETTER      yes   yes     no                 no (compose, send, see subscribers)
  *
  * *** the secretariat only for an organisation without a representative:
  * a membership is the organisation's to accept. Who represents an
@@ -92,6 +94,8 @@ typedef enum {
     RIGHT_POSITION_WRITE,    /* write, version and move the positions owned by O */
     RIGHT_POSITION_TAKE_PART, /* read unsubmitted positions and comment (org_id 0) */
     RIGHT_POSITION_SIGN,     /* sign a position on behalf of O */
+    RIGHT_NEWS_WRITE,        /* publish and withdraw news for cluster C (0: SCAN's own) */
+    RIGHT_NEWSLETTER,        /* compose and send the newsletter, see its subscribers */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0

@@ -9,6 +9,7 @@
 #include "web/web.h"
 #include "web/web_advocacy.h"
 #include "web/web_project.h"
+#include "web/web_news.h"
 
 const route routes[] = {
     /* site */
@@ -186,6 +187,44 @@ const route routes[] = {
      "Sign on behalf of a cluster (its manager) or an organisation (its representative)"},
     {HTTP_POST, "/positions/{id}/withdraw", web_position_withdraw, RF_LOGIN | RF_CSRF, 16384,
      "Withdraw a signature before submission"},
+    /* news and the newsletter (web_news.c, web_newsletter.c; "/news/new" before "/news/{id}") */
+    {HTTP_GET, "/news", web_news_list, 0, 0,
+     "News: filters cluster, topic, nace, version=en; pages (cached for anonymous readers)"},
+    {HTTP_GET, "/news.atom", web_news_atom, 0, 0, "All news as an Atom feed"},
+    {HTTP_GET, "/news/new", web_news_new_form, RF_LOGIN, 0,
+     "Form for a news item (the secretariat; managers for their cluster)"},
+    {HTTP_POST, "/news", web_news_create, RF_LOGIN | RF_CSRF, 2 * 1024 * 1024,
+     "Create a news item (multipart, optional image)"},
+    {HTTP_GET, "/news/{id}", web_news_page, 0, 0,
+     "A news item by id or slug, with JSON-LD NewsArticle and OpenGraph"},
+    {HTTP_GET, "/news/{id}/image", web_news_image, 0, 0, "A news item's image"},
+    {HTTP_GET, "/news/{id}/edit", web_news_edit_form, RF_LOGIN, 0, "Edit form of a news item"},
+    {HTTP_POST, "/news/{id}", web_news_update, RF_LOGIN | RF_CSRF, 2 * 1024 * 1024,
+     "Change a news item: texts, tags, image, publish time, draft or published"},
+    {HTTP_POST, "/news/{id}/withdraw", web_news_withdraw, RF_LOGIN | RF_CSRF, 16384,
+     "Withdraw a news item with a reason"},
+    {HTTP_GET, "/orgs/{slug}/news.atom", web_news_org_atom, 0, 0, "A cluster's news as Atom"},
+    {HTTP_GET, "/newsletter", web_newsletter_page, 0, 0, "The newsletter: subscribe"},
+    {HTTP_POST, "/newsletter/subscribe", web_newsletter_subscribe, RF_CSRF, 16384,
+     "Subscribe an address (double opt-in: a confirmation link is mailed)"},
+    {HTTP_GET, "/newsletter/confirm/{token}", web_newsletter_confirm_form, 0, 0,
+     "Confirm a subscription: the button"},
+    {HTTP_POST, "/newsletter/confirm/{token}", web_newsletter_confirm, RF_CSRF, 16384,
+     "Confirm a subscription"},
+    {HTTP_GET, "/newsletter/u/{token}", web_newsletter_unsub_form, 0, 0,
+     "Unsubscribe from the newsletter: the button"},
+    {HTTP_POST, "/newsletter/u/{token}", web_newsletter_unsub, 0, 16384,
+     "One-click unsubscribe (RFC 8058), once, without login"},
+    {HTTP_POST, "/account/newsletter", web_newsletter_account, RF_LOGIN | RF_CSRF, 16384,
+     "An account's newsletter opt-in and language"},
+    {HTTP_GET, "/admin/newsletter", web_newsletter_admin, RF_LOGIN, 0,
+     "Newsletter issues, the compose form, subscribers (the secretariat)"},
+    {HTTP_POST, "/admin/newsletter", web_newsletter_issue_create, RF_LOGIN | RF_CSRF, 65536,
+     "Compose a newsletter issue (a draft)"},
+    {HTTP_GET, "/admin/newsletter/{id}", web_newsletter_issue, RF_LOGIN, 0,
+     "A newsletter issue: preview in both languages, progress, failures"},
+    {HTTP_POST, "/admin/newsletter/{id}/send", web_newsletter_send, RF_LOGIN | RF_CSRF, 16384,
+     "Send a newsletter issue through the outbox at the configured rate"},
     /* events and trainings (web_event.c; "/events/new" before "/events/{id}") */
     {HTTP_GET, "/events", web_event_list, RF_FAST, 0,
      "Events and trainings: upcoming or past, by type and month"},

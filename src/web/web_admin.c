@@ -43,6 +43,7 @@ void web_admin_nav(req *r, const char *current)
         {"assessments", "/admin/assessments", MSG_AS_ADMIN_TITLE},
         {"mentoring", "/admin/mentoring", MSG_MT_ADMIN_TITLE},
         {"support", "/admin/support", MSG_SU_TITLE},
+        {"newsletter", "/admin/newsletter", MSG_NL_ADMIN_TITLE},
     };
     buf *o = &r->out;
     html_fmt(o, "<nav class=\"subnav\" aria-label=\"%s\"><ul>", T(r->lang, MSG_ADMIN_NAV));

@@ -29,6 +29,7 @@
 #include "model/notify.h"
 #include "model/post.h"
 #include "web/web.h"
+#include "web/web_news.h"
 #include "web/web_org.h"
 #include "web/web_post.h"
 #include "web/web_topic.h"
@@ -357,7 +358,9 @@ static void notify_page(req *r, const notify_view *v)
                  "</div></form>",
                  T(L, MSG_NOTIFY_FOLLOW_ADD));
     }
-    html_raw(o, "</section>\n</div>\n");
+    html_raw(o, "</section>\n");
+    web_newsletter_account_section(r); /* web_newsletter.c */
+    html_raw(o, "</div>\n");
     layout_end(r);
 }
 
@@ -368,6 +371,7 @@ static const struct {
     {"saved", MSG_NOTIFY_SAVED},           {"topic", MSG_NOTIFY_TOPIC_ADDED},
     {"untopic", MSG_NOTIFY_TOPIC_REMOVED}, {"follow", MSG_NOTIFY_FOLLOWED},
     {"unfollow", MSG_NOTIFY_UNFOLLOWED},
+    {"newsletter", MSG_NL_ACC_SAVED},
 };
 
 void web_notify_page(req *r)

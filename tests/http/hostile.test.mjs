@@ -1541,3 +1541,60 @@ describe('issue 14: joint projects', () => {
     assert.equal(count14(), before14, 'nothing stored');
   });
 });
+
+// --- issue 17: news and the newsletter --------------------------------------------------
+
+describe('news and the newsletter: oversized, malformed and injected fields store nothing', () => {
+  after(unchanged);
+  const counts = () => sqlite('SELECT (SELECT count(*) FROM news) || \'/\' || (SELECT count(*) FROM news_subscriber)'
+    + ' || \'/\' || (SELECT count(*) FROM newsletter_issue) || \'/\' || (SELECT count(*) FROM outbox)'
+    + ' || \'/\' || (SELECT group_concat(status || coalesce(withdrawn_reason, \'\')) FROM news)');
+  const post = (path, fields, extra = editor()) => withBody('POST', `${path}?lang=en`, 'application/x-www-form-urlencoded',
+    new URLSearchParams({ _csrf: session.csrf, ...fields }).toString(), extra);
+  const item = (over) => ({ title_sr: 'Вест', lead_sr: 'Увод', body_sr: 'Текст', topic: 'cluster', status: 'draft', ...over });
+
+  test('each bad field gets a 4xx that says what to fix', async () => {
+    const before = counts();
+    const demoNews = sqlite("SELECT id FROM news WHERE status = 'published' ORDER BY id LIMIT 1");
+    const cases = [
+      ['/news', item({ title_sr: 'x'.repeat(201) }), 422, /at most 200/],
+      ['/news', item({ title_sr: 'a\u0001b' }), 422, null],
+      ['/news', item({ body_sr: 'x'.repeat(20001) }), 422, /at most 20/],
+      ['/news', item({ publish_at: '2026-02-30T10:00' }), 422, /date and time/],
+      ['/news', item({ publish_at: '1999-01-01T00:00' }), 422, /date and time|has passed/],
+      ['/news', item({ publish_at: '2020-01-01T10:00' }), 422, /has passed/],
+      ['/news', item({ publish_at: "2099-01-01T10:00' OR 1=1 --" }), 422, /date and time/],
+      ['/news', item({ topic: 'bogus' }), 422, null],
+      ['/news', item({ nace: 'ZZ' }), 422, null],
+      ['/news', item({ status: 'withdrawn' }), 422, null],
+      ['/news', item({ org: 'no-such-org' }), 403, /only for a cluster you manage/],
+      ['/news', item({ title_en: 'Only a title' }), 422, null],
+      [`/news/${demoNews}/withdraw`, { reason: '' }, 422, /reason/],
+      [`/news/${demoNews}/withdraw`, { reason: 'a\nb' }, 422, /reason/],
+      [`/news/${demoNews}/withdraw`, { reason: 'x'.repeat(501) }, 422, /reason/],
+      ['/news/999999999/withdraw', { reason: 'x' }, 404, null],
+      ['/newsletter/subscribe', { email: 'a@example.com\r\nBcc: b@example.com' }, 422, /e-mail address/],
+      ['/newsletter/subscribe', { email: `${'a'.repeat(250)}@example.com` }, 422, /e-mail address/],
+      ['/newsletter/subscribe', { email: '<script>@example.com' }, 422, /e-mail address/],
+      ['/admin/newsletter', { subject_sr: 'x'.repeat(201), subject_en: 'x', intro_sr: 'x', intro_en: 'x' }, 422, /at most 200/],
+      ['/admin/newsletter', { subject_sr: 'x', subject_en: 'x', intro_sr: 'x'.repeat(8001), intro_en: 'x' }, 422, null],
+      ['/admin/newsletter/999999999/send', {}, 404, null],
+      ['/account/newsletter', { newsletter: 'xx' }, 422, /Choose/],
+    ];
+    for (const [path, fields, want, msg] of cases) {
+      const res = await rawRequest(srv.port, post(path, fields), { timeout: 5000 });
+      try {
+        refused(res, want, msg);
+      } catch (e) {
+        e.message = `${path} ${JSON.stringify(fields).slice(0, 100)}: ${e.message}`;
+        throw e;
+      }
+      assert.doesNotMatch(res.body, /<script>@/, 'nothing typed comes back unescaped');
+    }
+    for (const path of [`/newsletter/confirm/${'A'.repeat(43)}`, '/newsletter/confirm/..%2F..%2Fetc', `/newsletter/u/${'-'.repeat(43)}`, '/newsletter/u/x']) {
+      const res = await rawRequest(srv.port, post(path, { 'List-Unsubscribe': 'One-Click' }, `Origin: ${srv.url}\r\n`), { timeout: 5000 });
+      refused(res, [400, 403, 404], null);
+    }
+    assert.equal(counts(), before, 'nothing stored, nothing mailed');
+  });
+});

@@ -194,12 +194,24 @@ const MATRIX = {
   'POST /agreements/{id}/file': EDIT_C,
   'POST /api/v1/agreements': EDIT_C,
   'PATCH /api/v1/agreements/{id}': EDIT_C,
+  // news and the newsletter (web_news.c, web_newsletter.c): news of C by
+  // its manager and the secretariat (RIGHT_NEWS_WRITE); the newsletter's
+  // issues by the secretariat (RIGHT_NEWSLETTER); subscribing is public
+  'POST /news': EDIT_C,
+  'POST /news/{id}': EDIT_C,
+  'POST /news/{id}/withdraw': EDIT_C,
+  'POST /newsletter/subscribe': EVERYONE,
+  'POST /newsletter/confirm/{token}': EVERYONE,
+  'POST /newsletter/u/{token}': EVERYONE,
+  'POST /account/newsletter': LOGGED_IN,
+  'POST /admin/newsletter': SECRETARIAT,
+  'POST /admin/newsletter/{id}/send': SECRETARIAT,
 };
 
 // Write routes without the CSRF check, each with its reason: the RFC 8058
 // one-click POST comes from the mail provider with no cookie and no Origin
 // of ours; the single-use token in the path is the credential.
-const CSRF_EXEMPT = new Set(['POST /u/{token}']);
+const CSRF_EXEMPT = new Set(['POST /u/{token}', 'POST /newsletter/u/{token}']);
 
 let dir;
 let db;
@@ -432,6 +444,16 @@ const BODIES = {
   'POST /projects/{id}': () => ({ path: `/projects/${ids.project}`, form: { title_sr: '', status: 'idea', p_org: 'cluster-c', p_role: 'lead' } }),
   'POST /api/v1/projects': () => ({ path: '/api/v1/projects', json: { title_sr: '', status: 'idea', participants: [{ org: 'cluster-c', role: 'lead' }] } }),
   'PUT /api/v1/projects/{id}': () => ({ method: 'PUT', path: `/api/v1/projects/${ids.project}`, json: { title_sr: '', status: 'idea', participants: [{ org: 'cluster-c', role: 'lead' }] } }),
+  // news of C with an empty title: allowed roles get 422, nothing stored
+  'POST /news': () => ({ path: '/news', form: { org: 'cluster-c', title_sr: '', topic: 'cluster', status: 'draft' } }),
+  'POST /news/{id}': () => ({ path: `/news/${ids.news}`, form: { title_sr: '', topic: 'cluster', status: 'draft' } }),
+  'POST /news/{id}/withdraw': () => ({ path: `/news/${ids.news}/withdraw`, form: { reason: '' } }),
+  'POST /newsletter/subscribe': () => ({ path: '/newsletter/subscribe', form: { email: 'not an address' } }),
+  'POST /newsletter/confirm/{token}': () => ({ path: `/newsletter/confirm/${'A'.repeat(43)}` }),
+  'POST /newsletter/u/{token}': () => ({ path: `/newsletter/u/${'A'.repeat(43)}`, form: { 'List-Unsubscribe': 'One-Click' } }),
+  'POST /account/newsletter': () => ({ path: '/account/newsletter', form: { newsletter: 'bogus' } }),
+  'POST /admin/newsletter': () => ({ path: '/admin/newsletter', form: { subject_sr: '' } }),
+  'POST /admin/newsletter/{id}/send': () => ({ path: '/admin/newsletter/999999/send' }),
 };
 
 before(async () => {
@@ -489,6 +511,9 @@ before(async () => {
     sqlite(`INSERT INTO position_version(position_id, version, title_sr, body_sr, created_at)
       VALUES (${ids[key]}, 1, 'Матрица', 'Први пасус.', 0)`);
   }
+  ids.news = Number(sqlite(`INSERT INTO news(org_id, slug, title_sr, lead_sr, body_sr, topic, status,
+    publish_at, created_at, updated_at) VALUES (${ids['cluster-c']}, 'matrix-news', 'Вест', 'Увод', 'Текст',
+    'cluster', 'draft', 0, 0, 0) RETURNING id`));
   addUser(EMAIL.admin, 'Matrix Admin', PASSWORD.admin, ['--admin']);
   addUser(EMAIL.editor, 'Matrix Editor', PASSWORD.editor, ['--editor']);
   addUser(EMAIL.cluster_manager, 'Manager of C', PASSWORD.cluster_manager);

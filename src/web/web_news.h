@@ -1,0 +1,42 @@
+/* web_news.h: the pages of news and the newsletter (web_news.c,
+ * web_newsletter.c), and the two pieces other pages place: a cluster's
+ * news on its profile and the account's newsletter opt-in. */
+#ifndef SCAN_WEB_NEWS_H
+#define SCAN_WEB_NEWS_H
+
+#include <stdint.h>
+
+#include "http/request.h"
+
+void web_news_list(req *r);
+void web_news_atom(req *r);
+void web_news_org_atom(req *r);
+void web_news_new_form(req *r);
+void web_news_create(req *r);
+void web_news_page(req *r);
+void web_news_image(req *r);
+void web_news_withdraw(req *r);
+void web_news_edit_form(req *r);
+void web_news_update(req *r);
+
+/* A cluster's newest news (at most five) as a section of its profile,
+ * with a link to all of them and the feed; nothing when it has none.
+ * org_id the cluster, slug its slug. For the lead to place on the
+ * profile (web_org_view.c). */
+void web_news_section(req *r, int64_t org_id, const char *slug);
+
+void web_newsletter_page(req *r);
+void web_newsletter_subscribe(req *r);
+void web_newsletter_confirm_form(req *r);
+void web_newsletter_confirm(req *r);
+void web_newsletter_unsub_form(req *r);
+void web_newsletter_unsub(req *r);
+void web_newsletter_account(req *r);
+/* The account's newsletter opt-in form (on /account/notifications). */
+void web_newsletter_account_section(req *r);
+void web_newsletter_admin(req *r);
+void web_newsletter_issue_create(req *r);
+void web_newsletter_issue(req *r);
+void web_newsletter_send(req *r);
+
+#endif

@@ -1,0 +1,241 @@
+// news.test.mjs: news and announcements (issue 17). Who may publish for
+// whom (a manager for their cluster only, the secretariat for SCAN and any
+// cluster), bad input with a clear message and nothing stored (a publish
+// time in the past, a file that is not an image, an empty title), Markdown
+// that cannot inject markup, scheduled items appearing when their time
+// comes (also through the page cache), withdrawal with a reason, the
+// NewsArticle JSON-LD and OpenGraph, the Atom feeds, and the GET pages for
+// every role.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, scanIn, sqliteIn, CookieAgent } from './lib.mjs';
+
+const PW = 'news test pass phrase';
+const EMAIL = {
+  admin: 'admin.n@example.com', editor: 'editor.n@example.com', manager: 'manager.n@example.com',
+  member: 'member.n@example.com',
+};
+let dir, db, srv;
+const sqlite = (sql) => sqliteIn(db, sql);
+const count = (where = '1') => Number(sqlite(`SELECT count(*) FROM news WHERE ${where}`));
+
+async function as(role) {
+  const a = new CookieAgent(srv.url);
+  if (role === 'public') return a;
+  const r = await a.post('/login', { email: EMAIL[role], password: PW });
+  assert.equal(r.status, 303, `login ${role}`);
+  a.csrf = /name="_csrf" value="([^"]+)"/.exec((await a.get('/account')).text)[1];
+  return a;
+}
+
+const ITEM = (over = {}) => ({
+  org: 'cluster-c', title_sr: 'Вест кластера Ц', lead_sr: 'Кратак увод.', body_sr: 'Текст вести.',
+  topic: 'cluster', status: 'published', ...over,
+});
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'scan-news-'));
+  db = join(dir, 'scan.db');
+  scanIn(db, ['init']);
+  sqlite(`INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded) VALUES
+    ('cluster-c', 'Cluster C', 'cluster', 'published', 0, 0, 'cluster c'),
+    ('cluster-d', 'Cluster D', 'cluster', 'published', 0, 0, 'cluster d'),
+    ('member-m', 'Member M', 'company', 'published', 0, 0, 'member m')`);
+  const add = (email, extra = []) => scanIn(db, ['user', 'add', email, '--name', email.split('@')[0], '--password-stdin', ...extra], `${PW}\n`);
+  add(EMAIL.admin, ['--admin']);
+  add(EMAIL.editor, ['--editor']);
+  add(EMAIL.manager);
+  add(EMAIL.member);
+  scanIn(db, ['user', 'role', EMAIL.manager, 'manager', '--org', 'cluster-c']);
+  scanIn(db, ['user', 'role', EMAIL.member, 'representative', '--org', 'member-m']);
+  srv = await startServer({ dbPath: db });
+});
+
+after(async () => {
+  const { code } = await srv.stop();
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(code, 0);
+});
+
+test('a manager publishes for their cluster only; the secretariat for SCAN and any cluster', async () => {
+  const m = await as('manager');
+  let r = await m.post('/news', ITEM());
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.match(r.location, /^\/news\/\d+\?saved=1$/);
+  for (const org of ['cluster-d', '']) {
+    const before = count();
+    r = await m.post('/news', ITEM({ org }));
+    assert.equal(r.status, 403, `manager for '${org}'`);
+    assert.match(r.text, /only for a cluster you manage/);
+    assert.equal(count(), before, 'nothing stored');
+  }
+  const rep = await as('member');
+  r = await rep.post('/news', ITEM({ org: 'member-m' }));
+  assert.equal(r.status, 403);
+  const e = await as('editor');
+  r = await e.post('/news', ITEM({ org: '', title_sr: 'Вест SCAN-а' }));
+  assert.equal(r.status, 303);
+  r = await e.post('/news', ITEM({ org: 'cluster-d', title_sr: 'Вест за Д' }));
+  assert.equal(r.status, 303);
+  assert.equal(count("title_sr = 'Вест SCAN-а' AND org_id IS NULL"), 1);
+  // the audit row of each
+  assert.ok(Number(sqlite("SELECT count(*) FROM audit WHERE action = 'news_create'")) >= 3);
+});
+
+test('bad input: a past time, a file that is not an image, an empty title: a clear message, nothing stored', async () => {
+  const a = await as('admin');
+  const before = count();
+  let r = await a.post('/news', ITEM({ publish_at: '2020-01-01T10:00' }));
+  assert.equal(r.status, 422);
+  assert.match(r.text, /This time has passed/);
+  assert.match(r.text, /field-invalid/);
+  r = await a.post('/news', ITEM({ title_sr: '', publish_at: 'tomorrow' }));
+  assert.equal(r.status, 422);
+  assert.match(r.text, /Write a date and time/);
+  r = await a.post('/news', ITEM({ title_en: 'Only a title' }));
+  assert.equal(r.status, 422, 'an English version is title, lead and body together');
+  const fd = new FormData();
+  fd.append('_csrf', a.csrf);
+  for (const [k, v] of Object.entries(ITEM())) fd.append(k, v);
+  fd.append('image', new Blob(['<html>not a picture</html>'], { type: 'image/png' }), 'x.png');
+  r = await a.req('POST', '/news', { multipart: fd });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /not a PNG or JPEG image/);
+  assert.equal(count(), before, 'nothing stored');
+  // a real PNG is taken and served
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a3ee0000000049454e44ae426082', 'hex');
+  const ok = new FormData();
+  ok.append('_csrf', a.csrf);
+  for (const [k, v] of Object.entries(ITEM({ title_sr: 'Са сликом' }))) ok.append(k, v);
+  ok.append('image', new Blob([png], { type: 'image/png' }), 'p.png');
+  r = await a.req('POST', '/news', { multipart: ok });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  const id = /\/news\/(\d+)/.exec(r.location)[1];
+  const img = await (await as('public')).get(`/news/${id}/image`);
+  assert.equal(img.status, 200);
+  assert.equal(img.headers.get('content-type'), 'image/png');
+  assert.deepEqual(img.buf, png);
+});
+
+test('Markdown: raw HTML and javascript: links never become markup', async () => {
+  const a = await as('admin');
+  const r = await a.post('/news', ITEM({
+    title_sr: 'Markdown', body_sr: '<script>alert(1)</script>\n\n[klik](javascript:alert(1)) **jako** <img src=x onerror=alert(1)>',
+  }));
+  assert.equal(r.status, 303);
+  const page = await (await as('public')).get(r.location.replace('?saved=1', ''));
+  assert.equal(page.status, 200);
+  const body = /<div class="news-body">([\s\S]*?)<\/div>/.exec(page.text)[1];
+  assert.doesNotMatch(body, /<script|javascript:|onerror|<img/i);
+  assert.match(body, /<strong>jako<\/strong>/);
+});
+
+test('the item page has JSON-LD NewsArticle and OpenGraph; the list filters; the feeds are Atom', async () => {
+  const p = await as('public');
+  const id = sqlite("SELECT id FROM news WHERE title_sr = 'Вест SCAN-а'");
+  const slug = sqlite(`SELECT slug FROM news WHERE id = ${id}`);
+  for (const path of [`/news/${id}`, `/news/${slug}`]) {
+    const r = await p.get(`${path}?lang=en`);
+    assert.equal(r.status, 200);
+    const ld = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(r.text)[1]);
+    assert.equal(ld['@type'], 'NewsArticle');
+    assert.equal(ld.headline, 'Vest SCAN-a', 'an English reader without an English version: Latin');
+    assert.match(r.text, /<meta property="og:type" content="article">/);
+    assert.match(r.text, /<meta property="og:title"/);
+  }
+  let r = await p.get('/news?cluster=cluster-d&lang=sr-Cyrl');
+  assert.match(r.text, /Vest za D|Вест за Д/);
+  assert.doesNotMatch(r.text, /Вест кластера Ц/);
+  r = await p.get('/news?cluster=scan&lang=sr-Cyrl');
+  assert.match(r.text, /Вест SCAN-а/);
+  assert.doesNotMatch(r.text, /Вест за Д/);
+  r = await p.get('/news?topic=bogus');
+  assert.equal(r.status, 400);
+  r = await p.get('/news?cluster=no-such');
+  assert.equal(r.status, 404);
+  r = await p.get('/news.atom');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /application\/atom\+xml/);
+  assert.match(r.text, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
+  assert.ok((r.text.match(/<entry>/g) || []).length >= 3);
+  r = await p.get('/orgs/cluster-c/news.atom?lang=sr-Cyrl');
+  assert.match(r.text, /Вест кластера Ц/);
+  assert.doesNotMatch(r.text, /Вест за Д/);
+});
+
+test('a scheduled item appears when its time comes, also for cached anonymous readers', async () => {
+  const a = await as('admin');
+  const r = await a.post('/news', ITEM({ title_sr: 'Заказана вест', publish_at: '2099-01-01T10:00' }));
+  assert.equal(r.status, 303);
+  const id = /\/news\/(\d+)/.exec(r.location)[1];
+  const p = await as('public');
+  assert.doesNotMatch((await p.get('/news?lang=sr-Cyrl')).text, /Заказана вест/);
+  const cached = await p.get('/news?lang=sr-Cyrl');
+  assert.equal(cached.headers.get('x-scan-cache'), 'hit', 'the list is cached for the public');
+  assert.equal((await p.get(`/news/${id}`)).status, 404, 'not visible before its time');
+  assert.match((await a.get(`/news/${id}`)).text, /Scheduled: it appears on/);
+  // its time comes (no write, no job): the cache sees it
+  sqlite(`UPDATE news SET publish_at = strftime('%s', 'now') - 1 WHERE id = ${id}`);
+  assert.match((await p.get('/news?lang=sr-Cyrl')).text, /Заказана вест/);
+  assert.equal((await p.get(`/news/${id}`)).status, 200);
+});
+
+test('drafts are seen by their writers only; withdrawal needs a reason and shows it', async () => {
+  const m = await as('manager');
+  let r = await m.post('/news', ITEM({ title_sr: 'Нацрт Ц', status: 'draft' }));
+  assert.equal(r.status, 303);
+  const id = /\/news\/(\d+)/.exec(r.location)[1];
+  assert.equal((await (await as('public')).get(`/news/${id}`)).status, 404);
+  assert.equal((await (await as('member')).get(`/news/${id}`)).status, 404);
+  assert.match((await m.get(`/news/${id}`)).text, /This is a draft/);
+  const pub = sqlite("SELECT id FROM news WHERE title_sr = 'Вест кластера Ц'");
+  r = await (await as('member')).post(`/news/${pub}/withdraw`, { reason: 'no' });
+  assert.equal(r.status, 403);
+  r = await m.post(`/news/${pub}/withdraw`, { reason: '' });
+  assert.equal(r.status, 422);
+  assert.equal(sqlite(`SELECT status FROM news WHERE id = ${pub}`), 'published');
+  r = await m.post(`/news/${pub}/withdraw`, { reason: 'Погрешан датум' });
+  assert.equal(r.status, 303);
+  const page = await (await as('public')).get(`/news/${pub}`);
+  assert.match(page.text, /This item was withdrawn: Погрешан датум|Ова вест је повучена: Погрешан датум/);
+  assert.doesNotMatch((await (await as('public')).get('/news?cluster=cluster-c&lang=sr-Cyrl')).text, /Вест кластера Ц/);
+});
+
+test('a draft is changed and published by its writer; others may not change it', async () => {
+  const m = await as('manager');
+  let r = await m.post('/news', ITEM({ title_sr: 'Нацрт за измену', status: 'draft' }));
+  const id = /\/news\/(\d+)/.exec(r.location)[1];
+  const form = await m.get(`/news/${id}/edit`);
+  assert.equal(form.status, 200);
+  assert.match(form.text, /value="Нацрт за измену"/);
+  assert.equal((await (await as('member')).get(`/news/${id}/edit`)).status, 403);
+  r = await (await as('member')).post(`/news/${id}`, ITEM({ title_sr: 'Туђа измена' }));
+  assert.equal(r.status, 403);
+  r = await m.post(`/news/${id}`, ITEM({ title_sr: 'Измењена вест', publish_at: '2020-01-01T10:00' }));
+  assert.equal(r.status, 422);
+  assert.match(r.text, /This time has passed/);
+  assert.equal(sqlite(`SELECT title_sr || ' ' || status FROM news WHERE id = ${id}`), 'Нацрт за измену draft');
+  r = await m.post(`/news/${id}`, ITEM({ title_sr: 'Измењена вест' }));
+  assert.equal(r.status, 303);
+  assert.equal(sqlite(`SELECT title_sr || ' ' || status FROM news WHERE id = ${id}`), 'Измењена вест published');
+  assert.match((await (await as('public')).get('/news?lang=sr-Cyrl')).text, /Измењена вест/);
+  assert.equal(Number(sqlite(`SELECT count(*) FROM audit WHERE action = 'news_update' AND entity_id = ${id}`)), 1);
+});
+
+test('GET pages for every role: the form for writers, the list and feeds for all', async () => {
+  const want = { public: [303, 401], member: [403], manager: [200], editor: [200], admin: [200] };
+  for (const [role, codes] of Object.entries(want)) {
+    const a = await as(role);
+    const r = await a.get('/news/new');
+    assert.ok(codes.includes(r.status), `${role} /news/new: ${r.status}`);
+    for (const path of ['/news', '/news.atom', '/orgs/cluster-c/news.atom'])
+      assert.equal((await a.get(path)).status, 200, `${role} ${path}`);
+  }
+  const m = await (await as('manager')).get('/news/new');
+  assert.match(m.text, /value="cluster-c"/);
+  assert.doesNotMatch(m.text, /value="cluster-d"/, 'a manager is offered their own cluster only');
+  assert.doesNotMatch(m.text, /<option value="">SCAN<\/option>/);
+});
