@@ -24,6 +24,9 @@ const notify_kind notify_kinds[] = {
     {"post_interest", MSG_NK_POST_INTEREST, MSG_NK_POST_INTEREST_LINE, NOTIFY_IMMEDIATE, false},
     {"post_interest_answer", MSG_NK_POST_ANSWER, MSG_NK_POST_ANSWER_LINE, NOTIFY_IMMEDIATE, false},
     {"post_message", MSG_NK_POST_MESSAGE, MSG_NK_POST_MESSAGE_LINE, NOTIFY_IMMEDIATE, false},
+    /* funding calls: reminders before the deadline of calls that match one's
+     * organisation (call_remind.c); off unless chosen */
+    {"call_match", MSG_NK_CALL_MATCH, MSG_NK_CALL_MATCH_LINE, NOTIFY_NEVER, false},
 };
 const size_t notify_n_kinds = sizeof notify_kinds / sizeof notify_kinds[0];
 
