@@ -610,9 +610,6 @@ static db_status write_body(tx *t, void *ctx)
     return put_call(t, ctx);
 }
 
-/* Shared by create and the demo: is_demo marks illustrative calls. */
-db_status call_create_ex(db *d, const call_input *in, bool is_demo, int64_t actor, const char *ip,
-                         int64_t *id, form_errors *errs);
 db_status call_create_ex(db *d, const call_input *in, bool is_demo, int64_t actor, const char *ip,
                          int64_t *id, form_errors *errs)
 {
@@ -746,7 +743,6 @@ static const char **input_slot(call_input *in, int col)
 
 /* "kind:cluster;label:esca_bronze" into rules (arena); false when a part
  * has no colon. */
-bool call_rules_parse(arena *a, const char *text, call_rule **out, size_t *n);
 bool call_rules_parse(arena *a, const char *text, call_rule **out, size_t *n)
 {
     *out = NULL;

@@ -95,10 +95,17 @@ bool call_check(arena *a, const call_input *in, int64_t *deadline_at, form_error
  * form_error_text's. */
 void call_error_text(buf *out, lang_id lang, const form_error *e);
 
+/* Parses rules written "kind:value" separated by ';' or new lines into
+ * *out (arena); false when a part has no "kind:" before its value. */
+bool call_rules_parse(arena *a, const char *text, call_rule **out, size_t *n);
+
 /* Creates a call (*id the new id); DB_CONSTRAINT with errs when refused
  * (an unknown or unpublished funder: FE_INVALID on funder). */
 db_status call_create(db *d, const call_input *in, int64_t actor, const char *ip, int64_t *id,
                       form_errors *errs);
+/* call_create marking the call illustrative (is_demo): the demo data. */
+db_status call_create_ex(db *d, const call_input *in, bool is_demo, int64_t actor, const char *ip,
+                         int64_t *id, form_errors *errs);
 /* Replaces a call's fields and rules; DB_DONE when there is no such call. */
 db_status call_update(db *d, int64_t id, const call_input *in, int64_t actor, const char *ip,
                       form_errors *errs);

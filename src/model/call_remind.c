@@ -15,6 +15,7 @@
 #include "ical/ical.h"
 #include "model/call.h"
 #include "model/mail.h"
+#include "model/notify.h"
 #include "model/tx.h"
 
 #define DAY 86400
@@ -89,7 +90,8 @@ static db_status remind_mail(db *d, arena *a, const remind_ctx *c, int64_t perso
     buf_printf(&subject, T(L, MSG_CALL_MAIL_SUBJECT), c->days, title);
     buf_printf(&body, T(L, MSG_CALL_MAIL_BODY), title, mail_text_in(a, L, k->programme), date, hm,
                k->deadline_tz, buf_failed(&bg) ? "" : buf_str(&bg));
-    buf_printf(&body, "\n\n%s/calls/%lld\n", c->base_url ? c->base_url : "", (long long)k->id);
+    buf_printf(&body, "\n\n%s/calls/%lld\n", c->base_url ? c->base_url : notify_base_url(),
+               (long long)k->id);
     buf_free(&bg);
     return mail_queue_buf(d, to, &subject, &body);
 }

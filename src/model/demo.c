@@ -639,7 +639,8 @@ static db_status load_body(tx *t, void *ctx)
     if ((st = load_orgs(d, err)) != DB_OK || (st = load_clusters(d, err)) != DB_OK ||
         (st = demo_load_events(d, err)) != DB_OK || (st = load_posts(d, err)) != DB_OK ||
         (st = demo_load_assessments(d, err)) != DB_OK ||
-        (st = demo_load_devplan(d, err)) != DB_OK || (st = demo_load_initiatives(d, err)) != DB_OK)
+        (st = demo_load_devplan(d, err)) != DB_OK || (st = demo_load_initiatives(d, err)) != DB_OK ||
+        (st = demo_load_calls(d, err)) != DB_OK)
         return st;
     return db_do(d, SQL_MARK, DB_ARGS(DBI(time_now())));
 }

@@ -32,6 +32,7 @@ bool rights_is_write(right action)
     case RIGHT_MEMBERSHIP_DECIDE:
     case RIGHT_POST_WRITE:
     case RIGHT_POST_HIDE:
+    case RIGHT_CALL_EDIT:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -49,6 +50,7 @@ static bool editor_may(right action)
     case RIGHT_FIGURES_VERIFY:
     case RIGHT_MEMBERSHIP_DECIDE:
     case RIGHT_POST_HIDE:
+    case RIGHT_CALL_EDIT:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
@@ -256,6 +258,7 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
     case RIGHT_USERS_MANAGE:
     case RIGHT_AUDIT_VIEW:
     case RIGHT_POST_HIDE:
+    case RIGHT_CALL_EDIT:
         break; /* secretariat only */
     }
     if (st != DB_OK) {

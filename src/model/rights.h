@@ -21,6 +21,7 @@
  *   RIGHT_MEMBERSHIP_DECIDE  ***         no                 O
  *   RIGHT_POST_WRITE      yes   no      C                  O (cooperation posts for it)
  *   RIGHT_POST_HIDE       yes   yes     no                 no
+ *   RIGHT_CALL_EDIT       yes   yes     no                 no (funding calls)
  *
  * *** the secretariat only for an organisation without a representative:
  * a membership is the organisation's to accept. Who represents an
@@ -66,6 +67,7 @@ typedef enum {
     RIGHT_MEMBERSHIP_DECIDE, /* accept or decline a proposed cluster membership of O */
     RIGHT_POST_WRITE,        /* publish, change and close cooperation posts for O */
     RIGHT_POST_HIDE,         /* hide anyone's cooperation post (the secretariat) */
+    RIGHT_CALL_EDIT,         /* enter, change, withdraw and import funding calls */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0
