@@ -277,6 +277,10 @@ void api_call_create(req *r)
 
 void api_call_update(req *r)
 {
+    if (!rights_can(r->db, r->user, RIGHT_CALL_EDIT, 0)) { /* before saying whether it exists */
+        resp_error(r, 403, "Only the SCAN secretariat enters and changes funding calls.");
+        return;
+    }
     call_rec c;
     if (!load(r, &c))
         return;

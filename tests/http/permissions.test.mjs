@@ -151,6 +151,15 @@ const MATRIX = {
   'POST /initiatives': LOGGED_IN,
   'POST /api/v1/initiatives': LOGGED_IN,
   'POST /orgs/{slug}/readiness': EDIT_C,
+  // funding calls (web_call.c, api_call.c): the secretariat enters them
+  // (RIGHT_CALL_EDIT); anyone logged in follows one
+  'POST /calls': SECRETARIAT,
+  'POST /calls/import': SECRETARIAT,
+  'POST /calls/{id}': SECRETARIAT,
+  'POST /calls/{id}/withdraw': SECRETARIAT,
+  'POST /calls/{id}/follow': LOGGED_IN,
+  'POST /api/v1/calls': SECRETARIAT,
+  'PUT /api/v1/calls/{id}': SECRETARIAT,
 };
 
 // Write routes without the CSRF check, each with its reason: the RFC 8058
@@ -355,6 +364,15 @@ const BODIES = {
   // an answer outside its scale: allowed roles get 422, nothing stored
   'POST /orgs/{slug}/assessment/{year}': () => ({ path: '/orgs/cluster-c/assessment/2026', form: { strategy: '9', action: 'draft' } }),
   'PUT /api/v1/clusters/{slug}/assessments/{year}': () => ({ method: 'PUT', path: '/api/v1/clusters/cluster-c/assessments/2026', json: { answers: { strategy: 9 } } }),
+  // funding calls: a deadline before the opening: allowed roles get 422,
+  // nothing stored; a CSV with a bad row the same; following is allowed
+  'POST /calls': () => ({ path: '/calls', form: { programme: 'P', title_sr: 'Т', opens_on: '2099-02-01', deadline_date: '2099-01-01', deadline_time: '17:00' } }),
+  'POST /calls/import': () => ({ path: '/calls/import', form: { csv: 'programme,title_sr\nP,' } }),
+  'POST /calls/{id}': () => ({ path: `/calls/${ids.call}`, form: { programme: '', title_sr: 'Т' } }),
+  'POST /calls/{id}/withdraw': () => ({ path: `/calls/${ids.call}/withdraw` }),
+  'POST /calls/{id}/follow': () => ({ path: `/calls/${ids.call}/follow`, form: { follow: '1' } }),
+  'POST /api/v1/calls': () => ({ path: '/api/v1/calls', json: { programme: '' } }),
+  'PUT /api/v1/calls/{id}': () => ({ method: 'PUT', path: `/api/v1/calls/${ids.call}`, json: { programme: '' } }),
 };
 
 before(async () => {
@@ -387,6 +405,8 @@ before(async () => {
     place, language, audience, capacity, created_at, updated_at)
     VALUES ('workshop', ${ids['cluster-c']}, 'Радионица', 4081222800, 4081230000, 'Нови Сад', 'sr',
     'everyone', 50, 0, 0) RETURNING id`));
+  ids.call = Number(sqlite(`INSERT INTO funding_call(programme, title_sr, deadline_at, created_at,
+    updated_at) VALUES ('Matrix', 'Матрица', 4102444800, 0, 0) RETURNING id`));
   ids.goal = Number(sqlite(`INSERT INTO devplan_goal(org_id, title, created_at, updated_at)
     VALUES (${ids['cluster-c']}, 'Matrix goal', 0, 0) RETURNING id`));
   ids.action = Number(sqlite(`INSERT INTO devplan_action(goal_id, title, deadline, status, created_at, updated_at)
