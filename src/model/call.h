@@ -162,6 +162,10 @@ typedef struct call_facts {
     int label_claimed; /* the same of labels claimed, not yet verified */
     int64_t employees; /* latest figure; -1: none */
     bool is_cluster;   /* kind cluster or cluster_initiative */
+    /* optional: the reader's label of a directory code (kind, region,
+     * district, nace, fos) for the reasons; NULL or a NULL answer: the code */
+    const char *(*label)(void *ctx, const char *rule, const char *code);
+    void *label_ctx;
 } call_facts;
 
 /* One rule's verdict with its reason in the reader's language. */

@@ -157,6 +157,20 @@ const char *call_value_text(arena *a, lang_id L, const char *rule, const char *v
     return v;
 }
 
+/* call_value_text, with the reader's label of a directory code when f
+ * offers one. */
+static const char *value_of(arena *a, lang_id L, const call_facts *f, const char *rule,
+                            const char *v)
+{
+    if (v && f->label && strcmp(rule, "size") != 0 && strcmp(rule, "stage") != 0 &&
+        strcmp(rule, "label") != 0 && strcmp(rule, "text") != 0) {
+        const char *l = f->label(f->label_ctx, rule, v);
+        if (l)
+            return l;
+    }
+    return call_value_text(a, L, rule, v);
+}
+
 /* The size class of a head count (call_sizes). */
 static const char *size_of(int64_t employees)
 {
@@ -205,7 +219,7 @@ static kind_eval eval_kind(arena *a, lang_id L, const char *rule, const char *co
         one = f->stage;
     }
     if (one || strcmp(rule, "kind") == 0 || strcmp(rule, "country") == 0) {
-        e.yours = call_value_text(a, L, rule, one);
+        e.yours = value_of(a, L, f, rule, one);
         for (size_t i = 0; one && i < n; i++)
             if (strcmp(vals[i], one) == 0)
                 e.v = CALL_MET;
@@ -262,8 +276,8 @@ static kind_eval eval_kind(arena *a, lang_id L, const char *rule, const char *co
     return e;
 }
 
-static const char *reason(arena *a, lang_id L, const char *rule, const char *const *vals, size_t n,
-                          const kind_eval *e)
+static const char *reason(arena *a, lang_id L, const call_facts *f, const char *rule,
+                          const char *const *vals, size_t n, const kind_eval *e)
 {
     buf allowed = BUF_INIT, out = BUF_INIT;
     const char *label = call_rule_label(L, rule);
@@ -289,7 +303,7 @@ static const char *reason(arena *a, lang_id L, const char *rule, const char *con
         buf_printf(&out, " %s", T(L, MSG_CALL_CHECK_YOURSELF));
     } else {
         for (size_t i = 0; i < n; i++)
-            buf_printf(&allowed, "%s%s", i ? ", " : "", call_value_text(a, L, rule, vals[i]));
+            buf_printf(&allowed, "%s%s", i ? ", " : "", value_of(a, L, f, rule, vals[i]));
         const char *al = buf_failed(&allowed) ? "" : buf_str(&allowed);
         if (e->v == CALL_MET)
             buf_printf(&out, T(L, MSG_CALL_WHY_MET), label, al, e->yours ? e->yours : "");
@@ -324,7 +338,7 @@ call_verdict call_evaluate(arena *a, lang_id L, const call_rec *c, const call_fa
         for (; i < c->n_rules && strcmp(c->rules[i].rule, rule) == 0; i++)
             vals[k++] = c->rules[i].value;
         kind_eval e = eval_kind(a, L, rule, vals, k, f);
-        rows[*n] = (call_check_row){rule, e.v, reason(a, L, rule, vals, k, &e)};
+        rows[*n] = (call_check_row){rule, e.v, reason(a, L, f, rule, vals, k, &e)};
         (*n)++;
         if (e.v == CALL_NOT_MET)
             all = CALL_NOT_MET;

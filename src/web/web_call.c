@@ -16,6 +16,36 @@
 #include "web/web.h"
 #include "web/web_org.h"
 
+/* The reader's label of a directory code of a rule (kind, region,
+ * district, nace, fos), else the code; refs loaded on first use. */
+typedef struct labels {
+    req *r;
+    web_refs refs;
+} labels;
+
+static const char *code_label(void *ctx, const char *rule, const char *code)
+{
+    labels *l = ctx;
+    int t = strcmp(rule, "kind") == 0       ? WREF_KIND
+            : strcmp(rule, "region") == 0   ? WREF_REGION
+            : strcmp(rule, "district") == 0 ? WREF_DISTRICT
+            : strcmp(rule, "nace") == 0     ? WREF_NACE
+            : strcmp(rule, "fos") == 0      ? WREF_FOS
+                                            : -1;
+    if (t < 0)
+        return NULL;
+    const char *lbl = web_refs_label(l->r, &l->refs, t, code);
+    if (!lbl || strcmp(lbl, code) == 0)
+        return NULL;
+    return t == WREF_NACE || t == WREF_FOS ? arena_printf(l->r->a, "%s %s", code, lbl) : lbl;
+}
+
+static const char *rule_value(req *r, labels *l, const char *rule, const char *v)
+{
+    const char *s = code_label(l, rule, v);
+    return s ? s : call_value_text(r->a, r->lang, rule, v);
+}
+
 static bool may_edit(req *r)
 {
     return r->user && rights_can(r->db, r->user, RIGHT_CALL_EDIT, 0);
@@ -130,19 +160,19 @@ static void list_page(req *r, bool archive)
     const char *base = archive ? "/calls/archive" : "/calls";
     if (!archive)
         html_fmt(o,
-                 "<ul class=\"facet\"><li><a href=\"/calls?open=1\"%R>%s</a></li>"
+                 "<ul class=\"plain facet\"><li><a href=\"/calls?open=1\"%R>%s</a></li>"
                  "<li><a href=\"/calls?closing=30\"%R>%s</a></li></ul>",
                  f.open_now ? " aria-current=\"true\"" : "", T(L, MSG_CALL_F_OPEN_NOW),
                  f.closing_30 ? " aria-current=\"true\"" : "", T(L, MSG_CALL_F_CLOSING));
     if (n_fu) {
-        html_fmt(o, "<h3>%s</h3><ul class=\"facet\">", T(L, MSG_CALL_FUNDER));
+        html_fmt(o, "<h3>%s</h3><ul class=\"plain facet\">", T(L, MSG_CALL_FUNDER));
         for (size_t i = 0; i < n_fu; i++)
             facet_link(r, base, "funder", fu[i].value, web_org_text(r, fu[i].label, fu[i].label_en),
                        fu[i].count, f.funder && strcmp(f.funder, fu[i].value) == 0);
         html_raw(o, "</ul>");
     }
     if (n_pr) {
-        html_fmt(o, "<h3>%s</h3><ul class=\"facet\">", T(L, MSG_CALL_PROGRAMME));
+        html_fmt(o, "<h3>%s</h3><ul class=\"plain facet\">", T(L, MSG_CALL_PROGRAMME));
         for (size_t i = 0; i < n_pr; i++)
             facet_link(r, base, "programme", pr[i].value, pr[i].label, pr[i].count,
                        f.programme && strcmp(f.programme, pr[i].value) == 0);
@@ -150,11 +180,12 @@ static void list_page(req *r, bool archive)
     }
     static const char *const kinds[] = {"cluster",    "cluster_initiative", "company",
                                         "university", "research_institute", NULL};
-    html_fmt(o, "<h3>%s</h3><ul class=\"facet\">", T(L, MSG_CALL_RULE_KIND));
+    labels lb = {.r = r};
+    html_fmt(o, "<h3>%s</h3><ul class=\"plain facet\">", T(L, MSG_CALL_RULE_KIND));
     for (size_t i = 0; kinds[i]; i++)
         html_fmt(o, "<li><a href=\"%s?kind=%q\"%R>%s</a></li>", base, kinds[i],
                  f.kind && strcmp(f.kind, kinds[i]) == 0 ? " aria-current=\"true\"" : "",
-                 call_value_text(r->a, L, "kind", kinds[i]));
+                 rule_value(r, &lb, "kind", kinds[i]));
     html_raw(o, "</ul>");
     if (f.open_now || f.closing_30 || f.funder || f.programme || f.kind)
         html_fmt(o, "<p><a href=\"%s\">%s</a></p>", base, T(L, MSG_DIR_CLEAR));
@@ -334,6 +365,7 @@ void web_call_page(req *r)
         html_raw(o, "</div>");
     }
     /* the rules in words */
+    labels lb = {.r = r};
     html_fmt(o, "<h2>%s</h2><ul class=\"call-rules\">", T(L, MSG_CALL_RULES));
     if (c.n_rules == 0 && c.min_partners <= 1 && c.min_countries <= 1)
         html_fmt(o, "<li>%s</li>", T(L, MSG_CALL_RULES_NONE));
@@ -341,7 +373,7 @@ void web_call_page(req *r)
         const char *rule = c.rules[i].rule;
         html_fmt(o, "<li><strong>%s:</strong> ", call_rule_label(L, rule));
         for (size_t k = 0; i < c.n_rules && strcmp(c.rules[i].rule, rule) == 0; i++, k++)
-            html_fmt(o, "%s%s", k ? ", " : "", call_value_text(r->a, L, rule, c.rules[i].value));
+            html_fmt(o, "%s%s", k ? ", " : "", rule_value(r, &lb, rule, c.rules[i].value));
         html_raw(o, "</li>");
     }
     if (c.min_partners > 1)
@@ -813,7 +845,10 @@ bool web_calls_section(req *r, const struct org_rec *o)
     bool found = false;
     call_for_org *fo;
     size_t n = 0;
+    labels lb = {.r = r};
     db_status st = call_facts_get(r->db, r->a, o->id, &facts, &found);
+    facts.label = code_label;
+    facts.label_ctx = &lb;
     if (st == DB_OK && found)
         st = call_for_org_list(r->db, r->a, L, &facts, 10, &fo, &n);
     if (st != DB_OK) {

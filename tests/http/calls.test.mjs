@@ -116,7 +116,7 @@ test('bad input is answered beside its field and stores nothing', async () => {
   const cases = [
     [{ deadline_date: '2099-01-05' }, /The deadline must come after the opening date/],
     [{ grant_min: '60000', grant_max: '50000' }, /The largest grant cannot be smaller than the smallest/],
-    [{ cofin: '120' }, /Co-financing is a share between 0 and 100/],
+    [{ cofin: '120' }, /Co-financing is a share between 0 and 100 percent/],
     [{ deadline_tz: 'Europe/Atlantis' }, /Unknown time zone/],
     [{ url: 'javascript:alert(1)' }, /http:\/\/ or https:\/\//],
     [{ rules: 'label esca' }, /kind:value/],
