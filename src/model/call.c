@@ -766,8 +766,10 @@ bool call_rules_parse(arena *a, const char *text, call_rule **out, size_t *n)
         if (!*part)
             continue;
         char *colon = strchr(part, ':');
-        if (!colon || colon == part || !colon[1])
+        if (!colon || colon == part || !colon[1]) {
+            *n = 0; /* nothing half-parsed reaches a caller */
             return false;
+        }
         *colon = '\0';
         char *value = colon + 1;
         while (*value == ' ')

@@ -96,7 +96,8 @@ bool call_check(arena *a, const call_input *in, int64_t *deadline_at, form_error
 void call_error_text(buf *out, lang_id lang, const form_error *e);
 
 /* Parses rules written "kind:value" separated by ';' or new lines into
- * *out (arena); false when a part has no "kind:" before its value. */
+ * *out (arena); false, with *n 0, when a part has no "kind:" before its
+ * value. */
 bool call_rules_parse(arena *a, const char *text, call_rule **out, size_t *n);
 
 /* Creates a call (*id the new id); DB_CONSTRAINT with errs when refused
