@@ -190,8 +190,8 @@ db_status call_remind_run(db *d, int64_t now, bool dry_run, const char *base_url
         if (!found)
             continue;
         int days = c.deadline_at - now <= 3 * DAY ? 3 : 14;
-        int64_t *people;
-        size_t n_people;
+        int64_t *people = NULL;
+        size_t n_people = 0;
         if ((st = recipients(d, &a, &c, opted, n_opted, &people, &n_people)) != DB_OK)
             goto cleanup;
         if (n_people == 0)
