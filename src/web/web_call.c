@@ -272,8 +272,8 @@ static void eligible_block(req *r, const call_rec *c, bool clusters)
     if (page > 0 || (int64_t)(page + 1) * CALL_PAGE < total) {
         html_raw(o, "<p class=\"pager\">");
         if (page > 0)
-            html_fmt(o, "<a href=\"/calls/%D?%s=%d#%s\">%s</a> ", (long long)c->id, pname, page - 1,
-                     id, T(L, MSG_CALL_PREV));
+            html_fmt(o, "<a href=\"/calls/%D?orgs=1&amp;%s=%d#%s\">%s</a> ", (long long)c->id,
+                     pname, page - 1, id, T(L, MSG_CALL_PREV));
         if ((int64_t)(page + 1) * CALL_PAGE < total)
             html_fmt(o, "<a href=\"/calls/%D?%s=%d#%s\">%s</a>", (long long)c->id, pname, page + 1,
                      id, T(L, MSG_CALL_NEXT));
@@ -415,7 +415,14 @@ void web_call_page(req *r)
     }
     html_raw(o, "</div>\n");
     eligible_block(r, &c, true);
-    eligible_block(r, &c, false);
+    /* the organisations on demand: at 100,000 entries their list is a scan
+     * of the directory, the clusters' one an index walk (bench/calls.sh) */
+    const char *oq = req_query(r, "orgs");
+    if ((oq && strcmp(oq, "1") == 0) || req_query(r, "opage"))
+        eligible_block(r, &c, false);
+    else
+        html_fmt(o, "<p><a href=\"/calls/%D?orgs=1#eligible-orgs\">%s</a></p>", (long long)c.id,
+                 T(L, MSG_CALL_SHOW_ORGS));
     layout_end(r);
 }
 
