@@ -535,7 +535,7 @@ db_status call_for_org_list(db *d, arena *a, lang_id L, const call_facts *f, int
     /* two passes: first those it may apply for, then those one rule
      * keeps it from; both in deadline order */
     for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < n_calls; i++) {
+        for (size_t i = 0; i < n_calls && (pass == 0 ? n_yes : n_near) < limit; i++) {
             call_rec c = calls[i];
             /* its rules: a run of the list sorted by call */
             size_t lo = 0, hi = n_rules; /* lower bound of c.id: rules are by call_id */
