@@ -1372,6 +1372,56 @@ def cmd_subscribers(args):
     out.write("COMMIT;\n")
     out.flush()
     out.detach()
+def cmd_calls(args):
+    """SQL: --calls funding calls (issue 14) with eligibility rules over the
+    codes the generated clusters use (kinds, regions, NACE divisions,
+    stages, ESCA labels, sizes, a condition in words), deadlines from a
+    year ago to a year ahead of the moment the SQL runs (about half open),
+    17:00 in Belgrade, Brussels or London."""
+    rng = stream(args.seed, "calls")
+    kinds = ["cluster", "cluster_initiative", "company", "university"]
+    regions = ["BG", "VO", "SZ", "JI"]
+    nace = ["62", "29", "25", "10", "26", "28", "22", "13", "58", "72"]
+    stages = ["emerging", "developing", "established"]
+    labels = ["esca_bronze", "esca_silver", "esca_gold"]
+    sizes = ["micro", "small", "medium", "large"]
+    zones = ["Europe/Belgrade", "Europe/Brussels", "Europe/London"]
+    out = sys.stdout
+    sql_begin(out, "funding calls")
+    calls, rules = [], []
+    for i in range(1, args.calls + 1):
+        day = rng.randint(-365, 365)
+        calls.append((i, "Program %d" % rng.randint(1, 40), "Позив %d" % i, day, rng.choice(zones),
+                      rng.choice([10000, 20000, 50000]) * 100,
+                      rng.choice([100000, 200000, 500000]) * 100))
+        picked = set()
+        for _ in range(rng.randint(1, 4)):
+            r = rng.random()
+            if r < 0.35:
+                for k in rng.sample(kinds, rng.randint(1, 2)):
+                    picked.add(("kind", k))
+            elif r < 0.55:
+                picked.add(("region", rng.choice(regions)))
+            elif r < 0.75:
+                picked.add(("nace", rng.choice(nace)))
+            elif r < 0.85:
+                picked.add(("stage", rng.choice(stages)))
+            elif r < 0.92:
+                picked.add(("label", rng.choice(labels)))
+            elif r < 0.97:
+                picked.add(("size", rng.choice(sizes)))
+            else:
+                picked.add(("text", "Conditions in the call text."))
+        for rule, value in sorted(picked):
+            rules.append((i, rule, value))
+    out.write("CREATE TEMP TABLE gen_call(id, programme, title, day, tz, gmin, gmax);\n")
+    write_values(out, "INSERT INTO gen_call SELECT *", calls)
+    out.write("INSERT INTO funding_call(id, programme, title_sr, deadline_at, deadline_tz,"
+              " grant_min_cents, grant_max_cents, status, created_at, updated_at)"
+              " SELECT id, programme, title, (CAST(strftime('%s', 'now') AS INTEGER) / 86400 + day)"
+              " * 86400 + 16 * 3600, tz, gmin, gmax, 'published', 0, 0 FROM gen_call;\n")
+    write_values(out, "INSERT INTO funding_call_rule(call_id, rule, value) SELECT *", rules)
+    out.write("COMMIT;\n")
     return 0
 
 
@@ -1384,6 +1434,7 @@ COMMANDS = {
     "assessments": (cmd_assessments, "SQL: submitted self-assessments of the database's clusters"),
     "projects": (cmd_projects, "SQL: partners, joint projects with participants, agreements"),
     "subscribers": (cmd_subscribers, "SQL: confirmed newsletter subscribers"),
+    "calls": (cmd_calls, "SQL: funding calls with eligibility rules over the generated codes"),
 }
 
 
@@ -1447,6 +1498,9 @@ def main(argv):
     p = sub.add_parser("subscribers", help=COMMANDS["subscribers"][1])
     p.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="random seed")
     p.add_argument("--count", type=int, default=100000, help="subscribers (default 100000)")
+    p = sub.add_parser("calls", help=COMMANDS["calls"][1])
+    p.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="random seed")
+    p.add_argument("--calls", type=int, default=2000, help="calls (default 2000)")
     args = ap.parse_args(argv)
     for opt in ("count", "orgs", "clusters", "national"):
         if getattr(args, opt, 0) < 0:

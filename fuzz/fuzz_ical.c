@@ -4,10 +4,14 @@
  * the start time. Checks: no memory errors or UB (ASan/UBSan); whatever
  * the text holds (line breaks, "END:VEVENT", semicolons, bad UTF-8), the
  * calendar libical parses back holds exactly one VEVENT and one VALARM,
- * so text can never add a component or end one early. Violations
- * abort(). */
+ * so text can never add a component or end one early. The summary is
+ * also tried as a zone name (funding-call deadlines carry the funder's
+ * zone): an accepted one must turn the start into a wall time and back
+ * into the same instant, and its calendar must parse the same way.
+ * Violations abort(). */
 #include <libical/ical.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +72,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         icalcomponent_free(cal);
     }
     buf_free(&out);
+    /* the zone path: ical_zone_known on arbitrary text, and a round trip */
+    if (ical_zone_known(part[0])) {
+        char date[11], hm[6];
+        int y, mo, d, h, mi;
+        int64_t back = 0;
+        if (!ical_utc_to_local(part[0], start, date, hm) ||
+            sscanf(date, "%d-%d-%d", &y, &mo, &d) != 3 || sscanf(hm, "%d:%d", &h, &mi) != 2 ||
+            !ical_local_to_utc(part[0], y, mo, d, h, mi, &back))
+            abort();
+        /* the wall time of an instant maps back to it, or, in the hour a
+         * clock turns back, to the same wall time an hour apart */
+        int64_t diff = back - (start - start % 60);
+        if (diff != 0 && diff != 3600 && diff != -3600)
+            abort();
+        e.tzid = part[0];
+        buf z = BUF_INIT;
+        if (!ical_write(&z, NULL, &e, 1) || z.failed)
+            abort();
+        icalcomponent *cal = icalparser_parse_string(buf_str(&z));
+        if (!cal || count(cal, ICAL_VTIMEZONE_COMPONENT) != 1)
+            abort();
+        icalcomponent_free(cal);
+        buf_free(&z);
+    }
     free(s);
     return 0;
 }

@@ -125,6 +125,12 @@ const cli_command cli_commands[] = {
      "a reminder with the event as an .ics file, from 08:00 the day before (--now: from\n"
      "midnight). Idempotent: each registration is reminded once however often this\n"
      "runs. --dry-run counts and stores nothing."},
+    {"calls remind", cli_call_remind, "[--dry-run] [--base-url URL] [--db FILE]",
+     "queue the reminders 14 and 3 days before funding-call deadlines (`scan serve` runs them)",
+     "Mails the followers of each published call whose deadline is at most 14 (then 3)\n"
+     "days away, and the managers and representatives who asked for calls matching\n"
+     "their organisation, in their language. Idempotent: each reminder goes once however\n"
+     "often this runs, here or in any server. --dry-run counts and stores nothing."},
     {"post generate", cli_post_generate,
      "[--count N] [--batch N] [--seed N] [--timing] [--no-matches] [--db FILE]",
      "add illustrative cooperation posts over the published organisations (benchmarks)",

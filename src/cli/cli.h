@@ -54,6 +54,8 @@ int cli_ref_import(int argc, char **argv);
 /* cli_digest.c */
 int cli_digest_run(int argc, char **argv);
 int cli_event_remind(int argc, char **argv);
+/* cli_call.c: scan calls remind */
+int cli_call_remind(int argc, char **argv);
 struct digest_schedule;
 /* Checks --digest-weekday (1..7) and --digest-hour (0..23) into *sch;
  * 0, or 2 after a usage error. */

@@ -11,6 +11,7 @@
 #include <assert.h>
 #include <libical/ical.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,4 +184,53 @@ bool ical_write(buf *out, const char *name, const ical_event *ev, size_t n)
     }
     icalcomponent_free(cal);
     return ok && !buf_failed(out);
+}
+
+/* --- wall times in a named zone ---------------------------------------------------- */
+
+bool ical_zone_known(const char *tzid)
+{
+    if (!tzid || !*tzid || strlen(tzid) > 64 || strstr(tzid, "..") || !strchr(tzid, '/'))
+        return false;
+    for (const char *p = tzid; *p; p++) {
+        char c = *p;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '/' || c == '+' || c == '-'))
+            return false;
+    }
+    return zone(tzid) != NULL;
+}
+
+bool ical_local_to_utc(const char *tzid, int y, int mo, int d, int h, int mi, int64_t *out)
+{
+    assert(out);
+    if (!ical_zone_known(tzid) || y < 1970 || y > 2199 || mo < 1 || mo > 12 || d < 1 ||
+        d > icaltime_days_in_month(mo, y) || h < 0 || h > 23 || mi < 0 || mi > 59)
+        return false;
+    icaltimezone *z = zone(tzid);
+    struct icaltimetype t = icaltime_null_time();
+    t.year = y;
+    t.month = mo;
+    t.day = d;
+    t.hour = h;
+    t.minute = mi;
+    t.is_date = 0;
+    t = icaltime_set_timezone(&t, z);
+    *out = (int64_t)icaltime_as_timet_with_zone(t, z);
+    return true;
+}
+
+bool ical_utc_to_local(const char *tzid, int64_t utc, char date[11], char hm[6])
+{
+    if (!ical_zone_known(tzid))
+        return false;
+    struct icaltimetype t = local_time(utc, zone(tzid));
+    char tmp[48]; /* the fields are in range; the size only quiets the compiler */
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", t.year, t.month, t.day);
+    memcpy(date, tmp, 10);
+    date[10] = '\0';
+    snprintf(tmp, sizeof tmp, "%02d:%02d", t.hour, t.minute);
+    memcpy(hm, tmp, 5);
+    hm[5] = '\0';
+    return true;
 }

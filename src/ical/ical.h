@@ -39,4 +39,23 @@ typedef struct ical_event {
  * or marked failed) on an unknown zone, a missing summary or no memory. */
 bool ical_write(buf *out, const char *name, const ical_event *ev, size_t n);
 
+/* --- wall times in a named zone (funding-call deadlines) ----------------- *
+ * The zone database is libical's (the same rules the feeds' VTIMEZONEs
+ * carry), so a deadline typed as 17:00 Europe/Brussels and the calendar
+ * that shows it agree on both sides of a daylight-saving change, and no
+ * thread touches the process's TZ. */
+
+/* Whether tzid is a zone name the database knows (an Olson name such as
+ * Europe/Brussels; at most 64 characters of [A-Za-z0-9_+/-], no "..").
+ * "UTC" is not accepted: a funder states a place's time. */
+bool ical_zone_known(const char *tzid);
+/* The UTC instant of the wall time y-mo-d h:mi in zone tzid into *out.
+ * A wall time that does not exist (inside a spring-forward gap) is read
+ * as libical reads it (the hour after). False on an unknown zone or a
+ * field out of range. */
+bool ical_local_to_utc(const char *tzid, int y, int mo, int d, int h, int mi, int64_t *out);
+/* The wall time of the UTC instant utc in zone tzid: "YYYY-MM-DD" into
+ * date and "HH:MM" into hm. False on an unknown zone. */
+bool ical_utc_to_local(const char *tzid, int64_t utc, char date[11], char hm[6]);
+
 #endif

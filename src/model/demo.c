@@ -662,7 +662,7 @@ static db_status load_body(tx *t, void *ctx)
         (st = demo_load_assessments(d, err)) != DB_OK ||
         (st = demo_load_devplan(d, err)) != DB_OK ||
         (st = demo_load_initiatives(d, err)) != DB_OK ||
-        (st = demo_load_agreements(d, err)) != DB_OK ||
+        (st = demo_load_agreements(d, err)) != DB_OK || (st = demo_load_calls(d, err)) != DB_OK ||
         (st = demo_load_positions(d, err)) != DB_OK || (st = demo_load_advocacy(d, err)) != DB_OK ||
         (st = demo_load_ref_employment(d, err)) != DB_OK ||
         (st = demo_load_projects(d, err)) != DB_OK || (st = demo_load_news(d, err)) != DB_OK)

@@ -16,6 +16,8 @@ db_status demo_load(db *d, int *loaded, buf *err);
 /* The illustrative events and their registrations (demo_events.c), in
  * demo_load's transaction. */
 db_status demo_load_events(db *d, buf *err);
+/* demo_calls.c: ten illustrative funding calls (issue 14). */
+db_status demo_load_calls(db *d, buf *err);
 /* The founders' illustrative self-assessments of 2025 and 2026
  * (demo_assess.c), in demo_load's transaction after the clusters. */
 db_status demo_load_assessments(db *d, buf *err);

@@ -19,6 +19,7 @@
 #include "html/html.h"
 #include "model/agreement.h"
 #include "model/auth.h"
+#include "model/call.h"
 #include "model/event.h"
 #include "model/consultation.h"
 #include "model/devplan.h"
@@ -513,6 +514,12 @@ static void *job_main(void *arg)
             log_warn("digest: event reminders interrupted");
         else if (reminded > 0)
             log_info("digest: %d event reminders queued", reminded);
+        db_end_request(g_job.d);
+        reminded = 0; /* and the funding calls' deadline reminders (call.h) */
+        if (call_remind_run(g_job.d, time_now(), false, NULL, &reminded) != DB_OK)
+            log_warn("digest: call reminders interrupted");
+        else if (reminded > 0)
+            log_info("digest: %d call reminders queued", reminded);
         db_end_request(g_job.d);
     wait:;
         struct timespec until;

@@ -30,6 +30,9 @@ const notify_kind notify_kinds[] = {
     {"position_reply", MSG_NK_POSITION_REPLY, MSG_NK_POSITION_REPLY_LINE, NOTIFY_IMMEDIATE, false},
     {"position_signing", MSG_NK_POSITION_SIGNING, MSG_NK_POSITION_SIGNING_LINE, NOTIFY_IMMEDIATE,
      false},
+    /* funding calls: reminders before the deadline of calls that match one's
+     * organisation (call_remind.c); off unless chosen */
+    {"call_match", MSG_NK_CALL_MATCH, MSG_NK_CALL_MATCH_LINE, NOTIFY_NEVER, false},
 };
 const size_t notify_n_kinds = sizeof notify_kinds / sizeof notify_kinds[0];
 

@@ -42,6 +42,7 @@ bool rights_is_write(right action)
     case RIGHT_POSITION_SIGN:
     case RIGHT_NEWS_WRITE:
     case RIGHT_NEWSLETTER:
+    case RIGHT_CALL_EDIT:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -68,6 +69,7 @@ static bool editor_may(right action)
     case RIGHT_POSITION_TAKE_PART:
     case RIGHT_NEWS_WRITE:
     case RIGHT_NEWSLETTER:
+    case RIGHT_CALL_EDIT:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
@@ -336,6 +338,7 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
     case RIGHT_POST_HIDE:
     case RIGHT_ADVOCACY_MANAGE:
     case RIGHT_NEWSLETTER:
+    case RIGHT_CALL_EDIT:
         break; /* secretariat only */
     }
     if (st != DB_OK) {

@@ -39,6 +39,7 @@
  * representative gives it.
  *   RIGHT_NEWS_WRITE      yes   yes     C (org_id 0: SCAN's own news: the secretariat only)
  *   RIGHT_NEWSLETTER      yes   yes     no                 no (compose, send, see subscribers)
+ *   RIGHT_CALL_EDIT       yes   yes     no                 no (funding calls)
  *
  * *** the secretariat only for an organisation without a representative:
  * a membership is the organisation's to accept. Who represents an
@@ -96,6 +97,7 @@ typedef enum {
     RIGHT_POSITION_SIGN,     /* sign a position on behalf of O */
     RIGHT_NEWS_WRITE,        /* publish and withdraw news for cluster C (0: SCAN's own) */
     RIGHT_NEWSLETTER,        /* compose and send the newsletter, see its subscribers */
+    RIGHT_CALL_EDIT,         /* enter, change, withdraw and import funding calls */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0

@@ -392,5 +392,29 @@ bool web_home_panorama(req *r);
  * there is no reference employment or no district/sector), for its
  * profile. */
 void web_lq_section(req *r, const struct org_rec *org);
+/* web_call.c: funding calls (issue 14): the list and archive, a call's
+ * page with the entries it does not exclude, the secretariat's form and
+ * CSV import, following, the iCalendar feeds. web_calls_section writes a
+ * profile's "calls you can apply for" and returns true when it wrote
+ * something. */
+void web_call_list(req *r);
+void web_call_archive(req *r);
+void web_call_page(req *r);
+void web_call_new_form(req *r);
+void web_call_create(req *r);
+void web_call_edit_form(req *r);
+void web_call_update(req *r);
+void web_call_withdraw(req *r);
+void web_call_follow(req *r);
+void web_call_import_form(req *r);
+void web_call_import(req *r);
+void web_calls_ics(req *r);
+void web_org_calls_ics(req *r);
+bool web_calls_section(req *r, const struct org_rec *o);
+/* api_call.c: funding calls as JSON */
+void api_call_list(req *r);
+void api_call_get(req *r);
+void api_call_create(req *r);
+void api_call_update(req *r);
 
 #endif

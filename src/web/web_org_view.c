@@ -401,6 +401,7 @@ static void profile_render(req *r)
     if (!claimed)
         related(r, &refs, "members", MSG_DIR_MEMBERS, members, n_members);
     related(r, &refs, "member-of", MSG_DIR_MEMBER_OF, clusters, n_clusters);
+    web_calls_section(r, &o); /* funding calls it may apply for (web_call.c) */
     html_raw(out, "</div>\n");
     contact_card(r, &refs, &o);
     html_raw(out, "</div>\n");

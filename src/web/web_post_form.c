@@ -214,6 +214,27 @@ void web_post_new_form(req *r)
     struct tm tm;
     if (localtime_r(&t, &tm) && strftime(until, sizeof until, "%Y-%m-%d", &tm) == 10)
         f.p.valid_until = arena_strdup(r->a, until);
+    /* prefilled from a link ("Looking for partners for this call": kind,
+     * title, nace, fos in the query; the form checks them on saving) */
+    static const form_rule pre[] = {{"kind", FV_TEXT, 0, 0, 20, NULL},
+                                    {"title", FV_TEXT, 0, 0, 300, NULL},
+                                    {"nace", FV_TEXT, FORM_MULTI, 0, 10, NULL},
+                                    {"fos", FV_TEXT, FORM_MULTI, 0, 10, NULL}};
+    form_value pv[4];
+    form_errors pe = {0};
+    form_validate(r->a, &r->query, pre, 4, pv, &pe);
+    if (pv[0].present && (strcmp(pv[0].text, "offer") == 0 || strcmp(pv[0].text, "request") == 0))
+        f.p.kind = pv[0].text;
+    if (pv[1].present && !form_error_for(&pe, "title"))
+        f.p.title = pv[1].text;
+    if (!form_error_for(&pe, "nace")) {
+        f.p.nace = pv[2].list;
+        f.p.n_nace = pv[2].n_list;
+    }
+    if (!form_error_for(&pe, "fos")) {
+        f.p.fos = pv[3].list;
+        f.p.n_fos = pv[3].n_list;
+    }
     form_page(r, &f, orgs, n);
 }
 

@@ -73,6 +73,9 @@ async function fingerprint() {
   // issue 15's tables: initiatives, readiness answers, self-assessments,
   // development plans, mentoring and the support log, every row
   parts.push(sqlite(ISSUE15_TABLES.map((t) => `SELECT '${t}', count(*) FROM ${t}; SELECT * FROM ${t} ORDER BY 1;`).join('\n')));
+  // funding calls (issue 14): every call, rule, follower and reminder
+  parts.push(sqlite(['funding_call', 'funding_call_rule', 'funding_call_follow', 'funding_call_reminder']
+    .map((t) => `SELECT '${t}', count(*) FROM ${t}; SELECT * FROM ${t} ORDER BY 1, 2;`).join('\n')));
   return { hash: createHash('sha256').update(parts.join('\n--\n')).digest('hex'), total: list.total, parts };
 }
 
@@ -876,6 +879,37 @@ test('a chunked body 2 MiB over the limit still gets its 413', async () => {
     pump();
   });
   assert.equal(status, 413);
+});
+
+// --- funding calls: the secretariat's form, the import, the API, following ---------------
+
+describe('funding call writes', () => {
+  after(unchanged);
+  const ue = (path, body) => withBody('POST', path, 'application/x-www-form-urlencoded', `_csrf=${session.csrf}&${body}`, editor());
+  // one field hostile, the others valid (each field once: the first of a repeated one counts)
+  const call = (over) => new URLSearchParams({ programme: 'P', title_sr: 'T', deadline_date: '2099-03-01',
+    deadline_time: '17:00', ...over }).toString();
+  test('hostile form values are refused beside their field, nothing stored', async () => {
+    await expect(ue('/calls', call({ rules: "nace:62'; DROP TABLE funding_call;--" })), 422, /kind:value|does not know/);
+    await expect(ue('/calls', call({ deadline_tz: '../../../../etc/passwd' })), 422, /Unknown time zone|Непозната временска зона/);
+    await expect(ue('/calls', call({ url: 'javascript:alert(1)' })), 422, /http/);
+    await expect(ue('/calls', call({ title_sr: 'x'.repeat(400) })), 422, /300/);
+    await expect(ue('/calls', call({ cofin: '1e9' })), 422, /./);
+    await expect(ue('/calls', call({ grant_min: '-5' })), 422, /./);
+    await expect(ue('/calls', `${call({})}&funder=%C0%AF`), 400, /"funder" is not valid UTF-8/);
+    await expect(ue('/calls', call({ deadline_time: '17\n00' })), 422, /./);
+  });
+  test('a CSV import with NUL bytes, bad UTF-8 or a formula stores nothing', async () => {
+    await expect(ue('/calls/import', `csv=${encodeURIComponent('programme,title_sr\nP,T')}%00`), 400, /./);
+    await expect(ue('/calls/import', `csv=${encodeURIComponent('programme,title_sr,deadline_date,deadline_time\n=HYPERLINK("x"),T,2099-13-01,17:00')}`), 422, /./);
+    await expect(ue('/calls/import', `csv=${encodeURIComponent('nope\n1')}`), 422, /./);
+  });
+  test('the API refuses a malformed body; following no call is 404', async () => {
+    await expect(withBody('POST', '/api/v1/calls', 'application/json', '{"programme":"P","rules":"kind:cluster"}', bearer()), 422, /rules/, { api: true });
+    await expect(withBody('POST', '/api/v1/calls', 'application/json', '{"programme":', bearer()), 400, /./, { api: true });
+    await expect(ue('/calls/99999999/follow', 'follow=1'), 404, /./);
+    await expect(ue('/calls/1%2F..%2F2/follow', 'follow=1'), [400, 404], /./);
+  });
 });
 
 // --- events: registrations, attendance, the event form -------------------------------

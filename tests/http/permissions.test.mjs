@@ -206,6 +206,15 @@ const MATRIX = {
   'POST /account/newsletter': LOGGED_IN,
   'POST /admin/newsletter': SECRETARIAT,
   'POST /admin/newsletter/{id}/send': SECRETARIAT,
+  // funding calls (web_call.c, api_call.c): the secretariat enters them
+  // (RIGHT_CALL_EDIT); anyone logged in follows one
+  'POST /calls': SECRETARIAT,
+  'POST /calls/import': SECRETARIAT,
+  'POST /calls/{id}': SECRETARIAT,
+  'POST /calls/{id}/withdraw': SECRETARIAT,
+  'POST /calls/{id}/follow': LOGGED_IN,
+  'POST /api/v1/calls': SECRETARIAT,
+  'PUT /api/v1/calls/{id}': SECRETARIAT,
 };
 
 // Write routes without the CSRF check, each with its reason: the RFC 8058
@@ -454,6 +463,15 @@ const BODIES = {
   'POST /account/newsletter': () => ({ path: '/account/newsletter', form: { newsletter: 'bogus' } }),
   'POST /admin/newsletter': () => ({ path: '/admin/newsletter', form: { subject_sr: '' } }),
   'POST /admin/newsletter/{id}/send': () => ({ path: '/admin/newsletter/999999/send' }),
+  // funding calls: a deadline before the opening: allowed roles get 422,
+  // nothing stored; a CSV with a bad row the same; following is allowed
+  'POST /calls': () => ({ path: '/calls', form: { programme: 'P', title_sr: 'Т', opens_on: '2099-02-01', deadline_date: '2099-01-01', deadline_time: '17:00' } }),
+  'POST /calls/import': () => ({ path: '/calls/import', form: { csv: 'programme,title_sr\nP,' } }),
+  'POST /calls/{id}': () => ({ path: `/calls/${ids.call}`, form: { programme: '', title_sr: 'Т' } }),
+  'POST /calls/{id}/withdraw': () => ({ path: `/calls/${ids.call}/withdraw` }),
+  'POST /calls/{id}/follow': () => ({ path: `/calls/${ids.call}/follow`, form: { follow: '1' } }),
+  'POST /api/v1/calls': () => ({ path: '/api/v1/calls', json: { programme: '' } }),
+  'PUT /api/v1/calls/{id}': () => ({ method: 'PUT', path: `/api/v1/calls/${ids.call}`, json: { programme: '' } }),
 };
 
 before(async () => {
@@ -486,6 +504,8 @@ before(async () => {
     place, language, audience, capacity, created_at, updated_at)
     VALUES ('workshop', ${ids['cluster-c']}, 'Радионица', 4081222800, 4081230000, 'Нови Сад', 'sr',
     'everyone', 50, 0, 0) RETURNING id`));
+  ids.call = Number(sqlite(`INSERT INTO funding_call(programme, title_sr, deadline_at, created_at,
+    updated_at) VALUES ('Matrix', 'Матрица', 4102444800, 0, 0) RETURNING id`));
   ids.goal = Number(sqlite(`INSERT INTO devplan_goal(org_id, title, created_at, updated_at)
     VALUES (${ids['cluster-c']}, 'Matrix goal', 0, 0) RETURNING id`));
   ids.action = Number(sqlite(`INSERT INTO devplan_action(goal_id, title, deadline, status, created_at, updated_at)
