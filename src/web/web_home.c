@@ -130,8 +130,9 @@ void web_home(req *r)
     if (!r->user) {
         /* the headline and the founders' links depend on the data */
         bool ok;
-        /* the hour in the key: the next events and open calls move on
-         * with the clock, not only with the data */
+        /* the hour in the key: the next events, open calls and scheduled
+         * news move on with the clock, not only with the data (a hit is
+         * answered on the I/O thread, with no database to ask) */
         key = wf_cache_key(r, arena_printf(r->a, "home|%lld", (long long)(time_now() / 3600)),
                            &figures_v, &ok);
         if (!ok)

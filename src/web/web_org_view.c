@@ -20,8 +20,11 @@
 #include "model/rights.h"
 #include "web/notice.h"
 #include "web/web.h"
+#include "web/web_advocacy.h"
 #include "web/web_figures.h"
+#include "web/web_news.h"
 #include "web/web_org.h"
+#include "web/web_project.h"
 
 static bool empty(const char *s)
 {
@@ -280,6 +283,16 @@ static void related(req *r, web_refs *refs, const char *id, msg_id title, const 
     html_raw(out, "</ol></section>\n");
 }
 
+/* Institutions that positions address (the kinds web_stakeholder.c takes). */
+static bool is_institution(const char *kind)
+{
+    static const char *const kinds[] = {"public_authority", "chamber", "donor", "ngo"};
+    for (size_t i = 0; kind && i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kind, kinds[i]) == 0)
+            return true;
+    return false;
+}
+
 /* The sections other files add to a profile, after its classification:
  * each writes its part and returns true when the entry is of its kind, or
  * writes nothing and returns false. A profile that no section claims
@@ -287,7 +300,7 @@ static void related(req *r, web_refs *refs, const char *id, msg_id title, const 
  * only composes them, so none calls back here. */
 typedef bool (*profile_section_fn)(req *r, const org_rec *o);
 static const profile_section_fn profile_sections[] = {
-    web_cluster_section, /* clusters: members with their details (web_cluster_view.c) */
+    web_cluster_section,   /* clusters: members with their details (web_cluster_view.c) */
     web_relations_section, /* partners: agreements, contacts; never claims (web_agreement.c) */
 };
 
@@ -401,7 +414,11 @@ static void profile_render(req *r)
     if (!claimed)
         related(r, &refs, "members", MSG_DIR_MEMBERS, members, n_members);
     related(r, &refs, "member-of", MSG_DIR_MEMBER_OF, clusters, n_clusters);
-    web_calls_section(r, &o); /* funding calls it may apply for (web_call.c) */
+    web_calls_section(r, &o);          /* funding calls it may apply for (web_call.c) */
+    web_projects_section(r, o.id);     /* its joint projects (web_project.c) */
+    web_news_section(r, o.id, o.slug); /* a cluster's news (web_news.c) */
+    if (is_institution(o.kind))        /* positions addressed to it, meetings (web_stakeholder.c) */
+        web_stakeholder_section(r, o.id, o.slug, NULL, NULL);
     html_raw(out, "</div>\n");
     contact_card(r, &refs, &o);
     html_raw(out, "</div>\n");

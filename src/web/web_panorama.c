@@ -24,6 +24,7 @@
 #include "html/layout.h"
 #include "model/event.h"
 #include "model/figures.h"
+#include "model/news.h"
 #include "model/panorama.h"
 #include "web/table.h"
 #include "web/web.h"
@@ -703,9 +704,29 @@ bool web_home_panorama(req *r)
              T(L, MSG_HOME_MAP_LINK), T(L, MSG_HOME_PANORAMA_LINK));
     html_raw(o, "<div class=\"glance-side\">");
 
-    /* NEWS: engineer 6's news_latest(...) goes here (the newest SCAN news,
-     * three items with their dates, linking /news); the lead wires it at
-     * merge. Until then the block is absent. */
+    /* SCAN's newest news (absent when there is none) */
+    news_rec *news = NULL;
+    size_t n_news = 0;
+    st = news_latest(r->db, r->a, 0, 3, &news, &n_news);
+    if (st != DB_OK) {
+        resp_fail(r, st, "home news");
+        return false;
+    }
+    if (n_news) {
+        html_fmt(o,
+                 "<section aria-labelledby=\"home-news\"><h3 id=\"home-news\">%s</h3>"
+                 "<ul class=\"glance-list\">",
+                 T(L, MSG_NEWS_TITLE));
+        for (size_t i = 0; i < n_news; i++) {
+            const char *title = r->lang == LANG_EN && news[i].title_en && *news[i].title_en
+                                    ? news[i].title_en
+                                    : web_org_text(r, news[i].title_sr, NULL);
+            html_fmt(o, "<li><a href=\"/news/%q\">%s</a> ", news[i].slug, title ? title : "");
+            web_datetime(r, news[i].publish_at, MSG_NEWS_TITLE);
+            html_raw(o, "</li>");
+        }
+        html_fmt(o, "</ul><p><a href=\"/news\">%s</a></p></section>", T(L, MSG_NEWS_ALL));
+    }
 
     /* the next events */
     event_filter f = {.audience = "everyone", .limit = 3};
