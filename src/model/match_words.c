@@ -17,6 +17,9 @@ static const char *const stopwords[] = {
     "were", "been", "but", "per", "via", "over", "more", "other", "such", "which", "what", "need",
     "looking", "offer", "offers", "request", "seek", "seeking", "partner", "partners", "company",
     "companies",
+    /* filler that linked posts on its own (review of issue 13) */
+    "small", "large", "new", "parts", "part", "work", "works", "service", "services", "product",
+    "products", "help", "support", "good", "high", "quality", "based", "use", "used", "using",
     /* Serbian, folded (either script) */
     "ili", "kao", "koji", "koja", "koje", "koji", "smo", "ste", "sam", "sto", "sta", "jer", "ali",
     "ako", "vec", "bez", "kod", "nam", "vam", "nas", "vas", "nasa", "nase", "nasi", "nasu", "svoj",

@@ -490,7 +490,7 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
             }
             if (n_iv == 0 && open && !p->expired) { /* one request per person and post */
                 html_fmt(o,
-                         "<details class=\"post-action\"%R><summary>%s</summary>"
+                         "<details class=\"post-action post-action-main\"%R><summary>%s</summary>"
                          "<form method=\"post\" action=\"/cooperation/%D/interest\" "
                          "class=\"form\"><p>%s</p>",
                          interest_error ? " open" : "", T(L, MSG_INTEREST_TITLE), (long long)p->id,
@@ -524,7 +524,9 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
              "<section class=\"post-matches\" aria-labelledby=\"matches-title\">"
              "<h2 id=\"matches-title\">%s</h2><p class=\"lead\">%s</p>\n",
              T(L, MSG_POST_MATCHES), T(L, MSG_POST_MATCHES_LEAD));
-    if (n_m == 0)
+    if (!open || p->expired) /* a closed or expired post is matched no more */
+        html_fmt(o, "<p class=\"empty\">%s</p>\n", T(L, MSG_POST_MATCHES_CLOSED));
+    else if (n_m == 0)
         html_fmt(o, "<p class=\"empty\">%s</p>\n", T(L, MSG_POST_NO_MATCHES));
     else
         match_list(r, p, mm, n_m);
@@ -614,6 +616,13 @@ void web_post_interest(req *r)
         return;
     if (rights_can(r->db, r->user, RIGHT_POST_WRITE, p.org_id)) {
         resp_error(r, 403, T(L, MSG_INTEREST_OWN));
+        return;
+    }
+    /* an introduction is between organisations: the requester speaks for
+     * one (a representative or a manager), as the issue's "a logged-in
+     * representative expresses interest" */
+    if (!rights_can(r->db, r->user, RIGHT_VIEW_MEMBERS, 0)) {
+        resp_error(r, 403, T(L, MSG_INTEREST_NEEDS_ORG));
         return;
     }
     form body;

@@ -369,11 +369,15 @@ test('introductions are throttled: at most 20 a person in 24 hours', async () =>
   const r = await as.repB.post('/cooperation', { ...offerB(), title: 'Throttle target', body: 'x y z' });
   assert.equal(r.status, 303);
   const id = /\/cooperation\/(\d+)/.exec(r.location)[1];
-  const plain = sqlite("SELECT id FROM person WHERE email = 'plain.p@example.com'");
+  // a representative of its own for this test: the throttle counts per person
+  cli(['user', 'add', 'throttle.rep@example.com', '--name', 'Throttle Rep', '--password-stdin'], `${PW}\n`);
+  cli(['user', 'role', 'throttle.rep@example.com', 'representative', '--org', 'metal-a']);
+  const asker = await agent('throttle.rep@example.com');
+  const plain = sqlite("SELECT id FROM person WHERE email = 'throttle.rep@example.com'");
   sqlite(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
     INSERT INTO post_interest(post_id, person_id, status, created_at, updated_at)
     SELECT ${id}, ${plain}, 'declined', unixepoch() - 60, unixepoch() - 60 FROM n`);
-  const t = await as.plain.post(`/cooperation/${id}/interest?lang=en`, { message: 'one more' });
+  const t = await asker.post(`/cooperation/${id}/interest?lang=en`, { message: 'one more' });
   assert.equal(t.status, 429);
   assert.match(text(t.text), /20 times in the last 24 hours/);
   assert.equal(sqlite(`SELECT count(*) FROM post_interest WHERE person_id = ${plain}`), '20');
@@ -484,4 +488,14 @@ test('the paging cursor of a post the reader may not see is refused like a missi
   assert.equal(hidden.status, missing.status);
   assert.equal(text(await hidden.text()).replace(/\d+/g, '#'), text(await missing.text()).replace(/\d+/g, '#'),
     'a members-only post as cursor reads exactly like a post that does not exist');
+});
+
+test('someone who speaks for no organisation cannot express interest; the page says why', async () => {
+  const o = await as.repB.post('/cooperation', { ...offerB(), title: 'Interest needs an organisation' });
+  const id = /\/cooperation\/(\d+)/.exec(o.location)[1];
+  const before = Number(sqlite('SELECT count(*) FROM post_interest'));
+  const r = await as.plain.post(`/cooperation/${id}/interest`, { message: 'Hello' });
+  assert.equal(r.status, 403);
+  assert.match(text(r.text), /Only someone who speaks for an organisation/);
+  assert.equal(Number(sqlite('SELECT count(*) FROM post_interest')), before, 'nothing stored');
 });

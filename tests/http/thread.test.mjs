@@ -21,7 +21,7 @@ const USERS = {
   repA: ['rep.a@example.com', []], // Metal A: the post is its
   repB: ['rep.b@example.com', []], // Soft B: asks
   managerK1: ['manager.k1@example.com', []], // K1, whose member Metal A is
-  plain: ['plain.t@example.com', []],
+  plain: ['plain.t@example.com', []], // Far C, in no cluster: outside every thread
 };
 
 let dir;
@@ -44,7 +44,8 @@ before(async () => {
   sqlite(`INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded) VALUES
     ('k1', 'Vojvodina Metal Cluster', 'cluster', 'published', 0, 0, 'k1'),
     ('metal-a', 'Metal A', 'company', 'published', 0, 0, 'metal a'),
-    ('soft-b', 'Soft B', 'company', 'published', 0, 0, 'soft b');
+    ('soft-b', 'Soft B', 'company', 'published', 0, 0, 'soft b'),
+    ('far-c', 'Far C', 'company', 'published', 0, 0, 'far c');
     INSERT INTO cluster_member(cluster_id, org_id, joined_on)
       SELECT c.id, m.id, '2018-01-01' FROM org c, org m WHERE c.slug = 'k1' AND m.slug = 'metal-a';`);
   for (const [key, [email, flags]] of Object.entries(USERS))
@@ -52,6 +53,9 @@ before(async () => {
   scanIn(db, ['user', 'role', USERS.repA[0], 'representative', '--org', 'metal-a']);
   scanIn(db, ['user', 'role', USERS.repB[0], 'representative', '--org', 'soft-b']);
   scanIn(db, ['user', 'role', USERS.managerK1[0], 'manager', '--org', 'k1']);
+  // an outsider to every thread, who still speaks for an organisation (only
+  // such a person may express interest)
+  scanIn(db, ['user', 'role', USERS.plain[0], 'representative', '--org', 'far-c']);
   srv = await startServer({ dbPath: db });
   for (const [key, [email]] of Object.entries(USERS)) as[key] = await loginAgent(srv.url, email, PW);
   const r = await as.repA.post('/cooperation', {

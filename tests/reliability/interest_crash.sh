@@ -59,7 +59,14 @@ sql "INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_fold
 add_user() { printf '%s\n' "$PASSWORD" | "$SCAN_BIN" user add "$1" --name "$2" --password-stdin --db "$DB" >/dev/null; }
 add_user rep@example.com 'Rep X'
 "$SCAN_BIN" user role rep@example.com representative --org firm-x --db "$DB" >/dev/null
-for i in $(seq "$PEOPLE"); do add_user "requester$i@example.com" "Requester $i"; done
+# requesters speak for an organisation of their own (only such people may
+# express interest)
+sql "INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded)
+       VALUES ('firm-y', 'Firm Y', 'company', 'published', 0, 0, 'firm y');"
+for i in $(seq "$PEOPLE"); do
+    add_user "requester$i@example.com" "Requester $i"
+    "$SCAN_BIN" user role "requester$i@example.com" representative --org firm-y --db "$DB" >/dev/null
+done
 
 out=$(node tests/reliability/interest_crash.mjs --bin "$SCAN_BIN" --db "$DB" --password "$PASSWORD" \
     --people "$PEOPLE" --kills "$KILLS" --min-ms 30 --max-ms 400) || { echo "$out"; fail "see above"; }
