@@ -28,6 +28,8 @@ enum {
     RF_FAST = 1u << 8,        /* anonymous GETs may be answered from the page cache on the
                                  I/O thread (server_hook_fast): the handler reads no
                                  database before web_cache_serve() */
+    RF_SECRET_PATH = 1u << 9, /* the path holds a credential (a one-click token): the access
+                                 log writes the route's pattern, never the path */
 };
 
 typedef struct route {

@@ -275,7 +275,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                         time_mono_us() - x->r.started_us);
     if (!x->r.route || !(x->r.route->flags & RF_NO_LOG))
         log_access(x->r.id ? x->r.id : "-", x->r.method_name ? x->r.method_name : "-",
-                   x->r.path ? x->r.path : (x->raw_uri ? x->raw_uri : "-"),
+                   x->r.route && (x->r.route->flags & RF_SECRET_PATH) ? x->r.route->pattern
+                   : x->r.path                                        ? x->r.path
+                               : (x->raw_uri ? x->raw_uri : "-"),
                    x->responded ? x->r.status : 0, x->bytes_out, time_mono_us() - x->r.started_us);
     ctx_free(x);
     *con_cls = NULL;

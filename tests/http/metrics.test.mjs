@@ -161,3 +161,17 @@ test('repeated X-Forwarded-For lines are one list: a client line cannot win over
     assert.equal(await ask(['127.0.0.1']), 200);
   } finally { await px.stop(); }
 });
+
+test('one-click links keep their token out of the access log', async () => {
+  const token = 'SecretTokenAbc123xyz';
+  for (const p of [`/u/${token}`, `/newsletter/u/${token}`, `/newsletter/confirm/${token}`])
+    await (await fetch(`${srv.url}${p}`)).text();
+  const deadline = Date.now() + 5000;
+  while (!/GET \/newsletter\/confirm\/\{token\}/.test(srv.log()) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
+  const log = srv.log();
+  assert.match(log, /GET \/u\/\{token\} /);
+  assert.match(log, /GET \/newsletter\/u\/\{token\} /);
+  assert.match(log, /GET \/newsletter\/confirm\/\{token\} /);
+  assert.doesNotMatch(log, new RegExp(token));
+});
