@@ -71,7 +71,14 @@ int cli_post_generate(int argc, char **argv);
  * transaction follows). */
 enum { CLI_DB_CREATE = 1, CLI_DB_BULK = 2 };
 struct db;
+struct arena;
 struct db *cli_open_db(const char *cmd, const char *path, int create);
+
+/* The public address for links in mails of a job run from the command
+ * line: flag (--base-url or SCAN_BASE_URL) when given, else the one a
+ * server recorded in d, else http://localhost:8080 with a warning on
+ * stderr. NULL after a usage error message (flag not http(s)). */
+const char *cli_base_url(const char *cmd, struct db *d, struct arena *a, const char *flag);
 
 /* Option tables: each command lists its options; cli_parse() fills them
  * from argv ("--name value" or "--name=value") after their environment

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "db/db.h"
 #include "model/digest.h"
+#include "core/arena.h"
 #include "model/notify.h"
 
 /* Reads --weekday/--hour style values into sch; returns 0 or 2. */
@@ -22,7 +23,7 @@ int cli_digest_schedule(const char *cmd, unsigned weekday, unsigned hour, digest
 int cli_digest_run(int argc, char **argv)
 {
     const char *path = "var/scan.db";
-    const char *base_url = "http://localhost:8080";
+    const char *base_url = NULL; /* --base-url, SCAN_BASE_URL or the recorded one */
     bool dry_run = false, now = false;
     digest_schedule sch = DIGEST_SCHEDULE_DEFAULT;
     unsigned weekday = (unsigned)sch.weekday, hour = (unsigned)sch.hour;
@@ -40,11 +41,16 @@ int cli_digest_run(int argc, char **argv)
         return 2;
     if (cli_digest_schedule("digest run", weekday, hour, &sch))
         return 2;
-    if (strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0)
-        return cli_usage_error("digest run", "--base-url wants http://HOST[:PORT] or https://...");
     db *d = cli_open_db("digest run", path, 0);
     if (!d)
         return 1;
+    arena url_a = ARENA_INIT;
+    base_url = cli_base_url("digest run", d, &url_a, base_url);
+    if (!base_url) {
+        arena_free(&url_a);
+        db_close(d);
+        return 2;
+    }
     notify_set_base_url(base_url);
     digest_report rep;
     db_status st = digest_run(d, sch, now, dry_run, &rep);
@@ -63,5 +69,6 @@ int cli_digest_run(int argc, char **argv)
     }
     notify_set_base_url(NULL);
     db_close(d);
+    arena_free(&url_a);
     return rc;
 }

@@ -8,12 +8,13 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "model/event.h"
+#include "core/arena.h"
 #include "model/notify.h"
 
 int cli_event_remind(int argc, char **argv)
 {
     const char *path = "var/scan.db";
-    const char *base_url = "http://localhost:8080";
+    const char *base_url = NULL; /* --base-url, SCAN_BASE_URL or the recorded one */
     bool dry_run = false, now = false;
     const cli_opt opts[] = {
         {"--db", "SCAN_DB", OPT_STR, &path},
@@ -25,12 +26,16 @@ int cli_event_remind(int argc, char **argv)
     int n_pos;
     if (cli_parse("events remind", argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &n_pos))
         return 2;
-    if (strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0)
-        return cli_usage_error("events remind",
-                               "--base-url wants http://HOST[:PORT] or https://...");
     db *d = cli_open_db("events remind", path, 0);
     if (!d)
         return 1;
+    arena url_a = ARENA_INIT;
+    base_url = cli_base_url("events remind", d, &url_a, base_url);
+    if (!base_url) {
+        arena_free(&url_a);
+        db_close(d);
+        return 2;
+    }
     notify_set_base_url(base_url);
     int sent = 0;
     db_status st = event_remind_run(d, time_now(), now, dry_run, base_url, &sent);
@@ -43,5 +48,6 @@ int cli_event_remind(int argc, char **argv)
                dry_run ? " (dry run: nothing stored)" : "");
     notify_set_base_url(NULL);
     db_close(d);
+    arena_free(&url_a);
     return rc;
 }

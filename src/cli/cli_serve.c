@@ -46,6 +46,25 @@ static int make_parent_dir(const char *path)
     return mkdir(dir, 0750) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+const char *cli_base_url(const char *cmd, struct db *d, struct arena *a, const char *flag)
+{
+    if (flag && *flag) {
+        if (strncmp(flag, "http://", 7) != 0 && strncmp(flag, "https://", 8) != 0) {
+            cli_usage_error(cmd, "--base-url wants http://HOST[:PORT] or https://...");
+            return NULL;
+        }
+        return flag;
+    }
+    const char *url = NULL;
+    if (notify_public_url_load(d, a, &url) == DB_OK && url && *url)
+        return url;
+    fprintf(stderr,
+            "%s: no --base-url, and no server has recorded its address in this database: "
+            "links in the mails point to http://localhost:8080\n",
+            cmd);
+    return "http://localhost:8080";
+}
+
 struct db *cli_open_db(const char *cmd, const char *path, int create)
 {
     buf err = BUF_INIT;
@@ -214,7 +233,8 @@ int cli_serve(int argc, char **argv)
         return cli_usage_error("serve", "limits must be positive (timeout >= 1 s, sizes >= 1024)");
     /* Public address for links in mails: given, or made from --listen. */
     char base_url[300];
-    if (cfg.public_url && *cfg.public_url) {
+    bool given_url = cfg.public_url && *cfg.public_url;
+    if (given_url) {
         size_t n = strlen(cfg.public_url);
         if ((strncmp(cfg.public_url, "http://", 7) != 0 &&
              strncmp(cfg.public_url, "https://", 8) != 0) ||
@@ -251,6 +271,11 @@ int cli_serve(int argc, char **argv)
     char pw[32] = "";
     bool created = false;
     int rc = ensure_first_admin("serve", d, pw, &created);
+    /* the address cron jobs link to, when this one is known (not port 0) */
+    const char *port = strrchr(base_url, ':');
+    bool known = given_url || !(port && strcmp(port, ":0") == 0);
+    if (rc == 0 && known && notify_public_url_save(d, base_url) != DB_OK)
+        log_warn("could not record the public address %s for cron jobs", base_url);
     db_close(d); /* migrated; the workers open their own connections */
     if (rc != 0)
         return rc;

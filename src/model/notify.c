@@ -733,3 +733,36 @@ db_status notify_person_erase(db *d, int64_t person_id)
     }
     return DB_OK;
 }
+
+static const char SQL_URL_SAVE[] =
+    "INSERT INTO app_meta(key, value, updated_at) VALUES ('public_url', $1, $2)"
+    " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
+static const char SQL_URL_LOAD[] = "SELECT value FROM app_meta WHERE key = 'public_url'";
+
+static db_status url_save_body(tx *t, void *ctx)
+{
+    return db_do(t->d, SQL_URL_SAVE, DB_ARGS(DBT((const char *)ctx), DBI(time_now())));
+}
+
+db_status notify_public_url_save(db *d, const char *url)
+{
+    tx t = TX_INIT(0, NULL, NULL, NULL, 0); /* configuration the server states, not data */
+    return tx_write(d, &t, url_save_body, (void *)url);
+}
+
+db_status notify_public_url_load(db *d, arena *a, const char **url)
+{
+    *url = NULL;
+    db_stmt *s = db_query(d, SQL_URL_LOAD, 0, NULL);
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    if (st == DB_ROW) {
+        *url = arena_strdup(a, db_col_text(s, 0) ? db_col_text(s, 0) : "");
+        st = *url ? DB_OK : DB_NOMEM;
+    } else if (st == DB_DONE) {
+        st = DB_OK;
+    }
+    db_reset(s);
+    return st;
+}

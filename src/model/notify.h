@@ -64,6 +64,13 @@ bool notify_channel_parse(const char *s, notify_channel *out);
  * port, no trailing slash), copied; set once before threads start (`scan
  * serve`, `scan digest run`). Without one, links are relative paths. */
 void notify_set_base_url(const char *url);
+
+/* The public address a server runs under, recorded in the database when it
+ * starts with a known one (--base-url, or --listen with a port), so jobs
+ * run from cron (`scan digest run`, `events remind`, `calls remind`) link
+ * to it without being told. load gives NULL when none was recorded. */
+db_status notify_public_url_save(db *d, const char *url);
+db_status notify_public_url_load(db *d, arena *a, const char **url);
 /* Or a function that gives it (`scan serve`: the server's public URL with
  * the port it really got); it wins over notify_set_base_url. NULL: none. */
 void notify_set_base_url_fn(const char *(*fn)(void));

@@ -5,6 +5,7 @@
 // rule (--metrics-allow): everyone else gets 404 as if there were no page.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { startServer, scan, sqliteIn } from './lib.mjs';
 
 let srv;
@@ -174,4 +175,25 @@ test('one-click links keep their token out of the access log', async () => {
   assert.match(log, /GET \/newsletter\/u\/\{token\} /);
   assert.match(log, /GET \/newsletter\/confirm\/\{token\} /);
   assert.doesNotMatch(log, new RegExp(token));
+});
+
+test('a server records its public address; jobs run from cron link to it without --base-url', async () => {
+  const s = await startServer({ args: ['--base-url', 'https://scan.example.rs/'] });
+  await s.stop({ keep: true });
+  try {
+    const r = scan(['digest', 'run', '--now', '--db', s.db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /no server has recorded/);
+    assert.equal(sqliteIn(s.db, "SELECT value FROM app_meta WHERE key = 'public_url'").trim(), 'https://scan.example.rs');
+    const bad = scan(['calls', 'remind', '--db', s.db, '--base-url', 'ftp://x']);
+    assert.equal(bad.status, 2);
+  } finally { rmSync(s.dir, { recursive: true, force: true }); }
+  // a database no server with a known address ran on: the fallback, said aloud
+  const t = await startServer();
+  await t.stop({ keep: true });
+  try {
+    const r = scan(['events', 'remind', '--db', t.db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /no server has recorded its address/);
+  } finally { rmSync(t.dir, { recursive: true, force: true }); }
 });
