@@ -329,7 +329,10 @@ db_status interest_decide(db *d, int64_t id, bool accept, int64_t actor_id, cons
 static const char SQL_OF_POST[] =
     "SELECT i.id, i.post_id, i.person_id, i.status, coalesce(p.name, o.name, ''),"
     "       CASE WHEN i.status = 'accepted' THEN p.email END, m.body, i.created_at, t.title,"
-    "       NULL, NULL"
+    "       NULL, NULL, (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT o2.name FROM "
+    "affiliation a2"
+    "         JOIN org o2 ON o2.id = a2.org_id WHERE a2.person_id = i.person_id"
+    "           AND a2.ended_at IS NULL ORDER BY o2.name))"
     "  FROM post_interest i JOIN post t ON t.id = i.post_id"
     "  LEFT JOIN person p ON p.id = i.person_id LEFT JOIN org o ON o.id = i.org_id"
     "  LEFT JOIN post_interest_message m ON m.id = (SELECT min(id) FROM post_interest_message"
@@ -338,7 +341,7 @@ static const char SQL_OF_POST[] =
 static const char SQL_MINE[] =
     "SELECT i.id, i.post_id, i.person_id, i.status, p.name, p.email, m.body, i.created_at,"
     "       t.title, CASE WHEN i.status = 'accepted' THEN u.name END,"
-    "       CASE WHEN i.status = 'accepted' THEN u.email END"
+    "       CASE WHEN i.status = 'accepted' THEN u.email END, NULL"
     "  FROM post_interest i JOIN post t ON t.id = i.post_id"
     "  LEFT JOIN person p ON p.id = i.person_id LEFT JOIN person u ON u.id = i.updated_by"
     "  LEFT JOIN post_interest_message m ON m.id = (SELECT min(id) FROM post_interest_message"
@@ -361,6 +364,7 @@ static void row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     r->post_title = db_col_dup(a, s, 8, oom);
     r->contact_name = db_col_dup(a, s, 9, oom);
     r->contact_email = db_col_dup(a, s, 10, oom);
+    r->person_orgs = db_col_dup(a, s, 11, oom);
 }
 
 db_status interest_of_post(db *d, arena *a, int64_t post_id, interest_rec **items, size_t *n)
@@ -571,7 +575,7 @@ static const char SQL_WAITING[] =
     "                       WHERE m.interest_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_by"
     "            FROM cand c)"
     " SELECT l.id, l.post_id, l.person_id, l.status, coalesce(p.name, ''), NULL, NULL,"
-    "        l.created_at, l.title, NULL, NULL"
+    "        l.created_at, l.title, NULL, NULL, NULL"
     "   FROM last l LEFT JOIN person p ON p.id = l.person_id"
     "  WHERE (l.status = 'pending' AND l.post_side AND l.person_id <> $1)"
     "     OR (l.status = 'accepted' AND l.last_by IS NOT NULL AND l.last_by <> $1"

@@ -49,6 +49,7 @@ typedef struct interest_rec {
     int64_t created_at;
     const char *post_title;
     const char *contact_name, *contact_email; /* who accepted: for the requester, once accepted */
+    const char *person_orgs; /* the organisations the requester speaks for now (post's side) */
 } interest_rec;
 
 /* Records person_id's interest in open post post_id with message and tells

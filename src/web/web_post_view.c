@@ -414,6 +414,9 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
                            time_text(r, iv[i].created_at));
                 html_fmt(o, "<li id=\"interest-%D\"><p>%s", (long long)iv[i].id, buf_str(&from));
                 buf_free(&from);
+                if (iv[i].person_orgs &&
+                    *iv[i].person_orgs) /* whom they speak for: not a contact */
+                    html_fmt(o, " · %s", web_org_text(r, iv[i].person_orgs, NULL));
                 if (iv[i].person_email)
                     html_fmt(o, " · <a href=\"mailto:%s\">%s</a>", iv[i].person_email,
                              iv[i].person_email);
