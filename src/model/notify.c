@@ -590,8 +590,18 @@ static db_status mail_now(db *d, arena *a, const recipient *r, const notify_kind
     const char *base = notify_base_url();
     notify_event_row e = {.kind = k->id, .a = w->a, .b = w->b};
     buf subject = BUF_INIT, body = BUF_INIT;
-    buf_printf(&subject, "SCAN: %s", T(r->lang, k->title));
     notify_event_line(&body, r->lang, &e);
+    /* the subject says what happened and to what (the event's line, one
+     * line, at most about 150 bytes cut at a character), not only the kind */
+    buf_puts(&subject, "SCAN: ");
+    for (size_t i = 0; i < body.len && !buf_failed(&body); i++) {
+        unsigned char c = (unsigned char)body.data[i];
+        if (subject.len >= 150 && (c & 0xC0) != 0x80) {
+            buf_puts(&subject, "…");
+            break;
+        }
+        buf_putc(&subject, c == '\r' || c == '\n' || c == '\t' ? ' ' : (char)c);
+    }
     buf_puts(&body, "\n");
     if (w->text && *w->text)
         buf_printf(&body, "\n%s\n", w->text);

@@ -471,6 +471,9 @@ test('declining is silent: the declined person cannot express interest in the po
   const first = await as.repA.post(`/cooperation/${id}/interest`, { message: 'We could use this.' });
   assert.equal(first.status, 303, first.text.slice(0, 300));
   const iid = sqlite(`SELECT id FROM post_interest WHERE post_id = ${id}`);
+  // the mail's subject names the post, not only the kind of news
+  assert.match(sqlite("SELECT subject FROM outbox WHERE to_addr = 'rep.b@example.com' ORDER BY id DESC LIMIT 1"),
+    /^SCAN: .*Silent decline probe/);
   // the author sees whom the requester speaks for (not a contact detail)
   assert.match(text((await as.repB.get(`/cooperation/${id}?lang=en`)).text), /User repA on [^·]*· Metal A/);
   const d = await as.repB.post(`/cooperation/interest/${iid}/decline`, {});
