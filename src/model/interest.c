@@ -13,6 +13,7 @@
 #include "i18n/i18n.h"
 #include "json/json.h"
 #include "model/notify.h"
+#include "model/post.h"
 #include "model/tx.h"
 
 static void err_add(form_errors *e, const char *field, form_error_code code, int64_t max)
@@ -348,6 +349,13 @@ static const char SQL_MINE[] =
     "                                               WHERE interest_id = i.id)"
     " WHERE i.post_id = $1 AND i.person_id = $2 ORDER BY i.id DESC";
 static const char SQL_POST_OF[] = "SELECT post_id FROM post_interest WHERE id = $1";
+static const char SQL_BY_PERSON[] =
+    "SELECT i.id, i.post_id, i.person_id, i.status, NULL, NULL, NULL, i.created_at, t.title,"
+    "       NULL, NULL, NULL, t.status = 'open' AND t.valid_until >= $2"
+    "  FROM post_interest i JOIN post t ON t.id = i.post_id"
+    " WHERE i.person_id = $1 AND t.status <> 'hidden' ORDER BY i.id DESC LIMIT 200";
+
+static void row_by_person(db_stmt *s, arena *a, void *item, bool *oom, void *ctx);
 
 static void row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
@@ -365,6 +373,22 @@ static void row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     r->contact_name = db_col_dup(a, s, 9, oom);
     r->contact_email = db_col_dup(a, s, 10, oom);
     r->person_orgs = db_col_dup(a, s, 11, oom);
+}
+
+static void row_by_person(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    row(s, a, item, oom, ctx);
+    ((interest_rec *)item)->post_open = db_col_int(s, 12) != 0;
+}
+
+db_status interest_by_person(db *d, arena *a, int64_t person_id, interest_rec **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    char today[11];
+    post_today(today);
+    db_stmt *s = db_query(d, SQL_BY_PERSON, DB_ARGS(DBI(person_id), DBT(today)));
+    return s ? db_collect(s, a, (void **)items, n, sizeof **items, row_by_person, NULL) : DB_ERR;
 }
 
 db_status interest_of_post(db *d, arena *a, int64_t post_id, interest_rec **items, size_t *n)

@@ -50,6 +50,7 @@ typedef struct interest_rec {
     const char *post_title;
     const char *contact_name, *contact_email; /* who accepted: for the requester, once accepted */
     const char *person_orgs; /* the organisations the requester speaks for now (post's side) */
+    bool post_open;          /* interest_by_person: the post is open and not expired */
 } interest_rec;
 
 /* Records person_id's interest in open post post_id with message and tells
@@ -70,6 +71,13 @@ db_status interest_decide(db *d, int64_t id, bool accept, int64_t actor_id, cons
 db_status interest_of_post(db *d, arena *a, int64_t post_id, interest_rec **items, size_t *n);
 /* person_id's own requests on post post_id, newest first, with the
  * accepting person's contact once accepted. */
+/* Every expression of interest of person_id (newest first, at most 200)
+ * with its post's title; the status as the requester may know it is the
+ * caller's to word (a declined one reads as waiting while the post is
+ * open: declining is silent). post_status and post_open say where the
+ * post is. */
+db_status interest_by_person(db *d, arena *a, int64_t person_id, interest_rec **items, size_t *n);
+
 db_status interest_mine(db *d, arena *a, int64_t post_id, int64_t person_id, interest_rec **items,
                         size_t *n);
 /* The thread of an introduction (interest.c): once the post's side has

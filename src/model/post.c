@@ -1022,6 +1022,25 @@ db_status post_orgs_for(db *d, arena *a, int64_t person_id, post_org **items, si
     return db_collect(s, a, (void **)items, n, sizeof **items, row_org, NULL);
 }
 
+static const char SQL_MINE[] = "SELECT " POST_COLS " FROM post p JOIN org o ON o.id = p.org_id"
+                               " LEFT JOIN person a ON a.id = p.author_id"
+                               " WHERE p.org_id IN (SELECT o2.id FROM affiliation f"
+                               "   JOIN org o2 ON o2.id = f.org_id"
+                               "  WHERE f.person_id = $1 AND f.ended_at IS NULL"
+                               "    AND (f.role = 'representative' OR (f.role = 'manager'"
+                               "         AND o2.kind IN ('cluster', 'cluster_initiative'))))"
+                               " ORDER BY p.published_at DESC, p.id DESC LIMIT 200";
+
+db_status post_mine(db *d, arena *a, int64_t person_id, post_rec **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    char today[11];
+    post_today(today);
+    db_stmt *s = db_query(d, SQL_MINE, DB_ARGS(DBI(person_id), DBT(today)));
+    return s ? db_collect(s, a, (void **)items, n, sizeof **items, row_post, NULL) : DB_ERR;
+}
+
 db_status post_clusters(db *d, arena *a, post_org **items, size_t *n)
 {
     *items = NULL;

@@ -175,6 +175,9 @@ typedef struct post_org {
 /* The organisations person_id may post for now (represents, or manages as
  * a cluster), by name. */
 db_status post_orgs_for(db *d, arena *a, int64_t person_id, post_org **items, size_t *n);
+/* Every post (any status, newest first, at most 200) of the organisations
+ * person_id may post for now: their page of "my posts". */
+db_status post_mine(db *d, arena *a, int64_t person_id, post_rec **items, size_t *n);
 /* Published clusters and cluster initiatives that have members (the
  * board's cluster filter). */
 db_status post_clusters(db *d, arena *a, post_org **items, size_t *n);

@@ -290,6 +290,8 @@ const route routes[] = {
     {HTTP_POST, "/cooperation", web_post_create, RF_LOGIN | RF_CSRF, 65536,
      "Publish a post for an organisation one represents (or a cluster one manages)"},
     {HTTP_GET, "/cooperation/new", web_post_new_form, RF_LOGIN, 0, "Form for a new post"},
+    {HTTP_GET, "/cooperation/mine", web_post_mine, RF_LOGIN, 0,
+     "My organisations' posts and my expressions of interest"},
     {HTTP_POST, "/cooperation/save", web_post_board_save, RF_LOGIN | RF_CSRF, 16384,
      "Save the board's current filters as one's saved search (notification topic)"},
     {HTTP_GET, "/cooperation/stats", web_post_stats, RF_LOGIN, 0,

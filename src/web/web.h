@@ -288,6 +288,7 @@ void api_notify_get(req *r);
 void api_notify_put(req *r);
 /* web_post.c: the cooperation board (issue 13) */
 void web_post_board(req *r);
+void web_post_mine(req *r); /* web_post_mine.c */
 void web_post_feed(req *r);
 void web_post_board_save(req *r);
 void web_post_view(req *r);

@@ -394,7 +394,10 @@ static void board_render(req *r, const board_state *s, post_rec *items, size_t n
     html_fmt(o, "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div>",
              T(L, MSG_POST_TITLE), T(L, MSG_POST_LEAD));
     if (r->user)
-        html_fmt(o, "<a class=\"button\" href=\"/cooperation/new\">%s</a>", T(L, MSG_POST_NEW));
+        html_fmt(o,
+                 "<a class=\"button\" href=\"/cooperation/new\">%s</a>"
+                 "<a class=\"button button-secondary\" href=\"/cooperation/mine\">%s</a>",
+                 T(L, MSG_POST_NEW), T(L, MSG_POST_MINE_TITLE));
     if (web_post_stats_allowed(r)) /* the secretariat's statistics */
         html_fmt(o, "<a class=\"button button-secondary\" href=\"/cooperation/stats\">%s</a>",
                  T(L, MSG_PSTATS_LINK));

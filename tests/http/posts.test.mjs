@@ -504,3 +504,25 @@ test('someone who speaks for no organisation cannot express interest; the page s
   assert.match(text(r.text), /Only someone who speaks for an organisation/);
   assert.equal(Number(sqlite('SELECT count(*) FROM post_interest')), before, 'nothing stored');
 });
+
+test('/cooperation/mine: my organisations\' posts and my interests, with a silent decline', async () => {
+  assert.equal((await fetch(`${srv.url}/cooperation/mine`, { redirect: 'manual' })).status, 303, 'login first');
+  const o = await as.repB.post('/cooperation', { ...offerB(), title: 'Mine page probe', title_tr: '', body_tr: '' });
+  const id = /\/cooperation\/(\d+)/.exec(o.location)[1];
+  const mineB = text((await as.repB.get('/cooperation/mine?lang=en')).text);
+  assert.match(mineB, /Posts of my organisations/);
+  assert.match(mineB, /Mine page probe Soft B Open until/);
+  assert.doesNotMatch(mineB, /Throttle target|Members only sensors offer X/, 'only its own organisation\'s posts');
+  assert.doesNotMatch(text((await as.repA.get('/cooperation/mine?lang=en')).text), /Mine page probe/);
+  // repA asks; repB declines: repA still reads "waiting" while the post is open
+  assert.equal((await as.repA.post(`/cooperation/${id}/interest`, { message: 'Interested.' })).status, 303);
+  const iid = sqlite(`SELECT id FROM post_interest WHERE post_id = ${id}`);
+  assert.equal((await as.repB.post(`/cooperation/interest/${iid}/decline`, {})).status, 303);
+  const mineA = text((await as.repA.get('/cooperation/mine?lang=en')).text);
+  assert.match(mineA, /Mine page probe Waiting for an answer/);
+  assert.equal((await as.repB.post(`/cooperation/${id}/close`, { reason: 'no_longer_needed' })).status, 303);
+  assert.match(text((await as.repA.get('/cooperation/mine?lang=en')).text), /Mine page probe Not taken up/);
+  const page = await as.plain.get('/cooperation/mine?lang=en');
+  assert.equal(page.status, 200);
+  assert.match(text(page.text), /Your organisations have no posts yet/);
+});
