@@ -193,8 +193,11 @@ test("the home page answers at a glance: numbers linked to their sources, the ma
   assert.match(sec, /<figure class="chart chart-map"/);
   assert.match(sec, /<a href="\/map">/);
   assert.match(sec, /<h3 id="home-events">Next events<\/h3>/);
-  // no open call in the demo: the block is absent
-  assert.doesNotMatch(sec, /Open funding calls/);
+  // the demo's open calls and SCAN's newest news, each linking to its page
+  assert.match(sec, /Open funding calls/);
+  assert.match(sec, /<a href="\/calls\/\d+">/);
+  assert.match(sec, /<h3 id="home-news">News and announcements<\/h3>/);
+  assert.match(sec, /<a href="\/news\/[^"]+">/);
   // the founders' headline is still there
   assert.match(r.text, /<section aria-labelledby="headline">/);
 });
