@@ -584,14 +584,15 @@ db_status interest_thread(db *d, arena *a, int64_t id, interest_msg **items, siz
     return s ? db_collect(s, a, (void **)items, n, sizeof **items, thread_row, NULL) : DB_ERR;
 }
 
-/* Pending requests on posts of the organisations person $1 answers for,
+/* Pending requests on open posts ($2 today) of the organisations person $1 answers for,
  * and accepted ones (either side) whose last message is the other side's. */
 static const char SQL_WAITING[] =
     "WITH mine AS (SELECT f.org_id FROM affiliation f JOIN org o ON o.id = f.org_id"
     "               WHERE f.person_id = $1 AND f.ended_at IS NULL AND (f.role = 'representative'"
     "                  OR o.kind IN ('cluster', 'cluster_initiative'))),"
     " cand AS (SELECT i.id, i.post_id, i.person_id, i.status, i.created_at, t.title,"
-    "                 t.org_id IN (SELECT org_id FROM mine) AS post_side"
+    "                 t.org_id IN (SELECT org_id FROM mine) AS post_side,"
+    "                 t.status = 'open' AND t.valid_until >= $2 AS post_open"
     "            FROM post_interest i JOIN post t ON t.id = i.post_id"
     "           WHERE t.status <> 'hidden' AND (i.person_id = $1"
     "              OR t.org_id IN (SELECT org_id FROM mine))),"
@@ -601,7 +602,7 @@ static const char SQL_WAITING[] =
     " SELECT l.id, l.post_id, l.person_id, l.status, coalesce(p.name, ''), NULL, NULL,"
     "        l.created_at, l.title, NULL, NULL, NULL"
     "   FROM last l LEFT JOIN person p ON p.id = l.person_id"
-    "  WHERE (l.status = 'pending' AND l.post_side AND l.person_id <> $1)"
+    "  WHERE (l.status = 'pending' AND l.post_side AND l.post_open AND l.person_id <> $1)"
     "     OR (l.status = 'accepted' AND l.last_by IS NOT NULL AND l.last_by <> $1"
     "         AND ((l.person_id = $1 AND l.last_by <> l.person_id)"
     "           OR (l.person_id <> $1 AND l.post_side AND l.last_by = l.person_id"
@@ -613,6 +614,8 @@ db_status interest_waiting(db *d, arena *a, int64_t person_id, interest_rec **it
 {
     *items = NULL;
     *n = 0;
-    db_stmt *s = db_query(d, SQL_WAITING, DB_ARGS(DBI(person_id)));
+    char today[11];
+    post_today(today);
+    db_stmt *s = db_query(d, SQL_WAITING, DB_ARGS(DBI(person_id), DBT(today)));
     return s ? db_collect(s, a, (void **)items, n, sizeof **items, row, NULL) : DB_ERR;
 }

@@ -526,3 +526,12 @@ test('/cooperation/mine: my organisations\' posts and my interests, with a silen
   assert.equal(page.status, 200);
   assert.match(text(page.text), /Your organisations have no posts yet/);
 });
+
+test('a pending interest leaves the author\'s start page when the post closes', async () => {
+  const o = await as.repB.post('/cooperation', { ...offerB(), title: 'Start page probe', title_tr: '', body_tr: '' });
+  const id = /\/cooperation\/(\d+)/.exec(o.location)[1];
+  assert.equal((await as.repA.post(`/cooperation/${id}/interest`, { message: 'Interested.' })).status, 303);
+  assert.match(text((await as.repB.get('/start?lang=en')).text), /Start page probe/);
+  assert.equal((await as.repB.post(`/cooperation/${id}/close`, { reason: 'found_partner' })).status, 303);
+  assert.doesNotMatch(text((await as.repB.get('/start?lang=en')).text), /Start page probe/);
+});
