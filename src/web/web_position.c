@@ -374,7 +374,7 @@ static void render_form(req *r, const form_view *v)
         const char *val = fv_value(v, "owner", NULL);
         const char *err = web_errs_get(v->errs, "owner");
         web_field_open(r, "pos-owner", T(L, MSG_POS_L_OWNER), NULL, err);
-        html_raw(o, "<select id=\"pos-owner\" name=\"owner\" required");
+        html_raw(o, "<select id=\"pos-owner\" name=\"owner\"");
         web_described_by(r, "pos-owner", false, err);
         html_raw(o, ">");
         for (size_t i = 0; i < n_owners; i++)
@@ -387,7 +387,7 @@ static void render_form(req *r, const form_view *v)
         const char *val = fv_value(v, "kind", p ? p->kind : "proposal");
         const char *err = web_errs_get(v->errs, "kind");
         web_field_open(r, "pos-kind", T(L, MSG_POS_L_KIND), NULL, err);
-        html_raw(o, "<select id=\"pos-kind\" name=\"kind\" required");
+        html_raw(o, "<select id=\"pos-kind\" name=\"kind\"");
         web_described_by(r, "pos-kind", false, err);
         html_raw(o, ">");
         for (int i = 0; position_kinds[i]; i++)
