@@ -27,11 +27,15 @@ static const char SQL_DUE[] =
  * the calls that match their organisation (notify kind call_match, any
  * channel but never), with that organisation. */
 static const char SQL_FOLLOWERS[] =
-    "SELECT person_id, 0 FROM funding_call_follow WHERE call_id = $1 ORDER BY person_id";
+    "SELECT f.person_id, 0 FROM funding_call_follow f"
+    " WHERE f.call_id = $1 AND EXISTS (SELECT 1 FROM account a JOIN person p ON p.id = a.person_id"
+    "   WHERE a.person_id = f.person_id AND a.disabled_at IS NULL AND p.erased_at IS NULL)"
+    " ORDER BY f.person_id";
 static const char SQL_OPTED_IN[] =
     "SELECT DISTINCT f.person_id, f.org_id FROM notify_pref p JOIN affiliation f"
     " ON f.person_id = p.person_id AND f.ended_at IS NULL JOIN org o ON o.id = f.org_id"
-    " AND o.status = 'published' WHERE p.kind = 'call_match' AND p.channel <> 'never'"
+    " AND o.status = 'published' JOIN account a ON a.person_id = f.person_id"
+    " AND a.disabled_at IS NULL WHERE p.kind = 'call_match' AND p.channel <> 'never'"
     " ORDER BY f.person_id, f.org_id";
 static const char SQL_SENT[] =
     "SELECT count(*) FROM funding_call_reminder WHERE call_id = $1 AND person_id = $2"

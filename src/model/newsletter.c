@@ -508,10 +508,14 @@ static const struct {
      "SELECT title, title_tr, '/cooperation/' || id, published_at FROM post WHERE status = 'open'"
      " AND visibility = 'public' AND published_at > $2 AND published_at <= $1"
      " ORDER BY published_at DESC LIMIT 10"},
+    /* public positions only: the newsletter goes to the public, and a
+     * position open for signature is for SCAN's people (its page is 404 to
+     * others): the ones submitted to government since the last issue */
     {MSG_NL_SEC_POSITIONS,
      "SELECT v.title_sr, v.title_en, '/positions/' || p.id, p.updated_at FROM position p"
      " JOIN position_version v ON v.position_id = p.id AND v.version = p.version"
-     " WHERE p.stage = 'signing' AND $1 = $1 AND $2 = $2 ORDER BY p.updated_at DESC LIMIT 20"},
+     " WHERE p.stage IN ('submitted', 'answered', 'closed') AND p.updated_at > $2"
+     " AND p.updated_at <= $1 ORDER BY p.updated_at DESC LIMIT 20"},
 };
 
 db_status newsletter_compose(db *d, arena *a, const nl_issue *is, lang_id L, const char *base,

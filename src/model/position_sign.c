@@ -347,26 +347,40 @@ db_status position_signatures(db *d, arena *a, int64_t id, position_signature **
 
 /* --- the digest ------------------------------------------------------------------------- */
 
+/* The SCAN status of org col in force on $2 is member or founder. */
+#define SCAN_NOW(col)                                                                              \
+    "EXISTS (SELECT 1 FROM scan_membership s WHERE s.org_id = " col " AND s.since <= $2"           \
+    " AND s.status IN ('member', 'founder') AND s.id = (SELECT x.id FROM scan_membership x"        \
+    " WHERE x.org_id = s.org_id AND x.since <= $2 ORDER BY x.since DESC, x.id DESC LIMIT 1))"
+
 /* Positions open for signature that the reader could sign for an
- * organisation they speak for (a cluster they manage, an organisation they
- * represent) that has not signed yet. */
+ * organisation they speak for that has not signed yet: a SCAN cluster they
+ * manage, or an organisation they represent that is a current member of a
+ * SCAN cluster ($2 today). Others, such as an institution the position
+ * addresses, never hear of a position before it is public. */
 static const char SQL_DIGEST_SIGNING[] =
     "SELECT p.id, v.title_sr, v.title_en, (SELECT count(*) FROM position_signature g"
     " WHERE g.position_id = p.id AND g.withdrawn_at IS NULL) FROM position p"
     " JOIN position_version v ON v.position_id = p.id AND v.version = p.version"
-    " WHERE p.stage = 'signing' AND EXISTS (SELECT 1 FROM affiliation f JOIN org o ON o.id = "
-    "f.org_id"
-    " WHERE f.person_id = $1 AND f.ended_at IS NULL AND (f.role = 'representative'"
-    " OR o.kind IN ('cluster', 'cluster_initiative')) AND NOT EXISTS (SELECT 1 FROM"
-    " position_signature g WHERE g.position_id = p.id AND g.org_id = f.org_id"
-    " AND g.withdrawn_at IS NULL)) ORDER BY p.updated_at DESC, p.id DESC LIMIT 20";
+    " WHERE p.stage = 'signing' AND EXISTS (SELECT 1 FROM affiliation f JOIN org o ON o.id = f.org_id"
+    "  WHERE f.person_id = $1 AND f.ended_at IS NULL"
+    "    AND ((f.role = 'manager' AND o.kind IN ('cluster', 'cluster_initiative')"
+    "          AND " SCAN_NOW("o.id") ")"
+    "      OR (f.role = 'representative' AND EXISTS (SELECT 1 FROM cluster_member m"
+    "          WHERE m.org_id = f.org_id AND m.joined_on <= $2"
+    "            AND (m.left_on IS NULL OR m.left_on > $2) AND " SCAN_NOW("m.cluster_id") ")))"
+    "    AND NOT EXISTS (SELECT 1 FROM position_signature g WHERE g.position_id = p.id"
+    "                    AND g.org_id = f.org_id AND g.withdrawn_at IS NULL))"
+    " ORDER BY p.updated_at DESC, p.id DESC LIMIT 20";
 
 db_status position_digest_signing(db *d, arena *a, const digest_reader *r, const digest_period *w,
                                   digest_part *out)
 {
     (void)a;
     (void)w;
-    db_stmt *s = db_query(d, SQL_DIGEST_SIGNING, DB_ARGS(DBI(r->person_id)));
+    char today[11];
+    time_today(today);
+    db_stmt *s = db_query(d, SQL_DIGEST_SIGNING, DB_ARGS(DBI(r->person_id), DBT(today)));
     if (!s)
         return DB_ERR;
     db_status st;

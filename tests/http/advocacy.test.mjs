@@ -286,7 +286,7 @@ test('consultations: the secretariat adds and edits, a deadline that is no date 
   assert.equal(j.status, 422);
   assert.match(j.text, /deadline_on/);
   assert.equal(state(), before);
-  const pos = newPosition('consultation', 'Одговор на нацрт закона о кластерима');
+  const pos = newPosition('submitted', 'Одговор на нацрт закона о кластерима'); // public: the tracker lists public positions only
   r = await post(ed, '/consultations', { title_sr: 'Нацрт закона о кластерима', title_en: 'Draft law on clusters', institution: 'ministarstvo-privrede', url: 'https://example.org/c', deadline_on: '2099-06-30', position: String(pos) });
   assert.equal(r.status, 303, r.text.slice(0, 300));
   const id = Number(/consultation-(\d+)/.exec(r.location)[1]);

@@ -314,6 +314,7 @@ static const char SEED[] =
     "INSERT INTO person(id, name, email, lang, created_at, updated_at) VALUES"
     " (1, 'Ана', 'ana@example.com', 'sr-Cyrl', 0, 0), (2, 'Bob', 'bob@example.com', 'en', 0, 0),"
     " (3, 'Вера', 'vera@example.com', 'sr-Latn', 0, 0);"
+    "INSERT INTO account(person_id, created_at) VALUES (1, 0), (2, 0), (3, 0);"
     "INSERT INTO affiliation(person_id, org_id, role, started_at) VALUES (2, 1, 'manager', 0), (3, "
     "2, 'manager', 0);"
     "INSERT INTO notify_pref(person_id, kind, channel, updated_at) VALUES"

@@ -63,6 +63,8 @@ static int setup(void **state)
             " (5, 2024, 30, 300, 100, 'self_reported', 0),"
             " (8, 2024, 5, 50, 10, 'self_reported', 0);"
             "INSERT INTO person(id, name, created_at, updated_at) VALUES (1, 'Ана', 0, 0);"
+            "INSERT INTO scan_membership(org_id, status, since, created_at) VALUES"
+            " (1, 'founder', '2020-01-01', 0);"
             "INSERT INTO position(id, kind, owner_id, stage, created_at, updated_at) VALUES"
             " (1, 'proposal', 1, 'signing', 0, 0), (2, 'proposal', 1, 'draft', 0, 0),"
             " (3, 'proposal', 1, 'submitted', 0, 0), (4, 'proposal', 1, 'consultation', 0, 0);"
@@ -262,7 +264,9 @@ static void markdown_text(void **state)
     buf_free(&out);
 }
 
-/* The digest's section: positions the reader could still sign. */
+/* The digest's section: positions the reader could still sign (as the
+ * manager of a SCAN cluster); an organisation outside every SCAN cluster
+ * (an institution the position addresses) never hears of it. */
 static void digest_signing(void **state)
 {
     testdb *t = *state;
@@ -280,6 +284,20 @@ static void digest_signing(void **state)
     assert_non_null(strstr(buf_str(&p.text), "open for signature, 0 signatures so far"));
     buf_free(&p.text);
     buf_free(&p.html);
+    /* the representative of a company in no cluster: nothing */
+    assert_int_equal(db_do(t->d,
+                           "INSERT INTO person(id, name, created_at, updated_at)"
+                           " VALUES (2, 'Outsider', 0, 0);"
+                           "INSERT INTO affiliation(person_id, org_id, role, started_at)"
+                           " VALUES (2, 8, 'representative', 0)",
+                           DB_NONE),
+                     DB_OK);
+    digest_reader out = {.person_id = 2, .name = "Outsider", .lang = LANG_EN};
+    digest_part none = {.text = BUF_INIT, .html = BUF_INIT, .lang = LANG_EN};
+    assert_int_equal(position_digest_signing(t->d, &a, &out, &w, &none), DB_OK);
+    assert_int_equal(none.items, 0);
+    buf_free(&none.text);
+    buf_free(&none.html);
     form_errors fe = {0};
     assert_int_equal(position_sign(t->d, 1, 1, 1, NULL, &fe), DB_OK);
     digest_part q = {.text = BUF_INIT, .html = BUF_INIT, .lang = LANG_EN};

@@ -278,6 +278,9 @@ static void consultations(void **state)
     assert_int_equal(consultation_list(t->d, &a, "2027-03-10", &c, &n), DB_OK);
     assert_int_equal(n, 2);
     assert_true(c[0].open);
+    assert_int_equal(c[0].n_positions, 0); /* position 3 is in consultation: not public yet */
+    assert_int_equal(db_exec(t->d, "UPDATE position SET stage = 'submitted' WHERE id = 3"), DB_OK);
+    assert_int_equal(consultation_list(t->d, &a, "2027-03-10", &c, &n), DB_OK);
     assert_int_equal(c[0].n_positions, 1);
     assert_string_equal(c[0].institution_slug, "min");
     assert_false(c[1].open);
