@@ -342,8 +342,10 @@ const char *db_col_dup(arena *a, db_stmt *s, int col, bool *oom)
 db_status db_collect(db_stmt *s, arena *a, void **items, size_t *n, size_t size, db_row_fn row,
                      void *ctx)
 {
-    assert(s && a && items && n && size > 0 && row);
+    assert(a && items && n && size > 0 && row);
     assert(*items || *n == 0);
+    if (!s) /* db_query failed (and noted why on its connection): pass it on */
+        return DB_ERR;
     size_t cap = *n; /* elements already there count as a full array */
     bool oom = false;
     db_status st;
@@ -368,8 +370,10 @@ db_status db_collect(db_stmt *s, arena *a, void **items, size_t *n, size_t size,
 db_status db_collect_one(db_stmt *s, arena *a, void *out, size_t size, db_row_fn row, void *ctx,
                          bool *found)
 {
-    assert(s && a && out && size && row && found);
+    assert(a && out && size && row && found);
     *found = false;
+    if (!s) /* db_query failed (and noted why on its connection): pass it on */
+        return DB_ERR;
     void *items = NULL;
     size_t n = 0;
     db_status st = db_collect(s, a, &items, &n, size, row, ctx);

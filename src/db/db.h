@@ -100,7 +100,9 @@ typedef void (*db_row_fn)(db_stmt *s, arena *a, void *item, bool *oom, void *ctx
  * ctx) to fill it. Stops at the first row that sets oom. Resets s. Returns
  * DB_OK after the last row, DB_NOMEM when the arena ran out (the elements
  * counted so far stay in *items, the last one maybe part-filled), else the
- * failed step's status. Callers usually start from *items = NULL, *n = 0. */
+ * failed step's status; DB_ERR for s NULL (db_query failed: its connection
+ * noted why), so `db_collect(db_query(...), ...)` needs no check of its
+ * own. Callers usually start from *items = NULL, *n = 0. */
 db_status db_collect(db_stmt *s, arena *a, void **items, size_t *n, size_t size, db_row_fn row,
                      void *ctx);
 /* db_collect for a query of one row at most (a lookup by key): copies

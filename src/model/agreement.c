@@ -400,6 +400,7 @@ static const char SQL_UPDATE[] =
     " summary_en = $6, signed_on = $7, valid_from = $8, valid_until = $9, status = $10,"
     " updated_at = $11, updated_by = $12 WHERE id = $1";
 static const char SQL_EXISTS[] = "SELECT count(*) FROM agreement WHERE id = $1";
+static const char SQL_PARTIES_OF[] = "SELECT org_id FROM agreement_party WHERE agreement_id = $1";
 static const char SQL_PARTIES_CLEAR[] = "DELETE FROM agreement_party WHERE agreement_id = $1";
 static const char SQL_PARTY_ADD[] =
     "INSERT OR IGNORE INTO agreement_party(agreement_id, org_id) VALUES ($1, $2)";
@@ -426,7 +427,8 @@ static db_status save_body(tx *t, void *vc)
     c->out_id = 0;
     int64_t ids[AGREEMENT_MAX_PARTIES];
     size_t n_ids = 0;
-    bool bad = false, may = rights_can(t->d, c->p, RIGHT_AGREEMENT_EDIT, 0);
+    bool secretariat = rights_can(t->d, c->p, RIGHT_AGREEMENT_EDIT, 0);
+    bool bad = false, may = secretariat, foreign = false;
     for (size_t i = 0; i < c->n_parties && i < AGREEMENT_MAX_PARTIES; i++) {
         db_stmt *s = db_query(t->d, SQL_PARTY_BY_SLUG, DB_ARGS(DBT(c->parties[i])));
         if (!s)
@@ -434,6 +436,8 @@ static db_status save_body(tx *t, void *vc)
         db_status st = db_step(s);
         int64_t id = st == DB_ROW ? db_col_int(s, 0) : 0;
         bool kind_ok = st == DB_ROW && agreement_party_kind_ok(db_col_text(s, 1));
+        const char *k = st == DB_ROW ? db_col_text(s, 1) : NULL;
+        bool is_cluster = k && (strcmp(k, "cluster") == 0 || strcmp(k, "cluster_initiative") == 0);
         db_reset(s);
         if (st != DB_ROW && st != DB_DONE)
             return st;
@@ -452,8 +456,35 @@ static db_status save_body(tx *t, void *vc)
             dup |= ids[j] == id;
         if (!dup)
             ids[n_ids++] = id;
-        if (!may && rights_can(t->d, c->p, RIGHT_AGREEMENT_EDIT, id))
+        bool mine = !secretariat && rights_can(t->d, c->p, RIGHT_AGREEMENT_EDIT, id);
+        if (mine)
             may = true;
+        /* a manager names no other cluster: that cluster's word is its own
+         * (review of issue 14: a manager entered a signed MoU for another) */
+        if (!secretariat && !mine && is_cluster)
+            foreign = true;
+    }
+    /* nor drops a party it does not speak for from an existing agreement */
+    if (!secretariat && c->id) {
+        db_stmt *s = db_query(t->d, SQL_PARTIES_OF, DB_ARGS(DBI(c->id)));
+        if (!s)
+            return DB_ERR;
+        db_status st;
+        while ((st = db_step(s)) == DB_ROW) {
+            int64_t old = db_col_int(s, 0);
+            bool kept = false;
+            for (size_t j = 0; j < n_ids; j++)
+                kept |= ids[j] == old;
+            if (!kept && !rights_can(t->d, c->p, RIGHT_AGREEMENT_EDIT, old))
+                foreign = true;
+        }
+        db_reset(s);
+        if (st != DB_DONE)
+            return st;
+    }
+    if (!bad && foreign) {
+        valid_add_error(c->errs, "parties", FE_SECRETARIAT_ONLY, 0, 0);
+        bad = true;
     }
     if (!bad && n_ids < 2) { /* the same entry twice is one party */
         valid_add_error(c->errs, "parties", FE_TOO_SHORT, 2, AGREEMENT_MAX_PARTIES);

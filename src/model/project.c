@@ -263,11 +263,13 @@ db_status project_lead_of(db *d, int64_t id, int64_t *lead)
     return db_int(d, lead, 0, SQL_LEAD_OF, DB_ARGS(DBI(id)));
 }
 
-/* published entries only: a draft or a proposal waiting for the secretariat
- * is nobody's to name in a public project */
-static const char SQL_ORG_BY_ID[] = "SELECT id FROM org WHERE id = $1 AND status = 'published'";
+/* entries the directory shows (published, or archived: past projects keep
+ * their participants); a draft or a proposal waiting for the secretariat is
+ * nobody's to name in a public project */
+static const char SQL_ORG_BY_ID[] =
+    "SELECT id FROM org WHERE id = $1 AND status IN ('published', 'archived')";
 static const char SQL_ORG_BY_SLUG[] =
-    "SELECT id FROM org WHERE slug = $1 AND status = 'published'";
+    "SELECT id FROM org WHERE slug = $1 AND status IN ('published', 'archived')";
 
 db_status project_resolve_org(db *d, const char *org, int64_t *org_id)
 {
