@@ -157,8 +157,8 @@ void web_home(req *r)
         T(L, MSG_HOME_PILLARS));
     pillar(r, MSG_HOME_P1_TITLE, MSG_HOME_P1_TEXT, "/cooperation");
     pillar(r, MSG_HOME_P2_TITLE, MSG_HOME_P2_TEXT, "/initiatives");
-    pillar(r, MSG_HOME_P3_TITLE, MSG_HOME_P3_TEXT, NULL);
-    pillar(r, MSG_HOME_P4_TITLE, MSG_HOME_P4_TEXT, NULL);
+    pillar(r, MSG_HOME_P3_TITLE, MSG_HOME_P3_TEXT, "/network");
+    pillar(r, MSG_HOME_P4_TITLE, MSG_HOME_P4_TEXT, "/positions");
     html_raw(o, "</ul></section>\n");
 
     html_fmt(o, "<section aria-labelledby=\"founders\"><h2 id=\"founders\">%s</h2><p>%s</p>\n",

@@ -770,7 +770,7 @@ bool web_home_panorama(req *r)
             web_datetime(r, calls[i].deadline_at, MSG_HOME_CALLS);
             html_raw(o, "</li>");
         }
-        html_raw(o, "</ul></section>");
+        html_fmt(o, "</ul><p><a href=\"/calls\">%s</a></p></section>", T(L, MSG_CALLS_TITLE));
     }
     html_raw(o, "</div></div></section>\n");
     return true;
