@@ -49,6 +49,19 @@ unsigned long mem_failures(void)
     return fail_count;
 }
 
+mem_fault_hold mem_fault_pause(void)
+{
+    mem_fault_hold h = {.countdown = fail_countdown, .once = fail_once};
+    fail_countdown = -1;
+    return h;
+}
+
+void mem_fault_resume(mem_fault_hold h)
+{
+    fail_countdown = h.countdown;
+    fail_once = h.once != 0;
+}
+
 void *mem_malloc(size_t n)
 {
     return should_fail() ? NULL : counted(malloc(n ? n : 1));

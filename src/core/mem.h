@@ -36,4 +36,16 @@ void mem_fail_once(long n);
  * answers as if it were whole, even where a caller forgot to check. */
 unsigned long mem_failures(void);
 
+/* Holds this thread's fault injection (mem_fail_after / mem_fail_once)
+ * while a library that cannot survive a failed allocation runs, and
+ * resumes it where it stood: the injected fault lands on the next
+ * allocation after, in our own code. Only for such a library (jansson's
+ * parser: see json.c); a real allocation failure is not held. */
+typedef struct mem_fault_hold {
+    long countdown;
+    int once;
+} mem_fault_hold;
+mem_fault_hold mem_fault_pause(void);
+void mem_fault_resume(mem_fault_hold h);
+
 #endif
