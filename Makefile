@@ -89,17 +89,10 @@ build-fuzz/%: fuzz/%.c $(wildcard src/*/*.c src/*/*.h)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC_$*) $(FUZZ_LIBS_$*)
 
+# the targets FUZZ_JOBS at a time (default: one per core), each for
+# FUZZ_SECONDS: the same fuzzing in half the wall time on two cores
+FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 fuzz: $(addprefix build-fuzz/,$(FUZZ_TARGETS))
-	@failed=; for t in $(FUZZ_TARGETS); do \
-	    rm -rf build-fuzz/corpus/$$t; mkdir -p build-fuzz/corpus/$$t; \
-	    cp fuzz/corpus/$$t/* build-fuzz/corpus/$$t/; \
-	    echo "== $$t ($(FUZZ_SECONDS)s)"; \
-	    if (cd build-fuzz && ./$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	        -artifact_prefix=$$t- corpus/$$t) > build-fuzz/$$t.log 2>&1; then \
-	        grep -E '^stat::number_of_executed_units' build-fuzz/$$t.log | sed "s/^/$$t: /"; \
-	    else \
-	        grep -E '^==[0-9]+==ERROR|SUMMARY|runtime error|deadly signal|Test unit written' build-fuzz/$$t.log | sed "s/^/$$t: /"; \
-	        echo "$$t: CRASH (full log: build-fuzz/$$t.log)"; failed="$$failed $$t"; \
-	    fi; \
-	done; \
-	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed"; exit 1; fi; echo "fuzz: no crash"
+	@echo "fuzz: $(words $(FUZZ_TARGETS)) targets, $(FUZZ_SECONDS)s each, $(FUZZ_JOBS) at a time"; \
+	if printf '%s\n' $(FUZZ_TARGETS) | xargs -P $(FUZZ_JOBS) -n 1 fuzz/run_one.sh $(FUZZ_SECONDS); then \
+	    echo "fuzz: no crash"; else echo "fuzz: a target crashed (CRASH lines above)"; exit 1; fi
