@@ -42,7 +42,8 @@ static const char SQL_POSITIONS[] =
     "SELECT p.consultation_id, p.id, v.title_sr, v.title_en, p.stage FROM position p"
     " LEFT JOIN position_version v ON v.position_id = p.id AND v.version = p.version"
     " WHERE p.consultation_id IS NOT NULL AND ($1 = 0 OR p.consultation_id = $1)"
-    "   AND p.stage IN ('submitted', 'answered', 'closed')" /* the public ones: the tracker is public */
+    "   AND p.stage IN ('submitted', 'answered', 'closed')" /* the public ones: the tracker is
+                                                               public */
     " ORDER BY p.consultation_id, p.id";
 
 static void row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)

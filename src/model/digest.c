@@ -195,8 +195,8 @@ const digest_section digest_sections[] = {
     {"agreements", MSG_AG_DIGEST_SEC, sec_agreements},
     {"devplan_overdue", MSG_DP_DIGEST_SEC, devplan_digest_overdue},
     {"consultation_deadlines", MSG_ADV_DIGEST_SEC, consultation_digest}, /* consultation.c */
-    {"positions_signing", MSG_POS_DIGEST_SEC, position_digest_signing}, /* position_sign.c */
-    {"news", MSG_NEWS_DIGEST_SEC, news_digest_section}, /* news.c */
+    {"positions_signing", MSG_POS_DIGEST_SEC, position_digest_signing},  /* position_sign.c */
+    {"news", MSG_NEWS_DIGEST_SEC, news_digest_section},                  /* news.c */
 };
 const size_t digest_n_sections = sizeof digest_sections / sizeof digest_sections[0];
 

@@ -66,8 +66,7 @@
 #define SIGNERS(cond)                                                                              \
     "SELECT g.org_id FROM position_signature g JOIN org o ON o.id = g.org_id"                      \
     " WHERE g.position_id = $3 AND g.withdrawn_at IS NULL AND o.kind " cond
-#define SCOPE_POSITION                                                                             \
-    "scope(cluster_id) AS (" SIGNERS("IN ('cluster', 'cluster_initiative')") ")"
+#define SCOPE_POSITION "scope(cluster_id) AS (" SIGNERS("IN ('cluster', 'cluster_initiative')") ")"
 #define COUNTED_POSITION                                                                           \
     "counted(org_id) AS (SELECT m.org_id FROM scope c CROSS JOIN cluster_member m"                 \
     " WHERE m.cluster_id = c.cluster_id AND " OVERLAPS                                             \
@@ -109,9 +108,9 @@ static const char *const total_sql[4][5] = {
     [FIG_SCOPE_SCAN] = TOTALS(SCOPE_SCAN),
     [FIG_SCOPE_FOUNDERS] = TOTALS(SCOPE_FOUNDERS),
     [FIG_SCOPE_CLUSTER] = TOTALS(SCOPE_CLUSTER),
-    [FIG_SCOPE_POSITION] = {[FIG_GROUP_NONE] = "WITH " SCOPE_POSITION ", " COUNTED_POSITION
-                                               " SELECT 'all', 'all', " AGG
-                                               " FROM counted c" FIG_JOIN},
+    [FIG_SCOPE_POSITION] = {[FIG_GROUP_NONE] =
+                                "WITH " SCOPE_POSITION ", " COUNTED_POSITION
+                                " SELECT 'all', 'all', " AGG " FROM counted c" FIG_JOIN},
 };
 
 /* Scopes whose statements take $3 (a cluster, a position). */
@@ -183,8 +182,7 @@ static db_status run_total(db *d, arena *a, figure_scope scope, int64_t cluster_
 {
     *rows = NULL;
     *n = 0;
-    db_stmt *s =
-        year_stmt(d, total_sql[scope][group], year, keyed_scope(scope), cluster_id);
+    db_stmt *s = year_stmt(d, total_sql[scope][group], year, keyed_scope(scope), cluster_id);
     if (!s)
         return DB_ERR;
     return db_collect(s, a, (void **)rows, n, sizeof **rows, total_row, &year);

@@ -362,16 +362,21 @@ static const char SQL_DIGEST_SIGNING[] =
     "SELECT p.id, v.title_sr, v.title_en, (SELECT count(*) FROM position_signature g"
     " WHERE g.position_id = p.id AND g.withdrawn_at IS NULL) FROM position p"
     " JOIN position_version v ON v.position_id = p.id AND v.version = p.version"
-    " WHERE p.stage = 'signing' AND EXISTS (SELECT 1 FROM affiliation f JOIN org o ON o.id = f.org_id"
+    " WHERE p.stage = 'signing' AND EXISTS (SELECT 1 FROM affiliation f JOIN org o ON o.id = "
+    "f.org_id"
     "  WHERE f.person_id = $1 AND f.ended_at IS NULL"
     "    AND ((f.role = 'manager' AND o.kind IN ('cluster', 'cluster_initiative')"
-    "          AND " SCAN_NOW("o.id") ")"
-    "      OR (f.role = 'representative' AND EXISTS (SELECT 1 FROM cluster_member m"
-    "          WHERE m.org_id = f.org_id AND m.joined_on <= $2"
-    "            AND (m.left_on IS NULL OR m.left_on > $2) AND " SCAN_NOW("m.cluster_id") ")))"
-    "    AND NOT EXISTS (SELECT 1 FROM position_signature g WHERE g.position_id = p.id"
-    "                    AND g.org_id = f.org_id AND g.withdrawn_at IS NULL))"
-    " ORDER BY p.updated_at DESC, p.id DESC LIMIT 20";
+    "          AND " SCAN_NOW(
+        "o.id") ")"
+                "      OR (f.role = 'representative' AND EXISTS (SELECT 1 FROM cluster_member m"
+                "          WHERE m.org_id = f.org_id AND m.joined_on <= $2"
+                "            AND (m.left_on IS NULL OR m.left_on > $2) AND " SCAN_NOW(
+                    "m.cluster_id") ")))"
+                                    "    AND NOT EXISTS (SELECT 1 FROM position_signature g WHERE "
+                                    "g.position_id = p.id"
+                                    "                    AND g.org_id = f.org_id AND "
+                                    "g.withdrawn_at IS NULL))"
+                                    " ORDER BY p.updated_at DESC, p.id DESC LIMIT 20";
 
 db_status position_digest_signing(db *d, arena *a, const digest_reader *r, const digest_period *w,
                                   digest_part *out)

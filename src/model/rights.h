@@ -83,21 +83,21 @@ typedef enum {
     RIGHT_INVITE,
     RIGHT_USERS_MANAGE,
     RIGHT_AUDIT_VIEW,
-    RIGHT_MEMBERSHIP_DECIDE, /* accept or decline a proposed cluster membership of O */
-    RIGHT_POST_WRITE,        /* publish, change and close cooperation posts for O */
-    RIGHT_POST_HIDE,         /* hide anyone's cooperation post (the secretariat) */
-    RIGHT_ADVOCACY_RECORD,   /* record a position's submissions, answers, follow-up meetings
-                                (org_id: the position's owner) */
-    RIGHT_ADVOCACY_MANAGE,   /* consultations tracker, meetings with institutions (the
-                                secretariat) */
-    RIGHT_AGREEMENT_EDIT,    /* agreements C is party to (org 0: any, the secretariat) */
-    RIGHT_PROJECT_EDIT,      /* create and change joint projects led by O (project.h) */
-    RIGHT_POSITION_WRITE,    /* write, version and move the positions owned by O */
+    RIGHT_MEMBERSHIP_DECIDE,  /* accept or decline a proposed cluster membership of O */
+    RIGHT_POST_WRITE,         /* publish, change and close cooperation posts for O */
+    RIGHT_POST_HIDE,          /* hide anyone's cooperation post (the secretariat) */
+    RIGHT_ADVOCACY_RECORD,    /* record a position's submissions, answers, follow-up meetings
+                                 (org_id: the position's owner) */
+    RIGHT_ADVOCACY_MANAGE,    /* consultations tracker, meetings with institutions (the
+                                 secretariat) */
+    RIGHT_AGREEMENT_EDIT,     /* agreements C is party to (org 0: any, the secretariat) */
+    RIGHT_PROJECT_EDIT,       /* create and change joint projects led by O (project.h) */
+    RIGHT_POSITION_WRITE,     /* write, version and move the positions owned by O */
     RIGHT_POSITION_TAKE_PART, /* read unsubmitted positions and comment (org_id 0) */
-    RIGHT_POSITION_SIGN,     /* sign a position on behalf of O */
-    RIGHT_NEWS_WRITE,        /* publish and withdraw news for cluster C (0: SCAN's own) */
-    RIGHT_NEWSLETTER,        /* compose and send the newsletter, see its subscribers */
-    RIGHT_CALL_EDIT,         /* enter, change, withdraw and import funding calls */
+    RIGHT_POSITION_SIGN,      /* sign a position on behalf of O */
+    RIGHT_NEWS_WRITE,         /* publish and withdraw news for cluster C (0: SCAN's own) */
+    RIGHT_NEWSLETTER,         /* compose and send the newsletter, see its subscribers */
+    RIGHT_CALL_EDIT,          /* enter, change, withdraw and import funding calls */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0

@@ -370,8 +370,7 @@ static const struct {
 } notify_notices[] = {
     {"saved", MSG_NOTIFY_SAVED},           {"topic", MSG_NOTIFY_TOPIC_ADDED},
     {"untopic", MSG_NOTIFY_TOPIC_REMOVED}, {"follow", MSG_NOTIFY_FOLLOWED},
-    {"unfollow", MSG_NOTIFY_UNFOLLOWED},
-    {"newsletter", MSG_NL_ACC_SAVED},
+    {"unfollow", MSG_NOTIFY_UNFOLLOWED},   {"newsletter", MSG_NL_ACC_SAVED},
 };
 
 void web_notify_page(req *r)

@@ -160,8 +160,7 @@ static void test_words_fold_across_scripts(void **state)
     const char *both[] = {cyr[0], lat[0]};
     assert_string_equal(match_word_as_written(&f->a, both, 2, "ugradeni"), "Уграђени");
     assert_string_equal(match_word_as_written(&f->a, lat, 1, "ugradeni"), "UGRAĐENI");
-    assert_string_equal(match_word_as_written(&f->a, lat, 1, "mikrokontrolere"),
-                        "mikrokontrolere");
+    assert_string_equal(match_word_as_written(&f->a, lat, 1, "mikrokontrolere"), "mikrokontrolere");
     assert_string_equal(match_word_as_written(&f->a, cyr, 1, "mikrokontrolere"),
                         "mikrokontrolere"); /* not in the texts: the folded word */
     const char *none[] = {NULL, "Niš, Ниш."};
