@@ -38,11 +38,115 @@ void layout_lang_url(buf *out, const req *r, lang_id lang)
 
 static layout_hooks hooks; /* set once at start-up, read by every request */
 
-static void nav_item(req *r, const page_meta *m, const char *key, const char *href, msg_id label)
+/* The site's sections: the main navigation names each, and a page inside
+ * one shows the section's own pages in a second row (two levels, no
+ * JavaScript). A section is current when the page's nav key names it or
+ * one of its pages, or when the path lies under one of its pages. */
+typedef struct {
+    const char *key; /* a page_meta.nav value */
+    const char *href;
+    msg_id label;
+    bool login; /* shown to signed-in readers only */
+} nav_page;
+
+typedef struct {
+    const char *key;
+    const char *href;
+    msg_id label;
+    nav_page pages[6];
+} nav_section;
+
+static const nav_section sections[] = {
+    {"orgs", "/orgs", MSG_NAV_DIRECTORY,
+     {{"orgs", "/orgs", MSG_NAV_DIRECTORY, false},
+      {"panorama", "/panorama", MSG_NAV_PANORAMA, false},
+      {"initiatives", "/initiatives", MSG_NAV_INITIATIVES, false}}},
+    {"figures", "/figures", MSG_NAV_FIGURES,
+     {{"figures", "/figures", MSG_NAV_FIGURES, false}, {"map", "/map", MSG_NAV_MAP, false}}},
+    {"cooperation", "/cooperation", MSG_POST_NAV,
+     {{"cooperation", "/cooperation", MSG_NAV_BOARD, false},
+      {"mine", "/cooperation/mine", MSG_NAV_MINE, true}}},
+    {"events", "/events", MSG_NAV_EVENTS, {{"events", "/events", MSG_NAV_EVENTS, false}}},
+    {"partners", "/network", MSG_NAV_PARTNERS,
+     {{"network", "/network", MSG_NAV_NETWORK, false},
+      {"projects", "/projects", MSG_NAV_PROJECTS, false},
+      {"calls", "/calls", MSG_NAV_CALLS, false},
+      {"agreements", "/agreements", MSG_NAV_AGREEMENTS, false}}},
+    {"positions", "/positions", MSG_NAV_ADVOCACY,
+     {{"positions", "/positions", MSG_NAV_POSITIONS, false},
+      {"consultations", "/consultations", MSG_NAV_CONSULTATIONS, false}}},
+    {"news", "/news", MSG_NEWS_NAV,
+     {{"news", "/news", MSG_NEWS_NAV, false},
+      {"newsletter", "/newsletter", MSG_NAV_NEWSLETTER, false}}},
+};
+enum { N_SECTIONS = sizeof sections / sizeof sections[0] };
+
+/* path is href or lies under it ("/calls/12" under "/calls") */
+static bool path_under(const char *path, const char *href)
 {
-    bool current = m->nav && strcmp(m->nav, key) == 0;
-    html_fmt(&r->out, "<li><a href=\"%u\"%R>%s</a></li>", href,
-             current ? " aria-current=\"page\"" : "", T(r->lang, label));
+    size_t n = strlen(href);
+    return strncmp(path, href, n) == 0 && (path[n] == '\0' || path[n] == '/' || path[n] == '.');
+}
+
+/* The section the page is in, or NULL (home, account, admin pages): the
+ * one with the longest page the path lies under, else the one the page's
+ * nav key names (a section or one of its pages). */
+static const nav_section *section_of(const req *r, const page_meta *m)
+{
+    if (m->nav && strcmp(m->nav, "home") == 0)
+        return NULL;
+    const nav_section *best = NULL;
+    size_t best_n = 0;
+    for (int i = 0; i < N_SECTIONS; i++)
+        for (const nav_page *p = sections[i].pages; p->href; p++)
+            if (path_under(r->path, p->href) && strlen(p->href) > best_n) {
+                best = &sections[i];
+                best_n = strlen(p->href);
+            }
+    if (best || !m->nav)
+        return best;
+    for (int i = 0; i < N_SECTIONS; i++) {
+        if (strcmp(m->nav, sections[i].key) == 0)
+            return &sections[i];
+        for (const nav_page *p = sections[i].pages; p->href; p++)
+            if (strcmp(m->nav, p->key) == 0)
+                return &sections[i];
+    }
+    return NULL;
+}
+
+static void nav_main(req *r, const page_meta *m, const nav_section *cur)
+{
+    html_fmt(&r->out, "<nav class=\"main-nav\" aria-label=\"%s\"><ul>", T(r->lang, MSG_NAV_MAIN));
+    for (int i = 0; i < N_SECTIONS; i++)
+        html_fmt(&r->out, "<li><a href=\"%u\"%R>%s</a></li>", sections[i].href,
+                 cur == &sections[i] ? " aria-current=\"page\"" : "",
+                 T(r->lang, sections[i].label));
+    (void)m;
+    html_raw(&r->out, "</ul></nav>\n");
+}
+
+/* The second row: the current section's pages, the one being read marked
+ * (the most specific match: /cooperation/mine over /cooperation). */
+static void nav_sub(req *r, const page_meta *m, const nav_section *cur)
+{
+    if (!cur || !cur->pages[1].href)
+        return;
+    const nav_page *here = NULL; /* the longest page the path lies under, */
+    for (const nav_page *p = cur->pages; p->href; p++)
+        if ((!p->login || r->user) && path_under(r->path, p->href) &&
+            (!here || strlen(p->href) > strlen(here->href)))
+            here = p;
+    for (const nav_page *p = cur->pages; !here && p->href; p++) /* else the nav key's */
+        if ((!p->login || r->user) && m->nav && strcmp(m->nav, p->key) == 0)
+            here = p;
+    html_fmt(&r->out, "<nav class=\"sub-nav\" aria-label=\"%s\"><ul>",
+             T(r->lang, cur->label));
+    for (const nav_page *p = cur->pages; p->href; p++)
+        if (!p->login || r->user)
+            html_fmt(&r->out, "<li><a href=\"%u\"%R>%s</a></li>", p->href,
+                     p == here ? " aria-current=\"page\"" : "", T(r->lang, p->label));
+    html_raw(&r->out, "</ul></nav>\n");
 }
 
 /* A field the language switch may send again: never a password, the old
@@ -158,16 +262,15 @@ void layout_begin(req *r, const page_meta *m)
              "<span class=\"brand-text\"><span class=\"brand-name\">SCAN</span>"
              "<span class=\"brand-sub\">%s</span></span></a>\n",
              assets_url("img/logo.svg"), T(L, MSG_SITE_NAME));
-    html_fmt(o, "<nav class=\"main-nav\" aria-label=\"%s\"><ul>", T(L, MSG_NAV_MAIN));
-    nav_item(r, m, "home", "/", MSG_NAV_HOME);
-    nav_item(r, m, "orgs", "/orgs", MSG_NAV_DIRECTORY);
-    nav_item(r, m, "figures", "/figures", MSG_NAV_FIGURES);
-    nav_item(r, m, "events", "/events", MSG_NAV_EVENTS);
-    nav_item(r, m, "cooperation", "/cooperation", MSG_POST_NAV);
-    nav_item(r, m, "news", "/news", MSG_NEWS_NAV);
-    /* no "Search" item: the search box beside it is the way to search,
-     * and the room goes to the box so its hint is never cut */
-    html_raw(o, "</ul></nav>\n");
+    const nav_section *cur = section_of(r, m);
+    nav_main(r, m, cur);
+    /* no "Home" item: the brand is the way home; no "Search" item: the
+     * search box is the way to search */
+    /* the second row: the section's own pages on the left, the search box
+     * on the right (seven sections and a search box that shows its whole
+     * hint do not fit one row at 1366 px in Serbian) */
+    html_raw(o, "</div>\n<div class=\"sub-bar\"><div class=\"wrap sub-row\">");
+    nav_sub(r, m, cur);
     html_fmt(
         o,
         "<form class=\"search-box typeahead\" role=\"search\" action=\"/search\" method=\"get\">"
@@ -176,7 +279,8 @@ void layout_begin(req *r, const page_meta *m)
         "autocomplete=\"off\" maxlength=\"200\" data-suggest>"
         "<button type=\"submit\">%s</button></form>\n",
         T(L, MSG_NAV_SEARCH), T(L, MSG_SEARCH_PLACEHOLDER_SHORT), T(L, MSG_SEARCH_BUTTON));
-    html_raw(o, "</div></header>\n<main id=\"main\" class=\"wrap\">\n");
+    html_raw(o, "</div></div>\n");
+    html_raw(o, "</header>\n<main id=\"main\" class=\"wrap\">\n");
     if (hooks.notice) /* a save's confirmation, shown once (the web layer) */
         hooks.notice(r);
 }
@@ -185,12 +289,41 @@ void layout_end(req *r)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    html_raw(o, "</main>\n<footer class=\"site-footer\"><div class=\"wrap footer-row\">\n");
+    html_raw(o, "</main>\n<footer class=\"site-footer\"><div class=\"wrap\">\n");
+    /* a map of the site: every section with its pages, and the feeds, so
+     * no page is reachable by address only */
+    html_fmt(o, "<nav class=\"site-map\" aria-label=\"%s\">\n", T(L, MSG_NAV_SITE_MAP));
+    for (int i = 0; i < N_SECTIONS; i++) {
+        html_fmt(o, "<div><h2><a href=\"%u\">%s</a></h2>", sections[i].href,
+                 T(L, sections[i].label));
+        if (sections[i].pages[1].href) {
+            html_raw(o, "<ul>");
+            for (const nav_page *p = sections[i].pages; p->href; p++)
+                if (!p->login || r->user)
+                    html_fmt(o, "<li><a href=\"%u\">%s</a></li>", p->href, T(L, p->label));
+            html_raw(o, "</ul>");
+        }
+        html_raw(o, "</div>\n");
+    }
+    static const struct {
+        const char *href;
+        msg_id label;
+    } feeds[] = {{"/news.atom", MSG_NAV_FEED_NEWS},
+                 {"/positions.atom", MSG_NAV_FEED_POSITIONS},
+                 {"/cooperation.atom", MSG_NAV_FEED_POSTS},
+                 {"/events.ics", MSG_NAV_FEED_EVENTS},
+                 {"/calls.ics", MSG_NAV_FEED_CALLS},
+                 {"/consultations.ics", MSG_NAV_FEED_CONSULTATIONS}};
+    html_fmt(o, "<div><h2>%s</h2><ul>", T(L, MSG_NAV_FEEDS));
+    for (size_t i = 0; i < sizeof feeds / sizeof feeds[0]; i++)
+        html_fmt(o, "<li><a href=\"%u\">%s</a></li>", feeds[i].href, T(L, feeds[i].label));
+    html_raw(o, "</ul></div>\n</nav>\n<div class=\"footer-row\">\n");
     html_fmt(o, "<p><strong>SCAN</strong> · %s</p>\n", T(L, MSG_FOOTER_ABOUT));
     html_fmt(o,
              "<ul class=\"footer-links\"><li><a href=\"/api/v1/openapi.json\">%s</a></li>"
              "<li><a href=\"/status\">%s</a></li></ul>\n",
              T(L, MSG_NAV_API), T(L, MSG_FOOTER_HEALTH));
+    html_raw(o, "</div>");
     html_raw(o, "</div></footer>\n</body>\n</html>\n");
 }
 

@@ -141,6 +141,45 @@ static bool sec_orgs(req *r, db_status *st)
     return true;
 }
 
+/* What SCAN is for, from this person's seat: the four activities as
+ * links, for everyone who speaks for a cluster or an organisation (a
+ * manager also publishes news, positions and events for the cluster). */
+static bool sec_activities(req *r, db_status *st)
+{
+    lang_id L = r->lang;
+    work_cluster *c;
+    work_org *o;
+    size_t nc, no;
+    int year = report_year();
+    if ((*st = worklist_clusters(r->db, r->a, r->user->person_id, year, &c, &nc)) != DB_OK ||
+        (*st = worklist_orgs(r->db, r->a, r->user->person_id, year, &o, &no)) != DB_OK)
+        return false;
+    if (!nc && !no)
+        return false;
+    static const struct {
+        const char *href;
+        msg_id label;
+        bool manager; /* only for a cluster's manager */
+    } links[] = {
+        {"/cooperation/new", MSG_START_DO_POST, false},
+        {"/cooperation/mine", MSG_NAV_MINE, false},
+        {"/calls", MSG_START_DO_CALLS, false},
+        {"/projects/new", MSG_START_DO_PROJECT, false},
+        {"/positions", MSG_START_DO_POSITIONS, false},
+        {"/positions/new", MSG_START_DO_POSITION_NEW, true},
+        {"/news/new", MSG_START_DO_NEWS, true},
+        {"/events/new", MSG_START_DO_EVENT, true},
+    };
+    section_head(r, MSG_START_DO);
+    html_raw(&r->out, "<ul class=\"work-list\">");
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+        if (!links[i].manager || nc)
+            html_fmt(&r->out, "<li><a href=\"%s\">%s</a></li>", links[i].href,
+                     T(L, links[i].label));
+    html_raw(&r->out, "</ul></section>\n");
+    return true;
+}
+
 static bool sec_drafts(req *r, db_status *st)
 {
     work_draft *w;
@@ -300,7 +339,7 @@ static bool sec_secretariat(req *r, db_status *st)
 static const start_section_fn sections[] = {
     sec_queues,    web_start_entry_queue,  sec_labels,   web_post_start_reported,
     web_post_start_interest,
-    sec_proposals, sec_team_invites,       sec_clusters, sec_orgs,
+    sec_proposals, sec_team_invites,       sec_clusters, sec_orgs, sec_activities,
     sec_drafts,    web_start_my_proposals, sec_invites,  sec_events,
     sec_secretariat, web_assess_start,       web_devplan_start, web_start_readiness,
     web_agreement_start, /* agreements expiring within 60 days (web_agreement.c) */

@@ -132,11 +132,14 @@ for (const lang of ['en', 'sr-Latn', 'sr-Cyrl']) {
         assert.ok(m.text.length > 0, 'the search box has a hint');
         assert.ok(m.need <= m.room, `"${m.text}" needs ${m.need.toFixed(0)} px, the box has ${m.room.toFixed(0)} px`);
         if (viewport.width === 1366) {
-          // brand, sections and search on one row; the language switch sits
-          // in the slim bar above it, beside the account area
-          const tops = await page.evaluate(() => ['.brand', '.main-nav', '.search-box']
-            .map((q) => Math.round(document.querySelector(q).getBoundingClientRect().top)));
-          assert.ok(Math.max(...tops) - Math.min(...tops) < 20, `header on one row: ${tops}`);
+          // brand and sections on one row; the section's pages and the
+          // search box on the row below it, the box at the right
+          const box = await page.evaluate(() => ['.brand', '.main-nav', '.search-box']
+            .map((q) => document.querySelector(q).getBoundingClientRect())
+            .map((b) => ({ top: Math.round(b.top), bottom: Math.round(b.bottom), right: Math.round(b.right) })));
+          assert.ok(Math.abs(box[0].top - box[1].top) < 20, `brand and sections on one row: ${JSON.stringify(box)}`);
+          assert.ok(box[2].top >= Math.max(box[0].bottom, box[1].bottom) - 2, `search below them: ${JSON.stringify(box)}`);
+          assert.ok(Math.abs(box[2].right - box[1].right) < 16, `search box aligned right: ${JSON.stringify(box)}`);
           const bar = await page.evaluate(() => {
             const l = document.querySelector('.account-bar .lang-switch').getBoundingClientRect();
             const u = document.querySelector('.account-bar .user-area').getBoundingClientRect();

@@ -124,6 +124,20 @@ test('a representative sees their organisation, the missing year, and a proposal
   assert.match(r.text, /action="\/memberships\/\d+\/accept"/);
 });
 
+test('the start page links the four activities; publishing for the cluster only for its manager', async () => {
+  const links = (html) => {
+    const sec = html.match(/<h2>What you can do in SCAN<\/h2>([\s\S]*?)<\/section>/);
+    return sec ? [...sec[1].matchAll(/href="([^"]+)"/g)].map((m) => m[1]) : null;
+  };
+  const m = links((await as.manager.get('/start?lang=en')).text);
+  assert.deepEqual(m, ['/cooperation/new', '/cooperation/mine', '/calls', '/projects/new', '/positions',
+    '/positions/new', '/news/new', '/events/new']);
+  const rep = links((await as.rep.get('/start?lang=en')).text);
+  assert.deepEqual(rep, ['/cooperation/new', '/cooperation/mine', '/calls', '/projects/new', '/positions']);
+  assert.equal(links((await as.lone.get('/start?lang=en')).text), null, 'nobody to speak for: no section');
+  assert.match(text((await as.manager.get('/start?lang=sr-Cyrl')).text), /Шта можете у SCAN-у/);
+});
+
 test('a person with no role is told that nothing waits', async () => {
   const t = text((await as.lone.get('/start?lang=sr-Latn')).text);
   assert.match(t, /Ništa vas ne čeka\./);
