@@ -57,25 +57,37 @@ typedef struct {
 } nav_section;
 
 static const nav_section sections[] = {
-    {"orgs", "/orgs", MSG_NAV_DIRECTORY,
+    {"orgs",
+     "/orgs",
+     MSG_NAV_DIRECTORY,
      {{"orgs", "/orgs", MSG_NAV_DIRECTORY, false},
       {"panorama", "/panorama", MSG_NAV_PANORAMA, false},
       {"initiatives", "/initiatives", MSG_NAV_INITIATIVES, false}}},
-    {"figures", "/figures", MSG_NAV_FIGURES,
+    {"figures",
+     "/figures",
+     MSG_NAV_FIGURES,
      {{"figures", "/figures", MSG_NAV_FIGURES, false}, {"map", "/map", MSG_NAV_MAP, false}}},
-    {"cooperation", "/cooperation", MSG_POST_NAV,
+    {"cooperation",
+     "/cooperation",
+     MSG_POST_NAV,
      {{"cooperation", "/cooperation", MSG_NAV_BOARD, false},
       {"mine", "/cooperation/mine", MSG_NAV_MINE, true}}},
     {"events", "/events", MSG_NAV_EVENTS, {{"events", "/events", MSG_NAV_EVENTS, false}}},
-    {"partners", "/network", MSG_NAV_PARTNERS,
+    {"partners",
+     "/network",
+     MSG_NAV_PARTNERS,
      {{"network", "/network", MSG_NAV_NETWORK, false},
       {"projects", "/projects", MSG_NAV_PROJECTS, false},
       {"calls", "/calls", MSG_NAV_CALLS, false},
       {"agreements", "/agreements", MSG_NAV_AGREEMENTS, false}}},
-    {"positions", "/positions", MSG_NAV_ADVOCACY,
+    {"positions",
+     "/positions",
+     MSG_NAV_ADVOCACY,
      {{"positions", "/positions", MSG_NAV_POSITIONS, false},
       {"consultations", "/consultations", MSG_NAV_CONSULTATIONS, false}}},
-    {"news", "/news", MSG_NEWS_NAV,
+    {"news",
+     "/news",
+     MSG_NEWS_NAV,
      {{"news", "/news", MSG_NEWS_NAV, false},
       {"newsletter", "/newsletter", MSG_NAV_NEWSLETTER, false}}},
 };
@@ -140,8 +152,7 @@ static void nav_sub(req *r, const page_meta *m, const nav_section *cur)
     for (const nav_page *p = cur->pages; !here && p->href; p++) /* else the nav key's */
         if ((!p->login || r->user) && m->nav && strcmp(m->nav, p->key) == 0)
             here = p;
-    html_fmt(&r->out, "<nav class=\"sub-nav\" aria-label=\"%s\"><ul>",
-             T(r->lang, cur->label));
+    html_fmt(&r->out, "<nav class=\"sub-nav\" aria-label=\"%s\"><ul>", T(r->lang, cur->label));
     for (const nav_page *p = cur->pages; p->href; p++)
         if (!p->login || r->user)
             html_fmt(&r->out, "<li><a href=\"%u\"%R>%s</a></li>", p->href,
