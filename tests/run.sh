@@ -32,16 +32,19 @@ export SCAN_HTML_DUMP=$out/html
 mkdir -p "$SCAN_HTML_DUMP"
 want() { [[ " $LEVELS " == *" $1 "* ]]; }
 # one pass or failure per script: name, then the command
+elapsed() { echo "   ($1: $((SECONDS - $2)) s; $SECONDS s since the start)"; }
 run_one() {
-  local name=$1
+  local name=$1 t0=$SECONDS
   shift
   echo "-- $name"
   if "$@" >"$out/one.txt" 2>&1; then
     sed 's/^/   /' "$out/one.txt" | tail -20
+    elapsed "$name" "$t0"
     echo "ok $name"
     pass=$((pass + 1))
   else
     sed 's/^/   /' "$out/one.txt" | tail -60
+    elapsed "$name" "$t0"
     echo "not ok $name"
     fail=$((fail + 1))
   fi
@@ -51,8 +54,8 @@ fail=0
 
 count_tap() { # file -> adds to pass/fail from node's TAP summary
   local p f
-  p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
-  f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  p=$(grep -E '^# pass [0-9]+' "$1" | awk '{s += $3} END {if (NR) print s}')
+  f=$(grep -E '^# fail [0-9]+' "$1" | awk '{s += $3} END {print s + 0}')
   if [ -z "$p" ]; then
     echo "run.sh: $2 produced no summary; counting it as one failure" >&2
     fail=$((fail + 1))
@@ -92,12 +95,24 @@ for level in http browser; do
     fail=$((fail + 1))
     continue
   fi
-  node --test --test-concurrency=1 --test-reporter=tap $files >"$out/$level.tap" 2>&1
+  # one file at a time (as --test-concurrency=1 did), timed, so a run
+  # that grows shows where
+  t0=$SECONDS
+  : >"$out/$level.tap"
+  : >"$out/$level.times"
+  for f in $files; do
+    t1=$EPOCHREALTIME
+    node --test --test-reporter=tap "$f" >"$out/file.tap" 2>&1
+    echo "$t1 $EPOCHREALTIME $f" >>"$out/$level.times"
+    count_tap "$out/file.tap" "$f" # a file that dies without a summary is a failure
+    cat "$out/file.tap" >>"$out/$level.tap"
+  done
+  elapsed "$level tests" "$t0"
+  awk '{ printf "%.1f %s\n", $2 - $1, $3 }' "$out/$level.times" | sort -rn | head -8 | sed 's/^/   /'
   grep -E '^(not )?ok |^# (pass|fail)' "$out/$level.tap" | grep -vE '^    ' || true
   if grep -qE '^\s*not ok' "$out/$level.tap"; then
     grep -B5 -A40 -E '^\s*not ok' "$out/$level.tap" | head -150
   fi
-  count_tap "$out/$level.tap" "$level"
 done
 
 if want html; then
