@@ -162,6 +162,34 @@ if ! cmp -s "$tmp/pg.before" "$tmp/pg.after" || ! cmp -s "$tmp/pg.cols" "$tmp/pg
   problem "a second run on PostgreSQL changed something"
 fi
 
+# --- the triggers do the same on both ------------------------------------------
+sqlite3 -batch -bail "$tmp/s.db" <tests/pg/triggers.sql
+q -1 -f tests/pg/triggers.sql >/dev/null
+TOTALS="SELECT 'done', year, scope, cluster_id, grp, '', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+          FROM figure_total_done
+        UNION ALL SELECT 'row', year, scope, cluster_id, grp, key, members, reported, verified,
+          employees, revenue, exports, rnd, rev_both, exp_both, demo FROM figure_total_row
+        UNION ALL SELECT 'snap', year, scope, cluster_id, grp, key, members, reported, verified,
+          employees, revenue, exports, rnd, rev_both, exp_both, demo FROM total_snap
+        ORDER BY 1, 2, 3, 4, 5, 6"
+sqlite3 -batch -noheader -separator '|' "$tmp/s.db" "$TOTALS" >"$tmp/sq.totals"
+q -F '|' -c "$TOTALS" >"$tmp/pg.totals"
+cp "$tmp/sq.totals" "${PG_TEST_TOTALS:-/dev/null}"
+if ! diff -u "$tmp/sq.totals" "$tmp/pg.totals" >"$tmp/totals.diff"; then
+  problem "the figures triggers stored different totals (- SQLite, + PostgreSQL):"
+  cat "$tmp/totals.diff" >&2
+fi
+if [ "$(grep -c '^snap|' "$tmp/sq.totals")" -lt 5 ]; then
+  problem "tests/pg/triggers.sql left too few stored totals to compare"
+fi
+# the audit log refuses changes on both
+q -c "INSERT INTO audit(at, action) VALUES (0, 'test')" >/dev/null
+for change in "UPDATE audit SET action = 'x'" "DELETE FROM audit"; do
+  if q -c "$change" >"$tmp/audit.log" 2>&1 || ! grep -q 'append-only' "$tmp/audit.log"; then
+    problem "PostgreSQL let '$change' through the audit log"
+  fi
+done
+
 n_tables=$(cut -d'|' -f1 "$tmp/pg.cols" | sort -u | wc -l)
 n_vers=$(wc -l <"$tmp/pg.vers")
 n_pg=$(find "$mig" -name '*.pg.sql' | wc -l)
