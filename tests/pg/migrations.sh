@@ -20,6 +20,10 @@
 #   - index and trigger names (constraint indexes apart)
 #   - schema_migrations: the same versions under the same names
 # and a second run must leave the schema and schema_migrations unchanged.
+# Then the same writes on both: tests/pg/triggers.sql must leave the same
+# figures totals (the plpgsql trigger bodies run), the audit log refuses
+# changes, and tests/pg/search_parity.py runs search.c's queries of both
+# backends on the same documents and compares every answer.
 # Exit 0 and "migrations: ..." when all holds; 1 and the differences.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -190,6 +194,12 @@ for change in "UPDATE audit SET action = 'x'" "DELETE FROM audit"; do
   fi
 done
 
+# --- search: search.c's PostgreSQL queries answer what its FTS5 ones do ---------
+if ! python3 tests/pg/search_parity.py "$tmp/s.db" >"$tmp/parity.log" 2>&1; then
+  problem "search differs between the backends:"
+  cat "$tmp/parity.log" >&2
+fi
+
 n_tables=$(cut -d'|' -f1 "$tmp/pg.cols" | sort -u | wc -l)
 n_vers=$(wc -l <"$tmp/pg.vers")
 n_pg=$(find "$mig" -name '*.pg.sql' | wc -l)
@@ -197,4 +207,5 @@ if [ $fail -ne 0 ]; then
   exit 1
 fi
 echo "migrations: $n_vers versions ($n_pg with a PostgreSQL text) applied on PostgreSQL via $via;" \
-  "$n_tables tables match SQLite's; a second run applied nothing"
+  "$n_tables tables match SQLite's; a second run applied nothing; triggers and" \
+  "$(sed 's/^search_parity: //' "$tmp/parity.log")"
