@@ -120,6 +120,9 @@ INSERT INTO assess_group(code, position, name_en, name_sr, name_sr_latn) VALUES
 -- on, so the assessments made in 2026 of 2025 use it too.
 INSERT INTO assess_version(id, year_from, name, created_at) VALUES
     (1, 2025, 'SCAN self-assessment 2026', 0);
+-- (by hand: an explicit id leaves the identity's sequence behind, so the
+-- next questionnaire inserted without an id would be given 1 again)
+SELECT setval(pg_get_serial_sequence('assess_version', 'id'), (SELECT max(id) FROM assess_version));
 INSERT INTO assess_level(version_id, level, label_en, label_sr, label_sr_latn) VALUES
     (1, 0, 'Not in place', 'Не постоји', 'Ne postoji'),
     (1, 1, 'First steps', 'Први кораци', 'Prvi koraci'),
