@@ -11,7 +11,9 @@
 #                                    environment, stops it; CMD's status
 # Sourced (`. tests/pg/pg_temp.sh`): pg_temp_start starts one, exports the
 # variables below and stops and removes it when the shell exits (trap
-# EXIT); pg_temp_stop does that earlier.
+# EXIT, replacing the caller's: a caller with its own EXIT trap sets it
+# after pg_temp_start and calls pg_temp_stop in it); pg_temp_stop does that
+# earlier.
 #
 # Exports SCAN_PG_URL (postgresql://scan@/scan?host=DIR&port=N: the unix
 # socket in the directory), SCAN_PG_URL_TCP (the same database on
