@@ -27,7 +27,9 @@ build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
 # reader; libxml2 parses the parts.
 test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core nginx-light
            clang libclang-rt-14-dev default-jre-headless wrk sqlmap wapiti slowhttptest
-           python3-aiosmtpd)
+           python3-aiosmtpd postgresql-15 postgresql-client-15)
+# postgresql-15: the throwaway server of tests/pg/pg_temp.sh (initdb in a
+# temporary directory; pg_trgm ships in it), for the PostgreSQL tests.
 # python3-aiosmtpd: the local SMTP sink of bench/newsletter.sh (counts what
 # a newsletter delivered, to prove nobody got it twice).
 bench_pkgs=(nginx-light wrk curl)

@@ -3,6 +3,8 @@
 # summary line "N passed, N failed". Called by `make test` (and so by CI).
 #
 #   unit     cmocka executables through `meson test` (TAP), and
+#            tests/pg/migrations.sh (the migrations on a temporary
+#            PostgreSQL 15 give SQLite's schema), and
 #            tests/layers_check.sh (the layer table holds), and
 #            tests/deps_check.sh (the release build needs only
 #            `scripts/deps.sh build`)
@@ -69,6 +71,7 @@ if want unit; then
 echo "== unit tests"
 run_one "deps_check (release build needs only scripts/deps.sh build)" tests/deps_check.sh
 run_one "layers_check (no layer includes a higher one)" tests/layers_check.sh
+run_one "pg migrations (every migration on PostgreSQL 15 gives SQLite's schema)" tests/pg/migrations.sh
 meson test -C build-asan --suite unit --print-errorlogs >"$out/unit.txt" 2>&1
 cat "$out/unit.txt" | grep -E '^ *[0-9]+/[0-9]+ |^Ok:|^Fail:' || true
 ok=$(grep -E '^Ok:' "$out/unit.txt" | awk '{print $2}')

@@ -665,6 +665,11 @@ db_status db_backup(db *d, const char *path)
     return d->drv->backup(d->conn, path);
 }
 
+const char *db_backend(const db *d)
+{
+    return d->drv->name;
+}
+
 const char *db_backend_version(void)
 {
     return db_sqlite_driver.version();

@@ -220,6 +220,10 @@ const char *db_status_name(db_status st);
 db_status db_check(db *d, buf *report);
 /* Online copy of the whole database to a new file at path. */
 db_status db_backup(db *d, const char *path);
+/* The backend of connection d: its driver's name ("sqlite", or the
+ * PostgreSQL driver's), a static string. Migrations pick their dialect
+ * file by it (migrate.c). */
+const char *db_backend(const db *d);
 /* The backend's name and version, e.g. "sqlite 3.40.1". */
 const char *db_backend_version(void);
 

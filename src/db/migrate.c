@@ -1,7 +1,16 @@
-/* migrate.c: applies the embedded migrations in order (see migrate.h). */
+/* migrate.c: applies the embedded migrations in order (see migrate.h).
+ *
+ * One numbered history for both backends: NNNN_name.sql is the text for
+ * SQLite and, when nothing beside it says otherwise, for PostgreSQL too
+ * (portable SQL); NNNN_name.pg.sql beside it is the PostgreSQL text where
+ * the dialects differ (types, FTS5, triggers). Either way the version is
+ * recorded under the .sql name, so a database copied between backends
+ * carries the same history. */
 #include "db/migrate.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/timeutil.h"
 #include "embedded.h"
@@ -9,6 +18,35 @@
 static int version_of(const char *name)
 {
     return atoi(name); /* "0003_x.sql" -> 3; embed.py sorts by name */
+}
+
+/* "0003_x.pg.sql": the PostgreSQL text of 0003_x.sql */
+static bool is_pg_dialect(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 7 && strcmp(name + n - 7, ".pg.sql") == 0;
+}
+
+/* The connection speaks PostgreSQL (the driver's name, whatever its
+ * spelling: "pg", "postgres", "postgresql"). */
+static bool backend_is_pg(db *d)
+{
+    return strncmp(db_backend(d), "pg", 2) == 0 || strncmp(db_backend(d), "postgres", 8) == 0;
+}
+
+/* The text of migration m for this backend: its .pg.sql sibling on
+ * PostgreSQL when there is one, else m itself. */
+static const struct embedded_file *dialect_of(db *d, const struct embedded_file *m)
+{
+    if (!backend_is_pg(d))
+        return m;
+    size_t n = strlen(m->name) - 4; /* without ".sql" */
+    for (unsigned i = 0; i < embedded_n_migrations; i++) {
+        const char *o = embedded_migrations[i].name;
+        if (is_pg_dialect(o) && strlen(o) == n + 7 && strncmp(o, m->name, n) == 0)
+            return &embedded_migrations[i];
+    }
+    return m;
 }
 
 int migrate_latest(void)
@@ -19,6 +57,19 @@ int migrate_latest(void)
             v = version_of(embedded_migrations[i].name);
     return v;
 }
+
+/* PostgreSQL: one session-level advisory lock around the whole run, taken
+ * before schema_migrations is even created, so two app servers starting
+ * together apply each migration once (the second waits, then finds them
+ * recorded). Session-level rather than pg_advisory_xact_lock in each
+ * migration's transaction: the version check inside the transaction must
+ * see the other server's commit, which a REPEATABLE READ or SERIALIZABLE
+ * snapshot taken before the lock was granted would not; a server that
+ * dies holding it releases it with its connection. SQLite needs none: each
+ * migration is decided inside BEGIN IMMEDIATE, which holds the one writer
+ * lock. The key is "SCANMIGR" in ASCII. */
+static const char SQL_PG_LOCK[] = "SELECT pg_advisory_lock(5999710933147535186)";
+static const char SQL_PG_UNLOCK[] = "SELECT pg_advisory_unlock(5999710933147535186)";
 
 static const char SQL_CREATE[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
                                  " version INTEGER PRIMARY KEY,"
@@ -42,7 +93,16 @@ db_status migrate_current(db *d, int *version)
 db_status migrate_up(db *d, int *applied, buf *err)
 {
     int current = 0, count = 0;
-    db_status st = migrate_current(d, &current);
+    bool locked = false;
+    db_status st = DB_OK;
+    if (backend_is_pg(d)) {
+        if ((st = db_exec(d, SQL_PG_LOCK)) != DB_OK) {
+            buf_printf(err, "cannot take the migration lock: %s", db_errmsg(d));
+            goto cleanup;
+        }
+        locked = true;
+    }
+    st = migrate_current(d, &current);
     if (st != DB_OK) {
         buf_printf(err, "cannot read schema version: %s", db_errmsg(d));
         goto cleanup;
@@ -57,6 +117,8 @@ db_status migrate_up(db *d, int *applied, buf *err)
     }
     for (unsigned i = 0; i < embedded_n_migrations; i++) {
         const struct embedded_file *m = &embedded_migrations[i];
+        if (is_pg_dialect(m->name))
+            continue; /* applied in place of its .sql on PostgreSQL */
         int v = version_of(m->name);
         if (v <= current)
             continue;
@@ -72,7 +134,7 @@ db_status migrate_up(db *d, int *applied, buf *err)
             continue;
         }
         if (st == DB_OK)
-            st = db_exec(d, (const char *)m->data);
+            st = db_exec(d, (const char *)dialect_of(d, m)->data);
         if (st == DB_OK) {
             db_stmt *s = db_prepare(d, SQL_RECORD);
             st = s ? DB_OK : DB_ERR;
@@ -87,13 +149,15 @@ db_status migrate_up(db *d, int *applied, buf *err)
         if (st == DB_OK)
             st = db_commit(d);
         if (st != DB_OK) {
-            buf_printf(err, "migration %s failed: %s", m->name, db_errmsg(d));
+            buf_printf(err, "migration %s failed: %s", dialect_of(d, m)->name, db_errmsg(d));
             db_rollback(d);
             goto cleanup;
         }
         count++;
     }
 cleanup:
+    if (locked && db_exec(d, SQL_PG_UNLOCK) != DB_OK && st == DB_OK)
+        st = DB_ERR; /* the connection is broken: say so */
     if (applied)
         *applied = count;
     return st;

@@ -1,4 +1,20 @@
-/* search.c: folded full-text search on FTS5 (see search.h). */
+/* search.c: folded full-text search on FTS5 (see search.h), and the same
+ * search on PostgreSQL.
+ *
+ * PostgreSQL has no FTS5. Its migrations (0001/0010 .pg.sql) make
+ * search_fts and search_title plain tables with a `rowid` column, so every
+ * write below is the same text on both backends, and a trigger keeps
+ * search_word: each document's distinct words per column (0 title, 1
+ * body). Only the queries differ (the SQL_PG_* texts, chosen by
+ * db_backend): they take the folded words joined by spaces instead of an
+ * FTS5 expression and ask for what FTS5 answers, in its order: every word
+ * begins some word of the title (names), or of title or body while not all
+ * of them are in the title (body-only matches), rows in document (rowid)
+ * order; a word's prefix is a range of the (col, word, doc) btree, words
+ * beginning with w being those from w up to w followed by U+10FFFF (the
+ * column collation "C" orders by bytes). The names are then ranked by the
+ * same C code (search_score), so both backends list the same hits in the
+ * same order for the same documents. */
 #include "db/search.h"
 
 #include <pthread.h>
@@ -35,6 +51,40 @@ static const char SQL_BODY_ANY[] = "SELECT kind, ref FROM search_fts WHERE searc
                                    " LIMIT $2 OFFSET $3";
 static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
                                     " WHERE search_fts MATCH $1 AND kind = $4 LIMIT $2 OFFSET $3";
+
+/* PostgreSQL ($1: the folded words joined by single spaces). The
+ * candidates come from the first word's range, then each document must
+ * have every word. */
+#define PG_HAS_WORD(doc, cols, w)                                                                  \
+    "EXISTS (SELECT 1 FROM search_word x WHERE x.doc = " doc " AND x.col IN " cols                 \
+    " AND x.word >= " w " AND x.word < " w " || chr(1114111))"
+#define PG_HAS_ALL(doc, cols)                                                                      \
+    " NOT EXISTS (SELECT 1 FROM unnest(string_to_array($1, ' ')) AS q(w) WHERE NOT " PG_HAS_WORD(  \
+        doc, cols, "q.w") ")"
+#define PG_FIRST_WORD(cols)                                                                        \
+    " IN (SELECT w.doc FROM search_word w WHERE w.col IN " cols                                    \
+    " AND w.word >= split_part($1, ' ', 1) AND w.word < split_part($1, ' ', 1) || chr(1114111))"
+#define PG_TITLE_WHERE "t.rowid" PG_FIRST_WORD("(0)") " AND" PG_HAS_ALL("t.rowid", "(0)")
+#define PG_BODY_WHERE                                                                              \
+    "f.rowid" PG_FIRST_WORD("(0, 1)") " AND" PG_HAS_ALL(                                           \
+        "f.rowid", "(0, 1)") " AND NOT" PG_HAS_ALL("f.rowid", "(0)")
+static const char SQL_PG_TITLE_ANY[] = "SELECT t.kind, t.ref, t.title FROM search_title t"
+                                       " WHERE " PG_TITLE_WHERE " ORDER BY t.rowid LIMIT $2";
+static const char SQL_PG_TITLE_KIND[] =
+    "SELECT t.kind, t.ref, t.title FROM search_title t"
+    " WHERE " PG_TITLE_WHERE " AND t.kind = $3 ORDER BY t.rowid LIMIT $2";
+static const char SQL_PG_BODY_ANY[] =
+    "SELECT f.kind, f.ref FROM search_fts f"
+    " WHERE " PG_BODY_WHERE " ORDER BY f.rowid LIMIT $2 OFFSET $3";
+static const char SQL_PG_BODY_KIND[] =
+    "SELECT f.kind, f.ref FROM search_fts f"
+    " WHERE " PG_BODY_WHERE " AND f.kind = $4 ORDER BY f.rowid LIMIT $2 OFFSET $3";
+
+/* Which texts: PostgreSQL's when the connection is not SQLite's. */
+static bool search_on_pg(db *d)
+{
+    return strcmp(db_backend(d), "sqlite") != 0;
+}
 
 db_status search_delete(db *d, const char *kind, int64_t ref)
 {
@@ -119,6 +169,8 @@ static const char SQL_PENDING_CREATE[] =
     " ref INTEGER NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL)";
 static const char SQL_PENDING_INSERT[] =
     "INSERT INTO temp.search_pending(id, kind, ref, title, body) VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_PG_PENDING_INSERT[] =
+    "INSERT INTO pg_temp.search_pending(id, kind, ref, title, body) VALUES ($1, $2, $3, $4, $5)";
 /* FTS5 writes its pending terms out as a new segment every 'hashsize'
  * bytes (1 MiB by default) and merges segments as they pile up: 64 MiB
  * while the documents go in made that a third faster (measured at 50,000
@@ -134,6 +186,14 @@ static const char *const sql_flush[] = {
     "INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', 1048576)",
     "INSERT INTO search_title(search_title, rank) VALUES ('hashsize', 1048576)",
     "DROP TABLE temp.search_pending",
+};
+/* PostgreSQL: no FTS5 settings; search_word fills by its trigger. */
+static const char *const sql_pg_flush[] = {
+    "INSERT INTO search_fts(rowid, kind, ref, title, body)"
+    " SELECT id, kind, ref, title, body FROM pg_temp.search_pending ORDER BY id",
+    "INSERT INTO search_title(rowid, kind, ref, title)"
+    " SELECT id, kind, ref, title FROM pg_temp.search_pending ORDER BY id",
+    "DROP TABLE pg_temp.search_pending",
 };
 
 /* --- the folder: pending documents folded on a helper thread -------------------------- */
@@ -292,7 +352,8 @@ static db_status folder_drain(folder *f)
         db_stmt *s = NULL;
         if (st == DB_OK && (buf_failed(&p->ft) || buf_failed(&p->fb)))
             st = DB_NOMEM;
-        if (st == DB_OK && !(s = db_prepare(f->d, SQL_PENDING_INSERT)))
+        if (st == DB_OK && !(s = db_prepare(f->d, search_on_pg(f->d) ? SQL_PG_PENDING_INSERT
+                                                                     : SQL_PENDING_INSERT)))
             st = DB_ERR;
         if (st == DB_OK) {
             db_bind_int(s, 1, p->id);
@@ -389,8 +450,12 @@ db_status search_flush_pending(db *d)
     folder_stop(f);
     db_status st = folder_drain(f);
     folder_free(f);
-    for (size_t i = 0; st == DB_OK && i < sizeof sql_flush / sizeof sql_flush[0]; i++)
-        st = db_exec(d, sql_flush[i]);
+    bool pg = search_on_pg(d);
+    const char *const *flush = pg ? sql_pg_flush : sql_flush;
+    size_t n_flush =
+        pg ? sizeof sql_pg_flush / sizeof sql_pg_flush[0] : sizeof sql_flush / sizeof sql_flush[0];
+    for (size_t i = 0; st == DB_OK && i < n_flush; i++)
+        st = db_exec(d, flush[i]);
     return st;
 }
 
@@ -457,6 +522,29 @@ double search_score(const char *folded_title, const char *match)
     return score * 1000.0 + (double)strlen(folded_title) / 1000.0;
 }
 
+/* The title and body parameters for match (search_build_match's): FTS5
+ * expressions on SQLite, the words joined by spaces on PostgreSQL (both
+ * parameters the same). */
+static void query_params(db *d, const buf *match, buf *title, buf *body)
+{
+    if (!search_on_pg(d)) {
+        buf_printf(title, "{title} : (%s)", buf_str(match));
+        buf_printf(body, "(%s) NOT {title} : (%s)", buf_str(match), buf_str(match));
+        return;
+    }
+    /* "w1"* "w2"* -> w1 w2: the words hold no quote (search_build_match) */
+    for (const char *m = buf_str(match); (m = strchr(m, '"'));) {
+        const char *w = ++m, *e = strchr(w, '"');
+        if (!e)
+            break;
+        if (title->len)
+            buf_putc(title, ' ');
+        buf_append(title, w, (size_t)(e - w));
+        m = e + 1;
+    }
+    buf_puts(body, buf_str(title));
+}
+
 typedef struct cand {
     const char *kind;
     int64_t ref;
@@ -477,7 +565,8 @@ static db_status title_stage(db *d, arena *a, const char *title_match, const cha
 {
     *out = NULL;
     *n = 0;
-    db_stmt *s = db_prepare(d, kind ? SQL_TITLE_KIND : SQL_TITLE_ANY);
+    db_stmt *s = db_prepare(d, search_on_pg(d) ? (kind ? SQL_PG_TITLE_KIND : SQL_PG_TITLE_ANY)
+                                               : (kind ? SQL_TITLE_KIND : SQL_TITLE_ANY));
     if (!s)
         return DB_ERR;
     db_bind_text(s, 1, title_match);
@@ -533,8 +622,7 @@ db_status search_query(db *d, arena *a, const char *q, const char *kind, int lim
     }
     if (match.len == 0 || limit <= 0)
         goto cleanup;
-    buf_printf(&title, "{title} : (%s)", buf_str(&match));
-    buf_printf(&body, "(%s) NOT {title} : (%s)", buf_str(&match), buf_str(&match));
+    query_params(d, &match, &title, &body);
     *hits = arena_alloc(a, sizeof **hits * (size_t)limit);
     if (!*hits || buf_failed(&title) || buf_failed(&body)) {
         st = DB_NOMEM;
@@ -555,7 +643,8 @@ db_status search_query(db *d, arena *a, const char *q, const char *kind, int lim
         goto cleanup;
     /* names ran out: body-only matches fill the rest of the page */
     int body_offset = offset > (int)n_c ? offset - (int)n_c : 0;
-    db_stmt *s = db_prepare(d, kind ? SQL_BODY_KIND : SQL_BODY_ANY);
+    db_stmt *s = db_prepare(d, search_on_pg(d) ? (kind ? SQL_PG_BODY_KIND : SQL_PG_BODY_ANY)
+                                               : (kind ? SQL_BODY_KIND : SQL_BODY_ANY));
     if (!s) {
         st = DB_ERR;
         goto cleanup;
@@ -592,6 +681,12 @@ static const char SQL_BODY_AFTER_ANY[] =
 static const char SQL_BODY_AFTER_KIND[] =
     "SELECT kind, ref, rowid FROM search_fts WHERE search_fts MATCH $1 AND rowid > $3"
     " AND kind = $4 ORDER BY rowid LIMIT $2";
+static const char SQL_PG_BODY_AFTER_ANY[] =
+    "SELECT f.kind, f.ref, f.rowid FROM search_fts f"
+    " WHERE " PG_BODY_WHERE " AND f.rowid > $3 ORDER BY f.rowid LIMIT $2";
+static const char SQL_PG_BODY_AFTER_KIND[] =
+    "SELECT f.kind, f.ref, f.rowid FROM search_fts f WHERE " PG_BODY_WHERE
+    " AND f.rowid > $3 AND f.kind = $4 ORDER BY f.rowid LIMIT $2";
 
 db_status search_query_after(db *d, arena *a, const char *q, const char *kind, int limit,
                              int64_t pos, search_hit **hits, size_t *n_hits, int64_t *next)
@@ -610,8 +705,7 @@ db_status search_query_after(db *d, arena *a, const char *q, const char *kind, i
     }
     if (match.len == 0 || limit <= 0)
         goto cleanup;
-    buf_printf(&title, "{title} : (%s)", buf_str(&match));
-    buf_printf(&body, "(%s) NOT {title} : (%s)", buf_str(&match), buf_str(&match));
+    query_params(d, &match, &title, &body);
     *hits = arena_alloc(a, sizeof **hits * (size_t)limit);
     if (!*hits || buf_failed(&title) || buf_failed(&body)) {
         st = DB_NOMEM;
@@ -639,7 +733,9 @@ db_status search_query_after(db *d, arena *a, const char *q, const char *kind, i
     }
     /* body-only matches in document order from after_doc: a seek, not an
      * OFFSET over every match before the page */
-    db_stmt *s = db_prepare(d, kind ? SQL_BODY_AFTER_KIND : SQL_BODY_AFTER_ANY);
+    db_stmt *s =
+        db_prepare(d, search_on_pg(d) ? (kind ? SQL_PG_BODY_AFTER_KIND : SQL_PG_BODY_AFTER_ANY)
+                                      : (kind ? SQL_BODY_AFTER_KIND : SQL_BODY_AFTER_ANY));
     if (!s) {
         st = DB_ERR;
         goto cleanup;

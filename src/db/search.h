@@ -5,8 +5,9 @@
  * with utf8_fold() on the way in and the query on the way out, so a query
  * in Cyrillic, Latin with or without diacritics, or ASCII finds the same
  * documents. Every query word matches as a prefix ("kra" finds
- * "Kragujevac"), and all words must match. FTS5 now; PostgreSQL's tsvector
- * can sit behind the same calls later. Query text never reaches FTS syntax:
+ * "Kragujevac"), and all words must match. FTS5 on SQLite; on PostgreSQL
+ * a table of each document's words behind the same calls, with the same
+ * hits in the same order (search.c). Query text never reaches FTS syntax:
  * words are extracted and quoted. */
 #ifndef SCAN_SEARCH_H
 #define SCAN_SEARCH_H

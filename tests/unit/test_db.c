@@ -58,6 +58,36 @@ static void test_migrations_idempotent_and_newer_refused(void **state)
     buf_free(&err);
 }
 
+/* SQLite applies each version's .sql, never the PostgreSQL text beside
+ * it, and records the .sql's name (the history both backends share). */
+static void test_migrations_sqlite_texts_only(void **state)
+{
+    fixture *f = *state;
+    int64_t n = -1, pg = -1, named = -1;
+    assert_int_equal(db_backend(f->t.d)[0], 's');
+    assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM schema_migrations", &n), DB_OK);
+    assert_int_equal(
+        db_scalar_int(f->t.d, "SELECT count(*) FROM schema_migrations WHERE name LIKE '%.pg.sql'",
+                      &pg),
+        DB_OK);
+    assert_int_equal(pg, 0);
+    assert_int_equal(
+        db_scalar_int(f->t.d,
+                      "SELECT count(*) FROM schema_migrations WHERE name = '0001_foundation.sql'",
+                      &named),
+        DB_OK);
+    assert_int_equal(named, 1);
+    /* FTS5 made search_fts (0001.pg.sql would have made a plain table) */
+    int64_t virt = 0;
+    assert_int_equal(db_scalar_int(f->t.d,
+                                   "SELECT count(*) FROM sqlite_master WHERE name = 'search_fts'"
+                                   " AND sql LIKE 'CREATE VIRTUAL TABLE%'",
+                                   &virt),
+                     DB_OK);
+    assert_int_equal(virt, 1);
+    assert_true(n > 20);
+}
+
 static const char SQL_T[] =
     "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL UNIQUE, b INTEGER)";
 static const char SQL_INS[] = "INSERT INTO t(b, a) VALUES ($2, $1)";
@@ -557,6 +587,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrations_idempotent_and_newer_refused, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_migrations_sqlite_texts_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statements_and_placeholders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_checks_the_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
