@@ -186,6 +186,13 @@ static const char *const fts_shadows[5] = {"data", "idx", "content", "docsize", 
 static const char SQL_FTS_CREATE[] =
     "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name IN ('search_fts',"
     " 'search_title') AND sql LIKE 'CREATE VIRTUAL TABLE %'";
+/* The copy takes these ten shadow tables as they are: a layout with fewer
+ * (columnsize=0, contentless) builds on the writer as before. */
+static const char SQL_FTS_SHADOWS[] =
+    "SELECT count(*) = 10 FROM sqlite_schema WHERE type = 'table' AND name IN ("
+    " 'search_fts_data', 'search_fts_idx', 'search_fts_content', 'search_fts_docsize',"
+    " 'search_fts_config', 'search_title_data', 'search_title_idx', 'search_title_content',"
+    " 'search_title_docsize', 'search_title_config')";
 static const char SQL_FTS_EMPTY[] = "SELECT NOT EXISTS (SELECT 1 FROM search_fts_content)"
                                     " AND NOT EXISTS (SELECT 1 FROM search_title_content)"
                                     " AND NOT EXISTS (SELECT 1 FROM search_fts_docsize)"
@@ -508,9 +515,11 @@ static void fts_create_row(db_stmt *s, arena *a, void *item, bool *oom, void *ct
  * caller's failure. */
 static db_status build_decide(db *d, folder *f)
 {
-    int64_t empty = 0;
-    db_status st = db_scalar_int(d, SQL_FTS_EMPTY, &empty);
-    if (st != DB_OK || !empty)
+    int64_t all = 0, empty = 0;
+    db_status st = db_scalar_int(d, SQL_FTS_SHADOWS, &all);
+    if (st != DB_OK || !all)
+        return st;
+    if ((st = db_scalar_int(d, SQL_FTS_EMPTY, &empty)) != DB_OK || !empty)
         return st;
     arena a = ARENA_INIT;
     void *items = NULL;
