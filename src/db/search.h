@@ -35,9 +35,12 @@ db_status search_put(db *d, const char *kind, int64_t ref, const char *title, co
  * INSERT ... SELECT into each FTS5 table instead of one statement per
  * document: measured three times less FTS work at 50,000 documents (each
  * statement between two FTS inserts makes FTS5 write its pending index
- * out). A caller that does not flush (a rollback, a dry run, an error)
- * calls search_drop_pending, which stops the helper and frees what it
- * holds; calling it after a flush, or twice, is harmless. */
+ * out). When both FTS tables are empty at search_begin_pending, the
+ * helper builds them itself as the documents come, in a database of its
+ * own, and the flush copies them in (search.c's folder). The caller
+ * always calls search_drop_pending after its transaction ended (commit or
+ * rollback; flushed or not), which stops the helper and frees what it
+ * holds; calling it twice is harmless. */
 db_status search_put_pending(db *d, const char *kind, int64_t ref, const char *title,
                              const char *body);
 db_status search_begin_pending(db *d);

@@ -245,9 +245,10 @@ typedef struct org_facet_acc {
  * counted in acc, which the caller adds with org_facets_add after its
  * last write, in the same transaction; updates are counted as in org_put.
  * Per entry, the counts were 14% of an import's time. The search
- * documents wait in search_put_pending's table: the caller calls
- * search_begin_pending first and search_flush_pending before its commit,
- * or search_drop_pending when it does not flush (a dry run, a failure). */
+ * documents go through search_put_pending: the caller calls
+ * search_begin_pending first, search_flush_pending before its commit
+ * (not on a dry run or a failure), and search_drop_pending after the
+ * transaction ended, either way (search.h). */
 db_status org_put_bulk(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
                        org_facet_acc *acc, form_errors *errs, org_put_result *res);
 /* Adds acc's counts to the stored ones and bumps directory_version once

@@ -649,9 +649,11 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         in_tx = st != DB_OK;
     }
 done:
-    search_drop_pending(d); /* a dry run, a problem or a failure: no flush */
     if (in_tx)
         db_rollback(d);
+    /* after the transaction: a dry run, a problem or a failure did not
+     * flush; a flush may have left the helper's database attached */
+    search_drop_pending(d);
     if (rep->n_problems > 1) {
         struct org_import_problem *tmp = arena_alloc(a, rep->n_problems * sizeof *tmp);
         if (tmp)

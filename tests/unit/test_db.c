@@ -401,8 +401,9 @@ static void test_search_pending_like_put(void **state)
         assert_int_equal(search_put_pending(d, "org", i, title, body), DB_OK);
     }
     assert_int_equal(search_flush_pending(d), DB_OK);
-    search_drop_pending(d); /* after a flush: harmless */
     assert_int_equal(db_commit(d), DB_OK);
+    search_drop_pending(d); /* after the transaction, flushed or not */
+    search_drop_pending(d); /* twice is harmless */
 
     int64_t n = 0;
     assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_fts", 0, NULL), DB_OK);
@@ -438,7 +439,109 @@ static void test_search_pending_like_put(void **state)
     assert_int_equal(h[0].ref, 1234);
     assert_int_equal(search_query(d, &a, "dropped", NULL, 10, 0, &h, &nh), DB_OK);
     assert_int_equal(nh, 0);
+
+    /* The tables started empty, so the helper built them (search.c's
+     * folder); a second batch adds to tables that are not, through the
+     * temporary table. Both leave FTS5 indexes that match their documents. */
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    for (int i = N + 1; i <= N + 10; i++)
+        assert_int_equal(search_put_pending(d, "org", i, "Ниш Đorđe second", "batch"), DB_OK);
+    assert_int_equal(search_flush_pending(d), DB_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    search_drop_pending(d);
+    assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_fts", 0, NULL), DB_OK);
+    assert_int_equal(n, N + 10);
+    assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_title", 0, NULL), DB_OK);
+    assert_int_equal(n, N + 10);
+    assert_int_equal(search_query(d, &a, "djordje second", "org", 100, 0, &h, &nh), DB_OK);
+    assert_int_equal(nh, 10);
+    assert_int_equal(db_exec(d, "INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"),
+                     DB_OK);
+    assert_int_equal(
+        db_exec(d, "INSERT INTO search_title(search_title) VALUES ('integrity-check')"), DB_OK);
     arena_free(&a);
+}
+
+/* Search answers do not depend on how the FTS tables were filled: the
+ * same documents through the helper's build (tables empty at the start)
+ * and through search_put one by one (as every form does) give the same
+ * documents and the same hits, in the same order, for prefixes of one to
+ * eight letters, words of several, and Cyrillic, Latin and ASCII. */
+static void test_search_built_same_as_put(void **state)
+{
+    fixture *f = *state;
+    testdb other;
+    assert_int_equal(testdb_open(&other), 0);
+    db *built = f->t.d, *put = other.d;
+    arena a = ARENA_INIT;
+    enum { N = 1500 };
+    static const char *const words[] = {"Kragujevac", "Ниш",       "Đorđe",   "tehnologija",
+                                        "inovacija",  "Нови Сад",  "Šabac",   "klaster",
+                                        "drvo",       "namještaj", "softver", "Čačak"};
+    enum { W = sizeof words / sizeof words[0] };
+    char title[160], body[256];
+    assert_int_equal(db_begin_write(built), DB_OK);
+    assert_int_equal(search_begin_pending(built), DB_OK);
+    assert_int_equal(db_begin_write(put), DB_OK);
+    for (int i = 1; i <= N; i++) {
+        snprintf(title, sizeof title, "%s %s %d", words[i % W], words[(i * 7) % W], i);
+        snprintf(body, sizeof body, "%s, %s — %s opis %d", words[(i * 3) % W], words[(i * 5) % W],
+                 words[(i * 11) % W], i * 13);
+        const char *kind = i % 3 ? "org" : "event";
+        assert_int_equal(search_put_pending(built, kind, i, title, body), DB_OK);
+        assert_int_equal(search_put(put, kind, i, title, body), DB_OK);
+    }
+    assert_int_equal(search_flush_pending(built), DB_OK);
+    assert_int_equal(db_commit(built), DB_OK);
+    search_drop_pending(built);
+    assert_int_equal(db_commit(put), DB_OK);
+
+    static const char *const sqls[] = {
+        "SELECT group_concat(r || kind || ref || title || body, '|') FROM"
+        " (SELECT rowid AS r, * FROM search_fts ORDER BY rowid)",
+        "SELECT group_concat(r || kind || ref || title, '|') FROM"
+        " (SELECT rowid AS r, * FROM search_title ORDER BY rowid)",
+        "SELECT group_concat(id || kind || ref, '|') FROM (SELECT * FROM search_doc ORDER BY id)",
+    };
+    for (size_t i = 0; i < sizeof sqls / sizeof *sqls; i++) {
+        db_stmt *s1 = db_prepare(built, sqls[i]), *s2 = db_prepare(put, sqls[i]);
+        assert_int_equal(db_step(s1), DB_ROW);
+        assert_int_equal(db_step(s2), DB_ROW);
+        assert_non_null(db_col_text(s1, 0));
+        assert_string_equal(db_col_text(s1, 0), db_col_text(s2, 0));
+        db_reset(s1);
+        db_reset(s2);
+    }
+    static const char *const queries[] = {
+        "k",      "kr",      "kra",   "krag",        "kragu",     "kraguj", "kragujev",
+        "ниш",    "nis",     "niš",   "djordje",     "đorđe",     "ђорђе",  "tehn",
+        "t",      "te",      "teh",   "tehnologija", "in",        "opis",   "opis 13",
+        "novi s", "нови с",  "sabac", "čačak",       "cacak 12",  "kl",     "drvo nam",
+        "softv",  "namjest", "2",     "123",         "zzznothing"};
+    static const char *const kinds[] = {NULL, "org", "event"};
+    size_t answered = 0; /* queries with hits: the comparison compares something */
+    for (size_t q = 0; q < sizeof queries / sizeof *queries; q++)
+        for (size_t k = 0; k < 3; k++) {
+            search_hit *h1, *h2;
+            size_t n1, n2;
+            assert_int_equal(search_query(built, &a, queries[q], kinds[k], 100, 0, &h1, &n1),
+                             DB_OK);
+            assert_int_equal(search_query(put, &a, queries[q], kinds[k], 100, 0, &h2, &n2), DB_OK);
+            if (n1 != n2)
+                fail_msg("'%s': %zu hits built, %zu put", queries[q], n1, n2);
+            answered += n1 > 0;
+            for (size_t j = 0; j < n1; j++)
+                if (h1[j].ref != h2[j].ref || strcmp(h1[j].kind, h2[j].kind) != 0)
+                    fail_msg("'%s': hit %zu differs", queries[q], j);
+        }
+    assert_true(answered >= 80);
+    assert_int_equal(
+        db_exec(built, "INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"), DB_OK);
+    assert_int_equal(
+        db_exec(built, "INSERT INTO search_title(search_title) VALUES ('integrity-check')"), DB_OK);
+    arena_free(&a);
+    testdb_close(&other);
 }
 
 static void test_match_expression_is_safe(void **state)
@@ -598,6 +701,7 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_pending_like_put, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_built_same_as_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match_expression_is_safe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_collect, setup, teardown),
     };

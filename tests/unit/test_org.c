@@ -58,6 +58,13 @@ static int teardown(void **state)
     return 0;
 }
 
+static int64_t scalar_of(db *d, const char *sql)
+{
+    int64_t v = -1;
+    assert_int_equal(db_scalar_int(d, sql, &v), DB_OK);
+    return v;
+}
+
 static int64_t scalar(fixture *f, const char *sql)
 {
     int64_t v = -1;
@@ -1551,6 +1558,12 @@ static void test_import_bulk_path_same_as_row_by_row(void **state)
     testdb slow;
     assert_int_equal(testdb_open_seeded(&slow, SEED), 0);
     char *all = bulk_csv(1, 600);
+    /* a search first, so that the connection's FTS5 tables have read
+     * their (empty) index before the import replaces them */
+    search_hit *hits;
+    size_t n_hits;
+    assert_int_equal(search_query(f->t.d, &f->a, "kragu", "org", 50, 0, &hits, &n_hits), DB_OK);
+    assert_int_equal(n_hits, 0);
     import_ok(f->t.d, &f->a, all);
     for (int part = 0; part < 4; part++) {
         char *csv = bulk_csv(1 + part * 150, 150);
@@ -1584,6 +1597,38 @@ static void test_import_bulk_path_same_as_row_by_row(void **state)
     assert_int_equal(db_scalar_int(f->t.d, ORDER, &fast_at), DB_OK);
     assert_int_equal(db_scalar_int(slow.d, ORDER, &slow_at), DB_OK);
     assert_true(fast_at > slow_at);
+    /* the fast import built the FTS tables on its helper (they started
+     * empty) and made them anew, after the indexes; the slow one's first
+     * file did too, and its three other files added to them */
+    static const char FTS_AT[] = "SELECT rowid FROM sqlite_schema WHERE name = 'search_fts'";
+    assert_true(scalar_of(f->t.d, FTS_AT) > fast_at);
+    /* both FTS5 indexes agree with their documents, and the connection
+     * that imported goes on writing and finding documents */
+    static const char *const checks[] = {
+        "INSERT INTO search_fts(search_fts) VALUES ('integrity-check')",
+        "INSERT INTO search_title(search_title) VALUES ('integrity-check')",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(db_exec(f->t.d, checks[i]), DB_OK);
+        assert_int_equal(db_exec(slow.d, checks[i]), DB_OK);
+    }
+    assert_int_equal(search_query(f->t.d, &f->a, "kragu", "org", 1000, 0, &hits, &n_hits), DB_OK);
+    size_t kragu = n_hits;
+    assert_true(kragu > 0);
+    assert_int_equal(db_begin_write(f->t.d), DB_OK);
+    assert_int_equal(search_put(f->t.d, "org", 99999, "Kragujevac Zebrawordimport", ""), DB_OK);
+    assert_int_equal(db_commit(f->t.d), DB_OK);
+    assert_int_equal(search_query(f->t.d, &f->a, "zebrawordim", "org", 50, 0, &hits, &n_hits),
+                     DB_OK);
+    assert_int_equal(n_hits, 1);
+    assert_int_equal(search_query(f->t.d, &f->a, "kragu", "org", 1000, 0, &hits, &n_hits), DB_OK);
+    assert_int_equal(n_hits, kragu + 1);
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(db_exec(f->t.d, checks[i]), DB_OK);
+    /* the helper's database is detached again */
+    assert_int_equal(scalar_of(f->t.d, "SELECT count(*) FROM pragma_database_list"
+                                       " WHERE name NOT IN ('main', 'temp')"),
+                     0);
     free(all);
     testdb_close(&slow);
 }
