@@ -109,6 +109,11 @@ void db_global_init(void)
     db_pg_driver.global_init();
 }
 
+bool db_path_is_url(const char *path)
+{
+    return db_pg_url(path);
+}
+
 db_status db_open(const char *path, const db_options *opts, db **out, buf *err)
 {
     static const db_options defaults = {false, true, false, 5000, false};

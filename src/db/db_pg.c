@@ -9,8 +9,8 @@
  * (PQprepare). Every placeholder up to the highest $n is declared, so a
  * statement that skips one (it binds $1 and $3) still prepares: the
  * unused ones are declared text. A parameter whose type the server cannot
- * infer (used only in `$n IS NULL`) is declared text too, found from the
- * server's answer and prepared again. Values travel in text format
+ * infer (used only in `$n IS NULL`, or deduced two ways) is declared from
+ * the server's answer and the statement prepared again (prepare_now). Values travel in text format
  * (integers printed in decimal), blobs in binary format; results come back
  * as text and are read per column type: a boolean ('t'/'f') reads as 1/0,
  * never as a failed number, so `disabled_at IS NOT NULL` is 1; a bytea is
@@ -304,18 +304,61 @@ static void drop_dead(pg_conn *c)
     c->n_dead = 0;
 }
 
-/* The parameter number in "could not determine data type of parameter $2"
- * (42P18), 0 when the message names none. */
-static int undetermined_param(const PGresult *r)
+/* The type a parameter should be declared with, from the server's refusal
+ * of a prepare (r), for the parameter it names in *n (0: none):
+ * - 42P18/42P08 "could not determine data type of parameter $2" (only
+ *   tested for NULL, or only passed on, or both: `$2 IS NULL OR k = $2`):
+ *   text, the type of an untyped literal;
+ * - 42P08 "inconsistent types deduced for parameter $8: text versus
+ *   bigint" (a CASE branch said text, a column bigint): the type that is
+ *   not text.
+ * 0 when the refusal is of another kind. */
+static Oid param_type_from(const PGresult *r, int *n)
 {
-    const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-    const char *d = m ? strchr(m, '$') : NULL;
-    return d ? atoi(d + 1) : 0;
+    static const struct {
+        const char *name;
+        Oid oid;
+    } named[] = {
+        {"bigint", 20}, {"integer", 23},   {"smallint", 21},        {"double precision", 701},
+        {"real", 700},  {"numeric", 1700}, {"boolean", PG_BOOLOID}, {"bytea", PG_BYTEAOID}};
+    *n = 0;
+    const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!code || !m || (strcmp(code, "42P18") != 0 && strcmp(code, "42P08") != 0))
+        return 0;
+    const char *d = strchr(m, '$');
+    if (!d || (*n = atoi(d + 1)) < 1)
+        return 0;
+    const char *versus = strstr(m, " versus ");
+    if (!versus)
+        return PG_TEXTOID;
+    const char *colon = strchr(d, ':'); /* ": text versus bigint" */
+    for (size_t i = 0; colon && i < sizeof named / sizeof named[0]; i++) {
+        size_t len = strlen(named[i].name);
+        if ((strncmp(colon + 2, named[i].name, len) == 0 && colon + 2 + len == versus) ||
+            strcmp(versus + 8, named[i].name) == 0)
+            return named[i].oid;
+    }
+    return 0;
 }
 
-/* Prepares st on its connection's current session. A failed PQprepare
- * inside a transaction would abort it, and the first try may fail on
- * purpose (42P18 below): there it runs inside a savepoint. */
+/* True when r refuses an operator or a type for a text value ("operator
+ * does not exist: bigint = text", "... is of type bigint but expression is
+ * of type text"): a parameter declared text by guess should be bigint. */
+static bool refuses_text(const PGresult *r)
+{
+    const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    return code && m && (strcmp(code, "42883") == 0 || strcmp(code, "42804") == 0) &&
+           strstr(m, "text");
+}
+
+/* Prepares st on its connection's current session. A parameter whose type
+ * the server cannot settle is declared as param_type_from says and the
+ * prepare tried again; when a guess of text is then refused, that
+ * parameter becomes bigint (a `$n IS NULL OR id = $n` filter). A failed
+ * PQprepare inside a transaction would abort it, and the first tries may
+ * fail on purpose: there it runs inside a savepoint. */
 static db_status prepare_now(pg_stmt *st)
 {
     pg_conn *c = st->c;
@@ -324,6 +367,7 @@ static db_status prepare_now(pg_stmt *st)
     snprintf(st->name, sizeof st->name, "s%u", ++c->next_name);
     bool in_tx = PQtransactionStatus(c->h) == PQTRANS_INTRANS;
     db_status s = in_tx ? run_simple(c, "SAVEPOINT scan_prepare") : DB_OK;
+    int guessed = 0; /* the parameter last declared text by guess */
     for (int tries = 0; s == DB_OK; tries++) {
         PGresult *r = PQprepare(c->h, st->name, st->sql, st->n_params, st->types);
         s = result_status(c, r);
@@ -332,13 +376,21 @@ static db_status prepare_now(pg_stmt *st)
             st->gen = c->gen;
             break;
         }
-        const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-        int n = code && strcmp(code, "42P18") == 0 ? undetermined_param(r) : 0;
+        int n = 0;
+        Oid t = param_type_from(r, &n);
+        if (!t && guessed && refuses_text(r)) {
+            n = guessed;
+            t = 20; /* bigint */
+            guessed = 0;
+        } else if (t && n >= 1 && n <= st->n_params && st->types[n - 1] != 0) {
+            t = 0; /* declared already: no further guess */
+        }
         PQclear(r);
-        /* a parameter only tested for NULL, or only passed on: text */
-        if (n < 1 || n > st->n_params || st->types[n - 1] != 0 || tries > st->n_params)
+        if (!t || n < 1 || n > st->n_params || tries > 2 * st->n_params)
             break;
-        st->types[n - 1] = PG_TEXTOID;
+        if (t == PG_TEXTOID)
+            guessed = n;
+        st->types[n - 1] = t;
         if (in_tx && run_simple(c, "ROLLBACK TO SAVEPOINT scan_prepare") != DB_OK)
             break;
         s = DB_OK;

@@ -85,7 +85,7 @@
     "WITH " scope ", " COUNTED_PAIRS " SELECT k.slug, k.name, " AGG                                \
     " FROM scope s JOIN org k ON k.id = s.cluster_id"                                              \
     " LEFT JOIN counted c ON c.cluster_id = s.cluster_id" FIG_JOIN                                 \
-    " GROUP BY s.cluster_id ORDER BY 7 DESC, 1"
+    " GROUP BY s.cluster_id, k.slug, k.name ORDER BY 7 DESC, 1"
 #define TOTAL_KEYED(scope, key, join)                                                              \
     "WITH " scope ", " COUNTED ", keyed(org_id, key) AS (SELECT k.org_id, " key                    \
     " FROM counted k" join ") SELECT c.key, c.key, " AGG " FROM keyed c" FIG_JOIN                  \

@@ -828,10 +828,12 @@ db_status newsletter_pump(db *d, int max, const char *base_url, int *queued)
 }
 
 static const char SQL_PROGRESS[] =
-    "SELECT count(*), sum(d.queued_at IS NULL), sum(d.queued_at IS NOT NULL AND d.outbox_id IS NOT"
-    " NULL AND o.sent_at IS NULL AND o.attempts < $2), sum(o.sent_at IS NOT NULL),"
-    " sum(o.sent_at IS NULL AND o.attempts >= $2),"
-    " sum(d.queued_at IS NOT NULL AND d.outbox_id IS NULL)"
+    "SELECT count(*), sum(CASE WHEN d.queued_at IS NULL THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN d.queued_at IS NOT NULL AND d.outbox_id IS NOT NULL AND o.sent_at IS NULL"
+    " AND o.attempts < $2 THEN 1 ELSE 0 END), sum(CASE WHEN o.sent_at IS NOT NULL THEN 1 ELSE 0 "
+    "END),"
+    " sum(CASE WHEN o.sent_at IS NULL AND o.attempts >= $2 THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN d.queued_at IS NOT NULL AND d.outbox_id IS NULL THEN 1 ELSE 0 END)"
     " FROM newsletter_delivery d LEFT JOIN outbox o ON o.id = d.outbox_id WHERE d.issue_id = $1";
 
 db_status newsletter_progress(db *d, int64_t id, nl_progress *p)

@@ -823,8 +823,9 @@ static const char SQL_OV_SUBS[] =
     "SELECT CAST(substr(s.sent_on, 1, 4) AS INTEGER), s.sent_on, " LATEST_OUTCOME(
         "outcome") " FROM position_submission s";
 static const char SQL_OV_FIRST[] =
-    "SELECT CAST(substr(min(s.sent_on), 1, 4) AS INTEGER), max(EXISTS (SELECT 1 FROM"
-    " position_outcome x WHERE x.submission_id = s.id AND x.outcome IN ('accepted', 'partly')))"
+    "SELECT CAST(substr(min(s.sent_on), 1, 4) AS INTEGER), max(CASE WHEN EXISTS (SELECT 1"
+    " FROM position_outcome x WHERE x.submission_id = s.id AND x.outcome IN ('accepted', 'partly'))"
+    " THEN 1 ELSE 0 END)"
     " FROM position_submission s GROUP BY s.position_id";
 static const char SQL_OV_INST[] =
     "SELECT o.id, o.slug, o.name, o.name_en, count(DISTINCT s.id), count(x.id),"

@@ -258,6 +258,24 @@ static void test_parameter_gaps_and_untyped(void **state)
         db_int(d, &n, -1, "SELECT count(*) FROM t WHERE a <> '$9' AND b = $1", DB_ARGS(DBI(7))),
         DB_OK);
     assert_int_equal(n, 1);
+    /* an optional filter, `$n IS NULL OR col = $n`: text for a text
+     * column, bigint for a number (text first, refused, then bigint) */
+    static const char SQL_OPT_TEXT[] = "SELECT count(*) FROM t WHERE ($1 IS NULL OR a = $1)";
+    static const char SQL_OPT_INT[] = "SELECT count(*) FROM t WHERE ($1 IS NULL OR b = $1)";
+    assert_int_equal(db_int(d, &n, -1, SQL_OPT_TEXT, DB_ARGS(DBNULL)), DB_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(db_int(d, &n, -1, SQL_OPT_TEXT, DB_ARGS(DBT("y"))), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(db_int(d, &n, -1, SQL_OPT_INT, DB_ARGS(DBNULL)), DB_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(db_int(d, &n, -1, SQL_OPT_INT, DB_ARGS(DBI(7))), DB_OK);
+    assert_int_equal(n, 1);
+    /* deduced two ways (a CASE says text, the column bigint): bigint */
+    static const char SQL_TWO_WAYS[] =
+        "INSERT INTO t(a, b, disabled_at) VALUES ($1, $2, CASE WHEN $1 = 'w' THEN $2 END)";
+    assert_int_equal(db_do(d, SQL_TWO_WAYS, DB_ARGS(DBT("w"), DBI(8))), DB_OK);
+    assert_int_equal(db_int(d, &n, -1, "SELECT disabled_at FROM t WHERE a = 'w'", DB_NONE), DB_OK);
+    assert_int_equal(n, 8);
 }
 
 static void test_errors_mapped(void **state)
