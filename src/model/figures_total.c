@@ -205,8 +205,8 @@ static db_status run_total(db *d, arena *a, figure_scope scope, int64_t cluster_
 
 static const char SQL_DONE[] = "SELECT 1 FROM figure_total_done"
                                " WHERE year = $1 AND scope = $2 AND cluster_id = $3 AND grp = $4";
-static const char SQL_DONE_PUT[] =
-    "INSERT OR IGNORE INTO figure_total_done(year, scope, cluster_id, grp) VALUES ($1, $2, $3, $4)";
+static const char SQL_DONE_PUT[] = "INSERT INTO figure_total_done(year, scope, cluster_id, grp) "
+                                   "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 /* The cluster grouping is stored by the cluster's id (slugs and names
  * change); the reference gives the slug, unique, so it is looked up. */
 static const char SQL_ROW_PUT[] =

@@ -624,9 +624,9 @@ db_status newsletter_send(db *d, int64_t id, int64_t actor_id, const char *ip, f
 
 /* The next batch of subscribers without a row, by id after $2. */
 static const char SQL_ENQUEUE[] =
-    "INSERT OR IGNORE INTO newsletter_delivery(issue_id, subscriber_id)"
+    "INSERT INTO newsletter_delivery(issue_id, subscriber_id)"
     " SELECT $1, id FROM news_subscriber WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL"
-    " AND id > $2 ORDER BY id LIMIT $3";
+    " AND id > $2 ORDER BY id LIMIT $3 ON CONFLICT DO NOTHING";
 static const char SQL_ENQUEUE_LAST[] =
     "SELECT coalesce(max(subscriber_id), 0) FROM newsletter_delivery WHERE issue_id = $1";
 

@@ -182,7 +182,7 @@ static const char SQL_SUBMIT[] =
     "INSERT INTO position_submission(position_id, institution_id, sent_on, channel, reference,"
     " document_url, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 static const char SQL_ADDRESSEE[] =
-    "INSERT OR IGNORE INTO position_addressee(position_id, org_id) VALUES ($1, $2)";
+    "INSERT INTO position_addressee(position_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 static const char SQL_SET_STAGE[] =
     "UPDATE position SET stage = $2, updated_at = $3, updated_by = $4 WHERE id = $1";
 static const char SQL_STEP[] =
