@@ -18,20 +18,24 @@ profile=${1:-build}
 build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
             libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libcurl4-openssl-dev
             libxlsxwriter-dev zlib1g-dev libicu-dev libxml2-dev libzxcvbn-dev libical-dev libzip-dev
-            libcmark-dev libqpdf-dev)
+            libcmark-dev libqpdf-dev libpq-dev)
 # zlib1g-dev: xlsxwriter.pc links -lz, yet libxlsxwriter-dev does not depend
 # on it (found by tests/deps_check.sh).
 # libcmark-dev: the one Markdown renderer (src/html/markdown.c), CommonMark's
 # reference implementation rather than a parser of our own.
+# libpq-dev: the PostgreSQL backend (src/db/db_pg.c). The binary always links
+# libpq; a postgresql:// --db URL chooses that backend at run time, so the
+# SQLite default still needs no server.
 # libzip-dev: reading XLSX uploads (a ZIP of XML parts) with a maintained ZIP
 # reader; libxml2 parses the parts.
 test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core nginx-light
            clang libclang-rt-14-dev default-jre-headless wrk sqlmap wapiti slowhttptest
            python3-aiosmtpd postgresql-15 postgresql-client-15)
-# postgresql-15: the throwaway server of tests/pg/pg_temp.sh (initdb in a
-# temporary directory; pg_trgm ships in it), for the PostgreSQL tests.
 # python3-aiosmtpd: the local SMTP sink of bench/newsletter.sh (counts what
 # a newsletter delivered, to prove nobody got it twice).
+# postgresql-15: the throwaway server of tests/pg/pg_temp.sh and of the
+# driver's unit tests (initdb in a temporary directory, as an unprivileged
+# user; pg_trgm ships in it).
 bench_pkgs=(nginx-light wrk curl)
 
 case "$profile" in

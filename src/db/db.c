@@ -99,9 +99,19 @@ static size_t hash_ptr(const void *p)
     return (size_t)x;
 }
 
+/* The driver of the connections this process opened (db_backend_version):
+ * one process serves one database, so the last db_open's is everyone's. */
+static const struct db_driver *_Atomic g_driver = &db_sqlite_driver;
+
 void db_global_init(void)
 {
     db_sqlite_driver.global_init();
+    db_pg_driver.global_init();
+}
+
+bool db_path_is_url(const char *path)
+{
+    return db_pg_url(path);
 }
 
 db_status db_open(const char *path, const db_options *opts, db **out, buf *err)
@@ -113,12 +123,13 @@ db_status db_open(const char *path, const db_options *opts, db **out, buf *err)
         buf_puts(err, "out of memory");
         return DB_NOMEM;
     }
-    d->drv = &db_sqlite_driver;
+    d->drv = db_pg_url(path) ? &db_pg_driver : &db_sqlite_driver;
     db_status st = d->drv->open(path, opts ? opts : &defaults, &d->conn, err);
     if (st != DB_OK) {
         mem_free(d);
         return st;
     }
+    atomic_store(&g_driver, d->drv);
     d->mem_mark = mem_failures();
     *out = d;
     return DB_OK;
@@ -277,7 +288,7 @@ db_status db_step(db_stmt *s)
      * autocommit mode: that would store half of what the caller meant to
      * be atomic */
     if (d->in_tx && !d->drv->tx_active(d->conn))
-        return note(d, DB_ERR);
+        return note(d, d->tx_failure == DB_BUSY ? DB_BUSY : DB_ERR);
     if (s->bind_failed != DB_OK) /* a value is missing: never run it */
         return note(d, s->bind_failed);
     uint64_t t0 = time_mono_us();
@@ -419,14 +430,14 @@ static db_status begin(db *d, const char *sql)
 db_status db_begin_write(db *d)
 {
     int64_t full_at = atomic_load(&g_disk_full_at);
-    if (!d->in_tx && full_at && time_now() - full_at < DB_FULL_CARE_S)
-        d->drv->exec(d->conn, "PRAGMA wal_checkpoint(TRUNCATE)"); /* a failure: the write says */
-    return begin(d, "BEGIN IMMEDIATE");
+    if (!d->in_tx && full_at && time_now() - full_at < DB_FULL_CARE_S && d->drv->full_disk_care)
+        d->drv->exec(d->conn, d->drv->full_disk_care); /* a failure: the write says */
+    return begin(d, d->drv->begin_write);
 }
 
 db_status db_begin_read(db *d)
 {
-    return begin(d, "BEGIN");
+    return begin(d, d->drv->begin_read);
 }
 
 db_status db_commit(db *d)
@@ -471,11 +482,6 @@ db_status db_exec(db *d, const char *sql)
     return note(d, d->drv->exec(d->conn, sql));
 }
 
-/* SQLite's catalogue; another backend would read its own (pg_indexes). */
-static const char SQL_SECONDARY_INDEXES[] =
-    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = $1"
-    " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY rowid";
-
 db_status db_indexes_drop(db *d, arena *a, const char *table, db_index_stash *stash)
 {
     assert(d && a && table && stash);
@@ -484,7 +490,7 @@ db_status db_indexes_drop(db *d, arena *a, const char *table, db_index_stash *st
     const char **names = NULL, **sqls = NULL;
     size_t n = 0, cap = 0, cap2 = 0;
     bool oom = false;
-    db_stmt *s = db_prepare(d, SQL_SECONDARY_INDEXES);
+    db_stmt *s = db_prepare(d, d->drv->secondary_indexes); /* each driver's catalogue */
     if (!s)
         return DB_ERR;
     db_bind_text(s, 1, table);
@@ -672,5 +678,5 @@ const char *db_backend(const db *d)
 
 const char *db_backend_version(void)
 {
-    return db_sqlite_driver.version();
+    return atomic_load(&g_driver)->version();
 }

@@ -1,7 +1,8 @@
 /* db.h: the database interface every model function uses.
  *
- * One interface, two backends: SQLite now (db_sqlite.c), PostgreSQL later
- * behind the same calls. Nothing above src/db/ names sqlite3_*.
+ * One interface, two backends: SQLite (db_sqlite.c) and PostgreSQL
+ * (db_pg.c) behind the same calls, chosen by db_open's path. Nothing above
+ * src/db/ names sqlite3_* or PQ*.
  *
  * - A `db` is one connection, owned by one thread (each HTTP worker opens
  *   its own; the CLI opens one). It is not thread-safe.
@@ -56,9 +57,13 @@ typedef struct db_options {
 /* Process-wide backend set-up; call once at start-up before any db_open. */
 void db_global_init(void);
 
-/* Opens a connection to the database at path (a file name for SQLite).
- * On failure returns non-DB_OK and writes a one-line reason to err. */
+/* Opens a connection to the database at path: a postgresql:// or
+ * postgres:// URL opens PostgreSQL (db_pg.c), anything else is an SQLite
+ * file. On failure returns non-DB_OK and writes a one-line reason to err. */
 db_status db_open(const char *path, const db_options *opts, db **out, buf *err);
+/* True when path is a server's URL rather than a file (no folder to make,
+ * no file to look for). */
+bool db_path_is_url(const char *path);
 /* Finalizes cached statements and closes. NULL is a no-op. */
 void db_close(db *d);
 
@@ -117,7 +122,9 @@ void db_reset(db_stmt *s);
 int64_t db_changes(db *d);
 int64_t db_last_id(db *d);
 
-/* Write transaction (BEGIN IMMEDIATE). Nested calls are an error.
+/* Write transaction (BEGIN IMMEDIATE on SQLite, SERIALIZABLE on
+ * PostgreSQL, whose serialization failures are DB_BUSY for tx_write to
+ * retry). Nested calls are an error.
  * All or nothing, enforced here rather than trusted to callers:
  * - a failed bind is remembered on its statement, and db_step refuses to
  *   run that statement until db_reset (a row must never be stored with a

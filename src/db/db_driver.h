@@ -1,8 +1,9 @@
 /* db_driver.h: what a database backend implements for db.c.
  *
  * db.c owns the public interface, the per-connection statement cache and
- * transaction bookkeeping; a driver (db_sqlite.c now, db_pg.c later) only
- * translates calls. Private to src/db/. */
+ * transaction bookkeeping; a driver (db_sqlite.c, db_pg.c) only translates
+ * calls. db_open picks the driver from the path (db_pg_url). Private to
+ * src/db/. */
 #ifndef SCAN_DB_DRIVER_H
 #define SCAN_DB_DRIVER_H
 
@@ -10,6 +11,15 @@
 
 struct db_driver {
     const char *name;
+    /* The SQL db.c sends to open a write and a read transaction. */
+    const char *begin_write;
+    const char *begin_read;
+    /* Run before a write while disk space is short (db.c); NULL: none. */
+    const char *full_disk_care;
+    /* One parameter, the table name: rows of (index name, CREATE INDEX
+     * statement) for the table's secondary (not unique) indexes, in the
+     * order they were made (db_indexes_drop). */
+    const char *secondary_indexes;
     void (*global_init)(void);
     db_status (*open)(const char *path, const db_options *opts, void **conn, buf *err);
     void (*close)(void *conn);
@@ -45,5 +55,10 @@ struct db_driver {
 };
 
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
+
+/* True when path is a PostgreSQL connection URL (postgresql:// or
+ * postgres://): db_open then uses db_pg_driver, else db_sqlite_driver. */
+bool db_pg_url(const char *path);
 
 #endif

@@ -404,6 +404,15 @@ static const char *s_version(void)
 
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
+    /* IMMEDIATE: the write lock at BEGIN, so a transaction never fails half
+     * way on a lock upgrade */
+    .begin_write = "BEGIN IMMEDIATE",
+    .begin_read = "BEGIN",
+    /* the log keeps what it grew to: give the space back while it is short */
+    .full_disk_care = "PRAGMA wal_checkpoint(TRUNCATE)",
+    .secondary_indexes =
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = $1"
+        " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY rowid",
     .global_init = s_global_init,
     .open = s_open,
     .close = s_close,

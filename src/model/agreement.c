@@ -403,7 +403,7 @@ static const char SQL_EXISTS[] = "SELECT count(*) FROM agreement WHERE id = $1";
 static const char SQL_PARTIES_OF[] = "SELECT org_id FROM agreement_party WHERE agreement_id = $1";
 static const char SQL_PARTIES_CLEAR[] = "DELETE FROM agreement_party WHERE agreement_id = $1";
 static const char SQL_PARTY_ADD[] =
-    "INSERT OR IGNORE INTO agreement_party(agreement_id, org_id) VALUES ($1, $2)";
+    "INSERT INTO agreement_party(agreement_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 
 typedef struct save_ctx {
     const principal *p;

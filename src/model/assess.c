@@ -198,7 +198,8 @@ static const char SQL_C_SME[] =
     MEMBERS_ON ", e AS (SELECT m.kind, (SELECT f.employees FROM org_figure f WHERE f.org_id = m.id"
                " AND f.year <= $3 AND f.employees IS NOT NULL ORDER BY f.year DESC LIMIT 1) AS emp"
                " FROM m) SELECT CASE WHEN count(emp) = 0 THEN 0 ELSE"
-               " (200 * sum(kind = 'company' AND emp < 250) + count(emp)) / (2 * count(emp)) END,"
+               " (200 * sum(CASE WHEN kind = 'company' AND emp < 250 THEN 1 ELSE 0 END) + "
+               "count(emp)) / (2 * count(emp)) END,"
                " count(emp) > 0 FROM e";
 static const char SQL_C_RESEARCH[] =
     MEMBERS_ON "SELECT count(*), 1 FROM m WHERE kind IN ('university', 'research_institute',"
@@ -206,8 +207,9 @@ static const char SQL_C_RESEARCH[] =
 static const char SQL_C_PUBLIC[] =
     MEMBERS_ON "SELECT count(*) > 0, 1 FROM m WHERE kind IN ('public_authority', 'chamber')";
 static const char SQL_C_FIGURES[] =
-    MEMBERS_ON "SELECT CASE WHEN count(*) = 0 THEN 0 ELSE (200 * sum(EXISTS (SELECT 1 FROM"
-               " org_figure f WHERE f.org_id = m.id AND f.year = $3)) + count(*)) / (2 * count(*))"
+    MEMBERS_ON "SELECT CASE WHEN count(*) = 0 THEN 0 ELSE (200 * sum(CASE WHEN EXISTS (SELECT 1"
+               " FROM org_figure f WHERE f.org_id = m.id AND f.year = $3) THEN 1 ELSE 0 END)"
+               " + count(*)) / (2 * count(*))"
                " END, 1 FROM m";
 static const char SQL_C_FTE[] =
     "SELECT coalesce(sum(fte_milli), 0), 1 FROM cluster_team WHERE org_id = $1"
@@ -435,7 +437,8 @@ db_status assess_load(db *d, arena *a, int64_t org_id, int year, assess_response
 /* --- peers ---------------------------------------------------------------------------- */
 
 static const char SQL_PEERS[] =
-    "SELECT count(*), coalesce(sum(score < $3), 0), coalesce(sum(score = $3), 0)"
+    "SELECT count(*), coalesce(sum(CASE WHEN score < $3 THEN 1 ELSE 0 END), 0),"
+    " coalesce(sum(CASE WHEN score = $3 THEN 1 ELSE 0 END), 0)"
     " FROM assess_response WHERE year = $1 AND status = 'submitted' AND org_id <> $2"
     " AND ($4 IS NULL OR stage = $4)";
 

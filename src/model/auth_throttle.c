@@ -41,7 +41,7 @@ const char auth_sql_fail_delete[] = "DELETE FROM login_failure WHERE id = $1";
 /* Looks at the oldest 64 rows only, so it never scans the table. */
 static const char SQL_FAIL_PRUNE[] =
     "DELETE FROM login_failure WHERE id IN (SELECT id FROM"
-    " (SELECT id, at FROM login_failure ORDER BY id LIMIT 64) WHERE at < $1)";
+    " (SELECT id, at FROM login_failure ORDER BY id LIMIT 64) AS oldest WHERE at < $1)";
 
 /* Counts failures since `since` by key (email or ip; with key2 the ip of
  * an (email, ip) pair), with the newest. */

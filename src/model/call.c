@@ -499,8 +499,8 @@ static const char SQL_UPDATE[] =
     " status = $18, updated_at = $20, updated_by = $21 WHERE id = $22 AND $19 >= 0"
     " AND status <> 'withdrawn'";
 static const char SQL_RULES_DEL[] = "DELETE FROM funding_call_rule WHERE call_id = $1";
-static const char SQL_RULE_ADD[] =
-    "INSERT OR IGNORE INTO funding_call_rule(call_id, rule, value) VALUES ($1, $2, $3)";
+static const char SQL_RULE_ADD[] = "INSERT INTO funding_call_rule(call_id, rule, value) VALUES "
+                                   "($1, $2, $3) ON CONFLICT DO NOTHING";
 static const char SQL_REF_KIND[] = "SELECT count(*) FROM ref_kind WHERE code = $1";
 static const char SQL_REF_NACE[] = "SELECT count(*) FROM ref_nace WHERE code = $1";
 static const char SQL_REF_FOS[] = "SELECT count(*) FROM ref_fos WHERE code = $1";
@@ -678,9 +678,9 @@ db_status call_withdraw(db *d, int64_t id, int64_t actor, const char *ip)
 
 /* --- following ------------------------------------------------------------------ */
 
-static const char SQL_FOLLOW[] =
-    "INSERT OR IGNORE INTO funding_call_follow(call_id, person_id, created_at)"
-    " SELECT id, $2, $3 FROM funding_call WHERE id = $1 AND status = 'published'";
+static const char SQL_FOLLOW[] = "INSERT INTO funding_call_follow(call_id, person_id, created_at)"
+                                 " SELECT id, $2, $3 FROM funding_call WHERE id = $1 AND status = "
+                                 "'published' ON CONFLICT DO NOTHING";
 static const char SQL_UNFOLLOW[] =
     "DELETE FROM funding_call_follow WHERE call_id = $1 AND person_id = $2";
 static const char SQL_IS_FOLLOWING[] =

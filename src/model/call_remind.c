@@ -41,8 +41,8 @@ static const char SQL_SENT[] =
     "SELECT count(*) FROM funding_call_reminder WHERE call_id = $1 AND person_id = $2"
     " AND days <= $3";
 static const char SQL_MARK[] =
-    "INSERT OR IGNORE INTO funding_call_reminder(call_id, person_id, days, queued_at)"
-    " VALUES ($1, $2, $3, $4)";
+    "INSERT INTO funding_call_reminder(call_id, person_id, days, queued_at)"
+    " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 
 typedef struct who {
     int64_t person, org;

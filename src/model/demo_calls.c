@@ -89,8 +89,8 @@ static const char SQL_CALL[] =
     " min_partners, min_countries, status, is_demo, created_at, updated_at)"
     " SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'published', 1, $15, $15"
     " FROM org WHERE slug = $1";
-static const char SQL_RULE[] =
-    "INSERT OR IGNORE INTO funding_call_rule(call_id, rule, value) VALUES ($1, $2, $3)";
+static const char SQL_RULE[] = "INSERT INTO funding_call_rule(call_id, rule, value) VALUES ($1, "
+                               "$2, $3) ON CONFLICT DO NOTHING";
 
 static db_val euro(long long e)
 {

@@ -552,8 +552,8 @@ db_status figures_put(db *d, int64_t org_id, int year, const char *currency, int
 }
 
 static const char SQL_VERIFY[] =
-    "UPDATE org_figure SET verified_by = CASE WHEN $2 THEN nullif($3, 0) END,"
-    " verified_at = CASE WHEN $2 THEN $4 END WHERE id = $1";
+    "UPDATE org_figure SET verified_by = CASE WHEN $2 = 1 THEN nullif($3, 0) END,"
+    " verified_at = CASE WHEN $2 = 1 THEN CAST($4 AS BIGINT) END WHERE id = $1";
 
 static db_status verify_body(tx *t, void *ctx)
 {

@@ -683,7 +683,7 @@ static const char SQL_TEMPLATE[] =
     " FROM cluster_member m JOIN org o ON o.id = m.org_id"
     " LEFT JOIN org_figure f ON f.org_id = o.id AND f.year = $2"
     " WHERE m.cluster_id = $1 AND m.joined_on <= $3 AND (m.left_on IS NULL OR m.left_on > $3)"
-    " GROUP BY o.id ORDER BY o.name, o.id";
+    " GROUP BY o.id, f.id ORDER BY o.name, o.id";
 
 static int64_t col_opt(db_stmt *s, int i)
 {

@@ -85,7 +85,7 @@
     "WITH " scope ", " COUNTED_PAIRS " SELECT k.slug, k.name, " AGG                                \
     " FROM scope s JOIN org k ON k.id = s.cluster_id"                                              \
     " LEFT JOIN counted c ON c.cluster_id = s.cluster_id" FIG_JOIN                                 \
-    " GROUP BY s.cluster_id ORDER BY 7 DESC, 1"
+    " GROUP BY s.cluster_id, k.slug, k.name ORDER BY 7 DESC, 1"
 #define TOTAL_KEYED(scope, key, join)                                                              \
     "WITH " scope ", " COUNTED ", keyed(org_id, key) AS (SELECT k.org_id, " key                    \
     " FROM counted k" join ") SELECT c.key, c.key, " AGG " FROM keyed c" FIG_JOIN                  \
@@ -205,8 +205,8 @@ static db_status run_total(db *d, arena *a, figure_scope scope, int64_t cluster_
 
 static const char SQL_DONE[] = "SELECT 1 FROM figure_total_done"
                                " WHERE year = $1 AND scope = $2 AND cluster_id = $3 AND grp = $4";
-static const char SQL_DONE_PUT[] =
-    "INSERT OR IGNORE INTO figure_total_done(year, scope, cluster_id, grp) VALUES ($1, $2, $3, $4)";
+static const char SQL_DONE_PUT[] = "INSERT INTO figure_total_done(year, scope, cluster_id, grp) "
+                                   "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 /* The cluster grouping is stored by the cluster's id (slugs and names
  * change); the reference gives the slug, unique, so it is looked up. */
 static const char SQL_ROW_PUT[] =

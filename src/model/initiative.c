@@ -390,8 +390,8 @@ static const char SQL_TEAM[] =
     " (SELECT max(id) FROM affiliation WHERE person_id = $2 AND org_id = $1"
     "   AND role = 'manager' AND ended_at IS NULL))";
 static const char SQL_STAGE[] =
-    "INSERT OR IGNORE INTO cluster_stage(org_id, stage, reached_on, created_at, created_by)"
-    " VALUES ($1, 'initiative', $2, $3, nullif($4, 0))";
+    "INSERT INTO cluster_stage(org_id, stage, reached_on, created_at, created_by)"
+    " VALUES ($1, 'initiative', $2, $3, nullif($4, 0)) ON CONFLICT DO NOTHING";
 
 db_status initiative_accepted_tx(db *d, int64_t org_id, int64_t proposer_id, int64_t actor_id)
 {

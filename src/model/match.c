@@ -80,33 +80,37 @@ static cand *cand_get(cand_table *t, int64_t id, bool is_org)
  * itself the planner walked every open post and probed the list for each
  * (130 ms a post at 5,000 posts, bench/cooperation.sh). */
 static const char SQL_P_NACE[] =
-    "SELECT p.id, p.org_id FROM post_nace x CROSS JOIN post p ON p.id = x.post_id"
-    " WHERE x.code = $1 AND p.kind = $2 AND p.status = 'open' AND p.valid_until >= $3"
+    "SELECT p.id, p.org_id FROM post_nace x CROSS JOIN post p"
+    " WHERE p.id = x.post_id AND x.code = $1 AND p.kind = $2 AND p.status = 'open' AND "
+    "p.valid_until >= $3"
     "   AND p.org_id <> $4 AND p.id <> $5 ORDER BY x.post_id DESC LIMIT $6";
 static const char SQL_P_FOS[] =
-    "SELECT p.id, p.org_id FROM post_fos x CROSS JOIN post p ON p.id = x.post_id"
-    " WHERE x.code = $1 AND p.kind = $2 AND p.status = 'open' AND p.valid_until >= $3"
+    "SELECT p.id, p.org_id FROM post_fos x CROSS JOIN post p"
+    " WHERE p.id = x.post_id AND x.code = $1 AND p.kind = $2 AND p.status = 'open' AND "
+    "p.valid_until >= $3"
     "   AND p.org_id <> $4 AND p.id <> $5 ORDER BY x.post_id DESC LIMIT $6";
 static const char SQL_P_GEO[] =
-    "SELECT p.id, p.org_id FROM post_geo x CROSS JOIN post p ON p.id = x.post_id"
-    " WHERE x.code = $1 AND p.kind = $2 AND p.status = 'open' AND p.valid_until >= $3"
+    "SELECT p.id, p.org_id FROM post_geo x CROSS JOIN post p"
+    " WHERE p.id = x.post_id AND x.code = $1 AND p.kind = $2 AND p.status = 'open' AND "
+    "p.valid_until >= $3"
     "   AND p.org_id <> $4 AND p.id <> $5 ORDER BY x.post_id DESC LIMIT $6";
 static const char SQL_P_WORD[] =
-    "SELECT p.id, p.org_id FROM post_word x CROSS JOIN post p ON p.id = x.post_id"
-    " WHERE x.word = $1 AND p.kind = $2 AND p.status = 'open' AND p.valid_until >= $3"
+    "SELECT p.id, p.org_id FROM post_word x CROSS JOIN post p"
+    " WHERE p.id = x.post_id AND x.word = $1 AND p.kind = $2 AND p.status = 'open' AND "
+    "p.valid_until >= $3"
     "   AND p.org_id <> $4 AND p.id <> $5 ORDER BY x.post_id DESC LIMIT $6";
 /* Published organisation profiles holding code $1, not $2: the newest $3. */
 static const char SQL_O_NACE[] =
-    "SELECT o.id, o.id FROM org_sector x CROSS JOIN org o ON o.id = x.org_id"
-    " WHERE x.code = $1 AND o.status = 'published' AND o.id <> $2"
+    "SELECT o.id, o.id FROM org_sector x CROSS JOIN org o"
+    " WHERE o.id = x.org_id AND x.code = $1 AND o.status = 'published' AND o.id <> $2"
     " ORDER BY x.org_id DESC LIMIT $3";
 static const char SQL_O_FOS[] =
-    "SELECT o.id, o.id FROM org_fos x CROSS JOIN org o ON o.id = x.org_id"
-    " WHERE x.code = $1 AND o.status = 'published' AND o.id <> $2"
+    "SELECT o.id, o.id FROM org_fos x CROSS JOIN org o"
+    " WHERE o.id = x.org_id AND x.code = $1 AND o.status = 'published' AND o.id <> $2"
     " ORDER BY x.org_id DESC LIMIT $3";
 static const char SQL_O_GEO[] =
-    "SELECT o.id, o.id FROM org_geo x CROSS JOIN org o ON o.id = x.org_id"
-    " WHERE x.code = $1 AND o.status = 'published' AND o.id <> $2"
+    "SELECT o.id, o.id FROM org_geo x CROSS JOIN org o"
+    " WHERE o.id = x.org_id AND x.code = $1 AND o.status = 'published' AND o.id <> $2"
     " ORDER BY x.org_id DESC LIMIT $3";
 static const char SQL_O_REGION[] =
     "SELECT id, id FROM org WHERE region = $1 AND status = 'published' AND id <> $2"

@@ -624,9 +624,9 @@ db_status newsletter_send(db *d, int64_t id, int64_t actor_id, const char *ip, f
 
 /* The next batch of subscribers without a row, by id after $2. */
 static const char SQL_ENQUEUE[] =
-    "INSERT OR IGNORE INTO newsletter_delivery(issue_id, subscriber_id)"
+    "INSERT INTO newsletter_delivery(issue_id, subscriber_id)"
     " SELECT $1, id FROM news_subscriber WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL"
-    " AND id > $2 ORDER BY id LIMIT $3";
+    " AND id > $2 ORDER BY id LIMIT $3 ON CONFLICT DO NOTHING";
 static const char SQL_ENQUEUE_LAST[] =
     "SELECT coalesce(max(subscriber_id), 0) FROM newsletter_delivery WHERE issue_id = $1";
 
@@ -828,10 +828,12 @@ db_status newsletter_pump(db *d, int max, const char *base_url, int *queued)
 }
 
 static const char SQL_PROGRESS[] =
-    "SELECT count(*), sum(d.queued_at IS NULL), sum(d.queued_at IS NOT NULL AND d.outbox_id IS NOT"
-    " NULL AND o.sent_at IS NULL AND o.attempts < $2), sum(o.sent_at IS NOT NULL),"
-    " sum(o.sent_at IS NULL AND o.attempts >= $2),"
-    " sum(d.queued_at IS NOT NULL AND d.outbox_id IS NULL)"
+    "SELECT count(*), sum(CASE WHEN d.queued_at IS NULL THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN d.queued_at IS NOT NULL AND d.outbox_id IS NOT NULL AND o.sent_at IS NULL"
+    " AND o.attempts < $2 THEN 1 ELSE 0 END), sum(CASE WHEN o.sent_at IS NOT NULL THEN 1 ELSE 0 "
+    "END),"
+    " sum(CASE WHEN o.sent_at IS NULL AND o.attempts >= $2 THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN d.queued_at IS NOT NULL AND d.outbox_id IS NULL THEN 1 ELSE 0 END)"
     " FROM newsletter_delivery d LEFT JOIN outbox o ON o.id = d.outbox_id WHERE d.issue_id = $1";
 
 db_status newsletter_progress(db *d, int64_t id, nl_progress *p)

@@ -43,7 +43,7 @@ static const char SQL_FACET_TAKE[] =
     " WHERE status = $1 AND kind = $4 AND facet = $2 AND code = $3";
 static const char SQL_FACET_ADD[] =
     "INSERT INTO org_facet_count(status, kind, facet, code, n) VALUES ($1, $4, $2, $3, 1)"
-    " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = n + 1";
+    " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = org_facet_count.n + 1";
 static const char SQL_FIG_MEMBER[] = "SELECT 1 FROM cluster_member WHERE org_id = $1 LIMIT 1";
 static const char SQL_FIG_DROP_DONE[] = "DELETE FROM figure_total_done WHERE grp = $1";
 static const char SQL_FIG_DROP_ROWS[] = "DELETE FROM figure_total_row WHERE grp = $1";
@@ -270,7 +270,7 @@ cleanup:
 
 static const char SQL_FACET_ADD_N[] =
     "INSERT INTO org_facet_count(status, kind, facet, code, n) VALUES ($1, $2, $3, $4, $5)"
-    " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = n + excluded.n";
+    " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = org_facet_count.n + excluded.n";
 
 static const char SQL_BUMP_BY[] =
     "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + $2 AS TEXT), updated_at = $1"

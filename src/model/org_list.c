@@ -116,9 +116,11 @@ static const char FILTERS[] = "<filters>"; /* marker: the filter fragments go he
 #define PAGE_FOUNDED(dir)                                                                          \
     "SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS,                                   \
         " AND o.year_founded IS NOT NULL ORDER BY o.year_founded " dir ", o.id " dir               \
-        " LIMIT $8 + $9) UNION ALL SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG,              \
+        " LIMIT CAST($8 AS BIGINT) + $9) AS dated UNION ALL SELECT * FROM "                        \
+        "(SELECT " ORG_SUMMARY_COLS FROM_ORG,                                                      \
         FILTERS,                                                                                   \
-        " AND o.year_founded IS NULL ORDER BY o.id " dir " LIMIT $8 + $9)"                         \
+        " AND o.year_founded IS NULL ORDER BY o.id " dir                                           \
+        " LIMIT CAST($8 AS BIGINT) + $9) AS undated"                                               \
         " LIMIT $8 OFFSET $9",                                                                     \
         NULL
 #define TREE_FACET(link, ref)                                                                      \
@@ -144,10 +146,12 @@ static const char FILTERS[] = "<filters>"; /* marker: the filter fragments go he
     "SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG, FILTERS,                                   \
         " AND o.year_founded IS NOT NULL AND (o.year_founded, o.id) " cmp                          \
         " (SELECT year_founded, id FROM org WHERE id = $9) ORDER BY o.year_founded " dir           \
-        ", o.id " dir " LIMIT $8) UNION ALL SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG,     \
+        ", o.id " dir                                                                              \
+        " LIMIT $8) AS dated UNION ALL SELECT * FROM (SELECT " ORG_SUMMARY_COLS FROM_ORG,          \
         FILTERS,                                                                                   \
         " AND o.year_founded IS NULL AND o.id " cmp " (SELECT CASE WHEN year_founded IS NULL"      \
-        " THEN id ELSE " undated " END FROM org WHERE id = $9) ORDER BY o.id " dir " LIMIT $8)"    \
+        " THEN id ELSE " undated " END FROM org WHERE id = $9) ORDER BY o.id " dir                 \
+        " LIMIT $8) AS undated"                                                                    \
         " LIMIT $8",                                                                               \
         NULL
 

@@ -150,8 +150,8 @@ static const char SQL_INSERT[] =
     " description_sr, description_en, website, email, phone, address, municipality,"
     " district, region, country, year_founded, pib, mb, name_folded, is_demo,"
     " created_at, created_by, updated_at, updated_by, name_key_latn, name_key_cyrl, name_key_en)"
-    " VALUES (coalesce($26, max(coalesce((SELECT max(id) FROM org), 0),"
-    "                       coalesce((SELECT max(org_id) FROM org_revision), 0)) + 1),"
+    " VALUES (coalesce($26, (SELECT coalesce(max(used), 0) + 1 FROM (SELECT max(id) AS used"
+    "                        FROM org UNION ALL SELECT max(org_id) FROM org_revision) AS ids)),"
     " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"
     " $20, $21, $22, $23, $24, nullif($25, 0), $24, nullif($25, 0), $27, $28, $29)";
 static const char SQL_UPDATE[] =

@@ -183,10 +183,10 @@ static const char SQL_STEP[] =
     "INSERT INTO position_step(position_id, stage, at, by_id) VALUES ($1, $2, $3, $4)";
 static const char SQL_TAGS_DEL[] = "DELETE FROM position_tag WHERE position_id = $1";
 static const char SQL_TAG_PUT[] =
-    "INSERT OR IGNORE INTO position_tag(position_id, tag) VALUES ($1, $2)";
+    "INSERT INTO position_tag(position_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 static const char SQL_ADDR_DEL[] = "DELETE FROM position_addressee WHERE position_id = $1";
 static const char SQL_ADDR_PUT[] =
-    "INSERT OR IGNORE INTO position_addressee(position_id, org_id) VALUES ($1, $2)";
+    "INSERT INTO position_addressee(position_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 static const char SQL_TOUCH[] =
     "UPDATE position SET kind = coalesce($2, kind), updated_at = $3, updated_by = $4 WHERE id = $1";
 static const char SQL_STATE[] = "SELECT stage, version FROM position WHERE id = $1";

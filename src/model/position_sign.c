@@ -22,8 +22,9 @@
 /* --- weight ----------------------------------------------------------------------------- */
 
 static const char SQL_SIGNER_KINDS[] =
-    "SELECT coalesce(sum(o.kind IN ('cluster', 'cluster_initiative')), 0),"
-    " coalesce(sum(o.kind NOT IN ('cluster', 'cluster_initiative')), 0)"
+    "SELECT coalesce(sum(CASE WHEN o.kind IN ('cluster', 'cluster_initiative') THEN 1 ELSE 0 END), "
+    "0),"
+    " coalesce(sum(CASE WHEN o.kind NOT IN ('cluster', 'cluster_initiative') THEN 1 ELSE 0 END), 0)"
     " FROM position_signature g JOIN org o ON o.id = g.org_id"
     " WHERE g.position_id = $1 AND g.withdrawn_at IS NULL";
 

@@ -246,7 +246,8 @@ static const char SQL_DEL_WORD[] = "DELETE FROM post_word WHERE post_id = $1";
 static const char SQL_PUT_NACE[] = "INSERT INTO post_nace(post_id, code) VALUES ($1, $2)";
 static const char SQL_PUT_FOS[] = "INSERT INTO post_fos(post_id, code) VALUES ($1, $2)";
 static const char SQL_PUT_GEO[] = "INSERT INTO post_geo(post_id, code) VALUES ($1, $2)";
-static const char SQL_PUT_WORD[] = "INSERT OR IGNORE INTO post_word(word, post_id) VALUES ($2, $1)";
+static const char SQL_PUT_WORD[] =
+    "INSERT INTO post_word(word, post_id) VALUES ($2, $1) ON CONFLICT DO NOTHING";
 
 bool post_subject(arena *a, const post_rec *p, const char *today, bool same_kind, match_subject *s)
 {

@@ -36,11 +36,13 @@
     "        JOIN cluster_member m ON m.org_id = po.oid"                                           \
     "        WHERE m.left_on IS NULL OR m.left_on > " today ")"                                    \
     " SELECT slug, sum(n) FROM ("                                                                  \
-    "   SELECT c.slug AS slug, pm.n AS n FROM pm CROSS JOIN org c ON c.id = pm.cid"                \
-    "    WHERE c.status = 'published' AND c.kind IN ('cluster', 'cluster_initiative')"             \
+    "   SELECT c.slug AS slug, pm.n AS n FROM pm CROSS JOIN org c"                                 \
+    "    WHERE c.id = pm.cid AND c.status = 'published'"                                           \
+    "      AND c.kind IN ('cluster', 'cluster_initiative')"                                        \
     "   UNION ALL"                                                                                 \
-    "   SELECT c.slug, po.n FROM po CROSS JOIN org c ON c.id = po.oid"                             \
-    "    WHERE c.status = 'published' AND c.kind IN ('cluster', 'cluster_initiative'))"            \
+    "   SELECT c.slug, po.n FROM po CROSS JOIN org c"                                              \
+    "    WHERE c.id = po.oid AND c.status = 'published'"                                           \
+    "      AND c.kind IN ('cluster', 'cluster_initiative')) AS both_"                              \
     " GROUP BY slug"
 
 static const char *const SQL_FACET[POST_F__COUNT] = {
@@ -79,7 +81,8 @@ static const char SQL_ADD[] =
     " WITH p AS (SELECT id, visibility AS v, kind AS k, topic AS t, org_id FROM post"
     "            WHERE id = $1 AND status = 'open' AND valid_until >= " DAY ")," CONTRIB
     " SELECT f, v, k, t, code, $2 FROM pc WHERE true"
-    " ON CONFLICT (facet, vis, kind, topic, code) DO UPDATE SET n = n + excluded.n";
+    " ON CONFLICT (facet, vis, kind, topic, code) DO UPDATE SET n = post_facet_count.n + "
+    "excluded.n";
 
 /* $1 today: takes out the posts that expired since the last sweep */
 static const char SQL_SWEEP[] =
@@ -87,7 +90,8 @@ static const char SQL_SWEEP[] =
     " WITH p AS (SELECT id, visibility AS v, kind AS k, topic AS t, org_id FROM post"
     "            WHERE status = 'open' AND valid_until >= " DAY " AND valid_until < $1)," CONTRIB
     " SELECT f, v, k, t, code, -count(*) FROM pc WHERE true GROUP BY 1, 2, 3, 4, 5"
-    " ON CONFLICT (facet, vis, kind, topic, code) DO UPDATE SET n = n + excluded.n";
+    " ON CONFLICT (facet, vis, kind, topic, code) DO UPDATE SET n = post_facet_count.n + "
+    "excluded.n";
 static const char SQL_SWEEP_DAY[] =
     "UPDATE app_meta SET value = $1, updated_at = $2 WHERE key = 'post_facet_day' AND value < $1";
 static const char SQL_SWEEP_ZERO[] = "DELETE FROM post_facet_count WHERE n = 0";
@@ -104,7 +108,7 @@ static const char SQL_SWEEP_ZERO[] = "DELETE FROM post_facet_count WHERE n = 0";
     "            AND ($5 = 1 OR vis = 'public')"                                                   \
     "         UNION ALL SELECT code, -1 FROM pc WHERE f = $1"                                      \
     "            AND ($3 IS NULL OR k = $3) AND ($4 IS NULL OR t = $4) AND ($5 = 1 OR v = "        \
-    "'public'))"                                                                                   \
+    "'public')) AS counts"                                                                         \
     "       GROUP BY code HAVING sum(n) > 0)"
 
 static const char SQL_STORED[] = "WITH" STORED " SELECT code, n FROM s";
@@ -146,7 +150,8 @@ db_status post_facet_sweep(db *d)
 
 /* Up to how many open posts match the filters of q that facet f keeps
  * (all of them but its own): at most POST_FACET_LIVE_MAX + 1 are read. */
-static const char SQL_BIG[] = "SELECT count(*) FROM (SELECT 1 FROM post p" FACET_WHERE " LIMIT $9)";
+static const char SQL_BIG[] =
+    "SELECT count(*) FROM (SELECT 1 FROM post p" FACET_WHERE " LIMIT $9) AS big";
 
 static void value_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {

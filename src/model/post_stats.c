@@ -436,7 +436,7 @@ static const char SQL_FIRST[] =
                                           "i WHERE i.post_id = p.id)"
                                           "           - p.published_at AS wait"
                                           "    FROM post p WHERE p.status <> 'hidden' AND "
-                                          "p.published_at >= $1 AND p.published_at < $2)"
+                                          "p.published_at >= $1 AND p.published_at < $2) AS waits"
                                           " ORDER BY ym";
 
 static int by_wait(const void *x, const void *y)

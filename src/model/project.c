@@ -576,18 +576,22 @@ static const char SQL_PF_YEARS[] = SCAN_ORGS
  * organisation) once even when the organisation is in two clusters. */
 static const char SQL_PF_SHARES[] =
     SCAN_ORGS " SELECT coalesce(y, -1), coalesce(sum(share_cents), 0),"
-              " sum(share_cents IS NULL) FROM (SELECT DISTINCT sp.y, pp.project_id, pp.org_id,"
+              " sum(CASE WHEN share_cents IS NULL THEN 1 ELSE 0 END) FROM (SELECT DISTINCT sp.y, "
+              "pp.project_id, pp.org_id,"
               " pp.share_cents FROM sp JOIN project_participant pp ON pp.project_id = sp.id"
-              " JOIN so ON so.org_id = pp.org_id WHERE " WON ") GROUP BY y"
-              " UNION ALL SELECT 0, coalesce(sum(share_cents), 0), sum(share_cents IS NULL)"
+              " JOIN so ON so.org_id = pp.org_id WHERE " WON ") AS shares GROUP BY y"
+              " UNION ALL SELECT 0, coalesce(sum(share_cents), 0),"
+              " sum(CASE WHEN share_cents IS NULL THEN 1 ELSE 0 END)"
               " FROM (SELECT DISTINCT pp.project_id, pp.org_id, pp.share_cents FROM sp"
               " JOIN project_participant pp ON pp.project_id = sp.id JOIN so"
-              " ON so.org_id = pp.org_id WHERE " WON ") ORDER BY 1";
+              " ON so.org_id = pp.org_id WHERE " WON ") AS shares ORDER BY 1";
 /* Success by year of submission: submitted (every status from submitted
  * on) and won. */
 static const char SQL_PF_SUCCESS[] =
-    SCAN_ORGS " SELECT coalesce(sy, 0), count(*), sum(" WON ") FROM sp WHERE sy IS NOT NULL"
-              " GROUP BY sy UNION ALL SELECT 0, count(*), sum(" WON ") FROM sp ORDER BY 1";
+    SCAN_ORGS " SELECT coalesce(sy, 0), count(*), sum(CASE WHEN " WON
+              " THEN 1 ELSE 0 END) FROM sp WHERE sy IS NOT NULL"
+              " GROUP BY sy UNION ALL SELECT 0, count(*), sum(CASE WHEN " WON
+              " THEN 1 ELSE 0 END) FROM sp ORDER BY 1";
 /* By programme: each won project once. */
 static const char SQL_PF_PROGRAMMES[] =
     SCAN_ORGS " SELECT coalesce(p.programme, ''), count(*), coalesce(sum(sp.grant_cents), 0)"
@@ -599,7 +603,8 @@ static const char SQL_PF_CLUSTERS[] =
               " sp.grant_cents FROM sp JOIN project_participant pp ON pp.project_id = sp.id"
               " JOIN so ON so.org_id = pp.org_id WHERE " WON "),"
               " cs(cluster_id, share, unknown) AS (SELECT so.cluster_id,"
-              " coalesce(sum(pp.share_cents), 0), sum(pp.share_cents IS NULL) FROM sp"
+              " coalesce(sum(pp.share_cents), 0),"
+              " sum(CASE WHEN pp.share_cents IS NULL THEN 1 ELSE 0 END) FROM sp"
               " JOIN project_participant pp ON pp.project_id = sp.id JOIN so"
               " ON so.org_id = pp.org_id WHERE " WON " GROUP BY so.cluster_id)"
               " SELECT o.slug, o.name, o.name_en, count(*), coalesce(sum(cp.grant_cents), 0),"

@@ -30,7 +30,8 @@ static const char SQL_PROJECT_PAIRS[] =
              " mk(project_id, org_id, kind) AS (SELECT m.project_id, m.org_id, o.kind FROM m"
              "  JOIN org o ON o.id = m.org_id WHERE o.kind <> 'company')"
              " SELECT a.org_id, a.kind, b.org_id, b.kind, count(*) FROM mk a JOIN mk b"
-             "  ON b.project_id = a.project_id AND b.org_id > a.org_id GROUP BY a.org_id, b.org_id";
+             "  ON b.project_id = a.project_id AND b.org_id > a.org_id GROUP BY a.org_id, a.kind, "
+             "b.org_id, b.kind";
 static const char SQL_AGREEMENT_PAIRS[] =
     "WITH va0(id) AS (SELECT g.id FROM agreement g WHERE g.status IN ('signed', 'expired')"
     "  AND ($3 = 0 OR CAST(substr(coalesce(g.valid_until, g.valid_from, g.signed_on, '9999'), 1, 4)"
@@ -41,7 +42,8 @@ static const char SQL_AGREEMENT_PAIRS[] =
     "  JOIN agreement_party ap ON ap.agreement_id = va0.id JOIN org o ON o.id = ap.org_id"
     "  WHERE o.kind <> 'company')"
     " SELECT a.org_id, a.kind, b.org_id, b.kind, count(*) FROM mk a JOIN mk b"
-    "  ON b.agreement_id = a.agreement_id AND b.org_id > a.org_id GROUP BY a.org_id, b.org_id";
+    "  ON b.agreement_id = a.agreement_id AND b.org_id > a.org_id GROUP BY a.org_id, a.kind, "
+    "b.org_id, b.kind";
 static const char SQL_NODE[] = "SELECT slug, name, name_en FROM org WHERE id = $1";
 
 typedef struct pair_row {

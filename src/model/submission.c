@@ -182,7 +182,7 @@ static const char SQL_SUBMIT[] =
     "INSERT INTO position_submission(position_id, institution_id, sent_on, channel, reference,"
     " document_url, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 static const char SQL_ADDRESSEE[] =
-    "INSERT OR IGNORE INTO position_addressee(position_id, org_id) VALUES ($1, $2)";
+    "INSERT INTO position_addressee(position_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 static const char SQL_SET_STAGE[] =
     "UPDATE position SET stage = $2, updated_at = $3, updated_by = $4 WHERE id = $1";
 static const char SQL_STEP[] =
@@ -823,8 +823,9 @@ static const char SQL_OV_SUBS[] =
     "SELECT CAST(substr(s.sent_on, 1, 4) AS INTEGER), s.sent_on, " LATEST_OUTCOME(
         "outcome") " FROM position_submission s";
 static const char SQL_OV_FIRST[] =
-    "SELECT CAST(substr(min(s.sent_on), 1, 4) AS INTEGER), max(EXISTS (SELECT 1 FROM"
-    " position_outcome x WHERE x.submission_id = s.id AND x.outcome IN ('accepted', 'partly')))"
+    "SELECT CAST(substr(min(s.sent_on), 1, 4) AS INTEGER), max(CASE WHEN EXISTS (SELECT 1"
+    " FROM position_outcome x WHERE x.submission_id = s.id AND x.outcome IN ('accepted', 'partly'))"
+    " THEN 1 ELSE 0 END)"
     " FROM position_submission s GROUP BY s.position_id";
 static const char SQL_OV_INST[] =
     "SELECT o.id, o.slug, o.name, o.name_en, count(DISTINCT s.id), count(x.id),"

@@ -188,8 +188,10 @@ static const char SQL_REPORT[] =
     " UNION ALL SELECT m.mentee_id, 'mentoring' FROM mentoring_meeting x"
     " JOIN mentoring m ON m.id = x.mentoring_id WHERE x.met_on >= $1 AND x.met_on < $2)"
     " SELECT o.id, o.slug, o.name, o.name_en,"
-    " sum(k.kind = 'consultation'), sum(k.kind = 'training'), sum(k.kind = 'introduction'),"
-    " sum(k.kind = 'other'), sum(k.kind = 'mentoring'), count(*)"
+    " sum(CASE WHEN k.kind = 'consultation' THEN 1 ELSE 0 END), sum(CASE WHEN k.kind = 'training' "
+    "THEN 1 ELSE 0 END), sum(CASE WHEN k.kind = 'introduction' THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN k.kind = 'other' THEN 1 ELSE 0 END), sum(CASE WHEN k.kind = 'mentoring' THEN 1 "
+    "ELSE 0 END), count(*)"
     " FROM k JOIN org o ON o.id = k.org_id GROUP BY o.id ORDER BY o.name_folded, o.id";
 
 static void count_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
