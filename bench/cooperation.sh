@@ -102,16 +102,39 @@ N_MATCHES=$(curl -fsS "$SCAN_URL/api/v1/posts/${NEW_IDS[0]}/matches" | python3 -
 
 # the board's first render under each filter (not cached: every URL once),
 # with the facet counts (stored counts for kind and topic; live for the
-# rest while small)
+# rest while small): kind and topic, the narrowing filters (a cluster with
+# the most members and one with the fewest, a common and a rare division,
+# a region and a district, all of Serbia) and keyword searches
+BIG_CLUSTER=$(sqlite3 "$DB" "SELECT c.slug FROM org c JOIN cluster_member m ON m.cluster_id = c.id
+    WHERE c.status = 'published' GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1")
+SMALL_CLUSTER=$(sqlite3 "$DB" "SELECT c.slug FROM org c JOIN cluster_member m ON m.cluster_id = c.id
+    WHERE c.status = 'published' GROUP BY c.id ORDER BY count(*), c.id LIMIT 1")
+RARE_NACE=$(sqlite3 "$DB" "SELECT code FROM post_nace GROUP BY code ORDER BY count(*), code LIMIT 1")
 echo "uncached board renders (one per filter) ..." >&2
-for q in "" kind=offer kind=request topic=technology topic=supply_chain topic=project_partner \
-    topic=tender topic=export topic=training "kind=offer&topic=technology" "kind=request&topic=export"; do
-    curl -sS -o "$TMP/board.html" -w '%{time_total}\n' "$SCAN_URL/cooperation${q:+?$q}"
-done | awk '{ printf "%.2f\n", $1 * 1000 }' | sort -n >"$TMP/board"
+FILTERS=("" kind=offer kind=request topic=technology topic=supply_chain topic=project_partner
+    topic=tender topic=export topic=training "kind=offer&topic=technology" "kind=request&topic=export"
+    "cluster=$BIG_CLUSTER" "cluster=$SMALL_CLUSTER" "kind=offer&cluster=$BIG_CLUSTER"
+    sector=26 "sector=$RARE_NACE" region=R-VO region=D-NISAVSKI region=RS
+    "cluster=$BIG_CLUSTER&sector=26" q=firmware q=nis "q=%D1%84%D0%B8%D1%80%D0%BC" "q=firmware&cluster=$BIG_CLUSTER")
+# the server's CPU time (every thread's, from schedstat, in ns) around each
+# request: on a shared machine the wall time also counts others' work
+cpu_ns() { cat /proc/"$SCAN_PID"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
+for q in "${FILTERS[@]}"; do
+    c0=$(cpu_ns)
+    t=$(curl -sS -o "$TMP/board.html" -w '%{time_total}' "$SCAN_URL/cooperation${q:+?$q}")
+    c1=$(cpu_ns)
+    awk -v t="$t" -v c="$((c1 - c0))" -v q="${q:-(none)}" \
+        'BEGIN { printf "%.2f %s (server CPU %.1f ms)\n", t * 1000, q, c / 1e6 }'
+done | sort -n >"$TMP/board"
 BOARD_P50=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' "$TMP/board")
-BOARD_MAX=$(tail -1 "$TMP/board")
+BOARD_MAX=$(tail -1 "$TMP/board" | cut -d' ' -f1)
+BOARD_SLOWEST=$(tail -3 "$TMP/board" | tac | awk '{ printf "%s%s %s ms", (NR > 1 ? ", " : ""), $2, $1 }')
+BOARD_CPU_MAX=$(sed -E 's/.*server CPU ([0-9.]+) ms.*/\1/' "$TMP/board" | sort -n | tail -1)
+curl -sS -o "$TMP/board.html" "$SCAN_URL/cooperation?kind=request&topic=export"
 N_COUNTS=$(grep -c '([0-9.,]*)</option>' "$TMP/board.html" || true)
 ((N_COUNTS > 0)) || die "the board shows no facet counts"
+echo "board first renders (ms, filter):" >&2
+sed 's/^/  /' "$TMP/board" >&2
 
 WWW=$TMP/www
 mkdir -p "$WWW"
@@ -140,7 +163,7 @@ TABLE=$(
 ok() { awk -v p="$1" -v t="$2" 'BEGIN { print (p <= t ? "meets" : "misses") }'; }
 SUMMARY="- new post with matches at $POSTS posts: p50 $NEW_P50 ms, p99 $NEW_P99 ms ($(ok "$NEW_P99" 20) the 20 ms target), max $NEW_MAX ms over $NEW posts; CPU time $NEW_CPU (the machine is shared: wall time counts others' work)
 - cold post page with matches (not cached, $COLD pages): p50 $COLD_P50 ms, p99 $COLD_P99 ms ($(ok "$COLD_P99" 10) the 10 ms target)
-- the board's first render with facet counts (11 filters, each once, not cached): p50 $BOARD_P50 ms, max $BOARD_MAX ms"
+- the board's first render with facet counts (${#FILTERS[@]} filters: kind, topic, cluster, sector, region, words; each once, not cached): p50 $BOARD_P50 ms, max $BOARD_MAX ms (slowest: $BOARD_SLOWEST); server CPU at most $BOARD_CPU_MAX ms"
 echo
 echo "$TABLE"
 echo

@@ -280,6 +280,17 @@ void api_post_list(req *r)
                     .members = is_member(r),
                     .after_id = pg.after,
                     .limit = pg.limit};
+    q.text = filter(r, "q");
+    post_text_check qc = post_text_valid(q.text);
+    if (qc != POST_TEXT_OK) {
+        resp_error(r, 400,
+                   qc == POST_TEXT_TOO_LONG
+                       ? arena_printf(r->a,
+                                      "q must be at most %d bytes: use fewer or shorter words.",
+                                      POST_TEXT_MAX)
+                       : "q must hold at least one letter or digit to search for.");
+        return;
+    }
     const char *sort = filter(r, "sort");
     if (sort && strcmp(sort, "closing") == 0)
         q.sort = POST_SORT_CLOSING;

@@ -21,6 +21,7 @@
 #include "model/mail.h"
 #include "model/notify.h"
 #include "model/org.h"
+#include "model/post.h"
 
 #define DEFAULT_DB        "var/scan.db"
 #define FIRST_ADMIN_EMAIL "admin@scan.local"
@@ -98,6 +99,14 @@ struct db *cli_open_db(const char *cmd, const char *path, int create)
     int64_t keyed = 0;
     if (org_fill_sort_keys(d, &keyed) != DB_OK) {
         cli_fail(cmd, "cannot compute the directory's sort keys: %s", db_errmsg(d));
+        buf_free(&err);
+        db_close(d);
+        return NULL;
+    }
+    /* likewise the board's search documents (folded in C; migration 0039) */
+    int64_t indexed = 0;
+    if (post_search_fill(d, &indexed) != DB_OK) {
+        cli_fail(cmd, "cannot index the board's posts for search: %s", db_errmsg(d));
         buf_free(&err);
         db_close(d);
         return NULL;

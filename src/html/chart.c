@@ -1,12 +1,14 @@
 /* chart.c: server-rendered SVG charts (see chart.h).
  *
  * Every chart is laid out on a 640-unit-wide canvas (the svg scales to its
- * container) with 13-unit text. The server cannot measure text, so widths
- * are estimated from per-glyph advances close to DejaVu Sans, the widest
- * of the common sans-serif fonts: with a narrower font there is a little
- * more air, never an overlap. Colours, dashes and text styles are classes
- * styled by scan.css ("charts and tables"); the markup carries only
- * geometry, so the CSP (no inline style) holds. */
+ * container) with 13-unit text; a page may ask for a narrower one
+ * (chart_opts.width) so the text stays readable on a phone. The server
+ * cannot measure text, so widths are estimated from per-glyph advances
+ * close to DejaVu Sans, the widest of the common sans-serif fonts: with a
+ * narrower font there is a little more air, never an overlap. Colours,
+ * dashes and text styles are classes styled by scan.css ("charts and
+ * tables"); the markup carries only geometry, so the CSP (no inline
+ * style) holds. */
 #include "html/chart.h"
 #include "html/chart_internal.h"
 
@@ -19,13 +21,20 @@
 #include "core/utf8.h"
 #include "html/html.h"
 
-#define CW       640.0 /* canvas width */
+#define CW_FULL 640.0 /* canvas width (chart_opts.width narrows it) */
+/* The canvas width of o's chart: CW_FULL unless o asks for a narrower
+ * one (a chart meant to be read on a phone: its text scales less). */
+static double canvas_width(const chart_opts *o)
+{
+    return o && o->width >= 240 && o->width < CW_FULL ? o->width : CW_FULL;
+}
 #define FONT     13.0  /* text size, in canvas units */
 #define ROW_H    26.0  /* one bar row */
 #define BAR_H    16.0  /* bar thickness in a bar chart */
 #define SHARE_H  18.0  /* bar thickness in a share chart */
 #define PLOT_H   210.0 /* plot height of a line chart */
 #define N_COLOUR 6     /* palette size (c0..c5 in scan.css); patterns p1..p5 */
+#define N_SHARE  7     /* share charts' parts before fills repeat: f0, p1..p6 */
 
 /* ---- text measurement and writing ---------------------------------------- */
 
@@ -301,7 +310,8 @@ static void make_id(char *id, size_t cap, const chart_opts *o)
 static void figure_begin_role(buf *out, const char *id, const chart_opts *o, const char *kind,
                               double h, const char *desc, const char *role)
 {
-    html_fmt(out, "<figure class=\"chart chart-%s\" id=\"%s\">\n", kind, id);
+    html_fmt(out, "<figure class=\"chart chart-%s%R\" id=\"%s\">\n", kind,
+             canvas_width(o) < CW_FULL ? " chart-compact" : "", id);
     if ((o->title && *o->title) || (o->subtitle && *o->subtitle)) {
         html_raw(out, "<figcaption>");
         if (o->title && *o->title)
@@ -312,8 +322,10 @@ static void figure_begin_role(buf *out, const char *id, const chart_opts *o, con
     }
     html_fmt(out,
              "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" role=\"%s\" "
-             "viewBox=\"0 0 640 ",
+             "viewBox=\"0 0 ",
              role);
+    put_num(out, canvas_width(o));
+    buf_putc(out, ' ');
     put_num(out, ceil(h));
     html_fmt(out,
              "\" width=\"100%%\" font-size=\"13\" aria-labelledby=\"%s-title %s-desc\">\n"
@@ -348,10 +360,12 @@ static int chart_empty(buf *out, lang_id lang, const char *id, const chart_opts 
 {
     const char *msg = T(lang, MSG_CHART_NO_DATA);
     figure_begin(out, id, o, kind, 56, msg);
-    html_fmt(out,
-             "<rect class=\"frame\" x=\"0.5\" y=\"0.5\" width=\"639\" height=\"55\" rx=\"4\"/>\n"
-             "<text class=\"empty\" x=\"320\" y=\"32\" text-anchor=\"middle\">%s</text>\n",
-             msg);
+    double cw = canvas_width(o);
+    buf_puts(out, "<rect class=\"frame\" x=\"0.5\" y=\"0.5\"");
+    attr(out, "width", cw - 1);
+    buf_puts(out, " height=\"55\" rx=\"4\"/>\n<text class=\"empty\"");
+    attr(out, "x", cw / 2);
+    html_fmt(out, " y=\"32\" text-anchor=\"middle\">%s</text>\n", msg);
     figure_end(out, lang, o, false);
     return buf_failed(out) ? -1 : 0;
 }
@@ -451,6 +465,7 @@ static int ranked_cmp(const void *pa, const void *pb)
 int chart_bar(buf *out, lang_id lang, const chart_opts *o, const char *const *labels,
               const int64_t *values, size_t n)
 {
+    const double CW = canvas_width(o);
     assert(out && o);
     assert(n == 0 || (labels && values));
     char id[64];
@@ -701,7 +716,8 @@ static void marker(buf *out, size_t s, double x, double y)
 /* The legend's height for items of the given text widths, laid out in
  * rows across the canvas; with out it also writes them (swatch kind:
  * 'l' line and marker, 'b' filled box with pattern of chart id). */
-static double legend(buf *out, const char *id, char kind, const char *const *names, size_t n)
+static double legend(buf *out, const char *id, char kind, const char *const *names, size_t n,
+                     double CW)
 {
     const double item_pad = 18, swatch = kind == 'l' ? 30 : 18, max_name = CW * 0.6, row = 20;
     double x = 0, y = 0;
@@ -726,11 +742,11 @@ static double legend(buf *out, const char *id, char kind, const char *const *nam
                 buf_puts(out, "/>");
                 marker(out, i, x + 12, cy);
             } else {
-                if (i % N_COLOUR == 0)
+                if (i % N_SHARE == 0)
                     buf_puts(out, "<rect class=\"swatch f0\"");
                 else
                     buf_printf(out, "<rect class=\"swatch\" fill=\"url(#%s-p%u)\"", id,
-                               (unsigned)(i % N_COLOUR));
+                               (unsigned)(i % N_SHARE));
                 attr(out, "x", x + 0.5);
                 attr(out, "y", cy - 6);
                 buf_puts(out, " width=\"12\" height=\"12\"/>");
@@ -765,6 +781,7 @@ static int end_label_cmp(const void *pa, const void *pb)
 int chart_line(buf *out, lang_id lang, const chart_opts *o, const int *years, size_t n_years,
                const chart_series *series, size_t n_series)
 {
+    const double CW = canvas_width(o);
     assert(out && o);
     char id[64];
     make_id(id, sizeof id, o);
@@ -827,7 +844,7 @@ int chart_line(buf *out, lang_id lang, const chart_opts *o, const int *years, si
 
     /* vertical layout: legend, unit, plot, year labels */
     bool money_axis = !o->fmt && o->unit == CHART_UNIT_MONEY_CENTS;
-    double legend_h = legend(NULL, id, 'l', names, n_series);
+    double legend_h = legend(NULL, id, 'l', names, n_series, CW);
     double plot_top = legend_h + (money_axis ? 30 : 16);
     double plot_bottom = plot_top + PLOT_H;
     double h = plot_bottom + 28;
@@ -873,7 +890,7 @@ int chart_line(buf *out, lang_id lang, const chart_opts *o, const int *years, si
     (plot_bottom - ((double)clamp_value(v) - (double)ax.lo) / (double)(ax.hi - ax.lo) * PLOT_H)
 
     figure_begin(out, id, o, "line", h, buf_str(&desc));
-    legend(out, id, 'l', names, n_series);
+    legend(out, id, 'l', names, n_series, CW);
     if (money_axis) {
         buf_puts(out, "<text class=\"unit\" x=\"0\"");
         attr(out, "y", plot_top - 14);
@@ -1012,7 +1029,7 @@ cleanup:
  * each over its palette colour, so shares differ in print without colour. */
 static void share_patterns(buf *out, const char *id, size_t n_parts)
 {
-    static const char *const body[N_COLOUR] = {
+    static const char *const body[N_SHARE] = {
         NULL,
         /* diagonal */
         " width=\"6\" height=\"6\" patternTransform=\"rotate(45)\"><rect class=\"f1\" "
@@ -1030,8 +1047,12 @@ static void share_patterns(buf *out, const char *id, size_t n_parts)
         /* reverse diagonal */
         " width=\"6\" height=\"6\" patternTransform=\"rotate(-45)\"><rect class=\"f5\" "
         "width=\"6\" height=\"6\"/><line class=\"hatch\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\"/>",
+        /* vertical, on the seventh colour: a seventh part (the board's
+         * topics) no longer repeats the first part's solid blue */
+        " width=\"5\" height=\"5\"><rect class=\"f6\" width=\"5\" height=\"5\"/>"
+        "<line class=\"hatch\" x1=\"2.5\" y1=\"0\" x2=\"2.5\" y2=\"5\"/>",
     };
-    size_t used = n_parts < N_COLOUR ? n_parts : N_COLOUR;
+    size_t used = n_parts < N_SHARE ? n_parts : N_SHARE;
     if (used < 2)
         return;
     buf_puts(out, "<defs>");
@@ -1052,6 +1073,7 @@ int chart_stacked_share(buf *out, lang_id lang, const chart_opts *o, const char 
                         size_t n_rows, const char *const *parts, size_t n_parts,
                         const int64_t *values)
 {
+    const double CW = canvas_width(o);
     assert(out && o);
     char id[64];
     make_id(id, sizeof id, o);
@@ -1108,7 +1130,7 @@ int chart_stacked_share(buf *out, lang_id lang, const chart_opts *o, const char 
         label_need = w > label_need ? w : label_need;
     }
     double label_w = label_need < CW * 0.34 ? label_need : CW * 0.34;
-    double legend_h = legend(NULL, id, 'b', parts, n_parts);
+    double legend_h = legend(NULL, id, 'b', parts, n_parts, CW);
     double top = legend_h + 10;
     double bar_left = label_w + 10, bar_right = CW - 24, bw = bar_right - bar_left;
     double rows_bottom = top + (double)shown * ROW_H;
@@ -1116,7 +1138,7 @@ int chart_stacked_share(buf *out, lang_id lang, const chart_opts *o, const char 
 
     figure_begin(out, id, o, "share", h, buf_str(&desc));
     share_patterns(out, id, n_parts);
-    legend(out, id, 'b', parts, n_parts);
+    legend(out, id, 'b', parts, n_parts, CW);
     /* quarter grid with percent ticks under the rows */
     for (int q = 0; q <= 4; q++) {
         double x = bar_left + bw * q / 4;
@@ -1178,11 +1200,11 @@ int chart_stacked_share(buf *out, lang_id lang, const chart_opts *o, const char 
             html_text(out, buf_str(&t));
             buf_puts(out, "</title>");
             if (w >= 0.05) {
-                if (p % N_COLOUR == 0)
+                if (p % N_SHARE == 0)
                     buf_puts(out, "<rect class=\"part f0\"");
                 else
                     buf_printf(out, "<rect class=\"part\" fill=\"url(#%s-p%u)\"", id,
-                               (unsigned)(p % N_COLOUR));
+                               (unsigned)(p % N_SHARE));
                 attr(out, "x", x);
                 attr(out, "y", by);
                 attr(out, "width", w);
@@ -1192,7 +1214,7 @@ int chart_stacked_share(buf *out, lang_id lang, const chart_opts *o, const char 
             buf_reset(&t);
             bp_fmt(&t, lang, (bp + 50) / 100 * 100, true); /* whole percent inside */
             if (w >= text_width(buf_str(&t), t.len) * BOLD + 8) {
-                buf_puts(out, p % N_COLOUR == 0 ? "<text class=\"in in0\"" : "<text class=\"in\"");
+                buf_puts(out, p % N_SHARE == 0 ? "<text class=\"in in0\"" : "<text class=\"in\"");
                 attr(out, "x", x + w / 2);
                 attr(out, "y", base);
                 buf_puts(out, " text-anchor=\"middle\">");

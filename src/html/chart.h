@@ -66,6 +66,11 @@ typedef struct chart_opts {
     chart_fmt_fn fmt;     /* optional formatter; overrides unit */
     void *fmt_ctx;        /* passed to fmt */
     size_t max_bars;      /* bars/rows drawn at most; 0 = CHART_DEFAULT_MAX_BARS */
+    double width;         /* bar, line and share charts: the canvas width in
+                             text units, 240..640; 0 = 640. A narrower canvas
+                             keeps its 13-unit text larger when the svg
+                             shrinks to a phone's width (the figure gets the
+                             class chart-compact, drawn at most 30rem wide) */
 } chart_opts;
 
 /* A horizontal bar chart of one series: labels[i] with values[i], i < n.

@@ -103,13 +103,25 @@ static db_status sec_waiting(db *d, arena *a, const digest_reader *r, const dige
     return DB_OK;
 }
 
+/* The introductions' kinds have their own section (sec_intros): each
+ * event is in exactly one of the two. */
+#define INTRO_KINDS "('post_interest', 'post_interest_answer', 'post_message')"
 static const char SQL_WEEK_EVENTS[] =
     "SELECT id, created_at, kind, a, b, href, channel FROM notify_event"
     " WHERE person_id = $1 AND channel = 'weekly' AND digest_week IS NULL AND created_at <= $2"
-    " ORDER BY created_at, id LIMIT $3";
+    "   AND kind NOT IN " INTRO_KINDS " ORDER BY created_at, id LIMIT $3";
 static const char SQL_WEEK_EVENTS_COUNT[] =
     "SELECT count(*) FROM notify_event"
-    " WHERE person_id = $1 AND channel = 'weekly' AND digest_week IS NULL AND created_at <= $2";
+    " WHERE person_id = $1 AND channel = 'weekly' AND digest_week IS NULL AND created_at <= $2"
+    "   AND kind NOT IN " INTRO_KINDS;
+static const char SQL_WEEK_INTROS[] =
+    "SELECT id, created_at, kind, a, b, href, channel FROM notify_event"
+    " WHERE person_id = $1 AND channel = 'weekly' AND digest_week IS NULL AND created_at <= $2"
+    "   AND kind IN " INTRO_KINDS " ORDER BY created_at, id LIMIT $3";
+static const char SQL_WEEK_INTROS_COUNT[] =
+    "SELECT count(*) FROM notify_event"
+    " WHERE person_id = $1 AND channel = 'weekly' AND digest_week IS NULL AND created_at <= $2"
+    "   AND kind IN " INTRO_KINDS;
 static const char SQL_WEEK_EVENTS_MARK[] =
     "UPDATE notify_event SET digest_week = $3"
     " WHERE person_id = $1 AND channel = 'weekly' AND digest_week IS NULL AND created_at <= $2";
@@ -127,21 +139,23 @@ static void event_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     e->channel = db_col_dup(a, s, 6, oom);
 }
 
-/* The events the reader chose to hear of weekly that no digest carried
- * yet (digest_run marks them in the same transaction). */
-static db_status sec_events(db *d, arena *a, const digest_reader *r, const digest_period *w,
-                            digest_part *out)
+/* Weekly events not yet carried (digest_run marks them in the same
+ * transaction) read by list/count, each a line linking to its page; the
+ * rest as "and N more" linking to more_href. */
+static db_status week_events(db *d, arena *a, const digest_reader *r, const digest_period *w,
+                             const char *list, const char *count, const char *more_href,
+                             digest_part *out)
 {
     notify_event_row *ev = NULL;
     size_t n = 0;
     int64_t total = 0;
-    db_stmt *s = db_query(d, SQL_WEEK_EVENTS,
-                          DB_ARGS(DBI(r->person_id), DBI(w->now), DBI(DIGEST_EVENTS_SHOWN)));
+    db_stmt *s =
+        db_query(d, list, DB_ARGS(DBI(r->person_id), DBI(w->now), DBI(DIGEST_EVENTS_SHOWN)));
     if (!s)
         return DB_ERR;
     db_status st = db_collect(s, a, (void **)&ev, &n, sizeof *ev, event_row, NULL);
     if (st == DB_OK)
-        st = db_int(d, &total, 0, SQL_WEEK_EVENTS_COUNT, DB_ARGS(DBI(r->person_id), DBI(w->now)));
+        st = db_int(d, &total, 0, count, DB_ARGS(DBI(r->person_id), DBI(w->now)));
     if (st != DB_OK)
         return st;
     for (size_t i = 0; i < n; i++) {
@@ -153,10 +167,28 @@ static db_status sec_events(db *d, arena *a, const digest_reader *r, const diges
     if (total > (int64_t)n) {
         buf t = BUF_INIT;
         buf_printf(&t, T(r->lang, MSG_DIGEST_MORE), (long long)(total - (int64_t)n));
-        digest_item(out, buf_str(&t), "/account/notifications");
+        digest_item(out, buf_str(&t), more_href);
         buf_free(&t);
     }
     return DB_OK;
+}
+
+/* The events the reader chose to hear of weekly, but introductions. */
+static db_status sec_events(db *d, arena *a, const digest_reader *r, const digest_period *w,
+                            digest_part *out)
+{
+    return week_events(d, a, r, w, SQL_WEEK_EVENTS, SQL_WEEK_EVENTS_COUNT, "/account/notifications",
+                       out);
+}
+
+/* Introductions (issue 13): interest in the reader's organisations'
+ * posts, answers to the reader's interest, and thread messages, for a
+ * reader who hears of them weekly (the default but for messages). */
+static db_status sec_intros(db *d, arena *a, const digest_reader *r, const digest_period *w,
+                            digest_part *out)
+{
+    return week_events(d, a, r, w, SQL_WEEK_INTROS, SQL_WEEK_INTROS_COUNT, "/cooperation/mine",
+                       out);
 }
 
 /* Agreements expiring within 60 days that the reader manages (a party
@@ -192,6 +224,7 @@ const digest_section digest_sections[] = {
     {"waiting", MSG_DIGEST_SEC_WAITING, sec_waiting},
     {"events", MSG_DIGEST_SEC_EVENTS, sec_events},
     {"posts", MSG_DIGEST_SEC_POSTS, post_digest_section}, /* post_digest.c */
+    {"introductions", MSG_DIGEST_SEC_INTROS, sec_intros},
     {"agreements", MSG_AG_DIGEST_SEC, sec_agreements},
     {"devplan_overdue", MSG_DP_DIGEST_SEC, devplan_digest_overdue},
     {"consultation_deadlines", MSG_ADV_DIGEST_SEC, consultation_digest}, /* consultation.c */

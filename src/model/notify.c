@@ -20,9 +20,12 @@ const notify_kind notify_kinds[] = {
     /* development plans and mentoring (devplan.c, mentoring.c) */
     {"devplan_action", MSG_NK_DEVPLAN_ACTION, MSG_NK_DEVPLAN_ACTION_LINE, NOTIFY_WEEKLY, false},
     {"mentoring", MSG_NK_MENTORING, MSG_NK_MENTORING_LINE, NOTIFY_IMMEDIATE, false},
-    /* introductions and their threads (interest.c) */
-    {"post_interest", MSG_NK_POST_INTEREST, MSG_NK_POST_INTEREST_LINE, NOTIFY_IMMEDIATE, false},
-    {"post_interest_answer", MSG_NK_POST_ANSWER, MSG_NK_POST_ANSWER_LINE, NOTIFY_IMMEDIATE, false},
+    /* introductions and their threads (interest.c): weekly by default, as
+     * the issue asks of every kind, in the digest's own "Introductions"
+     * section; a thread's messages go out by mail at once ("each message
+     * also goes out by mail") */
+    {"post_interest", MSG_NK_POST_INTEREST, MSG_NK_POST_INTEREST_LINE, NOTIFY_WEEKLY, false},
+    {"post_interest_answer", MSG_NK_POST_ANSWER, MSG_NK_POST_ANSWER_LINE, NOTIFY_WEEKLY, false},
     {"post_message", MSG_NK_POST_MESSAGE, MSG_NK_POST_MESSAGE_LINE, NOTIFY_IMMEDIATE, false},
     /* advocacy positions (position_sign.c) */
     {"position_version", MSG_NK_POSITION_VERSION, MSG_NK_POSITION_VERSION_LINE, NOTIFY_WEEKLY,

@@ -10,12 +10,15 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/mem.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "json/json.h"
 #include "model/mail.h"
 #include "model/org.h"
+#include "db/search.h"
 #include "model/post_facet.h"
+#include "model/post_sql.h"
 #include "model/tx.h"
 
 const char *const post_kinds[] = {"offer", "request", NULL};
@@ -226,6 +229,157 @@ void post_error_text(buf *out, lang_id lang, const form_error *e)
     form_error_text(out, lang, e);
 }
 
+/* --- keyword search ------------------------------------------------------------------- */
+
+/* True when the n bytes of w (a folded word of search_build_match: ASCII
+ * letters and digits, or bytes of other characters) hold a letter or a
+ * digit: ASCII, or a character outside the blocks of punctuation and
+ * symbols ("…", "–", "€", "→" are not words; FTS5 would find nothing for
+ * them, and a query of only them is refused as having no words). */
+static bool word_has_letter(const char *w, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)w[i];
+        if (c < 0x80) {
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+                return true;
+            i++;
+            continue;
+        }
+        uint32_t cp = 0;
+        int len = utf8_decode(w + i, n - i, &cp);
+        i += len > 0 ? (size_t)len : 1;
+        bool symbol = cp <= 0xBF || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x2BFF) ||
+                      (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE6F) ||
+                      (cp >= 0xFF00 && cp <= 0xFF0F) || (cp >= 0x1F000 && cp <= 0x1FAFF);
+        if (!symbol)
+            return true;
+    }
+    return false;
+}
+
+const char *post_text_match(arena *a, const char *q)
+{
+    buf m = BUF_INIT, out = BUF_INIT;
+    search_build_match(&m, q);
+    /* the words of m ("w"* "w"* ...) that hold a letter or digit */
+    const char *p = buf_str(&m);
+    while ((p = strchr(p, '"'))) {
+        const char *w = p + 1, *e = strchr(w, '"');
+        if (!e)
+            break;
+        if (word_has_letter(w, (size_t)(e - w))) {
+            if (out.len)
+                buf_putc(&out, ' ');
+            buf_append(&out, p, (size_t)(e - p) + 2); /* "w"* */
+        }
+        p = e + 2;
+    }
+    const char *r = buf_failed(&m) || buf_failed(&out) ? NULL : arena_strdup(a, buf_str(&out));
+    buf_free(&m);
+    buf_free(&out);
+    return r;
+}
+
+post_text_check post_text_valid(const char *q)
+{
+    if (!q || !*q)
+        return POST_TEXT_OK;
+    if (strlen(q) > POST_TEXT_MAX)
+        return POST_TEXT_TOO_LONG;
+    arena a = ARENA_INIT;
+    const char *m = post_text_match(&a, q);
+    bool words = !m || *m; /* out of memory: let the query say so */
+    arena_free(&a);
+    return words ? POST_TEXT_OK : POST_TEXT_NO_WORDS;
+}
+
+static const char SQL_FTS_DEL[] = "DELETE FROM post_fts WHERE rowid = $1";
+static const char SQL_FTS_PUT[] = "INSERT INTO post_fts(rowid, text) VALUES ($1, $2)";
+
+/* Replaces post id's search document: its texts folded (utf8_fold, as the
+ * directory's search), one per line. */
+static db_status fts_put(db *d, int64_t id, const char *const texts[4], bool replace)
+{
+    db_status st = replace ? db_do(d, SQL_FTS_DEL, DB_ARGS(DBI(id))) : DB_OK;
+    if (st != DB_OK)
+        return st;
+    buf f = BUF_INIT;
+    for (int i = 0; i < 4; i++) {
+        if (!texts[i] || !*texts[i])
+            continue;
+        if (f.len)
+            buf_putc(&f, '\n');
+        utf8_fold(&f, texts[i], strlen(texts[i]));
+    }
+    st = buf_failed(&f) ? DB_NOMEM : db_do(d, SQL_FTS_PUT, DB_ARGS(DBI(id), DBT(buf_str(&f))));
+    buf_free(&f);
+    return st;
+}
+
+static const char SQL_FILL_MARK[] = "SELECT count(*) FROM app_meta WHERE key = 'post_fts_fill'";
+static const char SQL_FILL_NEXT[] =
+    "SELECT p.id, p.title, p.title_tr, p.body, p.body_tr FROM post p"
+    " WHERE NOT EXISTS (SELECT 1 FROM post_fts f WHERE f.rowid = p.id) ORDER BY p.id LIMIT 500";
+static const char SQL_FILL_DONE[] = "DELETE FROM app_meta WHERE key = 'post_fts_fill'";
+
+/* One batch of post_search_fill: up to 500 posts without a document.
+ * ctx: size_t, how many were indexed. */
+static db_status fill_body(tx *t, void *ctx)
+{
+    size_t *n = ctx;
+    *n = 0;
+    db_stmt *s = db_query(t->d, SQL_FILL_NEXT, DB_NONE);
+    if (!s)
+        return DB_ERR;
+    int64_t ids[500];
+    char *texts[500][4];
+    size_t k = 0;
+    db_status st = DB_OK;
+    bool oom = false;
+    while (k < 500 && (st = db_step(s)) == DB_ROW) {
+        ids[k] = db_col_int(s, 0);
+        for (int i = 0; i < 4; i++) {
+            const char *v = db_col_text(s, 1 + i);
+            texts[k][i] = v ? mem_strdup(v) : NULL;
+            oom |= v && !texts[k][i];
+        }
+        k++;
+    }
+    db_reset(s);
+    st = oom ? DB_NOMEM : st == DB_ROW || st == DB_DONE ? DB_OK : st;
+    for (size_t i = 0; i < k; i++) {
+        const char *tx4[4] = {texts[i][0], texts[i][1], texts[i][2], texts[i][3]};
+        if (st == DB_OK)
+            st = fts_put(t->d, ids[i], tx4, false);
+        for (int j = 0; j < 4; j++)
+            mem_free(texts[i][j]);
+    }
+    if (st == DB_OK && k == 0)
+        st = db_do(t->d, SQL_FILL_DONE, DB_NONE);
+    *n = k;
+    return st;
+}
+
+db_status post_search_fill(db *d, int64_t *filled)
+{
+    assert(d && filled);
+    *filled = 0;
+    int64_t mark = 0;
+    db_status st = db_int(d, &mark, 0, SQL_FILL_MARK, DB_NONE);
+    if (st != DB_OK || !mark)
+        return st;
+    for (;;) {
+        size_t n = 0;
+        tx t = TX_INIT(0, NULL, NULL, NULL, 0); /* derived data: no audit row, no bump */
+        if ((st = tx_write(d, &t, fill_body, &n)) != DB_OK)
+            return st;
+        *filled += (int64_t)n;
+        if (n == 0)
+            return DB_OK;
+    }
+}
+
 /* --- writes ----------------------------------------------------------------------------- */
 
 static const char SQL_INSERT[] =
@@ -309,7 +463,10 @@ static db_status put_parts(db *d, int64_t id, const post_rec *in, bool replace, 
     post_rec p = *in;
     p.id = id;
     match_subject s;
-    if (!post_subject(a, &p, today, false, &s)) {
+    const char *texts[4] = {in->title, in->title_tr, in->body, in->body_tr};
+    if ((st = fts_put(d, id, texts, replace)) != DB_OK) {
+        /* st says why */
+    } else if (!post_subject(a, &p, today, false, &s)) {
         st = DB_NOMEM;
     } else {
         for (size_t i = 0; i < s.n_words && st == DB_OK; i++)
@@ -725,27 +882,30 @@ db_status post_get(db *d, arena *a, int64_t id, post_rec *out, bool *found)
 /* The board: $2 today; $3 kind, $4 topic, $5 sector, $6 geo, $7 cluster,
  * $8 org, $9 members (1: members-only posts too); $10, $11 the keyset
  * (published_at, id) or (valid_until, id) of the post after which to
- * start (NULL: the start), $12 the limit. $1 is unused (POST_COLS has $2). */
-#define BOARD_WHERE                                                                                \
+ * start (NULL: the start), $12 the limit, $13 the words' FTS5 match
+ * expression (NULL: no words). $1 is unused (POST_COLS has $2). The
+ * sector, region, cluster and words filters in post_sql.h's forms. */
+/* clang-format off */
+#define BOARD_WHERE(sec, geo, cl, txt)                                                             \
     " FROM post p JOIN org o ON o.id = p.org_id LEFT JOIN person a ON a.id = p.author_id"          \
     " WHERE p.status = 'open' AND p.valid_until >= $2 AND $1 = 1"                                  \
     "   AND ($3 IS NULL OR p.kind = $3) AND ($4 IS NULL OR p.topic = $4)"                          \
-    "   AND ($5 IS NULL OR EXISTS (SELECT 1 FROM post_nace x WHERE x.post_id = p.id"               \
-    "                                                        AND x.code = $5))"                    \
-    "   AND ($6 IS NULL OR EXISTS (SELECT 1 FROM post_geo x WHERE x.post_id = p.id"                \
-    "                                                       AND x.code = $6))"                     \
-    "   AND ($7 = 0 OR p.org_id = $7 OR EXISTS (SELECT 1 FROM cluster_member m"                    \
-    "        WHERE m.org_id = p.org_id AND m.cluster_id = $7"                                      \
-    "          AND (m.left_on IS NULL OR m.left_on > $2)))"                                        \
+    POST_SQL_SECTOR(sec, "$5")                                                                     \
+    POST_SQL_GEO(geo, "$6")                                                                        \
+    POST_SQL_CLUSTER(cl, "$7", "$2")                                                               \
+    POST_SQL_TEXT(txt, "$13")                                                                      \
     "   AND ($8 = 0 OR p.org_id = $8) AND ($9 = 1 OR p.visibility = 'public')"
-static const char SQL_BOARD_NEWEST[] =
-    "SELECT " POST_COLS BOARD_WHERE
-    "   AND ($10 IS NULL OR p.published_at < $10 OR (p.published_at = $10 AND p.id < $11))"
-    " ORDER BY p.published_at DESC, p.id DESC LIMIT $12";
-static const char SQL_BOARD_CLOSING[] =
-    "SELECT " POST_COLS BOARD_WHERE
-    "   AND ($10 IS NULL OR p.valid_until > $10 OR (p.valid_until = $10 AND p.id > $11))"
-    " ORDER BY p.valid_until, p.id LIMIT $12";
+#define BOARD_NEWEST(sec, geo, cl, txt)                                                            \
+    "SELECT " POST_COLS BOARD_WHERE(sec, geo, cl, txt)                                             \
+    "   AND ($10 IS NULL OR p.published_at < $10 OR (p.published_at = $10 AND p.id < $11))"       \
+    " ORDER BY p.published_at DESC, p.id DESC LIMIT $12"
+#define BOARD_CLOSING(sec, geo, cl, txt)                                                           \
+    "SELECT " POST_COLS BOARD_WHERE(sec, geo, cl, txt)                                             \
+    "   AND ($10 IS NULL OR p.valid_until > $10 OR (p.valid_until = $10 AND p.id > $11))"         \
+    " ORDER BY p.valid_until, p.id LIMIT $12"
+/* clang-format on */
+static const char *const sql_board_newest[POST_SQL_N] = POST_SQL_VARIANTS(BOARD_NEWEST);
+static const char *const sql_board_closing[POST_SQL_N] = POST_SQL_VARIANTS(BOARD_CLOSING);
 /* the cursor's post, only if the reader may see it ($2 members): a hidden
  * or members-only post reads as one that does not exist */
 static const char SQL_KEY_NEWEST[] =
@@ -781,10 +941,17 @@ db_status post_list(db *d, arena *a, const post_query *q, post_rec **items, size
         if (key.kind == DBV_TEXT && !key.s)
             return DB_NOMEM;
     }
-    db_stmt *s = db_query(d, newest ? SQL_BOARD_NEWEST : SQL_BOARD_CLOSING,
-                          DB_ARGS(DBI(1), DBT(today), DBT(q->kind), DBT(q->topic), DBT(q->sector),
-                                  DBT(q->geo), DBI(q->cluster_id), DBI(q->org_id),
-                                  DBI(q->members ? 1 : 0), key, DBI(q->after_id), DBI(limit + 1)));
+    const char *match = NULL;
+    if (q->text && *q->text && !(match = post_text_match(a, q->text)))
+        return DB_NOMEM;
+    if (match && !*match)
+        return DB_OK; /* no words: nothing matches (callers refuse it first) */
+    int v = post_sql_mask(q->sector != NULL, q->geo != NULL, q->cluster_id != 0, match != NULL);
+    db_stmt *s =
+        db_query(d, newest ? sql_board_newest[v] : sql_board_closing[v],
+                 DB_ARGS(DBI(1), DBT(today), DBT(q->kind), DBT(q->topic), DBT(q->sector),
+                         DBT(q->geo), DBI(q->cluster_id), DBI(q->org_id), DBI(q->members ? 1 : 0),
+                         key, DBI(q->after_id), DBI(limit + 1), DBT(match)));
     if (!s)
         return DB_ERR;
     db_status st = db_collect(s, a, (void **)items, n, sizeof **items, row_post, NULL);

@@ -127,7 +127,23 @@ db_status post_get(db *d, arena *a, int64_t id, post_rec *out, bool *found);
 
 typedef enum { POST_SORT_NEWEST, POST_SORT_CLOSING } post_sort;
 
+/* Keyword search on the board (/cooperation?q=, the API's and the feed's
+ * q): the words of a post's title and text in both languages, folded as
+ * the directory search folds (search.h: "Ниш", "Niš" and "Nis" alike),
+ * each query word a prefix, every word required. A query has at most
+ * POST_TEXT_MAX bytes and at least one letter or digit. */
+#define POST_TEXT_MAX 200
+typedef enum { POST_TEXT_OK = 0, POST_TEXT_TOO_LONG, POST_TEXT_NO_WORDS } post_text_check;
+/* Whether q can be searched for (NULL or "" is no search: POST_TEXT_OK).
+ * Pure. */
+post_text_check post_text_valid(const char *q);
+/* The FTS5 match expression of q over post_fts (search_build_match: each
+ * folded word quoted, a prefix), "" when q has no words; arena, NULL when
+ * the arena ran out. */
+const char *post_text_match(arena *a, const char *q);
+
 typedef struct post_query {
+    const char *text;         /* words to search for (post_text_valid); NULL = any */
     const char *kind, *topic; /* NULL = any */
     const char *sector;       /* NACE division */
     const char *geo;          /* ref_geo code */
@@ -183,6 +199,13 @@ db_status post_mine(db *d, arena *a, int64_t person_id, post_rec **items, size_t
 db_status post_clusters(db *d, arena *a, post_org **items, size_t *n);
 /* The published cluster whose slug is slug: *id, 0 when none. */
 db_status post_cluster_id(db *d, const char *slug, int64_t *id);
+
+/* Indexes for keyword search the posts a migration found (0039 leaves
+ * app_meta 'post_fts_fill' set when there were posts): folds each one's
+ * texts into post_fts in batches, then clears the mark. Run after
+ * migrating (cli_serve.c opens every database through it); a database
+ * without the mark costs one read. *filled gets how many posts. */
+db_status post_search_fill(db *d, int64_t *filled);
 
 /* The subject match.c needs for p (words from its texts). False when the
  * arena ran out. */

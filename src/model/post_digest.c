@@ -63,7 +63,9 @@ bool post_digest_topic_query(arena *a, const char *query, post_query *q, const c
             const char *v = decode(a, eq + 1, len - nl - 1);
             if (!v)
                 return false;
-            if (nl == 4 && memcmp(p, "kind", 4) == 0)
+            if (nl == 1 && *p == 'q')
+                q->text = v;
+            else if (nl == 4 && memcmp(p, "kind", 4) == 0)
                 q->kind = v;
             else if (nl == 5 && memcmp(p, "topic", 5) == 0)
                 q->topic = v;
@@ -220,7 +222,8 @@ db_status post_digest_section(db *d, arena *a, const digest_reader *r, const dig
             continue;
         post_query q = {.sort = POST_SORT_NEWEST, .limit = TOPIC_PAGE, .members = members};
         const char *slug = NULL;
-        if (!post_digest_topic_query(a, tp[i].query, &q, &slug))
+        if (!post_digest_topic_query(a, tp[i].query, &q, &slug) ||
+            post_text_valid(q.text) != POST_TEXT_OK)
             continue;
         if (slug) {
             if ((st = post_cluster_id(d, slug, &q.cluster_id)) != DB_OK)

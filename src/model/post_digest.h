@@ -18,7 +18,8 @@
  *      reader works for now (any current affiliation: a representative,
  *      or a manager for the cluster's own posts), or
  *   2. are on the board under one of the reader's saved searches of
- *      /cooperation (notify_topic: kind, topic, sector, region, cluster),
+ *      /cooperation (notify_topic: words, kind, topic, sector, region,
+ *      cluster; a post must have the words and every filter),
  * each post once (a match first, with the reader's post it fits), never a
  * post of the reader's own organisations, members-only posts only for a
  * reader who may see them (the secretariat, a member's people), newest
@@ -28,8 +29,8 @@ db_status post_digest_section(db *d, arena *a, const digest_reader *r, const dig
                               digest_part *out);
 
 /* The filters of a saved search's canonical query string (name=value
- * pairs joined by '&', '+' for space, %XX escapes) into q (kind, topic,
- * sector, geo from "region"; the rest of q untouched) and the cluster
+ * pairs joined by '&', '+' for space, %XX escapes) into q (text from "q",
+ * kind, topic, sector, geo from "region"; the rest of q untouched) and the cluster
  * slug into *cluster_slug (NULL when none); other names are ignored.
  * False for a query that cannot be read (the topic is then skipped).
  * Pure apart from the arena (strings in q are arena copies). */

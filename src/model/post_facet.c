@@ -8,22 +8,24 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "model/post_sql.h"
 #include "model/tx.h"
 
 /* The board's conditions on post p (as post.c's BOARD_WHERE): $1 today,
  * $2 kind, $3 topic, $4 sector, $5 geo, $6 cluster id (0: any), $7 org id
- * (0: any), $8 members. */
-#define FACET_WHERE                                                                                \
+ * (0: any), $8 members, $10 the words' match expression (NULL: none); $9
+ * is SQL_BIG's limit. Sector, region, cluster and words in post_sql.h's
+ * forms, so a narrow filter is read from its index. */
+/* clang-format off */
+#define FACET_WHERE(sec, geo, cl, txt)                                                             \
     " WHERE p.status = 'open' AND p.valid_until >= $1"                                             \
     "   AND ($2 IS NULL OR p.kind = $2) AND ($3 IS NULL OR p.topic = $3)"                          \
-    "   AND ($4 IS NULL OR EXISTS (SELECT 1 FROM post_nace y WHERE y.post_id = p.id"               \
-    "                                                        AND y.code = $4))"                    \
-    "   AND ($5 IS NULL OR EXISTS (SELECT 1 FROM post_geo y WHERE y.post_id = p.id"                \
-    "                                                       AND y.code = $5))"                     \
-    "   AND ($6 = 0 OR p.org_id = $6 OR EXISTS (SELECT 1 FROM cluster_member m"                    \
-    "        WHERE m.org_id = p.org_id AND m.cluster_id = $6"                                      \
-    "          AND (m.left_on IS NULL OR m.left_on > $1)))"                                        \
-    "   AND ($7 = 0 OR p.org_id = $7) AND ($8 = 1 OR p.visibility = 'public')"
+    POST_SQL_SECTOR(sec, "$4")                                                                     \
+    POST_SQL_GEO(geo, "$5")                                                                        \
+    POST_SQL_CLUSTER(cl, "$6", "$1")                                                               \
+    POST_SQL_TEXT(txt, "$10")                                                                      \
+    "   AND ($7 = 0 OR p.org_id = $7) AND ($8 = 1 OR p.visibility = 'public') AND $9 > 0"
+/* clang-format on */
 
 /* The cluster facet from po (oid, n: open posts per author organisation):
  * a post counts for its organisation's current clusters and, when the
@@ -45,20 +47,31 @@
     "      AND c.kind IN ('cluster', 'cluster_initiative')) AS both_"                              \
     " GROUP BY slug"
 
-static const char *const SQL_FACET[POST_F__COUNT] = {
-    [POST_F_KIND] = "SELECT p.kind, count(*) FROM post p" FACET_WHERE " GROUP BY p.kind",
-    [POST_F_TOPIC] = "SELECT p.topic, count(*) FROM post p" FACET_WHERE " GROUP BY p.topic",
-    [POST_F_SECTOR] =
-        "SELECT x.code, count(*) FROM post p JOIN post_nace x ON x.post_id = p.id" FACET_WHERE
-        " GROUP BY x.code",
-    [POST_F_GEO] =
-        "SELECT x.code, count(*) FROM post p JOIN post_geo x ON x.post_id = p.id" FACET_WHERE
-        " GROUP BY x.code",
-    /* the posts counted per organisation first, then CLUSTER_TAIL (the
-     * planner once looped over every membership scanning the open posts,
-     * minutes at 100,000 posts) */
-    [POST_F_CLUSTER] = "WITH po AS (SELECT p.org_id AS oid, count(*) AS n FROM post p" FACET_WHERE
-                       "            GROUP BY p.org_id)," CLUSTER_TAIL("$1"),
+/* clang-format off */
+#define FACET_KIND(sec, geo, cl, txt)                                                              \
+    "SELECT p.kind, count(*) FROM post p" FACET_WHERE(sec, geo, cl, txt) " GROUP BY p.kind"
+#define FACET_TOPIC(sec, geo, cl, txt)                                                             \
+    "SELECT p.topic, count(*) FROM post p" FACET_WHERE(sec, geo, cl, txt) " GROUP BY p.topic"
+#define FACET_SECTOR(sec, geo, cl, txt)                                                            \
+    "SELECT x.code, count(*) FROM post p JOIN post_nace x ON x.post_id = p.id"                     \
+    FACET_WHERE(sec, geo, cl, txt) " GROUP BY x.code"
+#define FACET_GEO(sec, geo, cl, txt)                                                               \
+    "SELECT x.code, count(*) FROM post p JOIN post_geo x ON x.post_id = p.id"                      \
+    FACET_WHERE(sec, geo, cl, txt) " GROUP BY x.code"
+/* the posts counted per organisation first, then CLUSTER_TAIL (the
+ * planner once looped over every membership scanning the open posts,
+ * minutes at 100,000 posts) */
+#define FACET_CLUSTER(sec, geo, cl, txt)                                                           \
+    "WITH po AS (SELECT p.org_id AS oid, count(*) AS n FROM post p"                                \
+    FACET_WHERE(sec, geo, cl, txt) " GROUP BY p.org_id)," CLUSTER_TAIL("$1")
+/* clang-format on */
+
+static const char *const SQL_FACET[POST_F__COUNT][POST_SQL_N] = {
+    [POST_F_KIND] = POST_SQL_VARIANTS(FACET_KIND),
+    [POST_F_TOPIC] = POST_SQL_VARIANTS(FACET_TOPIC),
+    [POST_F_SECTOR] = POST_SQL_VARIANTS(FACET_SECTOR),
+    [POST_F_GEO] = POST_SQL_VARIANTS(FACET_GEO),
+    [POST_F_CLUSTER] = POST_SQL_VARIANTS(FACET_CLUSTER),
 };
 
 /* --- stored counts (migration 0033) ------------------------------------------------------ */
@@ -150,8 +163,9 @@ db_status post_facet_sweep(db *d)
 
 /* Up to how many open posts match the filters of q that facet f keeps
  * (all of them but its own): at most POST_FACET_LIVE_MAX + 1 are read. */
-static const char SQL_BIG[] =
-    "SELECT count(*) FROM (SELECT 1 FROM post p" FACET_WHERE " LIMIT $9) AS big";
+#define FACET_BIG(sec, geo, cl, txt)                                                               \
+    "SELECT count(*) FROM (SELECT 1 FROM post p" FACET_WHERE(sec, geo, cl, txt) " LIMIT $9) AS big"
+static const char *const SQL_BIG[POST_SQL_N] = POST_SQL_VARIANTS(FACET_BIG);
 
 static void value_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
@@ -167,6 +181,14 @@ db_status post_facet_counts(db *d, arena *a, const post_query *q, post_facets *o
     memset(out, 0, sizeof *out);
     char today[11];
     post_today(today);
+    const char *match = NULL;
+    if (q->text && *q->text && !(match = post_text_match(a, q->text)))
+        return DB_NOMEM;
+    if (match && !*match) { /* words without a letter: no posts, every count 0 */
+        for (int f = 0; f < POST_F__COUNT; f++)
+            out->counted[f] = true;
+        return DB_OK;
+    }
     for (int f = 0; f < POST_F__COUNT; f++) {
         const char *kind = f == POST_F_KIND ? NULL : q->kind;
         const char *topic = f == POST_F_TOPIC ? NULL : q->topic;
@@ -174,25 +196,27 @@ db_status post_facet_counts(db *d, arena *a, const post_query *q, post_facets *o
         const char *geo = f == POST_F_GEO ? NULL : q->geo;
         int64_t cluster = f == POST_F_CLUSTER ? 0 : q->cluster_id;
         db_stmt *s;
-        if (!sector && !geo && !cluster && !q->org_id) {
+        int v = post_sql_mask(sector != NULL, geo != NULL, cluster != 0, match != NULL);
+        if (!sector && !geo && !cluster && !q->org_id && !match) {
             /* only the filters the stored counts keep: read them */
             s = db_query(d, f == POST_F_CLUSTER ? SQL_STORED_CLUSTER : SQL_STORED,
                          DB_ARGS(DBT(stored_facet[f]), DBT(today), DBT(kind), DBT(topic),
                                  DBI(q->members ? 1 : 0)));
         } else {
-            /* a narrower board: counted live while it is small */
+            /* a narrower board (or words): counted live while it is small */
             int64_t n = 0;
-            db_status st = db_int(d, &n, 0, SQL_BIG,
+            db_status st = db_int(d, &n, 0, SQL_BIG[v],
                                   DB_ARGS(DBT(today), DBT(kind), DBT(topic), DBT(sector), DBT(geo),
                                           DBI(cluster), DBI(q->org_id), DBI(q->members ? 1 : 0),
-                                          DBI(POST_FACET_LIVE_MAX + 1)));
+                                          DBI(POST_FACET_LIVE_MAX + 1), DBT(match)));
             if (st != DB_OK)
                 return st;
             if (n > POST_FACET_LIVE_MAX)
                 continue; /* too many to count live: counted[f] stays false */
-            s = db_query(d, SQL_FACET[f],
+            s = db_query(d, SQL_FACET[f][v],
                          DB_ARGS(DBT(today), DBT(kind), DBT(topic), DBT(sector), DBT(geo),
-                                 DBI(cluster), DBI(q->org_id), DBI(q->members ? 1 : 0)));
+                                 DBI(cluster), DBI(q->org_id), DBI(q->members ? 1 : 0),
+                                 DBI(POST_FACET_LIVE_MAX + 1), DBT(match)));
         }
         if (!s)
             return DB_ERR;

@@ -8,7 +8,9 @@
  * from post and its code tables while at most POST_FACET_LIVE_MAX posts
  * match those filters (measured with bench/cooperation.sh's data: live
  * counts over 100,000 open posts cost about a second of CPU), and shows
- * its values without numbers above that. */
+ * its values without numbers above that. Keyword search (q->text) is
+ * such a filter too: with words, every facet is counted live over the
+ * matching posts, under the same bound. */
 #ifndef SCAN_POST_FACET_H
 #define SCAN_POST_FACET_H
 

@@ -101,6 +101,7 @@ static const struct {
     msg_id prefix; /* 0: the label alone */
     int ref;
 } topic_params[] = {
+    {"/cooperation", "q", 0, -1}, /* the words first: “firmware” · offers · ... */
     {"/cooperation", "kind", 0, -1},
     {"/cooperation", "topic", MSG_SAVESEARCH_TOPIC, -1},
     {"/cooperation", "sector", MSG_SAVESEARCH_SECTOR, WREF_NACE},
@@ -121,6 +122,8 @@ static const char *topic_filter_words(req *r, web_refs *refs, const char *page, 
                                       const char *v, const post_org *cl, size_t n_cl)
 {
     lang_id L = r->lang;
+    if (strcmp(name, "q") == 0 && strcmp(page, "/cooperation") == 0)
+        return arena_printf(r->a, T(L, MSG_POSTQ_QUOTED), v);
     if (strcmp(name, "q") == 0)
         return arena_printf(r->a, "%s %s", T(L, MSG_SAVESEARCH_WORDS), v);
     for (size_t i = 0; i < sizeof topic_params / sizeof topic_params[0]; i++) {

@@ -41,6 +41,8 @@ static const msg_id board_labels[B__COUNT] = {MSG_POST_F_KIND, MSG_POST_F_TOPIC,
                                               MSG_POST_F_REGION, MSG_POST_F_CLUSTER};
 
 typedef struct board_state {
+    const char *q;           /* the words searched for (post_query.text), NULL: none */
+    post_text_check q_check; /* POST_TEXT_OK, or why q cannot be searched */
     const char *value[B__COUNT];
     bool closing; /* sort=closing */
     int64_t after;
@@ -53,6 +55,11 @@ static bool board_parse(req *r, board_state *s, bool *canonical, bool allow_feed
 {
     memset(s, 0, sizeof *s);
     *canonical = true;
+    const char *qv = req_query(r, "q");
+    if (qv && !*qv)
+        *canonical = false;
+    s->q = qv && *qv ? qv : NULL;
+    s->q_check = post_text_valid(s->q); /* a bad one is shown beside its field */
     for (int i = 0; i < B__COUNT; i++) {
         const char *v = req_query(r, board_params[i]);
         if (v && !*v)
@@ -91,7 +98,7 @@ static bool board_parse(req *r, board_state *s, bool *canonical, bool allow_feed
     for (size_t i = 0; i < r->query.n_fields; i++) {
         const char *name = r->query.fields[i].name;
         bool known = strcmp(name, "sort") == 0 || strcmp(name, "lang") == 0 ||
-                     (strcmp(name, "after") == 0 && !allow_feed_only);
+                     strcmp(name, "q") == 0 || (strcmp(name, "after") == 0 && !allow_feed_only);
         for (int k = 0; k < B__COUNT && !known; k++)
             known = strcmp(name, board_params[k]) == 0;
         for (size_t k = 0; k < i && known; k++)
@@ -102,14 +109,20 @@ static bool board_parse(req *r, board_state *s, bool *canonical, bool allow_feed
     return true;
 }
 
-/* The URL of state s at path, without filter skip (-1: none), starting
- * after post `after` (0: the first page). Raw; arena. */
+/* The URL of state s at path, without filter skip (-1: none; B__COUNT:
+ * the words), starting after post `after` (0: the first page). Raw;
+ * arena. */
 static const char *board_url(req *r, const char *path, const board_state *s, int skip,
                              int64_t after)
 {
     buf u = BUF_INIT;
     buf_puts(&u, path);
     char sep = '?';
+    if (s->q && skip != B__COUNT) {
+        buf_puts(&u, "?q=");
+        html_urlencode(&u, s->q);
+        sep = '&';
+    }
     for (int i = 0; i < B__COUNT; i++) {
         if (i == skip || !s->value[i])
             continue;
@@ -146,6 +159,7 @@ static const char *board_with_lang(req *r, const char *url)
 static bool board_query(req *r, const board_state *s, post_query *q)
 {
     memset(q, 0, sizeof *q);
+    q->text = s->q_check == POST_TEXT_OK ? s->q : NULL; /* a bad one: the page says why */
     q->kind = s->value[B_KIND];
     q->topic = s->value[B_TOPIC];
     q->sector = s->value[B_SECTOR];
@@ -197,6 +211,48 @@ static void facet_option(req *r, const post_facets *fc, int f, const char *value
     buf_free(&num);
 }
 
+/* A cluster of the filter as shown. */
+typedef struct board_cluster {
+    const char *slug, *label;
+} board_cluster;
+
+static const char *board_cluster_name(const void *item)
+{
+    return ((const board_cluster *)item)->label;
+}
+
+/* Why the words of s cannot be searched, in the reader's language; NULL
+ * when they can. Arena. */
+static const char *board_q_error(req *r, const board_state *s)
+{
+    if (s->q_check == POST_TEXT_TOO_LONG)
+        return arena_printf(r->a, T(r->lang, MSG_POSTQ_ERR_LONG), POST_TEXT_MAX);
+    if (s->q_check == POST_TEXT_NO_WORDS)
+        return T(r->lang, MSG_POSTQ_ERR_WORDS);
+    return NULL;
+}
+
+/* The words to search for, with why they cannot be searched beside them. */
+static void board_words_field(req *r, const board_state *s)
+{
+    buf *o = &r->out;
+    lang_id L = r->lang;
+    const char *err = board_q_error(r, s);
+    html_fmt(o, "<div class=\"filter filter-words%R\"><label for=\"f-q\">%s</label>",
+             err ? " field-invalid" : "", T(L, MSG_POSTQ_LABEL));
+    if (err)
+        html_fmt(o,
+                 "<p class=\"field-error\" id=\"f-q-error\"><span class=\"visually-hidden\">%s "
+                 "</span>%s</p>",
+                 T(L, MSG_FORM_ERROR_PREFIX), err);
+    html_fmt(o,
+             "<input type=\"search\" id=\"f-q\" name=\"q\" value=\"%s\" maxlength=\"%d\" "
+             "aria-describedby=\"f-q-hint%R\"%R><p class=\"field-hint\" id=\"f-q-hint\">%s</p>"
+             "</div>\n",
+             s->q ? s->q : "", POST_TEXT_MAX, err ? " f-q-error" : "",
+             err ? " aria-invalid=\"true\"" : "", T(L, MSG_POSTQ_HINT));
+}
+
 static void board_filters(req *r, web_refs *refs, const board_state *s, const post_facets *fc)
 {
     buf *o = &r->out;
@@ -208,6 +264,7 @@ static void board_filters(req *r, web_refs *refs, const board_state *s, const po
              "<form id=\"dir-filters\" class=\"filter-form\" action=\"/cooperation\" "
              "method=\"get\" data-autosubmit>\n",
              T(L, MSG_DIR_FILTERS));
+    board_words_field(r, s);
     select_open(r, B_KIND);
     facet_option(r, fc, B_KIND, "offer", T(L, MSG_POST_KIND_OFFER), s->value[B_KIND]);
     facet_option(r, fc, B_KIND, "request", T(L, MSG_POST_KIND_REQUEST), s->value[B_KIND]);
@@ -242,14 +299,22 @@ static void board_filters(req *r, web_refs *refs, const board_state *s, const po
     db_status st = post_clusters(r->db, r->a, &cl, &n_cl);
     if (st != DB_OK && refs->st == DB_OK)
         refs->st = st;
+    /* by the name as shown: the English name in English, the reader's
+     * script in Serbian (the query's order is the Serbian name's) */
+    board_cluster *bc = n_cl ? arena_alloc(r->a, n_cl * sizeof *bc) : NULL;
+    if (n_cl && !bc)
+        n_cl = 0;
+    for (size_t i = 0; i < n_cl; i++)
+        bc[i] = (board_cluster){cl[i].slug, web_post_org_display(r, cl[i].name, cl[i].name_en)};
+    if (!web_sort_by_name(r, bc, n_cl, sizeof *bc, board_cluster_name) && refs->st == DB_OK)
+        refs->st = DB_NOMEM;
     select_open(r, B_CLUSTER);
     for (size_t i = 0; i < n_cl; i++)
-        facet_option(r, fc, B_CLUSTER, cl[i].slug,
-                     web_post_org_display(r, cl[i].name, cl[i].name_en), s->value[B_CLUSTER]);
+        facet_option(r, fc, B_CLUSTER, bc[i].slug, bc[i].label, s->value[B_CLUSTER]);
     html_raw(o, "</select></div>\n");
     html_fmt(o, "<div class=\"filter-actions\"><button type=\"submit\">%s</button>",
              T(L, MSG_DIR_APPLY));
-    bool any = false;
+    bool any = s->q != NULL;
     for (int f = 0; f < B__COUNT; f++)
         any |= s->value[f] != NULL;
     if (any)
@@ -357,6 +422,10 @@ void web_post_board_save(req *r)
         resp_error(r, 400, T(r->lang, MSG_POST_BAD_PARAMS));
         return;
     }
+    if (s.q_check != POST_TEXT_OK) {
+        resp_error(r, 400, board_q_error(r, &s));
+        return;
+    }
     s.after = 0; /* back to the first page of the same search */
     const char *back = board_with_lang(r, board_url(r, "/cooperation", &s, -1, 0));
     const char *topic = board_topic(r, &s);
@@ -409,7 +478,7 @@ static void board_render(req *r, const board_state *s, post_rec *items, size_t n
              "<p><a href=\"%u\">%s</a></p>",
              T(L, MSG_POST_TITLE), board_url(r, "/cooperation.atom", s, -1, 0),
              T(L, MSG_POST_FEED));
-    if (r->user)
+    if (r->user && s->q_check == POST_TEXT_OK)
         board_save_box(r, s);
     html_fmt(o,
              "<div class=\"sort\"><label for=\"f-sort\">%s</label>"
@@ -424,6 +493,19 @@ static void board_render(req *r, const board_state *s, post_rec *items, size_t n
              "no-js-only\">%s</button></div></div>\n",
              T(L, MSG_DIR_SORT_BUTTON));
     bool any = false;
+    if (s->q && s->q_check == POST_TEXT_OK) {
+        html_fmt(o,
+                 "<ul class=\"chips\" aria-label=\"%s\"><li><a class=\"chip\" href=\"%u\">"
+                 "<span class=\"chip-key\">%s:</span> ",
+                 T(L, MSG_DIR_ACTIVE_FILTERS), board_url(r, "/cooperation", s, B__COUNT, 0),
+                 T(L, MSG_POSTQ_LABEL));
+        html_fmt(o, T(L, MSG_POSTQ_QUOTED), s->q);
+        html_fmt(o,
+                 " <span aria-hidden=\"true\">×</span><span class=\"visually-hidden\"> (%s)</span>"
+                 "</a></li>",
+                 T(L, MSG_DIR_REMOVE_FILTER));
+        any = true;
+    }
     for (int f = 0; f < B__COUNT; f++) {
         if (!s->value[f])
             continue;
@@ -479,8 +561,15 @@ void web_post_board(req *r)
     int64_t version = 0;
     bool ok;
     const char *key = web_post_cache_key(r, "board", url, &version, &ok);
+    /* first: on the I/O thread a miss returns here, before any database */
     if (!ok || web_cache_serve(r, key, version))
         return;
+    if (s.q_check != POST_TEXT_OK) {
+        /* words that cannot be searched: the board without them, and why
+         * beside the field (a 400, never stored in the cache) */
+        r->status = 400;
+        key = NULL;
+    }
     post_query q;
     if (!board_query(r, &s, &q))
         return;
@@ -518,6 +607,10 @@ void web_post_feed(req *r)
     bool canonical;
     if (!board_parse(r, &s, &canonical, true)) {
         resp_error(r, 400, T(r->lang, MSG_POST_BAD_PARAMS));
+        return;
+    }
+    if (s.q_check != POST_TEXT_OK) {
+        resp_error(r, 400, board_q_error(r, &s));
         return;
     }
     const char *url = board_url(r, "/cooperation.atom", &s, -1, 0);

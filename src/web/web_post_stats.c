@@ -208,7 +208,10 @@ static void stat_chart(req *r, int k, const post_stats_period *p, const post_sta
                     .title = T(L, table_titles[k]),
                     .subtitle = sub,
                     .table_id = table_id,
-                    .max_bars = p->n_months};
+                    .max_bars = p->n_months,
+                    /* a narrow canvas: month rows read on a phone too
+                     * (at 640 units the text shrank to 7 px at 390 px) */
+                    .width = 380};
     if (k == ST_FIRST) { /* median days, months with any interest */
         const char *lab[POST_STATS_MAX_MONTHS];
         int64_t val[POST_STATS_MAX_MONTHS];
@@ -388,7 +391,8 @@ void web_post_stats(req *r)
             return;
         }
         html_fmt(&r->out,
-                 "<section class=\"fig-section\" aria-labelledby=\"ps-%s-h\"><h2 id=\"ps-%s-h\">%s"
+                 "<section class=\"fig-section pstats-section\" aria-labelledby=\"ps-%s-h\">"
+                 "<h2 id=\"ps-%s-h\">%s"
                  "</h2>\n",
                  table_names[k], table_names[k], T(L, table_titles[k]));
         if (table_notes[k])

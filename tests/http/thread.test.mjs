@@ -56,6 +56,12 @@ before(async () => {
   // an outsider to every thread, who still speaks for an organisation (only
   // such a person may express interest)
   scanIn(db, ['user', 'role', USERS.plain[0], 'representative', '--org', 'far-c']);
+  // the two sides chose to hear of introductions immediately (the default
+  // is the weekly digest; thread messages are immediate by default)
+  sqlite(`INSERT INTO notify_pref(person_id, kind, channel, updated_at)
+    SELECT p.id, k.kind, 'immediate', 0 FROM person p,
+      (SELECT 'post_interest' AS kind UNION ALL SELECT 'post_interest_answer') k
+     WHERE p.email IN ('${USERS.repA[0]}', '${USERS.repB[0]}')`);
   srv = await startServer({ dbPath: db });
   for (const [key, [email]] of Object.entries(USERS)) as[key] = await loginAgent(srv.url, email, PW);
   const r = await as.repA.post('/cooperation', {

@@ -91,9 +91,10 @@ pg_apply
 
 # --- the schemas, side by side ----------------------------------------------
 # tables only one backend has: FTS5 and its shadow tables on SQLite; the
-# plain search tables and the word index on PostgreSQL (0001/0010 .pg.sql)
-SQ_ONLY="'search_fts','search_title'"
-PG_ONLY="'search_fts','search_title','search_word'"
+# plain search tables and the word index on PostgreSQL (0001/0010 .pg.sql);
+# post_fts: FTS5 on SQLite, a plain table on PostgreSQL (0039)
+SQ_ONLY="'search_fts','search_title','post_fts'"
+PG_ONLY="'search_fts','search_title','search_word','post_fts'"
 
 sq "SELECT m.name || '|' || p.name || '|' ||
        CASE upper(p.type) WHEN 'INTEGER' THEN 'bigint' WHEN 'TEXT' THEN 'text'
@@ -103,6 +104,7 @@ sq "SELECT m.name || '|' || p.name || '|' ||
     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
       AND m.name NOT LIKE 'search\\_fts\\_%' ESCAPE '\\'
       AND m.name NOT LIKE 'search\\_title\\_%' ESCAPE '\\'
+      AND m.name NOT LIKE 'post\\_fts\\_%' ESCAPE '\\'
       AND m.name NOT IN ($SQ_ONLY, 'schema_migrations')
     ORDER BY m.name, p.cid" >"$tmp/sq.cols"
 pg_cols() {

@@ -67,6 +67,11 @@ for i in $(seq "$PEOPLE"); do
     add_user "requester$i@example.com" "Requester $i"
     "$SCAN_BIN" user role "requester$i@example.com" representative --org firm-y --db "$DB" >/dev/null
 done
+# everyone chose to hear of introductions immediately (the default is the
+# weekly digest): this test proves the mail of every acknowledged write
+sql "INSERT INTO notify_pref(person_id, kind, channel, updated_at)
+       SELECT p.id, k.kind, 'immediate', 0 FROM person p,
+              (SELECT 'post_interest' AS kind UNION ALL SELECT 'post_interest_answer') k;"
 
 out=$(node tests/reliability/interest_crash.mjs --bin "$SCAN_BIN" --db "$DB" --password "$PASSWORD" \
     --people "$PEOPLE" --kills "$KILLS" --min-ms 30 --max-ms 400) || { echo "$out"; fail "see above"; }

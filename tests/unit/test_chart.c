@@ -379,7 +379,9 @@ static void test_share_caps_rows(void **state)
     assert_chart_shape(buf_str(&b), "sc");
     assert_int_equal(count(buf_str(&b), "<g class=\"share-row\">"), 15);
     assert_non_null(strstr(buf_str(&b), "… and 25 more (see the table)"));
-    assert_int_equal(count(buf_str(&b), "<pattern "), 5); /* parts beyond six reuse */
+    /* seven parts, seven fills (f0 and six patterns); an eighth would reuse */
+    assert_int_equal(count(buf_str(&b), "<pattern "), 6);
+    assert_non_null(strstr(buf_str(&b), "class=\"f6\""));
     buf_free(&b);
 }
 

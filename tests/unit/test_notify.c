@@ -465,6 +465,7 @@ static void test_topic_query_filters(void **state)
     assert_string_equal(q.sector, "62");
     assert_string_equal(q.geo, "R-01");
     assert_string_equal(slug, "nicat");
+    assert_string_equal(q.text, "x y"); /* a saved search is a query plus facets */
     post_query e = {0};
     assert_true(post_digest_topic_query(&a, "", &e, &slug));
     assert_null(slug);

@@ -633,6 +633,118 @@ static void test_facet_stored_follow_writes(void **state)
     time_set_now(now);
 }
 
+/* Keyword search (post_query.text): folded like the directory search, so
+ * Cyrillic finds Latin and back, each word a prefix, every word required,
+ * with the other filters and the facet counts (live over the matches);
+ * an update re-indexes, and post_search_fill indexes what a migration
+ * found. post_text_valid refuses what cannot be searched. */
+static void test_keyword_search(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    assert_int_equal(post_text_valid(NULL), POST_TEXT_OK);
+    assert_int_equal(post_text_valid(""), POST_TEXT_OK);
+    assert_int_equal(post_text_valid("firmware"), POST_TEXT_OK);
+    assert_int_equal(post_text_valid(" -- !? ..."), POST_TEXT_NO_WORDS);
+    assert_int_equal(post_text_valid("… – → € «»"), POST_TEXT_NO_WORDS); /* not letters */
+    assert_int_equal(post_text_valid("«Ниш»…"), POST_TEXT_OK);
+    /* a word of only punctuation is dropped; FTS5's tokenizer takes the
+     * rest off a word ("«nis»" is the token nis) */
+    assert_string_equal(post_text_match(&f->a, "«Ниш» – firm…"), "\"«nis»\"* \"firm…\"*");
+    char long_q[POST_TEXT_MAX + 2];
+    memset(long_q, 'a', sizeof long_q - 1);
+    long_q[sizeof long_q - 1] = '\0';
+    assert_int_equal(post_text_valid(long_q), POST_TEXT_TOO_LONG);
+
+    int64_t cyr = publish(f, ORG_A, "request", "sr-Cyrl", "Фирмвер за сензоре",
+                          "Тражимо партнера у Нишу за уграђени фирмвер.", "26", NULL);
+    int64_t lat = publish(f, ORG_B, "offer", "sr-Latn", "Embedded firmware",
+                          "Razvoj firmvera, Niš i okolina.", "62", NULL);
+    int64_t weld =
+        publish(f, ORG_C, "offer", "en", "Welding", "Robotic welding cells.", "26", NULL);
+    post_rec *items;
+    size_t n;
+    bool more;
+    struct {
+        const char *q;
+        int64_t first, second;
+    } cases[] = {
+        {"Niš", lat, cyr},        /* both scripts, with the diacritic */
+        {"Ниш", lat, cyr},        /* Cyrillic finds the Latin post */
+        {"nis", lat, cyr},        /* plain ASCII */
+        {"FIRMV", lat, cyr},      /* a prefix, any case */
+        {"фирмвер сенз", cyr, 0}, /* every word required */
+        {"embedded", lat, 0},
+        {"welding robot", weld, 0}, /* "robot" is a prefix of "robotic" */
+        {"welding firmware", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        post_query q = {.text = cases[i].q, .limit = 20, .members = true};
+        assert_int_equal(post_list(d, &f->a, &q, &items, &n, &more), DB_OK);
+        size_t want = cases[i].first ? (cases[i].second ? 2 : 1) : 0;
+        assert_int_equal(n, want);
+        if (cases[i].first)
+            assert_int_equal(items[0].id, cases[i].first); /* newest first */
+        if (cases[i].second)
+            assert_int_equal(items[1].id, cases[i].second);
+    }
+    /* with the other filters: the cluster of B (K2) and the sector */
+    post_query k2 = {.text = "nis", .cluster_id = K2, .limit = 20};
+    assert_int_equal(post_list(d, &f->a, &k2, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, lat);
+    post_query s26 = {.text = "nis", .sector = "26", .limit = 20, .sort = POST_SORT_CLOSING};
+    assert_int_equal(post_list(d, &f->a, &s26, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, cyr);
+    /* facets: counted live over the matching posts */
+    post_facets fc;
+    post_query fq = {.text = "niš", .members = true};
+    assert_int_equal(post_facet_counts(d, &f->a, &fq, &fc), DB_OK);
+    for (int i = 0; i < POST_F__COUNT; i++)
+        assert_true(fc.counted[i]);
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 1); /* not the welding one */
+    assert_int_equal(post_facet_count(&fc, POST_F_KIND, "request"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_SECTOR, "26"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_CLUSTER, "k1"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_CLUSTER, "k2"), 1);
+
+    /* an update re-indexes: the old words no longer find it */
+    post_rec r;
+    bool found = false;
+    assert_int_equal(post_get(d, &f->a, lat, &r, &found), DB_OK);
+    r.title = "Printed circuit boards";
+    r.body = "Small series, Subotica.";
+    form_errors fe = {0};
+    assert_int_equal(post_update(d, &r, 1, NULL, &fe), DB_OK);
+    post_query q = {.text = "firmware", .limit = 20};
+    assert_int_equal(post_list(d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 0); /* the Cyrillic post says "фирмвер", not "firmware" */
+    q.text = "Суботица";
+    assert_int_equal(post_list(d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 1);
+
+    /* posts a migration found are indexed by post_search_fill, once */
+    assert_int_equal(db_exec(d, "DELETE FROM post_fts"), DB_OK);
+    assert_int_equal(post_list(d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 0);
+    int64_t filled = -1;
+    assert_int_equal(post_search_fill(d, &filled), DB_OK);
+    assert_int_equal(filled, 0); /* no mark: nothing to do */
+    assert_int_equal(db_exec(d, "INSERT INTO app_meta(key, value, updated_at)"
+                                " VALUES ('post_fts_fill', '1', 0)"),
+                     DB_OK);
+    assert_int_equal(post_search_fill(d, &filled), DB_OK);
+    assert_int_equal(filled, 3);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM app_meta WHERE key = 'post_fts_fill'"), 0);
+    assert_int_equal(post_list(d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 1);
+    q.text = "ниш";
+    assert_int_equal(post_list(d, &f->a, &q, &items, &n, &more), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, cyr);
+}
+
 int main(void)
 {
     if (i18n_init() != 0)
@@ -647,6 +759,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list_keyset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_facet_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_facet_stored_follow_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keyword_search, setup, teardown),
     };
     return cmocka_run_group_tests_name("post", tests, NULL, NULL);
 }

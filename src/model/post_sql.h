@@ -1,0 +1,58 @@
+/* post_sql.h: the board's narrowing filters as SQL, shared by post.c (the
+ * list) and post_facet.c (the live facet counts). Internal to the model.
+ *
+ * A filter on sector, region, cluster or words is written in one of two
+ * forms. "On" is an IN list over the filter's own index (post_nace_code,
+ * post_geo_code, cluster_member_span then post_org, post_fts), which the
+ * planner reads first, so a narrow filter costs what it selects; the
+ * generic form "($5 IS NULL OR EXISTS (...))" made SQLite walk every open
+ * post and probe each one (a board filtered by cluster took about a
+ * second to draw at 100,000 posts, bench/cooperation.sh). "Off" only
+ * names the parameter (bound NULL or 0 when the filter is not set), so
+ * every variant of a statement takes the same arguments. The variants are
+ * constant text, one per combination, chosen by post_sql_mask(); the
+ * preprocessor writes them (POST_SQL_VARIANTS), so no SQL is built at run
+ * time. */
+#ifndef SCAN_POST_SQL_H
+#define SCAN_POST_SQL_H
+
+#include <stdbool.h>
+
+#define POST_SQL_SEL_0(on, off)    off
+#define POST_SQL_SEL_1(on, off)    on
+#define POST_SQL_SEL(bit, on, off) POST_SQL_SEL_##bit(on, off)
+
+/* The parameters named P* are "$n" strings; PT is today's date. */
+#define POST_SQL_SECTOR(bit, PS)                                                                   \
+    POST_SQL_SEL(bit, " AND p.id IN (SELECT post_id FROM post_nace WHERE code = " PS ")",          \
+                 " AND " PS " IS NULL")
+#define POST_SQL_GEO(bit, PG)                                                                      \
+    POST_SQL_SEL(bit, " AND p.id IN (SELECT post_id FROM post_geo WHERE code = " PG ")",           \
+                 " AND " PG " IS NULL")
+/* the cluster's own posts and its current members' */
+#define POST_SQL_CLUSTER(bit, PC, PT)                                                              \
+    POST_SQL_SEL(bit,                                                                              \
+                 " AND p.org_id IN (SELECT m.org_id FROM cluster_member m"                         \
+                 " WHERE m.cluster_id = " PC " AND (m.left_on IS NULL OR m.left_on > " PT ")"      \
+                 " UNION ALL SELECT " PC ")",                                                      \
+                 " AND " PC " = 0")
+/* PX: the FTS5 match expression (search_build_match) */
+#define POST_SQL_TEXT(bit, PX)                                                                     \
+    POST_SQL_SEL(bit, " AND p.id IN (SELECT rowid FROM post_fts WHERE post_fts MATCH " PX ")",     \
+                 " AND " PX " IS NULL")
+
+/* The 16 variants of M(sector, geo, cluster, text) in post_sql_mask order. */
+#define POST_SQL_VARIANTS(M)                                                                       \
+    {                                                                                              \
+        M(0, 0, 0, 0), M(1, 0, 0, 0), M(0, 1, 0, 0), M(1, 1, 0, 0), M(0, 0, 1, 0), M(1, 0, 1, 0),  \
+            M(0, 1, 1, 0), M(1, 1, 1, 0), M(0, 0, 0, 1), M(1, 0, 0, 1), M(0, 1, 0, 1),             \
+            M(1, 1, 0, 1), M(0, 0, 1, 1), M(1, 0, 1, 1), M(0, 1, 1, 1), M(1, 1, 1, 1)              \
+    }
+#define POST_SQL_N 16
+
+static inline int post_sql_mask(bool sector, bool geo, bool cluster, bool text)
+{
+    return (sector ? 1 : 0) | (geo ? 2 : 0) | (cluster ? 4 : 0) | (text ? 8 : 0);
+}
+
+#endif
