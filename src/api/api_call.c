@@ -253,6 +253,17 @@ static const char *money_member(req *r, json_t *body, const char *name, const ch
                    : arena_printf(r->a, "%lld", c / 100);
 }
 
+static const char *member(req *r, json_t *body, const char *name);
+
+/* A minimum as GET returns it: 0 is "not given" (what GET says of none). */
+static const char *count_member(req *r, json_t *body, const char *name)
+{
+    json_t *v = json_object_get(body, name);
+    if (json_is_integer(v) && json_integer_value(v) == 0)
+        return NULL;
+    return member(r, body, name);
+}
+
 /* A JSON member as text: strings as they are, integers written out. */
 static const char *member(req *r, json_t *body, const char *name)
 {
@@ -290,8 +301,8 @@ static void save(req *r, int64_t id)
         .grant_min = money_member(r, body, "grant_min", "grant_min_cents"),
         .grant_max = money_member(r, body, "grant_max", "grant_max_cents"),
         .cofin = member(r, body, "cofin_percent"),
-        .min_partners = member(r, body, "min_partners"),
-        .min_countries = member(r, body, "min_countries"),
+        .min_partners = count_member(r, body, "min_partners"),
+        .min_countries = count_member(r, body, "min_countries"),
         .status = member(r, body, "status"),
     };
     form_errors fe = {0};

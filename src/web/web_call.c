@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/timeutil.h"
 #include "html/html.h"
@@ -521,13 +522,28 @@ static db_status funder_resolve(req *r, const form *f, call_input *in, funder_pi
         (st = search_query(r->db, r->a, typed, "org", FUNDER_CANDS * 2, 0, &hits, &n)) != DB_OK)
         return st;
     p->cands = arena_alloc(r->a, FUNDER_CANDS * sizeof *p->cands);
+    size_t exact = 0, n_exact = 0;
     for (size_t i = 0; p->cands && i < n && p->n_cands < FUNDER_CANDS; i++) {
         org_rec e;
         bool ok = false;
         if ((st = org_summary(r->db, r->a, hits[i].ref, &e, &ok)) != DB_OK)
             return st;
-        if (ok && e.status && strcmp(e.status, "published") == 0)
-            p->cands[p->n_cands++] = e;
+        if (!ok || !e.status || strcmp(e.status, "published") != 0)
+            continue;
+        /* the name in any of its forms, letter case aside: that one */
+        if ((e.name && strcasecmp(typed, e.name) == 0) ||
+            (e.name_en && strcasecmp(typed, e.name_en) == 0) ||
+            strcasecmp(typed, web_org_name(r, &e)) == 0) {
+            exact = p->n_cands;
+            n_exact++;
+        }
+        p->cands[p->n_cands++] = e;
+    }
+    if (n_exact == 1) {
+        in->funder = p->slug = p->cands[exact].slug;
+        p->shown = web_org_name(r, &p->cands[exact]);
+        p->n_cands = 0;
+        return DB_OK;
     }
     valid_add_error(fe, "funder", p->n_cands ? FE_CHOICE : FE_INVALID, 0, 0);
     in->funder = typed;
