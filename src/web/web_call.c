@@ -93,12 +93,10 @@ static void deadline_text(req *r, const call_rec *c)
         ical_local_check(c->deadline_tz, y, mo, dd, h, mi, &first, &kind) &&
         kind == ICAL_LOCAL_TWICE) {
         /* the clocks pass this time twice that night: say which is meant */
-        buf u = BUF_INIT;
-        time_fmt_iso(&u, c->deadline_at);
-        html_fmt(o, " <span class=\"call-twice\">%s</span>",
-                 arena_printf(r->a, T(r->lang, MSG_CALL_TWICE_NOTE), hm, c->deadline_tz,
-                              buf_failed(&u) ? "" : buf_str(&u)));
-        buf_free(&u);
+        char ud[11], uhm[6];
+        if (ical_utc_to_local("UTC", c->deadline_at, ud, uhm))
+            html_fmt(o, " <span class=\"call-twice\">%s</span>",
+                     arena_printf(r->a, T(r->lang, MSG_CALL_TWICE_NOTE), hm, c->deadline_tz, uhm));
     }
 }
 
@@ -576,8 +574,8 @@ static void funder_field(req *r, const char *value, const funder_pick *p, const 
     html_raw(&r->out, "<select id=\"call-funder-choice\" name=\"funder_choice\">");
     html_fmt(&r->out, "<option value=\"\">%s</option>", T(L, MSG_CALL_F_FUNDER_NONE_OF));
     for (size_t i = 0; i < p->n_cands; i++)
-        html_fmt(&r->out, "<option value=\"%s\"%R>%s (%s)</option>", p->cands[i].slug,
-                 i == 0 ? " selected" : "", web_org_name(r, &p->cands[i]),
+        html_fmt(&r->out, "<option value=\"%s\">%s (%s)</option>", p->cands[i].slug,
+                 web_org_name(r, &p->cands[i]),
                  web_refs_label(r, &refs, WREF_KIND, p->cands[i].kind));
     html_raw(&r->out, "</select></div>\n");
 }
@@ -633,8 +631,9 @@ static void rule_select(req *r, web_refs *refs, int n, const call_rule *cur, con
                     continue; /* divisions only */
                 bool on = is && strcmp(cur->value, it[i].code) == 0;
                 bool code_shown = strcmp(rule, "nace") == 0 || strcmp(rule, "fos") == 0;
-                html_fmt(o, "<option value=\"%s:%s\"%R>%s%s%s</option>", rule, it[i].code,
-                         on ? " selected" : "", code_shown ? it[i].code : "", code_shown ? " " : "",
+                html_fmt(o, "<option value=\"%s:%s\"%R>%s: %s%s%s</option>", rule, it[i].code,
+                         on ? " selected" : "", call_rule_label(L, rule),
+                         code_shown ? it[i].code : "", code_shown ? " " : "",
                          it[i].label ? it[i].label : it[i].code);
             }
         } else {
@@ -642,9 +641,9 @@ static void rule_select(req *r, web_refs *refs, int n, const call_rule *cur, con
                                       : strcmp(rule, "stage") == 0 ? stage_values
                                                                    : call_labels;
             for (size_t i = 0; vals[i]; i++)
-                html_fmt(o, "<option value=\"%s:%s\"%R>%s</option>", rule, vals[i],
+                html_fmt(o, "<option value=\"%s:%s\"%R>%s: %s</option>", rule, vals[i],
                          is && strcmp(cur->value, vals[i]) == 0 ? " selected" : "",
-                         call_value_text(r->a, L, rule, vals[i]));
+                         call_rule_label(L, rule), call_value_text(r->a, L, rule, vals[i]));
         }
         html_raw(o, "</optgroup>");
     }
