@@ -473,7 +473,7 @@ static db_status funder_resolve(req *r, const form *f, call_input *in, funder_pi
                                 form_errors *fe)
 {
     memset(p, 0, sizeof *p);
-    const char *choice = form_get(f, "funder_choice"), *pick = form_get(f, "funder_pick");
+    const char *choice = web_org_choice_get(f, "funder"), *pick = form_get(f, "funder_pick");
     const char *typed = in->funder;
     while (typed && (*typed == ' ' || *typed == '\t'))
         typed++;
@@ -567,17 +567,8 @@ static void funder_field(req *r, const char *value, const funder_pick *p, const 
                               .autocomplete = "off",
                               .suggest = "fill",
                               .maxlength = 200});
-    if (!p || !p->n_cands)
-        return;
-    web_refs refs = {0};
-    web_field_open(r, "call-funder-choice", T(L, MSG_CALL_F_FUNDER_CHOICE), NULL, NULL);
-    html_raw(&r->out, "<select id=\"call-funder-choice\" name=\"funder_choice\">");
-    html_fmt(&r->out, "<option value=\"\">%s</option>", T(L, MSG_CALL_F_FUNDER_NONE_OF));
-    for (size_t i = 0; i < p->n_cands; i++)
-        html_fmt(&r->out, "<option value=\"%s\">%s (%s)</option>", p->cands[i].slug,
-                 web_org_name(r, &p->cands[i]),
-                 web_refs_label(r, &refs, WREF_KIND, p->cands[i].kind));
-    html_raw(&r->out, "</select></div>\n");
+    if (p && p->n_cands) /* the typed words found several: choose one */
+        (void)web_org_choices(r, "call-funder", "funder", value);
 }
 
 /* --- eligibility: a select per rule (works without script) ------------------------------ */

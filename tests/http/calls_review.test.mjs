@@ -215,3 +215,22 @@ test('programme names in the reader\'s script', async () => {
   const cyr = await get(`/calls/${id}?lang=sr`);
   assert.match(cyr.text, /Програм развоја кластера 2027/);
 });
+
+test('an agreement party by words that find several entries: chosen from a select beside it', async () => {
+  const FORM = {
+    kind: 'cooperation', title_sr: 'Споразум за избор', title_en: 'Choice agreement',
+    party1: 'voict', party2: 'klaster', signed_on: '2025-03-01', valid_from: '2025-03-01',
+    valid_until: '2027-03-01', status: 'signed', summary_sr: '', summary_en: '',
+  };
+  const n = count('SELECT count(*) FROM agreement');
+  const r = await post(editor, '/agreements?lang=en', FORM);
+  assert.equal(r.status, 422);
+  const sel = r.text.match(/<select id="ag-party2-choice" name="party2_choice">(.*?)<\/select>/);
+  assert.ok(sel, 'a select of the matching entries beside party 2');
+  const other = [...sel[1].matchAll(/<option value="([a-z0-9-]+)">/g)].map((x) => x[1]).find((x) => x !== 'voict');
+  assert.ok(other);
+  assert.equal(count('SELECT count(*) FROM agreement'), n);
+  const ok = await post(editor, '/agreements?lang=en', { ...FORM, party2_choice: other });
+  assert.equal(ok.status, 303);
+  assert.equal(count('SELECT count(*) FROM agreement'), n + 1);
+});
