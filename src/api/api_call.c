@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "core/timeutil.h"
+#include "ical/ical.h"
 #include "model/call.h"
 #include "model/rights.h"
 #include "web/web.h"
@@ -41,6 +42,12 @@ static json_t *call_json(req *r, const call_rec *c)
         "min_partners", (json_int_t)c->min_partners, "min_countries", (json_int_t)c->min_countries,
         "status", c->status, "is_demo", c->is_demo);
     buf_free(&iso);
+    char date[11], hm[6];
+    if (o && ical_utc_to_local(c->deadline_tz, c->deadline_at, date, hm)) {
+        /* read only, for people: the wall time in deadline_tz */
+        json_object_set_new(o, "deadline_local",
+                            json_string(arena_printf(r->a, "%sT%s", date, hm)));
+    }
     if (o && c->rules) {
         json_t *rules = json_array();
         for (size_t i = 0; i < c->n_rules; i++)
@@ -48,7 +55,6 @@ static json_t *call_json(req *r, const call_rec *c)
                                                    c->rules[i].value));
         json_object_set_new(o, "rules", rules);
     }
-    (void)r;
     return o;
 }
 
@@ -166,6 +172,98 @@ void api_call_get(req *r)
     api_send(r, 200, o);
 }
 
+/* Parses an RFC 3339 instant with whole minutes ("2027-03-29T15:00:00Z",
+ * "2027-03-29T17:00+02:00") into *out (UTC seconds); false otherwise. */
+static bool parse_instant(const char *s, int64_t *out)
+{
+    int y, mo, d, h, mi, sec = 0, n = 0, oh = 0, om = 0;
+    if (!s || strlen(s) > 40 || sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5)
+        return false;
+    const char *p = s + n;
+    if (*p == ':') {
+        int k = 0;
+        if (sscanf(p, ":%2d%n", &sec, &k) != 1)
+            return false;
+        p += k;
+    }
+    int sign = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        sign = *p == '-' ? -1 : 1;
+        int k = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &k) != 2 || k != 5)
+            return false;
+        p += 1 + k;
+    } else {
+        return false; /* a wall time without its offset: give deadline_date and deadline_time */
+    }
+    if (*p || sec != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || oh > 23 ||
+        om > 59 || y < 1970 || y > 2199)
+        return false;
+    /* days from the civil date (Howard Hinnant's algorithm) */
+    int yy = y - (mo <= 2);
+    int era = yy / 400, yoe = yy - era * 400;
+    int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t days = (int64_t)era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    *out = days * 86400 + h * 3600 + mi * 60 - sign * (oh * 3600 + om * 60);
+    return true;
+}
+
+/* The "deadline" of a body (what GET returns: an RFC 3339 instant) as the
+ * wall date and time of the deadline's zone, when deadline_date is not
+ * given; an instant that is not one (or names the second of a repeated
+ * wall time) is an error on "deadline". */
+static void deadline_from_instant(req *r, const char *instant, call_input *in, form_errors *fe)
+{
+    int64_t at = 0;
+    const char *tz = in->deadline_tz && *in->deadline_tz ? in->deadline_tz : "Europe/Belgrade";
+    char date[11], hm[6];
+    if (!parse_instant(instant, &at)) {
+        valid_add_error(fe, "deadline", FE_INVALID, 0, 0);
+        return;
+    }
+    if (!ical_utc_to_local(tz, at, date, hm))
+        return; /* an unknown zone: call_check says so on deadline_tz */
+    int64_t back = 0;
+    if (!ical_local_to_utc(tz, atoi(date), atoi(date + 5), atoi(date + 8), atoi(hm), atoi(hm + 3),
+                           &back) ||
+        back != at) {
+        valid_add_error(fe, "deadline", FE_INVALID, 0, 0);
+        return;
+    }
+    in->deadline_date = arena_strdup(r->a, date);
+    in->deadline_time = arena_strdup(r->a, hm);
+}
+
+/* A money member: "budget" as typed, else "budget_cents" as GET returns
+ * it (an integer of cents), written as euro for the form's parser. */
+static const char *money_member(req *r, json_t *body, const char *name, const char *cents_name)
+{
+    json_t *v = json_object_get(body, name);
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v))
+        return arena_printf(r->a, "%lld", (long long)json_integer_value(v));
+    v = json_object_get(body, cents_name);
+    if (!json_is_integer(v) || json_integer_value(v) < 0)
+        return NULL;
+    long long c = (long long)json_integer_value(v);
+    return c % 100 ? arena_printf(r->a, "%lld.%02lld", c / 100, c % 100)
+                   : arena_printf(r->a, "%lld", c / 100);
+}
+
+static const char *member(req *r, json_t *body, const char *name);
+
+/* A minimum as GET returns it: 0 is "not given" (what GET says of none). */
+static const char *count_member(req *r, json_t *body, const char *name)
+{
+    json_t *v = json_object_get(body, name);
+    if (json_is_integer(v) && json_integer_value(v) == 0)
+        return NULL;
+    return member(r, body, name);
+}
+
 /* A JSON member as text: strings as they are, integers written out. */
 static const char *member(req *r, json_t *body, const char *name)
 {
@@ -199,15 +297,18 @@ static void save(req *r, int64_t id)
         .deadline_time = member(r, body, "deadline_time"),
         .deadline_tz = member(r, body, "deadline_tz"),
         .stages = member(r, body, "stages"),
-        .budget = member(r, body, "budget"),
-        .grant_min = member(r, body, "grant_min"),
-        .grant_max = member(r, body, "grant_max"),
+        .budget = money_member(r, body, "budget", "budget_cents"),
+        .grant_min = money_member(r, body, "grant_min", "grant_min_cents"),
+        .grant_max = money_member(r, body, "grant_max", "grant_max_cents"),
         .cofin = member(r, body, "cofin_percent"),
-        .min_partners = member(r, body, "min_partners"),
-        .min_countries = member(r, body, "min_countries"),
+        .min_partners = count_member(r, body, "min_partners"),
+        .min_countries = count_member(r, body, "min_countries"),
         .status = member(r, body, "status"),
     };
     form_errors fe = {0};
+    const char *instant = member(r, body, "deadline");
+    if (instant && !in.deadline_date && !in.deadline_time)
+        deadline_from_instant(r, instant, &in, &fe);
     json_t *rules = json_object_get(body, "rules");
     if (rules && !json_is_array(rules)) {
         valid_add_error(&fe, "rules", FE_INVALID, 0, 0);
@@ -250,7 +351,7 @@ static void save(req *r, int64_t id)
         api_errs e = {0};
         for (size_t i = 0; i < fe.n_items; i++) {
             buf b = BUF_INIT;
-            call_error_text(&b, LANG_EN, &fe.items[i]);
+            call_error_text(&b, LANG_EN, &fe.items[i], in.deadline_tz);
             api_errs_add(r, &e, fe.items[i].field, arena_strdup(r->a, buf_str(&b)));
             buf_free(&b);
         }

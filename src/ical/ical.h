@@ -34,6 +34,13 @@ typedef struct ical_event {
     const char *alarm_text;  /* the alarm's DESCRIPTION; NULL: the summary */
 } ical_event;
 
+/* Appends one content line "NAME:value\r\n" with value escaped as RFC
+ * 5545 TEXT (backslash, semicolon, comma, line breaks as \n; other
+ * control characters become spaces) and folded at 75 octets without
+ * splitting a UTF-8 character: the writer of text properties libical
+ * leaves unescaped (X-WR-CALNAME). */
+void ical_put_text_prop(buf *out, const char *name, const char *value);
+
 /* Appends a VCALENDAR named name (X-WR-CALNAME; may be NULL) holding the n
  * events and the VTIMEZONE of every zone they use. False (out unchanged
  * or marked failed) on an unknown zone, a missing summary or no memory. */
@@ -45,15 +52,33 @@ bool ical_write(buf *out, const char *name, const ical_event *ev, size_t n);
  * that shows it agree on both sides of a daylight-saving change, and no
  * thread touches the process's TZ. */
 
-/* Whether tzid is a zone name the database knows (an Olson name such as
- * Europe/Brussels; at most 64 characters of [A-Za-z0-9_+/-], no "..").
- * "UTC" is not accepted: a funder states a place's time. */
+/* Whether tzid is a canonical zone name of the tz database (a Zone line
+ * of /usr/share/zoneinfo/tzdata.zi such as Europe/Brussels, at most 64
+ * characters of [A-Za-z0-9_+/-]) or "UTC". Links (Europe/Kiev,
+ * US/Eastern), the right/ and posix/ trees and anything with ".." are
+ * refused. */
 bool ical_zone_known(const char *tzid);
-/* The UTC instant of the wall time y-mo-d h:mi in zone tzid into *out.
- * A wall time that does not exist (inside a spring-forward gap) is read
- * as libical reads it (the hour after). False on an unknown zone or a
- * field out of range. */
+
+typedef enum {
+    ICAL_LOCAL_ONE = 0, /* the wall time happens once that day */
+    ICAL_LOCAL_GAP,     /* it does not happen: clocks jump over it (spring) */
+    ICAL_LOCAL_TWICE,   /* it happens twice: clocks go back over it (autumn) */
+} ical_local;
+
+/* The UTC instant of the wall time y-mo-d h:mi in zone tzid into *out,
+ * and into *kind whether that wall time exists once, not at all (*out 0)
+ * or twice; of two, the earlier instant is taken (the first 02:30, still
+ * summer time), the rule the call pages state. False on an unknown zone
+ * or a field out of range. */
+bool ical_local_check(const char *tzid, int y, int mo, int d, int h, int mi, int64_t *out,
+                      ical_local *kind);
+/* ical_local_check's instant; false also for a wall time in a gap. */
 bool ical_local_to_utc(const char *tzid, int y, int mo, int d, int h, int mi, int64_t *out);
+/* For a wall time in a gap: the wall times the clocks jump from and to
+ * ("02:00", "03:00"); for one that happens twice, those they go back
+ * from and to ("03:00", "02:00"). False when no change is near. */
+bool ical_gap_bounds(const char *tzid, int y, int mo, int d, int h, int mi, char from[6],
+                     char to[6]);
 /* The wall time of the UTC instant utc in zone tzid: "YYYY-MM-DD" into
  * date and "HH:MM" into hm. False on an unknown zone. */
 bool ical_utc_to_local(const char *tzid, int64_t utc, char date[11], char hm[6]);

@@ -104,6 +104,13 @@ static bool parse_hm(const char *s, int *h, int *mi)
     return *h <= 23 && *mi <= 59;
 }
 
+/* "HH:MM" as minutes of the day; 0 when malformed. */
+static int64_t hm_minutes(const char *s)
+{
+    int h = 0, mi = 0;
+    return parse_hm(s, &h, &mi) ? h * 60 + mi : 0;
+}
+
 static void ymd(const char *s, int *y, int *mo, int *d)
 {
     *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
@@ -128,10 +135,17 @@ static void deadline_known(const form_value *v, const void *vctx, form_errors *e
     int y, mo, d;
     ymd(v[CF_DL_DATE].text, &y, &mo, &d);
     int64_t at = 0;
-    if (!ical_local_to_utc(tz, y, mo, d, h, mi, &at)) {
+    ical_local kind;
+    if (!ical_local_check(tz, y, mo, d, h, mi, &at, &kind)) {
         valid_add_error(errs, "deadline_date", FE_DATE, 0, 0);
         return;
     }
+    if (kind == ICAL_LOCAL_GAP) { /* 02:30 on the spring-forward night: no such time */
+        char from[6] = "", to[6] = "";
+        ical_gap_bounds(tz, y, mo, d, h, mi, from, to);
+        valid_add_error(errs, "deadline_time", FE_MISMATCH, hm_minutes(from), hm_minutes(to));
+        return;
+    } /* a time that happens twice is the earlier one (ical_local_check) */
     if (c->deadline_at)
         *c->deadline_at = at;
     /* after the opening date: the deadline instant past the start of the
@@ -250,8 +264,13 @@ bool call_check(arena *a, const call_input *in, int64_t *deadline_at, form_error
     return ok;
 }
 
-void call_error_text(buf *out, lang_id lang, const form_error *e)
+void call_error_text(buf *out, lang_id lang, const form_error *e, const char *tz)
 {
+    if (e->field && strcmp(e->field, "deadline_time") == 0 && e->code == FE_MISMATCH) {
+        buf_printf(out, T(lang, MSG_CALL_ERR_DST_GAP), tz && *tz ? tz : DEFAULT_TZ,
+                   (int)(e->min / 60), (int)(e->min % 60), (int)(e->max / 60), (int)(e->max % 60));
+        return;
+    }
     static const struct {
         const char *field;
         form_error_code code;
@@ -266,6 +285,8 @@ void call_error_text(buf *out, lang_id lang, const form_error *e)
         {"rules", FE_INVALID, MSG_CALL_ERR_RULES},
         {"rules", FE_UNKNOWN_CODE, MSG_CALL_ERR_RULE_CODE},
         {"funder", FE_INVALID, MSG_CALL_ERR_FUNDER},
+        {"funder", FE_CHOICE, MSG_CALL_ERR_FUNDER_SEVERAL},
+        {"deadline", FE_INVALID, MSG_CALL_ERR_DEADLINE_INSTANT},
     };
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
         if (e->field && strcmp(e->field, own[i].field) == 0 && e->code == own[i].code) {
@@ -489,14 +510,16 @@ static const char SQL_INSERT[] =
     "INSERT INTO funding_call(funder_id, programme, title_sr, title_en, summary_sr, summary_en,"
     " url, opens_on, deadline_at, deadline_tz, stages, budget_cents, grant_min_cents,"
     " grant_max_cents, cofin_milli, min_partners, min_countries, status, is_demo, created_at,"
-    " created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-    " $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $20, $21)";
+    " created_by, updated_at, updated_by, deadline_set_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $20, $21, $20)";
 static const char SQL_UPDATE[] =
     "UPDATE funding_call SET funder_id = $1, programme = $2, title_sr = $3, title_en = $4,"
     " summary_sr = $5, summary_en = $6, url = $7, opens_on = $8, deadline_at = $9,"
     " deadline_tz = $10, stages = $11, budget_cents = $12, grant_min_cents = $13,"
     " grant_max_cents = $14, cofin_milli = $15, min_partners = $16, min_countries = $17,"
-    " status = $18, updated_at = $20, updated_by = $21 WHERE id = $22 AND $19 >= 0"
+    " status = $18, updated_at = $20, updated_by = $21,"
+    " deadline_set_at = CASE WHEN deadline_at = $9 THEN deadline_set_at ELSE $20 END"
+    " WHERE id = $22 AND $19 >= 0"
     " AND status <> 'withdrawn'";
 static const char SQL_RULES_DEL[] = "DELETE FROM funding_call_rule WHERE call_id = $1";
 static const char SQL_RULE_ADD[] = "INSERT INTO funding_call_rule(call_id, rule, value) VALUES "
@@ -841,7 +864,7 @@ db_status call_import_csv(db *d, arena *a, lang_id L, const char *csv, size_t le
             errs[*n_errors] = (call_import_error){.row = (ROW), .column = (COL)};                  \
             errs[*n_errors].err = (form_error){.field = (COL), .code = (CODE)};                    \
             buf tb = BUF_INIT;                                                                     \
-            call_error_text(&tb, L, &errs[*n_errors].err);                                         \
+            call_error_text(&tb, L, &errs[*n_errors].err, NULL);                                   \
             errs[*n_errors].text = arena_strdup(a, buf_failed(&tb) ? "" : buf_str(&tb));           \
             buf_free(&tb);                                                                         \
             (*n_errors)++;                                                                         \
@@ -931,7 +954,7 @@ db_status call_import_csv(db *d, arena *a, lang_id L, const char *csv, size_t le
                 errs[*n_errors] =
                     (call_import_error){.row = (int)i + 1, .column = e->field, .err = *e};
                 buf tb = BUF_INIT;
-                call_error_text(&tb, L, e);
+                call_error_text(&tb, L, e, rows[i].in.deadline_tz);
                 errs[*n_errors].text = arena_strdup(a, buf_failed(&tb) ? "" : buf_str(&tb));
                 buf_free(&tb);
                 (*n_errors)++;

@@ -87,13 +87,19 @@ typedef struct call_input {
  * title_en, summary_sr, summary_en, url, opens_on, deadline_date,
  * deadline_time, deadline_tz, stages, budget, grant_min, grant_max, cofin,
  * min_partners, min_countries, status, rules. *deadline_at gets the UTC
- * instant when the deadline is valid. True when nothing was found. */
+ * instant when the deadline is valid: a wall time the clocks skip that
+ * day (02:30 on the spring-forward night) is refused on deadline_time,
+ * one they pass twice (02:30 on the autumn night) is the earlier, still
+ * summer time. True when nothing was found. */
 bool call_check(arena *a, const call_input *in, int64_t *deadline_at, form_errors *errs);
 
 /* The error e as a sentence in lang: the call's own wording for its
  * cross rules ("The deadline must come after the opening date."), else
- * form_error_text's. */
-void call_error_text(buf *out, lang_id lang, const form_error *e);
+ * form_error_text's. tz is the deadline's zone as typed (NULL or "":
+ * Europe/Belgrade), named in the message of a time the clocks skip
+ * (deadline_time FE_MISMATCH, min and max the minutes of the day the
+ * clocks move from and to). */
+void call_error_text(buf *out, lang_id lang, const form_error *e, const char *tz);
 
 /* Parses rules written "kind:value" separated by ';' or new lines into
  * *out (arena); false, with *n 0, when a part has no "kind:" before its

@@ -20,9 +20,17 @@
 
 #define DAY 86400
 
+/* The calls with a reminder step due: deadline ahead within 14 days, and
+ * the step's moment (deadline less 14 days, or 3 in the last three) not
+ * before the deadline was entered or last changed (deadline_set_at,
+ * migration 0036): a call entered 10 days ahead gets no "14 days" mail,
+ * only the 3-day one; one entered 2 days ahead gets none. */
 static const char SQL_DUE[] =
     "SELECT id FROM funding_call WHERE status = 'published' AND deadline_at > $1"
-    " AND deadline_at <= $1 + 14 * 86400 ORDER BY deadline_at, id";
+    " AND deadline_at <= $1 + 14 * 86400"
+    " AND deadline_at - CASE WHEN deadline_at - $1 <= 3 * 86400 THEN 3 ELSE 14 END * 86400"
+    "  >= coalesce(deadline_set_at, created_at)"
+    " ORDER BY deadline_at, id";
 /* Followers, and the current managers and representatives who asked for
  * the calls that match their organisation (notify kind call_match, any
  * channel but never), with that organisation. */
@@ -30,6 +38,8 @@ static const char SQL_FOLLOWERS[] =
     "SELECT f.person_id, 0 FROM funding_call_follow f"
     " WHERE f.call_id = $1 AND EXISTS (SELECT 1 FROM account a JOIN person p ON p.id = a.person_id"
     "   WHERE a.person_id = f.person_id AND a.disabled_at IS NULL AND p.erased_at IS NULL)"
+    " AND NOT EXISTS (SELECT 1 FROM notify_pref n WHERE n.person_id = f.person_id"
+    "   AND n.kind = 'call_remind' AND n.channel = 'never')"
     " ORDER BY f.person_id";
 static const char SQL_OPTED_IN[] =
     "SELECT DISTINCT f.person_id, f.org_id FROM notify_pref p JOIN affiliation f"
@@ -69,6 +79,7 @@ static void id_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 typedef struct remind_ctx {
     const call_rec *c;
     const int64_t *people;
+    const bool *follower; /* per person: reminded as a follower (else as a match) */
     size_t n_people;
     int days;
     int64_t now;
@@ -77,8 +88,11 @@ typedef struct remind_ctx {
     int sent; /* out, overwritten by each run of the body */
 } remind_ctx;
 
-/* The mail of one reminder to person, in their language. */
-static db_status remind_mail(db *d, arena *a, const remind_ctx *c, int64_t person)
+/* The mail of one reminder to person, in their language, with a one-click
+ * unsubscribe (RFC 8058, notify's tokens and headers) that turns off what
+ * brought it: reminders of followed calls (call_remind) or of matching
+ * calls (call_match). */
+static db_status remind_mail(db *d, arena *a, const remind_ctx *c, int64_t person, bool follower)
 {
     const char *to = NULL, *name = NULL;
     lang_id L = LANG_SR_CYRL;
@@ -91,13 +105,33 @@ static db_status remind_mail(db *d, arena *a, const remind_ctx *c, int64_t perso
     ical_utc_to_local(k->deadline_tz, k->deadline_at, date, hm);
     buf subject = BUF_INIT, body = BUF_INIT, bg = BUF_INIT;
     i18n_fmt_datetime(&bg, L, k->deadline_at);
-    buf_printf(&subject, T(L, MSG_CALL_MAIL_SUBJECT), c->days, title);
+    int64_t left = (k->deadline_at - c->now + DAY - 1) / DAY; /* whole days, rounded up */
+    if (left <= 1)
+        buf_printf(&subject, T(L, MSG_CALL_MAIL_SUBJECT_DAY1), title);
+    else
+        buf_printf(&subject, T(L, MSG_CALL_MAIL_SUBJECT), (int)left, title);
     buf_printf(&body, T(L, MSG_CALL_MAIL_BODY), title, mail_text_in(a, L, k->programme), date, hm,
                k->deadline_tz, buf_failed(&bg) ? "" : buf_str(&bg));
     buf_printf(&body, "\n\n%s/calls/%lld\n", c->base_url ? c->base_url : notify_base_url(),
                (long long)k->id);
     buf_free(&bg);
-    return mail_queue_buf(d, to, &subject, &body);
+    char token[44];
+    const char *hdr[2] = {NULL, NULL};
+    st = notify_unsub_new(d, person, follower ? "call_remind" : "call_match", token);
+    if (st == DB_OK) {
+        notify_unsub_headers(a, token, hdr);
+        buf_puts(&body, "\n-- \n");
+        buf_printf(&body, T(L, MSG_CALL_MAIL_UNSUB),
+                   arena_printf(a, "%s/u/%s", notify_base_url(), token));
+        buf_putc(&body, '\n');
+        if (!hdr[0] || buf_failed(&subject) || buf_failed(&body))
+            st = DB_NOMEM;
+    }
+    if (st == DB_OK)
+        st = mail_queue_ex(d, to, buf_str(&subject), buf_str(&body), NULL, hdr, 2, NULL);
+    buf_free(&subject);
+    buf_free(&body);
+    return st;
 }
 
 static db_status remind_body(tx *t, void *vctx)
@@ -113,7 +147,7 @@ static db_status remind_body(tx *t, void *vctx)
             break;
         if (db_changes(t->d) == 0)
             continue; /* sent already */
-        if ((st = remind_mail(t->d, &a, c, c->people[i])) != DB_OK)
+        if ((st = remind_mail(t->d, &a, c, c->people[i], c->follower[i])) != DB_OK)
             break;
         c->sent++;
     }
@@ -125,7 +159,7 @@ static db_status remind_body(tx *t, void *vctx)
 /* The people to remind of c: followers, and opted-in people of an entry
  * the call does not exclude; each once, ascending. */
 static db_status recipients(db *d, arena *a, const call_rec *c, const who *opted, size_t n_opted,
-                            int64_t **out, size_t *n)
+                            int64_t **out, bool **follower, size_t *n)
 {
     who *fol = NULL;
     size_t n_fol = 0;
@@ -136,11 +170,14 @@ static db_status recipients(db *d, arena *a, const call_rec *c, const who *opted
     if (st != DB_OK)
         return st;
     int64_t *ids = arena_alloc(a, (n_fol + n_opted + 1) * sizeof *ids);
-    if (!ids)
+    bool *fl = arena_alloc(a, (n_fol + n_opted + 1) * sizeof *fl);
+    if (!ids || !fl)
         return DB_NOMEM;
     size_t k = 0;
-    for (size_t i = 0; i < n_fol; i++)
+    for (size_t i = 0; i < n_fol; i++) {
+        fl[k] = true;
         ids[k++] = fol[i].person;
+    }
     for (size_t i = 0; i < n_opted; i++) {
         bool have = false;
         for (size_t j = 0; j < k && !have; j++)
@@ -153,10 +190,13 @@ static db_status recipients(db *d, arena *a, const call_rec *c, const who *opted
             return st;
         call_check_row *rows;
         size_t n_rows;
-        if (found && call_evaluate(a, LANG_EN, c, &f, &rows, &n_rows) != CALL_NOT_MET)
+        if (found && call_evaluate(a, LANG_EN, c, &f, &rows, &n_rows) != CALL_NOT_MET) {
+            fl[k] = false;
             ids[k++] = opted[i].person;
+        }
     }
     *out = ids;
+    *follower = fl;
     *n = k;
     return DB_OK;
 }
@@ -195,8 +235,9 @@ db_status call_remind_run(db *d, int64_t now, bool dry_run, const char *base_url
             continue;
         int days = c.deadline_at - now <= 3 * DAY ? 3 : 14;
         int64_t *people = NULL;
+        bool *follower = NULL;
         size_t n_people = 0;
-        if ((st = recipients(d, &a, &c, opted, n_opted, &people, &n_people)) != DB_OK)
+        if ((st = recipients(d, &a, &c, opted, n_opted, &people, &follower, &n_people)) != DB_OK)
             goto cleanup;
         if (n_people == 0)
             continue;
@@ -206,8 +247,10 @@ db_status call_remind_run(db *d, int64_t now, bool dry_run, const char *base_url
             if ((st = db_int(d, &n, 0, SQL_SENT, DB_ARGS(DBI(c.id), DBI(people[k]), DBI(days)))) !=
                 DB_OK)
                 goto cleanup;
-            if (n == 0)
+            if (n == 0) {
+                follower[n_pending] = follower[k];
                 people[n_pending++] = people[k];
+            }
         }
         if (dry_run || n_pending == 0) { /* no transaction, no audit row for nothing */
             *sent += (int)n_pending;
@@ -216,6 +259,7 @@ db_status call_remind_run(db *d, int64_t now, bool dry_run, const char *base_url
         n_people = n_pending;
         remind_ctx rc = {.c = &c,
                          .people = people,
+                         .follower = follower,
                          .n_people = n_people,
                          .days = days,
                          .now = now,

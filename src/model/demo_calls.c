@@ -83,12 +83,15 @@ static const demo_call calls[] = {
 };
 // clang-format on
 
+/* The illustrative calls count their deadlines as set 60 days before they
+ * were loaded (deadline_set_at), so their 14-day reminders go as a real
+ * call's entered in time would (call_remind.c). */
 static const char SQL_CALL[] =
     "INSERT INTO funding_call(funder_id, programme, title_sr, title_en, summary_sr, summary_en,"
     " deadline_at, deadline_tz, budget_cents, grant_min_cents, grant_max_cents, cofin_milli,"
-    " min_partners, min_countries, status, is_demo, created_at, updated_at)"
-    " SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'published', 1, $15, $15"
-    " FROM org WHERE slug = $1";
+    " min_partners, min_countries, status, is_demo, created_at, updated_at, deadline_set_at)"
+    " SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'published', 1, $15, $15,"
+    " $15 - 60 * 86400 FROM org WHERE slug = $1";
 static const char SQL_RULE[] = "INSERT INTO funding_call_rule(call_id, rule, value) VALUES ($1, "
                                "$2, $3) ON CONFLICT DO NOTHING";
 

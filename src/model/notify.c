@@ -36,6 +36,9 @@ const notify_kind notify_kinds[] = {
     /* funding calls: reminders before the deadline of calls that match one's
      * organisation (call_remind.c); off unless chosen */
     {"call_match", MSG_NK_CALL_MATCH, MSG_NK_CALL_MATCH_LINE, NOTIFY_NEVER, false},
+    /* reminders of the calls one follows (call_remind.c); on unless turned off,
+     * as by the one-click link in each reminder */
+    {"call_remind", MSG_NK_CALL_REMIND, MSG_NK_CALL_REMIND_LINE, NOTIFY_IMMEDIATE, false},
 };
 const size_t notify_n_kinds = sizeof notify_kinds / sizeof notify_kinds[0];
 

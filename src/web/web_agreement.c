@@ -334,6 +334,8 @@ static void form_page(req *r, const form_view *v)
                                   .suggest = "fill",
                                   .required = i < 2,
                                   .maxlength = 200});
+        if (web_errs_get(v->errs, name)) /* several or none found: choose (web_pick.c) */
+            (void)web_org_choices(r, id, name, shown(v, name, stored));
     }
     html_raw(o, "</fieldset>");
 
@@ -423,6 +425,8 @@ static db_status form_parties(req *r, const form *f, const char ***out, size_t *
         snprintf(name, sizeof name, "party%d", i + 1);
         snprintf(pick, sizeof pick, "party%d_pick", i + 1);
         const char *typed = form_get(f, name), *picked = form_get(f, pick);
+        if (web_org_choice_get(f, name)) /* chosen from the list beside the field */
+            picked = web_org_choice_get(f, name);
         while (typed && (*typed == ' ' || *typed == '\t'))
             typed++;
         if ((!typed || !*typed) && (!picked || !*picked))

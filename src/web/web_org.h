@@ -108,4 +108,14 @@ bool web_org_proposer_of(req *r, const org_rec *o);
 /* True when o is a draft whose proposal waits for the secretariat. */
 bool web_org_proposal_pending(req *r, const org_rec *o);
 
+/* --- choosing an entry without script (web_pick.c) ---------------------- */
+
+/* Beside a field named name (element id id) whose words found no single
+ * entry: a select <name>_choice of the published entries a search of the
+ * words finds (at most 12, best first, each with its kind), unchosen;
+ * nothing when the search finds none. */
+db_status web_org_choices(req *r, const char *id, const char *name, const char *typed);
+/* The address chosen in <name>_choice of a posted form, or NULL. */
+const char *web_org_choice_get(const form *f, const char *name);
+
 #endif

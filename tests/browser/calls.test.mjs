@@ -78,16 +78,17 @@ test('the secretariat enters a call and sees which clusters it matches; a mistak
   await page.goto(`${server.url}/calls/new?lang=en`);
   await page.fill('#call-title_sr', 'Позив за војвођанске кластере');
   await page.fill('#call-title_en', 'Call for Vojvodina clusters');
-  await page.fill('#call-funder', 'ministarstvo-privrede');
+  await page.fill('#call-funder', 'Ministry of Economy'); // a name, not an address
   await page.fill('#call-programme', 'Regional programme');
   await page.fill('#call-opens_on', '2099-02-01');
   await page.fill('#call-deadline_date', '2099-01-15');
   await page.fill('#call-deadline_time', '17:00');
-  await page.fill('#call-deadline_tz', 'Europe/Brussels');
+  await page.selectOption('#call-deadline_tz', 'Europe/Brussels');
   await page.fill('#call-grant_min', '10000');
   await page.fill('#call-grant_max', '40000');
   await page.fill('#call-cofin', '20');
-  await page.fill('#call-rules', 'kind:cluster\nregion:VO');
+  await page.selectOption('#call-rule-1', 'kind:cluster');
+  await page.selectOption('#call-rule-2', 'region:VO');
   await Promise.all([page.waitForNavigation(), page.click('form[action="/calls"] button[type="submit"]')]);
   assert.match(await page.textContent('.field-invalid'), /The deadline must come after the opening date/);
   await page.screenshot({ path: join(SHOTS, 'call-form-error-en-1280.png'), fullPage: true });
@@ -113,10 +114,51 @@ test('a manager follows the call; screenshots in three languages at two widths',
     for (const width of [1280, 390]) {
       const p = await loggedIn(MANAGER, { width, height: 900 }, lang);
       for (const [name, path] of [['calls', '/calls'], ['call', callUrl], ['profile', `/orgs/${cluster}`]]) {
+        if (!path) continue;
         await p.goto(`${server.url}${path}?lang=${lang}`);
         if (name === 'profile') await p.locator('#calls-for').scrollIntoViewIfNeeded();
         await p.screenshot({ path: join(SHOTS, `call-${name}-${lang}-${width}.png`), fullPage: name !== 'profile' });
       }
       await p.context().close();
     }
+});
+
+test('the form in three languages at two widths: the zone select, the funder by name, the rule selects', async () => {
+  const id = callUrl.split('/')[2];
+  for (const lang of ['en', 'sr-Cyrl', 'sr-Latn'])
+    for (const width of [1280, 390]) {
+      const p = await loggedIn(EDITOR, { width, height: 900 }, lang);
+      await p.goto(`${server.url}/calls/${id}/edit?lang=${lang}`);
+      assert.equal(await p.inputValue('#call-deadline_tz'), 'Europe/Brussels');
+      assert.equal(await p.inputValue('#call-rule-1'), 'kind:cluster');
+      assert.notEqual(await p.inputValue('#call-funder'), 'ministarstvo-privrede');
+      await p.screenshot({ path: join(SHOTS, `call-form-${lang}-${width}.png`), fullPage: true });
+      // words that match several entries: the choice beside the field
+      await p.fill('#call-funder', 'klaster');
+      await Promise.all([p.waitForNavigation(), p.click(`form[action="/calls/${id}"] button[type="submit"]`)]);
+      assert.ok(await p.$('#call-funder-choice'), 'a select of the matching entries');
+      await p.locator('#call-funder-choice').scrollIntoViewIfNeeded();
+      await p.screenshot({ path: join(SHOTS, `call-form-funder-choice-${lang}-${width}.png`) });
+      await p.context().close();
+    }
+});
+
+test('a deadline the clocks skip, refused beside the time; the repeated hour said on the page', async () => {
+  const id = callUrl.split('/')[2];
+  for (const lang of ['en', 'sr-Latn']) {
+    const p = await loggedIn(EDITOR, { width: 390, height: 900 }, lang);
+    await p.goto(`${server.url}/calls/${id}/edit?lang=${lang}`);
+    await p.fill('#call-deadline_date', '2099-03-29');
+    await p.fill('#call-deadline_time', '02:30');
+    await p.selectOption('#call-deadline_tz', 'Europe/Belgrade');
+    await Promise.all([p.waitForNavigation(), p.click(`form[action="/calls/${id}"] button[type="submit"]`)]);
+    await p.locator('#call-deadline_time').scrollIntoViewIfNeeded();
+    assert.match(await p.textContent('#call-deadline_time-error'), /02:00.*03:00/);
+    await p.screenshot({ path: join(SHOTS, `call-form-dst-gap-${lang}-390.png`) });
+    await p.fill('#call-deadline_date', '2099-10-25');
+    await Promise.all([p.waitForNavigation(), p.click(`form[action="/calls/${id}"] button[type="submit"]`)]);
+    assert.ok(await p.$('.call-twice'));
+    await p.screenshot({ path: join(SHOTS, `call-twice-${lang}-390.png`) });
+    await p.context().close();
+  }
 });

@@ -89,12 +89,22 @@ static void test_zones_across_dst(void **state)
     assert_string_equal(hm, "17:00");
     assert_true(ical_utc_to_local("Europe/Belgrade", 1806076800LL, date, hm));
     assert_string_equal(hm, "17:00");
-    /* unknown or hostile zone names */
+    /* unknown or hostile zone names; exactly the canonical names and UTC
+     * (review of issue 14: "right/UTC" was taken and "UTC" refused) */
     assert_false(ical_zone_known("Europe/Atlantis"));
     assert_false(ical_zone_known("../../etc/passwd"));
-    assert_false(ical_zone_known("UTC"));
+    assert_false(ical_zone_known("Europe/../Europe/Paris"));
     assert_false(ical_zone_known(""));
+    assert_false(ical_zone_known("right/UTC"));
+    assert_false(ical_zone_known("right/Europe/Belgrade"));
+    assert_false(ical_zone_known("posix/Europe/Paris"));
+    assert_false(ical_zone_known("Europe/Kiev")); /* a link: Europe/Kyiv is the name */
+    assert_false(ical_zone_known("US/Eastern"));
+    assert_true(ical_zone_known("UTC"));
     assert_true(ical_zone_known("Europe/London"));
+    assert_true(ical_zone_known("Europe/Kyiv"));
+    assert_true(ical_zone_known("America/New_York"));
+    assert_int_equal(at("UTC", 2027, 3, 28, 2, 30), 1806201000LL);
 }
 
 static call_input good(void)
@@ -109,6 +119,89 @@ static call_input good(void)
                         .grant_max = "50000",
                         .budget = "1000000",
                         .cofin = "20"};
+}
+
+/* Wall times the clocks skip or pass twice (2027: Europe springs forward
+ * on 28 March 02:00 -> 03:00 and falls back on 31 October 03:00 -> 02:00). */
+static void test_dst_gap_and_twice(void **state)
+{
+    (void)state;
+    int64_t t = 0;
+    ical_local kind;
+    assert_true(ical_local_check("Europe/Belgrade", 2027, 3, 28, 2, 30, &t, &kind));
+    assert_int_equal(kind, ICAL_LOCAL_GAP);
+    assert_false(ical_local_to_utc("Europe/Belgrade", 2027, 3, 28, 2, 30, &t));
+    char from[6], to[6];
+    assert_true(ical_gap_bounds("Europe/Belgrade", 2027, 3, 28, 2, 30, from, to));
+    assert_string_equal(from, "02:00");
+    assert_string_equal(to, "03:00");
+    /* the minutes around the gap exist once */
+    assert_true(ical_local_check("Europe/Belgrade", 2027, 3, 28, 1, 59, &t, &kind));
+    assert_int_equal(kind, ICAL_LOCAL_ONE);
+    assert_true(ical_local_check("Europe/Belgrade", 2027, 3, 28, 3, 0, &t, &kind));
+    assert_int_equal(kind, ICAL_LOCAL_ONE);
+    assert_int_equal(t, 1806195600LL); /* 01:00 UTC */
+    /* 02:30 on 31 October happens twice: the first, 00:30 UTC (summer time) */
+    assert_true(ical_local_check("Europe/Belgrade", 2027, 10, 31, 2, 30, &t, &kind));
+    assert_int_equal(kind, ICAL_LOCAL_TWICE);
+    assert_int_equal(t, 1824942600LL);
+    assert_true(ical_local_check("Europe/Brussels", 2027, 10, 31, 2, 30, &t, &kind));
+    assert_int_equal(kind, ICAL_LOCAL_TWICE);
+    /* New York's gap is on another day, at its own 02:00 */
+    assert_true(ical_local_check("America/New_York", 2027, 3, 14, 2, 30, &t, &kind));
+    assert_int_equal(kind, ICAL_LOCAL_GAP);
+    assert_true(ical_local_check("America/New_York", 2027, 3, 28, 2, 30, &t, &kind));
+    assert_int_equal(kind, ICAL_LOCAL_ONE);
+    /* the form: refused beside the time, with the zone and the jump */
+    arena a = ARENA_INIT;
+    call_input in = good();
+    in.deadline_date = "2027-03-28";
+    in.deadline_time = "02:30";
+    in.deadline_tz = "Europe/Belgrade";
+    form_errors fe = {0};
+    assert_false(call_check(&a, &in, NULL, &fe));
+    assert_true(has_error(&fe, "deadline_time", FE_MISMATCH));
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < fe.n_items; i++)
+        if (strcmp(fe.items[i].field, "deadline_time") == 0)
+            call_error_text(&b, LANG_EN, &fe.items[i], in.deadline_tz);
+    assert_string_equal(buf_str(&b), "This time does not exist in Europe/Belgrade on that day: the "
+                                     "clocks move from 02:00 to 03:00. Choose another time.");
+    buf_free(&b);
+    /* the repeated hour is taken, as its first reading */
+    in.deadline_date = "2027-10-31";
+    fe = (form_errors){0};
+    int64_t dl = 0;
+    assert_true(call_check(&a, &in, &dl, &fe));
+    assert_int_equal(dl, 1824942600LL);
+    arena_free(&a);
+}
+
+/* Text properties escaped as RFC 5545 TEXT and folded at 75 octets
+ * without splitting a UTF-8 character. */
+static void test_ical_text_prop(void **state)
+{
+    (void)state;
+    buf b = BUF_INIT;
+    ical_put_text_prop(&b, "X-WR-CALNAME", "Calls: a, b; c\\d\ne\r\nf\x01g");
+    assert_string_equal(buf_str(&b), "X-WR-CALNAME:Calls: a\\, b\\; c\\\\d\\ne\\nf g\r\n");
+    buf_reset(&b);
+    char name[400] = "";
+    for (int i = 0; i < 30; i++)
+        strcat(name, "Позив "); /* 11 octets each */
+    ical_put_text_prop(&b, "X-WR-CALNAME", name);
+    const char *p = buf_str(&b);
+    for (const char *line = p; *line;) {
+        const char *end = strstr(line, "\r\n");
+        assert_non_null(end);
+        assert_true(end - line <= 75);
+        if (end[2]) {
+            assert_int_equal(end[2], ' ');                       /* a continuation */
+            assert_true(((unsigned char)end[3] & 0xc0) != 0x80); /* not mid-character */
+        }
+        line = end + 2;
+    }
+    buf_free(&b);
 }
 
 static void test_checks(void **state)
@@ -439,13 +532,23 @@ static void test_reminders_once(void **state)
 {
     testdb *t = *state;
     /* deadline 2027-03-11 17:00 Brussels: ten days after NOW */
+    /* a call entered ten days before its deadline: its 14-day moment was
+     * behind already, so no "deadline in 14 days" (review of issue 14);
+     * the 3-day reminder alone comes */
+    int64_t late = make_call(t, "2027-03-11", "kind:cluster");
+    int sent = -1;
+    assert_int_equal(call_remind_run(t->d, NOW, true, "https://scan.example", &sent), DB_OK);
+    assert_int_equal(sent, 0);
+    assert_int_equal(call_withdraw(t->d, late, 1, NULL), DB_OK);
+    /* a call entered 20 days before its deadline */
+    time_set_now(NOW - 10 * DAY);
     int64_t id = make_call(t, "2027-03-11", "kind:cluster");
+    time_set_now(NOW);
     char sql[200];
     snprintf(sql, sizeof sql,
              "INSERT INTO funding_call_follow(call_id, person_id, created_at) VALUES (%lld, 1, 0)",
              (long long)id);
     assert_int_equal(db_exec(t->d, sql), DB_OK);
-    int sent = -1;
     /* dry run: the follower, Bob (manages a cluster, asked), Vera (asked) */
     assert_int_equal(call_remind_run(t->d, NOW, true, "https://scan.example", &sent), DB_OK);
     assert_int_equal(sent, 3);
@@ -457,12 +560,21 @@ static void test_reminders_once(void **state)
     assert_int_equal(sent, 0); /* twice: nothing again */
     assert_int_equal(scalar(t, "SELECT count(*) FROM funding_call_reminder WHERE days = 14"), 3);
     assert_int_equal(scalar(t, "SELECT count(*) FROM outbox"), 3);
-    /* in each one's language */
+    /* each with RFC 8058 one-click unsubscribe, the digest's headers: the
+     * follower's link turns off call_remind, the others' call_match */
+    assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE headers LIKE"
+                               " '%List-Unsubscribe: <%/u/%>%List-Unsubscribe-Post:"
+                               " List-Unsubscribe=One-Click%'"),
+                     3);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM notify_unsub WHERE kind = 'call_remind'"), 1);
+    assert_int_equal(scalar(t, "SELECT count(*) FROM notify_unsub WHERE kind = 'call_match'"), 2);
+    /* in each one's language, saying the days truly left (ten and some
+     * hours: 11), not the step's 14 */
     assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE to_addr = 'bob@example.com'"
-                               " AND subject LIKE 'Deadline in 14 days: Call'"),
+                               " AND subject LIKE 'Deadline in 11 days: Call'"),
                      1);
     assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE to_addr = 'ana@example.com'"
-                               " AND subject LIKE 'Рок за 14 дана: Позив'"),
+                               " AND subject LIKE 'Рок за 11 дана: Позив'"),
                      1);
     /* three days before: the second reminder, once */
     assert_int_equal(call_remind_run(t->d, NOW + 8 * DAY, false, NULL, &sent), DB_OK);
@@ -474,19 +586,29 @@ static void test_reminders_once(void **state)
     assert_int_equal(call_remind_run(t->d, NOW + 11 * DAY, false, NULL, &sent), DB_OK);
     assert_int_equal(sent, 0);
     /* a call one excluded (region BG) reaches only its follower and Vera */
+    time_set_now(NOW - 10 * DAY);
     int64_t bg = make_call(t, "2027-03-12", "region:BG");
+    time_set_now(NOW);
     snprintf(sql, sizeof sql,
              "INSERT INTO funding_call_follow(call_id, person_id, created_at) VALUES (%lld, 1, 0)",
              (long long)bg);
     assert_int_equal(db_exec(t->d, sql), DB_OK);
     assert_int_equal(call_remind_run(t->d, NOW, true, NULL, &sent), DB_OK);
     assert_int_equal(sent, 2);
+    /* a follower who turned the reminders off (the one-click link) hears nothing */
+    assert_int_equal(db_exec(t->d, "INSERT INTO notify_pref(person_id, kind, channel, updated_at)"
+                                   " VALUES (1, 'call_remind', 'never', 0)"),
+                     DB_OK);
+    assert_int_equal(call_remind_run(t->d, NOW, true, NULL, &sent), DB_OK);
+    assert_int_equal(sent, 1);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_zones_across_dst),
+        cmocka_unit_test(test_dst_gap_and_twice),
+        cmocka_unit_test(test_ical_text_prop),
         cmocka_unit_test(test_checks),
         cmocka_unit_test(test_every_rule),
         cmocka_unit_test_setup_teardown(test_list_agrees_with_evaluate, setup, teardown),
