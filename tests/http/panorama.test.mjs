@@ -176,11 +176,21 @@ test('scan ref import: a file with a wrong row stores nothing and says where; a 
   const ok = scan(['ref', 'import', good, '--db', srv.db]);
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /imported 4 rows/);
-  // the newest year is used: Belgrade J = (300/400) / (400/700) = 1.31
+  // the newest year is the national reference (C 300/700, J 400/700);
+  // the districts' side is SCAN members' employment (issue 17 fixes), so
+  // only C and J can be above 1, each named in the reader's language
   const map = await get('/map?lang=en');
   assert.match(map.text, /RZS test table/);
-  assert.match(map.text, /J 1\.31/);
-  assert.match(map.text, /C 1\.56/); // Južnobački C: (200/300) / (300/700)
+  assert.match(map.text, /compare SCAN clusters’ members, not the district’s whole economy/);
+  const table = /<table[^>]*id="map-table"[^>]*>([^]*?)<\/table>/.exec(map.text)[1];
+  const secs = [...table.matchAll(/\(([A-U])\) (\d+)\.(\d\d)/g)];
+  assert.ok(secs.length > 0, 'some district is specialised');
+  for (const [, sec, i, f] of secs) {
+    assert.ok(['C', 'J'].includes(sec), sec);
+    assert.ok(Number(`${i}.${f}`) > 1);
+  }
+  assert.match(table, /Manufacturing \(C\) \d|Information and communication \(J\) \d/);
+  assert.doesNotMatch(table, /<td>[A-U] \d\.\d\d/, 'no bare section letters');
 });
 
 test("the home page answers at a glance: numbers linked to their sources, the map, the next events", async () => {
@@ -198,6 +208,7 @@ test("the home page answers at a glance: numbers linked to their sources, the ma
   assert.match(sec, /<a href="\/calls\/\d+">/);
   assert.match(sec, /<h3 id="home-news">News and announcements<\/h3>/);
   assert.match(sec, /<a href="\/news\/[^"]+">/);
-  // the founders' headline is still there
-  assert.match(r.text, /<section aria-labelledby="headline">/);
+  // one set of headline numbers (issue 17 fixes): the founders' second one is gone
+  assert.doesNotMatch(r.text, /<section aria-labelledby="headline">/);
+  assert.match(sec, /<a href="\/figures\?year=\d{4}">Source: the figures<\/a>/);
 });
