@@ -235,7 +235,32 @@ static const char *lq_text(req *r, const map_page *p, web_refs *refs, const char
     return s;
 }
 
-static table *map_table(req *r, const map_page *p)
+/* The districts' table. with_lq: a column of the members' specialised
+ * sectors (the downloads; the page lists them under the table instead,
+ * where long sector names wrap without making a phone's table scroll). */
+/* The members' specialised sectors, district by district (those with
+ * any), as a list under the table: a name and its sectors. */
+static void lq_list(req *r, const map_page *p)
+{
+    if (!p->n_lq)
+        return;
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    web_refs refs = {0};
+    html_fmt(o,
+             "<section class=\"fig-section map-lq\" aria-labelledby=\"map-lq\"><h2 id=\"map-lq\">%s"
+             "</h2><dl class=\"map-lq-list\">",
+             T(L, MSG_MAP_COL_LQ_MEMBERS));
+    for (size_t i = 0; i < p->n_dist; i++) {
+        const char *text = lq_text(r, p, &refs, p->dist[i].code);
+        if (text)
+            html_fmt(o, "<dt><a href=\"%s\">%s</a></dt><dd>%s</dd>",
+                     district_href(r, p, &p->dist[i]), district_name(r, &p->dist[i]), text);
+    }
+    html_raw(o, "</dl></section>\n");
+}
+
+static table *map_table(req *r, const map_page *p, bool with_lq)
 {
     lang_id L = r->lang;
     table_kind k = measures[p->m].percap                           ? TABLE_TEXT
@@ -246,7 +271,7 @@ static table *map_table(req *r, const map_page *p)
      * another one */
     bool own = p->m != M_CLUSTERS && p->m != M_ORGS;
     table_col cols[6];
-    size_t nc = 0, c_val = 0, c_orgs, c_cl, c_pop, c_lq;
+    size_t nc = 0, c_val = 0, c_orgs, c_cl, c_pop, c_lq = 0;
     cols[nc++] = (table_col){T(L, MSG_MAP_COL_DISTRICT), TABLE_LINK, TABLE_ALIGN_LEFT, false};
     if (own) {
         c_val = nc;
@@ -260,8 +285,10 @@ static table *map_table(req *r, const map_page *p)
     cols[nc++] = (table_col){T(L, MSG_MAP_COL_ORGS), TABLE_LINK, TABLE_ALIGN_RIGHT, false};
     c_pop = nc;
     cols[nc++] = (table_col){T(L, MSG_MAP_COL_POPULATION), TABLE_INT, TABLE_ALIGN_AUTO, false};
-    c_lq = nc;
-    cols[nc++] = (table_col){T(L, MSG_MAP_COL_LQ_MEMBERS), TABLE_TEXT, TABLE_ALIGN_LEFT, false};
+    if (with_lq) {
+        c_lq = nc;
+        cols[nc++] = (table_col){T(L, MSG_MAP_COL_LQ_MEMBERS), TABLE_TEXT, TABLE_ALIGN_LEFT, false};
+    }
     const char *title = measures[p->m].yearly
                             ? arena_printf(r->a, "%s, %d", T(L, measures[p->m].label), p->year)
                             : T(L, measures[p->m].label);
@@ -294,7 +321,8 @@ static table *map_table(req *r, const map_page *p)
                        arena_printf(r->a, "/orgs?district=%s", d->code));
         if (d->population > 0)
             table_set_int(t, row, c_pop, d->population);
-        table_set_text(t, row, c_lq, lq_text(r, p, &refs, d->code));
+        if (with_lq)
+            table_set_text(t, row, c_lq, lq_text(r, p, &refs, d->code));
     }
     if (buf_failed(&v))
         t->failed = true;
@@ -381,7 +409,7 @@ void web_map(req *r)
     map_page p;
     if (!load(r, &p, true))
         return;
-    table *t = map_table(r, &p);
+    table *t = map_table(r, &p, !str_empty(req_query(r, "format")));
     if (!t) {
         resp_fail(r, DB_NOMEM, "map table");
         return;
@@ -402,10 +430,14 @@ void web_map(req *r)
     controls(r, &p);
     html_raw(o, "<div class=\"map-with-table\"><div class=\"map-figure\">");
     draw_map(r, &p, "map", "map-table");
-    html_raw(o, "</div><div class=\"map-table\">");
+    /* "own": the chosen measure has a column of its own (on a phone the
+     * table keeps the district and that column: scan.css) */
+    html_fmt(o, "</div><div class=\"map-table%s\">",
+             p.m != M_CLUSTERS && p.m != M_ORGS ? " map-table-own" : "");
     table_html(o, L, t);
     table_download_links(o, L, wf_table_url(r, "/map", "districts"), T(L, MSG_MAP_TITLE));
     html_raw(o, "</div></div>\n");
+    lq_list(r, &p);
     /* how the numbers are made */
     html_fmt(o,
              "<section class=\"fig-section fig-method\" aria-labelledby=\"map-how\"><h2 "

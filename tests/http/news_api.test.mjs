@@ -29,7 +29,8 @@ async function call(who, method, path, body) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (who?.token) headers.Authorization = `Bearer ${who.token}`;
-  else if (who && who !== 'public') {
+  else if (who === 'public') headers.Origin = srv.url;
+  else if (who) {
     const s = sessions[who];
     headers.Cookie = s.cookie;
     headers['X-CSRF-Token'] = s.csrf;
