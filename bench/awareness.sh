@@ -81,11 +81,11 @@ sqlite3 "$DB" <"$TMP/members.sql" || die "loading the memberships failed"
 sqlite3 "$DB" <"$TMP/figures.sql" || die "loading the figures failed"
 # $NEWS published news items, one in four SCAN's, the others the first
 # clusters' (the list pages through them 20 at a time)
-sqlite3 "$DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $NEWS)
+sqlite3 "$DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $NEWS),
+c(id, k) AS (SELECT id, row_number() OVER (ORDER BY id) - 1 FROM org WHERE kind = 'cluster' LIMIT 50)
 INSERT INTO news(org_id, slug, title_sr, lead_sr, body_sr, title_en, lead_en, body_en, topic,
                  status, publish_at, created_at, updated_at)
-SELECT CASE WHEN i % 4 = 0 THEN NULL ELSE (SELECT id FROM org WHERE kind = 'cluster' ORDER BY id
-         LIMIT 1 OFFSET (i % 50)) END,
+SELECT CASE WHEN i % 4 = 0 THEN NULL ELSE (SELECT id FROM c WHERE k = i % (SELECT count(*) FROM c)) END,
        'vest-' || i, 'Вест број ' || i || ' о кластерима Србије',
        'Кратак увод у вест ' || i || ': шта се десило и зашто је важно чланицама.',
        'Тело вести ' || i || '.', 'News item ' || i || ' about Serbian clusters',
