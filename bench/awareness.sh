@@ -93,6 +93,13 @@ SELECT CASE WHEN i % 4 = 0 THEN NULL ELSE (SELECT id FROM c WHERE k = i % (SELEC
        'Body of item ' || i || '.', 'cluster', 'published',
        strftime('%s', 'now') - i * 3600, strftime('%s', 'now') - i * 3600,
        strftime('%s', 'now') - i * 3600 FROM n" || die "loading the news failed"
+# a reference employment table (illustrative: every district and section
+# of the newest figures year), so that the map's first render includes the
+# members' location quotients (panorama_lq_members)
+REF_YEAR=${YEARS#*-}
+sqlite3 "$DB" "INSERT INTO ref_employment(district, nace, year, employees, source, is_demo, imported_at)
+SELECT d.code, n.code, $REF_YEAR, 100 + (abs(random()) % 5000), 'bench: illustrative', 1, 0
+FROM ref_district d CROSS JOIN ref_nace n WHERE n.parent IS NULL" || die "loading the reference employment failed"
 LOAD_S=$(secs_since "$start")
 q() { sqlite3 -batch -noheader "$DB" "$1"; }
 N_FIGURES=$(q "SELECT count(*) FROM org_figure")
