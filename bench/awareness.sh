@@ -11,8 +11,8 @@
 #   wrk     keep-alive, $CONNECTIONS connections, $DURATION s, --latency:
 #           / (the home: at a glance, the map, events; target >= 0.5x
 #           nginx), /map?measure=employees once cached (target p99 <=
-#           10 ms), $NEWS_PATH when set (engineer 6's /news; target >= 0.5x
-#           nginx), each beside nginx serving its bytes with scan's
+#           10 ms), $NEWS_PATH (/news over $NEWS published items; target
+#           >= 0.5x nginx), each beside nginx serving its bytes with scan's
 #           Content-Type
 #   seq     $SEQ sequential GETs of the cached map (curl %{time_total}):
 #           p50 and p99 (target p99 <= 10 ms)
@@ -26,7 +26,8 @@
 # answers (a missed target is reported, not an error).
 #
 # Environment: ORGS (100000), CLUSTERS (1000), NATIONAL (10000), YEARS
-# (2020-2024), SEED (1), WRITES (10), SEQ (200), NEWS_PATH (empty: skipped),
+# (2020-2024), SEED (1), WRITES (10), SEQ (200), NEWS_PATH (/news; empty:
+# skipped), NEWS (200 published news items, SCAN's and the clusters'),
 # DURATION (10), WARMUP (1), CONNECTIONS (50), WRK_THREADS (2), SCAN_PORT,
 # NGINX_PORT, SCAN_BIN, RESULTS (bench/RESULTS.md; empty: do not write).
 #
@@ -45,8 +46,9 @@ YEARS=${YEARS:-2020-2024}
 SEED=${SEED:-1}
 WRITES=${WRITES:-10}
 SEQ=${SEQ:-200}
-NEWS_PATH=${NEWS_PATH:-}
-for v in ORGS CLUSTERS NATIONAL SEED WRITES SEQ; do
+NEWS_PATH=${NEWS_PATH-/news}
+NEWS=${NEWS:-200}
+for v in ORGS CLUSTERS NATIONAL SEED WRITES SEQ NEWS; do
     [[ ${!v} =~ ^[0-9]+$ && ${!v} -gt 0 ]] || die "$v wants a positive whole number, got '${!v}'"
 done
 ((CLUSTERS >= 2 && NATIONAL <= ORGS)) || die "want CLUSTERS >= 2 and NATIONAL <= ORGS"
@@ -77,6 +79,27 @@ start=$(now_ms)
     { tail -5 "$TMP/import.err" >&2; die "scan org import (clusters) failed"; }
 sqlite3 "$DB" <"$TMP/members.sql" || die "loading the memberships failed"
 sqlite3 "$DB" <"$TMP/figures.sql" || die "loading the figures failed"
+# $NEWS published news items, one in four SCAN's, the others the first
+# clusters' (the list pages through them 20 at a time)
+sqlite3 "$DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $NEWS),
+c(id, k) AS (SELECT id, row_number() OVER (ORDER BY id) - 1 FROM org WHERE kind = 'cluster' LIMIT 50)
+INSERT INTO news(org_id, slug, title_sr, lead_sr, body_sr, title_en, lead_en, body_en, topic,
+                 status, publish_at, created_at, updated_at)
+SELECT CASE WHEN i % 4 = 0 THEN NULL ELSE (SELECT id FROM c WHERE k = i % (SELECT count(*) FROM c)) END,
+       'vest-' || i, 'Вест број ' || i || ' о кластерима Србије',
+       'Кратак увод у вест ' || i || ': шта се десило и зашто је важно чланицама.',
+       'Тело вести ' || i || '.', 'News item ' || i || ' about Serbian clusters',
+       'A short lead of item ' || i || ': what happened and why it matters to members.',
+       'Body of item ' || i || '.', 'cluster', 'published',
+       strftime('%s', 'now') - i * 3600, strftime('%s', 'now') - i * 3600,
+       strftime('%s', 'now') - i * 3600 FROM n" || die "loading the news failed"
+# a reference employment table (illustrative: every district and section
+# of the newest figures year), so that the map's first render includes the
+# members' location quotients (panorama_lq_members)
+REF_YEAR=${YEARS#*-}
+sqlite3 "$DB" "INSERT INTO ref_employment(district, nace, year, employees, source, is_demo, imported_at)
+SELECT d.code, n.code, $REF_YEAR, 100 + (abs(random()) % 5000), 'bench: illustrative', 1, 0
+FROM ref_district d CROSS JOIN ref_nace n WHERE n.parent IS NULL" || die "loading the reference employment failed"
 LOAD_S=$(secs_since "$start")
 q() { sqlite3 -batch -noheader "$DB" "$1"; }
 N_FIGURES=$(q "SELECT count(*) FROM org_figure")
@@ -168,6 +191,8 @@ if [[ -n $RESULTS ]]; then
             "$SEED" "$ORGS" "$CLUSTERS" "$NATIONAL" "$YEARS" "$N_FIGURES" "$LOAD_S" "$DB_MB"
         printf -- '- pages (anonymous): `%s` (%s bytes), `%s` (%s bytes); nginx serves the same bytes\n' \
             "$HOME_PATH" "$(wc -c <"$WWW/home.html")" "$MAP_PATH" "$(wc -c <"$WWW/map.html")"
+        [[ -z $NEWS_PATH ]] || printf -- '- news: `%s` (%s bytes) over %s published items\n' \
+            "$NEWS_PATH" "$(wc -c <"$WWW/news.html")" "$NEWS"
         echo "$SUMMARY"
         printf -- '- load average (1 min) before / after the runs: %s / %s\n' "$LOAD_BEFORE" "$(cut -d' ' -f1 /proc/loadavg)"
         printf '\n%s\n' "$TABLE"

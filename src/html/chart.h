@@ -163,6 +163,17 @@ size_t chart_map_breaks(const int64_t *values, size_t n, size_t k, int64_t *brea
  * as chart_bar. */
 int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_area *areas, size_t n);
 
+/* The embeddable badge of a cluster (/orgs/{slug}/badge.svg): a
+ * CHART_BADGE_W x CHART_BADGE_H standalone SVG document with "SCAN", the
+ * name and one line of numbers (line). The name fits by the chart's
+ * width estimate: on one line at 15 px when it fits, else wrapped at
+ * spaces onto two lines at the largest size from 13 down to 10 px that
+ * holds it, the second line cut with an ellipsis only when even that
+ * does not; the whole name stays in the <title> and aria-label. */
+#define CHART_BADGE_W 320
+#define CHART_BADGE_H 72
+void chart_badge(buf *out, const char *name, const char *line);
+
 /* --- the network graph (chart_network.c) ------------------------------------ */
 
 /* A node: label (escaped here), optional href and tooltip (title; NULL:

@@ -60,12 +60,13 @@ static const tile tiles[] = {
 };
 #define N_TILES (sizeof tiles / sizeof *tiles)
 
-#define TILE_W 78.0 /* a tile */
-#define TILE_H 58.0
-#define GAP    4.0
-#define ROWS   8
-#define LEG_X  500.0 /* the legend's left edge */
-#define LEG_RH 24.0  /* one legend row */
+#define TILE_W   78.0 /* a tile */
+#define TILE_H   58.0
+#define GAP      4.0
+#define ROWS     8
+#define LEG_X    500.0 /* the legend's left edge */
+#define LEG_RH   24.0  /* one legend row */
+#define LEG_LINE 15.0  /* a legend row's second line */
 /* Font sizes of the tiles' names and values (scan.css .chart-map .tl,
  * .tv): the fit estimates widths at the chart's 13 px. */
 #define NAME_PX  11.0
@@ -154,8 +155,17 @@ static void describe(buf *out, lang_id lang, const chart_opts *o, const chart_ar
     buf_free(&c);
 }
 
-/* One legend row at y: the swatch of class cls (-1: no data) and text. */
+/* One legend row at y: the swatch of class cls (-1: no data) and text,
+ * with a second line text2 below it when not NULL. */
+static void legend_row2(buf *out, const char *id, double y, int cls, const char *text,
+                        const char *text2);
 static void legend_row(buf *out, const char *id, double y, int cls, const char *text)
+{
+    legend_row2(out, id, y, cls, text, NULL);
+}
+
+static void legend_row2(buf *out, const char *id, double y, int cls, const char *text,
+                        const char *text2)
 {
     buf_puts(out, "<rect");
     chart_attr(out, "x", LEG_X);
@@ -171,6 +181,39 @@ static void legend_row(buf *out, const char *id, double y, int cls, const char *
     buf_putc(out, '>');
     chart_put_fit(out, text, CHART_CANVAS_W - LEG_X - 30);
     buf_puts(out, "</text>\n");
+    if (text2) {
+        buf_puts(out, "<text class=\"legend\"");
+        chart_attr(out, "x", LEG_X + 28);
+        chart_attr(out, "y", y + 12.5 + LEG_LINE);
+        buf_putc(out, '>');
+        chart_put_fit(out, text2, CHART_CANVAS_W - LEG_X - 30);
+        buf_puts(out, "</text>\n");
+    }
+}
+
+/* The range of a class holding the values above prev up to hi: "11 – 20"
+ * when prev + 1 reads apart from prev, else (compact money or
+ * percentages, where 10,000.01 and 10,000 both read "10K") two lines,
+ * "over 10K" and "to 20K" (second, arena-free: written into line2), so
+ * that no two classes seem to share a number. */
+static void legend_range(buf *out, buf *line2, lang_id lang, const chart_opts *o, int64_t prev,
+                         int64_t hi)
+{
+    buf a = BUF_INIT, b = BUF_INIT, h = BUF_INIT;
+    chart_fmt_tick(&a, lang, o, prev);
+    chart_fmt_tick(&b, lang, o, prev + 1);
+    chart_fmt_tick(&h, lang, o, hi);
+    if (strcmp(buf_str(&a), buf_str(&b)) != 0) {
+        buf_printf(out, "%s \xE2\x80\x93 %s", buf_str(&b), buf_str(&h));
+    } else {
+        buf_printf(out, T(lang, MSG_CHART_MAP_OVER), buf_str(&a));
+        buf_printf(line2, T(lang, MSG_CHART_MAP_TO), buf_str(&h));
+    }
+    if (a.failed || b.failed || h.failed)
+        out->failed = true;
+    buf_free(&a);
+    buf_free(&b);
+    buf_free(&h);
 }
 
 int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_area *areas, size_t n)
@@ -260,21 +303,25 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
     /* the legend: each class's range (a class holds the values above the
      * limit of the one before, up to its own), then "no data" when a tile has none */
     double y = 0;
-    for (size_t c = 0; c < nb; c++, y += LEG_RH) {
+    buf val2 = BUF_INIT;
+    for (size_t c = 0; c < nb; c++) {
         buf_reset(&val);
+        buf_reset(&val2);
         if (c == 0) {
             buf_puts(&val, "\xE2\x89\xA4 "); /* ≤ */
             chart_fmt_tick(&val, lang, o, breaks[0]);
         } else if (breaks[c - 1] + 1 == breaks[c]) { /* one value: "2", not "2 – 2" */
             chart_fmt_tick(&val, lang, o, breaks[c]);
         } else {
-            chart_fmt_tick(&val, lang, o, breaks[c - 1] + 1);
-            buf_puts(&val, " \xE2\x80\x93 ");
-            chart_fmt_tick(&val, lang, o, breaks[c]);
+            legend_range(&val, &val2, lang, o, breaks[c - 1], breaks[c]);
         }
         size_t shade = nb > 1 ? c * (CHART_MAP_CLASSES - 1) / (nb - 1) : CHART_MAP_CLASSES - 1;
-        legend_row(out, id, y, (int)shade, buf_str(&val));
+        legend_row2(out, id, y, (int)shade, buf_str(&val), val2.len ? buf_str(&val2) : NULL);
+        y += val2.len ? LEG_RH + LEG_LINE : LEG_RH;
     }
+    if (val2.failed)
+        out->failed = true;
+    buf_free(&val2);
     if (nv < N_TILES)
         legend_row(out, id, y, -1, T(lang, MSG_CHART_ROW_NO_DATA));
     if (name.failed || val.failed || tip.failed)

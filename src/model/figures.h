@@ -137,7 +137,12 @@ typedef enum {
     FIG_GROUP_CLUSTER,
     FIG_GROUP_SECTOR,
     FIG_GROUP_REGION,
-    FIG_GROUP_DISTRICT
+    FIG_GROUP_DISTRICT,
+    /* key "DISTRICT SECTION" (a district code, a space, the NACE section of
+       the first sector; '?' for either when unknown): the members'
+       employment of the map's location quotient (panorama.h). Never
+       stored: computed by the reference statement when asked. */
+    FIG_GROUP_DISTRICT_SECTOR
 } figure_group;
 
 typedef struct figure_total {

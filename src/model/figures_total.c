@@ -102,9 +102,11 @@
         [FIG_GROUP_SECTOR] = TOTAL_KEYED(scope, KEY_SECTOR, ""),                                   \
         [FIG_GROUP_REGION] = TOTAL_KEYED(scope, "coalesce(o.region, '?')", JOIN_ORG),              \
         [FIG_GROUP_DISTRICT] = TOTAL_KEYED(scope, "coalesce(o.district, '?')", JOIN_ORG),          \
+        [FIG_GROUP_DISTRICT_SECTOR] =                                                              \
+            TOTAL_KEYED(scope, "coalesce(o.district, '?') || ' ' || " KEY_SECTOR, JOIN_ORG),       \
     }
 
-static const char *const total_sql[4][5] = {
+static const char *const total_sql[4][6] = {
     [FIG_SCOPE_SCAN] = TOTALS(SCOPE_SCAN),
     [FIG_SCOPE_FOUNDERS] = TOTALS(SCOPE_FOUNDERS),
     [FIG_SCOPE_CLUSTER] = TOTALS(SCOPE_CLUSTER),
@@ -240,6 +242,8 @@ static void raw_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 
 static bool stored_kind(figure_scope scope, figure_group group)
 {
+    if (group == FIG_GROUP_DISTRICT_SECTOR) /* no triggers keep it */
+        return false;
     return scope == FIG_SCOPE_SCAN || scope == FIG_SCOPE_FOUNDERS ||
            (scope == FIG_SCOPE_CLUSTER && group == FIG_GROUP_NONE);
 }
@@ -473,8 +477,8 @@ static db_status total_of(db *d, arena *a, const figure_query *q, bool stored, f
     assert(d && a && q && rows && n);
     *rows = NULL;
     *n = 0;
-    if (!scope_ok(q->scope) || (unsigned)q->group > FIG_GROUP_DISTRICT || !year_ok(q->year) ||
-        !total_sql[q->scope][q->group])
+    if (!scope_ok(q->scope) || (unsigned)q->group > FIG_GROUP_DISTRICT_SECTOR ||
+        !year_ok(q->year) || !total_sql[q->scope][q->group])
         return DB_CONSTRAINT;
     figure_total *prev = NULL;
     size_t n_prev = 0;

@@ -63,10 +63,40 @@ static const char SQL_SUB_INSERT[] =
     "INSERT INTO news_subscriber(email, lang, confirm_hash, created_at) VALUES ($1, $2, $3, $4)";
 
 typedef struct sub_ctx {
-    const char *email, *base;
+    const char *email, *base, *ip;
     lang_id lang;
     nlsub_result res;
+    int64_t wait_s;
 } sub_ctx;
+
+/* The confirmation mails of the last window: by client address (the
+ * partial index audit_newsletter_subscribe, migration 0038) and by
+ * subscriber row (audit_entity). $3 is the cap less one: the row whose
+ * leaving the window frees a place. */
+static const char SQL_SUB_NTH_BY_IP[] =
+    "SELECT at FROM audit WHERE action = 'newsletter_subscribe' AND ip = $1 AND at > $2"
+    " ORDER BY at DESC LIMIT 1 OFFSET $3";
+static const char SQL_SUB_NTH_BY_ID[] =
+    "SELECT at FROM audit WHERE entity = 'newsletter' AND entity_id = $1"
+    " AND action = 'newsletter_subscribe' AND at > $2 ORDER BY at DESC LIMIT 1 OFFSET $3";
+
+/* *wait_s > 0 when the cap-th newest mail of key since now - window is
+ * still inside it: the seconds until it leaves. */
+static db_status sub_wait(db *d, const char *sql, db_val key, int64_t now, int64_t window,
+                          int64_t cap, int64_t *wait_s)
+{
+    db_stmt *s = db_query(d, sql, DB_ARGS(key, DBI(now - window), DBI(cap - 1)));
+    if (!s)
+        return db_failure(d) ? db_failure(d) : DB_ERR;
+    db_status st = db_step(s);
+    int64_t at = st == DB_ROW ? db_col_int(s, 0) : 0;
+    db_reset(s);
+    if (st != DB_ROW && st != DB_DONE)
+        return st;
+    if (st == DB_ROW && at + window - now > *wait_s)
+        *wait_s = at + window - now;
+    return DB_OK;
+}
 
 static db_status subscribe_body(tx *t, void *vc)
 {
@@ -92,6 +122,22 @@ static db_status subscribe_body(tx *t, void *vc)
     if (active || (waiting && created > now - NEWSLETTER_CONFIRM_TTL)) {
         c->res = NLSUB_ALREADY;
         t->action = NULL; /* nothing changed: no audit row */
+        return DB_OK;
+    }
+    /* a mail would go: within the client's and the address's limits */
+    c->wait_s = 0;
+    st = DB_OK;
+    if (c->ip && *c->ip)
+        st = sub_wait(t->d, SQL_SUB_NTH_BY_IP, DBT(c->ip), now, 3600, NEWSLETTER_SUB_PER_IP,
+                      &c->wait_s);
+    if (st == DB_OK && id)
+        st = sub_wait(t->d, SQL_SUB_NTH_BY_ID, DBI(id), now, 86400, NEWSLETTER_SUB_PER_EMAIL,
+                      &c->wait_s);
+    if (st != DB_OK)
+        return st;
+    if (c->wait_s > 0) {
+        c->res = NLSUB_THROTTLED;
+        t->action = NULL;
         return DB_OK;
     }
     char token[AUTH_TOKEN_LEN + 1];
@@ -123,9 +169,11 @@ static db_status subscribe_body(tx *t, void *vc)
 }
 
 db_status newsletter_subscribe(db *d, const char *email, lang_id lang, const char *base_url,
-                               const char *ip, form_errors *errs, nlsub_result *res)
+                               const char *ip, form_errors *errs, nlsub_result *res,
+                               int64_t *wait_s)
 {
-    assert(d && errs && res);
+    assert(d && errs && res && wait_s);
+    *wait_s = 0;
     static const form_rule rule[] = {{"email", FV_EMAIL, FORM_REQUIRED, 3, 254, NULL}};
     static const valid_table vt = {rule, 1, NULL, 0};
     arena a = ARENA_INIT;
@@ -144,13 +192,14 @@ db_status newsletter_subscribe(db *d, const char *email, lang_id lang, const cha
     for (char *p = low; *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
-    sub_ctx c = {low, base_url, lang, NLSUB_MAILED};
+    sub_ctx c = {low, base_url, ip, lang, NLSUB_MAILED, 0};
     tx t = TX_INIT(0, ip, "newsletter_subscribe", "newsletter", 0);
     st = tx_write(d, &t, subscribe_body, &c);
     if (st == DB_CONSTRAINT) { /* the outbox refused the address */
         valid_add_error(errs, "email", FE_EMAIL, 0, 0);
     }
     *res = c.res;
+    *wait_s = c.res == NLSUB_THROTTLED ? c.wait_s : 0;
 cleanup:
     arena_free(&a);
     return st;

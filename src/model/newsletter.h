@@ -56,13 +56,26 @@
 typedef enum {
     NLSUB_MAILED = 0, /* a confirmation link went to the address */
     NLSUB_ALREADY,    /* the address is subscribed or waiting: nothing changed */
+    NLSUB_THROTTLED,  /* too many confirmation mails: nothing changed, try later */
 } nlsub_result;
+
+/* Confirmation mails a client address may cause in an hour, and one
+ * e-mail address may receive in a day (issue 17 fixes: one client had 160
+ * sent). Counted from the audit rows each mailed confirmation writes. */
+#define NEWSLETTER_SUB_PER_IP    10
+#define NEWSLETTER_SUB_PER_EMAIL 3
 
 /* Subscribes email (FV_EMAIL, at most 254 characters; FE_EMAIL on "email"
  * otherwise) for lang; mails the confirmation link base_url +
- * "/newsletter/confirm/" + token in lang. */
+ * "/newsletter/confirm/" + token in lang. NLSUB_THROTTLED, with *wait_s
+ * the seconds until the oldest counted mail leaves its window, when ip
+ * (when given) has caused NEWSLETTER_SUB_PER_IP confirmation mails in the
+ * last hour or the address has had NEWSLETTER_SUB_PER_EMAIL in the last
+ * day; a waiting address (confirmation younger than
+ * NEWSLETTER_CONFIRM_TTL) is NLSUB_ALREADY and is not mailed again. */
 db_status newsletter_subscribe(db *d, const char *email, lang_id lang, const char *base_url,
-                               const char *ip, form_errors *errs, nlsub_result *res);
+                               const char *ip, form_errors *errs, nlsub_result *res,
+                               int64_t *wait_s);
 
 typedef enum {
     NLTOK_OK = 0,  /* confirmed now / unsubscribed now */

@@ -12,6 +12,7 @@
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "json/json.h"
+#include "model/figures.h"
 #include "model/panorama.h"
 #include "model/tx.h"
 #include "valid/valid.h"
@@ -182,6 +183,123 @@ db_status panorama_lq_specialised(db *d, arena *a, int year, pano_lq **items, si
         out[i] = raw[i].x;
     *items = out;
     *n = k;
+    return DB_OK;
+}
+
+/* The national employment of section nace among n cells (0 when none). */
+static int64_t national_of(const pano_cell *national, size_t n, const char *nace, int64_t *total)
+{
+    int64_t part = 0, all = 0;
+    for (size_t i = 0; i < n; i++) {
+        all += national[i].employees;
+        if (national[i].nace && strcmp(national[i].nace, nace) == 0)
+            part += national[i].employees;
+    }
+    *total = all;
+    return part;
+}
+
+static bool known(const char *code)
+{
+    return code && *code && strcmp(code, "?") != 0;
+}
+
+static int cmp_members_lq(const void *pa, const void *pb)
+{
+    const pano_lq *a = pa, *b = pb;
+    if (a->district_sort != b->district_sort)
+        return a->district_sort < b->district_sort ? -1 : 1;
+    int c = strcmp(a->district, b->district);
+    if (c)
+        return c;
+    if (a->lq != b->lq)
+        return a->lq > b->lq ? -1 : 1;
+    return strcmp(a->nace, b->nace);
+}
+
+size_t panorama_lq_members_compute(const pano_cell *members, size_t n_members,
+                                   const pano_cell *national, size_t n_national, pano_lq *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n_members; i++) {
+        const pano_cell *m = &members[i];
+        if (!known(m->district) || !known(m->nace) || m->employees <= 0)
+            continue;
+        int64_t local = 0; /* the district's members in every known section */
+        for (size_t j = 0; j < n_members; j++)
+            if (known(members[j].nace) && members[j].district &&
+                strcmp(members[j].district, m->district) == 0 && members[j].employees > 0)
+                local += members[j].employees;
+        int64_t total_ref = 0, part_ref = national_of(national, n_national, m->nace, &total_ref);
+        if (!panorama_lq_above_one(m->employees, local, part_ref, total_ref))
+            continue;
+        out[k++] = (pano_lq){.district = m->district,
+                             .nace = m->nace,
+                             .employees = m->employees,
+                             .lq = panorama_lq(m->employees, local, part_ref, total_ref),
+                             .above_one = true,
+                             .district_sort = m->sort};
+    }
+    if (k > 1)
+        qsort(out, k, sizeof *out, cmp_members_lq);
+    return k;
+}
+
+static const char SQL_DISTRICT_SORT[] = "SELECT code, sort FROM ref_district";
+static const char SQL_NATIONAL[] =
+    "SELECT nace, sum(employees) FROM ref_employment WHERE year = $1 GROUP BY nace";
+
+static void cell_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    pano_cell *c = item;
+    c->district = NULL;
+    c->nace = db_col_dup(a, s, 0, oom);
+    c->employees = db_col_int(s, 1);
+}
+
+db_status panorama_lq_members(db *d, arena *a, int fig_year, int ref_year, pano_lq **items,
+                              size_t *n, bool *any_demo)
+{
+    *items = NULL;
+    *n = 0;
+    *any_demo = false;
+    figure_total *rows = NULL;
+    size_t n_rows = 0;
+    figure_query q = {
+        .scope = FIG_SCOPE_SCAN, .group = FIG_GROUP_DISTRICT_SECTOR, .year = fig_year};
+    db_status st = figures_total(d, a, &q, &rows, &n_rows);
+    if (st != DB_OK || n_rows == 0)
+        return st;
+    pano_cell *nat = NULL, *sorts = NULL;
+    size_t n_nat = 0, n_sorts = 0;
+    db_stmt *s = db_query(d, SQL_NATIONAL, DB_ARGS(DBI(ref_year)));
+    if ((st = db_collect(s, a, (void **)&nat, &n_nat, sizeof *nat, cell_row, NULL)) != DB_OK)
+        return st;
+    s = db_query(d, SQL_DISTRICT_SORT, DB_NONE);
+    if ((st = db_collect(s, a, (void **)&sorts, &n_sorts, sizeof *sorts, cell_row, NULL)) != DB_OK)
+        return st;
+    pano_cell *cells = arena_alloc(a, n_rows * sizeof *cells);
+    pano_lq *out = arena_alloc(a, n_rows * sizeof *out);
+    if (!cells || !out)
+        return DB_NOMEM;
+    size_t nc = 0;
+    for (size_t i = 0; i < n_rows; i++) {
+        const char *key = rows[i].key, *sp = key ? strchr(key, ' ') : NULL;
+        if (!sp)
+            continue;
+        *any_demo |= rows[i].any_demo;
+        char *dist = arena_strndup(a, key, (size_t)(sp - key));
+        if (!dist)
+            return DB_NOMEM;
+        int64_t sort = INT64_MAX;
+        for (size_t j = 0; j < n_sorts; j++) /* cell_row put the code in nace */
+            if (sorts[j].nace && strcmp(sorts[j].nace, dist) == 0)
+                sort = sorts[j].employees;
+        cells[nc++] = (pano_cell){dist, sp + 1, rows[i].employees, sort};
+    }
+    *n = panorama_lq_members_compute(cells, nc, nat, n_nat, out);
+    *items = *n ? out : NULL;
     return DB_OK;
 }
 

@@ -57,9 +57,10 @@ db_status panorama_districts(db *d, arena *a, pano_district **items, size_t *n);
 /* One district and NACE section of the reference table for a year. */
 typedef struct pano_lq {
     const char *district, *nace;
-    int64_t employees; /* in the section and district */
-    int64_t lq;        /* hundredths; -1 undefined */
-    bool above_one;    /* exactly above 1 */
+    int64_t employees;     /* in the section and district */
+    int64_t lq;            /* hundredths; -1 undefined */
+    bool above_one;        /* exactly above 1 */
+    int64_t district_sort; /* the district's place in ref_district */
 } pano_lq;
 
 /* The newest year of ref_employment (0 when the table is empty), whether
@@ -68,6 +69,34 @@ db_status panorama_lq_year(db *d, arena *a, int *year, bool *is_demo, const char
 /* Every (district, section) of year whose quotient is above 1, by
  * district order then quotient descending. */
 db_status panorama_lq_specialised(db *d, arena *a, int year, pano_lq **items, size_t *n);
+/* One cell of employment by district and NACE section (district NULL:
+ * the whole country); sort orders districts (ref_district.sort). */
+typedef struct pano_cell {
+    const char *district, *nace;
+    int64_t employees;
+    int64_t sort;
+} pano_cell;
+
+/* The sectors in which SCAN members' employment is concentrated beyond the
+ * national share (issue 17; the map): for each (district, section) of
+ * members, LQ = (members' employment in the section there / members'
+ * employment there in all known sections) / (the section's national
+ * employment / national employment). members: cells of members'
+ * employment (a '?' district or section is left out of both the part and
+ * the local total); national: the reference employment by section (its
+ * district is ignored, equal sections add up). Writes those exactly above
+ * 1 to out (room for n_members), by district sort, then quotient
+ * descending, then section; returns how many. Pure: unit-tested on
+ * hand-made cells. */
+size_t panorama_lq_members_compute(const pano_cell *members, size_t n_members,
+                                   const pano_cell *national, size_t n_national, pano_lq *out);
+/* panorama_lq_members_compute on the directory: SCAN members' employment
+ * of fig_year by district and section (figures_total, each organisation
+ * once, FIG_GROUP_DISTRICT_SECTOR) against ref_employment of ref_year
+ * summed over the country. *any_demo when a counted figure is demo data.
+ * Arena results. */
+db_status panorama_lq_members(db *d, arena *a, int fig_year, int ref_year, pano_lq **items,
+                              size_t *n, bool *any_demo);
 /* The quotient of one section (a letter, or a division: its section is
  * used, and written to section[4], "" when nace is unknown) in one
  * district for year: *lq -1 when undefined or absent, *employees the

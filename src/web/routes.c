@@ -476,6 +476,15 @@ const route routes[] = {
      "One call with its rules (?eligible_for=slug: each rule's verdict)"},
     {HTTP_PUT, "/api/v1/calls/{id}", api_call_update, RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 131072,
      "Replace a funding call (secretariat)"},
+    /* API: news (api_news.c) */
+    {HTTP_GET, "/api/v1/news", api_news_list, 0, 0,
+     "Published news, newest first (?cluster=slug|scan, topic, nace, english=1)"},
+    {HTTP_POST, "/api/v1/news", api_news_create, RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 262144,
+     "Create a news item (cluster: its manager; SCAN's: the secretariat)"},
+    {HTTP_GET, "/api/v1/news/{id}", api_news_get, 0, 0,
+     "One news item (drafts and scheduled ones to who may write them)"},
+    {HTTP_PUT, "/api/v1/news/{id}", api_news_update, RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 262144,
+     "Change a news item (who may write it)"},
     /* API: clusters and figures (api_cluster.c) */
     {HTTP_GET, "/api/v1/events", api_event_list, 0, 0,
      "Events: ?when=upcoming|past, kind, organiser, limit, cursor"},

@@ -412,6 +412,11 @@ void web_call_import(req *r);
 void web_calls_ics(req *r);
 void web_org_calls_ics(req *r);
 bool web_calls_section(req *r, const struct org_rec *o);
+/* api_news.c: news as JSON */
+void api_news_list(req *r);
+void api_news_get(req *r);
+void api_news_create(req *r);
+void api_news_update(req *r);
 /* api_call.c: funding calls as JSON */
 void api_call_list(req *r);
 void api_call_get(req *r);

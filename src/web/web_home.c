@@ -1,7 +1,7 @@
 /* web_home.c: the home page: what SCAN is, in the reader's language
- * (../shared/DOMAIN.md section 1). The headline numbers are computed from
- * the figures of the founding clusters' members (the same totals as
- * /figures, which the page links as their source). */
+ * (../shared/DOMAIN.md section 1). The headline numbers are the panorama's
+ * "at a glance" block (web_home_panorama: computed from the figures of
+ * SCAN clusters' members, each number linking to its source). */
 #include <string.h>
 
 #include "core/timeutil.h"
@@ -43,81 +43,6 @@ static void pillar(req *r, msg_id title, msg_id text, const char *href)
                  T(r->lang, text));
 }
 
-/* The headline numbers, computed from the figures (never typed text): the
- * members of the founding clusters in the default year (the newest with
- * adequate coverage, figures_default_year), with how many reported and a
- * link to /figures, their source. False after writing a 5xx. */
-static bool headline(req *r)
-{
-    lang_id L = r->lang;
-    buf *o = &r->out;
-    enum { N_FOUNDERS = sizeof founders / sizeof founders[0] };
-    int *years = NULL;
-    size_t n_years = 0;
-    int year = 0;
-    figure_total newest = {0}, *t = NULL;
-    size_t n = 0;
-    db_status st = figures_years(r->db, r->a, &years, &n_years);
-    if (st == DB_OK && n_years > 0)
-        st = figures_default_year(r->db, r->a, FIG_SCOPE_FOUNDERS, 0, years, n_years, &year,
-                                  &newest);
-    if (st == DB_OK && year > 0) {
-        figure_query q = {.scope = FIG_SCOPE_FOUNDERS, .group = FIG_GROUP_NONE, .year = year};
-        st = figures_total(r->db, r->a, &q, &t, &n);
-    }
-    if (st != DB_OK) {
-        resp_fail(r, st, "home headline");
-        return false;
-    }
-    bool have = n == 1 && t[0].reported > 0;
-    html_raw(o, "<section aria-labelledby=\"headline\"><h2 id=\"headline\" class=\"eyebrow\">");
-    if (have)
-        html_fmt(o, T(L, MSG_HOME_C_TITLE), year);
-    else
-        html_raw(o, T(L, MSG_HOME_C_TITLE_NONE)); /* catalog text: no markup, no directive */
-    html_raw(o, "</h2><ul class=\"stats\">");
-    buf v = BUF_INIT;
-    if (have) {
-        i18n_fmt_int(&v, L, t[0].employees);
-        html_fmt(
-            o, "<li><span class=\"stat-value\">%s</span><span class=\"stat-label\">%s</span></li>",
-            buf_str(&v), T(L, MSG_HOME_STAT_EMPLOYEES));
-        buf_reset(&v);
-        i18n_fmt_money(&v, L, t[0].revenue_eur, "EUR", true);
-        html_fmt(
-            o, "<li><span class=\"stat-value\">%s</span><span class=\"stat-label\">%s</span></li>",
-            buf_str(&v), T(L, MSG_HOME_C_REVENUE));
-        if (t[0].export_share_bp >= 0) {
-            buf_reset(&v);
-            chart_fmt_bp(&v, L, t[0].export_share_bp);
-            html_fmt(o,
-                     "<li><span class=\"stat-value\">%s</span><span "
-                     "class=\"stat-label\">%s</span></li>",
-                     buf_str(&v), T(L, MSG_HOME_C_EXPORT_SHARE));
-        }
-    }
-    html_fmt(o, "<li><span class=\"stat-value\">%d</span><span class=\"stat-label\">%s</span></li>",
-             (int)N_FOUNDERS, T(L, MSG_HOME_STAT_FOUNDERS));
-    html_raw(o, "</ul><p class=\"stat-source\">");
-    buf_reset(&v);
-    if (have)
-        buf_printf(&v, T(L, MSG_HOME_C_SOURCE), (long long)t[0].reported, (long long)t[0].members,
-                   year);
-    else
-        buf_puts(&v, T(L, MSG_HOME_C_SOURCE_NONE));
-    html_fmt(o, "%s ", buf_str(&v));
-    if (have && t[0].any_demo)
-        html_fmt(o, "<span class=\"badge badge-demo\">%s</span> ", T(L, MSG_DIR_DEMO));
-    if (have)
-        html_fmt(o, "<a href=\"/figures?scope=founders&amp;year=%d\">%s</a>", year,
-                 T(L, MSG_HOME_C_SOURCE_LINK));
-    else
-        html_fmt(o, "<a href=\"/figures\">%s</a>", T(L, MSG_HOME_C_SOURCE_LINK));
-    html_raw(o, "</p></section>\n");
-    buf_free(&v);
-    return true;
-}
-
 void web_home(req *r)
 {
     lang_id L = r->lang;
@@ -147,9 +72,11 @@ void web_home(req *r)
     html_fmt(o, "<section class=\"hero\"><h1>%s</h1><p class=\"lead\">%s</p></section>\n",
              T(L, MSG_HOME_TITLE), T(L, MSG_HOME_LEAD));
 
-    if (!web_home_panorama(r)) /* web_panorama.c: numbers, map, events, calls */
-        return;
-    if (!headline(r))
+    /* web_panorama.c: the one set of headline numbers (SCAN clusters'
+     * members, each linking to its source), the map, news, events, calls.
+     * The founders' own totals were a second set that disagreed with it
+     * at a glance; they stay on /figures?scope=founders. */
+    if (!web_home_panorama(r))
         return;
 
     html_fmt(

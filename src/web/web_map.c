@@ -79,9 +79,10 @@ typedef struct map_page {
     int lq_year;
     bool lq_demo;
     const char *lq_source;
-    pano_lq *lq;
+    pano_lq *lq; /* members' specialised sectors (panorama_lq_members) */
     size_t n_lq;
-    int64_t *values; /* per district, CHART_NONE when none */
+    bool lq_fig_demo; /* some members' figures behind them are demo data */
+    int64_t *values;  /* per district, CHART_NONE when none */
     bool any_demo;
 } map_page;
 
@@ -169,8 +170,9 @@ static bool load(req *r, map_page *p, bool from_query)
     }
     if (st == DB_OK && from_query) /* the home's map has no table to show them */
         st = panorama_lq_year(r->db, r->a, &p->lq_year, &p->lq_demo, &p->lq_source);
-    if (st == DB_OK && p->lq_year)
-        st = panorama_lq_specialised(r->db, r->a, p->lq_year, &p->lq, &p->n_lq);
+    if (st == DB_OK && p->lq_year) /* members' employment of the map's year */
+        st = panorama_lq_members(r->db, r->a, p->year, p->lq_year, &p->lq, &p->n_lq,
+                                 &p->lq_fig_demo);
     if (st != DB_OK) {
         resp_fail(r, st, "map data");
         return false;
@@ -203,8 +205,10 @@ static const char *district_href(req *r, const map_page *p, const pano_district 
 
 #define LQ_SHOWN 4 /* sectors named per district, strongest first */
 
-/* "C 1.42, J 1.10" for district code (arena; NULL when none). */
-static const char *lq_text(req *r, const map_page *p, const char *code)
+/* "Manufacturing (C) 1.42, Information and communication (J) 1.10" for
+ * district code, section names in the reader's language (arena; NULL
+ * when none). */
+static const char *lq_text(req *r, const map_page *p, web_refs *refs, const char *code)
 {
     buf b = BUF_INIT;
     int shown = 0;
@@ -218,7 +222,12 @@ static const char *lq_text(req *r, const map_page *p, const char *code)
         shown++;
         if (b.len)
             buf_puts(&b, ", ");
-        buf_printf(&b, "%s %lld%c%02lld", p->lq[i].nace, (long long)(p->lq[i].lq / 100),
+        const char *label = web_refs_label(r, refs, WREF_NACE, p->lq[i].nace);
+        if (label && strcmp(label, p->lq[i].nace) != 0)
+            buf_printf(&b, "%s (%s) ", label, p->lq[i].nace);
+        else
+            buf_printf(&b, "%s ", p->lq[i].nace);
+        buf_printf(&b, "%lld%c%02lld", (long long)(p->lq[i].lq / 100),
                    r->lang == LANG_EN ? '.' : ',', (long long)(p->lq[i].lq % 100));
     }
     const char *s = b.len && !buf_failed(&b) ? arena_strdup(r->a, buf_str(&b)) : NULL;
@@ -226,7 +235,32 @@ static const char *lq_text(req *r, const map_page *p, const char *code)
     return s;
 }
 
-static table *map_table(req *r, const map_page *p)
+/* The districts' table. with_lq: a column of the members' specialised
+ * sectors (the downloads; the page lists them under the table instead,
+ * where long sector names wrap without making a phone's table scroll). */
+/* The members' specialised sectors, district by district (those with
+ * any), as a list under the table: a name and its sectors. */
+static void lq_list(req *r, const map_page *p)
+{
+    if (!p->n_lq)
+        return;
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    web_refs refs = {0};
+    html_fmt(o,
+             "<section class=\"fig-section map-lq\" aria-labelledby=\"map-lq\"><h2 id=\"map-lq\">%s"
+             "</h2><dl class=\"map-lq-list\">",
+             T(L, MSG_MAP_COL_LQ_MEMBERS));
+    for (size_t i = 0; i < p->n_dist; i++) {
+        const char *text = lq_text(r, p, &refs, p->dist[i].code);
+        if (text)
+            html_fmt(o, "<dt><a href=\"%s\">%s</a></dt><dd>%s</dd>",
+                     district_href(r, p, &p->dist[i]), district_name(r, &p->dist[i]), text);
+    }
+    html_raw(o, "</dl></section>\n");
+}
+
+static table *map_table(req *r, const map_page *p, bool with_lq)
 {
     lang_id L = r->lang;
     table_kind k = measures[p->m].percap                           ? TABLE_TEXT
@@ -237,7 +271,7 @@ static table *map_table(req *r, const map_page *p)
      * another one */
     bool own = p->m != M_CLUSTERS && p->m != M_ORGS;
     table_col cols[6];
-    size_t nc = 0, c_val = 0, c_orgs, c_cl, c_pop, c_lq;
+    size_t nc = 0, c_val = 0, c_orgs, c_cl, c_pop, c_lq = 0;
     cols[nc++] = (table_col){T(L, MSG_MAP_COL_DISTRICT), TABLE_LINK, TABLE_ALIGN_LEFT, false};
     if (own) {
         c_val = nc;
@@ -251,8 +285,10 @@ static table *map_table(req *r, const map_page *p)
     cols[nc++] = (table_col){T(L, MSG_MAP_COL_ORGS), TABLE_LINK, TABLE_ALIGN_RIGHT, false};
     c_pop = nc;
     cols[nc++] = (table_col){T(L, MSG_MAP_COL_POPULATION), TABLE_INT, TABLE_ALIGN_AUTO, false};
-    c_lq = nc;
-    cols[nc++] = (table_col){T(L, MSG_MAP_COL_LQ), TABLE_TEXT, TABLE_ALIGN_LEFT, false};
+    if (with_lq) {
+        c_lq = nc;
+        cols[nc++] = (table_col){T(L, MSG_MAP_COL_LQ_MEMBERS), TABLE_TEXT, TABLE_ALIGN_LEFT, false};
+    }
     const char *title = measures[p->m].yearly
                             ? arena_printf(r->a, "%s, %d", T(L, measures[p->m].label), p->year)
                             : T(L, measures[p->m].label);
@@ -261,6 +297,7 @@ static table *map_table(req *r, const map_page *p)
         return NULL;
     t->id = "map-table";
     buf v = BUF_INIT;
+    web_refs refs = {0};
     for (size_t i = 0; i < p->n_dist; i++) {
         const pano_district *d = &p->dist[i];
         size_t row = table_add_row(t);
@@ -284,7 +321,8 @@ static table *map_table(req *r, const map_page *p)
                        arena_printf(r->a, "/orgs?district=%s", d->code));
         if (d->population > 0)
             table_set_int(t, row, c_pop, d->population);
-        table_set_text(t, row, c_lq, lq_text(r, p, d->code));
+        if (with_lq)
+            table_set_text(t, row, c_lq, lq_text(r, p, &refs, d->code));
     }
     if (buf_failed(&v))
         t->failed = true;
@@ -371,7 +409,7 @@ void web_map(req *r)
     map_page p;
     if (!load(r, &p, true))
         return;
-    table *t = map_table(r, &p);
+    table *t = map_table(r, &p, !str_empty(req_query(r, "format")));
     if (!t) {
         resp_fail(r, DB_NOMEM, "map table");
         return;
@@ -387,15 +425,19 @@ void web_map(req *r)
              "</div>\n",
              T(L, MSG_DIR_BREADCRUMB), T(L, MSG_NAV_FIGURES), T(L, MSG_MAP_TITLE),
              T(L, MSG_MAP_LEAD));
-    if (p.any_demo || (p.lq_demo && p.n_lq))
+    if (p.any_demo || ((p.lq_demo || p.lq_fig_demo) && p.n_lq))
         wf_demo_notice(r);
     controls(r, &p);
     html_raw(o, "<div class=\"map-with-table\"><div class=\"map-figure\">");
     draw_map(r, &p, "map", "map-table");
-    html_raw(o, "</div><div class=\"map-table\">");
+    /* "own": the chosen measure has a column of its own (on a phone the
+     * table keeps the district and that column: scan.css) */
+    html_fmt(o, "</div><div class=\"map-table%s\">",
+             p.m != M_CLUSTERS && p.m != M_ORGS ? " map-table-own" : "");
     table_html(o, L, t);
     table_download_links(o, L, wf_table_url(r, "/map", "districts"), T(L, MSG_MAP_TITLE));
     html_raw(o, "</div></div>\n");
+    lq_list(r, &p);
     /* how the numbers are made */
     html_fmt(o,
              "<section class=\"fig-section fig-method\" aria-labelledby=\"map-how\"><h2 "
@@ -403,7 +445,9 @@ void web_map(req *r)
              T(L, MSG_FIG_HOW), T(L, MSG_MAP_HOW_DIR), T(L, MSG_MAP_HOW_FIG));
     buf b = BUF_INIT;
     if (p.lq_year) {
-        buf_printf(&b, T(L, MSG_MAP_HOW_LQ), p.lq_year, p.lq_source ? p.lq_source : "");
+        /* the source as typed (often Serbian): in the reader's script */
+        buf_printf(&b, T(L, MSG_MAP_HOW_LQ_MEMBERS), p.year, p.lq_year,
+                   p.lq_source ? web_org_text(r, p.lq_source, NULL) : "");
         html_text(o, buf_str(&b));
         if (p.lq_demo)
             html_fmt(o, " <span class=\"badge badge-demo\">%s</span>", T(L, MSG_MAP_LQ_DEMO));
@@ -495,7 +539,7 @@ void web_lq_section(req *r, const org_rec *org)
     if (!opened)
         return;
     buf b = BUF_INIT;
-    buf_printf(&b, T(L, MSG_LQ_SOURCE), year, source ? source : "");
+    buf_printf(&b, T(L, MSG_LQ_SOURCE), year, source ? web_org_text(r, source, NULL) : "");
     html_fmt(o, "</ul><p class=\"muted\">%s", buf_str(&b));
     if (demo)
         html_fmt(o, " <span class=\"badge badge-demo\">%s</span>", T(L, MSG_MAP_LQ_DEMO));

@@ -547,7 +547,7 @@ void web_news_new_form(req *r)
     news_form(r, NULL);
 }
 
-static const char *news_error_text(req *r, const form_error *e)
+const char *web_news_error_text(req *r, const form_error *e)
 {
     lang_id L = r->lang;
     if (strcmp(e->field, "publish_at") == 0)
@@ -666,8 +666,9 @@ void web_news_update(req *r)
     web_errs e = {0};
     for (size_t i = 0; i < fe.n_items; i++)
         web_errs_add(&e, fe.items[i].field,
-                     strcmp(fe.items[i].field, "status") == 0 ? T(r->lang, MSG_NEWS_E_WITHDRAWN)
-                                                              : news_error_text(r, &fe.items[i]));
+                     strcmp(fe.items[i].field, "status") == 0
+                         ? T(r->lang, MSG_NEWS_E_WITHDRAWN)
+                         : web_news_error_text(r, &fe.items[i]));
     news_view v = {&f, &e, &n};
     news_form(r, &v);
 }
@@ -711,7 +712,7 @@ void web_news_create(req *r)
         return;
     }
     for (size_t i = 0; i < fe.n_items; i++)
-        web_errs_add(&e, fe.items[i].field, news_error_text(r, &fe.items[i]));
+        web_errs_add(&e, fe.items[i].field, web_news_error_text(r, &fe.items[i]));
     news_view v = {&f, &e, NULL};
     news_form(r, &v);
 }

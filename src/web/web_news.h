@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "http/request.h"
+#include "valid/valid.h"
 
 void web_news_list(req *r);
 void web_news_atom(req *r);
@@ -18,6 +19,9 @@ void web_news_image(req *r);
 void web_news_withdraw(req *r);
 void web_news_edit_form(req *r);
 void web_news_update(req *r);
+/* The form's message for a news field error in the reader's language
+ * (arena): the pages' and the API's (api_news.c) one wording. */
+const char *web_news_error_text(req *r, const form_error *e);
 
 /* A cluster's newest news (at most five) as a section of its profile,
  * with a link to all of them and the feed; nothing when it has none.

@@ -99,14 +99,27 @@ void web_newsletter_subscribe(req *r)
     const char *email = form_get(&f, "email");
     form_errors fe = {0};
     nlsub_result res = NLSUB_MAILED;
-    db_status st =
-        newsletter_subscribe(r->db, email, r->lang, web_base_url(r), r->client_ip, &fe, &res);
+    int64_t wait_s = 0;
+    db_status st = newsletter_subscribe(r->db, email, r->lang, web_base_url(r), r->client_ip, &fe,
+                                        &res, &wait_s);
     if (st == DB_CONSTRAINT) {
         subscribe_page(r, email, T(r->lang, MSG_NL_E_EMAIL));
         return;
     }
     if (st != DB_OK) {
         resp_fail(r, st, "newsletter_subscribe");
+        return;
+    }
+    if (res == NLSUB_THROTTLED) { /* the form again, saying when to come back */
+        buf t = BUF_INIT;
+        buf_puts(&t, T(r->lang, MSG_NL_THROTTLED));
+        buf_putc(&t, ' ');
+        web_retry_text(&t, r->lang, wait_s);
+        const char *text = buf_failed(&t) ? T(r->lang, MSG_NL_THROTTLED) : buf_str(&t);
+        subscribe_page(r, email, arena_strdup(r->a, text));
+        buf_free(&t);
+        r->status = 429;
+        resp_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait_s));
         return;
     }
     message_page(r, 200, MSG_NL_TITLE,

@@ -487,8 +487,8 @@ void web_panorama(req *r)
 
 /* --- the badge ------------------------------------------------------------------ */
 
-#define BADGE_W 320
-#define BADGE_H 72
+#define BADGE_W CHART_BADGE_W
+#define BADGE_H CHART_BADGE_H
 
 /* Loads the cluster {slug} (published, a cluster kind; 404 otherwise) and
  * its numbers: members and employees of its default year. */
@@ -542,39 +542,11 @@ void web_org_badge(req *r)
         i18n_fmt_int(&emp, L, t.employees);
     buf_printf(&line, T(L, MSG_BADGE_LINE), buf_str(&mem),
                t.reported > 0 ? buf_str(&emp) : "\xE2\x80\x93", year ? year : wf_this_year());
-    /* the name cut to fit: about 36 characters at this size */
-    buf nm = BUF_INIT;
-    size_t cut = 0, chars = 0;
-    for (const char *p = name; *p && chars < 34; p++) {
-        if (((unsigned char)*p & 0xC0) != 0x80)
-            chars++;
-        cut = (size_t)(p - name) + 1;
-    }
-    while (name[cut] && ((unsigned char)name[cut] & 0xC0) == 0x80)
-        cut++;
-    buf_append(&nm, name, cut);
-    if (name[cut])
-        buf_puts(&nm, "\xE2\x80\xA6");
-    html_fmt(o,
-             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 "
-             "%d %d\" "
-             "role=\"img\" aria-label=\"%s: %s\">"
-             "<title>%s: %s</title>"
-             "<rect width=\"%d\" height=\"%d\" rx=\"6\" fill=\"#0b3d5c\"/>"
-             "<rect x=\"6\" y=\"6\" width=\"52\" height=\"%d\" rx=\"4\" fill=\"#ffffff\"/>"
-             "<text x=\"32\" y=\"41\" text-anchor=\"middle\" font-family=\"sans-serif\" "
-             "font-size=\"14\" font-weight=\"bold\" fill=\"#0b3d5c\">SCAN</text>"
-             "<text x=\"70\" y=\"30\" font-family=\"sans-serif\" font-size=\"15\" "
-             "font-weight=\"bold\" fill=\"#ffffff\">%s</text>"
-             "<text x=\"70\" y=\"54\" font-family=\"sans-serif\" font-size=\"13\" "
-             "fill=\"#e6f0f5\">%s</text></svg>\n",
-             BADGE_W, BADGE_H, BADGE_W, BADGE_H, name, buf_str(&line), name, buf_str(&line),
-             BADGE_W, BADGE_H, BADGE_H - 12, buf_str(&nm), buf_str(&line));
-    bool failed = mem.failed || emp.failed || line.failed || nm.failed;
+    chart_badge(o, name, buf_str(&line));
+    bool failed = mem.failed || emp.failed || line.failed;
     buf_free(&mem);
     buf_free(&emp);
     buf_free(&line);
-    buf_free(&nm);
     if (failed || buf_failed(o)) {
         resp_fail(r, DB_NOMEM, "badge");
         return;
@@ -694,7 +666,7 @@ bool web_home_panorama(req *r)
         html_fmt(o, "<p class=\"stat-source\">%s", buf_str(&v));
         if (t[0].any_demo)
             html_fmt(o, " <span class=\"badge badge-demo\">%s</span>", T(L, MSG_DIR_DEMO));
-        html_raw(o, "</p>");
+        html_fmt(o, " <a href=\"/figures?year=%d\">%s</a></p>", year, T(L, MSG_HOME_C_SOURCE_LINK));
     }
     buf_free(&v);
     html_raw(o, "<div class=\"glance-grid\"><div class=\"glance-map\">");

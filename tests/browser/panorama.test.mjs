@@ -172,3 +172,30 @@ for (const lang of LANGS) {
     });
   }
 }
+
+test("on a phone the map's table shows each district's number without scrolling, and the sectors wrap below it", async () => {
+  const { context, page } = await open(PHONE);
+  try {
+    for (const measure of ['revenue', 'clusters']) {
+      await page.goto(`${server.url}/map?measure=${measure}&lang=sr`);
+      // the first row's number (the chosen measure, or the clusters count) lies inside the screen
+      const cell = page.locator('#map-table tbody tr').first().locator('td').first();
+      const box = await cell.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width, `${measure}: ${JSON.stringify(box)}`);
+      assert.ok((await cell.innerText()).trim().length > 0);
+      // rows stay one or two lines high (no long column wrapping in a sliver)
+      const rowH = (await page.locator('#map-table tbody tr').first().boundingBox()).height;
+      assert.ok(rowH < 70, `${measure}: a row is ${rowH}px high`);
+      const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+      assert.ok(scrollWidth <= clientWidth);
+    }
+    const list = page.locator('.map-lq-list dd').first();
+    const lb = await list.boundingBox();
+    assert.ok(lb.x + lb.width <= PHONE.width, 'the sectors wrap inside the screen');
+    await page.screenshot({ path: join(SHOTS, 'map-phone-table-sr.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

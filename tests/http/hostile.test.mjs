@@ -910,6 +910,19 @@ describe('funding call writes', () => {
     await expect(ue('/calls/99999999/follow', 'follow=1'), 404, /./);
     await expect(ue('/calls/1%2F..%2F2/follow', 'follow=1'), [400, 404], /./);
   });
+  test('the news API (issue 17 fixes) refuses hostile bodies beside their field, nothing stored', async () => {
+    const item = (over) => JSON.stringify({ title_sr: 'Т', lead_sr: 'Л', body_sr: 'Б', topic: 'other', ...over });
+    await expect(withBody('POST', '/api/v1/news', 'application/json', '{"title_sr":', bearer()), 400, /./, { api: true });
+    await expect(withBody('POST', '/api/v1/news', 'application/json', item({ publish_at: '2099-13-45T25:61' }), bearer()), 422, /publish_at/, { api: true });
+    await expect(withBody('POST', '/api/v1/news', 'application/json', item({ body_sr: 'a\u0000b' }), bearer()), 400, /u0000/, { api: true });
+    await expect(withBody('POST', '/api/v1/news', 'application/json', item({ lead_sr: 'a\u0007b' }), bearer()), 422, /lead_sr/, { api: true });
+    await expect(withBody('POST', '/api/v1/news', 'application/json', item({ title_sr: 'x'.repeat(5000) }), bearer()), 422, /title_sr/, { api: true });
+    await expect(withBody('POST', '/api/v1/news', 'application/json', item({ topic: "other'; DROP TABLE news;--" }), bearer()), 422, /topic/, { api: true });
+    await expect(withBody('POST', '/api/v1/news', 'application/json', item({ cluster: '../../etc/passwd' }), bearer()), 404, /./, { api: true });
+    await expect(withBody('PUT', '/api/v1/news/1%2F..%2F2', 'application/json', item({}), bearer()), [400, 404], /./);
+    for (const q of ['nace=%00', 'topic=%C0%AF', 'cursor=../../x', 'limit=1e9'])
+      await expect(`GET /api/v1/news?${q} HTTP/1.1\r\n${H}\r\n`, 400, /./);
+  });
 });
 
 // --- events: registrations, attendance, the event form -------------------------------

@@ -215,3 +215,39 @@ test('compose, preview in both languages, send once through the outbox; the unsu
   await again.text();
   assert.ok(Number(sqlite("SELECT count(*) FROM audit WHERE action = 'newsletter_unsubscribe'")) === 1);
 });
+
+test('one client causes at most 10 confirmation mails an hour: then a 429 that says when, nothing stored or mailed', async () => {
+  const p = await as('public');
+  // the earlier tests' mails count too (the same client address)
+  const sent = () => Number(sqlite(`SELECT count(*) FROM audit WHERE action = 'newsletter_subscribe'
+    AND at > strftime('%s', 'now') - 3600`));
+  const left = 10 - sent();
+  assert.ok(left > 0 && left <= 10, `${left} left`);
+  for (let i = 0; i < left; i++) {
+    const r = await p.post('/newsletter/subscribe', { email: `flood${i}@example.com` });
+    assert.equal(r.status, 200, `mail ${i + 1}`);
+    assert.match(r.text, /we mailed you a link/);
+  }
+  const outbox = Number(sqlite('SELECT count(*) FROM outbox'));
+  const before = subs();
+  for (const email of ['flood-more@example.com', 'another@example.com']) {
+    const r = await p.post('/newsletter/subscribe', { email });
+    assert.equal(r.status, 429, email);
+    assert.match(r.headers.get('retry-after'), /^\d+$/);
+    assert.ok(Number(r.headers.get('retry-after')) > 0 && Number(r.headers.get('retry-after')) <= 3600);
+    assert.match(r.text, /Too many confirmation mails have gone out from your connection or to this address\. Try again in \d+ minutes?\./);
+    assert.match(r.text, /field-invalid/, 'beside the field');
+    assert.match(r.text, new RegExp(`value="${email}"`), 'the address kept in the form');
+  }
+  assert.equal(Number(sqlite('SELECT count(*) FROM outbox')), outbox, 'no mail');
+  assert.equal(subs(), before, 'nothing stored');
+  // an address already waiting is still told so (no mail either way)
+  const r = await p.post('/newsletter/subscribe', { email: 'flood0@example.com' });
+  assert.equal(r.status, 200);
+  assert.match(r.text, /already subscribed or waiting/);
+  assert.equal(mails('flood0@example.com'), 1);
+  // in Serbian too
+  const sr = await p.post('/newsletter/subscribe?lang=sr', { email: 'jos@example.com' });
+  assert.equal(sr.status, 429);
+  assert.match(sr.text, /превише порука за потврду/);
+});

@@ -176,11 +176,25 @@ test('scan ref import: a file with a wrong row stores nothing and says where; a 
   const ok = scan(['ref', 'import', good, '--db', srv.db]);
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /imported 4 rows/);
-  // the newest year is used: Belgrade J = (300/400) / (400/700) = 1.31
+  // the newest year is the national reference (C 300/700, J 400/700);
+  // the districts' side is SCAN members' employment (issue 17 fixes), so
+  // only C and J can be above 1, each named in the reader's language
   const map = await get('/map?lang=en');
   assert.match(map.text, /RZS test table/);
-  assert.match(map.text, /J 1\.31/);
-  assert.match(map.text, /C 1\.56/); // Južnobački C: (200/300) / (300/700)
+  assert.match(map.text, /compare SCAN clusters’ members, not the district’s whole economy/);
+  // listed under the table (a column made a phone's table scroll), and in the downloads' column
+  const table = /<section class="fig-section map-lq"[^]*?<\/section>/.exec(map.text)[0];
+  const secs = [...table.matchAll(/\(([A-U])\) (\d+)\.(\d\d)/g)];
+  assert.ok(secs.length > 0, 'some district is specialised');
+  for (const [, sec, i, f] of secs) {
+    assert.ok(['C', 'J'].includes(sec), sec);
+    assert.ok(Number(`${i}.${f}`) > 1);
+  }
+  assert.match(table, /Manufacturing \(C\) \d|Information and communication \(J\) \d/);
+  assert.doesNotMatch(table, /<dd>[A-U] \d\.\d\d/, 'no bare section letters');
+  const csv = await get('/map?format=csv&lang=en');
+  assert.match(csv.text, /Members’ specialised sectors/);
+  assert.match(csv.text, /Manufacturing \(C\) \d|Information and communication \(J\) \d/);
 });
 
 test("the home page answers at a glance: numbers linked to their sources, the map, the next events", async () => {
@@ -198,6 +212,31 @@ test("the home page answers at a glance: numbers linked to their sources, the ma
   assert.match(sec, /<a href="\/calls\/\d+">/);
   assert.match(sec, /<h3 id="home-news">News and announcements<\/h3>/);
   assert.match(sec, /<a href="\/news\/[^"]+">/);
-  // the founders' headline is still there
-  assert.match(r.text, /<section aria-labelledby="headline">/);
+  // one set of headline numbers (issue 17 fixes): the founders' second one is gone
+  assert.doesNotMatch(r.text, /<section aria-labelledby="headline">/);
+  assert.match(sec, /<a href="\/figures\?year=\d{4}">Source: the figures<\/a>/);
+});
+
+// Serbian text in the reader's script (issue 17 fixes): a reference table's
+// source typed in Cyrillic reads in Latin on Latin and English pages, and
+// no page of the area shows Cyrillic to a Latin reader but the language
+// switch's own "Српски".
+test('Latin pages of the map, panorama, news and home show no Cyrillic; a Cyrillic source is transliterated', async () => {
+  const file = join(srv.dir, 'cyr.csv');
+  writeFileSync(file, 'district,nace,year,employees,source\nBEOGRAD,J,2026,300,"РЗС, Анкета о радној снази"\n'
+    + 'BEOGRAD,C,2026,100,"РЗС, Анкета о радној снази"\nNISAVSKI,C,2026,200,"РЗС, Анкета о радној снази"\n');
+  const ok = scan(['ref', 'import', file, '--db', srv.db]);
+  assert.equal(ok.status, 0, ok.stderr);
+  const cyr = await get('/map?lang=sr');
+  assert.match(cyr.text, /РЗС, Анкета о радној снази/);
+  const cyrillic = (html) => [...new Set(html.match(/[\u0400-\u04FF]+/g) || [])].filter((w) => w !== 'Српски');
+  for (const lang of ['sr-Latn', 'en']) {
+    const map = await get(`/map?lang=${lang}`);
+    assert.match(map.text, /RZS, Anketa o radnoj snazi/, lang);
+    for (const path of ['/map', '/map?measure=employees', '/panorama', '/panorama?view=table', '/news', '/',
+      '/orgs/voict/badge.svg', '/orgs/voict/share'])
+      assert.deepEqual(cyrillic((await get(`${path}${path.includes('?') ? '&' : '?'}lang=${lang}`)).text), [], `${lang} ${path}`);
+  }
+  const cluster = await get('/orgs/voict?lang=sr-Latn');
+  assert.doesNotMatch(/<section class="lq"[^]*?<\/section>/.exec(cluster.text)?.[0] ?? '', /[\u0400-\u04FF]/);
 });

@@ -215,6 +215,10 @@ const MATRIX = {
   'POST /calls/{id}/follow': LOGGED_IN,
   'POST /api/v1/calls': SECRETARIAT,
   'PUT /api/v1/calls/{id}': SECRETARIAT,
+  // news API (issue 17 fixes): as the pages, cluster C's news by its manager
+  // and the secretariat
+  'POST /api/v1/news': EDIT_C,
+  'PUT /api/v1/news/{id}': EDIT_C,
 };
 
 // Write routes without the CSRF check, each with its reason: the RFC 8058
@@ -472,6 +476,8 @@ const BODIES = {
   'POST /calls/{id}/follow': () => ({ path: `/calls/${ids.call}/follow`, form: { follow: '1' } }),
   'POST /api/v1/calls': () => ({ path: '/api/v1/calls', json: { programme: '' } }),
   'PUT /api/v1/calls/{id}': () => ({ method: 'PUT', path: `/api/v1/calls/${ids.call}`, json: { programme: '' } }),
+  'POST /api/v1/news': () => ({ path: '/api/v1/news', json: { cluster: 'cluster-c', title_sr: '', topic: 'cluster' } }),
+  'PUT /api/v1/news/{id}': () => ({ method: 'PUT', path: `/api/v1/news/${ids.news}`, json: { title_sr: '', topic: 'cluster' } }),
 };
 
 before(async () => {

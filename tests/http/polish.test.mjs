@@ -289,27 +289,32 @@ test('switching language after a refused form keeps what was typed, never a pass
 
 // --- the home page's headline is computed (§8) --------------------------------------------
 
-test('the home page\'s headline numbers are the founders\' computed totals, beside their source', async () => {
+test('the home page has one set of headline numbers, computed, each linking to its source', async () => {
   const anon = new Agent(srv.url);
   const home = async () => {
     const r = await anon.get('/?lang=en');
     assert.equal(r.status, 200);
-    const sec = /<section aria-labelledby="headline">([^]*?)<\/section>/.exec(r.text)[1];
+    // issue 17 fixes: the founders' second headline is gone
+    assert.doesNotMatch(r.text, /<section aria-labelledby="headline">/);
+    assert.equal((r.text.match(/<ul class="stats">/g) || []).length, 1, 'one set of numbers');
+    const sec = /<section class="glance"[^>]*>([^]*?)<div class="glance-grid">/.exec(r.text)[1];
     return {
-      year: Number(/members in (\d{4})<\/h2>/.exec(sec)?.[1]),
+      year: Number(/at a glance, (\d{4})<\/h2>/.exec(sec)?.[1]),
       values: [...sec.matchAll(/<span class="stat-value">([^<]*)<\/span>/g)].map((m) => m[1]),
+      links: [...sec.matchAll(/<a class="stat-link" href="([^"]+)">/g)].map((m) => m[1]),
       sec,
     };
   };
   const h = await home();
   assert.ok(h.year >= 2000, 'the year is named');
-  const api = await (await fetch(`${srv.url}/api/v1/figures?scope=founders&year=${h.year}`)).json();
+  assert.equal(h.links.length, h.values.length, 'every number links to where it comes from');
+  const api = await (await fetch(`${srv.url}/api/v1/figures?scope=scan&year=${h.year}`)).json();
   const t = api.items[0];
   const en = new Intl.NumberFormat('en-US');
-  assert.equal(h.values[0], en.format(t.employees));
-  assert.equal(h.values[1], `${en.format(Math.round(t.revenue_eur_cents / 100))} EUR`);
+  assert.equal(h.values[1], en.format(t.members));
+  assert.equal(h.values[2], en.format(t.employees));
   assert.match(h.sec, new RegExp(`Computed from the figures ${t.reported} of ${t.members} members reported for ${h.year}\\.`));
-  assert.match(h.sec, new RegExp(`<a href="/figures\\?scope=founders&amp;year=${h.year}">Source: the figures</a>`));
+  assert.match(h.sec, new RegExp(`<a href="/figures\\?year=${h.year}">Source: the figures</a>`));
   assert.ok(t.employees > 30000 && t.revenue_eur_cents > 100000000000, 'the demo still looks like SCAN\'s statement');
   // a change to the figures shows at once, also to the public (cached by data version)
   const slug = sql(`SELECT o.slug FROM org_figure f JOIN org o ON o.id = f.org_id JOIN cluster_member m ON m.org_id = o.id
@@ -319,5 +324,5 @@ test('the home page\'s headline numbers are the founders\' computed totals, besi
     year: String(h.year), employees: String(before + 1000), currency: 'EUR', source: 'self_reported' });
   assert.equal(r.status, 303, r.text.slice(0, 300));
   const h2 = await home();
-  assert.equal(h2.values[0], en.format(t.employees + 1000));
+  assert.equal(h2.values[2], en.format(t.employees + 1000));
 });

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -106,11 +108,97 @@ static void test_map(void **state)
     assert_non_null(strstr(buf_str(&b), ">2</text>\n"));
     assert_non_null(strstr(buf_str(&b), ">3 – 9</text>"));
     assert_null(strstr(buf_str(&b), "1 – 1"));
+    /* compact money: 10,000.01 EUR reads "10K" like 10,000 EUR, so the
+     * classes say "over" rather than "10K – 20K, 10K – 30K" */
+    chart_area money[] = {{"BEOGRAD", "B", NULL, 1000000},
+                          {"BORSKI", "Bo", NULL, 2000000},
+                          {"PIROTSKI", "P", NULL, 3000000}};
+    chart_opts om = {.id = "rev", .title = "Revenue", .unit = CHART_UNIT_MONEY_CENTS};
+    buf_reset(&b);
+    assert_int_equal(chart_districts(&b, LANG_EN, &om, money, 3), 0);
+    assert_non_null(strstr(buf_str(&b), ">≤ 10K</text>"));
+    assert_non_null(strstr(buf_str(&b), ">over 10K</text>"));
+    assert_non_null(strstr(buf_str(&b), ">to 20K</text>"));
+    assert_non_null(strstr(buf_str(&b), ">over 20K</text>"));
+    assert_non_null(strstr(buf_str(&b), ">to 30K</text>"));
+    assert_null(strstr(buf_str(&b), "10K – "));
+    buf_reset(&b);
+    assert_int_equal(chart_districts(&b, LANG_SR_CYRL, &om, money, 3), 0);
+    assert_non_null(strstr(buf_str(&b), ">преко 10 хиљ.</text>"));
+    assert_non_null(strstr(buf_str(&b), ">до 20 хиљ.</text>"));
+    assert_null(strstr(buf_str(&b), "\xE2\x80\xA6</text>")); /* nothing cut */
     /* without links, a picture */
     buf_reset(&b);
     assert_int_equal(chart_districts(&b, LANG_EN, &o, a + 2, 2), 0);
     assert_non_null(strstr(buf_str(&b), "class=\"chart-svg\" role=\"img\""));
     assert_null(strstr(buf_str(&b), "<a "));
+    buf_free(&b);
+}
+
+/* The text elements of the name in a badge: how many, and whether each
+ * is within the room by the chart's estimate is for chart_badge; here:
+ * the sizes, the whole name in the title, no cut unless needed. */
+static size_t badge_lines(const char *svg, int *px)
+{
+    size_t n = 0;
+    for (const char *p = strstr(svg, "font-weight=\"bold\" fill=\"#ffffff\""); p;
+         p = strstr(p + 1, "font-weight=\"bold\" fill=\"#ffffff\"")) {
+        const char *fs = p;
+        while (fs > svg && strncmp(fs, "font-size=\"", 11) != 0)
+            fs--;
+        px[n < 4 ? n : 3] = atoi(fs + 11);
+        n++;
+    }
+    return n;
+}
+
+static void test_badge(void **state)
+{
+    (void)state;
+    buf b = BUF_INIT;
+    int px[4] = {0};
+    /* a short name: one line at 15 */
+    chart_badge(&b, "VOICT", "120 members · 3,000 employees · 2024");
+    assert_int_equal(badge_lines(buf_str(&b), px), 1);
+    assert_int_equal(px[0], 15);
+    assert_non_null(strstr(buf_str(&b), ">VOICT</text>"));
+    assert_non_null(strstr(buf_str(&b), "width=\"320\" height=\"72\""));
+    /* the longest demo cluster's name, in Cyrillic: two lines, whole */
+    static const char demo[] = "Демо иницијатива за кластер обновљиве енергије";
+    buf_reset(&b);
+    chart_badge(&b, demo, "1");
+    assert_int_equal(badge_lines(buf_str(&b), px), 2);
+    assert_true(px[0] >= 10 && px[0] <= 13 && px[1] == px[0]);
+    assert_null(strstr(buf_str(&b), "\xE2\x80\xA6</text>"));
+    /* 120 characters, Latin and Cyrillic: two lines at the smallest size,
+     * the second cut with an ellipsis only because it must be; the title
+     * keeps the whole name */
+    static const char lat[] =
+        "Klaster za razvoj informaciono-komunikacionih tehnologija i elektronske industrije "
+        "jugoistocne Srbije i Pomoravlja - Nis"; /* 120 characters */
+    static const char cyr[] =
+        "Кластер за развој информационо-комуникационих технологија и електронске индустрије "
+        "југоисточне Србије и Поморавља - Ниш"; /* 120 too */
+    assert_int_equal(strlen(lat), 120);
+    const char *names[] = {lat, cyr};
+    for (int i = 0; i < 2; i++) {
+        buf_reset(&b);
+        chart_badge(&b, names[i], "1 · 2 · 2024");
+        const char *s = buf_str(&b);
+        assert_int_equal(badge_lines(s, px), 2);
+        assert_int_equal(px[0], 10);
+        assert_int_equal(px[1], 10);
+        char title[400];
+        snprintf(title, sizeof title, "<title>%s: 1 · 2 · 2024</title>", names[i]);
+        assert_non_null(strstr(s, title));
+        /* the first line is words of the name, not a cut */
+        assert_null(strstr(s, "\xE2\x80\xA6</text><text x=\"70\" y=\"34\""));
+    }
+    /* markup in a name is escaped */
+    buf_reset(&b);
+    chart_badge(&b, "<script>x</script> & Co", "1");
+    assert_null(strstr(buf_str(&b), "<script>"));
+    assert_non_null(strstr(buf_str(&b), "&lt;script&gt;"));
     buf_free(&b);
 }
 
@@ -125,6 +213,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_breaks),
         cmocka_unit_test(test_map),
+        cmocka_unit_test(test_badge),
     };
     return cmocka_run_group_tests_name("chart_map", tests, setup, NULL);
 }

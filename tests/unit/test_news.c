@@ -166,15 +166,19 @@ static void test_double_opt_in_expiry(void **state)
     db *d = ((testdb *)*state)->d;
     form_errors e = {0};
     nlsub_result res;
+    int64_t wait = 0;
     nltok_state ts;
-    assert_int_equal(newsletter_subscribe(d, "no address", LANG_EN, "https://x", NULL, &e, &res),
-                     DB_CONSTRAINT);
+    assert_int_equal(
+        newsletter_subscribe(d, "no address", LANG_EN, "https://x", NULL, &e, &res, &wait),
+        DB_CONSTRAINT);
     assert_int_equal(count(d, "SELECT count(*) FROM news_subscriber"), 0);
-    assert_int_equal(newsletter_subscribe(d, "A@Example.com", LANG_EN, "https://x", NULL, &e, &res),
-                     DB_OK);
+    assert_int_equal(
+        newsletter_subscribe(d, "A@Example.com", LANG_EN, "https://x", NULL, &e, &res, &wait),
+        DB_OK);
     assert_int_equal(res, NLSUB_MAILED);
-    assert_int_equal(newsletter_subscribe(d, "a@example.com", LANG_EN, "https://x", NULL, &e, &res),
-                     DB_OK);
+    assert_int_equal(
+        newsletter_subscribe(d, "a@example.com", LANG_EN, "https://x", NULL, &e, &res, &wait),
+        DB_OK);
     assert_int_equal(res, NLSUB_ALREADY);
     assert_int_equal(count(d, "SELECT count(*) FROM outbox"), 1);
     char tok[44];
@@ -186,8 +190,9 @@ static void test_double_opt_in_expiry(void **state)
     assert_int_equal(count(d, "SELECT count(*) FROM news_subscriber WHERE confirmed_at IS NULL"),
                      1);
     /* subscribing again starts afresh: a new link that works, once */
-    assert_int_equal(newsletter_subscribe(d, "a@example.com", LANG_EN, "https://x", NULL, &e, &res),
-                     DB_OK);
+    assert_int_equal(
+        newsletter_subscribe(d, "a@example.com", LANG_EN, "https://x", NULL, &e, &res, &wait),
+        DB_OK);
     assert_int_equal(res, NLSUB_MAILED);
     assert_int_equal(count(d, "SELECT count(*) FROM news_subscriber"), 1);
     char tok2[44];
@@ -199,6 +204,78 @@ static void test_double_opt_in_expiry(void **state)
     assert_int_equal(ts, NLTOK_OK);
     assert_int_equal(newsletter_confirm(d, tok2, NULL, &ts), DB_OK);
     assert_int_equal(ts, NLTOK_UNKNOWN);
+}
+
+/* One client address causes at most NEWSLETTER_SUB_PER_IP confirmation
+ * mails an hour, one e-mail address receives at most
+ * NEWSLETTER_SUB_PER_EMAIL a day; a throttled attempt stores and mails
+ * nothing and says how long to wait. */
+static void test_subscribe_throttled(void **state)
+{
+    db *d = ((testdb *)*state)->d;
+    form_errors e = {0};
+    nlsub_result res;
+    int64_t wait = 0;
+    char addr[64];
+    time_set_now(NOW);
+    for (int i = 0; i < NEWSLETTER_SUB_PER_IP; i++) {
+        snprintf(addr, sizeof addr, "a%d@example.com", i);
+        time_set_now(NOW + i * 60);
+        assert_int_equal(
+            newsletter_subscribe(d, addr, LANG_EN, "https://x", "192.0.2.7", &e, &res, &wait),
+            DB_OK);
+        assert_int_equal(res, NLSUB_MAILED);
+        assert_int_equal(wait, 0);
+    }
+    assert_int_equal(newsletter_subscribe(d, "more@example.com", LANG_EN, "https://x", "192.0.2.7",
+                                          &e, &res, &wait),
+                     DB_OK);
+    assert_int_equal(res, NLSUB_THROTTLED);
+    /* the first mail (at NOW) leaves the hour at NOW + 3600 */
+    assert_int_equal(wait, 3600 - (NEWSLETTER_SUB_PER_IP - 1) * 60);
+    assert_int_equal(count(d, "SELECT count(*) FROM outbox"), NEWSLETTER_SUB_PER_IP);
+    assert_int_equal(
+        count(d, "SELECT count(*) FROM news_subscriber WHERE email = 'more@example.com'"), 0);
+    /* another client is not held back by this one */
+    assert_int_equal(newsletter_subscribe(d, "more@example.com", LANG_EN, "https://x",
+                                          "198.51.100.1", &e, &res, &wait),
+                     DB_OK);
+    assert_int_equal(res, NLSUB_MAILED);
+    /* an hour later the first client may again */
+    time_set_now(NOW + 3600);
+    assert_int_equal(newsletter_subscribe(d, "later@example.com", LANG_EN, "https://x", "192.0.2.7",
+                                          &e, &res, &wait),
+                     DB_OK);
+    assert_int_equal(res, NLSUB_MAILED);
+    /* one address, from many clients: every week its link expires and it
+     * subscribes again; a third mail in a day is the cap, the fourth waits */
+    int64_t t0 = NOW + 10 * 86400;
+    for (int i = 0; i < NEWSLETTER_SUB_PER_EMAIL; i++) {
+        time_set_now(t0 + i * 3600);
+        assert_int_equal(db_do(d,
+                               "UPDATE news_subscriber SET created_at = created_at - $1"
+                               " WHERE email = 'again@example.com'",
+                               DB_ARGS(DBI(NEWSLETTER_CONFIRM_TTL))),
+                         DB_OK);
+        snprintf(addr, sizeof addr, "203.0.113.%d", i + 1);
+        assert_int_equal(newsletter_subscribe(d, "again@example.com", LANG_EN, "https://x", addr,
+                                              &e, &res, &wait),
+                         DB_OK);
+        assert_int_equal(res, NLSUB_MAILED);
+    }
+    time_set_now(t0 + 4 * 3600);
+    assert_int_equal(db_do(d,
+                           "UPDATE news_subscriber SET created_at = created_at - $1"
+                           " WHERE email = 'again@example.com'",
+                           DB_ARGS(DBI(NEWSLETTER_CONFIRM_TTL))),
+                     DB_OK);
+    int64_t before = count(d, "SELECT count(*) FROM outbox");
+    assert_int_equal(newsletter_subscribe(d, "again@example.com", LANG_EN, "https://x",
+                                          "203.0.113.99", &e, &res, &wait),
+                     DB_OK);
+    assert_int_equal(res, NLSUB_THROTTLED);
+    assert_int_equal(wait, 86400 - 4 * 3600);
+    assert_int_equal(count(d, "SELECT count(*) FROM outbox"), before);
 }
 
 static void test_pace(void **state)
@@ -316,6 +393,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refusals_store_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scheduled_appears_when_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_double_opt_in_expiry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_subscribe_throttled, setup, teardown),
         cmocka_unit_test(test_pace),
         cmocka_unit_test_setup_teardown(test_enqueue_once_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_digest_section, setup, teardown),

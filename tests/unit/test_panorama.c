@@ -52,6 +52,39 @@ static void test_lq(void **state)
     assert_int_equal(panorama_lq(0, 1000, 10, 100), 0);
 }
 
+/* The map's quotient of SCAN members' employment, on hand-made cells:
+ * nationally C and J hold half each (C given by two districts: they add
+ * up). Beograd's members: C 100, J 300 -> C 0.25/0.5 = 0.50, J 0.75/0.5
+ * = 1.50. Južnobački: C 200 only (J 0) -> C 1.00/0.5 = 2.00. Nišavski:
+ * C 50, J 50 -> both exactly 1.00 (not above), and 500 in an unknown
+ * section that counts in neither part nor total. An unknown district
+ * counts nowhere. */
+static void test_lq_members(void **state)
+{
+    (void)state;
+    const pano_cell members[] = {
+        {"JUZNOBACKI", "C", 200, 7}, {"BEOGRAD", "C", 100, 1},  {"BEOGRAD", "J", 300, 1},
+        {"JUZNOBACKI", "J", 0, 7},   {"NISAVSKI", "C", 50, 20}, {"NISAVSKI", "J", 50, 20},
+        {"NISAVSKI", "?", 500, 20},  {"?", "C", 1000, 99},
+    };
+    const pano_cell national[] = {{NULL, "C", 300, 0}, {NULL, "C", 200, 0}, {NULL, "J", 500, 0}};
+    pano_lq out[8];
+    size_t n = panorama_lq_members_compute(members, 8, national, 3, out);
+    assert_int_equal(n, 2);
+    assert_string_equal(out[0].district, "BEOGRAD");
+    assert_string_equal(out[0].nace, "J");
+    assert_int_equal(out[0].lq, 150);
+    assert_int_equal(out[0].employees, 300);
+    assert_string_equal(out[1].district, "JUZNOBACKI");
+    assert_string_equal(out[1].nace, "C");
+    assert_int_equal(out[1].lq, 200);
+    /* without a national share for a section there is no quotient */
+    const pano_cell only_j[] = {{NULL, "J", 500, 0}};
+    n = panorama_lq_members_compute(members, 8, only_j, 1, out);
+    assert_int_equal(n, 0); /* J's national share is 1: nobody is above */
+    assert_int_equal(panorama_lq_members_compute(members, 8, NULL, 0, out), 0);
+}
+
 static void test_per_capita(void **state)
 {
     (void)state;
@@ -205,9 +238,8 @@ int main(void)
 {
     i18n_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lq),
-        cmocka_unit_test(test_per_capita),
-        cmocka_unit_test(test_breaks_per_capita),
+        cmocka_unit_test(test_lq),         cmocka_unit_test(test_lq_members),
+        cmocka_unit_test(test_per_capita), cmocka_unit_test(test_breaks_per_capita),
         cmocka_unit_test(test_import),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
