@@ -33,6 +33,9 @@ const notify_kind notify_kinds[] = {
     /* funding calls: reminders before the deadline of calls that match one's
      * organisation (call_remind.c); off unless chosen */
     {"call_match", MSG_NK_CALL_MATCH, MSG_NK_CALL_MATCH_LINE, NOTIFY_NEVER, false},
+    /* agreements and projects naming an organisation wait for its word
+     * (agreement.c, project.c, 0035) */
+    {"tie_proposed", MSG_NK_TIE_PROPOSED, MSG_NK_TIE_PROPOSED_LINE, NOTIFY_IMMEDIATE, false},
 };
 const size_t notify_n_kinds = sizeof notify_kinds / sizeof notify_kinds[0];
 

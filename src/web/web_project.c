@@ -32,6 +32,7 @@
 #include "web/web_figures.h"
 #include "web/web_org.h"
 #include "web/web_project.h"
+#include "web/web_tie.h"
 
 project_viewer web_project_viewer(req *r)
 {
@@ -357,13 +358,47 @@ static void fact(req *r, msg_id label, const char *value)
         html_fmt(&r->out, "<dt>%s</dt><dd>%s</dd>", T(r->lang, label), value);
 }
 
-void web_project_page(req *r)
+/* The consent panel (#consent) of a project with participants not
+ * confirmed (only they and the project's people see those rows). */
+static void consent_section(req *r, const project_rec *p, const char *error)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    project_rec p;
-    if (!load(r, &p))
+    bool any = false;
+    for (size_t i = 0; i < p->n_parts; i++)
+        any |= p->parts[i].consent && strcmp(p->parts[i].consent, "confirmed") != 0;
+    if (!any)
         return;
+    html_fmt(o,
+             "<section class=\"panel consent\" id=\"consent\" aria-labelledby=\"pj-consent\">"
+             "<h2 id=\"pj-consent\">%s</h2><p>%s</p><ul class=\"plain\">",
+             T(L, MSG_TIE_AWAITING), T(L, MSG_TIE_PJ_HIDDEN));
+    for (size_t i = 0; i < p->n_parts; i++) {
+        const project_part *x = &p->parts[i];
+        if (!x->consent || strcmp(x->consent, "confirmed") == 0)
+            continue;
+        const char *name = web_org_text(r, x->name, x->name_en);
+        html_fmt(o, "<li>%s",
+                 arena_printf(r->a,
+                              T(L, strcmp(x->consent, "declined") == 0 ? MSG_TIE_DECLINED_BY
+                                                                       : MSG_TIE_AWAITING_BY),
+                              name));
+        if (x->reason)
+            html_fmt(o, " <q>%s</q>", x->reason);
+        if (strcmp(x->consent, "proposed") == 0 && r->user &&
+            rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, x->org_id))
+            web_tie_forms(r, arena_printf(r->a, "/projects/%lld/consent", (long long)p->id),
+                          x->org_id, name, error);
+        html_raw(o, "</li>");
+    }
+    html_raw(o, "</ul></section>");
+}
+
+static void project_page(req *r, const project_rec *pp, const char *consent_error)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    project_rec p = *pp;
     const char *title = project_title(r, &p);
     page_meta pm = {.title = title, .nav = "projects"};
     layout_begin(r, &pm);
@@ -376,6 +411,11 @@ void web_project_page(req *r)
     html_raw(o, "</h1>");
     if (req_query(r, "saved"))
         web_notice(r, T(L, MSG_PJ_SAVED));
+    else if (req_query(r, "confirmed"))
+        web_notice(r, T(L, MSG_TIE_CONFIRMED));
+    else if (req_query(r, "declined"))
+        web_notice(r, T(L, MSG_TIE_DECLINED));
+    consent_section(r, &p, consent_error);
     if (p.is_demo)
         html_fmt(o, "<p class=\"demo-note\">%s</p>", T(L, MSG_PJ_DEMO));
     if (strcmp(p.visibility, "participants") == 0)
@@ -408,9 +448,10 @@ void web_project_page(req *r)
     for (size_t i = 0; i < p.n_parts; i++) {
         const project_part *x = &p.parts[i];
         html_fmt(o,
-                 "<tr><th scope=\"row\"><a href=\"/orgs/%q\">%s</a></th><td>%s</td>"
-                 "<td class=\"num\">%s</td></tr>",
-                 x->slug, web_org_text(r, x->name, x->name_en), role_label(L, x->role),
+                 "<tr><th scope=\"row\"><a href=\"/orgs/%q\">%s</a>", x->slug,
+                 web_org_text(r, x->name, x->name_en));
+        web_tie_mark(r, x->consent, NULL);
+        html_fmt(o, "</th><td>%s</td><td class=\"num\">%s</td></tr>", role_label(L, x->role),
                  money(r, x->share_known ? x->share_cents : -1));
     }
     html_raw(o, "</tbody></table></div>");
@@ -420,7 +461,66 @@ void web_project_page(req *r)
     if (may_edit(r, p.lead_id))
         html_fmt(o, "<p><a class=\"button\" href=\"/projects/%D/edit\">%s</a></p>", (long long)p.id,
                  T(L, MSG_PJ_EDIT));
+    html_fmt(o, "<p class=\"small\"><a href=\"/projects\">%s</a> · <a href=\"/projects/portfolio\">%s</a>"
+                " · <a href=\"/network\">%s</a></p>",
+             T(L, MSG_TIE_BACK_PROJECTS), T(L, MSG_PJ_PORTFOLIO_TITLE), T(L, MSG_PJ_NET_TITLE));
     layout_end(r);
+}
+
+void web_project_page(req *r)
+{
+    project_rec p;
+    if (load(r, &p))
+        project_page(r, &p, NULL);
+}
+
+/* POST /projects/{id}/consent: org (a participant's id), decision
+ * (confirm or decline), reason (decline, optional). 404 when the project
+ * is not the reader's to see or org takes no part; 403 unless the reader
+ * speaks for org; 409 when it is no longer waiting. */
+void web_project_consent(req *r)
+{
+    project_rec p;
+    form f;
+    if (!load(r, &p) || !req_body_form(r, &f))
+        return;
+    int64_t org = 0;
+    if (!web_tie_params(r, &f, &org))
+        return;
+    bool part = false;
+    for (size_t i = 0; i < p.n_parts; i++)
+        part |= p.parts[i].org_id == org;
+    if (!part) {
+        resp_error(r, 404, T(r->lang, MSG_PJ_NOT_FOUND));
+        return;
+    }
+    if (!rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, org)) {
+        resp_error(r, 403, T(r->lang, MSG_TIE_FORBIDDEN));
+        return;
+    }
+    bool accept = strcmp(form_get(&f, "decision"), "confirm") == 0;
+    form_errors fe = {0};
+    db_status st = project_consent(r->db, p.id, org, accept, form_get(&f, "reason"),
+                                   r->user->person_id, r->client_ip, &fe);
+    if (st == DB_OK) {
+        resp_redirect(r, arena_printf(r->a, "/projects/%lld?%s=1", (long long)p.id,
+                                      accept ? "confirmed" : "declined"));
+        return;
+    }
+    if (st == DB_DONE) {
+        resp_error(r, 404, T(r->lang, MSG_PJ_NOT_FOUND));
+        return;
+    }
+    if (st != DB_CONSTRAINT) {
+        resp_fail(r, st, "project_consent");
+        return;
+    }
+    if (form_error_for(&fe, "org")) {
+        resp_error(r, 409, T(r->lang, MSG_TIE_NOT_WAITING));
+        return;
+    }
+    r->status = 422;
+    project_page(r, &p, T(r->lang, MSG_TIE_E_REASON));
 }
 
 /* --- the form ----------------------------------------------------------------------------- */

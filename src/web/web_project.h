@@ -39,6 +39,9 @@ void web_project_word_errors(req *r, const form_errors *fe, web_errs *e);
  * of a cluster's or organisation's profile. */
 bool web_projects_section(req *r, int64_t org_id);
 
+/* POST /projects/{id}/consent: a participant confirms or declines (0035). */
+void web_project_consent(req *r);
+
 /* Handlers (routes.c). */
 void web_project_list(req *r);
 void web_project_new_form(req *r);
