@@ -398,6 +398,75 @@ db_status project_choices_get(db *d, arena *a, const project_viewer *v, project_
              : DB_ERR;
 }
 
+/* --- facet counts ---------------------------------------------------------------- */
+
+/* Each facet's query runs LIST_WHERE with its own parameter bound NULL
+ * (project_facets_get), so it counts under the other filters. */
+#define FACET_SQL(value, extra_from)                                                               \
+    "SELECT " value ", count(DISTINCT p.id) FROM project p LEFT JOIN org f ON f.id = p.funder_id"  \
+    " " extra_from LIST_WHERE " AND " value " IS NOT NULL GROUP BY 1 ORDER BY 1 LIMIT $11"
+static const char *const facet_sql[PROJECT_FACET__N] = {
+    [PROJECT_FACET_STATUS] = FACET_SQL("p.status", ""),
+    [PROJECT_FACET_PROGRAMME] = FACET_SQL("p.programme", ""),
+    [PROJECT_FACET_FUNDER] = FACET_SQL("f.slug", ""),
+    [PROJECT_FACET_SECTOR] = FACET_SQL(
+        "CASE WHEN length(fs.code) = 1 THEN fs.code ELSE fn.parent END",
+        "JOIN project_participant fp ON fp.project_id = p.id AND fp.consent = 'confirmed'"
+        " JOIN org_sector fs ON fs.org_id = fp.org_id JOIN ref_nace fn ON fn.code = fs.code"),
+    /* a project counts in each year from its start (or submission) to its end,
+     * among the years the filter offers (those some project starts in) */
+    [PROJECT_FACET_YEAR] = FACET_SQL(
+        "fy.y", "JOIN (SELECT DISTINCT substr(coalesce(starts_on, submitted_on), 1, 4) AS y"
+                " FROM project WHERE coalesce(starts_on, submitted_on) IS NOT NULL) fy"
+                " ON CASE WHEN p.starts_on IS NOT NULL THEN substr(p.starts_on, 1, 4) <= fy.y"
+                " AND coalesce(substr(p.ends_on, 1, 4), substr(p.starts_on, 1, 4)) >= fy.y"
+                " ELSE substr(p.submitted_on, 1, 4) = fy.y END"),
+};
+
+static void facet_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    project_facet_count *c = item;
+    c->value = db_col_dup(a, s, 0, oom);
+    c->n = db_col_int(s, 1);
+}
+
+db_status project_facets_get(db *d, arena *a, const project_viewer *v, const project_query *q,
+                             project_facets *out)
+{
+    assert(d && a && q && out);
+    memset(out, 0, sizeof *out);
+    char today[11];
+    time_today(today);
+    for (int f = 0; f < PROJECT_FACET__N; f++) {
+        db_stmt *s = db_query(
+            d, facet_sql[f],
+            DB_ARGS(viewer_person(v), viewer_sec(v),
+                    f == PROJECT_FACET_STATUS ? DBNULL : text_or_null(q->status),
+                    f == PROJECT_FACET_PROGRAMME ? DBNULL : text_or_null(q->programme),
+                    f == PROJECT_FACET_FUNDER ? DBNULL : text_or_null(q->funder),
+                    text_or_null(q->cluster),
+                    f == PROJECT_FACET_SECTOR ? DBNULL : text_or_null(q->sector),
+                    f == PROJECT_FACET_YEAR ? DBNULL : text_or_null(q->year), DBI(q->org_id),
+                    DBT(today), DBI(1000)));
+        if (!s)
+            return DB_ERR;
+        db_status st = db_collect(s, a, (void **)&out->items[f], &out->n_items[f],
+                                  sizeof *out->items[f], facet_row, NULL);
+        if (st != DB_OK)
+            return st;
+    }
+    return DB_OK;
+}
+
+int64_t project_facet_n(const project_facets *f, project_facet which, const char *value)
+{
+    for (size_t i = 0; value && i < f->n_items[which]; i++)
+        if (strcmp(f->items[which][i].value, value) == 0)
+            return f->items[which][i].n;
+    return 0;
+}
+
 /* --- the write ------------------------------------------------------------------- */
 
 static const char SQL_INSERT[] =

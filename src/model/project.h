@@ -178,6 +178,36 @@ typedef struct project_choices {
 } project_choices;
 db_status project_choices_get(db *d, arena *a, const project_viewer *v, project_choices *out);
 
+/* Facet counts for the list's filters, like the directory's: for each
+ * facet, how many projects v may see match the other filters of q (the
+ * facet's own filter left out) per value. A project counts once per
+ * value: in each year it runs, in each NACE section of a confirmed
+ * participant. Private projects count only for those who see them (the
+ * list's one visibility rule). */
+typedef struct project_facet_count {
+    const char *value; /* status code, programme, funder slug, year, section letter */
+    int64_t n;
+} project_facet_count;
+
+typedef enum {
+    PROJECT_FACET_STATUS,
+    PROJECT_FACET_PROGRAMME,
+    PROJECT_FACET_FUNDER,
+    PROJECT_FACET_SECTOR,
+    PROJECT_FACET_YEAR,
+    PROJECT_FACET__N
+} project_facet;
+
+typedef struct project_facets {
+    project_facet_count *items[PROJECT_FACET__N];
+    size_t n_items[PROJECT_FACET__N];
+} project_facets;
+
+db_status project_facets_get(db *d, arena *a, const project_viewer *v, const project_query *q,
+                             project_facets *out);
+/* The count of value in facet f, 0 when it has none. */
+int64_t project_facet_n(const project_facets *f, project_facet which, const char *value);
+
 /* --- the portfolio ----------------------------------------------------- */
 
 /* "SCAN participants": SCAN itself, clusters whose SCAN status now is

@@ -137,8 +137,25 @@ static void option(req *r, const char *value, const char *label, const char *cur
              current && strcmp(current, value) == 0 ? " selected" : "", label);
 }
 
+/* A facet's option with its count, as the directory's filters: left out
+ * when no project matches under the other filters, unless chosen. */
+static void option_n(req *r, const project_facets *fc, project_facet f, const char *value,
+                     const char *label, const char *current)
+{
+    int64_t n = project_facet_n(fc, f, value);
+    bool chosen = current && strcmp(current, value) == 0;
+    if (n == 0 && !chosen)
+        return;
+    buf num = BUF_INIT;
+    i18n_fmt_int(&num, r->lang, n);
+    html_fmt(&r->out, "<option value=\"%s\"%R>%s (%s)</option>", value, chosen ? " selected" : "",
+             label, buf_failed(&num) ? "" : buf_str(&num));
+    buf_free(&num);
+}
+
 /* The filter form: GET, so a filtered list has its own address. */
-static void filter_form(req *r, const project_query *q, const project_choices *c, const char *sort)
+static void filter_form(req *r, const project_query *q, const project_choices *c,
+                        const project_facets *fc, const char *sort)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
@@ -149,12 +166,14 @@ static void filter_form(req *r, const project_query *q, const project_choices *c
     select_open(r, "f-status", T(L, MSG_PJ_L_STATUS));
     option(r, "", T(L, MSG_PJ_ANY), q->status);
     for (size_t i = 0; project_statuses[i]; i++)
-        option(r, project_statuses[i], web_project_status_label(L, project_statuses[i]), q->status);
+        option_n(r, fc, PROJECT_FACET_STATUS, project_statuses[i],
+                 web_project_status_label(L, project_statuses[i]), q->status);
     html_raw(o, "</select></div>");
     select_open(r, "f-programme", T(L, MSG_PJ_L_PROGRAMME));
     option(r, "", T(L, MSG_PJ_ANY), q->programme);
     for (size_t i = 0; i < c->n_programmes; i++)
-        option(r, c->programmes[i], web_org_text(r, c->programmes[i], NULL), q->programme);
+        option_n(r, fc, PROJECT_FACET_PROGRAMME, c->programmes[i],
+                 web_org_text(r, c->programmes[i], NULL), q->programme);
     html_raw(o, "</select></div>");
     select_open(r, "f-funder", T(L, MSG_PJ_L_FUNDER));
     option(r, "", T(L, MSG_PJ_ANY), q->funder);
@@ -166,7 +185,7 @@ static void filter_form(req *r, const project_query *q, const project_choices *c
             continue;
         *name++ = '\0';
         *name_en++ = '\0';
-        option(r, slug, web_org_text(r, name, name_en), q->funder);
+        option_n(r, fc, PROJECT_FACET_FUNDER, slug, web_org_text(r, name, name_en), q->funder);
     }
     html_raw(o, "</select></div>");
     html_fmt(o,
@@ -180,13 +199,14 @@ static void filter_form(req *r, const project_query *q, const project_choices *c
     option(r, "", T(L, MSG_PJ_ANY), q->sector);
     for (size_t i = 0; nace && i < n_nace; i++)
         if (strlen(nace[i].code) == 1)
-            option(r, nace[i].code, web_refs_label(r, &refs, WREF_NACE, nace[i].code), q->sector);
+            option_n(r, fc, PROJECT_FACET_SECTOR, nace[i].code,
+                     web_refs_label(r, &refs, WREF_NACE, nace[i].code), q->sector);
     html_raw(o, "</select></div>");
     select_open(r, "f-year", T(L, MSG_PJ_L_YEAR));
     option(r, "", T(L, MSG_PJ_ANY), q->year);
     for (size_t i = 0; i < c->n_years; i++) {
         const char *y = arena_printf(r->a, "%d", c->years[i]);
-        option(r, y, y, q->year);
+        option_n(r, fc, PROJECT_FACET_YEAR, y, y, q->year);
     }
     html_raw(o, "</select></div>");
     static const msg_id sort_labels[] = {MSG_PJ_SORT_START, MSG_PJ_SORT_TITLE, MSG_PJ_SORT_GRANT,
@@ -273,6 +293,10 @@ void web_project_list(req *r)
     db_status st = project_list(r->db, r->a, &v, &q, &p, &n);
     if (st == DB_OK)
         st = project_choices_get(r->db, r->a, &v, &c);
+    project_facets fc;
+    bool download = query_or_null(r, "format") != NULL;
+    if (st == DB_OK && !download)
+        st = project_facets_get(r->db, r->a, &v, &q, &fc);
     if (st != DB_OK) {
         resp_fail(r, st, "project_list");
         return;
@@ -295,7 +319,7 @@ void web_project_list(req *r)
     if (r->user)
         html_fmt(o, " · <a href=\"/projects/new\">%s</a>", T(L, MSG_PJ_NEW));
     html_raw(o, "</p>");
-    filter_form(r, &q, &c, sort);
+    filter_form(r, &q, &c, &fc, sort);
     html_fmt(o, "<p class=\"count\" role=\"status\">%s</p>",
              arena_printf(r->a, T(L, MSG_PJ_COUNT), (int)n));
     if (n == PROJECT_PAGE_ROWS)
