@@ -23,6 +23,7 @@
 
 #include "html/html.h"
 #include "html/layout.h"
+#include "model/call.h"
 #include "model/org.h"
 #include "model/project.h"
 #include "model/rights.h"
@@ -946,5 +947,86 @@ bool web_projects_section(req *r, int64_t org_id)
                  p[i].programme ? " · " : "",
                  p[i].programme ? web_org_text(r, p[i].programme, NULL) : "");
     html_raw(o, "</ul></section>\n");
+    return true;
+}
+
+/* --- a funder's profile ----------------------------------------------------------------- */
+
+/* Kinds that fund rather than apply: donors and public authorities. */
+static bool funder_kind(const char *kind)
+{
+    return kind && (strcmp(kind, "donor") == 0 || strcmp(kind, "public_authority") == 0);
+}
+
+bool web_funder_section(req *r, const struct org_rec *o)
+{
+    lang_id L = r->lang;
+    buf *out = &r->out;
+    if (!funder_kind(o->kind))
+        return false;
+    project_viewer v = web_project_viewer(r);
+    project_query q = {.funder = o->slug, .limit = 50};
+    project_rec *p = NULL;
+    size_t n_p = 0;
+    call_filter open = {.funder = o->slug, .limit = 20}, past = {.funder = o->slug, .archive = true,
+                                                                  .limit = 1};
+    call_rec *c = NULL, *c_past = NULL;
+    size_t n_c = 0, n_past = 0;
+    int64_t total_open = 0, total_past = 0;
+    db_status st = project_list(r->db, r->a, &v, &q, &p, &n_p);
+    if (st == DB_OK)
+        st = call_list(r->db, r->a, &open, &c, &n_c, &total_open);
+    if (st == DB_OK)
+        st = call_list(r->db, r->a, &past, &c_past, &n_past, &total_past);
+    if (st != DB_OK) {
+        resp_fail(r, st, "web_funder_section");
+        return false;
+    }
+    if (n_p == 0 && total_open == 0 && total_past == 0)
+        return false; /* funds nothing the platform knows: not a funder here */
+    html_fmt(out,
+             "<section class=\"panel funder\" aria-labelledby=\"funder-calls\"><h2 "
+             "id=\"funder-calls\">%s <span class=\"count\">%D</span></h2>",
+             T(L, MSG_FUNDER_CALLS), (long long)total_open);
+    if (n_c == 0) {
+        html_fmt(out, "<p class=\"empty\">%s</p>", T(L, MSG_FUNDER_NO_OPEN));
+    } else {
+        html_raw(out, "<ul class=\"project-list\">");
+        for (size_t i = 0; i < n_c; i++) {
+            html_fmt(out, "<li><a href=\"/calls/%D\">%s</a> · %s ", (long long)c[i].id,
+                     web_org_text(r, c[i].title_sr, c[i].title_en), T(L, MSG_FUNDER_DEADLINE));
+            web_datetime(r, c[i].deadline_at, MSG_PJ_UNKNOWN);
+            html_raw(out, "</li>");
+        }
+        html_raw(out, "</ul>");
+    }
+    html_fmt(out, "<p class=\"small\"><a href=\"/calls?funder=%q\">%s</a>", o->slug,
+             T(L, MSG_FUNDER_ALL_OPEN));
+    if (total_past)
+        html_fmt(out, " · <a href=\"/calls/archive?funder=%q\">%s</a>", o->slug,
+                 arena_printf(r->a, T(L, MSG_FUNDER_PAST), (int)total_past));
+    html_raw(out, "</p></section>\n");
+    html_fmt(out,
+             "<section class=\"panel funder\" aria-labelledby=\"funder-projects\"><h2 "
+             "id=\"funder-projects\">%s <span class=\"count\">%d</span></h2>",
+             T(L, MSG_FUNDER_PROJECTS), (int)n_p);
+    if (n_p == 0) {
+        html_fmt(out, "<p class=\"empty\">%s</p>", T(L, MSG_FUNDER_NO_PROJECTS));
+    } else {
+        html_raw(out, "<ul class=\"project-list\">");
+        for (size_t i = 0; i < n_p; i++) {
+            html_fmt(out, "<li><a href=\"/projects/%D\">%s</a> · %s", (long long)p[i].id,
+                     project_title(r, &p[i]), web_project_status_label(L, p[i].status));
+            if (p[i].lead_slug)
+                html_fmt(out, " · %s <a href=\"/orgs/%q\">%s</a>", T(L, MSG_FUNDER_LED_BY),
+                         p[i].lead_slug, web_org_text(r, p[i].lead_name, p[i].lead_name_en));
+            if (p[i].grant_cents >= 0)
+                html_fmt(out, " · %s", money(r, p[i].grant_cents));
+            html_raw(out, "</li>");
+        }
+        html_raw(out, "</ul>");
+    }
+    html_fmt(out, "<p class=\"small\"><a href=\"/projects?funder=%q\">%s</a></p></section>\n",
+             o->slug, T(L, MSG_FUNDER_ALL_PROJECTS));
     return true;
 }
