@@ -172,7 +172,7 @@ static const char SQL_GET[] = "SELECT " AGR_COLS " WHERE a.id = $2";
     " AND a.valid_until <= date($1, '+60 days')))"                                                 \
     " AND (a.status <> 'draft' OR $6 = 1 OR ($7 <> 0 AND " MANAGES_PARTY(                          \
         "$7") "))"                                                                                 \
-              " AND ($8 = 0 OR a.id < $8)"                                                 \
+              " AND ($8 = 0 OR a.id < $8)"                                                         \
               " AND ($6 = 1 OR " CONFIRMED " OR ($7 <> 0 AND " SPEAKS_PARTY("$7") "))"
 static const char SQL_LIST[] =
     "SELECT " AGR_COLS LIST_WHERE " ORDER BY a.valid_until IS NULL, a.valid_until, a.id DESC"
@@ -180,9 +180,9 @@ static const char SQL_LIST[] =
 static const char SQL_LIST_BY_ID[] = "SELECT " AGR_COLS LIST_WHERE " ORDER BY a.id DESC LIMIT $9";
 static const char SQL_EXPIRING[] =
     "SELECT " AGR_COLS " WHERE a.status = 'signed' AND a.valid_until >= $1"
-    " AND a.valid_until <= date($1, '+60 days') AND " CONFIRMED " AND ($2 = 0 OR " MANAGES_PARTY(
-        "$2") ")"
-              " ORDER BY a.valid_until, a.id";
+    " AND a.valid_until <= date($1, '+60 days') AND " CONFIRMED
+    " AND ($2 = 0 OR " MANAGES_PARTY("$2") ")"
+                                           " ORDER BY a.valid_until, a.id";
 static const char SQL_PARTIES[] =
     "SELECT o.id, o.slug, o.name, o.name_en, o.kind, p.consent, p.reason FROM agreement_party p"
     " JOIN org o ON o.id = p.org_id WHERE p.agreement_id = $1"
@@ -449,7 +449,7 @@ static const char SQL_PARTY_ADD[] =
 typedef struct party_consent {
     const char *consent; /* static: proposed, confirmed, declined */
     int64_t decided_by, decided_at;
-    bool kept;              /* a party before this write */
+    bool kept; /* a party before this write */
     bool has_reason;
     char reason[AGREEMENT_REASON_MAX * 4 + 1]; /* a decline's reason, kept */
 } party_consent;
@@ -900,8 +900,7 @@ static db_status consent_body(tx *t, void *vc)
     return DB_OK;
 }
 
-static const form_rule reason_rules[] = {
-    {"reason", FV_TEXT, 0, 0, AGREEMENT_REASON_MAX, NULL}};
+static const form_rule reason_rules[] = {{"reason", FV_TEXT, 0, 0, AGREEMENT_REASON_MAX, NULL}};
 static const valid_table reason_table = {reason_rules, 1, NULL, 0};
 
 db_status agreement_consent(db *d, int64_t id, int64_t org_id, bool accept, const char *reason,
@@ -915,8 +914,8 @@ db_status agreement_consent(db *d, int64_t id, int64_t org_id, bool accept, cons
         st = invalid(errs);
     } else {
         consent_ctx c = {id, org_id, accept, !accept && v.present ? v.text : NULL, errs};
-        tx t = TX_INIT(actor, ip, accept ? "agreement_confirm" : "agreement_decline", "agreement",
-                       id);
+        tx t =
+            TX_INIT(actor, ip, accept ? "agreement_confirm" : "agreement_decline", "agreement", id);
         t.bump = TX_DIRECTORY;
         st = tx_write(d, &t, consent_body, &c);
     }
@@ -927,15 +926,16 @@ db_status agreement_consent(db *d, int64_t id, int64_t org_id, bool accept, cons
 /* Unconfirmed agreements: $2 the person (0: the secretariat, every one),
  * $3 1 for those with a party the person may confirm now (proposed). */
 static const char SQL_WAITING[] =
-    "SELECT " AGR_COLS " WHERE NOT " CONFIRMED " AND ($2 = 0 OR " SPEAKS_PARTY("$2") ")"
-    " AND ($3 = 0 OR EXISTS (SELECT 1 FROM agreement_party w WHERE w.agreement_id = a.id"
-    "  AND w.consent = 'proposed' AND ($2 = 0 OR EXISTS (SELECT 1 FROM affiliation wm"
-    "  WHERE wm.org_id = w.org_id AND wm.person_id = $2 AND wm.ended_at IS NULL"
-    "  AND wm.role IN ('manager', 'representative')))))"
-    " ORDER BY a.id DESC LIMIT 50";
+    "SELECT " AGR_COLS " WHERE NOT " CONFIRMED " AND ($2 = 0 OR " SPEAKS_PARTY(
+        "$2") ")"
+              " AND ($3 = 0 OR EXISTS (SELECT 1 FROM agreement_party w WHERE w.agreement_id = a.id"
+              "  AND w.consent = 'proposed' AND ($2 = 0 OR EXISTS (SELECT 1 FROM affiliation wm"
+              "  WHERE wm.org_id = w.org_id AND wm.person_id = $2 AND wm.ended_at IS NULL"
+              "  AND wm.role IN ('manager', 'representative')))))"
+              " ORDER BY a.id DESC LIMIT 50";
 
-db_status agreement_waiting(db *d, arena *a, int64_t person, bool to_confirm,
-                            agreement_rec **out, size_t *n)
+db_status agreement_waiting(db *d, arena *a, int64_t person, bool to_confirm, agreement_rec **out,
+                            size_t *n)
 {
     *out = NULL;
     *n = 0;

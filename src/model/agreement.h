@@ -160,8 +160,8 @@ bool agreement_may_confirm(db *d, const principal *p, int64_t org_id);
 /* Unconfirmed agreements of person (0: all, for the secretariat), newest
  * first, at most 50: with to_confirm, those with a proposed party the
  * person may confirm; else those of a party the person speaks for. */
-db_status agreement_waiting(db *d, arena *a, int64_t person, bool to_confirm,
-                            agreement_rec **out, size_t *n);
+db_status agreement_waiting(db *d, arena *a, int64_t person, bool to_confirm, agreement_rec **out,
+                            size_t *n);
 
 /* Whether p may change agreement a (or, a NULL, create one at all). */
 bool agreement_may_edit(db *d, const principal *p, const agreement_rec *a);

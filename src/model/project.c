@@ -305,12 +305,13 @@ db_status project_resolve_org(db *d, const char *org, int64_t *org_id)
         "p") " AND ($3 IS NULL OR p.status = $3)"                                                  \
              " AND ($4 IS NULL OR p.programme = $4) AND ($5 IS NULL OR f.slug = $5)"               \
              " AND ($6 IS NULL OR EXISTS (SELECT 1 FROM org co JOIN project_participant cp"        \
-             "  ON cp.project_id = p.id AND cp.consent = 'confirmed' WHERE co.slug = $6 AND (cp.org_id = co.id OR cp.org_id IN" \
+             "  ON cp.project_id = p.id AND cp.consent = 'confirmed' WHERE co.slug = $6 AND "      \
+             "(cp.org_id = co.id OR cp.org_id IN"                                                  \
              "  (SELECT m.org_id FROM cluster_member m WHERE m.cluster_id = co.id"                 \
              "   AND (m.left_on IS NULL OR m.left_on > $10)))))"                                   \
              " AND ($7 IS NULL OR EXISTS (SELECT 1 FROM project_participant sp JOIN org_sector ss" \
              "  ON ss.org_id = sp.org_id JOIN ref_nace sn ON sn.code = ss.code WHERE "             \
-             "sp.project_id = p.id AND sp.consent = 'confirmed'"                                                                \
+             "sp.project_id = p.id AND sp.consent = 'confirmed'"                                   \
              "  AND (ss.code = $7 OR sn.parent = $7)))"                                            \
              " AND ($8 IS NULL OR CASE WHEN p.starts_on IS NOT NULL THEN substr(p.starts_on, 1, "  \
              "4) <= $8"                                                                            \
@@ -439,16 +440,16 @@ db_status project_facets_get(db *d, arena *a, const project_viewer *v, const pro
     char today[11];
     time_today(today);
     for (int f = 0; f < PROJECT_FACET__N; f++) {
-        db_stmt *s = db_query(
-            d, facet_sql[f],
-            DB_ARGS(viewer_person(v), viewer_sec(v),
-                    f == PROJECT_FACET_STATUS ? DBNULL : text_or_null(q->status),
-                    f == PROJECT_FACET_PROGRAMME ? DBNULL : text_or_null(q->programme),
-                    f == PROJECT_FACET_FUNDER ? DBNULL : text_or_null(q->funder),
-                    text_or_null(q->cluster),
-                    f == PROJECT_FACET_SECTOR ? DBNULL : text_or_null(q->sector),
-                    f == PROJECT_FACET_YEAR ? DBNULL : text_or_null(q->year), DBI(q->org_id),
-                    DBT(today), DBI(1000)));
+        db_stmt *s =
+            db_query(d, facet_sql[f],
+                     DB_ARGS(viewer_person(v), viewer_sec(v),
+                             f == PROJECT_FACET_STATUS ? DBNULL : text_or_null(q->status),
+                             f == PROJECT_FACET_PROGRAMME ? DBNULL : text_or_null(q->programme),
+                             f == PROJECT_FACET_FUNDER ? DBNULL : text_or_null(q->funder),
+                             text_or_null(q->cluster),
+                             f == PROJECT_FACET_SECTOR ? DBNULL : text_or_null(q->sector),
+                             f == PROJECT_FACET_YEAR ? DBNULL : text_or_null(q->year),
+                             DBI(q->org_id), DBT(today), DBI(1000)));
         if (!s)
             return DB_ERR;
         db_status st = db_collect(s, a, (void **)&out->items[f], &out->n_items[f],
@@ -730,7 +731,7 @@ db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor
     "  CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS INTEGER),"                      \
     "  CAST(substr(coalesce(p.submitted_on, p.starts_on), 1, 4) AS INTEGER) FROM project p"        \
     "  WHERE p.status IN ('submitted', 'approved', 'rejected', 'running', 'closed')"               \
-    "  AND " VISIBLE("p") " AND EXISTS (SELECT 1 FROM " CONFIRMED_PP " pp"                      \
+    "  AND " VISIBLE("p") " AND EXISTS (SELECT 1 FROM " CONFIRMED_PP " pp"                         \
                           "  JOIN so ON so.org_id = pp.org_id WHERE pp.project_id = p.id))"
 #define WON "sp.status IN ('approved', 'running', 'closed')"
 
@@ -967,7 +968,8 @@ db_status project_consent(db *d, int64_t id, int64_t org_id, bool accept, const 
  * person speaks for; else where they speak for any participant. */
 static const char SQL_WAITING[] =
     "SELECT " PROJECT_COLS PROJECT_FROM " WHERE EXISTS (SELECT 1 FROM project_participant w"
-    " WHERE w.project_id = p.id AND w.consent <> 'confirmed' AND ($2 = 0 OR w.consent = 'proposed'))"
+    " WHERE w.project_id = p.id AND w.consent <> 'confirmed' AND ($2 = 0 OR w.consent = "
+    "'proposed'))"
     " AND ($1 = 0 OR EXISTS (SELECT 1 FROM project_participant xp JOIN affiliation xa"
     "  ON xa.org_id = xp.org_id WHERE xp.project_id = p.id AND xa.person_id = $1"
     "  AND xa.ended_at IS NULL AND xa.role IN ('manager', 'representative')"

@@ -42,7 +42,8 @@ static const char SQL_FUNDER_PAIRS[] =
              "  AND ($4 = 0 OR CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS "
              "INTEGER) <= $4)"
              "  AND ($3 = 0 AND $4 = 0 OR coalesce(p.starts_on, p.submitted_on) IS NOT NULL))"
-             " SELECT f.id, f.kind, o.id, o.kind, count(*) FROM vp0 JOIN org f ON f.id = vp0.funder_id"
+             " SELECT f.id, f.kind, o.id, o.kind, count(*) FROM vp0 JOIN org f ON f.id = "
+             "vp0.funder_id"
              "  JOIN project_participant pp ON pp.project_id = vp0.id AND pp.consent = 'confirmed'"
              "  JOIN org o ON o.id = pp.org_id WHERE o.kind <> 'company' AND f.kind <> 'company'"
              "  AND o.id <> f.id GROUP BY f.id, o.id";
@@ -231,8 +232,8 @@ db_status project_network(db *d, arena *a, const project_viewer *v, const networ
             continue;
         }
         network_node *nd = &out->nodes[out->n_nodes];
-        *nd = (network_node){
-            .id = x->id, .kind = x->kind, .ring = x->ring, .funder = x->funder_only};
+        *nd =
+            (network_node){.id = x->id, .kind = x->kind, .ring = x->ring, .funder = x->funder_only};
         db_stmt *ns = db_query(d, SQL_NODE, DB_ARGS(DBI(x->id)));
         if (!ns)
             return DB_ERR;
@@ -285,7 +286,8 @@ db_status project_network(db *d, arena *a, const project_viewer *v, const networ
             continue;
         size_t lo = x->node < y->node ? x->node : y->node, hi = x->node ^ y->node ^ lo;
         bool proj = i < n_pp, agr = !proj && i < n_pp + n_ap;
-        ed[n_ed++] = (network_edge){lo, hi, proj ? p->n : 0, agr ? p->n : 0, proj || agr ? 0 : p->n};
+        ed[n_ed++] =
+            (network_edge){lo, hi, proj ? p->n : 0, agr ? p->n : 0, proj || agr ? 0 : p->n};
     }
     qsort(ed, n_ed, sizeof *ed, edge_cmp);
     w = 0;

@@ -472,8 +472,7 @@ static void project_page(req *r, const project_rec *pp, const char *consent_erro
              T(L, MSG_PJ_COL_SHARE));
     for (size_t i = 0; i < p.n_parts; i++) {
         const project_part *x = &p.parts[i];
-        html_fmt(o,
-                 "<tr><th scope=\"row\"><a href=\"/orgs/%q\">%s</a>", x->slug,
+        html_fmt(o, "<tr><th scope=\"row\"><a href=\"/orgs/%q\">%s</a>", x->slug,
                  web_org_text(r, x->name, x->name_en));
         web_tie_mark(r, x->consent, NULL);
         html_fmt(o, "</th><td>%s</td><td class=\"num\">%s</td></tr>", role_label(L, x->role),
@@ -486,9 +485,11 @@ static void project_page(req *r, const project_rec *pp, const char *consent_erro
     if (may_edit(r, p.lead_id))
         html_fmt(o, "<p><a class=\"button\" href=\"/projects/%D/edit\">%s</a></p>", (long long)p.id,
                  T(L, MSG_PJ_EDIT));
-    html_fmt(o, "<p class=\"small\"><a href=\"/projects\">%s</a> · <a href=\"/projects/portfolio\">%s</a>"
-                " · <a href=\"/network\">%s</a></p>",
-             T(L, MSG_TIE_BACK_PROJECTS), T(L, MSG_PJ_PORTFOLIO_TITLE), T(L, MSG_PJ_NET_TITLE));
+    html_fmt(
+        o,
+        "<p class=\"small\"><a href=\"/projects\">%s</a> · <a href=\"/projects/portfolio\">%s</a>"
+        " · <a href=\"/network\">%s</a></p>",
+        T(L, MSG_TIE_BACK_PROJECTS), T(L, MSG_PJ_PORTFOLIO_TITLE), T(L, MSG_PJ_NET_TITLE));
     layout_end(r);
 }
 
@@ -968,8 +969,8 @@ bool web_funder_section(req *r, const struct org_rec *o)
     project_query q = {.funder = o->slug, .limit = 50};
     project_rec *p = NULL;
     size_t n_p = 0;
-    call_filter open = {.funder = o->slug, .limit = 20}, past = {.funder = o->slug, .archive = true,
-                                                                  .limit = 1};
+    call_filter open = {.funder = o->slug, .limit = 20},
+                past = {.funder = o->slug, .archive = true, .limit = 1};
     call_rec *c = NULL, *c_past = NULL;
     size_t n_c = 0, n_past = 0;
     int64_t total_open = 0, total_past = 0;

@@ -279,7 +279,8 @@ static _Thread_local const network_edge
 static int stronger_first(const void *pa, const void *pb)
 {
     const network_edge *a = &g_edges[*(const size_t *)pa], *b = &g_edges[*(const size_t *)pb];
-    int64_t wa = a->projects + a->agreements + a->funded, wb = b->projects + b->agreements + b->funded;
+    int64_t wa = a->projects + a->agreements + a->funded,
+            wb = b->projects + b->agreements + b->funded;
     if (wa != wb)
         return wa > wb ? -1 : 1;
     if (a->a != b->a)
@@ -404,18 +405,16 @@ void web_network(req *r)
     for (size_t k = 0; k < n_rows; k++) {
         const network_edge *e = &net.edges[ord[k]];
         if (k < n_drawn)
-            ce[k] = (chart_net_edge){.a = e->a,
-                                     .b = e->b,
-                                     .weight = e->projects + e->agreements + e->funded,
-                                     .funding = e->funded && !e->projects && !e->agreements,
-                                     .title = e->projects || e->agreements
-                                                  ? arena_printf(r->a, T(L, MSG_PJ_NET_EDGE),
-                                                                 cn[e->a].label, cn[e->b].label,
-                                                                 (int)e->projects,
-                                                                 (int)e->agreements)
-                                                  : arena_printf(r->a, T(L, MSG_NET_FUND_EDGE),
-                                                                 cn[e->a].label, cn[e->b].label,
-                                                                 (int)e->funded)};
+            ce[k] = (chart_net_edge){
+                .a = e->a,
+                .b = e->b,
+                .weight = e->projects + e->agreements + e->funded,
+                .funding = e->funded && !e->projects && !e->agreements,
+                .title = e->projects || e->agreements
+                             ? arena_printf(r->a, T(L, MSG_PJ_NET_EDGE), cn[e->a].label,
+                                            cn[e->b].label, (int)e->projects, (int)e->agreements)
+                             : arena_printf(r->a, T(L, MSG_NET_FUND_EDGE), cn[e->a].label,
+                                            cn[e->b].label, (int)e->funded)};
         size_t row = table_add_row(t);
         table_set_link(t, row, 0, cn[e->a].label, cn[e->a].href);
         table_set_link(t, row, 1, cn[e->b].label, cn[e->b].href);
@@ -464,7 +463,8 @@ void web_network(req *r)
                               web_refs_label(r, &refs, WREF_KIND, q.open)),
                  net_url(r, &q, NULL), T(L, MSG_PJ_NET_CLOSE_GROUP));
     const char *legend[4] = {T(L, MSG_PJ_NET_SCAN), T(L, MSG_PJ_NET_CLUSTERS),
-                             T(L, MSG_PJ_NET_PARTNERS), net.n_funders ? T(L, MSG_NET_FUNDERS) : NULL};
+                             T(L, MSG_PJ_NET_PARTNERS),
+                             net.n_funders ? T(L, MSG_NET_FUNDERS) : NULL};
     chart_opts co = {.id = "network",
                      .title = T(L, MSG_PJ_NET_TITLE),
                      .subtitle = T(L, MSG_PJ_NET_SUB),

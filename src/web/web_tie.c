@@ -26,8 +26,7 @@ void web_tie_mark(req *r, const char *consent, const char *reason)
         html_fmt(&r->out, " <q class=\"small\">%s</q>", reason);
 }
 
-void web_tie_forms(req *r, const char *action, int64_t org_id, const char *name,
-                   const char *error)
+void web_tie_forms(req *r, const char *action, int64_t org_id, const char *name, const char *error)
 {
     lang_id L = r->lang;
     buf *o = &r->out;

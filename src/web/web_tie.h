@@ -18,8 +18,7 @@ void web_tie_mark(req *r, const char *consent, const char *reason);
 /* The two forms for one waiting organisation (name) posting to action:
  * confirm, and decline with an optional reason; error (or NULL) beside
  * the reason. */
-void web_tie_forms(req *r, const char *action, int64_t org_id, const char *name,
-                   const char *error);
+void web_tie_forms(req *r, const char *action, int64_t org_id, const char *name, const char *error);
 /* Reads org (a positive id) and decision (confirm or decline) of a
  * posted consent form into *org: false with a 400 written when either is
  * missing or wrong. */
