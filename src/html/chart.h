@@ -183,6 +183,7 @@ typedef struct chart_net_node {
     const char *label, *href, *title;
     int ring;
     bool group;
+    bool funder; /* tied only as a funder: drawn as a square */
 } chart_net_node;
 
 /* An edge between nodes a and b with its weight (line width) and tooltip. */
@@ -190,15 +191,17 @@ typedef struct chart_net_edge {
     size_t a, b;
     int64_t weight;
     const char *title;
+    bool funding; /* a funder with a project's participant: dashed */
 } chart_net_edge;
 
 /* The nodes on concentric rings in the given order within each ring (the
- * centre, ring 1 at 150 units, ring 2 at 250), the edges as lines, a
- * legend of the three rings' names (legend[k] NULL: none). Deterministic:
+ * centre, ring 1 at 150 units, ring 2 at 250), the edges as lines (funding
+ * ties dashed), a legend of the three rings' names and, in legend[3], of
+ * funders (a square; legend[k] NULL: none). Deterministic:
  * the layout depends only on the order. n == 0 draws "No data". Returns 0
  * or -1 as chart_bar. */
 int chart_network(buf *out, lang_id lang, const chart_opts *o, const chart_net_node *nodes,
                   size_t n, const chart_net_edge *edges, size_t n_edges,
-                  const char *const legend[3]);
+                  const char *const legend[4]);
 
 #endif

@@ -68,7 +68,7 @@ static double edge_width(int64_t w)
 
 int chart_network(buf *out, lang_id lang, const chart_opts *o, const chart_net_node *nodes,
                   size_t n, const chart_net_edge *edges, size_t n_edges,
-                  const char *const legend[3])
+                  const char *const legend[4])
 {
     assert(out && o && (nodes || n == 0) && (edges || n_edges == 0));
     char id[64];
@@ -114,6 +114,22 @@ int chart_network(buf *out, lang_id lang, const chart_opts *o, const chart_net_n
         html_raw(out, "</text>\n");
         lx += 24 + fmin(chart_text_width(legend[k]), 190);
     }
+    if (legend && legend[3]) { /* funders: a square on a dashed line */
+        html_raw(out, "<line class=\"net-edge net-fund\"");
+        chart_attr(out, "x1", lx);
+        chart_attr(out, "y1", 12);
+        chart_attr(out, "x2", lx + 14);
+        chart_attr(out, "y2", 12);
+        html_raw(out, "/><rect class=\"net-node f2 net-funder\"");
+        chart_attr(out, "x", lx + 14);
+        chart_attr(out, "y", 7);
+        html_raw(out, " width=\"10\" height=\"10\"/><text class=\"legend\"");
+        chart_attr(out, "x", lx + 30);
+        chart_attr(out, "y", 16);
+        html_raw(out, ">");
+        chart_put_fit(out, legend[3], 190);
+        html_raw(out, "</text>\n");
+    }
 
     /* edges first, under the nodes */
     html_raw(out, "<g class=\"net-edges\">\n");
@@ -124,7 +140,7 @@ int chart_network(buf *out, lang_id lang, const chart_opts *o, const chart_net_n
         double x1, y1, x2, y2, d;
         place(nodes, n, e->a, &x1, &y1, &d);
         place(nodes, n, e->b, &x2, &y2, &d);
-        html_raw(out, "<line class=\"net-edge\"");
+        html_fmt(out, "<line class=\"net-edge%R\"", e->funding ? " net-fund" : "");
         chart_attr(out, "x1", x1);
         chart_attr(out, "y1", y1);
         chart_attr(out, "x2", x2);
@@ -140,11 +156,19 @@ int chart_network(buf *out, lang_id lang, const chart_opts *o, const chart_net_n
         place(nodes, n, i, &x, &y, &deg);
         if (nd->href && *nd->href)
             html_fmt(out, "<a href=\"%u\">", nd->href);
-        html_fmt(out, "<circle class=\"net-node f%d%R\"", ring, nd->group ? " net-group" : "");
-        chart_attr(out, "cx", x);
-        chart_attr(out, "cy", y);
-        chart_attr(out, "r", nd->group ? 9 : ring == 0 ? 10 : 5.5);
-        html_fmt(out, "><title>%s</title></circle>", nd->title ? nd->title : nd->label);
+        if (nd->funder && !nd->group) {
+            html_fmt(out, "<rect class=\"net-node f%d net-funder\"", ring);
+            chart_attr(out, "x", x - 5.5);
+            chart_attr(out, "y", y - 5.5);
+            html_fmt(out, " width=\"11\" height=\"11\"><title>%s</title></rect>",
+                     nd->title ? nd->title : nd->label);
+        } else {
+            html_fmt(out, "<circle class=\"net-node f%d%R\"", ring, nd->group ? " net-group" : "");
+            chart_attr(out, "cx", x);
+            chart_attr(out, "cy", y);
+            chart_attr(out, "r", nd->group ? 9 : ring == 0 ? 10 : 5.5);
+            html_fmt(out, "><title>%s</title></circle>", nd->title ? nd->title : nd->label);
+        }
         /* the label: the centre's below it, the rings' radially outward,
          * turned so it never reads upside down */
         html_raw(out, "<text class=\"nl");

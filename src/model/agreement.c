@@ -10,6 +10,7 @@
 
 #include "core/timeutil.h"
 #include "json/json.h"
+#include "model/notify.h"
 #include "model/pdf.h"
 #include "model/rights.h"
 #include "model/tx.h"
@@ -147,6 +148,15 @@ static const valid_table save_table = {save_rules, AF_N, save_cross,
     " a.valid_from, a.valid_until, a.status, " STATE_SQL ", a.is_demo, a.created_at,"              \
     " a.updated_at, f.name, f.sha256, coalesce(f.size, 0), coalesce(f.created_at, 0)"              \
     " FROM agreement a LEFT JOIN agreement_file f ON f.agreement_id = a.id"
+/* Every party of a confirmed it (0035): what everyone may see and count. */
+#define CONFIRMED                                                                                  \
+    "NOT EXISTS (SELECT 1 FROM agreement_party u WHERE u.agreement_id = a.id"                      \
+    " AND u.consent <> 'confirmed')"
+/* A person ($n) speaks for a party of a now (its manager or representative). */
+#define SPEAKS_PARTY(n)                                                                            \
+    "EXISTS (SELECT 1 FROM agreement_party q JOIN affiliation m ON m.org_id = q.org_id"            \
+    " WHERE q.agreement_id = a.id AND m.person_id = " n                                            \
+    " AND m.role IN ('manager', 'representative') AND m.ended_at IS NULL)"
 /* A person ($n) manages a party of a now. */
 #define MANAGES_PARTY(n)                                                                           \
     "EXISTS (SELECT 1 FROM agreement_party q JOIN affiliation m ON m.org_id = q.org_id"            \
@@ -162,18 +172,19 @@ static const char SQL_GET[] = "SELECT " AGR_COLS " WHERE a.id = $2";
     " AND a.valid_until <= date($1, '+60 days')))"                                                 \
     " AND (a.status <> 'draft' OR $6 = 1 OR ($7 <> 0 AND " MANAGES_PARTY(                          \
         "$7") "))"                                                                                 \
-              " AND ($8 = 0 OR a.id < $8)"
+              " AND ($8 = 0 OR a.id < $8)"                                                         \
+              " AND ($6 = 1 OR " CONFIRMED " OR ($7 <> 0 AND " SPEAKS_PARTY("$7") "))"
 static const char SQL_LIST[] =
     "SELECT " AGR_COLS LIST_WHERE " ORDER BY a.valid_until IS NULL, a.valid_until, a.id DESC"
     " LIMIT $9";
 static const char SQL_LIST_BY_ID[] = "SELECT " AGR_COLS LIST_WHERE " ORDER BY a.id DESC LIMIT $9";
 static const char SQL_EXPIRING[] =
     "SELECT " AGR_COLS " WHERE a.status = 'signed' AND a.valid_until >= $1"
-    " AND a.valid_until <= date($1, '+60 days') AND ($2 = 0 OR " MANAGES_PARTY(
-        "$2") ")"
-              " ORDER BY a.valid_until, a.id";
+    " AND a.valid_until <= date($1, '+60 days') AND " CONFIRMED
+    " AND ($2 = 0 OR " MANAGES_PARTY("$2") ")"
+                                           " ORDER BY a.valid_until, a.id";
 static const char SQL_PARTIES[] =
-    "SELECT o.id, o.slug, o.name, o.name_en, o.kind FROM agreement_party p"
+    "SELECT o.id, o.slug, o.name, o.name_en, o.kind, p.consent, p.reason FROM agreement_party p"
     " JOIN org o ON o.id = p.org_id WHERE p.agreement_id = $1"
     " ORDER BY o.kind <> 'cluster_association', o.name_folded, o.id";
 
@@ -214,6 +225,8 @@ static void party_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     p->name = db_col_dup(a, s, 2, oom);
     p->name_en = db_col_dup(a, s, 3, oom);
     p->kind = db_col_dup(a, s, 4, oom);
+    p->consent = db_col_dup(a, s, 5, oom);
+    p->reason = db_col_dup(a, s, 6, oom);
 }
 
 static db_status with_parties(db *d, arena *a, agreement_rec *g, size_t n)
@@ -226,6 +239,10 @@ static db_status with_parties(db *d, arena *a, agreement_rec *g, size_t n)
                                   sizeof *g[i].parties, party_row, NULL);
         if (st != DB_OK)
             return st;
+        g[i].confirmed = true;
+        for (size_t k = 0; k < g[i].n_parties; k++)
+            if (g[i].parties[k].consent && strcmp(g[i].parties[k].consent, "confirmed") != 0)
+                g[i].confirmed = false;
     }
     return DB_OK;
 }
@@ -357,8 +374,28 @@ bool agreement_may_edit(db *d, const principal *p, const agreement_rec *a)
     return false;
 }
 
+/* A person speaks for one of the parties now. */
+static bool speaks_for_party(db *d, const principal *p, const agreement_rec *a)
+{
+    for (size_t i = 0; i < a->n_parties; i++)
+        if (agreement_may_confirm(d, p, a->parties[i].org_id))
+            return true;
+    return false;
+}
+
+bool agreement_may_confirm(db *d, const principal *p, int64_t org_id)
+{
+    if (!p)
+        return false;
+    principal q = *p; /* reading: a read-only token reads what its person may confirm */
+    q.token_write = true;
+    return rights_can(d, &q, RIGHT_TIE_CONFIRM, org_id);
+}
+
 bool agreement_may_see(db *d, const principal *p, const agreement_rec *a)
 {
+    if (!a->confirmed && !speaks_for_party(d, p, a))
+        return false; /* the parties' people and the secretariat only */
     if (strcmp(a->status, "draft") != 0)
         return true;
     if (!p)
@@ -400,10 +437,22 @@ static const char SQL_UPDATE[] =
     " summary_en = $6, signed_on = $7, valid_from = $8, valid_until = $9, status = $10,"
     " updated_at = $11, updated_by = $12 WHERE id = $1";
 static const char SQL_EXISTS[] = "SELECT count(*) FROM agreement WHERE id = $1";
-static const char SQL_PARTIES_OF[] = "SELECT org_id FROM agreement_party WHERE agreement_id = $1";
+static const char SQL_PARTIES_OF[] =
+    "SELECT org_id, consent, decided_by, decided_at, reason FROM agreement_party"
+    " WHERE agreement_id = $1";
 static const char SQL_PARTIES_CLEAR[] = "DELETE FROM agreement_party WHERE agreement_id = $1";
 static const char SQL_PARTY_ADD[] =
-    "INSERT INTO agreement_party(agreement_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+    "INSERT INTO agreement_party(agreement_id, org_id, consent, decided_by, decided_at, reason)"
+    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+
+/* One party's consent as a write stores it. */
+typedef struct party_consent {
+    const char *consent; /* static: proposed, confirmed, declined */
+    int64_t decided_by, decided_at;
+    bool kept; /* a party before this write */
+    bool has_reason;
+    char reason[AGREEMENT_REASON_MAX * 4 + 1]; /* a decline's reason, kept */
+} party_consent;
 
 typedef struct save_ctx {
     const principal *p;
@@ -420,6 +469,70 @@ static db_val opt(const form_value *v)
     return v->present ? DBT(v->text) : DBNULL;
 }
 
+/* Each party's consent for the write: what agreement id (0: new) held
+ * for it when it stays, confirmed by the writer when they speak for it
+ * (RIGHT_TIE_CONFIRM: the secretariat speaks for all), else proposed. */
+static db_status consents(tx *t, int64_t id, const principal *p, const int64_t *ids, size_t n,
+                          party_consent *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = (party_consent){.consent = "proposed"};
+    if (id) {
+        db_stmt *s = db_query(t->d, SQL_PARTIES_OF, DB_ARGS(DBI(id)));
+        if (!s)
+            return DB_ERR;
+        db_status st;
+        while ((st = db_step(s)) == DB_ROW) {
+            int64_t org = db_col_int(s, 0);
+            for (size_t i = 0; i < n; i++) {
+                if (ids[i] != org)
+                    continue;
+                const char *c = db_col_text(s, 1);
+                out[i].consent = strcmp(c, "confirmed") == 0  ? "confirmed"
+                                 : strcmp(c, "declined") == 0 ? "declined"
+                                                              : "proposed";
+                out[i].decided_by = db_col_int(s, 2);
+                out[i].decided_at = db_col_int(s, 3);
+                out[i].kept = true;
+                const char *why = db_col_text(s, 4);
+                if ((out[i].has_reason = why != NULL))
+                    snprintf(out[i].reason, sizeof out[i].reason, "%s", why);
+            }
+        }
+        db_reset(s);
+        if (st != DB_DONE)
+            return st;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (rights_can(t->d, p, RIGHT_TIE_CONFIRM, ids[i]) &&
+            strcmp(out[i].consent, "confirmed") != 0) {
+            out[i] = (party_consent){.consent = "confirmed",
+                                     .decided_by = t->actor_id,
+                                     .decided_at = time_now(),
+                                     .kept = out[i].kept};
+        }
+    return DB_OK;
+}
+
+/* The people of each party newly proposed hear of it (notify kind
+ * tie_proposed), in the write's transaction. */
+static db_status tell_proposed(tx *t, int64_t id, const char *title, const int64_t *ids, size_t n,
+                               const party_consent *cons)
+{
+    char href[48];
+    snprintf(href, sizeof href, "/agreements/%lld#consent", (long long)id);
+    for (size_t i = 0; i < n; i++) {
+        if (cons[i].kept || strcmp(cons[i].consent, "proposed") != 0)
+            continue;
+        notify_to to = {.orgs = &ids[i], .n_orgs = 1};
+        notify_what w = {.entity = "agreement", .entity_id = id, .a = title, .b = "", .href = href};
+        db_status st = notify_event(t->d, t->actor_id, &to, "tie_proposed", &w, NULL);
+        if (st != DB_OK)
+            return st;
+    }
+    return DB_OK;
+}
+
 static db_status save_body(tx *t, void *vc)
 {
     save_ctx *c = vc;
@@ -429,6 +542,9 @@ static db_status save_body(tx *t, void *vc)
     size_t n_ids = 0;
     bool secretariat = rights_can(t->d, c->p, RIGHT_AGREEMENT_EDIT, 0);
     bool bad = false, may = secretariat, foreign = false;
+    /* each party's consent (0035): kept from before, confirmed when the
+     * writer speaks for it (the secretariat for all), else proposed */
+    party_consent cons[AGREEMENT_MAX_PARTIES];
     for (size_t i = 0; i < c->n_parties && i < AGREEMENT_MAX_PARTIES; i++) {
         db_stmt *s = db_query(t->d, SQL_PARTY_BY_SLUG, DB_ARGS(DBT(c->parties[i])));
         if (!s)
@@ -459,10 +575,9 @@ static db_status save_body(tx *t, void *vc)
         bool mine = !secretariat && rights_can(t->d, c->p, RIGHT_AGREEMENT_EDIT, id);
         if (mine)
             may = true;
-        /* a manager names no other cluster: that cluster's word is its own
-         * (review of issue 14: a manager entered a signed MoU for another) */
-        if (!secretariat && !mine && is_cluster)
-            foreign = true;
+        /* another cluster, like any party the writer does not speak for, is
+         * named as proposed and confirms itself (consent, 0035) */
+        (void)is_cluster;
     }
     /* nor drops a party it does not speak for from an existing agreement */
     if (!secretariat && c->id) {
@@ -472,14 +587,20 @@ static db_status save_body(tx *t, void *vc)
         db_status st;
         while ((st = db_step(s)) == DB_ROW) {
             int64_t old = db_col_int(s, 0);
-            bool kept = false;
+            bool kept = false, agreed = strcmp(db_col_text(s, 1), "confirmed") == 0;
             for (size_t j = 0; j < n_ids; j++)
                 kept |= ids[j] == old;
-            if (!kept && !rights_can(t->d, c->p, RIGHT_AGREEMENT_EDIT, old))
+            /* a party that never agreed may be taken off again */
+            if (!kept && agreed && !rights_can(t->d, c->p, RIGHT_AGREEMENT_EDIT, old))
                 foreign = true;
         }
         db_reset(s);
         if (st != DB_DONE)
+            return st;
+    }
+    if (!bad) {
+        db_status st = consents(t, c->id, c->p, ids, n_ids, cons);
+        if (st != DB_OK)
             return st;
     }
     if (!bad && foreign) {
@@ -525,8 +646,14 @@ static db_status save_body(tx *t, void *vc)
         c->out_id = c->id;
     }
     for (size_t i = 0; i < n_ids; i++)
-        if ((st = db_do(t->d, SQL_PARTY_ADD, DB_ARGS(DBI(c->out_id), DBI(ids[i])))) != DB_OK)
+        if ((st = db_do(t->d, SQL_PARTY_ADD,
+                        DB_ARGS(DBI(c->out_id), DBI(ids[i]), DBT(cons[i].consent),
+                                cons[i].decided_by ? DBI(cons[i].decided_by) : DBNULL,
+                                cons[i].decided_at ? DBI(cons[i].decided_at) : DBNULL,
+                                cons[i].has_reason ? DBT(cons[i].reason) : DBNULL))) != DB_OK)
             return st;
+    if ((st = tell_proposed(t, c->out_id, v[AF_TITLE_SR].text, ids, n_ids, cons)) != DB_OK)
+        return st;
     buf_puts(&t->detail, "{\"kind\":");
     json_put_string(&t->detail, v[AF_KIND].text);
     buf_puts(&t->detail, ",\"status\":");
@@ -538,6 +665,10 @@ static db_status save_body(tx *t, void *vc)
     buf_puts(&t->detail, ",\"parties\":[");
     for (size_t i = 0; i < n_ids; i++)
         buf_printf(&t->detail, "%s%lld", i ? "," : "", (long long)ids[i]);
+    buf_puts(&t->detail, "],\"proposed\":[");
+    for (size_t i = 0, k = 0; i < n_ids; i++)
+        if (strcmp(cons[i].consent, "proposed") == 0)
+            buf_printf(&t->detail, "%s%lld", k++ ? "," : "", (long long)ids[i]);
     buf_puts(&t->detail, "]}");
     return DB_OK;
 }
@@ -725,4 +856,92 @@ db_status agreement_file_get(db *d, arena *a, int64_t id, const char **name, con
     }
     db_reset(s);
     return st == DB_ROW || st == DB_DONE ? DB_OK : st;
+}
+
+/* --- consent (0035) ---------------------------------------------------------------------- */
+
+static const char SQL_CONSENT_OF[] =
+    "SELECT consent FROM agreement_party WHERE agreement_id = $1 AND org_id = $2";
+static const char SQL_CONSENT_SET[] =
+    "UPDATE agreement_party SET consent = $3, decided_by = $4, decided_at = $5, reason = $6"
+    " WHERE agreement_id = $1 AND org_id = $2 AND consent = 'proposed'";
+
+typedef struct consent_ctx {
+    int64_t id, org_id;
+    bool accept;
+    const char *reason;
+    form_errors *errs;
+} consent_ctx;
+
+static db_status consent_body(tx *t, void *vc)
+{
+    consent_ctx *c = vc;
+    db_stmt *s = db_query(t->d, SQL_CONSENT_OF, DB_ARGS(DBI(c->id), DBI(c->org_id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    bool pending = st == DB_ROW && strcmp(db_col_text(s, 0), "proposed") == 0;
+    db_reset(s);
+    if (st != DB_ROW)
+        return st == DB_DONE ? DB_DONE : st;
+    if (!pending) {
+        valid_add_error(c->errs, "org", FE_NOT_PENDING, 0, 0);
+        return DB_CONSTRAINT;
+    }
+    st = db_do(t->d, SQL_CONSENT_SET,
+               DB_ARGS(DBI(c->id), DBI(c->org_id), DBT(c->accept ? "confirmed" : "declined"),
+                       DBI(t->actor_id), DBI(time_now()), c->reason ? DBT(c->reason) : DBNULL));
+    if (st != DB_OK)
+        return st;
+    buf_printf(&t->detail, "{\"org_id\":%lld,\"consent\":\"%s\",\"reason\":", (long long)c->org_id,
+               c->accept ? "confirmed" : "declined");
+    json_put_string(&t->detail, c->reason);
+    buf_puts(&t->detail, "}");
+    return DB_OK;
+}
+
+static const form_rule reason_rules[] = {{"reason", FV_TEXT, 0, 0, AGREEMENT_REASON_MAX, NULL}};
+static const valid_table reason_table = {reason_rules, 1, NULL, 0};
+
+db_status agreement_consent(db *d, int64_t id, int64_t org_id, bool accept, const char *reason,
+                            int64_t actor, const char *ip, form_errors *errs)
+{
+    assert(d && errs);
+    arena a = ARENA_INIT;
+    form_value v;
+    db_status st;
+    if (!valid_values(&a, &reason_table, &reason, &v, errs, NULL)) {
+        st = invalid(errs);
+    } else {
+        consent_ctx c = {id, org_id, accept, !accept && v.present ? v.text : NULL, errs};
+        tx t =
+            TX_INIT(actor, ip, accept ? "agreement_confirm" : "agreement_decline", "agreement", id);
+        t.bump = TX_DIRECTORY;
+        st = tx_write(d, &t, consent_body, &c);
+    }
+    arena_free(&a);
+    return st;
+}
+
+/* Unconfirmed agreements: $2 the person (0: the secretariat, every one),
+ * $3 1 for those with a party the person may confirm now (proposed). */
+static const char SQL_WAITING[] =
+    "SELECT " AGR_COLS " WHERE NOT " CONFIRMED " AND ($2 = 0 OR " SPEAKS_PARTY(
+        "$2") ")"
+              " AND ($3 = 0 OR EXISTS (SELECT 1 FROM agreement_party w WHERE w.agreement_id = a.id"
+              "  AND w.consent = 'proposed' AND ($2 = 0 OR EXISTS (SELECT 1 FROM affiliation wm"
+              "  WHERE wm.org_id = w.org_id AND wm.person_id = $2 AND wm.ended_at IS NULL"
+              "  AND wm.role IN ('manager', 'representative')))))"
+              " ORDER BY a.id DESC LIMIT 50";
+
+db_status agreement_waiting(db *d, arena *a, int64_t person, bool to_confirm, agreement_rec **out,
+                            size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    char today[11];
+    time_today(today);
+    return collect(
+        d, a, db_query(d, SQL_WAITING, DB_ARGS(DBT(today), DBI(person), DBI(to_confirm ? 1 : 0))),
+        out, n);
 }

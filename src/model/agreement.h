@@ -38,6 +38,7 @@
 #define AGREEMENT_EXPIRING_DAYS 60 /* "expiring soon": valid_until within this many days */
 #define AGREEMENT_MAX_PARTIES   20
 #define AGREEMENT_TEXT_MAX      5000
+#define AGREEMENT_REASON_MAX    500 /* characters of a decline's reason */
 
 /* The kinds and statuses, NULL-terminated, in the order forms list them. */
 extern const char *const agreement_kinds[];
@@ -46,6 +47,8 @@ extern const char *const agreement_statuses[];
 typedef struct agreement_party {
     int64_t org_id;
     const char *slug, *name, *name_en, *kind;
+    const char *consent; /* proposed, confirmed, declined (0035) */
+    const char *reason;  /* a decline's reason, or NULL */
 } agreement_party;
 
 typedef struct agreement_rec {
@@ -55,6 +58,7 @@ typedef struct agreement_rec {
     const char *status;                               /* as stored */
     const char *state; /* as read: "expired" for a signed one past valid_until */
     bool is_demo;
+    bool confirmed; /* every party confirmed: seen and counted by everyone */
     int64_t created_at, updated_at;
     agreement_party *parties; /* by name */
     size_t n_parties;
@@ -129,6 +133,35 @@ typedef struct agreement_partner {
 /* Partners with id above after_id, by id, at most limit (1..100). */
 db_status agreement_partners(db *d, arena *a, int64_t after_id, int limit, agreement_partner **out,
                              size_t *n);
+
+/* --- consent (0035) ---------------------------------------------------------
+ * A party the writer does not speak for is named "proposed" until a person
+ * who speaks for it (RIGHT_TIE_CONFIRM: its manager or representative) or
+ * the secretariat confirms it; the secretariat's own writes confirm every
+ * party at once, a manager's those of their own cluster. An agreement with
+ * any party not confirmed (agreement_rec.confirmed false) is seen only by
+ * its parties' people and the secretariat (agreement_may_see, lists with
+ * with_drafts or drafts_of), and counted nowhere: not by the expiry
+ * reminders (start page, digest), the network, a partner's Relations for
+ * others or the API lists for others. A party taken off again that had
+ * not confirmed needs nobody's word; a confirmed one does (as before). */
+
+/* Confirms (accept) or declines for org_id its being named a party of
+ * agreement id; reason (decline only, optional, one line, at most
+ * AGREEMENT_REASON_MAX characters: FE_TOO_LONG under "reason"). Audited
+ * as agreement_confirm / agreement_decline. DB_DONE: org_id is no party
+ * of id; DB_CONSTRAINT with FE_NOT_PENDING under "org" when it is not
+ * proposed any more. The caller checked agreement_may_confirm. */
+db_status agreement_consent(db *d, int64_t id, int64_t org_id, bool accept, const char *reason,
+                            int64_t actor, const char *ip, form_errors *errs);
+/* Whether p speaks for org_id on a tie naming it (RIGHT_TIE_CONFIRM; a
+ * read-only token too, for reading). */
+bool agreement_may_confirm(db *d, const principal *p, int64_t org_id);
+/* Unconfirmed agreements of person (0: all, for the secretariat), newest
+ * first, at most 50: with to_confirm, those with a proposed party the
+ * person may confirm; else those of a party the person speaks for. */
+db_status agreement_waiting(db *d, arena *a, int64_t person, bool to_confirm, agreement_rec **out,
+                            size_t *n);
 
 /* Whether p may change agreement a (or, a NULL, create one at all). */
 bool agreement_may_edit(db *d, const principal *p, const agreement_rec *a);

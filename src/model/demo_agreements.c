@@ -7,7 +7,8 @@
  * whenever the demo is loaded. One carries a small signed document: a
  * one-page PDF made here (demo_agreement_pdf) with an exact cross-reference
  * table, which pdf_check accepts. Every agreement is is_demo = 1 and its
- * summary says it is illustrative. */
+ * summary says it is illustrative. A seventh, recorded by a cluster,
+ * awaits its other party's confirmation (0035), so the state can be seen. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -92,7 +93,16 @@ static const demo_agreement demo_agreements[] = {
      ILL_SR "У припреми: пракса студената у предузећима чланицама.",
      ILL_EN "In preparation: student internships in member companies.",
      0, 0, 0, {"univerzitet-u-nisu", "scan", NULL}, false},
+    /* recorded by NiCAT's manager, the university has not confirmed yet
+     * (0035): shown to the parties and the secretariat as awaiting */
+    {"cooperation", "signed", "Споразум о сарадњи у електроници",
+     "Cooperation agreement on electronics",
+     ILL_SR "Заједничке лабораторијске вежбе; чека потврду универзитета.",
+     ILL_EN "Joint lab work; awaiting the university's confirmation.",
+     -10, -10, 720, {"nicat", "univerzitet-u-nisu", NULL}, false},
 };
+/* The one party of the last agreement that has not confirmed it. */
+#define DEMO_AWAITING_PARTY "univerzitet-u-nisu"
 // clang-format on
 
 /* Contact persons of partners (cluster_team rows, the contact rule of
@@ -115,6 +125,9 @@ static const char SQL_AGREEMENT[] =
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING id";
 static const char SQL_PARTY[] = "INSERT INTO agreement_party(agreement_id, org_id)"
                                 " SELECT $1, id FROM org WHERE slug = $2";
+static const char SQL_AWAITING[] =
+    "UPDATE agreement_party SET consent = 'proposed' WHERE agreement_id = $1"
+    " AND org_id = (SELECT id FROM org WHERE slug = $2)";
 static const char SQL_FILE[] =
     "INSERT INTO agreement_file(agreement_id, name, sha256, size, data, created_at)"
     " VALUES ($1, $2, $3, $4, $5, $6)";
@@ -181,6 +194,8 @@ db_status demo_load_agreements(db *d, buf *err)
             st = db_do(d, SQL_PARTY, DB_ARGS(DBI(id), DBT(g->parties[k])));
         if (st == DB_OK && g->with_pdf)
             st = put_pdf(d, id, now);
+        if (st == DB_OK && i + 1 == sizeof demo_agreements / sizeof demo_agreements[0])
+            st = db_do(d, SQL_AWAITING, DB_ARGS(DBI(id), DBT(DEMO_AWAITING_PARTY)));
         if (st != DB_OK) {
             buf_printf(err, "demo agreement %zu: %s", i, db_status_name(st));
             return st;

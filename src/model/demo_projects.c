@@ -8,6 +8,7 @@
  * transaction without audit rows, like the rest of the demo data. The
  * projects and their amounts are invented. */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/timeutil.h"
 #include "model/demo.h"
@@ -80,7 +81,8 @@ static const demo_project projects[] = {
     {"Припрема: заједничка платформа за податке о производњи", "In preparation: a shared production data platform", "DATA-FAB",
      "Horizon Europe", "demo-eu-programmes", "preparation", NULL, NULL, NULL,
      -1, -1, -1, NULL, NULL, "participants",
-     {{"voict", "lead", -1}, {"dunavski-sistemi", "partner", -1}, {NULL, NULL, 0}}},
+     {{"voict", "lead", -1}, {"dunavski-sistemi", "partner", -1},
+      {"univerzitet-u-novom-sadu", "partner", -1}, {NULL, NULL, 0}}},
     {"Отворене лабораторије за електронику", "Open electronics labs", "OPEN-LAB",
      "Horizon Europe", "demo-eu-programmes", "closed", "2021-09-01", "2022-01-01", "2025-06-30",
      1800000, 1800000, 0, "Три отворене лабораторије; 40 студентских пројеката са предузећима.",
@@ -99,6 +101,13 @@ static const char SQL_PROJECT[] =
 static const char SQL_PART[] =
     "INSERT INTO project_participant(project_id, org_id, role, share_cents)"
     " SELECT $1, id, $3, $4 FROM org WHERE slug = $2";
+
+/* The one participant named without its word yet (0035): the university
+ * in the private DATA-FAB project, shown to the project's people and the
+ * secretariat as awaiting confirmation. */
+static const char SQL_AWAITING[] =
+    "UPDATE project_participant SET consent = 'proposed' WHERE project_id = $1"
+    " AND org_id = (SELECT id FROM org WHERE slug = 'univerzitet-u-novom-sadu')";
 
 static db_val t_or_null(const char *s)
 {
@@ -133,6 +142,8 @@ db_status demo_load_projects(db *d, buf *err)
                 return DB_ERR;
             }
         }
+        if (st == DB_OK && p->acronym && strcmp(p->acronym, "DATA-FAB") == 0)
+            st = db_do(d, SQL_AWAITING, DB_ARGS(DBI(id)));
         if (st != DB_OK) {
             buf_printf(err, "demo project %s: %s", p->title_en, db_errmsg(d));
             return st;

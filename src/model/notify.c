@@ -39,6 +39,9 @@ const notify_kind notify_kinds[] = {
     /* reminders of the calls one follows (call_remind.c); on unless turned off,
      * as by the one-click link in each reminder */
     {"call_remind", MSG_NK_CALL_REMIND, MSG_NK_CALL_REMIND_LINE, NOTIFY_IMMEDIATE, false},
+    /* agreements and projects naming an organisation wait for its word
+     * (agreement.c, project.c, 0035) */
+    {"tie_proposed", MSG_NK_TIE_PROPOSED, MSG_NK_TIE_PROPOSED_LINE, NOTIFY_IMMEDIATE, false},
 };
 const size_t notify_n_kinds = sizeof notify_kinds / sizeof notify_kinds[0];
 

@@ -13,9 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "core/num.h"
 #include "core/timeutil.h"
 #include "json/json.h"
+#include "model/notify.h"
+#include "model/rights.h"
 #include "model/tx.h"
 
 const char *const project_statuses[] = {"idea",     "preparation", "submitted", "approved",
@@ -28,6 +31,10 @@ const char *const project_visibilities[] = {"public", "participants", NULL};
     "(" P ".visibility = 'public' OR $2 = 1 OR EXISTS (SELECT 1 FROM project_participant vp"       \
     " JOIN affiliation va ON va.org_id = vp.org_id WHERE vp.project_id = " P ".id"                 \
     " AND va.person_id = $1 AND va.ended_at IS NULL))"
+
+/* The participations that count (0035): confirmed ones. Every list filter,
+ * total and tie reads participants through this, never the bare table. */
+#define CONFIRMED_PP "(SELECT * FROM project_participant WHERE consent = 'confirmed')"
 
 static bool one_of(const char *v, const char *const *list)
 {
@@ -208,9 +215,15 @@ static void project_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 
 static const char SQL_GET[] =
     "SELECT " PROJECT_COLS PROJECT_FROM " WHERE p.id = $3 AND " VISIBLE("p");
+/* Participants; one not confirmed only for the secretariat ($3 = 1) and
+ * the people ($2) of the project's participants. */
 static const char SQL_PARTS[] =
-    "SELECT o.id, o.slug, o.name, o.name_en, o.kind, pp.role, coalesce(pp.share_cents, -1)"
+    "SELECT o.id, o.slug, o.name, o.name_en, o.kind, pp.role, coalesce(pp.share_cents, -1),"
+    " pp.consent, pp.reason"
     " FROM project_participant pp JOIN org o ON o.id = pp.org_id WHERE pp.project_id = $1"
+    " AND (pp.consent = 'confirmed' OR $3 = 1 OR EXISTS (SELECT 1 FROM project_participant xp"
+    "  JOIN affiliation xa ON xa.org_id = xp.org_id WHERE xp.project_id = $1"
+    "  AND xa.person_id = $2 AND xa.ended_at IS NULL AND xa.role IN ('manager', 'representative')))"
     " ORDER BY pp.role <> 'lead', pp.role, o.name_folded, o.id";
 
 static void part_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -225,6 +238,8 @@ static void part_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     p->role = db_col_dup(a, s, 5, oom);
     p->share_cents = db_col_int(s, 6);
     p->share_known = p->share_cents >= 0;
+    p->consent = db_col_dup(a, s, 7, oom);
+    p->reason = db_col_dup(a, s, 8, oom);
 }
 
 static db_val viewer_person(const project_viewer *v)
@@ -248,7 +263,7 @@ db_status project_get(db *d, arena *a, const project_viewer *v, int64_t id, proj
     db_status st = db_collect_one(s, a, out, sizeof *out, project_row, NULL, found);
     if (st != DB_OK || !*found)
         return st;
-    s = db_query(d, SQL_PARTS, DB_ARGS(DBI(id)));
+    s = db_query(d, SQL_PARTS, DB_ARGS(DBI(id), viewer_person(v), viewer_sec(v)));
     if (!s)
         return DB_ERR;
     return db_collect(s, a, (void **)&out->parts, &out->n_parts, sizeof *out->parts, part_row,
@@ -290,12 +305,13 @@ db_status project_resolve_org(db *d, const char *org, int64_t *org_id)
         "p") " AND ($3 IS NULL OR p.status = $3)"                                                  \
              " AND ($4 IS NULL OR p.programme = $4) AND ($5 IS NULL OR f.slug = $5)"               \
              " AND ($6 IS NULL OR EXISTS (SELECT 1 FROM org co JOIN project_participant cp"        \
-             "  ON cp.project_id = p.id WHERE co.slug = $6 AND (cp.org_id = co.id OR cp.org_id IN" \
+             "  ON cp.project_id = p.id AND cp.consent = 'confirmed' WHERE co.slug = $6 AND "      \
+             "(cp.org_id = co.id OR cp.org_id IN"                                                  \
              "  (SELECT m.org_id FROM cluster_member m WHERE m.cluster_id = co.id"                 \
              "   AND (m.left_on IS NULL OR m.left_on > $10)))))"                                   \
              " AND ($7 IS NULL OR EXISTS (SELECT 1 FROM project_participant sp JOIN org_sector ss" \
              "  ON ss.org_id = sp.org_id JOIN ref_nace sn ON sn.code = ss.code WHERE "             \
-             "sp.project_id = p.id"                                                                \
+             "sp.project_id = p.id AND sp.consent = 'confirmed'"                                   \
              "  AND (ss.code = $7 OR sn.parent = $7)))"                                            \
              " AND ($8 IS NULL OR CASE WHEN p.starts_on IS NOT NULL THEN substr(p.starts_on, 1, "  \
              "4) <= $8"                                                                            \
@@ -303,7 +319,7 @@ db_status project_resolve_org(db *d, const char *org, int64_t *org_id)
              "  ELSE substr(p.submitted_on, 1, 4) = $8 END)"                                       \
              " AND ($9 = 0 OR EXISTS (SELECT 1 FROM project_participant op WHERE op.project_id = " \
              "p.id"                                                                                \
-             "  AND op.org_id = $9))"
+             "  AND op.org_id = $9 AND op.consent = 'confirmed'))"
 #define LIST_SQL(order)                                                                            \
     "SELECT " PROJECT_COLS PROJECT_FROM LIST_WHERE " ORDER BY " order " LIMIT $11"
 
@@ -383,6 +399,75 @@ db_status project_choices_get(db *d, arena *a, const project_viewer *v, project_
              : DB_ERR;
 }
 
+/* --- facet counts ---------------------------------------------------------------- */
+
+/* Each facet's query runs LIST_WHERE with its own parameter bound NULL
+ * (project_facets_get), so it counts under the other filters. */
+#define FACET_SQL(value, extra_from)                                                               \
+    "SELECT " value ", count(DISTINCT p.id) FROM project p LEFT JOIN org f ON f.id = p.funder_id"  \
+    " " extra_from LIST_WHERE " AND " value " IS NOT NULL GROUP BY 1 ORDER BY 1 LIMIT $11"
+static const char *const facet_sql[PROJECT_FACET__N] = {
+    [PROJECT_FACET_STATUS] = FACET_SQL("p.status", ""),
+    [PROJECT_FACET_PROGRAMME] = FACET_SQL("p.programme", ""),
+    [PROJECT_FACET_FUNDER] = FACET_SQL("f.slug", ""),
+    [PROJECT_FACET_SECTOR] = FACET_SQL(
+        "CASE WHEN length(fs.code) = 1 THEN fs.code ELSE fn.parent END",
+        "JOIN project_participant fp ON fp.project_id = p.id AND fp.consent = 'confirmed'"
+        " JOIN org_sector fs ON fs.org_id = fp.org_id JOIN ref_nace fn ON fn.code = fs.code"),
+    /* a project counts in each year from its start (or submission) to its end,
+     * among the years the filter offers (those some project starts in) */
+    [PROJECT_FACET_YEAR] = FACET_SQL(
+        "fy.y", "JOIN (SELECT DISTINCT substr(coalesce(starts_on, submitted_on), 1, 4) AS y"
+                " FROM project WHERE coalesce(starts_on, submitted_on) IS NOT NULL) fy"
+                " ON CASE WHEN p.starts_on IS NOT NULL THEN substr(p.starts_on, 1, 4) <= fy.y"
+                " AND coalesce(substr(p.ends_on, 1, 4), substr(p.starts_on, 1, 4)) >= fy.y"
+                " ELSE substr(p.submitted_on, 1, 4) = fy.y END"),
+};
+
+static void facet_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    project_facet_count *c = item;
+    c->value = db_col_dup(a, s, 0, oom);
+    c->n = db_col_int(s, 1);
+}
+
+db_status project_facets_get(db *d, arena *a, const project_viewer *v, const project_query *q,
+                             project_facets *out)
+{
+    assert(d && a && q && out);
+    memset(out, 0, sizeof *out);
+    char today[11];
+    time_today(today);
+    for (int f = 0; f < PROJECT_FACET__N; f++) {
+        db_stmt *s =
+            db_query(d, facet_sql[f],
+                     DB_ARGS(viewer_person(v), viewer_sec(v),
+                             f == PROJECT_FACET_STATUS ? DBNULL : text_or_null(q->status),
+                             f == PROJECT_FACET_PROGRAMME ? DBNULL : text_or_null(q->programme),
+                             f == PROJECT_FACET_FUNDER ? DBNULL : text_or_null(q->funder),
+                             text_or_null(q->cluster),
+                             f == PROJECT_FACET_SECTOR ? DBNULL : text_or_null(q->sector),
+                             f == PROJECT_FACET_YEAR ? DBNULL : text_or_null(q->year),
+                             DBI(q->org_id), DBT(today), DBI(1000)));
+        if (!s)
+            return DB_ERR;
+        db_status st = db_collect(s, a, (void **)&out->items[f], &out->n_items[f],
+                                  sizeof *out->items[f], facet_row, NULL);
+        if (st != DB_OK)
+            return st;
+    }
+    return DB_OK;
+}
+
+int64_t project_facet_n(const project_facets *f, project_facet which, const char *value)
+{
+    for (size_t i = 0; value && i < f->n_items[which]; i++)
+        if (strcmp(f->items[which][i].value, value) == 0)
+            return f->items[which][i].n;
+    return 0;
+}
+
 /* --- the write ------------------------------------------------------------------- */
 
 static const char SQL_INSERT[] =
@@ -398,8 +483,62 @@ static const char SQL_UPDATE[] =
 static const char SQL_EXISTS[] = "SELECT count(*) FROM project WHERE id = $1";
 static const char SQL_CALL_EXISTS[] = "SELECT count(*) FROM funding_call WHERE id = $1";
 static const char SQL_PARTS_CLEAR[] = "DELETE FROM project_participant WHERE project_id = $1";
-static const char SQL_PART_ADD[] = "INSERT INTO project_participant(project_id, org_id, role, "
-                                   "share_cents) VALUES ($1, $2, $3, $4)";
+static const char SQL_PART_ADD[] =
+    "INSERT INTO project_participant(project_id, org_id, role, share_cents, consent, decided_by,"
+    " decided_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+static const char SQL_PARTS_OF[] =
+    "SELECT org_id, consent, coalesce(decided_by, 0), coalesce(decided_at, 0), reason"
+    " FROM project_participant WHERE project_id = $1";
+
+/* One participant's consent as the write stores it (0035): kept from
+ * before, confirmed when the writer speaks for it (the secretariat for
+ * all), else proposed. */
+typedef struct part_consent {
+    const char *consent; /* static */
+    int64_t decided_by, decided_at;
+    bool kept, has_reason;
+    char reason[2001];
+} part_consent;
+
+static db_status part_consents(tx *t, int64_t id, const int64_t *ids, size_t n, part_consent *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = (part_consent){.consent = "proposed"};
+    if (id) {
+        db_stmt *s = db_query(t->d, SQL_PARTS_OF, DB_ARGS(DBI(id)));
+        if (!s)
+            return DB_ERR;
+        db_status st;
+        while ((st = db_step(s)) == DB_ROW) {
+            int64_t org = db_col_int(s, 0);
+            for (size_t i = 0; i < n; i++) {
+                if (ids[i] != org)
+                    continue;
+                const char *c = db_col_text(s, 1);
+                out[i].consent = strcmp(c, "confirmed") == 0  ? "confirmed"
+                                 : strcmp(c, "declined") == 0 ? "declined"
+                                                              : "proposed";
+                out[i].decided_by = db_col_int(s, 2);
+                out[i].decided_at = db_col_int(s, 3);
+                out[i].kept = true;
+                const char *why = db_col_text(s, 4);
+                if ((out[i].has_reason = why != NULL))
+                    snprintf(out[i].reason, sizeof out[i].reason, "%s", why);
+            }
+        }
+        db_reset(s);
+        if (st != DB_DONE)
+            return st;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(out[i].consent, "confirmed") != 0 &&
+            rights_person_can(t->d, t->actor_id, RIGHT_TIE_CONFIRM, ids[i]))
+            out[i] = (part_consent){.consent = "confirmed",
+                                    .decided_by = t->actor_id,
+                                    .decided_at = time_now(),
+                                    .kept = out[i].kept};
+    return DB_OK;
+}
 
 typedef struct save_ctx {
     int64_t id;
@@ -479,6 +618,13 @@ static db_status save_body(tx *t, void *vc)
                      DBI(now),
                      DBI(t->actor_id),
                      DBI(c->id)};
+    part_consent *cons = mem_calloc(n_orgs + 1, sizeof *cons); /* 2 kB each: not the stack */
+    if (!cons)
+        return DB_NOMEM;
+    if ((st = part_consents(t, c->id, org_ids, n_orgs, cons)) != DB_OK) {
+        mem_free(cons);
+        return st;
+    }
     if (c->id)
         st = db_do(t->d, SQL_UPDATE, sizeof vals / sizeof *vals, vals);
     else
@@ -493,10 +639,32 @@ static db_status save_body(tx *t, void *vc)
         int64_t cents = -1;
         if (p->share && *p->share && num_parse(p->share, strlen(p->share), 2, &cents) != NUM_OK)
             cents = -1;
+        const part_consent *pc = &cons[k];
         st = db_do(t->d, SQL_PART_ADD,
-                   DB_ARGS(DBI(c->out_id), DBI(org_ids[k]), DBT(p->role), int_or_null(cents)));
+                   DB_ARGS(DBI(c->out_id), DBI(org_ids[k]), DBT(p->role), int_or_null(cents),
+                           DBT(pc->consent), pc->decided_by ? DBI(pc->decided_by) : DBNULL,
+                           pc->decided_at ? DBI(pc->decided_at) : DBNULL,
+                           pc->has_reason ? DBT(pc->reason) : DBNULL));
         k++;
     }
+    /* the people of each newly proposed participant hear of it */
+    char href[48];
+    snprintf(href, sizeof href, "/projects/%lld#consent", (long long)c->out_id);
+    for (size_t i = 0; st == DB_OK && i < n_orgs; i++) {
+        if (cons[i].kept || strcmp(cons[i].consent, "proposed") != 0)
+            continue;
+        notify_to to = {.orgs = &org_ids[i], .n_orgs = 1};
+        notify_what w = {.entity = "project",
+                         .entity_id = c->out_id,
+                         .a = v[PR_TITLE_SR].text,
+                         .b = "",
+                         .href = href};
+        st = notify_event(t->d, t->actor_id, &to, "tie_proposed", &w, NULL);
+    }
+    bool any_proposed = false;
+    for (size_t i = 0; i < n_orgs; i++)
+        any_proposed |= strcmp(cons[i].consent, "proposed") == 0;
+    mem_free(cons);
     if (st != DB_OK)
         return st;
     t->entity_id = c->out_id;
@@ -511,7 +679,7 @@ static db_status save_body(tx *t, void *vc)
     buf_puts(&t->detail, ",\"participants\":[");
     for (size_t i = 0; i < n_orgs; i++)
         buf_printf(&t->detail, "%s%lld", i ? "," : "", (long long)org_ids[i]);
-    buf_puts(&t->detail, "]}");
+    buf_printf(&t->detail, "],\"awaiting_consent\":%s}", any_proposed ? "true" : "false");
     return DB_OK;
 }
 
@@ -563,7 +731,7 @@ db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor
     "  CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS INTEGER),"                      \
     "  CAST(substr(coalesce(p.submitted_on, p.starts_on), 1, 4) AS INTEGER) FROM project p"        \
     "  WHERE p.status IN ('submitted', 'approved', 'rejected', 'running', 'closed')"               \
-    "  AND " VISIBLE("p") " AND EXISTS (SELECT 1 FROM project_participant pp"                      \
+    "  AND " VISIBLE("p") " AND EXISTS (SELECT 1 FROM " CONFIRMED_PP " pp"                         \
                           "  JOIN so ON so.org_id = pp.org_id WHERE pp.project_id = p.id))"
 #define WON "sp.status IN ('approved', 'running', 'closed')"
 
@@ -578,12 +746,12 @@ static const char SQL_PF_SHARES[] =
     SCAN_ORGS " SELECT coalesce(y, -1), coalesce(sum(share_cents), 0),"
               " sum(CASE WHEN share_cents IS NULL THEN 1 ELSE 0 END) FROM (SELECT DISTINCT sp.y, "
               "pp.project_id, pp.org_id,"
-              " pp.share_cents FROM sp JOIN project_participant pp ON pp.project_id = sp.id"
+              " pp.share_cents FROM sp JOIN " CONFIRMED_PP " pp ON pp.project_id = sp.id"
               " JOIN so ON so.org_id = pp.org_id WHERE " WON ") AS shares GROUP BY y"
               " UNION ALL SELECT 0, coalesce(sum(share_cents), 0),"
               " sum(CASE WHEN share_cents IS NULL THEN 1 ELSE 0 END)"
               " FROM (SELECT DISTINCT pp.project_id, pp.org_id, pp.share_cents FROM sp"
-              " JOIN project_participant pp ON pp.project_id = sp.id JOIN so"
+              " JOIN " CONFIRMED_PP " pp ON pp.project_id = sp.id JOIN so"
               " ON so.org_id = pp.org_id WHERE " WON ") AS shares ORDER BY 1";
 /* Success by year of submission: submitted (every status from submitted
  * on) and won. */
@@ -600,12 +768,12 @@ static const char SQL_PF_PROGRAMMES[] =
  * the cluster and its members. */
 static const char SQL_PF_CLUSTERS[] =
     SCAN_ORGS " , cp(cluster_id, project_id, grant_cents) AS (SELECT DISTINCT so.cluster_id, sp.id,"
-              " sp.grant_cents FROM sp JOIN project_participant pp ON pp.project_id = sp.id"
+              " sp.grant_cents FROM sp JOIN " CONFIRMED_PP " pp ON pp.project_id = sp.id"
               " JOIN so ON so.org_id = pp.org_id WHERE " WON "),"
               " cs(cluster_id, share, unknown) AS (SELECT so.cluster_id,"
               " coalesce(sum(pp.share_cents), 0),"
               " sum(CASE WHEN pp.share_cents IS NULL THEN 1 ELSE 0 END) FROM sp"
-              " JOIN project_participant pp ON pp.project_id = sp.id JOIN so"
+              " JOIN " CONFIRMED_PP " pp ON pp.project_id = sp.id JOIN so"
               " ON so.org_id = pp.org_id WHERE " WON " GROUP BY so.cluster_id)"
               " SELECT o.slug, o.name, o.name_en, count(*), coalesce(sum(cp.grant_cents), 0),"
               " coalesce(cs.share, 0), coalesce(cs.unknown, 0) FROM cp JOIN org o"
@@ -734,4 +902,92 @@ db_status project_portfolio(db *d, arena *a, const project_viewer *v, const char
     return s ? db_collect(s, a, (void **)&out->clusters, &out->n_clusters, sizeof *out->clusters,
                           pf_group_row, (void *)1)
              : DB_ERR;
+}
+
+/* --- consent (0035) ------------------------------------------------------------- */
+
+static const char SQL_CONSENT_OF[] =
+    "SELECT consent FROM project_participant WHERE project_id = $1 AND org_id = $2";
+static const char SQL_CONSENT_SET[] =
+    "UPDATE project_participant SET consent = $3, decided_by = $4, decided_at = $5, reason = $6"
+    " WHERE project_id = $1 AND org_id = $2 AND consent = 'proposed'";
+
+typedef struct consent_ctx {
+    int64_t id, org_id;
+    bool accept;
+    const char *reason;
+    form_errors *errs;
+} consent_ctx;
+
+static db_status consent_body(tx *t, void *vc)
+{
+    consent_ctx *c = vc;
+    db_stmt *s = db_query(t->d, SQL_CONSENT_OF, DB_ARGS(DBI(c->id), DBI(c->org_id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    bool pending = st == DB_ROW && strcmp(db_col_text(s, 0), "proposed") == 0;
+    db_reset(s);
+    if (st != DB_ROW)
+        return st == DB_DONE ? DB_DONE : st;
+    if (!pending) {
+        valid_add_error(c->errs, "org", FE_NOT_PENDING, 0, 0);
+        return DB_CONSTRAINT;
+    }
+    st = db_do(t->d, SQL_CONSENT_SET,
+               DB_ARGS(DBI(c->id), DBI(c->org_id), DBT(c->accept ? "confirmed" : "declined"),
+                       DBI(t->actor_id), DBI(time_now()), text_or_null(c->reason)));
+    if (st != DB_OK)
+        return st;
+    buf_printf(&t->detail, "{\"org_id\":%lld,\"consent\":\"%s\",\"reason\":", (long long)c->org_id,
+               c->accept ? "confirmed" : "declined");
+    json_put_string(&t->detail, c->reason);
+    buf_puts(&t->detail, "}");
+    return DB_OK;
+}
+
+static const form_rule reason_rules[] = {{"reason", FV_TEXT, 0, 0, PROJECT_REASON_MAX, NULL}};
+static const valid_table reason_table = {reason_rules, 1, NULL, 0};
+
+db_status project_consent(db *d, int64_t id, int64_t org_id, bool accept, const char *reason,
+                          int64_t actor, const char *ip, form_errors *errs)
+{
+    assert(d && errs);
+    arena a = ARENA_INIT;
+    form_value v;
+    db_status st;
+    if (!valid_values(&a, &reason_table, &reason, &v, errs, NULL)) {
+        st = invalid(errs);
+    } else {
+        consent_ctx c = {id, org_id, accept, !accept && v.present ? v.text : NULL, errs};
+        tx t = TX_INIT(actor, ip, accept ? "project_confirm" : "project_decline", "project", id);
+        t.bump = TX_DIRECTORY;
+        st = tx_write(d, &t, consent_body, &c);
+    }
+    arena_free(&a);
+    return st;
+}
+
+/* Projects with a participant not confirmed: $1 the person (0: all, the
+ * secretariat); $2 1: only where a proposed participant is one the
+ * person speaks for; else where they speak for any participant. */
+static const char SQL_WAITING[] =
+    "SELECT " PROJECT_COLS PROJECT_FROM " WHERE EXISTS (SELECT 1 FROM project_participant w"
+    " WHERE w.project_id = p.id AND w.consent <> 'confirmed' AND ($2 = 0 OR w.consent = "
+    "'proposed'))"
+    " AND ($1 = 0 OR EXISTS (SELECT 1 FROM project_participant xp JOIN affiliation xa"
+    "  ON xa.org_id = xp.org_id WHERE xp.project_id = p.id AND xa.person_id = $1"
+    "  AND xa.ended_at IS NULL AND xa.role IN ('manager', 'representative')"
+    "  AND ($2 = 0 OR xp.consent = 'proposed')))"
+    " ORDER BY p.id DESC LIMIT 50";
+
+db_status project_waiting(db *d, arena *a, int64_t person, bool to_confirm, project_rec **out,
+                          size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    db_stmt *s = db_query(d, SQL_WAITING, DB_ARGS(DBI(person), DBI(to_confirm ? 1 : 0)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)out, n, sizeof **out, project_row, NULL);
 }

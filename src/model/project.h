@@ -36,10 +36,11 @@
 #include "db/db.h"
 #include "valid/valid.h"
 
-#define PROJECT_TITLE_MAX 300
-#define PROJECT_TEXT_MAX  5000
-#define PROJECT_PARTS_MAX 60           /* participants in one project */
-#define PROJECT_MONEY_MAX 1000000000LL /* euros: a billion */
+#define PROJECT_TITLE_MAX  300
+#define PROJECT_TEXT_MAX   5000
+#define PROJECT_PARTS_MAX  60           /* participants in one project */
+#define PROJECT_MONEY_MAX  1000000000LL /* euros: a billion */
+#define PROJECT_REASON_MAX 500          /* characters of a decline's reason */
 
 /* NULL-terminated code lists, in their display order. */
 extern const char *const project_statuses[];     /* idea preparation submitted approved rejected
@@ -58,6 +59,8 @@ typedef struct project_part {
     const char *slug, *name, *name_en, *kind, *role;
     int64_t share_cents;
     bool share_known;
+    const char *consent; /* proposed, confirmed, declined (0035) */
+    const char *reason;  /* a decline's reason, or NULL */
 } project_part;
 
 typedef struct project_rec {
@@ -111,6 +114,31 @@ typedef struct project_input {
 db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor, const char *ip,
                        int64_t *out_id, form_errors *errs);
 
+/* --- consent (0035) ----------------------------------------------------
+ * A participant the writer does not speak for (RIGHT_TIE_CONFIRM: its
+ * manager or representative; the secretariat speaks for all) is named
+ * "proposed" until its people or the secretariat confirm it. Only
+ * confirmed participants count: lists by cluster, sector or organisation,
+ * the portfolio and the network read them alone; a project page shows
+ * the others only to the secretariat and the project's people (marked
+ * awaiting confirmation or declined). project_save keeps a participant's
+ * consent across changes; a new one is told (notify kind tie_proposed). */
+
+/* Confirms (accept) or declines, for org_id, taking part in project id;
+ * reason (decline only, optional, at most PROJECT_REASON_MAX characters:
+ * FE_TOO_LONG under "reason"). Audited as project_confirm /
+ * project_decline. DB_DONE: org_id is no participant; DB_CONSTRAINT with
+ * FE_NOT_PENDING under "org" when it is not proposed any more. The caller
+ * checked RIGHT_TIE_CONFIRM on org_id. */
+db_status project_consent(db *d, int64_t id, int64_t org_id, bool accept, const char *reason,
+                          int64_t actor, const char *ip, form_errors *errs);
+/* Projects with a participant not confirmed, newest first, at most 50,
+ * parts not filled: person 0 all of them (the secretariat); with
+ * to_confirm those where the person speaks for a proposed participant,
+ * else those where they speak for any participant. */
+db_status project_waiting(db *d, arena *a, int64_t person, bool to_confirm, project_rec **out,
+                          size_t *n);
+
 /* The current lead of project id (0 when none or no such project). */
 db_status project_lead_of(db *d, int64_t id, int64_t *lead);
 /* A directory entry by decimal id or slug: its id in *org_id (0: none). */
@@ -149,6 +177,36 @@ typedef struct project_choices {
     size_t n_programmes, n_funders, n_years;
 } project_choices;
 db_status project_choices_get(db *d, arena *a, const project_viewer *v, project_choices *out);
+
+/* Facet counts for the list's filters, like the directory's: for each
+ * facet, how many projects v may see match the other filters of q (the
+ * facet's own filter left out) per value. A project counts once per
+ * value: in each year it runs, in each NACE section of a confirmed
+ * participant. Private projects count only for those who see them (the
+ * list's one visibility rule). */
+typedef struct project_facet_count {
+    const char *value; /* status code, programme, funder slug, year, section letter */
+    int64_t n;
+} project_facet_count;
+
+typedef enum {
+    PROJECT_FACET_STATUS,
+    PROJECT_FACET_PROGRAMME,
+    PROJECT_FACET_FUNDER,
+    PROJECT_FACET_SECTOR,
+    PROJECT_FACET_YEAR,
+    PROJECT_FACET__N
+} project_facet;
+
+typedef struct project_facets {
+    project_facet_count *items[PROJECT_FACET__N];
+    size_t n_items[PROJECT_FACET__N];
+} project_facets;
+
+db_status project_facets_get(db *d, arena *a, const project_viewer *v, const project_query *q,
+                             project_facets *out);
+/* The count of value in facet f, 0 when it has none. */
+int64_t project_facet_n(const project_facets *f, project_facet which, const char *value);
 
 /* --- the portfolio ----------------------------------------------------- */
 
@@ -199,11 +257,13 @@ typedef struct network_node {
     const char *kind; /* org kind; for a group the kind it gathers */
     int ring;         /* 0 SCAN, 1 clusters, 2 partners */
     size_t n_members; /* a group's entries; 0 for an entry */
+    bool funder;      /* an entry tied only as a project's funder */
 } network_node;
 
 typedef struct network_edge {
     size_t a, b; /* node indices, a < b */
     int64_t projects, agreements;
+    int64_t funded; /* projects one end funds and the other takes part in */
 } network_edge;
 
 typedef struct network_query {
@@ -220,13 +280,15 @@ typedef struct network {
     network_edge *edges; /* by a, b */
     size_t n_edges;
     bool grouped;      /* partners were grouped by kind */
-    size_t n_partners; /* partner entries with ties, before grouping */
+    size_t n_partners; /* partner entries with ties, before grouping; funders only: not */
+    size_t n_funders;  /* entries tied only as funders */
 } network;
 
-/* Ties through the projects v may see (participants with each other, and
- * the funder with each participant) and through agreements (parties with
- * each other; signed or expired, in the years asked when they have
- * dates). Only entries with at least one tie are nodes. When more than
+/* Ties through the projects v may see (confirmed participants with each
+ * other: projects; the funder with each participant: funded, a tie of its
+ * own, so a funder is no project partner) and through agreements (parties
+ * with each other; signed or expired, every party confirmed, in the years
+ * asked when they have dates). Only entries with at least one tie are nodes. When more than
  * NETWORK_GROUP_OVER partners remain, each partner kind becomes one node
  * (its entries' ties summed) except q->open. */
 db_status project_network(db *d, arena *a, const project_viewer *v, const network_query *q,

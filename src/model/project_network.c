@@ -26,14 +26,32 @@ static const char SQL_PROJECT_PAIRS[] =
              "  AND ($3 = 0 AND $4 = 0 OR coalesce(p.starts_on, p.submitted_on) IS NOT NULL)),"
              " m(project_id, org_id) AS (SELECT pp.project_id, pp.org_id FROM vp0"
              "  JOIN project_participant pp ON pp.project_id = vp0.id"
-             "  UNION SELECT id, funder_id FROM vp0 WHERE funder_id IS NOT NULL),"
+             "  WHERE pp.consent = 'confirmed'),"
              " mk(project_id, org_id, kind) AS (SELECT m.project_id, m.org_id, o.kind FROM m"
              "  JOIN org o ON o.id = m.org_id WHERE o.kind <> 'company')"
              " SELECT a.org_id, a.kind, b.org_id, b.kind, count(*) FROM mk a JOIN mk b"
              "  ON b.project_id = a.project_id AND b.org_id > a.org_id GROUP BY a.org_id, a.kind, "
              "b.org_id, b.kind";
+/* The funder of each project with each confirmed participant: a funding
+ * tie, drawn apart from partnership (a funder is no project partner). The
+ * funder first; a funder that also takes part is not tied to itself. */
+static const char SQL_FUNDER_PAIRS[] =
+    "WITH vp0(id, funder_id) AS (SELECT p.id, p.funder_id FROM project p WHERE " VISIBLE(
+        "p") "  AND p.funder_id IS NOT NULL"
+             "  AND ($3 = 0 OR CAST(substr(coalesce(p.ends_on, p.starts_on, p.submitted_on), 1, 4)"
+             "   AS INTEGER) >= $3)"
+             "  AND ($4 = 0 OR CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS "
+             "INTEGER) <= $4)"
+             "  AND ($3 = 0 AND $4 = 0 OR coalesce(p.starts_on, p.submitted_on) IS NOT NULL))"
+             " SELECT f.id, f.kind, o.id, o.kind, count(*) FROM vp0 JOIN org f ON f.id = "
+             "vp0.funder_id"
+             "  JOIN project_participant pp ON pp.project_id = vp0.id AND pp.consent = 'confirmed'"
+             "  JOIN org o ON o.id = pp.org_id WHERE o.kind <> 'company' AND f.kind <> 'company'"
+             "  AND o.id <> f.id GROUP BY f.id, f.kind, o.id, o.kind";
 static const char SQL_AGREEMENT_PAIRS[] =
     "WITH va0(id) AS (SELECT g.id FROM agreement g WHERE g.status IN ('signed', 'expired')"
+    "  AND NOT EXISTS (SELECT 1 FROM agreement_party u WHERE u.agreement_id = g.id"
+    "   AND u.consent <> 'confirmed')"
     "  AND ($3 = 0 OR CAST(substr(coalesce(g.valid_until, g.valid_from, g.signed_on, '9999'), 1, 4)"
     "   AS INTEGER) >= $3)"
     "  AND ($4 = 0 OR CAST(substr(coalesce(g.valid_from, g.signed_on, '0000'), 1, 4) AS INTEGER)"
@@ -76,7 +94,8 @@ typedef struct ent {
     int64_t id;
     const char *kind;
     int ring;
-    size_t node; /* its node index, after grouping */
+    size_t node;      /* its node index, after grouping */
+    bool funder_only; /* met only as a project's funder */
 } ent;
 
 static int ent_cmp(const void *pa, const void *pb)
@@ -128,8 +147,8 @@ db_status project_network(db *d, arena *a, const project_viewer *v, const networ
 {
     assert(d && a && q && out);
     memset(out, 0, sizeof *out);
-    pair_row *pp = NULL, *ap = NULL;
-    size_t n_pp = 0, n_ap = 0;
+    pair_row *pp = NULL, *ap = NULL, *fp = NULL;
+    size_t n_pp = 0, n_ap = 0, n_fp = 0;
     db_val args[] = {DBI(v ? v->person_id : 0), DBI(v && v->secretariat), DBI(q->year_from),
                      DBI(q->year_to)};
     db_stmt *s = db_query(d, SQL_PROJECT_PAIRS, 4, args);
@@ -140,33 +159,56 @@ db_status project_network(db *d, arena *a, const project_viewer *v, const networ
     st = s ? db_collect(s, a, (void **)&ap, &n_ap, sizeof *ap, pair_fill, NULL) : DB_ERR;
     if (st != DB_OK)
         return st;
+    s = db_query(d, SQL_FUNDER_PAIRS, 4, args);
+    st = s ? db_collect(s, a, (void **)&fp, &n_fp, sizeof *fp, pair_fill, NULL) : DB_ERR;
+    if (st != DB_OK)
+        return st;
+    /* one array of pairs: projects, agreements, then funding (the funder as a) */
+    size_t n_all = n_pp + n_ap + n_fp;
+    pair_row *all = arena_alloc(a, (n_all + 1) * sizeof *all);
+    if (!all)
+        return DB_NOMEM;
+    if (n_pp)
+        memcpy(all, pp, n_pp * sizeof *all);
+    if (n_ap)
+        memcpy(all + n_pp, ap, n_ap * sizeof *all);
+    if (n_fp)
+        memcpy(all + n_pp + n_ap, fp, n_fp * sizeof *all);
 
     /* the organisations, by id */
-    size_t cap = 2 * (n_pp + n_ap) + 1, n_e = 0;
+    size_t cap = 2 * n_all + 1, n_e = 0;
     ent *e = arena_alloc(a, cap * sizeof *e);
     if (!e)
         return DB_NOMEM;
-    for (size_t i = 0; i < n_pp + n_ap; i++) {
-        const pair_row *p = i < n_pp ? &pp[i] : &ap[i - n_pp];
-        e[n_e++] = (ent){p->a, p->ka, ring_of(p->ka), 0};
-        e[n_e++] = (ent){p->b, p->kb, ring_of(p->kb), 0};
+    for (size_t i = 0; i < n_all; i++) {
+        const pair_row *p = &all[i];
+        bool funding = i >= n_pp + n_ap;
+        e[n_e++] = (ent){p->a, p->ka, ring_of(p->ka), 0, funding};
+        e[n_e++] = (ent){p->b, p->kb, ring_of(p->kb), 0, false};
     }
     qsort(e, n_e, sizeof *e, ent_cmp);
     size_t w = 0;
-    for (size_t i = 0; i < n_e; i++)
+    for (size_t i = 0; i < n_e; i++) {
         if (w == 0 || e[w - 1].id != e[i].id)
             e[w++] = e[i];
+        else
+            e[w - 1].funder_only &= e[i].funder_only; /* a partner somewhere: no funder only */
+    }
     n_e = w;
 
     /* which rings are grouped: more than NETWORK_GROUP_OVER wanted entries
      * (clusters: twice that) */
     size_t per_ring[3] = {0, 0, 0};
+    size_t funders = 0;
     for (size_t i = 0; i < n_e; i++)
-        if (kind_wanted(q, &e[i]))
+        if (kind_wanted(q, &e[i])) {
             per_ring[e[i].ring]++;
+            funders += e[i].ring == 2 && e[i].funder_only;
+        }
     bool group_ring[3] = {false, per_ring[1] > 2 * NETWORK_GROUP_OVER,
                           per_ring[2] > NETWORK_GROUP_OVER};
-    out->n_partners = per_ring[2];
+    out->n_partners = per_ring[2] - funders; /* funders are not partners */
+    out->n_funders = funders;
     out->grouped = group_ring[2] || group_ring[1];
 
     /* the nodes: an entry each, or one per grouped kind */
@@ -192,7 +234,8 @@ db_status project_network(db *d, arena *a, const project_viewer *v, const networ
             continue;
         }
         network_node *nd = &out->nodes[out->n_nodes];
-        *nd = (network_node){.id = x->id, .kind = x->kind, .ring = x->ring};
+        *nd =
+            (network_node){.id = x->id, .kind = x->kind, .ring = x->ring, .funder = x->funder_only};
         db_stmt *ns = db_query(d, SQL_NODE, DB_ARGS(DBI(x->id)));
         if (!ns)
             return DB_ERR;
@@ -234,17 +277,19 @@ db_status project_network(db *d, arena *a, const project_viewer *v, const networ
             e[i].node = order[e[i].node];
 
     /* the edges between nodes, projects and agreements summed */
-    network_edge *ed = arena_alloc(a, (n_pp + n_ap + 1) * sizeof *ed);
+    network_edge *ed = arena_alloc(a, (n_all + 1) * sizeof *ed);
     if (!ed)
         return DB_NOMEM;
     size_t n_ed = 0;
-    for (size_t i = 0; i < n_pp + n_ap; i++) {
-        const pair_row *p = i < n_pp ? &pp[i] : &ap[i - n_pp];
+    for (size_t i = 0; i < n_all; i++) {
+        const pair_row *p = &all[i];
         const ent *x = ent_find(e, n_e, p->a), *y = ent_find(e, n_e, p->b);
         if (!x || !y || x->node == SIZE_MAX || y->node == SIZE_MAX || x->node == y->node)
             continue;
         size_t lo = x->node < y->node ? x->node : y->node, hi = x->node ^ y->node ^ lo;
-        ed[n_ed++] = (network_edge){lo, hi, i < n_pp ? p->n : 0, i < n_pp ? 0 : p->n};
+        bool proj = i < n_pp, agr = !proj && i < n_pp + n_ap;
+        ed[n_ed++] =
+            (network_edge){lo, hi, proj ? p->n : 0, agr ? p->n : 0, proj || agr ? 0 : p->n};
     }
     qsort(ed, n_ed, sizeof *ed, edge_cmp);
     w = 0;
@@ -252,6 +297,7 @@ db_status project_network(db *d, arena *a, const project_viewer *v, const networ
         if (w && ed[w - 1].a == ed[i].a && ed[w - 1].b == ed[i].b) {
             ed[w - 1].projects += ed[i].projects;
             ed[w - 1].agreements += ed[i].agreements;
+            ed[w - 1].funded += ed[i].funded;
         } else {
             ed[w++] = ed[i];
         }

@@ -43,6 +43,7 @@ bool rights_is_write(right action)
     case RIGHT_NEWS_WRITE:
     case RIGHT_NEWSLETTER:
     case RIGHT_CALL_EDIT:
+    case RIGHT_TIE_CONFIRM:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -70,6 +71,7 @@ static bool editor_may(right action)
     case RIGHT_NEWS_WRITE:
     case RIGHT_NEWSLETTER:
     case RIGHT_CALL_EDIT:
+    case RIGHT_TIE_CONFIRM:
         return true;
     case RIGHT_ORG_DELETE:
     case RIGHT_INVITE:
@@ -283,6 +285,7 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
     case RIGHT_INVITE:       /* manager of C: C; representative of O: O */
     case RIGHT_POST_WRITE:   /* the same: a post speaks for O */
     case RIGHT_PROJECT_EDIT: /* the same, O the project's lead */
+    case RIGHT_TIE_CONFIRM:  /* the same: O's word on a tie naming it */
         if (!org_id)
             break;
         st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);

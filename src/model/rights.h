@@ -40,6 +40,8 @@
  *   RIGHT_NEWS_WRITE      yes   yes     C (org_id 0: SCAN's own news: the secretariat only)
  *   RIGHT_NEWSLETTER      yes   yes     no                 no (compose, send, see subscribers)
  *   RIGHT_CALL_EDIT       yes   yes     no                 no (funding calls)
+ *   RIGHT_TIE_CONFIRM     yes   yes     C                  O (confirm or decline being named
+ *                                                          a party or participant: 0035)
  *
  * *** the secretariat only for an organisation without a representative:
  * a membership is the organisation's to accept. Who represents an
@@ -98,6 +100,7 @@ typedef enum {
     RIGHT_NEWS_WRITE,         /* publish and withdraw news for cluster C (0: SCAN's own) */
     RIGHT_NEWSLETTER,         /* compose and send the newsletter, see its subscribers */
     RIGHT_CALL_EDIT,          /* enter, change, withdraw and import funding calls */
+    RIGHT_TIE_CONFIRM,        /* speak for O on an agreement or project naming it */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0

@@ -162,6 +162,8 @@ const route routes[] = {
     {HTTP_GET, "/projects/{id}/edit", web_project_edit_form, RF_LOGIN, 0, "Edit form of a project"},
     {HTTP_POST, "/projects/{id}", web_project_update, RF_LOGIN | RF_CSRF, 131072,
      "Save a project with its participants"},
+    {HTTP_POST, "/projects/{id}/consent", web_project_consent, RF_LOGIN | RF_CSRF, 16384,
+     "A participant's people (or the secretariat) confirm or decline taking part"},
     {HTTP_GET, "/network", web_network, RF_FAST, 0,
      "Ties through projects and agreements as an SVG graph and a table (CSV/XLSX)"},
     /* advocacy positions (web_position.c; "/positions/new" before "/positions/{id}") */
@@ -329,6 +331,8 @@ const route routes[] = {
      "Edit form of an agreement"},
     {HTTP_POST, "/agreements/{id}/delete", web_agreement_delete, RF_LOGIN | RF_CSRF, 16384,
      "Delete a draft agreement"},
+    {HTTP_POST, "/agreements/{id}/consent", web_agreement_consent, RF_LOGIN | RF_CSRF, 16384,
+     "A party's people (or the secretariat) confirm or decline being a party"},
     /* the body limit is the PDF's 10 MB (pdf.h) and room for the form */
     {HTTP_POST, "/agreements/{id}/file", web_agreement_file_put, RF_LOGIN | RF_CSRF,
      PDF_MAX + 65536, "Upload the signed PDF of an agreement (multipart, at most 10 MB)"},

@@ -343,6 +343,7 @@ void web_agreement_update(req *r);
 void web_agreement_delete(req *r);
 void web_agreement_file_put(req *r);
 void web_agreement_file_get(req *r);
+void web_agreement_consent(req *r); /* 0035: a party confirms or declines */
 bool web_relations_section(req *r, const struct org_rec *o);
 bool web_agreement_start(req *r, db_status *st);
 void api_partner_list(req *r);

@@ -33,6 +33,7 @@
 #include "web/web_cluster.h"
 #include "web/web_figures.h"
 #include "web/web_org.h"
+#include "web/web_tie.h"
 
 #define FORM_PARTIES 6 /* party inputs on the form; more through the API */
 
@@ -75,6 +76,14 @@ static void state_badge(req *r, const agreement_rec *g)
 {
     html_fmt(&r->out, "<span class=\"badge badge-ag-%s\">%s</span>", g->state,
              state_label(r->lang, g->state));
+}
+
+/* "Awaiting confirmation" beside an unconfirmed agreement (0035). */
+static void awaiting_badge(req *r, const agreement_rec *g)
+{
+    if (!g->confirmed)
+        html_fmt(&r->out, " <span class=\"badge badge-awaiting\">%s</span>",
+                 T(r->lang, MSG_TIE_AWAITING));
 }
 
 /* "Party A, Party B and Party C" as links. */
@@ -150,6 +159,7 @@ static void list_row(req *r, const agreement_rec *g)
     html_fmt(o, "</td><td>%s</td><td>%s</td><td>", g->signed_on ? wf_ymd(r, g->signed_on) : "",
              g->valid_until ? wf_ymd(r, g->valid_until) : T(L, MSG_AG_OPEN_ENDED));
     state_badge(r, g);
+    awaiting_badge(r, g);
     html_raw(o, "</td></tr>\n");
 }
 
@@ -537,7 +547,48 @@ static void size_text(req *r, int64_t bytes)
         html_fmt(&r->out, "%D kB", (long long)((bytes + 1023) / 1024));
 }
 
-static void agreement_page(req *r, const agreement_rec *g, const char *file_error)
+/* A party's or participant's consent beside its name: nothing when
+ * confirmed (web_project.c shares it through web_tie_mark). */
+static void consent_mark(req *r, const char *consent, const char *reason)
+{
+    web_tie_mark(r, consent, reason);
+}
+
+/* The consent panel (#consent): who has not confirmed yet, and for each
+ * party the reader speaks for a confirm button and a decline form. */
+static void consent_section(req *r, const agreement_rec *g, const char *error)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    if (g->confirmed)
+        return;
+    html_fmt(o,
+             "<section class=\"panel consent\" id=\"consent\" aria-labelledby=\"ag-consent\">"
+             "<h2 id=\"ag-consent\">%s</h2><p>%s</p><ul class=\"plain\">",
+             T(L, MSG_TIE_AWAITING), T(L, MSG_TIE_AG_HIDDEN));
+    for (size_t i = 0; i < g->n_parties; i++) {
+        const agreement_party *p = &g->parties[i];
+        if (!p->consent || strcmp(p->consent, "confirmed") == 0)
+            continue;
+        const char *name = web_org_text(r, p->name, p->name_en);
+        html_fmt(o, "<li>%s",
+                 arena_printf(r->a,
+                              T(L, strcmp(p->consent, "declined") == 0 ? MSG_TIE_DECLINED_BY
+                                                                       : MSG_TIE_AWAITING_BY),
+                              name));
+        if (p->reason)
+            html_fmt(o, " <q>%s</q>", p->reason);
+        if (strcmp(p->consent, "proposed") == 0 && r->user &&
+            rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, p->org_id))
+            web_tie_forms(r, arena_printf(r->a, "/agreements/%lld/consent", (long long)g->id),
+                          p->org_id, name, error);
+        html_raw(o, "</li>");
+    }
+    html_raw(o, "</ul></section>");
+}
+
+static void agreement_page(req *r, const agreement_rec *g, const char *file_error,
+                           const char *consent_error)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
@@ -561,17 +612,25 @@ static void agreement_page(req *r, const agreement_rec *g, const char *file_erro
             "<p class=\"ag-actions\"><a class=\"button\" href=\"/agreements/%D/edit\">%s</a></p>",
             (long long)g->id, T(L, MSG_AG_EDIT));
     if (!file_error && req_query(r, "saved"))
-        web_notice(r, T(L, MSG_AG_SAVED));
+        web_notice(r, T(L, g->confirmed ? MSG_AG_SAVED : MSG_TIE_SAVED_AWAITING));
+    else if (req_query(r, "confirmed"))
+        web_notice(r, T(L, MSG_TIE_CONFIRMED));
+    else if (req_query(r, "declined"))
+        web_notice(r, T(L, MSG_TIE_DECLINED));
     else if (!file_error && req_query(r, "uploaded"))
         web_notice(r, T(L, MSG_AG_UPLOADED));
     const char *summary = web_org_text(r, g->summary_sr, g->summary_en);
     if (summary)
         html_paragraphs(o, summary);
+    consent_section(r, g, consent_error);
     html_fmt(o, "<dl class=\"facts\"><dt>%s</dt><dd>", T(L, MSG_AG_L_PARTIES));
     html_raw(o, "<ul class=\"plain\">");
-    for (size_t i = 0; i < g->n_parties; i++)
-        html_fmt(o, "<li><a href=\"/orgs/%q\">%s</a></li>", g->parties[i].slug,
+    for (size_t i = 0; i < g->n_parties; i++) {
+        html_fmt(o, "<li><a href=\"/orgs/%q\">%s</a>", g->parties[i].slug,
                  web_org_text(r, g->parties[i].name, g->parties[i].name_en));
+        consent_mark(r, g->parties[i].consent, g->parties[i].reason);
+        html_raw(o, "</li>");
+    }
     html_raw(o, "</ul></dd>");
     if (g->signed_on)
         html_fmt(o, "<dt>%s</dt><dd>%s</dd>", T(L, MSG_AG_L_SIGNED_ON), wf_ymd(r, g->signed_on));
@@ -630,7 +689,56 @@ void web_agreement_page(req *r)
 {
     agreement_rec g;
     if (load(r, &g))
-        agreement_page(r, &g, NULL);
+        agreement_page(r, &g, NULL, NULL);
+}
+
+/* POST /agreements/{id}/consent: org (a party's id), decision (confirm or
+ * decline), reason (decline, optional). 403 unless the reader speaks for
+ * org; 409 when it is no longer waiting; a reason too long comes back
+ * (422) beside its field. */
+void web_agreement_consent(req *r)
+{
+    agreement_rec g;
+    form f;
+    if (!load(r, &g) || !req_body_form(r, &f))
+        return;
+    int64_t org = 0;
+    if (!web_tie_params(r, &f, &org))
+        return;
+    bool party = false;
+    for (size_t i = 0; i < g.n_parties; i++)
+        party |= g.parties[i].org_id == org;
+    if (!party) {
+        resp_error(r, 404, T(r->lang, MSG_AG_NOT_FOUND));
+        return;
+    }
+    if (!rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, org)) {
+        resp_error(r, 403, T(r->lang, MSG_TIE_FORBIDDEN));
+        return;
+    }
+    bool accept = strcmp(form_get(&f, "decision"), "confirm") == 0;
+    form_errors fe = {0};
+    db_status st = agreement_consent(r->db, g.id, org, accept, form_get(&f, "reason"),
+                                     r->user->person_id, r->client_ip, &fe);
+    if (st == DB_OK) {
+        resp_redirect(r, arena_printf(r->a, "/agreements/%lld?%s=1", (long long)g.id,
+                                      accept ? "confirmed" : "declined"));
+        return;
+    }
+    if (st == DB_DONE) {
+        resp_error(r, 404, T(r->lang, MSG_AG_NOT_FOUND));
+        return;
+    }
+    if (st != DB_CONSTRAINT) {
+        resp_fail(r, st, "agreement_consent");
+        return;
+    }
+    if (form_error_for(&fe, "org")) {
+        resp_error(r, 409, T(r->lang, MSG_TIE_NOT_WAITING));
+        return;
+    }
+    r->status = 422;
+    agreement_page(r, &g, NULL, T(r->lang, MSG_TIE_E_REASON));
 }
 
 void web_agreement_delete(req *r)
@@ -678,7 +786,7 @@ void web_agreement_file_put(req *r)
     const char *why = !file || !file->value_len ? T(r->lang, MSG_AG_E_NO_FILE)
                                                 : T(r->lang, pdf_verdict_msg((pdf_verdict)verdict));
     r->status = verdict == PDF_TOO_BIG ? 413 : 422;
-    agreement_page(r, &g, why);
+    agreement_page(r, &g, why, NULL);
 }
 
 void web_agreement_file_get(req *r)
@@ -743,6 +851,7 @@ static db_status relations_agreements(req *r, const org_rec *o)
         html_fmt(out, "<li><a href=\"/agreements/%D\">%s</a> ", (long long)g[i].id,
                  title_of(r, &g[i]));
         state_badge(r, &g[i]);
+        awaiting_badge(r, &g[i]);
         html_fmt(out, "<br><span class=\"muted small\">%s · ", kind_label(L, g[i].kind));
         html_fmt(out, "%s ", T(L, MSG_AG_WITH));
         party_links(r, &g[i], o->id);

@@ -414,7 +414,8 @@ static void profile_render(req *r)
     if (!claimed)
         related(r, &refs, "members", MSG_DIR_MEMBERS, members, n_members);
     related(r, &refs, "member-of", MSG_DIR_MEMBER_OF, clusters, n_clusters);
-    web_calls_section(r, &o);          /* funding calls it may apply for (web_call.c) */
+    if (!web_funder_section(r, &o))    /* a funder: the calls it publishes, projects it funds */
+        web_calls_section(r, &o);      /* else funding calls it may apply for (web_call.c) */
     web_projects_section(r, o.id);     /* its joint projects (web_project.c) */
     web_news_section(r, o.id, o.slug); /* a cluster's news (web_news.c) */
     if (is_institution(o.kind))        /* positions addressed to it, meetings (web_stakeholder.c) */

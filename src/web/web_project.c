@@ -23,6 +23,7 @@
 
 #include "html/html.h"
 #include "html/layout.h"
+#include "model/call.h"
 #include "model/org.h"
 #include "model/project.h"
 #include "model/rights.h"
@@ -32,6 +33,7 @@
 #include "web/web_figures.h"
 #include "web/web_org.h"
 #include "web/web_project.h"
+#include "web/web_tie.h"
 
 project_viewer web_project_viewer(req *r)
 {
@@ -136,8 +138,25 @@ static void option(req *r, const char *value, const char *label, const char *cur
              current && strcmp(current, value) == 0 ? " selected" : "", label);
 }
 
+/* A facet's option with its count, as the directory's filters: left out
+ * when no project matches under the other filters, unless chosen. */
+static void option_n(req *r, const project_facets *fc, project_facet f, const char *value,
+                     const char *label, const char *current)
+{
+    int64_t n = project_facet_n(fc, f, value);
+    bool chosen = current && strcmp(current, value) == 0;
+    if (n == 0 && !chosen)
+        return;
+    buf num = BUF_INIT;
+    i18n_fmt_int(&num, r->lang, n);
+    html_fmt(&r->out, "<option value=\"%s\"%R>%s (%s)</option>", value, chosen ? " selected" : "",
+             label, buf_failed(&num) ? "" : buf_str(&num));
+    buf_free(&num);
+}
+
 /* The filter form: GET, so a filtered list has its own address. */
-static void filter_form(req *r, const project_query *q, const project_choices *c, const char *sort)
+static void filter_form(req *r, const project_query *q, const project_choices *c,
+                        const project_facets *fc, const char *sort)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
@@ -148,12 +167,14 @@ static void filter_form(req *r, const project_query *q, const project_choices *c
     select_open(r, "f-status", T(L, MSG_PJ_L_STATUS));
     option(r, "", T(L, MSG_PJ_ANY), q->status);
     for (size_t i = 0; project_statuses[i]; i++)
-        option(r, project_statuses[i], web_project_status_label(L, project_statuses[i]), q->status);
+        option_n(r, fc, PROJECT_FACET_STATUS, project_statuses[i],
+                 web_project_status_label(L, project_statuses[i]), q->status);
     html_raw(o, "</select></div>");
     select_open(r, "f-programme", T(L, MSG_PJ_L_PROGRAMME));
     option(r, "", T(L, MSG_PJ_ANY), q->programme);
     for (size_t i = 0; i < c->n_programmes; i++)
-        option(r, c->programmes[i], web_org_text(r, c->programmes[i], NULL), q->programme);
+        option_n(r, fc, PROJECT_FACET_PROGRAMME, c->programmes[i],
+                 web_org_text(r, c->programmes[i], NULL), q->programme);
     html_raw(o, "</select></div>");
     select_open(r, "f-funder", T(L, MSG_PJ_L_FUNDER));
     option(r, "", T(L, MSG_PJ_ANY), q->funder);
@@ -165,7 +186,7 @@ static void filter_form(req *r, const project_query *q, const project_choices *c
             continue;
         *name++ = '\0';
         *name_en++ = '\0';
-        option(r, slug, web_org_text(r, name, name_en), q->funder);
+        option_n(r, fc, PROJECT_FACET_FUNDER, slug, web_org_text(r, name, name_en), q->funder);
     }
     html_raw(o, "</select></div>");
     html_fmt(o,
@@ -179,13 +200,14 @@ static void filter_form(req *r, const project_query *q, const project_choices *c
     option(r, "", T(L, MSG_PJ_ANY), q->sector);
     for (size_t i = 0; nace && i < n_nace; i++)
         if (strlen(nace[i].code) == 1)
-            option(r, nace[i].code, web_refs_label(r, &refs, WREF_NACE, nace[i].code), q->sector);
+            option_n(r, fc, PROJECT_FACET_SECTOR, nace[i].code,
+                     web_refs_label(r, &refs, WREF_NACE, nace[i].code), q->sector);
     html_raw(o, "</select></div>");
     select_open(r, "f-year", T(L, MSG_PJ_L_YEAR));
     option(r, "", T(L, MSG_PJ_ANY), q->year);
     for (size_t i = 0; i < c->n_years; i++) {
         const char *y = arena_printf(r->a, "%d", c->years[i]);
-        option(r, y, y, q->year);
+        option_n(r, fc, PROJECT_FACET_YEAR, y, y, q->year);
     }
     html_raw(o, "</select></div>");
     static const msg_id sort_labels[] = {MSG_PJ_SORT_START, MSG_PJ_SORT_TITLE, MSG_PJ_SORT_GRANT,
@@ -272,6 +294,10 @@ void web_project_list(req *r)
     db_status st = project_list(r->db, r->a, &v, &q, &p, &n);
     if (st == DB_OK)
         st = project_choices_get(r->db, r->a, &v, &c);
+    project_facets fc;
+    bool download = query_or_null(r, "format") != NULL;
+    if (st == DB_OK && !download)
+        st = project_facets_get(r->db, r->a, &v, &q, &fc);
     if (st != DB_OK) {
         resp_fail(r, st, "project_list");
         return;
@@ -294,7 +320,7 @@ void web_project_list(req *r)
     if (r->user)
         html_fmt(o, " · <a href=\"/projects/new\">%s</a>", T(L, MSG_PJ_NEW));
     html_raw(o, "</p>");
-    filter_form(r, &q, &c, sort);
+    filter_form(r, &q, &c, &fc, sort);
     html_fmt(o, "<p class=\"count\" role=\"status\">%s</p>",
              arena_printf(r->a, T(L, MSG_PJ_COUNT), (int)n));
     if (n == PROJECT_PAGE_ROWS)
@@ -357,13 +383,47 @@ static void fact(req *r, msg_id label, const char *value)
         html_fmt(&r->out, "<dt>%s</dt><dd>%s</dd>", T(r->lang, label), value);
 }
 
-void web_project_page(req *r)
+/* The consent panel (#consent) of a project with participants not
+ * confirmed (only they and the project's people see those rows). */
+static void consent_section(req *r, const project_rec *p, const char *error)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    project_rec p;
-    if (!load(r, &p))
+    bool any = false;
+    for (size_t i = 0; i < p->n_parts; i++)
+        any |= p->parts[i].consent && strcmp(p->parts[i].consent, "confirmed") != 0;
+    if (!any)
         return;
+    html_fmt(o,
+             "<section class=\"panel consent\" id=\"consent\" aria-labelledby=\"pj-consent\">"
+             "<h2 id=\"pj-consent\">%s</h2><p>%s</p><ul class=\"plain\">",
+             T(L, MSG_TIE_AWAITING), T(L, MSG_TIE_PJ_HIDDEN));
+    for (size_t i = 0; i < p->n_parts; i++) {
+        const project_part *x = &p->parts[i];
+        if (!x->consent || strcmp(x->consent, "confirmed") == 0)
+            continue;
+        const char *name = web_org_text(r, x->name, x->name_en);
+        html_fmt(o, "<li>%s",
+                 arena_printf(r->a,
+                              T(L, strcmp(x->consent, "declined") == 0 ? MSG_TIE_DECLINED_BY
+                                                                       : MSG_TIE_AWAITING_BY),
+                              name));
+        if (x->reason)
+            html_fmt(o, " <q>%s</q>", x->reason);
+        if (strcmp(x->consent, "proposed") == 0 && r->user &&
+            rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, x->org_id))
+            web_tie_forms(r, arena_printf(r->a, "/projects/%lld/consent", (long long)p->id),
+                          x->org_id, name, error);
+        html_raw(o, "</li>");
+    }
+    html_raw(o, "</ul></section>");
+}
+
+static void project_page(req *r, const project_rec *pp, const char *consent_error)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    project_rec p = *pp;
     const char *title = project_title(r, &p);
     page_meta pm = {.title = title, .nav = "projects"};
     layout_begin(r, &pm);
@@ -376,6 +436,11 @@ void web_project_page(req *r)
     html_raw(o, "</h1>");
     if (req_query(r, "saved"))
         web_notice(r, T(L, MSG_PJ_SAVED));
+    else if (req_query(r, "confirmed"))
+        web_notice(r, T(L, MSG_TIE_CONFIRMED));
+    else if (req_query(r, "declined"))
+        web_notice(r, T(L, MSG_TIE_DECLINED));
+    consent_section(r, &p, consent_error);
     if (p.is_demo)
         html_fmt(o, "<p class=\"demo-note\">%s</p>", T(L, MSG_PJ_DEMO));
     if (strcmp(p.visibility, "participants") == 0)
@@ -407,10 +472,10 @@ void web_project_page(req *r)
              T(L, MSG_PJ_COL_SHARE));
     for (size_t i = 0; i < p.n_parts; i++) {
         const project_part *x = &p.parts[i];
-        html_fmt(o,
-                 "<tr><th scope=\"row\"><a href=\"/orgs/%q\">%s</a></th><td>%s</td>"
-                 "<td class=\"num\">%s</td></tr>",
-                 x->slug, web_org_text(r, x->name, x->name_en), role_label(L, x->role),
+        html_fmt(o, "<tr><th scope=\"row\"><a href=\"/orgs/%q\">%s</a>", x->slug,
+                 web_org_text(r, x->name, x->name_en));
+        web_tie_mark(r, x->consent, NULL);
+        html_fmt(o, "</th><td>%s</td><td class=\"num\">%s</td></tr>", role_label(L, x->role),
                  money(r, x->share_known ? x->share_cents : -1));
     }
     html_raw(o, "</tbody></table></div>");
@@ -420,7 +485,68 @@ void web_project_page(req *r)
     if (may_edit(r, p.lead_id))
         html_fmt(o, "<p><a class=\"button\" href=\"/projects/%D/edit\">%s</a></p>", (long long)p.id,
                  T(L, MSG_PJ_EDIT));
+    html_fmt(
+        o,
+        "<p class=\"small\"><a href=\"/projects\">%s</a> · <a href=\"/projects/portfolio\">%s</a>"
+        " · <a href=\"/network\">%s</a></p>",
+        T(L, MSG_TIE_BACK_PROJECTS), T(L, MSG_PJ_PORTFOLIO_TITLE), T(L, MSG_PJ_NET_TITLE));
     layout_end(r);
+}
+
+void web_project_page(req *r)
+{
+    project_rec p;
+    if (load(r, &p))
+        project_page(r, &p, NULL);
+}
+
+/* POST /projects/{id}/consent: org (a participant's id), decision
+ * (confirm or decline), reason (decline, optional). 404 when the project
+ * is not the reader's to see or org takes no part; 403 unless the reader
+ * speaks for org; 409 when it is no longer waiting. */
+void web_project_consent(req *r)
+{
+    project_rec p;
+    form f;
+    if (!load(r, &p) || !req_body_form(r, &f))
+        return;
+    int64_t org = 0;
+    if (!web_tie_params(r, &f, &org))
+        return;
+    bool part = false;
+    for (size_t i = 0; i < p.n_parts; i++)
+        part |= p.parts[i].org_id == org;
+    if (!part) {
+        resp_error(r, 404, T(r->lang, MSG_PJ_NOT_FOUND));
+        return;
+    }
+    if (!rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, org)) {
+        resp_error(r, 403, T(r->lang, MSG_TIE_FORBIDDEN));
+        return;
+    }
+    bool accept = strcmp(form_get(&f, "decision"), "confirm") == 0;
+    form_errors fe = {0};
+    db_status st = project_consent(r->db, p.id, org, accept, form_get(&f, "reason"),
+                                   r->user->person_id, r->client_ip, &fe);
+    if (st == DB_OK) {
+        resp_redirect(r, arena_printf(r->a, "/projects/%lld?%s=1", (long long)p.id,
+                                      accept ? "confirmed" : "declined"));
+        return;
+    }
+    if (st == DB_DONE) {
+        resp_error(r, 404, T(r->lang, MSG_PJ_NOT_FOUND));
+        return;
+    }
+    if (st != DB_CONSTRAINT) {
+        resp_fail(r, st, "project_consent");
+        return;
+    }
+    if (form_error_for(&fe, "org")) {
+        resp_error(r, 409, T(r->lang, MSG_TIE_NOT_WAITING));
+        return;
+    }
+    r->status = 422;
+    project_page(r, &p, T(r->lang, MSG_TIE_E_REASON));
 }
 
 /* --- the form ----------------------------------------------------------------------------- */
@@ -822,5 +948,86 @@ bool web_projects_section(req *r, int64_t org_id)
                  p[i].programme ? " · " : "",
                  p[i].programme ? web_org_text(r, p[i].programme, NULL) : "");
     html_raw(o, "</ul></section>\n");
+    return true;
+}
+
+/* --- a funder's profile ----------------------------------------------------------------- */
+
+/* Kinds that fund rather than apply: donors and public authorities. */
+static bool funder_kind(const char *kind)
+{
+    return kind && (strcmp(kind, "donor") == 0 || strcmp(kind, "public_authority") == 0);
+}
+
+bool web_funder_section(req *r, const struct org_rec *o)
+{
+    lang_id L = r->lang;
+    buf *out = &r->out;
+    if (!funder_kind(o->kind))
+        return false;
+    project_viewer v = web_project_viewer(r);
+    project_query q = {.funder = o->slug, .limit = 50};
+    project_rec *p = NULL;
+    size_t n_p = 0;
+    call_filter open = {.funder = o->slug, .limit = 20},
+                past = {.funder = o->slug, .archive = true, .limit = 1};
+    call_rec *c = NULL, *c_past = NULL;
+    size_t n_c = 0, n_past = 0;
+    int64_t total_open = 0, total_past = 0;
+    db_status st = project_list(r->db, r->a, &v, &q, &p, &n_p);
+    if (st == DB_OK)
+        st = call_list(r->db, r->a, &open, &c, &n_c, &total_open);
+    if (st == DB_OK)
+        st = call_list(r->db, r->a, &past, &c_past, &n_past, &total_past);
+    if (st != DB_OK) {
+        resp_fail(r, st, "web_funder_section");
+        return false;
+    }
+    if (n_p == 0 && total_open == 0 && total_past == 0)
+        return false; /* funds nothing the platform knows: not a funder here */
+    html_fmt(out,
+             "<section class=\"panel funder\" aria-labelledby=\"funder-calls\"><h2 "
+             "id=\"funder-calls\">%s <span class=\"count\">%D</span></h2>",
+             T(L, MSG_FUNDER_CALLS), (long long)total_open);
+    if (n_c == 0) {
+        html_fmt(out, "<p class=\"empty\">%s</p>", T(L, MSG_FUNDER_NO_OPEN));
+    } else {
+        html_raw(out, "<ul class=\"project-list\">");
+        for (size_t i = 0; i < n_c; i++) {
+            html_fmt(out, "<li><a href=\"/calls/%D\">%s</a> · %s ", (long long)c[i].id,
+                     web_org_text(r, c[i].title_sr, c[i].title_en), T(L, MSG_FUNDER_DEADLINE));
+            web_datetime(r, c[i].deadline_at, MSG_PJ_UNKNOWN);
+            html_raw(out, "</li>");
+        }
+        html_raw(out, "</ul>");
+    }
+    html_fmt(out, "<p class=\"small\"><a href=\"/calls?funder=%q\">%s</a>", o->slug,
+             T(L, MSG_FUNDER_ALL_OPEN));
+    if (total_past)
+        html_fmt(out, " · <a href=\"/calls/archive?funder=%q\">%s</a>", o->slug,
+                 arena_printf(r->a, T(L, MSG_FUNDER_PAST), (int)total_past));
+    html_raw(out, "</p></section>\n");
+    html_fmt(out,
+             "<section class=\"panel funder\" aria-labelledby=\"funder-projects\"><h2 "
+             "id=\"funder-projects\">%s <span class=\"count\">%d</span></h2>",
+             T(L, MSG_FUNDER_PROJECTS), (int)n_p);
+    if (n_p == 0) {
+        html_fmt(out, "<p class=\"empty\">%s</p>", T(L, MSG_FUNDER_NO_PROJECTS));
+    } else {
+        html_raw(out, "<ul class=\"project-list\">");
+        for (size_t i = 0; i < n_p; i++) {
+            html_fmt(out, "<li><a href=\"/projects/%D\">%s</a> · %s", (long long)p[i].id,
+                     project_title(r, &p[i]), web_project_status_label(L, p[i].status));
+            if (p[i].lead_slug)
+                html_fmt(out, " · %s <a href=\"/orgs/%q\">%s</a>", T(L, MSG_FUNDER_LED_BY),
+                         p[i].lead_slug, web_org_text(r, p[i].lead_name, p[i].lead_name_en));
+            if (p[i].grant_cents >= 0)
+                html_fmt(out, " · %s", money(r, p[i].grant_cents));
+            html_raw(out, "</li>");
+        }
+        html_raw(out, "</ul>");
+    }
+    html_fmt(out, "<p class=\"small\"><a href=\"/projects?funder=%q\">%s</a></p></section>\n",
+             o->slug, T(L, MSG_FUNDER_ALL_PROJECTS));
     return true;
 }

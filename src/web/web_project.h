@@ -39,6 +39,17 @@ void web_project_word_errors(req *r, const form_errors *fe, web_errs *e);
  * of a cluster's or organisation's profile. */
 bool web_projects_section(req *r, int64_t org_id);
 
+/* A funder's part of a profile (donors and public authorities with calls
+ * or funded projects): the calls it publishes (open ones, links to all and
+ * to the archive) and the projects it funds (as the reader may see them).
+ * False, nothing written, for any other entry: that one gets "calls you
+ * can apply for" instead (web_org_view.c). A read failure answers 5xx. */
+struct org_rec;
+bool web_funder_section(req *r, const struct org_rec *o);
+
+/* POST /projects/{id}/consent: a participant confirms or declines (0035). */
+void web_project_consent(req *r);
+
 /* Handlers (routes.c). */
 void web_project_list(req *r);
 void web_project_new_form(req *r);

@@ -279,7 +279,8 @@ static _Thread_local const network_edge
 static int stronger_first(const void *pa, const void *pb)
 {
     const network_edge *a = &g_edges[*(const size_t *)pa], *b = &g_edges[*(const size_t *)pb];
-    int64_t wa = a->projects + a->agreements, wb = b->projects + b->agreements;
+    int64_t wa = a->projects + a->agreements + a->funded,
+            wb = b->projects + b->agreements + b->funded;
     if (wa != wb)
         return wa > wb ? -1 : 1;
     if (a->a != b->a)
@@ -370,7 +371,8 @@ void web_network(req *r)
             cn[i] = (chart_net_node){.label = name,
                                      .title = arena_printf(r->a, "%s (%s)", name, kind),
                                      .href = arena_printf(r->a, "/orgs/%s", x->slug),
-                                     .ring = x->ring};
+                                     .ring = x->ring,
+                                     .funder = x->funder};
         }
     }
     const table_col cols[] = {
@@ -378,6 +380,7 @@ void web_network(req *r)
         {T(L, MSG_PJ_NET_TO), TABLE_LINK, TABLE_ALIGN_LEFT, false},
         {T(L, MSG_PJ_NET_PROJECTS), TABLE_INT, TABLE_ALIGN_AUTO, false},
         {T(L, MSG_PJ_NET_AGREEMENTS), TABLE_INT, TABLE_ALIGN_AUTO, false},
+        {T(L, MSG_NET_FUNDED), TABLE_INT, TABLE_ALIGN_AUTO, false},
     };
     /* strongest ties first: the page draws and lists the strongest, the
      * download holds them all */
@@ -393,7 +396,7 @@ void web_network(req *r)
     bool download = !str_empty(req_query(r, "format"));
     size_t n_rows = download || net.n_edges < NET_TABLE_MAX ? net.n_edges : NET_TABLE_MAX;
     size_t n_drawn = net.n_edges < NET_DRAW_MAX ? net.n_edges : NET_DRAW_MAX;
-    table *t = table_new(r->a, T(L, MSG_PJ_NET_TIES), cols, 4);
+    table *t = table_new(r->a, T(L, MSG_PJ_NET_TIES), cols, 5);
     if (!t) {
         resp_fail(r, DB_NOMEM, "network table");
         return;
@@ -402,17 +405,22 @@ void web_network(req *r)
     for (size_t k = 0; k < n_rows; k++) {
         const network_edge *e = &net.edges[ord[k]];
         if (k < n_drawn)
-            ce[k] = (chart_net_edge){.a = e->a,
-                                     .b = e->b,
-                                     .weight = e->projects + e->agreements,
-                                     .title = arena_printf(r->a, T(L, MSG_PJ_NET_EDGE),
-                                                           cn[e->a].label, cn[e->b].label,
-                                                           (int)e->projects, (int)e->agreements)};
+            ce[k] = (chart_net_edge){
+                .a = e->a,
+                .b = e->b,
+                .weight = e->projects + e->agreements + e->funded,
+                .funding = e->funded && !e->projects && !e->agreements,
+                .title = e->projects || e->agreements
+                             ? arena_printf(r->a, T(L, MSG_PJ_NET_EDGE), cn[e->a].label,
+                                            cn[e->b].label, (int)e->projects, (int)e->agreements)
+                             : arena_printf(r->a, T(L, MSG_NET_FUND_EDGE), cn[e->a].label,
+                                            cn[e->b].label, (int)e->funded)};
         size_t row = table_add_row(t);
         table_set_link(t, row, 0, cn[e->a].label, cn[e->a].href);
         table_set_link(t, row, 1, cn[e->b].label, cn[e->b].href);
         table_set_int(t, row, 2, e->projects);
         table_set_int(t, row, 3, e->agreements);
+        table_set_int(t, row, 4, e->funded);
     }
     if (table_respond(r, t, "network"))
         return;
@@ -447,13 +455,16 @@ void web_network(req *r)
     if (net.grouped)
         html_fmt(o, "<p class=\"note\">%s</p>",
                  arena_printf(r->a, T(L, MSG_PJ_NET_GROUPED), (int)net.n_partners));
+    html_fmt(o, "<p class=\"muted small\" id=\"net-counts\">%s</p>",
+             arena_printf(r->a, T(L, MSG_NET_COUNTS), (int)net.n_partners, (int)net.n_funders));
     if (q.open)
         html_fmt(o, "<p class=\"note\">%s <a href=\"%s\">%s</a></p>",
                  arena_printf(r->a, T(L, MSG_PJ_NET_OPENED),
                               web_refs_label(r, &refs, WREF_KIND, q.open)),
                  net_url(r, &q, NULL), T(L, MSG_PJ_NET_CLOSE_GROUP));
-    const char *legend[3] = {T(L, MSG_PJ_NET_SCAN), T(L, MSG_PJ_NET_CLUSTERS),
-                             T(L, MSG_PJ_NET_PARTNERS)};
+    const char *legend[4] = {T(L, MSG_PJ_NET_SCAN), T(L, MSG_PJ_NET_CLUSTERS),
+                             T(L, MSG_PJ_NET_PARTNERS),
+                             net.n_funders ? T(L, MSG_NET_FUNDERS) : NULL};
     chart_opts co = {.id = "network",
                      .title = T(L, MSG_PJ_NET_TITLE),
                      .subtitle = T(L, MSG_PJ_NET_SUB),

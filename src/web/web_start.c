@@ -22,6 +22,7 @@
 #include "web/web.h"
 #include "web/web_figures.h"
 #include "web/web_org.h"
+#include "web/web_tie.h"
 
 /* The year whose figures members are asked for: last calendar year (a
  * year's figures are reported during the next one). */
@@ -343,6 +344,7 @@ static const start_section_fn sections[] = {
     sec_drafts,    web_start_my_proposals, sec_invites,  sec_events,
     sec_secretariat, web_assess_start,       web_devplan_start, web_start_readiness,
     web_agreement_start, /* agreements expiring within 60 days (web_agreement.c) */
+    web_tie_start,       /* agreements and projects awaiting confirmation (web_tie.c) */
 };
 // clang-format on
 

@@ -185,7 +185,16 @@ test('the form: who may open it, create, edit; refused input stays as typed with
   const id = Number(/\/agreements\/(\d+)/.exec(ok.location)[1]);
   assert.equal(count(`SELECT count(*) FROM agreement_party WHERE agreement_id = ${id}`), 2);
   assert.equal(count(`SELECT count(*) FROM audit WHERE action = 'agreement_create' AND entity_id = ${id}`), 1);
-  // the other cluster's manager may not change it; the partner's people neither
+  // the university has not confirmed it (0035): to the other cluster's
+  // manager and people of no party it does not exist; once the secretariat
+  // confirms for the university, they may read it but not change it
+  for (const role of ['other_manager', 'ministry_rep', 'nobody']) {
+    const a = await as(role);
+    const r = await a.post(`/agreements/${id}?lang=en`, { ...FORM, title_en: 'Taken over' });
+    assert.equal(r.status, 404, role);
+  }
+  const uni = sql("SELECT id FROM org WHERE slug = 'univerzitet-u-nisu'");
+  assert.equal((await (await as('editor')).post(`/agreements/${id}/consent`, { org: uni, decision: 'confirm' })).status, 303);
   for (const role of ['other_manager', 'ministry_rep', 'nobody']) {
     const a = await as(role);
     const r = await a.post(`/agreements/${id}?lang=en`, { ...FORM, title_en: 'Taken over' });
@@ -313,6 +322,10 @@ test('the weekly digest lists agreements expiring within 60 days to the parties\
   });
   assert.equal(made.status, 201, made.text);
   const id = JSON.parse(made.text).id;
+  // the university confirms through the secretariat (0035): an unconfirmed
+  // agreement is in nobody's reminders
+  const uni = sql("SELECT id FROM org WHERE slug = 'univerzitet-u-nisu'");
+  assert.equal((await (await as('admin')).post(`/agreements/${id}/consent`, { org: uni, decision: 'confirm' })).status, 303);
   const r = scan(['digest', 'run', '--now', '--db', srv.db, '--base-url', 'https://scan.example']);
   assert.equal(r.status, 0, r.stderr);
   const body = (w) => sql(`SELECT group_concat(body, '|') FROM outbox WHERE to_addr = '${w}@example.com' AND subject LIKE 'SCAN:%W%'`);

@@ -116,6 +116,10 @@ const MATRIX = {
   'POST /projects/{id}': EDIT_C,
   'POST /api/v1/projects': EDIT_C,
   'PUT /api/v1/projects/{id}': EDIT_C,
+  // consent (0035): who speaks for partner P (its representative) or the
+  // secretariat answers for P on a project or agreement naming it
+  'POST /projects/{id}/consent': row(false, false, true, false, true, true),
+  'POST /agreements/{id}/consent': row(false, false, true, false, true, true),
   'POST /mentoring/{id}/meetings': EDIT_C,
   'POST /admin/mentoring': ADMIN_ONLY,
   'POST /admin/mentoring/{id}/end': ADMIN_ONLY,
@@ -449,6 +453,9 @@ const BODIES = {
   'POST /agreements': () => ({ path: '/agreements', form: { kind: 'mou', title_sr: '', status: 'draft', party1: 'cluster-c', party2: 'partner-p' } }),
   'POST /agreements/{id}': () => ({ path: `/agreements/${ids.agreement}`, form: { kind: 'mou', title_sr: '', status: 'signed', party1: 'cluster-c', party2: 'partner-p' } }),
   'POST /agreements/{id}/delete': () => ({ path: `/agreements/${ids.agreement}/delete` }),
+  // P confirmed both already: those who speak for P get 409, nothing changes
+  'POST /agreements/{id}/consent': () => ({ path: `/agreements/${ids.agreement}/consent`, form: { org: String(ids['partner-p']), decision: 'decline' } }),
+  'POST /projects/{id}/consent': () => ({ path: `/projects/${ids.project}/consent`, form: { org: String(ids['partner-p']), decision: 'decline' } }),
   'POST /agreements/{id}/file': () => ({ path: `/agreements/${ids.agreement}/file`, form: { file: 'not a pdf' } }),
   'POST /api/v1/agreements': () => ({ path: '/api/v1/agreements', json: { kind: 'mou', title_sr: '', parties: ['cluster-c', 'partner-p'] } }),
   'PATCH /api/v1/agreements/{id}': () => ({ method: 'PATCH', path: `/api/v1/agreements/${ids.agreement}`, json: { title_sr: '' } }),
@@ -518,7 +525,8 @@ before(async () => {
     VALUES (${ids.goal}, 'Matrix action', '2099-01-01', 'planned', 0, 0) RETURNING id`));
   ids.project = Number(sqlite(`INSERT INTO project(title_sr, status, created_at, updated_at)
     VALUES ('Matrix project', 'idea', 0, 0) RETURNING id`));
-  sqlite(`INSERT INTO project_participant(project_id, org_id, role) VALUES (${ids.project}, ${ids['cluster-c']}, 'lead')`);
+  sqlite(`INSERT INTO project_participant(project_id, org_id, role) VALUES (${ids.project}, ${ids['cluster-c']}, 'lead'),
+    (${ids.project}, ${ids['partner-p']}, 'partner')`);
   ids.mentoring = Number(sqlite(`INSERT INTO mentoring(mentee_id, mentor_id, started_on, created_at, updated_at)
     VALUES (${ids['cluster-c']}, ${ids['cluster-d']}, '2026-01-01', 0, 0) RETURNING id`));
   ids.position = Number(sqlite(`INSERT INTO position(kind, owner_id, stage, created_at, updated_at)

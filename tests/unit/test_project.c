@@ -288,9 +288,15 @@ static void refusals_store_nothing(void **state)
     arena a = ARENA_INIT;
     project_rec r;
     bool found = false;
-    project_viewer pub = {0, false};
+    project_viewer pub = {0, false}, sec = {0, true};
+    /* person 1 speaks for neither participant: both wait for their word
+     * (0035), so the public sees none of them and the secretariat both */
     assert_int_equal(project_get(t->d, &a, &pub, id, &r, &found), DB_OK);
     assert_true(found);
+    assert_int_equal(r.n_parts, 0);
+    assert_int_equal(count(t, "SELECT count(*) FROM notify_event WHERE kind = 'tie_proposed'"), 0);
+    assert_int_equal(project_get(t->d, &a, &sec, id, &r, &found), DB_OK);
+    assert_string_equal(r.parts[0].consent, "proposed");
     assert_int_equal(r.budget_cents, 200000);
     assert_int_equal(r.grant_cents, 123450);
     assert_int_equal(r.cofin_milli, 155);
@@ -326,14 +332,16 @@ static void network_ties(void **state)
     assert_null(node_named(&n, "X"));
     assert_null(node_named(&n, "C"));
     assert_int_equal(n.nodes[0].ring, 0); /* SCAN first */
-    /* A-Donor: one project (the funder) and one agreement */
+    /* A-Donor: the donor funds one project of A (a funding tie, not a
+     * joint project: review of issue 14) and one agreement */
     size_t ia = (size_t)(node_named(&n, "A") - n.nodes),
            id = (size_t)(node_named(&n, "Donor") - n.nodes);
     bool seen = false;
     for (size_t i = 0; i < n.n_edges; i++)
         if ((n.edges[i].a == ia && n.edges[i].b == id) ||
             (n.edges[i].a == id && n.edges[i].b == ia)) {
-            assert_int_equal(n.edges[i].projects, 1);
+            assert_int_equal(n.edges[i].projects, 0);
+            assert_int_equal(n.edges[i].funded, 1);
             assert_int_equal(n.edges[i].agreements, 1);
             seen = true;
         }
