@@ -784,8 +784,8 @@ static const char SQL_COMMENTS[] =
     " o.name, o.name_en, c.created_at FROM position_comment c"
     " LEFT JOIN person p ON p.id = c.created_by AND p.erased_at IS NULL"
     " LEFT JOIN org o ON o.id = c.org_id"
-    " WHERE c.position_id = $1 AND c.version = $2 AND c.hidden_at IS NULL"
-    " ORDER BY c.paragraph, coalesce(c.parent_id, c.id), c.id";
+    " WHERE c.position_id = $1 AND ($2 = 0 OR c.version = $2) AND c.hidden_at IS NULL"
+    " ORDER BY c.version DESC, c.paragraph, coalesce(c.parent_id, c.id), c.id";
 
 static void comment_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {

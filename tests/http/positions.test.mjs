@@ -247,3 +247,70 @@ test('the API: public positions for everyone, the weight without unsupported sum
   assert.match(JSON.stringify(await again.json()), /org_id/);
   assert.equal((await send(rw, `/api/v1/positions/${signing}/withdraw`, { org_id: orgId('vmc') })).status, 200);
 });
+
+// --- review of issue 16 (session 7): comments on earlier versions, comments for English readers,
+// each signatory's own share of the weight, the printed letter ---
+
+test('comments on an earlier version stay on the page after a new version, under the paragraph they were on', async () => {
+  const id = posId('consultation'); // demo: two comments on version 1, one on version 2
+  const sr = await get('voict_manager', `/positions/${id}?lang=sr`);
+  assert.equal(sr.status, 200);
+  const old = /<section class="panel pos-old-comments[^]*?<\/section>/.exec(sr.text);
+  assert.ok(old, 'a section of comments on earlier versions');
+  assert.match(old[0], /<details class="pos-old-version" id="comments-v1"><summary>Коментари на верзију 1 \(2\)<\/summary>/);
+  assert.match(old[0], /На пасус 1 те верзије:[^]*<blockquote class="pos-para-quote" lang="sr"><p>Кластери SCAN-а предлажу да се двоструки одбитак трошкова истраживања и развоја прошири на мала предузећа.<\/p>/);
+  assert.match(old[0], /Да ли би подстицај важио и за предузетнике\?[^]*Да, ако воде пословне књиге\./);
+  assert.doesNotMatch(old[0], /Рок од 30 дана је добар/, 'the current version\'s comment is beside its paragraph, not here');
+  assert.match(sr.text, /id="para-2"><div class="pos-para-text">[^]*Рок од 30 дана је добар/);
+  // the public never sees comments
+  assert.equal(Number(sqlite(`SELECT count(*) FROM position_comment WHERE position_id = ${id}`)), 3);
+});
+
+test('English readers see the comments as written: beside the English paragraphs, or under the quoted Serbian paragraph', async () => {
+  const id = posId('consultation');
+  const en = await get('voict_manager', `/positions/${id}?lang=en`);
+  assert.match(en.text, /<div class="pos-text pos-paragraphs" lang="en">/);
+  assert.match(en.text, /id="para-2"><div class="pos-para-text"><p>We propose a simpler form[^]*Рок од 30 дана је добар/);
+  assert.match(en.text, /Comments on version 1 \(2\)[^]*Да ли би подстицај важио и за предузетнике\?/);
+  assert.match(en.text, /Comment on this paragraph/i, 'the comment form too');
+  // an English text with other paragraphs than the Serbian: the English whole, the comments after it
+  const made = await post('voict_manager', '/positions', { owner: 'voict', kind: 'statement', title_sr: 'Изјава о роковима',
+    title_en: 'Statement on deadlines', body_sr: 'Први пасус.\n\nДруги пасус о роковима.', body_en: 'The whole statement in one English paragraph.' });
+  const pid = Number(/\/positions\/(\d+)/.exec(made.location)[1]);
+  assert.equal((await post('voict_manager', `/positions/${pid}/stage`, { stage: 'consultation', consult_until: '2099-01-31' })).status, 303);
+  assert.equal((await post('member_rep', `/positions/${pid}/comments`, { paragraph: '1', body: 'Рокови су прекратки.' })).status, 303);
+  const apart = await get('member_rep', `/positions/${pid}?lang=en`);
+  assert.match(apart.text, /<div class="pos-text" lang="en"><p>The whole statement in one English paragraph.<\/p>/);
+  assert.match(apart.text, /<blockquote class="pos-para-quote" lang="sr"><p>Други пасус о роковима.<\/p>\s*<\/blockquote>[^]*Рокови су прекратки\./);
+  assert.doesNotMatch(apart.text, /switch to Serbian/);
+});
+
+test('each signatory shows its own share of the weight; the shares add up to the total, said once', async () => {
+  const id = posId('answered'); // signed by the seven founders
+  const page = await get(null, `/positions/${id}?lang=en`);
+  const total = Number(/Behind it stand (\d+) organisations/.exec(page.text)[1]);
+  const shares = [...page.text.matchAll(/<span class="pos-share">adds (\d+) organisations/g)].map((m) => Number(m[1]));
+  const none = [...page.text.matchAll(/<span class="pos-share">adds no organisation not counted already/g)].length;
+  assert.equal(shares.length + none, 7, 'one share per signatory');
+  assert.equal(shares.reduce((a, b) => a + b, 0), total, 'counted once: the shares sum to the total');
+  assert.doesNotMatch(page.text, /weight when signed/, 'no cumulative weight repeated on each row');
+  assert.equal([...page.text.matchAll(/Behind it stand/g)].length, 1, 'the total once');
+  // the first signer's share: its members in the weight's year, none left out
+  const year = Number(/Figures reported for \d+ of \d+ member organisations in (\d+)/.exec(page.text)[1]);
+  const first = sqlite(`SELECT o.id FROM position_signature g JOIN org o ON o.id = g.org_id WHERE g.position_id = ${id}
+    ORDER BY g.signed_at, g.id LIMIT 1`);
+  const own = Number(sqlite(`SELECT count(DISTINCT org_id) FROM cluster_member WHERE cluster_id = ${first}
+    AND joined_on <= '${year}-12-31' AND (left_on IS NULL OR left_on >= '${year}-01-01')`));
+  assert.equal(shares.length ? Number(/<span class="pos-share">adds (\d+) organisations/.exec(page.text)[1]) : 0, own);
+});
+
+test('the printed letter: SCAN\'s letterhead, the date, addressees, text and signatories; no stage or version labels in print', async () => {
+  const id = posId('answered');
+  const page = await get(null, `/positions/${id}?lang=en`);
+  assert.match(page.text, /<header class="pos-letterhead print-only"><img src="[^"]*logo[^"]*"[^>]*><div><p class="pos-lh-name"><strong>SCAN<\/strong> · Serbian Cluster Association<\/p>/);
+  assert.match(page.text, /<p class="pos-meta no-print">/, 'the stage and version are for the screen only');
+  // the address block of SCAN's directory entry, when it has one
+  sqlite("UPDATE org SET address = 'Кнеза Милоша 10', municipality = 'Београд', email = 'office@scan.example' WHERE slug = 'scan'");
+  const again = await get('admin', `/positions/${id}?lang=sr`);
+  assert.match(again.text, /<p class="pos-lh-address">Кнеза Милоша 10 · Београд · office@scan.example<\/p>/);
+});
