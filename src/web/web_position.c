@@ -23,6 +23,7 @@
  * with their weight; the forms and comments are not printed. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/diff.h"
 #include "core/timeutil.h"
@@ -1289,8 +1290,12 @@ static void render_page(req *r, const position_rec *p, const page_view *pv)
             dated = steps[i].at;
             break;
         }
-    web_datetime(r, dated, MSG_POS_ANY);
-    html_raw(o, "</p></div></header>");
+    char ymd[11] = "";
+    time_t tt = (time_t)dated;
+    struct tm tm;
+    if (localtime_r(&tt, &tm)) /* the Belgrade day: a letter is dated, not timed */
+        strftime(ymd, sizeof ymd, "%Y-%m-%d", &tm);
+    html_fmt(o, "<time datetime=\"%s\">%s</time></p></div></header>", ymd, wf_ymd(r, ymd));
     if (n_addr) {
         html_fmt(o, "<div class=\"pos-addressees\"><p class=\"muted\">%s</p><ul>",
                  T(L, MSG_POS_L_ADDRESSEES));
