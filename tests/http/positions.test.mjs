@@ -314,3 +314,73 @@ test('the printed letter: SCAN\'s letterhead, the date, addressees, text and sig
   const again = await get('admin', `/positions/${id}?lang=sr`);
   assert.match(again.text, /<p class="pos-lh-address">Кнеза Милоша 10 · Београд · office@scan.example<\/p>/);
 });
+
+test('the API writes positions: create, change a draft, new version, stage moves; bad input 422 with the field; rights per role and token', async () => {
+  const tokens = {};
+  for (const who of ['voict_manager', 'vmc_manager', 'member_rep', 'nobody', 'editor', 'admin'])
+    for (const scope of ['read', 'write']) tokens[`${who}:${scope}`] = await makeToken(srv.url, await session(who), scope);
+  const send = (token, method, path, body) => fetch(srv.url + path, { method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+    .then(async (r) => ({ status: r.status, text: await r.text() }));
+  const count = () => sqlite("SELECT (SELECT count(*) FROM position) || '/' || (SELECT count(*) FROM position_version) || '/' || (SELECT count(*) FROM audit)");
+  const draft = { owner: 'voict', kind: 'proposal', title_sr: 'Предлог преко API-ја', title_en: 'A proposal through the API',
+    body_sr: 'Први пасус.\n\nДруги пасус.', body_en: 'First paragraph.\n\nSecond paragraph.', tags: ['area:export', 'nace:62'], addressees: ['ministarstvo-privrede'] };
+  // create: VOICT's manager and the secretariat with a write token; nobody else, never a read token
+  const before = count();
+  for (const who of ['vmc_manager', 'member_rep', 'nobody'])
+    assert.equal((await send(tokens[`${who}:write`], 'POST', '/api/v1/positions', draft)).status, 403, who);
+  assert.equal((await send(tokens['voict_manager:read'], 'POST', '/api/v1/positions', draft)).status, 403, 'a read token');
+  assert.ok([401, 403].includes((await send(null, 'POST', '/api/v1/positions', draft)).status), 'no token');
+  // bad input: each field named, nothing stored
+  const bad = await send(tokens['voict_manager:write'], 'POST', '/api/v1/positions', { ...draft, title_sr: '', kind: 'rant', tags: ['nace:999'] });
+  assert.equal(bad.status, 422);
+  const fields = JSON.parse(bad.text);
+  assert.match(bad.text, /title_sr/);
+  assert.match(bad.text, /kind/);
+  assert.match(bad.text, /tags/);
+  assert.equal((await send(tokens['voict_manager:write'], 'POST', '/api/v1/positions', { ...draft, title_sr: 7, tags: 'x' })).status, 422);
+  assert.equal(count(), before, 'nothing stored');
+  assert.ok(fields);
+  const made = await send(tokens['voict_manager:write'], 'POST', '/api/v1/positions', draft);
+  assert.equal(made.status, 201, made.text);
+  const p = JSON.parse(made.text);
+  assert.equal(p.stage, 'draft');
+  assert.equal(p.version, 1);
+  assert.deepEqual(p.tags.sort(), ['area:export', 'nace:62']);
+  assert.deepEqual(p.submissions, []);
+  assert.equal((await send(tokens['editor:write'], 'POST', '/api/v1/positions', { ...draft, owner: 'scan' })).status, 201, 'the secretariat');
+  // change the draft: the fields given, the others kept
+  assert.equal((await send(tokens['vmc_manager:write'], 'PATCH', `/api/v1/positions/${p.id}`, { title_sr: 'Туђи' })).status, 403);
+  const patched = await send(tokens['voict_manager:write'], 'PATCH', `/api/v1/positions/${p.id}`, { title_sr: 'Предлог о извозу' });
+  assert.equal(patched.status, 200, patched.text);
+  const pp = JSON.parse(patched.text);
+  assert.equal(pp.title_sr, 'Предлог о извозу');
+  assert.equal(pp.versions[0].body_sr, draft.body_sr, 'the text kept');
+  assert.deepEqual(pp.tags.sort(), ['area:export', 'nace:62'], 'the tags kept');
+  // stage moves the page allows, and no other
+  const jump = await send(tokens['voict_manager:write'], 'POST', `/api/v1/positions/${p.id}/stage`, { stage: 'submitted' });
+  assert.equal(jump.status, 422);
+  assert.match(jump.text, /"stage"/);
+  const noDate = await send(tokens['voict_manager:write'], 'POST', `/api/v1/positions/${p.id}/stage`, { stage: 'consultation' });
+  assert.equal(noDate.status, 422);
+  assert.match(noDate.text, /consult_until/);
+  const moved = await send(tokens['voict_manager:write'], 'POST', `/api/v1/positions/${p.id}/stage`, { stage: 'consultation', consult_until: '2099-01-31' });
+  assert.equal(moved.status, 200, moved.text);
+  assert.equal(JSON.parse(moved.text).stage, 'consultation');
+  // in consultation a draft edit is refused; a new version is published
+  const late = await send(tokens['voict_manager:write'], 'PATCH', `/api/v1/positions/${p.id}`, { title_sr: 'Касно' });
+  assert.equal(late.status, 422);
+  assert.match(late.text, /"stage"/);
+  const v2 = await send(tokens['voict_manager:write'], 'POST', `/api/v1/positions/${p.id}/versions`, { body_sr: 'Први пасус.\n\nДруги, краћи пасус.', note: 'Краће' });
+  assert.equal(v2.status, 201, v2.text);
+  const p2 = JSON.parse(v2.text);
+  assert.equal(p2.version, 2);
+  assert.equal(p2.versions.length, 2);
+  assert.equal(p2.title_sr, 'Предлог о извозу', 'the title kept');
+  assert.ok(Number(sqlite(`SELECT count(*) FROM audit WHERE entity = 'position' AND entity_id = ${p.id}`)) >= 4, 'every write audited');
+  // submissions and outcomes are in GET: the answered demo position's
+  const answered = await (await fetch(`${srv.url}/api/v1/positions/${posId('answered')}`)).json();
+  assert.ok(answered.submissions.length >= 1);
+  assert.equal(answered.submissions[0].institution, 'ministarstvo-privrede');
+  assert.ok(answered.submissions.some((s) => s.outcome && s.outcome.outcome && s.outcome.answered_on));
+});
