@@ -255,6 +255,16 @@ struct digest_part;
 db_status position_digest_signing(db *d, arena *a, const struct digest_reader *r,
                                   const struct digest_period *w, struct digest_part *out);
 
+/* A position open for signature that a person could still sign. */
+typedef struct position_to_sign {
+    int64_t id, signatures; /* signatures: the live ones so far */
+    const char *title_sr, *title_en;
+} position_to_sign;
+/* The positions open for signature that person could still sign for an
+ * organisation they speak for (the digest section's rule), newest first,
+ * at most 20, in *out (arena a). */
+db_status position_open_to_sign(db *d, arena *a, int64_t person_id, position_to_sign **out,
+                                size_t *n);
 /* Computes it now (inside or outside a transaction). */
 db_status position_weight_compute(db *d, int64_t id, position_weight *w);
 /* The same, from a per-process cache keyed by the position and the data

@@ -456,3 +456,27 @@ db_status position_digest_signing(db *d, arena *a, const digest_reader *r, const
     db_reset(s);
     return st == DB_DONE ? DB_OK : st;
 }
+
+static void to_sign_row_fn(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    position_to_sign *x = item;
+    x->id = db_col_int(s, 0);
+    x->title_sr = db_col_dup(a, s, 1, oom);
+    x->title_en = db_col_dup(a, s, 2, oom);
+    x->signatures = db_col_int(s, 3);
+}
+
+db_status position_open_to_sign(db *d, arena *a, int64_t person_id, position_to_sign **out,
+                                size_t *n)
+{
+    assert(d && a && out && n);
+    *out = NULL;
+    *n = 0;
+    char today[11];
+    time_today(today);
+    db_stmt *s = db_query(d, SQL_DIGEST_SIGNING, DB_ARGS(DBI(person_id), DBT(today)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)out, n, sizeof **out, to_sign_row_fn, NULL);
+}

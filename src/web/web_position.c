@@ -195,11 +195,19 @@ static void render_list(req *r)
         resp_fail(r, st, "position_list");
         return;
     }
-    page_meta pm = {
-        .title = T(L, MSG_POS_TITLE), .description = T(L, MSG_POS_LEAD), .nav = "positions"};
+    page_meta pm = {.title = T(L, MSG_POS_TITLE),
+                    .description = T(L, MSG_POS_LEAD),
+                    .nav = "positions",
+                    .head_raw = "<link rel=\"alternate\" type=\"application/atom+xml\" "
+                                "href=\"/positions.atom\">"};
     layout_begin(r, &pm);
     html_fmt(o, "<div class=\"page-head\"><h1>%s</h1><p class=\"lead\">%s</p>", T(L, MSG_POS_TITLE),
              T(L, MSG_POS_LEAD));
+    /* the neighbours: the consultations the positions answer, the feed */
+    html_fmt(o,
+             "<p class=\"pos-links\"><a href=\"/consultations\">%s</a> · <a "
+             "href=\"/positions.atom\" type=\"application/atom+xml\">%s</a></p>",
+             T(L, MSG_POS_LINK_CONSULTATIONS), T(L, MSG_POS_LINK_ATOM));
     if (n_owners)
         html_fmt(o, "<p><a class=\"button\" href=\"/positions/new\">%s</a></p>", T(L, MSG_POS_NEW));
     html_raw(o, "</div>");
@@ -1500,4 +1508,26 @@ void web_position_sign(req *r)
 void web_position_withdraw(req *r)
 {
     sign_post(r, false);
+}
+
+bool web_position_start(req *r, db_status *st)
+{
+    lang_id L = r->lang;
+    position_to_sign *p = NULL;
+    size_t n = 0;
+    *st = position_open_to_sign(r->db, r->a, r->user->person_id, &p, &n);
+    if (*st != DB_OK || n == 0)
+        return false;
+    html_fmt(&r->out, "<section class=\"work card\"><h2>%s</h2>\n<ul class=\"work-list\">",
+             T(L, MSG_POS_DIGEST_SEC));
+    for (size_t i = 0; i < n; i++)
+        html_fmt(&r->out,
+                 "<li><a href=\"/positions/%D#signatures\">%s</a> <span class=\"muted\">%s</span>"
+                 "</li>",
+                 (long long)p[i].id, web_org_text(r, p[i].title_sr, p[i].title_en),
+                 arena_printf(r->a, T(L, MSG_POS_START_SIGNED), (long long)p[i].signatures));
+    html_fmt(&r->out,
+             "</ul><p class=\"small\"><a href=\"/positions?stage=signing\">%s</a></p></section>\n",
+             T(L, MSG_POS_START_ALL));
+    return true;
 }

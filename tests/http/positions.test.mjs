@@ -384,3 +384,15 @@ test('the API writes positions: create, change a draft, new version, stage moves
   assert.equal(answered.submissions[0].institution, 'ministarstvo-privrede');
   assert.ok(answered.submissions.some((s) => s.outcome && s.outcome.outcome && s.outcome.answered_on));
 });
+
+test('navigation: a manager\'s start page lists the positions open for their signature; /positions links the consultations and the feed', async () => {
+  const start = await get('vmc_manager', '/start?lang=en');
+  assert.match(start.text, /<h2>Positions open for your signature<\/h2>[^]*<a href="\/positions\/\d+#signatures">Dual education for the digital economy<\/a>/);
+  // VOICT has signed it: its manager is not asked again
+  assert.doesNotMatch((await get('voict_manager', '/start?lang=en')).text, /Dual education for the digital economy/);
+  assert.doesNotMatch((await get('nobody', '/start?lang=en')).text, /Positions open for your signature/);
+  const list = await get(null, '/positions?lang=sr');
+  assert.match(list.text, /<a href="\/consultations">Праћење јавних консултација<\/a>/);
+  assert.match(list.text, /<a href="\/positions.atom" type="application\/atom\+xml">/);
+  assert.match(list.text, /<link rel="alternate" type="application\/atom\+xml" href="\/positions.atom">/);
+});
