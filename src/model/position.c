@@ -40,45 +40,6 @@ bool position_stage_public(pos_stage s)
     return s == POS_SUBMITTED || s == POS_ANSWERED || s == POS_CLOSED;
 }
 
-/* A line [p, e) of only spaces and tabs. */
-static bool blank_line(const char *p, const char *e)
-{
-    for (; p < e; p++)
-        if (*p != ' ' && *p != '\t' && *p != '\r')
-            return false;
-    return true;
-}
-
-size_t position_paragraphs(const char *text, size_t n, pos_para *out, size_t max)
-{
-    size_t count = 0;
-    const char *p = text, *end = text + n;
-    const char *start = NULL, *last = NULL; /* the paragraph's first line, the end of its last */
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *e = nl ? nl : end;
-        if (blank_line(p, e)) {
-            if (start) {
-                if (count < max)
-                    out[count] = (pos_para){(size_t)(start - text), (size_t)(last - start)};
-                count++;
-                start = NULL;
-            }
-        } else {
-            if (!start)
-                start = p;
-            last = e;
-        }
-        p = nl ? nl + 1 : end;
-    }
-    if (start) {
-        if (count < max)
-            out[count] = (pos_para){(size_t)(start - text), (size_t)(last - start)};
-        count++;
-    }
-    return count;
-}
-
 db_status pos_invalid(const form_errors *errs)
 {
     for (size_t i = 0; i < errs->n_items; i++)
