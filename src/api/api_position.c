@@ -25,6 +25,7 @@
 
 #include "api/api.h"
 #include "json/json.h"
+#include "model/org.h"
 #include "model/position.h"
 #include "model/rights.h"
 #include "model/submission.h"
@@ -547,7 +548,18 @@ void api_position_create(req *r)
         resp_fail(r, st, "position_owner_id");
         return;
     }
-    if (!e.n && owner && !rights_can(r->db, r->user, RIGHT_POSITION_WRITE, owner)) {
+    if (!e.n && !owner && in.owner) { /* an entry that may not own one: still whose it is */
+        org_rec o;
+        bool found = false;
+        if ((st = org_get(r->db, r->a, in.owner, 0, &o, &found)) != DB_OK) {
+            json_decref(body);
+            resp_fail(r, st, "org_get");
+            return;
+        }
+        if (found && !rights_can(r->db, r->user, RIGHT_POSITION_WRITE, o.id))
+            owner = -1;
+    }
+    if (!e.n && owner && (owner < 0 || !rights_can(r->db, r->user, RIGHT_POSITION_WRITE, owner))) {
         json_decref(body);
         resp_error(r, 403,
                    "You may write positions only for a cluster you manage (the secretariat "
