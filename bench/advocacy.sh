@@ -82,8 +82,8 @@ curl -fsS -o /dev/null "$SCAN_URL$PAGE" || die "GET $PAGE failed"
 mapfile -t NEW < <(sqlite3 "$DB" "SELECT id FROM org WHERE kind IN ('cluster', 'cluster_initiative')
     AND id NOT IN (SELECT org_id FROM position_signature WHERE position_id = $PID) ORDER BY id LIMIT $AFTER")
 for org in "${NEW[@]}"; do
-    sqlite3 -cmd '.timeout 5000' "$DB" "INSERT INTO position_signature(position_id, org_id, signed_at)
-        VALUES ($PID, $org, CAST(strftime('%s', 'now') AS INTEGER));
+    sqlite3 -cmd '.timeout 5000' "$DB" "INSERT INTO position_signature(position_id, org_id, signed_at, signed_by)
+        VALUES ($PID, $org, CAST(strftime('%s', 'now') AS INTEGER), (SELECT max(id) FROM person));
       UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'directory_version'"
     curl -sS -o /dev/null -w '%{time_total}\n' "$SCAN_URL$PAGE"
 done | awk '{ printf "%.2f\n", $1 * 1000 }' | sort -n >"$TMP/first"

@@ -1470,9 +1470,11 @@ def cmd_positions(args):
               " 'Third paragraph.', %s - day * 86400 FROM gen_pos;\n" % now)
     out.write("INSERT INTO position_step(position_id, stage, at) SELECT i, stage, %s - day * 86400"
               " FROM gen_pos;\n" % now)
-    out.write("INSERT INTO position_signature(position_id, org_id, signed_at)"
-              " SELECT s.i, c.id, %s - s.day * 86400 FROM gen_sig s JOIN gen_cl c"
-              " ON c.n = s.c %% (SELECT count(*) FROM gen_cl);\n" % now)
+    out.write("INSERT INTO person(name, email, created_at, updated_at)"
+              " VALUES ('Bench Signer', NULL, 0, 0);\n")
+    out.write("INSERT INTO position_signature(position_id, org_id, signed_at, signed_by)"
+              " SELECT s.i, c.id, %s - s.day * 86400, (SELECT max(id) FROM person) FROM gen_sig s"
+              " JOIN gen_cl c ON c.n = s.c %% (SELECT count(*) FROM gen_cl);\n" % now)
     out.write("COMMIT;\n")
     sys.stderr.write("gen.py positions: %d positions, %d signatures\n" % (len(pos), len(sig)))
     return 0
