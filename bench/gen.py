@@ -1425,6 +1425,61 @@ def cmd_calls(args):
     return 0
 
 
+def cmd_positions(args):
+    """SQL: --positions advocacy positions (issue 16) owned by the
+    database's clusters, with --signatures signatures of distinct
+    clusters spread over them (10 to 40 a position, scaled to the total),
+    at stages signing (a third), submitted, answered and closed, each with
+    its first version (Serbian and English, three paragraphs). The owners
+    and signers are the clusters in id order, taken by position, so the
+    SQL fits any database that has clusters."""
+    rng = stream(args.seed, "positions")
+    stages = ["signing", "signing", "submitted", "answered", "closed", "signing"]
+    kinds = ["proposal", "law_comment", "consultation_response", "statement"]
+    out = sys.stdout
+    sql_begin(out, "advocacy positions")
+    out.write("CREATE TEMP TABLE gen_cl AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id"
+              " FROM org WHERE kind IN ('cluster', 'cluster_initiative');\n")
+    pos, sig = [], []
+    per = max(1, args.signatures // max(1, args.positions))
+    left = args.signatures
+    for i in range(1, args.positions + 1):
+        day = rng.randint(30, 700)
+        pos.append((i, rng.choice(kinds), rng.choice(stages), rng.randint(0, 10 ** 6), day))
+        k = min(left, max(1, rng.randint(per * 2 // 5, per * 8 // 5)), args.clusters)
+        if i == args.positions:
+            k = min(left, args.clusters)
+        left -= k
+        for j, c in enumerate(rng.sample(range(args.clusters), k)):
+            sig.append((i, c, day - 1 - j % 20))
+    out.write("CREATE TEMP TABLE gen_pos(i, kind, stage, owner, day);\n")
+    write_values(out, "INSERT INTO gen_pos SELECT *", pos)
+    out.write("CREATE TEMP TABLE gen_sig(i, c, day);\n")
+    write_values(out, "INSERT INTO gen_sig SELECT *", sig)
+    now = "CAST(strftime('%s', 'now') AS INTEGER)"
+    out.write("INSERT INTO position(id, kind, owner_id, stage, version, created_at, updated_at)"
+              " SELECT p.i, p.kind, c.id, p.stage, 1, %s - p.day * 86400, %s - p.day * 86400"
+              " FROM gen_pos p JOIN gen_cl c ON c.n = p.owner %% (SELECT count(*) FROM gen_cl);\n"
+              % (now, now))
+    out.write("INSERT INTO position_version(position_id, version, title_sr, title_en, body_sr, body_en,"
+              " created_at) SELECT i, 1, 'Став ' || i || ' о порезима и извозу',"
+              " 'Position ' || i || ' on taxes and exports',"
+              " 'Први пасус става ' || i || '.' || char(10, 10) || 'Други пасус са **предлогом**.'"
+              " || char(10, 10) || 'Трећи пасус.', 'First paragraph of position ' || i || '.'"
+              " || char(10, 10) || 'Second paragraph with a **proposal**.' || char(10, 10) ||"
+              " 'Third paragraph.', %s - day * 86400 FROM gen_pos;\n" % now)
+    out.write("INSERT INTO position_step(position_id, stage, at) SELECT i, stage, %s - day * 86400"
+              " FROM gen_pos;\n" % now)
+    out.write("INSERT INTO person(name, email, created_at, updated_at)"
+              " VALUES ('Bench Signer', NULL, 0, 0);\n")
+    out.write("INSERT INTO position_signature(position_id, org_id, signed_at, signed_by)"
+              " SELECT s.i, c.id, %s - s.day * 86400, (SELECT max(id) FROM person) FROM gen_sig s"
+              " JOIN gen_cl c ON c.n = s.c %% (SELECT count(*) FROM gen_cl);\n" % now)
+    out.write("COMMIT;\n")
+    sys.stderr.write("gen.py positions: %d positions, %d signatures\n" % (len(pos), len(sig)))
+    return 0
+
+
 COMMANDS = {
     "orgs": (cmd_orgs, "directory entries for `scan org import`"),
     "clusters": (cmd_clusters, "cluster entries for `scan org import`, apart from `orgs`' ones"),
@@ -1435,6 +1490,7 @@ COMMANDS = {
     "projects": (cmd_projects, "SQL: partners, joint projects with participants, agreements"),
     "subscribers": (cmd_subscribers, "SQL: confirmed newsletter subscribers"),
     "calls": (cmd_calls, "SQL: funding calls with eligibility rules over the generated codes"),
+    "positions": (cmd_positions, "SQL: advocacy positions with signatures of the database's clusters"),
 }
 
 
@@ -1501,6 +1557,11 @@ def main(argv):
     p = sub.add_parser("calls", help=COMMANDS["calls"][1])
     p.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="random seed")
     p.add_argument("--calls", type=int, default=2000, help="calls (default 2000)")
+    p = sub.add_parser("positions", help=COMMANDS["positions"][1])
+    p.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="random seed")
+    p.add_argument("--positions", type=int, default=2000, help="positions (default 2000)")
+    p.add_argument("--signatures", type=int, default=50000, help="signatures (default 50000)")
+    p.add_argument("--clusters", type=int, default=1000, help="clusters in the database (default 1000)")
     args = ap.parse_args(argv)
     for opt in ("count", "orgs", "clusters", "national"):
         if getattr(args, opt, 0) < 0:

@@ -2,6 +2,11 @@
  *
  *   GET  /api/v1/positions                       a page of positions (?stage, ?tag, ?page)
  *   GET  /api/v1/positions/{id}                  one, with versions, signatures and weight
+ *   POST /api/v1/positions                       create a draft (write token)
+ *   PATCH /api/v1/positions/{id}                 change a draft in place: the fields given
+ *   POST /api/v1/positions/{id}/versions         publish a new version: the fields given
+ *                                                over the current ones, with a note
+ *   POST /api/v1/positions/{id}/stage            move {"stage", "consult_until"} as the page
  *   POST /api/v1/positions/{id}/signatures       sign {"org_id": n} (write token)
  *   POST /api/v1/positions/{id}/withdraw         withdraw {"org_id": n} (write token)
  *
@@ -11,14 +16,20 @@
  * RIGHT_POSITION_SIGN on the organisation (a cluster's manager, an
  * organisation's representative); a read-only token never signs. Refusals
  * of the model are 422 with the field and the catalog's English words.
- * Submissions and outcomes are the submissions module's to add. */
+ * Writing is RIGHT_POSITION_WRITE on the owner (its managers, the
+ * secretariat) with a read-write token, through the same model calls as
+ * the pages, so the same checks and stage moves apply. Submissions and
+ * outcomes are read here and added through api_advocacy.c. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "json/json.h"
+#include "model/org.h"
 #include "model/position.h"
 #include "model/rights.h"
+#include "model/submission.h"
+#include "core/timeutil.h"
 #include "web/web.h"
 
 static void put_str(buf *o, const char *key, const char *v)
@@ -141,11 +152,55 @@ static bool load(req *r, position_rec *p)
     return true;
 }
 
-void api_position_get(req *r)
+/* "submissions": each with its institution, date, channel, reference,
+ * document and latest answer ("outcome": null while none; "overdue" when
+ * the institution is silent past the no-answer days). */
+static void put_submissions(req *r, buf *o, const position_rec *p)
 {
-    position_rec p;
-    if (!load(r, &p))
+    submission_rec *s = NULL;
+    size_t n = 0;
+    char today[11];
+    time_today(today);
+    db_status st = submission_list(r->db, r->a, p->id, today, &s, &n);
+    json_put_key(o, "submissions", false);
+    if (st != DB_OK) {
+        buf_puts(o, "null");
         return;
+    }
+    buf_puts(o, "[");
+    for (size_t i = 0; i < n; i++) {
+        buf_puts(o, i ? ",{" : "{");
+        json_put_key(o, "id", true);
+        json_put_int(o, s[i].id);
+        put_str(o, "institution", s[i].institution_slug);
+        put_str(o, "sent_on", s[i].sent_on);
+        put_str(o, "channel", s[i].channel);
+        put_str(o, "reference", s[i].reference);
+        put_str(o, "document_url", s[i].document_url);
+        json_put_key(o, "overdue", false);
+        json_put_bool(o, s[i].overdue);
+        json_put_key(o, "outcome", false);
+        if (s[i].outcome) {
+            buf_puts(o, "{");
+            json_put_key(o, "outcome", true);
+            json_put_string(o, s[i].outcome);
+            put_str(o, "answered_on", s[i].answered_on);
+            put_str(o, "link", s[i].link);
+            put_str(o, "note", s[i].note);
+            buf_puts(o, "}");
+        } else {
+            buf_puts(o, "null");
+        }
+        buf_puts(o, "}");
+    }
+    buf_puts(o, "]");
+}
+
+/* The position as JSON: its head, tags, versions, signatures, the weight
+ * now, and its submissions with their latest answers (public with it). */
+static void send_one(req *r, const position_rec *pp)
+{
+    position_rec p = *pp;
     position_version *v = NULL;
     position_signature *g = NULL;
     const char **tags = NULL;
@@ -245,7 +300,16 @@ void api_position_get(req *r)
     }
     json_put_key(o, "illustrative", false);
     json_put_bool(o, w.any_demo);
-    buf_puts(o, "}}");
+    buf_puts(o, "}");
+    put_submissions(r, o, &p);
+    buf_puts(o, "}");
+}
+
+void api_position_get(req *r)
+{
+    position_rec p;
+    if (load(r, &p))
+        send_one(r, &p);
 }
 
 static void sign_json(req *r, bool sign)
@@ -306,4 +370,272 @@ void api_position_sign(req *r)
 void api_position_withdraw(req *r)
 {
     sign_json(r, false);
+}
+
+/* --- create and update ------------------------------------------------------------------ */
+
+/* A string field of the body: *out the text (NULL for null), keep when
+ * absent. false (and an error on key) when it is no string. */
+static bool str_field(req *r, json_t *body, const char *key, const char **out, api_errs *e)
+{
+    json_t *v = json_object_get(body, key);
+    if (!v)
+        return true;
+    if (json_is_null(v)) {
+        *out = NULL;
+        return true;
+    }
+    if (!json_is_string(v)) {
+        api_errs_add(r, e, key, "Must be a string.");
+        return false;
+    }
+    *out = json_string_value(v);
+    return true;
+}
+
+/* A list of strings (tags, addressees): kept when absent. */
+static bool list_field(req *r, json_t *body, const char *key, const char *const **out, size_t *n,
+                       api_errs *e)
+{
+    json_t *v = json_object_get(body, key);
+    if (!v)
+        return true;
+    if (!json_is_array(v) || json_array_size(v) > 200) {
+        api_errs_add(r, e, key, "Must be an array of at most 200 strings.");
+        return false;
+    }
+    const char **list = arena_alloc(r->a, (json_array_size(v) + 1) * sizeof *list);
+    if (!list) {
+        api_errs_add(r, e, key, "Out of memory.");
+        return false;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x)
+    {
+        if (!json_is_string(x)) {
+            api_errs_add(r, e, key, "Must be an array of strings.");
+            return false;
+        }
+        list[i] = json_string_value(x);
+    }
+    *out = list;
+    *n = json_array_size(v);
+    return true;
+}
+
+/* The position_input of a JSON body over cur's texts, tags and addressees
+ * (cur NULL: a new one): the fields given replace, the others stay. */
+static bool read_body(req *r, json_t *body, const position_rec *cur, position_input *in,
+                      api_errs *e)
+{
+    memset(in, 0, sizeof *in);
+    if (cur) {
+        in->kind = cur->kind;
+        in->title_sr = cur->title_sr;
+        in->title_en = cur->title_en;
+        in->body_sr = cur->body_sr;
+        in->body_en = cur->body_en;
+        position_speaker *addr = NULL;
+        size_t n_addr = 0;
+        const char **tags = NULL, **slugs = NULL;
+        size_t n_tags = 0;
+        db_status st = position_tags(r->db, r->a, cur->id, &tags, &n_tags);
+        if (st == DB_OK)
+            st = position_addressees(r->db, r->a, cur->id, &addr, &n_addr);
+        if (st == DB_OK && !(slugs = arena_alloc(r->a, (n_addr + 1) * sizeof *slugs)))
+            st = DB_NOMEM;
+        if (st != DB_OK) {
+            resp_fail(r, st, "position_tags");
+            return false;
+        }
+        for (size_t i = 0; i < n_addr; i++)
+            slugs[i] = addr[i].slug;
+        in->tags = tags;
+        in->n_tags = n_tags;
+        in->addressees = slugs;
+        in->n_addressees = n_addr;
+    }
+    /* each field checked (its error kept in e), so every mistake is said at once */
+    if (!cur)
+        str_field(r, body, "owner", &in->owner, e);
+    str_field(r, body, "kind", &in->kind, e);
+    str_field(r, body, "title_sr", &in->title_sr, e);
+    str_field(r, body, "title_en", &in->title_en, e);
+    str_field(r, body, "body_sr", &in->body_sr, e);
+    str_field(r, body, "body_en", &in->body_en, e);
+    str_field(r, body, "note", &in->note, e);
+    list_field(r, body, "tags", &in->tags, &in->n_tags, e);
+    list_field(r, body, "addressees", &in->addressees, &in->n_addressees, e);
+    return true;
+}
+
+/* The model's refusals as 422 in English (the catalog's words), or the
+ * failure; true when st was DB_OK. */
+static bool write_answer(req *r, db_status st, const form_errors *fe, const char *what)
+{
+    if (st == DB_OK)
+        return true;
+    if (st == DB_CONSTRAINT && fe->n_items) {
+        api_errs e = {0};
+        for (size_t i = 0; i < fe->n_items; i++) {
+            buf t = BUF_INIT;
+            form_error_text(&t, LANG_EN, &fe->items[i]);
+            api_errs_add(r, &e, fe->items[i].field, arena_strdup(r->a, buf_str(&t)));
+            buf_free(&t);
+        }
+        api_send_invalid(r, &e);
+    } else if (st == DB_DONE) {
+        resp_error(r, 404, "No such position.");
+    } else {
+        resp_fail(r, st, what);
+    }
+    return false;
+}
+
+/* Answers a write with the position as GET gives it (status 201 or 200). */
+static void send_position(req *r, int64_t id, unsigned status)
+{
+    position_rec p;
+    bool found = false;
+    db_status st = position_get(r->db, r->a, id, &p, &found);
+    if (st != DB_OK || !found) {
+        resp_fail(r, st != DB_OK ? st : DB_ERR, "position_get");
+        return;
+    }
+    send_one(r, &p);
+    r->status = status;
+}
+
+static bool body_of(req *r, json_t **body)
+{
+    if (!api_read_json(r, body))
+        return false;
+    if (!json_is_object(*body)) {
+        json_decref(*body);
+        resp_error(r, 400, "The body must be a JSON object.");
+        return false;
+    }
+    return true;
+}
+
+/* Loads {id} for a write by its owner's writers (404, 403 written). */
+static bool load_for_write(req *r, position_rec *p)
+{
+    if (!load(r, p))
+        return false;
+    if (!rights_can(r->db, r->user, RIGHT_POSITION_WRITE, p->owner_id)) {
+        resp_error(r, 403,
+                   "Only the owner's managers and the secretariat write a position, with a "
+                   "read-write token.");
+        return false;
+    }
+    return true;
+}
+
+void api_position_create(req *r)
+{
+    json_t *body = NULL;
+    if (!body_of(r, &body))
+        return;
+    position_input in;
+    api_errs e = {0};
+    read_body(r, body, NULL, &in, &e);
+    int64_t owner = 0, id = 0;
+    db_status st = DB_OK;
+    if (!e.n && (st = position_owner_id(r->db, in.owner, &owner)) != DB_OK) {
+        json_decref(body);
+        resp_fail(r, st, "position_owner_id");
+        return;
+    }
+    if (!e.n && !owner && in.owner) { /* an entry that may not own one: still whose it is */
+        org_rec o;
+        bool found = false;
+        if ((st = org_get(r->db, r->a, in.owner, 0, &o, &found)) != DB_OK) {
+            json_decref(body);
+            resp_fail(r, st, "org_get");
+            return;
+        }
+        if (found && !rights_can(r->db, r->user, RIGHT_POSITION_WRITE, o.id))
+            owner = -1;
+    }
+    if (!e.n && owner && (owner < 0 || !rights_can(r->db, r->user, RIGHT_POSITION_WRITE, owner))) {
+        json_decref(body);
+        resp_error(r, 403,
+                   "You may write positions only for a cluster you manage (the secretariat "
+                   "for any), with a read-write token.");
+        return;
+    }
+    if (e.n) {
+        json_decref(body);
+        api_send_invalid(r, &e);
+        return;
+    }
+    form_errors fe = {0};
+    st = position_create(r->db, &in, false, r->user->person_id, r->client_ip, &id, &fe);
+    json_decref(body);
+    if (write_answer(r, st, &fe, "position_create"))
+        send_position(r, id, 201);
+}
+
+static void update(req *r, bool version)
+{
+    position_rec p;
+    if (!load_for_write(r, &p))
+        return;
+    json_t *body = NULL;
+    if (!body_of(r, &body))
+        return;
+    position_input in;
+    api_errs e = {0};
+    if (!read_body(r, body, &p, &in, &e)) {
+        json_decref(body);
+        return;
+    }
+    if (e.n) {
+        json_decref(body);
+        api_send_invalid(r, &e);
+        return;
+    }
+    form_errors fe = {0};
+    db_status st =
+        version ? position_new_version(r->db, p.id, &in, r->user->person_id, r->client_ip, &fe)
+                : position_edit(r->db, p.id, &in, r->user->person_id, r->client_ip, &fe);
+    json_decref(body);
+    if (write_answer(r, st, &fe, version ? "position_new_version" : "position_edit"))
+        send_position(r, p.id, version ? 201 : 200);
+}
+
+void api_position_update(req *r)
+{
+    update(r, false);
+}
+
+void api_position_version(req *r)
+{
+    update(r, true);
+}
+
+void api_position_stage(req *r)
+{
+    position_rec p;
+    if (!load_for_write(r, &p))
+        return;
+    json_t *body = NULL;
+    if (!body_of(r, &body))
+        return;
+    const char *stage = NULL, *until = NULL;
+    api_errs e = {0};
+    str_field(r, body, "stage", &stage, &e);
+    str_field(r, body, "consult_until", &until, &e);
+    if (e.n) {
+        json_decref(body);
+        api_send_invalid(r, &e);
+        return;
+    }
+    form_errors fe = {0};
+    db_status st = position_move(r->db, p.id, stage, until, r->user->person_id, r->client_ip, &fe);
+    json_decref(body);
+    if (write_answer(r, st, &fe, "position_move"))
+        send_position(r, p.id, 200);
 }

@@ -40,45 +40,6 @@ bool position_stage_public(pos_stage s)
     return s == POS_SUBMITTED || s == POS_ANSWERED || s == POS_CLOSED;
 }
 
-/* A line [p, e) of only spaces and tabs. */
-static bool blank_line(const char *p, const char *e)
-{
-    for (; p < e; p++)
-        if (*p != ' ' && *p != '\t' && *p != '\r')
-            return false;
-    return true;
-}
-
-size_t position_paragraphs(const char *text, size_t n, pos_para *out, size_t max)
-{
-    size_t count = 0;
-    const char *p = text, *end = text + n;
-    const char *start = NULL, *last = NULL; /* the paragraph's first line, the end of its last */
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *e = nl ? nl : end;
-        if (blank_line(p, e)) {
-            if (start) {
-                if (count < max)
-                    out[count] = (pos_para){(size_t)(start - text), (size_t)(last - start)};
-                count++;
-                start = NULL;
-            }
-        } else {
-            if (!start)
-                start = p;
-            last = e;
-        }
-        p = nl ? nl + 1 : end;
-    }
-    if (start) {
-        if (count < max)
-            out[count] = (pos_para){(size_t)(start - text), (size_t)(last - start)};
-        count++;
-    }
-    return count;
-}
-
 db_status pos_invalid(const form_errors *errs)
 {
     for (size_t i = 0; i < errs->n_items; i++)
@@ -784,8 +745,8 @@ static const char SQL_COMMENTS[] =
     " o.name, o.name_en, c.created_at FROM position_comment c"
     " LEFT JOIN person p ON p.id = c.created_by AND p.erased_at IS NULL"
     " LEFT JOIN org o ON o.id = c.org_id"
-    " WHERE c.position_id = $1 AND c.version = $2 AND c.hidden_at IS NULL"
-    " ORDER BY c.paragraph, coalesce(c.parent_id, c.id), c.id";
+    " WHERE c.position_id = $1 AND ($2 = 0 OR c.version = $2) AND c.hidden_at IS NULL"
+    " ORDER BY c.version DESC, c.paragraph, coalesce(c.parent_id, c.id), c.id";
 
 static void comment_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {

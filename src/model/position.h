@@ -205,10 +205,22 @@ db_status position_versions(db *d, arena *a, int64_t id, position_version **out,
  * position_speaker rows). */
 db_status position_tags(db *d, arena *a, int64_t id, const char ***out, size_t *n);
 db_status position_addressees(db *d, arena *a, int64_t id, position_speaker **out, size_t *n);
-/* Comments (not hidden) of one version, by paragraph, then threads in
- * order of writing. */
+/* Comments (not hidden) of one version (0: of every version, the newest
+ * version first), by paragraph, then threads in order of writing. */
 db_status position_comments(db *d, arena *a, int64_t id, int64_t version, position_comment **out,
                             size_t *n);
+/* What one live signature adds to the weight in a year: the organisations
+ * no earlier live signature brought (a cluster brings its members whose
+ * membership overlaps the year, any other organisation itself; the first
+ * signer of an organisation keeps it), how many of them reported figures,
+ * and their employees. The rows' orgs sum to the weight's members. */
+typedef struct position_contribution {
+    int64_t signature_id, orgs, reported, employees;
+} position_contribution;
+/* The contributions of the live signatures for year (signatures adding
+ * nothing have no row), in *out (arena a). */
+db_status position_contributions(db *d, arena *a, int64_t id, int year, position_contribution **out,
+                                 size_t *n);
 /* Every signature, live first, then by date. */
 db_status position_signatures(db *d, arena *a, int64_t id, position_signature **out, size_t *n);
 db_status position_steps(db *d, arena *a, int64_t id, position_step **out, size_t *n);
@@ -243,6 +255,16 @@ struct digest_part;
 db_status position_digest_signing(db *d, arena *a, const struct digest_reader *r,
                                   const struct digest_period *w, struct digest_part *out);
 
+/* A position open for signature that a person could still sign. */
+typedef struct position_to_sign {
+    int64_t id, signatures; /* signatures: the live ones so far */
+    const char *title_sr, *title_en;
+} position_to_sign;
+/* The positions open for signature that person could still sign for an
+ * organisation they speak for (the digest section's rule), newest first,
+ * at most 20, in *out (arena a). */
+db_status position_open_to_sign(db *d, arena *a, int64_t person_id, position_to_sign **out,
+                                size_t *n);
 /* Computes it now (inside or outside a transaction). */
 db_status position_weight_compute(db *d, int64_t id, position_weight *w);
 /* The same, from a per-process cache keyed by the position and the data

@@ -80,6 +80,53 @@ cleanup:
     return st;
 }
 
+/* Each live signature's own share of the weight. The organisations behind
+ * it follow FIG_SCOPE_POSITION's rules in figures_total.c (a cluster's
+ * memberships overlapping the year, any other signer itself), and each
+ * goes to the first live signature that brings it, so the shares add up to
+ * the weight's once-only member count. $1 the position, $2 'Y-12-31', $3
+ * 'Y-01-01', $4 Y. */
+static const char SQL_CONTRIBUTIONS[] =
+    "WITH brings(sig_id, signed_at, org_id) AS ("
+    " SELECT g.id, g.signed_at, m.org_id FROM position_signature g JOIN org o ON o.id = g.org_id"
+    " JOIN cluster_member m ON m.cluster_id = g.org_id AND m.joined_on <= $2"
+    " AND (m.left_on IS NULL OR m.left_on >= $3)"
+    " WHERE g.position_id = $1 AND g.withdrawn_at IS NULL"
+    " AND o.kind IN ('cluster', 'cluster_initiative')"
+    " UNION SELECT g.id, g.signed_at, g.org_id FROM position_signature g"
+    " JOIN org o ON o.id = g.org_id WHERE g.position_id = $1 AND g.withdrawn_at IS NULL"
+    " AND o.kind NOT IN ('cluster', 'cluster_initiative')),"
+    " firsts(sig_id, org_id) AS (SELECT sig_id, org_id FROM (SELECT sig_id, org_id,"
+    " row_number() OVER (PARTITION BY org_id ORDER BY signed_at, sig_id) AS rn FROM brings) b"
+    " WHERE rn = 1)"
+    " SELECT f.sig_id, count(*), count(x.id), coalesce(sum(x.employees), 0) FROM firsts f"
+    " LEFT JOIN org_figure x ON x.org_id = f.org_id AND x.year = $4 GROUP BY f.sig_id";
+
+static void contribution_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)a, (void)oom, (void)ctx;
+    position_contribution *c = item;
+    c->signature_id = db_col_int(s, 0);
+    c->orgs = db_col_int(s, 1);
+    c->reported = db_col_int(s, 2);
+    c->employees = db_col_int(s, 3);
+}
+
+db_status position_contributions(db *d, arena *a, int64_t id, int year, position_contribution **out,
+                                 size_t *n)
+{
+    assert(d && a && out && n);
+    *out = NULL;
+    *n = 0;
+    char end[16], start[16];
+    snprintf(end, sizeof end, "%04d-12-31", year);
+    snprintf(start, sizeof start, "%04d-01-01", year);
+    db_stmt *s = db_query(d, SQL_CONTRIBUTIONS, DB_ARGS(DBI(id), DBT(end), DBT(start), DBI(year)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)out, n, sizeof **out, contribution_row, NULL);
+}
+
 /* The cache: a few hundred slots by position id; a slot holds the weight
  * computed under both data versions it names. Positions sign, figures
  * change and memberships change all bump one of them, so a stale slot is
@@ -409,4 +456,28 @@ db_status position_digest_signing(db *d, arena *a, const digest_reader *r, const
     }
     db_reset(s);
     return st == DB_DONE ? DB_OK : st;
+}
+
+static void to_sign_row_fn(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)ctx;
+    position_to_sign *x = item;
+    x->id = db_col_int(s, 0);
+    x->title_sr = db_col_dup(a, s, 1, oom);
+    x->title_en = db_col_dup(a, s, 2, oom);
+    x->signatures = db_col_int(s, 3);
+}
+
+db_status position_open_to_sign(db *d, arena *a, int64_t person_id, position_to_sign **out,
+                                size_t *n)
+{
+    assert(d && a && out && n);
+    *out = NULL;
+    *n = 0;
+    char today[11];
+    time_today(today);
+    db_stmt *s = db_query(d, SQL_DIGEST_SIGNING, DB_ARGS(DBI(person_id), DBT(today)));
+    if (!s)
+        return DB_ERR;
+    return db_collect(s, a, (void **)out, n, sizeof **out, to_sign_row_fn, NULL);
 }

@@ -1,10 +1,12 @@
 /* submission.c: submissions, answers, meetings, the timeline, the
  * stakeholder reads and the overview's counts (see submission.h).
  *
- * Two valid_tables check the submission and answer input, a third the
- * meeting; the tx_write bodies recheck what needs the database (the stage,
- * the institution's kind, the submission's date) and write the stage
- * change beside the row. Reads are plain ordered queries stitched in C. */
+ * Three writes (a submission, an answer, a meeting) are rows of one table,
+ * write_kinds[]: each a valid_table for its input and a tx_write body that
+ * rechecks what needs the database (the stage, the institution's kind, a
+ * submission not dated before its position was written, an answer not
+ * before its submission) and writes the stage change beside the row. Reads are plain ordered
+ * queries stitched in C. */
 #include "model/submission.h"
 
 #include <assert.h>
@@ -230,82 +232,80 @@ static db_status move_stage(tx *t, int64_t position_id, const char *stage)
     return st;
 }
 
-typedef struct submit_ctx {
-    int64_t position_id;
-    const char *institution, *sent_on, *channel, *reference, *document_url;
+/* The three writes (a submission, an answer, a meeting) were three copies
+ * of one shape: validate a table, copy the typed values into a context,
+ * open a tx with an action, run a body, hand back the id. They are now rows
+ * of write_kinds[] run by sub_write(): a kind names its validation table,
+ * its audit action and entity, and its body; a body reads the typed values
+ * straight from w->v by its table's indexes. */
+typedef struct sub_write_in {
+    int64_t position_id, institution_id; /* the path's ids (0: none) */
+    const form_value *v;                 /* typed fields, the kind's table order */
     form_errors *errs;
-    int64_t id; /* out */
-} submit_ctx;
+    int64_t id; /* out: the new row */
+} sub_write_in;
 
-static db_status submit_body(tx *t, void *vc)
+typedef struct write_kind {
+    const valid_table *table;
+    const char *action, *entity; /* the audit row; entity_id: the position */
+    db_status (*body)(tx *t, void *w);
+} write_kind;
+
+/* The field's text, or NULL when it was not given. */
+static const char *opt(const sub_write_in *w, size_t i)
 {
-    submit_ctx *c = vc;
-    char stage[16];
-    int64_t inst = 0;
-    c->errs->n_items = 0; /* a retry starts over */
-    db_status st = read_stage(t->d, c->position_id, stage);
+    return w->v[i].present ? w->v[i].text : NULL;
+}
+
+static const char SQL_CREATED[] = "SELECT created_at FROM position WHERE id = $1";
+
+static db_status submit_body(tx *t, void *vw)
+{
+    sub_write_in *w = vw;
+    const char *sent_on = w->v[SU_SENT_ON].text, *channel = w->v[SU_CHANNEL].text,
+               *reference = opt(w, SU_REFERENCE);
+    char stage[16], created_on[11] = "";
+    int64_t inst = 0, created = 0;
+    w->errs->n_items = 0; /* a retry starts over */
+    db_status st = read_stage(t->d, w->position_id, stage);
     if (st != DB_OK)
         return st;
     if (strcmp(stage, "signing") != 0 && strcmp(stage, "submitted") != 0)
-        valid_add_error(c->errs, "stage", FE_NOT_PENDING, 0, 0);
-    if ((st = find_institution(t->d, c->institution, 0, &inst)) != DB_OK)
+        valid_add_error(w->errs, "stage", FE_NOT_PENDING, 0, 0);
+    if ((st = find_institution(t->d, w->v[SU_INSTITUTION].text, 0, &inst)) != DB_OK)
         return st;
     if (!inst)
-        valid_add_error(c->errs, "institution", FE_INVALID, 0, 0);
-    if (c->errs->n_items)
+        valid_add_error(w->errs, "institution", FE_INVALID, 0, 0);
+    /* nothing is sent before the position was written (its Belgrade date) */
+    if ((st = db_int(t->d, &created, 0, SQL_CREATED, DB_ARGS(DBI(w->position_id)))) != DB_OK)
+        return st;
+    date_at(created, created_on);
+    if (*created_on && strcmp(sent_on, created_on) < 0)
+        valid_add_error(w->errs, "sent_on", FE_DATE_ORDER, 0, 0);
+    if (w->errs->n_items)
         return DB_CONSTRAINT;
-    st = db_int(t->d, &c->id, 0, SQL_SUBMIT,
-                DB_ARGS(DBI(c->position_id), DBI(inst), DBT(c->sent_on), DBT(c->channel),
-                        text_or_null(c->reference), text_or_null(c->document_url), DBI(time_now()),
-                        t->actor_id ? DBI(t->actor_id) : DBNULL));
+    st = db_int(t->d, &w->id, 0, SQL_SUBMIT,
+                DB_ARGS(DBI(w->position_id), DBI(inst), DBT(sent_on), DBT(channel),
+                        text_or_null(reference), text_or_null(opt(w, SU_DOCUMENT_URL)),
+                        DBI(time_now()), t->actor_id ? DBI(t->actor_id) : DBNULL));
     if (st == DB_OK)
-        st = db_do(t->d, SQL_ADDRESSEE, DB_ARGS(DBI(c->position_id), DBI(inst)));
+        st = db_do(t->d, SQL_ADDRESSEE, DB_ARGS(DBI(w->position_id), DBI(inst)));
     if (st == DB_OK && strcmp(stage, "submitted") != 0)
-        st = move_stage(t, c->position_id, "submitted");
+        st = move_stage(t, w->position_id, "submitted");
     if (st != DB_OK)
         return st;
     buf_printf(&t->detail,
-               "{\"submission\":%lld,\"institution\":%lld,\"sent_on\":", (long long)c->id,
+               "{\"submission\":%lld,\"institution\":%lld,\"sent_on\":", (long long)w->id,
                (long long)inst);
-    json_put_string(&t->detail, c->sent_on);
+    json_put_string(&t->detail, sent_on);
     buf_puts(&t->detail, ",\"channel\":");
-    json_put_string(&t->detail, c->channel);
-    if (c->reference) {
+    json_put_string(&t->detail, channel);
+    if (reference) {
         buf_puts(&t->detail, ",\"reference\":");
-        json_put_string(&t->detail, c->reference);
+        json_put_string(&t->detail, reference);
     }
     buf_printf(&t->detail, ",\"stage\":\"submitted\"}");
     return DB_OK;
-}
-
-db_status submission_add(db *d, int64_t position_id, const submission_input *in, int64_t actor,
-                         const char *ip, int64_t *id, form_errors *errs)
-{
-    assert(d && in && errs);
-    arena a = ARENA_INIT;
-    form_value v[SU_N];
-    db_status st;
-    const char *vals[SU_N] = {in->institution, in->sent_on, in->channel, in->reference,
-                              in->document_url};
-    if (!valid_values(&a, &submit_table, vals, v, errs, NULL)) {
-        st = invalid(errs);
-    } else {
-        submit_ctx c = {position_id,
-                        v[SU_INSTITUTION].text,
-                        v[SU_SENT_ON].text,
-                        v[SU_CHANNEL].text,
-                        v[SU_REFERENCE].present ? v[SU_REFERENCE].text : NULL,
-                        v[SU_DOCUMENT_URL].present ? v[SU_DOCUMENT_URL].text : NULL,
-                        errs,
-                        0};
-        tx t = TX_INIT(actor, ip, "position_submit", "position", position_id);
-        t.bump = TX_DIRECTORY; /* anonymous pages that show it are cached on it */
-        st = tx_write(d, &t, submit_body, &c);
-        if (st == DB_OK && id)
-            *id = c.id;
-    }
-    arena_free(&a);
-    return st;
 }
 
 static const char SQL_SUBMISSION_OF[] =
@@ -316,25 +316,20 @@ static const char SQL_ANSWER[] =
     "INSERT INTO position_outcome(submission_id, outcome, answered_on, link, note, created_at,"
     " created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
 
-typedef struct answer_ctx {
-    int64_t position_id, submission_id;
-    const char *outcome, *answered_on, *link, *note;
-    form_errors *errs;
-    int64_t id; /* out */
-} answer_ctx;
-
-static db_status answer_body(tx *t, void *vc)
+static db_status answer_body(tx *t, void *vw)
 {
-    answer_ctx *c = vc;
+    sub_write_in *w = vw;
+    int64_t submission_id = w->v[OU_SUBMISSION].i;
+    const char *outcome = w->v[OU_OUTCOME].text, *answered_on = w->v[OU_ANSWERED_ON].text;
     char stage[16], sent_on[16] = "";
-    c->errs->n_items = 0;
-    db_status st = read_stage(t->d, c->position_id, stage);
+    w->errs->n_items = 0;
+    db_status st = read_stage(t->d, w->position_id, stage);
     if (st != DB_OK)
         return st;
     if (strcmp(stage, "submitted") != 0 && strcmp(stage, "answered") != 0)
-        valid_add_error(c->errs, "stage", FE_NOT_PENDING, 0, 0);
+        valid_add_error(w->errs, "stage", FE_NOT_PENDING, 0, 0);
     db_stmt *s =
-        db_query(t->d, SQL_SUBMISSION_OF, DB_ARGS(DBI(c->submission_id), DBI(c->position_id)));
+        db_query(t->d, SQL_SUBMISSION_OF, DB_ARGS(DBI(submission_id), DBI(w->position_id)));
     if (!s)
         return DB_ERR;
     st = db_step(s);
@@ -344,64 +339,35 @@ static db_status answer_body(tx *t, void *vc)
     if (st != DB_ROW && st != DB_DONE)
         return st;
     if (st == DB_DONE) {
-        valid_add_error(c->errs, "submission", FE_INVALID, 0, 0);
+        valid_add_error(w->errs, "submission", FE_INVALID, 0, 0);
     } else {
         int64_t n = 0;
-        if ((st = db_int(t->d, &n, 0, SQL_ANSWERED, DB_ARGS(DBI(c->submission_id)))) != DB_OK)
+        if ((st = db_int(t->d, &n, 0, SQL_ANSWERED, DB_ARGS(DBI(submission_id)))) != DB_OK)
             return st;
         if (n > 0)
-            valid_add_error(c->errs, "submission", FE_TAKEN, 0, 0);
-        if (strcmp(c->answered_on, sent_on) < 0)
-            valid_add_error(c->errs, "answered_on", FE_DATE_ORDER, 0, 0);
+            valid_add_error(w->errs, "submission", FE_TAKEN, 0, 0);
+        if (strcmp(answered_on, sent_on) < 0)
+            valid_add_error(w->errs, "answered_on", FE_DATE_ORDER, 0, 0);
     }
-    if (c->errs->n_items)
+    if (w->errs->n_items)
         return DB_CONSTRAINT;
-    st = db_int(t->d, &c->id, 0, SQL_ANSWER,
-                DB_ARGS(DBI(c->submission_id), DBT(c->outcome), DBT(c->answered_on),
-                        text_or_null(c->link), text_or_null(c->note), DBI(time_now()),
-                        t->actor_id ? DBI(t->actor_id) : DBNULL));
-    bool answers = strcmp(c->outcome, "no_answer") != 0;
+    st = db_int(t->d, &w->id, 0, SQL_ANSWER,
+                DB_ARGS(DBI(submission_id), DBT(outcome), DBT(answered_on),
+                        text_or_null(opt(w, OU_LINK)), text_or_null(opt(w, OU_NOTE)),
+                        DBI(time_now()), t->actor_id ? DBI(t->actor_id) : DBNULL));
+    bool answers = strcmp(outcome, "no_answer") != 0;
     if (st == DB_OK && answers && strcmp(stage, "submitted") == 0)
-        st = move_stage(t, c->position_id, "answered");
+        st = move_stage(t, w->position_id, "answered");
     if (st != DB_OK)
         return st;
-    buf_printf(&t->detail, "{\"submission\":%lld,\"outcome\":", (long long)c->submission_id);
-    json_put_string(&t->detail, c->outcome);
+    buf_printf(&t->detail, "{\"submission\":%lld,\"outcome\":", (long long)submission_id);
+    json_put_string(&t->detail, outcome);
     buf_puts(&t->detail, ",\"answered_on\":");
-    json_put_string(&t->detail, c->answered_on);
+    json_put_string(&t->detail, answered_on);
     if (answers && strcmp(stage, "submitted") == 0)
         buf_puts(&t->detail, ",\"stage\":\"answered\"");
     buf_putc(&t->detail, '}');
     return DB_OK;
-}
-
-db_status submission_answer(db *d, int64_t position_id, const outcome_input *in, int64_t actor,
-                            const char *ip, int64_t *id, form_errors *errs)
-{
-    assert(d && in && errs);
-    arena a = ARENA_INIT;
-    form_value v[OU_N];
-    db_status st;
-    const char *vals[OU_N] = {in->submission, in->outcome, in->answered_on, in->link, in->note};
-    if (!valid_values(&a, &answer_table, vals, v, errs, NULL)) {
-        st = invalid(errs);
-    } else {
-        answer_ctx c = {position_id,
-                        v[OU_SUBMISSION].i,
-                        v[OU_OUTCOME].text,
-                        v[OU_ANSWERED_ON].text,
-                        v[OU_LINK].present ? v[OU_LINK].text : NULL,
-                        v[OU_NOTE].present ? v[OU_NOTE].text : NULL,
-                        errs,
-                        0};
-        tx t = TX_INIT(actor, ip, "position_answer", "position", position_id);
-        t.bump = TX_DIRECTORY; /* anonymous pages that show it are cached on it */
-        st = tx_write(d, &t, answer_body, &c);
-        if (st == DB_OK && id)
-            *id = c.id;
-    }
-    arena_free(&a);
-    return st;
 }
 
 static const char SQL_POSITION_EXISTS[] = "SELECT count(*) FROM position WHERE id = $1";
@@ -409,51 +375,97 @@ static const char SQL_MEETING[] =
     "INSERT INTO institution_meeting(institution_id, position_id, met_on, attendees, topics, notes,"
     " created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 
-typedef struct meeting_ctx {
-    int64_t institution_id, position_id;
-    const char *institution, *met_on, *attendees, *topics, *notes;
-    form_errors *errs;
-    int64_t id; /* out */
-} meeting_ctx;
-
-static db_status meeting_body(tx *t, void *vc)
+static db_status meeting_body(tx *t, void *vw)
 {
-    meeting_ctx *c = vc;
-    c->errs->n_items = 0;
+    sub_write_in *w = vw;
+    const char *institution = opt(w, ME_INSTITUTION), *met_on = w->v[ME_MET_ON].text;
+    w->errs->n_items = 0;
     int64_t inst = 0, n = 0;
     db_status st;
-    if (c->position_id) {
-        if ((st = db_int(t->d, &n, 0, SQL_POSITION_EXISTS, DB_ARGS(DBI(c->position_id)))) != DB_OK)
+    if (w->position_id) {
+        if ((st = db_int(t->d, &n, 0, SQL_POSITION_EXISTS, DB_ARGS(DBI(w->position_id)))) != DB_OK)
             return st;
         if (n == 0)
             return DB_DONE;
     }
-    if (!c->institution_id && !c->institution) {
-        valid_add_error(c->errs, "institution", FE_REQUIRED, 0, 0);
+    if (!w->institution_id && !institution) {
+        valid_add_error(w->errs, "institution", FE_REQUIRED, 0, 0);
         return DB_CONSTRAINT;
     }
-    st =
-        find_institution(t->d, c->institution_id ? NULL : c->institution, c->institution_id, &inst);
+    st = find_institution(t->d, w->institution_id ? NULL : institution, w->institution_id, &inst);
     if (st != DB_OK)
         return st;
     if (!inst) {
-        valid_add_error(c->errs, "institution", FE_INVALID, 0, 0);
+        valid_add_error(w->errs, "institution", FE_INVALID, 0, 0);
         return DB_CONSTRAINT;
     }
-    st = db_int(t->d, &c->id, 0, SQL_MEETING,
-                DB_ARGS(DBI(inst), c->position_id ? DBI(c->position_id) : DBNULL, DBT(c->met_on),
-                        DBT(c->attendees), DBT(c->topics), text_or_null(c->notes), DBI(time_now()),
+    st = db_int(t->d, &w->id, 0, SQL_MEETING,
+                DB_ARGS(DBI(inst), w->position_id ? DBI(w->position_id) : DBNULL, DBT(met_on),
+                        DBT(w->v[ME_ATTENDEES].text), DBT(w->v[ME_TOPICS].text),
+                        text_or_null(opt(w, ME_NOTES)), DBI(time_now()),
                         t->actor_id ? DBI(t->actor_id) : DBNULL));
     if (st != DB_OK)
         return st;
-    if (!c->position_id)
+    if (!w->position_id)
         t->entity_id = inst;
     /* the audit says when and with whom, never the notes */
-    buf_printf(&t->detail, "{\"meeting\":%lld,\"institution\":%lld,\"met_on\":", (long long)c->id,
+    buf_printf(&t->detail, "{\"meeting\":%lld,\"institution\":%lld,\"met_on\":", (long long)w->id,
                (long long)inst);
-    json_put_string(&t->detail, c->met_on);
+    json_put_string(&t->detail, met_on);
     buf_putc(&t->detail, '}');
     return DB_OK;
+}
+
+enum { WK_SUBMIT, WK_ANSWER, WK_MEETING, WK_INSTITUTION_MEETING };
+static const write_kind write_kinds[] = {
+    [WK_SUBMIT] = {&submit_table, "position_submit", "position", submit_body},
+    [WK_ANSWER] = {&answer_table, "position_answer", "position", answer_body},
+    [WK_MEETING] = {&meeting_table, "position_meeting", "position", meeting_body},
+    [WK_INSTITUTION_MEETING] = {&meeting_table, "institution_meeting", "org", meeting_body},
+};
+
+/* Runs one write of write_kinds[]: vals (the kind's table order) checked
+ * by its table, then its body in one tx_write audited on entity_id, with
+ * the directory version bumped (anonymous pages that show it are cached on
+ * it). *id: the new row on DB_OK. */
+static db_status sub_write(db *d, int kind, const char *const *vals, int64_t position_id,
+                           int64_t institution_id, int64_t entity_id, int64_t actor, const char *ip,
+                           int64_t *id, form_errors *errs)
+{
+    const write_kind *k = &write_kinds[kind];
+    form_value v[8];
+    assert(k->table->n_rules <= sizeof v / sizeof v[0]);
+    arena a = ARENA_INIT;
+    db_status st;
+    if (!valid_values(&a, k->table, vals, v, errs, NULL)) {
+        st = invalid(errs);
+    } else {
+        sub_write_in w = {position_id, institution_id, v, errs, 0};
+        tx t = TX_INIT(actor, ip, k->action, k->entity, entity_id);
+        t.bump = TX_DIRECTORY;
+        st = tx_write(d, &t, k->body, &w);
+        if (st == DB_OK && id)
+            *id = w.id;
+    }
+    arena_free(&a);
+    return st;
+}
+
+db_status submission_add(db *d, int64_t position_id, const submission_input *in, int64_t actor,
+                         const char *ip, int64_t *id, form_errors *errs)
+{
+    assert(d && in && errs);
+    const char *vals[SU_N] = {in->institution, in->sent_on, in->channel, in->reference,
+                              in->document_url};
+    return sub_write(d, WK_SUBMIT, vals, position_id, 0, position_id, actor, ip, id, errs);
+}
+
+db_status submission_answer(db *d, int64_t position_id, const outcome_input *in, int64_t actor,
+                            const char *ip, int64_t *id, form_errors *errs)
+{
+    assert(d && in && errs);
+    const char *vals[OU_N] = {in->submission, in->outcome, in->answered_on, in->link, in->note};
+    return sub_write(d, WK_ANSWER, vals, position_id, 0, position_id, actor, ip, id, errs);
 }
 
 db_status submission_meeting_add(db *d, int64_t institution_id, int64_t position_id,
@@ -461,31 +473,10 @@ db_status submission_meeting_add(db *d, int64_t institution_id, int64_t position
                                  int64_t *id, form_errors *errs)
 {
     assert(d && in && errs);
-    arena a = ARENA_INIT;
-    form_value v[ME_N];
-    db_status st;
     const char *vals[ME_N] = {in->institution, in->met_on, in->attendees, in->topics, in->notes};
-    if (!valid_values(&a, &meeting_table, vals, v, errs, NULL)) {
-        st = invalid(errs);
-    } else {
-        meeting_ctx c = {institution_id,
-                         position_id,
-                         v[ME_INSTITUTION].present ? v[ME_INSTITUTION].text : NULL,
-                         v[ME_MET_ON].text,
-                         v[ME_ATTENDEES].text,
-                         v[ME_TOPICS].text,
-                         v[ME_NOTES].present ? v[ME_NOTES].text : NULL,
-                         errs,
-                         0};
-        tx t = position_id ? TX_INIT(actor, ip, "position_meeting", "position", position_id)
-                           : TX_INIT(actor, ip, "institution_meeting", "org", institution_id);
-        t.bump = TX_DIRECTORY; /* anonymous pages that show it are cached on it */
-        st = tx_write(d, &t, meeting_body, &c);
-        if (st == DB_OK && id)
-            *id = c.id;
-    }
-    arena_free(&a);
-    return st;
+    return sub_write(d, position_id ? WK_MEETING : WK_INSTITUTION_MEETING, vals, position_id,
+                     institution_id, position_id ? position_id : institution_id, actor, ip, id,
+                     errs);
 }
 
 /* --- reads ------------------------------------------------------------------------ */

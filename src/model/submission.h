@@ -89,7 +89,8 @@ typedef struct submission_input {
 
 /* Records a submission of position_id. Errors: institution (FE_REQUIRED,
  * FE_INVALID: not an institution), sent_on (FE_DATE, FE_FUTURE_YEAR: in the
- * future), channel, reference, document_url, and "stage" FE_NOT_PENDING
+ * future; FE_DATE_ORDER: before the position was written, by its Belgrade
+ * date), channel, reference, document_url, and "stage" FE_NOT_PENDING
  * when the position is not signing or submitted. *id the new row. */
 db_status submission_add(db *d, int64_t position_id, const submission_input *in, int64_t actor,
                          const char *ip, int64_t *id, form_errors *errs);

@@ -261,11 +261,18 @@ void web_position_stage(req *r);
 void web_position_comment(req *r);
 void web_position_sign(req *r);
 void web_position_withdraw(req *r);
+/* The start page's section: positions open for the reader's signature
+ * (false: nothing to show; a failed read in *st). */
+bool web_position_start(req *r, db_status *st);
 /* api_position.c: positions as JSON */
 void api_position_list(req *r);
 void api_position_get(req *r);
 void api_position_sign(req *r);
 void api_position_withdraw(req *r);
+void api_position_create(req *r);
+void api_position_update(req *r);
+void api_position_version(req *r);
+void api_position_stage(req *r);
 void web_mentoring_admin(req *r);
 void web_mentoring_create(req *r);
 void web_mentoring_end(req *r);

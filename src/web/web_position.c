@@ -23,6 +23,7 @@
  * with their weight; the forms and comments are not printed. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/diff.h"
 #include "core/timeutil.h"
@@ -30,7 +31,9 @@
 #include "html/html.h"
 #include "html/layout.h"
 #include "html/markdown.h"
+#include "http/assets.h"
 #include "json/json.h"
+#include "model/org.h"
 #include "model/position.h"
 #include "model/submission.h"
 #include "model/rights.h"
@@ -192,11 +195,19 @@ static void render_list(req *r)
         resp_fail(r, st, "position_list");
         return;
     }
-    page_meta pm = {
-        .title = T(L, MSG_POS_TITLE), .description = T(L, MSG_POS_LEAD), .nav = "positions"};
+    page_meta pm = {.title = T(L, MSG_POS_TITLE),
+                    .description = T(L, MSG_POS_LEAD),
+                    .nav = "positions",
+                    .head_raw = "<link rel=\"alternate\" type=\"application/atom+xml\" "
+                                "href=\"/positions.atom\">"};
     layout_begin(r, &pm);
     html_fmt(o, "<div class=\"page-head\"><h1>%s</h1><p class=\"lead\">%s</p>", T(L, MSG_POS_TITLE),
              T(L, MSG_POS_LEAD));
+    /* the neighbours: the consultations the positions answer, the feed */
+    html_fmt(o,
+             "<p class=\"pos-links\"><a href=\"/consultations\">%s</a> · <a "
+             "href=\"/positions.atom\" type=\"application/atom+xml\">%s</a></p>",
+             T(L, MSG_POS_LINK_CONSULTATIONS), T(L, MSG_POS_LINK_ATOM));
     if (n_owners)
         html_fmt(o, "<p><a class=\"button\" href=\"/positions/new\">%s</a></p>", T(L, MSG_POS_NEW));
     html_raw(o, "</div>");
@@ -824,66 +835,170 @@ static void render_comment(req *r, const position_comment *c)
                  web_org_text(r, c->org_name, c->org_name_en));
     html_raw(o, " · ");
     web_datetime(r, c->created_at, MSG_POS_ANY);
+    /* as written: transliterated for a Latin reader of Serbian, never
+     * turned into Latin letters for an English one */
     html_fmt(o, "</p><p class=\"plan-review-body\">%s</p></article>",
-             web_org_text(r, c->body, NULL));
+             r->lang == LANG_EN ? c->body : web_org_text(r, c->body, NULL));
 }
 
-/* The text by paragraph, each with its comments (and the comment forms
- * during consultation for those who take part). */
+/* The paragraphs of body (arena); NULL when out of memory. */
+static pos_para *paragraphs_of(req *r, const char *body, size_t *n)
+{
+    size_t len = body ? strlen(body) : 0;
+    *n = body ? position_paragraphs(body, len, NULL, 0) : 0;
+    pos_para *para = arena_alloc(r->a, (*n + 1) * sizeof *para);
+    if (para && body)
+        position_paragraphs(body, len, para, *n);
+    return para;
+}
+
+/* The comments c[first..end) on paragraph i (one paragraph's, threads in
+ * order), with the reply and comment forms when the reader may comment. */
+static void para_comments(req *r, const position_rec *p, const position_comment *c, size_t first,
+                          size_t end, size_t i, const position_speaker *sp, size_t n_sp,
+                          bool may_comment, const page_view *pv)
+{
+    buf *o = &r->out;
+    if (end == first && !may_comment)
+        return;
+    html_fmt(o, "<aside class=\"pos-comments no-print\" aria-label=\"%s\">",
+             arena_printf(r->a, T(r->lang, MSG_POS_COMMENTS_ON), (int)i + 1));
+    for (size_t j = first; j < end; j++) {
+        render_comment(r, &c[j]);
+        bool last_of_thread = j + 1 == end || c[j + 1].parent_id == 0 ||
+                              c[j + 1].parent_id != (c[j].parent_id ? c[j].parent_id : c[j].id);
+        if (may_comment && last_of_thread)
+            comment_form(r, p, (int64_t)i, c[j].parent_id ? c[j].parent_id : c[j].id, sp, n_sp, pv);
+    }
+    if (may_comment)
+        comment_form(r, p, (int64_t)i, 0, sp, n_sp, pv);
+    html_raw(o, "</aside>");
+}
+
+/* The text by paragraph, each with the current version's comments c (by
+ * paragraph) and the comment forms during consultation for those who take
+ * part. Comments are tied to the Serbian text's paragraphs: an English
+ * reader reads the English paragraphs beside them when the two texts have
+ * as many paragraphs, else the English text whole and then the comments
+ * under the Serbian paragraph each is on. Every reader who may see the
+ * comments sees them, as they were written. */
 static void render_text(req *r, const position_rec *p, const position_comment *c, size_t n_c,
                         const position_speaker *sp, size_t n_sp, bool may_comment,
                         const page_view *pv)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    const char *body = p->body_sr;
-    size_t n_para = position_paragraphs(body, strlen(body), NULL, 0);
-    pos_para *para = arena_alloc(r->a, (n_para + 1) * sizeof *para);
-    if (!para) {
+    size_t n_para = 0, n_en = 0;
+    pos_para *para = paragraphs_of(r, p->body_sr, &n_para);
+    bool en = L == LANG_EN && p->body_en && *p->body_en;
+    pos_para *para_en = en ? paragraphs_of(r, p->body_en, &n_en) : NULL;
+    if (!para || (en && !para_en)) {
         resp_fail(r, DB_NOMEM, "position_paragraphs");
         return;
     }
-    position_paragraphs(body, strlen(body), para, n_para);
-    /* an English reader reads the English text whole (comments are tied to
-     * the Serbian paragraphs, shown beside them in the Serbian view) */
-    if (L == LANG_EN && p->body_en && *p->body_en) {
-        html_fmt(o, "<div class=\"pos-text\" lang=\"en\">");
+    bool paired = en && n_en == n_para;
+    bool apart = en && !paired; /* the English text whole, the comments after it */
+    if (apart) {
+        html_raw(o, "<div class=\"pos-text\" lang=\"en\">");
         markdown(r, p->body_en, strlen(p->body_en));
         html_raw(o, "</div>");
-        if (n_c || may_comment)
-            html_fmt(o, "<p class=\"muted no-print\">%s</p>", T(L, MSG_POS_COMMENTS_SR));
-        body = NULL;
+        if (!n_c && !may_comment)
+            return;
+        html_fmt(o,
+                 "<section class=\"pos-comments-apart no-print\" aria-labelledby=\"pos-cm-h\">"
+                 "<h2 id=\"pos-cm-h\">%s</h2><p class=\"muted\">%s</p>",
+                 T(L, MSG_POS_COMMENTS), T(L, MSG_POS_COMMENTS_QUOTED));
     }
-    if (body)
-        html_raw(o, "<div class=\"pos-text pos-paragraphs\">");
+    html_fmt(o, "<div class=\"pos-text pos-paragraphs\"%R>", paired ? " lang=\"en\"" : "");
     size_t k = 0;
-    for (size_t i = 0; body && i < n_para; i++) {
-        html_fmt(o, "<div class=\"pos-para\" id=\"para-%d\"><div class=\"pos-para-text\">", (int)i);
-        markdown(r, body + para[i].start, para[i].len);
-        html_raw(o, "</div>");
+    for (size_t i = 0; i < n_para; i++) {
         size_t first = k;
         while (k < n_c && c[k].paragraph == (int64_t)i)
             k++;
-        if (k > first || may_comment) {
-            html_fmt(o, "<aside class=\"pos-comments no-print\" aria-label=\"%s\">",
-                     arena_printf(r->a, T(L, MSG_POS_COMMENTS_ON), (int)i + 1));
-            for (size_t j = first; j < k; j++) {
-                render_comment(r, &c[j]);
-                bool last_of_thread =
-                    j + 1 == k || c[j + 1].parent_id == 0 ||
-                    c[j + 1].parent_id != (c[j].parent_id ? c[j].parent_id : c[j].id);
-                if (may_comment && last_of_thread)
-                    comment_form(r, p, (int64_t)i, c[j].parent_id ? c[j].parent_id : c[j].id, sp,
-                                 n_sp, pv);
-            }
-            if (may_comment)
-                comment_form(r, p, (int64_t)i, 0, sp, n_sp, pv);
-            html_raw(o, "</aside>");
+        if (apart && k == first && !may_comment)
+            continue;
+        html_fmt(o, "<div class=\"pos-para\" id=\"para-%d\">", (int)i);
+        if (apart) {
+            html_raw(o, "<blockquote class=\"pos-para-quote\" lang=\"sr\">");
+            markdown(r, p->body_sr + para[i].start, para[i].len);
+            html_raw(o, "</blockquote>");
+        } else {
+            html_raw(o, "<div class=\"pos-para-text\">");
+            if (paired)
+                markdown(r, p->body_en + para_en[i].start, para_en[i].len);
+            else
+                markdown(r, p->body_sr + para[i].start, para[i].len);
+            html_raw(o, "</div>");
         }
+        para_comments(r, p, c, first, k, i, sp, n_sp, may_comment, pv);
         html_raw(o, "</div>");
     }
-    if (body)
-        html_raw(o, "</div>");
+    html_raw(o, apart ? "</div></section>" : "</div>");
+}
+
+/* The comments on earlier versions (c: every version's, the newest version
+ * first, by paragraph): still part of the discussion after a new version,
+ * so each version's are listed (collapsed) under the paragraph of that
+ * version they were on. */
+static void render_old_comments(req *r, const position_rec *p, const position_version *v,
+                                size_t n_v, const position_comment *c, size_t n_c)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    size_t k = 0;
+    while (k < n_c && c[k].version >= p->version)
+        k++;
+    if (k == n_c)
+        return;
+    html_fmt(o,
+             "<section class=\"panel pos-old-comments no-print\" id=\"earlier-comments\" "
+             "aria-labelledby=\"pos-old-h\"><h2 id=\"pos-old-h\">%s</h2>",
+             T(L, MSG_POS_OLD_COMMENTS));
+    while (k < n_c) {
+        int64_t ver = c[k].version;
+        size_t end = k;
+        while (end < n_c && c[end].version == ver)
+            end++;
+        const position_version *pv = NULL;
+        for (size_t i = 0; i < n_v; i++)
+            if (v[i].version == ver)
+                pv = &v[i];
+        size_t n_para = 0, n_en = 0;
+        pos_para *para = paragraphs_of(r, pv ? pv->body_sr : NULL, &n_para);
+        bool en = L == LANG_EN && pv && pv->body_en && *pv->body_en;
+        pos_para *para_en = en ? paragraphs_of(r, pv->body_en, &n_en) : NULL;
+        if (!para || (en && !para_en)) {
+            resp_fail(r, DB_NOMEM, "position_paragraphs");
+            return;
+        }
+        bool paired = en && n_en == n_para;
+        html_fmt(
+            o, "<details class=\"pos-old-version\" id=\"comments-v%D\"><summary>%s</summary>",
+            (long long)ver,
+            arena_printf(r->a, T(L, MSG_POS_OLD_VERSION), (long long)ver, (long long)(end - k)));
+        while (k < end) {
+            int64_t i = c[k].paragraph;
+            size_t first = k;
+            while (k < end && c[k].paragraph == i)
+                k++;
+            html_fmt(o, "<div class=\"pos-old-para\"><p class=\"muted\">%s</p>",
+                     arena_printf(r->a, T(L, MSG_POS_OLD_PARA), (int)i + 1));
+            if (i >= 0 && (size_t)i < n_para) {
+                html_fmt(o, "<blockquote class=\"pos-para-quote\" lang=\"%R\">",
+                         paired ? "en" : "sr");
+                if (paired)
+                    markdown(r, pv->body_en + para_en[i].start, para_en[i].len);
+                else
+                    markdown(r, pv->body_sr + para[i].start, para[i].len);
+                html_raw(o, "</blockquote>");
+            }
+            for (size_t j = first; j < k; j++)
+                render_comment(r, &c[j]);
+            html_raw(o, "</div>");
+        }
+        html_raw(o, "</details>");
+    }
+    html_raw(o, "</section>");
 }
 
 static void render_signatures(req *r, const position_rec *p, const position_signature *g,
@@ -904,6 +1019,14 @@ static void render_signatures(req *r, const position_rec *p, const position_sign
              "aria-labelledby=\"pos-sig-h\"><h2 id=\"pos-sig-h\">%s</h2>",
              T(L, MSG_POS_SIGNATURES));
     render_weight(r, &w);
+    /* each live signatory's own share, the total said once above */
+    position_contribution *share = NULL;
+    size_t n_share = 0;
+    if (w.year &&
+        (st = position_contributions(r->db, r->a, p->id, w.year, &share, &n_share)) != DB_OK) {
+        resp_fail(r, st, "position_contributions");
+        return;
+    }
     bool any = false;
     for (size_t i = 0; i < n_g; i++) {
         if (g[i].withdrawn_at && position_stage_public(s))
@@ -918,10 +1041,21 @@ static void render_signatures(req *r, const position_rec *p, const position_sign
         if (g[i].withdrawn_at) {
             html_fmt(o, " · %s ", T(L, MSG_POS_WITHDRAWN));
             web_datetime(r, g[i].withdrawn_at, MSG_POS_ANY);
-        } else if (g[i].w_year) {
-            html_fmt(o, " · %s",
-                     arena_printf(r->a, T(L, MSG_POS_W_AT_SIGNING), (long long)g[i].w_members,
-                                  (int)g[i].w_year));
+        } else if (w.year) {
+            const position_contribution *x = NULL;
+            for (size_t k = 0; k < n_share; k++)
+                if (share[k].signature_id == g[i].id)
+                    x = &share[k];
+            buf e = BUF_INIT;
+            if (x && w.covered && x->reported)
+                i18n_fmt_int(&e, L, x->employees);
+            html_fmt(o, " · <span class=\"pos-share\">%s</span>",
+                     !x ? T(L, MSG_POS_SHARE_NONE)
+                     : w.covered && x->reported
+                         ? arena_printf(r->a, T(L, MSG_POS_SHARE_EMP), (long long)x->orgs,
+                                        buf_str(&e), (long long)x->reported)
+                         : arena_printf(r->a, T(L, MSG_POS_SHARE), (long long)x->orgs));
+            buf_free(&e);
         }
         html_raw(o, "</span>");
         if (!g[i].withdrawn_at && s == POS_SIGNING && r->user &&
@@ -1075,7 +1209,7 @@ static void render_page(req *r, const position_rec *p, const page_view *pv)
     bool part = take_part(r);
     db_status st = position_versions(r->db, r->a, p->id, &v, &n_v);
     if (st == DB_OK && s != POS_DRAFT && (part || writer))
-        st = position_comments(r->db, r->a, p->id, p->version, &c, &n_c);
+        st = position_comments(r->db, r->a, p->id, 0, &c, &n_c); /* every version's */
     if (st == DB_OK)
         st = position_signatures(r->db, r->a, p->id, &g, &n_g);
     if (st == DB_OK)
@@ -1086,6 +1220,10 @@ static void render_page(req *r, const position_rec *p, const page_view *pv)
         st = position_tags(r->db, r->a, p->id, &tags, &n_tags);
     if (st == DB_OK && r->user)
         st = position_speakers(r->db, r->a, r->user->person_id, &sp, &n_sp);
+    org_rec scan_org;
+    bool scan_found = false;
+    if (st == DB_OK)
+        st = org_get(r->db, r->a, "scan", 0, &scan_org, &scan_found);
     position_head head = {0};
     position_timeline tl = {0};
     bool head_found = false;
@@ -1122,6 +1260,27 @@ static void render_page(req *r, const position_rec *p, const page_view *pv)
         web_notice(r, T(L, MSG_POS_SAVED));
     if (pv)
         web_alert(r, pv->top);
+    /* the letterhead of a letter to government (print only): SCAN's logo,
+     * name and the address block of its directory entry */
+    html_fmt(o,
+             "<header class=\"pos-letterhead print-only\"><img src=\"%u\" alt=\"\" width=\"56\" "
+             "height=\"56\"><div><p class=\"pos-lh-name\"><strong>SCAN</strong> · %s</p>",
+             assets_url("img/logo.svg"), T(L, MSG_SITE_NAME));
+    if (scan_found) {
+        const char *parts[] = {scan_org.address, scan_org.municipality, scan_org.phone,
+                               scan_org.email, scan_org.website};
+        bool first = true;
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+            if (!parts[i] || !*parts[i])
+                continue;
+            html_fmt(o, "%R%s", first ? "<p class=\"pos-lh-address\">" : " · ",
+                     web_org_text(r, parts[i], NULL));
+            first = false;
+        }
+        if (!first)
+            html_raw(o, "</p>");
+    }
+    html_raw(o, "</div></header>");
     /* the letter's head: the owner's logo and name, the date, the addressees */
     html_fmt(o,
              "<header class=\"pos-letter-head\">%R<div><p class=\"pos-owner\"><a "
@@ -1132,8 +1291,19 @@ static void render_page(req *r, const position_rec *p, const page_view *pv)
                                           p->owner_slug)
                            : "",
              p->owner_slug, web_org_text(r, p->owner_name, p->owner_name_en));
-    web_datetime(r, p->stage_at, MSG_POS_ANY);
-    html_raw(o, "</p></div></header>");
+    /* a submitted letter is dated the day it was sent */
+    int64_t dated = p->stage_at;
+    for (size_t i = 0; s >= POS_SUBMITTED && i < n_steps; i++)
+        if (strcmp(steps[i].stage, "submitted") == 0) {
+            dated = steps[i].at;
+            break;
+        }
+    char ymd[11] = "";
+    time_t tt = (time_t)dated;
+    struct tm tm;
+    if (localtime_r(&tt, &tm)) /* the Belgrade day: a letter is dated, not timed */
+        strftime(ymd, sizeof ymd, "%Y-%m-%d", &tm);
+    html_fmt(o, "<time datetime=\"%s\">%s</time></p></div></header>", ymd, wf_ymd(r, ymd));
     if (n_addr) {
         html_fmt(o, "<div class=\"pos-addressees\"><p class=\"muted\">%s</p><ul>",
                  T(L, MSG_POS_L_ADDRESSEES));
@@ -1142,7 +1312,7 @@ static void render_page(req *r, const position_rec *p, const page_view *pv)
                      web_org_text(r, addr[i].name, addr[i].name_en));
         html_raw(o, "</ul></div>");
     }
-    html_fmt(o, "<h1>%s</h1><p class=\"pos-meta\">", title);
+    html_fmt(o, "<h1>%s</h1><p class=\"pos-meta no-print\">", title);
     stage_badge(r, p->stage);
     html_fmt(o, " %s · %s", kind_label(L, p->kind),
              arena_printf(r->a, T(L, MSG_POS_VERSION_N), (long long)p->version));
@@ -1168,7 +1338,12 @@ static void render_page(req *r, const position_rec *p, const page_view *pv)
             (long long)p->id, T(L, MSG_POS_NEW_VERSION));
         html_raw(o, "</p>");
     }
-    render_text(r, p, c, n_c, sp, n_sp, s == POS_CONSULTATION && (part || writer), pv);
+    /* the current version's comments beside the text, earlier ones after */
+    size_t n_cur = 0;
+    while (n_cur < n_c && c[n_cur].version == p->version)
+        n_cur++;
+    render_text(r, p, c, n_cur, sp, n_sp, s == POS_CONSULTATION && (part || writer), pv);
+    render_old_comments(r, p, v, n_v, c ? c + n_cur : NULL, n_c - n_cur);
     if (s >= POS_SIGNING || n_g)
         render_signatures(r, p, g, n_g, signers, n_signers, pv);
     render_diff(r, p, v, n_v);
@@ -1333,4 +1508,26 @@ void web_position_sign(req *r)
 void web_position_withdraw(req *r)
 {
     sign_post(r, false);
+}
+
+bool web_position_start(req *r, db_status *st)
+{
+    lang_id L = r->lang;
+    position_to_sign *p = NULL;
+    size_t n = 0;
+    *st = position_open_to_sign(r->db, r->a, r->user->person_id, &p, &n);
+    if (*st != DB_OK || n == 0)
+        return false;
+    html_fmt(&r->out, "<section class=\"work card\"><h2>%s</h2>\n<ul class=\"work-list\">",
+             T(L, MSG_POS_DIGEST_SEC));
+    for (size_t i = 0; i < n; i++)
+        html_fmt(&r->out,
+                 "<li><a href=\"/positions/%D#signatures\">%s</a> <span class=\"muted\">%s</span>"
+                 "</li>",
+                 (long long)p[i].id, web_org_text(r, p[i].title_sr, p[i].title_en),
+                 arena_printf(r->a, T(L, MSG_POS_START_SIGNED), (long long)p[i].signatures));
+    html_fmt(&r->out,
+             "</ul><p class=\"small\"><a href=\"/positions?stage=signing\">%s</a></p></section>\n",
+             T(L, MSG_POS_START_ALL));
+    return true;
 }

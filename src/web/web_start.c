@@ -345,6 +345,7 @@ static const start_section_fn sections[] = {
     sec_secretariat, web_assess_start,       web_devplan_start, web_start_readiness,
     web_agreement_start, /* agreements expiring within 60 days (web_agreement.c) */
     web_tie_start,       /* agreements and projects awaiting confirmation (web_tie.c) */
+    web_position_start,  /* positions open for the reader's signature (web_position.c) */
 };
 // clang-format on
 

@@ -160,8 +160,30 @@ test('the answered position printed as an A4 letter: PDF through Chromium and it
   assert.equal(await page.isVisible('.pos-timeline'), false, 'the timeline and forms are not printed');
   assert.equal(await page.isVisible('.site-header'), false);
   assert.equal(await page.isVisible('.pos-signers'), true, 'the signatories are');
+  // a letter to government: SCAN's letterhead, no internal stage or version labels
+  assert.equal(await page.isVisible('.pos-letterhead'), true, 'SCAN\'s letterhead is printed');
+  assert.match(await page.textContent('.pos-letterhead'), /SCAN/);
+  assert.equal(await page.isVisible('.pos-meta'), false, 'no stage or version in the letter');
+  assert.equal(await page.isVisible('.pos-share'), true, 'each signatory with its weight');
+  const printed = await page.evaluate(() => document.body.innerText);
+  assert.doesNotMatch(printed, /верзија \d/, 'no version label');
   await page.screenshot({ path: join(SHOTS, 'position-print-sr-Cyrl.png'), fullPage: true });
   await page.emulateMedia({ media: 'screen' });
+  assert.equal(await page.isVisible('.pos-letterhead'), false, 'the letterhead is for print only');
   await shoot(page, `/positions/${id}`, 'position-answered');
   await context.close();
+  // the consultation's page, comments on the earlier version opened, in each language
+  const consult = sqlite("SELECT id FROM position WHERE stage = 'consultation' AND is_demo = 1");
+  const m = await loggedIn('manager@example.com');
+  for (const lang of LANGS) {
+    for (const width of WIDTHS) {
+      await m.setViewportSize({ width, height: 900 });
+      await m.goto(`${server.url}/positions/${consult}?lang=${lang}`);
+      await m.click('.pos-old-version summary');
+      assert.equal(await m.isVisible('.pos-old-para .pos-comment'), true, 'an earlier version\'s comment');
+      assert.equal(await m.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), true);
+      await m.screenshot({ path: join(SHOTS, `position-old-comments-${lang}-${width}.png`), fullPage: true });
+    }
+  }
+  await m.context().close();
 });

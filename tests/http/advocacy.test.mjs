@@ -77,10 +77,12 @@ function fieldError(html, id) {
   return m ? m[1] : null;
 }
 
-// A position owned by VOICT at a stage, with its first version; its id.
-function newPosition(stage, title = 'Предлог о порезу на иновације') {
+// A position owned by VOICT at a stage, with its first version; its id. It
+// was written on 2025-01-01 unless told otherwise (a submission is never
+// dated before its position was written).
+function newPosition(stage, title = 'Предлог о порезу на иновације', written = '2025-01-01 12:00') {
   return Number(sqlite(`INSERT INTO position(kind, owner_id, stage, created_at, updated_at)
-      SELECT 'proposal', id, '${stage}', unixepoch(), unixepoch() FROM org WHERE slug = 'voict';
+      SELECT 'proposal', id, '${stage}', unixepoch('${written}'), unixepoch() FROM org WHERE slug = 'voict';
     INSERT INTO position_version(position_id, version, title_sr, title_en, body_sr, created_at)
       VALUES (last_insert_rowid(), 1, '${title}', 'Proposal on innovation tax', 'Текст.', unixepoch());
     SELECT max(id) FROM position;`));
@@ -250,6 +252,29 @@ test('from signing to an answer: the stage moves with a dated step, each write a
   assert.equal(r.status, 422);
   assert.match(r.text, /Only a position open for signature or already submitted can be submitted/);
   assert.equal(state(), before2);
+});
+
+test('a submission dated before its position was written is refused beside the date, on the page and in the API; nothing changes', async () => {
+  const pos = newPosition('signing', 'Став написан у марту', '2026-03-10 12:00');
+  const m = await session('manager');
+  const before = state();
+  const r = await post(m, `/positions/${pos}/submissions?lang=en`, { institution: 'ministarstvo-privrede', sent_on: '2026-03-09', channel: 'email' });
+  assert.equal(r.status, 422);
+  assert.equal(fieldError(r.text, 'adv-sent'), 'The submission cannot be dated before the position was written.');
+  assert.match(r.text, /value="2026-03-09"/, 'the date is shown again as typed');
+  const sr = await post(m, `/positions/${pos}/submissions?lang=sr`, { institution: 'ministarstvo-privrede', sent_on: '2026-03-09', channel: 'email' });
+  assert.equal(fieldError(sr.text, 'adv-sent'), 'Упућивање не може бити датирано пре него што је став написан.');
+  const j = await api(m, 'POST', `/api/v1/positions/${pos}/submissions`, { institution: 'ministarstvo-privrede', sent_on: '2026-03-09', channel: 'email' });
+  assert.equal(j.status, 422);
+  assert.match(j.text, /"sent_on"/);
+  assert.match(j.text, /before the position was written/);
+  // a date in the future, in the API too
+  const f = await api(m, 'POST', `/api/v1/positions/${pos}/submissions`, { institution: 'ministarstvo-privrede', sent_on: '2099-03-09', channel: 'email' });
+  assert.equal(f.status, 422);
+  assert.match(f.text, /future/);
+  assert.equal(state(), before, 'nothing stored');
+  // the day it was written is fine
+  assert.equal((await post(m, `/positions/${pos}/submissions`, { institution: 'ministarstvo-privrede', sent_on: '2026-03-10', channel: 'email' })).status, 303);
 });
 
 test('the timeline is in date order and says "no answer after N days" when an institution is silent', async () => {

@@ -1645,3 +1645,88 @@ describe('news and the newsletter: oversized, malformed and injected fields stor
     assert.equal(counts(), before, 'nothing stored, nothing mailed');
   });
 });
+
+// Issue 16, the positions themselves (web_position.c, api_position.c, session 7):
+// forged, oversized and odd input on every position write (create, edit, new
+// version, stage, comment, sign, withdraw, and the API's create, change,
+// version and stage) from the editor, who may write positions but signs for
+// no one: each is refused with a clear 4xx and no position table changes.
+test('issue 16: hostile positions, versions, stage moves, comments and signatures change nothing', async () => {
+  const rw = (sql) => {
+    const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  const mk = (stage) => Number(rw(`INSERT INTO position(kind, owner_id, stage, consult_until, created_at, updated_at)
+      SELECT 'proposal', id, '${stage}', '2099-01-01', 0, 0 FROM org WHERE slug = 'voict';
+    INSERT INTO position_version(position_id, version, title_sr, body_sr, created_at)
+      VALUES (last_insert_rowid(), 1, 'Хостилни став', 'Први.\n\nДруги.', 0);
+    SELECT max(id) FROM position;`));
+  const draft = mk('draft'), consult = mk('consultation'), signing = mk('signing');
+  const voict = rw("SELECT id FROM org WHERE slug = 'voict'");
+  const pos = () => sqlite(`SELECT count(*), group_concat(stage || version, ',') FROM position;
+    SELECT count(*), total(length(body_sr) + length(title_sr)) FROM position_version; SELECT count(*) FROM position_comment;
+    SELECT count(*) FROM position_signature; SELECT count(*) FROM position_step; SELECT count(*) FROM position_tag;
+    SELECT count(*) FROM position_addressee`);
+  const pos0 = pos();
+  const form = (path, fields) => {
+    const p = new URLSearchParams({ ...fields, _csrf: session.csrf });
+    return withBody('POST', `${path}?lang=en`, 'application/x-www-form-urlencoded', p.toString(), browser());
+  };
+  const json = (method, path, body) => withBody(method, path, 'application/json',
+    typeof body === 'string' ? body : JSON.stringify(body), bearer());
+  const ok = { owner: 'voict', kind: 'proposal', title_sr: 'Наслов става', body_sr: 'Текст.' };
+  const cases = [
+    [form('/positions', { ...ok, kind: 'rant' }), 422],
+    [form('/positions', { ...ok, owner: '../../etc/passwd' }), 422],
+    [form('/positions', { ...ok, title_sr: 't'.repeat(1001) }), 422],
+    [form('/positions', { ...ok, body_sr: 'a\u0001b' }), 422],
+    [form('/positions', { ...ok, tags: 'nace:<script>' }), 422],
+    [form('/positions', { ...ok, addressees: "x' OR 1=1 --" }), 422],
+    [form('/positions', { ...ok, body_sr: 'x'.repeat(300000) }), 413],
+    [form(`/positions/${draft}`, { ...ok, kind: '' }), 422],
+    [form(`/positions/${draft}/versions`, { ...ok, title_sr: '' }), 422],
+    [form(`/positions/${draft}/stage`, { stage: 'bogus' }), 422],
+    [form(`/positions/${draft}/stage`, { stage: 'consultation', consult_until: '1999-01-01' }), 422],
+    [form(`/positions/${draft}/stage`, { stage: 'consultation', consult_until: '2099-02-30' }), 422],
+    [form(`/positions/${draft}/stage`, { stage: 'submitted' }), 422],
+    [form(`/positions/${consult}/comments`, { paragraph: '-1', body: 'x' }), 422],
+    [form(`/positions/${consult}/comments`, { paragraph: '1e9', body: 'x' }), 422],
+    [form(`/positions/${consult}/comments`, { paragraph: '99999999999999999999', body: 'x' }), 422],
+    [form(`/positions/${consult}/comments`, { paragraph: '0', body: '' }), 422],
+    [form(`/positions/${consult}/comments`, { paragraph: '0', body: 'b'.repeat(70000) }), 413],
+    [form(`/positions/${consult}/comments`, { paragraph: '0', body: 'x', org: voict }), 403],
+    [form(`/positions/${draft}/comments`, { paragraph: '0', body: 'x' }), 422],
+    [form(`/positions/${signing}/sign`, { org: voict }), 403],
+    [form(`/positions/${signing}/sign`, { org: 'abc' }), 403],
+    [form(`/positions/${signing}/withdraw`, { org: '-1' }), 403],
+    [form('/positions/99999999/stage', { stage: 'closed' }), 404],
+    [form('/positions/abc/comments', { paragraph: '0', body: 'x' }), [400, 404]],
+    [json('POST', '/api/v1/positions', { ...ok, title_sr: { x: 1 } }), 422],
+    [json('POST', '/api/v1/positions', { ...ok, tags: [['nace:62']] }), 422],
+    [json('POST', '/api/v1/positions', { ...ok, tags: 'area:eu' }), 422],
+    [json('POST', '/api/v1/positions', { ...ok, owner: 'scan', kind: 'rant' }), 422],
+    [json('POST', '/api/v1/positions', { ...ok, addressees: Array(201).fill('x') }), 422],
+    [json('POST', '/api/v1/positions', '{"owner": "voict", "title_sr": '), 400],
+    [json('POST', '/api/v1/positions', '[1, 2]'), 400],
+    [json('PATCH', `/api/v1/positions/${draft}`, { body_sr: 7 }), 422],
+    [json('PATCH', `/api/v1/positions/${draft}`, { body_sr: '' }), 422],
+    [json('PATCH', `/api/v1/positions/${consult}`, { title_sr: 'Касно' }), 422],
+    [json('POST', `/api/v1/positions/${draft}/versions`, { note: 'n'.repeat(100000) }), 422],
+    [json('POST', `/api/v1/positions/${draft}/stage`, { stage: ['closed'] }), 422],
+    [json('POST', `/api/v1/positions/${draft}/stage`, { stage: 'answered' }), 422],
+    [json('POST', '/api/v1/positions/99999999/stage', { stage: 'closed' }), 404],
+    [json('POST', `/api/v1/positions/${signing}/signatures`, { org_id: '1 OR 1=1' }), 422],
+  ];
+  for (const [req, want] of cases) {
+    const res = await rawRequest(srv.port, req, { timeout: 5000 });
+    try {
+      refused(res, want);
+    } catch (e) {
+      e.message = `${String(req).slice(0, 160)}: ${e.message}`;
+      throw e;
+    }
+    assert.doesNotMatch(res.body, /href="javascript:|<script>/, 'nothing typed comes back as markup');
+  }
+  assert.equal(pos(), pos0, 'the position tables are unchanged');
+});

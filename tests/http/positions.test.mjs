@@ -247,3 +247,152 @@ test('the API: public positions for everyone, the weight without unsupported sum
   assert.match(JSON.stringify(await again.json()), /org_id/);
   assert.equal((await send(rw, `/api/v1/positions/${signing}/withdraw`, { org_id: orgId('vmc') })).status, 200);
 });
+
+// --- review of issue 16 (session 7): comments on earlier versions, comments for English readers,
+// each signatory's own share of the weight, the printed letter ---
+
+test('comments on an earlier version stay on the page after a new version, under the paragraph they were on', async () => {
+  const id = posId('consultation'); // demo: two comments on version 1, one on version 2
+  const sr = await get('voict_manager', `/positions/${id}?lang=sr`);
+  assert.equal(sr.status, 200);
+  const old = /<section class="panel pos-old-comments[^]*?<\/section>/.exec(sr.text);
+  assert.ok(old, 'a section of comments on earlier versions');
+  assert.match(old[0], /<details class="pos-old-version" id="comments-v1"><summary>Коментари на верзију 1 \(2\)<\/summary>/);
+  assert.match(old[0], /На пасус 1 те верзије:[^]*<blockquote class="pos-para-quote" lang="sr"><p>Кластери SCAN-а предлажу да се двоструки одбитак трошкова истраживања и развоја прошири на мала предузећа.<\/p>/);
+  assert.match(old[0], /Да ли би подстицај важио и за предузетнике\?[^]*Да, ако воде пословне књиге\./);
+  assert.doesNotMatch(old[0], /Рок од 30 дана је добар/, 'the current version\'s comment is beside its paragraph, not here');
+  assert.match(sr.text, /id="para-2"><div class="pos-para-text">[^]*Рок од 30 дана је добар/);
+  // the public never sees comments
+  assert.equal(Number(sqlite(`SELECT count(*) FROM position_comment WHERE position_id = ${id}`)), 3);
+});
+
+test('English readers see the comments as written: beside the English paragraphs, or under the quoted Serbian paragraph', async () => {
+  const id = posId('consultation');
+  const en = await get('voict_manager', `/positions/${id}?lang=en`);
+  assert.match(en.text, /<div class="pos-text pos-paragraphs" lang="en">/);
+  assert.match(en.text, /id="para-2"><div class="pos-para-text"><p>We propose a simpler form[^]*Рок од 30 дана је добар/);
+  assert.match(en.text, /Comments on version 1 \(2\)[^]*Да ли би подстицај важио и за предузетнике\?/);
+  assert.match(en.text, /Comment on this paragraph/i, 'the comment form too');
+  // an English text with other paragraphs than the Serbian: the English whole, the comments after it
+  const made = await post('voict_manager', '/positions', { owner: 'voict', kind: 'statement', title_sr: 'Изјава о роковима',
+    title_en: 'Statement on deadlines', body_sr: 'Први пасус.\n\nДруги пасус о роковима.', body_en: 'The whole statement in one English paragraph.' });
+  const pid = Number(/\/positions\/(\d+)/.exec(made.location)[1]);
+  assert.equal((await post('voict_manager', `/positions/${pid}/stage`, { stage: 'consultation', consult_until: '2099-01-31' })).status, 303);
+  assert.equal((await post('member_rep', `/positions/${pid}/comments`, { paragraph: '1', body: 'Рокови су прекратки.' })).status, 303);
+  const apart = await get('member_rep', `/positions/${pid}?lang=en`);
+  assert.match(apart.text, /<div class="pos-text" lang="en"><p>The whole statement in one English paragraph.<\/p>/);
+  assert.match(apart.text, /<blockquote class="pos-para-quote" lang="sr"><p>Други пасус о роковима.<\/p>\s*<\/blockquote>[^]*Рокови су прекратки\./);
+  assert.doesNotMatch(apart.text, /switch to Serbian/);
+});
+
+test('each signatory shows its own share of the weight; the shares add up to the total, said once', async () => {
+  const id = posId('answered'); // signed by the seven founders
+  const page = await get(null, `/positions/${id}?lang=en`);
+  const total = Number(/Behind it stand (\d+) organisations/.exec(page.text)[1]);
+  const shares = [...page.text.matchAll(/<span class="pos-share">adds (\d+) organisations/g)].map((m) => Number(m[1]));
+  const none = [...page.text.matchAll(/<span class="pos-share">adds no organisation not counted already/g)].length;
+  assert.equal(shares.length + none, 7, 'one share per signatory');
+  assert.equal(shares.reduce((a, b) => a + b, 0), total, 'counted once: the shares sum to the total');
+  assert.doesNotMatch(page.text, /weight when signed/, 'no cumulative weight repeated on each row');
+  assert.equal([...page.text.matchAll(/Behind it stand/g)].length, 1, 'the total once');
+  // the first signer's share: its members in the weight's year, none left out
+  const year = Number(/Figures reported for \d+ of \d+ member organisations in (\d+)/.exec(page.text)[1]);
+  const first = sqlite(`SELECT o.id FROM position_signature g JOIN org o ON o.id = g.org_id WHERE g.position_id = ${id}
+    ORDER BY g.signed_at, g.id LIMIT 1`);
+  const own = Number(sqlite(`SELECT count(DISTINCT org_id) FROM cluster_member WHERE cluster_id = ${first}
+    AND joined_on <= '${year}-12-31' AND (left_on IS NULL OR left_on >= '${year}-01-01')`));
+  assert.equal(shares.length ? Number(/<span class="pos-share">adds (\d+) organisations/.exec(page.text)[1]) : 0, own);
+});
+
+test('the printed letter: SCAN\'s letterhead, the date, addressees, text and signatories; no stage or version labels in print', async () => {
+  const id = posId('answered');
+  const page = await get(null, `/positions/${id}?lang=en`);
+  assert.match(page.text, /<header class="pos-letterhead print-only"><img src="[^"]*logo[^"]*"[^>]*><div><p class="pos-lh-name"><strong>SCAN<\/strong> · Serbian Cluster Association<\/p>/);
+  assert.match(page.text, /<p class="pos-meta no-print">/, 'the stage and version are for the screen only');
+  // the address block of SCAN's directory entry, when it has one
+  sqlite("UPDATE org SET address = 'Кнеза Милоша 10', municipality = 'Београд', email = 'office@scan.example' WHERE slug = 'scan'");
+  const again = await get('admin', `/positions/${id}?lang=sr`);
+  assert.match(again.text, /<p class="pos-lh-address">Кнеза Милоша 10 · Београд · office@scan.example<\/p>/);
+});
+
+test('the API writes positions: create, change a draft, new version, stage moves; bad input 422 with the field; rights per role and token', async () => {
+  const tokens = {};
+  for (const who of ['voict_manager', 'vmc_manager', 'member_rep', 'nobody', 'editor', 'admin'])
+    for (const scope of ['read', 'write']) tokens[`${who}:${scope}`] = await makeToken(srv.url, await session(who), scope);
+  const send = (token, method, path, body) => fetch(srv.url + path, { method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+    .then(async (r) => ({ status: r.status, text: await r.text() }));
+  const count = () => sqlite("SELECT (SELECT count(*) FROM position) || '/' || (SELECT count(*) FROM position_version) || '/' || (SELECT count(*) FROM audit)");
+  const draft = { owner: 'voict', kind: 'proposal', title_sr: 'Предлог преко API-ја', title_en: 'A proposal through the API',
+    body_sr: 'Први пасус.\n\nДруги пасус.', body_en: 'First paragraph.\n\nSecond paragraph.', tags: ['area:export', 'nace:62'], addressees: ['ministarstvo-privrede'] };
+  // create: VOICT's manager and the secretariat with a write token; nobody else, never a read token
+  const before = count();
+  for (const who of ['vmc_manager', 'member_rep', 'nobody'])
+    assert.equal((await send(tokens[`${who}:write`], 'POST', '/api/v1/positions', draft)).status, 403, who);
+  assert.equal((await send(tokens['voict_manager:read'], 'POST', '/api/v1/positions', draft)).status, 403, 'a read token');
+  assert.ok([401, 403].includes((await send(null, 'POST', '/api/v1/positions', draft)).status), 'no token');
+  // bad input: each field named, nothing stored
+  const bad = await send(tokens['voict_manager:write'], 'POST', '/api/v1/positions', { ...draft, title_sr: '', kind: 'rant', tags: ['nace:999'] });
+  assert.equal(bad.status, 422);
+  const fields = JSON.parse(bad.text);
+  assert.match(bad.text, /title_sr/);
+  assert.match(bad.text, /kind/);
+  assert.match(bad.text, /tags/);
+  assert.equal((await send(tokens['voict_manager:write'], 'POST', '/api/v1/positions', { ...draft, title_sr: 7, tags: 'x' })).status, 422);
+  assert.equal(count(), before, 'nothing stored');
+  assert.ok(fields);
+  const made = await send(tokens['voict_manager:write'], 'POST', '/api/v1/positions', draft);
+  assert.equal(made.status, 201, made.text);
+  const p = JSON.parse(made.text);
+  assert.equal(p.stage, 'draft');
+  assert.equal(p.version, 1);
+  assert.deepEqual(p.tags.sort(), ['area:export', 'nace:62']);
+  assert.deepEqual(p.submissions, []);
+  assert.equal((await send(tokens['editor:write'], 'POST', '/api/v1/positions', { ...draft, owner: 'scan' })).status, 201, 'the secretariat');
+  // change the draft: the fields given, the others kept
+  assert.equal((await send(tokens['vmc_manager:write'], 'PATCH', `/api/v1/positions/${p.id}`, { title_sr: 'Туђи' })).status, 403);
+  const patched = await send(tokens['voict_manager:write'], 'PATCH', `/api/v1/positions/${p.id}`, { title_sr: 'Предлог о извозу' });
+  assert.equal(patched.status, 200, patched.text);
+  const pp = JSON.parse(patched.text);
+  assert.equal(pp.title_sr, 'Предлог о извозу');
+  assert.equal(pp.versions[0].body_sr, draft.body_sr, 'the text kept');
+  assert.deepEqual(pp.tags.sort(), ['area:export', 'nace:62'], 'the tags kept');
+  // stage moves the page allows, and no other
+  const jump = await send(tokens['voict_manager:write'], 'POST', `/api/v1/positions/${p.id}/stage`, { stage: 'submitted' });
+  assert.equal(jump.status, 422);
+  assert.match(jump.text, /"stage"/);
+  const noDate = await send(tokens['voict_manager:write'], 'POST', `/api/v1/positions/${p.id}/stage`, { stage: 'consultation' });
+  assert.equal(noDate.status, 422);
+  assert.match(noDate.text, /consult_until/);
+  const moved = await send(tokens['voict_manager:write'], 'POST', `/api/v1/positions/${p.id}/stage`, { stage: 'consultation', consult_until: '2099-01-31' });
+  assert.equal(moved.status, 200, moved.text);
+  assert.equal(JSON.parse(moved.text).stage, 'consultation');
+  // in consultation a draft edit is refused; a new version is published
+  const late = await send(tokens['voict_manager:write'], 'PATCH', `/api/v1/positions/${p.id}`, { title_sr: 'Касно' });
+  assert.equal(late.status, 422);
+  assert.match(late.text, /"stage"/);
+  const v2 = await send(tokens['voict_manager:write'], 'POST', `/api/v1/positions/${p.id}/versions`, { body_sr: 'Први пасус.\n\nДруги, краћи пасус.', note: 'Краће' });
+  assert.equal(v2.status, 201, v2.text);
+  const p2 = JSON.parse(v2.text);
+  assert.equal(p2.version, 2);
+  assert.equal(p2.versions.length, 2);
+  assert.equal(p2.title_sr, 'Предлог о извозу', 'the title kept');
+  assert.ok(Number(sqlite(`SELECT count(*) FROM audit WHERE entity = 'position' AND entity_id = ${p.id}`)) >= 4, 'every write audited');
+  // submissions and outcomes are in GET: the answered demo position's
+  const answered = await (await fetch(`${srv.url}/api/v1/positions/${posId('answered')}`)).json();
+  assert.ok(answered.submissions.length >= 1);
+  assert.equal(answered.submissions[0].institution, 'ministarstvo-privrede');
+  assert.ok(answered.submissions.some((s) => s.outcome && s.outcome.outcome && s.outcome.answered_on));
+});
+
+test('navigation: a manager\'s start page lists the positions open for their signature; /positions links the consultations and the feed', async () => {
+  const start = await get('vmc_manager', '/start?lang=en');
+  assert.match(start.text, /<h2>Positions open for your signature<\/h2>[^]*<a href="\/positions\/\d+#signatures">Dual education for the digital economy<\/a>/);
+  // VOICT has signed it: its manager is not asked again
+  assert.doesNotMatch((await get('voict_manager', '/start?lang=en')).text, /Dual education for the digital economy/);
+  assert.doesNotMatch((await get('nobody', '/start?lang=en')).text, /Positions open for your signature/);
+  const list = await get(null, '/positions?lang=sr');
+  assert.match(list.text, /<a href="\/consultations">Праћење јавних консултација<\/a>/);
+  assert.match(list.text, /<a href="\/positions.atom" type="application\/atom\+xml">/);
+  assert.match(list.text, /<link rel="alternate" type="application\/atom\+xml" href="\/positions.atom">/);
+});

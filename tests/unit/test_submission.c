@@ -181,6 +181,14 @@ static void timeline_and_no_answer(void **state)
     testdb *t = *state;
     form_errors e = {0};
     int64_t id = 0;
+    /* written on 2026-01-01 here; a submission dated before: refused, nothing stored */
+    assert_int_equal(db_exec(t->d, "UPDATE position SET created_at = 1767225600 WHERE id = 1"),
+                     DB_OK);
+    submission_input early = {"min", "2025-12-31", "post", NULL, NULL};
+    assert_int_equal(submission_add(t->d, 1, &early, 1, NULL, &id, &e), DB_CONSTRAINT);
+    assert_true(has_error(&e, "sent_on", FE_DATE_ORDER));
+    assert_int_equal(q(t, "SELECT count(*) FROM position_submission"), 0);
+    memset(&e, 0, sizeof e);
     submission_input in = {"min", "2026-12-01", "post", NULL, NULL};
     assert_int_equal(submission_add(t->d, 1, &in, 1, NULL, &id, &e), DB_OK);
     meeting_input mi = {"min", "2026-12-20", "Ана", "Порези", "Тајна белешка"};
