@@ -132,6 +132,8 @@ static const struct {
         {"position_withdraw", MSG_AUDIT_ACT_POSITION_WITHDRAW},
         {"project_create", MSG_AUDIT_ACT_PROJECT_CREATE},
         {"project_update", MSG_AUDIT_ACT_PROJECT_UPDATE},
+        {"project_confirm", MSG_AUDIT_ACT_PROJECT_CONFIRM},
+        {"project_decline", MSG_AUDIT_ACT_PROJECT_DECLINE},
         {"consultation_add", MSG_AUDIT_ACT_CONSULTATION_ADD},
         {"consultation_update", MSG_AUDIT_ACT_CONSULTATION_UPDATE},
         {"position_submit", MSG_AUDIT_ACT_POSITION_SUBMIT},
@@ -155,6 +157,8 @@ static const struct {
         {"agreement_update", MSG_AUDIT_ACT_AGREEMENT_UPDATE},
         {"agreement_delete", MSG_AUDIT_ACT_AGREEMENT_DELETE},
         {"agreement_file", MSG_AUDIT_ACT_AGREEMENT_FILE},
+        {"agreement_confirm", MSG_AUDIT_ACT_AGREEMENT_CONFIRM},
+        {"agreement_decline", MSG_AUDIT_ACT_AGREEMENT_DECLINE},
 },
   audit_entities[] = {
       {"org", MSG_AUDIT_ENT_ORG},
