@@ -114,14 +114,21 @@ static const char SQL_WEEK_EVENTS_COUNT[] =
     "SELECT count(*) FROM notify_event"
     " WHERE person_id = $1 AND channel = 'weekly' AND digest_week IS NULL AND created_at <= $2"
     "   AND kind NOT IN " INTRO_KINDS;
+/* A request for an introduction is listed only while it can still be
+ * answered: pending, on an open post (checked now, not when it was made;
+ * the mark below carries the settled ones without a line). */
+#define INTRO_ACTIONABLE                                                                           \
+    " AND (kind <> 'post_interest' OR EXISTS (SELECT 1 FROM post_interest i"                       \
+    "  JOIN post p ON p.id = i.post_id WHERE i.id = notify_event.entity_id"                        \
+    "   AND i.status = 'pending' AND p.status = 'open'))"
 static const char SQL_WEEK_INTROS[] =
     "SELECT id, created_at, kind, a, b, href, channel FROM notify_event"
     " WHERE person_id = $1 AND channel = 'weekly' AND digest_week IS NULL AND created_at <= $2"
-    "   AND kind IN " INTRO_KINDS " ORDER BY created_at, id LIMIT $3";
+    "   AND kind IN " INTRO_KINDS INTRO_ACTIONABLE " ORDER BY created_at, id LIMIT $3";
 static const char SQL_WEEK_INTROS_COUNT[] =
     "SELECT count(*) FROM notify_event"
     " WHERE person_id = $1 AND channel = 'weekly' AND digest_week IS NULL AND created_at <= $2"
-    "   AND kind IN " INTRO_KINDS;
+    "   AND kind IN " INTRO_KINDS INTRO_ACTIONABLE;
 static const char SQL_WEEK_EVENTS_MARK[] =
     "UPDATE notify_event SET digest_week = $3"
     " WHERE person_id = $1 AND channel = 'weekly' AND digest_week IS NULL AND created_at <= $2";

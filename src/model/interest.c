@@ -408,6 +408,13 @@ db_status interest_mine(db *d, arena *a, int64_t post_id, int64_t person_id, int
     return s ? db_collect(s, a, (void **)items, n, sizeof **items, row, NULL) : DB_ERR;
 }
 
+db_status interest_pending(db *d, int64_t post_id, int64_t *n)
+{
+    return db_int(d, n, 0,
+                  "SELECT count(*) FROM post_interest WHERE post_id = $1 AND status = 'pending'",
+                  DB_ARGS(DBI(post_id)));
+}
+
 db_status interest_post(db *d, int64_t id, int64_t *post_id)
 {
     return db_int(d, post_id, 0, SQL_POST_OF, DB_ARGS(DBI(id)));
@@ -585,12 +592,15 @@ db_status interest_thread(db *d, arena *a, int64_t id, interest_msg **items, siz
 }
 
 /* Pending requests on open posts ($2 today) of the organisations person $1 answers for,
- * and accepted ones (either side) whose last message is the other side's. */
+ * accepted ones (either side) whose last message is the other side's, and
+ * person $1's own requests accepted since $3 in whose thread nobody has
+ * written yet (contact_name: who accepted; "write to them"). */
 static const char SQL_WAITING[] =
     "WITH mine AS (SELECT f.org_id FROM affiliation f JOIN org o ON o.id = f.org_id"
     "               WHERE f.person_id = $1 AND f.ended_at IS NULL AND (f.role = 'representative'"
     "                  OR o.kind IN ('cluster', 'cluster_initiative'))),"
     " cand AS (SELECT i.id, i.post_id, i.person_id, i.status, i.created_at, t.title,"
+    "                 i.updated_by, i.updated_at,"
     "                 t.org_id IN (SELECT org_id FROM mine) AS post_side,"
     "                 t.status = 'open' AND t.valid_until >= $2 AS post_open"
     "            FROM post_interest i JOIN post t ON t.id = i.post_id"
@@ -600,9 +610,15 @@ static const char SQL_WAITING[] =
     "                       WHERE m.interest_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_by"
     "            FROM cand c)"
     " SELECT l.id, l.post_id, l.person_id, l.status, coalesce(p.name, ''), NULL, NULL,"
-    "        l.created_at, l.title, NULL, NULL, NULL"
+    "        l.created_at, l.title,"
+    "        CASE WHEN l.person_id = $1 AND l.last_by = $1 THEN coalesce(u.name, '') END,"
+    "        NULL, NULL"
     "   FROM last l LEFT JOIN person p ON p.id = l.person_id"
+    "   LEFT JOIN person u ON u.id = l.updated_by"
     "  WHERE (l.status = 'pending' AND l.post_side AND l.post_open AND l.person_id <> $1)"
+    "     OR (l.status = 'accepted' AND l.person_id = $1 AND l.last_by = $1"
+    "         AND l.updated_at >= $3 AND (SELECT count(*) FROM post_interest_message m"
+    "                                     WHERE m.interest_id = l.id) = 1)"
     "     OR (l.status = 'accepted' AND l.last_by IS NOT NULL AND l.last_by <> $1"
     "         AND ((l.person_id = $1 AND l.last_by <> l.person_id)"
     "           OR (l.person_id <> $1 AND l.post_side AND l.last_by = l.person_id"
@@ -616,6 +632,8 @@ db_status interest_waiting(db *d, arena *a, int64_t person_id, interest_rec **it
     *n = 0;
     char today[11];
     post_today(today);
-    db_stmt *s = db_query(d, SQL_WAITING, DB_ARGS(DBI(person_id), DBT(today)));
+    db_stmt *s =
+        db_query(d, SQL_WAITING,
+                 DB_ARGS(DBI(person_id), DBT(today), DBI(time_now() - INTEREST_ACCEPTED_SHOWN)));
     return s ? db_collect(s, a, (void **)items, n, sizeof **items, row, NULL) : DB_ERR;
 }

@@ -69,6 +69,8 @@ db_status interest_decide(db *d, int64_t id, bool accept, int64_t actor_id, cons
 /* The requests of post post_id, oldest first (for the organisation's
  * writers): the requester's address only when accepted. */
 db_status interest_of_post(db *d, arena *a, int64_t post_id, interest_rec **items, size_t *n);
+/* *n: the requests of post post_id still waiting for an answer. */
+db_status interest_pending(db *d, int64_t post_id, int64_t *n);
 /* person_id's own requests on post post_id, newest first, with the
  * accepting person's contact once accepted. */
 /* Every expression of interest of person_id (newest first, at most 200)
@@ -107,7 +109,10 @@ db_status interest_thread(db *d, arena *a, int64_t id, interest_msg **items, siz
 /* What waits for person_id (the start page): pending requests on posts of
  * the organisations they answer for, and accepted introductions (either
  * side) whose last message is the other side's; pending first, at most 50.
- * Fields as interest_of_post's, without addresses. */
+ * Fields as interest_of_post's, without addresses; contact_name (who
+ * accepted) marks person_id's own request accepted in the last
+ * INTEREST_ACCEPTED_SHOWN seconds whose thread nobody has written in yet. */
+#define INTEREST_ACCEPTED_SHOWN (30 * 86400)
 db_status interest_waiting(db *d, arena *a, int64_t person_id, interest_rec **items, size_t *n);
 /* The post of request id into *post_id (0 when none). */
 db_status interest_post(db *d, int64_t id, int64_t *post_id);

@@ -1102,15 +1102,21 @@ db_status post_similar(db *d, arena *a, const post_rec *p, bool members, size_t 
     return DB_OK;
 }
 
+/* Every reported post not hidden yet, with its reports and those against
+ * all posts of its author ($1: from how many either counts as repeated). */
 static const char SQL_REPORTED[] =
-    "SELECT " POST_COLS ", r.n FROM (SELECT post_id, count(*) AS n FROM post_report"
-    "   GROUP BY post_id HAVING count(*) >= $1) r JOIN post p ON p.id = r.post_id"
+    "SELECT " POST_COLS ", r.n,"
+    "       r.n >= $1 OR (p.author_id IS NOT NULL AND (SELECT count(*) FROM post_report r2"
+    "         JOIN post p2 ON p2.id = r2.post_id WHERE p2.author_id = p.author_id) >= $1)"
+    "  FROM (SELECT post_id, count(*) AS n FROM post_report GROUP BY post_id) r"
+    "  JOIN post p ON p.id = r.post_id"
     "  JOIN org o ON o.id = p.org_id LEFT JOIN person a ON a.id = p.author_id"
     " WHERE p.status <> 'hidden' ORDER BY r.n DESC, p.id DESC LIMIT 50";
 
 typedef struct reported_row {
     post_rec p;
     int64_t n;
+    bool repeated;
 } reported_row;
 
 static void row_reported(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -1118,12 +1124,15 @@ static void row_reported(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     reported_row *r = item;
     row_post(s, a, &r->p, oom, ctx);
     r->n = db_col_int(s, 25);
+    r->repeated = db_col_int(s, 26) != 0;
 }
 
-db_status post_reported(db *d, arena *a, post_rec **items, int64_t **n_reports, size_t *n)
+db_status post_reported(db *d, arena *a, post_rec **items, int64_t **n_reports, bool **repeated,
+                        size_t *n)
 {
     *items = NULL;
     *n_reports = NULL;
+    *repeated = NULL;
     *n = 0;
     char today[11];
     post_today(today);
@@ -1137,14 +1146,17 @@ db_status post_reported(db *d, arena *a, post_rec **items, int64_t **n_reports, 
         return st;
     post_rec *p = arena_alloc(a, nr * sizeof *p);
     int64_t *c = arena_alloc(a, nr * sizeof *c);
-    if (!p || !c)
+    bool *rep = arena_alloc(a, nr * sizeof *rep);
+    if (!p || !c || !rep)
         return DB_NOMEM;
     for (size_t i = 0; i < nr; i++) {
         p[i] = rows[i].p;
         c[i] = rows[i].n;
+        rep[i] = rows[i].repeated;
     }
     *items = p;
     *n_reports = c;
+    *repeated = rep;
     *n = nr;
     return DB_OK;
 }

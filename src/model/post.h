@@ -8,7 +8,7 @@
  * close it (rights_can RIGHT_POST_WRITE, the caller's check). The
  * secretariat hides a post with a reason (RIGHT_POST_HIDE) and the author
  * is told by mail; any logged-in person may report one, and posts with
- * POST_REPORTS_FLAG reports wait on the secretariat's start page.
+ * POST_REPORTS_FLAG reports are marked repeated on the secretariat's start page.
  *
  * Every write is one tx_write with its audit row (entity "post"; actions
  * post_create, post_update, post_close, post_hide, post_report) and bumps
@@ -179,9 +179,11 @@ db_status post_matches(db *d, arena *a, int64_t id, bool members, size_t limit,
  * stored), at most limit. */
 db_status post_similar(db *d, arena *a, const post_rec *p, bool members, size_t limit,
                        post_match_rec **items, size_t *n);
-/* Open or closed posts with at least POST_REPORTS_FLAG reports, most
- * reported first (the secretariat's start page); *n_reports parallel. */
-db_status post_reported(db *d, arena *a, post_rec **items, int64_t **n_reports, size_t *n);
+/* Every reported open or closed post, most reported first (the
+ * secretariat's start page); *n_reports and *repeated parallel: repeated
+ * when the post or all its author's posts have POST_REPORTS_FLAG reports. */
+db_status post_reported(db *d, arena *a, post_rec **items, int64_t **n_reports, bool **repeated,
+                        size_t *n);
 
 /* An organisation as the board's forms and filters list it. */
 typedef struct post_org {

@@ -55,9 +55,12 @@
 #define FACET_SECTOR(sec, geo, cl, txt)                                                            \
     "SELECT x.code, count(*) FROM post p JOIN post_nace x ON x.post_id = p.id"                     \
     FACET_WHERE(sec, geo, cl, txt) " GROUP BY x.code"
+/* by what clicking a place gives (POST_SQL_GEO): a region counts its
+ * districts' and Serbia-wide posts, each post once */
 #define FACET_GEO(sec, geo, cl, txt)                                                               \
-    "SELECT x.code, count(*) FROM post p JOIN post_geo x ON x.post_id = p.id"                      \
-    FACET_WHERE(sec, geo, cl, txt) " GROUP BY x.code"
+    "SELECT g.f, count(DISTINCT p.id) FROM post p JOIN post_geo x ON x.post_id = p.id"             \
+    " JOIN " POST_SQL_GEO_FINDS " ON g.c = x.code"                                                 \
+    FACET_WHERE(sec, geo, cl, txt) " GROUP BY g.f"
 /* the posts counted per organisation first, then CLUSTER_TAIL (the
  * planner once looped over every membership scanning the open posts,
  * minutes at 100,000 posts) */
@@ -164,7 +167,8 @@ db_status post_facet_sweep(db *d)
 /* Up to how many open posts match the filters of q that facet f keeps
  * (all of them but its own): at most POST_FACET_LIVE_MAX + 1 are read. */
 #define FACET_BIG(sec, geo, cl, txt)                                                               \
-    "SELECT count(*) FROM (SELECT 1 FROM post p" FACET_WHERE(sec, geo, cl, txt) " LIMIT $9) AS big"
+    "SELECT count(*) FROM (SELECT 1 FROM post p" FACET_WHERE(sec, geo, cl, txt) " LIMIT $9) AS "   \
+                                                                                "big"
 static const char *const SQL_BIG[POST_SQL_N] = POST_SQL_VARIANTS(FACET_BIG);
 
 static void value_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -197,8 +201,9 @@ db_status post_facet_counts(db *d, arena *a, const post_query *q, post_facets *o
         int64_t cluster = f == POST_F_CLUSTER ? 0 : q->cluster_id;
         db_stmt *s;
         int v = post_sql_mask(sector != NULL, geo != NULL, cluster != 0, match != NULL);
-        if (!sector && !geo && !cluster && !q->org_id && !match) {
-            /* only the filters the stored counts keep: read them */
+        if (!sector && !geo && !cluster && !q->org_id && !match && f != POST_F_GEO) {
+            /* only the filters the stored counts keep: read them (not the
+             * places': they count each code alone, the board includes) */
             s = db_query(d, f == POST_F_CLUSTER ? SQL_STORED_CLUSTER : SQL_STORED,
                          DB_ARGS(DBT(stored_facet[f]), DBT(today), DBT(kind), DBT(topic),
                                  DBI(q->members ? 1 : 0)));

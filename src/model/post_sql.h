@@ -26,9 +26,24 @@
 #define POST_SQL_SECTOR(bit, PS)                                                                   \
     POST_SQL_SEL(bit, " AND p.id IN (SELECT post_id FROM post_nace WHERE code = " PS ")",          \
                  " AND " PS " IS NULL")
+/* A place includes what covers it or lies in it (ref_district's regions):
+ * a region its districts and Serbia-wide posts ("RS"), a district its
+ * region's and Serbia-wide posts; any other code only itself. */
+#define POST_SQL_GEO_SET(PG)                                                                       \
+    "(SELECT " PG " UNION ALL SELECT 'RS' WHERE substr(" PG ", 1, 2) IN ('R-', 'D-')"              \
+    " UNION ALL SELECT 'D-' || code FROM ref_district WHERE 'R-' || region = " PG                  \
+    " UNION ALL SELECT 'R-' || region FROM ref_district WHERE 'D-' || code = " PG ")"
 #define POST_SQL_GEO(bit, PG)                                                                      \
-    POST_SQL_SEL(bit, " AND p.id IN (SELECT post_id FROM post_geo WHERE code = " PG ")",           \
-                 " AND " PG " IS NULL")
+    POST_SQL_SEL(                                                                                  \
+        bit, " AND p.id IN (SELECT post_id FROM post_geo WHERE code IN " POST_SQL_GEO_SET(PG) ")", \
+        " AND " PG " IS NULL")
+/* post_geo code c as the filters that find it (POST_SQL_GEO_SET turned
+ * round): g.c the post's code, g.f a filter's; for the geo facet's counts */
+#define POST_SQL_GEO_FINDS                                                                         \
+    "(SELECT code AS c, code AS f FROM ref_geo"                                                    \
+    " UNION ALL SELECT 'RS', code FROM ref_geo WHERE substr(code, 1, 2) IN ('R-', 'D-')"           \
+    " UNION ALL SELECT 'D-' || code, 'R-' || region FROM ref_district"                             \
+    " UNION ALL SELECT 'R-' || region, 'D-' || code FROM ref_district) g"
 /* the cluster's own posts and its current members' */
 #define POST_SQL_CLUSTER(bit, PC, PT)                                                              \
     POST_SQL_SEL(bit,                                                                              \

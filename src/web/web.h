@@ -315,8 +315,8 @@ void web_interest_message(req *r);
 /* The start page's "Interest in your posts, waiting for your answer":
  * pending requests and replies from the other side; false when empty. */
 bool web_post_start_interest(req *r, db_status *st);
-/* The start page's section of posts reported POST_REPORTS_FLAG times (the
- * secretariat); false when it wrote nothing. */
+/* The start page's section of reported posts (the secretariat), those
+ * reported POST_REPORTS_FLAG times marked repeated; false when empty. */
 bool web_post_start_reported(req *r, db_status *st);
 /* Why a match fits, in the reader's language: "both in NACE 26 Manufacture
  * of ...; shared words: embedded, firmware; no common cluster". Arena. */

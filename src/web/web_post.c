@@ -146,3 +146,11 @@ bool web_post_load(req *r, post_rec *p)
     }
     return true;
 }
+
+void web_post_no_org_note(req *r)
+{
+    html_fmt(&r->out,
+             "<div class=\"notice\" role=\"note\" id=\"no-org\"><p>%s</p>"
+             "<p><a href=\"/orgs\">%s</a></p></div>\n",
+             T(r->lang, MSG_POST_NO_ORG_WHY), T(r->lang, MSG_POST_NO_ORG_FIND));
+}

@@ -48,5 +48,9 @@ void web_post_field_open(req *r, const char *id, const char *label, const char *
 /* The attributes that tie a control to its hint and error
  * (web_post_form.c). */
 void web_post_described(req *r, const char *id, bool hint, const char *error);
+/* For a signed-in person who speaks for no organisation, instead of the
+ * board's and the post's forms they would be refused: why, and what to do
+ * (web_post.c). */
+void web_post_no_org_note(req *r);
 
 #endif

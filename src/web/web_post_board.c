@@ -21,6 +21,7 @@
 #include "model/notify.h"
 #include "model/post.h"
 #include "model/post_facet.h"
+#include "model/rights.h"
 #include "web/notice.h"
 #include "web/web.h"
 #include "web/web_org.h"
@@ -462,7 +463,8 @@ static void board_render(req *r, const board_state *s, post_rec *items, size_t n
     layout_begin(r, &m);
     html_fmt(o, "<div class=\"page-head\"><div><h1>%s</h1><p class=\"lead\">%s</p></div>",
              T(L, MSG_POST_TITLE), T(L, MSG_POST_LEAD));
-    if (r->user)
+    bool speaks = r->user && rights_can(r->db, r->user, RIGHT_VIEW_MEMBERS, 0);
+    if (speaks)
         html_fmt(o,
                  "<a class=\"button\" href=\"/cooperation/new\">%s</a>"
                  "<a class=\"button button-secondary\" href=\"/cooperation/mine\">%s</a>",
@@ -470,7 +472,10 @@ static void board_render(req *r, const board_state *s, post_rec *items, size_t n
     if (web_post_stats_allowed(r)) /* the secretariat's statistics */
         html_fmt(o, "<a class=\"button button-secondary\" href=\"/cooperation/stats\">%s</a>",
                  T(L, MSG_PSTATS_LINK));
-    html_raw(o, "</div>\n<div class=\"dir-layout\">\n");
+    html_raw(o, "</div>\n");
+    if (r->user && !speaks) /* no dead buttons: why not, and how */
+        web_post_no_org_note(r);
+    html_raw(o, "<div class=\"dir-layout\">\n");
     board_filters(r, &refs, s, fc);
     html_raw(o, "<section class=\"dir-results\" aria-labelledby=\"results-title\">\n");
     html_fmt(o,

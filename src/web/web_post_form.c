@@ -348,8 +348,13 @@ void web_post_edit_form(req *r)
     post_form f = {0};
     if (!load_for_write(r, &f.p))
         return;
-    if (strcmp(f.p.status, "open") != 0) {
-        resp_error(r, 409, T(r->lang, MSG_POST_NOT_OPEN));
+    if (strcmp(f.p.status, "open") != 0) { /* with the way back to the post */
+        r->status = 409;
+        page_meta m = {.title = T(r->lang, MSG_POST_NOT_OPEN), .nav = "cooperation"};
+        layout_begin(r, &m);
+        html_fmt(&r->out, "<h1>%s</h1><p><a href=\"/cooperation/%D\">%s</a></p>",
+                 T(r->lang, MSG_POST_NOT_OPEN), (long long)f.p.id, T(r->lang, MSG_POST_BACK));
+        layout_end(r);
         return;
     }
     form_page(r, &f, NULL, 0);

@@ -10,6 +10,7 @@
 #include "html/layout.h"
 #include "model/interest.h"
 #include "model/post.h"
+#include "model/rights.h"
 #include "web/web.h"
 #include "web/web_org.h"
 #include "web/web_post.h"
@@ -45,6 +46,10 @@ void web_post_mine(req *r)
     db_status st = post_mine(r->db, r->a, r->user->person_id, &posts, &n_posts);
     if (st == DB_OK)
         st = interest_by_person(r->db, r->a, r->user->person_id, &iv, &n_iv);
+    /* the interest waiting for an answer, per post */
+    int64_t *pend = n_posts ? arena_alloc(r->a, n_posts * sizeof *pend) : NULL;
+    for (size_t i = 0; st == DB_OK && pend && i < n_posts; i++)
+        st = interest_pending(r->db, posts[i].id, &pend[i]);
     if (st != DB_OK) {
         resp_fail(r, st, "post_mine");
         return;
@@ -54,10 +59,14 @@ void web_post_mine(req *r)
     layout_begin(r, &m);
     html_fmt(o,
              "<nav class=\"breadcrumbs\" aria-label=\"%s\"><a href=\"/cooperation\">%s</a></nav>"
-             "<div class=\"page-head\"><div><h1>%s</h1></div>"
-             "<a class=\"button\" href=\"/cooperation/new\">%s</a></div>\n",
-             T(L, MSG_POST_MINE_TITLE), T(L, MSG_POST_TITLE), T(L, MSG_POST_MINE_TITLE),
-             T(L, MSG_POST_NEW));
+             "<div class=\"page-head\"><div><h1>%s</h1></div>",
+             T(L, MSG_POST_MINE_TITLE), T(L, MSG_POST_TITLE), T(L, MSG_POST_MINE_TITLE));
+    bool speaks = rights_can(r->db, r->user, RIGHT_VIEW_MEMBERS, 0);
+    if (speaks)
+        html_fmt(o, "<a class=\"button\" href=\"/cooperation/new\">%s</a>", T(L, MSG_POST_NEW));
+    html_raw(o, "</div>\n");
+    if (!speaks) /* no dead button: why not, and how */
+        web_post_no_org_note(r);
 
     html_fmt(o, "<section aria-labelledby=\"mine-posts\"><h2 id=\"mine-posts\">%s</h2>\n",
              T(L, MSG_POST_MINE_POSTS));
@@ -76,8 +85,13 @@ void web_post_mine(req *r)
                      "href=\"/cooperation/%D\">%s</a></td>",
                      p->kind ? p->kind : "offer", T(L, web_post_kind_msg(p->kind)),
                      (long long)p->id, web_post_shown(r, p->lang, p->title, p->title_tr));
-            html_fmt(o, "<td>%s</td><td>%s</td></tr>\n",
-                     web_post_org_display(r, p->org_name, p->org_name_en), post_state(r, p));
+            int64_t pending = pend ? pend[i] : 0;
+            html_fmt(o, "<td>%s</td><td>%s", web_post_org_display(r, p->org_name, p->org_name_en),
+                     post_state(r, p));
+            if (pending > 0) /* incoming interest, to the post's list of it */
+                html_fmt(o, "<br><a href=\"/cooperation/%D#interests\">%s</a>", (long long)p->id,
+                         arena_printf(r->a, T(L, MSG_POST_MINE_PENDING), (long long)pending));
+            html_raw(o, "</td></tr>\n");
         }
         html_raw(o, "</tbody></table></div>");
     }

@@ -378,14 +378,18 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
         if (may_write && open && !p->expired) {
             html_fmt(o, "<a class=\"button\" href=\"/cooperation/%D/edit\">%s</a> ",
                      (long long)p->id, T(L, MSG_POST_EDIT));
+            /* closing cannot be undone: a second step, the two ways to close */
+            html_fmt(o, "<details class=\"post-action\"><summary>%s</summary><p>%s</p>",
+                     T(L, MSG_POST_CLOSE_STEP), T(L, MSG_POST_CLOSE_FINAL));
             action_form(r, p, "close", "reason", "found_partner", MSG_POST_CLOSE_FOUND, "");
             action_form(r, p, "close", "reason", "no_longer_needed", MSG_POST_CLOSE_NOT_NEEDED,
                         " class=\"button-quiet\"");
+            html_raw(o, "</details>");
         }
         if (rights_can(r->db, r->user, RIGHT_POST_HIDE, 0) &&
             !(p->status && strcmp(p->status, "hidden") == 0))
             reason_form(r, p, "hide", MSG_POST_HIDE_REASON, MSG_POST_HIDE, true, hide_error);
-        if (!may_write)
+        if (!may_write && open) /* a closed post is off the board: nothing to report */
             reason_form(r, p, "report", MSG_POST_REPORT_REASON, MSG_POST_REPORT, false,
                         report_error);
         html_raw(o, "</div>\n");
@@ -405,7 +409,9 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
                 return;
             }
             if (n_iv)
-                html_fmt(o, "<section class=\"post-interest\"><h2>%s</h2><ul class=\"work-list\">",
+                html_fmt(o,
+                         "<section class=\"post-interest\" id=\"interests\"><h2>%s</h2>"
+                         "<ul class=\"work-list\">",
                          T(L, MSG_INTEREST_LIST));
             for (size_t i = 0; i < n_iv; i++) {
                 buf from = BUF_INIT;
@@ -491,7 +497,10 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
                     html_raw(o, "</section>\n");
                 }
             }
-            if (n_iv == 0 && open && !p->expired) { /* one request per person and post */
+            bool speaks = rights_can(r->db, r->user, RIGHT_VIEW_MEMBERS, 0);
+            if (n_iv == 0 && open && !p->expired && !speaks) /* no form to be refused */
+                web_post_no_org_note(r);
+            else if (n_iv == 0 && open && !p->expired) { /* one request per person and post */
                 html_fmt(o,
                          "<details class=\"post-action post-action-main\"%R><summary>%s</summary>"
                          "<form method=\"post\" action=\"/cooperation/%D/interest\" "
@@ -624,13 +633,28 @@ void web_post_interest(req *r)
     /* an introduction is between organisations: the requester speaks for
      * one (a representative or a manager), as the issue's "a logged-in
      * representative expresses interest" */
-    if (!rights_can(r->db, r->user, RIGHT_VIEW_MEMBERS, 0)) {
-        resp_error(r, 403, T(L, MSG_INTEREST_NEEDS_ORG));
-        return;
-    }
     form body;
     if (!req_body_form(r, &body))
         return;
+    if (!rights_can(r->db, r->user, RIGHT_VIEW_MEMBERS, 0)) {
+        /* refused, but the typed message is not lost: it is on the page */
+        const char *msg = form_get(&body, "message");
+        r->status = 403;
+        page_meta m = {.title = T(L, MSG_INTEREST_TITLE), .nav = "cooperation"};
+        layout_begin(r, &m);
+        html_fmt(&r->out, "<h1>%s</h1><p>%s</p>", T(L, MSG_INTEREST_TITLE),
+                 T(L, MSG_INTEREST_NEEDS_ORG));
+        web_post_no_org_note(r);
+        if (msg && *msg)
+            html_fmt(&r->out,
+                     "<p><label for=\"kept\">%s</label></p><textarea id=\"kept\" rows=\"6\" "
+                     "readonly>%s</textarea>",
+                     T(L, MSG_INTEREST_KEPT), msg);
+        html_fmt(&r->out, "<p><a href=\"/cooperation/%D\">%s</a></p>", (long long)p.id,
+                 T(L, MSG_POST_BACK));
+        layout_end(r);
+        return;
+    }
     form_errors fe = {0};
     db_status st = interest_express(r->db, p.id, r->user->person_id, form_get(&body, "message"),
                                     r->client_ip, web_base_url(r), &fe, NULL);
@@ -799,7 +823,11 @@ bool web_post_start_interest(req *r, db_status *st)
         if (!title)
             title = "";
         buf c = BUF_INIT;
-        if (items[i].person_id == r->user->person_id) /* the post's side wrote to me */
+        const char *by =
+            items[i].contact_name ? web_org_text(r, items[i].contact_name, NULL) : NULL;
+        if (items[i].person_id == r->user->person_id && items[i].contact_name) /* accepted */
+            buf_printf(&c, T(L, MSG_START_INTEREST_ACCEPTED), by ? by : "", title);
+        else if (items[i].person_id == r->user->person_id) /* the post's side wrote to me */
             buf_printf(&c, T(L, MSG_START_INTEREST_ANSWERED), title);
         else
             buf_printf(&c,
@@ -822,8 +850,9 @@ bool web_post_start_reported(req *r, db_status *st)
         return false;
     post_rec *items = NULL;
     int64_t *counts = NULL;
+    bool *repeated = NULL;
     size_t n = 0;
-    *st = post_reported(r->db, r->a, &items, &counts, &n);
+    *st = post_reported(r->db, r->a, &items, &counts, &repeated, &n);
     if (*st != DB_OK || n == 0)
         return false;
     buf *o = &r->out;
@@ -833,8 +862,11 @@ bool web_post_start_reported(req *r, db_status *st)
     for (size_t i = 0; i < n; i++) {
         buf c = BUF_INIT;
         buf_printf(&c, T(L, MSG_POST_START_REPORTS), (long long)counts[i]);
-        html_fmt(o, "<li><a href=\"/cooperation/%D\">%s</a> (%s)</li>", (long long)items[i].id,
+        html_fmt(o, "<li><a href=\"/cooperation/%D\">%s</a> (%s)", (long long)items[i].id,
                  web_post_shown(r, items[i].lang, items[i].title, items[i].title_tr), buf_str(&c));
+        if (repeated[i]) /* POST_REPORTS_FLAG reports of it or of its author's posts */
+            html_fmt(o, " <span class=\"tag\">%s</span>", T(L, MSG_POST_START_REPEATED));
+        html_raw(o, "</li>");
         buf_free(&c);
     }
     html_raw(o, "</ul></section>\n");

@@ -386,17 +386,24 @@ static void test_hide_report_visibility(void **state)
     form_errors fe = {0};
     assert_int_equal(post_report(f->t.d, id, 2, "spam", NULL, &fe, &n_reports), DB_OK);
     assert_int_equal(n_reports, 1);
+    post_rec *items;
+    int64_t *counts;
+    bool *repeated;
+    size_t n;
+    /* a single report reaches the secretariat too, not marked repeated */
+    assert_int_equal(post_reported(f->t.d, &f->a, &items, &counts, &repeated, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(counts[0], 1);
+    assert_false(repeated[0]);
     assert_int_equal(post_report(f->t.d, id, 2, NULL, NULL, &fe, &n_reports), DB_OK);
     assert_int_equal(n_reports, 1); /* once per person */
     assert_int_equal(post_report(f->t.d, id, 3, NULL, NULL, &fe, &n_reports), DB_OK);
     assert_int_equal(post_report(f->t.d, id, 1, NULL, NULL, &fe, &n_reports), DB_OK);
     assert_int_equal(n_reports, 3);
-    post_rec *items;
-    int64_t *counts;
-    size_t n;
-    assert_int_equal(post_reported(f->t.d, &f->a, &items, &counts, &n), DB_OK);
+    assert_int_equal(post_reported(f->t.d, &f->a, &items, &counts, &repeated, &n), DB_OK);
     assert_int_equal(n, 1);
     assert_int_equal(counts[0], 3);
+    assert_true(repeated[0]);
 
     /* hiding needs a reason, then mails the author in their language */
     assert_int_equal(post_hide(f->t.d, id, "", 3, NULL, NULL, &fe), DB_CONSTRAINT);
@@ -411,9 +418,19 @@ static void test_hide_report_visibility(void **state)
     bool more;
     assert_int_equal(post_list(f->t.d, &f->a, &q, &items, &n, &more), DB_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(post_reported(f->t.d, &f->a, &items, &counts, &n), DB_OK);
+    assert_int_equal(post_reported(f->t.d, &f->a, &items, &counts, &repeated, &n), DB_OK);
     assert_int_equal(n, 0);
     assert_int_equal(scalar(f, "SELECT count(*) FROM audit WHERE action = 'post_hide'"), 1);
+    /* one report of another post of the same author (3 reports before):
+     * listed, marked repeated */
+    int64_t id2 = publish(f, ORG_A, "offer", "en", "Bending", "Bending capacity.", "25", NULL);
+    assert_int_equal(post_report(f->t.d, id2, 2, NULL, NULL, &fe, &n_reports), DB_OK);
+    assert_int_equal(post_reported(f->t.d, &f->a, &items, &counts, &repeated, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, id2);
+    assert_int_equal(counts[0], 1);
+    assert_true(repeated[0]);
+    assert_int_equal(post_hide(f->t.d, id2, "Advertising", 3, NULL, NULL, &fe), DB_OK);
 
     /* members-only posts: listed only for members */
     const char *vis = "members";
@@ -562,6 +579,65 @@ static void test_facet_counts(void **state)
     assert_int_equal(post_facet_counts(d, &f->a, &far_b, &fc), DB_OK);
     assert_true(fc.counted[POST_F_KIND]);
     assert_int_equal(post_facet_count(&fc, POST_F_KIND, "offer"), 1);
+}
+
+/* A place includes what covers it and what lies in it (ref_district): a
+ * region its districts and Serbia-wide posts, a district its region's and
+ * Serbia-wide posts, a wide area only itself; the geo facet counts what
+ * clicking gives, each post once. */
+static void test_geo_includes(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    int64_t rs = publish(f, ORG_A, "offer", "en", "All Serbia", "Everywhere.", "26", "RS");
+    int64_t vo = publish(f, ORG_A, "offer", "en", "Vojvodina", "The north.", "26", "R-VO");
+    int64_t sb = publish(f, ORG_B, "offer", "en", "Novi Sad", "South Backa.", "26", "D-JUZNOBACKI");
+    int64_t ji = publish(f, ORG_B, "offer", "en", "Nis", "The south.", "26", "R-JI");
+    int64_t ni = publish(f, ORG_C, "offer", "en", "Nisava", "Nisava.", "26", "D-NISAVSKI");
+    publish(f, ORG_C, "offer", "en", "Europe", "The EU.", "26", "EU");
+    struct {
+        const char *geo;
+        int64_t want[4];
+    } cases[] = {
+        {"R-VO", {vo, sb, rs, 0}},
+        {"D-JUZNOBACKI", {vo, sb, rs, 0}},
+        {"D-SREMSKI", {vo, rs, 0, 0}}, /* no post of its own */
+        {"R-JI", {ji, ni, rs, 0}},
+        {"RS", {rs, 0, 0, 0}},
+        {"EU", {0}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        post_query q = {.geo = cases[c].geo, .limit = 100, .members = true};
+        post_rec *items;
+        size_t n, want = 0;
+        bool more;
+        assert_int_equal(post_list(d, &f->a, &q, &items, &n, &more), DB_OK);
+        while (want < 4 && cases[c].want[want])
+            want++;
+        if (strcmp(cases[c].geo, "EU") == 0)
+            want = 1;
+        else
+            for (size_t i = 0; i < want; i++) {
+                bool in = false;
+                for (size_t k = 0; k < n; k++)
+                    in = in || items[k].id == cases[c].want[i];
+                assert_true(in);
+            }
+        assert_int_equal(n, want);
+        /* the facet's number for this place is what the list gives */
+        post_facets fc;
+        post_query all = {.members = true};
+        assert_int_equal(post_facet_counts(d, &f->a, &all, &fc), DB_OK);
+        assert_true(fc.counted[POST_F_GEO]);
+        assert_int_equal(post_facet_count(&fc, POST_F_GEO, cases[c].geo), (int64_t)want);
+    }
+    /* under another filter, counted live the same way */
+    post_facets fc;
+    post_query b = {.org_id = ORG_B, .members = true};
+    assert_int_equal(post_facet_counts(d, &f->a, &b, &fc), DB_OK);
+    assert_int_equal(post_facet_count(&fc, POST_F_GEO, "R-VO"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_GEO, "D-NISAVSKI"), 1);
+    assert_int_equal(post_facet_count(&fc, POST_F_GEO, "RS"), 0);
 }
 
 /* Stored counts follow every writer (update of codes and kind, close,
@@ -758,6 +834,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hide_report_visibility, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_keyset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_facet_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_geo_includes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_facet_stored_follow_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyword_search, setup, teardown),
     };
