@@ -7,6 +7,7 @@
 --   julianday(x)                   the Julian day number (double)
 --   printf(format, integer)        one %d conversion, with width and 0 flag
 --   instr(haystack, needle)        1-based position, 0 when absent
+--   max(a, b), min(a, b)          scalar, NULL when either is NULL
 --   group_concat(x [, separator])  aggregate; NULLs skipped, ',' by default
 -- Modifiers: 'unixepoch' (first), 'localtime' and 'utc', '+N days' and the
 -- other '+N unit' forms (units: days, hours, minutes, seconds, months,
@@ -181,3 +182,11 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 CREATE AGGREGATE group_concat(text, text) (SFUNC = scan_group_concat_step, STYPE = text);
 CREATE AGGREGATE group_concat(text) (SFUNC = scan_group_concat_step, STYPE = text);
+
+-- SQLite's two-argument scalar max() and min(): NULL when either is NULL
+-- (STRICT), where PostgreSQL's greatest/least skip NULLs. The one-argument
+-- aggregates stay PostgreSQL's own.
+CREATE FUNCTION max(a bigint, b bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT greatest(a, b) $$;
+CREATE FUNCTION min(a bigint, b bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT least(a, b) $$;
