@@ -353,6 +353,57 @@ static bool refuses_text(const PGresult *r)
            strstr(m, "text");
 }
 
+/* A parameter the server typed integer or smallint (from a comparison with
+ * a literal: `$4 = 0 OR starts_at >= $4`) refuses the 64-bit values db.h
+ * binds (a time in 2099 is 4,076,002,800): such parameters are declared
+ * bigint and the statement prepared again under a new name; when that
+ * fails (a function taking integer only), the first preparation stays. In
+ * a transaction the caller's savepoint is current. */
+static void widen_small_ints(pg_stmt *st, bool in_tx)
+{
+    pg_conn *c = st->c;
+    if (!st->n_params)
+        return;
+    PGresult *r = PQdescribePrepared(c->h, st->name);
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK || PQnparams(r) != st->n_params) {
+        PQclear(r);
+        return;
+    }
+    Oid *old = mem_malloc((size_t)st->n_params * sizeof *old);
+    if (!old) {
+        PQclear(r);
+        return;
+    }
+    memcpy(old, st->types, (size_t)st->n_params * sizeof *old);
+    bool any = false;
+    for (int i = 0; i < st->n_params; i++) {
+        Oid t = PQparamtype(r, i);
+        if (old[i] == 0 && (t == 23 || t == 21)) { /* int4, int2 */
+            st->types[i] = 20;                     /* int8 */
+            any = true;
+        }
+    }
+    PQclear(r);
+    if (any) {
+        char name[sizeof st->name];
+        snprintf(name, sizeof name, "s%u", ++c->next_name);
+        r = PQprepare(c->h, name, st->sql, st->n_params, st->types);
+        bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (ok) {
+            char sql[sizeof st->name + 16];
+            snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+            run_simple(c, sql);
+            memcpy(st->name, name, sizeof name);
+        } else {
+            memcpy(st->types, old, (size_t)st->n_params * sizeof *old);
+            if (in_tx)
+                run_simple(c, "ROLLBACK TO SAVEPOINT scan_prepare");
+        }
+    }
+    mem_free(old);
+}
+
 /* Prepares st on its connection's current session. A parameter whose type
  * the server cannot settle is declared as param_type_from says and the
  * prepare tried again; when a guess of text is then refused, that
@@ -395,6 +446,8 @@ static db_status prepare_now(pg_stmt *st)
             break;
         s = DB_OK;
     }
+    if (s == DB_OK)
+        widen_small_ints(st, in_tx);
     if (in_tx) {
         char keep[sizeof c->err]; /* the prepare's message, not the savepoint's */
         memcpy(keep, c->err, sizeof keep);

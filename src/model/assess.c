@@ -484,8 +484,9 @@ static const char SQL_ANSWER_PUT[] =
     " $10, $11) ON CONFLICT (response_id, indicator_id) DO UPDATE SET value = excluded.value,"
     " level = excluded.level, source = excluded.source, evidence = excluded.evidence,"
     " answered_by = excluded.answered_by, answered_at = excluded.answered_at"
-    " WHERE value IS NOT excluded.value OR source IS NOT excluded.source"
-    " OR evidence IS NOT excluded.evidence";
+    " WHERE assess_answer.value IS DISTINCT FROM excluded.value"
+    " OR assess_answer.source IS DISTINCT FROM excluded.source"
+    " OR assess_answer.evidence IS DISTINCT FROM excluded.evidence";
 static const char SQL_ANSWER_DEL[] =
     "DELETE FROM assess_answer WHERE response_id = $1 AND indicator_id = $2";
 static const char SQL_RESPONSE_TOUCH[] =

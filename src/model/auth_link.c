@@ -60,8 +60,8 @@ static db_status link_insert(db *d, const unsigned char h[32], const char *purpo
 
 static const char SQL_PERSON_MAIL[] =
     "SELECT name, lang FROM person WHERE id = $1 AND erased_at IS NULL";
-static const char SQL_PERSON_LANG_SET[] =
-    "UPDATE person SET lang = $2 WHERE email = $1 AND erased_at IS NULL AND lang IS NOT $2";
+static const char SQL_PERSON_LANG_SET[] = "UPDATE person SET lang = $2 WHERE email = $1 AND "
+                                          "erased_at IS NULL AND lang IS DISTINCT FROM $2";
 
 /* The language mail to person_id is written in: their saved one (the
  * language they last logged in with), else fallback (the language of

@@ -19,9 +19,11 @@
 /* --- facts ------------------------------------------------------------------- */
 
 static const char SQL_F_ORG[] = "SELECT id, kind, country, region, district FROM org WHERE id = $1";
-/* Divisions: the first two digits of NACE codes written with digits. */
+/* Divisions: the first two digits of NACE codes written with digits. col
+ * GLOB '[0-9][0-9]*' in a form PostgreSQL reads too. */
+#define NACE_DIGITS(col) "length(" col ") >= 2 AND trim(substr(" col ", 1, 2), '0123456789') = ''"
 static const char SQL_F_NACE[] = "SELECT DISTINCT substr(code, 1, 2) FROM org_sector"
-                                 " WHERE org_id = $1 AND code GLOB '[0-9][0-9]*'";
+                                 " WHERE org_id = $1 AND " NACE_DIGITS("code");
 static const char SQL_F_FOS[] = "SELECT code FROM org_fos WHERE org_id = $1";
 static const char SQL_F_STAGE[] = "SELECT stage FROM cluster_stage WHERE org_id = $1"
                                   " ORDER BY reached_on DESC, id DESC LIMIT 1";
@@ -398,10 +400,7 @@ call_verdict call_evaluate(arena *a, lang_id L, const call_rec *c, const call_fa
                                                                                          "id = "                                                                                                                                                                                        \
                                                                                          "o.id"                                                                                                                                                                                         \
                                                                                          "  AND "                                                                                                                                                                                       \
-                                                                                         "s.code "                                                                                                                                                                                      \
-                                                                                         "GLOB "                                                                                                                                                                                        \
-                                                                                         "'[0-9]["                                                                                                                                                                                      \
-                                                                                         "0-9]*')"                                                                                                                                                                                      \
+                                                                                         NACE_DIGITS("s.code") ")"                                                                                                                                                                      \
                                                                                          " OR"                                                                                                                                                                                          \
                                                                                          " " HAS(                                                                                                                                                                                       \
                                                                                              "nac"                                                                                                                                                                                      \
@@ -436,14 +435,22 @@ call_verdict call_evaluate(arena *a, lang_id L, const call_rec *c, const call_fa
  * (100 ms at 21,000 entries, bench/calls.sh); and the clusters' statement
  * names org_kind, which the planner passed over for org_status_name to
  * avoid sorting, walking every published entry in name order. */
-#define ELIG_CLUSTERS                                                                              \
-    " FROM org o INDEXED BY org_kind WHERE o.kind IN ('cluster', 'cluster_initiative') AND $3 = 1"
+#define ELIG_CLUSTERS_(HINT)                                                                       \
+    " FROM org o" HINT " WHERE o.kind IN ('cluster', 'cluster_initiative') AND $3 = 1"
+#define ELIG_CLUSTERS ELIG_CLUSTERS_(" INDEXED BY org_kind")
+/* PostgreSQL has no INDEXED BY (a hint to SQLite's planner only) */
+#define ELIG_CLUSTERS_PG ELIG_CLUSTERS_("")
 #define ELIG_OTHERS " FROM org o WHERE o.kind NOT IN ('cluster', 'cluster_initiative') AND $3 = 0"
 static const char SQL_ELIGIBLE_CL[] =
     "SELECT o.id, o.slug, o.name, o.name_en, o.kind" ELIG_CLUSTERS NOT_EXCLUDED
     " ORDER BY o.name_folded, o.id LIMIT $4 OFFSET $5";
 static const char SQL_ELIGIBLE_CL_COUNT[] =
     "SELECT count(*)" ELIG_CLUSTERS NOT_EXCLUDED " AND $4 > 0 AND $5 >= 0";
+static const char SQL_ELIGIBLE_CL_PG[] =
+    "SELECT o.id, o.slug, o.name, o.name_en, o.kind" ELIG_CLUSTERS_PG NOT_EXCLUDED
+    " ORDER BY o.name_folded, o.id LIMIT $4 OFFSET $5";
+static const char SQL_ELIGIBLE_CL_COUNT_PG[] =
+    "SELECT count(*)" ELIG_CLUSTERS_PG NOT_EXCLUDED " AND $4 > 0 AND $5 >= 0";
 static const char SQL_ELIGIBLE_OT[] =
     "SELECT o.id, o.slug, o.name, o.name_en, o.kind" ELIG_OTHERS NOT_EXCLUDED
     " ORDER BY o.name_folded, o.id LIMIT $4 OFFSET $5";
@@ -471,15 +478,19 @@ db_status call_eligible_list(db *d, arena *a, int64_t call_id, bool clusters, in
     time_today(today);
     if (offset < 0)
         offset = 0;
+    bool pg = strcmp(db_backend(d), "sqlite") != 0;
 #define ELIG_ARGS                                                                                  \
     DB_ARGS(DBI(call_id), DBT(today), DBI(clusters ? 1 : 0), DBI(CALL_PAGE), DBI(offset))
     if (total) {
-        db_status st = db_int(d, total, 0, clusters ? SQL_ELIGIBLE_CL_COUNT : SQL_ELIGIBLE_OT_COUNT,
+        db_status st = db_int(d, total, 0,
+                              clusters ? (pg ? SQL_ELIGIBLE_CL_COUNT_PG : SQL_ELIGIBLE_CL_COUNT)
+                                       : SQL_ELIGIBLE_OT_COUNT,
                               ELIG_ARGS);
         if (st != DB_OK)
             return st;
     }
-    db_stmt *s = db_query(d, clusters ? SQL_ELIGIBLE_CL : SQL_ELIGIBLE_OT, ELIG_ARGS);
+    db_stmt *s = db_query(
+        d, clusters ? (pg ? SQL_ELIGIBLE_CL_PG : SQL_ELIGIBLE_CL) : SQL_ELIGIBLE_OT, ELIG_ARGS);
 #undef ELIG_ARGS
     if (!s)
         return db_failure(d) ? db_failure(d) : DB_ERR;

@@ -642,7 +642,8 @@ static const char SQL_LABEL_PUT[] =
     "INSERT INTO cluster_label(org_id, label, name, name_en, awarded_on, expires_on, state,"
     " claimed_at, claimed_by, reference, verified_at, verified_by)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, nullif($9, 0), $10,"
-    " CASE WHEN $7 = 'verified' THEN $8 END, CASE WHEN $7 = 'verified' THEN nullif($9, 0) END)";
+    " CASE WHEN $7 = 'verified' THEN CAST($8 AS BIGINT) END,"
+    " CASE WHEN $7 = 'verified' THEN nullif($9, 0) END)";
 
 /* What the save body needs: the input, its normalised texts. */
 typedef struct save_ctx {

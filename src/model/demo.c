@@ -586,7 +586,7 @@ static const char SQL_DEMO_INTRO[] =
     " SELECT p.id, o.id, 'accepted', $3, $3 FROM post p, org o WHERE p.title = $1 AND o.slug = $2";
 static const char SQL_DEMO_INTRO_MSG[] =
     "INSERT INTO post_interest_message(interest_id, body, created_at)"
-    " VALUES (last_insert_rowid(), $1, $2)";
+    " VALUES ($3, $1, $2)"; /* $3: the interest's id (db_last_id: both backends) */
 
 static db_status load_posts(db *d, buf *err)
 {
@@ -636,7 +636,8 @@ static db_status load_posts(db *d, buf *err)
                              DB_ARGS(DBT(demo_intros[i].post_title), DBT(demo_intros[i].from_org),
                                      DBI(now - 86400 * (int64_t)(i + 1))));
         if (st == DB_OK)
-            st = db_do(d, SQL_DEMO_INTRO_MSG, DB_ARGS(DBT(demo_intros[i].message), DBI(now)));
+            st = db_do(d, SQL_DEMO_INTRO_MSG,
+                       DB_ARGS(DBT(demo_intros[i].message), DBI(now), DBI(db_last_id(d))));
         if (st != DB_OK) {
             buf_printf(err, "demo introduction %zu: %s", i, db_status_name(st));
             return st;

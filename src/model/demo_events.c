@@ -61,7 +61,7 @@ static const char SQL_EVENT[] =
 static const char SQL_REG[] =
     "INSERT INTO event_registration(event_id, person_id, state, queued_at, confirmed_at,"
     " created_at, updated_at, attended) VALUES ($1, $2, $3, $4,"
-    " CASE WHEN $3 = 'confirmed' THEN $4 END, $4, $4, $5)";
+    " CASE WHEN $3 = 'confirmed' THEN CAST($4 AS BIGINT) END, $4, $4, $5)";
 
 /* 10:00 Belgrade time, day days from now. */
 static int64_t at_ten(int day)

@@ -216,12 +216,16 @@ static const char SQL_ROW_PUT[] =
     " verified, employees, revenue, exports, rnd, rev_both, exp_both, demo) VALUES ($1, $2, $3,"
     " $4, CASE WHEN $4 = 1 THEN (SELECT printf('%d', id) FROM org WHERE slug = $5) ELSE $5 END,"
     " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
-/* The same columns, names and order as the reference statements. */
+/* The same columns, names and order as the reference statements. The key
+ * is cast inside CASE: PostgreSQL may evaluate a join condition's terms in
+ * any order and would cast 'all' (SQLite's plan is unchanged: a rowid
+ * lookup). */
 static const char SQL_ROWS[] =
     "SELECT CASE WHEN t.grp = 1 THEN k.slug ELSE t.key END,"
     " CASE WHEN t.grp = 1 THEN k.name ELSE t.key END, t.members, t.reported, t.verified,"
     " t.employees, t.revenue, t.exports, t.rnd, t.rev_both, t.exp_both, t.demo > 0"
-    " FROM figure_total_row t LEFT JOIN org k ON t.grp = 1 AND k.id = CAST(t.key AS INTEGER)"
+    " FROM figure_total_row t LEFT JOIN org k"
+    " ON t.grp = 1 AND k.id = CASE WHEN t.grp = 1 THEN CAST(t.key AS INTEGER) END"
     " WHERE t.year = $1 AND t.scope = $2 AND t.cluster_id = $3 AND t.grp = $4"
     " ORDER BY 7 DESC, 1";
 

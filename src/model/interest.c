@@ -333,7 +333,7 @@ static const char SQL_OF_POST[] =
     "       NULL, NULL, (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT o2.name FROM "
     "affiliation a2"
     "         JOIN org o2 ON o2.id = a2.org_id WHERE a2.person_id = i.person_id"
-    "           AND a2.ended_at IS NULL ORDER BY o2.name))"
+    "           AND a2.ended_at IS NULL ORDER BY o2.name) AS n)"
     "  FROM post_interest i JOIN post t ON t.id = i.post_id"
     "  LEFT JOIN person p ON p.id = i.person_id LEFT JOIN org o ON o.id = i.org_id"
     "  LEFT JOIN post_interest_message m ON m.id = (SELECT min(id) FROM post_interest_message"

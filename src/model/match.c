@@ -158,9 +158,10 @@ static db_status org_postings(db *d, const char *sql, const match_subject *s, co
 }
 
 /* The current clusters of an organisation, itself included (a cluster and
- * its member share that cluster), ascending. */
+ * its member share that cluster), ascending. The CAST lets PostgreSQL
+ * type $1 like the other side of the UNION. */
 static const char SQL_CLUSTERS_OF[] =
-    "SELECT $1 UNION SELECT cluster_id FROM cluster_member"
+    "SELECT CAST($1 AS BIGINT) UNION SELECT cluster_id FROM cluster_member"
     " WHERE org_id = $1 AND (left_on IS NULL OR left_on > $2) ORDER BY 1";
 
 static db_status clusters_of(db *d, int64_t org_id, const char *today, int64_t *ids, size_t cap,

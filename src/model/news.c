@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "core/buf.h"
 #include "core/timeutil.h"
 #include "json/json.h"
@@ -95,11 +97,14 @@ static db_status invalid(const form_errors *errs)
     return DB_CONSTRAINT;
 }
 
+/* SQL_INSERT's $18: a unique placeholder slug until SQL_SLUG sets the real
+ * one (made here: PostgreSQL's random() is a double in [0, 1), SQLite's a
+ * 64-bit integer) */
 static const char SQL_INSERT[] =
     "INSERT INTO news(org_id, slug, title_sr, lead_sr, body_sr, title_en, lead_en, body_en, topic,"
     " nace, image, image_type, status, withdrawn_reason, publish_at, is_demo, created_at,"
     " created_by, updated_at, updated_by)"
-    " VALUES ($1, 'n' || abs(random() % 1000000000000), $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+    " VALUES ($1, $18, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
     " $11, $12, $13, $14, $15, $16, $17, $16, $17)";
 static const char SQL_SLUG[] = "UPDATE news SET slug = $2 WHERE id = $1";
 
@@ -168,6 +173,11 @@ static db_status insert_row(db *d, create_ctx *c, int64_t actor)
         db_bind_int(s, 17, actor);
     else
         db_bind_null(s, 17);
+    uint64_t rnd;
+    randombytes_buf(&rnd, sizeof rnd);
+    char placeholder[24];
+    snprintf(placeholder, sizeof placeholder, "n%llu", (unsigned long long)(rnd % 1000000000000u));
+    db_bind_text(s, 18, placeholder);
 #undef OPT
     db_status st = db_run(s);
     if (st != DB_OK)

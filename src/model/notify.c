@@ -513,17 +513,23 @@ db_status notify_unsub_use(db *d, arena *a, const char *token, const char *ip, u
  * of the organisations, the cluster's followers; never the actor; only
  * people with an enabled account and an address. $1, $2: JSON arrays of
  * ids. */
+#define SQL_RECIPIENTS_(IDS1, IDS2)                                                                \
+    "SELECT p.id, p.email, p.lang, coalesce((SELECT channel FROM notify_pref q"                    \
+    "   WHERE q.person_id = p.id AND q.kind = $5), '')"                                            \
+    " FROM person p JOIN account ac ON ac.person_id = p.id"                                        \
+    " WHERE p.erased_at IS NULL AND p.email IS NOT NULL AND ac.disabled_at IS NULL"                \
+    "   AND p.id <> $4"                                                                            \
+    "   AND (p.id IN (" IDS1 ")"                                                                   \
+    "     OR p.id IN (SELECT a.person_id FROM affiliation a WHERE a.ended_at IS NULL"              \
+    "                 AND a.org_id IN (" IDS2 "))"                                                 \
+    "     OR p.id IN (SELECT f.person_id FROM notify_follow f WHERE f.cluster_id = $3))"           \
+    " ORDER BY p.id"
+/* json_each is SQLite's; PostgreSQL reads the same JSON arrays with jsonb. */
 static const char SQL_RECIPIENTS[] =
-    "SELECT p.id, p.email, p.lang, coalesce((SELECT channel FROM notify_pref q"
-    "   WHERE q.person_id = p.id AND q.kind = $5), '')"
-    " FROM person p JOIN account ac ON ac.person_id = p.id"
-    " WHERE p.erased_at IS NULL AND p.email IS NOT NULL AND ac.disabled_at IS NULL"
-    "   AND p.id <> $4"
-    "   AND (p.id IN (SELECT value FROM json_each($1))"
-    "     OR p.id IN (SELECT a.person_id FROM affiliation a WHERE a.ended_at IS NULL"
-    "                 AND a.org_id IN (SELECT value FROM json_each($2)))"
-    "     OR p.id IN (SELECT f.person_id FROM notify_follow f WHERE f.cluster_id = $3))"
-    " ORDER BY p.id";
+    SQL_RECIPIENTS_("SELECT value FROM json_each($1)", "SELECT value FROM json_each($2)");
+static const char SQL_RECIPIENTS_PG[] = SQL_RECIPIENTS_(
+    "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST($1 AS jsonb))",
+    "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST($2 AS jsonb))");
 static const char SQL_EVENT_ADD[] =
     "INSERT INTO notify_event(person_id, kind, entity, entity_id, a, b, href, channel,"
     " created_at, created_by) VALUES ($1, $2, $3, nullif($4, 0), $5, $6, $7, $8, $9, nullif($10, "
@@ -653,9 +659,10 @@ db_status notify_event(db *d, int64_t actor_id, const notify_to *to, const char 
     db_status st = DB_NOMEM;
     if (buf_failed(&persons) || buf_failed(&orgs))
         goto cleanup;
-    db_stmt *s = db_query(d, SQL_RECIPIENTS,
-                          DB_ARGS(DBT(buf_str(&persons)), DBT(buf_str(&orgs)),
-                                  DBI(to->followers_of), DBI(actor_id), DBT(k->id)));
+    db_stmt *s =
+        db_query(d, strcmp(db_backend(d), "sqlite") == 0 ? SQL_RECIPIENTS : SQL_RECIPIENTS_PG,
+                 DB_ARGS(DBT(buf_str(&persons)), DBT(buf_str(&orgs)), DBI(to->followers_of),
+                         DBI(actor_id), DBT(k->id)));
     if (!s) {
         st = DB_ERR;
         goto cleanup;

@@ -672,13 +672,14 @@ cleanup:
  * other than $2: one indexed range query however many namesakes there are
  * (trying -2, -3 ... one by one gave up at 999, and a thousand creates of
  * one name through the API then answered 422 "slug taken" for a slug
- * nobody typed). A stem holds only [a-z0-9-], so it is safe as the literal
- * part of a GLOB pattern. */
+ * nobody typed). A stem holds only [a-z0-9-] (ASCII), so stem-n with n
+ * starting 1-9 is the byte range [stem-1, stem-:) on both backends (SQLite's
+ * GLOB is not PostgreSQL's). */
 static const char SQL_SLUG_USED[] = "SELECT count(*) FROM org WHERE slug = $1 AND id <> $2";
 static const char SQL_SLUG_MAX[] =
     "SELECT coalesce(max(CASE WHEN slug = $1 THEN 1"
     " ELSE CAST(substr(slug, length($1) + 2) AS INTEGER) END), 0)"
-    " FROM org WHERE (slug = $1 OR slug GLOB $1 || '-[1-9]*') AND id <> $2";
+    " FROM org WHERE (slug = $1 OR (slug >= $1 || '-1' AND slug < $1 || '-:')) AND id <> $2";
 
 db_status org_free_slug(db *d, arena *a, const char *base, int64_t self, const char **slug)
 {

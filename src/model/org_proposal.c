@@ -27,7 +27,8 @@ static const char SQL_MANAGES_CLUSTER[] =
     " WHERE a.person_id = $1 AND a.org_id = $2 AND a.role = 'manager' AND a.ended_at IS NULL"
     "   AND c.kind IN ('cluster', 'cluster_initiative')";
 static const char SQL_CLUSTERS[] =
-    "SELECT DISTINCT c.id, c.slug, c.name FROM affiliation a JOIN org c ON c.id = a.org_id"
+    "SELECT DISTINCT c.id, c.slug, c.name, c.name_folded FROM affiliation a"
+    " JOIN org c ON c.id = a.org_id" /* name_folded: PostgreSQL orders a DISTINCT by its columns */
     " WHERE a.person_id = $1 AND a.role = 'manager' AND a.ended_at IS NULL"
     "   AND c.kind IN ('cluster', 'cluster_initiative') ORDER BY c.name_folded, c.id";
 static const char SQL_CLUSTER_KIND[] =

@@ -144,7 +144,9 @@ static db_status normalize(arena *a, const org_rec *in, org_rec *n)
 }
 
 /* New entries take the next id above every id ever used, the deleted
- * ones' revisions included, so a new entry never inherits an old history. */
+ * ones' revisions included, so a new entry never inherits an old history.
+ * RETURNING gives the id taken: db_last_id is lastval() on PostgreSQL,
+ * which this explicit id never touches. */
 static const char SQL_INSERT[] =
     "INSERT INTO org(id, slug, name, name_en, acronym, kind, status, short_sr, short_en,"
     " description_sr, description_en, website, email, phone, address, municipality,"
@@ -153,7 +155,7 @@ static const char SQL_INSERT[] =
     " VALUES (coalesce($26, (SELECT coalesce(max(used), 0) + 1 FROM (SELECT max(id) AS used"
     "                        FROM org UNION ALL SELECT max(org_id) FROM org_revision) AS ids)),"
     " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"
-    " $20, $21, $22, $23, $24, nullif($25, 0), $24, nullif($25, 0), $27, $28, $29)";
+    " $20, $21, $22, $23, $24, nullif($25, 0), $24, nullif($25, 0), $27, $28, $29) RETURNING id";
 static const char SQL_UPDATE[] =
     "UPDATE org SET slug = $1, name = $2, name_en = $3, acronym = $4, kind = $5, status = $6,"
     " short_sr = $7, short_en = $8, description_sr = $9, description_en = $10, website = $11,"
@@ -216,9 +218,20 @@ static db_status write_row(db *d, const org_rec *n, bool insert, int64_t forced_
         db_bind_int(s, 26, insert ? forced_id : n->id);
     for (int k = 0; k < 3; k++)
         db_bind_blob(s, 27 + k, keys[k].data ? keys[k].data : "", keys[k].len);
-    st = db_run(s);
-    if (st == DB_OK)
-        *id = insert ? db_last_id(d) : n->id;
+    if (insert) {
+        st = db_step(s);
+        if (st == DB_ROW) {
+            *id = db_col_int(s, 0);
+            st = DB_OK;
+        } else if (st == DB_DONE) {
+            st = DB_ERR; /* RETURNING always gives the row inserted */
+        }
+        db_reset(s);
+    } else {
+        st = db_run(s);
+        if (st == DB_OK)
+            *id = n->id;
+    }
 cleanup:
     buf_free(&folded);
     for (int k = 0; k < 3; k++)

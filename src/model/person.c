@@ -621,7 +621,7 @@ db_status person_affiliation_set(db *d, int64_t person_id, const char *org_slug,
 
 static const char SQL_AFFILIATIONS[] =
     "SELECT o.id, o.slug, o.name, f.role, f.started_at, c.name,"
-    "       coalesce((SELECT a.secretariat IS NOT NULL FROM account a WHERE a.person_id = c.id), 0)"
+    "       EXISTS (SELECT 1 FROM account a WHERE a.person_id = c.id AND a.secretariat IS NOT NULL)"
     "  FROM affiliation f JOIN org o ON o.id = f.org_id LEFT JOIN person c ON c.id = f.created_by"
     " WHERE f.person_id = $1 AND f.ended_at IS NULL ORDER BY o.name, f.role, o.id";
 

@@ -701,7 +701,7 @@ db_status position_addressees(db *d, arena *a, int64_t id, position_speaker **ou
 }
 
 static const char SQL_SPEAKERS[] =
-    "SELECT DISTINCT o.id, o.slug, o.name, o.name_en, o.kind FROM affiliation f"
+    "SELECT DISTINCT o.id, o.slug, o.name, o.name_en, o.kind, o.name_folded FROM affiliation f"
     " JOIN org o ON o.id = f.org_id WHERE f.person_id = $1 AND f.ended_at IS NULL"
     " AND o.status = 'published' AND (f.role = 'representative'"
     " OR o.kind IN ('cluster', 'cluster_initiative')) ORDER BY o.name_folded";

@@ -1163,9 +1163,11 @@ db_status post_reported(db *d, arena *a, post_rec **items, int64_t **n_reports, 
 
 /* --- organisations for forms and filters ------------------------------------------- */
 
+/* name_folded is selected: PostgreSQL orders a DISTINCT by selected
+ * columns only. */
 static const char SQL_ORGS_FOR[] =
-    "SELECT DISTINCT o.id, o.slug, o.name, o.name_en FROM affiliation f JOIN org o ON o.id = "
-    "f.org_id"
+    "SELECT DISTINCT o.id, o.slug, o.name, o.name_en, o.name_folded FROM affiliation f"
+    " JOIN org o ON o.id = f.org_id"
     " WHERE f.person_id = $1 AND f.ended_at IS NULL"
     "   AND (f.role = 'representative'"
     "        OR (f.role = 'manager' AND o.kind IN ('cluster', 'cluster_initiative')))"

@@ -509,8 +509,10 @@ db_status post_stats_first_interest(db *d, arena *a, const post_stats_period *p,
 
 /* --- how posts ended ---------------------------------------------------------------------- */
 
-static const char SQL_CLOSURES[] = "SELECT " HOUR_OF(
-    "closed_at") ", close_reason, count(*) FROM post"
+/* The hour as text, like the other branch's month (PostgreSQL's UNION
+ * wants one type); row_month reads either. */
+static const char SQL_CLOSURES[] = "SELECT CAST(" HOUR_OF(
+    "closed_at") " AS TEXT), close_reason, count(*) FROM post"
                  " WHERE status = 'closed' AND closed_at >= $1 AND closed_at < $2 GROUP BY 1, 2"
                  " UNION ALL "
                  "SELECT substr(valid_until, 1, 7), 'expired', count(*) FROM post"

@@ -357,7 +357,7 @@ static const char SQL_PROGRAMMES[] =
     "SELECT DISTINCT p.programme FROM project p WHERE p.programme IS NOT NULL AND " VISIBLE(
         "p") " ORDER BY 1";
 static const char SQL_FUNDERS[] =
-    "SELECT DISTINCT f.slug || char(9) || f.name || char(9) || coalesce(f.name_en, f.name),"
+    "SELECT DISTINCT f.slug || '\t' || f.name || '\t' || coalesce(f.name_en, f.name),"
     " f.name_folded FROM project p JOIN org f ON f.id = p.funder_id WHERE " VISIBLE(
         "p") " ORDER BY 2";
 static const char SQL_YEARS[] =
@@ -778,7 +778,7 @@ static const char SQL_PF_CLUSTERS[] =
               " SELECT o.slug, o.name, o.name_en, count(*), coalesce(sum(cp.grant_cents), 0),"
               " coalesce(cs.share, 0), coalesce(cs.unknown, 0) FROM cp JOIN org o"
               " ON o.id = cp.cluster_id LEFT JOIN cs ON cs.cluster_id = cp.cluster_id"
-              " GROUP BY cp.cluster_id ORDER BY 5 DESC, o.name_folded";
+              " GROUP BY o.id, cs.share, cs.unknown ORDER BY 5 DESC, o.name_folded";
 
 typedef struct pf_row {
     int64_t k, a, b, c;

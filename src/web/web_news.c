@@ -371,7 +371,8 @@ static db_status writable_orgs(req *r, org_rec **out, size_t *n, bool *scan)
     *scan = may_write(r, 0);
     /* the clusters the user manages (the secretariat: every cluster) */
     static const char SQL[] =
-        "SELECT DISTINCT o.slug FROM org o WHERE o.kind IN ('cluster', 'cluster_initiative')"
+        "SELECT DISTINCT o.slug, o.name_folded FROM org o" /* ordered by: PostgreSQL */
+        " WHERE o.kind IN ('cluster', 'cluster_initiative')"
         " AND o.status = 'published' AND ($1 OR o.id IN (SELECT org_id FROM affiliation"
         " WHERE person_id = $2 AND role = 'manager' AND ended_at IS NULL))"
         " ORDER BY o.name_folded LIMIT 500";

@@ -265,18 +265,17 @@ static void pan_form(req *r, const pan_state *s, web_refs *refs)
 }
 
 /* The stage distribution over the last ten years: a line per stage and
- * its table. */
-static void stage_history(req *r, const pano_cluster *all, size_t n_all)
+ * its table. The query's failure is returned (the page answers with it:
+ * marking the buffer failed made every failure "out of memory"). */
+static db_status stage_history(req *r, const pano_cluster *all, size_t n_all)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
     int last = wf_this_year(), first = last - 9;
     int64_t *counts = NULL;
     db_status st = panorama_stage_history(r->db, r->a, first, last, &counts);
-    if (st != DB_OK) {
-        o->failed = true;
-        return;
-    }
+    if (st != DB_OK)
+        return st;
     size_t path = 0;
     for (size_t i = 0; i < n_all; i++)
         path += panorama_finding_path(all[i].stage);
@@ -313,7 +312,7 @@ static void stage_history(req *r, const pano_cluster *all, size_t n_all)
     table *t = table_new(r->a, T(L, MSG_PAN_STAGES_CHART), cols, PANO_N_STAGES + 1);
     if (!t) {
         o->failed = true;
-        return;
+        return DB_OK;
     }
     t->id = "pan-stage-table";
     for (int y = 0; y < 10; y++) {
@@ -324,6 +323,7 @@ static void stage_history(req *r, const pano_cluster *all, size_t n_all)
     }
     table_html(o, L, t);
     html_raw(o, "</section>\n");
+    return DB_OK;
 }
 
 static void cluster_card(req *r, web_refs *refs, const pano_cluster *c, int year)
@@ -452,7 +452,11 @@ void web_panorama(req *r)
              T(L, MSG_PAN_TITLE), T(L, MSG_PAN_LEAD));
     if (any_demo)
         wf_demo_notice(r);
-    stage_history(r, all, n_all);
+    db_status hs = stage_history(r, all, n_all);
+    if (hs != DB_OK) {
+        resp_fail(r, hs, "panorama stages");
+        return;
+    }
     html_fmt(
         o,
         "<section class=\"fig-section\" aria-labelledby=\"pan-list\"><h2 id=\"pan-list\">%s</h2>",

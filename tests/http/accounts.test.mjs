@@ -442,7 +442,7 @@ test('repeated wrong passwords are throttled: 429 with Retry-After and a wait in
   const now = Math.floor(Date.now() / 1000);
   sqlite(`INSERT INTO login_failure(email, ip, at) SELECT '${EMAIL.hank.toLowerCase()}', '127.0.0.1', ${now}`
     + ' FROM (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5'
-    + ' UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8)');
+    + ' UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8) AS n');
   last = await new Agent(srv.url).post('/login', { email: EMAIL.hank, password: 'one more wrong guess' });
   assert.equal(last.status, 429, 'throttled after a few failures');
   assert.match(last.headers.get('retry-after') || '', /^\d+$/);
@@ -465,7 +465,7 @@ test('an attacker\'s failures from one address do not stop the owner at another'
   const now = Math.floor(Date.now() / 1000);
   sqlite(`INSERT INTO login_failure(email, ip, at) SELECT '${EMAIL.kim.toLowerCase()}', '127.0.0.2', ${now}`
     + ' FROM (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5'
-    + ' UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8)');
+    + ' UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8) AS n');
   last = await loginFrom('127.0.0.2', EMAIL.kim, 'one more guess for kim');
   assert.equal(last.status, 429, 'the guessing address is slowed down');
   const owner = await loginFrom('127.0.0.3', EMAIL.kim, PW.kim);
@@ -718,7 +718,7 @@ test('API tokens expire: lifetime chosen at creation, shown on the page and in /
   assert.ok(row.includes(`<time datetime="${iso}">`), 'the expiry is in the token list');
 
   // an expired token: 401 with a message saying so, not "not valid"
-  sqlite(`UPDATE api_token SET expires_at = strftime('%s','now') - 1 WHERE name = 'monthly'`);
+  sqlite(`UPDATE api_token SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) - 1 WHERE name = 'monthly'`);
   const gone = await bearer(tok);
   assert.equal(gone.status, 401);
   const err = await gone.json();

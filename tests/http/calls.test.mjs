@@ -12,17 +12,16 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import ICAL from 'ical.js';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, sqliteIn } from './lib.mjs';
 
 const PW = 'calls pass phrase 2026';
 let srv;
 let cluster;
 const people = {};
 
+// the sqlite3 shell, or psql in PostgreSQL mode (lib.mjs)
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
-  return r.stdout.trim();
+  return sqliteIn(srv.db, sql);
 }
 const count = (sql) => Number(sqlite(sql));
 

@@ -15,7 +15,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login, scanIn } from './lib.mjs';
+import { startServer, scan, login, scanIn, sqliteIn } from './lib.mjs';
 
 const PW = 'cluster page pass phrase 2026';
 const EMAIL = {
@@ -27,10 +27,9 @@ const EMAIL = {
 let srv;
 const sessions = {};
 
+// the sqlite3 shell, or psql in PostgreSQL mode (lib.mjs)
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', '-batch', srv.db], { input: sql, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
+  return sqliteIn(srv.db, sql);
 }
 
 function cli(args, input) {

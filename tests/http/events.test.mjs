@@ -13,7 +13,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import ICAL from 'ical.js';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, sqliteIn } from './lib.mjs';
 
 const PW = 'events pass phrase 2026';
 let srv;
@@ -21,10 +21,9 @@ let cluster; // slug of a demo cluster the manager manages
 let other;   // slug of another demo cluster
 const people = {};
 
+// the sqlite3 shell, or psql in PostgreSQL mode (lib.mjs)
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
-  return r.stdout.trim();
+  return sqliteIn(srv.db, sql);
 }
 
 function addUser(email, extra = []) {
@@ -125,8 +124,10 @@ test('a description typed in a textarea (CRLF line ends, as browsers send them) 
 
 test('a draft entry (a proposal under review) organises nothing and its name leaks through no event surface', async () => {
   const m = await session('manager@example.com');
-  sqlite(`INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded)
-    VALUES ('zz-draft-org', 'Zz Secret Draft', 'company', 'draft', 0, 0, 'zz secret draft')`);
+  // the next id as the model takes it (PostgreSQL's identity sequence is
+  // never advanced by the model's explicit ids)
+  sqlite(`INSERT INTO org(id, slug, name, kind, status, created_at, updated_at, name_folded)
+    VALUES ((SELECT max(id) + 1 FROM org), 'zz-draft-org', 'Zz Secret Draft', 'company', 'draft', 0, 0, 'zz secret draft')`);
   const draft = Number(sqlite("SELECT id FROM org WHERE slug = 'zz-draft-org'"));
   const person = Number(sqlite("SELECT id FROM person WHERE email = 'manager@example.com'"));
   sqlite(`INSERT INTO affiliation(person_id, org_id, role, started_at) VALUES (${person}, ${draft}, 'representative', 0)`);

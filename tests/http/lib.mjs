@@ -12,6 +12,16 @@
 // this file, is also saved as DIR/<sha1 of body>.html (identical pages once)
 // with a line "<file> <method> <url> <status>" in DIR/index.txt, for
 // tests/validate/html.sh. The tests see the same responses as without it.
+//
+// With env SCAN_TEST_PG=URL (a PostgreSQL server's URL, e.g. SCAN_PG_URL of
+// tests/pg/pg_temp.sh; tests/pg/http.sh sets it), every database is a
+// PostgreSQL database on that server instead of a file: a database path a
+// test names (SQLite file path) stands for a database scan_t_<hash of the
+// path>, made at its first use by scan(), scanIn(), sqliteIn() or
+// startServer({ dbPath }) and dropped when the test process exits; a server
+// started without dbPath gets a database of its own, dropped at stop().
+// sqliteIn() runs its SQL with psql there (-At: the same '|'-separated
+// lines; booleans come back as t/f).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,13 +93,58 @@ export const SCAN = resolve(process.env.SCAN_BIN || 'build-asan/scan');
 
 const SANITIZER = /ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer/;
 
+// --- PostgreSQL mode (SCAN_TEST_PG) -------------------------------------------
+
+export const PG = process.env.SCAN_TEST_PG || '';
+const pgMade = new Set(); // database names this process created
+
+// url with its database name replaced: postgresql://user@host/NAME?params
+function pgUrlOf(name) {
+  const m = /^(postgres(?:ql)?:\/\/[^/?]*\/)([^?]*)(.*)$/.exec(PG);
+  assert.ok(m, `SCAN_TEST_PG is not a postgresql://user@host/db URL: ${PG}`);
+  return `${m[1]}${name}${m[3]}`;
+}
+
+function psql(url, sql) {
+  return spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-d', url, '-c', sql],
+    { encoding: 'utf8', env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' } });
+}
+
+function pgCreate(name) {
+  const r = psql(PG, `CREATE DATABASE ${name}`);
+  assert.equal(r.status, 0, `CREATE DATABASE ${name}: ${r.stderr}`);
+  pgMade.add(name);
+}
+
+function pgDrop(name) {
+  psql(PG, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  pgMade.delete(name);
+}
+
+if (PG) process.on('exit', () => { for (const n of [...pgMade]) pgDrop(n); });
+
+// The database a test's database path stands for: the path itself on
+// SQLite; in PostgreSQL mode the URL of a database made for that path.
+export function dbUrl(path) {
+  if (!PG || /^postgres(ql)?:\/\//.test(path)) return path;
+  const name = `scan_t_${createHash('sha1').update(resolve(path)).digest('hex').slice(0, 16)}`;
+  if (!pgMade.has(name)) pgCreate(name);
+  return pgUrlOf(name);
+}
+
 export function scan(args, opts = {}) {
-  return spawnSync(SCAN, args, { encoding: 'utf8', ...opts });
+  const a = args.map((x, i) => (i > 0 && args[i - 1] === '--db' ? dbUrl(x) : x));
+  return spawnSync(SCAN, a, { encoding: 'utf8', ...opts });
 }
 
 export async function startServer({ args = [], env = {}, demo = false, dbPath } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'scan-test-'));
-  const db = dbPath || join(dir, 'scan.db');
+  let own = ''; // PostgreSQL mode: the database made for this server alone
+  if (PG && !dbPath) {
+    own = `scan_s_${process.pid}_${createHash('sha1').update(dir).digest('hex').slice(0, 12)}`;
+    pgCreate(own);
+  }
+  const db = own ? pgUrlOf(own) : dbUrl(dbPath || join(dir, 'scan.db'));
   const init = scan(['init', '--db', db, ...(demo ? ['--demo'] : [])]);
   assert.equal(init.status, 0, `scan init failed: ${init.stderr}`);
   const proc = spawn(SCAN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--test-routes', ...args], {
@@ -120,6 +175,9 @@ export async function startServer({ args = [], env = {}, demo = false, dbPath } 
       if (proc.exitCode === null) proc.kill('SIGTERM');
       const r = await exited;
       if (!keep) rmSync(dir, { recursive: true, force: true });
+      if (!keep && own) pgDrop(own);
+      // SCAN_TEST_SERVER_LOG=FILE: every server's log appended (tests/pg/http.sh)
+      if (process.env.SCAN_TEST_SERVER_LOG) appendFileSync(process.env.SCAN_TEST_SERVER_LOG, stderr);
       assert.doesNotMatch(stderr, SANITIZER, `sanitizer report in server log:\n${stderr}`);
       return { ...r, stderr };
     },
@@ -167,6 +225,11 @@ export async function makeToken(url, session, scope, name = `test ${scope}`) {
 // (waiting up to 5 s for the server's lock) and returns its output,
 // trimmed; fails the test when sqlite3 fails.
 export function sqliteIn(db, sql) {
+  if (PG) {
+    const r = psql(dbUrl(db), sql);
+    assert.equal(r.status, 0, `psql failed: ${r.stderr}`);
+    return r.stdout.trim();
+  }
   const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
   assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim();

@@ -20,7 +20,7 @@ const EMAIL = {
 };
 let dir, db, srv;
 const sqlite = (sql) => sqliteIn(db, sql);
-const count = (where = '1') => Number(sqlite(`SELECT count(*) FROM news WHERE ${where}`));
+const count = (where = '1 = 1') => Number(sqlite(`SELECT count(*) FROM news WHERE ${where}`));
 
 async function as(role) {
   const a = new CookieAgent(srv.url);
@@ -178,7 +178,7 @@ test('a scheduled item appears when its time comes, also for cached anonymous re
   assert.equal((await p.get(`/news/${id}`)).status, 404, 'not visible before its time');
   assert.match((await a.get(`/news/${id}`)).text, /Scheduled: it appears on/);
   // its time comes (no write, no job): the cache sees it
-  sqlite(`UPDATE news SET publish_at = strftime('%s', 'now') - 1 WHERE id = ${id}`);
+  sqlite(`UPDATE news SET publish_at = CAST(strftime('%s', 'now') AS INTEGER) - 1 WHERE id = ${id}`);
   assert.match((await p.get('/news?lang=sr-Cyrl')).text, /Заказана вест/);
   assert.equal((await p.get(`/news/${id}`)).status, 200);
 });

@@ -14,16 +14,15 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login, makeToken } from './lib.mjs';
+import { startServer, scan, login, makeToken, sqliteIn } from './lib.mjs';
 
 const PW = 'positions pass phrase 2026';
 let srv;
 const people = {};
 
+// the sqlite3 shell, or psql in PostgreSQL mode (lib.mjs)
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
-  return r.stdout.trim();
+  return sqliteIn(srv.db, sql);
 }
 
 function addUser(email, extra = []) {
@@ -161,7 +160,7 @@ test('the whole path: draft, edit, consultation, comments on paragraphs, a new v
   assert.equal(c.status, 303);
   const cid = Number(sqlite(`SELECT max(id) FROM position_comment WHERE position_id = ${id}`));
   assert.equal((await post('voict_manager', `/positions/${id}/comments`, { paragraph: '0', parent: String(cid), body: 'Слажемо се.' })).status, 303);
-  assert.equal(sqlite(`SELECT group_concat(paragraph || ':' || (parent_id IS NOT NULL), ',') FROM position_comment WHERE position_id = ${id}`), '1:0,1:1');
+  assert.equal(sqlite(`SELECT group_concat(paragraph || ':' || (CASE WHEN parent_id IS NULL THEN 0 ELSE 1 END), ',') FROM position_comment WHERE position_id = ${id}`), '1:0,1:1');
   // nobody outside SCAN comments
   assert.equal((await post('nobody', `/positions/${id}/comments`, { paragraph: '0', body: 'x' })).status, 403);
   // a reply notifies the author

@@ -382,7 +382,7 @@ test('introductions are throttled: at most 20 a person in 24 hours', async () =>
   const plain = sqlite("SELECT id FROM person WHERE email = 'throttle.rep@example.com'");
   sqlite(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
     INSERT INTO post_interest(post_id, person_id, status, created_at, updated_at)
-    SELECT ${id}, ${plain}, 'declined', unixepoch() - 60, unixepoch() - 60 FROM n`);
+    SELECT ${id}, ${plain}, 'declined', CAST(strftime('%s', 'now') AS INTEGER) - 60, CAST(strftime('%s', 'now') AS INTEGER) - 60 FROM n`);
   const t = await asker.post(`/cooperation/${id}/interest?lang=en`, { message: 'one more' });
   assert.equal(t.status, 429);
   assert.match(text(t.text), /20 times in the last 24 hours/);

@@ -168,7 +168,7 @@ test('the lead\'s manager creates and changes a project; another cluster\'s mana
   assert.equal(r.status, 303, r.text.slice(0, 400));
   const id = Number(/\/projects\/(\d+)/.exec(r.location)[1]);
   assert.equal(sql(`SELECT budget_cents || ' ' || grant_cents || ' ' || cofin_milli FROM project WHERE id = ${id}`), '100000 80000 200');
-  assert.equal(sql(`SELECT group_concat(role || ':' || coalesce(share_cents, 'unknown'), ' ') FROM (SELECT * FROM project_participant WHERE project_id = ${id} ORDER BY role)`), 'lead:10000 partner:unknown');
+  assert.equal(sql(`SELECT group_concat(role || ':' || coalesce(CAST(share_cents AS TEXT), 'unknown'), ' ') FROM (SELECT * FROM project_participant WHERE project_id = ${id} ORDER BY role) AS p`), 'lead:10000 partner:unknown');
   assert.equal(sql(`SELECT action || ' ' || entity_id FROM audit WHERE entity = 'project' ORDER BY id DESC LIMIT 1`), `project_create ${id}`);
   // others: 403 and nothing changed
   const other = await agents.other.post(`/projects/${id}`, form({ title_sr: 'Отето' }));

@@ -2,8 +2,8 @@
 # pg_statements.sh: which of the model's statements PostgreSQL refuses.
 # Runs the unit tests on SQLite with tests/unit/pg_sqltrace.c preloaded
 # (every statement they prepare, as the code assembled it), makes a
-# throwaway PostgreSQL (pg_temp.sh) with a crude copy of the migrated
-# schema (pg_statements.py schema), prepares every distinct statement
+# throwaway PostgreSQL (pg_temp.sh) migrated by `scan init` (the real
+# PostgreSQL schema, with 0041's SQLite functions), prepares every distinct statement
 # there through the driver (pg_prepare) and prints the failures grouped by
 # source file and reason. Informational: exits 0 whatever it finds. Needs
 # the build-asan tree (BUILD=... for another) and PostgreSQL 15.
@@ -29,12 +29,10 @@ SQLTRACE_FILE="$tmp/trace" LD_PRELOAD="$tmp/sqltrace.so" \
   meson test -C "$build" --suite unit --no-rebuild >/dev/null || true
 python3 tests/unit/pg_statements.py statements "$tmp/trace" >"$tmp/statements"
 
-"$build/scan" init --db "$tmp/schema.db" >/dev/null 2>&1
-python3 tests/unit/pg_statements.py schema "$tmp/schema.db" >"$tmp/schema.sql"
 out=$(tests/unit/pg_temp.sh start $$)
 url=$(sed -n 1p <<<"$out")
 pgdir=$(sed -n 2p <<<"$out")
-psql -q -v ON_ERROR_STOP=1 "$url" -f "$tmp/schema.sql" >/dev/null
+ASAN_OPTIONS=detect_leaks=0 "$build/scan" init --db "$url" >/dev/null
 
 ASAN_OPTIONS=detect_leaks=0 "$build/tests/unit/pg_prepare" "$url" "$tmp/statements" \
   >"$tmp/fails" 2>"$tmp/prepare.log" || true

@@ -1,0 +1,4 @@
+-- 0041_pg_compat.sql: nothing on SQLite. On PostgreSQL (0041_pg_compat.pg.sql)
+-- this version defines the few SQLite functions the model's SQL calls
+-- (date, strftime, julianday, printf, instr, group_concat, scalar max/min) with SQLite's
+-- results, so one statement text serves both backends.
