@@ -437,6 +437,13 @@ static const char SQL_UPDATE[] =
     " summary_en = $6, signed_on = $7, valid_from = $8, valid_until = $9, status = $10,"
     " updated_at = $11, updated_by = $12 WHERE id = $1";
 static const char SQL_EXISTS[] = "SELECT count(*) FROM agreement WHERE id = $1";
+/* 1 when the terms $2..$10 differ from what agreement $1 holds */
+static const char SQL_TERMS_CHANGED[] =
+    "SELECT count(*) FROM agreement WHERE id = $1 AND NOT (kind IS NOT DISTINCT FROM $2"
+    " AND title_sr IS NOT DISTINCT FROM $3 AND title_en IS NOT DISTINCT FROM $4"
+    " AND summary_sr IS NOT DISTINCT FROM $5 AND summary_en IS NOT DISTINCT FROM $6"
+    " AND signed_on IS NOT DISTINCT FROM $7 AND valid_from IS NOT DISTINCT FROM $8"
+    " AND valid_until IS NOT DISTINCT FROM $9 AND status IS NOT DISTINCT FROM $10)";
 static const char SQL_PARTIES_OF[] =
     "SELECT org_id, consent, decided_by, decided_at, reason FROM agreement_party"
     " WHERE agreement_id = $1";
@@ -473,7 +480,7 @@ static db_val opt(const form_value *v)
  * for it when it stays, confirmed by the writer when they speak for it
  * (RIGHT_TIE_CONFIRM: the secretariat speaks for all), else proposed. */
 static db_status consents(tx *t, int64_t id, const principal *p, const int64_t *ids, size_t n,
-                          party_consent *out)
+                          bool terms_changed, party_consent *out)
 {
     for (size_t i = 0; i < n; i++)
         out[i] = (party_consent){.consent = "proposed"};
@@ -503,6 +510,12 @@ static db_status consents(tx *t, int64_t id, const principal *p, const int64_t *
         if (st != DB_DONE)
             return st;
     }
+    /* changed terms are a new agreement to every party the writer does not
+     * speak for: a confirmation (or a decline) given to the old terms no
+     * longer holds, and the party is told again */
+    for (size_t i = 0; i < n; i++)
+        if (terms_changed && out[i].kept && !rights_can(t->d, p, RIGHT_TIE_CONFIRM, ids[i]))
+            out[i] = (party_consent){.consent = "proposed"};
     for (size_t i = 0; i < n; i++)
         if (rights_can(t->d, p, RIGHT_TIE_CONFIRM, ids[i]) &&
             strcmp(out[i].consent, "confirmed") != 0) {
@@ -599,7 +612,17 @@ static db_status save_body(tx *t, void *vc)
             return st;
     }
     if (!bad) {
-        db_status st = consents(t, c->id, c->p, ids, n_ids, cons);
+        int64_t changed = 0;
+        db_status st = c->id ? db_int(t->d, &changed, 0, SQL_TERMS_CHANGED,
+                                      DB_ARGS(DBI(c->id), DBT(v[AF_KIND].text),
+                                              DBT(v[AF_TITLE_SR].text), opt(&v[AF_TITLE_EN]),
+                                              opt(&v[AF_SUMMARY_SR]), opt(&v[AF_SUMMARY_EN]),
+                                              opt(&v[AF_SIGNED_ON]), opt(&v[AF_VALID_FROM]),
+                                              opt(&v[AF_VALID_UNTIL]), DBT(v[AF_STATUS].text)))
+                             : DB_OK;
+        if (st != DB_OK)
+            return st;
+        st = consents(t, c->id, c->p, ids, n_ids, changed != 0, cons);
         if (st != DB_OK)
             return st;
     }

@@ -120,6 +120,33 @@ test('a manager\'s agreement with a partner waits for it; the partner is told, c
   assert.equal(again.status, 409, 'answered already');
 });
 
+test('changed terms ask the other party again; an unchanged save keeps its confirmation', async () => {
+  const m = await as('nicat_manager');
+  const form = {
+    kind: 'mou', title_sr: 'Меморандум о лабораторији', title_en: 'Memorandum on a laboratory', party1: 'nicat',
+    party2: 'univerzitet-u-nisu', status: 'signed', signed_on: '2025-06-01', valid_from: '2025-06-01', valid_until: '2027-06-01',
+  };
+  const made = await m.post('/agreements?lang=en', form);
+  assert.equal(made.status, 303, made.text.slice(0, 300));
+  const id = Number(/\/agreements\/(\d+)/.exec(made.location)[1]);
+  assert.equal((await (await as('uni_rep')).post(`/agreements/${id}/consent`, { org: UNI(), decision: 'confirm' })).status, 303);
+  const consent = () => sql(`SELECT consent FROM agreement_party WHERE agreement_id = ${id} AND org_id = ${UNI()}`);
+  const told = () => sql(`SELECT count(*) FROM notify_event WHERE kind = 'tie_proposed' AND entity = 'agreement' AND entity_id = ${id}`);
+  assert.equal(consent(), 'confirmed');
+  // the same terms saved again: nothing to confirm anew
+  assert.equal((await m.post(`/agreements/${id}`, form)).status, 303);
+  assert.equal(consent(), 'confirmed');
+  assert.equal((await pub(`/agreements/${id}`)).status, 200);
+  // new terms: the university's word on the old ones no longer holds
+  const before = Number(told());
+  const changed = await m.post(`/agreements/${id}`, { ...form, title_en: 'Ministry grants NiCAT EUR 10 million', valid_until: '2030-01-01' });
+  assert.equal(changed.status, 303, changed.text.slice(0, 300));
+  assert.equal(consent(), 'proposed');
+  assert.equal(Number(told()), before + 1, 'the university is told again');
+  assert.equal((await pub(`/agreements/${id}`)).status, 404, 'out of sight until it confirms the new terms');
+  assert.equal(sql(`SELECT consent FROM agreement_party WHERE agreement_id = ${id} AND org_id <> ${UNI()}`), 'confirmed', 'the writer\'s own side stays');
+});
+
 test('declining is audited with its reason, shown to the recording side, and keeps the agreement out of sight', async () => {
   const long = await (await as('uni_rep')).post('/agreements/7/consent?lang=en', { org: UNI(), decision: 'decline', reason: 'x'.repeat(501) });
   assert.equal(long.status, 422);
