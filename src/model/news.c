@@ -31,23 +31,56 @@ int64_t news_parse_local(const char *s)
 {
     if (!s || !*s)
         return 0;
-    int y, mo, d, h, mi;
+    int y, mo, d, h, mi, sec = 0;
     char sep;
     int used = 0;
     if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &used) != 6 ||
-        (sep != 'T' && sep != ' ') || s[used] != '\0' || y < 2000 || y > 2100 || mo < 1 ||
-        mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59)
+        (sep != 'T' && sep != ' ') || y < 2000 || y > 2100 || mo < 1 || mo > 12 || d < 1 ||
+        d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59)
         return -1;
-    struct tm tm = {.tm_year = y - 1900,
-                    .tm_mon = mo - 1,
-                    .tm_mday = d,
-                    .tm_hour = h,
-                    .tm_min = mi,
-                    .tm_isdst = -1};
-    time_t t = mktime(&tm); /* the process runs in Europe/Belgrade (time_setup_zone) */
-    if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != mo - 1)
+    const char *p = s + used;
+    if (*p == ':') { /* seconds, as GET writes them */
+        int k = 0;
+        if (sscanf(p, ":%2d%n", &sec, &k) != 1 || k != 3 || sec < 0 || sec > 59)
+            return -1;
+        p += k;
+    }
+    if (*p == '\0') { /* a Belgrade wall time, as the form's datetime-local sends it */
+        struct tm tm = {.tm_year = y - 1900,
+                        .tm_mon = mo - 1,
+                        .tm_mday = d,
+                        .tm_hour = h,
+                        .tm_min = mi,
+                        .tm_sec = sec,
+                        .tm_isdst = -1};
+        time_t t = mktime(&tm); /* the process runs in Europe/Belgrade (time_setup_zone) */
+        if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != mo - 1)
+            return -1;
+        return (int64_t)t;
+    }
+    /* an RFC 3339 instant, as GET returns it: "Z" or an offset "+01:00" */
+    int sign = 0, oh = 0, om = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        sign = *p == '-' ? -1 : 1;
+        int k = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &k) != 2 || k != 5 || oh > 23 || om > 59)
+            return -1;
+        p += 1 + k;
+    } else {
         return -1;
-    return (int64_t)t;
+    }
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (*p || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap))
+        return -1;
+    /* days from the civil date (Howard Hinnant's algorithm, as api_call.c) */
+    int yy = y - (mo <= 2);
+    int era = yy / 400, yoe = yy - era * 400;
+    int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t days = (int64_t)era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    return days * 86400 + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
 }
 
 enum {
@@ -472,13 +505,17 @@ bool news_visible(const news_rec *n)
 
 static const char SQL_IMAGE[] = "SELECT image, image_type FROM news WHERE id = $1 AND image IS NOT"
                                 " NULL AND status = 'published' AND publish_at <= $2";
+static const char SQL_IMAGE_ANY[] =
+    "SELECT image, image_type FROM news WHERE id = $1 AND image IS NOT NULL";
 
-db_status news_image(db *d, arena *a, int64_t id, const void **data, size_t *n, const char **type)
+db_status news_image(db *d, arena *a, int64_t id, bool any, const void **data, size_t *n,
+                     const char **type)
 {
     *data = NULL;
     *n = 0;
     *type = NULL;
-    db_stmt *s = db_query(d, SQL_IMAGE, DB_ARGS(DBI(id), DBI(time_now())));
+    db_stmt *s = any ? db_query(d, SQL_IMAGE_ANY, DB_ARGS(DBI(id)))
+                     : db_query(d, SQL_IMAGE, DB_ARGS(DBI(id), DBI(time_now())));
     if (!s)
         return db_failure(d) ? db_failure(d) : DB_ERR;
     db_status st = db_step(s);

@@ -61,8 +61,9 @@ typedef struct news_input {
     size_t n_image;
 } news_input;
 
-/* "YYYY-MM-DDTHH:MM" or "YYYY-MM-DD HH:MM" in Belgrade time as UTC
- * seconds; 0 for empty, -1 when malformed or not a real time. */
+/* "YYYY-MM-DDTHH:MM[:SS]" or "YYYY-MM-DD HH:MM" in Belgrade time, or an
+ * RFC 3339 instant ("...T08:00:00Z", "...T09:00+01:00", what GET returns),
+ * as UTC seconds; 0 for empty, -1 when malformed or not a real time. */
 int64_t news_parse_local(const char *s);
 
 /* Creates an item; *id the new row. A publish time in the past is
@@ -91,9 +92,11 @@ db_status news_withdraw(db *d, int64_t id, const char *reason, int64_t actor_id,
 /* The item with that id (decimal) or slug, whatever its status; DB_DONE
  * when none. */
 db_status news_get(db *d, arena *a, const char *id_or_slug, news_rec *out);
-/* The image of item id: *data (arena) and *type; DB_DONE when none or not
- * visible (published and due). */
-db_status news_image(db *d, arena *a, int64_t id, const void **data, size_t *n, const char **type);
+/* The image of item id: *data (arena) and *type; DB_DONE when none or,
+ * unless any (for who may write the item: its preview), not visible
+ * (published and due). */
+db_status news_image(db *d, arena *a, int64_t id, bool any, const void **data, size_t *n,
+                     const char **type);
 /* True when the item is visible to the public now. */
 bool news_visible(const news_rec *n);
 

@@ -119,18 +119,27 @@ static db_status subscribe_body(tx *t, void *vc)
     if (st != DB_OK && st != DB_DONE)
         return st;
     int64_t now = time_now();
-    if (active || (waiting && created > now - NEWSLETTER_CONFIRM_TTL)) {
-        c->res = NLSUB_ALREADY;
-        t->action = NULL; /* nothing changed: no audit row */
-        return DB_OK;
-    }
-    /* a mail would go: within the client's and the address's limits */
+    /* the client's limit first, for known and new addresses alike: the
+     * answer must not tell whether an address is on the list */
     c->wait_s = 0;
     st = DB_OK;
     if (c->ip && *c->ip)
         st = sub_wait(t->d, SQL_SUB_NTH_BY_IP, DBT(c->ip), now, 3600, NEWSLETTER_SUB_PER_IP,
                       &c->wait_s);
-    if (st == DB_OK && id)
+    if (st != DB_OK)
+        return st;
+    if (c->wait_s > 0) {
+        c->res = NLSUB_THROTTLED;
+        t->action = NULL;
+        return DB_OK;
+    }
+    if (active || (waiting && created > now - NEWSLETTER_CONFIRM_TTL)) {
+        c->res = NLSUB_ALREADY;
+        t->action = NULL; /* nothing changed: no audit row */
+        return DB_OK;
+    }
+    /* a mail would go: within the address's limit */
+    if (id)
         st = sub_wait(t->d, SQL_SUB_NTH_BY_ID, DBI(id), now, 86400, NEWSLETTER_SUB_PER_EMAIL,
                       &c->wait_s);
     if (st != DB_OK)

@@ -71,8 +71,10 @@ typedef enum {
  * the seconds until the oldest counted mail leaves its window, when ip
  * (when given) has caused NEWSLETTER_SUB_PER_IP confirmation mails in the
  * last hour or the address has had NEWSLETTER_SUB_PER_EMAIL in the last
- * day; a waiting address (confirmation younger than
- * NEWSLETTER_CONFIRM_TTL) is NLSUB_ALREADY and is not mailed again. */
+ * day; a subscribed or waiting address (confirmation younger than
+ * NEWSLETTER_CONFIRM_TTL) is NLSUB_ALREADY (after the client's limit, as
+ * for any address) and is not mailed again; the web answers it exactly as
+ * NLSUB_MAILED. */
 db_status newsletter_subscribe(db *d, const char *email, lang_id lang, const char *base_url,
                                const char *ip, form_errors *errs, nlsub_result *res,
                                int64_t *wait_s);

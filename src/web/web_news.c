@@ -521,7 +521,7 @@ static void news_form(req *r, const news_view *v)
     /* a value typed wrong comes back as text, as typed (a datetime-local
      * input would drop it, and the value would make the HTML invalid) */
     const char *at = typed(v, "publish_at");
-    bool at_ok = !at || !*at || (news_parse_local(at) > 0 && at[10] == 'T');
+    bool at_ok = !at || !*at || (news_parse_local(at) > 0 && at[10] == 'T' && strlen(at) == 16);
     web_field(r, &(web_input){.id = "nw-at",
                               .name = "publish_at",
                               .type = at_ok ? "datetime-local" : "text",
@@ -683,7 +683,7 @@ void web_news_create(req *r)
     web_errs e = {0};
     news_input in = {0};
     const char *org = form_get(&f, "org");
-    if (org && *org) {
+    if (org && *org && strcmp(org, "scan") != 0) { /* "scan": SCAN's own, as ?cluster=scan */
         org_rec o;
         bool found = false;
         db_status st = org_get(r->db, r->a, org, 0, &o, &found);
@@ -881,7 +881,17 @@ void web_news_image(req *r)
     const void *data = NULL;
     size_t n = 0;
     const char *type = NULL;
-    db_status st = v > 0 && !*end ? news_image(r->db, r->a, v, &data, &n, &type) : DB_DONE;
+    db_status st = v > 0 && !*end ? news_image(r->db, r->a, v, false, &data, &n, &type) : DB_DONE;
+    bool private = false;
+    if (st == DB_DONE && v > 0 && !*end && r->user) {
+        /* a draft or scheduled item: its image for who may see its page
+         * (its writers' preview), never cached by a shared cache */
+        news_rec it;
+        if (news_get(r->db, r->a, id, &it) == DB_OK && may_write(r, it.org_id)) {
+            private = true;
+            st = news_image(r->db, r->a, v, true, &data, &n, &type);
+        }
+    }
     if (st == DB_DONE) {
         resp_error(r, 404, T(r->lang, MSG_NEWS_E_NOT_FOUND));
         return;
@@ -891,7 +901,7 @@ void web_news_image(req *r)
         return;
     }
     r->content_type = type;
-    r->cache_control = "public, max-age=3600";
+    r->cache_control = private ? "private, no-store" : "public, max-age=3600";
     buf_append(&r->out, data, n);
 }
 

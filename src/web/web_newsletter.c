@@ -122,8 +122,9 @@ void web_newsletter_subscribe(req *r)
         resp_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait_s));
         return;
     }
-    message_page(r, 200, MSG_NL_TITLE,
-                 T(r->lang, res == NLSUB_ALREADY ? MSG_NL_ALREADY : MSG_NL_MAILED));
+    /* NLSUB_ALREADY answers as a new address does (issue 17 review: the
+     * answer told anyone whether an address was on the list) */
+    message_page(r, 200, MSG_NL_TITLE, T(r->lang, MSG_NL_MAILED));
 }
 
 static void token_form(req *r, msg_id title, msg_id lead, const char *action, msg_id button)

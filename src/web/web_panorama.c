@@ -304,7 +304,8 @@ static db_status stage_history(req *r, const pano_cluster *all, size_t n_all)
                      .title = T(L, MSG_PAN_STAGES_CHART),
                      .subtitle = arena_printf(r->a, "%d\xE2\x80\x93%d", first, last),
                      .table_id = "pan-stage-table",
-                     .unit = CHART_UNIT_COUNT};
+                     .unit = CHART_UNIT_COUNT,
+                     .width = 380}; /* a narrow canvas: labels readable on a phone */
     chart_line(o, L, &co, years, 10, series, PANO_N_STAGES);
     table_col cols[PANO_N_STAGES + 1] = {{T(L, MSG_FIG_YEAR), TABLE_TEXT, TABLE_ALIGN_LEFT, false}};
     for (int s = 0; s < PANO_N_STAGES; s++)

@@ -199,3 +199,24 @@ test("on a phone the map's table shows each district's number without scrolling,
     await context.close();
   }
 });
+
+test("on a phone the whole map and its legend fit the screen, and the stage chart's labels are readable", async () => {
+  const { context, page } = await open(PHONE);
+  try {
+    await page.goto(`${server.url}/map?measure=employees&lang=en`);
+    // the map does not scroll inside its box, and every legend row lies on screen
+    const fig = await page.$eval('.map-figure', (el) => ({ sw: el.scrollWidth, cw: el.clientWidth }));
+    assert.ok(fig.sw <= fig.cw, `the map scrolls sideways (${fig.sw} > ${fig.cw})`);
+    const legend = await page.$$eval('.map-figure text.legend', (ts) => ts.map((t) => t.getBoundingClientRect().right));
+    assert.ok(legend.length > 0);
+    for (const right of legend) assert.ok(right <= PHONE.width, `a legend row ends at ${right}px`);
+    await page.screenshot({ path: join(SHOTS, 'map-phone-legend-en.png'), fullPage: true });
+    await page.goto(`${server.url}/panorama?lang=en`);
+    // 13 px text on a 380 px canvas scaled into the phone's card: at least 10 px high
+    const h = await page.$eval('#pan-stage-chart svg text', (t) => t.getBoundingClientRect().height);
+    assert.ok(h >= 10, `the stage chart's labels are ${h}px high`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -239,3 +239,34 @@ test('GET pages for every role: the form for writers, the list and feeds for all
   assert.doesNotMatch(m.text, /value="cluster-d"/, 'a manager is offered their own cluster only');
   assert.doesNotMatch(m.text, /<option value="">SCAN<\/option>/);
 });
+
+test('a scheduled item\'s image is served to its writers (private, no-store), not to the public', async () => {
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a3ee0000000049454e44ae426082', 'hex');
+  const a = await as('admin');
+  const fd = new FormData();
+  fd.append('_csrf', a.csrf);
+  for (const [k, v] of Object.entries(ITEM({ title_sr: 'Заказана са сликом', publish_at: '2099-02-01T10:00' }))) fd.append(k, v);
+  fd.append('image', new Blob([png], { type: 'image/png' }), 'p.png');
+  const r = await a.req('POST', '/news', { multipart: fd });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  const id = /\/news\/(\d+)/.exec(r.location)[1];
+  for (const who of ['admin', 'manager']) { // its writers: the preview shows the picture
+    const img = await (await as(who)).get(`/news/${id}/image`);
+    assert.equal(img.status, 200, who);
+    assert.deepEqual(img.buf, png);
+    assert.match(img.headers.get('cache-control'), /private/);
+    assert.match(img.headers.get('cache-control'), /no-store/);
+  }
+  for (const who of ['public', 'member'])
+    assert.equal((await (await as(who)).get(`/news/${id}/image`)).status, 404, who);
+});
+
+test('org=scan in the form is SCAN\'s own news, as ?cluster=scan is', async () => {
+  const e = await as('editor');
+  const r = await e.post('/news', ITEM({ org: 'scan', title_sr: 'Вест SCAN-а преко scan' }));
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.equal(count("title_sr = 'Вест SCAN-а преко scan' AND org_id IS NULL"), 1);
+  const m = await as('manager'); // a manager may not write SCAN's own by that name either
+  assert.equal((await m.post('/news', ITEM({ org: 'scan', title_sr: 'Не' }))).status, 403);
+  assert.equal(count("title_sr = 'Не'"), 0);
+});

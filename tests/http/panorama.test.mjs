@@ -153,7 +153,9 @@ test('the panorama lists every cluster, filters by stage, sector and region, sor
   const cards = await get('/panorama?lang=en');
   assert.equal((cards.text.match(/<li class="card pan-card">/g) || []).length, total);
   // the stage chart with its table
-  assert.match(cards.text, /<figure class="chart chart-line"[^]*?<table[^>]*id="pan-stage-table"/);
+  assert.match(cards.text, /<figure class="chart chart-line chart-compact" id="pan-stage-chart"[^]*?<table[^>]*id="pan-stage-table"/);
+  // a narrow canvas, so its labels stay readable on a 390 px phone
+  assert.match(cards.text, /id="pan-stage-chart">[^]*?<svg [^>]*viewBox="0 0 380 /);
   for (const bad of ['stage=grown', 'sector=ZZ', 'sort=size', 'view=grid'])
     assert.equal((await get(`/panorama?${bad}`)).status, 400, bad);
 });

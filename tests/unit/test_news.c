@@ -385,11 +385,35 @@ static void test_digest_section(void **state)
     arena_free(&a);
 }
 
+/* publish_at (issue 17 review): the RFC 3339 instant GET writes is the
+ * same instant as the Belgrade wall time the form sends; malformed ones
+ * are -1. 2026-12-24T09:00 in Belgrade (CET, +01:00) is 08:00Z. */
+static void test_publish_at_forms(void **state)
+{
+    (void)state;
+    time_setup_zone();
+    int64_t wall = news_parse_local("2026-12-24T09:00");
+    assert_int_equal(wall, 1798099200);
+    assert_int_equal(news_parse_local("2026-12-24T08:00:00Z"), wall);
+    assert_int_equal(news_parse_local("2026-12-24T09:00+01:00"), wall);
+    assert_int_equal(news_parse_local("2026-12-24T03:00:00-05:00"), wall);
+    assert_int_equal(news_parse_local("2026-12-24T09:00:00"), wall);
+    assert_int_equal(news_parse_local("2026-07-01T08:00:30Z"),
+                     news_parse_local("2026-07-01T10:00") + 30);
+    assert_int_equal(news_parse_local(""), 0);
+    const char *bad[] = {"2026-12-24T09:00+2",       "2026-12-24T09:00Zx",  "2026-02-30T09:00Z",
+                         "2026-12-24T09:00:60Z",     "2026-12-24T09:00:0Z", "soon",
+                         "2026-12-24T09:00+01:00:00"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(news_parse_local(bad[i]), -1);
+}
+
 int main(void)
 {
     time_setup_zone(); /* Belgrade times, as the server has them */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_markdown_refusals),
+        cmocka_unit_test(test_publish_at_forms),
         cmocka_unit_test_setup_teardown(test_refusals_store_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scheduled_appears_when_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_double_opt_in_expiry, setup, teardown),
