@@ -60,6 +60,14 @@ typedef struct interest_rec {
  * *id gets the new request's id. */
 db_status interest_express(db *d, int64_t post_id, int64_t person_id, const char *message,
                            const char *ip, const char *base_url, form_errors *errs, int64_t *id);
+/* As interest_express, for organisation org_id of the requester's (one
+ * they represent, or manage if a cluster; post_orgs_for): stored with the
+ * interest, as it is now. 0: their only one; when they speak for several,
+ * FE_REQUIRED on "org"; one not theirs: FE_INVALID on "org"; none at all:
+ * no organisation is recorded. */
+db_status interest_express_as(db *d, int64_t post_id, int64_t person_id, int64_t org_id,
+                              const char *message, const char *ip, const char *base_url,
+                              form_errors *errs, int64_t *id);
 /* Accepts (accept) or declines pending request id on behalf of actor_id;
  * on acceptance tells the requester the accepting person's name and
  * address through notify (kind post_interest_answer; base_url unused). DB_DONE when there is no

@@ -24,7 +24,8 @@
     POST_SQL_GEO(geo, "$5")                                                                        \
     POST_SQL_CLUSTER(cl, "$6", "$1")                                                               \
     POST_SQL_TEXT(txt, "$10")                                                                      \
-    "   AND ($7 = 0 OR p.org_id = $7) AND ($8 = 1 OR p.visibility = 'public') AND $9 > 0"
+    "   AND ($7 = 0 OR p.org_id = $7) AND ($8 = 1 OR p.visibility = 'public') AND $9 > 0"        \
+    "   AND EXISTS (SELECT 1 FROM org o WHERE o.id = p.org_id AND o.status = 'published')"
 /* clang-format on */
 
 /* The cluster facet from po (oid, n: open posts per author organisation):
@@ -164,7 +165,8 @@ db_status post_facet_sweep(db *d)
 /* Up to how many open posts match the filters of q that facet f keeps
  * (all of them but its own): at most POST_FACET_LIVE_MAX + 1 are read. */
 #define FACET_BIG(sec, geo, cl, txt)                                                               \
-    "SELECT count(*) FROM (SELECT 1 FROM post p" FACET_WHERE(sec, geo, cl, txt) " LIMIT $9) AS big"
+    "SELECT count(*) FROM (SELECT 1 FROM post p" FACET_WHERE(sec, geo, cl, txt) " LIMIT $9) AS "   \
+                                                                                "big"
 static const char *const SQL_BIG[POST_SQL_N] = POST_SQL_VARIANTS(FACET_BIG);
 
 static void value_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
