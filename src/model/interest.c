@@ -402,9 +402,12 @@ static const char SQL_MINE[] =
 static const char SQL_POST_OF[] = "SELECT post_id FROM post_interest WHERE id = $1";
 static const char SQL_BY_PERSON[] =
     "SELECT i.id, i.post_id, i.person_id, i.status, NULL, NULL, NULL, i.created_at, t.title,"
-    "       NULL, NULL, NULL, t.status = 'open' AND t.valid_until >= $2"
+    "       NULL, NULL, NULL, t.status = 'open' AND t.valid_until >= $2,"
+    "       t.status = 'hidden' OR t.hidden_reason IS NOT NULL"
     "  FROM post_interest i JOIN post t ON t.id = i.post_id"
-    " WHERE i.person_id = $1 AND t.status <> 'hidden' ORDER BY i.id DESC LIMIT 200";
+    /* a hidden post's accepted introduction stays: both sides keep it */
+    " WHERE i.person_id = $1 AND ((t.status <> 'hidden' AND t.hidden_reason IS NULL)"
+    "       OR i.status = 'accepted') ORDER BY i.id DESC LIMIT 200";
 
 static void row_by_person(db_stmt *s, arena *a, void *item, bool *oom, void *ctx);
 
@@ -430,6 +433,7 @@ static void row_by_person(db_stmt *s, arena *a, void *item, bool *oom, void *ctx
 {
     row(s, a, item, oom, ctx);
     ((interest_rec *)item)->post_open = db_col_int(s, 12) != 0;
+    ((interest_rec *)item)->post_hidden = db_col_int(s, 13) != 0;
 }
 
 db_status interest_by_person(db *d, arena *a, int64_t person_id, interest_rec **items, size_t *n)
@@ -650,7 +654,7 @@ static const char SQL_WAITING[] =
     "                 t.org_id IN (SELECT org_id FROM mine) AS post_side,"
     "                 t.status = 'open' AND t.valid_until >= $2 AS post_open"
     "            FROM post_interest i JOIN post t ON t.id = i.post_id"
-    "           WHERE t.status <> 'hidden' AND (i.person_id = $1"
+    "           WHERE t.status <> 'hidden' AND t.hidden_reason IS NULL AND (i.person_id = $1"
     "              OR t.org_id IN (SELECT org_id FROM mine))),"
     " last AS (SELECT c.*, (SELECT m.person_id FROM post_interest_message m"
     "                       WHERE m.interest_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_by"

@@ -51,6 +51,7 @@ typedef struct interest_rec {
     const char *contact_name, *contact_email; /* who accepted: for the requester, once accepted */
     const char *person_orgs; /* the organisations the requester speaks for now (post's side) */
     bool post_open;          /* interest_by_person: the post is open and not expired */
+    bool post_hidden;        /* interest_by_person: an accepted one's post was hidden */
 } interest_rec;
 
 /* Records person_id's interest in open post post_id with message and tells

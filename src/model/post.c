@@ -739,6 +739,10 @@ db_status post_close_org_tx(db *d, int64_t org_id, int64_t actor_id, size_t *n_c
 static const char SQL_HIDE[] =
     "UPDATE post SET status = 'hidden', hidden_reason = $2, close_reason = NULL,"
     "       updated_at = $3, updated_by = $4 WHERE id = $1";
+/* a closed post keeps its outcome for the statistics: hidden only */
+static const char SQL_HIDE_CLOSED[] =
+    "UPDATE post SET hidden_reason = $2, updated_at = $3, updated_by = $4"
+    " WHERE id = $1 AND status = 'closed'";
 static const char SQL_AUTHOR_MAIL[] =
     "SELECT p.email, coalesce(p.lang, 'en'), t.title FROM post t JOIN person p ON p.id = "
     "t.author_id"
@@ -759,7 +763,7 @@ static db_status hide_body(tx *t, void *ctx)
     st = post_facet_add(t->d, c->id, -1);
     if (st != DB_OK)
         return st;
-    st = db_do(t->d, SQL_HIDE,
+    st = db_do(t->d, strcmp(status, "closed") == 0 ? SQL_HIDE_CLOSED : SQL_HIDE,
                DB_ARGS(DBI(c->id), DBT(c->reason), DBI(time_now()),
                        t->actor_id ? DBI(t->actor_id) : DBNULL));
     if (st == DB_OK)
@@ -898,6 +902,7 @@ static void row_post(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     p->author_name = db_col_dup(a, s, 23, oom);
     p->expired = db_col_int(s, 24) != 0 && p->status && strcmp(p->status, "open") == 0;
     p->org_published = db_col_int(s, 25) != 0;
+    p->hidden = (p->status && strcmp(p->status, "hidden") == 0) || p->hidden_reason;
 }
 
 static void row_code(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -967,10 +972,12 @@ static const char *const sql_board_closing[POST_SQL_N] = POST_SQL_VARIANTS(BOARD
  * or members-only post reads as one that does not exist */
 static const char SQL_KEY_NEWEST[] =
     "SELECT p.published_at FROM post p JOIN org o ON o.id = p.org_id WHERE p.id = $1"
-    " AND p.status <> 'hidden' AND ($2 = 1 OR p.visibility = 'public') AND o.status = 'published'";
+    " AND p.status <> 'hidden' AND p.hidden_reason IS NULL AND ($2 = 1 OR p.visibility = 'public')"
+    " AND o.status = 'published'";
 static const char SQL_KEY_CLOSING[] =
     "SELECT p.valid_until FROM post p JOIN org o ON o.id = p.org_id WHERE p.id = $1"
-    " AND p.status <> 'hidden' AND ($2 = 1 OR p.visibility = 'public') AND o.status = 'published'";
+    " AND p.status <> 'hidden' AND p.hidden_reason IS NULL AND ($2 = 1 OR p.visibility = 'public')"
+    " AND o.status = 'published'";
 
 db_status post_list(db *d, arena *a, const post_query *q, post_rec **items, size_t *n, bool *more)
 {
@@ -1163,7 +1170,7 @@ static const char SQL_REPORTED[] =
     "SELECT " POST_COLS ", r.n FROM (SELECT post_id, count(*) AS n FROM post_report"
     "   GROUP BY post_id HAVING count(*) >= $1) r JOIN post p ON p.id = r.post_id"
     "  JOIN org o ON o.id = p.org_id LEFT JOIN person a ON a.id = p.author_id"
-    " WHERE p.status <> 'hidden' ORDER BY r.n DESC, p.id DESC LIMIT 50";
+    " WHERE p.status <> 'hidden' AND p.hidden_reason IS NULL ORDER BY r.n DESC, p.id DESC LIMIT 50";
 
 typedef struct reported_row {
     post_rec p;

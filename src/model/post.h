@@ -64,6 +64,8 @@ typedef struct post_rec {
     int64_t published_at, closed_at, created_at, updated_at;
     bool is_demo;
     bool expired;       /* open but valid_until is before today */
+    bool hidden;        /* hidden by the secretariat: status 'hidden', or a closed post that
+                         * keeps its outcome (close_reason) with a hidden_reason */
     bool org_published; /* its organisation is published (else only the secretariat and its
                          * representatives see it) */
     const char *org_slug, *org_name, *org_name_en;

@@ -299,7 +299,7 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
     html_raw(o, "</p>\n");
     const char *state = NULL;
     bool open = p->status && strcmp(p->status, "open") == 0;
-    if (p->status && strcmp(p->status, "hidden") == 0) {
+    if (p->hidden) {
         buf_printf(&line, T(L, MSG_POST_HIDDEN), p->hidden_reason ? p->hidden_reason : "");
         state = buf_str(&line);
     } else if (p->status && strcmp(p->status, "closed") == 0) {
@@ -382,8 +382,7 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
             action_form(r, p, "close", "reason", "no_longer_needed", MSG_POST_CLOSE_NOT_NEEDED,
                         " class=\"button-quiet\"");
         }
-        if (rights_can(r->db, r->user, RIGHT_POST_HIDE, 0) &&
-            !(p->status && strcmp(p->status, "hidden") == 0))
+        if (rights_can(r->db, r->user, RIGHT_POST_HIDE, 0) && !p->hidden)
             reason_form(r, p, "hide", MSG_POST_HIDE_REASON, MSG_POST_HIDE, true, hide_error);
         if (!may_write)
             reason_form(r, p, "report", MSG_POST_REPORT_REASON, MSG_POST_REPORT, false,

@@ -179,3 +179,30 @@ test('an interest records the organisation the requester speaks for: their only 
   assert.equal(single.status, 303);
   assert.equal(sqlite(`SELECT org_id FROM post_interest WHERE post_id = ${id2}`), orgId('other-o'));
 });
+
+test('hiding a closed post keeps its outcome for the statistics and both sides keep their accepted introduction', async () => {
+  const made = await as.repO.post('/cooperation', post('other-o', 'Sheet metal bending'));
+  assert.equal(made.status, 303);
+  const id = /\/cooperation\/(\d+)/.exec(made.location)[1];
+  assert.equal((await as.repTwo.post(`/cooperation/${id}/interest`, { message: 'We bend too.', org: orgId('two-a') })).status, 303);
+  const iid = sqlite(`SELECT id FROM post_interest WHERE post_id = ${id}`);
+  assert.equal((await as.repO.post(`/cooperation/interest/${iid}/accept`, {})).status, 303);
+  assert.equal((await as.repO.post(`/cooperation/${id}/close`, { reason: 'found_partner' })).status, 303);
+  const hide = await as.admin.post(`/cooperation/${id}/hide`, { reason: 'Duplicate of another post' });
+  assert.equal(hide.status, 303, hide.text.slice(0, 300));
+  assert.equal(sqlite(`SELECT status || ' ' || close_reason || ' ' || hidden_reason FROM post WHERE id = ${id}`),
+    'closed found_partner Duplicate of another post');
+  // hidden: the page answers 404 to the public and the requester
+  assert.equal((await fetch(`${srv.url}/cooperation/${id}`)).status, 404);
+  assert.equal((await fetch(`${srv.url}/api/v1/posts/${id}`)).status, 404);
+  assert.equal((await as.repTwo.get(`/cooperation/${id}`)).status, 404);
+  // the requester keeps the introduction, marked
+  const mine = await as.repTwo.get('/cooperation/mine?lang=en');
+  assert.match(mine.text, /Sheet metal bending/);
+  assert.match(mine.text, /the post was hidden by the secretariat/);
+  // the author's side sees its hidden post, with the reason
+  const author = await as.repO.get(`/cooperation/${id}?lang=en`);
+  assert.equal(author.status, 200);
+  assert.match(author.text, /Duplicate of another post/);
+  assert.match((await as.repO.get('/cooperation/mine?lang=en')).text, /Sheet metal bending/);
+});
