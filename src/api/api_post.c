@@ -42,7 +42,11 @@ static bool load_visible(req *r, post_rec *p)
             return false;
         }
     }
-    if (found && strcmp(p->status, "hidden") == 0)
+    /* a draft or archived organisation's post: as its profile, 404 */
+    if (found && !p->org_published)
+        found = r->user && (r->user->secretariat >= SEC_EDITOR ||
+                            rights_can(r->db, r->user, RIGHT_POST_WRITE, p->org_id));
+    if (found && p->hidden)
         found = r->user && (r->user->secretariat >= SEC_EDITOR ||
                             rights_can(r->db, r->user, RIGHT_POST_WRITE, p->org_id));
     if (found && p->visibility && strcmp(p->visibility, "members") == 0)
@@ -150,7 +154,8 @@ static void errs_from_model(req *r, api_errs *e, const form_errors *fe)
         post_error_text(&t, LANG_EN, &fe->items[i]);
         const char *text = arena_strdup(r->a, buf_str(&t));
         buf_free(&t);
-        api_errs_add(r, e, fe->items[i].field, text ? text : "Not valid.");
+        const char *field = strcmp(fe->items[i].field, "org") == 0 ? "org_id" : fe->items[i].field;
+        api_errs_add(r, e, field, text ? text : "Not valid.");
     }
 }
 

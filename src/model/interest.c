@@ -23,7 +23,8 @@ static void err_add(form_errors *e, const char *field, form_error_code code, int
 }
 
 static const char SQL_POST_OPEN[] =
-    "SELECT org_id, title FROM post WHERE id = $1 AND status = 'open' AND valid_until >= $2";
+    "SELECT p.org_id, p.title FROM post p JOIN org o ON o.id = p.org_id"
+    " WHERE p.id = $1 AND p.status = 'open' AND p.valid_until >= $2 AND o.status = 'published'";
 static const char SQL_RECENT[] =
     "SELECT count(*) FROM post_interest WHERE person_id = $1 AND created_at > $2";
 /* any earlier expression of interest in the post, whatever its answer: a
@@ -33,7 +34,7 @@ static const char SQL_PENDING[] =
     "SELECT 1 FROM post_interest WHERE post_id = $1 AND person_id = $2";
 static const char SQL_INSERT[] =
     "INSERT INTO post_interest(post_id, person_id, status, created_at, created_by, updated_at,"
-    " updated_by) VALUES ($1, $2, 'pending', $3, $2, $3, $2)";
+    " updated_by, org_id) VALUES ($1, $2, 'pending', $3, $2, $3, $2, $4)";
 static const char SQL_MESSAGE[] =
     "INSERT INTO post_interest_message(interest_id, person_id, body, created_at)"
     " VALUES ($1, $2, $3, $4)";
@@ -91,6 +92,7 @@ static db_status post_side_people(db *d, int64_t org_id, int64_t **ids, size_t *
 
 typedef struct express_ctx {
     int64_t post_id, person_id;
+    int64_t org_id; /* the organisation the requester speaks for (0: their only one) */
     const char *message, *base_url;
     form_errors *errs;
     int64_t id;
@@ -122,6 +124,39 @@ static db_status express_body(tx *t, void *ctx)
         return DB_NOMEM;
     db_status st = express_checked(t, c, message);
     free(message);
+    return st;
+}
+
+/* The organisation c->person_id speaks for in an interest in a post of
+ * posts_org: c->org_id if it is one of theirs (else FE_INVALID on "org"),
+ * else their only one; several and none chosen: FE_REQUIRED on "org";
+ * none at all: 0 (the interest records no organisation). */
+static db_status requester_org(db *d, express_ctx *c, int64_t posts_org, int64_t *out)
+{
+    *out = 0;
+    arena a = ARENA_INIT;
+    post_org *orgs = NULL;
+    size_t n = 0;
+    db_status st = post_orgs_for(d, &a, c->person_id, &orgs, &n);
+    if (st == DB_OK) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (orgs[i].id != posts_org) /* never its own organisation */
+                orgs[k++] = orgs[i];
+        for (size_t i = 0; i < k && c->org_id; i++)
+            if (orgs[i].id == c->org_id)
+                *out = c->org_id;
+        if (c->org_id && !*out) {
+            err_add(c->errs, "org", FE_INVALID, 0);
+            st = DB_CONSTRAINT;
+        } else if (!c->org_id && k == 1) {
+            *out = orgs[0].id;
+        } else if (!c->org_id && k > 1) {
+            err_add(c->errs, "org", FE_REQUIRED, 0);
+            st = DB_CONSTRAINT;
+        }
+    }
+    arena_free(&a);
     return st;
 }
 
@@ -167,7 +202,14 @@ static db_status express_checked(tx *t, express_ctx *c, const char *message)
         err_add(c->errs, "message", FE_TAKEN, 0);
         return DB_CONSTRAINT;
     }
-    st = db_do(t->d, SQL_INSERT, DB_ARGS(DBI(c->post_id), DBI(c->person_id), DBI(now)));
+    /* the organisation the requester speaks for, as it is now: the one
+     * they represent, or the one they chose of theirs (post_orgs_for) */
+    int64_t from_org = 0;
+    if ((st = requester_org(t->d, c, org_id, &from_org)) != DB_OK)
+        return st;
+    st = db_do(
+        t->d, SQL_INSERT,
+        DB_ARGS(DBI(c->post_id), DBI(c->person_id), DBI(now), from_org ? DBI(from_org) : DBNULL));
     if (st != DB_OK)
         return st;
     c->id = db_last_id(t->d);
@@ -210,9 +252,17 @@ static db_status express_checked(tx *t, express_ctx *c, const char *message)
 db_status interest_express(db *d, int64_t post_id, int64_t person_id, const char *message,
                            const char *ip, const char *base_url, form_errors *errs, int64_t *id)
 {
+    return interest_express_as(d, post_id, person_id, 0, message, ip, base_url, errs, id);
+}
+
+db_status interest_express_as(db *d, int64_t post_id, int64_t person_id, int64_t org_id,
+                              const char *message, const char *ip, const char *base_url,
+                              form_errors *errs, int64_t *id)
+{
     form_errors local = {0};
     express_ctx c = {.post_id = post_id,
                      .person_id = person_id,
+                     .org_id = org_id,
                      .message = message,
                      .base_url = base_url,
                      .errs = errs ? errs : &local};
@@ -330,10 +380,11 @@ db_status interest_decide(db *d, int64_t id, bool accept, int64_t actor_id, cons
 static const char SQL_OF_POST[] =
     "SELECT i.id, i.post_id, i.person_id, i.status, coalesce(p.name, o.name, ''),"
     "       CASE WHEN i.status = 'accepted' THEN p.email END, m.body, i.created_at, t.title,"
-    "       NULL, NULL, (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT o2.name FROM "
+    "       NULL, NULL, CASE WHEN i.org_id IS NOT NULL AND i.person_id IS NOT NULL THEN o.name"
+    "       ELSE (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT o2.name FROM "
     "affiliation a2"
     "         JOIN org o2 ON o2.id = a2.org_id WHERE a2.person_id = i.person_id"
-    "           AND a2.ended_at IS NULL ORDER BY o2.name) AS n)"
+    "           AND a2.ended_at IS NULL ORDER BY o2.name) AS n) END"
     "  FROM post_interest i JOIN post t ON t.id = i.post_id"
     "  LEFT JOIN person p ON p.id = i.person_id LEFT JOIN org o ON o.id = i.org_id"
     "  LEFT JOIN post_interest_message m ON m.id = (SELECT min(id) FROM post_interest_message"
@@ -351,9 +402,12 @@ static const char SQL_MINE[] =
 static const char SQL_POST_OF[] = "SELECT post_id FROM post_interest WHERE id = $1";
 static const char SQL_BY_PERSON[] =
     "SELECT i.id, i.post_id, i.person_id, i.status, NULL, NULL, NULL, i.created_at, t.title,"
-    "       NULL, NULL, NULL, t.status = 'open' AND t.valid_until >= $2"
+    "       NULL, NULL, NULL, t.status = 'open' AND t.valid_until >= $2,"
+    "       t.status = 'hidden' OR t.hidden_reason IS NOT NULL"
     "  FROM post_interest i JOIN post t ON t.id = i.post_id"
-    " WHERE i.person_id = $1 AND t.status <> 'hidden' ORDER BY i.id DESC LIMIT 200";
+    /* a hidden post's accepted introduction stays: both sides keep it */
+    " WHERE i.person_id = $1 AND ((t.status <> 'hidden' AND t.hidden_reason IS NULL)"
+    "       OR i.status = 'accepted') ORDER BY i.id DESC LIMIT 200";
 
 static void row_by_person(db_stmt *s, arena *a, void *item, bool *oom, void *ctx);
 
@@ -379,6 +433,7 @@ static void row_by_person(db_stmt *s, arena *a, void *item, bool *oom, void *ctx
 {
     row(s, a, item, oom, ctx);
     ((interest_rec *)item)->post_open = db_col_int(s, 12) != 0;
+    ((interest_rec *)item)->post_hidden = db_col_int(s, 13) != 0;
 }
 
 db_status interest_by_person(db *d, arena *a, int64_t person_id, interest_rec **items, size_t *n)
@@ -565,10 +620,15 @@ db_status interest_reply(db *d, int64_t id, int64_t person_id, const char *messa
 }
 
 static const char SQL_THREAD[] =
-    "SELECT m.id, m.person_id, coalesce(p.name, ''), m.body, m.created_at,"
-    "       m.person_id = i.person_id"
+    "SELECT m.id, m.person_id,"
+    "       coalesce(p.name, CASE WHEN m.person_id IS NULL THEN o.name END, ''), m.body,"
+    "       m.created_at,"
+    "       coalesce(m.person_id = i.person_id, m.person_id IS NULL AND i.person_id IS NULL)"
     "  FROM post_interest_message m JOIN post_interest i ON i.id = m.interest_id"
     "  LEFT JOIN person p ON p.id = m.person_id AND p.erased_at IS NULL"
+    /* a message with no person (the demo's illustrative introductions
+     * carry an organisation, not a person): the requester's organisation */
+    "  LEFT JOIN org o ON o.id = i.org_id"
     " WHERE m.interest_id = $1 ORDER BY m.id";
 
 static void thread_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -604,7 +664,7 @@ static const char SQL_WAITING[] =
     "                 t.org_id IN (SELECT org_id FROM mine) AS post_side,"
     "                 t.status = 'open' AND t.valid_until >= $2 AS post_open"
     "            FROM post_interest i JOIN post t ON t.id = i.post_id"
-    "           WHERE t.status <> 'hidden' AND (i.person_id = $1"
+    "           WHERE t.status <> 'hidden' AND t.hidden_reason IS NULL AND (i.person_id = $1"
     "              OR t.org_id IN (SELECT org_id FROM mine))),"
     " last AS (SELECT c.*, (SELECT m.person_id FROM post_interest_message m"
     "                       WHERE m.interest_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_by"

@@ -51,6 +51,7 @@ typedef struct interest_rec {
     const char *contact_name, *contact_email; /* who accepted: for the requester, once accepted */
     const char *person_orgs; /* the organisations the requester speaks for now (post's side) */
     bool post_open;          /* interest_by_person: the post is open and not expired */
+    bool post_hidden;        /* interest_by_person: an accepted one's post was hidden */
 } interest_rec;
 
 /* Records person_id's interest in open post post_id with message and tells
@@ -60,6 +61,14 @@ typedef struct interest_rec {
  * *id gets the new request's id. */
 db_status interest_express(db *d, int64_t post_id, int64_t person_id, const char *message,
                            const char *ip, const char *base_url, form_errors *errs, int64_t *id);
+/* As interest_express, for organisation org_id of the requester's (one
+ * they represent, or manage if a cluster; post_orgs_for): stored with the
+ * interest, as it is now. 0: their only one; when they speak for several,
+ * FE_REQUIRED on "org"; one not theirs: FE_INVALID on "org"; none at all:
+ * no organisation is recorded. */
+db_status interest_express_as(db *d, int64_t post_id, int64_t person_id, int64_t org_id,
+                              const char *message, const char *ip, const char *base_url,
+                              form_errors *errs, int64_t *id);
 /* Accepts (accept) or declines pending request id on behalf of actor_id;
  * on acceptance tells the requester the accepting person's name and
  * address through notify (kind post_interest_answer; base_url unused). DB_DONE when there is no

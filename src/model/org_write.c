@@ -22,6 +22,7 @@
 #include "model/image.h"
 #include "model/org.h"
 #include "model/org_internal.h"
+#include "model/post.h"
 #include "model/tx.h"
 
 /* True when field i holds the same value in a and b. */
@@ -445,6 +446,14 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         goto cleanup;
     if ((st = write_row(d, &n, !found, found ? 0 : n.id, actor_id, now, &res->id)) != DB_OK)
         goto cleanup;
+    /* leaving the directory (archived, back to draft) closes the entry's
+     * open posts in this transaction: the board shows only published
+     * organisations' posts, and its stored counts stay exact */
+    size_t n_closed = 0;
+    if (found && old.status && strcmp(old.status, "published") == 0 &&
+        strcmp(n.status, "published") != 0 &&
+        (st = post_close_org_tx(d, res->id, actor_id, &n_closed)) != DB_OK)
+        goto cleanup;
     for (size_t k = 0; k < 3; k++) {
         size_t f = org_code_tables[k].field;
         if (found && field_eq(&old, &n, f))
@@ -660,6 +669,9 @@ static db_status delete_body(tx *t, void *ctx)
      * CASCADE); memberships, affiliations and invitations refuse (FK). */
     org_facet_snap before, none = {0};
     if ((st = org_facet_snapshot(d, &a, id, &before)) != DB_OK)
+        goto cleanup;
+    size_t n_closed = 0; /* its posts refuse the delete (FK); closed first all the same */
+    if ((st = post_close_org_tx(d, id, t->actor_id, &n_closed)) != DB_OK)
         goto cleanup;
     if (!(s = db_prepare(d, SQL_DELETE))) {
         st = DB_ERR;

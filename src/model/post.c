@@ -14,6 +14,7 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "json/json.h"
+#include "model/audit.h"
 #include "model/mail.h"
 #include "model/org.h"
 #include "db/search.h"
@@ -177,8 +178,22 @@ static int64_t day_number(const char *ymd)
     return (int64_t)timegm(&tm) / 86400;
 }
 
+static const char SQL_ORG_PUBLISHED[] =
+    "SELECT count(*) FROM org WHERE id = $1 AND status = 'published'";
+
 db_status post_validate(db *d, const post_rec *in, form_errors *errs)
 {
+    /* a post is written only for a published organisation: a draft or
+     * archived one's posts would show on the board while its profile is
+     * 404 (archiving closes its posts, post_close_org_tx) */
+    if (in->org_id) {
+        int64_t published = 0;
+        db_status ost = db_int(d, &published, 0, SQL_ORG_PUBLISHED, DB_ARGS(DBI(in->org_id)));
+        if (ost != DB_OK)
+            return ost;
+        if (!published)
+            err_add(errs, "org", FE_NOT_PUBLISHED, 0, 0);
+    }
     if (!in_list(in->kind, post_kinds))
         err_add(errs, "kind", in->kind ? FE_CHOICE : FE_REQUIRED, 0, 0);
     if (!in_list(in->topic, post_topics))
@@ -224,6 +239,10 @@ void post_error_text(buf *out, lang_id lang, const form_error *e)
         buf_printf(out, T(lang, MSG_POST_ERR_UNTIL), buf_str(&a), buf_str(&b));
         buf_free(&a);
         buf_free(&b);
+        return;
+    }
+    if (e->code == FE_NOT_PUBLISHED && e->field && strcmp(e->field, "org") == 0) {
+        buf_puts(out, T(lang, MSG_POST_ERR_ORG_UNPUBLISHED));
         return;
     }
     form_error_text(out, lang, e);
@@ -680,9 +699,50 @@ db_status post_close(db *d, int64_t id, const char *reason, int64_t actor_id, co
     return tx_write(d, &t, close_body, &c);
 }
 
+/* the open posts of organisation $1 */
+static const char SQL_ORG_OPEN[] = "SELECT id FROM post WHERE org_id = $1 AND status = 'open'";
+
+static void row_id(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
+{
+    (void)a, (void)oom, (void)ctx;
+    *(int64_t *)item = db_col_int(s, 0);
+}
+
+db_status post_close_org_tx(db *d, int64_t org_id, int64_t actor_id, size_t *n_closed)
+{
+    assert(db_in_tx(d));
+    *n_closed = 0;
+    arena a = ARENA_INIT;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    db_stmt *s = db_query(d, SQL_ORG_OPEN, DB_ARGS(DBI(org_id)));
+    db_status st = s ? db_collect(s, &a, (void **)&ids, &n, sizeof *ids, row_id, NULL) : DB_ERR;
+    int64_t now = time_now();
+    for (size_t i = 0; st == DB_OK && i < n; i++) {
+        st = post_facet_add(d, ids[i], -1); /* out of the stored counts as it was */
+        if (st == DB_OK)
+            st = db_do(d, SQL_CLOSE,
+                       DB_ARGS(DBI(ids[i]), DBT("no_longer_needed"), DBI(now),
+                               actor_id ? DBI(actor_id) : DBNULL));
+        if (st == DB_OK)
+            st = match_forget(d, ids[i]);
+        if (st == DB_OK)
+            st = audit_add(d, actor_id, NULL, "post_close", "post", ids[i],
+                           "{\"reason\":\"no_longer_needed\",\"org_unpublished\":true}");
+    }
+    if (st == DB_OK)
+        *n_closed = n;
+    arena_free(&a);
+    return st;
+}
+
 static const char SQL_HIDE[] =
     "UPDATE post SET status = 'hidden', hidden_reason = $2, close_reason = NULL,"
     "       updated_at = $3, updated_by = $4 WHERE id = $1";
+/* a closed post keeps its outcome for the statistics: hidden only */
+static const char SQL_HIDE_CLOSED[] =
+    "UPDATE post SET hidden_reason = $2, updated_at = $3, updated_by = $4"
+    " WHERE id = $1 AND status = 'closed'";
 static const char SQL_AUTHOR_MAIL[] =
     "SELECT p.email, coalesce(p.lang, 'en'), t.title FROM post t JOIN person p ON p.id = "
     "t.author_id"
@@ -703,7 +763,7 @@ static db_status hide_body(tx *t, void *ctx)
     st = post_facet_add(t->d, c->id, -1);
     if (st != DB_OK)
         return st;
-    st = db_do(t->d, SQL_HIDE,
+    st = db_do(t->d, strcmp(status, "closed") == 0 ? SQL_HIDE_CLOSED : SQL_HIDE,
                DB_ARGS(DBI(c->id), DBT(c->reason), DBI(time_now()),
                        t->actor_id ? DBI(t->actor_id) : DBNULL));
     if (st == DB_OK)
@@ -804,7 +864,7 @@ db_status post_report(db *d, int64_t id, int64_t person_id, const char *reason, 
     "p.id, p.org_id, p.author_id, p.kind, p.topic, p.lang, p.title, p.body, p.title_tr,"           \
     " p.body_tr, p.visibility, p.valid_until, p.status, p.close_reason, p.hidden_reason,"          \
     " p.published_at, p.closed_at, p.created_at, p.updated_at, p.is_demo, o.slug, o.name,"         \
-    " o.name_en, a.name, p.valid_until < $2"
+    " o.name_en, a.name, p.valid_until < $2, o.status = 'published'"
 
 static const char SQL_GET[] = "SELECT " POST_COLS " FROM post p JOIN org o ON o.id = p.org_id"
                               " LEFT JOIN person a ON a.id = p.author_id WHERE p.id = $1";
@@ -841,6 +901,8 @@ static void row_post(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     p->org_name_en = db_col_dup(a, s, 22, oom);
     p->author_name = db_col_dup(a, s, 23, oom);
     p->expired = db_col_int(s, 24) != 0 && p->status && strcmp(p->status, "open") == 0;
+    p->org_published = db_col_int(s, 25) != 0;
+    p->hidden = (p->status && strcmp(p->status, "hidden") == 0) || p->hidden_reason;
 }
 
 static void row_code(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -888,7 +950,7 @@ db_status post_get(db *d, arena *a, int64_t id, post_rec *out, bool *found)
 /* clang-format off */
 #define BOARD_WHERE(sec, geo, cl, txt)                                                             \
     " FROM post p JOIN org o ON o.id = p.org_id LEFT JOIN person a ON a.id = p.author_id"          \
-    " WHERE p.status = 'open' AND p.valid_until >= $2 AND $1 = 1"                                  \
+    " WHERE p.status = 'open' AND p.valid_until >= $2 AND $1 = 1 AND o.status = 'published'"      \
     "   AND ($3 IS NULL OR p.kind = $3) AND ($4 IS NULL OR p.topic = $4)"                          \
     POST_SQL_SECTOR(sec, "$5")                                                                     \
     POST_SQL_GEO(geo, "$6")                                                                        \
@@ -909,11 +971,13 @@ static const char *const sql_board_closing[POST_SQL_N] = POST_SQL_VARIANTS(BOARD
 /* the cursor's post, only if the reader may see it ($2 members): a hidden
  * or members-only post reads as one that does not exist */
 static const char SQL_KEY_NEWEST[] =
-    "SELECT published_at FROM post WHERE id = $1"
-    " AND status <> 'hidden' AND ($2 = 1 OR visibility = 'public')";
+    "SELECT p.published_at FROM post p JOIN org o ON o.id = p.org_id WHERE p.id = $1"
+    " AND p.status <> 'hidden' AND p.hidden_reason IS NULL AND ($2 = 1 OR p.visibility = 'public')"
+    " AND o.status = 'published'";
 static const char SQL_KEY_CLOSING[] =
-    "SELECT valid_until FROM post WHERE id = $1"
-    " AND status <> 'hidden' AND ($2 = 1 OR visibility = 'public')";
+    "SELECT p.valid_until FROM post p JOIN org o ON o.id = p.org_id WHERE p.id = $1"
+    " AND p.status <> 'hidden' AND p.hidden_reason IS NULL AND ($2 = 1 OR p.visibility = 'public')"
+    " AND o.status = 'published'";
 
 db_status post_list(db *d, arena *a, const post_query *q, post_rec **items, size_t *n, bool *more)
 {
@@ -971,7 +1035,7 @@ static const char SQL_MATCHES[] =
     " WHERE m.post_id = $1"
     "   AND (m.target_post IS NULL OR (t.status = 'open' AND t.valid_until >= $2"
     "        AND ($3 = 1 OR t.visibility = 'public')))"
-    "   AND (m.target_org IS NULL OR o.status = 'published')"
+    "   AND o.status = 'published'"
     " ORDER BY m.score DESC, m.target_post IS NULL, m.target_post DESC, m.target_org DESC"
     " LIMIT $4";
 
@@ -1045,7 +1109,7 @@ db_status post_matches(db *d, arena *a, int64_t id, bool members, size_t limit,
 
 static const char SQL_BRIEF[] =
     "SELECT p.title, p.kind, p.lang, o.slug, o.name, o.name_en, p.visibility, p.title_tr"
-    "  FROM post p JOIN org o ON o.id = p.org_id WHERE p.id = $1";
+    "  FROM post p JOIN org o ON o.id = p.org_id WHERE p.id = $1 AND o.status = 'published'";
 
 db_status post_similar(db *d, arena *a, const post_rec *p, bool members, size_t limit,
                        post_match_rec **items, size_t *n)
@@ -1111,7 +1175,7 @@ static const char SQL_REPORTED[] =
     "  FROM (SELECT post_id, count(*) AS n FROM post_report GROUP BY post_id) r"
     "  JOIN post p ON p.id = r.post_id"
     "  JOIN org o ON o.id = p.org_id LEFT JOIN person a ON a.id = p.author_id"
-    " WHERE p.status <> 'hidden' ORDER BY r.n DESC, p.id DESC LIMIT 50";
+    " WHERE p.status <> 'hidden' AND p.hidden_reason IS NULL ORDER BY r.n DESC, p.id DESC LIMIT 50";
 
 typedef struct reported_row {
     post_rec p;
@@ -1123,8 +1187,8 @@ static void row_reported(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
     reported_row *r = item;
     row_post(s, a, &r->p, oom, ctx);
-    r->n = db_col_int(s, 25);
-    r->repeated = db_col_int(s, 26) != 0;
+    r->n = db_col_int(s, 26);
+    r->repeated = db_col_int(s, 27) != 0;
 }
 
 db_status post_reported(db *d, arena *a, post_rec **items, int64_t **n_reports, bool **repeated,
@@ -1168,7 +1232,7 @@ db_status post_reported(db *d, arena *a, post_rec **items, int64_t **n_reports, 
 static const char SQL_ORGS_FOR[] =
     "SELECT DISTINCT o.id, o.slug, o.name, o.name_en, o.name_folded FROM affiliation f"
     " JOIN org o ON o.id = f.org_id"
-    " WHERE f.person_id = $1 AND f.ended_at IS NULL"
+    " WHERE f.person_id = $1 AND f.ended_at IS NULL AND o.status = 'published'"
     "   AND (f.role = 'representative'"
     "        OR (f.role = 'manager' AND o.kind IN ('cluster', 'cluster_initiative')))"
     " ORDER BY o.name_folded, o.id";

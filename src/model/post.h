@@ -63,7 +63,11 @@ typedef struct post_rec {
     const char *close_reason, *hidden_reason;
     int64_t published_at, closed_at, created_at, updated_at;
     bool is_demo;
-    bool expired; /* open but valid_until is before today */
+    bool expired;       /* open but valid_until is before today */
+    bool hidden;        /* hidden by the secretariat: status 'hidden', or a closed post that
+                         * keeps its outcome (close_reason) with a hidden_reason */
+    bool org_published; /* its organisation is published (else only the secretariat and its
+                         * representatives see it) */
     const char *org_slug, *org_name, *org_name_en;
     const char *author_name; /* NULL when unknown */
 } post_rec;
@@ -104,6 +108,12 @@ db_status post_insert_tx(db *d, const post_rec *in, int64_t actor_id, int64_t pu
  * with FE_INVALID on "status". */
 db_status post_update(db *d, const post_rec *in, int64_t actor_id, const char *ip,
                       form_errors *errs);
+/* Closes every open post of organisation org_id as "no_longer_needed",
+ * inside the caller's transaction (the organisation left the directory:
+ * archived, back to draft, deleted), each out of the stored facet counts
+ * and its matches, with an audit row each; *n_closed how many. */
+db_status post_close_org_tx(db *d, int64_t org_id, int64_t actor_id, size_t *n_closed);
+
 /* Closes open post id as reason (post_close_reasons; FE_CHOICE on
  * "reason" otherwise) and forgets its matches. DB_DONE when no such post;
  * FE_INVALID on "status" when it is not open. */

@@ -24,7 +24,8 @@
     POST_SQL_GEO(geo, "$5")                                                                        \
     POST_SQL_CLUSTER(cl, "$6", "$1")                                                               \
     POST_SQL_TEXT(txt, "$10")                                                                      \
-    "   AND ($7 = 0 OR p.org_id = $7) AND ($8 = 1 OR p.visibility = 'public') AND $9 > 0"
+    "   AND ($7 = 0 OR p.org_id = $7) AND ($8 = 1 OR p.visibility = 'public') AND $9 > 0"        \
+    "   AND EXISTS (SELECT 1 FROM org o WHERE o.id = p.org_id AND o.status = 'published')"
 /* clang-format on */
 
 /* The cluster facet from po (oid, n: open posts per author organisation):

@@ -44,6 +44,7 @@ bool rights_is_write(right action)
     case RIGHT_NEWSLETTER:
     case RIGHT_CALL_EDIT:
     case RIGHT_TIE_CONFIRM:
+    case RIGHT_INTEREST_DECIDE:
         return true;
     }
     return true; /* an unknown action is treated as the stricter kind */
@@ -77,6 +78,7 @@ static bool editor_may(right action)
     case RIGHT_INVITE:
     case RIGHT_POST_WRITE:
     case RIGHT_POSITION_SIGN:
+    case RIGHT_INTEREST_DECIDE:
     case RIGHT_USERS_MANAGE:
     case RIGHT_AUDIT_VIEW:
         return false;
@@ -240,8 +242,9 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         if (!has)
             return true;
         /* else as anyone: only if they represent it themselves */
-    } else if (action == RIGHT_POSITION_SIGN) {
-        /* no role signs for an organisation: only its own people (below) */
+    } else if (action == RIGHT_POSITION_SIGN || action == RIGHT_INTEREST_DECIDE) {
+        /* no role signs for an organisation, nor accepts an introduction
+         * (revealing contacts) on its behalf: only its own people (below) */
     } else if (p->secretariat == SEC_ADMIN) {
         return true;
     } else if (p->secretariat == SEC_EDITOR && editor_may(action)) {
@@ -282,10 +285,11 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         }
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
-    case RIGHT_INVITE:       /* manager of C: C; representative of O: O */
-    case RIGHT_POST_WRITE:   /* the same: a post speaks for O */
-    case RIGHT_PROJECT_EDIT: /* the same, O the project's lead */
-    case RIGHT_TIE_CONFIRM:  /* the same: O's word on a tie naming it */
+    case RIGHT_INVITE:          /* manager of C: C; representative of O: O */
+    case RIGHT_POST_WRITE:      /* the same: a post speaks for O */
+    case RIGHT_INTEREST_DECIDE: /* the same: the author's side accepts */
+    case RIGHT_PROJECT_EDIT:    /* the same, O the project's lead */
+    case RIGHT_TIE_CONFIRM:     /* the same: O's word on a tie naming it */
         if (!org_id)
             break;
         st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);

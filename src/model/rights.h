@@ -22,6 +22,7 @@
  *   RIGHT_MEMBERSHIP_DECIDE  ***         no                 O
  *   RIGHT_POST_WRITE      yes   no      C                  O (cooperation posts for it)
  *   RIGHT_POST_HIDE       yes   yes     no                 no
+ *   RIGHT_INTEREST_DECIDE no    no      C                  O (introductions to O's posts)
  *   RIGHT_ADVOCACY_RECORD yes   yes     C (owner)          no
  *   RIGHT_ADVOCACY_MANAGE yes   yes     no                 no
  *   RIGHT_AGREEMENT_EDIT  yes   yes     C (org 0: no)      no
@@ -101,6 +102,8 @@ typedef enum {
     RIGHT_NEWSLETTER,         /* compose and send the newsletter, see its subscribers */
     RIGHT_CALL_EDIT,          /* enter, change, withdraw and import funding calls */
     RIGHT_TIE_CONFIRM,        /* speak for O on an agreement or project naming it */
+    RIGHT_INTEREST_DECIDE,    /* accept or decline an introduction to a post of O: the
+                                 author's side only, never the secretariat by its role */
 } right;
 
 /* True when p (NULL: the public) may do action on organisation org_id (0

@@ -134,7 +134,11 @@ bool web_post_load(req *r, post_rec *p)
             return false;
         }
     }
-    if (found && p->status && strcmp(p->status, "hidden") == 0)
+    /* a draft or archived organisation's post: as its profile, 404 */
+    if (found && !p->org_published)
+        found = r->user && (r->user->secretariat >= SEC_EDITOR ||
+                            rights_can(r->db, r->user, RIGHT_POST_WRITE, p->org_id));
+    if (found && p->hidden)
         found = r->user && (r->user->secretariat >= SEC_EDITOR ||
                             rights_can(r->db, r->user, RIGHT_POST_WRITE, p->org_id));
     if (found && p->visibility && strcmp(p->visibility, "members") == 0)

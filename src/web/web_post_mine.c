@@ -18,7 +18,7 @@
 static const char *post_state(req *r, const post_rec *p)
 {
     lang_id L = r->lang;
-    if (p->status && strcmp(p->status, "hidden") == 0)
+    if (p->hidden)
         return T(L, MSG_POST_MINE_HIDDEN);
     if (p->status && strcmp(p->status, "closed") == 0)
         return T(L, p->close_reason && strcmp(p->close_reason, "found_partner") == 0
@@ -32,7 +32,9 @@ static const char *interest_state(req *r, const interest_rec *i)
 {
     lang_id L = r->lang;
     if (strcmp(i->status, "accepted") == 0)
-        return T(L, MSG_POST_MINE_ACCEPTED);
+        return i->post_hidden ? arena_printf(r->a, "%s · %s", T(L, MSG_POST_MINE_ACCEPTED),
+                                             T(L, MSG_POST_MINE_INTRO_HIDDEN))
+                              : T(L, MSG_POST_MINE_ACCEPTED);
     return T(L, i->post_open ? MSG_POST_MINE_WAITING : MSG_INTEREST_YOURS_NOT_TAKEN);
 }
 
@@ -106,11 +108,17 @@ void web_post_mine(req *r)
                  "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">%s</th>"
                  "<th scope=\"col\">%s</th></tr></thead><tbody>",
                  T(L, MSG_POST_MINE_COL_POST), T(L, MSG_POST_MINE_COL_STATE));
-        for (size_t i = 0; i < n_iv; i++)
-            html_fmt(
-                o, "<tr><td><a href=\"/cooperation/%D#interest-%D\">%s</a></td><td>%s</td></tr>\n",
-                (long long)iv[i].post_id, (long long)iv[i].id,
-                web_org_text(r, iv[i].post_title, NULL), interest_state(r, &iv[i]));
+        for (size_t i = 0; i < n_iv; i++) {
+            if (iv[i].post_hidden) /* the post's page is hidden: no link to a 404 */
+                html_fmt(o, "<tr><td>%s</td><td>%s</td></tr>\n",
+                         web_org_text(r, iv[i].post_title, NULL), interest_state(r, &iv[i]));
+            else
+                html_fmt(o,
+                         "<tr><td><a href=\"/cooperation/%D#interest-%D\">%s</a></td><td>%s</td>"
+                         "</tr>\n",
+                         (long long)iv[i].post_id, (long long)iv[i].id,
+                         web_org_text(r, iv[i].post_title, NULL), interest_state(r, &iv[i]));
+        }
         html_raw(o, "</tbody></table></div>");
     }
     html_raw(o, "</section>\n");

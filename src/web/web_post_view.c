@@ -299,7 +299,7 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
     html_raw(o, "</p>\n");
     const char *state = NULL;
     bool open = p->status && strcmp(p->status, "open") == 0;
-    if (p->status && strcmp(p->status, "hidden") == 0) {
+    if (p->hidden) {
         buf_printf(&line, T(L, MSG_POST_HIDDEN), p->hidden_reason ? p->hidden_reason : "");
         state = buf_str(&line);
     } else if (p->status && strcmp(p->status, "closed") == 0) {
@@ -386,8 +386,7 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
                         " class=\"button-quiet\"");
             html_raw(o, "</details>");
         }
-        if (rights_can(r->db, r->user, RIGHT_POST_HIDE, 0) &&
-            !(p->status && strcmp(p->status, "hidden") == 0))
+        if (rights_can(r->db, r->user, RIGHT_POST_HIDE, 0) && !p->hidden)
             reason_form(r, p, "hide", MSG_POST_HIDE_REASON, MSG_POST_HIDE, true, hide_error);
         if (!may_write && open) /* a closed post is off the board: nothing to report */
             reason_form(r, p, "report", MSG_POST_REPORT_REASON, MSG_POST_REPORT, false,
@@ -402,6 +401,8 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
         interest_rec *iv = NULL;
         size_t n_iv = 0;
         bool reads_all = may_write || rights_can(r->db, r->user, RIGHT_POST_HIDE, 0);
+        /* the author's side accepts or declines, never the secretariat for it */
+        bool may_decide = rights_can(r->db, r->user, RIGHT_INTEREST_DECIDE, p->org_id);
         if (reads_all) {
             st = interest_of_post(r->db, r->a, p->id, &iv, &n_iv);
             if (st != DB_OK) {
@@ -431,7 +432,7 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
                 if (!accepted)
                     html_fmt(o, "<p class=\"post-body\">%s</p>",
                              iv[i].message ? iv[i].message : "");
-                if (strcmp(iv[i].status, "pending") == 0 && may_write) {
+                if (strcmp(iv[i].status, "pending") == 0 && may_decide) {
                     html_fmt(o,
                              "<form method=\"post\" action=\"/cooperation/interest/%D/accept\" "
                              "class=\"inline-form\">",
@@ -509,6 +510,29 @@ static void post_page(req *r, const post_rec *p, const char *notice, const char 
                          T(L, MSG_INTEREST_LEAD));
                 layout_csrf_field(r);
                 const char *err = interest_error;
+                /* several organisations of theirs: which one speaks */
+                post_org *orgs = NULL;
+                size_t n_orgs = 0, k = 0;
+                if ((st = post_orgs_for(r->db, r->a, r->user->person_id, &orgs, &n_orgs)) !=
+                    DB_OK) {
+                    resp_fail(r, st, "post_orgs_for");
+                    return;
+                }
+                for (size_t j = 0; j < n_orgs; j++)
+                    if (orgs[j].id != p->org_id)
+                        orgs[k++] = orgs[j];
+                if (k > 1) {
+                    web_post_field_open(r, "p-from-org", T(L, MSG_INTEREST_FROM_ORG), NULL, NULL);
+                    html_raw(o, "<select id=\"p-from-org\" name=\"org\" required>");
+                    html_fmt(o, "<option value=\"\">%s</option>", T(L, MSG_INTEREST_CHOOSE_ORG));
+                    for (size_t j = 0; j < k; j++) {
+                        const char *v = arena_printf(r->a, "%lld", (long long)orgs[j].id);
+                        web_post_option(o, v ? v : "",
+                                        web_post_org_display(r, orgs[j].name, orgs[j].name_en),
+                                        NULL);
+                    }
+                    html_raw(o, "</select></div>\n");
+                }
                 web_post_field_open(r, "p-message", T(L, MSG_INTEREST_MESSAGE), NULL, err);
                 html_fmt(o,
                          "<textarea id=\"p-message\" name=\"message\" rows=\"4\" "
@@ -656,8 +680,13 @@ void web_post_interest(req *r)
         return;
     }
     form_errors fe = {0};
-    db_status st = interest_express(r->db, p.id, r->user->person_id, form_get(&body, "message"),
-                                    r->client_ip, web_base_url(r), &fe, NULL);
+    int64_t org_id = 0; /* the organisation they speak for, when they chose one */
+    const char *org = form_get(&body, "org");
+    if (org && *org && (!str_to_i64(org, &org_id) || org_id < 1))
+        org_id = -1; /* not one of theirs: refused below */
+    db_status st =
+        interest_express_as(r->db, p.id, r->user->person_id, org_id, form_get(&body, "message"),
+                            r->client_ip, web_base_url(r), &fe, NULL);
     if (st == DB_CONSTRAINT && fe.n_items) {
         static const refusal express_refusals[] = {{"throttle", 429, MSG_INTEREST_THROTTLED},
                                                    {"status", 409, MSG_POST_NOT_OPEN}};
@@ -666,6 +695,8 @@ void web_post_interest(req *r)
         buf t = BUF_INIT;
         if (fe.items[0].code == FE_TAKEN)
             buf_puts(&t, T(L, MSG_INTEREST_ALREADY));
+        else if (strcmp(fe.items[0].field, "org") == 0)
+            buf_puts(&t, T(L, MSG_INTEREST_CHOOSE_ORG));
         else
             post_error_text(&t, L, &fe.items[0]);
         r->status = 422;
@@ -704,7 +735,7 @@ static void decide(req *r, bool accept)
         resp_error(r, 404, T(L, MSG_INTEREST_NO_SUCH));
         return;
     }
-    if (!rights_can(r->db, r->user, RIGHT_POST_WRITE, p.org_id)) {
+    if (!rights_can(r->db, r->user, RIGHT_INTEREST_DECIDE, p.org_id)) {
         resp_error(r, 403, T(L, MSG_POST_FORBIDDEN));
         return;
     }

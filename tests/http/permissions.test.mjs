@@ -176,10 +176,12 @@ const MATRIX = {
   'POST /api/v1/posts': row(false, true, false, false, false, true),
   'PATCH /api/v1/posts/{id}': row(false, true, false, false, false, true),
   'POST /api/v1/posts/{id}/close': row(false, true, false, false, false, true),
-  // introductions: anyone logged in but M's own writers asks; M's writers decide
+  // introductions: anyone logged in but M's own writers asks; M's own
+  // side decides (RIGHT_INTEREST_DECIDE): the secretariat never accepts
+  // for the author (that reveals contacts without the author's consent)
   'POST /cooperation/{id}/interest': row(false, false, true, true, true, false),
-  'POST /cooperation/interest/{id}/accept': row(false, true, false, false, false, true),
-  'POST /cooperation/interest/{id}/decline': row(false, true, false, false, false, true),
+  'POST /cooperation/interest/{id}/accept': row(false, true, false, false, false, false),
+  'POST /cooperation/interest/{id}/decline': row(false, true, false, false, false, false),
   // an accepted introduction's thread (P asked, M accepted): its two sides
   // only; the secretariat reads it but does not write (403)
   'POST /cooperation/{id}/interest/{iid}/messages': row(false, true, true, false, false, false),
