@@ -399,6 +399,19 @@ static db_status meeting_body(tx *t, void *vw)
         valid_add_error(w->errs, "institution", FE_INVALID, 0, 0);
         return DB_CONSTRAINT;
     }
+    if (w->position_id) {
+        /* a meeting about a position happened between its writing and today */
+        int64_t created = 0;
+        char created_on[11] = "";
+        if ((st = db_int(t->d, &created, 0, SQL_CREATED, DB_ARGS(DBI(w->position_id)))) != DB_OK)
+            return st;
+        date_at(created, created_on);
+        if (*created_on && strcmp(met_on, created_on) < 0)
+            valid_add_error(w->errs, "met_on", FE_DATE_ORDER, 0, 0);
+        not_future(w->v, ME_MET_ON, "met_on", w->errs);
+        if (w->errs->n_items)
+            return DB_CONSTRAINT;
+    }
     st = db_int(t->d, &w->id, 0, SQL_MEETING,
                 DB_ARGS(DBI(inst), w->position_id ? DBI(w->position_id) : DBNULL, DBT(met_on),
                         DBT(w->v[ME_ATTENDEES].text), DBT(w->v[ME_TOPICS].text),
