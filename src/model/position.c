@@ -59,12 +59,12 @@ static const form_rule input_rules[PI_N] = {
     [PI_BODY_EN] = {"body_en", FV_MULTILINE, 0, 0, POS_BODY_MAX, NULL},
     [PI_NOTE] = {"note", FV_MULTILINE, 0, 0, POS_NOTE_MAX, NULL},
 };
-/* An English title goes with an English text and the other way round. */
+/* An English text needs an English title; an English title alone is fine
+ * (English readers get the Serbian text marked lang="sr"), in the form
+ * and the API alike. */
 static void english_pair(const form_value *v, const void *ctx, form_errors *errs)
 {
     (void)ctx;
-    if (v[PI_TITLE_EN].present && !v[PI_BODY_EN].present && !form_error_for(errs, "body_en"))
-        valid_add_error(errs, "body_en", FE_REQUIRED, 0, 0);
     if (v[PI_BODY_EN].present && !v[PI_TITLE_EN].present && !form_error_for(errs, "title_en"))
         valid_add_error(errs, "title_en", FE_REQUIRED, 0, 0);
 }

@@ -363,6 +363,11 @@ test('the API writes positions: create, change a draft, new version, stage moves
   assert.ok(fields);
   const made = await send(tokens['voict_manager:write'], 'POST', '/api/v1/positions', draft);
   assert.equal(made.status, 201, made.text);
+  // body_en is optional, as in the web form: an English title alone is enough
+  const { body_en: _unused, ...noBodyEn } = draft;
+  const titled = await send(tokens['voict_manager:write'], 'POST', '/api/v1/positions', { ...noBodyEn, title_sr: 'Предлог без енглеског текста' });
+  assert.equal(titled.status, 201, titled.text);
+  assert.equal(JSON.parse(titled.text).versions[0].body_en, null);
   const p = JSON.parse(made.text);
   assert.equal(p.stage, 'draft');
   assert.equal(p.version, 1);
