@@ -726,9 +726,11 @@ static void render_diff(req *r, const position_rec *p, const position_version *v
         resp_fail(r, DB_NOMEM, "diff_words");
         return;
     }
+    /* the note is written in Serbian only (no English one is kept): to an
+     * English reader it is marked as Serbian, not passed off as English */
     if (b->note)
-        html_fmt(o, "<p><strong>%s</strong> %s</p>", T(L, MSG_POS_L_NOTE),
-                 web_org_text(r, b->note, NULL));
+        html_fmt(o, "<p><strong>%s</strong> <span%R>%s</span></p>", T(L, MSG_POS_L_NOTE),
+                 L == LANG_EN ? " lang=\"sr-Latn\"" : "", web_org_text(r, b->note, NULL));
     html_fmt(o, "<p class=\"muted\">%s</p><div class=\"pos-diff-text\">",
              T(L, MSG_POS_DIFF_LEGEND));
     for (size_t i = 0; i < nd; i++) {

@@ -170,6 +170,9 @@ test('the whole path: draft, edit, consultation, comments on paragraphs, a new v
   assert.equal((await post('voict_manager', `/positions/${id}/versions`, { ...form, body_sr: 'Први пасус о царини.\n\nДруги пасус о краћим роковима.', note: 'Краћи рокови' })).status, 303);
   const v2 = await get('voict_manager', `/positions/${id}?lang=sr&from=1&to=2`);
   assert.match(v2.text, /<ins>краћим ?<\/ins>/);
+  // the note of what changed exists in Serbian only: marked so for English readers
+  const v2en = await get('voict_manager', `/positions/${id}?lang=en&from=1&to=2`);
+  assert.match(v2en.text, /<span lang="sr-Latn">Kraći rokovi<\/span>/);
   assert.equal(sqlite(`SELECT count(*) FROM notify_event WHERE kind = 'position_version'`), '1', 'the other commenter, never the author of the change');
   // signing: VOICT's manager for VOICT, the representative for their company; not for someone else
   assert.equal((await post('voict_manager', `/positions/${id}/stage`, { stage: 'signing' })).status, 303);
