@@ -780,10 +780,10 @@ static void render_weight(req *r, const position_weight *w)
     html_fmt(o, "<p class=\"muted\">%s</p>",
              arena_printf(r->a, T(L, MSG_POS_W_COVERAGE), (long long)w->reported,
                           (long long)w->members, w->year));
-    if (w->withheld)
-        html_fmt(o, "<p class=\"muted\" role=\"note\">%s</p>", T(L, MSG_POS_W_DISCLOSE));
-    else if (!w->covered)
+    if (!w->withheld && !w->covered)
         html_fmt(o, "<p class=\"notice-warn\" role=\"note\">%s</p>", T(L, MSG_POS_W_LOW));
+    /* the disclosure rule, said whether or not it withholds the sums */
+    html_fmt(o, "<p class=\"muted\" role=\"note\">%s</p>", T(L, MSG_POS_W_DISCLOSE));
     if (w->any_demo)
         html_fmt(o, "<p class=\"demo-note\">%s</p>", T(L, MSG_POS_W_DEMO));
     buf_free(&e);

@@ -196,10 +196,8 @@ test('the whole path: draft, edit, consultation, comments on paragraphs, a new v
   assert.doesNotMatch(one.text, /employing|weight when signed|adds \d+ organisations/);
   assert.equal(sqlite(`SELECT count(*) FROM position_signature WHERE position_id = ${id} AND w_employees IS NOT NULL`), '0');
   const reported = Number(/Figures reported for (\d+) of/.exec(one.text)?.[1] ?? 0);
-  if (reported < 3) {
-    assert.doesNotMatch(one.text, /that employ/);
-    assert.match(one.text, /shown when at least three organisations count/);
-  }
+  assert.match(one.text, /shown when at least three organisations count/, 'the disclosure rule is said');
+  if (reported < 3) assert.doesNotMatch(one.text, /that employ/);
   // VMC signs, then withdraws: the weight leaves with it
   assert.equal((await post('vmc_manager', `/positions/${id}/sign`, { org: String(orgId('vmc')) })).status, 303);
   assert.match((await get('voict_manager', `/positions/${id}?lang=en`)).text, /Signatories: clusters 2,/);
@@ -238,6 +236,12 @@ test('a submission needs a signature; an empty title is refused beside its field
   const none = await post('admin', `/positions/${id}/stage?lang=en`, { stage: 'submitted' });
   assert.equal(none.status, 422);
   assert.match(none.text, /Nobody has signed yet/);
+  // one company alone: its figures would be the total; the sums are withheld (page and print alike)
+  assert.equal((await post('member_rep', `/positions/${id}/sign`, { org: String(orgId(people.member)) })).status, 303);
+  const alone = await get('admin', `/positions/${id}?lang=en`);
+  assert.match(alone.text, /Organisations behind it \(each counted once\): 1\.[^]*speaks for 1 organisation</);
+  assert.doesNotMatch(alone.text, /that employ|employing/);
+  assert.match(alone.text, /shown when at least three organisations count/);
   assert.equal((await post('admin', `/positions/${id}/stage`, { stage: 'closed' })).status, 303);
 });
 
