@@ -59,6 +59,8 @@ static const char *error_text(const form_error *x)
     case FE_DATE_ORDER:
         if (strcmp(x->field, "sent_on") == 0)
             return "Cannot be dated before the position was written.";
+        if (strcmp(x->field, "met_on") == 0)
+            return "The meeting cannot be dated before the position was written.";
         return "The answer cannot be dated before the submission was sent.";
     case FE_FUTURE_YEAR:
         return "Must not be in the future.";

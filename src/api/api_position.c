@@ -69,7 +69,7 @@ static void put_head(buf *o, const position_rec *p)
     put_int(o, "version", p->version);
     put_str(o, "title_sr", p->title_sr);
     put_str(o, "title_en", p->title_en);
-    put_int(o, "signatures", p->n_signatures);
+    put_int(o, "signature_count", p->n_signatures);
     put_int(o, "stage_at", p->stage_at);
     json_put_key(o, "is_demo", false);
     json_put_bool(o, p->is_demo);
@@ -204,7 +204,8 @@ static void send_one(req *r, const position_rec *pp)
     position_version *v = NULL;
     position_signature *g = NULL;
     const char **tags = NULL;
-    size_t n_v = 0, n_g = 0, n_tags = 0;
+    position_contribution *share = NULL;
+    size_t n_v = 0, n_g = 0, n_tags = 0, n_share = 0;
     position_weight w;
     db_status st = position_versions(r->db, r->a, p.id, &v, &n_v);
     if (st == DB_OK)
@@ -213,6 +214,12 @@ static void send_one(req *r, const position_rec *pp)
         st = position_tags(r->db, r->a, p.id, &tags, &n_tags);
     if (st == DB_OK)
         st = position_weight_cached(r->db, p.id, &w);
+    if (st == DB_OK) {
+        char today[11];
+        time_today(today);
+        st = position_contributions(r->db, r->a, p.id, w.year ? w.year : atoi(today), &share,
+                                    &n_share);
+    }
     if (st != DB_OK) {
         resp_fail(r, st, "position_get");
         return;
@@ -257,20 +264,12 @@ static void send_one(req *r, const position_rec *pp)
             json_put_int(o, g[i].withdrawn_at);
         else
             buf_puts(o, "null");
-        json_put_key(o, "weight_at_signing", false);
-        if (g[i].w_year) {
-            buf_puts(o, "{");
-            json_put_key(o, "year", true);
-            json_put_int(o, g[i].w_year);
-            put_int(o, "members", g[i].w_members);
-            put_int(o, "reported", g[i].w_reported);
-            put_int(o, "employees", g[i].w_employees);
-            put_int(o, "revenue_eur_cents", g[i].w_revenue_cents);
-            put_int(o, "exports_eur_cents", g[i].w_exports_cents);
-            buf_puts(o, "}");
-        } else {
-            buf_puts(o, "null");
-        }
+        /* whom it speaks for, never its figures (see position_contribution) */
+        int64_t orgs = 0;
+        for (size_t k = 0; k < n_share; k++)
+            if (share[k].signature_id == g[i].id)
+                orgs = share[k].orgs;
+        put_int(o, "organisations", g[i].withdrawn_at ? 0 : orgs);
         buf_puts(o, "}");
     }
     buf_puts(o, "]");
@@ -293,7 +292,7 @@ static void send_one(req *r, const position_rec *pp)
     int64_t vals[3] = {w.employees, w.revenue_cents, w.exports_cents};
     for (int k = 0; k < 3; k++) {
         json_put_key(o, keys[k], false);
-        if (w.year && w.covered)
+        if (w.year && w.covered && !w.withheld)
             json_put_int(o, vals[k]);
         else
             buf_puts(o, "null");

@@ -41,9 +41,6 @@ static const char SQL_COMMENT[] =
 static const char SQL_SIGN[] =
     "INSERT INTO position_signature(position_id, org_id, signed_at, signed_by)"
     " SELECT $1, id, $2, $3 FROM org WHERE slug = $4 RETURNING id";
-static const char SQL_SIGN_W[] =
-    "UPDATE position_signature SET w_year = $2, w_members = $3, w_reported = $4,"
-    " w_employees = $5, w_revenue_cents = $6, w_exports_cents = $7 WHERE id = $1";
 static const char SQL_SUBMISSION[] =
     "INSERT INTO position_submission(position_id, institution_id, sent_on, channel, reference,"
     " created_at) SELECT $1, id, $2, 'email', $3, $4 FROM org WHERE slug = $5 RETURNING id";
@@ -113,14 +110,8 @@ static db_status sign(db *d, int64_t pid, const char *slug, int64_t at, int64_t 
 {
     int64_t sid = 0;
     db_status st = db_int(d, &sid, 0, SQL_SIGN, DB_ARGS(DBI(pid), DBI(at), DBI(person), DBT(slug)));
-    if (st != DB_OK || !sid)
-        return st == DB_OK ? DB_ERR : st;
-    position_weight w;
-    if ((st = position_weight_compute(d, pid, &w)) != DB_OK || !w.year)
-        return st;
-    return db_do(d, SQL_SIGN_W,
-                 DB_ARGS(DBI(sid), DBI(w.year), DBI(w.members), DBI(w.reported), DBI(w.employees),
-                         DBI(w.revenue_cents), DBI(w.exports_cents)));
+    /* no weight per signature (position_signature in position.h) */
+    return st != DB_OK || !sid ? (st == DB_OK ? DB_ERR : st) : DB_OK;
 }
 
 db_status demo_load_positions(db *d, buf *err)

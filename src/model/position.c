@@ -59,12 +59,12 @@ static const form_rule input_rules[PI_N] = {
     [PI_BODY_EN] = {"body_en", FV_MULTILINE, 0, 0, POS_BODY_MAX, NULL},
     [PI_NOTE] = {"note", FV_MULTILINE, 0, 0, POS_NOTE_MAX, NULL},
 };
-/* An English title goes with an English text and the other way round. */
+/* An English text needs an English title; an English title alone is fine
+ * (English readers get the Serbian text marked lang="sr"), in the form
+ * and the API alike. */
 static void english_pair(const form_value *v, const void *ctx, form_errors *errs)
 {
     (void)ctx;
-    if (v[PI_TITLE_EN].present && !v[PI_BODY_EN].present && !form_error_for(errs, "body_en"))
-        valid_add_error(errs, "body_en", FE_REQUIRED, 0, 0);
     if (v[PI_BODY_EN].present && !v[PI_TITLE_EN].present && !form_error_for(errs, "title_en"))
         valid_add_error(errs, "title_en", FE_REQUIRED, 0, 0);
 }
@@ -362,6 +362,8 @@ static const char SQL_MOVE[] =
     " updated_at = $4, updated_by = $5 WHERE id = $1";
 static const char SQL_LIVE_SIGNATURES[] =
     "SELECT count(*) FROM position_signature WHERE position_id = $1 AND withdrawn_at IS NULL";
+static const char SQL_SUBMISSIONS_N[] =
+    "SELECT count(*) FROM position_submission WHERE position_id = $1";
 
 typedef struct move_ctx {
     int64_t id;
@@ -388,6 +390,14 @@ static db_status move_body(tx *t, void *vc)
             return st;
         if (n == 0) {
             valid_add_error(c->errs, "stage", FE_POSITION_UNSIGNED, 0, 0);
+            return DB_CONSTRAINT;
+        }
+        /* "Submitted" says to whom and when: recording the submission
+         * (submission.c) moves the stage; a bare move would claim it */
+        if ((st = db_int(t->d, &n, 0, SQL_SUBMISSIONS_N, DB_ARGS(DBI(c->id)))) != DB_OK)
+            return st;
+        if (n == 0) {
+            valid_add_error(c->errs, "stage", FE_POSITION_UNSENT, 0, 0);
             return DB_CONSTRAINT;
         }
     }

@@ -115,8 +115,8 @@ typedef struct position_signature {
     int64_t id, org_id;
     const char *org_slug, *org_name, *org_name_en, *org_kind, *by_name;
     int64_t signed_at, withdrawn_at; /* withdrawn_at 0: live */
-    /* the position's weight right after this signature (w_year 0: none) */
-    int64_t w_year, w_members, w_reported, w_employees, w_revenue_cents, w_exports_cents;
+    /* No weight per signature: a running total at each signing would let
+     * anyone subtract one company's confidential figures. */
 } position_signature;
 
 typedef struct position_step {
@@ -209,16 +209,15 @@ db_status position_addressees(db *d, arena *a, int64_t id, position_speaker **ou
  * version first), by paragraph, then threads in order of writing. */
 db_status position_comments(db *d, arena *a, int64_t id, int64_t version, position_comment **out,
                             size_t *n);
-/* What one live signature adds to the weight in a year: the organisations
- * no earlier live signature brought (a cluster brings its members whose
- * membership overlaps the year, any other organisation itself; the first
- * signer of an organisation keeps it), how many of them reported figures,
- * and their employees. The rows' orgs sum to the weight's members. */
+/* Whom one live signature speaks for in a year: the organisations behind
+ * it (a cluster its members whose membership overlaps the year, any other
+ * organisation itself), whatever the order of signing. Never figures: a
+ * single signatory's employees or revenue may be one company's own. */
 typedef struct position_contribution {
-    int64_t signature_id, orgs, reported, employees;
+    int64_t signature_id, orgs;
 } position_contribution;
-/* The contributions of the live signatures for year (signatures adding
- * nothing have no row), in *out (arena a). */
+/* The contributions of the live signatures for year (a cluster without
+ * members that year has no row), in *out (arena a). */
 db_status position_contributions(db *d, arena *a, int64_t id, int year, position_contribution **out,
                                  size_t *n);
 /* Every signature, live first, then by date. */
@@ -245,7 +244,11 @@ typedef struct position_weight {
     int year;
     int64_t members, reported, employees, revenue_cents, exports_cents;
     bool covered, any_demo;
+    /* fewer than POSITION_MIN_DISCLOSE organisations report figures: the
+     * sums are zeroed and never shown (a disclosure rule) */
+    bool withheld;
 } position_weight;
+#define POSITION_MIN_DISCLOSE 3
 struct digest_reader;
 struct digest_period;
 struct digest_part;

@@ -69,6 +69,11 @@ db_status position_weight_compute(db *d, int64_t id, position_weight *w)
             w->exports_cents = t->exports_eur;
             w->covered = t->covered;
             w->any_demo = t->any_demo;
+            /* fewer than three reporting: the sums could be one company's
+             * own figures (or two that know each other's) */
+            w->withheld = t->reported < POSITION_MIN_DISCLOSE;
+            if (w->withheld)
+                w->employees = w->revenue_cents = w->exports_cents = 0;
         }
         if (n == 1 && t->covered)
             break;
@@ -80,27 +85,22 @@ cleanup:
     return st;
 }
 
-/* Each live signature's own share of the weight. The organisations behind
- * it follow FIG_SCOPE_POSITION's rules in figures_total.c (a cluster's
- * memberships overlapping the year, any other signer itself), and each
- * goes to the first live signature that brings it, so the shares add up to
- * the weight's once-only member count. $1 the position, $2 'Y-12-31', $3
- * 'Y-01-01', $4 Y. */
+/* Each live signature's own organisations, by FIG_SCOPE_POSITION's rules
+ * in figures_total.c (a cluster's memberships overlapping the year, any
+ * other signer itself). Independent of the order of signing; an
+ * organisation behind two signatories is in both rows (the total, said
+ * once, counts it once). $1 the position, $2 'Y-12-31', $3 'Y-01-01'. */
 static const char SQL_CONTRIBUTIONS[] =
-    "WITH brings(sig_id, signed_at, org_id) AS ("
-    " SELECT g.id, g.signed_at, m.org_id FROM position_signature g JOIN org o ON o.id = g.org_id"
+    "WITH brings(sig_id, org_id) AS ("
+    " SELECT g.id, m.org_id FROM position_signature g JOIN org o ON o.id = g.org_id"
     " JOIN cluster_member m ON m.cluster_id = g.org_id AND m.joined_on <= $2"
     " AND (m.left_on IS NULL OR m.left_on >= $3)"
     " WHERE g.position_id = $1 AND g.withdrawn_at IS NULL"
     " AND o.kind IN ('cluster', 'cluster_initiative')"
-    " UNION SELECT g.id, g.signed_at, g.org_id FROM position_signature g"
+    " UNION SELECT g.id, g.org_id FROM position_signature g"
     " JOIN org o ON o.id = g.org_id WHERE g.position_id = $1 AND g.withdrawn_at IS NULL"
-    " AND o.kind NOT IN ('cluster', 'cluster_initiative')),"
-    " firsts(sig_id, org_id) AS (SELECT sig_id, org_id FROM (SELECT sig_id, org_id,"
-    " row_number() OVER (PARTITION BY org_id ORDER BY signed_at, sig_id) AS rn FROM brings) b"
-    " WHERE rn = 1)"
-    " SELECT f.sig_id, count(*), count(x.id), coalesce(sum(x.employees), 0) FROM firsts f"
-    " LEFT JOIN org_figure x ON x.org_id = f.org_id AND x.year = $4 GROUP BY f.sig_id";
+    " AND o.kind NOT IN ('cluster', 'cluster_initiative'))"
+    " SELECT sig_id, count(*) FROM brings GROUP BY sig_id";
 
 static void contribution_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
@@ -108,8 +108,6 @@ static void contribution_row(db_stmt *s, arena *a, void *item, bool *oom, void *
     position_contribution *c = item;
     c->signature_id = db_col_int(s, 0);
     c->orgs = db_col_int(s, 1);
-    c->reported = db_col_int(s, 2);
-    c->employees = db_col_int(s, 3);
 }
 
 db_status position_contributions(db *d, arena *a, int64_t id, int year, position_contribution **out,
@@ -121,7 +119,7 @@ db_status position_contributions(db *d, arena *a, int64_t id, int year, position
     char end[16], start[16];
     snprintf(end, sizeof end, "%04d-12-31", year);
     snprintf(start, sizeof start, "%04d-01-01", year);
-    db_stmt *s = db_query(d, SQL_CONTRIBUTIONS, DB_ARGS(DBI(id), DBT(end), DBT(start), DBI(year)));
+    db_stmt *s = db_query(d, SQL_CONTRIBUTIONS, DB_ARGS(DBI(id), DBT(end), DBT(start)));
     if (!s)
         return DB_ERR;
     return db_collect(s, a, (void **)out, n, sizeof **out, contribution_row, NULL);
@@ -170,9 +168,6 @@ static const char SQL_LIVE[] = "SELECT id FROM position_signature WHERE position
 static const char SQL_SIGN[] =
     "INSERT INTO position_signature(position_id, org_id, signed_at, signed_by)"
     " VALUES ($1, $2, $3, $4) RETURNING id";
-static const char SQL_SIGN_WEIGHT[] =
-    "UPDATE position_signature SET w_year = $2, w_members = $3, w_reported = $4,"
-    " w_employees = $5, w_revenue_cents = $6, w_exports_cents = $7 WHERE id = $1";
 static const char SQL_WITHDRAW[] =
     "UPDATE position_signature SET withdrawn_at = $2, withdrawn_by = $3 WHERE id = $1";
 static const char SQL_ORG_OK[] = "SELECT count(*) FROM org WHERE id = $1 AND status = 'published'";
@@ -204,16 +199,10 @@ static db_status sign_body(tx *t, void *vc)
                      DB_ARGS(DBI(c->id), DBI(c->org_id), DBI(time_now()), DBI(t->actor_id)))) !=
         DB_OK)
         return st;
-    position_weight w;
-    if ((st = position_weight_compute(t->d, c->id, &w)) != DB_OK)
-        return st;
-    if (w.year && (st = db_do(t->d, SQL_SIGN_WEIGHT,
-                              DB_ARGS(DBI(sid), DBI(w.year), DBI(w.members), DBI(w.reported),
-                                      DBI(w.employees), DBI(w.revenue_cents),
-                                      DBI(w.exports_cents)))) != DB_OK)
-        return st;
-    buf_printf(&t->detail, "{\"org\":%lld,\"signature\":%lld,\"w_year\":%d,\"w_members\":%lld}",
-               (long long)c->org_id, (long long)sid, w.year, (long long)w.members);
+    /* no weight is kept per signature: the difference of two running
+     * totals is one signatory's own figures */
+    buf_printf(&t->detail, "{\"org\":%lld,\"signature\":%lld}", (long long)c->org_id,
+               (long long)sid);
     return DB_OK;
 }
 
@@ -358,9 +347,7 @@ db_status pos_notify_signing(tx *t, int64_t id)
 
 static const char SQL_SIGNATURES[] =
     "SELECT g.id, g.org_id, o.slug, o.name, o.name_en, o.kind, p.name, g.signed_at,"
-    " coalesce(g.withdrawn_at, 0), coalesce(g.w_year, 0), coalesce(g.w_members, 0),"
-    " coalesce(g.w_reported, 0), coalesce(g.w_employees, 0), coalesce(g.w_revenue_cents, 0),"
-    " coalesce(g.w_exports_cents, 0) FROM position_signature g JOIN org o ON o.id = g.org_id"
+    " coalesce(g.withdrawn_at, 0) FROM position_signature g JOIN org o ON o.id = g.org_id"
     " LEFT JOIN person p ON p.id = g.signed_by AND p.erased_at IS NULL"
     " WHERE g.position_id = $1 ORDER BY g.withdrawn_at IS NOT NULL, g.signed_at, g.id";
 
@@ -377,12 +364,6 @@ static void signature_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx
     g->by_name = db_col_dup(a, s, 6, oom);
     g->signed_at = db_col_int(s, 7);
     g->withdrawn_at = db_col_int(s, 8);
-    g->w_year = db_col_int(s, 9);
-    g->w_members = db_col_int(s, 10);
-    g->w_reported = db_col_int(s, 11);
-    g->w_employees = db_col_int(s, 12);
-    g->w_revenue_cents = db_col_int(s, 13);
-    g->w_exports_cents = db_col_int(s, 14);
 }
 
 db_status position_signatures(db *d, arena *a, int64_t id, position_signature **out, size_t *n)

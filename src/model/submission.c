@@ -399,6 +399,19 @@ static db_status meeting_body(tx *t, void *vw)
         valid_add_error(w->errs, "institution", FE_INVALID, 0, 0);
         return DB_CONSTRAINT;
     }
+    if (w->position_id) {
+        /* a meeting about a position happened between its writing and today */
+        int64_t created = 0;
+        char created_on[11] = "";
+        if ((st = db_int(t->d, &created, 0, SQL_CREATED, DB_ARGS(DBI(w->position_id)))) != DB_OK)
+            return st;
+        date_at(created, created_on);
+        if (*created_on && strcmp(met_on, created_on) < 0)
+            valid_add_error(w->errs, "met_on", FE_DATE_ORDER, 0, 0);
+        not_future(w->v, ME_MET_ON, "met_on", w->errs);
+        if (w->errs->n_items)
+            return DB_CONSTRAINT;
+    }
     st = db_int(t->d, &w->id, 0, SQL_MEETING,
                 DB_ARGS(DBI(inst), w->position_id ? DBI(w->position_id) : DBNULL, DBT(met_on),
                         DBT(w->v[ME_ATTENDEES].text), DBT(w->v[ME_TOPICS].text),
@@ -520,10 +533,44 @@ static const char SQL_SUBMISSIONS[] =
               " " LATEST_OUTCOME("outcome") ", " LATEST_OUTCOME(
                   "answered_on") ","
                                  " " LATEST_OUTCOME("link") ", " LATEST_OUTCOME(
-                                     "note") ", s.created_at"
-                                             " FROM position_submission s JOIN org o ON o.id = "
-                                             "s.institution_id"
-                                             " WHERE s.position_id = $1 ORDER BY s.sent_on, s.id";
+                                     "note") ", s.created_at, coalesce(" LATEST_OUTCOME("created_"
+                                                                                        "at") ", 0)"
+                                                                                              " FRO"
+                                                                                              "M "
+                                                                                              "posi"
+                                                                                              "tion"
+                                                                                              "_sub"
+                                                                                              "miss"
+                                                                                              "ion "
+                                                                                              "s "
+                                                                                              "JOIN"
+                                                                                              " org"
+                                                                                              " o "
+                                                                                              "ON "
+                                                                                              "o."
+                                                                                              "id "
+                                                                                              "= "
+                                                                                              "s."
+                                                                                              "inst"
+                                                                                              "itut"
+                                                                                              "ion_"
+                                                                                              "id"
+                                                                                              " WHE"
+                                                                                              "RE "
+                                                                                              "s."
+                                                                                              "posi"
+                                                                                              "tion"
+                                                                                              "_id "
+                                                                                              "= "
+                                                                                              "$1 "
+                                                                                              "ORDE"
+                                                                                              "R "
+                                                                                              "BY "
+                                                                                              "s."
+                                                                                              "sent"
+                                                                                              "_on,"
+                                                                                              " s."
+                                                                                              "id";
 
 typedef struct sub_ctx {
     const char *today;
@@ -550,6 +597,7 @@ static void sub_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     x->link = db_col_dup(a, s, 13, oom);
     x->note = db_col_dup(a, s, 14, oom);
     x->created_at = db_col_int(s, 15);
+    x->answered_at = db_col_int(s, 16);
     x->overdue = !x->outcome && submission_overdue(x->sent_on, c->today, c->days);
 }
 
@@ -575,7 +623,7 @@ db_status submission_list(db *d, arena *a, int64_t position_id, const char *toda
 static const char SQL_MEETINGS[] =
     "SELECT m.id, m.institution_id, coalesce(m.position_id, 0), o.slug, o.name, o.name_en,"
     " m.met_on, m.attendees, m.topics, CASE WHEN $3 = 1 THEN m.notes END, v.title_sr, v.title_en,"
-    " m.is_demo FROM institution_meeting m JOIN org o ON o.id = m.institution_id"
+    " m.is_demo, m.created_at FROM institution_meeting m JOIN org o ON o.id = m.institution_id"
     " LEFT JOIN position p ON p.id = m.position_id"
     " LEFT JOIN position_version v ON v.position_id = p.id AND v.version = p.version"
     " WHERE ($1 > 0 AND m.position_id = $1) OR ($2 > 0 AND m.institution_id = $2)"
@@ -598,6 +646,7 @@ static void meeting_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     m->position_title_sr = db_col_dup(a, s, 10, oom);
     m->position_title_en = db_col_dup(a, s, 11, oom);
     m->is_demo = db_col_int(s, 12) != 0;
+    m->created_at = db_col_int(s, 13);
 }
 
 db_status submission_meetings(db *d, arena *a, int64_t position_id, int64_t institution_id,
@@ -629,15 +678,25 @@ static void step_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     p->at = db_col_int(s, 1);
 }
 
-/* Date order; equal dates: by kind (steps first), then as added. */
+/* Date order; equal dates: in the order recorded (so "Submitted to ..."
+ * comes before the "Answered" step its answer made), then by kind (a step
+ * after the record that moved it, "no answer" last), then as added. */
 static int item_cmp(const void *pa, const void *pb)
 {
     const timeline_item *a = pa, *b = pb;
     int c = strcmp(a->on ? a->on : "", b->on ? b->on : "");
     if (c)
         return c;
-    if (a->kind != b->kind)
-        return (int)a->kind - (int)b->kind;
+    if (a->at != b->at)
+        return a->at < b->at ? -1 : 1;
+    /* recorded together: what was done before the stage it moved */
+    int ra = a->kind == TL_STEP ? 10 : (int)a->kind, rb = b->kind == TL_STEP ? 10 : (int)b->kind;
+    if (a->kind == TL_NO_ANSWER)
+        ra = 11;
+    if (b->kind == TL_NO_ANSWER)
+        rb = 11;
+    if (ra != rb)
+        return ra - rb;
     return a < b ? -1 : a > b;
 }
 
@@ -670,19 +729,24 @@ db_status submission_timeline(db *d, arena *a, int64_t position_id, const char *
         if (!on)
             return DB_NOMEM;
         date_at(steps[i].at, on);
-        it[n++] = (timeline_item){.kind = TL_STEP, .on = on, .stage = steps[i].stage};
+        it[n++] =
+            (timeline_item){.kind = TL_STEP, .on = on, .stage = steps[i].stage, .at = steps[i].at};
     }
     for (size_t i = 0; i < out->n_subs; i++) {
         const submission_rec *x = &out->subs[i];
-        it[n++] = (timeline_item){.kind = TL_SUBMISSION, .on = x->sent_on, .sub = x};
+        it[n++] =
+            (timeline_item){.kind = TL_SUBMISSION, .on = x->sent_on, .sub = x, .at = x->created_at};
         if (x->outcome)
-            it[n++] = (timeline_item){.kind = TL_ANSWER, .on = x->answered_on, .sub = x};
+            it[n++] = (timeline_item){
+                .kind = TL_ANSWER, .on = x->answered_on, .sub = x, .at = x->answered_at};
         else if (x->overdue)
-            it[n++] = (timeline_item){.kind = TL_NO_ANSWER, .on = today, .sub = x};
+            it[n++] = (timeline_item){.kind = TL_NO_ANSWER, .on = today, .sub = x, .at = INT64_MAX};
     }
     for (size_t i = 0; i < out->n_meets; i++)
-        it[n++] =
-            (timeline_item){.kind = TL_MEETING, .on = out->meets[i].met_on, .meet = &out->meets[i]};
+        it[n++] = (timeline_item){.kind = TL_MEETING,
+                                  .on = out->meets[i].met_on,
+                                  .meet = &out->meets[i],
+                                  .at = out->meets[i].created_at};
     qsort(it, n, sizeof *it, item_cmp);
     out->n_items = n;
     return DB_OK;

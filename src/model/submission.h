@@ -141,8 +141,8 @@ typedef struct submission_rec {
     /* the answer (outcome NULL: none yet) */
     int64_t outcome_id;
     const char *outcome, *answered_on, *link, *note;
-    bool overdue; /* no answer and older than N days (submission_list's today) */
-    int64_t created_at;
+    bool overdue;                    /* no answer and older than N days (submission_list's today) */
+    int64_t created_at, answered_at; /* when recorded (answered_at 0: no answer) */
 } submission_rec;
 
 /* The submissions of position_id by date, each with its latest answer. */
@@ -156,6 +156,7 @@ typedef struct meeting_rec {
     const char *notes; /* NULL unless read with_notes */
     const char *position_title_sr, *position_title_en;
     bool is_demo;
+    int64_t created_at; /* when recorded */
 } meeting_rec;
 
 /* Meetings of a position (position_id) or with an institution
@@ -171,6 +172,7 @@ typedef struct timeline_item {
     const char *stage;         /* TL_STEP */
     const submission_rec *sub; /* TL_SUBMISSION, TL_ANSWER, TL_NO_ANSWER */
     const meeting_rec *meet;   /* TL_MEETING */
+    int64_t at;                /* when recorded: same-day entries in that order */
 } timeline_item;
 
 typedef struct position_timeline {

@@ -118,6 +118,7 @@ typedef enum {
     FE_POSITION_STAGE,     /* not possible in the position's stage (min: that stage's index) */
     FE_POSITION_PARAGRAPH, /* no such paragraph (max: how many the text has) */
     FE_POSITION_UNSIGNED,  /* submitted without a live signature */
+    FE_POSITION_UNSENT,    /* moved to submitted with no submission recorded */
 } form_error_code;
 
 typedef struct form_error {

@@ -726,9 +726,11 @@ static void render_diff(req *r, const position_rec *p, const position_version *v
         resp_fail(r, DB_NOMEM, "diff_words");
         return;
     }
+    /* the note is written in Serbian only (no English one is kept): to an
+     * English reader it is marked as Serbian, not passed off as English */
     if (b->note)
-        html_fmt(o, "<p><strong>%s</strong> %s</p>", T(L, MSG_POS_L_NOTE),
-                 web_org_text(r, b->note, NULL));
+        html_fmt(o, "<p><strong>%s</strong> <span%R>%s</span></p>", T(L, MSG_POS_L_NOTE),
+                 L == LANG_EN ? " lang=\"sr-Latn\"" : "", web_org_text(r, b->note, NULL));
     html_fmt(o, "<p class=\"muted\">%s</p><div class=\"pos-diff-text\">",
              T(L, MSG_POS_DIFF_LEGEND));
     for (size_t i = 0; i < nd; i++) {
@@ -768,15 +770,20 @@ static void render_weight(req *r, const position_weight *w)
     i18n_fmt_int(&e, L, w->employees);
     chart_fmt_money_compact(&rv, L, w->revenue_cents);
     chart_fmt_money_compact(&ex, L, w->exports_cents);
-    if (w->covered)
+    if (w->withheld)
+        html_fmt(o, "<p class=\"pos-weight-sum\">%s</p>",
+                 arena_printf(r->a, T(L, MSG_POS_W_COUNT), (long long)w->members));
+    else if (w->covered)
         html_fmt(o, "<p class=\"pos-weight-sum\">%s</p>",
                  arena_printf(r->a, T(L, MSG_POS_W_SUM), (long long)w->members, buf_str(&e),
                               buf_str(&rv), buf_str(&ex), w->year));
     html_fmt(o, "<p class=\"muted\">%s</p>",
              arena_printf(r->a, T(L, MSG_POS_W_COVERAGE), (long long)w->reported,
                           (long long)w->members, w->year));
-    if (!w->covered)
+    if (!w->withheld && !w->covered)
         html_fmt(o, "<p class=\"notice-warn\" role=\"note\">%s</p>", T(L, MSG_POS_W_LOW));
+    /* the disclosure rule, said whether or not it withholds the sums */
+    html_fmt(o, "<p class=\"muted\" role=\"note\">%s</p>", T(L, MSG_POS_W_DISCLOSE));
     if (w->any_demo)
         html_fmt(o, "<p class=\"demo-note\">%s</p>", T(L, MSG_POS_W_DEMO));
     buf_free(&e);
@@ -1022,8 +1029,10 @@ static void render_signatures(req *r, const position_rec *p, const position_sign
     /* each live signatory's own share, the total said once above */
     position_contribution *share = NULL;
     size_t n_share = 0;
-    if (w.year &&
-        (st = position_contributions(r->db, r->a, p->id, w.year, &share, &n_share)) != DB_OK) {
+    char today[11];
+    time_today(today);
+    int share_year = w.year ? w.year : atoi(today);
+    if ((st = position_contributions(r->db, r->a, p->id, share_year, &share, &n_share)) != DB_OK) {
         resp_fail(r, st, "position_contributions");
         return;
     }
@@ -1041,21 +1050,16 @@ static void render_signatures(req *r, const position_rec *p, const position_sign
         if (g[i].withdrawn_at) {
             html_fmt(o, " · %s ", T(L, MSG_POS_WITHDRAWN));
             web_datetime(r, g[i].withdrawn_at, MSG_POS_ANY);
-        } else if (w.year) {
-            const position_contribution *x = NULL;
+        } else {
+            /* whom it speaks for, never its figures (one company's own) */
+            int64_t orgs = 0;
             for (size_t k = 0; k < n_share; k++)
                 if (share[k].signature_id == g[i].id)
-                    x = &share[k];
-            buf e = BUF_INIT;
-            if (x && w.covered && x->reported)
-                i18n_fmt_int(&e, L, x->employees);
+                    orgs = share[k].orgs;
+            static const msg_id forms[3] = {MSG_POS_SPEAKS_ONE, MSG_POS_SPEAKS_FEW,
+                                            MSG_POS_SPEAKS_MANY};
             html_fmt(o, " · <span class=\"pos-share\">%s</span>",
-                     !x ? T(L, MSG_POS_SHARE_NONE)
-                     : w.covered && x->reported
-                         ? arena_printf(r->a, T(L, MSG_POS_SHARE_EMP), (long long)x->orgs,
-                                        buf_str(&e), (long long)x->reported)
-                         : arena_printf(r->a, T(L, MSG_POS_SHARE), (long long)x->orgs));
-            buf_free(&e);
+                     arena_printf(r->a, T(L, forms[i18n_plural_form(L, orgs)]), (long long)orgs));
         }
         html_raw(o, "</span>");
         if (!g[i].withdrawn_at && s == POS_SIGNING && r->user &&
@@ -1122,7 +1126,8 @@ static void render_stage_form(req *r, const position_rec *p, const page_view *pv
     web_described_by(r, "pos-to", false, err);
     html_raw(o, ">");
     for (int i = 0; i < POS_N_STAGES; i++)
-        if (position_move_ok(s, (pos_stage)i))
+        /* "Submitted" comes with recording the submission (the timeline) */
+        if (position_move_ok(s, (pos_stage)i) && i != POS_SUBMITTED)
             html_fmt(o, "<option value=\"%s\">%s</option>", position_stages[i], T(L, stage_msg[i]));
     html_raw(o, "</select></div>");
     if (s == POS_DRAFT) {

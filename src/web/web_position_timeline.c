@@ -134,6 +134,8 @@ void web_adv_errors(req *r, const form_errors *fe, web_errs *e)
             web_errs_add(e, "submission", T(L, MSG_ADV_E_SUBMISSION));
         else if (x->code == FE_DATE_ORDER && strcmp(x->field, "sent_on") == 0)
             web_errs_add(e, x->field, T(L, MSG_ADV_E_BEFORE_POSITION));
+        else if (x->code == FE_DATE_ORDER && strcmp(x->field, "met_on") == 0)
+            web_errs_add(e, x->field, T(L, MSG_POS_E_MEETING_BEFORE));
         else if (x->code == FE_DATE_ORDER)
             web_errs_add(e, x->field, T(L, MSG_ADV_E_BEFORE_SENT));
         else if (x->code == FE_FUTURE_YEAR)

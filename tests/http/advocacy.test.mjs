@@ -277,11 +277,34 @@ test('a submission dated before its position was written is refused beside the d
   assert.equal((await post(m, `/positions/${pos}/submissions`, { institution: 'ministarstvo-privrede', sent_on: '2026-03-10', channel: 'email' })).status, 303);
 });
 
+test('same-day entries of the timeline in the order recorded: "Submitted to" before "Answered"', async () => {
+  const pos = newPosition('signing', 'Став истог дана');
+  const m = await session('manager');
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Belgrade' });
+  assert.equal((await post(m, `/positions/${pos}/submissions`, { institution: 'ministarstvo-privrede', sent_on: today, channel: 'email' })).status, 303);
+  const sub = sqlite(`SELECT id FROM position_submission WHERE position_id = ${pos}`);
+  assert.equal((await post(m, `/positions/${pos}/answers`, { submission: sub, outcome: 'partly', answered_on: today })).status, 303);
+  const t = await get(`/positions/${pos}/timeline?lang=en`);
+  assert.equal(t.status, 200);
+  const order = [...t.text.matchAll(/<li class="adv-tl-([a-z-]+)"/g)].map((x) => x[1]);
+  assert.deepEqual(order, ['submission', 'answer', 'step', 'step']);
+});
+
 test('the timeline is in date order and says "no answer after N days" when an institution is silent', async () => {
   const pos = newPosition('signing', 'Став о извозу');
   const m = await session('manager');
   assert.equal((await post(m, `/positions/${pos}/submissions`, { institution: 'ministarstvo-privrede', sent_on: '2025-01-10', channel: 'email' })).status, 303);
   assert.equal((await post(m, `/positions/${pos}/meetings`, { institution: 'ministarstvo-privrede', met_on: '2025-02-01', attendees: 'Менаџерка VOICT-а', topics: 'Извоз' })).status, 303);
+  // a meeting before the position was written, or after today, is refused beside its field
+  const meetings = () => sqlite(`SELECT count(*) FROM institution_meeting WHERE position_id = ${pos}`);
+  const had = meetings();
+  const early = await post(m, `/positions/${pos}/meetings?lang=en`, { institution: 'ministarstvo-privrede', met_on: '2001-01-01', attendees: 'SCAN', topics: 'Извоз' });
+  assert.equal(early.status, 422);
+  assert.match(early.text, /The meeting cannot be dated before the position was written/);
+  const late = await post(m, `/positions/${pos}/meetings?lang=en`, { institution: 'ministarstvo-privrede', met_on: '2099-01-01', attendees: 'SCAN', topics: 'Извоз' });
+  assert.equal(late.status, 422);
+  assert.match(late.text, /future/i);
+  assert.equal(meetings(), had, 'nothing stored');
   const t = await get(`/positions/${pos}/timeline?lang=en`);
   assert.equal(t.status, 200);
   const order = [...t.text.matchAll(/<li class="adv-tl-([a-z-]+)"><time datetime="([0-9-]+)"/g)].map((x) => [x[1], x[2]]);

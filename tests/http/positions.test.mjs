@@ -169,6 +169,9 @@ test('the whole path: draft, edit, consultation, comments on paragraphs, a new v
   assert.equal((await post('voict_manager', `/positions/${id}/versions`, { ...form, body_sr: 'Први пасус о царини.\n\nДруги пасус о краћим роковима.', note: 'Краћи рокови' })).status, 303);
   const v2 = await get('voict_manager', `/positions/${id}?lang=sr&from=1&to=2`);
   assert.match(v2.text, /<ins>краћим ?<\/ins>/);
+  // the note of what changed exists in Serbian only: marked so for English readers
+  const v2en = await get('voict_manager', `/positions/${id}?lang=en&from=1&to=2`);
+  assert.match(v2en.text, /<span lang="sr-Latn">Kraći rokovi<\/span>/);
   assert.equal(sqlite(`SELECT count(*) FROM notify_event WHERE kind = 'position_version'`), '1', 'the other commenter, never the author of the change');
   // signing: VOICT's manager for VOICT, the representative for their company; not for someone else
   assert.equal((await post('voict_manager', `/positions/${id}/stage`, { stage: 'signing' })).status, 303);
@@ -185,6 +188,15 @@ test('the whole path: draft, edit, consultation, comments on paragraphs, a new v
     WHERE c.slug = 'voict' AND m.joined_on <= '2024-12-31' AND (m.left_on IS NULL OR m.left_on >= '2024-01-01')`));
   assert.match(one.text, /Signatories: clusters 1, other organisations 1\./);
   assert.match(one.text, new RegExp(`Behind it stand ${members} organisations`));
+  // a company signing after a cluster: its row says whom it speaks for, never its figures,
+  // and no running total per signature lets anyone subtract them (review of issue 16)
+  const rows = [...one.text.matchAll(/<span class="pos-share">([^<]*)<\/span>/g)].map((m) => m[1]);
+  assert.deepEqual(rows, [`speaks for ${members} organisations`, 'speaks for 1 organisation']);
+  assert.doesNotMatch(one.text, /employing|weight when signed|adds \d+ organisations/);
+  assert.equal(sqlite(`SELECT count(*) FROM position_signature WHERE position_id = ${id} AND w_employees IS NOT NULL`), '0');
+  const reported = Number(/Figures reported for (\d+) of/.exec(one.text)?.[1] ?? 0);
+  assert.match(one.text, /shown when at least three organisations count/, 'the disclosure rule is said');
+  if (reported < 3) assert.doesNotMatch(one.text, /that employ/);
   // VMC signs, then withdraws: the weight leaves with it
   assert.equal((await post('vmc_manager', `/positions/${id}/sign`, { org: String(orgId('vmc')) })).status, 303);
   assert.match((await get('voict_manager', `/positions/${id}?lang=en`)).text, /Signatories: clusters 2,/);
@@ -192,8 +204,15 @@ test('the whole path: draft, edit, consultation, comments on paragraphs, a new v
   const back = await get('voict_manager', `/positions/${id}?lang=en`);
   assert.match(back.text, /Signatories: clusters 1, other organisations 1\./);
   assert.match(back.text, new RegExp(`Behind it stand ${members} organisations`));
+  // "Submitted" is never a bare move: the submission recorded moves the stage (review of issue 16)
+  const bare = await post('voict_manager', `/positions/${id}/stage?lang=en`, { stage: 'submitted' });
+  assert.equal(bare.status, 422);
+  assert.match(bare.text, /Record the submission/);
+  assert.equal(sqlite(`SELECT stage FROM position WHERE id = ${id}`), 'signing');
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Belgrade' });
   // submitted: nobody signs or withdraws any more
-  assert.equal((await post('voict_manager', `/positions/${id}/stage`, { stage: 'submitted' })).status, 303);
+  assert.equal((await post('voict_manager', `/positions/${id}/submissions`, { institution: 'ministarstvo-privrede', sent_on: today, channel: 'email' })).status, 303);
+  assert.equal(sqlite(`SELECT stage FROM position WHERE id = ${id}`), 'submitted');
   const before = state(id);
   const late = await post('voict_manager', `/positions/${id}/withdraw?lang=en`, { org: String(orgId('voict')) });
   assert.equal(late.status, 422);
@@ -216,6 +235,12 @@ test('a submission needs a signature; an empty title is refused beside its field
   const none = await post('admin', `/positions/${id}/stage?lang=en`, { stage: 'submitted' });
   assert.equal(none.status, 422);
   assert.match(none.text, /Nobody has signed yet/);
+  // one company alone: its figures would be the total; the sums are withheld (page and print alike)
+  assert.equal((await post('member_rep', `/positions/${id}/sign`, { org: String(orgId(people.member)) })).status, 303);
+  const alone = await get('admin', `/positions/${id}?lang=en`);
+  assert.match(alone.text, /Organisations behind it \(each counted once\): 1\.[^]*speaks for 1 organisation</);
+  assert.doesNotMatch(alone.text, /that employ|employing/);
+  assert.match(alone.text, /shown when at least three organisations count/);
   assert.equal((await post('admin', `/positions/${id}/stage`, { stage: 'closed' })).status, 303);
 });
 
@@ -228,7 +253,6 @@ test('the API: public positions for everyone, the weight without unsupported sum
   assert.equal(one.weight.clusters, 7);
   assert.equal(one.weight.covered, true);
   assert.equal(one.signatures.length, 7);
-  assert.equal(one.signatures[6].weight_at_signing.members, one.weight.members);
   assert.ok(one.versions[0].body_sr.length > 0);
   // a read-only token never signs; a read-write one of VMC's manager signs for VMC
   const s = await session('vmc_manager');
@@ -284,23 +308,26 @@ test('English readers see the comments as written: beside the English paragraphs
   assert.doesNotMatch(apart.text, /switch to Serbian/);
 });
 
-test('each signatory shows its own share of the weight; the shares add up to the total, said once', async () => {
+test('each signatory shows whom it speaks for, whatever the order; the total once', async () => {
   const id = posId('answered'); // signed by the seven founders
   const page = await get(null, `/positions/${id}?lang=en`);
-  const total = Number(/Behind it stand (\d+) organisations/.exec(page.text)[1]);
-  const shares = [...page.text.matchAll(/<span class="pos-share">adds (\d+) organisations/g)].map((m) => Number(m[1]));
-  const none = [...page.text.matchAll(/<span class="pos-share">adds no organisation not counted already/g)].length;
-  assert.equal(shares.length + none, 7, 'one share per signatory');
-  assert.equal(shares.reduce((a, b) => a + b, 0), total, 'counted once: the shares sum to the total');
-  assert.doesNotMatch(page.text, /weight when signed/, 'no cumulative weight repeated on each row');
+  const shares = [...page.text.matchAll(/<span class="pos-share">speaks for (\d+) organisations?<\/span>/g)].map((m) => Number(m[1]));
+  assert.equal(shares.length, 7, 'one line per signatory');
+  assert.doesNotMatch(page.text, /weight when signed|not counted already|employing/);
   assert.equal([...page.text.matchAll(/Behind it stand/g)].length, 1, 'the total once');
-  // the first signer's share: its members in the weight's year, none left out
+  // each signer's own members in the weight's year, not what earlier signers left
   const year = Number(/Figures reported for \d+ of \d+ member organisations in (\d+)/.exec(page.text)[1]);
-  const first = sqlite(`SELECT o.id FROM position_signature g JOIN org o ON o.id = g.org_id WHERE g.position_id = ${id}
-    ORDER BY g.signed_at, g.id LIMIT 1`);
-  const own = Number(sqlite(`SELECT count(DISTINCT org_id) FROM cluster_member WHERE cluster_id = ${first}
-    AND joined_on <= '${year}-12-31' AND (left_on IS NULL OR left_on >= '${year}-01-01')`));
-  assert.equal(shares.length ? Number(/<span class="pos-share">adds (\d+) organisations/.exec(page.text)[1]) : 0, own);
+  const signers = sqlite(`SELECT o.id FROM position_signature g JOIN org o ON o.id = g.org_id WHERE g.position_id = ${id}
+    AND g.withdrawn_at IS NULL ORDER BY g.signed_at, g.id`).split('\n');
+  const own = signers.map((c) => Number(sqlite(`SELECT count(DISTINCT org_id) FROM cluster_member WHERE cluster_id = ${c}
+    AND joined_on <= '${year}-12-31' AND (left_on IS NULL OR left_on >= '${year}-01-01')`)));
+  assert.deepEqual(shares, own);
+  // the API: organisations per signature, never figures; the count is signature_count
+  const one = await (await fetch(`${srv.url}/api/v1/positions/${id}`)).json();
+  assert.deepEqual(one.signatures.map((g) => g.organisations), own);
+  for (const g of one.signatures)
+    assert.deepEqual(Object.keys(g).sort(), ['org', 'org_id', 'organisations', 'signed_at', 'withdrawn_at']);
+  assert.equal(one.signature_count, 7);
 });
 
 test('the printed letter: SCAN\'s letterhead, the date, addressees, text and signatories; no stage or version labels in print', async () => {
@@ -342,6 +369,11 @@ test('the API writes positions: create, change a draft, new version, stage moves
   assert.ok(fields);
   const made = await send(tokens['voict_manager:write'], 'POST', '/api/v1/positions', draft);
   assert.equal(made.status, 201, made.text);
+  // body_en is optional, as in the web form: an English title alone is enough
+  const { body_en: _unused, ...noBodyEn } = draft;
+  const titled = await send(tokens['voict_manager:write'], 'POST', '/api/v1/positions', { ...noBodyEn, title_sr: 'Предлог без енглеског текста' });
+  assert.equal(titled.status, 201, titled.text);
+  assert.equal(JSON.parse(titled.text).versions[0].body_en, null);
   const p = JSON.parse(made.text);
   assert.equal(p.stage, 'draft');
   assert.equal(p.version, 1);

@@ -150,19 +150,25 @@ static void weight_once_and_coverage(void **state)
     assert_int_equal(position_weight_compute(t->d, 1, &w), DB_OK);
     assert_int_equal(w.members, 6);
     assert_int_equal(w.employees, 65);
-    /* the weight at signature time is kept beside each signature */
+    assert_false(w.withheld);
+    /* no weight is kept per signature: two running totals would give away
+     * one signatory's own figures */
     int64_t wm = 0;
-    assert_int_equal(
-        db_int(t->d, &wm, -1, "SELECT w_members FROM position_signature WHERE org_id = 2", DB_NONE),
-        DB_OK);
-    assert_int_equal(wm, 5);
+    assert_int_equal(db_int(t->d, &wm, -1,
+                            "SELECT count(*) FROM position_signature WHERE w_members IS NOT NULL",
+                            DB_NONE),
+                     DB_OK);
+    assert_int_equal(wm, 0);
     /* cluster 1 withdraws: A and B leave, X stays (it signs itself and via 2) */
     assert_int_equal(position_withdraw(t->d, 1, 1, 1, NULL, &fe), DB_OK);
     assert_int_equal(position_weight_compute(t->d, 1, &w), DB_OK);
     assert_int_equal(w.members, 4); /* X, Y, V, Z */
     assert_int_equal(w.reported, 2);
-    assert_int_equal(w.employees, 35);
     assert_true(w.covered); /* 2 of 4: exactly half */
+    /* but two reporting: the sums could be read as one of them; withheld */
+    assert_true(w.withheld);
+    assert_int_equal(w.employees, 0);
+    assert_int_equal(w.revenue_cents, 0);
     /* Z withdraws: 1 of 3 reported, low: the page states no sums */
     assert_int_equal(position_withdraw(t->d, 1, 8, 1, NULL, &fe), DB_OK);
     assert_int_equal(position_weight_compute(t->d, 1, &w), DB_OK);
