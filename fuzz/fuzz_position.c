@@ -18,8 +18,9 @@
 
 static void check_html(const char *h)
 {
-    static const char *const bad[] = {"<script", "<img", "<iframe", "<style", "<svg",
-                                      "href=\"javascript:", "href=\"vbscript:", "href=\"data:"};
+    static const char *const bad[] = {"<script",          "<img",        "<iframe",
+                                      "<style",           "<svg",        "href=\"javascript:",
+                                      "href=\"vbscript:", "href=\"data:"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (strcasestr(h, bad[i]))
             abort();

@@ -212,7 +212,8 @@ static void expiry(void **state)
                    " (4, 'mou', 'in 61 days', '2026-01-01', '2027-05-10', 'signed', 0, 0),"
                    " (5, 'mou', 'terminated', '2026-01-01', '2027-04-01', 'terminated', 0, 0),"
                    " (6, 'mou', 'open-ended', '2026-01-01', NULL, 'signed', 0, 0);"
-                   "INSERT INTO agreement_party(agreement_id, org_id) VALUES (1, 2), (1, 4), (2, 2), (2, 4), (3, 3),"
+                   "INSERT INTO agreement_party(agreement_id, org_id) VALUES (1, 2), (1, 4), (2, "
+                   "2), (2, 4), (3, 3),"
                    " (3, 4), (4, 2), (4, 4), (5, 2), (5, 4), (6, 2), (6, 4);"),
         DB_OK);
     arena a = ARENA_INIT;
