@@ -487,8 +487,8 @@ static const char SQL_PART_ADD[] =
     "INSERT INTO project_participant(project_id, org_id, role, share_cents, consent, decided_by,"
     " decided_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 static const char SQL_PARTS_OF[] =
-    "SELECT org_id, consent, coalesce(decided_by, 0), coalesce(decided_at, 0), reason"
-    " FROM project_participant WHERE project_id = $1";
+    "SELECT org_id, consent, coalesce(decided_by, 0), coalesce(decided_at, 0), reason, role,"
+    " coalesce(share_cents, -1) FROM project_participant WHERE project_id = $1";
 
 /* One participant's consent as the write stores it (0035): kept from
  * before, confirmed when the writer speaks for it (the secretariat for
@@ -500,8 +500,15 @@ typedef struct part_consent {
     char reason[2001];
 } part_consent;
 
-static db_status part_consents(tx *t, int64_t id, const int64_t *ids, size_t n, part_consent *out)
+/* Each participant's consent for the write: kept from project id (0: new)
+ * while its role and share stay as they were; a participant whose role or
+ * share the write changes, and who the writer does not speak for, is asked
+ * again (its word was given to the old terms). A confirmed participant the
+ * writer does not speak for is not dropped: *dropped says so. */
+static db_status part_consents(tx *t, int64_t id, const int64_t *ids, const char *const *roles,
+                               const int64_t *cents, size_t n, part_consent *out, bool *dropped)
 {
+    *dropped = false;
     for (size_t i = 0; i < n; i++)
         out[i] = (part_consent){.consent = "proposed"};
     if (id) {
@@ -511,9 +518,19 @@ static db_status part_consents(tx *t, int64_t id, const int64_t *ids, size_t n, 
         db_status st;
         while ((st = db_step(s)) == DB_ROW) {
             int64_t org = db_col_int(s, 0);
+            bool here = false;
+            for (size_t i = 0; i < n; i++)
+                here |= ids[i] == org;
+            if (!here && strcmp(db_col_text(s, 1), "confirmed") == 0 &&
+                !rights_person_can(t->d, t->actor_id, RIGHT_TIE_CONFIRM, org))
+                *dropped = true;
             for (size_t i = 0; i < n; i++) {
                 if (ids[i] != org)
                     continue;
+                const char *role = db_col_text(s, 5);
+                if (strcmp(role ? role : "", roles[i] ? roles[i] : "") != 0 ||
+                    db_col_int(s, 6) != cents[i])
+                    break; /* new terms for it: proposed again, told again */
                 const char *c = db_col_text(s, 1);
                 out[i].consent = strcmp(c, "confirmed") == 0  ? "confirmed"
                                  : strcmp(c, "declined") == 0 ? "declined"
@@ -621,9 +638,27 @@ static db_status save_body(tx *t, void *vc)
     part_consent *cons = mem_calloc(n_orgs + 1, sizeof *cons); /* 2 kB each: not the stack */
     if (!cons)
         return DB_NOMEM;
-    if ((st = part_consents(t, c->id, org_ids, n_orgs, cons)) != DB_OK) {
+    const char *roles[PROJECT_PARTS_MAX];
+    int64_t shares[PROJECT_PARTS_MAX];
+    for (size_t i = 0, k = 0; i < c->in->n_parts && k < n_orgs; i++) {
+        const project_part_in *p = &c->in->parts[i];
+        if (!p->org || !*p->org)
+            continue;
+        int64_t cents = -1;
+        if (p->share && *p->share && num_parse(p->share, strlen(p->share), 2, &cents) != NUM_OK)
+            cents = -1;
+        roles[k] = p->role;
+        shares[k++] = cents;
+    }
+    bool dropped = false;
+    if ((st = part_consents(t, c->id, org_ids, roles, shares, n_orgs, cons, &dropped)) != DB_OK) {
         mem_free(cons);
         return st;
+    }
+    if (dropped) { /* a participant that agreed leaves only by its own word */
+        mem_free(cons);
+        valid_add_error(c->errs, "participants", FE_SECRETARIAT_ONLY, 0, 0);
+        return DB_CONSTRAINT;
     }
     if (c->id)
         st = db_do(t->d, SQL_UPDATE, sizeof vals / sizeof *vals, vals);

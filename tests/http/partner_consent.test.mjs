@@ -207,6 +207,24 @@ test('a project\'s participant named without its word is hidden from others and 
   });
   assert.equal(edit.status, 303);
   assert.equal(sql(`SELECT consent FROM project_participant WHERE project_id = ${id} AND org_id = ${UNI()}`), 'confirmed');
+  // the lead cannot drop a participant that agreed, nor change its terms behind its back
+  const told = () => Number(sql(`SELECT count(*) FROM notify_event WHERE kind = 'tie_proposed' AND entity = 'project' AND entity_id = ${id}`));
+  const drop = await m.post(`/projects/${id}?lang=en`, {
+    title_sr: 'Пројекат са универзитетом', title_en: 'Project with the university, renamed', status: 'running', visibility: 'public',
+    p_org: ['voict', '', ''], p_role: ['lead', 'partner', 'partner'], p_share: ['30000', '', ''],
+  });
+  assert.equal(drop.status, 422, drop.text.slice(0, 200));
+  assert.equal(sql(`SELECT consent FROM project_participant WHERE project_id = ${id} AND org_id = ${UNI()}`), 'confirmed', 'nothing changed');
+  const before = told();
+  const cut = await m.post(`/projects/${id}?lang=en`, {
+    title_sr: 'Пројекат са универзитетом', title_en: 'Project with the university, renamed', status: 'running', visibility: 'public',
+    p_org: ['voict', 'univerzitet-u-nisu', ''], p_role: ['lead', 'partner', 'partner'], p_share: ['30000', '0.01', ''],
+  });
+  assert.equal(cut.status, 303, cut.text.slice(0, 200));
+  assert.equal(sql(`SELECT consent FROM project_participant WHERE project_id = ${id} AND org_id = ${UNI()}`), 'proposed', 'a new share is asked again');
+  assert.equal(told(), before + 1, 'and the university is told');
+  assert.doesNotMatch((await pub(`/projects/${id}?lang=en`)).text, /University of Niš/);
+  assert.equal((await rep.post(`/projects/${id}/consent`, { org: UNI(), decision: 'confirm' })).status, 303);
 });
 
 test('the demo\'s private project shows its waiting participant to the project\'s people, who may answer', async () => {
