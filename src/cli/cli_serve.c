@@ -158,8 +158,11 @@ int cli_init(int argc, char **argv)
             printf("demo data already present\n");
         buf_free(&err);
     }
-    if (rc == 0)
-        printf("database %s ready at schema version %d\n", path, version);
+    if (rc == 0) {
+        char shown[512]; /* a PostgreSQL URL's password is not printed */
+        db_path_for_log(path, shown, sizeof shown);
+        printf("database %s ready at schema version %d\n", shown, version);
+    }
     if (created)
         printf("first admin: %s password: %s (shown once; change it after logging in)\n",
                FIRST_ADMIN_EMAIL, pw);

@@ -114,6 +114,40 @@ bool db_path_is_url(const char *path)
     return db_pg_url(path);
 }
 
+static void log_put(char *out, size_t n, size_t *k, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len && *k + 1 < n; i++)
+        out[(*k)++] = s[i];
+}
+
+void db_path_for_log(const char *path, char *out, size_t n)
+{
+    if (!n)
+        return;
+    const char *p = path ? path : "";
+    size_t k = 0;
+    const char *scheme = db_path_is_url(p) ? strstr(p, "://") : NULL;
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+    if (at && slash && slash < at)
+        at = NULL; /* an '@' after the host is no user part */
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    for (const char *q = p; *q;) {
+        if (colon && q == colon + 1) { /* user:secret@ */
+            log_put(out, n, &k, "***", 3);
+            q = at;
+        } else if (scheme && q > p && (q[-1] == '?' || q[-1] == '&') &&
+                   strncmp(q, "password=", 9) == 0) {
+            log_put(out, n, &k, "password=***", 12);
+            q += strcspn(q, "&");
+        } else {
+            log_put(out, n, &k, q, 1);
+            q++;
+        }
+    }
+    out[k] = '\0';
+}
+
 db_status db_open(const char *path, const db_options *opts, db **out, buf *err)
 {
     static const db_options defaults = {false, true, false, 5000, false};

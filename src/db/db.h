@@ -64,6 +64,9 @@ db_status db_open(const char *path, const db_options *opts, db **out, buf *err);
 /* True when path is a server's URL rather than a file (no folder to make,
  * no file to look for). */
 bool db_path_is_url(const char *path);
+/* path as logs and messages may show it: a URL's password (user:secret@)
+ * becomes "***"; anything else is copied. Truncated to n - 1 bytes. */
+void db_path_for_log(const char *path, char *out, size_t n);
 /* Finalizes cached statements and closes. NULL is a no-op. */
 void db_close(db *d);
 

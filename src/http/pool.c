@@ -173,7 +173,9 @@ bool pool_start(worker_pool *p, unsigned n, unsigned share, bool keep_reserve, u
     while (atomic_load(&p->ready) < p->started)
         usleep(1000);
     if (p->started < p->n_workers || atomic_load(&p->failed)) {
-        log_error("cannot start %u %s workers with database %s", p->n_workers, p->name, p->db_path);
+        char shown[512]; /* a PostgreSQL URL's password never reaches the log */
+        db_path_for_log(p->db_path, shown, sizeof shown);
+        log_error("cannot start %u %s workers with database %s", p->n_workers, p->name, shown);
         return false;
     }
     return true;

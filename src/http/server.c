@@ -960,10 +960,12 @@ int server_run(const server_config *cfg)
         else
             snprintf(g_public_url, sizeof g_public_url, "%s", cfg->public_url);
     }
+    char shown[512]; /* a PostgreSQL URL's password never reaches the log */
+    db_path_for_log(cfg->db_path, shown, sizeof shown);
     log_info("listening on http://%s:%u/ (%u I/O threads, %u workers (%u per address before "
              "others), %u for password hashing, database %s)",
              host[0] ? host : "0.0.0.0", di ? di->port : 0, cfg->io_threads, g_pool.n_workers,
-             g_pool.share, g_hash_pool.n_workers, cfg->db_path);
+             g_pool.share, g_hash_pool.n_workers, shown);
 
     int sig = 0;
     sigwait(&sigs, &sig);

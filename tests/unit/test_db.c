@@ -616,6 +616,25 @@ static void check_c_rows(const c_row *rows, size_t n, int64_t first_id)
     }
 }
 
+static void test_path_for_log(void **state)
+{
+    (void)state;
+    char out[128];
+    db_path_for_log("postgresql://scan:s3cret@db.example/scan", out, sizeof out);
+    assert_string_equal(out, "postgresql://scan:***@db.example/scan");
+    db_path_for_log("postgres://scan@db/scan?sslmode=require&password=s3cret&x=1", out, sizeof out);
+    assert_string_equal(out, "postgres://scan@db/scan?sslmode=require&password=***&x=1");
+    db_path_for_log("postgresql://scan@/scan?host=/tmp/pg", out, sizeof out);
+    assert_string_equal(out, "postgresql://scan@/scan?host=/tmp/pg");
+    db_path_for_log("postgresql://db/scan?user=a@b", out, sizeof out); /* no user part */
+    assert_string_equal(out, "postgresql://db/scan?user=a@b");
+    db_path_for_log("var/me:pw@x.db", out, sizeof out); /* a file name: as it is */
+    assert_string_equal(out, "var/me:pw@x.db");
+    db_path_for_log("postgresql://u:secret@h/d", out, 20); /* truncated, never the secret */
+    assert_null(strstr(out, "secret"));
+    assert_int_equal(strlen(out), 19);
+}
+
 static void test_collect(void **state)
 {
     fixture *f = *state;
@@ -699,6 +718,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_and_backup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_journal, setup, teardown),
         cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_path_for_log),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_pending_like_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_built_same_as_put, setup, teardown),
