@@ -89,9 +89,12 @@ static void news_item(req *r, const news_rec *n, int heading)
         html_fmt(o, "<img class=\"news-thumb\" src=\"/news/%D/image\" alt=\"\" loading=\"lazy\">",
                  (long long)n->id);
     html_fmt(o, "<h%d><a href=\"/news/%q\">%s</a></h%d>", heading, n->slug, n_title(r, n), heading);
-    html_fmt(o, "<p class=\"news-meta\"><time datetime=\"%D\">%s</time> · %s · %s</p>",
-             (long long)n->publish_at, fmt_date(r, n->publish_at), n_source(r, n),
+    buf iso = BUF_INIT; /* datetime wants RFC 3339, not seconds */
+    time_fmt_iso(&iso, n->publish_at);
+    html_fmt(o, "<p class=\"news-meta\"><time datetime=\"%s\">%s</time> · %s · %s</p>",
+             buf_failed(&iso) ? "" : buf_str(&iso), fmt_date(r, n->publish_at), n_source(r, n),
              topic_label(r->lang, n->topic));
+    buf_free(&iso);
     html_fmt(o, "<p>%s</p></article></li>\n", n_lead(r, n));
 }
 

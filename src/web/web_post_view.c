@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/strutil.h"
+#include "core/timeutil.h"
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/interest.h"
@@ -223,11 +224,14 @@ static bool thread_show(req *r, const post_rec *p, const interest_rec *iv, bool 
         const char *when = buf_failed(&h) ? "" : arena_strdup(r->a, buf_str(&h));
         buf_free(&h);
         const char *who = web_org_text(r, m[i].person_name, NULL);
+        buf iso = BUF_INIT; /* datetime wants RFC 3339, not seconds */
+        time_fmt_iso(&iso, m[i].created_at);
         html_fmt(o,
                  "<li class=\"thread-msg%R\"><p class=\"thread-from\"><strong>%s</strong> "
-                 "<time datetime=\"%D\">%s</time></p><div class=\"thread-body\">",
+                 "<time datetime=\"%s\">%s</time></p><div class=\"thread-body\">",
                  m[i].person_id == r->user->person_id ? " thread-mine" : "", who ? who : "",
-                 (long long)m[i].created_at, when ? when : "");
+                 buf_failed(&iso) ? "" : buf_str(&iso), when ? when : "");
+        buf_free(&iso);
         paragraphs(o, m[i].body);
         html_raw(o, "</div></li>");
     }

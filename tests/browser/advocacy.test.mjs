@@ -47,7 +47,7 @@ function addUser(email, name, extra = []) {
 
 function newPosition(titleSr, titleEn) {
   return Number(sqlite(`INSERT INTO position(kind, owner_id, stage, created_at, updated_at)
-      SELECT 'proposal', id, 'signing', unixepoch(), unixepoch() FROM org WHERE slug = 'voict';
+      SELECT 'proposal', id, 'signing', unixepoch('2026-01-05'), unixepoch('2026-01-05') FROM org WHERE slug = 'voict';
     INSERT INTO position_version(position_id, version, title_sr, title_en, body_sr, created_at)
       VALUES (last_insert_rowid(), 1, '${titleSr}', '${titleEn}', 'Текст.', unixepoch());
     SELECT max(id) FROM position;`));
