@@ -91,7 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!ical_write(&z, NULL, &e, 1) || z.failed)
             abort();
         icalcomponent *cal = icalparser_parse_string(buf_str(&z));
-        if (!cal || count(cal, ICAL_VTIMEZONE_COMPONENT) != 1)
+        /* UTC is written as UTC times, with no zone block (ical.c) */
+        int zones = strcmp(part[0], "UTC") == 0 ? 0 : 1;
+        if (!cal || count(cal, ICAL_VTIMEZONE_COMPONENT) != zones)
             abort();
         icalcomponent_free(cal);
         buf_free(&z);
