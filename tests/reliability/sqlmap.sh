@@ -134,8 +134,11 @@ session_alive() {
 KEEP_SLUGS='new|voict|petrovaradin-softver'
 EXCL_ANON='/logout'
 EXCL_USER="/logout|/account/tokens\$|/(archive|publish)\$|/orgs/(?!($KEEP_SLUGS)(/|\\?|\$))[^/?#]+"
+# --timeout 30 --retries 2: an answer slowed past 15 s by a loaded machine
+# (two CI runs on two cores) read as "unreachable" once; a dead server
+# still fails every retry, and the alive-check after each run below.
 COMMON=(--batch --level 3 --risk 2 --dbms=SQLite --technique="$TECH" --time-sec 1
-    --threads 4 --timeout 15 --retries 1 --disable-coloring --flush-session --ignore-stdin
+    --threads 4 --timeout 30 --retries 2 --disable-coloring --flush-session --ignore-stdin
     --output-dir="$W/out" -H "Origin: $U")
 
 TOTAL_REQ=0
