@@ -136,7 +136,7 @@ EXCL_ANON='/logout'
 EXCL_USER="/logout|/account/tokens\$|/(archive|publish)\$|/orgs/(?!($KEEP_SLUGS)(/|\\?|\$))[^/?#]+"
 # --timeout 30 --retries 2: an answer slowed past 15 s by a loaded machine
 # (two CI runs on two cores) read as "unreachable" once; a dead server
-# still fails every retry, and the alive-check after each run below.
+# still fails every retry, and the unreachable rule below still catches it.
 COMMON=(--batch --level 3 --risk 2 --dbms=SQLite --technique="$TECH" --time-sec 1
     --threads 4 --timeout 30 --retries 2 --disable-coloring --flush-session --ignore-stdin
     --output-dir="$W/out" -H "Origin: $U")
