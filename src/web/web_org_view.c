@@ -118,11 +118,11 @@ static const char *head_markup(req *r, const org_rec *o, const char *name, const
         json_put_string(&j, "PostalAddress");
         if (!empty(o->address)) {
             json_put_key(&j, "streetAddress", false);
-            json_put_string(&j, o->address);
+            json_put_string(&j, web_org_text(r, o->address, NULL));
         }
         if (!empty(o->municipality)) {
             json_put_key(&j, "addressLocality", false);
-            json_put_string(&j, o->municipality);
+            json_put_string(&j, web_org_text(r, o->municipality, NULL));
         }
         json_put_key(&j, "addressCountry", false);
         json_put_string(&j, empty(o->country) ? "RS" : o->country);

@@ -297,6 +297,13 @@ test('the profile shows the entry in the reader\'s language with JSON-LD and Ope
   assert.match(latn.text, /Klaster iz Niša za probu pretrage\./);
   assert.doesNotMatch(/<main[\s\S]*<\/main>/.exec(latn.text)[0], /[\u0400-\u04FF]/);
   assert.match(latn.text, /<abbr>NTK<\/abbr>/);
+  // the JSON-LD follows the page's script too: the city typed as "Ниш" is Niš on Latin and English pages
+  for (const page of [r, latn]) {
+    const ldDoc = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.text)[1]);
+    assert.equal(ldDoc.address.addressLocality, 'Niš');
+  }
+  const ldCyr = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(cyr.text)[1]);
+  assert.equal(ldCyr.address.addressLocality, 'Ниш');
 });
 
 test('a logo is served with its type and ETag; SVG gets a strict CSP; bad logos are refused next to the field', async () => {
