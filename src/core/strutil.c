@@ -1,6 +1,7 @@
 /* strutil.c: small string helpers (see strutil.h). */
 #include "core/strutil.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,15 @@ int str_hex_digit(unsigned char c)
 bool str_empty(const char *s)
 {
     return !s || !*s;
+}
+
+bool str_in(const char *v, const char *const *list)
+{
+    assert(list);
+    for (size_t i = 0; v && list[i]; i++)
+        if (strcmp(v, list[i]) == 0)
+            return true;
+    return false;
 }
 
 bool str_ieqn(const char *s, size_t n, const char *w)

@@ -13,6 +13,9 @@ bool str_eq(const char *a, const char *b);
 bool str_ieqn(const char *s, size_t n, const char *w);
 /* True when s is NULL or "". */
 bool str_empty(const char *s);
+/* True when v equals one of the strings of list, which ends with NULL;
+ * false for a NULL v. */
+bool str_in(const char *v, const char *const *list);
 /* ASCII case-insensitive equality. */
 bool str_ieq(const char *a, const char *b);
 /* True when s starts with prefix. */

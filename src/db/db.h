@@ -198,9 +198,14 @@ typedef struct db_val {
     int64_t i;
     const char *s;
 } db_val;
-#define DBI(v)  ((db_val){.kind = DBV_INT, .i = (int64_t)(v)})
-#define DBT(v)  ((db_val){.kind = DBV_TEXT, .s = (v)})
-#define DBNULL  ((db_val){.kind = DBV_NULL})
+#define DBI(v) ((db_val){.kind = DBV_INT, .i = (int64_t)(v)})
+#define DBT(v) ((db_val){.kind = DBV_TEXT, .s = (v)})
+#define DBNULL ((db_val){.kind = DBV_NULL})
+/* s as text, or NULL when s is NULL or "" (an optional field). */
+static inline db_val db_opt_text(const char *s)
+{
+    return s && *s ? DBT(s) : DBNULL;
+}
 #define DB_NONE 0, NULL
 #define DB_ARGS(...)                                                                               \
     sizeof((db_val[]){__VA_ARGS__}) / sizeof(db_val), (const db_val[])                             \

@@ -152,6 +152,18 @@ void json_put_int(buf *out, int64_t v)
     buf_printf(out, "%lld", (long long)v);
 }
 
+void json_put_field(buf *out, const char *key, const char *v)
+{
+    json_put_key(out, key, false);
+    json_put_string(out, v);
+}
+
+void json_put_field_int(buf *out, const char *key, int64_t v)
+{
+    json_put_key(out, key, false);
+    json_put_int(out, v);
+}
+
 void json_put_bool(buf *out, bool v)
 {
     assert(out);

@@ -25,6 +25,9 @@ void json_put_string(buf *out, const char *s);
 void json_put_stringn(buf *out, const char *s, size_t n);
 /* Appends "key": (with a leading comma unless first). */
 void json_put_key(buf *out, const char *key, bool first);
+/* ",key:value": a member after the object's first (API writers). */
+void json_put_field(buf *out, const char *key, const char *v);
+void json_put_field_int(buf *out, const char *key, int64_t v);
 void json_put_int(buf *out, int64_t v);
 void json_put_bool(buf *out, bool v);
 /* Dumps a jansson value compactly (with the same escaping rules) into out.

@@ -96,3 +96,12 @@ db_status tx_write(db *d, tx *t, tx_body body, void *ctx)
     buf_free(&t->detail);
     return st;
 }
+
+db_status tx_invalid(const form_errors *errs)
+{
+    assert(errs);
+    for (size_t i = 0; i < errs->n_items; i++)
+        if (errs->items[i].code == FE_NOMEM)
+            return DB_NOMEM;
+    return DB_CONSTRAINT;
+}

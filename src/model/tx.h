@@ -25,6 +25,7 @@
 
 #include "core/buf.h"
 #include "db/db.h"
+#include "valid/valid.h"
 
 /* The data versions in app_meta that a write may bump. */
 enum {
@@ -63,5 +64,9 @@ db_status tx_write(db *d, tx *t, tx_body body, void *ctx);
 /* The current value of one data version (TX_DIRECTORY or TX_FIGURES) in
  * *out; 0 when the row is missing. */
 db_status tx_version(db *d, unsigned which, int64_t *out);
+
+/* The status of a write refused by validation: DB_NOMEM when the only
+ * trouble was an allocation (a server error), else DB_CONSTRAINT. */
+db_status tx_invalid(const form_errors *errs);
 
 #endif

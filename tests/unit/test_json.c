@@ -30,6 +30,21 @@ static void test_escaping_round_trips(void **state)
     buf_free(&err);
 }
 
+/* The API writers' member helpers: a comma, the key, the value. */
+static void test_put_field(void **state)
+{
+    (void)state;
+    buf o = BUF_INIT;
+    buf_putc(&o, '{');
+    json_put_key(&o, "id", true);
+    json_put_int(&o, 7);
+    json_put_field(&o, "name", "Niš \"A\"");
+    json_put_field_int(&o, "n", -3);
+    buf_putc(&o, '}');
+    assert_string_equal(o.data, "{\"id\":7,\"name\":\"Niš \\\"A\\\"\",\"n\":-3}");
+    buf_free(&o);
+}
+
 static void test_invalid_utf8_replaced(void **state)
 {
     buf b = BUF_INIT;
@@ -177,6 +192,7 @@ int main(void)
     json_setup();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escaping_round_trips),
+        cmocka_unit_test(test_put_field),
         cmocka_unit_test(test_invalid_utf8_replaced),
         cmocka_unit_test(test_parse_errors_say_where),
         cmocka_unit_test(test_dump_matches_jansson),
