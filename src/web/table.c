@@ -593,9 +593,13 @@ bool table_respond(req *r, const table *t, const char *filename)
     const char *fmt = req_query(r, "format");
     if (!fmt)
         return false;
-    bool csv = strcmp(fmt, "csv") == 0, xlsx = strcmp(fmt, "xlsx") == 0;
-    if (!csv && !xlsx)
+    if (!*fmt)
         return false;
+    bool csv = strcmp(fmt, "csv") == 0, xlsx = strcmp(fmt, "xlsx") == 0;
+    if (!csv && !xlsx) { /* a page asked for a download it cannot give */
+        resp_error(r, 400, T(r->lang, MSG_TABLE_BAD_FORMAT));
+        return true;
+    }
     r->static_body = NULL;
     buf_reset(&r->out);
     int rc = csv ? table_csv(&r->out, t) : table_xlsx(&r->out, t, r->lang);

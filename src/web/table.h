@@ -124,7 +124,8 @@ void table_download_links(buf *out, lang_id lang, const char *url, const char *w
  * the response (Content-Type, Content-Disposition: attachment with
  * filename "<ASCII-safe filename>.csv"/".xlsx") and returns true; on
  * failure it writes a 500 through resp_fail and still returns true. For
- * no format (or an unknown one) returns false so the page renders HTML.
+ * no format (or an empty one) returns false so the page renders HTML; an
+ * unknown format is a 400 that names the two (returns true).
  * filename is the base name without extension, in any script: it is
  * folded to lower-case ASCII letters, digits, '-' and '_'. */
 bool table_respond(req *r, const table *t, const char *filename);

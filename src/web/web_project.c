@@ -294,7 +294,7 @@ void web_project_list(req *r)
     db_status st = project_list(r->db, r->a, &v, &q, &p, &n);
     if (st == DB_OK)
         st = project_choices_get(r->db, r->a, &v, &c);
-    project_facets fc;
+    project_facets fc = {0};
     bool download = query_or_null(r, "format") != NULL;
     if (st == DB_OK && !download)
         st = project_facets_get(r->db, r->a, &v, &q, &fc);
