@@ -57,35 +57,6 @@ db_status person_can_log_in(db *d, const char *email, bool *yes)
 
 /* --- export ------------------------------------------------------------------ */
 
-/* "key": followed by the column as a JSON string or null. */
-static void put_text_col(buf *o, const char *key, db_stmt *s, int col)
-{
-    json_put_key(o, key, false);
-    json_put_string(o, db_col_text(s, col));
-}
-
-static void put_int_col(buf *o, const char *key, db_stmt *s, int col)
-{
-    json_put_key(o, key, false);
-    if (db_col_is_null(s, col))
-        buf_puts(o, "null");
-    else
-        json_put_int(o, db_col_int(s, col));
-}
-
-/* "key": an RFC 3339 UTC time, or null. */
-static void put_time_col(buf *o, const char *key, db_stmt *s, int col)
-{
-    json_put_key(o, key, false);
-    if (db_col_is_null(s, col)) {
-        buf_puts(o, "null");
-        return;
-    }
-    buf_putc(o, '"');
-    time_fmt_iso(o, db_col_int(s, col));
-    buf_putc(o, '"');
-}
-
 static const char SQL_EXP_PERSON[] =
     "SELECT id, name, email, phone, public_contact, erased_at, created_at, updated_at"
     "  FROM person WHERE id = $1";
@@ -113,74 +84,6 @@ static const char SQL_EXP_POSTS[] =
 static const char SQL_EXP_AUDIT[] =
     "SELECT id, at, ip, action, entity, entity_id, detail FROM audit"
     " WHERE actor_id = $1 ORDER BY id";
-
-/* Runs sql for the person and appends "key":[...] with one object per row
- * written by put_row. */
-static db_status put_array(db *d, buf *o, const char *key, const char *sql, int64_t person_id,
-                           void (*put_row)(buf *, db_stmt *))
-{
-    db_stmt *s = db_prepare(d, sql);
-    if (!s)
-        return DB_ERR;
-    db_bind_int(s, 1, person_id);
-    json_put_key(o, key, false);
-    buf_putc(o, '[');
-    db_status st;
-    bool first = true;
-    while ((st = db_step(s)) == DB_ROW) {
-        if (!first)
-            buf_putc(o, ',');
-        first = false;
-        put_row(o, s);
-    }
-    buf_putc(o, ']');
-    db_reset(s);
-    return st == DB_DONE ? DB_OK : st;
-}
-
-static void put_aff_row(buf *o, db_stmt *s)
-{
-    buf_putc(o, '{');
-    json_put_key(o, "id", true);
-    json_put_int(o, db_col_int(s, 0));
-    put_text_col(o, "role", s, 1);
-    put_time_col(o, "started_at", s, 2);
-    put_time_col(o, "ended_at", s, 3);
-    json_put_key(o, "org", false);
-    buf_putc(o, '{');
-    json_put_key(o, "id", true);
-    json_put_int(o, db_col_int(s, 4));
-    put_text_col(o, "slug", s, 5);
-    put_text_col(o, "name", s, 6);
-    buf_puts(o, "}}");
-}
-
-static void put_session_row(buf *o, db_stmt *s)
-{
-    buf_putc(o, '{');
-    json_put_key(o, "id", true);
-    json_put_int(o, db_col_int(s, 0));
-    put_time_col(o, "created_at", s, 1);
-    put_time_col(o, "last_seen_at", s, 2);
-    put_time_col(o, "expires_at", s, 3);
-    put_text_col(o, "ip", s, 4);
-    put_text_col(o, "user_agent", s, 5);
-    buf_putc(o, '}');
-}
-
-static void put_token_row(buf *o, db_stmt *s)
-{
-    buf_putc(o, '{');
-    json_put_key(o, "id", true);
-    json_put_int(o, db_col_int(s, 0));
-    put_text_col(o, "name", s, 1);
-    put_text_col(o, "scope", s, 2);
-    put_time_col(o, "created_at", s, 3);
-    put_time_col(o, "last_used_at", s, 4);
-    put_time_col(o, "revoked_at", s, 5);
-    buf_putc(o, '}');
-}
-
 /* Notification settings, saved searches and followed clusters (notify.c)
  * as {"type", "value"} rows. */
 static const char SQL_EXP_NOTIFY[] =
@@ -189,42 +92,109 @@ static const char SQL_EXP_NOTIFY[] =
     " UNION ALL SELECT 'follows', o.slug FROM notify_follow f JOIN org o ON o.id = f.cluster_id"
     "  WHERE f.person_id = $1";
 
-static void put_notify_row(buf *o, db_stmt *s)
+/* One column of an exported row: its key and how it is written; a key
+ * with kind '{' opens a nested object of the columns that follow, '}'
+ * closes it. Columns are read in order. */
+typedef struct exp_col {
+    const char *key;
+    char kind; /* 'i' integer, 't' text, 'b' boolean, 'T' time, '{', '}' */
+} exp_col;
+
+typedef struct exp_array {
+    const char *key;
+    const char *sql;
+    const exp_col *cols; /* ends with a NULL key */
+} exp_array;
+
+static const exp_col PERSON_COLS[] = {
+    {"id", 'i'},         {"name", 't'},           {"email", 't'},
+    {"phone", 't'},      {"public_contact", 'b'}, {"erased_at", 'T'},
+    {"created_at", 'T'}, {"updated_at", 'T'},     {NULL, 0}};
+static const exp_col ACCOUNT_COLS[] = {
+    {"id", 'i'},         {"secretariat", 't'},         {"password_set", 'b'},  {"disabled_at", 'T'},
+    {"created_at", 'T'}, {"password_changed_at", 'T'}, {"last_login_at", 'T'}, {NULL, 0}};
+static const exp_col AFF_COLS[] = {
+    {"id", 'i'}, {"role", 't'}, {"started_at", 'T'}, {"ended_at", 'T'}, {"org", '{'},
+    {"id", 'i'}, {"slug", 't'}, {"name", 't'},       {NULL, '}'},       {NULL, 0}};
+static const exp_col SESSION_COLS[] = {{"id", 'i'},
+                                       {"created_at", 'T'},
+                                       {"last_seen_at", 'T'},
+                                       {"expires_at", 'T'},
+                                       {"ip", 't'},
+                                       {"user_agent", 't'},
+                                       {NULL, 0}};
+static const exp_col TOKEN_COLS[] = {
+    {"id", 'i'},           {"name", 't'},       {"scope", 't'}, {"created_at", 'T'},
+    {"last_used_at", 'T'}, {"revoked_at", 'T'}, {NULL, 0}};
+static const exp_col NOTIFY_COLS[] = {{"type", 't'}, {"value", 't'}, {NULL, 0}};
+static const exp_col POST_COLS[] = {{"id", 'i'},          {"kind", 't'},   {"title", 't'},
+                                    {"body", 't'},        {"status", 't'}, {"published_at", 'T'},
+                                    {"valid_until", 't'}, {"org", 't'},    {NULL, 0}};
+static const exp_col AUDIT_COLS[] = {{"id", 'i'},     {"at", 'T'},     {"ip", 't'},
+                                     {"action", 't'}, {"entity", 't'}, {"entity_id", 'i'},
+                                     {"detail", 't'}, {NULL, 0}};
+
+/* The arrays of the export, in its order. */
+static const exp_array exp_arrays[] = {
+    {"affiliations", SQL_EXP_AFF, AFF_COLS},    {"sessions", SQL_EXP_SESSIONS, SESSION_COLS},
+    {"api_tokens", SQL_EXP_TOKENS, TOKEN_COLS}, {"notifications", SQL_EXP_NOTIFY, NOTIFY_COLS},
+    {"posts", SQL_EXP_POSTS, POST_COLS},        {"audit", SQL_EXP_AUDIT, AUDIT_COLS},
+};
+
+/* One row as a JSON object, its columns written as cols says. */
+static void put_row(buf *o, db_stmt *s, const exp_col *cols)
 {
+    bool first = true;
+    int col = 0;
     buf_putc(o, '{');
-    json_put_key(o, "type", true);
-    json_put_string(o, db_col_text(s, 0));
-    put_text_col(o, "value", s, 1);
+    for (const exp_col *c = cols; c->kind; c++) {
+        if (c->kind == '}') {
+            buf_putc(o, '}');
+            first = false;
+            continue;
+        }
+        json_put_key(o, c->key, first);
+        first = c->kind == '{';
+        if (c->kind == '{')
+            buf_putc(o, '{');
+        else if (c->kind == 't')
+            json_put_string(o, db_col_text(s, col++));
+        else if (c->kind == 'b')
+            json_put_bool(o, db_col_int(s, col++) != 0);
+        else if (db_col_is_null(s, col) && ++col)
+            buf_puts(o, "null");
+        else if (c->kind == 'i')
+            json_put_int(o, db_col_int(s, col++));
+        else {
+            buf_putc(o, '"');
+            time_fmt_iso(o, db_col_int(s, col++));
+            buf_putc(o, '"');
+        }
+    }
     buf_putc(o, '}');
 }
 
-static void put_post_row(buf *o, db_stmt *s)
+/* Runs the array's query for the person and appends "key":[...], one
+ * object per row. */
+static db_status put_array(db *d, buf *o, const exp_array *a, int64_t person_id)
 {
-    buf_putc(o, '{');
-    json_put_key(o, "id", true);
-    json_put_int(o, db_col_int(s, 0));
-    put_text_col(o, "kind", s, 1);
-    put_text_col(o, "title", s, 2);
-    put_text_col(o, "body", s, 3);
-    put_text_col(o, "status", s, 4);
-    put_time_col(o, "published_at", s, 5);
-    put_text_col(o, "valid_until", s, 6);
-    put_text_col(o, "org", s, 7);
-    buf_putc(o, '}');
-}
-
-static void put_audit_row(buf *o, db_stmt *s)
-{
-    buf_putc(o, '{');
-    json_put_key(o, "id", true);
-    json_put_int(o, db_col_int(s, 0));
-    put_time_col(o, "at", s, 1);
-    put_text_col(o, "ip", s, 2);
-    put_text_col(o, "action", s, 3);
-    put_text_col(o, "entity", s, 4);
-    put_int_col(o, "entity_id", s, 5);
-    put_text_col(o, "detail", s, 6);
-    buf_putc(o, '}');
+    db_stmt *s = db_prepare(d, a->sql);
+    if (!s)
+        return DB_ERR;
+    db_bind_int(s, 1, person_id);
+    json_put_key(o, a->key, false);
+    buf_putc(o, '[');
+    db_status st;
+    bool first = true;
+    while ((st = db_step(s)) == DB_ROW) {
+        if (!first)
+            buf_putc(o, ',');
+        first = false;
+        put_row(o, s, a->cols);
+    }
+    buf_putc(o, ']');
+    db_reset(s);
+    return st == DB_DONE ? DB_OK : st;
 }
 
 /* Appends "person":{...}; *found false when there is no such row. */
@@ -239,18 +209,7 @@ static db_status put_person(db *d, buf *o, int64_t person_id, bool *found)
     if (st == DB_ROW) {
         *found = true;
         json_put_key(o, "person", false);
-        buf_putc(o, '{');
-        json_put_key(o, "id", true);
-        json_put_int(o, db_col_int(s, 0));
-        put_text_col(o, "name", s, 1);
-        put_text_col(o, "email", s, 2);
-        put_text_col(o, "phone", s, 3);
-        json_put_key(o, "public_contact", false);
-        json_put_bool(o, db_col_int(s, 4) != 0);
-        put_time_col(o, "erased_at", s, 5);
-        put_time_col(o, "created_at", s, 6);
-        put_time_col(o, "updated_at", s, 7);
-        buf_putc(o, '}');
+        put_row(o, s, PERSON_COLS);
         st = DB_OK;
     } else if (st == DB_DONE) {
         st = DB_OK;
@@ -269,17 +228,7 @@ static db_status put_account(db *d, buf *o, int64_t person_id)
     json_put_key(o, "account", false);
     db_status st = db_step(s);
     if (st == DB_ROW) {
-        buf_putc(o, '{');
-        json_put_key(o, "id", true);
-        json_put_int(o, db_col_int(s, 0));
-        put_text_col(o, "secretariat", s, 1);
-        json_put_key(o, "password_set", false);
-        json_put_bool(o, db_col_int(s, 2) != 0);
-        put_time_col(o, "disabled_at", s, 3);
-        put_time_col(o, "created_at", s, 4);
-        put_time_col(o, "password_changed_at", s, 5);
-        put_time_col(o, "last_login_at", s, 6);
-        buf_putc(o, '}');
+        put_row(o, s, ACCOUNT_COLS);
         st = DB_OK;
     } else if (st == DB_DONE) {
         buf_puts(o, "null");
@@ -308,18 +257,8 @@ db_status person_export_json(db *d, int64_t person_id, buf *out)
     if (st != DB_OK || !found)
         goto cleanup;
     st = put_account(d, &o, person_id);
-    if (st == DB_OK)
-        st = put_array(d, &o, "affiliations", SQL_EXP_AFF, person_id, put_aff_row);
-    if (st == DB_OK)
-        st = put_array(d, &o, "sessions", SQL_EXP_SESSIONS, person_id, put_session_row);
-    if (st == DB_OK)
-        st = put_array(d, &o, "api_tokens", SQL_EXP_TOKENS, person_id, put_token_row);
-    if (st == DB_OK)
-        st = put_array(d, &o, "notifications", SQL_EXP_NOTIFY, person_id, put_notify_row);
-    if (st == DB_OK)
-        st = put_array(d, &o, "posts", SQL_EXP_POSTS, person_id, put_post_row);
-    if (st == DB_OK)
-        st = put_array(d, &o, "audit", SQL_EXP_AUDIT, person_id, put_audit_row);
+    for (size_t i = 0; st == DB_OK && i < sizeof exp_arrays / sizeof exp_arrays[0]; i++)
+        st = put_array(d, &o, &exp_arrays[i], person_id);
     if (st != DB_OK)
         goto cleanup;
     buf_puts(&o, "}\n");
