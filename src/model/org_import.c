@@ -729,6 +729,7 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         goto done;
     }
     prep_start(prep, im.rows, im.n_rows);
+    search_drop_pending(d); /* what an earlier import could not detach (search.h) */
     if ((st = db_begin_write(d)) != DB_OK)
         goto done;
     in_tx = true;

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "core/arena.h"
+#include "core/mem.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "db/search.h"
@@ -1713,6 +1714,76 @@ static void test_import_prepared_same_as_org_put(void **state)
     testdb_close(&slow);
 }
 
+/* Out of memory anywhere in a bulk import (the writer's allocations and
+ * SQLite's on its connection; the prepare and search helper threads are
+ * not injected, core/mem.h is per thread) stores every entry or none:
+ * then no row, revision, audit row or search document, and every index
+ * back. Both fault modes: every allocation from the k-th on, and the k-th
+ * alone (a fault something absorbs must still leave the import whole; the
+ * database is then made afresh for the next k). */
+static void test_import_out_of_memory_all_or_nothing(void **state)
+{
+    fixture *f = *state;
+    static const char SCHEMA[] = "SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema"
+                                 " ORDER BY rowid";
+    char *before = rows_text(f->t.d, SCHEMA, 5);
+    char *csv = bulk_csv(1, 300);
+    int tried = 0, refused = 0;
+    for (int once = 0, whole = 0; once < 2; once++) {
+        for (long k = 1; k < 10000000; k += k / 4 + 1) {
+            arena a = ARENA_INIT;
+            org_import_report rep;
+            if (once)
+                mem_fail_once(k);
+            else
+                mem_fail_after(k);
+            db_status st = org_import(f->t.d, &a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep);
+            mem_fail_after(-1);
+            db_end_request(f->t.d); /* as after a request: a rollback that failed, again */
+            buf_free(&rep.preview);
+            arena_free(&a);
+            tried++;
+            int64_t orgs = scalar(f, "SELECT count(*) FROM org");
+            if (st == DB_OK) {
+                assert_int_equal(orgs, 300);
+                assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), 300);
+                assert_int_equal(scalar(f, "SELECT count(*) FROM search_doc"), 300);
+                assert_int_equal(scalar(f, "SELECT count(*) FROM search_fts"), 300);
+                assert_int_equal(
+                    scalar(f, "SELECT count(*) FROM audit WHERE action = 'org_create'"), 300);
+                assert_int_equal(scalar(f, "SELECT count(*) FROM org_sector"), 150 * 2 + 150);
+                testdb_close(&f->t); /* afresh for the next k */
+                assert_int_equal(testdb_open_seeded(&f->t, SEED), 0);
+                if (!once || ++whole == 3)
+                    break; /* the later k fall after the import too */
+                continue;
+            }
+            refused++;
+            assert_int_equal(orgs, 0);
+            assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), 0);
+            assert_int_equal(scalar(f, "SELECT count(*) FROM search_doc"), 0);
+            assert_int_equal(scalar(f, "SELECT count(*) FROM audit"), 0);
+            char *after = rows_text(f->t.d, SCHEMA, 5);
+            if (strcmp(after, before) != 0) {
+                size_t at = 0;
+                while (after[at] == before[at])
+                    at++;
+                while (at > 0 && before[at - 1] != '\n')
+                    at--;
+                fail_msg("fault %ld (%s): the schema changed from \"%.120s\" to \"%.120s\"", k,
+                         once ? "once" : "from then on", before + at, after + at);
+            }
+            free(after);
+        }
+    }
+    if (!(refused > 10 && tried > refused))
+        fail_msg("%d imports tried, %d refused", tried, refused);
+    assert_int_equal(
+        db_exec(f->t.d, "INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"), DB_OK);
+    free(before);
+    free(csv);
+}
+
 /* A bulk import that fails (a bad row last) or is a dry run changes
  * nothing: no rows, and every index back as it was. */
 static void test_import_bulk_path_all_or_nothing(void **state)
@@ -1770,6 +1841,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_bulk_path_same_as_row_by_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_prepared_same_as_org_put, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_out_of_memory_all_or_nothing, setup, teardown),
     };
     return cmocka_run_group_tests_name("org", tests, NULL, NULL);
 }
