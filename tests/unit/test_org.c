@@ -1730,7 +1730,7 @@ static void test_import_out_of_memory_all_or_nothing(void **state)
     char *csv = bulk_csv(1, 300);
     int tried = 0, refused = 0;
     for (int once = 0, whole = 0; once < 2; once++) {
-        for (long k = 1; k < 10000000; k += k / 4 + 1) {
+        for (long k = 1; k < 10000000; k += k / 2 + 1) {
             arena a = ARENA_INIT;
             org_import_report rep;
             if (once)
