@@ -643,10 +643,16 @@ void search_drop_pending(db *d)
     /* SQLite detaches a database only outside the transaction that read
      * it (search.h: the caller drops after its commit or rollback). Were
      * it still attached, the next bulk write on this connection would fail
-     * to attach its own and fail (the log says why). */
-    assert(!f->attached || !db_in_tx(d));
-    if (f->attached && !db_in_tx(d))
-        (void)db_exec(d, SQL_DETACH_BUILD);
+     * to attach its own and fail (the log says why). A DETACH that fails
+     * (out of memory) keeps the folder for the next call, which a bulk
+     * writer makes before its transaction begins (search.h): without
+     * that, one failed allocation here failed every later import on the
+     * connection (test_org's out-of-memory loop found it). */
+    if (f->attached) {
+        if (db_in_tx(d) || db_exec(d, SQL_DETACH_BUILD) != DB_OK)
+            return;
+        f->attached = false;
+    }
     folder_unlink(f);
     folder_free(f);
 }

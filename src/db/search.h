@@ -40,7 +40,9 @@ db_status search_put(db *d, const char *kind, int64_t ref, const char *title, co
  * own, and the flush copies them in (search.c's folder). The caller
  * always calls search_drop_pending after its transaction ended (commit or
  * rollback; flushed or not), which stops the helper and frees what it
- * holds; calling it twice is harmless. */
+ * holds; calling it twice is harmless. A bulk writer calls it before its
+ * transaction begins as well: a helper's database that stayed attached
+ * (its DETACH ran out of memory) is detached then. */
 db_status search_put_pending(db *d, const char *kind, int64_t ref, const char *title,
                              const char *body);
 db_status search_begin_pending(db *d);

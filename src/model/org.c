@@ -288,13 +288,11 @@ static bool phone_ok(const char *s)
     return true;
 }
 
-db_status org_validate(db *d, const org_rec *in, form_errors *errs)
+bool org_validate_local(arena *a, const org_rec *in, form_value vals[ORG_N_FIELDS],
+                        form_errors *errs)
 {
-    assert(d && in && errs);
-    arena a = ARENA_INIT;
+    assert(a && in && vals && errs);
     form f = {NULL, 0};
-    form_value vals[ORG_N_FIELDS];
-    db_status st = DB_OK;
 
     /* The record as a posted form: one field per text, one per list item. */
     size_t n_fields = 0;
@@ -307,13 +305,8 @@ db_status org_validate(db *d, const org_rec *in, form_errors *errs)
             n_fields += n;
         }
     }
-    if (n_fields) {
-        f.fields = arena_zalloc(&a, n_fields * sizeof *f.fields);
-        if (!f.fields) {
-            st = DB_NOMEM;
-            goto cleanup;
-        }
-    }
+    if (n_fields && !(f.fields = arena_zalloc(a, n_fields * sizeof *f.fields)))
+        return false;
     for (size_t i = 0; i < ORG_N_FIELDS; i++) {
         if (org_fields[i].type == ORG_FIELD_TEXT && get_text(in, i)) {
             form_field *fld = &f.fields[f.n_fields++];
@@ -331,12 +324,20 @@ db_status org_validate(db *d, const org_rec *in, form_errors *errs)
             }
         }
     }
-    form_validate(&a, &f, org_rules, ORG_N_FIELDS, vals, errs);
+    form_validate(a, &f, org_rules, ORG_N_FIELDS, vals, errs);
 
     int64_t year = in->year_founded, this_year = local_year();
     if (year != 0 && (year < ORG_YEAR_MIN || year > this_year))
         add_error(errs, F_YEAR_FOUNDED, FE_RANGE, ORG_YEAR_MIN, this_year);
+    return true;
+}
 
+db_status org_validate_db(db *d, const org_rec *in, const form_value vals[ORG_N_FIELDS],
+                          form_errors *errs)
+{
+    assert(d && in && vals && errs);
+    arena a = ARENA_INIT;
+    db_status st = DB_OK;
     bool yes;
     if (vals[F_SLUG].present && !has_error(errs, F_SLUG)) {
         if ((st = ask(d, SQL_SLUG_TAKEN, vals[F_SLUG].text, true, in->id, &yes)) != DB_OK)
@@ -389,6 +390,17 @@ db_status org_validate(db *d, const org_rec *in, form_errors *errs)
             add_error(errs, F_DISTRICT, FE_MISMATCH, 0, 0);
     }
 cleanup:
+    arena_free(&a);
+    return st;
+}
+
+db_status org_validate(db *d, const org_rec *in, form_errors *errs)
+{
+    assert(d && in && errs);
+    arena a = ARENA_INIT;
+    form_value vals[ORG_N_FIELDS];
+    db_status st =
+        org_validate_local(&a, in, vals, errs) ? org_validate_db(d, in, vals, errs) : DB_NOMEM;
     arena_free(&a);
     return st;
 }

@@ -237,8 +237,29 @@ typedef struct org_facet_acc {
         int64_t n;
     } * slots;
     size_t cap, n;
-    int64_t writes; /* entries written: directory_version goes up as much */
+    int64_t writes;  /* entries written: directory_version goes up as much */
+    int64_t next_id; /* the id of the next new entry; 0: not yet looked up */
 } org_facet_acc;
+
+/* What org_put_bulk can work out for a new entry without the database,
+ * made ahead of the writer by org_prep_make on any thread (the importer's
+ * prepare stage): the record normalised with a new entry's defaults, the
+ * checks that need no database (org_validate's first half), the folded
+ * name, the sort keys and the revision snapshot. ok is false when the
+ * record leaves something to the database (no slug yet, a region to
+ * derive from the district) or memory ran out: org_put_bulk then does it
+ * all itself. Zero a slot before its first use; it is made again and
+ * again, and org_prep_free releases it at the end. */
+typedef struct org_prep {
+    bool ok;
+    arena a;
+    org_rec n;
+    form_value vals[ORG_N_FIELDS];
+    form_errors errs;
+    buf folded, keys[3], snapshot;
+} org_prep;
+void org_prep_make(org_prep *p, const org_rec *in);
+void org_prep_free(org_prep *p);
 
 /* org_put for a bulk writer (the importer): a new entry is not added to
  * the stored facet counts (org_facet_count) by statements of its own but
@@ -248,9 +269,13 @@ typedef struct org_facet_acc {
  * documents go through search_put_pending: the caller calls
  * search_begin_pending first, search_flush_pending before its commit
  * (not on a dry run or a failure), and search_drop_pending after the
- * transaction ended, either way (search.h). */
-db_status org_put_bulk(db *d, const org_rec *in, const char *rev_action, int64_t actor_id,
-                       org_facet_acc *acc, form_errors *errs, org_put_result *res);
+ * transaction ended, either way (search.h). prep: NULL, or made by
+ * org_prep_make from this very record; used when the record is a new
+ * entry (in->id 0) and prep->ok. New entries take ids counted up in acc
+ * (looked up once) and are inserted without RETURNING. */
+db_status org_put_bulk(db *d, const org_rec *in, const org_prep *prep, const char *rev_action,
+                       int64_t actor_id, org_facet_acc *acc, form_errors *errs,
+                       org_put_result *res);
 /* Adds acc's counts to the stored ones and bumps directory_version once
  * by the number of entries written (org_put bumps it per entry). */
 db_status org_facets_add(db *d, const org_facet_acc *acc);

@@ -13,12 +13,14 @@
 
 #include <assert.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 
 #include "core/csv.h"
+#include "core/mem.h"
 #include "core/strutil.h"
 #include "db/search.h"
 #include "model/import.h"
@@ -488,10 +490,110 @@ static db_status merge_existing(importer *im, import_row *row, int64_t id)
     return DB_OK;
 }
 
-static db_status import_row_write(importer *im, import_row *row, str_set *slugs, int64_t actor_id)
+/* --- the prepare stage ------------------------------------------------------------------- */
+
+/* What a row's write can work out without the database (org_prep_make:
+ * normalising, the form rules, the folded name, ICU sort keys and the
+ * revision snapshot) is made on a thread of its own, ahead of the writer,
+ * through a small ring: row i goes into slot i % PREP_RING; the thread
+ * stays at most PREP_RING rows ahead of the writer, which waits for row
+ * i's slot, writes the row and releases the slot. Without the thread
+ * (pthread_create failed) the writer makes each slot itself. Rows are
+ * never written by the thread, and the writer changes a row only once it
+ * is prepared. */
+#define PREP_RING 64
+
+typedef struct prep_stage {
+    const import_row *rows;
+    size_t n_rows;
+    org_prep slots[PREP_RING];
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t made; /* rows [0, made) are prepared */
+    size_t used; /* rows [0, used) are written: their slots are free */
+    bool stop, started;
+    pthread_t th;
+} prep_stage;
+
+static void *prep_main(void *arg)
+{
+    prep_stage *p = arg;
+    for (size_t i = 0; i < p->n_rows; i++) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->stop && i >= p->used + PREP_RING)
+            pthread_cond_wait(&p->cv, &p->mu);
+        bool stop = p->stop;
+        pthread_mutex_unlock(&p->mu);
+        if (stop)
+            break;
+        if (!p->rows[i].skip)
+            org_prep_make(&p->slots[i % PREP_RING], &p->rows[i].rec);
+        pthread_mutex_lock(&p->mu);
+        p->made = i + 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return NULL;
+}
+
+static void prep_start(prep_stage *p, const import_row *rows, size_t n_rows)
+{
+    memset(p, 0, sizeof *p);
+    p->rows = rows;
+    p->n_rows = n_rows;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->started = pthread_create(&p->th, NULL, prep_main, p) == 0;
+}
+
+/* Row i's slot, once prepared. */
+static const org_prep *prep_take(prep_stage *p, size_t i)
+{
+    org_prep *slot = &p->slots[i % PREP_RING];
+    if (!p->started) {
+        org_prep_make(slot, &p->rows[i].rec);
+        return slot;
+    }
+    pthread_mutex_lock(&p->mu);
+    while (p->made <= i)
+        pthread_cond_wait(&p->cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    return slot;
+}
+
+/* Row i is written: its slot may be made again. */
+static void prep_release(prep_stage *p, size_t i)
+{
+    if (!p->started)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->used = i + 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Stops the thread (whether or not it is done) and frees the slots. */
+static void prep_stop(prep_stage *p)
+{
+    if (p->started) {
+        pthread_mutex_lock(&p->mu);
+        p->stop = true;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(p->th, NULL);
+    }
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    for (size_t k = 0; k < PREP_RING; k++)
+        org_prep_free(&p->slots[k]);
+}
+
+static db_status import_row_write(importer *im, import_row *row, const org_prep *prep,
+                                  str_set *slugs, int64_t actor_id)
 {
     org_rec *r = &row->rec;
     int64_t id = 0;
+    bool made_slug = false;
     db_status st = DB_OK;
     if (r->slug && (st = lookup_id(im->d, SQL_ID_BY_SLUG, r->slug, &id)) != DB_OK)
         return st;
@@ -502,6 +604,7 @@ static db_status import_row_write(importer *im, import_row *row, str_set *slugs,
         if ((st = merge_existing(im, row, id)) != DB_OK)
             return st;
     } else if (!r->slug) {
+        made_slug = true;
         if ((st = make_slug(im, slugs, r->name, row->line, &r->slug)) != DB_OK)
             return st;
         if (!r->slug) {
@@ -513,7 +616,9 @@ static db_status import_row_write(importer *im, import_row *row, str_set *slugs,
     form_errors errs;
     memset(&errs, 0, sizeof errs);
     org_put_result res;
-    st = org_put_bulk(im->d, r, "import", actor_id, &im->facets, &errs, &res);
+    /* a row whose slug was just made here was prepared without it */
+    st = org_put_bulk(im->d, r, made_slug ? NULL : prep, "import", actor_id, &im->facets, &errs,
+                      &res);
     if (st == DB_CONSTRAINT && errs.n_items > 0) {
         for (size_t k = 0; k < errs.n_items; k++)
             problem_field(im, row->line, &errs.items[k]);
@@ -591,8 +696,9 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
 {
     assert(d && a && rep && (data || n == 0));
     memset(rep, 0, sizeof *rep);
-    importer im = {d, a, rep, NULL, 0, 0, 0, false, {a, NULL, 0, 0, 0}};
+    importer im = {d, a, rep, NULL, 0, 0, 0, false, {a, NULL, 0, 0, 0, 0}};
     str_set slugs, pibs;
+    prep_stage *prep = NULL;
     db_index_stash stash[N_BULK_TABLES];
     bool dropped = false; /* a dry run or a failure: the rollback restores them */
     db_status st = DB_OK;
@@ -617,6 +723,13 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
     if (rep->n_problems && im.n_rows == 0)
         goto done;
 
+    /* the rows are final now but for what their writes fill in */
+    if (!(prep = mem_malloc(sizeof *prep))) {
+        st = DB_NOMEM;
+        goto done;
+    }
+    prep_start(prep, im.rows, im.n_rows);
+    search_drop_pending(d); /* what an earlier import could not detach (search.h) */
     if ((st = db_begin_write(d)) != DB_OK)
         goto done;
     in_tx = true;
@@ -625,14 +738,18 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
     if ((st = bulk_begin(&im, stash, &dropped)) != DB_OK)
         goto done;
     for (size_t i = 0; i < im.n_rows && !im.oom; i++) {
-        if (im.rows[i].skip)
-            continue;
-        if ((st = import_row_write(&im, &im.rows[i], &slugs, actor_id)) != DB_OK) {
+        if (!im.rows[i].skip)
+            st = import_row_write(&im, &im.rows[i], prep_take(prep, i), &slugs, actor_id);
+        prep_release(prep, i);
+        if (st != DB_OK) {
             if (st == DB_DONE) /* the entry matched a moment ago is gone */
                 st = DB_ERR;
             goto done;
         }
     }
+    prep_stop(prep);
+    mem_free(prep);
+    prep = NULL;
     if (im.oom || buf_failed(&rep->preview)) {
         st = DB_NOMEM;
         goto done;
@@ -649,6 +766,10 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         in_tx = st != DB_OK;
     }
 done:
+    if (prep) {
+        prep_stop(prep);
+        mem_free(prep);
+    }
     if (in_tx)
         db_rollback(d);
     /* after the transaction: a dry run, a problem or a failure did not

@@ -108,6 +108,15 @@ static inline bool text_eq(const char *a, const char *b)
  * process-wide cache (org.c). */
 db_status org_district_region(db *d, arena *a, const char *district, const char **region);
 
+/* org_validate in two halves (org.c): the checks that need no database
+ * (the form rules and the year; any thread: the importer's prepare
+ * stage), which also parse vals; false on OOM. Then the rest, with those
+ * vals (strings in the first half's arena), appending to the same errs. */
+bool org_validate_local(arena *a, const org_rec *in, form_value vals[ORG_N_FIELDS],
+                        form_errors *errs);
+db_status org_validate_db(db *d, const org_rec *in, const form_value vals[ORG_N_FIELDS],
+                          form_errors *errs);
+
 /* org_write.c's one writer for the other org files (org_proposal.c):
  * org_put with the revision and audit actions named (audit_action NULL:
  * org_create / org_update), inside the caller's tx_write body t (actor,

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "core/arena.h"
+#include "core/mem.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "db/search.h"
@@ -1633,6 +1634,156 @@ static void test_import_bulk_path_same_as_row_by_row(void **state)
     testdb_close(&slow);
 }
 
+/* The importer's prepared rows (org_prep_make, on its prepare thread)
+ * store exactly what the form writer stores: 300 entries imported from
+ * one file (the bulk path) and the same entries written one by one with
+ * org_put leave the same rows, revisions, audit rows, facet counts and
+ * search documents, and searches answer the same. Rows with a region
+ * take the prepared path; every seventh has a district only (its region
+ * derived: the writer does it all); names and descriptions need
+ * normalising (blanks, CRLF). */
+static void test_import_prepared_same_as_org_put(void **state)
+{
+    fixture *f = *state;
+    testdb slow;
+    assert_int_equal(testdb_open_seeded(&slow, SEED), 0);
+    static const char *const kinds[] = {"company", "cluster", "university", "public_authority"};
+    static const char *const regions[] = {"BG", "JI", "VO", ""};
+    static const char *const two_sectors[] = {"62", "J"}, *const one_sector[] = {"C"},
+                             *const fos[] = {"X"}, *const geo[] = {"WB"};
+    buf csv = BUF_INIT;
+    buf_puts(&csv, "slug,name,name_en,kind,status,district,region,year_founded,sectors,fos,geo,"
+                   "description_sr\n");
+    assert_int_equal(db_begin_write(slow.d), DB_OK);
+    for (int i = 1; i <= 300; i++) {
+        char slug[32], name[64], desc[64];
+        snprintf(slug, sizeof slug, "p-%d", i);
+        snprintf(name, sizeof name, i % 2 ? "Предузеће %d Ниш" : "  Firma %d Kragujevac ", i);
+        snprintf(desc, sizeof desc, "Опис %d,\r\nред", i);
+        const char *district = i % 7 ? NULL : "NISAVSKI";
+        const char *region = i % 7 && *regions[i % 4] ? regions[i % 4] : NULL;
+        buf_printf(&csv, "%s,\"%s\",%s,%s,%s,%s,%s,%d,%s,%s,%s,\"%s\"\n", slug, name,
+                   i % 3 ? "" : "English name", kinds[i % 4], i % 5 ? "published" : "draft",
+                   district ? district : "", region ? region : "", 1990 + i % 30,
+                   i % 2 ? "62;J" : "C", i % 3 ? "" : "X", i % 4 ? "WB" : "", desc);
+        org_rec r;
+        memset(&r, 0, sizeof r);
+        r.slug = slug;
+        r.name = name;
+        r.name_en = i % 3 ? NULL : "English name";
+        r.kind = kinds[i % 4];
+        r.status = i % 5 ? "published" : "draft";
+        r.district = district;
+        r.region = region;
+        r.year_founded = 1990 + i % 30;
+        r.sectors = (const char **)(i % 2 ? two_sectors : one_sector);
+        r.n_sectors = i % 2 ? 2 : 1;
+        r.fos = (const char **)fos;
+        r.n_fos = i % 3 ? 0 : 1;
+        r.geo = (const char **)geo;
+        r.n_geo = i % 4 ? 1 : 0;
+        r.description_sr = desc;
+        form_errors errs;
+        memset(&errs, 0, sizeof errs);
+        org_put_result res;
+        assert_int_equal(org_put(slow.d, &r, "import", 1, NULL, &errs, &res), DB_OK);
+    }
+    assert_int_equal(db_commit(slow.d), DB_OK);
+    assert_false(buf_failed(&csv));
+    import_ok(f->t.d, &f->a, buf_str(&csv));
+    for (size_t i = 0; i < sizeof bulk_same / sizeof bulk_same[0]; i++) {
+        char *fast_rows = rows_text(f->t.d, bulk_same[i].sql, bulk_same[i].cols);
+        char *slow_rows = rows_text(slow.d, bulk_same[i].sql, bulk_same[i].cols);
+        if (strcmp(fast_rows, slow_rows) != 0)
+            fail_msg("differs: %s", bulk_same[i].sql);
+        free(fast_rows);
+        free(slow_rows);
+    }
+    static const char *const queries[] = {"kragu", "ниш", "nis", "preduzece 12", "opis", "english"};
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        search_hit *h1, *h2;
+        size_t n1, n2;
+        assert_int_equal(search_query(f->t.d, &f->a, queries[i], "org", 50, 0, &h1, &n1), DB_OK);
+        assert_int_equal(search_query(slow.d, &f->a, queries[i], "org", 50, 0, &h2, &n2), DB_OK);
+        assert_true(n1 > 0);
+        assert_int_equal(n1, n2);
+        for (size_t k = 0; k < n1; k++)
+            assert_int_equal(h1[k].ref, h2[k].ref);
+    }
+    buf_free(&csv);
+    testdb_close(&slow);
+}
+
+/* Out of memory anywhere in a bulk import (the writer's allocations and
+ * SQLite's on its connection; the prepare and search helper threads are
+ * not injected, core/mem.h is per thread) stores every entry or none:
+ * then no row, revision, audit row or search document, and every index
+ * back. Both fault modes: every allocation from the k-th on, and the k-th
+ * alone (a fault something absorbs must still leave the import whole; the
+ * database is then made afresh for the next k). */
+static void test_import_out_of_memory_all_or_nothing(void **state)
+{
+    fixture *f = *state;
+    static const char SCHEMA[] = "SELECT rowid, type, name, tbl_name, sql FROM sqlite_schema"
+                                 " ORDER BY rowid";
+    char *before = rows_text(f->t.d, SCHEMA, 5);
+    char *csv = bulk_csv(1, 300);
+    int tried = 0, refused = 0;
+    for (int once = 0, whole = 0; once < 2; once++) {
+        for (long k = 1; k < 10000000; k += k / 2 + 1) {
+            arena a = ARENA_INIT;
+            org_import_report rep;
+            if (once)
+                mem_fail_once(k);
+            else
+                mem_fail_after(k);
+            db_status st = org_import(f->t.d, &a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep);
+            mem_fail_after(-1);
+            db_end_request(f->t.d); /* as after a request: a rollback that failed, again */
+            buf_free(&rep.preview);
+            arena_free(&a);
+            tried++;
+            int64_t orgs = scalar(f, "SELECT count(*) FROM org");
+            if (st == DB_OK) {
+                assert_int_equal(orgs, 300);
+                assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), 300);
+                assert_int_equal(scalar(f, "SELECT count(*) FROM search_doc"), 300);
+                assert_int_equal(scalar(f, "SELECT count(*) FROM search_fts"), 300);
+                assert_int_equal(
+                    scalar(f, "SELECT count(*) FROM audit WHERE action = 'org_create'"), 300);
+                assert_int_equal(scalar(f, "SELECT count(*) FROM org_sector"), 150 * 2 + 150);
+                testdb_close(&f->t); /* afresh for the next k */
+                assert_int_equal(testdb_open_seeded(&f->t, SEED), 0);
+                if (!once || ++whole == 3)
+                    break; /* the later k fall after the import too */
+                continue;
+            }
+            refused++;
+            assert_int_equal(orgs, 0);
+            assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), 0);
+            assert_int_equal(scalar(f, "SELECT count(*) FROM search_doc"), 0);
+            assert_int_equal(scalar(f, "SELECT count(*) FROM audit"), 0);
+            char *after = rows_text(f->t.d, SCHEMA, 5);
+            if (strcmp(after, before) != 0) {
+                size_t at = 0;
+                while (after[at] == before[at])
+                    at++;
+                while (at > 0 && before[at - 1] != '\n')
+                    at--;
+                fail_msg("fault %ld (%s): the schema changed from \"%.120s\" to \"%.120s\"", k,
+                         once ? "once" : "from then on", before + at, after + at);
+            }
+            free(after);
+        }
+    }
+    if (!(refused > 10 && tried > refused))
+        fail_msg("%d imports tried, %d refused", tried, refused);
+    assert_int_equal(
+        db_exec(f->t.d, "INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"), DB_OK);
+    free(before);
+    free(csv);
+}
+
 /* A bulk import that fails (a bad row last) or is a dry run changes
  * nothing: no rows, and every index back as it was. */
 static void test_import_bulk_path_all_or_nothing(void **state)
@@ -1689,6 +1840,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_same_as_row_by_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_prepared_same_as_org_put, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_out_of_memory_all_or_nothing, setup, teardown),
     };
     return cmocka_run_group_tests_name("org", tests, NULL, NULL);
 }
