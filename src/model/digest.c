@@ -604,7 +604,9 @@ int digest_job_start(const char *db_path, digest_schedule sch)
     buf err = BUF_INIT;
     db_options o = {.busy_timeout_ms = 5000};
     if (db_open(db_path, &o, &g_job.d, &err) != DB_OK) {
-        log_error("digest: cannot open %s: %s", db_path, buf_str(&err));
+        char shown[512]; /* a URL's password never reaches the log */
+        db_path_for_log(db_path, shown, sizeof shown);
+        log_error("digest: cannot open %s: %s", shown, buf_str(&err));
         buf_free(&err);
         return -1;
     }

@@ -836,7 +836,9 @@ int mail_sender_start(const char *db_path, const mail_config *cfg)
     }
     db_options o = {.busy_timeout_ms = 5000};
     if (db_open(db_path, &o, &g_sender.d, &err) != DB_OK) {
-        log_error("mail: cannot open %s for the sender: %s", db_path, buf_str(&err));
+        char shown[512]; /* a URL's password never reaches the log */
+        db_path_for_log(db_path, shown, sizeof shown);
+        log_error("mail: cannot open %s for the sender: %s", shown, buf_str(&err));
         goto cleanup;
     }
     pthread_condattr_t ca;

@@ -1020,7 +1020,9 @@ int newsletter_job_start(const char *db_path, double rate)
     buf err = BUF_INIT;
     db_options opts = {.busy_timeout_ms = 5000};
     if (db_open(db_path, &opts, &g_job.d, &err) != DB_OK) {
-        log_error("newsletter: cannot open %s: %s", db_path, buf_str(&err));
+        char shown[512]; /* a URL's password never reaches the log */
+        db_path_for_log(db_path, shown, sizeof shown);
+        log_error("newsletter: cannot open %s: %s", shown, buf_str(&err));
         buf_free(&err);
         return -1;
     }
