@@ -54,6 +54,12 @@ const cli_command cli_commands[] = {
     {"db check", cli_db_check, "[--db FILE]", "run integrity and foreign-key checks", NULL},
     {"db backup", cli_db_backup, "[--db FILE] DEST", "make an online copy of the database",
      "Copies the live database to DEST (which must not exist) without stopping the server."},
+    {"db copy", cli_db_copy, "FROM TO [--force]", "copy a whole database between backends",
+     "Copies every table of FROM into TO (an SQLite file or a postgresql:// URL; both\n"
+     "are migrated first) in one transaction on TO, then compares each table's row\n"
+     "count and checksum on both sides and prints them; exit 1 if any differ. TO must\n"
+     "hold no data (no account, no audit row): --force replaces whatever it holds.\n"
+     "Stop the servers writing to FROM first: what they write meanwhile is not copied."},
     {"user add", cli_user_add,
      "EMAIL --name NAME [--admin|--editor] [--password-stdin] [--db FILE]", "create an account",
      "Creates a person with an account. Prints a random password once, unless\n"

@@ -34,6 +34,7 @@ int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_db_check(int argc, char **argv);
 int cli_db_backup(int argc, char **argv);
+int cli_db_copy(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_help(int argc, char **argv);
 int cli_routes(int argc, char **argv);

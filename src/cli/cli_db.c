@@ -1,8 +1,10 @@
-/* cli_db.c: `scan db check`, `scan db backup` and `scan routes`. */
+/* cli_db.c: `scan db check`, `scan db backup`, `scan db copy` and `scan routes`. */
 #include <stdio.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/arena.h"
+#include "db/copy.h"
 #include "db/db.h"
 #include "http/router.h"
 
@@ -55,6 +57,65 @@ int cli_db_backup(int argc, char **argv)
     else
         rc = cli_fail("db backup", "cannot write %s: %s", pos[0], db_errmsg(d));
     db_close(d);
+    return rc;
+}
+
+int cli_db_copy(int argc, char **argv)
+{
+    bool force = false;
+    const cli_opt opts[] = {{"--force", NULL, OPT_FLAG, &force}};
+    char *pos[2];
+    int n_pos;
+    if (cli_parse("db copy", argc, argv, opts, 1, pos, 2, &n_pos))
+        return 2;
+    if (n_pos != 2)
+        return cli_usage_error("db copy", "name the source and the target, e.g. scan db copy "
+                                          "var/scan.db postgresql://scan@/scan");
+    char from[256], to[256];
+    db_path_for_log(pos[0], from, sizeof from);
+    db_path_for_log(pos[1], to, sizeof to);
+    db *src = cli_open_db("db copy", pos[0], 0);
+    if (!src)
+        return 1;
+    db *dst = cli_open_db("db copy", pos[1], CLI_DB_CREATE | CLI_DB_BULK);
+    if (!dst) {
+        db_close(src);
+        return 1;
+    }
+    arena a = ARENA_INIT;
+    buf err = BUF_INIT;
+    db_copy_report rep;
+    int rc = 0;
+    db_status st = db_copy(src, dst, force, &a, &rep, &err);
+    if (st != DB_OK) {
+        rc = cli_fail("db copy", "nothing copied: %s", buf_str(&err));
+        goto cleanup;
+    }
+    int64_t total = 0;
+    printf("%-32s %10s %10s  %-16s %-16s\n", "table", "rows", "copied", "checksum", "copy's");
+    for (size_t i = 0; i < rep.n_tables; i++) {
+        const db_copy_table *t = &rep.tables[i];
+        bool same = t->rows_src == t->rows_dst && t->sum_src == t->sum_dst;
+        printf("%-32s %10lld %10lld  %016llx %016llx%s\n", t->name, (long long)t->rows_src,
+               (long long)t->rows_dst, (unsigned long long)t->sum_src,
+               (unsigned long long)t->sum_dst, same ? "" : "  DIFFERENT");
+        total += t->rows_src;
+    }
+    for (size_t i = 0; i < rep.n_skipped; i++)
+        printf("%-32s not copied: only %s has it (the target fills its own)\n", rep.skipped[i],
+               db_backend(src));
+    if (rep.n_differ > 0) {
+        rc = cli_fail("db copy", "copied %s to %s, but %d tables differ (above)", from, to,
+                      rep.n_differ);
+        goto cleanup;
+    }
+    printf("copied %s (%s) to %s (%s): %zu tables, %lld rows, every count and checksum equal\n",
+           from, db_backend(src), to, db_backend(dst), rep.n_tables, (long long)total);
+cleanup:
+    buf_free(&err);
+    arena_free(&a);
+    db_close(dst);
+    db_close(src);
     return rc;
 }
 

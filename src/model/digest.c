@@ -16,6 +16,7 @@
 #include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
+#include "db/job.h"
 #include "html/html.h"
 #include "model/agreement.h"
 #include "model/auth.h"
@@ -35,6 +36,7 @@
 
 #define DIGEST_EVENTS_SHOWN 50 /* lines of events; the rest as "and N more" */
 #define DIGEST_JOB_INTERVAL 60 /* seconds between checks of the schedule */
+#define DIGEST_LEASE_RETRY  3  /* seconds between asks for the lease held elsewhere */
 
 /* --- items ------------------------------------------------------------------- */
 
@@ -523,6 +525,7 @@ static struct {
     bool stop; /* under mu */
     db *d;
     digest_schedule sch;
+    bool leased; /* the job thread's: it held the lease at its last check */
 } g_job = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static void *job_main(void *arg)
@@ -534,6 +537,22 @@ static void *job_main(void *arg)
             wait_s = 1; /* links need the server's address: it is starting */
             goto wait;
         }
+        /* several app servers: the one holding the lease runs the jobs; the
+         * others ask again every few seconds and take over when its holder
+         * died (db_job_lease). Every run below is idempotent by its claims,
+         * so one that died mid-way is finished by the next holder. */
+        bool held = false;
+        if (db_job_lease(g_job.d, DB_JOB_DIGEST, &held) != DB_OK || !held) {
+            db_end_request(g_job.d);
+            if (g_job.leased)
+                log_warn("digest: the jobs' lease is lost: another server runs them");
+            g_job.leased = false;
+            wait_s = DIGEST_LEASE_RETRY;
+            goto wait;
+        }
+        if (!g_job.leased)
+            log_info("digest: this server holds the jobs' lease and runs them");
+        g_job.leased = true;
         digest_report rep;
         db_status st = digest_run(g_job.d, g_job.sch, false, false, &rep);
         db_end_request(g_job.d);
@@ -585,7 +604,9 @@ int digest_job_start(const char *db_path, digest_schedule sch)
     buf err = BUF_INIT;
     db_options o = {.busy_timeout_ms = 5000};
     if (db_open(db_path, &o, &g_job.d, &err) != DB_OK) {
-        log_error("digest: cannot open %s: %s", db_path, buf_str(&err));
+        char shown[512]; /* a URL's password never reaches the log */
+        db_path_for_log(db_path, shown, sizeof shown);
+        log_error("digest: cannot open %s: %s", shown, buf_str(&err));
         buf_free(&err);
         return -1;
     }

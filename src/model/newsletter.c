@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "db/job.h"
 #include "html/html.h"
 #include "html/markdown.h"
 #include "json/json.h"
@@ -979,7 +980,11 @@ static void *job_main(void *arg)
     newsletter_pace_init(&pace, g_job.rate, time_mono_us());
     for (;;) {
         /* a tick of at most 100 ms: the rate holds within a tenth of a second */
-        if (notify_base_ready()) {
+        /* several app servers: only the lease's holder sends (db_job_lease);
+         * the delivery rows make a pump that died mid-way harmless */
+        bool held = false;
+        if (notify_base_ready() && db_job_lease(g_job.d, DB_JOB_NEWSLETTER, &held) == DB_OK &&
+            held) {
             int want = newsletter_pace_take(&pace, time_mono_us(), 100000);
             int queued = 0;
             db_status st = newsletter_pump(g_job.d, want, notify_base_url(), &queued);
@@ -989,6 +994,7 @@ static void *job_main(void *arg)
             else if (queued < want)
                 pace.tokens = 0; /* nothing waiting: no burst saved up for later */
         }
+        db_end_request(g_job.d); /* the lease's check too */
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_nsec += 100 * 1000 * 1000;
@@ -1014,7 +1020,9 @@ int newsletter_job_start(const char *db_path, double rate)
     buf err = BUF_INIT;
     db_options opts = {.busy_timeout_ms = 5000};
     if (db_open(db_path, &opts, &g_job.d, &err) != DB_OK) {
-        log_error("newsletter: cannot open %s: %s", db_path, buf_str(&err));
+        char shown[512]; /* a URL's password never reaches the log */
+        db_path_for_log(db_path, shown, sizeof shown);
+        log_error("newsletter: cannot open %s: %s", shown, buf_str(&err));
         buf_free(&err);
         return -1;
     }

@@ -137,7 +137,16 @@ export function scan(args, opts = {}) {
   return spawnSync(SCAN, a, { encoding: 'utf8', ...opts });
 }
 
-export async function startServer({ args = [], env = {}, demo = false, dbPath } = {}) {
+// SCAN_TEST_PROXY=1 (tests/cluster/run.sh): each server a test starts is two
+// app servers on one database behind the shipped nginx site
+// (tests/cluster/proxy.mjs); url and port are the proxy's.
+export async function startServer(opts = {}) {
+  if (!process.env.SCAN_TEST_PROXY) return startOne(opts);
+  const { behindProxy } = await import('../cluster/proxy.mjs');
+  return behindProxy(opts, startOne);
+}
+
+async function startOne({ args = [], env = {}, demo = false, dbPath } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'scan-test-'));
   let own = ''; // PostgreSQL mode: the database made for this server alone
   if (PG && !dbPath) {

@@ -7,6 +7,9 @@
 #   tests/pg/pg_temp.sh stop [DIR]   stops the one in DIR ($PG_TEMP_DIR by
 #                                    default) and removes the directory
 #   tests/pg/pg_temp.sh env [DIR]    prints the `export` lines again
+#   tests/pg/pg_temp.sh restart-immediate [DIR]
+#                                    kills it (pg_ctl -m immediate: a crash,
+#                                    no checkpoint) and starts it again
 #   tests/pg/pg_temp.sh run CMD...   starts one, runs CMD with its
 #                                    environment, stops it; CMD's status
 # Sourced (`. tests/pg/pg_temp.sh`): pg_temp_start starts one, exports the
@@ -151,6 +154,13 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
       [ -n "$p" ] || { echo "pg_temp: no server in '$d'" >&2; exit 1; }
       pg_temp__exports "$d" "$p"
       ;;
+    restart-immediate)
+      # a crash of the database (the crash test): immediate shutdown, no
+      # checkpoint, then started again with the same options (postmaster.opts)
+      d=${2:-${PG_TEMP_DIR:-}}
+      pg_temp__as_owner "$PG_TEMP_BIN/pg_ctl" -D "$d/data" -l "$d/server.log" -m immediate -w \
+        -t "$PG_TEMP_DEADLINE_S" restart >/dev/null
+      ;;
     run)
       shift
       [ $# -gt 0 ] || { echo "usage: pg_temp.sh run CMD..." >&2; exit 2; }
@@ -158,7 +168,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
       "$@"
       ;;
     *)
-      echo "usage: pg_temp.sh start | stop [DIR] | env [DIR] | run CMD..." >&2
+      echo "usage: pg_temp.sh start | stop [DIR] | env [DIR] | restart-immediate [DIR] | run CMD..." >&2
       exit 2
       ;;
   esac

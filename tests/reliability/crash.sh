@@ -17,6 +17,11 @@
 # refused; then compares the records with the database read by the sqlite3
 # CLI.
 #
+# CRASH_PG=1: the same on PostgreSQL 15 (tests/pg/pg_temp.sh, fsync on),
+# every second kill being of PostgreSQL (pg_ctl restart -m immediate)
+# while the app server stays up; a write answered 5xx then counts as
+# unknown (a commit whose answer was lost), never as refused.
+#
 # env: PROFILE=short (10 kills, CI) | full (50 kills, plus a FULL vs NORMAL
 #      write-rate comparison and the kill loop once with --sync-normal)
 #      SCAN_BIN (default build-asan/scan), KILLS, WRITERS override.
@@ -68,6 +73,23 @@ check_db() {
     fi
     echo "crash: scan db check: $(echo "$out" | tail -n 1)"
 }
+
+if [ -n "${CRASH_PG:-}" ]; then
+    # PostgreSQL (CRASH_PG=1): a throwaway server (fsync on), app server
+    # kills and immediate shutdowns of PostgreSQL itself, alternating
+    # shellcheck source=tests/pg/pg_temp.sh
+    . tests/pg/pg_temp.sh
+    pg_temp_start || exit 1
+    trap 'pg_temp_stop; cleanup' EXIT
+    printf '%s\n' "$PASSWORD" | "$SCAN_BIN" user add "$EMAIL" --name 'Crash Admin' --admin \
+        --password-stdin --db "$SCAN_PG_URL" >/dev/null
+    node tests/reliability/writer.mjs crash --bin "$SCAN_BIN" --db "$SCAN_PG_URL" --email "$EMAIL" \
+        --password "$PASSWORD" --kills "$KILLS" --writers "$WRITERS" --pidfile "$PIDFILE" \
+        --pg-dir "$PG_TEMP_DIR"
+    check_db "$SCAN_PG_URL"
+    echo "crash: PASS (PostgreSQL)"
+    exit 0
+fi
 
 DB=$(new_db full)
 node tests/reliability/writer.mjs crash --bin "$SCAN_BIN" --db "$DB" --email "$EMAIL" \

@@ -52,6 +52,10 @@ const { positionals, values: opt } = parseArgs({
     'min-ms': { type: 'string', default: '50' },
     'max-ms': { type: 'string', default: '800' },
     prefill: { type: 'string', default: '0' },
+    // PostgreSQL (--db a postgresql:// URL): the pg_temp.sh directory of
+    // its server; every second kill is then of PostgreSQL itself
+    // (pg_ctl restart -m immediate), the app server staying up
+    'pg-dir': { type: 'string' },
   },
 });
 
@@ -182,6 +186,9 @@ const euros = (cents) => `${Math.floor(cents / 100)}.${String(cents % 100).padSt
 
 function outcome(r, okStatus, okCheck = () => true) {
   if (r.error) return r.code === 'ECONNREFUSED' ? 'notsent' : 'unknown';
+  // PostgreSQL killed under a commit: the server cannot know whether it
+  // went through (the connection died before the answer), and says 5xx
+  if (opt['pg-dir'] && r.status >= 500) return 'unknown';
   return r.status === okStatus && okCheck(r) ? 'ack' : 'refused';
 }
 
@@ -241,6 +248,8 @@ function makeWriter(prefix, w, log, session, getUrl, isDone) {
           continue;
         }
         log.push({ kind, rec, outcome: out, status: r.status, code: r.code, text: r.text?.slice(0, 200) });
+        // PostgreSQL restarting: 5xx come back at once; pace the retries
+        if (out === 'unknown' && opt['pg-dir'] && r.status >= 500) await sleep(50);
         if (out === 'ack' && kind === 'org') { target = rec.slug; year = 2000; }
         if (out === 'refused') {
           // 503 (busy, full disk) is expected now and then; anything else,
@@ -258,6 +267,12 @@ function makeWriter(prefix, w, log, session, getUrl, isDone) {
 // --- reading the database back -------------------------------------------------------------
 
 function sql(query) {
+  if (/^postgres(ql)?:\/\//.test(opt.db)) {
+    const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', opt.db, '-c',
+      `SELECT coalesce(json_agg(t), '[]'::json) FROM (${query}) AS t`], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (r.status !== 0) fail(`psql: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  }
   const r = spawnSync('sqlite3', ['-readonly', '-json', opt.db, query], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) fail(`sqlite3: ${r.stderr}`);
   return r.stdout.trim() ? JSON.parse(r.stdout) : [];
@@ -267,7 +282,7 @@ function storedState(prefix) {
   const orgs = new Map();
   for (const o of sql(`SELECT o.id, o.slug, o.name, o.name_en, o.kind, o.status, o.municipality, o.website,
       o.description_en, o.year_founded,
-      (SELECT group_concat(code, ',') FROM (SELECT code FROM org_sector WHERE org_id = o.id ORDER BY code)) AS sectors,
+      (SELECT group_concat(code, ',') FROM (SELECT code FROM org_sector WHERE org_id = o.id ORDER BY code) AS s) AS sectors,
       (SELECT count(*) FROM org_revision r WHERE r.org_id = o.id AND r.action = 'create') AS revs,
       (SELECT count(*) FROM audit a WHERE a.entity = 'org' AND a.entity_id = o.id AND a.action = 'org_create') AS audits,
       (SELECT count(*) FROM search_doc s JOIN search_fts f ON f.rowid = s.id
@@ -366,8 +381,24 @@ async function crash() {
   const watch = Promise.all(tasks).catch((e) => { failed = e; });
 
   const t0 = Date.now();
+  let pgKills = 0;
   for (let k = 1; k <= kills && !failed; k++) {
     await sleep(rand(minMs, maxMs));
+    if (opt['pg-dir'] && k % 2 === 0 && k < kills) {
+      // the database dies instead: immediate shutdown (no checkpoint; the
+      // WAL, fsync on, is all there is), restarted at once; the app
+      // server reconnects
+      const r = await new Promise((res) => {
+        const p = spawn('bash', [new URL('../pg/pg_temp.sh', import.meta.url).pathname, 'restart-immediate', opt['pg-dir']],
+          { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        p.stderr.on('data', (d) => { err += d; });
+        p.on('exit', (code) => res({ code, err }));
+      });
+      if (r.code !== 0) fail(`PostgreSQL did not restart: ${r.err}`);
+      pgKills++;
+      continue;
+    }
     upPromise = new Promise((res) => { wake = res; });
     srv.proc.kill('SIGKILL');
     const r = await srv.exited;
@@ -397,7 +428,7 @@ async function crash() {
   const { c, problems } = verify(prefix, log);
   const orgsAck = log.filter((e) => e.outcome === 'ack' && e.kind === 'org').length;
   const figsAck = c.ack - orgsAck;
-  console.log(`crash: synchronous=${opt['sync-normal'] ? 'NORMAL' : 'FULL'}, ${writers} writers, ${kills} kills (SIGKILL ${minMs}-${maxMs} ms after ready) in ${seconds.toFixed(1)} s`);
+  console.log(`crash: ${opt['pg-dir'] ? `PostgreSQL, ${kills - pgKills} app server kills (SIGKILL) and ${pgKills} of PostgreSQL (immediate)` : `synchronous=${opt['sync-normal'] ? 'NORMAL' : 'FULL'}, ${kills} kills (SIGKILL`} ${minMs}-${maxMs} ms after ready), ${writers} writers, in ${seconds.toFixed(1)} s`);
   console.log(`crash: ${c.ack} writes acknowledged (${orgsAck} entries over the API, ${figsAck} figures over the form), ${c.unknown} unknown (${c.unknownPresent} of them stored, whole), ${c.refused} refused (503), ${c.lost} lost`);
   if (problems.length) fail(`${problems.length} problems:\n  ${problems.slice(0, 30).join('\n  ')}`);
   if (c.ack === 0) fail('no write was acknowledged: the test proved nothing');

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# run.sh: several app servers on PostgreSQL behind nginx (issue 18,
+# "Several app servers"). Starts everything it needs itself:
+#
+#   tests/cluster/run.sh [FILE...]      (SCAN_BIN, default build-asan/scan)
+#
+# 1. PostgreSQL 15 in a temporary directory (tests/pg/pg_temp.sh: initdb as
+#    an unprivileged user, fsync on), removed at exit.
+# 2. HTTP test files through the proxy: with SCAN_TEST_PG and
+#    SCAN_TEST_PROXY set, every server a test starts is two app servers on
+#    one PostgreSQL database behind the shipped etc/nginx-scan.conf
+#    (tests/cluster/proxy.mjs; its per-client rate limit taken out), so
+#    requests and sessions cross between the two. The default files: auth
+#    (accounts: logins, throttling by the client address nginx forwards,
+#    tokens, invitations), a write-heavy one (api_org) and figures.
+# 3. tests/cluster/kill.mjs: SIGKILL of the app server holding the job
+#    leases under a mixed read/write load: no failed GET, every
+#    acknowledged write stored, the survivor takes every lease over.
+# Prints one line per part and a summary; exit 1 on any failure. Each
+# file's TAP output is kept under $OUT (default a temporary folder).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+export SCAN_BIN=${SCAN_BIN:-build-asan/scan}
+FILES=(accounts api_org figures)
+[ $# -gt 0 ] && FILES=("$@")
+command -v nginx >/dev/null || { echo "cluster: nginx missing (scripts/deps.sh test)" >&2; exit 1; }
+
+# shellcheck source=tests/pg/pg_temp.sh
+. tests/pg/pg_temp.sh
+pg_temp_start || exit 1
+OUT=${OUT:-$(mktemp -d /tmp/scan-cluster-XXXXXX)}
+mkdir -p "$OUT"
+start=$SECONDS status=0 total_pass=0 total_fail=0
+for f in "${FILES[@]}"; do
+  case $f in
+    */*) path=$f ;;
+    *) path=tests/http/$f.test.mjs ;;
+  esac
+  name=$(basename "$path" .test.mjs)
+  SCAN_TEST_PG=$SCAN_PG_URL SCAN_TEST_PROXY=1 SCAN_TEST_SERVER_LOG="$OUT/$name.server.log" \
+    node --test --test-reporter=tap "$path" >"$OUT/$name.tap" 2>&1
+  pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$OUT/$name.tap" | tail -1)
+  fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$OUT/$name.tap" | tail -1)
+  pass=${pass:-0} fail=${fail:-1}
+  printf 'cluster: pass %3d fail %3d %s (through nginx, two app servers, PostgreSQL)\n' "$pass" "$fail" "$name"
+  total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
+  [ "$fail" = 0 ] || status=1
+done
+kill=held
+if ! node tests/cluster/kill.mjs >"$OUT/kill.log" 2>&1; then
+  status=1 kill=FAILED
+fi
+cat "$OUT/kill.log"
+echo "cluster: $total_pass passed, $total_fail failed through the proxy; the kill test" \
+  "$kill ($((SECONDS - start)) s; output in $OUT)"
+exit $status
