@@ -1014,6 +1014,7 @@ bool web_funder_section(req *r, const struct org_rec *o)
         for (size_t i = 0; i < n_p; i++) {
             html_fmt(out, "<li><a href=\"/projects/%D\">%s</a> · %s", (long long)p[i].id,
                      project_title(r, &p[i]), web_project_status_label(L, p[i].status));
+            web_tie_mark(r, p[i].funder_consent, NULL); /* only its people see one waiting */
             if (p[i].lead_slug)
                 html_fmt(out, " · %s <a href=\"/orgs/%q\">%s</a>", T(L, MSG_FUNDER_LED_BY),
                          p[i].lead_slug, web_org_text(r, p[i].lead_name, p[i].lead_name_en));
