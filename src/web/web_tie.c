@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strutil.h"
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/agreement.h"
@@ -67,14 +68,13 @@ bool web_tie_params(req *r, const form *f, const tie_kind *kinds, size_t n_kinds
                     tie_kind *kind, bool *accept)
 {
     const char *s = form_get(f, "org"), *d = form_get(f, "decision"), *as = form_get(f, "as");
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
+    int64_t v = 0;
     tie_kind k = kinds[0];
     bool kind_ok = !as || !*as;
     if (!kind_ok && tie_kind_parse(as, &k))
         for (size_t i = 0; i < n_kinds; i++)
             kind_ok |= kinds[i] == k;
-    if (!s || !*s || *end || v <= 0 || !d ||
+    if (!s || !str_to_i64(s, &v) || v <= 0 || !d ||
         (strcmp(d, "confirm") != 0 && strcmp(d, "decline") != 0) || !kind_ok) {
         resp_error(r, 400, T(r->lang, MSG_TIE_E_PARAMS));
         return false;
