@@ -20,7 +20,7 @@ const fingerprint = () => createHash('sha256').update(sql(
   "SELECT group_concat(x, '|') FROM (SELECT agreement_id || '-' || org_id || consent || coalesce(reason, '') AS x FROM agreement_party"
   + " UNION ALL SELECT project_id || '-' || org_id || consent || coalesce(reason, '') FROM project_participant"
   + " UNION ALL SELECT id || '-' || funder_consent || coalesce(funder_reason, '') FROM project"
-  + " UNION ALL SELECT 'a' || count(*) FROM audit UNION ALL SELECT 'n' || count(*) FROM notify_event)")).digest('hex');
+  + " UNION ALL SELECT 'a' || count(*) FROM audit UNION ALL SELECT 'n' || count(*) FROM notify_event) AS everything")).digest('hex');
 
 async function as(role) {
   if (!who[role]) who[role] = await loginAgent(srv.url, `${role}@example.com`, PW);
