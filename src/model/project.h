@@ -36,10 +36,11 @@
 #include "db/db.h"
 #include "valid/valid.h"
 
-#define PROJECT_TITLE_MAX 300
-#define PROJECT_TEXT_MAX  5000
-#define PROJECT_PARTS_MAX 60           /* participants in one project */
-#define PROJECT_MONEY_MAX 1000000000LL /* euros: a billion */
+#define PROJECT_TITLE_MAX  300
+#define PROJECT_TEXT_MAX   5000
+#define PROJECT_PARTS_MAX  60           /* participants in one project */
+#define PROJECT_MONEY_MAX  1000000000LL /* euros: a billion */
+#define PROJECT_REASON_MAX 500          /* characters of a decline's reason */
 
 /* NULL-terminated code lists, in their display order. */
 extern const char *const project_statuses[];     /* idea preparation submitted approved rejected
