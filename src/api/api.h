@@ -15,6 +15,7 @@
 
 #include "http/request.h"
 #include "model/org.h"
+#include "model/tie.h"
 
 /* Parses the request body as a JSON object into *out (caller decrefs). On
  * failure writes the 4xx response and returns false. */
@@ -54,5 +55,12 @@ void api_send_invalid(req *r, const api_errs *e);
  * another kind) or the 5xx itself and returns false otherwise; rights are
  * the caller's to check. */
 bool api_cluster_load(req *r, org_rec *o);
+
+/* POST .../{id}/consent (api_tie.c): the body read, then web_tie_decide
+ * for org named in id (loaded as obj under its visibility rule: an
+ * agreement_rec or a project_rec) as one of kinds[0..n_kinds) (kinds[0]
+ * the default), answered as JSON; not_found the 404's message. */
+void api_tie_consent(req *r, const tie_kind *kinds, size_t n_kinds, const void *obj, int64_t id,
+                     const char *not_found);
 
 #endif

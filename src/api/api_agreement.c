@@ -2,6 +2,7 @@
  *
  *   GET   /api/v1/partners          partner entries with their relations
  *   GET   /api/v1/agreements        ?kind, status, party (slug), expiring=1
+ *   POST  /api/v1/agreements/{id}/consent  a party's confirm/decline (api_tie.c)
  *   POST  /api/v1/agreements        create: the form's fields, parties as slugs
  *   GET   /api/v1/agreements/{id}   one agreement
  *   PATCH /api/v1/agreements/{id}   change the fields given (merge)
@@ -58,6 +59,7 @@ static void put_agreement(req *r, buf *o, const agreement_rec *g)
         put_str(o, "name", g->parties[i].name);
         put_str(o, "name_en", g->parties[i].name_en);
         put_str(o, "kind", g->parties[i].kind);
+        put_str(o, "consent", g->parties[i].consent);
         buf_puts(o, "}");
     }
     buf_puts(o, "]");
@@ -186,6 +188,17 @@ void api_agreement_get(req *r)
     start_json(r, 200);
     put_agreement(r, &r->out, &g);
     buf_putc(&r->out, '\n');
+}
+
+/* POST /api/v1/agreements/{id}/consent: a party's answer (api_tie.c). */
+void api_agreement_consent(req *r)
+{
+    agreement_rec g;
+    if (!load(r, &g))
+        return;
+    static const tie_kind kinds[] = {TIE_AGREEMENT_PARTY};
+    api_tie_consent(r, kinds, 1, &g, g.id,
+                    "There is no such agreement, or the organisation is no party of it.");
 }
 
 /* The model's refusals in English, one per field. */

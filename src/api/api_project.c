@@ -7,6 +7,8 @@
  *   GET  /api/v1/projects/{id}   one project with its participants
  *   POST /api/v1/projects        create
  *   PUT  /api/v1/projects/{id}   replace (all fields, all participants)
+ *   POST /api/v1/projects/{id}/consent  a participant's or the funder's
+ *                                confirm/decline (api_tie.c)
  *
  * The body: {title_sr, title_en, acronym, programme, funder (slug or id),
  * call_id, status, submitted_on, starts_on, ends_on, budget_cents,
@@ -51,6 +53,7 @@ static void put_project(buf *o, const project_rec *p, bool parts)
     put_str(o, "acronym", p->acronym);
     put_str(o, "programme", p->programme);
     put_str(o, "funder", p->funder_slug);
+    put_str(o, "funder_consent", p->funder_consent);
     put_num(o, "call_id", p->call_id ? p->call_id : -1);
     put_str(o, "status", p->status);
     put_str(o, "submitted_on", p->submitted_on);
@@ -77,6 +80,7 @@ static void put_project(buf *o, const project_rec *p, bool parts)
             put_str(o, "kind", x->kind);
             put_str(o, "role", x->role);
             put_num(o, "share_cents", x->share_known ? x->share_cents : -1);
+            put_str(o, "consent", x->consent);
             buf_puts(o, "}");
         }
         buf_puts(o, "]");
@@ -149,6 +153,18 @@ void api_project_get(req *r)
         return;
     put_project(&r->out, &p, true);
     r->content_type = "application/json";
+}
+
+/* POST /api/v1/projects/{id}/consent: a participant's or the funder's
+ * answer (api_tie.c). */
+void api_project_consent(req *r)
+{
+    project_rec p;
+    if (!load(r, &p))
+        return;
+    static const tie_kind kinds[] = {TIE_PROJECT_PARTICIPANT, TIE_PROJECT_FUNDER};
+    api_tie_consent(r, kinds, 2, &p, p.id,
+                    "There is no such project, or the organisation is not so named in it.");
 }
 
 /* A JSON string, or an integer written as text, or NULL. */

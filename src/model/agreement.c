@@ -773,6 +773,55 @@ static const char SQL_FILE_PUT[] =
     " data = excluded.data, created_at = excluded.created_at, created_by = excluded.created_by";
 static const char SQL_FILE_GET[] = "SELECT name, data FROM agreement_file WHERE agreement_id = $1";
 
+/* A new signed document is new terms (like SQL_TERMS_CHANGED): each
+ * party that has given its word (confirmed or declined) and that the
+ * uploader does not speak for is asked again, and told. */
+static const char SQL_PARTIES_ANSWERED[] =
+    "SELECT p.org_id, a.title_sr FROM agreement_party p JOIN agreement a ON a.id = p.agreement_id"
+    " WHERE p.agreement_id = $1 AND p.consent <> 'proposed' ORDER BY p.org_id";
+static const char SQL_PARTY_REASK[] =
+    "UPDATE agreement_party SET consent = 'proposed', decided_by = NULL, decided_at = NULL,"
+    " reason = NULL WHERE agreement_id = $1 AND org_id = $2";
+
+/* Asks again, in t, every party of agreement id that answered and that
+ * t's actor does not speak for (RIGHT_TIE_CONFIRM); their ids in
+ * asked[0..*n) (at most AGREEMENT_MAX_PARTIES), each told by a
+ * tie_proposed notification. */
+static db_status reask_parties(tx *t, int64_t id, int64_t *asked, size_t *n)
+{
+    *n = 0;
+    char title[300 * 4 + 1] = ""; /* title_sr: at most 300 characters */
+    int64_t answered[AGREEMENT_MAX_PARTIES];
+    size_t n_answered = 0;
+    db_stmt *s = db_query(t->d, SQL_PARTIES_ANSWERED, DB_ARGS(DBI(id)));
+    if (!s)
+        return DB_ERR;
+    db_status st;
+    while ((st = db_step(s)) == DB_ROW) {
+        if (n_answered < AGREEMENT_MAX_PARTIES)
+            answered[n_answered++] = db_col_int(s, 0);
+        const char *tt = db_col_text(s, 1);
+        snprintf(title, sizeof title, "%s", tt ? tt : "");
+    }
+    db_reset(s);
+    if (st != DB_DONE)
+        return st;
+    for (size_t i = 0; i < n_answered; i++)
+        if (!rights_person_can(t->d, t->actor_id, RIGHT_TIE_CONFIRM, answered[i]))
+            asked[(*n)++] = answered[i];
+    char href[48];
+    snprintf(href, sizeof href, "/agreements/%lld#consent", (long long)id);
+    for (size_t i = 0; i < *n; i++) {
+        if ((st = db_do(t->d, SQL_PARTY_REASK, DB_ARGS(DBI(id), DBI(asked[i])))) != DB_OK)
+            return st;
+        notify_to to = {.orgs = &asked[i], .n_orgs = 1};
+        notify_what w = {.entity = "agreement", .entity_id = id, .a = title, .b = "", .href = href};
+        if ((st = notify_event(t->d, t->actor_id, &to, "tie_proposed", &w, NULL)) != DB_OK)
+            return st;
+    }
+    return DB_OK;
+}
+
 typedef struct file_ctx {
     int64_t id;
     const char *name, *sha;
@@ -801,9 +850,16 @@ static db_status file_body(tx *t, void *vc)
     db_bind_int(s, 7, t->actor_id);
     if ((st = db_run(s)) != DB_OK)
         return st;
+    int64_t asked[AGREEMENT_MAX_PARTIES];
+    size_t n_asked = 0;
+    if ((st = reask_parties(t, c->id, asked, &n_asked)) != DB_OK)
+        return st;
     buf_puts(&t->detail, "{\"name\":");
     json_put_string(&t->detail, c->name);
-    buf_printf(&t->detail, ",\"size\":%zu,\"sha256\":\"%s\"}", c->n, c->sha);
+    buf_printf(&t->detail, ",\"size\":%zu,\"sha256\":\"%s\",\"asked_again\":[", c->n, c->sha);
+    for (size_t i = 0; i < n_asked; i++)
+        buf_printf(&t->detail, "%s%lld", i ? "," : "", (long long)asked[i]);
+    buf_puts(&t->detail, "]}");
     return DB_OK;
 }
 
@@ -882,69 +938,6 @@ db_status agreement_file_get(db *d, arena *a, int64_t id, const char **name, con
 }
 
 /* --- consent (0035) ---------------------------------------------------------------------- */
-
-static const char SQL_CONSENT_OF[] =
-    "SELECT consent FROM agreement_party WHERE agreement_id = $1 AND org_id = $2";
-static const char SQL_CONSENT_SET[] =
-    "UPDATE agreement_party SET consent = $3, decided_by = $4, decided_at = $5, reason = $6"
-    " WHERE agreement_id = $1 AND org_id = $2 AND consent = 'proposed'";
-
-typedef struct consent_ctx {
-    int64_t id, org_id;
-    bool accept;
-    const char *reason;
-    form_errors *errs;
-} consent_ctx;
-
-static db_status consent_body(tx *t, void *vc)
-{
-    consent_ctx *c = vc;
-    db_stmt *s = db_query(t->d, SQL_CONSENT_OF, DB_ARGS(DBI(c->id), DBI(c->org_id)));
-    if (!s)
-        return DB_ERR;
-    db_status st = db_step(s);
-    bool pending = st == DB_ROW && strcmp(db_col_text(s, 0), "proposed") == 0;
-    db_reset(s);
-    if (st != DB_ROW)
-        return st == DB_DONE ? DB_DONE : st;
-    if (!pending) {
-        valid_add_error(c->errs, "org", FE_NOT_PENDING, 0, 0);
-        return DB_CONSTRAINT;
-    }
-    st = db_do(t->d, SQL_CONSENT_SET,
-               DB_ARGS(DBI(c->id), DBI(c->org_id), DBT(c->accept ? "confirmed" : "declined"),
-                       DBI(t->actor_id), DBI(time_now()), c->reason ? DBT(c->reason) : DBNULL));
-    if (st != DB_OK)
-        return st;
-    buf_printf(&t->detail, "{\"org_id\":%lld,\"consent\":\"%s\",\"reason\":", (long long)c->org_id,
-               c->accept ? "confirmed" : "declined");
-    json_put_string(&t->detail, c->reason);
-    buf_puts(&t->detail, "}");
-    return DB_OK;
-}
-
-static const form_rule reason_rules[] = {{"reason", FV_TEXT, 0, 0, AGREEMENT_REASON_MAX, NULL}};
-static const valid_table reason_table = {reason_rules, 1, NULL, 0};
-
-db_status agreement_consent(db *d, int64_t id, int64_t org_id, bool accept, const char *reason,
-                            int64_t actor, const char *ip, form_errors *errs)
-{
-    assert(d && errs);
-    arena a = ARENA_INIT;
-    form_value v;
-    db_status st;
-    if (!valid_values(&a, &reason_table, &reason, &v, errs, NULL)) {
-        st = invalid(errs);
-    } else {
-        consent_ctx c = {id, org_id, accept, !accept && v.present ? v.text : NULL, errs};
-        tx t =
-            TX_INIT(actor, ip, accept ? "agreement_confirm" : "agreement_decline", "agreement", id);
-        t.bump = TX_DIRECTORY;
-        st = tx_write(d, &t, consent_body, &c);
-    }
-    arena_free(&a);
-    return st;
-}
 
 /* Unconfirmed agreements: $2 the person (0: the secretariat, every one),
  * $3 1 for those with a party the person may confirm now (proposed). */

@@ -94,7 +94,12 @@ db_status agreement_delete(db *d, int64_t id, int64_t actor, const char *ip, for
 /* Stores the signed document of agreement id, replacing any: name (the
  * uploaded file's name, cut to 200 bytes, or "agreement.pdf"), data[0..n)
  * checked by pdf_check (a refusal is FE_INVALID under "file" with the
- * verdict in *verdict, a pdf_verdict); DB_DONE: no such agreement. */
+ * verdict in *verdict, a pdf_verdict); DB_DONE: no such agreement. A
+ * new document is new terms: every party that had answered (confirmed or
+ * declined) and that actor does not speak for (RIGHT_TIE_CONFIRM) is
+ * proposed again and told (notify kind tie_proposed), so the agreement
+ * leaves public sight until it confirms; the audit detail lists them
+ * under "asked_again". */
 db_status agreement_file_put(db *d, int64_t id, const char *name, const void *data, size_t n,
                              int64_t actor, const char *ip, int *verdict, form_errors *errs);
 /* The document's name and bytes (arena); *found false when there is none. */
@@ -146,14 +151,7 @@ db_status agreement_partners(db *d, arena *a, int64_t after_id, int limit, agree
  * others or the API lists for others. A party taken off again that had
  * not confirmed needs nobody's word; a confirmed one does (as before). */
 
-/* Confirms (accept) or declines for org_id its being named a party of
- * agreement id; reason (decline only, optional, one line, at most
- * AGREEMENT_REASON_MAX characters: FE_TOO_LONG under "reason"). Audited
- * as agreement_confirm / agreement_decline. DB_DONE: org_id is no party
- * of id; DB_CONSTRAINT with FE_NOT_PENDING under "org" when it is not
- * proposed any more. The caller checked agreement_may_confirm. */
-db_status agreement_consent(db *d, int64_t id, int64_t org_id, bool accept, const char *reason,
-                            int64_t actor, const char *ip, form_errors *errs);
+/* Confirming and declining: tie_consent (tie.h, TIE_AGREEMENT_PARTY). */
 /* Whether p speaks for org_id on a tie naming it (RIGHT_TIE_CONFIRM; a
  * read-only token too, for reading). */
 bool agreement_may_confirm(db *d, const principal *p, int64_t org_id);

@@ -30,7 +30,19 @@ const char *const project_visibilities[] = {"public", "participants", NULL};
 #define VISIBLE(P)                                                                                 \
     "(" P ".visibility = 'public' OR $2 = 1 OR EXISTS (SELECT 1 FROM project_participant vp"       \
     " JOIN affiliation va ON va.org_id = vp.org_id WHERE vp.project_id = " P ".id"                 \
-    " AND va.person_id = $1 AND va.ended_at IS NULL))"
+    " AND va.person_id = $1 AND va.ended_at IS NULL) OR EXISTS (SELECT 1 FROM affiliation vf"      \
+    " WHERE vf.org_id = " P ".funder_id AND vf.person_id = $1 AND vf.ended_at IS NULL))"
+
+/* Whether the viewer ($1 / $2) is shown project P's funder (0044): once it
+ * confirmed, everyone; before, only the secretariat and the people
+ * (managers, representatives) of the funder or of a participant. A funder
+ * not shown is no funder to that reader: no name, no grant, no filter. */
+#define FUNDER_SEEN(P)                                                                             \
+    "(" P ".funder_consent = 'confirmed' OR $2 = 1 OR EXISTS (SELECT 1 FROM affiliation fa"        \
+    " WHERE fa.person_id = $1 AND fa.ended_at IS NULL"                                             \
+    " AND fa.role IN ('manager', 'representative') AND (fa.org_id = " P ".funder_id"               \
+    " OR fa.org_id IN (SELECT fp.org_id FROM project_participant fp"                               \
+    " WHERE fp.project_id = " P ".id))))"
 
 /* The participations that count (0035): confirmed ones. Every list filter,
  * total and tie reads participants through this, never the bare table. */
@@ -168,16 +180,18 @@ static const valid_table project_table = {project_rules, PR_N, project_cross, 3}
 /* --- reads ----------------------------------------------------------------------- */
 
 #define PROJECT_COLS                                                                               \
-    "p.id, p.title_sr, p.title_en, p.acronym, p.programme, coalesce(p.funder_id, 0), f.slug,"      \
+    "p.id, p.title_sr, p.title_en, p.acronym, p.programme, coalesce(f.id, 0), f.slug,"             \
     " f.name, f.name_en, coalesce(p.call_id, 0), c.title_sr, c.title_en, p.status,"                \
     " p.submitted_on, p.starts_on, p.ends_on, coalesce(p.budget_cents, -1),"                       \
-    " coalesce(p.grant_cents, -1), coalesce(p.cofin_milli, -1), p.outputs_sr, p.outputs_en,"       \
-    " p.visibility, p.is_demo, coalesce(l.id, 0), l.slug, l.name, l.name_en, p.updated_at"
+    " CASE WHEN p.funder_id IS NOT NULL AND f.id IS NULL THEN -1 ELSE coalesce(p.grant_cents, -1)" \
+    " END, coalesce(p.cofin_milli, -1), p.outputs_sr, p.outputs_en,"                               \
+    " p.visibility, p.is_demo, coalesce(l.id, 0), l.slug, l.name, l.name_en, p.updated_at,"        \
+    " CASE WHEN f.id IS NULL THEN NULL ELSE p.funder_consent END, p.funder_reason"
 #define PROJECT_FROM                                                                               \
-    " FROM project p LEFT JOIN org f ON f.id = p.funder_id"                                        \
-    " LEFT JOIN funding_call c ON c.id = p.call_id"                                                \
-    " LEFT JOIN project_participant lp ON lp.project_id = p.id AND lp.role = 'lead'"               \
-    " LEFT JOIN org l ON l.id = lp.org_id"
+    " FROM project p LEFT JOIN org f ON f.id = p.funder_id AND " FUNDER_SEEN(                      \
+        "p") " LEFT JOIN funding_call c ON c.id = p.call_id"                                       \
+             " LEFT JOIN project_participant lp ON lp.project_id = p.id AND lp.role = 'lead'"      \
+             " LEFT JOIN org l ON l.id = lp.org_id"
 
 static void project_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
@@ -211,6 +225,8 @@ static void project_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     p->lead_name = db_col_dup(a, s, 25, oom);
     p->lead_name_en = db_col_dup(a, s, 26, oom);
     p->updated_at = db_col_int(s, 27);
+    p->funder_consent = db_col_dup(a, s, 28, oom);
+    p->funder_reason = p->funder_consent ? db_col_dup(a, s, 29, oom) : NULL;
 }
 
 static const char SQL_GET[] =
@@ -358,8 +374,8 @@ static const char SQL_PROGRAMMES[] =
         "p") " ORDER BY 1";
 static const char SQL_FUNDERS[] =
     "SELECT DISTINCT f.slug || '\t' || f.name || '\t' || coalesce(f.name_en, f.name),"
-    " f.name_folded FROM project p JOIN org f ON f.id = p.funder_id WHERE " VISIBLE(
-        "p") " ORDER BY 2";
+    " f.name_folded FROM project p JOIN org f ON f.id = p.funder_id AND " FUNDER_SEEN(
+        "p") " WHERE " VISIBLE("p") " ORDER BY 2";
 static const char SQL_YEARS[] =
     "SELECT DISTINCT CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS INTEGER)"
     " FROM project p WHERE coalesce(p.starts_on, p.submitted_on) IS NOT NULL AND " VISIBLE(
@@ -405,7 +421,8 @@ db_status project_choices_get(db *d, arena *a, const project_viewer *v, project_
  * (project_facets_get), so it counts under the other filters. */
 #define FACET_SQL(value, extra_from)                                                               \
     "SELECT " value ", count(DISTINCT p.id) FROM project p LEFT JOIN org f ON f.id = p.funder_id"  \
-    " " extra_from LIST_WHERE " AND " value " IS NOT NULL GROUP BY 1 ORDER BY 1 LIMIT $11"
+    " AND " FUNDER_SEEN("p") " " extra_from LIST_WHERE " AND " value                               \
+                             " IS NOT NULL GROUP BY 1 ORDER BY 1 LIMIT $11"
 static const char *const facet_sql[PROJECT_FACET__N] = {
     [PROJECT_FACET_STATUS] = FACET_SQL("p.status", ""),
     [PROJECT_FACET_PROGRAMME] = FACET_SQL("p.programme", ""),
@@ -557,6 +574,54 @@ static db_status part_consents(tx *t, int64_t id, const int64_t *ids, const char
     return DB_OK;
 }
 
+static const char SQL_FUNDER_OF[] =
+    "SELECT coalesce(funder_id, 0), funder_consent, coalesce(funder_decided_by, 0),"
+    " coalesce(funder_decided_at, 0), funder_reason, coalesce(grant_cents, -1) FROM project"
+    " WHERE id = $1";
+static const char SQL_FUNDER_SET[] =
+    "UPDATE project SET funder_consent = $2, funder_decided_by = $3, funder_decided_at = $4,"
+    " funder_reason = $5 WHERE id = $1";
+
+/* The funder's consent for the write (0044), as part_consents does for a
+ * participant: kept while project id (0: new) keeps the same funder and
+ * grant (the amount is named in its name: a new amount is new terms),
+ * confirmed when the writer speaks for it, else proposed. No funder:
+ * confirmed, nothing to ask. */
+static db_status funder_consent(tx *t, int64_t id, int64_t funder, int64_t grant, part_consent *out)
+{
+    *out = (part_consent){.consent = funder ? "proposed" : "confirmed"};
+    if (!funder)
+        return DB_OK;
+    if (id) {
+        db_stmt *s = db_query(t->d, SQL_FUNDER_OF, DB_ARGS(DBI(id)));
+        if (!s)
+            return DB_ERR;
+        db_status st = db_step(s);
+        if (st == DB_ROW && db_col_int(s, 0) == funder && db_col_int(s, 5) == grant) {
+            const char *c = db_col_text(s, 1);
+            out->consent = strcmp(c, "confirmed") == 0  ? "confirmed"
+                           : strcmp(c, "declined") == 0 ? "declined"
+                                                        : "proposed";
+            out->decided_by = db_col_int(s, 2);
+            out->decided_at = db_col_int(s, 3);
+            out->kept = true;
+            const char *why = db_col_text(s, 4);
+            if ((out->has_reason = why != NULL))
+                snprintf(out->reason, sizeof out->reason, "%s", why);
+        }
+        db_reset(s);
+        if (st != DB_ROW && st != DB_DONE)
+            return st;
+    }
+    if (strcmp(out->consent, "confirmed") != 0 &&
+        rights_person_can(t->d, t->actor_id, RIGHT_TIE_CONFIRM, funder))
+        *out = (part_consent){.consent = "confirmed",
+                              .decided_by = t->actor_id,
+                              .decided_at = time_now(),
+                              .kept = out->kept};
+    return DB_OK;
+}
+
 typedef struct save_ctx {
     int64_t id;
     const project_input *in;
@@ -651,7 +716,10 @@ static db_status save_body(tx *t, void *vc)
         shares[k++] = cents;
     }
     bool dropped = false;
-    if ((st = part_consents(t, c->id, org_ids, roles, shares, n_orgs, cons, &dropped)) != DB_OK) {
+    part_consent fc;
+    if ((st = funder_consent(t, c->id, funder, v[PR_GRANT].present ? v[PR_GRANT].i : -1, &fc)) !=
+            DB_OK ||
+        (st = part_consents(t, c->id, org_ids, roles, shares, n_orgs, cons, &dropped)) != DB_OK) {
         mem_free(cons);
         return st;
     }
@@ -664,6 +732,12 @@ static db_status save_body(tx *t, void *vc)
         st = db_do(t->d, SQL_UPDATE, sizeof vals / sizeof *vals, vals);
     else
         st = db_int(t->d, &c->out_id, 0, SQL_INSERT, sizeof vals / sizeof *vals - 1, vals);
+    if (st == DB_OK)
+        st = db_do(t->d, SQL_FUNDER_SET,
+                   DB_ARGS(DBI(c->out_id), DBT(fc.consent),
+                           fc.decided_by ? DBI(fc.decided_by) : DBNULL,
+                           fc.decided_at ? DBI(fc.decided_at) : DBNULL,
+                           fc.has_reason ? DBT(fc.reason) : DBNULL));
     if (st == DB_OK)
         st = db_do(t->d, SQL_PARTS_CLEAR, DB_ARGS(DBI(c->out_id)));
     size_t k = 0;
@@ -696,7 +770,16 @@ static db_status save_body(tx *t, void *vc)
                          .href = href};
         st = notify_event(t->d, t->actor_id, &to, "tie_proposed", &w, NULL);
     }
-    bool any_proposed = false;
+    if (st == DB_OK && funder && !fc.kept && strcmp(fc.consent, "proposed") == 0) {
+        notify_to to = {.orgs = &funder, .n_orgs = 1};
+        notify_what w = {.entity = "project",
+                         .entity_id = c->out_id,
+                         .a = v[PR_TITLE_SR].text,
+                         .b = "",
+                         .href = href};
+        st = notify_event(t->d, t->actor_id, &to, "tie_proposed", &w, NULL);
+    }
+    bool any_proposed = strcmp(fc.consent, "proposed") == 0;
     for (size_t i = 0; i < n_orgs; i++)
         any_proposed |= strcmp(cons[i].consent, "proposed") == 0;
     mem_free(cons);
@@ -714,7 +797,8 @@ static db_status save_body(tx *t, void *vc)
     buf_puts(&t->detail, ",\"participants\":[");
     for (size_t i = 0; i < n_orgs; i++)
         buf_printf(&t->detail, "%s%lld", i ? "," : "", (long long)org_ids[i]);
-    buf_printf(&t->detail, "],\"awaiting_consent\":%s}", any_proposed ? "true" : "false");
+    buf_printf(&t->detail, "],\"funder_consent\":\"%s\",\"awaiting_consent\":%s}", fc.consent,
+               any_proposed ? "true" : "false");
     return DB_OK;
 }
 
@@ -762,7 +846,8 @@ db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor
     "  WHERE kind = 'cluster_association' UNION SELECT m.org_id, m.cluster_id"                     \
     "  FROM cluster_member m JOIN sc ON sc.id = m.cluster_id"                                      \
     "  WHERE m.joined_on <= $3 AND (m.left_on IS NULL OR m.left_on > $3)),"                        \
-    " sp(id, grant_cents, status, y, sy) AS (SELECT p.id, p.grant_cents, p.status,"                \
+    " sp(id, grant_cents, status, y, sy) AS (SELECT p.id, CASE WHEN p.funder_consent ="            \
+    "  'confirmed' THEN p.grant_cents END, p.status,"                                              \
     "  CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS INTEGER),"                      \
     "  CAST(substr(coalesce(p.submitted_on, p.starts_on), 1, 4) AS INTEGER) FROM project p"        \
     "  WHERE p.status IN ('submitted', 'approved', 'rejected', 'running', 'closed')"               \
@@ -941,87 +1026,42 @@ db_status project_portfolio(db *d, arena *a, const project_viewer *v, const char
 
 /* --- consent (0035) ------------------------------------------------------------- */
 
-static const char SQL_CONSENT_OF[] =
-    "SELECT consent FROM project_participant WHERE project_id = $1 AND org_id = $2";
-static const char SQL_CONSENT_SET[] =
-    "UPDATE project_participant SET consent = $3, decided_by = $4, decided_at = $5, reason = $6"
-    " WHERE project_id = $1 AND org_id = $2 AND consent = 'proposed'";
-
-typedef struct consent_ctx {
-    int64_t id, org_id;
-    bool accept;
-    const char *reason;
-    form_errors *errs;
-} consent_ctx;
-
-static db_status consent_body(tx *t, void *vc)
-{
-    consent_ctx *c = vc;
-    db_stmt *s = db_query(t->d, SQL_CONSENT_OF, DB_ARGS(DBI(c->id), DBI(c->org_id)));
-    if (!s)
-        return DB_ERR;
-    db_status st = db_step(s);
-    bool pending = st == DB_ROW && strcmp(db_col_text(s, 0), "proposed") == 0;
-    db_reset(s);
-    if (st != DB_ROW)
-        return st == DB_DONE ? DB_DONE : st;
-    if (!pending) {
-        valid_add_error(c->errs, "org", FE_NOT_PENDING, 0, 0);
-        return DB_CONSTRAINT;
-    }
-    st = db_do(t->d, SQL_CONSENT_SET,
-               DB_ARGS(DBI(c->id), DBI(c->org_id), DBT(c->accept ? "confirmed" : "declined"),
-                       DBI(t->actor_id), DBI(time_now()), text_or_null(c->reason)));
-    if (st != DB_OK)
-        return st;
-    buf_printf(&t->detail, "{\"org_id\":%lld,\"consent\":\"%s\",\"reason\":", (long long)c->org_id,
-               c->accept ? "confirmed" : "declined");
-    json_put_string(&t->detail, c->reason);
-    buf_puts(&t->detail, "}");
-    return DB_OK;
-}
-
-static const form_rule reason_rules[] = {{"reason", FV_TEXT, 0, 0, PROJECT_REASON_MAX, NULL}};
-static const valid_table reason_table = {reason_rules, 1, NULL, 0};
-
-db_status project_consent(db *d, int64_t id, int64_t org_id, bool accept, const char *reason,
-                          int64_t actor, const char *ip, form_errors *errs)
-{
-    assert(d && errs);
-    arena a = ARENA_INIT;
-    form_value v;
-    db_status st;
-    if (!valid_values(&a, &reason_table, &reason, &v, errs, NULL)) {
-        st = invalid(errs);
-    } else {
-        consent_ctx c = {id, org_id, accept, !accept && v.present ? v.text : NULL, errs};
-        tx t = TX_INIT(actor, ip, accept ? "project_confirm" : "project_decline", "project", id);
-        t.bump = TX_DIRECTORY;
-        st = tx_write(d, &t, consent_body, &c);
-    }
-    arena_free(&a);
-    return st;
-}
-
-/* Projects with a participant not confirmed: $1 the person (0: all, the
- * secretariat); $2 1: only where a proposed participant is one the
- * person speaks for; else where they speak for any participant. */
+/* Projects with a participant or a funder not confirmed: $1 the person
+ * (0: all, the secretariat), $2 1 for the secretariat (PROJECT_FROM's
+ * funder rule); $3 1: only where a proposed participant or funder is one
+ * the person speaks for; else where they speak for any participant or the
+ * funder. */
+#define SPEAKS(ORG)                                                                                \
+    "EXISTS (SELECT 1 FROM affiliation xa WHERE xa.org_id = " ORG " AND xa.person_id = $1"         \
+    " AND xa.ended_at IS NULL AND xa.role IN ('manager', 'representative'))"
 static const char SQL_WAITING[] =
-    "SELECT " PROJECT_COLS PROJECT_FROM " WHERE EXISTS (SELECT 1 FROM project_participant w"
-    " WHERE w.project_id = p.id AND w.consent <> 'confirmed' AND ($2 = 0 OR w.consent = "
+    "SELECT " PROJECT_COLS PROJECT_FROM " WHERE (EXISTS (SELECT 1 FROM project_participant w"
+    " WHERE w.project_id = p.id AND w.consent <> 'confirmed' AND ($3 = 0 OR w.consent = "
     "'proposed'))"
-    " AND ($1 = 0 OR EXISTS (SELECT 1 FROM project_participant xp JOIN affiliation xa"
-    "  ON xa.org_id = xp.org_id WHERE xp.project_id = p.id AND xa.person_id = $1"
-    "  AND xa.ended_at IS NULL AND xa.role IN ('manager', 'representative')"
-    "  AND ($2 = 0 OR xp.consent = 'proposed')))"
-    " ORDER BY p.id DESC LIMIT 50";
+    " AND ($1 = 0 OR EXISTS (SELECT 1 FROM project_participant xp WHERE xp.project_id = p.id"
+    "  AND ($3 = 0 OR xp.consent = 'proposed') AND " SPEAKS(
+        "xp.org_id") ")"
+                     "  OR ($3 = 0 AND p.funder_id IS NOT NULL AND " SPEAKS(
+                         "p.funder_id") ")))"
+                                        " OR (p.funder_id IS NOT NULL AND p.funder_consent <> "
+                                        "'confirmed'"
+                                        " AND ($3 = 0 OR p.funder_consent = 'proposed')"
+                                        " AND ($1 = 0 OR " SPEAKS(
+                                            "p.funder_id") " OR ($3 = 0 AND EXISTS (SELECT 1"
+                                                           "  FROM project_participant yp WHERE "
+                                                           "yp.project_id = p.id AND " SPEAKS(
+                                                               "yp.org_id") "))))"
+                                                                            " ORDER BY p.id DESC "
+                                                                            "LIMIT 50";
+#undef SPEAKS
 
 db_status project_waiting(db *d, arena *a, int64_t person, bool to_confirm, project_rec **out,
                           size_t *n)
 {
     *out = NULL;
     *n = 0;
-    db_stmt *s = db_query(d, SQL_WAITING, DB_ARGS(DBI(person), DBI(to_confirm ? 1 : 0)));
+    db_stmt *s = db_query(d, SQL_WAITING,
+                          DB_ARGS(DBI(person), DBI(person ? 0 : 1), DBI(to_confirm ? 1 : 0)));
     if (!s)
         return DB_ERR;
     return db_collect(s, a, (void **)out, n, sizeof **out, project_row, NULL);

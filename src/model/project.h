@@ -79,6 +79,10 @@ typedef struct project_rec {
     project_part *parts; /* lead first, then by name; project_get only */
     size_t n_parts;
     int64_t updated_at;
+    /* the funder's consent (0044): proposed, confirmed, declined; NULL when
+     * there is no funder or the reader is not shown it (FUNDER_SEEN in
+     * project.c: then funder_id is 0 and grant_cents -1 too) */
+    const char *funder_consent, *funder_reason;
 } project_rec;
 
 /* One project as v may see it: *found false when it does not exist or v
@@ -122,16 +126,18 @@ db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor
  * the portfolio and the network read them alone; a project page shows
  * the others only to the secretariat and the project's people (marked
  * awaiting confirmation or declined). project_save keeps a participant's
- * consent across changes; a new one is told (notify kind tie_proposed). */
+ * consent across changes; a new one is told (notify kind tie_proposed).
+ *
+ * The funder the same way (0044): named by a writer who does not speak
+ * for it, it is proposed, and told; a change of funder or of the grant
+ * asks it again. Until it confirms, only the secretariat and the people
+ * of the funder and of the participants are shown it (with the grant);
+ * for everyone else the project has no funder and no grant, and the
+ * grant counts nowhere (portfolio, network, the funder's profile, the
+ * lists, their downloads and the API). */
 
-/* Confirms (accept) or declines, for org_id, taking part in project id;
- * reason (decline only, optional, at most PROJECT_REASON_MAX characters:
- * FE_TOO_LONG under "reason"). Audited as project_confirm /
- * project_decline. DB_DONE: org_id is no participant; DB_CONSTRAINT with
- * FE_NOT_PENDING under "org" when it is not proposed any more. The caller
- * checked RIGHT_TIE_CONFIRM on org_id. */
-db_status project_consent(db *d, int64_t id, int64_t org_id, bool accept, const char *reason,
-                          int64_t actor, const char *ip, form_errors *errs);
+/* Confirming and declining: tie_consent (tie.h, TIE_PROJECT_PARTICIPANT,
+ * TIE_PROJECT_FUNDER). */
 /* Projects with a participant not confirmed, newest first, at most 50,
  * parts not filled: person 0 all of them (the secretariat); with
  * to_confirm those where the person speaks for a proposed participant,

@@ -34,10 +34,11 @@ static const char SQL_PROJECT_PAIRS[] =
              "b.org_id, b.kind";
 /* The funder of each project with each confirmed participant: a funding
  * tie, drawn apart from partnership (a funder is no project partner). The
- * funder first; a funder that also takes part is not tied to itself. */
+ * funder first; a funder that also takes part is not tied to itself. A
+ * funder that has not confirmed (0044) is tied to nothing. */
 static const char SQL_FUNDER_PAIRS[] =
     "WITH vp0(id, funder_id) AS (SELECT p.id, p.funder_id FROM project p WHERE " VISIBLE(
-        "p") "  AND p.funder_id IS NOT NULL"
+        "p") "  AND p.funder_id IS NOT NULL AND p.funder_consent = 'confirmed'"
              "  AND ($3 = 0 OR CAST(substr(coalesce(p.ends_on, p.starts_on, p.submitted_on), 1, 4)"
              "   AS INTEGER) >= $3)"
              "  AND ($4 = 0 OR CAST(substr(coalesce(p.starts_on, p.submitted_on), 1, 4) AS "

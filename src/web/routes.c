@@ -471,6 +471,9 @@ const route routes[] = {
     {HTTP_GET, "/api/v1/projects/{id}", api_project_get, 0, 0, "One project with its participants"},
     {HTTP_PUT, "/api/v1/projects/{id}", api_project_update, RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN,
      131072, "Replace a project with its participants"},
+    {HTTP_POST, "/api/v1/projects/{id}/consent", api_project_consent,
+     RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 16384,
+     "A participant or the funder confirms or declines being named (api_tie.c)"},
     /* API: funding calls (api_call.c) */
     {HTTP_GET, "/api/v1/calls", api_call_list, 0, 0,
      "Open funding calls (?archive=1, funder, programme, kind; eligible_for=slug with verdicts)"},
@@ -530,6 +533,9 @@ const route routes[] = {
      "One agreement with its parties"},
     {HTTP_PATCH, "/api/v1/agreements/{id}", api_agreement_patch,
      RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 65536, "Change some fields of an agreement (merge)"},
+    {HTTP_POST, "/api/v1/agreements/{id}/consent", api_agreement_consent,
+     RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 16384,
+     "A party confirms or declines being named (api_tie.c)"},
     /* API: advocacy positions (api_position.c) */
     {HTTP_GET, "/api/v1/positions", api_position_list, 0, 0,
      "Positions: ?stage, ?tag, ?page (unsubmitted ones for SCAN people)"},

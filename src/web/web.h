@@ -358,6 +358,7 @@ void api_agreement_list(req *r);
 void api_agreement_get(req *r);
 void api_agreement_create(req *r);
 void api_agreement_patch(req *r);
+void api_agreement_consent(req *r); /* a party confirms or declines (api_tie.c) */
 /* guard.c */
 void web_setup(void);
 /* "sid", or "__Host-sid" when cookies are Secure. */

@@ -134,6 +134,8 @@ static const struct {
         {"project_update", MSG_AUDIT_ACT_PROJECT_UPDATE},
         {"project_confirm", MSG_AUDIT_ACT_PROJECT_CONFIRM},
         {"project_decline", MSG_AUDIT_ACT_PROJECT_DECLINE},
+        {"project_funder_confirm", MSG_AUDIT_ACT_PROJECT_FUNDER_CONFIRM},
+        {"project_funder_decline", MSG_AUDIT_ACT_PROJECT_FUNDER_DECLINE},
         {"consultation_add", MSG_AUDIT_ACT_CONSULTATION_ADD},
         {"consultation_update", MSG_AUDIT_ACT_CONSULTATION_UPDATE},
         {"position_submit", MSG_AUDIT_ACT_POSITION_SUBMIT},

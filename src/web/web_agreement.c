@@ -581,7 +581,7 @@ static void consent_section(req *r, const agreement_rec *g, const char *error)
         if (strcmp(p->consent, "proposed") == 0 && r->user &&
             rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, p->org_id))
             web_tie_forms(r, arena_printf(r->a, "/agreements/%lld/consent", (long long)g->id),
-                          p->org_id, name, error);
+                          TIE_AGREEMENT_PARTY, p->org_id, name, error);
         html_raw(o, "</li>");
     }
     html_raw(o, "</ul></section>");
@@ -618,7 +618,7 @@ static void agreement_page(req *r, const agreement_rec *g, const char *file_erro
     else if (req_query(r, "declined"))
         web_notice(r, T(L, MSG_TIE_DECLINED));
     else if (!file_error && req_query(r, "uploaded"))
-        web_notice(r, T(L, MSG_AG_UPLOADED));
+        web_notice(r, T(L, g->confirmed ? MSG_AG_UPLOADED : MSG_AG_UPLOADED_REASKED));
     const char *summary = web_org_text(r, g->summary_sr, g->summary_en);
     if (summary)
         html_paragraphs(o, summary);
@@ -692,53 +692,26 @@ void web_agreement_page(req *r)
         agreement_page(r, &g, NULL, NULL);
 }
 
+static void page_again(req *r, const void *g, const char *consent_error)
+{
+    agreement_page(r, g, NULL, consent_error);
+}
+
 /* POST /agreements/{id}/consent: org (a party's id), decision (confirm or
- * decline), reason (decline, optional). 403 unless the reader speaks for
- * org; 409 when it is no longer waiting; a reason too long comes back
- * (422) beside its field. */
+ * decline), reason (decline, optional): web_tie_answer (404 when org is
+ * no party, 403 unless the reader speaks for org, 409 when it answered
+ * already, 422 with the page for a bad reason). */
 void web_agreement_consent(req *r)
 {
     agreement_rec g;
     form f;
     if (!load(r, &g) || !req_body_form(r, &f))
         return;
-    int64_t org = 0;
-    if (!web_tie_params(r, &f, &org))
-        return;
-    bool party = false;
-    for (size_t i = 0; i < g.n_parties; i++)
-        party |= g.parties[i].org_id == org;
-    if (!party) {
-        resp_error(r, 404, T(r->lang, MSG_AG_NOT_FOUND));
-        return;
-    }
-    if (!rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, org)) {
-        resp_error(r, 403, T(r->lang, MSG_TIE_FORBIDDEN));
-        return;
-    }
-    bool accept = strcmp(form_get(&f, "decision"), "confirm") == 0;
-    form_errors fe = {0};
-    db_status st = agreement_consent(r->db, g.id, org, accept, form_get(&f, "reason"),
-                                     r->user->person_id, r->client_ip, &fe);
-    if (st == DB_OK) {
-        resp_redirect(r, arena_printf(r->a, "/agreements/%lld?%s=1", (long long)g.id,
-                                      accept ? "confirmed" : "declined"));
-        return;
-    }
-    if (st == DB_DONE) {
-        resp_error(r, 404, T(r->lang, MSG_AG_NOT_FOUND));
-        return;
-    }
-    if (st != DB_CONSTRAINT) {
-        resp_fail(r, st, "agreement_consent");
-        return;
-    }
-    if (form_error_for(&fe, "org")) {
-        resp_error(r, 409, T(r->lang, MSG_TIE_NOT_WAITING));
-        return;
-    }
-    r->status = 422;
-    agreement_page(r, &g, NULL, T(r->lang, MSG_TIE_E_REASON));
+    static const tie_kind kinds[] = {TIE_AGREEMENT_PARTY};
+    web_tie_answer(r, &f,
+                   &(web_tie_post){kinds, 1, g.id,
+                                   arena_printf(r->a, "/agreements/%lld", (long long)g.id),
+                                   T(r->lang, MSG_AG_NOT_FOUND), page_again, &g});
 }
 
 void web_agreement_delete(req *r)

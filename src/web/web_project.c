@@ -389,15 +389,32 @@ static void consent_section(req *r, const project_rec *p, const char *error)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    bool any = false;
+    bool funder = p->funder_consent && strcmp(p->funder_consent, "confirmed") != 0;
+    bool any = funder;
     for (size_t i = 0; i < p->n_parts; i++)
         any |= p->parts[i].consent && strcmp(p->parts[i].consent, "confirmed") != 0;
     if (!any)
         return;
+    const char *action = arena_printf(r->a, "/projects/%lld/consent", (long long)p->id);
     html_fmt(o,
              "<section class=\"panel consent\" id=\"consent\" aria-labelledby=\"pj-consent\">"
              "<h2 id=\"pj-consent\">%s</h2><p>%s</p><ul class=\"plain\">",
-             T(L, MSG_TIE_AWAITING), T(L, MSG_TIE_PJ_HIDDEN));
+             T(L, MSG_TIE_AWAITING), T(L, funder ? MSG_TIE_FUNDER_HIDDEN : MSG_TIE_PJ_HIDDEN));
+    if (funder) { /* the funder first: the grant is named in its name */
+        const char *name = web_org_text(r, p->funder_name, p->funder_name_en);
+        html_fmt(o, "<li>%s",
+                 arena_printf(r->a,
+                              T(L, strcmp(p->funder_consent, "declined") == 0
+                                       ? MSG_TIE_FUNDER_DECLINED_BY
+                                       : MSG_TIE_FUNDER_AWAITING_BY),
+                              name));
+        if (p->funder_reason)
+            html_fmt(o, " <q>%s</q>", p->funder_reason);
+        if (strcmp(p->funder_consent, "proposed") == 0 && r->user &&
+            rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, p->funder_id))
+            web_tie_forms(r, action, TIE_PROJECT_FUNDER, p->funder_id, name, error);
+        html_raw(o, "</li>");
+    }
     for (size_t i = 0; i < p->n_parts; i++) {
         const project_part *x = &p->parts[i];
         if (!x->consent || strcmp(x->consent, "confirmed") == 0)
@@ -412,8 +429,7 @@ static void consent_section(req *r, const project_rec *p, const char *error)
             html_fmt(o, " <q>%s</q>", x->reason);
         if (strcmp(x->consent, "proposed") == 0 && r->user &&
             rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, x->org_id))
-            web_tie_forms(r, arena_printf(r->a, "/projects/%lld/consent", (long long)p->id),
-                          x->org_id, name, error);
+            web_tie_forms(r, action, TIE_PROJECT_PARTICIPANT, x->org_id, name, error);
         html_raw(o, "</li>");
     }
     html_raw(o, "</ul></section>");
@@ -434,8 +450,11 @@ static void project_page(req *r, const project_rec *pp, const char *consent_erro
     if (p.acronym)
         html_fmt(o, " <span class=\"muted\">(%s)</span>", web_org_text(r, p.acronym, NULL));
     html_raw(o, "</h1>");
+    bool awaiting = p.funder_consent && strcmp(p.funder_consent, "confirmed") != 0;
+    for (size_t i = 0; i < p.n_parts; i++)
+        awaiting |= p.parts[i].consent && strcmp(p.parts[i].consent, "confirmed") != 0;
     if (req_query(r, "saved"))
-        web_notice(r, T(L, MSG_PJ_SAVED));
+        web_notice(r, T(L, awaiting ? MSG_TIE_PJ_SAVED_AWAITING : MSG_PJ_SAVED));
     else if (req_query(r, "confirmed"))
         web_notice(r, T(L, MSG_TIE_CONFIRMED));
     else if (req_query(r, "declined"))
@@ -448,9 +467,12 @@ static void project_page(req *r, const project_rec *pp, const char *consent_erro
     html_raw(o, "<dl class=\"facts project-facts\">");
     fact(r, MSG_PJ_L_STATUS, web_project_status_label(L, p.status));
     fact(r, MSG_PJ_L_PROGRAMME, p.programme ? web_org_text(r, p.programme, NULL) : NULL);
-    if (p.funder_slug)
-        html_fmt(o, "<dt>%s</dt><dd><a href=\"/orgs/%q\">%s</a></dd>", T(L, MSG_PJ_L_FUNDER),
+    if (p.funder_slug) {
+        html_fmt(o, "<dt>%s</dt><dd><a href=\"/orgs/%q\">%s</a>", T(L, MSG_PJ_L_FUNDER),
                  p.funder_slug, web_org_text(r, p.funder_name, p.funder_name_en));
+        web_tie_mark(r, p.funder_consent, NULL);
+        html_raw(o, "</dd>");
+    }
     if (p.call_id)
         html_fmt(o, "<dt>%s</dt><dd>%s</dd>", T(L, MSG_PJ_L_CALL),
                  web_org_text(r, p.call_title, p.call_title_en));
@@ -500,53 +522,27 @@ void web_project_page(req *r)
         project_page(r, &p, NULL);
 }
 
-/* POST /projects/{id}/consent: org (a participant's id), decision
- * (confirm or decline), reason (decline, optional). 404 when the project
- * is not the reader's to see or org takes no part; 403 unless the reader
- * speaks for org; 409 when it is no longer waiting. */
+static void page_again(req *r, const void *p, const char *consent_error)
+{
+    project_page(r, p, consent_error);
+}
+
+/* POST /projects/{id}/consent: org (a participant's or the funder's id),
+ * as (participant, the default, or funder), decision (confirm or
+ * decline), reason (decline, optional): web_tie_answer (404 when the
+ * project is not the reader's to see or org is not so named; 403 unless
+ * the reader speaks for org; 409 when it answered already). */
 void web_project_consent(req *r)
 {
     project_rec p;
     form f;
     if (!load(r, &p) || !req_body_form(r, &f))
         return;
-    int64_t org = 0;
-    if (!web_tie_params(r, &f, &org))
-        return;
-    bool part = false;
-    for (size_t i = 0; i < p.n_parts; i++)
-        part |= p.parts[i].org_id == org;
-    if (!part) {
-        resp_error(r, 404, T(r->lang, MSG_PJ_NOT_FOUND));
-        return;
-    }
-    if (!rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, org)) {
-        resp_error(r, 403, T(r->lang, MSG_TIE_FORBIDDEN));
-        return;
-    }
-    bool accept = strcmp(form_get(&f, "decision"), "confirm") == 0;
-    form_errors fe = {0};
-    db_status st = project_consent(r->db, p.id, org, accept, form_get(&f, "reason"),
-                                   r->user->person_id, r->client_ip, &fe);
-    if (st == DB_OK) {
-        resp_redirect(r, arena_printf(r->a, "/projects/%lld?%s=1", (long long)p.id,
-                                      accept ? "confirmed" : "declined"));
-        return;
-    }
-    if (st == DB_DONE) {
-        resp_error(r, 404, T(r->lang, MSG_PJ_NOT_FOUND));
-        return;
-    }
-    if (st != DB_CONSTRAINT) {
-        resp_fail(r, st, "project_consent");
-        return;
-    }
-    if (form_error_for(&fe, "org")) {
-        resp_error(r, 409, T(r->lang, MSG_TIE_NOT_WAITING));
-        return;
-    }
-    r->status = 422;
-    project_page(r, &p, T(r->lang, MSG_TIE_E_REASON));
+    static const tie_kind kinds[] = {TIE_PROJECT_PARTICIPANT, TIE_PROJECT_FUNDER};
+    web_tie_answer(r, &f,
+                   &(web_tie_post){kinds, 2, p.id,
+                                   arena_printf(r->a, "/projects/%lld", (long long)p.id),
+                                   T(r->lang, MSG_PJ_NOT_FOUND), page_again, &p});
 }
 
 /* --- the form ----------------------------------------------------------------------------- */
@@ -1018,6 +1014,7 @@ bool web_funder_section(req *r, const struct org_rec *o)
         for (size_t i = 0; i < n_p; i++) {
             html_fmt(out, "<li><a href=\"/projects/%D\">%s</a> · %s", (long long)p[i].id,
                      project_title(r, &p[i]), web_project_status_label(L, p[i].status));
+            web_tie_mark(r, p[i].funder_consent, NULL); /* only its people see one waiting */
             if (p[i].lead_slug)
                 html_fmt(out, " · %s <a href=\"/orgs/%q\">%s</a>", T(L, MSG_FUNDER_LED_BY),
                          p[i].lead_slug, web_org_text(r, p[i].lead_name, p[i].lead_name_en));

@@ -63,5 +63,6 @@ void api_project_list(req *r);
 void api_project_get(req *r);
 void api_project_create(req *r);
 void api_project_update(req *r);
+void api_project_consent(req *r);
 
 #endif

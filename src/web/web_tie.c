@@ -1,17 +1,21 @@
 /* web_tie.c: consent on agreements and projects in pages (web_tie.h):
  * the mark beside a name, the confirm/decline forms, the posted
- * parameters, and the start page's "awaiting confirmation" section. The
- * writes are the model's (agreement_consent, project_consent). */
+ * parameters, the one answer to them (pages and API), and the start
+ * page's "awaiting confirmation" section. The write is the model's
+ * (tie_consent, model/tie.c). */
 #include "web/web_tie.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strutil.h"
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/agreement.h"
 #include "model/project.h"
+#include "model/rights.h"
+#include "model/tie.h"
 #include "web/web_org.h"
 
 void web_tie_mark(req *r, const char *consent, const char *reason)
@@ -26,25 +30,29 @@ void web_tie_mark(req *r, const char *consent, const char *reason)
         html_fmt(&r->out, " <q class=\"small\">%s</q>", reason);
 }
 
-void web_tie_forms(req *r, const char *action, int64_t org_id, const char *name, const char *error)
+void web_tie_forms(req *r, const char *action, tie_kind kind, int64_t org_id, const char *name,
+                   const char *error)
 {
     lang_id L = r->lang;
     buf *o = &r->out;
-    char id[48];
-    snprintf(id, sizeof id, "tie-reason-%lld", (long long)org_id);
+    char id[64];
+    snprintf(id, sizeof id, "tie-reason-%s-%lld", tie_kind_code(kind), (long long)org_id);
     html_fmt(o, "<div class=\"tie-forms\"><form method=\"post\" action=\"%u\" class=\"inline\">",
              action);
     layout_csrf_field(r);
     html_fmt(o,
              "<input type=\"hidden\" name=\"org\" value=\"%D\"><input type=\"hidden\" "
+             "name=\"as\" value=\"%s\"><input type=\"hidden\" "
              "name=\"decision\" value=\"confirm\"><button type=\"submit\">%s</button></form>",
-             (long long)org_id, arena_printf(r->a, T(L, MSG_TIE_CONFIRM_FOR), name));
+             (long long)org_id, tie_kind_code(kind),
+             arena_printf(r->a, T(L, MSG_TIE_CONFIRM_FOR), name));
     html_fmt(o, "<form method=\"post\" action=\"%u\" class=\"form tie-decline\">", action);
     layout_csrf_field(r);
     html_fmt(o,
              "<input type=\"hidden\" name=\"org\" value=\"%D\"><input type=\"hidden\" "
+             "name=\"as\" value=\"%s\"><input type=\"hidden\" "
              "name=\"decision\" value=\"decline\">",
-             (long long)org_id);
+             (long long)org_id, tie_kind_code(kind));
     web_field(r, &(web_input){.id = id,
                               .name = "reason",
                               .type = "text",
@@ -56,18 +64,104 @@ void web_tie_forms(req *r, const char *action, int64_t org_id, const char *name,
              T(L, MSG_TIE_DECLINE));
 }
 
-bool web_tie_params(req *r, const form *f, int64_t *org)
+bool web_tie_params(req *r, const form *f, const tie_kind *kinds, size_t n_kinds, int64_t *org,
+                    tie_kind *kind, bool *accept)
 {
-    const char *s = form_get(f, "org"), *d = form_get(f, "decision");
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0 || !d ||
-        (strcmp(d, "confirm") != 0 && strcmp(d, "decline") != 0)) {
+    const char *s = form_get(f, "org"), *d = form_get(f, "decision"), *as = form_get(f, "as");
+    int64_t v = 0;
+    tie_kind k = kinds[0];
+    bool kind_ok = !as || !*as;
+    if (!kind_ok && tie_kind_parse(as, &k))
+        for (size_t i = 0; i < n_kinds; i++)
+            kind_ok |= kinds[i] == k;
+    if (!s || !str_to_i64(s, &v) || v <= 0 || !d ||
+        (strcmp(d, "confirm") != 0 && strcmp(d, "decline") != 0) || !kind_ok) {
         resp_error(r, 400, T(r->lang, MSG_TIE_E_PARAMS));
         return false;
     }
     *org = v;
+    *kind = k;
+    *accept = strcmp(d, "confirm") == 0;
     return true;
+}
+
+/* Whether org is named as kind in obj (an agreement_rec for a party, a
+ * project_rec otherwise) as the reader was shown it: a tie the reader is
+ * not shown is no tie to them (its existence does not leak through a
+ * 403). */
+static bool shown(tie_kind kind, const void *obj, int64_t org)
+{
+    if (kind == TIE_AGREEMENT_PARTY) {
+        const agreement_rec *g = obj;
+        for (size_t i = 0; i < g->n_parties; i++)
+            if (g->parties[i].org_id == org)
+                return true;
+        return false;
+    }
+    const project_rec *p = obj;
+    if (kind == TIE_PROJECT_FUNDER)
+        return p->funder_id == org;
+    for (size_t i = 0; i < p->n_parts; i++)
+        if (p->parts[i].org_id == org)
+            return true;
+    return false;
+}
+
+web_tie_outcome web_tie_decide(req *r, tie_kind kind, const void *obj, int64_t id, int64_t org,
+                               bool accept, const char *reason)
+{
+    if (!shown(kind, obj, org))
+        return WEB_TIE_NOT_NAMED;
+    const char *now = NULL;
+    db_status st = tie_state(r->db, kind, id, org, &now);
+    if (st != DB_OK) {
+        resp_fail(r, st, "tie_state");
+        return WEB_TIE_FAILED;
+    }
+    if (!now)
+        return WEB_TIE_NOT_NAMED;
+    if (!r->user || !rights_can(r->db, r->user, RIGHT_TIE_CONFIRM, org))
+        return WEB_TIE_FORBIDDEN;
+    form_errors fe = {0};
+    st = tie_consent(r->db, kind, id, org, accept, reason, r->user->person_id, r->client_ip, &fe);
+    if (st == DB_OK)
+        return WEB_TIE_DONE;
+    if (st == DB_DONE)
+        return WEB_TIE_NOT_NAMED; /* taken off between the look and the write */
+    if (st != DB_CONSTRAINT) {
+        resp_fail(r, st, "tie_consent");
+        return WEB_TIE_FAILED;
+    }
+    return form_error_for(&fe, "org") ? WEB_TIE_NOT_WAITING : WEB_TIE_BAD_REASON;
+}
+
+void web_tie_answer(req *r, const form *f, const web_tie_post *p)
+{
+    int64_t org = 0;
+    tie_kind kind;
+    bool accept = false;
+    if (!web_tie_params(r, f, p->kinds, p->n_kinds, &org, &kind, &accept))
+        return;
+    switch (web_tie_decide(r, kind, p->obj, p->id, org, accept, form_get(f, "reason"))) {
+    case WEB_TIE_DONE:
+        resp_redirect(r, arena_printf(r->a, "%s?%s=1", p->page, accept ? "confirmed" : "declined"));
+        return;
+    case WEB_TIE_NOT_NAMED:
+        resp_error(r, 404, p->not_found);
+        return;
+    case WEB_TIE_FORBIDDEN:
+        resp_error(r, 403, T(r->lang, MSG_TIE_FORBIDDEN));
+        return;
+    case WEB_TIE_NOT_WAITING:
+        resp_error(r, 409, T(r->lang, MSG_TIE_NOT_WAITING));
+        return;
+    case WEB_TIE_BAD_REASON:
+        r->status = 422;
+        p->again(r, p->obj, T(r->lang, MSG_TIE_E_REASON));
+        return;
+    case WEB_TIE_FAILED:
+        return;
+    }
 }
 
 /* One group of the start section: agreements then projects, each a link. */

@@ -301,7 +301,9 @@ test('the API: list with filters and cursor, get, create and patch with the form
   assert.equal(JSON.parse(p.text).title_en, 'API agreement');
   const other = await as('other_manager');
   assert.equal((await other.json('PATCH', `/api/v1/agreements/${made.id}`, { title_en: 'no' })).status, 404, 'a draft not theirs');
-  assert.equal((await other.json('PATCH', '/api/v1/agreements/2', { title_en: 'no' })).status, 403);
+  assert.equal((await other.json('PATCH', '/api/v1/agreements/3', { title_en: 'no' })).status, 403);
+  // the manager's new document for #2 asked its other parties again (issue 14): out of others' sight
+  assert.equal((await other.json('PATCH', '/api/v1/agreements/2', { title_en: 'no' })).status, 404);
   assert.equal((await other.json('POST', '/api/v1/agreements', { kind: 'mou', title_sr: 'X', parties: ['voict', 'scan'] })).status, 403,
     'a manager enters agreements of their own cluster only');
   const partners = await (await fetch(`${srv.url}/api/v1/partners?limit=100`)).json();

@@ -120,6 +120,8 @@ const MATRIX = {
   // secretariat answers for P on a project or agreement naming it
   'POST /projects/{id}/consent': row(false, false, true, false, true, true),
   'POST /agreements/{id}/consent': row(false, false, true, false, true, true),
+  'POST /api/v1/projects/{id}/consent': row(false, false, true, false, true, true),
+  'POST /api/v1/agreements/{id}/consent': row(false, false, true, false, true, true),
   'POST /mentoring/{id}/meetings': EDIT_C,
   'POST /admin/mentoring': ADMIN_ONLY,
   'POST /admin/mentoring/{id}/end': ADMIN_ONLY,
@@ -466,6 +468,8 @@ const BODIES = {
   // P confirmed both already: those who speak for P get 409, nothing changes
   'POST /agreements/{id}/consent': () => ({ path: `/agreements/${ids.agreement}/consent`, form: { org: String(ids['partner-p']), decision: 'decline' } }),
   'POST /projects/{id}/consent': () => ({ path: `/projects/${ids.project}/consent`, form: { org: String(ids['partner-p']), decision: 'decline' } }),
+  'POST /api/v1/agreements/{id}/consent': () => ({ path: `/api/v1/agreements/${ids.agreement}/consent`, json: { org: ids['partner-p'], decision: 'decline' } }),
+  'POST /api/v1/projects/{id}/consent': () => ({ path: `/api/v1/projects/${ids.project}/consent`, json: { org: 'partner-p', decision: 'decline', as: 'participant' } }),
   'POST /agreements/{id}/file': () => ({ path: `/agreements/${ids.agreement}/file`, form: { file: 'not a pdf' } }),
   'POST /api/v1/agreements': () => ({ path: '/api/v1/agreements', json: { kind: 'mou', title_sr: '', parties: ['cluster-c', 'partner-p'] } }),
   'PATCH /api/v1/agreements/{id}': () => ({ method: 'PATCH', path: `/api/v1/agreements/${ids.agreement}`, json: { title_sr: '' } }),

@@ -145,6 +145,33 @@ const writes = [
       },
     };
   }],
+  ['API consent: the secretariat confirms a waiting party (tie_consent, issue 14)', () => {
+    // demo agreement #7 waits for the University of Nis; set it waiting
+    // again before each try (the sqlite3 shell, waiting for the lock)
+    const uni = JSON.parse(sql("SELECT id FROM org WHERE slug = 'univerzitet-u-nisu'"))[0].id;
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, `UPDATE agreement_party SET consent = 'proposed',
+      decided_by = NULL, decided_at = NULL, reason = NULL WHERE agreement_id = 7 AND org_id = ${uni}`]);
+    const audits = () => Number(JSON.parse(sql("SELECT count(*) AS n FROM audit WHERE action = 'agreement_confirm' AND entity_id = 7"))[0].n);
+    const before = audits();
+    return {
+      method: 'POST', path: '/api/v1/agreements/7/consent',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ org: uni, decision: 'confirm' }),
+      ok: [200],
+      check(status) {
+        const row = JSON.parse(sql(`SELECT consent, decided_by, decided_at FROM agreement_party WHERE agreement_id = 7 AND org_id = ${uni}`))[0];
+        const n = audits() - before;
+        if (status < 500) {
+          if (row.consent !== 'confirmed' || !row.decided_by || !row.decided_at || n !== 1)
+            return `acknowledged confirmation not stored whole: ${JSON.stringify(row)}, ${n} audit rows`;
+        } else if (!(row.consent === 'proposed' && row.decided_by === null && n === 0) &&
+          !(row.consent === 'confirmed' && row.decided_by && row.decided_at && n === 1)) {
+          return `a 5xx left the confirmation neither undone nor whole: ${JSON.stringify(row)}, ${n} audit rows`;
+        }
+        return null;
+      },
+    };
+  }],
   ['form: save a year of figures', (i) => {
     const employees = 1000 + i;
     const stored = () => sql(`SELECT employees, revenue_eur, exports_eur, rnd_eur, source FROM org_figure WHERE year = 2021 AND org_id = (SELECT id FROM org WHERE slug = 'backa-kod')`);

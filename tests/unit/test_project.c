@@ -5,8 +5,10 @@
  * shares counted not summed, success by year of submission, clusters
  * outside SCAN left out), the refusals that store nothing (grant over
  * budget, two leads, no lead, end before start, co-financing over 100 %,
- * an unknown participant), visibility of a private project, and the
- * network's ties and grouping. */
+ * an unknown participant), visibility of a private project, the
+ * network's ties and grouping, and consent (model/tie.c): each kind's row
+ * answers once, a funder not confirmed is shown to nobody outside and its
+ * grant counts in no total. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +20,7 @@
 #include "core/timeutil.h"
 #include "i18n/i18n.h"
 #include "model/project.h"
+#include "model/tie.h"
 
 #include "testdb.h"
 
@@ -400,6 +403,98 @@ static void network_groups_many_partners(void **state)
     arena_free(&a);
 }
 
+static int64_t count_of(testdb *t, const char *sql)
+{
+    int64_t n = -1;
+    assert_int_equal(db_int(t->d, &n, -1, sql, 0, NULL), DB_OK);
+    return n;
+}
+
+/* One table row per kind (tie.c): a proposed tie takes one answer, a
+ * second is FE_NOT_PENDING, a tie not named is DB_DONE, a reason too long
+ * is refused under "reason"; each stored answer is one audit row. A
+ * funder not confirmed (0044): P1's grant leaves every total and the
+ * funder is shown to nobody outside. */
+static void consent_each_kind(void **state)
+{
+    testdb *t = *state;
+    arena a = ARENA_INIT;
+    assert_int_equal(db_exec(t->d, "UPDATE project SET funder_consent = 'proposed' WHERE id = 1;"
+                                   "UPDATE project_participant SET consent = 'proposed'"
+                                   " WHERE project_id = 2 AND org_id = 8;"
+                                   "UPDATE agreement_party SET consent = 'proposed'"
+                                   " WHERE agreement_id = 1 AND org_id = 9;"),
+                     DB_OK);
+    project_viewer pub = {0, false}, sec = {0, true}, ana = {1, false};
+    portfolio p;
+    assert_int_equal(project_portfolio(t->d, &a, &pub, "2026-06-01", &p), DB_OK);
+    assert_int_equal(p.total.projects, 2);      /* P1 still counts as won */
+    assert_int_equal(p.total.grant_cents, 500); /* but not its grant */
+    project_rec r;
+    bool found = false;
+    assert_int_equal(project_get(t->d, &a, &ana, 1, &r, &found), DB_OK);
+    assert_true(found);
+    assert_int_equal(r.funder_id, 0);
+    assert_int_equal(r.grant_cents, -1);
+    assert_null(r.funder_consent);
+    assert_int_equal(project_get(t->d, &a, &sec, 1, &r, &found), DB_OK);
+    assert_int_equal(r.funder_id, 9);
+    assert_int_equal(r.grant_cents, 1000);
+    assert_string_equal(r.funder_consent, "proposed");
+    project_rec *list = NULL;
+    size_t n = 0;
+    project_query q = {.funder = "donor"};
+    assert_int_equal(project_list(t->d, &a, &pub, &q, &list, &n), DB_OK);
+    assert_int_equal(n, 0);
+
+    static const struct {
+        tie_kind k;
+        int64_t id, org, stranger;
+    } ties[] = {{TIE_PROJECT_FUNDER, 1, 9, 8},
+                {TIE_PROJECT_PARTICIPANT, 2, 8, 9},
+                {TIE_AGREEMENT_PARTY, 1, 9, 8}};
+    const char *state_now = NULL;
+    for (size_t i = 0; i < sizeof ties / sizeof *ties; i++) {
+        int64_t audits = count_of(t, "SELECT count(*) FROM audit");
+        form_errors fe = {0};
+        assert_int_equal(
+            tie_consent(t->d, ties[i].k, ties[i].id, ties[i].stranger, true, NULL, 2, NULL, &fe),
+            DB_DONE);
+        char long_reason[TIE_REASON_MAX + 2];
+        memset(long_reason, 'x', sizeof long_reason - 1);
+        long_reason[sizeof long_reason - 1] = '\0';
+        assert_int_equal(
+            tie_consent(t->d, ties[i].k, ties[i].id, ties[i].org, false, long_reason, 2, NULL, &fe),
+            DB_CONSTRAINT);
+        assert_non_null(form_error_for(&fe, "reason"));
+        assert_int_equal(count_of(t, "SELECT count(*) FROM audit"), audits);
+        fe = (form_errors){0};
+        bool accept = i != 1; /* the participant declines */
+        assert_int_equal(tie_consent(t->d, ties[i].k, ties[i].id, ties[i].org, accept,
+                                     accept ? NULL : "not ours", 2, NULL, &fe),
+                         DB_OK);
+        assert_int_equal(count_of(t, "SELECT count(*) FROM audit"), audits + 1);
+        assert_int_equal(tie_state(t->d, ties[i].k, ties[i].id, ties[i].org, &state_now), DB_OK);
+        assert_string_equal(state_now, accept ? "confirmed" : "declined");
+        assert_int_equal(
+            tie_consent(t->d, ties[i].k, ties[i].id, ties[i].org, true, NULL, 2, NULL, &fe),
+            DB_CONSTRAINT);
+        assert_non_null(form_error_for(&fe, "org"));
+        assert_int_equal(count_of(t, "SELECT count(*) FROM audit"), audits + 1);
+        assert_int_equal(tie_state(t->d, ties[i].k, ties[i].id, ties[i].stranger, &state_now),
+                         DB_OK);
+        assert_null(state_now);
+    }
+    assert_int_equal(count_of(t, "SELECT count(*) FROM audit WHERE action IN"
+                                 " ('project_funder_confirm', 'project_decline',"
+                                 " 'agreement_confirm')"),
+                     3);
+    /* confirmed: P1's grant is counted again */
+    assert_int_equal(project_portfolio(t->d, &a, &pub, "2026-06-01", &p), DB_OK);
+    assert_int_equal(p.total.grant_cents, 1500);
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +503,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(refusals_store_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(network_ties, setup, teardown),
         cmocka_unit_test_setup_teardown(network_groups_many_partners, setup, teardown),
+        cmocka_unit_test_setup_teardown(consent_each_kind, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
