@@ -160,7 +160,13 @@ size_t chart_map_breaks(const int64_t *values, size_t n, size_t k, int64_t *brea
  * with the exact one, a link when href is set, and a legend of the
  * classes' ranges. Areas whose code is not a district are
  * ignored; districts without an area count as no data. Returns 0 or -1
- * as chart_bar. */
+ * as chart_bar. With o->width CHART_MAP_PHONE_W (any width under 640)
+ * the phone layout: a canvas as wide as the tiles, the names alone (no
+ * values) in larger text and the legend in two columns below, so that on
+ * a 390 px screen every label renders at 11 px or more (the page shows it
+ * instead of the full one on narrow screens; the figure has class
+ * chart-compact). */
+#define CHART_MAP_PHONE_W 478 /* 6 tiles of 78 and 5 gaps of 2 */
 int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_area *areas, size_t n);
 
 /* The embeddable badge of a cluster (/orgs/{slug}/badge.svg): a

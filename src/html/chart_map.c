@@ -12,6 +12,8 @@
  * so it also prints in black and white; districts without data are
  * white with a hatch. The legend gives each class's range. */
 #include <assert.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,53 +26,64 @@ typedef struct tile {
     const char *code;
     int col, row;
     const char *en, *sr; /* short names; Latin is derived from sr */
+    /* the phone layout's where the short name is too wide for its larger
+     * text: two lines split at '|' (NULL: the short name, one line) */
+    const char *en_p, *sr_p;
 } tile;
 
 static const tile tiles[] = {
-    {"SEVERNOBACKI", 1, 0, "N. Bačka", "С. Бачка"},
-    {"SEVERNOBANATSKI", 2, 0, "N. Banat", "С. Банат"},
-    {"ZAPADNOBACKI", 0, 1, "W. Bačka", "З. Бачка"},
-    {"JUZNOBACKI", 1, 1, "S. Bačka", "Ј. Бачка"},
-    {"SREDNJEBANATSKI", 2, 1, "C. Banat", "Ср. Банат"},
-    {"SREMSKI", 1, 2, "Srem", "Срем"},
-    {"BEOGRAD", 2, 2, "Belgrade", "Београд"},
-    {"JUZNOBANATSKI", 3, 2, "S. Banat", "Ј. Банат"},
-    {"MACVANSKI", 0, 3, "Mačva", "Мачва"},
-    {"KOLUBARSKI", 1, 3, "Kolubara", "Колубара"},
-    {"SUMADIJSKI", 2, 3, "Šumadija", "Шумадија"},
-    {"PODUNAVSKI", 3, 3, "Podunavlje", "Подунавље"},
-    {"BRANICEVSKI", 4, 3, "Braničevo", "Браничево"},
-    {"ZLATIBORSKI", 0, 4, "Zlatibor", "Златибор"},
-    {"MORAVICKI", 1, 4, "Moravica", "Моравица"},
-    {"RASKI", 2, 4, "Raška", "Рашка"},
-    {"POMORAVSKI", 3, 4, "Pomoravlje", "Поморавље"},
-    {"BORSKI", 4, 4, "Bor", "Бор"},
-    {"ZAJECARSKI", 5, 4, "Zaječar", "Зајечар"},
-    {"PECKI", 1, 5, "Peć", "Пећ"},
-    {"KOSOVSKOMITROVACKI", 2, 5, "Mitrovica", "Митровица"},
-    {"RASINSKI", 3, 5, "Rasina", "Расина"},
-    {"NISAVSKI", 4, 5, "Nišava", "Нишава"},
-    {"PIROTSKI", 5, 5, "Pirot", "Пирот"},
-    {"PRIZRENSKI", 1, 6, "Prizren", "Призрен"},
-    {"KOSOVSKI", 2, 6, "Kosovo", "Косово"},
-    {"TOPLICKI", 3, 6, "Toplica", "Топлица"},
-    {"JABLANICKI", 4, 6, "Jablanica", "Јабланица"},
-    {"KOSOVSKOPOMORAVSKI", 3, 7, "K. Pomor.", "К. Помор."},
-    {"PCINJSKI", 4, 7, "Pčinja", "Пчиња"},
+    {"SEVERNOBACKI", 1, 0, "N. Bačka", "С. Бачка", "N.|Bačka", "С.|Бачка"},
+    {"SEVERNOBANATSKI", 2, 0, "N. Banat", "С. Банат", "N.|Banat", "С.|Банат"},
+    {"ZAPADNOBACKI", 0, 1, "W. Bačka", "З. Бачка", "W.|Bačka", "З.|Бачка"},
+    {"JUZNOBACKI", 1, 1, "S. Bačka", "Ј. Бачка", "S.|Bačka", "Ј.|Бачка"},
+    {"SREDNJEBANATSKI", 2, 1, "C. Banat", "Ср. Банат", "C.|Banat", "Ср.|Банат"},
+    {"SREMSKI", 1, 2, "Srem", "Срем", NULL, NULL},
+    {"BEOGRAD", 2, 2, "Belgrade", "Београд", "Bel-|grade", "Бео-|град"},
+    {"JUZNOBANATSKI", 3, 2, "S. Banat", "Ј. Банат", "S.|Banat", "Ј.|Банат"},
+    {"MACVANSKI", 0, 3, "Mačva", "Мачва", NULL, NULL},
+    {"KOLUBARSKI", 1, 3, "Kolubara", "Колубара", "Kolu-|bara", "Колу-|бара"},
+    {"SUMADIJSKI", 2, 3, "Šumadija", "Шумадија", "Šuma-|dija", "Шума-|дија"},
+    {"PODUNAVSKI", 3, 3, "Podunavlje", "Подунавље", "Podu-|navlje", "Поду-|навље"},
+    {"BRANICEVSKI", 4, 3, "Braničevo", "Браничево", "Brani-|čevo", "Брани-|чево"},
+    {"ZLATIBORSKI", 0, 4, "Zlatibor", "Златибор", "Zlati-|bor", "Злати-|бор"},
+    {"MORAVICKI", 1, 4, "Moravica", "Моравица", "Mora-|vica", "Мора-|вица"},
+    {"RASKI", 2, 4, "Raška", "Рашка", NULL, NULL},
+    {"POMORAVSKI", 3, 4, "Pomoravlje", "Поморавље", "Pomo-|ravlje", "Помо-|равље"},
+    {"BORSKI", 4, 4, "Bor", "Бор", NULL, NULL},
+    {"ZAJECARSKI", 5, 4, "Zaječar", "Зајечар", NULL, "Заје-|чар"},
+    {"PECKI", 1, 5, "Peć", "Пећ", NULL, NULL},
+    {"KOSOVSKOMITROVACKI", 2, 5, "Mitrovica", "Митровица", "Mitro-|vica", "Митро-|вица"},
+    {"RASINSKI", 3, 5, "Rasina", "Расина", NULL, NULL},
+    {"NISAVSKI", 4, 5, "Nišava", "Нишава", NULL, NULL},
+    {"PIROTSKI", 5, 5, "Pirot", "Пирот", NULL, NULL},
+    {"PRIZRENSKI", 1, 6, "Prizren", "Призрен", NULL, "При-|зрен"},
+    {"KOSOVSKI", 2, 6, "Kosovo", "Косово", NULL, NULL},
+    {"TOPLICKI", 3, 6, "Toplica", "Топлица", NULL, "Топли-|ца"},
+    {"JABLANICKI", 4, 6, "Jablanica", "Јабланица", "Jabla-|nica", "Јабла-|ница"},
+    {"KOSOVSKOPOMORAVSKI", 3, 7, "K. Pomor.", "К. Помор.", "K.|Pomor.", "К.|Помор."},
+    {"PCINJSKI", 4, 7, "Pčinja", "Пчиња", NULL, NULL},
 };
 #define N_TILES (sizeof tiles / sizeof *tiles)
 
-#define TILE_W   78.0 /* a tile */
-#define TILE_H   58.0
-#define GAP      4.0
-#define ROWS     8
-#define LEG_X    500.0 /* the legend's left edge */
-#define LEG_RH   24.0  /* one legend row */
-#define LEG_LINE 15.0  /* a legend row's second line */
-/* Font sizes of the tiles' names and values (scan.css .chart-map .tl,
- * .tv): the fit estimates widths at the chart's 13 px. */
-#define NAME_PX  11.0
-#define VALUE_PX 13.0
+/* Two layouts. The full one: tiles on the left with the district's short
+ * name and its value, the legend from leg_x on the right, on the 640-unit
+ * canvas. The phone one (chart_opts.width CHART_MAP_PHONE_W): the same
+ * grid on a canvas only as wide as the tiles, the names alone in larger
+ * text (in two lines where needed; the values are in the table beside the
+ * map and in each tile's tooltip) and the legend in two columns below, so
+ * that on a 390 px screen (about 330 px of map, scale 0.69) every text
+ * renders at 11.7 px. */
+typedef struct layout {
+    double tile_w, tile_h, gap;
+    double name_px, value_px, legend_px; /* scan.css .tl, .tv, .legend */
+    double leg_x, leg_rh, leg_line;      /* legend: left edge, row, second line */
+    double canvas_w;
+    bool phone; /* names only, two lines at '|' */
+} layout;
+
+static const layout full_layout = {78, 58, 4, 11, 13, 13, 500, 24, 15, CHART_CANVAS_W, false};
+static const layout phone_layout = {78, 50, 2, 17, 17, 17, 0, 28, 19, CHART_MAP_PHONE_W, true};
+#define ROWS 8
 
 static int cmp_i64(const void *pa, const void *pb)
 {
@@ -115,15 +128,18 @@ static const chart_area *area_of(const chart_area *areas, size_t n, const char *
     return NULL;
 }
 
-/* The tile's short name in lang (Latin derived from the Cyrillic). */
-static void short_name(buf *out, lang_id lang, const tile *t)
+/* The tile's short name in lang (Latin derived from the Cyrillic), the
+ * phone layout's where it has a shorter one. */
+static void short_name(buf *out, lang_id lang, const tile *t, bool phone)
 {
+    const char *en = phone && t->en_p ? t->en_p : t->en;
+    const char *sr = phone && t->sr_p ? t->sr_p : t->sr;
     if (lang == LANG_EN)
-        buf_puts(out, t->en);
+        buf_puts(out, en);
     else if (lang == LANG_SR_LATN)
-        utf8_cyr_to_lat(out, t->sr, strlen(t->sr));
+        utf8_cyr_to_lat(out, sr, strlen(sr));
     else
-        buf_puts(out, t->sr);
+        buf_puts(out, sr);
 }
 
 /* The text equivalent: highest and lowest district and how many lack
@@ -155,38 +171,32 @@ static void describe(buf *out, lang_id lang, const chart_opts *o, const chart_ar
     buf_free(&c);
 }
 
-/* One legend row at y: the swatch of class cls (-1: no data) and text,
- * with a second line text2 below it when not NULL. */
-static void legend_row2(buf *out, const char *id, double y, int cls, const char *text,
-                        const char *text2);
-static void legend_row(buf *out, const char *id, double y, int cls, const char *text)
+/* One legend entry with its top-left corner at (x, y), w wide: the
+ * swatch of class cls (-1: no data) and text, with a second line text2
+ * below it when not NULL. */
+static void legend_entry(buf *out, const layout *lo, const char *id, double x, double y, double w,
+                         int cls, const char *text, const char *text2)
 {
-    legend_row2(out, id, y, cls, text, NULL);
-}
-
-static void legend_row2(buf *out, const char *id, double y, int cls, const char *text,
-                        const char *text2)
-{
+    double sw = lo->legend_px * 20 / 13, sh = lo->legend_px * 16 / 13; /* the swatch */
+    double base = y + lo->legend_px * 12.5 / 13, fit = (w - sw - 10) * 13 / lo->legend_px;
     buf_puts(out, "<rect");
-    chart_attr(out, "x", LEG_X);
+    chart_attr(out, "x", x);
     chart_attr(out, "y", y);
+    chart_attr(out, "width", sw);
+    chart_attr(out, "height", sh);
     if (cls < 0)
-        html_fmt(out, " width=\"20\" height=\"16\" class=\"swatch mnd\" fill=\"url(#%s-nd)\"/>",
-                 id);
+        html_fmt(out, " class=\"swatch mnd\" fill=\"url(#%s-nd)\"/>", id);
     else
-        buf_printf(out, " width=\"20\" height=\"16\" class=\"swatch m%d\"/>", cls);
-    buf_puts(out, "<text class=\"legend\"");
-    chart_attr(out, "x", LEG_X + 28);
-    chart_attr(out, "y", y + 12.5);
-    buf_putc(out, '>');
-    chart_put_fit(out, text, CHART_CANVAS_W - LEG_X - 30);
-    buf_puts(out, "</text>\n");
-    if (text2) {
+        buf_printf(out, " class=\"swatch m%d\"/>", cls);
+    for (int line = 0; line < 2; line++) {
+        const char *t = line ? text2 : text;
+        if (!t)
+            break;
         buf_puts(out, "<text class=\"legend\"");
-        chart_attr(out, "x", LEG_X + 28);
-        chart_attr(out, "y", y + 12.5 + LEG_LINE);
+        chart_attr(out, "x", x + sw + 8);
+        chart_attr(out, "y", base + line * lo->leg_line);
         buf_putc(out, '>');
-        chart_put_fit(out, text2, CHART_CANVAS_W - LEG_X - 30);
+        chart_put_fit(out, t, fit);
         buf_puts(out, "</text>\n");
     }
 }
@@ -216,9 +226,16 @@ static void legend_range(buf *out, buf *line2, lang_id lang, const chart_opts *o
     buf_free(&h);
 }
 
+/* A legend entry before it is drawn. */
+typedef struct legend_item {
+    buf text, text2; /* text2 empty: one line */
+    int cls;
+} legend_item;
+
 int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_area *areas, size_t n)
 {
     assert(out && o && (areas || n == 0));
+    const layout *lo = o->width > 0 && o->width < CHART_CANVAS_W ? &phone_layout : &full_layout;
     char id[64];
     chart_make_id(id, sizeof id, o);
     int64_t values[N_TILES];
@@ -233,15 +250,55 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
     int64_t breaks[CHART_MAP_CLASSES];
     size_t nb = chart_map_breaks(values, N_TILES, CHART_MAP_CLASSES, breaks);
 
+    /* the legend: each class's range (a class holds the values above the
+     * limit of the one before, up to its own), then "no data" when a tile
+     * has none */
+    legend_item leg[CHART_MAP_CLASSES + 1];
+    size_t nl = 0;
+    for (size_t c = 0; c < nb; c++, nl++) {
+        legend_item *e = &leg[nl];
+        e->text = (buf)BUF_INIT;
+        e->text2 = (buf)BUF_INIT;
+        if (c == 0) {
+            buf_puts(&e->text, "\xE2\x89\xA4 "); /* ≤ */
+            chart_fmt_tick(&e->text, lang, o, breaks[0]);
+        } else if (breaks[c - 1] + 1 == breaks[c]) { /* one value: "2", not "2 – 2" */
+            chart_fmt_tick(&e->text, lang, o, breaks[c]);
+        } else {
+            legend_range(&e->text, &e->text2, lang, o, breaks[c - 1], breaks[c]);
+        }
+        e->cls = (int)(nb > 1 ? c * (CHART_MAP_CLASSES - 1) / (nb - 1) : CHART_MAP_CLASSES - 1);
+    }
+    if (nv < N_TILES) {
+        leg[nl] = (legend_item){BUF_INIT, BUF_INIT, -1};
+        buf_puts(&leg[nl++].text, T(lang, MSG_CHART_ROW_NO_DATA));
+    }
+    /* where each entry goes: the full layout's one column right of the
+     * tiles, the phone's two columns (left to right, then down) below */
+    double grid_h = ROWS * (lo->tile_h + lo->gap), leg_x[CHART_MAP_CLASSES + 1],
+           leg_y[CHART_MAP_CLASSES + 1],
+           leg_w = lo->phone ? lo->canvas_w / 2 : lo->canvas_w - lo->leg_x;
+    double y = lo->phone ? grid_h + 10 : 0;
+    for (size_t i = 0; i < nl; i++) {
+        bool right = lo->phone && i % 2 == 1;
+        leg_x[i] = lo->leg_x + (right ? leg_w : 0);
+        leg_y[i] = y;
+        bool two = leg[i].text2.len > 0 || (right && leg[i - 1].text2.len > 0) ||
+                   (lo->phone && !right && i + 1 < nl && leg[i + 1].text2.len > 0);
+        if (!lo->phone || right || i + 1 == nl)
+            y += two ? lo->leg_rh + lo->leg_line : lo->leg_rh;
+    }
+    double h = lo->phone ? y : grid_h;
+
     buf desc = BUF_INIT;
     describe(&desc, lang, o, areas, n);
     bool links = false;
     for (size_t i = 0; i < n; i++)
         links |= areas[i].href != NULL;
     if (links)
-        chart_figure_begin_links(out, id, o, "map", ROWS * (TILE_H + GAP), buf_str(&desc));
+        chart_figure_begin_links(out, id, o, "map", h, buf_str(&desc));
     else
-        chart_figure_begin(out, id, o, "map", ROWS * (TILE_H + GAP), buf_str(&desc));
+        chart_figure_begin(out, id, o, "map", h, buf_str(&desc));
     buf_free(&desc);
     /* the hatch of "no data" */
     html_fmt(out,
@@ -251,10 +308,11 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
              id);
 
     buf name = BUF_INIT, val = BUF_INIT, tip = BUF_INIT;
+    double tw = lo->tile_w, th = lo->tile_h;
     for (size_t t = 0; t < N_TILES; t++) {
         const tile *tl = &tiles[t];
         const chart_area *a = area_of(areas, n, tl->code);
-        double x = tl->col * (TILE_W + GAP), y = tl->row * (TILE_H + GAP);
+        double x = tl->col * (tw + lo->gap), ty = tl->row * (th + lo->gap);
         bool has = values[t] != CHART_NONE;
         size_t cls = has ? class_of(breaks, nb, values[t]) : 0;
         /* with fewer classes than colours, spread them over the scale */
@@ -262,7 +320,7 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
         buf_reset(&name);
         buf_reset(&val);
         buf_reset(&tip);
-        short_name(&name, lang, tl);
+        short_name(&name, lang, tl, lo->phone);
         if (has)
             chart_fmt_tick(&val, lang, o, values[t]);
         buf_puts(&tip, a && a->name ? a->name : buf_str(&name));
@@ -276,54 +334,56 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
         html_fmt(out, "<g class=\"tile%s\"><title>%s</title><rect", shade >= 3 ? " dark" : "",
                  buf_str(&tip));
         chart_attr(out, "x", x);
-        chart_attr(out, "y", y);
-        chart_attr(out, "width", TILE_W);
-        chart_attr(out, "height", TILE_H);
+        chart_attr(out, "y", ty);
+        chart_attr(out, "width", tw);
+        chart_attr(out, "height", th);
         if (has)
             buf_printf(out, " rx=\"4\" class=\"m%zu\"/>", shade);
         else
             html_fmt(out, " rx=\"4\" class=\"mnd\" fill=\"url(#%s-nd)\"/>", id);
-        buf_puts(out, "<text class=\"tl\" text-anchor=\"middle\"");
-        chart_attr(out, "x", x + TILE_W / 2);
-        chart_attr(out, "y", y + 23);
-        buf_putc(out, '>');
-        chart_put_fit(out, buf_str(&name), (TILE_W - 6) * 13 / NAME_PX);
-        buf_puts(out, "</text><text class=\"tv\" text-anchor=\"middle\"");
-        chart_attr(out, "x", x + TILE_W / 2);
-        chart_attr(out, "y", y + 44);
-        buf_putc(out, '>');
-        chart_put_fit(out, has ? buf_str(&val) : "\xE2\x80\x93",
-                      (TILE_W - 6) * 13 / VALUE_PX / 1.1);
+        if (lo->phone) { /* the name in one or two lines, no value */
+            const char *nm = buf_str(&name), *bar = strchr(nm, '|');
+            double ly = ty + (bar ? th / 2 - 4 : th / 2 + 6);
+            for (int line = 0; line < (bar ? 2 : 1); line++) {
+                const char *part = line ? bar + 1 : nm;
+                size_t len = line || !bar ? strlen(part) : (size_t)(bar - nm);
+                buf_puts(out, line ? "</text>" : "");
+                buf_puts(out, "<text class=\"tl\" text-anchor=\"middle\"");
+                chart_attr(out, "x", x + tw / 2);
+                chart_attr(out, "y", ly + line * 19);
+                buf_putc(out, '>');
+                char one[64];
+                snprintf(one, sizeof one, "%.*s", (int)(len < sizeof one ? len : sizeof one - 1),
+                         part);
+                chart_put_fit(out, one, (tw - 4) * 13 / lo->name_px);
+            }
+        } else {
+            buf_puts(out, "<text class=\"tl\" text-anchor=\"middle\"");
+            chart_attr(out, "x", x + tw / 2);
+            chart_attr(out, "y", ty + 23);
+            buf_putc(out, '>');
+            /* the fit estimates widths at the chart's 13 units */
+            chart_put_fit(out, buf_str(&name), (tw - 6) * 13 / lo->name_px);
+            buf_puts(out, "</text><text class=\"tv\" text-anchor=\"middle\"");
+            chart_attr(out, "x", x + tw / 2);
+            chart_attr(out, "y", ty + 44);
+            buf_putc(out, '>');
+            chart_put_fit(out, has ? buf_str(&val) : "\xE2\x80\x93",
+                          (tw - 6) * 13 / lo->value_px / 1.1);
+        }
         buf_puts(out, "</text></g>");
         if (a && a->href)
             buf_puts(out, "</a>");
         buf_putc(out, '\n');
     }
-
-    /* the legend: each class's range (a class holds the values above the
-     * limit of the one before, up to its own), then "no data" when a tile has none */
-    double y = 0;
-    buf val2 = BUF_INIT;
-    for (size_t c = 0; c < nb; c++) {
-        buf_reset(&val);
-        buf_reset(&val2);
-        if (c == 0) {
-            buf_puts(&val, "\xE2\x89\xA4 "); /* ≤ */
-            chart_fmt_tick(&val, lang, o, breaks[0]);
-        } else if (breaks[c - 1] + 1 == breaks[c]) { /* one value: "2", not "2 – 2" */
-            chart_fmt_tick(&val, lang, o, breaks[c]);
-        } else {
-            legend_range(&val, &val2, lang, o, breaks[c - 1], breaks[c]);
-        }
-        size_t shade = nb > 1 ? c * (CHART_MAP_CLASSES - 1) / (nb - 1) : CHART_MAP_CLASSES - 1;
-        legend_row2(out, id, y, (int)shade, buf_str(&val), val2.len ? buf_str(&val2) : NULL);
-        y += val2.len ? LEG_RH + LEG_LINE : LEG_RH;
+    for (size_t i = 0; i < nl; i++) {
+        legend_entry(out, lo, id, leg_x[i], leg_y[i], leg_w, leg[i].cls, buf_str(&leg[i].text),
+                     leg[i].text2.len ? buf_str(&leg[i].text2) : NULL);
+        if (leg[i].text.failed || leg[i].text2.failed)
+            out->failed = true;
+        buf_free(&leg[i].text);
+        buf_free(&leg[i].text2);
     }
-    if (val2.failed)
-        out->failed = true;
-    buf_free(&val2);
-    if (nv < N_TILES)
-        legend_row(out, id, y, -1, T(lang, MSG_CHART_ROW_NO_DATA));
     if (name.failed || val.failed || tip.failed)
         out->failed = true;
     buf_free(&name);

@@ -202,7 +202,8 @@ static db_status run_total(db *d, arena *a, figure_scope scope, int64_t cluster_
  * every member again, and the numbers are those of run_total, which stays
  * the reference (figures_total_reference; tests/unit/test_figures.c
  * compares the two after every kind of write). Stored: SCAN and founders
- * with every grouping, and one cluster's ungrouped total; anything else
+ * with every grouping (district x sector since 0043, for the map's
+ * location quotients), and one cluster's ungrouped total; anything else
  * is computed each time. */
 
 static const char SQL_DONE[] = "SELECT 1 FROM figure_total_done"
@@ -246,8 +247,8 @@ static void raw_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 
 static bool stored_kind(figure_scope scope, figure_group group)
 {
-    if (group == FIG_GROUP_DISTRICT_SECTOR) /* no triggers keep it */
-        return false;
+    if (group == FIG_GROUP_DISTRICT_SECTOR) /* kept by 0043's triggers for these two */
+        return scope == FIG_SCOPE_SCAN || scope == FIG_SCOPE_FOUNDERS;
     return scope == FIG_SCOPE_SCAN || scope == FIG_SCOPE_FOUNDERS ||
            (scope == FIG_SCOPE_CLUSTER && group == FIG_GROUP_NONE);
 }

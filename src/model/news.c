@@ -4,6 +4,8 @@
 #include "model/news.h"
 
 #include <assert.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -584,19 +586,41 @@ db_status news_latest(db *d, arena *a, int64_t org_id, int limit, news_rec **ite
     return news_list(d, a, &f, 0, limit, items, n, NULL);
 }
 
-static const char SQL_DUE[] =
-    "SELECT count(*) FROM news WHERE status = 'published' AND publish_at <= $1";
+/* The earliest publish time still to come (0: none). news(status,
+ * publish_at) answers it from the index. */
+static const char SQL_NEXT_DUE[] =
+    "SELECT coalesce(min(publish_at), 0) FROM news WHERE status = 'published' AND publish_at > $1";
 
-db_status news_cache_version(db *d, int64_t *out)
+db_status news_next_due(db *d, int64_t now, int64_t *out)
 {
-    int64_t dir = 0, due = 0;
-    db_status st = tx_version(d, TX_DIRECTORY, &dir);
-    if (st == DB_OK)
-        st = db_int(d, &due, 0, SQL_DUE, DB_ARGS(DBI(time_now())));
-    /* items only ever come due between writes, so the count grows
-     * monotonically until the next bump changes dir */
-    *out = dir * 1000003 + due;
+    int64_t at = 0;
+    db_status st = db_int(d, &at, 0, SQL_NEXT_DUE, DB_ARGS(DBI(now)));
+    *out = st == DB_OK && at > 0 ? at : INT64_MAX;
     return st;
+}
+
+/* The one memo of news_due_memo_get/put: the directory version it was
+ * read at and that version's next publish time; dir -1: nothing known. */
+static pthread_mutex_t g_due_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t g_due_dir = -1, g_due_next = 0;
+
+bool news_due_memo_get(int64_t dir_version, int64_t now, int64_t *next)
+{
+    pthread_mutex_lock(&g_due_lock);
+    bool ok = g_due_dir == dir_version && now < g_due_next;
+    *next = ok ? g_due_next : 0;
+    pthread_mutex_unlock(&g_due_lock);
+    return ok;
+}
+
+void news_due_memo_put(int64_t dir_version, int64_t next)
+{
+    pthread_mutex_lock(&g_due_lock);
+    if (dir_version >= g_due_dir) { /* versions never go down: an older read loses */
+        g_due_dir = dir_version;
+        g_due_next = next;
+    }
+    pthread_mutex_unlock(&g_due_lock);
 }
 
 static const char SQL_PENDING[] =

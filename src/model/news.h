@@ -8,8 +8,8 @@
  *
  * Scheduling needs no job: an item is visible when its status is
  * published and publish_at <= now; every read filters on it, and
- * news_cache_version() gives page caches a version that changes when a
- * scheduled item comes due. Who may write is rights_can(RIGHT_NEWS_WRITE,
+ * news_next_due() tells page caches the moment a scheduled item comes
+ * due. Who may write is rights_can(RIGHT_NEWS_WRITE,
  * org_id) (the caller's check; org_id 0 = SCAN: the secretariat).
  *
  * Every write is one tx_write with its audit row (entity "news"; actions
@@ -115,10 +115,19 @@ db_status news_list(db *d, arena *a, const news_filter *f, int offset, int limit
  * else a cluster's (its profile); at most limit (1..50). The public home
  * (engineer 7) and web_news_section call it. */
 db_status news_latest(db *d, arena *a, int64_t org_id, int limit, news_rec **items, size_t *n);
-/* A version for page caches of news pages: the directory version plus the
- * number of items due by now, so a scheduled item that comes due changes
- * it without any write. */
-db_status news_cache_version(db *d, int64_t *out);
+/* The earliest publish_at after now among published items into *out
+ * (INT64_MAX when none is scheduled). Until that moment the visible items
+ * change only by a write, which bumps directory_version: a page cached
+ * under (directory version, next due) is current while now < next due. */
+db_status news_next_due(db *d, int64_t now, int64_t *out);
+/* A process-wide memo of news_next_due for the anonymous /news cache, so
+ * a warm hit (answered on the I/O thread, no database) needs no SQL:
+ * news_due_memo_put records the next due time read at dir_version (a read
+ * at an older version than the one held is ignored); news_due_memo_get
+ * gives it back while the directory version is the same and now is before
+ * it, else returns false (ask the database). Thread-safe. */
+bool news_due_memo_get(int64_t dir_version, int64_t now, int64_t *next);
+void news_due_memo_put(int64_t dir_version, int64_t next);
 /* Drafts and scheduled items org_id's writers see (org_id 0: SCAN's),
  * newest first, at most 100. */
 db_status news_pending(db *d, arena *a, int64_t org_id, news_rec **items, size_t *n);

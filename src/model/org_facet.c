@@ -6,6 +6,7 @@
 
 #include "core/mem.h"
 #include "core/timeutil.h"
+#include "model/figures.h"
 #include "model/org.h"
 #include "model/org_internal.h"
 
@@ -45,8 +46,11 @@ static const char SQL_FACET_ADD[] =
     "INSERT INTO org_facet_count(status, kind, facet, code, n) VALUES ($1, $4, $2, $3, 1)"
     " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = org_facet_count.n + 1";
 static const char SQL_FIG_MEMBER[] = "SELECT 1 FROM cluster_member WHERE org_id = $1 LIMIT 1";
-static const char SQL_FIG_DROP_DONE[] = "DELETE FROM figure_total_done WHERE grp = $1";
-static const char SQL_FIG_DROP_ROWS[] = "DELETE FROM figure_total_row WHERE grp = $1";
+/* $1 the grouping keyed by the facet; $2 the district x sector grouping
+ * (FIG_GROUP_DISTRICT_SECTOR, 0043) when the facet is a district or a
+ * sector, else $1 again */
+static const char SQL_FIG_DROP_DONE[] = "DELETE FROM figure_total_done WHERE grp IN ($1, $2)";
+static const char SQL_FIG_DROP_ROWS[] = "DELETE FROM figure_total_row WHERE grp IN ($1, $2)";
 
 static void facet_pair_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
@@ -149,6 +153,7 @@ db_status org_facet_apply(db *d, int64_t id, const org_facet_snap *before,
             if (!(s = db_prepare(d, k ? SQL_FIG_DROP_ROWS : SQL_FIG_DROP_DONE)))
                 return DB_ERR;
             db_bind_int(s, 1, g + 2); /* FIG_GROUP_SECTOR, _REGION, _DISTRICT */
+            db_bind_int(s, 2, g == 1 ? g + 2 : FIG_GROUP_DISTRICT_SECTOR);
             st = db_run(s);
         }
     }

@@ -189,7 +189,7 @@ const route routes[] = {
     {HTTP_POST, "/positions/{id}/withdraw", web_position_withdraw, RF_LOGIN | RF_CSRF, 16384,
      "Withdraw a signature before submission"},
     /* news and the newsletter (web_news.c, web_newsletter.c; "/news/new" before "/news/{id}") */
-    {HTTP_GET, "/news", web_news_list, 0, 0,
+    {HTTP_GET, "/news", web_news_list, RF_FAST, 0,
      "News: filters cluster, topic, nace, version=en; pages (cached for anonymous readers)"},
     {HTTP_GET, "/news.atom", web_news_atom, 0, 0, "All news as an Atom feed"},
     {HTTP_GET, "/news/new", web_news_new_form, RF_LOGIN, 0,

@@ -386,7 +386,19 @@ static void draw_map(req *r, const map_page *p, const char *id, const char *tabl
                     .table_id = table_id,
                     .unit = measures[p->m].unit,
                     .fmt = measures[p->m].percap ? fmt_tenths : NULL};
+    /* twice: the full map, and the phone layout that narrow screens show
+     * in its place (scan.css .map-full, .map-phone), whose labels stay
+     * readable at 390 px */
+    html_raw(&r->out, "<div class=\"map-full\">");
     chart_districts(&r->out, L, &o, areas, p->n_dist);
+    html_raw(&r->out, "</div><div class=\"map-phone\">");
+    o.id = arena_printf(r->a, "%s-phone", id);
+    o.width = CHART_MAP_PHONE_W;
+    if (table_id) /* the phone's tiles carry names only */
+        o.note = arena_printf(r->a, "%s %s", o.note, T(L, MSG_MAP_PHONE_NUMBERS));
+    if (o.id)
+        chart_districts(&r->out, L, &o, areas, p->n_dist);
+    html_raw(&r->out, "</div>");
 }
 
 void web_map(req *r)

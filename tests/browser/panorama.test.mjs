@@ -144,7 +144,7 @@ test('the home page answers at a glance in the first screen', async () => {
     await page.goto(`${server.url}/?lang=en`);
     const box = await page.locator('section.glance .stats').boundingBox();
     assert.ok(box && box.y + box.height < DESKTOP.height, `the numbers in the first screen (${box?.y})`);
-    assert.ok(await page.locator('section.glance figure.chart-map').isVisible());
+    assert.ok(await page.locator('section.glance figure#home-map').isVisible(), 'the full map on a desktop');
     await Promise.all([page.waitForNavigation(), page.click('section.glance a.stat-link[href="/panorama"]')]);
     assert.match(page.url(), /\/panorama$/);
     assert.deepEqual(problems, []);
@@ -172,6 +172,48 @@ for (const lang of LANGS) {
     });
   }
 }
+
+// The smallest rendered size, in CSS px, of the texts (tile names, values,
+// legend) of the map figure #id: each text's font size in the svg's units
+// times the svg's scale.
+async function smallestText(page, id) {
+  return page.evaluate((fid) => {
+    const svg = document.querySelector(`#${fid} svg`);
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('text.tl, text.tv, text.legend')]
+      .map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+    return { n: sizes.length, min: Math.min(...sizes), scale };
+  }, id);
+}
+
+test('on a phone the map is drawn for the phone: every tile name and legend (and value on a desktop) at 11 px or more', async () => {
+  for (const lang of LANGS) {
+    for (const [vw, shown, hidden] of [[PHONE, 'map-phone', 'map'], [DESKTOP, 'map', 'map-phone']]) {
+      const { context, page } = await open(vw);
+      try {
+        // the home's map at 1280 keeps the full layout in its narrower column
+        for (const path of vw === PHONE ? ['/map?measure=revenue', '/'] : ['/map?measure=revenue']) {
+          const fig = path === '/' ? `home-${shown}` : shown;
+          const other = path === '/' ? `home-${hidden}` : hidden;
+          await page.goto(`${server.url}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+          assert.ok(await page.locator(`#${fig} svg`).isVisible(), `${lang} ${vw.width} ${path}: #${fig} shown`);
+          assert.ok(!(await page.locator(`#${other} svg`).isVisible()), `#${other} hidden`);
+          const t = await smallestText(page, fig);
+          assert.ok(t.n >= 32, `${fig}: ${t.n} texts`); // 30 names (the phone: some in two lines), the legend
+          assert.ok(t.min >= 11, `${lang} ${vw.width} ${path}: smallest map text ${t.min.toFixed(1)} px (scale ${t.scale.toFixed(2)})`);
+          // every tile names its district whole, none cut with an ellipsis
+          const titles = await page.$$eval(`#${fig} g.tile title`, (ts) => ts.map((x) => x.textContent));
+          assert.equal(titles.length, 30);
+          const names = await page.$$eval(`#${fig} g.tile text.tl`, (ts) => ts.map((x) => x.textContent));
+          assert.deepEqual(names.filter((x) => x.endsWith('\u2026')), [], `${lang} ${vw.width} ${path}`);
+        }
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    }
+  }
+});
 
 test("on a phone the map's table shows each district's number without scrolling, and the sectors wrap below it", async () => {
   const { context, page } = await open(PHONE);

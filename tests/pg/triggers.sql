@@ -7,8 +7,9 @@
 INSERT INTO org(id, slug, name, kind, status, created_at, updated_at, region, district)
     VALUES (1, 'c1', 'Cluster one', 'cluster', 'published', 0, 0, NULL, NULL),
            (2, 'c2', 'Cluster two', 'cluster', 'published', 0, 0, NULL, NULL),
-           (3, 'm3', 'Member three', 'company', 'published', 0, 0, NULL, NULL),
+           (3, 'm3', 'Member three', 'company', 'published', 0, 0, 'BG', 'BEOGRAD'),
            (4, 'm4', 'Member four', 'company', 'published', 0, 0, NULL, NULL);
+INSERT INTO org_sector(org_id, code) VALUES (3, '62');
 INSERT INTO scan_membership(id, org_id, status, since, created_at)
     VALUES (1, 1, 'founder', '2020-01-01', 0), (2, 2, 'member', '2021-06-01', 0);
 INSERT INTO cluster_member(id, cluster_id, org_id, role, joined_on, left_on)
@@ -19,7 +20,8 @@ INSERT INTO cluster_member(id, cluster_id, org_id, role, joined_on, left_on)
 -- triggers then add what each write brings)
 INSERT INTO figure_total_done(year, scope, cluster_id, grp) VALUES
     (2023, 0, 0, 0), (2023, 1, 0, 1), (2023, 2, 1, 0), (2023, 2, 2, 0),
-    (2024, 0, 0, 0), (2024, 0, 0, 1), (2024, 2, 2, 0);
+    (2024, 0, 0, 0), (2024, 0, 0, 1), (2024, 2, 2, 0),
+    (2023, 0, 0, 5), (2023, 1, 0, 5), (2024, 0, 0, 5);
 INSERT INTO figure_total_row(year, scope, cluster_id, grp, key, members, reported, verified,
                              employees, revenue, exports, rnd, rev_both, exp_both, demo) VALUES
     (2023, 0, 0, 0, 'all', 2, 0, 0, 0, 0, 0, 0, 0, 0, 0),
@@ -28,7 +30,13 @@ INSERT INTO figure_total_row(year, scope, cluster_id, grp, key, members, reporte
     (2023, 2, 2, 0, 'all', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0),
     (2024, 0, 0, 0, 'all', 2, 0, 0, 0, 0, 0, 0, 0, 0, 0),
     (2024, 0, 0, 1, '2', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-    (2024, 2, 2, 0, 'all', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    (2024, 2, 2, 0, 'all', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    -- district x section (0043): m3 in BEOGRAD with a division of J, m4 with neither
+    (2023, 0, 0, 5, 'BEOGRAD J', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    (2023, 0, 0, 5, '? ?', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    (2023, 1, 0, 5, 'BEOGRAD J', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    (2024, 0, 0, 5, 'BEOGRAD J', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    (2024, 0, 0, 5, '? ?', 1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
 -- org_figure: add, change, move to another year, take
 INSERT INTO org_figure(id, org_id, year, employees, revenue_eur, exports_eur, rnd_eur, source,

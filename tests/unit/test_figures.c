@@ -757,7 +757,7 @@ static void stored_equals_reference(fixture *f, const char *step)
                   {FIG_SCOPE_CLUSTER, 11}, {FIG_SCOPE_CLUSTER, 12}, {FIG_SCOPE_CLUSTER, 14}};
     char what[160];
     for (size_t i = 0; i < sizeof scopes / sizeof scopes[0]; i++) {
-        for (int g = FIG_GROUP_NONE; g <= FIG_GROUP_DISTRICT; g++) {
+        for (int g = FIG_GROUP_NONE; g <= FIG_GROUP_DISTRICT_SECTOR; g++) {
             for (int y = 2015; y <= 2024; y++) {
                 figure_query q = {scopes[i].scope, scopes[i].cluster, (figure_group)g, y};
                 figure_total *a, *b;
@@ -833,8 +833,9 @@ static void test_stored_totals_follow_writes(void **state)
     form_errors e = {0};
     stored_equals_reference(f, "filled");
     /* every set asked for is stored now: 2014-2024 (2014 as 2015's year
-     * before), SCAN and founders by all five groupings, four clusters */
-    assert_int_equal(scalar(f, "SELECT count(*) FROM figure_total_done"), 11 * (5 + 5 + 4));
+     * before), SCAN and founders by all six groupings (district x sector
+     * since 0043), four clusters */
+    assert_int_equal(scalar(f, "SELECT count(*) FROM figure_total_done"), 11 * (6 + 6 + 4));
 
     /* Figures writes are added in their transaction, nothing dropped:
      * gamma (in voict only) reports for 2021 for the first time. */
@@ -911,6 +912,131 @@ static void test_stored_totals_follow_writes(void **state)
     stored_equals_reference(f, "demo flag");
     exec(f, "DELETE FROM cluster_member WHERE org_id = 22; DELETE FROM org WHERE id = 22");
     stored_equals_reference(f, "gamma deleted");
+}
+
+/* The district x sector grouping (0043: the map's location quotients) of
+ * SCAN and the founders, 2018-2024: stored equals reference. */
+static void district_sector_equals_reference(fixture *f, const char *step)
+{
+    char what[160];
+    for (int sc = FIG_SCOPE_SCAN; sc <= FIG_SCOPE_FOUNDERS; sc++)
+        for (int y = 2018; y <= 2024; y++) {
+            figure_query q = {(figure_scope)sc, 0, FIG_GROUP_DISTRICT_SECTOR, y};
+            figure_total *a, *b;
+            size_t na, nb;
+            assert_int_equal(figures_total(f->t.d, &f->a, &q, &a, &na), DB_OK);
+            assert_int_equal(figures_total_reference(f->t.d, &f->a, &q, &b, &nb), DB_OK);
+            snprintf(what, sizeof what, "%s: scope %d year %d", step, sc, y);
+            if (na != nb)
+                fail_msg("%s: %zu stored rows, %zu reference rows", what, na, nb);
+            for (size_t k = 0; k < na; k++)
+                same_total(&a[k], &b[k], what);
+        }
+}
+
+/* xorshift64: the same sequence on every run (a failure replays). */
+static uint64_t rnd_next(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* Random figures writes (insert, change, delete, move to another member
+ * or year), membership and SCAN status changes and members' district and
+ * sector edits through the directory's writer: after each, the stored
+ * district x sector sums equal the fresh grouping, and they stay stored
+ * across figures writes (the map's first render after one reads them). */
+static void test_district_sector_random_writes(void **state)
+{
+    fixture *f = *state;
+    world(f);
+    district_sector_equals_reference(f, "filled");
+    /* 2017-2024 (2017 as 2018's year before), SCAN and founders */
+    assert_int_equal(scalar(f, "SELECT count(*) FROM figure_total_done WHERE grp = 5"), 2 * 8);
+    static const char *const places[][2] = {
+        {"VO", "JUZNOBACKI"}, {"BG", "BEOGRAD"}, {"JI", "NISAVSKI"}};
+    static const char *const secs[] = {"C", "J", "62", "25", "A"};
+    static const int64_t members[] = {20, 21, 22, 23, 24, 25};
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    char sql[600], step[64];
+    for (int i = 0; i < 120; i++) {
+        int64_t org = members[rnd_next(&x) % 6], org2 = members[rnd_next(&x) % 6];
+        int year = 2019 + (int)(rnd_next(&x) % 5), emp = (int)(rnd_next(&x) % 300);
+        unsigned op = (unsigned)(rnd_next(&x) % 10);
+        int64_t done_before = scalar(f, "SELECT count(*) FROM figure_total_done WHERE grp = 5");
+        switch (op) {
+        case 0:
+        case 1: /* a row written anew */
+            snprintf(sql, sizeof sql,
+                     "DELETE FROM org_figure WHERE org_id = %lld AND year = %d;"
+                     "INSERT INTO org_figure(org_id, year, employees, revenue_eur, exports_eur,"
+                     " source, entered_at, verified_at, is_demo) VALUES (%lld, %d, %d, %d, %s,"
+                     " 'estimate', 0, %s, %d)",
+                     (long long)org, year, (long long)org, year, emp, emp * 1000,
+                     emp % 3 ? "1000" : "NULL", emp % 2 ? "5" : "NULL", emp % 5 == 0);
+            break;
+        case 2: /* values changed */
+            snprintf(sql, sizeof sql,
+                     "UPDATE org_figure SET employees = %d, exports_eur = %s, is_demo = %d"
+                     " WHERE org_id = %lld AND year = %d",
+                     emp, emp % 2 ? "NULL" : "7", emp % 4 == 0, (long long)org, year);
+            break;
+        case 3: /* deleted */
+            snprintf(sql, sizeof sql, "DELETE FROM org_figure WHERE org_id = %lld AND year = %d",
+                     (long long)org, year);
+            break;
+        case 4: /* moved to another member, or another year */
+            snprintf(
+                sql, sizeof sql,
+                "UPDATE org_figure SET org_id = %lld, year = %d WHERE org_id = %lld AND year = %d"
+                " AND NOT EXISTS (SELECT 1 FROM org_figure g WHERE g.org_id = %lld"
+                " AND g.year = %d)",
+                (long long)org2, emp % 2 ? year : 2019 + emp % 5, (long long)org, year,
+                (long long)org2, emp % 2 ? year : 2019 + emp % 5);
+            break;
+        case 5: /* a membership added or ended */
+            if (emp % 2)
+                snprintf(sql, sizeof sql,
+                         "INSERT INTO cluster_member(cluster_id, org_id, joined_on) SELECT %d,"
+                         " %lld, '%d-03-01' WHERE NOT EXISTS (SELECT 1 FROM cluster_member"
+                         " WHERE cluster_id = %d AND org_id = %lld)",
+                         emp % 3 ? 10 : 11, (long long)org, year, emp % 3 ? 10 : 11,
+                         (long long)org);
+            else
+                snprintf(sql, sizeof sql,
+                         "UPDATE cluster_member SET left_on = '%d-06-30' WHERE org_id = %lld", year,
+                         (long long)org);
+            break;
+        case 6: /* a SCAN status */
+            snprintf(sql, sizeof sql,
+                     "INSERT INTO scan_membership(org_id, status, since, created_at) VALUES"
+                     " (%d, '%s', '%d-0%d-01', 0)",
+                     emp % 2 ? 10 : 11, emp % 3 ? "member" : "suspended", year, 1 + emp % 9);
+            break;
+        case 7:
+        case 8: { /* a member moves (the directory's writer) */
+            const char *const *pl = places[emp % 3];
+            edit_org(f, org, pl[0], pl[1], NULL, 0);
+            sql[0] = '\0';
+            break;
+        }
+        default: { /* a member's sectors change */
+            const char *c[2] = {secs[emp % 5], secs[(emp / 5) % 5]};
+            edit_org(f, org, NULL, NULL, c, 1 + (emp % 2 && strcmp(c[0], c[1]) != 0));
+            sql[0] = '\0';
+            break;
+        }
+        }
+        if (sql[0])
+            exec(f, sql);
+        if (op <= 4) /* figures writes keep the sets stored (the triggers) */
+            assert_int_equal(scalar(f, "SELECT count(*) FROM figure_total_done WHERE grp = 5"),
+                             done_before);
+        snprintf(step, sizeof step, "random write %d (op %u)", i, op);
+        district_sector_equals_reference(f, step);
+    }
 }
 
 static void test_import_all_or_nothing(void **state)
@@ -1182,6 +1308,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trend_years_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_basis_points, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stored_totals_follow_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_district_sector_random_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_preview_values, setup, teardown),

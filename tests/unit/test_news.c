@@ -134,13 +134,27 @@ static void test_scheduled_appears_when_due(void **state)
     assert_int_equal(items[0].id, now_id);
     assert_int_equal(news_latest(d, &a, 0, 10, &items, &n), DB_OK);
     assert_int_equal(n, 0); /* SCAN's own: none */
-    assert_int_equal(news_cache_version(d, &v1), DB_OK);
+    /* the next due moment: the scheduled item's, the same until it
+     * passes, then none (no write, no job) */
+    assert_int_equal(news_next_due(d, time_now(), &v1), DB_OK);
+    assert_int_equal(v1, NOW + 86400);
     time_set_now(NOW + 86400 - 1);
-    assert_int_equal(news_cache_version(d, &v2), DB_OK);
-    assert_true(v1 == v2);
+    assert_int_equal(news_next_due(d, time_now(), &v2), DB_OK);
+    assert_int_equal(v2, v1);
     time_set_now(NOW + 86400);
-    assert_int_equal(news_cache_version(d, &v3), DB_OK);
-    assert_true(v3 != v2); /* no write, no job: the version moved with the clock */
+    assert_int_equal(news_next_due(d, time_now(), &v3), DB_OK);
+    assert_int_equal(v3, INT64_MAX);
+    /* the memo: valid for its directory version strictly before the due
+     * moment; an older version's read never replaces a newer one */
+    int64_t next = 0;
+    news_due_memo_put(7, v1);
+    assert_true(news_due_memo_get(7, NOW + 86400 - 1, &next));
+    assert_int_equal(next, v1);
+    assert_false(news_due_memo_get(7, NOW + 86400, &next));
+    assert_false(news_due_memo_get(8, NOW, &next));
+    news_due_memo_put(6, INT64_MAX);
+    assert_true(news_due_memo_get(7, NOW, &next));
+    assert_int_equal(next, v1);
     assert_int_equal(news_latest(d, &a, -1, 10, &items, &n), DB_OK);
     assert_int_equal(n, 2);
     assert_int_equal(items[0].id, later_id);
