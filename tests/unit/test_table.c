@@ -308,8 +308,13 @@ static void test_respond(void **state)
     make_req(&r, &a, "year=2023");
     assert_false(table_respond(&r, t, "x"));
     assert_int_equal(r.out.len, 0);
-    make_req(&r, &a, "format=pdf");
+    make_req(&r, &a, "format=");
     assert_false(table_respond(&r, t, "x"));
+    /* a format no table has: a 400, not the page */
+    make_req(&r, &a, "format=pdf");
+    assert_true(table_respond(&r, t, "x"));
+    assert_int_equal(r.status, 400);
+    buf_free(&r.out);
 
     make_req(&r, &a, "year=2023&format=csv");
     assert_true(table_respond(&r, t, "Приход по кластерима 2023"));
