@@ -118,6 +118,16 @@ static const char SQL_SCAN_PERSON[] =
                                       "m.cluster_id") ")))"
                                                       " LIMIT 1";
 
+/* Organisation $1 is a cluster in SCAN on $2, or a current member of one:
+ * those are who sign positions (RIGHT_POSITION_SIGN). An institution the
+ * position addresses, or a company outside every SCAN cluster, is not,
+ * even when someone who speaks for it also takes part through another
+ * affiliation. */
+static const char SQL_SCAN_SIGNER[] = "SELECT 1 FROM org o WHERE o.id = $1 AND (" SCAN_NOW(
+    "o.id") " OR EXISTS ("
+            "  SELECT 1 FROM cluster_member m WHERE m.org_id = o.id AND m.joined_on <= $2"
+            "  AND (m.left_on IS NULL OR m.left_on > $2) AND " SCAN_NOW("m.cluster_id") "))";
+
 /* A current representative affiliation with organisation $2. */
 static const char SQL_REPRESENTS[] =
     "SELECT 1 FROM affiliation"
@@ -313,15 +323,20 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         today_belgrade(today);
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
-    case RIGHT_POSITION_SIGN: /* manager of C: C; representative of O: O */
+    case RIGHT_POSITION_SIGN: { /* manager of C: C; representative of O: O; in SCAN */
         if (!org_id)
             break;
-        st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
-        if (st != DB_OK || yes)
-            break;
         today_belgrade(today);
-        st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
+        st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
+        if (st == DB_OK && !yes)
+            st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
+        if (st != DB_OK || !yes)
+            break;
+        int64_t v = 0;
+        st = db_int(d, &v, 0, SQL_SCAN_SIGNER, DB_ARGS(DBI(org_id), DBT(today)));
+        yes = v != 0;
         break;
+    }
     case RIGHT_POSITION_TAKE_PART: {
         today_belgrade(today);
         db_stmt *s = db_query(d, SQL_SCAN_PERSON, DB_ARGS(DBI(p->person_id), DBT(today)));
