@@ -782,12 +782,12 @@ static void render_weight(req *r, const position_weight *w)
                           (long long)w->members, w->year));
     if (!w->withheld && !w->covered)
         html_fmt(o, "<p class=\"notice-warn\" role=\"note\">%s</p>", T(L, MSG_POS_W_LOW));
-    /* the disclosure rule, said whether or not it withholds the sums; and
-     * why it does when the reason is not the count of reporters */
-    html_fmt(o, "<p class=\"muted\" role=\"note\">%s</p>", T(L, MSG_POS_W_DISCLOSE));
-    if (w->why == POS_HOLD_OPEN || w->why == POS_HOLD_SIDE)
-        html_fmt(o, "<p class=\"muted pos-weight-why\" role=\"note\">%s</p>",
-                 T(L, w->why == POS_HOLD_OPEN ? MSG_POS_W_OPEN : MSG_POS_W_SIDE));
+    /* the disclosure rule, said whether or not it withholds the sums; the
+     * rule that withholds them when it is not the count of reporters */
+    msg_id rule = w->why == POS_HOLD_OPEN   ? MSG_POS_W_OPEN
+                  : w->why == POS_HOLD_SIDE ? MSG_POS_W_SIDE
+                                            : MSG_POS_W_DISCLOSE;
+    html_fmt(o, "<p class=\"muted\" role=\"note\">%s</p>", T(L, rule));
     if (w->any_demo)
         html_fmt(o, "<p class=\"demo-note\">%s</p>", T(L, MSG_POS_W_DEMO));
     buf_free(&e);
