@@ -40,6 +40,7 @@ bool rights_is_write(right action)
     case RIGHT_PROJECT_EDIT:
     case RIGHT_POSITION_WRITE:
     case RIGHT_POSITION_SIGN:
+    case RIGHT_POSITION_WITHDRAW:
     case RIGHT_NEWS_WRITE:
     case RIGHT_NEWSLETTER:
     case RIGHT_CALL_EDIT:
@@ -78,6 +79,7 @@ static bool editor_may(right action)
     case RIGHT_INVITE:
     case RIGHT_POST_WRITE:
     case RIGHT_POSITION_SIGN:
+    case RIGHT_POSITION_WITHDRAW:
     case RIGHT_INTEREST_DECIDE:
     case RIGHT_USERS_MANAGE:
     case RIGHT_AUDIT_VIEW:
@@ -252,7 +254,8 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         if (!has)
             return true;
         /* else as anyone: only if they represent it themselves */
-    } else if (action == RIGHT_POSITION_SIGN || action == RIGHT_INTEREST_DECIDE) {
+    } else if (action == RIGHT_POSITION_SIGN || action == RIGHT_POSITION_WITHDRAW ||
+               action == RIGHT_INTEREST_DECIDE) {
         /* no role signs for an organisation, nor accepts an introduction
          * (revealing contacts) on its behalf: only its own people (below) */
     } else if (p->secretariat == SEC_ADMIN) {
@@ -323,14 +326,16 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         today_belgrade(today);
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
-    case RIGHT_POSITION_SIGN: { /* manager of C: C; representative of O: O; in SCAN */
+    case RIGHT_POSITION_WITHDRAW: /* manager of C: C; representative of O: O */
+    case RIGHT_POSITION_SIGN: {   /* the same, and to sign C or O in SCAN today */
         if (!org_id)
             break;
         today_belgrade(today);
         st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
         if (st == DB_OK && !yes)
             st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
-        if (st != DB_OK || !yes)
+        /* a withdrawal stays open to an organisation that left SCAN since */
+        if (st != DB_OK || !yes || action == RIGHT_POSITION_WITHDRAW)
             break;
         int64_t v = 0;
         st = db_int(d, &v, 0, SQL_SCAN_SIGNER, DB_ARGS(DBI(org_id), DBT(today)));

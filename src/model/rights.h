@@ -30,6 +30,7 @@
  *   RIGHT_POSITION_WRITE  yes   yes     C                  no   (positions owned by C)
  *   RIGHT_POSITION_TAKE_PART yes yes    C in SCAN**        O member of a SCAN cluster**
  *   RIGHT_POSITION_SIGN   no    no      C in SCAN          O member of a SCAN cluster
+ *   RIGHT_POSITION_WITHDRAW no  no      C                  O    (in SCAN or not any more)
  *
  * ** RIGHT_POSITION_TAKE_PART (org_id 0): reading positions before they
  * are submitted and commenting during consultation: the secretariat, the
@@ -101,6 +102,7 @@ typedef enum {
     RIGHT_POSITION_WRITE,     /* write, version and move the positions owned by O */
     RIGHT_POSITION_TAKE_PART, /* read unsubmitted positions and comment (org_id 0) */
     RIGHT_POSITION_SIGN,      /* sign a position on behalf of O */
+    RIGHT_POSITION_WITHDRAW,  /* withdraw O's signature (O may have left SCAN since) */
     RIGHT_NEWS_WRITE,         /* publish and withdraw news for cluster C (0: SCAN's own) */
     RIGHT_NEWSLETTER,         /* compose and send the newsletter, see its subscribers */
     RIGHT_CALL_EDIT,          /* enter, change, withdraw and import funding calls */

@@ -1067,7 +1067,7 @@ static void render_signatures(req *r, const position_rec *p, const position_sign
         }
         html_raw(o, "</span>");
         if (!g[i].withdrawn_at && s == POS_SIGNING && r->user &&
-            rights_can(r->db, r->user, RIGHT_POSITION_SIGN, g[i].org_id)) {
+            rights_can(r->db, r->user, RIGHT_POSITION_WITHDRAW, g[i].org_id)) {
             html_fmt(o,
                      " <form class=\"inline no-print\" method=\"post\" "
                      "action=\"/positions/%D/withdraw\">",
@@ -1496,7 +1496,8 @@ static void sign_post(req *r, bool sign)
     if (!load(r, &p) || !req_body_form(r, &f))
         return;
     int64_t org = posted_org(&f);
-    if (!org || !rights_can(r->db, r->user, RIGHT_POSITION_SIGN, org)) {
+    if (!org ||
+        !rights_can(r->db, r->user, sign ? RIGHT_POSITION_SIGN : RIGHT_POSITION_WITHDRAW, org)) {
         resp_error(r, 403, T(r->lang, MSG_POS_FORBIDDEN_SIGN));
         return;
     }

@@ -212,3 +212,19 @@ test('a submission of a position nobody has signed is refused: it would claim "S
   assert.equal(api.status, 422);
   assert.equal(sqlite(`SELECT stage FROM position WHERE id = ${id}`), 'signing');
 });
+
+// last: VMC leaves SCAN here
+test('a cluster that left SCAN signs no more, but its manager may still withdraw its signature', async () => {
+  // VMC's manager also represents a VOICT member: still takes part after VMC leaves
+  addUser('leaver', [['manager', 'vmc'], ['representative', people.member]]);
+  const id = await signingPosition('Одлазак');
+  const other = await signingPosition('После одласка');
+  const vmc = orgId('vmc');
+  assert.equal((await post('leaver', `/positions/${id}/sign`, { org: String(vmc) })).status, 303);
+  sqlite(`INSERT INTO scan_membership(org_id, status, since, created_at) VALUES (${vmc}, 'left', '${today()}', 0)`);
+  assert.equal((await post('leaver', `/positions/${other}/sign`, { org: String(vmc) })).status, 403);
+  const page = await get('leaver', `/positions/${id}?lang=en`);
+  assert.match(page.text, new RegExp(`action="/positions/${id}/withdraw"[^]*?name="org" value="${vmc}"`));
+  assert.equal((await post('leaver', `/positions/${id}/withdraw`, { org: String(vmc) })).status, 303);
+  assert.equal(sqlite(`SELECT count(*) FROM position_signature WHERE position_id = ${id} AND withdrawn_at IS NULL`), '0');
+});
