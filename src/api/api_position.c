@@ -328,10 +328,10 @@ static void sign_json(req *r, bool sign)
         api_send_invalid(r, &e);
         return;
     }
-    if (!rights_can(r->db, r->user, RIGHT_POSITION_SIGN, org_id)) {
+    if (!rights_can(r->db, r->user, sign ? RIGHT_POSITION_SIGN : RIGHT_POSITION_WITHDRAW, org_id)) {
         resp_error(r, 403,
-                   "You may sign only for a cluster you manage or an organisation you "
-                   "represent, with a read-write token.");
+                   "You may sign only for a SCAN cluster you manage or a member "
+                   "organisation of one you represent, with a read-write token.");
         return;
     }
     form_errors fe = {0};

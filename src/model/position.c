@@ -449,6 +449,8 @@ db_status position_move(db *d, int64_t id, const char *stage, const char *consul
 
 /* --- comments ------------------------------------------------------------------------- */
 
+static const char SQL_CONSULT_UNTIL[] =
+    "SELECT coalesce(consult_until, '') FROM position WHERE id = $1";
 static const char SQL_BODY_OF[] =
     "SELECT body_sr FROM position_version WHERE position_id = $1 AND version = $2";
 static const char SQL_PARENT[] =
@@ -472,6 +474,22 @@ static db_status comment_body(tx *t, void *vc)
     db_status st = pos_require(t->d, c->id, 1u << POS_CONSULTATION, c->errs, &version);
     if (st != DB_OK)
         return st;
+    /* the consultation takes comments until its closing date (Belgrade),
+     * even while the owner has not yet moved the position on */
+    char today[11];
+    time_today(today);
+    db_stmt *u = db_query(t->d, SQL_CONSULT_UNTIL, DB_ARGS(DBI(c->id)));
+    if (!u)
+        return DB_ERR;
+    bool closed =
+        (st = db_step(u)) == DB_ROW && *db_col_text(u, 0) && strcmp(today, db_col_text(u, 0)) > 0;
+    db_reset(u);
+    if (st != DB_ROW && st != DB_DONE)
+        return st;
+    if (closed) {
+        valid_add_error(c->errs, "stage", FE_POSITION_CLOSED, 0, 0);
+        return DB_CONSTRAINT;
+    }
     if (c->parent_id) {
         db_stmt *s = db_query(t->d, SQL_PARENT, DB_ARGS(DBI(c->parent_id), DBI(c->id)));
         if (!s)

@@ -215,6 +215,7 @@ db_status position_comments(db *d, arena *a, int64_t id, int64_t version, positi
  * single signatory's employees or revenue may be one company's own. */
 typedef struct position_contribution {
     int64_t signature_id, orgs;
+    int64_t reported; /* of orgs, those with figures for the year (the disclosure rule) */
 } position_contribution;
 /* The contributions of the live signatures for year (a cluster without
  * members that year has no row), in *out (arena a). */
@@ -232,6 +233,19 @@ db_status position_owners(db *d, arena *a, const principal *p, position_speaker 
 
 /* --- weight (position_sign.c) ------------------------------------------------------ */
 
+/* Why a weight's sums are withheld. Each rule stops a difference of two
+ * things a reader can see from giving away one organisation's own figures:
+ *   POS_HOLD_OPEN  the position is before submission: signatures still come
+ *                  and go, and the sums before and after one signature are
+ *                  that signatory's own figures; sums only once the
+ *                  signatories are final (a public stage);
+ *   POS_HOLD_FEW   fewer than POSITION_MIN_DISCLOSE organisations report;
+ *   POS_HOLD_SIDE  one signatory's side (a cluster's members, a company
+ *                  itself) leaves one or two reporting organisations
+ *                  outside it: whoever speaks for that side knows its
+ *                  figures and would read the others' from the sum. */
+typedef enum { POS_SHOWN = 0, POS_HOLD_OPEN, POS_HOLD_FEW, POS_HOLD_SIDE } pos_withhold;
+
 /* The weight of the live signatures: how many clusters and other
  * organisations sign, and the figures total (figures_total with
  * FIG_SCOPE_POSITION: the distinct members of the signing clusters and the
@@ -244,9 +258,9 @@ typedef struct position_weight {
     int year;
     int64_t members, reported, employees, revenue_cents, exports_cents;
     bool covered, any_demo;
-    /* fewer than POSITION_MIN_DISCLOSE organisations report figures: the
-     * sums are zeroed and never shown (a disclosure rule) */
+    /* the sums are zeroed and never shown (a disclosure rule), why: */
     bool withheld;
+    pos_withhold why;
 } position_weight;
 #define POSITION_MIN_DISCLOSE 3
 struct digest_reader;

@@ -28,6 +28,40 @@ static const char SQL_SIGNER_KINDS[] =
     " FROM position_signature g JOIN org o ON o.id = g.org_id"
     " WHERE g.position_id = $1 AND g.withdrawn_at IS NULL";
 
+static const char SQL_STAGE_OF[] = "SELECT stage FROM position WHERE id = $1";
+
+/* Sets w->why by the rules of pos_withhold for w->year (w->reported its
+ * reporting organisations). */
+static db_status withhold(db *d, arena *a, int64_t id, position_weight *w)
+{
+    db_stmt *s = db_query(d, SQL_STAGE_OF, DB_ARGS(DBI(id)));
+    if (!s)
+        return DB_ERR;
+    db_status st = db_step(s);
+    pos_stage stage = st == DB_ROW ? position_stage_of(db_col_text(s, 0)) : POS_N_STAGES;
+    db_reset(s);
+    if (st != DB_ROW && st != DB_DONE)
+        return st;
+    if (stage == POS_N_STAGES || !position_stage_public(stage)) {
+        w->why = POS_HOLD_OPEN;
+        return DB_OK;
+    }
+    if (w->reported < POSITION_MIN_DISCLOSE) {
+        w->why = POS_HOLD_FEW;
+        return DB_OK;
+    }
+    position_contribution *c = NULL;
+    size_t n = 0;
+    if ((st = position_contributions(d, a, id, w->year, &c, &n)) != DB_OK)
+        return st;
+    for (size_t i = 0; i < n; i++) {
+        int64_t outside = w->reported - c[i].reported;
+        if (outside > 0 && outside < POSITION_MIN_DISCLOSE)
+            w->why = POS_HOLD_SIDE;
+    }
+    return DB_OK;
+}
+
 db_status position_weight_compute(db *d, int64_t id, position_weight *w)
 {
     assert(d && w);
@@ -69,16 +103,17 @@ db_status position_weight_compute(db *d, int64_t id, position_weight *w)
             w->exports_cents = t->exports_eur;
             w->covered = t->covered;
             w->any_demo = t->any_demo;
-            /* fewer than three reporting: the sums could be one company's
-             * own figures (or two that know each other's) */
-            w->withheld = t->reported < POSITION_MIN_DISCLOSE;
-            if (w->withheld)
-                w->employees = w->revenue_cents = w->exports_cents = 0;
         }
         if (n == 1 && t->covered)
             break;
         if (i >= 9)
             break; /* ten years back is enough to look for a covered one */
+    }
+    if (w->year && (st = withhold(d, &a, id, w)) != DB_OK)
+        goto cleanup;
+    if (w->why != POS_SHOWN) {
+        w->withheld = true;
+        w->employees = w->revenue_cents = w->exports_cents = 0;
     }
 cleanup:
     arena_free(&a);
@@ -87,9 +122,11 @@ cleanup:
 
 /* Each live signature's own organisations, by FIG_SCOPE_POSITION's rules
  * in figures_total.c (a cluster's memberships overlapping the year, any
- * other signer itself). Independent of the order of signing; an
- * organisation behind two signatories is in both rows (the total, said
- * once, counts it once). $1 the position, $2 'Y-12-31', $3 'Y-01-01'. */
+ * other signer itself), and how many of them report figures for the year
+ * (an org_figure row, figures_total's "reported"). Independent of the
+ * order of signing; an organisation behind two signatories is in both
+ * rows (the total, said once, counts it once). $1 the position,
+ * $2 'Y-12-31', $3 'Y-01-01', $4 Y. */
 static const char SQL_CONTRIBUTIONS[] =
     "WITH brings(sig_id, org_id) AS ("
     " SELECT g.id, m.org_id FROM position_signature g JOIN org o ON o.id = g.org_id"
@@ -100,7 +137,8 @@ static const char SQL_CONTRIBUTIONS[] =
     " UNION SELECT g.id, g.org_id FROM position_signature g"
     " JOIN org o ON o.id = g.org_id WHERE g.position_id = $1 AND g.withdrawn_at IS NULL"
     " AND o.kind NOT IN ('cluster', 'cluster_initiative'))"
-    " SELECT sig_id, count(*) FROM brings GROUP BY sig_id";
+    " SELECT b.sig_id, count(*), count(f.id) FROM brings b"
+    " LEFT JOIN org_figure f ON f.org_id = b.org_id AND f.year = $4 GROUP BY b.sig_id";
 
 static void contribution_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
@@ -108,6 +146,7 @@ static void contribution_row(db_stmt *s, arena *a, void *item, bool *oom, void *
     position_contribution *c = item;
     c->signature_id = db_col_int(s, 0);
     c->orgs = db_col_int(s, 1);
+    c->reported = db_col_int(s, 2);
 }
 
 db_status position_contributions(db *d, arena *a, int64_t id, int year, position_contribution **out,
@@ -119,7 +158,7 @@ db_status position_contributions(db *d, arena *a, int64_t id, int year, position
     char end[16], start[16];
     snprintf(end, sizeof end, "%04d-12-31", year);
     snprintf(start, sizeof start, "%04d-01-01", year);
-    db_stmt *s = db_query(d, SQL_CONTRIBUTIONS, DB_ARGS(DBI(id), DBT(end), DBT(start)));
+    db_stmt *s = db_query(d, SQL_CONTRIBUTIONS, DB_ARGS(DBI(id), DBT(end), DBT(start), DBI(year)));
     if (!s)
         return DB_ERR;
     return db_collect(s, a, (void **)out, n, sizeof **out, contribution_row, NULL);

@@ -40,6 +40,7 @@ bool rights_is_write(right action)
     case RIGHT_PROJECT_EDIT:
     case RIGHT_POSITION_WRITE:
     case RIGHT_POSITION_SIGN:
+    case RIGHT_POSITION_WITHDRAW:
     case RIGHT_NEWS_WRITE:
     case RIGHT_NEWSLETTER:
     case RIGHT_CALL_EDIT:
@@ -78,6 +79,7 @@ static bool editor_may(right action)
     case RIGHT_INVITE:
     case RIGHT_POST_WRITE:
     case RIGHT_POSITION_SIGN:
+    case RIGHT_POSITION_WITHDRAW:
     case RIGHT_INTEREST_DECIDE:
     case RIGHT_USERS_MANAGE:
     case RIGHT_AUDIT_VIEW:
@@ -117,6 +119,16 @@ static const char SQL_SCAN_PERSON[] =
                                   "  AND (m.left_on IS NULL OR m.left_on > $2) AND " SCAN_NOW(
                                       "m.cluster_id") ")))"
                                                       " LIMIT 1";
+
+/* Organisation $1 is a cluster in SCAN on $2, or a current member of one:
+ * those are who sign positions (RIGHT_POSITION_SIGN). An institution the
+ * position addresses, or a company outside every SCAN cluster, is not,
+ * even when someone who speaks for it also takes part through another
+ * affiliation. */
+static const char SQL_SCAN_SIGNER[] = "SELECT 1 FROM org o WHERE o.id = $1 AND (" SCAN_NOW(
+    "o.id") " OR EXISTS ("
+            "  SELECT 1 FROM cluster_member m WHERE m.org_id = o.id AND m.joined_on <= $2"
+            "  AND (m.left_on IS NULL OR m.left_on > $2) AND " SCAN_NOW("m.cluster_id") "))";
 
 /* A current representative affiliation with organisation $2. */
 static const char SQL_REPRESENTS[] =
@@ -242,7 +254,8 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         if (!has)
             return true;
         /* else as anyone: only if they represent it themselves */
-    } else if (action == RIGHT_POSITION_SIGN || action == RIGHT_INTEREST_DECIDE) {
+    } else if (action == RIGHT_POSITION_SIGN || action == RIGHT_POSITION_WITHDRAW ||
+               action == RIGHT_INTEREST_DECIDE) {
         /* no role signs for an organisation, nor accepts an introduction
          * (revealing contacts) on its behalf: only its own people (below) */
     } else if (p->secretariat == SEC_ADMIN) {
@@ -313,15 +326,22 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
         today_belgrade(today);
         st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
         break;
-    case RIGHT_POSITION_SIGN: /* manager of C: C; representative of O: O */
+    case RIGHT_POSITION_WITHDRAW: /* manager of C: C; representative of O: O */
+    case RIGHT_POSITION_SIGN: {   /* the same, and to sign C or O in SCAN today */
         if (!org_id)
             break;
-        st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
-        if (st != DB_OK || yes)
-            break;
         today_belgrade(today);
-        st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
+        st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);
+        if (st == DB_OK && !yes)
+            st = ask(d, SQL_MANAGES, p->person_id, org_id, &m, &yes);
+        /* a withdrawal stays open to an organisation that left SCAN since */
+        if (st != DB_OK || !yes || action == RIGHT_POSITION_WITHDRAW)
+            break;
+        int64_t v = 0;
+        st = db_int(d, &v, 0, SQL_SCAN_SIGNER, DB_ARGS(DBI(org_id), DBT(today)));
+        yes = v != 0;
         break;
+    }
     case RIGHT_POSITION_TAKE_PART: {
         today_belgrade(today);
         db_stmt *s = db_query(d, SQL_SCAN_PERSON, DB_ARGS(DBI(p->person_id), DBT(today)));

@@ -29,7 +29,8 @@
  *   RIGHT_PROJECT_EDIT    yes   yes     C                  O (O, C: the project's lead)
  *   RIGHT_POSITION_WRITE  yes   yes     C                  no   (positions owned by C)
  *   RIGHT_POSITION_TAKE_PART yes yes    C in SCAN**        O member of a SCAN cluster**
- *   RIGHT_POSITION_SIGN   no    no      C                  O
+ *   RIGHT_POSITION_SIGN   no    no      C in SCAN          O member of a SCAN cluster
+ *   RIGHT_POSITION_WITHDRAW no  no      C                  O    (in SCAN or not any more)
  *
  * ** RIGHT_POSITION_TAKE_PART (org_id 0): reading positions before they
  * are submitted and commenting during consultation: the secretariat, the
@@ -37,7 +38,10 @@
  * founder, and the representatives of such clusters' current members.
  * RIGHT_POSITION_SIGN is the only right the secretariat does not have
  * by its role: a signature speaks for C or O, so only C's manager or O's
- * representative gives it.
+ * representative gives it, and only for a cluster in SCAN today or a
+ * current member of one (the same "in force" rule): an institution the
+ * position addresses never co-signs through a person who also takes part
+ * for a member company. The same right says for whom a comment speaks.
  *   RIGHT_NEWS_WRITE      yes   yes     C (org_id 0: SCAN's own news: the secretariat only)
  *   RIGHT_NEWSLETTER      yes   yes     no                 no (compose, send, see subscribers)
  *   RIGHT_CALL_EDIT       yes   yes     no                 no (funding calls)
@@ -98,6 +102,7 @@ typedef enum {
     RIGHT_POSITION_WRITE,     /* write, version and move the positions owned by O */
     RIGHT_POSITION_TAKE_PART, /* read unsubmitted positions and comment (org_id 0) */
     RIGHT_POSITION_SIGN,      /* sign a position on behalf of O */
+    RIGHT_POSITION_WITHDRAW,  /* withdraw O's signature (O may have left SCAN since) */
     RIGHT_NEWS_WRITE,         /* publish and withdraw news for cluster C (0: SCAN's own) */
     RIGHT_NEWSLETTER,         /* compose and send the newsletter, see its subscribers */
     RIGHT_CALL_EDIT,          /* enter, change, withdraw and import funding calls */

@@ -258,6 +258,8 @@ static const char *opt(const sub_write_in *w, size_t i)
 }
 
 static const char SQL_CREATED[] = "SELECT created_at FROM position WHERE id = $1";
+static const char SQL_LIVE_SIGNATURES[] =
+    "SELECT count(*) FROM position_signature WHERE position_id = $1 AND withdrawn_at IS NULL";
 
 static db_status submit_body(tx *t, void *vw)
 {
@@ -272,6 +274,16 @@ static db_status submit_body(tx *t, void *vw)
         return st;
     if (strcmp(stage, "signing") != 0 && strcmp(stage, "submitted") != 0)
         valid_add_error(w->errs, "stage", FE_NOT_PENDING, 0, 0);
+    /* recording the first submission moves the stage to submitted: the
+     * same rule as the bare move (position.c), someone must stand behind it */
+    if (strcmp(stage, "signing") == 0) {
+        int64_t live = 0;
+        if ((st = db_int(t->d, &live, 0, SQL_LIVE_SIGNATURES, DB_ARGS(DBI(w->position_id)))) !=
+            DB_OK)
+            return st;
+        if (live == 0)
+            valid_add_error(w->errs, "stage", FE_POSITION_UNSIGNED, 0, 0);
+    }
     if ((st = find_institution(t->d, w->v[SU_INSTITUTION].text, 0, &inst)) != DB_OK)
         return st;
     if (!inst)

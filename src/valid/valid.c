@@ -681,6 +681,9 @@ void form_error_text(buf *out, lang_id lang, const form_error *e)
     case FE_POSITION_UNSENT:
         buf_puts(out, T(lang, MSG_FORM_ERR_POSITION_UNSENT));
         return;
+    case FE_POSITION_CLOSED:
+        buf_puts(out, T(lang, MSG_FORM_ERR_POSITION_CONSULT_CLOSED));
+        return;
     case FE_INVALID:
         break;
     }

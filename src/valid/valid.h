@@ -119,6 +119,7 @@ typedef enum {
     FE_POSITION_PARAGRAPH, /* no such paragraph (max: how many the text has) */
     FE_POSITION_UNSIGNED,  /* submitted without a live signature */
     FE_POSITION_UNSENT,    /* moved to submitted with no submission recorded */
+    FE_POSITION_CLOSED,    /* a comment after the consultation's closing date */
 } form_error_code;
 
 typedef struct form_error {

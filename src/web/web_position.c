@@ -782,8 +782,12 @@ static void render_weight(req *r, const position_weight *w)
                           (long long)w->members, w->year));
     if (!w->withheld && !w->covered)
         html_fmt(o, "<p class=\"notice-warn\" role=\"note\">%s</p>", T(L, MSG_POS_W_LOW));
-    /* the disclosure rule, said whether or not it withholds the sums */
-    html_fmt(o, "<p class=\"muted\" role=\"note\">%s</p>", T(L, MSG_POS_W_DISCLOSE));
+    /* the disclosure rule, said whether or not it withholds the sums; the
+     * rule that withholds them when it is not the count of reporters */
+    msg_id rule = w->why == POS_HOLD_OPEN   ? MSG_POS_W_OPEN
+                  : w->why == POS_HOLD_SIDE ? MSG_POS_W_SIDE
+                                            : MSG_POS_W_DISCLOSE;
+    html_fmt(o, "<p class=\"muted\" role=\"note\">%s</p>", T(L, rule));
     if (w->any_demo)
         html_fmt(o, "<p class=\"demo-note\">%s</p>", T(L, MSG_POS_W_DEMO));
     buf_free(&e);
@@ -1063,7 +1067,7 @@ static void render_signatures(req *r, const position_rec *p, const position_sign
         }
         html_raw(o, "</span>");
         if (!g[i].withdrawn_at && s == POS_SIGNING && r->user &&
-            rights_can(r->db, r->user, RIGHT_POSITION_SIGN, g[i].org_id)) {
+            rights_can(r->db, r->user, RIGHT_POSITION_WITHDRAW, g[i].org_id)) {
             html_fmt(o,
                      " <form class=\"inline no-print\" method=\"post\" "
                      "action=\"/positions/%D/withdraw\">",
@@ -1242,14 +1246,19 @@ static void render_page(req *r, const position_rec *p, const page_view *pv)
         resp_fail(r, st, "position_page");
         return;
     }
-    /* those the reader may sign for */
+    /* those the reader speaks for in positions (comments), and of them
+     * those not signed yet (the sign form) */
     position_speaker *signers = arena_alloc(r->a, (n_sp + 1) * sizeof *signers);
-    size_t n_signers = 0;
-    for (size_t i = 0; signers && i < n_sp; i++) {
+    position_speaker *voices = arena_alloc(r->a, (n_sp + 1) * sizeof *voices);
+    size_t n_signers = 0, n_voices = 0;
+    for (size_t i = 0; signers && voices && i < n_sp; i++) {
+        if (!rights_can(r->db, r->user, RIGHT_POSITION_SIGN, sp[i].id))
+            continue;
+        voices[n_voices++] = sp[i];
         bool signed_now = false; /* a live signature already: withdraw, not sign */
         for (size_t k = 0; k < n_g; k++)
             signed_now = signed_now || (g[k].org_id == sp[i].id && !g[k].withdrawn_at);
-        if (!signed_now && rights_can(r->db, r->user, RIGHT_POSITION_SIGN, sp[i].id))
+        if (!signed_now)
             signers[n_signers++] = sp[i];
     }
     const char *title = pos_title(r, p);
@@ -1347,7 +1356,10 @@ static void render_page(req *r, const position_rec *p, const page_view *pv)
     size_t n_cur = 0;
     while (n_cur < n_c && c[n_cur].version == p->version)
         n_cur++;
-    render_text(r, p, c, n_cur, sp, n_sp, s == POS_CONSULTATION && (part || writer), pv);
+    /* comments until the consultation's closing date (position_comment_add) */
+    bool open =
+        s == POS_CONSULTATION && (!p->consult_until || strcmp(today, p->consult_until) <= 0);
+    render_text(r, p, c, n_cur, voices, n_voices, open && (part || writer), pv);
     render_old_comments(r, p, v, n_v, c ? c + n_cur : NULL, n_c - n_cur);
     if (s >= POS_SIGNING || n_g)
         render_signatures(r, p, g, n_g, signers, n_signers, pv);
@@ -1455,21 +1467,12 @@ void web_position_comment(req *r)
         return;
     }
     int64_t org = posted_org(&f);
-    if (org) { /* on behalf of an organisation the reader speaks for */
-        position_speaker *sp = NULL;
-        size_t n = 0;
-        db_status st = position_speakers(r->db, r->a, r->user->person_id, &sp, &n);
-        if (st != DB_OK) {
-            resp_fail(r, st, "position_speakers");
-            return;
-        }
-        bool ok = false;
-        for (size_t i = 0; i < n; i++)
-            ok = ok || sp[i].id == org;
-        if (!ok) {
-            resp_error(r, 403, T(r->lang, MSG_POS_FORBIDDEN_COMMENT));
-            return;
-        }
+    /* on behalf of an organisation the reader speaks for in positions: the
+     * signing right's (a SCAN cluster, a member of one; never an addressed
+     * institution the reader also represents) */
+    if (org && !rights_can(r->db, r->user, RIGHT_POSITION_SIGN, org)) {
+        resp_error(r, 403, T(r->lang, MSG_POS_FORBIDDEN_COMMENT));
+        return;
     }
     const char *ps = form_get(&f, "paragraph"), *parent = form_get(&f, "parent");
     char *end = NULL;
@@ -1493,7 +1496,8 @@ static void sign_post(req *r, bool sign)
     if (!load(r, &p) || !req_body_form(r, &f))
         return;
     int64_t org = posted_org(&f);
-    if (!org || !rights_can(r->db, r->user, RIGHT_POSITION_SIGN, org)) {
+    if (!org ||
+        !rights_can(r->db, r->user, sign ? RIGHT_POSITION_SIGN : RIGHT_POSITION_WITHDRAW, org)) {
         resp_error(r, 403, T(r->lang, MSG_POS_FORBIDDEN_SIGN));
         return;
     }

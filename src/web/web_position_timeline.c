@@ -124,7 +124,9 @@ void web_adv_errors(req *r, const form_errors *fe, web_errs *e)
     lang_id L = r->lang;
     for (size_t i = 0; i < fe->n_items; i++) {
         const form_error *x = &fe->items[i];
-        if (strcmp(x->field, "stage") == 0)
+        if (strcmp(x->field, "stage") == 0 && x->code == FE_POSITION_UNSIGNED)
+            web_errs_add(e, "stage", T(L, MSG_FORM_ERR_POSITION_UNSIGNED));
+        else if (strcmp(x->field, "stage") == 0)
             web_errs_add(e, "stage", T(L, MSG_ADV_E_STAGE));
         else if (strcmp(x->field, "institution") == 0 && x->code == FE_INVALID)
             web_errs_add(e, "institution", T(L, MSG_ADV_E_INSTITUTION));

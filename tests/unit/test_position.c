@@ -123,6 +123,13 @@ static void stage_machine(void **state)
     assert_false(position_stage_public(POS_SIGNING));
 }
 
+/* Moves position 1 to stage (the signatories become final, or open again). */
+static void set_stage(testdb *t, const char *stage)
+{
+    assert_int_equal(
+        db_do(t->d, "UPDATE position SET stage = $1 WHERE id = 1", DB_ARGS(DBT(stage))), DB_OK);
+}
+
 static void weight_once_and_coverage(void **state)
 {
     testdb *t = *state;
@@ -141,34 +148,70 @@ static void weight_once_and_coverage(void **state)
     assert_int_equal(w.year, 2024);
     assert_int_equal(w.members, 5); /* A, B, X, Y, V */
     assert_int_equal(w.reported, 3);
-    assert_int_equal(w.employees, 60);
-    assert_int_equal(w.revenue_cents, 600);
-    assert_int_equal(w.exports_cents, 150);
     assert_true(w.covered); /* 3 of 5, over half */
-    /* company Z outside both clusters adds itself */
+    /* while signing the sums are withheld: the totals before and after one
+     * signature would differ by that signatory's own figures */
+    assert_true(w.withheld);
+    assert_int_equal(w.why, POS_HOLD_OPEN);
+    assert_int_equal(w.employees, 0);
+    assert_int_equal(w.revenue_cents, 0);
+    /* submitted: cluster 2's side is X, Y, V; it leaves A and B outside, two
+     * reporting: whoever speaks for cluster 2 (knowing X) would read A+B */
+    set_stage(t, "submitted");
+    assert_int_equal(position_weight_compute(t->d, 1, &w), DB_OK);
+    assert_true(w.withheld);
+    assert_int_equal(w.why, POS_HOLD_SIDE);
+    assert_int_equal(w.employees, 0);
+    set_stage(t, "signing");
+    /* company Z outside both clusters adds itself: cluster 1's side (A, B,
+     * X) now leaves Z alone outside it */
     assert_int_equal(position_sign(t->d, 1, 8, 1, NULL, &fe), DB_OK);
+    set_stage(t, "submitted");
     assert_int_equal(position_weight_compute(t->d, 1, &w), DB_OK);
     assert_int_equal(w.members, 6);
-    assert_int_equal(w.employees, 65);
-    assert_false(w.withheld);
+    assert_int_equal(w.reported, 4);
+    assert_int_equal(w.why, POS_HOLD_SIDE);
+    assert_int_equal(w.employees, 0);
+    set_stage(t, "signing");
     /* no weight is kept per signature: two running totals would give away
-     * one signatory's own figures */
-    int64_t wm = 0;
+     * one signatory's own figures; 0042 dropped the columns that held it */
+    int64_t wm = -1;
     assert_int_equal(db_int(t->d, &wm, -1,
-                            "SELECT count(*) FROM position_signature WHERE w_members IS NOT NULL",
+                            "SELECT count(*) FROM pragma_table_info('position_signature')"
+                            " WHERE name LIKE 'w\\_%' ESCAPE '\\'",
                             DB_NONE),
                      DB_OK);
     assert_int_equal(wm, 0);
-    /* cluster 1 withdraws: A and B leave, X stays (it signs itself and via 2) */
+    /* cluster 2, X and Z withdraw: cluster 1 alone, its own members' total
+     * (every side leaves none outside): stated once submitted */
+    assert_int_equal(position_withdraw(t->d, 1, 2, 1, NULL, &fe), DB_OK);
+    assert_int_equal(position_withdraw(t->d, 1, 5, 1, NULL, &fe), DB_OK);
+    assert_int_equal(position_withdraw(t->d, 1, 8, 1, NULL, &fe), DB_OK);
+    set_stage(t, "submitted");
+    assert_int_equal(position_weight_compute(t->d, 1, &w), DB_OK);
+    assert_int_equal(w.members, 3); /* A, B, X */
+    assert_int_equal(w.reported, 3);
+    assert_false(w.withheld);
+    assert_int_equal(w.why, POS_SHOWN);
+    assert_int_equal(w.employees, 60);
+    assert_int_equal(w.revenue_cents, 600);
+    assert_int_equal(w.exports_cents, 150);
+    set_stage(t, "signing");
+    /* cluster 1 withdraws, cluster 2 and Z sign again: X, Y, V, Z */
     assert_int_equal(position_withdraw(t->d, 1, 1, 1, NULL, &fe), DB_OK);
+    assert_int_equal(position_sign(t->d, 1, 2, 1, NULL, &fe), DB_OK);
+    assert_int_equal(position_sign(t->d, 1, 8, 1, NULL, &fe), DB_OK);
+    set_stage(t, "submitted");
     assert_int_equal(position_weight_compute(t->d, 1, &w), DB_OK);
     assert_int_equal(w.members, 4); /* X, Y, V, Z */
     assert_int_equal(w.reported, 2);
     assert_true(w.covered); /* 2 of 4: exactly half */
     /* but two reporting: the sums could be read as one of them; withheld */
     assert_true(w.withheld);
+    assert_int_equal(w.why, POS_HOLD_FEW);
     assert_int_equal(w.employees, 0);
     assert_int_equal(w.revenue_cents, 0);
+    set_stage(t, "signing");
     /* Z withdraws: 1 of 3 reported, low: the page states no sums */
     assert_int_equal(position_withdraw(t->d, 1, 8, 1, NULL, &fe), DB_OK);
     assert_int_equal(position_weight_compute(t->d, 1, &w), DB_OK);
