@@ -36,7 +36,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TZ=UTC
 LEVELS=${LEVELS:-unit http browser html pg fuzz reliability cluster}
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# KEEP=1 keeps the folder (every file's TAP output and times) and says where
+trap 'if [ "${KEEP:-0}" = 1 ]; then echo "run.sh: kept $out"; else rm -rf "$out"; fi' EXIT
 # lib.mjs saves every text/html response here for the html level
 export SCAN_HTML_DUMP=$out/html
 mkdir -p "$SCAN_HTML_DUMP"
