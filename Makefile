@@ -3,8 +3,9 @@
 #   make run    install what is missing, build, create var/scan.db with demo
 #               data on first run, serve http://127.0.0.1:8080
 #   make test   install what is missing, build with ASan+UBSan, run every
-#               test (unit, HTTP, browser, HTML validity, a short fuzz and
-#               the short reliability profile), end with "N passed, N failed"
+#               test (unit, HTTP, browser, HTML validity, the HTTP suite on
+#               PostgreSQL, a short fuzz and the short reliability profile),
+#               end with "N passed, N failed"
 #   make reliability   the proof harness in full: kill -9 x 50, disk full,
 #               out-of-memory loop over every N, five-minute soak, sqlmap,
 #               wapiti, slowhttptest, fuzzing 5 minutes per target

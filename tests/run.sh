@@ -10,13 +10,21 @@
 #            `scripts/deps.sh build`)
 #   http     black-box tests of the real binary (node --test)
 #   browser  playwright-core driving Debian's chromium (node --test)
+#            (both: TEST_JOBS files at once, default one per core; each
+#            file its own node process, servers on port 0, own temp dirs)
 #   html     every HTML page the http and browser levels fetched, through the
 #            Nu HTML Checker (tests/validate/html.sh), and at phone width in
 #            Chromium: none may scroll sideways (tests/validate/overflow.mjs)
+#   pg       the HTTP suite again on a throwaway PostgreSQL 15
+#            (tests/pg/http.sh starts and stops it), counted per file from
+#            node's TAP summaries like the http level
 #   fuzz     each libFuzzer target of fuzz/ for FUZZ_SECONDS (CI: 30 s)
 #   reliability  tests/reliability/*.sh in their short profile (crash, disk
 #            full, out of memory, soak, slow clients, sqlmap, wapiti); `make
-#            reliability` runs the same scripts with PROFILE=full
+#            reliability` runs the same scripts with PROFILE=full; the
+#            scanners (sqlmap, wapiti) run once, on SQLite
+#   cluster  tests/cluster/run.sh when it exists (two app servers and
+#            nginx on PostgreSQL, one killed under load)
 #
 # LEVELS="unit http" runs only those levels.
 set -uo pipefail
@@ -26,9 +34,10 @@ export SCAN_BIN=${SCAN_BIN:-build-asan/scan}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TZ=UTC
-LEVELS=${LEVELS:-unit http browser html fuzz reliability}
+LEVELS=${LEVELS:-unit http browser html pg fuzz reliability cluster}
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# KEEP=1 keeps the folder (every file's TAP output and times) and says where
+trap 'if [ "${KEEP:-0}" = 1 ]; then echo "run.sh: kept $out"; else rm -rf "$out"; fi' EXIT
 # lib.mjs saves every text/html response here for the html level
 export SCAN_HTML_DUMP=$out/html
 mkdir -p "$SCAN_HTML_DUMP"
@@ -89,29 +98,44 @@ else
 fi
 fi
 
+# Files of the http and browser levels, TEST_JOBS at once (xargs -P), each
+# to its own TAP file, counted afterwards in name order. The files named in
+# SLOW_FIRST (measured: the longest) start first so that the lanes end
+# together; a name that no longer exists is ignored.
+TEST_JOBS=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+SLOW_FIRST="permissions hostile accounts a11y figures directory"
+run_test_file() { # level file: node --test on one file; its TAP and times kept
+  local name t1
+  name=$(basename "$2" .test.mjs)
+  t1=$EPOCHREALTIME
+  node --test --test-reporter=tap "$2" >"$out/$1/$name.tap" 2>&1
+  echo "$t1 $EPOCHREALTIME $2" >"$out/$1/$name.time"
+}
+export -f run_test_file
+export out
+
 for level in http browser; do
   want $level || continue
-  echo "== $level tests"
+  echo "== $level tests ($TEST_JOBS files at once)"
   files=$(ls tests/$level/*.test.mjs 2>/dev/null || true)
   if [ -z "$files" ]; then
     echo "no $level tests found" >&2
     fail=$((fail + 1))
     continue
   fi
-  # one file at a time (as --test-concurrency=1 did), timed, so a run
-  # that grows shows where
   t0=$SECONDS
+  mkdir -p "$out/$level"
+  first=$(for s in $SLOW_FIRST; do echo "tests/$level/$s.test.mjs"; done)
+  { grep -xF -f <(echo "$first") <<<"$files"; grep -vxF -f <(echo "$first") <<<"$files"; } |
+    xargs -P "$TEST_JOBS" -I{} bash -c 'run_test_file "$1" "$2"' _ "$level" {}
   : >"$out/$level.tap"
-  : >"$out/$level.times"
   for f in $files; do
-    t1=$EPOCHREALTIME
-    node --test --test-reporter=tap "$f" >"$out/file.tap" 2>&1
-    echo "$t1 $EPOCHREALTIME $f" >>"$out/$level.times"
-    count_tap "$out/file.tap" "$f" # a file that dies without a summary is a failure
-    cat "$out/file.tap" >>"$out/$level.tap"
+    name=$(basename "$f" .test.mjs)
+    count_tap "$out/$level/$name.tap" "$f" # a file that dies without a summary is a failure
+    cat "$out/$level/$name.tap" >>"$out/$level.tap"
   done
   elapsed "$level tests" "$t0"
-  awk '{ printf "%.1f %s\n", $2 - $1, $3 }' "$out/$level.times" | sort -rn | head -8 | sed 's/^/   /'
+  cat "$out/$level"/*.time | awk '{ printf "%.1f %s\n", $2 - $1, $3 }' | sort -rn | head -8 | sed 's/^/   /'
   grep -E '^(not )?ok |^# (pass|fail)' "$out/$level.tap" | grep -vE '^    ' || true
   if grep -qE '^\s*not ok' "$out/$level.tap"; then
     grep -B5 -A40 -E '^\s*not ok' "$out/$level.tap" | head -150
@@ -122,6 +146,29 @@ if want html; then
   echo "== html: Nu HTML Checker over $(ls "$SCAN_HTML_DUMP" | grep -c '\.html$') saved pages"
   run_one "html valid (vnu)" tests/validate/html.sh "$SCAN_HTML_DUMP"
   run_one "no page scrolls sideways at 390 px" node tests/validate/overflow.mjs "$SCAN_HTML_DUMP"
+fi
+
+if want pg; then
+  echo "== http tests on PostgreSQL (tests/pg/http.sh)"
+  t0=$SECONDS
+  mkdir -p "$out/pg"
+  # the html level checks the SQLite run's pages; these are not saved
+  env -u SCAN_HTML_DUMP OUT="$out/pg" tests/pg/http.sh >"$out/pg.txt" 2>&1
+  rc=$?
+  sed 's/^/   /' "$out/pg.txt" | tail -80
+  before=$fail
+  taps=$(ls "$out/pg"/*.tap 2>/dev/null || true)
+  for f in $taps; do count_tap "$f" "pg $(basename "$f" .tap)"; done
+  # the script failed with no failing test counted (PostgreSQL did not
+  # start, a file it could not run): one failure
+  if [ -z "$taps" ] || { [ "$rc" -ne 0 ] && [ "$fail" -eq "$before" ]; }; then
+    echo "not ok tests/pg/http.sh exited $rc with no failing test counted"
+    fail=$((fail + 1))
+  fi
+  for f in $taps; do
+    if grep -qE '^\s*not ok' "$f"; then grep -B5 -A30 -E '^\s*not ok' "$f" | head -60; fi
+  done
+  elapsed "http tests on PostgreSQL" "$t0"
 fi
 
 if want fuzz; then
@@ -136,6 +183,11 @@ if want reliability; then
     [ -x "$t" ] || continue
     run_one "$(basename "$t" .sh)" "$t"
   done
+fi
+
+if want cluster && [ -x tests/cluster/run.sh ]; then
+  echo "== cluster (two app servers and nginx on PostgreSQL)"
+  run_one "cluster" tests/cluster/run.sh
 fi
 
 echo "$pass passed, $fail failed"
