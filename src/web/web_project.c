@@ -119,6 +119,13 @@ static bool may_edit(req *r, int64_t lead)
     return r->user && lead && rights_can(r->db, r->user, RIGHT_PROJECT_EDIT, lead);
 }
 
+/* Whether the reader could ever save a new project: the secretariat, or
+ * someone who may lead one (RIGHT_PROJECT_EDIT for some entry). */
+static bool may_start(req *r)
+{
+    return r->user && rights_can(r->db, r->user, RIGHT_PROJECT_EDIT, 0);
+}
+
 /* --- the list ------------------------------------------------------------------------ */
 
 #define PROJECT_PAGE_ROWS 200 /* rows on the page; downloads have every match */
@@ -317,7 +324,7 @@ void web_project_list(req *r)
              "<p class=\"page-links\"><a href=\"/projects/portfolio\">%s</a> · "
              "<a href=\"/network\">%s</a>",
              T(L, MSG_PJ_PORTFOLIO_TITLE), T(L, MSG_PJ_NET_TITLE));
-    if (r->user)
+    if (may_start(r)) /* no link to a form the reader could never save */
         html_fmt(o, " · <a href=\"/projects/new\">%s</a>", T(L, MSG_PJ_NEW));
     html_raw(o, "</p>");
     filter_form(r, &q, &c, &fc, sort);
@@ -740,8 +747,33 @@ static void form_page(req *r, const project_rec *p, const form_view *v)
     layout_end(r);
 }
 
+/* In place of the form, for a reader who could never save it: who enters
+ * a project and how to become one of them (403: the form is not theirs). */
+static void cannot_start_page(req *r)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    r->status = 403;
+    page_meta pm = {.title = T(L, MSG_PJ_NEW), .nav = "projects"};
+    layout_begin(r, &pm);
+    html_fmt(
+        o, "<nav class=\"crumbs\" aria-label=\"%s\"><a href=\"/projects\">%s</a></nav><h1>%s</h1>",
+        T(L, MSG_PJ_CRUMBS), T(L, MSG_PJ_LIST_TITLE), T(L, MSG_PJ_NEW));
+    html_fmt(o,
+             "<div class=\"notice\" role=\"note\" id=\"cannot-start\"><p>%s</p><p>%s</p>"
+             "<ul><li><a href=\"/orgs\">%s</a></li><li><a href=\"/projects\">%s</a></li></ul>"
+             "</div>\n",
+             T(L, MSG_PJ_START_WHO), T(L, MSG_PJ_START_HOW), T(L, MSG_POST_NO_ORG_FIND),
+             T(L, MSG_PJ_START_BROWSE));
+    layout_end(r);
+}
+
 void web_project_new_form(req *r)
 {
+    if (!may_start(r)) {
+        cannot_start_page(r);
+        return;
+    }
     form_page(r, NULL, NULL);
 }
 
@@ -870,6 +902,9 @@ static void save_post(req *r, int64_t id)
             resp_error(r, 403, T(L, MSG_PJ_FORBIDDEN));
             return;
         }
+    } else if (!may_start(r)) {
+        resp_error(r, 403, T(L, MSG_PJ_START_FORBIDDEN));
+        return;
     }
     if (!req_body_form(r, &f))
         return;
