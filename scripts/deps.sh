@@ -30,7 +30,9 @@ build_pkgs=(gcc make meson ninja-build pkg-config python3 tzdata ca-certificates
 # reader; libxml2 parses the parts.
 test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core nginx-light
            clang libclang-rt-14-dev default-jre-headless wrk sqlmap wapiti slowhttptest
-           python3-aiosmtpd postgresql-15 postgresql-client-15)
+           python3-aiosmtpd postgresql-15 postgresql-client-15 python3-icalendar)
+# python3-icalendar: the second iCalendar parser of tests/http/calls_review
+# (a feed's TZIDs must resolve to real tz zones, not only in libical).
 # python3-aiosmtpd: the local SMTP sink of bench/newsletter.sh (counts what
 # a newsletter delivered, to prove nobody got it twice).
 # postgresql-15: the throwaway server of tests/pg/pg_temp.sh and of the

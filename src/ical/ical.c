@@ -39,13 +39,37 @@ static struct icaltimetype local_time(int64_t utc, icaltimezone *z)
     return icaltime_set_timezone(&t, z);
 }
 
+/* The TZID a feed names zone z by: its tz database name ("Europe/Belgrade"),
+ * the name every client knows. libical's own TZID for a built-in zone
+ * carries its prefix ("/freeassociation.sourceforge.net/Europe/Belgrade"),
+ * which Outlook and some phones show as it stands or fail to match to a
+ * zone; the VTIMEZONE written beside it gets the same plain name
+ * (plain_vtimezone), so the two always agree. Changing libical's prefix
+ * instead (icaltimezone_set_tzid_prefix) would be process-wide state that
+ * must be set before any zone loads, on every thread's path. */
+static const char *plain_tzid(icaltimezone *z)
+{
+    const char *loc = icaltimezone_get_location(z);
+    return loc && *loc ? loc : icaltimezone_get_tzid(z);
+}
+
 /* A date-time property in zone z, with its TZID parameter. */
 static icalproperty *at(icalproperty *p, icaltimezone *z)
 {
     if (z == icaltimezone_get_utc_timezone())
         return p; /* written with a Z, no TZID (RFC 5545 3.3.5) */
-    icalproperty_add_parameter(p, icalparameter_new_tzid(icaltimezone_get_tzid(z)));
+    icalproperty_add_parameter(p, icalparameter_new_tzid(plain_tzid(z)));
     return p;
+}
+
+/* vtz (a clone of z's VTIMEZONE) named by plain_tzid(z). */
+static void plain_vtimezone(icalcomponent *vtz, icaltimezone *z)
+{
+    icalproperty *id = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+    if (id)
+        icalproperty_set_tzid(id, plain_tzid(z));
+    else
+        icalcomponent_add_property(vtz, icalproperty_new_tzid(plain_tzid(z)));
 }
 
 static void add_text(icalcomponent *c, icalproperty *(*make)(const char *), const char *v)
@@ -212,6 +236,7 @@ bool ical_write(buf *out, const char *name, const ical_event *ev, size_t n)
         struct icaltimetype from = icaltime_from_timet_with_zone(
             (time_t)(first[k] - 366 * 86400), 0, icaltimezone_get_utc_timezone());
         icaltimezone_truncate_vtimezone(vtz, from, icaltime_null_time(), 0);
+        plain_vtimezone(vtz, zones[k]);
         icalcomponent_add_component(cal, vtz);
     }
     for (size_t i = 0; ok && i < n; i++)

@@ -7,7 +7,10 @@
  * (Europe/Belgrade unless the event names another, e.g. Europe/Brussels
  * for an EU deadline) with that zone's VTIMEZONE in the calendar, so a
  * calendar shows 10:00 in Belgrade on both sides of a daylight-saving
- * change. Text is UTF-8 and escaped by libical. */
+ * change. Zones are named by their plain tz database names
+ * (TZID=Europe/Belgrade, in the VTIMEZONE and in every DTSTART/DTEND),
+ * never by libical's prefixed ones. Text is UTF-8 and escaped by
+ * libical. */
 #ifndef SCAN_ICAL_H
 #define SCAN_ICAL_H
 

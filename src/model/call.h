@@ -238,6 +238,15 @@ db_status call_for_org_list(db *d, arena *a, lang_id L, const call_facts *f, int
  * dry_run counts without writing. *sent: how many (would) go out. */
 db_status call_remind_run(db *d, int64_t now, bool dry_run, const char *base_url, int *sent);
 
+/* The days a reader in Belgrade counts from now to the deadline: the
+ * calendar days from today's date to the deadline's date, both in
+ * Europe/Belgrade (0: today, 1: tomorrow), so the count agrees with the
+ * date shown beside it ("in 3 days" on Monday for a Thursday deadline,
+ * whatever the hours) and never rounds a part of a day up; a DST day of
+ * 23 or 25 hours is one day. Negative for a deadline on a past date. Used
+ * by the reminder mails and the call pages alike. */
+int call_days_left(int64_t now, int64_t deadline_at);
+
 /* --- CSV import (all or nothing) --------------------------------------------------- */
 
 typedef struct call_import_error {

@@ -9,6 +9,7 @@
  * is queued. The transactions are BEGIN IMMEDIATE, so two runs never both
  * see the row missing. */
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/timeutil.h"
@@ -105,11 +106,13 @@ static db_status remind_mail(db *d, arena *a, const remind_ctx *c, int64_t perso
     ical_utc_to_local(k->deadline_tz, k->deadline_at, date, hm);
     buf subject = BUF_INIT, body = BUF_INIT, bg = BUF_INIT;
     i18n_fmt_datetime(&bg, L, k->deadline_at);
-    int64_t left = (k->deadline_at - c->now + DAY - 1) / DAY; /* whole days, rounded up */
-    if (left <= 1)
-        buf_printf(&subject, T(L, MSG_CALL_MAIL_SUBJECT_DAY1), title);
+    int left = call_days_left(c->now, k->deadline_at); /* Belgrade calendar days */
+    if (left <= 0)
+        buf_printf(&subject, T(L, MSG_CALL_MAIL_SUBJECT_TODAY), title);
+    else if (left == 1)
+        buf_printf(&subject, T(L, MSG_CALL_MAIL_SUBJECT_TOMORROW), title);
     else
-        buf_printf(&subject, T(L, MSG_CALL_MAIL_SUBJECT), (int)left, title);
+        buf_printf(&subject, T(L, MSG_CALL_MAIL_SUBJECT), left, title);
     buf_printf(&body, T(L, MSG_CALL_MAIL_BODY), title, mail_text_in(a, L, k->programme), date, hm,
                k->deadline_tz, buf_failed(&bg) ? "" : buf_str(&bg));
     buf_printf(&body, "\n\n%s/calls/%lld\n", c->base_url ? c->base_url : notify_base_url(),
@@ -132,6 +135,35 @@ static db_status remind_mail(db *d, arena *a, const remind_ctx *c, int64_t perso
     buf_free(&subject);
     buf_free(&body);
     return st;
+}
+
+/* Days from 1970-01-01 of the proleptic Gregorian date y-m-d (Howard
+ * Hinnant's days_from_civil): exact integer arithmetic, no time zone. */
+static int64_t civil_days(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The Belgrade calendar date of utc as days from 1970-01-01 (libical's
+ * zone rules, as the deadline's own date on the call pages). */
+static int64_t belgrade_day(int64_t utc)
+{
+    char date[11] = "", hm[6] = "";
+    int y = 1970, m = 1, d = 1;
+    if (!ical_utc_to_local("Europe/Belgrade", utc, date, hm) ||
+        sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return utc / DAY;
+    return civil_days(y, m, d);
+}
+
+int call_days_left(int64_t now, int64_t deadline_at)
+{
+    return (int)(belgrade_day(deadline_at) - belgrade_day(now));
 }
 
 static db_status remind_body(tx *t, void *vctx)

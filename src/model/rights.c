@@ -136,6 +136,15 @@ static const char SQL_REPRESENTS[] =
     " WHERE person_id = $1 AND org_id = $2 AND role = 'representative'"
     "   AND ended_at IS NULL LIMIT 1";
 
+/* A current affiliation that lets $1 lead a project (RIGHT_PROJECT_EDIT with
+ * org 0): representative of an entry, or manager of a cluster, that a
+ * project may name (published or archived, as project_resolve_org). */
+static const char SQL_MAY_LEAD[] =
+    "SELECT 1 FROM affiliation a JOIN org o ON o.id = a.org_id"
+    " WHERE a.person_id = $1 AND a.ended_at IS NULL AND o.status IN ('published', 'archived')"
+    "   AND (a.role = 'representative'"
+    "        OR (a.role = 'manager' AND o.kind IN ('cluster', 'cluster_initiative'))) LIMIT 1";
+
 /* A current manager affiliation with a cluster that is $2 itself or, when
  * $3 is 1, has $2 as a current member on date $4 ('YYYY-MM-DD', Belgrade).
  * For one year (rights_can_year) $5 is the next year's first day and $6 the
@@ -303,6 +312,9 @@ bool rights_can_year(db *d, const principal *p, right action, int64_t org_id, in
     case RIGHT_INTEREST_DECIDE: /* the same: the author's side accepts */
     case RIGHT_PROJECT_EDIT:    /* the same, O the project's lead */
     case RIGHT_TIE_CONFIRM:     /* the same: O's word on a tie naming it */
+        /* RIGHT_PROJECT_EDIT on org 0: may lead some project */
+        if (!org_id && action == RIGHT_PROJECT_EDIT)
+            st = ask(d, SQL_MAY_LEAD, p->person_id, 0, NULL, &yes);
         if (!org_id)
             break;
         st = ask(d, SQL_REPRESENTS, p->person_id, org_id, NULL, &yes);

@@ -26,7 +26,9 @@
  *   RIGHT_ADVOCACY_RECORD yes   yes     C (owner)          no
  *   RIGHT_ADVOCACY_MANAGE yes   yes     no                 no
  *   RIGHT_AGREEMENT_EDIT  yes   yes     C (org 0: no)      no
- *   RIGHT_PROJECT_EDIT    yes   yes     C                  O (O, C: the project's lead)
+ *   RIGHT_PROJECT_EDIT    yes   yes     C                  O (O, C: the project's lead;
+ *                                                            org 0: of any entry, so may
+ *                                                            start one)
  *   RIGHT_POSITION_WRITE  yes   yes     C                  no   (positions owned by C)
  *   RIGHT_POSITION_TAKE_PART yes yes    C in SCAN**        O member of a SCAN cluster**
  *   RIGHT_POSITION_SIGN   no    no      C in SCAN          O member of a SCAN cluster

@@ -437,33 +437,17 @@ static db_status form_parties(req *r, const form *f, const char ***out, size_t *
         const char *typed = form_get(f, name), *picked = form_get(f, pick);
         if (web_org_choice_get(f, name)) /* chosen from the list beside the field */
             picked = web_org_choice_get(f, name);
-        while (typed && (*typed == ' ' || *typed == '\t'))
-            typed++;
-        if ((!typed || !*typed) && (!picked || !*picked))
-            continue;
         org_rec o;
-        bool found = false, several = false;
-        db_status st = DB_OK;
-        if (picked && *picked && strlen(picked) <= 200)
-            st = org_get(r->db, r->a, picked, 0, &o, &found);
-        if (st == DB_OK && !found && typed && strlen(typed) <= 200) {
-            const char *slug = strrchr(typed, '/') ? strrchr(typed, '/') + 1 : typed;
-            if (*slug)
-                st = org_get(r->db, r->a, slug, 0, &o, &found);
-            int64_t id = 0;
-            if (st == DB_OK && !found)
-                st = org_id_by_name(r->db, typed, &id, &several);
-            /* the typeahead fills in the name of the reader's language */
-            if (st == DB_OK && !found && !id && !several)
-                st = agreement_party_by_name_en(r->db, typed, &id, &several);
-            if (st == DB_OK && !found && id && !several)
-                st = org_get(r->db, r->a, NULL, id, &o, &found);
-        }
+        web_pick got;
+        db_status st = web_org_resolve(r, typed, picked, false, &o, &got);
         if (st != DB_OK)
             return st;
-        if (!found || !o.status || strcmp(o.status, "published") != 0) {
-            web_errs_add(e, arena_strdup(r->a, name),
-                         T(r->lang, several ? MSG_AG_E_SEVERAL : MSG_AG_E_PARTY_UNKNOWN));
+        if (got == WEB_PICK_EMPTY)
+            continue;
+        if (got != WEB_PICK_FOUND) {
+            web_errs_add(
+                e, arena_strdup(r->a, name),
+                T(r->lang, got == WEB_PICK_CHOOSE ? MSG_AG_E_SEVERAL : MSG_AG_E_PARTY_UNKNOWN));
             continue;
         }
         (*out)[(*n)++] = o.slug;

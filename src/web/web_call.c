@@ -86,6 +86,16 @@ static void deadline_text(req *r, const call_rec *c)
                  buf_failed(&d) ? "" : buf_str(&d), T(r->lang, MSG_CALL_IN_BELGRADE));
     buf_free(&d);
     html_raw(o, "</time>");
+    int64_t now = time_now();
+    if (c->deadline_at > now) { /* Belgrade calendar days, as the reminders count */
+        static const msg_id forms[] = {MSG_CALL_LEFT_ONE, MSG_CALL_LEFT_FEW, MSG_CALL_LEFT_MANY};
+        int left = call_days_left(now, c->deadline_at);
+        html_fmt(o, " <span class=\"call-left\">(%s)</span>",
+                 left <= 0   ? T(r->lang, MSG_CALL_LEFT_TODAY)
+                 : left == 1 ? T(r->lang, MSG_CALL_LEFT_TOMORROW)
+                             : arena_printf(
+                                   r->a, T(r->lang, forms[i18n_plural_form(r->lang, left)]), left));
+    }
     int y, mo, dd, h, mi;
     int64_t first = 0;
     ical_local kind = ICAL_LOCAL_ONE;

@@ -118,4 +118,21 @@ db_status web_org_choices(req *r, const char *id, const char *name, const char *
 /* The address chosen in <name>_choice of a posted form, or NULL. */
 const char *web_org_choice_get(const form *f, const char *name);
 
+typedef enum {
+    WEB_PICK_EMPTY,   /* nothing typed or picked */
+    WEB_PICK_FOUND,   /* *o is the entry */
+    WEB_PICK_CHOOSE,  /* several entries (or only near ones) match: show web_org_choices */
+    WEB_PICK_UNKNOWN, /* no entry matches */
+} web_pick;
+
+/* The entry a form field names, the same way in every form: picked (the
+ * address from <name>_choice or the typeahead's <name>_pick) when it names
+ * one, else typed as an address (a slug, or a link ending in one), else as
+ * a name: the Serbian name in Cyrillic or Latin, with or without
+ * diacritics, or the English name, each compared after utf8_fold. Only
+ * published entries, and archived ones when archived_ok. *o (arena
+ * strings) is set when *out is WEB_PICK_FOUND. */
+db_status web_org_resolve(req *r, const char *typed, const char *picked, bool archived_ok,
+                          org_rec *o, web_pick *out);
+
 #endif

@@ -4,8 +4,13 @@
  * (data-suggest="fill", scan.js); when the words typed find no single
  * entry, the form comes back with web_org_choices beside the field: a
  * select of the published entries the search finds, and the next post
- * carries the chosen address in <name>_choice (web_org_choice_get). */
+ * carries the chosen address in <name>_choice (web_org_choice_get).
+ * web_org_resolve is the one reading of such a field, shared by the
+ * agreement and project forms (issue 14 review: the project form took
+ * addresses only, the agreement form names too). */
 #include <string.h>
+
+#include "core/utf8.h"
 
 #include "db/search.h"
 #include "html/html.h"
@@ -14,6 +19,101 @@
 #include "web/web_org.h"
 
 #define CHOICES_MAX 12
+
+/* Whether e may be named: published, or archived where allowed. */
+static bool nameable(const org_rec *e, bool archived_ok)
+{
+    return e->status && (strcmp(e->status, "published") == 0 ||
+                         (archived_ok && strcmp(e->status, "archived") == 0));
+}
+
+/* utf8_fold of s into the arena; NULL for NULL or no memory. */
+static const char *folded(arena *a, const char *s)
+{
+    if (!s)
+        return NULL;
+    buf b = BUF_INIT;
+    utf8_fold(&b, s, strlen(s));
+    const char *out = buf_failed(&b) ? NULL : arena_strdup(a, buf_str(&b));
+    buf_free(&b);
+    return out;
+}
+
+db_status web_org_resolve(req *r, const char *typed, const char *picked, bool archived_ok,
+                          org_rec *o, web_pick *out)
+{
+    *out = WEB_PICK_EMPTY;
+    bool found = false, several = false;
+    db_status st = DB_OK;
+    while (typed && (*typed == ' ' || *typed == '\t'))
+        typed++;
+    if (picked && *picked && strlen(picked) <= 200) /* chosen: the list, or the typeahead */
+        st = org_get(r->db, r->a, picked, 0, o, &found);
+    if (st != DB_OK || (found && nameable(o, archived_ok))) {
+        *out = WEB_PICK_FOUND;
+        return st;
+    }
+    if (!typed || !*typed) {
+        if (picked && *picked)
+            *out = WEB_PICK_UNKNOWN; /* a pick of an entry that is gone */
+        return DB_OK;
+    }
+    *out = WEB_PICK_UNKNOWN;
+    if (strlen(typed) > 200)
+        return DB_OK;
+    /* an address: the slug, or a link to the entry's page */
+    const char *slug = strrchr(typed, '/') ? strrchr(typed, '/') + 1 : typed;
+    if (*slug && (st = org_get(r->db, r->a, slug, 0, o, &found)) != DB_OK)
+        return st;
+    if (found && nameable(o, archived_ok)) {
+        *out = WEB_PICK_FOUND;
+        return DB_OK;
+    }
+    /* the Serbian name in either script, with or without diacritics */
+    int64_t id = 0;
+    if ((st = org_id_by_name(r->db, typed, &id, &several)) != DB_OK)
+        return st;
+    if (id && (st = org_get(r->db, r->a, NULL, id, o, &found)) != DB_OK)
+        return st;
+    if (id && found && nameable(o, archived_ok)) {
+        *out = WEB_PICK_FOUND;
+        return DB_OK;
+    }
+    /* the English name too, folded alike: among the entries a search of
+     * the words finds, those whose name in either language folds to what
+     * was typed; one is that one, several or only near ones are a choice */
+    search_hit *hits = NULL;
+    size_t n = 0;
+    if ((st = search_query(r->db, r->a, typed, "org", CHOICES_MAX * 2, 0, &hits, &n)) != DB_OK)
+        return st;
+    const char *want = folded(r->a, typed);
+    if (!want)
+        return DB_NOMEM;
+    size_t n_exact = 0, n_near = 0;
+    org_rec exact;
+    for (size_t i = 0; i < n; i++) {
+        org_rec e;
+        bool ok = false;
+        if ((st = org_summary(r->db, r->a, hits[i].ref, &e, &ok)) != DB_OK)
+            return st;
+        if (!ok || !nameable(&e, archived_ok))
+            continue;
+        const char *fn = folded(r->a, e.name), *fe = folded(r->a, e.name_en);
+        if ((fn && strcmp(fn, want) == 0) || (fe && strcmp(fe, want) == 0)) {
+            if (n_exact++ == 0)
+                exact = e;
+        } else {
+            n_near++;
+        }
+    }
+    if (n_exact == 1) {
+        *o = exact;
+        *out = WEB_PICK_FOUND;
+    } else if (n_exact > 1 || n_near > 0 || several) {
+        *out = WEB_PICK_CHOOSE;
+    }
+    return DB_OK;
+}
 
 const char *web_org_choice_get(const form *f, const char *name)
 {

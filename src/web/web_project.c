@@ -119,6 +119,13 @@ static bool may_edit(req *r, int64_t lead)
     return r->user && lead && rights_can(r->db, r->user, RIGHT_PROJECT_EDIT, lead);
 }
 
+/* Whether the reader could ever save a new project: the secretariat, or
+ * someone who may lead one (RIGHT_PROJECT_EDIT for some entry). */
+static bool may_start(req *r)
+{
+    return r->user && rights_can(r->db, r->user, RIGHT_PROJECT_EDIT, 0);
+}
+
 /* --- the list ------------------------------------------------------------------------ */
 
 #define PROJECT_PAGE_ROWS 200 /* rows on the page; downloads have every match */
@@ -317,7 +324,7 @@ void web_project_list(req *r)
              "<p class=\"page-links\"><a href=\"/projects/portfolio\">%s</a> · "
              "<a href=\"/network\">%s</a>",
              T(L, MSG_PJ_PORTFOLIO_TITLE), T(L, MSG_PJ_NET_TITLE));
-    if (r->user)
+    if (may_start(r)) /* no link to a form the reader could never save */
         html_fmt(o, " · <a href=\"/projects/new\">%s</a>", T(L, MSG_PJ_NEW));
     html_raw(o, "</p>");
     filter_form(r, &q, &c, &fc, sort);
@@ -642,11 +649,25 @@ static void participants_field(req *r, const project_rec *p, const form_view *v)
         const char *org = i < n_typed ? orgs[i] : "";
         const char *role = i < n_typed ? roles[i] : (i == 0 && n_typed == 0 ? "lead" : "partner");
         const char *share = i < n_typed ? shares[i] : "";
+        /* a name that found no single entry: its error, and the entries
+         * to choose from, beside it (web_pick.c) */
+        const char *row_key = arena_printf(r->a, "p_org_%d", (int)i + 1);
+        const char *row_err = row_key ? err(v, row_key) : NULL;
         html_fmt(o,
-                 "<tr><td><input type=\"text\" name=\"p_org\" value=\"%s\" maxlength=\"200\" "
-                 "data-suggest=\"fill\" aria-label=\"%s %d\"></td><td><select name=\"p_role\" "
-                 "aria-label=\"%s %d\">",
-                 org ? org : "", T(L, MSG_PJ_COL_ORG), (int)i + 1, T(L, MSG_PJ_COL_ROLE),
+                 "<tr><td><input type=\"text\" id=\"pj-p_org_%d\" name=\"p_org\" value=\"%s\" "
+                 "maxlength=\"200\" data-suggest=\"fill\" aria-label=\"%s %d\"",
+                 (int)i + 1, org ? org : "", T(L, MSG_PJ_COL_ORG), (int)i + 1);
+        if (row_err) {
+            html_fmt(o,
+                     " aria-invalid=\"true\" aria-describedby=\"pj-p_org_%d-error\"><p "
+                     "class=\"field-error\" id=\"pj-p_org_%d-error\"><span "
+                     "class=\"visually-hidden\">%s </span>%s</p>",
+                     (int)i + 1, (int)i + 1, T(L, MSG_FORM_ERROR_PREFIX), row_err);
+            (void)web_org_choices(r, arena_printf(r->a, "pj-p_org_%d", (int)i + 1), row_key, org);
+        } else {
+            html_raw(o, ">");
+        }
+        html_fmt(o, "</td><td><select name=\"p_role\" aria-label=\"%s %d\">", T(L, MSG_PJ_COL_ROLE),
                  (int)i + 1);
         for (size_t k = 0; project_roles[k]; k++)
             html_fmt(o, "<option value=\"%s\"%R>%s</option>", project_roles[k],
@@ -703,6 +724,8 @@ static void form_page(req *r, const project_rec *p, const form_view *v)
                               .error = err(v, "funder"),
                               .suggest = "fill",
                               .maxlength = 200});
+    if (err(v, "funder")) /* several or none found: choose (web_pick.c) */
+        (void)web_org_choices(r, "pj-funder", "funder", val(v, "funder", NULL));
     text_field(r, "call", MSG_PJ_L_CALL, T(L, MSG_PJ_H_CALL),
                p && p->call_id ? arena_printf(r->a, "%lld", (long long)p->call_id) : NULL, v, false,
                20);
@@ -736,8 +759,33 @@ static void form_page(req *r, const project_rec *p, const form_view *v)
     layout_end(r);
 }
 
+/* In place of the form, for a reader who could never save it: who enters
+ * a project and how to become one of them (403: the form is not theirs). */
+static void cannot_start_page(req *r)
+{
+    lang_id L = r->lang;
+    buf *o = &r->out;
+    r->status = 403;
+    page_meta pm = {.title = T(L, MSG_PJ_NEW), .nav = "projects"};
+    layout_begin(r, &pm);
+    html_fmt(
+        o, "<nav class=\"crumbs\" aria-label=\"%s\"><a href=\"/projects\">%s</a></nav><h1>%s</h1>",
+        T(L, MSG_PJ_CRUMBS), T(L, MSG_PJ_LIST_TITLE), T(L, MSG_PJ_NEW));
+    html_fmt(o,
+             "<div class=\"notice\" role=\"note\" id=\"cannot-start\"><p>%s</p><p>%s</p>"
+             "<ul><li><a href=\"/orgs\">%s</a></li><li><a href=\"/projects\">%s</a></li></ul>"
+             "</div>\n",
+             T(L, MSG_PJ_START_WHO), T(L, MSG_PJ_START_HOW), T(L, MSG_POST_NO_ORG_FIND),
+             T(L, MSG_PJ_START_BROWSE));
+    layout_end(r);
+}
+
 void web_project_new_form(req *r)
 {
+    if (!may_start(r)) {
+        cannot_start_page(r);
+        return;
+    }
     form_page(r, NULL, NULL);
 }
 
@@ -839,6 +887,50 @@ void web_project_input(req *r, const form *f, project_input *in, project_part_in
     (void)r;
 }
 
+/* The funder and each participant as the directory's addresses, read as
+ * the agreement form reads its parties (web_org_resolve: an address, or a
+ * name in English, Cyrillic, Latin or without diacritics; archived
+ * entries too, as project_resolve_org). A name that finds no single
+ * entry keeps what was typed and gets its error beside its field in *e
+ * ("funder", "p_org_N" for the Nth row). */
+static db_status names_resolve(req *r, const form *f, project_input *in, project_part_in *parts,
+                               size_t n_parts, web_errs *e)
+{
+    lang_id L = r->lang;
+    org_rec o;
+    web_pick got;
+    const char *picked = web_org_choice_get(f, "funder");
+    db_status st = web_org_resolve(r, form_get(f, "funder"),
+                                   picked ? picked : form_get(f, "funder_pick"), true, &o, &got);
+    if (st != DB_OK)
+        return st;
+    if (got == WEB_PICK_FOUND)
+        in->funder = o.slug;
+    else if (got != WEB_PICK_EMPTY)
+        web_errs_add(e, "funder",
+                     T(L, got == WEB_PICK_CHOOSE ? MSG_PJ_E_NAME_CHOOSE : MSG_PJ_E_NAME_UNKNOWN));
+    size_t n_named = e->n;
+    for (size_t i = 0; i < n_parts; i++) {
+        if (!parts[i].org || !*parts[i].org)
+            continue;
+        const char *key = arena_printf(r->a, "p_org_%d", (int)i + 1);
+        if (!key)
+            return DB_NOMEM;
+        if ((st = web_org_resolve(r, parts[i].org, web_org_choice_get(f, key), true, &o, &got)) !=
+            DB_OK)
+            return st;
+        if (got == WEB_PICK_FOUND)
+            parts[i].org = o.slug;
+        else
+            web_errs_add(
+                e, key,
+                T(L, got == WEB_PICK_CHOOSE ? MSG_PJ_E_NAME_CHOOSE : MSG_PJ_E_NAME_UNKNOWN));
+    }
+    if (e->n > n_named)
+        web_errs_add(e, "participants", T(L, MSG_PJ_E_NAMES));
+    return DB_OK;
+}
+
 int64_t web_project_new_lead(req *r, const project_input *in)
 {
     for (size_t i = 0; i < in->n_parts; i++)
@@ -866,6 +958,9 @@ static void save_post(req *r, int64_t id)
             resp_error(r, 403, T(L, MSG_PJ_FORBIDDEN));
             return;
         }
+    } else if (!may_start(r)) {
+        resp_error(r, 403, T(L, MSG_PJ_START_FORBIDDEN));
+        return;
     }
     if (!req_body_form(r, &f))
         return;
@@ -877,6 +972,18 @@ static void save_post(req *r, int64_t id)
     }
     project_input in;
     web_project_input(r, &f, &in, parts, n_parts);
+    web_errs e = {0};
+    db_status st = names_resolve(r, &f, &in, parts, n_parts, &e);
+    if (st != DB_OK) {
+        resp_fail(r, st, "project names");
+        return;
+    }
+    if (e.n) { /* a name that found no single entry: say so beside it */
+        form_view v = {&f, &e};
+        r->status = 422;
+        form_page(r, have_old ? &old : NULL, &v);
+        return;
+    }
     /* the new lead must be the writer's too (else anyone could hand a
      * project to an entry they do not speak for) */
     int64_t lead = web_project_new_lead(r, &in);
@@ -890,7 +997,7 @@ static void save_post(req *r, int64_t id)
     }
     form_errors fe = {0};
     int64_t new_id = 0;
-    db_status st = project_save(r->db, id, &in, r->user->person_id, r->client_ip, &new_id, &fe);
+    st = project_save(r->db, id, &in, r->user->person_id, r->client_ip, &new_id, &fe);
     if (st == DB_OK) {
         resp_redirect(r, arena_printf(r->a, "/projects/%lld?saved=1", (long long)new_id));
         return;
@@ -903,7 +1010,6 @@ static void save_post(req *r, int64_t id)
         resp_fail(r, st, "project_save");
         return;
     }
-    web_errs e = {0};
     web_project_word_errors(r, &fe, &e);
     form_view v = {&f, &e};
     r->status = 422;

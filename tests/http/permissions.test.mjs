@@ -28,6 +28,7 @@ const PASSWORD = {
   editor: 'editor pass phrase 2026',
   admin: 'admin pass phrase 2026',
   cluster_rep: 'cluster rep pass phrase', // not in ROLES: the representative of C itself
+  no_org: 'no org pass phrase 2026', // not in ROLES: an account that speaks for nobody
 };
 const EMAIL = {
   member_rep: 'rep.m@example.com',
@@ -36,6 +37,7 @@ const EMAIL = {
   editor: 'editor@example.com',
   admin: 'boss@example.com',
   cluster_rep: 'rep.c@example.com',
+  no_org: 'nobody@example.com',
 };
 const VICTIM_PW = 'victim pass phrase 2026';
 
@@ -574,6 +576,7 @@ before(async () => {
   ids.thread = Number(sqlite(`INSERT INTO post_interest(post_id, person_id, status, created_at, updated_at)
     VALUES (${ids.post}, (SELECT id FROM person WHERE email = '${EMAIL.partner}'), 'accepted', 0, 0) RETURNING id`));
   cli(['user', 'role', EMAIL.cluster_rep, 'representative', '--org', 'cluster-c']);
+  addUser(EMAIL.no_org, 'Nobody in particular', PASSWORD.no_org);
   for (let i = 0; i < 3 * ROLES.length; i++) {
     const email = `victim${++victims}@example.com`;
     addUser(email, `Victim ${victims}`, VICTIM_PW);
@@ -722,6 +725,36 @@ test('the map, the panorama and a cluster\'s badge and share page are read by ev
     // a company has no badge, for anyone
     assert.equal((await a.req('GET', '/orgs/member-m/badge.svg')).status, 404, role);
   }
+});
+
+// issue 14: the project form is shown to those who could save it (who may
+// lead a project: a representative, a cluster's manager, the secretariat);
+// an account that speaks for no organisation gets, in its place, who may
+// enter a project and how to become one (403), and 403 on POST.
+test('/projects/new: the form for whoever may lead a project, an explanation and 403 for the others', async () => {
+  const expect = { public: 303, member_rep: 200, partner: 200, cluster_manager: 200, editor: 200, admin: 200, no_org: 403 };
+  for (const [role, status] of Object.entries(expect)) {
+    const a = await as(role);
+    const r = await a.req('GET', '/projects/new?lang=en');
+    assert.equal(r.status, status, `${role} GET /projects/new`);
+    if (status === 200) {
+      assert.match(r.text, /<form class="form" method="post" action="\/projects"/, role);
+      assert.doesNotMatch(r.text, /id="cannot-start"/, role);
+    }
+    const list = await a.req('GET', '/projects?lang=en');
+    assert.equal(/href="\/projects\/new"/.test(list.text), status === 200, `${role}: the list links the form only if it can be saved`);
+  }
+  const nobody = await as('no_org');
+  const page = await nobody.req('GET', '/projects/new?lang=en');
+  assert.match(page.text, /id="cannot-start"/);
+  assert.match(page.text, /entered by its lead: the representative of the leading organisation/);
+  assert.match(page.text, /href="\/orgs"/);
+  assert.doesNotMatch(page.text, /name="title_sr"/);
+  const before = sqlite('SELECT count(*) FROM project');
+  const post = await nobody.post('/projects?lang=en', { title_sr: 'Туђ пројекат', status: 'idea', p_org: 'cluster-c', p_role: 'lead' });
+  assert.equal(post.status, 403);
+  assert.match(post.text, /speaks for no organisation in the directory/);
+  assert.equal(sqlite('SELECT count(*) FROM project'), before);
 });
 
 // Last, because the directory routes archive and publish cluster C.

@@ -53,6 +53,35 @@ static int64_t at(const char *tz, int y, int mo, int d, int h, int mi)
     return t;
 }
 
+/* The day count of reminders and pages: Belgrade calendar days to the
+ * deadline's date, never a part of a day rounded up; around midnight and
+ * across both daylight-saving changes. */
+static void test_days_left(void **state)
+{
+    (void)state;
+    const char *B = "Europe/Belgrade";
+    /* 2 days 3 hours ahead, Monday 10:00 to Wednesday 13:00: 2 (was 3) */
+    assert_int_equal(call_days_left(at(B, 2026, 6, 15, 10, 0), at(B, 2026, 6, 17, 13, 0)), 2);
+    /* a minute before midnight and a minute after: the date decides */
+    assert_int_equal(call_days_left(at(B, 2026, 6, 15, 23, 59), at(B, 2026, 6, 16, 0, 1)), 1);
+    assert_int_equal(call_days_left(at(B, 2026, 6, 16, 0, 0), at(B, 2026, 6, 16, 23, 59)), 0);
+    assert_int_equal(call_days_left(at(B, 2026, 6, 15, 0, 1), at(B, 2026, 6, 17, 23, 59)), 2);
+    /* autumn: 24 October 12:00 CEST to 26 October 12:00 CET is 49 hours,
+     * two days (rounding up said 3) */
+    assert_int_equal(call_days_left(at(B, 2026, 10, 24, 12, 0), at(B, 2026, 10, 26, 12, 0)), 2);
+    /* spring: 28 March 23:30 CET to 30 March 00:30 CEST is 24 hours, and
+     * the 30th is two days after the 28th */
+    assert_int_equal(call_days_left(at(B, 2026, 3, 28, 23, 30), at(B, 2026, 3, 30, 0, 30)), 2);
+    /* a Brussels deadline late in the day is the same date in Belgrade;
+     * a London one at 23:30 is already the next day in Belgrade */
+    assert_int_equal(
+        call_days_left(at(B, 2026, 6, 15, 9, 0), at("Europe/Brussels", 2026, 6, 18, 17, 0)), 3);
+    assert_int_equal(
+        call_days_left(at(B, 2026, 6, 15, 9, 0), at("Europe/London", 2026, 6, 18, 23, 30)), 4);
+    /* a past date */
+    assert_int_equal(call_days_left(at(B, 2026, 6, 15, 9, 0), at(B, 2026, 6, 14, 9, 0)), -1);
+}
+
 static void test_zones_across_dst(void **state)
 {
     (void)state;
@@ -568,13 +597,14 @@ static void test_reminders_once(void **state)
                      3);
     assert_int_equal(scalar(t, "SELECT count(*) FROM notify_unsub WHERE kind = 'call_remind'"), 1);
     assert_int_equal(scalar(t, "SELECT count(*) FROM notify_unsub WHERE kind = 'call_match'"), 2);
-    /* in each one's language, saying the days truly left (ten and some
-     * hours: 11), not the step's 14 */
+    /* in each one's language, saying the days truly left (from 1 March
+     * to 11 March in Belgrade: 10, not the step's 14, nor 11 by rounding
+     * ten days and some hours up) */
     assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE to_addr = 'bob@example.com'"
-                               " AND subject LIKE 'Deadline in 11 days: Call'"),
+                               " AND subject LIKE 'Deadline in 10 days: Call'"),
                      1);
     assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE to_addr = 'ana@example.com'"
-                               " AND subject LIKE 'Рок за 11 дана: Позив'"),
+                               " AND subject LIKE 'Рок за 10 дана: Позив'"),
                      1);
     /* three days before: the second reminder, once */
     assert_int_equal(call_remind_run(t->d, NOW + 8 * DAY, false, NULL, &sent), DB_OK);
@@ -607,6 +637,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_zones_across_dst),
+        cmocka_unit_test(test_days_left),
         cmocka_unit_test(test_dst_gap_and_twice),
         cmocka_unit_test(test_ical_text_prop),
         cmocka_unit_test(test_checks),

@@ -348,8 +348,16 @@ static int64_t parsed_start(const char *text, char *summary, size_t size)
     icalproperty *p = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
     icalparameter *tzid = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
     assert_non_null(tzid);
-    icaltimezone *z = icaltimezone_get_builtin_timezone_from_tzid(icalparameter_get_tzid(tzid));
+    /* a plain tz database name ("Europe/Belgrade"), never libical's
+     * prefixed one, resolved as a client does: by the calendar's own
+     * VTIMEZONE of that name */
+    const char *name = icalparameter_get_tzid(tzid);
+    assert_null(strstr(text, "freeassociation"));
+    assert_true(name[0] != '/' && strchr(name, '/') != NULL);
+    assert_true(strcmp(name, "Europe/Belgrade") == 0 || strcmp(name, "Europe/Brussels") == 0);
+    icaltimezone *z = icalcomponent_get_timezone(cal, name);
     assert_non_null(z);
+    assert_string_equal(icaltimezone_get_tzid(z), name);
     struct icaltimetype tt = icalproperty_get_dtstart(p);
     assert_false(icaltime_is_utc(tt)); /* written as local time with its TZID */
     int64_t at = (int64_t)icaltime_as_timet_with_zone(tt, z);

@@ -598,6 +598,33 @@ static void test_import_rows_need_rights(void **state)
     arena_free(&a);
 }
 
+/* RIGHT_PROJECT_EDIT with org 0: may this person lead some project at
+ * all (the /projects/new form is shown only then): a representative, a
+ * cluster's manager, the secretariat; never a "manager" of a company, an
+ * ended affiliation, nobody, a read-only token, or a representative of an
+ * entry no project may name (a draft). */
+static void test_may_start_a_project(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        int person;
+        bool yes;
+    } t[] = {{P_ADMIN, true}, {P_EDITOR, true},  {P_MANAGER, true}, {P_REP, true},
+             {P_BOTH, true},  {P_NOBODY, false}, {P_ENDED, false},  {P_NONCLUSTER, false}};
+    for (size_t k = 0; k < sizeof t / sizeof *t; k++) {
+        principal p = who(t[k].person);
+        if (rights_can(f->t.d, &p, RIGHT_PROJECT_EDIT, 0) != t[k].yes)
+            fail_msg("person %d: expected %s", t[k].person, t[k].yes ? "yes" : "no");
+    }
+    assert_false(rights_can(f->t.d, NULL, RIGHT_PROJECT_EDIT, 0));
+    principal ro = who(P_REP);
+    ro.token_id = 1;
+    assert_false(rights_can(f->t.d, &ro, RIGHT_PROJECT_EDIT, 0));
+    assert_int_equal(db_exec(f->t.d, "UPDATE org SET status = 'draft' WHERE id = 3"), DB_OK);
+    principal rep = who(P_REP);
+    assert_false(rights_can(f->t.d, &rep, RIGHT_PROJECT_EDIT, 0));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -616,6 +643,7 @@ int main(void)
         T(test_secretariat_confirms),
         T(test_cluster_as_member_needs_secretariat),
         T(test_import_rows_need_rights),
+        T(test_may_start_a_project),
         cmocka_unit_test(test_which_rights_write),
     };
 #undef T
