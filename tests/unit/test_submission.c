@@ -59,7 +59,10 @@ static int setup(void **state)
                " (3, 'statement', 1, 'consultation', 1767225600, 0);"
                "INSERT INTO position_version(position_id, version, title_sr, body_sr, created_at)"
                " VALUES (1, 1, 'Став 1', 'Текст', 0), (2, 1, 'Став 2', 'Текст', 0),"
-               " (3, 1, 'Став 3', 'Текст', 0);") != 0) {
+               " (3, 1, 'Став 3', 'Текст', 0);"
+               /* position 1 has a signatory: an unsigned one cannot be submitted */
+               "INSERT INTO position_signature(position_id, org_id, signed_at, signed_by)"
+               " VALUES (1, 1, 1798761600, 1);") != 0) {
         free(t);
         return -1;
     }
