@@ -90,6 +90,21 @@ db_status migrate_current(db *d, int *version)
     return st;
 }
 
+/* How many busy timeouts (5 s each by default) a migration waits for the
+ * writer lock. Several servers starting on one fresh file migrate it one
+ * after another, and each migration holds the lock for as long as it
+ * takes: seconds under load. The one that waits gets the lock once the
+ * others are done and then finds the migration applied. */
+#define MIGRATE_BUSY_TRIES 24
+
+static db_status begin_waiting(db *d)
+{
+    db_status st = DB_BUSY;
+    for (int i = 0; i < MIGRATE_BUSY_TRIES && st == DB_BUSY; i++)
+        st = db_begin_write(d);
+    return st;
+}
+
 db_status migrate_up(db *d, int *applied, buf *err)
 {
     int current = 0, count = 0;
@@ -122,7 +137,7 @@ db_status migrate_up(db *d, int *applied, buf *err)
         int v = version_of(m->name);
         if (v <= current)
             continue;
-        st = db_begin_write(d);
+        st = begin_waiting(d);
         /* another process (an app server starting beside this one) may
          * have applied it since the version was read: decided inside the
          * write transaction, which holds the database's one writer lock */

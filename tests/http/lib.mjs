@@ -22,10 +22,10 @@
 // started without dbPath gets a database of its own, dropped at stop().
 // sqliteIn() runs its SQL with psql there (-At: the same '|'-separated
 // lines; booleans come back as t/f).
-import { spawn, spawnSync } from 'node:child_process';
+import childProcess, { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
@@ -131,6 +131,33 @@ export function dbUrl(path) {
   if (!pgMade.has(name)) pgCreate(name);
   return pgUrlOf(name);
 }
+
+// A synchronous child blocks the event loop. A keep-alive connection that
+// the server closed meanwhile (its idle timeout, 30 s; reached under load
+// after a few CLI calls in a row) is then picked for the next request
+// before its close is seen, and that request fails with "fetch failed"
+// (hostile.test.mjs's setup did, once, in a two-files-at-once run). After
+// each synchronous child, requests take new connections: every test file
+// imports this module, so the synchronous calls of child_process are
+// wrapped here once (syncBuiltinESMExports updates the files' named
+// imports too).
+const DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+export function freshConnections() {
+  const old = globalThis[DISPATCHER];
+  if (!old) return;
+  globalThis[DISPATCHER] = new old.constructor();
+  old.close().catch(() => {});
+}
+for (const name of ['spawnSync', 'execFileSync', 'execSync']) {
+  const real = childProcess[name];
+  if (real[Symbol.for('scan.fresh')]) continue;
+  const wrapped = function (...args) {
+    try { return real.apply(this, args); } finally { freshConnections(); }
+  };
+  wrapped[Symbol.for('scan.fresh')] = true;
+  childProcess[name] = wrapped;
+}
+syncBuiltinESMExports();
 
 export function scan(args, opts = {}) {
   const a = args.map((x, i) => (i > 0 && args[i - 1] === '--db' ? dbUrl(x) : x));
