@@ -14,14 +14,14 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login, makeToken } from './lib.mjs';
+import { startServer, scan, login, makeToken, sqliteRun } from './lib.mjs';
 
 const PW = 'devplan pass phrase 2026';
 let srv;
 const people = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+  const r = sqliteRun(srv.db, sql);
   assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
   return r.stdout.trim();
 }

@@ -13,7 +13,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, scanIn } from './lib.mjs';
+import { startServer, scan, scanIn, sqliteRun } from './lib.mjs';
 
 const EDITOR = { email: 'polish.editor@example.com', password: 'polish editor phrase 2026' };
 const MANAGER = { email: 'polish.manager@example.com', password: 'polish manager phrase 26' };
@@ -71,7 +71,7 @@ function cli(args, input) {
 }
 
 function sql(q) {
-  const r = spawnSync('sqlite3', [srv.db, q], { encoding: 'utf8' });
+  const r = sqliteRun(srv.db, q);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
