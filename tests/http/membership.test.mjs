@@ -98,7 +98,7 @@ test('the take-over chain fails: a manager cannot add another cluster or the ass
   assert.equal((await m.get('/orgs/cluster-b/figures')).status, 403);
   const zId = sqlite("SELECT m.id FROM cluster_member m JOIN org o ON o.id = m.org_id WHERE o.slug = 'company-z'");
   assert.equal((await m.post(`/orgs/cluster-b/members/${zId}/end`, { left_on: '2024-01-01' })).status, 403);
-  assert.equal(sqlite(`SELECT left_on IS NULL FROM cluster_member WHERE id = ${zId}`), '1');
+  assert.equal(sqlite(`SELECT CASE WHEN left_on IS NULL THEN 1 ELSE 0 END FROM cluster_member WHERE id = ${zId}`), '1');
 });
 
 test('even a cluster the secretariat made a member cannot be taken over by invitation', async () => {

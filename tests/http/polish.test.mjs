@@ -98,7 +98,8 @@ after(async () => {
 
 // --- numbers (§4) ------------------------------------------------------------------------
 
-const stored = (slug, year) => sql(`SELECT coalesce(employees, ''), coalesce(revenue_eur, ''), coalesce(exports_eur, '')
+const stored = (slug, year) => sql(`SELECT coalesce(CAST(employees AS TEXT), ''), coalesce(CAST(revenue_eur AS TEXT), ''),
+  coalesce(CAST(exports_eur AS TEXT), '')
   FROM org_figure f JOIN org o ON o.id = f.org_id WHERE o.slug = '${slug}' AND f.year = ${year}`);
 
 test('amounts are read in either habit, exactly, and stored in cents', async () => {

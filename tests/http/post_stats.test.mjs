@@ -105,8 +105,8 @@ before(async () => {
   post('member-n', 'request', 'hidden', true);
   const person = (email) => sqlite(`SELECT id FROM person WHERE email = '${email}'`);
   sqlite(`INSERT INTO post_interest(post_id, person_id, status, created_at, updated_at) VALUES
-    (${p1}, ${person(USERS.partner[0])}, 'accepted', ${now}, 0),
-    (${p1}, ${person(USERS.cluster_manager[0])}, 'pending', ${now}, 0)`);
+    (${p1}, ${person(USERS.partner[0])}, 'accepted', ${Math.floor(Date.now() / 1000)}, 0),
+    (${p1}, ${person(USERS.cluster_manager[0])}, 'pending', ${Math.floor(Date.now() / 1000)}, 0)`);
   srv = await startServer({ dbPath: db });
   for (const [role, [email]] of Object.entries(USERS)) as[role] = await login(srv.url, email, PW);
   for (const role of ['editor', 'member_rep']) tokens[role] = await makeToken(srv.url, as[role], 'read');
