@@ -20,7 +20,7 @@ const EMAIL = {
 };
 let dir, db, srv;
 const sqlite = (sql) => sqliteIn(db, sql);
-const subs = (where = '1') => Number(sqlite(`SELECT count(*) FROM news_subscriber WHERE ${where}`));
+const subs = (where = '1 = 1') => Number(sqlite(`SELECT count(*) FROM news_subscriber WHERE ${where}`));
 const mails = (to) => Number(sqlite(`SELECT count(*) FROM outbox WHERE to_addr = '${to}'`));
 
 async function as(role) {
