@@ -469,6 +469,26 @@ db_status db_begin_write(db *d)
     return begin(d, d->drv->begin_write);
 }
 
+db_status db_write_lock(db *d, unsigned locks)
+{
+    if (!d->in_tx)
+        return note(d, DB_ERR);
+    size_t n = sizeof d->drv->write_lock / sizeof d->drv->write_lock[0];
+    for (size_t i = 0; i < n; i++) {
+        if (!(locks & (1u << i)) || !d->drv->write_lock[i])
+            continue;
+        db_status st = note(d, d->drv->exec(d->conn, d->drv->write_lock[i]));
+        if (st != DB_OK) /* noted as the transaction's failure: it commits nothing */
+            return st;
+    }
+    return DB_OK;
+}
+
+bool db_writes_serial(const db *d)
+{
+    return !d->drv->write_lock[0];
+}
+
 db_status db_begin_read(db *d)
 {
     return begin(d, d->drv->begin_read);

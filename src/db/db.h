@@ -138,6 +138,28 @@ int64_t db_last_id(db *d);
  *   (db_open or the last db_end_request; mem_failures). */
 db_status db_begin_write(db *d);
 db_status db_begin_read(db *d);
+/* What a write transaction may wait for whole before its first statement
+ * (db_write_lock): the writers of one hot spot, which under concurrent
+ * writers could only commit one at a time anyway. */
+typedef enum {
+    DB_LOCK_COUNTERS = 1u << 0, /* app_meta: the data versions every cached write bumps */
+    DB_LOCK_LOGIN = 1u << 1,    /* login_failure: the throttle's counts and a login's writes */
+} db_lock;
+/* Right after db_begin_write, before any other statement: waits until no
+ * other write transaction holds any of `locks` (DB_LOCK_* bits), then holds
+ * them to the commit or rollback, in the bits' order. On SQLite nothing (BEGIN
+ * IMMEDIATE already admits one writer at a time). On PostgreSQL a table lock
+ * (LOCK TABLE ... IN SHARE ROW EXCLUSIVE MODE: readers go on, the
+ * table's other writers wait), taken before the transaction's snapshot, so
+ * the body sees what the previous holder committed and does not fail
+ * serialization against it: N writers of one counter row commit one after
+ * another instead of N - 1 of them failing and retrying each round. */
+db_status db_write_lock(db *d, unsigned locks);
+/* True when the backend runs one write transaction at a time (SQLite);
+ * false when writers run side by side and may fail serialization
+ * (DB_BUSY) against each other (PostgreSQL): tx_write retries more
+ * there. */
+bool db_writes_serial(const db *d);
 db_status db_commit(db *d);
 /* Rolls back if a transaction is open; safe to call when none is. */
 void db_rollback(db *d);

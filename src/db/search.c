@@ -788,14 +788,33 @@ static void query_params(db *d, const buf *match, buf *title, buf *body)
         buf_printf(body, "(%s) NOT {title} : (%s)", buf_str(match), buf_str(match));
         return;
     }
-    /* "w1"* "w2"* -> w1 w2: the words hold no quote (search_build_match) */
-    for (const char *m = buf_str(match); (m = strchr(m, '"'));) {
+    /* "w1"* "w2"* -> w1 w2: the words hold no quote (search_build_match).
+     * The longest word goes first: the statements take their candidates
+     * from the first word's range and probe the others per candidate, and
+     * a longer prefix begins fewer words (every word is required, so the
+     * order changes which rows are read, never which are found) */
+    const char *m0 = buf_str(match), *lw = NULL;
+    size_t ll = 0;
+    for (const char *m = m0; (m = strchr(m, '"'));) {
         const char *w = ++m, *e = strchr(w, '"');
         if (!e)
             break;
-        if (title->len)
+        if ((size_t)(e - w) > ll) {
+            lw = w;
+            ll = (size_t)(e - w);
+        }
+        m = e + 1;
+    }
+    if (lw)
+        buf_append(title, lw, ll);
+    for (const char *m = m0; (m = strchr(m, '"'));) {
+        const char *w = ++m, *e = strchr(w, '"');
+        if (!e)
+            break;
+        if (w != lw) {
             buf_putc(title, ' ');
-        buf_append(title, w, (size_t)(e - w));
+            buf_append(title, w, (size_t)(e - w));
+        }
         m = e + 1;
     }
     buf_puts(body, buf_str(title));

@@ -400,6 +400,7 @@ db_status auth_login(db *d, arena *a, const char *email, const char *password, c
                    .tok = tok,
                    .dev = dev};
     tx t = TX_INIT(0, ip, NULL, NULL, 0);
+    t.locks = DB_LOCK_LOGIN; /* as the attempt's count (auth_attempt_count) */
     if ((st = tx_write(d, &t, login_body, &c)) != DB_OK)
         goto cleanup;
     if (ok && !acc.disabled) {

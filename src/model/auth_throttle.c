@@ -180,6 +180,7 @@ db_status auth_record_failure(db *d, const char *email, const char *ip, int64_t 
     auth_email_norm(email, em);
     attempt_ctx c = {.em = em, .ip = ip, .now = now};
     tx t = TX_INIT(0, ip, NULL, NULL, 0);
+    t.locks = DB_LOCK_LOGIN; /* the counts and the new failure, one writer at a time */
     return tx_write(d, &t, attempt_body, &c);
 }
 
@@ -190,6 +191,9 @@ db_status auth_attempt_count(db *d, const char *em, const char *ip, const char *
     attempt_ctx c = {
         .em = em, .ip = ip, .device = device, .trusted = trusted, .count = true, .now = now};
     tx t = TX_INIT(0, ip, NULL, NULL, 0);
+    /* a count read and a failure row written: parallel attempts, which
+     * read each other's rows, take turns rather than fail serialization */
+    t.locks = DB_LOCK_LOGIN;
     db_status st = tx_write(d, &t, attempt_body, &c);
     *device_id = st == DB_OK ? c.device_id : 0;
     *wait_s = st == DB_OK ? c.wait_s : 0;

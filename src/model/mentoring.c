@@ -166,7 +166,7 @@ static const char SQL_CANDIDATES[] =
     "SELECT slug, name, name_en, stage FROM (SELECT o.slug, o.name, o.name_en, o.kind,"
     " o.name_folded, coalesce((SELECT s.stage FROM cluster_stage s WHERE s.org_id = o.id"
     " ORDER BY s.reached_on DESC, s.id DESC LIMIT 1), '') AS stage FROM org o"
-    " WHERE o.status = 'published' AND o.kind IN ('cluster', 'cluster_initiative'))"
+    " WHERE o.status = 'published' AND o.kind IN ('cluster', 'cluster_initiative')) AS c"
     " WHERE ($1 = 1 AND kind = 'cluster' AND stage = 'established')"
     " OR ($1 = 0 AND stage <> 'established') ORDER BY name_folded";
 

@@ -355,7 +355,8 @@ static const char SQL_PERSON_EMAIL[] =
 static const char SQL_ACC_UPSERT[] =
     "INSERT INTO news_subscriber(email, lang, person_id, created_at, confirmed_at)"
     " VALUES ($1, $2, $3, $4, $4) ON CONFLICT (email) DO UPDATE SET lang = $2, person_id = $3,"
-    " confirm_hash = NULL, confirmed_at = coalesce(confirmed_at, $4), unsubscribed_at = NULL";
+    " confirm_hash = NULL, confirmed_at = coalesce(news_subscriber.confirmed_at, $4),"
+    " unsubscribed_at = NULL";
 static const char SQL_ACC_OFF[] =
     "UPDATE news_subscriber SET unsubscribed_at = $2 WHERE person_id = $1 AND unsubscribed_at IS"
     " NULL";

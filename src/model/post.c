@@ -255,25 +255,36 @@ void post_error_text(buf *out, lang_id lang, const form_error *e)
  * digit: ASCII, or a character outside the blocks of punctuation and
  * symbols ("…", "–", "€", "→" are not words; FTS5 would find nothing for
  * them, and a query of only them is refused as having no words). */
+/* Whether code point cp is punctuation or a symbol, not part of a word:
+ * ASCII other than the folded letters and digits, and the blocks of
+ * punctuation and symbols. */
+static bool cp_is_symbol(uint32_t cp)
+{
+    if (cp < 0x80)
+        return !((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'));
+    return cp <= 0xBF || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x2BFF) ||
+           (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE6F) ||
+           (cp >= 0xFF00 && cp <= 0xFF0F) || (cp >= 0x1F000 && cp <= 0x1FAFF);
+}
+
+/* The code point at w[*i] (of n bytes), *i moved past it. */
+static uint32_t next_cp(const char *w, size_t n, size_t *i)
+{
+    uint32_t cp = (unsigned char)w[*i];
+    if (cp < 0x80) {
+        (*i)++;
+        return cp;
+    }
+    int len = utf8_decode(w + *i, n - *i, &cp);
+    *i += len > 0 ? (size_t)len : 1;
+    return cp;
+}
+
 static bool word_has_letter(const char *w, size_t n)
 {
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)w[i];
-        if (c < 0x80) {
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-                return true;
-            i++;
-            continue;
-        }
-        uint32_t cp = 0;
-        int len = utf8_decode(w + i, n - i, &cp);
-        i += len > 0 ? (size_t)len : 1;
-        bool symbol = cp <= 0xBF || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x2BFF) ||
-                      (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE6F) ||
-                      (cp >= 0xFF00 && cp <= 0xFF0F) || (cp >= 0x1F000 && cp <= 0x1FAFF);
-        if (!symbol)
+    for (size_t i = 0; i < n;)
+        if (!cp_is_symbol(next_cp(w, n, &i)))
             return true;
-    }
     return false;
 }
 
@@ -296,6 +307,35 @@ const char *post_text_match(arena *a, const char *q)
     }
     const char *r = buf_failed(&m) || buf_failed(&out) ? NULL : arena_strdup(a, buf_str(&out));
     buf_free(&m);
+    buf_free(&out);
+    return r;
+}
+
+const char *post_text_param(db *d, arena *a, const char *match)
+{
+    if (!match || strcmp(db_backend(d), "sqlite") == 0)
+        return match;
+    /* "w"* "w"* -> the runs of word characters inside each word, joined
+     * by spaces: PostgreSQL's post_fts_word splits "«nis»" or "x–y" where
+     * FTS5's tokenizer splits the query (the words hold no quote) */
+    buf out = BUF_INIT;
+    for (const char *m = match; (m = strchr(m, '"'));) {
+        const char *w = ++m, *e = strchr(w, '"');
+        if (!e)
+            break;
+        size_t n = (size_t)(e - w), run = 0;
+        for (size_t i = 0; i < n;) {
+            size_t at = i;
+            bool sym = cp_is_symbol(next_cp(w, n, &i));
+            if (!sym && run == 0 && out.len)
+                buf_putc(&out, ' ');
+            if (!sym)
+                buf_append(&out, w + at, i - at);
+            run = sym ? 0 : run + 1;
+        }
+        m = e + 1;
+    }
+    const char *r = buf_failed(&out) ? NULL : arena_strdup(a, buf_str(&out));
     buf_free(&out);
     return r;
 }
@@ -968,6 +1008,8 @@ db_status post_get(db *d, arena *a, int64_t id, post_rec *out, bool *found)
 /* clang-format on */
 static const char *const sql_board_newest[POST_SQL_N] = POST_SQL_VARIANTS(BOARD_NEWEST);
 static const char *const sql_board_closing[POST_SQL_N] = POST_SQL_VARIANTS(BOARD_CLOSING);
+static const char *const sql_board_newest_pg[POST_SQL_N_PG] = POST_SQL_VARIANTS_PG(BOARD_NEWEST);
+static const char *const sql_board_closing_pg[POST_SQL_N_PG] = POST_SQL_VARIANTS_PG(BOARD_CLOSING);
 /* the cursor's post, only if the reader may see it ($2 members): a hidden
  * or members-only post reads as one that does not exist */
 static const char SQL_KEY_NEWEST[] =
@@ -1006,13 +1048,16 @@ db_status post_list(db *d, arena *a, const post_query *q, post_rec **items, size
             return DB_NOMEM;
     }
     const char *match = NULL;
-    if (q->text && *q->text && !(match = post_text_match(a, q->text)))
+    if (q->text && *q->text &&
+        !((match = post_text_match(a, q->text)) && (match = post_text_param(d, a, match))))
         return DB_NOMEM;
     if (match && !*match)
         return DB_OK; /* no words: nothing matches (callers refuse it first) */
     int v = post_sql_mask(q->sector != NULL, q->geo != NULL, q->cluster_id != 0, match != NULL);
     db_stmt *s =
-        db_query(d, newest ? sql_board_newest[v] : sql_board_closing[v],
+        db_query(d,
+                 newest ? post_sql_pick(d, sql_board_newest, sql_board_newest_pg, v)
+                        : post_sql_pick(d, sql_board_closing, sql_board_closing_pg, v),
                  DB_ARGS(DBI(1), DBT(today), DBT(q->kind), DBT(q->topic), DBT(q->sector),
                          DBT(q->geo), DBI(q->cluster_id), DBI(q->org_id), DBI(q->members ? 1 : 0),
                          key, DBI(q->after_id), DBI(limit + 1), DBT(match)));

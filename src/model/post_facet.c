@@ -77,6 +77,13 @@ static const char *const SQL_FACET[POST_F__COUNT][POST_SQL_N] = {
     [POST_F_GEO] = POST_SQL_VARIANTS(FACET_GEO),
     [POST_F_CLUSTER] = POST_SQL_VARIANTS(FACET_CLUSTER),
 };
+static const char *const SQL_FACET_PG[POST_F__COUNT][POST_SQL_N_PG] = {
+    [POST_F_KIND] = POST_SQL_VARIANTS_PG(FACET_KIND),
+    [POST_F_TOPIC] = POST_SQL_VARIANTS_PG(FACET_TOPIC),
+    [POST_F_SECTOR] = POST_SQL_VARIANTS_PG(FACET_SECTOR),
+    [POST_F_GEO] = POST_SQL_VARIANTS_PG(FACET_GEO),
+    [POST_F_CLUSTER] = POST_SQL_VARIANTS_PG(FACET_CLUSTER),
+};
 
 /* --- stored counts (migration 0033) ------------------------------------------------------ */
 
@@ -171,6 +178,7 @@ db_status post_facet_sweep(db *d)
     "SELECT count(*) FROM (SELECT 1 FROM post p" FACET_WHERE(sec, geo, cl, txt) " LIMIT $9) AS "   \
                                                                                 "big"
 static const char *const SQL_BIG[POST_SQL_N] = POST_SQL_VARIANTS(FACET_BIG);
+static const char *const SQL_BIG_PG[POST_SQL_N_PG] = POST_SQL_VARIANTS_PG(FACET_BIG);
 
 static void value_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
@@ -187,7 +195,8 @@ db_status post_facet_counts(db *d, arena *a, const post_query *q, post_facets *o
     char today[11];
     post_today(today);
     const char *match = NULL;
-    if (q->text && *q->text && !(match = post_text_match(a, q->text)))
+    if (q->text && *q->text &&
+        !((match = post_text_match(a, q->text)) && (match = post_text_param(d, a, match))))
         return DB_NOMEM;
     if (match && !*match) { /* words without a letter: no posts, every count 0 */
         for (int f = 0; f < POST_F__COUNT; f++)
@@ -211,7 +220,7 @@ db_status post_facet_counts(db *d, arena *a, const post_query *q, post_facets *o
         } else {
             /* a narrower board (or words): counted live while it is small */
             int64_t n = 0;
-            db_status st = db_int(d, &n, 0, SQL_BIG[v],
+            db_status st = db_int(d, &n, 0, post_sql_pick(d, SQL_BIG, SQL_BIG_PG, v),
                                   DB_ARGS(DBT(today), DBT(kind), DBT(topic), DBT(sector), DBT(geo),
                                           DBI(cluster), DBI(q->org_id), DBI(q->members ? 1 : 0),
                                           DBI(POST_FACET_LIVE_MAX + 1), DBT(match)));
@@ -219,7 +228,7 @@ db_status post_facet_counts(db *d, arena *a, const post_query *q, post_facets *o
                 return st;
             if (n > POST_FACET_LIVE_MAX)
                 continue; /* too many to count live: counted[f] stays false */
-            s = db_query(d, SQL_FACET[f][v],
+            s = db_query(d, post_sql_pick(d, SQL_FACET[f], SQL_FACET_PG[f], v),
                          DB_ARGS(DBT(today), DBT(kind), DBT(topic), DBT(sector), DBT(geo),
                                  DBI(cluster), DBI(q->org_id), DBI(q->members ? 1 : 0),
                                  DBI(POST_FACET_LIVE_MAX + 1), DBT(match)));

@@ -17,6 +17,9 @@
 #define SCAN_POST_SQL_H
 
 #include <stdbool.h>
+#include <string.h>
+
+#include "db/db.h"
 
 #define POST_SQL_SEL_0(on, off)    off
 #define POST_SQL_SEL_1(on, off)    on
@@ -51,10 +54,22 @@
                  " WHERE m.cluster_id = " PC " AND (m.left_on IS NULL OR m.left_on > " PT ")"      \
                  " UNION ALL SELECT " PC ")",                                                      \
                  " AND " PC " = 0")
-/* PX: the FTS5 match expression (search_build_match) */
-#define POST_SQL_TEXT(bit, PX)                                                                     \
-    POST_SQL_SEL(bit, " AND p.id IN (SELECT rowid FROM post_fts WHERE post_fts MATCH " PX ")",     \
-                 " AND " PX " IS NULL")
+/* Words: bit 0 off, 1 SQLite's (PX the FTS5 match expression of
+ * search_build_match), 2 PostgreSQL's (PX the same folded words joined by
+ * single spaces, post_text_param): the posts whose post_fts_word (0047)
+ * has, for every word, a word it begins; the candidates are the first
+ * word's range of the (word, doc) btree, the others probed per post, as
+ * search.c reads search_word. */
+#define POST_SQL_TEXT(bit, PX) POST_SQL_TEXT_##bit(PX)
+#define POST_SQL_TEXT_0(PX)    " AND " PX " IS NULL"
+#define POST_SQL_TEXT_1(PX)    " AND p.id IN (SELECT rowid FROM post_fts WHERE post_fts MATCH " PX ")"
+#define POST_SQL_TEXT_2(PX)                                                                        \
+    " AND p.id IN (SELECT x.doc FROM post_fts_word x"                                              \
+    "  WHERE x.word >= split_part(" PX ", ' ', 1)"                                                 \
+    "    AND x.word < split_part(" PX ", ' ', 1) || chr(1114111)"                                  \
+    "    AND NOT EXISTS (SELECT 1 FROM unnest(string_to_array(" PX ", ' ')) AS q(w)"               \
+    "     WHERE NOT EXISTS (SELECT 1 FROM post_fts_word y WHERE y.doc = x.doc"                     \
+    "       AND y.word >= q.w AND y.word < q.w || chr(1114111))))"
 
 /* The 16 variants of M(sector, geo, cluster, text) in post_sql_mask order. */
 #define POST_SQL_VARIANTS(M)                                                                       \
@@ -64,6 +79,22 @@
             M(1, 1, 0, 1), M(0, 0, 1, 1), M(1, 0, 1, 1), M(0, 1, 1, 1), M(1, 1, 1, 1)              \
     }
 #define POST_SQL_N 16
+/* PostgreSQL's texts of the 8 variants with words (mask 8..15), in order */
+#define POST_SQL_VARIANTS_PG(M)                                                                    \
+    {                                                                                              \
+        M(0, 0, 0, 2), M(1, 0, 0, 2), M(0, 1, 0, 2), M(1, 1, 0, 2), M(0, 0, 1, 2), M(1, 0, 1, 2),  \
+            M(0, 1, 1, 2), M(1, 1, 1, 2)                                                           \
+    }
+#define POST_SQL_N_PG 8
+
+/* The text of variant v: PostgreSQL's (pg, 8 entries) for a variant
+ * with words on a PostgreSQL connection, else SQLite's (all, 16). */
+static inline const char *post_sql_pick(db *d, const char *const all[POST_SQL_N],
+                                        const char *const pg[POST_SQL_N_PG], int v)
+{
+    return v >= POST_SQL_N_PG && strcmp(db_backend(d), "sqlite") != 0 ? pg[v - POST_SQL_N_PG]
+                                                                      : all[v];
+}
 
 static inline int post_sql_mask(bool sector, bool geo, bool cluster, bool text)
 {

@@ -852,7 +852,7 @@ static const char SQL_FEED[] =
     " JOIN org o ON o.id = s.institution_id"
     " LEFT JOIN position_version v ON v.position_id = p.id AND v.version = p.version"
     " WHERE p.stage IN ('submitted', 'answered', 'closed')"
-    " GROUP BY p.id ORDER BY min(s.sent_on) DESC, p.id DESC LIMIT $1";
+    " GROUP BY p.id, v.title_sr, v.title_en ORDER BY min(s.sent_on) DESC, p.id DESC LIMIT $1";
 
 static void feed_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {

@@ -7,6 +7,8 @@
 #include "model/tx.h"
 
 #include <assert.h>
+#include <sodium.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -19,6 +21,17 @@ static const char SQL_DIRECTORY_VERSION[] =
     "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'directory_version'";
 static const char SQL_FIGURES_VERSION[] =
     "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'figures_version'";
+
+/* Sleeps a random 0 .. 2^n ms (at most TX_BACKOFF_MAX_MS) before retry n + 1. */
+static void backoff(int n)
+{
+    uint32_t cap = n >= 7 ? TX_BACKOFF_MAX_MS : 1u << n;
+    if (cap > TX_BACKOFF_MAX_MS)
+        cap = TX_BACKOFF_MAX_MS;
+    uint32_t us = randombytes_uniform(cap * 1000 + 1);
+    struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = (long)(us % 1000000) * 1000};
+    nanosleep(&ts, NULL);
+}
 
 /* Bumps the versions in `which` inside the open transaction. */
 static db_status bump(db *d, unsigned which)
@@ -51,11 +64,16 @@ static db_status finish(db *d, int64_t actor_id, const char *ip, const char *act
     return st == DB_OK ? bump(d, which) : st;
 }
 
-/* One attempt: begin, body, audit, bump, commit; rolled back on failure. */
+/* One attempt: begin, locks, body, audit, bump, commit; rolled back on
+ * failure. The counters' lock is taken when the write bumps a version: a
+ * body that decides its bump itself (figures, verify) has it from its
+ * previous attempt on a retry. */
 static db_status attempt(db *d, tx *t, tx_body body, void *ctx)
 {
     db_status st = db_begin_write(d);
     if (st != DB_OK)
+        goto cleanup;
+    if ((st = db_write_lock(d, t->locks | (t->bump ? DB_LOCK_COUNTERS : 0))) != DB_OK)
         goto cleanup;
     t->tries++;
     if ((st = body(t, ctx)) != DB_OK)
@@ -80,14 +98,18 @@ db_status tx_write(db *d, tx *t, tx_body body, void *ctx)
     t->d = d;
     t->tries = 0;
     db_status mark = db_failure(d), st;
+    bool serial = db_writes_serial(d);
+    int tries = serial ? TX_TRIES : TX_TRIES_CONCURRENT;
     /* attempts, not body runs, are what is bounded: a BEGIN that stays
      * busy never runs the body, and must not retry for ever */
     for (int n = 1;; n++) {
         st = attempt(d, t, body, ctx);
-        if (st != DB_BUSY || n >= TX_TRIES)
+        if (st != DB_BUSY || n >= tries)
             break;
         log_warn("write %s busy, trying again (%d of %d)", t->action ? t->action : "(body)", n + 1,
-                 TX_TRIES);
+                 tries);
+        if (!serial) /* SQLite waited out its busy timeout already */
+            backoff(n);
         buf_reset(&t->detail);
         /* the busy failure is handled here: the retry starts as clean as
          * the first attempt did */

@@ -13,7 +13,8 @@
  * status, so either all of it is stored or none. It is the only place that
  * retries: a DB_BUSY (SQLite's lock held past the busy timeout; on a
  * second backend, a serialization failure) runs the body again from the
- * start, at most TX_TRIES times in all, so a body must touch nothing but
+ * start, at most TX_TRIES times in all (TX_TRIES_CONCURRENT on a backend
+ * with concurrent writers), so a body must touch nothing but
  * the database and t (and whatever its ctx holds for output, which it must
  * overwrite, not append to). A body answers a user's mistake with
  * DB_CONSTRAINT after writing the messages into its ctx; that is returned
@@ -34,6 +35,13 @@ enum {
 };
 
 #define TX_TRIES 3
+/* Where writers run side by side (PostgreSQL: db_writes_serial false), a
+ * serialization failure is an ordinary answer to contention, not a lock
+ * held too long: up to this many attempts, each retry after a random
+ * pause of up to 2^n ms (at most TX_BACKOFF_MAX_MS), so writers that
+ * failed together do not meet again at once. */
+#define TX_TRIES_CONCURRENT 10
+#define TX_BACKOFF_MAX_MS   100
 
 typedef struct tx {
     db *d;              /* set by tx_write for the body */
@@ -44,6 +52,8 @@ typedef struct tx {
     int64_t entity_id;  /* may be set by the body (a new row's id) */
     buf detail;         /* JSON object for the audit row; empty: none */
     unsigned bump;      /* TX_* versions to bump on commit */
+    unsigned locks;     /* DB_LOCK_* to wait for before the body (db_write_lock);
+                           DB_LOCK_COUNTERS is added when bump is set */
     int tries;          /* how many times the body ran (for tests and logs) */
 } tx;
 

@@ -15,14 +15,17 @@
 
 /* Members now ($3 today), and members of year $2 (a membership that
  * overlaps it, as the totals and the missing-reports page count them)
- * without figures for it. */
+ * without figures for it. $2 is cast where it is used: PostgreSQL gives a
+ * parameter one type, and reads it here as a date's text and as a year. */
 static const char SQL_CLUSTERS[] =
     "SELECT c.id, c.slug, c.name,"
     " (SELECT count(*) FROM cluster_member m WHERE m.cluster_id = c.id AND m.joined_on <= $3"
     "   AND (m.left_on IS NULL OR m.left_on > $3)),"
     " (SELECT count(DISTINCT m.org_id) FROM cluster_member m WHERE m.cluster_id = c.id"
-    "   AND m.joined_on <= ($2 || '-12-31') AND (m.left_on IS NULL OR m.left_on > ($2 || '-01-01'))"
-    "   AND NOT EXISTS (SELECT 1 FROM org_figure f WHERE f.org_id = m.org_id AND f.year = $2)),"
+    "   AND m.joined_on <= (CAST($2 AS TEXT) || '-12-31')"
+    "   AND (m.left_on IS NULL OR m.left_on > (CAST($2 AS TEXT) || '-01-01'))"
+    "   AND NOT EXISTS (SELECT 1 FROM org_figure f WHERE f.org_id = m.org_id"
+    "   AND f.year = CAST($2 AS BIGINT))),"
     " c.name_en"
     " FROM affiliation a JOIN org c ON c.id = a.org_id"
     " WHERE a.person_id = $1 AND a.role = 'manager' AND a.ended_at IS NULL"

@@ -20,7 +20,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import ICAL from 'ical.js';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, sqliteRun } from './lib.mjs';
 
 const PW = 'advocacy pass phrase 2026';
 const NOTE = 'Поверљива белешка секретаријата';
@@ -28,7 +28,7 @@ let srv;
 const people = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+  const r = sqliteRun(srv.db, sql);
   assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -80,11 +80,15 @@ function fieldError(html, id) {
 // A position owned by VOICT at a stage, with its first version; its id. It
 // was written on 2025-01-01 unless told otherwise (a submission is never
 // dated before its position was written).
+// Unix seconds of now, or of a UTC 'YYYY-MM-DD HH:MM' (SQLite's ${epoch()},
+// which PostgreSQL lacks: the tests' SQL runs on both backends).
+const epoch = (when) => Math.floor((when ? Date.parse(`${when.replace(' ', 'T')}Z`) : Date.now()) / 1000);
+
 function newPosition(stage, title = 'Предлог о порезу на иновације', written = '2025-01-01 12:00') {
   return Number(sqlite(`INSERT INTO position(kind, owner_id, stage, created_at, updated_at)
-      SELECT 'proposal', id, '${stage}', unixepoch('${written}'), unixepoch() FROM org WHERE slug = 'voict';
+      SELECT 'proposal', id, '${stage}', ${epoch(written)}, ${epoch()} FROM org WHERE slug = 'voict';
     INSERT INTO position_version(position_id, version, title_sr, title_en, body_sr, created_at)
-      VALUES (last_insert_rowid(), 1, '${title}', 'Proposal on innovation tax', 'Текст.', unixepoch());
+      VALUES ((SELECT max(id) FROM position), 1, '${title}', 'Proposal on innovation tax', 'Текст.', ${epoch()});
     SELECT max(id) FROM position;`));
 }
 
@@ -105,7 +109,7 @@ before(async () => {
   addUser('editor@example.com', ['--editor']);
   addUser('admin@example.com', ['--admin']);
   sqlite(`INSERT INTO org(slug, name, name_en, kind, status, created_at, updated_at)
-    VALUES ('privredna-komora', 'Привредна комора', 'Chamber of Commerce', 'chamber', 'published', unixepoch(), unixepoch())`);
+    VALUES ('privredna-komora', 'Привредна комора', 'Chamber of Commerce', 'chamber', 'published', ${epoch()}, ${epoch()})`);
 });
 
 after(async () => {
@@ -116,7 +120,7 @@ after(async () => {
 test('every route for every role: the owner\'s managers and the secretariat record, the secretariat keeps the tracker', async () => {
   const pos = newPosition('submitted');
   const sub = Number(sqlite(`INSERT INTO position_submission(position_id, institution_id, sent_on, channel, created_at)
-    SELECT ${pos}, id, '2026-01-10', 'email', unixepoch() FROM org WHERE slug = 'ministarstvo-privrede' RETURNING id`));
+    SELECT ${pos}, id, '2026-01-10', 'email', ${epoch()} FROM org WHERE slug = 'ministarstvo-privrede' RETURNING id`));
   const co = Number(sqlite('SELECT min(id) FROM consultation'));
   const RECORD = { public: false, nobody: false, other_manager: false, manager: true, editor: true, admin: true };
   const SEC = { public: false, nobody: false, other_manager: false, manager: false, editor: true, admin: true };
@@ -437,9 +441,9 @@ test('the Atom feed of submitted positions is well-formed and lists only submitt
 test('the digest: coming consultation deadlines for a follower of the owning cluster and the secretariat', async () => {
   const pos = newPosition('consultation', 'Одговор на консултацију о дигиталној трговини');
   const id = Number(sqlite(`INSERT INTO consultation(title_sr, deadline_on, created_at, updated_at)
-    VALUES ('Консултација о дигиталној трговини', date('now', '+7 days'), unixepoch(), unixepoch()) RETURNING id`));
+    VALUES ('Консултација о дигиталној трговини', '${new Date(Date.now() + 7 * 86400e3).toISOString().slice(0, 10)}', ${epoch()}, ${epoch()}) RETURNING id`));
   sqlite(`UPDATE position SET consultation_id = ${id} WHERE id = ${pos}`);
-  sqlite(`INSERT INTO notify_follow(person_id, cluster_id, created_at) SELECT p.id, o.id, unixepoch()
+  sqlite(`INSERT INTO notify_follow(person_id, cluster_id, created_at) SELECT p.id, o.id, ${epoch()}
     FROM person p, org o WHERE p.email = 'nobody@example.com' AND o.slug = 'voict'`);
   const r = scan(['digest', 'run', '--now', '--db', srv.db, '--base-url', 'https://scan.example']);
   assert.equal(r.status, 0, r.stderr);

@@ -13,14 +13,14 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login, makeToken } from './lib.mjs';
+import { startServer, scan, login, makeToken, sqliteRun } from './lib.mjs';
 
 const PW = 'assess pass phrase 2026';
 let srv;
 const people = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+  const r = sqliteRun(srv.db, sql);
   assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -181,7 +181,7 @@ test('draft, then submit: every indicator needed; submitted scores count; audite
   const ok = await post(m, '/orgs/nicat/assessment/2026', form);
   assert.equal(ok.status, 303, ok.text.slice(0, 800));
   assert.match(ok.location, /\/orgs\/nicat\/assessment\?year=2026/);
-  const row = sqlite("SELECT r.status, r.score IS NOT NULL, r.stage FROM assess_response r JOIN org o ON o.id = r.org_id WHERE o.slug = 'nicat' AND year = 2026");
+  const row = sqlite("SELECT r.status, CASE WHEN r.score IS NOT NULL THEN 1 ELSE 0 END, r.stage FROM assess_response r JOIN org o ON o.id = r.org_id WHERE o.slug = 'nicat' AND year = 2026");
   assert.equal(row, 'submitted|1|established');
   assert.match(sqlite("SELECT action FROM audit WHERE action LIKE 'assess_%' ORDER BY id DESC LIMIT 1"), /assess_submit/);
   const res = await get('/orgs/nicat/assessment', m);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, sqliteRun } from './lib.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const PW = 'audit words test phrase 2026';
@@ -78,11 +78,11 @@ test('detail fields are words in the reader\'s language, and ids of entries and 
   // a membership proposal decided: its detail names the member and who proposed it
   const m = scan(['user', 'add', 'audit.mgr@example.com', '--name', 'Мира Менаџер', '--password-stdin', '--db', srv.db], { input: `${PW}\n` });
   assert.equal(m.status, 0, m.stderr);
-  const sql = (q) => spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, q], { encoding: 'utf8' }).stdout.trim();
+  const sql = (q) => sqliteRun(srv.db, q).stdout.trim();
   const person = sql("SELECT id FROM person WHERE email = 'audit.mgr@example.com'");
   const org = sql("SELECT id FROM org WHERE slug = 'nicat'");
   sql(`INSERT INTO audit(at, actor_id, action, entity, entity_id, detail) VALUES
-    (strftime('%s','now'), ${person}, 'membership_accept', 'org', ${org},
+    (${Math.floor(Date.now() / 1000)}, ${person}, 'membership_accept', 'org', ${org},
      '{"proposal":7,"member":${org},"proposed_by":${person},"known_device":false}')`);
   const cyr = text(table((await admin('/admin/audit?lang=sr-Cyrl&action=membership_accept')).text));
   assert.match(cyr, /Чланица: Нишки кластер/);

@@ -11,7 +11,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import ICAL from 'ical.js';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, sqliteRun } from './lib.mjs';
 
 const PW = 'calls review pass 2026';
 let srv;
@@ -19,7 +19,7 @@ let cluster;
 let editor;
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+  const r = sqliteRun(srv.db, sql);
   assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -177,7 +177,7 @@ test('the funder by name, then chosen; eligibility as selects of the reference t
   assert.equal(ok.status, 303, ok.text.slice(0, 600));
   const id = ok.location.match(/\/calls\/(\d+)/)[1];
   assert.equal(sqlite(`SELECT o.slug FROM funding_call c JOIN org o ON o.id = c.funder_id WHERE c.id = ${id}`), 'ministarstvo-privrede');
-  assert.equal(sqlite(`SELECT group_concat(rule || ':' || value, ' ') FROM (SELECT * FROM funding_call_rule WHERE call_id = ${id} ORDER BY rule, value)`),
+  assert.equal(sqlite(`SELECT group_concat(rule || ':' || value, ' ') FROM (SELECT * FROM funding_call_rule WHERE call_id = ${id} ORDER BY rule, value) AS r`),
     'country:BA country:RS kind:cluster nace:62 text:At least three partners');
   // its edit form shows the funder's name and the rules selected
   const edit = await get(`/calls/${id}/edit?lang=en`, editor);

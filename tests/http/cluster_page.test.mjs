@@ -174,7 +174,7 @@ test('a label the manager declares is a claim until the secretariat verifies it 
   assert.equal(sqlite(`SELECT state FROM cluster_label WHERE id = ${id}`), 'claimed');
   const ok = await post(`/orgs/klaster-k/labels/${id}/verify`, 'editor', { reference: 'ESCA-GOLD-2025-0042' });
   assert.equal(ok.status, 303);
-  assert.equal(sqlite(`SELECT state || '|' || reference || '|' || (verified_by IS NOT NULL) FROM cluster_label WHERE id = ${id}`),
+  assert.equal(sqlite(`SELECT state || '|' || reference || '|' || CASE WHEN verified_by IS NOT NULL THEN 1 ELSE 0 END FROM cluster_label WHERE id = ${id}`),
     'verified|ESCA-GOLD-2025-0042|1');
   assert.equal(sqlite("SELECT count(*) FROM audit WHERE action = 'cluster_label_verify'"), '1');
   assert.equal((await post(`/orgs/klaster-k/labels/${id}/verify`, 'editor', { reference: 'again' })).status, 404, 'verified already');

@@ -17,7 +17,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login, makeToken, scanIn } from './lib.mjs';
+import { startServer, scan, login, makeToken, scanIn, sqliteRun } from './lib.mjs';
 
 const PW = 'contacts pass phrase 2026';
 const EMAIL = {
@@ -33,7 +33,7 @@ let srv;
 const sessions = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-batch', srv.db], { input: sql, encoding: 'utf8' });
+  const r = sqliteRun(srv.db, sql);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }

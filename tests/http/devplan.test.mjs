@@ -14,14 +14,14 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login, makeToken } from './lib.mjs';
+import { startServer, scan, login, makeToken, sqliteRun } from './lib.mjs';
 
 const PW = 'devplan pass phrase 2026';
 let srv;
 const people = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+  const r = sqliteRun(srv.db, sql);
   assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -142,7 +142,7 @@ test('a manager adds a goal and an action, marks it done; the history says who c
   assert.equal(made.status, 303, made.text.slice(0, 400));
   const g = Number(sqlite("SELECT max(id) FROM devplan_goal"));
   assert.match(made.location, new RegExp(`^/orgs/voict/plan\\?saved=1#goal-${g}$`));
-  assert.equal(sqlite(`SELECT group_concat(grp, ' ') FROM (SELECT grp FROM devplan_goal_group WHERE goal_id = ${g} ORDER BY grp)`), 'interaction structure');
+  assert.equal(sqlite(`SELECT group_concat(grp, ' ') FROM (SELECT grp FROM devplan_goal_group WHERE goal_id = ${g} ORDER BY grp) AS g`), 'interaction structure');
   const me = Number(sqlite("SELECT id FROM person WHERE email = 'manager@example.com'"));
   const act = await post(m, `/orgs/voict/plan/goals/${g}/actions`, { title: 'Позвати 20 фирми', owner: String(me), deadline: '2099-06-30', status: 'planned' });
   assert.equal(act.status, 303, act.text.slice(0, 400));

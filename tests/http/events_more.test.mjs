@@ -16,7 +16,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login } from './lib.mjs';
+import { startServer, scan, login, sqliteRun } from './lib.mjs';
 
 const PW = 'events more pass phrase';
 let srv;
@@ -26,7 +26,7 @@ let loner;   // an organisation (not a cluster) that is nobody's member
 const people = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+  const r = sqliteRun(srv.db, sql);
   assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
   return r.stdout.trim();
 }

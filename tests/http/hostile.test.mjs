@@ -20,7 +20,7 @@ import { describe, before, after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login, makeToken, loginAgent, scanIn, sqliteIn } from './lib.mjs';
+import { startServer, scan, login, makeToken, loginAgent, scanIn, sqliteIn, sqliteRun } from './lib.mjs';
 import { RawConn, rawRequest } from './rawhttp.mjs';
 
 const PW = 'hostile pass phrase 2026';
@@ -33,7 +33,7 @@ let rep;     // { cookie, csrf } of a representative of the organisation of the 
 let ownPost; // a post of the representative's organisation; otherPost: another organisation's
 let otherPost;
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-readonly', '-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+  const r = sqliteRun(srv.db, sql);
   assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -1417,7 +1417,7 @@ test('issue 15: a readiness address over 500 characters is refused naming the li
 // 4xx, and neither the advocacy tables nor anything else change.
 test('issue 16: hostile submissions, answers, meetings and consultations change nothing', async () => {
   const rw = (sql) => {
-    const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+    const r = sqliteRun(srv.db, sql);
     assert.equal(r.status, 0, r.stderr);
     return r.stdout.trim();
   };
@@ -1653,7 +1653,7 @@ describe('news and the newsletter: oversized, malformed and injected fields stor
 // no one: each is refused with a clear 4xx and no position table changes.
 test('issue 16: hostile positions, versions, stage moves, comments and signatures change nothing', async () => {
   const rw = (sql) => {
-    const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+    const r = sqliteRun(srv.db, sql);
     assert.equal(r.status, 0, r.stderr);
     return r.stdout.trim();
   };

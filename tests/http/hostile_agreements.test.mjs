@@ -18,7 +18,7 @@ let ed;
 const sql = (q) => sqliteIn(srv.db, q);
 const fingerprint = () => createHash('sha256').update(sql(
   "SELECT group_concat(x, '|') FROM (SELECT id || kind || title_sr || coalesce(title_en, '') || status AS x FROM agreement"
-  + " UNION ALL SELECT agreement_id || '-' || org_id FROM agreement_party UNION ALL SELECT agreement_id || sha256 FROM agreement_file)")).digest('hex');
+  + " UNION ALL SELECT agreement_id || '-' || org_id FROM agreement_party UNION ALL SELECT agreement_id || sha256 FROM agreement_file) AS f")).digest('hex');
 
 // Nothing of the payload arrives as markup.
 function noRaw(html, where) {

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, scan, makeToken } from './lib.mjs';
+import { startServer, scan, makeToken, sqliteRun } from './lib.mjs';
 
 const PW = 'initiative test phrase 2026';
 const USERS = {
@@ -33,7 +33,7 @@ const as = {};
 const sessions = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
+  const r = sqliteRun(db, sql);
   assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim();
 }

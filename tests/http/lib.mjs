@@ -271,6 +271,14 @@ export function sqliteIn(db, sql) {
   return r.stdout.trim();
 }
 
+// Runs SQL (one or more statements) on the database db as sqliteIn does
+// and returns the spawnSync result ({ status, stdout, stderr }) for the
+// caller to judge: the sqlite3 shell on SQLite, psql in PostgreSQL mode.
+export function sqliteRun(db, sql) {
+  if (PG) return psql(dbUrl(db), sql);
+  return spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
+}
+
 // Runs `scan ARGS --db db` (input on stdin when given), fails the test
 // unless it exits 0, and returns the spawnSync result.
 export function scanIn(db, args, input) {

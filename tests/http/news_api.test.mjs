@@ -21,7 +21,7 @@ const EMAIL = {
 };
 let dir, db, srv;
 const sqlite = (sql) => sqliteIn(db, sql);
-const count = (where = '1') => Number(sqlite(`SELECT count(*) FROM news WHERE ${where}`));
+const count = (where = '1 = 1') => Number(sqlite(`SELECT count(*) FROM news WHERE ${where}`));
 const sessions = {};
 
 // A JSON request as role ('public': no session) or with a Bearer token.
@@ -150,7 +150,7 @@ test('scheduled publishing: hidden from the list and the item until its time, th
   assert.equal(r.status, 201);
   assert.equal((await call('public', 'GET', `/api/v1/news/${r.json.id}`)).status, 404);
   // its time comes (moved into the past, as the clock would)
-  sqlite(`UPDATE news SET publish_at = strftime('%s', 'now') - 60 WHERE id = ${id}`);
+  sqlite(`UPDATE news SET publish_at = CAST(strftime('%s', 'now') AS INTEGER) - 60 WHERE id = ${id}`);
   const deadline = Date.now() + 5000;
   while (!(await listed()) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
   assert.equal(await listed(), true);

@@ -20,7 +20,7 @@ const EMAIL = {
 };
 let dir, db, srv;
 const sqlite = (sql) => sqliteIn(db, sql);
-const subs = (where = '1') => Number(sqlite(`SELECT count(*) FROM news_subscriber WHERE ${where}`));
+const subs = (where = '1 = 1') => Number(sqlite(`SELECT count(*) FROM news_subscriber WHERE ${where}`));
 const mails = (to) => Number(sqlite(`SELECT count(*) FROM outbox WHERE to_addr = '${to}'`));
 
 async function as(role) {
@@ -64,7 +64,7 @@ before(async () => {
   scanIn(db, ['user', 'role', EMAIL.member, 'representative', '--org', 'member-m']);
   sqlite(`INSERT INTO news(slug, title_sr, lead_sr, body_sr, title_en, lead_en, body_en, topic, status,
     publish_at, created_at, updated_at) VALUES ('nl-news', 'Вест за билтен', 'Увод', 'Текст', 'News for the
-    newsletter', 'Lead', 'Text', 'policy', 'published', strftime('%s', 'now') - 3600, 0, 0)`);
+    newsletter', 'Lead', 'Text', 'policy', 'published', CAST(strftime('%s', 'now') AS INTEGER) - 3600, 0, 0)`);
   srv = await startServer({ dbPath: db });
 });
 
@@ -228,7 +228,7 @@ test('one client causes at most 10 confirmation mails an hour: then a 429 that s
   const p = await as('public');
   // the earlier tests' mails count too (the same client address)
   const sent = () => Number(sqlite(`SELECT count(*) FROM audit WHERE action = 'newsletter_subscribe'
-    AND at > strftime('%s', 'now') - 3600`));
+    AND at > CAST(strftime('%s', 'now') AS INTEGER) - 3600`));
   const left = 10 - sent();
   assert.ok(left > 0 && left <= 10, `${left} left`);
   for (let i = 0; i < left; i++) {

@@ -10,7 +10,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, login, scanIn } from './lib.mjs';
+import { startServer, scan, login, scanIn, sqliteRun } from './lib.mjs';
 
 const PW = 'new user review phrase 2026';
 const USERS = {
@@ -23,7 +23,7 @@ let srv;
 const as = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' });
+  const r = sqliteRun(srv.db, sql);
   assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim();
 }

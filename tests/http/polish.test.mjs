@@ -13,7 +13,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, scan, scanIn } from './lib.mjs';
+import { startServer, scan, scanIn, sqliteRun } from './lib.mjs';
 
 const EDITOR = { email: 'polish.editor@example.com', password: 'polish editor phrase 2026' };
 const MANAGER = { email: 'polish.manager@example.com', password: 'polish manager phrase 26' };
@@ -71,7 +71,7 @@ function cli(args, input) {
 }
 
 function sql(q) {
-  const r = spawnSync('sqlite3', [srv.db, q], { encoding: 'utf8' });
+  const r = sqliteRun(srv.db, q);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
@@ -98,7 +98,8 @@ after(async () => {
 
 // --- numbers (§4) ------------------------------------------------------------------------
 
-const stored = (slug, year) => sql(`SELECT coalesce(employees, ''), coalesce(revenue_eur, ''), coalesce(exports_eur, '')
+const stored = (slug, year) => sql(`SELECT coalesce(CAST(employees AS TEXT), ''), coalesce(CAST(revenue_eur AS TEXT), ''),
+  coalesce(CAST(exports_eur AS TEXT), '')
   FROM org_figure f JOIN org o ON o.id = f.org_id WHERE o.slug = '${slug}' AND f.year = ${year}`);
 
 test('amounts are read in either habit, exactly, and stored in cents', async () => {

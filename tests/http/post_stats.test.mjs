@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, scan, login, makeToken } from './lib.mjs';
+import { startServer, scan, login, makeToken, sqliteRun } from './lib.mjs';
 
 const ROLES = ['public', 'member_rep', 'partner', 'cluster_manager', 'editor', 'admin'];
 const ALLOWED = new Set(['editor', 'admin']);
@@ -32,7 +32,7 @@ const as = {};
 const tokens = {};
 
 function sqlite(sql) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
+  const r = sqliteRun(db, sql);
   assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -105,8 +105,8 @@ before(async () => {
   post('member-n', 'request', 'hidden', true);
   const person = (email) => sqlite(`SELECT id FROM person WHERE email = '${email}'`);
   sqlite(`INSERT INTO post_interest(post_id, person_id, status, created_at, updated_at) VALUES
-    (${p1}, ${person(USERS.partner[0])}, 'accepted', unixepoch(), 0),
-    (${p1}, ${person(USERS.cluster_manager[0])}, 'pending', unixepoch(), 0)`);
+    (${p1}, ${person(USERS.partner[0])}, 'accepted', ${Math.floor(Date.now() / 1000)}, 0),
+    (${p1}, ${person(USERS.cluster_manager[0])}, 'pending', ${Math.floor(Date.now() / 1000)}, 0)`);
   srv = await startServer({ dbPath: db });
   for (const [role, [email]] of Object.entries(USERS)) as[role] = await login(srv.url, email, PW);
   for (const role of ['editor', 'member_rep']) tokens[role] = await makeToken(srv.url, as[role], 'read');

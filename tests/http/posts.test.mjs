@@ -317,10 +317,11 @@ test('the personal data export holds the posts the person wrote', async () => {
 test('introductions: express interest, the representatives are mailed, accepting exchanges contacts, declining is silent', async () => {
   // both sides chose to hear of introductions immediately (the default is
   // the weekly digest: the test after this one)
-  sqlite(`INSERT OR REPLACE INTO notify_pref(person_id, kind, channel, updated_at)
+  sqlite(`INSERT INTO notify_pref(person_id, kind, channel, updated_at)
     SELECT p.id, k.kind, 'immediate', 0 FROM person p,
       (SELECT 'post_interest' AS kind UNION ALL SELECT 'post_interest_answer') k
-     WHERE p.email IN ('rep.a@example.com', 'rep.b@example.com')`);
+     WHERE p.email IN ('rep.a@example.com', 'rep.b@example.com')
+    ON CONFLICT (person_id, kind) DO UPDATE SET channel = excluded.channel, updated_at = excluded.updated_at`);
   // a fresh open request of Metal A
   const r = await as.repA.post('/cooperation', { ...requestA(), title: 'Treba nam partner za senzore' });
   assert.equal(r.status, 303);

@@ -92,9 +92,13 @@ pg_apply
 # --- the schemas, side by side ----------------------------------------------
 # tables only one backend has: FTS5 and its shadow tables on SQLite; the
 # plain search tables and the word index on PostgreSQL (0001/0010 .pg.sql);
-# post_fts: FTS5 on SQLite, a plain table on PostgreSQL (0039)
+# post_fts: FTS5 on SQLite, a plain table and its word index on PostgreSQL
+# (0039, 0047)
 SQ_ONLY="'search_fts','search_title','post_fts'"
-PG_ONLY="'search_fts','search_title','search_word','post_fts'"
+PG_ONLY="'search_fts','search_title','search_word','post_fts','post_fts_word'"
+# triggers only PostgreSQL has: org_id_seq keeps org.id's identity sequence
+# above the model's explicit ids (0047)
+PG_ONLY_TRIGGERS="'org_id_seq'"
 
 sq "SELECT m.name || '|' || p.name || '|' ||
        CASE upper(p.type) WHEN 'INTEGER' THEN 'bigint' WHEN 'TEXT' THEN 'text'
@@ -141,7 +145,8 @@ pg_objs() {
              AND tablename NOT IN ($PG_ONLY)
           UNION ALL
           SELECT 'trigger ' || tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-           WHERE NOT t.tgisinternal AND c.relname NOT IN ($PG_ONLY)) x
+           WHERE NOT t.tgisinternal AND c.relname NOT IN ($PG_ONLY)
+             AND t.tgname NOT IN ($PG_ONLY_TRIGGERS)) x
         ORDER BY o COLLATE \"C\""
 }
 pg_objs >"$tmp/pg.objs"

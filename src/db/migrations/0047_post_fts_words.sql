@@ -1,0 +1,3 @@
+-- 0047_post_fts_words.sql: nothing on SQLite, where the board's words filter
+-- is FTS5's MATCH on post_fts (0039). On PostgreSQL (0047_post_fts_words.pg.sql)
+-- this version gives post_fts the word index that filter reads there.
