@@ -29,12 +29,6 @@
 #include "web/web.h"
 #include "web/web_figures.h"
 
-static void put_str(buf *o, const char *key, const char *v)
-{
-    json_put_key(o, key, false);
-    json_put_string(o, v);
-}
-
 static bool path_id(req *r, const char *name, int64_t *id)
 {
     const char *s = req_param(r, name);
@@ -130,11 +124,11 @@ static void put_consultation(buf *o, const consultation_rec *c)
     buf_puts(o, "{");
     json_put_key(o, "id", true);
     json_put_int(o, c->id);
-    put_str(o, "title_sr", c->title_sr);
-    put_str(o, "title_en", c->title_en);
-    put_str(o, "institution", c->institution_slug);
-    put_str(o, "url", c->url);
-    put_str(o, "deadline_on", c->deadline_on);
+    json_put_field(o, "title_sr", c->title_sr);
+    json_put_field(o, "title_en", c->title_en);
+    json_put_field(o, "institution", c->institution_slug);
+    json_put_field(o, "url", c->url);
+    json_put_field(o, "deadline_on", c->deadline_on);
     json_put_key(o, "open", false);
     json_put_bool(o, c->open);
     json_put_key(o, "is_demo", false);
@@ -145,7 +139,7 @@ static void put_consultation(buf *o, const consultation_rec *c)
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "id", true);
         json_put_int(o, c->positions[i].id);
-        put_str(o, "stage", c->positions[i].stage);
+        json_put_field(o, "stage", c->positions[i].stage);
         buf_puts(o, "}");
     }
     buf_puts(o, "]}");
@@ -302,7 +296,7 @@ static void send_submissions(req *r, unsigned status, const position_head *p)
     buf_puts(o, "{");
     json_put_key(o, "position", true);
     json_put_int(o, p->id);
-    put_str(o, "stage", p->stage);
+    json_put_field(o, "stage", p->stage);
     json_put_key(o, "no_answer_days", false);
     json_put_int(o, days);
     json_put_key(o, "items", false);
@@ -311,19 +305,19 @@ static void send_submissions(req *r, unsigned status, const position_head *p)
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "id", true);
         json_put_int(o, s[i].id);
-        put_str(o, "institution", s[i].institution_slug);
-        put_str(o, "sent_on", s[i].sent_on);
-        put_str(o, "channel", s[i].channel);
-        put_str(o, "reference", s[i].reference);
-        put_str(o, "document_url", s[i].document_url);
+        json_put_field(o, "institution", s[i].institution_slug);
+        json_put_field(o, "sent_on", s[i].sent_on);
+        json_put_field(o, "channel", s[i].channel);
+        json_put_field(o, "reference", s[i].reference);
+        json_put_field(o, "document_url", s[i].document_url);
         json_put_key(o, "outcome", false);
         if (s[i].outcome) {
             buf_puts(o, "{");
             json_put_key(o, "outcome", true);
             json_put_string(o, s[i].outcome);
-            put_str(o, "answered_on", s[i].answered_on);
-            put_str(o, "link", s[i].link);
-            put_str(o, "note", s[i].note);
+            json_put_field(o, "answered_on", s[i].answered_on);
+            json_put_field(o, "link", s[i].link);
+            json_put_field(o, "note", s[i].note);
             buf_puts(o, "}");
         } else {
             buf_puts(o, "null");

@@ -22,12 +22,6 @@
 #include "model/rights.h"
 #include "web/web.h"
 
-static void put_str(buf *o, const char *key, const char *v)
-{
-    json_put_key(o, key, false);
-    json_put_string(o, v);
-}
-
 static void start_json(req *r, unsigned status)
 {
     r->status = status;
@@ -40,26 +34,26 @@ static void put_agreement(req *r, buf *o, const agreement_rec *g)
     buf_puts(o, "{");
     json_put_key(o, "id", true);
     json_put_int(o, g->id);
-    put_str(o, "kind", g->kind);
-    put_str(o, "title_sr", g->title_sr);
-    put_str(o, "title_en", g->title_en);
-    put_str(o, "summary_sr", g->summary_sr);
-    put_str(o, "summary_en", g->summary_en);
-    put_str(o, "signed_on", g->signed_on);
-    put_str(o, "valid_from", g->valid_from);
-    put_str(o, "valid_until", g->valid_until);
-    put_str(o, "status", g->state);
-    put_str(o, "stored_status", g->status);
+    json_put_field(o, "kind", g->kind);
+    json_put_field(o, "title_sr", g->title_sr);
+    json_put_field(o, "title_en", g->title_en);
+    json_put_field(o, "summary_sr", g->summary_sr);
+    json_put_field(o, "summary_en", g->summary_en);
+    json_put_field(o, "signed_on", g->signed_on);
+    json_put_field(o, "valid_from", g->valid_from);
+    json_put_field(o, "valid_until", g->valid_until);
+    json_put_field(o, "status", g->state);
+    json_put_field(o, "stored_status", g->status);
     json_put_key(o, "parties", false);
     buf_puts(o, "[");
     for (size_t i = 0; i < g->n_parties; i++) {
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "slug", true);
         json_put_string(o, g->parties[i].slug);
-        put_str(o, "name", g->parties[i].name);
-        put_str(o, "name_en", g->parties[i].name_en);
-        put_str(o, "kind", g->parties[i].kind);
-        put_str(o, "consent", g->parties[i].consent);
+        json_put_field(o, "name", g->parties[i].name);
+        json_put_field(o, "name_en", g->parties[i].name_en);
+        json_put_field(o, "kind", g->parties[i].kind);
+        json_put_field(o, "consent", g->parties[i].consent);
         buf_puts(o, "}");
     }
     buf_puts(o, "]");
@@ -70,8 +64,8 @@ static void put_agreement(req *r, buf *o, const agreement_rec *g)
         json_put_string(o, g->file_name);
         json_put_key(o, "size", false);
         json_put_int(o, g->file_size);
-        put_str(o, "sha256", g->file_sha256);
-        put_str(o, "href", arena_printf(r->a, "/agreements/%lld/file", (long long)g->id));
+        json_put_field(o, "sha256", g->file_sha256);
+        json_put_field(o, "href", arena_printf(r->a, "/agreements/%lld/file", (long long)g->id));
         buf_puts(o, "}");
     } else {
         buf_puts(o, "null");
@@ -394,9 +388,9 @@ void api_partner_list(req *r)
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "slug", true);
         json_put_string(o, p[i].slug);
-        put_str(o, "name", p[i].name);
-        put_str(o, "name_en", p[i].name_en);
-        put_str(o, "kind", p[i].kind);
+        json_put_field(o, "name", p[i].name);
+        json_put_field(o, "name_en", p[i].name_en);
+        json_put_field(o, "kind", p[i].kind);
         json_put_key(o, "agreements", false);
         buf_puts(o, "[");
         for (size_t k = 0; k < n_g; k++) {
@@ -416,10 +410,10 @@ void api_partner_list(req *r)
             first = false;
             json_put_key(o, "name", true);
             json_put_string(o, t->name);
-            put_str(o, "role", t->role);
-            put_str(o, "role_en", t->role_en);
-            put_str(o, "email", t->email);
-            put_str(o, "phone", t->phone);
+            json_put_field(o, "role", t->role);
+            json_put_field(o, "role_en", t->role_en);
+            json_put_field(o, "email", t->email);
+            json_put_field(o, "phone", t->phone);
             buf_puts(o, "}");
         }
         buf_puts(o, "]}");

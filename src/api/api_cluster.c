@@ -43,18 +43,6 @@ static bool is_cluster_kind(const char *kind)
     return kind && (strcmp(kind, "cluster") == 0 || strcmp(kind, "cluster_initiative") == 0);
 }
 
-static void put_str(buf *o, const char *key, const char *v)
-{
-    json_put_key(o, key, false);
-    json_put_string(o, v);
-}
-
-static void put_int(buf *o, const char *key, int64_t v)
-{
-    json_put_key(o, key, false);
-    json_put_int(o, v);
-}
-
 /* An integer, or null when negative (the model's "not available"). */
 static void put_opt(buf *o, const char *key, int64_t v)
 {
@@ -154,19 +142,19 @@ void api_cluster_list(req *r)
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "id", true);
         json_put_int(o, c->id);
-        put_str(o, "slug", c->slug);
-        put_str(o, "name", c->name);
-        put_str(o, "name_en", c->name_en);
-        put_str(o, "acronym", c->acronym);
-        put_str(o, "kind", c->kind);
-        put_str(o, "municipality", c->municipality);
-        put_str(o, "region", c->region);
+        json_put_field(o, "slug", c->slug);
+        json_put_field(o, "name", c->name);
+        json_put_field(o, "name_en", c->name_en);
+        json_put_field(o, "acronym", c->acronym);
+        json_put_field(o, "kind", c->kind);
+        json_put_field(o, "municipality", c->municipality);
+        json_put_field(o, "region", c->region);
         json_put_key(o, "stage", false);
         if (ci.n_stages) {
             buf_puts(o, "{");
             json_put_key(o, "stage", true);
             json_put_string(o, ci.stages[ci.n_stages - 1].stage);
-            put_str(o, "reached_on", ci.stages[ci.n_stages - 1].reached_on);
+            json_put_field(o, "reached_on", ci.stages[ci.n_stages - 1].reached_on);
             buf_puts(o, "}");
         } else {
             buf_puts(o, "null");
@@ -176,9 +164,9 @@ void api_cluster_list(req *r)
             buf_puts(o, "{");
             json_put_key(o, "status", true);
             json_put_string(o, ci.scan[ci.n_scan - 1].status);
-            put_str(o, "since", ci.scan[ci.n_scan - 1].since);
-            put_str(o, "note", ci.scan[ci.n_scan - 1].note);
-            put_str(o, "note_en", ci.scan[ci.n_scan - 1].note_en);
+            json_put_field(o, "since", ci.scan[ci.n_scan - 1].since);
+            json_put_field(o, "note", ci.scan[ci.n_scan - 1].note);
+            json_put_field(o, "note_en", ci.scan[ci.n_scan - 1].note_en);
             buf_puts(o, "}");
         } else {
             buf_puts(o, "null");
@@ -188,15 +176,15 @@ void api_cluster_list(req *r)
         buf_puts(o, "{");
         json_put_key(o, "vision", true);
         json_put_string(o, ci.vision);
-        put_str(o, "vision_en", ci.vision_en);
-        put_str(o, "mission", ci.mission);
-        put_str(o, "mission_en", ci.mission_en);
-        put_str(o, "goals", ci.goals);
-        put_str(o, "goals_en", ci.goals_en);
-        put_str(o, "services", ci.services);
-        put_str(o, "services_en", ci.services_en);
-        put_str(o, "networks", ci.networks);
-        put_str(o, "networks_en", ci.networks_en);
+        json_put_field(o, "vision_en", ci.vision_en);
+        json_put_field(o, "mission", ci.mission);
+        json_put_field(o, "mission_en", ci.mission_en);
+        json_put_field(o, "goals", ci.goals);
+        json_put_field(o, "goals_en", ci.goals_en);
+        json_put_field(o, "services", ci.services);
+        json_put_field(o, "services_en", ci.services_en);
+        json_put_field(o, "networks", ci.networks);
+        json_put_field(o, "networks_en", ci.networks_en);
         buf_puts(o, "}");
         /* labels with their state: only "verified" ones count */
         json_put_key(o, "labels", false);
@@ -206,15 +194,15 @@ void api_cluster_list(req *r)
             buf_puts(o, k ? ",{" : "{");
             json_put_key(o, "label", true);
             json_put_string(o, lb->label);
-            put_str(o, "name", lb->name);
-            put_str(o, "name_en", lb->name_en);
-            put_str(o, "awarded_on", lb->awarded_on);
-            put_str(o, "expires_on", lb->expires_on);
-            put_str(o, "state", lb->verified ? "verified" : "claimed");
+            json_put_field(o, "name", lb->name);
+            json_put_field(o, "name_en", lb->name_en);
+            json_put_field(o, "awarded_on", lb->awarded_on);
+            json_put_field(o, "expires_on", lb->expires_on);
+            json_put_field(o, "state", lb->verified ? "verified" : "claimed");
             buf_puts(o, "}");
         }
         buf_puts(o, "]");
-        put_int(o, "member_count", count);
+        json_put_field_int(o, "member_count", count);
         json_put_key(o, "is_demo", false);
         json_put_bool(o, c->is_demo);
         buf_puts(o, "}");
@@ -270,29 +258,29 @@ void api_cluster_members(req *r)
     buf_puts(o, ",\"composition\":{");
     json_put_key(o, "total", true);
     json_put_int(o, comp.total);
-    put_int(o, "smes", comp.smes);
-    put_int(o, "startups", comp.startups);
-    put_int(o, "large", comp.large);
-    put_int(o, "research", comp.research);
-    put_int(o, "other", comp.other);
-    put_int(o, "unknown_size", comp.unknown_size);
+    json_put_field_int(o, "smes", comp.smes);
+    json_put_field_int(o, "startups", comp.startups);
+    json_put_field_int(o, "large", comp.large);
+    json_put_field_int(o, "research", comp.research);
+    json_put_field_int(o, "other", comp.other);
+    json_put_field_int(o, "unknown_size", comp.unknown_size);
     buf_puts(o, "},\"items\":[");
     for (size_t i = 0; i < n; i++) {
         const cluster_member_rec *x = &m[i];
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "membership_id", true);
         json_put_int(o, x->id);
-        put_str(o, "slug", x->slug);
-        put_str(o, "name", x->name);
-        put_str(o, "acronym", x->acronym);
-        put_str(o, "kind", x->kind);
-        put_str(o, "role", x->role);
-        put_str(o, "joined_on", x->joined_on);
-        put_str(o, "sector", x->sector);
-        put_str(o, "municipality", x->municipality);
-        put_str(o, "district", x->district);
+        json_put_field(o, "slug", x->slug);
+        json_put_field(o, "name", x->name);
+        json_put_field(o, "acronym", x->acronym);
+        json_put_field(o, "kind", x->kind);
+        json_put_field(o, "role", x->role);
+        json_put_field(o, "joined_on", x->joined_on);
+        json_put_field(o, "sector", x->sector);
+        json_put_field(o, "municipality", x->municipality);
+        json_put_field(o, "district", x->district);
         put_opt(o, "employees", x->employees);
-        put_str(o, "size_class", x->size_class);
+        json_put_field(o, "size_class", x->size_class);
         json_put_key(o, "is_startup", false);
         json_put_bool(o, x->is_startup);
         json_put_key(o, "is_demo", false);
@@ -318,17 +306,17 @@ static void put_total(req *r, const figure_total *t, figure_group g)
     } else if (g == FIG_GROUP_NONE) {
         label = NULL;
     }
-    put_str(o, "label", label);
-    put_int(o, "year", t->year);
-    put_int(o, "members", t->members);
-    put_int(o, "reported", t->reported);
-    put_int(o, "missing", t->missing);
-    put_int(o, "verified", t->verified);
+    json_put_field(o, "label", label);
+    json_put_field_int(o, "year", t->year);
+    json_put_field_int(o, "members", t->members);
+    json_put_field_int(o, "reported", t->reported);
+    json_put_field_int(o, "missing", t->missing);
+    json_put_field_int(o, "verified", t->verified);
     put_opt(o, "verified_bp", t->verified_bp);
-    put_int(o, "employees", t->employees);
-    put_int(o, "revenue_eur_cents", t->revenue_eur);
-    put_int(o, "exports_eur_cents", t->exports_eur);
-    put_int(o, "rnd_eur_cents", t->rnd_eur);
+    json_put_field_int(o, "employees", t->employees);
+    json_put_field_int(o, "revenue_eur_cents", t->revenue_eur);
+    json_put_field_int(o, "exports_eur_cents", t->exports_eur);
+    json_put_field_int(o, "rnd_eur_cents", t->rnd_eur);
     put_opt(o, "export_share_bp", t->export_share_bp);
     json_put_key(o, "covered", false);
     json_put_bool(o, t->covered);
@@ -342,11 +330,11 @@ static void put_total(req *r, const figure_total *t, figure_group g)
         buf_puts(o, "{");
         json_put_key(o, "employees", true);
         json_put_int(o, t->prev_employees);
-        put_int(o, "revenue_eur_cents", t->prev_revenue_eur);
-        put_int(o, "exports_eur_cents", t->prev_exports_eur);
-        put_int(o, "employees_change_bp", t->employees_change_bp);
-        put_int(o, "revenue_change_bp", t->revenue_change_bp);
-        put_int(o, "exports_change_bp", t->exports_change_bp);
+        json_put_field_int(o, "revenue_eur_cents", t->prev_revenue_eur);
+        json_put_field_int(o, "exports_eur_cents", t->prev_exports_eur);
+        json_put_field_int(o, "employees_change_bp", t->employees_change_bp);
+        json_put_field_int(o, "revenue_change_bp", t->revenue_change_bp);
+        json_put_field_int(o, "exports_change_bp", t->exports_change_bp);
         buf_puts(o, "}");
     } else {
         buf_puts(o, "null");
@@ -498,10 +486,10 @@ void api_figures(req *r)
     buf_puts(o, "{");
     json_put_key(o, "year", true);
     json_put_int(o, q.year);
-    put_str(o, "scope", scope);
-    put_str(o, "cluster", q.scope == FIG_SCOPE_CLUSTER ? c.slug : NULL);
-    put_str(o, "group_by", str_empty(group) ? NULL : group);
-    put_str(o, "currency", "EUR");
+    json_put_field(o, "scope", scope);
+    json_put_field(o, "cluster", q.scope == FIG_SCOPE_CLUSTER ? c.slug : NULL);
+    json_put_field(o, "group_by", str_empty(group) ? NULL : group);
+    json_put_field(o, "currency", "EUR");
     json_put_key(o, "illustrative", false);
     json_put_bool(o, any_demo);
     json_put_key(o, "years", false);

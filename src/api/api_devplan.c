@@ -14,27 +14,21 @@
 #include "web/web.h"
 
 /* json_put_string writes null for NULL. */
-static void put_str(buf *o, const char *key, const char *v)
-{
-    json_put_key(o, key, false);
-    json_put_string(o, v);
-}
-
 static void put_action(buf *o, const devplan_action *x)
 {
     buf_puts(o, "{");
     json_put_key(o, "id", true);
     json_put_int(o, x->id);
-    put_str(o, "title", x->title);
+    json_put_field(o, "title", x->title);
     json_put_key(o, "owner_person_id", false);
     if (x->owner_person_id)
         json_put_int(o, x->owner_person_id);
     else
         buf_puts(o, "null");
-    put_str(o, "owner", x->owner_name);
-    put_str(o, "deadline", x->deadline);
-    put_str(o, "status", x->status);
-    put_str(o, "done_on", x->done_on);
+    json_put_field(o, "owner", x->owner_name);
+    json_put_field(o, "deadline", x->deadline);
+    json_put_field(o, "status", x->status);
+    json_put_field(o, "done_on", x->done_on);
     json_put_key(o, "overdue", false);
     json_put_bool(o, x->overdue);
     buf_puts(o, "}");
@@ -64,7 +58,7 @@ void api_devplan_get(req *r)
     buf_puts(o, "{");
     json_put_key(o, "cluster", true);
     json_put_string(o, org.slug);
-    put_str(o, "today", today);
+    json_put_field(o, "today", today);
     json_put_key(o, "overdue", false);
     json_put_int(o, (int64_t)p.n_overdue);
     json_put_key(o, "goals", false);
@@ -74,8 +68,8 @@ void api_devplan_get(req *r)
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "id", true);
         json_put_int(o, g->id);
-        put_str(o, "title", g->title);
-        put_str(o, "description", g->description);
+        json_put_field(o, "title", g->title);
+        json_put_field(o, "description", g->description);
         json_put_key(o, "groups", false);
         buf_puts(o, "[");
         for (size_t k = 0; k < g->n_groups; k++) {
@@ -101,9 +95,9 @@ void api_devplan_get(req *r)
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "year", true);
         json_put_int(o, x->year);
-        put_str(o, "reviewed_on", x->reviewed_on);
-        put_str(o, "by", x->by_name);
-        put_str(o, "text", x->body);
+        json_put_field(o, "reviewed_on", x->reviewed_on);
+        json_put_field(o, "by", x->by_name);
+        json_put_field(o, "text", x->body);
         buf_puts(o, "}");
     }
     buf_puts(o, "]}");

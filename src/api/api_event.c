@@ -21,12 +21,6 @@
 #include "web/web_event.h"
 
 /* json_put_string writes null for NULL. */
-static void put_str(buf *o, const char *key, const char *v)
-{
-    json_put_key(o, key, false);
-    json_put_string(o, v);
-}
-
 static void put_time(buf *o, const char *key, int64_t t)
 {
     json_put_key(o, key, false);
@@ -45,25 +39,25 @@ static void put_event(buf *o, const event_rec *e)
     buf_puts(o, "{");
     json_put_key(o, "id", true);
     json_put_int(o, e->id);
-    put_str(o, "kind", e->kind);
-    put_str(o, "status", e->status);
-    put_str(o, "title_sr", e->title_sr);
-    put_str(o, "title_en", e->title_en);
-    put_str(o, "description_sr", e->description_sr);
-    put_str(o, "description_en", e->description_en);
+    json_put_field(o, "kind", e->kind);
+    json_put_field(o, "status", e->status);
+    json_put_field(o, "title_sr", e->title_sr);
+    json_put_field(o, "title_en", e->title_en);
+    json_put_field(o, "description_sr", e->description_sr);
+    json_put_field(o, "description_en", e->description_en);
     put_time(o, "starts_at", e->starts_at);
     put_time(o, "ends_at", e->ends_at);
     put_time(o, "cancel_until", e->cancel_until);
-    put_str(o, "place", e->place);
-    put_str(o, "online_url", e->online_url);
-    put_str(o, "language", e->language);
-    put_str(o, "audience", e->audience);
+    json_put_field(o, "place", e->place);
+    json_put_field(o, "online_url", e->online_url);
+    json_put_field(o, "language", e->language);
+    json_put_field(o, "audience", e->audience);
     json_put_key(o, "organiser", false);
     buf_puts(o, "{");
     json_put_key(o, "slug", true);
     json_put_string(o, e->organiser_slug);
-    put_str(o, "name", e->organiser_name);
-    put_str(o, "name_en", e->organiser_name_en);
+    json_put_field(o, "name", e->organiser_name);
+    json_put_field(o, "name_en", e->organiser_name_en);
     buf_puts(o, "}");
     json_put_key(o, "capacity", false);
     if (e->capacity)
@@ -229,10 +223,10 @@ static void put_place(req *r, unsigned status, int64_t event_id, int64_t person)
     json_put_int(o, event_id);
     json_put_key(o, "person", false);
     json_put_int(o, person);
-    put_str(o, "state",
-            place == EVENT_CONFIRMED ? "confirmed"
-            : place == EVENT_WAITING ? "waiting"
-                                     : "cancelled");
+    json_put_field(o, "state",
+                   place == EVENT_CONFIRMED ? "confirmed"
+                   : place == EVENT_WAITING ? "waiting"
+                                            : "cancelled");
     json_put_key(o, "waiting_position", false);
     if (place == EVENT_WAITING)
         json_put_int(o, pos);
@@ -333,10 +327,10 @@ void api_event_registrations(req *r)
         json_put_int(o, g[i].id);
         json_put_key(o, "person", false);
         json_put_int(o, g[i].person_id);
-        put_str(o, "name", g[i].name);
-        put_str(o, "email", g[i].email);
-        put_str(o, "organisation", g[i].org_name);
-        put_str(o, "state", g[i].state);
+        json_put_field(o, "name", g[i].name);
+        json_put_field(o, "email", g[i].email);
+        json_put_field(o, "organisation", g[i].org_name);
+        json_put_field(o, "state", g[i].state);
         put_time(o, "registered_at", g[i].queued_at);
         put_time(o, "confirmed_at", g[i].confirmed_at);
         put_time(o, "cancelled_at", g[i].cancelled_at);

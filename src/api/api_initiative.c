@@ -16,12 +16,6 @@
 #include "web/web.h"
 
 /* json_put_string writes null for NULL. */
-static void put_str(buf *o, const char *key, const char *v)
-{
-    json_put_key(o, key, false);
-    json_put_string(o, v);
-}
-
 static void start_json(req *r, unsigned status)
 {
     r->status = status;
@@ -53,11 +47,11 @@ void api_initiative_list(req *r)
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "slug", true);
         json_put_string(o, it[i].slug);
-        put_str(o, "name", it[i].name);
-        put_str(o, "name_en", it[i].name_en);
-        put_str(o, "state", it[i].state);
-        put_str(o, "region", it[i].region);
-        put_str(o, "district", it[i].district);
+        json_put_field(o, "name", it[i].name);
+        json_put_field(o, "name_en", it[i].name_en);
+        json_put_field(o, "state", it[i].state);
+        json_put_field(o, "region", it[i].region);
+        json_put_field(o, "district", it[i].district);
         json_put_key(o, "founders", false);
         json_put_int(o, it[i].n_founders);
         json_put_key(o, "readiness", false);
@@ -66,15 +60,15 @@ void api_initiative_list(req *r)
         json_put_int(o, n_met);
         json_put_key(o, "of", false);
         json_put_int(o, RD__COUNT);
-        put_str(o, "ready_for", ready);
+        json_put_field(o, "ready_for", ready);
         buf_puts(o, "}");
         if (secretariat && strcmp(it[i].state, "proposed") == 0) {
             json_put_key(o, "contact", false);
             buf_puts(o, "{");
             json_put_key(o, "name", true);
             json_put_string(o, it[i].contact_name ? it[i].contact_name : "");
-            put_str(o, "email", it[i].contact_email);
-            put_str(o, "phone", it[i].contact_phone);
+            json_put_field(o, "email", it[i].contact_email);
+            json_put_field(o, "phone", it[i].contact_phone);
             buf_puts(o, "}");
         }
         json_put_key(o, "is_demo", false);
@@ -142,7 +136,7 @@ static void send_invalid(req *r, const form_errors *fe)
     buf_puts(o, "{\"error\":{");
     json_put_key(o, "code", true);
     json_put_string(o, "invalid");
-    put_str(o, "message", "Some fields are not valid. See fields for what to fix.");
+    json_put_field(o, "message", "Some fields are not valid. See fields for what to fix.");
     json_put_key(o, "fields", false);
     buf_putc(o, '{');
     size_t shown = 0;
@@ -234,7 +228,7 @@ void api_initiative_create(req *r)
     buf_puts(o, "{");
     json_put_key(o, "slug", true);
     json_put_string(o, slug);
-    put_str(o, "state", "proposed");
+    json_put_field(o, "state", "proposed");
     buf_puts(o, "}\n");
 }
 
@@ -266,8 +260,8 @@ void api_cluster_readiness(req *r)
     json_put_int(out, rd.n_met);
     json_put_key(out, "of", false);
     json_put_int(out, RD__COUNT);
-    put_str(out, "ready_for", rd.ready_for);
-    put_str(out, "stage_now", rd.stage_now);
+    json_put_field(out, "ready_for", rd.ready_for);
+    json_put_field(out, "stage_now", rd.stage_now);
     json_put_key(out, "criteria", false);
     buf_puts(out, "[");
     for (int i = 0; i < RD__COUNT; i++) {
@@ -275,8 +269,8 @@ void api_cluster_readiness(req *r)
         buf_puts(out, i ? ",{" : "{");
         json_put_key(out, "code", true);
         json_put_string(out, it->code);
-        put_str(out, "state", states[it->state]);
-        put_str(out, "source", it->computed ? "data" : it->answered_at ? "answer" : NULL);
+        json_put_field(out, "state", states[it->state]);
+        json_put_field(out, "source", it->computed ? "data" : it->answered_at ? "answer" : NULL);
         json_put_key(out, "value", false);
         if (it->computed && it->value >= 0)
             json_put_int(out, it->value);
@@ -287,8 +281,8 @@ void api_cluster_readiness(req *r)
             json_put_int(out, it->target);
         else
             buf_puts(out, "null");
-        put_str(out, "url", it->url);
-        put_str(out, "note", it->note);
+        json_put_field(out, "url", it->url);
+        json_put_field(out, "note", it->note);
         json_put_key(out, "answered_at", false);
         if (it->answered_at) {
             buf b = BUF_INIT;
@@ -297,7 +291,7 @@ void api_cluster_readiness(req *r)
             buf_free(&b);
         } else
             buf_puts(out, "null");
-        put_str(out, "answered_by", it->answered_by_name);
+        json_put_field(out, "answered_by", it->answered_by_name);
         buf_puts(out, "}");
     }
     buf_puts(out, "]}\n");

@@ -52,12 +52,6 @@ static bool may_see(req *r, const org_rec *o)
 
 /* --- writing records ---------------------------------------------------------- */
 
-static void put_str(buf *o, const char *key, const char *v)
-{
-    json_put_key(o, key, false);
-    json_put_string(o, v);
-}
-
 static void put_time(buf *o, const char *key, int64_t t)
 {
     json_put_key(o, key, false);
@@ -101,17 +95,17 @@ static void put_summary_fields(buf *o, const org_rec *e)
 {
     json_put_key(o, "id", true);
     json_put_int(o, e->id);
-    put_str(o, "slug", e->slug);
-    put_str(o, "name", e->name);
-    put_str(o, "name_en", e->name_en);
-    put_str(o, "acronym", e->acronym);
-    put_str(o, "kind", e->kind);
-    put_str(o, "status", e->status);
-    put_str(o, "short_sr", e->short_sr);
-    put_str(o, "short_en", e->short_en);
-    put_str(o, "municipality", e->municipality);
-    put_str(o, "district", e->district);
-    put_str(o, "region", e->region);
+    json_put_field(o, "slug", e->slug);
+    json_put_field(o, "name", e->name);
+    json_put_field(o, "name_en", e->name_en);
+    json_put_field(o, "acronym", e->acronym);
+    json_put_field(o, "kind", e->kind);
+    json_put_field(o, "status", e->status);
+    json_put_field(o, "short_sr", e->short_sr);
+    json_put_field(o, "short_en", e->short_en);
+    json_put_field(o, "municipality", e->municipality);
+    json_put_field(o, "district", e->district);
+    json_put_field(o, "region", e->region);
     json_put_key(o, "year_founded", false);
     if (e->year_founded > 0)
         json_put_int(o, e->year_founded);
@@ -137,15 +131,15 @@ static void put_full(req *r, const org_rec *e)
     buf *o = &r->out;
     buf_putc(o, '{');
     put_summary_fields(o, e);
-    put_str(o, "description_sr", e->description_sr);
-    put_str(o, "description_en", e->description_en);
-    put_str(o, "website", e->website);
-    put_str(o, "email", e->email);
-    put_str(o, "phone", e->phone);
-    put_str(o, "address", e->address);
-    put_str(o, "country", e->country);
-    put_str(o, "pib", e->pib);
-    put_str(o, "mb", e->mb);
+    json_put_field(o, "description_sr", e->description_sr);
+    json_put_field(o, "description_en", e->description_en);
+    json_put_field(o, "website", e->website);
+    json_put_field(o, "email", e->email);
+    json_put_field(o, "phone", e->phone);
+    json_put_field(o, "address", e->address);
+    json_put_field(o, "country", e->country);
+    json_put_field(o, "pib", e->pib);
+    json_put_field(o, "mb", e->mb);
     put_codes(o, "sectors", e->sectors, e->n_sectors);
     put_codes(o, "fos", e->fos, e->n_fos);
     put_codes(o, "geo", e->geo, e->n_geo);
@@ -158,9 +152,10 @@ static void put_full(req *r, const org_rec *e)
     buf_putc(o, '{');
     json_put_key(o, "kind", true);
     json_put_string(o, e->kind ? ref_label(r->db, r->a, "kind", e->kind, LANG_EN) : NULL);
-    put_str(o, "region", e->region ? ref_label(r->db, r->a, "region", e->region, LANG_EN) : NULL);
-    put_str(o, "district",
-            e->district ? ref_label(r->db, r->a, "district", e->district, LANG_EN) : NULL);
+    json_put_field(o, "region",
+                   e->region ? ref_label(r->db, r->a, "region", e->region, LANG_EN) : NULL);
+    json_put_field(o, "district",
+                   e->district ? ref_label(r->db, r->a, "district", e->district, LANG_EN) : NULL);
     put_code_labels(r, "sectors", "nace", e->sectors, e->n_sectors);
     put_code_labels(r, "fos", "fos", e->fos, e->n_fos);
     put_code_labels(r, "geo", "geo", e->geo, e->n_geo);
@@ -510,12 +505,12 @@ void api_search(req *r)
         first = false;
         json_put_key(o, "slug", true);
         json_put_string(o, e.slug);
-        put_str(o, "name", e.name);
-        put_str(o, "name_en", e.name_en);
-        put_str(o, "acronym", e.acronym);
-        put_str(o, "kind", e.kind);
-        put_str(o, "municipality", e.municipality);
-        put_str(o, "short_en", e.short_en);
+        json_put_field(o, "name", e.name);
+        json_put_field(o, "name_en", e.name_en);
+        json_put_field(o, "acronym", e.acronym);
+        json_put_field(o, "kind", e.kind);
+        json_put_field(o, "municipality", e.municipality);
+        json_put_field(o, "short_en", e.short_en);
         buf_putc(o, '}');
     }
     buf_puts(o, "],\"next_cursor\":");

@@ -32,18 +32,6 @@
 #include "core/timeutil.h"
 #include "web/web.h"
 
-static void put_str(buf *o, const char *key, const char *v)
-{
-    json_put_key(o, key, false);
-    json_put_string(o, v);
-}
-
-static void put_int(buf *o, const char *key, int64_t v)
-{
-    json_put_key(o, key, false);
-    json_put_int(o, v);
-}
-
 static bool may_see(req *r, const position_rec *p)
 {
     pos_stage s = position_stage_of(p->stage);
@@ -62,15 +50,15 @@ static void put_head(buf *o, const position_rec *p)
 {
     json_put_key(o, "id", true);
     json_put_int(o, p->id);
-    put_str(o, "kind", p->kind);
-    put_str(o, "stage", p->stage);
-    put_str(o, "consult_until", p->consult_until);
-    put_str(o, "owner", p->owner_slug);
-    put_int(o, "version", p->version);
-    put_str(o, "title_sr", p->title_sr);
-    put_str(o, "title_en", p->title_en);
-    put_int(o, "signature_count", p->n_signatures);
-    put_int(o, "stage_at", p->stage_at);
+    json_put_field(o, "kind", p->kind);
+    json_put_field(o, "stage", p->stage);
+    json_put_field(o, "consult_until", p->consult_until);
+    json_put_field(o, "owner", p->owner_slug);
+    json_put_field_int(o, "version", p->version);
+    json_put_field(o, "title_sr", p->title_sr);
+    json_put_field(o, "title_en", p->title_en);
+    json_put_field_int(o, "signature_count", p->n_signatures);
+    json_put_field_int(o, "stage_at", p->stage_at);
     json_put_key(o, "is_demo", false);
     json_put_bool(o, p->is_demo);
 }
@@ -118,9 +106,9 @@ void api_position_list(req *r)
         buf_puts(o, "}");
     }
     buf_puts(o, "]");
-    put_int(o, "total", total);
-    put_int(o, "page", f.page);
-    put_int(o, "per_page", POS_PAGE);
+    json_put_field_int(o, "total", total);
+    json_put_field_int(o, "page", f.page);
+    json_put_field_int(o, "per_page", POS_PAGE);
     buf_puts(o, "}");
 }
 
@@ -172,11 +160,11 @@ static void put_submissions(req *r, buf *o, const position_rec *p)
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "id", true);
         json_put_int(o, s[i].id);
-        put_str(o, "institution", s[i].institution_slug);
-        put_str(o, "sent_on", s[i].sent_on);
-        put_str(o, "channel", s[i].channel);
-        put_str(o, "reference", s[i].reference);
-        put_str(o, "document_url", s[i].document_url);
+        json_put_field(o, "institution", s[i].institution_slug);
+        json_put_field(o, "sent_on", s[i].sent_on);
+        json_put_field(o, "channel", s[i].channel);
+        json_put_field(o, "reference", s[i].reference);
+        json_put_field(o, "document_url", s[i].document_url);
         json_put_key(o, "overdue", false);
         json_put_bool(o, s[i].overdue);
         json_put_key(o, "outcome", false);
@@ -184,9 +172,9 @@ static void put_submissions(req *r, buf *o, const position_rec *p)
             buf_puts(o, "{");
             json_put_key(o, "outcome", true);
             json_put_string(o, s[i].outcome);
-            put_str(o, "answered_on", s[i].answered_on);
-            put_str(o, "link", s[i].link);
-            put_str(o, "note", s[i].note);
+            json_put_field(o, "answered_on", s[i].answered_on);
+            json_put_field(o, "link", s[i].link);
+            json_put_field(o, "note", s[i].note);
             buf_puts(o, "}");
         } else {
             buf_puts(o, "null");
@@ -242,12 +230,12 @@ static void send_one(req *r, const position_rec *pp)
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "version", true);
         json_put_int(o, v[i].version);
-        put_str(o, "title_sr", v[i].title_sr);
-        put_str(o, "title_en", v[i].title_en);
-        put_str(o, "body_sr", v[i].body_sr);
-        put_str(o, "body_en", v[i].body_en);
-        put_str(o, "note", v[i].note);
-        put_int(o, "created_at", v[i].created_at);
+        json_put_field(o, "title_sr", v[i].title_sr);
+        json_put_field(o, "title_en", v[i].title_en);
+        json_put_field(o, "body_sr", v[i].body_sr);
+        json_put_field(o, "body_en", v[i].body_en);
+        json_put_field(o, "note", v[i].note);
+        json_put_field_int(o, "created_at", v[i].created_at);
         buf_puts(o, "}");
     }
     buf_puts(o, "]");
@@ -257,8 +245,8 @@ static void send_one(req *r, const position_rec *pp)
         buf_puts(o, i ? ",{" : "{");
         json_put_key(o, "org", true);
         json_put_string(o, g[i].org_slug);
-        put_int(o, "org_id", g[i].org_id);
-        put_int(o, "signed_at", g[i].signed_at);
+        json_put_field_int(o, "org_id", g[i].org_id);
+        json_put_field_int(o, "signed_at", g[i].signed_at);
         json_put_key(o, "withdrawn_at", false);
         if (g[i].withdrawn_at)
             json_put_int(o, g[i].withdrawn_at);
@@ -269,7 +257,7 @@ static void send_one(req *r, const position_rec *pp)
         for (size_t k = 0; k < n_share; k++)
             if (share[k].signature_id == g[i].id)
                 orgs = share[k].orgs;
-        put_int(o, "organisations", g[i].withdrawn_at ? 0 : orgs);
+        json_put_field_int(o, "organisations", g[i].withdrawn_at ? 0 : orgs);
         buf_puts(o, "}");
     }
     buf_puts(o, "]");
@@ -278,14 +266,14 @@ static void send_one(req *r, const position_rec *pp)
     buf_puts(o, "{");
     json_put_key(o, "clusters", true);
     json_put_int(o, w.clusters);
-    put_int(o, "organisations", w.orgs);
+    json_put_field_int(o, "organisations", w.orgs);
     json_put_key(o, "year", false);
     if (w.year)
         json_put_int(o, w.year);
     else
         buf_puts(o, "null");
-    put_int(o, "members", w.members);
-    put_int(o, "reported", w.reported);
+    json_put_field_int(o, "members", w.members);
+    json_put_field_int(o, "reported", w.reported);
     json_put_key(o, "covered", false);
     json_put_bool(o, w.covered);
     const char *keys[3] = {"employees", "revenue_eur_cents", "exports_eur_cents"};

@@ -61,12 +61,6 @@ static bool load_visible(req *r, post_rec *p)
 
 /* --- writing records ----------------------------------------------------------------- */
 
-static void put_str(buf *o, const char *key, const char *v)
-{
-    json_put_key(o, key, false);
-    json_put_string(o, v);
-}
-
 static void put_list(buf *o, const char *key, const char **v, size_t n)
 {
     json_put_key(o, key, false);
@@ -101,22 +95,22 @@ static void put_post(buf *o, const post_rec *p, bool with_codes)
     buf_putc(o, '{');
     json_put_key(o, "id", true);
     json_put_int(o, p->org_id);
-    put_str(o, "slug", p->org_slug);
-    put_str(o, "name", p->org_name);
+    json_put_field(o, "slug", p->org_slug);
+    json_put_field(o, "name", p->org_name);
     buf_putc(o, '}');
-    put_str(o, "kind", p->kind);
-    put_str(o, "topic", p->topic);
-    put_str(o, "lang", p->lang);
-    put_str(o, "title", p->title);
-    put_str(o, "body", p->body);
-    put_str(o, "title_tr", p->title_tr);
-    put_str(o, "body_tr", p->body_tr);
-    put_str(o, "visibility", p->visibility);
-    put_str(o, "valid_until", p->valid_until);
-    put_str(o, "status", p->status);
+    json_put_field(o, "kind", p->kind);
+    json_put_field(o, "topic", p->topic);
+    json_put_field(o, "lang", p->lang);
+    json_put_field(o, "title", p->title);
+    json_put_field(o, "body", p->body);
+    json_put_field(o, "title_tr", p->title_tr);
+    json_put_field(o, "body_tr", p->body_tr);
+    json_put_field(o, "visibility", p->visibility);
+    json_put_field(o, "valid_until", p->valid_until);
+    json_put_field(o, "status", p->status);
     json_put_key(o, "expired", false);
     json_put_bool(o, p->expired);
-    put_str(o, "close_reason", p->close_reason);
+    json_put_field(o, "close_reason", p->close_reason);
     json_put_key(o, "is_demo", false);
     json_put_bool(o, p->is_demo);
     put_time(o, "published_at", p->published_at);
@@ -497,14 +491,14 @@ void api_post_matches(req *r)
             json_put_int(o, h->post_id);
         else
             buf_puts(o, "null");
-        put_str(o, "title", m[i].title);
-        put_str(o, "kind", m[i].kind);
+        json_put_field(o, "title", m[i].title);
+        json_put_field(o, "kind", m[i].kind);
         json_put_key(o, "org", false);
         buf_putc(o, '{');
         json_put_key(o, "id", true);
         json_put_int(o, h->org_id);
-        put_str(o, "slug", m[i].org_slug);
-        put_str(o, "name", m[i].org_name);
+        json_put_field(o, "slug", m[i].org_slug);
+        json_put_field(o, "name", m[i].org_name);
         buf_putc(o, '}');
         json_put_key(o, "score", false);
         json_put_int(o, h->score);
@@ -525,7 +519,7 @@ void api_post_matches(req *r)
         put_list(o, "words", h->words, h->n_words);
         buf_putc(o, '}');
         const char *texts[] = {p.title, p.title_tr, p.body, p.body_tr, m[i].title};
-        put_str(o, "why", web_post_why(r, h, texts, 5));
+        json_put_field(o, "why", web_post_why(r, h, texts, 5));
         buf_putc(o, '}');
     }
     buf_puts(o, "]}\n");

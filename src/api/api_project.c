@@ -28,12 +28,6 @@
 #include "web/web.h"
 #include "web/web_project.h"
 
-static void put_str(buf *o, const char *key, const char *v)
-{
-    json_put_key(o, key, false);
-    json_put_string(o, v);
-}
-
 static void put_num(buf *o, const char *key, int64_t v)
 {
     json_put_key(o, key, false);
@@ -48,27 +42,27 @@ static void put_project(buf *o, const project_rec *p, bool parts)
     buf_puts(o, "{");
     json_put_key(o, "id", true);
     json_put_int(o, p->id);
-    put_str(o, "title_sr", p->title_sr);
-    put_str(o, "title_en", p->title_en);
-    put_str(o, "acronym", p->acronym);
-    put_str(o, "programme", p->programme);
-    put_str(o, "funder", p->funder_slug);
-    put_str(o, "funder_consent", p->funder_consent);
+    json_put_field(o, "title_sr", p->title_sr);
+    json_put_field(o, "title_en", p->title_en);
+    json_put_field(o, "acronym", p->acronym);
+    json_put_field(o, "programme", p->programme);
+    json_put_field(o, "funder", p->funder_slug);
+    json_put_field(o, "funder_consent", p->funder_consent);
     put_num(o, "call_id", p->call_id ? p->call_id : -1);
-    put_str(o, "status", p->status);
-    put_str(o, "submitted_on", p->submitted_on);
-    put_str(o, "starts_on", p->starts_on);
-    put_str(o, "ends_on", p->ends_on);
+    json_put_field(o, "status", p->status);
+    json_put_field(o, "submitted_on", p->submitted_on);
+    json_put_field(o, "starts_on", p->starts_on);
+    json_put_field(o, "ends_on", p->ends_on);
     put_num(o, "budget_cents", p->budget_cents);
     put_num(o, "grant_cents", p->grant_cents);
     put_num(o, "cofin_milli", p->cofin_milli);
-    put_str(o, "visibility", p->visibility);
-    put_str(o, "lead", p->lead_slug);
+    json_put_field(o, "visibility", p->visibility);
+    json_put_field(o, "lead", p->lead_slug);
     json_put_key(o, "is_demo", false);
     buf_puts(o, p->is_demo ? "true" : "false");
     if (parts) {
-        put_str(o, "outputs_sr", p->outputs_sr);
-        put_str(o, "outputs_en", p->outputs_en);
+        json_put_field(o, "outputs_sr", p->outputs_sr);
+        json_put_field(o, "outputs_en", p->outputs_en);
         json_put_key(o, "participants", false);
         buf_puts(o, "[");
         for (size_t i = 0; i < p->n_parts; i++) {
@@ -76,11 +70,11 @@ static void put_project(buf *o, const project_rec *p, bool parts)
             buf_puts(o, i ? ",{" : "{");
             json_put_key(o, "org", true);
             json_put_string(o, x->slug);
-            put_str(o, "name", x->name);
-            put_str(o, "kind", x->kind);
-            put_str(o, "role", x->role);
+            json_put_field(o, "name", x->name);
+            json_put_field(o, "kind", x->kind);
+            json_put_field(o, "role", x->role);
             put_num(o, "share_cents", x->share_known ? x->share_cents : -1);
-            put_str(o, "consent", x->consent);
+            json_put_field(o, "consent", x->consent);
             buf_puts(o, "}");
         }
         buf_puts(o, "]");

@@ -42,14 +42,6 @@ bool agreement_party_kind_ok(const char *kind)
     return false;
 }
 
-static db_status invalid(const form_errors *errs)
-{
-    for (size_t i = 0; i < errs->n_items; i++)
-        if (errs->items[i].code == FE_NOMEM)
-            return DB_NOMEM;
-    return DB_CONSTRAINT;
-}
-
 /* --- validation ---------------------------------------------------------------------- */
 
 enum {
@@ -717,7 +709,7 @@ db_status agreement_save(db *d, const principal *p, int64_t id, const agreement_
     };
     db_status st;
     if (!valid_values(&a, &save_table, values, v, errs, &chk)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
     } else {
         save_ctx c = {p, id, v, in->parties, in->n_parties, errs, 0};
         tx t = TX_INIT(p->person_id, ip, id ? "agreement_update" : "agreement_create", "agreement",

@@ -18,6 +18,8 @@
 #include "ical/ical.h"
 #include "json/json.h"
 #include "model/tx.h"
+#include "core/strutil.h"
+#include "db/db.h"
 
 const char *const call_rule_kinds[] = {"kind",     "size",  "country", "nace", "fos", "region",
                                        "district", "stage", "label",   "text", NULL};
@@ -28,14 +30,6 @@ static const char *const call_stages[] = {"initiative", "emerging", "developing"
 static const char *const call_statuses[] = {"draft", "published", NULL};
 
 #define DEFAULT_TZ "Europe/Belgrade"
-
-static bool one_of(const char *v, const char *const *list)
-{
-    for (size_t i = 0; v && list[i]; i++)
-        if (strcmp(v, list[i]) == 0)
-            return true;
-    return false;
-}
 
 /* --- validation --------------------------------------------------------------- */
 
@@ -190,7 +184,7 @@ static bool rule_value_ok(const char *rule, const char *v)
     if (strcmp(rule, "kind") == 0)
         return all_of(v, "abcdefghijklmnopqrstuvwxyz_", 1, 40);
     if (strcmp(rule, "size") == 0)
-        return one_of(v, call_sizes);
+        return str_in(v, call_sizes);
     if (strcmp(rule, "country") == 0)
         return all_of(v, UPPER, 2, 2);
     if (strcmp(rule, "nace") == 0)
@@ -200,9 +194,9 @@ static bool rule_value_ok(const char *rule, const char *v)
     if (strcmp(rule, "region") == 0 || strcmp(rule, "district") == 0)
         return all_of(v, UPPER "_", 2, 40);
     if (strcmp(rule, "stage") == 0)
-        return one_of(v, call_stages);
+        return str_in(v, call_stages);
     if (strcmp(rule, "label") == 0)
-        return one_of(v, call_labels);
+        return str_in(v, call_labels);
     if (strcmp(rule, "text") == 0) {
         size_t n = 0;
         for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
@@ -225,7 +219,7 @@ static void rules_known(const form_value *v, const void *vctx, form_errors *errs
     }
     for (size_t i = 0; i < c->in->n_rules; i++) {
         const call_rule *r = &c->in->rules[i];
-        if (!one_of(r->rule, call_rule_kinds) || !rule_value_ok(r->rule, r->value)) {
+        if (!str_in(r->rule, call_rule_kinds) || !rule_value_ok(r->rule, r->value)) {
             valid_add_error(errs, "rules", FE_INVALID, 0, 0);
             return;
         }
@@ -431,11 +425,6 @@ static const char SQL_LIST[] =
 static const char SQL_COUNT[] = "SELECT count(*) FROM funding_call c LEFT JOIN org f"
                                 " ON f.id = c.funder_id" CALL_WHERE " AND $9 >= 0 AND $10 >= 0";
 
-static db_val text_or_null(const char *s)
-{
-    return s && *s ? DBT(s) : DBNULL;
-}
-
 db_status call_list(db *d, arena *a, const call_filter *f, call_rec **out, size_t *n,
                     int64_t *total)
 {
@@ -449,9 +438,8 @@ db_status call_list(db *d, arena *a, const call_filter *f, call_rec **out, size_
     int offset = f->offset > 0 ? f->offset : 0;
 #define LIST_ARGS                                                                                  \
     DB_ARGS(DBI(now), DBI(f->archive ? 1 : 0), DBI(f->closing_30 ? now + 30 * 86400 : 0),          \
-            f->open_now ? DBT(today) : DBNULL, text_or_null(f->funder),                            \
-            text_or_null(f->programme), text_or_null(f->kind), DBI(f->drafts ? 1 : 0), DBI(limit), \
-            DBI(offset))
+            f->open_now ? DBT(today) : DBNULL, db_opt_text(f->funder), db_opt_text(f->programme),  \
+            db_opt_text(f->kind), DBI(f->drafts ? 1 : 0), DBI(limit), DBI(offset))
     if (total) {
         db_status st = db_int(d, total, 0, SQL_COUNT, LIST_ARGS);
         if (st != DB_OK)
@@ -594,10 +582,10 @@ static db_status put_call(tx *t, write_ctx *c)
     db_val actor = t->actor_id ? DBI(t->actor_id) : DBNULL;
 #define CALL_VALS                                                                                  \
     funder ? DBI(funder) : DBNULL, DBT(v[CF_PROGRAMME].text), DBT(v[CF_TITLE_SR].text),            \
-        text_or_null(v[CF_TITLE_EN].text), text_or_null(v[CF_SUMMARY_SR].text),                    \
-        text_or_null(v[CF_SUMMARY_EN].text), text_or_null(v[CF_URL].text),                         \
-        text_or_null(v[CF_OPENS_ON].text), DBI(c->cv->deadline_at), DBT(tz),                       \
-        text_or_null(v[CF_STAGES].text), opt_int(&v[CF_BUDGET], 1), opt_int(&v[CF_GRANT_MIN], 1),  \
+        db_opt_text(v[CF_TITLE_EN].text), db_opt_text(v[CF_SUMMARY_SR].text),                      \
+        db_opt_text(v[CF_SUMMARY_EN].text), db_opt_text(v[CF_URL].text),                           \
+        db_opt_text(v[CF_OPENS_ON].text), DBI(c->cv->deadline_at), DBT(tz),                        \
+        db_opt_text(v[CF_STAGES].text), opt_int(&v[CF_BUDGET], 1), opt_int(&v[CF_GRANT_MIN], 1),   \
         opt_int(&v[CF_GRANT_MAX], 1), opt_int(&v[CF_COFIN], 10), opt_int(&v[CF_MIN_PARTNERS], 1),  \
         opt_int(&v[CF_MIN_COUNTRIES], 1), DBT(status), DBI(c->is_demo ? 1 : 0), DBI(now), actor
     if (c->id == 0) {

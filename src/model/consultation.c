@@ -18,6 +18,7 @@
 #include "json/json.h"
 #include "model/digest.h"
 #include "model/tx.h"
+#include "db/db.h"
 
 enum { CO_TITLE_SR, CO_TITLE_EN, CO_INSTITUTION, CO_URL, CO_DEADLINE, CO_POSITION, CO_N };
 static const form_rule rules[CO_N] = {
@@ -160,11 +161,6 @@ typedef struct save_ctx {
     int64_t new_id; /* out */
 } save_ctx;
 
-static db_val text_or_null(const char *s)
-{
-    return s && *s ? DBT(s) : DBNULL;
-}
-
 static db_status save_body(tx *t, void *vc)
 {
     save_ctx *c = vc;
@@ -196,11 +192,11 @@ static db_status save_body(tx *t, void *vc)
     c->new_id = c->id;
     if (c->id)
         st = db_do(t->d, SQL_UPDATE,
-                   DB_ARGS(DBI(c->id), DBT(c->title_sr), text_or_null(c->title_en), iv,
-                           text_or_null(c->url), DBT(c->deadline_on), DBI(now), by));
+                   DB_ARGS(DBI(c->id), DBT(c->title_sr), db_opt_text(c->title_en), iv,
+                           db_opt_text(c->url), DBT(c->deadline_on), DBI(now), by));
     else
         st = db_int(t->d, &c->new_id, 0, SQL_INSERT,
-                    DB_ARGS(DBT(c->title_sr), text_or_null(c->title_en), iv, text_or_null(c->url),
+                    DB_ARGS(DBT(c->title_sr), db_opt_text(c->title_en), iv, db_opt_text(c->url),
                             DBT(c->deadline_on), DBI(now), by));
     if (st == DB_OK && c->position)
         st = db_do(t->d, SQL_LINK, DB_ARGS(DBI(c->position), DBI(c->new_id), DBI(now), by));

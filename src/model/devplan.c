@@ -20,6 +20,7 @@
 #include "model/digest.h"
 #include "model/notify.h"
 #include "model/tx.h"
+#include "db/db.h"
 
 const char *const devplan_groups[] = {"structure",   "governance",  "financing", "services",
                                       "interaction", "recognition", NULL};
@@ -42,22 +43,6 @@ void devplan_date_at(int64_t t, char out[11])
         out[0] = '\0';
 }
 
-static bool one_of(const char *v, const char *const *list)
-{
-    for (size_t i = 0; v && list[i]; i++)
-        if (strcmp(v, list[i]) == 0)
-            return true;
-    return false;
-}
-
-static db_status invalid(const form_errors *errs)
-{
-    for (size_t i = 0; i < errs->n_items; i++)
-        if (errs->items[i].code == FE_NOMEM)
-            return DB_NOMEM;
-    return DB_CONSTRAINT;
-}
-
 /* --- validation tables ------------------------------------------------------------ */
 
 enum { GO_TITLE, GO_DESCRIPTION, GO_N };
@@ -76,7 +61,7 @@ static void goal_groups_known(const form_value *v, const void *ctx, form_errors 
         return;
     }
     for (size_t i = 0; i < in->n_groups; i++) {
-        if (!one_of(in->groups[i], devplan_groups)) {
+        if (!str_in(in->groups[i], devplan_groups)) {
             valid_add_error(errs, "groups", FE_CHOICE, 0, 0);
             return;
         }
@@ -371,11 +356,6 @@ db_status devplan_digest_overdue(db *d, arena *a, const digest_reader *r, const 
 
 /* --- writes ----------------------------------------------------------------------- */
 
-static db_val text_or_null(const char *s)
-{
-    return s && *s ? DBT(s) : DBNULL;
-}
-
 static const char SQL_GOAL_OF[] = "SELECT count(*) FROM devplan_goal WHERE id = $1 AND org_id = $2";
 static const char SQL_GOAL_INSERT[] =
     "INSERT INTO devplan_goal(org_id, title, description, created_at, created_by, updated_at,"
@@ -406,11 +386,11 @@ static db_status goal_body(tx *t, void *vc)
         if (n == 0)
             return DB_DONE;
         st = db_do(t->d, SQL_GOAL_UPDATE,
-                   DB_ARGS(DBI(c->goal_id), DBT(c->title), text_or_null(c->description), DBI(now),
+                   DB_ARGS(DBI(c->goal_id), DBT(c->title), db_opt_text(c->description), DBI(now),
                            DBI(t->actor_id)));
     } else {
         st = db_int(t->d, &c->id, 0, SQL_GOAL_INSERT,
-                    DB_ARGS(DBI(c->org_id), DBT(c->title), text_or_null(c->description), DBI(now),
+                    DB_ARGS(DBI(c->org_id), DBT(c->title), db_opt_text(c->description), DBI(now),
                             DBI(t->actor_id)));
     }
     if (st == DB_OK)
@@ -437,7 +417,7 @@ db_status devplan_goal_save(db *d, int64_t org_id, int64_t goal_id, const devpla
     db_status st;
     if (!valid_values(&a, &goal_table, (const char *[GO_N]){in->title, in->description}, v, errs,
                       in)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
     } else {
         goal_ctx c = {org_id, goal_id, v[GO_TITLE].text, v[GO_DESCRIPTION].text, in, 0};
         tx t = TX_INIT(actor, ip, goal_id ? "devplan_goal_update" : "devplan_goal_add", "devplan",
@@ -541,13 +521,13 @@ static db_status action_body(tx *t, void *vc)
     db_val owner = c->owner ? DBI(c->owner) : DBNULL;
     if (c->action_id)
         st = db_do(t->d, SQL_ACTION_UPDATE,
-                   DB_ARGS(DBI(c->action_id), DBT(c->title), owner, text_or_null(c->owner_text),
-                           DBT(c->deadline), DBT(c->status), text_or_null(c->done_on), DBI(now),
+                   DB_ARGS(DBI(c->action_id), DBT(c->title), owner, db_opt_text(c->owner_text),
+                           DBT(c->deadline), DBT(c->status), db_opt_text(c->done_on), DBI(now),
                            DBI(t->actor_id)));
     else
         st = db_int(t->d, &c->id, 0, SQL_ACTION_INSERT,
-                    DB_ARGS(DBI(c->goal_id), DBT(c->title), owner, text_or_null(c->owner_text),
-                            DBT(c->deadline), DBT(c->status), text_or_null(c->done_on), DBI(now),
+                    DB_ARGS(DBI(c->goal_id), DBT(c->title), owner, db_opt_text(c->owner_text),
+                            DBT(c->deadline), DBT(c->status), db_opt_text(c->done_on), DBI(now),
                             DBI(t->actor_id)));
     if (st != DB_OK)
         return st;
@@ -582,7 +562,7 @@ db_status devplan_action_save(db *d, int64_t org_id, int64_t goal_id, int64_t ac
     const char *vals[AC_N] = {in->title,    in->owner,  in->owner_text,
                               in->deadline, in->status, in->done_on};
     if (!valid_values(&a, &action_table, vals, v, errs, NULL)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
     } else {
         const char *done_on = v[AC_DONE_ON].text;
         if (strcmp(v[AC_STATUS].text, "done") == 0 && !v[AC_DONE_ON].present) {
@@ -651,7 +631,7 @@ db_status devplan_review_save(db *d, int64_t org_id, const char *year, const cha
     form_value v[RV_N];
     db_status st;
     if (!valid_values(&a, &table, (const char *[RV_N]){year, body, reviewed_on}, v, errs, NULL)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
     } else {
         review_ctx c = {org_id, v[RV_YEAR].i, v[RV_BODY].text,
                         v[RV_REVIEWED_ON].present ? v[RV_REVIEWED_ON].text : today};

@@ -26,6 +26,7 @@
 #include "model/notify.h"
 #include "model/support.h"
 #include "model/tx.h"
+#include "db/db.h"
 
 const char *const event_kinds[] = {"training", "workshop",    "conference",
                                    "b2b",      "study_visit", NULL};
@@ -44,14 +45,6 @@ static void add_error(form_errors *errs, const char *field, form_error_code code
     e->code = code;
     e->min = min;
     e->max = max;
-}
-
-static bool one_of(const char *v, const char *const *choices)
-{
-    for (size_t i = 0; v && choices[i]; i++)
-        if (strcmp(v, choices[i]) == 0)
-            return true;
-    return false;
 }
 
 /* Text of at most max characters without control characters (newlines
@@ -83,12 +76,12 @@ static bool is_web_url(const char *v)
 
 bool event_kind_known(const char *kind)
 {
-    return one_of(kind, event_kinds);
+    return str_in(kind, event_kinds);
 }
 
 bool event_audience_known(const char *audience)
 {
-    return one_of(audience, event_audiences);
+    return str_in(audience, event_audiences);
 }
 
 void event_check(const event_input *in, int64_t now, bool is_new, form_errors *errs)
@@ -96,7 +89,7 @@ void event_check(const event_input *in, int64_t now, bool is_new, form_errors *e
     assert(in && errs);
     if (!in->kind || !*in->kind)
         add_error(errs, "kind", FE_REQUIRED, 0, 0);
-    else if (!one_of(in->kind, event_kinds))
+    else if (!str_in(in->kind, event_kinds))
         add_error(errs, "kind", FE_CHOICE, 0, 0);
     if (in->organiser_id <= 0)
         add_error(errs, "organiser", FE_REQUIRED, 0, 0);
@@ -120,11 +113,11 @@ void event_check(const event_input *in, int64_t now, bool is_new, form_errors *e
         add_error(errs, "ends_at", FE_DATE_ORDER, 0, 0);
     if (!in->language || !*in->language)
         add_error(errs, "language", FE_REQUIRED, 0, 0);
-    else if (!one_of(in->language, event_languages))
+    else if (!str_in(in->language, event_languages))
         add_error(errs, "language", FE_CHOICE, 0, 0);
     if (!in->audience || !*in->audience)
         add_error(errs, "audience", FE_REQUIRED, 0, 0);
-    else if (!one_of(in->audience, event_audiences))
+    else if (!str_in(in->audience, event_audiences))
         add_error(errs, "audience", FE_CHOICE, 0, 0);
     if (in->capacity < 0 || in->capacity > EVENT_CAPACITY_MAX)
         add_error(errs, "capacity", FE_RANGE, 1, EVENT_CAPACITY_MAX);
@@ -374,11 +367,6 @@ db_status event_organisers(db *d, arena *a, int64_t person, bool all, event_orga
 
 /* --- writes ------------------------------------------------------------------- */
 
-static db_val text_or_null(const char *s)
-{
-    return s && *s ? DBT(s) : DBNULL;
-}
-
 static db_val int_or_null(int64_t v)
 {
     return v > 0 ? DBI(v) : DBNULL;
@@ -450,9 +438,9 @@ static db_status create_body(tx *t, void *ctx)
     int64_t now = time_now();
     st = db_do(t->d, SQL_INSERT,
                DB_ARGS(DBT(in->kind), DBI(in->organiser_id), DBT(in->title_sr),
-                       text_or_null(in->title_en), text_or_null(in->description_sr),
-                       text_or_null(in->description_en), DBI(in->starts_at), DBI(in->ends_at),
-                       text_or_null(in->place), text_or_null(in->online_url), DBT(in->language),
+                       db_opt_text(in->title_en), db_opt_text(in->description_sr),
+                       db_opt_text(in->description_en), DBI(in->starts_at), DBI(in->ends_at),
+                       db_opt_text(in->place), db_opt_text(in->online_url), DBT(in->language),
                        DBT(in->audience), int_or_null(in->capacity), int_or_null(in->cancel_until),
                        DBI(now), int_or_null(t->actor_id)));
     if (st != DB_OK)
@@ -643,9 +631,9 @@ static db_status update_body(tx *t, void *ctx)
     }
     st = db_do(t->d, SQL_UPDATE,
                DB_ARGS(DBI(c->id), DBT(in->kind), DBI(in->organiser_id), DBT(in->title_sr),
-                       text_or_null(in->title_en), text_or_null(in->description_sr),
-                       text_or_null(in->description_en), DBI(in->starts_at), DBI(in->ends_at),
-                       text_or_null(in->place), text_or_null(in->online_url), DBT(in->language),
+                       db_opt_text(in->title_en), db_opt_text(in->description_sr),
+                       db_opt_text(in->description_en), DBI(in->starts_at), DBI(in->ends_at),
+                       db_opt_text(in->place), db_opt_text(in->online_url), DBT(in->language),
                        DBT(in->audience), int_or_null(in->capacity), int_or_null(in->cancel_until),
                        DBT(in->cancelled ? "cancelled" : "published"), DBI(time_now()),
                        int_or_null(t->actor_id)));

@@ -15,14 +15,6 @@
 #include "model/rights.h"
 #include "model/tx.h"
 
-static db_status invalid(const form_errors *errs)
-{
-    for (size_t i = 0; i < errs->n_items; i++)
-        if (errs->items[i].code == FE_NOMEM)
-            return DB_NOMEM;
-    return DB_CONSTRAINT;
-}
-
 enum { MC_MENTEE, MC_MENTOR, MC_STARTED_ON, MC_N };
 static const form_rule create_rules[MC_N] = {
     [MC_MENTEE] = {"mentee", FV_SLUG, FORM_REQUIRED, 1, 200, NULL},
@@ -307,7 +299,7 @@ db_status mentoring_create(db *d, const char *mentee, const char *mentor, const 
     db_status st;
     if (!valid_values(&a, &create_table, (const char *[MC_N]){mentee, mentor, started_on}, v, errs,
                       NULL)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
     } else {
         create_ctx c = {v[MC_MENTEE].text, v[MC_MENTOR].text, v[MC_STARTED_ON].text, errs, 0};
         tx t = TX_INIT(actor, ip, "mentoring_create", "mentoring", 0);
@@ -394,7 +386,7 @@ db_status mentoring_end(db *d, int64_t id, const char *ended_on, const char *not
     form_value v[ME_N];
     db_status st;
     if (!valid_values(&a, &end_table, (const char *[ME_N]){ended_on, note}, v, errs, NULL)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
     } else {
         end_ctx c = {id, v[ME_ENDED_ON].text, v[ME_NOTE].text, NULL, errs};
         tx t = TX_INIT(actor, ip, "mentoring_end", "mentoring", id);
@@ -450,7 +442,7 @@ db_status mentoring_meeting_add(db *d, int64_t id, const char *met_on, const cha
     db_status st;
     if (!valid_values(&a, &meeting_table, (const char *[MM_N]){met_on, notes, next_steps}, v, errs,
                       NULL)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
     } else {
         end_ctx c = {id, v[MM_MET_ON].text, v[MM_NOTES].text, v[MM_NEXT].text, errs};
         tx t = TX_INIT(actor, ip, "mentoring_meeting_add", "mentoring", id);

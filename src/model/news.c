@@ -124,14 +124,6 @@ static void english_whole(const form_value *v, const void *ctx, form_errors *err
 static const valid_cross_fn news_cross[] = {english_whole};
 static const valid_table news_table = {news_rules, NW_N, news_cross, 1};
 
-static db_status invalid(const form_errors *errs)
-{
-    for (size_t i = 0; i < errs->n_items; i++)
-        if (errs->items[i].code == FE_NOMEM)
-            return DB_NOMEM;
-    return DB_CONSTRAINT;
-}
-
 /* SQL_INSERT's $18: a unique placeholder slug until SQL_SLUG sets the real
  * one (made here: PostgreSQL's random() is a double in [0, 1), SQLite's a
  * 64-bit integer) */
@@ -269,7 +261,7 @@ db_status news_create(db *d, const news_input *in, int64_t actor_id, const char 
     }
     db_status st;
     if (!ok) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
         goto cleanup;
     }
     create_ctx c = {in, v, &img, at < now ? now : at, v[NW_STATUS].text, NULL, false, 0};
@@ -295,7 +287,7 @@ db_status news_insert_tx(db *d, const news_input *in, int64_t publish_at, const 
     x.status = "draft"; /* the table checks draft/published; status is set below */
     db_status st;
     if (!news_check(&a, &x, v, &img, &errs)) {
-        st = invalid(&errs);
+        st = tx_invalid(&errs);
         goto cleanup;
     }
     create_ctx c = {in, v, &img, publish_at, status, reason, is_demo, 0};
@@ -385,7 +377,7 @@ db_status news_update(db *d, int64_t id, const news_input *in, int64_t actor_id,
     image_verdict img;
     db_status st;
     if (!news_check(&a, in, v, &img, errs)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
         goto cleanup;
     }
     update_ctx c = {id, in, v, &img, in->publish_at, errs};
@@ -432,7 +424,7 @@ db_status news_withdraw(db *d, int64_t id, const char *reason, int64_t actor_id,
     form_value v[1];
     db_status st;
     if (!valid_values(&a, &vt, (const char *[1]){reason}, v, errs, NULL)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
         goto cleanup;
     }
     withdraw_ctx c = {id, v[0].text};

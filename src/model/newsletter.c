@@ -22,14 +22,6 @@
 #include "model/notify.h"
 #include "model/tx.h"
 
-static db_status invalid(const form_errors *errs)
-{
-    for (size_t i = 0; i < errs->n_items; i++)
-        if (errs->items[i].code == FE_NOMEM)
-            return DB_NOMEM;
-    return DB_CONSTRAINT;
-}
-
 static const char *lang_code(lang_id L)
 {
     return L == LANG_EN ? "en" : L == LANG_SR_LATN ? "sr-Latn" : "sr";
@@ -190,7 +182,7 @@ db_status newsletter_subscribe(db *d, const char *email, lang_id lang, const cha
     form_value v[1];
     db_status st;
     if (!valid_values(&a, &vt, (const char *[1]){email}, v, errs, NULL)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
         goto cleanup;
     }
     /* addresses compare without case (the column is NOCASE); store lower case */
@@ -478,7 +470,7 @@ db_status newsletter_issue_create(db *d, const char *subject_sr, const char *sub
     if (!valid_values(&a, &issue_table,
                       (const char *[NI_N]){subject_sr, subject_en, intro_sr, intro_en}, v, errs,
                       NULL)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
         goto cleanup;
     }
     issue_ctx c = {v, 0};

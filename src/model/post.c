@@ -21,6 +21,7 @@
 #include "model/post_facet.h"
 #include "model/post_sql.h"
 #include "model/tx.h"
+#include "core/strutil.h"
 
 const char *const post_kinds[] = {"offer", "request", NULL};
 const char *const post_topics[] = {"technology", "supply_chain", "project_partner", "tender",
@@ -98,14 +99,6 @@ static void err_add(form_errors *e, const char *field, form_error_code code, int
             return;
     if (e->n_items < sizeof e->items / sizeof e->items[0])
         e->items[e->n_items++] = (form_error){.field = field, .code = code, .min = min, .max = max};
-}
-
-static bool in_list(const char *v, const char *const *list)
-{
-    for (size_t i = 0; v && list[i]; i++)
-        if (strcmp(v, list[i]) == 0)
-            return true;
-    return false;
 }
 
 static size_t code_points(const char *s)
@@ -194,13 +187,13 @@ db_status post_validate(db *d, const post_rec *in, form_errors *errs)
         if (!published)
             err_add(errs, "org", FE_NOT_PUBLISHED, 0, 0);
     }
-    if (!in_list(in->kind, post_kinds))
+    if (!str_in(in->kind, post_kinds))
         err_add(errs, "kind", in->kind ? FE_CHOICE : FE_REQUIRED, 0, 0);
-    if (!in_list(in->topic, post_topics))
+    if (!str_in(in->topic, post_topics))
         err_add(errs, "topic", in->topic ? FE_CHOICE : FE_REQUIRED, 0, 0);
-    if (!in_list(in->lang, post_langs))
+    if (!str_in(in->lang, post_langs))
         err_add(errs, "lang", in->lang ? FE_CHOICE : FE_REQUIRED, 0, 0);
-    if (in->visibility && !in_list(in->visibility, post_visibilities))
+    if (in->visibility && !str_in(in->visibility, post_visibilities))
         err_add(errs, "visibility", FE_CHOICE, 0, 0);
     check_text(errs, "title", in->title, true, POST_TITLE_MAX, false);
     check_text(errs, "body", in->body, true, POST_BODY_MAX, true);
@@ -699,7 +692,7 @@ static db_status close_body(tx *t, void *ctx)
 {
     write_ctx *c = ctx;
     c->errs->n_items = 0;
-    if (!in_list(c->reason, post_close_reasons)) {
+    if (!str_in(c->reason, post_close_reasons)) {
         err_add(c->errs, "reason", c->reason && *c->reason ? FE_CHOICE : FE_REQUIRED, 0, 0);
         return DB_CONSTRAINT;
     }

@@ -20,6 +20,8 @@
 #include "model/notify.h"
 #include "model/rights.h"
 #include "model/tx.h"
+#include "core/strutil.h"
+#include "db/db.h"
 
 const char *const project_statuses[] = {"idea",     "preparation", "submitted", "approved",
                                         "rejected", "running",     "closed",    NULL};
@@ -47,27 +49,6 @@ const char *const project_visibilities[] = {"public", "participants", NULL};
 /* The participations that count (0035): confirmed ones. Every list filter,
  * total and tie reads participants through this, never the bare table. */
 #define CONFIRMED_PP "(SELECT * FROM project_participant WHERE consent = 'confirmed')"
-
-static bool one_of(const char *v, const char *const *list)
-{
-    for (size_t i = 0; v && list[i]; i++)
-        if (strcmp(v, list[i]) == 0)
-            return true;
-    return false;
-}
-
-static db_status invalid(const form_errors *errs)
-{
-    for (size_t i = 0; i < errs->n_items; i++)
-        if (errs->items[i].code == FE_NOMEM)
-            return DB_NOMEM;
-    return DB_CONSTRAINT;
-}
-
-static db_val text_or_null(const char *s)
-{
-    return s && *s ? DBT(s) : DBNULL;
-}
 
 static db_val int_or_null(int64_t v)
 {
@@ -150,7 +131,7 @@ static void participants_ok(const form_value *v, const void *ctx, form_errors *e
         if (!p->org || !*p->org)
             continue; /* an empty row of the form */
         n++;
-        if (!one_of(p->role, project_roles)) {
+        if (!str_in(p->role, project_roles)) {
             valid_add_error(errs, "participants", FE_CHOICE, 0, 0);
             return;
         }
@@ -360,10 +341,10 @@ db_status project_list(db *d, arena *a, const project_viewer *v, const project_q
     unsigned sort = (unsigned)q->sort < sizeof list_sql / sizeof *list_sql ? q->sort : 0;
     db_stmt *s =
         db_query(d, list_sql[sort],
-                 DB_ARGS(viewer_person(v), viewer_sec(v), text_or_null(q->status),
-                         text_or_null(q->programme), text_or_null(q->funder),
-                         text_or_null(q->cluster), text_or_null(q->sector), text_or_null(q->year),
-                         DBI(q->org_id), DBT(today), DBI(q->limit > 0 ? q->limit : 500)));
+                 DB_ARGS(viewer_person(v), viewer_sec(v), db_opt_text(q->status),
+                         db_opt_text(q->programme), db_opt_text(q->funder), db_opt_text(q->cluster),
+                         db_opt_text(q->sector), db_opt_text(q->year), DBI(q->org_id), DBT(today),
+                         DBI(q->limit > 0 ? q->limit : 500)));
     if (!s)
         return DB_ERR;
     return db_collect(s, a, (void **)out, n, sizeof **out, project_row, NULL);
@@ -460,12 +441,12 @@ db_status project_facets_get(db *d, arena *a, const project_viewer *v, const pro
         db_stmt *s =
             db_query(d, facet_sql[f],
                      DB_ARGS(viewer_person(v), viewer_sec(v),
-                             f == PROJECT_FACET_STATUS ? DBNULL : text_or_null(q->status),
-                             f == PROJECT_FACET_PROGRAMME ? DBNULL : text_or_null(q->programme),
-                             f == PROJECT_FACET_FUNDER ? DBNULL : text_or_null(q->funder),
-                             text_or_null(q->cluster),
-                             f == PROJECT_FACET_SECTOR ? DBNULL : text_or_null(q->sector),
-                             f == PROJECT_FACET_YEAR ? DBNULL : text_or_null(q->year),
+                             f == PROJECT_FACET_STATUS ? DBNULL : db_opt_text(q->status),
+                             f == PROJECT_FACET_PROGRAMME ? DBNULL : db_opt_text(q->programme),
+                             f == PROJECT_FACET_FUNDER ? DBNULL : db_opt_text(q->funder),
+                             db_opt_text(q->cluster),
+                             f == PROJECT_FACET_SECTOR ? DBNULL : db_opt_text(q->sector),
+                             f == PROJECT_FACET_YEAR ? DBNULL : db_opt_text(q->year),
                              DBI(q->org_id), DBT(today), DBI(1000)));
         if (!s)
             return DB_ERR;
@@ -682,20 +663,20 @@ static db_status save_body(tx *t, void *vc)
         return DB_CONSTRAINT;
     int64_t cofin = v[PR_COFIN].present ? (v[PR_COFIN].i + 5) / 10 : -1; /* hundredths -> ‰ */
     db_val vals[] = {DBT(v[PR_TITLE_SR].text),
-                     text_or_null(v[PR_TITLE_EN].text),
-                     text_or_null(v[PR_ACRONYM].text),
-                     text_or_null(v[PR_PROGRAMME].text),
+                     db_opt_text(v[PR_TITLE_EN].text),
+                     db_opt_text(v[PR_ACRONYM].text),
+                     db_opt_text(v[PR_PROGRAMME].text),
                      funder ? DBI(funder) : DBNULL,
                      v[PR_CALL].present ? DBI(v[PR_CALL].i) : DBNULL,
                      DBT(v[PR_STATUS].text),
-                     text_or_null(v[PR_SUBMITTED_ON].text),
-                     text_or_null(v[PR_STARTS_ON].text),
-                     text_or_null(v[PR_ENDS_ON].text),
+                     db_opt_text(v[PR_SUBMITTED_ON].text),
+                     db_opt_text(v[PR_STARTS_ON].text),
+                     db_opt_text(v[PR_ENDS_ON].text),
                      v[PR_BUDGET].present ? DBI(v[PR_BUDGET].i) : DBNULL,
                      v[PR_GRANT].present ? DBI(v[PR_GRANT].i) : DBNULL,
                      int_or_null(cofin),
-                     text_or_null(v[PR_OUTPUTS_SR].text),
-                     text_or_null(v[PR_OUTPUTS_EN].text),
+                     db_opt_text(v[PR_OUTPUTS_SR].text),
+                     db_opt_text(v[PR_OUTPUTS_EN].text),
                      DBT(v[PR_VISIBILITY].text),
                      DBI(now),
                      DBI(t->actor_id),
@@ -819,7 +800,7 @@ db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor
         in->cofin,      in->outputs_sr,
         in->outputs_en, in->visibility && *in->visibility ? in->visibility : "public"};
     if (!valid_values(&a, &project_table, vals, v, errs, in)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
     } else {
         save_ctx c = {.id = id, .in = in, .v = v, .errs = errs};
         tx t = TX_INIT(actor, ip, id ? "project_update" : "project_create", "project", id);

@@ -18,6 +18,8 @@
 #include "core/timeutil.h"
 #include "json/json.h"
 #include "model/tx.h"
+#include "core/strutil.h"
+#include "db/db.h"
 
 const char *const submission_channels[] = {"email", "post", "portal", "meeting", "other", NULL};
 const char *const submission_outcomes[] = {"accepted", "partly", "rejected", "no_answer", NULL};
@@ -54,27 +56,6 @@ bool submission_overdue(const char *sent_on, const char *today, int n)
     if (!sent_on || !today || !*today)
         return false;
     return days_between(sent_on, today) > n;
-}
-
-static bool one_of(const char *v, const char *const *list)
-{
-    for (size_t i = 0; v && list[i]; i++)
-        if (strcmp(v, list[i]) == 0)
-            return true;
-    return false;
-}
-
-static db_status invalid(const form_errors *errs)
-{
-    for (size_t i = 0; i < errs->n_items; i++)
-        if (errs->items[i].code == FE_NOMEM)
-            return DB_NOMEM;
-    return DB_CONSTRAINT;
-}
-
-static db_val text_or_null(const char *s)
-{
-    return s && *s ? DBT(s) : DBNULL;
 }
 
 /* The Belgrade date of UTC time t. */
@@ -213,7 +194,7 @@ static db_status find_institution(db *d, const char *slug, int64_t by_id, int64_
     if (!s)
         return DB_ERR;
     db_status st = db_step(s);
-    if (st == DB_ROW && one_of(db_col_text(s, 1), submission_institution_kinds) &&
+    if (st == DB_ROW && str_in(db_col_text(s, 1), submission_institution_kinds) &&
         db_col_text(s, 2) && strcmp(db_col_text(s, 2), "published") == 0)
         *id = db_col_int(s, 0);
     db_reset(s);
@@ -298,7 +279,7 @@ static db_status submit_body(tx *t, void *vw)
         return DB_CONSTRAINT;
     st = db_int(t->d, &w->id, 0, SQL_SUBMIT,
                 DB_ARGS(DBI(w->position_id), DBI(inst), DBT(sent_on), DBT(channel),
-                        text_or_null(reference), text_or_null(opt(w, SU_DOCUMENT_URL)),
+                        db_opt_text(reference), db_opt_text(opt(w, SU_DOCUMENT_URL)),
                         DBI(time_now()), t->actor_id ? DBI(t->actor_id) : DBNULL));
     if (st == DB_OK)
         st = db_do(t->d, SQL_ADDRESSEE, DB_ARGS(DBI(w->position_id), DBI(inst)));
@@ -365,8 +346,8 @@ static db_status answer_body(tx *t, void *vw)
         return DB_CONSTRAINT;
     st = db_int(t->d, &w->id, 0, SQL_ANSWER,
                 DB_ARGS(DBI(submission_id), DBT(outcome), DBT(answered_on),
-                        text_or_null(opt(w, OU_LINK)), text_or_null(opt(w, OU_NOTE)),
-                        DBI(time_now()), t->actor_id ? DBI(t->actor_id) : DBNULL));
+                        db_opt_text(opt(w, OU_LINK)), db_opt_text(opt(w, OU_NOTE)), DBI(time_now()),
+                        t->actor_id ? DBI(t->actor_id) : DBNULL));
     bool answers = strcmp(outcome, "no_answer") != 0;
     if (st == DB_OK && answers && strcmp(stage, "submitted") == 0)
         st = move_stage(t, w->position_id, "answered");
@@ -427,7 +408,7 @@ static db_status meeting_body(tx *t, void *vw)
     st = db_int(t->d, &w->id, 0, SQL_MEETING,
                 DB_ARGS(DBI(inst), w->position_id ? DBI(w->position_id) : DBNULL, DBT(met_on),
                         DBT(w->v[ME_ATTENDEES].text), DBT(w->v[ME_TOPICS].text),
-                        text_or_null(opt(w, ME_NOTES)), DBI(time_now()),
+                        db_opt_text(opt(w, ME_NOTES)), DBI(time_now()),
                         t->actor_id ? DBI(t->actor_id) : DBNULL));
     if (st != DB_OK)
         return st;
@@ -463,7 +444,7 @@ static db_status sub_write(db *d, int kind, const char *const *vals, int64_t pos
     arena a = ARENA_INIT;
     db_status st;
     if (!valid_values(&a, k->table, vals, v, errs, NULL)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
     } else {
         sub_write_in w = {position_id, institution_id, v, errs, 0};
         tx t = TX_INIT(actor, ip, k->action, k->entity, entity_id);

@@ -23,14 +23,6 @@ static const form_rule support_rules[SU_N] = {
 };
 static const valid_table support_table = {support_rules, SU_N, NULL, 0};
 
-static db_status invalid(const form_errors *errs)
-{
-    for (size_t i = 0; i < errs->n_items; i++)
-        if (errs->items[i].code == FE_NOMEM)
-            return DB_NOMEM;
-    return DB_CONSTRAINT;
-}
-
 static const char SQL_IS_CLUSTER[] =
     "SELECT count(*) FROM org WHERE id = $1 AND kind IN ('cluster', 'cluster_initiative')";
 static const char SQL_INSERT[] =
@@ -50,7 +42,7 @@ db_status support_log_add(db *d, int64_t org_id, const char *date, const char *k
     db_status st;
     if (!valid_values(&a, &support_table, (const char *[SU_N]){date, kind, note, link, source}, v,
                       errs, NULL)) {
-        st = invalid(errs);
+        st = tx_invalid(errs);
         goto cleanup;
     }
     int64_t n = 0;
