@@ -15,6 +15,7 @@
 
 #include "http/request.h"
 #include "model/org.h"
+#include "model/submission.h"
 #include "model/tie.h"
 
 /* Parses the request body as a JSON object into *out (caller decrefs). On
@@ -62,5 +63,12 @@ bool api_cluster_load(req *r, org_rec *o);
  * the default), answered as JSON; not_found the 404's message. */
 void api_tie_consent(req *r, const tie_kind *kinds, size_t n_kinds, const void *obj, int64_t id,
                      const char *not_found);
+
+/* The position's submissions as a JSON array (api_advocacy.c): each with
+ * its institution, date, channel, reference, document, "overdue" when the
+ * institution is silent past the no-answer days, and its latest answer as
+ * "outcome" (null while none). Shared by the position and its
+ * submissions' list. */
+void api_put_submissions(buf *o, const submission_rec *s, size_t n);
 
 #endif

@@ -155,33 +155,7 @@ static void put_submissions(req *r, buf *o, const position_rec *p)
         buf_puts(o, "null");
         return;
     }
-    buf_puts(o, "[");
-    for (size_t i = 0; i < n; i++) {
-        buf_puts(o, i ? ",{" : "{");
-        json_put_key(o, "id", true);
-        json_put_int(o, s[i].id);
-        json_put_field(o, "institution", s[i].institution_slug);
-        json_put_field(o, "sent_on", s[i].sent_on);
-        json_put_field(o, "channel", s[i].channel);
-        json_put_field(o, "reference", s[i].reference);
-        json_put_field(o, "document_url", s[i].document_url);
-        json_put_key(o, "overdue", false);
-        json_put_bool(o, s[i].overdue);
-        json_put_key(o, "outcome", false);
-        if (s[i].outcome) {
-            buf_puts(o, "{");
-            json_put_key(o, "outcome", true);
-            json_put_string(o, s[i].outcome);
-            json_put_field(o, "answered_on", s[i].answered_on);
-            json_put_field(o, "link", s[i].link);
-            json_put_field(o, "note", s[i].note);
-            buf_puts(o, "}");
-        } else {
-            buf_puts(o, "null");
-        }
-        buf_puts(o, "}");
-    }
-    buf_puts(o, "]");
+    api_put_submissions(o, s, n);
 }
 
 /* The position as JSON: its head, tags, versions, signatures, the weight

@@ -84,11 +84,16 @@ function fieldError(html, id) {
 // which PostgreSQL lacks: the tests' SQL runs on both backends).
 const epoch = (when) => Math.floor((when ? Date.parse(`${when.replace(' ', 'T')}Z`) : Date.now()) / 1000);
 
+// Past the draft and consultation its owner has signed it (a position
+// nobody signed cannot be submitted).
 function newPosition(stage, title = 'Предлог о порезу на иновације', written = '2025-01-01 12:00') {
+  const signed = !['draft', 'consultation'].includes(stage);
   return Number(sqlite(`INSERT INTO position(kind, owner_id, stage, created_at, updated_at)
       SELECT 'proposal', id, '${stage}', ${epoch(written)}, ${epoch()} FROM org WHERE slug = 'voict';
     INSERT INTO position_version(position_id, version, title_sr, title_en, body_sr, created_at)
       VALUES ((SELECT max(id) FROM position), 1, '${title}', 'Proposal on innovation tax', 'Текст.', ${epoch()});
+    ${signed ? `INSERT INTO position_signature(position_id, org_id, signed_at, signed_by)
+      SELECT (SELECT max(id) FROM position), id, ${epoch(written)}, (SELECT min(id) FROM person) FROM org WHERE slug = 'voict';` : ''}
     SELECT max(id) FROM position;`));
 }
 
