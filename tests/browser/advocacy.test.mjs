@@ -45,11 +45,16 @@ function addUser(email, name, extra = []) {
   assert.equal(add.status, 0, add.stderr);
 }
 
+// A position open for signature, signed by its owner (one nobody signed
+// cannot be submitted).
 function newPosition(titleSr, titleEn) {
   return Number(sqlite(`INSERT INTO position(kind, owner_id, stage, created_at, updated_at)
       SELECT 'proposal', id, 'signing', unixepoch('2026-01-05'), unixepoch('2026-01-05') FROM org WHERE slug = 'voict';
     INSERT INTO position_version(position_id, version, title_sr, title_en, body_sr, created_at)
       VALUES (last_insert_rowid(), 1, '${titleSr}', '${titleEn}', 'Текст.', unixepoch());
+    INSERT INTO position_signature(position_id, org_id, signed_at, signed_by)
+      SELECT (SELECT max(id) FROM position), id, unixepoch('2026-01-05'), (SELECT min(id) FROM person)
+      FROM org WHERE slug = 'voict';
     SELECT max(id) FROM position;`));
 }
 
