@@ -15,7 +15,7 @@
 DB ?= var/scan.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: run test build build-asan bench fuzz reliability clean format
+.PHONY: run test test-pg build build-asan bench fuzz reliability clean format
 
 run: build
 	@test -f $(DB) || ./build/scan init --db $(DB) --demo
@@ -34,6 +34,12 @@ build-asan:
 test: build-asan
 	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --loglevel=error
 	@tests/run.sh
+
+# The HTTP suite on a throwaway PostgreSQL 15 and the two-server cluster
+# test (issue 18; not yet in `make test`: see tests/run.sh).
+test-pg: build-asan
+	@test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --loglevel=error
+	@LEVELS="pg cluster" tests/run.sh
 
 # The full proof harness (docs/RELIABILITY.md): the same scripts as CI's
 # short profile, longer. The soak measures memory on the release build.
