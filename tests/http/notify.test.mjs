@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, scan, makeToken, scanIn, sqliteIn } from './lib.mjs';
+import { PG, startServer, scan, makeToken, scanIn, sqliteIn } from './lib.mjs';
 
 const PW = 'notify pass phrase 2026';
 const EMAIL = {
@@ -248,7 +248,8 @@ test('an event reaches the followers in the same transaction: at once by mail wi
   assert.match(headers, /^List-Unsubscribe: <https:\/\/scan\.example\/u\/[A-Za-z0-9_-]{43}>\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n$/);
   assert.match(body + sqlite(`SELECT body FROM outbox WHERE to_addr = '${EMAIL.now}'`), /Member M/);
   unsubToken = /\/u\/([A-Za-z0-9_-]{43})>/.exec(headers)[1];
-  assert.equal(sqlite(`SELECT count(*) FROM notify_unsub WHERE token_hash = X'${'00'.repeat(32)}' OR length(token_hash) <> 32`), '0', 'tokens are stored as 32-byte hashes');
+  const zero = PG ? `'\\x${'00'.repeat(32)}'::bytea` : `X'${'00'.repeat(32)}'`; // a blob literal in each dialect
+  assert.equal(sqlite(`SELECT count(*) FROM notify_unsub WHERE token_hash = ${zero} OR length(token_hash) <> 32`), '0', 'tokens are stored as 32-byte hashes');
 });
 
 test('the unsubscribe link needs no login, asks on GET, unsubscribes on POST once; used, expired and made-up links get a clear 410/404', async () => {
