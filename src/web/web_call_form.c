@@ -441,14 +441,20 @@ void web_call_new_form(req *r)
     form_page(r, NULL, &in, NULL, &e);
 }
 
-void web_call_edit_form(req *r)
+/* The call {id} for the secretariat's edit (writes the 403, 404 or 5xx). */
+static bool load_for_edit(req *r, call_rec *c)
 {
     if (!wcall_may_edit(r)) {
         resp_error(r, 403, T(r->lang, MSG_CALL_FORBIDDEN));
-        return;
+        return false;
     }
+    return wcall_load(r, c);
+}
+
+void web_call_edit_form(req *r)
+{
     call_rec c;
-    if (!wcall_load(r, &c))
+    if (!load_for_edit(r, &c))
         return;
     call_input in;
     call_to_input(r->a, &c, &in);
@@ -564,24 +570,16 @@ void web_call_create(req *r)
 
 void web_call_update(req *r)
 {
-    if (!wcall_may_edit(r)) {
-        resp_error(r, 403, T(r->lang, MSG_CALL_FORBIDDEN));
-        return;
-    }
     call_rec c;
-    if (!wcall_load(r, &c))
+    if (!load_for_edit(r, &c))
         return;
     save(r, &c);
 }
 
 void web_call_withdraw(req *r)
 {
-    if (!wcall_may_edit(r)) {
-        resp_error(r, 403, T(r->lang, MSG_CALL_FORBIDDEN));
-        return;
-    }
     call_rec c;
-    if (!wcall_load(r, &c))
+    if (!load_for_edit(r, &c))
         return;
     db_status st = call_withdraw(r->db, c.id, r->user->person_id, r->client_ip);
     if (st != DB_OK && st != DB_DONE) {
