@@ -17,7 +17,8 @@
 #    leases under a mixed read/write load: no failed GET, every
 #    acknowledged write stored, the survivor takes every lease over.
 # Prints one line per part and a summary; exit 1 on any failure. Each
-# file's TAP output is kept under $OUT (default a temporary folder).
+# file's TAP output is kept under $OUT (default a temporary folder, removed
+# after a run with no failure).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export SCAN_BIN=${SCAN_BIN:-build-asan/scan}
@@ -28,7 +29,9 @@ command -v nginx >/dev/null || { echo "cluster: nginx missing (scripts/deps.sh t
 # shellcheck source=tests/pg/pg_temp.sh
 . tests/pg/pg_temp.sh
 pg_temp_start || exit 1
-OUT=${OUT:-$(mktemp -d /tmp/scan-cluster-XXXXXX)}
+# a folder of our own is removed after a clean run and kept after a failure
+own_out=
+[ -n "${OUT:-}" ] || { OUT=$(mktemp -d "${TMPDIR:-/tmp}/scan-cluster-XXXXXX"); own_out=1; }
 mkdir -p "$OUT"
 start=$SECONDS status=0 total_pass=0 total_fail=0
 for f in "${FILES[@]}"; do
@@ -51,6 +54,12 @@ if ! node tests/cluster/kill.mjs >"$OUT/kill.log" 2>&1; then
   status=1 kill=FAILED
 fi
 cat "$OUT/kill.log"
+if [ "$status" = 0 ] && [ -n "$own_out" ]; then
+  rm -rf "$OUT"
+  where=removed
+else
+  where="output in $OUT"
+fi
 echo "cluster: $total_pass passed, $total_fail failed through the proxy; the kill test" \
-  "$kill ($((SECONDS - start)) s; output in $OUT)"
+  "$kill ($((SECONDS - start)) s; $where)"
 exit $status
