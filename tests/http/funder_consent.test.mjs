@@ -14,7 +14,7 @@
 // an editor.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, scan, loginAgent, sqliteIn, makeToken } from './lib.mjs';
+import { startServer, scan, loginAgent, sqliteIn, makeToken, addPeople } from './lib.mjs';
 
 const PW = 'funder consent phrase 2026';
 let srv;
@@ -94,14 +94,9 @@ let pid;
 
 before(async () => {
   srv = await startServer({ demo: true });
-  for (const [name, extra] of [['voict_manager', []], ['ministry_rep', []], ['uni_rep', []], ['nicat_manager', []],
-    ['nobody', []], ['editor', ['--editor']]]) {
-    const r = scan(['user', 'add', `${name}@example.com`, '--name', name, '--password-stdin', ...extra, '--db', srv.db], { input: `${PW}\n` });
-    assert.equal(r.status, 0, r.stderr);
-  }
-  for (const [name, role, org] of [['voict_manager', 'manager', 'voict'], ['ministry_rep', 'representative', 'ministarstvo-privrede'],
-    ['uni_rep', 'representative', 'univerzitet-u-nisu'], ['nicat_manager', 'manager', 'nicat']])
-    assert.equal(scan(['user', 'role', `${name}@example.com`, role, '--org', org, '--db', srv.db]).status, 0);
+  addPeople(srv.db, PW, [['voict_manager', 'manager', 'voict'], ['ministry_rep', 'representative', 'ministarstvo-privrede'],
+    ['uni_rep', 'representative', 'univerzitet-u-nisu'], ['nicat_manager', 'manager', 'nicat'], ['nobody'],
+    ['editor', null, null, ['--editor']]]);
 });
 
 after(async () => {

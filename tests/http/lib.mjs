@@ -287,6 +287,16 @@ export function scanIn(db, args, input) {
   return r;
 }
 
+// Adds NAME@example.com for each [name, role, org, extra] of people with
+// the password (role and org may be null: no role; extra: more `user add`
+// flags such as '--editor'), failing the test on any refusal.
+export function addPeople(db, password, people) {
+  for (const [name, role, org, extra = []] of people) {
+    scanIn(db, ['user', 'add', `${name}@example.com`, '--name', name, '--password-stdin', ...extra], `${password}\n`);
+    if (role) scanIn(db, ['user', 'role', `${name}@example.com`, role, '--org', org]);
+  }
+}
+
 // Logs in as email (with lang: through /login?lang=LANG, which also saves
 // it as the person's mail language) and returns an agent: get(path),
 // post(path, form) with the session's CSRF token (an array value sends

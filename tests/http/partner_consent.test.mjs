@@ -17,7 +17,7 @@
 // no affiliation, an editor.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, scan, loginAgent, sqliteIn } from './lib.mjs';
+import { startServer, scan, loginAgent, sqliteIn, addPeople } from './lib.mjs';
 
 const PW = 'consent pass phrase 2026';
 let srv;
@@ -48,14 +48,9 @@ const UNS = () => sql("SELECT id FROM org WHERE slug = 'univerzitet-u-novom-sadu
 
 before(async () => {
   srv = await startServer({ demo: true });
-  for (const [name, extra] of [['voict_manager', []], ['nicat_manager', []], ['uni_rep', []], ['uns_rep', []],
-    ['nobody', []], ['editor', ['--editor']]]) {
-    const r = scan(['user', 'add', `${name}@example.com`, '--name', name, '--password-stdin', ...extra, '--db', srv.db], { input: `${PW}\n` });
-    assert.equal(r.status, 0, r.stderr);
-  }
-  for (const [name, role, org] of [['voict_manager', 'manager', 'voict'], ['nicat_manager', 'manager', 'nicat'],
-    ['uni_rep', 'representative', 'univerzitet-u-nisu'], ['uns_rep', 'representative', 'univerzitet-u-novom-sadu']])
-    assert.equal(scan(['user', 'role', `${name}@example.com`, role, '--org', org, '--db', srv.db]).status, 0);
+  addPeople(srv.db, PW, [['voict_manager', 'manager', 'voict'], ['nicat_manager', 'manager', 'nicat'],
+    ['uni_rep', 'representative', 'univerzitet-u-nisu'], ['uns_rep', 'representative', 'univerzitet-u-novom-sadu'],
+    ['nobody'], ['editor', null, null, ['--editor']]]);
 });
 
 after(async () => {
