@@ -31,13 +31,15 @@ static double width_at(const char *s, size_t n, double px)
     return chart_text_width(tmp) * px / EST_FONT * BOLD;
 }
 
-/* The longest prefix of s (ending before a space) that fits room at px:
- * its length, 0 when not even the first word fits. */
+/* The longest prefix of s ending before a space that fits room at px:
+ * its length, 0 when not even the first word fits. It always leaves a
+ * second line (it never takes the whole of s, even when s fits whole at
+ * px: the caller breaks s there, past its end otherwise). */
 static size_t fit_words(const char *s, double px)
 {
     size_t best = 0, n = strlen(s);
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n && s[i] != ' ')
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != ' ')
             continue;
         if (width_at(s, i, px) > NAME_ROOM)
             break;
@@ -95,8 +97,10 @@ void chart_badge(buf *out, const char *name, const char *line)
             px = TWO_MIN;
             first = fit_words(name, px);
         }
-        if (first == 0) { /* one unbroken word wider than the room */
-            name_text(out, 30, TWO_MIN, name, n, true);
+        if (first == 0) { /* one unbroken word: one line, as large as fits */
+            for (px = TWO_MAX; px > TWO_MIN && width_at(name, n, px) > NAME_ROOM; px--)
+                ;
+            name_text(out, 30, px, name, n, width_at(name, n, px) > NAME_ROOM);
         } else {
             const char *rest = name + first + 1;
             size_t rn = n - first - 1;

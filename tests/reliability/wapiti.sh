@@ -26,7 +26,8 @@
 #   - any entry at all, whatever its level, in the categories of the
 #     cookieflags, csp and http_headers modules;
 #   - the logged-in run not logging in, or posting to /logout;
-#   - a 5xx or a sanitizer report in the server log; a run over its bound.
+#   - a 5xx or a sanitizer report in the server log; a run over its bound;
+#   - the server not alive, or not answering /, after either run.
 # No exception for CSRF: forms shown without a session (/login,
 # /password/forgot) carry a pre-session token bound to the visitor's pcsrf
 # cookie (double submit), so a finding there fails like any other.
@@ -127,6 +128,12 @@ run_wapiti() { # name args...
     fi
     [ "$rc" = 0 ] || fail "$name: wapiti exited $rc: $(tail -3 "$W/$name.out")"
     [ -s "$W/$name.json" ] || fail "$name: no JSON report"
+    # the server must have lived through the run: a crash mid-run otherwise
+    # shows only as the next run's "could not log in"
+    if ! kill -0 "$SRV" 2>/dev/null || ! curl -skf -o /dev/null "$U/"; then
+        grep -E -A4 'ERROR: AddressSanitizer|runtime error:' "$W/server.log" | head -8 || true
+        fail "$name: the server died or stopped answering / during the run"
+    fi
     echo "wapiti: $name: $((after - before)) requests, $((t1 - t0))s"
     python3 - "$W/$name.json" "$name" "$U" <<'EOF' || exit 1
 import json, sys

@@ -194,6 +194,35 @@ static void test_badge(void **state)
         /* the first line is words of the name, not a cut */
         assert_null(strstr(s, "\xE2\x80\xA6</text><text x=\"70\" y=\"34\""));
     }
+    /* every length of name, word by word, across the sizes where it first
+     * stops fitting on one line: whole words on at most two lines, nothing
+     * read past the name (an overflow here once crashed /orgs/vmc/badge.svg
+     * for a name that fitted whole at 13 but not at 15) */
+    static const char words[] = "Vojvodjanski metalski klaster Novi Sad i Vojvodina sever";
+    char name[sizeof words];
+    for (size_t k = 1; k <= strlen(words); k++) {
+        if (words[k] != ' ' && words[k] != '\0')
+            continue;
+        memcpy(name, words, k);
+        name[k] = '\0';
+        buf_reset(&b);
+        chart_badge(&b, name, "1");
+        const char *s = buf_str(&b);
+        size_t lines = badge_lines(s, px);
+        assert_true(lines == 1 || lines == 2);
+        assert_true(px[0] >= 10 && px[0] <= 15);
+        /* the last word of the name is drawn, whole */
+        const char *last = strrchr(name, ' ');
+        char tail[64];
+        snprintf(tail, sizeof tail, "%s</text>", last ? last + 1 : name);
+        if (strlen(name) < 40)
+            assert_non_null(strstr(s, tail));
+    }
+    /* one long unbroken word: one line, as large as it fits */
+    buf_reset(&b);
+    chart_badge(&b, "Vojvodjanskimetalskiklasternovisad", "1");
+    assert_int_equal(badge_lines(buf_str(&b), px), 1);
+    assert_true(px[0] >= 10 && px[0] <= 13);
     /* markup in a name is escaped */
     buf_reset(&b);
     chart_badge(&b, "<script>x</script> & Co", "1");
