@@ -67,7 +67,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc
 FUZZ_CORE = src/core/buf.c src/core/mem.c src/core/arena.c src/core/utf8.c src/core/strutil.c src/core/num.c
-FUZZ_TARGETS = fuzz_url fuzz_urlencoded fuzz_multipart fuzz_cookie fuzz_utf8 fuzz_html fuzz_json fuzz_csv fuzz_image fuzz_ical fuzz_topic fuzz_num fuzz_xlsx fuzz_markdown fuzz_diff fuzz_pdf fuzz_words fuzz_position
+FUZZ_TARGETS = fuzz_url fuzz_urlencoded fuzz_multipart fuzz_cookie fuzz_utf8 fuzz_html fuzz_json fuzz_csv fuzz_image fuzz_ical fuzz_topic fuzz_num fuzz_xlsx fuzz_markdown fuzz_diff fuzz_pdf fuzz_words fuzz_position fuzz_chart
 FUZZ_SRC_fuzz_url = $(FUZZ_CORE) src/http/router.c src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
 FUZZ_SRC_fuzz_urlencoded = $(FUZZ_CORE) src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
 FUZZ_SRC_fuzz_multipart = $(FUZZ_CORE) src/http/form.c src/i18n/i18n.c src/i18n/catalog.c
@@ -89,6 +89,8 @@ FUZZ_LIBS_fuzz_markdown = $$(pkg-config --cflags --libs libcmark)
 FUZZ_SRC_fuzz_diff = $(FUZZ_CORE) src/core/diff.c
 FUZZ_SRC_fuzz_position = $(FUZZ_CORE) src/model/position_text.c src/html/html.c src/html/markdown.c
 FUZZ_LIBS_fuzz_position = $$(pkg-config --cflags --libs libcmark)
+FUZZ_SRC_fuzz_chart = $(FUZZ_CORE) src/html/html.c src/html/chart.c src/html/chart_badge.c src/i18n/i18n.c src/i18n/catalog.c
+FUZZ_LIBS_fuzz_chart = $$(pkg-config --cflags --libs libxml-2.0) -lm
 FUZZ_SRC_fuzz_pdf = $(FUZZ_CORE) src/model/pdf.c
 FUZZ_LIBS_fuzz_pdf = $$(pkg-config --cflags --libs libqpdf)
 FUZZ_SRC_fuzz_xlsx = $(FUZZ_CORE) src/core/xlsx.c

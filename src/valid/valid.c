@@ -56,19 +56,23 @@ static size_t utf8_count(const char *s, size_t n)
     return cp;
 }
 
-/* True when valid UTF-8 s holds a control character: C0, DEL, C1, or the
- * Unicode line and paragraph separators. With multiline, \n \r \t and the
- * two separators are allowed. */
+/* True when valid UTF-8 s holds a control character: C0, DEL, C1, the
+ * Unicode line and paragraph separators, or the noncharacters U+FFFE and
+ * U+FFFF (not characters in XML 1.0: one in a name made the SVG badge and
+ * the Atom feed ill-formed; found by fuzz/fuzz_chart.c). With multiline,
+ * \n \r \t and the two separators are allowed. */
 /* Nonzero when one of the eight bytes of v could start a control
- * character: below 0x20, 0x7f, or the lead byte 0xC2 (U+0080..U+009F) or
- * 0xE2 (U+2028/9). Exact about "none" (the classic SWAR tests), so a block
- * it clears needs no look byte by byte. */
+ * character: below 0x20, 0x7f, or the lead byte 0xC2 (U+0080..U+009F),
+ * 0xE2 (U+2028/9) or 0xEF (U+FFFE/F). Exact about "none" (the classic SWAR
+ * tests), so a block it clears needs no look byte by byte. */
 static uint64_t may_control(uint64_t v)
 {
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     uint64_t x7f = v ^ (ones * 0x7f), xc2 = v ^ (ones * 0xC2), xe2 = v ^ (ones * 0xE2);
+    uint64_t xef = v ^ (ones * 0xEF);
     return ((v - ones * 0x20) & ~v & highs) | ((x7f - ones) & ~x7f & highs) |
-           ((xc2 - ones) & ~xc2 & highs) | ((xe2 - ones) & ~xe2 & highs);
+           ((xc2 - ones) & ~xc2 & highs) | ((xe2 - ones) & ~xe2 & highs) |
+           ((xef - ones) & ~xef & highs);
 }
 
 static bool has_control(const char *s, size_t n, bool multiline)
@@ -99,6 +103,9 @@ static bool has_control(const char *s, size_t n, bool multiline)
             if (!multiline && c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
                 ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
                 return true; /* U+2028, U+2029 */
+            if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+                ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF))
+                return true; /* U+FFFE, U+FFFF */
         }
     }
     return false;

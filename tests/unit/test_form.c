@@ -550,6 +550,9 @@ static void test_validate_text(void **state)
     assert_int_equal(check1(&a, "name=a%7Fb", &r, &v), FE_CONTROL_CHARS);
     assert_int_equal(check1(&a, "name=a%C2%85b", &r, &v), FE_CONTROL_CHARS);    /* C1 NEL */
     assert_int_equal(check1(&a, "name=a%E2%80%A8b", &r, &v), FE_CONTROL_CHARS); /* U+2028 */
+    assert_int_equal(check1(&a, "name=a%EF%BF%BFb", &r, &v), FE_CONTROL_CHARS); /* U+FFFF */
+    assert_int_equal(check1(&a, "name=a%EF%BF%BEb", &r, &v), FE_CONTROL_CHARS); /* U+FFFE */
+    assert_int_equal(check1(&a, "name=a%EF%BF%BDb", &r, &v), 0); /* U+FFFD is a character */
 
     form_rule opt = {"nick", FV_TEXT, 0, 0, 0, NULL};
     assert_int_equal(check1(&a, "other=1", &opt, &v), 0);
@@ -1110,6 +1113,9 @@ static bool control_plain(const char *s, size_t n, bool multiline)
         if (!multiline && c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
             ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
             return true; /* U+2028, U+2029 */
+        if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+            ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF))
+            return true; /* U+FFFE, U+FFFF */
     }
     return false;
 }
