@@ -94,15 +94,16 @@ static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
 #define PG_OF_KIND(doc)                                                                            \
     "EXISTS (SELECT 1 FROM search_title k WHERE k.rowid = " doc                                    \
     " AND (CAST($3 AS TEXT) IS NULL OR k.kind = $3))"
+/* clang-format off */
 #define PG_SPARSE(cols, where, page)                                                               \
     "WITH c AS MATERIALIZED (SELECT w.doc FROM search_word w WHERE w.col IN " cols                 \
-    " AND w.word >= $4 AND w.word < $5" where " LIMIT $6)"                                         \
+    " AND w.word >= $4 AND w.word < $5" where " LIMIT $6),"                                        \
+    " n AS (SELECT count(*) AS n FROM c)"                                                          \
     " (SELECT t.kind, t.ref, t.title, t.rowid FROM (SELECT d.doc FROM (SELECT DISTINCT c.doc"      \
-    " FROM c ORDER BY c.doc OFFSET 0) AS d WHERE " PG_HAS("d.doc", "$1", cols) page                \
-        ") AS r JOIN search_title t ON t.rowid = r.doc WHERE (SELECT count(*) FROM c) < $6"        \
-        " ORDER BY t.rowid) UNION ALL SELECT NULL, NULL, NULL, NULL WHERE (SELECT count(*) FROM "  \
-        "c)"                                                                                       \
-        " >= $6"
+    " FROM c ORDER BY c.doc OFFSET 0) AS d WHERE " PG_HAS("d.doc", "$1", cols) page ") AS r"      \
+    " JOIN search_title t ON t.rowid = r.doc WHERE (SELECT n.n FROM n) < $6 ORDER BY t.rowid)"     \
+    " UNION ALL SELECT NULL, NULL, NULL, NULL FROM n WHERE n.n >= $6"
+/* clang-format on */
 #define PG_WALK(cols, where, page)                                                                 \
     "SELECT t.kind, t.ref, t.title, t.rowid FROM (SELECT w.doc FROM search_word w"                 \
     " WHERE w.col IN " cols where " AND starts_with(w.word, $4) AND " PG_HAS("w.doc", "$1", cols)  \
