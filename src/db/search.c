@@ -6,15 +6,16 @@
  * write below is the same text on both backends, and a trigger keeps
  * search_word: each document's distinct words per column (0 title, 1
  * body). Only the queries differ (the SQL_PG_* texts, chosen by
- * db_backend): they take the folded words joined by spaces instead of an
- * FTS5 expression and ask for what FTS5 answers, in its order: every word
+ * db_backend): they ask for what FTS5 answers, in its order: every word
  * begins some word of the title (names), or of title or body while not all
  * of them are in the title (body-only matches), rows in document (rowid)
  * order; a word's prefix is a range of the (col, word, doc) btree, words
  * beginning with w being those from w up to w followed by U+10FFFF (the
- * column collation "C" orders by bytes). The names are then ranked by the
- * same C code (search_score), so both backends list the same hits in the
- * same order for the same documents. */
+ * column collation "C" orders by bytes). Which of two plans answers is
+ * chosen here by the data (stage_open_pg: a capped range per word, else a
+ * walk in document order), not by the planner. The names are then ranked
+ * by the same C code (search_score), so both backends list the same hits
+ * in the same order for the same documents. */
 #include "db/search.h"
 
 #include <assert.h>
