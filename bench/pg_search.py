@@ -11,11 +11,12 @@ utf8_fold folds them (Cyrillic to Latin, lower case, no diacritics), into
 search_fts and search_title of the database psql reaches (PGHOST, ...;
 migrated: search_word is kept by its trigger), then runs search.c's own
 SQL_PG_* texts (read through the preprocessor, as tests/pg/search_parity.py
-does) for single words and several words with common prefixes (as typed,
-and indented below them the longest word first, as search.c passes them
-since issue 18), each REPEAT times under EXPLAIN (ANALYZE), and prints
-the median and the largest execution time per query and stage. With --plan QUERY it prints
-the plans of that query's stages instead. Needs only psql.
+does) for single words and several words with common prefixes: the
+names' two plans (the sparse one with the longest word as the
+candidates, and the walk; search.c's stage_open_pg picks one by the
+data), each REPEAT times under EXPLAIN (ANALYZE), and prints the median
+and the largest execution time per query and plan. With --plan QUERY it
+prints that query's plans instead. Needs only psql.
 """
 import csv
 import os
@@ -98,30 +99,33 @@ def main():
         plan, args = args[1], args[2:]
     n = load(args[0])
     sql = sql_constants()
-    stages = [("names", "SQL_PG_TITLE_ANY", "text, bigint", "%s, 200"),
-              ("body", "SQL_PG_BODY_ANY", "text, bigint, bigint", "%s, 20, 0")]
+    # the names' two plans (search.c's stage_open_pg): sparse with the
+    # longest word as the candidates (cap out of reach: always answers),
+    # and the walk
+    stages = [("sparse", "SQL_PG_TITLE_SPARSE", "text, bigint, text, text, text, bigint",
+               "%(others)s, 200, 'org', %(word)s, %(word)s || chr(1114111), 1000000000"),
+              ("walk", "SQL_PG_TITLE_WALK", "text, bigint, text, text",
+               "%(others)s, 200, 'org', %(word)s")]
     prep = "\n".join("PREPARE %s(%s) AS %s;" % (name.lower(), types, sql[name])
                      for _, name, types, _ in stages)
+
+    def params(q):
+        w = longest_first(q).split()
+        return {"word": "'%s'" % w[0], "others": "'%s'" % " ".join(w[1:])}
     if plan:
-        lit = "'" + plan + "'"
         print(psql(prep + "\n" + "\n".join(
-            "EXPLAIN (ANALYZE, BUFFERS) EXECUTE %s(%s);" % (name.lower(), args_ % lit)
+            "EXPLAIN (ANALYZE, BUFFERS) EXECUTE %s(%s);" % (name.lower(), args_ % params(plan))
             for _, name, _, args_ in stages)))
         return
     print("%d documents; median and largest of %d runs, ms (EXPLAIN ANALYZE execution time)"
           % (n, REPEAT))
-    print("%-16s %18s %18s" % ("query", "names", "body"))
-    todo = []
-    for qtext in QUERIES:
-        todo.append((qtext, qtext))
-        if qtext != longest_first(qtext):
-            todo.append(("  " + longest_first(qtext), longest_first(qtext)))
+    print("%-16s %18s %18s" % ("query", "names sparse", "names walk"))
+    todo = [(qtext, qtext) for qtext in QUERIES]
     for label, qtext in todo:
-        lit = "'" + qtext + "'"
         script = [prep]
         for _, name, _, args_ in stages:
-            script += ["EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE %s(%s);" % (name.lower(),
-                                                                         args_ % lit)] * REPEAT
+            script += ["EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE %s(%s);" % (
+                name.lower(), args_ % params(qtext))] * REPEAT
         times = [float(x) for x in re.findall(r'"Execution Time": ([0-9.]+)', psql(
             "\n".join(script)))]
         cells = []

@@ -6,15 +6,16 @@
  * write below is the same text on both backends, and a trigger keeps
  * search_word: each document's distinct words per column (0 title, 1
  * body). Only the queries differ (the SQL_PG_* texts, chosen by
- * db_backend): they take the folded words joined by spaces instead of an
- * FTS5 expression and ask for what FTS5 answers, in its order: every word
+ * db_backend): they ask for what FTS5 answers, in its order: every word
  * begins some word of the title (names), or of title or body while not all
  * of them are in the title (body-only matches), rows in document (rowid)
  * order; a word's prefix is a range of the (col, word, doc) btree, words
  * beginning with w being those from w up to w followed by U+10FFFF (the
- * column collation "C" orders by bytes). The names are then ranked by the
- * same C code (search_score), so both backends list the same hits in the
- * same order for the same documents. */
+ * column collation "C" orders by bytes). Which of two plans answers is
+ * chosen here by the data (stage_open_pg: a capped range per word, else a
+ * walk in document order), not by the planner. The names are then ranked
+ * by the same C code (search_score), so both backends list the same hits
+ * in the same order for the same documents. */
 #include "db/search.h"
 
 #include <assert.h>
@@ -55,33 +56,68 @@ static const char SQL_BODY_ANY[] = "SELECT kind, ref FROM search_fts WHERE searc
 static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
                                     " WHERE search_fts MATCH $1 AND kind = $4 LIMIT $2 OFFSET $3";
 
-/* PostgreSQL ($1: the folded words joined by single spaces). The
- * candidates come from the first word's range, then each document must
- * have every word. */
-#define PG_HAS_WORD(doc, cols, w)                                                                  \
-    "EXISTS (SELECT 1 FROM search_word x WHERE x.doc = " doc " AND x.col IN " cols                 \
-    " AND x.word >= " w " AND x.word < " w " || chr(1114111))"
-#define PG_HAS_ALL(doc, cols)                                                                      \
-    " NOT EXISTS (SELECT 1 FROM unnest(string_to_array($1, ' ')) AS q(w) WHERE NOT " PG_HAS_WORD(  \
-        doc, cols, "q.w") ")"
-#define PG_FIRST_WORD(cols)                                                                        \
-    " IN (SELECT w.doc FROM search_word w WHERE w.col IN " cols                                    \
-    " AND w.word >= split_part($1, ' ', 1) AND w.word < split_part($1, ' ', 1) || chr(1114111))"
-#define PG_TITLE_WHERE "t.rowid" PG_FIRST_WORD("(0)") " AND" PG_HAS_ALL("t.rowid", "(0)")
-#define PG_BODY_WHERE                                                                              \
-    "f.rowid" PG_FIRST_WORD("(0, 1)") " AND" PG_HAS_ALL(                                           \
-        "f.rowid", "(0, 1)") " AND NOT" PG_HAS_ALL("f.rowid", "(0)")
-static const char SQL_PG_TITLE_ANY[] = "SELECT t.kind, t.ref, t.title FROM search_title t"
-                                       " WHERE " PG_TITLE_WHERE " ORDER BY t.rowid LIMIT $2";
-static const char SQL_PG_TITLE_KIND[] =
-    "SELECT t.kind, t.ref, t.title FROM search_title t"
-    " WHERE " PG_TITLE_WHERE " AND t.kind = $3 ORDER BY t.rowid LIMIT $2";
-static const char SQL_PG_BODY_ANY[] =
-    "SELECT f.kind, f.ref FROM search_fts f"
-    " WHERE " PG_BODY_WHERE " ORDER BY f.rowid LIMIT $2 OFFSET $3";
-static const char SQL_PG_BODY_KIND[] =
-    "SELECT f.kind, f.ref FROM search_fts f"
-    " WHERE " PG_BODY_WHERE " AND f.kind = $4 ORDER BY f.rowid LIMIT $2 OFFSET $3";
+/* PostgreSQL: each stage (names; body-only matches) has two plans, and
+ * search.c picks one by the data, because the planner cannot: the
+ * statements are prepared once, and a generic plan does not know whether
+ * a prefix begins 50 words or 30,000 (it walked every name by id for a
+ * rare word: 60-350 ms at 100,000 entries).
+ *
+ * - sparse: the candidates are the entries of one word's range of the
+ *   (col, word, doc) key, at most a cap of them (PG_CAP_*); they are
+ *   sorted by document, and the other words, the kind (and for the body
+ *   stage, not every word in the name) are probed per candidate, in
+ *   document order, until the page is full. Past the cap the statement
+ *   answers one row of NULLs instead ("too common": nothing else ran).
+ * - walk: every word's range is over the cap, so matches are dense: read
+ *   the documents' words in document order (search_word_title, 0048, for
+ *   names; search_word_doc for the body), keep the entries beginning with
+ *   one word, probe the others, stop when the page is full.
+ *
+ * The sparse plan is tried with each word, the longest first (a longer
+ * prefix begins fewer words); the first one under the cap answers; when
+ * none is, the walk does. A cap bounds a sparse try (sorting 6,000 entries
+ * costs about what walking to the 200th of 6,000 names in 100,000 does:
+ * about 1 ms). Both plans find the same rows: the documents with every word
+ * as a prefix of a word of the columns, of the kind, in document order.
+ *
+ * Parameters: $1 the other words joined by spaces ('' for none), $2 the
+ * limit, $3 the kind (NULL: any), $4 the word, then for sparse $5 its end
+ * (the word followed by U+10FFFF: [w, w U+10FFFF) are the words beginning
+ * with w, the column collation "C" ordering by bytes) and $6 the cap; the
+ * body's $7 every word joined by spaces, $8 the offset, $9 the document to
+ * start after. */
+#define PG_CAP_TITLE 6000
+#define PG_CAP_BODY  12000
+#define PG_HAS(doc, words, cols)                                                                   \
+    "NOT EXISTS (SELECT 1 FROM unnest(string_to_array(" words ", ' ')) AS q(w) WHERE NOT EXISTS"   \
+    " (SELECT 1 FROM search_word x WHERE x.doc = " doc " AND x.col IN " cols                       \
+    " AND x.word >= q.w AND x.word < q.w || chr(1114111)))"
+#define PG_OF_KIND(doc)                                                                            \
+    "EXISTS (SELECT 1 FROM search_title k WHERE k.rowid = " doc                                    \
+    " AND (CAST($3 AS TEXT) IS NULL OR k.kind = $3))"
+/* clang-format off */
+#define PG_SPARSE(cols, where, page)                                                               \
+    "WITH c AS MATERIALIZED (SELECT w.doc FROM search_word w WHERE w.col IN " cols                 \
+    " AND w.word >= $4 AND w.word < $5" where " LIMIT $6),"                                        \
+    " n AS (SELECT count(*) AS n FROM c)"                                                          \
+    " (SELECT t.kind, t.ref, t.title, t.rowid FROM (SELECT d.doc FROM (SELECT DISTINCT c.doc"      \
+    " FROM c ORDER BY c.doc OFFSET 0) AS d WHERE " PG_HAS("d.doc", "$1", cols) page ") AS r"      \
+    " JOIN search_title t ON t.rowid = r.doc WHERE (SELECT n.n FROM n) < $6 ORDER BY t.rowid)"     \
+    " UNION ALL SELECT NULL, NULL, NULL, NULL FROM n WHERE n.n >= $6"
+/* clang-format on */
+#define PG_WALK(cols, where, page)                                                                 \
+    "SELECT t.kind, t.ref, t.title, t.rowid FROM (SELECT w.doc FROM search_word w"                 \
+    " WHERE w.col IN " cols where " AND starts_with(w.word, $4) AND " PG_HAS("w.doc", "$1", cols)  \
+        page ") AS r JOIN search_title t ON t.rowid = r.doc ORDER BY t.rowid"
+#define PG_TITLE_PAGE(doc) " AND " PG_OF_KIND(doc) " GROUP BY " doc " ORDER BY " doc " LIMIT $2"
+#define PG_BODY_PAGE(doc)                                                                          \
+    " AND NOT " PG_HAS(doc, "$7", "(0)") " AND " PG_OF_KIND(doc) " GROUP BY " doc " ORDER BY " doc \
+                                                                 " LIMIT $2 OFFSET $8"
+static const char SQL_PG_TITLE_SPARSE[] = PG_SPARSE("(0)", "", PG_TITLE_PAGE("d.doc"));
+static const char SQL_PG_TITLE_WALK[] = PG_WALK("(0)", "", PG_TITLE_PAGE("w.doc"));
+static const char SQL_PG_BODY_SPARSE[] =
+    PG_SPARSE("(0, 1)", " AND w.doc > $9", PG_BODY_PAGE("d.doc"));
+static const char SQL_PG_BODY_WALK[] = PG_WALK("(0, 1)", " AND w.doc > $9", PG_BODY_PAGE("w.doc"));
 
 /* Which texts: PostgreSQL's when the connection is not SQLite's. */
 static bool search_on_pg(db *d)
@@ -820,6 +856,128 @@ static void query_params(db *d, const buf *match, buf *title, buf *body)
     buf_puts(body, buf_str(title));
 }
 
+static const char SQL_BODY_AFTER_ANY[] =
+    "SELECT kind, ref, rowid FROM search_fts WHERE search_fts MATCH $1 AND rowid > $3"
+    " ORDER BY rowid LIMIT $2";
+static const char SQL_BODY_AFTER_KIND[] =
+    "SELECT kind, ref, rowid FROM search_fts WHERE search_fts MATCH $1 AND rowid > $3"
+    " AND kind = $4 ORDER BY rowid LIMIT $2";
+
+/* One stage's query: the names (body false) or the body-only matches. */
+typedef struct stage_q {
+    bool body;
+    const char *fts;   /* SQLite: the stage's MATCH expression (query_params) */
+    const char *words; /* PostgreSQL: the words, longest first, joined by spaces */
+    const char *kind;  /* NULL: any */
+    int limit, offset;
+    int64_t after; /* body: documents after this one */
+    bool keyset;   /* body: ask by after (SQLite's keyset statement), not offset */
+} stage_q;
+
+/* PostgreSQL's statement for q (see SQL_PG_SPARSE): the sparse plan with
+ * each word in turn, the walk when every word is over the cap. Returns
+ * the first step's status; *out is the statement (its first row, if any,
+ * current). */
+static db_status stage_open_pg(db *d, const stage_q *q, db_stmt **out)
+{
+    buf others = BUF_INIT, end = BUF_INIT;
+    db_status st = DB_OK;
+    const char *all = q->words;
+    /* the words as (start, length), at most search_build_match's 16 */
+    const char *w[16];
+    size_t wl[16], n = 0;
+    for (const char *p = all; *p && n < 16;) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        w[n] = p;
+        wl[n++] = len;
+        p += len + (e ? 1 : 0);
+    }
+    *out = NULL;
+    if (n == 0)
+        return DB_DONE;
+    for (size_t i = 0; i <= n && st == DB_OK; i++) {
+        bool walk = i == n; /* every word over the cap */
+        size_t k = walk ? 0 : i;
+        buf_reset(&others);
+        buf_reset(&end);
+        for (size_t j = 0; j < n; j++)
+            if (j != k) {
+                if (others.len)
+                    buf_putc(&others, ' ');
+                buf_append(&others, w[j], wl[j]);
+            }
+        buf_append(&end, w[k], wl[k]);
+        buf_puts(&end, "\xf4\x8f\xbf\xbf"); /* U+10FFFF */
+        if (buf_failed(&others) || buf_failed(&end)) {
+            st = DB_NOMEM;
+            break;
+        }
+        const char *sql = q->body ? (walk ? SQL_PG_BODY_WALK : SQL_PG_BODY_SPARSE)
+                                  : (walk ? SQL_PG_TITLE_WALK : SQL_PG_TITLE_SPARSE);
+        db_stmt *s = db_prepare(d, sql);
+        if (!s) {
+            st = DB_ERR;
+            break;
+        }
+        db_bind_text(s, 1, buf_str(&others));
+        db_bind_int(s, 2, q->limit);
+        db_bind_text(s, 3, q->kind);
+        db_bind_textn(s, 4, w[k], wl[k]);
+        if (!walk || q->body) {
+            db_bind_text(s, 5, buf_str(&end));
+            db_bind_int(s, 6, q->body ? PG_CAP_BODY : PG_CAP_TITLE);
+        }
+        if (q->body) {
+            db_bind_text(s, 7, all);
+            db_bind_int(s, 8, q->offset);
+            db_bind_int(s, 9, q->after);
+        }
+        st = db_step(s);
+        if (st == DB_ROW && !walk && db_col_is_null(s, 0)) { /* over the cap */
+            db_reset(s);
+            st = DB_OK;
+            continue;
+        }
+        *out = s;
+        break;
+    }
+    buf_free(&others);
+    buf_free(&end);
+    return st;
+}
+
+/* Opens the statement of q and runs its first step (stepped further by the
+ * caller, reset when done). Columns: kind, ref; the names' stage then the
+ * title; the body's keyset statement the document (FTS rowid) in column
+ * *doc_col. */
+static db_status stage_open(db *d, const stage_q *q, db_stmt **out, int *doc_col)
+{
+    *out = NULL;
+    *doc_col = 3;
+    if (search_on_pg(d))
+        return stage_open_pg(d, q, out);
+    *doc_col = 2;
+    const char *sql;
+    if (!q->body)
+        sql = q->kind ? SQL_TITLE_KIND : SQL_TITLE_ANY;
+    else if (q->keyset)
+        sql = q->kind ? SQL_BODY_AFTER_KIND : SQL_BODY_AFTER_ANY;
+    else
+        sql = q->kind ? SQL_BODY_KIND : SQL_BODY_ANY;
+    db_stmt *s = db_prepare(d, sql);
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, q->fts);
+    db_bind_int(s, 2, q->limit);
+    if (q->body)
+        db_bind_int(s, 3, q->keyset ? q->after : q->offset);
+    if (q->kind)
+        db_bind_text(s, q->body ? 4 : 3, q->kind);
+    *out = s;
+    return db_step(s);
+}
+
 typedef struct cand {
     const char *kind;
     int64_t ref;
@@ -834,23 +992,20 @@ static int cand_cmp(const void *a, const void *b)
     return x->ref < y->ref ? -1 : x->ref > y->ref;
 }
 
-/* Stage 1: every name match (up to the cap), scored and sorted. */
+/* Stage 1: every name match (up to the cap), scored and sorted. fts and
+ * words: query_params' title parameter on each backend. */
 static db_status title_stage(db *d, arena *a, const char *title_match, const char *words,
                              const char *kind, cand **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    db_stmt *s = db_prepare(d, search_on_pg(d) ? (kind ? SQL_PG_TITLE_KIND : SQL_PG_TITLE_ANY)
-                                               : (kind ? SQL_TITLE_KIND : SQL_TITLE_ANY));
-    if (!s)
-        return DB_ERR;
-    db_bind_text(s, 1, title_match);
-    db_bind_int(s, 2, SEARCH_CANDIDATES);
-    if (kind)
-        db_bind_text(s, 3, kind);
+    stage_q q = {
+        .fts = title_match, .words = title_match, .kind = kind, .limit = SEARCH_CANDIDATES};
+    db_stmt *s;
+    int doc_col;
     size_t cap = 0;
-    db_status st;
-    while ((st = db_step(s)) == DB_ROW) {
+    db_status st = stage_open(d, &q, &s, &doc_col);
+    for (; st == DB_ROW; st = db_step(s)) {
         if (*n == cap) {
             size_t ncap = cap ? cap * 4 : 64;
             cand *grown = arena_alloc(a, ncap * sizeof *grown);
@@ -873,9 +1028,10 @@ static db_status title_stage(db *d, arena *a, const char *title_match, const cha
             break;
         }
     }
-    db_reset(s);
+    if (s)
+        db_reset(s);
     if (st != DB_DONE)
-        return st == DB_ROW ? DB_ERR : st;
+        return st == DB_ROW || st == DB_OK ? DB_ERR : st;
     if (*n > 1)
         qsort(*out, *n, sizeof **out, cand_cmp);
     return DB_OK;
@@ -918,18 +1074,15 @@ db_status search_query(db *d, arena *a, const char *q, const char *kind, int lim
         goto cleanup;
     /* names ran out: body-only matches fill the rest of the page */
     int body_offset = offset > (int)n_c ? offset - (int)n_c : 0;
-    db_stmt *s = db_prepare(d, search_on_pg(d) ? (kind ? SQL_PG_BODY_KIND : SQL_PG_BODY_ANY)
-                                               : (kind ? SQL_BODY_KIND : SQL_BODY_ANY));
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_text(s, 1, buf_str(&body));
-    db_bind_int(s, 2, limit - (int)*n_hits);
-    db_bind_int(s, 3, body_offset);
-    if (kind)
-        db_bind_text(s, 4, kind);
-    while ((st = db_step(s)) == DB_ROW) {
+    stage_q bq = {.body = true,
+                  .fts = buf_str(&body),
+                  .words = buf_str(&body),
+                  .kind = kind,
+                  .limit = limit - (int)*n_hits,
+                  .offset = body_offset};
+    db_stmt *s;
+    int doc_col;
+    for (st = stage_open(d, &bq, &s, &doc_col); st == DB_ROW; st = db_step(s)) {
         search_hit *h = &(*hits)[(*n_hits)++];
         h->kind = arena_strdup(a, db_col_text(s, 0));
         h->ref = db_col_int(s, 1);
@@ -939,7 +1092,8 @@ db_status search_query(db *d, arena *a, const char *q, const char *kind, int lim
             break;
         }
     }
-    db_reset(s);
+    if (s)
+        db_reset(s);
     st = st == DB_DONE ? DB_OK : (st == DB_ROW ? DB_ERR : st);
 cleanup:
     buf_free(&match);
@@ -949,19 +1103,6 @@ cleanup:
 }
 
 /* --- keyset pages (search_query_after) ------------------------------------------------ */
-
-static const char SQL_BODY_AFTER_ANY[] =
-    "SELECT kind, ref, rowid FROM search_fts WHERE search_fts MATCH $1 AND rowid > $3"
-    " ORDER BY rowid LIMIT $2";
-static const char SQL_BODY_AFTER_KIND[] =
-    "SELECT kind, ref, rowid FROM search_fts WHERE search_fts MATCH $1 AND rowid > $3"
-    " AND kind = $4 ORDER BY rowid LIMIT $2";
-static const char SQL_PG_BODY_AFTER_ANY[] =
-    "SELECT f.kind, f.ref, f.rowid FROM search_fts f"
-    " WHERE " PG_BODY_WHERE " AND f.rowid > $3 ORDER BY f.rowid LIMIT $2";
-static const char SQL_PG_BODY_AFTER_KIND[] =
-    "SELECT f.kind, f.ref, f.rowid FROM search_fts f WHERE " PG_BODY_WHERE
-    " AND f.rowid > $3 AND f.kind = $4 ORDER BY f.rowid LIMIT $2";
 
 db_status search_query_after(db *d, arena *a, const char *q, const char *kind, int limit,
                              int64_t pos, search_hit **hits, size_t *n_hits, int64_t *next)
@@ -1008,30 +1149,28 @@ db_status search_query_after(db *d, arena *a, const char *q, const char *kind, i
     }
     /* body-only matches in document order from after_doc: a seek, not an
      * OFFSET over every match before the page */
-    db_stmt *s =
-        db_prepare(d, search_on_pg(d) ? (kind ? SQL_PG_BODY_AFTER_KIND : SQL_PG_BODY_AFTER_ANY)
-                                      : (kind ? SQL_BODY_AFTER_KIND : SQL_BODY_AFTER_ANY));
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
-    }
-    db_bind_text(s, 1, buf_str(&body));
-    db_bind_int(s, 2, limit - (int)*n_hits);
-    db_bind_int(s, 3, after_doc);
-    if (kind)
-        db_bind_text(s, 4, kind);
-    while ((st = db_step(s)) == DB_ROW) {
+    stage_q bq = {.body = true,
+                  .fts = buf_str(&body),
+                  .words = buf_str(&body),
+                  .kind = kind,
+                  .limit = limit - (int)*n_hits,
+                  .after = after_doc,
+                  .keyset = true};
+    db_stmt *s;
+    int doc_col;
+    for (st = stage_open(d, &bq, &s, &doc_col); st == DB_ROW; st = db_step(s)) {
         search_hit *h = &(*hits)[(*n_hits)++];
         h->kind = arena_strdup(a, db_col_text(s, 0));
         h->ref = db_col_int(s, 1);
         h->rank = 1e9;
-        after_doc = db_col_int(s, 2);
+        after_doc = db_col_int(s, doc_col);
         if (!h->kind) {
             st = DB_NOMEM;
             break;
         }
     }
-    db_reset(s);
+    if (s)
+        db_reset(s);
     st = st == DB_DONE ? DB_OK : (st == DB_ROW ? DB_ERR : st);
     if (st == DB_OK && *n_hits == (size_t)limit)
         *next = SEARCH_BODY_BASE + after_doc;

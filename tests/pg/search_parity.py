@@ -42,7 +42,9 @@ WORDS = ["klaster", "kragujevac", "kraljevo", "nis", "novi", "sad", "novisad", "
          "drvo", "drvni", "metal", "metalski", "it", "agro", "agrar", "hrana", "vino",
          "vinarija", "energija", "auto", "delovi", "softver", "inovacije", "inovativni",
          "zlatibor", "subotica", "a", "i", "u", "k2", "2024", "20", "x1", "ø", "øre", "straße",
-         "αβγ", "日本", "ж", "ŋaŋ", "x–y", "café", "co.op", "e-mail"]
+         "αβγ", "日本", "ж", "ŋaŋ", "x–y", "café", "co.op", "e-mail",
+         # folded as search_put stores them: Čačak, Šabac, Đakovica, Užice, Ниш
+         "cacak", "sabac", "djakovica", "uzice", "nis"]
 KINDS = ["org", "event", "post"]
 
 
@@ -105,7 +107,12 @@ def main():
                 for _ in range(80)]
     queries += ["%s %s %s" % tuple(rng.choice(WORDS) for _ in range(3)) for _ in range(30)]
     queries += ["zzqx", "qqq", "nis zzqx", "kra 2024", "x y", "co op", "e mail", "2"]
-    stages = []  # (name, sqlite sql, sqlite params, pg sql, pg params)
+    # what Cyrillic, diacritics and ASCII typing fold to (utf8_fold, before
+    # either backend sees a word): ниш, Čač, ђа, ž, ß
+    queries += ["nis", "cac", "dja", "dj", "z", "ca sa", "stra", "ø", "日", "αβ"]
+    # (name, sqlite sql, sqlite params, PostgreSQL's columns that are
+    # SQLite's, pg sql, pg params)
+    stages = []
     for q in queries:
         words = query_words(q)
         if not words or any(punctuated(w) for w in words):
@@ -113,35 +120,55 @@ def main():
         match = " ".join('"%s"*' % w for w in words)
         title = "{title} : (%s)" % match
         body = "(%s) NOT {title} : (%s)" % (match, match)
-        plain = " ".join(words)
         kind = rng.choice([None, None] + KINDS)
         k = "KIND" if kind else "ANY"
+        # search.c's PostgreSQL plans (stage_open_pg): the sparse one with
+        # each word as the candidates (cap out of reach) and the walk; each
+        # must answer what FTS5 does. Parameters: others, limit, kind, word,
+        # end, cap, every word, offset, after.
+        def plans(title_stage, limit, offset, after):
+            out = []
+            for i, w in enumerate(words):
+                others = " ".join(words[:i] + words[i + 1:])
+                sparse = [others, limit, kind, w, w + "\U0010ffff", 10 ** 9]
+                walk = [others, limit, kind, w]
+                if not title_stage:
+                    sparse += [" ".join(words), offset, after]
+                    walk += ["", 0, " ".join(words), offset, after]
+                    out.append(("SQL_PG_BODY_SPARSE", sparse))
+                    out.append(("SQL_PG_BODY_WALK", walk))
+                else:
+                    out.append(("SQL_PG_TITLE_SPARSE", sparse))
+                    out.append(("SQL_PG_TITLE_WALK", walk))
+            return out
         targs = [title, 200] + ([kind] if kind else [])
-        pargs = [plain, 200] + ([kind] if kind else [])
-        stages.append(("title %r %s" % (q, kind), "SQL_TITLE_" + k, targs, "SQL_PG_TITLE_" + k,
-                       pargs))
+        for name, args in plans(True, 200, 0, 0):
+            stages.append(("title %r %s %s %s" % (q, kind, name, args[3]), "SQL_TITLE_" + k,
+                           targs, (0, 1, 2), name, args))
         for limit, offset in ((20, 0), (7, 5)):
             bargs = [body, limit, offset] + ([kind] if kind else [])
-            pbargs = [plain, limit, offset] + ([kind] if kind else [])
-            stages.append(("body %r %s %d+%d" % (q, kind, offset, limit), "SQL_BODY_" + k,
-                           bargs, "SQL_PG_BODY_" + k, pbargs))
+            for name, args in plans(False, limit, offset, 0):
+                stages.append(("body %r %s %d+%d %s %s" % (q, kind, offset, limit, name, args[3]),
+                               "SQL_BODY_" + k, bargs, (0, 1), name, args))
         aargs = [body, 10, 100] + ([kind] if kind else [])
-        paargs = [plain, 10, 100] + ([kind] if kind else [])
-        stages.append(("after %r %s" % (q, kind), "SQL_BODY_AFTER_" + k, aargs,
-                       "SQL_PG_BODY_AFTER_" + k, paargs))
+        for name, args in plans(False, 10, 0, 100):
+            stages.append(("after %r %s %s %s" % (q, kind, name, args[3]), "SQL_BODY_AFTER_" + k,
+                           aargs, (0, 1, 3), name, args))
+    # a word over the cap: the sparse plan answers one row of NULLs
+    overflow = len(stages)
+    stages.append(("overflow", None, None, (), "SQL_PG_TITLE_SPARSE", ["", 200, None, "a", "a\U0010ffff", 1]))
 
-    names = sorted({s[3] for s in stages})
-    for n in names:
-        text = sql[n]
-        nparams = max(int(x) for x in re.findall(r"\$(\d+)", text))
-        types = ", ".join(["text", "bigint", "bigint", "text"][:nparams])
-        if "KIND" in n and "TITLE" in n:
-            types = "text, bigint, text"
-        pg.append("PREPARE %s(%s) AS %s;" % (n.lower(), types, text))
+    types = {"SQL_PG_TITLE_SPARSE": "text, bigint, text, text, text, bigint",
+             "SQL_PG_TITLE_WALK": "text, bigint, text, text",
+             "SQL_PG_BODY_SPARSE": "text, bigint, text, text, text, bigint, text, bigint, bigint",
+             "SQL_PG_BODY_WALK": "text, bigint, text, text, text, bigint, text, bigint, bigint"}
+    for n, t in types.items():
+        pg.append("PREPARE %s(%s) AS %s;" % (n.lower(), t, sql[n]))
     for i, s in enumerate(stages):
-        args = ", ".join(lit(a) if isinstance(a, str) else str(a) for a in s[4])
+        args = ", ".join("NULL" if a is None else lit(a) if isinstance(a, str) else str(a)
+                         for a in s[5])
         pg.append("\\echo @@%d" % i)
-        pg.append("EXECUTE %s(%s);" % (s[3].lower(), args))
+        pg.append("EXECUTE %s(%s);" % (s[4].lower(), args))
     res = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "|"], input="\n".join(pg) + "\n",
                          capture_output=True, text=True)
     if res.returncode != 0:
@@ -154,6 +181,11 @@ def main():
             pg_out[cur] = []
         elif line and cur is not None:
             pg_out[cur].append(line)
+    if pg_out.get(overflow) != ["|||"]:
+        print("search_parity: a word over the cap answered %r, not one row of NULLs"
+              % pg_out.get(overflow), file=sys.stderr)
+        sys.exit(1)
+    stages.pop()
 
     bad = 0
     rows = 0
@@ -161,11 +193,13 @@ def main():
         params = {str(j + 1): v for j, v in enumerate(s[2])}
         got = ["|".join(str(c) for c in r) for r in con.execute(sql[s[1]], params)]
         rows += len(got)
-        if got != pg_out.get(i, []):
+        # PostgreSQL's columns: kind, ref, title, document
+        pgot = ["|".join(line.split("|")[c] for c in s[3]) for line in pg_out.get(i, [])]
+        if got != pgot:
             bad += 1
             if bad <= 15:
                 print("search_parity: %s: SQLite %s, PostgreSQL %s" %
-                      (s[0], got[:6], pg_out.get(i, [])[:6]), file=sys.stderr)
+                      (s[0], got[:6], pgot[:6]), file=sys.stderr)
     if bad:
         print("search_parity: %d of %d statements differ" % (bad, len(stages)), file=sys.stderr)
         sys.exit(1)

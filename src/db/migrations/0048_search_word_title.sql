@@ -1,0 +1,4 @@
+-- 0048_search_word_title.sql: nothing on SQLite, whose directory search is
+-- FTS5 (search_title, 0010). On PostgreSQL (0048_search_word_title.pg.sql)
+-- this version gives the names' words an index in document order, which
+-- search.c walks for a common prefix.
