@@ -284,6 +284,46 @@ static void fmt_tick(buf *out, lang_id lang, const chart_opts *o, int64_t v)
     }
 }
 
+/* Appends v in few characters for a label with little room: counts and
+ * money (without currency) in thousands, millions or billions with one
+ * decimal ("12.3B", "1,2 мил."), or rounded to whole units of their scale
+ * when whole ("12B"); below a thousand, and for percentages and
+ * formatter-drawn values, the tick form. */
+static void fmt_short(buf *out, lang_id lang, const chart_opts *o, int64_t v, bool whole)
+{
+    static const msg_id suffix[] = {MSG_NUM_THOUSAND_SHORT, MSG_NUM_MILLION_SHORT,
+                                    MSG_NUM_BILLION_SHORT};
+    if (o->fmt || o->unit == CHART_UNIT_BP) {
+        fmt_tick(out, lang, o, v);
+        return;
+    }
+    uint64_t per = o->unit == CHART_UNIT_MONEY_CENTS ? 100 : 1; /* of v in one unit */
+    uint64_t m = magnitude(v), scale = 1000 * per;
+    if ((m + per / 2) / per < 1000) { /* under a thousand once rounded */
+        fmt_tick(out, lang, o, v);
+        return;
+    }
+    int s = 0;
+    while (s < 2 && m >= scale * 1000)
+        s++, scale *= 1000;
+    /* in tenths or wholes of the scale, rounded half up; 999.96K is 1.0M */
+    uint64_t step = whole ? scale : scale / 10, q = m / step + (m % step >= step / 2);
+    if (q >= (whole ? 1000u : 10000u) && s < 2) {
+        s++, scale *= 1000;
+        step = whole ? scale : scale / 10;
+        q = m / step + (m % step >= step / 2);
+    }
+    if (v < 0)
+        buf_putc(out, '-');
+    if (whole)
+        i18n_fmt_int(out, lang, (int64_t)q);
+    else
+        put_tenths(out, lang, q, true);
+    if (lang != LANG_EN)
+        buf_putc(out, ' ');
+    buf_puts(out, T(lang, suffix[s]));
+}
+
 static int64_t clamp_value(int64_t v)
 {
     return v > CHART_LIMIT ? CHART_LIMIT : v < -CHART_LIMIT ? -CHART_LIMIT : v;
@@ -444,6 +484,11 @@ void chart_fmt_value(buf *out, lang_id lang, const chart_opts *o, int64_t v, boo
 void chart_fmt_tick(buf *out, lang_id lang, const chart_opts *o, int64_t v)
 {
     fmt_tick(out, lang, o, v);
+}
+
+void chart_fmt_short(buf *out, lang_id lang, const chart_opts *o, int64_t v, bool whole)
+{
+    fmt_short(out, lang, o, v, whole);
 }
 
 /* ---- bar chart ---------------------------------------------------------------- */

@@ -40,4 +40,10 @@ void chart_fmt_value(buf *out, lang_id lang, const chart_opts *o, int64_t v, boo
 /* Appends v as an axis label: compact, money without its currency. */
 void chart_fmt_tick(buf *out, lang_id lang, const chart_opts *o, int64_t v);
 
+/* Appends v in fewer characters than its tick form where it has room for
+ * little (a map tile): counts and money in K/M/B with one decimal, or
+ * whole units of the scale when whole ("12B", "1.234 млрд."); the tick
+ * form below a thousand and for percentages or formatted values. */
+void chart_fmt_short(buf *out, lang_id lang, const chart_opts *o, int64_t v, bool whole);
+
 #endif

@@ -201,18 +201,28 @@ static void legend_entry(buf *out, const layout *lo, const char *id, double x, d
     }
 }
 
+/* A limit in the legend: the tick form, or whole units of its scale
+ * ("988 мил.") when whole, for a legend whose ranges are too long. */
+static void legend_tick(buf *out, lang_id lang, const chart_opts *o, int64_t v, bool whole)
+{
+    if (whole)
+        chart_fmt_short(out, lang, o, v, true);
+    else
+        chart_fmt_tick(out, lang, o, v);
+}
+
 /* The range of a class holding the values above prev up to hi: "11 – 20"
  * when prev + 1 reads apart from prev, else (compact money or
  * percentages, where 10,000.01 and 10,000 both read "10K") two lines,
  * "over 10K" and "to 20K" (second, arena-free: written into line2), so
  * that no two classes seem to share a number. */
 static void legend_range(buf *out, buf *line2, lang_id lang, const chart_opts *o, int64_t prev,
-                         int64_t hi)
+                         int64_t hi, bool whole)
 {
     buf a = BUF_INIT, b = BUF_INIT, h = BUF_INIT;
-    chart_fmt_tick(&a, lang, o, prev);
-    chart_fmt_tick(&b, lang, o, prev + 1);
-    chart_fmt_tick(&h, lang, o, hi);
+    legend_tick(&a, lang, o, prev, whole);
+    legend_tick(&b, lang, o, prev + 1, whole);
+    legend_tick(&h, lang, o, hi, whole);
     if (strcmp(buf_str(&a), buf_str(&b)) != 0) {
         buf_printf(out, "%s \xE2\x80\x93 %s", buf_str(&b), buf_str(&h));
     } else {
@@ -224,6 +234,49 @@ static void legend_range(buf *out, buf *line2, lang_id lang, const chart_opts *o
     buf_free(&a);
     buf_free(&b);
     buf_free(&h);
+}
+
+/* The forms of a tile's value, shortest last: the tick form ("1,234,567",
+ * "12.3B"), shorter units with a decimal ("1.2M", "12,3 млрд."), the same
+ * at the smaller size of class "ts" (11 px), whole units ("12 млрд."),
+ * whole units at 11 px. The exact value is in the tile's <title> and in
+ * the table beside the map. */
+enum { VAL_TICK, VAL_SHORT, VAL_SHORT_SMALL, VAL_WHOLE, VAL_WHOLE_SMALL, VAL__COUNT };
+
+/* Writes v's form step into tmp; true when it fits room (canvas units at
+ * the chart's 13 units, bold, as chart_text_width estimates). */
+static bool value_form(buf *tmp, lang_id lang, const chart_opts *o, int64_t v, int step,
+                       double room)
+{
+    buf_reset(tmp);
+    if (step == VAL_TICK)
+        chart_fmt_tick(tmp, lang, o, v);
+    else
+        chart_fmt_short(tmp, lang, o, v, step >= VAL_WHOLE);
+    bool small = step == VAL_SHORT_SMALL || step == VAL_WHOLE_SMALL;
+    return chart_text_width(buf_str(tmp)) * (small ? 11.0 / 13 : 1) <= room;
+}
+
+/* The tile's value centred at (x, y) in room, in the map's form step (one
+ * form for every tile, so that they read alike), or should it not fit
+ * there the next that does; cut with an ellipsis only when none does.
+ * tmp is scratch. */
+static void tile_value(buf *out, lang_id lang, const chart_opts *o, bool has, int64_t v, int step,
+                       buf *tmp, double x, double y, double room)
+{
+    if (!has) {
+        buf_reset(tmp);
+        buf_puts(tmp, "\xE2\x80\x93"); /* –, at the map's size */
+    } else {
+        while (!value_form(tmp, lang, o, v, step, room) && step + 1 < VAL__COUNT)
+            step++;
+    }
+    bool small = step == VAL_SHORT_SMALL || step == VAL_WHOLE_SMALL;
+    html_fmt(out, "<text class=\"%s\" text-anchor=\"middle\"", small ? "tv ts" : "tv");
+    chart_attr(out, "x", x);
+    chart_attr(out, "y", y);
+    buf_putc(out, '>');
+    chart_put_fit(out, buf_str(tmp), small ? room * 13 / 11 : room);
 }
 
 /* A legend entry before it is drawn. */
@@ -255,20 +308,34 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
      * has none */
     legend_item leg[CHART_MAP_CLASSES + 1];
     size_t nl = 0;
-    for (size_t c = 0; c < nb; c++, nl++) {
-        legend_item *e = &leg[nl];
-        e->text = (buf)BUF_INIT;
-        e->text2 = (buf)BUF_INIT;
-        if (c == 0) {
-            buf_puts(&e->text, "\xE2\x89\xA4 "); /* ≤ */
-            chart_fmt_tick(&e->text, lang, o, breaks[0]);
-        } else if (breaks[c - 1] + 1 == breaks[c]) { /* one value: "2", not "2 – 2" */
-            chart_fmt_tick(&e->text, lang, o, breaks[c]);
-        } else {
-            legend_range(&e->text, &e->text2, lang, o, breaks[c - 1], breaks[c]);
+    /* in the tick form, or (when a line would not fit its column: long
+     * money in Serbian) every limit in whole units */
+    double leg_fit = (lo->phone ? lo->canvas_w / 2 : lo->canvas_w - lo->leg_x) -
+                     lo->legend_px * 20 / 13 - 10; /* legend_entry's room, at its size */
+    for (int whole = 0; whole < 2; whole++) {
+        bool fits = true;
+        for (size_t c = 0; c < nb; c++) {
+            legend_item *e = &leg[c];
+            if (whole)
+                buf_free(&e->text), buf_free(&e->text2);
+            e->text = (buf)BUF_INIT;
+            e->text2 = (buf)BUF_INIT;
+            if (c == 0) {
+                buf_puts(&e->text, "\xE2\x89\xA4 "); /* ≤ */
+                legend_tick(&e->text, lang, o, breaks[0], whole);
+            } else if (breaks[c - 1] + 1 == breaks[c]) { /* one value: "2", not "2 – 2" */
+                legend_tick(&e->text, lang, o, breaks[c], whole);
+            } else {
+                legend_range(&e->text, &e->text2, lang, o, breaks[c - 1], breaks[c], whole);
+            }
+            e->cls = (int)(nb > 1 ? c * (CHART_MAP_CLASSES - 1) / (nb - 1) : CHART_MAP_CLASSES - 1);
+            fits = fits && chart_text_width(buf_str(&e->text)) * lo->legend_px / 13 <= leg_fit &&
+                   chart_text_width(buf_str(&e->text2)) * lo->legend_px / 13 <= leg_fit;
         }
-        e->cls = (int)(nb > 1 ? c * (CHART_MAP_CLASSES - 1) / (nb - 1) : CHART_MAP_CLASSES - 1);
+        if (fits)
+            break;
     }
+    nl = nb;
     if (nv < N_TILES) {
         leg[nl] = (legend_item){BUF_INIT, BUF_INIT, -1};
         buf_puts(&leg[nl++].text, T(lang, MSG_CHART_ROW_NO_DATA));
@@ -309,6 +376,18 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
 
     buf name = BUF_INIT, val = BUF_INIT, tip = BUF_INIT;
     double tw = lo->tile_w, th = lo->tile_h;
+    /* the values' one form: the first in which every tile's fits (full
+     * layout only; the phone's tiles hold names alone) */
+    double val_room = (tw - 6) * 13 / lo->value_px / 1.1;
+    int val_step = VAL_TICK;
+    for (bool all = lo->phone; !all && val_step < VAL__COUNT; val_step += !all) {
+        all = true;
+        for (size_t t = 0; t < N_TILES && all; t++)
+            all =
+                values[t] == CHART_NONE || value_form(&val, lang, o, values[t], val_step, val_room);
+    }
+    if (val_step == VAL__COUNT)
+        val_step = VAL__COUNT - 1; /* none fits every tile: the shortest, cut */
     for (size_t t = 0; t < N_TILES; t++) {
         const tile *tl = &tiles[t];
         const chart_area *a = area_of(areas, n, tl->code);
@@ -321,8 +400,6 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
         buf_reset(&val);
         buf_reset(&tip);
         short_name(&name, lang, tl, lo->phone);
-        if (has)
-            chart_fmt_tick(&val, lang, o, values[t]);
         buf_puts(&tip, a && a->name ? a->name : buf_str(&name));
         buf_puts(&tip, ": ");
         if (has)
@@ -364,12 +441,8 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
             buf_putc(out, '>');
             /* the fit estimates widths at the chart's 13 units */
             chart_put_fit(out, buf_str(&name), (tw - 6) * 13 / lo->name_px);
-            buf_puts(out, "</text><text class=\"tv\" text-anchor=\"middle\"");
-            chart_attr(out, "x", x + tw / 2);
-            chart_attr(out, "y", ty + 44);
-            buf_putc(out, '>');
-            chart_put_fit(out, has ? buf_str(&val) : "\xE2\x80\x93",
-                          (tw - 6) * 13 / lo->value_px / 1.1);
+            buf_puts(out, "</text>");
+            tile_value(out, lang, o, has, values[t], val_step, &val, x + tw / 2, ty + 44, val_room);
         }
         buf_puts(out, "</text></g>");
         if (a && a->href)

@@ -127,8 +127,11 @@ static db_status subscribe_body(tx *t, void *vc)
         return DB_OK;
     }
     if (active || (waiting && created > now - NEWSLETTER_CONFIRM_TTL)) {
+        /* nothing changes and nothing is mailed, but the audit row stays
+         * (entity_id 0: not the address's count): it spends the client's
+         * hourly allowance as a new address would, else a client could
+         * tell a listed address by how long its allowance lasts */
         c->res = NLSUB_ALREADY;
-        t->action = NULL; /* nothing changed: no audit row */
         return DB_OK;
     }
     /* a mail would go: within the address's limit */

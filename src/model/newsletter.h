@@ -61,7 +61,9 @@ typedef enum {
 
 /* Confirmation mails a client address may cause in an hour, and one
  * e-mail address may receive in a day (issue 17 fixes: one client had 160
- * sent). Counted from the audit rows each mailed confirmation writes. */
+ * sent). Counted from the audit rows each mailed confirmation writes; a
+ * request for an address already on the list writes one too (entity_id
+ * 0), so that it spends the client's allowance as a new address does. */
 #define NEWSLETTER_SUB_PER_IP    10
 #define NEWSLETTER_SUB_PER_EMAIL 3
 

@@ -9,6 +9,7 @@
 #include "html/html.h"
 #include "html/layout.h"
 #include "model/figures.h"
+#include "model/news.h"
 #include "model/org.h"
 #include "web/web.h"
 #include "web/web_figures.h"
@@ -55,11 +56,28 @@ void web_home(req *r)
     if (!r->user) {
         /* the headline and the founders' links depend on the data */
         bool ok;
-        /* the hour in the key: the next events, open calls and scheduled
-         * news move on with the clock, not only with the data (a hit is
-         * answered on the I/O thread, with no database to ask) */
-        key = wf_cache_key(r, arena_printf(r->a, "home|%lld", (long long)(time_now() / 3600)),
-                           &figures_v, &ok);
+        /* the key also names the clock's part: the next moment a scheduled
+         * news item comes due (as /news does: the newest news appear on
+         * time, not up to an hour late), and the hour for the next events
+         * and open calls. A warm hit reads both from memory and is
+         * answered on the I/O thread with no SQL. */
+        int64_t now = time_now(), next = 0, dir_v = 0;
+        db_status st = org_directory_version(r->db, &dir_v);
+        if (st == DB_OK && !news_due_memo_get(dir_v, now, &next)) {
+            if (!r->db) { /* the I/O thread: a worker reads it */
+                web_cache_serve(r, NULL, 0);
+                return;
+            }
+            if ((st = news_next_due(r->db, now, &next)) == DB_OK)
+                news_due_memo_put(dir_v, next);
+        }
+        if (st != DB_OK) {
+            resp_fail(r, st, "home cache key");
+            return;
+        }
+        key = wf_cache_key(
+            r, arena_printf(r->a, "home|%lld|%lld", (long long)(now / 3600), (long long)next),
+            &figures_v, &ok);
         if (!ok)
             return;
         if (key && web_cache_serve(r, key, figures_v))

@@ -212,6 +212,37 @@ test('a scheduled item appears exactly when due, also for cached anonymous reade
   assert.equal((await p.get('/news?lang=sr-Cyrl')).headers.get('x-scan-cache'), 'hit');
 });
 
+test('a scheduled SCAN item reaches the cached home page right after its time, not up to an hour late', async () => {
+  // The home page was cached under the hour; now under the next due item
+  // too. Poll with a deadline (no sleep-then-assert): every answer asked
+  // before the time lacks the item, every answer asked after it has it.
+  const a = await as('admin');
+  const p = await as('public');
+  const due = Math.ceil(Date.now() / 1000) + 10; // margin for the checks before it, under load
+  const r = await a.post('/news', ITEM({ org: '', title_sr: 'Заказана вест за почетну', publish_at: belgradeAt(due) }));
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  let t0 = Date.now();
+  let home = await p.get('/?lang=sr-Cyrl');
+  assert.equal(home.status, 200);
+  if (t0 < due * 1000) assert.doesNotMatch(home.text, /Заказана вест за почетну/, 'not before its time');
+  const deadline = due * 1000 + 30000;
+  let shown = false, hits = 0;
+  while (!shown) {
+    assert.ok(Date.now() < deadline, 'the item reached the home page within 30 s of its time');
+    t0 = Date.now();
+    home = await p.get('/?lang=sr-Cyrl');
+    const t1 = Date.now();
+    assert.equal(home.status, 200);
+    shown = /Заказана вест за почетну/.test(home.text);
+    if (home.headers.get('x-scan-cache') === 'hit') hits++;
+    if (shown) assert.ok(t1 >= due * 1000, `shown at ${t1}, before its time ${due * 1000}`);
+    else assert.ok(t0 < due * 1000, `stale home page: asked at ${t0}, due at ${due * 1000}`);
+    if (!shown) await new Promise((ok) => setTimeout(ok, 100));
+  }
+  assert.ok(hits >= 1, 'the waiting was answered from the cache');
+  assert.equal((await p.get('/?lang=sr-Cyrl')).headers.get('x-scan-cache'), 'hit', 'the new page is cached');
+});
+
 test('a cached list is never stale after a write: publish, edit, withdraw', async () => {
   const p = await as('public');
   const m = await as('manager');

@@ -96,9 +96,17 @@ test('double opt-in: the link confirms once; a second subscription changes nothi
   assert.match(r.text, /we mailed you a link/);
   assert.equal(subs("email = 'reader@example.com' AND confirmed_at IS NULL"), 1);
   assert.equal(mails('reader@example.com'), 1);
+  // the client's hourly allowance (audit rows from its address) is spent
+  // alike by a new address and by one on the list, else how long it lasts
+  // would tell which addresses are listed
+  const spent = () => Number(sqlite("SELECT count(*) FROM audit WHERE action = 'newsletter_subscribe'"));
+  let before = spent();
   const fresh = await p.post('/newsletter/subscribe', { email: 'unknown-reader@example.com' });
+  assert.equal(spent(), before + 1, 'a new address spends one');
+  before = spent();
   r = await p.post('/newsletter/subscribe', { email: 'reader@example.com' });
   assert.equal(r.status, 200);
+  assert.equal(spent(), before + 1, 'a listed address spends one too');
   // answered exactly as a new address: the list is not disclosed
   const main = (t) => /<main[\s\S]*<\/main>/.exec(t)?.[0];
   assert.doesNotMatch(r.text, /already/);

@@ -135,6 +135,87 @@ static void test_map(void **state)
     buf_free(&b);
 }
 
+/* The value text of the tile whose <title> starts with name, between
+ * its '>' and "</text>", into v. */
+static void tile_text(const char *svg, const char *name, char *v, size_t cap)
+{
+    char key[80];
+    snprintf(key, sizeof key, "<title>%s: ", name);
+    const char *t = strstr(svg, key);
+    assert_non_null(t);
+    t = strstr(t, "<text class=\"tv");
+    assert_non_null(t);
+    t = strchr(t, '>') + 1;
+    const char *e = strstr(t, "</text>");
+    assert_non_null(e);
+    snprintf(v, cap, "%.*s", (int)(e - t), t);
+}
+
+/* Long values (revenue and exports at 100,000 organisations, employees
+ * in Belgrade) fit their tiles in every language, in one form for the
+ * whole map: shorter units, then the smaller text, then whole units;
+ * never cut. The exact value stays in the tile's title. */
+static void test_map_long_values(void **state)
+{
+    (void)state;
+    chart_area money[] = {
+        {"BEOGRAD", "B", NULL, 2345678901234},   /* 23,456,789,012.34 EUR */
+        {"JUZNOBACKI", "J", NULL, 534567890100}, /* 5,345,678,901 EUR */
+        {"NISAVSKI", "N", NULL, 98765432100},    /* 987,654,321 EUR */
+        {"BORSKI", "Bo", NULL, 99999900},        /* 999,999 EUR */
+        {"PIROTSKI", "P", NULL, 45600},          /* 456 EUR */
+    };
+    /* beyond any district's revenue: whole units at the smaller size */
+    chart_area huge[] = {{"BEOGRAD", "B", NULL, 12345678901234}, {"JUZNOBACKI", "J", NULL, 45600}};
+    chart_area people[] = {{"BEOGRAD", "B", NULL, 1234567}, {"JUZNOBACKI", "J", NULL, 987654}};
+    chart_opts om = {.id = "rev", .title = "Revenue", .unit = CHART_UNIT_MONEY_CENTS};
+    chart_opts oc = {.id = "emp", .title = "Employees"};
+    const lang_id langs[] = {LANG_EN, LANG_SR_CYRL, LANG_SR_LATN};
+    static const char *const want[2][5] = {
+        {"23.5B", "5.3B", "987.7M", "1M", "456"},
+        {"23,5 млрд.", "5,3 млрд.", "987,7 мил.", "1 мил.", "456"},
+    };
+    static const char *const want_huge[2][2] = {{"123.5B", "456"}, {"123 млрд.", "456"}};
+    static const char *const want_people[2][2] = {{"1.2M", "987.7K"}, {"1,2 мил.", "987,7 хиљ."}};
+    buf b = BUF_INIT;
+    char v[64];
+    for (int l = 0; l < 3; l++) {
+        const chart_area *sets[] = {money, huge, people};
+        const size_t n_sets[] = {5, 2, 2};
+        const chart_opts *opts[] = {&om, &om, &oc};
+        for (int k = 0; k < 3; k++) {
+            buf_reset(&b);
+            assert_int_equal(chart_districts(&b, langs[l], opts[k], sets[k], n_sets[k]), 0);
+            const char *s = buf_str(&b);
+            assert_null(strstr(s, "\xE2\x80\xA6</text>")); /* nothing cut */
+            /* one form: every value at the same size */
+            size_t small = count(s, "<text class=\"tv ts\""), all = count(s, "<text class=\"tv");
+            assert_true(small == 0 || small == all);
+            for (size_t i = 0; i < n_sets[k]; i++) {
+                tile_text(s, sets[k][i].name, v, sizeof v);
+                if (l == 2)
+                    continue; /* Latin: derived; narrower, it may fit sooner */
+                const char *w = k == 0 ? want[l][i] : k == 1 ? want_huge[l][i] : want_people[l][i];
+                assert_string_equal(v, w);
+            }
+            if (l == 0) /* English fits at the full size */
+                assert_int_equal(small, 0);
+            if (l == 1) /* Serbian's longer units need the smaller one */
+                assert_int_equal(small, all);
+        }
+        /* the exact amounts in the tooltips */
+        buf_reset(&b);
+        assert_int_equal(chart_districts(&b, langs[l], &om, money, 5), 0);
+        assert_non_null(strstr(buf_str(&b), l == 0 ? "<title>J: 5,345,678,901 EUR</title>"
+                                                   : "<title>J: 5.345.678.901 EUR</title>"));
+        buf_reset(&b);
+        assert_int_equal(chart_districts(&b, langs[l], &oc, people, 2), 0);
+        assert_non_null(strstr(buf_str(&b), l == 0 ? "<title>B: 1,234,567</title>"
+                                                   : "<title>B: 1.234.567</title>"));
+    }
+    buf_free(&b);
+}
+
 /* The text elements of the name in a badge: how many, and whether each
  * is within the room by the chart's estimate is for chart_badge; here:
  * the sizes, the whole name in the title, no cut unless needed. */
@@ -242,6 +323,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_breaks),
         cmocka_unit_test(test_map),
+        cmocka_unit_test(test_map_long_values),
         cmocka_unit_test(test_badge),
     };
     return cmocka_run_group_tests_name("chart_map", tests, setup, NULL);

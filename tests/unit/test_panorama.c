@@ -146,6 +146,57 @@ static int64_t count_rows(db *d)
     return n;
 }
 
+/* The shipped district populations (0031, checked in 0053 against the RZS
+ * 2022 census, docs/DATA.md): each value as published, the 25 adding up
+ * to the published total, each row naming the census and its check, no
+ * row still saying it was not checked. */
+static void test_population(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *code;
+        int64_t population;
+    } census[] = {
+        {"BEOGRAD", 1681405},        {"SEVERNOBACKI", 160163},  {"SREDNJEBANATSKI", 157711},
+        {"SEVERNOBANATSKI", 117896}, {"JUZNOBANATSKI", 260244}, {"ZAPADNOBACKI", 154491},
+        {"JUZNOBACKI", 607178},      {"SREMSKI", 282547},       {"MACVANSKI", 265377},
+        {"KOLUBARSKI", 154497},      {"PODUNAVSKI", 175573},    {"BRANICEVSKI", 156367},
+        {"SUMADIJSKI", 269728},      {"POMORAVSKI", 182047},    {"BORSKI", 101100},
+        {"ZAJECARSKI", 96715},       {"ZLATIBORSKI", 254659},   {"MORAVICKI", 189281},
+        {"RASKI", 296532},           {"RASINSKI", 207197},      {"NISAVSKI", 343950},
+        {"TOPLICKI", 77341},         {"PIROTSKI", 76700},       {"JABLANICKI", 184502},
+        {"PCINJSKI", 193802},
+    };
+    testdb t;
+    assert_int_equal(testdb_open(&t), 0);
+    arena a = ARENA_INIT;
+    pano_district *d = NULL;
+    size_t n = 0;
+    assert_int_equal(panorama_districts(t.d, &a, &d, &n), DB_OK);
+    int64_t total = 0;
+    size_t with = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (d[i].population < 0)
+            continue;
+        with++;
+        total += d[i].population;
+        bool known = false;
+        for (size_t k = 0; k < sizeof census / sizeof *census; k++)
+            if (strcmp(census[k].code, d[i].code) == 0) {
+                assert_int_equal(d[i].population, census[k].population);
+                known = true;
+            }
+        assert_true(known);
+        assert_int_equal(d[i].population_year, 2022);
+        assert_non_null(strstr(d[i].pop_source, "Census 2022 final results"));
+        assert_null(strstr(d[i].pop_source, "not yet checked"));
+    }
+    assert_int_equal(with, 25);
+    assert_int_equal(total, 6647003); /* RZS: the Republic without Kosovo and Metohija */
+    arena_free(&a);
+    testdb_close(&t);
+}
+
 static void test_import(void **state)
 {
     (void)state;
@@ -240,7 +291,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lq),         cmocka_unit_test(test_lq_members),
         cmocka_unit_test(test_per_capita), cmocka_unit_test(test_breaks_per_capita),
-        cmocka_unit_test(test_import),
+        cmocka_unit_test(test_import),     cmocka_unit_test(test_population),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     i18n_shutdown();
