@@ -181,6 +181,12 @@ static const char SQL_REVISION[] =
     "INSERT INTO org_revision(org_id, rev, at, actor_id, action, snapshot)"
     " VALUES ($1, (SELECT coalesce(max(rev), 0) + 1 FROM org_revision WHERE org_id = $1),"
     " $2, nullif($3, 0), $4, $5)";
+/* A bulk writer's new entry: its id is counted above every id in
+ * org_revision (SQL_NEXT_ID), so this is its first revision (the lookup
+ * of the last one was an index search per entry). */
+static const char SQL_REVISION_FIRST[] =
+    "INSERT INTO org_revision(org_id, rev, at, actor_id, action, snapshot)"
+    " VALUES ($1, 1, $2, nullif($3, 0), $4, $5)";
 static const char SQL_TOUCH[] =
     "UPDATE org SET updated_at = $2, updated_by = nullif($3, 0) WHERE id = $1";
 
@@ -328,10 +334,11 @@ static db_status replace_codes(db *d, const struct org_code_table *t, int64_t id
     return st;
 }
 
-static db_status add_revision(db *d, int64_t id, int64_t now, int64_t actor_id, const char *action,
-                              const char *snapshot)
+/* first: the entry has no revision yet (SQL_REVISION_FIRST). */
+static db_status add_revision(db *d, bool first, int64_t id, int64_t now, int64_t actor_id,
+                              const char *action, const char *snapshot)
 {
-    db_stmt *s = db_prepare(d, SQL_REVISION);
+    db_stmt *s = db_prepare(d, first ? SQL_REVISION_FIRST : SQL_REVISION);
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, id);
@@ -559,7 +566,7 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         st = DB_NOMEM;
         goto cleanup;
     }
-    if ((st = add_revision(d, res->id, now, actor_id, rev_action,
+    if ((st = add_revision(d, at, res->id, now, actor_id, rev_action,
                            buf_str(prep ? &prep->snapshot : &snap))) != DB_OK)
         goto cleanup;
     if ((st = put_search(d, res->id, &n, bulk != NULL)) != DB_OK)
