@@ -538,21 +538,6 @@ db_status db_exec(db *d, const char *sql)
 
 db_status db_indexes_drop(db *d, arena *a, const char *table, db_index_stash *stash)
 {
-    return db_indexes_drop_except(d, a, table, NULL, stash);
-}
-
-/* True when name is one of keep (NULL-terminated; NULL: none). */
-static bool index_kept(const char *const *keep, const char *name)
-{
-    for (size_t k = 0; keep && keep[k]; k++)
-        if (name && strcmp(keep[k], name) == 0)
-            return true;
-    return false;
-}
-
-db_status db_indexes_drop_except(db *d, arena *a, const char *table, const char *const *keep,
-                                 db_index_stash *stash)
-{
     assert(d && a && table && stash);
     assert(db_in_tx(d)); /* a rollback must bring them back */
     memset(stash, 0, sizeof *stash);
@@ -565,8 +550,6 @@ db_status db_indexes_drop_except(db *d, arena *a, const char *table, const char 
     db_bind_text(s, 1, table);
     db_status st;
     while ((st = db_step(s)) == DB_ROW) {
-        if (index_kept(keep, db_col_text(s, 0)))
-            continue;
         if (!arena_grow(a, (void **)&names, n, &cap, sizeof *names) ||
             !arena_grow(a, (void **)&sqls, n, &cap2, sizeof *sqls)) {
             oom = true;

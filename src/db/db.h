@@ -181,12 +181,6 @@ typedef struct db_index_stash {
     size_t n;
 } db_index_stash;
 db_status db_indexes_drop(db *d, arena *a, const char *table, db_index_stash *stash);
-/* The same, but the indexes named in keep (NULL-terminated) stay: for an
- * index whose new entries all go in at a few places (its leading column
- * takes few values and the new rows' ids rise), walking it per row costs
- * less than scanning the table and sorting to make it again. */
-db_status db_indexes_drop_except(db *d, arena *a, const char *table, const char *const *keep,
-                                 db_index_stash *stash);
 db_status db_indexes_restore(db *d, const db_index_stash *stash);
 
 /* The first failure on this connection since the last db_end_request():

@@ -649,24 +649,16 @@ static db_status import_row_write(importer *im, import_row *row, const org_prep 
  * into an empty directory, inserting the rows with the indexes in place
  * took 2.64 s of CPU in SQLite, without them 0.46 s plus 1.41 s to make
  * them (sqlite3 shell, the same rows). The unique indexes stay: they check
- * slugs and PIBs and serve the lookups of every row.
- *
- * Making an index again scans the whole table and sorts; for the indexes
- * of bulk_keep that cost more than keeping them. Their leading column
- * takes few values (a status, kind, district, region or code) and the new
- * rows' ids rise, so each new row goes in at the end of one of a few
- * groups, on pages already in the cache. At 100,000 entries (sqlite3
- * shell, the same rows, user CPU): keeping the five of org cost 0.32 s
- * where making them again took 0.91 s, org_sector_code 0.11 s against
- * 0.36 s. The names' indexes (folded, ICU keys) take each row at a random
- * place: kept they cost 1.16 s, made again 0.93 s, so they are dropped. */
+ * slugs and PIBs and serve the lookups of every row. Keeping the
+ * indexes whose new rows go in at a few places (status, kind, district,
+ * region, codes) was tried: in the sqlite3 shell it cost less than making
+ * them again, inside the import (whose other writes share the caches) it
+ * cost more (callgrind, 10,000 entries: +3% of the writer's
+ * instructions; 100,000 entries: the writer's CPU 7.57 and 7.75 s kept,
+ * 7.13 and 7.55 s dropped), so all are dropped. */
 #define IMPORT_BULK_MIN 256
 static const char *const bulk_tables[] = {"org", "org_sector", "org_fos", "org_geo"};
 #define N_BULK_TABLES (sizeof bulk_tables / sizeof bulk_tables[0])
-static const char *const bulk_keep[] = {
-    "org_status_updated", "org_status_founded", "org_kind",     "org_district", "org_region",
-    "org_sector_code",    "org_fos_code",       "org_geo_code", NULL,
-};
 
 static db_status bulk_begin(importer *im, db_index_stash stash[N_BULK_TABLES], bool *dropped)
 {
@@ -679,8 +671,7 @@ static db_status bulk_begin(importer *im, db_index_stash stash[N_BULK_TABLES], b
     if (st != DB_OK || n_write < IMPORT_BULK_MIN || (int64_t)n_write <= present)
         return st;
     for (size_t k = 0; k < N_BULK_TABLES; k++)
-        if ((st = db_indexes_drop_except(im->d, im->a, bulk_tables[k], bulk_keep, &stash[k])) !=
-            DB_OK)
+        if ((st = db_indexes_drop(im->d, im->a, bulk_tables[k], &stash[k])) != DB_OK)
             return st; /* the caller rolls back, indexes and all */
     *dropped = true;
     return DB_OK;
@@ -711,7 +702,7 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
 {
     assert(d && a && rep && (data || n == 0));
     memset(rep, 0, sizeof *rep);
-    importer im = {d, a, rep, NULL, 0, 0, 0, false, {a, NULL, 0, 0, 0, 0}};
+    importer im = {.d = d, .a = a, .rep = rep, .facets = {.a = a}};
     str_set slugs, pibs;
     prep_stage *prep = NULL;
     db_index_stash stash[N_BULK_TABLES];
@@ -769,7 +760,8 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         st = DB_NOMEM;
         goto done;
     }
-    if ((st = org_facets_add(d, &im.facets)) != DB_OK)
+    if ((st = org_bulk_flush(d, &im.facets)) != DB_OK ||
+        (st = org_facets_add(d, &im.facets)) != DB_OK)
         goto done;
     if (rep->n_problems == 0 && !dry_run) {
         for (size_t k = 0; dropped && k < N_BULK_TABLES; k++)
@@ -785,6 +777,7 @@ done:
         prep_stop(prep);
         mem_free(prep);
     }
+    org_facet_acc_free(&im.facets);
     if (in_tx)
         db_rollback(d);
     /* after the transaction: a dry run, a problem or a failure did not
