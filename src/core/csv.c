@@ -163,6 +163,12 @@ void csv_skip_bom(const char **data, size_t *n)
 
 int64_t csv_bad_utf8_line(const char *s, size_t n)
 {
+    /* the whole text first, eight ASCII bytes at a time: counting lines
+     * byte by byte on the way was 3.5% of the writer's instructions in a
+     * 10,000-entry import (callgrind), for files that are nearly always
+     * valid; the line is looked for only when it is not */
+    if (utf8_valid(s, n, false))
+        return 0;
     int64_t line = 1;
     size_t i = 0;
     while (i < n) {

@@ -230,6 +230,7 @@ db_status org_put(db *d, const org_rec *in, const char *rev_action, int64_t acto
                   const char *ip, form_errors *errs, org_put_result *res);
 /* The facet counts of the entries a bulk writer created, added up in
  * memory: zero it and set a (the caller's arena, which holds the keys). */
+#define ORG_BULK_ROWS 32
 typedef struct org_facet_acc {
     arena *a;
     struct org_facet_slot {
@@ -239,7 +240,24 @@ typedef struct org_facet_acc {
     size_t cap, n;
     int64_t writes;  /* entries written: directory_version goes up as much */
     int64_t next_id; /* the id of the next new entry; 0: not yet looked up */
+    /* the revision and audit rows of new entries not yet written: up to
+     * ORG_BULK_ROWS of them go in one INSERT per table (org_bulk_flush);
+     * their texts are in text, at the offsets given */
+    struct org_bulk_row {
+        int64_t id, at;
+        size_t snapshot, detail;
+    } rows[ORG_BULK_ROWS];
+    size_t n_rows;
+    buf text;
+    int64_t actor_id;
+    const char *rev_action;
 } org_facet_acc;
+/* Writes the revision and audit rows acc still holds (org_put_bulk keeps
+ * them for one multi-row INSERT per table; call before the transaction's
+ * end, and before reading org_revision or audit in it). */
+db_status org_bulk_flush(db *d, org_facet_acc *acc);
+/* Frees what acc holds besides its arena's memory. */
+void org_facet_acc_free(org_facet_acc *acc);
 
 /* What org_put_bulk can work out for a new entry without the database,
  * made ahead of the writer by org_prep_make on any thread (the importer's

@@ -649,7 +649,13 @@ static db_status import_row_write(importer *im, import_row *row, const org_prep 
  * into an empty directory, inserting the rows with the indexes in place
  * took 2.64 s of CPU in SQLite, without them 0.46 s plus 1.41 s to make
  * them (sqlite3 shell, the same rows). The unique indexes stay: they check
- * slugs and PIBs and serve the lookups of every row. */
+ * slugs and PIBs and serve the lookups of every row. Keeping the
+ * indexes whose new rows go in at a few places (status, kind, district,
+ * region, codes) was tried: in the sqlite3 shell it cost less than making
+ * them again, inside the import (whose other writes share the caches) it
+ * cost more (callgrind, 10,000 entries: +3% of the writer's
+ * instructions; 100,000 entries: the writer's CPU 7.57 and 7.75 s kept,
+ * 7.13 and 7.55 s dropped), so all are dropped. */
 #define IMPORT_BULK_MIN 256
 static const char *const bulk_tables[] = {"org", "org_sector", "org_fos", "org_geo"};
 #define N_BULK_TABLES (sizeof bulk_tables / sizeof bulk_tables[0])
@@ -696,7 +702,7 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
 {
     assert(d && a && rep && (data || n == 0));
     memset(rep, 0, sizeof *rep);
-    importer im = {d, a, rep, NULL, 0, 0, 0, false, {a, NULL, 0, 0, 0, 0}};
+    importer im = {.d = d, .a = a, .rep = rep, .facets = {.a = a}};
     str_set slugs, pibs;
     prep_stage *prep = NULL;
     db_index_stash stash[N_BULK_TABLES];
@@ -754,7 +760,8 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         st = DB_NOMEM;
         goto done;
     }
-    if ((st = org_facets_add(d, &im.facets)) != DB_OK)
+    if ((st = org_bulk_flush(d, &im.facets)) != DB_OK ||
+        (st = org_facets_add(d, &im.facets)) != DB_OK)
         goto done;
     if (rep->n_problems == 0 && !dry_run) {
         for (size_t k = 0; dropped && k < N_BULK_TABLES; k++)
@@ -770,6 +777,7 @@ done:
         prep_stop(prep);
         mem_free(prep);
     }
+    org_facet_acc_free(&im.facets);
     if (in_tx)
         db_rollback(d);
     /* after the transaction: a dry run, a problem or a failure did not

@@ -8,6 +8,7 @@
  * org_internal.h. */
 #include <assert.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,12 @@ static const char SQL_REVISION[] =
     "INSERT INTO org_revision(org_id, rev, at, actor_id, action, snapshot)"
     " VALUES ($1, (SELECT coalesce(max(rev), 0) + 1 FROM org_revision WHERE org_id = $1),"
     " $2, nullif($3, 0), $4, $5)";
+/* A bulk writer's new entry: its id is counted above every id in
+ * org_revision (SQL_NEXT_ID), so this is its first revision (the lookup
+ * of the last one was an index search per entry). */
+static const char SQL_REVISION_FIRST[] =
+    "INSERT INTO org_revision(org_id, rev, at, actor_id, action, snapshot)"
+    " VALUES ($1, 1, $2, nullif($3, 0), $4, $5)";
 static const char SQL_TOUCH[] =
     "UPDATE org SET updated_at = $2, updated_by = nullif($3, 0) WHERE id = $1";
 
@@ -328,10 +335,11 @@ static db_status replace_codes(db *d, const struct org_code_table *t, int64_t id
     return st;
 }
 
-static db_status add_revision(db *d, int64_t id, int64_t now, int64_t actor_id, const char *action,
-                              const char *snapshot)
+/* first: the entry has no revision yet (SQL_REVISION_FIRST). */
+static db_status add_revision(db *d, bool first, int64_t id, int64_t now, int64_t actor_id,
+                              const char *action, const char *snapshot)
 {
-    db_stmt *s = db_prepare(d, SQL_REVISION);
+    db_stmt *s = db_prepare(d, first ? SQL_REVISION_FIRST : SQL_REVISION);
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, id);
@@ -340,6 +348,126 @@ static db_status add_revision(db *d, int64_t id, int64_t now, int64_t actor_id, 
     db_bind_text(s, 4, action);
     db_bind_text(s, 5, snapshot);
     return db_run(s);
+}
+
+/* --- a bulk writer's revision and audit rows, ORG_BULK_ROWS at a time ---------------------
+ *
+ * A new entry's revision and audit row were two single-row INSERTs each:
+ * statement overhead, bindings and a descent of each B-tree per row. A
+ * bulk writer keeps them in its org_facet_acc and writes ORG_BULK_ROWS of
+ * each with one INSERT (the statements' texts made once, placeholders
+ * only), fewer (a last part batch) one by one with the same values. Rows
+ * of other writes flush the batch first, so ids come in the same order as
+ * before. */
+#define BULK_REV_ARGS   3 /* org_id, at, snapshot; $1 actor, $2 action shared */
+#define BULK_AUDIT_ARGS 3 /* at, entity_id, detail; $1 actor shared */
+static char bulk_rev_sql[128 + ORG_BULK_ROWS * 64];
+static char bulk_audit_sql[160 + ORG_BULK_ROWS * 64];
+static pthread_once_t bulk_sql_once = PTHREAD_ONCE_INIT;
+
+static void bulk_sql_make(void)
+{
+    buf r = BUF_INIT, a = BUF_INIT;
+    buf_puts(&r, "INSERT INTO org_revision(org_id, rev, at, actor_id, action, snapshot) VALUES ");
+    buf_puts(&a, "INSERT INTO audit(at, actor_id, ip, action, entity, entity_id, detail) VALUES ");
+    for (int k = 0; k < ORG_BULK_ROWS; k++) {
+        int p = 3 + k * BULK_REV_ARGS;
+        buf_printf(&r, "%s($%d, 1, $%d, nullif($1, 0), $2, $%d)", k ? ", " : "", p, p + 1, p + 2);
+        p = 2 + k * BULK_AUDIT_ARGS;
+        buf_printf(&a, "%s($%d, nullif($1, 0), NULL, 'org_create', 'org', $%d, $%d)", k ? ", " : "",
+                   p, p + 1, p + 2);
+    }
+    /* sized above for ORG_BULK_ROWS; a failure leaves them empty and
+     * org_bulk_flush writes row by row */
+    if (!buf_failed(&r) && r.len < sizeof bulk_rev_sql && !buf_failed(&a) &&
+        a.len < sizeof bulk_audit_sql) {
+        memcpy(bulk_rev_sql, r.data, r.len + 1);
+        memcpy(bulk_audit_sql, a.data, a.len + 1);
+    }
+    buf_free(&r);
+    buf_free(&a);
+}
+
+db_status org_bulk_flush(db *d, org_facet_acc *acc)
+{
+    assert(d && acc);
+    db_status st = DB_OK;
+    size_t n = acc->n_rows;
+    if (n == 0)
+        return DB_OK;
+    acc->n_rows = 0;
+    if (buf_failed(&acc->text)) {
+        buf_reset(&acc->text);
+        return DB_NOMEM;
+    }
+    const char *text = acc->text.data;
+    pthread_once(&bulk_sql_once, bulk_sql_make);
+    if (n == ORG_BULK_ROWS && bulk_rev_sql[0] && bulk_audit_sql[0]) {
+        db_stmt *s = db_prepare(d, bulk_rev_sql);
+        if (!s) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        db_bind_int(s, 1, acc->actor_id);
+        db_bind_text(s, 2, acc->rev_action);
+        for (size_t k = 0; k < n; k++) {
+            int p = 3 + (int)k * BULK_REV_ARGS;
+            db_bind_int(s, p, acc->rows[k].id);
+            db_bind_int(s, p + 1, acc->rows[k].at);
+            db_bind_text(s, p + 2, text + acc->rows[k].snapshot);
+        }
+        if ((st = db_run(s)) != DB_OK)
+            goto cleanup;
+        if (!(s = db_prepare(d, bulk_audit_sql))) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        db_bind_int(s, 1, acc->actor_id);
+        for (size_t k = 0; k < n; k++) {
+            int p = 2 + (int)k * BULK_AUDIT_ARGS;
+            db_bind_int(s, p, acc->rows[k].at);
+            db_bind_int(s, p + 1, acc->rows[k].id);
+            db_bind_text(s, p + 2, text + acc->rows[k].detail);
+        }
+        st = db_run(s);
+        goto cleanup;
+    }
+    for (size_t k = 0; st == DB_OK && k < n; k++)
+        st = add_revision(d, true, acc->rows[k].id, acc->rows[k].at, acc->actor_id, acc->rev_action,
+                          text + acc->rows[k].snapshot);
+    for (size_t k = 0; st == DB_OK && k < n; k++)
+        st = audit_add(d, acc->actor_id, NULL, "org_create", "org", acc->rows[k].id,
+                       text + acc->rows[k].detail);
+cleanup:
+    buf_reset(&acc->text);
+    return st;
+}
+
+void org_facet_acc_free(org_facet_acc *acc)
+{
+    buf_free(&acc->text);
+    acc->n_rows = 0;
+}
+
+/* Keeps new entry id's revision and audit row in bulk (see above). */
+static db_status bulk_push(db *d, org_facet_acc *bulk, int64_t id, int64_t now, int64_t actor_id,
+                           const char *rev_action, const char *snapshot, const char *detail)
+{
+    if (bulk->n_rows && (bulk->actor_id != actor_id || strcmp(bulk->rev_action, rev_action) != 0)) {
+        db_status st = org_bulk_flush(d, bulk);
+        if (st != DB_OK)
+            return st;
+    }
+    bulk->actor_id = actor_id;
+    bulk->rev_action = rev_action;
+    struct org_bulk_row *r = &bulk->rows[bulk->n_rows++];
+    r->id = id;
+    r->at = now;
+    r->snapshot = bulk->text.len;
+    buf_append(&bulk->text, snapshot, strlen(snapshot) + 1);
+    r->detail = bulk->text.len;
+    buf_append(&bulk->text, detail, strlen(detail) + 1);
+    return bulk->n_rows == ORG_BULK_ROWS ? org_bulk_flush(d, bulk) : DB_OK;
 }
 
 static void put_word(buf *b, const char *s)
@@ -517,6 +645,9 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
 
     int64_t now = time_now();
     org_facet_snap before, after;
+    /* another write's rows come after the new entries' kept so far */
+    if (bulk && (found || n.id) && (st = org_bulk_flush(d, bulk)) != DB_OK)
+        goto cleanup;
     bool counted = !(bulk && !found); /* org_put_bulk: counted in bulk, added by org_facets_add */
     if (counted && (st = org_facet_snapshot(d, &a, found ? old.id : 0, &before)) != DB_OK)
         goto cleanup;
@@ -559,14 +690,20 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         st = DB_NOMEM;
         goto cleanup;
     }
-    if ((st = add_revision(d, res->id, now, actor_id, rev_action,
-                           buf_str(prep ? &prep->snapshot : &snap))) != DB_OK)
-        goto cleanup;
-    if ((st = put_search(d, res->id, &n, bulk != NULL)) != DB_OK)
-        goto cleanup;
     if (!audit_action)
         audit_action = found ? "org_update" : "org_create";
-    st = audit_add(d, actor_id, ip, audit_action, "org", res->id, buf_str(&detail));
+    if (at && !ip && strcmp(audit_action, "org_create") == 0) {
+        st = bulk_push(d, bulk, res->id, now, actor_id, rev_action,
+                       buf_str(prep ? &prep->snapshot : &snap), buf_str(&detail));
+    } else {
+        st = add_revision(d, at, res->id, now, actor_id, rev_action,
+                          buf_str(prep ? &prep->snapshot : &snap));
+        if (st == DB_OK)
+            st = audit_add(d, actor_id, ip, audit_action, "org", res->id, buf_str(&detail));
+    }
+    if (st != DB_OK)
+        goto cleanup;
+    st = put_search(d, res->id, &n, bulk != NULL);
     if (st == DB_OK && bulk)
         bulk->writes++; /* org_facets_add bumps the version once for all */
     else if (st == DB_OK && bump)

@@ -46,6 +46,31 @@ static void test_decode_utf8(void **state)
     decode_ok("", 0, CSV_ENC_UTF8, "");
 }
 
+/* csv_bad_utf8_line: 0 for valid text (ASCII runs longer than the eight
+ * bytes checked at a time, two-, three- and four-byte characters), else
+ * the line of the first byte that is not UTF-8 or is NUL, wherever it
+ * falls in an eight-byte run. */
+static void test_bad_utf8_line(void **state)
+{
+    (void)state;
+    static const char ok[] = "slug,name\nabcdefghijklmnopq,Ниш Đorđe\n€ 𝄞 x\n";
+    assert_int_equal(csv_bad_utf8_line(ok, sizeof ok - 1), 0);
+    assert_int_equal(csv_bad_utf8_line("", 0), 0);
+    static const struct {
+        const char *s;
+        size_t n;
+        int64_t line;
+    } bad[] = {
+        {"abcdefgh\nijklmnop\nq\xffrstuvwx\n", 28, 3}, /* a byte no character starts with */
+        {"a\nbcdefghij\0klm\n", 16, 2},                /* NUL inside an ASCII run */
+        {"a\nb\nc\n\xed\xa0\x80", 9, 4},               /* a surrogate */
+        {"\xc0\xaf\n", 3, 1},                          /* overlong */
+        {"abc\nНиш\xd0", 11, 2},                       /* cut short at the end */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(csv_bad_utf8_line(bad[i].s, bad[i].n), bad[i].line);
+}
+
 /* Windows-1250 as Excel saves it with Serbian (Latin) settings: every
  * letter of the Latin alphabet that is not ASCII, both cases. */
 static void test_decode_cp1250(void **state)
@@ -427,6 +452,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_utf8),
+        cmocka_unit_test(test_bad_utf8_line),
         cmocka_unit_test(test_decode_cp1250),
         cmocka_unit_test(test_decode_utf16),
         cmocka_unit_test(test_sniff_separator),

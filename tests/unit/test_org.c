@@ -1634,6 +1634,78 @@ static void test_import_bulk_path_same_as_row_by_row(void **state)
     testdb_close(&slow);
 }
 
+/* A bulk writer keeps new entries' revision and audit rows and writes
+ * them ORG_BULK_ROWS at a time (org_write.c). In a file that mixes new
+ * entries with changes to existing ones (so batches are cut short and
+ * flushed by other writes, and the last one is partial), every entry
+ * still gets exactly one revision and one audit row, in the file's order,
+ * by the importing person; a dry run leaves none. */
+static void test_import_batched_rows_in_order(void **state)
+{
+    fixture *f = *state;
+    buf b = BUF_INIT;
+    buf_puts(&b, "slug,name,kind,status\n");
+    for (int i = 1; i <= 40; i++)
+        buf_printf(&b, "old-%d,Staro %d,company,published\n", i, i);
+    assert_false(buf_failed(&b));
+    import_ok(f->t.d, &f->a, buf_str(&b));
+    int64_t audit_mark = scalar(f, "SELECT max(id) FROM audit");
+    int64_t rev_mark = scalar(f, "SELECT max(id) FROM org_revision");
+    /* rows 3, 6, ... 30 change old entries; the others are new (31 to 100:
+     * two full batches and a part one) */
+    buf want_audit = BUF_INIT, want_rev = BUF_INIT;
+    buf_reset(&b);
+    buf_puts(&b, "slug,name,kind,status\n");
+    for (int i = 1; i <= 100; i++) {
+        if (i % 3 == 0 && i <= 30) {
+            buf_printf(&b, "old-%d,Novo %d,company,published\n", i / 3, i);
+            buf_printf(&want_audit, "org_update old-%d 1\n", i / 3);
+            buf_printf(&want_rev, "old-%d 2 1\n", i / 3);
+        } else {
+            buf_printf(&b, "new-%d,Novo %d,cluster,draft\n", i, i);
+            buf_printf(&want_audit, "org_create new-%d 1\n", i);
+            buf_printf(&want_rev, "new-%d 1 1\n", i);
+        }
+    }
+    assert_false(buf_failed(&b) || buf_failed(&want_audit) || buf_failed(&want_rev));
+    org_import_report rep;
+    assert_int_equal(org_import(f->t.d, &f->a, buf_str(&b), b.len, ORG_FMT_CSV, true, 1, &rep),
+                     DB_OK);
+    buf_free(&rep.preview);
+    assert_int_equal(scalar(f, "SELECT max(id) FROM audit"), audit_mark);
+    assert_int_equal(scalar(f, "SELECT max(id) FROM org_revision"), rev_mark);
+    import_ok(f->t.d, &f->a, buf_str(&b));
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT a.action || ' ' || o.slug || ' ' || a.actor_id FROM audit a"
+             " JOIN org o ON o.id = a.entity_id WHERE a.id > %lld ORDER BY a.id",
+             (long long)audit_mark);
+    char *got = rows_text(f->t.d, sql, 1);
+    buf want = BUF_INIT;
+    for (const char *p = buf_str(&want_audit); *p; p++)
+        buf_puts(&want, *p == '\n' ? "\t\n" : (char[]){*p, 0});
+    assert_string_equal(got, buf_str(&want));
+    free(got);
+    snprintf(sql, sizeof sql,
+             "SELECT o.slug || ' ' || r.rev || ' ' || r.actor_id FROM org_revision r"
+             " JOIN org o ON o.id = r.org_id WHERE r.id > %lld ORDER BY r.id",
+             (long long)rev_mark);
+    got = rows_text(f->t.d, sql, 1);
+    buf_reset(&want);
+    for (const char *p = buf_str(&want_rev); *p; p++)
+        buf_puts(&want, *p == '\n' ? "\t\n" : (char[]){*p, 0});
+    assert_string_equal(got, buf_str(&want));
+    free(got);
+    /* each revision's snapshot is its own entry's */
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision r JOIN org o ON o.id = r.org_id"
+                               " WHERE json_extract(r.snapshot, '$.slug') <> o.slug"),
+                     0);
+    buf_free(&want);
+    buf_free(&want_audit);
+    buf_free(&want_rev);
+    buf_free(&b);
+}
+
 /* The importer's prepared rows (org_prep_make, on its prepare thread)
  * store exactly what the form writer stores: 300 entries imported from
  * one file (the bulk path) and the same entries written one by one with
@@ -1841,6 +1913,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_bulk_path_same_as_row_by_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_prepared_same_as_org_put, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_batched_rows_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_out_of_memory_all_or_nothing, setup, teardown),
     };
     return cmocka_run_group_tests_name("org", tests, NULL, NULL);
