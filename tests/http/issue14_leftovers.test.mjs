@@ -110,4 +110,8 @@ test('/network: a name wider than its room wraps onto lines, the whole name in i
     // no label of the demo is cut: each fits whole on its lines
     assert.deepEqual(labels.filter((l) => l.includes('…')), [], lang);
   }
+  // on a phone the graph keeps its size and slides in its card: a line says so (scan.css shows it there only)
+  const page = (await pub('/network?lang=en')).text;
+  assert.match(page, /<p class="note net-phone-hint">On a phone the graph is wider than the screen: slide it sideways/);
+  assert.match((await pub(/href="(\/assets\/css\/scan\.[0-9a-f]+\.css)"/.exec(page)[1])).text, /\.chart-network \.chart-svg \{ min-width: 36rem; \}/);
 });
