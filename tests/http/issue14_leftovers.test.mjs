@@ -115,3 +115,15 @@ test('/network: a name wider than its room wraps onto lines, the whole name in i
   assert.match(page, /<p class="note net-phone-hint">On a phone the graph is wider than the screen: slide it sideways/);
   assert.match((await pub(/href="(\/assets\/css\/scan\.[0-9a-f]+\.css)"/.exec(page)[1])).text, /\.chart-network \.chart-svg \{ min-width: 36rem; \}/);
 });
+
+test('a partner\'s contact persons under "Relations with SCAN" have their role in the reader\'s language', async () => {
+  const e = await as('editor');
+  const en = (await e.get('/orgs/demo-donor-programme?lang=en')).text;
+  const list = en.slice(en.indexOf('<ul class="adv-contacts">'));
+  assert.match(list, /^<ul class="adv-contacts"><li>Maja Demo · Portfolio manager/);
+  assert.doesNotMatch(en, /Менаџерка/);
+  const lat = (await e.get('/orgs/demo-donor-programme?lang=sr-Latn')).text;
+  assert.match(lat, /<ul class="adv-contacts"><li>Maja Demo · Menadžerka portfolija/);
+  const cyr = (await e.get('/orgs/demo-donor-programme?lang=sr')).text;
+  assert.match(cyr, /<ul class="adv-contacts"><li>[^<]*Менаџерка портфолија/);
+});
