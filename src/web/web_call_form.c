@@ -283,6 +283,14 @@ static const struct {
     {"America/New_York", MSG_CALL_TZ_NEW_YORK}, {"UTC", MSG_CALL_TZ_UTC},
 };
 
+const char *wcall_zone_place(req *r, const char *tz)
+{
+    for (size_t i = 0; tz && i < sizeof common_zones / sizeof common_zones[0]; i++)
+        if (strcmp(tz, common_zones[i].tz) == 0)
+            return T(r->lang, common_zones[i].place);
+    return tz ? tz : "";
+}
+
 /* The deadline's zone as a select of common_zones; a zone not among them
  * (entered through the API or CSV) is kept as one more option. */
 static void tz_select(req *r, const char *value, const char *err)

@@ -127,3 +127,20 @@ test('a partner\'s contact persons under "Relations with SCAN" have their role i
   const cyr = (await e.get('/orgs/demo-donor-programme?lang=sr')).text;
   assert.match(cyr, /<ul class="adv-contacts"><li>[^<]*Менаџерка портфолија/);
 });
+
+test('a deadline in another zone reads as the reader writes dates, the zone by its place, Belgrade\'s time beside it', async () => {
+  const e = await as('editor');
+  const made = {};
+  for (const [tz, title] of [['Europe/London', 'London deadline'], ['America/New_York', 'New York deadline']]) {
+    const r = await e.post('/calls?lang=en', CALL({ title_en: title, deadline_date: '2099-07-10', deadline_time: '20:00', deadline_tz: tz }));
+    assert.equal(r.status, 303, r.text.slice(0, 600));
+    made[tz] = r.location.match(/\/calls\/(\d+)/)[1];
+  }
+  const page = async (id, lang) => (await pub(`/calls/${id}?lang=${lang}`)).text.replace(/<span class="muted">|<\/span>/g, '');
+  assert.match(await page(made['Europe/London'], 'en'), /10 Jul 2099 20:00 London \(21:00 in Belgrade\)/);
+  assert.match(await page(made['Europe/London'], 'sr'), /10\. 7\. 2099\. 20:00 Лондон \(21:00 по београдском времену\)/);
+  assert.match(await page(made['Europe/London'], 'sr-Latn'), /10\. 7\. 2099\. 20:00 London \(21:00 po beogradskom vremenu\)/);
+  // past midnight in Belgrade: its date too
+  assert.match(await page(made['America/New_York'], 'en'), /10 Jul 2099 20:00 New York, Washington \(11 Jul 2099 02:00 in Belgrade\)/);
+  assert.doesNotMatch(await page(made['America/New_York'], 'en'), /America\/New_York \(|2099-07-10 20:00/);
+});
