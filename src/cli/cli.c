@@ -258,6 +258,21 @@ int cli_main(int argc, char **argv)
     int used = 0;
     const cli_command *c = find_command(argc - 1, argv + 1, &used);
     if (!c) {
+        /* a group's word alone or with an unknown second one ("scan
+         * calls"): name the group's commands rather than deny it exists */
+        size_t n = strlen(argv[1]), shown = 0;
+        for (unsigned i = 0; i < cli_n_commands; i++) {
+            const char *name = cli_commands[i].name;
+            if (strncmp(name, argv[1], n) == 0 && name[n] == ' ') {
+                if (shown++ == 0)
+                    fprintf(stderr, "scan: '%s' needs one of its commands:", argv[1]);
+                fprintf(stderr, "%s scan %s", shown > 1 ? "," : "", name);
+            }
+        }
+        if (shown) {
+            fprintf(stderr, " (see: scan help %s)\n", argv[1]);
+            return 2;
+        }
         fprintf(stderr, "scan: unknown command '%s' (see: scan help)\n", argv[1]);
         return 2;
     }

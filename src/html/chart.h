@@ -201,11 +201,13 @@ typedef struct chart_net_edge {
 } chart_net_edge;
 
 /* The nodes on concentric rings in the given order within each ring (the
- * centre, ring 1 at 150 units, ring 2 at 250), the edges as lines (funding
+ * centre, ring 1 at 150 units, ring 2 at 215), the edges as lines (funding
  * ties dashed), a legend of the three rings' names and, in legend[3], of
- * funders (a square; legend[k] NULL: none). Deterministic:
- * the layout depends only on the order. n == 0 draws "No data". Returns 0
- * or -1 as chart_bar. */
+ * funders (a square; legend[k] NULL: none). A label wider than its room
+ * wraps at spaces and hyphens (up to four lines where the ring leaves
+ * room), cut with an ellipsis only past them, with the whole name in its
+ * <title>. Deterministic: the layout depends only on the order. n == 0
+ * draws "No data". Returns 0 or -1 as chart_bar. */
 int chart_network(buf *out, lang_id lang, const chart_opts *o, const chart_net_node *nodes,
                   size_t n, const chart_net_edge *edges, size_t n_edges,
                   const char *const legend[4]);

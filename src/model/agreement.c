@@ -317,28 +317,6 @@ db_status agreement_partners(db *d, arena *a, int64_t after_id, int limit, agree
     return db_collect(s, a, (void **)out, n, sizeof **out, partner_row, NULL);
 }
 
-static const char SQL_BY_NAME_EN[] =
-    "SELECT id FROM org WHERE lower(name_en) = lower($1) AND status = 'published' LIMIT 2";
-
-db_status agreement_party_by_name_en(db *d, const char *name, int64_t *id, bool *several)
-{
-    *id = 0;
-    *several = false;
-    db_stmt *s = db_query(d, SQL_BY_NAME_EN, DB_ARGS(DBT(name)));
-    if (!s)
-        return DB_ERR;
-    db_status st = db_step(s);
-    if (st == DB_ROW) {
-        *id = db_col_int(s, 0);
-        if ((st = db_step(s)) == DB_ROW) {
-            *several = true;
-            *id = 0;
-        }
-    }
-    db_reset(s);
-    return st == DB_ROW || st == DB_DONE ? DB_OK : st;
-}
-
 /* --- rights ------------------------------------------------------------------------------ */
 
 /* A current manager of some cluster. */

@@ -169,12 +169,6 @@ bool agreement_may_see(db *d, const principal *p, const agreement_rec *a);
  * with a current affiliation with a party. */
 bool agreement_may_read_file(db *d, const principal *p, const agreement_rec *a);
 
-/* The id of the one published entry whose English name is name (ASCII
- * case ignored): the typeahead fills a party's field with the name in the
- * reader's language, and org_id_by_name knows the Serbian name only.
- * *id 0 when none or several (*several). */
-db_status agreement_party_by_name_en(db *d, const char *name, int64_t *id, bool *several);
-
 /* Whether kind (an org kind code) may be a party: SCAN, clusters and
  * partner kinds; not companies. */
 bool agreement_party_kind_ok(const char *kind);

@@ -1,12 +1,15 @@
-/* demo_projects.c: twelve illustrative joint projects for the demo data
+/* demo_projects.c: thirteen illustrative joint projects for the demo data
  * set (issue 14): five years (2022-2026), several programmes (Horizon
  * Europe, Interreg IPA, the Single Market Programme's cluster strand, the
  * national innovation fund, the ministry's cluster programme, a donor
  * programme), every status, SCAN's clusters and members as participants,
- * some shares unknown, one private. Funders are directory entries of the
- * demo (demo.c). Every row is is_demo; inserted inside demo_load's
- * transaction without audit rows, like the rest of the demo data. The
- * projects and their amounts are invented. */
+ * some shares unknown, one private, one participant and one funder not
+ * yet confirmed (so the consent path can be seen: the secretariat and the
+ * funder's people are asked to confirm, the public sees no funder).
+ * Funders are directory entries of the demo (demo.c). Every row is
+ * is_demo; inserted inside demo_load's transaction without audit rows,
+ * like the rest of the demo data. The projects and their amounts are
+ * invented. */
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +92,11 @@ static const demo_project projects[] = {
      "Three open labs; 40 student projects with companies.", "public",
      {{"univerzitet-u-nisu", "lead", 900000}, {"nicat", "partner", 300000}, {"ntp-beograd", "partner", 250000},
       {"nisava-elektronik", "partner", -1}, {NULL, NULL, 0}}},
+    {"Школа кластерског менаџмента за младе", "Cluster management school for young managers", "CLUSTER-SCHOOL",
+     "Донаторски програм за развој кластера", "demo-donor-programme", "submitted", "2026-10-15", NULL, NULL,
+     90000, 75000, 167, NULL, NULL, "public",
+     {{"scan", "lead", -1}, {"ict-cluster-central-serbia", "partner", -1},
+      {"demo-energy-cluster", "partner", -1}, {NULL, NULL, 0}}},
 };
 // clang-format on
 
@@ -108,6 +116,12 @@ static const char SQL_PART[] =
 static const char SQL_AWAITING[] =
     "UPDATE project_participant SET consent = 'proposed' WHERE project_id = $1"
     " AND org_id = (SELECT id FROM org WHERE slug = 'univerzitet-u-novom-sadu')";
+
+/* The one funder named without its word yet (0044): the donor programme
+ * of CLUSTER-SCHOOL, shown to the project's people, the secretariat and
+ * the funder's own as awaiting confirmation, to no one else. */
+static const char SQL_FUNDER_ASKED[] =
+    "UPDATE project SET funder_consent = 'proposed' WHERE id = $1";
 
 static db_val t_or_null(const char *s)
 {
@@ -144,6 +158,8 @@ db_status demo_load_projects(db *d, buf *err)
         }
         if (st == DB_OK && p->acronym && strcmp(p->acronym, "DATA-FAB") == 0)
             st = db_do(d, SQL_AWAITING, DB_ARGS(DBI(id)));
+        if (st == DB_OK && p->acronym && strcmp(p->acronym, "CLUSTER-SCHOOL") == 0)
+            st = db_do(d, SQL_FUNDER_ASKED, DB_ARGS(DBI(id)));
         if (st != DB_OK) {
             buf_printf(err, "demo project %s: %s", p->title_en, db_errmsg(d));
             return st;

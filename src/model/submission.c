@@ -788,9 +788,10 @@ db_status submission_stakeholder_positions(db *d, arena *a, int64_t institution_
 
 static const char SQL_CONTACTS[] =
     "SELECT p.id, p.name, min(x.role), CASE WHEN p.public_contact = 1 OR $3 = 1 THEN p.email END,"
-    " p.public_contact FROM person p JOIN ("
-    "  SELECT person_id, role FROM affiliation WHERE org_id = $1 AND ended_at IS NULL"
-    "  UNION ALL SELECT person_id, role FROM cluster_team WHERE org_id = $1"
+    " p.public_contact, min(x.role_en) FROM person p JOIN ("
+    "  SELECT person_id, role, CAST(NULL AS TEXT) AS role_en FROM affiliation"
+    "   WHERE org_id = $1 AND ended_at IS NULL"
+    "  UNION ALL SELECT person_id, role, role_en FROM cluster_team WHERE org_id = $1"
     "   AND (until IS NULL OR until > $2)) x ON x.person_id = p.id"
     " WHERE p.erased_at IS NULL GROUP BY p.id ORDER BY p.name, p.id LIMIT 100";
 
@@ -803,6 +804,7 @@ static void contact_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     c->role = db_col_dup(a, s, 2, oom);
     c->email = db_col_dup(a, s, 3, oom);
     c->public_contact = db_col_int(s, 4) != 0;
+    c->role_en = db_col_dup(a, s, 5, oom);
 }
 
 db_status submission_contacts(db *d, arena *a, int64_t org_id, bool all_emails,

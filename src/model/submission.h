@@ -209,6 +209,7 @@ db_status submission_stakeholder_positions(db *d, arena *a, int64_t institution_
 typedef struct stakeholder_contact {
     int64_t person_id;
     const char *name, *role; /* role: "representative", "manager", or a team role */
+    const char *role_en;     /* a team role's English, or NULL */
     const char *email;       /* NULL unless the person made it a public contact */
     bool public_contact;
 } stakeholder_contact;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/timeutil.h"
 #include "html/html.h"
@@ -71,20 +72,45 @@ static const char *programme_text(req *r, const char *p)
 static const char *verdict_class[] = {"call-met", "call-not", "call-check"};
 static const msg_id verdict_msg[] = {MSG_CALL_V_MET, MSG_CALL_V_NOT, MSG_CALL_V_CHECK};
 
-/* "17:00 Europe/Brussels (17:00 in Belgrade), 5 Dec 2026" */
+/* "5 Dec 2026 17:00 Brussels, EU (17:00 in Belgrade)": the funder's date
+ * and time in the reader's format, its zone by the place (issue 14
+ * review: "2026-12-05 17:00 Europe/Brussels" beside a Belgrade deadline
+ * written "25 Dec 2026 12:00" read as two formats), Belgrade's time
+ * beside it, with the date too when it falls on another day. */
 static void deadline_text(req *r, const call_rec *c)
 {
     buf *o = &r->out;
-    char date[11] = "", hm[6] = "";
+    char date[11] = "", hm[6] = "", bdate[11] = "", bhm[6] = "";
     ical_utc_to_local(c->deadline_tz, c->deadline_at, date, hm);
+    ical_utc_to_local("Europe/Belgrade", c->deadline_at, bdate, bhm);
     html_fmt(o, "<time datetime=\"%s\">", arena_printf(r->a, "%sT%s", date, hm));
     buf d = BUF_INIT;
-    i18n_fmt_datetime(&d, r->lang, c->deadline_at);
-    if (strcmp(c->deadline_tz, "Europe/Belgrade") == 0)
+    if (strcmp(c->deadline_tz, "Europe/Belgrade") == 0) {
+        i18n_fmt_datetime(&d, r->lang, c->deadline_at);
         html_fmt(o, "%s", buf_failed(&d) ? "" : buf_str(&d));
-    else
-        html_fmt(o, "%s %s %s <span class=\"muted\">(%s %s)</span>", date, hm, c->deadline_tz,
-                 buf_failed(&d) ? "" : buf_str(&d), T(r->lang, MSG_CALL_IN_BELGRADE));
+    } else {
+        /* the funder's calendar date, written as the reader writes dates:
+         * noon UTC of that date is the same date in Belgrade */
+        int y = 0, mo = 0, dd = 0;
+        struct tm tm = {0};
+        if (sscanf(date, "%4d-%2d-%2d", &y, &mo, &dd) == 3) {
+            tm.tm_year = y - 1900;
+            tm.tm_mon = mo - 1;
+            tm.tm_mday = dd;
+            tm.tm_hour = 12;
+            i18n_fmt_date(&d, r->lang, (int64_t)timegm(&tm));
+        }
+        buf b = BUF_INIT;
+        if (strcmp(date, bdate) == 0)
+            buf_puts(&b, bhm);
+        else
+            i18n_fmt_datetime(&b, r->lang, c->deadline_at);
+        html_fmt(o, "%s %s %s <span class=\"muted\">(%s %s)</span>",
+                 d.len && !buf_failed(&d) ? buf_str(&d) : date, hm,
+                 wcall_zone_place(r, c->deadline_tz), buf_failed(&b) ? "" : buf_str(&b),
+                 T(r->lang, MSG_CALL_IN_BELGRADE));
+        buf_free(&b);
+    }
     buf_free(&d);
     html_raw(o, "</time>");
     int64_t now = time_now();

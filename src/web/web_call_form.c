@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/timeutil.h"
 #include "html/html.h"
@@ -13,7 +12,6 @@
 #include "ical/ical.h"
 #include "model/call.h"
 #include "model/org.h"
-#include "db/search.h"
 #include "model/rights.h"
 #include "web/web.h"
 #include "web/web_call_internal.h"
@@ -23,97 +21,59 @@
 
 /* --- the funder: typed name, then chosen entry (works without script) ---------------- */
 
-/* What the form made of the funder field: the entries to choose among
- * when the typed text matched several (or, searched, none exactly). */
+/* What the form made of the funder field: a resolved funder, or the
+ * question to ask beside it. */
 typedef struct funder_pick {
-    org_rec *cands;
-    size_t n_cands;
     const char *shown, *slug; /* a resolved funder: its name, its address */
+    bool choose;              /* the words fit several entries: offer them */
+    bool unknown;             /* the words name no published entry */
 } funder_pick;
 
-#define FUNDER_CANDS 12
-
-/* Resolves the posted funder into in->funder (a slug): the entry chosen
- * from the list (funder_choice), else the typeahead's pick (funder_pick),
- * else the text typed as an address or an exact name in either script,
- * else a search of the directory by its words. Several or no matches:
- * an error beside the field (FE_CHOICE: choose; FE_INVALID: none), with
- * the candidates in *p for the select. */
+/* Resolves the posted funder into in->funder (a slug) as every form reads
+ * a field naming an entry (web_org_resolve: the entry chosen from the
+ * list, funder_choice, else the typeahead's pick, funder_pick, else the
+ * text typed as an address or a name in Serbian, either script, with or
+ * without diacritics, or in English). The funder the form showed stands
+ * while its name is unchanged (funder_was: the name shown may fit several
+ * entries). Several or no matches: an error beside the field (FE_CHOICE:
+ * choose, with the select; FE_INVALID: none), nothing stored. */
 static db_status funder_resolve(req *r, const form *f, call_input *in, funder_pick *p,
                                 form_errors *fe)
 {
     memset(p, 0, sizeof *p);
-    const char *choice = web_org_choice_get(f, "funder"), *pick = form_get(f, "funder_pick");
     const char *typed = in->funder;
     while (typed && (*typed == ' ' || *typed == '\t'))
         typed++;
-    const char *was = form_get(f, "funder_was");
     if (!typed || !*typed) {
         in->funder = NULL;
         return DB_OK;
     }
+    const char *picked = web_org_choice_get(f, "funder");
+    if (!picked)
+        picked = form_get(f, "funder_pick");
     org_rec o;
-    bool found = false, several = false;
-    db_status st = DB_OK;
-    if (choice && *choice && strlen(choice) <= 200)
-        st = org_get(r->db, r->a, choice, 0, &o, &found);
-    if (st == DB_OK && !found && pick && *pick && strlen(pick) <= 200)
-        st = org_get(r->db, r->a, pick, 0, &o, &found);
-    if (st == DB_OK && !found && was && *was && strlen(was) <= 200) {
-        /* the funder the form showed, while its name stands unchanged */
-        st = org_get(r->db, r->a, was, 0, &o, &found);
-        found = found && (strcmp(typed, web_org_name(r, &o)) == 0 || strcmp(typed, o.slug) == 0 ||
-                          (o.name && strcmp(typed, o.name) == 0) ||
-                          (o.name_en && strcmp(typed, o.name_en) == 0));
+    db_status st;
+    const char *was = form_get(f, "funder_was");
+    if ((!picked || !*picked) && was && *was && strlen(was) <= 200) {
+        bool found = false;
+        if ((st = org_get(r->db, r->a, was, 0, &o, &found)) != DB_OK)
+            return st;
+        if (found && (strcmp(typed, web_org_name(r, &o)) == 0 || strcmp(typed, o.slug) == 0 ||
+                      (o.name && strcmp(typed, o.name) == 0) ||
+                      (o.name_en && strcmp(typed, o.name_en) == 0)))
+            picked = was;
     }
-    if (st == DB_OK && !found && strlen(typed) <= 200) {
-        const char *slug = strrchr(typed, '/') ? strrchr(typed, '/') + 1 : typed;
-        if (*slug)
-            st = org_get(r->db, r->a, slug, 0, &o, &found);
-        int64_t id = 0;
-        if (st == DB_OK && !found)
-            st = org_id_by_name(r->db, typed, &id, &several);
-        if (st == DB_OK && !found && id)
-            st = org_get(r->db, r->a, NULL, id, &o, &found);
-    }
-    if (st != DB_OK)
+    web_pick got;
+    if ((st = web_org_resolve(r, typed, picked, false, &o, &got)) != DB_OK)
         return st;
-    if (found && o.status && strcmp(o.status, "published") == 0) {
+    if (got == WEB_PICK_FOUND) {
         in->funder = p->slug = o.slug;
         p->shown = web_org_name(r, &o);
         return DB_OK;
     }
-    /* search-then-choose: the published entries the words find */
-    search_hit *hits = NULL;
-    size_t n = 0;
-    if (strlen(typed) <= 200 &&
-        (st = search_query(r->db, r->a, typed, "org", FUNDER_CANDS * 2, 0, &hits, &n)) != DB_OK)
-        return st;
-    p->cands = arena_alloc(r->a, FUNDER_CANDS * sizeof *p->cands);
-    size_t exact = 0, n_exact = 0;
-    for (size_t i = 0; p->cands && i < n && p->n_cands < FUNDER_CANDS; i++) {
-        org_rec e;
-        bool ok = false;
-        if ((st = org_summary(r->db, r->a, hits[i].ref, &e, &ok)) != DB_OK)
-            return st;
-        if (!ok || !e.status || strcmp(e.status, "published") != 0)
-            continue;
-        /* the name in any of its forms, letter case aside: that one */
-        if ((e.name && strcasecmp(typed, e.name) == 0) ||
-            (e.name_en && strcasecmp(typed, e.name_en) == 0) ||
-            strcasecmp(typed, web_org_name(r, &e)) == 0) {
-            exact = p->n_cands;
-            n_exact++;
-        }
-        p->cands[p->n_cands++] = e;
-    }
-    if (n_exact == 1) {
-        in->funder = p->slug = p->cands[exact].slug;
-        p->shown = web_org_name(r, &p->cands[exact]);
-        p->n_cands = 0;
-        return DB_OK;
-    }
-    valid_add_error(fe, "funder", p->n_cands ? FE_CHOICE : FE_INVALID, 0, 0);
+    p->choose = got == WEB_PICK_CHOOSE;
+    p->unknown = !p->choose;
+    valid_add_error(fe, "funder", p->choose ? FE_CHOICE : FE_INVALID, 0, 0);
     in->funder = typed;
     return DB_OK;
 }
@@ -133,11 +93,12 @@ static void funder_field(req *r, const char *value, const funder_pick *p, const 
                               .label = T(L, MSG_CALL_FUNDER),
                               .value = value,
                               .hint = T(L, MSG_CALL_F_FUNDER_PICK_HINT),
-                              .error = web_errs_get(errs, "funder"),
+                              .error = p && p->unknown ? T(L, MSG_CALL_ERR_FUNDER_NONE)
+                                                       : web_errs_get(errs, "funder"),
                               .autocomplete = "off",
                               .suggest = "fill",
                               .maxlength = 200});
-    if (p && p->n_cands) /* the typed words found several: choose one */
+    if (p && p->choose) /* the typed words found several: choose one */
         (void)web_org_choices(r, "call-funder", "funder", value);
 }
 
@@ -321,6 +282,14 @@ static const struct {
     {"Europe/London", MSG_CALL_TZ_LONDON},      {"Europe/Athens", MSG_CALL_TZ_ATHENS},
     {"America/New_York", MSG_CALL_TZ_NEW_YORK}, {"UTC", MSG_CALL_TZ_UTC},
 };
+
+const char *wcall_zone_place(req *r, const char *tz)
+{
+    for (size_t i = 0; tz && i < sizeof common_zones / sizeof common_zones[0]; i++)
+        if (strcmp(tz, common_zones[i].tz) == 0)
+            return T(r->lang, common_zones[i].place);
+    return tz ? tz : "";
+}
 
 /* The deadline's zone as a select of common_zones; a zone not among them
  * (entered through the API or CSV) is kept as one more option. */

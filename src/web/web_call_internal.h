@@ -12,6 +12,9 @@
 bool wcall_may_edit(req *r);
 /* The call's title in the reader's language and script. */
 const char *wcall_title(req *r, const call_rec *c);
+/* The place a reader knows for the zone tz ("Brussels, EU"), from the
+ * form's list of zones; tz itself for a zone not on it (web_call_form.c). */
+const char *wcall_zone_place(req *r, const char *tz);
 /* Loads the call {id}; one not published only for those who may edit it
  * (writes the 404 or 5xx itself). */
 bool wcall_load(req *r, call_rec *c);

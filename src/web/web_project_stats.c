@@ -470,6 +470,8 @@ void web_network(req *r)
                      .subtitle = T(L, MSG_PJ_NET_SUB),
                      .table_id = "net-ties"};
     html_raw(o, "<div class=\"network-layout\">");
+    if (net.n_nodes) /* shown on phones only (scan.css) */
+        html_fmt(o, "<p class=\"note net-phone-hint\">%s</p>", T(L, MSG_NET_PHONE_HINT));
     chart_network(o, L, &co, cn, net.n_nodes, ce, n_drawn, legend);
     html_raw(o, "<div class=\"network-table\">");
     if (n_rows < net.n_edges || n_drawn < net.n_edges)

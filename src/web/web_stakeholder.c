@@ -26,11 +26,13 @@
 #include "web/web_figures.h"
 #include "web/web_org.h"
 
-static const char *role_label(lang_id L, const char *role)
+/* A contact's role in the reader's language: an affiliation's by its
+ * code, a team role's English or its Serbian in the reader's script. */
+static const char *role_label(req *r, const stakeholder_contact *c)
 {
-    if (role && (strcmp(role, "manager") == 0 || strcmp(role, "representative") == 0))
-        return web_affiliation_role_label(L, role);
-    return role ? role : "";
+    if (c->role && (strcmp(c->role, "manager") == 0 || strcmp(c->role, "representative") == 0))
+        return web_affiliation_role_label(r->lang, c->role);
+    return c->role ? web_org_text(r, c->role, c->role_en) : "";
 }
 
 static void meeting_form(req *r, const char *slug, const form *typed, const web_errs *errs)
@@ -151,7 +153,7 @@ bool web_stakeholder_section(req *r, int64_t org_id, const char *slug, const for
         else
             html_raw(o, "<ul class=\"adv-contacts\">");
         for (size_t i = 0; i < n_c; i++) {
-            html_fmt(o, "<li>%s · %s", web_org_text(r, c[i].name, NULL), role_label(L, c[i].role));
+            html_fmt(o, "<li>%s · %s", web_org_text(r, c[i].name, NULL), role_label(r, &c[i]));
             if (c[i].email)
                 html_fmt(o, " · <a href=\"mailto:%s\">%s</a>", c[i].email, c[i].email);
             html_raw(o, "</li>");

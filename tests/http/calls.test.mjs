@@ -120,7 +120,7 @@ test('bad input is answered beside its field and stores nothing', async () => {
     [{ url: 'javascript:alert(1)' }, /http:\/\/ or https:\/\//],
     [{ rules: 'label esca' }, /kind:value/],
     [{ rules: 'nace:04' }, /code the directory does not know/],
-    [{ funder: 'no-such-funder' }, /No published directory entry has this address/],
+    [{ funder: 'no-such-funder' }, /No published directory entry has this name or address/],
   ];
   for (const [over, re] of cases) {
     const r = await post(e, '/calls?lang=en', FORM(over));

@@ -68,6 +68,14 @@ test('an unknown command exits 2 with one line on stderr', () => {
   assert.equal(r.stdout, '');
 });
 
+test('a group\'s word alone names the group\'s commands, in one line', () => {
+  const r = run(['calls']);
+  assert.equal(r.status, 2);
+  assert.equal(lines(r.stderr).length, 1, `stderr: ${r.stderr}`);
+  assert.match(r.stderr, /^scan: 'calls' needs one of its commands: scan calls remind \(see: scan help calls\)/);
+  assert.equal(r.stdout, '');
+});
+
 test('serve --listen bad exits 2 with one line on stderr', () => {
   const r = run(['serve', '--listen', 'bad', '--db', join(dir, 'never.db')]);
   assert.equal(r.status, 2);

@@ -13,6 +13,7 @@
 
 #include "core/mem.h"
 #include "html/chart.h"
+#include "html/chart_internal.h"
 
 /* Checks that every tag in s is closed in order (self-closing tags count
  * as closed); fails the test with the offending position otherwise. */
@@ -504,6 +505,137 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The network's labels (issue 14 leftover): a name wider than its room
+ * wraps at spaces and hyphens onto lines that each fit (by chart.c's
+ * estimate, 10px labels), every word shown, the whole name in the label's
+ * <title>; only a name too long for its lines is cut, and it too has its
+ * title; a short name is one plain line; the same data, the same bytes. */
+static void net_labels(const char *s, void (*each)(const char *label, const char *body))
+{
+    const char *p = s;
+    while ((p = strstr(p, "<text class=\"nl"))) {
+        const char *gt = strchr(p, '>'), *end = strstr(p, "</text>");
+        assert_non_null(gt);
+        assert_non_null(end);
+        char body[2048];
+        size_t n = (size_t)(end - gt - 1);
+        assert_true(n < sizeof body);
+        memcpy(body, gt + 1, n);
+        body[n] = '\0';
+        each(p, body);
+        p = end;
+    }
+}
+
+static int g_wrapped, g_cut, g_plain;
+
+static void check_label(const char *label, const char *body)
+{
+    (void)label;
+    if (strncmp(body, "<title>", 7) != 0) {
+        assert_null(strchr(body, '<')); /* one plain line */
+        assert_true(chart_text_width(body) / 1.3 <= 150);
+        g_plain++;
+        return;
+    }
+    const char *t_end = strstr(body, "</title>");
+    assert_non_null(t_end);
+    char full[512], joined[512] = "";
+    snprintf(full, sizeof full, "%.*s", (int)(t_end - body - 7), body + 7);
+    bool cut = strstr(body, "\xE2\x80\xA6") != NULL;
+    const char *q = t_end + 8;
+    int lines = 0;
+    while ((q = strstr(q, "<tspan"))) {
+        const char *a = strchr(q, '>') + 1, *b = strstr(a, "</tspan>");
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)(b - a), a);
+        assert_true(chart_text_width(line) / 1.3 <= 150.01);
+        if (*joined && joined[strlen(joined) - 1] != '-')
+            strcat(joined, " ");
+        strcat(joined, line);
+        lines++;
+        q = b;
+    }
+    if (lines == 0) { /* one line, cut */
+        assert_true(cut);
+        g_cut++;
+        return;
+    }
+    assert_true(lines <= 4);
+    if (cut) {
+        g_cut++;
+    } else {
+        assert_string_equal(joined, full); /* every word, none lost */
+        g_wrapped++;
+    }
+}
+
+static void test_network_labels(void **state)
+{
+    (void)state;
+    static const char *const partners[] = {
+        "Министарство привреде",
+        "Научно-технолошки парк Београд",
+        "Chamber of Commerce and Industry of Serbia",
+        "Развојна агенција Србије",
+        "Универзитет у Новом Саду",
+        "Demo Donor Programme for Cluster Development",
+        "Демо: програми Европске уније",
+        "Фонд",
+        "Институт за сензорске технологије и примењену електронику у Нишу и "
+        "Београду, са огранцима у Новом Саду и Крагујевцу",
+    };
+    enum { NP = sizeof partners / sizeof *partners, NC = 5 };
+    chart_net_node nodes[1 + NC + NP];
+    nodes[0] = (chart_net_node){.label = "SCAN", .ring = 0};
+    static const char *const clusters[NC] = {"Војвођански ИКТ кластер", "VMC",
+                                             "Кластер информационих технологија", "NiCAT",
+                                             "Аутомобилски кластер Србије"};
+    for (int i = 0; i < NC; i++)
+        nodes[1 + i] = (chart_net_node){.label = clusters[i], .ring = 1};
+    for (int i = 0; i < NP; i++)
+        nodes[1 + NC + i] = (chart_net_node){.label = partners[i], .ring = 2};
+    chart_net_edge edges[NC + NP];
+    for (size_t i = 0; i < NC + NP; i++)
+        edges[i] = (chart_net_edge){.a = 0, .b = i + 1, .weight = 1, .title = "t"};
+    const char *legend[4] = {"SCAN", "Clusters", "Partners", NULL};
+    chart_opts o = {.id = "net", .title = "Network"};
+    buf b = BUF_INIT, again = BUF_INIT;
+    assert_int_equal(
+        chart_network(&b, LANG_SR_CYRL, &o, nodes, 1 + NC + NP, edges, NC + NP, legend), 0);
+    assert_int_equal(
+        chart_network(&again, LANG_SR_CYRL, &o, nodes, 1 + NC + NP, edges, NC + NP, legend), 0);
+    const char *s = buf_str(&b);
+    assert_balanced(s);
+    assert_string_equal(s, buf_str(&again));
+    g_wrapped = g_cut = g_plain = 0;
+    net_labels(s, check_label);
+    assert_int_equal(g_wrapped + g_cut + g_plain, 1 + NC + NP);
+    assert_int_equal(g_cut, 1); /* only the institute's four-line name */
+    assert_true(g_wrapped >= 6);
+    assert_non_null(strstr(s, "<title>Научно-технолошки парк Београд</title><tspan"));
+    assert_non_null(strstr(s, ">Фонд</text>"));
+
+    /* a dense ring (rotated labels): one line each, cut ones titled */
+    enum { ND = 60 };
+    static chart_net_node dense[1 + ND];
+    static chart_net_edge dedges[ND];
+    dense[0] = (chart_net_node){.label = "SCAN", .ring = 0};
+    for (int i = 0; i < ND; i++) {
+        dense[1 + i] = (chart_net_node){.label = partners[i % NP], .ring = 2};
+        dedges[i] = (chart_net_edge){.a = 0, .b = (size_t)i + 1, .weight = 1, .title = "t"};
+    }
+    buf d = BUF_INIT;
+    assert_int_equal(chart_network(&d, LANG_SR_CYRL, &o, dense, 1 + ND, dedges, ND, legend), 0);
+    assert_balanced(buf_str(&d));
+    g_wrapped = g_cut = g_plain = 0;
+    net_labels(buf_str(&d), check_label);
+    assert_int_equal(g_wrapped + g_cut + g_plain, 1 + ND);
+    buf_free(&b);
+    buf_free(&again);
+    buf_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -521,6 +653,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_network_labels),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
