@@ -121,8 +121,8 @@ static void ends_after_start(const form_value *v, const void *ctx, form_errors *
 
 /* At least one participant, exactly one lead, known roles, shares that are
  * amounts (or empty: unknown), none twice, and known shares that fit in
- * the project: each at most PROJECT_MONEY_MAX, together at most the total
- * budget when it is given (the portfolio sums shares: an unbounded one
+ * the project: each at most PROJECT_MONEY_MAX, together at most the grant
+ * (or, without one, the total budget) when it is given (the portfolio sums shares: an unbounded one
  * overflowed its sums, a 500 for everyone, and one lead could claim any
  * amount raised). FE_REQUIRED: nobody; FE_MISMATCH: no lead or more than
  * one; FE_CHOICE: a role; FE_NOT_MONEY: a share; FE_RANGE: shares over the
@@ -165,8 +165,12 @@ static void participants_ok(const form_value *v, const void *ctx, form_errors *e
                 return;
             }
     }
-    if (v[PR_BUDGET].present && !form_error_for(errs, "budget") && shares > v[PR_BUDGET].i) {
-        valid_add_error(errs, "participants", FE_RANGE, 0, v[PR_BUDGET].i / 100);
+    /* a share is of the grant (the form says so); without a grant, of the budget */
+    int f = v[PR_GRANT].present && !form_error_for(errs, "grant")     ? PR_GRANT
+            : v[PR_BUDGET].present && !form_error_for(errs, "budget") ? PR_BUDGET
+                                                                      : -1;
+    if (f >= 0 && shares > v[f].i) {
+        valid_add_error(errs, "participants", FE_RANGE, 0, v[f].i / 100);
         return;
     }
     if (n == 0)

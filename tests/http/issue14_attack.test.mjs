@@ -10,7 +10,8 @@
 //    up to any amount: one lead with two projects overflowed the
 //    portfolio's sums (a 500 for everyone on /projects/portfolio) and could
 //    claim any money raised; a share is at most a billion euros and the
-//    known shares at most the total budget, refused beside the field with
+//    known shares (of the grant) at most the grant, or the total budget
+//    when no grant is given, refused beside the field with
 //    nothing stored, through the form and the API.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -110,6 +111,7 @@ test('shares above the budget or a billion euros are refused; the portfolio keep
   const cases = [
     ['one share over the budget', { budget: '1000', p_share: ['1500', ''] }],
     ['known shares together over the budget', { budget: '1000', p_share: ['600', '600'] }],
+    ['known shares together over the grant', { budget: '1000', grant: '800', p_share: ['500', '400'] }],
     ['a share past int64 cents', { budget: '', p_share: ['92233720368547758', ''] }],
     ['a share over a billion euros, no budget', { budget: '', p_share: ['1000000000,01', ''] }],
   ];
@@ -117,7 +119,7 @@ test('shares above the budget or a billion euros are refused; the portfolio keep
     const before = fingerprint();
     const r = await lead.post('/projects?lang=en', { ...PROJECT, ...form });
     assert.equal(r.status, 422, what);
-    assert.match(r.text, /id="pj-participants-error"[^]*(add up to more than the total budget|not an amount)/, what);
+    assert.match(r.text, /id="pj-participants-error"[^]*add up to more than the grant/, what);
     assert.equal(fingerprint(), before, `${what}: nothing stored`);
   }
   const before = fingerprint();
@@ -131,7 +133,7 @@ test('shares above the budget or a billion euros are refused; the portfolio keep
   assert.match(body, /"participants"/);
   assert.equal(fingerprint(), before, 'API: nothing stored');
   // within the budget, and the shares' sum equal to it, is fine
-  const ok = await lead.post('/projects?lang=en', { ...PROJECT, title_en: 'Shares fit', budget: '1.000,00', p_share: ['600', '400'] });
+  const ok = await lead.post('/projects?lang=en', { ...PROJECT, title_en: 'Shares fit', budget: '1.000,00', grant: '800', p_share: ['500', '300'] });
   assert.equal(ok.status, 303, ok.text.slice(0, 400));
   for (const path of ['/projects/portfolio?lang=en', '/projects/portfolio?table=years&format=csv'])
     assert.equal((await pub(path)).status, 200, path);
