@@ -46,6 +46,12 @@ const char *const project_visibilities[] = {"public", "participants", NULL};
     " OR fa.org_id IN (SELECT fp.org_id FROM project_participant fp"                               \
     " WHERE fp.project_id = " P ".id))))"
 
+/* Whether the viewer ($2) is shown call C a project names: a published
+ * call, or any for the secretariat. A draft (or withdrawn) call is the
+ * secretariat's: a project naming it shows no call to anyone else (its
+ * title reached the public through a project that named its number). */
+#define CALL_SEEN(C) "(" C ".status = 'published' OR $2 = 1)"
+
 /* The participations that count (0035): confirmed ones. Every list filter,
  * total and tie reads participants through this, never the bare table. */
 #define CONFIRMED_PP "(SELECT * FROM project_participant WHERE consent = 'confirmed')"
@@ -114,14 +120,18 @@ static void ends_after_start(const form_value *v, const void *ctx, form_errors *
 }
 
 /* At least one participant, exactly one lead, known roles, shares that are
- * amounts (or empty: unknown), none twice. FE_REQUIRED: nobody;
- * FE_MISMATCH: no lead or more than one; FE_CHOICE: a role; FE_NOT_MONEY:
- * a share; FE_TAKEN: an entry twice; FE_TOO_LONG: too many. */
+ * amounts (or empty: unknown), none twice, and known shares that fit in
+ * the project: each at most PROJECT_MONEY_MAX, together at most the grant
+ * (or, without one, the total budget) when it is given (the portfolio sums shares: an unbounded one
+ * overflowed its sums, a 500 for everyone, and one lead could claim any
+ * amount raised). FE_REQUIRED: nobody; FE_MISMATCH: no lead or more than
+ * one; FE_CHOICE: a role; FE_NOT_MONEY: a share; FE_RANGE: shares over the
+ * budget or the limit; FE_TAKEN: an entry twice; FE_TOO_LONG: too many. */
 static void participants_ok(const form_value *v, const void *ctx, form_errors *errs)
 {
-    (void)v;
     const project_input *in = ctx;
     size_t n = 0, leads = 0;
+    int64_t shares = 0; /* at most PROJECT_PARTS_MAX shares of at most 10^11 cents */
     if (in->n_parts > PROJECT_PARTS_MAX) {
         valid_add_error(errs, "participants", FE_TOO_LONG, 0, PROJECT_PARTS_MAX);
         return;
@@ -142,11 +152,26 @@ static void participants_ok(const form_value *v, const void *ctx, form_errors *e
             valid_add_error(errs, "participants", FE_NOT_MONEY, 0, 0);
             return;
         }
+        if (p->share && *p->share) {
+            if (cents > PROJECT_MONEY_MAX * 100) {
+                valid_add_error(errs, "participants", FE_RANGE, 0, PROJECT_MONEY_MAX);
+                return;
+            }
+            shares += cents;
+        }
         for (size_t k = 0; k < i; k++)
             if (in->parts[k].org && strcmp(in->parts[k].org, p->org) == 0) {
                 valid_add_error(errs, "participants", FE_TAKEN, 0, 0);
                 return;
             }
+    }
+    /* a share is of the grant (the form says so); without a grant, of the budget */
+    int f = v[PR_GRANT].present && !form_error_for(errs, "grant")     ? PR_GRANT
+            : v[PR_BUDGET].present && !form_error_for(errs, "budget") ? PR_BUDGET
+                                                                      : -1;
+    if (f >= 0 && shares > v[f].i) {
+        valid_add_error(errs, "participants", FE_RANGE, 0, v[f].i / 100);
+        return;
     }
     if (n == 0)
         valid_add_error(errs, "participants", FE_REQUIRED, 0, 0);
@@ -162,17 +187,20 @@ static const valid_table project_table = {project_rules, PR_N, project_cross, 3}
 
 #define PROJECT_COLS                                                                               \
     "p.id, p.title_sr, p.title_en, p.acronym, p.programme, coalesce(f.id, 0), f.slug,"             \
-    " f.name, f.name_en, coalesce(p.call_id, 0), c.title_sr, c.title_en, p.status,"                \
+    " f.name, f.name_en, coalesce(c.id, 0), c.title_sr, c.title_en, p.status,"                     \
     " p.submitted_on, p.starts_on, p.ends_on, coalesce(p.budget_cents, -1),"                       \
     " CASE WHEN p.funder_id IS NOT NULL AND f.id IS NULL THEN -1 ELSE coalesce(p.grant_cents, -1)" \
     " END, coalesce(p.cofin_milli, -1), p.outputs_sr, p.outputs_en,"                               \
     " p.visibility, p.is_demo, coalesce(l.id, 0), l.slug, l.name, l.name_en, p.updated_at,"        \
     " CASE WHEN f.id IS NULL THEN NULL ELSE p.funder_consent END, p.funder_reason"
+/* The formatter folds the macro arguments below into a staircase. */
+/* clang-format off */
 #define PROJECT_FROM                                                                               \
-    " FROM project p LEFT JOIN org f ON f.id = p.funder_id AND " FUNDER_SEEN(                      \
-        "p") " LEFT JOIN funding_call c ON c.id = p.call_id"                                       \
-             " LEFT JOIN project_participant lp ON lp.project_id = p.id AND lp.role = 'lead'"      \
-             " LEFT JOIN org l ON l.id = lp.org_id"
+    " FROM project p LEFT JOIN org f ON f.id = p.funder_id AND " FUNDER_SEEN("p")                  \
+    " LEFT JOIN funding_call c ON c.id = p.call_id AND " CALL_SEEN("c")                            \
+    " LEFT JOIN project_participant lp ON lp.project_id = p.id AND lp.role = 'lead'"               \
+    " LEFT JOIN org l ON l.id = lp.org_id"
+/* clang-format on */
 
 static void project_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
@@ -479,7 +507,12 @@ static const char SQL_UPDATE[] =
     " budget_cents = $11, grant_cents = $12, cofin_milli = $13, outputs_sr = $14,"
     " outputs_en = $15, visibility = $16, updated_at = $17, updated_by = $18 WHERE id = $19";
 static const char SQL_EXISTS[] = "SELECT count(*) FROM project WHERE id = $1";
-static const char SQL_CALL_EXISTS[] = "SELECT count(*) FROM funding_call WHERE id = $1";
+/* A call a project may name: a published one, or the one project $2
+ * already names (a call withdrawn since does not stop its saves). A draft
+ * is unknown here, so its number is no oracle either. */
+static const char SQL_CALL_EXISTS[] =
+    "SELECT count(*) FROM funding_call WHERE id = $1 AND (status = 'published'"
+    " OR id IN (SELECT call_id FROM project WHERE id = $2))";
 static const char SQL_PARTS_CLEAR[] = "DELETE FROM project_participant WHERE project_id = $1";
 static const char SQL_PART_ADD[] =
     "INSERT INTO project_participant(project_id, org_id, role, share_cents, consent, decided_by,"
@@ -632,7 +665,8 @@ static db_status save_body(tx *t, void *vc)
             valid_add_error(c->errs, "funder", FE_INVALID, 0, 0);
     }
     if (v[PR_CALL].present) {
-        if ((st = db_int(t->d, &n, 0, SQL_CALL_EXISTS, DB_ARGS(DBI(v[PR_CALL].i)))) != DB_OK)
+        if ((st = db_int(t->d, &n, 0, SQL_CALL_EXISTS, DB_ARGS(DBI(v[PR_CALL].i), DBI(c->id)))) !=
+            DB_OK)
             return st;
         if (n == 0)
             valid_add_error(c->errs, "call", FE_INVALID, 0, 0);

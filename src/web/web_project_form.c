@@ -299,6 +299,7 @@ void web_project_word_errors(req *r, const form_errors *fe, web_errs *e)
                               : x->code == FE_TAKEN     ? MSG_PJ_E_TWICE
                               : x->code == FE_INVALID   ? MSG_PJ_E_UNKNOWN_ORG
                               : x->code == FE_NOT_MONEY ? MSG_PJ_E_SHARE
+                              : x->code == FE_RANGE     ? MSG_PJ_E_SHARES_OVER
                                                         : MSG_PJ_E_PARTS));
     }
     web_errs_from_form(r, fe, e);
