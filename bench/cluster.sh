@@ -13,11 +13,15 @@
 # $DURATION s each): the list /orgs?kind=company&region=VO, one profile,
 # /search?q=tehn; then search latency alone (one connection, rotating
 # prefixes: bench/search-prefixes.lua) for p99. Writes: API creates
-# (bench/api-create.lua) with 4 and 32 connections on each configuration.
+# (bench/api-create.lua) and figure saves through the form (an admin's
+# session, 500 entries in turn, bench/figure-save.lua) with 4 and 32
+# connections on each configuration, with tx_write's retries (/metrics)
+# and PostgreSQL's wait events sampled during each run.
 # Prints one table, appends it with the setup to bench/RESULTS.md, exit 1
 # when a run saw errors (a write that stayed busy answers 503).
 #
-# Environment: COUNT (10000), SEED (1), DURATION (5), WARMUP (1),
+# Environment: PARTS ("reads writes"; "writes" alone skips the read
+# runs and nginx's share of the table), COUNT (10000), SEED (1), DURATION (5), WARMUP (1),
 # CONNECTIONS (50), WRK_THREADS (2), SCAN_PORT (18181; this and the next
 # five ports), NGINX_PORT (18190), SCAN_BIN (build it), RESULTS.
 set -euo pipefail
@@ -31,6 +35,8 @@ NGINX_PORT=${NGINX_PORT:-18190}
 bench_init
 COUNT=${COUNT:-10000}
 SEED=${SEED:-1}
+PARTS=${PARTS:-reads writes}
+part() { [[ " $PARTS " == *" $1 "* ]]; }
 bench_build
 bench_check_ports
 P_PG=$((SCAN_PORT + 1)) P_A=$((SCAN_PORT + 2)) P_B=$((SCAN_PORT + 3)) P_PROXY=$((SCAN_PORT + 4))
@@ -54,6 +60,9 @@ echo "scan org import of $COUNT entries ..." >&2
 PW='bench writer pass phrase 2026'
 printf '%s\n' "$PW" | "$SCAN_BIN" user add bench@example.com --name 'Bench Writer' --editor \
     --password-stdin --db "$DB" >/dev/null
+# figure saves are the secretariat's (or a member's own people's) to make
+printf '%s\n' "$PW" | "$SCAN_BIN" user add bench-admin@example.com --name 'Bench Admin' --admin \
+    --password-stdin --db "$DB" >/dev/null
 
 # --- servers ------------------------------------------------------------------------------
 PIDS=()
@@ -76,6 +85,19 @@ BENCH_TOKEN=$(curl -fsS -b "$jar" -H "Origin: $SQ" --data-urlencode name=bench -
     --data-urlencode "_csrf=$csrf" "$SQ/account/tokens" | sed -n 's/.*id="new-token"[^>]*value="\([^"]*\)".*/\1/p' | head -1)
 [[ -n $BENCH_TOKEN ]] || die "could not make an API token"
 export BENCH_TOKEN
+# figure saves: the admin's session and its form token (sessions are rows,
+# copied with the rest), over 500 published entries
+BENCH_SLUGS=$(python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print(" ".join(r[0] for r in c.execute("SELECT slug FROM org WHERE status = '"'"'published'"'"' ORDER BY id LIMIT 500")))' "$DB")
+[[ -n $BENCH_SLUGS ]] || die "no entries for figure saves"
+ajar=$TMP/ajar
+curl -fsS -c "$ajar" -o /dev/null -H "Origin: $SQ" --data-urlencode email=bench-admin@example.com \
+    --data-urlencode "password=$PW" "$SQ/login" || die "admin login failed"
+BENCH_SID=$(awk '$6 == "sid" { print $7 }' "$ajar")
+BENCH_CSRF=$(curl -fsS -b "$ajar" "$SQ/orgs/${BENCH_SLUGS%% *}/figures" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
+[[ -n $BENCH_SID && -n $BENCH_CSRF ]] || die "no session or form token for figure saves"
+export BENCH_SLUGS BENCH_SID BENCH_CSRF
 
 echo "scan db copy to PostgreSQL ..." >&2
 start=$(now_ms)
@@ -149,37 +171,94 @@ NGINX_PID="$NGINX_PID $PROXY_PID"
 # --- reads ----------------------------------------------------------------------------------
 declare -A URL=([sqlite]=$SQ [pg]="http://127.0.0.1:$P_PG" ["pg x2"]=$PX)
 CONFS=(sqlite pg "pg x2")
-for page in list profile search; do
+READ_PAGES=()
+if part reads; then READ_PAGES=(list profile search); fi
+for page in "${READ_PAGES[@]}"; do
     case $page in list) path=$LIST_PATH ;; profile) path=$PROFILE_PATH ;; search) path=$SEARCH_PATH ;; esac
     bench_wrk "nginx $page.html" "$NGINX_URL/$page.html"
     for c in "${CONFS[@]}"; do bench_wrk "$c $page" "${URL[$c]}$path"; done
 done
 declare -A SEARCH_P99
 for c in "${CONFS[@]}"; do
+    part reads || break
     echo "wrk: $c search p99, one connection ..." >&2
     run_wrk "$TMP/wrk1.out" -t 1 -c 1 -d "${DURATION}s" --latency -s "$ROOT/bench/search-prefixes.lua" "${URL[$c]}/"
     SEARCH_P99[$c]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$TMP/wrk1.out")")
 done
 
 # --- writes ---------------------------------------------------------------------------------
+# Each write run also reads the servers' retry counters (/metrics, before
+# and after: tx_write's attempts beyond the first, and writes that gave up
+# busy) and, on PostgreSQL, samples what the busy backends wait for
+# (pg_stat_activity every 0.2 s), so the table says where the time goes.
+declare -A DIRECT=([sqlite]=$SQ [pg]="http://127.0.0.1:$P_PG" ["pg x2"]="http://127.0.0.1:$P_A http://127.0.0.1:$P_B")
+declare -A RETRIES WAITS
+metric_sum() { # NAME URL...: the counter summed over the servers
+    local name=$1 u total=0 v
+    shift
+    for u in "$@"; do
+        v=$(curl -fsS "$u/metrics" | awk -v n="$name" '$1 == n { print $2 }')
+        total=$((total + ${v:-0}))
+    done
+    echo "$total"
+}
+WAIT_SQL="SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity
+ WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()"
+write_run() { # CONF WRITERS NAME LUA
+    local c=$1 w=$2 name=$3 lua=$4 sampler= r0 g0 w0 r1 g1 w1
+    # shellcheck disable=SC2086  # DIRECT holds one or two URLs
+    read -r r0 g0 w0 < <(echo "$(metric_sum scan_db_write_retries_total ${DIRECT[$c]})" \
+        "$(metric_sum scan_db_writes_given_up_total ${DIRECT[$c]})" "$(metric_sum scan_db_writes_total ${DIRECT[$c]})")
+    if [[ $c != sqlite ]]; then
+        printf '%s\n\\watch 0.2\n' "$WAIT_SQL" | psql -qAt >"$TMP/waits.out" 2>/dev/null &
+        sampler=$!
+    fi
+    bench_wrk "$name" "${URL[$c]}/" "$w" "$lua"
+    if [[ -n $sampler ]]; then
+        kill "$sampler" 2>/dev/null || true
+        wait "$sampler" 2>/dev/null || true
+        WAITS[$name]=$(grep -v '^$' "$TMP/waits.out" | sort | uniq -c | sort -rn | head -4 |
+            awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }')
+    fi
+    # shellcheck disable=SC2086
+    read -r r1 g1 w1 < <(echo "$(metric_sum scan_db_write_retries_total ${DIRECT[$c]})" \
+        "$(metric_sum scan_db_writes_given_up_total ${DIRECT[$c]})" "$(metric_sum scan_db_writes_total ${DIRECT[$c]})")
+    RETRIES[$name]="$((w1 - w0)) writes, $((r1 - r0)) retries, $((g1 - g0)) gave up"
+}
+WRITES=("creates:api-create.lua" "figures:figure-save.lua")
 for c in "${CONFS[@]}"; do
-    for w in 4 32; do
-        bench_wrk "$c writes $w" "${URL[$c]}/" "$w" "$ROOT/bench/api-create.lua"
+    for kind in "${WRITES[@]}"; do
+        for w in 4 32; do
+            write_run "$c" "$w" "$c ${kind%%:*} $w" "$ROOT/bench/${kind#*:}"
+        done
     done
 done
 
 # --- the table ------------------------------------------------------------------------------
 table() {
     bench_table_head
-    for page in list profile search; do
+    for page in "${READ_PAGES[@]}"; do
         bench_row "nginx $page.html" "1.00x"
         for c in "${CONFS[@]}"; do bench_row "$c $page" "$(ratio "${RPS[$c $page]}" "${RPS[nginx $page.html]}")"; done
     done
-    for c in "${CONFS[@]}"; do
-        for w in 4 32; do bench_row "$c writes $w" "$(ratio "${RPS[$c writes $w]}" "${RPS[sqlite writes $w]}") sqlite"; done
+    for kind in "${WRITES[@]}"; do
+        k=${kind%%:*}
+        for c in "${CONFS[@]}"; do
+            for w in 4 32; do bench_row "$c $k $w" "$(ratio "${RPS[$c $k $w]}" "${RPS[sqlite $k $w]}") sqlite"; done
+        done
     done
     echo
-    for c in "${CONFS[@]}"; do printf -- '- search p99, one connection, rotating prefixes, %s: %s ms\n' "$c" "${SEARCH_P99[$c]}"; done
+    for kind in "${WRITES[@]}"; do
+        for c in "${CONFS[@]}"; do
+            for w in 4 32; do
+                n="$c ${kind%%:*} $w"
+                printf -- '- %s: %s (warm-up included)%s\n' "$n" "${RETRIES[$n]}" "${WAITS[$n]:+; waiting (samples): ${WAITS[$n]}}"
+            done
+        done
+    done
+    if part reads; then
+        for c in "${CONFS[@]}"; do printf -- '- search p99, one connection, rotating prefixes, %s: %s ms\n' "$c" "${SEARCH_P99[$c]}"; done
+    fi
     bench_errors
 }
 table
@@ -188,7 +267,7 @@ if [[ -n $RESULTS ]]; then
         bench_results_header "cluster: SQLite, PostgreSQL, two servers on PostgreSQL behind nginx ($COUNT entries)"
         printf -- '- data: bench/gen.py --seed %s orgs --count %s; scan db copy to PostgreSQL 15 (fsync on, same machine): %ss, %s\n' \
             "$SEED" "$COUNT" "$COPY_S" "$COPY_LINE"
-        printf -- '- pg x2: two scan serve (each as above) behind nginx (keep-alive upstream); writes: POST /api/v1/orgs (bench/api-create.lua), 4 and 32 connections, "vs nginx" there is vs SQLite\n'
+        printf -- '- pg x2: two scan serve (each as above) behind nginx (keep-alive upstream); writes: POST /api/v1/orgs (bench/api-create.lua) and POST /orgs/{slug}/figures (bench/figure-save.lua), 4 and 32 connections, "vs nginx" there is vs SQLite\n'
         printf -- '- load average (1 min) at the end: %s\n\n' "$(cut -d' ' -f1 /proc/loadavg)"
         table
     } >>"$RESULTS"

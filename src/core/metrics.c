@@ -22,6 +22,7 @@ typedef struct slot {
 static slot *g_slots;
 static size_t g_n_slots;
 static _Atomic uint64_t g_db_us, g_db_steps, g_mail_sent, g_mail_failed;
+static _Atomic uint64_t g_writes, g_write_retries, g_writes_given_up;
 static _Atomic uint64_t g_job_ok[METRICS_JOB__COUNT], g_job_failed[METRICS_JOB__COUNT];
 
 #define ADD(x, v) atomic_fetch_add_explicit(&(x), (v), memory_order_relaxed)
@@ -69,6 +70,15 @@ void metrics_db(uint64_t us)
     ADD(g_db_steps, 1);
 }
 
+void metrics_write(int attempts, bool gave_up)
+{
+    ADD(g_writes, 1);
+    if (attempts > 1)
+        ADD(g_write_retries, (uint64_t)(attempts - 1));
+    if (gave_up)
+        ADD(g_writes_given_up, 1);
+}
+
 void metrics_job_run(metrics_job job, bool ok)
 {
     if ((unsigned)job < METRICS_JOB__COUNT)
@@ -100,6 +110,9 @@ void metrics_totals_get(metrics_totals *out)
 {
     out->db_us = GET(g_db_us);
     out->db_steps = GET(g_db_steps);
+    out->writes = GET(g_writes);
+    out->write_retries = GET(g_write_retries);
+    out->writes_given_up = GET(g_writes_given_up);
     for (int j = 0; j < METRICS_JOB__COUNT; j++) {
         out->job_ok[j] = GET(g_job_ok[j]);
         out->job_failed[j] = GET(g_job_failed[j]);

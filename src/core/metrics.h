@@ -42,6 +42,10 @@ void metrics_request(size_t slot, int status, uint64_t us);
 /* Time spent in the database, and statements stepped. */
 void metrics_db(uint64_t us);
 
+/* One finished tx_write: attempts it made (1 = no retry) and whether it
+ * gave up still busy (retries exhausted: the request answers 503). */
+void metrics_write(int attempts, bool gave_up);
+
 void metrics_job_run(metrics_job job, bool ok);
 void metrics_mail(bool sent);
 
@@ -55,6 +59,7 @@ void metrics_slot(size_t slot, metrics_slot_view *out);
 
 typedef struct metrics_totals {
     uint64_t db_us, db_steps;
+    uint64_t writes, write_retries, writes_given_up;
     uint64_t job_ok[METRICS_JOB__COUNT], job_failed[METRICS_JOB__COUNT];
     uint64_t mail_sent, mail_failed;
 } metrics_totals;

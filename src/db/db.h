@@ -142,8 +142,9 @@ db_status db_begin_read(db *d);
  * (db_write_lock): the writers of one hot spot, which under concurrent
  * writers could only commit one at a time anyway. */
 typedef enum {
-    DB_LOCK_COUNTERS = 1u << 0, /* app_meta: the data versions every cached write bumps */
-    DB_LOCK_LOGIN = 1u << 1,    /* login_failure: the throttle's counts and a login's writes */
+    DB_LOCK_RETRY = 1u << 0, /* the retry queue: tx_write's second and later attempts
+                                (app_meta's lock, which no frequent write takes) */
+    DB_LOCK_LOGIN = 1u << 1, /* login_failure: the throttle's counts and a login's writes */
 } db_lock;
 /* Right after db_begin_write, before any other statement: waits until no
  * other write transaction holds any of `locks` (DB_LOCK_* bits), then holds
@@ -153,7 +154,8 @@ typedef enum {
  * table's other writers wait), taken before the transaction's snapshot, so
  * the body sees what the previous holder committed and does not fail
  * serialization against it: N writers of one counter row commit one after
- * another instead of N - 1 of them failing and retrying each round. */
+ * another instead of N - 1 of them failing and retrying each round; and
+ * writes that failed once on a conflict run their retries one at a time. */
 db_status db_write_lock(db *d, unsigned locks);
 /* True when the backend runs one write transaction at a time (SQLite);
  * false when writers run side by side and may fail serialization

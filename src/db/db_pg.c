@@ -18,8 +18,10 @@
  * (PQexecPrepared) and walks the rows of that one result.
  *
  * Transactions. A write transaction is SERIALIZABLE: writes that rest on
- * SQLite's single writer (ids as max()+1, capacity checks, data-version
- * counters) stay correct without a lock per table, and a serialization
+ * SQLite's single writer (ids as max()+1, capacity checks, figures'
+ * uniqueness, revision numbers) stay correct without a lock per table (the
+ * data versions are sharded counters, 0049, so writers rarely meet on
+ * them), and a serialization
  * failure (40001) or deadlock (40P01) is DB_BUSY, which tx_write retries
  * from the start as it retries SQLite's busy lock. A read transaction is
  * REPEATABLE READ, READ ONLY: one snapshot, like SQLite's. A statement
@@ -885,7 +887,7 @@ const struct db_driver db_pg_driver = {
     .begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
     /* LOCK TABLE takes no snapshot (PostgreSQL's LOCK documentation: the
      * way to wait for a lock in SERIALIZABLE before the first query) */
-    .write_lock = {"LOCK TABLE app_meta IN SHARE ROW EXCLUSIVE MODE",
+    .write_lock = {"LOCK TABLE app_meta IN SHARE ROW EXCLUSIVE MODE", /* DB_LOCK_RETRY */
                    "LOCK TABLE login_failure IN SHARE ROW EXCLUSIVE MODE"},
     .full_disk_care = NULL,
     .secondary_indexes =

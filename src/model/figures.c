@@ -275,7 +275,8 @@ static const char SQL_EXISTING[] =
 static const char SQL_INSERT[] =
     "INSERT INTO org_figure(employees, revenue_eur, exports_eur, rnd_eur, revenue_rsd,"
     " exports_rsd, rnd_rsd, rate_e4, source, is_demo, entered_by, entered_at, org_id, year)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, nullif($11, 0), $12, $13, $14)";
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, nullif($11, 0), $12, $13, $14)"
+    " ON CONFLICT(org_id, year) DO NOTHING";
 static const char SQL_UPDATE[] =
     "UPDATE org_figure SET employees = $1, revenue_eur = $2, exports_eur = $3, rnd_eur = $4,"
     " revenue_rsd = $5, exports_rsd = $6, rnd_rsd = $7, rate_e4 = $8, source = $9,"
@@ -495,6 +496,12 @@ db_status figures_put_tx(db *d, int64_t org_id, int year, const char *currency, 
     }
     if ((st = db_run(s)) != DB_OK)
         goto cleanup;
+    if (res->created && db_changes(d) == 0) {
+        /* a concurrent save (PostgreSQL) made the row after our look:
+         * busy, so tx_write runs this again and the retry updates it */
+        st = DB_BUSY;
+        goto cleanup;
+    }
     if (res->created)
         res->id = db_last_id(d);
 

@@ -277,9 +277,9 @@ static const char SQL_FACET_ADD_N[] =
     "INSERT INTO org_facet_count(status, kind, facet, code, n) VALUES ($1, $2, $3, $4, $5)"
     " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = org_facet_count.n + excluded.n";
 
+/* one shard of directory's data_version (0049; tx.c bumps the others) */
 static const char SQL_BUMP_BY[] =
-    "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + $2 AS TEXT), updated_at = $1"
-    " WHERE key = 'directory_version'";
+    "UPDATE data_version SET n = n + $1 WHERE kind = 'directory' AND shard = 0";
 
 db_status org_facets_add(db *d, const org_facet_acc *acc)
 {
@@ -288,8 +288,7 @@ db_status org_facets_add(db *d, const org_facet_acc *acc)
         db_stmt *s = db_prepare(d, SQL_BUMP_BY);
         if (!s)
             return DB_ERR;
-        db_bind_int(s, 1, time_now());
-        db_bind_int(s, 2, acc->writes);
+        db_bind_int(s, 1, acc->writes);
         if ((st = db_run(s)) != DB_OK)
             return st;
     }

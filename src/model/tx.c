@@ -2,25 +2,56 @@
  *
  * Every write of a new entity is a validation table plus one body function
  * run through tx_write(); the begin/commit/rollback, the audit row, the
- * data-version bumps of app_meta and the retry live here once. A second
- * backend takes its lock or retries here too, and no caller knows which. */
+ * data-version bumps (data_version, 0049) and the retry live here once. A
+ * second backend takes its lock or retries here too, and no caller knows
+ * which.
+ *
+ * Where writers run side by side (PostgreSQL), the data versions are 64
+ * counter rows per kind: a write adds 1 to its thread's own shard and a
+ * reader sums them, so two writes that share nothing else never meet on
+ * a version row (one row each, as before, made every write on PostgreSQL
+ * queue behind the last: a table lock, or a serialization failure and a
+ * retry). A first attempt runs with only the locks the write asked for;
+ * its retries (after a conflict on a row it really shares, such as the
+ * directory's facet counts or an event's places) wait for DB_LOCK_RETRY,
+ * so writes that failed once take turns instead of failing each other
+ * again. */
 #include "model/tx.h"
 
 #include <assert.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/log.h"
-#include "core/timeutil.h"
+#include "core/metrics.h"
 #include "model/audit.h"
 
 static const char SQL_BUMP[] =
-    "UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = $1"
-    " WHERE (key = 'directory_version' AND $2 = 1) OR (key = 'figures_version' AND $3 = 1)";
+    "UPDATE data_version SET n = n + 1 WHERE shard = $1"
+    " AND ((kind = 'directory' AND $2 = 1) OR (kind = 'figures' AND $3 = 1))";
 static const char SQL_DIRECTORY_VERSION[] =
-    "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'directory_version'";
+    "SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM data_version WHERE kind = 'directory'";
 static const char SQL_FIGURES_VERSION[] =
-    "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = 'figures_version'";
+    "SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM data_version WHERE kind = 'figures'";
+
+static atomic_uint g_next_shard;       /* threads that asked for a shard so far */
+static _Thread_local int t_shard = -1; /* this thread's shard, once chosen */
+
+/* The data_version shard this thread's writes bump: 0 where writers take
+ * turns (SQLite); else one per thread, consecutive within a process from
+ * an offset the process id sets, so a process's writers never share one
+ * and two processes' rarely do. */
+static int64_t shard(db *d)
+{
+    if (db_writes_serial(d))
+        return 0;
+    if (t_shard < 0)
+        t_shard = (int)(((unsigned)getpid() * 17u + atomic_fetch_add(&g_next_shard, 1)) %
+                        TX_VERSION_SHARDS);
+    return t_shard;
+}
 
 /* Sleeps a random 0 .. 2^n ms (at most TX_BACKOFF_MAX_MS) before retry n + 1. */
 static void backoff(int n)
@@ -41,7 +72,7 @@ static db_status bump(db *d, unsigned which)
         return DB_OK;
     return db_do(
         d, SQL_BUMP,
-        DB_ARGS(DBI(time_now()), DBI((which & TX_DIRECTORY) != 0), DBI((which & TX_FIGURES) != 0)));
+        DB_ARGS(DBI(shard(d)), DBI((which & TX_DIRECTORY) != 0), DBI((which & TX_FIGURES) != 0)));
 }
 
 db_status tx_version(db *d, unsigned which, int64_t *out)
@@ -65,15 +96,13 @@ static db_status finish(db *d, int64_t actor_id, const char *ip, const char *act
 }
 
 /* One attempt: begin, locks, body, audit, bump, commit; rolled back on
- * failure. The counters' lock is taken when the write bumps a version: a
- * body that decides its bump itself (figures, verify) has it from its
- * previous attempt on a retry. */
-static db_status attempt(db *d, tx *t, tx_body body, void *ctx)
+ * failure. A retry (n > 1) waits for the retry queue too. */
+static db_status attempt(db *d, tx *t, tx_body body, void *ctx, int n)
 {
     db_status st = db_begin_write(d);
     if (st != DB_OK)
         goto cleanup;
-    if ((st = db_write_lock(d, t->locks | (t->bump ? DB_LOCK_COUNTERS : 0))) != DB_OK)
+    if ((st = db_write_lock(d, t->locks | (n > 1 ? DB_LOCK_RETRY : 0))) != DB_OK)
         goto cleanup;
     t->tries++;
     if ((st = body(t, ctx)) != DB_OK)
@@ -102,8 +131,9 @@ db_status tx_write(db *d, tx *t, tx_body body, void *ctx)
     int tries = serial ? TX_TRIES : TX_TRIES_CONCURRENT;
     /* attempts, not body runs, are what is bounded: a BEGIN that stays
      * busy never runs the body, and must not retry for ever */
-    for (int n = 1;; n++) {
-        st = attempt(d, t, body, ctx);
+    int n;
+    for (n = 1;; n++) {
+        st = attempt(d, t, body, ctx, n);
         if (st != DB_BUSY || n >= tries)
             break;
         log_warn("write %s busy, trying again (%d of %d)", t->action ? t->action : "(body)", n + 1,
@@ -115,6 +145,7 @@ db_status tx_write(db *d, tx *t, tx_body body, void *ctx)
          * the first attempt did */
         db_failure_restore(d, mark);
     }
+    metrics_write(n, st == DB_BUSY);
     buf_free(&t->detail);
     return st;
 }

@@ -28,7 +28,7 @@
 #include "db/db.h"
 #include "valid/valid.h"
 
-/* The data versions in app_meta that a write may bump. */
+/* The data versions (data_version, 0049: a sum of shards) a write may bump. */
 enum {
     TX_DIRECTORY = 1u << 0, /* directory_version: lists, profiles, search */
     TX_FIGURES = 1u << 1,   /* figures_version: totals, charts, members */
@@ -42,6 +42,8 @@ enum {
  * failed together do not meet again at once. */
 #define TX_TRIES_CONCURRENT 10
 #define TX_BACKOFF_MAX_MS   100
+/* data_version's rows per kind (its CHECK says 0 .. 63). */
+#define TX_VERSION_SHARDS 64
 
 typedef struct tx {
     db *d;              /* set by tx_write for the body */
@@ -53,7 +55,7 @@ typedef struct tx {
     buf detail;         /* JSON object for the audit row; empty: none */
     unsigned bump;      /* TX_* versions to bump on commit */
     unsigned locks;     /* DB_LOCK_* to wait for before the body (db_write_lock);
-                           DB_LOCK_COUNTERS is added when bump is set */
+                           DB_LOCK_RETRY is added on a retry */
     int tries;          /* how many times the body ran (for tests and logs) */
 } tx;
 

@@ -17,9 +17,11 @@ static atomic_llong g_value[VERSION__COUNT];         /* last published value */
 static atomic_ullong g_confirmed_us[VERSION__COUNT]; /* monotonic time; 0 = unknown */
 static _Thread_local int64_t t_fast[VERSION__COUNT]; /* versions_fast_set */
 
+/* each version is the sum of its shards (0049): it grows by one with every
+ * committed bump the snapshot sees */
 static const char SQL_READ[] =
-    "SELECT key = 'figures_version', CAST(value AS INTEGER) FROM app_meta"
-    " WHERE key IN ('directory_version', 'figures_version')";
+    "SELECT CASE WHEN kind = 'figures' THEN 1 ELSE 0 END, CAST(sum(n) AS BIGINT)"
+    " FROM data_version GROUP BY kind";
 
 db_status versions_read(db *d, version_kind kind, int64_t *v)
 {

@@ -3,7 +3,7 @@
  * hit can be answered on the I/O thread without a database round trip
  * (server_hook_fast in guard.c).
  *
- * The values live in app_meta and every write bumps them in its own
+ * The values live in data_version (sums of shards, 0049) and every write bumps them in its own
  * transaction (org.c, figures.c, cluster.c). Workers read them from the
  * database as before and publish what they read here; a snapshot is
  * trusted for VERSIONS_TTL_MS after its last confirmation. A write request

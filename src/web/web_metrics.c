@@ -166,6 +166,15 @@ void web_metrics(req *r)
     buf_putc(o, '\n');
     head(o, "scan_db_steps_total", "counter", "Database statement steps.");
     buf_printf(o, "scan_db_steps_total %llu\n", (unsigned long long)t.db_steps);
+    head(o, "scan_db_writes_total", "counter",
+         "Write transactions (tx_write), retries not counted.");
+    buf_printf(o, "scan_db_writes_total %llu\n", (unsigned long long)t.writes);
+    head(o, "scan_db_write_retries_total", "counter",
+         "Write attempts run again after a busy or serialization failure.");
+    buf_printf(o, "scan_db_write_retries_total %llu\n", (unsigned long long)t.write_retries);
+    head(o, "scan_db_writes_given_up_total", "counter",
+         "Writes that stayed busy through every attempt (answered 503).");
+    buf_printf(o, "scan_db_writes_given_up_total %llu\n", (unsigned long long)t.writes_given_up);
 
     uint64_t hits = 0, misses = 0;
     size_t entries = 0, bytes = 0;

@@ -42,7 +42,7 @@ before(async () => {
       SELECT id, 2024, 600, 110000000, 'self_reported', 0 FROM org WHERE slug LIKE 'm%';
     INSERT INTO org_figure(org_id, year, employees, revenue_eur, source, entered_at)
       SELECT id, 2025, 1200, 120000000, 'self_reported', 0 FROM org WHERE slug IN ('m0', 'm1');
-    UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key IN ('figures_version', 'directory_version');`);
+    UPDATE data_version SET n = n + 1 WHERE shard = 0;`);
   srv = await startServer({ dbPath: db });
 });
 
@@ -139,7 +139,7 @@ test('the headline\'s exact amount rounds as its table does, and one member is o
   sqlite(`UPDATE org_figure SET revenue_eur = revenue_eur + 50 WHERE year = 2024 AND org_id = (SELECT id FROM org WHERE slug = 'm0');
     INSERT INTO org_figure(org_id, year, employees, revenue_eur, source, entered_at)
       SELECT id, 2022, 10, 100, 'self_reported', 0 FROM org WHERE slug = 'm0';
-    UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key IN ('figures_version', 'directory_version');`);
+    UPDATE data_version SET n = n + 1 WHERE shard = 0;`);
   const r = await get('/figures?year=2024&lang=en');
   const head = /id="fig-headline"[^]*?<\/section>/.exec(r.text)[0];
   assert.match(text(head), /53,900,001 EUR/, '53,900,000.50 EUR rounds half away from zero');

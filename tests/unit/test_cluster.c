@@ -132,8 +132,9 @@ static int64_t scalar(fixture *f, const char *sql)
 
 static int64_t version(fixture *f, const char *key)
 {
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT CAST(value AS INTEGER) FROM app_meta WHERE key = '%s'", key);
+    char sql[160]; /* key: directory_version or figures_version; the sum of its shards (0049) */
+    snprintf(sql, sizeof sql, "SELECT sum(n) FROM data_version WHERE kind || '_version' = '%s'",
+             key);
     return scalar(f, sql);
 }
 

@@ -1366,8 +1366,7 @@ static void test_import_bulk_counts_and_search(void **state)
     fixture *f = *state;
     int64_t ids[5];
     make_list_set(f, ids);
-    int64_t version = scalar(f, "SELECT CAST(value AS INTEGER) FROM app_meta"
-                                " WHERE key = 'directory_version'");
+    int64_t version = scalar(f, "SELECT sum(n) FROM data_version WHERE kind = 'directory'");
     int64_t docs = scalar(f, "SELECT count(*) FROM search_doc");
     /* e1 changes kind and codes (an update), the rest are new: a division
      * with its section (counted once), two divisions of one section, a
@@ -1396,8 +1395,7 @@ static void test_import_bulk_counts_and_search(void **state)
     assert_int_equal(rep.updated, 1);
     buf_free(&rep.preview);
     facets_equal_reference(f, "imported");
-    assert_int_equal(scalar(f, "SELECT CAST(value AS INTEGER) FROM app_meta"
-                               " WHERE key = 'directory_version'"),
+    assert_int_equal(scalar(f, "SELECT sum(n) FROM data_version WHERE kind = 'directory'"),
                      version + 5);
     assert_int_equal(scalar(f, "SELECT count(*) FROM search_doc"), docs + 4);
     assert_int_equal(scalar(f, "SELECT count(*) FROM search_fts"), docs + 4);

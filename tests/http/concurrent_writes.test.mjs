@@ -1,0 +1,76 @@
+// concurrent_writes.test.mjs: writes that arrive together (issue 18,
+// PostgreSQL writes). Runs on SQLite here and on PostgreSQL through
+// tests/pg/http.sh, where writers really run side by side: API creates
+// at once each get their own entry and the directory's data version
+// (the sum of data_version's shards, 0049) grows by exactly one per
+// write; figure saves at once for one organisation and year leave one row
+// (figures' uniqueness) with one audit row per save, for different
+// organisations one row each; and nobody is answered 503 (retries ran out).
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, login, makeToken, addPeople, sqliteIn, CookieAgent } from './lib.mjs';
+
+const PW = 'concurrent writes phrase 2026';
+let srv;
+let token;
+let admin;
+
+const num = (sql) => Number(sqliteIn(srv.db, sql));
+const version = (kind) => num(`SELECT sum(n) FROM data_version WHERE kind = '${kind}'`);
+
+before(async () => {
+  srv = await startServer();
+  addPeople(srv.db, PW, [['cw-admin', null, null, ['--admin']]]);
+  token = await makeToken(srv.url, await login(srv.url, 'cw-admin@example.com', PW), 'write');
+  admin = new CookieAgent(srv.url);
+  const r = await admin.req('POST', '/login', { form: { email: 'cw-admin@example.com', password: PW } });
+  assert.equal(r.status, 303);
+  admin.csrf = /name="_csrf" value="([^"]+)"/.exec((await admin.get('/account')).text)?.[1];
+  assert.ok(admin.csrf);
+});
+
+after(async () => { await srv.stop(); });
+
+async function create(name) {
+  const res = await fetch(`${srv.url}/api/v1/orgs`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, kind: 'company', status: 'published' }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+test('16 API creates at once: 16 entries, 16 ids, the directory version up by exactly 16', async () => {
+  const v0 = version('directory');
+  const res = await Promise.all(Array.from({ length: 16 }, (_, i) => create(`Istovremeno ${i}`)));
+  assert.deepEqual(res.map((r) => r.status), Array(16).fill(201), JSON.stringify(res.find((r) => r.status !== 201)));
+  assert.equal(new Set(res.map((r) => r.body.id)).size, 16);
+  assert.equal(num("SELECT count(*) FROM org WHERE name LIKE 'Istovremeno %'"), 16);
+  assert.equal(version('directory'), v0 + 16, 'one bump per write, none lost between shards');
+  // the kept counts agree with the rows
+  assert.equal(num("SELECT sum(n) FROM org_facet_count WHERE status = 'published' AND facet = 'kind' AND code = 'company'"),
+    num("SELECT count(*) FROM org WHERE status = 'published' AND kind = 'company'"));
+});
+
+test('figure saves at once: one row per organisation and year, every save audited, the figures version up by one each', async () => {
+  const made = await Promise.all([0, 1, 2, 3].map((i) => create(`Cifre ${i}`)));
+  const slugs = made.map((r) => r.body.slug);
+  const id0 = made[0].body.id;
+  const v0 = version('figures');
+  const save = (slug, employees) => admin.post(`/orgs/${slug}/figures`,
+    { year: '2024', employees: String(employees), revenue: '', exports: '', rnd: '', currency: 'EUR', source: 'self_reported' });
+  // eight different values for one organisation's year, and the other three at the same time
+  const res = await Promise.all([
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => save(slugs[0], 100 + n)),
+    ...slugs.slice(1).map((s, i) => save(s, 10 + i)),
+  ]);
+  assert.deepEqual(res.map((r) => r.status), Array(11).fill(303), res.map((r) => r.status).join(','));
+  assert.equal(num(`SELECT count(*) FROM org_figure WHERE org_id = ${id0} AND year = 2024`), 1, 'one row, never two');
+  const kept = num(`SELECT employees FROM org_figure WHERE org_id = ${id0} AND year = 2024`);
+  assert.ok(kept >= 101 && kept <= 108, `one of the values sent: ${kept}`);
+  assert.equal(num(`SELECT count(*) FROM audit WHERE entity = 'figure' AND entity_id =
+    (SELECT id FROM org_figure WHERE org_id = ${id0} AND year = 2024)`), 8, 'one create and seven updates');
+  for (const s of made.slice(1))
+    assert.equal(num(`SELECT count(*) FROM org_figure WHERE org_id = ${s.body.id} AND year = 2024`), 1);
+  assert.equal(version('figures'), v0 + 11);
+});
