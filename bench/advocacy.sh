@@ -84,7 +84,7 @@ mapfile -t NEW < <(sqlite3 "$DB" "SELECT id FROM org WHERE kind IN ('cluster', '
 for org in "${NEW[@]}"; do
     sqlite3 -cmd '.timeout 5000' "$DB" "INSERT INTO position_signature(position_id, org_id, signed_at, signed_by)
         VALUES ($PID, $org, CAST(strftime('%s', 'now') AS INTEGER), (SELECT max(id) FROM person));
-      UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'directory_version'"
+      UPDATE data_version SET n = n + 1 WHERE kind = 'directory' AND shard = 0"
     curl -sS -o /dev/null -w '%{time_total}\n' "$SCAN_URL$PAGE"
 done | awk '{ printf "%.2f\n", $1 * 1000 }' | sort -n >"$TMP/first"
 FIRST_MED=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' "$TMP/first")

@@ -823,8 +823,8 @@ def write_values(out, head, rows, chunk=500):
         out.write(");\n")
 
 
-SQL_BUMP = ("UPDATE app_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT),"
-            " updated_at = CAST(strftime('%%s', 'now') AS INTEGER) WHERE key IN (%s);\n")
+# a data version bumped as tx.c does it (migration 0049: shard 0 of its kind)
+SQL_BUMP = "UPDATE data_version SET n = n + 1 WHERE shard = 0 AND kind IN (%s);\n"
 ORG_ID = "(SELECT id FROM org WHERE slug = %s)"
 
 
@@ -921,7 +921,7 @@ def cmd_members(args):
     write_values(out, "INSERT INTO cluster_profile(org_id, vision, mission, goals, services,"
                  " networks, updated_at) SELECT " + ORG_ID % "column1" +
                  ", column2, column3, column4, column5, column6, column7", profiles)
-    out.write(SQL_BUMP % "'figures_version', 'directory_version'")
+    out.write(SQL_BUMP % "'figures', 'directory'")
     out.write("COMMIT;\n")
     out.flush()
     out.detach()
@@ -1044,7 +1044,7 @@ def cmd_figures(args):
                          " exports_eur, rnd_eur, revenue_rsd, exports_rsd, rnd_rsd, rate_e4, source,"
                          " entered_at, verified_at) SELECT " + ORG_ID % sql_str(slug) + ", *", rows)
     if args.format == "sql":
-        out.write(SQL_BUMP % "'figures_version'")
+        out.write(SQL_BUMP % "'figures'")
         out.write("COMMIT;\n")
     out.flush()
     out.detach()
