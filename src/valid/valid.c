@@ -59,8 +59,9 @@ static size_t utf8_count(const char *s, size_t n)
 /* True when valid UTF-8 s holds a control character: C0, DEL, C1, the
  * Unicode line and paragraph separators, or the noncharacters U+FFFE and
  * U+FFFF (not characters in XML 1.0: one in a name made the SVG badge and
- * the Atom feed ill-formed; found by fuzz/fuzz_chart.c). With multiline,
- * \n \r \t and the two separators are allowed. */
+ * the Atom feed ill-formed; found by fuzz/fuzz_chart.c), or an invisible
+ * formatting character (below). With multiline, \n \r \t and the two
+ * separators are allowed. */
 /* Nonzero when one of the eight bytes of v could start a control
  * character: below 0x20, 0x7f, or the lead byte 0xC2 (U+0080..U+009F),
  * 0xE2 (U+2028/9) or 0xEF (U+FFFE/F). Exact about "none" (the classic SWAR
@@ -73,6 +74,24 @@ static uint64_t may_control(uint64_t v)
     return ((v - ones * 0x20) & ~v & highs) | ((x7f - ones) & ~x7f & highs) |
            ((xc2 - ones) & ~xc2 & highs) | ((xe2 - ones) & ~xe2 & highs) |
            ((xef - ones) & ~xef & highs);
+}
+
+/* True when the three bytes at p encode an invisible formatting character
+ * that can make a text read other than it is: the bidirectional
+ * embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069: a
+ * right-to-left override shows "exe.doc" for "cod.exe"), the zero-width
+ * space and word joiner (U+200B, U+2060: two names that look the same) and
+ * a byte order mark inside a text (U+FEFF). The joiners and direction
+ * marks (U+200C..U+200F) that some scripts need stay allowed. */
+static bool invisible(const unsigned char *p)
+{
+    if (p[0] == 0xEF)
+        return p[1] == 0xBB && p[2] == 0xBF;
+    if (p[0] != 0xE2)
+        return false;
+    if (p[1] == 0x80)
+        return p[2] == 0x8B || (p[2] >= 0xAA && p[2] <= 0xAE);
+    return p[1] == 0x81 && (p[2] == 0xA0 || (p[2] >= 0xA6 && p[2] <= 0xA9));
 }
 
 static bool has_control(const char *s, size_t n, bool multiline)
@@ -106,6 +125,8 @@ static bool has_control(const char *s, size_t n, bool multiline)
             if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
                 ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF))
                 return true; /* U+FFFE, U+FFFF */
+            if (i + 2 < n && invisible((const unsigned char *)s + i))
+                return true;
         }
     }
     return false;

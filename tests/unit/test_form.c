@@ -553,6 +553,13 @@ static void test_validate_text(void **state)
     assert_int_equal(check1(&a, "name=a%EF%BF%BFb", &r, &v), FE_CONTROL_CHARS); /* U+FFFF */
     assert_int_equal(check1(&a, "name=a%EF%BF%BEb", &r, &v), FE_CONTROL_CHARS); /* U+FFFE */
     assert_int_equal(check1(&a, "name=a%EF%BF%BDb", &r, &v), 0); /* U+FFFD is a character */
+    /* invisible formatting characters that make a text read otherwise */
+    assert_int_equal(check1(&a, "name=a%E2%80%AEb", &r, &v), FE_CONTROL_CHARS); /* RLO */
+    assert_int_equal(check1(&a, "name=a%E2%81%A6b", &r, &v), FE_CONTROL_CHARS); /* LRI */
+    assert_int_equal(check1(&a, "name=a%E2%80%8Bb", &r, &v), FE_CONTROL_CHARS); /* ZWSP */
+    assert_int_equal(check1(&a, "name=a%EF%BB%BFb", &r, &v), FE_CONTROL_CHARS); /* BOM */
+    assert_int_equal(check1(&a, "name=a%E2%80%8Cb", &r, &v), 0); /* ZWNJ: some scripts need it */
+    assert_int_equal(check1(&a, "name=a%E2%80%8Fb", &r, &v), 0); /* RLM */
 
     form_rule opt = {"nick", FV_TEXT, 0, 0, 0, NULL};
     assert_int_equal(check1(&a, "other=1", &opt, &v), 0);
@@ -1116,6 +1123,15 @@ static bool control_plain(const char *s, size_t n, bool multiline)
         if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
             ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF))
             return true; /* U+FFFE, U+FFFF */
+        if (i + 2 < n) {
+            unsigned char b1 = (unsigned char)s[i + 1], b2 = (unsigned char)s[i + 2];
+            if (c == 0xEF && b1 == 0xBB && b2 == 0xBF)
+                return true; /* U+FEFF */
+            if (c == 0xE2 && b1 == 0x80 && (b2 == 0x8B || (b2 >= 0xAA && b2 <= 0xAE)))
+                return true; /* U+200B, U+202A..U+202E */
+            if (c == 0xE2 && b1 == 0x81 && (b2 == 0xA0 || (b2 >= 0xA6 && b2 <= 0xA9)))
+                return true; /* U+2060, U+2066..U+2069 */
+        }
     }
     return false;
 }
