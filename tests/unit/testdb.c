@@ -120,7 +120,10 @@ static int pg_create(testdb *t, const char *server)
     else if (db_open(server, NULL, &adm, &err) != DB_OK)
         fprintf(stderr, "testdb: open %s: %s\n", server, buf_str(&err));
     /* one lock for every process of the run: the template is made once */
-    else if (db_exec(adm, "SELECT pg_advisory_lock(1850050)") != DB_OK)
+    /* the driver's lock timeout is for requests: here a wait for another
+     * process making the template is expected */
+    else if (db_exec(adm, "SET lock_timeout = 0; SET statement_timeout = 0;"
+                          " SELECT pg_advisory_lock(1850050)") != DB_OK)
         fprintf(stderr, "testdb: advisory lock: %s\n", db_errmsg(adm));
     else if (pg_template(adm, server, tmpl) != 0)
         ; /* said why */
