@@ -793,8 +793,8 @@ static void facets_equal_reference(fixture *f, const char *step)
                 snprintf(inner, sizeof inner, facet_ref_sql[d], cond, cond);
                 snprintf(sql, sizeof sql,
                          "SELECT coalesce(group_concat(c || '=' || n, ';'), '') FROM (SELECT *"
-                         " FROM (SELECT 1 AS c, 1 AS n WHERE 0 UNION ALL %s) WHERE c IS NOT NULL"
-                         " ORDER BY 1)",
+                         " FROM (SELECT '' AS c, 0 AS n WHERE 1 = 0 UNION ALL %s) AS u"
+                         " WHERE c IS NOT NULL ORDER BY 1) AS f",
                          inner);
                 /* db_prepare caches by the text's address: one copy per text */
                 db_stmt *s = db_prepare(f->t.d, arena_strdup(&f->a, sql));

@@ -190,6 +190,22 @@ int testdb_open_seeded(testdb *t, const char *sql)
         testdb_close(t);
         return -1;
     }
+    /* PostgreSQL: a seed's explicit ids leave the identity sequences
+     * behind (SQLite numbers the next row after the largest id): each
+     * moves past its column's largest value, so the model's own inserts
+     * get new ids as on SQLite */
+    if (t->pg_name[0] &&
+        db_exec(t->d, "DO $$ DECLARE r record; BEGIN"
+                      " FOR r IN SELECT table_name, column_name FROM information_schema.columns"
+                      "  WHERE table_schema = 'public' AND is_identity = 'YES' LOOP"
+                      "  EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L),"
+                      "   coalesce((SELECT max(%I) FROM %I), 0) + 1, false)',"
+                      "   r.table_name, r.column_name, r.column_name, r.table_name);"
+                      " END LOOP; END $$") != DB_OK) {
+        fprintf(stderr, "testdb: identity sequences: %s\n", db_errmsg(t->d));
+        testdb_close(t);
+        return -1;
+    }
     return 0;
 }
 
