@@ -504,11 +504,15 @@ fail:
 
 static void clear_values(pg_stmt *st)
 {
+    /* formats and lengths may be missing: p_prepare ran out of memory
+     * after allocating values */
     for (int i = 0; i < st->n_params; i++) {
         mem_free(st->values[i]);
         st->values[i] = NULL;
-        st->formats[i] = 0;
-        st->lengths[i] = 0;
+        if (st->formats)
+            st->formats[i] = 0;
+        if (st->lengths)
+            st->lengths[i] = 0;
     }
 }
 

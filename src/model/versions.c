@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include "core/timeutil.h"
 
@@ -46,7 +47,11 @@ db_status versions_read(db *d, version_kind kind, int64_t *v)
     if (st != DB_DONE)
         return st;
     *v = got[kind];
-    if (!db_in_tx(d)) /* committed values: the fast path may trust them */
+    /* committed values: the fast path may trust them for VERSIONS_TTL_MS;
+     * not on PostgreSQL, which other app servers write too: their writes
+     * invalidate nothing here, and a page cached before such a write would
+     * be served for the rest of the TTL (versions.h) */
+    if (!db_in_tx(d) && strcmp(db_backend(d), "sqlite") == 0)
         for (int k = 0; k < VERSION__COUNT; k++)
             if (seen[k])
                 versions_publish((version_kind)k, got[k], gen);

@@ -9,7 +9,10 @@
  * trusted for VERSIONS_TTL_MS after its last confirmation. A write request
  * of this process makes it untrusted (versions_invalidate) before its
  * response leaves, so a client always reads its own writes; a write by
- * another process (the CLI, a second app server) shows within the TTL. */
+ * another process (the CLI) shows within the TTL. On PostgreSQL, where
+ * several app servers write one database, nothing is published: every
+ * request asks the database, so a write through one server shows on the
+ * very next request through any other (tests/cluster/run.sh directory). */
 #ifndef SCAN_VERSIONS_H
 #define SCAN_VERSIONS_H
 

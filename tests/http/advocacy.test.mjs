@@ -296,7 +296,11 @@ test('same-day entries of the timeline in the order recorded: "Submitted to" bef
   const t = await get(`/positions/${pos}/timeline?lang=en`);
   assert.equal(t.status, 200);
   const order = [...t.text.matchAll(/<li class="adv-tl-([a-z-]+)"/g)].map((x) => x[1]);
-  assert.deepEqual(order, ['submission', 'answer', 'step', 'step']);
+  // recorded in the same second, each step follows both records; on a
+  // loaded machine the answer may come a second later, after the step
+  // its submission made (order recorded either way)
+  assert.ok([['submission', 'answer', 'step', 'step'], ['submission', 'step', 'answer', 'step']]
+    .some((want) => want.join() === order.join()), `timeline order ${order.join(', ')}`);
 });
 
 test('the timeline is in date order and says "no answer after N days" when an institution is silent', async () => {

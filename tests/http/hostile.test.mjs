@@ -60,7 +60,7 @@ async function fingerprint() {
   const posts = await (await fetch(`${srv.url}/api/v1/posts?limit=100`, { headers: auth })).json();
   parts.push(JSON.stringify(posts.items.map((p) => [p.id, p.status, p.updated_at])));
   // every post (drafts of none: members-only too), introductions and their messages
-  parts.push(sqlite(`SELECT count(*), max(updated_at), total(length(title) + length(body)) FROM post;
+  parts.push(sqlite(`SELECT count(*), max(updated_at), coalesce(sum(length(title) + length(body)), 0) FROM post;
     SELECT count(*), max(updated_at) FROM post_interest; SELECT count(*) FROM post_interest_message;
     SELECT count(*) FROM post_report`));
   const data = await (await fetch(`${srv.url}/account/data`, { headers: { Cookie: session.cookie } })).json();
@@ -1426,10 +1426,10 @@ test('issue 16: hostile submissions, answers, meetings and consultations change 
   const sub = Number(rw(`INSERT INTO position_submission(position_id, institution_id, sent_on, channel, created_at)
     SELECT ${pos}, id, '2026-03-01', 'email', 0 FROM org WHERE slug = 'ministarstvo-privrede' RETURNING id`));
   const co = Number(rw('SELECT min(id) FROM consultation'));
-  const adv = () => sqlite(`SELECT count(*), total(length(coalesce(reference, '') || coalesce(document_url, ''))) FROM position_submission;
+  const adv = () => sqlite(`SELECT count(*), coalesce(sum(length(coalesce(reference, '') || coalesce(document_url, ''))), 0) FROM position_submission;
     SELECT count(*) FROM position_outcome; SELECT count(*) FROM institution_meeting;
     SELECT group_concat(title_sr || deadline_on || coalesce(url, ''), ';') FROM consultation;
-    SELECT group_concat(stage || coalesce(consultation_id, ''), ',') FROM position; SELECT count(*) FROM position_step`);
+    SELECT group_concat(stage || coalesce(CAST(consultation_id AS TEXT), ''), ',') FROM position; SELECT count(*) FROM position_step`);
   const adv0 = adv();
   const form = (path, fields) => {
     const p = new URLSearchParams({ ...fields, _csrf: session.csrf });
@@ -1660,12 +1660,12 @@ test('issue 16: hostile positions, versions, stage moves, comments and signature
   const mk = (stage) => Number(rw(`INSERT INTO position(kind, owner_id, stage, consult_until, created_at, updated_at)
       SELECT 'proposal', id, '${stage}', '2099-01-01', 0, 0 FROM org WHERE slug = 'voict';
     INSERT INTO position_version(position_id, version, title_sr, body_sr, created_at)
-      VALUES (last_insert_rowid(), 1, 'Хостилни став', 'Први.\n\nДруги.', 0);
+      SELECT max(id), 1, 'Хостилни став', 'Први.\n\nДруги.', 0 FROM position;
     SELECT max(id) FROM position;`));
   const draft = mk('draft'), consult = mk('consultation'), signing = mk('signing');
   const voict = rw("SELECT id FROM org WHERE slug = 'voict'");
   const pos = () => sqlite(`SELECT count(*), group_concat(stage || version, ',') FROM position;
-    SELECT count(*), total(length(body_sr) + length(title_sr)) FROM position_version; SELECT count(*) FROM position_comment;
+    SELECT count(*), coalesce(sum(length(body_sr) + length(title_sr)), 0) FROM position_version; SELECT count(*) FROM position_comment;
     SELECT count(*) FROM position_signature; SELECT count(*) FROM position_step; SELECT count(*) FROM position_tag;
     SELECT count(*) FROM position_addressee`);
   const pos0 = pos();

@@ -143,11 +143,16 @@ test('the board lists open posts with filters, sorting and canonical URLs; anony
   assert.equal(junk.headers.get('location'), '/cooperation?kind=offer');
   assert.equal((await fetch(`${srv.url}/cooperation?kind=gift`)).status, 400);
   assert.equal((await fetch(`${srv.url}/cooperation?sort=oldest`)).status, 400);
-  const a = await fetch(`${srv.url}/cooperation?sort=closing`);
-  await a.text();
-  const b = await fetch(`${srv.url}/cooperation?sort=closing`);
-  await b.text();
-  assert.equal(b.headers.get('x-scan-cache'), 'hit');
+  // each app server keeps its own page cache (keyed by the database's data
+  // versions, so never stale): behind a proxy (tests/cluster, srv.direct)
+  // the page is served from cache once every server has rendered it
+  const seen = [];
+  for (let i = 0; i <= (srv.direct?.length ?? 1); i++) {
+    const r = await fetch(`${srv.url}/cooperation?sort=closing`);
+    await r.text();
+    seen.push(r.headers.get('x-scan-cache'));
+  }
+  assert.ok(seen.includes('hit'), `one of the repeated requests is a cache hit: ${seen.join(', ')}`);
 });
 
 test('bad input on every field: the message beside the field, nothing stored', async () => {

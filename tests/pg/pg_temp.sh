@@ -26,7 +26,9 @@
 # The cluster: initdb with locale C and UTF-8 (text sorts by bytes and
 # lower() folds ASCII only, as on SQLite), the superuser `scan`, trust
 # authentication (socket in a private directory, loopback only), fsync on
-# (the crash tests kill it and expect acknowledged writes to survive). As
+# (the crash tests kill it and expect acknowledged writes to survive;
+# PG_TEMP_FSYNC=off for runs that never crash it, such as tests/pg/unit.sh,
+# whose hundreds of CREATE DATABASE each waited seconds on fsync). As
 # root, initdb and the server run as `nobody` (PostgreSQL refuses root),
 # which owns the directory. Readiness is polled (pg_isready) up to a
 # deadline, never slept for. Needs Debian's postgresql-15 (scripts/deps.sh
@@ -83,7 +85,7 @@ pg_temp__start_print() {
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     if pg_temp__as_owner "$PG_TEMP_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
         -t "$PG_TEMP_DEADLINE_S" -o "-c listen_addresses=127.0.0.1 -p $port \
-        -c unix_socket_directories=$dir/sock -c fsync=on -c max_connections=200 \
+        -c unix_socket_directories=$dir/sock -c fsync=${PG_TEMP_FSYNC:-on} -c max_connections=200 \
         -c shared_buffers=64MB" start >/dev/null 2>&1; then
       break
     fi

@@ -661,11 +661,17 @@ static void test_device_cookie_passes_account_cap(void **state)
     /* a login without a (valid) cookie makes a new one; an account keeps
      * at most AUTH_DEVICE_MAX, expired ones go */
     assert_int_equal(db_exec(f->t.d, "DELETE FROM login_failure"), DB_OK);
-    for (int i = 0; i < AUTH_DEVICE_MAX + 3; i++)
-        assert_int_equal(db_exec(f->t.d, "INSERT INTO login_device(token_hash, account_id,"
+    for (int i = 0; i < AUTH_DEVICE_MAX + 3; i++) {
+        /* a distinct hash bound as a blob (randomblob() is SQLite's) */
+        unsigned char hash[32] = {0};
+        hash[0] = (unsigned char)(0x80 + i);
+        db_stmt *st = db_prepare(f->t.d, "INSERT INTO login_device(token_hash, account_id,"
                                          " created_at, last_login_at, expires_at)"
-                                         " VALUES (randomblob(32), 1, 0, 0, 4000000000)"),
-                         DB_OK);
+                                         " VALUES ($1, 1, 0, 0, 4000000000)");
+        assert_non_null(st);
+        assert_int_equal(db_bind_blob(st, 1, hash, sizeof hash), DB_OK);
+        assert_int_equal(db_run(st), DB_OK);
+    }
     assert_int_equal(login_at(f, em, pw, "192.0.2.80", NULL, dev2), LOGIN_OK);
     assert_int_equal(scalar(f, "SELECT count(*) FROM login_device WHERE account_id = 1"),
                      AUTH_DEVICE_MAX);
@@ -1203,7 +1209,7 @@ static void test_expired_link(void **state)
                      DB_OK);
     assert_non_null(strstr(outbox_last(f, NULL), "http://localhost:8080/invite/accept?t="));
     assert_int_equal(
-        db_exec(f->t.d, "UPDATE one_time_link SET expires_at = strftime('%s', 'now') - 1"), DB_OK);
+        db_exec(f->t.d, "UPDATE one_time_link SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) - 1"), DB_OK);
     link_state st = LINK_OK;
     assert_int_equal(auth_link_check(f->t.d, tok, "invite", &st), DB_OK);
     assert_int_equal(st, LINK_EXPIRED);

@@ -23,9 +23,9 @@ typedef struct fixture {
     testdb t;
 } fixture;
 
-/* Ana (person 1, account 1) with two sessions, a token, an affiliation with
- * the org "klaster-nis", audit rows she caused and a failed login; the
- * admin Boris (person 2, account 2). */
+/* Ana (person 1, account 1) with an affiliation with the org
+ * "klaster-nis", audit rows she caused and a failed login; the admin Boris
+ * (person 2, account 2); seed_secrets adds their sessions and her token. */
 static const char SEED[] =
     "INSERT INTO person(id, name, email, phone, public_contact, created_at, updated_at) VALUES"
     " (1, 'Ана Петровић', 'ana@example.org', '+381 11 123', 1, 1700000000, 1700000000),"
@@ -38,13 +38,6 @@ static const char SEED[] =
     " (2, 'ict-net', 'ICT Net', 'cluster', 1700000000, 1700000000);"
     "INSERT INTO affiliation(person_id, org_id, role, started_at) VALUES"
     " (1, 1, 'manager', 1700000000);"
-    "INSERT INTO session(token_hash, account_id, csrf, created_at, last_seen_at, expires_at, ip,"
-    " user_agent) VALUES"
-    " (x'01', 1, 'csrf1', 1700000000, 1700000100, 1800000000, '192.0.2.7', 'Firefox/128'),"
-    " (x'02', 1, 'csrf2', 1700000000, 1700000100, 1800000000, '192.0.2.8', 'curl/7.88'),"
-    " (x'03', 2, 'csrf3', 1700000000, 1700000100, 1800000000, '192.0.2.9', 'Boris UA');"
-    "INSERT INTO api_token(account_id, name, token_hash, scope, created_at) VALUES"
-    " (1, 'import script', x'aa', 'write', 1700000000);"
     "INSERT INTO audit(at, actor_id, ip, action, entity, entity_id, detail) VALUES"
     " (1700000001, 1, '192.0.2.7', 'login', 'account', 1, NULL),"
     " (1700000002, 1, '192.0.2.7', 'org_update', 'org', 1, '{\"fields\":[\"name\"]}'),"
@@ -52,10 +45,50 @@ static const char SEED[] =
     "INSERT INTO login_failure(email, ip, at) VALUES ('ana@example.org', '192.0.2.66', "
     "1700000000);";
 
+/* Her sessions and token: the hashes bound as blobs (SQLite's x'01' is not
+ * PostgreSQL's bytea literal). 0 or -1. */
+static int seed_secrets(db *d)
+{
+    static const struct {
+        unsigned char hash;
+        int account;
+        const char *csrf, *ip, *agent;
+    } sessions[] = {
+        {0x01, 1, "csrf1", "192.0.2.7", "Firefox/128"},
+        {0x02, 1, "csrf2", "192.0.2.8", "curl/7.88"},
+        {0x03, 2, "csrf3", "192.0.2.9", "Boris UA"},
+    };
+    for (size_t i = 0; i < sizeof sessions / sizeof sessions[0]; i++) {
+        db_stmt *st =
+            db_prepare(d, "INSERT INTO session(token_hash, account_id, csrf, created_at,"
+                          " last_seen_at, expires_at, ip, user_agent)"
+                          " VALUES ($1, $2, $3, 1700000000, 1700000100, 1800000000, $4, $5)");
+        if (!st || db_bind_blob(st, 1, &sessions[i].hash, 1) != DB_OK ||
+            db_bind_int(st, 2, sessions[i].account) != DB_OK ||
+            db_bind_text(st, 3, sessions[i].csrf) != DB_OK ||
+            db_bind_text(st, 4, sessions[i].ip) != DB_OK ||
+            db_bind_text(st, 5, sessions[i].agent) != DB_OK || db_run(st) != DB_OK)
+            return -1;
+    }
+    static const unsigned char token = 0xaa;
+    db_stmt *st =
+        db_prepare(d, "INSERT INTO api_token(account_id, name, token_hash, scope, created_at)"
+                      " VALUES (1, 'import script', $1, 'write', 1700000000)");
+    if (!st || db_bind_blob(st, 1, &token, 1) != DB_OK || db_run(st) != DB_OK)
+        return -1;
+    return 0;
+}
+
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     if (!f || testdb_open_seeded(&f->t, SEED) != 0) {
+        free(f);
+        return -1;
+    }
+    if (seed_secrets(f->t.d) != 0) {
+        fprintf(stderr, "seed: %s\n", db_errmsg(f->t.d));
+        testdb_close(&f->t);
         free(f);
         return -1;
     }

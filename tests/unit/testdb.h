@@ -1,5 +1,12 @@
 /* testdb.h: the fixture most unit tests share, a fresh, fully migrated
- * SQLite database in a folder of its own under /tmp. */
+ * SQLite database in a folder of its own under /tmp.
+ *
+ * With env SCAN_TEST_PG=URL (a PostgreSQL server's postgresql:// URL, as
+ * tests/pg/unit.sh sets from tests/pg/pg_temp.sh, the same variable as
+ * tests/http/lib.mjs reads), each fixture is instead a fresh database of
+ * its own on that server (CREATE DATABASE scan_u_<pid>_<n>), dropped by
+ * testdb_close; path is then its URL, which db_open takes as it takes a
+ * file. The folder is made either way (tests keep files in it). */
 #ifndef SCAN_TESTDB_H
 #define SCAN_TESTDB_H
 
@@ -7,7 +14,8 @@
 
 typedef struct testdb {
     char dir[64];  /* /tmp/scan-unit-XXXXXX */
-    char path[96]; /* <dir>/t.db */
+    char path[512]; /* <dir>/t.db, or the URL of the PostgreSQL database */
+    char pg_name[48]; /* PostgreSQL mode: the database's name, else "" */
     db *d;
 } testdb;
 
