@@ -157,7 +157,7 @@ if want pg; then
   t0=$SECONDS
   mkdir -p "$out/pg"
   # the html level checks the SQLite run's pages; these are not saved
-  env -u SCAN_HTML_DUMP OUT="$out/pg" JOBS="$TEST_JOBS" tests/pg/http.sh >"$out/pg.txt" 2>&1
+  env -u SCAN_HTML_DUMP OUT="$out/pg" JOBS="$TEST_JOBS" FIRST="$SLOW_FIRST" tests/pg/http.sh >"$out/pg.txt" 2>&1
   rc=$?
   sed 's/^/   /' "$out/pg.txt" | tail -80
   before=$fail
