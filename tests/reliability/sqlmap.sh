@@ -255,8 +255,10 @@ if [ "$SQLMAP_PART" = anon ]; then
 # again and again, and level 3 tests the User-Agent and Referer headers on
 # every target (146 of the crawl's 266 parameter tests): both are read in
 # one place for every route, so they are tested once, in 1b.
-run_sqlmap anon "$T_RUN" -u "$U/" --crawl="$CRAWL" --forms --crawl-exclude="$EXCL_ANON|[?&]lang=" \
-    --skip="User-Agent,Referer"
+# (--crawl-exclude only keeps the crawler off a page; --scope drops the
+# link from the targets too)
+run_sqlmap anon "$T_RUN" -u "$U/" --crawl="$CRAWL" --forms --crawl-exclude="$EXCL_ANON" \
+    --scope='^(?!.*[?&]lang=)' --skip="User-Agent,Referer"
 
 # 1b. the parameters every route shares, once: lang (web/guard.c) on a page,
 # the User-Agent (stored with a login's device record) and the Referer (the
