@@ -37,6 +37,14 @@ for path in tests/http/*.test.mjs; do
   [[ " ${EXCLUDE[*]} " == *" $name "* ]] || FILES+=("$name")
 done
 [ $# -gt 0 ] && FILES=("$@")
+# env FIRST: names to start first (tests/run.sh passes its longest files,
+# so that with JOBS > 1 the lanes end together); the rest keep their order
+if [ -n "${FIRST:-}" ]; then
+  ordered=()
+  for f in $FIRST; do [[ " ${FILES[*]} " == *" $f "* ]] && ordered+=("$f"); done
+  for f in "${FILES[@]}"; do [[ " $FIRST " == *" $f "* ]] || ordered+=("$f"); done
+  FILES=("${ordered[@]}")
+fi
 
 # shellcheck source=tests/pg/pg_temp.sh
 . tests/pg/pg_temp.sh
