@@ -15,7 +15,8 @@
 #   html     every HTML page the http and browser levels fetched, through the
 #            Nu HTML Checker (tests/validate/html.sh), and at phone width in
 #            Chromium: none may scroll sideways (tests/validate/overflow.mjs)
-#   pg       the HTTP suite again on a throwaway PostgreSQL 15
+#   pg       the unit suite (tests/pg/unit.sh) and the HTTP suite again
+#            on a throwaway PostgreSQL 15
 #            (tests/pg/http.sh starts and stops it), TEST_JOBS files at
 #            once like the http level, counted per file from node's TAP
 #            summaries
@@ -153,6 +154,8 @@ if want html; then
 fi
 
 if want pg; then
+  echo "== unit tests on PostgreSQL (tests/pg/unit.sh)"
+  run_one "unit tests on PostgreSQL (every model test but the two drivers')" tests/pg/unit.sh
   echo "== http tests on PostgreSQL (tests/pg/http.sh)"
   t0=$SECONDS
   mkdir -p "$out/pg"
