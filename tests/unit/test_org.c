@@ -1694,9 +1694,10 @@ static void test_import_batched_rows_in_order(void **state)
         buf_puts(&want, *p == '\n' ? "\t\n" : (char[]){*p, 0});
     assert_string_equal(got, buf_str(&want));
     free(got);
-    /* each revision's snapshot is its own entry's */
+    /* each revision's snapshot is its own entry's (its slug, the snapshot's
+     * first field; LIKE rather than json_extract, which PostgreSQL lacks) */
     assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision r JOIN org o ON o.id = r.org_id"
-                               " WHERE json_extract(r.snapshot, '$.slug') <> o.slug"),
+                               " WHERE r.snapshot NOT LIKE '{\"slug\":\"' || o.slug || '\",%'"),
                      0);
     buf_free(&want);
     buf_free(&want_audit);
