@@ -60,8 +60,8 @@ static void check_network(const char **piece, size_t n)
     chart_net_edge edges[12];
     size_t k = n < 12 ? n : 12;
     for (size_t i = 0; i < k; i++) {
-        nodes[i] = (chart_net_node){piece[i], NULL, NULL, i == 0 ? 0 : i <= 3 ? 1 : 2,
-                                    i == 5, i == 7};
+        nodes[i] =
+            (chart_net_node){piece[i], NULL, NULL, i == 0 ? 0 : i <= 3 ? 1 : 2, i == 5, i == 7};
         edges[i] = (chart_net_edge){0, i, (int64_t)i + 1, piece[i], i == 7};
     }
     static const char *const legend[4] = {"SCAN", "Clusters", "Partners", "Funders"};
