@@ -29,9 +29,10 @@ const pub = async (path) => {
 };
 // Every project, participant and audit row, hashed: "nothing stored".
 const fingerprint = () => createHash('sha256').update(sql(
-  "SELECT group_concat(x, '|') FROM (SELECT id || '-' || coalesce(call_id, '') || '-' || coalesce(budget_cents, '') AS x FROM project"
-  + " UNION ALL SELECT project_id || '-' || org_id || '-' || coalesce(share_cents, '') FROM project_participant"
-  + " UNION ALL SELECT 'a' || count(*) FROM audit) AS everything")).digest('hex');
+  "SELECT group_concat(x, '|') FROM (SELECT x FROM (SELECT id || '-' || coalesce(CAST(call_id AS TEXT), '') || '-'"
+  + " || coalesce(CAST(budget_cents AS TEXT), '') AS x FROM project"
+  + " UNION ALL SELECT project_id || '-' || org_id || '-' || coalesce(CAST(share_cents AS TEXT), '') FROM project_participant"
+  + " UNION ALL SELECT 'a' || count(*) FROM audit) AS rows_ ORDER BY x) AS everything")).digest('hex');
 
 const PROJECT = {
   title_sr: 'Пројекат нападача', title_en: 'Attack project', status: 'approved', visibility: 'public',
