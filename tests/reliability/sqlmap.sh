@@ -262,12 +262,16 @@ run_sqlmap anon "$T_RUN" -u "$U/" --crawl="$CRAWL" --forms --crawl-exclude="$EXC
 
 # 1b. the parameters every route shares, once: lang (web/guard.c) on a page,
 # the User-Agent (stored with a login's device record) and the Referer (the
-# CSRF guard's fallback when Origin is absent) on the login POST
+# CSRF guard's fallback when Origin is absent) on the login POST. The login
+# is a right one (303): a wrong one is answered 401, which sqlmap takes for
+# a refused target, and stores no device record; each request only makes
+# one more session of the admin.
 HREQ=$W/headers.log
+LOGIN_BODY=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlencode({"email": sys.argv[1], "password": sys.argv[2]}))' "$EMAIL" "$PW")
 {
     printf '%s\nGET /orgs?lang=en HTTP/1.1\nHost: 127.0.0.1:%s\nReferer: %s/orgs\n\n%s\n\n' "$sep" "$PORT" "$U" "$sep"
     printf '%s\nPOST /login HTTP/1.1\nHost: 127.0.0.1:%s\nReferer: %s/login\n' "$sep" "$PORT" "$U"
-    printf 'Content-Type: application/x-www-form-urlencoded\n\nemail=nobody%%40example.com&password=wrong\n%s\n\n' "$sep"
+    printf 'Content-Type: application/x-www-form-urlencoded\n\n%s\n%s\n\n' "$LOGIN_BODY" "$sep"
 } >"$HREQ"
 run_sqlmap headers "$T_RUN" -l "$HREQ" -p "lang,User-Agent,Referer"
 fi
