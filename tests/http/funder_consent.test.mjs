@@ -14,21 +14,15 @@
 // an editor.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, scan, loginAgent, sqliteIn, makeToken, addPeople } from './lib.mjs';
+import { startServer, scan, sqliteIn, makeToken, addPeople, agentsOf, anonGet } from './lib.mjs';
 
 const PW = 'funder consent phrase 2026';
 let srv;
-const who = {};
+let agents;
 const sql = (q) => sqliteIn(srv.db, q);
 
-async function as(role) {
-  if (!who[role]) who[role] = await loginAgent(srv.url, `${role}@example.com`, PW);
-  return who[role];
-}
-async function pub(path) {
-  const res = await fetch(srv.url + path, { redirect: 'manual' });
-  return { status: res.status, text: await res.text() };
-}
+const as = (name) => agents(name);
+const pub = (path) => anonGet(srv.url, path);
 async function bearer(token, method, path, json) {
   const res = await fetch(srv.url + path, {
     method, redirect: 'manual',
@@ -94,6 +88,7 @@ let pid;
 
 before(async () => {
   srv = await startServer({ demo: true });
+  agents = agentsOf(srv.url, PW);
   addPeople(srv.db, PW, [['voict_manager', 'manager', 'voict'], ['ministry_rep', 'representative', 'ministarstvo-privrede'],
     ['uni_rep', 'representative', 'univerzitet-u-nisu'], ['nicat_manager', 'manager', 'nicat'], ['nobody'],
     ['editor', null, null, ['--editor']]]);

@@ -16,17 +16,14 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer, loginAgent, sqliteIn, addPeople, makeToken } from './lib.mjs';
+import { startServer, sqliteIn, addPeople, makeToken, agentsOf, anonGet } from './lib.mjs';
 
 const PW = 'attacker review phrase 2026';
 let srv;
-const who = {};
+let agents;
 const sql = (q) => sqliteIn(srv.db, q);
-const as = async (name) => (who[name] ||= await loginAgent(srv.url, `${name}@example.com`, PW));
-const pub = async (path) => {
-  const res = await fetch(srv.url + path, { redirect: 'manual' });
-  return { status: res.status, text: await res.text() };
-};
+const as = (name) => agents(name);
+const pub = (path) => anonGet(srv.url, path);
 // Every project, participant and audit row, hashed: "nothing stored".
 const fingerprint = () => createHash('sha256').update(sql(
   "SELECT group_concat(x, '|') FROM (SELECT x FROM (SELECT id || '-' || coalesce(CAST(call_id AS TEXT), '') || '-'"
@@ -51,6 +48,7 @@ async function newCall(status, title) {
 
 before(async () => {
   srv = await startServer({ demo: true });
+  agents = agentsOf(srv.url, PW);
   addPeople(srv.db, PW, [['voict_manager', 'manager', 'voict'], ['editor', null, null, ['--editor']]]);
 });
 

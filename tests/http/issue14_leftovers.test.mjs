@@ -10,21 +10,15 @@
 // representative of the demo donor programme, someone with no affiliation.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAgent, sqliteIn, addPeople } from './lib.mjs';
+import { startServer, sqliteIn, addPeople, agentsOf, anonGet } from './lib.mjs';
 
 const PW = 'issue fourteen leftovers 2026';
 let srv;
-const who = {};
+let agents;
 const sql = (q) => sqliteIn(srv.db, q);
 
-async function as(role) {
-  if (!who[role]) who[role] = await loginAgent(srv.url, `${role}@example.com`, PW);
-  return who[role];
-}
-async function pub(path) {
-  const res = await fetch(srv.url + path, { redirect: 'manual' });
-  return { status: res.status, text: await res.text() };
-}
+const as = (name) => agents(name);
+const pub = (path) => anonGet(srv.url, path);
 
 const CALL = (over = {}) => ({
   title_sr: 'Позив за проверу', title_en: 'Leftover call', funder: 'Ministry of Economy',
@@ -35,6 +29,7 @@ const CALL = (over = {}) => ({
 
 before(async () => {
   srv = await startServer({ demo: true });
+  agents = agentsOf(srv.url, PW);
   addPeople(srv.db, PW, [['donor_rep', 'representative', 'demo-donor-programme'], ['nobody'],
     ['editor', null, null, ['--editor']]]);
 });

@@ -297,6 +297,19 @@ export function addPeople(db, password, people) {
   }
 }
 
+// One agent per person of addPeople, logged in on first use: as(name)
+// gives name@example.com's agent (with password), the same one after.
+export function agentsOf(url, password) {
+  const who = {};
+  return async (name) => (who[name] ||= await loginAgent(url, `${name}@example.com`, password));
+}
+
+// An anonymous GET of path, redirects not followed: { status, text }.
+export async function anonGet(url, path) {
+  const res = await fetch(url + path, { redirect: 'manual' });
+  return { status: res.status, text: await res.text() };
+}
+
 // Logs in as email (with lang: through /login?lang=LANG, which also saves
 // it as the person's mail language) and returns an agent: get(path),
 // post(path, form) with the session's CSRF token (an array value sends

@@ -17,21 +17,15 @@
 // no affiliation, an editor.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, scan, loginAgent, sqliteIn, addPeople } from './lib.mjs';
+import { startServer, scan, sqliteIn, addPeople, agentsOf, anonGet } from './lib.mjs';
 
 const PW = 'consent pass phrase 2026';
 let srv;
-const who = {};
+let agents;
 const sql = (q) => sqliteIn(srv.db, q);
 
-async function as(role) {
-  if (!who[role]) who[role] = await loginAgent(srv.url, `${role}@example.com`, PW);
-  return who[role];
-}
-async function pub(path) {
-  const res = await fetch(srv.url + path, { redirect: 'manual' });
-  return { status: res.status, text: await res.text() };
-}
+const as = (name) => agents(name);
+const pub = (path) => anonGet(srv.url, path);
 // The ties table of /network as CSV rows "From,To" -> [projects, agreements, funded].
 async function ties(agent) {
   const r = agent ? await agent.get('/network?format=csv&lang=en') : await pub('/network?format=csv&lang=en');
@@ -48,6 +42,7 @@ const UNS = () => sql("SELECT id FROM org WHERE slug = 'univerzitet-u-novom-sadu
 
 before(async () => {
   srv = await startServer({ demo: true });
+  agents = agentsOf(srv.url, PW);
   addPeople(srv.db, PW, [['voict_manager', 'manager', 'voict'], ['nicat_manager', 'manager', 'nicat'],
     ['uni_rep', 'representative', 'univerzitet-u-nisu'], ['uns_rep', 'representative', 'univerzitet-u-novom-sadu'],
     ['nobody'], ['editor', null, null, ['--editor']]]);
