@@ -1209,7 +1209,9 @@ static void test_expired_link(void **state)
                      DB_OK);
     assert_non_null(strstr(outbox_last(f, NULL), "http://localhost:8080/invite/accept?t="));
     assert_int_equal(
-        db_exec(f->t.d, "UPDATE one_time_link SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) - 1"), DB_OK);
+        db_exec(f->t.d,
+                "UPDATE one_time_link SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) - 1"),
+        DB_OK);
     link_state st = LINK_OK;
     assert_int_equal(auth_link_check(f->t.d, tok, "invite", &st), DB_OK);
     assert_int_equal(st, LINK_EXPIRED);

@@ -13,8 +13,8 @@
 #include "db/db.h"
 
 typedef struct testdb {
-    char dir[64];  /* /tmp/scan-unit-XXXXXX */
-    char path[512]; /* <dir>/t.db, or the URL of the PostgreSQL database */
+    char dir[64];     /* /tmp/scan-unit-XXXXXX */
+    char path[512];   /* <dir>/t.db, or the URL of the PostgreSQL database */
     char pg_name[48]; /* PostgreSQL mode: the database's name, else "" */
     db *d;
 } testdb;
