@@ -13,6 +13,7 @@
 #include "model/org.h"
 #include "web/web.h"
 #include "web/web_figures.h"
+#include "web/web_news.h"
 
 static const struct founder {
     const char *slug; /* its directory address, linked when the entry is there */
@@ -62,19 +63,8 @@ void web_home(req *r)
          * and open calls. A warm hit reads both from memory and is
          * answered on the I/O thread with no SQL. */
         int64_t now = time_now(), next = 0, dir_v = 0;
-        db_status st = org_directory_version(r->db, &dir_v);
-        if (st == DB_OK && !news_due_memo_get(dir_v, now, &next)) {
-            if (!r->db) { /* the I/O thread: a worker reads it */
-                web_cache_serve(r, NULL, 0);
-                return;
-            }
-            if ((st = news_next_due(r->db, now, &next)) == DB_OK)
-                news_due_memo_put(dir_v, next);
-        }
-        if (st != DB_OK) {
-            resp_fail(r, st, "home cache key");
+        if (!web_news_due(r, now, &dir_v, &next, "home cache key"))
             return;
-        }
         key = wf_cache_key(
             r, arena_printf(r->a, "home|%lld|%lld", (long long)(now / 3600), (long long)next),
             &figures_v, &ok);

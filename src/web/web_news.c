@@ -154,6 +154,25 @@ static const char *valid_code(const char *s, const char *const *codes)
     return NULL;
 }
 
+bool web_news_due(req *r, int64_t now, int64_t *dir_v, int64_t *next, const char *what)
+{
+    *next = 0;
+    db_status st = org_directory_version(r->db, dir_v);
+    if (st == DB_OK && !news_due_memo_get(*dir_v, now, next)) {
+        if (!r->db) { /* the I/O thread: a worker reads it */
+            web_cache_serve(r, NULL, 0);
+            return false;
+        }
+        if ((st = news_next_due(r->db, now, next)) == DB_OK)
+            news_due_memo_put(*dir_v, *next);
+    }
+    if (st != DB_OK) {
+        resp_fail(r, st, what);
+        return false;
+    }
+    return true;
+}
+
 void web_news_list(req *r)
 {
     lang_id L = r->lang;
@@ -164,20 +183,9 @@ void web_news_list(req *r)
     const char *key = NULL;
     int64_t version = 0;
     if (!r->user) {
-        int64_t now = time_now(), next = 0;
-        db_status st = org_directory_version(r->db, &version);
-        if (st == DB_OK && !news_due_memo_get(version, now, &next)) {
-            if (!r->db) { /* the I/O thread: a worker reads it */
-                web_cache_serve(r, NULL, 0);
-                return;
-            }
-            if ((st = news_next_due(r->db, now, &next)) == DB_OK)
-                news_due_memo_put(version, next);
-        }
-        if (st != DB_OK) {
-            resp_fail(r, st, "news cache key");
+        int64_t next = 0;
+        if (!web_news_due(r, time_now(), &version, &next, "news cache key"))
             return;
-        }
         key = arena_printf(r->a, "news|%lld|%s|%s?%s", (long long)next, i18n_tag(L), r->path,
                            r->query_raw ? r->query_raw : "");
         if (key && web_cache_serve(r, key, version))

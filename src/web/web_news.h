@@ -4,6 +4,7 @@
 #ifndef SCAN_WEB_NEWS_H
 #define SCAN_WEB_NEWS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "http/request.h"
@@ -22,6 +23,14 @@ void web_news_update(req *r);
 /* The form's message for a news field error in the reader's language
  * (arena): the pages' and the API's (api_news.c) one wording. */
 const char *web_news_error_text(req *r, const form_error *e);
+
+/* The anonymous cache keys' part that news make: the directory version
+ * in *dir_v and the next moment a scheduled item comes due in *next (0:
+ * none), from memory on a warm hit. False when it has answered r instead:
+ * on the I/O thread with nothing in memory (handed to a worker, which
+ * calls again), or with a failure page naming what (/news and the home
+ * page key their caches on it). */
+bool web_news_due(req *r, int64_t now, int64_t *dir_v, int64_t *next, const char *what);
 
 /* A cluster's newest news (at most five) as a section of its profile,
  * with a link to all of them and the feed; nothing when it has none.
