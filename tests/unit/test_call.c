@@ -522,6 +522,21 @@ static void test_list_agrees_with_evaluate(void **state)
             int64_t total;
             assert_int_equal(call_eligible_list(t->d, &a, id, clusters, 0, &e, &n, &total), DB_OK);
             assert_int_equal((int64_t)n, total);
+            if (n > 0) { /* a later page: the same order, the same total */
+                call_eligible *e2;
+                size_t n2;
+                int64_t total2;
+                assert_int_equal(call_eligible_list(t->d, &a, id, clusters, 1, &e2, &n2, &total2),
+                                 DB_OK);
+                assert_int_equal(total2, total);
+                assert_int_equal(n2, n - 1);
+                for (size_t i = 0; i < n2; i++)
+                    assert_int_equal(e2[i].org_id, e[i + 1].org_id);
+                assert_int_equal(
+                    call_eligible_list(t->d, &a, id, clusters, (int)n, &e2, &n2, &total2), DB_OK);
+                assert_int_equal(n2, 0);
+                assert_int_equal(total2, total);
+            }
             for (int64_t org = 1; org <= 5; org++) {
                 call_facts f;
                 assert_int_equal(call_facts_get(t->d, &a, org, &f, &found), DB_OK);
