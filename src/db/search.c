@@ -4,17 +4,19 @@
  * PostgreSQL has no FTS5. Its migrations (0001/0010 .pg.sql) make
  * search_fts and search_title plain tables with a `rowid` column, so every
  * write below is the same text on both backends, and a trigger keeps
- * search_word: each document's distinct words per column (0 title, 1
- * body). Only the queries differ (the SQL_PG_* texts, chosen by
+ * search_word (each document's distinct words per column: 0 title, 1
+ * body) and search_doc_words (0060: per document its words as one string
+ * per stage). Only the queries differ (the SQL_PG_* texts, chosen by
  * db_backend): they ask for what FTS5 answers, in its order: every word
  * begins some word of the title (names), or of title or body while not all
  * of them are in the title (body-only matches), rows in document (rowid)
  * order; a word's prefix is a range of the (col, word, doc) btree, words
  * beginning with w being those from w up to w followed by U+10FFFF (the
  * column collation "C" orders by bytes). Which of two plans answers is
- * chosen here by the data (stage_open_pg: a capped range per word, else a
- * walk in document order), not by the planner. The names are then ranked
- * by the same C code (search_score), so both backends list the same hits
+ * chosen by the data (stage_open_pg: the rarest word's range when it is
+ * under a cap, else a walk in document order), not by the planner. The
+ * names are then ranked by the same C code (search_score), so both
+ * backends list the same hits
  * in the same order for the same documents. */
 #include "db/search.h"
 
@@ -57,67 +59,79 @@ static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
                                     " WHERE search_fts MATCH $1 AND kind = $4 LIMIT $2 OFFSET $3";
 
 /* PostgreSQL: each stage (names; body-only matches) has two plans, and
- * search.c picks one by the data, because the planner cannot: the
- * statements are prepared once, and a generic plan does not know whether
- * a prefix begins 50 words or 30,000 (it walked every name by id for a
- * rare word: 60-350 ms at 100,000 entries).
+ * search.c picks between them by the data, because the planner cannot:
+ * the statements are prepared once, and a generic plan does not know
+ * whether a prefix begins 50 words or 30,000.
  *
- * - sparse: the candidates are the entries of one word's range of the
- *   (col, word, doc) key, at most a cap of them (PG_CAP_*); they are
- *   sorted by document, and the other words, the kind (and for the body
- *   stage, not every word in the name) are probed per candidate, in
- *   document order, until the page is full. Past the cap the statement
- *   answers one row of NULLs instead ("too common": nothing else ran).
- * - walk: every word's range is over the cap, so matches are dense: read
- *   the documents' words in document order (search_word_title, 0048, for
- *   names; search_word_doc for the body), keep the entries beginning with
- *   one word, probe the others, stop when the page is full.
+ * Both read search_doc_words (0060): per document its kind, ref, folded
+ * title and its words as a string, each word after a space, so "every
+ * query word begins a word of the names" is title_words LIKE ALL of the
+ * patterns '% w%', one test on one row (query words hold only [a-z0-9]
+ * and non-ASCII bytes, never a LIKE wildcard or a space: see
+ * search_build_match). The body stage keeps the documents whose words
+ * (title and body) match and whose title_words do not (body-only).
  *
- * The sparse plan is tried with each word, the longest first (a longer
- * prefix begins fewer words); the first one under the cap answers; when
- * none is, the walk does. A cap bounds a sparse try (sorting 6,000 entries
- * costs about what walking to the 200th of 6,000 names in 100,000 does:
- * about 1 ms). Both plans find the same rows: the documents with every word
- * as a prefix of a word of the columns, of the kind, in document order.
+ * - sparse: each query word's range of the (col, word, doc) key of
+ *   search_word is counted, up to the cap $6; the rarest word's range is
+ *   the candidates, sorted by document, and their rows of
+ *   search_doc_words are fetched in that order and tested until the page
+ *   is full (a LATERAL fetch behind an OFFSET 0 fence: a custom plan
+ *   otherwise merge-joined the candidates with a sequential scan of every
+ *   document's words, 30 ms for "beograd nis"'s body stage). When even the rarest word reaches the
+ * cap, the statement answers one row of NULLs instead ("too common": nothing else ran).
+ * - walk: search_doc_words in document order (its primary key), each row
+ *   tested, until the page is full; the OFFSET 0 fence keeps the planner
+ *   from sorting the whole table instead (its estimate of the LIKE ALL
+ *   rows is a guess, and a generic plan picked a sequential scan and a
+ *   sort: 10,000 rows read for every common word).
+ *
+ * The sparse plan is tried first; when it answers "too common", the
+ * walk. A walk reads about page × documents / matches rows, so the cap
+ * is where reading the rarest range and sorting it costs what walking
+ * does (measured at 10,000 entries: 0.3-1 ms either way at 2,000
+ * entries); past it every word is common and the walk stops early. Both
+ * plans find the same rows: the documents with every word as a prefix of
+ * a word of the columns, of the kind, in document order.
  *
  * Parameters: $1 the other words joined by spaces ('' for none), $2 the
- * limit, $3 the kind (NULL: any), $4 the word, then for sparse $5 its end
- * (the word followed by U+10FFFF: [w, w U+10FFFF) are the words beginning
- * with w, the column collation "C" ordering by bytes) and $6 the cap; the
- * body's $7 every word joined by spaces, $8 the offset, $9 the document to
- * start after. */
-#define PG_CAP_TITLE 6000
-#define PG_CAP_BODY  12000
-#define PG_HAS(doc, words, cols)                                                                   \
-    "NOT EXISTS (SELECT 1 FROM unnest(string_to_array(" words ", ' ')) AS q(w) WHERE NOT EXISTS"   \
-    " (SELECT 1 FROM search_word x WHERE x.doc = " doc " AND x.col IN " cols                       \
-    " AND x.word >= q.w AND x.word < q.w || chr(1114111)))"
-#define PG_OF_KIND(doc)                                                                            \
-    "EXISTS (SELECT 1 FROM search_title k WHERE k.rowid = " doc                                    \
-    " AND (CAST($3 AS TEXT) IS NULL OR k.kind = $3))"
+ * limit, $3 the kind (NULL: any), $4 the word (the query's words are $4
+ * and $1's), $5 unused (it was the range's end; the statements keep
+ * their parameters), $6 the cap; the body's $7 every word joined by
+ * spaces, $8 the offset, $9 the document to start after. */
+#define PG_CAP_TITLE 2000
+#define PG_CAP_BODY  2000
+#define PG_WORDS     "unnest(string_to_array(rtrim($4 || ' ' || $1), ' '))"
+#define PG_PATTERNS  "ARRAY(SELECT '% ' || q.w || '%' FROM " PG_WORDS " AS q(w))"
+/* [w, w U+10FFFF) are the words beginning with w: the column collation
+ * "C" orders by bytes */
+#define PG_RANGE(x, w) x ".word >= " w " AND " x ".word < " w " || chr(1114111)"
+#define PG_KEEP_KIND   "(CAST($3 AS TEXT) IS NULL OR d.kind = $3)"
+#define PG_KEEP_TITLE  " AND d.title_words LIKE ALL (" PG_PATTERNS ")"
+#define PG_KEEP_BODY                                                                               \
+    " AND d.words LIKE ALL (" PG_PATTERNS ") AND NOT d.title_words LIKE ALL (" PG_PATTERNS ")"
 /* clang-format off */
-#define PG_SPARSE(cols, where, page)                                                               \
-    "WITH c AS MATERIALIZED (SELECT w.doc FROM search_word w WHERE w.col IN " cols                 \
-    " AND w.word >= $4 AND w.word < $5" where " LIMIT $6),"                                        \
-    " n AS (SELECT count(*) AS n FROM c)"                                                          \
-    " (SELECT t.kind, t.ref, t.title, t.rowid FROM (SELECT d.doc FROM (SELECT DISTINCT c.doc"      \
-    " FROM c ORDER BY c.doc OFFSET 0) AS d WHERE " PG_HAS("d.doc", "$1", cols) page ") AS r"      \
-    " JOIN search_title t ON t.rowid = r.doc WHERE (SELECT n.n FROM n) < $6 ORDER BY t.rowid)"     \
-    " UNION ALL SELECT NULL, NULL, NULL, NULL FROM n WHERE n.n >= $6"
+#define PG_SPARSE(cols, after, keep, page)                                                         \
+    "WITH q AS MATERIALIZED (SELECT q.w, (SELECT count(*) FROM (SELECT 1 FROM search_word x"      \
+    " WHERE x.col IN " cols " AND " PG_RANGE("x", "q.w") after " LIMIT $6) AS y) AS n"             \
+    " FROM " PG_WORDS " AS q(w)),"                                                                 \
+    " b AS MATERIALIZED (SELECT q.w, q.n FROM q ORDER BY q.n, q.w LIMIT 1)"                        \
+    " (SELECT d.kind, d.ref, d.title, d.doc FROM (SELECT DISTINCT x.doc FROM search_word x"        \
+    " WHERE x.col IN " cols " AND " PG_RANGE("x", "(SELECT b.w FROM b)") after                     \
+    " ORDER BY x.doc OFFSET 0) AS c CROSS JOIN LATERAL (SELECT d.kind, d.ref, d.title, d.doc"      \
+    " FROM search_doc_words d WHERE d.doc = c.doc AND " PG_KEEP_KIND keep " OFFSET 0) AS d"        \
+    " WHERE (SELECT b.n FROM b) < $6 ORDER BY c.doc " page ")"                                     \
+    " UNION ALL SELECT NULL, NULL, NULL, NULL FROM b WHERE b.n >= $6"
+#define PG_WALK(after, keep, page)                                                                 \
+    "SELECT d.kind, d.ref, d.title, d.doc FROM (SELECT w.doc, w.kind, w.ref, w.title,"             \
+    " w.title_words, w.words FROM search_doc_words w" after " ORDER BY w.doc OFFSET 0) AS d"       \
+    " WHERE " PG_KEEP_KIND keep " ORDER BY d.doc " page
 /* clang-format on */
-#define PG_WALK(cols, where, page)                                                                 \
-    "SELECT t.kind, t.ref, t.title, t.rowid FROM (SELECT w.doc FROM search_word w"                 \
-    " WHERE w.col IN " cols where " AND starts_with(w.word, $4) AND " PG_HAS("w.doc", "$1", cols)  \
-        page ") AS r JOIN search_title t ON t.rowid = r.doc ORDER BY t.rowid"
-#define PG_TITLE_PAGE(doc) " AND " PG_OF_KIND(doc) " GROUP BY " doc " ORDER BY " doc " LIMIT $2"
-#define PG_BODY_PAGE(doc)                                                                          \
-    " AND NOT " PG_HAS(doc, "$7", "(0)") " AND " PG_OF_KIND(doc) " GROUP BY " doc " ORDER BY " doc \
-                                                                 " LIMIT $2 OFFSET $8"
-static const char SQL_PG_TITLE_SPARSE[] = PG_SPARSE("(0)", "", PG_TITLE_PAGE("d.doc"));
-static const char SQL_PG_TITLE_WALK[] = PG_WALK("(0)", "", PG_TITLE_PAGE("w.doc"));
+static const char SQL_PG_TITLE_SPARSE[] = PG_SPARSE("(0)", "", PG_KEEP_TITLE, "LIMIT $2");
+static const char SQL_PG_TITLE_WALK[] = PG_WALK("", PG_KEEP_TITLE, "LIMIT $2");
 static const char SQL_PG_BODY_SPARSE[] =
-    PG_SPARSE("(0, 1)", " AND w.doc > $9", PG_BODY_PAGE("d.doc"));
-static const char SQL_PG_BODY_WALK[] = PG_WALK("(0, 1)", " AND w.doc > $9", PG_BODY_PAGE("w.doc"));
+    PG_SPARSE("(0, 1)", " AND x.doc > $9", PG_KEEP_BODY, "LIMIT $2 OFFSET $8");
+static const char SQL_PG_BODY_WALK[] =
+    PG_WALK(" WHERE w.doc > $9", PG_KEEP_BODY, "LIMIT $2 OFFSET $8");
 
 /* Which texts: PostgreSQL's when the connection is not SQLite's. */
 static bool search_on_pg(db *d)
@@ -874,58 +888,32 @@ typedef struct stage_q {
     bool keyset;   /* body: ask by after (SQLite's keyset statement), not offset */
 } stage_q;
 
-/* PostgreSQL's statement for q (see SQL_PG_SPARSE): the sparse plan with
- * each word in turn, the walk when every word is over the cap. Returns
- * the first step's status; *out is the statement (its first row, if any,
- * current). */
+/* PostgreSQL's statement for q (see SQL_PG_TITLE_SPARSE): the sparse
+ * plan, then the walk when even the query's rarest word is over the cap:
+ * one statement, or two for common words. Returns the first step's
+ * status; *out is the statement (its first row, if any, current). */
 static db_status stage_open_pg(db *d, const stage_q *q, db_stmt **out)
 {
-    buf others = BUF_INIT, end = BUF_INIT;
+    /* q->words: the words joined by spaces (query_params), the first
+     * apart as $4, the others as $1 */
+    const char *all = q->words, *sp = strchr(all, ' ');
+    size_t first = sp ? (size_t)(sp - all) : strlen(all);
     db_status st = DB_OK;
-    const char *all = q->words;
-    /* the words as (start, length), at most search_build_match's 16 */
-    const char *w[16];
-    size_t wl[16], n = 0;
-    for (const char *p = all; *p && n < 16;) {
-        const char *e = strchr(p, ' ');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        w[n] = p;
-        wl[n++] = len;
-        p += len + (e ? 1 : 0);
-    }
     *out = NULL;
-    if (n == 0)
+    if (first == 0)
         return DB_DONE;
-    for (size_t i = 0; i <= n && st == DB_OK; i++) {
-        bool walk = i == n; /* every word over the cap */
-        size_t k = walk ? 0 : i;
-        buf_reset(&others);
-        buf_reset(&end);
-        for (size_t j = 0; j < n; j++)
-            if (j != k) {
-                if (others.len)
-                    buf_putc(&others, ' ');
-                buf_append(&others, w[j], wl[j]);
-            }
-        buf_append(&end, w[k], wl[k]);
-        buf_puts(&end, "\xf4\x8f\xbf\xbf"); /* U+10FFFF */
-        if (buf_failed(&others) || buf_failed(&end)) {
-            st = DB_NOMEM;
-            break;
-        }
+    for (int walk = 0; walk <= 1; walk++) {
         const char *sql = q->body ? (walk ? SQL_PG_BODY_WALK : SQL_PG_BODY_SPARSE)
                                   : (walk ? SQL_PG_TITLE_WALK : SQL_PG_TITLE_SPARSE);
         db_stmt *s = db_prepare(d, sql);
-        if (!s) {
-            st = DB_ERR;
-            break;
-        }
-        db_bind_text(s, 1, buf_str(&others));
+        if (!s)
+            return DB_ERR;
+        db_bind_text(s, 1, sp ? sp + 1 : "");
         db_bind_int(s, 2, q->limit);
         db_bind_text(s, 3, q->kind);
-        db_bind_textn(s, 4, w[k], wl[k]);
+        db_bind_textn(s, 4, all, first);
         if (!walk || q->body) {
-            db_bind_text(s, 5, buf_str(&end));
+            db_bind_text(s, 5, "");
             db_bind_int(s, 6, q->body ? PG_CAP_BODY : PG_CAP_TITLE);
         }
         if (q->body) {
@@ -936,14 +924,11 @@ static db_status stage_open_pg(db *d, const stage_q *q, db_stmt **out)
         st = db_step(s);
         if (st == DB_ROW && !walk && db_col_is_null(s, 0)) { /* over the cap */
             db_reset(s);
-            st = DB_OK;
             continue;
         }
         *out = s;
         break;
     }
-    buf_free(&others);
-    buf_free(&end);
     return st;
 }
 

@@ -91,11 +91,12 @@ pg_apply
 
 # --- the schemas, side by side ----------------------------------------------
 # tables only one backend has: FTS5 and its shadow tables on SQLite; the
-# plain search tables and the word index on PostgreSQL (0001/0010 .pg.sql);
+# plain search tables and the word index on PostgreSQL (0001/0010 .pg.sql;
+# search_doc_words, 0060);
 # post_fts: FTS5 on SQLite, a plain table and its word index on PostgreSQL
 # (0039, 0047)
 SQ_ONLY="'search_fts','search_title','post_fts'"
-PG_ONLY="'search_fts','search_title','search_word','post_fts','post_fts_word'"
+PG_ONLY="'search_fts','search_title','search_word','search_doc_words','post_fts','post_fts_word'"
 # triggers only PostgreSQL has: org_id_seq keeps org.id's identity sequence
 # above the model's explicit ids (0047)
 PG_ONLY_TRIGGERS="'org_id_seq'"

@@ -1,0 +1,5 @@
+-- 0060_search_doc_words.sql: nothing on SQLite, whose directory search is
+-- FTS5 (search_fts, search_title). On PostgreSQL
+-- (0060_search_doc_words.pg.sql) this version gives every document one
+-- row holding its words as a string, which search.c filters in document
+-- order instead of probing search_word once per word and document.
