@@ -87,6 +87,11 @@ db_status org_get(db *d, arena *a, const char *slug, int64_t id, org_rec *out, b
 /* The summary fields of one entry (as in org_list_result) by id: one
  * query, for lists of search hits. *found false if none. */
 db_status org_summary(db *d, arena *a, int64_t id, org_rec *out, bool *found);
+/* The summary fields (as org_summary) of the entries ids[0..n): out[i] and
+ * found[i] for ids[i] (found[i] false when there is none; out[i] is then
+ * untouched), in one query per 20 ids instead of one per id. out and found
+ * hold n each, the caller's; the strings live in a. */
+db_status org_summaries(db *d, arena *a, const int64_t *ids, size_t n, org_rec *out, bool *found);
 /* The id of the entry whose PIB is pib (as stored: 9 digits) into *id, 0
  * when none (any status). The caller checks the PIB with org_pib_valid
  * first. DB errors are returned. */

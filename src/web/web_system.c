@@ -127,15 +127,26 @@ void api_health(req *r)
 #define SUGGEST_MAX     8
 #define SEARCH_MAX_TEXT 200
 
-/* Loads the entry of a search hit when the asker may see it (published,
- * or anything for the secretariat). *ok false when it is gone or hidden. */
-static db_status load_hit(req *r, int64_t id, org_rec *o, bool *ok)
+/* Loads the entries of hits[0..n) into e[i], ok[i] true when the asker
+ * may see it (published, or anything for the secretariat); false when it
+ * is gone or hidden. One query for the lot (org_summaries). e and ok come
+ * from the request's arena. */
+static db_status load_hits(req *r, const search_hit *hits, size_t n, org_rec **e, bool **ok)
 {
-    bool found = false;
-    db_status st = org_summary(r->db, r->a, id, o, &found);
-    *ok = st == DB_OK && found &&
-          ((o->status && strcmp(o->status, "published") == 0) ||
-           (r->user && r->user->secretariat >= SEC_EDITOR));
+    int64_t *ids = arena_alloc(r->a, (n ? n : 1) * sizeof *ids);
+    *e = arena_alloc(r->a, (n ? n : 1) * sizeof **e);
+    *ok = arena_alloc(r->a, (n ? n : 1) * sizeof **ok);
+    if (!ids || !*e || !*ok)
+        return DB_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        ids[i] = hits[i].ref;
+    db_status st = org_summaries(r->db, r->a, ids, n, *e, *ok);
+    for (size_t i = 0; i < n; i++) {
+        const org_rec *o = &(*e)[i];
+        (*ok)[i] = st == DB_OK && (*ok)[i] &&
+                   ((o->status && strcmp(o->status, "published") == 0) ||
+                    (r->user && r->user->secretariat >= SEC_EDITOR));
+    }
     return st;
 }
 
@@ -237,17 +248,17 @@ void web_search(req *r)
         } else {
             html_raw(o, "<ol class=\"org-list results\">\n");
             size_t from = (size_t)(page - 1) * WEB_ORG_PER_PAGE;
-            for (size_t i = from; i < n && i < from + WEB_ORG_PER_PAGE; i++) {
-                org_rec e;
-                bool ok = false;
-                db_status st = load_hit(r, hits[i].ref, &e, &ok);
-                if (st != DB_OK) {
-                    resp_fail(r, st, "search: org_summary");
-                    return;
-                }
-                if (ok)
-                    web_org_card(r, &refs, &e, q);
+            size_t to = n < from + WEB_ORG_PER_PAGE ? n : from + WEB_ORG_PER_PAGE;
+            org_rec *e = NULL;
+            bool *ok = NULL;
+            db_status st = load_hits(r, hits + from, to - from, &e, &ok);
+            if (st != DB_OK) {
+                resp_fail(r, st, "search: org_summaries");
+                return;
             }
+            for (size_t i = 0; i < to - from; i++)
+                if (ok[i])
+                    web_org_card(r, &refs, &e[i], q);
             html_raw(o, "</ol>\n");
             buf base = BUF_INIT;
             buf_puts(&base, "/search?q=");
@@ -289,17 +300,25 @@ void web_search_suggest(req *r)
         return;
     }
     web_refs refs = {0};
+    int64_t *ids = arena_alloc(r->a, (n ? n : 1) * sizeof *ids);
+    org_rec *es = arena_alloc(r->a, (n ? n : 1) * sizeof *es);
+    bool *found = arena_alloc(r->a, (n ? n : 1) * sizeof *found);
+    if (!ids || !es || !found) {
+        resp_fail(r, DB_NOMEM, "suggest");
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        ids[i] = hits[i].ref;
+    /* every hit at once (SUGGEST_MAX * 2: one query), published ones shown */
+    if ((st = org_summaries(r->db, r->a, ids, n, es, found)) != DB_OK) {
+        resp_fail(r, st, "suggest: org_summaries");
+        return;
+    }
     buf_putc(o, '[');
     int shown = 0;
     for (size_t i = 0; i < n && shown < SUGGEST_MAX; i++) {
-        org_rec e;
-        bool found = false;
-        st = org_summary(r->db, r->a, hits[i].ref, &e, &found);
-        if (st != DB_OK) {
-            resp_fail(r, st, "suggest: org_summary");
-            return;
-        }
-        if (!found || !e.status || strcmp(e.status, "published") != 0)
+        const org_rec e = es[i];
+        if (!found[i] || !e.status || strcmp(e.status, "published") != 0)
             continue;
         if (shown++)
             buf_putc(o, ',');

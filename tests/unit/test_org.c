@@ -609,6 +609,52 @@ static void test_kind_is_the_secretariats(void **state)
     assert_int_equal(scalar(f, "SELECT count(*) FROM org WHERE kind = 'cluster'"), 0);
 }
 
+/* org_summaries: one query per 20 ids, each result in its id's place
+ * whatever order the rows come in, a missing id not found (and the ids
+ * after it still found), across the batch boundary. */
+static void test_summaries_batch(void **state)
+{
+    fixture *f = *state;
+    enum { N_ORGS = 22 };
+    int64_t made[N_ORGS];
+    char slugs[N_ORGS][16], names[N_ORGS][32];
+    for (int i = 0; i < N_ORGS; i++) {
+        snprintf(slugs[i], sizeof slugs[i], "batch-%02d", i);
+        snprintf(names[i], sizeof names[i], "Batch Entry %02d", i);
+        org_rec in = rec(slugs[i], names[i], "company");
+        made[i] = create_ok(f, &in);
+    }
+    /* newest first, a missing id at 5 and at 21 (the second batch) */
+    int64_t ids[N_ORGS + 2];
+    size_t n = 0;
+    for (int i = N_ORGS - 1; i >= 0; i--) {
+        if (n == 5 || n == 21) {
+            ids[n] = made[N_ORGS - 1] + 1000 + (int64_t)n;
+            n++;
+        }
+        ids[n++] = made[i];
+    }
+    assert_int_equal(n, N_ORGS + 2);
+    org_rec out[N_ORGS + 2];
+    bool found[N_ORGS + 2];
+    assert_int_equal(org_summaries(f->t.d, &f->a, ids, n, out, found), DB_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (i == 5 || i == 21) {
+            assert_false(found[i]);
+            continue;
+        }
+        assert_true(found[i]);
+        assert_int_equal(out[i].id, ids[i]);
+        int k = 0;
+        while (made[k] != ids[i])
+            k++;
+        assert_string_equal(out[i].slug, slugs[k]);
+        assert_string_equal(out[i].name, names[k]);
+    }
+    /* none asked: nothing read, nothing found */
+    assert_int_equal(org_summaries(f->t.d, &f->a, ids, 0, out, found), DB_OK);
+}
+
 static void test_delete_search_and_audit(void **state)
 {
     fixture *f = *state;
@@ -1896,6 +1942,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_validation_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_uniqueness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_get_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_summaries_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_revision_and_diff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_noop_update_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_and_restore, setup, teardown),
