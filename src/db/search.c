@@ -72,7 +72,10 @@ static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
  * (title and body) match and whose title_words do not (body-only).
  *
  * - sparse: each query word's range of the (col, word, doc) key of
- *   search_word is counted, up to the cap $6; the rarest word's range is
+ *   search_word is counted, the first ($4, the longest) up to the cap $6
+ *   and the others only up to its count (they matter only if rarer: "pr
+ *   m" or "klaster k s" counted 2,000 entries of "m" or "s" for
+ *   nothing); the rarest word's range is
  *   the candidates, sorted by document, and their rows of
  *   search_doc_words are fetched in that order and tested until the page
  *   is full (a LATERAL fetch behind an OFFSET 0 fence: a custom plan
@@ -111,10 +114,12 @@ static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
     " AND d.words LIKE ALL (" PG_PATTERNS ") AND NOT d.title_words LIKE ALL (" PG_PATTERNS ")"
 /* clang-format off */
 #define PG_SPARSE(cols, after, keep, page)                                                         \
-    "WITH q AS MATERIALIZED (SELECT q.w, (SELECT count(*) FROM (SELECT 1 FROM search_word x"      \
-    " WHERE x.col IN " cols " AND " PG_RANGE("x", "q.w") after " LIMIT $6) AS y) AS n"             \
-    " FROM " PG_WORDS " AS q(w)),"                                                                 \
-    " b AS MATERIALIZED (SELECT q.w, q.n FROM q ORDER BY q.n, q.w LIMIT 1)"                        \
+    "WITH f AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT 1 FROM search_word x"              \
+    " WHERE x.col IN " cols " AND " PG_RANGE("x", "$4") after " LIMIT $6) AS y),"                  \
+    " q AS MATERIALIZED (SELECT $4 AS w, f.n FROM f UNION ALL SELECT q.w, (SELECT count(*)"        \
+    " FROM (SELECT 1 FROM search_word x WHERE x.col IN " cols " AND " PG_RANGE("x", "q.w") after   \
+    " LIMIT (SELECT f.n FROM f)) AS y) FROM unnest(string_to_array($1, ' ')) AS q(w)),"            \
+    " b AS MATERIALIZED (SELECT q.w, q.n FROM q ORDER BY q.n, q.w <> $4, q.w LIMIT 1)"            \
     " (SELECT d.kind, d.ref, d.title, d.doc FROM (SELECT DISTINCT x.doc FROM search_word x"        \
     " WHERE x.col IN " cols " AND " PG_RANGE("x", "(SELECT b.w FROM b)") after                     \
     " ORDER BY x.doc OFFSET 0) AS c CROSS JOIN LATERAL (SELECT d.kind, d.ref, d.title, d.doc"      \
