@@ -20,6 +20,21 @@
 
 #define CHOICES_MAX 12
 
+/* The entries of hits[0..n) into (*e)[i], (*found)[i] false for one that
+ * is gone: one query per 20 hits (org_summaries), not one per hit. Both
+ * arrays from the request's arena. */
+static db_status hit_entries(req *r, const search_hit *hits, size_t n, org_rec **e, bool **found)
+{
+    int64_t *ids = arena_alloc(r->a, (n ? n : 1) * sizeof *ids);
+    *e = arena_alloc(r->a, (n ? n : 1) * sizeof **e);
+    *found = arena_alloc(r->a, (n ? n : 1) * sizeof **found);
+    if (!ids || !*e || !*found)
+        return DB_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        ids[i] = hits[i].ref;
+    return org_summaries(r->db, r->a, ids, n, *e, *found);
+}
+
 /* Whether e may be named: published, or archived where allowed. */
 static bool nameable(const org_rec *e, bool archived_ok)
 {
@@ -91,12 +106,13 @@ db_status web_org_resolve(req *r, const char *typed, const char *picked, bool ar
         return DB_NOMEM;
     size_t n_exact = 0, n_near = 0;
     org_rec exact;
+    org_rec *es;
+    bool *oks;
+    if ((st = hit_entries(r, hits, n, &es, &oks)) != DB_OK)
+        return st;
     for (size_t i = 0; i < n; i++) {
-        org_rec e;
-        bool ok = false;
-        if ((st = org_summary(r->db, r->a, hits[i].ref, &e, &ok)) != DB_OK)
-            return st;
-        if (!ok || !nameable(&e, archived_ok))
+        org_rec e = es[i];
+        if (!oks[i] || !nameable(&e, archived_ok))
             continue;
         const char *fn = folded(r->a, e.name), *fe = folded(r->a, e.name_en);
         if ((fn && strcmp(fn, want) == 0) || (fe && strcmp(fe, want) == 0)) {
@@ -139,12 +155,13 @@ db_status web_org_choices(req *r, const char *id, const char *name, const char *
         return st;
     web_refs refs = {0};
     int shown = 0;
+    org_rec *es;
+    bool *found;
+    if ((st = hit_entries(r, hits, n, &es, &found)) != DB_OK)
+        return st;
     for (size_t i = 0; i < n && shown < CHOICES_MAX; i++) {
-        org_rec e;
-        bool found = false;
-        if ((st = org_summary(r->db, r->a, hits[i].ref, &e, &found)) != DB_OK)
-            return st;
-        if (!found || !e.status || strcmp(e.status, "published") != 0)
+        const org_rec e = es[i];
+        if (!found[i] || !e.status || strcmp(e.status, "published") != 0)
             continue;
         if (shown++ == 0) {
             const char *sid = arena_printf(r->a, "%s-choice", id);
