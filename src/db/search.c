@@ -109,9 +109,16 @@ static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
  * "C" orders by bytes */
 #define PG_RANGE(x, w) x ".word >= " w " AND " x ".word < " w " || chr(1114111)"
 #define PG_KEEP_KIND   "(CAST($3 AS TEXT) IS NULL OR d.kind = $3)"
-#define PG_KEEP_TITLE  " AND d.title_words LIKE ALL (" PG_PATTERNS ")"
+/* a necessary test first: every query word's first character is the
+ * first of some word of the row (search_word_bit, 0060), one integer test
+ * that refuses most rows of a walk before any LIKE */
+#define PG_MASK "(SELECT coalesce(bit_or(search_word_bit(q.w)), 0) FROM " PG_WORDS " AS q(w))"
+#define PG_HAS(mask, words)                                                                        \
+    "(" mask " & " PG_MASK ") = " PG_MASK " AND " words " LIKE ALL (" PG_PATTERNS ")"
+#define PG_KEEP_TITLE " AND " PG_HAS("d.title_mask", "d.title_words")
 #define PG_KEEP_BODY                                                                               \
-    " AND d.words LIKE ALL (" PG_PATTERNS ") AND NOT d.title_words LIKE ALL (" PG_PATTERNS ")"
+    " AND " PG_HAS("d.words_mask", "d.words") " AND NOT (" PG_HAS("d.title_mask",                  \
+                                                                  "d.title_words") ")"
 /* clang-format off */
 #define PG_SPARSE(cols, after, keep, page)                                                         \
     "WITH f AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT 1 FROM search_word x"              \
@@ -128,7 +135,7 @@ static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
     " UNION ALL SELECT NULL, NULL, NULL, NULL FROM b WHERE b.n >= $6"
 #define PG_WALK(after, keep, page)                                                                 \
     "SELECT d.kind, d.ref, d.title, d.doc FROM (SELECT w.doc, w.kind, w.ref, w.title,"             \
-    " w.title_words, w.words FROM search_doc_words w" after " ORDER BY w.doc OFFSET 0) AS d"       \
+    " w.title_words, w.words, w.title_mask, w.words_mask FROM search_doc_words w" after " ORDER BY w.doc OFFSET 0) AS d"       \
     " WHERE " PG_KEEP_KIND keep " ORDER BY d.doc " page
 /* clang-format on */
 static const char SQL_PG_TITLE_SPARSE[] = PG_SPARSE("(0)", "", PG_KEEP_TITLE, "LIMIT $2");
