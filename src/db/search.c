@@ -73,7 +73,7 @@ static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
  *
  * - sparse: each query word's range of the (col, word, doc) key of
  *   search_word is counted, the first ($4, the longest) up to the cap $6
- *   and the others only up to its count (they matter only if rarer: "pr
+ *   and the others (each once) only up to its count (they matter only if rarer: "pr
  *   m" or "klaster k s" counted 2,000 entries of "m" or "s" for
  *   nothing); the rarest word's range is
  *   the candidates, sorted by document, and their rows of
@@ -125,7 +125,8 @@ static const char SQL_BODY_KIND[] = "SELECT kind, ref FROM search_fts"
     " WHERE x.col IN " cols " AND " PG_RANGE("x", "$4") after " LIMIT $6) AS y),"                  \
     " q AS MATERIALIZED (SELECT $4 AS w, f.n FROM f UNION ALL SELECT q.w, (SELECT count(*)"        \
     " FROM (SELECT 1 FROM search_word x WHERE x.col IN " cols " AND " PG_RANGE("x", "q.w") after   \
-    " LIMIT (SELECT f.n FROM f)) AS y) FROM unnest(string_to_array($1, ' ')) AS q(w)),"            \
+    " LIMIT (SELECT f.n FROM f)) AS y) FROM (SELECT DISTINCT u.w FROM"                             \
+    " unnest(string_to_array($1, ' ')) AS u(w) WHERE u.w <> $4) AS q(w)),"                         \
     " b AS MATERIALIZED (SELECT q.w, q.n FROM q ORDER BY q.n, q.w <> $4, q.w LIMIT 1)"            \
     " (SELECT d.kind, d.ref, d.title, d.doc FROM (SELECT DISTINCT x.doc FROM search_word x"        \
     " WHERE x.col IN " cols " AND " PG_RANGE("x", "(SELECT b.w FROM b)") after                     \
