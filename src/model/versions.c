@@ -51,11 +51,16 @@ db_status versions_read(db *d, version_kind kind, int64_t *v)
      * not on PostgreSQL, which other app servers write too: their writes
      * invalidate nothing here, and a page cached before such a write would
      * be served for the rest of the TTL (versions.h) */
-    if (!db_in_tx(d) && strcmp(db_backend(d), "sqlite") == 0)
+    if (!db_in_tx(d) && versions_kept(d))
         for (int k = 0; k < VERSION__COUNT; k++)
             if (seen[k])
                 versions_publish((version_kind)k, got[k], gen);
     return DB_OK;
+}
+
+bool versions_kept(db *d)
+{
+    return strcmp(db_backend(d), "sqlite") == 0;
 }
 
 uint64_t versions_generation(void)

@@ -32,6 +32,11 @@ typedef enum { VERSION_DIRECTORY, VERSION_FIGURES, VERSION__COUNT } version_kind
  * set by versions_fast_set. */
 db_status versions_read(db *d, version_kind kind, int64_t *v);
 
+/* Whether versions read on d are kept as the process's snapshot (and so
+ * may make versions_fresh true): on SQLite, whose writers are this
+ * process; never on PostgreSQL, which other app servers write too. */
+bool versions_kept(db *d);
+
 /* The write generation to pass to versions_publish: take it before
  * reading a version from the database. */
 uint64_t versions_generation(void);

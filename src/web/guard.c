@@ -301,9 +301,11 @@ void server_hook_finish(req *r, bool whole)
         versions_invalidate();
     } else if (r->db && r->route && (r->route->flags & RF_FAST)) {
         /* a page that reads no version (the home page) still needs a
-         * fresh snapshot to be answered on the I/O thread next time */
+         * fresh snapshot to be answered on the I/O thread next time; on
+         * PostgreSQL none is kept, and this read was a round trip after
+         * every anonymous page, cache hits too (versions_kept) */
         int64_t v[VERSION__COUNT];
-        if (!versions_fresh(v))
+        if (versions_kept(r->db) && !versions_fresh(v))
             (void)versions_read(r->db, VERSION_DIRECTORY, &v[0]);
     }
     if (whole && r->cache_key && r->status == 200 && !r->static_body && !r->anon_csrf)
