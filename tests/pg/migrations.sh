@@ -77,7 +77,9 @@ pg_apply_psql() { # prints how many migrations it applied
   echo "$n"
 }
 via=psql
-if ldd "$SCAN_BIN" 2>/dev/null | grep -q 'libpq\.so'; then
+# (grep reads all: with -q it could stop early, ldd then died of SIGPIPE and
+# pipefail made the test fall back to psql now and then)
+if ldd "$SCAN_BIN" 2>/dev/null | grep 'libpq\.so' >/dev/null; then
   via=scan
 fi
 pg_apply() {
