@@ -18,6 +18,7 @@
 #include "core/timeutil.h"
 #include "json/json.h"
 #include "model/notify.h"
+#include "model/project_sql.h"
 #include "model/rights.h"
 #include "model/tx.h"
 #include "core/strutil.h"
@@ -28,12 +29,9 @@ const char *const project_statuses[] = {"idea",     "preparation", "submitted", 
 const char *const project_roles[] = {"lead", "partner", "associate", NULL};
 const char *const project_visibilities[] = {"public", "participants", NULL};
 
-/* The visibility rule over project alias P, with the viewer in $1 / $2. */
-#define VISIBLE(P)                                                                                 \
-    "(" P ".visibility = 'public' OR $2 = 1 OR EXISTS (SELECT 1 FROM project_participant vp"       \
-    " JOIN affiliation va ON va.org_id = vp.org_id WHERE vp.project_id = " P ".id"                 \
-    " AND va.person_id = $1 AND va.ended_at IS NULL) OR EXISTS (SELECT 1 FROM affiliation vf"      \
-    " WHERE vf.org_id = " P ".funder_id AND vf.person_id = $1 AND vf.ended_at IS NULL))"
+/* The visibility rule over project alias P, with the viewer in $1 / $2
+ * (project_sql.h). */
+#define VISIBLE(P) PROJECT_VISIBLE(P)
 
 /* Whether the viewer ($1 / $2) is shown project P's funder (0044): once it
  * confirmed, everyone; before, only the secretariat and the people
@@ -44,7 +42,7 @@ const char *const project_visibilities[] = {"public", "participants", NULL};
     " WHERE fa.person_id = $1 AND fa.ended_at IS NULL"                                             \
     " AND fa.role IN ('manager', 'representative') AND (fa.org_id = " P ".funder_id"               \
     " OR fa.org_id IN (SELECT fp.org_id FROM project_participant fp"                               \
-    " WHERE fp.project_id = " P ".id))))"
+    " WHERE fp.project_id = " P ".id AND fp.consent <> 'declined'))))"
 
 /* Whether the viewer ($2) is shown call C a project names: a published
  * call, or any for the secretariat. A draft (or withdrawn) call is the
@@ -248,7 +246,8 @@ static const char SQL_PARTS[] =
     " FROM project_participant pp JOIN org o ON o.id = pp.org_id WHERE pp.project_id = $1"
     " AND (pp.consent = 'confirmed' OR $3 = 1 OR EXISTS (SELECT 1 FROM project_participant xp"
     "  JOIN affiliation xa ON xa.org_id = xp.org_id WHERE xp.project_id = $1"
-    "  AND xa.person_id = $2 AND xa.ended_at IS NULL AND xa.role IN ('manager', 'representative')))"
+    "  AND xp.consent <> 'declined' AND xa.person_id = $2 AND xa.ended_at IS NULL AND xa.role IN "
+    "('manager', 'representative')))"
     " ORDER BY pp.role <> 'lead', pp.role, o.name_folded, o.id";
 
 static void part_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -529,6 +528,12 @@ typedef struct part_consent {
     int64_t decided_by, decided_at;
     bool kept, has_reason;
     char reason[2001];
+    /* terms changed for a participant already named (the history's
+     * "terms_changed"): what it had agreed to or been asked, and its word */
+    bool changed;
+    char role_was[16];
+    int64_t share_was;       /* -1: unknown */
+    const char *consent_was; /* static */
 } part_consent;
 
 /* Each participant's consent for the write: kept from project id (0: new)
@@ -559,10 +564,19 @@ static db_status part_consents(tx *t, int64_t id, const int64_t *ids, const char
                 if (ids[i] != org)
                     continue;
                 const char *role = db_col_text(s, 5);
-                if (strcmp(role ? role : "", roles[i] ? roles[i] : "") != 0 ||
-                    db_col_int(s, 6) != cents[i])
-                    break; /* new terms for it: proposed again, told again */
                 const char *c = db_col_text(s, 1);
+                if (strcmp(role ? role : "", roles[i] ? roles[i] : "") != 0 ||
+                    db_col_int(s, 6) != cents[i]) {
+                    /* new terms for it: proposed again, told again, and the
+                     * history says what it had */
+                    out[i].changed = true;
+                    snprintf(out[i].role_was, sizeof out[i].role_was, "%s", role ? role : "");
+                    out[i].share_was = db_col_int(s, 6);
+                    out[i].consent_was = strcmp(c, "confirmed") == 0  ? "confirmed"
+                                         : strcmp(c, "declined") == 0 ? "declined"
+                                                                      : "proposed";
+                    break;
+                }
                 out[i].consent = strcmp(c, "confirmed") == 0  ? "confirmed"
                                  : strcmp(c, "declined") == 0 ? "declined"
                                                               : "proposed";
@@ -580,11 +594,13 @@ static db_status part_consents(tx *t, int64_t id, const int64_t *ids, const char
     }
     for (size_t i = 0; i < n; i++)
         if (strcmp(out[i].consent, "confirmed") != 0 &&
-            rights_person_can(t->d, t->actor_id, RIGHT_TIE_CONFIRM, ids[i]))
-            out[i] = (part_consent){.consent = "confirmed",
-                                    .decided_by = t->actor_id,
-                                    .decided_at = time_now(),
-                                    .kept = out[i].kept};
+            rights_person_can(t->d, t->actor_id, RIGHT_TIE_CONFIRM, ids[i])) {
+            /* the writer speaks for it: its word given with the new terms */
+            out[i].consent = "confirmed";
+            out[i].decided_by = t->actor_id;
+            out[i].decided_at = time_now();
+            out[i].has_reason = false;
+        }
     return DB_OK;
 }
 
@@ -797,9 +813,10 @@ static db_status save_body(tx *t, void *vc)
     bool any_proposed = strcmp(fc.consent, "proposed") == 0;
     for (size_t i = 0; i < n_orgs; i++)
         any_proposed |= strcmp(cons[i].consent, "proposed") == 0;
-    mem_free(cons);
-    if (st != DB_OK)
+    if (st != DB_OK) {
+        mem_free(cons);
         return st;
+    }
     t->entity_id = c->out_id;
     buf_puts(&t->detail, "{\"title\":");
     json_put_string(&t->detail, v[PR_TITLE_SR].text);
@@ -812,7 +829,37 @@ static db_status save_body(tx *t, void *vc)
     buf_puts(&t->detail, ",\"participants\":[");
     for (size_t i = 0; i < n_orgs; i++)
         buf_printf(&t->detail, "%s%lld", i ? "," : "", (long long)org_ids[i]);
-    buf_printf(&t->detail, "],\"funder_consent\":\"%s\",\"awaiting_consent\":%s}", fc.consent,
+    buf_puts(&t->detail, "]");
+    /* who changed what: each participant whose role or share this write
+     * changed, its terms before and after and its word before and now */
+    bool any_changed = false;
+    for (size_t i = 0; i < n_orgs; i++) {
+        const part_consent *pc = &cons[i];
+        if (!pc->changed)
+            continue;
+        buf_puts(&t->detail, any_changed ? ",{" : ",\"terms_changed\":[{");
+        any_changed = true;
+        buf_printf(&t->detail, "\"org_id\":%lld,\"role_was\":", (long long)org_ids[i]);
+        json_put_string(&t->detail, pc->role_was);
+        buf_puts(&t->detail, ",\"role\":");
+        json_put_string(&t->detail, roles[i]);
+        buf_puts(&t->detail, ",\"share_cents_was\":");
+        if (pc->share_was >= 0)
+            buf_printf(&t->detail, "%lld", (long long)pc->share_was);
+        else
+            buf_puts(&t->detail, "null");
+        buf_puts(&t->detail, ",\"share_cents\":");
+        if (shares[i] >= 0)
+            buf_printf(&t->detail, "%lld", (long long)shares[i]);
+        else
+            buf_puts(&t->detail, "null");
+        buf_printf(&t->detail, ",\"consent_was\":\"%s\",\"consent\":\"%s\"}", pc->consent_was,
+                   pc->consent);
+    }
+    if (any_changed)
+        buf_puts(&t->detail, "]");
+    mem_free(cons);
+    buf_printf(&t->detail, ",\"funder_consent\":\"%s\",\"awaiting_consent\":%s}", fc.consent,
                any_proposed ? "true" : "false");
     return DB_OK;
 }
@@ -1045,29 +1092,31 @@ db_status project_portfolio(db *d, arena *a, const project_viewer *v, const char
  * (0: all, the secretariat), $2 1 for the secretariat (PROJECT_FROM's
  * funder rule); $3 1: only where a proposed participant or funder is one
  * the person speaks for; else where they speak for any participant or the
- * funder. */
+ * funder that has not declined (its refusal is its last word: nothing of
+ * the project waits on it). Only projects the person may read (VISIBLE):
+ * a private project its organisation declined is not listed. */
 #define SPEAKS(ORG)                                                                                \
     "EXISTS (SELECT 1 FROM affiliation xa WHERE xa.org_id = " ORG " AND xa.person_id = $1"         \
     " AND xa.ended_at IS NULL AND xa.role IN ('manager', 'representative'))"
+/* Written by hand, a clause a line: the formatter folds SPEAKS() calls
+ * into a staircase. */
+/* clang-format off */
 static const char SQL_WAITING[] =
-    "SELECT " PROJECT_COLS PROJECT_FROM " WHERE (EXISTS (SELECT 1 FROM project_participant w"
-    " WHERE w.project_id = p.id AND w.consent <> 'confirmed' AND ($3 = 0 OR w.consent = "
-    "'proposed'))"
-    " AND ($1 = 0 OR EXISTS (SELECT 1 FROM project_participant xp WHERE xp.project_id = p.id"
-    "  AND ($3 = 0 OR xp.consent = 'proposed') AND " SPEAKS(
-        "xp.org_id") ")"
-                     "  OR ($3 = 0 AND p.funder_id IS NOT NULL AND " SPEAKS(
-                         "p.funder_id") ")))"
-                                        " OR (p.funder_id IS NOT NULL AND p.funder_consent <> "
-                                        "'confirmed'"
-                                        " AND ($3 = 0 OR p.funder_consent = 'proposed')"
-                                        " AND ($1 = 0 OR " SPEAKS(
-                                            "p.funder_id") " OR ($3 = 0 AND EXISTS (SELECT 1"
-                                                           "  FROM project_participant yp WHERE "
-                                                           "yp.project_id = p.id AND " SPEAKS(
-                                                               "yp.org_id") "))))"
-                                                                            " ORDER BY p.id DESC "
-                                                                            "LIMIT 50";
+    "SELECT " PROJECT_COLS PROJECT_FROM " WHERE ((EXISTS (SELECT 1 FROM project_participant w"
+    "  WHERE w.project_id = p.id AND w.consent <> 'confirmed' AND ($3 = 0 OR w.consent ="
+    "  'proposed'))"
+    "  AND ($1 = 0 OR EXISTS (SELECT 1 FROM project_participant xp WHERE xp.project_id = p.id"
+    "   AND (xp.consent = 'proposed' OR $3 = 0 AND xp.consent = 'confirmed')"
+    "   AND " SPEAKS("xp.org_id") ")"
+    "   OR ($3 = 0 AND p.funder_id IS NOT NULL AND p.funder_consent <> 'declined'"
+    "    AND " SPEAKS("p.funder_id") ")))"
+    " OR (p.funder_id IS NOT NULL AND p.funder_consent <> 'confirmed'"
+    "  AND ($3 = 0 OR p.funder_consent = 'proposed')"
+    "  AND ($1 = 0 OR p.funder_consent <> 'declined' AND " SPEAKS("p.funder_id")
+    "   OR ($3 = 0 AND EXISTS (SELECT 1 FROM project_participant yp WHERE yp.project_id = p.id"
+    "    AND yp.consent <> 'declined' AND " SPEAKS("yp.org_id") ")))))"
+    " AND " VISIBLE("p") " ORDER BY p.id DESC LIMIT 50";
+/* clang-format on */
 #undef SPEAKS
 
 db_status project_waiting(db *d, arena *a, int64_t person, bool to_confirm, project_rec **out,

@@ -532,6 +532,18 @@ static void page_again(req *r, const void *p, const char *consent_error)
     project_page(r, p, consent_error);
 }
 
+/* Whether the reader may still read project id (after a decline). A
+ * failed read counts as seen: the page then says what went wrong. */
+static bool still_seen(req *r, int64_t id)
+{
+    project_viewer v = web_project_viewer(r);
+    project_rec p;
+    bool found = true;
+    if (project_get(r->db, r->a, &v, id, &p, &found) != DB_OK)
+        return true;
+    return found;
+}
+
 /* POST /projects/{id}/consent: org (a participant's or the funder's id),
  * as (participant, the default, or funder), decision (confirm or
  * decline), reason (decline, optional): web_tie_answer (404 when the
@@ -547,7 +559,7 @@ void web_project_consent(req *r)
     web_tie_answer(r, &f,
                    &(web_tie_post){kinds, 2, p.id,
                                    arena_printf(r->a, "/projects/%lld", (long long)p.id),
-                                   T(r->lang, MSG_PJ_NOT_FOUND), page_again, &p});
+                                   T(r->lang, MSG_PJ_NOT_FOUND), page_again, &p, still_seen});
 }
 
 /* --- an entry's projects ------------------------------------------------------------------ */
