@@ -1,9 +1,10 @@
 /* demo_calls.c: ten illustrative funding calls for the demo data set
  * (issue 14): six open (one closing within a week), four closed, from
  * funders already in the demo directory, with eligibility rules some demo
- * clusters meet and others do not (an ESCA label no demo cluster holds, a
- * region only the Vojvodina clusters are in, a NACE division only the ICT
- * clusters name). Deadlines are relative to the day the demo is loaded,
+ * clusters meet and others do not (an ESCA label only the ICT Cluster of
+ * Central Serbia holds now, illustratively, while VOICT's expired in 2015;
+ * a region only the Vojvodina clusters are in, a NACE division only the
+ * ICT clusters name). Deadlines are relative to the day the demo is loaded,
  * at the stated time in the stated zone. Every call is is_demo; inserted
  * inside demo_load's transaction (so not through call_create, whose own
  * transaction would nest). */
