@@ -78,6 +78,7 @@ enum {
     PR_OUTPUTS_SR,
     PR_OUTPUTS_EN,
     PR_VISIBILITY,
+    PR_PROGRAMME_EN, /* 0055; last, so the positional lists above keep their order */
     PR_N
 };
 static const form_rule project_rules[PR_N] = {
@@ -97,7 +98,18 @@ static const form_rule project_rules[PR_N] = {
     [PR_OUTPUTS_SR] = {"outputs_sr", FV_MULTILINE, 0, 0, PROJECT_TEXT_MAX, NULL},
     [PR_OUTPUTS_EN] = {"outputs_en", FV_MULTILINE, 0, 0, PROJECT_TEXT_MAX, NULL},
     [PR_VISIBILITY] = {"visibility", FV_ENUM, FORM_REQUIRED, 0, 0, project_visibilities},
+    [PR_PROGRAMME_EN] = {"programme_en", FV_TEXT, 0, 0, 200, NULL},
 };
+
+/* An English programme name translates the Serbian one, the name lists
+ * and filters go by: it needs the Serbian name beside it. */
+static void programme_named(const form_value *v, const void *ctx, form_errors *errs)
+{
+    (void)ctx;
+    if (v[PR_PROGRAMME_EN].present && !v[PR_PROGRAMME].present &&
+        !form_error_for(errs, "programme"))
+        valid_add_error(errs, "programme", FE_REQUIRED, 0, 0);
+}
 
 /* The grant is part of the budget. */
 static void grant_within_budget(const form_value *v, const void *ctx, form_errors *errs)
@@ -178,8 +190,9 @@ static void participants_ok(const form_value *v, const void *ctx, form_errors *e
 }
 
 static const valid_cross_fn project_cross[] = {grant_within_budget, ends_after_start,
-                                               participants_ok};
-static const valid_table project_table = {project_rules, PR_N, project_cross, 3};
+                                               participants_ok, programme_named};
+static const valid_table project_table = {project_rules, PR_N, project_cross,
+                                          sizeof project_cross / sizeof project_cross[0]};
 
 /* --- reads ----------------------------------------------------------------------- */
 
@@ -190,7 +203,8 @@ static const valid_table project_table = {project_rules, PR_N, project_cross, 3}
     " CASE WHEN p.funder_id IS NOT NULL AND f.id IS NULL THEN -1 ELSE coalesce(p.grant_cents, -1)" \
     " END, coalesce(p.cofin_milli, -1), p.outputs_sr, p.outputs_en,"                               \
     " p.visibility, p.is_demo, coalesce(l.id, 0), l.slug, l.name, l.name_en, p.updated_at,"        \
-    " CASE WHEN f.id IS NULL THEN NULL ELSE p.funder_consent END, p.funder_reason"
+    " CASE WHEN f.id IS NULL THEN NULL ELSE p.funder_consent END, p.funder_reason,"                \
+    " p.programme_en"
 /* The formatter folds the macro arguments below into a staircase. */
 /* clang-format off */
 #define PROJECT_FROM                                                                               \
@@ -234,6 +248,7 @@ static void project_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     p->updated_at = db_col_int(s, 27);
     p->funder_consent = db_col_dup(a, s, 28, oom);
     p->funder_reason = p->funder_consent ? db_col_dup(a, s, 29, oom) : NULL;
+    p->programme_en = db_col_dup(a, s, 30, oom);
 }
 
 static const char SQL_GET[] =
@@ -377,9 +392,11 @@ db_status project_list(db *d, arena *a, const project_viewer *v, const project_q
     return db_collect(s, a, (void **)out, n, sizeof **out, project_row, NULL);
 }
 
+/* "programme\tprogramme_en" (the English name any of them gives; empty:
+ * none), by the Serbian name. */
 static const char SQL_PROGRAMMES[] =
-    "SELECT DISTINCT p.programme FROM project p WHERE p.programme IS NOT NULL AND " VISIBLE(
-        "p") " ORDER BY 1";
+    "SELECT p.programme || '\t' || coalesce(max(p.programme_en), '') FROM project p"
+    " WHERE p.programme IS NOT NULL AND " VISIBLE("p") " GROUP BY p.programme ORDER BY p.programme";
 static const char SQL_FUNDERS[] =
     "SELECT DISTINCT f.slug || '\t' || f.name || '\t' || coalesce(f.name_en, f.name),"
     " f.name_folded FROM project p JOIN org f ON f.id = p.funder_id AND " FUNDER_SEEN(
@@ -498,13 +515,15 @@ int64_t project_facet_n(const project_facets *f, project_facet which, const char
 static const char SQL_INSERT[] =
     "INSERT INTO project(title_sr, title_en, acronym, programme, funder_id, call_id, status,"
     " submitted_on, starts_on, ends_on, budget_cents, grant_cents, cofin_milli, outputs_sr,"
-    " outputs_en, visibility, created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3,"
-    " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $18) RETURNING id";
+    " outputs_en, visibility, created_at, created_by, updated_at, updated_by, programme_en)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
+    " $17, $18, $19) RETURNING id";
 static const char SQL_UPDATE[] =
     "UPDATE project SET title_sr = $1, title_en = $2, acronym = $3, programme = $4, funder_id = $5,"
     " call_id = $6, status = $7, submitted_on = $8, starts_on = $9, ends_on = $10,"
     " budget_cents = $11, grant_cents = $12, cofin_milli = $13, outputs_sr = $14,"
-    " outputs_en = $15, visibility = $16, updated_at = $17, updated_by = $18 WHERE id = $19";
+    " outputs_en = $15, visibility = $16, updated_at = $17, updated_by = $18,"
+    " programme_en = $19 WHERE id = $20";
 static const char SQL_EXISTS[] = "SELECT count(*) FROM project WHERE id = $1";
 /* A call a project may name: a published one, or the one project $2
  * already names (a call withdrawn since does not stop its saves). A draft
@@ -730,7 +749,8 @@ static db_status save_body(tx *t, void *vc)
                      DBT(v[PR_VISIBILITY].text),
                      DBI(now),
                      DBI(t->actor_id),
-                     DBI(c->id)};
+                     db_opt_text(v[PR_PROGRAMME_EN].text),
+                     DBI(c->id)}; /* the id last: the INSERT takes all but it */
     part_consent *cons = mem_calloc(n_orgs + 1, sizeof *cons); /* 2 kB each: not the stack */
     if (!cons)
         return DB_NOMEM;
@@ -824,6 +844,14 @@ static db_status save_body(tx *t, void *vc)
     json_put_string(&t->detail, v[PR_STATUS].text);
     buf_puts(&t->detail, ",\"visibility\":");
     json_put_string(&t->detail, v[PR_VISIBILITY].text);
+    if (v[PR_PROGRAMME].present) {
+        buf_puts(&t->detail, ",\"programme\":");
+        json_put_string(&t->detail, v[PR_PROGRAMME].text);
+    }
+    if (v[PR_PROGRAMME_EN].present) {
+        buf_puts(&t->detail, ",\"programme_en\":");
+        json_put_string(&t->detail, v[PR_PROGRAMME_EN].text);
+    }
     if (v[PR_GRANT].present)
         buf_printf(&t->detail, ",\"grant_cents\":%lld", (long long)v[PR_GRANT].i);
     buf_puts(&t->detail, ",\"participants\":[");
@@ -872,14 +900,15 @@ db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor
     form_value v[PR_N];
     db_status st;
     const char *vals[PR_N] = {
-        in->title_sr,   in->title_en,
-        in->acronym,    in->programme,
-        in->funder,     in->call,
-        in->status,     in->submitted_on,
-        in->starts_on,  in->ends_on,
-        in->budget,     in->grant,
-        in->cofin,      in->outputs_sr,
-        in->outputs_en, in->visibility && *in->visibility ? in->visibility : "public"};
+        in->title_sr,    in->title_en,
+        in->acronym,     in->programme,
+        in->funder,      in->call,
+        in->status,      in->submitted_on,
+        in->starts_on,   in->ends_on,
+        in->budget,      in->grant,
+        in->cofin,       in->outputs_sr,
+        in->outputs_en,  in->visibility && *in->visibility ? in->visibility : "public",
+        in->programme_en};
     if (!valid_values(&a, &project_table, vals, v, errs, in)) {
         st = tx_invalid(errs);
     } else {
@@ -944,8 +973,9 @@ static const char SQL_PF_SUCCESS[] =
               " THEN 1 ELSE 0 END) FROM sp ORDER BY 1";
 /* By programme: each won project once. */
 static const char SQL_PF_PROGRAMMES[] =
-    SCAN_ORGS " SELECT coalesce(p.programme, ''), count(*), coalesce(sum(sp.grant_cents), 0)"
-              " FROM sp JOIN project p ON p.id = sp.id WHERE " WON " GROUP BY 1 ORDER BY 3 DESC, 1";
+    SCAN_ORGS " SELECT coalesce(p.programme, ''), max(p.programme_en), count(*),"
+              " coalesce(sum(sp.grant_cents), 0) FROM sp JOIN project p ON p.id = sp.id"
+              " WHERE " WON " GROUP BY 1 ORDER BY 4 DESC, 1";
 /* By cluster: each project of the cluster or its members once, shares of
  * the cluster and its members. */
 static const char SQL_PF_CLUSTERS[] =
@@ -989,6 +1019,7 @@ static void pf_group_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
         g->name_en = db_col_dup(a, s, c++, oom);
     } else {
         g->name = g->key;
+        g->name_en = db_col_dup(a, s, c++, oom); /* the programme's English name, if any */
     }
     g->projects = db_col_int(s, c++);
     g->grant_cents = db_col_int(s, c++);

@@ -275,3 +275,64 @@ test('a call\'s countries are named in the reader\'s language on its page and in
     assert.match((await e.get(`/orgs/demo-donor-programme?lang=${lang}`)).text, new RegExp(`<dd>${n}</dd>`), lang);
   sql("UPDATE org SET country = 'RS' WHERE slug = 'demo-donor-programme'");
 });
+
+test('a programme has an English name beside its Serbian one: forms, pages in the reader\'s language, API, CSV import, demo; old rows fall back', async () => {
+  const lead = await as('lead');
+  // a project: the form takes both; each reader sees theirs
+  const made = await lead.post('/projects?lang=en', PROJECT({ title_en: 'Programme project', visibility: 'public',
+    programme: 'Програм провере', programme_en: 'Checking programme' }));
+  assert.equal(made.status, 303, made.text.slice(0, 1500));
+  const id = /\/projects\/(\d+)/.exec(made.location)[1];
+  const dd = (html) => /<dt>(?:Programme|Програм|Program)<\/dt><dd>([^<]*)<\/dd>/.exec(html)?.[1];
+  assert.equal(dd((await pub(`/projects/${id}?lang=en`)).text), 'Checking programme');
+  assert.equal(dd((await pub(`/projects/${id}?lang=sr`)).text), 'Програм провере');
+  assert.equal(dd((await pub(`/projects/${id}?lang=sr-Latn`)).text), 'Program provere');
+  // the edit form keeps it; the filter's choice is labelled in the reader's language, its value the Serbian name
+  assert.match((await lead.get(`/projects/${id}/edit?lang=en`)).text, /name="programme_en"[^>]*value="Checking programme"/);
+  assert.match((await pub('/projects?lang=en')).text, /<option value="Програм провере">Checking programme \(1\)<\/option>/);
+  assert.match((await pub('/projects?lang=sr')).text, /<option value="Програм провере">Програм провере \(1\)<\/option>/);
+  assert.match((await pub(`/projects?lang=en&programme=${encodeURIComponent('Програм провере')}`)).text, /Programme project/);
+  // the API: both fields, read and written
+  const api = JSON.parse((await pub(`/api/v1/projects/${id}`)).text);
+  assert.equal(api.programme, 'Програм провере');
+  assert.equal(api.programme_en, 'Checking programme');
+  // an English name alone is refused: the Serbian one is what lists and filters go by
+  const before = Number(sql('SELECT count(*) FROM project'));
+  const alone = await lead.post('/projects?lang=en', PROJECT({ title_en: 'English only', programme: '', programme_en: 'Only English' }));
+  assert.equal(alone.status, 422);
+  assert.match(alone.text, /id="pj-programme-error"/);
+  assert.equal(Number(sql('SELECT count(*) FROM project')), before);
+  // an old row without an English name: every reader sees the Serbian one (English readers in Latin letters)
+  sql(`UPDATE project SET programme_en = NULL WHERE id = ${id}`);
+  assert.equal(dd((await pub(`/projects/${id}?lang=en`)).text), 'Program provere');
+  assert.equal(dd((await pub(`/projects/${id}?lang=sr`)).text), 'Програм провере');
+  assert.equal(JSON.parse((await pub(`/api/v1/projects/${id}`)).text).programme_en, null);
+
+  // a call: the form, the page, the list, the API, the CSV import
+  const e = await as('editor');
+  const call = await e.post('/calls?lang=en', {
+    title_sr: 'Позив програма', title_en: 'Programme call', funder: 'Ministry of Economy', programme: 'Програм позива',
+    programme_en: 'Call programme', opens_on: '2099-01-10', deadline_date: '2099-03-15', deadline_time: '17:00',
+    deadline_tz: 'Europe/Brussels', rule_rows: '1', rule_1: 'kind:cluster',
+  });
+  assert.equal(call.status, 303, call.text.slice(0, 800));
+  const cid = /\/calls\/(\d+)/.exec(call.location)[1];
+  assert.equal(dd((await pub(`/calls/${cid}?lang=en`)).text), 'Call programme');
+  assert.equal(dd((await pub(`/calls/${cid}?lang=sr-Latn`)).text), 'Program poziva');
+  assert.match((await e.get(`/calls/${cid}/edit?lang=en`)).text, /name="programme_en"[^>]*value="Call programme"/);
+  const capi = JSON.parse((await pub(`/api/v1/calls/${cid}`)).text);
+  assert.equal(capi.programme_en, 'Call programme');
+  const csv = 'programme,programme_en,title_sr,deadline_date,deadline_time,deadline_tz,rules\n'
+    + 'Увезени програм,Imported programme,Увезени позив,2099-05-01,17:00,Europe/Brussels,kind:cluster\n';
+  const imp = await e.post('/calls/import?lang=en', { csv });
+  assert.equal(imp.status, 303, imp.text.slice(0, 800));
+  assert.equal(sql("SELECT programme_en FROM funding_call WHERE title_sr = 'Увезени позив'"), 'Imported programme');
+  // the demo: English readers read the English names, in the list's facets too
+  const list = (await pub('/calls?lang=en')).text;
+  assert.match(list, /Cluster Excellence Grants/);
+  assert.match(list, /Cluster Development Programme 2027/);
+  assert.match((await pub('/calls?lang=sr')).text, /Грантови за изврсност кластера/);
+  const pf = (await pub('/projects/portfolio?lang=en')).text;
+  assert.match(pf, /Innovation Fund/);
+  assert.doesNotMatch(pf, /Фонд за иновациону делатност/);
+});
