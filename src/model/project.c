@@ -261,8 +261,7 @@ static const char SQL_PARTS[] =
     " FROM project_participant pp JOIN org o ON o.id = pp.org_id WHERE pp.project_id = $1"
     " AND (pp.consent = 'confirmed' OR $3 = 1 OR EXISTS (SELECT 1 FROM project_participant xp"
     "  JOIN affiliation xa ON xa.org_id = xp.org_id WHERE xp.project_id = $1"
-    "  AND xp.consent <> 'declined' AND xa.person_id = $2 AND xa.ended_at IS NULL AND xa.role IN "
-    "('manager', 'representative')))"
+    "  AND xa.person_id = $2 AND xa.ended_at IS NULL AND xa.role IN ('manager', 'representative')))"
     " ORDER BY pp.role <> 'lead', pp.role, o.name_folded, o.id";
 
 static void part_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)

@@ -94,6 +94,9 @@ test('a participant that declines a private project loses it everywhere and land
   const no2 = await rep.post(`/projects/${pid}/consent`, { org: orgId('univerzitet-u-nisu'), decision: 'decline' });
   assert.equal(no2.status, 303);
   assert.equal(no2.location, `/projects/${pid}?declined=1`);
+  const after = await rep.get(`/projects/${pid}?lang=en`);
+  assert.equal(after.status, 200);
+  assert.match(after.text, /Declined by University of Ni/, 'their own answer shown to them');
 });
 
 test('changing a confirmed participant\'s share or role asks it again, tells its people and says so in the history; an unchanged save resets nothing', async () => {
