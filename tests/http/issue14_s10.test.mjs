@@ -31,6 +31,7 @@ before(async () => {
     ['nicat_mgr', 'manager', 'nicat'],
     ['nobody'],
     ['editor', null, null, ['--editor']],
+    ['admin', null, null, ['--admin']],
   ]);
 });
 
@@ -132,6 +133,9 @@ test('changing a confirmed participant\'s share or role asks it again, tells its
   assert.equal(Number(sql(`SELECT actor_id FROM audit WHERE entity = 'project' AND entity_id = ${id} AND action = 'project_update' ORDER BY id DESC LIMIT 1`)),
     Number(sql("SELECT id FROM person WHERE email = 'lead@example.com'")));
   assert.doesNotMatch((await pub(`/projects/${id}?lang=en`)).text, /University of Ni/);
+  // the audit log names the change in words
+  const log = (await (await as('admin')).get('/admin/audit?lang=en')).text;
+  assert.match(log, /<span class="muted">Terms changed, asked again:<\/span> [^<]*share_cents_was(?:&quot;|")?:20000/);
   // the participant sees the form to confirm again and does
   assert.match((await (await as('uni_rep')).get(`/projects/${id}?lang=en`)).text, /Confirm for University of Ni/);
   assert.equal((await (await as('uni_rep')).post(`/projects/${id}/consent`, { org: uni, decision: 'confirm' })).status, 303);
