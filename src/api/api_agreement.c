@@ -65,7 +65,13 @@ static void put_agreement(req *r, buf *o, const agreement_rec *g)
         json_put_key(o, "size", false);
         json_put_int(o, g->file_size);
         json_put_field(o, "sha256", g->file_sha256);
-        json_put_field(o, "href", arena_printf(r->a, "/agreements/%lld/file", (long long)g->id));
+        /* the link only for who may download it (agreement_may_read_file) */
+        bool may = agreement_may_read_file(r->db, r->user, g);
+        json_put_key(o, "downloadable", false);
+        json_put_bool(o, may);
+        if (may)
+            json_put_field(o, "href",
+                           arena_printf(r->a, "/agreements/%lld/file", (long long)g->id));
         buf_puts(o, "}");
     } else {
         buf_puts(o, "null");

@@ -42,6 +42,8 @@ static json_t *call_json(req *r, const call_rec *c)
         "min_partners", (json_int_t)c->min_partners, "min_countries", (json_int_t)c->min_countries,
         "status", c->status, "is_demo", c->is_demo);
     buf_free(&iso);
+    if (o) /* 0055: the programme's English name, null when not given */
+        json_object_set_new(o, "programme_en", str_or_null(c->programme_en));
     char date[11], hm[6];
     if (o && ical_utc_to_local(c->deadline_tz, c->deadline_at, date, hm)) {
         /* read only, for people: the wall time in deadline_tz */
@@ -287,6 +289,7 @@ static void save(req *r, int64_t id)
     call_input in = {
         .funder = member(r, body, "funder"),
         .programme = member(r, body, "programme"),
+        .programme_en = member(r, body, "programme_en"),
         .title_sr = member(r, body, "title_sr"),
         .title_en = member(r, body, "title_en"),
         .summary_sr = member(r, body, "summary_sr"),
@@ -334,7 +337,7 @@ static void save(req *r, int64_t id)
                           &in.summary_sr,    &in.summary_en,    &in.url,         &in.opens_on,
                           &in.deadline_date, &in.deadline_time, &in.deadline_tz, &in.stages,
                           &in.budget,        &in.grant_min,     &in.grant_max,   &in.cofin,
-                          &in.min_partners,  &in.min_countries, &in.status};
+                          &in.min_partners,  &in.min_countries, &in.status,      &in.programme_en};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (*all[i])
             *all[i] = arena_strdup(r->a, *all[i]);

@@ -10,7 +10,7 @@
  *   POST /api/v1/projects/{id}/consent  a participant's or the funder's
  *                                confirm/decline (api_tie.c)
  *
- * The body: {title_sr, title_en, acronym, programme, funder (slug or id),
+ * The body: {title_sr, title_en, acronym, programme, programme_en, funder (slug or id),
  * call_id, status, submitted_on, starts_on, ends_on, budget_cents,
  * grant_cents, cofin_milli, outputs_sr, outputs_en, visibility,
  * participants: [{org (slug or id), role, share_cents (null: unknown)}]}.
@@ -46,6 +46,7 @@ static void put_project(buf *o, const project_rec *p, bool parts)
     json_put_field(o, "title_en", p->title_en);
     json_put_field(o, "acronym", p->acronym);
     json_put_field(o, "programme", p->programme);
+    json_put_field(o, "programme_en", p->programme_en);
     json_put_field(o, "funder", p->funder_slug);
     json_put_field(o, "funder_consent", p->funder_consent);
     put_num(o, "call_id", p->call_id ? p->call_id : -1);
@@ -190,10 +191,11 @@ static void save(req *r, int64_t id, int64_t old_lead)
     if (!api_read_json(r, &body))
         return;
     api_errs e = {0};
-    static const char *const keys[] = {
-        "title_sr",  "title_en", "acronym",    "programme",  "funder",     "status", "submitted_on",
-        "starts_on", "ends_on",  "outputs_sr", "outputs_en", "visibility", NULL};
-    const char *vals[12] = {0};
+    static const char *const keys[] = {"title_sr",     "title_en",   "acronym",      "programme",
+                                       "funder",       "status",     "submitted_on", "starts_on",
+                                       "ends_on",      "outputs_sr", "outputs_en",   "visibility",
+                                       "programme_en", NULL};
+    const char *vals[13] = {0};
     for (size_t i = 0; keys[i]; i++) {
         json_t *v = json_object_get(body, keys[i]);
         if (v && !json_is_null(v) && !json_is_string(v) &&
@@ -257,6 +259,7 @@ static void save(req *r, int64_t id, int64_t old_lead)
                         .outputs_sr = vals[9],
                         .outputs_en = vals[10],
                         .visibility = vals[11],
+                        .programme_en = vals[12],
                         .call = call_text,
                         .budget = budget,
                         .grant = grant,

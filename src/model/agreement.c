@@ -384,6 +384,17 @@ bool agreement_may_read_file(db *d, const principal *p, const agreement_rec *a)
         return false;
     if (p->secretariat != SEC_NONE)
         return true;
+    if (strcmp(a->status, "draft") == 0) {
+        /* a draft's text is still being agreed: only who may change the
+         * agreement for a party that has confirmed it reads it */
+        principal q = *p; /* reading: a read-only token reads what its person may */
+        q.token_write = true;
+        for (size_t i = 0; i < a->n_parties; i++)
+            if (a->parties[i].consent && strcmp(a->parties[i].consent, "confirmed") == 0 &&
+                rights_can(d, &q, RIGHT_AGREEMENT_EDIT, a->parties[i].org_id))
+                return true;
+        return false;
+    }
     for (size_t i = 0; i < a->n_parties; i++) {
         int64_t yes = 0;
         if (db_int(d, &yes, 0, SQL_AFFILIATED,

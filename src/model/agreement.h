@@ -16,7 +16,8 @@
  * parties. Everyone reads agreements that are not drafts; drafts are for
  * those who may edit them. The signed document is for the secretariat and
  * the people of the parties (agreement_may_read_file): grant agreements
- * carry bank details and signatures that are not the public's.
+ * carry bank details and signatures that are not the public's; a draft's
+ * document only for the managers of parties that confirmed it.
  *
  * Writes are tx_write bodies with audit rows (entity "agreement":
  * agreement_create, agreement_update, agreement_delete, agreement_file)
@@ -165,8 +166,12 @@ db_status agreement_waiting(db *d, arena *a, int64_t person, bool to_confirm, ag
 bool agreement_may_edit(db *d, const principal *p, const agreement_rec *a);
 /* Whether p may see a (drafts: only who may edit). */
 bool agreement_may_see(db *d, const principal *p, const agreement_rec *a);
-/* Whether p may download a's signed document: the secretariat and anyone
- * with a current affiliation with a party. */
+/* Whether p may download a's document: the secretariat always; while a
+ * is a draft (stored status), only who may change it for a party that has
+ * confirmed it (RIGHT_AGREEMENT_EDIT on that party: its managers), since
+ * the text is not agreed yet and a party that has not said yes has not
+ * shared it; once past draft, anyone with a current affiliation with a
+ * party. The page's link, the download and the API's href follow this. */
 bool agreement_may_read_file(db *d, const principal *p, const agreement_rec *a);
 
 /* Whether kind (an org kind code) may be a party: SCAN, clusters and

@@ -53,6 +53,7 @@ enum {
     CF_MIN_PARTNERS,
     CF_MIN_COUNTRIES,
     CF_STATUS,
+    CF_PROGRAMME_EN, /* 0055; last, so the positional lists keep their order */
     CF_N
 };
 
@@ -78,6 +79,7 @@ static const form_rule call_rules[CF_N] = {
     [CF_MIN_PARTNERS] = {"min_partners", FV_INT, 0, 1, 100, NULL},
     [CF_MIN_COUNTRIES] = {"min_countries", FV_INT, 0, 1, 60, NULL},
     [CF_STATUS] = {"status", FV_ENUM, 0, 0, 0, call_statuses},
+    [CF_PROGRAMME_EN] = {"programme_en", FV_TEXT, 0, 0, 200, NULL},
 };
 
 typedef struct check_ctx {
@@ -241,7 +243,7 @@ static bool check_into(arena *a, const call_input *in, call_values *cv, form_err
         in->funder,      in->programme,    in->title_sr,      in->title_en,      in->summary_sr,
         in->summary_en,  in->url,          in->opens_on,      in->deadline_date, in->deadline_time,
         in->deadline_tz, in->stages,       in->budget,        in->grant_min,     in->grant_max,
-        in->cofin,       in->min_partners, in->min_countries, in->status,
+        in->cofin,       in->min_partners, in->min_countries, in->status,        in->programme_en,
     };
     cv->deadline_at = 0;
     check_ctx c = {.in = in, .deadline_at = &cv->deadline_at};
@@ -297,8 +299,8 @@ void call_error_text(buf *out, lang_id lang, const form_error *e, const char *tz
     " c.title_en, c.summary_sr, c.summary_en, c.url, c.opens_on, c.deadline_at, c.deadline_tz,"    \
     " c.stages, coalesce(c.budget_cents, -1), coalesce(c.grant_min_cents, -1),"                    \
     " coalesce(c.grant_max_cents, -1), coalesce(c.cofin_milli, -1), coalesce(c.min_partners, 0),"  \
-    " coalesce(c.min_countries, 0), c.status, c.is_demo, c.created_at, c.updated_at"               \
-    " FROM funding_call c LEFT JOIN org f ON f.id = c.funder_id"
+    " coalesce(c.min_countries, 0), c.status, c.is_demo, c.created_at, c.updated_at,"              \
+    " c.programme_en FROM funding_call c LEFT JOIN org f ON f.id = c.funder_id"
 
 static const char SQL_GET[] = "SELECT " CALL_COLS " WHERE c.id = $1";
 static const char SQL_RULES[] =
@@ -336,6 +338,7 @@ void call_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     c->is_demo = db_col_int(s, k++) != 0;
     c->created_at = db_col_int(s, k++);
     c->updated_at = db_col_int(s, k++);
+    c->programme_en = db_col_dup(a, s, k++, oom);
 }
 
 static void rule_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
@@ -381,6 +384,7 @@ void call_to_input(arena *a, const call_rec *c, call_input *in)
     ical_utc_to_local(c->deadline_tz, c->deadline_at, date, hm);
     in->funder = c->funder_slug;
     in->programme = c->programme;
+    in->programme_en = c->programme_en;
     in->title_sr = c->title_sr;
     in->title_en = c->title_en;
     in->summary_sr = c->summary_sr;
@@ -458,7 +462,7 @@ static const char SQL_FACET_FUNDERS[] =
     " AND (($2 = 0 AND c.deadline_at > $1) OR ($2 = 1 AND c.deadline_at <= $1))"
     " GROUP BY f.id ORDER BY count(*) DESC, f.name LIMIT 30";
 static const char SQL_FACET_PROGRAMMES[] =
-    "SELECT c.programme, c.programme, NULL, count(*) FROM funding_call c"
+    "SELECT c.programme, c.programme, max(c.programme_en), count(*) FROM funding_call c"
     " WHERE c.status = 'published'"
     " AND (($2 = 0 AND c.deadline_at > $1) OR ($2 = 1 AND c.deadline_at <= $1))"
     " GROUP BY c.programme ORDER BY count(*) DESC, c.programme LIMIT 30";
@@ -498,16 +502,17 @@ static const char SQL_INSERT[] =
     "INSERT INTO funding_call(funder_id, programme, title_sr, title_en, summary_sr, summary_en,"
     " url, opens_on, deadline_at, deadline_tz, stages, budget_cents, grant_min_cents,"
     " grant_max_cents, cofin_milli, min_partners, min_countries, status, is_demo, created_at,"
-    " created_by, updated_at, updated_by, deadline_set_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
-    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $20, $21, $20)";
+    " created_by, updated_at, updated_by, deadline_set_at, programme_en) VALUES ($1, $2, $3, $4,"
+    " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $20, $21,"
+    " $20, $22)";
 static const char SQL_UPDATE[] =
     "UPDATE funding_call SET funder_id = $1, programme = $2, title_sr = $3, title_en = $4,"
     " summary_sr = $5, summary_en = $6, url = $7, opens_on = $8, deadline_at = $9,"
     " deadline_tz = $10, stages = $11, budget_cents = $12, grant_min_cents = $13,"
     " grant_max_cents = $14, cofin_milli = $15, min_partners = $16, min_countries = $17,"
-    " status = $18, updated_at = $20, updated_by = $21,"
+    " status = $18, updated_at = $20, updated_by = $21, programme_en = $22,"
     " deadline_set_at = CASE WHEN deadline_at = $9 THEN deadline_set_at ELSE $20 END"
-    " WHERE id = $22 AND $19 >= 0"
+    " WHERE id = $23 AND $19 >= 0"
     " AND status <> 'withdrawn'";
 static const char SQL_RULES_DEL[] = "DELETE FROM funding_call_rule WHERE call_id = $1";
 static const char SQL_RULE_ADD[] = "INSERT INTO funding_call_rule(call_id, rule, value) VALUES "
@@ -587,7 +592,8 @@ static db_status put_call(tx *t, write_ctx *c)
         db_opt_text(v[CF_OPENS_ON].text), DBI(c->cv->deadline_at), DBT(tz),                        \
         db_opt_text(v[CF_STAGES].text), opt_int(&v[CF_BUDGET], 1), opt_int(&v[CF_GRANT_MIN], 1),   \
         opt_int(&v[CF_GRANT_MAX], 1), opt_int(&v[CF_COFIN], 10), opt_int(&v[CF_MIN_PARTNERS], 1),  \
-        opt_int(&v[CF_MIN_COUNTRIES], 1), DBT(status), DBI(c->is_demo ? 1 : 0), DBI(now), actor
+        opt_int(&v[CF_MIN_COUNTRIES], 1), DBT(status), DBI(c->is_demo ? 1 : 0), DBI(now), actor,   \
+        db_opt_text(v[CF_PROGRAMME_EN].text)
     if (c->id == 0) {
         if ((st = db_do(t->d, SQL_INSERT, DB_ARGS(CALL_VALS))) != DB_OK)
             return st;
@@ -608,6 +614,12 @@ static db_status put_call(tx *t, write_ctx *c)
             return st;
     buf_puts(&t->detail, "{\"title_sr\":");
     json_put_string(&t->detail, v[CF_TITLE_SR].text);
+    buf_puts(&t->detail, ",\"programme\":");
+    json_put_string(&t->detail, v[CF_PROGRAMME].text);
+    if (v[CF_PROGRAMME_EN].present) {
+        buf_puts(&t->detail, ",\"programme_en\":");
+        json_put_string(&t->detail, v[CF_PROGRAMME_EN].text);
+    }
     buf_printf(&t->detail, ",\"deadline_at\":%lld,\"deadline_tz\":", (long long)c->cv->deadline_at);
     json_put_string(&t->detail, tz);
     buf_printf(&t->detail, ",\"rules\":%zu,\"status\":", c->in->n_rules);
@@ -735,12 +747,17 @@ db_status call_is_following(db *d, int64_t id, int64_t person, bool *yes)
 /* --- CSV import ------------------------------------------------------------------ */
 
 /* The columns a CSV may have: call_input's fields by name, and "rules". */
-static const char *const import_cols[] = {
-    "funder",      "programme",    "title_sr",      "title_en",      "summary_sr",
-    "summary_en",  "url",          "opens_on",      "deadline_date", "deadline_time",
-    "deadline_tz", "stages",       "budget",        "grant_min",     "grant_max",
-    "cofin",       "min_partners", "min_countries", "status",        "rules",
-    NULL};
+static const char *const import_cols[] = {"funder",        "programme",
+                                          "title_sr",      "title_en",
+                                          "summary_sr",    "summary_en",
+                                          "url",           "opens_on",
+                                          "deadline_date", "deadline_time",
+                                          "deadline_tz",   "stages",
+                                          "budget",        "grant_min",
+                                          "grant_max",     "cofin",
+                                          "min_partners",  "min_countries",
+                                          "status",        "rules",
+                                          "programme_en",  NULL};
 
 static const char **input_slot(call_input *in, int col)
 {
@@ -749,6 +766,8 @@ static const char **input_slot(call_input *in, int col)
                             &in->deadline_date, &in->deadline_time, &in->deadline_tz, &in->stages,
                             &in->budget,        &in->grant_min,     &in->grant_max,   &in->cofin,
                             &in->min_partners,  &in->min_countries, &in->status};
+    if (col == 20) /* programme_en, after rules (col 19, not a call_input field) */
+        return &in->programme_en;
     return col >= 0 && col < (int)(sizeof slots / sizeof slots[0]) ? slots[col] : NULL;
 }
 

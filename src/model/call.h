@@ -52,8 +52,9 @@ typedef struct call_rec {
     int64_t id, funder_id;
     const char *funder_slug, *funder_name, *funder_name_en; /* NULL without a funder */
     const char *programme, *title_sr, *title_en, *summary_sr, *summary_en, *url;
-    const char *opens_on; /* YYYY-MM-DD or NULL */
-    int64_t deadline_at;  /* UTC */
+    const char *programme_en; /* 0055: NULL when not given (readers then see programme) */
+    const char *opens_on;     /* YYYY-MM-DD or NULL */
+    int64_t deadline_at;      /* UTC */
     const char *deadline_tz;
     const char *stages;
     int64_t budget_cents, grant_min_cents, grant_max_cents; /* -1: not given */
@@ -75,7 +76,8 @@ typedef struct call_input {
     const char *programme, *title_sr, *title_en, *summary_sr, *summary_en, *url, *opens_on;
     const char *deadline_date, *deadline_time, *deadline_tz, *stages;
     const char *budget, *grant_min, *grant_max, *cofin, *min_partners, *min_countries;
-    const char *status; /* draft or published; NULL: published */
+    const char *status;       /* draft or published; NULL: published */
+    const char *programme_en; /* the programme's English name, optional */
     const call_rule *rules;
     size_t n_rules;
 } call_input;
@@ -83,7 +85,7 @@ typedef struct call_input {
 /* Checks in against the table and the cross rules (deadline after the
  * opening date, grant range not upside down, co-financing 0-100 %, a known
  * zone, a link http(s) only, known rule kinds and values) without the
- * database; errors under the field names funder, programme, title_sr,
+ * database; errors under the field names funder, programme, programme_en, title_sr,
  * title_en, summary_sr, summary_en, url, opens_on, deadline_date,
  * deadline_time, deadline_tz, stages, budget, grant_min, grant_max, cofin,
  * min_partners, min_countries, status, rules. *deadline_at gets the UTC
@@ -139,7 +141,8 @@ db_status call_list(db *d, arena *a, const call_filter *f, call_rec **out, size_
                     int64_t *total);
 
 typedef struct call_facet {
-    const char *value, *label, *label_en; /* funder: slug, name, name_en */
+    const char *value, *label, *label_en; /* funder: slug, name, name_en; programme: the
+                                           * Serbian name twice, its English name (NULL: none) */
     int64_t count;
 } call_facet;
 /* Counts of the open (or archived) published calls by funder and by

@@ -15,6 +15,7 @@
 
 #include "core/timeutil.h"
 #include "html/html.h"
+#include "i18n/country.h"
 
 /* --- facts ------------------------------------------------------------------- */
 
@@ -149,6 +150,10 @@ const char *call_value_text(arena *a, lang_id L, const char *rule, const char *v
         return T(L, stage_msgs[i]);
     if (strcmp(rule, "label") == 0 && (i = index_of(v, call_labels)) >= 0)
         return T(L, label_msgs[i]);
+    if (strcmp(rule, "country") == 0) {
+        const char *name = country_name(L, v); /* a code ISO does not assign: the code */
+        return name ? name : v;
+    }
     if (strcmp(rule, "kind") == 0) {
         char *s = arena_strdup(a, v);
         for (char *p = s; p && *p; p++)

@@ -18,16 +18,15 @@
  * The clusters part (load_clusters): SCAN membership of the seven
  * founders since 2016-08-02 (the date of SCAN's directory entry), their
  * stage at that date, one expired ESCA Bronze label (Serbia's 2012-13
- * bronze labels were not renewed), an illustrative cluster initiative that
- * applied in 2021 and became a member in 2022 (with a profile and a
- * current label that is not ESCA's), and fifty illustrative
- * member organisations (is_demo, made-up names) with memberships (two
- * belong to two clusters; one left in 2021) and figures for 2022-2024
- * written through figures_put_tx (one member did not report for 2024).
- * Their SCAN-wide 2024 totals give the headline SCAN states: over 30,000
- * employees and over EUR 1 billion revenue, most of it exported. Cluster
- * rows have no _tx writer in cluster.c, so they are inserted here with the
- * columns and values cluster.c itself writes. */
+ * bronze labels were not renewed), one illustrative current ESCA Bronze
+ * label (so a demo cluster can apply to the demo call closing this week), an illustrative cluster
+ * initiative that applied in 2021 and became a member in 2022 (with a profile and a current label
+ * that is not ESCA's), and fifty illustrative member organisations (is_demo, made-up names) with
+ * memberships (two belong to two clusters; one left in 2021) and figures for 2022-2024 written
+ * through figures_put_tx (one member did not report for 2024). Their SCAN-wide 2024 totals give the
+ * headline SCAN states: over 30,000 employees and over EUR 1 billion revenue, most of it exported.
+ * Cluster rows have no _tx writer in cluster.c, so they are inserted here with the columns and
+ * values cluster.c itself writes. */
 #include "model/demo.h"
 
 #include <assert.h>
@@ -306,6 +305,9 @@ static const char SQL_STAGE[] = "INSERT INTO cluster_stage(org_id, stage, reache
 static const char SQL_LABEL[] =
     "INSERT INTO cluster_label(org_id, label, name, awarded_on, expires_on)"
     " SELECT id, $2, $3, $4, $5 FROM org WHERE slug = $1";
+static const char SQL_LABEL_DEMO[] =
+    "INSERT INTO cluster_label(org_id, label, awarded_on, expires_on, reference)"
+    " SELECT id, $2, $3, $4, $5 FROM org WHERE slug = $1";
 static const char SQL_PROFILE[] =
     "INSERT INTO cluster_profile(org_id, vision, mission, goals, services, networks, updated_at)"
     " SELECT id, $2, $3, $4, $5, $6, $7 FROM org WHERE slug = $1";
@@ -463,6 +465,23 @@ static db_status load_clusters(db *d, buf *err)
     for (size_t i = 0; i < 2; i++)
         if ((st = insert_row(d, SQL_LABEL, labels[i], 5, 0, err)) != DB_OK)
             return st;
+    /* Illustrative: a current, verified ESCA Bronze label (awarded a year
+     * before the demo is loaded, valid two years), so that one demo cluster
+     * meets every rule of the demo call closing within a week ("established
+     * clusters with an ESCA label", demo_calls.c) while VOICT, whose label
+     * expired in 2015, visibly does not. Relative dates keep it current
+     * whenever the demo is loaded. Not a statement about the real
+     * cluster's labels: its reference says so. */
+    char today[11], awarded[11], expires[11];
+    time_today(today);
+    time_date_add_years(awarded, today, -1);
+    time_date_add_years(expires, today, 1);
+    if ((st = db_do(d, SQL_LABEL_DEMO,
+                    DB_ARGS(DBT("ict-cluster-central-serbia"), DBT("esca_bronze"), DBT(awarded),
+                            DBT(expires), DBT("DEMO-ESCA (illustrative)")))) != DB_OK) {
+        buf_printf(err, "demo label: %s", db_status_name(st));
+        return st;
+    }
     const char *const initiative[][4] = {
         {"demo-energy-cluster", "applied", "2021-03-01", "Пријава после оснивања иницијативе."},
         {"demo-energy-cluster", "member", "2022-06-01", NULL},

@@ -1,9 +1,10 @@
 /* demo_calls.c: ten illustrative funding calls for the demo data set
  * (issue 14): six open (one closing within a week), four closed, from
  * funders already in the demo directory, with eligibility rules some demo
- * clusters meet and others do not (an ESCA label no demo cluster holds, a
- * region only the Vojvodina clusters are in, a NACE division only the ICT
- * clusters name). Deadlines are relative to the day the demo is loaded,
+ * clusters meet and others do not (an ESCA label only the ICT Cluster of
+ * Central Serbia holds now, illustratively, while VOICT's expired in 2015;
+ * a region only the Vojvodina clusters are in, a NACE division only the
+ * ICT clusters name). Deadlines are relative to the day the demo is loaded,
  * at the stated time in the stated zone. Every call is is_demo; inserted
  * inside demo_load's transaction (so not through call_create, whose own
  * transaction would nest). */
@@ -33,13 +34,13 @@ static const demo_call calls[] = {
      "Grants for clusters' joint services to their members. Illustrative example.",
      45, "15:00", "Europe/Belgrade", 10000, 60000, 1500000, 30, 0, 0,
      "kind:cluster;kind:cluster_initiative;country:RS"},
-    {"demo-donor-programme", "Cluster Excellence Grants",
+    {"demo-donor-programme", "Грантови за изврсност кластера",
      "Грантови за изврсност кластера", "Cluster excellence grants",
      "За развијене кластере са ESCA ознаком. Илустративни пример.",
      "For established clusters with an ESCA label. Illustrative example.",
      5, "17:00", "Europe/Brussels", 50000, 200000, 2000000, 20, 0, 0,
      "kind:cluster;stage:established;label:esca_bronze"},
-    {"demo-donor-programme", "Digital Innovation Partnerships",
+    {"demo-donor-programme", "Партнерства за дигиталне иновације",
      "Партнерства за дигиталне иновације", "Digital innovation partnerships",
      "Међународни конзорцијуми у области ИКТ. Илустративни пример.",
      "International consortia in ICT. Illustrative example.",
@@ -51,13 +52,13 @@ static const demo_call calls[] = {
      "Small and medium firms making parts for motor vehicles. Illustrative example.",
      20, "12:00", "Europe/Belgrade", 5000, 20000, 400000, 50, 0, 0,
      "kind:company;size:small;size:medium;nace:29"},
-    {"ntp-beograd", "Tech Talent Fellowships", "Стипендије за таленте у технологији",
+    {"ntp-beograd", "Стипендије за таленте у технологији", "Стипендије за таленте у технологији",
      "Tech talent fellowships",
      "Програм са партнером из Лондона; рок је по лондонском времену. Илустративни пример.",
      "A programme with a London partner; the deadline is London time. Illustrative example.",
      90, "12:00", "Europe/London", 2000, 8000, 0, -1, 0, 0,
      "text:At least half of the fellows are women."},
-    {"demo-donor-programme", "Regional Cluster Fund", "Регионални фонд за кластере Војводине",
+    {"demo-donor-programme", "Регионални фонд за кластере", "Регионални фонд за кластере Војводине",
      "Regional cluster fund for Vojvodina",
      "Кластери и предузећа из Војводине. Илустративни пример.",
      "Clusters and firms from Vojvodina. Illustrative example.",
@@ -67,21 +68,42 @@ static const demo_call calls[] = {
      "Cluster development support 2026", "Претходни круг. Илустративни пример.",
      "The previous round. Illustrative example.",
      -30, "15:00", "Europe/Belgrade", 10000, 50000, 1200000, 30, 0, 0, "kind:cluster"},
-    {"demo-donor-programme", "Cluster Excellence Grants", "Грантови за изврсност кластера 2025",
+    {"demo-donor-programme", "Грантови за изврсност кластера", "Грантови за изврсност кластера 2025",
      "Cluster excellence grants 2025", "Претходни круг. Илустративни пример.",
      "The previous round. Illustrative example.",
      -120, "17:00", "Europe/Brussels", 50000, 150000, 1500000, 20, 0, 0,
      "kind:cluster;label:esca_bronze"},
-    {"univerzitet-u-nisu", "Science-Industry Links", "Везе науке и привреде",
+    {"univerzitet-u-nisu", "Везе науке и привреде", "Везе науке и привреде",
      "Science and industry links", "Заједнички пројекти универзитета и предузећа. Илустративни пример.",
      "Joint projects of the university and firms. Illustrative example.",
      -200, "23:59", "Europe/Belgrade", 3000, 15000, 200000, 10, 2, 0, "region:JI"},
-    {"ntp-beograd", "Startup Vouchers", "Ваучери за стартапе", "Startup vouchers",
+    {"ntp-beograd", "Ваучери за стартапе", "Ваучери за стартапе", "Startup vouchers",
      "Микро предузећа у области софтвера. Илустративни пример.",
      "Micro firms in software. Illustrative example.",
      -400, "12:00", "Europe/Belgrade", 1000, 5000, 100000, 0, 0, 0, "kind:company;size:micro;nace:62"},
 };
 // clang-format on
+
+/* Each demo programme's English name (0055), by its Serbian name. */
+static const char *const programmes_en[][2] = {
+    {"Програм развоја кластера 2027", "Cluster Development Programme 2027"},
+    {"Програм развоја кластера 2026", "Cluster Development Programme 2026"},
+    {"Програм добављача", "Supplier Programme"},
+    {"Грантови за изврсност кластера", "Cluster Excellence Grants"},
+    {"Партнерства за дигиталне иновације", "Digital Innovation Partnerships"},
+    {"Стипендије за таленте у технологији", "Tech Talent Fellowships"},
+    {"Регионални фонд за кластере", "Regional Cluster Fund"},
+    {"Везе науке и привреде", "Science-Industry Links"},
+    {"Ваучери за стартапе", "Startup Vouchers"},
+};
+
+static db_val programme_en(const char *sr)
+{
+    for (size_t i = 0; i < sizeof programmes_en / sizeof programmes_en[0]; i++)
+        if (strcmp(programmes_en[i][0], sr) == 0)
+            return DBT(programmes_en[i][1]);
+    return DBNULL;
+}
 
 /* The illustrative calls count their deadlines as set 60 days before they
  * were loaded (deadline_set_at), so their 14-day reminders go as a real
@@ -89,9 +111,9 @@ static const demo_call calls[] = {
 static const char SQL_CALL[] =
     "INSERT INTO funding_call(funder_id, programme, title_sr, title_en, summary_sr, summary_en,"
     " deadline_at, deadline_tz, budget_cents, grant_min_cents, grant_max_cents, cofin_milli,"
-    " min_partners, min_countries, status, is_demo, created_at, updated_at, deadline_set_at)"
-    " SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'published', 1, $15, $15,"
-    " $15 - 60 * 86400 FROM org WHERE slug = $1";
+    " min_partners, min_countries, status, is_demo, created_at, updated_at, deadline_set_at,"
+    " programme_en) SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+    " 'published', 1, $15, $15, $15 - 60 * 86400, $16 FROM org WHERE slug = $1";
 static const char SQL_RULE[] = "INSERT INTO funding_call_rule(call_id, rule, value) VALUES ($1, "
                                "$2, $3) ON CONFLICT DO NOTHING";
 
@@ -121,7 +143,8 @@ db_status demo_load_calls(db *d, buf *err)
                           euro(c->budget), euro(c->grant_min), euro(c->grant_max),
                           c->cofin >= 0 ? DBI(c->cofin * 10) : DBNULL,
                           c->min_partners ? DBI(c->min_partners) : DBNULL,
-                          c->min_countries ? DBI(c->min_countries) : DBNULL, DBI(now)));
+                          c->min_countries ? DBI(c->min_countries) : DBNULL, DBI(now),
+                          programme_en(c->programme)));
         if (st != DB_OK) {
             buf_printf(err, "demo call %zu: %s", i, db_status_name(st));
             return st;

@@ -100,12 +100,31 @@ static const demo_project projects[] = {
 };
 // clang-format on
 
+/* Each demo programme's English name (0055), by its Serbian name; the
+ * EU programmes are named the same in both. */
+static const char *const programmes_en[][2] = {
+    {"Horizon Europe", "Horizon Europe"},
+    {"Interreg IPA", "Interreg IPA"},
+    {"Single Market Programme (COSME)", "Single Market Programme (COSME)"},
+    {"Фонд за иновациону делатност", "Innovation Fund"},
+    {"Донаторски програм за развој кластера", "Donor Programme for Cluster Development"},
+    {"Програм подршке кластерима", "Cluster Support Programme"},
+};
+
+static db_val programme_en(const char *sr)
+{
+    for (size_t i = 0; sr && i < sizeof programmes_en / sizeof programmes_en[0]; i++)
+        if (strcmp(programmes_en[i][0], sr) == 0)
+            return DBT(programmes_en[i][1]);
+    return DBNULL;
+}
+
 static const char SQL_PROJECT[] =
     "INSERT INTO project(title_sr, title_en, acronym, programme, funder_id, status, submitted_on,"
     " starts_on, ends_on, budget_cents, grant_cents, cofin_milli, outputs_sr, outputs_en,"
-    " visibility, is_demo, created_at, updated_at) SELECT $1, $2, $3, $4,"
+    " visibility, is_demo, created_at, updated_at, programme_en) SELECT $1, $2, $3, $4,"
     " (SELECT id FROM org WHERE slug = $5), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16,"
-    " $16 RETURNING id";
+    " $16, $17 RETURNING id";
 static const char SQL_PART[] =
     "INSERT INTO project_participant(project_id, org_id, role, share_cents)"
     " SELECT $1, id, $3, $4 FROM org WHERE slug = $2";
@@ -146,7 +165,7 @@ db_status demo_load_projects(db *d, buf *err)
                     t_or_null(p->starts_on), t_or_null(p->ends_on), eur_or_null(p->budget_eur),
                     eur_or_null(p->grant_eur), p->cofin_milli >= 0 ? DBI(p->cofin_milli) : DBNULL,
                     t_or_null(p->outputs_sr), t_or_null(p->outputs_en), DBT(p->visibility),
-                    DBI(now)));
+                    DBI(now), programme_en(p->programme)));
         for (size_t k = 0; st == DB_OK && k < 5 && p->parts[k].slug; k++) {
             st = db_do(d, SQL_PART,
                        DB_ARGS(DBI(id), DBT(p->parts[k].slug), DBT(p->parts[k].role),

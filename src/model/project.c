@@ -18,6 +18,7 @@
 #include "core/timeutil.h"
 #include "json/json.h"
 #include "model/notify.h"
+#include "model/project_sql.h"
 #include "model/rights.h"
 #include "model/tx.h"
 #include "core/strutil.h"
@@ -28,12 +29,9 @@ const char *const project_statuses[] = {"idea",     "preparation", "submitted", 
 const char *const project_roles[] = {"lead", "partner", "associate", NULL};
 const char *const project_visibilities[] = {"public", "participants", NULL};
 
-/* The visibility rule over project alias P, with the viewer in $1 / $2. */
-#define VISIBLE(P)                                                                                 \
-    "(" P ".visibility = 'public' OR $2 = 1 OR EXISTS (SELECT 1 FROM project_participant vp"       \
-    " JOIN affiliation va ON va.org_id = vp.org_id WHERE vp.project_id = " P ".id"                 \
-    " AND va.person_id = $1 AND va.ended_at IS NULL) OR EXISTS (SELECT 1 FROM affiliation vf"      \
-    " WHERE vf.org_id = " P ".funder_id AND vf.person_id = $1 AND vf.ended_at IS NULL))"
+/* The visibility rule over project alias P, with the viewer in $1 / $2
+ * (project_sql.h). */
+#define VISIBLE(P) PROJECT_VISIBLE(P)
 
 /* Whether the viewer ($1 / $2) is shown project P's funder (0044): once it
  * confirmed, everyone; before, only the secretariat and the people
@@ -44,7 +42,7 @@ const char *const project_visibilities[] = {"public", "participants", NULL};
     " WHERE fa.person_id = $1 AND fa.ended_at IS NULL"                                             \
     " AND fa.role IN ('manager', 'representative') AND (fa.org_id = " P ".funder_id"               \
     " OR fa.org_id IN (SELECT fp.org_id FROM project_participant fp"                               \
-    " WHERE fp.project_id = " P ".id))))"
+    " WHERE fp.project_id = " P ".id AND fp.consent <> 'declined'))))"
 
 /* Whether the viewer ($2) is shown call C a project names: a published
  * call, or any for the secretariat. A draft (or withdrawn) call is the
@@ -80,6 +78,7 @@ enum {
     PR_OUTPUTS_SR,
     PR_OUTPUTS_EN,
     PR_VISIBILITY,
+    PR_PROGRAMME_EN, /* 0055; last, so the positional lists above keep their order */
     PR_N
 };
 static const form_rule project_rules[PR_N] = {
@@ -99,7 +98,18 @@ static const form_rule project_rules[PR_N] = {
     [PR_OUTPUTS_SR] = {"outputs_sr", FV_MULTILINE, 0, 0, PROJECT_TEXT_MAX, NULL},
     [PR_OUTPUTS_EN] = {"outputs_en", FV_MULTILINE, 0, 0, PROJECT_TEXT_MAX, NULL},
     [PR_VISIBILITY] = {"visibility", FV_ENUM, FORM_REQUIRED, 0, 0, project_visibilities},
+    [PR_PROGRAMME_EN] = {"programme_en", FV_TEXT, 0, 0, 200, NULL},
 };
+
+/* An English programme name translates the Serbian one, the name lists
+ * and filters go by: it needs the Serbian name beside it. */
+static void programme_named(const form_value *v, const void *ctx, form_errors *errs)
+{
+    (void)ctx;
+    if (v[PR_PROGRAMME_EN].present && !v[PR_PROGRAMME].present &&
+        !form_error_for(errs, "programme"))
+        valid_add_error(errs, "programme", FE_REQUIRED, 0, 0);
+}
 
 /* The grant is part of the budget. */
 static void grant_within_budget(const form_value *v, const void *ctx, form_errors *errs)
@@ -180,8 +190,9 @@ static void participants_ok(const form_value *v, const void *ctx, form_errors *e
 }
 
 static const valid_cross_fn project_cross[] = {grant_within_budget, ends_after_start,
-                                               participants_ok};
-static const valid_table project_table = {project_rules, PR_N, project_cross, 3};
+                                               participants_ok, programme_named};
+static const valid_table project_table = {project_rules, PR_N, project_cross,
+                                          sizeof project_cross / sizeof project_cross[0]};
 
 /* --- reads ----------------------------------------------------------------------- */
 
@@ -192,7 +203,8 @@ static const valid_table project_table = {project_rules, PR_N, project_cross, 3}
     " CASE WHEN p.funder_id IS NOT NULL AND f.id IS NULL THEN -1 ELSE coalesce(p.grant_cents, -1)" \
     " END, coalesce(p.cofin_milli, -1), p.outputs_sr, p.outputs_en,"                               \
     " p.visibility, p.is_demo, coalesce(l.id, 0), l.slug, l.name, l.name_en, p.updated_at,"        \
-    " CASE WHEN f.id IS NULL THEN NULL ELSE p.funder_consent END, p.funder_reason"
+    " CASE WHEN f.id IS NULL THEN NULL ELSE p.funder_consent END, p.funder_reason,"                \
+    " p.programme_en"
 /* The formatter folds the macro arguments below into a staircase. */
 /* clang-format off */
 #define PROJECT_FROM                                                                               \
@@ -236,6 +248,7 @@ static void project_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
     p->updated_at = db_col_int(s, 27);
     p->funder_consent = db_col_dup(a, s, 28, oom);
     p->funder_reason = p->funder_consent ? db_col_dup(a, s, 29, oom) : NULL;
+    p->programme_en = db_col_dup(a, s, 30, oom);
 }
 
 static const char SQL_GET[] =
@@ -378,9 +391,11 @@ db_status project_list(db *d, arena *a, const project_viewer *v, const project_q
     return db_collect(s, a, (void **)out, n, sizeof **out, project_row, NULL);
 }
 
+/* "programme\tprogramme_en" (the English name any of them gives; empty:
+ * none), by the Serbian name. */
 static const char SQL_PROGRAMMES[] =
-    "SELECT DISTINCT p.programme FROM project p WHERE p.programme IS NOT NULL AND " VISIBLE(
-        "p") " ORDER BY 1";
+    "SELECT p.programme || '\t' || coalesce(max(p.programme_en), '') FROM project p"
+    " WHERE p.programme IS NOT NULL AND " VISIBLE("p") " GROUP BY p.programme ORDER BY p.programme";
 static const char SQL_FUNDERS[] =
     "SELECT DISTINCT f.slug || '\t' || f.name || '\t' || coalesce(f.name_en, f.name),"
     " f.name_folded FROM project p JOIN org f ON f.id = p.funder_id AND " FUNDER_SEEN(
@@ -499,13 +514,15 @@ int64_t project_facet_n(const project_facets *f, project_facet which, const char
 static const char SQL_INSERT[] =
     "INSERT INTO project(title_sr, title_en, acronym, programme, funder_id, call_id, status,"
     " submitted_on, starts_on, ends_on, budget_cents, grant_cents, cofin_milli, outputs_sr,"
-    " outputs_en, visibility, created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3,"
-    " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $18) RETURNING id";
+    " outputs_en, visibility, created_at, created_by, updated_at, updated_by, programme_en)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
+    " $17, $18, $19) RETURNING id";
 static const char SQL_UPDATE[] =
     "UPDATE project SET title_sr = $1, title_en = $2, acronym = $3, programme = $4, funder_id = $5,"
     " call_id = $6, status = $7, submitted_on = $8, starts_on = $9, ends_on = $10,"
     " budget_cents = $11, grant_cents = $12, cofin_milli = $13, outputs_sr = $14,"
-    " outputs_en = $15, visibility = $16, updated_at = $17, updated_by = $18 WHERE id = $19";
+    " outputs_en = $15, visibility = $16, updated_at = $17, updated_by = $18,"
+    " programme_en = $19 WHERE id = $20";
 static const char SQL_EXISTS[] = "SELECT count(*) FROM project WHERE id = $1";
 /* A call a project may name: a published one, or the one project $2
  * already names (a call withdrawn since does not stop its saves). A draft
@@ -529,6 +546,12 @@ typedef struct part_consent {
     int64_t decided_by, decided_at;
     bool kept, has_reason;
     char reason[2001];
+    /* terms changed for a participant already named (the history's
+     * "terms_changed"): what it had agreed to or been asked, and its word */
+    bool changed;
+    char role_was[16];
+    int64_t share_was;       /* -1: unknown */
+    const char *consent_was; /* static */
 } part_consent;
 
 /* Each participant's consent for the write: kept from project id (0: new)
@@ -559,10 +582,19 @@ static db_status part_consents(tx *t, int64_t id, const int64_t *ids, const char
                 if (ids[i] != org)
                     continue;
                 const char *role = db_col_text(s, 5);
-                if (strcmp(role ? role : "", roles[i] ? roles[i] : "") != 0 ||
-                    db_col_int(s, 6) != cents[i])
-                    break; /* new terms for it: proposed again, told again */
                 const char *c = db_col_text(s, 1);
+                if (strcmp(role ? role : "", roles[i] ? roles[i] : "") != 0 ||
+                    db_col_int(s, 6) != cents[i]) {
+                    /* new terms for it: proposed again, told again, and the
+                     * history says what it had */
+                    out[i].changed = true;
+                    snprintf(out[i].role_was, sizeof out[i].role_was, "%s", role ? role : "");
+                    out[i].share_was = db_col_int(s, 6);
+                    out[i].consent_was = strcmp(c, "confirmed") == 0  ? "confirmed"
+                                         : strcmp(c, "declined") == 0 ? "declined"
+                                                                      : "proposed";
+                    break;
+                }
                 out[i].consent = strcmp(c, "confirmed") == 0  ? "confirmed"
                                  : strcmp(c, "declined") == 0 ? "declined"
                                                               : "proposed";
@@ -580,11 +612,13 @@ static db_status part_consents(tx *t, int64_t id, const int64_t *ids, const char
     }
     for (size_t i = 0; i < n; i++)
         if (strcmp(out[i].consent, "confirmed") != 0 &&
-            rights_person_can(t->d, t->actor_id, RIGHT_TIE_CONFIRM, ids[i]))
-            out[i] = (part_consent){.consent = "confirmed",
-                                    .decided_by = t->actor_id,
-                                    .decided_at = time_now(),
-                                    .kept = out[i].kept};
+            rights_person_can(t->d, t->actor_id, RIGHT_TIE_CONFIRM, ids[i])) {
+            /* the writer speaks for it: its word given with the new terms */
+            out[i].consent = "confirmed";
+            out[i].decided_by = t->actor_id;
+            out[i].decided_at = time_now();
+            out[i].has_reason = false;
+        }
     return DB_OK;
 }
 
@@ -714,7 +748,8 @@ static db_status save_body(tx *t, void *vc)
                      DBT(v[PR_VISIBILITY].text),
                      DBI(now),
                      DBI(t->actor_id),
-                     DBI(c->id)};
+                     db_opt_text(v[PR_PROGRAMME_EN].text),
+                     DBI(c->id)}; /* the id last: the INSERT takes all but it */
     part_consent *cons = mem_calloc(n_orgs + 1, sizeof *cons); /* 2 kB each: not the stack */
     if (!cons)
         return DB_NOMEM;
@@ -797,9 +832,10 @@ static db_status save_body(tx *t, void *vc)
     bool any_proposed = strcmp(fc.consent, "proposed") == 0;
     for (size_t i = 0; i < n_orgs; i++)
         any_proposed |= strcmp(cons[i].consent, "proposed") == 0;
-    mem_free(cons);
-    if (st != DB_OK)
+    if (st != DB_OK) {
+        mem_free(cons);
         return st;
+    }
     t->entity_id = c->out_id;
     buf_puts(&t->detail, "{\"title\":");
     json_put_string(&t->detail, v[PR_TITLE_SR].text);
@@ -807,12 +843,50 @@ static db_status save_body(tx *t, void *vc)
     json_put_string(&t->detail, v[PR_STATUS].text);
     buf_puts(&t->detail, ",\"visibility\":");
     json_put_string(&t->detail, v[PR_VISIBILITY].text);
+    if (v[PR_PROGRAMME].present) {
+        buf_puts(&t->detail, ",\"programme\":");
+        json_put_string(&t->detail, v[PR_PROGRAMME].text);
+    }
+    if (v[PR_PROGRAMME_EN].present) {
+        buf_puts(&t->detail, ",\"programme_en\":");
+        json_put_string(&t->detail, v[PR_PROGRAMME_EN].text);
+    }
     if (v[PR_GRANT].present)
         buf_printf(&t->detail, ",\"grant_cents\":%lld", (long long)v[PR_GRANT].i);
     buf_puts(&t->detail, ",\"participants\":[");
     for (size_t i = 0; i < n_orgs; i++)
         buf_printf(&t->detail, "%s%lld", i ? "," : "", (long long)org_ids[i]);
-    buf_printf(&t->detail, "],\"funder_consent\":\"%s\",\"awaiting_consent\":%s}", fc.consent,
+    buf_puts(&t->detail, "]");
+    /* who changed what: each participant whose role or share this write
+     * changed, its terms before and after and its word before and now */
+    bool any_changed = false;
+    for (size_t i = 0; i < n_orgs; i++) {
+        const part_consent *pc = &cons[i];
+        if (!pc->changed)
+            continue;
+        buf_puts(&t->detail, any_changed ? ",{" : ",\"terms_changed\":[{");
+        any_changed = true;
+        buf_printf(&t->detail, "\"org_id\":%lld,\"role_was\":", (long long)org_ids[i]);
+        json_put_string(&t->detail, pc->role_was);
+        buf_puts(&t->detail, ",\"role\":");
+        json_put_string(&t->detail, roles[i]);
+        buf_puts(&t->detail, ",\"share_cents_was\":");
+        if (pc->share_was >= 0)
+            buf_printf(&t->detail, "%lld", (long long)pc->share_was);
+        else
+            buf_puts(&t->detail, "null");
+        buf_puts(&t->detail, ",\"share_cents\":");
+        if (shares[i] >= 0)
+            buf_printf(&t->detail, "%lld", (long long)shares[i]);
+        else
+            buf_puts(&t->detail, "null");
+        buf_printf(&t->detail, ",\"consent_was\":\"%s\",\"consent\":\"%s\"}", pc->consent_was,
+                   pc->consent);
+    }
+    if (any_changed)
+        buf_puts(&t->detail, "]");
+    mem_free(cons);
+    buf_printf(&t->detail, ",\"funder_consent\":\"%s\",\"awaiting_consent\":%s}", fc.consent,
                any_proposed ? "true" : "false");
     return DB_OK;
 }
@@ -825,14 +899,15 @@ db_status project_save(db *d, int64_t id, const project_input *in, int64_t actor
     form_value v[PR_N];
     db_status st;
     const char *vals[PR_N] = {
-        in->title_sr,   in->title_en,
-        in->acronym,    in->programme,
-        in->funder,     in->call,
-        in->status,     in->submitted_on,
-        in->starts_on,  in->ends_on,
-        in->budget,     in->grant,
-        in->cofin,      in->outputs_sr,
-        in->outputs_en, in->visibility && *in->visibility ? in->visibility : "public"};
+        in->title_sr,    in->title_en,
+        in->acronym,     in->programme,
+        in->funder,      in->call,
+        in->status,      in->submitted_on,
+        in->starts_on,   in->ends_on,
+        in->budget,      in->grant,
+        in->cofin,       in->outputs_sr,
+        in->outputs_en,  in->visibility && *in->visibility ? in->visibility : "public",
+        in->programme_en};
     if (!valid_values(&a, &project_table, vals, v, errs, in)) {
         st = tx_invalid(errs);
     } else {
@@ -897,8 +972,9 @@ static const char SQL_PF_SUCCESS[] =
               " THEN 1 ELSE 0 END) FROM sp ORDER BY 1";
 /* By programme: each won project once. */
 static const char SQL_PF_PROGRAMMES[] =
-    SCAN_ORGS " SELECT coalesce(p.programme, ''), count(*), coalesce(sum(sp.grant_cents), 0)"
-              " FROM sp JOIN project p ON p.id = sp.id WHERE " WON " GROUP BY 1 ORDER BY 3 DESC, 1";
+    SCAN_ORGS " SELECT coalesce(p.programme, ''), max(p.programme_en), count(*),"
+              " coalesce(sum(sp.grant_cents), 0) FROM sp JOIN project p ON p.id = sp.id"
+              " WHERE " WON " GROUP BY 1 ORDER BY 4 DESC, 1";
 /* By cluster: each project of the cluster or its members once, shares of
  * the cluster and its members. */
 static const char SQL_PF_CLUSTERS[] =
@@ -942,6 +1018,7 @@ static void pf_group_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
         g->name_en = db_col_dup(a, s, c++, oom);
     } else {
         g->name = g->key;
+        g->name_en = db_col_dup(a, s, c++, oom); /* the programme's English name, if any */
     }
     g->projects = db_col_int(s, c++);
     g->grant_cents = db_col_int(s, c++);
@@ -1045,29 +1122,31 @@ db_status project_portfolio(db *d, arena *a, const project_viewer *v, const char
  * (0: all, the secretariat), $2 1 for the secretariat (PROJECT_FROM's
  * funder rule); $3 1: only where a proposed participant or funder is one
  * the person speaks for; else where they speak for any participant or the
- * funder. */
+ * funder that has not declined (its refusal is its last word: nothing of
+ * the project waits on it). Only projects the person may read (VISIBLE):
+ * a private project its organisation declined is not listed. */
 #define SPEAKS(ORG)                                                                                \
     "EXISTS (SELECT 1 FROM affiliation xa WHERE xa.org_id = " ORG " AND xa.person_id = $1"         \
     " AND xa.ended_at IS NULL AND xa.role IN ('manager', 'representative'))"
+/* Written by hand, a clause a line: the formatter folds SPEAKS() calls
+ * into a staircase. */
+/* clang-format off */
 static const char SQL_WAITING[] =
-    "SELECT " PROJECT_COLS PROJECT_FROM " WHERE (EXISTS (SELECT 1 FROM project_participant w"
-    " WHERE w.project_id = p.id AND w.consent <> 'confirmed' AND ($3 = 0 OR w.consent = "
-    "'proposed'))"
-    " AND ($1 = 0 OR EXISTS (SELECT 1 FROM project_participant xp WHERE xp.project_id = p.id"
-    "  AND ($3 = 0 OR xp.consent = 'proposed') AND " SPEAKS(
-        "xp.org_id") ")"
-                     "  OR ($3 = 0 AND p.funder_id IS NOT NULL AND " SPEAKS(
-                         "p.funder_id") ")))"
-                                        " OR (p.funder_id IS NOT NULL AND p.funder_consent <> "
-                                        "'confirmed'"
-                                        " AND ($3 = 0 OR p.funder_consent = 'proposed')"
-                                        " AND ($1 = 0 OR " SPEAKS(
-                                            "p.funder_id") " OR ($3 = 0 AND EXISTS (SELECT 1"
-                                                           "  FROM project_participant yp WHERE "
-                                                           "yp.project_id = p.id AND " SPEAKS(
-                                                               "yp.org_id") "))))"
-                                                                            " ORDER BY p.id DESC "
-                                                                            "LIMIT 50";
+    "SELECT " PROJECT_COLS PROJECT_FROM " WHERE ((EXISTS (SELECT 1 FROM project_participant w"
+    "  WHERE w.project_id = p.id AND w.consent <> 'confirmed' AND ($3 = 0 OR w.consent ="
+    "  'proposed'))"
+    "  AND ($1 = 0 OR EXISTS (SELECT 1 FROM project_participant xp WHERE xp.project_id = p.id"
+    "   AND (xp.consent = 'proposed' OR $3 = 0 AND xp.consent = 'confirmed')"
+    "   AND " SPEAKS("xp.org_id") ")"
+    "   OR ($3 = 0 AND p.funder_id IS NOT NULL AND p.funder_consent <> 'declined'"
+    "    AND " SPEAKS("p.funder_id") ")))"
+    " OR (p.funder_id IS NOT NULL AND p.funder_consent <> 'confirmed'"
+    "  AND ($3 = 0 OR p.funder_consent = 'proposed')"
+    "  AND ($1 = 0 OR p.funder_consent <> 'declined' AND " SPEAKS("p.funder_id")
+    "   OR ($3 = 0 AND EXISTS (SELECT 1 FROM project_participant yp WHERE yp.project_id = p.id"
+    "    AND yp.consent <> 'declined' AND " SPEAKS("yp.org_id") ")))))"
+    " AND " VISIBLE("p") " ORDER BY p.id DESC LIMIT 50";
+/* clang-format on */
 #undef SPEAKS
 
 db_status project_waiting(db *d, arena *a, int64_t person, bool to_confirm, project_rec **out,

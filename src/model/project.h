@@ -66,7 +66,8 @@ typedef struct project_part {
 typedef struct project_rec {
     int64_t id;
     const char *title_sr, *title_en, *acronym, *programme;
-    int64_t funder_id; /* 0: none */
+    const char *programme_en; /* 0055: NULL when not given (readers then see programme) */
+    int64_t funder_id;        /* 0: none */
     const char *funder_slug, *funder_name, *funder_name_en;
     int64_t call_id; /* 0: none */
     const char *call_title, *call_title_en;
@@ -104,6 +105,7 @@ typedef struct project_input {
     const char *title_sr, *title_en, *acronym, *programme, *funder, *call, *status;
     const char *submitted_on, *starts_on, *ends_on, *budget, *grant, *cofin;
     const char *outputs_sr, *outputs_en, *visibility;
+    const char *programme_en; /* optional; needs programme (FE_REQUIRED under "programme") */
     const project_part_in *parts;
     size_t n_parts;
 } project_input;
@@ -176,7 +178,9 @@ db_status project_list(db *d, arena *a, const project_viewer *v, const project_q
                        project_rec **out, size_t *n);
 
 /* Choices for the filters: the programmes, funders and years of the
- * projects v may see (each list sorted; funders as "slug\tname\tname_en"). */
+ * projects v may see (each list sorted; funders as "slug\tname\tname_en",
+ * programmes as "programme\tprogramme_en", the English name "" when no
+ * project gives one; the filter matches the Serbian name). */
 typedef struct project_choices {
     const char **programmes, **funders;
     int *years;

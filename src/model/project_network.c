@@ -9,11 +9,9 @@
 #include <string.h>
 
 #include "model/project.h"
+#include "model/project_sql.h"
 
-#define VISIBLE(P)                                                                                 \
-    "(" P ".visibility = 'public' OR $2 = 1 OR EXISTS (SELECT 1 FROM project_participant vp"       \
-    " JOIN affiliation va ON va.org_id = vp.org_id WHERE vp.project_id = " P ".id"                 \
-    " AND va.person_id = $1 AND va.ended_at IS NULL))"
+#define VISIBLE(P) PROJECT_VISIBLE(P)
 
 /* $3 first year (0 open), $4 last year (0 open). A project's years run
  * from its start (or submission) to its end. Companies are not nodes. */

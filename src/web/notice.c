@@ -30,6 +30,7 @@ static const struct {
     [NOTICE_TEAM_JOINED] = {"team_joined", MSG_NOTICE_TEAM_JOINED, false},
     [NOTICE_SEARCH_SAVED] = {"search_saved", MSG_SAVESEARCH_SAVED, false},
     [NOTICE_SEARCH_EXISTS] = {"search_exists", MSG_NOTIFY_ERR_EXISTS, false},
+    [NOTICE_TIE_DECLINED_GONE] = {"tie_declined", MSG_TIE_DECLINED_GONE, false},
 };
 
 static bool secure(const req *r)

@@ -39,6 +39,9 @@ typedef enum {
     /* saving a search from the cooperation board (issue 13) */
     NOTICE_SEARCH_SAVED,  /* "The search is saved; new posts ... in your digest." */
     NOTICE_SEARCH_EXISTS, /* "This search is saved already." */
+
+    /* consent (issue 14): a private project declined is no longer the reader's */
+    NOTICE_TIE_DECLINED_GONE, /* "Declined: the project is no longer shown to you." */
     NOTICE__COUNT
 } notice_kind;
 

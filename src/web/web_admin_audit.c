@@ -239,6 +239,9 @@ static const struct {
     {"kind", MSG_AUDIT_KEY_KIND, 0},
     {"scope", MSG_AUDIT_KEY_SCOPE, 0},
     {"mailed", MSG_AUDIT_KEY_MAILED, 0},
+    {"terms_changed", MSG_AUDIT_KEY_TERMS_CHANGED, 0}, /* a project's participants (JSON) */
+    {"programme", MSG_AUDIT_KEY_PROGRAMME, 0},
+    {"programme_en", MSG_AUDIT_KEY_PROGRAMME_EN, 0},
 };
 
 /* One value of a detail field as text: an entry's or a person's name for

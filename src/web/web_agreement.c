@@ -637,7 +637,9 @@ static void agreement_page(req *r, const agreement_rec *g, const char *file_erro
         html_fmt(o, ")</p><p class=\"muted small ag-sha\">SHA-256 <code>%s</code></p>",
                  g->file_sha256);
     } else
-        html_fmt(o, "<p class=\"muted\">%s</p>", T(L, MSG_AG_DOCUMENT_PARTIES));
+        html_fmt(o, "<p class=\"muted\">%s</p>",
+                 T(L, strcmp(g->status, "draft") == 0 ? MSG_AG_DOCUMENT_DRAFT
+                                                      : MSG_AG_DOCUMENT_PARTIES));
     if (may_edit) {
         if (file_error)
             web_alert(r, file_error);
@@ -695,7 +697,7 @@ void web_agreement_consent(req *r)
     web_tie_answer(r, &f,
                    &(web_tie_post){kinds, 1, g.id,
                                    arena_printf(r->a, "/agreements/%lld", (long long)g.id),
-                                   T(r->lang, MSG_AG_NOT_FOUND), page_again, &g});
+                                   T(r->lang, MSG_AG_NOT_FOUND), page_again, &g, NULL});
 }
 
 void web_agreement_delete(req *r)
@@ -752,7 +754,9 @@ void web_agreement_file_get(req *r)
     if (!load(r, &g))
         return;
     if (!agreement_may_read_file(r->db, r->user, &g)) {
-        resp_error(r, r->user ? 403 : 404, T(r->lang, MSG_AG_DOCUMENT_PARTIES));
+        resp_error(r, r->user ? 403 : 404,
+                   T(r->lang, strcmp(g.status, "draft") == 0 ? MSG_AG_DOCUMENT_DRAFT
+                                                             : MSG_AG_DOCUMENT_PARTIES));
         return;
     }
     const char *name = NULL;

@@ -61,11 +61,12 @@ const char *wcall_title(req *r, const call_rec *c)
     return web_org_text(r, c->title_sr, c->title_en);
 }
 
-/* A programme's name in the reader's script: it is typed once, often in
- * Cyrillic, and a Latin page shows it transliterated. */
-static const char *programme_text(req *r, const char *p)
+/* A programme's name in the reader's language: English readers its
+ * English name when it has one (0055), else the Serbian name, which a
+ * Latin page shows transliterated. */
+static const char *programme_text(req *r, const char *p, const char *en)
 {
-    const char *s = web_org_text(r, p, NULL);
+    const char *s = web_org_text(r, p, en);
     return s ? s : "";
 }
 
@@ -153,7 +154,8 @@ static void call_item(req *r, const call_rec *c)
              (long long)c->id, wcall_title(r, c));
     if (c->funder_name)
         html_fmt(o, "%s · ", web_org_text(r, c->funder_name, c->funder_name_en));
-    html_fmt(o, "%s</p><p>%s: ", programme_text(r, c->programme), T(r->lang, MSG_CALL_DEADLINE));
+    html_fmt(o, "%s</p><p>%s: ", programme_text(r, c->programme, c->programme_en),
+             T(r->lang, MSG_CALL_DEADLINE));
     deadline_text(r, c);
     if (strcmp(c->status, "draft") == 0)
         html_fmt(o, " <span class=\"badge\">%s</span>", T(r->lang, MSG_CALL_DRAFT));
@@ -234,8 +236,9 @@ static void list_page(req *r, bool archive)
     if (n_pr) {
         html_fmt(o, "<h3>%s</h3><ul class=\"plain facet\">", T(L, MSG_CALL_PROGRAMME));
         for (size_t i = 0; i < n_pr; i++)
-            facet_link(r, base, "programme", pr[i].value, programme_text(r, pr[i].label),
-                       pr[i].count, f.programme && strcmp(f.programme, pr[i].value) == 0);
+            facet_link(r, base, "programme", pr[i].value,
+                       programme_text(r, pr[i].label, pr[i].label_en), pr[i].count,
+                       f.programme && strcmp(f.programme, pr[i].value) == 0);
         html_raw(o, "</ul>");
     }
     static const char *const kinds[] = {"cluster",    "cluster_initiative", "company",
@@ -386,7 +389,8 @@ void web_call_page(req *r)
     if (c.funder_slug)
         html_fmt(o, "<dt>%s</dt><dd><a href=\"/orgs/%s\">%s</a></dd>", T(L, MSG_CALL_FUNDER),
                  c.funder_slug, web_org_text(r, c.funder_name, c.funder_name_en));
-    html_fmt(o, "<dt>%s</dt><dd>%s</dd>", T(L, MSG_CALL_PROGRAMME), programme_text(r, c.programme));
+    html_fmt(o, "<dt>%s</dt><dd>%s</dd>", T(L, MSG_CALL_PROGRAMME),
+             programme_text(r, c.programme, c.programme_en));
     if (c.opens_on)
         html_fmt(o, "<dt>%s</dt><dd>%s</dd>", T(L, MSG_CALL_OPENS_ON), c.opens_on);
     html_fmt(o, "<dt>%s</dt><dd>", T(L, MSG_CALL_DEADLINE));
@@ -496,8 +500,8 @@ static void import_page(req *r, const call_import_error *errs, size_t n_errs)
     layout_begin(r, &m);
     html_fmt(o, "<p class=\"crumbs\"><a href=\"/calls\">%s</a></p>\n<h1>%s</h1>\n<p>%s</p>",
              T(L, MSG_CALLS_TITLE), T(L, MSG_CALL_IMPORT), T(L, MSG_CALL_IMPORT_HINT));
-    html_raw(o, "<pre class=\"code\">funder,programme,title_sr,title_en,deadline_date,"
-                "deadline_time,deadline_tz,grant_min,grant_max,cofin,rules</pre>");
+    html_raw(o, "<pre class=\"code\">funder,programme,programme_en,title_sr,title_en,"
+                "deadline_date,deadline_time,deadline_tz,grant_min,grant_max,cofin,rules</pre>");
     if (n_errs) {
         html_fmt(o,
                  "<div class=\"alert\" role=\"alert\"><p>%s</p><table><thead><tr><th>%s</th>"

@@ -340,6 +340,8 @@ static void form_page(req *r, const call_rec *c, const call_input *in, const fun
         {"title_en", "text", in->title_en, MSG_CALL_F_TITLE_EN, 0, false},
         {"funder", "text", in->funder, MSG_CALL_FUNDER, MSG_CALL_F_FUNDER_HINT, false},
         {"programme", "text", in->programme, MSG_CALL_PROGRAMME, 0, true},
+        {"programme_en", "text", in->programme_en, MSG_CALL_PROGRAMME_EN, MSG_PJ_H_PROGRAMME_EN,
+         false},
         {"url", "url", in->url, MSG_CALL_URL, 0, false},
         {"opens_on", "date", in->opens_on, MSG_CALL_OPENS_ON, 0, false},
         {"deadline_date", "date", in->deadline_date, MSG_CALL_F_DEADLINE_DATE, 0, true},
@@ -439,6 +441,7 @@ static void input_from_form(req *r, const form *f, call_input *in, bool *rules_o
 {
     *in = (call_input){.funder = form_get(f, "funder"),
                        .programme = form_get(f, "programme"),
+                       .programme_en = form_get(f, "programme_en"),
                        .title_sr = form_get(f, "title_sr"),
                        .title_en = form_get(f, "title_en"),
                        .summary_sr = form_get(f, "summary_sr"),

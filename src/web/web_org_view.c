@@ -16,6 +16,7 @@
 #include "core/utf8.h"
 #include "html/html.h"
 #include "html/layout.h"
+#include "i18n/country.h"
 #include "json/json.h"
 #include "model/rights.h"
 #include "web/notice.h"
@@ -258,6 +259,11 @@ static void contact_card(req *r, web_refs *refs, const org_rec *o)
     const char *region = web_refs_label(r, refs, WREF_REGION, o->region);
     if (region)
         html_fmt(out, "<dt>%s</dt><dd>%s</dd>", T(L, MSG_DIR_L_REGION), region);
+    if (!empty(o->country) && strcmp(o->country, "RS") != 0) { /* abroad: say where */
+        const char *country = country_name(L, o->country);
+        html_fmt(out, "<dt>%s</dt><dd>%s</dd>", T(L, MSG_DIR_L_COUNTRY),
+                 country ? country : o->country);
+    }
     if (o->year_founded > 0)
         html_fmt(out, "<dt>%s</dt><dd>%d</dd>", T(L, MSG_DIR_L_YEAR), (int)o->year_founded);
     if (!empty(o->pib))

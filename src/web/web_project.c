@@ -177,9 +177,14 @@ static void filter_form(req *r, const project_query *q, const project_choices *c
     html_raw(o, "</select></div>");
     select_open(r, "f-programme", T(L, MSG_PJ_L_PROGRAMME));
     option(r, "", T(L, MSG_PJ_ANY), q->programme);
-    for (size_t i = 0; i < c->n_programmes; i++)
-        option_n(r, fc, PROJECT_FACET_PROGRAMME, c->programmes[i],
-                 web_org_text(r, c->programmes[i], NULL), q->programme);
+    for (size_t i = 0; i < c->n_programmes; i++) {
+        char *sr = arena_strdup(r->a, c->programmes[i]); /* "programme\tprogramme_en" */
+        char *en = sr ? strchr(sr, '\t') : NULL;
+        if (!en)
+            continue;
+        *en++ = '\0';
+        option_n(r, fc, PROJECT_FACET_PROGRAMME, sr, web_org_text(r, sr, en), q->programme);
+    }
     html_raw(o, "</select></div>");
     select_open(r, "f-funder", T(L, MSG_PJ_L_FUNDER));
     option(r, "", T(L, MSG_PJ_ANY), q->funder);
@@ -249,7 +254,7 @@ static table *list_table(req *r, const project_rec *p, size_t n)
         table_set_link(t, row, 0, wproj_title(r, x),
                        arena_printf(r->a, "/projects/%lld", (long long)x->id));
         table_set_text(t, row, 1, x->acronym ? web_org_text(r, x->acronym, NULL) : NULL);
-        table_set_text(t, row, 2, x->programme ? web_org_text(r, x->programme, NULL) : NULL);
+        table_set_text(t, row, 2, web_org_text(r, x->programme, x->programme_en));
         if (x->funder_slug)
             table_set_link(t, row, 3, web_org_text(r, x->funder_name, x->funder_name_en),
                            arena_printf(r->a, "/orgs/%s", x->funder_slug));
@@ -471,7 +476,7 @@ static void project_page(req *r, const project_rec *pp, const char *consent_erro
         html_fmt(o, "<p class=\"badge private\">%s</p>", T(L, MSG_PJ_VIS_PARTICIPANTS));
     html_raw(o, "<dl class=\"facts project-facts\">");
     fact(r, MSG_PJ_L_STATUS, web_project_status_label(L, p.status));
-    fact(r, MSG_PJ_L_PROGRAMME, p.programme ? web_org_text(r, p.programme, NULL) : NULL);
+    fact(r, MSG_PJ_L_PROGRAMME, web_org_text(r, p.programme, p.programme_en));
     if (p.funder_slug) {
         html_fmt(o, "<dt>%s</dt><dd><a href=\"/orgs/%q\">%s</a>", T(L, MSG_PJ_L_FUNDER),
                  p.funder_slug, web_org_text(r, p.funder_name, p.funder_name_en));
@@ -532,6 +537,18 @@ static void page_again(req *r, const void *p, const char *consent_error)
     project_page(r, p, consent_error);
 }
 
+/* Whether the reader may still read project id (after a decline). A
+ * failed read counts as seen: the page then says what went wrong. */
+static bool still_seen(req *r, int64_t id)
+{
+    project_viewer v = web_project_viewer(r);
+    project_rec p;
+    bool found = true;
+    if (project_get(r->db, r->a, &v, id, &p, &found) != DB_OK)
+        return true;
+    return found;
+}
+
 /* POST /projects/{id}/consent: org (a participant's or the funder's id),
  * as (participant, the default, or funder), decision (confirm or
  * decline), reason (decline, optional): web_tie_answer (404 when the
@@ -547,7 +564,7 @@ void web_project_consent(req *r)
     web_tie_answer(r, &f,
                    &(web_tie_post){kinds, 2, p.id,
                                    arena_printf(r->a, "/projects/%lld", (long long)p.id),
-                                   T(r->lang, MSG_PJ_NOT_FOUND), page_again, &p});
+                                   T(r->lang, MSG_PJ_NOT_FOUND), page_again, &p, still_seen});
 }
 
 /* --- an entry's projects ------------------------------------------------------------------ */
@@ -570,7 +587,7 @@ bool web_projects_section(req *r, int64_t org_id)
         html_fmt(o, "<li><a href=\"/projects/%D\">%s</a> · %s%R%s</li>", (long long)p[i].id,
                  wproj_title(r, &p[i]), web_project_status_label(L, p[i].status),
                  p[i].programme ? " · " : "",
-                 p[i].programme ? web_org_text(r, p[i].programme, NULL) : "");
+                 p[i].programme ? web_org_text(r, p[i].programme, p[i].programme_en) : "");
     html_raw(o, "</ul></section>\n");
     return true;
 }

@@ -190,6 +190,8 @@ static void form_page(req *r, const project_rec *p, const form_view *v)
     text_field(r, "acronym", MSG_PJ_L_ACRONYM, NULL, p ? p->acronym : NULL, v, false, 40);
     text_field(r, "programme", MSG_PJ_L_PROGRAMME, T(L, MSG_PJ_H_PROGRAMME),
                p ? p->programme : NULL, v, false, 200);
+    text_field(r, "programme_en", MSG_PJ_L_PROGRAMME_EN, T(L, MSG_PJ_H_PROGRAMME_EN),
+               p ? p->programme_en : NULL, v, false, 200);
     web_field(r, &(web_input){.id = "pj-funder",
                               .name = "funder",
                               .type = "text",
@@ -346,6 +348,7 @@ void web_project_input(req *r, const form *f, project_input *in, project_part_in
                           .title_en = form_get(f, "title_en"),
                           .acronym = form_get(f, "acronym"),
                           .programme = form_get(f, "programme"),
+                          .programme_en = form_get(f, "programme_en"),
                           .funder = funder && *funder ? funder : form_get(f, "funder"),
                           .call = form_get(f, "call"),
                           .status = form_get(f, "status"),

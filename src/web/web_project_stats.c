@@ -84,9 +84,9 @@ static table *group_table(req *r, const portfolio_group *g, size_t n, bool clust
     t->id = clusters ? "pf-clusters-table" : "pf-programmes-table";
     for (size_t i = 0; i < n; i++) {
         size_t row = table_add_row(t);
-        const char *name =
-            clusters ? web_org_text(r, g[i].name, g[i].name_en)
-                     : (*g[i].key ? web_org_text(r, g[i].key, NULL) : T(L, MSG_PJ_NO_PROGRAMME));
+        const char *name = clusters ? web_org_text(r, g[i].name, g[i].name_en)
+                                    : (*g[i].key ? web_org_text(r, g[i].key, g[i].name_en)
+                                                 : T(L, MSG_PJ_NO_PROGRAMME));
         if (clusters)
             table_set_link(t, row, 0, name, arena_printf(r->a, "/orgs/%s", g[i].key));
         else
@@ -225,7 +225,7 @@ void web_project_portfolio(req *r)
     const char **pl = arena_alloc(r->a, (p.n_programmes + 1) * sizeof *pl);
     int64_t *pv = arena_alloc(r->a, (p.n_programmes + 1) * sizeof *pv);
     for (size_t i = 0; pl && pv && i < p.n_programmes; i++) {
-        pl[i] = *p.programmes[i].key ? web_org_text(r, p.programmes[i].key, NULL)
+        pl[i] = *p.programmes[i].key ? web_org_text(r, p.programmes[i].key, p.programmes[i].name_en)
                                      : T(L, MSG_PJ_NO_PROGRAMME);
         pv[i] = p.programmes[i].grant_cents;
     }

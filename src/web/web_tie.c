@@ -16,6 +16,7 @@
 #include "model/project.h"
 #include "model/rights.h"
 #include "model/tie.h"
+#include "web/notice.h"
 #include "web/web_org.h"
 
 void web_tie_mark(req *r, const char *consent, const char *reason)
@@ -144,6 +145,11 @@ void web_tie_answer(req *r, const form *f, const web_tie_post *p)
         return;
     switch (web_tie_decide(r, kind, p->obj, p->id, org, accept, form_get(f, "reason"))) {
     case WEB_TIE_DONE:
+        if (!accept && p->seen && !p->seen(r, p->id)) {
+            web_notice_next(r, NOTICE_TIE_DECLINED_GONE, -1);
+            resp_redirect(r, "/start");
+            return;
+        }
         resp_redirect(r, arena_printf(r->a, "%s?%s=1", p->page, accept ? "confirmed" : "declined"));
         return;
     case WEB_TIE_NOT_NAMED:

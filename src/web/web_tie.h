@@ -54,7 +54,11 @@ web_tie_outcome web_tie_decide(req *r, tie_kind kind, const void *obj, int64_t i
  * (web_tie_decide) and answers: a redirect to page?confirmed=1 or
  * ?declined=1, 404 with not_found, 403, 409, or (a bad reason) 422 by
  * again(r, obj, error), which shows the page with error beside the
- * reason. kinds[0] is the default kind. */
+ * reason. kinds[0] is the default kind. After a decline, when seen is
+ * set and says the reader may no longer read the object (a private
+ * project its organisation refused), the answer is a redirect to the
+ * start page with a "declined" notice (notice.h) instead: the page would
+ * be a 404 to them now. */
 typedef struct web_tie_post {
     const tie_kind *kinds;
     size_t n_kinds;
@@ -63,6 +67,7 @@ typedef struct web_tie_post {
     const char *not_found;
     void (*again)(req *r, const void *obj, const char *error);
     const void *obj;
+    bool (*seen)(req *r, int64_t id); /* may the reader still read it; NULL: always */
 } web_tie_post;
 void web_tie_answer(req *r, const form *f, const web_tie_post *p);
 /* The start page's section: agreements and projects waiting for the

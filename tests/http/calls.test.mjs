@@ -155,7 +155,7 @@ test("a call's page lists the clusters it does not exclude; the API says why for
   assert.match(page.text, /Clusters that may apply <span class="count">\d+/);
   assert.match(page.text, new RegExp(`href="/orgs/${cluster}"`));
   assert.match(page.text, /Looking for partners for this call/);
-  // the excellence grants need an ESCA label no demo cluster holds now
+  // the excellence grants need a current ESCA label, which this cluster does not hold (VOICT's expired in 2015)
   const ex = sqlite("SELECT id FROM funding_call WHERE title_en = 'Cluster excellence grants'");
   const api = JSON.parse((await get(`/api/v1/calls/${ex}?eligible_for=${cluster}`)).text);
   assert.equal(api.eligibility.verdict, 'not_met');

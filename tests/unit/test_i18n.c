@@ -14,6 +14,7 @@
 #include "core/mem.h"
 #include "core/utf8.h"
 #include "i18n/collate.h"
+#include "i18n/country.h"
 #include "i18n/i18n.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -540,6 +541,40 @@ static void test_latin_to_cyrillic(void **state)
     }
 }
 
+/* Country names (country.c, generated from iso-codes): each language its
+ * own, the Latin from iso-codes' sr@latin; unknown or malformed codes
+ * NULL; the table sorted, so bisection finds every row. */
+static void test_country_names(void **state)
+{
+    (void)state;
+    assert_string_equal(country_name(LANG_EN, "RS"), "Serbia");
+    assert_string_equal(country_name(LANG_SR_CYRL, "RS"), "Србија");
+    assert_string_equal(country_name(LANG_SR_LATN, "RS"), "Srbija");
+    assert_string_equal(country_name(LANG_EN, "DE"), "Germany");
+    assert_string_equal(country_name(LANG_SR_CYRL, "DE"), "Немачка");
+    assert_string_equal(country_name(LANG_SR_LATN, "DE"), "Nemačka");
+    assert_string_equal(country_name(LANG_SR_LATN, "ME"), "Crna Gora");
+    assert_string_equal(country_name(LANG_EN, "AD"), "Andorra");  /* the first row */
+    assert_string_equal(country_name(LANG_EN, "ZW"), "Zimbabwe"); /* the last */
+    assert_null(country_name(LANG_EN, "XK"));                     /* not assigned by ISO 3166-1 */
+    assert_null(country_name(LANG_EN, "rs"));
+    assert_null(country_name(LANG_EN, "RSB"));
+    assert_null(country_name(LANG_EN, ""));
+    assert_null(country_name(LANG_EN, NULL));
+    assert_true(country_count() >= 249);
+    for (size_t i = 0; i < country_count(); i++) {
+        const char *c = country_code_at(i);
+        if (i)
+            assert_true(strcmp(country_code_at(i - 1), c) < 0);
+        for (int l = 0; l < LANG__COUNT; l++) {
+            const char *n = country_name((lang_id)l, c);
+            assert_non_null(n);
+            assert_true(*n);
+        }
+    }
+    assert_null(country_code_at(country_count()));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -560,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_fmt_date_dst),
         cmocka_unit_test(test_fmt_date_out_of_range),
         cmocka_unit_test(test_plural),
+        cmocka_unit_test(test_country_names),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
