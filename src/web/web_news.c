@@ -505,7 +505,9 @@ static void news_form(req *r, const news_view *v)
                      web_org_name(r, &orgs[i]));
         html_raw(o, "</select></div>\n");
     }
-    html_fmt(o, "<fieldset><legend>%s</legend>", T(L, MSG_NEWS_SR_VERSION));
+    /* each language's fields as a group with a heading (bare fieldsets ran
+     * a label into the input above it on a phone: .version spaces them) */
+    html_fmt(o, "<fieldset class=\"version\"><legend>%s</legend>", T(L, MSG_NEWS_SR_VERSION));
     web_field(r, &(web_input){.id = "nw-title-sr",
                               .name = "title_sr",
                               .type = "text",
@@ -518,7 +520,8 @@ static void news_form(req *r, const news_view *v)
                 web_errs_get(errs, "lead_sr"), 2);
     wc_textarea(r, "nw-body-sr", "body_sr", T(L, MSG_NEWS_L_BODY), T(L, MSG_NEWS_H_BODY),
                 typed(v, "body_sr"), web_errs_get(errs, "body_sr"), 10);
-    html_fmt(o, "</fieldset><fieldset><legend>%s</legend><p class=\"hint\">%s</p>",
+    html_fmt(o,
+             "</fieldset><fieldset class=\"version\"><legend>%s</legend><p class=\"hint\">%s</p>",
              T(L, MSG_NEWS_EN_VERSION), T(L, MSG_NEWS_H_EN));
     web_field(r, &(web_input){.id = "nw-title-en",
                               .name = "title_en",
