@@ -7,10 +7,11 @@
 // news form (those who may write one), /map coloured by two measures,
 // /panorama, the newsletter subscription page, and the secretariat also
 // the newsletter compose page and an issue's preview. On every page: no
-// horizontal overflow (the document is no wider than the screen), no
-// script error, and no message id or English-only label on a Serbian
-// page. Full-page screenshots go to tests/browser/screenshots/phone/ to be
-// looked at (<role>-<page>-<lang>.png).
+// horizontal overflow (the document is no wider than the screen; on /map
+// the chosen measure's column of the table on screen too), no script
+// error, no message id, and no Cyrillic on a Latin page. Full-page
+// screenshots go to tests/browser/screenshots/phone/ to be looked at
+// (<role>-<page>-<lang>.png; tools/phone_sheet.mjs lays them out).
 //
 // Run: SCAN_BIN=build-t/scan node --test tests/browser/phone_walk.test.mjs
 import { test, before, after } from 'node:test';
@@ -100,6 +101,13 @@ async function walk(page, role, name, path) {
         .slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
       return { doc: document.documentElement.scrollWidth, w, wide };
     });
+    if (path.startsWith('/map')) { // the chosen measure's values are on screen, not scrolled away
+      const right = await page.evaluate(() => {
+        const c = document.querySelector('#map-table tbody tr td:nth-child(2)');
+        return c ? c.getBoundingClientRect().right : 0;
+      });
+      if (!(right > 0 && right <= over.w)) problems.push(`${role} ${path} ${lang}: the measure column of the table ends at ${right} px on a ${over.w} px screen`);
+    }
     if (over.doc > over.w) problems.push(`${role} ${path} ${lang}: the document is ${over.doc} px wide on a ${over.w} px screen (${over.wide.join(', ')})`);
     // the page's own text: not the language switcher, nor a part marked
     // as another language (lang="...")
