@@ -70,7 +70,7 @@ static bool cluster_of(req *r, const char *slug, int64_t *org_id)
         resp_fail(r, st, "org_get");
         return false;
     }
-    if (!found || !o.kind ||
+    if (!found || !o.kind || !web_news_org_shown(r, &o) ||
         (strcmp(o.kind, "cluster") != 0 && strcmp(o.kind, "cluster_initiative") != 0)) {
         resp_error(r, 404, T(r->lang, MSG_NEWS_E_CLUSTER));
         return false;

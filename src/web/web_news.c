@@ -144,7 +144,7 @@ static bool read_cluster(req *r, int64_t *org_id, const char **name)
         resp_fail(r, st, "org_get");
         return false;
     }
-    if (!found) {
+    if (!found || !web_news_org_shown(r, &o)) { /* a draft's name is no one else's to see */
         resp_error(r, 404, T(r->lang, MSG_NEWS_E_CLUSTER));
         return false;
     }
@@ -631,6 +631,12 @@ static form *rec_form(req *r, const news_rec *n)
     return f;
 }
 
+bool web_news_org_shown(req *r, const org_rec *o)
+{
+    return (o->status && strcmp(o->status, "published") == 0) ||
+           (r->user && r->user->secretariat >= SEC_EDITOR) || may_write(r, o->id);
+}
+
 bool web_news_seen(req *r, const news_rec *n)
 {
     return news_visible(n) || (n->status && strcmp(n->status, "withdrawn") == 0) ||
@@ -736,7 +742,11 @@ void web_news_create(req *r)
             resp_fail(r, st, "org_get");
             return;
         }
-        if (!found || !may_write(r, o.id)) {
+        if (!found || !web_news_org_shown(r, &o)) { /* as the API: 404, then 403 */
+            resp_error(r, 404, T(L, MSG_NEWS_E_CLUSTER));
+            return;
+        }
+        if (!may_write(r, o.id)) {
             resp_error(r, 403, T(L, MSG_NEWS_E_FORBIDDEN));
             return;
         }

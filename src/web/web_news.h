@@ -9,6 +9,7 @@
 
 #include "http/request.h"
 #include "model/news.h"
+#include "model/org.h"
 #include "valid/valid.h"
 
 void web_news_list(req *r);
@@ -27,6 +28,12 @@ void web_news_update(req *r);
  * text), and anything to who may write it (rights_can(RIGHT_NEWS_WRITE)).
  * The one rule of the item page, the API's GET and every write route. */
 bool web_news_seen(req *r, const news_rec *n);
+
+/* Whether r's reader may know of the directory entry o, for a news
+ * filter or a news item's source: published, or for the secretariat's
+ * editors and those who may write its news (a draft or archived cluster
+ * answers as a missing one to everybody else, as its profile does). */
+bool web_news_org_shown(req *r, const org_rec *o);
 
 /* Loads the path's {id} (an id or a slug) for a change into n (arena
  * strings): true when r may write it. Otherwise false with the answer

@@ -43,7 +43,8 @@ before(async () => {
   sqlite(`INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded) VALUES
     ('cluster-c', 'Cluster C', 'cluster', 'published', 0, 0, 'cluster c'),
     ('cluster-d', 'Cluster D', 'cluster', 'published', 0, 0, 'cluster d'),
-    ('member-m', 'Member M', 'company', 'published', 0, 0, 'member m')`);
+    ('member-m', 'Member M', 'company', 'published', 0, 0, 'member m'),
+    ('cluster-h', 'Hidden Draft Cluster', 'cluster', 'draft', 0, 0, 'hidden draft cluster')`);
   const add = (email, extra = []) => scanIn(db, ['user', 'add', email, '--name', email.split('@')[0], '--password-stdin', ...extra], `${PW}\n`);
   add(EMAIL.admin, ['--admin']);
   add(EMAIL.editor, ['--editor']);
@@ -446,4 +447,34 @@ test('a news image: public, no-cache with an ETag and 304; withdrawn, it is 404 
     assert.equal(gone.status, 404, JSON.stringify(headers));
   }
   assert.doesNotMatch((await (await as('public')).get(`/news/${id}`)).text, /\/image"/, 'the notice shows no image');
+});
+
+test('a draft cluster is a missing one to those who may not see it: filters and the source of a new item', async () => {
+  const before = count();
+  for (const who of ['public', 'member']) {
+    const a = await as(who);
+    for (const slug of ['cluster-h', 'no-such-cluster']) {
+      const r = await a.get(`/news?cluster=${slug}&lang=en`);
+      assert.equal(r.status, 404, `${who} /news?cluster=${slug}`);
+      assert.doesNotMatch(r.text, /Hidden Draft Cluster/);
+      const j = await fetch(`${srv.url}/api/v1/news?cluster=${slug}`, { headers: { Accept: 'application/json' } });
+      assert.equal(j.status, 404, `${who} API ?cluster=${slug}`);
+    }
+  }
+  const rep = await as('member');
+  for (const org of ['cluster-h', 'no-such-cluster']) {
+    const r = await rep.post('/news', ITEM({ org }));
+    assert.equal(r.status, 404, `create for ${org}`);
+    const api = await fetch(`${srv.url}/api/v1/news`, {
+      method: 'POST', body: JSON.stringify({ ...ITEM(), org: undefined, cluster: org }),
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', Origin: srv.url,
+        'X-CSRF-Token': rep.csrf, Cookie: [...rep.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    assert.equal(api.status, 404, `API create for ${org}`);
+  }
+  // a published cluster that is not theirs: it exists, so 403
+  assert.equal((await rep.post('/news', ITEM({ org: 'cluster-d' }))).status, 403);
+  // the secretariat sees the draft cluster
+  assert.equal((await (await as('editor')).get('/news?cluster=cluster-h&lang=en')).status, 200);
+  assert.equal(count(), before, 'nothing stored');
 });
