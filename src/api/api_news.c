@@ -8,7 +8,9 @@
  * (web_news_error_text), in the reader's language (English unless the
  * request asks for another with ?lang=). Writes need a read-write token
  * or a session with its CSRF token (RF_WRITE_TOKEN | RF_CSRF). Images
- * are uploaded through the web form: a JSON body carries none. */
+ * are uploaded through the web form: a JSON body carries none. An item
+ * the reader may not see answers 404 on every route, as a missing id; one
+ * they see but may not write, 403 (web_news_load_for_change). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,7 +70,7 @@ static bool cluster_of(req *r, const char *slug, int64_t *org_id)
         resp_fail(r, st, "org_get");
         return false;
     }
-    if (!found || !o.kind ||
+    if (!found || !o.kind || !web_news_org_shown(r, &o) ||
         (strcmp(o.kind, "cluster") != 0 && strcmp(o.kind, "cluster_initiative") != 0)) {
         resp_error(r, 404, T(r->lang, MSG_NEWS_E_CLUSTER));
         return false;
@@ -131,8 +133,9 @@ void api_news_list(req *r)
                        (json_int_t)total));
 }
 
-/* The item of the path's {id} (an id or a slug): visible ones to anyone,
- * drafts and scheduled ones to those who may write them; else the 404. */
+/* The item of the path's {id} (an id or a slug) when r may see it
+ * (web_news_seen: visible ones and withdrawn ones' notices to anyone,
+ * drafts and scheduled ones to those who may write them); else the 404. */
 static bool load(req *r, news_rec *n)
 {
     db_status st = news_get(r->db, r->a, req_param(r, "id"), n);
@@ -140,7 +143,7 @@ static bool load(req *r, news_rec *n)
         resp_fail(r, st, "news_get");
         return false;
     }
-    if (st == DB_DONE || (!news_visible(n) && !may_write(r, n->org_id))) {
+    if (st == DB_DONE || !web_news_seen(r, n)) {
         resp_error(r, 404, T(r->lang, MSG_NEWS_E_NOT_FOUND));
         return false;
     }
@@ -154,6 +157,11 @@ void api_news_get(req *r)
         return;
     if (!news_visible(&n))
         r->cache_control = "private, no-store";
+    if (strcmp(n.status, "withdrawn") == 0 && !may_write(r, n.org_id)) {
+        /* the public notice, as its page: title and reason, no text */
+        n.lead_sr = n.body_sr = n.lead_en = n.body_en = NULL;
+        n.has_image = false;
+    }
     api_send(r, 200, news_json(r, &n));
 }
 
@@ -232,18 +240,7 @@ void api_news_create(req *r)
 void api_news_update(req *r)
 {
     news_rec n;
-    db_status st = news_get(r->db, r->a, req_param(r, "id"), &n);
-    if (st == DB_DONE) {
-        resp_error(r, 404, T(r->lang, MSG_NEWS_E_NOT_FOUND));
+    if (!web_news_load_for_change(r, &n)) /* 404 unseen, 403 seen but not theirs */
         return;
-    }
-    if (st != DB_OK) {
-        resp_fail(r, st, "news_get");
-        return;
-    }
-    if (!may_write(r, n.org_id)) { /* whether it exists is no secret: the list shows it */
-        resp_error(r, 403, T(r->lang, MSG_NEWS_E_FORBIDDEN));
-        return;
-    }
     save(r, &n);
 }

@@ -302,6 +302,11 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
         return chart_draw_empty(out, lang, id, o, "map");
     int64_t breaks[CHART_MAP_CLASSES];
     size_t nb = chart_map_breaks(values, N_TILES, CHART_MAP_CLASSES, breaks);
+    bool low_is_min = false; /* the first class holds one value: the smallest */
+    for (size_t t = 0; t < N_TILES; t++)
+        low_is_min |= nb > 0 && values[t] != CHART_NONE && values[t] == breaks[0];
+    for (size_t t = 0; t < N_TILES; t++)
+        low_is_min &= values[t] == CHART_NONE || nb == 0 || values[t] >= breaks[0];
 
     /* the legend: each class's range (a class holds the values above the
      * limit of the one before, up to its own), then "no data" when a tile
@@ -321,7 +326,11 @@ int chart_districts(buf *out, lang_id lang, const chart_opts *o, const chart_are
             e->text = (buf)BUF_INIT;
             e->text2 = (buf)BUF_INIT;
             if (c == 0) {
-                buf_puts(&e->text, "\xE2\x89\xA4 "); /* ≤ */
+                /* "≤ 0" read oddly for counts that are never below 0: when
+                 * the smallest value is the limit, the class is that one
+                 * value, and says so as the other one-value classes do */
+                if (!low_is_min)
+                    buf_puts(&e->text, "\xE2\x89\xA4 "); /* ≤ */
                 legend_tick(&e->text, lang, o, breaks[0], whole);
             } else if (breaks[c - 1] + 1 == breaks[c]) { /* one value: "2", not "2 – 2" */
                 legend_tick(&e->text, lang, o, breaks[c], whole);

@@ -35,6 +35,12 @@
 #define MAIL_ERROR_MAX         400 /* bytes of last_error kept */
 #define MAIL_SENDER_INTERVAL_S 5
 #define MAIL_SENDER_BATCH      20
+/* How long a claim holds: one message's worst case and a margin. The
+ * claim of a batch's unsent rest is renewed with each outcome, so a
+ * sender that dies (kill -9) mid-batch leaves its rest to others after at
+ * most this, not after a whole batch's worst case (20 x 40 s + 60 s: the
+ * restart of bench/newsletter.sh waited 14 minutes for it). */
+#define MAIL_CLAIM_S (MAIL_TIMEOUT_S + MAIL_CONNECT_TIMEOUT_S + 60)
 
 /* Set while mail_sender_stop() wants a transfer in progress abandoned. */
 static atomic_bool g_abort;
@@ -497,6 +503,9 @@ static const char SQL_SENT[] = "UPDATE outbox SET sent_at = $2, last_error = NUL
 static const char SQL_FAILED[] = "UPDATE outbox SET attempts = attempts + 1, last_error = $2,"
                                  " claim_token = NULL, claimed_until = NULL"
                                  " WHERE id = $1 AND sent_at IS NULL";
+/* Renews the claim of token $1's unsent rest until $2. */
+static const char SQL_RENEW[] = "UPDATE outbox SET claimed_until = $2"
+                                " WHERE claim_token = $1 AND sent_at IS NULL";
 
 typedef struct due_msg {
     int64_t id;
@@ -508,20 +517,26 @@ typedef struct due_msg {
 typedef struct outcome {
     int64_t id;
     const char *error; /* NULL: sent */
+    const char *token; /* the batch's claim */
 } outcome;
 
 static db_status outcome_body(tx *t, void *ctx)
 {
     const outcome *o = ctx;
-    return db_do(t->d, o->error ? SQL_FAILED : SQL_SENT,
-                 DB_ARGS(DBI(o->id), o->error ? DBT(o->error) : DBI(time_now())));
+    int64_t now = time_now();
+    db_status st = db_do(t->d, o->error ? SQL_FAILED : SQL_SENT,
+                         DB_ARGS(DBI(o->id), o->error ? DBT(o->error) : DBI(now)));
+    if (st == DB_OK)
+        st = db_do(t->d, SQL_RENEW, DB_ARGS(DBT(o->token), DBI(now + MAIL_CLAIM_S)));
+    return st;
 }
 
 /* Records one outcome in its own transaction (the outbox's own state: no
- * audit row, no version). error NULL means sent. */
-static db_status record_outcome(db *d, int64_t id, const char *error)
+ * audit row, no version), and renews the claim of the batch's unsent rest
+ * (token) for the next message. error NULL means sent. */
+static db_status record_outcome(db *d, int64_t id, const char *error, const char *token)
 {
-    outcome o = {.id = id, .error = error};
+    outcome o = {.id = id, .error = error, .token = token};
     tx t = TX_INIT(0, NULL, NULL, NULL, 0);
     db_status st = tx_write(d, &t, outcome_body, &o);
     if (st == DB_OK)
@@ -548,26 +563,24 @@ static db_status claim_body(tx *t, void *ctx)
 
 db_status mail_claim(db *d, int max, const char *token, int64_t now, int64_t *claimed)
 {
-    /* long enough to send the whole batch, each mail within its timeouts */
-    claim c = {.max = max,
-               .token = token,
-               .now = now,
-               .until = now + (int64_t)max * (MAIL_TIMEOUT_S + MAIL_CONNECT_TIMEOUT_S) + 60};
+    /* long enough to send the first mail within its timeouts; each
+     * outcome renews the rest (record_outcome) */
+    claim c = {.max = max, .token = token, .now = now, .until = now + MAIL_CLAIM_S};
     tx t = TX_INIT(0, NULL, NULL, NULL, 0); /* the outbox's own state: no audit, no version */
     db_status st = tx_write(d, &t, claim_body, &c);
     *claimed = st == DB_OK ? c.claimed : 0;
     return st;
 }
 
-/* Claims up to max due messages and reads them into arena copies. */
-static db_status load_due(db *d, arena *a, int max, due_msg **out, size_t *n)
+/* Claims up to max due messages under a new random token (written to
+ * token, 25 bytes) and reads them into arena copies. */
+static db_status load_due(db *d, arena *a, int max, due_msg **out, size_t *n, char *token)
 {
     *n = 0;
     *out = arena_alloc(a, sizeof **out * (size_t)max);
     if (!*out)
         return DB_NOMEM;
     unsigned char raw[12];
-    char token[25];
     randombytes_buf(raw, sizeof raw);
     for (size_t i = 0; i < sizeof raw; i++)
         snprintf(token + 2 * i, 3, "%02x", raw[i]);
@@ -634,7 +647,8 @@ db_status mail_deliver(db *d, const mail_config *cfg, int max, int *sent)
     char errbuf[CURL_ERROR_SIZE];
     snprintf(envelope_from, sizeof envelope_from, "<%.*s>", (int)fal, faddr);
 
-    db_status st = load_due(d, &a, max, &due, &n_due);
+    char token[25];
+    db_status st = load_due(d, &a, max, &due, &n_due, token);
     if (st != DB_OK || n_due == 0)
         goto cleanup;
     c = curl_easy_init();
@@ -691,7 +705,7 @@ db_status mail_deliver(db *d, const mail_config *cfg, int max, int *sent)
             put_reason(&reason, rc, errbuf, code);
             log_warn("mail: message %lld not sent: %s", (long long)m->id, buf_str(&reason));
         }
-        st = record_outcome(d, m->id, rc == CURLE_OK ? NULL : buf_str(&reason));
+        st = record_outcome(d, m->id, rc == CURLE_OK ? NULL : buf_str(&reason), token);
         if (st != DB_OK) {
             log_error("mail: cannot record the outcome of message %lld: %s (%s)", (long long)m->id,
                       db_status_name(st), db_errmsg(d));

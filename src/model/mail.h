@@ -104,9 +104,11 @@ typedef struct outbox_row {
  * Rows and their strings are arena copies; sent_at is 0 while unsent and
  * last_error NULL when there was none. */
 /* Claims up to max due mails for the sender holding token until their
- * claim lapses (enough time to send them all): another sender, in this
- * process or another app server, skips them meanwhile. *claimed is how
- * many. mail_deliver claims before it sends; exposed for tests. */
+ * claim lapses (enough time to send one; mail_deliver renews the rest's
+ * claim with each outcome, so a sender that dies mid-batch holds them at
+ * most that long): another sender, in this process or another app
+ * server, skips them meanwhile. *claimed is how many. mail_deliver claims
+ * before it sends; exposed for tests. */
 db_status mail_claim(db *d, int max, const char *token, int64_t now, int64_t *claimed);
 
 /* Mails waiting in the outbox (still to try) and given up (every attempt

@@ -489,7 +489,8 @@ const route routes[] = {
     {HTTP_POST, "/api/v1/news", api_news_create, RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 262144,
      "Create a news item (cluster: its manager; SCAN's: the secretariat)"},
     {HTTP_GET, "/api/v1/news/{id}", api_news_get, 0, 0,
-     "One news item (drafts and scheduled ones to who may write them)"},
+     "One news item (drafts and scheduled ones to who may write them; a withdrawn one as its "
+     "notice: title and reason)"},
     {HTTP_PUT, "/api/v1/news/{id}", api_news_update, RF_LOGIN | RF_CSRF | RF_WRITE_TOKEN, 262144,
      "Change a news item (who may write it)"},
     /* API: clusters and figures (api_cluster.c) */

@@ -8,6 +8,7 @@
 #include "html/layout.h"
 #include "model/principal.h"
 #include "web/web.h"
+#include "web/web_org.h"
 
 /* The account bar on top of the header: the user's name (to /account), an
  * Admin link for admins and a logout button (a POST form with the CSRF
@@ -37,7 +38,8 @@ void web_user_area(req *r, const char *nav)
     html_fmt(o, "<li><a href=\"/start\"%R>%s</a></li>", at_start ? " aria-current=\"page\"" : "",
              T(L, MSG_NAV_START));
     html_fmt(o, "<li><a class=\"user-name\" href=\"/account\"%R>%s</a></li>",
-             at_account ? " aria-current=\"page\"" : "", u->name);
+             at_account ? " aria-current=\"page\"" : "",
+             web_org_text(r, u->name, NULL)); /* Latin on Latin pages, as /start's hello */
     if (u->secretariat == SEC_ADMIN)
         html_fmt(o, "<li><a href=\"/admin/users\"%R>%s</a></li>",
                  at_admin ? " aria-current=\"page\"" : "", T(L, MSG_NAV_ADMIN));

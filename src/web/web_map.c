@@ -260,6 +260,18 @@ static void lq_list(req *r, const map_page *p)
     html_raw(o, "</dl></section>\n");
 }
 
+/* The reference employment's source for a sentence: as typed (often
+ * Serbian) in the reader's script; the demo's own illustrative table in
+ * the reader's language (its stored source is one English line, which
+ * read as untranslated on Serbian pages). */
+static const char *lq_source_text(req *r, bool demo, const char *source)
+{
+    if (demo)
+        return T(r->lang, MSG_MAP_LQ_DEMO_SOURCE);
+    const char *s = source ? web_org_text(r, source, NULL) : NULL;
+    return s ? s : "";
+}
+
 static table *map_table(req *r, const map_page *p, bool with_lq)
 {
     lang_id L = r->lang;
@@ -459,7 +471,7 @@ void web_map(req *r)
     if (p.lq_year) {
         /* the source as typed (often Serbian): in the reader's script */
         buf_printf(&b, T(L, MSG_MAP_HOW_LQ_MEMBERS), p.year, p.lq_year,
-                   p.lq_source ? web_org_text(r, p.lq_source, NULL) : "");
+                   lq_source_text(r, p.lq_demo, p.lq_source));
         html_text(o, buf_str(&b));
         if (p.lq_demo)
             html_fmt(o, " <span class=\"badge badge-demo\">%s</span>", T(L, MSG_MAP_LQ_DEMO));
@@ -551,7 +563,7 @@ void web_lq_section(req *r, const org_rec *org)
     if (!opened)
         return;
     buf b = BUF_INIT;
-    buf_printf(&b, T(L, MSG_LQ_SOURCE), year, source ? web_org_text(r, source, NULL) : "");
+    buf_printf(&b, T(L, MSG_LQ_SOURCE), year, lq_source_text(r, demo, source));
     html_fmt(o, "</ul><p class=\"muted\">%s", buf_str(&b));
     if (demo)
         html_fmt(o, " <span class=\"badge badge-demo\">%s</span>", T(L, MSG_MAP_LQ_DEMO));

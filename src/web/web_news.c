@@ -9,12 +9,19 @@
  *   GET  /news/new?org=slug     the form (SCAN's without org)
  *   POST /news                  create (multipart: optional image)
  *   GET  /news/{id-or-slug}     one item, JSON-LD NewsArticle and OpenGraph;
- *                               drafts, scheduled and withdrawn items only
- *                               for their writers (a withdrawn one says so)
- *   GET  /news/{id}/image       its image
+ *                               drafts and scheduled items only for their
+ *                               writers; a withdrawn one is a public notice
+ *                               with its reason and no text
+ *   GET  /news/{id}/image       its image (public, no-cache with an ETag:
+ *                               gone on the next view after a withdrawal)
+ *   GET  /news/{id}/edit        the form to change it
+ *   POST /news/{id}             change
  *   POST /news/{id}/withdraw    withdraw with a reason
  *
- * Who writes is rights_can(RIGHT_NEWS_WRITE, org) (0: SCAN's own). */
+ * Who writes is rights_can(RIGHT_NEWS_WRITE, org) (0: SCAN's own). Every
+ * route of one item answers a reader who may not see it (web_news_seen)
+ * 404, as for a missing id, and one who sees it but may not write it 403
+ * (web_news_load_for_change; api_news.c the same). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -137,7 +144,7 @@ static bool read_cluster(req *r, int64_t *org_id, const char **name)
         resp_fail(r, st, "org_get");
         return false;
     }
-    if (!found) {
+    if (!found || !web_news_org_shown(r, &o)) { /* a draft's name is no one else's to see */
         resp_error(r, 404, T(r->lang, MSG_NEWS_E_CLUSTER));
         return false;
     }
@@ -498,7 +505,9 @@ static void news_form(req *r, const news_view *v)
                      web_org_name(r, &orgs[i]));
         html_raw(o, "</select></div>\n");
     }
-    html_fmt(o, "<fieldset><legend>%s</legend>", T(L, MSG_NEWS_SR_VERSION));
+    /* each language's fields as a group with a heading (bare fieldsets ran
+     * a label into the input above it on a phone: .version spaces them) */
+    html_fmt(o, "<fieldset class=\"version\"><legend>%s</legend>", T(L, MSG_NEWS_SR_VERSION));
     web_field(r, &(web_input){.id = "nw-title-sr",
                               .name = "title_sr",
                               .type = "text",
@@ -511,7 +520,8 @@ static void news_form(req *r, const news_view *v)
                 web_errs_get(errs, "lead_sr"), 2);
     wc_textarea(r, "nw-body-sr", "body_sr", T(L, MSG_NEWS_L_BODY), T(L, MSG_NEWS_H_BODY),
                 typed(v, "body_sr"), web_errs_get(errs, "body_sr"), 10);
-    html_fmt(o, "</fieldset><fieldset><legend>%s</legend><p class=\"hint\">%s</p>",
+    html_fmt(o,
+             "</fieldset><fieldset class=\"version\"><legend>%s</legend><p class=\"hint\">%s</p>",
              T(L, MSG_NEWS_EN_VERSION), T(L, MSG_NEWS_H_EN));
     web_field(r, &(web_input){.id = "nw-title-en",
                               .name = "title_en",
@@ -621,11 +631,22 @@ static form *rec_form(req *r, const news_rec *n)
     return f;
 }
 
-/* Loads {id} for a change: 404 when missing, 403 without the right. */
-static bool load_for_change(req *r, news_rec *n)
+bool web_news_org_shown(req *r, const org_rec *o)
+{
+    return (o->status && strcmp(o->status, "published") == 0) ||
+           (r->user && r->user->secretariat >= SEC_EDITOR) || may_write(r, o->id);
+}
+
+bool web_news_seen(req *r, const news_rec *n)
+{
+    return news_visible(n) || (n->status && strcmp(n->status, "withdrawn") == 0) ||
+           may_write(r, n->org_id);
+}
+
+bool web_news_load_for_change(req *r, news_rec *n)
 {
     db_status st = news_get(r->db, r->a, req_param(r, "id"), n);
-    if (st == DB_DONE) {
+    if (st == DB_DONE || (st == DB_OK && !web_news_seen(r, n))) {
         resp_error(r, 404, T(r->lang, MSG_NEWS_E_NOT_FOUND));
         return false;
     }
@@ -634,7 +655,7 @@ static bool load_for_change(req *r, news_rec *n)
         return false;
     }
     if (!may_write(r, n->org_id)) {
-        resp_error(r, 403, T(r->lang, MSG_NEWS_E_FORBIDDEN));
+        resp_error(r, 403, T(r->lang, MSG_NEWS_E_NOT_YOURS));
         return false;
     }
     return true;
@@ -643,7 +664,7 @@ static bool load_for_change(req *r, news_rec *n)
 void web_news_edit_form(req *r)
 {
     news_rec n;
-    if (!load_for_change(r, &n))
+    if (!web_news_load_for_change(r, &n))
         return;
     form *f = rec_form(r, &n);
     if (!f) {
@@ -680,7 +701,7 @@ void web_news_update(req *r)
     if (!req_body_form(r, &f))
         return;
     news_rec n;
-    if (!load_for_change(r, &n))
+    if (!web_news_load_for_change(r, &n))
         return;
     news_input in = {0};
     form_input(&f, &in);
@@ -721,7 +742,11 @@ void web_news_create(req *r)
             resp_fail(r, st, "org_get");
             return;
         }
-        if (!found || !may_write(r, o.id)) {
+        if (!found || !web_news_org_shown(r, &o)) { /* as the API: 404, then 403 */
+            resp_error(r, 404, T(L, MSG_NEWS_E_CLUSTER));
+            return;
+        }
+        if (!may_write(r, o.id)) {
             resp_error(r, 403, T(L, MSG_NEWS_E_FORBIDDEN));
             return;
         }
@@ -816,8 +841,7 @@ static const char *news_jsonld(req *r, const news_rec *n, const char *url)
 static bool load_news(req *r, news_rec *n)
 {
     db_status st = news_get(r->db, r->a, req_param(r, "id"), n);
-    if (st == DB_DONE || (st == DB_OK && !news_visible(n) && strcmp(n->status, "withdrawn") != 0 &&
-                          !may_write(r, n->org_id))) {
+    if (st == DB_DONE || (st == DB_OK && !web_news_seen(r, n))) {
         resp_error(r, 404, T(r->lang, MSG_NEWS_E_NOT_FOUND));
         return false;
     }
@@ -835,6 +859,13 @@ void web_news_page(req *r)
     if (!load_news(r, &n))
         return;
     bool writer = may_write(r, n.org_id);
+    if (strcmp(n.status, "withdrawn") == 0) {
+        /* the notice: no lead in the description and JSON-LD, no og:image
+         * (its image answers 404 now), the reason instead */
+        const char *note = arena_printf(r->a, T(L, MSG_NEWS_WITHDRAWN_NOTE), n.withdrawn_reason);
+        n.lead_sr = n.lead_en = note ? note : "";
+        n.has_image = false;
+    }
     const char *base = web_base_url(r);
     const char *url = base ? arena_printf(r->a, "%s/news/%s", base, n.slug) : NULL;
     page_meta pm = {.title = n_title(r, &n),
@@ -931,7 +962,14 @@ void web_news_image(req *r)
         return;
     }
     r->content_type = type;
-    r->cache_control = private ? "private, no-store" : "public, max-age=3600";
+    /* public, no-cache: shared caches and browsers keep the image but ask
+     * again before each use (If-None-Match against the ETag the server
+     * makes from the bytes: a 304 with no body while it is unchanged), so
+     * a withdrawal takes effect on the next view instead of after a
+     * max-age; once withdrawn the answer is the 404 above. A short max-age
+     * would save the revalidation but leave the image out there for that
+     * long, and the 304 costs one indexed row read. */
+    r->cache_control = private ? "private, no-store" : "public, no-cache";
     buf_append(&r->out, data, n);
 }
 
@@ -941,21 +979,11 @@ void web_news_withdraw(req *r)
     if (!req_body_form(r, &f))
         return;
     news_rec n;
-    db_status st = news_get(r->db, r->a, req_param(r, "id"), &n);
-    if (st == DB_DONE) {
-        resp_error(r, 404, T(r->lang, MSG_NEWS_E_NOT_FOUND));
+    if (!web_news_load_for_change(r, &n))
         return;
-    }
-    if (st != DB_OK) {
-        resp_fail(r, st, "news_get");
-        return;
-    }
-    if (!may_write(r, n.org_id)) {
-        resp_error(r, 403, T(r->lang, MSG_NEWS_E_FORBIDDEN));
-        return;
-    }
     form_errors fe = {0};
-    st = news_withdraw(r->db, n.id, form_get(&f, "reason"), r->user->person_id, r->client_ip, &fe);
+    db_status st =
+        news_withdraw(r->db, n.id, form_get(&f, "reason"), r->user->person_id, r->client_ip, &fe);
     if (st == DB_CONSTRAINT) {
         resp_error(r, 422, T(r->lang, MSG_NEWS_E_REASON));
         return;

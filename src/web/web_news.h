@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "http/request.h"
+#include "model/news.h"
+#include "model/org.h"
 #include "valid/valid.h"
 
 void web_news_list(req *r);
@@ -20,6 +22,27 @@ void web_news_image(req *r);
 void web_news_withdraw(req *r);
 void web_news_edit_form(req *r);
 void web_news_update(req *r);
+
+/* Whether r's reader may see n's page: a published item once due, a
+ * withdrawn one (its page is public, as a notice with the reason and no
+ * text), and anything to who may write it (rights_can(RIGHT_NEWS_WRITE)).
+ * The one rule of the item page, the API's GET and every write route. */
+bool web_news_seen(req *r, const news_rec *n);
+
+/* Whether r's reader may know of the directory entry o, for a news
+ * filter or a news item's source: published, or for the secretariat's
+ * editors and those who may write its news (a draft or archived cluster
+ * answers as a missing one to everybody else, as its profile does). */
+bool web_news_org_shown(req *r, const org_rec *o);
+
+/* Loads the path's {id} (an id or a slug) for a change into n (arena
+ * strings): true when r may write it. Otherwise false with the answer
+ * written: 404 when it is missing or r may not see it (a draft or
+ * scheduled item of another cluster: the same answer as a missing id, so
+ * its existence does not leak), 403 with the reason when r sees it but
+ * may not write it. For the web routes and api_news.c (the API's 404 and
+ * 403 are JSON, as resp_error writes them for /api/). */
+bool web_news_load_for_change(req *r, news_rec *n);
 /* The form's message for a news field error in the reader's language
  * (arena): the pages' and the API's (api_news.c) one wording. */
 const char *web_news_error_text(req *r, const form_error *e);

@@ -24,6 +24,7 @@
 #include "web/web_admin.h"
 #include "web/web_cluster.h"
 #include "web/web_news.h"
+#include "web/web_org.h"
 
 static bool secretariat(req *r)
 {
@@ -310,7 +311,8 @@ static void admin_page(req *r, const form *typed, const web_errs *errs)
             html_fmt(o,
                      "<tr><td><a href=\"/admin/newsletter/%D\">%s</a></td><td>%s</td><td>%s</td>"
                      "</tr>",
-                     (long long)is[i].id, L == LANG_EN ? is[i].subject_en : is[i].subject_sr,
+                     (long long)is[i].id,
+                     web_org_text(r, is[i].subject_sr, L == LANG_EN ? is[i].subject_en : NULL),
                      status_label(L, is[i].status), when(r, is[i].created_at));
         html_raw(o, "</tbody></table></div>");
     }
@@ -363,7 +365,13 @@ static void admin_page(req *r, const form *typed, const web_errs *errs)
                          : s->confirmed_at
                              ? (s->account ? MSG_NL_SUB_ACCOUNT : MSG_NL_SUB_CONFIRMED)
                              : MSG_NL_SUB_WAITING;
-            html_fmt(o, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", s->email, s->lang, T(L, stm));
+            /* the language by name, not its code ("sr-Latn" read as untranslated) */
+            const char *lc = s->lang ? s->lang : "sr";
+            msg_id lm = strcmp(lc, "en") == 0        ? MSG_NL_ACC_EN
+                        : strcmp(lc, "sr-Latn") == 0 ? MSG_NL_ACC_SR_LATN
+                                                     : MSG_NL_ACC_SR;
+            html_fmt(o, "<tr><td class=\"addr\">%s</td><td>%s</td><td>%s</td></tr>", s->email,
+                     T(L, lm), T(L, stm));
         }
         html_raw(o, "</tbody></table></div>");
     }
@@ -442,7 +450,8 @@ void web_newsletter_issue(req *r)
         resp_fail(r, st, "newsletter_issue");
         return;
     }
-    page_meta m = {.title = L == LANG_EN ? is.subject_en : is.subject_sr, .nav = "admin"};
+    page_meta m = {.title = web_org_text(r, is.subject_sr, L == LANG_EN ? is.subject_en : NULL),
+                   .nav = "admin"};
     layout_begin(r, &m);
     buf *o = &r->out;
     html_fmt(o, "<p class=\"crumbs\"><a href=\"/admin/newsletter\">%s</a></p><h1>%s</h1>\n",

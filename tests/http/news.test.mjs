@@ -16,7 +16,7 @@ import { startServer, scanIn, sqliteIn, CookieAgent } from './lib.mjs';
 const PW = 'news test pass phrase';
 const EMAIL = {
   admin: 'admin.n@example.com', editor: 'editor.n@example.com', manager: 'manager.n@example.com',
-  member: 'member.n@example.com',
+  member: 'member.n@example.com', other: 'other.n@example.com',
 };
 let dir, db, srv;
 const sqlite = (sql) => sqliteIn(db, sql);
@@ -43,13 +43,16 @@ before(async () => {
   sqlite(`INSERT INTO org(slug, name, kind, status, created_at, updated_at, name_folded) VALUES
     ('cluster-c', 'Cluster C', 'cluster', 'published', 0, 0, 'cluster c'),
     ('cluster-d', 'Cluster D', 'cluster', 'published', 0, 0, 'cluster d'),
-    ('member-m', 'Member M', 'company', 'published', 0, 0, 'member m')`);
+    ('member-m', 'Member M', 'company', 'published', 0, 0, 'member m'),
+    ('cluster-h', 'Hidden Draft Cluster', 'cluster', 'draft', 0, 0, 'hidden draft cluster')`);
   const add = (email, extra = []) => scanIn(db, ['user', 'add', email, '--name', email.split('@')[0], '--password-stdin', ...extra], `${PW}\n`);
   add(EMAIL.admin, ['--admin']);
   add(EMAIL.editor, ['--editor']);
   add(EMAIL.manager);
   add(EMAIL.member);
+  add(EMAIL.other);
   scanIn(db, ['user', 'role', EMAIL.manager, 'manager', '--org', 'cluster-c']);
+  scanIn(db, ['user', 'role', EMAIL.other, 'manager', '--org', 'cluster-d']);
   scanIn(db, ['user', 'role', EMAIL.member, 'representative', '--org', 'member-m']);
   srv = await startServer({ dbPath: db });
 });
@@ -291,9 +294,10 @@ test('a draft is changed and published by its writer; others may not change it',
   const form = await m.get(`/news/${id}/edit`);
   assert.equal(form.status, 200);
   assert.match(form.text, /value="Нацрт за измену"/);
-  assert.equal((await (await as('member')).get(`/news/${id}/edit`)).status, 403);
+  // a draft is no one else's to see: 404, as a missing id (the matrix below)
+  assert.equal((await (await as('member')).get(`/news/${id}/edit`)).status, 404);
   r = await (await as('member')).post(`/news/${id}`, ITEM({ title_sr: 'Туђа измена' }));
-  assert.equal(r.status, 403);
+  assert.equal(r.status, 404);
   r = await m.post(`/news/${id}`, ITEM({ title_sr: 'Измењена вест', publish_at: '2020-01-01T10:00' }));
   assert.equal(r.status, 422);
   assert.match(r.text, /This time has passed/);
@@ -349,4 +353,128 @@ test('org=scan in the form is SCAN\'s own news, as ?cluster=scan is', async () =
   const m = await as('manager'); // a manager may not write SCAN's own by that name either
   assert.equal((await m.post('/news', ITEM({ org: 'scan', title_sr: 'Не' }))).status, 403);
   assert.equal(count("title_sr = 'Не'"), 0);
+});
+
+// PUT /api/v1/news/{id} as a logged-in agent (its session and CSRF token).
+async function apiPut(a, id, body) {
+  const res = await fetch(`${srv.url}/api/v1/news/${id}`, {
+    method: 'PUT', body: JSON.stringify(body),
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json', Origin: srv.url,
+      'X-CSRF-Token': a.csrf ?? '', Cookie: [...a.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+test('every write route of one item: 404 where the reader may not see it (as a missing id), 403 where they do', async () => {
+  const m = await as('manager');
+  const make = async (over) => /\/news\/(\d+)/.exec((await m.post('/news', ITEM(over))).location)[1];
+  const items = {
+    published: await make({ title_sr: 'Матрица објављена' }),
+    draft: await make({ title_sr: 'Матрица нацрт', status: 'draft' }),
+    scheduled: await make({ title_sr: 'Матрица заказана', publish_at: '2099-03-01T10:00' }),
+    withdrawn: await make({ title_sr: 'Матрица повучена' }),
+  };
+  assert.equal((await m.post(`/news/${items.withdrawn}/withdraw`, { reason: 'Матрица' })).status, 303);
+  const state = () => sqlite(`SELECT group_concat(title_sr || status, ',') FROM news WHERE title_sr LIKE 'Матрица%'`);
+  const before = state();
+  // what a reader who may not write it sees: the page of a published item,
+  // and of a withdrawn one (its public notice); never a draft or a scheduled one
+  const seen = { published: true, withdrawn: true, draft: false, scheduled: false };
+  for (const role of ['member', 'other']) { // a member's representative; the manager of another cluster
+    const a = await as(role);
+    for (const [kind, id] of [...Object.entries(items), ['missing', '999999']]) {
+      const want = seen[kind] ? 403 : 404;
+      const page = await a.get(`/news/${id}`);
+      assert.equal(page.status, seen[kind] ? 200 : 404, `${role} GET ${kind}`);
+      const answers = {
+        'GET edit': await a.get(`/news/${id}/edit`),
+        'POST change': await a.post(`/news/${id}`, ITEM({ title_sr: 'Туђа измена' })),
+        'POST withdraw': await a.post(`/news/${id}/withdraw`, { reason: 'Туђе повлачење' }),
+        'API PUT': await apiPut(a, id, ITEM({ title_sr: 'Туђа измена' })),
+      };
+      for (const [route, r] of Object.entries(answers)) {
+        assert.equal(r.status, want, `${role} ${route} ${kind}`);
+        if (want === 403) assert.match(r.text, /Only the secretariat and the managers of its cluster may change or withdraw this item/, `${role} ${route} ${kind}`);
+        else assert.match(r.text, /There is no such news item/, `${role} ${route} ${kind}`);
+      }
+    }
+  }
+  const anon = await as('public');
+  for (const id of [items.draft, items.published, '999999']) { // no session: the same answer for all
+    assert.equal((await anon.post(`/news/${id}/withdraw`, { reason: 'x' })).status, 401);
+    assert.equal((await apiPut(anon, id, ITEM())).status, 401);
+  }
+  assert.equal(state(), before, 'nothing changed');
+  // the API's GET follows the same rule: a withdrawn item is its notice, with no text
+  const get = async (id) => (await fetch(`${srv.url}/api/v1/news/${id}`, { headers: { Accept: 'application/json' } }));
+  assert.equal((await get(items.draft)).status, 404);
+  const w = await (await get(items.withdrawn)).json();
+  assert.equal(w.status, 'withdrawn');
+  assert.equal(w.withdrawn_reason, 'Матрица');
+  assert.equal(w.body_sr, '');
+  // and the writers still may: the secretariat and the cluster's manager
+  for (const role of ['editor', 'manager']) {
+    const r = await (await as(role)).get(`/news/${items.draft}/edit`);
+    assert.equal(r.status, 200, role);
+  }
+});
+
+test('a news image: public, no-cache with an ETag and 304; withdrawn, it is 404 to the public at once', async () => {
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a3ee0000000049454e44ae426082', 'hex');
+  const m = await as('manager');
+  const fd = new FormData();
+  fd.append('_csrf', m.csrf);
+  for (const [k, v] of Object.entries(ITEM({ title_sr: 'Са сликом за кеш' }))) fd.append(k, v);
+  fd.append('image', new Blob([png], { type: 'image/png' }), 'p.png');
+  const r = await m.req('POST', '/news', { multipart: fd });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  const id = /\/news\/(\d+)/.exec(r.location)[1];
+  const img = await fetch(`${srv.url}/news/${id}/image`);
+  assert.equal(img.status, 200);
+  assert.deepEqual(Buffer.from(await img.arrayBuffer()), png);
+  const cc = img.headers.get('cache-control');
+  assert.match(cc, /\bpublic\b/);
+  assert.match(cc, /\bno-cache\b/, 'a cache asks again before each use');
+  assert.doesNotMatch(cc, /max-age=[1-9]/, 'never kept unasked');
+  const etag = img.headers.get('etag');
+  assert.match(etag ?? '', /^"[0-9a-f]+"$/);
+  const again = await fetch(`${srv.url}/news/${id}/image`, { headers: { 'If-None-Match': etag } });
+  assert.equal(again.status, 304, 'unchanged: a 304 with no body');
+  assert.equal((await again.arrayBuffer()).byteLength, 0);
+  assert.equal((await m.post(`/news/${id}/withdraw`, { reason: 'Слика повучена' })).status, 303);
+  for (const headers of [{}, { 'If-None-Match': etag }]) { // a browser's or a cache's revalidation too
+    const gone = await fetch(`${srv.url}/news/${id}/image`, { headers });
+    assert.equal(gone.status, 404, JSON.stringify(headers));
+  }
+  assert.doesNotMatch((await (await as('public')).get(`/news/${id}`)).text, /\/image"/, 'the notice shows no image');
+});
+
+test('a draft cluster is a missing one to those who may not see it: filters and the source of a new item', async () => {
+  const before = count();
+  for (const who of ['public', 'member']) {
+    const a = await as(who);
+    for (const slug of ['cluster-h', 'no-such-cluster']) {
+      const r = await a.get(`/news?cluster=${slug}&lang=en`);
+      assert.equal(r.status, 404, `${who} /news?cluster=${slug}`);
+      assert.doesNotMatch(r.text, /Hidden Draft Cluster/);
+      const j = await fetch(`${srv.url}/api/v1/news?cluster=${slug}`, { headers: { Accept: 'application/json' } });
+      assert.equal(j.status, 404, `${who} API ?cluster=${slug}`);
+    }
+  }
+  const rep = await as('member');
+  for (const org of ['cluster-h', 'no-such-cluster']) {
+    const r = await rep.post('/news', ITEM({ org }));
+    assert.equal(r.status, 404, `create for ${org}`);
+    const api = await fetch(`${srv.url}/api/v1/news`, {
+      method: 'POST', body: JSON.stringify({ ...ITEM(), org: undefined, cluster: org }),
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', Origin: srv.url,
+        'X-CSRF-Token': rep.csrf, Cookie: [...rep.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    assert.equal(api.status, 404, `API create for ${org}`);
+  }
+  // a published cluster that is not theirs: it exists, so 403
+  assert.equal((await rep.post('/news', ITEM({ org: 'cluster-d' }))).status, 403);
+  // the secretariat sees the draft cluster
+  assert.equal((await (await as('editor')).get('/news?cluster=cluster-h&lang=en')).status, 200);
+  assert.equal(count(), before, 'nothing stored');
 });

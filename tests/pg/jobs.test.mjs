@@ -5,7 +5,7 @@
 // with SIGKILL while a mail is in flight (the SMTP sink read it and never
 // answered), the other server takes every lease over, and once the dead
 // server's claim on its batch has lapsed (made to lapse here instead of
-// waiting its 860 s) the survivor sends the rest: every mail acknowledged
+// waiting its 100 s) the survivor sends the rest: every mail acknowledged
 // exactly once, none lost.
 //
 //   bash tests/pg/pg_temp.sh run node --test tests/pg/jobs.test.mjs

@@ -74,7 +74,8 @@ static void test_map(void **state)
     assert_non_null(strstr(s, "<g class=\"tile dark\"><title>City of Belgrade"));
     assert_non_null(strstr(s, "class=\"m4\"/><text class=\"tl\" text-anchor=\"middle\" x=\"203\""));
     assert_non_null(strstr(s, ">Belgrade</text>"));
-    assert_non_null(strstr(s, ">≤ 0</text>"));
+    assert_non_null(strstr(s, ">0</text>")); /* the smallest value is the first class's limit */
+    assert_null(strstr(s, ">≤ 0</text>"));
     assert_non_null(strstr(s, ">41 – 120</text>"));
     assert_non_null(strstr(s, ">1 – 10</text>"));
     assert_non_null(strstr(s, ">no data</text>"));
@@ -116,7 +117,7 @@ static void test_map(void **state)
     chart_opts om = {.id = "rev", .title = "Revenue", .unit = CHART_UNIT_MONEY_CENTS};
     buf_reset(&b);
     assert_int_equal(chart_districts(&b, LANG_EN, &om, money, 3), 0);
-    assert_non_null(strstr(buf_str(&b), ">≤ 10K</text>"));
+    assert_non_null(strstr(buf_str(&b), ">10K</text>"));
     assert_non_null(strstr(buf_str(&b), ">over 10K</text>"));
     assert_non_null(strstr(buf_str(&b), ">to 20K</text>"));
     assert_non_null(strstr(buf_str(&b), ">over 20K</text>"));
@@ -127,6 +128,16 @@ static void test_map(void **state)
     assert_non_null(strstr(buf_str(&b), ">преко 10 хиљ.</text>"));
     assert_non_null(strstr(buf_str(&b), ">до 20 хиљ.</text>"));
     assert_null(strstr(buf_str(&b), "\xE2\x80\xA6</text>")); /* nothing cut */
+    /* the first class keeps "≤" when it holds more than its limit */
+    chart_area spread[] = {{"SEVERNOBACKI", "a", NULL, 1},    {"SEVERNOBANATSKI", "b", NULL, 2},
+                           {"ZAPADNOBACKI", "c", NULL, 3},    {"JUZNOBACKI", "d", NULL, 4},
+                           {"SREDNJEBANATSKI", "e", NULL, 5}, {"SREMSKI", "f", NULL, 6},
+                           {"BEOGRAD", "g", NULL, 7},         {"JUZNOBANATSKI", "h", NULL, 8},
+                           {"MACVANSKI", "i", NULL, 9},       {"KOLUBARSKI", "j", NULL, 10},
+                           {"SUMADIJSKI", "k", NULL, 11},     {"PODUNAVSKI", "l", NULL, 12}};
+    buf_reset(&b);
+    assert_int_equal(chart_districts(&b, LANG_EN, &o, spread, 12), 0);
+    assert_non_null(strstr(buf_str(&b), ">≤ "));
     /* without links, a picture */
     buf_reset(&b);
     assert_int_equal(chart_districts(&b, LANG_EN, &o, a + 2, 2), 0);

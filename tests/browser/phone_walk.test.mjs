@@ -1,0 +1,160 @@
+// phone_walk.test.mjs: the awareness pages (issue 17) on a phone, per role.
+//
+// At 390x844 (a phone held upright) and in English, Serbian Cyrillic and
+// Serbian Latin, four people walk the pages the public face is made of:
+// anonymous, a member company's representative, a cluster's manager and
+// the secretariat. Each sees the home page, /news, one news item, the
+// news form (those who may write one), /map coloured by two measures,
+// /panorama, the newsletter subscription page, and the secretariat also
+// the newsletter compose page and an issue's preview. On every page: no
+// horizontal overflow (the document is no wider than the screen; on /map
+// the chosen measure's column of the table on screen too), no script
+// error, no message id, and no Cyrillic on a Latin page. Full-page
+// screenshots go to tests/browser/screenshots/phone/ to be looked at
+// (<role>-<page>-<lang>.png; tools/phone_sheet.mjs lays them out).
+//
+// Run: SCAN_BIN=build-t/scan node --test tests/browser/phone_walk.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer, scan } from '../http/lib.mjs';
+
+const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots', 'phone');
+const LAUNCH = {
+  executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+const PW = 'phone walk phrase 2026';
+const PEOPLE = {
+  representative: 'rep.phone@example.com',
+  manager: 'manager.phone@example.com',
+  secretariat: 'editor.phone@example.com',
+};
+const LANGS = ['en', 'sr-Cyrl', 'sr-Latn'];
+const PHONE = { width: 390, height: 844 };
+
+let server, browser, newsPath, issuePath;
+const pageErrors = [];
+const problems = []; // all of a walk's findings, asserted at its end
+
+function sqlite(sql) {
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', server.db, sql], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+function ok(r) { assert.equal(r.status, 0, r.stderr); }
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startServer({ demo: true });
+  const cluster = sqlite("SELECT slug FROM org WHERE kind = 'cluster' AND status = 'published' ORDER BY id LIMIT 1");
+  const company = sqlite("SELECT slug FROM org WHERE kind = 'company' AND status = 'published' ORDER BY id LIMIT 1");
+  const add = (email, name, extra = []) =>
+    ok(scan(['user', 'add', email, '--name', name, '--password-stdin', ...extra, '--db', server.db], { input: `${PW}\n` }));
+  add(PEOPLE.representative, 'Ана Чланица');
+  ok(scan(['user', 'role', PEOPLE.representative, 'representative', '--org', company, '--db', server.db]));
+  add(PEOPLE.manager, 'Милица Вестић');
+  ok(scan(['user', 'role', PEOPLE.manager, 'manager', '--org', cluster, '--db', server.db]));
+  add(PEOPLE.secretariat, 'Секретаријат SCAN', ['--editor']);
+  newsPath = `/news/${sqlite("SELECT slug FROM news WHERE status = 'published' AND publish_at <= strftime('%s', 'now') ORDER BY publish_at DESC LIMIT 1")}`;
+  browser = await chromium.launch(LAUNCH);
+});
+
+after(async () => {
+  await browser?.close();
+  const { code } = await server.stop();
+  assert.equal(code, 0);
+});
+
+async function phone(role) {
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(`${role}: ${err.message}`));
+  if (role !== 'anonymous') {
+    await page.goto(`${server.url}/login?lang=en`);
+    await page.fill('input[name="email"]', PEOPLE[role]);
+    await page.fill('input[name="password"]', PW);
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type="submit"]')]);
+    assert.doesNotMatch(new URL(page.url()).pathname, /^\/login/, `${role} logged in`);
+  }
+  return page;
+}
+
+// One page in the three languages: screenshot, no overflow, translated.
+async function walk(page, role, name, path) {
+  for (const lang of LANGS) {
+    const res = await page.goto(`${server.url}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+    if (res.status() !== 200) problems.push(`${role} ${path} ${lang}: ${res.status()}`);
+    await page.screenshot({ path: join(SHOTS, `${role}-${name}-${lang}.png`), fullPage: true });
+    const over = await page.evaluate(() => {
+      const w = document.documentElement.clientWidth;
+      const wide = [...document.querySelectorAll('main *')]
+        .filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll, .scroll-x, [data-scroll]'))
+        .filter((e) => getComputedStyle(e).position !== 'fixed')
+        .slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+      return { doc: document.documentElement.scrollWidth, w, wide };
+    });
+    if (path.startsWith('/map')) { // the chosen measure's values are on screen, not scrolled away
+      const right = await page.evaluate(() => {
+        const c = document.querySelector('#map-table tbody tr td:nth-child(2)');
+        return c ? c.getBoundingClientRect().right : 0;
+      });
+      if (!(right > 0 && right <= over.w)) problems.push(`${role} ${path} ${lang}: the measure column of the table ends at ${right} px on a ${over.w} px screen`);
+    }
+    if (over.doc > over.w) problems.push(`${role} ${path} ${lang}: the document is ${over.doc} px wide on a ${over.w} px screen (${over.wide.join(', ')})`);
+    // the page's own text: not the language switcher, nor a part marked
+    // as another language (lang="...")
+    const text = await page.evaluate((tag) => {
+      const b = document.body.cloneNode(true);
+      for (const e of b.querySelectorAll('.lang-switch, [lang]')) if (e.getAttribute('lang') !== tag) e.remove();
+      return b.textContent;
+    }, lang);
+    if (/\bMSG_[A-Z_]+/.test(text)) problems.push(`${role} ${path} ${lang}: a message id`);
+    if (lang === 'sr-Latn') {
+      const cyr = text.match(/\S*[\u0400-\u04FF]{3,}\S*/g);
+      if (cyr) problems.push(`${role} ${path} ${lang}: Cyrillic on the Latin page: ${cyr.slice(0, 8).join(' ')}`);
+    }
+  }
+}
+
+const PUBLIC_PAGES = () => [
+  ['home', '/'],
+  ['news', '/news'],
+  ['news-item', newsPath],
+  ['map-employees', '/map?measure=employees'],
+  ['map-orgs-per-100k', '/map?measure=orgs_per_100k'],
+  ['panorama', '/panorama'],
+  ['newsletter', '/newsletter'],
+];
+
+for (const role of ['anonymous', 'representative', 'manager', 'secretariat']) {
+  test(`a phone walk as ${role}: no page wider than the screen, every label translated`, async () => {
+    const page = await phone(role);
+    for (const [name, path] of PUBLIC_PAGES()) await walk(page, role, name, path);
+    if (role === 'manager' || role === 'secretariat') await walk(page, role, 'news-form', '/news/new');
+    if (role === 'secretariat') {
+      await walk(page, role, 'newsletter-compose', '/admin/newsletter');
+      if (!issuePath) {
+        await page.goto(`${server.url}/admin/newsletter?lang=en`);
+        await page.fill('#nl-subj-sr', 'Билтен, децембар');
+        await page.fill('#nl-intro-sr', 'Драги читаоци, ово је **децембарски** број.');
+        await page.fill('#nl-subj-en', 'Newsletter, December');
+        await page.fill('#nl-intro-en', 'Dear readers, this is the **December** issue.');
+        await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/newsletter"] button[type="submit"]')]);
+        issuePath = new URL(page.url()).pathname;
+        assert.match(issuePath, /^\/admin\/newsletter\/\d+$/);
+      }
+      await walk(page, role, 'newsletter-preview', issuePath);
+    }
+    await page.context().close();
+    assert.deepEqual(pageErrors, [], 'no script errors');
+    assert.deepEqual(problems.splice(0), [], 'no page wider than the screen, nothing untranslated');
+  });
+}
