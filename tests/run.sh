@@ -20,7 +20,7 @@
 #            (tests/pg/http.sh starts and stops it), TEST_JOBS files at
 #            once like the http level, counted per file from node's TAP
 #            summaries
-#   fuzz     each libFuzzer target of fuzz/ for FUZZ_SECONDS (CI: 15 s,
+#   fuzz     each libFuzzer target of fuzz/ for FUZZ_SECONDS (CI: 10 s,
 #            TEST_JOBS targets at once, from the committed corpus)
 #   reliability  tests/reliability/*.sh in their short profile (crash, disk
 #            full, out of memory, soak, slow clients, sqlmap, wapiti); `make
@@ -179,7 +179,7 @@ if want pg; then
 fi
 
 if want fuzz; then
-  echo "== fuzz (${FUZZ_SECONDS:=15} s per target)"
+  echo "== fuzz (${FUZZ_SECONDS:=10} s per target)"
   # -j: the targets' builds are independent; the runs go FUZZ_JOBS at once
   run_one "fuzz" make --no-print-directory -j"$TEST_JOBS" fuzz FUZZ_SECONDS="$FUZZ_SECONDS" \
     FUZZ_JOBS="$TEST_JOBS"
