@@ -21,7 +21,7 @@
 # when a run saw errors (a write that stayed busy answers 503).
 #
 # Environment: PARTS ("reads writes"; "writes" alone skips the read
-# runs and nginx's share of the table), COUNT (10000), SEED (1), DURATION (5), WARMUP (1),
+# runs and nginx's share of the table, "reads" alone the writes), COUNT (10000), SEED (1), DURATION (5), WARMUP (1),
 # CONNECTIONS (50), WRK_THREADS (2), SCAN_PORT (18181; this and the next
 # five ports), NGINX_PORT (18190), SCAN_BIN (build it), RESULTS.
 set -euo pipefail
@@ -225,7 +225,8 @@ write_run() { # CONF WRITERS NAME LUA
         "$(metric_sum scan_db_writes_given_up_total ${DIRECT[$c]})" "$(metric_sum scan_db_writes_total ${DIRECT[$c]})")
     RETRIES[$name]="$((w1 - w0)) writes, $((r1 - r0)) retries, $((g1 - g0)) gave up"
 }
-WRITES=("creates:api-create.lua" "figures:figure-save.lua")
+WRITES=()
+if part writes; then WRITES=("creates:api-create.lua" "figures:figure-save.lua"); fi
 for c in "${CONFS[@]}"; do
     for kind in "${WRITES[@]}"; do
         for w in 4 32; do

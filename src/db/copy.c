@@ -85,6 +85,12 @@ static const char SQL_PG_SEQUENCES[] =
     " WHERE table_schema = current_schema()"
     "   AND (is_identity = 'YES' OR column_default LIKE 'nextval(%')"
     " ORDER BY table_name COLLATE \"C\", column_name COLLATE \"C\"";
+/* org.id's sequence gives new directory ids on PostgreSQL (0059): past
+ * every id of org_revision too, as a deleted entry's history keeps its id */
+static const char SQL_PG_ORG_IDS[] =
+    "SELECT setval(pg_get_serial_sequence('org', 'id'),"
+    " greatest(coalesce((SELECT max(id) FROM org), 0),"
+    " coalesce((SELECT max(org_id) FROM org_revision), 0)) + 1, false)";
 /* every write through tx_write leaves an audit row; scan init's first
  * admin is a person */
 static const char SQL_HOLDS_DATA[] =
@@ -715,6 +721,9 @@ db_status db_copy(db *src, db *dst, bool force, arena *a, db_copy_report *rep, b
             else if ((st = db_int(dst, &next, 0, seq[i], DB_NONE)) != DB_OK)
                 buf_printf(err, "cannot advance a sequence: %s", db_errmsg(dst));
         }
+        int64_t next = 0;
+        if (st == DB_OK && (st = db_int(dst, &next, 0, SQL_PG_ORG_IDS, DB_NONE)) != DB_OK)
+            buf_printf(err, "cannot advance org.id's sequence: %s", db_errmsg(dst));
     }
     db_rollback(src); /* read only: ends the snapshot */
     if (st == DB_OK && (st = db_commit(dst)) != DB_OK)

@@ -9,11 +9,15 @@
 #include "model/figures.h"
 #include "model/org.h"
 #include "model/org_internal.h"
+#include "model/tx.h"
 
 /* --- stored facet counts ------------------------------------------------------------
  *
  * org_facet_count (migration 0009) holds per status what the facet
- * statements give with no filter but the status; the writers here keep it
+ * statements give with no filter but the status, as a sum over counter
+ * shards (0058: each writer adds and takes on its own, tx_shard, so
+ * concurrent writers on PostgreSQL do not all update the same few rows;
+ * one shard on SQLite); the writers here keep it
  * in their transaction: an entry's (facet, code) pairs are read before and
  * after a write, the old ones taken at the old status and the new ones
  * added at the new one. Done here rather than by triggers on org and its
@@ -39,12 +43,16 @@ static const char SQL_FACET_PAIRS[] =
     " ON n.code = s.code WHERE s.org_id = $1"
     " UNION SELECT 'fos', s.code FROM org_fos s JOIN ref_fos n ON n.code = s.code"
     " WHERE s.org_id = $1 AND n.parent IS NOT NULL";
+/* $5 the writer's shard (tx_shard, 0058): an entry counted on one shard
+ * may leave on another, whose n then goes below zero; the sum is exact */
 static const char SQL_FACET_TAKE[] =
-    "UPDATE org_facet_count SET n = n - 1"
-    " WHERE status = $1 AND kind = $4 AND facet = $2 AND code = $3";
+    "INSERT INTO org_facet_count(status, kind, facet, code, shard, n)"
+    " VALUES ($1, $4, $2, $3, $5, -1)"
+    " ON CONFLICT(status, kind, facet, code, shard) DO UPDATE SET n = org_facet_count.n - 1";
 static const char SQL_FACET_ADD[] =
-    "INSERT INTO org_facet_count(status, kind, facet, code, n) VALUES ($1, $4, $2, $3, 1)"
-    " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = org_facet_count.n + 1";
+    "INSERT INTO org_facet_count(status, kind, facet, code, shard, n)"
+    " VALUES ($1, $4, $2, $3, $5, 1)"
+    " ON CONFLICT(status, kind, facet, code, shard) DO UPDATE SET n = org_facet_count.n + 1";
 static const char SQL_FIG_MEMBER[] = "SELECT 1 FROM cluster_member WHERE org_id = $1 LIMIT 1";
 /* $1 the grouping keyed by the facet; $2 the district x sector grouping
  * (FIG_GROUP_DISTRICT_SECTOR, 0043) when the facet is a district or a
@@ -106,6 +114,7 @@ static db_status facet_bump(db *d, const char *sql, const org_facet_snap *x,
     db_bind_text(s, 2, p->facet);
     db_bind_text(s, 3, p->code);
     db_bind_text(s, 4, x->kind ? x->kind : "");
+    db_bind_int(s, 5, tx_shard(d));
     return db_run(s);
 }
 
@@ -274,8 +283,9 @@ cleanup:
 }
 
 static const char SQL_FACET_ADD_N[] =
-    "INSERT INTO org_facet_count(status, kind, facet, code, n) VALUES ($1, $2, $3, $4, $5)"
-    " ON CONFLICT(status, kind, facet, code) DO UPDATE SET n = org_facet_count.n + excluded.n";
+    "INSERT INTO org_facet_count(status, kind, facet, code, shard, n)"
+    " VALUES ($1, $2, $3, $4, $6, $5) ON CONFLICT(status, kind, facet, code, shard)"
+    " DO UPDATE SET n = org_facet_count.n + excluded.n";
 
 /* one shard of directory's data_version (0049; tx.c bumps the others) */
 static const char SQL_BUMP_BY[] =
@@ -304,6 +314,7 @@ db_status org_facets_add(db *d, const org_facet_acc *acc)
         db_bind_text(s, 3, e->facet);
         db_bind_text(s, 4, e->code);
         db_bind_int(s, 5, e->n);
+        db_bind_int(s, 6, tx_shard(d));
         st = db_run(s);
     }
     return st;

@@ -239,7 +239,8 @@ static db_stmt *list_prepare(db *d, int variant, unsigned mask, const char *cons
 
 /* The counts of one facet kept by the writers (0009_figures_totals.sql,
  * facet_apply): what V_FACET gives when no filter but the status and the
- * kind applies, per status or summed over all of them. */
+ * kind applies, per status or summed over all of them; each a sum over
+ * the writers' shards (0058). */
 static const char SQL_FACET_STORED[] =
     "SELECT code, sum(n) FROM org_facet_count WHERE status = $1 AND facet = $2"
     " GROUP BY code HAVING sum(n) > 0 ORDER BY code";
@@ -247,8 +248,8 @@ static const char SQL_FACET_STORED_ANY[] =
     "SELECT code, sum(n) FROM org_facet_count WHERE facet = $2 GROUP BY code"
     " HAVING sum(n) > 0 ORDER BY code";
 static const char SQL_FACET_STORED_KIND[] =
-    "SELECT code, n FROM org_facet_count WHERE status = $1 AND kind = $3 AND facet = $2"
-    " AND n > 0 ORDER BY code";
+    "SELECT code, sum(n) FROM org_facet_count WHERE status = $1 AND kind = $3 AND facet = $2"
+    " GROUP BY code HAVING sum(n) > 0 ORDER BY code";
 static const char SQL_FACET_STORED_KIND_ANY[] =
     "SELECT code, sum(n) FROM org_facet_count WHERE kind = $3 AND facet = $2 GROUP BY code"
     " HAVING sum(n) > 0 ORDER BY code";

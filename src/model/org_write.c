@@ -149,15 +149,26 @@ static db_status normalize(arena *a, const org_rec *in, org_rec *n)
  * ones' revisions included, so a new entry never inherits an old history.
  * RETURNING gives the id taken: db_last_id is lastval() on PostgreSQL,
  * which this explicit id never touches. */
+#define SQL_INSERT_VALUES                                                                          \
+    " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"       \
+    " $20, $21, $22, $23, $24, nullif($25, 0), $24, nullif($25, 0), $27, $28, $29) RETURNING id"
 static const char SQL_INSERT[] =
     "INSERT INTO org(id, slug, name, name_en, acronym, kind, status, short_sr, short_en,"
     " description_sr, description_en, website, email, phone, address, municipality,"
     " district, region, country, year_founded, pib, mb, name_folded, is_demo,"
     " created_at, created_by, updated_at, updated_by, name_key_latn, name_key_cyrl, name_key_en)"
     " VALUES (coalesce($26, (SELECT coalesce(max(used), 0) + 1 FROM (SELECT max(id) AS used"
-    "                        FROM org UNION ALL SELECT max(org_id) FROM org_revision) AS ids)),"
-    " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"
-    " $20, $21, $22, $23, $24, nullif($25, 0), $24, nullif($25, 0), $27, $28, $29) RETURNING id";
+    "                        FROM org UNION ALL SELECT max(org_id) FROM org_revision) AS "
+    "ids))," SQL_INSERT_VALUES;
+/* PostgreSQL: the next id from org.id's sequence (0059), past every
+ * id of org and org_revision and only grows. Concurrent creates computing
+ * max()+1 took the same id, and all but one failed and ran again. */
+static const char SQL_INSERT_SEQ[] =
+    "INSERT INTO org(id, slug, name, name_en, acronym, kind, status, short_sr, short_en,"
+    " description_sr, description_en, website, email, phone, address, municipality,"
+    " district, region, country, year_founded, pib, mb, name_folded, is_demo,"
+    " created_at, created_by, updated_at, updated_by, name_key_latn, name_key_cyrl, name_key_en)"
+    " VALUES (coalesce($26, nextval(pg_get_serial_sequence('org', 'id')))," SQL_INSERT_VALUES;
 /* A bulk writer's new entry: the id counted up in its org_facet_acc from
  * SQL_NEXT_ID, looked up once (RETURNING and the subquery per entry were
  * about 5% of the writer's time). */
@@ -171,6 +182,15 @@ static const char SQL_INSERT_AT[] =
 static const char SQL_NEXT_ID[] =
     "SELECT coalesce(max(used), 0) + 1 FROM (SELECT max(id) AS used"
     " FROM org UNION ALL SELECT max(org_id) FROM org_revision) AS ids";
+static const char SQL_NEXT_ID_SEQ[] = "SELECT nextval(pg_get_serial_sequence('org', 'id'))";
+
+/* New ids from org.id's sequence (PostgreSQL, 0059), not max()+1: where
+ * writers run side by side, so a bulk writer's ids are taken one at a
+ * time too (an API create may take the next one meanwhile). */
+static bool ids_from_sequence(db *d)
+{
+    return strcmp(db_backend(d), "sqlite") != 0;
+}
 static const char SQL_UPDATE[] =
     "UPDATE org SET slug = $1, name = $2, name_en = $3, acronym = $4, kind = $5, status = $6,"
     " short_sr = $7, short_en = $8, description_sr = $9, description_en = $10, website = $11,"
@@ -227,7 +247,10 @@ static db_status write_row(db *d, const org_rec *n, const org_prep *prep, bool i
     if (!prep && !name_forms(n, &own_folded, own_keys))
         goto cleanup;
     st = DB_ERR;
-    db_stmt *s = db_prepare(d, insert ? (at ? SQL_INSERT_AT : SQL_INSERT) : SQL_UPDATE);
+    db_stmt *s = db_prepare(d, insert ? (at                     ? SQL_INSERT_AT
+                                         : ids_from_sequence(d) ? SQL_INSERT_SEQ
+                                                                : SQL_INSERT)
+                                      : SQL_UPDATE);
     if (!s)
         goto cleanup;
     for (size_t i = F_SLUG; i <= F_MB; i++) {
@@ -653,7 +676,9 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         goto cleanup;
     /* a bulk writer's new entries take ids counted up from one lookup */
     bool at = bulk && !found && !n.id;
-    if (at && !bulk->next_id && (st = db_scalar_int(d, SQL_NEXT_ID, &bulk->next_id)) != DB_OK)
+    if (at && !bulk->next_id &&
+        (st = db_scalar_int(d, ids_from_sequence(d) ? SQL_NEXT_ID_SEQ : SQL_NEXT_ID,
+                            &bulk->next_id)) != DB_OK)
         goto cleanup;
     if ((st = write_row(d, &n, prep, !found, at,
                         at      ? bulk->next_id
@@ -662,7 +687,7 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
                         actor_id, now, &res->id)) != DB_OK)
         goto cleanup;
     if (at)
-        bulk->next_id++;
+        bulk->next_id = ids_from_sequence(d) ? 0 : bulk->next_id + 1;
     /* leaving the directory (archived, back to draft) closes the entry's
      * open posts in this transaction: the board shows only published
      * organisations' posts, and its stored counts stay exact */

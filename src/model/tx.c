@@ -11,9 +11,10 @@
  * reader sums them, so two writes that share nothing else never meet on
  * a version row (one row each, as before, made every write on PostgreSQL
  * queue behind the last: a table lock, or a serialization failure and a
- * retry). A first attempt runs with only the locks the write asked for;
- * its retries (after a conflict on a row it really shares, such as the
- * directory's facet counts or an event's places) wait for DB_LOCK_RETRY,
+ * retry). The directory's facet counts are kept on the same shards
+ * (org_facet.c, 0058). A first attempt runs with only the locks the write asked for;
+ * its retries (after a conflict on a row it really shares, such as an
+ * entry's own row or an event's places) wait for DB_LOCK_RETRY,
  * so writes that failed once take turns instead of failing each other
  * again. */
 #include "model/tx.h"
@@ -39,11 +40,10 @@ static const char SQL_FIGURES_VERSION[] =
 static atomic_uint g_next_shard;       /* threads that asked for a shard so far */
 static _Thread_local int t_shard = -1; /* this thread's shard, once chosen */
 
-/* The data_version shard this thread's writes bump: 0 where writers take
- * turns (SQLite); else one per thread, consecutive within a process from
- * an offset the process id sets, so a process's writers never share one
- * and two processes' rarely do. */
-static int64_t shard(db *d)
+/* The shards are consecutive within a process from an offset the process
+ * id sets, so a process's writers never share one and two processes'
+ * rarely do. */
+int64_t tx_shard(db *d)
 {
     if (db_writes_serial(d))
         return 0;
@@ -70,9 +70,9 @@ static db_status bump(db *d, unsigned which)
     assert(d && db_in_tx(d));
     if (!which)
         return DB_OK;
-    return db_do(
-        d, SQL_BUMP,
-        DB_ARGS(DBI(shard(d)), DBI((which & TX_DIRECTORY) != 0), DBI((which & TX_FIGURES) != 0)));
+    return db_do(d, SQL_BUMP,
+                 DB_ARGS(DBI(tx_shard(d)), DBI((which & TX_DIRECTORY) != 0),
+                         DBI((which & TX_FIGURES) != 0)));
 }
 
 db_status tx_version(db *d, unsigned which, int64_t *out)

@@ -77,6 +77,12 @@ db_status tx_write(db *d, tx *t, tx_body body, void *ctx);
  * *out; 0 when the row is missing. */
 db_status tx_version(db *d, unsigned which, int64_t *out);
 
+/* The counter shard (0 .. TX_VERSION_SHARDS - 1) this thread's writes on
+ * d add to: data_version's (0049) and the directory's facet counts'
+ * (org_facet_count, 0058). Always 0 where writers take turns (SQLite);
+ * else one per thread, so a process's writers never share one. */
+int64_t tx_shard(db *d);
+
 /* The status of a write refused by validation: DB_NOMEM when the only
  * trouble was an allocation (a server error), else DB_CONSTRAINT. */
 db_status tx_invalid(const form_errors *errs);

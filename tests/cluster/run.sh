@@ -12,7 +12,13 @@
 #    (tests/cluster/proxy.mjs; its per-client rate limit taken out), so
 #    requests and sessions cross between the two. The default files: auth
 #    (accounts: logins, throttling by the client address nginx forwards,
-#    tokens, invitations), a write-heavy one (api_org) and figures.
+#    tokens, invitations), a write-heavy one (api_org), figures, and the
+#    public site's cached pages (basics, directory, events, posts, news,
+#    panorama: a test that wants a page-cache hit asks until either
+#    server's cache answers, lib.mjs cachedAnswer). $JOBS files (default
+#    4) run at once, each with its own two servers, nginx and database:
+#    most of a file's time is waiting (scheduled news, throttling
+#    windows), not CPU.
 # 3. tests/cluster/kill.mjs: SIGKILL of the app server holding the job
 #    leases under a mixed read/write load: no failed GET, every
 #    acknowledged write stored, the survivor takes every lease over.
@@ -22,7 +28,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export SCAN_BIN=${SCAN_BIN:-build-asan/scan}
-FILES=(accounts api_org figures)
+# longest first (accounts waits out throttling windows: the long pole)
+FILES=(accounts news events posts directory api_org figures panorama basics)
+JOBS=${JOBS:-4}
 [ $# -gt 0 ] && FILES=("$@")
 command -v nginx >/dev/null || { echo "cluster: nginx missing (scripts/deps.sh test)" >&2; exit 1; }
 
@@ -34,14 +42,22 @@ own_out=
 [ -n "${OUT:-}" ] || { OUT=$(mktemp -d "${TMPDIR:-/tmp}/scan-cluster-XXXXXX"); own_out=1; }
 mkdir -p "$OUT"
 start=$SECONDS status=0 total_pass=0 total_fail=0
+path_of() { case $1 in */*) echo "$1" ;; *) echo "tests/http/$1.test.mjs" ;; esac; }
+running=0 pids=()
 for f in "${FILES[@]}"; do
-  case $f in
-    */*) path=$f ;;
-    *) path=tests/http/$f.test.mjs ;;
-  esac
+  path=$(path_of "$f")
   name=$(basename "$path" .test.mjs)
+  if [ "$running" -ge "$JOBS" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
   SCAN_TEST_PG=$SCAN_PG_URL SCAN_TEST_PROXY=1 SCAN_TEST_SERVER_LOG="$OUT/$name.server.log" \
-    node --test --test-reporter=tap "$path" >"$OUT/$name.tap" 2>&1
+    node --test --test-reporter=tap "$path" >"$OUT/$name.tap" 2>&1 &
+  pids+=($!) running=$((running + 1))
+done
+wait "${pids[@]}"
+for f in "${FILES[@]}"; do
+  name=$(basename "$(path_of "$f")" .test.mjs)
   pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$OUT/$name.tap" | tail -1)
   fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$OUT/$name.tap" | tail -1)
   pass=${pass:-0} fail=${fail:-1}

@@ -5,7 +5,10 @@
 // (the sum of data_version's shards, 0049) grows by exactly one per
 // write; figure saves at once for one organisation and year leave one row
 // (figures' uniqueness) with one audit row per save, for different
-// organisations one row each; and nobody is answered 503 (retries ran out).
+// organisations one row each; saves of one entry at once each get their
+// own revision, numbered on without a gap or a repeat (max()+1 inside a
+// write that updates the entry's row first); and nobody is answered 503
+// (retries ran out).
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, login, makeToken, addPeople, sqliteIn, CookieAgent } from './lib.mjs';
@@ -73,4 +76,34 @@ test('figure saves at once: one row per organisation and year, every save audite
   for (const s of made.slice(1))
     assert.equal(num(`SELECT count(*) FROM org_figure WHERE org_id = ${s.body.id} AND year = 2024`), 1);
   assert.equal(version('figures'), v0 + 11);
+});
+
+test('16 saves of one entry at once: 16 new revisions, numbered on from the last without a gap or a repeat, each save in its own', async () => {
+  const made = await create('Jedan zapis');
+  assert.equal(made.status, 201);
+  const id = made.body.id;
+  const revs = () => sqliteIn(srv.db, `SELECT rev FROM org_revision WHERE org_id = ${id} ORDER BY rev`)
+    .split('\n').filter(Boolean).map(Number);
+  assert.deepEqual(revs(), [1]);
+  // each save changes the short description to a value of its own, so each must write a revision
+  const value = (i) => `Istovremena izmena ${String(i).padStart(2, '0')}`;
+  const res = await Promise.all(Array.from({ length: 16 }, async (_, i) => {
+    const r = await fetch(`${srv.url}/api/v1/orgs/${made.body.slug}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ short_sr: value(i) }),
+    });
+    return { status: r.status, body: await r.json() };
+  }));
+  assert.deepEqual(res.map((r) => r.status), Array(16).fill(200), JSON.stringify(res.find((r) => r.status !== 200)));
+  assert.deepEqual(revs(), Array.from({ length: 17 }, (_, i) => i + 1), 'revisions 1 .. 17, unique and gap-free');
+  for (let i = 0; i < 16; i++) {
+    assert.equal(num(`SELECT count(*) FROM org_revision WHERE org_id = ${id}
+      AND snapshot LIKE '%"short_sr":"${value(i)}"%'`), 1, `the acknowledged save of ${value(i)} has one revision`);
+  }
+  // the last revision is the entry as it is now
+  const current = sqliteIn(srv.db, `SELECT short_sr FROM org WHERE id = ${id}`);
+  assert.equal(num(`SELECT count(*) FROM org_revision WHERE org_id = ${id} AND rev = 17
+    AND snapshot LIKE '%"short_sr":"${current}"%'`), 1);
+  assert.equal(num(`SELECT count(*) FROM audit WHERE action = 'org_update' AND entity_id = ${id}`), 16);
 });

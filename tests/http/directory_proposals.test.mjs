@@ -144,7 +144,7 @@ let accepted;
 
 test('a proposed entry is hidden from the public and other users everywhere, and shown to its proposer and the secretariat', async () => {
   const listed = async () => /<h2 id="results-title">([^<]+)</.exec((await anon('/orgs?lang=en')).text)[1];
-  const facets = () => sqlite("SELECT group_concat(status || kind || facet || code || n) FROM org_facet_count WHERE status = 'published'");
+  const facets = () => sqlite("SELECT group_concat(k || n) FROM (SELECT status || kind || facet || code AS k, sum(n) AS n FROM org_facet_count WHERE status = 'published' GROUP BY 1 ORDER BY 1) AS c");
   const [listedBefore, facetsBefore] = [await listed(), facets()];
   const r = await as.managerA.post('/orgs/propose?lang=en', { name: 'Skriveni Predlog', kind: 'company', pib: '100002452' });
   if (r.status !== 303) assert.fail(text(r.text).slice(0, 600));

@@ -304,6 +304,22 @@ export function agentsOf(url, password) {
   return async (name) => (who[name] ||= await loginAgent(url, `${name}@example.com`, password));
 }
 
+// The answer to a repeated anonymous GET that comes from the page cache:
+// get() (an answer with headers) is asked until one answer is a hit
+// (X-Scan-Cache), at most once more than srv has app servers, and that
+// hit is returned, else the last answer. Each app server keeps its own
+// page cache: on one server the first repeat is the hit; behind the proxy
+// (tests/cluster: srv.direct, the servers' own URLs) a repeat may reach a
+// server that has not rendered the page yet, and is then rendered there.
+export async function cachedAnswer(srv, get) {
+  let res;
+  for (let i = 0; i <= (srv.direct?.length ?? 1); i++) {
+    res = await get();
+    if (res.headers.get('x-scan-cache') === 'hit') return res;
+  }
+  return res;
+}
+
 // An anonymous GET of path, redirects not followed: { status, text }.
 export async function anonGet(url, path) {
   const res = await fetch(url + path, { redirect: 'manual' });

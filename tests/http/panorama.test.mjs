@@ -15,7 +15,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, scan, sqliteIn } from './lib.mjs';
+import { startServer, scan, sqliteIn, cachedAnswer } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startServer({ demo: true }); });
@@ -81,9 +81,10 @@ test('the yearly measures and per capita: numbers where known, hatched where not
   assert.match(ex.text, /Удео извоза чланица/);
   assert.equal((await get('/map?measure=nonsense')).status, 400);
   assert.equal((await get('/map?year=12')).status, 400);
-  // the second anonymous request is the cached page
+  // a repeated anonymous request is the cached page (of either app
+  // server behind the proxy)
   await get('/map?measure=revenue&lang=en');
-  const again = await get('/map?measure=revenue&lang=en');
+  const again = await cachedAnswer(srv, () => get('/map?measure=revenue&lang=en'));
   assert.equal(again.headers.get('x-scan-cache'), 'hit');
 });
 

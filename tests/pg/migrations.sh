@@ -100,7 +100,7 @@ pg_apply
 SQ_ONLY="'search_fts','search_title','post_fts'"
 PG_ONLY="'search_fts','search_title','search_word','search_doc_words','post_fts','post_fts_word'"
 # triggers only PostgreSQL has: org_id_seq keeps org.id's identity sequence
-# above the model's explicit ids (0047)
+# above explicit ids (0047; since 0059 only above ids inserted past it)
 PG_ONLY_TRIGGERS="'org_id_seq'"
 
 sq "SELECT m.name || '|' || p.name || '|' ||
