@@ -584,7 +584,11 @@ void api_org_create(req *r)
     send_entry(r, 201, id);
 }
 
-/* PATCH /api/v1/orgs/{slug}: JSON merge patch of the entry. */
+/* PATCH /api/v1/orgs/{slug}: JSON merge patch of the entry. The patch is
+ * merged into the entry as read, and stored only if no other write came
+ * in between (org_update_unless_stale); otherwise it is merged into the
+ * entry read again, so concurrent patches of different fields all stay. */
+enum { PATCH_TRIES = 32 }; /* each round stores at least one of the racing patches */
 void api_org_patch(req *r)
 {
     org_rec e;
@@ -597,26 +601,38 @@ void api_org_patch(req *r)
     json_t *body;
     if (!api_read_json(r, &body))
         return;
-    api_errs errs = {0};
-    bool ok = apply_body(r, body, &e, &errs);
+    for (int attempt = 0;; attempt++) {
+        api_errs errs = {0};
+        if (!apply_body(r, body, &e, &errs)) {
+            resp_fail(r, DB_NOMEM, "org patch: body");
+            break;
+        }
+        if (errs.n) {
+            api_send_invalid(r, &errs);
+            break;
+        }
+        form_errors fe = {0};
+        bool stale = false;
+        /* the kind classifies an entry: a change by anyone but the secretariat is a 422 */
+        db_status st = org_update_unless_stale(r->db, &e, is_secretariat(r), r->user->person_id,
+                                               r->client_ip, &fe, &stale);
+        if (st != DB_OK) {
+            write_failed(r, st, &fe, "org update");
+            break;
+        }
+        if (!stale) {
+            send_entry(r, 200, e.id);
+            break;
+        }
+        if (attempt + 1 == PATCH_TRIES) {
+            resp_error(r, 409,
+                       "The entry kept changing while this patch was applied; send it again.");
+            break;
+        }
+        if (!load_visible(r, &e))
+            break;
+    }
     json_decref(body);
-    if (!ok) {
-        resp_fail(r, DB_NOMEM, "org patch: body");
-        return;
-    }
-    if (errs.n) {
-        api_send_invalid(r, &errs);
-        return;
-    }
-    form_errors fe = {0};
-    /* the kind classifies an entry: a change by anyone but the secretariat is a 422 */
-    db_status st =
-        org_update_as(r->db, &e, is_secretariat(r), r->user->person_id, r->client_ip, &fe);
-    if (st != DB_OK) {
-        write_failed(r, st, &fe, "org update");
-        return;
-    }
-    send_entry(r, 200, e.id);
 }
 
 /* POST /api/v1/orgs/{slug}/archive */

@@ -186,6 +186,13 @@ db_status org_update(db *d, const org_rec *in, int64_t actor_id, const char *ip,
  * nothing written); sending the stored kind again is fine. */
 db_status org_update_as(db *d, const org_rec *in, bool may_classify, int64_t actor_id,
                         const char *ip, form_errors *errs);
+/* org_update_as for a read-modify-write (the API's merge patch): writes
+ * only when the entry's latest revision is still in->rev, the one the
+ * caller read and merged into. Otherwise writes nothing, sets *stale and
+ * answers DB_OK, so the caller reads the entry again and merges anew
+ * (two patches of different fields at once must both stay). */
+db_status org_update_unless_stale(db *d, const org_rec *in, bool may_classify, int64_t actor_id,
+                                  const char *ip, form_errors *errs, bool *stale);
 /* Sets status ("published", "archived", "draft") with a revision (action
  * publish / archive / update; audit org_status); the same status writes
  * nothing. DB_CONSTRAINT for any other status, and for a proposed entry

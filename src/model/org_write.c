@@ -770,6 +770,8 @@ typedef struct put_ctx {
     form_errors *errs;
     size_t errs_before;
     int64_t rev;
+    bool check_rev; /* update: only if the latest revision is still in->rev */
+    bool stale;     /* out: it was not (nothing written) */
     org_put_result res;
 } put_ctx;
 
@@ -838,11 +840,25 @@ db_status org_update(db *d, const org_rec *in, int64_t actor_id, const char *ip,
     return org_update_as(d, in, true, actor_id, ip, errs);
 }
 
+static const char SQL_LATEST_REV[] =
+    "SELECT coalesce(max(rev), 0) FROM org_revision WHERE org_id = $1";
+
 static db_status update_body(tx *t, void *ctx)
 {
     put_ctx *c = ctx;
     form_errors *errs = errs_reset(c);
     db_status st;
+    c->stale = false;
+    if (c->check_rev) {
+        int64_t latest = 0;
+        st = db_int(t->d, &latest, 0, SQL_LATEST_REV, DB_ARGS(DBI(c->in->id)));
+        if (st != DB_OK)
+            return st;
+        if (latest != c->in->rev) {
+            c->stale = true;
+            return DB_OK;
+        }
+    }
     if (!c->may_classify && (st = kind_kept(t->d, c->in->id, c->in->kind, errs)) != DB_OK)
         return st;
     return put_tx(t->d, c->in, "update", NULL, false, NULL, NULL, &t->bump, t->actor_id, t->ip,
@@ -859,6 +875,21 @@ db_status org_update_as(db *d, const org_rec *in, bool may_classify, int64_t act
                  .errs_before = errs ? errs->n_items : 0};
     tx t = TX_INIT(actor_id, ip, NULL, "org", in->id);
     return tx_write(d, &t, update_body, &c);
+}
+
+db_status org_update_unless_stale(db *d, const org_rec *in, bool may_classify, int64_t actor_id,
+                                  const char *ip, form_errors *errs, bool *stale)
+{
+    assert(d && in && in->id > 0 && stale);
+    put_ctx c = {.in = in,
+                 .may_classify = may_classify,
+                 .check_rev = true,
+                 .errs = errs,
+                 .errs_before = errs ? errs->n_items : 0};
+    tx t = TX_INIT(actor_id, ip, NULL, "org", in->id);
+    db_status st = tx_write(d, &t, update_body, &c);
+    *stale = st == DB_OK && c.stale;
+    return st;
 }
 
 static db_status status_body(tx *t, void *ctx)

@@ -107,3 +107,35 @@ test('16 saves of one entry at once: 16 new revisions, numbered on from the last
     AND snapshot LIKE '%"short_sr":"${current}"%'`), 1);
   assert.equal(num(`SELECT count(*) FROM audit WHERE action = 'org_update' AND entity_id = ${id}`), 16);
 });
+
+test('patches of different fields of one entry at once: every change stays (each merged into the entry as stored, not as read)', async () => {
+  const made = await create('Razna polja');
+  assert.equal(made.status, 201);
+  const id = made.body.id;
+  const patches = [
+    { short_sr: 'Kratak opis posle izmena' },
+    { short_en: 'A short description after the edits' },
+    { description_sr: 'Dugačak opis' },
+    { description_en: 'A long description' },
+    { website: 'https://primer.example.rs' },
+    { email: 'kontakt@primer.example.rs' },
+    { phone: '+381 11 123 4567' },
+    { address: 'Knez Mihailova 1, Beograd' },
+  ];
+  const res = await Promise.all(patches.map(async (p) => {
+    const r = await fetch(`${srv.url}/api/v1/orgs/${made.body.slug}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(p),
+    });
+    return { status: r.status, body: await r.json() };
+  }));
+  assert.deepEqual(res.map((r) => r.status), Array(patches.length).fill(200),
+    JSON.stringify(res.find((r) => r.status !== 200)));
+  const r = await fetch(`${srv.url}/api/v1/orgs/${made.body.slug}`, { headers: { Authorization: `Bearer ${token}` } });
+  const now = await r.json();
+  for (const p of patches)
+    for (const [k, v] of Object.entries(p))
+      assert.equal(now[k], v, `${k} as patched (a lost update otherwise)`);
+  assert.equal(num(`SELECT count(*) FROM org_revision WHERE org_id = ${id}`), patches.length + 1);
+});
