@@ -397,6 +397,11 @@ bool agreement_may_read_file(db *d, const principal *p, const agreement_rec *a)
     }
     for (size_t i = 0; i < a->n_parties; i++) {
         int64_t yes = 0;
+        /* a party that declined is no party: its people read the page (their
+         * own answer) but not the others' document; one still asked reads it
+         * to decide */
+        if (a->parties[i].consent && strcmp(a->parties[i].consent, "declined") == 0)
+            continue;
         if (db_int(d, &yes, 0, SQL_AFFILIATED,
                    DB_ARGS(DBI(p->person_id), DBI(a->parties[i].org_id))) == DB_OK &&
             yes)

@@ -171,7 +171,9 @@ bool agreement_may_see(db *d, const principal *p, const agreement_rec *a);
  * confirmed it (RIGHT_AGREEMENT_EDIT on that party: its managers), since
  * the text is not agreed yet and a party that has not said yes has not
  * shared it; once past draft, anyone with a current affiliation with a
- * party. The page's link, the download and the API's href follow this. */
+ * party that has not declined it (a party still asked reads it to decide;
+ * one that said no is no party). The page's link, the download and the
+ * API's href follow this. */
 bool agreement_may_read_file(db *d, const principal *p, const agreement_rec *a);
 
 /* Whether kind (an org kind code) may be a party: SCAN, clusters and

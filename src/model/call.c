@@ -15,6 +15,7 @@
 
 #include "core/csv.h"
 #include "core/timeutil.h"
+#include "i18n/country.h"
 #include "ical/ical.h"
 #include "json/json.h"
 #include "model/tx.h"
@@ -536,11 +537,23 @@ static db_val opt_int(const form_value *v, int64_t scale)
     return v->present ? DBI(v->i * scale) : DBNULL;
 }
 
-/* Each rule's code is one the reference tables know. */
+/* Each rule's code is one the reference tables know; a country, one
+ * ISO 3166-1 assigns (i18n/country), or "XK", the code the European
+ * Commission's programmes use for Kosovo. Two upper-case letters alone
+ * let "ZZ" or a code ISO never assigned through, and a call naming no
+ * real country then matches no one without a word to the secretariat. */
 static db_status rule_codes_known(db *d, const call_input *in, form_errors *errs)
 {
     for (size_t i = 0; i < in->n_rules; i++) {
         const char *r = in->rules[i].rule, *sql = NULL;
+        if (strcmp(r, "country") == 0) {
+            const char *v = in->rules[i].value;
+            if (!country_name(LANG_EN, v) && strcmp(v, "XK") != 0) {
+                valid_add_error(errs, "rules", FE_UNKNOWN_CODE, 0, 0);
+                return DB_CONSTRAINT;
+            }
+            continue;
+        }
         if (strcmp(r, "kind") == 0)
             sql = SQL_REF_KIND;
         else if (strcmp(r, "nace") == 0)
