@@ -558,7 +558,9 @@ typedef struct part_consent {
  * while its role and share stay as they were; a participant whose role or
  * share the write changes, and who the writer does not speak for, is asked
  * again (its word was given to the old terms). A confirmed participant the
- * writer does not speak for is not dropped: *dropped says so. */
+ * writer does not speak for is not dropped: *dropped says so. One that
+ * declined stays declined whatever the new terms: the lead cannot re-ask
+ * (and re-notify) it by changing its share. */
 static db_status part_consents(tx *t, int64_t id, const int64_t *ids, const char *const *roles,
                                const int64_t *cents, size_t n, part_consent *out, bool *dropped)
 {
@@ -593,6 +595,17 @@ static db_status part_consents(tx *t, int64_t id, const int64_t *ids, const char
                     out[i].consent_was = strcmp(c, "confirmed") == 0  ? "confirmed"
                                          : strcmp(c, "declined") == 0 ? "declined"
                                                                       : "proposed";
+                    if (strcmp(c, "declined") == 0) {
+                        /* a no stays a no: new terms do not ask it again (nor
+                         * let the lead notify it, or show it a private
+                         * project, as often as the lead likes) */
+                        out[i].consent = "declined";
+                        out[i].decided_by = db_col_int(s, 2);
+                        out[i].decided_at = db_col_int(s, 3);
+                        const char *why = db_col_text(s, 4);
+                        if ((out[i].has_reason = why != NULL))
+                            snprintf(out[i].reason, sizeof out[i].reason, "%s", why);
+                    }
                     break;
                 }
                 out[i].consent = strcmp(c, "confirmed") == 0  ? "confirmed"

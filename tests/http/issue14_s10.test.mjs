@@ -95,6 +95,17 @@ test('a participant that declines a private project loses it everywhere and land
     assert.doesNotMatch((await a.get('/start?lang=en')).text, new RegExp(`/projects/${id}#consent`), `${who}: start`);
     assert.equal((await a.post(`/projects/${id}/consent`, { org: orgId('univerzitet-u-nisu'), decision: 'confirm' })).status, 404, `${who}: consent`);
   }
+  // new terms do not ask it again: a no stays a no (else the lead could
+  // re-notify it, and show it the private project, as often as it likes)
+  const told = () => Number(sql(`SELECT count(*) FROM notify_event WHERE kind = 'tie_proposed' AND entity = 'project'
+    AND entity_id = ${id} AND person_id = (SELECT id FROM person WHERE email = 'uni_rep@example.com')`));
+  const toldBefore = told();
+  const reask = await lead.post(`/projects/${id}?lang=en`, PROJECT({ title_en: 'Declined private project', p_share: ['', '0,01'] }));
+  assert.equal(reask.status, 303, reask.text.slice(0, 1500));
+  assert.equal(sql(`SELECT consent || ':' || coalesce(reason, '') FROM project_participant WHERE project_id = ${id}
+    AND org_id = ${orgId('univerzitet-u-nisu')}`), 'declined:Not ours');
+  assert.equal(told(), toldBefore, 'not told again');
+  assert.equal((await (await as('uni_rep')).get(`/projects/${id}?lang=en`)).status, 404, 'still an outsider');
   // the lead and the secretariat still read it, with the decline and its reason
   assert.match(await xlsxText(lead), /Declined private project/, 'the lead: XLSX');
   assert.match((await lead.get('/projects?lang=en&format=csv')).text, /Declined private project/, 'the lead: CSV');
