@@ -658,7 +658,8 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
              k < prep->errs.n_items && errs->n_items < sizeof errs->items / sizeof errs->items[0];
              k++)
             errs->items[errs->n_items++] = prep->errs.items[k];
-        if ((st = org_validate_db(d, &n, prep->vals, errs)) != DB_OK)
+        if ((st = org_validate_db_known(d, &n, prep->vals, bulk->free_slug, bulk->free_pib,
+                                        errs)) != DB_OK)
             goto cleanup;
     } else if ((st = org_validate(d, &n, errs)) != DB_OK) {
         goto cleanup;
