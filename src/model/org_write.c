@@ -236,11 +236,11 @@ static db_status write_row(db *d, const org_rec *n, const org_prep *prep, bool i
                 db_bind_int(s, (int)i + 1, get_int(n, i));
             else
                 db_bind_null(s, (int)i + 1);
-        } else {
-            db_bind_text(s, (int)i + 1, get_text(n, i));
+        } else { /* n's texts live until the run below resets s */
+            db_bind_text_static(s, (int)i + 1, get_text(n, i));
         }
     }
-    db_bind_text(s, 22, buf_str(folded));
+    db_bind_text_static(s, 22, buf_str(folded));
     if (insert)
         db_bind_int(s, 23, n->is_demo ? 1 : 0);
     db_bind_int(s, 24, now);
@@ -432,7 +432,7 @@ db_status org_bulk_flush(db *d, org_facet_acc *acc)
             int p = 3 + (int)k * BULK_REV_ARGS;
             db_bind_int(s, p, acc->rows[k].id);
             db_bind_int(s, p + 1, acc->rows[k].at);
-            db_bind_text(s, p + 2, text + acc->rows[k].snapshot);
+            db_bind_text_static(s, p + 2, text + acc->rows[k].snapshot); /* kept till the reset */
         }
         if ((st = db_run(s)) != DB_OK)
             goto cleanup;
@@ -445,7 +445,7 @@ db_status org_bulk_flush(db *d, org_facet_acc *acc)
             int p = 2 + (int)k * BULK_AUDIT_ARGS;
             db_bind_int(s, p, acc->rows[k].at);
             db_bind_int(s, p + 1, acc->rows[k].id);
-            db_bind_text(s, p + 2, text + acc->rows[k].detail);
+            db_bind_text_static(s, p + 2, text + acc->rows[k].detail);
         }
         st = db_run(s);
         goto cleanup;
