@@ -293,6 +293,16 @@ db_status db_bind_text(db_stmt *s, int i, const char *v)
     return bound(s, i, s->owner->drv->bind_text(s->h, i, v, strlen(v)));
 }
 
+db_status db_bind_text_static(db_stmt *s, int i, const char *v)
+{
+    if (!v)
+        return bound(s, i, s->owner->drv->bind_null(s->h, i));
+    const struct db_driver *drv = s->owner->drv;
+    return bound(
+        s, i,
+        (drv->bind_text_static ? drv->bind_text_static : drv->bind_text)(s->h, i, v, strlen(v)));
+}
+
 db_status db_bind_textn(db_stmt *s, int i, const char *v, size_t n)
 {
     if (!v)

@@ -31,6 +31,9 @@ struct db_driver {
     void (*finalize)(void *stmt);
     db_status (*bind_int)(void *stmt, int i, int64_t v);
     db_status (*bind_text)(void *stmt, int i, const char *v, size_t n);
+    /* bind_text without a copy: v stays valid until the statement's reset
+     * (NULL: the driver copies anyway, bind_text is used) */
+    db_status (*bind_text_static)(void *stmt, int i, const char *v, size_t n);
     db_status (*bind_blob)(void *stmt, int i, const void *v, size_t n);
     db_status (*bind_null)(void *stmt, int i);
     /* The largest placeholder number the statement uses. */

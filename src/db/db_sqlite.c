@@ -268,6 +268,12 @@ static db_status s_bind_text(void *st, int i, const char *v, size_t n)
     return map_rc(sqlite3_bind_text64(st, i, v, n, SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
+/* s_reset clears the bindings, so nothing outlives the caller's text. */
+static db_status s_bind_text_static(void *st, int i, const char *v, size_t n)
+{
+    return map_rc(sqlite3_bind_text64(st, i, v, n, SQLITE_STATIC, SQLITE_UTF8));
+}
+
 static db_status s_bind_blob(void *st, int i, const void *v, size_t n)
 {
     return map_rc(sqlite3_bind_blob64(st, i, v, n, SQLITE_TRANSIENT));
@@ -421,6 +427,7 @@ const struct db_driver db_sqlite_driver = {
     .bind_int = s_bind_int,
     .param_count = s_param_count,
     .bind_text = s_bind_text,
+    .bind_text_static = s_bind_text_static,
     .bind_blob = s_bind_blob,
     .bind_null = s_bind_null,
     .step = s_step,

@@ -265,7 +265,8 @@ static db_status check_codes(db *d, const char *table, const form_value *v, size
 /* An identifier: checksum (FE_PIB / FE_MB), then not used by another entry. */
 static db_status check_id_number(db *d, const form_value *v, size_t field,
                                  bool (*valid)(const char *), form_error_code bad,
-                                 const char *sql_taken, int64_t self, form_errors *errs)
+                                 const char *sql_taken, int64_t self, const char *known_free,
+                                 form_errors *errs)
 {
     if (!v->present || has_error(errs, field))
         return DB_OK;
@@ -273,6 +274,8 @@ static db_status check_id_number(db *d, const form_value *v, size_t field,
         add_error(errs, field, bad, 0, 0);
         return DB_OK;
     }
+    if (known_free && strcmp(known_free, v->text) == 0)
+        return DB_OK; /* the caller just found no entry with it */
     bool taken;
     db_status st = ask(d, sql_taken, v->text, true, self, &taken);
     if (st == DB_OK && taken)
@@ -335,11 +338,18 @@ bool org_validate_local(arena *a, const org_rec *in, form_value vals[ORG_N_FIELD
 db_status org_validate_db(db *d, const org_rec *in, const form_value vals[ORG_N_FIELDS],
                           form_errors *errs)
 {
+    return org_validate_db_known(d, in, vals, NULL, NULL, errs);
+}
+
+db_status org_validate_db_known(db *d, const org_rec *in, const form_value vals[ORG_N_FIELDS],
+                                const char *free_slug, const char *free_pib, form_errors *errs)
+{
     assert(d && in && vals && errs);
     arena a = ARENA_INIT;
     db_status st = DB_OK;
     bool yes;
-    if (vals[F_SLUG].present && !has_error(errs, F_SLUG)) {
+    if (vals[F_SLUG].present && !has_error(errs, F_SLUG) &&
+        !(free_slug && strcmp(free_slug, vals[F_SLUG].text) == 0)) {
         if ((st = ask(d, SQL_SLUG_TAKEN, vals[F_SLUG].text, true, in->id, &yes)) != DB_OK)
             goto cleanup;
         if (yes)
@@ -358,10 +368,11 @@ db_status org_validate_db(db *d, const org_rec *in, const form_value vals[ORG_N_
         if (!(c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] == '\0'))
             add_error(errs, F_COUNTRY, FE_UNKNOWN_CODE, 0, 0);
     }
-    st =
-        check_id_number(d, &vals[F_PIB], F_PIB, org_pib_valid, FE_PIB, SQL_PIB_TAKEN, in->id, errs);
+    st = check_id_number(d, &vals[F_PIB], F_PIB, org_pib_valid, FE_PIB, SQL_PIB_TAKEN, in->id,
+                         free_pib, errs);
     if (st == DB_OK)
-        st = check_id_number(d, &vals[F_MB], F_MB, org_mb_valid, FE_MB, SQL_MB_TAKEN, in->id, errs);
+        st = check_id_number(d, &vals[F_MB], F_MB, org_mb_valid, FE_MB, SQL_MB_TAKEN, in->id, NULL,
+                             errs);
     if (st == DB_OK && !has_error(errs, F_SECTORS))
         st = check_codes(d, "nace", &vals[F_SECTORS], F_SECTORS, errs);
     if (st == DB_OK && !has_error(errs, F_FOS))

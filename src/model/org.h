@@ -263,6 +263,10 @@ typedef struct org_facet_acc {
     buf text;
     int64_t actor_id;
     const char *rev_action;
+    /* set by the caller before an org_put_bulk: a slug and a PIB it has
+     * just found no entry with (NULL: not known), so the write's checks
+     * do not look them up again (org_validate_db_known) */
+    const char *free_slug, *free_pib;
 } org_facet_acc;
 /* Writes the revision and audit rows acc still holds (org_put_bulk keeps
  * them for one multi-row INSERT per table; call before the transaction's
@@ -275,7 +279,9 @@ void org_facet_acc_free(org_facet_acc *acc);
  * made ahead of the writer by org_prep_make on any thread (the importer's
  * prepare stage): the record normalised with a new entry's defaults, the
  * checks that need no database (org_validate's first half), the folded
- * name, the sort keys and the revision snapshot. ok is false when the
+ * name, the sort keys, the revision snapshot, the audit row's detail
+ * and, once the reference tables are cached, the search document's title
+ * and body (has_search; else the writer makes them). ok is false when the
  * record leaves something to the database (no slug yet, a region to
  * derive from the district) or memory ran out: org_put_bulk then does it
  * all itself. Zero a slot before its first use; it is made again and
@@ -287,6 +293,9 @@ typedef struct org_prep {
     form_value vals[ORG_N_FIELDS];
     form_errors errs;
     buf folded, keys[3], snapshot;
+    buf detail;                    /* the audit row's {"fields":[...]} */
+    bool has_search;               /* search_title and search_body made */
+    buf search_title, search_body; /* the search document (put_search's) */
 } org_prep;
 void org_prep_make(org_prep *p, const org_rec *in);
 void org_prep_free(org_prep *p);
@@ -416,6 +425,10 @@ const char *ref_label(db *d, arena *a, const char *table, const char *code, lang
  * cache like ref_label's strings. Fails only when the table cannot be
  * read. */
 db_status ref_get(db *d, const char *table, const char *code, lang_id lang, const ref_item **item);
+/* ref_get from the cache alone, for a thread without a connection (the
+ * importer's prepare stage): false when the table is not loaded yet
+ * (*item NULL), else true with *item as ref_get gives it. */
+bool ref_get_cached(const char *table, const char *code, lang_id lang, const ref_item **item);
 /* Frees the reference cache (at process exit). */
 void ref_cache_shutdown(void);
 

@@ -595,10 +595,16 @@ static db_status import_row_write(importer *im, import_row *row, const org_prep 
     int64_t id = 0;
     bool made_slug = false;
     db_status st = DB_OK;
+    /* what is found free here is not looked up again by the write's checks */
+    im->facets.free_slug = im->facets.free_pib = NULL;
     if (r->slug && (st = lookup_id(im->d, SQL_ID_BY_SLUG, r->slug, &id)) != DB_OK)
         return st;
+    if (r->slug && !id)
+        im->facets.free_slug = r->slug;
     if (!id && r->pib && (st = lookup_id(im->d, SQL_ID_BY_PIB, r->pib, &id)) != DB_OK)
         return st;
+    if (!id && r->pib)
+        im->facets.free_pib = r->pib;
     if (id) {
         r->id = id;
         if ((st = merge_existing(im, row, id)) != DB_OK)

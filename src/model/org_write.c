@@ -259,11 +259,11 @@ static db_status write_row(db *d, const org_rec *n, const org_prep *prep, bool i
                 db_bind_int(s, (int)i + 1, get_int(n, i));
             else
                 db_bind_null(s, (int)i + 1);
-        } else {
-            db_bind_text(s, (int)i + 1, get_text(n, i));
+        } else { /* n's texts live until the run below resets s */
+            db_bind_text_static(s, (int)i + 1, get_text(n, i));
         }
     }
-    db_bind_text(s, 22, buf_str(folded));
+    db_bind_text_static(s, 22, buf_str(folded));
     if (insert)
         db_bind_int(s, 23, n->is_demo ? 1 : 0);
     db_bind_int(s, 24, now);
@@ -297,16 +297,22 @@ cleanup:
     return st;
 }
 
+static void put_fields_detail(buf *b, const char *const *names, size_t n);
+static db_status search_text(db *d, const org_rec *n, buf *title, buf *body);
+
 void org_prep_make(org_prep *p, const org_rec *in)
 {
     assert(p && in);
     arena_free(&p->a);
     buf_reset(&p->folded);
     buf_reset(&p->snapshot);
+    buf_reset(&p->detail);
+    buf_reset(&p->search_title);
+    buf_reset(&p->search_body);
     for (int k = 0; k < 3; k++)
         buf_reset(&p->keys[k]);
     memset(&p->errs, 0, sizeof p->errs);
-    p->ok = false;
+    p->ok = p->has_search = false;
     if (normalize(&p->a, in, &p->n) != DB_OK)
         return;
     /* what put_tx does next for a new entry; a missing slug (the importer
@@ -321,7 +327,16 @@ void org_prep_make(org_prep *p, const org_rec *in)
         !name_forms(&p->n, &p->folded, p->keys))
         return;
     org_snapshot(&p->snapshot, &p->n);
-    p->ok = !buf_failed(&p->snapshot) && !p->a.failed;
+    /* put_tx's detail of a new entry: every field it gives */
+    const char *changed[ORG_N_FIELDS];
+    size_t n_changed = 0;
+    for (size_t i = 0; i < ORG_N_FIELDS; i++)
+        if (!field_empty(&p->n, i))
+            changed[n_changed++] = org_fields[i].name;
+    put_fields_detail(&p->detail, changed, n_changed);
+    p->ok = !buf_failed(&p->snapshot) && !buf_failed(&p->detail) && !p->a.failed;
+    /* the labels only once the writer has loaded the reference tables */
+    p->has_search = p->ok && search_text(NULL, &p->n, &p->search_title, &p->search_body) == DB_OK;
 }
 
 void org_prep_free(org_prep *p)
@@ -329,6 +344,9 @@ void org_prep_free(org_prep *p)
     arena_free(&p->a);
     buf_free(&p->folded);
     buf_free(&p->snapshot);
+    buf_free(&p->detail);
+    buf_free(&p->search_title);
+    buf_free(&p->search_body);
     for (int k = 0; k < 3; k++)
         buf_free(&p->keys[k]);
 }
@@ -437,7 +455,7 @@ db_status org_bulk_flush(db *d, org_facet_acc *acc)
             int p = 3 + (int)k * BULK_REV_ARGS;
             db_bind_int(s, p, acc->rows[k].id);
             db_bind_int(s, p + 1, acc->rows[k].at);
-            db_bind_text(s, p + 2, text + acc->rows[k].snapshot);
+            db_bind_text_static(s, p + 2, text + acc->rows[k].snapshot); /* kept till the reset */
         }
         if ((st = db_run(s)) != DB_OK)
             goto cleanup;
@@ -450,7 +468,7 @@ db_status org_bulk_flush(db *d, org_facet_acc *acc)
             int p = 2 + (int)k * BULK_AUDIT_ARGS;
             db_bind_int(s, p, acc->rows[k].at);
             db_bind_int(s, p + 1, acc->rows[k].id);
-            db_bind_text(s, p + 2, text + acc->rows[k].detail);
+            db_bind_text_static(s, p + 2, text + acc->rows[k].detail);
         }
         st = db_run(s);
         goto cleanup;
@@ -513,9 +531,17 @@ static void put_word(buf *b, const char *s)
 static db_status put_labels(db *d, buf *body, const char *table, const char *code, bool with_parent)
 {
     const ref_item *en, *sr;
-    db_status st = ref_get(d, table, code, LANG_EN, &en);
-    if (st == DB_OK)
-        st = ref_get(d, table, code, LANG_SR_CYRL, &sr);
+    db_status st;
+    if (d) {
+        st = ref_get(d, table, code, LANG_EN, &en);
+        if (st == DB_OK)
+            st = ref_get(d, table, code, LANG_SR_CYRL, &sr);
+    } else { /* no connection (the prepare stage): the cache or nothing */
+        st = ref_get_cached(table, code, LANG_EN, &en) &&
+                     ref_get_cached(table, code, LANG_SR_CYRL, &sr)
+                 ? DB_OK
+                 : DB_BUSY;
+    }
     if (st != DB_OK || !en || !sr)
         return st; /* an unknown code has no label (validation refuses them) */
     put_word(body, en->label);
@@ -525,40 +551,49 @@ static db_status put_labels(db *d, buf *body, const char *table, const char *cod
     return st;
 }
 
-/* The search document: title = names and acronym; body = descriptions,
- * municipality and the labels above. Call after the entry's rows are
- * written. */
-static db_status put_search(db *d, int64_t id, const org_rec *n, bool bulk)
+/* The search document of n into title (names and acronym) and body
+ * (descriptions, municipality and the labels above). d NULL: the labels
+ * from the reference cache alone, DB_BUSY when a table is not cached. */
+static db_status search_text(db *d, const org_rec *n, buf *title, buf *body)
 {
-    buf title = BUF_INIT, body = BUF_INIT;
-    db_status st = DB_ERR;
-    put_word(&title, n->name);
-    put_word(&title, n->name_en);
-    put_word(&title, n->acronym);
-    put_word(&body, n->short_sr);
-    put_word(&body, n->short_en);
-    put_word(&body, n->description_sr);
-    put_word(&body, n->description_en);
-    put_word(&body, n->municipality);
-    if ((st = put_labels(d, &body, "kind", n->kind, false)) != DB_OK ||
-        (st = put_labels(d, &body, "district", n->district, false)) != DB_OK ||
-        (st = put_labels(d, &body, "region", n->region, false)) != DB_OK)
-        goto cleanup;
+    db_status st;
+    put_word(title, n->name);
+    put_word(title, n->name_en);
+    put_word(title, n->acronym);
+    put_word(body, n->short_sr);
+    put_word(body, n->short_en);
+    put_word(body, n->description_sr);
+    put_word(body, n->description_en);
+    put_word(body, n->municipality);
+    if ((st = put_labels(d, body, "kind", n->kind, false)) != DB_OK ||
+        (st = put_labels(d, body, "district", n->district, false)) != DB_OK ||
+        (st = put_labels(d, body, "region", n->region, false)) != DB_OK)
+        return st;
     for (size_t k = 0; k < n->n_sectors; k++)
-        if ((st = put_labels(d, &body, "nace", n->sectors[k], true)) != DB_OK)
-            goto cleanup;
+        if ((st = put_labels(d, body, "nace", n->sectors[k], true)) != DB_OK)
+            return st;
     for (size_t k = 0; k < n->n_fos; k++)
-        if ((st = put_labels(d, &body, "fos", n->fos[k], true)) != DB_OK)
-            goto cleanup;
+        if ((st = put_labels(d, body, "fos", n->fos[k], true)) != DB_OK)
+            return st;
     for (size_t k = 0; k < n->n_geo; k++)
-        if ((st = put_labels(d, &body, "geo", n->geo[k], false)) != DB_OK)
-            goto cleanup;
-    if (buf_failed(&title) || buf_failed(&body)) {
-        st = DB_NOMEM;
-        goto cleanup;
-    }
-    st = (bulk ? search_put_pending : search_put)(d, "org", id, buf_str(&title), buf_str(&body));
-cleanup:
+        if ((st = put_labels(d, body, "geo", n->geo[k], false)) != DB_OK)
+            return st;
+    return buf_failed(title) || buf_failed(body) ? DB_NOMEM : DB_OK;
+}
+
+/* The search document: see search_text. Call after the entry's rows are
+ * written. prep: its document when it has one (the same text, made on
+ * the prepare stage). */
+static db_status put_search(db *d, int64_t id, const org_rec *n, bool bulk, const org_prep *prep)
+{
+    if (prep && prep->has_search)
+        return search_put_pending(d, "org", id, buf_str(&prep->search_title),
+                                  buf_str(&prep->search_body));
+    buf title = BUF_INIT, body = BUF_INIT;
+    db_status st = search_text(d, n, &title, &body);
+    if (st == DB_OK)
+        st =
+            (bulk ? search_put_pending : search_put)(d, "org", id, buf_str(&title), buf_str(&body));
     buf_free(&title);
     buf_free(&body);
     return st;
@@ -646,7 +681,8 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
              k < prep->errs.n_items && errs->n_items < sizeof errs->items / sizeof errs->items[0];
              k++)
             errs->items[errs->n_items++] = prep->errs.items[k];
-        if ((st = org_validate_db(d, &n, prep->vals, errs)) != DB_OK)
+        if ((st = org_validate_db_known(d, &n, prep->vals, bulk->free_slug, bulk->free_pib,
+                                        errs)) != DB_OK)
             goto cleanup;
     } else if ((st = org_validate(d, &n, errs)) != DB_OK) {
         goto cleanup;
@@ -710,7 +746,8 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         goto cleanup;
     if (!prep)
         org_snapshot(&snap, &n);
-    put_fields_detail(&detail, res->changed, res->n_changed);
+    if (!prep)
+        put_fields_detail(&detail, res->changed, res->n_changed);
     if (buf_failed(&snap) || buf_failed(&detail)) {
         st = DB_NOMEM;
         goto cleanup;
@@ -719,16 +756,18 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         audit_action = found ? "org_update" : "org_create";
     if (at && !ip && strcmp(audit_action, "org_create") == 0) {
         st = bulk_push(d, bulk, res->id, now, actor_id, rev_action,
-                       buf_str(prep ? &prep->snapshot : &snap), buf_str(&detail));
+                       buf_str(prep ? &prep->snapshot : &snap),
+                       buf_str(prep ? &prep->detail : &detail));
     } else {
         st = add_revision(d, at, res->id, now, actor_id, rev_action,
                           buf_str(prep ? &prep->snapshot : &snap));
         if (st == DB_OK)
-            st = audit_add(d, actor_id, ip, audit_action, "org", res->id, buf_str(&detail));
+            st = audit_add(d, actor_id, ip, audit_action, "org", res->id,
+                           buf_str(prep ? &prep->detail : &detail));
     }
     if (st != DB_OK)
         goto cleanup;
-    st = put_search(d, res->id, &n, bulk != NULL);
+    st = put_search(d, res->id, &n, bulk != NULL, prep);
     if (st == DB_OK && bulk)
         bulk->writes++; /* org_facets_add bumps the version once for all */
     else if (st == DB_OK && bump)

@@ -272,6 +272,23 @@ db_status ref_get(db *d, const char *table, const char *code, lang_id lang, cons
     return cached_find(d, t, lang, &all, &count, code, item);
 }
 
+bool ref_get_cached(const char *table, const char *code, lang_id lang, const ref_item **item)
+{
+    assert(item);
+    assert(lang < LANG__COUNT);
+    *item = NULL;
+    const struct ref_table *t = table_find(table);
+    if (!t)
+        return false;
+    size_t ti = (size_t)(t - ref_tables);
+    pthread_mutex_lock(&cache_lock);
+    bool loaded = cache[ti][lang].loaded;
+    if (loaded)
+        *item = index_find(cache[ti][lang].items, cache[ti][lang].slots, cache[ti][lang].cap, code);
+    pthread_mutex_unlock(&cache_lock);
+    return loaded;
+}
+
 const char *ref_label(db *d, arena *a, const char *table, const char *code, lang_id lang)
 {
     assert(d && a);

@@ -463,6 +463,40 @@ static void test_search_pending_like_put(void **state)
     arena_free(&a);
 }
 
+/* While the helper builds the FTS tables, search_put_pending inserts the
+ * search_doc row without looking for an earlier one first; a second
+ * document for the same (kind, ref) still replaces the first, with the
+ * id search_put would give it (the highest plus one). */
+static void test_search_pending_repeat_while_building(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Prvi", "stari opis"), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 2, "Drugi", "opis"), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Prvi", "novi opis"), DB_OK); /* again */
+    assert_int_equal(search_flush_pending(d), DB_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    search_drop_pending(d);
+    char *rows = NULL;
+    db_stmt *s = db_prepare(d, "SELECT group_concat(id || kind || ref, '|') FROM"
+                               " (SELECT * FROM search_doc ORDER BY id)");
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    rows = strdup(db_col_text(s, 0));
+    db_reset(s);
+    assert_string_equal(rows, "2org2|3org1");
+    free(rows);
+    arena a = ARENA_INIT;
+    search_hit *h = NULL;
+    size_t n = 0;
+    assert_int_equal(search_query(d, &a, "novi", "org", 10, 0, &h, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].ref, 1);
+    arena_free(&a);
+}
+
 /* Search answers do not depend on how the FTS tables were filled: the
  * same documents through the helper's build (tables empty at the start)
  * and through search_put one by one (as every form does) give the same
@@ -720,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_path_for_log),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_pending_repeat_while_building, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_pending_like_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_built_same_as_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match_expression_is_safe, setup, teardown),
