@@ -382,9 +382,20 @@ void mail_build(buf *out, const char *from, int64_t id, const char *to, const ch
         domain = at + 1;
         dl = al - (size_t)(at + 1 - addr);
     }
+    /* The Message-ID's second part (and the MIME boundary) is a hash of the
+     * row, not a random number: a mail sent again after a crash between the
+     * SMTP server's 250 and the commit that records it (the one window no
+     * sender can close) is the same message, which mail clients show once. */
     unsigned char rnd[8];
     char hex[sizeof rnd * 2 + 1];
-    randombytes_buf(rnd, sizeof rnd);
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, sizeof rnd);
+    crypto_generichash_update(&h, (const unsigned char *)&id, sizeof id);
+    const char *parts[] = {to, subject, body, html, headers};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (parts[i])
+            crypto_generichash_update(&h, (const unsigned char *)parts[i], strlen(parts[i]) + 1);
+    crypto_generichash_final(&h, rnd, sizeof rnd);
     sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
 
     buf_puts(out, "Date: ");

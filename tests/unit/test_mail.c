@@ -549,6 +549,36 @@ static void test_without_smtp_mail_waits(void **state)
     assert_int_equal(scalar(f->t.d, "SELECT attempts FROM outbox WHERE sent_at IS NULL"), 0);
 }
 
+/* The Message-ID is the row's: built twice (a mail sent again after a
+ * crash before its outcome was recorded), one row gives one Message-ID;
+ * another row, another. */
+static void message_id_of(int64_t id, const char *to, char *out, size_t n)
+{
+    buf b = BUF_INIT;
+    mail_build(&b, "SCAN <noreply@scan.example>", id, to, "Vesti", "Tekst.", NULL, NULL, NULL);
+    assert_false(buf_failed(&b));
+    const char *m = strstr(buf_str(&b), "\r\nMessage-ID: <");
+    assert_non_null(m);
+    m += strlen("\r\nMessage-ID: ");
+    snprintf(out, n, "%.*s", (int)strcspn(m, "\r"), m);
+    buf_free(&b);
+}
+
+static void test_message_id_stable(void **state)
+{
+    (void)state;
+    char a[128], b[128], c[128], d[128];
+    message_id_of(41, "a@example.com", a, sizeof a);
+    message_id_of(41, "a@example.com", b, sizeof b);
+    message_id_of(42, "a@example.com", c, sizeof c);
+    message_id_of(41, "b@example.com", d, sizeof d);
+    assert_string_equal(a, b);
+    assert_string_not_equal(a, c);
+    assert_string_not_equal(a, d);
+    assert_true(strncmp(a, "<41.", 4) == 0);
+    assert_non_null(strstr(a, "@scan.example>"));
+}
+
 /* A mail with a file: multipart/mixed, the text first (8bit), then the
  * file as text/calendar; method=PUBLISH in base64 that decodes back to
  * the calendar; a bad type or name is refused with nothing stored. */
@@ -748,6 +778,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_without_smtp_mail_waits, setup, teardown),
         cmocka_unit_test(test_from_valid),
         cmocka_unit_test(test_attachment_mime),
+        cmocka_unit_test(test_message_id_stable),
         cmocka_unit_test_setup_teardown(test_attachment_queue_refuses_bad_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sender_thread_delivers_and_stops_promptly, setup,
                                         teardown),
