@@ -14,7 +14,7 @@
 // an editor.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, scan, sqliteIn, makeToken, addPeople, agentsOf, anonGet } from './lib.mjs';
+import { startServer, scan, sqliteIn, makeToken, addPeople, agentsOf, anonGet, tinyPdf } from './lib.mjs';
 
 const PW = 'funder consent phrase 2026';
 let srv;
@@ -48,21 +48,6 @@ async function portfolioTotal() {
   assert.equal(r.status, 200, r.text.slice(0, 200));
   const rows = r.text.trim().split('\n').slice(1);
   return Math.round(rows.reduce((s, l) => s + Number(l.slice(l.lastIndexOf(',') + 1)), 0) * 100) / 100;
-}
-function tinyPdf(line = 'Signed') {
-  const content = `BT /F1 18 Tf 72 760 Td (${line}) Tj ET`;
-  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
-  let s = '%PDF-1.7\n';
-  const off = [];
-  objs.forEach((o, i) => { off.push(s.length); s += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = s.length;
-  s += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const o of off) s += `${String(o).padStart(10, '0')} 00000 n \n`;
-  s += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(s, 'latin1');
 }
 async function upload(role, id, bytes) {
   const a = await as(role);

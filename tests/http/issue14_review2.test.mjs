@@ -5,7 +5,7 @@
 // Fixtures: the demo data; an editor (the secretariat), the manager of VOICT.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, sqliteIn, addPeople, agentsOf, anonGet, makeToken } from './lib.mjs';
+import { startServer, sqliteIn, addPeople, agentsOf, anonGet, makeToken, tinyPdf } from './lib.mjs';
 
 const PW = 'issue fourteen review two 2026';
 let srv;
@@ -71,22 +71,6 @@ test('a call\'s country must be one ISO assigns (or XK): an unknown code is refu
   assert.match(page, /XK/);
 });
 
-// A one-page PDF with an exact cross-reference table (as agreements.test.mjs).
-function tinyPdf(line = 'Signed') {
-  const content = `BT /F1 18 Tf 72 760 Td (${line}) Tj ET`;
-  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
-  let s = '%PDF-1.7\n';
-  const off = [];
-  objs.forEach((o, i) => { off.push(s.length); s += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = s.length;
-  s += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const o of off) s += `${String(o).padStart(10, '0')} 00000 n \n`;
-  s += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(s, 'latin1');
-}
 
 test('a party that declined a signed agreement does not download its document', async () => {
   const lead = await as('lead');

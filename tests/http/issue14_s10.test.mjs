@@ -13,7 +13,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, sqliteIn, addPeople, agentsOf, anonGet } from './lib.mjs';
+import { startServer, sqliteIn, addPeople, agentsOf, anonGet, tinyPdf } from './lib.mjs';
 
 const PW = 'issue fourteen session ten 2026';
 let srv;
@@ -183,22 +183,6 @@ test('changing a confirmed participant\'s share or role asks it again, tells its
   assert.equal(told(), 4);
 });
 
-// A one-page PDF with an exact cross-reference table (as agreements.test.mjs).
-function tinyPdf(line = 'Draft') {
-  const content = `BT /F1 18 Tf 72 760 Td (${line}) Tj ET`;
-  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
-  let s = '%PDF-1.7\n';
-  const off = [];
-  objs.forEach((o, i) => { off.push(s.length); s += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = s.length;
-  s += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const o of off) s += `${String(o).padStart(10, '0')} 00000 n \n`;
-  s += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(s, 'latin1');
-}
 
 test('a draft agreement\'s document: the secretariat and the managers of parties that confirmed it; once signed, the parties\' people', async () => {
   const lead = await as('lead');
@@ -211,7 +195,7 @@ test('a draft agreement\'s document: the secretariat and the managers of parties
   const id = /\/agreements\/(\d+)/.exec(made.location)[1];
   const fd = new FormData();
   fd.append('_csrf', lead.session.csrf);
-  fd.append('file', new Blob([tinyPdf()], { type: 'application/pdf' }), 'draft.pdf');
+  fd.append('file', new Blob([tinyPdf('Draft')], { type: 'application/pdf' }), 'draft.pdf');
   const up = await fetch(`${srv.url}/agreements/${id}/file?lang=en`, { method: 'POST', redirect: 'manual', body: fd, headers: { Origin: srv.url, Cookie: lead.session.cookie } });
   assert.equal(up.status, 303);
   const uni = orgId('univerzitet-u-nisu');
