@@ -427,3 +427,10 @@ export function tinyPdf(line = 'Signed') {
   s += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(s, 'latin1');
 }
+
+// Today's date (YYYY-MM-DD) in Belgrade, the server's "today" for dates a
+// person did not give: not the machine's (UTC on CI), which differs from
+// 23:00 or 22:00 UTC to midnight.
+export function belgradeToday(at = new Date()) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Belgrade', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
