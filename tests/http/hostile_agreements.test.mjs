@@ -9,7 +9,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer, scan, loginAgent, sqliteIn } from './lib.mjs';
+import { startServer, scan, loginAgent, sqliteIn, pdfOf } from './lib.mjs';
 
 const PW = 'hostile agreement phrase 2026';
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
@@ -25,16 +25,6 @@ function noRaw(html, where) {
   assert.doesNotMatch(html, /<script>alert|<img src=x/, `${where}: unescaped`);
 }
 
-function pdf(objs) {
-  let s = '%PDF-1.7\n';
-  const off = [];
-  objs.forEach((o, i) => { off.push(s.length); s += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = s.length;
-  s += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const o of off) s += `${String(o).padStart(10, '0')} 00000 n \n`;
-  s += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(s, 'latin1');
-}
 const PAGE = ['<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>'];
 
 async function upload(id, bytes, name, { origin = srv.url, csrf } = {}) {
@@ -86,8 +76,8 @@ test('payloads in every text field are stored as typed and escaped on every page
 test('hostile documents and names: refused with the reason, or stored with a name that cannot break the header', async () => {
   const fp = fingerprint();
   const cases = [
-    [pdf(['<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>', ...PAGE]), /scripts, actions or embedded files/],
-    [pdf(['<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 4 0 R >> >>', ...PAGE, '<< /Names [] >>']), /scripts, actions or embedded files/],
+    [pdfOf(['<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>', ...PAGE]), /scripts, actions or embedded files/],
+    [pdfOf(['<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 4 0 R >> >>', ...PAGE, '<< /Names [] >>']), /scripts, actions or embedded files/],
     [Buffer.from('<html><script>alert(1)</script></html>'), /not a PDF document/],
     [Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(4000, 0x41)]), /damaged or could not be read/],
     [Buffer.alloc(0), /Choose the signed agreement/],
@@ -97,11 +87,11 @@ test('hostile documents and names: refused with the reason, or stored with a nam
     assert.equal(r.status, 422);
     assert.match(r.text, want);
   }
-  assert.equal((await upload(1, pdf(['<< /Type /Catalog /Pages 2 0 R >>', ...PAGE]), 'x.pdf', { origin: 'http://evil.example' })).status, 403);
-  assert.equal((await upload(1, pdf(['<< /Type /Catalog /Pages 2 0 R >>', ...PAGE]), 'x.pdf', { csrf: 'x'.repeat(43) })).status, 403);
+  assert.equal((await upload(1, pdfOf(['<< /Type /Catalog /Pages 2 0 R >>', ...PAGE]), 'x.pdf', { origin: 'http://evil.example' })).status, 403);
+  assert.equal((await upload(1, pdfOf(['<< /Type /Catalog /Pages 2 0 R >>', ...PAGE]), 'x.pdf', { csrf: 'x'.repeat(43) })).status, 403);
   assert.equal(fingerprint(), fp, 'nothing changed');
 
-  const ok = await upload(1, pdf(['<< /Type /Catalog /Pages 2 0 R >>', ...PAGE]), 'a"\r\nSet-Cookie: sid=evil; x=".pdf');
+  const ok = await upload(1, pdfOf(['<< /Type /Catalog /Pages 2 0 R >>', ...PAGE]), 'a"\r\nSet-Cookie: sid=evil; x=".pdf');
   assert.equal(ok.status, 303);
   const res = await fetch(`${srv.url}/agreements/1/file`, { headers: { Cookie: ed.session.cookie } });
   assert.equal(res.status, 200);

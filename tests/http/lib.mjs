@@ -412,12 +412,9 @@ export class CookieAgent {
 
 // A one-page PDF with an exact cross-reference table (as demo_agreements.c
 // makes the demo's): an agreement's signed document in the tests.
-export function tinyPdf(line = 'Signed') {
-  const content = `BT /F1 18 Tf 72 760 Td (${line}) Tj ET`;
-  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
+// A PDF of the given objects (1 0 obj, 2 0 obj, ...) with an exact
+// cross-reference table and the first as its root.
+export function pdfOf(objs) {
   let s = '%PDF-1.7\n';
   const off = [];
   objs.forEach((o, i) => { off.push(s.length); s += `${i + 1} 0 obj\n${o}\nendobj\n`; });
@@ -426,6 +423,14 @@ export function tinyPdf(line = 'Signed') {
   for (const o of off) s += `${String(o).padStart(10, '0')} 00000 n \n`;
   s += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(s, 'latin1');
+}
+
+export function tinyPdf(line = 'Signed') {
+  const content = `BT /F1 18 Tf 72 760 Td (${line}) Tj ET`;
+  return pdfOf(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']);
 }
 
 // Today's date (YYYY-MM-DD) in Belgrade, the server's "today" for dates a
