@@ -147,9 +147,11 @@ db_status db_begin_read(db *d);
  * (db_write_lock): the writers of one hot spot, which under concurrent
  * writers could only commit one at a time anyway. */
 typedef enum {
-    DB_LOCK_RETRY = 1u << 0, /* the retry queue: tx_write's second and later attempts
-                                (app_meta's lock, which no frequent write takes) */
-    DB_LOCK_LOGIN = 1u << 1, /* login_failure: the throttle's counts and a login's writes */
+    DB_LOCK_RETRY = 1u << 0,  /* the retry queue: tx_write's second and later attempts
+                                 (app_meta's lock, which no frequent write takes) */
+    DB_LOCK_LOGIN = 1u << 1,  /* login_failure: the throttle's counts and a login's writes */
+    DB_LOCK_PLACES = 1u << 2, /* event_registration: registrations, cancellations and
+                                 capacity changes, which count an event's places */
 } db_lock;
 /* Right after db_begin_write, before any other statement: waits until no
  * other write transaction holds any of `locks` (DB_LOCK_* bits), then holds

@@ -16,7 +16,7 @@ struct db_driver {
     const char *begin_read;
     /* db_write_lock's statement per DB_LOCK_* bit (index: the bit's
      * position); all NULL: one writer at a time already (db_writes_serial). */
-    const char *write_lock[2];
+    const char *write_lock[3];
     /* Run before a write while disk space is short (db.c); NULL: none. */
     const char *full_disk_care;
     /* One parameter, the table name: rows of (index name, CREATE INDEX

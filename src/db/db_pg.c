@@ -892,7 +892,8 @@ const struct db_driver db_pg_driver = {
     /* LOCK TABLE takes no snapshot (PostgreSQL's LOCK documentation: the
      * way to wait for a lock in SERIALIZABLE before the first query) */
     .write_lock = {"LOCK TABLE app_meta IN SHARE ROW EXCLUSIVE MODE", /* DB_LOCK_RETRY */
-                   "LOCK TABLE login_failure IN SHARE ROW EXCLUSIVE MODE"},
+                   "LOCK TABLE login_failure IN SHARE ROW EXCLUSIVE MODE",
+                   "LOCK TABLE event_registration IN SHARE ROW EXCLUSIVE MODE"},
     .full_disk_care = NULL,
     .secondary_indexes =
         "SELECT i.relname::text, pg_get_indexdef(x.indexrelid) FROM pg_index x"

@@ -656,7 +656,8 @@ db_status event_update(db *d, int64_t id, const event_input *in, int64_t actor, 
     if (errs->n_items > before)
         return DB_CONSTRAINT;
     tx t = TX_INIT(actor, ip, "event_update", "event", id);
-    t.bump = TX_DIRECTORY; /* the cached /events pages show places */
+    t.bump = TX_DIRECTORY;    /* the cached /events pages show places */
+    t.locks = DB_LOCK_PLACES; /* a new capacity is checked against, and promotes, registrations */
     write_ctx c = {.in = in, .id = id, .base_url = base_url, .errs = errs};
     return tx_write(d, &t, update_body, &c);
 }

@@ -138,8 +138,10 @@ static db_status register_body(tx *t, void *ctx)
         return st != DB_OK ? st : refuse(c, EVENT_NOT_AUDIENCE);
     }
     int64_t confirmed = 0;
-    if ((st = event_confirmed_count(t->d, c->event_id, &confirmed)) != DB_OK)
+    if ((st = event_confirmed_count(t->d, c->event_id, &confirmed)) != DB_OK) {
+        arena_free(&a);
         return st;
+    }
     bool room = es.capacity == 0 || confirmed < es.capacity;
     const char *to = room ? "confirmed" : "waiting";
     db_val when = room ? DBI(now) : DBNULL;
@@ -186,7 +188,8 @@ db_status event_register_as(db *d, int64_t event_id, int64_t person, int64_t reg
 {
     assert(d && place && why && person > 0 && registrar > 0);
     tx t = TX_INIT(registrar, ip, "event_register", "event", event_id);
-    t.bump = TX_DIRECTORY; /* the cached /events pages show places */
+    t.bump = TX_DIRECTORY;    /* the cached /events pages show places */
+    t.locks = DB_LOCK_PLACES; /* the rush for the last places: one at a time, not 40001s */
     reg_ctx c = {
         .event_id = event_id, .person = person, .registrar = registrar, .base_url = base_url};
     db_status st = tx_write(d, &t, register_body, &c);
@@ -245,7 +248,8 @@ db_status event_cancel_as(db *d, int64_t event_id, int64_t person, int64_t actor
 {
     assert(d && why && person > 0 && actor > 0);
     tx t = TX_INIT(actor, ip, "event_cancel", "event", event_id);
-    t.bump = TX_DIRECTORY; /* the cached /events pages show places */
+    t.bump = TX_DIRECTORY;    /* the cached /events pages show places */
+    t.locks = DB_LOCK_PLACES; /* a freed place goes to the head of the waiting list */
     reg_ctx c = {.event_id = event_id, .person = person, .registrar = actor, .base_url = base_url};
     db_status st = tx_write(d, &t, cancel_body, &c);
     *why = st == DB_CONSTRAINT ? c.why : EVENT_OK;

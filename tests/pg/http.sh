@@ -13,7 +13,8 @@
 # TAP summary lines for the whole run ("# pass N", "# fail M": tests/run.sh
 # counts those) and the time taken; each file's TAP output and its
 # servers' logs are kept under $OUT (default a temporary folder, printed);
-# a file that ends without a summary counts as one failure; exits 1 when
+# a file that ends without a summary counts as one failure; a failed
+# file's server warnings are printed (the last 20); exits 1 when
 # any test failed.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -85,7 +86,11 @@ status=0 total_pass=0 total_fail=0
 for name in "${names[@]}"; do
   read -r _ pass _ fail _ <"$OUT/$name.result" || { pass=0 fail=1; }
   total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
-  [ "$fail" = 0 ] || status=1
+  [ "$fail" = 0 ] && continue
+  status=1
+  # what its servers warned of, for a failure seen only on another machine
+  grep -hiE 'error|warn|busy' "$OUT/$name".server.log* 2>/dev/null | tail -20 |
+    sed "s/^/   $name server: /"
 done
 echo "# pass $total_pass"
 echo "# fail $total_fail"
