@@ -46,6 +46,8 @@ trap 'if [ "${KEEP:-0}" = 1 ]; then echo "run.sh: kept $out"; else rm -rf "$out"
 # lib.mjs saves every text/html response here for the html level
 export SCAN_HTML_DUMP=$out/html
 mkdir -p "$SCAN_HTML_DUMP"
+# servers start from one `scan init` per run, copied (lib.mjs)
+export SCAN_TEST_TEMPLATES=$out/templates
 want() { [[ " $LEVELS " == *" $1 "* ]]; }
 # one pass or failure per script: name, then the command
 elapsed() { echo "   ($1: $((SECONDS - $2)) s; $SECONDS s since the start)"; }

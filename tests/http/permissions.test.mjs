@@ -298,7 +298,8 @@ class Agent {
       if (/Max-Age=0/i.test(sc)) this.cookies.delete(pair.slice(0, i));
       else this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
     }
-    return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+    return { status: res.status, text: await res.text(), location: res.headers.get('location'),
+      setCookie: res.headers.getSetCookie().length > 0 };
   }
 
   // POST with this session's CSRF token (none for the public).
@@ -760,14 +761,24 @@ test('/projects/new: the form for whoever may lead a project, an explanation and
 });
 
 // Last, because the directory routes archive and publish cluster C.
+// Each role's session is kept from one request to the next until an answer
+// sets or clears a cookie (a login, a logout, a new password): a login is
+// a password hash, and a fresh one for each of ~1000 requests was most of
+// this file's time.
 test('each role is allowed or refused each write route as the matrix says', async () => {
   const routes = writeRoutes().filter(({ key }) => key in MATRIX);
   const wrong = [];
+  const kept = new Map(); // role -> its session, while no answer changed its cookies
+  let logins = 0;
   let touched = false; // a directory route ran since C was last published
   for (const { key } of routes) {
     assert.ok(BODIES[key], `a plausible request for ${key}`);
     for (const role of ROLES) {
-      const agent = await as(role);
+      if (!kept.has(role)) {
+        kept.set(role, await as(role));
+        logins++;
+      }
+      const agent = kept.get(role);
       // a save or an archive by an earlier role (of this route or an
       // earlier one) may leave C a draft or archived, which hides it (404)
       // from those who may not edit it; each role meets a published C
@@ -776,6 +787,7 @@ test('each role is allowed or refused each write route as the matrix says', asyn
         touched = key.includes('/orgs/');
       }
       const r = await agent.send(BODIES[key](role));
+      if (r.setCookie || /login|logout|password/.test(key)) kept.delete(role);
       if (process.env.MATRIX_DEBUG) console.log(`${key}\t${role}\t${r.status}`);
       const allowed = MATRIX[key][role];
       const refusal = role === 'public' && !MATRIX[key].public ? 401 : 403;
@@ -787,4 +799,5 @@ test('each role is allowed or refused each write route as the matrix says', asyn
     }
   }
   assert.deepEqual(wrong, []);
+  if (process.env.MATRIX_DEBUG) console.log(`${logins} logins for ${routes.length * ROLES.length} requests`);
 });

@@ -53,6 +53,8 @@ pg_temp_start || exit 1
 export SCAN_TEST_PG=$SCAN_PG_URL
 OUT=${OUT:-$(mktemp -d /tmp/scan-pg-http-XXXXXX)}
 mkdir -p "$OUT"
+# servers' databases are copies of one template database per run (lib.mjs)
+export SCAN_TEST_TEMPLATES=${SCAN_TEST_TEMPLATES:-$OUT/templates}
 
 # one file: its TAP output, then a line "pass N fail M SECONDS s NAME" in
 # $OUT/NAME.result (a file that ends without a summary: one failure)
