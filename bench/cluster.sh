@@ -23,7 +23,9 @@
 # Environment: PARTS ("reads writes"; "writes" alone skips the read
 # runs and nginx's share of the table, "reads" alone the writes), COUNT (10000), SEED (1), DURATION (5), WARMUP (1),
 # CONNECTIONS (50), WRK_THREADS (2), SCAN_PORT (18181; this and the next
-# five ports), NGINX_PORT (18190), SCAN_BIN (build it), RESULTS.
+# five ports), NGINX_PORT (18190), SCAN_BIN (build it), RESULTS,
+# PG_CACHE_WINDOW_MS (100: the PostgreSQL servers' --pg-cache-window, 0 for
+# the strict default; docs/OPERATIONS.md "Cached pages on PostgreSQL").
 set -euo pipefail
 
 BENCH_NAME=cluster.sh
@@ -36,6 +38,7 @@ bench_init
 COUNT=${COUNT:-10000}
 SEED=${SEED:-1}
 PARTS=${PARTS:-reads writes}
+PG_CACHE_WINDOW_MS=${PG_CACHE_WINDOW_MS:-100}
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 bench_build
 bench_check_ports
@@ -66,9 +69,9 @@ printf '%s\n' "$PW" | "$SCAN_BIN" user add bench-admin@example.com --name 'Bench
 
 # --- servers ------------------------------------------------------------------------------
 PIDS=()
-serve() { # PORT DB [LOGNAME]
+serve() { # PORT DB [OPTION...]
     "$SCAN_BIN" serve --db "$2" --listen "127.0.0.1:$1" "${SCAN_SERVE_ARGS[@]}" --trusted-proxies 127.0.0.1 \
-        >/dev/null 2>"$TMP/scan-$1.log" &
+        "${@:3}" >/dev/null 2>"$TMP/scan-$1.log" &
     PIDS+=($!)
     SCAN_PID="${PIDS[*]}" # bench_cleanup stops them all
     wait_http "http://127.0.0.1:$1/healthz" || { cat "$TMP/scan-$1.log" >&2; die "scan did not answer on port $1"; }
@@ -104,9 +107,10 @@ start=$(now_ms)
 "$SCAN_BIN" db copy "$DB" "$SCAN_PG_URL" >"$TMP/copy.out" 2>&1 || { tail "$TMP/copy.out" >&2; die "scan db copy failed"; }
 COPY_S=$(secs_since "$start")
 COPY_LINE=$(tail -1 "$TMP/copy.out" | sed 's/.*: \([0-9]* tables.*\)/\1/')
-serve "$P_PG" "$SCAN_PG_URL"
-serve "$P_A" "$SCAN_PG_URL"
-serve "$P_B" "$SCAN_PG_URL"
+echo "PostgreSQL servers: --pg-cache-window $PG_CACHE_WINDOW_MS (PG_CACHE_WINDOW_MS)" >&2
+serve "$P_PG" "$SCAN_PG_URL" --pg-cache-window "$PG_CACHE_WINDOW_MS"
+serve "$P_A" "$SCAN_PG_URL" --pg-cache-window "$PG_CACHE_WINDOW_MS"
+serve "$P_B" "$SCAN_PG_URL" --pg-cache-window "$PG_CACHE_WINDOW_MS"
 
 # nginx: the proxy in front of the two (keep-alive upstreams, as
 # etc/nginx-scan.conf) and, in bench_start_nginx, the static files
@@ -237,6 +241,7 @@ done
 
 # --- the table ------------------------------------------------------------------------------
 table() {
+    printf -- '- PostgreSQL servers: --pg-cache-window %s ms (PG_CACHE_WINDOW_MS)\n\n' "$PG_CACHE_WINDOW_MS"
     bench_table_head
     for page in "${READ_PAGES[@]}"; do
         bench_row "nginx $page.html" "1.00x"

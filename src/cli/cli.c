@@ -18,7 +18,7 @@ const cli_command cli_commands[] = {
      "            [--max-connections N] [--max-per-ip N] [--secure-cookies]\n"
      "            [--base-url URL] [--smtp-url URL] [--smtp-from ADDRESS] [--sync-normal]\n"
      "            [--digest-weekday 1-7] [--digest-hour 0-23] [--digest-off]\n"
-     "            [--metrics-allow LIST] [--trusted-proxies LIST]",
+     "            [--metrics-allow LIST] [--trusted-proxies LIST] [--pg-cache-window MS]",
      "serve the web UI and the JSON API",
      "Migrates the database if needed and serves HTTP until SIGTERM or SIGINT, then\n"
      "finishes in-flight requests (bounded wait) and exits 0. A database without any\n"
@@ -39,11 +39,15 @@ const cli_command cli_commands[] = {
      "others get 404. Behind a reverse proxy, --trusted-proxies names its addresses:\n"
      "from them (only) the client is the address X-Forwarded-For gives (throttling,\n"
      "admission, logs); raise --max-per-ip then: every connection comes from the proxy.\n"
+     "--pg-cache-window MS (PostgreSQL; 0 = off, or 10 to 10000): anonymous cached pages\n"
+     "are answered without asking the database, at the price of showing other app\n"
+     "servers' writes up to MS late (this server's own writes show at once); a thread\n"
+     "reads the data versions every MS/2. Ignored on SQLite.\n"
      "Environment: SCAN_DB, SCAN_LISTEN, SCAN_THREADS, SCAN_IO_THREADS, SCAN_LOG_FORMAT,\n"
      "SCAN_TIMEOUT, SCAN_MAX_BODY, SCAN_MAX_HEADER, SCAN_MAX_CONNECTIONS, SCAN_MAX_PER_IP,\n"
      "SCAN_SECURE_COOKIES=1, SCAN_BASE_URL, SCAN_SMTP_URL, SCAN_SMTP_FROM, SCAN_SYNC_NORMAL=1,\n"
      "SCAN_DIGEST_WEEKDAY, SCAN_DIGEST_HOUR, SCAN_DIGEST_OFF=1, SCAN_METRICS_ALLOW,\n"
-     "SCAN_TRUSTED_PROXIES;\n"
+     "SCAN_TRUSTED_PROXIES, SCAN_PG_CACHE_WINDOW;\n"
      "options override them."},
     {"init", cli_init, "[--db FILE] [--demo]",
      "create or migrate a database; --demo loads demo data",

@@ -22,6 +22,7 @@
 #include "model/notify.h"
 #include "model/org.h"
 #include "model/post.h"
+#include "model/versions.h"
 
 #define DEFAULT_DB        "var/scan.db"
 #define FIRST_ADMIN_EMAIL "admin@scan.local"
@@ -181,6 +182,7 @@ int cli_serve(int argc, char **argv)
     unsigned digest_weekday = (unsigned)sch.weekday, digest_hour = (unsigned)sch.hour;
     bool digest_off = false;
     unsigned newsletter_rate = NEWSLETTER_RATE;
+    unsigned pg_cache_window = 0; /* ms; 0: strict (versions.h) */
     const cli_opt opts[] = {
         {"--db", "SCAN_DB", OPT_STR, &cfg.db_path},
         {"--listen", "SCAN_LISTEN", OPT_STR, &cfg.listen},
@@ -207,6 +209,7 @@ int cli_serve(int argc, char **argv)
         {"--digest-hour", "SCAN_DIGEST_HOUR", OPT_UINT, &digest_hour},
         {"--digest-off", "SCAN_DIGEST_OFF", OPT_FLAG, &digest_off},
         {"--newsletter-rate", "SCAN_NEWSLETTER_RATE", OPT_UINT, &newsletter_rate},
+        {"--pg-cache-window", "SCAN_PG_CACHE_WINDOW", OPT_UINT, &pg_cache_window},
     };
     char *pos[1];
     int n_pos;
@@ -216,6 +219,11 @@ int cli_serve(int argc, char **argv)
         return 2;
     if (newsletter_rate < 1 || newsletter_rate > 100000)
         return cli_usage_error("serve", "--newsletter-rate wants 1 to 100000 mails a second");
+    if (pg_cache_window != 0 &&
+        (pg_cache_window < VERSIONS_WINDOW_MIN_MS || pg_cache_window > VERSIONS_WINDOW_MAX_MS))
+        return cli_usage_error("serve",
+                               "--pg-cache-window wants 0 (off) or %d to %d milliseconds, not %u",
+                               VERSIONS_WINDOW_MIN_MS, VERSIONS_WINDOW_MAX_MS, pg_cache_window);
     log_format lf;
     if (!log_parse_format(log_fmt_name, &lf))
         return cli_usage_error("serve", "--log-format wants text or json, not '%s'", log_fmt_name);
@@ -307,7 +315,23 @@ int cli_serve(int argc, char **argv)
         mail_sender_stop();
         return cli_fail("serve", "cannot start the newsletter job (see the log above)");
     }
+    /* the window concerns other app servers' writes: on SQLite the only
+     * other writer is the CLI, which VERSIONS_TTL_MS covers already */
+    bool on_pg = db_path_is_url(cfg.db_path);
+    if (pg_cache_window && !on_pg)
+        log_info("--pg-cache-window ignored: an SQLite database has no other app servers");
+    else if (pg_cache_window)
+        log_info("cached pages may be up to %u ms behind other servers' writes "
+                 "(--pg-cache-window)",
+                 pg_cache_window);
+    if (on_pg && versions_poll_start(cfg.db_path, pg_cache_window) != 0) {
+        newsletter_job_stop();
+        digest_job_stop();
+        mail_sender_stop();
+        return cli_fail("serve", "cannot start the versions poller (see the log above)");
+    }
     rc = server_run(&cfg);
+    versions_poll_stop();
     newsletter_job_stop();
     digest_job_stop();
     mail_sender_stop();

@@ -21,7 +21,7 @@ typedef struct slot {
 
 static slot *g_slots;
 static size_t g_n_slots;
-static _Atomic uint64_t g_db_us, g_db_steps, g_mail_sent, g_mail_failed;
+static _Atomic uint64_t g_db_us, g_db_steps, g_mail_sent, g_mail_failed, g_fast_hits;
 static _Atomic uint64_t g_writes, g_write_retries, g_writes_given_up;
 static _Atomic uint64_t g_job_ok[METRICS_JOB__COUNT], g_job_failed[METRICS_JOB__COUNT];
 
@@ -90,6 +90,11 @@ void metrics_mail(bool sent)
     ADD(*(sent ? &g_mail_sent : &g_mail_failed), 1);
 }
 
+void metrics_fast_hit(void)
+{
+    ADD(g_fast_hits, 1);
+}
+
 void metrics_slot(size_t i, metrics_slot_view *out)
 {
     *out = (metrics_slot_view){0};
@@ -119,6 +124,7 @@ void metrics_totals_get(metrics_totals *out)
     }
     out->mail_sent = GET(g_mail_sent);
     out->mail_failed = GET(g_mail_failed);
+    out->fast_hits = GET(g_fast_hits);
 }
 
 void metrics_label(buf *out, const char *v)

@@ -48,6 +48,9 @@ void metrics_write(int attempts, bool gave_up);
 
 void metrics_job_run(metrics_job job, bool ok);
 void metrics_mail(bool sent);
+/* One page cache hit answered on the I/O thread, without a worker
+ * (server_hook_fast). */
+void metrics_fast_hit(void);
 
 /* A consistent-enough copy of one slot (each counter read once). */
 typedef struct metrics_slot_view {
@@ -62,6 +65,7 @@ typedef struct metrics_totals {
     uint64_t writes, write_retries, writes_given_up;
     uint64_t job_ok[METRICS_JOB__COUNT], job_failed[METRICS_JOB__COUNT];
     uint64_t mail_sent, mail_failed;
+    uint64_t fast_hits;
 } metrics_totals;
 void metrics_totals_get(metrics_totals *out);
 

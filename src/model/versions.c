@@ -3,13 +3,19 @@
  * atomics, written together under a tiny mutex by publishers (workers, a
  * few times a second at most under load) and read without it; a reader
  * that sees a new value with an old time (or the reverse) only errs
- * towards asking the database. */
+ * towards asking the database. Also the poller of scan serve
+ * --pg-cache-window: one thread with its own connection that confirms the
+ * snapshot on PostgreSQL, where other app servers write. */
 #include "model/versions.h"
 
+#include <assert.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/log.h"
 #include "core/timeutil.h"
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -17,6 +23,8 @@ static atomic_ullong g_gen;                          /* bumped by every write re
 static atomic_llong g_value[VERSION__COUNT];         /* last published value */
 static atomic_ullong g_confirmed_us[VERSION__COUNT]; /* monotonic time; 0 = unknown */
 static _Thread_local int64_t t_fast[VERSION__COUNT]; /* versions_fast_set */
+static atomic_uint g_ttl_ms = VERSIONS_TTL_MS;       /* the poller's window while it runs */
+static atomic_bool g_pg_kept;                        /* PostgreSQL reads are kept (poller) */
 
 /* each version is the sum of its shards (0049): it grows by one with every
  * committed bump the snapshot sees */
@@ -32,6 +40,7 @@ db_status versions_read(db *d, version_kind kind, int64_t *v)
     }
     *v = 0;
     uint64_t gen = versions_generation();
+    uint64_t read_at = time_mono_us();
     db_stmt *s = db_prepare(d, SQL_READ);
     if (!s)
         return DB_ERR;
@@ -48,19 +57,20 @@ db_status versions_read(db *d, version_kind kind, int64_t *v)
         return st;
     *v = got[kind];
     /* committed values: the fast path may trust them for VERSIONS_TTL_MS;
-     * not on PostgreSQL, which other app servers write too: their writes
-     * invalidate nothing here, and a page cached before such a write would
-     * be served for the rest of the TTL (versions.h) */
+     * on PostgreSQL, which other app servers write too, only within a
+     * window an operator chose: their writes invalidate nothing here, and
+     * a page cached before such a write is served for the rest of the
+     * window (versions.h) */
     if (!db_in_tx(d) && versions_kept(d))
         for (int k = 0; k < VERSION__COUNT; k++)
             if (seen[k])
-                versions_publish((version_kind)k, got[k], gen);
+                versions_publish((version_kind)k, got[k], gen, read_at);
     return DB_OK;
 }
 
 bool versions_kept(db *d)
 {
-    return strcmp(db_backend(d), "sqlite") == 0;
+    return strcmp(db_backend(d), "sqlite") == 0 || atomic_load(&g_pg_kept);
 }
 
 uint64_t versions_generation(void)
@@ -68,12 +78,15 @@ uint64_t versions_generation(void)
     return atomic_load(&g_gen);
 }
 
-void versions_publish(version_kind kind, int64_t v, uint64_t gen)
+void versions_publish(version_kind kind, int64_t v, uint64_t gen, uint64_t read_at_us)
 {
     pthread_mutex_lock(&g_lock);
     if (atomic_load(&g_gen) == gen && v >= atomic_load(&g_value[kind])) {
         atomic_store(&g_value[kind], v);
-        atomic_store(&g_confirmed_us[kind], time_mono_us());
+        /* a read that began earlier than the last confirmation confirms
+         * nothing newer (two workers and the poller publish at once) */
+        if (read_at_us > atomic_load(&g_confirmed_us[kind]))
+            atomic_store(&g_confirmed_us[kind], read_at_us);
     }
     pthread_mutex_unlock(&g_lock);
 }
@@ -90,9 +103,11 @@ void versions_invalidate(void)
 bool versions_fresh(int64_t v[VERSION__COUNT])
 {
     uint64_t now = time_mono_us();
+    uint64_t ttl_us = (uint64_t)atomic_load(&g_ttl_ms) * 1000;
     for (int k = 0; k < VERSION__COUNT; k++) {
         uint64_t at = atomic_load(&g_confirmed_us[k]);
-        if (!at || now - at > (uint64_t)VERSIONS_TTL_MS * 1000)
+        /* at > now: a read that began after this call did */
+        if (!at || (now > at && now - at > ttl_us))
             return false;
         v[k] = atomic_load(&g_value[k]);
     }
@@ -108,4 +123,141 @@ void versions_fast_set(const int64_t v[VERSION__COUNT])
 {
     for (int k = 0; k < VERSION__COUNT; k++)
         t_fast[k] = v[k];
+}
+
+/* --- the poller (scan serve --pg-cache-window) ---------------------------- */
+
+#define POLL_BACKOFF_MAX_MS 5000
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* signalled by versions_poll_stop */
+    pthread_t th;
+    bool running, stop;
+    db *d; /* the poller's own connection; owned by the poller */
+    unsigned window_ms;
+} g_poll = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+/* Waits ms milliseconds or until versions_poll_stop; true to stop. */
+static bool poll_wait(unsigned ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&g_poll.mu);
+    while (!g_poll.stop && pthread_cond_timedwait(&g_poll.cv, &g_poll.mu, &until) == 0)
+        ;
+    bool stop = g_poll.stop;
+    pthread_mutex_unlock(&g_poll.mu);
+    return stop;
+}
+
+static void *poll_main(void *arg)
+{
+    (void)arg;
+    unsigned every = g_poll.window_ms / 2, failures = 0;
+    for (;;) {
+        int64_t v = 0;
+        /* outside any transaction: versions_read publishes what it read */
+        db_status st = versions_read(g_poll.d, VERSION_DIRECTORY, &v);
+        if (st == DB_OK && failures) {
+            log_info("versions: the poller reads the data versions again (after %u failed "
+                     "reads); cached pages are answered without a worker again",
+                     failures);
+            failures = 0;
+        } else if (st != DB_OK && failures++ == 0) {
+            const char *why = db_errmsg(g_poll.d); /* libpq's: lines; the first says it */
+            log_warn("versions: the poller cannot read the data versions (%s: %.*s); cached "
+                     "pages go through the workers until it can",
+                     db_status_name(st), (int)strcspn(why, "\n"), why);
+        }
+        db_end_request(g_poll.d);
+        /* after a failure, double the pause up to POLL_BACKOFF_MAX_MS: the
+         * driver reconnects at the next read, a connect attempt each time */
+        unsigned pause = every;
+        for (unsigned i = 1; i < failures && pause < POLL_BACKOFF_MAX_MS; i++)
+            pause *= 2;
+        if (pause > POLL_BACKOFF_MAX_MS)
+            pause = POLL_BACKOFF_MAX_MS;
+        if (poll_wait(pause))
+            break;
+    }
+    return NULL;
+}
+
+int versions_poll_start(const char *path, unsigned window_ms)
+{
+    if (window_ms == 0)
+        return 0;
+    assert(path && window_ms >= VERSIONS_WINDOW_MIN_MS && window_ms <= VERSIONS_WINDOW_MAX_MS);
+    if (g_poll.running)
+        return -1;
+    buf err = BUF_INIT;
+    db_options opts = {.read_only = true, .busy_timeout_ms = 5000};
+    if (db_open(path, &opts, &g_poll.d, &err) != DB_OK) {
+        char shown[512]; /* a URL's password never reaches the log */
+        db_path_for_log(path, shown, sizeof shown);
+        log_error("versions: the poller cannot open %s: %s", shown, buf_str(&err));
+        buf_free(&err);
+        return -1;
+    }
+    buf_free(&err);
+    g_poll.window_ms = window_ms;
+    g_poll.stop = false;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&g_poll.cv, &ca);
+    pthread_condattr_destroy(&ca);
+    /* start from nothing known (values of another database, in tests, would
+     * refuse this one's as going down) */
+    pthread_mutex_lock(&g_lock);
+    atomic_fetch_add(&g_gen, 1);
+    for (int k = 0; k < VERSION__COUNT; k++) {
+        atomic_store(&g_confirmed_us[k], 0);
+        atomic_store(&g_value[k], 0);
+    }
+    pthread_mutex_unlock(&g_lock);
+    atomic_store(&g_ttl_ms, window_ms);
+    atomic_store(&g_pg_kept, true);
+    /* blocks every signal, so SIGTERM reaches the server's sigwait */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int e = pthread_create(&g_poll.th, NULL, poll_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (e != 0) {
+        log_error("versions: cannot start the poller thread");
+        atomic_store(&g_pg_kept, false);
+        atomic_store(&g_ttl_ms, VERSIONS_TTL_MS);
+        pthread_cond_destroy(&g_poll.cv);
+        db_close(g_poll.d);
+        g_poll.d = NULL;
+        return -1;
+    }
+    g_poll.running = true;
+    return 0;
+}
+
+void versions_poll_stop(void)
+{
+    if (!g_poll.running)
+        return;
+    pthread_mutex_lock(&g_poll.mu);
+    g_poll.stop = true;
+    pthread_cond_signal(&g_poll.cv);
+    pthread_mutex_unlock(&g_poll.mu);
+    pthread_join(g_poll.th, NULL);
+    pthread_cond_destroy(&g_poll.cv);
+    db_close(g_poll.d);
+    g_poll.d = NULL;
+    g_poll.running = false;
+    atomic_store(&g_pg_kept, false);
+    atomic_store(&g_ttl_ms, VERSIONS_TTL_MS);
+    versions_invalidate();
 }

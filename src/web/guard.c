@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "html/html.h"
@@ -207,8 +208,10 @@ bool server_hook_fast(req *r)
     assert(r->a && (unsigned)r->lang < LANG__COUNT);
     r->route->fn(r);
     t_fast = false;
-    if (t_fast_hit && r->status == 200 && !buf_failed(&r->out) && !r->a->failed)
+    if (t_fast_hit && r->status == 200 && !buf_failed(&r->out) && !r->a->failed) {
+        metrics_fast_hit();
         return true;
+    }
     /* not a whole hit: as if never tried (the arena keeps what it used) */
     buf_free(&r->out);
     *r = saved;

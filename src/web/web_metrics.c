@@ -181,6 +181,9 @@ void web_metrics(req *r)
     page_cache_stats(&hits, &misses, &entries, &bytes);
     head(o, "scan_page_cache_hits_total", "counter", "Pages answered from the page cache.");
     buf_printf(o, "scan_page_cache_hits_total %llu\n", (unsigned long long)hits);
+    head(o, "scan_page_cache_fast_hits_total", "counter",
+         "Page cache hits answered without a worker (of the hits above).");
+    buf_printf(o, "scan_page_cache_fast_hits_total %llu\n", (unsigned long long)t.fast_hits);
     head(o, "scan_page_cache_misses_total", "counter", "Cacheable pages rendered afresh.");
     buf_printf(o, "scan_page_cache_misses_total %llu\n", (unsigned long long)misses);
     head(o, "scan_page_cache_entries", "gauge", "Pages held in the page cache.");

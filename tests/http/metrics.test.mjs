@@ -83,7 +83,7 @@ test('an example scrape: valid text format, requests by route and status, histog
   for (const name of ['scan_worker_queue_depth', 'scan_db_seconds_total', 'scan_page_cache_hits_total',
     'scan_page_cache_misses_total', 'scan_outbox_waiting', 'scan_outbox_given_up', 'scan_mail_failures_total',
     'scan_job_runs_total', 'scan_process_resident_memory_bytes', 'scan_build_info', 'scan_db_writes_total',
-    'scan_db_write_retries_total', 'scan_db_writes_given_up_total'])
+    'scan_db_write_retries_total', 'scan_db_writes_given_up_total', 'scan_page_cache_fast_hits_total'])
     assert.ok(find(samples, name).length >= 1, `${name} present`);
   assert.ok(find(samples, 'scan_db_seconds_total')[0].value > 0, 'database time counted');
   assert.ok(find(samples, 'scan_process_resident_memory_bytes')[0].value > 1e6);

@@ -629,6 +629,105 @@ static void test_versions_kept(void **state)
     assert_false(versions_fresh(v));
 }
 
+/* Waits up to ms for versions_fresh to give a directory version of at
+ * least want (polled every 5 ms, never a fixed sleep that load could
+ * outrun); true when it did, with the snapshot in v. */
+static bool fresh_within(int64_t v[VERSION__COUNT], int64_t want, int ms)
+{
+    uint64_t end = time_mono_us() + (uint64_t)ms * 1000;
+    do {
+        if (versions_fresh(v) && v[VERSION_DIRECTORY] >= want)
+            return true;
+        struct timespec pause = {0, 5 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    } while (time_mono_us() < end);
+    return false;
+}
+
+/* The same for the snapshot lapsing (versions_fresh false). */
+static bool stale_within(int ms)
+{
+    int64_t v[VERSION__COUNT];
+    uint64_t end = time_mono_us() + (uint64_t)ms * 1000;
+    do {
+        if (!versions_fresh(v))
+            return true;
+        struct timespec pause = {0, 5 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    } while (time_mono_us() < end);
+    return false;
+}
+
+/* The poller of scan serve --pg-cache-window (versions_poll_start): while
+ * it runs, versions read on PostgreSQL are kept and a snapshot is trusted
+ * for the window; a write through another connection (another app
+ * server) shows within it, a write of this process (versions_invalidate)
+ * at once; stopping goes back to the strict default. On PostgreSQL also:
+ * with the poller's connection gone and no new one allowed, the snapshot
+ * lapses by itself, and comes back once connections are allowed again. */
+static void test_versions_poller(void **state)
+{
+    fixture *f = *state;
+    bool sqlite = strcmp(db_backend(f->t.d), "sqlite") == 0;
+    int64_t v[VERSION__COUNT], before = -1;
+    versions_invalidate();
+    assert_int_equal(versions_read(f->t.d, VERSION_DIRECTORY, &before), DB_OK);
+    assert_int_equal(versions_poll_start(f->t.path, 0), 0); /* off: nothing started */
+    assert_int_equal(versions_kept(f->t.d), sqlite);
+    assert_int_equal(versions_poll_start(f->t.path, 60), 0);
+    assert_int_equal(versions_poll_start(f->t.path, 60), -1); /* one per process */
+    assert_true(versions_kept(f->t.d));
+    assert_true(fresh_within(v, before, 5000));
+    assert_int_equal(v[VERSION_DIRECTORY], before);
+
+    /* another server's write: no invalidation here, seen by a poll */
+    assert_int_equal(
+        db_exec(f->t.d, "UPDATE data_version SET n = n + 1 WHERE kind = 'directory' AND shard = 0"),
+        DB_OK);
+    assert_true(fresh_within(v, before + 1, 5000));
+    assert_int_equal(v[VERSION_DIRECTORY], before + 1);
+
+    /* this process's write: untrusted at once, confirmed again by a poll */
+    versions_invalidate();
+    assert_false(versions_fresh(v));
+    assert_true(fresh_within(v, before + 1, 5000));
+
+    if (!sqlite) {
+        /* the poller's session killed and no new one allowed (said from
+         * the server's own database: a database cannot refuse connections
+         * to itself): its reads fail, nothing confirms the snapshot, which
+         * lapses */
+        db *admin = NULL;
+        buf err = BUF_INIT;
+        db_options o = {.busy_timeout_ms = 5000};
+        assert_int_equal(db_open(getenv("SCAN_TEST_PG"), &o, &admin, &err), DB_OK);
+        buf_free(&err);
+        char sql[200];
+        snprintf(sql, sizeof sql, "ALTER DATABASE %s ALLOW_CONNECTIONS false", f->t.pg_name);
+        assert_int_equal(db_exec(admin, sql), DB_OK);
+        snprintf(sql, sizeof sql,
+                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                 " WHERE datname = '%s' AND pid <> %lld",
+                 f->t.pg_name,
+                 (long long)scalar_of(f->t.d, "SELECT pg_backend_pid()")); /* not the fixture's */
+        assert_true(scalar_of(admin, sql) >= 1); /* the poller's session at least */
+        assert_true(stale_within(5000));
+        assert_false(fresh_within(v, 0, 300)); /* and stays so */
+        snprintf(sql, sizeof sql, "ALTER DATABASE %s ALLOW_CONNECTIONS true", f->t.pg_name);
+        assert_int_equal(db_exec(admin, sql), DB_OK);
+        db_close(admin);
+        /* reconnected within its back-off (at most 5 s between tries) */
+        assert_true(fresh_within(v, before + 1, 15000));
+    }
+
+    versions_poll_stop();
+    assert_false(versions_fresh(v)); /* forgotten */
+    assert_int_equal(versions_kept(f->t.d), sqlite);
+    assert_int_equal(versions_read(f->t.d, VERSION_DIRECTORY, &before), DB_OK);
+    assert_int_equal(versions_fresh(v), sqlite); /* PostgreSQL: strict again */
+    versions_poll_stop();                        /* none runs: a no-op */
+}
+
 /* org_summaries: one query per 20 ids, each result in its id's place
  * whatever order the rows come in, a missing id not found (and the ids
  * after it still found), across the batch boundary. */
@@ -2032,6 +2131,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create_get_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_summaries_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_versions_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_versions_poller, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_revision_and_diff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_noop_update_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_and_restore, setup, teardown),
