@@ -5,8 +5,6 @@
 #include "model/digest.h"
 
 #include <assert.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +18,7 @@
 #include "html/html.h"
 #include "model/agreement.h"
 #include "model/auth.h"
+#include "model/bgjob.h"
 #include "model/call.h"
 #include "model/event.h"
 #include "model/consultation.h"
@@ -517,16 +516,9 @@ cleanup:
 /* --- the job in the server ----------------------------------------------------------- */
 
 /* The one job; started and stopped from one thread (cli_serve). */
-static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    pthread_t th;
-    bool running;
-    bool stop; /* under mu */
-    db *d;
-    digest_schedule sch;
-    bool leased; /* the job thread's: it held the lease at its last check */
-} g_job = {.mu = PTHREAD_MUTEX_INITIALIZER};
+static bgjob g_job = BGJOB_INIT;
+static digest_schedule g_sch; /* set before the job starts */
+static bool g_leased;         /* the job thread's: it held the lease at its last check */
 
 static void *job_main(void *arg)
 {
@@ -544,17 +536,17 @@ static void *job_main(void *arg)
         bool held = false;
         if (db_job_lease(g_job.d, DB_JOB_DIGEST, &held) != DB_OK || !held) {
             db_end_request(g_job.d);
-            if (g_job.leased)
+            if (g_leased)
                 log_warn("digest: the jobs' lease is lost: another server runs them");
-            g_job.leased = false;
+            g_leased = false;
             wait_s = DIGEST_LEASE_RETRY;
             goto wait;
         }
-        if (!g_job.leased)
+        if (!g_leased)
             log_info("digest: this server holds the jobs' lease and runs them");
-        g_job.leased = true;
+        g_leased = true;
         digest_report rep;
-        db_status st = digest_run(g_job.d, g_job.sch, false, false, &rep);
+        db_status st = digest_run(g_job.d, g_sch, false, false, &rep);
         db_end_request(g_job.d);
         metrics_job_run(METRICS_JOB_DIGEST, st == DB_OK);
         if (st != DB_OK)
@@ -580,16 +572,8 @@ static void *job_main(void *arg)
         else if (reminded > 0)
             log_info("digest: %d call reminders queued", reminded);
         db_end_request(g_job.d);
-    wait:;
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += wait_s;
-        pthread_mutex_lock(&g_job.mu);
-        while (!g_job.stop && pthread_cond_timedwait(&g_job.cv, &g_job.mu, &until) == 0)
-            ;
-        bool stop = g_job.stop;
-        pthread_mutex_unlock(&g_job.mu);
-        if (stop)
+    wait:
+        if (bgjob_wait(&g_job, (unsigned)wait_s * 1000))
             break;
     }
     return NULL;
@@ -597,47 +581,10 @@ static void *job_main(void *arg)
 
 int digest_job_start(const char *db_path, digest_schedule sch)
 {
-    if (g_job.running) {
-        log_error("digest: the job runs already");
-        return -1;
-    }
-    buf err = BUF_INIT;
+    g_sch = sch;
     db_options o = {.busy_timeout_ms = 5000};
-    if (db_open(db_path, &o, &g_job.d, &err) != DB_OK) {
-        char shown[512]; /* a URL's password never reaches the log */
-        db_path_for_log(db_path, shown, sizeof shown);
-        log_error("digest: cannot open %s: %s", shown, buf_str(&err));
-        buf_free(&err);
+    if (bgjob_start(&g_job, "digest", db_path, &o, job_main, NULL) != 0)
         return -1;
-    }
-    buf_free(&err);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    bool cv_ready = pthread_cond_init(&g_job.cv, &ca) == 0;
-    pthread_condattr_destroy(&ca);
-    if (!cv_ready) {
-        log_error("digest: cannot create the job's condition variable");
-        db_close(g_job.d);
-        g_job.d = NULL;
-        return -1;
-    }
-    g_job.sch = sch;
-    g_job.stop = false;
-    /* blocks every signal, so SIGTERM reaches the server's sigwait */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int e = pthread_create(&g_job.th, NULL, job_main, NULL);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (e != 0) {
-        log_error("digest: cannot start the job: %s", strerror(e));
-        pthread_cond_destroy(&g_job.cv);
-        db_close(g_job.d);
-        g_job.d = NULL;
-        return -1;
-    }
-    g_job.running = true;
     log_info("digest: weekly digests on ISO weekday %d from %02d:00 Europe/Belgrade", sch.weekday,
              sch.hour);
     return 0;
@@ -648,14 +595,6 @@ void digest_job_stop(void)
     if (!g_job.running)
         return;
     atomic_store(&g_stopping, true);
-    pthread_mutex_lock(&g_job.mu);
-    g_job.stop = true;
-    pthread_cond_signal(&g_job.cv);
-    pthread_mutex_unlock(&g_job.mu);
-    pthread_join(g_job.th, NULL);
-    pthread_cond_destroy(&g_job.cv);
-    db_close(g_job.d);
-    g_job.d = NULL;
-    g_job.running = false;
+    bgjob_stop(&g_job);
     atomic_store(&g_stopping, false);
 }

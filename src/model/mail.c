@@ -12,8 +12,6 @@
 #include <assert.h>
 #include <curl/curl.h>
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -26,6 +24,7 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "db/job.h"
+#include "model/bgjob.h"
 #include "model/tx.h"
 
 #define MAIL_TIMEOUT_S         30 /* whole SMTP transaction */
@@ -784,15 +783,10 @@ db_status mail_outbox_list(db *d, arena *a, int limit, outbox_row **rows, size_t
 
 /* The one sender; its strings and connection are owned by it, started and
  * stopped from one thread (cli_serve). */
+static bgjob g_job = BGJOB_INIT;
 static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    pthread_t th;
-    bool running;
-    bool stop; /* under mu */
-    db *d;
     char *url, *from, *user, *password;
-} g_sender = {.mu = PTHREAD_MUTEX_INITIALIZER};
+} g_sender;
 
 static void sender_free_config(void)
 {
@@ -813,25 +807,17 @@ static void *sender_main(void *arg)
         /* several app servers: the lease's holder sends (db_job_lease); the
          * claims keep a mail from going twice when one dies mid-batch */
         bool held = false;
-        db_status st = db_job_lease(g_sender.d, DB_JOB_MAIL, &held);
+        db_status st = db_job_lease(g_job.d, DB_JOB_MAIL, &held);
         if (st == DB_OK && held)
-            st = mail_deliver(g_sender.d, &cfg, MAIL_SENDER_BATCH, &sent);
-        db_end_request(g_sender.d);
+            st = mail_deliver(g_job.d, &cfg, MAIL_SENDER_BATCH, &sent);
+        db_end_request(g_job.d);
         if (st != DB_OK)
             log_warn("mail: delivery interrupted: %s", db_status_name(st));
         else if (sent > 0)
             log_info("mail: %d message(s) sent", sent);
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
         /* a full batch: more may wait (a newsletter being sent), so go on at once */
-        if (st != DB_OK || sent < MAIL_SENDER_BATCH)
-            until.tv_sec += MAIL_SENDER_INTERVAL_S;
-        pthread_mutex_lock(&g_sender.mu);
-        while (!g_sender.stop && pthread_cond_timedwait(&g_sender.cv, &g_sender.mu, &until) == 0)
-            ; /* woken without stop: spurious, wait on */
-        bool stop = g_sender.stop;
-        pthread_mutex_unlock(&g_sender.mu);
-        if (stop)
+        bool more = st == DB_OK && sent >= MAIL_SENDER_BATCH;
+        if (bgjob_wait(&g_job, more ? 0 : MAIL_SENDER_INTERVAL_S * 1000))
             break;
     }
     return NULL;
@@ -839,10 +825,7 @@ static void *sender_main(void *arg)
 
 int mail_sender_start(const char *db_path, const mail_config *cfg)
 {
-    int rc = -1;
-    bool cv_ready = false;
-    buf err = BUF_INIT;
-    if (g_sender.running) {
+    if (g_job.running) {
         log_error("mail: the sender runs already");
         return -1;
     }
@@ -857,38 +840,15 @@ int mail_sender_start(const char *db_path, const mail_config *cfg)
     if (!g_sender.url || !g_sender.from || (cfg->user && !g_sender.user) ||
         (cfg->password && !g_sender.password)) {
         log_error("mail: out of memory starting the sender");
-        goto cleanup;
+        sender_free_config();
+        return -1;
     }
-    db_options o = {.busy_timeout_ms = 5000};
-    if (db_open(db_path, &o, &g_sender.d, &err) != DB_OK) {
-        char shown[512]; /* a URL's password never reaches the log */
-        db_path_for_log(db_path, shown, sizeof shown);
-        log_error("mail: cannot open %s for the sender: %s", shown, buf_str(&err));
-        goto cleanup;
-    }
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    cv_ready = pthread_cond_init(&g_sender.cv, &ca) == 0;
-    pthread_condattr_destroy(&ca);
-    if (!cv_ready) {
-        log_error("mail: cannot create the sender's condition variable");
-        goto cleanup;
-    }
-    g_sender.stop = false;
     atomic_store(&g_abort, false);
-    /* The thread inherits a mask that blocks every signal, so SIGTERM and
-     * SIGINT go to the server's sigwait, never to this thread. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int e = pthread_create(&g_sender.th, NULL, sender_main, NULL);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (e != 0) {
-        log_error("mail: cannot start the sender thread: %s", strerror(e));
-        goto cleanup;
+    db_options o = {.busy_timeout_ms = 5000};
+    if (bgjob_start(&g_job, "mail", db_path, &o, sender_main, NULL) != 0) {
+        sender_free_config();
+        return -1;
     }
-    g_sender.running = true;
     const char *host = strstr(g_sender.url, "://"); /* never log credentials */
     host = host ? host + 3 : g_sender.url;
     const char *at = strchr(host, '@');
@@ -896,34 +856,16 @@ int mail_sender_start(const char *db_path, const mail_config *cfg)
     if (at && (!slash || at < slash))
         host = at + 1;
     log_info("mail: sending the outbox through %s", host);
-    rc = 0;
-cleanup:
-    if (rc != 0) {
-        if (cv_ready)
-            pthread_cond_destroy(&g_sender.cv);
-        db_close(g_sender.d);
-        g_sender.d = NULL;
-        sender_free_config();
-    }
-    buf_free(&err);
-    return rc;
+    return 0;
 }
 
 void mail_sender_stop(void)
 {
-    if (!g_sender.running)
+    if (!g_job.running)
         return;
-    pthread_mutex_lock(&g_sender.mu);
-    g_sender.stop = true;
-    atomic_store(&g_abort, true);
-    pthread_cond_signal(&g_sender.cv);
-    pthread_mutex_unlock(&g_sender.mu);
-    pthread_join(g_sender.th, NULL);
-    pthread_cond_destroy(&g_sender.cv);
-    db_close(g_sender.d);
-    g_sender.d = NULL;
+    atomic_store(&g_abort, true); /* a delivery under way gives up (mail_deliver) */
+    bgjob_stop(&g_job);
     sender_free_config();
-    g_sender.running = false;
     atomic_store(&g_abort, false);
 }
 

@@ -4,11 +4,8 @@
 #include "model/newsletter.h"
 
 #include <assert.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -17,6 +14,7 @@
 #include "html/markdown.h"
 #include "json/json.h"
 #include "model/auth.h"
+#include "model/bgjob.h"
 #include "model/mail.h"
 #include "model/news.h"
 #include "model/notify.h"
@@ -960,20 +958,14 @@ int newsletter_pace_take(nl_pace *p, uint64_t now_us, int max)
     return n;
 }
 
-static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    pthread_t th;
-    bool running, stop;
-    db *d;
-    double rate;
-} g_job = {.mu = PTHREAD_MUTEX_INITIALIZER};
+static bgjob g_job = BGJOB_INIT;
+static double g_rate; /* mails a second, set before the job starts */
 
 static void *job_main(void *arg)
 {
     (void)arg;
     nl_pace pace;
-    newsletter_pace_init(&pace, g_job.rate, time_mono_us());
+    newsletter_pace_init(&pace, g_rate, time_mono_us());
     for (;;) {
         /* a tick of at most 100 ms: the rate holds within a tenth of a second */
         /* several app servers: only the lease's holder sends (db_job_lease);
@@ -991,19 +983,7 @@ static void *job_main(void *arg)
                 pace.tokens = 0; /* nothing waiting: no burst saved up for later */
         }
         db_end_request(g_job.d); /* the lease's check too */
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += 100 * 1000 * 1000;
-        if (until.tv_nsec >= 1000000000) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000;
-        }
-        pthread_mutex_lock(&g_job.mu);
-        while (!g_job.stop && pthread_cond_timedwait(&g_job.cv, &g_job.mu, &until) == 0)
-            ;
-        bool stop = g_job.stop;
-        pthread_mutex_unlock(&g_job.mu);
-        if (stop)
+        if (bgjob_wait(&g_job, 100))
             break;
     }
     return NULL;
@@ -1011,53 +991,15 @@ static void *job_main(void *arg)
 
 int newsletter_job_start(const char *db_path, double rate)
 {
-    if (g_job.running)
-        return -1;
-    buf err = BUF_INIT;
+    g_rate = rate > 0 ? rate : NEWSLETTER_RATE;
     db_options opts = {.busy_timeout_ms = 5000};
-    if (db_open(db_path, &opts, &g_job.d, &err) != DB_OK) {
-        char shown[512]; /* a URL's password never reaches the log */
-        db_path_for_log(db_path, shown, sizeof shown);
-        log_error("newsletter: cannot open %s: %s", shown, buf_str(&err));
-        buf_free(&err);
+    if (bgjob_start(&g_job, "newsletter", db_path, &opts, job_main, NULL) != 0)
         return -1;
-    }
-    buf_free(&err);
-    g_job.rate = rate > 0 ? rate : NEWSLETTER_RATE;
-    g_job.stop = false;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&g_job.cv, &ca);
-    pthread_condattr_destroy(&ca);
-    /* blocks every signal, so SIGTERM reaches the server's sigwait */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int e = pthread_create(&g_job.th, NULL, job_main, NULL);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (e != 0) {
-        log_error("newsletter: cannot start the job thread");
-        db_close(g_job.d);
-        g_job.d = NULL;
-        return -1;
-    }
-    g_job.running = true;
-    log_info("newsletter: sending at most %.0f mails a second", g_job.rate);
+    log_info("newsletter: sending at most %.0f mails a second", g_rate);
     return 0;
 }
 
 void newsletter_job_stop(void)
 {
-    if (!g_job.running)
-        return;
-    pthread_mutex_lock(&g_job.mu);
-    g_job.stop = true;
-    pthread_cond_signal(&g_job.cv);
-    pthread_mutex_unlock(&g_job.mu);
-    pthread_join(g_job.th, NULL);
-    pthread_cond_destroy(&g_job.cv);
-    db_close(g_job.d);
-    g_job.d = NULL;
-    g_job.running = false;
+    bgjob_stop(&g_job);
 }

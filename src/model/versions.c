@@ -10,13 +10,12 @@
 
 #include <assert.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "model/bgjob.h"
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_ullong g_gen;                          /* bumped by every write request */
@@ -129,38 +128,13 @@ void versions_fast_set(const int64_t v[VERSION__COUNT])
 
 #define POLL_BACKOFF_MAX_MS 5000
 
-static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv; /* signalled by versions_poll_stop */
-    pthread_t th;
-    bool running, stop;
-    db *d; /* the poller's own connection; owned by the poller */
-    unsigned window_ms;
-} g_poll = {.mu = PTHREAD_MUTEX_INITIALIZER};
-
-/* Waits ms milliseconds or until versions_poll_stop; true to stop. */
-static bool poll_wait(unsigned ms)
-{
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&g_poll.mu);
-    while (!g_poll.stop && pthread_cond_timedwait(&g_poll.cv, &g_poll.mu, &until) == 0)
-        ;
-    bool stop = g_poll.stop;
-    pthread_mutex_unlock(&g_poll.mu);
-    return stop;
-}
+static bgjob g_poll = BGJOB_INIT; /* its connection is the poller's own */
+static unsigned g_window_ms;
 
 static void *poll_main(void *arg)
 {
     (void)arg;
-    unsigned every = g_poll.window_ms / 2, failures = 0;
+    unsigned every = g_window_ms / 2, failures = 0;
     for (;;) {
         int64_t v = 0;
         /* outside any transaction: versions_read publishes what it read */
@@ -184,7 +158,7 @@ static void *poll_main(void *arg)
             pause *= 2;
         if (pause > POLL_BACKOFF_MAX_MS)
             pause = POLL_BACKOFF_MAX_MS;
-        if (poll_wait(pause))
+        if (bgjob_wait(&g_poll, pause))
             break;
     }
     return NULL;
@@ -197,23 +171,6 @@ int versions_poll_start(const char *path, unsigned window_ms)
     assert(path && window_ms >= VERSIONS_WINDOW_MIN_MS && window_ms <= VERSIONS_WINDOW_MAX_MS);
     if (g_poll.running)
         return -1;
-    buf err = BUF_INIT;
-    db_options opts = {.read_only = true, .busy_timeout_ms = 5000};
-    if (db_open(path, &opts, &g_poll.d, &err) != DB_OK) {
-        char shown[512]; /* a URL's password never reaches the log */
-        db_path_for_log(path, shown, sizeof shown);
-        log_error("versions: the poller cannot open %s: %s", shown, buf_str(&err));
-        buf_free(&err);
-        return -1;
-    }
-    buf_free(&err);
-    g_poll.window_ms = window_ms;
-    g_poll.stop = false;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&g_poll.cv, &ca);
-    pthread_condattr_destroy(&ca);
     /* start from nothing known (values of another database, in tests, would
      * refuse this one's as going down) */
     pthread_mutex_lock(&g_lock);
@@ -223,24 +180,15 @@ int versions_poll_start(const char *path, unsigned window_ms)
         atomic_store(&g_value[k], 0);
     }
     pthread_mutex_unlock(&g_lock);
+    g_window_ms = window_ms;
     atomic_store(&g_ttl_ms, window_ms);
     atomic_store(&g_pg_kept, true);
-    /* blocks every signal, so SIGTERM reaches the server's sigwait */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int e = pthread_create(&g_poll.th, NULL, poll_main, NULL);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (e != 0) {
-        log_error("versions: cannot start the poller thread");
+    db_options opts = {.read_only = true, .busy_timeout_ms = 5000};
+    if (bgjob_start(&g_poll, "versions poller", path, &opts, poll_main, NULL) != 0) {
         atomic_store(&g_pg_kept, false);
         atomic_store(&g_ttl_ms, VERSIONS_TTL_MS);
-        pthread_cond_destroy(&g_poll.cv);
-        db_close(g_poll.d);
-        g_poll.d = NULL;
         return -1;
     }
-    g_poll.running = true;
     return 0;
 }
 
@@ -248,15 +196,7 @@ void versions_poll_stop(void)
 {
     if (!g_poll.running)
         return;
-    pthread_mutex_lock(&g_poll.mu);
-    g_poll.stop = true;
-    pthread_cond_signal(&g_poll.cv);
-    pthread_mutex_unlock(&g_poll.mu);
-    pthread_join(g_poll.th, NULL);
-    pthread_cond_destroy(&g_poll.cv);
-    db_close(g_poll.d);
-    g_poll.d = NULL;
-    g_poll.running = false;
+    bgjob_stop(&g_poll);
     atomic_store(&g_pg_kept, false);
     atomic_store(&g_ttl_ms, VERSIONS_TTL_MS);
     versions_invalidate();
