@@ -76,28 +76,61 @@ if (DUMP && !globalThis.fetch[Symbol.for('scan.htmlDump')]) {
   wrapped[Symbol.for('scan.htmlDump')] = true;
   globalThis.fetch = wrapped;
 
-  // browser tests: hook playwright-core only when the test already loaded it
+}
+
+// Browser tests (when the test loaded playwright-core before this file):
+// every context's HTML responses are saved as above (SCAN_HTML_DUMP), and
+// a page screenshot that Chromium refuses with "Unable to capture
+// screenshot" is asked for again, up to twice: a known transient refusal
+// of headless Chromium under load (the same picture comes a moment later),
+// which failed a CI run's screenshot, not a check.
+{
   const require = createRequire(import.meta.url);
   let pwId = null;
   try { pwId = require.resolve('playwright-core'); } catch { /* not installed */ }
   const pw = pwId && require.cache[pwId]?.exports;
-  if (pw?.chromium && !pw.chromium.launch[Symbol.for('scan.htmlDump')]) {
+  const retryShots = (page) => {
+    const proto = Object.getPrototypeOf(page);
+    if (proto[Symbol.for('scan.shotRetry')]) return;
+    const real = proto.screenshot;
+    proto.screenshot = async function screenshot(...args) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await real.apply(this, args);
+        } catch (e) {
+          if (attempt >= 3 || !/Unable to capture screenshot/.test(String(e?.message))) throw e;
+          await new Promise((res) => setTimeout(res, 250 * attempt));
+        }
+      }
+    };
+    proto[Symbol.for('scan.shotRetry')] = true;
+  };
+  if (pw?.chromium && !pw.chromium.launch[Symbol.for('scan.hooked')]) {
     const launch = pw.chromium.launch.bind(pw.chromium);
     const hooked = async (...args) => {
       const browser = await launch(...args);
-      const newContext = browser.newContext.bind(browser);
-      browser.newContext = async (...opts) => {
-        const context = await newContext(...opts);
-        context.on('response', (r) => {
-          if (!isHtml(r.headers()['content-type'])) return;
-          const { url, status, method } = { url: r.url(), status: r.status(), method: r.request().method() };
-          r.text().then((body) => dumpPage(method, url, status, body), () => {});
-        });
+      const hookContext = (context) => {
+        if (DUMP) {
+          context.on('response', (r) => {
+            if (!isHtml(r.headers()['content-type'])) return;
+            const { url, status, method } = { url: r.url(), status: r.status(), method: r.request().method() };
+            r.text().then((body) => dumpPage(method, url, status, body), () => {});
+          });
+        }
+        context.on('page', retryShots);
         return context;
+      };
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (...opts) => hookContext(await newContext(...opts));
+      const newPage = browser.newPage.bind(browser);
+      browser.newPage = async (...opts) => {
+        const page = await newPage(...opts);
+        retryShots(page);
+        return page;
       };
       return browser;
     };
-    hooked[Symbol.for('scan.htmlDump')] = true;
+    hooked[Symbol.for('scan.hooked')] = true;
     pw.chromium.launch = hooked;
   }
 }
