@@ -37,6 +37,11 @@ const char *country_name(lang_id lang, const char *code)
     return NULL;
 }
 
+bool country_code_known(const char *code)
+{
+    return country_name(LANG_EN, code) || (code && strcmp(code, "XK") == 0);
+}
+
 size_t country_count(void)
 {
     return N_COUNTRIES;

@@ -9,6 +9,7 @@
 #ifndef SCAN_COUNTRY_H
 #define SCAN_COUNTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "i18n/i18n.h"
@@ -18,6 +19,12 @@
  * has it (a code the validators let through but ISO does not assign,
  * "XK" for one: callers then show the code). */
 const char *country_name(lang_id lang, const char *code);
+
+/* Whether code may stand for a country in the data: an ISO 3166-1
+ * alpha-2 code the table holds, or "XK", the code the European
+ * Commission's programmes use for Kosovo. Two upper-case letters alone
+ * would let "ZZ" through, which names no one. */
+bool country_code_known(const char *code);
 
 /* How many countries the table holds, and the code of the i-th (sorted
  * by code; i < country_count()), for lists and tests. */

@@ -538,17 +538,15 @@ static db_val opt_int(const form_value *v, int64_t scale)
 }
 
 /* Each rule's code is one the reference tables know; a country, one
- * ISO 3166-1 assigns (i18n/country), or "XK", the code the European
- * Commission's programmes use for Kosovo. Two upper-case letters alone
- * let "ZZ" or a code ISO never assigned through, and a call naming no
- * real country then matches no one without a word to the secretariat. */
+ * country_code_known takes (ISO 3166-1 or XK): a call naming no real
+ * country would match no one without a word to the secretariat. */
 static db_status rule_codes_known(db *d, const call_input *in, form_errors *errs)
 {
     for (size_t i = 0; i < in->n_rules; i++) {
         const char *r = in->rules[i].rule, *sql = NULL;
         if (strcmp(r, "country") == 0) {
             const char *v = in->rules[i].value;
-            if (!country_name(LANG_EN, v) && strcmp(v, "XK") != 0) {
+            if (!country_code_known(v)) {
                 valid_add_error(errs, "rules", FE_UNKNOWN_CODE, 0, 0);
                 return DB_CONSTRAINT;
             }

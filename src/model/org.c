@@ -25,6 +25,7 @@
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
+#include "i18n/country.h"
 #include "json/json.h"
 #include "model/org_internal.h"
 #include "model/versions.h"
@@ -363,11 +364,10 @@ db_status org_validate_db_known(db *d, const org_rec *in, const form_value vals[
     }
     if (vals[F_PHONE].present && !has_error(errs, F_PHONE) && !phone_ok(vals[F_PHONE].text))
         add_error(errs, F_PHONE, FE_INVALID, 0, 0);
-    if (vals[F_COUNTRY].present && !has_error(errs, F_COUNTRY)) {
-        const char *c = vals[F_COUNTRY].text;
-        if (!(c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] == '\0'))
-            add_error(errs, F_COUNTRY, FE_UNKNOWN_CODE, 0, 0);
-    }
+    /* an ISO 3166-1 code or XK, as a call's country rules (country.h) */
+    if (vals[F_COUNTRY].present && !has_error(errs, F_COUNTRY) &&
+        !country_code_known(vals[F_COUNTRY].text))
+        add_error(errs, F_COUNTRY, FE_UNKNOWN_CODE, 0, 0);
     st = check_id_number(d, &vals[F_PIB], F_PIB, org_pib_valid, FE_PIB, SQL_PIB_TAKEN, in->id,
                          free_pib, errs);
     if (st == DB_OK)

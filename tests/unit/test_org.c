@@ -281,6 +281,7 @@ static void test_validation_rules(void **state)
     CASE(r.phone = phone41, "phone", FE_TOO_LONG);
     CASE(r.country = "rs", "country", FE_UNKNOWN_CODE);
     CASE(r.country = "SRB", "country", FE_TOO_LONG);
+    CASE(r.country = "ZZ", "country", FE_UNKNOWN_CODE); /* two letters ISO never assigned */
     CASE(r.year_founded = 1799, "year_founded", FE_RANGE);
     CASE(r.pib = "101134703", "pib", FE_PIB);
     CASE(r.pib = "12345", "pib", FE_PIB);
@@ -295,6 +296,14 @@ static void test_validation_rules(void **state)
     const char *bad_geo[] = {"MARS"};
     CASE((r.geo = bad_geo, r.n_geo = 1), "geo", FE_UNKNOWN_CODE);
 #undef CASE
+    /* any ISO 3166-1 code, or XK (Kosovo, as EU programmes write it) */
+    for (const char *const *c = (const char *const[]){"DE", "XK", "BA", NULL}; *c; c++) {
+        r = ok;
+        r.country = *c;
+        memset(&errs, 0, sizeof errs);
+        assert_int_equal(org_validate(f->t.d, &r, &errs), DB_OK);
+        assert_int_equal(errs.n_items, 0);
+    }
 
     /* the year may not be in the future; the phone takes only its characters.
      * The clock stays at this instant (teardown lets it go): the same year here
