@@ -239,14 +239,45 @@ static const struct {
     {"kind", MSG_AUDIT_KEY_KIND, 0},
     {"scope", MSG_AUDIT_KEY_SCOPE, 0},
     {"mailed", MSG_AUDIT_KEY_MAILED, 0},
-    {"terms_changed", MSG_AUDIT_KEY_TERMS_CHANGED, 0}, /* a project's participants (JSON) */
+    {"terms_changed", MSG_AUDIT_KEY_TERMS_CHANGED, 0}, /* participants' terms, objects */
     {"programme", MSG_AUDIT_KEY_PROGRAMME, 0},
     {"programme_en", MSG_AUDIT_KEY_PROGRAMME_EN, 0},
+    {"role_was", MSG_AUDIT_KEY_ROLE_WAS, 0},
+    {"share_cents", MSG_AUDIT_KEY_SHARE, 0},
+    {"share_cents_was", MSG_AUDIT_KEY_SHARE_WAS, 0},
+    {"consent", MSG_AUDIT_KEY_CONSENT, 0},
+    {"consent_was", MSG_AUDIT_KEY_CONSENT_WAS, 0},
+    {"grant_cents", MSG_AUDIT_KEY_GRANT, 0},
+    {"participants", MSG_AUDIT_KEY_PARTICIPANTS, 1},
+    {"funder_consent", MSG_AUDIT_KEY_FUNDER_CONSENT, 0},
+    {"awaiting_consent", MSG_AUDIT_KEY_AWAITING_CONSENT, 0},
 };
 
+/* The words for detail field `key` into name, and the kind of what its
+ * value names (detail_keys). */
+static int detail_label(req *r, buf *name, const char *key)
+{
+    for (size_t k = 0; k < sizeof detail_keys / sizeof detail_keys[0]; k++)
+        if (strcmp(detail_keys[k].key, key) == 0) {
+            buf_puts(name, T(r->lang, detail_keys[k].label));
+            return detail_keys[k].kind;
+        }
+    for (const char *c = key; *c; c++)
+        buf_putc(name, *c == '_' ? ' ' : *c);
+    return 0;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), m = strlen(tail);
+    return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
 /* One value of a detail field as text: an entry's or a person's name for
- * the fields that name one by id (the id when it is gone). */
-static void detail_value(req *r, buf *text, json_t *x, int kind)
+ * the fields that name one by id (the id when it is gone), euros for
+ * cents (fields named *_cents), and an object (a project participant's
+ * terms before and after) as its own "field: value" pairs in brackets. */
+static void detail_value(req *r, buf *text, json_t *x, int kind, bool cents)
 {
     if (json_is_integer(x) && kind) {
         int64_t id = (int64_t)json_integer_value(x);
@@ -266,13 +297,34 @@ static void detail_value(req *r, buf *text, json_t *x, int kind)
         buf_printf(text, "#%lld", (long long)id);
         return;
     }
+    if (json_is_object(x)) {
+        const char *key;
+        json_t *val;
+        bool first = true;
+        buf_puts(text, "(");
+        json_object_foreach(x, key, val)
+        {
+            if (!first)
+                buf_puts(text, "; ");
+            first = false;
+            int k = detail_label(r, text, key);
+            buf_puts(text, ": ");
+            detail_value(r, text, val, k, ends_with(key, "_cents") || ends_with(key, "_cents_was"));
+        }
+        buf_puts(text, ")");
+        return;
+    }
     if (json_is_string(x))
         buf_puts(text, json_string_value(x));
+    else if (json_is_integer(x) && cents)
+        i18n_fmt_money(text, r->lang, (int64_t)json_integer_value(x), "EUR", false);
     else if (json_is_integer(x))
         buf_printf(text, "%lld", (long long)json_integer_value(x));
     else if (json_is_true(x) || json_is_false(x))
         buf_puts(text, T(r->lang, json_is_true(x) ? MSG_AUDIT_YES : MSG_AUDIT_NO));
-    else if (!json_is_null(x))
+    else if (json_is_null(x))
+        buf_puts(text, "\u2013");
+    else
         json_dump_buf(text, x);
 }
 
@@ -296,23 +348,13 @@ static void audit_detail(req *r, const char *detail)
     json_object_foreach(v, key, val)
     {
         buf name = BUF_INIT, text = BUF_INIT;
-        int kind = 0;
-        size_t k;
-        for (k = 0; k < sizeof detail_keys / sizeof detail_keys[0]; k++)
-            if (strcmp(detail_keys[k].key, key) == 0)
-                break;
-        if (k < sizeof detail_keys / sizeof detail_keys[0]) {
-            buf_puts(&name, T(r->lang, detail_keys[k].label));
-            kind = detail_keys[k].kind;
-        } else {
-            for (const char *c = key; *c; c++)
-                buf_putc(&name, *c == '_' ? ' ' : *c);
-        }
+        int kind = detail_label(r, &name, key);
+        bool cents = ends_with(key, "_cents") || ends_with(key, "_cents_was");
         size_t n = json_is_array(val) ? json_array_size(val) : 1;
         for (size_t i = 0; i < n; i++) {
             if (i)
                 buf_puts(&text, ", ");
-            detail_value(r, &text, json_is_array(val) ? json_array_get(val, i) : val, kind);
+            detail_value(r, &text, json_is_array(val) ? json_array_get(val, i) : val, kind, cents);
         }
         html_fmt(o, "<li><span class=\"muted\">%s:</span> %s</li>", buf_str(&name), buf_str(&text));
         buf_free(&name);
