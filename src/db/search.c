@@ -152,6 +152,8 @@ static bool search_on_pg(db *d)
     return strcmp(db_backend(d), "sqlite") != 0;
 }
 
+static db_status folder_forget(db *d, int64_t id);
+
 db_status search_delete(db *d, const char *kind, int64_t ref)
 {
     db_stmt *s = db_prepare(d, SQL_DOC_FIND);
@@ -177,7 +179,11 @@ db_status search_delete(db *d, const char *kind, int64_t ref)
     if (!(s = db_prepare(d, SQL_DOC_DELETE)))
         return DB_ERR;
     db_bind_int(s, 1, id);
-    return db_run(s);
+    if ((st = db_run(s)) != DB_OK)
+        return st;
+    /* in a bulk write the document may still be pending, not yet in the
+     * FTS tables the deletes above looked in */
+    return folder_forget(d, id);
 }
 
 db_status search_put(db *d, const char *kind, int64_t ref, const char *title, const char *body)
@@ -237,6 +243,8 @@ static const char SQL_PENDING_INSERT[] =
     "INSERT INTO temp.search_pending(id, kind, ref, title, body) VALUES ($1, $2, $3, $4, $5)";
 static const char SQL_PG_PENDING_INSERT[] =
     "INSERT INTO pg_temp.search_pending(id, kind, ref, title, body) VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_PENDING_DELETE[] = "DELETE FROM temp.search_pending WHERE id = $1";
+static const char SQL_PG_PENDING_DELETE[] = "DELETE FROM pg_temp.search_pending WHERE id = $1";
 /* FTS5 writes its pending terms out as a new segment every 'hashsize'
  * bytes (1 MiB by default) and merges segments as they pile up: 64 MiB
  * while the documents go in made that a third faster (measured at 50,000
@@ -333,12 +341,16 @@ static const char *const sql_build_close[] = {
     "INSERT INTO search_title(search_title, rank) VALUES ('hashsize', 1048576)",
 };
 
+/* A document waiting, or a tombstone (gone): document id was deleted
+ * (search_delete) after it was handed over, so whatever of it the pending
+ * documents before hold goes too. Both are taken in the order given. */
 typedef struct pending_doc {
     struct pending_doc *next;
     int64_t id, ref;
     char *kind, *title, *body; /* malloc copies, freed once folded */
     buf ft, fb;                /* folded */
     bool folded;
+    bool gone; /* a tombstone: only id is set */
 } pending_doc;
 
 typedef struct folder {
@@ -357,6 +369,7 @@ typedef struct folder {
     db *build;          /* the helper's connection to it (opened there) */
     db_status build_st; /* the helper's first failure, read after the join */
     bool attached;      /* to the writer's connection, by search_flush_pending */
+    bool flushed;       /* by search_flush_pending: the FTS tables hold it all */
 } folder;
 
 static pthread_mutex_t g_folders_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -364,6 +377,8 @@ static folder *g_folders;
 
 static void doc_fold(pending_doc *p)
 {
+    if (p->gone)
+        return;
     utf8_fold(&p->ft, p->title, strlen(p->title));
     utf8_fold(&p->fb, p->body, strlen(p->body));
     free(p->title);
@@ -400,6 +415,19 @@ static db_status build_open(folder *f)
 /* Helper thread: one folded document into both FTS5 tables. */
 static db_status build_add(folder *f, const pending_doc *p)
 {
+    if (p->gone) { /* added before (the helper takes them in order): out again */
+        db_stmt *s = db_prepare(f->build, SQL_FTS_DELETE);
+        if (!s)
+            return DB_ERR;
+        db_bind_int(s, 1, p->id);
+        db_status st = db_run(s);
+        if (st != DB_OK)
+            return st;
+        if (!(s = db_prepare(f->build, SQL_TITLE_DELETE)))
+            return DB_ERR;
+        db_bind_int(s, 1, p->id);
+        return db_run(s);
+    }
     if (buf_failed(&p->ft) || buf_failed(&p->fb))
         return DB_NOMEM;
     db_stmt *s = db_prepare(f->build, SQL_INSERT);
@@ -554,6 +582,17 @@ static db_status folder_drain(folder *f)
         if (!p->folded) /* no helper: fold here */
             doc_fold(p);
         db_stmt *s = NULL;
+        if (p->gone) { /* stored in the temporary table before: out again */
+            if (st == DB_OK && !(s = db_prepare(f->d, search_on_pg(f->d) ? SQL_PG_PENDING_DELETE
+                                                                         : SQL_PENDING_DELETE)))
+                st = DB_ERR;
+            if (st == DB_OK) {
+                db_bind_int(s, 1, p->id);
+                st = db_run(s);
+            }
+            doc_free(p);
+            continue;
+        }
         if (st == DB_OK && (buf_failed(&p->ft) || buf_failed(&p->fb)))
             st = DB_NOMEM;
         if (st == DB_OK && !(s = db_prepare(f->d, search_on_pg(f->d) ? SQL_PG_PENDING_INSERT
@@ -569,6 +608,46 @@ static db_status folder_drain(folder *f)
         }
         doc_free(p);
     }
+}
+
+/* Hands p to the helper, after every document given before it (the writer
+ * waits while PENDING_MAX are still unfolded). */
+static void folder_push(folder *f, pending_doc *p)
+{
+    pthread_mutex_lock(&f->mu);
+    while (f->started && f->n_unfolded >= PENDING_MAX)
+        pthread_cond_wait(&f->cv_done, &f->mu);
+    if (f->tail)
+        f->tail->next = p;
+    else
+        f->head = p;
+    f->tail = p;
+    if (!f->to_fold)
+        f->to_fold = p;
+    f->n_unfolded++;
+    if (f->n_unfolded % FOLD_BATCH == 0) /* not one wake-up per document */
+        pthread_cond_signal(&f->cv_work);
+    pthread_mutex_unlock(&f->mu);
+}
+
+/* search_delete of document id on d: when d is in a bulk write that has
+ * not flushed yet, a tombstone after the documents handed over so far, so
+ * that an earlier document with that id, still pending (in the helper's
+ * queue, its FTS tables or the temporary table), goes too. Without it, a
+ * (kind, ref) given twice in one bulk write left the first one's words
+ * in the FTS tables under a rowid no search_doc row names. */
+static db_status folder_forget(db *d, int64_t id)
+{
+    folder *f = folder_find(d);
+    if (!f || f->flushed)
+        return DB_OK;
+    pending_doc *p = calloc(1, sizeof *p);
+    if (!p)
+        return DB_NOMEM;
+    p->id = id;
+    p->gone = true;
+    folder_push(f, p);
+    return DB_OK;
 }
 
 db_status search_put_pending(db *d, const char *kind, int64_t ref, const char *title,
@@ -616,20 +695,7 @@ db_status search_put_pending(db *d, const char *kind, int64_t ref, const char *t
         doc_free(p);
         return DB_NOMEM;
     }
-    pthread_mutex_lock(&f->mu);
-    while (f->started && f->n_unfolded >= PENDING_MAX)
-        pthread_cond_wait(&f->cv_done, &f->mu);
-    if (f->tail)
-        f->tail->next = p;
-    else
-        f->head = p;
-    f->tail = p;
-    if (!f->to_fold)
-        f->to_fold = p;
-    f->n_unfolded++;
-    if (f->n_unfolded % FOLD_BATCH == 0) /* not one wake-up per document */
-        pthread_cond_signal(&f->cv_work);
-    pthread_mutex_unlock(&f->mu);
+    folder_push(f, p);
     return f->started ? folder_drain(f) : DB_OK;
 }
 
@@ -776,6 +842,7 @@ db_status search_flush_pending(db *d)
         return DB_ERR;
     folder_stop(f);
     db_status st = folder_drain(f);
+    f->flushed = true;
     if (f->build_sql[0]) {
         if (st == DB_OK)
             st = f->build_st;

@@ -463,10 +463,46 @@ static void test_search_pending_like_put(void **state)
     arena_free(&a);
 }
 
+/* After a bulk write that gave (org, 1) twice ("stari opis", then "novi
+ * opis") and (org, 2) once: the FTS tables hold two documents, those of
+ * search_doc, and nothing finds the replaced words. */
+static void assert_repeat_replaced(db *d, int64_t docs)
+{
+    arena a = ARENA_INIT;
+    search_hit *h = NULL;
+    size_t n = 0;
+    assert_int_equal(search_query(d, &a, "novi", "org", 10, 0, &h, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].ref, 1);
+    assert_int_equal(search_query(d, &a, "stari", NULL, 10, 0, &h, &n), DB_OK);
+    assert_int_equal(n, 0); /* the first document's words went with it */
+    assert_int_equal(search_query(d, &a, "prvi", NULL, 10, 0, &h, &n), DB_OK);
+    assert_int_equal(n, 1);
+    int64_t c = 0;
+    static const char *const counts[] = {
+        "SELECT count(*) FROM search_fts",
+        "SELECT count(*) FROM search_title",
+        "SELECT count(*) FROM search_fts f JOIN search_doc c ON c.id = f.rowid AND c.ref = f.ref",
+        "SELECT count(*) FROM search_title t JOIN search_doc c ON c.id = t.rowid"
+        " AND c.ref = t.ref",
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+        assert_int_equal(db_int(d, &c, 0, counts[i], 0, NULL), DB_OK);
+        assert_int_equal(c, docs);
+    }
+    assert_int_equal(db_exec(d, "INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"),
+                     DB_OK);
+    assert_int_equal(
+        db_exec(d, "INSERT INTO search_title(search_title) VALUES ('integrity-check')"), DB_OK);
+    arena_free(&a);
+}
+
 /* While the helper builds the FTS tables, search_put_pending inserts the
  * search_doc row without looking for an earlier one first; a second
  * document for the same (kind, ref) still replaces the first, with the
- * id search_put would give it (the highest plus one). */
+ * id search_put would give it (the highest plus one), and the first one's
+ * words leave the FTS tables (they stayed, under a rowid no search_doc row
+ * named, before the tombstones of folder_forget). */
 static void test_search_pending_repeat_while_building(void **state)
 {
     fixture *f = *state;
@@ -488,13 +524,41 @@ static void test_search_pending_repeat_while_building(void **state)
     db_reset(s);
     assert_string_equal(rows, "2org2|3org1");
     free(rows);
-    arena a = ARENA_INIT;
-    search_hit *h = NULL;
-    size_t n = 0;
-    assert_int_equal(search_query(d, &a, "novi", "org", 10, 0, &h, &n), DB_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(h[0].ref, 1);
-    arena_free(&a);
+    assert_repeat_replaced(d, 2);
+}
+
+/* The same when the FTS tables are not empty at the start (the pending
+ * documents go through the temporary table), with the repeat far enough
+ * apart that the first one was already stored there, and once more in the
+ * next bulk write (the earlier one is then in the FTS tables). */
+static void test_search_pending_repeat_not_building(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    assert_int_equal(search_put(d, "event", 7, "Sajam", "postojeci"), DB_OK);
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Prvi", "stari opis"), DB_OK);
+    char title[32];
+    for (int i = 100; i < 100 + 3000; i++) { /* past the helper's queue bound */
+        snprintf(title, sizeof title, "Punjenje %d", i);
+        assert_int_equal(search_put_pending(d, "org", i, title, "ostalo"), DB_OK);
+    }
+    assert_int_equal(search_put_pending(d, "org", 2, "Drugi", "opis"), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Prvi", "novi opis"), DB_OK); /* again */
+    assert_int_equal(search_flush_pending(d), DB_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    search_drop_pending(d);
+    assert_repeat_replaced(d, 3003);
+
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Prvi", "stari opis"), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Prvi", "novi opis"), DB_OK);
+    assert_int_equal(search_flush_pending(d), DB_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    search_drop_pending(d);
+    assert_repeat_replaced(d, 3003);
 }
 
 /* Search answers do not depend on how the FTS tables were filled: the
@@ -755,6 +819,7 @@ int main(void)
         cmocka_unit_test(test_path_for_log),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_pending_repeat_while_building, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_pending_repeat_not_building, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_pending_like_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_built_same_as_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match_expression_is_safe, setup, teardown),
