@@ -508,15 +508,22 @@ static folder *folder_find(db *d)
     return f;
 }
 
+/* Tells the helper that no more documents come: it finishes what it has
+ * (and its build) and ends. */
+static void folder_close(folder *f)
+{
+    pthread_mutex_lock(&f->mu);
+    f->closing = true;
+    pthread_cond_signal(&f->cv_work);
+    pthread_mutex_unlock(&f->mu);
+}
+
 /* Stops the helper (after it folded what it has); the documents stay in
  * f. Stopping a stopped folder does nothing. */
 static void folder_stop(folder *f)
 {
     if (f->started) {
-        pthread_mutex_lock(&f->mu);
-        f->closing = true;
-        pthread_cond_signal(&f->cv_work);
-        pthread_mutex_unlock(&f->mu);
+        folder_close(f);
         pthread_join(f->th, NULL);
         f->started = false;
     }
@@ -641,6 +648,8 @@ static db_status folder_forget(db *d, int64_t id)
     folder *f = folder_find(d);
     if (!f || f->flushed)
         return DB_OK;
+    if (f->closing) /* search_close_pending: the helper may have ended */
+        return DB_ERR;
     pending_doc *p = calloc(1, sizeof *p);
     if (!p)
         return DB_NOMEM;
@@ -654,8 +663,8 @@ db_status search_put_pending(db *d, const char *kind, int64_t ref, const char *t
                              const char *body)
 {
     folder *f = folder_find(d);
-    if (!f)
-        return DB_ERR; /* search_begin_pending was not called */
+    if (!f || f->closing)
+        return DB_ERR; /* search_begin_pending was not called, or search_close_pending was */
     /* While the helper builds the FTS tables (they began empty), a
      * document rarely has an earlier one to replace: its search_doc row
      * is inserted straight away, and only when (kind, ref) is taken
@@ -833,6 +842,13 @@ static db_status build_take(folder *f)
     }
     buf_free(&sql);
     return st;
+}
+
+void search_close_pending(db *d)
+{
+    folder *f = folder_find(d);
+    if (f && !f->flushed)
+        folder_close(f);
 }
 
 db_status search_flush_pending(db *d)

@@ -46,6 +46,13 @@ db_status search_put(db *d, const char *kind, int64_t ref, const char *title, co
 db_status search_put_pending(db *d, const char *kind, int64_t ref, const char *title,
                              const char *body);
 db_status search_begin_pending(db *d);
+/* Optional, between the last search_put_pending and search_flush_pending:
+ * no more documents come, so the helper finishes its work (folding, and
+ * when it builds the FTS tables, writing out their last segments) while
+ * the caller does other work in its transaction (the importer makes its
+ * dropped indexes again meanwhile). search_put_pending and a search_delete
+ * on d fail (DB_ERR) after it until search_flush_pending. */
+void search_close_pending(db *d);
 db_status search_flush_pending(db *d);
 void search_drop_pending(db *d);
 /* Removes the document (kind, ref), if any. */

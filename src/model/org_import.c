@@ -766,6 +766,8 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         st = DB_NOMEM;
         goto done;
     }
+    /* the helper finishes the search documents while the indexes are made */
+    search_close_pending(d);
     if ((st = org_bulk_flush(d, &im.facets)) != DB_OK ||
         (st = org_facets_add(d, &im.facets)) != DB_OK)
         goto done;
