@@ -152,11 +152,14 @@ static db_status s_open(const char *path, const db_options *o, void **conn, buf 
               " PRAGMA mmap_size=268435456;";
     rc = sqlite3_exec(h, pragmas, NULL, NULL, NULL);
     /* A new database file gets 8 KiB pages (SQLite's default is 4 KiB).
-     * Importing 100,000 entries, the commit's pwrite of every page cost
-     * the writer 736 profile samples (1.5 s of CPU, mostly the kernel
-     * setting up one page-cache folio per 4 KiB write) against 167 with
-     * 8 KiB pages and 128 with 16 KiB (perf record -F 499, same load), and
-     * the file is 6% smaller (less unused space at the end of each page:
+     * Importing 100,000 entries (the same binary into fresh files, traced
+     * with the thread's CPU clock, load 6-7): the writer's CPU to its
+     * commit 5.27 and 4.88 s with 4 KiB pages, 4.40 and 4.46 s with 8
+     * KiB, of which the commit (writing every page) 0.66 and 0.62 s
+     * against 0.41 and 0.42 s; perf put far more of the writer's samples
+     * under pwrite64 with 4 KiB pages (736 against 167; 128 with 16 KiB),
+     * mostly the kernel setting up one page-cache folio per 4 KiB write.
+     * The file is 6% smaller (less unused space at the end of each page:
      * revision snapshots are 1.3 KB). The price: a small write touches
      * about as many pages, so it writes about twice the bytes (three
      * entries updated: 530 KB with 4 KiB pages, 1.08 MB with 8 KiB); 16
