@@ -306,13 +306,14 @@ static const char *const sql_pg_flush[] = {
  * Either way the FTS tables hold the same documents with the same rowids,
  * and so give the same answers to every query (the FTS5 index is the
  * same set of terms, whatever segments it is cut into). */
-/* 32,768 documents are about a second of the helper's work and 40 MB of
- * unfolded text at most (a directory entry's document is about 1.1 KB):
- * with 1,024 the writer of a 100,000-row import waited 1.5-2.9 s for the
- * helper (traced, load 7), and the helper's backlog at the end of the
- * loop now runs beside the writer's CREATE INDEX (search_close_pending)
- * instead of before it. */
-#define PENDING_MAX 32768
+/* 8,192 documents are about a quarter of a second of the helper's work
+ * and 10 MB of unfolded text at most (a directory entry's document is
+ * about 1.1 KB). With 1,024 the writer of a 100,000-row import waited
+ * 1.5-5.8 s for the helper (traced, load 7-9), with 8,192 0.4-0.8 s (load
+ * 4.6). 32,768 took the waits away but left the helper a backlog that
+ * competed with the writer's CREATE INDEX and commit for the cores: the
+ * writer's tail after the loop 2.8-3.5 s against 2.1-2.3 s. */
+#define PENDING_MAX 8192
 #define FOLD_BATCH  64 /* documents per wake-up of the helper */
 
 /* The two FTS5 tables a bulk write fills, each with its shadow tables

@@ -504,12 +504,16 @@ static db_status merge_existing(importer *im, import_row *row, int64_t id)
  *
  * The ring is long enough to ride out the scheduler: three threads share
  * two cores (writer, this one, the search helper), and with 64 slots (2 ms
- * of the writer's work) the writer waited for this thread 1.8-2.4 s of an
- * import of 100,000 rows (traced, load 6-7) whenever it was off the CPU
- * for a moment. A full ring waits until half of it is free again, and each
- * side wakes the other only when it waits (not one wake-up per row). A
- * slot keeps its buffers' capacity from row to row: a few KB each. */
-#define PREP_RING 1024
+ * of the writer's work) the writer waited for this thread 1.8-6.8 s of an
+ * import of 100,000 rows (traced, load 6-9) whenever it was off the CPU
+ * for a moment; with 256 slots 0.3-0.6 s (load 4.6), with 1,024 under
+ * 0.1 s, but the writer then reads slots made long before (out of the
+ * CPU's caches) and its user time grew by about 0.4 s. A full ring waits
+ * until half of it is free again, and each side wakes the other only when
+ * it waits (was: one broadcast per row each way, 100,000 context switches
+ * an import, now 5,000-11,000). A slot keeps its buffers' capacity from
+ * row to row: a few KB each. */
+#define PREP_RING 256
 
 typedef struct prep_stage {
     const import_row *rows;
