@@ -377,6 +377,8 @@ typedef struct folder {
     db_status build_st; /* the helper's first failure, read after the join */
     bool attached;      /* to the writer's connection, by search_flush_pending */
     bool flushed;       /* by search_flush_pending: the FTS tables hold it all */
+    bool handed;        /* some document was handed over; the lowest id: */
+    int64_t min_id;     /* a document below it was never pending here */
 } folder;
 
 static pthread_mutex_t g_folders_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -628,6 +630,10 @@ static db_status folder_drain(folder *f)
  * waits while PENDING_MAX are still unfolded). */
 static void folder_push(folder *f, pending_doc *p)
 {
+    if (!p->gone && (!f->handed || p->id < f->min_id)) { /* the writer's alone */
+        f->handed = true;
+        f->min_id = p->id;
+    }
     pthread_mutex_lock(&f->mu);
     while (f->started && f->n_unfolded >= PENDING_MAX)
         pthread_cond_wait(&f->cv_done, &f->mu);
@@ -649,11 +655,13 @@ static void folder_push(folder *f, pending_doc *p)
  * that an earlier document with that id, still pending (in the helper's
  * queue, its FTS tables or the temporary table), goes too. Without it, a
  * (kind, ref) given twice in one bulk write left the first one's words
- * in the FTS tables under a rowid no search_doc row names. */
+ * in the FTS tables under a rowid no search_doc row names. A document
+ * stored before the bulk write (an id below every one handed over, as
+ * each update of an existing entry finds) needs none. */
 static db_status folder_forget(db *d, int64_t id)
 {
     folder *f = folder_find(d);
-    if (!f || f->flushed)
+    if (!f || f->flushed || !f->handed || id < f->min_id)
         return DB_OK;
     if (f->closing) /* search_close_pending: the helper may have ended */
         return DB_ERR;
