@@ -511,7 +511,7 @@ static db_status merge_existing(importer *im, import_row *row, int64_t id)
  * CPU's caches) and its user time grew by about 0.4 s. A full ring waits
  * until half of it is free again, and each side wakes the other only when
  * it waits (was: one broadcast per row each way, 100,000 context switches
- * an import, now 5,000-11,000). A slot keeps its buffers' capacity from
+ * an import, now 4,400-11,000). A slot keeps its buffers' capacity from
  * row to row: a few KB each. */
 #define PREP_RING 256
 
