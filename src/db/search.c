@@ -166,6 +166,11 @@ db_status search_delete(db *d, const char *kind, int64_t ref)
     db_reset(s);
     if (st != DB_ROW)
         return st == DB_DONE ? DB_OK : st;
+    /* in a bulk write the document may still be pending, not yet in the
+     * FTS tables the deletes below look in (refused, before any delete,
+     * after search_close_pending) */
+    if ((st = folder_forget(d, id)) != DB_OK)
+        return st;
     if (!(s = db_prepare(d, SQL_FTS_DELETE)))
         return DB_ERR;
     db_bind_int(s, 1, id);
@@ -179,11 +184,7 @@ db_status search_delete(db *d, const char *kind, int64_t ref)
     if (!(s = db_prepare(d, SQL_DOC_DELETE)))
         return DB_ERR;
     db_bind_int(s, 1, id);
-    if ((st = db_run(s)) != DB_OK)
-        return st;
-    /* in a bulk write the document may still be pending, not yet in the
-     * FTS tables the deletes above looked in */
-    return folder_forget(d, id);
+    return db_run(s);
 }
 
 db_status search_put(db *d, const char *kind, int64_t ref, const char *title, const char *body)

@@ -599,6 +599,49 @@ static void test_search_pending_repeat_not_building(void **state)
     assert_repeat_replaced(d, 3003);
 }
 
+/* search_close_pending: the documents given before it are all stored by
+ * the flush, in both ways of storing them (the helper's build, the
+ * temporary table); a document or a delete after it is refused. */
+static void test_search_close_pending(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    char title[32];
+    for (int round = 0; round < 2; round++) { /* empty tables, then not */
+        assert_int_equal(db_begin_write(d), DB_OK);
+        assert_int_equal(search_begin_pending(d), DB_OK);
+        for (int i = 1; i <= 2000; i++) {
+            snprintf(title, sizeof title, "Zatvoren %d", round * 10000 + i);
+            assert_int_equal(search_put_pending(d, "org", round * 10000 + i, title, "opis"), DB_OK);
+        }
+        search_close_pending(d);
+        assert_int_equal(search_put_pending(d, "org", 99999, "Kasno", "opis"), DB_ERR);
+        assert_int_equal(search_delete(d, "org", round * 10000 + 5), DB_ERR); /* nothing gone */
+        int64_t left = 0;
+        assert_int_equal(db_int(d, &left, 0, "SELECT count(*) FROM search_doc", 0, NULL), DB_OK);
+        assert_int_equal(left, 2000 * (round + 1));
+        assert_int_equal(search_flush_pending(d), DB_OK);
+        assert_int_equal(db_commit(d), DB_OK);
+        search_drop_pending(d);
+        int64_t n = 0;
+        assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_fts", 0, NULL), DB_OK);
+        assert_int_equal(n, 2000 * (round + 1));
+        assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_title", 0, NULL), DB_OK);
+        assert_int_equal(n, 2000 * (round + 1));
+    }
+    arena a = ARENA_INIT;
+    search_hit *h = NULL;
+    size_t nh = 0;
+    assert_int_equal(search_query(d, &a, "zatvoren 10005", NULL, 10, 0, &h, &nh), DB_OK);
+    assert_int_equal(nh, 1);
+    assert_int_equal(h[0].ref, 10005);
+    assert_int_equal(search_query(d, &a, "kasno", NULL, 10, 0, &h, &nh), DB_OK);
+    assert_int_equal(nh, 0);
+    arena_free(&a);
+    assert_int_equal(db_exec(d, "INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"),
+                     DB_OK);
+}
+
 /* Search answers do not depend on how the FTS tables were filled: the
  * same documents through the helper's build (tables empty at the start)
  * and through search_put one by one (as every form does) give the same
@@ -859,6 +902,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_pending_repeat_while_building, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_pending_repeat_not_building, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_close_pending, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_pending_like_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_built_same_as_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match_expression_is_safe, setup, teardown),
