@@ -31,7 +31,10 @@ db_status search_put(db *d, const char *kind, int64_t ref, const char *title, co
  * helper thread (search.c's folder) and kept in a temporary table of this
  * connection's transaction, made by search_begin_pending after the
  * transaction began; it goes into the FTS tables, with the same rowids, at
- * search_flush_pending, which the caller runs before its commit. One
+ * search_flush_pending, which the caller runs before its commit. A
+ * search_delete of a pending document in the same bulk write (or a second
+ * search_put_pending of its (kind, ref)) removes it from what the flush
+ * stores. One
  * INSERT ... SELECT into each FTS5 table instead of one statement per
  * document: measured three times less FTS work at 50,000 documents (each
  * statement between two FTS inserts makes FTS5 write its pending index
@@ -46,6 +49,13 @@ db_status search_put(db *d, const char *kind, int64_t ref, const char *title, co
 db_status search_put_pending(db *d, const char *kind, int64_t ref, const char *title,
                              const char *body);
 db_status search_begin_pending(db *d);
+/* Optional, between the last search_put_pending and search_flush_pending:
+ * no more documents come, so the helper finishes its work (folding, and
+ * when it builds the FTS tables, writing out their last segments) while
+ * the caller does other work in its transaction (the importer makes its
+ * dropped indexes again meanwhile). search_put_pending and a search_delete
+ * on d fail (DB_ERR) after it until search_flush_pending. */
+void search_close_pending(db *d);
 db_status search_flush_pending(db *d);
 void search_drop_pending(db *d);
 /* Removes the document (kind, ref), if any. */

@@ -495,23 +495,37 @@ static db_status merge_existing(importer *im, import_row *row, int64_t id)
 /* What a row's write can work out without the database (org_prep_make:
  * normalising, the form rules, the folded name, ICU sort keys and the
  * revision snapshot) is made on a thread of its own, ahead of the writer,
- * through a small ring: row i goes into slot i % PREP_RING; the thread
- * stays at most PREP_RING rows ahead of the writer, which waits for row
- * i's slot, writes the row and releases the slot. Without the thread
+ * through a ring: row i goes into slot i % PREP_RING; the thread stays at
+ * most PREP_RING rows ahead of the writer, which waits for row i's slot,
+ * writes the row and releases the slot. Without the thread
  * (pthread_create failed) the writer makes each slot itself. Rows are
  * never written by the thread, and the writer changes a row only once it
- * is prepared. */
-#define PREP_RING 64
+ * is prepared.
+ *
+ * The ring is long enough to ride out the scheduler: three threads share
+ * two cores (writer, this one, the search helper), and with 64 slots (2 ms
+ * of the writer's work) the writer waited for this thread 1.8-6.8 s of an
+ * import of 100,000 rows (traced, load 6-9) whenever it was off the CPU
+ * for a moment; with 256 slots 0.3-0.6 s (load 4.6), with 1,024 under
+ * 0.1 s, but the writer then reads slots made long before (out of the
+ * CPU's caches) and its user time grew by about 0.4 s. A full ring waits
+ * until half of it is free again, and each side wakes the other only when
+ * it waits (was: one broadcast per row each way, 100,000 context switches
+ * an import, now 4,400-11,000). A slot keeps its buffers' capacity from
+ * row to row: a few KB each. */
+#define PREP_RING 256
 
 typedef struct prep_stage {
     const import_row *rows;
     size_t n_rows;
     org_prep slots[PREP_RING];
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    size_t made; /* rows [0, made) are prepared */
-    size_t used; /* rows [0, used) are written: their slots are free */
+    pthread_cond_t cv_made, cv_free;
+    size_t made;    /* rows [0, made) are prepared */
+    size_t used;    /* rows [0, used) are written: their slots are free */
+    size_t wake_at; /* the thread waits for used to reach it */
     bool stop, started;
+    bool writer_waits, prep_waits; /* in pthread_cond_wait */
     pthread_t th;
 } prep_stage;
 
@@ -520,8 +534,13 @@ static void *prep_main(void *arg)
     prep_stage *p = arg;
     for (size_t i = 0; i < p->n_rows; i++) {
         pthread_mutex_lock(&p->mu);
-        while (!p->stop && i >= p->used + PREP_RING)
-            pthread_cond_wait(&p->cv, &p->mu);
+        if (!p->stop && i >= p->used + PREP_RING) {
+            p->wake_at = i - PREP_RING / 2 + 1; /* half the ring free */
+            p->prep_waits = true;
+            while (!p->stop && p->used < p->wake_at)
+                pthread_cond_wait(&p->cv_free, &p->mu);
+            p->prep_waits = false;
+        }
         bool stop = p->stop;
         pthread_mutex_unlock(&p->mu);
         if (stop)
@@ -530,7 +549,8 @@ static void *prep_main(void *arg)
             org_prep_make(&p->slots[i % PREP_RING], &p->rows[i].rec);
         pthread_mutex_lock(&p->mu);
         p->made = i + 1;
-        pthread_cond_broadcast(&p->cv);
+        if (p->writer_waits)
+            pthread_cond_signal(&p->cv_made);
         pthread_mutex_unlock(&p->mu);
     }
     return NULL;
@@ -542,7 +562,8 @@ static void prep_start(prep_stage *p, const import_row *rows, size_t n_rows)
     p->rows = rows;
     p->n_rows = n_rows;
     pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->cv, NULL);
+    pthread_cond_init(&p->cv_made, NULL);
+    pthread_cond_init(&p->cv_free, NULL);
     p->started = pthread_create(&p->th, NULL, prep_main, p) == 0;
 }
 
@@ -555,8 +576,10 @@ static const org_prep *prep_take(prep_stage *p, size_t i)
         return slot;
     }
     pthread_mutex_lock(&p->mu);
+    p->writer_waits = true;
     while (p->made <= i)
-        pthread_cond_wait(&p->cv, &p->mu);
+        pthread_cond_wait(&p->cv_made, &p->mu);
+    p->writer_waits = false;
     pthread_mutex_unlock(&p->mu);
     return slot;
 }
@@ -568,7 +591,8 @@ static void prep_release(prep_stage *p, size_t i)
         return;
     pthread_mutex_lock(&p->mu);
     p->used = i + 1;
-    pthread_cond_broadcast(&p->cv);
+    if (p->prep_waits && p->used >= p->wake_at)
+        pthread_cond_signal(&p->cv_free);
     pthread_mutex_unlock(&p->mu);
 }
 
@@ -578,11 +602,12 @@ static void prep_stop(prep_stage *p)
     if (p->started) {
         pthread_mutex_lock(&p->mu);
         p->stop = true;
-        pthread_cond_broadcast(&p->cv);
+        pthread_cond_signal(&p->cv_free);
         pthread_mutex_unlock(&p->mu);
         pthread_join(p->th, NULL);
     }
-    pthread_cond_destroy(&p->cv);
+    pthread_cond_destroy(&p->cv_made);
+    pthread_cond_destroy(&p->cv_free);
     pthread_mutex_destroy(&p->mu);
     for (size_t k = 0; k < PREP_RING; k++)
         org_prep_free(&p->slots[k]);
@@ -766,6 +791,8 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         st = DB_NOMEM;
         goto done;
     }
+    /* the helper finishes the search documents while the indexes are made */
+    search_close_pending(d);
     if ((st = org_bulk_flush(d, &im.facets)) != DB_OK ||
         (st = org_facets_add(d, &im.facets)) != DB_OK)
         goto done;

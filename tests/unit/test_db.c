@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "core/mem.h"
@@ -281,6 +282,43 @@ static const char *journal_mode(db *d, char *out, size_t n)
     return out;
 }
 
+/* A new database file gets 8 KiB pages (s_open); a file that already has
+ * pages keeps its own size, whoever opens it; in WAL mode as before. */
+static void test_new_file_page_size(void **state)
+{
+    fixture *f = *state;
+    int64_t n = 0;
+    assert_int_equal(db_scalar_int(f->t.d, "PRAGMA page_size", &n), DB_OK);
+    assert_int_equal(n, 8192); /* testdb made it new */
+    char mode[16];
+    assert_string_equal(journal_mode(f->t.d, mode, sizeof mode), "wal");
+
+    char path[] = "/tmp/scan-test-pagesize-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    sqlite3 *h = NULL; /* an older file, made with SQLite's default 4 KiB */
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "PRAGMA page_size=4096; CREATE TABLE t(a)", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    db *d = NULL;
+    buf err = BUF_INIT;
+    db_options create = {.create = true};
+    assert_int_equal(db_open(path, &create, &d, &err), DB_OK);
+    assert_int_equal(db_scalar_int(d, "PRAGMA page_size", &n), DB_OK);
+    assert_int_equal(n, 4096);
+    assert_int_equal(db_exec(d, "INSERT INTO t VALUES (1)"), DB_OK);
+    db_close(d);
+    buf_free(&err);
+    char side[sizeof path + 8];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    unlink(path);
+}
+
 /* A bulk writer (scan org import) uses a rollback journal only while it has
  * the file to itself, and leaves it in WAL mode; a connection opened during
  * its transaction opens, reads the committed state, and sees the import
@@ -463,10 +501,46 @@ static void test_search_pending_like_put(void **state)
     arena_free(&a);
 }
 
+/* After a bulk write that gave (org, 1) twice ("stari opis", then "novi
+ * opis") and (org, 2) once: the FTS tables hold two documents, those of
+ * search_doc, and nothing finds the replaced words. */
+static void assert_repeat_replaced(db *d, int64_t docs)
+{
+    arena a = ARENA_INIT;
+    search_hit *h = NULL;
+    size_t n = 0;
+    assert_int_equal(search_query(d, &a, "novi", "org", 10, 0, &h, &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].ref, 1);
+    assert_int_equal(search_query(d, &a, "stari", NULL, 10, 0, &h, &n), DB_OK);
+    assert_int_equal(n, 0); /* the first document's words went with it */
+    assert_int_equal(search_query(d, &a, "prvi", NULL, 10, 0, &h, &n), DB_OK);
+    assert_int_equal(n, 1);
+    int64_t c = 0;
+    static const char *const counts[] = {
+        "SELECT count(*) FROM search_fts",
+        "SELECT count(*) FROM search_title",
+        "SELECT count(*) FROM search_fts f JOIN search_doc c ON c.id = f.rowid AND c.ref = f.ref",
+        "SELECT count(*) FROM search_title t JOIN search_doc c ON c.id = t.rowid"
+        " AND c.ref = t.ref",
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+        assert_int_equal(db_int(d, &c, 0, counts[i], 0, NULL), DB_OK);
+        assert_int_equal(c, docs);
+    }
+    assert_int_equal(db_exec(d, "INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"),
+                     DB_OK);
+    assert_int_equal(
+        db_exec(d, "INSERT INTO search_title(search_title) VALUES ('integrity-check')"), DB_OK);
+    arena_free(&a);
+}
+
 /* While the helper builds the FTS tables, search_put_pending inserts the
  * search_doc row without looking for an earlier one first; a second
  * document for the same (kind, ref) still replaces the first, with the
- * id search_put would give it (the highest plus one). */
+ * id search_put would give it (the highest plus one), and the first one's
+ * words leave the FTS tables (they stayed, under a rowid no search_doc row
+ * named, before the tombstones of folder_forget). */
 static void test_search_pending_repeat_while_building(void **state)
 {
     fixture *f = *state;
@@ -488,13 +562,84 @@ static void test_search_pending_repeat_while_building(void **state)
     db_reset(s);
     assert_string_equal(rows, "2org2|3org1");
     free(rows);
+    assert_repeat_replaced(d, 2);
+}
+
+/* The same when the FTS tables are not empty at the start (the pending
+ * documents go through the temporary table), with the repeat far enough
+ * apart that the first one was already stored there, and once more in the
+ * next bulk write (the earlier one is then in the FTS tables). */
+static void test_search_pending_repeat_not_building(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    assert_int_equal(search_put(d, "event", 7, "Sajam", "postojeci"), DB_OK);
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Prvi", "stari opis"), DB_OK);
+    char title[32];
+    for (int i = 100; i < 100 + 3000; i++) { /* past the helper's queue bound */
+        snprintf(title, sizeof title, "Punjenje %d", i);
+        assert_int_equal(search_put_pending(d, "org", i, title, "ostalo"), DB_OK);
+    }
+    assert_int_equal(search_put_pending(d, "org", 2, "Drugi", "opis"), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Prvi", "novi opis"), DB_OK); /* again */
+    assert_int_equal(search_flush_pending(d), DB_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    search_drop_pending(d);
+    assert_repeat_replaced(d, 3003);
+
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Prvi", "stari opis"), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Prvi", "novi opis"), DB_OK);
+    assert_int_equal(search_flush_pending(d), DB_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    search_drop_pending(d);
+    assert_repeat_replaced(d, 3003);
+}
+
+/* search_close_pending: the documents given before it are all stored by
+ * the flush, in both ways of storing them (the helper's build, the
+ * temporary table); a document or a delete after it is refused. */
+static void test_search_close_pending(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    char title[32];
+    for (int round = 0; round < 2; round++) { /* empty tables, then not */
+        assert_int_equal(db_begin_write(d), DB_OK);
+        assert_int_equal(search_begin_pending(d), DB_OK);
+        for (int i = 1; i <= 2000; i++) {
+            snprintf(title, sizeof title, "Zatvoren %d", round * 10000 + i);
+            assert_int_equal(search_put_pending(d, "org", round * 10000 + i, title, "opis"), DB_OK);
+        }
+        search_close_pending(d);
+        assert_int_equal(search_put_pending(d, "org", 99999, "Kasno", "opis"), DB_ERR);
+        assert_int_equal(search_delete(d, "org", round * 10000 + 5), DB_ERR); /* nothing gone */
+        int64_t left = 0;
+        assert_int_equal(db_int(d, &left, 0, "SELECT count(*) FROM search_doc", 0, NULL), DB_OK);
+        assert_int_equal(left, 2000 * (round + 1));
+        assert_int_equal(search_flush_pending(d), DB_OK);
+        assert_int_equal(db_commit(d), DB_OK);
+        search_drop_pending(d);
+        int64_t n = 0;
+        assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_fts", 0, NULL), DB_OK);
+        assert_int_equal(n, 2000 * (round + 1));
+        assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_title", 0, NULL), DB_OK);
+        assert_int_equal(n, 2000 * (round + 1));
+    }
     arena a = ARENA_INIT;
     search_hit *h = NULL;
-    size_t n = 0;
-    assert_int_equal(search_query(d, &a, "novi", "org", 10, 0, &h, &n), DB_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(h[0].ref, 1);
+    size_t nh = 0;
+    assert_int_equal(search_query(d, &a, "zatvoren 10005", NULL, 10, 0, &h, &nh), DB_OK);
+    assert_int_equal(nh, 1);
+    assert_int_equal(h[0].ref, 10005);
+    assert_int_equal(search_query(d, &a, "kasno", NULL, 10, 0, &h, &nh), DB_OK);
+    assert_int_equal(nh, 0);
     arena_free(&a);
+    assert_int_equal(db_exec(d, "INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"),
+                     DB_OK);
 }
 
 /* Search answers do not depend on how the FTS tables were filled: the
@@ -751,10 +896,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_commit_refused_after_any_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_and_backup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_journal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_file_page_size, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_path_for_log),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_pending_repeat_while_building, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_pending_repeat_not_building, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_close_pending, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_pending_like_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_built_same_as_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match_expression_is_safe, setup, teardown),
