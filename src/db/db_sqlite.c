@@ -151,34 +151,6 @@ static db_status s_open(const char *path, const db_options *o, void **conn, buf 
             : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;"
               " PRAGMA mmap_size=268435456;";
     rc = sqlite3_exec(h, pragmas, NULL, NULL, NULL);
-    /* A new database file gets 8 KiB pages (SQLite's default is 4 KiB).
-     * Importing 100,000 entries (the same binary into fresh files, traced
-     * with the thread's CPU clock, load 6-7): the writer's CPU to its
-     * commit 5.27 and 4.88 s with 4 KiB pages, 4.40 and 4.46 s with 8
-     * KiB, of which the commit (writing every page) 0.66 and 0.62 s
-     * against 0.41 and 0.42 s; perf put far more of the writer's samples
-     * under pwrite64 with 4 KiB pages (736 against 167; 128 with 16 KiB),
-     * mostly the kernel setting up one page-cache folio per 4 KiB write.
-     * The file is 6% smaller (less unused space at the end of each page:
-     * revision snapshots are 1.3 KB). The price: a small write touches
-     * about as many pages, so it writes about twice the bytes (three
-     * entries updated: 530 KB with 4 KiB pages, 1.08 MB with 8 KiB); 16
-     * KiB would double that again for little more. The size is fixed once
-     * the file has a page (and before WAL mode), so an existing database
-     * keeps its own (docs/OPERATIONS.md says how to convert one); in-memory
-     * databases (the search helper's) keep the default. */
-    if (rc == SQLITE_OK && o->create && !o->read_only) {
-        const char *file = sqlite3_db_filename(h, "main");
-        sqlite3_stmt *q = NULL;
-        bool empty = false;
-        if (file && *file &&
-            sqlite3_prepare_v2(h, "PRAGMA page_count", -1, &q, NULL) == SQLITE_OK &&
-            sqlite3_step(q) == SQLITE_ROW)
-            empty = sqlite3_column_int64(q, 0) == 0;
-        sqlite3_finalize(q);
-        if (empty)
-            rc = sqlite3_exec(h, "PRAGMA page_size=8192;", NULL, NULL, NULL);
-    }
     /* A bulk writer keeps every page it touches (2 GiB at most; 100,000
      * entries touch 630 MB, which spilled out of the 512 MiB it had) and
      * its temporary tables (the pending search documents, 120 MB) in

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include "core/mem.h"
@@ -280,43 +279,6 @@ static const char *journal_mode(db *d, char *out, size_t n)
     snprintf(out, n, "%s", db_col_text(s, 0));
     db_reset(s);
     return out;
-}
-
-/* A new database file gets 8 KiB pages (s_open); a file that already has
- * pages keeps its own size, whoever opens it; in WAL mode as before. */
-static void test_new_file_page_size(void **state)
-{
-    fixture *f = *state;
-    int64_t n = 0;
-    assert_int_equal(db_scalar_int(f->t.d, "PRAGMA page_size", &n), DB_OK);
-    assert_int_equal(n, 8192); /* testdb made it new */
-    char mode[16];
-    assert_string_equal(journal_mode(f->t.d, mode, sizeof mode), "wal");
-
-    char path[] = "/tmp/scan-test-pagesize-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    sqlite3 *h = NULL; /* an older file, made with SQLite's default 4 KiB */
-    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(h, "PRAGMA page_size=4096; CREATE TABLE t(a)", NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(h);
-    db *d = NULL;
-    buf err = BUF_INIT;
-    db_options create = {.create = true};
-    assert_int_equal(db_open(path, &create, &d, &err), DB_OK);
-    assert_int_equal(db_scalar_int(d, "PRAGMA page_size", &n), DB_OK);
-    assert_int_equal(n, 4096);
-    assert_int_equal(db_exec(d, "INSERT INTO t VALUES (1)"), DB_OK);
-    db_close(d);
-    buf_free(&err);
-    char side[sizeof path + 8];
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
-    unlink(path);
 }
 
 /* A bulk writer (scan org import) uses a rollback journal only while it has
@@ -896,7 +858,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_commit_refused_after_any_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_and_backup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_journal, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_new_file_page_size, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_path_for_log),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
