@@ -154,6 +154,14 @@ static bool search_on_pg(db *d)
 
 static db_status folder_forget(db *d, int64_t id);
 
+/* Removes document id from both FTS tables of d (the database's, or a bulk
+ * write's helper database). */
+static db_status fts_forget(db *d, int64_t id)
+{
+    db_status st = db_do(d, SQL_FTS_DELETE, DB_ARGS(DBI(id)));
+    return st == DB_OK ? db_do(d, SQL_TITLE_DELETE, DB_ARGS(DBI(id))) : st;
+}
+
 db_status search_delete(db *d, const char *kind, int64_t ref)
 {
     db_stmt *s = db_prepare(d, SQL_DOC_FIND);
@@ -169,22 +177,9 @@ db_status search_delete(db *d, const char *kind, int64_t ref)
     /* in a bulk write the document may still be pending, not yet in the
      * FTS tables the deletes below look in (refused, before any delete,
      * after search_close_pending) */
-    if ((st = folder_forget(d, id)) != DB_OK)
+    if ((st = folder_forget(d, id)) != DB_OK || (st = fts_forget(d, id)) != DB_OK)
         return st;
-    if (!(s = db_prepare(d, SQL_FTS_DELETE)))
-        return DB_ERR;
-    db_bind_int(s, 1, id);
-    if ((st = db_run(s)) != DB_OK)
-        return st;
-    if (!(s = db_prepare(d, SQL_TITLE_DELETE)))
-        return DB_ERR;
-    db_bind_int(s, 1, id);
-    if ((st = db_run(s)) != DB_OK)
-        return st;
-    if (!(s = db_prepare(d, SQL_DOC_DELETE)))
-        return DB_ERR;
-    db_bind_int(s, 1, id);
-    return db_run(s);
+    return db_do(d, SQL_DOC_DELETE, DB_ARGS(DBI(id)));
 }
 
 db_status search_put(db *d, const char *kind, int64_t ref, const char *title, const char *body)
@@ -425,19 +420,8 @@ static db_status build_open(folder *f)
 /* Helper thread: one folded document into both FTS5 tables. */
 static db_status build_add(folder *f, const pending_doc *p)
 {
-    if (p->gone) { /* added before (the helper takes them in order): out again */
-        db_stmt *s = db_prepare(f->build, SQL_FTS_DELETE);
-        if (!s)
-            return DB_ERR;
-        db_bind_int(s, 1, p->id);
-        db_status st = db_run(s);
-        if (st != DB_OK)
-            return st;
-        if (!(s = db_prepare(f->build, SQL_TITLE_DELETE)))
-            return DB_ERR;
-        db_bind_int(s, 1, p->id);
-        return db_run(s);
-    }
+    if (p->gone) /* added before (the helper takes them in order): out again */
+        return fts_forget(f->build, p->id);
     if (buf_failed(&p->ft) || buf_failed(&p->fb))
         return DB_NOMEM;
     db_stmt *s = db_prepare(f->build, SQL_INSERT);
@@ -600,13 +584,9 @@ static db_status folder_drain(folder *f)
             doc_fold(p);
         db_stmt *s = NULL;
         if (p->gone) { /* stored in the temporary table before: out again */
-            if (st == DB_OK && !(s = db_prepare(f->d, search_on_pg(f->d) ? SQL_PG_PENDING_DELETE
-                                                                         : SQL_PENDING_DELETE)))
-                st = DB_ERR;
-            if (st == DB_OK) {
-                db_bind_int(s, 1, p->id);
-                st = db_run(s);
-            }
+            if (st == DB_OK)
+                st = db_do(f->d, search_on_pg(f->d) ? SQL_PG_PENDING_DELETE : SQL_PENDING_DELETE,
+                           DB_ARGS(DBI(p->id)));
             doc_free(p);
             continue;
         }
