@@ -303,18 +303,15 @@ int cli_serve(int argc, char **argv)
         log_info("first admin: %s password: %s (shown once; change it after logging in)",
                  FIRST_ADMIN_EMAIL, pw);
     sodium_memzero(pw, sizeof pw);
+    /* the background jobs, each stopped below whether or not it started */
+    const char *failed = NULL;
     if (mail.url && mail_sender_start(cfg.db_path, &mail) != 0)
-        return cli_fail("serve", "cannot start the mail sender (see the log above)");
+        failed = "the mail sender";
     notify_set_base_url_fn(server_public_url); /* links in notification mail: the real port */
-    if (!digest_off && digest_job_start(cfg.db_path, sch) != 0) {
-        mail_sender_stop();
-        return cli_fail("serve", "cannot start the digest job (see the log above)");
-    }
-    if (newsletter_job_start(cfg.db_path, newsletter_rate) != 0) {
-        digest_job_stop();
-        mail_sender_stop();
-        return cli_fail("serve", "cannot start the newsletter job (see the log above)");
-    }
+    if (!failed && !digest_off && digest_job_start(cfg.db_path, sch) != 0)
+        failed = "the digest job";
+    if (!failed && newsletter_job_start(cfg.db_path, newsletter_rate) != 0)
+        failed = "the newsletter job";
     /* the window concerns other app servers' writes: on SQLite the only
      * other writer is the CLI, which VERSIONS_TTL_MS covers already */
     bool on_pg = db_path_is_url(cfg.db_path);
@@ -324,17 +321,14 @@ int cli_serve(int argc, char **argv)
         log_info("cached pages may be up to %u ms behind other servers' writes "
                  "(--pg-cache-window)",
                  pg_cache_window);
-    if (on_pg && versions_poll_start(cfg.db_path, pg_cache_window) != 0) {
-        newsletter_job_stop();
-        digest_job_stop();
-        mail_sender_stop();
-        return cli_fail("serve", "cannot start the versions poller (see the log above)");
-    }
-    rc = server_run(&cfg);
+    if (!failed && on_pg && versions_poll_start(cfg.db_path, pg_cache_window) != 0)
+        failed = "the versions poller";
+    if (!failed)
+        rc = server_run(&cfg);
     versions_poll_stop();
     newsletter_job_stop();
     digest_job_stop();
     mail_sender_stop();
     notify_set_base_url_fn(NULL);
-    return rc;
+    return failed ? cli_fail("serve", "cannot start %s (see the log above)", failed) : rc;
 }
