@@ -129,12 +129,11 @@ void versions_fast_set(const int64_t v[VERSION__COUNT])
 #define POLL_BACKOFF_MAX_MS 5000
 
 static bgjob g_poll = BGJOB_INIT; /* its connection is the poller's own */
-static unsigned g_window_ms;
 
 static void *poll_main(void *arg)
 {
     (void)arg;
-    unsigned every = g_window_ms / 2, failures = 0;
+    unsigned every = atomic_load(&g_ttl_ms) / 2, failures = 0; /* the window's half */
     for (;;) {
         int64_t v = 0;
         /* outside any transaction: versions_read publishes what it read */
@@ -180,7 +179,6 @@ int versions_poll_start(const char *path, unsigned window_ms)
         atomic_store(&g_value[k], 0);
     }
     pthread_mutex_unlock(&g_lock);
-    g_window_ms = window_ms;
     atomic_store(&g_ttl_ms, window_ms);
     atomic_store(&g_pg_kept, true);
     db_options opts = {.read_only = true, .busy_timeout_ms = 5000};
