@@ -156,9 +156,11 @@ function psql(url, sql) {
     { encoding: 'utf8', env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' } });
 }
 
-function pgCreate(name) {
-  const r = psql(PG, `CREATE DATABASE ${name}`);
-  assert.equal(r.status, 0, `CREATE DATABASE ${name}: ${r.stderr}`);
+// A new database `name`, empty or a copy of database `template`.
+function pgCreate(name, template = '') {
+  const sql = `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`;
+  const r = psql(PG, sql);
+  assert.equal(r.status, 0, `${sql}: ${r.stderr}`);
   pgMade.add(name);
 }
 
@@ -249,17 +251,15 @@ function fromFileTemplate(path, demo) {
 // A fresh PostgreSQL database `name` from the run's template database.
 function fromPgTemplate(name, demo) {
   const tpl = `scan_tpl_${templateKey(demo)}`;
-  const exists = () => psql(PG, `SELECT 1 FROM pg_database WHERE datname = '${tpl}'`).stdout.trim() === '1';
-  if (!exists()) {
+  if (psql(PG, `SELECT 1 FROM pg_database WHERE datname = '${tpl}'`).stdout.trim() !== '1') {
     const making = `scan_mk_${process.pid}_${Date.now()}`;
-    assert.equal(psql(PG, `CREATE DATABASE ${making}`).status, 0);
+    pgCreate(making);
     initInto(pgUrlOf(making), demo);
     // another process may have put one in place meanwhile: keep theirs
-    if (psql(PG, `ALTER DATABASE ${making} RENAME TO ${tpl}`).status !== 0) pgDrop(making);
+    if (psql(PG, `ALTER DATABASE ${making} RENAME TO ${tpl}`).status === 0) pgMade.delete(making);
+    else pgDrop(making);
   }
-  const r = psql(PG, `CREATE DATABASE ${name} TEMPLATE ${tpl}`);
-  assert.equal(r.status, 0, `CREATE DATABASE ${name} TEMPLATE ${tpl}: ${r.stderr}`);
-  pgMade.add(name);
+  pgCreate(name, tpl);
 }
 
 async function startOne({ args = [], env = {}, demo = false, dbPath } = {}) {
