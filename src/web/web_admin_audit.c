@@ -205,7 +205,7 @@ static const char *audit_entity_label(lang_id L, const char *code)
  * row here is shown by its name, underscores as spaces. Fields naming an
  * entry or a person by id are shown by name (kind 1: an entry, 2: a
  * person), so the log reads "Organisation: Banat Metal" rather than
- * "org: 63". */
+ * "org: 63"; amounts in cents as euros (kind 3). */
 static const struct {
     const char *key;
     msg_id label;
@@ -243,11 +243,11 @@ static const struct {
     {"programme", MSG_AUDIT_KEY_PROGRAMME, 0},
     {"programme_en", MSG_AUDIT_KEY_PROGRAMME_EN, 0},
     {"role_was", MSG_AUDIT_KEY_ROLE_WAS, 0},
-    {"share_cents", MSG_AUDIT_KEY_SHARE, 0},
-    {"share_cents_was", MSG_AUDIT_KEY_SHARE_WAS, 0},
+    {"share_cents", MSG_AUDIT_KEY_SHARE, 3},
+    {"share_cents_was", MSG_AUDIT_KEY_SHARE_WAS, 3},
     {"consent", MSG_AUDIT_KEY_CONSENT, 0},
     {"consent_was", MSG_AUDIT_KEY_CONSENT_WAS, 0},
-    {"grant_cents", MSG_AUDIT_KEY_GRANT, 0},
+    {"grant_cents", MSG_AUDIT_KEY_GRANT, 3},
     {"participants", MSG_AUDIT_KEY_PARTICIPANTS, 1},
     {"funder_consent", MSG_AUDIT_KEY_FUNDER_CONSENT, 0},
     {"awaiting_consent", MSG_AUDIT_KEY_AWAITING_CONSENT, 0},
@@ -267,19 +267,13 @@ static int detail_label(req *r, buf *name, const char *key)
     return 0;
 }
 
-static bool ends_with(const char *s, const char *tail)
-{
-    size_t n = strlen(s), m = strlen(tail);
-    return n >= m && strcmp(s + n - m, tail) == 0;
-}
-
 /* One value of a detail field as text: an entry's or a person's name for
  * the fields that name one by id (the id when it is gone), euros for
- * cents (fields named *_cents), and an object (a project participant's
+ * the fields in cents (kind 3), and an object (a project participant's
  * terms before and after) as its own "field: value" pairs in brackets. */
-static void detail_value(req *r, buf *text, json_t *x, int kind, bool cents)
+static void detail_value(req *r, buf *text, json_t *x, int kind)
 {
-    if (json_is_integer(x) && kind) {
+    if (json_is_integer(x) && (kind == 1 || kind == 2)) {
         int64_t id = (int64_t)json_integer_value(x);
         const char *name = NULL;
         if (kind == 1) {
@@ -309,14 +303,14 @@ static void detail_value(req *r, buf *text, json_t *x, int kind, bool cents)
             first = false;
             int k = detail_label(r, text, key);
             buf_puts(text, ": ");
-            detail_value(r, text, val, k, ends_with(key, "_cents") || ends_with(key, "_cents_was"));
+            detail_value(r, text, val, k);
         }
         buf_puts(text, ")");
         return;
     }
     if (json_is_string(x))
         buf_puts(text, json_string_value(x));
-    else if (json_is_integer(x) && cents)
+    else if (json_is_integer(x) && kind == 3)
         i18n_fmt_money(text, r->lang, (int64_t)json_integer_value(x), "EUR", false);
     else if (json_is_integer(x))
         buf_printf(text, "%lld", (long long)json_integer_value(x));
@@ -349,12 +343,11 @@ static void audit_detail(req *r, const char *detail)
     {
         buf name = BUF_INIT, text = BUF_INIT;
         int kind = detail_label(r, &name, key);
-        bool cents = ends_with(key, "_cents") || ends_with(key, "_cents_was");
         size_t n = json_is_array(val) ? json_array_size(val) : 1;
         for (size_t i = 0; i < n; i++) {
             if (i)
                 buf_puts(&text, ", ");
-            detail_value(r, &text, json_is_array(val) ? json_array_get(val, i) : val, kind, cents);
+            detail_value(r, &text, json_is_array(val) ? json_array_get(val, i) : val, kind);
         }
         html_fmt(o, "<li><span class=\"muted\">%s:</span> %s</li>", buf_str(&name), buf_str(&text));
         buf_free(&name);
