@@ -16,7 +16,13 @@
 # (bench/api-create.lua) and figure saves through the form (an admin's
 # session, 500 entries in turn, bench/figure-save.lua) with 4 and 32
 # connections on each configuration, with tx_write's retries (/metrics)
-# and PostgreSQL's wait events sampled during each run.
+# and PostgreSQL's wait events sampled during each run, and the CPU one
+# write cost: utime + stime (/proc/PID/stat, getconf CLK_TCK) of the
+# configuration's scan server(s) and of every process of the temp
+# PostgreSQL (the postmaster's children), read before and after each run
+# and divided by the writes /metrics counted (warm-up included both
+# ways); a second table under the first gives them in ms per write and
+# 2000 / that sum, the writes/s two cores could give at best.
 # Prints one table, appends it with the setup to bench/RESULTS.md, exit 1
 # when a run saw errors (a write that stayed busy answers 503).
 #
@@ -196,7 +202,26 @@ done
 # busy) and, on PostgreSQL, samples what the busy backends wait for
 # (pg_stat_activity every 0.2 s), so the table says where the time goes.
 declare -A DIRECT=([sqlite]=$SQ [pg]="http://127.0.0.1:$P_PG" ["pg x2"]="http://127.0.0.1:$P_A http://127.0.0.1:$P_B")
-declare -A RETRIES WAITS
+declare -A RETRIES WAITS CPU_SCAN CPU_PG
+# CPU: utime + stime (/proc/PID/stat, fields 14 and 15, in clock ticks)
+# of the configuration's scan server(s) and of the temp PostgreSQL (the
+# postmaster and all its children), read before and after each write run
+declare -A SCAN_PIDS=([sqlite]=${PIDS[0]} [pg]=${PIDS[1]} ["pg x2"]="${PIDS[2]} ${PIDS[3]}")
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { # PID...: their utime + stime summed (a process gone counts 0)
+    local p total=0 t
+    for p in "$@"; do
+        # the command name (field 2) may hold spaces: count from after its ')'
+        t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }') || t=0
+        total=$((total + ${t:-0}))
+    done
+    echo "$total"
+}
+pg_pids() { # the postmaster and its children
+    local pm
+    pm=$(head -1 "$PG_TEMP_DIR/data/postmaster.pid")
+    echo "$pm $(ps -o pid= --ppid "$pm" | tr '\n' ' ')"
+}
 metric_sum() { # NAME URL...: the counter summed over the servers
     local name=$1 u total=0 v
     shift
@@ -209,7 +234,7 @@ metric_sum() { # NAME URL...: the counter summed over the servers
 WAIT_SQL="SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity
  WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()"
 write_run() { # CONF WRITERS NAME LUA
-    local c=$1 w=$2 name=$3 lua=$4 sampler= r0 g0 w0 r1 g1 w1
+    local c=$1 w=$2 name=$3 lua=$4 sampler= r0 g0 w0 r1 g1 w1 s0 s1 p0 p1 pgp
     # shellcheck disable=SC2086  # DIRECT holds one or two URLs
     read -r r0 g0 w0 < <(echo "$(metric_sum scan_db_write_retries_total ${DIRECT[$c]})" \
         "$(metric_sum scan_db_writes_given_up_total ${DIRECT[$c]})" "$(metric_sum scan_db_writes_total ${DIRECT[$c]})")
@@ -217,7 +242,12 @@ write_run() { # CONF WRITERS NAME LUA
         printf '%s\n\\watch 0.2\n' "$WAIT_SQL" | psql -qAt >"$TMP/waits.out" 2>/dev/null &
         sampler=$!
     fi
+    pgp=$(pg_pids)
+    # shellcheck disable=SC2086  # lists of process ids
+    read -r s0 p0 < <(echo "$(cpu_ticks ${SCAN_PIDS[$c]})" "$(cpu_ticks $pgp)")
     bench_wrk "$name" "${URL[$c]}/" "$w" "$lua"
+    # shellcheck disable=SC2086
+    read -r s1 p1 < <(echo "$(cpu_ticks ${SCAN_PIDS[$c]})" "$(cpu_ticks $pgp)")
     if [[ -n $sampler ]]; then
         kill "$sampler" 2>/dev/null || true
         wait "$sampler" 2>/dev/null || true
@@ -228,6 +258,9 @@ write_run() { # CONF WRITERS NAME LUA
     read -r r1 g1 w1 < <(echo "$(metric_sum scan_db_write_retries_total ${DIRECT[$c]})" \
         "$(metric_sum scan_db_writes_given_up_total ${DIRECT[$c]})" "$(metric_sum scan_db_writes_total ${DIRECT[$c]})")
     RETRIES[$name]="$((w1 - w0)) writes, $((r1 - r0)) retries, $((g1 - g0)) gave up"
+    # CPU ms per write, over the same window as the writes counted above
+    CPU_SCAN[$name]=$(awk -v t=$((s1 - s0)) -v hz="$CLK_TCK" -v n=$((w1 - w0)) 'BEGIN { printf "%.2f", n ? t * 1000 / hz / n : 0 }')
+    CPU_PG[$name]=$(awk -v t=$((p1 - p0)) -v hz="$CLK_TCK" -v n=$((w1 - w0)) 'BEGIN { printf "%.2f", n ? t * 1000 / hz / n : 0 }')
 }
 WRITES=()
 if part writes; then WRITES=("creates:api-create.lua" "figures:figure-save.lua"); fi
@@ -241,6 +274,7 @@ done
 
 # --- the table ------------------------------------------------------------------------------
 table() {
+    local sum
     printf -- '- PostgreSQL servers: --pg-cache-window %s ms (PG_CACHE_WINDOW_MS)\n\n' "$PG_CACHE_WINDOW_MS"
     bench_table_head
     for page in "${READ_PAGES[@]}"; do
@@ -262,6 +296,31 @@ table() {
             done
         done
     done
+    if ((${#WRITES[@]})); then
+        echo
+        echo "CPU ms per write (utime + stime over the run, warm-up included, / the writes counted above;"
+        echo "PostgreSQL: every process of the one server, the idle servers' pollers included; 2 cores"
+        echo "give at most 2000 / sum writes/s):"
+        echo
+        printf '| %-26s | %8s | %8s | %8s | %12s |\n' "write" "scan" "postgres" "sum" "2 cores: max"
+        printf '|%s|%s|%s|%s|%s|\n' "----------------------------" "---------:" "---------:" "---------:" "-------------:"
+        for kind in "${WRITES[@]}"; do
+            for c in "${CONFS[@]}"; do
+                for w in 4 32; do
+                    n="$c ${kind%%:*} $w"
+                    if [[ $c == sqlite ]]; then
+                        sum=${CPU_SCAN[$n]}
+                        printf '| %-26s | %8s | %8s | %8s | %12s |\n' "$n" "${CPU_SCAN[$n]}" "-" "$sum" \
+                            "$(awk -v s="$sum" 'BEGIN { printf("%.0f/s", (s > 0 ? 2000 / s : 0)) }')"
+                    else
+                        sum=$(awk -v a="${CPU_SCAN[$n]}" -v b="${CPU_PG[$n]}" 'BEGIN { printf "%.2f", a + b }')
+                        printf '| %-26s | %8s | %8s | %8s | %12s |\n' "$n" "${CPU_SCAN[$n]}" "${CPU_PG[$n]}" "$sum" \
+                            "$(awk -v s="$sum" 'BEGIN { printf("%.0f/s", (s > 0 ? 2000 / s : 0)) }')"
+                    fi
+                done
+            done
+        done
+    fi
     if part reads; then
         for c in "${CONFS[@]}"; do printf -- '- search p99, one connection, rotating prefixes, %s: %s ms\n' "$c" "${SEARCH_P99[$c]}"; done
     fi
