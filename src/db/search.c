@@ -36,6 +36,9 @@ static const char SQL_DOC_DELETE[] = "DELETE FROM search_doc WHERE id = $1";
 static const char SQL_FTS_DELETE[] = "DELETE FROM search_fts WHERE rowid = $1";
 static const char SQL_TITLE_DELETE[] = "DELETE FROM search_title WHERE rowid = $1";
 static const char SQL_DOC_INSERT[] = "INSERT INTO search_doc(kind, ref) VALUES ($1, $2)";
+/* search_put_new's: no row when (kind, ref) has a document already */
+static const char SQL_DOC_INSERT_NEW[] = "INSERT INTO search_doc(kind, ref) VALUES ($1, $2)"
+                                         " ON CONFLICT(kind, ref) DO NOTHING RETURNING id";
 static const char SQL_INSERT[] =
     "INSERT INTO search_fts(rowid, kind, ref, title, body) VALUES ($1, $2, $3, $4, $5)";
 static const char SQL_TITLE_INSERT[] =
@@ -182,11 +185,30 @@ db_status search_delete(db *d, const char *kind, int64_t ref)
     return db_do(d, SQL_DOC_DELETE, DB_ARGS(DBI(id)));
 }
 
-db_status search_put(db *d, const char *kind, int64_t ref, const char *title, const char *body)
+/* search_put (fresh false) and search_put_new (fresh true). */
+static db_status put_doc(db *d, const char *kind, int64_t ref, const char *title, const char *body,
+                         bool fresh)
 {
     buf ft = BUF_INIT, fb = BUF_INIT;
-    db_status st = search_delete(d, kind, ref);
-    if (st != DB_OK)
+    int64_t id = 0;
+    db_status st = DB_OK;
+    db_stmt *s;
+    if (fresh) {
+        if (!(s = db_prepare(d, SQL_DOC_INSERT_NEW))) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        db_bind_text(s, 1, kind);
+        db_bind_int(s, 2, ref);
+        st = db_step(s);
+        if (st == DB_ROW)
+            id = db_col_int(s, 0);
+        db_reset(s);
+        if (st != DB_ROW && st != DB_DONE)
+            goto cleanup;
+        st = DB_OK;
+    }
+    if (!id && (st = search_delete(d, kind, ref)) != DB_OK)
         goto cleanup;
     if (title)
         utf8_fold(&ft, title, strlen(title));
@@ -196,16 +218,17 @@ db_status search_put(db *d, const char *kind, int64_t ref, const char *title, co
         st = DB_NOMEM;
         goto cleanup;
     }
-    db_stmt *s = db_prepare(d, SQL_DOC_INSERT);
-    if (!s) {
-        st = DB_ERR;
-        goto cleanup;
+    if (!id) {
+        if (!(s = db_prepare(d, SQL_DOC_INSERT))) {
+            st = DB_ERR;
+            goto cleanup;
+        }
+        db_bind_text(s, 1, kind);
+        db_bind_int(s, 2, ref);
+        if ((st = db_run(s)) != DB_OK)
+            goto cleanup;
+        id = db_last_id(d);
     }
-    db_bind_text(s, 1, kind);
-    db_bind_int(s, 2, ref);
-    if ((st = db_run(s)) != DB_OK)
-        goto cleanup;
-    int64_t id = db_last_id(d);
     if (!(s = db_prepare(d, SQL_INSERT))) {
         st = DB_ERR;
         goto cleanup;
@@ -230,6 +253,16 @@ cleanup:
     buf_free(&ft);
     buf_free(&fb);
     return st;
+}
+
+db_status search_put(db *d, const char *kind, int64_t ref, const char *title, const char *body)
+{
+    return put_doc(d, kind, ref, title, body, false);
+}
+
+db_status search_put_new(db *d, const char *kind, int64_t ref, const char *title, const char *body)
+{
+    return put_doc(d, kind, ref, title, body, true);
 }
 
 static const char SQL_PENDING_CREATE[] =

@@ -27,6 +27,11 @@ typedef struct search_hit {
 /* Replaces the document (kind, ref). Call inside the entity's write
  * transaction so index and data never disagree. */
 db_status search_put(db *d, const char *kind, int64_t ref, const char *title, const char *body);
+/* search_put for a ref just made (a new entry): no earlier document is
+ * looked for first; one there after all (UNIQUE (kind, ref)) is replaced
+ * as search_put does. On PostgreSQL the lookup's predicate lock fell on
+ * the index page every concurrent create inserts into. */
+db_status search_put_new(db *d, const char *kind, int64_t ref, const char *title, const char *body);
 /* search_put for a bulk writer (the importer): the document is folded on a
  * helper thread (search.c's folder) and kept in a temporary table of this
  * connection's transaction, made by search_begin_pending after the

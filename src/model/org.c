@@ -405,6 +405,28 @@ cleanup:
     return st;
 }
 
+db_status org_validate_new(db *d, const org_rec *in, form_errors *errs)
+{
+    assert(d && in && errs);
+    arena a = ARENA_INIT;
+    form_value vals[ORG_N_FIELDS];
+    size_t before = errs->n_items;
+    db_status st = DB_NOMEM;
+    if (!org_validate_local(&a, in, vals, errs))
+        goto cleanup;
+    bool no_slug = !vals[F_SLUG].present || has_error(errs, F_SLUG);
+    st = org_validate_db_known(d, in, vals, vals[F_SLUG].present ? vals[F_SLUG].text : NULL, NULL,
+                               errs);
+    /* refused anyway: whether the slug is taken too, as org_validate says */
+    bool yes;
+    if (st == DB_OK && !no_slug && errs->n_items > before && !has_error(errs, F_SLUG) &&
+        (st = ask(d, SQL_SLUG_TAKEN, vals[F_SLUG].text, true, in->id, &yes)) == DB_OK && yes)
+        add_error(errs, F_SLUG, FE_TAKEN, 0, 0);
+cleanup:
+    arena_free(&a);
+    return st;
+}
+
 db_status org_validate(db *d, const org_rec *in, form_errors *errs)
 {
     assert(d && in && errs);

@@ -4,7 +4,6 @@
  * them for facets without filters. */
 #include <string.h>
 
-#include "core/mem.h"
 #include "core/timeutil.h"
 #include "model/figures.h"
 #include "model/org.h"
@@ -228,57 +227,80 @@ static struct org_facet_slot *acc_slot(org_facet_acc *acc, const char *status, c
     }
 }
 
-/* Counts new entry n in acc: the pairs SQL_FACET_PAIRS gives once its
- * rows are written (a tree's top-level code once however many of its
- * sub-codes the entry has), under its status and kind. */
-db_status org_facet_acc_add(db *d, org_facet_acc *acc, const org_rec *n)
+/* The pairs SQL_FACET_PAIRS gives for record n once its rows are written
+ * (a tree's top-level code once however many of its sub-codes the entry
+ * has) into *out (arena a; strings point into n), their number in *np. */
+static db_status record_pairs(db *d, arena *a, const org_rec *n, org_facet_pair **out, size_t *np)
 {
+    *out = NULL;
+    *np = 0;
     org_facet_pair *pairs =
-        mem_malloc((3 + n->n_geo + 2 * (n->n_sectors + n->n_fos)) * sizeof *pairs);
+        arena_alloc(a, (3 + n->n_geo + 2 * (n->n_sectors + n->n_fos)) * sizeof *pairs);
     if (!pairs)
         return DB_NOMEM;
-    size_t np = 0;
-    db_status st = DB_OK;
+    size_t k_pairs = 0;
     const char *const single[3][2] = {
         {"kind", n->kind}, {"region", n->region}, {"district", n->district}};
     for (int k = 0; k < 3; k++)
         if (single[k][1])
-            pairs[np++] = (org_facet_pair){single[k][0], single[k][1]};
-    for (size_t k = 0; k < n->n_geo; k++)
-        pairs[np++] = (org_facet_pair){"geo", n->geo[k]};
+            pairs[k_pairs++] = (org_facet_pair){single[k][0], single[k][1]};
+    for (size_t k = 0; k < n->n_geo; k++) /* distinct: normalize's lists are */
+        pairs[k_pairs++] = (org_facet_pair){"geo", n->geo[k]};
     static const char *const tree[2][2] = {{"sector", "nace"}, {"fos", "fos"}};
     for (int t = 0; t < 2; t++) {
         const char *const *codes = t ? n->fos : n->sectors;
         size_t cnt = t ? n->n_fos : n->n_sectors;
         for (size_t k = 0; k < cnt; k++) {
             const ref_item *it;
-            if ((st = ref_get(d, tree[t][1], codes[k], LANG_EN, &it)) != DB_OK)
-                goto cleanup;
+            db_status st = ref_get(d, tree[t][1], codes[k], LANG_EN, &it);
+            if (st != DB_OK)
+                return st;
             if (!it)
                 continue; /* not in the reference table: the join drops it */
             org_facet_pair cand[2] = {{tree[t][0], it->parent ? it->parent : codes[k]},
                                       {tree[t][0], codes[k]}};
             for (int c = 0; c < (it->parent ? 2 : 1); c++) {
                 bool dup = false;
-                for (size_t q = 0; q < np && !dup; q++)
+                for (size_t q = 0; q < k_pairs && !dup; q++)
                     dup = strcmp(pairs[q].facet, cand[c].facet) == 0 &&
                           strcmp(pairs[q].code, cand[c].code) == 0;
                 if (!dup)
-                    pairs[np++] = cand[c];
+                    pairs[k_pairs++] = cand[c];
             }
         }
     }
-    for (size_t k = 0; k < np; k++) {
+    *out = pairs;
+    *np = k_pairs;
+    return DB_OK;
+}
+
+db_status org_facet_snapshot_of(db *d, arena *a, const org_rec *n, org_facet_snap *out)
+{
+    memset(out, 0, sizeof *out);
+    db_status st = record_pairs(d, a, n, &out->pairs, &out->n);
+    if (st != DB_OK)
+        return st;
+    out->status = n->status;
+    out->kind = n->kind ? n->kind : "";
+    return DB_OK;
+}
+
+/* Counts new entry n in acc: record_pairs under its status and kind. */
+db_status org_facet_acc_add(db *d, org_facet_acc *acc, const org_rec *n)
+{
+    arena a = ARENA_INIT;
+    org_facet_pair *pairs;
+    size_t np;
+    db_status st = record_pairs(d, &a, n, &pairs, &np);
+    for (size_t k = 0; st == DB_OK && k < np; k++) {
         struct org_facet_slot *e =
             acc_slot(acc, n->status, n->kind ? n->kind : "", pairs[k].facet, pairs[k].code);
-        if (!e) {
+        if (!e)
             st = DB_NOMEM;
-            break;
-        }
-        e->n++;
+        else
+            e->n++;
     }
-cleanup:
-    mem_free(pairs);
+    arena_free(&a);
     return st;
 }
 

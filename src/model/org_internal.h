@@ -123,6 +123,15 @@ db_status org_validate_db(db *d, const org_rec *in, const form_value vals[ORG_N_
 db_status org_validate_db_known(db *d, const org_rec *in, const form_value vals[ORG_N_FIELDS],
                                 const char *free_slug, const char *free_pib, form_errors *errs);
 
+/* org_validate for a new entry whose INSERT says whether its slug is
+ * taken (ON CONFLICT(slug) DO NOTHING; the caller adds FE_TAKEN when no
+ * row was inserted): the slug is looked up only when other errors refuse
+ * the entry anyway, so the answer names all of them as org_validate's
+ * does. On PostgreSQL the lookup's predicate lock fell on the slug index
+ * page that creates of alike names all insert into, and they failed each
+ * other. */
+db_status org_validate_new(db *d, const org_rec *in, form_errors *errs);
+
 /* org_write.c's one writer for the other org files (org_proposal.c):
  * org_put with the revision and audit actions named (audit_action NULL:
  * org_create / org_update), inside the caller's tx_write body t (actor,
@@ -147,6 +156,12 @@ typedef struct org_facet_snap {
 /* Entry id's status, kind and pairs now (arena); status NULL when id is 0
  * or no entry has it. */
 db_status org_facet_snapshot(db *d, arena *a, int64_t id, org_facet_snap *out);
+/* What org_facet_snapshot gives for the entry record n will be once its
+ * rows are written (a new entry's "after": reading it back by its new id
+ * took predicate locks, on PostgreSQL, on the index pages every
+ * concurrent create inserts into, and made creates fail each other).
+ * Pairs from arena a, strings pointing into n, which must outlive out. */
+db_status org_facet_snapshot_of(db *d, arena *a, const org_rec *n, org_facet_snap *out);
 /* Moves entry id's counts from before to after (either may be empty) and
  * drops the figures totals a member's changed grouping makes stale. In
  * the caller's write transaction. */

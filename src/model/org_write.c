@@ -148,10 +148,12 @@ static db_status normalize(arena *a, const org_rec *in, org_rec *n)
 /* New entries take the next id above every id ever used, the deleted
  * ones' revisions included, so a new entry never inherits an old history.
  * RETURNING gives the id taken: db_last_id is lastval() on PostgreSQL,
- * which this explicit id never touches. */
+ * which this explicit id never touches. No row: the slug is taken
+ * (org_validate_new left that to the unique key). */
 #define SQL_INSERT_VALUES                                                                          \
     " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"       \
-    " $20, $21, $22, $23, $24, nullif($25, 0), $24, nullif($25, 0), $27, $28, $29) RETURNING id"
+    " $20, $21, $22, $23, $24, nullif($25, 0), $24, nullif($25, 0), $27, $28, $29)"                \
+    " ON CONFLICT(slug) DO NOTHING RETURNING id"
 static const char SQL_INSERT[] =
     "INSERT INTO org(id, slug, name, name_en, acronym, kind, status, short_sr, short_en,"
     " description_sr, description_en, website, email, phone, address, municipality,"
@@ -236,7 +238,8 @@ static bool name_forms(const org_rec *n, buf *folded, buf keys[3])
 
 /* INSERT (id = forced id or 0 for the next one; at: forced_id is a bulk
  * writer's counted id, no RETURNING) or UPDATE of n's row. prep: the
- * folded name and keys made ahead, or NULL. */
+ * folded name and keys made ahead, or NULL. DB_DONE: not inserted, the
+ * slug is taken (not for at). */
 static db_status write_row(db *d, const org_rec *n, const org_prep *prep, bool insert, bool at,
                            int64_t forced_id, int64_t actor_id, int64_t now, int64_t *id)
 {
@@ -281,9 +284,7 @@ static db_status write_row(db *d, const org_rec *n, const org_prep *prep, bool i
         if (st == DB_ROW) {
             *id = db_col_int(s, 0);
             st = DB_OK;
-        } else if (st == DB_DONE) {
-            st = DB_ERR; /* RETURNING always gives the row inserted */
-        }
+        } /* DB_DONE: ON CONFLICT(slug), no row; the caller says "taken" */
         db_reset(s);
     } else {
         st = db_run(s);
@@ -582,9 +583,10 @@ static db_status search_text(db *d, const org_rec *n, buf *title, buf *body)
 }
 
 /* The search document: see search_text. Call after the entry's rows are
- * written. prep: its document when it has one (the same text, made on
- * the prepare stage). */
-static db_status put_search(db *d, int64_t id, const org_rec *n, bool bulk, const org_prep *prep)
+ * written. fresh: id was just taken (search_put_new). prep: its document
+ * when it has one (the same text, made on the prepare stage). */
+static db_status put_search(db *d, int64_t id, const org_rec *n, bool bulk, bool fresh,
+                            const org_prep *prep)
 {
     if (prep && prep->has_search)
         return search_put_pending(d, "org", id, buf_str(&prep->search_title),
@@ -592,8 +594,9 @@ static db_status put_search(db *d, int64_t id, const org_rec *n, bool bulk, cons
     buf title = BUF_INIT, body = BUF_INIT;
     db_status st = search_text(d, n, &title, &body);
     if (st == DB_OK)
-        st =
-            (bulk ? search_put_pending : search_put)(d, "org", id, buf_str(&title), buf_str(&body));
+        st = (bulk    ? search_put_pending
+              : fresh ? search_put_new
+                      : search_put)(d, "org", id, buf_str(&title), buf_str(&body));
     buf_free(&title);
     buf_free(&body);
     return st;
@@ -684,7 +687,7 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         if ((st = org_validate_db_known(d, &n, prep->vals, bulk->free_slug, bulk->free_pib,
                                         errs)) != DB_OK)
             goto cleanup;
-    } else if ((st = org_validate(d, &n, errs)) != DB_OK) {
+    } else if ((st = (n.id || bulk ? org_validate : org_validate_new)(d, &n, errs)) != DB_OK) {
         goto cleanup;
     }
     if (found && (st = proposal_kept(d, &old, &n, audit_action, errs)) != DB_OK)
@@ -720,8 +723,14 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
                         at      ? bulk->next_id
                         : found ? 0
                                 : n.id,
-                        actor_id, now, &res->id)) != DB_OK)
+                        actor_id, now, &res->id)) != DB_OK) {
+        if (st == DB_DONE) { /* the slug is another entry's (SQL_INSERT) */
+            st = DB_CONSTRAINT;
+            if (errs->n_items < sizeof errs->items / sizeof errs->items[0])
+                errs->items[errs->n_items++] = (form_error){.field = "slug", .code = FE_TAKEN};
+        }
         goto cleanup;
+    }
     if (at)
         bulk->next_id = ids_from_sequence(d) ? 0 : bulk->next_id + 1;
     /* leaving the directory (archived, back to draft) closes the entry's
@@ -739,7 +748,11 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
         if ((st = replace_codes(d, &org_code_tables[k], res->id, &n, !found)) != DB_OK)
             goto cleanup;
     }
-    if (counted && ((st = org_facet_snapshot(d, &a, res->id, &after)) != DB_OK ||
+    /* a new entry's pairs are its record's: read back by its new id, they
+     * took predicate locks (PostgreSQL) on the last pages of org's and the
+     * code tables' indexes, where every concurrent create inserts */
+    if (counted && ((st = found ? org_facet_snapshot(d, &a, res->id, &after)
+                                : org_facet_snapshot_of(d, &a, &n, &after)) != DB_OK ||
                     (st = org_facet_apply(d, res->id, &before, &after)) != DB_OK))
         goto cleanup;
     if (!counted && (st = org_facet_acc_add(d, bulk, &n)) != DB_OK)
@@ -759,7 +772,11 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
                        buf_str(prep ? &prep->snapshot : &snap),
                        buf_str(prep ? &prep->detail : &detail));
     } else {
-        st = add_revision(d, at, res->id, now, actor_id, rev_action,
+        /* an id just taken (no forced one) is above every id org_revision
+         * holds (SQL_INSERT, SQL_INSERT_SEQ): its first revision, without
+         * max(rev) (on PostgreSQL a predicate lock on the index page every
+         * concurrent create inserts into) */
+        st = add_revision(d, at || (!found && !n.id), res->id, now, actor_id, rev_action,
                           buf_str(prep ? &prep->snapshot : &snap));
         if (st == DB_OK)
             st = audit_add(d, actor_id, ip, audit_action, "org", res->id,
@@ -767,7 +784,7 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
     }
     if (st != DB_OK)
         goto cleanup;
-    st = put_search(d, res->id, &n, bulk != NULL, prep);
+    st = put_search(d, res->id, &n, bulk != NULL, !found && !n.id, prep);
     if (st == DB_OK && bulk)
         bulk->writes++; /* org_facets_add bumps the version once for all */
     else if (st == DB_OK && bump)

@@ -29,9 +29,19 @@
 #include "core/metrics.h"
 #include "model/audit.h"
 
+/* An upsert, not an UPDATE: PostgreSQL plans the UPDATE of this small
+ * table (two pages) as a sequential scan, and a sequential scan in a
+ * SERIALIZABLE transaction takes a predicate lock on the whole relation,
+ * so every write read every other's shard and two concurrent writes
+ * failed each other (a read/write cycle) however the counters were
+ * spread. ON CONFLICT finds the row through the primary key and takes no
+ * predicate lock. `WHERE true`: SQLite's parser needs it before ON
+ * CONFLICT after a SELECT. */
 static const char SQL_BUMP[] =
-    "UPDATE data_version SET n = n + 1 WHERE shard = $1"
-    " AND ((kind = 'directory' AND $2 = 1) OR (kind = 'figures' AND $3 = 1))";
+    "INSERT INTO data_version(kind, shard, n)"
+    " SELECT k.kind, $1, 1 FROM (SELECT 'directory' AS kind WHERE $2 = 1"
+    "                           UNION ALL SELECT 'figures' WHERE $3 = 1) AS k WHERE true"
+    " ON CONFLICT(kind, shard) DO UPDATE SET n = data_version.n + 1";
 static const char SQL_DIRECTORY_VERSION[] =
     "SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM data_version WHERE kind = 'directory'";
 static const char SQL_FIGURES_VERSION[] =

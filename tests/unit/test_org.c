@@ -367,6 +367,15 @@ static void test_uniqueness(void **state)
     assert_int_equal(org_create(f->t.d, &b, 1, NULL, &errs, &id), DB_CONSTRAINT);
     assert_int_equal(form_error_for(&errs, "pib")->code, FE_TAKEN);
     assert_int_equal(form_error_for(&errs, "mb")->code, FE_TAKEN);
+    /* a new entry's slug is the INSERT's to refuse (org_validate_new),
+     * but refused for another field it is named too */
+    b.slug = "alpha";
+    b.mb = NULL;
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(org_create(f->t.d, &b, 1, NULL, &errs, &id), DB_CONSTRAINT);
+    assert_int_equal(form_error_for(&errs, "pib")->code, FE_TAKEN);
+    assert_int_equal(form_error_for(&errs, "slug")->code, FE_TAKEN);
+    assert_int_equal(errs.n_items, 2);
     assert_int_equal(scalar(f, "SELECT count(*) FROM org"), 1);
     assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), 1);
 
