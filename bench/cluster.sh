@@ -234,7 +234,7 @@ metric_sum() { # NAME URL...: the counter summed over the servers
 WAIT_SQL="SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity
  WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()"
 write_run() { # CONF WRITERS NAME LUA
-    local c=$1 w=$2 name=$3 lua=$4 sampler= r0 g0 w0 r1 g1 w1 s0 s1 p0 p1 pgp
+    local c=$1 w=$2 name=$3 lua=$4 sampler='' r0 g0 w0 r1 g1 w1 s0 s1 p0 p1 pgp
     # shellcheck disable=SC2086  # DIRECT holds one or two URLs
     read -r r0 g0 w0 < <(echo "$(metric_sum scan_db_write_retries_total ${DIRECT[$c]})" \
         "$(metric_sum scan_db_writes_given_up_total ${DIRECT[$c]})" "$(metric_sum scan_db_writes_total ${DIRECT[$c]})")
