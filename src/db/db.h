@@ -170,6 +170,9 @@ db_status db_write_lock(db *d, unsigned locks);
  * there. */
 bool db_writes_serial(const db *d);
 db_status db_commit(db *d);
+/* How many times this process asked the kernel to start writing a bulk
+ * writer's file to disk during its COMMIT (db_sqlite.c); for tests. */
+unsigned long db_writeback_nudges(void);
 /* Rolls back if a transaction is open; safe to call when none is. */
 void db_rollback(db *d);
 bool db_in_tx(db *d);

@@ -311,7 +311,15 @@ static void test_bulk_journal(void **state)
     assert_int_equal(db_open(f->t.path, &plain, &c, &err), DB_OK);
     assert_int_equal(db_scalar_int(c, "SELECT count(*) FROM t", &n), DB_OK);
     assert_int_equal(n, 0);
+    /* its COMMIT asks the kernel to start writing the file meanwhile;
+     * another connection's does not */
+    unsigned long nudges = db_writeback_nudges();
     assert_int_equal(db_commit(b), DB_OK);
+    assert_true(db_writeback_nudges() > nudges);
+    nudges = db_writeback_nudges();
+    assert_int_equal(db_begin_write(c), DB_OK);
+    assert_int_equal(db_commit(c), DB_OK);
+    assert_int_equal(db_writeback_nudges(), nudges);
     assert_int_equal(db_scalar_int(c, "SELECT count(*) FROM t", &n), DB_OK);
     assert_int_equal(n, 1);
     db_close(b);
