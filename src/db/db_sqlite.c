@@ -66,22 +66,38 @@ static db_status map_rc(int rc)
  * first here, which then commits as any connection does. */
 
 static sqlite3 *_Atomic g_bulk_conn;    /* the bulk writer in rollback mode, if any */
-static atomic_ulong g_writeback_nudges; /* sync_file_range calls (db_writeback_nudges) */
+static atomic_ulong g_writeback_nudges; /* requests made (db_writeback_nudges): a hint
+                                         * that fails (a file system without
+                                         * writeback) changes nothing */
 
 typedef struct nudger {
     pthread_t th;
     int fd;
-    atomic_bool stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* signalled by nudge_stop; waits on CLOCK_MONOTONIC */
+    bool stop;
 } nudger;
 
+/* One request at once, then one every 10 ms until told to stop: even a
+ * COMMIT shorter than a tick asks once (test_db counts on it). */
 static void *nudge_main(void *arg)
 {
     nudger *n = arg;
-    const struct timespec tick = {0, 10 * 1000 * 1000};
-    while (!atomic_load(&n->stop)) {
-        if (sync_file_range(n->fd, 0, 0, SYNC_FILE_RANGE_WRITE) == 0)
-            atomic_fetch_add(&g_writeback_nudges, 1);
-        nanosleep(&tick, NULL);
+    for (bool done = false; !done;) {
+        (void)sync_file_range(n->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        atomic_fetch_add(&g_writeback_nudges, 1);
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += 10 * 1000 * 1000;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_mutex_lock(&n->mu);
+        while (!n->stop && pthread_cond_timedwait(&n->cv, &n->mu, &until) == 0)
+            ;
+        done = n->stop;
+        pthread_mutex_unlock(&n->mu);
     }
     return NULL;
 }
@@ -95,8 +111,16 @@ static bool nudge_start(nudger *n, sqlite3 *h)
     n->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (n->fd < 0)
         return false;
-    atomic_init(&n->stop, false);
+    n->stop = false;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&n->mu, NULL);
+    pthread_cond_init(&n->cv, &ca);
+    pthread_condattr_destroy(&ca);
     if (pthread_create(&n->th, NULL, nudge_main, n) != 0) {
+        pthread_cond_destroy(&n->cv);
+        pthread_mutex_destroy(&n->mu);
         close(n->fd);
         return false;
     }
@@ -105,8 +129,13 @@ static bool nudge_start(nudger *n, sqlite3 *h)
 
 static void nudge_stop(nudger *n)
 {
-    atomic_store(&n->stop, true);
+    pthread_mutex_lock(&n->mu);
+    n->stop = true;
+    pthread_cond_signal(&n->cv);
+    pthread_mutex_unlock(&n->mu);
     pthread_join(n->th, NULL);
+    pthread_cond_destroy(&n->cv);
+    pthread_mutex_destroy(&n->mu);
     close(n->fd);
 }
 
