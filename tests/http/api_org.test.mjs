@@ -173,6 +173,20 @@ test('missing required fields, a taken slug and unknown codes are 422 per field'
   assert.match(f.email, /valid email/);
 });
 
+test('a taken slug alone is 422 on the slug, and stores nothing (the unique key decides it)', async () => {
+  const first = await create({ name: 'Slug Owner', slug: 'slug-owner-only', kind: 'company', status: 'published' });
+  assert.equal(first.status, 201, first.text);
+  const r = await create({ name: 'Slug Thief', slug: 'slug-owner-only', kind: 'company', status: 'published' });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(Object.keys(r.body.error.fields), ['slug']);
+  assert.equal(r.body.error.fields.slug, 'Another entry already uses this value.');
+  const back = await api('GET', '/api/v1/orgs/slug-owner-only');
+  assert.equal(back.body.name, 'Slug Owner');
+  const list = await api('GET', '/api/v1/search?q=slug+thief');
+  assert.equal(list.status, 200, list.text);
+  assert.ok(!JSON.stringify(list.body).includes('Slug Thief'), 'no search document of the refused entry');
+});
+
 test('unknown keys, read-only keys and wrong JSON types are 422 naming each field', async () => {
   const r = await create({ name: 42, kind: 'company', sectors: 'J', year_founded: '2001x', colour: 'red',
     id: 7, status: 'gone' });
