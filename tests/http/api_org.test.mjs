@@ -32,6 +32,13 @@ async function api(method, path, { body, token, headers = {} } = {}) {
 }
 
 const create = (fields, token = writeToken) => api('POST', '/api/v1/orgs', { body: fields, token });
+// The published company at /api/v1/orgs/{slug}, made now unless an
+// earlier test made it: each test that uses one runs alone too.
+async function own(slug, name) {
+  if ((await api('GET', `/api/v1/orgs/${slug}`)).status === 200) return;
+  const r = await create({ name, slug, kind: 'company', status: 'published' });
+  assert.equal(r.status, 201, r.text);
+}
 
 before(async () => {
   srv = await startServer({ demo: true });
@@ -163,6 +170,7 @@ test('a bad PIB is a 422 with the form message for the field', async () => {
 });
 
 test('missing required fields, a taken slug and unknown codes are 422 per field', async () => {
+  await own('agro-sistem-cacak', 'Agro Sistem Čačak');
   const r = await create({ slug: 'agro-sistem-cacak', kind: 'nonsense', district: 'NOWHERE', email: 'x' });
   assert.equal(r.status, 422, r.text);
   const f = r.body.error.fields;
@@ -215,6 +223,7 @@ test('the body must be a JSON object sent as application/json', async () => {
 // --- who may write -------------------------------------------------------------------
 
 test('writes without a token are 401; a read-only token gets 403 and changes nothing', async () => {
+  await own('agro-sistem-cacak', 'Agro Sistem Čačak');
   // (with Origin, as a browser sends it: without, the CSRF check answers 403 first)
   const anon = await api('POST', '/api/v1/orgs', { body: { name: 'Anon', kind: 'company' },
     headers: { Origin: srv.url } });
@@ -273,15 +282,19 @@ test('PATCH changes only the given keys; null clears; lists are replaced', async
 });
 
 test('PATCH validates like POST: 422 per field and nothing changes', async () => {
-  const r = await api('PATCH', '/api/v1/orgs/merge-test-renamed', { token: writeToken,
+  await own('patch-check', 'Patch Check d.o.o.');
+  const was = (await api('GET', '/api/v1/orgs/patch-check')).body;
+  const r = await api('PATCH', '/api/v1/orgs/patch-check', { token: writeToken,
     body: { name: null, pib: '106006801', website: 'ftp://x' } });
   assert.equal(r.status, 422, r.text);
   assert.equal(r.body.error.fields.name, 'This field is required.');
   assert.match(r.body.error.fields.pib, /not a valid PIB/);
   assert.match(r.body.error.fields.website, /http/);
-  const now = await api('GET', '/api/v1/orgs/merge-test-renamed');
-  assert.equal(now.body.name, 'Merge Test d.o.o.');
-  assert.equal(now.body.rev, 3);
+  const now = (await api('GET', '/api/v1/orgs/patch-check')).body;
+  assert.equal(now.name, 'Patch Check d.o.o.');
+  assert.equal(now.rev, was.rev);
+  assert.equal(now.website, was.website);
+  assert.equal(now.pib, was.pib);
 });
 
 test('PATCH and archive of an unknown slug are 404', async () => {
@@ -432,6 +445,7 @@ test('search pages by cursor through the names and then the body-only matches', 
 });
 
 test('GETs carry an ETag and answer 304 to If-None-Match', async () => {
+  await own('agro-sistem-cacak', 'Agro Sistem Čačak');
   for (const path of ['/api/v1/orgs?kind=company', '/api/v1/orgs/agro-sistem-cacak', '/api/v1/search?q=agro']) {
     const first = await api('GET', path);
     assert.equal(first.status, 200);
