@@ -8,7 +8,8 @@
 // /panorama, the newsletter subscription page, and the secretariat also
 // the newsletter compose page and an issue's preview. On every page: no
 // horizontal overflow (the document is no wider than the screen; on /map
-// the chosen measure's column of the table on screen too), no script
+// the chosen measure's column of the table on screen too, on the compose
+// page every subscriber's status inside its card), no script
 // error, no message id, and no Cyrillic on a Latin page. Full-page
 // screenshots go to tests/browser/screenshots/phone/ to be looked at
 // (<role>-<page>-<lang>.png; tools/phone_sheet.mjs lays them out).
@@ -66,6 +67,10 @@ before(async () => {
   add(PEOPLE.manager, 'Милица Вестић');
   ok(scan(['user', 'role', PEOPLE.manager, 'manager', '--org', cluster, '--db', server.db]));
   add(PEOPLE.secretariat, 'Секретаријат SCAN', ['--editor']);
+  // subscribers with the longest statuses and address beside the demo's
+  sqlite(`INSERT INTO news_subscriber(email, lang, created_at, confirmed_at, unsubscribed_at) VALUES
+    ('a.rather.long.address.of.a.reader@example.invalid', 'en', strftime('%s', 'now'), strftime('%s', 'now'), strftime('%s', 'now')),
+    ('waiting.reader@example.invalid', 'sr-Latn', strftime('%s', 'now'), NULL, NULL)`);
   newsPath = `/news/${sqlite("SELECT slug FROM news WHERE status = 'published' AND publish_at <= strftime('%s', 'now') ORDER BY publish_at DESC LIMIT 1")}`;
   browser = await chromium.launch(LAUNCH);
 });
@@ -110,6 +115,27 @@ async function walk(page, role, name, path) {
         return c ? c.getBoundingClientRect().right : 0;
       });
       if (!(right > 0 && right <= over.w)) problems.push(`${role} ${path} ${lang}: the measure column of the table ends at ${right} px on a ${over.w} px screen`);
+    }
+    if (path === '/admin/newsletter') { // the subscribers' status on screen, not scrolled away in its card
+      const cells = await page.evaluate(() => {
+        const table = document.querySelector('#nl-subs').closest('section').querySelector('table');
+        const col = [...table.querySelectorAll('thead th')].findIndex((th) => /^(Status|Статус)$/.test(th.textContent.trim()));
+        const box = table.closest('.table-wrap').getBoundingClientRect();
+        const w = document.documentElement.clientWidth;
+        return [...table.querySelectorAll('tbody tr')].map((tr) => {
+          const c = tr.children[col];
+          if (!c) return { text: '', right: -1, ok: false };
+          // brought into view vertically only: the card is not scrolled
+          // sideways, as a reader who does not know there is more would not
+          window.scrollTo(0, c.getBoundingClientRect().top + window.scrollY - 200);
+          const r = c.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return { text: c.textContent, right: Math.round(r.right), ok: r.left >= box.left && r.right <= Math.min(w, box.right) + 0.5 && !!hit && (hit === c || c.contains(hit)) };
+        });
+      });
+      if (cells.length < 3) problems.push(`${role} ${path} ${lang}: ${cells.length} subscribers in the table, the demo has 3`);
+      for (const c of cells)
+        if (!c.ok) problems.push(`${role} ${path} ${lang}: the status "${c.text}" ends at ${c.right} px, past its card or a ${over.w} px screen`);
     }
     if (over.doc > over.w) problems.push(`${role} ${path} ${lang}: the document is ${over.doc} px wide on a ${over.w} px screen (${over.wide.join(', ')})`);
     // the page's own text: not the language switcher, nor a part marked
