@@ -15,7 +15,8 @@
 // (<role>-<page>-<lang>.png; tools/phone_sheet.mjs lays them out).
 // A last walk opens every section at 390 and 320 px, with and without
 // scripts: every page of its menu (the navigation's second row) is on the
-// screen and takes a tap where it is drawn.
+// screen and takes a tap where it is drawn, and the page (its header with
+// the search box) is no wider than the screen.
 //
 // Run: SCAN_BIN=build-t/scan node --test tests/browser/phone_walk.test.mjs
 import { test, before, after } from 'node:test';
@@ -220,6 +221,8 @@ test('on a phone every page of every section\'s menu is on screen and takes a ta
               tap: !!hit && (hit === a || a.contains(hit)),
             };
           }));
+          const doc = await page.evaluate(() => document.documentElement.scrollWidth);
+          if (doc > width) found.push(`${width} px, scripts ${javaScriptEnabled ? 'on' : 'off'}, ${lang}, ${href}: the page is ${doc} px wide`);
           for (const it of items)
             if (!it.shown || !it.tap)
               found.push(`${width} px, scripts ${javaScriptEnabled ? 'on' : 'off'}, ${lang}, ${href}: "${it.text}" at ${it.left}-${it.right} of ${it.w} px${it.tap ? '' : ', not under a tap'}`);
