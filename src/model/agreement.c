@@ -144,16 +144,19 @@ static const valid_table save_table = {save_rules, AF_N, save_cross,
 #define CONFIRMED                                                                                  \
     "NOT EXISTS (SELECT 1 FROM agreement_party u WHERE u.agreement_id = a.id"                      \
     " AND u.consent <> 'confirmed')"
-/* A person ($n) speaks for a party of a now (its manager or representative). */
+/* A person ($n) speaks for a party of a now (RIGHT_TIE_CONFIRM: its
+ * representative, or its manager when it is a cluster), by rights.h's rule
+ * so a list shows no agreement that agreement_may_see refuses. */
 #define SPEAKS_PARTY(n)                                                                            \
     "EXISTS (SELECT 1 FROM agreement_party q JOIN affiliation m ON m.org_id = q.org_id"            \
-    " WHERE q.agreement_id = a.id AND m.person_id = " n                                            \
-    " AND m.role IN ('manager', 'representative') AND m.ended_at IS NULL)"
-/* A person ($n) manages a party of a now. */
+    " JOIN org qo ON qo.id = q.org_id WHERE q.agreement_id = a.id AND m.person_id = " n            \
+    " AND " RIGHTS_SQL_SPEAKS("m", "qo") ")"
+/* A person ($n) manages a party of a now (RIGHT_AGREEMENT_EDIT: a cluster
+ * party's manager). */
 #define MANAGES_PARTY(n)                                                                           \
     "EXISTS (SELECT 1 FROM agreement_party q JOIN affiliation m ON m.org_id = q.org_id"            \
-    " WHERE q.agreement_id = a.id AND m.person_id = " n " AND m.role = 'manager'"                  \
-    " AND m.ended_at IS NULL)"
+    " JOIN org qo ON qo.id = q.org_id WHERE q.agreement_id = a.id AND m.person_id = " n            \
+    " AND " RIGHTS_SQL_MANAGES("m", "qo") ")"
 
 static const char SQL_GET[] = "SELECT " AGR_COLS " WHERE a.id = $2";
 #define LIST_WHERE                                                                                 \
@@ -162,7 +165,7 @@ static const char SQL_GET[] = "SELECT " AGR_COLS " WHERE a.id = $2";
     " AND p.org_id = $4))"                                                                         \
     " AND ($5 = 0 OR (a.status = 'signed' AND a.valid_until >= $1"                                 \
     " AND a.valid_until <= date($1, '+60 days')))"                                                 \
-    " AND (a.status <> 'draft' OR $6 = 1 OR ($7 <> 0 AND " MANAGES_PARTY(                          \
+    " AND (a.status <> 'draft' OR $6 = 1 OR ($7 <> 0 AND " SPEAKS_PARTY(                           \
         "$7") "))"                                                                                 \
               " AND ($8 = 0 OR a.id < $8)"                                                         \
               " AND ($6 = 1 OR " CONFIRMED " OR ($7 <> 0 AND " SPEAKS_PARTY("$7") "))"
@@ -364,11 +367,16 @@ bool agreement_may_confirm(db *d, const principal *p, int64_t org_id)
 
 bool agreement_may_see(db *d, const principal *p, const agreement_rec *a)
 {
-    if (!a->confirmed && !speaks_for_party(d, p, a))
-        return false; /* the parties' people and the secretariat only */
-    if (strcmp(a->status, "draft") != 0)
+    bool draft = strcmp(a->status, "draft") == 0;
+    if (a->confirmed && !draft)
+        return true; /* everyone */
+    /* the parties' people and the secretariat only: who may answer for a
+     * party (a draft's too: a party's representative asked to confirm one
+     * reads what they are asked, and still reads it once they said yes),
+     * and who may change it */
+    if (speaks_for_party(d, p, a))
         return true;
-    if (!p)
+    if (!draft || !p)
         return false;
     principal q = *p; /* reading: a read-only token reads what its person may edit */
     q.token_write = true;
@@ -932,9 +940,9 @@ static const char SQL_WAITING[] =
         "$2") ")"
               " AND ($3 = 0 OR EXISTS (SELECT 1 FROM agreement_party w WHERE w.agreement_id = a.id"
               "  AND w.consent = 'proposed' AND ($2 = 0 OR EXISTS (SELECT 1 FROM affiliation wm"
-              "  WHERE wm.org_id = w.org_id AND wm.person_id = $2 AND wm.ended_at IS NULL"
-              "  AND wm.role IN ('manager', 'representative')))))"
-              " ORDER BY a.id DESC LIMIT 50";
+              "  JOIN org wo ON wo.id = wm.org_id WHERE wm.org_id = w.org_id AND wm.person_id = $2"
+              "  AND " RIGHTS_SQL_SPEAKS("wm", "wo") "))))"
+                                                     " ORDER BY a.id DESC LIMIT 50";
 
 db_status agreement_waiting(db *d, arena *a, int64_t person, bool to_confirm, agreement_rec **out,
                             size_t *n)

@@ -14,7 +14,8 @@
  * with no organisation) any agreement; a cluster's manager an agreement
  * their cluster is party to, and only with their cluster still among the
  * parties. Everyone reads agreements that are not drafts; drafts are for
- * those who may edit them. The signed document is for the secretariat and
+ * those who may edit them and those who speak for a party (who may be
+ * asked to confirm one). The signed document is for the secretariat and
  * the people of the parties (agreement_may_read_file): grant agreements
  * carry bank details and signatures that are not the public's; a draft's
  * document only for the managers of parties that confirmed it.
@@ -116,7 +117,8 @@ typedef struct agreement_filter {
     int64_t party_id;  /* an organisation among the parties */
     bool expiring;     /* signed, valid_until from today to AGREEMENT_EXPIRING_DAYS ahead */
     bool with_drafts;  /* the secretariat's view; else drafts are left out */
-    int64_t drafts_of; /* with with_drafts false: also drafts this person manages a party of */
+    int64_t drafts_of; /* with with_drafts false: also the drafts and unconfirmed agreements
+                          of a party this person speaks for (agreement_may_see) */
     int limit;         /* 0 = 500 */
     int64_t after_id;  /* keyset: ids below this one (API cursor), 0 = start */
 } agreement_filter;
@@ -164,7 +166,13 @@ db_status agreement_waiting(db *d, arena *a, int64_t person, bool to_confirm, ag
 
 /* Whether p may change agreement a (or, a NULL, create one at all). */
 bool agreement_may_edit(db *d, const principal *p, const agreement_rec *a);
-/* Whether p may see a (drafts: only who may edit). */
+/* Whether p may see a. A confirmed agreement past draft: everyone. Else
+ * (one a party has not confirmed, or a draft) only who may answer for one
+ * of its parties (agreement_may_confirm: the secretariat, a party's
+ * representative, a cluster party's manager) or may change it: exactly
+ * those to whom the lists (with_drafts, drafts_of) and agreement_waiting
+ * show it. A "manager" affiliation with a party that is no cluster speaks
+ * for nobody (rights.h), so it sees neither. */
 bool agreement_may_see(db *d, const principal *p, const agreement_rec *a);
 /* Whether p may download a's document: the secretariat always; while a
  * is a draft (stored status), only who may change it for a party that has

@@ -143,7 +143,7 @@ static const char SQL_MAY_LEAD[] =
     "SELECT 1 FROM affiliation a JOIN org o ON o.id = a.org_id"
     " WHERE a.person_id = $1 AND a.ended_at IS NULL AND o.status IN ('published', 'archived')"
     "   AND (a.role = 'representative'"
-    "        OR (a.role = 'manager' AND o.kind IN ('cluster', 'cluster_initiative'))) LIMIT 1";
+    "        OR (a.role = 'manager' AND o.kind IN " RIGHTS_CLUSTER_KINDS ")) LIMIT 1";
 
 /* A current manager affiliation with a cluster that is $2 itself or, when
  * $3 is 1, has $2 as a current member on date $4 ('YYYY-MM-DD', Belgrade).
@@ -156,8 +156,7 @@ static const char SQL_MAY_LEAD[] =
 static const char SQL_MANAGES[] =
     "SELECT 1 FROM affiliation a JOIN org c ON c.id = a.org_id"
     " WHERE a.person_id = $1 AND a.role = 'manager' AND a.ended_at IS NULL"
-    "   AND c.kind IN ('cluster', 'cluster_initiative')"
-    "   AND (c.id = $2 OR ($3 = 1 AND EXISTS ("
+    "   AND c.kind IN " RIGHTS_CLUSTER_KINDS "   AND (c.id = $2 OR ($3 = 1 AND EXISTS ("
     "        SELECT 1 FROM cluster_member m"
     "         WHERE m.cluster_id = c.id AND m.org_id = $2 AND m.joined_on <= $4"
     "           AND (m.left_on IS NULL OR m.left_on > $4)"
@@ -179,7 +178,7 @@ static const char SQL_MEMBER_FROM[] =
     "  FROM affiliation a JOIN org c ON c.id = a.org_id"
     "  JOIN cluster_member m ON m.cluster_id = c.id"
     " WHERE a.person_id = $1 AND a.role = 'manager' AND a.ended_at IS NULL"
-    "   AND c.kind IN ('cluster', 'cluster_initiative') AND m.org_id = $2"
+    "   AND c.kind IN " RIGHTS_CLUSTER_KINDS " AND m.org_id = $2"
     "   AND m.joined_on <= $3 AND (m.left_on IS NULL OR m.left_on > $3)";
 
 /* What SQL_MANAGES needs besides the person and the organisation. */

@@ -113,6 +113,24 @@ typedef enum {
                                  author's side only, never the secretariat by its role */
 } right;
 
+/* The rules above as SQL, for lists that must show exactly what
+ * rights_can lets a person open (a list that showed more sent people to a
+ * 404: agreement.c's lists named every "manager" affiliation with a party
+ * as speaking for it, while a manager speaks only for a cluster). F is an
+ * affiliation's alias, O the alias of its organisation's org row; the
+ * secretariat is the caller's to add.
+ *   RIGHTS_SQL_SPEAKS: F lets its person speak for O now
+ *     (RIGHT_TIE_CONFIRM): O's representative, or O's manager when O is
+ *     a cluster or a cluster initiative.
+ *   RIGHTS_SQL_MANAGES: F makes its person manager of cluster O now
+ *     (RIGHT_AGREEMENT_EDIT, RIGHT_MEMBERS_EDIT on O itself). */
+#define RIGHTS_CLUSTER_KINDS "('cluster', 'cluster_initiative')"
+#define RIGHTS_SQL_SPEAKS(F, O)                                                                    \
+    "(" F ".ended_at IS NULL AND (" F ".role = 'representative' OR (" F ".role = 'manager'"        \
+    " AND " O ".kind IN " RIGHTS_CLUSTER_KINDS ")))"
+#define RIGHTS_SQL_MANAGES(F, O)                                                                   \
+    "(" F ".ended_at IS NULL AND " F ".role = 'manager' AND " O ".kind IN " RIGHTS_CLUSTER_KINDS ")"
+
 /* True when p (NULL: the public) may do action on organisation org_id (0
  * when the action is not about one organisation). A database error counts
  * as "no" and is logged. Memberships are current when left_on is NULL or

@@ -355,10 +355,15 @@ static void admin_page(req *r, const form *typed, const web_errs *errs)
     html_fmt(o, "<p>%s</p>", arena_printf(r->a, T(L, MSG_NL_N_CONFIRMED), buf_str(&cnt)));
     buf_free(&cnt);
     if (n_subs) {
+        /* the address names the row, its status beside it and the
+         * language, the least needed, last: on a phone the three fit, and
+         * where they cannot (320 px) the language is what scrolls in the
+         * card while the address stays in view (scan.css) */
         html_fmt(o,
-                 "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s"
-                 "</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-                 T(L, MSG_NL_L_EMAIL), T(L, MSG_NL_L_LANG), T(L, MSG_NL_L_STATUS));
+                 "<div class=\"table-wrap\"><table class=\"data nl-subs\"><thead><tr><th "
+                 "scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr>"
+                 "</thead><tbody>",
+                 T(L, MSG_NL_L_EMAIL), T(L, MSG_NL_L_STATUS), T(L, MSG_NL_L_LANG));
         for (size_t i = 0; i < n_subs; i++) {
             const nl_subscriber *s = &subs[i];
             msg_id stm = s->unsubscribed_at ? MSG_NL_SUB_LEFT
@@ -370,8 +375,10 @@ static void admin_page(req *r, const form *typed, const web_errs *errs)
             msg_id lm = strcmp(lc, "en") == 0        ? MSG_NL_ACC_EN
                         : strcmp(lc, "sr-Latn") == 0 ? MSG_NL_ACC_SR_LATN
                                                      : MSG_NL_ACC_SR;
-            html_fmt(o, "<tr><td class=\"addr\">%s</td><td>%s</td><td>%s</td></tr>", s->email,
-                     T(L, lm), T(L, stm));
+            html_fmt(o,
+                     "<tr><th scope=\"row\" class=\"addr\">%s</th><td class=\"nl-sub-status\">%s"
+                     "</td><td>%s</td></tr>",
+                     s->email, T(L, stm), T(L, lm));
         }
         html_raw(o, "</tbody></table></div>");
     }

@@ -8,10 +8,15 @@
 // /panorama, the newsletter subscription page, and the secretariat also
 // the newsletter compose page and an issue's preview. On every page: no
 // horizontal overflow (the document is no wider than the screen; on /map
-// the chosen measure's column of the table on screen too), no script
+// the chosen measure's column of the table on screen too, on the compose
+// page every subscriber's status inside its card), no script
 // error, no message id, and no Cyrillic on a Latin page. Full-page
 // screenshots go to tests/browser/screenshots/phone/ to be looked at
 // (<role>-<page>-<lang>.png; tools/phone_sheet.mjs lays them out).
+// A last walk opens every section at 390 and 320 px, with and without
+// scripts: every page of its menu (the navigation's second row) is on the
+// screen and takes a tap where it is drawn, and the page (its header with
+// the search box) is no wider than the screen.
 //
 // Run: SCAN_BIN=build-t/scan node --test tests/browser/phone_walk.test.mjs
 import { test, before, after } from 'node:test';
@@ -63,6 +68,10 @@ before(async () => {
   add(PEOPLE.manager, 'Милица Вестић');
   ok(scan(['user', 'role', PEOPLE.manager, 'manager', '--org', cluster, '--db', server.db]));
   add(PEOPLE.secretariat, 'Секретаријат SCAN', ['--editor']);
+  // subscribers with the longest statuses and address beside the demo's
+  sqlite(`INSERT INTO news_subscriber(email, lang, created_at, confirmed_at, unsubscribed_at) VALUES
+    ('a.rather.long.address.of.a.reader@example.invalid', 'en', strftime('%s', 'now'), strftime('%s', 'now'), strftime('%s', 'now')),
+    ('waiting.reader@example.invalid', 'sr-Latn', strftime('%s', 'now'), NULL, NULL)`);
   newsPath = `/news/${sqlite("SELECT slug FROM news WHERE status = 'published' AND publish_at <= strftime('%s', 'now') ORDER BY publish_at DESC LIMIT 1")}`;
   browser = await chromium.launch(LAUNCH);
 });
@@ -107,6 +116,27 @@ async function walk(page, role, name, path) {
         return c ? c.getBoundingClientRect().right : 0;
       });
       if (!(right > 0 && right <= over.w)) problems.push(`${role} ${path} ${lang}: the measure column of the table ends at ${right} px on a ${over.w} px screen`);
+    }
+    if (path === '/admin/newsletter') { // the subscribers' status on screen, not scrolled away in its card
+      const cells = await page.evaluate(() => {
+        const table = document.querySelector('#nl-subs').closest('section').querySelector('table');
+        const col = [...table.querySelectorAll('thead th')].findIndex((th) => /^(Status|Статус)$/.test(th.textContent.trim()));
+        const box = table.closest('.table-wrap').getBoundingClientRect();
+        const w = document.documentElement.clientWidth;
+        return [...table.querySelectorAll('tbody tr')].map((tr) => {
+          const c = tr.children[col];
+          if (!c) return { text: '', right: -1, ok: false };
+          // brought into view vertically only: the card is not scrolled
+          // sideways, as a reader who does not know there is more would not
+          window.scrollTo(0, c.getBoundingClientRect().top + window.scrollY - 200);
+          const r = c.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return { text: c.textContent, right: Math.round(r.right), ok: r.left >= box.left && r.right <= Math.min(w, box.right) + 0.5 && !!hit && (hit === c || c.contains(hit)) };
+        });
+      });
+      if (cells.length < 3) problems.push(`${role} ${path} ${lang}: ${cells.length} subscribers in the table, the demo has 3`);
+      for (const c of cells)
+        if (!c.ok) problems.push(`${role} ${path} ${lang}: the status "${c.text}" ends at ${c.right} px, past its card or a ${over.w} px screen`);
     }
     if (over.doc > over.w) problems.push(`${role} ${path} ${lang}: the document is ${over.doc} px wide on a ${over.w} px screen (${over.wide.join(', ')})`);
     // the page's own text: not the language switcher, nor a part marked
@@ -158,3 +188,60 @@ for (const role of ['anonymous', 'representative', 'manager', 'secretariat']) {
     assert.deepEqual(problems.splice(0), [], 'no page wider than the screen, nothing untranslated');
   });
 }
+
+// The second row of the navigation (layout.c's sections) on a phone: on
+// every section's page, every one of its pages is on the screen and takes
+// a tap where it is drawn, without scrolling anything sideways first, at
+// 390 and 320 px, with and without scripts (the navigation needs none),
+// in the three languages. Signed in, so the pages for the signed-in show
+// too. Partners' fourth page lay off a 390 px screen on a line that
+// scrolled by itself.
+test('on a phone every page of every section\'s menu is on screen and takes a tap, with and without scripts', async () => {
+  const found = [];
+  for (const width of [390, 320]) {
+    for (const javaScriptEnabled of [true, false]) {
+      const context = await browser.newContext({ viewport: { width, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, javaScriptEnabled });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/login?lang=en`);
+      await page.fill('input[name="email"]', PEOPLE.representative);
+      await page.fill('input[name="password"]', PW);
+      await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type="submit"]')]);
+      const sections = await page.$$eval('.main-nav a', (as) => as.map((a) => a.getAttribute('href')));
+      assert.equal(sections.length, 7, 'seven sections');
+      for (const lang of LANGS) {
+        for (const href of sections) {
+          await page.goto(`${server.url}${href}?lang=${lang}`);
+          const items = await page.$$eval('.sub-nav a', (as) => as.map((a) => {
+            const r = a.getBoundingClientRect();
+            const w = document.documentElement.clientWidth;
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return {
+              text: a.textContent, left: Math.round(r.left), right: Math.round(r.right), w,
+              shown: r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= w && r.top >= 0 && r.bottom <= window.innerHeight,
+              tap: !!hit && (hit === a || a.contains(hit)),
+            };
+          }));
+          const doc = await page.evaluate(() => document.documentElement.scrollWidth);
+          if (doc > width) found.push(`${width} px, scripts ${javaScriptEnabled ? 'on' : 'off'}, ${lang}, ${href}: the page is ${doc} px wide`);
+          for (const it of items)
+            if (!it.shown || !it.tap)
+              found.push(`${width} px, scripts ${javaScriptEnabled ? 'on' : 'off'}, ${lang}, ${href}: "${it.text}" at ${it.left}-${it.right} of ${it.w} px${it.tap ? '' : ', not under a tap'}`);
+          if (href === '/network') // the section of the report: all four pages
+            assert.equal(items.length, 4, `${href} ${lang}: Partners has four pages`);
+        }
+      }
+      if (width === 390 || !javaScriptEnabled) {
+        await page.goto(`${server.url}/network?lang=sr-Cyrl`);
+        await page.screenshot({ path: join(SHOTS, `menu-partners-sr-Cyrl-${width}${javaScriptEnabled ? '' : '-nojs'}.png`) });
+      }
+      // and the last of Partners' pages opens with a tap where it is drawn
+      await page.goto(`${server.url}/network?lang=sr-Latn`);
+      const last = await page.locator('.sub-nav li:last-child a').boundingBox();
+      assert.ok(last.x + last.width <= width, `${width} px: Agreements ends at ${last.x + last.width} px, off the screen`);
+      await Promise.all([page.waitForNavigation(), page.mouse.click(last.x + last.width / 2, last.y + last.height / 2)]);
+      assert.equal(new URL(page.url()).pathname, '/agreements', `${width} px: the tap opened Agreements`);
+      await context.close();
+    }
+  }
+  assert.deepEqual(found, [], 'every menu item on screen and under a tap');
+});

@@ -327,3 +327,71 @@ test('the weekly digest lists agreements expiring within 60 days to the parties\
   assert.match(ed, /agreements\/1\b/);
   assert.match(ed, new RegExp(`agreements/${id}\\b`));
 });
+
+// A pending agreement (a party has not confirmed it) is for who may answer
+// for one of its parties or change it (agreement_may_see), and the lists,
+// the API list and the start page's "awaiting confirmation" show it to
+// exactly those. The university's representative speaks for it; a person
+// the secretariat made "manager" of the university speaks for nobody (a
+// manager speaks for a cluster only, rights.h): before, the lists named
+// every manager affiliation with a party, so they showed that person the
+// agreement and "awaiting your confirmation", and its page answered 404.
+// A draft naming the university is read by its representative, who is
+// asked to confirm it (before: asked on the start page, 404 on the page
+// and on the confirmation itself), and still after confirming it.
+test('a pending agreement: whoever may answer for a party sees it in lists, page and API; a partner\'s "manager" has no say and sees it nowhere', async () => {
+  for (const [email, role] of [['uni_rep', 'representative'], ['uni_manager', 'manager']]) {
+    addUser(`${email}@example.com`);
+    assert.equal(scan(['user', 'role', `${email}@example.com`, role, '--org', 'univerzitet-u-nisu', '--db', srv.db]).status, 0);
+  }
+  const uni = sql("SELECT id FROM org WHERE slug = 'univerzitet-u-nisu'");
+  // where a reader meets agreement id: page, API, list, API list, start page
+  const seen = async (role, id) => {
+    const a = await as(role);
+    const apiList = JSON.parse((await a.get('/api/v1/agreements?limit=100')).text).items.map((x) => x.id);
+    return {
+      page: (await a.get(`/agreements/${id}?lang=en`)).status,
+      api: (await a.get(`/api/v1/agreements/${id}`)).status,
+      list: (await a.get('/agreements?lang=en')).text.includes(`href="/agreements/${id}"`),
+      apiList: apiList.includes(id),
+      start: (await a.get('/start?lang=en')).text.includes(`/agreements/${id}#consent`),
+    };
+  };
+  const yes = { page: 200, api: 200, list: true, apiList: true, start: true };
+  const no = { page: 404, api: 404, list: false, apiList: false, start: false };
+
+  // the demo's: recorded by NiCAT's manager, the university asked
+  const pending = Number(sql("SELECT id FROM agreement WHERE title_en = 'Cooperation agreement on electronics'"));
+  assert.equal(sql(`SELECT consent FROM agreement_party WHERE agreement_id = ${pending} AND org_id = ${uni}`), 'proposed');
+  assert.deepEqual(await seen('uni_rep', pending), yes, 'the university\'s representative');
+  assert.deepEqual(await seen('uni_manager', pending), no, 'the university\'s "manager"');
+  assert.deepEqual(await seen('ministry_rep', pending), no, 'no party\'s person');
+  const stranger = await as('uni_manager');
+  assert.equal((await stranger.post(`/agreements/${pending}/consent`, { org: uni, decision: 'confirm' })).status, 404);
+  assert.equal((await stranger.json('POST', `/api/v1/agreements/${pending}/consent`, { org: Number(uni), decision: 'confirm' })).status, 404);
+  assert.equal(sql(`SELECT consent FROM agreement_party WHERE agreement_id = ${pending} AND org_id = ${uni}`), 'proposed', 'nothing changed');
+
+  // a draft VOICT's manager names the university in
+  const m = await as('manager');
+  const made = await m.json('POST', '/api/v1/agreements', { kind: 'mou', title_sr: 'Нацрт са универзитетом', title_en: 'Draft with the university', parties: ['voict', 'univerzitet-u-nisu'] });
+  assert.equal(made.status, 201, made.text);
+  const draft = JSON.parse(made.text).id;
+  assert.equal(JSON.parse(made.text).status, 'draft');
+  assert.deepEqual(await seen('uni_rep', draft), yes, 'the representative asked to confirm the draft');
+  assert.deepEqual(await seen('uni_manager', draft), no);
+  assert.deepEqual(await seen('ministry_rep', draft), no);
+  assert.deepEqual(await seen('other_manager', draft), no, 'another cluster\'s manager');
+  assert.equal((await fetch(`${srv.url}/agreements/${draft}`)).status, 404, 'the public');
+  const rep = await as('uni_rep');
+  const page = await rep.get(`/agreements/${draft}?lang=en`);
+  assert.match(page.text, /Draft with the university/);
+  assert.match(page.text, /action="\/agreements\/\d+\/consent"/, 'the confirmation form');
+  const c = await rep.post(`/agreements/${draft}/consent`, { org: uni, decision: 'confirm' });
+  assert.equal(c.status, 303, c.text.slice(0, 300));
+  assert.equal(sql(`SELECT consent FROM agreement_party WHERE agreement_id = ${draft} AND org_id = ${uni}`), 'confirmed');
+  assert.equal((await rep.get(new URL(c.location, srv.url).pathname)).status, 200, 'the page it answers with');
+  assert.deepEqual(await seen('uni_rep', draft), { ...yes, start: false }, 'confirmed: nothing awaits, still theirs to read');
+  assert.equal((await rep.json('PATCH', `/api/v1/agreements/${draft}`, { title_en: 'no' })).status, 403, 'reads, does not change');
+  assert.deepEqual(await seen('uni_manager', draft), no);
+  assert.deepEqual(await seen('ministry_rep', draft), no);
+});
