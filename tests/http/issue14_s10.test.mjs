@@ -216,8 +216,9 @@ test('a draft agreement\'s document: the secretariat and the managers of parties
   };
   // a draft: the lead (manager of a party that confirmed by making it) and the secretariat;
   // NiCAT's manager may edit the draft and answer it, but reads its document only once
-  // NiCAT confirms; the university's people do not see a draft at all
-  await check({ lead: 200, editor: 200, nicat_mgr: 403, uni_mgr: 404, uni_rep: 404, nobody: 404, public: 404 });
+  // NiCAT confirms; the university's representative reads the draft it is asked to
+  // confirm, not its document; a "manager" of the university has no say (404)
+  await check({ lead: 200, editor: 200, nicat_mgr: 403, uni_mgr: 404, uni_rep: 403, nobody: 404, public: 404 });
   const page = await (await as('nicat_mgr')).get(`/agreements/${id}?lang=en`);
   assert.equal(page.status, 200);
   assert.doesNotMatch(page.text, new RegExp(`/agreements/${id}/file" download`));
@@ -229,7 +230,7 @@ test('a draft agreement\'s document: the secretariat and the managers of parties
   // NiCAT confirms: its manager reads the draft's document
   const yes = await (await as('nicat_mgr')).post(`/agreements/${id}/consent`, { org: nicat, decision: 'confirm' });
   assert.equal(yes.status, 303, yes.text.slice(0, 400));
-  await check({ lead: 200, editor: 200, nicat_mgr: 200, uni_mgr: 404, uni_rep: 404, nobody: 404, public: 404 });
+  await check({ lead: 200, editor: 200, nicat_mgr: 200, uni_mgr: 404, uni_rep: 403, nobody: 404, public: 404 });
   // signed, the university confirmed too: as before, the parties' people
   sql(`UPDATE agreement SET status = 'signed', signed_on = '2026-01-01' WHERE id = ${id}`);
   sql(`UPDATE agreement_party SET consent = 'confirmed' WHERE agreement_id = ${id}`);
