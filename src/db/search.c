@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/utf8.h"
@@ -335,14 +336,18 @@ static const char *const sql_pg_flush[] = {
  * Either way the FTS tables hold the same documents with the same rowids,
  * and so give the same answers to every query (the FTS5 index is the
  * same set of terms, whatever segments it is cut into). */
-/* 8,192 documents are about a quarter of a second of the helper's work
- * and 10 MB of unfolded text at most (a directory entry's document is
- * about 1.1 KB). With 1,024 the writer of a 100,000-row import waited
- * 1.5-5.8 s for the helper (traced, load 7-9), with 8,192 0.4-0.8 s (load
- * 4.6). 32,768 took the waits away but left the helper a backlog that
- * competed with the writer's CREATE INDEX and commit for the cores: the
- * writer's tail after the loop 2.8-3.5 s against 2.1-2.3 s. */
-#define PENDING_MAX 8192
+/* How far the helper may fall behind, and why it may fall far: it runs at
+ * the lowest priority (nice 19, folder_main), so that while the rows go
+ * in, the writer and the import's prepare thread have the two cores and
+ * the helper takes what they leave, then does the rest on the core the
+ * writer leaves free while it makes the indexes. Wall time per CPU second
+ * of a 100,000-row import, interleaved runs: 0.66-0.69 at normal priority
+ * and 8,192 documents (the limit before), 0.66-0.69 niced with 8,192 (the
+ * writer then waits for it), 0.62-0.69 niced with 65,536, 0.59-0.62 niced
+ * with 100,000 (bench/RESULTS.md); the pending text costs about 190 MB
+ * at 100,000 (maximum RSS 1.38 -> 1.57 GB). With 1,024 the writer of a
+ * 100,000-row import waited 1.5-5.8 s for the helper. */
+#define PENDING_MAX 100000
 #define FOLD_BATCH  64 /* documents per wake-up of the helper */
 
 /* The two FTS5 tables a bulk write fills, each with its shadow tables
@@ -493,6 +498,9 @@ static db_status build_close(folder *f)
 static void *folder_main(void *arg)
 {
     folder *f = arg;
+    /* the lowest priority: see PENDING_MAX (a hint; a refusal changes
+     * nothing but the speed) */
+    (void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
     if (f->build_sql[0])
         f->build_st = build_open(f);
     pthread_mutex_lock(&f->mu);
