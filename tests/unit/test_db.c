@@ -625,7 +625,10 @@ static void test_search_close_pending(void **state)
             snprintf(title, sizeof title, "Zatvoren %d", round * 10000 + i);
             assert_int_equal(search_put_pending(d, "org", round * 10000 + i, title, "opis"), DB_OK);
         }
+        /* the niced helper's work goes on at the writer's priority */
+        unsigned long promotions = search_helper_promotions();
         search_close_pending(d);
+        assert_int_equal(search_helper_promotions(), promotions + 1);
         assert_int_equal(search_put_pending(d, "org", 99999, "Kasno", "opis"), DB_ERR);
         assert_int_equal(search_delete(d, "org", round * 10000 + 5), DB_ERR); /* nothing gone */
         int64_t left = 0;
