@@ -106,7 +106,7 @@ const cli_command cli_commands[] = {
      "`scan org export`), RFC 4180 quoting, lists joined with ';'. JSON: an array of\n"
      "objects with the same keys. --timings prints on stderr where the time went:\n"
      "each phase's wall seconds and, for the import's own phases, the CPU seconds of\n"
-     "all its threads."},
+     "all its threads and of the writing thread."},
     {"org export", cli_org_export, "--format csv|json [--out FILE] [--db FILE]",
      "write every directory entry as CSV or JSON",
      "Writes every entry, whatever its status, to standard output or to FILE\n"

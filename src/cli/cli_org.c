@@ -121,6 +121,9 @@ int cli_org_import(int argc, char **argv)
                     rep.problems[i].message);
         rc = cli_fail(cmd, "%zu problem%s in %s; nothing was changed", rep.n_problems,
                       rep.n_problems == 1 ? "" : "s", file);
+    } else if (st == DB_FULL) {
+        rc = cli_fail(cmd, "the import failed and nothing was changed: the disk is full (free "
+                           "space where the database is and import again)");
     } else if (st != DB_OK) {
         rc = cli_fail(cmd, "the import failed and nothing was changed: %s (%s)", db_status_name(st),
                       db_errmsg(d));
@@ -137,14 +140,16 @@ int cli_org_import(int argc, char **argv)
     db_close(d);
     if (timings) {
         fflush(stdout);
-        /* wall seconds of each phase, and the CPU seconds of all threads
-         * in the import's own phases (the helpers run beside the writer) */
+        /* wall seconds of each phase, and in the import's own phases the
+         * CPU seconds of all threads (the helpers run beside the writer)
+         * and of the writing thread alone */
         uint64_t t_end = time_mono_us();
         fprintf(stderr, "timings: read %.2f s, open %.2f s", (double)(t_read - t0) / 1e6,
                 (double)(t_open - t_read) / 1e6);
         for (size_t k = 0; k < rep.n_phases; k++)
-            fprintf(stderr, ", %s %.2f s (CPU %.2f s)", rep.phases[k].name,
-                    (double)rep.phases[k].wall_us / 1e6, (double)rep.phases[k].cpu_us / 1e6);
+            fprintf(stderr, ", %s %.2f s (CPU %.2f s, writer %.2f s)", rep.phases[k].name,
+                    (double)rep.phases[k].wall_us / 1e6, (double)rep.phases[k].cpu_us / 1e6,
+                    (double)rep.phases[k].writer_us / 1e6);
         fprintf(stderr, ", close %.2f s; %.2f s in all\n", (double)(t_end - t_import) / 1e6,
                 (double)(t_end - t0) / 1e6);
     }

@@ -144,30 +144,39 @@ unsigned long db_writeback_nudges(void)
     return atomic_load(&g_writeback_nudges);
 }
 
-/* --- database files: consecutive page writes as one ------------------------------------
+/* --- a bulk commit: consecutive page writes as one ------------------------------------
  *
- * A COMMIT in rollback mode (a bulk writer's) and a WAL checkpoint write
- * their pages in page order, one pwrite(2) per 4 KiB page: 160,000 calls
- * for an import of 100,000 entries, and for each the kernel sets up one
- * small page-cache folio (621 MB took 0.40-0.48 s on this machine's ext4
- * in 4 KiB writes and 0.13-0.16 s in 64-256 KiB writes, which get large
- * folios: bench/RESULTS.md). So the default VFS is wrapped ("scan",
- * registered as the default by s_global_init): on a main database file,
- * a write that continues the previous one joins it in a buffer of
- * GATHER_MAX bytes, written out as one when a write does not continue
- * it, the buffer is full, or any other method is called (read, sync,
- * size, truncate, locks, shared memory, mapping, file controls, close).
- * Nothing can read the file, see its size, sync it or unlock it while a
- * gathered write is still in memory; a write that fails reports its
- * error (a full disk: SQLITE_FULL) from the call that wrote it out,
- * which SQLite treats like a failed write of its own, and the
- * transaction rolls back. Journals, logs and temporary files are the
- * default VFS's own files, not wrapped. Without memory for the buffer
- * the writes go one by one. */
+ * A bulk writer's COMMIT (rollback mode, s_exec) writes its pages in page
+ * order, one pwrite(2) per 4 KiB page: 160,000 calls for an import of
+ * 100,000 entries, and for each the kernel sets up one small page-cache
+ * folio (621 MB took 0.40-0.48 s on this machine's ext4 in 4 KiB writes
+ * and 0.13-0.16 s in 64-256 KiB writes, which get large folios:
+ * bench/RESULTS.md). So the default VFS is wrapped ("scan", registered as
+ * the default by s_global_init), and while such a COMMIT runs (gather_set)
+ * a write to its database file that continues the previous one joins it
+ * in a buffer of GATHER_MAX bytes, written out when a write does not
+ * continue it, the buffer is full, or any other method is called (read,
+ * sync, size, truncate, locks, shared memory, mapping, file controls,
+ * close): nothing reads the file, sees its size or syncs it without what
+ * is gathered.
+ *
+ * A failed write-out keeps the buffer and is tried again by the next
+ * call, which reports the error too; so even when SQLite ignores a call's
+ * result (file-control hints) the error reaches the COMMIT's sync, and the
+ * transaction fails and rolls back as on any failed write. Only unlocking
+ * and closing drop a buffer they cannot write: SQLite gives a file up only
+ * after its sync succeeded (then nothing is gathered) or failed (then the
+ * journal undoes the transaction). Outside a bulk COMMIT every write goes
+ * straight to the file: a WAL checkpoint may mark pages copied without a
+ * sync it could fail (it ignores the result of the file control that
+ * ends its writes), so it must see a failed write at the write. Journals,
+ * logs and temporary files are the default VFS's own files, not wrapped.
+ * Without memory for the buffer the writes go one by one. */
 #define GATHER_MAX (64 * 1024)
 
 typedef struct gfile {
     sqlite3_file base;   /* pMethods: gather_io */
+    bool gather;         /* in a bulk COMMIT (gather_set) */
     unsigned char *run;  /* gathered bytes, NULL until the first write */
     sqlite3_int64 at;    /* their offset in the file */
     size_t len;          /* how many */
@@ -177,14 +186,17 @@ typedef struct gfile {
 static sqlite3_vfs g_scan_vfs;
 static atomic_ulong g_file_runs, g_file_pages; /* db_file_writes */
 
+/* Writes out what is gathered; on failure keeps it for the next call. */
 static int gf_flush(gfile *f)
 {
     if (f->len == 0)
         return SQLITE_OK;
-    size_t n = f->len;
-    f->len = 0;
-    atomic_fetch_add(&g_file_runs, 1);
-    return f->real->pMethods->xWrite(f->real, f->run, (int)n, f->at);
+    int rc = f->real->pMethods->xWrite(f->real, f->run, (int)f->len, f->at);
+    if (rc == SQLITE_OK) {
+        f->len = 0;
+        atomic_fetch_add(&g_file_runs, 1);
+    }
+    return rc;
 }
 
 #define GF(p) ((gfile *)(p))
@@ -198,6 +210,10 @@ static int gf_flush(gfile *f)
 static int gf_write(sqlite3_file *p, const void *data, int amt, sqlite3_int64 off)
 {
     gfile *f = GF(p);
+    if (!f->gather) {
+        int rc = gf_flush(f);
+        return rc != SQLITE_OK ? rc : f->real->pMethods->xWrite(f->real, data, amt, off);
+    }
     atomic_fetch_add(&g_file_pages, 1);
     if (f->len && off == f->at + (sqlite3_int64)f->len && f->len + (size_t)amt <= GATHER_MAX) {
         memcpy(f->run + f->len, data, (size_t)amt);
@@ -220,11 +236,12 @@ static int gf_write(sqlite3_file *p, const void *data, int amt, sqlite3_int64 of
 static int gf_close(sqlite3_file *p)
 {
     gfile *f = GF(p);
-    int rc = gf_flush(f);
-    int rc2 = f->real->pMethods->xClose(f->real);
+    (void)gf_flush(f); /* what cannot be written is given up (see above) */
+    int rc = f->real->pMethods->xClose(f->real);
     mem_free(f->run);
     f->run = NULL;
-    return rc != SQLITE_OK ? rc : rc2;
+    f->len = 0;
+    return rc;
 }
 
 static int gf_read(sqlite3_file *p, void *d, int n, sqlite3_int64 o)
@@ -317,6 +334,20 @@ static int gather_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *p, int 
     /* methods older than the unix VFS's: that file, unwrapped */
     f->real->pMethods->xClose(f->real);
     return real->xOpen(real, name, p, flags, out_flags);
+}
+
+/* Turns gathering on or off for h's database file (a bulk COMMIT). Off
+ * drops what could not be written: the COMMIT has failed then. */
+static void gather_set(sqlite3 *h, bool on)
+{
+    sqlite3_file *p = NULL;
+    if (sqlite3_file_control(h, "main", SQLITE_FCNTL_FILE_POINTER, &p) != SQLITE_OK || !p ||
+        p->pMethods != &gather_io)
+        return;
+    gfile *f = GF(p);
+    if (!on && gf_flush(f) != SQLITE_OK)
+        f->len = 0;
+    f->gather = on;
 }
 
 /* The VFS's other methods: the default VFS's, given its own object. */
@@ -413,7 +444,9 @@ static db_status s_exec(void *conn, const char *sql)
     if (conn == atomic_load(&g_bulk_conn) && strcmp(sql, "COMMIT") == 0) {
         nudger n;
         bool on = nudge_start(&n, conn);
+        gather_set(conn, true);
         int rc = sqlite3_exec(conn, sql, NULL, NULL, NULL);
+        gather_set(conn, false);
         if (on)
             nudge_stop(&n);
         return map_rc(rc);

@@ -386,10 +386,11 @@ typedef struct org_import_report {
     size_t n_problems;
     buf preview; /* one line per planned change ("create voict", "update nicat: name, website") */
     /* where the time went (`scan org import --timings`): each phase's
-     * wall time and the process's CPU time (every thread), microseconds */
+     * wall time, the process's CPU time (every thread) and the writing
+     * thread's own (the caller's), microseconds */
     struct org_import_phase {
         const char *name; /* "parse", "rows", "indexes", "search", "commit" */
-        uint64_t wall_us, cpu_us;
+        uint64_t wall_us, cpu_us, writer_us;
     } phases[ORG_IMPORT_PHASES];
     size_t n_phases;
 } org_import_report;

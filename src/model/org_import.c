@@ -710,27 +710,36 @@ static db_status bulk_begin(importer *im, db_index_stash stash[N_BULK_TABLES], b
     return DB_OK;
 }
 
-/* --timings: closes the phase that began at *since (wall and process CPU,
- * microseconds) as `name` and begins the next one. */
+/* --timings: closes the phase that began at *since (wall, process and
+ * writing thread CPU, microseconds) as `name` and begins the next one. */
 typedef struct phase_clock {
-    uint64_t wall, cpu;
+    uint64_t wall, cpu, writer;
 } phase_clock;
+
+static uint64_t cpu_us(clockid_t clock)
+{
+    struct timespec ts;
+    if (clock_gettime(clock, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 static phase_clock phase_now(void)
 {
-    struct timespec ts;
-    phase_clock c = {.wall = time_mono_us()};
-    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == 0)
-        c.cpu = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-    return c;
+    return (phase_clock){.wall = time_mono_us(),
+                         .cpu = cpu_us(CLOCK_PROCESS_CPUTIME_ID),
+                         .writer = cpu_us(CLOCK_THREAD_CPUTIME_ID)};
 }
 
 static void phase_end(org_import_report *rep, const char *name, phase_clock *since)
 {
     phase_clock now = phase_now();
     if (rep->n_phases < ORG_IMPORT_PHASES)
-        rep->phases[rep->n_phases++] = (struct org_import_phase){
-            .name = name, .wall_us = now.wall - since->wall, .cpu_us = now.cpu - since->cpu};
+        rep->phases[rep->n_phases++] =
+            (struct org_import_phase){.name = name,
+                                      .wall_us = now.wall - since->wall,
+                                      .cpu_us = now.cpu - since->cpu,
+                                      .writer_us = now.writer - since->writer};
     *since = now;
 }
 

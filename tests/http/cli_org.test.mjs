@@ -109,7 +109,7 @@ test('--timings prints each phase with its seconds on stderr, and imports as wit
   assert.ok(line, r.stderr);
   for (const phase of ['read', 'open', 'parse', 'rows', 'indexes', 'search', 'commit', 'close'])
     assert.match(line, new RegExp(`[:,] ${phase} \\d+\\.\\d\\d s`), line);
-  assert.match(line, /rows \d+\.\d\d s \(CPU \d+\.\d\d s\)/);
+  assert.match(line, /rows \d+\.\d\d s \(CPU \d+\.\d\d s, writer \d+\.\d\d s\)/);
   assert.match(line, /; \d+\.\d\d s in all$/);
   assert.equal(entries().lambda.name, 'Lambda d.o.o.');
   // without the flag, nothing of it
