@@ -95,7 +95,7 @@ const cli_command cli_commands[] = {
      "admin, editor or none sets the secretariat role. manager or representative\n"
      "starts an affiliation with the organisation whose slug is SLUG; with --end,\n"
      "ends it. Rights follow at once."},
-    {"org import", cli_org_import, "FILE [--format csv|json] [--dry-run] [--db FILE]",
+    {"org import", cli_org_import, "FILE [--format csv|json] [--dry-run] [--timings] [--db FILE]",
      "import directory entries from CSV or JSON (all or nothing)",
      "Reads FILE (- for standard input); the format comes from its extension unless\n"
      "--format says. Each entry is matched by slug, else by PIB, else created, and\n"
@@ -104,7 +104,9 @@ const cli_command cli_commands[] = {
      "\"created N, updated N, unchanged N\"; with --dry-run also one line per planned\n"
      "change, and changes nothing. CSV: a header row of field names (those of\n"
      "`scan org export`), RFC 4180 quoting, lists joined with ';'. JSON: an array of\n"
-     "objects with the same keys."},
+     "objects with the same keys. --timings prints on stderr where the time went:\n"
+     "each phase's wall seconds and, for the import's own phases, the CPU seconds of\n"
+     "all its threads and of the writing thread."},
     {"org export", cli_org_export, "--format csv|json [--out FILE] [--db FILE]",
      "write every directory entry as CSV or JSON",
      "Writes every entry, whatever its status, to standard output or to FILE\n"

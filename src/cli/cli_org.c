@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/timeutil.h"
 #include "db/db.h"
 #include "model/org.h"
 
@@ -75,11 +76,12 @@ int cli_org_import(int argc, char **argv)
     const char *cmd = "org import";
     const char *path = DEFAULT_DB;
     const char *format = NULL;
-    bool dry_run = false;
+    bool dry_run = false, timings = false;
     const cli_opt opts[] = {
         {"--db", "SCAN_DB", OPT_STR, &path},
         {"--format", NULL, OPT_STR, &format},
         {"--dry-run", NULL, OPT_FLAG, &dry_run},
+        {"--timings", NULL, OPT_FLAG, &timings},
     };
     char *pos[1];
     int n_pos;
@@ -95,11 +97,13 @@ int cli_org_import(int argc, char **argv)
                                       : "cannot tell the format of '%s' from its name: "
                                         "give --format csv or --format json",
                                format ? format : file);
+    uint64_t t0 = time_mono_us();
     buf data = BUF_INIT;
     if (read_file(cmd, file, &data) != 0) {
         buf_free(&data);
         return 1;
     }
+    uint64_t t_read = time_mono_us();
     db *d = cli_open_db(cmd, path, CLI_DB_BULK);
     if (!d) {
         buf_free(&data);
@@ -107,7 +111,9 @@ int cli_org_import(int argc, char **argv)
     }
     arena a = ARENA_INIT;
     org_import_report rep = {0};
+    uint64_t t_open = time_mono_us();
     db_status st = org_import(d, &a, data.data ? data.data : "", data.len, fmt, dry_run, 0, &rep);
+    uint64_t t_import = time_mono_us();
     int rc = 0;
     if (rep.n_problems > 0) {
         for (size_t i = 0; i < rep.n_problems; i++)
@@ -115,6 +121,9 @@ int cli_org_import(int argc, char **argv)
                     rep.problems[i].message);
         rc = cli_fail(cmd, "%zu problem%s in %s; nothing was changed", rep.n_problems,
                       rep.n_problems == 1 ? "" : "s", file);
+    } else if (st == DB_FULL) {
+        rc = cli_fail(cmd, "the import failed and nothing was changed: the disk is full (free "
+                           "space where the database is and import again)");
     } else if (st != DB_OK) {
         rc = cli_fail(cmd, "the import failed and nothing was changed: %s (%s)", db_status_name(st),
                       db_errmsg(d));
@@ -129,6 +138,21 @@ int cli_org_import(int argc, char **argv)
     arena_free(&a);
     buf_free(&data);
     db_close(d);
+    if (timings) {
+        fflush(stdout);
+        /* wall seconds of each phase, and in the import's own phases the
+         * CPU seconds of all threads (the helpers run beside the writer)
+         * and of the writing thread alone */
+        uint64_t t_end = time_mono_us();
+        fprintf(stderr, "timings: read %.2f s, open %.2f s", (double)(t_read - t0) / 1e6,
+                (double)(t_open - t_read) / 1e6);
+        for (size_t k = 0; k < rep.n_phases; k++)
+            fprintf(stderr, ", %s %.2f s (CPU %.2f s, writer %.2f s)", rep.phases[k].name,
+                    (double)rep.phases[k].wall_us / 1e6, (double)rep.phases[k].cpu_us / 1e6,
+                    (double)rep.phases[k].writer_us / 1e6);
+        fprintf(stderr, ", close %.2f s; %.2f s in all\n", (double)(t_end - t_import) / 1e6,
+                (double)(t_end - t0) / 1e6);
+    }
     return rc;
 }
 

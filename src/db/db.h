@@ -173,6 +173,10 @@ db_status db_commit(db *d);
 /* How many times this process asked the kernel to start writing a bulk
  * writer's file to disk during its COMMIT (db_sqlite.c); for tests. */
 unsigned long db_writeback_nudges(void);
+/* How many page writes bulk writers' COMMITs asked of their database
+ * files in this process, and in how many writes they reached the files
+ * (db_sqlite.c gathers consecutive ones); for tests. */
+void db_file_writes(unsigned long *pages, unsigned long *runs);
 /* Rolls back if a transaction is open; safe to call when none is. */
 void db_rollback(db *d);
 bool db_in_tx(db *d);

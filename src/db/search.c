@@ -22,6 +22,7 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,8 +340,9 @@ static const char *const sql_pg_flush[] = {
 /* How far the helper may fall behind, and why it may fall far: it runs at
  * the lowest priority (nice 19, folder_main), so that while the rows go
  * in, the writer and the import's prepare thread have the two cores and
- * the helper takes what they leave, then does the rest on the core the
- * writer leaves free while it makes the indexes. Wall time per CPU second
+ * the helper takes what they leave; once the writer would wait for it (a
+ * full backlog, or the rows are done: folder_promote), the rest is done at
+ * the writer's priority, beside CREATE INDEX. Wall time per CPU second
  * of a 100,000-row import, interleaved runs: 0.66-0.69 at normal priority
  * and 8,192 documents (the limit before), 0.66-0.69 niced with 8,192 (the
  * writer then waits for it), 0.62-0.69 niced with 65,536, 0.59-0.62 niced
@@ -399,11 +401,19 @@ typedef struct folder {
     db *d;
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_done;
-    pthread_t th;
+    pthread_t th;    /* the helper now (see folder_promote) */
+    pthread_t niced; /* the first helper, joined by the one promoted */
     bool started, closing;
+    bool promoted;            /* the helper runs at the writer's priority */
+    atomic_bool promote;      /* the niced helper stops at its next document */
     pending_doc *head, *tail; /* in the order given; head: oldest not yet stored */
     pending_doc *to_fold;     /* the next one for the helper */
     size_t n_unfolded;
+    /* the helper's batch (its own; a promoted helper goes on with it):
+     * the documents from batch, batch_n of them, batch_done done, the
+     * next being cur */
+    pending_doc *batch, *cur;
+    size_t batch_n, batch_done;
     /* building on the helper (see above); build_sql NULL: not building */
     char *build_sql[2]; /* the CREATE statements of fts_tables (malloc) */
     char build_uri[96]; /* its in-memory database, shared with the writer */
@@ -494,43 +504,108 @@ static db_status build_close(folder *f)
 
 /* The helper takes every document waiting at once and folds them (and
  * adds them to its FTS tables, when building) with the lock released: two
- * lock round trips per batch, not per document. */
+ * lock round trips per batch, not per document. The first helper runs at
+ * the lowest priority (see PENDING_MAX) until the writer would wait for
+ * it; then (folder_promote) it stops at its next document and a helper of
+ * the writer's priority goes on from there. */
+static void *helper_run(folder *f, bool niced)
+{
+    /* the batch in locals (the writer's fields share its cache lines), in
+     * f only between two helpers */
+    pending_doc *batch = f->batch, *cur = f->cur;
+    size_t n = f->batch_n, done = f->batch_done;
+    bool stopped = false; /* promoted: the other helper goes on */
+    pthread_mutex_lock(&f->mu);
+    for (;;) {
+        if (niced && atomic_load(&f->promote)) {
+            stopped = true;
+            break;
+        }
+        if (done == n) {
+            while (!f->to_fold && !f->closing && !(niced && atomic_load(&f->promote)))
+                pthread_cond_wait(&f->cv_work, &f->mu);
+            if (!f->to_fold) {
+                stopped = niced && atomic_load(&f->promote);
+                break; /* closing, or promoted */
+            }
+            /* to_fold and the n_unfolded - 1 after it: their next
+             * pointers are set and stay */
+            batch = cur = f->to_fold;
+            n = f->n_unfolded;
+            done = 0;
+            f->to_fold = NULL;
+        }
+        pthread_mutex_unlock(&f->mu);
+        while (done < n && !(niced && atomic_load(&f->promote))) {
+            doc_fold(cur);
+            if (f->build_sql[0] && f->build_st == DB_OK)
+                f->build_st = build_add(f, cur);
+            if (++done < n) /* never past the batch: the writer sets that */
+                cur = cur->next;
+        }
+        pthread_mutex_lock(&f->mu);
+        if (n && done == n) {
+            pending_doc *p = batch;
+            for (size_t k = 0; k < n; k++, p = p->next)
+                p->folded = true;
+            f->n_unfolded -= n;
+            n = done = 0;
+            pthread_cond_signal(&f->cv_done);
+        }
+    }
+    f->batch = batch;
+    f->cur = cur;
+    f->batch_n = n;
+    f->batch_done = done;
+    pthread_mutex_unlock(&f->mu);
+    if (!stopped && f->build_sql[0] && f->build_st == DB_OK)
+        f->build_st = build_close(f);
+    return NULL;
+}
+
 static void *folder_main(void *arg)
 {
     folder *f = arg;
-    /* the lowest priority: see PENDING_MAX (a hint; a refusal changes
-     * nothing but the speed) */
+    /* the lowest priority (a hint; a refusal changes nothing but the speed) */
     (void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
     if (f->build_sql[0])
         f->build_st = build_open(f);
+    return helper_run(f, true);
+}
+
+static void *folder_promoted_main(void *arg)
+{
+    folder *f = arg;
+    pthread_join(f->niced, NULL);
+    return helper_run(f, false);
+}
+
+/* The writer is about to wait for the helper (a full backlog, or the rows
+ * are done): from now on its work is done at the writer's priority. A
+ * thread cannot take back its own nice value without privileges, so a new
+ * helper (created by the writer, it has the writer's) joins the niced one,
+ * which stops at its next document, and goes on where it stopped. Without
+ * the nice, another process's load starved the helper: with two busy
+ * loops on the two cores, an import of 100,000 entries had not ended
+ * after 40 s (7 s without them). When no thread can be made, the niced
+ * helper goes on. */
+static atomic_ulong g_promotions; /* search_helper_promotions */
+
+static void folder_promote(folder *f)
+{
     pthread_mutex_lock(&f->mu);
-    for (;;) {
-        while (!f->to_fold && !f->closing)
-            pthread_cond_wait(&f->cv_work, &f->mu);
-        pending_doc *first = f->to_fold;
-        if (!first)
-            break;
-        size_t n = f->n_unfolded; /* first and the n - 1 after it: their
-                                     next pointers are set and stay */
-        f->to_fold = NULL;
-        pthread_mutex_unlock(&f->mu);
-        pending_doc *p = first;
-        for (size_t k = 0; k < n; k++, p = p->next) {
-            doc_fold(p);
-            if (f->build_sql[0] && f->build_st == DB_OK)
-                f->build_st = build_add(f, p);
+    if (f->started && !f->promoted) {
+        pthread_t th;
+        f->niced = f->th;
+        if (pthread_create(&th, NULL, folder_promoted_main, f) == 0) {
+            f->th = th;
+            f->promoted = true;
+            atomic_fetch_add(&g_promotions, 1);
+            atomic_store(&f->promote, true);
+            pthread_cond_signal(&f->cv_work);
         }
-        pthread_mutex_lock(&f->mu);
-        p = first;
-        for (size_t k = 0; k < n; k++, p = p->next)
-            p->folded = true;
-        f->n_unfolded -= n;
-        pthread_cond_signal(&f->cv_done);
     }
     pthread_mutex_unlock(&f->mu);
-    if (f->build_sql[0] && f->build_st == DB_OK)
-        f->build_st = build_close(f);
-    return NULL;
 }
 
 static folder *folder_find(db *d)
@@ -547,6 +622,7 @@ static folder *folder_find(db *d)
  * (and its build) and ends. */
 static void folder_close(folder *f)
 {
+    folder_promote(f);
     pthread_mutex_lock(&f->mu);
     f->closing = true;
     pthread_cond_signal(&f->cv_work);
@@ -657,6 +733,11 @@ static void folder_push(folder *f, pending_doc *p)
         f->min_id = p->id;
     }
     pthread_mutex_lock(&f->mu);
+    if (f->started && f->n_unfolded >= PENDING_MAX && !f->promoted) {
+        pthread_mutex_unlock(&f->mu);
+        folder_promote(f);
+        pthread_mutex_lock(&f->mu);
+    }
     while (f->started && f->n_unfolded >= PENDING_MAX)
         pthread_cond_wait(&f->cv_done, &f->mu);
     if (f->tail)
@@ -879,6 +960,11 @@ static db_status build_take(folder *f)
     }
     buf_free(&sql);
     return st;
+}
+
+unsigned long search_helper_promotions(void)
+{
+    return atomic_load(&g_promotions);
 }
 
 void search_close_pending(db *d)

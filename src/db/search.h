@@ -61,6 +61,11 @@ db_status search_begin_pending(db *d);
  * dropped indexes again meanwhile). search_put_pending and a search_delete
  * on d fail (DB_ERR) after it until search_flush_pending. */
 void search_close_pending(db *d);
+/* How many times a bulk write's helper, which runs at the lowest priority
+ * while nobody waits for it, handed its work to a helper of the writer's
+ * priority (when the writer would wait: a full backlog, or
+ * search_close_pending); for tests. */
+unsigned long search_helper_promotions(void);
 db_status search_flush_pending(db *d);
 void search_drop_pending(db *d);
 /* Removes the document (kind, ref), if any. */

@@ -376,6 +376,7 @@ db_status org_restore_as(db *d, int64_t org_id, int64_t rev, bool may_classify, 
 
 typedef enum { ORG_FMT_CSV, ORG_FMT_JSON } org_format;
 
+#define ORG_IMPORT_PHASES 8
 typedef struct org_import_report {
     int64_t created, updated, unchanged;
     struct org_import_problem {
@@ -384,6 +385,14 @@ typedef struct org_import_report {
     } * problems;
     size_t n_problems;
     buf preview; /* one line per planned change ("create voict", "update nicat: name, website") */
+    /* where the time went (`scan org import --timings`): each phase's
+     * wall time, the process's CPU time (every thread) and the writing
+     * thread's own (the caller's), microseconds */
+    struct org_import_phase {
+        const char *name; /* "parse", "rows", "indexes", "search", "commit" */
+        uint64_t wall_us, cpu_us, writer_us;
+    } phases[ORG_IMPORT_PHASES];
+    size_t n_phases;
 } org_import_report;
 
 /* Imports entries (matched by slug, else PIB, else created) all or nothing:

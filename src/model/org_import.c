@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "core/csv.h"
 #include "core/mem.h"
 #include "core/strutil.h"
+#include "core/timeutil.h"
 #include "db/search.h"
 #include "model/import.h"
 #include "json/json.h"
@@ -708,6 +710,39 @@ static db_status bulk_begin(importer *im, db_index_stash stash[N_BULK_TABLES], b
     return DB_OK;
 }
 
+/* --timings: closes the phase that began at *since (wall, process and
+ * writing thread CPU, microseconds) as `name` and begins the next one. */
+typedef struct phase_clock {
+    uint64_t wall, cpu, writer;
+} phase_clock;
+
+static uint64_t cpu_us(clockid_t clock)
+{
+    struct timespec ts;
+    if (clock_gettime(clock, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static phase_clock phase_now(void)
+{
+    return (phase_clock){.wall = time_mono_us(),
+                         .cpu = cpu_us(CLOCK_PROCESS_CPUTIME_ID),
+                         .writer = cpu_us(CLOCK_THREAD_CPUTIME_ID)};
+}
+
+static void phase_end(org_import_report *rep, const char *name, phase_clock *since)
+{
+    phase_clock now = phase_now();
+    if (rep->n_phases < ORG_IMPORT_PHASES)
+        rep->phases[rep->n_phases++] =
+            (struct org_import_phase){.name = name,
+                                      .wall_us = now.wall - since->wall,
+                                      .cpu_us = now.cpu - since->cpu,
+                                      .writer_us = now.writer - since->writer};
+    *since = now;
+}
+
 /* Sorts the problems into file order, stably (those of one line keep the
  * order they were found in): a bottom-up merge sort through tmp. */
 static void sort_problems(struct org_import_problem *p, struct org_import_problem *tmp, size_t n)
@@ -740,6 +775,7 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
     bool dropped = false; /* a dry run or a failure: the rollback restores them */
     db_status st = DB_OK;
     bool in_tx = false;
+    phase_clock clock = phase_now();
 
     if (fmt == ORG_FMT_CSV) {
         parse_csv(&im, data, n); /* the shared reader decides the encoding */
@@ -759,6 +795,7 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
     /* A syntax or header problem leaves nothing trustworthy to write. */
     if (rep->n_problems && im.n_rows == 0)
         goto done;
+    phase_end(rep, "parse", &clock);
 
     /* the rows are final now but for what their writes fill in */
     if (!(prep = mem_malloc(sizeof *prep))) {
@@ -791,6 +828,7 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         st = DB_NOMEM;
         goto done;
     }
+    phase_end(rep, "rows", &clock);
     /* the helper finishes the search documents while the indexes are made */
     search_close_pending(d);
     if ((st = org_bulk_flush(d, &im.facets)) != DB_OK ||
@@ -800,10 +838,13 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         for (size_t k = 0; dropped && k < N_BULK_TABLES; k++)
             if ((st = db_indexes_restore(d, &stash[k])) != DB_OK)
                 goto done;
+        phase_end(rep, "indexes", &clock);
         if ((st = search_flush_pending(d)) != DB_OK)
             goto done;
+        phase_end(rep, "search", &clock);
         st = db_commit(d);
         in_tx = st != DB_OK;
+        phase_end(rep, "commit", &clock);
     }
 done:
     if (prep) {

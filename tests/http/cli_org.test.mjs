@@ -100,6 +100,24 @@ test('--dry-run prints the plan and the summary and changes nothing', () => {
   assert.deepEqual(entries(), before);
 });
 
+test('--timings prints each phase with its seconds on stderr, and imports as without it', () => {
+  const p = file('timed.csv', HEADER + 'lambda,Lambda d.o.o.,,company,published,,,,,,\r\n');
+  const r = run(['org', 'import', p, '--timings']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'created 1, updated 0, unchanged 0');
+  const line = r.stderr.split('\n').find((l) => l.startsWith('timings: '));
+  assert.ok(line, r.stderr);
+  for (const phase of ['read', 'open', 'parse', 'rows', 'indexes', 'search', 'commit', 'close'])
+    assert.match(line, new RegExp(`[:,] ${phase} \\d+\\.\\d\\d s`), line);
+  assert.match(line, /rows \d+\.\d\d s \(CPU \d+\.\d\d s, writer \d+\.\d\d s\)/);
+  assert.match(line, /; \d+\.\d\d s in all$/);
+  assert.equal(entries().lambda.name, 'Lambda d.o.o.');
+  // without the flag, nothing of it
+  const q = run(['org', 'import', file('again.csv', HEADER + 'mu,Mu,,company,published,,,,,,\r\n')]);
+  assert.equal(q.status, 0, q.stderr);
+  assert.doesNotMatch(q.stderr, /timings:/);
+});
+
 for (const format of ['csv', 'json']) {
   test(`export then import (${format}) reports every entry unchanged`, () => {
     const n = Object.keys(entries()).length;

@@ -9,7 +9,8 @@
 # freed, writes succeed again without restarting the server; then `scan db
 # check` passes. Stopped (SIGTERM) on a full disk, the server exits 0 and,
 # restarted once there is room, has every acknowledged write; no sanitizer
-# report in its stderr.
+# report in its stderr. `scan org import` (a bulk writer) on a full disk
+# fails saying so and changes nothing; an import that fits then succeeds.
 # Writes go on until both an API create and a form save were refused, so
 # the WAL also grows into the full disk in the middle of transactions.
 #
@@ -78,6 +79,45 @@ run() {
     umount "$MNT"
 }
 
+# run_import: `scan org import` (a bulk writer: rollback journal, its
+# COMMIT's pages gathered into larger writes) of 4,000 entries, about
+# 25 MB, into a database on a 12 MiB tmpfs: it fails saying the disk is
+# full, changes nothing (no entry, the file checks, back in WAL mode), and
+# an import that fits then succeeds.
+run_import() {
+    mount -t tmpfs -o size=12m,mode=0700 tmpfs "$MNT"
+    local db=$MNT/scan.db out n
+    "$SCAN_BIN" init --db "$db" >/dev/null
+    python3 bench/gen.py --seed 2 orgs --count 4000 --format csv >"$DIR/big.csv"
+    head -21 "$DIR/big.csv" >"$DIR/small.csv"
+    if out=$("$SCAN_BIN" org import "$DIR/big.csv" --db "$db" 2>&1); then
+        echo "diskfull: FAIL: an import of 4,000 entries fit on 12 MiB: $out"
+        exit 1
+    fi
+    case "$out" in
+    *"disk is full"*) echo "diskfull: import on a full disk: $out" ;;
+    *) echo "diskfull: FAIL: the import's failure does not say the disk is full: $out"; exit 1 ;;
+    esac
+    if [[ $out == *"not an error"* || $out == *Sanitizer* || $out == *"runtime error"* ]]; then
+        echo "diskfull: FAIL: $out"
+        exit 1
+    fi
+    n=$(sqlite3 "$db" "SELECT count(*) FROM org")
+    [ "$n" = 0 ] || { echo "diskfull: FAIL: the failed import left $n entries"; exit 1; }
+    if ! out=$("$SCAN_BIN" db check --db "$db" 2>&1); then
+        echo "diskfull: FAIL: scan db check after the failed import: $out"
+        exit 1
+    fi
+    [ "$(sqlite3 "$db" "PRAGMA journal_mode")" = wal ] || { echo "diskfull: FAIL: not back in WAL mode"; exit 1; }
+    out=$("$SCAN_BIN" org import "$DIR/small.csv" --db "$db" 2>&1) ||
+        { echo "diskfull: FAIL: an import that fits failed after the full one: $out"; exit 1; }
+    n=$(sqlite3 "$db" "SELECT count(*) FROM org")
+    [ "$n" = 20 ] || { echo "diskfull: FAIL: 20 entries expected after the small import, found $n"; exit 1; }
+    echo "diskfull: an import that fits then: $out; scan db check: ok"
+    umount "$MNT"
+}
+
 run "$TMPFS_SIZE" 0
 run 24m 250
+run_import
 echo "diskfull: PASS"

@@ -337,6 +337,47 @@ static void test_bulk_journal(void **state)
     buf_free(&err);
 }
 
+/* A bulk commit's pages reach the file in runs of several pages (the
+ * "scan" VFS gathers consecutive writes), and what it wrote is all there:
+ * the file checks, and a new connection reads every row. */
+static void test_commit_gathers_writes(void **state)
+{
+    fixture *f = *state;
+    db *b = NULL;
+    buf err = BUF_INIT;
+    db_options bulk = {.bulk = true};
+    int64_t n = -1;
+    assert_int_equal(db_exec(f->t.d, SQL_T), DB_OK);
+    db_close(f->t.d);
+    f->t.d = NULL;
+    assert_int_equal(db_open(f->t.path, &bulk, &b, &err), DB_OK);
+    assert_int_equal(db_begin_write(b), DB_OK);
+    assert_int_equal(db_exec(b, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k"
+                                " WHERE i < 2000) INSERT INTO t(a, b)"
+                                " SELECT printf('%0500d', i), i FROM k"),
+                     DB_OK);
+    unsigned long pages0, runs0, pages1, runs1;
+    db_file_writes(&pages0, &runs0);
+    assert_int_equal(db_commit(b), DB_OK);
+    db_file_writes(&pages1, &runs1);
+    /* about 250 pages of 4 KiB, in runs of up to 16 */
+    assert_true(pages1 - pages0 >= 200);
+    assert_true(runs1 - runs0 <= (pages1 - pages0) / 8);
+    db_close(b);
+    assert_int_equal(db_open(f->t.path, NULL, &f->t.d, &err), DB_OK);
+    assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM t WHERE length(a) = 500", &n),
+                     DB_OK);
+    assert_int_equal(n, 2000);
+    assert_int_equal(db_scalar_int(f->t.d, "SELECT sum(b) FROM t", &n), DB_OK);
+    assert_int_equal(n, 2000 * 2001 / 2);
+    db_stmt *s = db_prepare(f->t.d, "PRAGMA integrity_check");
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    assert_string_equal(db_col_text(s, 0), "ok");
+    db_reset(s);
+    buf_free(&err);
+}
+
 static void test_open_errors(void **state)
 {
     db *d = NULL;
@@ -584,7 +625,10 @@ static void test_search_close_pending(void **state)
             snprintf(title, sizeof title, "Zatvoren %d", round * 10000 + i);
             assert_int_equal(search_put_pending(d, "org", round * 10000 + i, title, "opis"), DB_OK);
         }
+        /* the niced helper's work goes on at the writer's priority */
+        unsigned long promotions = search_helper_promotions();
         search_close_pending(d);
+        assert_int_equal(search_helper_promotions(), promotions + 1);
         assert_int_equal(search_put_pending(d, "org", 99999, "Kasno", "opis"), DB_ERR);
         assert_int_equal(search_delete(d, "org", round * 10000 + 5), DB_ERR); /* nothing gone */
         int64_t left = 0;
@@ -866,6 +910,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_commit_refused_after_any_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_and_backup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_journal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_gathers_writes, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_path_for_log),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
