@@ -59,6 +59,20 @@ static void *arena_alloc_block(arena *a, size_t n)
     return p;
 }
 
+void arena_adopt(arena *a, arena *from)
+{
+    struct arena_block *tail = from->head;
+    if (!tail)
+        return;
+    while (tail->next)
+        tail = tail->next;
+    tail->next = a->head; /* from's newest block takes the small allocations */
+    a->head = from->head;
+    a->used_total += from->used_total;
+    a->failed = a->failed || from->failed;
+    *from = (arena)ARENA_INIT;
+}
+
 void *arena_zalloc(arena *a, size_t n)
 {
     void *p = arena_alloc(a, n);

@@ -45,5 +45,9 @@ char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf,
 bool arena_grow(arena *a, void **items, size_t n, size_t *cap, size_t elem);
 /* Releases every block; the arena is ARENA_INIT again and reusable. */
 void arena_free(arena *a);
+/* Moves every block of from into a (what was allocated in from lives
+ * until a is freed); from is ARENA_INIT again. For work done in a
+ * thread's own arena and kept. */
+void arena_adopt(arena *a, arena *from);
 
 #endif

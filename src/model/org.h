@@ -407,6 +407,9 @@ typedef struct org_import_report {
  * there were problems. */
 db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt, bool dry_run,
                      int64_t actor_id, org_import_report *rep);
+/* A CSV of at least this many bytes is read in two halves at once (8 MiB
+ * unless set; org_import.c); for tests, which compare both ways. */
+void org_import_set_split_min(size_t bytes);
 /* Writes every entry (any status) as CSV (header row, RFC 4180 quoting,
  * lists joined with ';', CRLF) or a JSON array, ordered by id. A CSV cell
  * that a spreadsheet would run as a formula (= + - @ first) gets a leading

@@ -2108,6 +2108,118 @@ static void test_import_out_of_memory_all_or_nothing(void **state)
 
 /* A bulk import that fails (a bad row last) or is a dry run changes
  * nothing: no rows, and every index back as it was. */
+/* The import's report for csv as one text: status, counts, the preview
+ * and every problem with its line (malloc'd). */
+static char *import_report_text(fixture *f, const char *csv, bool dry_run)
+{
+    org_import_report rep;
+    db_status st = org_import(f->t.d, &f->a, csv, strlen(csv), ORG_FMT_CSV, dry_run, 1, &rep);
+    buf b = BUF_INIT;
+    buf_printf(&b, "status %d, created %lld, updated %lld, unchanged %lld\n%s", (int)st,
+               (long long)rep.created, (long long)rep.updated, (long long)rep.unchanged,
+               buf_str(&rep.preview));
+    for (size_t i = 0; i < rep.n_problems; i++)
+        buf_printf(&b, "line %lld: %s\n", (long long)rep.problems[i].line, rep.problems[i].message);
+    buf_free(&rep.preview);
+    assert_false(buf_failed(&b));
+    return buf_detach(&b, NULL);
+}
+
+/* A CSV of n rows whose descriptions run over several lines with doubled
+ * quotes, and with what a reader must report in both halves: a row of the
+ * wrong width, a year that is no number, a slug given twice (on either
+ * side of the middle), blank lines; bad adds a syntax error at row bad. */
+static char *halves_csv(int n, int bad, bool problems)
+{
+    buf b = BUF_INIT;
+    buf_puts(&b, "slug,name,kind,year_founded,description_sr\r\n");
+    for (int i = 1; i <= n; i++) {
+        if (!problems && i != bad)
+            buf_printf(&b, "h-%d,Пола %d,company,%d,\"Први ред, \"\"навод\"\" %d\nдруги\"\r\n", i,
+                       i, 1990 + i % 30, i);
+        else if (i == n / 4 || i == 3 * n / 4)
+            buf_printf(&b, "short-%d,Short row %d\r\n", i, i);
+        else if (i == n / 3 || i == 2 * n / 3)
+            buf_printf(&b, "year-%d,Year %d,company,19x%d,\r\n", i, i, i);
+        else if (i == bad)
+            buf_printf(&b, "bad-%d,\"Bad\" quote %d,company,,\r\n", i, i);
+        else
+            buf_printf(&b,
+                       "h-%d,Пола %d,company,%d,\"Први ред, \"\"навод\"\" %d\nдруги "
+                       "ред\n\"\"\r\nтрећи\"\r\n",
+                       i == n - 5 ? 10 : i, i, 1990 + i % 30, i);
+        if (i % 97 == 0)
+            buf_puts(&b, "\r\n");
+    }
+    assert_false(buf_failed(&b));
+    return buf_detach(&b, NULL);
+}
+
+/* Read in two halves at once (org_import_set_split_min) or in one piece,
+ * a CSV gives the same report, line for line, and the same entries: for
+ * good files, files with problems in both halves, a syntax error in
+ * either half (the first makes the halves fall back to one piece), and a
+ * quoted field of many lines across the middle. */
+static void test_import_halves_same_as_one_piece(void **state)
+{
+    fixture *f = *state;
+    struct {
+        int n, bad;
+    } cases[] = {{800, 0}, {800, 100}, {800, 700}, {3, 0}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *csv = halves_csv(cases[k].n, cases[k].bad, true);
+        org_import_set_split_min(SIZE_MAX);
+        char *one = import_report_text(f, csv, true);
+        org_import_set_split_min(1);
+        char *two = import_report_text(f, csv, true);
+        if (strcmp(one, two) != 0)
+            fail_msg("case %zu: in one piece:\n%.2000s\nin halves:\n%.2000s", k, one, two);
+        assert_non_null(strstr(one, cases[k].bad ? "quote" : "status"));
+        free(one);
+        free(two);
+        free(csv);
+    }
+    /* one quoted field of 300 lines (7 KB) across the middle */
+    buf b = BUF_INIT;
+    buf_puts(&b, "slug,name,kind,description_sr\n");
+    for (int i = 1; i <= 200; i++)
+        buf_printf(&b, "m-%d,Middle %d,company,short\n", i, i);
+    buf_puts(&b, "long,Long,company,\"");
+    for (int i = 0; i < 300; i++)
+        buf_printf(&b, "line %d, \"\"q\"\"\n", i);
+    buf_puts(&b, "\"\n");
+    for (int i = 201; i <= 260; i++)
+        buf_printf(&b, "m-%d,Middle %d,company,short\n", i, i);
+    assert_false(buf_failed(&b));
+    org_import_set_split_min(SIZE_MAX);
+    char *one = import_report_text(f, buf_str(&b), true);
+    org_import_set_split_min(1);
+    char *two = import_report_text(f, buf_str(&b), true);
+    assert_string_equal(one, two);
+    assert_non_null(strstr(one, "status 0, created 261,"));
+    free(one);
+    free(two);
+    /* written: the same rows as read in one piece (a second database) */
+    testdb other;
+    assert_int_equal(testdb_open_seeded(&other, SEED), 0);
+    char *good = halves_csv(600, 0, false);
+    org_import_set_split_min(1);
+    import_ok(f->t.d, &f->a, good);
+    org_import_set_split_min(SIZE_MAX);
+    import_ok(other.d, &f->a, good);
+    org_import_set_split_min(8u << 20);
+    static const char rows_sql[] =
+        "SELECT slug, name, kind, year_founded, description_sr FROM org ORDER BY id";
+    char *a_rows = rows_text(f->t.d, rows_sql, 5), *b_rows = rows_text(other.d, rows_sql, 5);
+    assert_true(strlen(a_rows) > 10000);
+    assert_string_equal(a_rows, b_rows);
+    free(a_rows);
+    free(b_rows);
+    testdb_close(&other);
+    free(good);
+    buf_free(&b);
+}
+
 static void test_import_bulk_path_all_or_nothing(void **state)
 {
     fixture *f = *state;
@@ -2166,6 +2278,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_same_as_row_by_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_halves_same_as_one_piece, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_prepared_same_as_org_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_batched_rows_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_out_of_memory_all_or_nothing, setup, teardown),
