@@ -94,7 +94,8 @@ const cli_command cli_commands[] = {
      "set the secretariat role, or start or end an affiliation",
      "admin, editor or none sets the secretariat role. manager or representative\n"
      "starts an affiliation with the organisation whose slug is SLUG; with --end,\n"
-     "ends it. Rights follow at once."},
+     "ends it. Rights follow at once. A manager is started only for a cluster or a\n"
+     "cluster initiative; a representative for any organisation."},
     {"org import", cli_org_import, "FILE [--format csv|json] [--dry-run] [--timings] [--db FILE]",
      "import directory entries from CSV or JSON (all or nothing)",
      "Reads FILE (- for standard input); the format comes from its extension unless\n"

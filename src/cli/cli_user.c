@@ -462,6 +462,12 @@ int cli_user_role(int argc, char **argv)
     case AFF_NO_ORG:
         cli_fail(cmd, "no organisation with slug '%s'", org);
         goto cleanup;
+    case AFF_NO_MANAGERS:
+        cli_fail(cmd,
+                 "'%s' is no cluster or cluster initiative: a manager there would have no "
+                 "rights; make %s its representative instead",
+                 org, email);
+        goto cleanup;
     case AFF_UNCHANGED:
         if (end) {
             cli_fail(cmd, "%s is not a current %s of %s; nothing to end", email, role, org);

@@ -234,7 +234,9 @@ db_status auth_bootstrap_admin(db *d, const char *email, char password_out[32], 
 /* Creates an invitation for e-mail (making the person and an account
  * without password if needed; name is then required), optionally with an
  * affiliation to create on acceptance (org_id and role "manager" or
- * "representative" together, or 0 and NULL), and queues the mail in the
+ * "representative" together, or 0 and NULL; "manager" only of a cluster
+ * or cluster initiative, rights_org_takes_managers: else DB_CONSTRAINT and
+ * nothing stored), and queues the mail in the
  * outbox with the link base_url + "/invite/accept?t=" + token. The link
  * lasts AUTH_INVITE_TTL. The token is also written to token_out. A link for
  * a disabled account does not work until the account is enabled. */

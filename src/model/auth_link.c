@@ -185,6 +185,12 @@ static db_status invite_body(tx *t, void *ctx)
             return st == DB_DONE ? DB_CONSTRAINT : st; /* no such organisation */
         if (oom)
             return DB_NOMEM;
+        bool takes = true; /* a manager only where managers have rights (rights.h) */
+        if (strcmp(role, "manager") == 0 &&
+            (st = rights_org_takes_managers(d, c->org_id, &takes)) != DB_OK)
+            return st;
+        if (!takes)
+            return DB_CONSTRAINT;
     }
     inviter = inviter ? mail_text_in(c->a, ml, inviter) : T(ml, MSG_MAIL_THE_SECRETARIAT);
     buf what = BUF_INIT, link = BUF_INIT;

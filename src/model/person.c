@@ -17,6 +17,7 @@
 #include "json/json.h"
 #include "model/audit.h"
 #include "model/notify.h"
+#include "model/rights.h"
 #include "model/tx.h"
 
 /* --- lookup by e-mail -------------------------------------------------------- */
@@ -510,6 +511,15 @@ static db_status aff_body(tx *t, void *ctx)
     if (!org_id) {
         c->res = AFF_NO_ORG;
         return DB_OK;
+    }
+    if (current && strcmp(role, "manager") == 0) {
+        bool takes = false;
+        if ((st = rights_org_takes_managers(d, org_id, &takes)) != DB_OK)
+            return st;
+        if (!takes) {
+            c->res = AFF_NO_MANAGERS;
+            return DB_OK;
+        }
     }
     st = aff_current(d, person_id, org_id, role, &aff_id);
     if (st != DB_OK || (current && aff_id) || (!current && !aff_id))

@@ -64,16 +64,21 @@ typedef struct person_account {
 db_status person_account_list(db *d, arena *a, person_account **rows, size_t *n);
 
 typedef enum {
-    AFF_DONE,      /* started or ended */
-    AFF_UNCHANGED, /* start: one is current already; end: none is current */
-    AFF_NO_ORG,    /* no organisation with that slug */
+    AFF_DONE,        /* started or ended */
+    AFF_UNCHANGED,   /* start: one is current already; end: none is current */
+    AFF_NO_ORG,      /* no organisation with that slug */
+    AFF_NO_MANAGERS, /* start as "manager" of an entry that is no cluster or
+                        cluster initiative (rights_org_takes_managers) */
 } person_aff_result;
 
 /* Starts (current true) or ends (current false) the person's affiliation
  * with the organisation whose slug is org_slug, in role "manager" or
- * "representative" (anything else: DB_CONSTRAINT). One transaction, audited
- * as 'affiliation_start' or 'affiliation_end' (entity 'affiliation') by
- * actor_id. Rights follow at once, as rights.c derives them. */
+ * "representative" (anything else: DB_CONSTRAINT). A manager is started
+ * only with a cluster or cluster initiative (else AFF_NO_MANAGERS and
+ * nothing written: such a role would give no rights); any current one can
+ * be ended. One transaction, audited as 'affiliation_start' or
+ * 'affiliation_end' (entity 'affiliation') by actor_id. Rights follow at
+ * once, as rights.c derives them. */
 db_status person_affiliation_set(db *d, int64_t person_id, const char *org_slug, const char *role,
                                  bool current, int64_t actor_id, const char *ip,
                                  person_aff_result *res);

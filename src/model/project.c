@@ -34,15 +34,19 @@ const char *const project_visibilities[] = {"public", "participants", NULL};
 #define VISIBLE(P) PROJECT_VISIBLE(P)
 
 /* Whether the viewer ($1 / $2) is shown project P's funder (0044): once it
- * confirmed, everyone; before, only the secretariat and the people
- * (managers, representatives) of the funder or of a participant. A funder
- * not shown is no funder to that reader: no name, no grant, no filter. */
+ * confirmed, everyone; before, only the secretariat and those who speak
+ * for the funder or for a participant (RIGHTS_SQL_SPEAKS: a
+ * representative, or the manager of a cluster or cluster initiative; a
+ * "manager" of a company speaks for nobody and sees nothing more than the
+ * public). A funder not shown is no funder to that reader: no name, no
+ * grant, no filter. */
 #define FUNDER_SEEN(P)                                                                             \
     "(" P ".funder_consent = 'confirmed' OR $2 = 1 OR EXISTS (SELECT 1 FROM affiliation fa"        \
-    " WHERE fa.person_id = $1 AND fa.ended_at IS NULL"                                             \
-    " AND fa.role IN ('manager', 'representative') AND (fa.org_id = " P ".funder_id"               \
-    " OR fa.org_id IN (SELECT fp.org_id FROM project_participant fp"                               \
-    " WHERE fp.project_id = " P ".id AND fp.consent <> 'declined'))))"
+    " JOIN org fo ON fo.id = fa.org_id WHERE fa.person_id = $1"                                    \
+    " AND " RIGHTS_SQL_SPEAKS(                                                                     \
+        "fa", "fo") " AND (fa.org_id = " P ".funder_id"                                            \
+                    " OR fa.org_id IN (SELECT fp.org_id FROM project_participant fp"               \
+                    " WHERE fp.project_id = " P ".id AND fp.consent <> 'declined'))))"
 
 /* Whether the viewer ($2) is shown call C a project names: a published
  * call, or any for the secretariat. A draft (or withdrawn) call is the
@@ -254,15 +258,17 @@ static void project_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 static const char SQL_GET[] =
     "SELECT " PROJECT_COLS PROJECT_FROM " WHERE p.id = $3 AND " VISIBLE("p");
 /* Participants; one not confirmed only for the secretariat ($3 = 1) and
- * the people ($2) of the project's participants. */
+ * those ($2) who speak for one of the project's participants
+ * (RIGHTS_SQL_SPEAKS, as FUNDER_SEEN). */
 static const char SQL_PARTS[] =
     "SELECT o.id, o.slug, o.name, o.name_en, o.kind, pp.role, coalesce(pp.share_cents, -1),"
     " pp.consent, pp.reason"
     " FROM project_participant pp JOIN org o ON o.id = pp.org_id WHERE pp.project_id = $1"
     " AND (pp.consent = 'confirmed' OR $3 = 1 OR EXISTS (SELECT 1 FROM project_participant xp"
-    "  JOIN affiliation xa ON xa.org_id = xp.org_id WHERE xp.project_id = $1"
-    "  AND xa.person_id = $2 AND xa.ended_at IS NULL AND xa.role IN ('manager', 'representative')))"
-    " ORDER BY pp.role <> 'lead', pp.role, o.name_folded, o.id";
+    "  JOIN affiliation xa ON xa.org_id = xp.org_id JOIN org xo ON xo.id = xa.org_id"
+    "  WHERE xp.project_id = $1 AND xa.person_id = $2 AND " RIGHTS_SQL_SPEAKS(
+        "xa", "xo") "))"
+                    " ORDER BY pp.role <> 'lead', pp.role, o.name_folded, o.id";
 
 static void part_row(db_stmt *s, arena *a, void *item, bool *oom, void *ctx)
 {
@@ -1137,10 +1143,12 @@ db_status project_portfolio(db *d, arena *a, const project_viewer *v, const char
  * the person speaks for; else where they speak for any participant or the
  * funder that has not declined (its refusal is its last word: nothing of
  * the project waits on it). Only projects the person may read (VISIBLE):
- * a private project its organisation declined is not listed. */
+ * a private project its organisation declined is not listed. "Speaks
+ * for" is RIGHTS_SQL_SPEAKS (RIGHT_TIE_CONFIRM): a company's "manager" is
+ * asked nothing and finds nothing waiting here. */
 #define SPEAKS(ORG)                                                                                \
-    "EXISTS (SELECT 1 FROM affiliation xa WHERE xa.org_id = " ORG " AND xa.person_id = $1"         \
-    " AND xa.ended_at IS NULL AND xa.role IN ('manager', 'representative'))"
+    "EXISTS (SELECT 1 FROM affiliation xa JOIN org xo ON xo.id = xa.org_id"                        \
+    " WHERE xa.org_id = " ORG " AND xa.person_id = $1 AND " RIGHTS_SQL_SPEAKS("xa", "xo") ")"
 /* Written by hand, a clause a line: the formatter folds SPEAKS() calls
  * into a staircase. */
 /* clang-format off */

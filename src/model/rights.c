@@ -96,6 +96,9 @@ static const char SQL_ANY_AFFILIATION[] =
 static const char SQL_HAS_REPRESENTATIVE[] =
     "SELECT 1 FROM affiliation WHERE org_id = $1 AND role = 'representative'"
     "   AND ended_at IS NULL LIMIT 1";
+/* Organisation $1 is of a kind whose managers have rights. */
+static const char SQL_TAKES_MANAGERS[] =
+    "SELECT 1 FROM org WHERE id = $1 AND kind IN " RIGHTS_CLUSTER_KINDS;
 /* The secretariat role of a person's account. */
 static const char SQL_PERSON_SECRETARIAT[] =
     "SELECT coalesce(a.secretariat, '') FROM account a JOIN person p ON p.id = a.person_id"
@@ -392,6 +395,15 @@ db_status rights_org_has_representative(db *d, int64_t org_id, bool *yes)
     int64_t has = 0;
     db_status st = db_int(d, &has, 0, SQL_HAS_REPRESENTATIVE, DB_ARGS(DBI(org_id)));
     *yes = has != 0;
+    return st;
+}
+
+db_status rights_org_takes_managers(db *d, int64_t org_id, bool *yes)
+{
+    assert(d && yes);
+    int64_t takes = 0;
+    db_status st = db_int(d, &takes, 0, SQL_TAKES_MANAGERS, DB_ARGS(DBI(org_id)));
+    *yes = st == DB_OK && takes != 0;
     return st;
 }
 

@@ -156,6 +156,15 @@ int rights_figures_first_year(db *d, const principal *p, int64_t org_id);
  * erased person. */
 bool rights_person_can(db *d, int64_t person_id, right action, int64_t org_id);
 
+/* Whether organisation org_id has managers: a "manager" affiliation gives
+ * rights only with a cluster or a cluster initiative (RIGHTS_CLUSTER_KINDS;
+ * RIGHTS_SQL_SPEAKS, RIGHTS_SQL_MANAGES), so one is granted only there
+ * (person_affiliation_set, auth_invite; a representative speaks for any
+ * organisation). *yes false for any other kind and for no such
+ * organisation. A manager affiliation recorded before this rule, or with
+ * an entry whose kind changed since, stays and still gives nothing. */
+db_status rights_org_takes_managers(db *d, int64_t org_id, bool *yes);
+
 /* Whether anyone represents organisation org_id now (then it decides its
  * memberships itself; else the secretariat does). */
 db_status rights_org_has_representative(db *d, int64_t org_id, bool *yes);

@@ -237,11 +237,23 @@ void web_invite(req *r)
     }
     if (org && !val[3].present)
         web_errs_add(&e, "role", T(L, MSG_INVITE_ERR_ROLE));
-    /* a representative may bring colleagues, not appoint managers: that is
-     * for whoever manages the cluster (or the secretariat) */
-    if (org && val[3].present && strcmp(val[3].text, "manager") == 0 &&
-        !rights_can(r->db, r->user, RIGHT_MEMBERS_EDIT, org))
-        web_errs_add(&e, "role", T(L, MSG_INVITE_ERR_MANAGER));
+    /* a manager runs a cluster's or cluster initiative's entry and has no
+     * rights anywhere else (rights.h): refused with what to choose instead,
+     * before the right to appoint one is asked. A representative may bring
+     * colleagues, not appoint managers: that is for whoever manages the
+     * cluster (or the secretariat). */
+    if (org && val[3].present && strcmp(val[3].text, "manager") == 0) {
+        bool takes = false;
+        db_status st = rights_org_takes_managers(r->db, org, &takes);
+        if (st != DB_OK) {
+            resp_fail(r, st, "invite org kind");
+            return;
+        }
+        if (!takes)
+            web_errs_add(&e, "role", T(L, MSG_INVITE_ERR_MANAGER_KIND));
+        else if (!rights_can(r->db, r->user, RIGHT_MEMBERS_EDIT, org))
+            web_errs_add(&e, "role", T(L, MSG_INVITE_ERR_MANAGER));
+    }
 
     const char *base = NULL;
     if (!e.n && !(base = web_base_url(r))) {

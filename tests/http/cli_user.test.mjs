@@ -167,6 +167,21 @@ test('user role manager --org starts and ends an affiliation; unknown orgs are r
   assert.equal(q.stdout.trim(), '1');
 });
 
+test('user role manager is refused for an entry that is no cluster or cluster initiative, naming the representative; nothing is written', () => {
+  const db = freshDb();
+  assert.equal(user(db, ['add', 'f@example.org', '--name', 'F']).status, 0);
+  const ins = spawnSync('sqlite3', [db,
+    "INSERT INTO org(slug, name, kind, created_at, updated_at) VALUES ('firma', 'Фирма', 'company', 0, 0), ('inicijativa', 'Иницијатива', 'cluster_initiative', 0, 0)"], { encoding: 'utf8' });
+  assert.equal(ins.status, 0, ins.stderr);
+  refused(user(db, ['role', 'f@example.org', 'manager', '--org', 'firma']), 1,
+    /'firma' is no cluster or cluster initiative: a manager there would have no rights; make f@example.org its representative instead/);
+  const count = () => spawnSync('sqlite3', [db, "SELECT count(*) || '|' || (SELECT count(*) FROM audit WHERE entity = 'affiliation') FROM affiliation"], { encoding: 'utf8' }).stdout.trim();
+  assert.equal(count(), '0|0');
+  assert.equal(user(db, ['role', 'f@example.org', 'representative', '--org', 'firma']).status, 0);
+  assert.equal(user(db, ['role', 'f@example.org', 'manager', '--org', 'inicijativa']).status, 0);
+  assert.equal(count(), '2|2');
+});
+
 test('user disable and --enable', () => {
   const db = freshDb();
   assert.equal(user(db, ['add', 'f@example.org', '--name', 'F']).status, 0);

@@ -14,7 +14,7 @@
 // an editor.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, scan, sqliteIn, makeToken, addPeople, agentsOf, anonGet, tinyPdf } from './lib.mjs';
+import { startServer, scan, sqliteIn, makeToken, addPeople, addOldAffiliation, agentsOf, anonGet, tinyPdf } from './lib.mjs';
 
 const PW = 'funder consent phrase 2026';
 let srv;
@@ -263,4 +263,40 @@ test('a new signed PDF asks the other parties again, tells them, and takes the a
   assert.equal((await upload('editor', id, tinyPdf('Secretariat copy'))).status, 303);
   assert.equal(consent(), 'confirmed');
   assert.equal(told(), t2);
+});
+
+// A "manager" affiliation speaks only for a cluster or cluster initiative
+// (RIGHTS_SQL_SPEAKS in rights.h). project.c counted any current manager
+// or representative of a participant: a company's "manager" (none is
+// granted any more, but older data holds them) saw a funder that had not
+// confirmed, the participants not confirmed, and found the project in its
+// "waiting for you" list. The company's representative still does.
+test('a company\'s "manager" sees no unconfirmed funder or participant and nothing waiting; its representative does', async () => {
+  assert.equal(sql("SELECT kind FROM org WHERE slug = 'backa-kod'"), 'company');
+  addPeople(srv.db, PW, [['backa_rep', 'representative', 'backa-kod'], ['backa_manager']]);
+  addOldAffiliation(srv.db, 'backa_manager', 'manager', 'backa-kod');
+  const made = await (await as('voict_manager')).post('/projects?lang=en', { ...PROJECT, title_en: 'Company manager project',
+    p_org: ['voict', 'backa-kod', ''] });
+  assert.equal(made.status, 303, made.text.slice(0, 300));
+  const id = Number(/\/projects\/(\d+)/.exec(made.location)[1]);
+  assert.equal(sql(`SELECT p.funder_consent || '|' || pp.consent FROM project p JOIN project_participant pp ON pp.project_id = p.id
+    JOIN org o ON o.id = pp.org_id WHERE p.id = ${id} AND o.slug = 'backa-kod'`), 'proposed|proposed');
+  const seen = async (who) => {
+    const a = await as(who);
+    const page = await a.get(`/projects/${id}?lang=en`);
+    assert.equal(page.status, 200, who);
+    const api = JSON.parse((await bearer(await makeToken(srv.url, a.session, 'read'), 'GET', `/api/v1/projects/${id}`)).text);
+    return {
+      funderOnPage: /Ministry of Economy/.test(page.text) || /777[.,]777/.test(page.text),
+      participantOnPage: page.text.includes('href="/orgs/backa-kod"'),
+      funderInApi: api.funder, grantInApi: api.grant_cents,
+      waiting: (await a.get('/start?lang=en')).text.includes(`/projects/${id}#consent`),
+    };
+  };
+  assert.deepEqual(await seen('backa_manager'),
+    { funderOnPage: false, participantOnPage: false, funderInApi: null, grantInApi: null, waiting: false },
+    'a company\'s "manager" speaks for nobody: as the public');
+  assert.deepEqual(await seen('backa_rep'),
+    { funderOnPage: true, participantOnPage: true, funderInApi: 'ministarstvo-privrede', grantInApi: 77777700, waiting: true },
+    'the company\'s representative');
 });

@@ -5,7 +5,7 @@
 // Fixtures: the demo data; an editor (the secretariat), the manager of VOICT.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, sqliteIn, addPeople, agentsOf, anonGet, makeToken, tinyPdf } from './lib.mjs';
+import { startServer, sqliteIn, addPeople, addOldAffiliation, agentsOf, anonGet, makeToken, tinyPdf } from './lib.mjs';
 
 const PW = 'issue fourteen review two 2026';
 let srv;
@@ -20,9 +20,10 @@ before(async () => {
   addPeople(srv.db, PW, [
     ['lead', 'manager', 'voict'],
     ['uni_rep', 'representative', 'univerzitet-u-nisu'],
-    ['uni_mgr', 'manager', 'univerzitet-u-nisu'],
+    ['uni_mgr'],
     ['editor', null, null, ['--editor']],
   ]);
+  addOldAffiliation(srv.db, 'uni_mgr', 'manager', 'univerzitet-u-nisu'); // gives nothing (rights.h)
 });
 after(async () => {
   const { code } = await srv.stop();

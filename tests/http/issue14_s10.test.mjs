@@ -13,7 +13,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, sqliteIn, addPeople, agentsOf, anonGet, tinyPdf } from './lib.mjs';
+import { startServer, sqliteIn, addPeople, addOldAffiliation, agentsOf, anonGet, tinyPdf } from './lib.mjs';
 
 const PW = 'issue fourteen session ten 2026';
 let srv;
@@ -28,12 +28,13 @@ before(async () => {
   addPeople(srv.db, PW, [
     ['lead', 'manager', 'voict'],
     ['uni_rep', 'representative', 'univerzitet-u-nisu'],
-    ['uni_mgr', 'manager', 'univerzitet-u-nisu'],
+    ['uni_mgr'],
     ['nicat_mgr', 'manager', 'nicat'],
     ['nobody'],
     ['editor', null, null, ['--editor']],
     ['admin', null, null, ['--admin']],
   ]);
+  addOldAffiliation(srv.db, 'uni_mgr', 'manager', 'univerzitet-u-nisu'); // gives nothing (rights.h)
 });
 
 after(async () => {

@@ -387,6 +387,17 @@ export function addPeople(db, password, people) {
   }
 }
 
+// Gives NAME@example.com a current ROLE affiliation with the entry SLUG
+// straight in the database, as older data holds them: a "manager" of an
+// entry that is no cluster or cluster initiative, which `scan user role`
+// and invitations no longer grant (it gives no rights, rights.h).
+export function addOldAffiliation(db, name, role, slug) {
+  sqliteIn(db, `INSERT INTO affiliation(person_id, org_id, role, started_at)
+    SELECT p.id, o.id, '${role}', 0 FROM person p, org o WHERE p.email = '${name}@example.com' AND o.slug = '${slug}'`);
+  assert.equal(sqliteIn(db, `SELECT count(*) FROM affiliation f JOIN person p ON p.id = f.person_id
+    JOIN org o ON o.id = f.org_id WHERE p.email = '${name}@example.com' AND o.slug = '${slug}' AND f.ended_at IS NULL`), '1');
+}
+
 // One agent per person of addPeople, logged in on first use: as(name)
 // gives name@example.com's agent (with password), the same one after.
 export function agentsOf(url, password) {

@@ -672,9 +672,37 @@ test('the admin may invite for any organisation, or none', async () => {
   const a = await as('admin');
   const form = await a.req('GET', '/invite');
   for (const name of ['Cluster C', 'Cluster D', 'Member M', 'Partner P']) assert.match(form.text, new RegExp(name));
-  for (const org of [ids['cluster-d'], ids['partner-p'], ''])
+  for (const [org, role] of [[ids['cluster-d'], 'manager'], [ids['partner-p'], 'representative'], ['', '']])
     assert.equal((await a.post('/invite', { name: 'Admin Case', email: `admin${++invitees}@example.com`,
-      org: String(org), role: org ? 'manager' : '' })).status, 303, `org ${org}`);
+      org: String(org), role })).status, 303, `org ${org}`);
+});
+
+// A "manager" speaks only for a cluster or cluster initiative (rights.h):
+// before, the form invited one for a university, a role that gave nothing.
+test('the form invites a manager only for a cluster or cluster initiative: elsewhere 422, naming the representative, and nothing sent', async () => {
+  const a = await as('admin');
+  const count = () => sqlite("SELECT (SELECT count(*) FROM one_time_link) || '|' || (SELECT count(*) FROM outbox) || '|' || (SELECT count(*) FROM person)");
+  const before = count();
+  const email = `uni.manager${++invitees}@example.com`;
+  for (const [lang, message] of [['en', /Only a cluster or a cluster initiative has managers, and this organisation is neither\. Invite the person as its representative\./],
+    ['sr-Cyrl', /Само кластер или кластерска иницијатива има менаџере, а ова организација није ни једно ни друго\. Позовите особу као њеног представника\./],
+    ['sr-Latn', /Samo klaster ili klasterska inicijativa ima menadžere, a ova organizacija nije ni jedno ni drugo\. Pozovite osobu kao njenog predstavnika\./]]) {
+    const r = await a.post(`/invite?lang=${lang}`, { name: 'Uni Manager', email, org: String(ids['partner-p']), role: 'manager' });
+    assert.equal(r.status, 422, lang);
+    assert.match(r.text, /id="inv-role-error"/);
+    assert.match(r.text, message, lang);
+    assert.match(r.text, /<option value="\d+" selected>Partner P<\/option>/, 'the form keeps what was typed');
+  }
+  assert.equal(count(), before, 'no link, no mail, no person');
+  // the same person as its representative, and a manager of a cluster, are invited
+  assert.equal((await a.post('/invite', { name: 'Uni Manager', email, org: String(ids['partner-p']), role: 'representative' })).status, 303);
+  assert.equal((await a.post('/invite', { name: 'Cluster Manager', email: `cl.manager${++invitees}@example.com`, org: String(ids['cluster-d']), role: 'manager' })).status, 303);
+  assert.equal(sqlite(`SELECT count(*) FROM one_time_link l JOIN person p ON p.id = l.person_id
+    WHERE (p.email = '${email}' AND l.grant_role = 'representative')
+       OR (p.email = 'cl.manager${invitees}@example.com' AND l.grant_role = 'manager')`), '2');
+  // the hint says who a manager is for
+  const form = await a.req('GET', '/invite?lang=en');
+  assert.match(form.text, /A manager runs the entry of a cluster or cluster initiative, as its management team; a representative speaks for any organisation/);
 });
 
 test('admin routes refuse the editor and act for the admin', async () => {

@@ -1191,6 +1191,16 @@ static void test_invite_accept_single_use(void **state)
     assert_int_equal(auth_invite(f->t.d, NULL, "x@example.com", 0, NULL, admin_pid, LANG_EN,
                                  "https://scan.example", tok),
                      DB_CONSTRAINT);
+    /* a manager only of a cluster or cluster initiative: of a company that
+     * role would give nothing (rights.h); its representative is invited */
+    int64_t company = org_insert(f, "some-company", "company");
+    int64_t links = scalar(f, "SELECT count(*) FROM one_time_link");
+    int64_t mails = scalar(f, "SELECT count(*) FROM outbox");
+    assert_int_equal(auth_invite(f->t.d, "X", "x@example.com", company, "manager", admin_pid,
+                                 LANG_EN, "https://scan.example", tok),
+                     DB_CONSTRAINT);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM one_time_link"), links);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM outbox"), mails);
     assert_int_equal(scalar(f, "SELECT count(*) FROM person WHERE email = 'x@example.com'"), 0);
     /* an invitation without affiliation for an existing account */
     assert_int_equal(auth_invite(f->t.d, NULL, "MILA@example.com", 0, NULL, admin_pid, LANG_EN,

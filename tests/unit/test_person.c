@@ -279,6 +279,44 @@ static void test_affiliation_start_and_end(void **state)
     assert_false(db_in_tx(f->t.d));
 }
 
+/* A "manager" gives rights only at a cluster or cluster initiative
+ * (rights.h), so one is started only there: a manager of a company is
+ * refused with nothing written, a representative of it is not; a manager
+ * affiliation left from before can still be ended. */
+static void test_affiliation_manager_only_of_clusters(void **state)
+{
+    fixture *f = *state;
+    person_aff_result res;
+    assert_int_equal(db_exec(f->t.d,
+                             "INSERT INTO org(id, slug, name, kind, created_at, updated_at)"
+                             " VALUES (3, 'firma', 'Firma', 'company', 1700000000, 1700000000),"
+                             " (4, 'inicijativa', 'Inicijativa', 'cluster_initiative',"
+                             " 1700000000, 1700000000)"),
+                     DB_OK);
+    assert_int_equal(person_affiliation_set(f->t.d, 2, "firma", "manager", true, 0, NULL, &res),
+                     DB_OK);
+    assert_int_equal(res, AFF_NO_MANAGERS);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM affiliation WHERE person_id = 2"), 0);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM audit WHERE entity = 'affiliation'"), 0);
+    assert_int_equal(
+        person_affiliation_set(f->t.d, 2, "firma", "representative", true, 0, NULL, &res), DB_OK);
+    assert_int_equal(res, AFF_DONE);
+    assert_int_equal(
+        person_affiliation_set(f->t.d, 2, "inicijativa", "manager", true, 0, NULL, &res), DB_OK);
+    assert_int_equal(res, AFF_DONE);
+    /* one recorded before the rule (or before the entry's kind changed) */
+    assert_int_equal(db_exec(f->t.d, "INSERT INTO affiliation(person_id, org_id, role, started_at)"
+                                     " VALUES (1, 3, 'manager', 1700000000)"),
+                     DB_OK);
+    assert_int_equal(person_affiliation_set(f->t.d, 1, "firma", "manager", false, 0, NULL, &res),
+                     DB_OK);
+    assert_int_equal(res, AFF_DONE);
+    assert_int_equal(scalar(f->t.d, "SELECT count(*) FROM affiliation WHERE person_id = 1"
+                                    " AND org_id = 3 AND ended_at IS NULL"),
+                     0);
+    assert_false(db_in_tx(f->t.d));
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -291,6 +329,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_second_erase_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_account_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_affiliation_start_and_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_affiliation_manager_only_of_clusters, setup, teardown),
     };
     return cmocka_run_group_tests_name("person", tests, NULL, NULL);
 }
