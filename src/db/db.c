@@ -360,9 +360,19 @@ db_status db_step(db_stmt *s)
         return note(d, d->tx_failure == DB_BUSY ? DB_BUSY : DB_ERR);
     if (s->bind_failed != DB_OK) /* a value is missing: never run it */
         return note(d, s->bind_failed);
+    /* a write in autocommit mode (housekeeping: a token's last use) takes
+     * its turn like a transaction, else it met the queue's writers in
+     * SQLite's busy handler and lost to them for seconds */
+    if (d->turn && !d->in_tx && !d->has_turn && d->drv->writes(s->h) && !d->drv->busy(s->h)) {
+        if (!db_turn_take(d->turn, d->busy_ms))
+            return note(d, DB_BUSY);
+        d->has_turn = true;
+    }
     uint64_t t0 = time_mono_us();
     db_status st = d->drv->step(s->h);
     metrics_db(time_mono_us() - t0);
+    if (st != DB_ROW) /* done: the lock is free again (a row: at db_reset) */
+        turn_end(d);
     return note(d, st);
 }
 
@@ -469,6 +479,7 @@ void db_reset(db_stmt *s)
     if (s) {
         s->owner->drv->reset(s->h);
         s->bind_failed = DB_OK; /* the bindings are cleared with it */
+        turn_end(s->owner);     /* an autocommit write stopped at a row */
     }
 }
 

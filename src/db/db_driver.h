@@ -53,6 +53,9 @@ struct db_driver {
     void (*reset)(void *stmt);
     /* The statement is part-way through its rows (stepped, not reset). */
     bool (*busy)(void *stmt);
+    /* The statement may write (db.c: one in autocommit mode takes its
+     * write turn, turn.h); NULL with file_id NULL. */
+    bool (*writes)(void *stmt);
     /* The connection is inside an explicit transaction: false after the
      * backend rolled one back by itself (SQLite may on NOMEM, FULL, IOERR). */
     bool (*tx_active)(void *conn);

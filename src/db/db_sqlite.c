@@ -765,6 +765,11 @@ static bool s_busy(void *st)
     return sqlite3_stmt_busy(st) != 0;
 }
 
+static bool s_writes(void *st)
+{
+    return sqlite3_stmt_readonly(st) == 0;
+}
+
 static bool s_tx_active(void *conn)
 {
     return sqlite3_get_autocommit(conn) == 0;
@@ -868,6 +873,7 @@ const struct db_driver db_sqlite_driver = {
     .col_count = s_col_count,
     .reset = s_reset,
     .busy = s_busy,
+    .writes = s_writes,
     .tx_active = s_tx_active,
     .changes = s_changes,
     .last_id = s_last_id,

@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,16 +199,17 @@ static void test_busy_begin_is_bounded(void **state)
 }
 
 /* Writers of one process begin in the order they came. A connection
- * holds the write lock; writer B asks for it, then writer C; when the
- * holder commits, B writes before C. Without the queue (SQLite's busy
- * handler alone) the one that asked last usually won: its sleeps between
- * tries are the shorter (1, 2, 5 ... ms against B's 25-100 ms), and under
- * a steady stream of writes a writer missed the lock for up to 2 s. */
+ * holds the write lock; writer B asks for it in a transaction, then C,
+ * then D with one statement in autocommit mode; when the holder commits,
+ * they write in that order (their rows' ids say). Without the queue
+ * (SQLite's busy handler alone) a later one usually won: its sleeps
+ * between tries are the shorter (1, 2, 5 ... ms against B's 50-100 ms),
+ * and under a steady stream of writes a writer missed the lock for up to
+ * 2 s. */
 typedef struct queued_writer {
     const char *path;
     const char *body;
-    atomic_int *next_place;
-    int place; /* the order in which it began writing, from 0 */
+    bool autocommit; /* one INSERT outside any transaction */
     db_status st;
 } queued_writer;
 
@@ -220,9 +220,10 @@ static void *queued_write(void *p)
     buf err = BUF_INIT;
     db_options o = {.busy_timeout_ms = 5000};
     w->st = db_open(w->path, &o, &d, &err);
-    if (w->st == DB_OK && (w->st = db_begin_write(d)) == DB_OK) {
-        w->place = atomic_fetch_add(w->next_place, 1);
-        w->st = db_do(d, SQL_ADD, DB_ARGS(DBT(w->body), DBI(w->place)));
+    if (w->st == DB_OK && w->autocommit) {
+        w->st = db_do(d, SQL_ADD, DB_ARGS(DBT(w->body), DBI(0)));
+    } else if (w->st == DB_OK && (w->st = db_begin_write(d)) == DB_OK) {
+        w->st = db_do(d, SQL_ADD, DB_ARGS(DBT(w->body), DBI(0)));
         if (w->st == DB_OK)
             w->st = db_commit(d);
     }
@@ -248,27 +249,36 @@ static void test_writers_take_turns_in_order(void **state)
     assert_int_equal(db_open(t->path, NULL, &holder, &err), DB_OK);
     assert_int_equal(db_write_waiters(holder), 0);
     assert_int_equal(db_begin_write(holder), DB_OK);
-    atomic_int next_place = 0;
-    queued_writer b = {.path = t->path, .body = "first asked", .next_place = &next_place};
-    queued_writer c = {.path = t->path, .body = "second asked", .next_place = &next_place};
-    pthread_t tb, tc;
-    assert_int_equal(pthread_create(&tb, NULL, queued_write, &b), 0);
+    queued_writer w[3] = {
+        {.path = t->path, .body = "B"},
+        {.path = t->path, .body = "C"},
+        {.path = t->path, .body = "D", .autocommit = true},
+    };
+    pthread_t th[3];
+    /* spaced so that SQLite's busy handler alone would favour C: B tries
+     * at 228 and 328 ms, C (50 ms later) at 228 and 278 ms, the holder
+     * commits at about 250 ms */
+    assert_int_equal(pthread_create(&th[0], NULL, queued_write, &w[0]), 0);
     wait_for_waiters(holder, 1);
-    assert_int_equal(pthread_create(&tc, NULL, queued_write, &c), 0);
+    nanosleep(&(struct timespec){.tv_nsec = 50000000}, NULL);
+    assert_int_equal(pthread_create(&th[1], NULL, queued_write, &w[1]), 0);
     wait_for_waiters(holder, 2);
-    /* C waits long enough behind B for SQLite's sleeps to favour C */
-    nanosleep(&(struct timespec){.tv_nsec = 300000000}, NULL);
+    assert_int_equal(pthread_create(&th[2], NULL, queued_write, &w[2]), 0);
+    wait_for_waiters(holder, 3);
+    nanosleep(&(struct timespec){.tv_nsec = 200000000}, NULL);
     assert_int_equal(db_commit(holder), DB_OK);
-    pthread_join(tb, NULL);
-    pthread_join(tc, NULL);
-    assert_int_equal(b.st, DB_OK);
-    assert_int_equal(c.st, DB_OK);
-    assert_int_equal(b.place, 0);
-    assert_int_equal(c.place, 1);
+    for (int i = 0; i < 3; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(w[i].st, DB_OK);
+    }
     assert_int_equal(db_write_waiters(holder), 0);
-    int64_t n;
-    assert_int_equal(db_int(holder, &n, -1, SQL_BODY_OF, DB_ARGS(DBT("second asked"))), DB_OK);
-    assert_int_equal(n, 1);
+    int64_t id[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(db_int(holder, &id[i], -1, "SELECT id FROM note WHERE body = $1",
+                                DB_ARGS(DBT(w[i].body))),
+                         DB_OK);
+    assert_true(id[0] < id[1]);
+    assert_true(id[1] < id[2]);
     db_close(holder);
     buf_free(&err);
 }
