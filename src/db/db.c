@@ -513,7 +513,7 @@ db_status db_begin_write(db *d)
         return note(d, DB_ERR);
     /* this process's writers of the file in the order they came (turn.h):
      * SQLite's busy handler let a writer miss the lock for seconds */
-    if (d->turn) {
+    if (d->turn && !d->has_turn) { /* held: an autocommit write left at a row */
         if (!db_turn_take(d->turn, d->busy_ms))
             return note(d, DB_BUSY);
         d->has_turn = true;
