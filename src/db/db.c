@@ -17,6 +17,7 @@
 #include "core/metrics.h"
 #include "core/timeutil.h"
 #include "db/db_driver.h"
+#include "db/turn.h"
 
 struct db_stmt {
     const char *sql; /* cache key: the address of the caller's text */
@@ -42,6 +43,11 @@ struct db {
     db_status tx_failure;   /* first failure inside the open transaction:
                                db_commit refuses while it is set */
     db_status failure;      /* first failure since db_end_request (db.h) */
+    db_turn *turn;          /* the process's queue of writers to this file (turn.h),
+                               NULL: none (PostgreSQL, in-memory, read-only) */
+    bool has_turn;          /* this connection holds its turn: from db_begin_write
+                               to the end of its transaction */
+    int busy_ms;            /* the busy timeout: how long it waits for a turn */
     unsigned long mem_mark; /* mem_failures() when the unit of work began */
 };
 
@@ -71,6 +77,16 @@ static db_status note(db *d, db_status st)
             log_msg(LOG_LVL_ERROR, NULL, "database: %s", d->drv->errmsg(d->conn));
     }
     return st;
+}
+
+/* Gives the connection's write turn (turn.h) to the next writer once its
+ * transaction has ended. */
+static void turn_end(db *d)
+{
+    if (d->has_turn && !d->in_tx) {
+        d->has_turn = false;
+        db_turn_give(d->turn);
+    }
 }
 
 /* Every bind goes through here: a failed bind (out of memory copying the
@@ -151,6 +167,7 @@ void db_path_for_log(const char *path, char *out, size_t n)
 db_status db_open(const char *path, const db_options *opts, db **out, buf *err)
 {
     static const db_options defaults = {false, true, false, 5000, false};
+    const db_options *o;
     *out = NULL;
     db *d = mem_calloc(1, sizeof *d);
     if (!d) {
@@ -165,6 +182,11 @@ db_status db_open(const char *path, const db_options *opts, db **out, buf *err)
     }
     atomic_store(&g_driver, d->drv);
     d->mem_mark = mem_failures();
+    o = opts ? opts : &defaults;
+    d->busy_ms = o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000;
+    uint64_t dev, ino;
+    if (d->drv->file_id && d->drv->file_id(d->conn, &dev, &ino))
+        d->turn = db_turn_get(dev, ino); /* NULL (out of memory): writes without turns */
     *out = d;
     return DB_OK;
 }
@@ -183,6 +205,9 @@ void db_close(db *d)
     mem_free(d->cache);
     if (d->in_tx)
         d->drv->exec(d->conn, "ROLLBACK");
+    d->in_tx = false;
+    turn_end(d);
+    db_turn_release(d->turn);
     d->drv->close(d->conn);
     mem_free(d);
 }
@@ -335,9 +360,19 @@ db_status db_step(db_stmt *s)
         return note(d, d->tx_failure == DB_BUSY ? DB_BUSY : DB_ERR);
     if (s->bind_failed != DB_OK) /* a value is missing: never run it */
         return note(d, s->bind_failed);
+    /* a write in autocommit mode (housekeeping: a token's last use) takes
+     * its turn like a transaction, else it met the queue's writers in
+     * SQLite's busy handler and lost to them for seconds */
+    if (d->turn && !d->in_tx && !d->has_turn && d->drv->writes(s->h) && !d->drv->busy(s->h)) {
+        if (!db_turn_take(d->turn, d->busy_ms))
+            return note(d, DB_BUSY);
+        d->has_turn = true;
+    }
     uint64_t t0 = time_mono_us();
     db_status st = d->drv->step(s->h);
     metrics_db(time_mono_us() - t0);
+    if (st != DB_ROW) /* done: the lock is free again (a row: at db_reset) */
+        turn_end(d);
     return note(d, st);
 }
 
@@ -444,6 +479,7 @@ void db_reset(db_stmt *s)
     if (s) {
         s->owner->drv->reset(s->h);
         s->bind_failed = DB_OK; /* the bindings are cleared with it */
+        turn_end(s->owner);     /* an autocommit write stopped at a row */
     }
 }
 
@@ -473,10 +509,26 @@ static db_status begin(db *d, const char *sql)
 
 db_status db_begin_write(db *d)
 {
+    if (d->in_tx)
+        return note(d, DB_ERR);
+    /* this process's writers of the file in the order they came (turn.h):
+     * SQLite's busy handler let a writer miss the lock for seconds */
+    if (d->turn && !d->has_turn) { /* held: an autocommit write left at a row */
+        if (!db_turn_take(d->turn, d->busy_ms))
+            return note(d, DB_BUSY);
+        d->has_turn = true;
+    }
     int64_t full_at = atomic_load(&g_disk_full_at);
-    if (!d->in_tx && full_at && time_now() - full_at < DB_FULL_CARE_S && d->drv->full_disk_care)
+    if (full_at && time_now() - full_at < DB_FULL_CARE_S && d->drv->full_disk_care)
         d->drv->exec(d->conn, d->drv->full_disk_care); /* a failure: the write says */
-    return begin(d, d->drv->begin_write);
+    db_status st = begin(d, d->drv->begin_write);
+    turn_end(d); /* a BEGIN that opened nothing gives the turn back */
+    return st;
+}
+
+unsigned db_write_waiters(const db *d)
+{
+    return d->turn ? db_turn_waiting(d->turn) : 0;
 }
 
 db_status db_write_lock(db *d, unsigned locks)
@@ -521,6 +573,7 @@ db_status db_commit(db *d)
     db_status st = note(d, d->drv->exec(d->conn, "COMMIT"));
     if (st == DB_OK)
         d->in_tx = false;
+    turn_end(d);
     return st;
 }
 
@@ -534,6 +587,7 @@ void db_rollback(db *d)
     d->in_tx = d->drv->tx_active(d->conn);
     if (!d->in_tx)
         d->tx_failure = DB_OK;
+    turn_end(d);
 }
 
 bool db_in_tx(db *d)

@@ -170,6 +170,11 @@ db_status db_write_lock(db *d, unsigned locks);
  * there. */
 bool db_writes_serial(const db *d);
 db_status db_commit(db *d);
+/* How many of this process's connections wait for their turn to begin a
+ * write on d's file now (db_begin_write: on SQLite the process's writers
+ * of a file begin in the order they came, src/db/turn.h); 0 on
+ * PostgreSQL. For tests. */
+unsigned db_write_waiters(const db *d);
 /* How many times this process asked the kernel to start writing a bulk
  * writer's file to disk during its COMMIT (db_sqlite.c); for tests. */
 unsigned long db_writeback_nudges(void);

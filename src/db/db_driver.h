@@ -26,6 +26,11 @@ struct db_driver {
     void (*global_init)(void);
     db_status (*open)(const char *path, const db_options *opts, void **conn, buf *err);
     void (*close)(void *conn);
+    /* The device and inode of the file a writable connection writes,
+     * false for none (in memory, read-only) or a backend that runs
+     * writers side by side; NULL: never. db.c queues the process's
+     * writers of one file (turn.h). */
+    bool (*file_id)(void *conn, uint64_t *dev, uint64_t *ino);
     /* Compiles sql (with $n placeholders) into a driver statement. */
     void *(*prepare)(void *conn, const char *sql);
     void (*finalize)(void *stmt);
@@ -48,6 +53,9 @@ struct db_driver {
     void (*reset)(void *stmt);
     /* The statement is part-way through its rows (stepped, not reset). */
     bool (*busy)(void *stmt);
+    /* The statement may write (db.c: one in autocommit mode takes its
+     * write turn, turn.h); NULL with file_id NULL. */
+    bool (*writes)(void *stmt);
     /* The connection is inside an explicit transaction: false after the
      * backend rolled one back by itself (SQLite may on NOMEM, FULL, IOERR). */
     bool (*tx_active)(void *conn);

@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -601,6 +602,20 @@ static db_status s_open(const char *path, const db_options *o, void **conn, buf 
     return DB_OK;
 }
 
+/* The file a writable connection writes (db_driver.h): SQLite names it
+ * by its full path, "" for an in-memory or temporary database. */
+static bool s_file_id(void *conn, uint64_t *dev, uint64_t *ino)
+{
+    sqlite3 *h = conn;
+    const char *path = sqlite3_db_filename(h, "main");
+    struct stat sb;
+    if (!path || !*path || sqlite3_db_readonly(h, "main") != 0 || stat(path, &sb) != 0)
+        return false;
+    *dev = (uint64_t)sb.st_dev;
+    *ino = (uint64_t)sb.st_ino;
+    return true;
+}
+
 /* True when h writes with a rollback journal (a bulk writer, s_open). */
 static bool s_in_rollback_mode(sqlite3 *h)
 {
@@ -750,6 +765,11 @@ static bool s_busy(void *st)
     return sqlite3_stmt_busy(st) != 0;
 }
 
+static bool s_writes(void *st)
+{
+    return sqlite3_stmt_readonly(st) == 0;
+}
+
 static bool s_tx_active(void *conn)
 {
     return sqlite3_get_autocommit(conn) == 0;
@@ -835,6 +855,7 @@ const struct db_driver db_sqlite_driver = {
     .global_init = s_global_init,
     .open = s_open,
     .close = s_close,
+    .file_id = s_file_id,
     .prepare = s_prepare,
     .finalize = s_finalize,
     .bind_int = s_bind_int,
@@ -852,6 +873,7 @@ const struct db_driver db_sqlite_driver = {
     .col_count = s_col_count,
     .reset = s_reset,
     .busy = s_busy,
+    .writes = s_writes,
     .tx_active = s_tx_active,
     .changes = s_changes,
     .last_id = s_last_id,
