@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/buf.h"
 
@@ -25,6 +26,9 @@ int64_t time_now(void);
 void time_set_now(int64_t unix_utc);
 /* Monotonic microseconds, for durations. */
 uint64_t time_mono_us(void);
+/* CLOCK_MONOTONIC ms milliseconds from now: the deadline of a
+ * pthread_cond_timedwait on a condition set to that clock. */
+struct timespec time_mono_after_ms(unsigned ms);
 /* Appends an RFC 3339 UTC timestamp such as 2026-11-26T04:38:27Z. */
 void time_fmt_iso(buf *out, int64_t unix_utc);
 /* Appends an IMF-fixdate for HTTP headers: Thu, 26 Nov 2026 04:38:27 GMT. */

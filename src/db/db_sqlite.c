@@ -18,6 +18,7 @@
 
 #include "core/buf.h"
 #include "core/mem.h"
+#include "core/timeutil.h"
 #include "db/db_driver.h"
 
 static bool s_in_rollback_mode(sqlite3 *h);
@@ -87,13 +88,7 @@ static void *nudge_main(void *arg)
     for (bool done = false; !done;) {
         (void)sync_file_range(n->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
         atomic_fetch_add(&g_writeback_nudges, 1);
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += 10 * 1000 * 1000;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = time_mono_after_ms(10);
         pthread_mutex_lock(&n->mu);
         while (!n->stop && pthread_cond_timedwait(&n->cv, &n->mu, &until) == 0)
             ;

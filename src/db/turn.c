@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "core/mem.h"
+#include "core/timeutil.h"
 
 typedef struct waiter {
     pthread_cond_t cv; /* CLOCK_MONOTONIC */
@@ -108,14 +109,7 @@ bool db_turn_take(db_turn *q, int timeout_ms)
         q->head = &w;
     q->tail = &w;
     q->n_waiting++;
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = time_mono_after_ms(timeout_ms > 0 ? (unsigned)timeout_ms : 0);
     while (!w.granted)
         if (pthread_cond_timedwait(&w.cv, &q->mu, &until) == ETIMEDOUT && !w.granted) {
             unlink_waiter(q, &w);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/timeutil.h"
 
 int bgjob_start(bgjob *j, const char *name, const char *db_path, const db_options *opts,
                 void *(*fn)(void *), void *arg)
@@ -54,14 +55,7 @@ int bgjob_start(bgjob *j, const char *name, const char *db_path, const db_option
 
 bool bgjob_wait(bgjob *j, unsigned ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = time_mono_after_ms(ms);
     pthread_mutex_lock(&j->mu);
     while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &until) == 0)
         ; /* woken without stop: spurious, wait on */
