@@ -262,7 +262,9 @@ static int gf_lock(sqlite3_file *p, int l)
 }
 static int gf_unlock(sqlite3_file *p, int l)
 {
-    GF_PASS(p, xUnlock, l);
+    if (gf_flush(GF(p)) != SQLITE_OK)
+        GF(p)->len = 0; /* given up (see above): the lock goes all the same */
+    return GF(p)->real->pMethods->xUnlock(GF(p)->real, l);
 }
 static int gf_reserved(sqlite3_file *p, int *r)
 {
