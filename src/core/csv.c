@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "core/strutil.h"
 #include "core/utf8.h"
 
 static bool is_space(char c)
@@ -80,17 +81,6 @@ static bool grow_cells(arena *a, csv_reader *r, size_t n)
     return true;
 }
 
-/* The line breaks in [p, q), counted by memchr (a cell rarely has any). */
-static int64_t count_lines(const char *p, const char *q)
-{
-    int64_t k = 0;
-    while (p < q && (p = memchr(p, '\n', (size_t)(q - p))) != NULL) {
-        k++;
-        p++;
-    }
-    return k;
-}
-
 int csv_record(arena *a, csv_reader *r, size_t *n, int64_t *line, const char **err)
 {
     *n = 0;
@@ -112,7 +102,7 @@ int csv_record(arena *a, csv_reader *r, size_t *n, int64_t *line, const char **e
             r->p++;
             const char *q = memchr(r->p, '"', (size_t)(r->end - r->p));
             if (q && !(q + 1 < r->end && q[1] == '"')) { /* no doubled quote */
-                r->line += count_lines(r->p, q);
+                r->line += (int64_t)str_count_char(r->p, q, '\n');
                 span = r->p;
                 span_len = (size_t)(q - r->p);
                 r->p = q + 1;
@@ -123,7 +113,7 @@ int csv_record(arena *a, csv_reader *r, size_t *n, int64_t *line, const char **e
                         *err = "a quoted field is not closed";
                         goto cleanup;
                     }
-                    r->line += count_lines(r->p, q);
+                    r->line += (int64_t)str_count_char(r->p, q, '\n');
                     buf_append(&cell, r->p, (size_t)(q - r->p));
                     r->p = q + 1;
                     if (r->p < r->end && *r->p == '"') { /* a doubled quote */

@@ -106,3 +106,13 @@ bool str_ieqn(const char *s, size_t n, const char *w)
     }
     return true;
 }
+
+size_t str_count_char(const char *p, const char *end, char c)
+{
+    size_t k = 0;
+    while (p < end && (p = memchr(p, c, (size_t)(end - p))) != NULL) {
+        k++;
+        p++;
+    }
+    return k;
+}

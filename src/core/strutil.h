@@ -28,5 +28,7 @@ void str_hex(char *out, const unsigned char *in, size_t n);
 int str_hex_digit(unsigned char c);
 /* Constant-time comparison of two equal-length byte strings. */
 bool str_ct_eq(const void *a, const void *b, size_t n);
+/* How many times byte c occurs in [p, end) (memchr: fast when rare). */
+size_t str_count_char(const char *p, const char *end, char c);
 
 #endif

@@ -108,9 +108,7 @@ bool import_open(import_reader *r, arena *a, const char *data, size_t n, lang_id
     r->sep = csv_sniff_sep(r->text, r->text_n);
     csv_reader_init(&r->csv, r->text, r->text_n);
     r->csv.sep = r->sep;
-    r->lines = 1;
-    for (const char *c = r->text; (c = memchr(c, '\n', (size_t)(r->text + r->text_n - c))); c++)
-        r->lines++;
+    r->lines = 1 + str_count_char(r->text, r->text + r->text_n, '\n');
     return true;
 }
 

@@ -315,27 +315,17 @@ void org_import_set_split_min(size_t bytes)
     g_split_min = bytes;
 }
 
-static size_t count_byte(const char *p, const char *end, char c)
-{
-    size_t k = 0;
-    while (p < end && (p = memchr(p, c, (size_t)(end - p))) != NULL) {
-        k++;
-        p++;
-    }
-    return k;
-}
-
 /* Just after a line break near the middle of [p, end) with an even number
  * of quotes before it, or NULL. */
 static const char *find_split(const char *p, const char *end)
 {
     const char *at = p + (end - p) / 2;
-    size_t quotes = count_byte(p, at, '"');
+    size_t quotes = str_count_char(p, at, '"');
     while (at < end) {
         const char *nl = memchr(at, '\n', (size_t)(end - at));
         if (!nl || nl + 1 >= end)
             return NULL;
-        quotes += count_byte(at, nl, '"');
+        quotes += str_count_char(at, nl, '"');
         if (quotes % 2 == 0)
             return nl + 1;
         at = nl + 1;
@@ -381,7 +371,7 @@ static bool parse_halves(importer *im, import_reader *r, const int *map, size_t 
     h->r.text_n = (size_t)(end - split);
     csv_reader_init(&h->r.csv, split, (size_t)(end - split));
     h->r.csv.sep = r->csv.sep;
-    h->r.csv.line = start_line + (int64_t)count_byte(start, split, '\n');
+    h->r.csv.line = start_line + (int64_t)str_count_char(start, split, '\n');
     pthread_t th;
     if (pthread_create(&th, NULL, half_main, h) != 0) {
         free(h);
