@@ -366,9 +366,7 @@ static bool parse_halves(importer *im, import_reader *r, const int *map, size_t 
     h->probs = (import_problems){.a = &h->a};
     h->map = map;
     h->n_cols = n_cols;
-    h->r = *r;
-    h->r.text = split; /* where the reader's problems count as the start */
-    h->r.text_n = (size_t)(end - split);
+    h->r = *r; /* text stays the file's start: a record at split is not its first */
     csv_reader_init(&h->r.csv, split, (size_t)(end - split));
     h->r.csv.sep = r->csv.sep;
     h->r.csv.line = start_line + (int64_t)str_count_char(start, split, '\n');

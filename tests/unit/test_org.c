@@ -2163,9 +2163,13 @@ static char *halves_csv(int n, int bad, bool problems)
 static void test_import_halves_same_as_one_piece(void **state)
 {
     fixture *f = *state;
-    struct {
+    /* and a syntax error on each row about the middle of 200: one of them
+     * is the second half's first record, still not the file's first */
+    struct halves_case {
         int n, bad;
-    } cases[] = {{800, 0}, {800, 100}, {800, 700}, {3, 0}};
+    } cases[4 + 13] = {{800, 0}, {800, 100}, {800, 700}, {3, 0}};
+    for (int i = 0; i < 13; i++)
+        cases[4 + i] = (struct halves_case){200, 94 + i};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char *csv = halves_csv(cases[k].n, cases[k].bad, true);
         org_import_set_split_min(SIZE_MAX);
