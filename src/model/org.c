@@ -339,11 +339,12 @@ bool org_validate_local(arena *a, const org_rec *in, form_value vals[ORG_N_FIELD
 db_status org_validate_db(db *d, const org_rec *in, const form_value vals[ORG_N_FIELDS],
                           form_errors *errs)
 {
-    return org_validate_db_known(d, in, vals, NULL, NULL, errs);
+    return org_validate_db_known(d, in, vals, NULL, NULL, NULL, errs);
 }
 
 db_status org_validate_db_known(db *d, const org_rec *in, const form_value vals[ORG_N_FIELDS],
-                                const char *free_slug, const char *free_pib, form_errors *errs)
+                                const char *free_slug, const char *free_pib, const char *free_mb,
+                                form_errors *errs)
 {
     assert(d && in && vals && errs);
     arena a = ARENA_INIT;
@@ -371,8 +372,8 @@ db_status org_validate_db_known(db *d, const org_rec *in, const form_value vals[
     st = check_id_number(d, &vals[F_PIB], F_PIB, org_pib_valid, FE_PIB, SQL_PIB_TAKEN, in->id,
                          free_pib, errs);
     if (st == DB_OK)
-        st = check_id_number(d, &vals[F_MB], F_MB, org_mb_valid, FE_MB, SQL_MB_TAKEN, in->id, NULL,
-                             errs);
+        st = check_id_number(d, &vals[F_MB], F_MB, org_mb_valid, FE_MB, SQL_MB_TAKEN, in->id,
+                             free_mb, errs);
     if (st == DB_OK && !has_error(errs, F_SECTORS))
         st = check_codes(d, "nace", &vals[F_SECTORS], F_SECTORS, errs);
     if (st == DB_OK && !has_error(errs, F_FOS))
@@ -416,7 +417,7 @@ db_status org_validate_new(db *d, const org_rec *in, form_errors *errs)
         goto cleanup;
     bool no_slug = !vals[F_SLUG].present || has_error(errs, F_SLUG);
     st = org_validate_db_known(d, in, vals, vals[F_SLUG].present ? vals[F_SLUG].text : NULL, NULL,
-                               errs);
+                               NULL, errs);
     /* refused anyway: whether the slug is taken too, as org_validate says */
     bool yes;
     if (st == DB_OK && !no_slug && errs->n_items > before && !has_error(errs, F_SLUG) &&

@@ -263,10 +263,10 @@ typedef struct org_facet_acc {
     buf text;
     int64_t actor_id;
     const char *rev_action;
-    /* set by the caller before an org_put_bulk: a slug and a PIB it has
-     * just found no entry with (NULL: not known), so the write's checks
-     * do not look them up again (org_validate_db_known) */
-    const char *free_slug, *free_pib;
+    /* set by the caller before an org_put_bulk: a slug, a PIB and an MB
+     * it knows no entry has (NULL: not known), so the write's checks do
+     * not look them up again (org_validate_db_known) */
+    const char *free_slug, *free_pib, *free_mb;
 } org_facet_acc;
 /* Writes the revision and audit rows acc still holds (org_put_bulk keeps
  * them for one multi-row INSERT per table; call before the transaction's

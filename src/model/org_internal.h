@@ -116,12 +116,13 @@ bool org_validate_local(arena *a, const org_rec *in, form_value vals[ORG_N_FIELD
                         form_errors *errs);
 db_status org_validate_db(db *d, const org_rec *in, const form_value vals[ORG_N_FIELDS],
                           form_errors *errs);
-/* org_validate_db for a caller that has just looked up, in this
- * transaction, that no entry has the slug free_slug nor the PIB free_pib
- * (either NULL: not known): a value equal to one of them is not asked
- * again. The importer's new rows: two index lookups of nine per row. */
+/* org_validate_db for a caller that knows, in this transaction, that no
+ * entry has the slug free_slug, the PIB free_pib nor the MB free_mb (any
+ * NULL: not known): a value equal to one of them is not asked again. The
+ * importer's new rows: three index lookups of nine per row. */
 db_status org_validate_db_known(db *d, const org_rec *in, const form_value vals[ORG_N_FIELDS],
-                                const char *free_slug, const char *free_pib, form_errors *errs);
+                                const char *free_slug, const char *free_pib, const char *free_mb,
+                                form_errors *errs);
 
 /* org_validate for a new entry whose INSERT says whether its slug is
  * taken (ON CONFLICT(slug) DO NOTHING; the caller adds FE_TAKEN when no

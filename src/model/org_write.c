@@ -529,7 +529,29 @@ static void put_word(buf *b, const char *s)
  * at 100,000 entries (perf). Serbian Latin is not added: search folds
  * Cyrillic to Latin, so the Cyrillic label answers queries in either
  * script and in ASCII. */
-static db_status put_labels(db *d, buf *body, const char *table, const char *code, bool with_parent)
+/* The codes whose labels one document holds already (search_text): a
+ * section named by two of an entry's sectors goes in once. Beyond
+ * LABELS_SEEN codes a label may repeat, which changes no match. */
+#define LABELS_SEEN 32
+typedef struct labels_seen {
+    const char *table[LABELS_SEEN], *code[LABELS_SEEN];
+    size_t n;
+} labels_seen;
+
+static bool label_first(labels_seen *seen, const char *table, const char *code)
+{
+    for (size_t i = 0; i < seen->n; i++)
+        if (strcmp(seen->code[i], code) == 0 && strcmp(seen->table[i], table) == 0)
+            return false;
+    if (seen->n < LABELS_SEEN) {
+        seen->table[seen->n] = table;
+        seen->code[seen->n++] = code;
+    }
+    return true;
+}
+
+static db_status put_labels(db *d, buf *body, labels_seen *seen, const char *table,
+                            const char *code, bool with_parent)
 {
     const ref_item *en, *sr;
     db_status st;
@@ -545,10 +567,12 @@ static db_status put_labels(db *d, buf *body, const char *table, const char *cod
     }
     if (st != DB_OK || !en || !sr)
         return st; /* an unknown code has no label (validation refuses them) */
-    put_word(body, en->label);
-    put_word(body, sr->label);
+    if (label_first(seen, table, en->code)) {
+        put_word(body, en->label);
+        put_word(body, sr->label);
+    }
     if (with_parent && en->parent)
-        st = put_labels(d, body, table, en->parent, false);
+        st = put_labels(d, body, seen, table, en->parent, false);
     return st;
 }
 
@@ -558,6 +582,7 @@ static db_status put_labels(db *d, buf *body, const char *table, const char *cod
 static db_status search_text(db *d, const org_rec *n, buf *title, buf *body)
 {
     db_status st;
+    labels_seen seen = {.n = 0};
     put_word(title, n->name);
     put_word(title, n->name_en);
     put_word(title, n->acronym);
@@ -566,18 +591,18 @@ static db_status search_text(db *d, const org_rec *n, buf *title, buf *body)
     put_word(body, n->description_sr);
     put_word(body, n->description_en);
     put_word(body, n->municipality);
-    if ((st = put_labels(d, body, "kind", n->kind, false)) != DB_OK ||
-        (st = put_labels(d, body, "district", n->district, false)) != DB_OK ||
-        (st = put_labels(d, body, "region", n->region, false)) != DB_OK)
+    if ((st = put_labels(d, body, &seen, "kind", n->kind, false)) != DB_OK ||
+        (st = put_labels(d, body, &seen, "district", n->district, false)) != DB_OK ||
+        (st = put_labels(d, body, &seen, "region", n->region, false)) != DB_OK)
         return st;
     for (size_t k = 0; k < n->n_sectors; k++)
-        if ((st = put_labels(d, body, "nace", n->sectors[k], true)) != DB_OK)
+        if ((st = put_labels(d, body, &seen, "nace", n->sectors[k], true)) != DB_OK)
             return st;
     for (size_t k = 0; k < n->n_fos; k++)
-        if ((st = put_labels(d, body, "fos", n->fos[k], true)) != DB_OK)
+        if ((st = put_labels(d, body, &seen, "fos", n->fos[k], true)) != DB_OK)
             return st;
     for (size_t k = 0; k < n->n_geo; k++)
-        if ((st = put_labels(d, body, "geo", n->geo[k], false)) != DB_OK)
+        if ((st = put_labels(d, body, &seen, "geo", n->geo[k], false)) != DB_OK)
             return st;
     return buf_failed(title) || buf_failed(body) ? DB_NOMEM : DB_OK;
 }
@@ -685,7 +710,7 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
              k++)
             errs->items[errs->n_items++] = prep->errs.items[k];
         if ((st = org_validate_db_known(d, &n, prep->vals, bulk->free_slug, bulk->free_pib,
-                                        errs)) != DB_OK)
+                                        bulk->free_mb, errs)) != DB_OK)
             goto cleanup;
     } else if ((st = (n.id || bulk ? org_validate : org_validate_new)(d, &n, errs)) != DB_OK) {
         goto cleanup;

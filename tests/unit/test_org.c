@@ -2224,6 +2224,133 @@ static void test_import_halves_same_as_one_piece(void **state)
     buf_free(&b);
 }
 
+/* n new entries from first on with a PIB and an MB each (numbers made
+ * from the index with their check digits), as CSV rows of the header
+ * "slug,name,kind,pib,mb,description_sr" (appended to b). */
+static void keyed_rows(buf *b, int first, int n)
+{
+    for (int i = first; i < first + n; i++) {
+        char pib[10], mb[9];
+        snprintf(pib, sizeof pib, "%08d", 20000000 + i);
+        pib[8] = pib_check(pib);
+        pib[9] = '\0';
+        snprintf(mb, sizeof mb, "%07d", 3000000 + i);
+        mb[7] = mb_check(mb);
+        mb[8] = '\0';
+        buf_printf(b, "k-%d,Keyed %d,company,%s,%s,\n", i, i, pib, mb);
+    }
+}
+
+/* A bulk load knows which slugs, PIBs and MBs are free without asking
+ * (taken_keys in org_import.c) and asks for the others: an entry found by
+ * its slug or its PIB is updated, a slug made from a name steps past one
+ * the directory holds, and an MB held by an entry or by an earlier row of
+ * the file is refused, as on the row-by-row path. The load is a bulk one:
+ * more rows than the directory holds. */
+static void test_import_bulk_keys_as_looked_up(void **state)
+{
+    fixture *f = *state;
+    static const char OLD[] = "slug,name,kind,pib,mb\n"
+                              "old-a,Old A,company,101134702,\n"
+                              "old-b,Old B,company,113460262,\n"
+                              "taken-name,Taken Name,company,,\n";
+    import_ok(f->t.d, &f->a, OLD);
+    char mb_a[9] = "3000000";
+    mb_a[7] = mb_check(mb_a);
+    buf b = BUF_INIT;
+    buf_puts(&b, "slug,name,kind,pib,mb,description_sr\n");
+    buf_printf(&b, "old-a,Old A,company,101134702,%s,Changed\n", mb_a); /* line 2 */
+    buf_puts(&b, ",Old B,company,113460262,,Changed too\n");            /* line 3 */
+    buf_puts(&b, ",Taken Name,company,,,\n");                           /* line 4 */
+    keyed_rows(&b, 1, 300);
+    assert_false(buf_failed(&b));
+    org_import_report rep;
+    assert_int_equal(org_import(f->t.d, &f->a, buf_str(&b), b.len, ORG_FMT_CSV, false, 1, &rep),
+                     DB_OK);
+    assert_int_equal(rep.n_problems, 0);
+    assert_int_equal(rep.created, 301);
+    assert_int_equal(rep.updated, 2);
+    buf_free(&rep.preview);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org"), 304);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org WHERE slug = 'old-b'"
+                               " AND description_sr = 'Changed too'"),
+                     1);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org WHERE slug = 'taken-name-2'"), 1);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org WHERE slug = 'old-a' AND mb IS NOT NULL"),
+                     1);
+
+    /* MBs: one old-a holds now (line 3), one twice in the file (lines 4, 5) */
+    buf_reset(&b);
+    buf_puts(&b, "slug,name,kind,pib,mb,description_sr\n");
+    buf_puts(&b, "n-1,New 1,company,,,\n");
+    buf_printf(&b, "n-2,New 2,company,,%s,\n", mb_a);
+    char mb_n[9] = "3999999";
+    mb_n[7] = mb_check(mb_n);
+    buf_printf(&b, "n-3,New 3,company,,%s,\n", mb_n);
+    buf_printf(&b, "n-4,New 4,company,,%s,\n", mb_n);
+    keyed_rows(&b, 1001, 400);
+    assert_false(buf_failed(&b));
+    assert_int_equal(org_import(f->t.d, &f->a, buf_str(&b), b.len, ORG_FMT_CSV, false, 1, &rep),
+                     DB_CONSTRAINT);
+    assert_int_equal(rep.n_problems, 2);
+    assert_int_equal(rep.problems[0].line, 3);
+    assert_int_equal(rep.problems[1].line, 5);
+    assert_true(strncmp(rep.problems[0].message, "mb: ", 4) == 0);
+    assert_true(strncmp(rep.problems[1].message, "mb: ", 4) == 0);
+    buf_free(&rep.preview);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org"), 304);
+    buf_free(&b);
+}
+
+/* A bulk load on SQLite writes with foreign keys unenforced and checks
+ * them before its commit (fk_pause, fk_check): a load whose rows name an
+ * acting user the directory lacks is refused whole with a problem, and
+ * the connection enforces foreign keys again after every load. */
+static void test_import_bulk_foreign_keys_checked(void **state)
+{
+    fixture *f = *state;
+    char *csv = bulk_csv(1, 300);
+    org_import_report rep;
+    assert_int_equal(org_import(f->t.d, &f->a, csv, strlen(csv), ORG_FMT_CSV, false, 987654, &rep),
+                     DB_CONSTRAINT);
+    assert_int_equal(rep.n_problems, 1);
+    assert_int_equal(rep.problems[0].line, 0);
+    assert_non_null(strstr(rep.problems[0].message, "does not hold"));
+    buf_free(&rep.preview);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org"), 0);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org_revision"), 0);
+    assert_int_equal(scalar(f, "PRAGMA foreign_keys"), 1);
+    import_ok(f->t.d, &f->a, csv);
+    assert_int_equal(scalar(f, "SELECT count(*) FROM org"), 300);
+    assert_int_equal(scalar(f, "PRAGMA foreign_keys"), 1);
+    /* enforced again: a code row without its entry is refused */
+    assert_int_equal(db_exec(f->t.d, "INSERT INTO org_sector(org_id, code) VALUES (999999, 'J')"),
+                     DB_CONSTRAINT);
+    free(csv);
+}
+
+/* A search document holds each label once: two sectors of one section
+ * name the section once (put_labels), and the document still answers the
+ * section's words. */
+static void test_search_labels_once(void **state)
+{
+    fixture *f = *state;
+    import_ok(f->t.d, &f->a,
+              "slug,name,kind,status,sectors\ntwo-j,Two J,company,published,62;63\n");
+    char *body = rows_text(f->t.d, "SELECT body FROM search_fts", 1);
+    const char *first = strstr(body, "information and communication");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "information and communication"));
+    assert_non_null(strstr(body, "information service activities"));
+    assert_non_null(strstr(body, "computer programming"));
+    free(body);
+    search_hit *hits;
+    size_t n_hits;
+    assert_int_equal(search_query(f->t.d, &f->a, "komunikacije", "org", 50, 0, &hits, &n_hits),
+                     DB_OK);
+    assert_int_equal(n_hits, 1);
+}
+
 static void test_import_bulk_path_all_or_nothing(void **state)
 {
     fixture *f = *state;
@@ -2282,6 +2409,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_same_as_row_by_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_bulk_keys_as_looked_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_bulk_foreign_keys_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_labels_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_halves_same_as_one_piece, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_prepared_same_as_org_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_batched_rows_in_order, setup, teardown),
@@ -2294,7 +2424,8 @@ int main(void)
      * run there */
     static const char *const sqlite_only[] = {
         "test_import_bulk_path_same_as_row_by_row", "test_import_bulk_path_all_or_nothing",
-        "test_import_prepared_same_as_org_put", "test_import_out_of_memory_all_or_nothing"};
+        "test_import_bulk_foreign_keys_checked",    "test_search_labels_once",
+        "test_import_prepared_same_as_org_put",     "test_import_out_of_memory_all_or_nothing"};
     struct CMUnitTest run[sizeof tests / sizeof tests[0]];
     size_t n = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
