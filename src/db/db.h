@@ -278,6 +278,12 @@ const char *db_status_name(db_status st);
 db_status db_check(db *d, buf *report);
 /* Online copy of the whole database to a new file at path. */
 db_status db_backup(db *d, const char *path);
+/* Inside a write transaction: writes the pages it changed so far to the
+ * database file now (SQLite: sqlite3_db_cacheflush), so that its commit
+ * has only the rest to write; a bulk writer calls it while a helper
+ * thread finishes, leaving less for after. A failure leaves the
+ * transaction to roll back. DB_OK at once on PostgreSQL. */
+db_status db_write_ahead(db *d);
 /* The backend of connection d: its driver's name ("sqlite", or the
  * PostgreSQL driver's), a static string. Migrations pick their dialect
  * file by it (migrate.c). */

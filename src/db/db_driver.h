@@ -65,6 +65,9 @@ struct db_driver {
     const char *(*errmsg)(void *conn);
     db_status (*check)(void *conn, buf *report);
     db_status (*backup)(void *conn, const char *path);
+    /* Writes the open transaction's changed pages to the file before its
+     * commit (db_write_ahead); NULL: the backend has nothing to write. */
+    db_status (*write_ahead)(void *conn);
     const char *(*version)(void);
 };
 

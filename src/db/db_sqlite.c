@@ -437,6 +437,13 @@ void db_file_writes(unsigned long *pages, unsigned long *runs)
     *runs = atomic_load(&g_file_runs);
 }
 
+/* Page by page, not gathered (see above): a write that fails here must
+ * fail here, and the transaction then rolls back. */
+static db_status s_write_ahead(void *conn)
+{
+    return map_rc(sqlite3_db_cacheflush(conn));
+}
+
 static db_status s_exec(void *conn, const char *sql)
 {
     if (conn == atomic_load(&g_bulk_conn) && strcmp(sql, "COMMIT") == 0) {
@@ -883,5 +890,6 @@ const struct db_driver db_sqlite_driver = {
     .errmsg = s_errmsg,
     .check = s_check,
     .backup = s_backup,
+    .write_ahead = s_write_ahead,
     .version = s_version,
 };

@@ -409,6 +409,7 @@ typedef struct folder {
     pending_doc *head, *tail; /* in the order given; head: oldest not yet stored */
     pending_doc *to_fold;     /* the next one for the helper */
     size_t n_unfolded;
+    size_t n_pushed; /* documents handed over (search_helper_behind) */
     /* the helper's batch (its own; a promoted helper goes on with it):
      * the documents from batch, batch_n of them, batch_done done, the
      * next being cur */
@@ -748,6 +749,7 @@ static void folder_push(folder *f, pending_doc *p)
     if (!f->to_fold)
         f->to_fold = p;
     f->n_unfolded++;
+    f->n_pushed++;
     if (f->n_unfolded % FOLD_BATCH == 0) /* not one wake-up per document */
         pthread_cond_signal(&f->cv_work);
     pthread_mutex_unlock(&f->mu);
@@ -965,6 +967,17 @@ static db_status build_take(folder *f)
 unsigned long search_helper_promotions(void)
 {
     return atomic_load(&g_promotions);
+}
+
+bool search_helper_behind(db *d)
+{
+    folder *f = folder_find(d);
+    if (!f || !f->started || !f->build_sql[0])
+        return false;
+    pthread_mutex_lock(&f->mu);
+    bool behind = f->n_unfolded > 0 && f->n_unfolded >= f->n_pushed / 8;
+    pthread_mutex_unlock(&f->mu);
+    return behind;
 }
 
 void search_close_pending(db *d)

@@ -66,6 +66,10 @@ void search_close_pending(db *d);
  * priority (when the writer would wait: a full backlog, or
  * search_close_pending); for tests. */
 unsigned long search_helper_promotions(void);
+/* After search_close_pending: whether d's helper, building the FTS tables,
+ * still has an eighth or more of the documents it was given to add (the
+ * importer then has SQLite write its pages meanwhile: db_write_ahead). */
+bool search_helper_behind(db *d);
 db_status search_flush_pending(db *d);
 void search_drop_pending(db *d);
 /* Removes the document (kind, ref), if any. */

@@ -376,7 +376,7 @@ db_status org_restore_as(db *d, int64_t org_id, int64_t rev, bool may_classify, 
 
 typedef enum { ORG_FMT_CSV, ORG_FMT_JSON } org_format;
 
-#define ORG_IMPORT_PHASES 8
+#define ORG_IMPORT_PHASES 9
 typedef struct org_import_report {
     int64_t created, updated, unchanged;
     struct org_import_problem {
@@ -389,7 +389,7 @@ typedef struct org_import_report {
      * wall time, the process's CPU time (every thread) and the writing
      * thread's own (the caller's), microseconds */
     struct org_import_phase {
-        const char *name; /* "parse", "rows", "indexes", "search", "commit" */
+        const char *name; /* "parse", "rows", "indexes", "ahead", "search", "commit" */
         uint64_t wall_us, cpu_us, writer_us;
     } phases[ORG_IMPORT_PHASES];
     size_t n_phases;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/mem.h"
@@ -370,6 +371,67 @@ static void test_commit_gathers_writes(void **state)
     assert_int_equal(n, 2000);
     assert_int_equal(db_scalar_int(f->t.d, "SELECT sum(b) FROM t", &n), DB_OK);
     assert_int_equal(n, 2000 * 2001 / 2);
+    db_stmt *s = db_prepare(f->t.d, "PRAGMA integrity_check");
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    assert_string_equal(db_col_text(s, 0), "ok");
+    db_reset(s);
+    buf_free(&err);
+}
+
+static int64_t file_bytes(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    return (int64_t)st.st_size;
+}
+
+/* db_write_ahead writes a bulk transaction's pages before its commit: the
+ * file grows by them at once; a rollback after it leaves the file as it
+ * was (size, rows, integrity), and a commit after it, with more pages
+ * changed since, keeps every row. */
+static void test_write_ahead(void **state)
+{
+    fixture *f = *state;
+    db *b = NULL;
+    buf err = BUF_INIT;
+    db_options bulk = {.bulk = true};
+    int64_t n = -1;
+    static const char FILL[] = "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k"
+                               " WHERE i < 2000) INSERT INTO t(a, b)"
+                               " SELECT printf('%0500d', i), i FROM k";
+    assert_int_equal(db_exec(f->t.d, SQL_T), DB_OK);
+    assert_int_equal(db_exec(f->t.d, "INSERT INTO t(a, b) VALUES ('first', 0)"), DB_OK);
+    db_close(f->t.d);
+    f->t.d = NULL;
+    assert_int_equal(db_open(f->t.path, &bulk, &b, &err), DB_OK);
+    int64_t size0 = file_bytes(f->t.path);
+    assert_int_equal(db_begin_write(b), DB_OK);
+    assert_int_equal(db_exec(b, FILL), DB_OK);
+    assert_int_equal(db_exec(b, "UPDATE t SET a = 'changed' WHERE b = 0"), DB_OK);
+    assert_int_equal(file_bytes(f->t.path), size0); /* all in the cache so far */
+    assert_int_equal(db_write_ahead(b), DB_OK);
+    assert_true(file_bytes(f->t.path) >= size0 + 2000 * 500);
+    db_rollback(b);
+    assert_int_equal(file_bytes(f->t.path), size0);
+    assert_int_equal(db_scalar_int(b, "SELECT count(*) FROM t WHERE a = 'first'", &n), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(db_scalar_int(b, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_int_equal(n, 1);
+
+    assert_int_equal(db_begin_write(b), DB_OK);
+    assert_int_equal(db_exec(b, FILL), DB_OK);
+    assert_int_equal(db_write_ahead(b), DB_OK);
+    assert_int_equal(db_exec(b, "UPDATE t SET a = 'x' || a, b = b + 1 WHERE b <= 1000"), DB_OK);
+    assert_int_equal(db_commit(b), DB_OK);
+    db_close(b);
+    assert_int_equal(db_open(f->t.path, NULL, &f->t.d, &err), DB_OK);
+    assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_int_equal(n, 2001);
+    assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM t WHERE a LIKE 'x%'", &n), DB_OK);
+    assert_int_equal(n, 1001);
+    assert_int_equal(db_scalar_int(f->t.d, "SELECT sum(b) FROM t", &n), DB_OK);
+    assert_int_equal(n, 2000 * 2001 / 2 + 1001);
     db_stmt *s = db_prepare(f->t.d, "PRAGMA integrity_check");
     assert_non_null(s);
     assert_int_equal(db_step(s), DB_ROW);
@@ -911,6 +973,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_and_backup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_gathers_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_ahead, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_path_for_log),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
