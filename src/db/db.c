@@ -792,7 +792,7 @@ db_status db_backup(db *d, const char *path)
 db_status db_write_ahead(db *d)
 {
     assert(db_in_tx(d));
-    return d->drv->write_ahead ? d->drv->write_ahead(d->conn) : DB_OK;
+    return d->drv->write_ahead ? note(d, d->drv->write_ahead(d->conn)) : DB_OK;
 }
 
 const char *db_backend(const db *d)

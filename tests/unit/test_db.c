@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -379,6 +381,10 @@ static void test_commit_gathers_writes(void **state)
     buf_free(&err);
 }
 
+static const char WA_FILL[] = "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k"
+                              " WHERE i < 2000) INSERT INTO t(a, b)"
+                              " SELECT printf('%0500d', i), i FROM k";
+
 static int64_t file_bytes(const char *path)
 {
     struct stat st;
@@ -397,9 +403,6 @@ static void test_write_ahead(void **state)
     buf err = BUF_INIT;
     db_options bulk = {.bulk = true};
     int64_t n = -1;
-    static const char FILL[] = "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k"
-                               " WHERE i < 2000) INSERT INTO t(a, b)"
-                               " SELECT printf('%0500d', i), i FROM k";
     assert_int_equal(db_exec(f->t.d, SQL_T), DB_OK);
     assert_int_equal(db_exec(f->t.d, "INSERT INTO t(a, b) VALUES ('first', 0)"), DB_OK);
     db_close(f->t.d);
@@ -407,7 +410,7 @@ static void test_write_ahead(void **state)
     assert_int_equal(db_open(f->t.path, &bulk, &b, &err), DB_OK);
     int64_t size0 = file_bytes(f->t.path);
     assert_int_equal(db_begin_write(b), DB_OK);
-    assert_int_equal(db_exec(b, FILL), DB_OK);
+    assert_int_equal(db_exec(b, WA_FILL), DB_OK);
     assert_int_equal(db_exec(b, "UPDATE t SET a = 'changed' WHERE b = 0"), DB_OK);
     assert_int_equal(file_bytes(f->t.path), size0); /* all in the cache so far */
     assert_int_equal(db_write_ahead(b), DB_OK);
@@ -420,7 +423,7 @@ static void test_write_ahead(void **state)
     assert_int_equal(n, 1);
 
     assert_int_equal(db_begin_write(b), DB_OK);
-    assert_int_equal(db_exec(b, FILL), DB_OK);
+    assert_int_equal(db_exec(b, WA_FILL), DB_OK);
     assert_int_equal(db_write_ahead(b), DB_OK);
     assert_int_equal(db_exec(b, "UPDATE t SET a = 'x' || a, b = b + 1 WHERE b <= 1000"), DB_OK);
     assert_int_equal(db_commit(b), DB_OK);
@@ -432,6 +435,80 @@ static void test_write_ahead(void **state)
     assert_int_equal(n, 1001);
     assert_int_equal(db_scalar_int(f->t.d, "SELECT sum(b) FROM t", &n), DB_OK);
     assert_int_equal(n, 2000 * 2001 / 2 + 1001);
+    db_stmt *s = db_prepare(f->t.d, "PRAGMA integrity_check");
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    assert_string_equal(db_col_text(s, 0), "ok");
+    db_reset(s);
+    buf_free(&err);
+}
+
+/* A write ahead that cannot reach the file (a file size limit here, as a
+ * full disk) fails, ends the transaction, and leaves the file as it was;
+ * the next transaction writes ahead and commits. */
+static void test_write_ahead_failure(void **state)
+{
+    fixture *f = *state;
+    db *b = NULL;
+    buf err = BUF_INIT;
+    db_options bulk = {.bulk = true};
+    int64_t n = -1;
+    assert_int_equal(db_exec(f->t.d, SQL_T), DB_OK);
+    assert_int_equal(db_exec(f->t.d, "INSERT INTO t(a, b) VALUES ('first', 0)"), DB_OK);
+    db_close(f->t.d);
+    f->t.d = NULL;
+    assert_int_equal(db_open(f->t.path, &bulk, &b, &err), DB_OK);
+    int64_t size0 = file_bytes(f->t.path);
+    /* how large the file grows when the write ahead succeeds */
+    assert_int_equal(db_begin_write(b), DB_OK);
+    assert_int_equal(db_exec(b, WA_FILL), DB_OK);
+    assert_int_equal(db_exec(b, "UPDATE t SET a = 'changed' WHERE b = 0"), DB_OK);
+    assert_int_equal(db_write_ahead(b), DB_OK);
+    int64_t full = file_bytes(f->t.path);
+    db_rollback(b);
+    assert_true(full > size0 + 2000 * 500);
+    /* the limit stops the first gathered run, then only the last one
+     * (which is written after SQLite's flush has returned) */
+    const int64_t limits[] = {size0 + 16384, full - 4096};
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(db_begin_write(b), DB_OK);
+        assert_int_equal(db_exec(b, WA_FILL), DB_OK);
+        assert_int_equal(db_exec(b, "UPDATE t SET a = 'changed' WHERE b = 0"), DB_OK);
+        struct rlimit old, lim;
+        assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+        lim = old;
+        lim.rlim_cur = (rlim_t)limits[k];
+        void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+        db_status st = db_write_ahead(b);
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+        signal(SIGXFSZ, was);
+        assert_true(st == DB_FULL || st == DB_IOERR);
+        assert_int_not_equal(db_commit(b), DB_OK); /* nothing of it can be committed */
+        db_rollback(b);
+        assert_false(db_in_tx(b));
+        /* the rows as before (the file may keep pages past its end that
+         * SQLite no longer counts: its header says how many it has) */
+        assert_int_equal(db_scalar_int(b, "SELECT count(*) FROM t", &n), DB_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(db_scalar_int(b, "SELECT count(*) FROM t WHERE a = 'first' AND b = 0", &n),
+                         DB_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(db_scalar_int(b,
+                                       "SELECT count(*) FROM pragma_integrity_check"
+                                       " WHERE integrity_check <> 'ok'",
+                                       &n),
+                         DB_OK);
+        assert_int_equal(n, 0);
+    }
+    assert_int_equal(db_begin_write(b), DB_OK);
+    assert_int_equal(db_exec(b, WA_FILL), DB_OK);
+    assert_int_equal(db_write_ahead(b), DB_OK);
+    assert_int_equal(db_commit(b), DB_OK);
+    db_close(b);
+    assert_int_equal(db_open(f->t.path, NULL, &f->t.d, &err), DB_OK);
+    assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_int_equal(n, 2001);
     db_stmt *s = db_prepare(f->t.d, "PRAGMA integrity_check");
     assert_non_null(s);
     assert_int_equal(db_step(s), DB_ROW);
@@ -974,6 +1051,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bulk_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_gathers_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_ahead, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_ahead_failure, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_path_for_log),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
