@@ -439,10 +439,11 @@ void db_file_writes(unsigned long *pages, unsigned long *runs)
 
 /* The bulk writer's pages are gathered as at its COMMIT (SQLite writes a
  * cache flush in page order): 350 MB of an import took 0.36-0.48 s page
- * by page. SQLite counts a page written once it was handed over, so a
- * gathered run that then fails to reach the file must not leave a
- * transaction that could still commit: on any failure the transaction is
- * rolled back here, and the caller's rollback finds it ended. */
+ * by page. The kernel is asked to start writing them to the disk as they
+ * come (the COMMIT's nudger), so that the COMMIT's sync finds them done. SQLite counts a page
+ * written once it was handed over, so a gathered run that then fails to reach the file must not
+ * leave a transaction that could still commit: on any failure the transaction is rolled back here,
+ * and the caller's rollback finds it ended. */
 static db_status s_write_ahead(void *conn)
 {
     bool bulk = conn == atomic_load(&g_bulk_conn);
@@ -450,6 +451,8 @@ static db_status s_write_ahead(void *conn)
     if (bulk && (sqlite3_file_control(conn, "main", SQLITE_FCNTL_FILE_POINTER, &p) != SQLITE_OK ||
                  !p || p->pMethods != &gather_io))
         bulk = false;
+    nudger n;
+    bool nudging = bulk && nudge_start(&n, conn); /* the disk starts on them meanwhile */
     if (bulk)
         gather_set(conn, true);
     int rc = sqlite3_db_cacheflush(conn);
@@ -459,6 +462,8 @@ static db_status s_write_ahead(void *conn)
             rc = last;
         gather_set(conn, false); /* drops a run that failed: reported above */
     }
+    if (nudging)
+        nudge_stop(&n);
     if ((rc & 0xff) == SQLITE_BUSY)
         return DB_OK; /* a reader kept it from the file: the commit writes it */
     if (rc != SQLITE_OK && !sqlite3_get_autocommit(conn))

@@ -413,8 +413,15 @@ static void test_write_ahead(void **state)
     assert_int_equal(db_exec(b, WA_FILL), DB_OK);
     assert_int_equal(db_exec(b, "UPDATE t SET a = 'changed' WHERE b = 0"), DB_OK);
     assert_int_equal(file_bytes(f->t.path), size0); /* all in the cache so far */
+    unsigned long nudges = db_writeback_nudges(), pages0, runs0, pages1, runs1;
+    db_file_writes(&pages0, &runs0);
     assert_int_equal(db_write_ahead(b), DB_OK);
     assert_true(file_bytes(f->t.path) >= size0 + 2000 * 500);
+    /* gathered, and the disk asked to start on them */
+    db_file_writes(&pages1, &runs1);
+    assert_true(pages1 - pages0 >= 200);
+    assert_true(runs1 - runs0 <= (pages1 - pages0) / 8);
+    assert_true(db_writeback_nudges() > nudges);
     db_rollback(b);
     assert_int_equal(file_bytes(f->t.path), size0);
     assert_int_equal(db_scalar_int(b, "SELECT count(*) FROM t WHERE a = 'first'", &n), DB_OK);
