@@ -340,6 +340,48 @@ static void test_bulk_journal(void **state)
     buf_free(&err);
 }
 
+static const char WA_FILL[] = "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k"
+                              " WHERE i < 2000) INSERT INTO t(a, b)"
+                              " SELECT printf('%0500d', i), i FROM k";
+
+static int64_t file_bytes(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    return (int64_t)st.st_size;
+}
+
+/* The file of f as a bulk writer's, with table t holding one row. */
+static db *wa_open(fixture *f, buf *err)
+{
+    db *b = NULL;
+    db_options bulk = {.bulk = true};
+    assert_int_equal(db_exec(f->t.d, SQL_T), DB_OK);
+    assert_int_equal(db_exec(f->t.d, "INSERT INTO t(a, b) VALUES ('first', 0)"), DB_OK);
+    db_close(f->t.d);
+    f->t.d = NULL;
+    assert_int_equal(db_open(f->t.path, &bulk, &b, err), DB_OK);
+    return b;
+}
+
+/* A transaction adding 2,000 rows (new pages) and changing the first
+ * (a page the file had). */
+static void wa_change(db *b)
+{
+    assert_int_equal(db_begin_write(b), DB_OK);
+    assert_int_equal(db_exec(b, WA_FILL), DB_OK);
+    assert_int_equal(db_exec(b, "UPDATE t SET a = 'changed' WHERE b = 0"), DB_OK);
+}
+
+static void assert_intact(db *d)
+{
+    db_stmt *s = db_prepare(d, "PRAGMA integrity_check");
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    assert_string_equal(db_col_text(s, 0), "ok");
+    db_reset(s);
+}
+
 /* A bulk commit's pages reach the file in runs of several pages (the
  * "scan" VFS gathers consecutive writes), and what it wrote is all there:
  * the file checks, and a new connection reads every row. */
@@ -373,23 +415,8 @@ static void test_commit_gathers_writes(void **state)
     assert_int_equal(n, 2000);
     assert_int_equal(db_scalar_int(f->t.d, "SELECT sum(b) FROM t", &n), DB_OK);
     assert_int_equal(n, 2000 * 2001 / 2);
-    db_stmt *s = db_prepare(f->t.d, "PRAGMA integrity_check");
-    assert_non_null(s);
-    assert_int_equal(db_step(s), DB_ROW);
-    assert_string_equal(db_col_text(s, 0), "ok");
-    db_reset(s);
+    assert_intact(f->t.d);
     buf_free(&err);
-}
-
-static const char WA_FILL[] = "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k"
-                              " WHERE i < 2000) INSERT INTO t(a, b)"
-                              " SELECT printf('%0500d', i), i FROM k";
-
-static int64_t file_bytes(const char *path)
-{
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    return (int64_t)st.st_size;
 }
 
 /* db_write_ahead writes a bulk transaction's pages before its commit: the
@@ -399,19 +426,11 @@ static int64_t file_bytes(const char *path)
 static void test_write_ahead(void **state)
 {
     fixture *f = *state;
-    db *b = NULL;
     buf err = BUF_INIT;
-    db_options bulk = {.bulk = true};
     int64_t n = -1;
-    assert_int_equal(db_exec(f->t.d, SQL_T), DB_OK);
-    assert_int_equal(db_exec(f->t.d, "INSERT INTO t(a, b) VALUES ('first', 0)"), DB_OK);
-    db_close(f->t.d);
-    f->t.d = NULL;
-    assert_int_equal(db_open(f->t.path, &bulk, &b, &err), DB_OK);
+    db *b = wa_open(f, &err);
     int64_t size0 = file_bytes(f->t.path);
-    assert_int_equal(db_begin_write(b), DB_OK);
-    assert_int_equal(db_exec(b, WA_FILL), DB_OK);
-    assert_int_equal(db_exec(b, "UPDATE t SET a = 'changed' WHERE b = 0"), DB_OK);
+    wa_change(b);
     assert_int_equal(file_bytes(f->t.path), size0); /* all in the cache so far */
     unsigned long nudges = db_writeback_nudges(), pages0, runs0, pages1, runs1;
     db_file_writes(&pages0, &runs0);
@@ -442,11 +461,7 @@ static void test_write_ahead(void **state)
     assert_int_equal(n, 1001);
     assert_int_equal(db_scalar_int(f->t.d, "SELECT sum(b) FROM t", &n), DB_OK);
     assert_int_equal(n, 2000 * 2001 / 2 + 1001);
-    db_stmt *s = db_prepare(f->t.d, "PRAGMA integrity_check");
-    assert_non_null(s);
-    assert_int_equal(db_step(s), DB_ROW);
-    assert_string_equal(db_col_text(s, 0), "ok");
-    db_reset(s);
+    assert_intact(f->t.d);
     buf_free(&err);
 }
 
@@ -456,20 +471,12 @@ static void test_write_ahead(void **state)
 static void test_write_ahead_failure(void **state)
 {
     fixture *f = *state;
-    db *b = NULL;
     buf err = BUF_INIT;
-    db_options bulk = {.bulk = true};
     int64_t n = -1;
-    assert_int_equal(db_exec(f->t.d, SQL_T), DB_OK);
-    assert_int_equal(db_exec(f->t.d, "INSERT INTO t(a, b) VALUES ('first', 0)"), DB_OK);
-    db_close(f->t.d);
-    f->t.d = NULL;
-    assert_int_equal(db_open(f->t.path, &bulk, &b, &err), DB_OK);
+    db *b = wa_open(f, &err);
     int64_t size0 = file_bytes(f->t.path);
     /* how large the file grows when the write ahead succeeds */
-    assert_int_equal(db_begin_write(b), DB_OK);
-    assert_int_equal(db_exec(b, WA_FILL), DB_OK);
-    assert_int_equal(db_exec(b, "UPDATE t SET a = 'changed' WHERE b = 0"), DB_OK);
+    wa_change(b);
     assert_int_equal(db_write_ahead(b), DB_OK);
     int64_t full = file_bytes(f->t.path);
     db_rollback(b);
@@ -478,9 +485,7 @@ static void test_write_ahead_failure(void **state)
      * (which is written after SQLite's flush has returned) */
     const int64_t limits[] = {size0 + 16384, full - 4096};
     for (size_t k = 0; k < 2; k++) {
-        assert_int_equal(db_begin_write(b), DB_OK);
-        assert_int_equal(db_exec(b, WA_FILL), DB_OK);
-        assert_int_equal(db_exec(b, "UPDATE t SET a = 'changed' WHERE b = 0"), DB_OK);
+        wa_change(b);
         struct rlimit old, lim;
         assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
         lim = old;
@@ -516,11 +521,7 @@ static void test_write_ahead_failure(void **state)
     assert_int_equal(db_open(f->t.path, NULL, &f->t.d, &err), DB_OK);
     assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM t", &n), DB_OK);
     assert_int_equal(n, 2001);
-    db_stmt *s = db_prepare(f->t.d, "PRAGMA integrity_check");
-    assert_non_null(s);
-    assert_int_equal(db_step(s), DB_ROW);
-    assert_string_equal(db_col_text(s, 0), "ok");
-    db_reset(s);
+    assert_intact(f->t.d);
     buf_free(&err);
 }
 
