@@ -6,11 +6,14 @@
  * not only a process crash. $n placeholders are rewritten to ?n, which
  * SQLite reads as numbered parameters. The only file that names sqlite3_*
  * apart from search.c's FTS5 SQL text. */
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -61,9 +64,14 @@ static db_status map_rc(int rc)
  * SYNC_FILE_RANGE_WRITE: a hint that waits for nothing and promises
  * nothing), so the disk works while SQLite still writes, and the final
  * sync found 1-4 ms left (bench/RESULTS.md). Durability still comes from
- * SQLite's own sync. The fd is a read-only one of our own: SQLite keeps
- * its descriptors to itself, and writeback is per file, not per
- * descriptor. Only the connection that holds the file in rollback mode
+ * SQLite's own sync. The descriptor is SQLite's own, found by the file's
+ * device and inode (sqlite_fd): writeback is per file, and a descriptor
+ * of our own could not be closed safely, since closing any descriptor of
+ * a file drops every POSIX lock the process holds on it, SQLite's
+ * included; one closed inside a transaction (a write ahead, a COMMIT that
+ * failed and left it open) left the file unlocked under the writer.
+ * SQLite keeps its descriptor open while the connection is in a
+ * transaction. Only the connection that holds the file in rollback mode
  * (s_open) does this; a second bulk writer of another file replaces the
  * first here, which then commits as any connection does. */
 
@@ -98,14 +106,35 @@ static void *nudge_main(void *arg)
     return NULL;
 }
 
+/* A descriptor SQLite holds on h's main file, -1 if none is found. */
+static int sqlite_fd(sqlite3 *h)
+{
+    const char *path = sqlite3_db_filename(h, "main");
+    struct stat want, st;
+    if (!path || !*path || stat(path, &want) != 0)
+        return -1;
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir)
+        return -1;
+    int found = -1;
+    struct dirent *e;
+    while (found < 0 && (e = readdir(dir))) {
+        char *end;
+        long fd = strtol(e->d_name, &end, 10);
+        if (end == e->d_name || *end || fd == dirfd(dir) || fd < 0 || fd > INT_MAX)
+            continue;
+        if (fstat((int)fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == want.st_dev &&
+            st.st_ino == want.st_ino)
+            found = (int)fd;
+    }
+    closedir(dir);
+    return found;
+}
+
 /* False when it could not start: the COMMIT runs without it. */
 static bool nudge_start(nudger *n, sqlite3 *h)
 {
-    const char *path = sqlite3_db_filename(h, "main");
-    if (!path || !*path)
-        return false;
-    n->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (n->fd < 0)
+    if ((n->fd = sqlite_fd(h)) < 0)
         return false;
     n->stop = false;
     pthread_condattr_t ca;
@@ -117,7 +146,6 @@ static bool nudge_start(nudger *n, sqlite3 *h)
     if (pthread_create(&n->th, NULL, nudge_main, n) != 0) {
         pthread_cond_destroy(&n->cv);
         pthread_mutex_destroy(&n->mu);
-        close(n->fd);
         return false;
     }
     return true;
@@ -131,8 +159,7 @@ static void nudge_stop(nudger *n)
     pthread_mutex_unlock(&n->mu);
     pthread_join(n->th, NULL);
     pthread_cond_destroy(&n->cv);
-    pthread_mutex_destroy(&n->mu);
-    close(n->fd);
+    pthread_mutex_destroy(&n->mu); /* n->fd is SQLite's: never closed here */
 }
 
 unsigned long db_writeback_nudges(void)

@@ -1124,8 +1124,10 @@ done:
     org_facet_acc_free(&im.facets);
     if (in_tx)
         db_rollback(d);
+    if (fk_paused && db_in_tx(d)) /* a rollback that ran out of memory: once more */
+        db_rollback(d);
     if (fk_paused)
-        fk_resume(&im);
+        fk_resume(&im); /* a no-op while a transaction is still open */
     /* after the transaction: a dry run, a problem or a failure did not
      * flush; a flush may have left the helper's database attached */
     search_drop_pending(d);

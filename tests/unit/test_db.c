@@ -1,6 +1,7 @@
 /* test_db.c: the database layer on SQLite: migrations, statement cache,
  * placeholders, transactions, status mapping, checks, backup, search,
  * reading rows into arena arrays (db_collect). */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -441,6 +442,14 @@ static void test_write_ahead(void **state)
     assert_true(pages1 - pages0 >= 200);
     assert_true(runs1 - runs0 <= (pages1 - pages0) / 8);
     assert_true(db_writeback_nudges() > nudges);
+    /* and the file stays locked: another process can neither read it nor
+     * take the journal for a hot one and roll it back (closing any
+     * descriptor of the file in this process would have dropped SQLite's
+     * locks: the nudger once did) */
+    char cmd[PATH_MAX + 64];
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'SELECT count(*) FROM t' >/dev/null 2>&1", f->t.path);
+    assert_int_not_equal(system(cmd), 0);
+    assert_true(file_bytes(f->t.path) >= size0 + 2000 * 500);
     db_rollback(b);
     assert_int_equal(file_bytes(f->t.path), size0);
     assert_int_equal(db_scalar_int(b, "SELECT count(*) FROM t WHERE a = 'first'", &n), DB_OK);
