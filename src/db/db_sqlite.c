@@ -175,10 +175,11 @@ unsigned long db_writeback_nudges(void)
  * folio (621 MB took 0.40-0.48 s on this machine's ext4 in 4 KiB writes
  * and 0.13-0.16 s in 64-256 KiB writes, which get large folios:
  * bench/RESULTS.md). So the default VFS is wrapped ("scan", registered as
- * the default by s_global_init), and while such a COMMIT runs (gather_set)
- * a write to its database file that continues the previous one joins it
- * in a buffer of GATHER_MAX bytes, written out when a write does not
- * continue it, the buffer is full, or any other method is called (read,
+ * the default by s_global_init), and while such a COMMIT, or a write
+ * ahead of one (db_write_ahead), runs (bulk_write) a write to its database
+ * file that continues the previous one joins it in a buffer of
+ * GATHER_MAX bytes, written out when a write does not continue it, the
+ * buffer is full, or any other method is called (read,
  * sync, size, truncate, locks, shared memory, mapping, file controls,
  * close): nothing reads the file, sees its size or syncs it without what
  * is gathered.
@@ -189,17 +190,19 @@ unsigned long db_writeback_nudges(void)
  * transaction fails and rolls back as on any failed write. Only unlocking
  * and closing drop a buffer they cannot write: SQLite gives a file up only
  * after its sync succeeded (then nothing is gathered) or failed (then the
- * journal undoes the transaction). Outside a bulk COMMIT every write goes
- * straight to the file: a WAL checkpoint may mark pages copied without a
- * sync it could fail (it ignores the result of the file control that
- * ends its writes), so it must see a failed write at the write. Journals,
+ * journal undoes the transaction); a write ahead's last run, written out
+ * after SQLite's flush returned, fails the write ahead, which rolls back.
+ * Outside these every write goes straight to the file: a WAL checkpoint
+ * may mark pages copied without a sync it could fail (it ignores the
+ * result of the file control that ends its writes), so it must see a
+ * failed write at the write. Journals,
  * logs and temporary files are the default VFS's own files, not wrapped.
  * Without memory for the buffer the writes go one by one. */
 #define GATHER_MAX (64 * 1024)
 
 typedef struct gfile {
     sqlite3_file base;   /* pMethods: gather_io */
-    bool gather;         /* in a bulk COMMIT (gather_set) */
+    bool gather;         /* in a bulk COMMIT or write ahead (bulk_write) */
     unsigned char *run;  /* gathered bytes, NULL until the first write */
     sqlite3_int64 at;    /* their offset in the file */
     size_t len;          /* how many */
@@ -361,18 +364,27 @@ static int gather_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *p, int 
     return real->xOpen(real, name, p, flags, out_flags);
 }
 
-/* Turns gathering on or off for h's database file (a bulk COMMIT). Off
- * drops what could not be written: the COMMIT has failed then. */
-static void gather_set(sqlite3 *h, bool on)
+/* Turns gathering on for h's database file (bulk_write); NULL when the
+ * file is not one of ours. */
+static gfile *gather_begin(sqlite3 *h)
 {
     sqlite3_file *p = NULL;
     if (sqlite3_file_control(h, "main", SQLITE_FCNTL_FILE_POINTER, &p) != SQLITE_OK || !p ||
         p->pMethods != &gather_io)
-        return;
-    gfile *f = GF(p);
-    if (!on && gf_flush(f) != SQLITE_OK)
+        return NULL;
+    GF(p)->gather = true;
+    return GF(p);
+}
+
+/* Turns it off, writing out the last run; one that cannot be written is
+ * dropped and its error returned (the caller fails: see bulk_write). */
+static int gather_end(gfile *f)
+{
+    int rc = gf_flush(f);
+    if (rc != SQLITE_OK)
         f->len = 0;
-    f->gather = on;
+    f->gather = false;
+    return rc;
 }
 
 /* The VFS's other methods: the default VFS's, given its own object. */
@@ -464,35 +476,48 @@ void db_file_writes(unsigned long *pages, unsigned long *runs)
     *runs = atomic_load(&g_file_runs);
 }
 
-/* The bulk writer's pages are gathered as at its COMMIT (SQLite writes a
- * cache flush in page order): 350 MB of an import took 0.36-0.48 s page
- * by page. The kernel is asked to start writing them to the disk as they
- * come (the COMMIT's nudger), so that the COMMIT's sync finds them done. SQLite counts a page
- * written once it was handed over, so a gathered run that then fails to reach the file must not
- * leave a transaction that could still commit: on any failure the transaction is rolled back here,
- * and the caller's rollback finds it ended. */
-static db_status s_write_ahead(void *conn)
+/* The bulk writer h's COMMIT or write ahead (op): its page writes
+ * gathered, and the nudger asking the disk to start on them as they come.
+ * op's result, or, when op succeeded or was only busy, the failure to
+ * write out the last gathered run: SQLite counts a page written once it
+ * was handed over, so that run is lost, and the caller must not let the
+ * transaction commit (s_write_ahead rolls it back; a COMMIT whose last
+ * run failed has failed at its sync already). */
+static int bulk_write(sqlite3 *h, int (*op)(sqlite3 *h))
 {
-    bool bulk = conn == atomic_load(&g_bulk_conn);
-    sqlite3_file *p = NULL;
-    if (bulk && (sqlite3_file_control(conn, "main", SQLITE_FCNTL_FILE_POINTER, &p) != SQLITE_OK ||
-                 !p || p->pMethods != &gather_io))
-        bulk = false;
     nudger n;
-    bool nudging = bulk && nudge_start(&n, conn); /* the disk starts on them meanwhile */
-    if (bulk)
-        gather_set(conn, true);
-    int rc = sqlite3_db_cacheflush(conn);
-    if (bulk) {
-        int last = gf_flush(GF(p));
-        if (last != SQLITE_OK) /* before a BUSY too: what it dropped is lost */
-            rc = last;
-        gather_set(conn, false); /* drops a run that failed: reported above */
-    }
+    bool nudging = nudge_start(&n, h);
+    gfile *f = gather_begin(h);
+    int rc = op(h);
+    int last = f ? gather_end(f) : SQLITE_OK;
+    if (last != SQLITE_OK && (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY))
+        rc = last;
     if (nudging)
         nudge_stop(&n);
+    return rc;
+}
+
+static int op_commit(sqlite3 *h)
+{
+    return sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+}
+
+static int op_cacheflush(sqlite3 *h)
+{
+    return sqlite3_db_cacheflush(h);
+}
+
+/* The pages so far, into the file (db_write_ahead); the bulk writer's
+ * gathered as at its COMMIT (SQLite flushes its cache in page order):
+ * 350 MB of an import took 0.36-0.48 s page by page. On any failure the
+ * transaction is rolled back here, and the caller's rollback finds it
+ * ended. */
+static db_status s_write_ahead(void *conn)
+{
+    int rc = conn == atomic_load(&g_bulk_conn) ? bulk_write(conn, op_cacheflush)
+                                               : sqlite3_db_cacheflush(conn);
     if ((rc & 0xff) == SQLITE_BUSY)
-        return DB_OK; /* a reader kept it from the file: the commit writes it */
+        return DB_OK; /* a reader kept a page from the file: the commit writes it */
     if (rc != SQLITE_OK && !sqlite3_get_autocommit(conn))
         (void)sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
     return map_rc(rc);
@@ -500,16 +525,8 @@ static db_status s_write_ahead(void *conn)
 
 static db_status s_exec(void *conn, const char *sql)
 {
-    if (conn == atomic_load(&g_bulk_conn) && strcmp(sql, "COMMIT") == 0) {
-        nudger n;
-        bool on = nudge_start(&n, conn);
-        gather_set(conn, true);
-        int rc = sqlite3_exec(conn, sql, NULL, NULL, NULL);
-        gather_set(conn, false);
-        if (on)
-            nudge_stop(&n);
-        return map_rc(rc);
-    }
+    if (conn == atomic_load(&g_bulk_conn) && strcmp(sql, "COMMIT") == 0)
+        return map_rc(bulk_write(conn, op_commit));
     /* A COMMIT that failed on a full disk or an I/O error has already rolled
      * back: a second ROLLBACK would only replace the cause in the error
      * message with "cannot rollback - no transaction is active". */
