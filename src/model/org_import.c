@@ -890,12 +890,19 @@ static db_status import_row_write(importer *im, import_row *row, const org_prep 
 static const char *const bulk_tables[] = {"org", "org_sector", "org_fos", "org_geo"};
 #define N_BULK_TABLES (sizeof bulk_tables / sizeof bulk_tables[0])
 
+/* The rows the load will write (those not already reported). */
+static size_t rows_to_write(const importer *im)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < im->n_rows; i++)
+        n += !im->rows[i].skip;
+    return n;
+}
+
 static db_status bulk_begin(importer *im, db_index_stash stash[N_BULK_TABLES], bool *dropped)
 {
     *dropped = false;
-    size_t n_write = 0;
-    for (size_t i = 0; i < im->n_rows; i++)
-        n_write += !im->rows[i].skip;
+    size_t n_write = rows_to_write(im);
     int64_t present = 0;
     db_status st = db_scalar_int(im->d, "SELECT count(*) FROM org", &present);
     if (st != DB_OK || n_write < IMPORT_BULK_MIN || (int64_t)n_write <= present)
@@ -920,10 +927,7 @@ static const char *const fk_tables[] = {"org", "org_sector", "org_fos", "org_geo
 
 static bool fk_pause(importer *im)
 {
-    size_t n_write = 0;
-    for (size_t i = 0; i < im->n_rows; i++)
-        n_write += !im->rows[i].skip;
-    return n_write >= IMPORT_BULK_MIN && strcmp(db_backend(im->d), "sqlite") == 0 &&
+    return rows_to_write(im) >= IMPORT_BULK_MIN && strcmp(db_backend(im->d), "sqlite") == 0 &&
            db_exec(im->d, "PRAGMA foreign_keys=OFF") == DB_OK;
 }
 
@@ -941,15 +945,8 @@ static db_status fk_check(importer *im, int64_t actor_id)
     bool bad = false;
     if (actor_id) {
         int64_t n = 0;
-        db_stmt *s = db_prepare(im->d, "SELECT count(*) FROM person WHERE id = $1");
-        if (!s)
-            return DB_ERR;
-        db_bind_int(s, 1, actor_id);
-        if ((st = db_step(s)) == DB_ROW) {
-            n = db_col_int(s, 0);
-            st = DB_OK;
-        }
-        db_reset(s);
+        st = db_int(im->d, &n, 0, "SELECT count(*) FROM person WHERE id = $1",
+                    DB_ARGS(DBI(actor_id)));
         bad = st == DB_OK && n == 0;
     }
     char sql[64];

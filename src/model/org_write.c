@@ -521,14 +521,6 @@ static void put_word(buf *b, const char *s)
     buf_puts(b, s);
 }
 
-/* The labels, in English and in Serbian, of everything an entry is
- * classified by: kind, district, region, every sector and field of
- * science with the section or field above it, and every geographical
- * focus, from the process-wide reference cache (ref.c). A statement that
- * read them back from the rows just written was 12% of an import's time
- * at 100,000 entries (perf). Serbian Latin is not added: search folds
- * Cyrillic to Latin, so the Cyrillic label answers queries in either
- * script and in ASCII. */
 /* The codes whose labels one document holds already (search_text): a
  * section named by two of an entry's sectors goes in once. Beyond
  * LABELS_SEEN codes a label may repeat, which changes no match. */
@@ -550,6 +542,14 @@ static bool label_first(labels_seen *seen, const char *table, const char *code)
     return true;
 }
 
+/* The labels, in English and in Serbian, of everything an entry is
+ * classified by: kind, district, region, every sector and field of
+ * science with the section or field above it, and every geographical
+ * focus, from the process-wide reference cache (ref.c). A statement that
+ * read them back from the rows just written was 12% of an import's time
+ * at 100,000 entries (perf). Serbian Latin is not added: search folds
+ * Cyrillic to Latin, so the Cyrillic label answers queries in either
+ * script and in ASCII. */
 static db_status put_labels(db *d, buf *body, labels_seen *seen, const char *table,
                             const char *code, bool with_parent)
 {
