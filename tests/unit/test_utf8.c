@@ -340,6 +340,38 @@ static void test_fold_random(void **state)
     }
 }
 
+/* Long runs of two-byte letters, the fold's in-place loop: "ß" folds to
+ * as many bytes as it takes (the loop's room is checked once per run),
+ * after text already in the buffer and across its growth; a letter after
+ * "d" and the j of "dj" still fold as one by one. */
+static void test_fold_two_byte_runs(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    buf in = BUF_INIT, want = BUF_INIT, out = BUF_INIT;
+    for (int k = 0; k < N; k++) {
+        buf_puts(&in, "\xC3\x9F"); /* ß */
+        buf_puts(&want, "ss");
+    }
+    buf_puts(&out, "abc ");
+    utf8_fold(&out, in.data, in.len);
+    assert_int_equal(out.len, 4 + want.len);
+    assert_memory_equal(out.data + 4, want.data, want.len);
+    assert_int_equal(out.data[out.len], '\0');
+    buf_reset(&in);
+    buf_reset(&want);
+    buf_reset(&out);
+    for (int k = 0; k < N; k++) {
+        buf_puts(&in, "Ђорђе Дјордје ЖЉЊ ");
+        buf_puts(&want, "dorde dorde zljnj ");
+    }
+    utf8_fold(&out, in.data, in.len);
+    assert_string_equal(buf_str(&out), buf_str(&want));
+    buf_free(&in);
+    buf_free(&want);
+    buf_free(&out);
+}
+
 /* utf8_valid as it was before its eight-byte step and inline two-byte
  * step: the reference its fast loop must agree with. */
 static bool valid_plain(const char *s, size_t n, bool allow_nul)
@@ -396,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_fold_other),
         cmocka_unit_test(test_fold_malformed),
         cmocka_unit_test(test_fold_random),
+        cmocka_unit_test(test_fold_two_byte_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
