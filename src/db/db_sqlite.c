@@ -497,6 +497,19 @@ static int bulk_write(sqlite3 *h, int (*op)(sqlite3 *h))
     return rc;
 }
 
+/* Whether h's writes go through bulk_write: h is the bulk writer and the
+ * file is still in rollback mode. Another process may have put the file
+ * back in WAL mode between two of its transactions (every s_open asks
+ * for it, and nothing holds a lock then); the writer then follows the
+ * file into the log, and its COMMIT may end with a checkpoint, whose
+ * writes to the database file must not be gathered (see gfile): a
+ * checkpoint that failed on a full disk, its pages' run kept, made a
+ * COMMIT already safe in the log report the disk full. */
+static bool bulk_gathers(sqlite3 *h)
+{
+    return h == atomic_load(&g_bulk_conn) && s_in_rollback_mode(h);
+}
+
 static int op_commit(sqlite3 *h)
 {
     return sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
@@ -514,8 +527,7 @@ static int op_cacheflush(sqlite3 *h)
  * ended. */
 static db_status s_write_ahead(void *conn)
 {
-    int rc = conn == atomic_load(&g_bulk_conn) ? bulk_write(conn, op_cacheflush)
-                                               : sqlite3_db_cacheflush(conn);
+    int rc = bulk_gathers(conn) ? bulk_write(conn, op_cacheflush) : sqlite3_db_cacheflush(conn);
     if ((rc & 0xff) == SQLITE_BUSY)
         return DB_OK; /* a reader kept a page from the file: the commit writes it */
     if (rc != SQLITE_OK && !sqlite3_get_autocommit(conn))
@@ -525,7 +537,7 @@ static db_status s_write_ahead(void *conn)
 
 static db_status s_exec(void *conn, const char *sql)
 {
-    if (conn == atomic_load(&g_bulk_conn) && strcmp(sql, "COMMIT") == 0)
+    if (strcmp(sql, "COMMIT") == 0 && bulk_gathers(conn))
         return map_rc(bulk_write(conn, op_commit));
     /* A COMMIT that failed on a full disk or an I/O error has already rolled
      * back: a second ROLLBACK would only replace the cause in the error

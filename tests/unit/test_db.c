@@ -534,6 +534,52 @@ static void test_write_ahead_failure(void **state)
     buf_free(&err);
 }
 
+/* A bulk writer whose file another process put back in WAL mode (any
+ * connection's open asks for it) commits through the log; a checkpoint
+ * at that commit that cannot write the database file (a file size limit
+ * here, as a full disk) does not make the commit, safe in the log, report
+ * a failure. It once did: the checkpoint's writes were gathered as a bulk
+ * commit's, and the failed run was reported as the commit's. */
+static void test_bulk_follows_wal(void **state)
+{
+    fixture *f = *state;
+    buf err = BUF_INIT;
+    int64_t n = -1;
+    db *b = wa_open(f, &err);
+    /* a file larger than the log of the next transaction will be, so
+     * that the log fits under a limit that stops the file growing */
+    wa_change(b);
+    assert_int_equal(db_exec(b, "INSERT INTO t(a, b) SELECT 'y' || a, b FROM t WHERE b > 0"),
+                     DB_OK);
+    assert_int_equal(db_commit(b), DB_OK);
+    /* another process opens the file: WAL mode again */
+    char cmd[PATH_MAX + 64];
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'PRAGMA journal_mode=WAL' >/dev/null 2>&1", f->t.path);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(db_exec(b, "PRAGMA wal_autocheckpoint=10"), DB_OK);
+    int64_t size0 = file_bytes(f->t.path);
+    assert_int_equal(db_begin_write(b), DB_OK);
+    assert_int_equal(db_exec(b, "INSERT INTO t(a, b) SELECT 'z' || a, b FROM t"
+                                " WHERE b > 0 AND a NOT LIKE 'y%'"),
+                     DB_OK);
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = (rlim_t)size0;
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    db_status st = db_commit(b);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, was);
+    assert_int_equal(st, DB_OK);
+    db_close(b);
+    assert_int_equal(db_open(f->t.path, NULL, &f->t.d, &err), DB_OK);
+    assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_int_equal(n, 6001);
+    assert_intact(f->t.d);
+    buf_free(&err);
+}
+
 static void test_open_errors(void **state)
 {
     db *d = NULL;
@@ -1069,6 +1115,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_commit_gathers_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_ahead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_ahead_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_follows_wal, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_path_for_log),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
