@@ -10,6 +10,7 @@
 #include <assert.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -43,6 +44,8 @@ struct db {
     db_status tx_failure;   /* first failure inside the open transaction:
                                db_commit refuses while it is set */
     db_status failure;      /* first failure since db_end_request (db.h) */
+    char failure_msg[160];  /* the backend's words for it (db_errmsg): a later
+                               statement (a PRAGMA in cleanup) clears SQLite's */
     db_turn *turn;          /* the process's queue of writers to this file (turn.h),
                                NULL: none (PostgreSQL, in-memory, read-only) */
     bool has_turn;          /* this connection holds its turn: from db_begin_write
@@ -73,6 +76,7 @@ static db_status note(db *d, db_status st)
         d->tx_failure = st;
     if (d->failure == DB_OK) {
         d->failure = st;
+        snprintf(d->failure_msg, sizeof d->failure_msg, "%s", d->drv->errmsg(d->conn));
         if (st == DB_ERR) /* a bug or corruption: keep the backend's words */
             log_msg(LOG_LVL_ERROR, NULL, "database: %s", d->drv->errmsg(d->conn));
     }
@@ -681,6 +685,7 @@ void db_end_request(db *d)
         d->in_tx = true; /* whatever the bookkeeping says, end it */
     db_rollback(d);
     d->failure = DB_OK;
+    d->failure_msg[0] = '\0';
     d->mem_mark = mem_failures();
 }
 
@@ -749,7 +754,9 @@ db_status db_int(db *d, int64_t *out, int64_t dflt, const char *sql, size_t n, c
 
 const char *db_errmsg(db *d)
 {
-    return d ? d->drv->errmsg(d->conn) : "no connection";
+    if (!d)
+        return "no connection";
+    return d->failure != DB_OK && d->failure_msg[0] ? d->failure_msg : d->drv->errmsg(d->conn);
 }
 
 const char *db_status_name(db_status st)

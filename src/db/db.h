@@ -268,7 +268,8 @@ db_status db_do(db *d, const char *sql, size_t n, const db_val *vals);
  * query returns no row or a NULL. DB_OK either way, else the failure. */
 db_status db_int(db *d, int64_t *out, int64_t dflt, const char *sql, size_t n, const db_val *vals);
 
-/* The last error message of this connection (for logs). */
+/* The backend's message for this connection's first failure since
+ * db_end_request, else its last message (for logs and the CLI). */
 const char *db_errmsg(db *d);
 /* A short English name of a status, for logs and tests. */
 const char *db_status_name(db_status st);

@@ -406,6 +406,7 @@ typedef struct folder {
     bool started, closing;
     bool promoted;            /* the helper runs at the writer's priority */
     atomic_bool promote;      /* the niced helper stops at its next document */
+    atomic_bool abandon;      /* the helper stops at its next document, for good */
     pending_doc *head, *tail; /* in the order given; head: oldest not yet stored */
     pending_doc *to_fold;     /* the next one for the helper */
     size_t n_unfolded;
@@ -503,6 +504,8 @@ static db_status build_close(folder *f)
     return st == DB_OK ? db_commit(f->build) : st;
 }
 
+static atomic_ulong g_abandoned; /* search_helpers_abandoned */
+
 /* The helper takes every document waiting at once and folds them (and
  * adds them to its FTS tables, when building) with the lock released: two
  * lock round trips per batch, not per document. The first helper runs at
@@ -518,7 +521,7 @@ static void *helper_run(folder *f, bool niced)
     bool stopped = false; /* promoted: the other helper goes on */
     pthread_mutex_lock(&f->mu);
     for (;;) {
-        if (niced && atomic_load(&f->promote)) {
+        if ((niced && atomic_load(&f->promote)) || atomic_load(&f->abandon)) {
             stopped = true;
             break;
         }
@@ -537,7 +540,7 @@ static void *helper_run(folder *f, bool niced)
             f->to_fold = NULL;
         }
         pthread_mutex_unlock(&f->mu);
-        while (done < n && !(niced && atomic_load(&f->promote))) {
+        while (done < n && !(niced && atomic_load(&f->promote)) && !atomic_load(&f->abandon)) {
             doc_fold(cur);
             if (f->build_sql[0] && f->build_st == DB_OK)
                 f->build_st = build_add(f, cur);
@@ -630,14 +633,25 @@ static void folder_close(folder *f)
     pthread_mutex_unlock(&f->mu);
 }
 
-/* Stops the helper (after it folded what it has); the documents stay in
- * f. Stopping a stopped folder does nothing. */
-static void folder_stop(folder *f)
+/* Stops the helper, after it folded (and built) what it has, or, with
+ * abandon, at its next document (the documents are not wanted: a failed
+ * import once waited 15 s for a build it then threw away); the documents
+ * stay in f. Stopping a stopped folder does nothing. */
+static void folder_stop(folder *f, bool abandon)
 {
     if (f->started) {
+        if (abandon)
+            atomic_store(&f->abandon, true);
         folder_close(f);
         pthread_join(f->th, NULL);
         f->started = false;
+        if (abandon) { /* with documents left: search_helpers_abandoned */
+            pending_doc *p = f->head;
+            while (p && p->folded)
+                p = p->next;
+            if (p)
+                atomic_fetch_add(&g_abandoned, 1);
+        }
     }
 }
 
@@ -914,7 +928,7 @@ void search_drop_pending(db *d)
     folder *f = folder_find(d);
     if (!f)
         return;
-    folder_stop(f);
+    folder_stop(f, true);
     /* SQLite detaches a database only outside the transaction that read
      * it (search.h: the caller drops after its commit or rollback). Were
      * it still attached, the next bulk write on this connection would fail
@@ -969,6 +983,11 @@ unsigned long search_helper_promotions(void)
     return atomic_load(&g_promotions);
 }
 
+unsigned long search_helpers_abandoned(void)
+{
+    return atomic_load(&g_abandoned);
+}
+
 bool search_helper_behind(db *d)
 {
     folder *f = folder_find(d);
@@ -992,7 +1011,7 @@ db_status search_flush_pending(db *d)
     folder *f = folder_find(d);
     if (!f)
         return DB_ERR;
-    folder_stop(f);
+    folder_stop(f, false);
     db_status st = folder_drain(f);
     f->flushed = true;
     if (f->build_sql[0]) {

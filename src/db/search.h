@@ -66,6 +66,9 @@ void search_close_pending(db *d);
  * priority (when the writer would wait: a full backlog, or
  * search_close_pending); for tests. */
 unsigned long search_helper_promotions(void);
+/* How many helpers search_drop_pending stopped with documents left, which
+ * it does at the next document (what is dropped is not wanted); for tests. */
+unsigned long search_helpers_abandoned(void);
 /* After search_close_pending: whether d's helper, building the FTS tables,
  * still has an eighth or more of the documents it was given to add (the
  * importer then has SQLite write its pages meanwhile: db_write_ahead). */

@@ -580,6 +580,20 @@ static void test_bulk_follows_wal(void **state)
     buf_free(&err);
 }
 
+/* db_errmsg names the first failure of the unit of work, even after a
+ * later statement succeeded (a cleanup PRAGMA once turned an import's
+ * "database is locked" into "not an error"), until db_end_request. */
+static void test_errmsg_kept(void **state)
+{
+    fixture *f = *state;
+    assert_int_not_equal(db_exec(f->t.d, "SELECT * FROM no_such_table"), DB_OK);
+    assert_non_null(strstr(db_errmsg(f->t.d), "no_such_table"));
+    assert_int_equal(db_exec(f->t.d, "PRAGMA foreign_keys=ON"), DB_OK);
+    assert_non_null(strstr(db_errmsg(f->t.d), "no_such_table"));
+    db_end_request(f->t.d);
+    assert_null(strstr(db_errmsg(f->t.d), "no_such_table"));
+}
+
 static void test_open_errors(void **state)
 {
     db *d = NULL;
@@ -858,6 +872,46 @@ static void test_search_close_pending(void **state)
                      DB_OK);
 }
 
+/* A bulk write that fails drops its pending documents: the helper stops
+ * at its next document rather than folding and building them all first
+ * (a failed import once waited 15 s for that), nothing of them is
+ * stored, and the next bulk write on the connection stores its own. */
+static void test_search_drop_abandons(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    char title[32];
+    buf body = BUF_INIT;
+    for (int k = 0; k < 200; k++)
+        buf_puts(&body, "opis klastera i njegovih clanica ");
+    assert_false(buf_failed(&body));
+    unsigned long abandoned = search_helpers_abandoned();
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    /* far more than the helper, at the lowest priority, keeps up with */
+    for (int i = 1; i <= 20000; i++) {
+        snprintf(title, sizeof title, "Napusten %d", i);
+        assert_int_equal(search_put_pending(d, "org", i, title, buf_str(&body)), DB_OK);
+    }
+    db_rollback(d);
+    search_drop_pending(d);
+    assert_int_equal(search_helpers_abandoned(), abandoned + 1);
+    int64_t n = -1;
+    assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_doc", 0, NULL), DB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Posle", "opis"), DB_OK);
+    assert_int_equal(search_flush_pending(d), DB_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    search_drop_pending(d);
+    assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_fts", 0, NULL), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(db_exec(d, "INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"),
+                     DB_OK);
+    buf_free(&body);
+}
+
 /* Search answers do not depend on how the FTS tables were filled: the
  * same documents through the helper's build (tables empty at the start)
  * and through search_put one by one (as every form does) give the same
@@ -1116,6 +1170,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_ahead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_ahead_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_follows_wal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errmsg_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_drop_abandons, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_path_for_log),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
