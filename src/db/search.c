@@ -27,8 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "core/timeutil.h"
 #include "core/utf8.h"
 
 /* (kind, ref) -> FTS rowid through search_doc: deleting by rowid is an
@@ -410,7 +412,8 @@ typedef struct folder {
     pending_doc *head, *tail; /* in the order given; head: oldest not yet stored */
     pending_doc *to_fold;     /* the next one for the helper */
     size_t n_unfolded;
-    size_t n_pushed; /* documents handed over (search_helper_behind) */
+    size_t n_pushed;      /* documents handed over (search_helper_await) */
+    atomic_size_t n_done; /* of them, folded (and built) by the helpers */
     /* the helper's batch (its own; a promoted helper goes on with it):
      * the documents from batch, batch_n of them, batch_done done, the
      * next being cur */
@@ -544,6 +547,7 @@ static void *helper_run(folder *f, bool niced)
             doc_fold(cur);
             if (f->build_sql[0] && f->build_st == DB_OK)
                 f->build_st = build_add(f, cur);
+            atomic_fetch_add_explicit(&f->n_done, 1, memory_order_relaxed);
             if (++done < n) /* never past the batch: the writer sets that */
                 cur = cur->next;
         }
@@ -988,15 +992,34 @@ unsigned long search_helpers_abandoned(void)
     return atomic_load(&g_abandoned);
 }
 
-bool search_helper_behind(db *d)
+/* The pace is measured from the call on (the helpers then run at the
+ * writer's priority: search_close_pending promoted them), every
+ * AWAIT_STEP_US, and trusted once AWAIT_MEASURE_US have passed. */
+#define AWAIT_STEP_US    10000
+#define AWAIT_MEASURE_US 50000
+
+bool search_helper_await(db *d, double secs)
 {
     folder *f = folder_find(d);
     if (!f || !f->started || !f->build_sql[0])
         return false;
     pthread_mutex_lock(&f->mu);
-    bool behind = f->n_unfolded > 0 && f->n_unfolded >= f->n_pushed / 8;
+    size_t pushed = f->n_pushed;
     pthread_mutex_unlock(&f->mu);
-    return behind;
+    uint64_t t0 = time_mono_us();
+    size_t done0 = atomic_load(&f->n_done);
+    for (;;) {
+        size_t done = atomic_load(&f->n_done);
+        if (done >= pushed)
+            return false;
+        uint64_t dt = time_mono_us() - t0;
+        /* remaining / pace <= secs, in whole numbers */
+        if (dt >= AWAIT_MEASURE_US && done > done0 &&
+            (double)(pushed - done) * (double)dt <= secs * 1e6 * (double)(done - done0))
+            return true;
+        struct timespec ts = {0, AWAIT_STEP_US * 1000L};
+        nanosleep(&ts, NULL);
+    }
 }
 
 void search_close_pending(db *d)

@@ -69,10 +69,13 @@ unsigned long search_helper_promotions(void);
 /* How many helpers search_drop_pending stopped with documents left, which
  * it does at the next document (what is dropped is not wanted); for tests. */
 unsigned long search_helpers_abandoned(void);
-/* After search_close_pending: whether d's helper, building the FTS tables,
- * still has an eighth or more of the documents it was given to add (the
- * importer then has SQLite write its pages meanwhile: db_write_ahead). */
-bool search_helper_behind(db *d);
+/* After search_close_pending, when d's helper builds the FTS tables:
+ * waits until, at the pace it keeps meanwhile, it has about secs of work
+ * left, and returns true; false at once when there is no such helper,
+ * and as soon as it has no documents left. The importer writes its pages
+ * ahead then (db_write_ahead), which locks readers out until its commit:
+ * not for the whole of a long build. */
+bool search_helper_await(db *d, double secs);
 db_status search_flush_pending(db *d);
 void search_drop_pending(db *d);
 /* Removes the document (kind, ref), if any. */

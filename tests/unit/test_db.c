@@ -872,6 +872,46 @@ static void test_search_close_pending(void **state)
                      DB_OK);
 }
 
+/* search_helper_await: false without a building helper; with a long
+ * build left and a generous lead, true while documents remain; with no
+ * lead, only when none remain (false); the flush then stores them all. */
+static void test_search_helper_await(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    char title[32];
+    buf body = BUF_INIT;
+    for (int k = 0; k < 200; k++)
+        buf_puts(&body, "opis klastera i njegovih clanica ");
+    assert_false(buf_failed(&body));
+    assert_false(search_helper_await(d, 1e9)); /* no bulk write */
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(db_begin_write(d), DB_OK);
+        assert_int_equal(search_begin_pending(d), DB_OK);
+        int n = round == 0 ? 6000 : 3000;
+        for (int i = 1; i <= n; i++) {
+            snprintf(title, sizeof title, "Cekanje %d", round * 100000 + i);
+            assert_int_equal(
+                search_put_pending(d, "org", round * 100000 + i, title, buf_str(&body)), DB_OK);
+        }
+        search_close_pending(d);
+        /* round 0: a year is more than the build has left, and with no
+         * lead it waits for the last document; round 1: the FTS tables
+         * are not empty, so the helper only folds: false at once */
+        assert_int_equal(search_helper_await(d, round == 0 ? 3e7 : 0), round == 0);
+        if (round == 0)
+            assert_false(search_helper_await(d, 0)); /* now to the end */
+        assert_int_equal(search_flush_pending(d), DB_OK);
+        assert_int_equal(db_commit(d), DB_OK);
+        search_drop_pending(d);
+    }
+    int64_t n = -1;
+    assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_fts", 0, NULL), DB_OK);
+    assert_int_equal(n, 9000);
+    assert_false(search_helper_await(d, 1e9)); /* ended */
+    buf_free(&body);
+}
+
 /* A bulk write that fails drops its pending documents: the helper stops
  * at its next document rather than folding and building them all first
  * (a failed import once waited 15 s for that), nothing of them is
@@ -1172,6 +1212,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bulk_follows_wal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errmsg_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_drop_abandons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_helper_await, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_path_for_log),
         cmocka_unit_test_setup_teardown(test_search_folds_scripts, setup, teardown),
