@@ -37,7 +37,10 @@ bench_init() {
     NGINX_PORT=${NGINX_PORT:-18182}
     RESULTS=${RESULTS-$ROOT/bench/RESULTS.md}
     local tool
-    for tool in wrk nginx curl meson ninja ${BENCH_TOOLS:-}; do
+    # BENCH_NO_HTTP=1: a run that starts no server (directory.sh IMPORT_ONLY)
+    local http="wrk nginx curl"
+    [[ ${BENCH_NO_HTTP:-} == 1 ]] && http=
+    for tool in $http meson ninja ${BENCH_TOOLS:-}; do
         command -v "$tool" >/dev/null || die "$tool not found (Debian packages: wrk nginx-light curl meson ninja-build)"
     done
     [[ $DURATION =~ ^[0-9]+$ && $DURATION -gt 0 ]] || die "DURATION wants whole seconds, got '$DURATION'"
