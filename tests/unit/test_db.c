@@ -383,6 +383,35 @@ static void assert_intact(db *d)
     db_reset(s);
 }
 
+/* op(b) with the process's file size limit at limit bytes (as a full
+ * disk: writes past it fail), the limit restored after. */
+static db_status under_file_limit(db *b, int64_t limit, db_status (*op)(db *))
+{
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = (rlim_t)limit;
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    db_status st = op(b);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, was);
+    return st;
+}
+
+/* Closes b; a new connection to f's file finds want rows in t, intact. */
+static void assert_rows_after_reopen(fixture *f, db *b, int64_t want)
+{
+    buf err = BUF_INIT;
+    int64_t n = -1;
+    db_close(b);
+    assert_int_equal(db_open(f->t.path, NULL, &f->t.d, &err), DB_OK);
+    assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM t", &n), DB_OK);
+    assert_int_equal(n, want);
+    assert_intact(f->t.d);
+    buf_free(&err);
+}
+
 /* A bulk commit's pages reach the file in runs of several pages (the
  * "scan" VFS gathers consecutive writes), and what it wrote is all there:
  * the file checks, and a new connection reads every row. */
@@ -495,15 +524,7 @@ static void test_write_ahead_failure(void **state)
     const int64_t limits[] = {size0 + 16384, full - 4096};
     for (size_t k = 0; k < 2; k++) {
         wa_change(b);
-        struct rlimit old, lim;
-        assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-        lim = old;
-        lim.rlim_cur = (rlim_t)limits[k];
-        void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
-        assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-        db_status st = db_write_ahead(b);
-        assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-        signal(SIGXFSZ, was);
+        db_status st = under_file_limit(b, limits[k], db_write_ahead);
         assert_true(st == DB_FULL || st == DB_IOERR);
         assert_int_not_equal(db_commit(b), DB_OK); /* nothing of it can be committed */
         db_rollback(b);
@@ -526,11 +547,7 @@ static void test_write_ahead_failure(void **state)
     assert_int_equal(db_exec(b, WA_FILL), DB_OK);
     assert_int_equal(db_write_ahead(b), DB_OK);
     assert_int_equal(db_commit(b), DB_OK);
-    db_close(b);
-    assert_int_equal(db_open(f->t.path, NULL, &f->t.d, &err), DB_OK);
-    assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM t", &n), DB_OK);
-    assert_int_equal(n, 2001);
-    assert_intact(f->t.d);
+    assert_rows_after_reopen(f, b, 2001);
     buf_free(&err);
 }
 
@@ -544,7 +561,6 @@ static void test_bulk_follows_wal(void **state)
 {
     fixture *f = *state;
     buf err = BUF_INIT;
-    int64_t n = -1;
     db *b = wa_open(f, &err);
     /* a file larger than the log of the next transaction will be, so
      * that the log fits under a limit that stops the file growing */
@@ -562,21 +578,8 @@ static void test_bulk_follows_wal(void **state)
     assert_int_equal(db_exec(b, "INSERT INTO t(a, b) SELECT 'z' || a, b FROM t"
                                 " WHERE b > 0 AND a NOT LIKE 'y%'"),
                      DB_OK);
-    struct rlimit old, lim;
-    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-    lim = old;
-    lim.rlim_cur = (rlim_t)size0;
-    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
-    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-    db_status st = db_commit(b);
-    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-    signal(SIGXFSZ, was);
-    assert_int_equal(st, DB_OK);
-    db_close(b);
-    assert_int_equal(db_open(f->t.path, NULL, &f->t.d, &err), DB_OK);
-    assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM t", &n), DB_OK);
-    assert_int_equal(n, 6001);
-    assert_intact(f->t.d);
+    assert_int_equal(under_file_limit(b, size0, db_commit), DB_OK);
+    assert_rows_after_reopen(f, b, 6001);
     buf_free(&err);
 }
 
@@ -872,6 +875,24 @@ static void test_search_close_pending(void **state)
                      DB_OK);
 }
 
+/* A bulk write on d with n pending documents (ids first..) of 6.6 KB
+ * each: far more than the helper, at the lowest priority, keeps up with. */
+static void pending_long_docs(db *d, const char *word, int first, int n)
+{
+    char title[32];
+    buf body = BUF_INIT;
+    for (int k = 0; k < 200; k++)
+        buf_puts(&body, "opis klastera i njegovih clanica ");
+    assert_false(buf_failed(&body));
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    for (int i = first; i < first + n; i++) {
+        snprintf(title, sizeof title, "%s %d", word, i);
+        assert_int_equal(search_put_pending(d, "org", i, title, buf_str(&body)), DB_OK);
+    }
+    buf_free(&body);
+}
+
 /* search_helper_await: false without a building helper; with a long
  * build left and a generous lead, true while documents remain; with no
  * lead, only when none remain (false); the flush then stores them all. */
@@ -879,21 +900,9 @@ static void test_search_helper_await(void **state)
 {
     fixture *f = *state;
     db *d = f->t.d;
-    char title[32];
-    buf body = BUF_INIT;
-    for (int k = 0; k < 200; k++)
-        buf_puts(&body, "opis klastera i njegovih clanica ");
-    assert_false(buf_failed(&body));
     assert_false(search_helper_await(d, 1e9)); /* no bulk write */
     for (int round = 0; round < 2; round++) {
-        assert_int_equal(db_begin_write(d), DB_OK);
-        assert_int_equal(search_begin_pending(d), DB_OK);
-        int n = round == 0 ? 6000 : 3000;
-        for (int i = 1; i <= n; i++) {
-            snprintf(title, sizeof title, "Cekanje %d", round * 100000 + i);
-            assert_int_equal(
-                search_put_pending(d, "org", round * 100000 + i, title, buf_str(&body)), DB_OK);
-        }
+        pending_long_docs(d, "Cekanje", round * 100000 + 1, round == 0 ? 6000 : 3000);
         search_close_pending(d);
         /* round 0: a year is more than the build has left, and with no
          * lead it waits for the last document; round 1: the FTS tables
@@ -909,7 +918,6 @@ static void test_search_helper_await(void **state)
     assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_fts", 0, NULL), DB_OK);
     assert_int_equal(n, 9000);
     assert_false(search_helper_await(d, 1e9)); /* ended */
-    buf_free(&body);
 }
 
 /* A bulk write that fails drops its pending documents: the helper stops
@@ -920,19 +928,8 @@ static void test_search_drop_abandons(void **state)
 {
     fixture *f = *state;
     db *d = f->t.d;
-    char title[32];
-    buf body = BUF_INIT;
-    for (int k = 0; k < 200; k++)
-        buf_puts(&body, "opis klastera i njegovih clanica ");
-    assert_false(buf_failed(&body));
     unsigned long abandoned = search_helpers_abandoned();
-    assert_int_equal(db_begin_write(d), DB_OK);
-    assert_int_equal(search_begin_pending(d), DB_OK);
-    /* far more than the helper, at the lowest priority, keeps up with */
-    for (int i = 1; i <= 20000; i++) {
-        snprintf(title, sizeof title, "Napusten %d", i);
-        assert_int_equal(search_put_pending(d, "org", i, title, buf_str(&body)), DB_OK);
-    }
+    pending_long_docs(d, "Napusten", 1, 20000);
     db_rollback(d);
     search_drop_pending(d);
     assert_int_equal(search_helpers_abandoned(), abandoned + 1);
@@ -949,7 +946,6 @@ static void test_search_drop_abandons(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(db_exec(d, "INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"),
                      DB_OK);
-    buf_free(&body);
 }
 
 /* Search answers do not depend on how the FTS tables were filled: the
