@@ -802,6 +802,12 @@ db_status db_write_ahead(db *d)
     return d->drv->write_ahead ? note(d, d->drv->write_ahead(d->conn)) : DB_OK;
 }
 
+db_status db_room(db *d)
+{
+    assert(db_in_tx(d));
+    return d->drv->room ? note(d, d->drv->room(d->conn)) : DB_OK;
+}
+
 const char *db_backend(const db *d)
 {
     return d->drv->name;

@@ -285,6 +285,12 @@ db_status db_backup(db *d, const char *path);
  * thread finishes, leaving less for after. A failure leaves the
  * transaction to roll back. DB_OK at once on PostgreSQL. */
 db_status db_write_ahead(db *d);
+/* Inside a write transaction: DB_FULL when the file system holding the
+ * database file has less free space than the file must grow by to hold
+ * the pages the transaction has made (SQLite; DB_OK elsewhere, and when it
+ * cannot tell). A bulk writer asks before it waits for its helper, so that
+ * a full disk fails the import at once rather than after the wait. */
+db_status db_room(db *d);
 /* The backend of connection d: its driver's name ("sqlite", or the
  * PostgreSQL driver's), a static string. Migrations pick their dialect
  * file by it (migrate.c). */

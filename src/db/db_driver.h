@@ -68,6 +68,9 @@ struct db_driver {
     /* Writes the open transaction's changed pages to the file before its
      * commit (db_write_ahead); NULL: the backend has nothing to write. */
     db_status (*write_ahead)(void *conn);
+    /* DB_FULL when the open transaction's pages cannot fit where the file
+     * is (db_room); NULL: the backend does not say. */
+    db_status (*room)(void *conn);
     const char *(*version)(void);
 };
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -535,6 +536,32 @@ static db_status s_write_ahead(void *conn)
     return map_rc(rc);
 }
 
+static int64_t pragma_int(sqlite3 *h, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* db_room: the pages the transaction counts, against the file's size and
+ * the free space of its file system (its journal holds only pages the
+ * file had, a few for a load past its end: not counted). */
+static db_status s_room(void *conn)
+{
+    sqlite3 *h = conn;
+    const char *path = sqlite3_db_filename(h, "main");
+    int64_t pages = pragma_int(h, "PRAGMA page_count"), size = pragma_int(h, "PRAGMA page_size");
+    struct stat sb;
+    struct statvfs vf;
+    if (!path || !*path || pages < 0 || size < 0 || stat(path, &sb) != 0 || statvfs(path, &vf) != 0)
+        return DB_OK; /* cannot tell: the writes will */
+    int64_t grow = pages * size - (int64_t)sb.st_size;
+    return grow > 0 && (uint64_t)grow > (uint64_t)vf.f_bavail * vf.f_frsize ? DB_FULL : DB_OK;
+}
+
 static db_status s_exec(void *conn, const char *sql)
 {
     if (strcmp(sql, "COMMIT") == 0 && bulk_gathers(conn))
@@ -974,5 +1001,6 @@ const struct db_driver db_sqlite_driver = {
     .check = s_check,
     .backup = s_backup,
     .write_ahead = s_write_ahead,
+    .room = s_room,
     .version = s_version,
 };

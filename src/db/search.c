@@ -30,7 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/timeutil.h"
 #include "core/utf8.h"
 
 /* (kind, ref) -> FTS rowid through search_doc: deleting by rowid is an
@@ -414,6 +413,7 @@ typedef struct folder {
     size_t n_unfolded;
     size_t n_pushed;      /* documents handed over (search_helper_await) */
     atomic_size_t n_done; /* of them, folded (and built) by the helpers */
+    atomic_bool built;    /* the helper's build committed (search_helper_await) */
     /* the helper's batch (its own; a promoted helper goes on with it):
      * the documents from batch, batch_n of them, batch_done done, the
      * next being cur */
@@ -568,6 +568,8 @@ static void *helper_run(folder *f, bool niced)
     pthread_mutex_unlock(&f->mu);
     if (!stopped && f->build_sql[0] && f->build_st == DB_OK)
         f->build_st = build_close(f);
+    if (!stopped)
+        atomic_store(&f->built, true);
     return NULL;
 }
 
@@ -992,13 +994,9 @@ unsigned long search_helpers_abandoned(void)
     return atomic_load(&g_abandoned);
 }
 
-/* The pace is measured from the call on (the helpers then run at the
- * writer's priority: search_close_pending promoted them), every
- * AWAIT_STEP_US, and trusted once AWAIT_MEASURE_US have passed. */
-#define AWAIT_STEP_US    10000
-#define AWAIT_MEASURE_US 50000
+#define AWAIT_STEP_NS 10000000L /* 10 ms between looks */
 
-bool search_helper_await(db *d, double secs)
+bool search_helper_await(db *d)
 {
     folder *f = folder_find(d);
     if (!f || !f->started || !f->build_sql[0])
@@ -1006,20 +1004,22 @@ bool search_helper_await(db *d, double secs)
     pthread_mutex_lock(&f->mu);
     size_t pushed = f->n_pushed;
     pthread_mutex_unlock(&f->mu);
-    uint64_t t0 = time_mono_us();
-    size_t done0 = atomic_load(&f->n_done);
-    for (;;) {
-        size_t done = atomic_load(&f->n_done);
-        if (done >= pushed)
-            return false;
-        uint64_t dt = time_mono_us() - t0;
-        /* remaining / pace <= secs, in whole numbers */
-        if (dt >= AWAIT_MEASURE_US && done > done0 &&
-            (double)(pushed - done) * (double)dt <= secs * 1e6 * (double)(done - done0))
-            return true;
-        struct timespec ts = {0, AWAIT_STEP_US * 1000L};
+    while (atomic_load(&f->n_done) < pushed) {
+        struct timespec ts = {0, AWAIT_STEP_NS};
         nanosleep(&ts, NULL);
     }
+    return !atomic_load(&f->built);
+}
+
+size_t search_helper_left(db *d)
+{
+    folder *f = folder_find(d);
+    if (!f || !f->started)
+        return 0;
+    pthread_mutex_lock(&f->mu);
+    size_t pushed = f->n_pushed;
+    pthread_mutex_unlock(&f->mu);
+    return pushed - atomic_load(&f->n_done);
 }
 
 void search_close_pending(db *d)

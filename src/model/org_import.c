@@ -887,9 +887,6 @@ static db_status import_row_write(importer *im, import_row *row, const org_prep 
  * instructions; 100,000 entries: the writer's CPU 7.57 and 7.75 s kept,
  * 7.13 and 7.55 s dropped), so all are dropped. */
 #define IMPORT_BULK_MIN 256
-/* How long before the search helper's end the write ahead starts: it
- * takes 0.2-0.3 s for the 600 MB of 100,000 entries (bench/RESULTS.md). */
-#define WRITE_AHEAD_LEAD 0.5
 static const char *const bulk_tables[] = {"org", "org_sector", "org_fos", "org_geo"};
 #define N_BULK_TABLES (sizeof bulk_tables / sizeof bulk_tables[0])
 
@@ -1121,12 +1118,14 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
         phase_end(rep, "indexes", &clock);
         /* while the helper finishes the FTS tables, the pages written so
          * far go to the file: the commit then writes only the rest (the
-         * file's new pages need no journal, only the few it had). Not
-         * before the helper is about WRITE_AHEAD_LEAD from done: from the
-         * write ahead to the commit no other process can read the file,
-         * and a helper far behind (long descriptions, a busy machine)
-         * once kept readers out for 15 s. */
-        if (search_helper_await(d, WRITE_AHEAD_LEAD) && (st = db_write_ahead(d)) != DB_OK)
+         * file's new pages need no journal, only the few it had). Only
+         * once the helper has added every document: from the write ahead
+         * to the commit no other process can read the file, and a helper
+         * far behind (long descriptions, a busy machine) once kept
+         * readers out for 15-20 s. */
+        if ((st = db_room(d)) != DB_OK) /* a full disk fails now, not after the wait */
+            goto done;
+        if (search_helper_await(d) && (st = db_write_ahead(d)) != DB_OK)
             goto done;
         phase_end(rep, "ahead", &clock);
         if ((st = search_flush_pending(d)) != DB_OK)
