@@ -899,13 +899,27 @@ static size_t rows_to_write(const importer *im)
     return n;
 }
 
+/* Whether the load is a bulk one: at least IMPORT_BULK_MIN rows to write
+ * and more than the directory holds (*present gets how many it holds). */
+static db_status bulk_sized(importer *im, int64_t *present, bool *yes)
+{
+    size_t n_write = rows_to_write(im);
+    *present = 0;
+    *yes = false;
+    if (n_write < IMPORT_BULK_MIN)
+        return DB_OK;
+    db_status st = db_scalar_int(im->d, "SELECT count(*) FROM org", present);
+    *yes = st == DB_OK && (int64_t)n_write > *present;
+    return st;
+}
+
 static db_status bulk_begin(importer *im, db_index_stash stash[N_BULK_TABLES], bool *dropped)
 {
     *dropped = false;
-    size_t n_write = rows_to_write(im);
     int64_t present = 0;
-    db_status st = db_scalar_int(im->d, "SELECT count(*) FROM org", &present);
-    if (st != DB_OK || n_write < IMPORT_BULK_MIN || (int64_t)n_write <= present)
+    bool bulk = false;
+    db_status st = bulk_sized(im, &present, &bulk);
+    if (st != DB_OK || !bulk)
         return st;
     for (size_t k = 0; k < N_BULK_TABLES; k++)
         if ((st = db_indexes_drop(im->d, im->a, bulk_tables[k], &stash[k])) != DB_OK)
@@ -914,13 +928,14 @@ static db_status bulk_begin(importer *im, db_index_stash stash[N_BULK_TABLES], b
     return taken_load(im, (size_t)present);
 }
 
-/* A load of IMPORT_BULK_MIN rows or more on SQLite writes with its
- * foreign keys unenforced and checks them once before its commit
- * (fk_check): SQLite otherwise probes each row's parents (district,
- * region, person; each sector, field and focus code; the entry of each
- * code row) as it goes, 6.7% of the writing thread's instructions
- * (callgrind, 10,000 entries), while one check of the tables after the
- * load took under a fifth of that at 100,000. The setting is the
+/* A bulk load (bulk_sized) on SQLite writes with its foreign keys
+ * unenforced and checks them once before its commit (fk_check): SQLite
+ * otherwise probes each row's parents (district, region, person; each
+ * sector, field and focus code; the entry of each code row) as it goes,
+ * 6.7% of the writing thread's instructions (callgrind, 10,000 entries),
+ * while one check of the tables after the load took under a fifth of
+ * that at 100,000. The check reads whole tables, so only a load larger
+ * than the directory trades the probes for it. The setting is the
  * connection's and changes only outside a transaction: fk_pause before
  * the load's, fk_resume after it, whatever came of it. */
 static const char *const fk_tables[] = {"org", "org_sector", "org_fos", "org_geo"};
@@ -951,9 +966,10 @@ static db_status fk_violated(db *d, bool *bad)
  * load's, and refused every large import for it, naming the file. */
 static bool fk_pause(importer *im)
 {
-    bool bad = true;
-    return rows_to_write(im) >= IMPORT_BULK_MIN && strcmp(db_backend(im->d), "sqlite") == 0 &&
-           fk_violated(im->d, &bad) == DB_OK && !bad &&
+    int64_t present;
+    bool bulk = false, bad = true;
+    return strcmp(db_backend(im->d), "sqlite") == 0 && bulk_sized(im, &present, &bulk) == DB_OK &&
+           bulk && fk_violated(im->d, &bad) == DB_OK && !bad &&
            db_exec(im->d, "PRAGMA foreign_keys=OFF") == DB_OK;
 }
 
