@@ -536,6 +536,7 @@ static db_status s_write_ahead(void *conn)
     return map_rc(rc);
 }
 
+/* The first column of sql's first row, -1 without one. */
 static int64_t pragma_int(sqlite3 *h, const char *sql)
 {
     sqlite3_stmt *s = NULL;
@@ -553,12 +554,13 @@ static db_status s_room(void *conn)
 {
     sqlite3 *h = conn;
     const char *path = sqlite3_db_filename(h, "main");
-    int64_t pages = pragma_int(h, "PRAGMA page_count"), size = pragma_int(h, "PRAGMA page_size");
+    int64_t bytes =
+        pragma_int(h, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
     struct stat sb;
     struct statvfs vf;
-    if (!path || !*path || pages < 0 || size < 0 || stat(path, &sb) != 0 || statvfs(path, &vf) != 0)
+    if (!path || !*path || bytes < 0 || stat(path, &sb) != 0 || statvfs(path, &vf) != 0)
         return DB_OK; /* cannot tell: the writes will */
-    int64_t grow = pages * size - (int64_t)sb.st_size;
+    int64_t grow = bytes - (int64_t)sb.st_size;
     return grow > 0 && (uint64_t)grow > (uint64_t)vf.f_bavail * vf.f_frsize ? DB_FULL : DB_OK;
 }
 
