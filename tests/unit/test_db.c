@@ -412,6 +412,16 @@ static void assert_rows_after_reopen(fixture *f, db *b, int64_t want)
     buf_free(&err);
 }
 
+/* Since db_file_writes gave pages0 and runs0: 200 pages or more were
+ * written, in runs of 8 pages or more on average (gathered). */
+static void assert_gathered(unsigned long pages0, unsigned long runs0)
+{
+    unsigned long pages1, runs1;
+    db_file_writes(&pages1, &runs1);
+    assert_true(pages1 - pages0 >= 200);
+    assert_true(runs1 - runs0 <= (pages1 - pages0) / 8);
+}
+
 /* A bulk commit's pages reach the file in runs of several pages (the
  * "scan" VFS gathers consecutive writes), and what it wrote is all there:
  * the file checks, and a new connection reads every row. */
@@ -431,13 +441,10 @@ static void test_commit_gathers_writes(void **state)
                                 " WHERE i < 2000) INSERT INTO t(a, b)"
                                 " SELECT printf('%0500d', i), i FROM k"),
                      DB_OK);
-    unsigned long pages0, runs0, pages1, runs1;
+    unsigned long pages0, runs0;
     db_file_writes(&pages0, &runs0);
     assert_int_equal(db_commit(b), DB_OK);
-    db_file_writes(&pages1, &runs1);
-    /* about 250 pages of 4 KiB, in runs of up to 16 */
-    assert_true(pages1 - pages0 >= 200);
-    assert_true(runs1 - runs0 <= (pages1 - pages0) / 8);
+    assert_gathered(pages0, runs0); /* about 250 pages of 4 KiB, in runs of up to 16 */
     db_close(b);
     assert_int_equal(db_open(f->t.path, NULL, &f->t.d, &err), DB_OK);
     assert_int_equal(db_scalar_int(f->t.d, "SELECT count(*) FROM t WHERE length(a) = 500", &n),
@@ -463,14 +470,12 @@ static void test_write_ahead(void **state)
     wa_change(b);
     assert_int_equal(file_bytes(f->t.path), size0); /* all in the cache so far */
     assert_int_equal(db_room(b), DB_OK);            /* the disk has room for them */
-    unsigned long nudges = db_writeback_nudges(), pages0, runs0, pages1, runs1;
+    unsigned long nudges = db_writeback_nudges(), pages0, runs0;
     db_file_writes(&pages0, &runs0);
     assert_int_equal(db_write_ahead(b), DB_OK);
     assert_true(file_bytes(f->t.path) >= size0 + 2000 * 500);
     /* gathered, and the disk asked to start on them */
-    db_file_writes(&pages1, &runs1);
-    assert_true(pages1 - pages0 >= 200);
-    assert_true(runs1 - runs0 <= (pages1 - pages0) / 8);
+    assert_gathered(pages0, runs0);
     assert_true(db_writeback_nudges() > nudges);
     /* and the file stays locked: another process can neither read it nor
      * take the journal for a hot one and roll it back (closing any
