@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/mem.h"
 #include "core/utf8.h"
 
 /* (kind, ref) -> FTS rowid through search_doc: deleting by rowid is an
@@ -160,6 +161,145 @@ static bool search_on_pg(db *d)
 
 static db_status folder_forget(db *d, int64_t id);
 
+/* --- a document's words once ----------------------------------------------------------- */
+
+/* The bytes that FTS5's tokenizer (unicode61, no tokenchars) never takes
+ * into a token, one bit each: the ASCII bytes other than letters and
+ * digits. Every such byte ends a word of search_words_once, so each of its
+ * words is tokenized alone, whatever surrounds it (a word may still hold
+ * several tokens, split by a separator outside ASCII, such as "—"). */
+static const uint64_t word_sep_bits[2] = {~0x03ff000000000000ULL, ~0x07fffffe07fffffeULL};
+
+static inline bool word_sep(unsigned char c)
+{
+    return c < 0x80 && (word_sep_bits[c >> 6] >> (c & 63)) & 1;
+}
+
+/* A word seen: where it is (1 + its offset in title, or 1 + tn + its
+ * offset in the compacted body; 0: an empty slot), its length and 16 bits
+ * of its hash. */
+typedef struct word_slot {
+    uint32_t at;
+    uint16_t len, hash;
+} word_slot;
+
+typedef struct word_set {
+    word_slot *t;
+    size_t mask, n; /* slots - 1; words in it */
+    const char *title, *body;
+    size_t tn;
+} word_set;
+
+static const char *word_at(const word_set *ws, uint32_t at)
+{
+    return at <= ws->tn ? ws->title + at - 1 : ws->body + (at - 1 - ws->tn);
+}
+
+/* Adds word p[0..len), at position at, with hash h; true when it was not
+ * there yet. */
+static bool word_add(word_set *ws, const char *p, uint16_t len, uint32_t h, uint32_t at)
+{
+    uint16_t h16 = (uint16_t)(h >> 16);
+    for (size_t i = h & ws->mask;; i = (i + 1) & ws->mask) {
+        word_slot *w = &ws->t[i];
+        if (!w->at) {
+            *w = (word_slot){at, len, h16};
+            ws->n++;
+            return true;
+        }
+        if (w->hash == h16 && w->len == len && memcmp(word_at(ws, w->at), p, len) == 0)
+            return false;
+    }
+}
+
+/* Twice the slots, from the heap (the first table is the caller's stack).
+ * False when out of memory. */
+static bool word_grow(word_set *ws, word_slot *stack)
+{
+    size_t slots = (ws->mask + 1) * 2;
+    word_slot *t = mem_calloc(slots, sizeof *t), *old = ws->t;
+    if (!t)
+        return false;
+    for (size_t i = 0; i <= ws->mask; i++) {
+        if (!old[i].at)
+            continue;
+        const char *w = word_at(ws, old[i].at);
+        uint32_t h = 2166136261u; /* the hash of word_add's caller, again */
+        for (uint16_t k = 0; k < old[i].len; k++)
+            h = (h ^ (unsigned char)w[k]) * 16777619u;
+        size_t j = h & (slots - 1);
+        while (t[j].at)
+            j = (j + 1) & (slots - 1);
+        t[j] = old[i];
+    }
+    if (old != stack)
+        mem_free(old);
+    ws->t = t;
+    ws->mask = slots - 1;
+    return true;
+}
+
+#define WORDS_STACK 512 /* slots on the stack: 256 distinct words, most documents */
+
+void search_words_once(buf *b, const char *title, size_t tn)
+{
+    word_slot stack[WORDS_STACK];
+    memset(stack, 0, sizeof stack);
+    word_set ws = {.t = stack, .mask = WORDS_STACK - 1, .title = title, .body = b->data, .tn = tn};
+    char *s = b->data;
+    size_t n = b->len, o = 0;
+    if (!s || (uint64_t)tn + n >= UINT32_MAX) /* empty, or too long to index: as it is */
+        return;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *t = pass ? s : title;
+        size_t len = pass ? n : tn;
+        for (size_t i = 0; i < len;) {
+            while (i < len && word_sep((unsigned char)t[i]))
+                i++;
+            size_t w = i;
+            uint32_t h = 2166136261u; /* FNV-1a */
+            while (i < len && !word_sep((unsigned char)t[i]))
+                h = (h ^ (unsigned char)t[i++]) * 16777619u;
+            size_t wl = i - w;
+            if (!wl)
+                continue;
+            bool fresh = true;
+            if (wl <= UINT16_MAX) {
+                if (ws.n * 2 >= ws.mask && !word_grow(&ws, stack)) {
+                    b->failed = true;
+                    goto cleanup;
+                }
+                /* a body word goes to o: where it is looked for from now on */
+                uint32_t at = pass ? (uint32_t)(1 + tn + o + (o ? 1 : 0)) : (uint32_t)(1 + w);
+                fresh = word_add(&ws, t + w, (uint16_t)wl, h, at);
+            }
+            if (!pass || !fresh)
+                continue;
+            if (o)
+                s[o++] = ' ';
+            memmove(s + o, s + w, wl); /* o <= w: the words only move back */
+            o += wl;
+        }
+    }
+    b->len = o;
+    s[o] = '\0';
+cleanup:
+    if (ws.t != stack)
+        mem_free(ws.t);
+}
+
+/* The folded title and the folded body of a document into ft and fb: the
+ * body's words once each, and none of the title's (search_words_once). */
+static void fold_doc(buf *ft, buf *fb, const char *title, const char *body)
+{
+    if (title)
+        utf8_fold(ft, title, strlen(title));
+    if (body)
+        utf8_fold(fb, body, strlen(body));
+    if (!buf_failed(ft) && !buf_failed(fb))
+        search_words_once(fb, ft->data ? ft->data : "", ft->len);
+}
+
 /* Removes document id from both FTS tables of d (the database's, or a bulk
  * write's helper database). */
 static db_status fts_forget(db *d, int64_t id)
@@ -213,10 +353,7 @@ static db_status put_doc(db *d, const char *kind, int64_t ref, const char *title
     }
     if (!id && (st = search_delete(d, kind, ref)) != DB_OK)
         goto cleanup;
-    if (title)
-        utf8_fold(&ft, title, strlen(title));
-    if (body)
-        utf8_fold(&fb, body, strlen(body));
+    fold_doc(&ft, &fb, title, body);
     if (buf_failed(&ft) || buf_failed(&fb)) {
         st = DB_NOMEM;
         goto cleanup;
@@ -437,8 +574,7 @@ static void doc_fold(pending_doc *p)
 {
     if (p->gone)
         return;
-    utf8_fold(&p->ft, p->title, strlen(p->title));
-    utf8_fold(&p->fb, p->body, strlen(p->body));
+    fold_doc(&p->ft, &p->fb, p->title, p->body);
     free(p->title);
     free(p->body);
     p->title = p->body = NULL;

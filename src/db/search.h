@@ -78,6 +78,17 @@ unsigned long search_helpers_abandoned(void);
  * build. (Predicting the end from the pace so far was wrong whenever the
  * documents still to come were longer.) */
 bool search_helper_await(db *d);
+/* Rewrites folded text b in place to its words, each once, in the order
+ * they first come, separated by single spaces, leaving out every word of
+ * the folded title (tn bytes): what search_fts keeps of a document's body.
+ * A word is a run of ASCII letters and digits and bytes outside ASCII;
+ * every other byte separates words, as it does tokens for FTS5 (unicode61)
+ * and PostgreSQL's search_words. Queries ask only whether each word begins
+ * some word of the title, or of the title or body (never a phrase, a
+ * position or a count: search_build_match), so the document answers
+ * exactly the queries it answered whole, with about half the words to
+ * index (bench/RESULTS.md). Out of memory sets b's failed flag. */
+void search_words_once(buf *b, const char *title, size_t tn);
 /* The documents d's helper has not added yet; for tests. */
 size_t search_helper_left(db *d);
 db_status search_flush_pending(db *d);
