@@ -459,17 +459,53 @@ void valid_add_error(form_errors *errs, const char *field, form_error_code code,
     e->max = max;
 }
 
+/* Where each rule's fields are when the form lists them in the rules'
+ * order, as valid_values and org_validate_local build theirs: rule i's are
+ * fields start[i] .. start[i + 1] - 1, found in one walk of both lists
+ * (about one strcmp per rule and one per field). False when the form is
+ * in another order or has a field no rule names (a posted form): then
+ * each rule looks through all of them. Looking up each of an import's 21
+ * fields among the others was 9% of its prepare thread (callgrind). */
+#define ORDERED_RULES_MAX 64
+static bool fields_in_rule_order(const form *f, const form_rule *rules, size_t n_rules,
+                                 size_t *start)
+{
+    if (!f || n_rules >= ORDERED_RULES_MAX)
+        return false;
+    size_t j = 0;
+    for (size_t i = 0; i < n_rules; i++) {
+        start[i] = j;
+        while (j < f->n_fields && (f->fields[j].name == rules[i].name ||
+                                   strcmp(f->fields[j].name, rules[i].name) == 0))
+            j++;
+    }
+    start[n_rules] = j;
+    return j == f->n_fields;
+}
+
 bool form_validate(arena *a, const form *f, const form_rule *rules, size_t n_rules,
                    form_value *vals, form_errors *errs)
 {
     assert(a && (rules || n_rules == 0) && (vals || n_rules == 0) && errs);
     assert(errs->n_items <= sizeof errs->items / sizeof errs->items[0]);
+#ifndef NDEBUG
+    /* each rule names its own field (fields_in_rule_order gives a field
+     * to the first rule of its name) */
+    for (size_t i = 0; i < n_rules; i++)
+        for (size_t k = 0; k < i; k++)
+            assert(strcmp(rules[i].name, rules[k].name) != 0);
+#endif
+    size_t start[ORDERED_RULES_MAX + 1];
+    bool ordered = fields_in_rule_order(f, rules, n_rules, start);
     bool ok = true;
     for (size_t i = 0; i < n_rules; i++) {
         assert(rules[i].name);
         assert(rules[i].kind != FV_ENUM || rules[i].choices);
         memset(&vals[i], 0, sizeof vals[i]);
-        form_error_code c = check_rule(a, f, &rules[i], &vals[i]);
+        /* ordered: the rule's own fields, as a form of their own */
+        size_t n_own = ordered ? start[i + 1] - start[i] : 0;
+        form own = {n_own ? f->fields + start[i] : NULL, n_own};
+        form_error_code c = check_rule(a, ordered ? &own : f, &rules[i], &vals[i]);
         if (c) {
             ok = false;
             valid_add_error(errs, rules[i].name, c, rules[i].min, rules[i].max);
