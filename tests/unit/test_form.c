@@ -969,6 +969,60 @@ static void test_validate_table_and_errors(void **state)
     arena_free(&a);
 }
 
+/* A form in the rules' order (fields_in_rule_order: each rule handed its
+ * own fields) validates exactly as the same fields in another order (each
+ * rule looks through all of them): values, lists and errors. */
+static void test_validate_order_same(void **state)
+{
+    (void)state;
+    arena a = ARENA_INIT;
+    static const char *const opts[] = {"x", "y", NULL};
+    const form_rule rules[] = {
+        {"name", FV_TEXT, FORM_REQUIRED, 0, 10, NULL},
+        {"tag", FV_SLUG, FORM_MULTI, 0, 0, NULL},
+        {"age", FV_INT, 0, 0, 150, NULL},
+        {"o", FV_ENUM, FORM_MULTI, 0, 0, opts},
+        {"mail", FV_EMAIL, FORM_REQUIRED, 0, 0, NULL},
+        {"note", FV_TEXT, 0, 0, 0, NULL},
+    };
+    static const char *const posts[][2] = {
+        /* in the rules' order; the same fields in another order */
+        {"name=Ana&tag=a&tag=b-c&age=200&o=y&o=x&note=n1&note=n2",
+         "note=n1&o=y&age=200&tag=a&name=Ana&o=x&tag=b-c&note=n2"},
+        {"name=&tag=B&o=z", "o=z&tag=B&name="},
+        {"", ""},
+        {"name=Ana&mail=a%40b.rs", "mail=a%40b.rs&name=Ana"},
+    };
+    for (size_t k = 0; k < N_ELEMS(posts); k++) {
+        form_value v[2][N_ELEMS(rules)];
+        form_errors e[2];
+        memset(e, 0, sizeof e);
+        bool ok[2];
+        for (int o = 0; o < 2; o++) {
+            form f;
+            assert_int_equal(parse_url(&a, posts[k][o], &f, NULL), FORM_OK);
+            ok[o] = form_validate(&a, &f, rules, N_ELEMS(rules), v[o], &e[o]);
+        }
+        assert_int_equal(ok[0], ok[1]);
+        assert_int_equal(e[0].n_items, e[1].n_items);
+        for (size_t i = 0; i < e[0].n_items; i++) {
+            assert_string_equal(e[0].items[i].field, e[1].items[i].field);
+            assert_int_equal(e[0].items[i].code, e[1].items[i].code);
+        }
+        for (size_t r = 0; r < N_ELEMS(rules); r++) {
+            assert_int_equal(v[0][r].present, v[1][r].present);
+            assert_int_equal(v[0][r].i, v[1][r].i);
+            assert_int_equal(v[0][r].n_list, v[1][r].n_list);
+            if (v[0][r].text || v[1][r].text) {
+                assert_non_null(v[0][r].text);
+                assert_non_null(v[1][r].text);
+                assert_string_equal(v[0][r].text, v[1][r].text);
+            }
+        }
+    }
+    arena_free(&a);
+}
+
 /* --- messages ---------------------------------------------------------------- */
 
 static void test_error_text(void **state)
@@ -1179,6 +1233,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_control_matches_plain_loop),
+        cmocka_unit_test(test_validate_order_same),
         cmocka_unit_test(test_url_basic),
         cmocka_unit_test(test_url_utf8),
         cmocka_unit_test(test_url_bad_escapes),
