@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <unicode/uchar.h>
+
 #include "core/mem.h"
 #include "core/utf8.h"
 
@@ -1192,21 +1194,40 @@ db_status search_flush_pending(db *d)
     return st;
 }
 
+/* Whether the character at p (folded text) belongs to a word; *len is
+ * its length in bytes. ASCII letters and digits, and outside ASCII what
+ * FTS5's unicode61 takes into tokens: letters, numbers and private use
+ * (Unicode categories L*, N*, Co, by ICU's tables). Everything else
+ * separates words, as it separates tokens for FTS5 and PostgreSQL
+ * (search_words): a quoted query word holding one ("o’brien",
+ * "niš–beograd", a no-break space) was a phrase of two tokens for FTS5,
+ * which matched only where the two stood side by side, and no word at all
+ * on PostgreSQL. */
+static int word_char(const char *p, int *len)
+{
+    unsigned char c = (unsigned char)*p;
+    uint32_t cp = c;
+    *len = 1;
+    if (c >= 0x80 && (*len = utf8_decode(p, strnlen(p, 4), &cp)) <= 0)
+        *len = 1, cp = 0xFFFD; /* not after utf8_fold; a separator */
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    return (U_GET_GC_MASK((UChar32)cp) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_CO_MASK)) != 0;
+}
+
 void search_build_match(buf *out, const char *q)
 {
     buf folded = BUF_INIT;
     if (q)
         utf8_fold(&folded, q, strlen(q));
     const char *p = buf_str(&folded);
-    int words = 0;
+    int words = 0, len;
     while (*p) {
-        /* a word is a run of ASCII letters/digits or non-ASCII bytes */
-        while (*p &&
-               !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || (unsigned char)*p >= 0x80))
-            p++;
+        while (*p && !word_char(p, &len))
+            p += len;
         const char *w = p;
-        while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || (unsigned char)*p >= 0x80)
-            p++;
+        while (*p && word_char(p, &len))
+            p += len;
         if (p > w && words < 16) {
             buf_puts(out, words ? " \"" : "\"");
             buf_append(out, w, (size_t)(p - w));

@@ -84,10 +84,12 @@ bool search_helper_await(db *d);
  * A word is a run of ASCII letters and digits and bytes outside ASCII;
  * every other byte separates words, as it does tokens for FTS5 (unicode61)
  * and PostgreSQL's search_words. Queries ask only whether each word begins
- * some word of the title, or of the title or body (never a phrase, a
- * position or a count: search_build_match), so the document answers
- * exactly the queries it answered whole, with about half the words to
- * index (bench/RESULTS.md). Out of memory sets b's failed flag. */
+ * some word of the title, or of the title or body: search_build_match
+ * splits a query's words wherever the tokenizers split, so each quoted
+ * word is one token, never a phrase, and nothing asks for a position or a
+ * count. So the document answers exactly the queries it answered whole,
+ * with about half the words to index (bench/RESULTS.md). Out of memory
+ * sets b's failed flag. */
 void search_words_once(buf *b, const char *title, size_t tn);
 /* The documents d's helper has not added yet; for tests. */
 size_t search_helper_left(db *d);

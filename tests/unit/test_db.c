@@ -1132,6 +1132,13 @@ static void test_match_expression_is_safe(void **state)
     buf_reset(&b);
     search_build_match(&b, "  ,;!  ");
     assert_int_equal(b.len, 0);
+    /* split where the tokenizers split outside ASCII too (punctuation, a
+     * dash, a no-break space, a middle dot), never inside a letter or a
+     * number of another script: each quoted word is one token */
+    buf_reset(&b);
+    search_build_match(&b, "O’Brien Niš–Beograd nis\u00a0klaster a·b «x» Ωmega ½ 2²");
+    assert_string_equal(buf_str(&b), "\"o\"* \"brien\"* \"nis\"* \"beograd\"* \"nis\"* \"klaster\"*"
+                                     " \"a\"* \"b\"* \"x\"* \"ωmega\"* \"½\"* \"2²\"*");
     buf_free(&b);
     fixture *f = *state;
     arena a = ARENA_INIT;
@@ -1139,6 +1146,17 @@ static void test_match_expression_is_safe(void **state)
     size_t n = 9;
     assert_int_equal(search_query(f->t.d, &a, "\"unbalanced ( * :", NULL, 5, 0, &h, &n), DB_OK);
     assert_int_equal(n, 0);
+    /* such words find the document that has them, wherever they stand in
+     * it: not only side by side, as a phrase */
+    assert_int_equal(search_put(f->t.d, "org", 7, "Kafana O'Brien", "Beograd i okolina; Niš"),
+                     DB_OK);
+    static const char *const finds[] = {"O’Brien",          "o‘brien",      "Niš–Beograd",
+                                        "nis\u00a0beograd", "brien·kafana", "kafana—nis"};
+    for (size_t i = 0; i < sizeof finds / sizeof *finds; i++) {
+        assert_int_equal(search_query(f->t.d, &a, finds[i], "org", 5, 0, &h, &n), DB_OK);
+        if (n != 1 || h[0].ref != 7)
+            fail_msg("'%s': %zu hits", finds[i], n);
+    }
     arena_free(&a);
 }
 
