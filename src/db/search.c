@@ -165,16 +165,58 @@ static db_status folder_forget(db *d, int64_t id);
 
 /* --- a document's words once ----------------------------------------------------------- */
 
-/* The bytes that FTS5's tokenizer (unicode61, no tokenchars) never takes
- * into a token, one bit each: the ASCII bytes other than letters and
- * digits. Every such byte ends a word of search_words_once, so each of its
- * words is tokenized alone, whatever surrounds it (a word may still hold
+/* The bytes that may be in a word of search_words_once: ASCII letters
+ * and digits, and every byte outside ASCII. The others are those FTS5's
+ * tokenizer (unicode61, no tokenchars) never takes into a token, so each
+ * word is tokenized alone, whatever surrounds it (a word may still hold
  * several tokens, split by a separator outside ASCII, such as "—"). */
-static const uint64_t word_sep_bits[2] = {~0x03ff000000000000ULL, ~0x07fffffe07fffffeULL};
+static const unsigned char word_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 10 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 20 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 30 */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 40 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, /* 50 */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 60 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, /* 70 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 80 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 90 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* a0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* b0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* c0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* d0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* e0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* f0 */
+};
 
-static inline bool word_sep(unsigned char c)
+/* A hash of the len bytes at p, from a few loads (FNV-1a, a multiply per
+ * byte, was as costly as the rest of search_words_once): the first and
+ * last 8 bytes, and every 8 bytes between, so words that differ anywhere
+ * differ in it but for collisions. */
+static uint32_t word_hash(const char *p, size_t len)
 {
-    return c < 0x80 && (word_sep_bits[c >> 6] >> (c & 63)) & 1;
+    uint64_t a = 0, b = len;
+    if (len >= 8) {
+        for (size_t k = 0; k + 8 < len; k += 8) {
+            uint64_t x;
+            memcpy(&x, p + k, 8);
+            a = (a ^ x) * 0x9E3779B97F4A7C15ULL;
+        }
+        memcpy(&b, p + len - 8, 8);
+        b ^= len;
+    } else if (len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, p, 4);
+        memcpy(&y, p + len - 4, 4);
+        a = x;
+        b = ((uint64_t)y << 32) | len;
+    } else if (len > 0) {
+        a = (uint64_t)(unsigned char)p[0] << 16 | (uint64_t)(unsigned char)p[len >> 1] << 8 |
+            (unsigned char)p[len - 1];
+    }
+    uint64_t h = (a ^ 0xC2B2AE3D27D4EB4FULL) * 0x9E3779B97F4A7C15ULL;
+    h ^= (b ^ (h >> 29)) * 0xBF58476D1CE4E5B9ULL;
+    return (uint32_t)(h >> 32) ^ (uint32_t)h;
 }
 
 /* A word seen: where it is (1 + its offset in title, or 1 + tn + its
@@ -225,11 +267,7 @@ static bool word_grow(word_set *ws, word_slot *stack)
     for (size_t i = 0; i <= ws->mask; i++) {
         if (!old[i].at)
             continue;
-        const char *w = word_at(ws, old[i].at);
-        uint32_t h = 2166136261u; /* the hash of word_add's caller, again */
-        for (uint16_t k = 0; k < old[i].len; k++)
-            h = (h ^ (unsigned char)w[k]) * 16777619u;
-        size_t j = h & (slots - 1);
+        size_t j = word_hash(word_at(ws, old[i].at), old[i].len) & (slots - 1);
         while (t[j].at)
             j = (j + 1) & (slots - 1);
         t[j] = old[i];
@@ -256,12 +294,11 @@ void search_words_once(buf *b, const char *title, size_t tn)
         const char *t = pass ? s : title;
         size_t len = pass ? n : tn;
         for (size_t i = 0; i < len;) {
-            while (i < len && word_sep((unsigned char)t[i]))
+            while (i < len && !word_byte[(unsigned char)t[i]])
                 i++;
             size_t w = i;
-            uint32_t h = 2166136261u; /* FNV-1a */
-            while (i < len && !word_sep((unsigned char)t[i]))
-                h = (h ^ (unsigned char)t[i++]) * 16777619u;
+            while (i < len && word_byte[(unsigned char)t[i]])
+                i++;
             size_t wl = i - w;
             if (!wl)
                 continue;
@@ -273,13 +310,16 @@ void search_words_once(buf *b, const char *title, size_t tn)
                 }
                 /* a body word goes to o: where it is looked for from now on */
                 uint32_t at = pass ? (uint32_t)(1 + tn + o + (o ? 1 : 0)) : (uint32_t)(1 + w);
-                fresh = word_add(&ws, t + w, (uint16_t)wl, h, at);
+                fresh = word_add(&ws, t + w, (uint16_t)wl, word_hash(t + w, wl), at);
             }
             if (!pass || !fresh)
                 continue;
             if (o)
                 s[o++] = ' ';
-            memmove(s + o, s + w, wl); /* o <= w: the words only move back */
+            /* o <= w: the words only move back, most of them a few bytes */
+            if (o != w)
+                for (size_t k = 0; k < wl; k++)
+                    s[o + k] = s[w + k];
             o += wl;
         }
     }

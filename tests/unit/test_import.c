@@ -69,6 +69,46 @@ static void test_bad_utf8_line(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(csv_bad_utf8_line(bad[i].s, bad[i].n), bad[i].line);
+
+    /* a text of 8 MiB or more is checked in two halves at once: a
+     * character across the middle, a bad byte in either half or cut short
+     * right before the middle, each found (and on the right line) */
+    size_t n = (size_t)9 << 20, mid = n / 2;
+    char *big = malloc(n);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = i % 61 == 60 ? '\n' : 'a';
+    for (int k = 0; k < 4; k++) { /* "€" (three bytes) ending at mid .. mid + 3 */
+        char keep[3];
+        memcpy(keep, big + mid - 2 + k, 3);
+        memcpy(big + mid - 2 + k, "\xe2\x82\xac", 3);
+        assert_int_equal(csv_bad_utf8_line(big, n), 0);
+        memcpy(big + mid - 2 + k, keep, 3);
+    }
+    const struct {
+        ptrdiff_t at; /* from mid */
+        char c;
+    } hits[] = {
+        {-1, '\xe2'}, /* cut short: the first half ends inside a character */
+        {0, '\x82'},  /* a continuation byte with nothing before it */
+        {1, '\x82'},
+        {-(ptrdiff_t)mid - 1 + 100, '\xff'}, /* early in the first half */
+    };
+    for (size_t i = 0; i < sizeof hits / sizeof *hits; i++) {
+        size_t at = (size_t)((ptrdiff_t)mid + hits[i].at);
+        char keep = big[at];
+        big[at] = hits[i].c;
+        int64_t line = 1;
+        for (size_t k = 0; k < at; k++)
+            line += big[k] == '\n';
+        assert_int_equal(csv_bad_utf8_line(big, n), line);
+        big[at] = keep;
+    }
+    big[n - 10] = '\0'; /* NUL near the end of the second half */
+    assert_int_equal(csv_bad_utf8_line(big, n), (int64_t)((n - 10) / 61) + 1);
+    big[n - 10] = 'a';
+    assert_int_equal(csv_bad_utf8_line(big, n), 0);
+    free(big);
 }
 
 /* Windows-1250 as Excel saves it with Serbian (Latin) settings: every
