@@ -242,7 +242,9 @@ db_status org_put(db *d, const org_rec *in, const char *rev_action, int64_t acto
                   const char *ip, form_errors *errs, org_put_result *res);
 /* The facet counts of the entries a bulk writer created, added up in
  * memory: zero it and set a (the caller's arena, which holds the keys). */
-#define ORG_BULK_ROWS 32
+#define ORG_BULK_ROWS       32
+#define ORG_BULK_CODES      128 /* code rows kept per table */
+#define ORG_BULK_CODE_CHUNK 16  /* code rows per INSERT */
 typedef struct org_facet_acc {
     arena *a;
     struct org_facet_slot {
@@ -260,6 +262,14 @@ typedef struct org_facet_acc {
         size_t snapshot, detail;
     } rows[ORG_BULK_ROWS];
     size_t n_rows;
+    /* their code rows (org_code_tables: org_sector, org_fos, org_geo),
+     * written by org_bulk_flush too, ORG_BULK_CODE_CHUNK to a statement:
+     * the entry's id, and the code's offset in text */
+    struct org_bulk_code {
+        int64_t id;
+        size_t code;
+    } codes[3][ORG_BULK_CODES];
+    size_t n_codes[3];
     buf text;
     int64_t actor_id;
     const char *rev_action;
@@ -268,9 +278,9 @@ typedef struct org_facet_acc {
      * not look them up again (org_validate_db_known) */
     const char *free_slug, *free_pib, *free_mb;
 } org_facet_acc;
-/* Writes the revision and audit rows acc still holds (org_put_bulk keeps
- * them for one multi-row INSERT per table; call before the transaction's
- * end, and before reading org_revision or audit in it). */
+/* Writes the revision, audit and code rows acc still holds (org_put_bulk
+ * keeps them for multi-row INSERTs; call before the transaction's end,
+ * and before reading org_revision, audit or the code tables in it). */
 db_status org_bulk_flush(db *d, org_facet_acc *acc);
 /* Frees what acc holds besides its arena's memory. */
 void org_facet_acc_free(org_facet_acc *acc);

@@ -1798,6 +1798,63 @@ static void import_ok(db *d, arena *a, const char *csv)
     buf_free(&rep.preview);
 }
 
+/* A bulk import keeps its new entries' code rows and writes them 16 to a
+ * statement (flush_codes), flushing early when a batch would overflow:
+ * every entry gets exactly its codes, whatever their number. */
+static void test_import_bulk_codes(void **state)
+{
+    fixture *f = *state;
+    enum { N = 300, MAXC = 41 };
+    char codes[MAXC][16];
+    db_stmt *s = db_prepare(f->t.d, "SELECT code FROM ref_nace ORDER BY code LIMIT 41");
+    assert_non_null(s);
+    int nc = 0;
+    while (db_step(s) == DB_ROW && nc < MAXC)
+        snprintf(codes[nc++], sizeof codes[0], "%s", db_col_text(s, 0));
+    db_reset(s);
+    assert_int_equal(nc, MAXC);
+    buf csv = BUF_INIT;
+    buf_puts(&csv, "slug,name,kind,status,sectors,geo\n");
+    for (int i = 0; i < N; i++) {
+        buf_printf(&csv, "c-%d,Codes %d,company,published,\"", i, i);
+        for (int k = 0; k < i * 7 % MAXC; k++)
+            buf_printf(&csv, "%s%s", k ? ";" : "", codes[k]);
+        buf_printf(&csv, "\",%s\n", i % 3 ? "WB" : "");
+    }
+    assert_false(buf_failed(&csv));
+    import_ok(f->t.d, &f->a, buf_str(&csv));
+    buf_free(&csv);
+    /* portable SQL: the test runs on PostgreSQL too */
+    static const char SECTORS[] = "SELECT s.code FROM org_sector s JOIN org o ON o.id = s.org_id"
+                                  " WHERE o.slug = $1 ORDER BY s.code";
+    static const char GEO[] = "SELECT count(*) FROM org_geo g JOIN org o ON o.id = g.org_id"
+                              " WHERE o.slug = $1";
+    int64_t total = 0;
+    for (int i = 0; i < N; i++) {
+        char slug[16];
+        snprintf(slug, sizeof slug, "c-%d", i);
+        buf want = BUF_INIT, got = BUF_INIT;
+        for (int k = 0; k < i * 7 % MAXC; k++)
+            buf_printf(&want, "%s%s", k ? ";" : "", codes[k]);
+        assert_non_null(s = db_prepare(f->t.d, SECTORS));
+        db_bind_text(s, 1, slug);
+        while (db_step(s) == DB_ROW)
+            buf_printf(&got, "%s%s", got.len ? ";" : "", db_col_text(s, 0));
+        db_reset(s);
+        if (strcmp(buf_str(&got), buf_str(&want)) != 0)
+            fail_msg("%s: sectors '%s', want '%s'", slug, buf_str(&got), buf_str(&want));
+        int64_t geo = -1;
+        assert_int_equal(db_int(f->t.d, &geo, -1, GEO, DB_ARGS(DBT(slug))), DB_OK);
+        assert_int_equal(geo, i % 3 ? 1 : 0);
+        total += i * 7 % MAXC;
+        buf_free(&want);
+        buf_free(&got);
+    }
+    int64_t n = 0;
+    assert_int_equal(db_int(f->t.d, &n, 0, "SELECT count(*) FROM org_sector", 0, NULL), DB_OK);
+    assert_int_equal(n, total);
+}
+
 /* 600 entries into an empty directory take the bulk path (more rows than
  * present: the secondary indexes dropped and made again); the same 600 in
  * four files of 150 take the row-by-row path. Rows, revisions, audit,
@@ -2422,6 +2479,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_counts_and_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_bulk_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_same_as_row_by_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_keys_as_looked_up, setup, teardown),
