@@ -300,74 +300,6 @@ static void test_fold_malformed(void **state)
     buf_free(&b);
 }
 
-/* utf8_valid by utf8_decode alone, one code point at a time: the
- * reference the fast paths (eight ASCII bytes, four two-byte letters at a
- * time) must agree with. */
-static bool valid_slow(const char *s, size_t n, bool allow_nul)
-{
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        int len = utf8_decode(s + i, n - i, &cp);
-        if (len == 0 || (cp == 0 && !allow_nul))
-            return false;
-        i += (size_t)len;
-    }
-    return true;
-}
-
-/* Random texts made of the bytes the fast paths look at (leads C0..DF and
- * the rest, continuations, ASCII, NUL, three- and four-byte leads), at
- * every offset and length, agree with the reference. */
-static void test_valid_fast_paths(void **state)
-{
-    (void)state;
-    static const unsigned char pick[] = {'a',  ' ',  0x00, 0x7F, 0x80, 0x8F, 0xBF, 0xC0, 0xC1,
-                                         0xC2, 0xD0, 0xD1, 0xDF, 0xE0, 0xE2, 0xED, 0xF0, 0xF4,
-                                         0xF5, 0xFF, 0xD0, 0x9D, 0xD1, 0x88, 0xA0, 0xB0};
-    uint32_t x = 88172645u;
-    char in[40];
-    size_t fails = 0;
-    for (int round = 0; round < 200000; round++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        size_t len = x % sizeof in;
-        /* mostly well-formed Cyrillic and ASCII, with one byte changed */
-        for (size_t k = 0; k < len;) {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            if (x % 3 && k + 2 <= len) {
-                in[k++] = (char)(0xD0 | (x >> 8 & 1));
-                in[k++] = (char)(0x80 | (x >> 9 & 0x3F));
-            } else {
-                in[k++] = (char)(x % 5 ? 'a' + (x >> 10) % 26 : ' ');
-            }
-        }
-        if (len) {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            in[(x >> 8) % len] = (char)pick[(x >> 16) % sizeof pick];
-        }
-        for (int nul = 0; nul < 2; nul++) {
-            bool want = valid_slow(in, len, nul), got = utf8_valid(in, len, nul);
-            if (want != got)
-                fail_msg("round %d: %d bytes, allow_nul %d: utf8_valid %d, reference %d", round,
-                         (int)len, nul, got, want);
-            fails += !want;
-        }
-    }
-    assert_true(fails > 10000); /* both answers were tried, often */
-    /* each lead 0xC0..0xDF before a continuation, at each of four places */
-    for (int lead = 0xC0; lead <= 0xDF; lead++)
-        for (int at = 0; at < 8; at += 2) {
-            char t[8] = {'\xD0', '\x9D', '\xD0', '\x9D', '\xD0', '\x9D', '\xD0', '\x9D'};
-            t[at] = (char)lead;
-            assert_int_equal(utf8_valid(t, 8, false), lead >= 0xC2);
-        }
-}
-
 /* Folding arbitrary bytes never crashes and always yields valid UTF-8;
  * folding a transliteration gives the same as folding the original. */
 static void test_fold_random(void **state)
@@ -473,6 +405,59 @@ static void test_valid_matches_plain_loop(void **state)
             }
     }
     assert_true(n_valid > 10000); /* both answers were exercised */
+}
+
+/* Random texts made of the bytes the fast paths look at (leads C0..DF and
+ * the rest, continuations, ASCII, NUL, three- and four-byte leads), at
+ * every offset and length, agree with the reference. */
+static void test_valid_fast_paths(void **state)
+{
+    (void)state;
+    static const unsigned char pick[] = {'a',  ' ',  0x00, 0x7F, 0x80, 0x8F, 0xBF, 0xC0, 0xC1,
+                                         0xC2, 0xD0, 0xD1, 0xDF, 0xE0, 0xE2, 0xED, 0xF0, 0xF4,
+                                         0xF5, 0xFF, 0xD0, 0x9D, 0xD1, 0x88, 0xA0, 0xB0};
+    uint32_t x = 88172645u;
+    char in[40];
+    size_t fails = 0;
+    for (int round = 0; round < 200000; round++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        size_t len = x % sizeof in;
+        /* mostly well-formed Cyrillic and ASCII, with one byte changed */
+        for (size_t k = 0; k < len;) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            if (x % 3 && k + 2 <= len) {
+                in[k++] = (char)(0xD0 | (x >> 8 & 1));
+                in[k++] = (char)(0x80 | (x >> 9 & 0x3F));
+            } else {
+                in[k++] = (char)(x % 5 ? 'a' + (x >> 10) % 26 : ' ');
+            }
+        }
+        if (len) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            in[(x >> 8) % len] = (char)pick[(x >> 16) % sizeof pick];
+        }
+        for (int nul = 0; nul < 2; nul++) {
+            bool want = valid_plain(in, len, nul), got = utf8_valid(in, len, nul);
+            if (want != got)
+                fail_msg("round %d: %d bytes, allow_nul %d: utf8_valid %d, reference %d", round,
+                         (int)len, nul, got, want);
+            fails += !want;
+        }
+    }
+    assert_true(fails > 10000); /* both answers were tried, often */
+    /* each lead 0xC0..0xDF before a continuation, at each of four places */
+    for (int lead = 0xC0; lead <= 0xDF; lead++)
+        for (int at = 0; at < 8; at += 2) {
+            char t[8] = {'\xD0', '\x9D', '\xD0', '\x9D', '\xD0', '\x9D', '\xD0', '\x9D'};
+            t[at] = (char)lead;
+            assert_int_equal(utf8_valid(t, 8, false), lead >= 0xC2);
+        }
 }
 
 int main(void)
