@@ -1243,15 +1243,17 @@ db_status search_flush_pending(db *d)
  * "niš–beograd", a no-break space) was a phrase of two tokens for FTS5,
  * which matched only where the two stood side by side, and no word at all
  * on PostgreSQL. */
-static int word_char(const char *p, int *len)
+static bool word_char(const char *p, int *len)
 {
     unsigned char c = (unsigned char)*p;
-    uint32_t cp = c;
     *len = 1;
-    if (c >= 0x80 && (*len = utf8_decode(p, strnlen(p, 4), &cp)) <= 0)
-        *len = 1, cp = 0xFFFD; /* not after utf8_fold; a separator */
     if (c < 0x80)
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    uint32_t cp;
+    if ((*len = utf8_decode(p, strnlen(p, 4), &cp)) <= 0) {
+        *len = 1; /* malformed (not after utf8_fold): a separator */
+        return false;
+    }
     return (U_GET_GC_MASK((UChar32)cp) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_CO_MASK)) != 0;
 }
 

@@ -461,9 +461,10 @@ static db_status flush_codes(db *d, org_facet_acc *acc, const char *text)
 {
     pthread_once(&code_sql_once, code_sql_make);
     db_status st = DB_OK;
+    size_t counts[3] = {acc->n_codes[0], acc->n_codes[1], acc->n_codes[2]};
+    acc->n_codes[0] = acc->n_codes[1] = acc->n_codes[2] = 0; /* written or failed: gone */
     for (size_t t = 0; t < 3; t++) {
-        size_t n = acc->n_codes[t], k = 0;
-        acc->n_codes[t] = 0;
+        size_t n = counts[t], k = 0;
         const struct org_bulk_code *c = acc->codes[t];
         for (; st == DB_OK && code_chunk_sql[t][0] && n - k >= ORG_BULK_CODE_CHUNK;
              k += ORG_BULK_CODE_CHUNK) {
