@@ -551,6 +551,7 @@ void org_facet_acc_free(org_facet_acc *acc)
 {
     buf_free(&acc->text);
     acc->n_rows = 0;
+    acc->n_codes[0] = acc->n_codes[1] = acc->n_codes[2] = 0;
 }
 
 /* Keeps new entry id's revision and audit row in bulk (see above). */
