@@ -67,25 +67,6 @@ int utf8_decode(const char *s, size_t n, uint32_t *cp)
     return len;
 }
 
-/* True when the eight bytes of v (in memory order) are four two-byte
- * sequences: a lead C2..DF, then a continuation byte 80..BF, four times.
- * Serbian Cyrillic is such runs (U+0400..U+04FF): this took utf8_valid
- * from about 8 to 3 instructions a byte on the directory's CSV (callgrind). */
-static inline bool two_byte_run(uint64_t v)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    /* leads at the even bytes: 110xxxxx and not C0/C1 (xxxx0 != 0);
-     * continuations at the odd ones: 10xxxxxx. x + 7F sets a byte's high
-     * bit exactly when x (at most 1E) is not zero, with no carry out */
-    const uint64_t x = v & 0x001E001E001E001EULL;
-    return (v & 0xC0E0C0E0C0E0C0E0ULL) == 0x80C080C080C080C0ULL &&
-           ((x + 0x007F007F007F007FULL) & 0x0080008000800080ULL) == 0x0080008000800080ULL;
-#else
-    (void)v;
-    return false; /* big-endian: byte by byte below */
-#endif
-}
-
 bool utf8_valid(const char *s, size_t n, bool allow_nul)
 {
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
@@ -96,7 +77,7 @@ bool utf8_valid(const char *s, size_t n, bool allow_nul)
         if (i + 8 <= n) {
             uint64_t v;
             memcpy(&v, s + i, 8);
-            if (!(v & highs) ? allow_nul || !((v - ones) & ~v & highs) : two_byte_run(v)) {
+            if (!(v & highs) ? allow_nul || !((v - ones) & ~v & highs) : utf8_two_byte_run(v)) {
                 i += 8;
                 continue;
             }

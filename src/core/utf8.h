@@ -18,6 +18,26 @@
  * code points above U+10FFFF). NUL bytes are allowed only if allow_nul. */
 bool utf8_valid(const char *s, size_t n, bool allow_nul);
 
+/* True when the eight bytes of v (in memory order) are four two-byte
+ * sequences: a lead C2..DF, then a continuation byte 80..BF, four times.
+ * Serbian Cyrillic is such runs (U+0400..U+04FF): utf8_valid and
+ * json_put_stringn take them eight bytes at a time (callgrind, the
+ * directory's CSV: utf8_valid from about 8 to 3 instructions a byte). */
+static inline bool utf8_two_byte_run(uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* leads at the even bytes: 110xxxxx and not C0/C1 (xxxx0 != 0);
+     * continuations at the odd ones: 10xxxxxx. x + 7F sets a byte's high
+     * bit exactly when x (at most 1E) is not zero, with no carry out */
+    const uint64_t x = v & 0x001E001E001E001EULL;
+    return (v & 0xC0E0C0E0C0E0C0E0ULL) == 0x80C080C080C080C0ULL &&
+           ((x + 0x007F007F007F007FULL) & 0x0080008000800080ULL) == 0x0080008000800080ULL;
+#else
+    (void)v;
+    return false; /* big-endian: the callers go byte by byte */
+#endif
+}
+
 /* Decodes one code point at s (n bytes available). Returns its length in
  * bytes (1..4) and stores it in *cp, or returns 0 for malformed input. */
 int utf8_decode(const char *s, size_t n, uint32_t *cp);

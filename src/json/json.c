@@ -57,6 +57,13 @@ void json_put_stringn(buf *out, const char *s, size_t n)
          * character was 5% of a 100,000-entry import (revision snapshots). */
         size_t run = i;
         for (;;) {
+            while (run + 8 <= n) { /* four two-byte letters (Cyrillic) at a time */
+                uint64_t v;
+                memcpy(&v, s + run, 8);
+                if (!utf8_two_byte_run(v))
+                    break;
+                run += 8;
+            }
             while (run < n && json_plain[(unsigned char)s[run]])
                 run++;
             unsigned char r = run < n ? (unsigned char)s[run] : 0;
