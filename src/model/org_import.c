@@ -661,7 +661,10 @@ static db_status merge_existing(importer *im, import_row *row, int64_t id)
         return DB_OK;
     org_rec old;
     bool found;
-    db_status st = org_get(im->d, im->a, NULL, id, &old, &found);
+    /* the entry's code rows may still be kept in bulk (org_bulk_flush) */
+    db_status st = org_bulk_flush(im->d, &im->facets);
+    if (st == DB_OK)
+        st = org_get(im->d, im->a, NULL, id, &old, &found);
     if (st != DB_OK || !found)
         return st == DB_OK ? DB_DONE : st;
     for (size_t i = 0; i < ORG_N_FIELDS; i++) {

@@ -775,7 +775,10 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
     else if ((st = normalize(&a, in, &n)) != DB_OK)
         goto cleanup;
     if (n.id) {
-        if ((st = org_get(d, &a, NULL, n.id, &old, &found)) != DB_OK)
+        /* a bulk writer's entry may have rows still kept (org_bulk_flush):
+         * written first, so the entry reads whole */
+        if ((bulk && (st = org_bulk_flush(d, bulk)) != DB_OK) ||
+            (st = org_get(d, &a, NULL, n.id, &old, &found)) != DB_OK)
             goto cleanup;
         if (!found && !recreate) {
             st = DB_DONE;

@@ -1798,6 +1798,53 @@ static void import_ok(db *d, arena *a, const char *csv)
     buf_free(&rep.preview);
 }
 
+/* A bulk writer that updates an entry it created and still keeps rows of
+ * (org_put_bulk with the entry's id) reads it whole: the kept rows are
+ * written first, so its sectors are not taken for a change. */
+static void test_bulk_update_reads_kept_codes(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    org_facet_acc acc;
+    memset(&acc, 0, sizeof acc);
+    acc.a = &f->a;
+    const char *sectors[] = {"62", "J"};
+    org_rec r = {.slug = "kept-codes",
+                 .name = "Kept Codes",
+                 .kind = "company",
+                 .status = "published",
+                 .sectors = sectors,
+                 .n_sectors = 2};
+    form_errors errs = {0};
+    org_put_result res;
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    assert_int_equal(org_put_bulk(d, &r, NULL, "import", 1, &acc, &errs, &res), DB_OK);
+    assert_true(res.created);
+    assert_int_equal(acc.n_codes[0], 2); /* kept, not written yet */
+    org_rec u = r;
+    u.id = res.id;
+    u.name = "Kept Codes Renamed";
+    org_put_result res2;
+    assert_int_equal(org_put_bulk(d, &u, NULL, "import", 1, &acc, &errs, &res2), DB_OK);
+    assert_int_equal(res2.n_changed, 1);
+    assert_string_equal(res2.changed[0], "name");
+    assert_int_equal(org_bulk_flush(d, &acc), DB_OK);
+    assert_int_equal(search_flush_pending(d), DB_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    search_drop_pending(d);
+    int64_t n = 0;
+    assert_int_equal(
+        db_int(d, &n, 0, "SELECT count(*) FROM org_sector WHERE org_id = $1", DB_ARGS(DBI(res.id))),
+        DB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM org_revision WHERE org_id = $1",
+                            DB_ARGS(DBI(res.id))),
+                     DB_OK);
+    assert_int_equal(n, 2);
+    org_facet_acc_free(&acc);
+}
+
 /* A bulk import keeps its new entries' code rows and writes them 16 to a
  * statement (flush_codes), flushing early when a batch would overflow:
  * every entry gets exactly its codes, whatever their number. */
@@ -2480,6 +2527,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_bulk_counts_and_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_codes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_update_reads_kept_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_same_as_row_by_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_path_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_keys_as_looked_up, setup, teardown),
