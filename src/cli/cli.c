@@ -293,6 +293,12 @@ int cli_main(int argc, char **argv)
         fprintf(stderr, "scan: unknown command '%s' (see: scan help)\n", argv[1]);
         return 2;
     }
+    /* "scan serve --help", "scan org import FILE -h": the command's help,
+     * as "scan help serve" gives it (up to a "--", after which every
+     * argument is the command's own) */
+    for (int i = 1 + used; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return cli_help(used, argv + 1);
     return c->fn(argc - 1 - used, argv + 1 + used);
 }
 

@@ -20,3 +20,23 @@ test('scan help serve lists every option of the table and its environment variab
     assert.match(help, new RegExp(`\\b${env}\\b`), `${env} in the environment list`);
   }
 });
+
+test('--help or -h after a command gives its help, as scan help COMMAND does', () => {
+  for (const [args, cmd] of [
+    [['serve', '--help'], ['serve']],
+    [['serve', '-h'], ['serve']],
+    [['org', 'import', 'some.csv', '--help'], ['org', 'import']],
+    [['user', 'disable', '--db', 'x.db', '-h'], ['user', 'disable']],
+  ]) {
+    const r = scan(args);
+    const want = scan(['help', ...cmd]);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(want.status, 0, want.stderr);
+    assert.equal(r.stdout, want.stdout, args.join(' '));
+    assert.match(r.stdout, new RegExp(`^usage: scan ${cmd.join(' ')} `));
+  }
+  // after "--" it is the command's own argument, not a request for help
+  const r = scan(['org', 'import', '--', '--help']);
+  assert.notEqual(r.status, 0);
+  assert.doesNotMatch(r.stdout, /^usage:/);
+});
