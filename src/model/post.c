@@ -243,64 +243,15 @@ void post_error_text(buf *out, lang_id lang, const form_error *e)
 
 /* --- keyword search ------------------------------------------------------------------- */
 
-/* True when the n bytes of w (a folded word of search_build_match: ASCII
- * letters and digits, or bytes of other characters) hold a letter or a
- * digit: ASCII, or a character outside the blocks of punctuation and
- * symbols ("…", "–", "€", "→" are not words; FTS5 would find nothing for
- * them, and a query of only them is refused as having no words). */
-/* Whether code point cp is punctuation or a symbol, not part of a word:
- * ASCII other than the folded letters and digits, and the blocks of
- * punctuation and symbols. */
-static bool cp_is_symbol(uint32_t cp)
-{
-    if (cp < 0x80)
-        return !((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'));
-    return cp <= 0xBF || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x2BFF) ||
-           (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE6F) ||
-           (cp >= 0xFF00 && cp <= 0xFF0F) || (cp >= 0x1F000 && cp <= 0x1FAFF);
-}
-
-/* The code point at w[*i] (of n bytes), *i moved past it. */
-static uint32_t next_cp(const char *w, size_t n, size_t *i)
-{
-    uint32_t cp = (unsigned char)w[*i];
-    if (cp < 0x80) {
-        (*i)++;
-        return cp;
-    }
-    int len = utf8_decode(w + *i, n - *i, &cp);
-    *i += len > 0 ? (size_t)len : 1;
-    return cp;
-}
-
-static bool word_has_letter(const char *w, size_t n)
-{
-    for (size_t i = 0; i < n;)
-        if (!cp_is_symbol(next_cp(w, n, &i)))
-            return true;
-    return false;
-}
-
+/* search_build_match's words are runs of letters and digits, split where
+ * FTS5's tokenizer and PostgreSQL's search_words split, so "…", "–",
+ * "€" or "→" make no word, and a query of only them none at all. */
 const char *post_text_match(arena *a, const char *q)
 {
-    buf m = BUF_INIT, out = BUF_INIT;
+    buf m = BUF_INIT;
     search_build_match(&m, q);
-    /* the words of m ("w"* "w"* ...) that hold a letter or digit */
-    const char *p = buf_str(&m);
-    while ((p = strchr(p, '"'))) {
-        const char *w = p + 1, *e = strchr(w, '"');
-        if (!e)
-            break;
-        if (word_has_letter(w, (size_t)(e - w))) {
-            if (out.len)
-                buf_putc(&out, ' ');
-            buf_append(&out, p, (size_t)(e - p) + 2); /* "w"* */
-        }
-        p = e + 2;
-    }
-    const char *r = buf_failed(&m) || buf_failed(&out) ? NULL : arena_strdup(a, buf_str(&out));
+    const char *r = buf_failed(&m) ? NULL : arena_strdup(a, buf_str(&m));
     buf_free(&m);
-    buf_free(&out);
     return r;
 }
 
@@ -308,24 +259,15 @@ const char *post_text_param(db *d, arena *a, const char *match)
 {
     if (!match || strcmp(db_backend(d), "sqlite") == 0)
         return match;
-    /* "w"* "w"* -> the runs of word characters inside each word, joined
-     * by spaces: PostgreSQL's post_fts_word splits "«nis»" or "x–y" where
-     * FTS5's tokenizer splits the query (the words hold no quote) */
+    /* "w"* "w"* -> the words joined by spaces (they hold no quote) */
     buf out = BUF_INIT;
     for (const char *m = match; (m = strchr(m, '"'));) {
         const char *w = ++m, *e = strchr(w, '"');
         if (!e)
             break;
-        size_t n = (size_t)(e - w), run = 0;
-        for (size_t i = 0; i < n;) {
-            size_t at = i;
-            bool sym = cp_is_symbol(next_cp(w, n, &i));
-            if (!sym && run == 0 && out.len)
-                buf_putc(&out, ' ');
-            if (!sym)
-                buf_append(&out, w + at, i - at);
-            run = sym ? 0 : run + 1;
-        }
+        if (out.len)
+            buf_putc(&out, ' ');
+        buf_append(&out, w, (size_t)(e - w));
         m = e + 1;
     }
     const char *r = buf_failed(&out) ? NULL : arena_strdup(a, buf_str(&out));

@@ -153,8 +153,8 @@ post_text_check post_text_valid(const char *q);
 const char *post_text_match(arena *a, const char *q);
 /* The words parameter of the board's statements for match (a
  * post_text_match) on d's backend: match itself on SQLite; on PostgreSQL
- * its words' runs of letters and digits joined by single spaces (arena;
- * NULL when match is NULL or the arena ran out). */
+ * its words joined by single spaces (arena; NULL when match is NULL or the
+ * arena ran out). */
 const char *post_text_param(db *d, arena *a, const char *match);
 
 typedef struct post_query {
