@@ -339,7 +339,7 @@ static void fold_doc(buf *ft, buf *fb, const char *title, const char *body)
     if (body)
         utf8_fold(fb, body, strlen(body));
     if (!buf_failed(ft) && !buf_failed(fb))
-        search_words_once(fb, ft->data ? ft->data : "", ft->len);
+        search_words_once(fb, buf_str(ft), ft->len);
 }
 
 /* Removes document id from both FTS tables of d (the database's, or a bulk

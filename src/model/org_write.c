@@ -775,8 +775,9 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
     else if ((st = normalize(&a, in, &n)) != DB_OK)
         goto cleanup;
     if (n.id) {
-        /* a bulk writer's entry may have rows still kept (org_bulk_flush):
-         * written first, so the entry reads whole */
+        /* a bulk writer's kept rows (org_bulk_flush) are written first:
+         * the entry may be one of them, and another write's rows come
+         * after theirs */
         if ((bulk && (st = org_bulk_flush(d, bulk)) != DB_OK) ||
             (st = org_get(d, &a, NULL, n.id, &old, &found)) != DB_OK)
             goto cleanup;
@@ -820,9 +821,6 @@ static db_status put_tx(db *d, const org_rec *in, const char *rev_action, const 
 
     int64_t now = time_now();
     org_facet_snap before, after;
-    /* another write's rows come after the new entries' kept so far */
-    if (bulk && (found || n.id) && (st = org_bulk_flush(d, bulk)) != DB_OK)
-        goto cleanup;
     bool counted = !(bulk && !found); /* org_put_bulk: counted in bulk, added by org_facets_add */
     if (counted && (st = org_facet_snapshot(d, &a, found ? old.id : 0, &before)) != DB_OK)
         goto cleanup;
