@@ -342,8 +342,7 @@ static void fold_doc(buf *ft, buf *fb, const char *title, const char *body)
         search_words_once(fb, buf_str(ft), ft->len);
 }
 
-/* Removes document id from both FTS tables of d (the database's, or a bulk
- * write's helper database). */
+/* Removes document id from both FTS tables of d. */
 static db_status fts_forget(db *d, int64_t id)
 {
     db_status st = db_do(d, SQL_FTS_DELETE, DB_ARGS(DBI(id)));
@@ -498,13 +497,14 @@ static const char *const sql_pg_flush[] = {
  * Where the documents go depends on the FTS tables at the start:
  *
  * - Both empty (an import into a directory with nothing searchable yet,
- *   such as a new installation): the helper also builds the two FTS5
- *   tables, in a private in-memory database of its own (build_main), as
- *   the documents come. Building them was 27-31% of an import's
- *   instructions when the writer did it at the flush (2.5 s of CPU at
- *   100,000 documents); on the helper it runs on the second core while
- *   the writer goes on with the rows. search_flush_pending then makes the
- *   two tables anew in the writer's transaction and copies the helper's
+ *   such as a new installation): the helper also builds search_fts, in
+ *   a private in-memory database of its own, as the documents come, and
+ *   once the rows are done a second builder (title_main) builds
+ *   search_title in another from the titles the writer kept. Building
+ *   them was 27-31% of an import's instructions when the writer did it at
+ *   the flush (2.5 s of CPU at 100,000 documents); on the builders it
+ *   runs beside the writer. search_flush_pending then makes the two
+ *   tables anew in the writer's transaction and copies the builders'
  *   shadow tables into them (INSERT ... SELECT of identical tables, which
  *   SQLite copies record by record: 0.2 s at 100,000 documents). The
  *   tables are made anew, not filled, so that no FTS5 object of the
@@ -551,15 +551,19 @@ static const char SQL_FTS_EMPTY[] = "SELECT NOT EXISTS (SELECT 1 FROM search_fts
                                     " AND NOT EXISTS (SELECT 1 FROM search_title_content)"
                                     " AND NOT EXISTS (SELECT 1 FROM search_fts_docsize)"
                                     " AND NOT EXISTS (SELECT 1 FROM search_title_docsize)";
-static const char SQL_ATTACH_BUILD[] = "ATTACH $1 AS search_build";
-static const char SQL_DETACH_BUILD[] = "DETACH search_build";
-/* The helper's database: the hashsize of sql_flush, for the same reason,
- * and back to the default at the end (the settings are copied). */
-static const char *const sql_build_open[] = {
+/* The builders' databases, one per FTS table (fts_tables), as the
+ * writer's connection attaches them. */
+static const char *const sql_attach_build[2] = {"ATTACH $1 AS search_build",
+                                                "ATTACH $1 AS search_build_title"};
+static const char *const sql_detach_build[2] = {"DETACH search_build", "DETACH search_build_title"};
+static const char *const build_schema[2] = {"search_build", "search_build_title"};
+/* A builder's table: the hashsize of sql_flush, for the same reason, and
+ * back to the default at the end (the settings are copied). */
+static const char *const sql_build_open[2] = {
     "INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', 67108864)",
     "INSERT INTO search_title(search_title, rank) VALUES ('hashsize', 67108864)",
 };
-static const char *const sql_build_close[] = {
+static const char *const sql_build_close[2] = {
     "INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', 1048576)",
     "INSERT INTO search_title(search_title, rank) VALUES ('hashsize', 1048576)",
 };
@@ -575,6 +579,13 @@ typedef struct pending_doc {
     bool folded;
     bool gone; /* a tombstone: only id is set */
 } pending_doc;
+
+/* A title the writer keeps for the title builder (title_main), or a
+ * tombstone (title NULL): document id goes, as for pending_doc. */
+typedef struct title_doc {
+    int64_t id, ref;
+    char *kind, *title; /* malloc copies */
+} title_doc;
 
 typedef struct folder {
     struct folder *next_folder;
@@ -598,12 +609,21 @@ typedef struct folder {
      * next being cur */
     pending_doc *batch, *cur;
     size_t batch_n, batch_done;
-    /* building on the helper (see above); build_sql NULL: not building */
-    char *build_sql[2]; /* the CREATE statements of fts_tables (malloc) */
-    char build_uri[96]; /* its in-memory database, shared with the writer */
-    db *build;          /* the helper's connection to it (opened there) */
-    db_status build_st; /* the helper's first failure, read after the join */
-    bool attached;      /* to the writer's connection, by search_flush_pending */
+    /* building (see above); build_sql NULL: not building. Table k of
+     * fts_tables goes to a database of its own: search_fts (0) on the
+     * helper, search_title (1) on the title builder (title_main) */
+    char *build_sql[2];     /* the CREATE statements of fts_tables (malloc) */
+    char build_uri[2][96];  /* the in-memory databases, shared with the writer */
+    db *build[2];           /* the builders' connections to them (opened there) */
+    db_status build_st[2];  /* a builder's first failure, read after its join */
+    bool attached[2];       /* to the writer's connection, by search_flush_pending */
+    title_doc *titles;      /* the writer's, in the order given; read by the */
+    size_t n_titles, cap_titles; /* title builder only after folder_close */
+    pthread_t title_th;
+    bool title_started;         /* title_th runs title_main (title_join joins it) */
+    bool title_ran;             /* title_main ran, on title_th or on the writer */
+    atomic_size_t titles_done;  /* of n_titles, added (search_helper_await) */
+    atomic_bool titles_built;   /* the title builder committed */
     bool flushed;       /* by search_flush_pending: the FTS tables hold it all */
     bool handed;        /* some document was handed over; the lowest id: */
     int64_t min_id;     /* a document below it was never pending here */
@@ -632,30 +652,30 @@ static void doc_free(pending_doc *p)
     free(p);
 }
 
-/* Helper thread: opens the in-memory database and makes the two FTS5
- * tables there, as the writer's schema has them, in one transaction. */
-static db_status build_open(folder *f)
+/* Builder thread: opens the in-memory database of table k and makes the
+ * table there, as the writer's schema has it, in one transaction. */
+static db_status build_open(folder *f, size_t k)
 {
     buf err = BUF_INIT;
-    db_status st = db_open(f->build_uri, NULL, &f->build, &err);
+    db_status st = db_open(f->build_uri[k], NULL, &f->build[k], &err);
     buf_free(&err);
-    for (size_t k = 0; st == DB_OK && k < 2; k++)
-        st = db_exec(f->build, f->build_sql[k]);
     if (st == DB_OK)
-        st = db_begin_write(f->build);
-    for (size_t k = 0; st == DB_OK && k < sizeof sql_build_open / sizeof *sql_build_open; k++)
-        st = db_exec(f->build, sql_build_open[k]);
+        st = db_exec(f->build[k], f->build_sql[k]);
+    if (st == DB_OK)
+        st = db_begin_write(f->build[k]);
+    if (st == DB_OK)
+        st = db_exec(f->build[k], sql_build_open[k]);
     return st;
 }
 
-/* Helper thread: one folded document into both FTS5 tables. */
+/* Helper thread: one folded document into search_fts. */
 static db_status build_add(folder *f, const pending_doc *p)
 {
     if (p->gone) /* added before (the helper takes them in order): out again */
-        return fts_forget(f->build, p->id);
+        return db_do(f->build[0], SQL_FTS_DELETE, DB_ARGS(DBI(p->id)));
     if (buf_failed(&p->ft) || buf_failed(&p->fb))
         return DB_NOMEM;
-    db_stmt *s = db_prepare(f->build, SQL_INSERT);
+    db_stmt *s = db_prepare(f->build[0], SQL_INSERT);
     if (!s)
         return DB_ERR;
     db_bind_int(s, 1, p->id);
@@ -663,26 +683,105 @@ static db_status build_add(folder *f, const pending_doc *p)
     db_bind_int(s, 3, p->ref);
     db_bind_text(s, 4, buf_str(&p->ft));
     db_bind_text(s, 5, buf_str(&p->fb));
-    db_status st = db_run(s);
-    if (st != DB_OK)
-        return st;
-    if (!(s = db_prepare(f->build, SQL_TITLE_INSERT)))
-        return DB_ERR;
-    db_bind_int(s, 1, p->id);
-    db_bind_text(s, 2, p->kind);
-    db_bind_int(s, 3, p->ref);
-    db_bind_text(s, 4, buf_str(&p->ft));
     return db_run(s);
 }
 
-/* Helper thread, at the end: the settings back and the commit, so that the
- * writer's connection can read the tables. */
-static db_status build_close(folder *f)
+/* Builder thread, at the end: the setting back and the commit, so that
+ * the writer's connection can read table k. */
+static db_status build_close(folder *f, size_t k)
 {
-    db_status st = DB_OK;
-    for (size_t k = 0; st == DB_OK && k < sizeof sql_build_close / sizeof *sql_build_close; k++)
-        st = db_exec(f->build, sql_build_close[k]);
-    return st == DB_OK ? db_commit(f->build) : st;
+    db_status st = db_exec(f->build[k], sql_build_close[k]);
+    return st == DB_OK ? db_commit(f->build[k]) : st;
+}
+
+/* The title builder: search_title, in a database of its own, from the
+ * titles the writer kept (title_keep), once the rows are done
+ * (search_close_pending). Until then the helper has the second core to
+ * itself for search_fts; from then on the two builders have both cores
+ * while the writer makes its indexes and waits: with both tables on the
+ * helper, the writer of a 100,000-row import waited 0.8-0.9 s for it
+ * after its indexes, with one core idle (bench/RESULTS.md, session 17).
+ * The titles are folded here, as fold_doc folds them. On the writer's
+ * thread when no thread could be made (title_join). */
+static void *title_main(void *arg)
+{
+    folder *f = arg;
+    db_status st = build_open(f, 1);
+    buf ft = BUF_INIT;
+    size_t i = 0;
+    for (; st == DB_OK && i < f->n_titles && !atomic_load(&f->abandon); i++) {
+        const title_doc *t = &f->titles[i];
+        if (!t->title) { /* added before (in order): out again */
+            st = db_do(f->build[1], SQL_TITLE_DELETE, DB_ARGS(DBI(t->id)));
+        } else {
+            buf_reset(&ft);
+            utf8_fold(&ft, t->title, strlen(t->title));
+            db_stmt *s = buf_failed(&ft) ? NULL : db_prepare(f->build[1], SQL_TITLE_INSERT);
+            if (!s) {
+                st = buf_failed(&ft) ? DB_NOMEM : DB_ERR;
+                break;
+            }
+            db_bind_int(s, 1, t->id);
+            db_bind_text(s, 2, t->kind);
+            db_bind_int(s, 3, t->ref);
+            db_bind_text(s, 4, buf_str(&ft));
+            st = db_run(s);
+        }
+        atomic_fetch_add_explicit(&f->titles_done, 1, memory_order_relaxed);
+    }
+    buf_free(&ft);
+    if (st == DB_OK && i < f->n_titles) /* abandoned: not a table to take */
+        st = DB_ERR;
+    if (st == DB_OK)
+        st = build_close(f, 1);
+    f->build_st[1] = st;
+    atomic_store(&f->titles_built, true);
+    return NULL;
+}
+
+/* Writer: keeps document id's title for the title builder, or (title
+ * NULL) a tombstone for it. False when out of memory. */
+static bool title_keep(folder *f, int64_t id, const char *kind, int64_t ref, const char *title)
+{
+    if (f->n_titles == f->cap_titles) {
+        size_t cap = f->cap_titles ? 2 * f->cap_titles : 1024;
+        title_doc *t = realloc(f->titles, cap * sizeof *t);
+        if (!t)
+            return false;
+        f->titles = t;
+        f->cap_titles = cap;
+    }
+    title_doc *t = &f->titles[f->n_titles];
+    *t = (title_doc){.id = id, .ref = ref};
+    if (title && (!(t->kind = strdup(kind)) || !(t->title = strdup(title)))) {
+        free(t->kind);
+        return false;
+    }
+    f->n_titles++;
+    return true;
+}
+
+/* Starts the title builder, once, when the helper builds: on a thread of
+ * its own, or, when none can be made, later on the writer (title_join).
+ * Only after folder_close: the titles are final then. */
+static void title_start(folder *f)
+{
+    if (f->build_sql[0] && !f->title_started && !f->title_ran)
+        f->title_started = pthread_create(&f->title_th, NULL, title_main, f) == 0;
+}
+
+/* Writer: waits for the title builder (or runs it, when it had no thread)
+ * and returns its status. */
+static db_status title_join(folder *f)
+{
+    if (f->title_started) {
+        pthread_join(f->title_th, NULL);
+        f->title_started = false;
+    } else if (!f->title_ran) {
+        (void)title_main(f);
+    }
+    f->title_ran = true;
+    return f->build_st[1];
 }
 
 static atomic_ulong g_abandoned; /* search_helpers_abandoned */
@@ -723,8 +822,8 @@ static void *helper_run(folder *f, bool niced)
         pthread_mutex_unlock(&f->mu);
         while (done < n && !(niced && atomic_load(&f->promote)) && !atomic_load(&f->abandon)) {
             doc_fold(cur);
-            if (f->build_sql[0] && f->build_st == DB_OK)
-                f->build_st = build_add(f, cur);
+            if (f->build_sql[0] && f->build_st[0] == DB_OK)
+                f->build_st[0] = build_add(f, cur);
             atomic_fetch_add_explicit(&f->n_done, 1, memory_order_relaxed);
             if (++done < n) /* never past the batch: the writer sets that */
                 cur = cur->next;
@@ -744,8 +843,8 @@ static void *helper_run(folder *f, bool niced)
     f->batch_n = n;
     f->batch_done = done;
     pthread_mutex_unlock(&f->mu);
-    if (!stopped && f->build_sql[0] && f->build_st == DB_OK)
-        f->build_st = build_close(f);
+    if (!stopped && f->build_sql[0] && f->build_st[0] == DB_OK)
+        f->build_st[0] = build_close(f, 0);
     if (!stopped)
         atomic_store(&f->built, true);
     return NULL;
@@ -757,7 +856,7 @@ static void *folder_main(void *arg)
     /* the lowest priority (a hint; a refusal changes nothing but the speed) */
     (void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
     if (f->build_sql[0])
-        f->build_st = build_open(f);
+        f->build_st[0] = build_open(f, 0);
     return helper_run(f, true);
 }
 
@@ -837,6 +936,12 @@ static void folder_stop(folder *f, bool abandon)
                 atomic_fetch_add(&g_abandoned, 1);
         }
     }
+    if (abandon && f->title_started) { /* it stops at its next title */
+        atomic_store(&f->abandon, true);
+        pthread_join(f->title_th, NULL);
+        f->title_started = false;
+        f->title_ran = true;
+    }
 }
 
 static void folder_unlink(folder *f)
@@ -859,10 +964,16 @@ static void folder_free(folder *f)
         next = p->next;
         doc_free(p);
     }
-    if (f->build) {
-        db_rollback(f->build);
-        db_close(f->build);
+    for (size_t k = 0; k < 2; k++)
+        if (f->build[k]) {
+            db_rollback(f->build[k]);
+            db_close(f->build[k]);
+        }
+    for (size_t i = 0; i < f->n_titles; i++) {
+        free(f->titles[i].kind);
+        free(f->titles[i].title);
     }
+    free(f->titles);
     free(f->build_sql[0]);
     free(f->build_sql[1]);
     pthread_cond_destroy(&f->cv_work);
@@ -892,7 +1003,7 @@ static db_status folder_drain(folder *f)
             return st;
         if (f->build_sql[0]) {
             /* the helper stored it (a helper that never ran: its failure
-             * is the folder's build_st) */
+             * is the folder's build_st[0]) */
             doc_free(p);
             continue;
         }
@@ -968,6 +1079,8 @@ static db_status folder_forget(db *d, int64_t id)
         return DB_OK;
     if (f->closing) /* search_close_pending: the helper may have ended */
         return DB_ERR;
+    if (f->build_sql[0] && !title_keep(f, id, NULL, 0, NULL))
+        return DB_NOMEM;
     pending_doc *p = calloc(1, sizeof *p);
     if (!p)
         return DB_NOMEM;
@@ -1010,10 +1123,13 @@ db_status search_put_pending(db *d, const char *kind, int64_t ref, const char *t
     }
     if (st != DB_OK)
         return st;
+    int64_t id = db_last_id(d);
+    if (f->build_sql[0] && !title_keep(f, id, kind, ref, title ? title : ""))
+        return DB_NOMEM;
     pending_doc *p = calloc(1, sizeof *p);
     if (!p)
         return DB_NOMEM;
-    p->id = db_last_id(d);
+    p->id = id;
     p->ref = ref;
     p->kind = strdup(kind);
     p->title = strdup(title ? title : "");
@@ -1071,9 +1187,11 @@ static db_status build_decide(db *d, folder *f)
         f->build_sql[0] = f->build_sql[1] = NULL;
         return st;
     }
-    /* shared cache: the writer's connection attaches the same database */
-    snprintf(f->build_uri, sizeof f->build_uri,
-             "file:scan-search-build-%ld-%p?mode=memory&cache=shared", (long)getpid(), (void *)f);
+    /* shared cache: the writer's connection attaches the same databases */
+    for (size_t k = 0; k < 2; k++)
+        snprintf(f->build_uri[k], sizeof f->build_uri[k],
+                 "file:scan-search-build-%zu-%ld-%p?mode=memory&cache=shared", k, (long)getpid(),
+                 (void *)f);
     return DB_OK;
 }
 
@@ -1121,31 +1239,35 @@ void search_drop_pending(db *d)
      * writer makes before its transaction begins (search.h): without
      * that, one failed allocation here failed every later import on the
      * connection (test_org's out-of-memory loop found it). */
-    if (f->attached) {
-        if (db_in_tx(d) || db_exec(d, SQL_DETACH_BUILD) != DB_OK)
-            return;
-        f->attached = false;
-    }
+    for (size_t k = 0; k < 2; k++)
+        if (f->attached[k]) {
+            if (db_in_tx(d) || db_exec(d, sql_detach_build[k]) != DB_OK)
+                return;
+            f->attached[k] = false;
+        }
     folder_unlink(f);
     folder_free(f);
 }
 
-/* The helper's FTS tables into the writer's transaction (see the folder):
- * each table dropped and made again with its own CREATE statement, its
- * shadow tables emptied and filled from the helper's database. */
+/* The builders' FTS tables into the writer's transaction (see the
+ * folder): each table dropped and made again with its own CREATE
+ * statement, its shadow tables emptied and filled from its builder's
+ * database. */
 static db_status build_take(folder *f)
 {
     db *d = f->d;
     buf sql = BUF_INIT;
-    db_stmt *s = db_prepare(d, SQL_ATTACH_BUILD);
-    if (!s)
-        return DB_ERR;
-    db_bind_text(s, 1, f->build_uri);
-    db_status st = db_run(s);
-    if (st != DB_OK)
-        return st;
-    f->attached = true; /* detached by search_drop_pending, after the transaction */
+    db_status st = DB_OK;
     for (size_t k = 0; st == DB_OK && k < 2; k++) {
+        db_stmt *s = db_prepare(d, sql_attach_build[k]);
+        if (!s) {
+            st = DB_ERR;
+            break;
+        }
+        db_bind_text(s, 1, f->build_uri[k]);
+        if ((st = db_run(s)) != DB_OK)
+            break;
+        f->attached[k] = true; /* detached by search_drop_pending, after the transaction */
         buf_reset(&sql);
         buf_printf(&sql, "DROP TABLE main.\"%s\";", fts_tables[k]);
         buf_puts(&sql, f->build_sql[k]);
@@ -1154,8 +1276,9 @@ static db_status build_take(folder *f)
         buf_printf(&sql, "DELETE FROM main.\"%s_data\"; DELETE FROM main.\"%s_config\";",
                    fts_tables[k], fts_tables[k]);
         for (size_t j = 0; j < sizeof fts_shadows / sizeof *fts_shadows; j++)
-            buf_printf(&sql, "INSERT INTO main.\"%s_%s\" SELECT * FROM search_build.\"%s_%s\";",
-                       fts_tables[k], fts_shadows[j], fts_tables[k], fts_shadows[j]);
+            buf_printf(&sql, "INSERT INTO main.\"%s_%s\" SELECT * FROM %s.\"%s_%s\";",
+                       fts_tables[k], fts_shadows[j], build_schema[k], fts_tables[k],
+                       fts_shadows[j]);
         st = buf_failed(&sql) ? DB_NOMEM : db_exec(d, buf_str(&sql));
     }
     buf_free(&sql);
@@ -1182,11 +1305,13 @@ bool search_helper_await(db *d)
     pthread_mutex_lock(&f->mu);
     size_t pushed = f->n_pushed;
     pthread_mutex_unlock(&f->mu);
-    while (atomic_load(&f->n_done) < pushed) {
+    while (atomic_load(&f->n_done) < pushed ||
+           (f->title_started && atomic_load(&f->titles_done) < f->n_titles &&
+            !atomic_load(&f->titles_built))) { /* built: done, or failed */
         struct timespec ts = {0, AWAIT_STEP_NS};
         nanosleep(&ts, NULL);
     }
-    return !atomic_load(&f->built);
+    return !atomic_load(&f->built) || (f->title_started && !atomic_load(&f->titles_built));
 }
 
 size_t search_helper_left(db *d)
@@ -1203,8 +1328,10 @@ size_t search_helper_left(db *d)
 void search_close_pending(db *d)
 {
     folder *f = folder_find(d);
-    if (f && !f->flushed)
+    if (f && !f->flushed) {
         folder_close(f);
+        title_start(f);
+    }
 }
 
 db_status search_flush_pending(db *d)
@@ -1216,8 +1343,12 @@ db_status search_flush_pending(db *d)
     db_status st = folder_drain(f);
     f->flushed = true;
     if (f->build_sql[0]) {
+        title_start(f); /* when search_close_pending was not called */
+        db_status title_st = title_join(f);
         if (st == DB_OK)
-            st = f->build_st;
+            st = f->build_st[0];
+        if (st == DB_OK)
+            st = title_st;
         if (st == DB_OK)
             st = build_take(f);
         if (st == DB_OK)

@@ -1043,6 +1043,37 @@ static void test_search_drop_abandons(void **state)
                      DB_OK);
 }
 
+/* The same once the rows are done (search_close_pending), when the title
+ * builder has started too: both stop, nothing of theirs is stored, and
+ * the next bulk write builds both tables from its own documents. */
+static void test_search_drop_after_close(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    pending_long_docs(d, "Napusten", 1, 20000);
+    search_close_pending(d);
+    db_rollback(d);
+    search_drop_pending(d);
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Posle Ниш", "opis"), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 2, "Drugi", "opis"), DB_OK);
+    search_close_pending(d);
+    assert_int_equal(search_flush_pending(d), DB_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    search_drop_pending(d);
+    int64_t n = -1;
+    assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_title", 0, NULL), DB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(db_int(d, &n, 0,
+                            "SELECT count(*) FROM search_title WHERE search_title MATCH 'nis*'",
+                            0, NULL),
+                     DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(
+        db_exec(d, "INSERT INTO search_title(search_title) VALUES ('integrity-check')"), DB_OK);
+}
+
 /* Search answers do not depend on how the FTS tables were filled: the
  * same documents through the helper's build (tables empty at the start)
  * and through search_put one by one (as every form does) give the same
@@ -1321,6 +1352,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bulk_follows_wal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errmsg_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_drop_abandons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_drop_after_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_helper_await, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_path_for_log),
