@@ -612,21 +612,21 @@ typedef struct folder {
     /* building (see above); build_sql NULL: not building. Table k of
      * fts_tables goes to a database of its own: search_fts (0) on the
      * helper, search_title (1) on the title builder (title_main) */
-    char *build_sql[2];     /* the CREATE statements of fts_tables (malloc) */
-    char build_uri[2][96];  /* the in-memory databases, shared with the writer */
-    db *build[2];           /* the builders' connections to them (opened there) */
-    db_status build_st[2];  /* a builder's first failure, read after its join */
-    bool attached[2];       /* to the writer's connection, by search_flush_pending */
-    title_doc *titles;      /* the writer's, in the order given; read by the */
+    char *build_sql[2];          /* the CREATE statements of fts_tables (malloc) */
+    char build_uri[2][96];       /* the in-memory databases, shared with the writer */
+    db *build[2];                /* the builders' connections to them (opened there) */
+    db_status build_st[2];       /* a builder's first failure, read after its join */
+    bool attached[2];            /* to the writer's connection, by search_flush_pending */
+    title_doc *titles;           /* the writer's, in the order given; read by the */
     size_t n_titles, cap_titles; /* title builder only after folder_close */
     pthread_t title_th;
-    bool title_started;         /* title_th runs title_main (title_join joins it) */
-    bool title_ran;             /* title_main ran, on title_th or on the writer */
-    atomic_size_t titles_done;  /* of n_titles, added (search_helper_await) */
-    atomic_bool titles_built;   /* the title builder committed */
-    bool flushed;       /* by search_flush_pending: the FTS tables hold it all */
-    bool handed;        /* some document was handed over; the lowest id: */
-    int64_t min_id;     /* a document below it was never pending here */
+    bool title_started;        /* title_th runs title_main (title_join joins it) */
+    bool title_ran;            /* title_main ran, on title_th or on the writer */
+    atomic_size_t titles_done; /* of n_titles, added (search_helper_await) */
+    atomic_bool titles_built;  /* the title builder committed */
+    bool flushed;              /* by search_flush_pending: the FTS tables hold it all */
+    bool handed;               /* some document was handed over; the lowest id: */
+    int64_t min_id;            /* a document below it was never pending here */
 } folder;
 
 static pthread_mutex_t g_folders_mu = PTHREAD_MUTEX_INITIALIZER;

@@ -1066,8 +1066,8 @@ static void test_search_drop_after_close(void **state)
     assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_title", 0, NULL), DB_OK);
     assert_int_equal(n, 2);
     assert_int_equal(db_int(d, &n, 0,
-                            "SELECT count(*) FROM search_title WHERE search_title MATCH 'nis*'",
-                            0, NULL),
+                            "SELECT count(*) FROM search_title WHERE search_title MATCH 'nis*'", 0,
+                            NULL),
                      DB_OK);
     assert_int_equal(n, 1);
     assert_int_equal(
