@@ -603,7 +603,6 @@ typedef struct folder {
     size_t n_unfolded;
     size_t n_pushed;      /* documents handed over (search_helper_await) */
     atomic_size_t n_done; /* of them, folded (and built) by the helpers */
-    atomic_bool built;    /* the helper's build committed (search_helper_await) */
     /* the helper's batch (its own; a promoted helper goes on with it):
      * the documents from batch, batch_n of them, batch_done done, the
      * next being cur */
@@ -845,8 +844,6 @@ static void *helper_run(folder *f, bool niced)
     pthread_mutex_unlock(&f->mu);
     if (!stopped && f->build_sql[0] && f->build_st[0] == DB_OK)
         f->build_st[0] = build_close(f, 0);
-    if (!stopped)
-        atomic_store(&f->built, true);
     return NULL;
 }
 
@@ -1311,7 +1308,7 @@ bool search_helper_await(db *d)
         struct timespec ts = {0, AWAIT_STEP_NS};
         nanosleep(&ts, NULL);
     }
-    return !atomic_load(&f->built) || (f->title_started && !atomic_load(&f->titles_built));
+    return true;
 }
 
 size_t search_helper_left(db *d)

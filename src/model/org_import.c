@@ -1135,10 +1135,11 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
             if ((st = db_indexes_restore(d, &stash[k])) != DB_OK)
                 goto done;
         phase_end(rep, "indexes", &clock);
-        /* while the helper finishes the FTS tables, the pages written so
+        /* while the helpers finish the FTS tables (or, when they are
+         * done, before their tables are copied), the pages written so
          * far go to the file: the commit then writes only the rest (the
          * file's new pages need no journal, only the few it had). Only
-         * once the helper has added every document: from the write ahead
+         * once the helpers have added every document: from the write ahead
          * to the commit no other process can read the file, and a helper
          * far behind (long descriptions, a busy machine) once kept
          * readers out for 15-20 s. */
