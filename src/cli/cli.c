@@ -96,17 +96,26 @@ const cli_command cli_commands[] = {
      "starts an affiliation with the organisation whose slug is SLUG; with --end,\n"
      "ends it. Rights follow at once. A manager is started only for a cluster or a\n"
      "cluster initiative; a representative for any organisation."},
-    {"org import", cli_org_import, "FILE [--format csv|json] [--dry-run] [--timings] [--db FILE]",
-     "import directory entries from CSV or JSON (all or nothing)",
-     "Reads FILE (- for standard input); the format comes from its extension unless\n"
-     "--format says. Each entry is matched by slug, else by PIB, else created, and\n"
-     "validated like the form. When any row is bad, prints every problem as\n"
-     "\"line N: reason\" on stderr, changes nothing and exits 1. Otherwise prints\n"
-     "\"created N, updated N, unchanged N\"; with --dry-run also one line per planned\n"
-     "change, and changes nothing. CSV: a header row of field names (those of\n"
-     "`scan org export`), RFC 4180 quoting, lists joined with ';'. JSON: an array of\n"
-     "objects with the same keys. --timings prints on stderr where the time went:\n"
-     "each phase's wall seconds and, for the import's own phases, the CPU seconds of\n"
+    {"org import", cli_org_import,
+     "FILE [--format csv|xlsx|json] [--dry-run] [--timings] [--db FILE]",
+     "import directory entries from CSV, an Excel workbook or JSON (all or nothing)",
+     "Reads FILE (- for standard input) into the database (default var/scan.db, made\n"
+     "by `scan init`); the format comes from its extension unless --format says.\n"
+     "Each entry is matched by slug, else by PIB, else created, and validated like\n"
+     "the form. When any row is bad, prints every problem as \"line N: reason\" (CSV,\n"
+     "workbook) or \"entry N: reason\" (JSON: the Nth object) on stderr, changes\n"
+     "nothing and exits 1. Otherwise prints \"created N, updated N, unchanged N\"; with\n"
+     "--dry-run also one line per planned change, and changes nothing. CSV: a header\n"
+     "row of field names (those of `scan org export`; name and kind are needed),\n"
+     "in UTF-8, UTF-16 or Windows-1250, separated by commas, semicolons or\n"
+     "tabs, RFC 4180 quoting, lists joined with ';'. Workbook (.xlsx): the same\n"
+     "columns on the first sheet. JSON: an array of objects with the same keys.\n"
+     "Coded fields (kind, status, district, region, country, sectors, fos, geo)\n"
+     "take the codes `scan org export` writes; a wrong one is named with the codes\n"
+     "it may take. --timings prints on stderr where the time went: each phase's wall\n"
+     "seconds (read the file, open the database, parse and check the rows, write\n"
+     "the rows, make the indexes, write ahead while the search indexes finish, copy\n"
+     "them in, commit, close) and, for the import's own phases, the CPU seconds of\n"
      "all its threads and of the writing thread."},
     {"org export", cli_org_export, "--format csv|json [--out FILE] [--db FILE]",
      "write every directory entry as CSV or JSON",

@@ -25,10 +25,13 @@
  * entries in CSV is about 60 MB). */
 #define IMPORT_MAX_BYTES (512u * 1024 * 1024)
 
-/* Parses "csv" or "json" into *fmt; false for anything else. */
-static bool parse_format(const char *s, org_format *fmt)
+/* Parses "csv" or "json" into *fmt, and for reading also "xlsx" (a
+ * workbook goes through the same table reader as CSV text, which tells
+ * the two apart by their bytes: model/import.c); false for anything
+ * else. */
+static bool parse_format(const char *s, bool reading, org_format *fmt)
 {
-    if (strcasecmp(s, "csv") == 0)
+    if (strcasecmp(s, "csv") == 0 || (reading && strcasecmp(s, "xlsx") == 0))
         *fmt = ORG_FMT_CSV;
     else if (strcasecmp(s, "json") == 0)
         *fmt = ORG_FMT_JSON;
@@ -37,11 +40,12 @@ static bool parse_format(const char *s, org_format *fmt)
     return true;
 }
 
-/* The format a file name says by its extension (.csv, .json). */
-static bool format_from_name(const char *path, org_format *fmt)
+/* The format a file name says by its extension (.csv, .json; .xlsx for
+ * reading). */
+static bool format_from_name(const char *path, bool reading, org_format *fmt)
 {
     const char *dot = strrchr(path, '.');
-    return dot && !strchr(dot, '/') && parse_format(dot + 1, fmt);
+    return dot && !strchr(dot, '/') && parse_format(dot + 1, reading, fmt);
 }
 
 /* Reads the whole of path ("-" = stdin) into out. Returns 0, or 1 after
@@ -91,11 +95,11 @@ int cli_org_import(int argc, char **argv)
         return cli_usage_error(cmd, "name the file to import");
     const char *file = pos[0];
     org_format fmt;
-    if (format ? !parse_format(format, &fmt) : !format_from_name(file, &fmt))
+    if (format ? !parse_format(format, true, &fmt) : !format_from_name(file, true, &fmt))
         return cli_usage_error(cmd,
-                               format ? "--format wants csv or json, not '%s'"
+                               format ? "--format wants csv, xlsx or json, not '%s'"
                                       : "cannot tell the format of '%s' from its name: "
-                                        "give --format csv or --format json",
+                                        "give --format csv, xlsx or json",
                                format ? format : file);
     uint64_t t0 = time_mono_us();
     buf data = BUF_INIT;
@@ -116,11 +120,18 @@ int cli_org_import(int argc, char **argv)
     uint64_t t_import = time_mono_us();
     int rc = 0;
     if (rep.n_problems > 0) {
-        for (size_t i = 0; i < rep.n_problems; i++)
-            fprintf(stderr, "line %lld: %s\n", (long long)rep.problems[i].line,
-                    rep.problems[i].message);
+        /* a CSV problem names its line of the file, a JSON one the
+         * entry's place in the array (its line would depend on the
+         * layout); one about the whole file (0) names neither */
+        for (size_t i = 0; i < rep.n_problems; i++) {
+            if (rep.problems[i].line > 0)
+                fprintf(stderr, "%s %lld: ", fmt == ORG_FMT_JSON ? "entry" : "line",
+                        (long long)rep.problems[i].line);
+            fprintf(stderr, "%s\n", rep.problems[i].message);
+        }
         rc = cli_fail(cmd, "%zu problem%s in %s; nothing was changed", rep.n_problems,
-                      rep.n_problems == 1 ? "" : "s", file);
+                      rep.n_problems == 1 ? "" : "s",
+                      strcmp(file, "-") == 0 ? "standard input" : file);
     } else if (st == DB_FULL) {
         rc = cli_fail(cmd, "the import failed and nothing was changed: the disk is full (free "
                            "space where the database is and import again)");
@@ -205,9 +216,9 @@ int cli_org_export(int argc, char **argv)
         return 2;
     org_format fmt;
     if (format) {
-        if (!parse_format(format, &fmt))
+        if (!parse_format(format, false, &fmt))
             return cli_usage_error(cmd, "--format wants csv or json, not '%s'", format);
-    } else if (!out_path || !format_from_name(out_path, &fmt)) {
+    } else if (!out_path || !format_from_name(out_path, false, &fmt)) {
         return cli_usage_error(cmd, "give --format csv or --format json");
     }
     db *d = cli_open_db(cmd, path, 0);

@@ -71,12 +71,12 @@ struct db *cli_open_db(const char *cmd, const char *path, int create)
 {
     buf err = BUF_INIT;
     db *d = NULL;
-    if (create && !db_path_is_url(path) && make_parent_dir(path) != 0) {
+    if ((create & CLI_DB_CREATE) && !db_path_is_url(path) && make_parent_dir(path) != 0) {
         cli_fail(cmd, "cannot create the folder for %s: %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
-    if (!create && !db_path_is_url(path) && stat(path, &st) != 0) {
+    if (!(create & CLI_DB_CREATE) && !db_path_is_url(path) && stat(path, &st) != 0) {
         cli_fail(cmd, "no database at %s: create one with 'scan init --db %s'", path, path);
         return NULL;
     }

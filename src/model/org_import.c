@@ -191,12 +191,95 @@ static void problem_fmt(importer *im, int64_t line, const char *fmt, ...)
     buf_free(&b);
 }
 
-/* "field: sentence" for a validation error, in English. */
-static void problem_field(importer *im, int64_t line, const form_error *e)
+/* The reference table behind a coded field, NULL for another field. */
+static const char *code_table(const char *field)
+{
+    static const char *const map[][2] = {
+        {"kind", "kind"},    {"district", "district"}, {"region", "region"},
+        {"sectors", "nace"}, {"fos", "fos"},           {"geo", "geo"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (strcmp(field, map[i][0]) == 0)
+            return map[i][1];
+    return NULL;
+}
+
+/* After a coded field's "Choose a value from the list." (a form's words:
+ * the file has no list): the value that is not a code and, for a list of
+ * at most 40, the codes the field takes, so the line says what to write
+ * (`scan org export` writes the codes too). */
+static void code_hint(importer *im, buf *b, const org_rec *r, const form_error *e)
+{
+    const char *table = code_table(e->field);
+    size_t f = 0;
+    while (f < ORG_N_FIELDS && strcmp(org_fields[f].name, e->field) != 0)
+        f++;
+    if (f == ORG_N_FIELDS)
+        return;
+    if (e->code == FE_CHOICE && strcmp(e->field, "status") == 0) {
+        const char *v = *(const char **)((const char *)r + org_fields[f].off);
+        buf_printf(b, " \"%.40s\" is not one of its codes: draft, published, archived.",
+                   v ? v : "");
+        return;
+    }
+    if (e->code != FE_UNKNOWN_CODE)
+        return;
+    if (!table) { /* country: ISO 3166-1, too many to list */
+        const char *v = *(const char **)((const char *)r + org_fields[f].off);
+        buf_printf(b,
+                   " \"%.40s\" is not a country's code: write two letters (ISO 3166-1), such as "
+                   "RS, BA or DE.",
+                   v ? v : "");
+        return;
+    }
+    arena a = ARENA_INIT;
+    ref_item *items = NULL;
+    size_t n = 0;
+    if (ref_list(im->d, &a, table, LANG_EN, &items, &n) != DB_OK) {
+        arena_free(&a);
+        return; /* the sentence alone */
+    }
+    /* the value, or a list's first value that is not a code */
+    const char *bad = NULL;
+    const char *one = NULL;
+    const char **list = &one;
+    size_t n_list = 1;
+    if (org_fields[f].type == ORG_FIELD_LIST) {
+        list = *(const char ***)((const char *)r + org_fields[f].off);
+        n_list = *(const size_t *)((const char *)r + org_fields[f].n_off);
+    } else {
+        one = *(const char **)((const char *)r + org_fields[f].off);
+    }
+    for (size_t k = 0; k < n_list && !bad; k++) {
+        size_t j = 0;
+        while (j < n && list[k] && strcmp(items[j].code, list[k]) != 0)
+            j++;
+        if (list[k] && j == n)
+            bad = list[k];
+    }
+    if (bad)
+        buf_printf(b, " \"%.40s\" is not one of its codes", bad);
+    if (n <= 40) {
+        buf_puts(b, bad ? ": " : " Its codes: ");
+        for (size_t j = 0; j < n; j++)
+            buf_printf(b, "%s%s", j ? ", " : "", items[j].code);
+        buf_putc(b, '.');
+    } else {
+        buf_puts(b, bad ? " (the web form lists them; `scan org export` writes those in use)."
+                        : " The web form lists its codes.");
+    }
+    arena_free(&a);
+}
+
+/* "field: sentence" for a validation error, in English; with r, the row,
+ * what a coded field was given and may take (code_hint). */
+static void problem_field(importer *im, int64_t line, const form_error *e, const org_rec *r)
 {
     buf b = BUF_INIT;
     buf_printf(&b, "%s: ", e->field);
     form_error_text(&b, LANG_EN, e);
+    if (r)
+        code_hint(im, &b, r, e);
     if (buf_failed(&b))
         im->oom = true;
     else
@@ -259,7 +342,10 @@ static int parse_rows(importer *im, import_reader *r, const int *map, size_t n_c
         import_row *row = new_row(im, line);
         if (!row)
             return -2;
-        if (n_cells != n_cols) {
+        /* a workbook keeps no empty cells after a row's last value:
+         * those cells are empty, not missing */
+        bool short_row = r->format == IMPORT_XLSX && n_cells < n_cols;
+        if (n_cells != n_cols && !short_row) {
             problem_fmt(im, line, "expected %zu fields as in the header, found %zu", n_cols,
                         n_cells);
             row->skip = true;
@@ -267,7 +353,7 @@ static int parse_rows(importer *im, import_reader *r, const int *map, size_t n_c
         }
         for (size_t c = 0; c < n_cols; c++) {
             size_t f = (size_t)map[c];
-            const char *s = cells[c].s;
+            const char *s = c < n_cells ? cells[c].s : "";
             if (csv_has_guard(s))
                 s++;
             row->present[f] = true;
@@ -287,7 +373,7 @@ static int parse_rows(importer *im, import_reader *r, const int *map, size_t n_c
                     /* reported; the row is still checked for its other
                      * problems (the import fails and rolls back anyway) */
                     form_error e = {org_fields[f].name, FE_NOT_INT, 0, 0};
-                    problem_field(im, line, &e);
+                    problem_field(im, line, &e, NULL);
                     v = 0;
                 }
                 *rec_int(&row->rec, f) = v;
@@ -854,7 +940,7 @@ static db_status import_row_write(importer *im, import_row *row, const org_prep 
     taken_add(im, r);
     if (st == DB_CONSTRAINT && errs.n_items > 0) {
         for (size_t k = 0; k < errs.n_items; k++)
-            problem_field(im, row->line, &errs.items[k]);
+            problem_field(im, row->line, &errs.items[k], r);
         return DB_OK;
     }
     if (st != DB_OK)

@@ -4,7 +4,7 @@
 // then import reports everything unchanged (CSV and JSON); JSON imports.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scan } from './lib.mjs';
@@ -77,6 +77,9 @@ test('a file with bad rows changes nothing and names every bad row by its line',
   assert.ok(problems.some((l) => /^line 3: .*PIB/.test(l)), r.stderr);
   assert.ok(problems.some((l) => /^line 5: .*kind/.test(l)), r.stderr);
   assert.ok(problems.some((l) => /^line 5: .*district/.test(l)), r.stderr);
+  // a coded field names what it was given and the codes it takes
+  assert.ok(problems.some((l) => /^line 5: kind: .*"no-such-kind" is not one of its codes: .*\bcluster, .*\bcompany\b/.test(l)), r.stderr);
+  assert.ok(problems.some((l) => /^line 5: district: .*"NOWHERE" is not one of its codes: .*\bJUZNOBACKI\b/.test(l)), r.stderr);
   assert.ok(problems.some((l) => /^line 6: .*name/.test(l)), r.stderr);
   assert.ok(problems.some((l) => /^line 6: .*registration number/.test(l)), r.stderr);
   assert.ok(!problems.some((l) => /^line [24]:/.test(l)), 'good rows are not problems');
@@ -158,8 +161,35 @@ test('a JSON file with a bad entry names it by its position and changes nothing'
   ]));
   const r = run(['org', 'import', p]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /^line 2: .*PIB/m);
+  assert.match(r.stderr, /^entry 2: .*PIB/m);
+  assert.doesNotMatch(r.stderr, /^line /m);
   assert.deepEqual(entries(), before);
+  // a problem of the whole file names no line or entry
+  const broken = run(['org', 'import', file('broken.json', '[{"slug":')]);
+  assert.equal(broken.status, 1);
+  assert.match(broken.stderr, /^invalid JSON at line 1, column \d+/m);
+  assert.doesNotMatch(broken.stderr, /^(line|entry) 0/m);
+});
+
+test('standard input: problems are said to be in standard input', () => {
+  const before = entries();
+  const r = run(['org', 'import', '-', '--format', 'csv'],
+    { input: HEADER + 'iota,Iota,,company,published,123,,,,,\r\n' });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^line 2: .*PIB/m);
+  assert.match(r.stderr, /problem in standard input; nothing was changed/);
+  assert.deepEqual(entries(), before);
+});
+
+test('a database that does not exist is named, with the command that makes it, and no folder is made', () => {
+  const where = join(dir, 'no', 'such', 'scan.db');
+  const p = file('one.csv', HEADER + 'nu,Nu,,company,published,,,,,,\r\n');
+  for (const args of [['org', 'import', p], ['org', 'export', '--format', 'csv']]) {
+    const r = scan(args, { env: { ...process.env, SCAN_DB: where } });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /no database at .*scan\.db: create one with 'scan init --db /);
+    assert.equal(existsSync(join(dir, 'no')), false, args.join(' '));
+  }
 });
 
 test('usage errors: no file, a missing file, an unknown format', () => {
@@ -168,6 +198,10 @@ test('usage errors: no file, a missing file, an unknown format', () => {
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /cannot open/);
   assert.equal(run(['org', 'import', join(dir, 'x.csv'), '--format', 'xml']).status, 2);
+  // a workbook is read (the table reader tells it from CSV by its bytes);
+  // exports are CSV or JSON only
+  assert.match(run(['org', 'import', join(dir, 'x.xlsx')]).stderr, /cannot open/);
+  assert.equal(run(['org', 'export', '--format', 'xlsx']).status, 2);
   assert.equal(run(['org', 'export']).status, 2);
   const csv = run(['org', 'export', '--format', 'csv']);
   assert.equal(csv.status, 0);

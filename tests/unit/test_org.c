@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <xlsxwriter.h>
 
 #include "core/arena.h"
 #include "core/mem.h"
@@ -1444,6 +1445,73 @@ static void dump_problems(const org_import_report *rep)
                 rep->problems[i].message);
 }
 
+/* An Excel workbook goes through the same reader as CSV text (ORG_FMT_CSV:
+ * the reader tells them apart by their bytes), so `scan org import` takes
+ * the .xlsx a person saved; a bad cell is named by its row. */
+static void test_import_workbook(void **state)
+{
+    fixture *f = *state;
+    char path[] = "/tmp/scan-test-org-xlsx-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    assert_non_null(wb);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    static const char *const rows[][4] = {
+        {"slug", "name", "kind", "year_founded"},
+        {"radionica-nis", "Радионица Ниш", "company", NULL},
+        {"bad-kind", "Bad Kind", "firma", NULL},
+    };
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++)
+            worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, rows[r][c], NULL);
+    worksheet_write_string(ws, 0, 3, "year_founded", NULL);
+    worksheet_write_number(ws, 1, 3, 2011, NULL);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    FILE *in = fopen(path, "rb");
+    assert_non_null(in);
+    char data[65536];
+    size_t n = fread(data, 1, sizeof data, in);
+    fclose(in);
+    unlink(path);
+    assert_true(n > 0 && n < sizeof data);
+
+    org_import_report rep;
+    assert_int_equal(org_import(f->t.d, &f->a, data, n, ORG_FMT_CSV, false, 1, &rep),
+                     DB_CONSTRAINT);
+    if (rep.n_problems != 1)
+        dump_problems(&rep);
+    assert_int_equal(rep.n_problems, 1); /* its empty last cell is not a problem */
+    assert_true(has_problem(&rep, 3, "kind: Choose a value from the list. \"firma\""));
+    buf_free(&rep.preview);
+
+    /* the bad row gone: the good one is written */
+    lxw_workbook *wb2 = workbook_new(path);
+    assert_non_null(wb2);
+    ws = workbook_add_worksheet(wb2, NULL);
+    for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 3; c++)
+            worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, rows[r][c], NULL);
+    worksheet_write_string(ws, 0, 3, "year_founded", NULL);
+    worksheet_write_number(ws, 1, 3, 2011, NULL);
+    assert_int_equal(workbook_close(wb2), LXW_NO_ERROR);
+    in = fopen(path, "rb");
+    assert_non_null(in);
+    n = fread(data, 1, sizeof data, in);
+    fclose(in);
+    unlink(path);
+    assert_int_equal(org_import(f->t.d, &f->a, data, n, ORG_FMT_CSV, false, 1, &rep), DB_OK);
+    assert_int_equal(rep.created, 1);
+    buf_free(&rep.preview);
+    org_rec r;
+    bool found = false;
+    assert_int_equal(org_get(f->t.d, &f->a, "radionica-nis", 0, &r, &found), DB_OK);
+    assert_true(found);
+    assert_string_equal(r.name, "Радионица Ниш");
+    assert_int_equal(r.year_founded, 2011);
+}
+
 static void test_import_all_or_nothing(void **state)
 {
     fixture *f = *state;
@@ -1475,6 +1543,9 @@ static void test_import_all_or_nothing(void **state)
     assert_true(has_problem(&rep, 7, "pib: 101134702 is also on line 2"));
     assert_true(has_problem(&rep, 8, "name: This field is required."));
     assert_true(has_problem(&rep, 8, "sectors: Choose a value from the list."));
+    /* what a coded field was given, and the codes it takes when they are few */
+    assert_true(has_problem(&rep, 4, "\"spaceship\" is not one of its codes: cluster, "));
+    assert_true(has_problem(&rep, 8, "\"XX\" is not one of its codes (the web form"));
     assert_true(has_problem(&rep, 9, "expected 5 fields"));
     assert_int_equal(rep.n_problems, 7);
     for (size_t i = 1; i < rep.n_problems; i++) /* in file order */
@@ -2523,6 +2594,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_name_order_per_alphabet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_logos, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_workbook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_counts_and_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
