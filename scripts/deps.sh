@@ -38,7 +38,7 @@ test_pkgs=(libcmocka-dev sqlite3 curl chromium fonts-dejavu-core nginx-light
 # postgresql-15: the throwaway server of tests/pg/pg_temp.sh and of the
 # driver's unit tests (initdb in a temporary directory, as an unprivileged
 # user; pg_trgm ships in it).
-bench_pkgs=(nginx-light wrk curl)
+bench_pkgs=(nginx-light wrk curl time)
 
 case "$profile" in
   build) want=("${build_pkgs[@]}") ;;
