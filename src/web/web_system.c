@@ -201,21 +201,40 @@ void web_search(req *r)
         if (web_cache_serve(r, key, version))
             return;
     }
-    search_hit *hits = NULL;
-    size_t n = 0;
-    if (q && *q) {
-        /* only as many hits as this page needs, plus one to know there
-         * are more: ranking is the expensive part at 100,000 entries */
-        db_status st =
-            search_query(r->db, r->a, q, "org", page * WEB_ORG_PER_PAGE + 1, 0, &hits, &n);
+    /* The entries the asker may see, in rank order: only as many hits as
+     * this page needs, plus one to know there are more (ranking is the
+     * expensive part at 100,000 entries), and more when some of them are
+     * hidden (drafts, archived): the count and the pages are of what the
+     * asker may see, or a draft's words could be probed by the count
+     * ("1 entry", none shown). At most SEARCH_CAP hits. */
+    size_t want = (size_t)page * WEB_ORG_PER_PAGE + 1, n = 0;
+    org_rec **vis_e = NULL;
+    for (size_t limit = want; q && *q;) {
+        search_hit *hits = NULL;
+        size_t got = 0;
+        db_status st = search_query(r->db, r->a, q, "org", (int)limit, 0, &hits, &got);
+        org_rec *e = NULL;
+        bool *ok = NULL;
+        if (st == DB_OK)
+            st = load_hits(r, hits, got, &e, &ok);
+        vis_e = arena_alloc(r->a, (got ? got : 1) * sizeof *vis_e);
+        if (st == DB_OK && !vis_e)
+            st = DB_NOMEM;
         if (st != DB_OK) {
             resp_fail(r, st, "search failed");
             return;
         }
+        n = 0;
+        for (size_t i = 0; i < got; i++)
+            if (ok[i])
+                vis_e[n++] = &e[i];
+        if (n >= want || got < limit || limit >= SEARCH_CAP)
+            break; /* enough, or no more to ask for */
+        limit = limit * 2 < SEARCH_CAP ? limit * 2 : SEARCH_CAP;
     }
     bool more = n > (size_t)page * WEB_ORG_PER_PAGE;
     if (more)
-        n--;
+        n = (size_t)page * WEB_ORG_PER_PAGE;
     int pages = (int)((n + WEB_ORG_PER_PAGE - 1) / WEB_ORG_PER_PAGE) + (more ? 1 : 0);
     if (page > 1 && page > pages) {
         resp_error(r, 404, T(L, MSG_DIR_NO_SUCH_PAGE));
@@ -249,16 +268,8 @@ void web_search(req *r)
             html_raw(o, "<ol class=\"org-list results\">\n");
             size_t from = (size_t)(page - 1) * WEB_ORG_PER_PAGE;
             size_t to = n < from + WEB_ORG_PER_PAGE ? n : from + WEB_ORG_PER_PAGE;
-            org_rec *e = NULL;
-            bool *ok = NULL;
-            db_status st = load_hits(r, hits + from, to - from, &e, &ok);
-            if (st != DB_OK) {
-                resp_fail(r, st, "search: org_summaries");
-                return;
-            }
-            for (size_t i = 0; i < to - from; i++)
-                if (ok[i])
-                    web_org_card(r, &refs, &e[i], q);
+            for (size_t i = from; i < to; i++)
+                web_org_card(r, &refs, vis_e[i], q);
             html_raw(o, "</ol>\n");
             buf base = BUF_INIT;
             buf_puts(&base, "/search?q=");

@@ -505,6 +505,9 @@ test('search finds the same entry in Cyrillic, Latin and ASCII, with highlightin
   // drafts are not found by the public
   const d = await pub.get('/search?q=Pirot+Draft');
   assert.ok(!slugs(d.text).includes('pirot-draft'));
+  // nor counted: the count is of what the reader may see, or a draft's
+  // words could be probed by it ("1 entry", nothing shown)
+  assert.match(d.text, /class="count-note">0\b/, d.text.match(/count-note">[^<]*/)?.[0]);
   // markup in the query is escaped, never echoed raw
   const x = await pub.get(`/search?q=${encodeURIComponent('<b>x</b>')}`);
   assert.doesNotMatch(x.text, /<b>x<\/b>/);
