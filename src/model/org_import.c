@@ -155,6 +155,8 @@ typedef struct importer {
     bool oom;
     org_facet_acc facets; /* of the entries created */
     taken_keys taken;
+    str_set matched;  /* existing entries a row matched: id -> line (made at the first) */
+    const char *unit; /* what a problem's number counts: "line" (CSV), "entry" (JSON) */
 } importer;
 
 static void problem(importer *im, int64_t line, const char *message)
@@ -719,13 +721,13 @@ static bool find_duplicates(importer *im, str_set *slugs, str_set *pibs)
             return false;
         int64_t first;
         if (r->slug && (first = set_get(slugs, r->slug))) {
-            problem_fmt(im, row->line, "slug: \"%.60s\" is also on line %lld of this file", r->slug,
-                        (long long)first);
+            problem_fmt(im, row->line, "slug: \"%.60s\" is also on %s %lld of this file", r->slug,
+                        im->unit, (long long)first);
             row->skip = true;
         }
         if (r->pib && (first = set_get(pibs, r->pib))) {
-            problem_fmt(im, row->line, "pib: %.20s is also on line %lld of this file", r->pib,
-                        (long long)first);
+            problem_fmt(im, row->line, "pib: %.20s is also on %s %lld of this file", r->pib,
+                        im->unit, (long long)first);
             row->skip = true;
         }
         if (r->slug)
@@ -918,6 +920,22 @@ static db_status import_row_write(importer *im, import_row *row, const org_prep 
     if (!id && r->pib)
         im->facets.free_pib = r->pib;
     if (id) {
+        /* one row per entry: a row found by slug and another by PIB
+         * would both update it, the last silently winning */
+        char *key = arena_printf(im->a, "%lld", (long long)id);
+        if (!key || (!im->matched.slots && !set_init(im->a, &im->matched, im->n_rows))) {
+            im->oom = true;
+            return DB_NOMEM;
+        }
+        int64_t first = set_get(&im->matched, key);
+        if (first) {
+            problem_fmt(im, row->line,
+                        "this is the same entry as %s %lld (found by its slug or its PIB): "
+                        "give each entry once",
+                        im->unit, (long long)first);
+            return DB_OK;
+        }
+        set_add(&im->matched, key, row->line);
         r->id = id;
         if ((st = merge_existing(im, row, id)) != DB_OK)
             return st;
@@ -1147,7 +1165,11 @@ db_status org_import(db *d, arena *a, const char *data, size_t n, org_format fmt
 {
     assert(d && a && rep && (data || n == 0));
     memset(rep, 0, sizeof *rep);
-    importer im = {.d = d, .a = a, .rep = rep, .facets = {.a = a}};
+    importer im = {.d = d,
+                   .a = a,
+                   .rep = rep,
+                   .facets = {.a = a},
+                   .unit = fmt == ORG_FMT_JSON ? "entry" : "line"};
     str_set slugs, pibs;
     prep_stage *prep = NULL;
     db_index_stash stash[N_BULK_TABLES];

@@ -1512,6 +1512,39 @@ static void test_import_workbook(void **state)
     assert_int_equal(r.year_founded, 2011);
 }
 
+/* One row per entry: a row that finds an entry by its slug and another
+ * that finds the same entry by its PIB would both update it, the last
+ * silently winning; the second is a problem, and nothing changes. (In
+ * CSV the first row's empty PIB cell clears the PIB, so the second makes
+ * a new entry: JSON leaves a missing key as it is.) */
+static void test_import_same_entry_twice(void **state)
+{
+    fixture *f = *state;
+    static const char base[] = "slug,name,kind,status,pib\n"
+                               "prvi,Prvi,company,published,880078828\n";
+    org_import_report rep;
+    assert_int_equal(org_import(f->t.d, &f->a, base, strlen(base), ORG_FMT_CSV, false, 1, &rep),
+                     DB_OK);
+    buf_free(&rep.preview);
+    static const char twice[] = "[{\"slug\":\"prvi\",\"name\":\"Prvi Put\",\"kind\":\"company\"},"
+                                " {\"slug\":\"drugi\",\"name\":\"Drugi Put\",\"kind\":\"company\","
+                                "\"pib\":\"880078828\"}]";
+    assert_int_equal(org_import(f->t.d, &f->a, twice, strlen(twice), ORG_FMT_JSON, false, 1, &rep),
+                     DB_CONSTRAINT);
+    if (rep.n_problems != 1)
+        dump_problems(&rep);
+    assert_int_equal(rep.n_problems, 1);
+    assert_true(has_problem(&rep, 2, "this is the same entry as entry 1"));
+    buf_free(&rep.preview);
+    org_rec r;
+    bool found = false;
+    assert_int_equal(org_get(f->t.d, &f->a, "prvi", 0, &r, &found), DB_OK);
+    assert_true(found);
+    assert_string_equal(r.name, "Prvi"); /* nothing changed */
+    assert_int_equal(org_get(f->t.d, &f->a, "drugi", 0, &r, &found), DB_OK);
+    assert_false(found);
+}
+
 static void test_import_all_or_nothing(void **state)
 {
     fixture *f = *state;
@@ -2595,6 +2628,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_logos, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_workbook, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_same_entry_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_counts_and_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
