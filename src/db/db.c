@@ -752,6 +752,18 @@ db_status db_int(db *d, int64_t *out, int64_t dflt, const char *sql, size_t n, c
     return st;
 }
 
+void db_note_failure(db *d, db_status st, const char *msg)
+{
+    if (!d || st == DB_OK || st == DB_ROW || st == DB_DONE)
+        return;
+    if (d->in_tx && d->tx_failure == DB_OK)
+        d->tx_failure = st;
+    if (d->failure == DB_OK) {
+        d->failure = st;
+        snprintf(d->failure_msg, sizeof d->failure_msg, "%s", msg && *msg ? msg : "failed");
+    }
+}
+
 const char *db_errmsg(db *d)
 {
     if (!d)

@@ -271,6 +271,10 @@ db_status db_int(db *d, int64_t *out, int64_t dflt, const char *sql, size_t n, c
 /* The backend's message for this connection's first failure since
  * db_end_request, else its last message (for logs and the CLI). */
 const char *db_errmsg(db *d);
+/* Records st, a failure met on another connection for d's unit of work
+ * (a bulk write's helper database), as d's own: its transaction cannot
+ * commit, and db_errmsg(d) gives msg. */
+void db_note_failure(db *d, db_status st, const char *msg);
 /* A short English name of a status, for logs and tests. */
 const char *db_status_name(db_status st);
 

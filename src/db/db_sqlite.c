@@ -648,6 +648,11 @@ static void s_global_init(void)
     };
     sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    /* file: names are URIs, whatever the library's compile-time default
+     * (Debian's is on, upstream's off): a bulk write's search builders
+     * open and attach "file:...?mode=memory&cache=shared"; read as a
+     * plain name, that was a file of that name in the working folder */
+    sqlite3_config(SQLITE_CONFIG_URI, 1);
     gather_vfs_register();
 }
 

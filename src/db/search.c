@@ -615,6 +615,7 @@ typedef struct folder {
     char build_uri[2][96];       /* the in-memory databases, shared with the writer */
     db *build[2];                /* the builders' connections to them (opened there) */
     db_status build_st[2];       /* a builder's first failure, read after its join */
+    char build_err[2][160];      /* and its database's words for it */
     bool attached[2];            /* to the writer's connection, by search_flush_pending */
     title_doc *titles;           /* the writer's, in the order given; read by the */
     size_t n_titles, cap_titles; /* title builder only after folder_close */
@@ -657,6 +658,9 @@ static db_status build_open(folder *f, size_t k)
 {
     buf err = BUF_INIT;
     db_status st = db_open(f->build_uri[k], NULL, &f->build[k], &err);
+    if (st != DB_OK)
+        snprintf(f->build_err[k], sizeof f->build_err[k], "search index builder: %s",
+                 buf_failed(&err) ? "cannot open its database" : buf_str(&err));
     buf_free(&err);
     if (st == DB_OK)
         st = db_exec(f->build[k], f->build_sql[k]);
@@ -665,6 +669,17 @@ static db_status build_open(folder *f, size_t k)
     if (st == DB_OK)
         st = db_exec(f->build[k], sql_build_open[k]);
     return st;
+}
+
+/* Builder thread: st as builder k's status, with its database's words
+ * for the first failure (search_flush_pending hands them to the writer's
+ * connection: "error (not an error)" said nothing). */
+static void build_note(folder *f, size_t k, db_status st)
+{
+    if (st != DB_OK && f->build_st[k] == DB_OK && !f->build_err[k][0] && f->build[k])
+        snprintf(f->build_err[k], sizeof f->build_err[k], "search index builder: %s",
+                 db_errmsg(f->build[k]));
+    f->build_st[k] = st;
 }
 
 /* Helper thread: one folded document into search_fts. */
@@ -733,7 +748,7 @@ static void *title_main(void *arg)
         st = DB_ERR;
     if (st == DB_OK)
         st = build_close(f, 1);
-    f->build_st[1] = st;
+    build_note(f, 1, st);
     atomic_store(&f->titles_built, true);
     return NULL;
 }
@@ -822,7 +837,7 @@ static void *helper_run(folder *f, bool niced)
         while (done < n && !(niced && atomic_load(&f->promote)) && !atomic_load(&f->abandon)) {
             doc_fold(cur);
             if (f->build_sql[0] && f->build_st[0] == DB_OK)
-                f->build_st[0] = build_add(f, cur);
+                build_note(f, 0, build_add(f, cur));
             atomic_fetch_add_explicit(&f->n_done, 1, memory_order_relaxed);
             if (++done < n) /* never past the batch: the writer sets that */
                 cur = cur->next;
@@ -843,7 +858,7 @@ static void *helper_run(folder *f, bool niced)
     f->batch_done = done;
     pthread_mutex_unlock(&f->mu);
     if (!stopped && f->build_sql[0] && f->build_st[0] == DB_OK)
-        f->build_st[0] = build_close(f, 0);
+        build_note(f, 0, build_close(f, 0));
     return NULL;
 }
 
@@ -853,7 +868,7 @@ static void *folder_main(void *arg)
     /* the lowest priority (a hint; a refusal changes nothing but the speed) */
     (void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
     if (f->build_sql[0])
-        f->build_st[0] = build_open(f, 0);
+        build_note(f, 0, build_open(f, 0));
     return helper_run(f, true);
 }
 
@@ -1256,6 +1271,15 @@ static db_status build_take(folder *f)
     buf sql = BUF_INIT;
     db_status st = DB_OK;
     for (size_t k = 0; st == DB_OK && k < 2; k++) {
+        /* the table's stored settings (automerge, pgsz, rank, ...) outlive
+         * it: the builder's database has only its own */
+        buf_reset(&sql);
+        buf_printf(&sql,
+                   "CREATE TEMP TABLE search_build_settings AS SELECT k, v FROM"
+                   " main.\"%s_config\" WHERE k <> 'version';",
+                   fts_tables[k]);
+        if ((st = buf_failed(&sql) ? DB_NOMEM : db_exec(d, buf_str(&sql))) != DB_OK)
+            break;
         db_stmt *s = db_prepare(d, sql_attach_build[k]);
         if (!s) {
             st = DB_ERR;
@@ -1276,6 +1300,10 @@ static db_status build_take(folder *f)
             buf_printf(&sql, "INSERT INTO main.\"%s_%s\" SELECT * FROM %s.\"%s_%s\";",
                        fts_tables[k], fts_shadows[j], build_schema[k], fts_tables[k],
                        fts_shadows[j]);
+        buf_printf(&sql,
+                   "INSERT OR REPLACE INTO main.\"%s_config\" SELECT k, v FROM"
+                   " temp.search_build_settings; DROP TABLE temp.search_build_settings;",
+                   fts_tables[k]);
         st = buf_failed(&sql) ? DB_NOMEM : db_exec(d, buf_str(&sql));
     }
     buf_free(&sql);
@@ -1341,11 +1369,10 @@ db_status search_flush_pending(db *d)
     f->flushed = true;
     if (f->build_sql[0]) {
         title_start(f); /* when search_close_pending was not called */
-        db_status title_st = title_join(f);
-        if (st == DB_OK)
-            st = f->build_st[0];
-        if (st == DB_OK)
-            st = title_st;
+        (void)title_join(f);
+        for (size_t k = 0; st == DB_OK && k < 2; k++)
+            if ((st = f->build_st[k]) != DB_OK)
+                db_note_failure(d, st, f->build_err[k]);
         if (st == DB_OK)
             st = build_take(f);
         if (st == DB_OK)

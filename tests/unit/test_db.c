@@ -1042,6 +1042,62 @@ static void test_search_drop_abandons(void **state)
                      DB_OK);
 }
 
+/* db_note_failure: a failure met on another connection (a search
+ * builder's) counts as the connection's own: the commit refuses, nothing
+ * is stored, and db_errmsg says the other's words. */
+static void test_note_failure(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    assert_int_equal(db_exec(d, "CREATE TABLE noted(x)"), DB_OK);
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(db_exec(d, "INSERT INTO noted VALUES (1)"), DB_OK);
+    db_note_failure(d, DB_NOMEM, "search index builder: out of memory");
+    assert_int_equal(db_commit(d), DB_NOMEM);
+    assert_string_equal(db_errmsg(d), "search index builder: out of memory");
+    db_rollback(d);
+    db_end_request(d);
+    int64_t n = -1;
+    assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM noted", 0, NULL), DB_OK);
+    assert_int_equal(n, 0);
+    db_note_failure(d, DB_OK, "nothing"); /* not a failure: nothing noted */
+    assert_int_equal(db_failure(d), DB_OK);
+}
+
+/* The FTS tables' stored settings outlive a build: the builders' copies
+ * replace the tables, not what was set on them. */
+static void test_search_build_keeps_settings(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    assert_int_equal(db_exec(d,
+                             "INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 2);"
+                             " INSERT INTO search_title(search_title, rank) VALUES ('pgsz', 8000)"),
+                     DB_OK);
+    assert_int_equal(db_begin_write(d), DB_OK);
+    assert_int_equal(search_begin_pending(d), DB_OK);
+    assert_int_equal(search_put_pending(d, "org", 1, "Podesavanja", "opis"), DB_OK);
+    search_close_pending(d);
+    assert_true(search_helper_await(d)); /* built by the helpers: the tables were empty */
+    assert_int_equal(search_flush_pending(d), DB_OK);
+    assert_int_equal(db_commit(d), DB_OK);
+    search_drop_pending(d);
+    int64_t v = 0;
+    assert_int_equal(
+        db_int(d, &v, 0, "SELECT v FROM search_fts_config WHERE k = 'automerge'", 0, NULL), DB_OK);
+    assert_int_equal(v, 2);
+    assert_int_equal(
+        db_int(d, &v, 0, "SELECT v FROM search_title_config WHERE k = 'pgsz'", 0, NULL), DB_OK);
+    assert_int_equal(v, 8000);
+    assert_int_equal(db_int(d, &v, 0,
+                            "SELECT count(*) FROM search_title WHERE search_title MATCH 'podes*'",
+                            0, NULL),
+                     DB_OK);
+    assert_int_equal(v, 1);
+    assert_int_equal(
+        db_exec(d, "INSERT INTO search_title(search_title) VALUES ('integrity-check')"), DB_OK);
+}
+
 /* The same once the rows are done (search_close_pending), when the title
  * builder has started too: both stop, nothing of theirs is stored, and
  * the next bulk write builds both tables from its own documents. */
@@ -1352,6 +1408,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_errmsg_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_drop_abandons, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_drop_after_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_build_keeps_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_note_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_helper_await, setup, teardown),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_path_for_log),
