@@ -33,19 +33,11 @@
 
 /* --- small helpers ------------------------------------------------------------ */
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* An arena copy of s[0..n) without surrounding whitespace; NULL when
- * empty (or on OOM, which sets *oom). */
+/* An arena copy of s[0..n) without surrounding white space (form_trim's);
+ * NULL when empty (or on OOM, which sets *oom). */
 static const char *trim_dup(arena *a, const char *s, size_t n, bool *oom)
 {
-    while (n > 0 && is_space(s[0]))
-        s++, n--;
-    while (n > 0 && is_space(s[n - 1]))
-        n--;
+    form_trim(&s, &n);
     if (n == 0)
         return NULL;
     char *c = arena_strndup(a, s, n);

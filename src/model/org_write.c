@@ -64,25 +64,18 @@ static bool field_empty(const org_rec *r, size_t i)
     return true;
 }
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* --- writing ------------------------------------------------------------------------------ */
 
-/* s without surrounding ASCII whitespace, NULL when nothing is left; for
- * multiline text CRLF and CR become LF. Returns s itself when unchanged. */
+/* s without surrounding white space (form_trim's), NULL when nothing is
+ * left; for multiline text CRLF and CR become LF. Returns s itself when
+ * unchanged. */
 static const char *norm_text(arena *a, const char *s, bool multiline, bool *oom)
 {
     if (!s)
         return NULL;
     size_t n = strlen(s);
     const char *p = s;
-    while (n > 0 && is_space(p[0]))
-        p++, n--;
-    while (n > 0 && is_space(p[n - 1]))
-        n--;
+    form_trim(&p, &n);
     if (n == 0)
         return NULL;
     bool cr = multiline && memchr(p, '\r', n);

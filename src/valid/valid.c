@@ -26,6 +26,42 @@ static bool is_ascii_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* The length of the space character at the start of s[0..n) (ASCII
+ * white space, or one of the Unicode spaces a pasted name brings: no-break
+ * U+00A0, U+2000-U+200B, U+202F, U+205F, U+3000, the BOM U+FEFF), else 0. */
+static size_t space_at(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 1 && is_ascii_space(u[0]))
+        return 1;
+    if (n >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
+        return 2;
+    if (n >= 3 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8B || u[2] == 0xAF))
+        return 3;
+    if (n >= 3 && ((u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F) ||
+                   (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) ||
+                   (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)))
+        return 3;
+    return 0;
+}
+
+/* The length of the space character that ends s[0..n), else 0. */
+static size_t space_before(const char *s, size_t n)
+{
+    for (size_t k = 1; k <= 3 && k <= n; k++)
+        if (space_at(s + n - k, k) == k)
+            return k;
+    return 0;
+}
+
+void form_trim(const char **s, size_t *n)
+{
+    for (size_t k; *n > 0 && (k = space_at(*s, *n)) > 0;)
+        *s += k, *n -= k;
+    for (size_t k; *n > 0 && (k = space_before(*s, *n)) > 0;)
+        *n -= k;
+}
+
 /* --- lookup -------------------------------------------------------------- */
 
 const form_field *form_find(const form *f, const char *name)
@@ -274,10 +310,7 @@ static form_error_code check_value(arena *a, const form_rule *r, const form_fiel
     size_t n = fld->value_len;
     if (!utf8_valid(s, n, false))
         return FE_CONTROL_CHARS; /* only a file part can hold such bytes */
-    while (n > 0 && is_ascii_space((unsigned char)s[0]))
-        s++, n--;
-    while (n > 0 && is_ascii_space((unsigned char)s[n - 1]))
-        n--;
+    form_trim(&s, &n);
     if (n == 0)
         return 0;
 

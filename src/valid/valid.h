@@ -133,6 +133,12 @@ typedef struct form_errors {
     size_t n_items;
 } form_errors;
 
+/* Narrows s[0..*n) to its text without white space at either end: ASCII
+ * white space and the Unicode spaces a pasted name brings (no-break
+ * U+00A0, U+2000-U+200B, U+202F, U+205F, U+3000, the BOM U+FEFF). What
+ * every form field and every importer trims (s is valid UTF-8). */
+void form_trim(const char **s, size_t *n);
+
 /* Checks every rule against f, filling vals[i] for rules[i] and appending
  * one error per failing field to errs (the caller zero-initialises errs; a
  * full errs drops further errors). Returns true when this call found no

@@ -48,6 +48,27 @@ static form_error_code check1(arena *a, const char *body, const form_rule *r, fo
     return errs.items[0].code;
 }
 
+/* Text is trimmed of white space at both ends, the Unicode spaces a
+ * pasted name brings included (no-break, en/em/thin, narrow no-break,
+ * ideographic, zero width, BOM); inside it they stay. A value of spaces
+ * only is empty (required). */
+static void test_trim_unicode_spaces(void **state)
+{
+    (void)state;
+    arena a = ARENA_INIT;
+    form_value v;
+    form_rule name = {"name", FV_TEXT, FORM_REQUIRED, 0, 0, NULL};
+    /* U+00A0 U+2003 "Ni" U+00A0 "s" U+202F U+3000 U+FEFF, URL-encoded */
+    assert_int_equal(
+        check1(&a, "name=%C2%A0%E2%80%83Ni%C2%A0s%E2%80%AF%E3%80%80%EF%BB%BF", &name, &v), 0);
+    assert_string_equal(v.text, "Ni\xC2\xA0s");
+    assert_int_equal(check1(&a, "name=+%E2%80%8B%E2%81%9F%C2%A0+", &name, &v), FE_REQUIRED);
+    /* a lone U+00A0's bytes at the end are not taken for less or more */
+    assert_int_equal(check1(&a, "name=%C3%A0", &name, &v), 0);
+    assert_string_equal(v.text, "\xC3\xA0");
+    arena_free(&a);
+}
+
 static char *error_text(lang_id lang, form_error_code code, int64_t min, int64_t max)
 {
     form_error e = {"x", code, min, max};
@@ -1234,6 +1255,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_control_matches_plain_loop),
         cmocka_unit_test(test_validate_order_same),
+        cmocka_unit_test(test_trim_unicode_spaces),
         cmocka_unit_test(test_url_basic),
         cmocka_unit_test(test_url_utf8),
         cmocka_unit_test(test_url_bad_escapes),

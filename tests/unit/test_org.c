@@ -1540,6 +1540,26 @@ static void test_import_same_entry_twice(void **state)
     assert_false(found);
 }
 
+/* A name pasted with no-break spaces around it is stored without them,
+ * as a form stores it (form_trim); inside the name they stay. */
+static void test_import_trims_unicode_spaces(void **state)
+{
+    fixture *f = *state;
+    static const char csv[] = "slug,name,kind\n"
+                              "razmak,\xC2\xA0\xC2\xA0Ime\xC2\xA0"
+                              "Firme\xE2\x80\xAF,company\n";
+    org_import_report rep;
+    assert_int_equal(org_import(f->t.d, &f->a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep),
+                     DB_OK);
+    buf_free(&rep.preview);
+    org_rec r;
+    bool found = false;
+    assert_int_equal(org_get(f->t.d, &f->a, "razmak", 0, &r, &found), DB_OK);
+    assert_true(found);
+    assert_string_equal(r.name, "Ime\xC2\xA0"
+                                "Firme");
+}
+
 static void test_import_all_or_nothing(void **state)
 {
     fixture *f = *state;
@@ -2624,6 +2644,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_workbook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_same_entry_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_trims_unicode_spaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_counts_and_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
