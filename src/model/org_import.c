@@ -27,6 +27,7 @@
 #include "core/timeutil.h"
 #include "db/search.h"
 #include "model/import.h"
+#include "model/org_internal.h"
 #include "json/json.h"
 
 #define IMPORT_SLUG_TRIES 10000
@@ -201,52 +202,44 @@ static const char *code_table(const char *field)
 /* After a coded field's "Choose a value from the list." (a form's words:
  * the file has no list): the value that is not a code and, for a list of
  * at most 40, the codes the field takes, so the line says what to write
- * (`scan org export` writes the codes too). */
-static void code_hint(importer *im, buf *b, const org_rec *r, const form_error *e)
+ * (`scan org export` writes the codes too). The codes are the field's
+ * rule's choices (status) or its reference table's. */
+static void code_hint(importer *im, buf *b, org_rec *r, const form_error *e)
 {
-    const char *table = code_table(e->field);
     size_t f = 0;
     while (f < ORG_N_FIELDS && strcmp(org_fields[f].name, e->field) != 0)
         f++;
-    if (f == ORG_N_FIELDS)
+    if (f == ORG_N_FIELDS || (e->code != FE_CHOICE && e->code != FE_UNKNOWN_CODE))
         return;
-    if (e->code == FE_CHOICE && strcmp(e->field, "status") == 0) {
-        const char *v = *(const char **)((const char *)r + org_fields[f].off);
-        buf_printf(b, " \"%.40s\" is not one of its codes: draft, published, archived.",
-                   v ? v : "");
-        return;
-    }
-    if (e->code != FE_UNKNOWN_CODE)
-        return;
-    if (!table) { /* country: ISO 3166-1, too many to list */
-        const char *v = *(const char **)((const char *)r + org_fields[f].off);
+    /* the value, or a list's first value */
+    const char *one = org_fields[f].type == ORG_FIELD_TEXT ? *rec_text(r, f) : NULL;
+    size_t n_list = 1;
+    const char *const *list = &one;
+    if (org_fields[f].type == ORG_FIELD_LIST)
+        list = rec_list(r, f, &n_list);
+    const char *table = code_table(e->field);
+    const char *const *choices = org_rules[f].choices;
+    if (!table && !choices) { /* country: ISO 3166-1, too many to list */
         buf_printf(b,
                    " \"%.40s\" is not a country's code: write two letters (ISO 3166-1), such as "
                    "RS, BA or DE.",
-                   v ? v : "");
+                   one ? one : "");
         return;
     }
     arena a = ARENA_INIT;
     ref_item *items = NULL;
     size_t n = 0;
-    if (ref_list(im->d, &a, table, LANG_EN, &items, &n) != DB_OK) {
+    if (table && ref_list(im->d, &a, table, LANG_EN, &items, &n) != DB_OK) {
         arena_free(&a);
         return; /* the sentence alone */
     }
-    /* the value, or a list's first value that is not a code */
+    while (!table && choices[n])
+        n++;
+#define CODE(j) (table ? items[j].code : choices[j])
     const char *bad = NULL;
-    const char *one = NULL;
-    const char **list = &one;
-    size_t n_list = 1;
-    if (org_fields[f].type == ORG_FIELD_LIST) {
-        list = *(const char ***)((const char *)r + org_fields[f].off);
-        n_list = *(const size_t *)((const char *)r + org_fields[f].n_off);
-    } else {
-        one = *(const char **)((const char *)r + org_fields[f].off);
-    }
     for (size_t k = 0; k < n_list && !bad; k++) {
         size_t j = 0;
-        while (j < n && list[k] && strcmp(items[j].code, list[k]) != 0)
+        while (j < n && list[k] && strcmp(CODE(j), list[k]) != 0)
             j++;
         if (list[k] && j == n)
             bad = list[k];
@@ -256,18 +249,19 @@ static void code_hint(importer *im, buf *b, const org_rec *r, const form_error *
     if (n <= 40) {
         buf_puts(b, bad ? ": " : " Its codes: ");
         for (size_t j = 0; j < n; j++)
-            buf_printf(b, "%s%s", j ? ", " : "", items[j].code);
+            buf_printf(b, "%s%s", j ? ", " : "", CODE(j));
         buf_putc(b, '.');
     } else {
         buf_puts(b, bad ? " (the web form lists them; `scan org export` writes those in use)."
                         : " The web form lists its codes.");
     }
+#undef CODE
     arena_free(&a);
 }
 
 /* "field: sentence" for a validation error, in English; with r, the row,
  * what a coded field was given and may take (code_hint). */
-static void problem_field(importer *im, int64_t line, const form_error *e, const org_rec *r)
+static void problem_field(importer *im, int64_t line, const form_error *e, org_rec *r)
 {
     buf b = BUF_INIT;
     buf_printf(&b, "%s: ", e->field);

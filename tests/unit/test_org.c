@@ -1560,6 +1560,26 @@ static void test_import_trims_unicode_spaces(void **state)
                                 "Firme");
 }
 
+/* A coded field's problem names what the row gave and the codes the
+ * field takes: a rule's choices (status) or a reference table's (kind). */
+static void test_import_names_codes(void **state)
+{
+    fixture *f = *state;
+    static const char csv[] = "slug,name,kind,status\n"
+                              "kodovi,Kodovi,firma,public\n";
+    org_import_report rep;
+    assert_int_equal(org_import(f->t.d, &f->a, csv, strlen(csv), ORG_FMT_CSV, false, 1, &rep),
+                     DB_CONSTRAINT);
+    if (rep.n_problems != 2)
+        dump_problems(&rep);
+    assert_true(has_problem(
+        &rep, 2,
+        "status: Choose one of the offered options. \"public\" is not one of its codes: "
+        "draft, published, archived."));
+    assert_true(has_problem(&rep, 2, "\"firma\" is not one of its codes: cluster, "));
+    buf_free(&rep.preview);
+}
+
 static void test_import_all_or_nothing(void **state)
 {
     fixture *f = *state;
@@ -2645,6 +2665,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_workbook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_same_entry_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_trims_unicode_spaces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_names_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_dry_run_and_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bulk_counts_and_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_import_round_trip, setup, teardown),
