@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/strutil.h"
+#include "valid/valid.h"
 
 /* --- problems ------------------------------------------------------------------- */
 
@@ -195,18 +196,13 @@ void import_detected(buf *out, lang_id lang, const import_reader *r)
 
 /* --- the header ------------------------------------------------------------------------- */
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 char *import_trim(char *s)
 {
-    while (is_space(*s))
-        s++;
+    const char *t = s;
     size_t n = strlen(s);
-    while (n && is_space(s[n - 1]))
-        s[--n] = '\0';
+    form_trim(&t, &n); /* the forms' trim: pasted no-break spaces too */
+    s += t - s;
+    s[n] = '\0';
     return s;
 }
 
