@@ -1042,6 +1042,21 @@ static void test_search_drop_abandons(void **state)
                      DB_OK);
 }
 
+/* search_title passes FTS5's integrity check and finds n documents for
+ * the MATCH expression match. */
+static void assert_title_sound(db *d, const char *match, int64_t n)
+{
+    int64_t got = -1;
+    db_val args[] = {DBT(match)};
+    assert_int_equal(db_int(d, &got, 0,
+                            "SELECT count(*) FROM search_title WHERE search_title MATCH $1", 1,
+                            args),
+                     DB_OK);
+    assert_int_equal(got, n);
+    assert_int_equal(
+        db_exec(d, "INSERT INTO search_title(search_title) VALUES ('integrity-check')"), DB_OK);
+}
+
 /* db_note_failure: a failure met on another connection (a search
  * builder's) counts as the connection's own: the commit refuses, nothing
  * is stored, and db_errmsg says the other's words. */
@@ -1089,13 +1104,7 @@ static void test_search_build_keeps_settings(void **state)
     assert_int_equal(
         db_int(d, &v, 0, "SELECT v FROM search_title_config WHERE k = 'pgsz'", 0, NULL), DB_OK);
     assert_int_equal(v, 8000);
-    assert_int_equal(db_int(d, &v, 0,
-                            "SELECT count(*) FROM search_title WHERE search_title MATCH 'podes*'",
-                            0, NULL),
-                     DB_OK);
-    assert_int_equal(v, 1);
-    assert_int_equal(
-        db_exec(d, "INSERT INTO search_title(search_title) VALUES ('integrity-check')"), DB_OK);
+    assert_title_sound(d, "podes*", 1);
 }
 
 /* The same once the rows are done (search_close_pending), when the title
@@ -1120,13 +1129,7 @@ static void test_search_drop_after_close(void **state)
     int64_t n = -1;
     assert_int_equal(db_int(d, &n, 0, "SELECT count(*) FROM search_title", 0, NULL), DB_OK);
     assert_int_equal(n, 2);
-    assert_int_equal(db_int(d, &n, 0,
-                            "SELECT count(*) FROM search_title WHERE search_title MATCH 'nis*'", 0,
-                            NULL),
-                     DB_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(
-        db_exec(d, "INSERT INTO search_title(search_title) VALUES ('integrity-check')"), DB_OK);
+    assert_title_sound(d, "nis*", 1);
 }
 
 /* Search answers do not depend on how the FTS tables were filled: the
