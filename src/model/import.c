@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "core/strutil.h"
-#include "valid/valid.h"
 
 /* --- problems ------------------------------------------------------------------- */
 
@@ -196,13 +195,18 @@ void import_detected(buf *out, lang_id lang, const import_reader *r)
 
 /* --- the header ------------------------------------------------------------------------- */
 
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 char *import_trim(char *s)
 {
-    const char *t = s;
+    while (is_space(*s))
+        s++;
     size_t n = strlen(s);
-    form_trim(&t, &n); /* the forms' trim: pasted no-break spaces too */
-    s += t - s;
-    s[n] = '\0';
+    while (n && is_space(s[n - 1]))
+        s[--n] = '\0';
     return s;
 }
 

@@ -105,7 +105,7 @@ bool import_map_header(const csv_cell *cells, size_t n, const char *const *names
                        const char *const *ignored, int *map, bool *seen, int64_t line, lang_id lang,
                        import_problems *p);
 
-/* White space (form_trim's) trimmed from both ends of s, in place. */
+/* Whitespace trimmed from both ends of s, in place. */
 char *import_trim(char *s);
 
 #endif

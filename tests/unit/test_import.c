@@ -488,26 +488,10 @@ static int setup(void **state)
     return i18n_init(); /* the derived Latin catalog */
 }
 
-/* import_trim: a cell's ends lose ASCII white space and the Unicode
- * spaces a pasted value brings (form_trim), in place; inside, they stay. */
-static void test_trim_cell(void **state)
-{
-    (void)state;
-    char cell[] = "\xC2\xA0 PIB\xC2\xA0"
-                  "broj\t\xE2\x80\xAF\xEF\xBB\xBF";
-    assert_string_equal(import_trim(cell), "PIB\xC2\xA0"
-                                           "broj");
-    char spaces[] = " \xE3\x80\x80 ";
-    assert_string_equal(import_trim(spaces), "");
-    char plain[] = "godina";
-    assert_string_equal(import_trim(plain), "godina");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_utf8),
-        cmocka_unit_test(test_trim_cell),
         cmocka_unit_test(test_bad_utf8_line),
         cmocka_unit_test(test_decode_cp1250),
         cmocka_unit_test(test_decode_utf16),
