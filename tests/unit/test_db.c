@@ -92,6 +92,53 @@ static void test_migrations_sqlite_texts_only(void **state)
     assert_true(n > 20);
 }
 
+/* No table's INSERT builds a temporary b-tree (OpenEphemeral) outside
+ * its triggers (whose IN subqueries need theirs): SQLite
+ * builds one per statement for a CHECK's IN list of three or more
+ * constants (0064_check_lists.sql). And the lists still refuse what they
+ * do not name. */
+static void test_checks_build_no_temporary_tree(void **state)
+{
+    fixture *f = *state;
+    db_stmt *s = db_prepare(f->t.d, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+                                    " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'"
+                                    " AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    assert_non_null(s);
+    char names[400][64];
+    size_t n = 0;
+    while (db_step(s) == DB_ROW && n < 400)
+        snprintf(names[n++], sizeof names[0], "%s", db_col_text(s, 0));
+    db_reset(s);
+    assert_true(n > 100);
+    size_t ephemeral = 0;
+    for (size_t i = 0; i < n; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "EXPLAIN INSERT INTO \"%s\" DEFAULT VALUES", names[i]);
+        db_stmt *e = db_prepare(f->t.d, sql);
+        assert_non_null(e);
+        int64_t last = -1; /* a trigger's program follows, from address 0 */
+        while (db_step(e) == DB_ROW && db_col_int(e, 0) > last) {
+            last = db_col_int(e, 0);
+            if (strcmp(db_col_text(e, 1), "OpenEphemeral") == 0) {
+                print_message("%s: INSERT builds a temporary b-tree\n", names[i]);
+                ephemeral++;
+            }
+        }
+        db_reset(e);
+    }
+    assert_int_equal(ephemeral, 0);
+    static const char ORG[] =
+        "INSERT INTO org(slug, name, kind, status, country, created_at, updated_at, name_folded)"
+        " VALUES ('check-%d', 'Check', 'company', '%s', 'RS', 0, 0, 'check')";
+    char sql[256];
+    snprintf(sql, sizeof sql, ORG, 1, "bogus");
+    assert_int_equal(db_exec(f->t.d, sql), DB_CONSTRAINT);
+    snprintf(sql, sizeof sql, ORG, 2, "archived");
+    assert_int_equal(db_exec(f->t.d, sql), DB_OK);
+    assert_int_equal(db_exec(f->t.d, "UPDATE org SET status = 'Published' WHERE slug = 'check-2'"),
+                     DB_CONSTRAINT);
+}
+
 static const char SQL_T[] =
     "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL UNIQUE, b INTEGER)";
 static const char SQL_INS[] = "INSERT INTO t(b, a) VALUES ($2, $1)";
@@ -1397,6 +1444,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrations_idempotent_and_newer_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_migrations_sqlite_texts_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checks_build_no_temporary_tree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statements_and_placeholders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_checks_the_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
