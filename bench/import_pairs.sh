@@ -10,7 +10,8 @@
 # Generates COUNT entries once with bench/gen.py (seed 1, as
 # bench/directory.sh) into a temporary folder, syncs them to the disk,
 # then runs, PAIRS times, `OLD org import` and `NEW org import` into a
-# fresh database each (made by `NEW init`), alternating which goes first.
+# fresh database each (made by the same binary's `init`, so that each runs
+# on its own schema), alternating which goes first.
 # Prints each run's wall and CPU seconds (user + system, all threads) and,
 # at the end, the medians and in how many pairs NEW was faster. Nothing is
 # written to bench/RESULTS.md: copy what you report there with this
@@ -35,7 +36,7 @@ sync
 # one_run NAME BINARY: prints "NAME wall cpu"
 one_run() {
     rm -f "$TMP"/scan.db*
-    "$NEW" init --db "$TMP/scan.db" >/dev/null
+    "$2" init --db "$TMP/scan.db" >/dev/null
     sync
     if ! /usr/bin/time -o "$TMP/time" -f '%e %U %S' "$2" org import "$TMP/orgs.csv" \
         --db "$TMP/scan.db" >/dev/null 2>"$TMP/err"; then
