@@ -166,6 +166,10 @@ db_status migrate_up(db *d, int *applied, buf *err)
         if (st != DB_OK) {
             buf_printf(err, "migration %s failed: %s", dialect_of(d, m)->name, db_errmsg(d));
             db_rollback(d);
+            /* a pragma outlives the rollback: one that edits the schema
+             * text (0064) must not leave the connection able to */
+            if (!backend_is_pg(d))
+                (void)db_exec(d, "PRAGMA writable_schema = RESET");
             goto cleanup;
         }
         count++;

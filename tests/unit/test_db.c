@@ -139,6 +139,38 @@ static void test_checks_build_no_temporary_tree(void **state)
                      DB_CONSTRAINT);
 }
 
+/* A migration that fails part way leaves the connection unable to edit
+ * the schema text: 0064 turns writable_schema on, and a pragma outlives
+ * the rollback. One allocation of 0064 fails, the first ones each in
+ * turn and later ones spaced out; after every failure the pragma is off,
+ * and the last run applies it. */
+static void test_failed_migration_leaves_schema_locked(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    int applied = 0;
+    buf err = BUF_INIT;
+    db_status st = DB_ERR;
+    long n = 0, failures = 0;
+    for (; st != DB_OK && n < 10000000; n += 1 + n / 8) { /* early ones all, then spaced */
+        assert_int_equal(db_exec(d, "DELETE FROM schema_migrations WHERE version = 64"), DB_OK);
+        buf_reset(&err);
+        mem_fail_once(n);
+        st = migrate_up(d, &applied, &err);
+        mem_fail_after(-1);
+        db_end_request(d); /* the failed allocation is this unit's, not the next's */
+        int64_t writable = -1;
+        assert_int_equal(db_scalar_int(d, "PRAGMA writable_schema", &writable), DB_OK);
+        assert_int_equal(writable, 0);
+        if (st != DB_OK)
+            failures++;
+    }
+    assert_int_equal(st, DB_OK);
+    assert_int_equal(applied, 1);
+    assert_true(failures > 10);
+    buf_free(&err);
+}
+
 static const char SQL_T[] =
     "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL UNIQUE, b INTEGER)";
 static const char SQL_INS[] = "INSERT INTO t(b, a) VALUES ($2, $1)";
@@ -1445,6 +1477,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_migrations_sqlite_texts_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checks_build_no_temporary_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_migration_leaves_schema_locked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statements_and_placeholders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_checks_the_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
