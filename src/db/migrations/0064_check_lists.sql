@@ -6,7 +6,7 @@
 -- every statement that inserts or updates the row: a page cache of its
 -- own (an 87 KB allocation), a page zeroed and three to six inserts, for
 -- one lookup. An import of 10,000 directory entries made 10,000 of them
--- for org.status alone; the org INSERT and the revision rows took 17% of
+-- for org.status alone, and more for the revision rows' action: 17% of
 -- the writer's instructions there (callgrind, 2,303 M -> 1,897 M). The
 -- same holds for every web or API write of these tables. The meaning is
 -- the same: a NULL passes either way (NULL OR NULL is NULL) and any other
