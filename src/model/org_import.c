@@ -52,6 +52,11 @@ static const char **rec_text(org_rec *r, size_t i)
     return (const char **)((char *)r + org_fields[i].off);
 }
 
+static const char *rec_get(const org_rec *r, size_t i)
+{
+    return *(const char *const *)((const char *)r + org_fields[i].off);
+}
+
 static int64_t *rec_int(org_rec *r, size_t i)
 {
     return (int64_t *)((char *)r + org_fields[i].off);
@@ -204,7 +209,7 @@ static const char *code_table(const char *field)
  * at most 40, the codes the field takes, so the line says what to write
  * (`scan org export` writes the codes too). The codes are the field's
  * rule's choices (status) or its reference table's. */
-static void code_hint(importer *im, buf *b, org_rec *r, const form_error *e)
+static void code_hint(importer *im, buf *b, const org_rec *r, const form_error *e)
 {
     size_t f = 0;
     while (f < ORG_N_FIELDS && strcmp(org_fields[f].name, e->field) != 0)
@@ -212,7 +217,7 @@ static void code_hint(importer *im, buf *b, org_rec *r, const form_error *e)
     if (f == ORG_N_FIELDS || (e->code != FE_CHOICE && e->code != FE_UNKNOWN_CODE))
         return;
     /* the value, or a list's first value */
-    const char *one = org_fields[f].type == ORG_FIELD_TEXT ? *rec_text(r, f) : NULL;
+    const char *one = org_fields[f].type == ORG_FIELD_TEXT ? rec_get(r, f) : NULL;
     size_t n_list = 1;
     const char *const *list = &one;
     if (org_fields[f].type == ORG_FIELD_LIST)
@@ -227,19 +232,27 @@ static void code_hint(importer *im, buf *b, org_rec *r, const form_error *e)
         return;
     }
     arena a = ARENA_INIT;
-    ref_item *items = NULL;
+    const char *const *codes = choices;
     size_t n = 0;
-    if (table && ref_list(im->d, &a, table, LANG_EN, &items, &n) != DB_OK) {
-        arena_free(&a);
-        return; /* the sentence alone */
+    if (table) {
+        ref_item *items = NULL;
+        const char **c = NULL;
+        if (ref_list(im->d, &a, table, LANG_EN, &items, &n) != DB_OK ||
+            (n && !(c = arena_alloc(&a, n * sizeof *c)))) {
+            arena_free(&a);
+            return; /* the sentence alone */
+        }
+        for (size_t j = 0; j < n; j++)
+            c[j] = items[j].code;
+        codes = c;
+    } else {
+        while (codes[n])
+            n++;
     }
-    while (!table && choices[n])
-        n++;
-#define CODE(j) (table ? items[j].code : choices[j])
     const char *bad = NULL;
     for (size_t k = 0; k < n_list && !bad; k++) {
         size_t j = 0;
-        while (j < n && list[k] && strcmp(CODE(j), list[k]) != 0)
+        while (j < n && list[k] && strcmp(codes[j], list[k]) != 0)
             j++;
         if (list[k] && j == n)
             bad = list[k];
@@ -249,19 +262,18 @@ static void code_hint(importer *im, buf *b, org_rec *r, const form_error *e)
     if (n <= 40) {
         buf_puts(b, bad ? ": " : " Its codes: ");
         for (size_t j = 0; j < n; j++)
-            buf_printf(b, "%s%s", j ? ", " : "", CODE(j));
+            buf_printf(b, "%s%s", j ? ", " : "", codes[j]);
         buf_putc(b, '.');
     } else {
         buf_puts(b, bad ? " (the web form lists them; `scan org export` writes those in use)."
                         : " The web form lists its codes.");
     }
-#undef CODE
     arena_free(&a);
 }
 
 /* "field: sentence" for a validation error, in English; with r, the row,
  * what a coded field was given and may take (code_hint). */
-static void problem_field(importer *im, int64_t line, const form_error *e, org_rec *r)
+static void problem_field(importer *im, int64_t line, const form_error *e, const org_rec *r)
 {
     buf b = BUF_INIT;
     buf_printf(&b, "%s: ", e->field);
