@@ -882,7 +882,7 @@ static void *helper_run(folder *f, bool niced)
     pthread_mutex_unlock(&f->mu);
     buf_free(&ft);
     buf_free(&fb);
-    if (!stopped && f->build_sql[0] && f->build_st[0] == DB_OK)
+    if (!stopped && building && f->build_st[0] == DB_OK)
         build_note(f, 0, build_close(f, 0));
     return NULL;
 }
