@@ -116,7 +116,9 @@ const cli_command cli_commands[] = {
      "seconds (read the file, open the database, parse and check the rows, write\n"
      "the rows, make the indexes, write ahead while the search indexes finish, copy\n"
      "them in, commit, close) and, for the import's own phases, the CPU seconds of\n"
-     "all its threads and of the writing thread."},
+     "all its threads and of the writing thread; then how much memory a helper\n"
+     "thread made ready ahead of the writer (\"prefaulted\", for files of 4 MB or\n"
+     "more)."},
     {"org export", cli_org_export, "--format csv|json [--out FILE] [--db FILE]",
      "write every directory entry as CSV or JSON",
      "Writes every entry, whatever its status, to standard output or to FILE\n"

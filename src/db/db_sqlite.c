@@ -199,7 +199,7 @@ unsigned long db_writeback_nudges(void)
  * failed write at the write. Journals,
  * logs and temporary files are the default VFS's own files, not wrapped.
  * Without memory for the buffer the writes go one by one. */
-#define GATHER_MAX (64 * 1024)
+#define GATHER_MAX (64 * 1024) /* the unix VFS writes at most 128 KiB - 1 bytes a call */
 
 typedef struct gfile {
     sqlite3_file base;   /* pMethods: gather_io */
