@@ -153,7 +153,8 @@ static void test_failed_migration_leaves_schema_locked(void **state)
     db_status st = DB_ERR;
     long n = 0, failures = 0;
     for (; st != DB_OK && n < 10000000; n += 1 + n / 8) { /* early ones all, then spaced */
-        assert_int_equal(db_exec(d, "DELETE FROM schema_migrations WHERE version = 64"), DB_OK);
+        /* 0064 and every migration after it, which only run after it */
+        assert_int_equal(db_exec(d, "DELETE FROM schema_migrations WHERE version >= 64"), DB_OK);
         buf_reset(&err);
         mem_fail_once(n);
         st = migrate_up(d, &applied, &err);
@@ -166,7 +167,11 @@ static void test_failed_migration_leaves_schema_locked(void **state)
             failures++;
     }
     assert_int_equal(st, DB_OK);
-    assert_int_equal(applied, 1);
+    int64_t latest = 0;
+    assert_int_equal(db_scalar_int(d, "SELECT max(version) FROM schema_migrations", &latest),
+                     DB_OK);
+    assert_true(latest >= 64);
+    assert_int_equal(applied, latest - 63);
     assert_true(failures > 10);
     buf_free(&err);
 }
@@ -1292,6 +1297,113 @@ static void test_search_built_same_as_put(void **state)
     testdb_close(&other);
 }
 
+/* Whether the hits of q are exactly the refs in want (n_want of them),
+ * in any order. */
+static void assert_hits(db *d, arena *a, const char *q, const int64_t *want, size_t n_want)
+{
+    search_hit *h = NULL;
+    size_t n = 0;
+    assert_int_equal(search_query(d, a, q, "org", 50, 0, &h, &n), DB_OK);
+    bool ok = n == n_want;
+    for (size_t i = 0; ok && i < n; i++) {
+        bool found = false;
+        for (size_t j = 0; j < n_want; j++)
+            found = found || h[i].ref == want[j];
+        ok = found;
+    }
+    if (!ok)
+        fail_msg("'%s': %zu hits, %zu wanted", q, n, n_want);
+}
+
+/* search_fts has no one-character prefix index (0065): a one-letter word
+ * of the body stage still finds every word that begins with it, the
+ * letter alone, a letter or digit after it, or a letter beyond ASCII
+ * after it (from the index's vocabulary), and nothing else; a word
+ * beginning beyond ASCII is left to FTS5. */
+static void test_search_one_letter(void **state)
+{
+    fixture *f = *state;
+    db *d = f->t.d;
+    arena a = ARENA_INIT;
+    int64_t n = -1;
+    assert_int_equal(db_scalar_int(d,
+                                   "SELECT count(*) FROM sqlite_schema WHERE name = 'search_fts'"
+                                   " AND sql LIKE '%prefix = ''2''%'",
+                                   &n),
+                     DB_OK);
+    assert_int_equal(n, 1);
+    static const struct {
+        const char *title, *body;
+    } docs[] = {
+        {"Prvi", "a i b"},          /* 1: the word a alone */
+        {"Drugi", "Aβeta protein"}, /* 2: a, then a letter beyond ASCII */
+        {"Treci", "a7 model"},      /* 3: a, then a digit */
+        {"Cetvrti", "zzz bbb"},     /* 4: no word with a */
+        {"Alfa", "ccc"},            /* 5: a in the name (the names' stage) */
+        {"Peti", "βeta γ"},         /* 6: words beyond ASCII */
+        {"Sesti", "Ана и Бане"},    /* 7: Cyrillic, folded to ana */
+        {"Sedmi", "bA dA"},         /* 8: a inside words only */
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+        assert_int_equal(search_put(d, "org", (int64_t)i + 1, docs[i].title, docs[i].body), DB_OK);
+    static const int64_t a_all[] = {1, 2, 3, 5, 7}, a_prvi[] = {1}, b_any[] = {1, 4, 7, 8},
+                         a_b[] = {1, 7}, beta[] = {6}, gamma[] = {6}, seven[] = {3};
+    assert_hits(d, &a, "a", a_all, 5);
+    assert_hits(d, &a, "A", a_all, 5);
+    assert_hits(d, &a, "а", a_all, 5); /* Cyrillic a */
+    assert_hits(d, &a, "a prvi", a_prvi, 1);
+    assert_hits(d, &a, "b", b_any, 4);
+    assert_hits(d, &a, "a b", a_b, 2); /* "ana i bane" too */
+    assert_hits(d, &a, "β", beta, 1);  /* "aβeta" begins with a */
+    assert_hits(d, &a, "γ", gamma, 1);
+    assert_hits(d, &a, "7", NULL, 0);
+    assert_hits(d, &a, "a7", seven, 1);
+    assert_hits(d, &a, "x", NULL, 0);
+    /* and the same as a table with the one-character index finds */
+    assert_int_equal(db_exec(d, "CREATE VIRTUAL TABLE ref_fts USING fts5(kind UNINDEXED,"
+                                " ref UNINDEXED, title, body,"
+                                " tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2');"
+                                " INSERT INTO ref_fts(rowid, kind, ref, title, body)"
+                                " SELECT rowid, kind, ref, title, body FROM search_fts"),
+                     DB_OK);
+    static const char *const qs[] = {"a",   "b",     "c",   "p", "t",   "z", "7",  "β",
+                                     "a b", "b a z", "a p", "d", "e i", "i", "x y"};
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        buf m = BUF_INIT;
+        search_build_match(&m, qs[i]);
+        db_stmt *s = db_prepare(d, "SELECT ref FROM ref_fts WHERE ref_fts MATCH $1");
+        assert_non_null(s);
+        db_bind_text(s, 1, buf_str(&m));
+        int64_t want[16];
+        size_t nw = 0;
+        while (db_step(s) == DB_ROW && nw < 16)
+            want[nw++] = db_col_int(s, 0);
+        db_reset(s);
+        assert_hits(d, &a, qs[i], want, nw);
+        buf_free(&m);
+    }
+    /* page by page, as the API's cursor asks: the same five, each once */
+    int64_t pos = 0, seen[8];
+    size_t got = 0;
+    while (pos >= 0 && got < 8) {
+        search_hit *h = NULL;
+        size_t k = 0;
+        assert_int_equal(search_query_after(d, &a, "a", "org", 1, pos, &h, &k, &pos), DB_OK);
+        for (size_t i = 0; i < k; i++)
+            seen[got++] = h[i].ref;
+    }
+    assert_int_equal(got, 5);
+    for (size_t i = 0; i < got; i++) {
+        size_t same = 0;
+        for (size_t j = 0; j < 5; j++)
+            same += seen[i] == a_all[j];
+        for (size_t j = 0; j < i; j++)
+            same += seen[i] == seen[j];
+        assert_int_equal(same, 1);
+    }
+    arena_free(&a);
+}
+
 static void test_match_expression_is_safe(void **state)
 {
     buf b = BUF_INIT;
@@ -1506,6 +1618,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search_pending_like_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_built_same_as_put, setup, teardown),
         cmocka_unit_test_setup_teardown(test_match_expression_is_safe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_one_letter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_collect, setup, teardown),
     };
     return cmocka_run_group_tests_name("db", tests, NULL, NULL);
