@@ -113,12 +113,13 @@ const cli_command cli_commands[] = {
      "Coded fields (kind, status, district, region, country, sectors, fos, geo)\n"
      "take the codes `scan org export` writes; a wrong one is named with the codes\n"
      "it may take. --timings prints on stderr where the time went: each phase's wall\n"
-     "seconds (read the file, open the database, parse and check the rows, write\n"
-     "the rows, make the indexes, write ahead while the search indexes finish, copy\n"
-     "them in, commit, close) and, for the import's own phases, the CPU seconds of\n"
-     "all its threads and of the writing thread; then how much memory a helper\n"
-     "thread made ready ahead of the writer (\"prefaulted\", for files of 4 MB or\n"
-     "more)."},
+     "seconds (read: the file, open: the database, parse: parse and check the rows,\n"
+     "rows: write them, indexes: make the indexes, ahead: write ahead while the\n"
+     "search indexes finish, search: copy them in, commit, close) and, for the\n"
+     "import's own phases, the CPU seconds of all its threads and of the writing\n"
+     "thread; for a file of 4 MiB or more also how much of the heap a helper thread\n"
+     "made ready ahead of the writer (\"heap made ready\": the span it went over,\n"
+     "most of which the writer then fills)."},
     {"org export", cli_org_export, "--format csv|json [--out FILE] [--db FILE]",
      "write every directory entry as CSV or JSON",
      "Writes every entry, whatever its status, to standard output or to FILE\n"

@@ -25,7 +25,7 @@
 /* The largest file `scan org import` reads (a directory of 100,000
  * entries in CSV is about 60 MB). */
 #define IMPORT_MAX_BYTES (512u * 1024 * 1024)
-#define PREFAULT_FROM    (4u * 1024 * 1024) /* a file this large (4,000 entries) or more */
+#define PREFAULT_FROM    (4u * 1024 * 1024) /* a file of 4 MiB (some 4,000 entries) or more */
 
 /* Parses "csv" or "json" into *fmt, and for reading also "xlsx" (a
  * workbook goes through the same table reader as CSV text, which tells
@@ -169,8 +169,10 @@ int cli_org_import(int argc, char **argv)
             fprintf(stderr, ", %s %.2f s (CPU %.2f s, writer %.2f s)", rep.phases[k].name,
                     (double)rep.phases[k].wall_us / 1e6, (double)rep.phases[k].cpu_us / 1e6,
                     (double)rep.phases[k].writer_us / 1e6);
-        fprintf(stderr, ", close %.2f s, prefaulted %zu MB; %.2f s in all\n",
-                (double)(t_end - t_import) / 1e6, prefaulted >> 20, (double)(t_end - t0) / 1e6);
+        fprintf(stderr, ", close %.2f s", (double)(t_end - t_import) / 1e6);
+        if (prefault)
+            fprintf(stderr, ", heap made ready %zu MiB", prefaulted >> 20);
+        fprintf(stderr, "; %.2f s in all\n", (double)(t_end - t0) / 1e6);
     }
     return rc;
 }

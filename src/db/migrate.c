@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/timeutil.h"
 #include "embedded.h"
 
@@ -130,6 +131,11 @@ db_status migrate_up(db *d, int *applied, buf *err)
         st = DB_ERR;
         goto cleanup;
     }
+    /* an existing database brought up to date says so first: a migration
+     * may rebuild a table (0065: 3.7 s at 100,000 entries), and a server
+     * would otherwise sit silent before it listens */
+    if (current > 0 && current < migrate_latest())
+        log_info("database: migrating from schema version %d to %d", current, migrate_latest());
     for (unsigned i = 0; i < embedded_n_migrations; i++) {
         const struct embedded_file *m = &embedded_migrations[i];
         if (is_pg_dialect(m->name))

@@ -1545,14 +1545,30 @@ static void body_word(db *d, buf *out, const char *w, size_t wl)
  * two-character prefixes it stands for (body_word). */
 static void body_words(db *d, const buf *match, buf *out)
 {
-    for (const char *m = buf_str(match); (m = strchr(m, '"'));) {
-        const char *w = ++m, *e = strchr(w, '"');
+    const char *w[16];
+    size_t wl[16], n = 0;
+    for (const char *m = buf_str(match); n < 16 && (m = strchr(m, '"'));) {
+        const char *e = strchr(++m, '"');
         if (!e)
             break;
+        w[n] = m;
+        wl[n++] = (size_t)(e - m);
+        m = e + 1;
+    }
+    /* A word another word begins with asks nothing more (a document with a
+     * word beginning with "ana" has one beginning with "a"), in any column
+     * and in the title alike: left out, so "d.o.o." asks for d and o once
+     * each, and "a ana" for ana alone. */
+    for (size_t i = 0; i < n; i++) {
+        bool implied = false;
+        for (size_t j = 0; j < n && !implied; j++)
+            implied = j != i && wl[j] >= wl[i] && memcmp(w[j], w[i], wl[i]) == 0 &&
+                      (wl[j] > wl[i] || j < i);
+        if (implied)
+            continue;
         if (out->len) /* FTS5 joins a group to what follows only by an explicit AND */
             buf_puts(out, " AND ");
-        body_word(d, out, w, (size_t)(e - w));
-        m = e + 1;
+        body_word(d, out, w[i], wl[i]);
     }
 }
 

@@ -114,11 +114,31 @@ test('--timings prints each phase with its seconds on stderr, and imports as wit
     assert.match(line, new RegExp(`[:,] ${phase} \\d+\\.\\d\\d s`), line);
   assert.match(line, /rows \d+\.\d\d s \(CPU \d+\.\d\d s, writer \d+\.\d\d s\)/);
   assert.match(line, /; \d+\.\d\d s in all$/);
+  assert.doesNotMatch(line, /heap made ready/); // a small file: no helper for it
   assert.equal(entries().lambda.name, 'Lambda d.o.o.');
   // without the flag, nothing of it
   const q = run(['org', 'import', file('again.csv', HEADER + 'mu,Mu,,company,published,,,,,,\r\n')]);
   assert.equal(q.status, 0, q.stderr);
   assert.doesNotMatch(q.stderr, /timings:/);
+});
+
+test('a file of 4 MiB or more has a helper make the heap ready, and says so', () => {
+  const text = 'Opis za pretragu i za veličinu datoteke. '.repeat(24); // about 1 KB a row
+  let csv = HEADER;
+  for (let i = 0; csv.length < 4.2 * 1024 * 1024; i++)
+    csv += `big-${i},Veliki ${i},,company,published,,,,,,${text}\r\n`;
+  const rows = csv.split('\r\n').length - 2;
+  const own = join(dir, 'big.db'); // its own database: the others stay small
+  assert.equal(scan(['init', '--db', own]).status, 0);
+  const r = scan(['org', 'import', file('big.csv', csv), '--timings', '--db', own]);
+  assert.doesNotMatch(r.stderr, SANITIZER, r.stderr);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), `created ${rows}, updated 0, unchanged 0`);
+  const line = r.stderr.split('\n').find((l) => l.startsWith('timings: '));
+  assert.match(line, /, close \d+\.\d\d s, heap made ready \d+ MiB; \d+\.\d\d s in all$/, line);
+  const x = scan(['org', 'export', '--format', 'csv', '--db', own], { maxBuffer: 64 << 20 });
+  assert.equal(x.status, 0, x.stderr);
+  assert.ok(x.stdout.includes(`big-${rows - 1},Veliki ${rows - 1},`));
 });
 
 for (const format of ['csv', 'json']) {
