@@ -1494,37 +1494,73 @@ double search_score(const char *folded_title, const char *match)
  * one-letter word c of the body stage is asked as the words that are c,
  * or begin with c and one of the 36 ASCII letters and digits, or begin
  * with c and a character beyond ASCII: those two-character prefixes are
- * read from the index's own terms (the vocabulary's range from c 0x80 to
- * c 0xFF, empty in most directories), so the same documents match. A
- * word of another first character (beyond ASCII, after folding) is left
- * to FTS5: few words begin with it. Without the vocabulary (its table
- * could not be made or read) the word is asked as before, slower but
- * alike. */
+ * read from the index's own terms, one seek each past the one before
+ * (none in most directories), so the same documents match. More than
+ * VOCAB_MAX of them (a description made of "a" and a thousand other
+ * characters made every search for "a" 20-500 times slower, each
+ * prefix a lookup of its own) and the word is asked as "c"* instead:
+ * FTS5's merge, which costs what it did before 0065 at most. So is a word
+ * of another first character (beyond ASCII, after folding: few words
+ * begin with it), and one whose vocabulary could not be read (its table
+ * made per connection, in temp): alike, only slower. */
+#define VOCAB_MAX 32
 static const char SQL_VOCAB_CREATE[] = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_fts_vocab"
                                        " USING fts5vocab(main, 'search_fts', 'row')";
-static const char SQL_VOCAB_SECONDS[] =
-    "SELECT DISTINCT substr(term, 1, 2)"
-    " FROM temp.search_fts_vocab WHERE term >= $1 AND term <= $2";
+static const char SQL_VOCAB_NEXT[] = "SELECT term FROM temp.search_fts_vocab"
+                                     " WHERE term >= $1 AND term <= $2 LIMIT 1";
+
+/* Appends " OR "cX"*" to more for each two-character prefix c X of the
+ * index's words with X beyond ASCII; false when there are more than
+ * VOCAB_MAX or the vocabulary could not be read. */
+static bool vocab_seconds(db *d, char c, buf *more)
+{
+    if (db_exec(d, SQL_VOCAB_CREATE) != DB_OK)
+        return false;
+    db_stmt *s = db_prepare(d, SQL_VOCAB_NEXT);
+    if (!s)
+        return false;
+    char lo[8] = {c, (char)0x80, '\0'}, hi[3] = {c, (char)0xFF, '\0'};
+    for (int found = 0;; found++) {
+        db_bind_text(s, 1, lo);
+        db_bind_text(s, 2, hi);
+        db_status st = db_step(s);
+        const char *t = st == DB_ROW ? db_col_text(s, 0) : NULL;
+        uint32_t x = 0;
+        int len = t && t[0] == c ? utf8_decode(t + 1, strnlen(t + 1, 4), &x) : 0;
+        if (st == DB_ROW && len > 0 && found < VOCAB_MAX) {
+            buf_printf(more, " OR \"%c%.*s\"*", c, len, t + 1);
+            x++; /* the next prefix is c and a character after x */
+        }
+        db_reset(s);
+        if (st == DB_DONE)
+            return !buf_failed(more);
+        if (st != DB_ROW || len <= 0 || found >= VOCAB_MAX)
+            return false; /* an error, a term not of c (never), or too many */
+        if (x > 0x10FFFF)
+            return !buf_failed(more); /* the last character there is */
+        buf nx = BUF_INIT;
+        utf8_put(&nx, x >= 0xD800 && x <= 0xDFFF ? 0xE000 : x);
+        if (buf_failed(&nx) || nx.len > 4) {
+            buf_free(&nx);
+            return false;
+        }
+        memcpy(lo + 1, nx.data, nx.len);
+        lo[1 + nx.len] = '\0';
+        buf_free(&nx);
+    }
+}
 
 static void body_word(db *d, buf *out, const char *w, size_t wl)
 {
     bool one = wl == 1 && ((*w >= 'a' && *w <= 'z') || (*w >= '0' && *w <= '9'));
     buf more = BUF_INIT; /* the prefixes beyond ASCII, each " OR "cx"*" */
-    db_stmt *s = NULL;
-    if (one && db_exec(d, SQL_VOCAB_CREATE) == DB_OK && (s = db_prepare(d, SQL_VOCAB_SECONDS))) {
-        char lo[3] = {*w, (char)0x80, '\0'}, hi[3] = {*w, (char)0xFF, '\0'};
-        db_bind_text(s, 1, lo);
-        db_bind_text(s, 2, hi);
-        db_status st;
-        while ((st = db_step(s)) == DB_ROW) {
-            const char *t = db_col_text(s, 0);
-            if (t && *t && !strchr(t, '"'))
-                buf_printf(&more, " OR \"%s\"*", t);
-        }
-        db_reset(s);
-        one = st == DB_DONE && !buf_failed(&more);
-    } else {
-        one = false;
+    if (one) {
+        /* a vocabulary that cannot be read leaves the word as it was, not
+         * the request failed; running out of memory fails it all the same */
+        db_status mark = db_failure(d);
+        one = vocab_seconds(d, *w, &more);
+        if (!one && db_failure(d) != DB_NOMEM)
+            db_failure_restore(d, mark);
     }
     if (!one) {
         buf_putc(out, '"');
