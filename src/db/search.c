@@ -1608,18 +1608,22 @@ static void body_words(db *d, const buf *match, buf *out)
     }
 }
 
-/* The title and body parameters for match (search_build_match's): FTS5
- * expressions on SQLite, the words joined by spaces on PostgreSQL (both
- * parameters the same). */
-static void query_params(db *d, const buf *match, buf *title, buf *body)
+/* The title (body false) or body stage's parameter for match
+ * (search_build_match's) into out: FTS5 expressions on SQLite, the words
+ * joined by spaces on PostgreSQL (the same for both stages). The body's
+ * is made only when that stage runs: it may read the vocabulary. */
+static void query_param(db *d, const buf *match, bool body, buf *out)
 {
+    if (!search_on_pg(d) && !body) {
+        buf_printf(out, "{title} : (%s)", buf_str(match));
+        return;
+    }
     if (!search_on_pg(d)) {
         buf words = BUF_INIT;
         body_words(d, match, &words);
-        buf_printf(title, "{title} : (%s)", buf_str(match));
-        buf_printf(body, "(%s) NOT {title} : (%s)", buf_str(&words), buf_str(&words));
+        buf_printf(out, "(%s) NOT {title} : (%s)", buf_str(&words), buf_str(&words));
         if (buf_failed(&words))
-            body->failed = true;
+            out->failed = true;
         buf_free(&words);
         return;
     }
@@ -1641,18 +1645,17 @@ static void query_params(db *d, const buf *match, buf *title, buf *body)
         m = e + 1;
     }
     if (lw)
-        buf_append(title, lw, ll);
+        buf_append(out, lw, ll);
     for (const char *m = m0; (m = strchr(m, '"'));) {
         const char *w = ++m, *e = strchr(w, '"');
         if (!e)
             break;
         if (w != lw) {
-            buf_putc(title, ' ');
-            buf_append(title, w, (size_t)(e - w));
+            buf_putc(out, ' ');
+            buf_append(out, w, (size_t)(e - w));
         }
         m = e + 1;
     }
-    buf_puts(body, buf_str(title));
 }
 
 static const char SQL_BODY_AFTER_ANY[] =
@@ -1665,7 +1668,7 @@ static const char SQL_BODY_AFTER_KIND[] =
 /* One stage's query: the names (body false) or the body-only matches. */
 typedef struct stage_q {
     bool body;
-    const char *fts;   /* SQLite: the stage's MATCH expression (query_params) */
+    const char *fts;   /* SQLite: the stage's MATCH expression (query_param) */
     const char *words; /* PostgreSQL: the words, longest first, joined by spaces */
     const char *kind;  /* NULL: any */
     int limit, offset;
@@ -1679,7 +1682,7 @@ typedef struct stage_q {
  * status; *out is the statement (its first row, if any, current). */
 static db_status stage_open_pg(db *d, const stage_q *q, db_stmt **out)
 {
-    /* q->words: the words joined by spaces (query_params), the first
+    /* q->words: the words joined by spaces (query_param), the first
      * apart as $4, the others as $1 */
     const char *all = q->words, *sp = strchr(all, ' ');
     size_t first = sp ? (size_t)(sp - all) : strlen(all);
@@ -1763,7 +1766,7 @@ static int cand_cmp(const void *a, const void *b)
 }
 
 /* Stage 1: every name match (up to the cap), scored and sorted. fts and
- * words: query_params' title parameter on each backend. */
+ * words: query_param's title parameter on each backend. */
 static db_status title_stage(db *d, arena *a, const char *title_match, const char *words,
                              const char *kind, cand **out, size_t *n)
 {
@@ -1823,9 +1826,9 @@ db_status search_query(db *d, arena *a, const char *q, const char *kind, int lim
     }
     if (match.len == 0 || limit <= 0)
         goto cleanup;
-    query_params(d, &match, &title, &body);
+    query_param(d, &match, false, &title);
     *hits = arena_alloc(a, sizeof **hits * (size_t)limit);
-    if (!*hits || buf_failed(&title) || buf_failed(&body)) {
+    if (!*hits || buf_failed(&title)) {
         st = DB_NOMEM;
         goto cleanup;
     }
@@ -1843,6 +1846,11 @@ db_status search_query(db *d, arena *a, const char *q, const char *kind, int lim
     if (*n_hits == (size_t)limit)
         goto cleanup;
     /* names ran out: body-only matches fill the rest of the page */
+    query_param(d, &match, true, &body);
+    if (buf_failed(&body)) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
     int body_offset = offset > (int)n_c ? offset - (int)n_c : 0;
     stage_q bq = {.body = true,
                   .fts = buf_str(&body),
@@ -1891,9 +1899,9 @@ db_status search_query_after(db *d, arena *a, const char *q, const char *kind, i
     }
     if (match.len == 0 || limit <= 0)
         goto cleanup;
-    query_params(d, &match, &title, &body);
+    query_param(d, &match, false, &title);
     *hits = arena_alloc(a, sizeof **hits * (size_t)limit);
-    if (!*hits || buf_failed(&title) || buf_failed(&body)) {
+    if (!*hits || buf_failed(&title)) {
         st = DB_NOMEM;
         goto cleanup;
     }
@@ -1919,6 +1927,11 @@ db_status search_query_after(db *d, arena *a, const char *q, const char *kind, i
     }
     /* body-only matches in document order from after_doc: a seek, not an
      * OFFSET over every match before the page */
+    query_param(d, &match, true, &body);
+    if (buf_failed(&body)) {
+        st = DB_NOMEM;
+        goto cleanup;
+    }
     stage_q bq = {.body = true,
                   .fts = buf_str(&body),
                   .words = buf_str(&body),
