@@ -121,7 +121,7 @@ int cli_org_import(int argc, char **argv)
     /* a large import's writer grows its page cache by some 6 bytes for
      * every byte of the file: a thread prepares the pages ahead of it
      * (core/mem.h), where each would otherwise cost the writer a page
-     * fault (8 paired runs of 100,000 entries: bench/RESULTS.md) */
+     * fault (10 paired runs of 100,000 entries: bench/RESULTS.md) */
     bool prefault = data.len >= PREFAULT_FROM && mem_prefault_start();
     db_status st = org_import(d, &a, data.data ? data.data : "", data.len, fmt, dry_run, 0, &rep);
     size_t prefaulted = prefault ? mem_prefault_stop() : 0;

@@ -62,8 +62,9 @@ void mem_fault_resume(mem_fault_hold h);
  * the process's first thread allocates from, is prepared; an allocator
  * that does not grow it (AddressSanitizer's) leaves the thread nothing
  * to do. False when it did not start (another is running, no thread, not
- * glibc on Linux). mem_prefault_stop ends it and returns how many bytes it
- * made present (0 when none ran). */
+ * glibc on Linux). mem_prefault_stop ends it and returns how many bytes of
+ * the heap it went over (0 when none ran; most of them malloc hands out
+ * later, some were present already). */
 bool mem_prefault_start(void);
 size_t mem_prefault_stop(void);
 /* Makes the whole pages of [p, p + n) present and writable without
