@@ -20,7 +20,7 @@
 #endif
 #endif
 
-/* core/mem.c depends on no other module: every fuzz target links it */
+#include "core/timeutil.h" /* with mem.c in every fuzz target (Makefile's FUZZ_CORE) */
 
 static _Thread_local long fail_countdown = -1;
 static _Thread_local bool fail_once; /* the fault is one allocation only */
@@ -173,13 +173,7 @@ static void *prefault_main(void *arg)
             atomic_fetch_add(&g_pf.bytes, got);
             continue;
         }
-        struct timespec until; /* 2 ms: the heap's next growth */
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += 2000000;
-        if (until.tv_nsec >= 1000000000) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000;
-        }
+        struct timespec until = time_mono_after_ms(2); /* the heap's next growth */
         pthread_cond_timedwait(&g_pf.cv, &g_pf.mu, &until);
     }
     pthread_mutex_unlock(&g_pf.mu);
